@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+// `npm test`: brings what the suite needs, then runs every check.
+//
+// 1. node_modules (npm ci when missing);
+// 2. redis-server + redis-cli (the conformance oracle) and Chromium (end-to-end): on Debian
+//    as root they are installed with apt; elsewhere this prints what to install and stops;
+// 3. typecheck, lint, the Vitest suites (engine, app, conformance, e2e).
+import { execSync, spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+
+const root = new URL('..', import.meta.url).pathname
+process.chdir(root)
+
+function have(cmd) {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0
+}
+
+function run(cmd) {
+  console.log(`\n$ ${cmd}`)
+  execSync(cmd, { stdio: 'inherit' })
+}
+
+const needs = [
+  { bin: 'redis-server', pkg: 'redis-server' },
+  { bin: 'redis-cli', pkg: 'redis-tools' },
+  { bin: 'redis-benchmark', pkg: 'redis-tools' },
+  { bin: 'chromium', pkg: 'chromium' },
+]
+const missing = [...new Set(needs.filter((n) => !have(n.bin)).map((n) => n.pkg))]
+if (missing.length > 0) {
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0
+  if (isRoot && have('apt-get')) {
+    run('apt-get update -qq')
+    run(`DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${missing.join(' ')}`)
+  } else {
+    console.error(
+      `Missing: ${missing.join(', ')}.\n` +
+        `On Debian/Ubuntu: sudo apt-get install -y ${missing.join(' ')}\n` +
+        'On macOS: brew install redis && brew install --cask chromium (then set CHROMIUM_PATH).\n' +
+        'The suite needs Redis 7.0.x (the oracle) and a Chromium binary.',
+    )
+    process.exit(1)
+  }
+}
+if (!existsSync('node_modules')) run('npm ci --no-audit --no-fund')
+
+run('npm run typecheck')
+run('npm run lint')
+run('npx vitest run')

@@ -1,0 +1,82 @@
+/**
+ * The engine's public contract (design.md "Engine"). server.ts implements it; the worker,
+ * the RESP server and tests use only this.
+ */
+import type { Clock } from './clock.ts'
+import type { StepEvent, TraceLevel } from './events.ts'
+import type { Reply } from './reply.ts'
+
+/** Config parameter values as CONFIG SET would take them: name → string value. */
+export type EngineConfig = Readonly<Record<string, string>>
+
+export interface ServerOptions {
+  readonly seed: number
+  readonly clock: Clock
+  /** Overrides of Redis's defaults, e.g. { hz: '10', 'maxmemory-policy': 'allkeys-lru' }. */
+  readonly config?: EngineConfig
+  readonly trace?: TraceLevel
+  /**
+   * enable-debug-command: 'yes' (the browser sandbox), 'local', or 'no' (Redis's default).
+   * With 'local', DEBUG is allowed only for clients created with `local: true`.
+   */
+  readonly enableDebugCommand?: 'yes' | 'local' | 'no'
+}
+
+export type ClientId = number
+
+export interface ClientOptions {
+  /** Connected over loopback (for enable-debug-command local). Default true. */
+  readonly local?: boolean
+  readonly addr?: string
+  readonly laddr?: string
+}
+
+/** One command's worth of facts: design.md "Step events". */
+export interface Trace {
+  readonly seq: number
+  readonly client: ClientId
+  readonly db: number
+  readonly argv: readonly string[]
+  /** Virtual ms, frozen for the command. */
+  readonly at: number
+  readonly reply: Reply
+  readonly events: readonly StepEvent[]
+}
+
+/** What a cron tick did (active expire, rehash, shrink). */
+export interface TickTrace {
+  readonly at: number
+  readonly events: readonly StepEvent[]
+}
+
+export interface InspectOptions {
+  readonly db?: number
+  /** Past this many elements a view is summarised. Default 512. */
+  readonly limit?: number
+}
+
+/** Plain view models of structures, for panels. Shapes are defined next to each structure. */
+export type InspectView = Readonly<Record<string, unknown>> & { readonly kind: string }
+
+export interface RedisServer {
+  /** Creates a connection; each has its own selected db, MULTI state and auth. */
+  createClient(opts?: ClientOptions): ClientId
+  /** Closes a connection (unwatches its keys). */
+  closeClient(id: ClientId): void
+  /** Runs one command; the reply only. argv items are byte strings. */
+  call(argv: readonly string[], client?: ClientId): Reply
+  /** Runs one command and returns its full trace. */
+  execute(argv: readonly string[], client?: ClientId): Trace
+  /** Tells whether the client asked to close (QUIT) or was killed; the transport closes it. */
+  shouldClose(client: ClientId): boolean
+  /** Advances the clock by `ms` (virtual clocks) and runs serverCron at `hz` for that span. */
+  tick(ms: number): TickTrace
+  /** Runs the cron work that is due at the clock's current time (real-clock servers). */
+  cron(): TickTrace
+  /** A view of one key's structure, or the keyspace when key is null. */
+  inspect(key: string | null, opts?: InspectOptions): InspectView | null
+  /** A digest of the whole dataset (like DEBUG DIGEST), for replay checks. */
+  digest(): string
+  readonly traceLevel: TraceLevel
+  setTraceLevel(level: TraceLevel): void
+}

@@ -1,0 +1,449 @@
+/**
+ * Step events: the facts the engine reports while it executes a command.
+ *
+ * A discriminated union on `type`, named '<structure>/<pastTenseVerb>'. Events say what
+ * happened (indices, keys, ranks, coin flips, byte offsets), never how to draw it. Every
+ * payload is plain structured-cloneable data. Explanations are ids plus params, translated
+ * by the UI; the engine never builds prose.
+ *
+ * Each structure family owns one section below. Adding an event means adding its union
+ * member here, a narration in panels/shared/narration.ts (a total Record, so the compiler
+ * insists), and a golden scenario.
+ */
+
+// --- Identifiers ---
+
+/** A key name as a byte string (see bytes.ts). */
+export type KeyName = string
+
+/**
+ * Names one dict inside the server so panels can follow it:
+ * `db:<n>:keys`, `db:<n>:expires`, or `key:<n>:<keyname>` for the dict of a hashtable-
+ * encoded hash, set or zset value in db n.
+ */
+export type DictRef = string
+
+/** How much a trace records. `off`: nothing; `summary`: structural events; `full`: every step. */
+export type TraceLevel = 'off' | 'summary' | 'full'
+
+// --- dict (structures/dict.ts) ---
+
+export interface EntryMove {
+  readonly key: KeyName
+  /** Bucket in the target table (table 1, or table 0 when a new table 0 was installed). */
+  readonly to: number
+}
+
+export type DictEvent =
+  | {
+      readonly type: 'dict/keyAdded'
+      readonly dict: DictRef
+      readonly key: KeyName
+      readonly table: 0 | 1
+      readonly bucket: number
+      /** Position in the chain after insertion: always 0, new entries go to the head. */
+      readonly chainPos: number
+      readonly chainLen: number
+    }
+  | {
+      readonly type: 'dict/keyDeleted'
+      readonly dict: DictRef
+      readonly key: KeyName
+      readonly table: 0 | 1
+      readonly bucket: number
+      readonly chainPos: number
+    }
+  | {
+      readonly type: 'dict/keyFound'
+      readonly dict: DictRef
+      readonly key: KeyName
+      /** Buckets probed, one per table looked into, in order. */
+      readonly probes: readonly { readonly table: 0 | 1; readonly bucket: number }[]
+      readonly found: boolean
+    }
+  | {
+      readonly type: 'dict/tableCreated'
+      readonly dict: DictRef
+      readonly exp: number
+    }
+  | {
+      readonly type: 'dict/expandStarted'
+      readonly dict: DictRef
+      readonly fromExp: number
+      readonly toExp: number
+      readonly used: number
+      /** 'fill' when used >= size; 'forced' when used/size > dict_force_resize_ratio. */
+      readonly reason: 'fill' | 'forced' | 'explicit'
+    }
+  | {
+      readonly type: 'dict/shrinkStarted'
+      readonly dict: DictRef
+      readonly fromExp: number
+      readonly toExp: number
+      readonly used: number
+    }
+  | {
+      readonly type: 'dict/bucketRehashed'
+      readonly dict: DictRef
+      readonly from: number
+      readonly moves: readonly EntryMove[]
+      /** rehashidx after the move. */
+      readonly rehashIdx: number
+    }
+  | {
+      readonly type: 'dict/emptyBucketsSkipped'
+      readonly dict: DictRef
+      readonly from: number
+      readonly to: number
+    }
+  | {
+      readonly type: 'dict/rehashCompleted'
+      readonly dict: DictRef
+      readonly exp: number
+    }
+  | {
+      readonly type: 'dict/scanned'
+      readonly dict: DictRef
+      readonly cursor: number
+      readonly next: number
+      /** Buckets visited: table and index, in order. */
+      readonly buckets: readonly { readonly table: 0 | 1; readonly bucket: number }[]
+      readonly keys: readonly KeyName[]
+    }
+
+// --- sds and strings (structures/sds.ts, types/t_string.ts) ---
+
+export type SdsType = 5 | 8 | 16 | 32 | 64
+
+export type SdsEvent = {
+  readonly type: 'sds/grown'
+  readonly key: KeyName
+  readonly fromLen: number
+  readonly toLen: number
+  readonly fromAlloc: number
+  readonly toAlloc: number
+  readonly fromType: SdsType
+  readonly toType: SdsType
+  /** Whether the greedy rule doubled (len < 1 MiB) or added 1 MiB. */
+  readonly rule: 'fits' | 'doubled' | 'plus1mb'
+}
+
+export type ObjectEncoding =
+  'raw' | 'int' | 'embstr' | 'quicklist' | 'intset' | 'hashtable' | 'skiplist' | 'listpack'
+
+export type ObjectEvent =
+  | {
+      readonly type: 'object/encodingConverted'
+      readonly key: KeyName
+      readonly from: ObjectEncoding
+      readonly to: ObjectEncoding
+      /** Explanation id, e.g. 'tooManyEntries', 'valueTooLong', 'notInteger', 'append', 'incr'. */
+      readonly reason: string
+      readonly params: Readonly<Record<string, number | string>>
+    }
+  | {
+      readonly type: 'object/created'
+      readonly key: KeyName
+      readonly objType: 'string' | 'list' | 'set' | 'zset' | 'hash'
+      readonly encoding: ObjectEncoding
+      readonly shared: boolean
+    }
+
+// --- keyspace and expiry (keyspace/db.ts, keyspace/expire.ts) ---
+
+export type ExpireEvent =
+  | {
+      readonly type: 'expire/keyExpiredLazily'
+      readonly db: number
+      readonly key: KeyName
+      readonly when: number
+      readonly now: number
+    }
+  | {
+      readonly type: 'expire/keyExpiredActively'
+      readonly db: number
+      readonly key: KeyName
+      readonly when: number
+    }
+  | {
+      readonly type: 'expire/cycleRan'
+      readonly kind: 'slow' | 'fast'
+      readonly dbsVisited: readonly number[]
+      readonly sampled: number
+      readonly expired: number
+      /** Why it stopped: 'allDbsDone', 'timeLimit', 'lowStale' ... */
+      readonly stopReason: 'done' | 'timeLimit' | 'skipped'
+      readonly timeLimitUs: number
+      readonly elapsedUs: number
+    }
+  | {
+      readonly type: 'expire/bucketsSampled'
+      readonly db: number
+      readonly buckets: readonly number[]
+      readonly sampled: readonly KeyName[]
+      readonly expired: readonly KeyName[]
+      readonly cursor: number
+    }
+
+// --- containers (structures/intset.ts, listpack.ts, ziplist.ts, quicklist.ts, skiplist.ts) ---
+
+export type IntsetEncoding = 2 | 4 | 8
+
+export type IntsetEvent =
+  | {
+      readonly type: 'intset/searched'
+      readonly key: KeyName
+      readonly value: string
+      /** Positions probed by the binary search, in order. */
+      readonly probes: readonly number[]
+      readonly pos: number
+      readonly found: boolean
+    }
+  | {
+      readonly type: 'intset/inserted'
+      readonly key: KeyName
+      readonly value: string
+      readonly pos: number
+      /** Elements moved one slot right (intsetMoveTail). */
+      readonly moved: number
+      readonly length: number
+    }
+  | {
+      readonly type: 'intset/upgraded'
+      readonly key: KeyName
+      readonly from: IntsetEncoding
+      readonly to: IntsetEncoding
+      readonly value: string
+      /** Whether the new value goes to the front (negative) or the back (positive). */
+      readonly prepend: boolean
+      /** Each element's move, from the end: old index → new index. */
+      readonly moves: readonly { readonly from: number; readonly to: number }[]
+    }
+  | {
+      readonly type: 'intset/removed'
+      readonly key: KeyName
+      readonly value: string
+      readonly pos: number
+      readonly length: number
+    }
+
+export type ListpackEvent =
+  | {
+      readonly type: 'listpack/entryInserted'
+      readonly key: KeyName
+      readonly index: number
+      readonly offset: number
+      readonly size: number
+      readonly totalBytes: number
+      readonly value: string
+    }
+  | {
+      readonly type: 'listpack/entryDeleted'
+      readonly key: KeyName
+      readonly index: number
+      readonly offset: number
+      readonly size: number
+      readonly totalBytes: number
+    }
+  | {
+      readonly type: 'listpack/entryReplaced'
+      readonly key: KeyName
+      readonly index: number
+      readonly offset: number
+      readonly oldSize: number
+      readonly size: number
+      readonly totalBytes: number
+      readonly value: string
+    }
+
+export type ZiplistEvent = {
+  readonly type: 'ziplist/cascadeUpdated'
+  readonly key: KeyName
+  /** Each entry whose prevlen field grew from 1 to 5 bytes, in order. */
+  readonly entries: readonly { readonly index: number; readonly offset: number }[]
+}
+
+export type QuicklistEvent =
+  | {
+      readonly type: 'quicklist/nodeCreated'
+      readonly key: KeyName
+      readonly node: number
+      readonly count: number
+    }
+  | {
+      readonly type: 'quicklist/nodeSplit'
+      readonly key: KeyName
+      readonly node: number
+      readonly offset: number
+    }
+  | {
+      readonly type: 'quicklist/nodesMerged'
+      readonly key: KeyName
+      readonly into: number
+      readonly from: number
+    }
+  | {
+      readonly type: 'quicklist/nodeDeleted'
+      readonly key: KeyName
+      readonly node: number
+    }
+
+export type SkiplistEvent =
+  | {
+      readonly type: 'zsl/levelDrawn'
+      readonly key: KeyName
+      readonly member: string
+      /** Coin flips in order; true means "go up a level". The last flip is false unless max was hit. */
+      readonly flips: readonly boolean[]
+      readonly level: number
+    }
+  | {
+      readonly type: 'zsl/searched'
+      readonly key: KeyName
+      /** One step per level, top to bottom: the member the search stopped at (null = header) and its rank. */
+      readonly path: readonly {
+        readonly level: number
+        readonly member: string | null
+        readonly rank: number
+      }[]
+    }
+  | {
+      readonly type: 'zsl/nodeInserted'
+      readonly key: KeyName
+      readonly member: string
+      readonly score: number
+      readonly level: number
+      /** update[i] for each level: the predecessor member (null = header). */
+      readonly update: readonly (string | null)[]
+      readonly rank: readonly number[]
+    }
+  | {
+      readonly type: 'zsl/nodeDeleted'
+      readonly key: KeyName
+      readonly member: string
+      readonly rank: number
+    }
+  | {
+      readonly type: 'zsl/scoreUpdated'
+      readonly key: KeyName
+      readonly member: string
+      readonly from: number
+      readonly to: number
+      readonly inPlace: boolean
+    }
+
+// --- memory and eviction (keyspace/evict.ts, keyspace/memory.ts, keyspace/lru.ts) ---
+
+export type MaxmemoryPolicy =
+  | 'noeviction'
+  | 'allkeys-lru'
+  | 'volatile-lru'
+  | 'allkeys-lfu'
+  | 'volatile-lfu'
+  | 'allkeys-random'
+  | 'volatile-random'
+  | 'volatile-ttl'
+
+export interface EvictionCandidate {
+  readonly db: number
+  readonly key: KeyName
+  readonly score: number
+}
+
+export type EvictionEvent =
+  | {
+      readonly type: 'evict/keysSampled'
+      readonly policy: MaxmemoryPolicy
+      readonly db: number
+      readonly sampled: readonly EvictionCandidate[]
+    }
+  | {
+      readonly type: 'evict/poolUpdated'
+      readonly pool: readonly EvictionCandidate[]
+    }
+  | {
+      readonly type: 'evict/keyPicked'
+      readonly db: number
+      readonly key: KeyName
+      readonly score: number
+      readonly freed: number
+    }
+  | {
+      readonly type: 'memory/oomRejected'
+      readonly used: number
+      readonly maxmemory: number
+    }
+
+export type LruCacheEvent =
+  | { readonly type: 'lru/hit'; readonly key: KeyName }
+  | { readonly type: 'lru/missed'; readonly key: KeyName }
+  | { readonly type: 'lru/movedToHead'; readonly key: KeyName }
+  | { readonly type: 'lru/tailEvicted'; readonly key: KeyName }
+
+// --- The union ---
+
+export type StepEvent =
+  | DictEvent
+  | SdsEvent
+  | ObjectEvent
+  | ExpireEvent
+  | IntsetEvent
+  | ListpackEvent
+  | ZiplistEvent
+  | QuicklistEvent
+  | SkiplistEvent
+  | EvictionEvent
+  | LruCacheEvent
+
+export type StepEventType = StepEvent['type']
+export type StepEventOf<T extends StepEventType> = Extract<StepEvent, { type: T }>
+export type StepEventHandlers<R> = { readonly [T in StepEventType]: (e: StepEventOf<T>) => R }
+
+/**
+ * Events that `summary` traces keep. Everything else is recorded at `full` only. Kept as a
+ * Record so a new event type must be classified.
+ */
+export const SUMMARY_EVENTS: Readonly<Record<StepEventType, boolean>> = {
+  'dict/keyAdded': false,
+  'dict/keyDeleted': false,
+  'dict/keyFound': false,
+  'dict/tableCreated': true,
+  'dict/expandStarted': true,
+  'dict/shrinkStarted': true,
+  'dict/bucketRehashed': true,
+  'dict/emptyBucketsSkipped': false,
+  'dict/rehashCompleted': true,
+  'dict/scanned': true,
+  'sds/grown': true,
+  'object/encodingConverted': true,
+  'object/created': false,
+  'expire/keyExpiredLazily': true,
+  'expire/keyExpiredActively': true,
+  'expire/cycleRan': true,
+  'expire/bucketsSampled': false,
+  'intset/searched': false,
+  'intset/inserted': true,
+  'intset/upgraded': true,
+  'intset/removed': true,
+  'listpack/entryInserted': true,
+  'listpack/entryDeleted': true,
+  'listpack/entryReplaced': true,
+  'ziplist/cascadeUpdated': true,
+  'quicklist/nodeCreated': true,
+  'quicklist/nodeSplit': true,
+  'quicklist/nodesMerged': true,
+  'quicklist/nodeDeleted': true,
+  'zsl/levelDrawn': true,
+  'zsl/searched': false,
+  'zsl/nodeInserted': true,
+  'zsl/nodeDeleted': true,
+  'zsl/scoreUpdated': true,
+  'evict/keysSampled': true,
+  'evict/poolUpdated': true,
+  'evict/keyPicked': true,
+  'memory/oomRejected': true,
+  'lru/hit': true,
+  'lru/missed': true,
+  'lru/movedToHead': true,
+  'lru/tailEvicted': true,
+}

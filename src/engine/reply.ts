@@ -1,0 +1,80 @@
+/**
+ * Reply values, shaped as RESP2 sees them. Handlers build these; resp.ts encodes them for
+ * the TCP server; the console formats them as redis-cli would. Strings are byte strings:
+ * each UTF-16 code unit holds one byte 0–255 (see bytes.ts).
+ *
+ * An error's `value` is the full line without the leading '-', code included:
+ * "ERR syntax error", "WRONGTYPE Operation against a key holding the wrong kind of value".
+ */
+
+// --- Types ---
+
+export type Reply =
+  | { readonly type: 'simple'; readonly value: string }
+  | { readonly type: 'error'; readonly value: string }
+  | { readonly type: 'integer'; readonly value: number | bigint }
+  | { readonly type: 'bulk'; readonly value: string | null }
+  | { readonly type: 'array'; readonly value: readonly Reply[] | null }
+
+// --- Constructors ---
+
+export const OK: Reply = { type: 'simple', value: 'OK' }
+export const QUEUED: Reply = { type: 'simple', value: 'QUEUED' }
+export const PONG: Reply = { type: 'simple', value: 'PONG' }
+export const NIL: Reply = { type: 'bulk', value: null }
+export const NIL_ARRAY: Reply = { type: 'array', value: null }
+export const EMPTY_ARRAY: Reply = { type: 'array', value: [] }
+export const ZERO: Reply = { type: 'integer', value: 0 }
+export const ONE: Reply = { type: 'integer', value: 1 }
+
+/** Builds a simple-string reply (`+value`). */
+export function simple(value: string): Reply {
+  return { type: 'simple', value }
+}
+
+/**
+ * Builds an error reply. Like networking.c:addReplyErrorLength, a message that does not
+ * start with an upper-case error code gets "ERR " prepended.
+ */
+export function error(message: string): Reply {
+  return { type: 'error', value: hasErrorCode(message) ? message : `ERR ${message}` }
+}
+
+/** Builds an integer reply. */
+export function integer(value: number | bigint): Reply {
+  return value === 0 ? ZERO : value === 1 ? ONE : { type: 'integer', value }
+}
+
+/** Builds a bulk-string reply; null gives the nil bulk (`$-1`). */
+export function bulk(value: string | null): Reply {
+  return value === null ? NIL : { type: 'bulk', value }
+}
+
+/** Builds an array reply; null gives the nil array (`*-1`). */
+export function array(value: readonly Reply[] | null): Reply {
+  return value === null ? NIL_ARRAY : { type: 'array', value }
+}
+
+/** Builds an array of bulk strings. */
+export function bulkArray(values: readonly (string | null)[]): Reply {
+  return { type: 'array', value: values.map(bulk) }
+}
+
+/** Tells whether a message already begins with an error code such as WRONGTYPE or ERR. */
+function hasErrorCode(message: string): boolean {
+  const space = message.indexOf(' ')
+  const word = space < 0 ? message : message.slice(0, space)
+  return word.length > 0 && /^[A-Z]+$/.test(word)
+}
+
+// --- Shared errors (server.c createSharedObjects) ---
+
+export const ERR_WRONGTYPE = error(
+  'WRONGTYPE Operation against a key holding the wrong kind of value',
+)
+export const ERR_SYNTAX = error('ERR syntax error')
+export const ERR_NOT_INTEGER = error('ERR value is not an integer or out of range')
+export const ERR_NOT_FLOAT = error('ERR value is not a valid float')
+export const ERR_NO_SUCH_KEY = error('ERR no such key')
+export const ERR_OUT_OF_RANGE = error('ERR index out of range')
+export const ERR_OOM = error("OOM command not allowed when used memory > 'maxmemory'.")

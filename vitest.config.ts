@@ -1,0 +1,37 @@
+import react from '@vitejs/plugin-react'
+import { defineConfig } from 'vitest/config'
+
+// Two projects (style.md §8): the engine and the RESP server run with no DOM at all, so an
+// accidental DOM dependency fails at runtime too; the app runs in jsdom.
+export default defineConfig({
+  plugins: [react()],
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'engine',
+          environment: 'node',
+          include: [
+            'test/engine/**/*.test.ts',
+            'test/properties/**/*.test.ts',
+            'test/golden/**/*.test.ts',
+            'test/server/**/*.test.ts',
+            'test/conformance/**/*.test.ts',
+          ],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'app',
+          environment: 'jsdom',
+          include: ['test/{panels,console,state,worker,app,lessons,protocol}/**/*.test.{ts,tsx}'],
+          setupFiles: ['test/setup.app.ts'],
+        },
+      },
+    ],
+  },
+})
