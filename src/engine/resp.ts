@@ -1,0 +1,488 @@
+/**
+ * RESP2, the Redis serialization protocol, as pure functions over byte strings (bytes.ts:
+ * every code unit is one byte 0–255). Three parts:
+ *
+ * - The reply encoder (networking.c addReply*): Reply → the exact bytes Redis writes.
+ * - The request parser (networking.c processInputBuffer / processMultibulkBuffer /
+ *   processInlineBuffer): an incremental reader over the client's query buffer that yields
+ *   one argv at a time and stops at the first protocol error with Redis's wording. It keeps
+ *   Redis's quirks on purpose: header lines are found with strchr (so a NUL byte before the
+ *   '\r' hides the line), the two bytes after a bulk are skipped without being checked,
+ *   `*0` and `*-1` are empty requests, inline lines are split with sdssplitargs rules.
+ * - A reply reader (what a client does, hiredis-style): bytes → Reply, incremental, used
+ *   by tests and the conformance harness to cut a reply stream into replies.
+ *
+ * The query buffer is a JS string: the transport decodes each network chunk as latin1 once
+ * (cheap and native in Node) and every argument is a slice of it, with no per-byte copying.
+ */
+import type { Reply } from './reply.ts'
+
+// --- Constants (server.h) ---
+
+/** PROTO_INLINE_MAX_SIZE: longest inline request or header line without a newline. */
+export const PROTO_INLINE_MAX_SIZE = 1024 * 64
+/** PROTO_IOBUF_LEN: how much readQueryFromClient reads at a time. */
+export const PROTO_IOBUF_LEN = 1024 * 16
+/** proto-max-bulk-len's default (512MB). */
+export const PROTO_MAX_BULK_LEN_DEFAULT = 512 * 1024 * 1024
+/** Largest multibulk count accepted (INT_MAX in 7.0's processMultibulkBuffer). */
+export const PROTO_MAX_MULTIBULK_LEN = 2147483647
+/** Limits for a client that has not authenticated (processMultibulkBuffer, 7.0). */
+export const PROTO_UNAUTH_MAX_MULTIBULK = 10
+export const PROTO_UNAUTH_MAX_BULK = 16384
+
+// --- Reply encoder ---
+
+const CRLF = '\r\n'
+const NIL_BULK = '$-1\r\n'
+const NIL_MULTI = '*-1\r\n'
+/** Cached encodings of small integers (like shared.integers / shared.mbulkhdr). */
+const SMALL_INTS: string[] = []
+const BULK_HDRS: string[] = []
+const MBULK_HDRS: string[] = []
+for (let i = 0; i < 1024; i++) {
+  SMALL_INTS.push(`:${i}\r\n`)
+  BULK_HDRS.push(`$${i}\r\n`)
+  MBULK_HDRS.push(`*${i}\r\n`)
+}
+
+/** Encodes one reply as RESP2 bytes (a byte string). */
+export function respEncode(reply: Reply): string {
+  return respAppend('', reply)
+}
+
+/** Appends the RESP2 encoding of `reply` to `out` and returns the result. */
+export function respAppend(out: string, reply: Reply): string {
+  switch (reply.type) {
+    case 'simple':
+      return out + '+' + reply.value + CRLF
+    case 'error':
+      return out + '-' + reply.value + CRLF
+    case 'integer': {
+      const v = reply.value
+      if (typeof v === 'number' && v >= 0 && v < 1024 && Number.isInteger(v)) {
+        return out + (SMALL_INTS[v] as string)
+      }
+      return out + ':' + String(v) + CRLF
+    }
+    case 'bulk': {
+      const v = reply.value
+      if (v === null) return out + NIL_BULK
+      const n = v.length
+      return out + (n < 1024 ? (BULK_HDRS[n] as string) : '$' + n + CRLF) + v + CRLF
+    }
+    case 'array': {
+      const items = reply.value
+      if (items === null) return out + NIL_MULTI
+      const n = items.length
+      out += n < 1024 ? (MBULK_HDRS[n] as string) : '*' + n + CRLF
+      for (let i = 0; i < n; i++) out = respAppend(out, items[i] as Reply)
+      return out
+    }
+  }
+}
+
+/** Encodes a command as a RESP2 multibulk request (what redis-cli sends). */
+export function respEncodeCommand(argv: readonly string[]): string {
+  let out = '*' + argv.length + CRLF
+  for (const a of argv) out += '$' + a.length + CRLF + a + CRLF
+  return out
+}
+
+// --- string2ll (util.c) ---
+
+/**
+ * util.c string2ll over s[start, end): Redis's strict integer syntax (no '+', no leading
+ * zeros, no spaces, "-0" rejected, 64-bit range). Returns the value, or null if invalid.
+ * Values beyond 2^53 lose precision, which no caller here can observe (they only compare
+ * against limits far below that).
+ */
+export function string2ll(s: string, start: number, end: number): number | null {
+  const len = end - start
+  if (len <= 0) return null
+  let p = start
+  if (len === 1 && s.charCodeAt(p) === 48) return 0
+  let negative = false
+  if (s.charCodeAt(p) === 45) {
+    negative = true
+    p++
+    if (p === end) return null
+  }
+  const first = s.charCodeAt(p)
+  if (first < 49 || first > 57) return null
+  const digits = end - p
+  if (digits > 19) return null
+  let v = 0
+  for (let i = p; i < end; i++) {
+    const c = s.charCodeAt(i)
+    if (c < 48 || c > 57) return null
+    v = v * 10 + (c - 48)
+  }
+  if (digits === 19) {
+    const limit = negative ? '9223372036854775808' : '9223372036854775807'
+    if (s.slice(p, end) > limit) return null
+  }
+  return negative ? -v : v
+}
+
+// --- Request parser ---
+
+const REQ_NONE = 0
+const REQ_INLINE = 1
+const REQ_MULTIBULK = 2
+
+/** One client's query buffer and parse state (the client struct's querybuf fields). */
+export interface RespParser {
+  /** querybuf: unparsed bytes start at `pos` (qb_pos). */
+  buf: string
+  pos: number
+  /** PROTO_REQ_INLINE / PROTO_REQ_MULTIBULK once the first byte of a request is seen. */
+  reqtype: number
+  /** Bulks still expected in the current multibulk request. */
+  multibulklen: number
+  /** Length of the bulk being read, or -1 before its `$` line. */
+  bulklen: number
+  argv: string[]
+  /** proto-max-bulk-len. */
+  maxBulkLen: number
+  /** authRequired(c): asked only when a request goes past the unauthenticated limits. */
+  authRequired: (() => boolean) | null
+  /** The protocol error, without the "ERR " code ("Protocol error: ..."), once one occurred. */
+  error: string | null
+}
+
+export interface RespParserOptions {
+  readonly maxBulkLen?: number
+  readonly authRequired?: () => boolean
+}
+
+/** Creates an empty parser. */
+export function respParserCreate(opts: RespParserOptions = {}): RespParser {
+  return {
+    buf: '',
+    pos: 0,
+    reqtype: REQ_NONE,
+    multibulklen: 0,
+    bulklen: -1,
+    argv: [],
+    maxBulkLen: opts.maxBulkLen ?? PROTO_MAX_BULK_LEN_DEFAULT,
+    authRequired: opts.authRequired ?? null,
+    error: null,
+  }
+}
+
+/** Appends bytes read from the connection to the query buffer. */
+export function respParserFeed(p: RespParser, chunk: string): void {
+  if (p.pos >= p.buf.length) p.buf = chunk
+  else p.buf = (p.pos === 0 ? p.buf : p.buf.slice(p.pos)) + chunk
+  p.pos = 0
+}
+
+/** Bytes received but not yet consumed by a complete request. */
+export function respParserPending(p: RespParser): number {
+  return p.buf.length - p.pos
+}
+
+/**
+ * Returns the next complete request's argv (never empty), or null when more bytes are
+ * needed or a protocol error occurred (then `p.error` is set and stays set: the transport
+ * replies `-ERR <error>` and closes the client, as setProtocolError does).
+ */
+export function respParserNext(p: RespParser): string[] | null {
+  if (p.error !== null) return null
+  for (;;) {
+    if (p.pos >= p.buf.length) {
+      if (p.buf.length > 0) {
+        p.buf = ''
+        p.pos = 0
+      }
+      return null
+    }
+    if (p.reqtype === REQ_NONE) {
+      p.reqtype = p.buf.charCodeAt(p.pos) === 42 /* '*' */ ? REQ_MULTIBULK : REQ_INLINE
+    }
+    const done = p.reqtype === REQ_INLINE ? processInlineBuffer(p) : processMultibulkBuffer(p)
+    if (!done) return null
+    const argv = p.argv
+    // resetClient
+    p.reqtype = REQ_NONE
+    p.multibulklen = 0
+    p.bulklen = -1
+    if (argv.length === 0) continue
+    p.argv = []
+    return argv
+  }
+}
+
+/** strchr(buf + pos, ch): the index of ch, or -1 if absent or hidden behind a NUL byte. */
+function strchr(s: string, pos: number, ch: string): number {
+  const i = s.indexOf(ch, pos)
+  if (i < 0) return -1
+  for (let j = pos; j < i; j++) if (s.charCodeAt(j) === 0) return -1
+  return i
+}
+
+function protocolError(p: RespParser, message: string): false {
+  p.error = `Protocol error: ${message}`
+  return false
+}
+
+/** networking.c processInlineBuffer: one line, split with sdssplitargs. */
+function processInlineBuffer(p: RespParser): boolean {
+  const s = p.buf
+  let newline = strchr(s, p.pos, '\n')
+  if (newline < 0) {
+    if (s.length - p.pos > PROTO_INLINE_MAX_SIZE) return protocolError(p, 'too big inline request')
+    return false
+  }
+  let linefeedChars = 1
+  if (newline !== p.pos && s.charCodeAt(newline - 1) === 13) {
+    newline--
+    linefeedChars++
+  }
+  const argv = sdssplitargs(s, p.pos, newline)
+  if (argv === null) return protocolError(p, 'unbalanced quotes in request')
+  p.pos = newline + linefeedChars
+  p.argv = argv
+  return true
+}
+
+/** networking.c processMultibulkBuffer: `*N\r\n` then N times `$len\r\n<bytes>\r\n`. */
+function processMultibulkBuffer(p: RespParser): boolean {
+  const s = p.buf
+  if (p.multibulklen === 0) {
+    const newline = strchr(s, p.pos, '\r')
+    if (newline < 0) {
+      if (s.length - p.pos > PROTO_INLINE_MAX_SIZE) {
+        return protocolError(p, 'too big mbulk count string')
+      }
+      return false
+    }
+    // The buffer must also hold the '\n'.
+    if (newline > s.length - 2) return false
+    const ll = string2ll(s, p.pos + 1, newline)
+    if (ll === null || ll > PROTO_MAX_MULTIBULK_LEN) {
+      return protocolError(p, 'invalid multibulk length')
+    }
+    if (ll > PROTO_UNAUTH_MAX_MULTIBULK && p.authRequired !== null && p.authRequired()) {
+      return protocolError(p, 'unauthenticated multibulk length')
+    }
+    p.pos = newline + 2
+    if (ll <= 0) return true
+    p.multibulklen = ll
+    p.argv = []
+  }
+  while (p.multibulklen > 0) {
+    if (p.bulklen === -1) {
+      const newline = strchr(s, p.pos, '\r')
+      if (newline < 0) {
+        if (s.length - p.pos > PROTO_INLINE_MAX_SIZE) {
+          return protocolError(p, 'too big bulk count string')
+        }
+        return false
+      }
+      if (newline > s.length - 2) return false
+      if (s.charCodeAt(p.pos) !== 36 /* '$' */) {
+        return protocolError(p, `expected '$', got '${s[p.pos] ?? ''}'`)
+      }
+      const ll = string2ll(s, p.pos + 1, newline)
+      if (ll === null || ll < 0 || ll > p.maxBulkLen) {
+        return protocolError(p, 'invalid bulk length')
+      }
+      if (ll > PROTO_UNAUTH_MAX_BULK && p.authRequired !== null && p.authRequired()) {
+        return protocolError(p, 'unauthenticated bulk length')
+      }
+      p.pos = newline + 2
+      p.bulklen = ll
+    }
+    // The bulk and the two bytes after it (not checked to be "\r\n", as in Redis).
+    if (s.length - p.pos < p.bulklen + 2) return false
+    p.argv.push(s.slice(p.pos, p.pos + p.bulklen))
+    p.pos += p.bulklen + 2
+    p.bulklen = -1
+    p.multibulklen--
+  }
+  return true
+}
+
+// --- sdssplitargs (sds.c) ---
+
+function isHexDigit(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70)
+}
+
+function hexDigitToInt(c: number): number {
+  if (c <= 57) return c - 48
+  if (c >= 97) return c - 87
+  return c - 55
+}
+
+/** C isspace: space, \t, \n, \v, \f, \r. */
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13)
+}
+
+/**
+ * sds.c sdssplitargs over line[start, end): redis-cli's argument syntax. Double quotes take
+ * \xHH, \n \r \t \b \a and \<char>; single quotes take only \'; a closing quote must be
+ * followed by a space or the end. A NUL byte ends the line, as in C. Returns null for
+ * unbalanced quotes. Empty arguments ("") are kept.
+ */
+export function sdssplitargs(line: string, start = 0, end = line.length): string[] | null {
+  const out: string[] = []
+  // Bytes past `end` (or a NUL) read as C's terminating NUL.
+  const at = (i: number): number => (i < end ? line.charCodeAt(i) : 0)
+  let p = start
+  for (;;) {
+    while (at(p) !== 0 && isSpace(at(p))) p++
+    if (at(p) === 0) return out
+    let inq = false
+    let insq = false
+    let done = false
+    let current = ''
+    while (!done) {
+      const c = at(p)
+      if (inq) {
+        if (c === 92 && at(p + 1) === 120 && isHexDigit(at(p + 2)) && isHexDigit(at(p + 3))) {
+          current += String.fromCharCode(hexDigitToInt(at(p + 2)) * 16 + hexDigitToInt(at(p + 3)))
+          p += 3
+        } else if (c === 92 && at(p + 1) !== 0) {
+          p++
+          const e = at(p)
+          current +=
+            e === 110
+              ? '\n'
+              : e === 114
+                ? '\r'
+                : e === 116
+                  ? '\t'
+                  : e === 98
+                    ? '\b'
+                    : e === 97
+                      ? '\x07'
+                      : String.fromCharCode(e)
+        } else if (c === 34) {
+          if (at(p + 1) !== 0 && !isSpace(at(p + 1))) return null
+          done = true
+        } else if (c === 0) {
+          return null
+        } else {
+          current += String.fromCharCode(c)
+        }
+      } else if (insq) {
+        if (c === 92 && at(p + 1) === 39) {
+          p++
+          current += "'"
+        } else if (c === 39) {
+          if (at(p + 1) !== 0 && !isSpace(at(p + 1))) return null
+          done = true
+        } else if (c === 0) {
+          return null
+        } else {
+          current += String.fromCharCode(c)
+        }
+      } else if (c === 32 || c === 10 || c === 13 || c === 9 || c === 0) {
+        done = true
+      } else if (c === 34) {
+        inq = true
+      } else if (c === 39) {
+        insq = true
+      } else {
+        current += String.fromCharCode(c)
+      }
+      if (at(p) !== 0) p++
+    }
+    out.push(current)
+  }
+}
+
+// --- Reply reader (client side) ---
+
+/** An incremental reader of a RESP2 reply stream. */
+export interface RespReplyReader {
+  buf: string
+  pos: number
+}
+
+/** A decoded reply and the exact bytes it was read from. */
+export interface RespReplyRead {
+  readonly reply: Reply
+  readonly raw: string
+}
+
+/** Creates an empty reply reader. */
+export function respReplyReaderCreate(): RespReplyReader {
+  return { buf: '', pos: 0 }
+}
+
+/** Appends bytes received from a server. */
+export function respReplyReaderFeed(r: RespReplyReader, chunk: string): void {
+  r.buf = r.buf.slice(r.pos) + chunk
+  r.pos = 0
+}
+
+/**
+ * Returns the next complete reply with its raw bytes, or null if more bytes are needed.
+ * Throws on bytes that are not RESP2.
+ */
+export function respReplyReaderNext(r: RespReplyReader): RespReplyRead | null {
+  const start = r.pos
+  const end = readReply(r.buf, start)
+  if (end === null) return null
+  r.pos = end.next
+  return { reply: end.reply, raw: r.buf.slice(start, end.next) }
+}
+
+/** Decodes a buffer that holds exactly one or more whole replies. */
+export function respDecodeReplies(bytes: string): Reply[] {
+  const r = respReplyReaderCreate()
+  respReplyReaderFeed(r, bytes)
+  const out: Reply[] = []
+  for (let next = respReplyReaderNext(r); next !== null; next = respReplyReaderNext(r)) {
+    out.push(next.reply)
+  }
+  if (r.pos !== r.buf.length) throw new Error('respDecodeReplies: trailing partial reply')
+  return out
+}
+
+function readReply(s: string, pos: number): { reply: Reply; next: number } | null {
+  const eol = s.indexOf('\r\n', pos)
+  if (eol < 0) return null
+  const type = s[pos]
+  const line = s.slice(pos + 1, eol)
+  const after = eol + 2
+  switch (type) {
+    case '+':
+      return { reply: { type: 'simple', value: line }, next: after }
+    case '-':
+      return { reply: { type: 'error', value: line }, next: after }
+    case ':': {
+      const n = BigInt(line)
+      const value = n >= BigInt(Number.MIN_SAFE_INTEGER) && n <= BigInt(Number.MAX_SAFE_INTEGER)
+      return { reply: { type: 'integer', value: value ? Number(n) : n }, next: after }
+    }
+    case '$': {
+      const len = Number(line)
+      if (!Number.isInteger(len)) throw new Error(`bad bulk length ${JSON.stringify(line)}`)
+      if (len < 0) return { reply: { type: 'bulk', value: null }, next: after }
+      if (s.length < after + len + 2) return null
+      return { reply: { type: 'bulk', value: s.slice(after, after + len) }, next: after + len + 2 }
+    }
+    case '*': {
+      const n = Number(line)
+      if (!Number.isInteger(n)) throw new Error(`bad multibulk length ${JSON.stringify(line)}`)
+      if (n < 0) return { reply: { type: 'array', value: null }, next: after }
+      const items: Reply[] = []
+      let next = after
+      for (let i = 0; i < n; i++) {
+        const item = readReply(s, next)
+        if (item === null) return null
+        items.push(item.reply)
+        next = item.next
+      }
+      return { reply: { type: 'array', value: items }, next }
+    }
+    default:
+      throw new Error(`not a RESP2 reply type: ${JSON.stringify(type)}`)
+  }
+}
