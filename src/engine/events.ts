@@ -231,6 +231,8 @@ export type ListpackEvent =
   | {
       readonly type: 'listpack/entryInserted'
       readonly key: KeyName
+      /** The quicklist node id when the listpack belongs to a quicklist node. */
+      readonly node?: number
       readonly index: number
       readonly offset: number
       readonly size: number
@@ -240,6 +242,7 @@ export type ListpackEvent =
   | {
       readonly type: 'listpack/entryDeleted'
       readonly key: KeyName
+      readonly node?: number
       readonly index: number
       readonly offset: number
       readonly size: number
@@ -248,6 +251,7 @@ export type ListpackEvent =
   | {
       readonly type: 'listpack/entryReplaced'
       readonly key: KeyName
+      readonly node?: number
       readonly index: number
       readonly offset: number
       readonly oldSize: number
