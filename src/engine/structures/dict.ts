@@ -1,0 +1,859 @@
+/**
+ * Hash table with incremental rehashing — follows redis/src/dict.c (7.0.15).
+ *
+ * Every Redis keyspace, every `expires` table and every hashtable-encoded hash, set and zset
+ * is one of these. A dict owns up to two tables of buckets; a bucket is a singly linked chain
+ * of entries, new entries pushed at the head. Table sizes are powers of two and a key's bucket
+ * is `siphash(key) & (size - 1)`.
+ *
+ * Growing is incremental: when an insert finds the table full (used >= size under the
+ * 'enable' policy, or used/size > 5 unless 'forbid'), a second table twice as large (the
+ * next power of two above used + 1) is installed and rehashIdx starts at 0. From then on,
+ * every find/add/delete/random pick moves one bucket of table 0 into table 1
+ * (_dictRehashStep), visiting at most 10 empty buckets per step, and new keys go straight to
+ * table 1. When table 0 is empty, table 1 takes its place. Shrinking (dictResize, called by the
+ * server when fill < 10 %) is the same process towards a smaller table. So the cost of a
+ * resize is spread over many commands instead of one long pause.
+ *
+ * Complexity: O(1) average find/add/delete plus one bucket move while rehashing.
+ *
+ * Invariants (see dictValidate): table sizes are powers of two (exp >= 2); used counts match
+ * the chains; rehashIdx === -1 iff table 1 is absent; while rehashing, buckets of table 0
+ * below rehashIdx are empty; no key lives in both tables; every key sits in the bucket its
+ * hash selects.
+ *
+ * Randomness: Redis's randomULong() (a 64-bit Mersenne Twister on 64-bit builds) becomes
+ * rngNextU32 (bucket counts never exceed 2^32 here); random() and rand() become rngRandom.
+ *
+ * Emits: dict/tableCreated, dict/expandStarted, dict/shrinkStarted, dict/bucketRehashed,
+ * dict/rehashCompleted, dict/scanned (summary); dict/keyAdded, dict/keyDeleted,
+ * dict/keyFound, dict/emptyBucketsSkipped (full only).
+ */
+import type { ExecContext } from '../context.ts'
+import type { DictRef, EntryMove } from '../events.ts'
+import { rngNextU32, rngRandom } from '../rng.ts'
+import { siphash12Low, type HashSeed } from './siphash.ts'
+
+export type { HashSeed } from './siphash.ts'
+export { hashSeedFromRng } from './siphash.ts'
+
+// --- Types ---
+
+/** One key/value pair and the link to the next entry of its bucket chain. */
+export interface DictEntry<V> {
+  key: string
+  val: V
+  next: DictEntry<V> | null
+}
+
+/** Per-dict behaviour hooks (Redis dictType; hashing and key comparison are fixed here). */
+export interface DictType {
+  /**
+   * Asked before growing (dictTypeExpandAllowed): `moreMemBytes` is the new bucket array's
+   * size in bytes, `usedRatio` the current load factor. The db keyspace and expires dicts
+   * refuse under maxmemory pressure (server.c:dictExpandAllowed).
+   */
+  expandAllowed?: (moreMemBytes: number, usedRatio: number) => boolean
+}
+
+/** The dict itself: plain data, like `struct dict` (7.0 layout). */
+export interface Dict<V> {
+  ref: DictRef
+  type: DictType
+  table: [Array<DictEntry<V> | null> | null, Array<DictEntry<V> | null> | null]
+  used: [number, number]
+  /** log2 of each table's size; -1 = no table. */
+  sizeExp: [number, number]
+  /** Next bucket of table 0 to move; -1 = not rehashing. */
+  rehashIdx: number
+  /** > 0 while a scan or safe iteration is in progress: rehash steps are skipped. */
+  pauseRehash: number
+  seed: HashSeed
+}
+
+/** dict_can_resize: 'avoid' while a fork child exists, 'forbid' inside the child. */
+export type DictResizePolicy = 'enable' | 'avoid' | 'forbid'
+
+// --- Constants ---
+
+export const DICT_HT_INITIAL_EXP = 2
+export const DICT_HT_INITIAL_SIZE = 4
+/** Grow even under 'avoid' once used/size exceeds this. */
+export const DICT_FORCE_RESIZE_RATIO = 5
+/** server.h: shrink when fill drops below this percentage. */
+export const HASHTABLE_MIN_FILL = 10
+/** dictGetFairRandomKey samples this many entries. */
+export const GETFAIR_NUM_ENTRIES = 15
+/** Bytes of one bucket pointer (bucket arrays are size × 8 bytes). */
+export const DICT_BUCKET_BYTES = 8
+
+// --- Global resize policy (dict.c dict_can_resize) ---
+
+let dictCanResize: DictResizePolicy = 'enable'
+
+/** Sets the module-wide resize policy, as server.c:updateDictResizePolicy does around forks. */
+export function dictSetResizePolicy(p: DictResizePolicy): void {
+  dictCanResize = p
+}
+
+/** Returns the module-wide resize policy. */
+export function dictGetResizePolicy(): DictResizePolicy {
+  return dictCanResize
+}
+
+// --- Creation and accessors ---
+
+const NO_TYPE: DictType = {}
+
+/** Creates an empty dict with no tables (the first insert allocates 4 buckets). */
+export function dictCreate<V>(ref: DictRef, seed: HashSeed, type: DictType = NO_TYPE): Dict<V> {
+  return {
+    ref,
+    type,
+    table: [null, null],
+    used: [0, 0],
+    sizeExp: [-1, -1],
+    rehashIdx: -1,
+    pauseRehash: 0,
+    seed,
+  }
+}
+
+/** Returns the number of entries in both tables. */
+export function dictSize<V>(d: Dict<V>): number {
+  return d.used[0] + d.used[1]
+}
+
+/** Returns the number of buckets of both tables (dictSlots). */
+export function dictBuckets<V>(d: Dict<V>): number {
+  return htSize(d.sizeExp[0]) + htSize(d.sizeExp[1])
+}
+
+/** Returns whether an incremental rehash is in progress. */
+export function dictIsRehashing<V>(d: Dict<V>): boolean {
+  return d.rehashIdx !== -1
+}
+
+/** Returns the bucket count of table `t` (0 when absent). */
+export function dictTableSize<V>(d: Dict<V>, t: 0 | 1): number {
+  return htSize(d.sizeExp[t])
+}
+
+/** Returns the low 32 bits of the key's SipHash-1-2 under this dict's seed. */
+export function dictHashKey<V>(d: Dict<V>, key: string): number {
+  return siphash12Low(d.seed, key)
+}
+
+/** Returns the bucket the key hashes to in table `t` (-1 when that table is absent). */
+export function dictBucketOf<V>(d: Dict<V>, key: string, t: 0 | 1): number {
+  const exp = d.sizeExp[t]
+  if (exp === -1) return -1
+  return siphash12Low(d.seed, key) & htMask(exp)
+}
+
+/** Pauses incremental rehashing (dictPauseRehashing); pair with dictResumeRehashing. */
+export function dictPauseRehashing<V>(d: Dict<V>): void {
+  d.pauseRehash++
+}
+
+/** Resumes incremental rehashing paused by dictPauseRehashing. */
+export function dictResumeRehashing<V>(d: Dict<V>): void {
+  d.pauseRehash--
+}
+
+function htSize(exp: number): number {
+  return exp === -1 ? 0 : 2 ** exp
+}
+
+function htMask(exp: number): number {
+  return exp === -1 ? 0 : (2 ** exp - 1) | 0
+}
+
+function newBuckets<V>(size: number): Array<DictEntry<V> | null> {
+  return new Array<DictEntry<V> | null>(size).fill(null)
+}
+
+// --- Expanding and shrinking ---
+
+/** _dictNextExp: the exponent of the smallest power of two >= size, at least 2. */
+export function dictNextExp(size: number): number {
+  if (size <= DICT_HT_INITIAL_SIZE) return DICT_HT_INITIAL_EXP
+  if (size > 0x80000000) return Math.ceil(Math.log2(size))
+  return 32 - Math.clz32(size - 1)
+}
+
+/**
+ * _dictExpand: installs a table of 2^_dictNextExp(size) buckets, as table 0 when there is
+ * none yet, else as table 1 starting a rehash. Refuses while rehashing, when size < used,
+ * or when the exponent would not change.
+ */
+function dictExpandInternal<V>(
+  ctx: ExecContext,
+  d: Dict<V>,
+  size: number,
+  reason: 'fill' | 'forced' | 'explicit',
+): boolean {
+  if (d.rehashIdx !== -1 || d.used[0] > size) return false
+  const exp = dictNextExp(size)
+  if (exp === d.sizeExp[0]) return false
+  const buckets = newBuckets<V>(2 ** exp)
+  if (d.table[0] === null) {
+    d.sizeExp[0] = exp
+    d.used[0] = 0
+    d.table[0] = buckets
+    if (ctx.tracing) ctx.emit({ type: 'dict/tableCreated', dict: d.ref, exp })
+    return true
+  }
+  const fromExp = d.sizeExp[0]
+  d.sizeExp[1] = exp
+  d.used[1] = 0
+  d.table[1] = buckets
+  d.rehashIdx = 0
+  if (ctx.tracing) {
+    if (exp > fromExp) {
+      ctx.emit({
+        type: 'dict/expandStarted',
+        dict: d.ref,
+        fromExp,
+        toExp: exp,
+        used: d.used[0],
+        reason,
+      })
+    } else {
+      ctx.emit({ type: 'dict/shrinkStarted', dict: d.ref, fromExp, toExp: exp, used: d.used[0] })
+    }
+  }
+  return true
+}
+
+/**
+ * Expands or creates the table to hold `size` entries (rounded up to a power of two, min 4),
+ * starting an incremental rehash if a table exists. Returns false when refused (already
+ * rehashing, size below the entry count, or same size). A smaller size starts a shrink.
+ */
+export function dictExpand<V>(ctx: ExecContext, d: Dict<V>, size: number): boolean {
+  return dictExpandInternal(ctx, d, size, 'explicit')
+}
+
+/** _dictExpandIfNeeded: allocates the first table or starts growing when the table is full. */
+function dictExpandIfNeeded<V>(ctx: ExecContext, d: Dict<V>): void {
+  if (d.rehashIdx !== -1) return
+  const exp0 = d.sizeExp[0]
+  if (exp0 === -1) {
+    dictExpandInternal(ctx, d, DICT_HT_INITIAL_SIZE, 'explicit')
+    return
+  }
+  const size = 2 ** exp0
+  const used = d.used[0]
+  const fill = dictCanResize === 'enable' && used >= size
+  if (fill || (dictCanResize !== 'forbid' && Math.floor(used / size) > DICT_FORCE_RESIZE_RATIO)) {
+    const allowed = d.type.expandAllowed
+    if (
+      allowed !== undefined &&
+      !allowed(2 ** dictNextExp(used + 1) * DICT_BUCKET_BYTES, used / size)
+    ) {
+      return
+    }
+    dictExpandInternal(ctx, d, used + 1, fill ? 'fill' : 'forced')
+  }
+}
+
+/**
+ * Shrinks (or grows) the table to the smallest power of two holding all entries (min 4),
+ * starting a rehash. Refused unless the policy is 'enable' and no rehash is running.
+ */
+export function dictResize<V>(ctx: ExecContext, d: Dict<V>): boolean {
+  if (dictCanResize !== 'enable' || d.rehashIdx !== -1) return false
+  let minimal = d.used[0]
+  if (minimal < DICT_HT_INITIAL_SIZE) minimal = DICT_HT_INITIAL_SIZE
+  return dictExpandInternal(ctx, d, minimal, 'explicit')
+}
+
+/** Returns whether the server would shrink this dict: more than 4 buckets and fill < 10 %. */
+export function htNeedsResize<V>(d: Dict<V>): boolean {
+  const size = dictBuckets(d)
+  const used = dictSize(d)
+  return size > DICT_HT_INITIAL_SIZE && Math.floor((used * 100) / size) < HASHTABLE_MIN_FILL
+}
+
+// --- Rehashing ---
+
+/**
+ * Performs up to n bucket moves of an incremental rehash, visiting at most 10·n empty
+ * buckets. Each moved entry is pushed at the head of its new chain (so a chain's order is
+ * reversed). Finishes the rehash when table 0 becomes empty. Does nothing under 'forbid', or
+ * under 'avoid' unless the tables differ in size by a factor >= 5. Returns true if more
+ * rehashing remains.
+ */
+export function dictRehash<V>(ctx: ExecContext, d: Dict<V>, n: number): boolean {
+  if (dictCanResize === 'forbid' || d.rehashIdx === -1) return false
+  const s0 = htSize(d.sizeExp[0])
+  const s1 = htSize(d.sizeExp[1])
+  if (
+    dictCanResize === 'avoid' &&
+    ((s1 > s0 && s1 / s0 < DICT_FORCE_RESIZE_RATIO) ||
+      (s1 < s0 && s0 / s1 < DICT_FORCE_RESIZE_RATIO))
+  ) {
+    return false
+  }
+  const t0 = d.table[0] as Array<DictEntry<V> | null>
+  const t1 = d.table[1] as Array<DictEntry<V> | null>
+  const mask1 = htMask(d.sizeExp[1])
+  const seed = d.seed
+  let emptyVisits = n * 10
+  while (n-- > 0 && d.used[0] !== 0) {
+    let de = t0[d.rehashIdx] ?? null
+    if (de === null) {
+      const skipFrom = d.rehashIdx
+      while (de === null) {
+        d.rehashIdx++
+        if (--emptyVisits === 0) {
+          if (ctx.full) {
+            ctx.emit({
+              type: 'dict/emptyBucketsSkipped',
+              dict: d.ref,
+              from: skipFrom,
+              to: d.rehashIdx,
+            })
+          }
+          return true
+        }
+        de = t0[d.rehashIdx] ?? null
+      }
+      if (ctx.full) {
+        ctx.emit({ type: 'dict/emptyBucketsSkipped', dict: d.ref, from: skipFrom, to: d.rehashIdx })
+      }
+    }
+    const from = d.rehashIdx
+    const moves: EntryMove[] | null = ctx.tracing ? [] : null
+    while (de !== null) {
+      const nextde: DictEntry<V> | null = de.next
+      const h = siphash12Low(seed, de.key) & mask1
+      de.next = t1[h] ?? null
+      t1[h] = de
+      d.used[0]--
+      d.used[1]++
+      if (moves !== null) moves.push({ key: de.key, to: h })
+      de = nextde
+    }
+    t0[from] = null
+    d.rehashIdx++
+    if (moves !== null) {
+      ctx.emit({
+        type: 'dict/bucketRehashed',
+        dict: d.ref,
+        from,
+        moves,
+        rehashIdx: d.rehashIdx,
+      })
+    }
+  }
+  if (d.used[0] === 0) {
+    d.table[0] = d.table[1]
+    d.used[0] = d.used[1]
+    d.sizeExp[0] = d.sizeExp[1]
+    d.table[1] = null
+    d.used[1] = 0
+    d.sizeExp[1] = -1
+    d.rehashIdx = -1
+    if (ctx.tracing) ctx.emit({ type: 'dict/rehashCompleted', dict: d.ref, exp: d.sizeExp[0] })
+    return false
+  }
+  return true
+}
+
+/**
+ * Rehashes in batches of 100 steps until done or until more than `ms` milliseconds of
+ * ctx.clock have passed (whole ms, as timeInMilliseconds). Returns the steps attempted
+ * (a multiple of 100). Does nothing while rehashing is paused.
+ */
+export function dictRehashMilliseconds<V>(ctx: ExecContext, d: Dict<V>, ms: number): number {
+  if (d.pauseRehash > 0) return 0
+  const start = Math.floor(ctx.clock.now())
+  let rehashes = 0
+  while (dictRehash(ctx, d, 100)) {
+    rehashes += 100
+    if (Math.floor(ctx.clock.now()) - start > ms) break
+  }
+  return rehashes
+}
+
+/** _dictRehashStep: one bucket of rehash, unless paused. */
+function dictRehashStep<V>(ctx: ExecContext, d: Dict<V>): void {
+  if (d.pauseRehash === 0) dictRehash(ctx, d, 1)
+}
+
+// --- Lookup, insert, delete ---
+
+/** Set by dictKeyIndex when the key already exists (C's `existing` out-parameter). */
+let keyIndexExisting: DictEntry<unknown> | null = null
+
+/**
+ * _dictKeyIndex: expands if needed, then returns the bucket for a new key (in table 1 while
+ * rehashing) or -1 if the key exists (then keyIndexExisting holds its entry).
+ */
+function dictKeyIndex<V>(ctx: ExecContext, d: Dict<V>, key: string, hash: number): number {
+  keyIndexExisting = null
+  dictExpandIfNeeded(ctx, d)
+  let idx = 0
+  for (let t: 0 | 1 = 0; t <= 1; t = (t + 1) as 0 | 1) {
+    idx = hash & htMask(d.sizeExp[t])
+    let he = (d.table[t] as Array<DictEntry<V> | null>)[idx] ?? null
+    while (he !== null) {
+      if (he.key === key) {
+        keyIndexExisting = he as DictEntry<unknown>
+        return -1
+      }
+      he = he.next
+    }
+    if (d.rehashIdx === -1) break
+  }
+  return idx
+}
+
+/**
+ * dictAddRaw: adds a new entry for `key` with value `val` at the head of its bucket (table 1
+ * while rehashing) and returns it, or returns null if the key exists (see
+ * dictAddOrFindEntry to get the existing one). Performs one rehash step first.
+ */
+export function dictAddRaw<V>(
+  ctx: ExecContext,
+  d: Dict<V>,
+  key: string,
+  val: V,
+): DictEntry<V> | null {
+  if (d.rehashIdx !== -1) dictRehashStep(ctx, d)
+  const index = dictKeyIndex(ctx, d, key, siphash12Low(d.seed, key))
+  if (index === -1) return null
+  const t = d.rehashIdx !== -1 ? 1 : 0
+  const table = d.table[t] as Array<DictEntry<V> | null>
+  const entry: DictEntry<V> = { key, val, next: table[index] ?? null }
+  table[index] = entry
+  d.used[t]++
+  if (ctx.full) {
+    let chainLen = 0
+    for (let e: DictEntry<V> | null = entry; e !== null; e = e.next) chainLen++
+    ctx.emit({
+      type: 'dict/keyAdded',
+      dict: d.ref,
+      key,
+      table: t,
+      bucket: index,
+      chainPos: 0,
+      chainLen,
+    })
+  }
+  return entry
+}
+
+/** Adds `key` → `val`. Returns false (and changes nothing) if the key already exists. */
+export function dictAdd<V>(ctx: ExecContext, d: Dict<V>, key: string, val: V): boolean {
+  return dictAddRaw(ctx, d, key, val) !== null
+}
+
+/**
+ * Adds `key` → `val` if absent, else overwrites the existing entry's value. Returns true if
+ * the key was added, false if an existing value was replaced.
+ */
+export function dictReplace<V>(ctx: ExecContext, d: Dict<V>, key: string, val: V): boolean {
+  if (dictAddRaw(ctx, d, key, val) !== null) return true
+  ;(keyIndexExisting as DictEntry<V>).val = val
+  return false
+}
+
+/**
+ * Adds `key` → `val` if absent. Returns true if added, false if the key existed (its value
+ * is left unchanged). Use dictAddOrFindEntry to get the entry itself.
+ */
+export function dictAddOrFind<V>(ctx: ExecContext, d: Dict<V>, key: string, val: V): boolean {
+  return dictAddRaw(ctx, d, key, val) !== null
+}
+
+/** dictAddOrFind as in C: returns the existing entry, or a new one holding `val`. */
+export function dictAddOrFindEntry<V>(
+  ctx: ExecContext,
+  d: Dict<V>,
+  key: string,
+  val: V,
+): DictEntry<V> {
+  const entry = dictAddRaw(ctx, d, key, val)
+  return entry ?? (keyIndexExisting as DictEntry<V>)
+}
+
+/** Returns the entry for `key` or null, after one rehash step (unless paused). */
+export function dictFind<V>(ctx: ExecContext, d: Dict<V>, key: string): DictEntry<V> | null {
+  if (d.used[0] + d.used[1] === 0) {
+    if (ctx.full) ctx.emit({ type: 'dict/keyFound', dict: d.ref, key, probes: [], found: false })
+    return null
+  }
+  if (d.rehashIdx !== -1) dictRehashStep(ctx, d)
+  const h = siphash12Low(d.seed, key)
+  for (let t: 0 | 1 = 0; t <= 1; t = (t + 1) as 0 | 1) {
+    const idx = h & htMask(d.sizeExp[t])
+    let he = (d.table[t] as Array<DictEntry<V> | null>)[idx] ?? null
+    while (he !== null) {
+      if (he.key === key) {
+        if (ctx.full) emitKeyFound(ctx, d, key, h, t, true)
+        return he
+      }
+      he = he.next
+    }
+    if (d.rehashIdx === -1) break
+  }
+  if (ctx.full) emitKeyFound(ctx, d, key, h, d.rehashIdx === -1 ? 0 : 1, false)
+  return null
+}
+
+function emitKeyFound<V>(
+  ctx: ExecContext,
+  d: Dict<V>,
+  key: string,
+  h: number,
+  lastTable: number,
+  found: boolean,
+): void {
+  const probes: { table: 0 | 1; bucket: number }[] = [
+    { table: 0, bucket: h & htMask(d.sizeExp[0]) },
+  ]
+  if (lastTable === 1) probes.push({ table: 1, bucket: h & htMask(d.sizeExp[1]) })
+  ctx.emit({ type: 'dict/keyFound', dict: d.ref, key, probes, found })
+}
+
+/** Returns the value stored under `key`, or undefined (dictFind semantics). */
+export function dictFetchValue<V>(ctx: ExecContext, d: Dict<V>, key: string): V | undefined {
+  const he = dictFind(ctx, d, key)
+  return he === null ? undefined : he.val
+}
+
+/**
+ * Unlinks the entry for `key` and returns it (dictUnlink), or returns null if absent.
+ * Performs one rehash step first (unless paused). Does not shrink: callers decide
+ * (htNeedsResize / dictResize), as Redis does.
+ */
+export function dictDelete<V>(ctx: ExecContext, d: Dict<V>, key: string): DictEntry<V> | null {
+  if (d.used[0] + d.used[1] === 0) return null
+  if (d.rehashIdx !== -1) dictRehashStep(ctx, d)
+  const h = siphash12Low(d.seed, key)
+  for (let t: 0 | 1 = 0; t <= 1; t = (t + 1) as 0 | 1) {
+    const idx = h & htMask(d.sizeExp[t])
+    const table = d.table[t] as Array<DictEntry<V> | null>
+    let he = table[idx] ?? null
+    let prev: DictEntry<V> | null = null
+    let pos = 0
+    while (he !== null) {
+      if (he.key === key) {
+        if (prev !== null) prev.next = he.next
+        else table[idx] = he.next
+        d.used[t]--
+        if (ctx.full) {
+          ctx.emit({
+            type: 'dict/keyDeleted',
+            dict: d.ref,
+            key,
+            table: t as 0 | 1,
+            bucket: idx,
+            chainPos: pos,
+          })
+        }
+        return he
+      }
+      prev = he
+      he = he.next
+      pos++
+    }
+    if (d.rehashIdx === -1) break
+  }
+  return null
+}
+
+/** Removes every entry and both tables (dictEmpty); the dict is as new. */
+export function dictEmpty<V>(_ctx: ExecContext, d: Dict<V>): void {
+  d.table[0] = null
+  d.table[1] = null
+  d.used[0] = 0
+  d.used[1] = 0
+  d.sizeExp[0] = -1
+  d.sizeExp[1] = -1
+  d.rehashIdx = -1
+  d.pauseRehash = 0
+}
+
+// --- Iteration ---
+
+/** Returns all entries: table 0 then table 1, bucket order, chain order. No rehash step. */
+export function dictEntries<V>(d: Dict<V>): DictEntry<V>[] {
+  const out: DictEntry<V>[] = []
+  for (let t: 0 | 1 = 0; t <= 1; t = (t + 1) as 0 | 1) {
+    const table = d.table[t]
+    if (table === null) continue
+    for (let i = 0; i < table.length; i++) {
+      for (let e = table[i] ?? null; e !== null; e = e.next) out.push(e)
+    }
+  }
+  return out
+}
+
+/**
+ * Calls fn for every entry in dictEntries order, without allocating. fn must not add or
+ * delete entries (like Redis's unsafe iterator).
+ */
+export function dictForEach<V>(d: Dict<V>, fn: (e: DictEntry<V>) => void): void {
+  for (let t: 0 | 1 = 0; t <= 1; t = (t + 1) as 0 | 1) {
+    const table = d.table[t]
+    if (table === null) continue
+    for (let i = 0; i < table.length; i++) {
+      let e = table[i] ?? null
+      while (e !== null) {
+        const next: DictEntry<V> | null = e.next
+        fn(e)
+        e = next
+      }
+    }
+  }
+}
+
+// --- Scan ---
+
+/** Reverses the bits of a 32-bit word. */
+function rev32(v: number): number {
+  v = ((v >>> 1) & 0x55555555) | ((v & 0x55555555) << 1)
+  v = ((v >>> 2) & 0x33333333) | ((v & 0x33333333) << 2)
+  v = ((v >>> 4) & 0x0f0f0f0f) | ((v & 0x0f0f0f0f) << 4)
+  v = ((v >>> 8) & 0x00ff00ff) | ((v & 0x00ff00ff) << 8)
+  return ((v >>> 16) | (v << 16)) >>> 0
+}
+
+/**
+ * Increments the cursor in reverse-binary order over the bits of `mask`: set the bits above
+ * the mask, reverse, add one, reverse back. Returns 0 after the last bucket.
+ */
+export function dictScanNextCursor(v: number, mask: number): number {
+  v = (v | ~mask) >>> 0
+  v = rev32(v)
+  v = (v + 1) >>> 0
+  return rev32(v)
+}
+
+/**
+ * Visits the bucket(s) the cursor designates and calls fn on each entry, then returns the
+ * next cursor (0 when the scan is complete). While rehashing, it visits the cursor's bucket
+ * of the smaller table and then every bucket of the larger table that expands it. Rehashing
+ * is paused during the call. Every element present for a whole scan is returned at least
+ * once. Only the cursor's low 32 bits matter (tables never exceed 2^32 buckets here).
+ */
+export function dictScan<V>(
+  ctx: ExecContext,
+  d: Dict<V>,
+  cursor: number,
+  fn: (e: DictEntry<V>) => void,
+): number {
+  if (d.used[0] + d.used[1] === 0) return 0
+  const start = cursor
+  let v = cursor >>> 0
+  const buckets: { table: 0 | 1; bucket: number }[] | null = ctx.tracing ? [] : null
+  const keys: string[] | null = ctx.tracing ? [] : null
+  d.pauseRehash++
+  if (d.rehashIdx === -1) {
+    const m0 = htMask(d.sizeExp[0])
+    scanBucket(d.table[0] as Array<DictEntry<V> | null>, v & m0, fn, keys)
+    if (buckets !== null) buckets.push({ table: 0, bucket: v & m0 })
+    v = dictScanNextCursor(v, m0)
+  } else {
+    let small: 0 | 1 = 0
+    let large: 0 | 1 = 1
+    if (htSize(d.sizeExp[0]) > htSize(d.sizeExp[1])) {
+      small = 1
+      large = 0
+    }
+    const m0 = htMask(d.sizeExp[small])
+    const m1 = htMask(d.sizeExp[large])
+    const t0 = d.table[small] as Array<DictEntry<V> | null>
+    const t1 = d.table[large] as Array<DictEntry<V> | null>
+    scanBucket(t0, v & m0, fn, keys)
+    if (buckets !== null) buckets.push({ table: small, bucket: v & m0 })
+    do {
+      scanBucket(t1, v & m1, fn, keys)
+      if (buckets !== null) buckets.push({ table: large, bucket: v & m1 })
+      v = dictScanNextCursor(v, m1)
+    } while ((v & (m0 ^ m1)) !== 0)
+  }
+  d.pauseRehash--
+  if (buckets !== null && keys !== null) {
+    ctx.emit({ type: 'dict/scanned', dict: d.ref, cursor: start, next: v, buckets, keys })
+  }
+  return v
+}
+
+function scanBucket<V>(
+  table: Array<DictEntry<V> | null>,
+  idx: number,
+  fn: (e: DictEntry<V>) => void,
+  keys: string[] | null,
+): void {
+  let de = table[idx] ?? null
+  while (de !== null) {
+    const next: DictEntry<V> | null = de.next
+    if (keys !== null) keys.push(de.key)
+    fn(de)
+    de = next
+  }
+}
+
+// --- Random sampling ---
+
+/**
+ * Returns a random entry: random buckets until a non-empty one (both tables as one index
+ * space while rehashing, skipping table 0 below rehashIdx), then a uniform pick in its chain.
+ * Performs one rehash step first (unless paused). Null if empty.
+ */
+export function dictGetRandomKey<V>(ctx: ExecContext, d: Dict<V>): DictEntry<V> | null {
+  if (d.used[0] + d.used[1] === 0) return null
+  if (d.rehashIdx !== -1) dictRehashStep(ctx, d)
+  let he: DictEntry<V> | null
+  if (d.rehashIdx !== -1) {
+    const s0 = htSize(d.sizeExp[0])
+    const slots = dictBuckets(d)
+    const t0 = d.table[0] as Array<DictEntry<V> | null>
+    const t1 = d.table[1] as Array<DictEntry<V> | null>
+    do {
+      const h = d.rehashIdx + (rngNextU32(ctx.rng) % (slots - d.rehashIdx))
+      he = (h >= s0 ? t1[h - s0] : t0[h]) ?? null
+    } while (he === null)
+  } else {
+    const m = htMask(d.sizeExp[0])
+    const t0 = d.table[0] as Array<DictEntry<V> | null>
+    do {
+      he = t0[(rngNextU32(ctx.rng) & m) >>> 0] ?? null
+    } while (he === null)
+  }
+  let listlen = 0
+  for (let e: DictEntry<V> | null = he; e !== null; e = e.next) listlen++
+  let listele = rngRandom(ctx.rng) % listlen
+  while (listele-- > 0) he = (he as DictEntry<V>).next
+  return he
+}
+
+/**
+ * Samples up to `count` entries (dictGetSomeKeys): does up to `count` rehash steps, then
+ * walks consecutive buckets of both tables from a random index of the larger one, taking
+ * whole chains (reservoir sampling past `count`), jumping to a new random index after
+ * max(5, count + 1) consecutive empty buckets, and giving up after count·10 steps. Entries
+ * may repeat only if the dict changes; fewer than `count` may be returned.
+ */
+export function dictGetSomeKeys<V>(ctx: ExecContext, d: Dict<V>, count: number): DictEntry<V>[] {
+  const size = d.used[0] + d.used[1]
+  if (size < count) count = size
+  let maxsteps = count * 10
+  const des: DictEntry<V>[] = []
+  for (let j = 0; j < count; j++) {
+    if (d.rehashIdx !== -1) dictRehashStep(ctx, d)
+    else break
+  }
+  if (count === 0) return des
+  const tables = d.rehashIdx !== -1 ? 2 : 1
+  let maxsizemask = htMask(d.sizeExp[0])
+  if (tables > 1 && maxsizemask < htMask(d.sizeExp[1])) maxsizemask = htMask(d.sizeExp[1])
+  let i = (rngNextU32(ctx.rng) & maxsizemask) >>> 0
+  let emptylen = 0
+  let stored = 0
+  while (stored < count && maxsteps-- > 0) {
+    for (let j: 0 | 1 = 0; j < tables; j = (j + 1) as 0 | 1) {
+      if (tables === 2 && j === 0 && i < d.rehashIdx) {
+        if (i >= htSize(d.sizeExp[1])) i = d.rehashIdx
+        else continue
+      }
+      if (i >= htSize(d.sizeExp[j])) continue
+      let he = (d.table[j] as Array<DictEntry<V> | null>)[i] ?? null
+      if (he === null) {
+        emptylen++
+        if (emptylen >= 5 && emptylen > count) {
+          i = (rngNextU32(ctx.rng) & maxsizemask) >>> 0
+          emptylen = 0
+        }
+      } else {
+        emptylen = 0
+        while (he !== null) {
+          if (stored < count) {
+            des[stored] = he
+          } else {
+            const r = rngNextU32(ctx.rng) % (stored + 1)
+            if (r < count) des[r] = he
+          }
+          he = he.next
+          stored++
+        }
+        if (stored >= count) return des
+      }
+    }
+    i = ((i + 1) & maxsizemask) >>> 0
+  }
+  return des
+}
+
+/**
+ * Returns a random entry with a fairer distribution than dictGetRandomKey: samples
+ * GETFAIR_NUM_ENTRIES with dictGetSomeKeys and picks one of them (rand() % count); falls
+ * back to dictGetRandomKey when the sample comes back empty.
+ */
+export function dictGetFairRandomKey<V>(ctx: ExecContext, d: Dict<V>): DictEntry<V> | null {
+  const entries = dictGetSomeKeys(ctx, d, GETFAIR_NUM_ENTRIES)
+  if (entries.length === 0) return dictGetRandomKey(ctx, d)
+  return entries[rngRandom(ctx.rng) % entries.length] ?? null
+}
+
+// --- Validation ---
+
+/** Returns the broken invariants of `d` (empty when healthy). */
+export function dictValidate<V>(d: Dict<V>): string[] {
+  const errs: string[] = []
+  const seen = new Map<string, number>()
+  for (let t: 0 | 1 = 0; t <= 1; t = (t + 1) as 0 | 1) {
+    const table = d.table[t]
+    const exp = d.sizeExp[t] as number
+    if (table === null) {
+      if (exp !== -1) errs.push(`table ${t} absent but sizeExp ${exp}`)
+      if (d.used[t] !== 0) errs.push(`table ${t} absent but used ${d.used[t]}`)
+      continue
+    }
+    if (exp < DICT_HT_INITIAL_EXP) errs.push(`table ${t} sizeExp ${exp} < ${DICT_HT_INITIAL_EXP}`)
+    if (table.length !== 2 ** exp) {
+      errs.push(`table ${t} has ${table.length} buckets, sizeExp says ${2 ** exp}`)
+    }
+    const mask = htMask(exp)
+    let count = 0
+    for (let i = 0; i < table.length; i++) {
+      let steps = 0
+      for (let e = table[i] ?? null; e !== null; e = e.next) {
+        if (++steps > 1_000_000_000) {
+          errs.push(`table ${t} bucket ${i}: chain too long (cycle?)`)
+          break
+        }
+        count++
+        const b = siphash12Low(d.seed, e.key) & mask
+        if (b !== i)
+          errs.push(`table ${t}: key ${JSON.stringify(e.key)} in bucket ${i}, hashes to ${b}`)
+        const prev = seen.get(e.key)
+        if (prev !== undefined) {
+          errs.push(`key ${JSON.stringify(e.key)} in table ${prev} and table ${t}`)
+        } else {
+          seen.set(e.key, t)
+        }
+        if (t === 0 && d.rehashIdx !== -1 && i < d.rehashIdx) {
+          errs.push(`table 0 bucket ${i} below rehashIdx ${d.rehashIdx} is not empty`)
+        }
+      }
+    }
+    if (count !== d.used[t]) errs.push(`table ${t} used ${d.used[t]} but holds ${count} entries`)
+  }
+  if (d.rehashIdx === -1) {
+    if (d.table[1] !== null) errs.push('not rehashing but table 1 exists')
+  } else {
+    if (d.table[0] === null || d.table[1] === null) errs.push('rehashing without two tables')
+    if (d.rehashIdx < 0 || d.rehashIdx >= htSize(d.sizeExp[0])) {
+      errs.push(`rehashIdx ${d.rehashIdx} outside table 0 (size ${htSize(d.sizeExp[0])})`)
+    }
+    if (d.sizeExp[0] === d.sizeExp[1]) errs.push('rehashing between tables of the same size')
+  }
+  if (d.pauseRehash < 0) errs.push(`pauseRehash ${d.pauseRehash} < 0`)
+  return errs
+}

@@ -1,0 +1,47 @@
+/**
+ * jemalloc size classes — what `je_malloc_usable_size` returns on 64-bit jemalloc 5.3
+ * (the allocator Redis 7.0 links by default; redis-internals §14.1–14.2).
+ *
+ * Redis counts memory with the usable size of each allocation (zmalloc.c with
+ * HAVE_MALLOC_SIZE), and since 7.0 sds turns allocator slack into free space, so the
+ * class a request rounds up to is observable through MEMORY USAGE and APPEND behaviour.
+ *
+ * Classes (LG_QUANTUM 4, 4 KiB pages, LG_SIZE_CLASS_GROUP 2):
+ *   - tiny: 8;
+ *   - quantum-spaced: 16, 32, 48, …, 128 (steps of 16);
+ *   - from 128 up, 4 classes per doubling: size ∈ (2^k, 2^(k+1)] rounds up to a multiple of
+ *     2^(k-2) (160, 192, 224, 256, 320, …). The small classes end at 14336; the large ones
+ *     (16384, 20480, …) continue the same geometric pattern and are whole pages, so beyond
+ *     4 KiB every class is a page multiple.
+ * A request of 0 bytes is served from the smallest class, like malloc(0).
+ *
+ * Pure arithmetic; emits no events.
+ */
+
+// --- Constants ---
+
+/** The smallest class (LG_TINY_MIN 3). */
+export const JEMALLOC_TINY_MIN = 8
+/** Quantum: spacing of the classes up to 128 bytes (LG_QUANTUM 4). */
+export const JEMALLOC_QUANTUM = 16
+/** Largest "small" (slab-allocated) class with 4 KiB pages. */
+export const JEMALLOC_SMALL_MAXCLASS = 14336
+/** Page size. */
+export const JEMALLOC_PAGE = 4096
+
+// --- API ---
+
+/** Returns the usable size jemalloc gives a request of `n` bytes (the class n rounds up to). */
+export function jemallocSizeClass(n: number): number {
+  if (n <= JEMALLOC_TINY_MIN) return JEMALLOC_TINY_MIN
+  if (n <= 128) return (n + 15) & ~15
+  // Group spacing: a quarter of the power of two just below n.
+  const lg = n <= 0x80000000 ? 31 - Math.clz32(n - 1) : Math.floor(Math.log2(n - 1))
+  const delta = 2 ** (lg - 2)
+  return Math.ceil(n / delta) * delta
+}
+
+/** Returns whether `n` is exactly a jemalloc size class. */
+export function jemallocIsSizeClass(n: number): boolean {
+  return n >= JEMALLOC_TINY_MIN && jemallocSizeClass(n) === n
+}

@@ -1,0 +1,166 @@
+/**
+ * SipHash-1-2 — follows redis/src/siphash.c.
+ *
+ * Redis hashes every dict key with SipHash keyed by a random 16-byte seed chosen at startup
+ * (server.c main → dictSetHashFunctionSeed), so an attacker cannot craft keys that collide.
+ * Redis runs the reduced 1-2 variant: one SIPROUND per 8-byte block, two at finalization
+ * (antirez measured 2-4 as ~4 % slower overall). The 64-bit result's low bits pick the bucket
+ * (`hash & (size - 1)`).
+ *
+ * JavaScript has no fast uint64, so each 64-bit lane is held as two int32 halves (hi, lo) and
+ * additions carry by hand; no BigInt and no allocation on the hot path. The input is a byte
+ * string (bytes.ts: every code unit is 0–255), read little-endian like the C code on x86-64.
+ *
+ * Seed layout: the 16 seed bytes as four little-endian uint32 words, so Redis's
+ * k0 = U8TO64_LE(k) is (hi = k1, lo = k0) and k1 = U8TO64_LE(k + 8) is (hi = k3, lo = k2).
+ *
+ * Emits no events.
+ */
+import { rngNextU32, type Rng } from '../rng.ts'
+
+// --- Types ---
+
+/** The SipHash key: 16 bytes as four little-endian uint32 words (k0 = bytes 0–3). */
+export interface HashSeed {
+  k0: number
+  k1: number
+  k2: number
+  k3: number
+}
+
+// --- API ---
+
+/** Draws a random 16-byte seed from the server's generator (Redis: getRandomBytes at startup). */
+export function hashSeedFromRng(rng: Rng): HashSeed {
+  return { k0: rngNextU32(rng), k1: rngNextU32(rng), k2: rngNextU32(rng), k3: rngNextU32(rng) }
+}
+
+/** The high 32 bits of the last siphash12Low result (module scratch, avoids allocating a pair). */
+let lastHigh = 0
+
+/**
+ * Hashes a byte string with SipHash-1-2 and returns the low 32 bits of the 64-bit result as a
+ * uint32 (enough for any bucket index). The high half is kept for siphash12 to read.
+ */
+export function siphash12Low(seed: HashSeed, s: string): number {
+  const len = s.length
+  // v0 = 0x736f6d6570736575 ^ k0, v1 = 0x646f72616e646f6d ^ k1, v2 = 0x6c7967656e657261 ^ k0,
+  // v3 = 0x7465646279746573 ^ k1 (k0, k1 being the two 64-bit key halves).
+  let v0h = 0x736f6d65 ^ seed.k1
+  let v0l = 0x70736575 ^ seed.k0
+  let v1h = 0x646f7261 ^ seed.k3
+  let v1l = 0x6e646f6d ^ seed.k2
+  let v2h = 0x6c796765 ^ seed.k1
+  let v2l = 0x6e657261 ^ seed.k0
+  let v3h = 0x74656462 ^ seed.k3
+  let v3l = 0x79746573 ^ seed.k2
+  let t: number
+  const blocks = len >>> 3
+  // Iterations 0..blocks-1 compress the full 8-byte words, iteration `blocks` the tail word b
+  // (remaining bytes, length in the top byte); the last two are the finalization rounds
+  // (m = 0, after v2 ^= 0xff), so one copy of SIPROUND serves all of them.
+  const rounds = blocks + 3
+  for (let bi = 0; bi < rounds; bi++) {
+    let ml = 0
+    let mh = 0
+    const p = bi << 3
+    if (bi < blocks) {
+      ml =
+        s.charCodeAt(p) |
+        (s.charCodeAt(p + 1) << 8) |
+        (s.charCodeAt(p + 2) << 16) |
+        (s.charCodeAt(p + 3) << 24)
+      mh =
+        s.charCodeAt(p + 4) |
+        (s.charCodeAt(p + 5) << 8) |
+        (s.charCodeAt(p + 6) << 16) |
+        (s.charCodeAt(p + 7) << 24)
+    } else if (bi === blocks) {
+      mh = (len & 0xff) << 24
+      const r = len & 7
+      if (r >= 7) mh |= s.charCodeAt(p + 6) << 16
+      if (r >= 6) mh |= s.charCodeAt(p + 5) << 8
+      if (r >= 5) mh |= s.charCodeAt(p + 4)
+      if (r >= 4) ml |= s.charCodeAt(p + 3) << 24
+      if (r >= 3) ml |= s.charCodeAt(p + 2) << 16
+      if (r >= 2) ml |= s.charCodeAt(p + 1) << 8
+      if (r >= 1) ml |= s.charCodeAt(p)
+    } else if (bi === blocks + 1) {
+      v2l ^= 0xff
+    }
+    v3h ^= mh
+    v3l ^= ml
+    // --- SIPROUND ---
+    // v0 += v1
+    t = (v0l + v1l) | 0
+    v0h = (v0h + v1h + (t >>> 0 < v0l >>> 0 ? 1 : 0)) | 0
+    v0l = t
+    // v1 = ROTL(v1, 13); v1 ^= v0
+    t = (v1h << 13) | (v1l >>> 19)
+    v1l = ((v1l << 13) | (v1h >>> 19)) ^ v0l
+    v1h = t ^ v0h
+    // v0 = ROTL(v0, 32)
+    t = v0h
+    v0h = v0l
+    v0l = t
+    // v2 += v3
+    t = (v2l + v3l) | 0
+    v2h = (v2h + v3h + (t >>> 0 < v2l >>> 0 ? 1 : 0)) | 0
+    v2l = t
+    // v3 = ROTL(v3, 16); v3 ^= v2
+    t = (v3h << 16) | (v3l >>> 16)
+    v3l = ((v3l << 16) | (v3h >>> 16)) ^ v2l
+    v3h = t ^ v2h
+    // v0 += v3
+    t = (v0l + v3l) | 0
+    v0h = (v0h + v3h + (t >>> 0 < v0l >>> 0 ? 1 : 0)) | 0
+    v0l = t
+    // v3 = ROTL(v3, 21); v3 ^= v0
+    t = (v3h << 21) | (v3l >>> 11)
+    v3l = ((v3l << 21) | (v3h >>> 11)) ^ v0l
+    v3h = t ^ v0h
+    // v2 += v1
+    t = (v2l + v1l) | 0
+    v2h = (v2h + v1h + (t >>> 0 < v2l >>> 0 ? 1 : 0)) | 0
+    v2l = t
+    // v1 = ROTL(v1, 17); v1 ^= v2
+    t = (v1h << 17) | (v1l >>> 15)
+    v1l = ((v1l << 17) | (v1h >>> 15)) ^ v2l
+    v1h = t ^ v2h
+    // v2 = ROTL(v2, 32)
+    t = v2h
+    v2h = v2l
+    v2l = t
+    // --- end SIPROUND ---
+    v0h ^= mh
+    v0l ^= ml
+  }
+  lastHigh = (v0h ^ v1h ^ v2h ^ v3h) >>> 0
+  return (v0l ^ v1l ^ v2l ^ v3l) >>> 0
+}
+
+/** Hashes a byte string with SipHash-1-2 and returns the 64-bit result as [low32, high32]. */
+export function siphash12(seed: HashSeed, s: string): [number, number] {
+  const lo = siphash12Low(seed, s)
+  return [lo, lastHigh]
+}
+
+/** Returns the 16 seed bytes as a byte string (for display and for reference implementations). */
+export function hashSeedBytes(seed: HashSeed): string {
+  let out = ''
+  for (const w of [seed.k0, seed.k1, seed.k2, seed.k3]) {
+    out += String.fromCharCode(w & 0xff, (w >>> 8) & 0xff, (w >>> 16) & 0xff, (w >>> 24) & 0xff)
+  }
+  return out
+}
+
+/** Builds a seed from 16 bytes (a byte string), the inverse of hashSeedBytes. */
+export function hashSeedFromBytes(bytes: string): HashSeed {
+  const w = (i: number): number =>
+    (bytes.charCodeAt(i) |
+      (bytes.charCodeAt(i + 1) << 8) |
+      (bytes.charCodeAt(i + 2) << 16) |
+      (bytes.charCodeAt(i + 3) << 24)) >>>
+    0
+  return { k0: w(0), k1: w(4), k2: w(8), k3: w(12) }
+}
