@@ -173,9 +173,17 @@ export function respParserCreate(opts: RespParserOptions = {}): RespParser {
 
 /** Appends bytes read from the connection to the query buffer. */
 export function respParserFeed(p: RespParser, chunk: string): void {
-  if (p.pos >= p.buf.length) p.buf = chunk
-  else p.buf = (p.pos === 0 ? p.buf : p.buf.slice(p.pos)) + chunk
-  p.pos = 0
+  if (p.pos >= p.buf.length) {
+    p.buf = chunk
+    p.pos = 0
+  } else if (p.pos > PROTO_IOBUF_LEN) {
+    // sdsrange: drop what was consumed (rarely: only when a request spans chunks).
+    p.buf = p.buf.slice(p.pos) + chunk
+    p.pos = 0
+  } else {
+    // Appending leaves a rope that V8 flattens once, when the bulk is finally sliced.
+    p.buf += chunk
+  }
 }
 
 /** Bytes received but not yet consumed by a complete request. */
@@ -247,19 +255,27 @@ function processInlineBuffer(p: RespParser): boolean {
   return true
 }
 
+/**
+ * Finds the '\r' ending a `*N` or `$N` header line. Returns its index, or -1 when the line
+ * (with its '\n') is not all here yet or is too long (then `p.error` is set to tooBig).
+ */
+function headerLine(p: RespParser, tooBig: string): number {
+  const s = p.buf
+  const newline = strchr(s, p.pos, '\r')
+  if (newline < 0) {
+    if (s.length - p.pos > PROTO_INLINE_MAX_SIZE) protocolError(p, tooBig)
+    return -1
+  }
+  // The buffer must also hold the '\n'.
+  return newline > s.length - 2 ? -1 : newline
+}
+
 /** networking.c processMultibulkBuffer: `*N\r\n` then N times `$len\r\n<bytes>\r\n`. */
 function processMultibulkBuffer(p: RespParser): boolean {
   const s = p.buf
   if (p.multibulklen === 0) {
-    const newline = strchr(s, p.pos, '\r')
-    if (newline < 0) {
-      if (s.length - p.pos > PROTO_INLINE_MAX_SIZE) {
-        return protocolError(p, 'too big mbulk count string')
-      }
-      return false
-    }
-    // The buffer must also hold the '\n'.
-    if (newline > s.length - 2) return false
+    const newline = headerLine(p, 'too big mbulk count string')
+    if (newline < 0) return false
     const ll = string2ll(s, p.pos + 1, newline)
     if (ll === null || ll > PROTO_MAX_MULTIBULK_LEN) {
       return protocolError(p, 'invalid multibulk length')
@@ -274,14 +290,8 @@ function processMultibulkBuffer(p: RespParser): boolean {
   }
   while (p.multibulklen > 0) {
     if (p.bulklen === -1) {
-      const newline = strchr(s, p.pos, '\r')
-      if (newline < 0) {
-        if (s.length - p.pos > PROTO_INLINE_MAX_SIZE) {
-          return protocolError(p, 'too big bulk count string')
-        }
-        return false
-      }
-      if (newline > s.length - 2) return false
+      const newline = headerLine(p, 'too big bulk count string')
+      if (newline < 0) return false
       if (s.charCodeAt(p.pos) !== 36 /* '$' */) {
         return protocolError(p, `expected '$', got '${s[p.pos] ?? ''}'`)
       }

@@ -1,0 +1,205 @@
+/**
+ * The RESP2 TCP server: Redis's networking layer (networking.c readQueryFromClient →
+ * processInputBuffer → call → addReply → writeToClient) over the engine.
+ *
+ * One engine client per connection. Each network chunk is decoded as latin1 once (a byte
+ * string, see bytes.ts), fed to the connection's parser in PROTO_IOBUF_LEN slices (so the
+ * "too big ..." limits trip exactly where Redis's 16KB reads would trip them), and every
+ * complete command in it is executed in order; the replies of one chunk go out in one
+ * write (pipelining). A protocol error replies `-ERR Protocol error: ...` and closes that
+ * connection after its pending replies, never the server; so does QUIT (through the
+ * engine's shouldClose). The clock is the real one, and cron runs on a timer: the engine's
+ * cron() does only the work that is due at `hz`, so the timer just has to tick at least as
+ * often as the highest hz we care about.
+ */
+import net from 'node:net'
+import type { ClientId, EngineConfig, RedisServer } from '../engine/api.ts'
+import type { Clock } from '../engine/clock.ts'
+import type { TraceLevel } from '../engine/events.ts'
+import {
+  PROTO_IOBUF_LEN,
+  respAppend,
+  respParserCreate,
+  respParserFeed,
+  respParserNext,
+  type RespParser,
+} from '../engine/resp.ts'
+
+export interface RespServerOptions {
+  /** TCP port; 0 (the default) picks a free one. */
+  readonly port?: number
+  /** Address to bind; default 127.0.0.1. */
+  readonly host?: string
+  /** Engine seed; default 0. */
+  readonly seed?: number
+  readonly enableDebugCommand?: 'yes' | 'local' | 'no'
+  /** Config overrides passed to createServer (as `redis-server --name value` would set). */
+  readonly config?: EngineConfig
+  /** Trace level; default 'off' (the server reports nothing, it only serves). */
+  readonly trace?: TraceLevel
+  /** An engine to serve instead of a new createServer(...) (tests). */
+  readonly engine?: RedisServer
+  /** How often cron() is called, in ms; default 10 (enough for hz up to 100). */
+  readonly cronIntervalMs?: number
+}
+
+export interface RespServerHandle {
+  readonly port: number
+  readonly host: string
+  readonly engine: RedisServer
+  /** Stops listening, closes every connection and the cron timer. */
+  close(): Promise<void>
+}
+
+/** The engine's optional hook for processMultibulkBuffer's unauthenticated limits. */
+interface AuthAware {
+  authRequired?(client: ClientId): boolean
+}
+
+interface Connection {
+  readonly socket: net.Socket
+  readonly id: ClientId
+  readonly parser: RespParser
+  closing: boolean
+  closed: boolean
+}
+
+/** The real clock, with sub-millisecond resolution for the cron time budgets. */
+export const realClock: Clock = {
+  now: () => performance.timeOrigin + performance.now(),
+}
+
+/** Starts a RESP2 server over a new (or the given) engine. */
+export async function startRespServer(opts: RespServerOptions = {}): Promise<RespServerHandle> {
+  const engine = opts.engine ?? (await createEngine(opts))
+  const host = opts.host ?? '127.0.0.1'
+  const conns = new Set<Connection>()
+  const authHook = (engine as RedisServer & AuthAware).authRequired
+
+  const server = net.createServer({ noDelay: true }, (socket) => {
+    const id = engine.createClient({
+      local: isLoopback(socket.remoteAddress),
+      addr: `${plainAddress(socket.remoteAddress)}:${socket.remotePort ?? 0}`,
+      laddr: `${plainAddress(socket.localAddress)}:${socket.localPort ?? 0}`,
+    })
+    const conn: Connection = {
+      socket,
+      id,
+      parser: respParserCreate(
+        authHook === undefined ? {} : { authRequired: () => authHook.call(engine, id) },
+      ),
+      closing: false,
+      closed: false,
+    }
+    conns.add(conn)
+    socket.on('data', (chunk: Buffer) => onData(conn, chunk))
+    socket.on('error', () => {
+      // 'close' follows; nothing else to do (Redis logs and frees the client).
+    })
+    socket.on('close', () => {
+      conns.delete(conn)
+      if (!conn.closed) {
+        conn.closed = true
+        engine.closeClient(id)
+      }
+    })
+  })
+
+  function onData(conn: Connection, chunk: Buffer): void {
+    if (conn.closing) return
+    const p = conn.parser
+    let out = ''
+    const n = chunk.length
+    if (n <= PROTO_IOBUF_LEN) {
+      respParserFeed(p, chunk.toString('latin1', 0, n))
+      out = processInputBuffer(conn, out)
+    } else {
+      for (let off = 0; off < n && !conn.closing; off += PROTO_IOBUF_LEN) {
+        respParserFeed(p, chunk.toString('latin1', off, Math.min(n, off + PROTO_IOBUF_LEN)))
+        out = processInputBuffer(conn, out)
+      }
+    }
+    if (conn.closing) {
+      conn.socket.end(out, 'latin1')
+    } else if (out.length > 0) {
+      conn.socket.write(out, 'latin1')
+    }
+  }
+
+  /** Runs every complete command in the query buffer; returns `out` with their replies. */
+  function processInputBuffer(conn: Connection, out: string): string {
+    const p = conn.parser
+    for (;;) {
+      const argv = respParserNext(p)
+      if (argv === null) break
+      out = respAppend(out, engine.call(argv, conn.id))
+      if (engine.shouldClose(conn.id)) {
+        conn.closing = true
+        return out
+      }
+      // CLIENT KILL may have closed other connections.
+      const name = argv[0] as string
+      if (name.length === 6 && name.toLowerCase() === 'client') closeKilled(conn)
+    }
+    if (p.error !== null) {
+      conn.closing = true
+      out += '-ERR ' + p.error + '\r\n'
+    }
+    return out
+  }
+
+  function closeKilled(self: Connection): void {
+    for (const c of conns) {
+      if (c !== self && !c.closing && engine.shouldClose(c.id)) {
+        c.closing = true
+        c.socket.destroy()
+      }
+    }
+  }
+
+  const cron = setInterval(() => engine.cron(), opts.cronIntervalMs ?? 10)
+  cron.unref()
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(opts.port ?? 0, host, () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  const address = server.address()
+  const port = typeof address === 'object' && address !== null ? address.port : 0
+
+  return {
+    port,
+    host,
+    engine,
+    close: () =>
+      new Promise<void>((resolve) => {
+        clearInterval(cron)
+        for (const c of conns) c.socket.destroy()
+        server.close(() => resolve())
+      }),
+  }
+}
+
+async function createEngine(opts: RespServerOptions): Promise<RedisServer> {
+  const { createServer } = await import('../engine/index.ts')
+  return createServer({
+    seed: opts.seed ?? 0,
+    clock: realClock,
+    trace: opts.trace ?? 'off',
+    enableDebugCommand: opts.enableDebugCommand ?? 'no',
+    ...(opts.config === undefined ? {} : { config: opts.config }),
+  })
+}
+
+function plainAddress(addr: string | undefined): string {
+  if (addr === undefined) return '?'
+  return addr.startsWith('::ffff:') ? addr.slice(7) : addr
+}
+
+function isLoopback(addr: string | undefined): boolean {
+  const a = plainAddress(addr)
+  return a.startsWith('127.') || a === '::1'
+}
