@@ -1,0 +1,4 @@
+/** scripting commands (stub, being implemented). */
+import type { CommandSpec } from './spec.ts'
+
+export const scriptingCommands: readonly CommandSpec[] = []

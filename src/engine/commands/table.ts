@@ -1,0 +1,59 @@
+/**
+ * The command table (server.c redisCommandTable, generated in 7.0 from src/commands/*.json).
+ *
+ * Design: each family file exports `xxxCommands: readonly CommandSpec[]`; this file joins
+ * them into COMMANDS and a lookup map by lowercase name. The table drives dispatch (arity,
+ * flags such as no_auth, denyoom, no_multi), COMMAND COUNT/INFO/DOCS/LIST/GETKEYS and the
+ * console's hints. Arity follows Redis: +n exact, -n at least n, both counting the name.
+ * Subcommands (CONFIG GET, CLIENT LIST ...) are full specs of their own under their
+ * container; their names are lowercase like 'get', and errors name them 'config|get'.
+ *
+ * Family owners add their import and spread line below (one line each). Family files
+ * import types and the `spec` helper from spec.ts, never values from here.
+ */
+import type { CommandSpec } from './spec.ts'
+import { connectionCommands } from './connection.ts'
+import { scriptingCommands } from './scripting.ts'
+import { serverCommands } from './server.ts'
+import { transactionCommands } from './transactions.ts'
+
+export type {
+  AclCategory,
+  CommandArg,
+  CommandCall,
+  CommandFlag,
+  CommandGroup,
+  CommandHandler,
+  CommandSpec,
+} from './spec.ts'
+
+// --- The table ---
+
+/** Every command, family by family. */
+export const COMMANDS: readonly CommandSpec[] = [
+  ...connectionCommands,
+  ...serverCommands,
+  ...transactionCommands,
+  ...scriptingCommands,
+]
+
+/** Lowercase name → spec. */
+export const COMMAND_MAP: ReadonlyMap<string, CommandSpec> = new Map(
+  COMMANDS.map((c) => [c.name, c]),
+)
+
+/** Looks a command up by name, case-insensitively. */
+export function lookupCommandByName(name: string): CommandSpec | undefined {
+  return COMMAND_MAP.get(name.toLowerCase())
+}
+
+/** Looks a subcommand up under its container, case-insensitively. */
+export function lookupSubcommand(container: CommandSpec, name: string): CommandSpec | undefined {
+  const lower = name.toLowerCase()
+  return container.subcommands?.find((s) => s.name === lower)
+}
+
+/** 'config|get' for subcommands, 'get' for plain commands (server.c getFullCommandName). */
+export function fullCommandName(cmd: CommandSpec, parent: CommandSpec | null): string {
+  return parent === null ? cmd.name : `${parent.name}|${cmd.name}`
+}

@@ -1,0 +1,20 @@
+/**
+ * The engine's public barrel: the only module outside src/engine may import values from
+ * (the worker, the RESP server, tests that act as clients). Everything else is internal.
+ */
+export { createServer } from './server.ts'
+export type {
+  ClientId,
+  ClientOptions,
+  EngineConfig,
+  InspectOptions,
+  InspectView,
+  RedisServer,
+  ServerOptions,
+  TickTrace,
+  Trace,
+} from './api.ts'
+export type * from './events.ts'
+export type { Reply } from './reply.ts'
+export { utf8ToBytes, bytesToUtf8 } from './bytes.ts'
+export { manualClock, type Clock, type ManualClock } from './clock.ts'

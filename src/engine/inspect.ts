@@ -1,0 +1,155 @@
+/**
+ * inspect(): plain view models of the keyspace and of one key, for panels.
+ *
+ * Design: views are JSON-safe snapshots built without touching the structures (no rehash
+ * steps, no LRU updates, no expiry), so inspecting never changes what the engine does.
+ * Large dicts are summarised: only the first `limit` non-empty buckets of each table are
+ * listed, with per-chain key lists cut at `limit` keys, and `truncated` says so.
+ *
+ * Containers: each encoding's owner registers a view builder with registerInspector
+ * (e.g. registerInspector('intset', (o, key, limit) => ({ kind: 'intset', ... }))). Until
+ * one is registered a container answers { kind: <encoding>, pending: true }.
+ */
+import type { InspectView } from './api.ts'
+import type { RedisDb } from './keyspace/db.ts'
+import type { ServerState } from './state.ts'
+import { dictBuckets, dictSize, type Dict } from './structures/dict.ts'
+import type { ContainerEncoding, ContainerObject, RedisObject } from './types/object.ts'
+
+// --- Types ---
+
+export interface DictTableView {
+  readonly table: 0 | 1
+  readonly exp: number
+  readonly size: number
+  readonly used: number
+  /** Non-empty buckets in index order: bucket index and chain keys (head first). */
+  readonly buckets: readonly { readonly index: number; readonly keys: readonly string[] }[]
+  readonly truncated: boolean
+}
+
+export interface DictView {
+  readonly ref: string
+  readonly size: number
+  readonly buckets: number
+  readonly rehashIdx: number
+  readonly tables: readonly DictTableView[]
+}
+
+export type ContainerInspector = (o: ContainerObject, key: string, limit: number) => InspectView
+
+// --- Registry ---
+
+const inspectors = new Map<ContainerEncoding, ContainerInspector>()
+
+/** Registers the view builder for a container encoding (called by the owning module). */
+export function registerInspector(encoding: ContainerEncoding, fn: ContainerInspector): void {
+  inspectors.set(encoding, fn)
+}
+
+// --- Views ---
+
+/** A summarised view of a dict, walked without rehash steps. */
+export function dictView<V>(d: Dict<V>, limit: number): DictView {
+  const tables: DictTableView[] = []
+  for (const t of [0, 1] as const) {
+    const table = d.table[t]
+    if (table === null) continue
+    const buckets: { index: number; keys: string[] }[] = []
+    let truncated = false
+    for (let i = 0; i < table.length; i++) {
+      let e = table[i] ?? null
+      if (e === null) continue
+      if (buckets.length >= limit) {
+        truncated = true
+        break
+      }
+      const keys: string[] = []
+      while (e !== null) {
+        if (keys.length >= limit) {
+          truncated = true
+          break
+        }
+        keys.push(e.key)
+        e = e.next
+      }
+      buckets.push({ index: i, keys })
+    }
+    tables.push({
+      table: t,
+      exp: d.sizeExp[t],
+      size: table.length,
+      used: d.used[t],
+      buckets,
+      truncated,
+    })
+  }
+  return {
+    ref: d.ref,
+    size: dictSize(d),
+    buckets: dictBuckets(d),
+    rehashIdx: d.rehashIdx,
+    tables,
+  }
+}
+
+/** The keyspace view of one db: both dicts. */
+export function inspectKeyspace(srv: ServerState, db: RedisDb, limit: number): InspectView {
+  return {
+    kind: 'keyspace',
+    db: db.id,
+    keys: dictSize(db.dict),
+    expiresCount: dictSize(db.expires),
+    avgTtl: db.avgTtl,
+    expiresCursor: db.expiresCursor,
+    lruclock: srv.lruclock,
+    dict: dictView(db.dict, limit),
+    expires: dictView(db.expires, limit),
+  }
+}
+
+/** Finds a key's object without side effects (no rehash step, no expiry, no LRU). */
+export function peekKey<V>(d: Dict<V>, key: string): V | undefined {
+  for (const table of d.table) {
+    if (table === null) continue
+    for (let e of table) {
+      while (e !== null) {
+        if (e.key === key) return e.val
+        e = e.next
+      }
+    }
+  }
+  return undefined
+}
+
+/** The view of one object's header and payload. */
+export function objectView(o: RedisObject, key: string, limit: number): InspectView {
+  const header = { type: o.type, encoding: o.encoding, refcount: o.refcount, lru: o.lru }
+  if (o.type === 'string') {
+    if (o.encoding === 'int') return { kind: 'string', key, ...header, value: o.ptr.toString() }
+    return {
+      kind: 'string',
+      key,
+      ...header,
+      sds: { type: o.ptr.type, len: o.ptr.buf.length, alloc: o.ptr.alloc },
+      value: o.ptr.buf.length > limit ? o.ptr.buf.slice(0, limit) : o.ptr.buf,
+      truncated: o.ptr.buf.length > limit,
+    }
+  }
+  const fn = inspectors.get(o.encoding)
+  if (fn === undefined) return { kind: o.encoding, key, ...header, pending: true }
+  return { ...fn(o, key, limit), header }
+}
+
+/** The view of one key, with its TTL; null when missing (expired keys still show). */
+export function inspectKey(
+  _srv: ServerState,
+  db: RedisDb,
+  key: string,
+  limit: number,
+): InspectView | null {
+  const o = peekKey(db.dict, key)
+  if (o === undefined) return null
+  const when = peekKey(db.expires, key)
+  return { ...objectView(o, key, limit), db: db.id, expireAt: when ?? null }
+}

@@ -1,0 +1,463 @@
+/**
+ * The keyspace (db.c): 16 databases, each a main dict (key → object) and an expires dict
+ * (key → absolute Unix ms), plus the WATCH bookkeeping that db.c and multi.c share.
+ *
+ * Design: every function takes the ServerState (config, stats, clients for WATCH) and the
+ * command's ExecContext (frozen time, rng, trace), and follows its db.c namesake step for
+ * step, including which dict operations run (each dictFind/dictAdd/dictDelete may take a
+ * rehash step, so the order matters for the trace and for determinism).
+ *
+ * Lazy expiry: a key is logically expired when ctx.now > when (strictly). lookupKey calls
+ * expireIfNeeded, which deletes it, counts stats.expiredKeys, touches WATCHers and emits
+ * expire/keyExpiredLazily. The active cycle lives in expire.ts and uses
+ * deleteExpiredKeyAndPropagate from here.
+ *
+ * WATCH: db.watchedKeys maps a key to the WatchedKey records of the clients watching it
+ * (multi.c keeps the same per-db dict). touchWatchedKey reproduces 7.0.15 exactly,
+ * including its early `break` when a key that was expired at WATCH time exists again.
+ */
+import type { ExecContext } from '../context.ts'
+import type { ServerState, WatchedKey } from '../state.ts'
+import {
+  dictAdd,
+  dictCreate,
+  dictDelete,
+  dictEmpty,
+  dictFetchValue,
+  dictFind,
+  dictReplace,
+  dictSize,
+  dictValidate,
+  type Dict,
+  type HashSeed,
+} from '../structures/dict.ts'
+import { policyIsLfu, touchLFU, type RedisObject } from '../types/object.ts'
+
+// --- Types ---
+
+export interface RedisDb {
+  id: number
+  dict: Dict<RedisObject>
+  expires: Dict<number>
+  /** Active-expire bucket cursor (db->expires_cursor). */
+  expiresCursor: number
+  /** Running average TTL in ms of keys sampled by active expire. */
+  avgTtl: number
+  /** WATCHed keys of this db: key → watchers, in WATCH order. */
+  watchedKeys: Map<string, WatchedKey[]>
+}
+
+/** lookupKey flags (server.h LOOKUP_*). */
+export const LOOKUP_NONE = 0
+export const LOOKUP_NOTOUCH = 1 << 0
+export const LOOKUP_NONOTIFY = 1 << 1
+export const LOOKUP_NOSTATS = 1 << 2
+export const LOOKUP_WRITE = 1 << 3
+export const LOOKUP_NOEXPIRE = 1 << 4
+
+/** setKey flags (server.h SETKEY_*). */
+export const SETKEY_KEEPTTL = 1
+export const SETKEY_NO_SIGNAL = 2
+export const SETKEY_ALREADY_EXIST = 4
+export const SETKEY_DOESNT_EXIST = 8
+
+/** expireIfNeeded flags. */
+export const EXPIRE_FORCE_DELETE_EXPIRED = 1
+export const EXPIRE_AVOID_DELETE_EXPIRED = 2
+
+// --- Creation ---
+
+/** Creates db `id` with its two dicts (server.c initServer). */
+export function createDb(id: number, seed: HashSeed): RedisDb {
+  return {
+    id,
+    dict: dictCreate<RedisObject>(`db:${String(id)}:keys`, seed),
+    expires: dictCreate<number>(`db:${String(id)}:expires`, seed),
+    expiresCursor: 0,
+    avgTtl: 0,
+    watchedKeys: new Map(),
+  }
+}
+
+// --- Lookup ---
+
+/**
+ * db.c lookupKey: find, lazily expire, touch LRU/LFU (unless NOTOUCH), count hits and
+ * misses (not for WRITE or NOSTATS lookups).
+ */
+export function lookupKey(
+  srv: ServerState,
+  ctx: ExecContext,
+  db: RedisDb,
+  key: string,
+  flags: number,
+): RedisObject | null {
+  const de = dictFind<RedisObject>(ctx, db.dict, key)
+  let val: RedisObject | null = null
+  if (de !== null) {
+    val = de.val
+    let expireFlags = 0
+    if (flags & LOOKUP_WRITE) expireFlags |= EXPIRE_FORCE_DELETE_EXPIRED
+    if (flags & LOOKUP_NOEXPIRE) expireFlags |= EXPIRE_AVOID_DELETE_EXPIRED
+    if (expireIfNeeded(srv, ctx, db, key, expireFlags)) val = null
+  }
+  if (val !== null) {
+    if (!(flags & LOOKUP_NOTOUCH)) {
+      if (policyIsLfu(srv)) touchLFU(srv, ctx, val)
+      else val.lru = srv.lruclock
+    }
+    if (!(flags & (LOOKUP_NOSTATS | LOOKUP_WRITE))) srv.stats.keyspaceHits++
+  } else if (!(flags & (LOOKUP_NOSTATS | LOOKUP_WRITE))) {
+    srv.stats.keyspaceMisses++
+  }
+  return val
+}
+
+/** db.c lookupKeyReadWithFlags. */
+export function lookupKeyReadWithFlags(
+  srv: ServerState,
+  ctx: ExecContext,
+  db: RedisDb,
+  key: string,
+  flags: number,
+): RedisObject | null {
+  return lookupKey(srv, ctx, db, key, flags & ~LOOKUP_WRITE)
+}
+
+/** db.c lookupKeyRead. */
+export function lookupKeyRead(
+  srv: ServerState,
+  ctx: ExecContext,
+  db: RedisDb,
+  key: string,
+): RedisObject | null {
+  return lookupKey(srv, ctx, db, key, LOOKUP_NONE)
+}
+
+/** db.c lookupKeyWriteWithFlags. */
+export function lookupKeyWriteWithFlags(
+  srv: ServerState,
+  ctx: ExecContext,
+  db: RedisDb,
+  key: string,
+  flags: number,
+): RedisObject | null {
+  return lookupKey(srv, ctx, db, key, flags | LOOKUP_WRITE)
+}
+
+/** db.c lookupKeyWrite. */
+export function lookupKeyWrite(
+  srv: ServerState,
+  ctx: ExecContext,
+  db: RedisDb,
+  key: string,
+): RedisObject | null {
+  return lookupKey(srv, ctx, db, key, LOOKUP_WRITE)
+}
+
+// --- Add, overwrite, delete ---
+
+/** db.c dbAdd: the key must not exist. */
+export function dbAdd(ctx: ExecContext, db: RedisDb, key: string, val: RedisObject): void {
+  const added = dictAdd(ctx, db.dict, key, val)
+  if (!added) throw new Error(`dbAdd: key already exists in db ${String(db.id)}`)
+}
+
+/**
+ * db.c dbOverwrite: replace the value of an existing key. Under an LFU policy the new
+ * value inherits the old access counter.
+ */
+export function dbOverwrite(
+  srv: ServerState,
+  ctx: ExecContext,
+  db: RedisDb,
+  key: string,
+  val: RedisObject,
+): void {
+  const de = dictFind<RedisObject>(ctx, db.dict, key)
+  if (de === null) throw new Error('dbOverwrite: key does not exist')
+  if (policyIsLfu(srv)) val.lru = de.val.lru
+  de.val = val
+}
+
+export interface SetKeyOptions {
+  keepTtl?: boolean
+  noSignal?: boolean
+  alreadyExists?: boolean
+  doesntExist?: boolean
+}
+
+/**
+ * db.c setKey: add or overwrite, drop the TTL unless KEEPTTL, signal WATCHers. The
+ * existence check is a write lookup (which may expire the key first).
+ */
+export function setKey(
+  srv: ServerState,
+  ctx: ExecContext,
+  db: RedisDb,
+  key: string,
+  val: RedisObject,
+  opts: SetKeyOptions = {},
+): void {
+  let keyfound: boolean
+  if (opts.alreadyExists === true) keyfound = true
+  else if (opts.doesntExist === true) keyfound = false
+  else keyfound = lookupKeyWrite(srv, ctx, db, key) !== null
+  if (!keyfound) dbAdd(ctx, db, key, val)
+  else dbOverwrite(srv, ctx, db, key, val)
+  if (opts.keepTtl !== true) removeExpire(ctx, db, key)
+  if (opts.noSignal !== true) signalModifiedKey(srv, ctx, db, key)
+}
+
+/**
+ * db.c dbGenericDelete (sync and async behave alike here): delete from expires first
+ * (only when it is non-empty), then unlink from the main dict.
+ */
+export function dbDelete(ctx: ExecContext, db: RedisDb, key: string): boolean {
+  if (dictSize(db.expires) > 0) dictDelete(ctx, db.expires, key)
+  return dictDelete(ctx, db.dict, key) !== null
+}
+
+/** db.c dbExists: present in the main dict (no expiry check). */
+export function dbExists(ctx: ExecContext, db: RedisDb, key: string): boolean {
+  return dictFind(ctx, db.dict, key) !== null
+}
+
+// --- Expires ---
+
+/** db.c setExpire: the key must exist in the main dict. */
+export function setExpire(ctx: ExecContext, db: RedisDb, key: string, when: number): void {
+  if (dictFind(ctx, db.dict, key) === null) throw new Error('setExpire: key does not exist')
+  dictReplace(ctx, db.expires, key, when)
+}
+
+/** db.c getExpire: absolute ms, or -1 when the key has no TTL. */
+export function getExpire(ctx: ExecContext, db: RedisDb, key: string): number {
+  if (dictSize(db.expires) === 0) return -1
+  const when = dictFetchValue<number>(ctx, db.expires, key)
+  return when === undefined ? -1 : when
+}
+
+/** db.c removeExpire: true if a TTL was removed. */
+export function removeExpire(ctx: ExecContext, db: RedisDb, key: string): boolean {
+  return dictDelete(ctx, db.expires, key) !== null
+}
+
+/** db.c keyIsExpired: ctx.now (the frozen command time) > when. */
+export function keyIsExpired(ctx: ExecContext, db: RedisDb, key: string): boolean {
+  const when = getExpire(ctx, db, key)
+  if (when < 0) return false
+  return ctx.now > when
+}
+
+/**
+ * db.c deleteExpiredKeyAndPropagate: delete, touch WATCHers, count stats.expired_keys.
+ * The caller emits its own event (lazy or active).
+ */
+export function deleteExpiredKeyAndPropagate(
+  srv: ServerState,
+  ctx: ExecContext,
+  db: RedisDb,
+  key: string,
+): void {
+  dbDelete(ctx, db, key)
+  signalModifiedKey(srv, ctx, db, key)
+  srv.stats.expiredKeys++
+}
+
+/**
+ * db.c expireIfNeeded: true when the key is logically expired; deletes it unless told to
+ * avoid deleting (LOOKUP_NOEXPIRE). Emits expire/keyExpiredLazily.
+ */
+export function expireIfNeeded(
+  srv: ServerState,
+  ctx: ExecContext,
+  db: RedisDb,
+  key: string,
+  flags = 0,
+): boolean {
+  const when = getExpire(ctx, db, key)
+  if (when < 0 || !(ctx.now > when)) return false
+  if (flags & EXPIRE_AVOID_DELETE_EXPIRED) return true
+  deleteExpiredKeyAndPropagate(srv, ctx, db, key)
+  if (ctx.tracing) ctx.emit({ type: 'expire/keyExpiredLazily', db: db.id, key, when, now: ctx.now })
+  return true
+}
+
+// --- WATCH signalling ---
+
+/** db.c signalModifiedKey: a write touched `key` (WATCH invalidation). */
+export function signalModifiedKey(
+  srv: ServerState,
+  ctx: ExecContext,
+  db: RedisDb,
+  key: string,
+): void {
+  touchWatchedKey(srv, ctx, db, key)
+}
+
+/** multi.c unwatchAllKeys: forget every key a client watches. */
+export function unwatchAllKeys(srv: ServerState, clientId: number): void {
+  const c = srv.clients.get(clientId)
+  if (c === undefined || c.watched.length === 0) return
+  for (const wk of c.watched) {
+    const db = srv.dbs[wk.db]
+    const list = db?.watchedKeys.get(wk.key)
+    if (db === undefined || list === undefined) continue
+    const i = list.indexOf(wk)
+    if (i >= 0) list.splice(i, 1)
+    if (list.length === 0) db.watchedKeys.delete(wk.key)
+  }
+  c.watched = []
+}
+
+/** multi.c touchWatchedKey, 7.0.15 semantics. */
+export function touchWatchedKey(
+  srv: ServerState,
+  ctx: ExecContext,
+  db: RedisDb,
+  key: string,
+): void {
+  if (db.watchedKeys.size === 0) return
+  const list = db.watchedKeys.get(key)
+  if (list === undefined) return
+  // unwatchAllKeys mutates the list while we walk it: iterate over a copy.
+  for (const wk of [...list]) {
+    if (wk.expired) {
+      if (dictFind(ctx, db.dict, key) === null) {
+        wk.expired = false
+        continue
+      }
+      break
+    }
+    const c = srv.clients.get(wk.client)
+    if (c === undefined) continue
+    c.dirtyCas = true
+    unwatchAllKeys(srv, c.id)
+  }
+}
+
+/**
+ * multi.c touchAllWatchedKeysInDb: FLUSHDB/FLUSHALL (replacedWith null) and SWAPDB mark
+ * the watchers of keys that existed (or will exist) dirty.
+ */
+export function touchAllWatchedKeysInDb(
+  srv: ServerState,
+  ctx: ExecContext,
+  emptied: RedisDb,
+  replacedWith: RedisDb | null,
+): void {
+  if (emptied.watchedKeys.size === 0) return
+  for (const [key, list] of emptied.watchedKeys) {
+    const existsInEmptied = dictFind(ctx, emptied.dict, key) !== null
+    if (!existsInEmptied && !(replacedWith !== null && dictFind(ctx, replacedWith.dict, key)))
+      continue
+    for (const wk of list) {
+      if (wk.expired) {
+        if (replacedWith === null || dictFind(ctx, replacedWith.dict, key) === null) {
+          wk.expired = false
+          continue
+        } else if (keyIsExpired(ctx, replacedWith, key)) {
+          continue
+        }
+      } else if (
+        replacedWith !== null &&
+        !existsInEmptied &&
+        keyIsExpired(ctx, replacedWith, key)
+      ) {
+        wk.expired = true
+        continue
+      }
+      const c = srv.clients.get(wk.client)
+      if (c !== undefined) c.dirtyCas = true
+    }
+  }
+}
+
+// --- Flush and swap ---
+
+/**
+ * db.c emptyData: FLUSHDB (dbnum = id) / FLUSHALL (-1). Touches WATCHers first, then
+ * empties both dicts and resets avg_ttl and the expire cursor. Returns keys removed.
+ */
+export function emptyData(srv: ServerState, ctx: ExecContext, dbnum: number): number {
+  const from = dbnum === -1 ? 0 : dbnum
+  const to = dbnum === -1 ? srv.dbs.length - 1 : dbnum
+  for (let j = from; j <= to; j++) {
+    const db = srv.dbs[j]
+    if (db !== undefined) touchAllWatchedKeysInDb(srv, ctx, db, null)
+  }
+  let removed = 0
+  for (let j = from; j <= to; j++) {
+    const db = srv.dbs[j]
+    if (db === undefined) continue
+    removed += dictSize(db.dict)
+    dictEmpty(ctx, db.dict)
+    dictEmpty(ctx, db.expires)
+    db.avgTtl = 0
+    db.expiresCursor = 0
+  }
+  return removed
+}
+
+/**
+ * db.c dbSwapDatabases: swap the dicts (and avg_ttl, cursor) of two dbs; watched keys stay
+ * with their db. The dict refs are renamed so events keep naming the db they live in.
+ */
+export function dbSwapDatabases(
+  srv: ServerState,
+  ctx: ExecContext,
+  id1: number,
+  id2: number,
+): boolean {
+  const db1 = srv.dbs[id1]
+  const db2 = srv.dbs[id2]
+  if (db1 === undefined || db2 === undefined) return false
+  if (id1 === id2) return true
+  touchAllWatchedKeysInDb(srv, ctx, db1, db2)
+  touchAllWatchedKeysInDb(srv, ctx, db2, db1)
+  const { dict, expires, avgTtl, expiresCursor } = db1
+  db1.dict = db2.dict
+  db1.expires = db2.expires
+  db1.avgTtl = db2.avgTtl
+  db1.expiresCursor = db2.expiresCursor
+  db2.dict = dict
+  db2.expires = expires
+  db2.avgTtl = avgTtl
+  db2.expiresCursor = expiresCursor
+  db1.dict.ref = `db:${String(id1)}:keys`
+  db1.expires.ref = `db:${String(id1)}:expires`
+  db2.dict.ref = `db:${String(id2)}:keys`
+  db2.expires.ref = `db:${String(id2)}:expires`
+  return true
+}
+
+// --- Self-check ---
+
+/** Every expires key exists in the main dict; both dicts are valid. */
+export function dbValidate(db: RedisDb): string[] {
+  const errors = [...dictValidate(db.dict), ...dictValidate(db.expires)]
+  for (const t of db.expires.table) {
+    if (t === null) continue
+    for (let e of t) {
+      while (e !== null) {
+        if (!hasKeyNoStep(db.dict, e.key)) errors.push(`expire without key: ${e.key}`)
+        e = e.next
+      }
+    }
+  }
+  return errors
+}
+
+function hasKeyNoStep(d: Dict<RedisObject>, key: string): boolean {
+  for (const t of d.table) {
+    if (t === null) continue
+    for (let e of t) {
+      while (e !== null) {
+        if (e.key === key) return true
+        e = e.next
+      }
+    }
+  }
+  return false
+}

@@ -1,0 +1,615 @@
+/**
+ * The server core: createServer implements RedisServer (api.ts) the way server.c runs a
+ * command and its cron.
+ *
+ * processCommand follows server.c:processCommand's order of checks for the parts the
+ * emulation models: command lookup (unknown command / unknown subcommand), arity, the
+ * DEBUG gate (enable-debug-command), NOAUTH, no-multi inside MULTI, OOM (performEvictions
+ * when maxmemory is set), then either queueing inside MULTI or call(). A rejected command
+ * flags the open transaction (flagTransaction); a rejected EXEC aborts it with EXECABORT.
+ *
+ * One ExecContext is built per top-level command with `now` read once from the clock
+ * (Redis freezes server.mstime for the whole call, EXEC included). The cached times
+ * (srv.mstime, srv.unixtime) are refreshed from it.
+ *
+ * Cron: tick(ms) walks the virtual clock forward one serverCron period (1000/hz ms) at a
+ * time, running each due tick at its own instant: lruclock refresh, dynamic hz, then
+ * databasesCron (active expire SLOW, tryResizeHashTables for up to 16 dbs, and
+ * incrementallyRehash with dictRehashMilliseconds(1)). cron() runs the tick that is due on
+ * a real clock; like Redis it never replays missed ticks. The engine has no event loop, so
+ * the FAST expire cycle that beforeSleep runs is run after each top-level command.
+ *
+ * Time budgets (active expire, dictRehashMilliseconds) read ctx.clock; a manual clock does
+ * not move during a tick, so in the browser those budgets never run out (an infinitely
+ * fast CPU). Only the real-clock RESP server sees them expire.
+ */
+import type {
+  ClientId,
+  ClientOptions,
+  InspectOptions,
+  InspectView,
+  RedisServer,
+  ServerOptions,
+  TickTrace,
+  Trace,
+} from './api.ts'
+import type { Clock } from './clock.ts'
+import { COMMANDS, COMMAND_MAP } from './commands/table.ts'
+import type { CommandCall, CommandSpec } from './commands/spec.ts'
+import { applyStartupConfig, createDefaultConfig } from './config.ts'
+import { createExecContext, type ExecContext } from './context.ts'
+import type { StepEvent, TraceLevel } from './events.ts'
+import { activeExpireCycle } from './keyspace/expire.ts'
+import { performEvictions } from './keyspace/evict.ts'
+import { createDb, getExpire, unwatchAllKeys, type RedisDb } from './keyspace/db.ts'
+import { getLRUClock } from './keyspace/lru.ts'
+import { error, NIL_ARRAY, QUEUED, type Reply } from './reply.ts'
+import { rngCreate, rngNextU32 } from './rng.ts'
+import type { Client, ServerState, ServerStats } from './state.ts'
+import {
+  dictIsRehashing,
+  dictRehashMilliseconds,
+  dictResize,
+  hashSeedFromRng,
+  htNeedsResize,
+} from './structures/dict.ts'
+import { digestServer } from './digest.ts'
+import { inspectKey, inspectKeyspace } from './inspect.ts'
+
+// --- Constants ---
+
+/** server.h CRON_DBS_PER_CALL */
+const CRON_DBS_PER_CALL = 16
+/** server.h MAX_CLIENTS_PER_CLOCK_TICK */
+const MAX_CLIENTS_PER_CLOCK_TICK = 200
+const CONFIG_MAX_HZ = 500
+
+// --- State ---
+
+/** Fresh INFO stats counters. */
+export function createStats(): ServerStats {
+  return {
+    keyspaceHits: 0,
+    keyspaceMisses: 0,
+    expiredKeys: 0,
+    expiredStalePerc: 0,
+    expiredTimeCapReachedCount: 0,
+    expireCycleCpuMilliseconds: 0,
+    evictedKeys: 0,
+    totalCommandsProcessed: 0,
+    totalConnectionsReceived: 0,
+    rejectedCalls: 0,
+    unexpectedErrorReplies: 0,
+    totalErrorReplies: 0,
+    numCommands: new Map(),
+    errorCodes: new Map(),
+  }
+}
+
+/** Builds the server state: config, 16 dbs with seeded dicts, stats, clocks. */
+export function createServerState(opts: ServerOptions): ServerState {
+  const config = createDefaultConfig()
+  if (opts.config !== undefined) applyStartupConfig(config, opts.config)
+  const rng = rngCreate(opts.seed)
+  const hashSeed = hashSeedFromRng(rng)
+  const runId = Array.from({ length: 5 }, () => rngNextU32(rng).toString(16).padStart(8, '0'))
+    .join('')
+    .slice(0, 40)
+  const now = opts.clock.now()
+  const dbs: RedisDb[] = []
+  for (let i = 0; i < config.databases; i++) dbs.push(createDb(i, hashSeed))
+  return {
+    config,
+    dbs,
+    clients: new Map(),
+    nextClientId: 1,
+    stats: createStats(),
+    rng,
+    hashSeed,
+    clock: opts.clock,
+    traceLevel: opts.trace ?? 'summary',
+    enableDebugCommand: opts.enableDebugCommand ?? 'no',
+    activeExpireEnabled: true,
+    lruclock: getLRUClock(now),
+    unixtime: Math.floor(now / 1000),
+    mstime: now,
+    startTime: now,
+    nextCronAt: now + 1000 / config.hz,
+    cronloops: 0,
+    currentHz: config.hz,
+    expire: { currentDb: 0, timelimitExit: false, lastFastCycle: 0 },
+    evictNextDb: 0,
+    dirty: 0,
+    lastSave: Math.floor(now / 1000),
+    seq: 0,
+    runId,
+    commands: { list: COMMANDS, map: COMMAND_MAP },
+    currentClient: null,
+  }
+}
+
+/** networking.c createClient. */
+export function createClientState(srv: ServerState, opts: ClientOptions = {}): Client {
+  const id = srv.nextClientId++
+  srv.stats.totalConnectionsReceived++
+  const c: Client = {
+    id,
+    name: '',
+    db: 0,
+    authenticated: srv.config.requirepass === '',
+    multi: null,
+    watched: [],
+    dirtyCas: false,
+    closeAfterReply: false,
+    noEvict: false,
+    local: opts.local ?? true,
+    addr: opts.addr ?? `127.0.0.1:${String(40000 + id)}`,
+    laddr: opts.laddr ?? '127.0.0.1:6379',
+    fd: 7 + id,
+    createdAt: srv.mstime,
+    lastInteraction: srv.mstime,
+    lastCmd: 'NULL',
+    resp: 2,
+    libName: '',
+    libVer: '',
+  }
+  srv.clients.set(id, c)
+  return c
+}
+
+/** Refreshes Redis's cached times (updateCachedTime) from a frozen instant. */
+function updateCachedTime(srv: ServerState, now: number): void {
+  srv.mstime = now
+  srv.unixtime = Math.floor(now / 1000)
+}
+
+// --- Command lookup and checks ---
+
+/** server.c lookupCommand: the container's subcommand when argv has one. */
+export function lookupCommand(
+  srv: ServerState,
+  argv: readonly string[],
+): { cmd: CommandSpec | undefined; parent: CommandSpec | null } {
+  const base = srv.commands.map.get((argv[0] ?? '').toLowerCase())
+  if (argv.length === 1 || base?.subcommands === undefined) return { cmd: base, parent: null }
+  const sub = base.subcommands.find((s) => s.name === (argv[1] ?? '').toLowerCase())
+  return { cmd: sub, parent: base }
+}
+
+/** server.c commandCheckExistence's message (without "ERR "). */
+export function unknownCommandMessage(srv: ServerState, argv: readonly string[]): string {
+  const name = argv[0] ?? ''
+  const base = srv.commands.map.get(name.toLowerCase())
+  let msg: string
+  if (base?.subcommands !== undefined) {
+    msg = `unknown subcommand '${(argv[1] ?? '').slice(0, 128)}'. Try ${name.toUpperCase()} HELP.`
+  } else {
+    let args = ''
+    for (let i = 1; i < argv.length && args.length < 128; i++)
+      args += `'${(argv[i] ?? '').slice(0, 128 - args.length)}' `
+    msg = `unknown command '${name.slice(0, 128)}', with args beginning with: ${args}`
+  }
+  return msg.replace(/[\r\n]/g, ' ')
+}
+
+/** server.c commandCheckArity. */
+export function arityOk(cmd: CommandSpec, argc: number): boolean {
+  return !((cmd.arity > 0 && cmd.arity !== argc) || argc < -cmd.arity)
+}
+
+/** acl.c/networking.c authRequired: requirepass set and the client not authenticated. */
+function authRequired(srv: ServerState, c: Client): boolean {
+  return srv.config.requirepass !== '' && !c.authenticated
+}
+
+/** config.c allowProtectedAction for enable-debug-command. */
+function debugAllowed(srv: ServerState, c: Client): boolean {
+  return srv.enableDebugCommand === 'yes' || (srv.enableDebugCommand === 'local' && c.local)
+}
+
+const DEBUG_NOT_ALLOWED =
+  'DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.'
+
+// --- Stats ---
+
+function commandStats(
+  srv: ServerState,
+  fullname: string,
+): {
+  calls: number
+  failed: number
+  rejected: number
+} {
+  let s = srv.stats.numCommands.get(fullname)
+  if (s === undefined) {
+    s = { calls: 0, failed: 0, rejected: 0 }
+    srv.stats.numCommands.set(fullname, s)
+  }
+  return s
+}
+
+/** networking.c afterErrorReply: count the error by its code. */
+function countErrorReply(srv: ServerState, reply: Reply): void {
+  if (reply.type !== 'error') return
+  srv.stats.totalErrorReplies++
+  const space = reply.value.indexOf(' ')
+  const code = space < 0 ? reply.value : reply.value.slice(0, space)
+  srv.stats.errorCodes.set(code, (srv.stats.errorCodes.get(code) ?? 0) + 1)
+}
+
+/** Counts error replies nested in an EXEC reply (each was sent by its own command). */
+function countReplyErrors(srv: ServerState, reply: Reply): void {
+  countErrorReply(srv, reply)
+}
+
+// --- MULTI ---
+
+/** multi.c flagTransaction. */
+function flagTransaction(c: Client): void {
+  if (c.multi !== null) c.multi.dirtyExec = true
+}
+
+/** multi.c discardTransaction: drop the queue and all WATCHes. */
+export function discardTransaction(srv: ServerState, c: Client): void {
+  c.multi = null
+  c.dirtyCas = false
+  unwatchAllKeys(srv, c.id)
+}
+
+/** server.c rejectCommand: flag the transaction; an EXEC gets EXECABORT and is discarded. */
+function rejectCommand(
+  srv: ServerState,
+  c: Client,
+  cmd: CommandSpec | undefined,
+  fullname: string | null,
+  message: string,
+): Reply {
+  flagTransaction(c)
+  srv.stats.rejectedCalls++
+  if (cmd !== undefined && fullname !== null) commandStats(srv, fullname).rejected++
+  if (cmd?.name === 'exec' && c.multi !== null) {
+    discardTransaction(srv, c)
+    const text = error(message).value
+    return error(`EXECABORT Transaction discarded because of: ${text}`)
+  }
+  return error(message)
+}
+
+// --- call() ---
+
+/**
+ * server.c call: run the handler, count calls and failures. Used for top-level commands
+ * and for each command EXEC runs.
+ */
+export function callCommand(
+  srv: ServerState,
+  c: Client,
+  ctx: ExecContext,
+  argv: readonly string[],
+  cmd: CommandSpec,
+  fullname: string,
+): Reply {
+  const db = srv.dbs[c.db]
+  if (db === undefined) throw new Error(`client ${String(c.id)} has no db ${String(c.db)}`)
+  const handler = cmd.handler
+  if (handler === undefined) throw new Error(`command ${fullname} has no handler`)
+  const call: CommandCall = { srv, client: c, db, ctx, argv, cmd }
+  const reply = handler(call)
+  const st = commandStats(srv, fullname)
+  st.calls++
+  if (reply.type === 'error') st.failed++
+  srv.stats.totalCommandsProcessed++
+  c.lastCmd = fullname
+  return reply
+}
+
+/**
+ * server.c processCommand for one argv. Returns the reply; counts error replies. Runs in
+ * the context the caller built.
+ */
+export function processCommand(
+  srv: ServerState,
+  c: Client,
+  ctx: ExecContext,
+  argv: readonly string[],
+): Reply {
+  const reply = processCommandInner(srv, c, ctx, argv)
+  if (reply.type === 'error') countErrorReply(srv, reply)
+  else if (reply.type === 'array' && reply.value !== null && argv[0]?.toLowerCase() === 'exec')
+    for (const r of reply.value) countReplyErrors(srv, r)
+  return reply
+}
+
+function processCommandInner(
+  srv: ServerState,
+  c: Client,
+  ctx: ExecContext,
+  argv: readonly string[],
+): Reply {
+  c.lastInteraction = ctx.now
+  const { cmd, parent } = lookupCommand(srv, argv)
+  if (cmd === undefined) {
+    c.lastCmd = argv.length > 0 ? 'NULL' : c.lastCmd
+    return rejectCommand(srv, c, undefined, null, unknownCommandMessage(srv, argv))
+  }
+  const fullname = parent === null ? cmd.name : `${parent.name}|${cmd.name}`
+  c.lastCmd = fullname
+  if (!arityOk(cmd, argv.length))
+    return rejectCommand(
+      srv,
+      c,
+      cmd,
+      fullname,
+      `wrong number of arguments for '${fullname}' command`,
+    )
+  if (cmd.flags.includes('protected') && cmd.name === 'debug' && !debugAllowed(srv, c))
+    return rejectCommand(srv, c, cmd, fullname, DEBUG_NOT_ALLOWED)
+  if (authRequired(srv, c) && !cmd.flags.includes('no_auth'))
+    return rejectCommand(srv, c, cmd, fullname, 'NOAUTH Authentication required.')
+  if (c.multi !== null && cmd.flags.includes('no_multi'))
+    return rejectCommand(srv, c, cmd, fullname, 'Command not allowed inside a transaction')
+
+  const top = parent ?? cmd
+  const controlsMulti =
+    top.name === 'exec' || top.name === 'discard' || top.name === 'quit' || top.name === 'reset'
+  if (srv.config.maxmemory !== 0) {
+    const outOfMemory = performEvictions(srv, ctx) === 'fail'
+    let rejectOnOom = isDenyOom(c, cmd)
+    if (c.multi !== null && !controlsMulti) rejectOnOom = true
+    if (outOfMemory && rejectOnOom) {
+      if (ctx.tracing)
+        ctx.emit({ type: 'memory/oomRejected', used: 0, maxmemory: srv.config.maxmemory })
+      return rejectCommand(
+        srv,
+        c,
+        cmd,
+        fullname,
+        "OOM command not allowed when used memory > 'maxmemory'.",
+      )
+    }
+  }
+
+  if (c.multi !== null && !controlsMulti && top.name !== 'multi' && top.name !== 'watch') {
+    // multi.c queueMultiCommand: a dirty transaction stores nothing but still says QUEUED.
+    if (!c.multi.dirtyExec && !c.dirtyCas) c.multi.queue.push({ argv: [...argv], name: fullname })
+    return QUEUED
+  }
+  return callCommand(srv, c, ctx, argv, cmd, fullname)
+}
+
+/** deny-oom for the command, or for EXEC any queued deny-oom command. */
+function isDenyOom(c: Client, cmd: CommandSpec): boolean {
+  if (cmd.flags.includes('denyoom')) return true
+  if (cmd.name === 'exec' && c.multi !== null)
+    return c.multi.queue.some((q) => q.name !== '' && isQueuedDenyOom(q.name))
+  return false
+}
+
+// Flags of queued commands are looked up again at EXEC time; the table is static.
+const denyOomByName = new Map<string, boolean>()
+function isQueuedDenyOom(fullname: string): boolean {
+  let v = denyOomByName.get(fullname)
+  if (v === undefined) {
+    const [name, sub] = fullname.split('|')
+    const base = COMMAND_MAP.get(name ?? '')
+    const cmd = sub === undefined ? base : base?.subcommands?.find((s) => s.name === sub)
+    v = cmd?.flags.includes('denyoom') ?? false
+    denyOomByName.set(fullname, v)
+  }
+  return v
+}
+
+/**
+ * multi.c execCommand's body once processCommand let it through: check WATCH, then run the
+ * queue. Exported for transactions.ts.
+ */
+export function execTransaction(srv: ServerState, c: Client, ctx: ExecContext): Reply {
+  const multi = c.multi
+  if (multi === null) return error('EXEC without MULTI')
+  if (isWatchedKeyExpired(srv, c, ctx)) c.dirtyCas = true
+  if (c.dirtyCas || multi.dirtyExec) {
+    const reply = multi.dirtyExec
+      ? error('EXECABORT Transaction discarded because of previous errors.')
+      : NIL_ARRAY
+    discardTransaction(srv, c)
+    return reply
+  }
+  unwatchAllKeys(srv, c.id)
+  const replies: Reply[] = []
+  for (const q of multi.queue) {
+    const { cmd, parent } = lookupCommand(srv, q.argv)
+    if (cmd === undefined) {
+      replies.push(error(unknownCommandMessage(srv, q.argv)))
+      continue
+    }
+    const fullname = parent === null ? cmd.name : `${parent.name}|${cmd.name}`
+    const r = callCommand(srv, c, ctx, q.argv, cmd, fullname)
+    replies.push(r)
+  }
+  // discardTransaction; a command inside (e.g. RESET, SELECT) may have changed state.
+  c.multi = null
+  c.dirtyCas = false
+  unwatchAllKeys(srv, c.id)
+  return { type: 'array', value: replies }
+}
+
+/** multi.c isWatchedKeyExpired. */
+function isWatchedKeyExpired(srv: ServerState, c: Client, ctx: ExecContext): boolean {
+  for (const wk of c.watched) {
+    if (wk.expired) continue
+    const db = srv.dbs[wk.db]
+    if (db === undefined) continue
+    const when = getExpire(ctx, db, wk.key)
+    if (when >= 0 && ctx.now > when) return true
+  }
+  return false
+}
+
+// --- Cron ---
+
+/** server.c tryResizeHashTables. */
+function tryResizeHashTables(ctx: ExecContext, db: RedisDb): void {
+  if (htNeedsResize(db.dict)) dictResize(ctx, db.dict)
+  if (htNeedsResize(db.expires)) dictResize(ctx, db.expires)
+}
+
+/** server.c incrementallyRehash: 1 ms of rehashing on the first dict that needs it. */
+function incrementallyRehash(ctx: ExecContext, db: RedisDb): boolean {
+  if (dictIsRehashing(db.dict)) {
+    dictRehashMilliseconds(ctx, db.dict, 1)
+    return true
+  }
+  if (dictIsRehashing(db.expires)) {
+    dictRehashMilliseconds(ctx, db.expires, 1)
+    return true
+  }
+  return false
+}
+
+/** Persistent indexes of databasesCron (static locals in server.c). */
+const cronDbCursor = new WeakMap<ServerState, { resizeDb: number; rehashDb: number }>()
+
+/** server.c databasesCron. */
+function databasesCron(srv: ServerState, ctx: ExecContext): void {
+  if (srv.activeExpireEnabled) activeExpireCycle(srv, ctx, 'slow')
+  let cur = cronDbCursor.get(srv)
+  if (cur === undefined) {
+    cur = { resizeDb: 0, rehashDb: 0 }
+    cronDbCursor.set(srv, cur)
+  }
+  const dbnum = srv.dbs.length
+  const dbsPerCall = Math.min(CRON_DBS_PER_CALL, dbnum)
+  for (let j = 0; j < dbsPerCall; j++) {
+    const db = srv.dbs[cur.resizeDb % dbnum]
+    if (db !== undefined) tryResizeHashTables(ctx, db)
+    cur.resizeDb++
+  }
+  if (srv.config.activerehashing) {
+    for (let j = 0; j < dbsPerCall; j++) {
+      const db = srv.dbs[cur.rehashDb]
+      if (db !== undefined && incrementallyRehash(ctx, db)) break
+      cur.rehashDb = (cur.rehashDb + 1) % dbnum
+    }
+  }
+}
+
+/** server.c serverCron (the parts the emulation models). */
+export function serverCron(srv: ServerState, ctx: ExecContext): void {
+  updateCachedTime(srv, ctx.now)
+  srv.currentHz = srv.config.hz
+  if (srv.config.dynamicHz) {
+    while (srv.clients.size / srv.currentHz > MAX_CLIENTS_PER_CLOCK_TICK) {
+      srv.currentHz *= 2
+      if (srv.currentHz > CONFIG_MAX_HZ) {
+        srv.currentHz = CONFIG_MAX_HZ
+        break
+      }
+    }
+  }
+  srv.lruclock = getLRUClock(ctx.now)
+  databasesCron(srv, ctx)
+  srv.cronloops++
+}
+
+interface SettableClock extends Clock {
+  set(ms: number): void
+}
+
+function isSettable(clock: Clock): clock is SettableClock {
+  return typeof (clock as Partial<SettableClock>).set === 'function'
+}
+
+// --- Inspect and digest registries are in inspect.ts / digest.ts ---
+
+// --- createServer ---
+
+/** Creates an engine server (api.ts RedisServer). */
+export function createServer(opts: ServerOptions): RedisServer {
+  const srv = createServerState(opts)
+  const defaultClient = createClientState(srv)
+
+  const clientOf = (id: ClientId | undefined): Client => {
+    const c = srv.clients.get(id ?? defaultClient.id)
+    if (c === undefined) throw new Error(`no such client: ${String(id)}`)
+    return c
+  }
+
+  const run = (argv: readonly string[], id: ClientId | undefined, level: TraceLevel): Trace => {
+    const c = clientOf(id)
+    const now = srv.clock.now()
+    const ctx = createExecContext(srv.rng, srv.clock, level, now)
+    updateCachedTime(srv, now)
+    const seq = ++srv.seq
+    const db = c.db
+    srv.currentClient = c
+    let reply: Reply
+    try {
+      reply = processCommand(srv, c, ctx, argv)
+      // beforeSleep: the fast expire cycle after each command (see the file comment).
+      if (srv.activeExpireEnabled) activeExpireCycle(srv, ctx, 'fast')
+    } finally {
+      srv.currentClient = null
+    }
+    return { seq, client: c.id, db, argv, at: now, reply, events: ctx.events }
+  }
+
+  const runCron = (level: TraceLevel, at: number, events: StepEvent[]): void => {
+    const ctx = createExecContext(srv.rng, srv.clock, level, at)
+    serverCron(srv, ctx)
+    for (const e of ctx.events) events.push(e)
+  }
+
+  const period = (): number => 1000 / srv.currentHz
+
+  return {
+    createClient: (o?: ClientOptions) => createClientState(srv, o).id,
+    closeClient: (id: ClientId) => {
+      const c = srv.clients.get(id)
+      if (c === undefined) return
+      unwatchAllKeys(srv, id)
+      srv.clients.delete(id)
+    },
+    call: (argv, client) => run(argv, client, 'off').reply,
+    execute: (argv, client) => run(argv, client, srv.traceLevel),
+    shouldClose: (id) => srv.clients.get(id)?.closeAfterReply ?? true,
+    tick: (ms: number): TickTrace => {
+      const clock = srv.clock
+      if (!isSettable(clock)) throw new Error('tick() needs a manual clock; use cron()')
+      const start = clock.now()
+      const target = start + ms
+      const events: StepEvent[] = []
+      while (srv.nextCronAt <= target) {
+        const at = srv.nextCronAt
+        clock.set(at)
+        runCron(srv.traceLevel, at, events)
+        srv.nextCronAt = at + period()
+      }
+      clock.set(target)
+      updateCachedTime(srv, target)
+      return { at: target, events }
+    },
+    cron: (): TickTrace => {
+      const now = srv.clock.now()
+      const events: StepEvent[] = []
+      if (now >= srv.nextCronAt) {
+        runCron(srv.traceLevel, now, events)
+        srv.nextCronAt = Math.max(srv.nextCronAt + period(), now)
+      }
+      return { at: now, events }
+    },
+    inspect: (key: string | null, o?: InspectOptions): InspectView | null => {
+      const dbIndex = o?.db ?? defaultClient.db
+      const db = srv.dbs[dbIndex]
+      if (db === undefined) return null
+      const limit = o?.limit ?? 512
+      return key === null ? inspectKeyspace(srv, db, limit) : inspectKey(srv, db, key, limit)
+    },
+    digest: () => digestServer(srv),
+    get traceLevel() {
+      return srv.traceLevel
+    },
+    setTraceLevel: (level: TraceLevel) => {
+      srv.traceLevel = level
+    },
+  }
+}

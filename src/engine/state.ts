@@ -1,0 +1,170 @@
+/**
+ * ServerState and Client: the engine's equivalents of Redis's `struct redisServer` and
+ * `struct client` (server.h), reduced to what the emulation models.
+ *
+ * Design: plain mutable data owned by server.ts and passed to every free function that
+ * needs it (commands, keyspace, cron). Nothing here holds behaviour. Config values are
+ * parsed once by config.ts into `srv.config` (typed fields), so hot paths never re-parse
+ * strings. Time is not read from here: the ExecContext carries the frozen command time;
+ * `unixtime`/`mstime` mirror Redis's cached server.unixtime/server.mstime and are refreshed
+ * before every command and every cron tick.
+ */
+import type { Clock } from './clock.ts'
+import type { ClientId } from './api.ts'
+import type { TraceLevel, MaxmemoryPolicy } from './events.ts'
+import type { Rng } from './rng.ts'
+import type { HashSeed } from './structures/dict.ts'
+import type { RedisDb } from './keyspace/db.ts'
+import type { CommandSpec } from './commands/spec.ts'
+
+// --- Config ---
+
+/** Parsed config values (config.ts owns the table that reads and writes them). */
+export interface ServerConfig {
+  hz: number
+  dynamicHz: boolean
+  databases: number
+  maxmemory: number
+  maxmemoryPolicy: MaxmemoryPolicy
+  maxmemorySamples: number
+  maxmemoryEvictionTenacity: number
+  lfuLogFactor: number
+  lfuDecayTime: number
+  activeExpireEffort: number
+  activerehashing: boolean
+  hashMaxListpackEntries: number
+  hashMaxListpackValue: number
+  setMaxIntsetEntries: number
+  zsetMaxListpackEntries: number
+  zsetMaxListpackValue: number
+  listMaxListpackSize: number
+  listCompressDepth: number
+  protoMaxBulkLen: number
+  requirepass: string
+  lazyfreeLazyEviction: boolean
+  lazyfreeLazyExpire: boolean
+  lazyfreeLazyServerDel: boolean
+  lazyfreeLazyUserDel: boolean
+  lazyfreeLazyUserFlush: boolean
+  /** Parameters we answer CONFIG GET for but do not model: canonical name → value. */
+  other: Record<string, string>
+}
+
+// --- Stats ---
+
+/** INFO stats counters (server.h stat_*). CONFIG RESETSTAT zeroes them. */
+export interface ServerStats {
+  keyspaceHits: number
+  keyspaceMisses: number
+  expiredKeys: number
+  expiredStalePerc: number
+  expiredTimeCapReachedCount: number
+  expireCycleCpuMilliseconds: number
+  evictedKeys: number
+  totalCommandsProcessed: number
+  totalConnectionsReceived: number
+  rejectedCalls: number
+  unexpectedErrorReplies: number
+  totalErrorReplies: number
+  numCommands: Map<string, { calls: number; failed: number; rejected: number }>
+  errorCodes: Map<string, number>
+}
+
+// --- Clients ---
+
+export interface MultiState {
+  queue: { argv: readonly string[]; name: string }[]
+  /** CLIENT_DIRTY_EXEC: a command failed its checks while queueing. */
+  dirtyExec: boolean
+}
+
+/** One WATCHed key (multi.c watchedKey). */
+export interface WatchedKey {
+  key: string
+  db: number
+  /** The key was logically expired when WATCH ran. */
+  expired: boolean
+  client: ClientId
+}
+
+export interface Client {
+  id: ClientId
+  name: string
+  /** Selected db index. */
+  db: number
+  authenticated: boolean
+  /** MULTI state, null when not in a transaction. */
+  multi: MultiState | null
+  watched: WatchedKey[]
+  /** CLIENT_DIRTY_CAS: a watched key was touched. */
+  dirtyCas: boolean
+  /** CLIENT_CLOSE_AFTER_REPLY (QUIT) or killed (CLIENT KILL). */
+  closeAfterReply: boolean
+  noEvict: boolean
+  local: boolean
+  addr: string
+  laddr: string
+  fd: number
+  /** Unix ms. */
+  createdAt: number
+  /** Unix ms of the last command. */
+  lastInteraction: number
+  /** Lowercase name (container|sub for subcommands) of the last command. */
+  lastCmd: string
+  resp: 2 | 3
+  libName: string
+  libVer: string
+}
+
+// --- Cron and expire bookkeeping ---
+
+/** State that expire.ts:activeExpireCycle keeps between calls (static locals in expire.c). */
+export interface ActiveExpireState {
+  currentDb: number
+  timelimitExit: boolean
+  /** Start time (µs) of the last fast cycle. */
+  lastFastCycle: number
+}
+
+export interface ServerState {
+  config: ServerConfig
+  dbs: RedisDb[]
+  clients: Map<ClientId, Client>
+  nextClientId: number
+  stats: ServerStats
+  rng: Rng
+  hashSeed: HashSeed
+  clock: Clock
+  traceLevel: TraceLevel
+  enableDebugCommand: 'yes' | 'local' | 'no'
+  /** DEBUG SET-ACTIVE-EXPIRE */
+  activeExpireEnabled: boolean
+  /** 24-bit LRU clock (seconds), refreshed by cron (server.lruclock). */
+  lruclock: number
+  /** Cached seconds and ms (server.unixtime, server.mstime). */
+  unixtime: number
+  mstime: number
+  /** Unix ms at start. */
+  startTime: number
+  /** Virtual ms at which the next cron tick is due. */
+  nextCronAt: number
+  cronloops: number
+  /** Server hz actually used (dynamic-hz may raise it). */
+  currentHz: number
+  expire: ActiveExpireState
+  /** evict.c static next_db for the random policies (issue 4 may add more). */
+  evictNextDb: number
+  /** Writes since the last save (server.dirty). */
+  dirty: number
+  lastSave: number
+  /** Trace sequence number. */
+  seq: number
+  runId: string
+  /** The command table (set by server.ts from commands/table.ts; read by COMMAND). */
+  commands: {
+    readonly list: readonly CommandSpec[]
+    readonly map: ReadonlyMap<string, CommandSpec>
+  }
+  /** The client whose command is running (server.current_client), null in cron. */
+  currentClient: Client | null
+}

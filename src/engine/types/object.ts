@@ -1,0 +1,247 @@
+/**
+ * Redis objects (object.c): the `robj` header every value in the keyspace carries.
+ *
+ * Design: a RedisObject is plain data { type, encoding, lru, refcount, ptr }. Strings are
+ * fully typed here: 'int' holds a bigint (the C `long` stored in the pointer), 'embstr'
+ * and 'raw' hold an Sds. Containers keep their payload type in ObjectPayloads, keyed by
+ * encoding; the container helper narrows those entries as each structure lands.
+ *
+ * Sharing: OBJ_SHARED_INTEGERS (10000) preallocated int objects with refcount INT_MAX.
+ * They are created lazily here, one table per server (not a module global, so two servers
+ * in one process never share lru fields).
+ *
+ * LRU/LFU: `lru` holds the 24-bit LRU clock, or under an LFU policy
+ * (minutes << 8) | counter; the arithmetic is in keyspace/lru.ts, the policy checks here.
+ */
+import type { ObjectEncoding } from '../events.ts'
+import type { ExecContext } from '../context.ts'
+import { LFUDecrAndReturn, LFUInitialField, LRU_CLOCK_MAX, updateLFU } from '../keyspace/lru.ts'
+import type { ServerState } from '../state.ts'
+import { sdsNewLen, sdsRemoveFreeSpace, type Sds } from '../structures/sds.ts'
+import { LLONG_MAX, LLONG_MIN, string2l } from '../util/numbers.ts'
+
+// --- Constants ---
+
+export const OBJ_SHARED_REFCOUNT = 2147483647
+export const OBJ_SHARED_INTEGERS = 10000
+export const OBJ_ENCODING_EMBSTR_SIZE_LIMIT = 44
+
+// --- Types ---
+
+export type ObjectType = 'string' | 'list' | 'set' | 'zset' | 'hash'
+export type ContainerEncoding = Exclude<ObjectEncoding, 'int' | 'embstr' | 'raw'>
+
+/**
+ * Payload of each container encoding. `unknown` until the container structures land;
+ * their owner narrows each entry (e.g. intset: Intset).
+ */
+export interface ObjectPayloads {
+  quicklist: unknown
+  intset: unknown
+  hashtable: unknown
+  skiplist: unknown
+  listpack: unknown
+}
+
+interface ObjectHeader {
+  /** 24 bits: LRU clock, or LFU (minutes << 8) | counter. */
+  lru: number
+  refcount: number
+}
+
+export interface IntStringObject extends ObjectHeader {
+  type: 'string'
+  encoding: 'int'
+  ptr: bigint
+}
+
+export interface SdsStringObject extends ObjectHeader {
+  type: 'string'
+  encoding: 'embstr' | 'raw'
+  ptr: Sds
+}
+
+export type StringObject = IntStringObject | SdsStringObject
+
+export interface ContainerObject<
+  T extends Exclude<ObjectType, 'string'> = Exclude<ObjectType, 'string'>,
+  E extends ContainerEncoding = ContainerEncoding,
+> extends ObjectHeader {
+  type: T
+  encoding: E
+  ptr: ObjectPayloads[E]
+}
+
+export type RedisObject = StringObject | ContainerObject
+
+// --- LRU / LFU ---
+
+/** Whether the policy tracks LFU counters (MAXMEMORY_FLAG_LFU). */
+export function policyIsLfu(srv: ServerState): boolean {
+  return srv.config.maxmemoryPolicy.endsWith('-lfu')
+}
+
+/** Whether the policy tracks LRU idle time (MAXMEMORY_FLAG_LRU). */
+export function policyIsLru(srv: ServerState): boolean {
+  return srv.config.maxmemoryPolicy.endsWith('-lru')
+}
+
+/** db.c updateLFU with the server's LFU parameters. */
+export function touchLFU(srv: ServerState, ctx: ExecContext, o: RedisObject): void {
+  updateLFU(ctx, o, srv.config.lfuLogFactor, srv.config.lfuDecayTime)
+}
+
+/** The counter OBJECT FREQ and eviction see (LFUDecrAndReturn, not stored). */
+export function lfuDecrAndReturn(srv: ServerState, o: RedisObject): number {
+  return LFUDecrAndReturn(srv.mstime, o.lru, srv.config.lfuDecayTime)
+}
+
+/** The initial lru field of a new object (object.c createObject). */
+export function initialLru(srv: ServerState): number {
+  return policyIsLfu(srv) ? LFUInitialField(srv.mstime) : srv.lruclock
+}
+
+// --- Creation ---
+
+/** object.c createObject: refcount 1, lru initialised for the policy. */
+export function createObject<T extends Exclude<ObjectType, 'string'>, E extends ContainerEncoding>(
+  srv: ServerState,
+  type: T,
+  encoding: E,
+  ptr: ObjectPayloads[E],
+): ContainerObject<T, E> {
+  return { type, encoding, ptr, lru: initialLru(srv), refcount: 1 }
+}
+
+/** object.c createRawStringObject: robj + separate sds (sdsnewlen sizing). */
+export function createRawStringObject(srv: ServerState, s: string): SdsStringObject {
+  return { type: 'string', encoding: 'raw', ptr: sdsNewLen(s), lru: initialLru(srv), refcount: 1 }
+}
+
+/**
+ * object.c createEmbeddedStringObject: robj and an sdshdr8 in one allocation, so the sds
+ * has alloc == len exactly.
+ */
+export function createEmbeddedStringObject(srv: ServerState, s: string): SdsStringObject {
+  return {
+    type: 'string',
+    encoding: 'embstr',
+    ptr: { buf: s, alloc: s.length, type: 8 },
+    lru: initialLru(srv),
+    refcount: 1,
+  }
+}
+
+/** object.c createStringObject: embstr up to 44 bytes, raw beyond. */
+export function createStringObject(srv: ServerState, s: string): SdsStringObject {
+  return s.length <= OBJ_ENCODING_EMBSTR_SIZE_LIMIT
+    ? createEmbeddedStringObject(srv, s)
+    : createRawStringObject(srv, s)
+}
+
+/** Whether shared integers may be used (MAXMEMORY_FLAG_NO_SHARED_INTEGERS not in effect). */
+export function sharedIntegersAllowed(srv: ServerState): boolean {
+  return srv.config.maxmemory === 0 || !(policyIsLru(srv) || policyIsLfu(srv))
+}
+
+const sharedIntegerTables = new WeakMap<ServerState, IntStringObject[]>()
+
+/** shared.integers[n] for 0 <= n < 10000: one table per server, created on first use. */
+export function sharedInteger(srv: ServerState, n: number): IntStringObject {
+  let table = sharedIntegerTables.get(srv)
+  if (table === undefined) {
+    table = []
+    sharedIntegerTables.set(srv, table)
+  }
+  let o = table[n]
+  if (o === undefined) {
+    // createObject then makeObjectShared: the lru is whatever it was at server start.
+    o = { type: 'string', encoding: 'int', ptr: BigInt(n), lru: 0, refcount: OBJ_SHARED_REFCOUNT }
+    table[n] = o
+  }
+  return o
+}
+
+/**
+ * object.c createStringObjectFromLongLongWithOptions(value, valueobj=0): a shared
+ * integer when allowed and in range, else a fresh int-encoded object.
+ */
+export function createStringObjectFromLongLong(srv: ServerState, value: bigint): IntStringObject {
+  if (value >= 0n && value < BigInt(OBJ_SHARED_INTEGERS) && sharedIntegersAllowed(srv))
+    return sharedInteger(srv, Number(value))
+  return { type: 'string', encoding: 'int', ptr: value, lru: initialLru(srv), refcount: 1 }
+}
+
+/**
+ * createStringObjectFromLongLongForValue: like createStringObjectFromLongLong; in 7.0
+ * values never share when maxmemory uses an LRU/LFU policy (same rule).
+ */
+export function createStringObjectFromLongLongForValue(
+  srv: ServerState,
+  value: bigint,
+): IntStringObject {
+  return createStringObjectFromLongLong(srv, value)
+}
+
+// --- Encoding ---
+
+/**
+ * object.c tryObjectEncoding: the string value's most compact encoding. Returns the object
+ * to store (possibly a shared integer or a new object); `o` may be mutated (RAW trim).
+ */
+export function tryObjectEncoding(srv: ServerState, o: RedisObject): RedisObject {
+  if (o.type !== 'string' || o.encoding === 'int') return o
+  // Shared objects are never re-encoded in place.
+  if (o.refcount > 1) return o
+  const s = o.ptr.buf
+  const len = s.length
+  if (len <= 20) {
+    const value = string2l(s)
+    if (value !== null) {
+      if (sharedIntegersAllowed(srv) && value >= 0n && value < BigInt(OBJ_SHARED_INTEGERS))
+        return sharedInteger(srv, Number(value))
+      if (o.encoding === 'raw')
+        return { type: 'string', encoding: 'int', ptr: value, lru: o.lru, refcount: o.refcount }
+      return createStringObjectFromLongLongForValue(srv, value)
+    }
+  }
+  if (len <= OBJ_ENCODING_EMBSTR_SIZE_LIMIT) {
+    if (o.encoding === 'embstr') return o
+    return createEmbeddedStringObject(srv, s)
+  }
+  trimStringObjectIfNeeded(o)
+  return o
+}
+
+/** object.c trimStringObjectIfNeeded: shrink a RAW sds whose free space exceeds len/10. */
+export function trimStringObjectIfNeeded(o: SdsStringObject): void {
+  if (o.encoding === 'raw' && o.ptr.alloc - o.ptr.buf.length > Math.floor(o.ptr.buf.length / 10))
+    o.ptr = sdsRemoveFreeSpace(o.ptr)
+}
+
+/** The bytes of a string object (getDecodedObject without the allocation). */
+export function getDecodedString(o: StringObject): string {
+  return o.encoding === 'int' ? o.ptr.toString() : o.ptr.buf
+}
+
+/** Length in bytes of a string object's value (stringObjectLen). */
+export function stringObjectLen(o: StringObject): number {
+  return o.encoding === 'int' ? o.ptr.toString().length : o.ptr.buf.length
+}
+
+/** object.c strEncoding: the name OBJECT ENCODING answers. */
+export function strEncoding(encoding: ObjectEncoding): string {
+  return encoding
+}
+
+/** Self-check of an object header. */
+export function objectValidate(o: RedisObject): string[] {
+  const errors: string[] = []
+  if (o.refcount < 1) errors.push(`refcount ${String(o.refcount)} < 1`)
+  if (o.lru < 0 || o.lru > LRU_CLOCK_MAX) errors.push(`lru ${String(o.lru)} out of 24 bits`)
+  if (o.type === 'string' && o.encoding === 'embstr' && o.ptr.buf.length > 44)
+    errors.push('embstr longer than 44 bytes')
+  if (o.type === 'string' && o.encoding === 'int' && (o.ptr > LLONG_MAX || o.ptr < LLONG_MIN))
+    errors.push('int out of long range')
+  return errors
+}
