@@ -22,6 +22,11 @@ export interface RawClient {
   command(...argv: string[]): Promise<RespReplyRead>
   /** Waits until the server closes the connection; returns every byte not yet read. */
   closed(timeoutMs?: number): Promise<string>
+  /**
+   * Waits until the server closes the connection or sends nothing for `quietMs`; returns
+   * every byte not yet read (and drops them from the reply reader).
+   */
+  drain(quietMs?: number): Promise<string>
   /** True once the server closed the connection. */
   readonly isClosed: boolean
   close(): void
@@ -34,6 +39,7 @@ export function connectRaw(port: number, host = '127.0.0.1'): Promise<RawClient>
     let all = ''
     let consumed = 0
     let isClosed = false
+    let lastData = 0
     let wake: (() => void) | null = null
     const notify = () => {
       const w = wake
@@ -43,6 +49,7 @@ export function connectRaw(port: number, host = '127.0.0.1'): Promise<RawClient>
     socket.on('data', (d: Buffer) => {
       const s = d.toString('latin1')
       all += s
+      lastData = Date.now()
       respReplyReaderFeed(reader, s)
       notify()
     })
@@ -92,6 +99,17 @@ export function connectRaw(port: number, host = '127.0.0.1'): Promise<RawClient>
       },
       closed: (timeoutMs = 5000) =>
         waitFor(() => (isClosed ? all.slice(consumed) : null), timeoutMs, 'the close'),
+      drain: async (quietMs = 300) => {
+        lastData = Date.now()
+        while (!isClosed && Date.now() - lastData < quietMs) {
+          await new Promise((r) => setTimeout(r, 10))
+        }
+        const rest = all.slice(consumed)
+        consumed = all.length
+        reader.buf = ''
+        reader.pos = 0
+        return rest
+      },
       get isClosed() {
         return isClosed
       },

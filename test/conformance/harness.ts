@@ -1,0 +1,137 @@
+/**
+ * Runs a conformance script against a real redis-server and our RESP server side by side:
+ * each step goes to both, and the raw reply bytes must match (or match as multisets, or
+ * match in type only, as the script says). Each script gets fresh servers of its own.
+ */
+import { respEncode } from '../../src/engine/resp.ts'
+import type { Reply } from '../../src/engine/reply.ts'
+import { parseServeArgs } from '../../src/server/main.ts'
+import { startRespServer } from '../../src/server/server.ts'
+import { connectRaw, type RawClient } from '../server/rawClient.ts'
+import { startRealRedis } from './redisProcess.ts'
+import type { Compare, Script, Step } from './script.ts'
+
+/** Arguments both servers start with (a script's `@args` come after and win). */
+export const BASE_ARGS = ['--enable-debug-command', 'local']
+export const CONFORMANCE_SEED = 42
+
+export interface ScriptResult {
+  readonly commands: number
+  readonly mismatches: string[]
+}
+
+interface Pair {
+  real: RawClient
+  ours: RawClient
+}
+
+/** Runs one script; never throws for a mismatch, only collects it. */
+export async function runScript(script: Script): Promise<ScriptResult> {
+  const real = await startRealRedis([...BASE_ARGS, ...script.args])
+  const serve = parseServeArgs([...BASE_ARGS, ...script.args])
+  const ours = await startRespServer({
+    seed: CONFORMANCE_SEED,
+    enableDebugCommand: serve.enableDebugCommand,
+    config: serve.config,
+  })
+  const pairs = new Map<string, Pair>()
+  const connect = async (): Promise<Pair> => ({
+    real: await connectRaw(real.port),
+    ours: await connectRaw(ours.port),
+  })
+  const mismatches: string[] = []
+  let commands = 0
+  let current = 'main'
+  try {
+    pairs.set(current, await connect())
+    for (const step of script.steps) {
+      let pair = pairs.get(current) as Pair
+      if (pair.real.isClosed || pair.ours.isClosed) {
+        closePair(pair)
+        pair = await connect()
+        pairs.set(current, pair)
+      }
+      switch (step.kind) {
+        case 'sleep':
+          await new Promise((r) => setTimeout(r, step.ms))
+          break
+        case 'client':
+          current = step.name
+          if (!pairs.has(current)) pairs.set(current, await connect())
+          break
+        case 'reconnect':
+          closePair(pair)
+          pairs.set(current, await connect())
+          break
+        case 'raw': {
+          pair.real.send(step.bytes)
+          pair.ours.send(step.bytes)
+          const [a, b] = await Promise.all([pair.real.drain(), pair.ours.drain()])
+          const closedA = pair.real.isClosed
+          const closedB = pair.ours.isClosed
+          if (a !== b || closedA !== closedB) {
+            mismatches.push(
+              describe(script, step, `${show(a)}${closedA ? ' [closed]' : ''}`,
+                `${show(b)}${closedB ? ' [closed]' : ''}`),
+            )
+          }
+          break
+        }
+        case 'command': {
+          commands++
+          pair.real.sendCommand(step.argv)
+          pair.ours.sendCommand(step.argv)
+          const [a, b] = await Promise.all([
+            pair.real.next().then((r) => r, (e: Error) => e),
+            pair.ours.next().then((r) => r, (e: Error) => e),
+          ])
+          if (a instanceof Error) throw new Error(`redis-server: ${a.message} at ${script.name}:${step.line}`)
+          if (b instanceof Error) {
+            mismatches.push(describe(script, step, show(a.raw), `(${b.message})`))
+            closePair(pair)
+            pairs.set(current, await connect())
+            break
+          }
+          if (!sameReply(a.reply, a.raw, b.reply, b.raw, step.compare)) {
+            mismatches.push(describe(script, step, show(a.raw), show(b.raw)))
+          }
+          break
+        }
+      }
+    }
+  } finally {
+    for (const p of pairs.values()) closePair(p)
+    await Promise.all([real.stop(), ours.close()])
+  }
+  return { commands, mismatches }
+}
+
+function sameReply(a: Reply, rawA: string, b: Reply, rawB: string, compare: Compare): boolean {
+  if (compare === 'exact') return rawA === rawB
+  if (compare === 'type') return rawA[0] === rawB[0]
+  return respEncode(canonical(a)) === respEncode(canonical(b))
+}
+
+/** Sorts every array (at every depth) by its elements' encodings: multiset comparison. */
+function canonical(r: Reply): Reply {
+  if (r.type !== 'array' || r.value === null) return r
+  const items = r.value.map(canonical)
+  const keyed = items.map((item) => [respEncode(item), item] as const)
+  keyed.sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0))
+  return { type: 'array', value: keyed.map((k) => k[1]) }
+}
+
+function closePair(p: Pair): void {
+  p.real.close()
+  p.ours.close()
+}
+
+function show(raw: string): string {
+  const s = JSON.stringify(raw)
+  return s.length > 400 ? `${s.slice(0, 400)}…(${raw.length} bytes)` : s
+}
+
+function describe(script: Script, step: Step, real: string, ours: string): string {
+  const what = step.kind === 'command' || step.kind === 'raw' ? step.text : step.kind
+  return `${script.name}:${step.line}: ${what}\n    redis: ${real}\n    ours:  ${ours}`
+}
