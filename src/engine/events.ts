@@ -93,7 +93,9 @@ export type DictEvent =
   | {
       readonly type: 'dict/emptyBucketsSkipped'
       readonly dict: DictRef
+      /** First empty bucket of table 0 skipped (inclusive). */
       readonly from: number
+      /** rehashidx after the skip (exclusive): the next bucket to look at. */
       readonly to: number
     }
   | {
@@ -115,6 +117,9 @@ export type DictEvent =
 
 export type SdsType = 5 | 8 | 16 | 32 | 64
 
+/** How sdsMakeRoomFor sized a growth (structures/sds.ts). */
+export type SdsGrowthRule = 'fits' | 'doubled' | 'plus1mb' | 'exact'
+
 export type SdsEvent = {
   readonly type: 'sds/grown'
   readonly key: KeyName
@@ -124,8 +129,11 @@ export type SdsEvent = {
   readonly toAlloc: number
   readonly fromType: SdsType
   readonly toType: SdsType
-  /** Whether the greedy rule doubled (len < 1 MiB) or added 1 MiB. */
-  readonly rule: 'fits' | 'doubled' | 'plus1mb'
+  /**
+   * Whether the greedy rule doubled (len < 1 MiB) or added 1 MiB; 'exact' for non-greedy
+   * growth (sdsMakeRoomForNonGreedy); 'fits' when the free space already sufficed.
+   */
+  readonly rule: SdsGrowthRule
 }
 
 export type ObjectEncoding =

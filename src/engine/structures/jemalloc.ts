@@ -11,8 +11,8 @@
  *   - quantum-spaced: 16, 32, 48, …, 128 (steps of 16);
  *   - from 128 up, 4 classes per doubling: size ∈ (2^k, 2^(k+1)] rounds up to a multiple of
  *     2^(k-2) (160, 192, 224, 256, 320, …). The small classes end at 14336; the large ones
- *     (16384, 20480, …) continue the same geometric pattern and are whole pages, so beyond
- *     4 KiB every class is a page multiple.
+ *     (16384, 20480, …) continue the same geometric pattern; from 16 KiB on the spacing is
+ *     at least a page, so every class there is a page multiple.
  * A request of 0 bytes is served from the smallest class, like malloc(0).
  *
  * Pure arithmetic; emits no events.
