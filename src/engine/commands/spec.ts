@@ -1,12 +1,16 @@
 /**
- * Command spec types and the `spec` helper. Kept apart from table.ts so a family file
+ * Command spec types and the `defineCommand` helpers. Kept apart from table.ts so a family file
  * can import them without an import cycle through the table (table.ts imports every
  * family; a family importing a value from table.ts would see it uninitialised).
+ *
+ * Family files write `defineCommand('get', getCommand)`: everything Redis knows about the
+ * command (arity, flags, ACL categories, key specs, docs) comes from meta.generated.ts.
  */
 import type { ExecContext } from '../context.ts'
 import type { RedisDb } from '../keyspace/db.ts'
 import type { Reply } from '../reply.ts'
 import type { Client, ServerState } from '../state.ts'
+import { COMMAND_META } from './meta.generated.ts'
 
 // --- Types ---
 
@@ -95,12 +99,63 @@ export interface CommandArg {
     | 'pure-token'
     | 'oneof'
     | 'block'
+  readonly key_spec_index?: number
   readonly token?: string
+  readonly summary?: string
+  readonly since?: string
+  readonly deprecated_since?: string
+  readonly flags?: readonly ('optional' | 'multiple' | 'multiple_token')[]
+  readonly arguments?: readonly CommandArg[]
+  /** Hand-written specs (spec()) may use these instead of `flags`. */
   readonly optional?: boolean
   readonly multiple?: boolean
   readonly multipleToken?: boolean
-  readonly since?: string
   readonly args?: readonly CommandArg[]
+}
+
+/** One key spec as COMMAND INFO shows it (server.h keySpec). */
+export interface KeySpec {
+  readonly notes?: string
+  readonly flags: readonly string[]
+  readonly begin_search:
+    | { readonly type: 'index'; readonly index: number }
+    | { readonly type: 'keyword'; readonly keyword: string; readonly startfrom: number }
+    | { readonly type: 'unknown' }
+  readonly find_keys:
+    | {
+        readonly type: 'range'
+        readonly lastkey: number
+        readonly keystep: number
+        readonly limit: number
+      }
+    | {
+        readonly type: 'keynum'
+        readonly keynumidx: number
+        readonly firstkey: number
+        readonly keystep: number
+      }
+    | { readonly type: 'unknown' }
+}
+
+/** Generated metadata of one command (meta.generated.ts). */
+export interface CommandMeta {
+  readonly arity: number
+  readonly flags: readonly string[]
+  readonly acl: readonly string[]
+  readonly firstKey: number
+  readonly lastKey: number
+  readonly step: number
+  readonly group: string
+  readonly since: string
+  readonly summary: string
+  readonly complexity?: string
+  readonly docFlags?: readonly string[]
+  readonly deprecatedSince?: string
+  readonly replacedBy?: string
+  readonly history?: readonly (readonly [string, string])[]
+  readonly tips?: readonly string[]
+  readonly keySpecs?: readonly KeySpec[]
+  readonly arguments?: readonly CommandArg[]
 }
 
 /** What a handler gets. */
@@ -135,6 +190,11 @@ export interface CommandSpec {
   readonly arguments?: readonly CommandArg[]
   /** Command tips (COMMAND INFO element 8), e.g. 'nondeterministic_output'. */
   readonly tips?: readonly string[]
+  readonly keySpecs?: readonly KeySpec[]
+  readonly docFlags?: readonly string[]
+  readonly deprecatedSince?: string
+  readonly replacedBy?: string
+  readonly history?: readonly (readonly [string, string])[]
   readonly subcommands?: readonly CommandSpec[]
   /** Containers may omit a handler: dispatch always goes to a subcommand. */
   readonly handler?: CommandHandler
@@ -142,7 +202,61 @@ export interface CommandSpec {
   readonly getKeys?: (argv: readonly string[]) => number[]
 }
 
-/** Shorthand for building a spec with Redis's usual defaults (no keys). */
+/**
+ * Builds a command's spec from Redis's own metadata (meta.generated.ts) and a handler:
+ * arity, flags, ACL categories, key range, key specs and docs all come from 7.0.15.
+ * `name` is lowercase; containers pass their subcommands and usually no handler.
+ */
+export function defineCommand(
+  name: string,
+  handler: CommandHandler | undefined,
+  subcommands?: readonly CommandSpec[],
+): CommandSpec {
+  return specFromMeta(name, name, handler, subcommands)
+}
+
+/** Builds a subcommand's spec ('config', 'get') from the metadata of 'config|get'. */
+export function defineSubcommand(
+  container: string,
+  name: string,
+  handler: CommandHandler,
+): CommandSpec {
+  return specFromMeta(`${container}|${name}`, name, handler, undefined)
+}
+
+function specFromMeta(
+  key: string,
+  name: string,
+  handler: CommandHandler | undefined,
+  subcommands: readonly CommandSpec[] | undefined,
+): CommandSpec {
+  const m = COMMAND_META[key]
+  if (m === undefined) throw new Error(`no Redis 7.0 metadata for command '${key}'`)
+  return {
+    name,
+    arity: m.arity,
+    flags: m.flags as readonly CommandFlag[],
+    aclCategories: m.acl as readonly AclCategory[],
+    firstKey: m.firstKey,
+    lastKey: m.lastKey,
+    step: m.step,
+    group: m.group as CommandGroup,
+    since: m.since,
+    summary: m.summary,
+    ...(m.complexity !== undefined ? { complexity: m.complexity } : {}),
+    ...(m.arguments !== undefined ? { arguments: m.arguments } : {}),
+    ...(m.tips !== undefined ? { tips: m.tips } : {}),
+    ...(m.keySpecs !== undefined ? { keySpecs: m.keySpecs } : {}),
+    ...(m.docFlags !== undefined ? { docFlags: m.docFlags } : {}),
+    ...(m.deprecatedSince !== undefined ? { deprecatedSince: m.deprecatedSince } : {}),
+    ...(m.replacedBy !== undefined ? { replacedBy: m.replacedBy } : {}),
+    ...(m.history !== undefined ? { history: m.history } : {}),
+    ...(subcommands !== undefined ? { subcommands } : {}),
+    ...(handler !== undefined ? { handler } : {}),
+  }
+}
+
+/** Builds a spec by hand (commands Redis 7.0 does not have, tests). */
 export function spec(
   s: Omit<CommandSpec, 'firstKey' | 'lastKey' | 'step' | 'aclCategories'> &
     Partial<Pick<CommandSpec, 'firstKey' | 'lastKey' | 'step' | 'aclCategories'>>,

@@ -24,7 +24,9 @@ export type {
   CommandFlag,
   CommandGroup,
   CommandHandler,
+  CommandMeta,
   CommandSpec,
+  KeySpec,
 } from './spec.ts'
 
 // --- The table ---
