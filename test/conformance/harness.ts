@@ -71,8 +71,12 @@ export async function runScript(script: Script): Promise<ScriptResult> {
           const closedB = pair.ours.isClosed
           if (a !== b || closedA !== closedB) {
             mismatches.push(
-              describe(script, step, `${show(a)}${closedA ? ' [closed]' : ''}`,
-                `${show(b)}${closedB ? ' [closed]' : ''}`),
+              describe(
+                script,
+                step,
+                `${show(a)}${closedA ? ' [closed]' : ''}`,
+                `${show(b)}${closedB ? ' [closed]' : ''}`,
+              ),
             )
           }
           break
@@ -82,10 +86,17 @@ export async function runScript(script: Script): Promise<ScriptResult> {
           pair.real.sendCommand(step.argv)
           pair.ours.sendCommand(step.argv)
           const [a, b] = await Promise.all([
-            pair.real.next().then((r) => r, (e: Error) => e),
-            pair.ours.next().then((r) => r, (e: Error) => e),
+            pair.real.next().then(
+              (r) => r,
+              (e: Error) => e,
+            ),
+            pair.ours.next().then(
+              (r) => r,
+              (e: Error) => e,
+            ),
           ])
-          if (a instanceof Error) throw new Error(`redis-server: ${a.message} at ${script.name}:${step.line}`)
+          if (a instanceof Error)
+            throw new Error(`redis-server: ${a.message} at ${script.name}:${step.line}`)
           if (b instanceof Error) {
             mismatches.push(describe(script, step, show(a.raw), `(${b.message})`))
             closePair(pair)

@@ -2,7 +2,7 @@
  * redis-cli against our server prints what it prints against redis-server: one-shot
  * commands (reply formatting for each type) and a batch fed on stdin.
  */
-import { spawnSync } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startRespServer, type RespServerHandle } from '../../src/server/server.ts'
 import { CONFORMANCE_SEED } from './harness.ts'
@@ -22,13 +22,17 @@ afterAll(async () => {
   await Promise.all([real?.stop(), ours?.close()])
 })
 
-function cli(port: number, args: readonly string[], input?: string): string {
-  const r = spawnSync('redis-cli', ['-p', String(port), ...args], {
-    input: input ?? '',
-    encoding: 'latin1',
-    timeout: 10_000,
+/** Runs redis-cli asynchronously (our server lives in this process's event loop). */
+function cli(port: number, args: readonly string[], input = ''): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('redis-cli', ['-p', String(port), ...args])
+    let out = ''
+    child.stdout.on('data', (d: Buffer) => (out += d.toString('latin1')))
+    child.stderr.on('data', (d: Buffer) => (out += d.toString('latin1')))
+    child.on('error', reject)
+    child.on('close', (code) => resolve(`${out}[exit ${String(code)}]`))
+    child.stdin.end(input)
   })
-  return `${r.stdout}${r.stderr}[exit ${String(r.status)}]`
 }
 
 const ONE_SHOT: readonly (readonly string[])[] = [
@@ -51,15 +55,15 @@ const ONE_SHOT: readonly (readonly string[])[] = [
 
 describe('redis-cli output', () => {
   for (const args of ONE_SHOT) {
-    it(`redis-cli ${args.join(' ')}`, () => {
-      expect(cli(ours.port, args)).toBe(cli(real.port, args))
+    it(`redis-cli ${args.join(' ')}`, async () => {
+      expect(await cli(ours.port, args)).toBe(await cli(real.port, args))
     })
   }
 
-  it('a batch of commands on stdin (--no-raw and --raw)', () => {
+  it('a batch of commands on stdin (--no-raw and --raw)', async () => {
     const batch = 'SET x 10\nINCR x\nGET x\nMGET x y\nDEL x y\nPING\nSELECT 3\nDBSIZE\n'
     for (const mode of [['--no-raw'], ['--raw']]) {
-      expect(cli(ours.port, mode, batch)).toBe(cli(real.port, mode, batch))
+      expect(await cli(ours.port, mode, batch)).toBe(await cli(real.port, mode, batch))
     }
   })
 })

@@ -41,8 +41,19 @@ export async function startRealRedis(extraArgs: readonly string[] = []): Promise
     const port = await freePort()
     const child = spawn(
       'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no',
-        '--daemonize', 'no', ...extraArgs],
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--daemonize',
+        'no',
+        ...extraArgs,
+      ],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     )
     let exited = false
