@@ -35,15 +35,17 @@ import type {
 } from './api.ts'
 import type { Clock } from './clock.ts'
 import { COMMANDS, COMMAND_MAP } from './commands/table.ts'
-import type { CommandCall, CommandSpec } from './commands/spec.ts'
+import type { CommandSpec } from './commands/spec.ts'
 import { applyStartupConfig, createDefaultConfig } from './config.ts'
 import { createExecContext, type ExecContext } from './context.ts'
 import type { StepEvent, TraceLevel } from './events.ts'
 import { activeExpireCycle } from './keyspace/expire.ts'
 import { performEvictions } from './keyspace/evict.ts'
-import { createDb, getExpire, unwatchAllKeys, type RedisDb } from './keyspace/db.ts'
+import { createDb, unwatchAllKeys, type RedisDb } from './keyspace/db.ts'
+import { arityOk, callCommand, commandStats, lookupCommand, unknownCommandMessage } from './call.ts'
+import { discardTransaction, flagTransaction } from './multi.ts'
 import { getLRUClock } from './keyspace/lru.ts'
-import { error, NIL_ARRAY, QUEUED, type Reply } from './reply.ts'
+import { error, QUEUED, type Reply } from './reply.ts'
 import { rngCreate, rngNextU32 } from './rng.ts'
 import type { Client, ServerState, ServerStats } from './state.ts'
 import {
@@ -163,39 +165,7 @@ function updateCachedTime(srv: ServerState, now: number): void {
   srv.unixtime = Math.floor(now / 1000)
 }
 
-// --- Command lookup and checks ---
-
-/** server.c lookupCommand: the container's subcommand when argv has one. */
-export function lookupCommand(
-  srv: ServerState,
-  argv: readonly string[],
-): { cmd: CommandSpec | undefined; parent: CommandSpec | null } {
-  const base = srv.commands.map.get((argv[0] ?? '').toLowerCase())
-  if (argv.length === 1 || base?.subcommands === undefined) return { cmd: base, parent: null }
-  const sub = base.subcommands.find((s) => s.name === (argv[1] ?? '').toLowerCase())
-  return { cmd: sub, parent: base }
-}
-
-/** server.c commandCheckExistence's message (without "ERR "). */
-export function unknownCommandMessage(srv: ServerState, argv: readonly string[]): string {
-  const name = argv[0] ?? ''
-  const base = srv.commands.map.get(name.toLowerCase())
-  let msg: string
-  if (base?.subcommands !== undefined) {
-    msg = `unknown subcommand '${(argv[1] ?? '').slice(0, 128)}'. Try ${name.toUpperCase()} HELP.`
-  } else {
-    let args = ''
-    for (let i = 1; i < argv.length && args.length < 128; i++)
-      args += `'${(argv[i] ?? '').slice(0, 128 - args.length)}' `
-    msg = `unknown command '${name.slice(0, 128)}', with args beginning with: ${args}`
-  }
-  return msg.replace(/[\r\n]/g, ' ')
-}
-
-/** server.c commandCheckArity. */
-export function arityOk(cmd: CommandSpec, argc: number): boolean {
-  return !((cmd.arity > 0 && cmd.arity !== argc) || argc < -cmd.arity)
-}
+// --- Checks ---
 
 /** acl.c/networking.c authRequired: requirepass set and the client not authenticated. */
 function authRequired(srv: ServerState, c: Client): boolean {
@@ -212,22 +182,6 @@ const DEBUG_NOT_ALLOWED =
 
 // --- Stats ---
 
-function commandStats(
-  srv: ServerState,
-  fullname: string,
-): {
-  calls: number
-  failed: number
-  rejected: number
-} {
-  let s = srv.stats.numCommands.get(fullname)
-  if (s === undefined) {
-    s = { calls: 0, failed: 0, rejected: 0 }
-    srv.stats.numCommands.set(fullname, s)
-  }
-  return s
-}
-
 /** networking.c afterErrorReply: count the error by its code. */
 function countErrorReply(srv: ServerState, reply: Reply): void {
   if (reply.type !== 'error') return
@@ -242,19 +196,7 @@ function countReplyErrors(srv: ServerState, reply: Reply): void {
   countErrorReply(srv, reply)
 }
 
-// --- MULTI ---
-
-/** multi.c flagTransaction. */
-function flagTransaction(c: Client): void {
-  if (c.multi !== null) c.multi.dirtyExec = true
-}
-
-/** multi.c discardTransaction: drop the queue and all WATCHes. */
-export function discardTransaction(srv: ServerState, c: Client): void {
-  c.multi = null
-  c.dirtyCas = false
-  unwatchAllKeys(srv, c.id)
-}
+// --- Rejection ---
 
 /** server.c rejectCommand: flag the transaction; an EXEC gets EXECABORT and is discarded. */
 function rejectCommand(
@@ -273,34 +215,6 @@ function rejectCommand(
     return error(`EXECABORT Transaction discarded because of: ${text}`)
   }
   return error(message)
-}
-
-// --- call() ---
-
-/**
- * server.c call: run the handler, count calls and failures. Used for top-level commands
- * and for each command EXEC runs.
- */
-export function callCommand(
-  srv: ServerState,
-  c: Client,
-  ctx: ExecContext,
-  argv: readonly string[],
-  cmd: CommandSpec,
-  fullname: string,
-): Reply {
-  const db = srv.dbs[c.db]
-  if (db === undefined) throw new Error(`client ${String(c.id)} has no db ${String(c.db)}`)
-  const handler = cmd.handler
-  if (handler === undefined) throw new Error(`command ${fullname} has no handler`)
-  const call: CommandCall = { srv, client: c, db, ctx, argv, cmd }
-  const reply = handler(call)
-  const st = commandStats(srv, fullname)
-  st.calls++
-  if (reply.type === 'error') st.failed++
-  srv.stats.totalCommandsProcessed++
-  c.lastCmd = fullname
-  return reply
 }
 
 /**
@@ -399,52 +313,6 @@ function isQueuedDenyOom(fullname: string): boolean {
   return v
 }
 
-/**
- * multi.c execCommand's body once processCommand let it through: check WATCH, then run the
- * queue. Exported for transactions.ts.
- */
-export function execTransaction(srv: ServerState, c: Client, ctx: ExecContext): Reply {
-  const multi = c.multi
-  if (multi === null) return error('EXEC without MULTI')
-  if (isWatchedKeyExpired(srv, c, ctx)) c.dirtyCas = true
-  if (c.dirtyCas || multi.dirtyExec) {
-    const reply = multi.dirtyExec
-      ? error('EXECABORT Transaction discarded because of previous errors.')
-      : NIL_ARRAY
-    discardTransaction(srv, c)
-    return reply
-  }
-  unwatchAllKeys(srv, c.id)
-  const replies: Reply[] = []
-  for (const q of multi.queue) {
-    const { cmd, parent } = lookupCommand(srv, q.argv)
-    if (cmd === undefined) {
-      replies.push(error(unknownCommandMessage(srv, q.argv)))
-      continue
-    }
-    const fullname = parent === null ? cmd.name : `${parent.name}|${cmd.name}`
-    const r = callCommand(srv, c, ctx, q.argv, cmd, fullname)
-    replies.push(r)
-  }
-  // discardTransaction; a command inside (e.g. RESET, SELECT) may have changed state.
-  c.multi = null
-  c.dirtyCas = false
-  unwatchAllKeys(srv, c.id)
-  return { type: 'array', value: replies }
-}
-
-/** multi.c isWatchedKeyExpired. */
-function isWatchedKeyExpired(srv: ServerState, c: Client, ctx: ExecContext): boolean {
-  for (const wk of c.watched) {
-    if (wk.expired) continue
-    const db = srv.dbs[wk.db]
-    if (db === undefined) continue
-    const when = getExpire(ctx, db, wk.key)
-    if (when >= 0 && ctx.now > when) return true
-  }
-  return false
-}
-
 // --- Cron ---
 
 /** server.c tryResizeHashTables. */
@@ -526,10 +394,17 @@ function isSettable(clock: Clock): clock is SettableClock {
 /** Creates an engine server (api.ts RedisServer). */
 export function createServer(opts: ServerOptions): RedisServer {
   const srv = createServerState(opts)
-  const defaultClient = createClientState(srv)
+  // The client used by call()/execute() without an id, created on first use so that a
+  // transport that creates its own clients never sees a phantom connection.
+  let defaultClient: Client | null = null
 
   const clientOf = (id: ClientId | undefined): Client => {
-    const c = srv.clients.get(id ?? defaultClient.id)
+    if (id === undefined) {
+      if (defaultClient === null || !srv.clients.has(defaultClient.id))
+        defaultClient = createClientState(srv)
+      return defaultClient
+    }
+    const c = srv.clients.get(id)
     if (c === undefined) throw new Error(`no such client: ${String(id)}`)
     return c
   }
@@ -561,7 +436,7 @@ export function createServer(opts: ServerOptions): RedisServer {
 
   const period = (): number => 1000 / srv.currentHz
 
-  return {
+  const server: RedisServer & { authRequired(id: ClientId): boolean } = {
     createClient: (o?: ClientOptions) => createClientState(srv, o).id,
     closeClient: (id: ClientId) => {
       const c = srv.clients.get(id)
@@ -598,7 +473,7 @@ export function createServer(opts: ServerOptions): RedisServer {
       return { at: now, events }
     },
     inspect: (key: string | null, o?: InspectOptions): InspectView | null => {
-      const dbIndex = o?.db ?? defaultClient.db
+      const dbIndex = o?.db ?? defaultClient?.db ?? 0
       const db = srv.dbs[dbIndex]
       if (db === undefined) return null
       const limit = o?.limit ?? 512
@@ -611,5 +486,11 @@ export function createServer(opts: ServerOptions): RedisServer {
     setTraceLevel: (level: TraceLevel) => {
       srv.traceLevel = level
     },
+    // Used by the RESP server for Redis's stricter limits on unauthenticated clients.
+    authRequired: (id: ClientId) => {
+      const c = srv.clients.get(id)
+      return c !== undefined && authRequired(srv, c)
+    },
   }
+  return server
 }

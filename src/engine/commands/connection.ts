@@ -1,4 +1,388 @@
-/** connection commands (stub, being implemented). */
-import type { CommandSpec } from './spec.ts'
+/**
+ * Connection commands (networking.c, server.c, db.c, acl.c): PING, ECHO, SELECT, SWAPDB,
+ * QUIT, RESET, HELLO, AUTH and CLIENT.
+ *
+ * HELLO: protocol 2 answers Redis's map as a flat array, as RESP2 does. Protocol 3 is valid
+ * in Redis 7.0 but the engine speaks RESP2 only, so HELLO 3 answers the NOPROTO error Redis
+ * gives for versions it does not support (the one deliberate difference in this file).
+ *
+ * CLIENT LIST/INFO print Redis's fields; the buffer figures (qbuf, rbs, tot-mem ...) are
+ * fixed plausible values because the engine has no socket buffers.
+ */
+import { dbSwapDatabases, unwatchAllKeys } from '../keyspace/db.ts'
+import {
+  array,
+  bulk,
+  EMPTY_ARRAY,
+  error,
+  ERR_SYNTAX,
+  integer,
+  NIL,
+  OK,
+  PONG,
+  simple,
+  type Reply,
+} from '../reply.ts'
+import type { Client, ServerState } from '../state.ts'
+import {
+  eqIgnoreCase,
+  getIntOrReply,
+  getLongLongOrReply,
+  getRangeLongOrReply,
+  helpReply,
+} from './parse.ts'
+import { defineCommand, defineSubcommand, type CommandCall, type CommandSpec } from './spec.ts'
 
-export const connectionCommands: readonly CommandSpec[] = []
+const REDIS_VERSION = '7.0.15'
+
+// --- Helpers shared with other families ---
+
+/** networking.c clientSetName: '' clears; only '!'..'~' allowed. False on a bad name. */
+export function clientSetName(c: Client, name: string): boolean {
+  for (let i = 0; i < name.length; i++) {
+    const ch = name.charCodeAt(i)
+    if (ch < 33 || ch > 126) return false
+  }
+  c.name = name
+  return true
+}
+
+const BAD_NAME = error('Client names cannot contain spaces, newlines or special characters.')
+
+/** networking.c catClientInfoString. */
+export function clientInfoString(srv: ServerState, c: Client, current: Client | null): string {
+  let flags = ''
+  if (c.multi !== null) flags += 'x'
+  if (c.dirtyCas) flags += 'd'
+  if (c.closeAfterReply) flags += 'c'
+  if (c.noEvict) flags += 'e'
+  if (flags === '') flags = 'N'
+  const age = srv.unixtime - Math.floor(c.createdAt / 1000)
+  const idle = srv.unixtime - Math.floor(c.lastInteraction / 1000)
+  const isCurrent = current === c
+  const argvMem = isCurrent ? 10 : 0
+  return (
+    `id=${String(c.id)} addr=${c.addr} laddr=${c.laddr} fd=${String(c.fd)} name=${c.name}` +
+    ` age=${String(age)} idle=${String(idle)} flags=${flags} db=${String(c.db)} sub=0 psub=0` +
+    ` ssub=0 multi=${String(c.multi === null ? -1 : c.multi.queue.length)} qbuf=${isCurrent ? '26' : '0'}` +
+    ` qbuf-free=${isCurrent ? '20448' : '0'} argv-mem=${String(argvMem)} multi-mem=0 rbs=1024` +
+    ` rbp=0 obl=0 oll=0 omem=0 tot-mem=${isCurrent ? '22298' : '1928'} events=r` +
+    ` cmd=${c.lastCmd} user=default redir=-1 resp=${String(c.resp)}`
+  )
+}
+
+/** networking.c clearClientConnectionState (RESET). */
+export function clearClientConnectionState(srv: ServerState, c: Client): void {
+  c.db = 0
+  c.resp = 2
+  c.authenticated = srv.config.requirepass === ''
+  c.multi = null
+  c.dirtyCas = false
+  unwatchAllKeys(srv, c.id)
+  c.name = ''
+}
+
+// --- PING ECHO SELECT SWAPDB QUIT RESET ---
+
+function pingCommand(c: CommandCall): Reply {
+  return c.argv.length === 2 ? bulk(c.argv[1] ?? '') : PONG
+}
+
+function echoCommand(c: CommandCall): Reply {
+  return bulk(c.argv[1] ?? '')
+}
+
+function selectCommand(c: CommandCall): Reply {
+  const id = getIntOrReply(c.argv[1] ?? '')
+  if (typeof id === 'object') return id
+  if (id < 0 || id >= c.srv.dbs.length) return error('DB index is out of range')
+  c.client.db = id
+  return OK
+}
+
+function swapdbCommand(c: CommandCall): Reply {
+  const id1 = getIntOrReply(c.argv[1] ?? '', 'invalid first DB index')
+  if (typeof id1 === 'object') return id1
+  const id2 = getIntOrReply(c.argv[2] ?? '', 'invalid second DB index')
+  if (typeof id2 === 'object') return id2
+  if (!dbSwapDatabases(c.srv, c.ctx, id1, id2)) return error('DB index is out of range')
+  c.srv.dirty++
+  return OK
+}
+
+function quitCommand(c: CommandCall): Reply {
+  c.client.closeAfterReply = true
+  return OK
+}
+
+function resetCommand(c: CommandCall): Reply {
+  clearClientConnectionState(c.srv, c.client)
+  return simple('RESET')
+}
+
+// --- AUTH / HELLO ---
+
+const WRONGPASS = error('WRONGPASS invalid username-password pair or user is disabled.')
+
+/** acl.c ACLAuthenticateUser for the default user (the only user modelled). */
+function authenticate(srv: ServerState, c: Client, user: string, pass: string): boolean {
+  if (user !== 'default') return false
+  const ok = srv.config.requirepass === '' || pass === srv.config.requirepass
+  if (ok) c.authenticated = true
+  return ok
+}
+
+function authCommand(c: CommandCall): Reply {
+  const { argv, srv, client } = c
+  if (argv.length > 3) return ERR_SYNTAX
+  let user = 'default'
+  let pass = argv[1] ?? ''
+  if (argv.length === 2) {
+    if (srv.config.requirepass === '')
+      return error(
+        'AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?',
+      )
+  } else {
+    user = argv[1] ?? ''
+    pass = argv[2] ?? ''
+  }
+  return authenticate(srv, client, user, pass) ? OK : WRONGPASS
+}
+
+function helloCommand(c: CommandCall): Reply {
+  const { argv, srv, client } = c
+  let ver = 0n
+  let next = 1
+  if (argv.length >= 2) {
+    const v = getLongLongOrReply(
+      argv[next++] ?? '',
+      'Protocol version is not an integer or out of range',
+    )
+    if (typeof v === 'object') return v
+    ver = v
+    // RESP3 is not spoken here: HELLO 3 answers like an unsupported version (file comment).
+    if (ver !== 2n) return error('NOPROTO unsupported protocol version')
+  }
+  for (let j = next; j < argv.length; j++) {
+    const moreargs = argv.length - 1 - j
+    const opt = argv[j] ?? ''
+    if (eqIgnoreCase(opt, 'auth') && moreargs >= 2) {
+      if (!authenticate(srv, client, argv[j + 1] ?? '', argv[j + 2] ?? '')) return WRONGPASS
+      j += 2
+    } else if (eqIgnoreCase(opt, 'setname') && moreargs > 0) {
+      if (!clientSetName(client, argv[j + 1] ?? '')) return BAD_NAME
+      j++
+    } else {
+      return error(`Syntax error in HELLO option '${opt}'`)
+    }
+  }
+  if (srv.config.requirepass !== '' && !client.authenticated)
+    return error(
+      'NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time',
+    )
+  if (ver !== 0n) client.resp = 2
+  return array([
+    bulk('server'),
+    bulk('redis'),
+    bulk('version'),
+    bulk(REDIS_VERSION),
+    bulk('proto'),
+    integer(client.resp),
+    bulk('id'),
+    integer(client.id),
+    bulk('mode'),
+    bulk('standalone'),
+    bulk('role'),
+    bulk('master'),
+    bulk('modules'),
+    EMPTY_ARRAY,
+  ])
+}
+
+// --- CLIENT ---
+
+const CLIENT_HELP = [
+  'CACHING (YES|NO)',
+  '    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.',
+  'GETREDIR',
+  '    Return the client ID we are redirecting to when tracking is enabled.',
+  'GETNAME',
+  '    Return the name of the current connection.',
+  'ID',
+  '    Return the ID of the current connection.',
+  'INFO',
+  '    Return information about the current client connection.',
+  'KILL <ip:port>',
+  '    Kill connection made from <ip:port>.',
+  'KILL <option> <value> [<option> <value> [...]]',
+  '    Kill connections. Options are:',
+  '    * ADDR (<ip:port>|<unixsocket>:0)',
+  '      Kill connections made from the specified address',
+  '    * LADDR (<ip:port>|<unixsocket>:0)',
+  '      Kill connections made to specified local address',
+  '    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)',
+  '      Kill connections by type.',
+  '    * USER <username>',
+  '      Kill connections authenticated by <username>.',
+  '    * SKIPME (YES|NO)',
+  '      Skip killing current connection (default: yes).',
+  'LIST [options ...]',
+  '    Return information about client connections. Options:',
+  '    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)',
+  '      Return clients of specified type.',
+  'UNPAUSE',
+  '    Stop the current client pause, resuming traffic.',
+  'PAUSE <timeout> [WRITE|ALL]',
+  '    Suspend all, or just write, clients for <timeout> milliseconds.',
+  'REPLY (ON|OFF|SKIP)',
+  '    Control the replies sent to the current connection.',
+  'SETNAME <name>',
+  '    Assign the name <name> to the current connection.',
+  'UNBLOCK <clientid> [TIMEOUT|ERROR]',
+  '    Unblock the specified blocked client.',
+  'TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]',
+  '         [OPTIN] [OPTOUT] [NOLOOP]',
+  '    Control server assisted client side caching.',
+  'TRACKINGINFO',
+  '    Report tracking status for the current connection.',
+  'NO-EVICT (ON|OFF)',
+  '    Protect current client connection from eviction.',
+]
+
+/** networking.c getClientTypeByName: every engine client is 'normal'. */
+function clientTypeByName(name: string): 'normal' | 'other' | null {
+  const n = name.toLowerCase()
+  if (n === 'normal') return 'normal'
+  if (n === 'slave' || n === 'replica' || n === 'pubsub' || n === 'master') return 'other'
+  return null
+}
+
+function clientListCommand(c: CommandCall): Reply {
+  const { argv, srv, client } = c
+  let out: string | null = null
+  if (argv.length === 4 && eqIgnoreCase(argv[2], 'type')) {
+    const t = clientTypeByName(argv[3] ?? '')
+    if (t === null) return error(`Unknown client type '${argv[3] ?? ''}'`)
+    // Every engine client is a normal one: other types list nothing.
+    if (t !== 'normal') out = ''
+  } else if (argv.length > 3 && eqIgnoreCase(argv[2], 'id')) {
+    out = ''
+    for (let j = 3; j < argv.length; j++) {
+      const id = getLongLongOrReply(argv[j] ?? '', 'Invalid client ID')
+      if (typeof id === 'object') return id
+      const cl = srv.clients.get(Number(id))
+      if (cl !== undefined) out += `${clientInfoString(srv, cl, client)}\n`
+    }
+  } else if (argv.length !== 2) {
+    return ERR_SYNTAX
+  }
+  if (out === null) {
+    out = ''
+    for (const cl of srv.clients.values()) out += `${clientInfoString(srv, cl, client)}\n`
+  }
+  return bulk(out)
+}
+
+function clientKillCommand(c: CommandCall): Reply {
+  const { argv, srv, client } = c
+  let addr: string | null = null
+  let laddr: string | null = null
+  let type: 'normal' | 'other' | null = null
+  let id = 0n
+  let skipme = true
+  if (argv.length === 3) {
+    addr = argv[2] ?? ''
+    skipme = false
+  } else if (argv.length > 3) {
+    for (let i = 2; i < argv.length; i += 2) {
+      const opt = argv[i] ?? ''
+      const val = argv[i + 1]
+      if (val === undefined) return ERR_SYNTAX
+      if (eqIgnoreCase(opt, 'id')) {
+        const v = getRangeLongOrReply(
+          val,
+          1n,
+          9223372036854775807n,
+          'client-id should be greater than 0',
+        )
+        if (typeof v === 'object') return v
+        id = v
+      } else if (eqIgnoreCase(opt, 'type')) {
+        type = clientTypeByName(val)
+        if (type === null) return error(`Unknown client type '${val}'`)
+      } else if (eqIgnoreCase(opt, 'addr')) {
+        addr = val
+      } else if (eqIgnoreCase(opt, 'laddr')) {
+        laddr = val
+      } else if (eqIgnoreCase(opt, 'user')) {
+        if (val !== 'default') return error(`No such user '${val}'`)
+      } else if (eqIgnoreCase(opt, 'skipme')) {
+        if (eqIgnoreCase(val, 'yes')) skipme = true
+        else if (eqIgnoreCase(val, 'no')) skipme = false
+        else return ERR_SYNTAX
+      } else {
+        return ERR_SYNTAX
+      }
+    }
+  } else {
+    return ERR_SYNTAX
+  }
+  let killed = 0
+  for (const cl of [...srv.clients.values()]) {
+    if (addr !== null && cl.addr !== addr) continue
+    if (laddr !== null && cl.laddr !== laddr) continue
+    if (type !== null && type !== 'normal') continue
+    if (id !== 0n && BigInt(cl.id) !== id) continue
+    if (cl === client && skipme) continue
+    if (cl === client) {
+      client.closeAfterReply = true
+    } else {
+      // freeClient: the connection is gone; shouldClose() reports it to the transport.
+      unwatchAllKeys(srv, cl.id)
+      cl.closeAfterReply = true
+      srv.clients.delete(cl.id)
+    }
+    killed++
+  }
+  if (argv.length === 3) return killed === 0 ? error('No such client') : OK
+  return integer(killed)
+}
+
+function clientNoEvictCommand(c: CommandCall): Reply {
+  const v = c.argv[2]
+  if (eqIgnoreCase(v, 'on')) c.client.noEvict = true
+  else if (eqIgnoreCase(v, 'off')) c.client.noEvict = false
+  else return ERR_SYNTAX
+  return OK
+}
+
+function clientSetNameCommand(c: CommandCall): Reply {
+  return clientSetName(c.client, c.argv[2] ?? '') ? OK : BAD_NAME
+}
+
+const clientCommand = defineCommand('client', undefined, [
+  defineSubcommand('client', 'help', () => helpReply('client', CLIENT_HELP)),
+  defineSubcommand('client', 'id', (c) => integer(c.client.id)),
+  defineSubcommand('client', 'info', (c) =>
+    bulk(`${clientInfoString(c.srv, c.client, c.client)}\n`),
+  ),
+  defineSubcommand('client', 'list', clientListCommand),
+  defineSubcommand('client', 'kill', clientKillCommand),
+  defineSubcommand('client', 'setname', clientSetNameCommand),
+  defineSubcommand('client', 'getname', (c) => (c.client.name === '' ? NIL : bulk(c.client.name))),
+  defineSubcommand('client', 'no-evict', clientNoEvictCommand),
+])
+
+// --- Table ---
+
+export const connectionCommands: readonly CommandSpec[] = [
+  defineCommand('ping', pingCommand),
+  defineCommand('echo', echoCommand),
+  defineCommand('select', selectCommand),
+  defineCommand('swapdb', swapdbCommand),
+  defineCommand('quit', quitCommand),
+  defineCommand('reset', resetCommand),
+  defineCommand('auth', authCommand),
+  defineCommand('hello', helloCommand),
+  clientCommand,
+]

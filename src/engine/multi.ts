@@ -1,0 +1,83 @@
+/**
+ * Transactions (multi.c): the MULTI state shared by processCommand (queueing, flagging)
+ * and the MULTI/EXEC/DISCARD/WATCH commands. The per-db WATCH index and touchWatchedKey
+ * live in keyspace/db.ts because every write path signals them; this is the client side.
+ */
+import { callCommand, lookupCommand, unknownCommandMessage } from './call.ts'
+import type { ExecContext } from './context.ts'
+import { getExpire, keyIsExpired, unwatchAllKeys } from './keyspace/db.ts'
+import { error, NIL_ARRAY, type Reply } from './reply.ts'
+import type { Client, ServerState } from './state.ts'
+
+/** multi.c flagTransaction. */
+export function flagTransaction(c: Client): void {
+  if (c.multi !== null) c.multi.dirtyExec = true
+}
+
+/** multi.c discardTransaction: drop the queue and all WATCHes. */
+export function discardTransaction(srv: ServerState, c: Client): void {
+  c.multi = null
+  c.dirtyCas = false
+  unwatchAllKeys(srv, c.id)
+}
+
+/**
+ * multi.c execCommand's body once processCommand let it through: check WATCH, then run the
+ * queue. Used by EXEC.
+ */
+export function execTransaction(srv: ServerState, c: Client, ctx: ExecContext): Reply {
+  const multi = c.multi
+  if (multi === null) return error('EXEC without MULTI')
+  if (isWatchedKeyExpired(srv, c, ctx)) c.dirtyCas = true
+  if (c.dirtyCas || multi.dirtyExec) {
+    const reply = multi.dirtyExec
+      ? error('EXECABORT Transaction discarded because of previous errors.')
+      : NIL_ARRAY
+    discardTransaction(srv, c)
+    return reply
+  }
+  unwatchAllKeys(srv, c.id)
+  const replies: Reply[] = []
+  for (const q of multi.queue) {
+    const { cmd, parent } = lookupCommand(srv, q.argv)
+    if (cmd === undefined) {
+      replies.push(error(unknownCommandMessage(srv, q.argv)))
+      continue
+    }
+    const fullname = parent === null ? cmd.name : `${parent.name}|${cmd.name}`
+    const r = callCommand(srv, c, ctx, q.argv, cmd, fullname)
+    replies.push(r)
+  }
+  // discardTransaction; a command inside (e.g. RESET, SELECT) may have changed state.
+  c.multi = null
+  c.dirtyCas = false
+  unwatchAllKeys(srv, c.id)
+  return { type: 'array', value: replies }
+}
+
+/** multi.c isWatchedKeyExpired. */
+function isWatchedKeyExpired(srv: ServerState, c: Client, ctx: ExecContext): boolean {
+  for (const wk of c.watched) {
+    if (wk.expired) continue
+    const db = srv.dbs[wk.db]
+    if (db === undefined) continue
+    const when = getExpire(ctx, db, wk.key)
+    if (when >= 0 && ctx.now > when) return true
+  }
+  return false
+}
+
+/** multi.c watchForKey: record the key once per client, noting if it is already expired. */
+export function watchForKey(srv: ServerState, ctx: ExecContext, c: Client, key: string): void {
+  if (c.watched.some((wk) => wk.db === c.db && wk.key === key)) return
+  const db = srv.dbs[c.db]
+  if (db === undefined) return
+  let list = db.watchedKeys.get(key)
+  if (list === undefined) {
+    list = []
+    db.watchedKeys.set(key, list)
+  }
+  const wk = { key, db: c.db, expired: keyIsExpired(ctx, db, key), client: c.id }
+  c.watched.push(wk)
+  list.push(wk)
+}
