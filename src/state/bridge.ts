@@ -1,0 +1,371 @@
+/**
+ * The bridge: the only code that writes engine-derived data into the store (style.md §7).
+ *
+ * It drains the store's request queue (commands, clock jumps, new clients, cancel, restore)
+ * into the EngineClient, dispatches what comes back (traceReceived, tickReceived,
+ * clientOpened, logAppended ...), runs the virtual clock while it is running, and keeps the
+ * inspector's view in step with the playhead: whenever the playhead moves to another
+ * timeline item, it asks the worker for the views at that item's log position, which the
+ * worker rebuilds by deterministic replay from its nearest checkpoint (engineHost.ts).
+ *
+ * Components never talk to the worker; they dispatch events to the store.
+ */
+import type { ClientId } from '../engine/api.ts'
+import type { EngineClient, ClientNotice } from '../worker/client.ts'
+import type { LogEntry, SessionSeed, WireTick, WireTrace } from '../worker/protocol.ts'
+import { bytesToUtf8, utf8ToBytes } from './bytes.ts'
+import type { AppStore } from './store.ts'
+import { itemFromTick, itemFromTrace, tickIsInteresting } from './store.ts'
+import type { ClientTab, ConsoleLine, EngineRequest, SavedSession, TimelineItem } from './types.ts'
+
+// --- Types ---
+
+export interface Bridge {
+  /** Boots the engine: replays `saved` when given, else opens one client on a fresh seed. */
+  start(saved?: SavedSession | null): Promise<void>
+  /** Resolves once every queued request has been answered (tests, e2e). */
+  idle(): Promise<void>
+  /** Digest of the dataset at a log position (default: now). */
+  digest(position?: number): Promise<string>
+  stop(): void
+}
+
+export interface BridgeOptions {
+  /** Virtual clock step while running, in real ms between ticks. Default 250. */
+  readonly clockIntervalMs?: number
+  /** Timer functions, injectable for tests. */
+  readonly setInterval?: (fn: () => void, ms: number) => unknown
+  readonly clearInterval?: (h: unknown) => void
+}
+
+/** Creates the client-bound notice handler the EngineClient needs at construction. */
+export function noticeToStore(store: AppStore): (n: ClientNotice) => void {
+  return (n) => {
+    const key = n.kind === 'failed' ? 'notice.engineFailed' : `notice.restarted.${n.reason}`
+    store.getState().noticeShown(key, { ops: n.ops }, n.kind === 'failed' ? 'error' : 'warn')
+  }
+}
+
+/** Creates the logged-op handler that mirrors the client's log into the store. */
+export function logToStore(store: AppStore): (e: LogEntry) => void {
+  return (e) => {
+    store.getState().logAppended(e)
+  }
+}
+
+// --- API ---
+
+/** Connects a store to an engine client. The client must be created with this store's handlers. */
+export function connectBridge(
+  store: AppStore,
+  client: EngineClient,
+  opts: BridgeOptions = {},
+): Bridge {
+  const setIntervalFn = opts.setInterval ?? ((fn, ms) => setInterval(fn, ms))
+  const clearIntervalFn =
+    opts.clearInterval ?? ((h) => clearInterval(h as ReturnType<typeof setInterval>))
+  const clockIntervalMs = opts.clockIntervalMs ?? 250
+  let chain: Promise<void> = Promise.resolve()
+  let clockTimer: unknown = null
+  let tickInFlight = false
+  let stopped = false
+  let viewToken = 0
+  const unsubscribers: (() => void)[] = []
+
+  const st = () => store.getState()
+
+  function enqueue(work: () => Promise<void>): Promise<void> {
+    const run = chain.then(work).catch((err: unknown) => {
+      console.error(err)
+    })
+    chain = run
+    return run
+  }
+
+  function updateBusy(): void {
+    st().busyChanged(client.busy() ? 1 : 0)
+  }
+
+  async function handle(r: EngineRequest): Promise<void> {
+    switch (r.kind) {
+      case 'exec': {
+        const p = client.exec(r.argv, r.client)
+        updateBusy()
+        try {
+          st().traceReceived(await p)
+        } catch (err) {
+          st().commandFailed(r.client, errorText(err))
+        }
+        updateBusy()
+        return
+      }
+      case 'tick':
+        await tick(r.ms)
+        return
+      case 'openClient': {
+        const id = await client.createClient()
+        st().clientOpened(id)
+        return
+      }
+      case 'closeClient':
+        await client.closeClient(r.client)
+        return
+      case 'cancel':
+        client.cancel()
+        return
+      case 'crash':
+        await client.crash().catch(() => undefined)
+        return
+      case 'restore':
+        await restore(r.saved)
+        return
+      case 'reset':
+        await restore({ v: 1, session: r.session, log: [], tabs: [], active: null })
+        return
+    }
+  }
+
+  async function tick(ms: number): Promise<void> {
+    try {
+      st().tickReceived(await client.advanceClock(ms))
+    } catch (err) {
+      st().noticeShown('notice.error', { message: errorText(err) }, 'error')
+    }
+  }
+
+  /** Replays a saved session with traces, then rebuilds the console tabs from them. */
+  async function restore(saved: SavedSession): Promise<void> {
+    st().engineStatusChanged('replaying', { done: 0, total: 0 })
+    const result = await client.replay(saved.session, saved.log, true, (done, total) => {
+      st().engineStatusChanged('replaying', { done, total })
+    })
+    const items: TimelineItem[] = []
+    for (const t of result.traces) {
+      if ('seq' in t) items.push(itemFromTrace(t))
+      else if (tickIsInteresting(t)) items.push(itemFromTick(t))
+    }
+    const tabs = rebuildTabs(saved, result.traces)
+    let active = saved.active
+    if (tabs.length === 0) {
+      const id = await client.createClient()
+      tabs.push({ id, label: tabLabel(1), db: 0, lines: [] })
+      active = id
+    }
+    st().sessionRestored({
+      session: saved.session,
+      log: client.log(),
+      tabs,
+      active,
+      items,
+      now: result.now,
+    })
+  }
+
+  function syncClock(): void {
+    const { running } = st().clock
+    const want = running && st().status === 'ready' && !stopped
+    if (want && clockTimer === null) {
+      clockTimer = setIntervalFn(() => {
+        // Skip a beat rather than pile ticks up behind a long command.
+        if (tickInFlight || client.busy()) return
+        tickInFlight = true
+        void enqueue(() => tick(clockIntervalMs * st().clock.speed)).finally(() => {
+          tickInFlight = false
+        })
+      }, clockIntervalMs)
+    } else if (!want && clockTimer !== null) {
+      clearIntervalFn(clockTimer)
+      clockTimer = null
+    }
+  }
+
+  /** Asks the worker for the views at the playhead's position (time travel). */
+  function refreshView(): void {
+    const s = st()
+    if (s.status !== 'ready') return
+    const item = s.items[s.playhead.item]
+    const position = item?.position ?? 0
+    const head = s.items.at(-1)?.position
+    const key = item?.kind === 'command' ? keyOf(item.argv) : (s.view?.key ?? null)
+    const db = item?.db ?? 0
+    const token = ++viewToken
+    const at = position === head || s.items.length === 0 ? undefined : position
+    void Promise.all([client.inspect(key, db, at), client.inspect(null, db, at)])
+      .then(([keyView, keyspace]) => {
+        if (token !== viewToken) return
+        st().viewReceived({ position, key, keyView: key === null ? null : keyView, keyspace })
+      })
+      .catch(() => undefined)
+  }
+
+  unsubscribers.push(
+    store.subscribe(
+      (s) => s.requests,
+      (requests) => {
+        if (requests.length === 0) return
+        st().requestsTaken(requests.map((r) => r.seq))
+        for (const r of requests) {
+          if (r.kind === 'cancel') client.cancel()
+          else void enqueue(() => handle(r))
+        }
+      },
+    ),
+    store.subscribe(
+      (s) => [s.clock.running, s.clock.speed, s.status] as const,
+      () => {
+        syncClock()
+      },
+      { equalityFn: (a, b) => a[0] === b[0] && a[1] === b[1] && a[2] === b[2] },
+    ),
+    store.subscribe(
+      (s) => [s.playhead.item, s.items.at(s.playhead.item)?.position ?? 0, s.status] as const,
+      () => {
+        refreshView()
+      },
+      { equalityFn: (a, b) => a[0] === b[0] && a[1] === b[1] && a[2] === b[2] },
+    ),
+    store.subscribe(
+      (s) => s.traceLevel,
+      (level) => {
+        void enqueue(() => client.setTraceLevel(level))
+      },
+    ),
+  )
+
+  return {
+    async start(saved) {
+      await client.start()
+      await client.setTraceLevel(st().traceLevel)
+      const commands = await client.commands().catch(() => [])
+      st().engineReady(commands)
+      await enqueue(() =>
+        restore(saved ?? { v: 1, session: st().session, log: [], tabs: [], active: null }),
+      )
+      refreshView()
+    },
+    async idle() {
+      // Requests may enqueue more work (a restore opens a client): wait until quiet.
+      for (;;) {
+        const before = chain
+        await before
+        await new Promise((r) => setTimeout(r, 0))
+        if (chain === before && st().requests.length === 0) return
+      }
+    },
+    digest: (position) => client.digest(position),
+    stop() {
+      stopped = true
+      for (const u of unsubscribers) u()
+      if (clockTimer !== null) clearIntervalFn(clockTimer)
+      clockTimer = null
+    },
+  }
+}
+
+// --- Helpers ---
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err)
+}
+
+/** The key a command touches first, for the inspector (argv[1] for most data commands). */
+export function keyOf(argv: readonly string[]): string | null {
+  const name = argv[0]?.toUpperCase()
+  if (name === undefined || argv.length < 2) return null
+  const keyless = new Set([
+    'PING',
+    'ECHO',
+    'SELECT',
+    'DBSIZE',
+    'FLUSHDB',
+    'FLUSHALL',
+    'KEYS',
+    'SCAN',
+    'INFO',
+    'CONFIG',
+    'DEBUG',
+    'COMMAND',
+    'CLIENT',
+    'MULTI',
+    'EXEC',
+    'DISCARD',
+    'AUTH',
+    'HELLO',
+    'TIME',
+    'RANDOMKEY',
+    'MEMORY',
+    'OBJECT',
+    'SWAPDB',
+    'EVAL',
+    'HELP',
+    'QUIT',
+    'RESET',
+    'MSET',
+    'MGET',
+  ])
+  if (name === 'MEMORY' || name === 'OBJECT') return argv[2] ?? null
+  if (name === 'MSET' || name === 'MGET') return argv[1] ?? null
+  return keyless.has(name) ? null : (argv[1] ?? null)
+}
+
+function tabLabel(n: number): string {
+  return `client ${String(n)}`
+}
+
+/** Rebuilds each tab's console from the replayed traces of its client. */
+function rebuildTabs(saved: SavedSession, traces: readonly (WireTrace | WireTick)[]): ClientTab[] {
+  const lines = new Map<ClientId, ConsoleLine[]>()
+  const dbs = new Map<ClientId, number>()
+  for (const t of traces) {
+    if (!('seq' in t)) continue
+    const list = lines.get(t.client) ?? []
+    list.push({ kind: 'input', text: displayArgv(t.argv), db: dbs.get(t.client) ?? 0 })
+    list.push({ kind: 'reply', reply: t.reply })
+    lines.set(t.client, list)
+    dbs.set(t.client, t.db)
+  }
+  return saved.tabs.map((tab) => ({
+    id: tab.id,
+    label: tab.label,
+    db: dbs.get(tab.id) ?? 0,
+    lines: lines.get(tab.id) ?? [],
+  }))
+}
+
+/**
+ * Shows argv as a line the user could type again: valid UTF-8 as text, arguments with
+ * spaces, quotes or non-printable bytes in double quotes with redis-cli escapes.
+ */
+export function displayArgv(argv: readonly string[]): string {
+  return argv.map(displayArg).join(' ')
+}
+
+/** Tells whether text needs no quoting: no spaces, quotes, backslashes or control codes. */
+function isPlainWord(text: string): boolean {
+  for (const ch of text) {
+    const c = ch.codePointAt(0) ?? 0
+    if (c <= 0x20 || c === 0x7f || ch === '"' || ch === "'" || ch === '\\') return false
+  }
+  return true
+}
+
+function displayArg(a: string): string {
+  const text = bytesToUtf8(a)
+  const readable = utf8ToBytes(text) === a
+  if (readable && a !== '' && isPlainWord(text)) return text
+  let out = '"'
+  for (let i = 0; i < (readable ? text.length : a.length); i++) {
+    const src = readable ? text : a
+    const c = src.charCodeAt(i)
+    const ch = src[i] ?? ''
+    if (ch === '"' || ch === '\\') out += `\\${ch}`
+    else if (c === 10) out += '\\n'
+    else if (c === 13) out += '\\r'
+    else if (c === 9) out += '\\t'
+    else if (c >= 0x20 && c !== 0x7f && (c < 0x80 || (readable && c >= 0xa0))) out += ch
+    else out += `\\x${c.toString(16).padStart(2, '0')}`
+  }
+  return `${out}"`
+}
+
+export type { SessionSeed }

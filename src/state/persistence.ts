@@ -1,0 +1,326 @@
+/**
+ * Keeping the session across reloads, and moving it between people.
+ *
+ * - The session (seed, config, log, tabs) is saved to IndexedDB, or to localStorage where
+ *   IndexedDB is missing; it is small, because traces are rebuilt by replaying the log.
+ * - Settings and console history go to localStorage.
+ * - Export writes the same SavedSession as a JSON file; import reads one back, validated.
+ *
+ * Nothing here touches the worker: restoring is a `sessionRestoreRequested` event that the
+ * bridge turns into a replay.
+ */
+import type { TraceLevel } from '../engine/events.ts'
+import type { LogEntry, SessionSeed } from '../worker/protocol.ts'
+import type { AppState, AppStore, Language, Motion, Theme } from './store.ts'
+import type { SavedSession } from './types.ts'
+
+// --- Types ---
+
+/** A tiny async key-value store. */
+export interface Kv {
+  get(key: string): Promise<string | null>
+  set(key: string, value: string): Promise<void>
+  remove(key: string): Promise<void>
+}
+
+export interface SavedSettings {
+  readonly language?: Language
+  readonly theme?: Theme
+  readonly motion?: Motion
+  readonly traceLevel?: TraceLevel
+}
+
+/** An untrusted object whose fields are still to be checked. */
+type Loose<K extends string> = { readonly [P in K]?: unknown }
+
+const PREFIX = 'redis-xray:'
+const SESSION_KEY = 'session'
+const SETTINGS_KEY = `${PREFIX}settings`
+const HISTORY_KEY = `${PREFIX}history`
+
+// --- Storage backends ---
+
+/** A Kv over localStorage (or any Storage). */
+export function storageKv(storage: Storage): Kv {
+  return {
+    get: (key) => Promise.resolve(storage.getItem(PREFIX + key)),
+    set: (key, value) => {
+      storage.setItem(PREFIX + key, value)
+      return Promise.resolve()
+    },
+    remove: (key) => {
+      storage.removeItem(PREFIX + key)
+      return Promise.resolve()
+    },
+  }
+}
+
+/** A Kv over one IndexedDB object store; rejects if IndexedDB cannot be opened. */
+export function indexedDbKv(factory: IDBFactory, dbName = 'redis-xray'): Kv {
+  let opened: Promise<IDBDatabase> | null = null
+  const open = (): Promise<IDBDatabase> => {
+    opened ??= new Promise((resolve, reject) => {
+      const req = factory.open(dbName, 1)
+      req.onupgradeneeded = () => {
+        req.result.createObjectStore('kv')
+      }
+      req.onsuccess = () => {
+        resolve(req.result)
+      }
+      req.onerror = () => {
+        reject(req.error ?? new Error('indexedDB open failed'))
+      }
+    })
+    return opened
+  }
+  const run = <T>(mode: IDBTransactionMode, fn: (s: IDBObjectStore) => IDBRequest<T>) =>
+    open().then(
+      (db) =>
+        new Promise<T>((resolve, reject) => {
+          const req = fn(db.transaction('kv', mode).objectStore('kv'))
+          req.onsuccess = () => {
+            resolve(req.result)
+          }
+          req.onerror = () => {
+            reject(req.error ?? new Error('indexedDB request failed'))
+          }
+        }),
+    )
+  return {
+    get: async (key) => {
+      const v = await run<unknown>('readonly', (s) => s.get(key))
+      return typeof v === 'string' ? v : null
+    },
+    set: async (key, value) => {
+      await run('readwrite', (s) => s.put(value, key))
+    },
+    remove: async (key) => {
+      await run('readwrite', (s) => s.delete(key))
+    },
+  }
+}
+
+/** Picks IndexedDB when the browser has it, else localStorage, else memory. */
+export function defaultKv(): Kv {
+  if (typeof indexedDB !== 'undefined') return indexedDbKv(indexedDB)
+  if (typeof localStorage !== 'undefined') return storageKv(localStorage)
+  return memoryKv()
+}
+
+/** A Kv in memory (tests, private modes with no storage). */
+export function memoryKv(): Kv {
+  const m = new Map<string, string>()
+  return {
+    get: (k) => Promise.resolve(m.get(k) ?? null),
+    set: (k, v) => {
+      m.set(k, v)
+      return Promise.resolve()
+    },
+    remove: (k) => {
+      m.delete(k)
+      return Promise.resolve()
+    },
+  }
+}
+
+// --- Session ---
+
+/** Builds the SavedSession for the store's current state. */
+export function savedSessionOf(s: AppState): SavedSession {
+  return {
+    v: 1,
+    session: s.session,
+    log: s.log,
+    tabs: s.tabs.map((t) => ({ id: t.id, label: t.label })),
+    active: s.activeTab,
+  }
+}
+
+/** Loads the saved session, or null when there is none or it is unreadable. */
+export async function loadSession(kv: Kv): Promise<SavedSession | null> {
+  try {
+    const text = await kv.get(SESSION_KEY)
+    return text === null ? null : parseSavedSession(JSON.parse(text))
+  } catch {
+    return null
+  }
+}
+
+/** Saves a session now. */
+export async function saveSession(kv: Kv, saved: SavedSession): Promise<void> {
+  await kv.set(SESSION_KEY, JSON.stringify(saved))
+}
+
+/**
+ * Saves the session whenever its log or tabs change (debounced), and settings and history
+ * at once. Returns the unsubscribe function.
+ */
+export function attachPersistence(store: AppStore, kv: Kv, debounceMs = 300): () => void {
+  let timer: ReturnType<typeof setTimeout> | null = null
+  const unsubs = [
+    store.subscribe(
+      (s) => [s.log, s.tabs.length, s.activeTab, s.status] as const,
+      () => {
+        if (store.getState().status !== 'ready') return
+        if (timer !== null) clearTimeout(timer)
+        timer = setTimeout(() => {
+          timer = null
+          saveSession(kv, savedSessionOf(store.getState())).catch((err: unknown) => {
+            console.warn('session not saved', err)
+          })
+        }, debounceMs)
+      },
+      {
+        equalityFn: (a, b) => a[0] === b[0] && a[1] === b[1] && a[2] === b[2] && a[3] === b[3],
+      },
+    ),
+    store.subscribe(
+      (s) => [s.language, s.theme, s.motion, s.traceLevel] as const,
+      ([language, theme, motion, traceLevel]) => {
+        writeLocal(SETTINGS_KEY, JSON.stringify({ language, theme, motion, traceLevel }))
+      },
+      { equalityFn: (a, b) => a.every((x, i) => x === b[i]) },
+    ),
+    store.subscribe(
+      (s) => s.history,
+      (history) => {
+        writeLocal(HISTORY_KEY, JSON.stringify(history))
+      },
+    ),
+  ]
+  return () => {
+    if (timer !== null) clearTimeout(timer)
+    for (const u of unsubs) u()
+  }
+}
+
+/** Flushes a pending save (before unload, or in tests). */
+export async function flushSession(store: AppStore, kv: Kv): Promise<void> {
+  await saveSession(kv, savedSessionOf(store.getState()))
+}
+
+function writeLocal(key: string, value: string): void {
+  try {
+    localStorage.setItem(key, value)
+  } catch {
+    // Storage full or disabled: settings simply do not persist.
+  }
+}
+
+function readLocal(key: string): unknown {
+  try {
+    const v = localStorage.getItem(key)
+    return v === null ? null : JSON.parse(v)
+  } catch {
+    return null
+  }
+}
+
+/** Reads saved settings (missing or invalid fields are left out). */
+export function loadSettings(): SavedSettings {
+  const raw = readLocal(SETTINGS_KEY)
+  if (typeof raw !== 'object' || raw === null) return {}
+  const r = raw as Loose<'language' | 'theme' | 'motion' | 'traceLevel'>
+  const out: { -readonly [K in keyof SavedSettings]: SavedSettings[K] } = {}
+  if (r.language === 'en' || r.language === 'zh') out.language = r.language
+  if (r.theme === 'light' || r.theme === 'dark') out.theme = r.theme
+  if (r.motion === 'system' || r.motion === 'reduce' || r.motion === 'full') out.motion = r.motion
+  if (r.traceLevel === 'off' || r.traceLevel === 'summary' || r.traceLevel === 'full')
+    out.traceLevel = r.traceLevel
+  return out
+}
+
+/** Reads the saved console history. */
+export function loadHistory(): string[] {
+  const raw = readLocal(HISTORY_KEY)
+  return Array.isArray(raw) ? raw.filter((x): x is string => typeof x === 'string') : []
+}
+
+// --- Validation ---
+
+/** Checks an untrusted value (a file, a URL, storage) and returns it as a SavedSession. */
+export function parseSavedSession(x: unknown): SavedSession | null {
+  if (typeof x !== 'object' || x === null) return null
+  const o = x as Loose<'v' | 'session' | 'log' | 'tabs' | 'active'>
+  if (o.v !== 1) return null
+  const session = parseSeed(o.session)
+  if (!session || !Array.isArray(o.log) || !Array.isArray(o.tabs)) return null
+  const log: LogEntry[] = []
+  for (const e of o.log as unknown[]) {
+    const entry = parseEntry(e)
+    if (!entry) return null
+    log.push(entry)
+  }
+  const tabs: { id: number; label: string }[] = []
+  for (const t of o.tabs as unknown[]) {
+    if (typeof t !== 'object' || t === null) return null
+    const { id, label } = t as Loose<'id' | 'label'>
+    if (typeof id !== 'number' || typeof label !== 'string') return null
+    tabs.push({ id, label })
+  }
+  const active = typeof o.active === 'number' ? o.active : null
+  return { v: 1, session, log, tabs, active }
+}
+
+function parseSeed(x: unknown): SessionSeed | null {
+  if (typeof x !== 'object' || x === null) return null
+  const { seed, config, startMs } = x as Loose<'seed' | 'config' | 'startMs'>
+  if (typeof seed !== 'number' || typeof startMs !== 'number') return null
+  if (typeof config !== 'object' || config === null) return null
+  const cfg: Record<string, string> = {}
+  for (const [k, v] of Object.entries(config)) {
+    if (typeof v !== 'string') return null
+    cfg[k] = v
+  }
+  return { seed, config: cfg, startMs }
+}
+
+function parseEntry(x: unknown): LogEntry | null {
+  if (typeof x !== 'object' || x === null) return null
+  const e = x as Loose<'t' | 'client' | 'at' | 'argv' | 'ms' | 'n'>
+  switch (e.t) {
+    case 'exec':
+      if (
+        typeof e.client !== 'number' ||
+        typeof e.at !== 'number' ||
+        !Array.isArray(e.argv) ||
+        !(e.argv as unknown[]).every((a) => typeof a === 'string' && isBytes(a))
+      )
+        return null
+      return { t: 'exec', client: e.client, at: e.at, argv: e.argv as string[] }
+    case 'tick':
+      if (typeof e.ms !== 'number' || typeof e.n !== 'number' || e.n < 1) return null
+      return { t: 'tick', ms: e.ms, n: e.n }
+    case 'client':
+      return { t: 'client' }
+    case 'close':
+      return typeof e.client === 'number' ? { t: 'close', client: e.client } : null
+    default:
+      return null
+  }
+}
+
+function isBytes(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 255) return false
+  return true
+}
+
+// --- Files ---
+
+/** Serialises a session for export as a .json file. */
+export function exportSessionJson(saved: SavedSession): string {
+  return JSON.stringify(saved, null, 1)
+}
+
+/** Parses an exported file; throws with a readable message when it is not one. */
+export function importSessionJson(text: string): SavedSession {
+  let raw: unknown
+  try {
+    raw = JSON.parse(text)
+  } catch {
+    throw new Error('not a JSON file')
+  }
+  const saved = parseSavedSession(raw)
+  if (!saved) throw new Error('not a Redis X-Ray session')
+  return saved
+}

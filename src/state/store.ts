@@ -1,0 +1,649 @@
+/**
+ * The app store: one zustand store built from four slices (style.md §7):
+ *
+ * - session: the engine session as the UI knows it (seed, log, client tabs with their
+ *   console lines, history, virtual clock, the inspector's view) and the queue of requests
+ *   for the engine, which bridge.ts drains;
+ * - player: the timeline (one item per command, plus clock ticks that did something), the
+ *   playhead {item, step}, play/pause and speed;
+ * - settings: language, theme, motion, trace level (persisted);
+ * - ui: help overlay, pinned panels.
+ *
+ * Actions are named as events ("commandSubmitted", "traceReceived", "stepBackRequested"),
+ * never as setters. Only bridge.ts dispatches the engine-derived events (…Received,
+ * …Restored). createAppStore() builds a fresh store; the app's singleton is one instance, and
+ * each test builds its own.
+ */
+import { createStore, type StateCreator, type StoreApi } from 'zustand/vanilla'
+import { devtools, subscribeWithSelector } from 'zustand/middleware'
+import type { ClientId } from '../engine/api.ts'
+import type { TraceLevel } from '../engine/events.ts'
+import type { CommandDoc, LogEntry, SessionSeed, WireTick, WireTrace } from '../worker/protocol.ts'
+import type {
+  ClientTab,
+  ConsoleLine,
+  EngineRequest,
+  EngineStatus,
+  InspectorView,
+  Notice,
+  Playhead,
+  SavedSession,
+  TimelineItem,
+} from './types.ts'
+
+// --- Types ---
+
+export type Language = 'en' | 'zh'
+export type Theme = 'light' | 'dark'
+export type Motion = 'system' | 'reduce' | 'full'
+
+/** Lines kept per console tab; older ones scroll away. */
+export const MAX_CONSOLE_LINES = 2000
+/** History entries kept (redis-cli keeps 100 by default in ~/.rediscli_history; we keep more). */
+export const MAX_HISTORY = 500
+/** Timeline items kept. */
+export const MAX_ITEMS = 5000
+/** Player steps per second at speed 1. */
+export const STEPS_PER_SECOND = 4
+
+export const DEFAULT_SESSION: SessionSeed = {
+  seed: 42,
+  config: {},
+  startMs: 1_704_067_200_000,
+}
+
+export interface SessionSlice {
+  session: SessionSeed
+  log: LogEntry[]
+  tabs: ClientTab[]
+  activeTab: ClientId | null
+  history: string[]
+  requests: EngineRequest[]
+  nextSeq: number
+  status: EngineStatus
+  progress: { readonly done: number; readonly total: number } | null
+  busy: number
+  notice: Notice | null
+  commands: readonly CommandDoc[]
+  clock: { readonly now: number; readonly running: boolean; readonly speed: number }
+  view: InspectorView | null
+
+  lineEntered(client: ClientId, text: string): void
+  commandSubmitted(argv: readonly string[], client: ClientId): void
+  consoleOutputAppended(client: ClientId, lines: readonly ConsoleLine[]): void
+  consoleCleared(client: ClientId): void
+  clientTabRequested(): void
+  clientTabSelected(client: ClientId): void
+  clientTabClosed(client: ClientId): void
+  clockPaused(): void
+  clockResumed(): void
+  clockSpeedChanged(speed: number): void
+  clockJumpRequested(ms: number): void
+  cancelRequested(): void
+  crashRequested(): void
+  sessionRestoreRequested(saved: SavedSession): void
+  sessionResetRequested(session?: SessionSeed): void
+
+  // Dispatched by bridge.ts only.
+  requestsTaken(seqs: readonly number[]): void
+  engineReady(commands: readonly CommandDoc[]): void
+  engineStatusChanged(status: EngineStatus, progress?: { done: number; total: number } | null): void
+  clientOpened(client: ClientId, label?: string): void
+  commandFailed(client: ClientId, message: string): void
+  logAppended(entry: LogEntry): void
+  sessionRestored(restored: RestoredSession): void
+  viewReceived(view: InspectorView): void
+  noticeShown(key: string, params?: Record<string, string | number>, tone?: Notice['tone']): void
+  noticeDismissed(): void
+  busyChanged(busy: number): void
+}
+
+export interface RestoredSession {
+  readonly session: SessionSeed
+  readonly log: readonly LogEntry[]
+  readonly tabs: readonly ClientTab[]
+  readonly active: ClientId | null
+  readonly items: readonly TimelineItem[]
+  readonly now: number
+}
+
+export interface PlayerSlice {
+  items: TimelineItem[]
+  playhead: Playhead
+  playing: boolean
+  speed: number
+
+  traceReceived(trace: WireTrace): void
+  tickReceived(tick: WireTick): void
+  stepForwardRequested(): void
+  stepBackRequested(): void
+  commandForwardRequested(): void
+  commandBackRequested(): void
+  itemSelected(item: number): void
+  playToggled(): void
+  playTicked(): void
+  playerSpeedChanged(speed: number): void
+}
+
+export interface SettingsSlice {
+  language: Language
+  theme: Theme
+  motion: Motion
+  traceLevel: TraceLevel
+  /** Show valid UTF-8 in replies as text (redis-cli shows \x escapes). */
+  utf8: boolean
+  languageChanged(language: Language): void
+  themeChanged(theme: Theme): void
+  motionChanged(motion: Motion): void
+  traceLevelChanged(level: TraceLevel): void
+  utf8Toggled(): void
+}
+
+export interface UiSlice {
+  helpOpen: boolean
+  pinned: string[]
+  helpToggled(): void
+  helpClosed(): void
+  panelPinned(key: string): void
+  panelUnpinned(key: string): void
+}
+
+export type AppState = SessionSlice & PlayerSlice & SettingsSlice & UiSlice
+export type AppStore = StoreApi<AppState> & {
+  subscribe: StoreApi<AppState>['subscribe'] &
+    (<U>(
+      selector: (s: AppState) => U,
+      listener: (u: U, prev: U) => void,
+      opts?: { equalityFn?: (a: U, b: U) => boolean; fireImmediately?: boolean },
+    ) => () => void)
+}
+
+type Mutators = [['zustand/devtools', never], ['zustand/subscribeWithSelector', never]]
+type Slice<T> = StateCreator<AppState, Mutators, [], T>
+
+export interface StoreOptions {
+  readonly language?: Language
+  readonly theme?: Theme
+  readonly motion?: Motion
+  readonly traceLevel?: TraceLevel
+  readonly clockRunning?: boolean
+}
+
+// --- Helpers ---
+
+function appendLines(
+  tabs: ClientTab[],
+  client: ClientId,
+  lines: readonly ConsoleLine[],
+): ClientTab[] {
+  return tabs.map((t) =>
+    t.id === client ? { ...t, lines: [...t.lines, ...lines].slice(-MAX_CONSOLE_LINES) } : t,
+  )
+}
+
+/** Tells whether a tick did something worth a timeline entry. */
+export function tickIsInteresting(tick: WireTick): boolean {
+  return tick.events.some((e) => !(e.type === 'expire/cycleRan' && e.expired === 0))
+}
+
+/** Builds the timeline item for a command trace. */
+export function itemFromTrace(t: WireTrace): TimelineItem {
+  return {
+    kind: 'command',
+    position: t.position,
+    client: t.client,
+    db: t.db,
+    argv: t.argv,
+    at: t.at,
+    reply: t.reply,
+    events: t.events,
+    dropped: t.dropped,
+  }
+}
+
+/** Builds the timeline item for a clock tick. */
+export function itemFromTick(t: WireTick): TimelineItem {
+  return {
+    kind: 'tick',
+    position: t.position,
+    client: null,
+    db: 0,
+    argv: [],
+    at: t.at,
+    reply: null,
+    events: t.events,
+    dropped: t.dropped,
+  }
+}
+
+/** Events the playhead can show for an item (0 events still counts as one stop). */
+function stepsOf(items: readonly TimelineItem[], i: number): number {
+  return items[i]?.events.length ?? 0
+}
+
+/** Tells whether new items should carry the playhead along (it is at or playing the end). */
+function following(s: {
+  items: readonly TimelineItem[]
+  playhead: Playhead
+  playing: boolean
+}): boolean {
+  return playheadAtEnd(s.items, s.playhead) || (s.playing && s.playhead.item === s.items.length - 1)
+}
+
+/** Tells whether the playhead stands at the very end of the timeline. */
+export function playheadAtEnd(items: readonly TimelineItem[], p: Playhead): boolean {
+  return p.item >= items.length - 1 && p.step >= stepsOf(items, items.length - 1)
+}
+
+/** Moves the playhead one event forward, crossing into the next command after the last. */
+export function stepForward(items: readonly TimelineItem[], p: Playhead): Playhead {
+  if (p.item >= 0 && p.step < stepsOf(items, p.item)) return { item: p.item, step: p.step + 1 }
+  if (p.item + 1 >= items.length) return p
+  // "After command i" and "before command i+1" are the same state: skip straight to the
+  // first event of the next command.
+  return { item: p.item + 1, step: Math.min(1, stepsOf(items, p.item + 1)) }
+}
+
+/** Moves the playhead one event back, crossing into the previous command's end. */
+export function stepBack(items: readonly TimelineItem[], p: Playhead): Playhead {
+  if (p.step > 1) return { item: p.item, step: p.step - 1 }
+  if (p.item > 0) return { item: p.item - 1, step: stepsOf(items, p.item - 1) }
+  if (p.item === 0 && p.step > 0) return { item: 0, step: 0 }
+  return { item: -1, step: 0 }
+}
+
+// --- Slices ---
+
+const createSessionSlice =
+  (opts: StoreOptions): Slice<SessionSlice> =>
+  (set, get) => {
+    const request = (make: (seq: number) => EngineRequest, name: string): void => {
+      set(
+        (s) => ({ requests: [...s.requests, make(s.nextSeq)], nextSeq: s.nextSeq + 1 }),
+        false,
+        name,
+      )
+    }
+    return {
+      session: DEFAULT_SESSION,
+      log: [],
+      tabs: [],
+      activeTab: null,
+      history: [],
+      requests: [],
+      nextSeq: 1,
+      status: 'booting',
+      progress: null,
+      busy: 0,
+      notice: null,
+      commands: [],
+      clock: { now: DEFAULT_SESSION.startMs, running: opts.clockRunning ?? true, speed: 1 },
+      view: null,
+
+      lineEntered: (client, text) => {
+        set(
+          (s) => {
+            const db = s.tabs.find((t) => t.id === client)?.db ?? 0
+            const history =
+              text.trim() === '' || s.history.at(-1) === text
+                ? s.history
+                : [...s.history, text].slice(-MAX_HISTORY)
+            return { tabs: appendLines(s.tabs, client, [{ kind: 'input', text, db }]), history }
+          },
+          false,
+          'session/lineEntered',
+        )
+      },
+      commandSubmitted: (argv, client) => {
+        request((seq) => ({ kind: 'exec', seq, argv, client }), 'session/commandSubmitted')
+      },
+      consoleOutputAppended: (client, lines) => {
+        set(
+          (s) => ({ tabs: appendLines(s.tabs, client, lines) }),
+          false,
+          'session/consoleOutputAppended',
+        )
+      },
+      consoleCleared: (client) => {
+        set(
+          (s) => ({ tabs: s.tabs.map((t) => (t.id === client ? { ...t, lines: [] } : t)) }),
+          false,
+          'session/consoleCleared',
+        )
+      },
+      clientTabRequested: () => {
+        request((seq) => ({ kind: 'openClient', seq }), 'session/clientTabRequested')
+      },
+      clientTabSelected: (client) => {
+        set({ activeTab: client }, false, 'session/clientTabSelected')
+      },
+      clientTabClosed: (client) => {
+        const tabs = get().tabs
+        if (tabs.length <= 1) return
+        const index = tabs.findIndex((t) => t.id === client)
+        const rest = tabs.filter((t) => t.id !== client)
+        set(
+          (s) => ({
+            tabs: rest,
+            activeTab:
+              s.activeTab === client ? (rest[Math.max(0, index - 1)]?.id ?? null) : s.activeTab,
+          }),
+          false,
+          'session/clientTabClosed',
+        )
+        request((seq) => ({ kind: 'closeClient', seq, client }), 'session/clientTabClosed')
+      },
+      clockPaused: () => {
+        set((s) => ({ clock: { ...s.clock, running: false } }), false, 'session/clockPaused')
+      },
+      clockResumed: () => {
+        set((s) => ({ clock: { ...s.clock, running: true } }), false, 'session/clockResumed')
+      },
+      clockSpeedChanged: (speed) => {
+        set((s) => ({ clock: { ...s.clock, speed } }), false, 'session/clockSpeedChanged')
+      },
+      clockJumpRequested: (ms) => {
+        request((seq) => ({ kind: 'tick', seq, ms }), 'session/clockJumpRequested')
+      },
+      cancelRequested: () => {
+        request((seq) => ({ kind: 'cancel', seq }), 'session/cancelRequested')
+      },
+      crashRequested: () => {
+        request((seq) => ({ kind: 'crash', seq }), 'session/crashRequested')
+      },
+      sessionRestoreRequested: (saved) => {
+        request((seq) => ({ kind: 'restore', seq, saved }), 'session/sessionRestoreRequested')
+      },
+      sessionResetRequested: (session = DEFAULT_SESSION) => {
+        request((seq) => ({ kind: 'reset', seq, session }), 'session/sessionResetRequested')
+      },
+
+      requestsTaken: (seqs) => {
+        const taken = new Set(seqs)
+        set(
+          (s) => ({ requests: s.requests.filter((r) => !taken.has(r.seq)) }),
+          false,
+          'bridge/requestsTaken',
+        )
+      },
+      engineReady: (commands) => {
+        set({ commands, status: 'ready', progress: null }, false, 'bridge/engineReady')
+      },
+      engineStatusChanged: (status, progress = null) => {
+        set({ status, progress }, false, 'bridge/engineStatusChanged')
+      },
+      clientOpened: (client, label) => {
+        set(
+          (s) => {
+            if (s.tabs.some((t) => t.id === client)) return { activeTab: client }
+            const tab: ClientTab = {
+              id: client,
+              label: label ?? `client ${String(client)}`,
+              db: 0,
+              lines: [],
+            }
+            return { tabs: [...s.tabs, tab], activeTab: client }
+          },
+          false,
+          'bridge/clientOpened',
+        )
+      },
+      commandFailed: (client, message) => {
+        set(
+          (s) => ({ tabs: appendLines(s.tabs, client, [{ kind: 'error', text: message }]) }),
+          false,
+          'bridge/commandFailed',
+        )
+      },
+      logAppended: (entry) => {
+        set(
+          (s) => {
+            const last = s.log.at(-1)
+            if (entry.t === 'tick' && last?.t === 'tick' && last.ms === entry.ms)
+              return { log: [...s.log.slice(0, -1), { ...last, n: last.n + entry.n }] }
+            return { log: [...s.log, entry] }
+          },
+          false,
+          'bridge/logAppended',
+        )
+      },
+      sessionRestored: (r) => {
+        set(
+          {
+            session: r.session,
+            log: [...r.log],
+            tabs: [...r.tabs],
+            activeTab: r.active ?? r.tabs[0]?.id ?? null,
+            items: [...r.items].slice(-MAX_ITEMS),
+            playhead: {
+              item: Math.min(r.items.length, MAX_ITEMS) - 1,
+              step: stepsOf(r.items.slice(-MAX_ITEMS), Math.min(r.items.length, MAX_ITEMS) - 1),
+            },
+            playing: false,
+            clock: { ...get().clock, now: r.now },
+            status: 'ready',
+            progress: null,
+            view: null,
+          },
+          false,
+          'bridge/sessionRestored',
+        )
+      },
+      viewReceived: (view) => {
+        set({ view }, false, 'bridge/viewReceived')
+      },
+      noticeShown: (key, params = {}, tone = 'info') => {
+        set(
+          (s) => ({ notice: { id: (s.notice?.id ?? 0) + 1, key, params, tone } }),
+          false,
+          'bridge/noticeShown',
+        )
+      },
+      noticeDismissed: () => {
+        set({ notice: null }, false, 'ui/noticeDismissed')
+      },
+      busyChanged: (busy) => {
+        set({ busy }, false, 'bridge/busyChanged')
+      },
+    }
+  }
+
+const createPlayerSlice: Slice<PlayerSlice> = (set, get) => ({
+  items: [],
+  playhead: { item: -1, step: 0 },
+  playing: false,
+  speed: 1,
+
+  traceReceived: (trace) => {
+    set(
+      (s) => {
+        const follow = following(s)
+        const items = [...s.items, itemFromTrace(trace)].slice(-MAX_ITEMS)
+        const shift = s.items.length + 1 - items.length
+        const animate = s.motion !== 'reduce' && trace.events.length > 0
+        const playhead = follow
+          ? { item: items.length - 1, step: animate ? 0 : trace.events.length }
+          : { item: Math.max(-1, s.playhead.item - shift), step: s.playhead.step }
+        const tabs = s.tabs.map((t) =>
+          t.id === trace.client
+            ? {
+                ...t,
+                db: dbAfter(trace, t.db),
+                lines: [...t.lines, { kind: 'reply' as const, reply: trace.reply }].slice(
+                  -MAX_CONSOLE_LINES,
+                ),
+              }
+            : t,
+        )
+        return {
+          items,
+          playhead,
+          playing: follow ? animate || (s.playing && !playheadAtEnd(items, playhead)) : s.playing,
+          tabs,
+          clock: { ...s.clock, now: Math.max(s.clock.now, trace.at) },
+        }
+      },
+      false,
+      'player/traceReceived',
+    )
+  },
+  tickReceived: (tick) => {
+    set(
+      (s) => {
+        const clock = { ...s.clock, now: tick.at }
+        if (!tickIsInteresting(tick)) return { clock }
+        const follow = following(s)
+        const items = [...s.items, itemFromTick(tick)].slice(-MAX_ITEMS)
+        const shift = s.items.length + 1 - items.length
+        const playhead = follow
+          ? { item: items.length - 1, step: tick.events.length }
+          : { item: Math.max(-1, s.playhead.item - shift), step: s.playhead.step }
+        return { clock, items, playhead }
+      },
+      false,
+      'player/tickReceived',
+    )
+  },
+  stepForwardRequested: () => {
+    set(
+      (s) => ({ playhead: stepForward(s.items, s.playhead), playing: false }),
+      false,
+      'player/stepForwardRequested',
+    )
+  },
+  stepBackRequested: () => {
+    set(
+      (s) => ({ playhead: stepBack(s.items, s.playhead), playing: false }),
+      false,
+      'player/stepBackRequested',
+    )
+  },
+  commandForwardRequested: () => {
+    set(
+      (s) => {
+        const item = Math.min(s.items.length - 1, s.playhead.item + 1)
+        return { playhead: { item, step: stepsOf(s.items, item) }, playing: false }
+      },
+      false,
+      'player/commandForwardRequested',
+    )
+  },
+  commandBackRequested: () => {
+    set(
+      (s) => {
+        const item = Math.max(-1, s.playhead.item - 1)
+        return { playhead: { item, step: stepsOf(s.items, item) }, playing: false }
+      },
+      false,
+      'player/commandBackRequested',
+    )
+  },
+  itemSelected: (item) => {
+    set(
+      (s) => {
+        const i = Math.max(-1, Math.min(s.items.length - 1, item))
+        return { playhead: { item: i, step: stepsOf(s.items, i) }, playing: false }
+      },
+      false,
+      'player/itemSelected',
+    )
+  },
+  playToggled: () => {
+    const s = get()
+    if (s.playing) {
+      set({ playing: false }, false, 'player/playToggled')
+      return
+    }
+    // Playing from the very end restarts the current command's animation.
+    const atEnd = playheadAtEnd(s.items, s.playhead)
+    const playhead = atEnd && s.playhead.item >= 0 ? { item: s.playhead.item, step: 0 } : s.playhead
+    set({ playing: s.items.length > 0, playhead }, false, 'player/playToggled')
+  },
+  playTicked: () => {
+    set(
+      (s) => {
+        if (!s.playing) return {}
+        const next = stepForward(s.items, s.playhead)
+        return { playhead: next, playing: !playheadAtEnd(s.items, next) }
+      },
+      false,
+      'player/playTicked',
+    )
+  },
+  playerSpeedChanged: (speed) => {
+    set({ speed }, false, 'player/playerSpeedChanged')
+  },
+})
+
+/** The db a client is on after a command (SELECT n that succeeded). */
+function dbAfter(trace: WireTrace, db: number): number {
+  if (trace.reply.type === 'error') return trace.db === db ? db : trace.db
+  if (trace.argv[0]?.toUpperCase() === 'SELECT' && trace.argv[1] !== undefined) {
+    const n = Number(trace.argv[1])
+    return Number.isInteger(n) ? n : db
+  }
+  return trace.db
+}
+
+const createSettingsSlice =
+  (opts: StoreOptions): Slice<SettingsSlice> =>
+  (set) => ({
+    language: opts.language ?? 'en',
+    theme: opts.theme ?? 'light',
+    motion: opts.motion ?? 'system',
+    traceLevel: opts.traceLevel ?? 'full',
+    utf8: true,
+    languageChanged: (language) => {
+      set({ language }, false, 'settings/languageChanged')
+    },
+    themeChanged: (theme) => {
+      set({ theme }, false, 'settings/themeChanged')
+    },
+    motionChanged: (motion) => {
+      set({ motion }, false, 'settings/motionChanged')
+    },
+    traceLevelChanged: (traceLevel) => {
+      set({ traceLevel }, false, 'settings/traceLevelChanged')
+    },
+    utf8Toggled: () => {
+      set((s) => ({ utf8: !s.utf8 }), false, 'settings/utf8Toggled')
+    },
+  })
+
+const createUiSlice: Slice<UiSlice> = (set) => ({
+  helpOpen: false,
+  pinned: [],
+  helpToggled: () => {
+    set((s) => ({ helpOpen: !s.helpOpen }), false, 'ui/helpToggled')
+  },
+  helpClosed: () => {
+    set({ helpOpen: false }, false, 'ui/helpClosed')
+  },
+  panelPinned: (key) => {
+    set(
+      (s) => ({ pinned: s.pinned.includes(key) ? s.pinned : [...s.pinned, key] }),
+      false,
+      'ui/panelPinned',
+    )
+  },
+  panelUnpinned: (key) => {
+    set((s) => ({ pinned: s.pinned.filter((k) => k !== key) }), false, 'ui/panelUnpinned')
+  },
+})
+
+// --- API ---
+
+/** Creates a fresh app store (the app makes one; every test makes its own). */
+export function createAppStore(opts: StoreOptions = {}): AppStore {
+  return createStore<AppState>()(
+    devtools(
+      subscribeWithSelector((...a) => ({
+        ...createSessionSlice(opts)(...a),
+        ...createPlayerSlice(...a),
+        ...createSettingsSlice(opts)(...a),
+        ...createUiSlice(...a),
+      })),
+      { name: 'redis-xray', enabled: import.meta.env.DEV },
+    ),
+  ) as AppStore
+}

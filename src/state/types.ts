@@ -1,0 +1,92 @@
+/**
+ * The discrete facts the store holds (style.md §7): timeline items, console lines, client
+ * tabs, the inspector's view. Animation progress never lives here.
+ */
+import type { ClientId, InspectView } from '../engine/api.ts'
+import type { StepEvent, TraceLevel } from '../engine/events.ts'
+import type { Reply } from '../engine/reply.ts'
+import type { LogEntry, SessionSeed } from '../worker/protocol.ts'
+
+/** One entry of the timeline: a command's trace, or a clock tick that did something. */
+export interface TimelineItem {
+  readonly kind: 'command' | 'tick'
+  /** Log position after this item (ops applied): where time travel goes to show it. */
+  readonly position: number
+  readonly client: ClientId | null
+  readonly db: number
+  /** Byte strings; empty for a tick. */
+  readonly argv: readonly string[]
+  /** Virtual ms. */
+  readonly at: number
+  readonly reply: Reply | null
+  readonly events: readonly StepEvent[]
+  /** Events the worker dropped past its cap. */
+  readonly dropped: number
+}
+
+/**
+ * Where the player stands: `item` indexes the timeline (-1: before everything), `step` is
+ * how many of that item's events have been shown (0..events.length).
+ */
+export interface Playhead {
+  readonly item: number
+  readonly step: number
+}
+
+/** A line in a console tab. Replies are kept as data and formatted when rendered. */
+export type ConsoleLine =
+  | { readonly kind: 'input'; readonly text: string; readonly db: number }
+  | { readonly kind: 'reply'; readonly reply: Reply }
+  | { readonly kind: 'text'; readonly text: string }
+  | { readonly kind: 'error'; readonly text: string }
+
+export interface ClientTab {
+  readonly id: ClientId
+  readonly label: string
+  readonly db: number
+  readonly lines: readonly ConsoleLine[]
+}
+
+/** Something the UI asked of the engine; the bridge drains the queue. */
+export type EngineRequest =
+  | {
+      readonly kind: 'exec'
+      readonly seq: number
+      readonly argv: readonly string[]
+      readonly client: ClientId
+    }
+  | { readonly kind: 'tick'; readonly seq: number; readonly ms: number }
+  | { readonly kind: 'openClient'; readonly seq: number }
+  | { readonly kind: 'closeClient'; readonly seq: number; readonly client: ClientId }
+  | { readonly kind: 'cancel'; readonly seq: number }
+  | { readonly kind: 'crash'; readonly seq: number }
+  | { readonly kind: 'restore'; readonly seq: number; readonly saved: SavedSession }
+  | { readonly kind: 'reset'; readonly seq: number; readonly session: SessionSeed }
+
+/** What the inspector shows: views at one log position. */
+export interface InspectorView {
+  readonly position: number
+  readonly key: string | null
+  readonly keyView: InspectView | null
+  readonly keyspace: InspectView | null
+}
+
+export type EngineStatus = 'booting' | 'ready' | 'replaying' | 'failed'
+
+/** A one-line message for the user: an i18n key and its params. */
+export interface Notice {
+  readonly id: number
+  readonly key: string
+  readonly params: Readonly<Record<string, string | number>>
+  readonly tone: 'info' | 'warn' | 'error'
+}
+
+/** The persisted session: enough to rebuild everything by replay. */
+export interface SavedSession {
+  readonly v: 1
+  readonly session: SessionSeed
+  readonly log: readonly LogEntry[]
+  readonly tabs: readonly { readonly id: ClientId; readonly label: string }[]
+  readonly active: ClientId | null
+  readonly traceLevel?: TraceLevel
+}

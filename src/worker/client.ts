@@ -1,0 +1,350 @@
+/**
+ * EngineClient: the main thread's handle on the engine worker. Each request gets a fresh
+ * RequestId and a Promise that settles with the worker's answer.
+ *
+ * The client keeps the log of operations the worker acknowledged (commands, clock ticks,
+ * client connections). That log is the recovery checkpoint: if the worker throws (onerror)
+ * or stays silent past the watchdog window while a request is pending (a runaway command),
+ * the client terminates it, starts a new one, replays the log with tracing off, re-sends the
+ * requests that were still waiting, and reports one `restarted` notice. The request that was
+ * running when the worker died is rejected and never enters the log, so nothing that was
+ * acknowledged is lost and the culprit cannot crash the replay.
+ *
+ * Cancelling a command works the same way (there is no way to interrupt a synchronous
+ * engine call): terminate, replay without it. A replay is cancelled between chunks.
+ */
+import type { ClientId, InspectView } from '../engine/api.ts'
+import type { TraceLevel } from '../engine/events.ts'
+import {
+  PROTOCOL_VERSION,
+  isWorkerBatch,
+  logLength,
+  logPush,
+  type CommandDoc,
+  type FromWorker,
+  type LogEntry,
+  type RequestId,
+  type SessionSeed,
+  type ToWorker,
+  type WireTick,
+  type WireTrace,
+} from './protocol.ts'
+
+// --- Types ---
+
+/** The part of a Worker the client uses; tests pass an in-process fake. */
+export interface WorkerLike {
+  postMessage(m: ToWorker): void
+  terminate(): void
+  onmessage: ((ev: MessageEvent) => void) | null
+  onerror: ((ev: ErrorEvent | Event) => void) | null
+}
+
+export type RestartReason = 'crash' | 'timeout' | 'cancel'
+
+export interface ClientNotice {
+  readonly kind: 'restarted' | 'failed'
+  readonly reason: RestartReason
+  /** Ops replayed into the new worker. */
+  readonly ops: number
+}
+
+export interface EngineClientOptions {
+  readonly spawn: () => WorkerLike
+  readonly session: SessionSeed
+  readonly trace: TraceLevel
+  /** Silence (no answer, no progress) that counts as a runaway command. Default 30 s. */
+  readonly watchdogMs?: number
+  readonly onNotice?: (n: ClientNotice) => void
+  /** Called for every acknowledged op, in order (the store mirrors the log). */
+  readonly onLogged?: (e: LogEntry) => void
+}
+
+export interface ReplayResult {
+  readonly traces: readonly (WireTrace | WireTick)[]
+  readonly position: number
+  readonly now: number
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never
+type RequestBody = DistributiveOmit<ToWorker, 'id'>
+
+interface Pending {
+  readonly msg: ToWorker
+  readonly resolve: (m: FromWorker) => void
+  readonly reject: (e: Error) => void
+  readonly onProgress: ((done: number, total: number) => void) | undefined
+}
+
+export interface EngineClient {
+  /** Starts the worker and waits for the version handshake. */
+  start(): Promise<void>
+  exec(argv: readonly string[], client: ClientId): Promise<WireTrace>
+  advanceClock(ms: number): Promise<WireTick>
+  createClient(): Promise<ClientId>
+  closeClient(client: ClientId): Promise<void>
+  setTraceLevel(level: TraceLevel): Promise<void>
+  inspect(key: string | null, db: number, position?: number): Promise<InspectView | null>
+  digest(position?: number): Promise<string>
+  /** Resets the engine to `session` and applies `log`, with progress. */
+  replay(
+    session: SessionSeed,
+    log: readonly LogEntry[],
+    traces: boolean,
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<ReplayResult>
+  commands(): Promise<readonly CommandDoc[]>
+  /** Cancels the oldest pending exec or replay. Returns whether something was cancelled. */
+  cancel(): boolean
+  /** Debug hook: makes the worker throw, to exercise recovery. */
+  crash(): Promise<void>
+  /** The acknowledged log (a copy). */
+  log(): readonly LogEntry[]
+  session(): SessionSeed
+  /** Tells whether a request is waiting for the worker. */
+  busy(): boolean
+  dispose(): void
+}
+
+/** Recoveries in a row after which the client gives up instead of looping. */
+const MAX_RESTARTS_IN_A_ROW = 3
+
+// --- API ---
+
+/** Creates a client; call start() before anything else. */
+export function createEngineClient(opts: EngineClientOptions): EngineClient {
+  const watchdogMs = opts.watchdogMs ?? 30_000
+  let session = opts.session
+  let trace = opts.trace
+  let worker: WorkerLike | null = null
+  let nextId = 1
+  const pending = new Map<RequestId, Pending>()
+  const log: LogEntry[] = []
+  let watchdog: ReturnType<typeof setTimeout> | null = null
+  let restartsInARow = 0
+  let disposed = false
+
+  function newId(): RequestId {
+    return nextId++ as RequestId
+  }
+
+  function armWatchdog(): void {
+    if (watchdog !== null) clearTimeout(watchdog)
+    watchdog = null
+    if (pending.size > 0 && !disposed)
+      watchdog = setTimeout(() => {
+        recover('timeout')
+      }, watchdogMs)
+  }
+
+  function spawn(): void {
+    const w = opts.spawn()
+    worker = w
+    w.onmessage = (ev) => {
+      if (w !== worker) return
+      const data: unknown = ev.data
+      if (!isWorkerBatch(data)) return
+      for (const m of data.messages) receive(m)
+      armWatchdog()
+    }
+    w.onerror = (ev) => {
+      if (w !== worker) return
+      ev.preventDefault()
+      recover('crash')
+    }
+  }
+
+  function receive(m: FromWorker): void {
+    const p = pending.get(m.id)
+    if (!p) return
+    if (m.type === 'progress') {
+      p.onProgress?.(m.done, m.total)
+      return
+    }
+    pending.delete(m.id)
+    if (m.type !== 'ready') restartsInARow = 0
+    acknowledge(p.msg, m)
+    if (m.type === 'failed') p.reject(new Error(m.message))
+    else p.resolve(m)
+  }
+
+  /** Mirrors a successful state-changing answer into the log. */
+  function acknowledge(req: ToWorker, m: FromWorker): void {
+    let e: LogEntry | null = null
+    if (m.type === 'executed')
+      e = { t: 'exec', client: m.trace.client, argv: m.trace.argv, at: m.trace.at }
+    else if (m.type === 'ticked' && req.type === 'advanceClock') e = { t: 'tick', ms: req.ms, n: 1 }
+    else if (m.type === 'clientCreated') e = { t: 'client' }
+    else if (m.type === 'done' && req.type === 'closeClient') e = { t: 'close', client: req.client }
+    if (e) {
+      logPush(log, e)
+      opts.onLogged?.(e)
+    }
+  }
+
+  function send(
+    body: RequestBody,
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<FromWorker> {
+    if (disposed) return Promise.reject(new Error('engine client disposed'))
+    const id = newId()
+    const msg = { ...body, id } as ToWorker
+    return new Promise((resolve, reject) => {
+      pending.set(id, { msg, resolve, reject, onProgress })
+      worker?.postMessage(msg)
+      armWatchdog()
+    })
+  }
+
+  /** Sends init (and a replay of the acknowledged log) to a fresh worker, ahead of `after`. */
+  function boot(after: readonly Pending[]): void {
+    spawn()
+    const w = worker
+    if (!w) return
+    const initId = newId()
+    const replayId = newId()
+    const init: ToWorker = { type: 'init', id: initId, v: PROTOCOL_VERSION, session, trace }
+    const replay: ToWorker = { type: 'replay', id: replayId, log: [...log], traces: false }
+    const ignore = (): void => undefined
+    pending.set(initId, { msg: init, resolve: ignore, reject: ignore, onProgress: undefined })
+    w.postMessage(init)
+    if (log.length > 0) {
+      pending.set(replayId, { msg: replay, resolve: ignore, reject: ignore, onProgress: undefined })
+      w.postMessage(replay)
+    }
+    for (const p of after) {
+      pending.set(p.msg.id, p)
+      w.postMessage(p.msg)
+    }
+    armWatchdog()
+  }
+
+  function recover(reason: RestartReason): void {
+    if (disposed) return
+    worker?.terminate()
+    worker = null
+    const waiting = [...pending.values()].filter(
+      (p) => p.msg.type !== 'init' && p.msg.type !== 'replay',
+    )
+    const internal = [...pending.values()].filter(
+      (p) => p.msg.type === 'init' || p.msg.type === 'replay',
+    )
+    pending.clear()
+    // The oldest user request is the one the worker was running: it is the culprit.
+    const [culprit, ...rest] = waiting
+    const message =
+      reason === 'cancel'
+        ? 'cancelled'
+        : reason === 'timeout'
+          ? `no answer within ${String(watchdogMs / 1000)} s; the engine was restarted`
+          : 'the engine worker crashed and was restarted'
+    if (culprit && internal.length === 0) culprit.reject(new Error(message))
+    else if (culprit) rest.unshift(culprit)
+    restartsInARow++
+    if (restartsInARow > MAX_RESTARTS_IN_A_ROW) {
+      for (const p of rest) p.reject(new Error('the engine worker keeps failing'))
+      opts.onNotice?.({ kind: 'failed', reason, ops: logLength(log) })
+      return
+    }
+    boot(rest)
+    opts.onNotice?.({ kind: 'restarted', reason, ops: logLength(log) })
+  }
+
+  function expect<T extends FromWorker['type']>(
+    m: FromWorker,
+    type: T,
+  ): Extract<FromWorker, { type: T }> {
+    if (m.type !== type) throw new Error(`unexpected answer ${m.type} (wanted ${type})`)
+    return m as Extract<FromWorker, { type: T }>
+  }
+
+  return {
+    async start() {
+      spawn()
+      const m = await send({ type: 'init', v: PROTOCOL_VERSION, session, trace })
+      const ready = expect(m, 'ready')
+      if (ready.v !== PROTOCOL_VERSION) throw new Error('engine worker protocol mismatch')
+    },
+    async exec(argv, client) {
+      return expect(await send({ type: 'exec', argv, client }), 'executed').trace
+    },
+    async advanceClock(ms) {
+      return expect(await send({ type: 'advanceClock', ms }), 'ticked').tick
+    },
+    async createClient() {
+      return expect(await send({ type: 'createClient' }), 'clientCreated').client
+    },
+    async closeClient(client) {
+      expect(await send({ type: 'closeClient', client }), 'done')
+    },
+    async setTraceLevel(level) {
+      trace = level
+      expect(await send({ type: 'setTraceLevel', level }), 'done')
+    },
+    async inspect(key, db, position) {
+      const body: RequestBody =
+        position === undefined
+          ? { type: 'inspect', key, db }
+          : { type: 'inspect', key, db, position }
+      return expect(await send(body), 'inspected').view
+    },
+    async digest(position) {
+      const body: RequestBody =
+        position === undefined ? { type: 'digest' } : { type: 'digest', position }
+      return expect(await send(body), 'digested').digest
+    },
+    async replay(newSession, newLog, traces, onProgress) {
+      session = newSession
+      expect(await send({ type: 'init', v: PROTOCOL_VERSION, session, trace }), 'ready')
+      log.length = 0
+      let m: FromWorker
+      try {
+        m = await send({ type: 'replay', log: newLog, traces }, onProgress)
+      } catch (err) {
+        // A cancelled replay leaves a partial engine: start again from the bare seed.
+        await send({ type: 'init', v: PROTOCOL_VERSION, session, trace })
+        throw err
+      }
+      for (const e of newLog) logPush(log, e)
+      const r = expect(m, 'replayed')
+      return { traces: r.traces, position: r.position, now: r.now }
+    },
+    async commands() {
+      return expect(await send({ type: 'commands' }), 'commandList').commands
+    },
+    cancel() {
+      const target = [...pending.values()].find(
+        (p) => p.msg.type === 'exec' || p.msg.type === 'replay',
+      )
+      if (!target) return false
+      if (target.msg.type === 'replay') {
+        worker?.postMessage({ type: 'cancel', id: newId(), target: target.msg.id })
+        return true
+      }
+      recover('cancel')
+      return true
+    },
+    async crash() {
+      await send({ type: 'crash' })
+    },
+    log: () => [...log],
+    session: () => session,
+    busy: () => pending.size > 0,
+    dispose() {
+      disposed = true
+      if (watchdog !== null) clearTimeout(watchdog)
+      worker?.terminate()
+      worker = null
+      for (const p of pending.values()) p.reject(new Error('engine client disposed'))
+      pending.clear()
+    },
+  }
+}
+
+/** Spawns the real engine worker (Vite bundles it from this URL pattern). */
+export function spawnEngineWorker(): WorkerLike {
+  return new Worker(new URL('./engine.worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'redis-xray-engine',
+  }) as unknown as WorkerLike
+}

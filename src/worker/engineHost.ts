@@ -1,0 +1,458 @@
+/**
+ * The engine host: everything the worker does, as plain functions over a message, so it can
+ * be tested without a Worker (the tldraw TestEditor idea). engine.worker.ts only wires
+ * onmessage to hostHandle and batches what it posts.
+ *
+ * The host owns two engines:
+ * - `live`, at the head of the log, which runs new commands and clock ticks;
+ * - `past`, a scratch engine for time travel. To look at log position p, the host reuses
+ *   `past` when it stands at or before p (it only has to run forward, so its position is
+ *   the nearest checkpoint), and otherwise rebuilds it from the session seed. Engines cannot
+ *   be copied (they hold closures), so the only checkpoints are the two engines themselves;
+ *   position 0 is always reachable from the seed.
+ *
+ * Replays are deterministic: the same (seed, config, startMs, log) give the same dataset.
+ * Bulk loads (DEBUG POPULATE) run with tracing off, as design.md's `off` level intends,
+ * and any trace is capped at MAX_EVENTS_PER_TRACE events.
+ *
+ * Long commands cannot be interrupted (the engine runs one command synchronously); a
+ * replay runs in chunks, reports progress between chunks and can be cancelled there. The
+ * main thread cancels a long command by terminating the worker and replaying the log
+ * without it (see client.ts).
+ */
+import { manualClock, type ManualClock } from '../engine/clock.ts'
+import type { ClientId, RedisServer, ServerOptions, TickTrace, Trace } from '../engine/api.ts'
+import type { StepEvent, TraceLevel } from '../engine/events.ts'
+import type { Reply } from '../engine/reply.ts'
+import {
+  MAX_EVENTS_PER_TRACE,
+  PROTOCOL_VERSION,
+  logLength,
+  logPush,
+  type CommandDoc,
+  type FromWorker,
+  type LogEntry,
+  type RequestId,
+  type SessionSeed,
+  type ToWorker,
+  type WireTick,
+  type WireTrace,
+} from './protocol.ts'
+
+// --- Types ---
+
+export type ServerFactory = (opts: ServerOptions) => RedisServer
+
+interface Engine {
+  readonly server: RedisServer
+  readonly clock: ManualClock
+  /** Ops applied so far. */
+  position: number
+}
+
+export interface EngineHost {
+  readonly createServer: ServerFactory
+  session: SessionSeed | null
+  level: TraceLevel
+  live: Engine | null
+  past: Engine | null
+  readonly log: LogEntry[]
+  readonly cancelled: Set<RequestId>
+  /** Lets other messages through between replay chunks (setTimeout in the worker). */
+  readonly yieldNow: () => Promise<void>
+}
+
+/** Ops applied between two yields of a replay. */
+const REPLAY_CHUNK = 500
+
+// --- API ---
+
+/** Creates a host around an engine factory; `yieldNow` defaults to a resolved promise. */
+export function createEngineHost(
+  createServer: ServerFactory,
+  yieldNow: () => Promise<void> = () => Promise.resolve(),
+): EngineHost {
+  return {
+    createServer,
+    session: null,
+    level: 'full',
+    live: null,
+    past: null,
+    log: [],
+    cancelled: new Set(),
+    yieldNow,
+  }
+}
+
+/** Handles one request and posts its answer(s). Never throws except for the `crash` hook. */
+export async function hostHandle(
+  host: EngineHost,
+  msg: ToWorker,
+  post: (m: FromWorker) => void,
+): Promise<void> {
+  try {
+    await dispatch(host, msg, post)
+  } catch (err) {
+    if (msg.type === 'crash') throw err
+    post({ type: 'failed', id: msg.id, message: err instanceof Error ? err.message : String(err) })
+  }
+}
+
+async function dispatch(
+  host: EngineHost,
+  msg: ToWorker,
+  post: (m: FromWorker) => void,
+): Promise<void> {
+  switch (msg.type) {
+    case 'init': {
+      if (msg.v !== PROTOCOL_VERSION)
+        throw new Error(`protocol version ${String(msg.v)} != ${String(PROTOCOL_VERSION)}`)
+      host.session = msg.session
+      host.level = msg.trace
+      host.live = newEngine(host)
+      host.past = null
+      host.log.length = 0
+      post({ type: 'ready', id: msg.id, v: PROTOCOL_VERSION })
+      return
+    }
+    case 'exec': {
+      const live = liveEngine(host)
+      const entry: LogEntry = {
+        t: 'exec',
+        client: msg.client,
+        argv: msg.argv,
+        at: live.clock.now(),
+      }
+      const trace = applyOp(live, entry, host.level)
+      logPush(host.log, entry)
+      if (trace && 'seq' in trace) post({ type: 'executed', id: msg.id, trace })
+      return
+    }
+    case 'advanceClock': {
+      const live = liveEngine(host)
+      const entry: LogEntry = { t: 'tick', ms: msg.ms, n: 1 }
+      const tick = applyOp(live, entry, host.level)
+      logPush(host.log, entry)
+      if (tick && !('seq' in tick)) post({ type: 'ticked', id: msg.id, tick })
+      return
+    }
+    case 'createClient': {
+      const live = liveEngine(host)
+      const client = live.server.createClient({ local: true })
+      live.position++
+      logPush(host.log, { t: 'client' })
+      post({ type: 'clientCreated', id: msg.id, client })
+      return
+    }
+    case 'closeClient': {
+      const entry: LogEntry = { t: 'close', client: msg.client }
+      applyOp(liveEngine(host), entry, 'off')
+      logPush(host.log, entry)
+      post({ type: 'done', id: msg.id })
+      return
+    }
+    case 'setTraceLevel':
+      host.level = msg.level
+      post({ type: 'done', id: msg.id })
+      return
+    case 'inspect': {
+      const engine = engineAt(host, msg.position)
+      post({ type: 'inspected', id: msg.id, view: engine.server.inspect(msg.key, { db: msg.db }) })
+      return
+    }
+    case 'digest':
+      post({ type: 'digested', id: msg.id, digest: engineAt(host, msg.position).server.digest() })
+      return
+    case 'replay': {
+      const live = newEngine(host)
+      host.live = live
+      host.past = null
+      host.log.length = 0
+      const traces: (WireTrace | WireTick)[] = []
+      const total = logLength(msg.log)
+      let sinceYield = 0
+      for (const entry of msg.log) {
+        for (const op of expandOp(entry)) {
+          const t = applyOp(live, op, msg.traces ? host.level : 'off')
+          if (t && msg.traces) traces.push(t)
+          if (++sinceYield >= REPLAY_CHUNK) {
+            sinceYield = 0
+            post({ type: 'progress', id: msg.id, done: live.position, total })
+            await host.yieldNow()
+            if (host.cancelled.delete(msg.id)) {
+              post({ type: 'failed', id: msg.id, message: 'cancelled' })
+              return
+            }
+          }
+        }
+        logPush(host.log, entry)
+      }
+      post({
+        type: 'replayed',
+        id: msg.id,
+        traces,
+        position: live.position,
+        now: live.clock.now(),
+      })
+      return
+    }
+    case 'commands':
+      post({ type: 'commandList', id: msg.id, commands: commandDocs(liveEngine(host).server) })
+      return
+    case 'cancel':
+      host.cancelled.add(msg.target)
+      post({ type: 'done', id: msg.id })
+      return
+    case 'crash':
+      throw new Error('DEBUG: worker crash requested')
+  }
+}
+
+/** Returns the log position the live engine stands at. */
+export function hostPosition(host: EngineHost): number {
+  return host.live?.position ?? 0
+}
+
+// --- Engines and ops ---
+
+function newEngine(host: EngineHost): Engine {
+  const session = host.session
+  if (!session) throw new Error('engine not initialised')
+  const clock = manualClock(session.startMs)
+  const server = host.createServer({
+    seed: session.seed,
+    clock,
+    config: session.config,
+    trace: host.level,
+    enableDebugCommand: 'yes',
+  })
+  return { server, clock, position: 0 }
+}
+
+function liveEngine(host: EngineHost): Engine {
+  if (!host.live) throw new Error('engine not initialised')
+  return host.live
+}
+
+/**
+ * Returns an engine standing at `position` (undefined: the live head). Reuses the scratch
+ * engine when it is at or before the target, else rebuilds it from the seed.
+ */
+function engineAt(host: EngineHost, position: number | undefined): Engine {
+  const live = liveEngine(host)
+  if (position === undefined || position >= live.position) return live
+  let past = host.past
+  if (!past || past.position > position) {
+    past = newEngine(host)
+    host.past = past
+  }
+  let index = 0
+  for (const entry of host.log) {
+    for (const op of expandOp(entry)) {
+      if (index >= past.position && index < position) applyOp(past, op, 'off')
+      index++
+      if (index >= position) return past
+    }
+  }
+  return past
+}
+
+function* expandOp(e: LogEntry): Generator<LogEntry> {
+  if (e.t !== 'tick') {
+    yield e
+    return
+  }
+  for (let i = 0; i < e.n; i++) yield { t: 'tick', ms: e.ms, n: 1 }
+}
+
+/** Applies one op (a tick run must be expanded first) and returns its capped trace. */
+function applyOp(engine: Engine, op: LogEntry, level: TraceLevel): WireTrace | WireTick | null {
+  const { server, clock } = engine
+  switch (op.t) {
+    case 'exec': {
+      if (clock.now() !== op.at) clock.set(op.at)
+      server.setTraceLevel(isBulkLoad(op.argv) ? 'off' : level)
+      let trace: Trace
+      try {
+        trace = server.execute(op.argv, op.client)
+      } catch (err) {
+        trace = internalError(op, err)
+      }
+      engine.position++
+      return capTrace(trace, engine.position)
+    }
+    case 'tick': {
+      server.setTraceLevel(level)
+      const before = clock.now()
+      const tick = server.tick(op.ms)
+      if (clock.now() === before) clock.advance(op.ms)
+      engine.position++
+      return capTick(tick, engine.position)
+    }
+    case 'client':
+      server.createClient({ local: true })
+      engine.position++
+      return null
+    case 'close':
+      server.closeClient(op.client)
+      engine.position++
+      return null
+  }
+}
+
+/** Tells whether a command is a bulk load, run with tracing off. */
+function isBulkLoad(argv: readonly string[]): boolean {
+  return argv[0]?.toUpperCase() === 'DEBUG' && argv[1]?.toUpperCase() === 'POPULATE'
+}
+
+function internalError(
+  op: { argv: readonly string[]; client: ClientId; at: number },
+  err: unknown,
+): Trace {
+  const message = err instanceof Error ? err.message : String(err)
+  const reply: Reply = { type: 'error', value: `ERR internal engine error: ${message}` }
+  return { seq: -1, client: op.client, db: 0, argv: op.argv, at: op.at, reply, events: [] }
+}
+
+function capEvents(events: readonly StepEvent[]): {
+  events: readonly StepEvent[]
+  dropped: number
+} {
+  if (events.length <= MAX_EVENTS_PER_TRACE) return { events, dropped: 0 }
+  return {
+    events: events.slice(0, MAX_EVENTS_PER_TRACE),
+    dropped: events.length - MAX_EVENTS_PER_TRACE,
+  }
+}
+
+function capTrace(t: Trace, position: number): WireTrace {
+  return { ...t, ...capEvents(t.events), position }
+}
+
+function capTick(t: TickTrace, position: number): WireTick {
+  return { ...t, ...capEvents(t.events), position }
+}
+
+// --- Command docs ---
+
+/**
+ * Reads the command table through COMMAND DOCS (names, summaries, argument trees) and
+ * COMMAND INFO (arity), the way redis-cli 7 builds its hints. Missing pieces are tolerated:
+ * an engine without COMMAND DOCS still yields names and arities from COMMAND.
+ */
+function commandDocs(server: RedisServer): CommandDoc[] {
+  const arity = new Map<string, number>()
+  const info = safeCall(server, ['COMMAND'])
+  if (info?.type === 'array' && info.value)
+    for (const c of info.value) {
+      if (c.type !== 'array' || !c.value) continue
+      const [name, ar] = c.value
+      if (name?.type === 'bulk' && name.value !== null && ar?.type === 'integer')
+        arity.set(name.value.toUpperCase(), Number(ar.value))
+      const subs = c.value[9]
+      if (subs?.type === 'array' && subs.value)
+        for (const s of subs.value) {
+          if (s.type !== 'array' || !s.value) continue
+          const [sn, sa] = s.value
+          if (sn?.type === 'bulk' && sn.value !== null && sa?.type === 'integer')
+            arity.set(sn.value.toUpperCase().replace('|', ' '), Number(sa.value))
+        }
+    }
+  const out = new Map<string, CommandDoc>()
+  const docs = safeCall(server, ['COMMAND', 'DOCS'])
+  if (docs?.type === 'array' && docs.value) collectDocs(docs.value, '', arity, out)
+  for (const [name, a] of arity)
+    if (!out.has(name))
+      out.set(name, { name, params: '', summary: '', since: '', group: '', arity: a })
+  return [...out.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+}
+
+function collectDocs(
+  flat: readonly Reply[],
+  parent: string,
+  arity: ReadonlyMap<string, number>,
+  out: Map<string, CommandDoc>,
+): void {
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    const nameR = flat[i]
+    const docR = flat[i + 1]
+    if (nameR?.type !== 'bulk' || nameR.value === null || docR?.type !== 'array' || !docR.value)
+      continue
+    const raw = nameR.value.toUpperCase()
+    const name = parent
+      ? `${parent} ${raw.includes('|') ? raw.slice(raw.indexOf('|') + 1) : raw}`
+      : raw
+    const doc = toMap(docR.value)
+    const args = doc.get('arguments')
+    out.set(name, {
+      name,
+      params: args?.type === 'array' && args.value ? formatArgs(args.value) : '',
+      summary: text(doc.get('summary')),
+      since: text(doc.get('since')),
+      group: text(doc.get('group')),
+      arity: arity.get(name) ?? 0,
+    })
+    const subs = doc.get('subcommands')
+    if (subs?.type === 'array' && subs.value) collectDocs(subs.value, name, arity, out)
+  }
+}
+
+function toMap(flat: readonly Reply[]): Map<string, Reply> {
+  const m = new Map<string, Reply>()
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    const k = flat[i]
+    const v = flat[i + 1]
+    if (k && v && (k.type === 'bulk' || k.type === 'simple') && k.value !== null) m.set(k.value, v)
+  }
+  return m
+}
+
+function text(r: Reply | undefined): string {
+  return r && (r.type === 'bulk' || r.type === 'simple') && r.value !== null ? r.value : ''
+}
+
+/** Formats an argument list as redis-cli's help shows it: `key value [NX|XX] [GET]`. */
+function formatArgs(args: readonly Reply[]): string {
+  return args
+    .map((a) => (a.type === 'array' && a.value ? formatArg(toMap(a.value)) : ''))
+    .filter((s) => s !== '')
+    .join(' ')
+}
+
+function formatArg(arg: Map<string, Reply>): string {
+  const type = text(arg.get('type'))
+  const token = text(arg.get('token'))
+  const name = text(arg.get('display_text')) || text(arg.get('name'))
+  const children = arg.get('arguments')
+  const kids =
+    children?.type === 'array' && children.value
+      ? children.value.map((c) => (c.type === 'array' && c.value ? formatArg(toMap(c.value)) : ''))
+      : []
+  const flagsR = arg.get('flags')
+  const flags = new Set(
+    flagsR?.type === 'array' && flagsR.value ? flagsR.value.map((f) => text(f)) : [],
+  )
+  let base =
+    type === 'pure-token'
+      ? token
+      : type === 'block'
+        ? kids.join(' ')
+        : type === 'oneof'
+          ? kids.join('|')
+          : name
+  if (token && type !== 'pure-token') base = `${token} ${base}`
+  if (flags.has('multiple')) {
+    const again = flags.has('multiple_token') || !token ? base : base.slice(token.length + 1)
+    base = `${base} [${again} ...]`
+  }
+  return flags.has('optional') ? `[${base}]` : base
+}
+
+function safeCall(server: RedisServer, argv: readonly string[]): Reply | null {
+  try {
+    const r = server.call(argv)
+    return r.type === 'error' ? null : r
+  } catch {
+    return null
+  }
+}

@@ -1,0 +1,200 @@
+/**
+ * The worker protocol: the only messages that cross between the main thread and the engine
+ * worker (style.md §5). Both sides import this file; everything here is plain,
+ * structured-cloneable data.
+ *
+ * Requests carry a RequestId; every request gets exactly one terminal answer with the same id
+ * (or, for `replay`, `progress` messages first). The worker posts its answers in `batch`
+ * envelopes, at most one per animation frame, because one message per trace costs about eight
+ * times more than a batch.
+ *
+ * Determinism: the engine's state is a function of (seed, config, startMs, log). The log is
+ * the list of state-changing operations the worker applied, in order, each with the virtual
+ * time it ran at. Time moves only through `advanceClock`; the worker never reads the wall
+ * clock. Replaying a log into a fresh engine rebuilds the same dataset (same DEBUG DIGEST).
+ */
+import type { ClientId, EngineConfig, InspectView, TickTrace, Trace } from '../engine/api.ts'
+import type { TraceLevel } from '../engine/events.ts'
+
+export const PROTOCOL_VERSION = 1
+
+/**
+ * Byte-string conversions, shared by both sides: the main thread encodes typed text to UTF-8
+ * bytes before sending, and decodes replies for display (engine/bytes.ts is the reference).
+ */
+export { bytesToUtf8, isByteString, utf8ToBytes } from '../engine/bytes.ts'
+
+/** Identifies one request and its answer. */
+export type RequestId = number & { readonly __brand: 'RequestId' }
+
+/** Everything that determines an engine's initial state. */
+export interface SessionSeed {
+  readonly seed: number
+  readonly config: EngineConfig
+  /** Virtual Unix ms the clock starts at. */
+  readonly startMs: number
+}
+
+/**
+ * One state-changing operation. A run of equal ticks is stored once with a count `n`
+ * (a running virtual clock sends many), and replays as n separate ticks.
+ */
+export type LogEntry =
+  | {
+      readonly t: 'exec'
+      readonly client: ClientId
+      readonly argv: readonly string[]
+      /** Virtual ms the command ran at (a check on replay; the ticks determine it). */
+      readonly at: number
+    }
+  | { readonly t: 'tick'; readonly ms: number; readonly n: number }
+  | { readonly t: 'client' }
+  | { readonly t: 'close'; readonly client: ClientId }
+
+/** A command as the console knows it, from COMMAND DOCS / COMMAND INFO. */
+export interface CommandDoc {
+  /** Upper case; a subcommand is "CLIENT KILL". */
+  readonly name: string
+  /** The syntax after the name, as redis-cli's hints show it: "key value [NX|XX] ...". */
+  readonly params: string
+  readonly summary: string
+  readonly since: string
+  readonly group: string
+  readonly arity: number
+}
+
+/** A trace as it crosses the boundary: events may be capped for huge commands. */
+export interface WireTrace extends Trace {
+  /** Number of ops in the log after this command (its time-travel position). */
+  readonly position: number
+  /** Events dropped past the cap (0 normally). */
+  readonly dropped: number
+}
+
+export interface WireTick extends TickTrace {
+  readonly position: number
+  readonly dropped: number
+}
+
+export type ToWorker =
+  | {
+      readonly type: 'init'
+      readonly id: RequestId
+      readonly v: typeof PROTOCOL_VERSION
+      readonly session: SessionSeed
+      readonly trace: TraceLevel
+    }
+  | {
+      readonly type: 'exec'
+      readonly id: RequestId
+      readonly argv: readonly string[]
+      readonly client: ClientId
+    }
+  | { readonly type: 'advanceClock'; readonly id: RequestId; readonly ms: number }
+  | { readonly type: 'createClient'; readonly id: RequestId }
+  | { readonly type: 'closeClient'; readonly id: RequestId; readonly client: ClientId }
+  | { readonly type: 'setTraceLevel'; readonly id: RequestId; readonly level: TraceLevel }
+  | {
+      /** A key's view (key null: the keyspace) at a log position; omitted position = now. */
+      readonly type: 'inspect'
+      readonly id: RequestId
+      readonly key: string | null
+      readonly db: number
+      readonly position?: number
+    }
+  | { readonly type: 'digest'; readonly id: RequestId; readonly position?: number }
+  | {
+      /** Resets the engine to the session seed and applies `log`; traces come back if asked. */
+      readonly type: 'replay'
+      readonly id: RequestId
+      readonly log: readonly LogEntry[]
+      readonly traces: boolean
+    }
+  | { readonly type: 'commands'; readonly id: RequestId }
+  /** Stops a running replay between two chunks. */
+  | { readonly type: 'cancel'; readonly id: RequestId; readonly target: RequestId }
+  /** Debug hook: makes the worker throw, to exercise crash recovery. */
+  | { readonly type: 'crash'; readonly id: RequestId }
+
+export type FromWorker =
+  | { readonly type: 'ready'; readonly id: RequestId; readonly v: typeof PROTOCOL_VERSION }
+  | { readonly type: 'executed'; readonly id: RequestId; readonly trace: WireTrace }
+  | { readonly type: 'ticked'; readonly id: RequestId; readonly tick: WireTick }
+  | { readonly type: 'clientCreated'; readonly id: RequestId; readonly client: ClientId }
+  | { readonly type: 'inspected'; readonly id: RequestId; readonly view: InspectView | null }
+  | { readonly type: 'digested'; readonly id: RequestId; readonly digest: string }
+  | {
+      readonly type: 'replayed'
+      readonly id: RequestId
+      readonly traces: readonly (WireTrace | WireTick)[]
+      readonly position: number
+      readonly now: number
+    }
+  | {
+      readonly type: 'commandList'
+      readonly id: RequestId
+      readonly commands: readonly CommandDoc[]
+    }
+  | {
+      readonly type: 'progress'
+      readonly id: RequestId
+      readonly done: number
+      readonly total: number
+    }
+  | { readonly type: 'done'; readonly id: RequestId }
+  | { readonly type: 'failed'; readonly id: RequestId; readonly message: string }
+
+/** The only message the worker posts: a frame's worth of answers. */
+export interface WorkerBatch {
+  readonly type: 'batch'
+  readonly messages: readonly FromWorker[]
+}
+
+/** Events kept per trace before the rest are dropped (a DEBUG POPULATE at full trace). */
+export const MAX_EVENTS_PER_TRACE = 5000
+
+/** Counts the operations in a log (a tick run of n counts n). */
+export function logLength(log: readonly LogEntry[]): number {
+  let n = 0
+  for (const e of log) n += e.t === 'tick' ? e.n : 1
+  return n
+}
+
+/**
+ * Appends an op to a log in place, merging a tick into a preceding run of equal ticks.
+ * Callers that need immutability copy the array first.
+ */
+export function logPush(log: LogEntry[], e: LogEntry): void {
+  const last = log.at(-1)
+  if (e.t === 'tick' && last?.t === 'tick' && last.ms === e.ms)
+    log[log.length - 1] = { t: 'tick', ms: e.ms, n: last.n + e.n }
+  else log.push(e)
+}
+
+/** Returns the first `position` ops of a log (splitting a tick run if needed). */
+export function logPrefix(log: readonly LogEntry[], position: number): LogEntry[] {
+  const out: LogEntry[] = []
+  let left = position
+  for (const e of log) {
+    if (left <= 0) break
+    if (e.t === 'tick') {
+      const n = Math.min(e.n, left)
+      out.push({ t: 'tick', ms: e.ms, n })
+      left -= n
+    } else {
+      out.push(e)
+      left--
+    }
+  }
+  return out
+}
+
+/** Tells whether a value is a well-formed batch from the worker. */
+export function isWorkerBatch(x: unknown): x is WorkerBatch {
+  return (
+    typeof x === 'object' &&
+    x !== null &&
+    (x as { type?: unknown }).type === 'batch' &&
+    Array.isArray((x as { messages?: unknown }).messages)
+  )
+}

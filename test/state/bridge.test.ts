@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest'
+import { createHarness } from './harness.ts'
+
+describe('bridge', () => {
+  it('runs submitted commands and writes replies, traces and the log', async () => {
+    const h = await createHarness()
+    const tab = h.tab()
+    await h.run(['SET', 'k', 'v'], ['GET', 'k'])
+    const s = h.store.getState()
+    expect(s.items.map((i) => i.argv[0])).toEqual(['SET', 'GET'])
+    expect(s.tabs[0]?.lines).toEqual([
+      { kind: 'input', text: 'SET k v', db: 0 },
+      { kind: 'reply', reply: { type: 'simple', value: 'OK' } },
+      { kind: 'input', text: 'GET k', db: 0 },
+      { kind: 'reply', reply: { type: 'bulk', value: 'v' } },
+    ])
+    expect(s.log.map((e) => e.t)).toEqual(['client', 'exec', 'exec'])
+    expect(tab).toBe(1)
+    h.dispose()
+  })
+
+  it('moves time with clock jumps so keys expire', async () => {
+    const h = await createHarness()
+    await h.run(['SET', 'k', 'v'], ['EXPIRE', 'k', '10'])
+    h.store.getState().clockJumpRequested(10_000)
+    await h.bridge.idle()
+    const last = h.store.getState().items.at(-1)
+    expect(last?.kind).toBe('tick')
+    expect(last?.events[0]?.type).toBe('expire/keyExpiredActively')
+    await h.run(['GET', 'k'])
+    expect(h.store.getState().items.at(-1)?.reply).toEqual({ type: 'bulk', value: null })
+    h.dispose()
+  })
+
+  it('opens more client tabs, each its own connection', async () => {
+    const h = await createHarness()
+    h.store.getState().clientTabRequested()
+    await h.bridge.idle()
+    const s = h.store.getState()
+    expect(s.tabs.map((t) => t.id)).toEqual([1, 2])
+    expect(s.activeTab).toBe(2)
+    await h.run(['PING'])
+    expect(h.store.getState().items.at(-1)?.client).toBe(2)
+    h.dispose()
+  })
+
+  it('shows the inspector view of the past when the playhead steps back', async () => {
+    const h = await createHarness()
+    await h.run(['SET', 'k', 'one'], ['SET', 'k', 'two'])
+    await h.bridge.idle()
+    await new Promise((r) => setTimeout(r, 10))
+    expect(h.store.getState().view?.keyView).toEqual({
+      kind: 'string',
+      encoding: 'raw',
+      value: 'two',
+    })
+    h.store.getState().commandBackRequested()
+    await h.bridge.idle()
+    await new Promise((r) => setTimeout(r, 10))
+    expect(h.store.getState().view?.keyView).toEqual({
+      kind: 'string',
+      encoding: 'raw',
+      value: 'one',
+    })
+    h.dispose()
+  })
+
+  it('reports a crash in one notice and keeps the session', async () => {
+    const h = await createHarness()
+    await h.run(['SET', 'a', '1'])
+    h.store.getState().crashRequested()
+    await h.bridge.idle()
+    expect(h.store.getState().notice).toMatchObject({ key: 'notice.restarted.crash', tone: 'warn' })
+    expect(h.workers).toHaveLength(2)
+    await h.run(['GET', 'a'])
+    expect(h.store.getState().items.at(-1)?.reply).toEqual({ type: 'bulk', value: '1' })
+    h.dispose()
+  })
+})

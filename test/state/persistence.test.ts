@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest'
+import {
+  attachPersistence,
+  exportSessionJson,
+  importSessionJson,
+  loadSession,
+  loadSettings,
+  savedSessionOf,
+  storageKv,
+} from '../../src/state/persistence.ts'
+import { utf8ToBytes } from '../../src/state/bytes.ts'
+import { decodePermalink, encodePermalink } from '../../src/state/permalink.ts'
+import { createHarness } from './harness.ts'
+
+describe('session persistence (localStorage backend)', () => {
+  it('saves the log and restores the same scene in a new app instance', async () => {
+    localStorage.clear()
+    const kv = storageKv(localStorage)
+    const a = await createHarness()
+    const detach = attachPersistence(a.store, kv, 0)
+    await a.run(['SET', 'k', utf8ToBytes('中文')], ['INCR', 'n'], ['INCR', 'n'])
+    a.store.getState().clientTabRequested()
+    await a.bridge.idle()
+    await a.run(['GET', 'k'])
+    await new Promise((r) => setTimeout(r, 5))
+    const digest = await a.bridge.digest()
+    detach()
+    a.dispose()
+
+    const saved = await loadSession(kv)
+    expect(saved?.tabs.map((t) => t.id)).toEqual([1, 2])
+    const b = await createHarness({ saved })
+    const s = b.store.getState()
+    expect(await b.bridge.digest()).toBe(digest)
+    expect(s.items.map((i) => i.argv[0])).toEqual(['SET', 'INCR', 'INCR', 'GET'])
+    expect(s.activeTab).toBe(2)
+    expect(
+      s.tabs[0]?.lines.filter((l) => l.kind === 'input').map((l) => l.kind === 'input' && l.text),
+    ).toEqual(['SET k 中文', 'INCR n', 'INCR n'])
+    expect(s.tabs[1]?.lines.at(-1)).toEqual({
+      kind: 'reply',
+      reply: { type: 'bulk', value: '\xe4\xb8\xad\xe6\x96\x87' },
+    })
+    b.dispose()
+  })
+
+  it('persists settings', async () => {
+    localStorage.clear()
+    const a = await createHarness()
+    const detach = attachPersistence(a.store, storageKv(localStorage), 0)
+    a.store.getState().languageChanged('zh')
+    a.store.getState().themeChanged('dark')
+    expect(loadSettings()).toMatchObject({ language: 'zh', theme: 'dark' })
+    detach()
+    a.dispose()
+  })
+
+  it('exports and imports a session file, rejecting garbage', async () => {
+    const a = await createHarness()
+    await a.run(['SET', 'x', '1'])
+    const saved = savedSessionOf(a.store.getState())
+    expect(importSessionJson(exportSessionJson(saved))).toEqual(saved)
+    expect(() => importSessionJson('{"v":2}')).toThrow('not a Redis X-Ray session')
+    expect(() => importSessionJson('nope')).toThrow('not a JSON file')
+    a.dispose()
+  })
+})
+
+describe('permalink', () => {
+  it('round-trips seed, config and log through the URL fragment', async () => {
+    const a = await createHarness()
+    await a.run(['SET', 'k', 'v\x00\xff'], ['EXPIRE', 'k', '100'])
+    a.store.getState().clockJumpRequested(1000)
+    await a.bridge.idle()
+    const saved = savedSessionOf(a.store.getState())
+    const hash = encodePermalink(saved)
+    expect(hash).toMatch(/^s=[A-Za-z0-9_-]+$/)
+    expect(decodePermalink(`#${hash}`)).toEqual(saved)
+    expect(decodePermalink('#s=garbage')).toBeNull()
+    expect(decodePermalink('#other')).toBeNull()
+
+    const digest = await a.bridge.digest()
+    const b = await createHarness({ saved: decodePermalink(hash) })
+    expect(await b.bridge.digest()).toBe(digest)
+    expect(b.store.getState().log).toEqual(saved.log)
+    a.dispose()
+    b.dispose()
+  })
+})

@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest'
+import { createAppStore, stepBack, stepForward } from '../../src/state/store.ts'
+import type { TimelineItem } from '../../src/state/types.ts'
+import type { WireTrace } from '../../src/worker/protocol.ts'
+
+function trace(seq: number, nEvents: number): WireTrace {
+  return {
+    seq,
+    client: 1,
+    db: 0,
+    argv: ['SET', `k${String(seq)}`, 'v'],
+    at: 0,
+    reply: { type: 'simple', value: 'OK' },
+    events: Array.from({ length: nEvents }, (_, i) => ({
+      type: 'dict/keyAdded' as const,
+      dict: 'db:0:keys',
+      key: `k${String(seq)}.${String(i)}`,
+      table: 0 as const,
+      bucket: i,
+      chainPos: 0,
+      chainLen: 1,
+    })),
+    position: seq + 1,
+    dropped: 0,
+  }
+}
+
+const item = (n: number): TimelineItem => ({
+  kind: 'command',
+  position: 0,
+  client: 1,
+  db: 0,
+  argv: [],
+  at: 0,
+  reply: null,
+  events: trace(0, n).events,
+  dropped: 0,
+})
+
+describe('stepForward / stepBack', () => {
+  const items = [item(2), item(0), item(3)]
+
+  it('walks every event of every command, skipping the duplicate "before" state', () => {
+    const seen: string[] = []
+    let p = { item: -1, step: 0 }
+    for (;;) {
+      const next = stepForward(items, p)
+      if (next === p) break
+      p = next
+      seen.push(`${String(p.item)}:${String(p.step)}`)
+    }
+    expect(seen).toEqual(['0:1', '0:2', '1:0', '2:1', '2:2', '2:3'])
+  })
+
+  it('walks back the same stops in reverse, down to before the first command', () => {
+    const seen: string[] = []
+    let p = { item: 2, step: 3 }
+    while (p.item >= 0) {
+      p = stepBack(items, p)
+      seen.push(`${String(p.item)}:${String(p.step)}`)
+    }
+    expect(seen).toEqual(['2:2', '2:1', '1:0', '0:2', '0:1', '0:0', '-1:0'])
+  })
+})
+
+describe('player slice', () => {
+  it('follows new traces from the start of their events, then plays to the end', () => {
+    const store = createAppStore({ motion: 'full' })
+    store.getState().traceReceived(trace(0, 2))
+    expect(store.getState().playhead).toEqual({ item: 0, step: 0 })
+    expect(store.getState().playing).toBe(true)
+    store.getState().playTicked()
+    store.getState().playTicked()
+    expect(store.getState().playhead).toEqual({ item: 0, step: 2 })
+    expect(store.getState().playing).toBe(false)
+  })
+
+  it('jumps straight to the end with reduced motion', () => {
+    const store = createAppStore({ motion: 'reduce' })
+    store.getState().traceReceived(trace(0, 2))
+    expect(store.getState().playhead).toEqual({ item: 0, step: 2 })
+    expect(store.getState().playing).toBe(false)
+  })
+
+  it('stays on a past command when new traces arrive', () => {
+    const store = createAppStore({ motion: 'reduce' })
+    store.getState().traceReceived(trace(0, 1))
+    store.getState().traceReceived(trace(1, 1))
+    store.getState().commandBackRequested()
+    expect(store.getState().playhead).toEqual({ item: 0, step: 1 })
+    store.getState().traceReceived(trace(2, 1))
+    expect(store.getState().playhead).toEqual({ item: 0, step: 1 })
+    store.getState().commandForwardRequested()
+    store.getState().commandForwardRequested()
+    expect(store.getState().playhead).toEqual({ item: 2, step: 1 })
+  })
+
+  it('step requests pause playback', () => {
+    const store = createAppStore({ motion: 'full' })
+    store.getState().traceReceived(trace(0, 3))
+    expect(store.getState().playing).toBe(true)
+    store.getState().stepForwardRequested()
+    expect(store.getState().playing).toBe(false)
+    expect(store.getState().playhead).toEqual({ item: 0, step: 1 })
+    store.getState().playToggled()
+    expect(store.getState().playing).toBe(true)
+  })
+
+  it('adds a tick to the timeline only when it did something', () => {
+    const store = createAppStore()
+    store.getState().tickReceived({ at: 5, events: [], position: 1, dropped: 0 })
+    expect(store.getState().items).toHaveLength(0)
+    expect(store.getState().clock.now).toBe(5)
+    store.getState().tickReceived({
+      at: 6,
+      events: [{ type: 'expire/keyExpiredActively', db: 0, key: 'k', when: 1 }],
+      position: 2,
+      dropped: 0,
+    })
+    expect(store.getState().items.map((i) => i.kind)).toEqual(['tick'])
+  })
+})

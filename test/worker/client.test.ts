@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest'
+import { createEngineClient, type ClientNotice } from '../../src/worker/client.ts'
+import type { SessionSeed } from '../../src/worker/protocol.ts'
+import { createFakeServer } from './fakeServer.ts'
+import { createInProcessWorker, type InProcessWorker } from './inProcessWorker.ts'
+
+const session: SessionSeed = { seed: 42, config: {}, startMs: 1_704_067_200_000 }
+
+function setup(watchdogMs = 30_000) {
+  const workers: InProcessWorker[] = []
+  const notices: ClientNotice[] = []
+  const client = createEngineClient({
+    spawn: () => {
+      const w = createInProcessWorker(createFakeServer)
+      workers.push(w)
+      return w
+    },
+    session,
+    trace: 'full',
+    watchdogMs,
+    onNotice: (n) => notices.push(n),
+  })
+  return { client, workers, notices }
+}
+
+describe('EngineClient', () => {
+  it('answers each request by id and logs state-changing ops', async () => {
+    const { client } = setup()
+    await client.start()
+    const c = await client.createClient()
+    const [a, b] = await Promise.all([
+      client.exec(['SET', 'k', 'v'], c),
+      client.exec(['GET', 'k'], c),
+    ])
+    expect(a.reply).toEqual({ type: 'simple', value: 'OK' })
+    expect(b.reply).toEqual({ type: 'bulk', value: 'v' })
+    expect(a.events.map((e) => e.type)).toEqual(['dict/keyAdded'])
+    await client.advanceClock(100)
+    await client.advanceClock(100)
+    expect(client.log()).toEqual([
+      { t: 'client' },
+      { t: 'exec', client: c, argv: ['SET', 'k', 'v'], at: session.startMs },
+      { t: 'exec', client: c, argv: ['GET', 'k'], at: session.startMs },
+      { t: 'tick', ms: 100, n: 2 },
+    ])
+    client.dispose()
+  })
+
+  it('restarts a crashed worker, replays the log and keeps the data', async () => {
+    const { client, workers, notices } = setup()
+    await client.start()
+    const c = await client.createClient()
+    await client.exec(['SET', 'a', '1'], c)
+    const before = await client.digest()
+    await expect(client.crash()).rejects.toThrow(/crashed/)
+    expect(workers).toHaveLength(2)
+    expect(workers[0]?.terminated).toBe(true)
+    expect(notices).toEqual([{ kind: 'restarted', reason: 'crash', ops: 2 }])
+    expect(await client.digest()).toBe(before)
+    expect((await client.exec(['GET', 'a'], c)).reply).toEqual({ type: 'bulk', value: '1' })
+    client.dispose()
+  })
+
+  it('treats silence past the watchdog window as a runaway command and drops it', async () => {
+    const { client, workers, notices } = setup(30)
+    await client.start()
+    const c = await client.createClient()
+    await client.exec(['SET', 'a', '1'], c)
+    const w0 = workers[0]
+    if (!w0) throw new Error('no worker')
+    w0.hangOn = 'exec'
+    await expect(client.exec(['DEBUG', 'POPULATE', '5'], c)).rejects.toThrow(/no answer/)
+    expect(notices[0]?.reason).toBe('timeout')
+    expect((await client.exec(['DBSIZE'], c)).reply).toEqual({ type: 'integer', value: 1 })
+    client.dispose()
+  })
+
+  it('cancels a running command by restarting without it', async () => {
+    const { client, workers } = setup()
+    await client.start()
+    const c = await client.createClient()
+    const w0 = workers[0]
+    if (!w0) throw new Error('no worker')
+    w0.hangOn = 'exec'
+    const p = client.exec(['DEBUG', 'POPULATE', '1000'], c)
+    expect(client.cancel()).toBe(true)
+    await expect(p).rejects.toThrow('cancelled')
+    expect((await client.exec(['DBSIZE'], c)).reply).toEqual({ type: 'integer', value: 0 })
+    client.dispose()
+  })
+
+  it('turns an engine exception into an error reply that replays identically', async () => {
+    const { client } = setup()
+    await client.start()
+    const t = await client.exec(['DEBUG', 'THROW'], 0)
+    expect(t.reply).toEqual({ type: 'error', value: 'ERR internal engine error: boom' })
+    expect(client.log()).toHaveLength(1)
+    client.dispose()
+  })
+
+  it('replays a log with traces and progress', async () => {
+    const { client } = setup()
+    await client.start()
+    const r = await client.replay(
+      session,
+      [{ t: 'client' }, { t: 'exec', client: 1, argv: ['SET', 'x', '1'], at: session.startMs }],
+      true,
+    )
+    expect(r.position).toBe(2)
+    expect(r.traces).toHaveLength(1)
+    expect(await client.inspect('x', 0)).toEqual({ kind: 'string', encoding: 'raw', value: '1' })
+    client.dispose()
+  })
+
+  it('reads the command table with redis-cli style syntax hints', async () => {
+    const { client } = setup()
+    await client.start()
+    const cmds = await client.commands()
+    const set = cmds.find((c) => c.name === 'SET')
+    expect(set?.params).toBe('key value [NX|XX]')
+    expect(set?.arity).toBe(-3)
+    expect(cmds.find((c) => c.name === 'DEL')?.params).toBe('key [key ...]')
+    client.dispose()
+  })
+})
