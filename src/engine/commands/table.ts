@@ -13,8 +13,10 @@
  */
 import type { CommandSpec } from './spec.ts'
 import { connectionCommands } from './connection.ts'
+import { genericCommands } from './generic.ts'
 import { scriptingCommands } from './scripting.ts'
 import { serverCommands } from './server.ts'
+import { stringCommands } from './string.ts'
 import { transactionCommands } from './transactions.ts'
 
 export type {
@@ -37,6 +39,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...serverCommands,
   ...transactionCommands,
   ...scriptingCommands,
+  ...stringCommands,
+  ...genericCommands,
 ]
 
 /** Lowercase name → spec. */

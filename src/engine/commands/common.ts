@@ -1,0 +1,35 @@
+/**
+ * Small helpers shared by command families: argument parsing with Redis's exact errors
+ * (object.c get*FromObjectOrReply, server.c addReplyErrorExpireTime) and the strcasecmp
+ * token checks option parsers use.
+ */
+import { error, integer, type Reply } from '../reply.ts'
+import { string2ll } from '../util/numbers.ts'
+
+/** object.c getLongLongFromObjectOrReply for an argument: the value, or null (then reply). */
+export function parseLongLongArg(arg: string): bigint | null {
+  return string2ll(arg)
+}
+
+/** ERR value is not an integer or out of range */
+export const NOT_INTEGER = error('ERR value is not an integer or out of range')
+
+/** server.c addReplyErrorExpireTime: "invalid expire time in '<fullname>' command". */
+export function invalidExpireTime(fullname: string): Reply {
+  return error(`ERR invalid expire time in '${fullname}' command`)
+}
+
+/** server.c addReplyErrorArity. */
+export function wrongArity(fullname: string): Reply {
+  return error(`ERR wrong number of arguments for '${fullname}' command`)
+}
+
+/** strcasecmp(arg, token) == 0 for an upper-case ASCII token. */
+export function isToken(arg: string, token: string): boolean {
+  return arg.length === token.length && arg.toUpperCase() === token
+}
+
+/** An integer reply from a 64-bit value: a number when exactly representable, else bigint. */
+export function integerLL(v: bigint): Reply {
+  return integer(v >= -9007199254740991n && v <= 9007199254740991n ? Number(v) : v)
+}
