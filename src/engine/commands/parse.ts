@@ -22,7 +22,7 @@ export function getLongLongOrReply(s: string, msg?: string): bigint | Reply {
 
 /**
  * getRangeLongFromObjectOrReply: an integer in [min, max]; outside, `msg` or
- * "value is out of range, must be between <min> and <max>".
+ * "value is out of range, value must between <min> and <max>" (sic, object.c 7.0.15).
  */
 export function getRangeLongOrReply(
   s: string,
@@ -34,7 +34,7 @@ export function getRangeLongOrReply(
   if (typeof v === 'object') return v
   if (v < min || v > max)
     return error(
-      msg ?? `value is out of range, must be between ${min.toString()} and ${max.toString()}`,
+      msg ?? `value is out of range, value must between ${min.toString()} and ${max.toString()}`,
     )
   return v
 }
