@@ -32,6 +32,7 @@ import {
   type HashSeed,
 } from '../structures/dict.ts'
 import { policyIsLfu, touchLFU, type RedisObject } from '../types/object.ts'
+import { memKeyAdded, memKeyDeleted, memValueReplaced, memValueTouched } from './memory.ts'
 
 // --- Types ---
 
@@ -102,6 +103,8 @@ export function lookupKey(
     if (expireIfNeeded(srv, ctx, db, key, expireFlags)) val = null
   }
   if (val !== null) {
+    // The command may change the value in place: memory.ts re-measures it lazily.
+    if (flags & LOOKUP_WRITE) memValueTouched(db.dict, val)
     if (!(flags & LOOKUP_NOTOUCH)) {
       if (policyIsLfu(srv)) touchLFU(srv, ctx, val)
       else val.lru = srv.lruclock
@@ -161,6 +164,7 @@ export function lookupKeyWrite(
 export function dbAdd(ctx: ExecContext, db: RedisDb, key: string, val: RedisObject): void {
   const added = dictAdd(ctx, db.dict, key, val)
   if (!added) throw new Error(`dbAdd: key already exists in db ${String(db.id)}`)
+  memKeyAdded(db.dict, key, val)
 }
 
 /**
@@ -177,6 +181,7 @@ export function dbOverwrite(
   const de = dictFind<RedisObject>(ctx, db.dict, key)
   if (de === null) throw new Error('dbOverwrite: key does not exist')
   if (policyIsLfu(srv)) val.lru = de.val.lru
+  memValueReplaced(db.dict, de.val, val)
   de.val = val
 }
 
@@ -215,7 +220,10 @@ export function setKey(
  */
 export function dbDelete(ctx: ExecContext, db: RedisDb, key: string): boolean {
   if (dictSize(db.expires) > 0) dictDelete(ctx, db.expires, key)
-  return dictDelete(ctx, db.dict, key) !== null
+  const de = dictDelete(ctx, db.dict, key)
+  if (de === null) return false
+  memKeyDeleted(db.dict, key, de.val)
+  return true
 }
 
 /** db.c dbExists: present in the main dict (no expiry check). */

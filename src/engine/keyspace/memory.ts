@@ -1,0 +1,714 @@
+/**
+ * Memory accounting as zmalloc counts it (← src/zmalloc.c, src/object.c:objectComputeSize,
+ * getMemoryOverheadData, server.c:bytesToHuman and genRedisInfoString "memory", 7.0.15).
+ *
+ * With jemalloc, Redis adds the *usable size* of every allocation (its size class) to
+ * `used_memory` and subtracts it on free. The engine does not allocate C memory, so it
+ * reproduces the figure from the structures it models:
+ *
+ *   used_memory = USED_MEMORY_STARTUP                 what initServer leaves allocated
+ *               + clients × CLIENT_MEMORY             each connection at rest
+ *               + commands called × LATENCY_HISTOGRAM one hdr_histogram per command, made
+ *                                                      on its first call (latency-tracking)
+ *               + Σ db dicts: bucket arrays + 32 per dictEntry      (keys and expires)
+ *               + Σ keys: key sds + value allocations (objectAllocSize)
+ *
+ * The three constants were measured on Debian's redis-server 7.0.15 (jemalloc 5.3.0), see
+ * below. The per-db part is read from the dicts in O(dbs). The per-key part is a running
+ * sum kept per keyspace dict, updated by four hooks that db.ts calls where db.c allocates
+ * or frees (dbAdd, dbOverwrite, dbDelete, and write lookups, which mark the value dirty
+ * because the command is about to change it in place). Dirty values are re-measured
+ * lazily, the next time used memory is read — before the next command when maxmemory is
+ * set, or by INFO / MEMORY. So reading used memory costs O(values written since the last
+ * read), not O(keyspace).
+ *
+ * Re-measuring a big hash, set, zset or list exactly is O(n); to keep a write O(1)
+ * amortised, containers above EXACT_LIMIT elements scale their per-element bytes from the
+ * last exact measure (bucket arrays stay exact) and are re-measured exactly whenever their
+ * element count has drifted by more than 1/8 since.
+ *
+ * The state lives in WeakMaps keyed by the keyspace dict (it follows the dict through
+ * SWAPDB) and by the server (peak). A dict seen for the first time is measured by a full
+ * walk, so a cloned server state is accounted correctly too.
+ *
+ * MEMORY USAGE uses objectComputeSize, which is a different thing: Redis's estimate, with
+ * sizeof() for structs (dictEntry 24, robj 16, dict 56) and sampling of containers; it is
+ * reproduced exactly, truncations included.
+ */
+import type { ExecContext } from '../context.ts'
+import type { ServerState } from '../state.ts'
+import { dictBuckets, dictFind, dictForEach, dictSize, type Dict } from '../structures/dict.ts'
+import { jemallocSizeClass } from '../structures/jemalloc.ts'
+import { intsetBlobLen, type Intset } from '../structures/intset.ts'
+import { lpBytes, type Listpack } from '../structures/listpack.ts'
+import { sdsHdrSize, sdsReqType, sdsZmallocSize, type Sds } from '../structures/sds.ts'
+import type { RedisObject } from '../types/object.ts'
+import type { RedisDb } from './db.ts'
+
+// --- Constants: measured on redis-server 7.0.15, malloc=jemalloc-5.3.0, 64-bit ---
+
+/**
+ * used_memory_startup of `redis-server --save '' --appendonly no` (INFO memory, and
+ * MEMORY STATS startup.allocated): 876080 on every run.
+ */
+export const USED_MEMORY_STARTUP = 876_080
+/**
+ * One connected client that has sent a command: used_memory before the first INFO
+ * reply minus used_memory_startup = 914488 − 876080 (client struct, reply buffer, query
+ * buffer, argv). Idle connections that never sent anything cost less (~11.5K); we count
+ * every client as the active kind, which is what the tests and a console session see.
+ */
+export const CLIENT_MEMORY = 38_408
+/**
+ * Each command's latency histogram (hdr_histogram, `latency-tracking yes` by default)
+ * is allocated on the command's first call: used_memory jumps by exactly 24688 the first
+ * time any command runs (measured for INFO, CONFIG, SET, PING).
+ */
+export const LATENCY_HISTOGRAM_BYTES = 24_688
+/** MEMORY STATS functions.caches of an empty server (counted in used_memory_overhead). */
+export const FUNCTIONS_CACHES = 200
+
+// sizeof() of the C structs (64-bit), as objectComputeSize uses them.
+export const SIZEOF_ROBJ = 16
+export const SIZEOF_DICT_ENTRY = 24
+export const SIZEOF_DICT = 56
+export const SIZEOF_POINTER = 8
+export const SIZEOF_QUICKLIST = 40
+export const SIZEOF_QUICKLIST_NODE = 40
+export const SIZEOF_ZSET = 16
+export const SIZEOF_ZSKIPLIST = 32
+export const ZSKIPLIST_MAXLEVEL = 32
+/** zskiplistNode: ele, score, backward, then {forward, span} per level. */
+export function zslNodeSize(level: number): number {
+  return 24 + 16 * level
+}
+/** MEMORY USAGE's default SAMPLES (OBJ_COMPUTE_SIZE_DEF_SAMPLES). */
+export const OBJ_COMPUTE_SIZE_DEF_SAMPLES = 5
+/** Containers up to this many elements are re-measured exactly on every change. */
+export const EXACT_LIMIT = 1024
+
+// --- SDS sizes ---
+
+/** Usable size of an sds made by sdsnewlen(len) (sdsdup, key copies): sdsZmallocSize. */
+export function sdsZmallocSizeForLen(len: number): number {
+  const type = len === 0 ? 8 : sdsReqType(len) // an empty sds is created as type 8
+  return jemallocSizeClass(sdsHdrSize(type) + len + 1)
+}
+
+/** Usable size of a container element that is either a plain byte string or an Sds. */
+function elementSdsSize(v: unknown): number {
+  if (typeof v === 'string') return sdsZmallocSizeForLen(v.length)
+  if (typeof v === 'object' && v !== null && 'buf' in v) return sdsZmallocSize(v as Sds)
+  return 0
+}
+
+// --- What memory.ts reads of the container payloads ---
+
+/** A quicklist node as memory.ts reads it: a listpack, or a plain node's raw bytes. */
+interface QuicklistNodeLike {
+  next: QuicklistNodeLike | null
+  entry: Listpack | Uint8Array | string
+  sz?: number
+}
+interface QuicklistLike {
+  head: QuicklistNodeLike | null
+  len: number
+  count: number
+}
+interface ZslNodeLike {
+  ele: string | Sds | null
+  level: readonly unknown[]
+}
+interface ZsetLike {
+  dict: Dict<unknown>
+  zsl: { header: ZslNodeLike; length: number }
+}
+
+function quicklistNodeEntryBytes(n: QuicklistNodeLike): number {
+  const e = n.entry
+  if (typeof e === 'string') return e.length
+  if (e instanceof Uint8Array) return n.sz ?? e.length
+  return lpBytes(e)
+}
+
+/** Walks the nodes of a skiplist at level 0 (header excluded). */
+function zslFirst(z: ZsetLike): ZslNodeLike | null {
+  const lvl0 = z.zsl.header.level[0] as { forward: ZslNodeLike | null } | undefined
+  return lvl0?.forward ?? null
+}
+function zslNext(n: ZslNodeLike): ZslNodeLike | null {
+  const lvl0 = n.level[0] as { forward: ZslNodeLike | null } | undefined
+  return lvl0?.forward ?? null
+}
+
+/** Element count of a value (for amortised re-measuring). */
+function objectElementCount(o: RedisObject): number {
+  switch (o.encoding) {
+    case 'hashtable':
+      return dictSize(o.ptr as Dict<unknown>)
+    case 'skiplist':
+      return dictSize((o.ptr as ZsetLike).dict)
+    case 'quicklist':
+      return (o.ptr as QuicklistLike).count
+    default:
+      return 0
+  }
+}
+
+// --- What zmalloc counts for a value ---
+
+/** Bucket arrays of both tables of a dict, at their size classes. */
+export function dictTablesAllocSize(d: Dict<unknown>): number {
+  let bytes = 0
+  for (const t of d.table) if (t !== null && t.length > 0) bytes += jemallocSizeClass(8 * t.length)
+  return bytes
+}
+
+/**
+ * Strings and single-blob containers: the robj plus the usable size of the one
+ * allocation it points to (embstr: the shared allocation). objectComputeSize measures
+ * them the same way zmalloc counts them.
+ */
+function flatObjectSize(o: RedisObject): number | null {
+  switch (o.encoding) {
+    case 'int':
+      return SIZEOF_ROBJ
+    case 'embstr':
+      return jemallocSizeClass(SIZEOF_ROBJ + 3 + o.ptr.buf.length + 1)
+    case 'raw':
+      return SIZEOF_ROBJ + sdsZmallocSize(o.ptr)
+    case 'intset':
+      return SIZEOF_ROBJ + jemallocSizeClass(intsetBlobLen(o.ptr as Intset))
+    case 'listpack':
+      return SIZEOF_ROBJ + jemallocSizeClass(lpBytes(o.ptr as Listpack))
+    default:
+      return null
+  }
+}
+
+/**
+ * Bytes zmalloc holds for a value: the robj and everything it points to, at jemalloc
+ * size classes. Shared objects (refcount INT_MAX) belong to the server, not the key: 0.
+ */
+export function objectAllocSize(o: RedisObject): number {
+  if (o.refcount === 2147483647) return 0
+  const flat = flatObjectSize(o)
+  if (flat !== null) return flat
+  const robj = SIZEOF_ROBJ
+  switch (o.encoding) {
+    case 'quicklist': {
+      const ql = o.ptr as QuicklistLike
+      let bytes = robj + jemallocSizeClass(SIZEOF_QUICKLIST)
+      for (let n = ql.head; n !== null; n = n.next)
+        bytes +=
+          jemallocSizeClass(SIZEOF_QUICKLIST_NODE) + jemallocSizeClass(quicklistNodeEntryBytes(n))
+      return bytes
+    }
+    case 'hashtable': {
+      const d = o.ptr as Dict<unknown>
+      let bytes = robj + jemallocSizeClass(SIZEOF_DICT) + dictTablesAllocSize(d)
+      dictForEach(d, (e) => {
+        bytes += jemallocSizeClass(SIZEOF_DICT_ENTRY) + sdsZmallocSizeForLen(e.key.length)
+        bytes += elementSdsSize(e.val)
+      })
+      return bytes
+    }
+    case 'skiplist': {
+      const z = o.ptr as ZsetLike
+      let bytes =
+        robj +
+        jemallocSizeClass(SIZEOF_ZSET) +
+        jemallocSizeClass(SIZEOF_DICT) +
+        dictTablesAllocSize(z.dict) +
+        jemallocSizeClass(SIZEOF_ZSKIPLIST) +
+        jemallocSizeClass(zslNodeSize(ZSKIPLIST_MAXLEVEL))
+      // Each member: one dictEntry, one node; the sds is shared by the dict and the node.
+      for (let n = zslFirst(z); n !== null; n = zslNext(n)) {
+        bytes +=
+          jemallocSizeClass(SIZEOF_DICT_ENTRY) + jemallocSizeClass(zslNodeSize(n.level.length))
+        bytes += elementSdsSize(n.ele)
+      }
+      return bytes
+    }
+    default:
+      return 0 // strings and blobs: handled by flatObjectSize above
+  }
+}
+
+/** The fixed (non per-element) part of a container's allocation: robj, structs, buckets. */
+function objectFixedAllocSize(o: RedisObject): number {
+  switch (o.encoding) {
+    case 'hashtable':
+      return (
+        SIZEOF_ROBJ + jemallocSizeClass(SIZEOF_DICT) + dictTablesAllocSize(o.ptr as Dict<unknown>)
+      )
+    case 'skiplist': {
+      const z = o.ptr as ZsetLike
+      return (
+        SIZEOF_ROBJ +
+        jemallocSizeClass(SIZEOF_ZSET) +
+        jemallocSizeClass(SIZEOF_DICT) +
+        dictTablesAllocSize(z.dict) +
+        jemallocSizeClass(SIZEOF_ZSKIPLIST) +
+        jemallocSizeClass(zslNodeSize(ZSKIPLIST_MAXLEVEL))
+      )
+    }
+    case 'quicklist':
+      return SIZEOF_ROBJ + jemallocSizeClass(SIZEOF_QUICKLIST)
+    default:
+      return 0
+  }
+}
+
+// --- Keyspace accounting (per keyspace dict) ---
+
+interface Measure {
+  /** Bytes counted for this value in `bytes`. */
+  size: number
+  /** Element count and per-element bytes at the last exact measure (big containers). */
+  exactCount: number
+  perElement: number
+}
+
+interface KeyspaceMemory {
+  /** Σ over keys: key sds + value allocation. */
+  bytes: number
+  measures: WeakMap<RedisObject, Measure>
+  /** Values a write lookup handed out since the last read of used memory. */
+  dirty: Set<RedisObject>
+}
+
+const keyspaces = new WeakMap<Dict<RedisObject>, KeyspaceMemory>()
+
+function measureExact(o: RedisObject): Measure {
+  const size = objectAllocSize(o)
+  const n = objectElementCount(o)
+  return {
+    size,
+    exactCount: n,
+    perElement: n > 0 ? (size - objectFixedAllocSize(o)) / n : 0,
+  }
+}
+
+/** Re-measures a value, exactly or (big containers that drifted little) by scaling. */
+function remeasure(o: RedisObject, prev: Measure | undefined): Measure {
+  const n = objectElementCount(o)
+  if (prev === undefined || n <= EXACT_LIMIT || Math.abs(n - prev.exactCount) * 8 > prev.exactCount)
+    return measureExact(o)
+  return {
+    size: Math.round(objectFixedAllocSize(o) + prev.perElement * n),
+    exactCount: prev.exactCount,
+    perElement: prev.perElement,
+  }
+}
+
+function keyspaceOf(d: Dict<RedisObject>): KeyspaceMemory {
+  let ks = keyspaces.get(d)
+  if (ks === undefined) {
+    ks = { bytes: 0, measures: new WeakMap(), dirty: new Set() }
+    const k = ks
+    dictForEach(d, (e) => {
+      const m = measureExact(e.val)
+      k.measures.set(e.val, m)
+      k.bytes += sdsZmallocSizeForLen(e.key.length) + m.size
+    })
+    keyspaces.set(d, ks)
+  }
+  return ks
+}
+
+function forget(ks: KeyspaceMemory, o: RedisObject): number {
+  ks.dirty.delete(o)
+  const m = ks.measures.get(o)
+  return m === undefined ? objectAllocSize(o) : m.size
+}
+
+/**
+ * Hook for db.c dbAdd: the key sds (sdsdup) and the value are now owned by the db. The
+ * value is also marked dirty: commands often fill a container right after adding it
+ * (SADD creates the set, dbAdds it, then adds the members).
+ */
+export function memKeyAdded(d: Dict<RedisObject>, key: string, val: RedisObject): void {
+  // A keyspace seen for the first time is measured by a walk that already found this key.
+  const fresh = !keyspaces.has(d)
+  const ks = keyspaceOf(d)
+  if (fresh) {
+    if (val.refcount !== 2147483647) ks.dirty.add(val)
+    return
+  }
+  const m = measureExact(val)
+  ks.measures.set(val, m)
+  ks.bytes += sdsZmallocSizeForLen(key.length) + m.size
+  if (val.refcount !== 2147483647) ks.dirty.add(val)
+}
+
+/** Hook for db.c dbDelete (after the entry is unlinked): key and value are freed. */
+export function memKeyDeleted(d: Dict<RedisObject>, key: string, val: RedisObject): void {
+  // Called after the unlink: a first-time walk has already left this key out.
+  if (!keyspaces.has(d)) return
+  const ks = keyspaceOf(d)
+  ks.bytes -= sdsZmallocSizeForLen(key.length) + forget(ks, val)
+}
+
+/** Hook for db.c dbOverwrite: the old value is freed, the new one owned. */
+export function memValueReplaced(d: Dict<RedisObject>, old: RedisObject, val: RedisObject): void {
+  if (old === val) {
+    memValueTouched(d, val)
+    return
+  }
+  const ks = keyspaceOf(d)
+  ks.bytes -= forget(ks, old)
+  const m = measureExact(val)
+  ks.measures.set(val, m)
+  ks.bytes += m.size
+  if (val.refcount !== 2147483647) ks.dirty.add(val)
+}
+
+/** Hook for write lookups (LOOKUP_WRITE): the command may change this value in place. */
+export function memValueTouched(d: Dict<RedisObject>, val: RedisObject): void {
+  if (val.refcount === 2147483647) return
+  keyspaceOf(d).dirty.add(val)
+}
+
+/** Hook for FLUSHDB/FLUSHALL after a keyspace dict was emptied. */
+export function memKeyspaceEmptied(d: Dict<RedisObject>): void {
+  keyspaces.delete(d)
+}
+
+function keyspaceBytes(d: Dict<RedisObject>): number {
+  const ks = keyspaceOf(d)
+  if (dictSize(d) === 0) {
+    // Emptied behind our back (dictEmpty): nothing is allocated any more.
+    if (ks.bytes !== 0 || ks.dirty.size !== 0) {
+      ks.bytes = 0
+      ks.dirty.clear()
+    }
+    return 0
+  }
+  if (ks.dirty.size > 0) {
+    for (const o of ks.dirty) {
+      const prev = ks.measures.get(o)
+      const m = remeasure(o, prev)
+      ks.bytes += m.size - (prev?.size ?? 0)
+      ks.measures.set(o, m)
+    }
+    ks.dirty.clear()
+  }
+  return ks.bytes
+}
+
+/** Allocations of one db: both dicts' bucket arrays and entries, key sds and values. */
+export function dbAllocSize(db: RedisDb): number {
+  const entry = jemallocSizeClass(SIZEOF_DICT_ENTRY)
+  return (
+    dictTablesAllocSize(db.dict as Dict<unknown>) +
+    dictTablesAllocSize(db.expires as Dict<unknown>) +
+    entry * (dictSize(db.dict) + dictSize(db.expires)) +
+    keyspaceBytes(db.dict)
+  )
+}
+
+// --- Server totals ---
+
+interface ServerMemory {
+  peak: number
+}
+const servers = new WeakMap<ServerState, ServerMemory>()
+
+function serverMemory(srv: ServerState): ServerMemory {
+  let sm = servers.get(srv)
+  if (sm === undefined) {
+    sm = { peak: 0 }
+    servers.set(srv, sm)
+  }
+  return sm
+}
+
+/** Number of latency histograms allocated: commands called at least once. */
+function latencyHistograms(srv: ServerState): number {
+  let n = 0
+  for (const s of srv.stats.numCommands.values()) if (s.calls > 0) n++
+  return n
+}
+
+/** Memory of connected clients at rest. */
+export function clientsMemory(srv: ServerState): number {
+  return srv.clients.size * CLIENT_MEMORY
+}
+
+/**
+ * zmalloc_used_memory(): the bytes Redis would have allocated now. Cheap: O(dbs) plus
+ * the values written since the last call.
+ */
+export function zmallocUsedMemory(srv: ServerState): number {
+  let used =
+    USED_MEMORY_STARTUP + clientsMemory(srv) + latencyHistograms(srv) * LATENCY_HISTOGRAM_BYTES
+  for (const db of srv.dbs) used += dbAllocSize(db)
+  return used
+}
+
+/** call(): record the peak after each command. Returns used memory. */
+export function updatePeakMemory(srv: ServerState): number {
+  const used = zmallocUsedMemory(srv)
+  const sm = serverMemory(srv)
+  if (used > sm.peak) sm.peak = used
+  return used
+}
+
+/** MEMORY USAGE / INFO: the peak so far (stat_peak_memory). */
+export function peakMemory(srv: ServerState): number {
+  return Math.max(serverMemory(srv).peak, updatePeakMemory(srv))
+}
+
+/** What getMemoryOverheadData reports (object.c), the parts INFO memory prints. */
+export interface MemoryOverhead {
+  totalAllocated: number
+  startupAllocated: number
+  peakAllocated: number
+  overheadTotal: number
+  dataset: number
+  totalKeys: number
+  clientsNormal: number
+  functionsCaches: number
+  peakPerc: number
+  datasetPerc: number
+}
+
+/** object.c getMemoryOverheadData: overhead with sizeof() per key, dataset = the rest. */
+export function getMemoryOverheadData(srv: ServerState): MemoryOverhead {
+  const used = zmallocUsedMemory(srv)
+  const peak = Math.max(serverMemory(srv).peak, used)
+  serverMemory(srv).peak = peak
+  // Redis's stat_clients_type_memory is only maintained for client eviction; 7.0.15 shows 0
+  // for normal clients, so their memory lands in the dataset figure, as in Redis.
+  let overhead = USED_MEMORY_STARTUP + FUNCTIONS_CACHES
+  let totalKeys = 0
+  for (const db of srv.dbs) {
+    const keys = dictSize(db.dict)
+    if (keys === 0) continue
+    totalKeys += keys
+    overhead +=
+      keys * SIZEOF_DICT_ENTRY + dictBuckets(db.dict) * SIZEOF_POINTER + keys * SIZEOF_ROBJ
+    overhead += dictSize(db.expires) * SIZEOF_DICT_ENTRY + dictBuckets(db.expires) * SIZEOF_POINTER
+  }
+  const net = used > USED_MEMORY_STARTUP ? used - USED_MEMORY_STARTUP : 1
+  const dataset = used - overhead
+  return {
+    totalAllocated: used,
+    startupAllocated: USED_MEMORY_STARTUP,
+    peakAllocated: peak,
+    overheadTotal: overhead,
+    dataset,
+    totalKeys,
+    clientsNormal: 0,
+    functionsCaches: FUNCTIONS_CACHES,
+    peakPerc: (used * 100) / peak,
+    datasetPerc: (dataset * 100) / net,
+  }
+}
+
+// --- MEMORY USAGE ---
+
+/**
+ * object.c objectComputeSize: Redis's estimate of a value's size, sampling up to
+ * `samples` elements of a container (Infinity = all). Exact arithmetic of the C code:
+ * the sampled average is a double, the sum is truncated back to size_t.
+ */
+export function objectComputeSize(o: RedisObject, samples: number): number {
+  const flat = flatObjectSize(o)
+  if (flat !== null) return flat
+  switch (o.encoding) {
+    case 'quicklist': {
+      const ql = o.ptr as QuicklistLike
+      const asize = SIZEOF_ROBJ + SIZEOF_QUICKLIST
+      let elesize = 0
+      let sampled = 0
+      let node = ql.head
+      // do { … } while ((node = node->next) && samples < sample_size)
+      while (node !== null) {
+        elesize += SIZEOF_QUICKLIST_NODE + jemallocSizeClass(quicklistNodeEntryBytes(node))
+        sampled++
+        node = node.next
+        if (sampled >= samples) break
+      }
+      return sampled > 0 ? Math.trunc(asize + (elesize / sampled) * ql.len) : asize
+    }
+    case 'hashtable': {
+      const d = o.ptr as Dict<unknown>
+      const asize = SIZEOF_ROBJ + SIZEOF_DICT + SIZEOF_POINTER * dictBuckets(d)
+      let elesize = 0
+      let sampled = 0
+      iterateDict(d, (key, val) => {
+        if (sampled >= samples) return false
+        elesize += SIZEOF_DICT_ENTRY + sdsZmallocSizeForLen(key.length) + elementSdsSize(val)
+        sampled++
+        return true
+      })
+      return sampled > 0 ? Math.trunc(asize + (elesize / sampled) * dictSize(d)) : asize
+    }
+    case 'skiplist': {
+      const z = o.ptr as ZsetLike
+      const asize =
+        SIZEOF_ROBJ +
+        SIZEOF_ZSET +
+        SIZEOF_ZSKIPLIST +
+        SIZEOF_DICT +
+        SIZEOF_POINTER * dictBuckets(z.dict) +
+        jemallocSizeClass(zslNodeSize(ZSKIPLIST_MAXLEVEL))
+      let elesize = 0
+      let sampled = 0
+      for (let n = zslFirst(z); n !== null && sampled < samples; n = zslNext(n)) {
+        elesize += elementSdsSize(n.ele)
+        elesize += SIZEOF_DICT_ENTRY + jemallocSizeClass(zslNodeSize(n.level.length))
+        sampled++
+      }
+      return sampled > 0 ? Math.trunc(asize + (elesize / sampled) * dictSize(z.dict)) : asize
+    }
+    default:
+      return 0 // strings and blobs: handled by flatObjectSize above
+  }
+}
+
+/**
+ * dictGetIterator order (table 0 then 1, bucket by bucket, chain order), stopping when
+ * `fn` returns false.
+ */
+function iterateDict(d: Dict<unknown>, fn: (key: string, val: unknown) => boolean): void {
+  for (const t of d.table) {
+    if (t === null) continue
+    for (let e of t) {
+      while (e !== null) {
+        if (!fn(e.key, e.val)) return
+        e = e.next
+      }
+    }
+  }
+}
+
+/**
+ * MEMORY USAGE key [SAMPLES n] once the arguments are parsed: objectComputeSize + the key
+ * sds + sizeof(dictEntry). A plain dictFind: no expiry check, no LRU touch. Null when the
+ * key does not exist. `samples` 0 means all.
+ */
+export function memoryUsageOfKey(
+  ctx: ExecContext,
+  db: RedisDb,
+  key: string,
+  samples: number = OBJ_COMPUTE_SIZE_DEF_SAMPLES,
+): number | null {
+  const de = dictFind<RedisObject>(ctx, db.dict, key)
+  if (de === null) return null
+  const n = samples === 0 ? Infinity : samples
+  return objectComputeSize(de.val, n) + sdsZmallocSizeForLen(de.key.length) + SIZEOF_DICT_ENTRY
+}
+
+// --- INFO memory ---
+
+/** printf("%.2f") with C's round-half-even on exact ties (toFixed rounds ties up). */
+export function formatFixed2(x: number): string {
+  const scaled = x * 100
+  const floor = Math.floor(scaled)
+  if (scaled - floor === 0.5 && floor % 2 === 0) return (floor / 100).toFixed(2)
+  return x.toFixed(2)
+}
+
+/** server.c bytesToHuman: B, then K/M/G/T/P with two decimals. */
+export function bytesToHuman(n: number): string {
+  const units = ['K', 'M', 'G', 'T', 'P']
+  if (n < 1024) return `${String(n)}B`
+  let div = 1024
+  for (const u of units) {
+    if (n < div * 1024) return `${formatFixed2(n / div)}${u}`
+    div *= 1024
+  }
+  return `${String(n)}B`
+}
+
+/**
+ * The body of INFO's "# Memory" section, field for field as 7.0.15 prints it (CRLF line
+ * ends, no header). Allocator and RSS figures are modelled from used_memory with the
+ * ratios of a freshly started server, since there is no real allocator underneath.
+ */
+export function genInfoMemorySection(srv: ServerState): string {
+  const mh = getMemoryOverheadData(srv)
+  const used = mh.totalAllocated
+  const allocated = used + 776_296
+  const active = Math.ceil((allocated * 1.08) / 4096) * 4096
+  const resident = active + 2_670_592
+  const rss = resident + 2_289_664
+  const maxmemory = srv.config.maxmemory
+  const totalSystem = 25_276_510_208
+  const human = bytesToHuman
+  const lines: [string, string | number][] = [
+    ['used_memory', used],
+    ['used_memory_human', human(used)],
+    ['used_memory_rss', rss],
+    ['used_memory_rss_human', human(rss)],
+    ['used_memory_peak', mh.peakAllocated],
+    ['used_memory_peak_human', human(mh.peakAllocated)],
+    ['used_memory_peak_perc', `${formatFixed2(mh.peakPerc)}%`],
+    ['used_memory_overhead', mh.overheadTotal],
+    ['used_memory_startup', mh.startupAllocated],
+    ['used_memory_dataset', mh.dataset],
+    ['used_memory_dataset_perc', `${formatFixed2(mh.datasetPerc)}%`],
+    ['allocator_allocated', allocated],
+    ['allocator_active', active],
+    ['allocator_resident', resident],
+    ['total_system_memory', totalSystem],
+    ['total_system_memory_human', human(totalSystem)],
+    ['used_memory_lua', 32768],
+    ['used_memory_vm_eval', 32768],
+    ['used_memory_lua_human', human(32768)],
+    ['used_memory_scripts_eval', 0],
+    ['number_of_cached_scripts', 0],
+    ['number_of_functions', 0],
+    ['number_of_libraries', 0],
+    ['used_memory_vm_functions', 33792],
+    ['used_memory_vm_total', 66560],
+    ['used_memory_vm_total_human', human(66560)],
+    ['used_memory_functions', FUNCTIONS_CACHES],
+    ['used_memory_scripts', FUNCTIONS_CACHES],
+    ['used_memory_scripts_human', human(FUNCTIONS_CACHES)],
+    ['maxmemory', maxmemory],
+    ['maxmemory_human', human(maxmemory)],
+    ['maxmemory_policy', srv.config.maxmemoryPolicy],
+    ['allocator_frag_ratio', formatFixed2(active / allocated)],
+    ['allocator_frag_bytes', active - allocated],
+    ['allocator_rss_ratio', formatFixed2(resident / active)],
+    ['allocator_rss_bytes', resident - active],
+    ['rss_overhead_ratio', formatFixed2(rss / resident)],
+    ['rss_overhead_bytes', rss - resident],
+    ['mem_fragmentation_ratio', formatFixed2(rss / used)],
+    ['mem_fragmentation_bytes', rss - used],
+    ['mem_not_counted_for_evict', 0],
+    ['mem_replication_backlog', 0],
+    ['mem_total_replication_buffers', 0],
+    ['mem_clients_slaves', 0],
+    ['mem_clients_normal', mh.clientsNormal],
+    ['mem_cluster_links', 0],
+    ['mem_aof_buffer', 0],
+    ['mem_allocator', 'jemalloc-5.3.0'],
+    ['active_defrag_running', 0],
+    ['lazyfree_pending_objects', 0],
+    ['lazyfreed_objects', 0],
+  ]
+  return lines.map(([k, v]) => `${k}:${String(v)}`).join('\r\n') + '\r\n'
+}
+
+/** Self-check: the running keyspace sums equal a fresh exact walk (for tests). */
+export function memoryValidate(srv: ServerState): string[] {
+  const errors: string[] = []
+  for (const db of srv.dbs) {
+    const running = keyspaceBytes(db.dict)
+    let exact = 0
+    dictForEach(db.dict, (e) => {
+      exact += sdsZmallocSizeForLen(e.key.length) + objectAllocSize(e.val)
+    })
+    // Big containers are tracked by scaling; allow their drift, demand exactness otherwise.
+    if (Math.abs(running - exact) > exact / 64)
+      errors.push(
+        `db ${String(db.id)}: running keyspace bytes ${String(running)} ≠ ${String(exact)}`,
+      )
+  }
+  return errors
+}

@@ -1,0 +1,180 @@
+import { describe, expect, it } from 'vitest'
+import { manualClock } from '../../../src/engine/clock.ts'
+import { createExecContext } from '../../../src/engine/context.ts'
+import { dbAdd, dbDelete, lookupKeyWrite, setExpire } from '../../../src/engine/keyspace/db.ts'
+import {
+  CLIENT_MEMORY,
+  LATENCY_HISTOGRAM_BYTES,
+  USED_MEMORY_STARTUP,
+  bytesToHuman,
+  formatFixed2,
+  genInfoMemorySection,
+  getMemoryOverheadData,
+  memoryUsageOfKey,
+  memoryValidate,
+  objectAllocSize,
+  zmallocUsedMemory,
+} from '../../../src/engine/keyspace/memory.ts'
+import { rngCreate } from '../../../src/engine/rng.ts'
+import { createClientState, createServerState } from '../../../src/engine/server.ts'
+import type { RedisDb } from '../../../src/engine/keyspace/db.ts'
+import { lpAppend, lpNew, LP_SILENT } from '../../../src/engine/structures/listpack.ts'
+import { intsetAdd, intsetNew } from '../../../src/engine/structures/intset.ts'
+import { sdsCat } from '../../../src/engine/structures/sds.ts'
+import {
+  createObject,
+  createStringObject,
+  tryObjectEncoding,
+  type RedisObject,
+} from '../../../src/engine/types/object.ts'
+
+function setup() {
+  const clock = manualClock()
+  const srv = createServerState({ seed: 1, clock })
+  const ctx = createExecContext(rngCreate(2), clock, 'off')
+  const db = srv.dbs[0] as RedisDb
+  /** SET as t_string does: the argv object, tryObjectEncoding, dbAdd. */
+  const set = (key: string, value: string): RedisObject => {
+    const o = tryObjectEncoding(srv, createStringObject(srv, value))
+    dbAdd(ctx, db, key, o)
+    return o
+  }
+  return { srv, ctx, db, set }
+}
+
+describe('MEMORY USAGE (objectComputeSize + key sds + sizeof(dictEntry)), redis-internals 14.3', () => {
+  it('matches the worked examples byte for byte', () => {
+    const { ctx, db, set } = setup()
+    set('e1', 'x')
+    set('e44', 'y'.repeat(44))
+    set('e45', 'z'.repeat(45))
+    set('ii', '123456')
+    set('k'.repeat(40), 'v')
+    expect(memoryUsageOfKey(ctx, db, 'e1')).toBe(64)
+    expect(memoryUsageOfKey(ctx, db, 'e44')).toBe(96)
+    expect(memoryUsageOfKey(ctx, db, 'e45')).toBe(112)
+    expect(memoryUsageOfKey(ctx, db, 'ii')).toBe(48)
+    expect(memoryUsageOfKey(ctx, db, 'k'.repeat(40))).toBe(104)
+    expect(memoryUsageOfKey(ctx, db, 'missing')).toBeNull()
+  })
+
+  it('HSET hx a 1 (a 12-byte listpack) is 64', () => {
+    const { srv, ctx, db } = setup()
+    const lp = lpNew()
+    lpAppend(LP_SILENT, lp, 'a', 'hx')
+    lpAppend(LP_SILENT, lp, '1', 'hx')
+    dbAdd(ctx, db, 'hx', createObject(srv, 'hash', 'listpack', lp))
+    expect(memoryUsageOfKey(ctx, db, 'hx')).toBe(64)
+  })
+
+  it('an intset of three int16 is robj + class(8 + 6)', () => {
+    const { srv, ctx, db } = setup()
+    const is = intsetNew()
+    for (const v of [1n, 2n, 3n]) intsetAdd(ctx, is, v, 's')
+    dbAdd(ctx, db, 's', createObject(srv, 'set', 'intset', is))
+    expect(memoryUsageOfKey(ctx, db, 's')).toBe(16 + 16 + 8 + 24)
+  })
+})
+
+describe('used_memory', () => {
+  it('starts at used_memory_startup plus one client at rest', () => {
+    const { srv } = setup()
+    expect(zmallocUsedMemory(srv)).toBe(USED_MEMORY_STARTUP)
+    createClientState(srv)
+    expect(zmallocUsedMemory(srv)).toBe(USED_MEMORY_STARTUP + CLIENT_MEMORY)
+  })
+
+  it('counts one latency histogram per command called', () => {
+    const { srv } = setup()
+    srv.stats.numCommands.set('set', { calls: 3, failed: 0, rejected: 0 })
+    srv.stats.numCommands.set('get', { calls: 0, failed: 0, rejected: 1 })
+    expect(zmallocUsedMemory(srv)).toBe(USED_MEMORY_STARTUP + LATENCY_HISTOGRAM_BYTES)
+  })
+
+  it('grows by 200 for the first SET key:0 <100 bytes>, as redis-server 7.0.15 does', () => {
+    // Measured: 24888 after the first SET = 24688 (SET's histogram) + 200: bucket array of 4
+    // (32) + dictEntry (32) + "key:0" type-5 sds (8) + robj (16) + sdshdr8 of 100 (112).
+    const { srv, set } = setup()
+    const before = zmallocUsedMemory(srv)
+    set('key:0', 'x'.repeat(100))
+    expect(zmallocUsedMemory(srv) - before).toBe(200)
+    set('key:1', 'x'.repeat(100))
+    expect(zmallocUsedMemory(srv) - before).toBe(368)
+  })
+
+  it('counts expires entries and frees everything on delete', () => {
+    const { srv, ctx, db, set } = setup()
+    const base = zmallocUsedMemory(srv)
+    set('a', 'hello')
+    const withKey = zmallocUsedMemory(srv)
+    setExpire(ctx, db, 'a', 1e15)
+    expect(zmallocUsedMemory(srv) - withKey).toBe(32 + 32) // expires bucket array + entry
+    dbDelete(ctx, db, 'a')
+    // Bucket arrays stay allocated (Redis shrinks them from cron only).
+    expect(zmallocUsedMemory(srv)).toBe(base + 32 + 32)
+    expect(memoryValidate(srv)).toEqual([])
+  })
+
+  it('re-measures values changed in place after a write lookup', () => {
+    const { srv, ctx, db, set } = setup()
+    set('s', 'x'.repeat(50))
+    const before = zmallocUsedMemory(srv)
+    const o = lookupKeyWrite(srv, ctx, db, 's')
+    if (o === null || o.type !== 'string' || o.encoding === 'int') throw new Error('no string')
+    o.ptr = sdsCat(o.ptr, 'y'.repeat(500))
+    expect(zmallocUsedMemory(srv) - before).toBe(objectAllocSize(o) - (16 + 64))
+    expect(memoryValidate(srv)).toEqual([])
+  })
+
+  it('shared integers cost nothing but the key', () => {
+    const { srv, set } = setup()
+    const before = zmallocUsedMemory(srv)
+    const o = set('n', '42')
+    expect(o.refcount).toBe(2147483647)
+    expect(zmallocUsedMemory(srv) - before).toBe(32 + 32 + 8) // buckets, entry, key sds
+  })
+})
+
+describe('INFO memory formatting', () => {
+  it('bytesToHuman follows server.c', () => {
+    expect(bytesToHuman(0)).toBe('0B')
+    expect(bytesToHuman(1023)).toBe('1023B')
+    expect(bytesToHuman(914552)).toBe('893.12K')
+    expect(bytesToHuman(1048576)).toBe('1.00M')
+    expect(bytesToHuman(25276510208)).toBe('23.54G')
+  })
+  it('rounds exact ties to even like printf', () => {
+    expect(formatFixed2(0.125)).toBe('0.12')
+    expect(formatFixed2(0.375)).toBe('0.38')
+    expect(bytesToHuman(1024 + 128)).toBe('1.12K')
+  })
+  it('prints 7.0.15 fields in order with consistent overhead/dataset', () => {
+    const { srv, set } = setup()
+    set('a', 'b')
+    const text = genInfoMemorySection(srv)
+    const fields = text
+      .trimEnd()
+      .split('\r\n')
+      .map((l) => l.split(':')[0])
+    expect(fields.slice(0, 11)).toEqual([
+      'used_memory',
+      'used_memory_human',
+      'used_memory_rss',
+      'used_memory_rss_human',
+      'used_memory_peak',
+      'used_memory_peak_human',
+      'used_memory_peak_perc',
+      'used_memory_overhead',
+      'used_memory_startup',
+      'used_memory_dataset',
+      'used_memory_dataset_perc',
+    ])
+    expect(fields).toContain('maxmemory_policy')
+    expect(fields).toContain('mem_fragmentation_ratio')
+    const mh = getMemoryOverheadData(srv)
+    // One key: 24 (entry) + 8 × 4 buckets + 16 (robj) over startup + functions (200).
+    expect(mh.overheadTotal).toBe(USED_MEMORY_STARTUP + 200 + 24 + 32 + 16)
+    expect(mh.dataset).toBe(mh.totalAllocated - mh.overheadTotal)
+    expect(text).toMatch(/\r\nmaxmemory_human:0B\r\n/)
+  })
+})
