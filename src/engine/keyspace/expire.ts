@@ -1,20 +1,229 @@
 /**
- * Active expiration (expire.c activeExpireCycle). Owned by the strings/keys helper, who
- * implements it; the server core created this stub with the signature server.ts calls:
- * serverCron → databasesCron calls activeExpireCycle(srv, ctx, 'slow') each tick when
- * srv.activeExpireEnabled; the engine has no beforeSleep, so server.ts also calls the
- * 'fast' kind after each command batch is not modelled (see server.ts).
+ * Active expiration — follows redis/src/expire.c activeExpireCycle (7.0.15).
  *
- * State between calls lives in srv.expire (currentDb, timelimitExit, lastFastCycle).
+ * Lazy expiry (db.ts expireIfNeeded) only frees keys somebody touches; the active cycle
+ * reclaims the rest. Since 6.0 it does not sample random keys: it walks the buckets of each
+ * db's `expires` dict from a persistent cursor (db.expiresCursor), looking at the same index
+ * in both tables while a rehash is in progress, so every key is visited in turn. Per db it
+ * samples up to keys_per_loop keys (20 at effort 1) in at most 20× as many buckets, deletes
+ * the expired ones, and repeats while more than acceptable_stale % (10 %) of the sample was
+ * expired. It visits 16 dbs per call round-robin (all of them after a call that ran out of
+ * time), and checks its time budget every 16 loop iterations.
+ *
+ * Two kinds: SLOW runs from serverCron every tick with a budget of 25 % of a tick
+ * (25 000 µs at hz 10); FAST runs after commands (beforeSleep) for at most 1000 µs, only if
+ * the previous cycle ran out of time, and not more often than every 2 ms. (Its other
+ * trigger compares the stale fraction, 0..1, with a percentage and never fires in 7.0.)
+ *
+ * Time: `now` for expiry decisions and the budget come from ctx.clock, as Redis reads
+ * mstime()/ustime() live. A manual clock does not move within a tick, so in the browser the
+ * budget never runs out (an infinitely fast CPU); the RESP server's real clock can.
+ *
+ * State between calls (expire.c's static locals) lives in srv.expire.
+ *
+ * Emits: expire/keyExpiredActively (each deleted key), expire/cycleRan (one per cycle that
+ * runs: dbs visited, keys sampled and expired, why it stopped), expire/bucketsSampled
+ * (full level: each sampling loop's buckets, sampled and expired keys).
  */
 import type { ExecContext } from '../context.ts'
 import type { ServerState } from '../state.ts'
+import { dictBuckets, dictIsRehashing, dictSize, type DictEntry } from '../structures/dict.ts'
+import { deleteExpiredKeyAndPropagate } from './db.ts'
 
-/** expire.c activeExpireCycle (stub until the keys helper lands it). */
-export function activeExpireCycle(
-  _srv: ServerState,
-  _ctx: ExecContext,
-  _kind: 'slow' | 'fast',
-): void {
-  // Implemented by the strings/keys helper (issue 2, keyspace/expire.ts).
+// --- Constants (expire.c) ---
+
+export const ACTIVE_EXPIRE_CYCLE_KEYS_PER_LOOP = 20
+/** Microseconds. */
+export const ACTIVE_EXPIRE_CYCLE_FAST_DURATION = 1000
+/** Max % of CPU per slow cycle. */
+export const ACTIVE_EXPIRE_CYCLE_SLOW_TIME_PERC = 25
+/** % of stale keys above which a db is sampled again. */
+export const ACTIVE_EXPIRE_CYCLE_ACCEPTABLE_STALE = 10
+/** server.h CRON_DBS_PER_CALL */
+export const CRON_DBS_PER_CALL = 16
+/** dict.h DICT_HT_INITIAL_SIZE */
+const DICT_HT_INITIAL_SIZE = 4
+
+/** The cycle's parameters derived from active-expire-effort (1..10). */
+export interface ActiveExpireParams {
+  readonly keysPerLoop: number
+  readonly fastDurationUs: number
+  readonly slowTimePerc: number
+  readonly acceptableStale: number
+}
+
+/** Derives the per-effort constants exactly as activeExpireCycle does (integer math). */
+export function activeExpireParams(effortConfig: number): ActiveExpireParams {
+  const effort = effortConfig - 1
+  return {
+    keysPerLoop:
+      ACTIVE_EXPIRE_CYCLE_KEYS_PER_LOOP +
+      Math.floor(ACTIVE_EXPIRE_CYCLE_KEYS_PER_LOOP / 4) * effort,
+    fastDurationUs:
+      ACTIVE_EXPIRE_CYCLE_FAST_DURATION +
+      Math.floor(ACTIVE_EXPIRE_CYCLE_FAST_DURATION / 4) * effort,
+    slowTimePerc: ACTIVE_EXPIRE_CYCLE_SLOW_TIME_PERC + 2 * effort,
+    acceptableStale: ACTIVE_EXPIRE_CYCLE_ACCEPTABLE_STALE - effort,
+  }
+}
+
+// --- The cycle ---
+
+/**
+ * expire.c activeExpireCycle: reclaims logically expired keys in bounded time. `kind` is
+ * 'slow' (serverCron) or 'fast' (after commands). See the file comment for the algorithm.
+ */
+export function activeExpireCycle(srv: ServerState, ctx: ExecContext, kind: 'slow' | 'fast'): void {
+  const p = activeExpireParams(srv.config.activeExpireEffort)
+  const st = srv.expire
+  const ustime = (): number => Math.floor(ctx.clock.now() * 1000)
+  const start = ustime()
+
+  if (kind === 'fast') {
+    // Only after a cycle that ran out of time (the stale-fraction test never passes: it
+    // compares a 0..1 fraction with a percentage), and not twice within 2 × its duration.
+    if (!st.timelimitExit && srv.stats.expiredStalePerc < p.acceptableStale) return
+    if (start < st.lastFastCycle + p.fastDurationUs * 2) return
+    st.lastFastCycle = start
+  }
+
+  const dbnum = srv.dbs.length
+  let dbsPerCall = CRON_DBS_PER_CALL
+  if (dbsPerCall > dbnum || st.timelimitExit) dbsPerCall = dbnum
+
+  let timelimit = Math.floor((p.slowTimePerc * 1000000) / srv.currentHz / 100)
+  st.timelimitExit = false
+  if (timelimit <= 0) timelimit = 1
+  if (kind === 'fast') timelimit = p.fastDurationUs
+
+  let totalSampled = 0
+  let totalExpired = 0
+  let iteration = 0
+  const dbsVisited: number[] | null = ctx.tracing ? [] : null
+
+  for (let j = 0; j < dbsPerCall && !st.timelimitExit; j++) {
+    const db = srv.dbs[st.currentDb % dbnum]
+    st.currentDb++
+    if (db === undefined) continue
+    if (dbsVisited !== null) dbsVisited.push(db.id)
+    let expired: number
+    let sampled: number
+    do {
+      iteration++
+      let num = dictSize(db.expires)
+      if (num === 0) {
+        db.avgTtl = 0
+        break
+      }
+      const slots = dictBuckets(db.expires)
+      const now = Math.floor(ctx.clock.now())
+      // Under 1 % fill sampling is expensive: wait for the dict to be shrunk.
+      if (slots > DICT_HT_INITIAL_SIZE && Math.floor((num * 100) / slots) < 1) break
+
+      expired = 0
+      sampled = 0
+      let ttlSum = 0
+      let ttlSamples = 0
+      if (num > p.keysPerLoop) num = p.keysPerLoop
+      const maxBuckets = num * 20
+      let checkedBuckets = 0
+      const buckets: number[] | null = ctx.full ? [] : null
+      const sampledKeys: string[] | null = ctx.full ? [] : null
+      const expiredKeys: string[] | null = ctx.full ? [] : null
+
+      while (sampled < num && checkedBuckets < maxBuckets) {
+        for (let table = 0; table < 2; table++) {
+          if (table === 1 && !dictIsRehashing(db.expires)) break
+          const exp = db.expires.sizeExp[table] ?? -1
+          const t = db.expires.table[table]
+          // The same cursor, masked per table.
+          const idx = exp < 0 ? 0 : db.expiresCursor % 2 ** exp
+          let de: DictEntry<number> | null = t?.[idx] ?? null
+          checkedBuckets++
+          if (buckets !== null) buckets.push(idx)
+          while (de !== null) {
+            // Take the next entry first: this one may be deleted (and a rehash step may
+            // move the rest of the chain, which we then follow where it went, as C does).
+            const e: DictEntry<number> = de
+            de = de.next
+            const ttl = e.val - now
+            if (activeExpireCycleTryExpire(srv, ctx, db.id, e, now)) {
+              expired++
+              if (expiredKeys !== null) expiredKeys.push(e.key)
+            }
+            if (ttl > 0) {
+              ttlSum += ttl
+              ttlSamples++
+            }
+            sampled++
+            if (sampledKeys !== null) sampledKeys.push(e.key)
+          }
+        }
+        db.expiresCursor++
+      }
+      totalExpired += expired
+      totalSampled += sampled
+      if (buckets !== null && sampledKeys !== null && expiredKeys !== null)
+        ctx.emit({
+          type: 'expire/bucketsSampled',
+          db: db.id,
+          buckets,
+          sampled: sampledKeys,
+          expired: expiredKeys,
+          cursor: db.expiresCursor,
+        })
+
+      if (ttlSamples > 0) {
+        const avgTtl = Math.trunc(ttlSum / ttlSamples)
+        if (db.avgTtl === 0) db.avgTtl = avgTtl
+        db.avgTtl = Math.trunc(db.avgTtl / 50) * 49 + Math.trunc(avgTtl / 50)
+      }
+
+      if ((iteration & 0xf) === 0) {
+        const elapsed = ustime() - start
+        if (elapsed > timelimit) {
+          st.timelimitExit = true
+          srv.stats.expiredTimeCapReachedCount++
+          break
+        }
+      }
+    } while (sampled === 0 || Math.floor((expired * 100) / sampled) > p.acceptableStale)
+  }
+
+  const elapsed = ustime() - start
+  srv.stats.expireCycleCpuMilliseconds += elapsed / 1000
+  const currentPerc = totalSampled > 0 ? totalExpired / totalSampled : 0
+  srv.stats.expiredStalePerc = currentPerc * 0.05 + srv.stats.expiredStalePerc * 0.95
+
+  if (dbsVisited !== null)
+    ctx.emit({
+      type: 'expire/cycleRan',
+      kind,
+      dbsVisited,
+      sampled: totalSampled,
+      expired: totalExpired,
+      stopReason: st.timelimitExit ? 'timeLimit' : 'done',
+      timeLimitUs: timelimit,
+      elapsedUs: elapsed,
+    })
+}
+
+/**
+ * expire.c activeExpireCycleTryExpire: deletes the entry's key if `now` is past its time.
+ * Emits expire/keyExpiredActively.
+ */
+function activeExpireCycleTryExpire(
+  srv: ServerState,
+  ctx: ExecContext,
+  dbId: number,
+  e: DictEntry<number>,
+  now: number,
+): boolean {
+  const when = e.val
+  if (!(now > when)) return false
+  const db = srv.dbs[dbId]
+  if (db === undefined) return false
+  deleteExpiredKeyAndPropagate(srv, ctx, db, e.key)
+  if (ctx.tracing) ctx.emit({ type: 'expire/keyExpiredActively', db: dbId, key: e.key, when })
+  return true
 }
