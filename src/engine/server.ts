@@ -47,7 +47,7 @@ import { discardTransaction, flagTransaction } from './multi.ts'
 import { getLRUClock } from './keyspace/lru.ts'
 import { error, QUEUED, type Reply } from './reply.ts'
 import { rngCreate, rngNextU32 } from './rng.ts'
-import type { Client, ServerState, ServerStats } from './state.ts'
+import { createStats, type Client, type ServerState } from './state.ts'
 import {
   dictIsRehashing,
   dictRehashMilliseconds,
@@ -67,26 +67,6 @@ const MAX_CLIENTS_PER_CLOCK_TICK = 200
 const CONFIG_MAX_HZ = 500
 
 // --- State ---
-
-/** Fresh INFO stats counters. */
-export function createStats(): ServerStats {
-  return {
-    keyspaceHits: 0,
-    keyspaceMisses: 0,
-    expiredKeys: 0,
-    expiredStalePerc: 0,
-    expiredTimeCapReachedCount: 0,
-    expireCycleCpuMilliseconds: 0,
-    evictedKeys: 0,
-    totalCommandsProcessed: 0,
-    totalConnectionsReceived: 0,
-    rejectedCalls: 0,
-    unexpectedErrorReplies: 0,
-    totalErrorReplies: 0,
-    numCommands: new Map(),
-    errorCodes: new Map(),
-  }
-}
 
 /** Builds the server state: config, 16 dbs with seeded dicts, stats, clocks. */
 export function createServerState(opts: ServerOptions): ServerState {

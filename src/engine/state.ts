@@ -70,6 +70,26 @@ export interface ServerStats {
   errorCodes: Map<string, number>
 }
 
+/** Fresh INFO stats counters (server start, CONFIG RESETSTAT). */
+export function createStats(): ServerStats {
+  return {
+    keyspaceHits: 0,
+    keyspaceMisses: 0,
+    expiredKeys: 0,
+    expiredStalePerc: 0,
+    expiredTimeCapReachedCount: 0,
+    expireCycleCpuMilliseconds: 0,
+    evictedKeys: 0,
+    totalCommandsProcessed: 0,
+    totalConnectionsReceived: 0,
+    rejectedCalls: 0,
+    unexpectedErrorReplies: 0,
+    totalErrorReplies: 0,
+    numCommands: new Map(),
+    errorCodes: new Map(),
+  }
+}
+
 // --- Clients ---
 
 export interface MultiState {

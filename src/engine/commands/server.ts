@@ -1,4 +1,1016 @@
-/** server commands (stub, being implemented). */
-import type { CommandSpec } from './spec.ts'
+/**
+ * Server commands (server.c, config.c, debug.c, object.c, db.c, rdb.c): INFO, CONFIG,
+ * COMMAND, TIME, DBSIZE, FLUSHDB, FLUSHALL, DEBUG, MEMORY, LASTSAVE, SAVE, BGSAVE.
+ *
+ * INFO prints Redis's sections and field names. Fields the engine has no counterpart for
+ * (pids, CPU, network bytes, replication) hold the values of an idle, freshly started
+ * 7.0.15; everything the engine models (clients, stats, keyspace, memory, hz, lru_clock,
+ * config) is live.
+ *
+ * COMMAND INFO/DOCS/LIST/COUNT/GETKEYS answer from the command table, whose metadata comes
+ * from Redis's own command JSON (meta.generated.ts); they list the commands this engine
+ * implements, so COMMAND COUNT is smaller than Redis's 240.
+ *
+ * DEBUG is gated in processCommand (enable-debug-command). DEBUG SLEEP answers OK without
+ * waiting: the engine never blocks and its clock only moves through tick(). DEBUG OBJECT's
+ * "Value at" is a stable fake address, and serializedlength is the uncompressed RDB length
+ * (Redis LZF-compresses strings longer than 20 bytes, so those can differ).
+ */
+import { configGetPatterns, configSetPairs } from '../config.ts'
+import {
+  emptyData,
+  lookupKeyWrite,
+  dbAdd,
+  signalModifiedKey,
+  type RedisDb,
+} from '../keyspace/db.ts'
+import { estimateObjectIdleTime } from '../keyspace/lru.ts'
+import { genInfoMemorySection, memoryUsageOfKey } from '../keyspace/memory.ts'
+import {
+  array,
+  bulk,
+  bulkArray,
+  EMPTY_ARRAY,
+  error,
+  ERR_NO_SUCH_KEY,
+  ERR_SYNTAX,
+  integer,
+  NIL,
+  OK,
+  simple,
+  type Reply,
+} from '../reply.ts'
+import { createStats, type ServerState } from '../state.ts'
+import { dictExpand, dictSize, type Dict } from '../structures/dict.ts'
+import { createStringObject, type RedisObject } from '../types/object.ts'
+import { stringmatchlen } from '../util/glob.ts'
+import { string2ll } from '../util/numbers.ts'
+import { eqIgnoreCase, getLongOrReply, getPositiveLongOrReply, helpReply } from './parse.ts'
+import {
+  defineCommand,
+  defineSubcommand,
+  type CommandArg,
+  type CommandCall,
+  type CommandSpec,
+  type KeySpec,
+} from './spec.ts'
 
-export const serverCommands: readonly CommandSpec[] = []
+// --- Formatting helpers ---
+
+/** printf("%.2f"): round half to even on exact binary ties, as glibc does. */
+export function fmt2(x: number): string {
+  const scaled = x * 100
+  const floor = Math.floor(scaled)
+  if (scaled - floor === 0.5) return ((floor % 2 === 0 ? floor : floor + 1) / 100).toFixed(2)
+  return x.toFixed(2)
+}
+
+function lines(pairs: readonly (readonly [string, string | number])[]): string {
+  let out = ''
+  for (const [k, v] of pairs) out += `${k}:${String(v)}\r\n`
+  return out
+}
+
+// --- INFO ---
+
+const DEFAULT_SECTIONS = [
+  'server',
+  'clients',
+  'memory',
+  'persistence',
+  'stats',
+  'replication',
+  'cpu',
+  'module_list',
+  'errorstats',
+  'cluster',
+  'keyspace',
+]
+const ALL_ORDER = [
+  'server',
+  'clients',
+  'memory',
+  'persistence',
+  'stats',
+  'replication',
+  'cpu',
+  'module_list',
+  'commandstats',
+  'errorstats',
+  'latencystats',
+  'cluster',
+  'keyspace',
+]
+
+function infoServer(srv: ServerState): string {
+  const uptime = Math.floor((srv.mstime - srv.startTime) / 1000)
+  return lines([
+    ['redis_version', '7.0.15'],
+    ['redis_git_sha1', '00000000'],
+    ['redis_git_dirty', 0],
+    ['redis_build_id', 'ae4d7c971a948f0'],
+    ['redis_mode', 'standalone'],
+    ['os', 'Linux 6.1.0 x86_64'],
+    ['arch_bits', 64],
+    ['monotonic_clock', 'POSIX clock_gettime'],
+    ['multiplexing_api', 'epoll'],
+    ['atomicvar_api', 'c11-builtin'],
+    ['gcc_version', '12.2.0'],
+    ['process_id', 1],
+    ['process_supervised', 'no'],
+    ['run_id', srv.runId],
+    ['tcp_port', srv.config.other['port'] ?? '6379'],
+    ['server_time_usec', Math.floor(srv.mstime * 1000)],
+    ['uptime_in_seconds', uptime],
+    ['uptime_in_days', Math.floor(uptime / 86400)],
+    ['hz', srv.currentHz],
+    ['configured_hz', srv.config.hz],
+    ['lru_clock', srv.lruclock],
+    ['executable', '/usr/bin/redis-server'],
+    ['config_file', ''],
+    ['io_threads_active', 0],
+  ])
+}
+
+function infoClients(srv: ServerState): string {
+  return lines([
+    ['connected_clients', srv.clients.size],
+    ['cluster_connections', 0],
+    ['maxclients', srv.config.other['maxclients'] ?? '10000'],
+    ['client_recent_max_input_buffer', 20480],
+    ['client_recent_max_output_buffer', 0],
+    ['blocked_clients', 0],
+    ['tracking_clients', 0],
+    ['clients_in_timeout_table', 0],
+  ])
+}
+
+function infoPersistence(srv: ServerState): string {
+  return lines([
+    ['loading', 0],
+    ['async_loading', 0],
+    ['current_cow_peak', 0],
+    ['current_cow_size', 0],
+    ['current_cow_size_age', 0],
+    ['current_fork_perc', '0.00'],
+    ['current_save_keys_processed', 0],
+    ['current_save_keys_total', 0],
+    ['rdb_changes_since_last_save', srv.dirty],
+    ['rdb_bgsave_in_progress', 0],
+    ['rdb_last_save_time', srv.lastSave],
+    ['rdb_last_bgsave_status', 'ok'],
+    ['rdb_last_bgsave_time_sec', -1],
+    ['rdb_current_bgsave_time_sec', -1],
+    ['rdb_saves', 0],
+    ['rdb_last_cow_size', 0],
+    ['rdb_last_load_keys_expired', 0],
+    ['rdb_last_load_keys_loaded', 0],
+    ['aof_enabled', srv.config.other['appendonly'] === 'yes' ? 1 : 0],
+    ['aof_rewrite_in_progress', 0],
+    ['aof_rewrite_scheduled', 0],
+    ['aof_last_rewrite_time_sec', -1],
+    ['aof_current_rewrite_time_sec', -1],
+    ['aof_last_bgrewrite_status', 'ok'],
+    ['aof_rewrites', 0],
+    ['aof_rewrites_consecutive_failures', 0],
+    ['aof_last_write_status', 'ok'],
+    ['aof_last_cow_size', 0],
+    ['module_fork_in_progress', 0],
+    ['module_fork_last_cow_size', 0],
+  ])
+}
+
+function infoStats(srv: ServerState): string {
+  const s = srv.stats
+  return lines([
+    ['total_connections_received', s.totalConnectionsReceived],
+    ['total_commands_processed', s.totalCommandsProcessed],
+    ['instantaneous_ops_per_sec', 0],
+    ['total_net_input_bytes', 0],
+    ['total_net_output_bytes', 0],
+    ['total_net_repl_input_bytes', 0],
+    ['total_net_repl_output_bytes', 0],
+    ['instantaneous_input_kbps', '0.00'],
+    ['instantaneous_output_kbps', '0.00'],
+    ['instantaneous_input_repl_kbps', '0.00'],
+    ['instantaneous_output_repl_kbps', '0.00'],
+    ['rejected_connections', 0],
+    ['sync_full', 0],
+    ['sync_partial_ok', 0],
+    ['sync_partial_err', 0],
+    ['expired_keys', s.expiredKeys],
+    ['expired_stale_perc', fmt2(s.expiredStalePerc * 100)],
+    ['expired_time_cap_reached_count', s.expiredTimeCapReachedCount],
+    ['expire_cycle_cpu_milliseconds', s.expireCycleCpuMilliseconds],
+    ['evicted_keys', s.evictedKeys],
+    ['evicted_clients', 0],
+    ['total_eviction_exceeded_time', 0],
+    ['current_eviction_exceeded_time', 0],
+    ['keyspace_hits', s.keyspaceHits],
+    ['keyspace_misses', s.keyspaceMisses],
+    ['pubsub_channels', 0],
+    ['pubsub_patterns', 0],
+    ['pubsubshard_channels', 0],
+    ['latest_fork_usec', 0],
+    ['total_forks', 0],
+    ['migrate_cached_sockets', 0],
+    ['slave_expires_tracked_keys', 0],
+    ['active_defrag_hits', 0],
+    ['active_defrag_misses', 0],
+    ['active_defrag_key_hits', 0],
+    ['active_defrag_key_misses', 0],
+    ['total_active_defrag_time', 0],
+    ['current_active_defrag_time', 0],
+    ['tracking_total_keys', 0],
+    ['tracking_total_items', 0],
+    ['tracking_total_prefixes', 0],
+    ['unexpected_error_replies', s.unexpectedErrorReplies],
+    ['total_error_replies', s.totalErrorReplies],
+    ['dump_payload_sanitizations', 0],
+    ['total_reads_processed', s.totalCommandsProcessed],
+    ['total_writes_processed', s.totalCommandsProcessed],
+    ['io_threaded_reads_processed', 0],
+    ['io_threaded_writes_processed', 0],
+    ['reply_buffer_shrinks', 0],
+    ['reply_buffer_expands', 0],
+  ])
+}
+
+function infoReplication(srv: ServerState): string {
+  return lines([
+    ['role', 'master'],
+    ['connected_slaves', 0],
+    ['master_failover_state', 'no-failover'],
+    ['master_replid', srv.runId.split('').reverse().join('')],
+    ['master_replid2', '0000000000000000000000000000000000000000'],
+    ['master_repl_offset', 0],
+    ['second_repl_offset', -1],
+    ['repl_backlog_active', 0],
+    ['repl_backlog_size', srv.config.other['repl-backlog-size'] ?? '1048576'],
+    ['repl_backlog_first_byte_offset', 0],
+    ['repl_backlog_histlen', 0],
+  ])
+}
+
+function infoCpu(): string {
+  return lines([
+    ['used_cpu_sys', '0.000000'],
+    ['used_cpu_user', '0.000000'],
+    ['used_cpu_sys_children', '0.000000'],
+    ['used_cpu_user_children', '0.000000'],
+    ['used_cpu_sys_main_thread', '0.000000'],
+    ['used_cpu_user_main_thread', '0.000000'],
+  ])
+}
+
+function infoCommandStats(srv: ServerState): string {
+  let out = ''
+  const visit = (spec: CommandSpec, parent: CommandSpec | null): void => {
+    const fullname = parent === null ? spec.name : `${parent.name}|${spec.name}`
+    const st = srv.stats.numCommands.get(fullname)
+    if (st !== undefined && (st.calls > 0 || st.failed > 0 || st.rejected > 0))
+      out +=
+        `cmdstat_${fullname}:calls=${String(st.calls)},usec=0,usec_per_call=0.00` +
+        `,rejected_calls=${String(st.rejected)},failed_calls=${String(st.failed)}\r\n`
+    for (const sub of spec.subcommands ?? []) visit(sub, spec)
+  }
+  for (const spec of srv.commands.list) visit(spec, null)
+  return out
+}
+
+function infoErrorStats(srv: ServerState): string {
+  let out = ''
+  for (const [code, count] of srv.stats.errorCodes)
+    out += `errorstat_${code}:count=${String(count)}\r\n`
+  return out
+}
+
+function infoKeyspace(srv: ServerState): string {
+  let out = ''
+  for (const db of srv.dbs) {
+    const keys = dictSize(db.dict)
+    const vkeys = dictSize(db.expires)
+    if (keys > 0 || vkeys > 0)
+      out += `db${String(db.id)}:keys=${String(keys)},expires=${String(vkeys)},avg_ttl=${String(Math.trunc(db.avgTtl))}\r\n`
+  }
+  return out
+}
+
+const SECTION_TITLES: Readonly<Record<string, string>> = {
+  server: 'Server',
+  clients: 'Clients',
+  memory: 'Memory',
+  persistence: 'Persistence',
+  stats: 'Stats',
+  replication: 'Replication',
+  cpu: 'CPU',
+  module_list: 'Modules',
+  commandstats: 'Commandstats',
+  errorstats: 'Errorstats',
+  latencystats: 'Latencystats',
+  cluster: 'Cluster',
+  keyspace: 'Keyspace',
+}
+
+function infoSectionBody(srv: ServerState, section: string): string {
+  switch (section) {
+    case 'server':
+      return infoServer(srv)
+    case 'clients':
+      return infoClients(srv)
+    case 'memory':
+      return genInfoMemorySection(srv)
+    case 'persistence':
+      return infoPersistence(srv)
+    case 'stats':
+      return infoStats(srv)
+    case 'replication':
+      return infoReplication(srv)
+    case 'cpu':
+      return infoCpu()
+    case 'commandstats':
+      return infoCommandStats(srv)
+    case 'errorstats':
+      return infoErrorStats(srv)
+    case 'cluster':
+      return 'cluster_enabled:0\r\n'
+    case 'keyspace':
+      return infoKeyspace(srv)
+    default:
+      return ''
+  }
+}
+
+/** server.c genRedisInfoString for the requested sections (genInfoSectionDict rules). */
+export function genRedisInfoString(srv: ServerState, args: readonly string[]): string {
+  const wanted = new Set<string>()
+  let all = false
+  if (args.length === 0) for (const s of DEFAULT_SECTIONS) wanted.add(s)
+  for (const a of args) {
+    const s = a.toLowerCase()
+    if (s === 'default') for (const d of DEFAULT_SECTIONS) wanted.add(d)
+    else if (s === 'all' || s === 'everything') all = true
+    else wanted.add(s === 'modules' ? 'module_list' : s)
+  }
+  let out = ''
+  let sections = 0
+  for (const s of ALL_ORDER) {
+    if (!all && !wanted.has(s)) continue
+    if (sections++ > 0) out += '\r\n'
+    out += `# ${SECTION_TITLES[s] ?? s}\r\n${infoSectionBody(srv, s)}`
+  }
+  return out
+}
+
+function infoCommand(c: CommandCall): Reply {
+  return bulk(genRedisInfoString(c.srv, c.argv.slice(1)))
+}
+
+// --- CONFIG ---
+
+const CONFIG_HELP = [
+  'GET <pattern>',
+  '    Return parameters matching the glob-like <pattern> and their values.',
+  'SET <directive> <value>',
+  '    Set the configuration <directive> to <value>.',
+  'RESETSTAT',
+  '    Reset statistics reported by the INFO command.',
+  'REWRITE',
+  '    Rewrite the configuration file.',
+]
+
+function configGetCommand(c: CommandCall): Reply {
+  const pairs = configGetPatterns(c.srv.config, c.argv.slice(2), (p, s) =>
+    stringmatchlen(p, s, true),
+  )
+  return bulkArray(pairs.flat())
+}
+
+function configSetCommand(c: CommandCall): Reply {
+  if (c.argv.length % 2 === 1) return ERR_SYNTAX
+  const err = configSetPairs(c.srv.config, c.argv.slice(2))
+  return err === null ? OK : error(err)
+}
+
+/** server.c resetServerStats + resetCommandTableStats + resetErrorTableStats. */
+export function resetServerStats(srv: ServerState): void {
+  srv.stats = createStats()
+}
+
+// --- COMMAND ---
+
+function keySpecReply(ks: KeySpec): Reply {
+  const flags = array(ks.flags.map(simple))
+  const bs: Reply =
+    ks.begin_search.type === 'index'
+      ? array([
+          bulk('type'),
+          bulk('index'),
+          bulk('spec'),
+          array([bulk('index'), integer(ks.begin_search.index)]),
+        ])
+      : ks.begin_search.type === 'keyword'
+        ? array([
+            bulk('type'),
+            bulk('keyword'),
+            bulk('spec'),
+            array([
+              bulk('keyword'),
+              bulk(ks.begin_search.keyword),
+              bulk('startfrom'),
+              integer(ks.begin_search.startfrom),
+            ]),
+          ])
+        : array([bulk('type'), bulk('unknown'), bulk('spec'), EMPTY_ARRAY])
+  const fk = ks.find_keys
+  const fkr: Reply =
+    fk.type === 'range'
+      ? array([
+          bulk('type'),
+          bulk('range'),
+          bulk('spec'),
+          array([
+            bulk('lastkey'),
+            integer(fk.lastkey),
+            bulk('keystep'),
+            integer(fk.keystep),
+            bulk('limit'),
+            integer(fk.limit),
+          ]),
+        ])
+      : fk.type === 'keynum'
+        ? array([
+            bulk('type'),
+            bulk('keynum'),
+            bulk('spec'),
+            array([
+              bulk('keynumidx'),
+              integer(fk.keynumidx),
+              bulk('firstkey'),
+              integer(fk.firstkey),
+              bulk('keystep'),
+              integer(fk.keystep),
+            ]),
+          ])
+        : array([bulk('type'), bulk('unknown'), bulk('spec'), EMPTY_ARRAY])
+  const out: Reply[] = []
+  if (ks.notes !== undefined) out.push(bulk('notes'), bulk(ks.notes))
+  out.push(bulk('flags'), flags, bulk('begin_search'), bs, bulk('find_keys'), fkr)
+  return array(out)
+}
+
+/** server.c addReplyCommandInfo. */
+export function commandInfoReply(cmd: CommandSpec, parent: CommandSpec | null): Reply {
+  const fullname = parent === null ? cmd.name : `${parent.name}|${cmd.name}`
+  const shownFlags = cmd.flags.filter(
+    (f) => f !== 'may_replicate' && f !== 'sentinel' && f !== 'only_sentinel' && f !== 'protected',
+  )
+  return array([
+    bulk(fullname),
+    integer(cmd.arity),
+    array(shownFlags.map(simple)),
+    integer(cmd.firstKey),
+    integer(cmd.lastKey),
+    integer(cmd.step),
+    array(cmd.aclCategories.map((a) => simple(`@${a}`))),
+    bulkArray(cmd.tips ?? []),
+    array((cmd.keySpecs ?? []).map(keySpecReply)),
+    array((cmd.subcommands ?? []).map((s) => commandInfoReply(s, cmd))),
+  ])
+}
+
+function argFlags(a: CommandArg): string[] {
+  if (a.flags !== undefined) return [...a.flags]
+  const f: string[] = []
+  if (a.optional === true) f.push('optional')
+  if (a.multiple === true) f.push('multiple')
+  if (a.multipleToken === true) f.push('multiple_token')
+  return f
+}
+
+function argListReply(args: readonly CommandArg[]): Reply {
+  return array(
+    args.map((a) => {
+      const out: Reply[] = [bulk('name'), bulk(a.name), bulk('type'), bulk(a.type)]
+      if (a.key_spec_index !== undefined)
+        out.push(bulk('key_spec_index'), integer(a.key_spec_index))
+      if (a.token !== undefined) out.push(bulk('token'), bulk(a.token))
+      if (a.summary !== undefined) out.push(bulk('summary'), bulk(a.summary))
+      if (a.since !== undefined) out.push(bulk('since'), bulk(a.since))
+      if (a.deprecated_since !== undefined)
+        out.push(bulk('deprecated_since'), bulk(a.deprecated_since))
+      const flags = argFlags(a)
+      if (flags.length > 0) out.push(bulk('flags'), array(flags.map(simple)))
+      const sub = a.arguments ?? a.args
+      if (a.type === 'oneof' || a.type === 'block')
+        out.push(bulk('arguments'), argListReply(sub ?? []))
+      return array(out)
+    }),
+  )
+}
+
+/** server.c addReplyCommandDocs. */
+export function commandDocsReply(cmd: CommandSpec): Reply {
+  const out: Reply[] = []
+  out.push(bulk('summary'), bulk(cmd.summary), bulk('since'), bulk(cmd.since))
+  out.push(bulk('group'), bulk(cmd.group))
+  if (cmd.complexity !== undefined) out.push(bulk('complexity'), bulk(cmd.complexity))
+  if (cmd.docFlags !== undefined && cmd.docFlags.length > 0)
+    out.push(bulk('doc_flags'), array(cmd.docFlags.map(simple)))
+  if (cmd.deprecatedSince !== undefined)
+    out.push(bulk('deprecated_since'), bulk(cmd.deprecatedSince))
+  if (cmd.replacedBy !== undefined) out.push(bulk('replaced_by'), bulk(cmd.replacedBy))
+  if (cmd.history !== undefined)
+    out.push(bulk('history'), array(cmd.history.map(([v, t]) => bulkArray([v, t]))))
+  if (cmd.arguments !== undefined) out.push(bulk('arguments'), argListReply(cmd.arguments))
+  if (cmd.subcommands !== undefined) {
+    const subs: Reply[] = []
+    for (const s of cmd.subcommands) subs.push(bulk(`${cmd.name}|${s.name}`), commandDocsReply(s))
+    out.push(bulk('subcommands'), array(subs))
+  }
+  return array(out)
+}
+
+/** Looks up 'get' or 'config|get' (server.c lookupCommandBySds). */
+function lookupByFullName(
+  srv: ServerState,
+  name: string,
+): { cmd: CommandSpec; parent: CommandSpec | null } | null {
+  const lower = name.toLowerCase()
+  const bar = lower.indexOf('|')
+  if (bar < 0) {
+    const cmd = srv.commands.map.get(lower)
+    return cmd === undefined ? null : { cmd, parent: null }
+  }
+  const parent = srv.commands.map.get(lower.slice(0, bar))
+  const cmd = parent?.subcommands?.find((s) => s.name === lower.slice(bar + 1))
+  return parent === undefined || cmd === undefined ? null : { cmd, parent }
+}
+
+const COMMAND_HELP = [
+  '(no subcommand)',
+  '    Return details about all Redis commands.',
+  'COUNT',
+  '    Return the total number of commands in this Redis server.',
+  'LIST',
+  '    Return a list of all commands in this Redis server.',
+  'INFO [<command-name> ...]',
+  '    Return details about multiple Redis commands.',
+  '    If no command names are given, documentation details for all',
+  '    commands are returned.',
+  'DOCS [<command-name> ...]',
+  '    Return documentation details about multiple Redis commands.',
+  '    If no command names are given, documentation details for all',
+  '    commands are returned.',
+  'GETKEYS <full-command>',
+  '    Return the keys from a full Redis command.',
+  'GETKEYSANDFLAGS <full-command>',
+  '    Return the keys and the access flags from a full Redis command.',
+]
+
+function commandListCommand(c: CommandCall): Reply {
+  const { argv, srv } = c
+  let filter: { type: 'module' | 'aclcat' | 'pattern'; arg: string } | null = null
+  for (let i = 2; i < argv.length; i++) {
+    const moreargs = argv.length - 1 - i
+    if (eqIgnoreCase(argv[i], 'filterby') && moreargs === 2) {
+      const t = (argv[i + 1] ?? '').toLowerCase()
+      if (t !== 'module' && t !== 'aclcat' && t !== 'pattern') return ERR_SYNTAX
+      filter = { type: t, arg: argv[i + 2] ?? '' }
+      i += 2
+    } else {
+      return ERR_SYNTAX
+    }
+  }
+  const names: string[] = []
+  const keep = (cmd: CommandSpec, fullname: string): boolean => {
+    if (filter === null) return true
+    if (filter.type === 'module') return false
+    if (filter.type === 'aclcat')
+      return cmd.aclCategories.some((a) => a === filter.arg.toLowerCase())
+    return stringmatchlen(filter.arg, fullname, true)
+  }
+  for (const cmd of srv.commands.list) {
+    if (keep(cmd, cmd.name)) names.push(cmd.name)
+    if (filter !== null)
+      for (const s of cmd.subcommands ?? []) {
+        const full = `${cmd.name}|${s.name}`
+        if (keep(s, full)) names.push(full)
+      }
+  }
+  return bulkArray(names)
+}
+
+/** db.c getKeysUsingKeySpecs: key positions, or null for an invalid spec. */
+export function getKeysUsingKeySpecs(cmd: CommandSpec, argv: readonly string[]): number[] | null {
+  const argc = argv.length
+  const keys: number[] = []
+  for (const spec of cmd.keySpecs ?? []) {
+    if (spec.flags.includes('not_key')) continue
+    let first = 0
+    const bs = spec.begin_search
+    if (bs.type === 'index') first = bs.index
+    else if (bs.type === 'keyword') {
+      const start = bs.startfrom > 0 ? bs.startfrom : argc + bs.startfrom
+      const end = bs.startfrom > 0 ? argc - 1 : 1
+      for (let i = start; i !== end; i = start <= end ? i + 1 : i - 1) {
+        if (i >= argc || i < 1) break
+        if ((argv[i] ?? '').toLowerCase() === bs.keyword.toLowerCase()) {
+          first = i + 1
+          break
+        }
+      }
+      if (first === 0) continue
+    } else return null
+    let last: number
+    let step: number
+    const fk = spec.find_keys
+    if (fk.type === 'range') {
+      step = fk.keystep
+      if (fk.lastkey >= 0) last = first + fk.lastkey
+      else if (fk.limit === 0) last = argc + fk.lastkey
+      else last = first + (Math.floor((argc - first) / fk.limit) + fk.lastkey)
+    } else if (fk.type === 'keynum') {
+      step = fk.keystep
+      if (fk.keynumidx >= argc) return null
+      const n = string2ll(argv[first + fk.keynumidx] ?? '')
+      if (n === null || n < 0n) return null
+      first += fk.firstkey
+      last = first + Number(n) - 1
+    } else return null
+    if (last >= argc || last < first || first >= argc) return null
+    for (let i = first; i <= last; i += step) {
+      if (i >= argc || i < first) continue
+      keys.push(i)
+    }
+    if (spec.flags.includes('incomplete')) return null
+  }
+  return keys
+}
+
+function commandGetKeysCommand(c: CommandCall): Reply {
+  const { srv } = c
+  const args = c.argv.slice(2)
+  const base = srv.commands.map.get((args[0] ?? '').toLowerCase())
+  const cmd =
+    base?.subcommands !== undefined && args.length >= 2
+      ? base.subcommands.find((s) => s.name === (args[1] ?? '').toLowerCase())
+      : base
+  if (cmd === undefined) return error('Invalid command specified')
+  const hasKeys =
+    cmd.getKeys !== undefined || (cmd.keySpecs ?? []).some((k) => !k.flags.includes('not_key'))
+  if (!hasKeys) return error('The command has no key arguments')
+  if ((cmd.arity > 0 && cmd.arity !== args.length) || args.length < -cmd.arity)
+    return error('Invalid number of arguments specified for command')
+  const positions = cmd.getKeys !== undefined ? cmd.getKeys(args) : getKeysUsingKeySpecs(cmd, args)
+  if (positions === null || positions.length === 0) {
+    if (cmd.flags.includes('no_mandatory_keys')) return EMPTY_ARRAY
+    if (positions === null) return error('Invalid arguments specified for command')
+  }
+  return bulkArray(positions.map((p) => args[p] ?? ''))
+}
+
+const commandCommand = defineCommand(
+  'command',
+  (c) => array(c.srv.commands.list.map((s) => commandInfoReply(s, null))),
+  [
+    defineSubcommand('command', 'count', (c) => integer(c.srv.commands.list.length)),
+    defineSubcommand('command', 'info', (c) => {
+      if (c.argv.length === 2)
+        return array(c.srv.commands.list.map((s) => commandInfoReply(s, null)))
+      return array(
+        c.argv.slice(2).map((n) => {
+          const found = lookupByFullName(c.srv, n)
+          return found === null ? NIL : commandInfoReply(found.cmd, found.parent)
+        }),
+      )
+    }),
+    defineSubcommand('command', 'docs', (c) => {
+      const out: Reply[] = []
+      if (c.argv.length === 2) {
+        for (const s of c.srv.commands.list) out.push(bulk(s.name), commandDocsReply(s))
+      } else {
+        for (const n of c.argv.slice(2)) {
+          const found = lookupByFullName(c.srv, n)
+          if (found === null) continue
+          const full =
+            found.parent === null ? found.cmd.name : `${found.parent.name}|${found.cmd.name}`
+          out.push(bulk(full), commandDocsReply(found.cmd))
+        }
+      }
+      return array(out)
+    }),
+    defineSubcommand('command', 'list', commandListCommand),
+    defineSubcommand('command', 'getkeys', commandGetKeysCommand),
+    defineSubcommand('command', 'help', () => helpReply('command', COMMAND_HELP)),
+  ],
+)
+
+// --- TIME, DBSIZE, FLUSH*, SAVE ---
+
+function timeCommand(c: CommandCall): Reply {
+  const us = Math.floor(c.ctx.now * 1000)
+  return bulkArray([String(Math.floor(us / 1e6)), String(us % 1e6)])
+}
+
+/** db.c getFlushCommandFlags: null for a syntax error, else whether it is async. */
+function flushAsync(c: CommandCall): boolean | null {
+  if (c.argv.length > 2) return null
+  if (c.argv.length === 2) {
+    if (eqIgnoreCase(c.argv[1], 'sync')) return false
+    if (eqIgnoreCase(c.argv[1], 'async')) return true
+    return null
+  }
+  return c.srv.config.lazyfreeLazyUserFlush
+}
+
+function flushdbCommand(c: CommandCall): Reply {
+  if (flushAsync(c) === null) return ERR_SYNTAX
+  c.srv.dirty += emptyData(c.srv, c.ctx, c.client.db)
+  return OK
+}
+
+function flushallCommand(c: CommandCall): Reply {
+  if (flushAsync(c) === null) return ERR_SYNTAX
+  const { srv } = c
+  srv.dirty += emptyData(srv, c.ctx, -1)
+  // flushAllDataAndResetRDB: with save points configured the (empty) dataset is saved.
+  if ((srv.config.other['save'] ?? '3600 1 300 100 60 10000') !== '') rdbSave(srv)
+  srv.dirty++
+  return OK
+}
+
+/** rdb.c rdbSave's bookkeeping (no file is written). */
+function rdbSave(srv: ServerState): void {
+  srv.dirty = 0
+  srv.lastSave = srv.unixtime
+}
+
+function bgsaveCommand(c: CommandCall): Reply {
+  if (c.argv.length > 2 || (c.argv.length === 2 && !eqIgnoreCase(c.argv[1], 'schedule')))
+    return ERR_SYNTAX
+  rdbSave(c.srv)
+  return simple('Background saving started')
+}
+
+// --- DEBUG ---
+
+const DEBUG_HELP = [
+  'OBJECT <key>',
+  '    Show low level info about `key` and associated value.',
+  'POPULATE <count> [<prefix>] [<size>]',
+  '    Create <count> string keys named key:<num>. If <prefix> is specified then',
+  "    it is used instead of the 'key' prefix. These are not propagated to",
+  '    replicas. Cluster slots are not respected so keys not belonging to the',
+  '    current node can be created in cluster mode.',
+  'HTSTATS <dbid>',
+  '    Return hash table statistics of the specified Redis database.',
+  'SET-ACTIVE-EXPIRE <0|1>',
+  '    Setting it to 0 disables expiring keys in background when they are not',
+  '    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the',
+  '    default.',
+  'SLEEP <seconds>',
+  '    Stop the server for <seconds>. Decimals allowed.',
+  'ERROR <string>',
+  '    Return a Redis protocol error with <string> as message. Useful for clients',
+  '    unit tests to simulate Redis errors.',
+]
+
+/** debug.c DEBUG POPULATE. */
+function debugPopulate(c: CommandCall): Reply {
+  const { argv, srv, ctx, db } = c
+  const keys = getPositiveLongOrReply(argv[2] ?? '')
+  if (typeof keys === 'object') return keys
+  dictExpand(ctx, db.dict, Number(keys))
+  let valsize = 0n
+  if (argv.length === 5) {
+    const v = getPositiveLongOrReply(argv[4] ?? '')
+    if (typeof v === 'object') return v
+    valsize = v
+  }
+  const prefix = argv.length === 3 ? 'key' : cString(argv[3] ?? '')
+  const n = Number(keys)
+  for (let j = 0; j < n; j++) {
+    const key = `${prefix}:${String(j)}`
+    if (lookupKeyWrite(srv, ctx, db, key) !== null) continue
+    const buf = `value:${String(j)}`
+    let value = buf
+    if (valsize !== 0n) {
+      const size = Number(valsize)
+      value = size <= buf.length ? buf.slice(0, size) : buf + '\0'.repeat(size - buf.length)
+    }
+    dbAdd(ctx, db, key, createStringObject(srv, value))
+    signalModifiedKey(srv, ctx, db, key)
+  }
+  return OK
+}
+
+/** A C string: bytes up to the first NUL (what %s prints). */
+function cString(s: string): string {
+  const nul = s.indexOf('\0')
+  return nul < 0 ? s : s.slice(0, nul)
+}
+
+const fakeAddresses = new WeakMap<RedisObject, number>()
+let nextFakeAddress = 0x7f0000000000
+
+function fakeAddress(o: RedisObject): string {
+  let a = fakeAddresses.get(o)
+  if (a === undefined) {
+    a = nextFakeAddress
+    nextFakeAddress += 0x40
+    fakeAddresses.set(o, a)
+  }
+  return `0x${a.toString(16)}`
+}
+
+/** rdb.c rdbSavedObjectLen for strings (uncompressed; see the file comment). */
+function rdbSavedStringLen(o: RedisObject): number {
+  if (o.type !== 'string') return 0
+  const s = o.encoding === 'int' ? o.ptr.toString() : o.ptr.buf
+  // rdbTryIntegerEncoding: strings that round-trip as a 32-bit integer use 2, 3 or 5 bytes.
+  const v = s.length <= 11 ? string2ll(s) : null
+  if (v !== null) {
+    if (v >= -128n && v <= 127n) return 2
+    if (v >= -32768n && v <= 32767n) return 3
+    if (v >= -2147483648n && v <= 2147483647n) return 5
+  }
+  const len = s.length
+  const lenBytes = len < 64 ? 1 : len < 16384 ? 2 : len <= 0xffffffff ? 5 : 9
+  return lenBytes + len
+}
+
+function debugObject(c: CommandCall): Reply {
+  const key = c.argv[2] ?? ''
+  const o = peek(c.db.dict, key)
+  if (o === undefined) return ERR_NO_SUCH_KEY
+  const idle = Math.floor(estimateObjectIdleTime(c.srv.lruclock, o.lru) / 1000)
+  return simple(
+    `Value at:${fakeAddress(o)} refcount:${String(o.refcount)} encoding:${o.encoding}` +
+      ` serializedlength:${String(rdbSavedStringLen(o))} lru:${String(o.lru)}` +
+      ` lru_seconds_idle:${String(idle)}`,
+  )
+}
+
+/** dictFind without a rehash step (DEBUG OBJECT's dictFind does take one in Redis). */
+function peek<V>(d: Dict<V>, key: string): V | undefined {
+  for (const t of d.table) {
+    if (t === null) continue
+    for (let e of t) {
+      while (e !== null) {
+        if (e.key === key) return e.val
+        e = e.next
+      }
+    }
+  }
+  return undefined
+}
+
+/** dict.c _dictGetStatsHt. */
+function dictStatsHt<V>(d: Dict<V>, t: 0 | 1): string {
+  const name = t === 0 ? 'main hash table' : 'rehashing target'
+  const table = d.table[t]
+  if (d.used[t] === 0 || table === null)
+    return `Hash table ${String(t)} stats (${name}):\nNo stats available for empty dictionaries\n`
+  const VECTLEN = 50
+  const clvector = new Array<number>(VECTLEN).fill(0)
+  let slots = 0
+  let maxchain = 0
+  let totchain = 0
+  for (const head of table) {
+    if (head === null) {
+      clvector[0] = (clvector[0] ?? 0) + 1
+      continue
+    }
+    slots++
+    let len = 0
+    for (let e: typeof head | null = head; e !== null; e = e.next) len++
+    const idx = len < VECTLEN ? len : VECTLEN - 1
+    clvector[idx] = (clvector[idx] ?? 0) + 1
+    if (len > maxchain) maxchain = len
+    totchain += len
+  }
+  const size = table.length
+  let out =
+    `Hash table ${String(t)} stats (${name}):\n table size: ${String(size)}\n` +
+    ` number of elements: ${String(d.used[t])}\n different slots: ${String(slots)}\n` +
+    ` max chain length: ${String(maxchain)}\n` +
+    ` avg chain length (counted): ${fmt2(Math.fround(totchain / slots))}\n` +
+    ` avg chain length (computed): ${fmt2(Math.fround(d.used[t] / slots))}\n` +
+    ' Chain length distribution:\n'
+  for (let i = 0; i < VECTLEN - 1; i++) {
+    const n = clvector[i] ?? 0
+    if (n === 0) continue
+    out += `   ${String(i)}: ${String(n)} (${fmt2(Math.fround(Math.fround(n / size) * 100))}%)\n`
+  }
+  return out
+}
+
+/** dict.c dictGetStats. */
+export function dictGetStats<V>(d: Dict<V>): string {
+  let out = dictStatsHt(d, 0)
+  if (d.rehashIdx !== -1) out += dictStatsHt(d, 1)
+  return out
+}
+
+function debugHtstats(c: CommandCall): Reply {
+  const id = getLongOrReply(c.argv[2] ?? '')
+  if (typeof id === 'object') return id
+  const db: RedisDb | undefined = c.srv.dbs[Number(id)]
+  if (id < 0n || db === undefined) return error('Out of range database')
+  return bulk(`[Dictionary HT]\n${dictGetStats(db.dict)}[Expires HT]\n${dictGetStats(db.expires)}`)
+}
+
+function debugCommand(c: CommandCall): Reply {
+  const { argv } = c
+  const sub = (argv[1] ?? '').toLowerCase()
+  const argc = argv.length
+  if (sub === 'help' && argc === 2) return helpReply('debug', DEBUG_HELP)
+  if (sub === 'populate' && argc >= 3 && argc <= 5) return debugPopulate(c)
+  if (sub === 'object' && argc === 3) return debugObject(c)
+  if (sub === 'htstats' && argc === 3) return debugHtstats(c)
+  if (sub === 'set-active-expire' && argc === 3) {
+    // atoi(): leading digits, anything else is 0.
+    c.srv.activeExpireEnabled = atoi(argv[2] ?? '') !== 0
+    return OK
+  }
+  if (sub === 'sleep' && argc === 3) return OK
+  if (sub === 'error' && argc === 3) return { type: 'error', value: argv[2] ?? '' }
+  return error(
+    `unknown subcommand or wrong number of arguments for '${(argv[1] ?? '').slice(0, 128)}'. Try DEBUG HELP.`,
+  )
+}
+
+/** C atoi: optional spaces and sign, then digits. */
+function atoi(s: string): number {
+  const m = /^[ \t\n\v\f\r]*([+-]?\d+)/.exec(s)
+  return m?.[1] === undefined ? 0 : parseInt(m[1], 10)
+}
+
+// --- MEMORY ---
+
+const MEMORY_HELP = [
+  'DOCTOR',
+  '    Return memory problems reports.',
+  'MALLOC-STATS',
+  '    Return internal statistics report from the memory allocator.',
+  'PURGE',
+  '    Attempt to purge dirty pages for reclamation by the allocator.',
+  'STATS',
+  '    Return information about the memory usage of the server.',
+  'USAGE <key> [SAMPLES <count>]',
+  '    Return memory in bytes used by <key> and its value. Nested values are',
+  '    sampled up to <count> times (default: 5, 0 means sample all).',
+]
+
+function memoryUsageCommand(c: CommandCall): Reply {
+  const { argv } = c
+  let samples = 5
+  for (let j = 3; j < argv.length; j++) {
+    if (eqIgnoreCase(argv[j], 'samples') && j + 1 < argv.length) {
+      const v = getLongOrReply(argv[j + 1] ?? '')
+      if (typeof v === 'object') return v
+      if (v < 0n) return ERR_SYNTAX
+      samples = v === 0n ? 0 : Number(v)
+      j++
+    } else {
+      return ERR_SYNTAX
+    }
+  }
+  const n = memoryUsageOfKey(c.ctx, c.db, argv[2] ?? '', samples)
+  return n === null ? NIL : integer(n)
+}
+
+// --- Table ---
+
+export const serverCommands: readonly CommandSpec[] = [
+  defineCommand('info', infoCommand),
+  defineCommand('config', undefined, [
+    defineSubcommand('config', 'get', configGetCommand),
+    defineSubcommand('config', 'set', configSetCommand),
+    defineSubcommand('config', 'resetstat', (c) => {
+      resetServerStats(c.srv)
+      return OK
+    }),
+    defineSubcommand('config', 'rewrite', () =>
+      error('The server is running without a config file'),
+    ),
+    defineSubcommand('config', 'help', () => helpReply('config', CONFIG_HELP)),
+  ]),
+  commandCommand,
+  defineCommand('time', timeCommand),
+  defineCommand('dbsize', (c) => integer(dictSize(c.db.dict))),
+  defineCommand('flushdb', flushdbCommand),
+  defineCommand('flushall', flushallCommand),
+  defineCommand('lastsave', (c) => integer(c.srv.lastSave)),
+  defineCommand('save', (c) => {
+    rdbSave(c.srv)
+    return OK
+  }),
+  defineCommand('bgsave', bgsaveCommand),
+  defineCommand('debug', debugCommand),
+  defineCommand('memory', undefined, [
+    defineSubcommand('memory', 'usage', memoryUsageCommand),
+    defineSubcommand('memory', 'help', () => helpReply('memory', MEMORY_HELP)),
+  ]),
+]
