@@ -287,6 +287,10 @@ export type QuicklistEvent =
       readonly key: KeyName
       readonly node: number
       readonly offset: number
+      /** The node created by the split (not yet linked when the event is emitted). */
+      readonly newNode: number
+      /** true: `node` keeps [0, offset] and newNode gets the rest; false: newNode gets [0, offset). */
+      readonly after: boolean
     }
   | {
       readonly type: 'quicklist/nodesMerged'

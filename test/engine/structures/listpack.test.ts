@@ -117,6 +117,31 @@ describe('lpAppend encodings', () => {
   })
 })
 
+describe('bytes observed in Redis 7.0.15 (DUMP of listpack hashes)', () => {
+  it('matches HSET h2 hello 128 and HSET h3 k -4096 byte for byte', () => {
+    const hello = [0x85, 104, 101, 108, 108, 111, 6]
+    expect(bytesOf(build(['hello', '128']))).toEqual([
+      17,
+      0,
+      0,
+      0,
+      2,
+      0,
+      ...hello,
+      0xc0,
+      0x80,
+      2,
+      0xff,
+    ])
+    expect(bytesOf(build(['k', '-4096']))).toEqual([
+      13, 0, 0, 0, 2, 0, 0x81, 107, 2, 0xd0, 0, 2, 0xff,
+    ])
+    expect(bytesOf(build(['m', '1.5']))).toEqual([
+      15, 0, 0, 0, 2, 0, 0x81, 109, 2, 0x83, 49, 46, 53, 4, 0xff,
+    ])
+  })
+})
+
 describe('lpEncodeBacklen / lpDecodeBacklen', () => {
   it('writes the lowest 7 bits last and flags every byte but the first', () => {
     const buf = new Uint8Array(5)
