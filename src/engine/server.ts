@@ -40,7 +40,7 @@ import { applyStartupConfig, createDefaultConfig } from './config.ts'
 import { createExecContext, type ExecContext } from './context.ts'
 import type { StepEvent, TraceLevel } from './events.ts'
 import { activeExpireCycle } from './keyspace/expire.ts'
-import { performEvictions } from './keyspace/evict.ts'
+import { keyspaceDictType, performEvictions } from './keyspace/evict.ts'
 import { createDb, unwatchAllKeys, type RedisDb } from './keyspace/db.ts'
 import { arityOk, callCommand, commandStats, lookupCommand, unknownCommandMessage } from './call.ts'
 import { discardTransaction, flagTransaction } from './multi.ts'
@@ -80,7 +80,7 @@ export function createServerState(opts: ServerOptions): ServerState {
   const now = opts.clock.now()
   const dbs: RedisDb[] = []
   for (let i = 0; i < config.databases; i++) dbs.push(createDb(i, hashSeed))
-  return {
+  const srv: ServerState = {
     config,
     dbs,
     clients: new Map(),
@@ -108,6 +108,10 @@ export function createServerState(opts: ServerOptions): ServerState {
     commands: { list: COMMANDS, map: COMMAND_MAP },
     currentClient: null,
   }
+  // server.c dbDictType/dbExpiresDictType: growth is refused past maxmemory (evict.ts).
+  const keyspaceType = keyspaceDictType(srv)
+  for (const db of dbs) db.dict.type = db.expires.type = keyspaceType
+  return srv
 }
 
 /** networking.c createClient. */
@@ -158,7 +162,7 @@ function debugAllowed(srv: ServerState, c: Client): boolean {
 }
 
 const DEBUG_NOT_ALLOWED =
-  'DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.'
+  'ERR DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.'
 
 // --- Stats ---
 
@@ -236,7 +240,7 @@ function processCommandInner(
       fullname,
       `wrong number of arguments for '${fullname}' command`,
     )
-  if (cmd.flags.includes('protected') && cmd.name === 'debug' && !debugAllowed(srv, c))
+  if (cmd.name === 'debug' && parent === null && !debugAllowed(srv, c))
     return rejectCommand(srv, c, cmd, fullname, DEBUG_NOT_ALLOWED)
   if (authRequired(srv, c) && !cmd.flags.includes('no_auth'))
     return rejectCommand(srv, c, cmd, fullname, 'NOAUTH Authentication required.')

@@ -48,6 +48,7 @@ import {
   dictGetSomeKeys,
   dictSize,
   type Dict,
+  type DictType,
 } from '../structures/dict.ts'
 import { lfuDecrAndReturn, type RedisObject } from '../types/object.ts'
 import { dbDelete, signalModifiedKey } from './db.ts'
@@ -136,6 +137,11 @@ export function overMaxmemoryAfterAlloc(srv: ServerState, moremem: number): bool
  */
 export function dictExpandAllowed(srv: ServerState, moreMem: number, usedRatio: number): boolean {
   return usedRatio <= 1.618 ? !overMaxmemoryAfterAlloc(srv, moreMem) : true
+}
+
+/** The dictType of the keyspace and expires dicts: dictExpandAllowed for this server. */
+export function keyspaceDictType(srv: ServerState): DictType {
+  return { expandAllowed: (moreMem, usedRatio) => dictExpandAllowed(srv, moreMem, usedRatio) }
 }
 
 /** evict.c evictionTimeLimitUs from maxmemory-eviction-tenacity (Infinity = unlimited). */

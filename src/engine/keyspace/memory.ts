@@ -58,7 +58,7 @@ export const USED_MEMORY_STARTUP = 876_080
  * buffer, argv). Idle connections that never sent anything cost less (~11.5K); we count
  * every client as the active kind, which is what the tests and a console session see.
  */
-export const CLIENT_MEMORY = 38_408
+export const CLIENT_MEMORY = 23_504
 /**
  * Each command's latency histogram (hdr_histogram, `latency-tracking yes` by default)
  * is allocated on the command's first call: used_memory jumps by exactly 24688 the first
