@@ -15,6 +15,9 @@ export interface EntryFrame {
   readonly x: number
   readonly y: number
   readonly opacity: number
+  /** Where the entry is going (or where it was, for one that leaves). */
+  readonly table: 0 | 1
+  readonly bucket: number
   /** Entries the step is about (moved, added, deleted) are highlighted. */
   readonly active: boolean
 }
@@ -57,11 +60,32 @@ export function dictFrameAt(kf: DictKeyframes, t: number): readonly EntryFrame[]
         x: interpolateNumber(from.x, to.x)(k),
         y: interpolateNumber(from.y, to.y)(k),
         opacity: 1,
+        table: to.table,
+        bucket: to.bucket,
         active: moved && from.table !== to.table,
       }
     }
-    if (to !== null) return { id, key, x: to.x, y: to.y, opacity: k, active: true }
+    if (to !== null)
+      return {
+        id,
+        key,
+        x: to.x,
+        y: to.y,
+        opacity: k,
+        table: to.table,
+        bucket: to.bucket,
+        active: true,
+      }
     const gone = from as EntryBox
-    return { id, key, x: gone.x, y: gone.y, opacity: 1 - k, active: true }
+    return {
+      id,
+      key,
+      x: gone.x,
+      y: gone.y,
+      opacity: 1 - k,
+      table: gone.table,
+      bucket: gone.bucket,
+      active: true,
+    }
   })
 }

@@ -1,0 +1,198 @@
+/**
+ * The dict panel: ht[0] and ht[1] side by side, buckets as slots, chains as linked entries,
+ * rehashidx as a marker, and the load factor with the rule that fires next. It renders one
+ * step of a command's trace: the model after `step - 1` events morphing into the model
+ * after `step` events, at progress `t` from the frame clock. React renders; the layout and
+ * the timeline are pure functions (dictLayout.ts, dictTimeline.ts).
+ *
+ * Past DETAIL_LIMIT elements it draws the overview instead (DictOverview, on canvas) and
+ * lets the user zoom into a bucket range, which comes back here in detail.
+ */
+import { memo, useMemo } from 'react'
+import type { DictView } from '../../engine/inspect.ts'
+import type { StepEvent } from '../../engine/events.ts'
+import { narration } from '../shared/narration.ts'
+import { DictOverview } from './DictOverview.tsx'
+import { fitsDetail, layoutDict, ROW_H } from './dictLayout.ts'
+import { dictLoadInfo, dictModelFromView, foldDictEvents } from './dictModel.ts'
+import { dictFrameAt, dictKeyframes } from './dictTimeline.ts'
+
+export type Lang = 'en' | 'zh'
+
+export interface DictPanelProps {
+  /** Accessible name, e.g. "Keyspace dict of db 0". */
+  readonly title: string
+  /** The dict as it was before the command. */
+  readonly before: DictView
+  /** The command's events (all dicts; this panel keeps its own). */
+  readonly events: readonly StepEvent[]
+  /** How many of this dict's events are applied; the animation shows the last of them. */
+  readonly step: number
+  /** Progress of the current step in [0, 1]. */
+  readonly t: number
+  readonly lang: Lang
+  /** Zoomed bucket range for big tables. */
+  readonly range?: readonly [number, number]
+  readonly onZoom?: (range: readonly [number, number] | undefined) => void
+  /** Chain lengths per bucket of each table, for the overview of big dicts. */
+  readonly occupancy?: readonly [Uint16Array | null, Uint16Array | null]
+}
+
+const WIDTH = 1000
+
+const text = {
+  table: { en: 'table', zh: '表' },
+  size: { en: 'size', zh: '桶数' },
+  used: { en: 'used', zh: '元素' },
+  load: { en: 'load factor', zh: '负载因子' },
+  rehashidx: { en: 'rehashidx', zh: 'rehashidx' },
+  next: {
+    expandAtNextAdd: {
+      en: 'the next new key starts an expand (used ≥ size)',
+      zh: '下一个新键会触发扩容（used ≥ size）',
+    },
+    expandLater: { en: 'expands when used reaches size', zh: '当 used 达到 size 时扩容' },
+    shrinkInCron: {
+      en: 'fill below 10%: cron will shrink it',
+      zh: '填充率低于 10%：serverCron 会缩容',
+    },
+    rehashing: {
+      en: 'rehashing: each operation moves one bucket',
+      zh: '正在 rehash：每次操作搬迁一个桶',
+    },
+    none: {
+      en: 'no table yet: the first key creates 4 buckets',
+      zh: '还没有哈希表：第一个键会创建 4 个桶',
+    },
+  },
+  zoomOut: { en: 'Back to overview', zh: '返回总览' },
+} as const
+
+/** Keeps the events that concern one dict. */
+export function eventsOfDict(events: readonly StepEvent[], ref: string): StepEvent[] {
+  return events.filter((e) => 'dict' in e && e.dict === ref)
+}
+
+function DictPanelImpl(props: DictPanelProps) {
+  const { before, events, step, t, lang, range, onZoom } = props
+  const own = useMemo(() => eventsOfDict(events, before.ref), [events, before.ref])
+  const k = Math.max(0, Math.min(step, own.length))
+  const start = useMemo(() => dictModelFromView(before), [before])
+  const prev = useMemo(
+    () => foldDictEvents(start, own.slice(0, Math.max(0, k - 1))),
+    [start, own, k],
+  )
+  const curr = useMemo(
+    () => (k === 0 ? prev : foldDictEvents(prev, own.slice(k - 1, k))),
+    [prev, own, k],
+  )
+  const current = k > 0 ? own[k - 1] : undefined
+  const info = dictLoadInfo(curr)
+  const detailed = fitsDetail(curr, range)
+
+  const layouts = useMemo(() => {
+    if (!detailed) return null
+    const box = { width: WIDTH, height: 0 }
+    return { before: layoutDict(prev, box, range), after: layoutDict(curr, box, range) }
+  }, [detailed, prev, curr, range])
+  const kf = useMemo(
+    () => (layouts ? dictKeyframes(layouts.before, layouts.after) : null),
+    [layouts],
+  )
+  const frame = kf ? dictFrameAt(kf, current ? t : 1) : []
+  const caption = current ? narration[current.type](current as never)[lang] : null
+
+  return (
+    <section aria-label={props.title} className="dict-panel" data-dict={before.ref}>
+      <header className="dict-panel__stats">
+        <span data-testid="dict-used">
+          {text.used[lang]} {info.used}
+        </span>{' '}
+        <span data-testid="dict-size">
+          {text.size[lang]} {info.size}
+        </span>{' '}
+        <span>
+          {text.load[lang]} {info.load.toFixed(2)}
+        </span>{' '}
+        {curr.rehashIdx >= 0 && (
+          <span data-testid="dict-rehashidx">
+            {text.rehashidx[lang]} {curr.rehashIdx}
+          </span>
+        )}
+        <p className="dict-panel__rule">{text.next[info.next][lang]}</p>
+      </header>
+      <p role="status" aria-live="polite" className="dict-panel__caption">
+        {caption}
+      </p>
+      {layouts && kf ? (
+        <>
+          {range && onZoom && (
+            <button type="button" onClick={() => onZoom(undefined)}>
+              {text.zoomOut[lang]}
+            </button>
+          )}
+          <svg
+            viewBox={`0 0 ${WIDTH} ${Math.max(layouts.after.height, layouts.before.height) + 8}`}
+            role="img"
+            aria-label={props.title}
+            className="dict-panel__svg"
+          >
+            {layouts.after.tables.map((tb) => (
+              <text key={`table:${tb.table}`} x={tb.x} y={16} className="dict-panel__table-title">
+                {`ht[${tb.table}] ${text.size[lang]} ${tb.size} ${text.used[lang]} ${tb.used}`}
+              </text>
+            ))}
+            {layouts.after.buckets.map((b) => (
+              <g key={b.id} data-id={b.id} transform={`translate(${b.x},${b.y})`}>
+                <rect
+                  width={b.w}
+                  height={b.h}
+                  rx={3}
+                  className={b.done ? 'dict-bucket dict-bucket--done' : 'dict-bucket'}
+                />
+                <text x={4} y={b.h - 6} className="dict-bucket__index">
+                  {b.index}
+                </text>
+              </g>
+            ))}
+            {layouts.after.rehashY !== null && (
+              <g data-id="rehashidx" transform={`translate(0,${layouts.after.rehashY})`}>
+                <line x1={-2} x2={-2} y1={0} y2={ROW_H - 4} className="dict-rehash-marker" />
+              </g>
+            )}
+            {frame.map((f) => (
+              <g
+                key={f.id}
+                data-id={f.id}
+                data-active={f.active ? 'true' : undefined}
+                data-table={f.table}
+                data-bucket={f.bucket}
+                transform={`translate(${f.x},${f.y})`}
+                opacity={f.opacity}
+              >
+                <rect
+                  width={64}
+                  height={ROW_H - 4}
+                  rx={4}
+                  className={f.active ? 'dict-entry dict-entry--active' : 'dict-entry'}
+                />
+                <text x={6} y={ROW_H - 10} className="dict-entry__key">
+                  {f.key.length > 8 ? `${f.key.slice(0, 7)}…` : f.key}
+                </text>
+              </g>
+            ))}
+          </svg>
+        </>
+      ) : (
+        <DictOverview
+          model={curr}
+          lang={lang}
+          occupancy={props.occupancy}
+          onZoom={(r) => onZoom?.(r)}
+        />
+      )}
+    </section>
+  )
+}
+
+export const DictPanel = memo(DictPanelImpl)
