@@ -27,7 +27,7 @@ export function discardTransaction(srv: ServerState, c: Client): void {
  */
 export function execTransaction(srv: ServerState, c: Client, ctx: ExecContext): Reply {
   const multi = c.multi
-  if (multi === null) return error('EXEC without MULTI')
+  if (multi === null) return error('ERR EXEC without MULTI')
   if (isWatchedKeyExpired(srv, c, ctx)) c.dirtyCas = true
   if (c.dirtyCas || multi.dirtyExec) {
     const reply = multi.dirtyExec

@@ -47,7 +47,7 @@ export function clientSetName(c: Client, name: string): boolean {
   return true
 }
 
-const BAD_NAME = error('Client names cannot contain spaces, newlines or special characters.')
+const BAD_NAME = error('ERR Client names cannot contain spaces, newlines or special characters.')
 
 /** networking.c catClientInfoString. */
 export function clientInfoString(srv: ServerState, c: Client, current: Client | null): string {
@@ -85,6 +85,9 @@ export function clearClientConnectionState(srv: ServerState, c: Client): void {
 // --- PING ECHO SELECT SWAPDB QUIT RESET ---
 
 function pingCommand(c: CommandCall): Reply {
+  // Arity is -1, so pingCommand checks the upper bound itself (a failed call, not a
+  // rejected one).
+  if (c.argv.length > 2) return error("ERR wrong number of arguments for 'ping' command")
   return c.argv.length === 2 ? bulk(c.argv[1] ?? '') : PONG
 }
 
@@ -95,7 +98,7 @@ function echoCommand(c: CommandCall): Reply {
 function selectCommand(c: CommandCall): Reply {
   const id = getIntOrReply(c.argv[1] ?? '')
   if (typeof id === 'object') return id
-  if (id < 0 || id >= c.srv.dbs.length) return error('DB index is out of range')
+  if (id < 0 || id >= c.srv.dbs.length) return error('ERR DB index is out of range')
   c.client.db = id
   return OK
 }
@@ -105,7 +108,7 @@ function swapdbCommand(c: CommandCall): Reply {
   if (typeof id1 === 'object') return id1
   const id2 = getIntOrReply(c.argv[2] ?? '', 'invalid second DB index')
   if (typeof id2 === 'object') return id2
-  if (!dbSwapDatabases(c.srv, c.ctx, id1, id2)) return error('DB index is out of range')
+  if (!dbSwapDatabases(c.srv, c.ctx, id1, id2)) return error('ERR DB index is out of range')
   c.srv.dirty++
   return OK
 }
@@ -140,7 +143,7 @@ function authCommand(c: CommandCall): Reply {
   if (argv.length === 2) {
     if (srv.config.requirepass === '')
       return error(
-        'AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?',
+        'ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?',
       )
   } else {
     user = argv[1] ?? ''
@@ -173,7 +176,7 @@ function helloCommand(c: CommandCall): Reply {
       if (!clientSetName(client, argv[j + 1] ?? '')) return BAD_NAME
       j++
     } else {
-      return error(`Syntax error in HELLO option '${opt}'`)
+      return error(`ERR Syntax error in HELLO option '${opt}'`)
     }
   }
   if (srv.config.requirepass !== '' && !client.authenticated)
@@ -262,7 +265,7 @@ function clientListCommand(c: CommandCall): Reply {
   let out: string | null = null
   if (argv.length === 4 && eqIgnoreCase(argv[2], 'type')) {
     const t = clientTypeByName(argv[3] ?? '')
-    if (t === null) return error(`Unknown client type '${argv[3] ?? ''}'`)
+    if (t === null) return error(`ERR Unknown client type '${argv[3] ?? ''}'`)
     // Every engine client is a normal one: other types list nothing.
     if (t !== 'normal') out = ''
   } else if (argv.length > 3 && eqIgnoreCase(argv[2], 'id')) {
@@ -309,13 +312,13 @@ function clientKillCommand(c: CommandCall): Reply {
         id = v
       } else if (eqIgnoreCase(opt, 'type')) {
         type = clientTypeByName(val)
-        if (type === null) return error(`Unknown client type '${val}'`)
+        if (type === null) return error(`ERR Unknown client type '${val}'`)
       } else if (eqIgnoreCase(opt, 'addr')) {
         addr = val
       } else if (eqIgnoreCase(opt, 'laddr')) {
         laddr = val
       } else if (eqIgnoreCase(opt, 'user')) {
-        if (val !== 'default') return error(`No such user '${val}'`)
+        if (val !== 'default') return error(`ERR No such user '${val}'`)
       } else if (eqIgnoreCase(opt, 'skipme')) {
         if (eqIgnoreCase(val, 'yes')) skipme = true
         else if (eqIgnoreCase(val, 'no')) skipme = false
@@ -344,7 +347,7 @@ function clientKillCommand(c: CommandCall): Reply {
     }
     killed++
   }
-  if (argv.length === 3) return killed === 0 ? error('No such client') : OK
+  if (argv.length === 3) return killed === 0 ? error('ERR No such client') : OK
   return integer(killed)
 }
 

@@ -88,12 +88,12 @@ function functionListCommand(c: CommandCall): Reply {
       continue
     }
     if (!pattern && eqIgnoreCase(next, 'libraryname')) {
-      if (i >= argv.length - 1) return error('library name argument was not given')
+      if (i >= argv.length - 1) return error('ERR library name argument was not given')
       pattern = true
       i++
       continue
     }
-    return error(`Unknown argument ${next}`)
+    return error(`ERR Unknown argument ${next}`)
   }
   return EMPTY_ARRAY
 }
@@ -102,7 +102,7 @@ function functionFlushCommand(c: CommandCall): Reply {
   if (c.argv.length > 3)
     return error("unknown subcommand or wrong number of arguments for 'flush'. Try FUNCTION HELP.")
   if (c.argv.length === 3 && !eqIgnoreCase(c.argv[2], 'sync') && !eqIgnoreCase(c.argv[2], 'async'))
-    return error('FUNCTION FLUSH only supports SYNC|ASYNC option')
+    return error('ERR FUNCTION FLUSH only supports SYNC|ASYNC option')
   return OK
 }
 
@@ -111,7 +111,7 @@ function scriptFlushCommand(c: CommandCall): Reply {
     c.argv.length > 3 ||
     (c.argv.length === 3 && !eqIgnoreCase(c.argv[2], 'sync') && !eqIgnoreCase(c.argv[2], 'async'))
   )
-    return error('SCRIPT FLUSH only support SYNC|ASYNC option')
+    return error('ERR SCRIPT FLUSH only support SYNC|ASYNC option')
   return OK
 }
 
@@ -122,8 +122,8 @@ export const scriptingCommands: readonly CommandSpec[] = [
   defineCommand('eval_ro', notSupported),
   defineCommand('evalsha', () => error('NOSCRIPT No matching script. Please use EVAL.')),
   defineCommand('evalsha_ro', () => error('NOSCRIPT No matching script. Please use EVAL.')),
-  defineCommand('fcall', () => error('Function not found')),
-  defineCommand('fcall_ro', () => error('Function not found')),
+  defineCommand('fcall', () => error('ERR Function not found')),
+  defineCommand('fcall_ro', () => error('ERR Function not found')),
   defineCommand('script', undefined, [
     defineSubcommand('script', 'load', notSupported),
     defineSubcommand('script', 'debug', notSupported),
@@ -136,7 +136,7 @@ export const scriptingCommands: readonly CommandSpec[] = [
     defineSubcommand('function', 'load', notSupported),
     defineSubcommand('function', 'restore', notSupported),
     defineSubcommand('function', 'dump', () => bulk(EMPTY_FUNCTION_DUMP)),
-    defineSubcommand('function', 'delete', () => error('Library not found')),
+    defineSubcommand('function', 'delete', () => error('ERR Library not found')),
     defineSubcommand('function', 'list', functionListCommand),
     defineSubcommand('function', 'stats', () =>
       array([

@@ -389,7 +389,7 @@ function configGetCommand(c: CommandCall): Reply {
 function configSetCommand(c: CommandCall): Reply {
   if (c.argv.length % 2 === 1) return ERR_SYNTAX
   const err = configSetPairs(c.srv.config, c.argv.slice(2))
-  return err === null ? OK : error(err)
+  return err === null ? OK : error(`ERR ${err}`)
 }
 
 /** server.c resetServerStats + resetCommandTableStats + resetErrorTableStats. */
@@ -656,16 +656,16 @@ function commandGetKeysCommand(c: CommandCall): Reply {
     base?.subcommands !== undefined && args.length >= 2
       ? base.subcommands.find((s) => s.name === (args[1] ?? '').toLowerCase())
       : base
-  if (cmd === undefined) return error('Invalid command specified')
+  if (cmd === undefined) return error('ERR Invalid command specified')
   const hasKeys =
     cmd.getKeys !== undefined || (cmd.keySpecs ?? []).some((k) => !k.flags.includes('not_key'))
-  if (!hasKeys) return error('The command has no key arguments')
+  if (!hasKeys) return error('ERR The command has no key arguments')
   if ((cmd.arity > 0 && cmd.arity !== args.length) || args.length < -cmd.arity)
-    return error('Invalid number of arguments specified for command')
+    return error('ERR Invalid number of arguments specified for command')
   const positions = cmd.getKeys !== undefined ? cmd.getKeys(args) : getKeysUsingKeySpecs(cmd, args)
   if (positions === null || positions.length === 0) {
     if (cmd.flags.includes('no_mandatory_keys')) return EMPTY_ARRAY
-    if (positions === null) return error('Invalid arguments specified for command')
+    if (positions === null) return error('ERR Invalid arguments specified for command')
   }
   return bulkArray(positions.map((p) => args[p] ?? ''))
 }
@@ -917,7 +917,7 @@ function debugHtstats(c: CommandCall): Reply {
   const id = getLongOrReply(c.argv[2] ?? '')
   if (typeof id === 'object') return id
   const db: RedisDb | undefined = c.srv.dbs[Number(id)]
-  if (id < 0n || db === undefined) return error('Out of range database')
+  if (id < 0n || db === undefined) return error('ERR Out of range database')
   return bulk(`[Dictionary HT]\n${dictGetStats(db.dict)}[Expires HT]\n${dictGetStats(db.expires)}`)
 }
 
@@ -993,7 +993,7 @@ export const serverCommands: readonly CommandSpec[] = [
       return OK
     }),
     defineSubcommand('config', 'rewrite', () =>
-      error('The server is running without a config file'),
+      error('ERR The server is running without a config file'),
     ),
     defineSubcommand('config', 'help', () => helpReply('config', CONFIG_HELP)),
   ]),

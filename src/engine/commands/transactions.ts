@@ -11,19 +11,19 @@ import { error, OK, type Reply } from '../reply.ts'
 import { defineCommand, type CommandCall, type CommandSpec } from './spec.ts'
 
 function multiCommand(c: CommandCall): Reply {
-  if (c.client.multi !== null) return error('MULTI calls can not be nested')
+  if (c.client.multi !== null) return error('ERR MULTI calls can not be nested')
   c.client.multi = { queue: [], dirtyExec: false }
   return OK
 }
 
 function discardCommand(c: CommandCall): Reply {
-  if (c.client.multi === null) return error('DISCARD without MULTI')
+  if (c.client.multi === null) return error('ERR DISCARD without MULTI')
   discardTransaction(c.srv, c.client)
   return OK
 }
 
 function watchCommand(c: CommandCall): Reply {
-  if (c.client.multi !== null) return error('WATCH inside MULTI is not allowed')
+  if (c.client.multi !== null) return error('ERR WATCH inside MULTI is not allowed')
   if (c.client.dirtyCas) return OK
   for (let j = 1; j < c.argv.length; j++) watchForKey(c.srv, c.ctx, c.client, c.argv[j] ?? '')
   return OK
