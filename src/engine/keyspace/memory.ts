@@ -53,10 +53,11 @@ import type { RedisDb } from './db.ts'
  */
 export const USED_MEMORY_STARTUP = 876_080
 /**
- * One connected client that has sent a command: used_memory before the first INFO
- * reply minus used_memory_startup = 914488 − 876080 (client struct, reply buffer, query
- * buffer, argv). Idle connections that never sent anything cost less (~11.5K); we count
- * every client as the active kind, which is what the tests and a console session see.
+ * One connected client at rest: used_memory − used_memory_startup − histograms − keys,
+ * measured 6 s after its last command (23504). Right after connecting and sending a
+ * command it is ~38.4K: clientsCron then halves the 16 KiB reply buffer once a second
+ * down to the recent peak (reply-buffer resizing, 7.0), which takes a few seconds. We
+ * count the settled figure, which is what a console session and paced workloads see.
  */
 export const CLIENT_MEMORY = 23_504
 /**

@@ -19,6 +19,7 @@ import { dictSize } from '../../../src/engine/structures/dict.ts'
 import { rngCreate } from '../../../src/engine/rng.ts'
 import { createServerState } from '../../../src/engine/server.ts'
 import { createStringObject } from '../../../src/engine/types/object.ts'
+import { createTestEngine, r } from '../../harness/TestEngine.ts'
 
 const T0 = 1_704_067_200_000
 
@@ -202,5 +203,110 @@ describe('performEvictions', () => {
       return [dictSize(db.dict), JSON.stringify(evictionState(srv).pool)]
     }
     expect(run('off')).toEqual(run('full'))
+  })
+})
+
+describe('maxmemory scenarios through the command path', () => {
+  // Measured on redis-server 7.0.15 (maxmemory 1mb, noeviction, one client that ran
+  // SET warm x / DEL warm and then stayed idle 6 s so clientsCron shrank its reply buffer):
+  // SETs of key:<i> accepted before the first OOM, by value length.
+  const REAL_ACCEPTED: [number, number][] = [
+    [10, 1156],
+    [100, 548],
+    [1000, 91],
+  ]
+  it.each(REAL_ACCEPTED)(
+    'noeviction 1mb with %i-byte values: OOM after about as many SETs as Redis (%i)',
+    (vlen, real) => {
+      const t = createTestEngine({ trace: 'off', config: { maxmemory: '1mb' } })
+      t.exec('SET', 'warm', 'x')
+      t.exec('DEL', 'warm')
+      const val = 'x'.repeat(vlen)
+      let accepted = 0
+      for (;;) {
+        const reply = t.exec('SET', `key:${String(accepted)}`, val)
+        if (reply.type === 'error') {
+          expect(reply.value).toBe("OOM command not allowed when used memory > 'maxmemory'.")
+          break
+        }
+        accepted++
+      }
+      expect(Math.abs(accepted - real)).toBeLessThanOrEqual(real * 0.1)
+      // Reads and deletes still work.
+      expect(t.exec('GET', 'key:0')).toEqual({ type: 'bulk', value: val })
+      expect(t.exec('DEL', 'key:0')).toEqual({ type: 'integer', value: 1 })
+    },
+  )
+
+  it('volatile-lru evicts the keys with a TTL first, never the others, then answers OOM', () => {
+    const t = createTestEngine({
+      trace: 'off',
+      config: { maxmemory: '1mb', 'maxmemory-policy': 'volatile-lru' },
+    })
+    const val = 'x'.repeat(100)
+    for (let i = 0; i < 100; i++) t.exec('SET', `key:${String(i)}`, val, 'EX', '10000')
+    let i = 100
+    let oom = false
+    for (; i < 5000 && !oom; i++) oom = t.exec('SET', `key:${String(i)}`, val).type === 'error'
+    expect(oom).toBe(true)
+    t.server.setTraceLevel('summary')
+    expect(t.exec('DBSIZE')).toEqual({ type: 'integer', value: i - 1 - 100 })
+    for (let k = 0; k < 100; k++) expect(t.exec('EXISTS', `key:${String(k)}`)).toEqual(r.int(0))
+    for (let k = 100; k < i - 1; k++) expect(t.exec('EXISTS', `key:${String(k)}`)).toEqual(r.int(1))
+  })
+
+  it('reports memory/oomRejected with the used memory and the limit', () => {
+    const t = createTestEngine({ config: { maxmemory: '1mb' } })
+    const val = 'x'.repeat(1000)
+    let reply = t.exec('SET', 'k0', val)
+    for (let i = 1; reply.type !== 'error'; i++) reply = t.exec('SET', `k${String(i)}`, val)
+    const [ev] = t.eventsOfType('memory/oomRejected')
+    expect(ev?.maxmemory).toBe(1024 * 1024)
+  })
+
+  it('allkeys-lru evicts on every write once full and counts evicted_keys', () => {
+    const t = createTestEngine({
+      trace: 'off',
+      config: { maxmemory: '1mb', 'maxmemory-policy': 'allkeys-lru' },
+    })
+    const val = 'x'.repeat(100)
+    for (let i = 0; i < 2000; i++) expect(t.exec('SET', `key:${String(i)}`, val)).toEqual(r.ok)
+    const size = t.exec('DBSIZE')
+    expect(size.type === 'integer' && Number(size.value)).toBeLessThan(700)
+    t.server.setTraceLevel('summary')
+    const tr = t.trace('SET', 'one-more', val)
+    expect(tr.events.some((e) => e.type === 'evict/keyPicked')).toBe(true)
+  })
+
+  it('queues nothing inside MULTI under OOM and aborts EXEC of queued deny-oom commands', () => {
+    const t = createTestEngine({ trace: 'off', config: { maxmemory: '1mb' } })
+    const val = 'x'.repeat(1000)
+    t.exec('MULTI')
+    expect(t.exec('SET', 'queued', 'v')).toEqual({ type: 'simple', value: 'QUEUED' })
+    for (let i = 0; t.execOn(t.newClient(), 'SET', `k${String(i)}`, val).type !== 'error'; i++);
+    expect(t.exec('EXEC')).toEqual(
+      r.err(
+        "EXECABORT Transaction discarded because of: OOM command not allowed when used memory > 'maxmemory'.",
+      ),
+    )
+    t.exec('MULTI')
+    expect(t.exec('GET', 'k0')).toEqual(
+      r.err("OOM command not allowed when used memory > 'maxmemory'."),
+    )
+    expect(t.exec('EXEC')).toEqual(
+      r.err('EXECABORT Transaction discarded because of previous errors.'),
+    )
+  })
+
+  it('does not share integers when maxmemory is set with an LRU or LFU policy', () => {
+    const shared = createTestEngine({ trace: 'off' })
+    shared.exec('SET', 'n', '42')
+    expect(shared.exec('OBJECT', 'REFCOUNT', 'n')).toEqual(r.int(2147483647))
+    const t = createTestEngine({
+      trace: 'off',
+      config: { maxmemory: '100mb', 'maxmemory-policy': 'allkeys-lru' },
+    })
+    t.exec('SET', 'n', '42')
+    expect(t.exec('OBJECT', 'REFCOUNT', 'n')).toEqual(r.int(1))
   })
 })

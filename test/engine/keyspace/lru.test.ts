@@ -15,6 +15,7 @@ import {
   updateLFU,
 } from '../../../src/engine/keyspace/lru.ts'
 import { rngCreate } from '../../../src/engine/rng.ts'
+import { createTestEngine, r } from '../../harness/TestEngine.ts'
 
 function ctxAt(ms: number, seed = 1) {
   return createExecContext(rngCreate(seed), manualClock(ms), 'off')
@@ -109,5 +110,23 @@ describe('updateLFU', () => {
     expect(updateLFU(ctx, o, 10, 1)).toBe(3)
     expect(o.lru).toBe((LFUGetTimeInMinutes(ctx.now) << 8) | 3)
     expect(lruFieldValidate(o.lru)).toEqual([])
+  })
+})
+
+describe('the LRU clock through the server', () => {
+  it('ages keys as cron refreshes the cached clock; OBJECT FREQ counts LFU hits', () => {
+    const t = createTestEngine({ trace: 'off' })
+    t.exec('SET', 'k', 'v')
+    t.tick(5000)
+    expect(t.exec('OBJECT', 'IDLETIME', 'k')).toEqual(r.int(5))
+    t.exec('GET', 'k')
+    expect(t.exec('OBJECT', 'IDLETIME', 'k')).toEqual(r.int(0))
+    const lfu = createTestEngine({ trace: 'off', config: { 'maxmemory-policy': 'allkeys-lfu' } })
+    lfu.exec('SET', 'k', 'hello')
+    expect(lfu.exec('OBJECT', 'FREQ', 'k')).toEqual(r.int(LFU_INIT_VAL))
+    for (let i = 0; i < 3; i++) lfu.exec('GET', 'k')
+    // Counters at or below LFU_INIT_VAL always increment; the next ones become unlikely.
+    const freq = lfu.exec('OBJECT', 'FREQ', 'k')
+    expect(freq.type === 'integer' && Number(freq.value)).toBeGreaterThanOrEqual(6)
   })
 })
