@@ -737,8 +737,9 @@ export function dictGetRandomKey<V>(ctx: ExecContext, d: Dict<V>): DictEntry<V> 
  * Samples up to `count` entries (dictGetSomeKeys): does up to `count` rehash steps, then
  * walks consecutive buckets of both tables from a random index of the larger one, taking
  * whole chains (reservoir sampling past `count`), jumping to a new random index after
- * max(5, count + 1) consecutive empty buckets, and giving up after count·10 steps. Entries
- * may repeat only if the dict changes; fewer than `count` may be returned.
+ * max(5, count + 1) consecutive empty buckets, and giving up after count·10 steps. As in
+ * Redis, fewer than `count` entries may come back, and duplicates are possible (the walk can
+ * wrap around or jump back onto buckets it already took).
  */
 export function dictGetSomeKeys<V>(ctx: ExecContext, d: Dict<V>, count: number): DictEntry<V>[] {
   const size = d.used[0] + d.used[1]

@@ -412,15 +412,14 @@ describe('random sampling', () => {
     expect(dictGetFairRandomKey(ctx, d)?.key).toBe('only')
   })
 
-  it('dictGetSomeKeys returns min(count, size) distinct entries of a stable dict', () => {
+  it('dictGetSomeKeys returns at most min(count, size) live entries', () => {
     const ctx = ctxOf('off')
     const d = newDict()
     for (let i = 0; i < 200; i++) dictAdd(ctx, d, `key:${i}`, i)
     while (dictRehash(ctx, d, 100));
     for (let round = 0; round < 20; round++) {
       const got = dictGetSomeKeys(ctx, d, 15)
-      expect(got.length).toBeLessThanOrEqual(15)
-      expect(new Set(got.map((e) => e.key)).size).toBe(got.length)
+      expect(got.length).toBe(15)
       for (const e of got) expect(dictFind(ctx, d, e.key)).toBe(e)
     }
     expect(dictGetSomeKeys(ctx, d, 1000).length).toBeLessThanOrEqual(200)
