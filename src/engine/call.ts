@@ -7,6 +7,7 @@ import type { ExecContext } from './context.ts'
 import type { CommandCall, CommandSpec } from './commands/spec.ts'
 import type { Reply } from './reply.ts'
 import type { Client, ServerState } from './state.ts'
+import { updatePeakMemory } from './keyspace/memory.ts'
 
 /** server.c lookupCommand: the container's subcommand when argv has one. */
 export function lookupCommand(
@@ -79,6 +80,8 @@ export function callCommand(
   st.calls++
   if (reply.type === 'error') st.failed++
   srv.stats.totalCommandsProcessed++
+  // call(): record the peak after each command, before the next eviction (memory.ts).
+  updatePeakMemory(srv)
   c.lastCmd = fullname
   return reply
 }

@@ -57,6 +57,7 @@ import {
 } from './structures/dict.ts'
 import { digestServer } from './digest.ts'
 import { inspectKey, inspectKeyspace } from './inspect.ts'
+import { zmallocUsedMemory } from './keyspace/memory.ts'
 
 // --- Constants ---
 
@@ -256,7 +257,11 @@ function processCommandInner(
     if (c.multi !== null && !controlsMulti) rejectOnOom = true
     if (outOfMemory && rejectOnOom) {
       if (ctx.tracing)
-        ctx.emit({ type: 'memory/oomRejected', used: 0, maxmemory: srv.config.maxmemory })
+        ctx.emit({
+          type: 'memory/oomRejected',
+          used: zmallocUsedMemory(srv),
+          maxmemory: srv.config.maxmemory,
+        })
       return rejectCommand(
         srv,
         c,
