@@ -30,6 +30,7 @@
  */
 import type { ExecContext } from '../context.ts'
 import type { KeyName } from '../events.ts'
+import { rngRandom } from '../rng.ts'
 
 // --- Constants ---
 
@@ -41,6 +42,8 @@ export const LP_INTBUF_SIZE = 21
 export const LISTPACK_MAX_SAFETY_SIZE = 1 << 30
 const LP_MAX_INT_ENCODING_LEN = 9
 const UINT32_MAX = 0xffffffff
+/** C's RAND_MAX on glibc; rand() is modelled by rngRandom (31 bits). */
+const RAND_MAX = 2147483647
 
 const LP_ENCODING_6BIT_STR = 0x80
 const LP_ENCODING_13BIT_INT = 0xc0
@@ -499,28 +502,32 @@ export function lpWalk(lp: Listpack): LpEntryLayout[] {
  * `s` only when `s` is the canonical decimal of that integer ("007" never equals 7).
  */
 export function lpCompare(lp: Listpack, p: number, s: string): boolean {
-  const v = decodeEntry(lp.buf, p)
-  if (typeof v === 'string') return v === s
+  const buf = lp.buf
+  if (buf[p] === LP_EOF) return false
+  const data = stringData(buf, p)
+  if (data !== null) return bytesEqual(buf, data.at, data.len, s)
   const sv = lpStringToInt64(s)
-  return sv !== null && sv === BigInt(v)
+  return sv !== null && sv === BigInt(decodeEntry(buf, p))
 }
 
 /**
  * Scans from `p` for an entry equal to `s`, comparing one entry then skipping `skip`
  * entries (skip = 1 visits only hash fields or zset members) — lpFind. An integer entry is
- * compared only when `s` is shorter than 32 bytes and parses as an integer.
+ * compared only when `s` is shorter than 32 bytes and parses as an integer. String entries
+ * are compared in place, length first, without building strings.
  */
 export function lpFind(lp: Listpack, p: number | null, s: string, skip: number): number | null {
+  const buf = lp.buf
   let skipcnt = 0
   let vll: bigint | null | undefined
-  while (p !== null && lp.buf[p] !== LP_EOF) {
+  while (p !== null && buf[p] !== LP_EOF) {
     if (skipcnt === 0) {
-      const v = decodeEntry(lp.buf, p)
-      if (typeof v === 'string') {
-        if (v === s) return p
+      const data = stringData(buf, p)
+      if (data !== null) {
+        if (bytesEqual(buf, data.at, data.len, s)) return p
       } else {
         if (vll === undefined) vll = s.length >= 32 ? null : lpStringToInt64(s)
-        if (vll !== null && BigInt(v) === vll) return p
+        if (vll !== null && BigInt(decodeEntry(buf, p)) === vll) return p
       }
       skipcnt = skip
     } else {
@@ -529,6 +536,107 @@ export function lpFind(lp: Listpack, p: number | null, s: string, skip: number):
     p = lpSkip(lp, p)
   }
   return null
+}
+
+/** Where a string entry's bytes are, or null for an integer entry. */
+function stringData(buf: Uint8Array, p: number): { at: number; len: number } | null {
+  const b = buf[p] ?? 0
+  if ((b & 0xc0) === LP_ENCODING_6BIT_STR) return { at: p + 1, len: b & 0x3f }
+  if ((b & 0xf0) === LP_ENCODING_12BIT_STR) {
+    return { at: p + 2, len: ((b & 0xf) << 8) | (buf[p + 1] ?? 0) }
+  }
+  if (b === LP_ENCODING_32BIT_STR) return { at: p + 5, len: readU32(buf, p + 1) }
+  return null
+}
+
+function bytesEqual(buf: Uint8Array, at: number, len: number, s: string): boolean {
+  if (len !== s.length) return false
+  for (let i = 0; i < len; i++) if (buf[at + i] !== s.charCodeAt(i)) return false
+  return true
+}
+
+// --- Random picks (hash and zset listpacks hold key, value pairs) ---
+
+/**
+ * A random pair from ctx.rng: `rand() % (length/2)` picks the pair, as lpRandomPair does. `totalCount` is
+ * the number of pairs. Values come back as byte strings.
+ */
+export function lpRandomPair(
+  ctx: ExecContext,
+  lp: Listpack,
+  totalCount: number,
+): { key: string; val: string } {
+  if (totalCount <= 0) throw new RangeError('lpRandomPair on an empty listpack')
+  const p = lpSeek(lp, (rngRandom(ctx.rng) % totalCount) * 2)
+  if (p === null) throw new Error('lpRandomPair: pair out of range')
+  const v = lpNext(lp, p)
+  return { key: lpGet(lp, p), val: v === null ? '' : lpGet(lp, v) }
+}
+
+/**
+ * `count` random pairs, repetitions allowed, in the order drawn — lpRandomPairs. Draws all
+ * indexes first (one rand() each), then reads them in one forward pass.
+ */
+export function lpRandomPairs(
+  ctx: ExecContext,
+  lp: Listpack,
+  count: number,
+): { keys: string[]; vals: string[] } {
+  const total = Math.floor(lpLength(lp) / 2)
+  if (total === 0) throw new RangeError('lpRandomPairs on an empty listpack')
+  const picks: { index: number; order: number }[] = []
+  for (let i = 0; i < count; i++) picks.push({ index: (rngRandom(ctx.rng) % total) * 2, order: i })
+  picks.sort((a, b) => a.index - b.index)
+  const keys: string[] = new Array<string>(count).fill('')
+  const vals: string[] = new Array<string>(count).fill('')
+  let lpindex = picks[0]?.index ?? 0
+  let pickindex = 0
+  let p = lpSeek(lp, lpindex)
+  while (p !== null && pickindex < count) {
+    const key = lpGet(lp, p)
+    const v = lpNext(lp, p)
+    const val = v === null ? '' : lpGet(lp, v)
+    while (pickindex < count && lpindex === picks[pickindex]?.index) {
+      const order = picks[pickindex]?.order ?? 0
+      keys[order] = key
+      vals[order] = val
+      pickindex++
+    }
+    lpindex += 2
+    p = v === null ? null : lpNext(lp, v)
+  }
+  return { keys, vals }
+}
+
+/**
+ * Up to `count` distinct pairs in listpack order — lpRandomPairsUnique (selection sampling:
+ * each pair is taken with probability remaining / unvisited, one rand() per visited pair).
+ */
+export function lpRandomPairsUnique(
+  ctx: ExecContext,
+  lp: Listpack,
+  count: number,
+): { keys: string[]; vals: string[] } {
+  const total = Math.floor(lpLength(lp) / 2)
+  if (count > total) count = total
+  const keys: string[] = []
+  const vals: string[] = []
+  let p = lpFirst(lp)
+  let index = 0
+  let remaining = count
+  while (keys.length < count && p !== null) {
+    const randomDouble = rngRandom(ctx.rng) / RAND_MAX
+    const threshold = remaining / (total - index)
+    const v = lpNext(lp, p)
+    if (randomDouble <= threshold) {
+      keys.push(lpGet(lp, p))
+      vals.push(v === null ? '' : lpGet(lp, v))
+      remaining--
+    }
+    p = v === null ? null : lpNext(lp, v)
+    index++
+  }
+  return { keys, vals }
 }
 
 // --- Mutation ---
