@@ -14,6 +14,8 @@
 import type { CommandSpec } from './spec.ts'
 import { connectionCommands } from './connection.ts'
 import { genericCommands } from './generic.ts'
+import { hashCommands } from './hash.ts'
+import { setCommands } from './set.ts'
 import { scriptingCommands } from './scripting.ts'
 import { serverCommands } from './server.ts'
 import { stringCommands } from './string.ts'
@@ -41,6 +43,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...scriptingCommands,
   ...stringCommands,
   ...genericCommands,
+  ...hashCommands,
+  ...setCommands,
 ]
 
 /** Lowercase name → spec. */

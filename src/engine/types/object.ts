@@ -18,6 +18,11 @@ import type { ExecContext } from '../context.ts'
 import { LFUDecrAndReturn, LFUInitialField, LRU_CLOCK_MAX, updateLFU } from '../keyspace/lru.ts'
 import type { ServerState } from '../state.ts'
 import { sdsNewLen, sdsRemoveFreeSpace, type Sds } from '../structures/sds.ts'
+import type { Dict } from '../structures/dict.ts'
+import type { Intset } from '../structures/intset.ts'
+import type { Listpack } from '../structures/listpack.ts'
+import type { Quicklist } from '../structures/quicklist.ts'
+import type { Zset } from './t_zset.ts'
 import { LLONG_MAX, LLONG_MIN, string2l } from '../util/numbers.ts'
 
 // --- Constants ---
@@ -32,15 +37,18 @@ export type ObjectType = 'string' | 'list' | 'set' | 'zset' | 'hash'
 export type ContainerEncoding = Exclude<ObjectEncoding, 'int' | 'embstr' | 'raw'>
 
 /**
- * Payload of each container encoding. `unknown` until the container structures land;
- * their owner narrows each entry (e.g. intset: Intset).
+ * Payload of each container encoding (the container type layers in t_list/t_hash/t_set/t_zset
+ * own them).
  */
 export interface ObjectPayloads {
-  quicklist: unknown
-  intset: unknown
-  hashtable: unknown
-  skiplist: unknown
-  listpack: unknown
+  quicklist: Quicklist
+  intset: Intset
+  /** Hash: field → value; set: member → null (t_hash.ts, t_set.ts). */
+  hashtable: Dict<string | null>
+  /** Sorted set: dict member → score plus the skiplist (t_zset.ts). */
+  skiplist: Zset
+  /** Hash field/value pairs or zset member/score pairs. */
+  listpack: Listpack
 }
 
 interface ObjectHeader {
