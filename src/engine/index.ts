@@ -16,5 +16,6 @@ export type {
 } from './api.ts'
 export type * from './events.ts'
 export type { Reply } from './reply.ts'
+export type { DictTableView, DictView, KeyspaceView } from './inspect.ts'
 export { utf8ToBytes, bytesToUtf8 } from './bytes.ts'
 export { manualClock, type Clock, type ManualClock } from './clock.ts'

@@ -14,6 +14,8 @@ import type { InspectView } from './api.ts'
 import type { RedisDb } from './keyspace/db.ts'
 import type { ServerState } from './state.ts'
 import { dictBuckets, dictSize, type Dict } from './structures/dict.ts'
+import { jemallocSizeClass } from './structures/jemalloc.ts'
+import { sdsZmallocSize } from './structures/sds.ts'
 import type { ContainerEncoding, ContainerObject, RedisObject } from './types/object.ts'
 
 // --- Types ---
@@ -34,6 +36,19 @@ export interface DictView {
   readonly buckets: number
   readonly rehashIdx: number
   readonly tables: readonly DictTableView[]
+}
+
+/** inspect(null): one db's keyspace. */
+export interface KeyspaceView {
+  readonly kind: 'keyspace'
+  readonly db: number
+  readonly keys: number
+  readonly expiresCount: number
+  readonly avgTtl: number
+  readonly expiresCursor: number
+  readonly lruclock: number
+  readonly dict: DictView
+  readonly expires: DictView
 }
 
 export type ContainerInspector = (o: ContainerObject, key: string, limit: number) => InspectView
@@ -94,7 +109,7 @@ export function dictView<V>(d: Dict<V>, limit: number): DictView {
 }
 
 /** The keyspace view of one db: both dicts. */
-export function inspectKeyspace(srv: ServerState, db: RedisDb, limit: number): InspectView {
+export function inspectKeyspace(srv: ServerState, db: RedisDb, limit: number): KeyspaceView {
   return {
     kind: 'keyspace',
     db: db.id,
@@ -126,12 +141,19 @@ export function peekKey<V>(d: Dict<V>, key: string): V | undefined {
 export function objectView(o: RedisObject, key: string, limit: number): InspectView {
   const header = { type: o.type, encoding: o.encoding, refcount: o.refcount, lru: o.lru }
   if (o.type === 'string') {
-    if (o.encoding === 'int') return { kind: 'string', key, ...header, value: o.ptr.toString() }
+    // allocations: what the string costs the allocator, as the string panel draws it
+    // (int: the robj alone; embstr: robj + sdshdr8 + bytes + NUL in one block; raw: two).
+    if (o.encoding === 'int')
+      return { kind: 'string', key, ...header, value: o.ptr.toString(), allocations: [16] }
+    const embstr = o.encoding === 'embstr'
     return {
       kind: 'string',
       key,
       ...header,
       sds: { type: o.ptr.type, len: o.ptr.buf.length, alloc: o.ptr.alloc },
+      allocations: embstr
+        ? [jemallocSizeClass(16 + 3 + o.ptr.buf.length + 1)]
+        : [16, sdsZmallocSize(o.ptr)],
       value: o.ptr.buf.length > limit ? o.ptr.buf.slice(0, limit) : o.ptr.buf,
       truncated: o.ptr.buf.length > limit,
     }

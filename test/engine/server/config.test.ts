@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest'
+import { createTestEngine, r } from '../../harness/TestEngine.ts'
+
+const failed = (name: string, why: string) =>
+  r.err(`ERR CONFIG SET failed (possibly related to argument '${name}') - ${why}`)
+
+describe('CONFIG SET', () => {
+  it('words parse and range errors as config.c does', () => {
+    const t = createTestEngine()
+    expect(t.exec('config', 'set', 'hz', 'abc')).toEqual(
+      failed('hz', "argument couldn't be parsed into an integer"),
+    )
+    expect(t.exec('config', 'set', 'hz', '5.0')).toEqual(
+      failed('hz', "argument couldn't be parsed into an integer"),
+    )
+    expect(t.exec('config', 'set', 'hz', '99999999999')).toEqual(
+      failed('hz', 'argument must be between 0 and 2147483647 inclusive'),
+    )
+    expect(t.exec('config', 'set', 'maxmemory', '1xb')).toEqual(
+      failed('maxmemory', 'argument must be a memory value'),
+    )
+    expect(t.exec('config', 'set', 'maxmemory', '-1')).toEqual(
+      failed('maxmemory', 'argument must be a memory value'),
+    )
+    expect(t.exec('config', 'set', 'maxmemory-policy', 'foo')).toEqual(
+      failed(
+        'maxmemory-policy',
+        'argument(s) must be one of the following: volatile-lru, volatile-lfu, volatile-random, volatile-ttl, allkeys-lru, allkeys-lfu, allkeys-random, noeviction',
+      ),
+    )
+    expect(t.exec('config', 'set', 'activerehashing', 'maybe')).toEqual(
+      failed('activerehashing', "argument must be 'yes' or 'no'"),
+    )
+    expect(t.exec('config', 'set', 'active-expire-effort', '11')).toEqual(
+      failed('active-expire-effort', 'argument must be between 1 and 10 inclusive'),
+    )
+    expect(t.exec('config', 'set', 'daemonize', 'yes')).toEqual(
+      failed('daemonize', "can't set immutable config"),
+    )
+    expect(t.exec('config', 'set', 'hz', '10', 'hz', '11')).toEqual(
+      failed('hz', 'duplicate parameter'),
+    )
+    expect(t.exec('config', 'set', 'nosuch', '1')).toEqual(
+      r.err("ERR Unknown option or number of arguments for CONFIG SET - 'nosuch'"),
+    )
+    expect(t.exec('config', 'set', 'hz', '1', 'x')).toEqual(r.err('ERR syntax error'))
+    expect(t.exec('config', 'set', 'save', '1 2 3')).toEqual(
+      failed('save', 'Invalid save parameters'),
+    )
+  })
+
+  it('reads memory units, clamps hz to 1..500 and rolls back a failed multi-set', () => {
+    const t = createTestEngine()
+    t.exec('config', 'set', 'maxmemory', '1mb')
+    expect(t.exec('config', 'get', 'maxmemory')).toEqual(r.bulks('maxmemory', '1048576'))
+    t.exec('config', 'set', 'maxmemory', '1GB')
+    expect(t.exec('config', 'get', 'maxmemory')).toEqual(r.bulks('maxmemory', '1073741824'))
+    t.exec('config', 'set', 'maxmemory', '2k')
+    expect(t.exec('config', 'get', 'maxmemory')).toEqual(r.bulks('maxmemory', '2000'))
+    expect(t.exec('config', 'set', 'hz', '1000')).toEqual(r.ok)
+    expect(t.exec('config', 'get', 'hz')).toEqual(r.bulks('hz', '500'))
+    expect(t.exec('config', 'set', 'hz', '0')).toEqual(r.ok)
+    expect(t.exec('config', 'get', 'hz')).toEqual(r.bulks('hz', '1'))
+    expect(t.exec('config', 'set', 'hz', '5', 'maxmemory', 'abc')).toEqual(
+      failed('maxmemory', 'argument must be a memory value'),
+    )
+    expect(t.exec('config', 'get', 'hz')).toEqual(r.bulks('hz', '1'))
+    t.exec('config', 'set', 'maxmemory-policy', 'ALLKEYS-LRU')
+    expect(t.exec('config', 'get', 'maxmemory-policy')).toEqual(
+      r.bulks('maxmemory-policy', 'allkeys-lru'),
+    )
+  })
+})
+
+describe('CONFIG GET', () => {
+  it('answers exact names as typed, aliases, and glob patterns', () => {
+    const t = createTestEngine()
+    expect(t.exec('config', 'get', 'HZ')).toEqual(r.bulks('HZ', '10'))
+    expect(t.exec('config', 'get', 'hash-max-ziplist-entries')).toEqual(
+      r.bulks('hash-max-ziplist-entries', '512'),
+    )
+    expect(t.exec('config', 'get', 'nosuch')).toEqual(r.arr([]))
+    const hash = t.exec('config', 'get', 'hash-max-*')
+    expect(hash.type === 'array' ? hash.value?.length : 0).toBe(8)
+    expect(t.exec('config', 'get', 'a', 'b', 'hz')).toEqual(r.bulks('hz', '10'))
+    expect(t.exec('config', 'get', 'save')).toEqual(r.bulks('save', '3600 1 300 100 60 10000'))
+    expect(t.exec('config', 'get', 'set-max-intset-entries')).toEqual(
+      r.bulks('set-max-intset-entries', '512'),
+    )
+    expect(t.exec('config', 'get', 'list-max-listpack-size')).toEqual(
+      r.bulks('list-max-listpack-size', '-2'),
+    )
+  })
+
+  it('takes start-up overrides, including immutable ones', () => {
+    const t = createTestEngine({ config: { databases: '4', hz: '20' } })
+    expect(t.exec('config', 'get', 'databases')).toEqual(r.bulks('databases', '4'))
+    expect(t.exec('select', '4')).toEqual(r.err('ERR DB index is out of range'))
+    expect(t.exec('config', 'get', 'hz')).toEqual(r.bulks('hz', '20'))
+  })
+
+  it('CONFIG RESETSTAT zeroes INFO stats', () => {
+    const t = createTestEngine()
+    t.exec('get', 'missing')
+    expect(t.exec('config', 'resetstat')).toEqual(r.ok)
+    const stats = (t.exec('info', 'stats') as { value: string }).value
+    expect(stats).toContain('\r\nkeyspace_misses:0\r\n')
+    expect(stats).toContain('\r\ntotal_commands_processed:1\r\n')
+  })
+})

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest'
+import { createTestEngine } from '../../harness/TestEngine.ts'
+
+function info(t: ReturnType<typeof createTestEngine>, ...sections: string[]): string {
+  const reply = t.exec('info', ...sections)
+  if (reply.type !== 'bulk' || reply.value === null) throw new Error('INFO is a bulk string')
+  return reply.value
+}
+
+function field(text: string, name: string): string | undefined {
+  return new RegExp(`(?:^|\\r\\n)${name}:([^\\r]*)\\r\\n`).exec(text)?.[1]
+}
+
+describe('INFO', () => {
+  it('prints the default sections in order, separated by blank lines', () => {
+    const t = createTestEngine()
+    const headers = info(t)
+      .split('\r\n')
+      .filter((l) => l.startsWith('# '))
+    expect(headers).toEqual([
+      '# Server',
+      '# Clients',
+      '# Memory',
+      '# Persistence',
+      '# Stats',
+      '# Replication',
+      '# CPU',
+      '# Modules',
+      '# Errorstats',
+      '# Cluster',
+      '# Keyspace',
+    ])
+    expect(info(t, 'server', 'clients')).toMatch(/\r\nio_threads_active:0\r\n\r\n# Clients\r\n/)
+    expect(info(t, 'everything')).toContain('# Commandstats\r\n')
+    expect(info(t, 'nosuch')).toBe('')
+  })
+
+  it('lists only non-empty dbs in # Keyspace with keys, expires and avg_ttl', () => {
+    const t = createTestEngine()
+    expect(info(t, 'keyspace')).toBe('# Keyspace\r\n')
+    t.exec('set', 'a', '1')
+    t.exec('set', 'b', '1', 'ex', '100')
+    t.exec('select', '3')
+    t.exec('set', 'c', '1')
+    expect(info(t, 'keyspace')).toBe(
+      '# Keyspace\r\ndb0:keys=2,expires=1,avg_ttl=0\r\ndb3:keys=1,expires=0,avg_ttl=0\r\n',
+    )
+  })
+
+  it('counts keyspace hits and misses, connections and hz', () => {
+    const t = createTestEngine({ config: { hz: '25' } })
+    t.exec('set', 'a', '1')
+    t.exec('get', 'a')
+    t.exec('get', 'a')
+    t.exec('get', 'nope')
+    const stats = info(t, 'stats')
+    expect(field(stats, 'keyspace_hits')).toBe('2')
+    expect(field(stats, 'keyspace_misses')).toBe('1')
+    expect(field(stats, 'total_connections_received')).toBe('1')
+    const server = info(t, 'server')
+    expect(field(server, 'redis_version')).toBe('7.0.15')
+    expect(field(server, 'hz')).toBe('25')
+    expect(field(server, 'configured_hz')).toBe('25')
+    expect(field(info(t, 'clients'), 'connected_clients')).toBe('1')
+    expect(field(info(t, 'memory'), 'maxmemory_policy')).toBe('noeviction')
+  })
+
+  it('counts lazily expired keys', () => {
+    const t = createTestEngine()
+    t.exec('set', 'a', '1', 'px', '10')
+    t.exec('debug', 'set-active-expire', '0')
+    t.tick(20)
+    t.exec('get', 'a')
+    expect(t.eventsOfType('expire/keyExpiredLazily')).toEqual([
+      {
+        type: 'expire/keyExpiredLazily',
+        db: 0,
+        key: 'a',
+        when: t.clock.now() - 10,
+        now: t.clock.now(),
+      },
+    ])
+    expect(field(info(t, 'stats'), 'expired_keys')).toBe('1')
+  })
+})
