@@ -1,0 +1,132 @@
+/**
+ * The string panel: a string key's object header and its bytes as the allocator sees them.
+ * `int` keeps the number in the pointer, `embstr` puts robj and sds in one allocation, `raw`
+ * uses two. An APPEND animates the sds growing (greedy preallocation), switching header type
+ * when the length crosses a type's limit, and the encoding turning raw. React renders;
+ * stringLayout.ts computes.
+ */
+import { interpolateNumber } from 'd3-interpolate'
+import { easeCubicInOut } from 'd3-ease'
+import { memo, useMemo } from 'react'
+import type { StepEvent } from '../../engine/events.ts'
+import { narration } from '../shared/narration.ts'
+import { BLOCK_H, layoutString, type Field, type StringView } from './stringLayout.ts'
+
+export interface StringPanelProps {
+  readonly title: string
+  readonly before: StringView | null
+  readonly after: StringView
+  readonly events: readonly StepEvent[]
+  /** Progress of the change from `before` to `after`, in [0, 1]. */
+  readonly t: number
+  readonly lang: 'en' | 'zh'
+}
+
+const text = {
+  encoding: {
+    int: {
+      en: 'int: the number is stored in the pointer itself; no separate buffer.',
+      zh: 'int：数字直接存放在指针字段里，没有单独的缓冲区。',
+    },
+    embstr: {
+      en: 'embstr (≤ 44 bytes): robj and sds in one allocation of at most 64 bytes; read-only.',
+      zh: 'embstr（≤ 44 字节）：robj 和 sds 在同一次分配里（最多 64 字节），只读。',
+    },
+    raw: {
+      en: 'raw: robj and sds are two allocations; the pointer leads to the sds.',
+      zh: 'raw：robj 与 sds 是两次分配，指针指向 sds。',
+    },
+  },
+  shared: {
+    en: 'Shared integer (0–9999): every key with this value points to one object, refcount INT_MAX.',
+    zh: '共享整数（0–9999）：值相同的键都指向同一个对象，refcount 为 INT_MAX。',
+  },
+  bytes: { en: 'bytes', zh: '字节' },
+  alloc: { en: 'allocation', zh: '分配' },
+} as const
+
+function lerpField(a: Field | undefined, b: Field, k: number): Field & { opacity: number } {
+  if (a === undefined) return { ...b, opacity: k }
+  return { ...b, x: interpolateNumber(a.x, b.x)(k), w: interpolateNumber(a.w, b.w)(k), opacity: 1 }
+}
+
+function StringPanelImpl({ title, before, after, events, t, lang }: StringPanelProps) {
+  const to = useMemo(() => layoutString(after), [after])
+  const from = useMemo(() => (before ? layoutString(before) : null), [before])
+  const k = easeCubicInOut(Math.max(0, Math.min(1, t)))
+  const previous = new Map(
+    from?.blocks.flatMap((b) => b.fields.map((f) => [`${b.id}/${f.id}`, f] as const)) ?? [],
+  )
+  const own = events.filter(
+    (e) => (e.type === 'sds/grown' || e.type === 'object/encodingConverted') && e.key === after.key,
+  )
+  const width = Math.max(...to.blocks.map((b) => b.width), 200) + 8
+  return (
+    <section aria-label={title} className="string-panel" data-encoding={after.encoding}>
+      <p className="string-panel__encoding">{text.encoding[after.encoding][lang]}</p>
+      {to.shared && <p data-testid="shared-integer">{text.shared[lang]}</p>}
+      <p role="status" aria-live="polite" className="string-panel__caption">
+        {own.map((e) => narration[e.type](e as never)[lang]).join(' ')}
+      </p>
+      <svg viewBox={`0 0 ${width} ${to.height + 24}`} role="img" aria-label={title}>
+        <defs>
+          <marker
+            id="string-arrow"
+            viewBox="0 0 10 10"
+            refX="9"
+            refY="5"
+            markerWidth="6"
+            markerHeight="6"
+            orient="auto"
+          >
+            <path d="M0,0 L10,5 L0,10 z" />
+          </marker>
+        </defs>
+        {to.blocks.map((b) => (
+          <g key={b.id} data-id={b.id} transform={`translate(0,${b.y + 16})`}>
+            <text y={-4} className="string-panel__block-title">
+              {`${text.alloc[lang]} ${b.usable} ${text.bytes[lang]}`}
+            </text>
+            {b.fields.map((f) => {
+              const g = lerpField(previous.get(`${b.id}/${f.id}`), f, k)
+              return (
+                <g
+                  key={f.id}
+                  data-id={f.id}
+                  data-kind={f.kind}
+                  opacity={g.opacity}
+                  transform={`translate(${g.x},0)`}
+                >
+                  <rect
+                    width={g.w}
+                    height={BLOCK_H - 14}
+                    className={`string-field string-field--${f.kind}`}
+                  />
+                  <text x={3} y={13} className="string-field__label">
+                    {f.label}
+                  </text>
+                  <text x={3} y={26} className="string-field__value">
+                    {f.value}
+                  </text>
+                </g>
+              )
+            })}
+          </g>
+        ))}
+        {to.pointer && (
+          <line
+            data-id="pointer"
+            x1={to.blocks[0]?.fields.find((f) => f.id === 'robj:ptr')?.x ?? 0}
+            y1={16 + BLOCK_H - 14}
+            x2={4}
+            y2={(to.blocks[1]?.y ?? 0) + 16}
+            markerEnd="url(#string-arrow)"
+            className="string-panel__pointer"
+          />
+        )}
+      </svg>
+    </section>
+  )
+}
+
+export const StringPanel = memo(StringPanelImpl)

@@ -1,0 +1,103 @@
+import { render, screen } from '@testing-library/react'
+import { describe, expect, it } from 'vitest'
+import { createServer, manualClock } from '../../../src/engine/index.ts'
+import {
+  layoutString,
+  sdsHeaderBytes,
+  showByte,
+  type StringView,
+} from '../../../src/panels/string/stringLayout.ts'
+import { StringPanel } from '../../../src/panels/string/StringPanel.tsx'
+
+function view(s: ReturnType<typeof createServer>, key: string): StringView {
+  return s.inspect(key) as unknown as StringView
+}
+
+describe('layoutString(view)', () => {
+  const s = createServer({ seed: 1, clock: manualClock(), trace: 'full' })
+
+  it('keeps an int in the pointer: one 16-byte robj, no sds', () => {
+    s.call(['SET', 'n', '12345'])
+    const l = layoutString(view(s, 'n'))
+    expect(l.blocks).toHaveLength(1)
+    expect(l.blocks[0]?.usable).toBe(16)
+    expect(l.blocks[0]?.fields.find((f) => f.id === 'robj:ptr')?.value).toBe('12345')
+    expect(l.shared).toBe(false)
+  })
+
+  it('marks shared integers (refcount INT_MAX)', () => {
+    s.call(['SET', 'small', '42'])
+    expect(layoutString(view(s, 'small')).shared).toBe(true)
+  })
+
+  it('draws an embstr as one allocation: robj 16 + sdshdr8 3 + bytes + NUL, in the 64-byte class', () => {
+    s.call(['SET', 'e', 'hello'])
+    const l = layoutString(view(s, 'e'))
+    expect(l.blocks).toHaveLength(1)
+    expect(l.blocks[0]?.usable).toBe(32)
+    const ids = l.blocks[0]?.fields.map((f) => f.id)
+    expect(ids).toEqual([
+      'robj:type',
+      'robj:refcount',
+      'robj:ptr',
+      'sds:len',
+      'sds:alloc',
+      'sds:flags',
+      'buf:0',
+      'buf:1',
+      'buf:2',
+      'buf:3',
+      'buf:4',
+      'nul',
+      'slack:0',
+    ])
+  })
+
+  it('draws a raw string as two allocations with a pointer, and free space after APPEND', () => {
+    s.call(['SET', 'r', 'abc'])
+    s.call(['APPEND', 'r', 'def'])
+    const v = view(s, 'r')
+    expect(v.encoding).toBe('raw')
+    const l = layoutString(v)
+    expect(l.blocks).toHaveLength(2)
+    expect(l.pointer).toEqual({ from: 'robj:ptr', to: 'alloc:1' })
+    expect(l.blocks[1]?.fields.some((f) => f.kind === 'free')).toBe(true)
+  })
+
+  it('knows the header sizes of every sds type', () => {
+    expect([5, 8, 16, 32, 64].map((t) => sdsHeaderBytes(t as 5))).toEqual([1, 3, 5, 9, 17])
+    expect(showByte(0x41)).toBe('A')
+    expect(showByte(0)).toBe('\\x00')
+  })
+})
+
+describe('StringPanel', () => {
+  it('shows the encoding, the caption of the growth and the sds fields', () => {
+    const s = createServer({ seed: 1, clock: manualClock(), trace: 'full' })
+    s.call(['SET', 'k', 'x'.repeat(40)])
+    const before = view(s, 'k')
+    const t = s.execute(['APPEND', 'k', 'y'.repeat(10)])
+    const after = view(s, 'k')
+    const { container } = render(
+      <StringPanel
+        title="String k"
+        before={before}
+        after={after}
+        events={t.events}
+        t={1}
+        lang="en"
+      />,
+    )
+    expect(screen.getByRole('region', { name: 'String k' })).toHaveAttribute('data-encoding', 'raw')
+    expect(screen.getByRole('status').textContent).not.toBe('')
+    expect(container.querySelector('[data-id="alloc:1"] [data-id="sds:alloc"]')).not.toBeNull()
+    expect(container.querySelectorAll('[data-kind="buf"]').length).toBeGreaterThan(0)
+  })
+
+  it('speaks Chinese', () => {
+    const s = createServer({ seed: 1, clock: manualClock(), trace: 'full' })
+    s.call(['SET', 'k', '7'])
+    render(<StringPanel title="k" before={null} after={view(s, 'k')} events={[]} t={1} lang="zh" />)
+    expect(screen.getByTestId('shared-integer').textContent).toMatch(/共享整数/)
+  })
+})
