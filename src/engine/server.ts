@@ -400,7 +400,8 @@ export function createServer(opts: ServerOptions): RedisServer {
 
   const run = (argv: readonly string[], id: ClientId | undefined, level: TraceLevel): Trace => {
     const c = clientOf(id)
-    const now = srv.clock.now()
+    // server.mstime is whole milliseconds; the clock may carry microseconds for budgets.
+    const now = Math.floor(srv.clock.now())
     const ctx = createExecContext(srv.rng, srv.clock, level, now)
     updateCachedTime(srv, now)
     const seq = ++srv.seq
@@ -418,7 +419,7 @@ export function createServer(opts: ServerOptions): RedisServer {
   }
 
   const runCron = (level: TraceLevel, at: number, events: StepEvent[]): void => {
-    const ctx = createExecContext(srv.rng, srv.clock, level, at)
+    const ctx = createExecContext(srv.rng, srv.clock, level, Math.floor(at))
     serverCron(srv, ctx)
     for (const e of ctx.events) events.push(e)
   }
@@ -453,7 +454,7 @@ export function createServer(opts: ServerOptions): RedisServer {
       return { at: target, events }
     },
     cron: (): TickTrace => {
-      const now = srv.clock.now()
+      const now = Math.floor(srv.clock.now())
       const events: StepEvent[] = []
       if (now >= srv.nextCronAt) {
         runCron(srv.traceLevel, now, events)

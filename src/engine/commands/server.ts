@@ -709,7 +709,8 @@ const commandCommand = defineCommand(
 // --- TIME, DBSIZE, FLUSH*, SAVE ---
 
 function timeCommand(c: CommandCall): Reply {
-  const us = Math.floor(c.ctx.now * 1000)
+  // TIME reads the clock (ustime), not the frozen command time.
+  const us = Math.floor(c.ctx.clock.now() * 1000)
   return bulkArray([String(Math.floor(us / 1e6)), String(us % 1e6)])
 }
 

@@ -67,10 +67,10 @@ describe('processCommand', () => {
     expect(errs).toBe('# Errorstats\r\nerrorstat_ERR:count=3\r\n')
   })
 
-  it('freezes the command time: TIME answers the clock read at dispatch', () => {
+  it('freezes whole-ms command time; TIME reads the clock with microseconds', () => {
     const t = createTestEngine({ startMs: 1_700_000_000_123.5 })
     expect(t.exec('time')).toEqual(r.bulks('1700000000', '123500'))
-    expect(t.last?.at).toBe(1_700_000_000_123.5)
+    expect(t.last?.at).toBe(1_700_000_000_123)
   })
 
   it('reports QUIT to the transport and forgets killed clients', () => {
