@@ -98,7 +98,10 @@ export interface Quicklist {
 }
 
 export type QuicklistWhere = 'head' | 'tail'
-/** AL_START_HEAD / AL_START_TAIL. */
+/**
+ * Where an iterator starts and so which way it moves: 'head' is AL_START_HEAD (head → tail),
+ * 'tail' is AL_START_TAIL (tail → head).
+ */
 export type QuicklistDirection = 'head' | 'tail'
 
 export interface QuicklistIter {
@@ -174,6 +177,20 @@ export function quicklistNodes(ql: Quicklist): QuicklistNode[] {
   const out: QuicklistNode[] = []
   for (let n = ql.head; n !== null; n = n.next) out.push(n)
   return out
+}
+
+/** A deep copy with the same options and node ids — quicklistDup (COPY, SORT ... STORE). */
+export function quicklistDup(orig: Quicklist): Quicklist {
+  const copy: Quicklist = { ...orig, head: null, tail: null, count: 0, len: 0 }
+  for (let n = orig.head; n !== null; n = n.next) {
+    const node: QuicklistNode = { ...n, prev: copy.tail, next: null, lp: lpDup(n.lp) }
+    if (copy.tail === null) copy.head = node
+    else copy.tail.next = node
+    copy.tail = node
+    copy.len++
+    copy.count += n.count
+  }
+  return copy
 }
 
 // --- Fill rules ---

@@ -7,6 +7,7 @@ import {
   quicklistCreate,
   quicklistDelEntry,
   quicklistDelRange,
+  quicklistDup,
   quicklistGetIterator,
   quicklistGetIteratorAtIdx,
   quicklistIndex,
@@ -276,5 +277,19 @@ describe('quicklistReplaceAtIndex', () => {
     quicklistReplaceAtIndex(ctx, ql, 1, 'small', 'l')
     expect(quicklistToArray(ql)).toEqual(['a', 'small', 'c'])
     expect(quicklistValidate(ql)).toEqual([])
+  })
+})
+
+describe('quicklistDup', () => {
+  it('copies nodes and listpacks so the copy changes independently', () => {
+    const ctx = ctxOf('off')
+    const ql = build(ctx, 2, ['a', 'b', 'c'])
+    const copy = quicklistDup(ql)
+    quicklistPushTail(ctx, copy, 'd', 'l')
+    quicklistReplaceAtIndex(ctx, copy, 0, 'z', 'l')
+    expect(quicklistToArray(ql)).toEqual(['a', 'b', 'c'])
+    expect(quicklistToArray(copy)).toEqual(['z', 'b', 'c', 'd'])
+    expect(quicklistValidate(ql)).toEqual([])
+    expect(quicklistValidate(copy)).toEqual([])
   })
 })
