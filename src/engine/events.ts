@@ -111,6 +111,8 @@ export type DictEvent =
       /** Buckets visited: table and index, in order. */
       readonly buckets: readonly { readonly table: 0 | 1; readonly bucket: number }[]
       readonly keys: readonly KeyName[]
+      /** Bucket counts of ht[0] and ht[1] during the call (0 = no table). */
+      readonly sizes: readonly [number, number]
     }
 
 // --- sds and strings (structures/sds.ts, types/t_string.ts) ---
