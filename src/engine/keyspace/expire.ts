@@ -74,8 +74,16 @@ export function activeExpireParams(effortConfig: number): ActiveExpireParams {
  * 'slow' (serverCron) or 'fast' (after commands). See the file comment for the algorithm.
  */
 export function activeExpireCycle(srv: ServerState, ctx: ExecContext, kind: 'slow' | 'fast'): void {
-  const p = activeExpireParams(srv.config.activeExpireEffort)
   const st = srv.expire
+  // The common case after a command, decided before any allocation (the same test as below).
+  if (
+    kind === 'fast' &&
+    !st.timelimitExit &&
+    srv.stats.expiredStalePerc <
+      ACTIVE_EXPIRE_CYCLE_ACCEPTABLE_STALE - (srv.config.activeExpireEffort - 1)
+  )
+    return
+  const p = activeExpireParams(srv.config.activeExpireEffort)
   const ustime = (): number => Math.floor(ctx.clock.now() * 1000)
   const start = ustime()
 
