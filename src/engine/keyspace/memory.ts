@@ -41,6 +41,7 @@ import { dictBuckets, dictFind, dictForEach, dictSize, type Dict } from '../stru
 import { jemallocSizeClass } from '../structures/jemalloc.ts'
 import { intsetBlobLen, type Intset } from '../structures/intset.ts'
 import { lpBytes, type Listpack } from '../structures/listpack.ts'
+import type { Quicklist, QuicklistNode } from '../structures/quicklist.ts'
 import { sdsHdrSize, sdsReqType, sdsZmallocSize, type Sds } from '../structures/sds.ts'
 import type { RedisObject } from '../types/object.ts'
 import type { RedisDb } from './db.ts'
@@ -105,17 +106,6 @@ function elementSdsSize(v: unknown): number {
 
 // --- What memory.ts reads of the container payloads ---
 
-/** A quicklist node as memory.ts reads it: a listpack, or a plain node's raw bytes. */
-interface QuicklistNodeLike {
-  next: QuicklistNodeLike | null
-  entry: Listpack | Uint8Array | string
-  sz?: number
-}
-interface QuicklistLike {
-  head: QuicklistNodeLike | null
-  len: number
-  count: number
-}
 interface ZslNodeLike {
   ele: string | Sds | null
   level: readonly unknown[]
@@ -125,11 +115,9 @@ interface ZsetLike {
   zsl: { header: ZslNodeLike; length: number }
 }
 
-function quicklistNodeEntryBytes(n: QuicklistNodeLike): number {
-  const e = n.entry
-  if (typeof e === 'string') return e.length
-  if (e instanceof Uint8Array) return n.sz ?? e.length
-  return lpBytes(e)
+/** The node's entry allocation: its listpack, or a plain node's buffer (node->sz). */
+function quicklistNodeEntryBytes(n: QuicklistNode): number {
+  return n.sz
 }
 
 /** Walks the nodes of a skiplist at level 0 (header excluded). */
@@ -150,7 +138,7 @@ function objectElementCount(o: RedisObject): number {
     case 'skiplist':
       return dictSize((o.ptr as ZsetLike).dict)
     case 'quicklist':
-      return (o.ptr as QuicklistLike).count
+      return (o.ptr as Quicklist).count
     default:
       return 0
   }
@@ -198,7 +186,7 @@ export function objectAllocSize(o: RedisObject): number {
   const robj = SIZEOF_ROBJ
   switch (o.encoding) {
     case 'quicklist': {
-      const ql = o.ptr as QuicklistLike
+      const ql = o.ptr as Quicklist
       let bytes = robj + jemallocSizeClass(SIZEOF_QUICKLIST)
       for (let n = ql.head; n !== null; n = n.next)
         bytes +=
@@ -520,7 +508,7 @@ export function objectComputeSize(o: RedisObject, samples: number): number {
   if (flat !== null) return flat
   switch (o.encoding) {
     case 'quicklist': {
-      const ql = o.ptr as QuicklistLike
+      const ql = o.ptr as Quicklist
       const asize = SIZEOF_ROBJ + SIZEOF_QUICKLIST
       let elesize = 0
       let sampled = 0

@@ -21,6 +21,7 @@ import type { RedisDb } from '../../../src/engine/keyspace/db.ts'
 import { lpAppend, lpNew, LP_SILENT } from '../../../src/engine/structures/listpack.ts'
 import { intsetAdd, intsetNew } from '../../../src/engine/structures/intset.ts'
 import { sdsCat } from '../../../src/engine/structures/sds.ts'
+import { quicklistCreate, quicklistPushTail } from '../../../src/engine/structures/quicklist.ts'
 import {
   createObject,
   createStringObject,
@@ -65,6 +66,21 @@ describe('MEMORY USAGE (objectComputeSize + key sds + sizeof(dictEntry)), redis-
     lpAppend(LP_SILENT, lp, '1', 'hx')
     dbAdd(ctx, db, 'hx', createObject(srv, 'hash', 'listpack', lp))
     expect(memoryUsageOfKey(ctx, db, 'hx')).toBe(64)
+  })
+
+  it.each([
+    [1, 144],
+    [10, 208],
+    [100, 1024],
+    [1000, 9128],
+  ])('RPUSH l item0..item%i-1 (a quicklist) is %i, as redis-server 7.0.15 says', (n, real) => {
+    const { srv, ctx, db } = setup()
+    const ql = quicklistCreate()
+    for (let i = 0; i < n; i++) quicklistPushTail(ctx, ql, `item${String(i)}`, 'l')
+    dbAdd(ctx, db, 'l', createObject(srv, 'list', 'quicklist', ql))
+    expect(memoryUsageOfKey(ctx, db, 'l')).toBe(real)
+    expect(memoryUsageOfKey(ctx, db, 'l', 0)).toBe(real)
+    expect(memoryValidate(srv)).toEqual([])
   })
 
   it('an intset of three int16 is robj + class(8 + 6)', () => {
