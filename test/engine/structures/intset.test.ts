@@ -112,6 +112,23 @@ describe('intsetAdd', () => {
   })
 })
 
+describe('bytes observed in Redis 7.0.15 (DUMP of intset-encoded sets)', () => {
+  it('matches SADD s 5 1 -2, then 70000, and SADD s2 1 2 -5000000000', () => {
+    const ctx = ctxOf('off')
+    const s = build(ctx, [5n, 1n, -2n])
+    expect([...intsetBlob(s)]).toEqual([2, 0, 0, 0, 3, 0, 0, 0, 0xfe, 0xff, 1, 0, 5, 0])
+    intsetAdd(ctx, s, 70000n, 's')
+    expect([...intsetBlob(s)]).toEqual([
+      4, 0, 0, 0, 4, 0, 0, 0, 0xfe, 0xff, 0xff, 0xff, 1, 0, 0, 0, 5, 0, 0, 0, 0x70, 0x11, 1, 0,
+    ])
+    const s2 = build(ctx, [1n, 2n, -5000000000n])
+    expect([...intsetBlob(s2)]).toEqual([
+      8, 0, 0, 0, 3, 0, 0, 0, 0x00, 0x0e, 0xfa, 0xd5, 0xfe, 0xff, 0xff, 0xff, 1, 0, 0, 0, 0, 0, 0,
+      0, 2, 0, 0, 0, 0, 0, 0, 0,
+    ])
+  })
+})
+
 describe('intsetSearch', () => {
   it('answers from the max check alone when the value is above every element', () => {
     const ctx = ctxOf()

@@ -139,6 +139,25 @@ describe('bytes observed in Redis 7.0.15 (DUMP of listpack hashes)', () => {
     expect(bytesOf(build(['k', '-4096']))).toEqual([
       13, 0, 0, 0, 2, 0, 0x81, 107, 2, 0xd0, 0, 2, 0xff,
     ])
+    // RPUSH l a 1 hello 300: the quicklist node's listpack in DUMP (rdbcompression no).
+    expect(bytesOf(build(['a', '1', 'hello', '300']))).toEqual([
+      22,
+      0,
+      0,
+      0,
+      4,
+      0,
+      0x81,
+      97,
+      2,
+      1,
+      1,
+      ...hello,
+      0xc1,
+      0x2c,
+      2,
+      0xff,
+    ])
     expect(bytesOf(build(['m', '1.5']))).toEqual([
       15, 0, 0, 0, 2, 0, 0x81, 109, 2, 0x83, 49, 46, 53, 4, 0xff,
     ])
