@@ -22,6 +22,7 @@ import {
   setExpire,
   setKey,
   signalModifiedKey,
+  type SetKeyOptions,
 } from '../keyspace/db.ts'
 import {
   array,
@@ -93,6 +94,8 @@ interface ExtendedArgs {
   expire: string | null
 }
 
+const NO_EXTENDED_ARGS: Readonly<ExtendedArgs> = { flags: 0, unit: 'seconds', expire: null }
+
 /**
  * t_string.c parseExtendedStringArgumentsOrReply: SET options (NX XX GET KEEPTTL EX PX
  * EXAT PXAT) or GETEX options (PERSIST EX PX EXAT PXAT). A conflicting or unknown option,
@@ -102,6 +105,7 @@ function parseExtendedStringArguments(
   argv: readonly string[],
   forSet: boolean,
 ): ExtendedArgs | null {
+  if (argv.length === (forSet ? 3 : 2)) return NO_EXTENDED_ARGS
   const r: ExtendedArgs = { flags: 0, unit: 'seconds', expire: null }
   const anyExpire = OBJ_EX | OBJ_PX | OBJ_EXAT | OBJ_PXAT
   for (let j = forSet ? 3 : 2; j < argv.length; j++) {
@@ -183,6 +187,14 @@ function getGeneric(c: CommandCall): Reply {
   return bulkOf(o)
 }
 
+/** setKey flags by [keepTtl][found], allocated once (SET is the hottest command). */
+const SETKEY_OPTIONS: readonly SetKeyOptions[] = [
+  { doesntExist: true },
+  { alreadyExists: true },
+  { keepTtl: true, doesntExist: true },
+  { keepTtl: true, alreadyExists: true },
+]
+
 /**
  * t_string.c setGenericCommand: parse the expire, run GET if asked, apply NX/XX, store
  * (KEEPTTL keeps the TTL), then set the expire.
@@ -211,10 +223,7 @@ function setGeneric(
   }
   const found = lookupKeyWrite(srv, ctx, db, key) !== null
   if ((flags & OBJ_SET_NX && found) || (flags & OBJ_SET_XX && !found)) return getReply ?? abortReply
-  setKey(srv, ctx, db, key, val, {
-    keepTtl: (flags & OBJ_KEEPTTL) !== 0,
-    ...(found ? { alreadyExists: true } : { doesntExist: true }),
-  })
+  setKey(srv, ctx, db, key, val, SETKEY_OPTIONS[(flags & OBJ_KEEPTTL ? 2 : 0) + (found ? 1 : 0)])
   srv.dirty++
   if (expire !== null) setExpire(ctx, db, key, when)
   return getReply ?? okReply
