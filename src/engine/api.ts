@@ -53,6 +53,11 @@ export interface InspectOptions {
   readonly db?: number
   /** Past this many elements a view is summarised. Default 512. */
   readonly limit?: number
+  /**
+   * For dict views: list every non-empty bucket in [from, to) instead of the first `limit`
+   * (the dict panel's zoom into a big table).
+   */
+  readonly range?: readonly [number, number]
 }
 
 /** Plain view models of structures, for panels. Shapes are defined next to each structure. */

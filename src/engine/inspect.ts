@@ -13,7 +13,13 @@
 import type { InspectView } from './api.ts'
 import type { RedisDb } from './keyspace/db.ts'
 import type { ServerState } from './state.ts'
-import { dictBuckets, dictSize, type Dict } from './structures/dict.ts'
+import {
+  dictBucketOf,
+  dictBuckets,
+  dictSize,
+  type Dict,
+  type DictEntry,
+} from './structures/dict.ts'
 import { jemallocSizeClass } from './structures/jemalloc.ts'
 import { sdsZmallocSize } from './structures/sds.ts'
 import type { ContainerEncoding, ContainerObject, RedisObject } from './types/object.ts'
@@ -28,6 +34,11 @@ export interface DictTableView {
   /** Non-empty buckets in index order: bucket index and chain keys (head first). */
   readonly buckets: readonly { readonly index: number; readonly keys: readonly string[] }[]
   readonly truncated: boolean
+  /**
+   * Chain length of every bucket (capped at 65535), present when the bucket list is cut
+   * (truncated or a range): what the overview of a big dict draws.
+   */
+  readonly occupancy?: Uint16Array
 }
 
 export interface DictView {
@@ -64,18 +75,28 @@ export function registerInspector(encoding: ContainerEncoding, fn: ContainerInsp
 
 // --- Views ---
 
-/** A summarised view of a dict, walked without rehash steps. */
-export function dictView<V>(d: Dict<V>, limit: number): DictView {
+/**
+ * A summarised view of a dict, walked without rehash steps: the first `limit` non-empty
+ * buckets of each table, or every non-empty bucket in `range` when one is given. When the
+ * list is cut, the view also carries each bucket's chain length for the overview.
+ */
+export function dictView<V>(
+  d: Dict<V>,
+  limit: number,
+  range?: readonly [number, number],
+): DictView {
   const tables: DictTableView[] = []
   for (const t of [0, 1] as const) {
     const table = d.table[t]
     if (table === null) continue
     const buckets: { index: number; keys: string[] }[] = []
     let truncated = false
-    for (let i = 0; i < table.length; i++) {
+    const from = range ? Math.max(0, range[0]) : 0
+    const to = range ? Math.min(table.length, range[1]) : table.length
+    for (let i = from; i < to; i++) {
       let e = table[i] ?? null
       if (e === null) continue
-      if (buckets.length >= limit) {
+      if (range === undefined && buckets.length >= limit) {
         truncated = true
         break
       }
@@ -90,14 +111,15 @@ export function dictView<V>(d: Dict<V>, limit: number): DictView {
       }
       buckets.push({ index: i, keys })
     }
-    tables.push({
+    const view: DictTableView = {
       table: t,
       exp: d.sizeExp[t],
       size: table.length,
       used: d.used[t],
       buckets,
       truncated,
-    })
+    }
+    tables.push(truncated || range ? { ...view, occupancy: occupancyOf(table) } : view)
   }
   return {
     ref: d.ref,
@@ -108,8 +130,24 @@ export function dictView<V>(d: Dict<V>, limit: number): DictView {
   }
 }
 
+/** Chain length per bucket, capped at 65535. */
+function occupancyOf<V>(table: readonly (DictEntry<V> | null)[]): Uint16Array {
+  const out = new Uint16Array(table.length)
+  for (let i = 0; i < table.length; i++) {
+    let n = 0
+    for (let e = table[i] ?? null; e !== null && n < 65535; e = e.next) n++
+    out[i] = n
+  }
+  return out
+}
+
 /** The keyspace view of one db: both dicts. */
-export function inspectKeyspace(srv: ServerState, db: RedisDb, limit: number): KeyspaceView {
+export function inspectKeyspace(
+  srv: ServerState,
+  db: RedisDb,
+  limit: number,
+  range?: readonly [number, number],
+): KeyspaceView {
   return {
     kind: 'keyspace',
     db: db.id,
@@ -118,21 +156,18 @@ export function inspectKeyspace(srv: ServerState, db: RedisDb, limit: number): K
     avgTtl: db.avgTtl,
     expiresCursor: db.expiresCursor,
     lruclock: srv.lruclock,
-    dict: dictView(db.dict, limit),
-    expires: dictView(db.expires, limit),
+    dict: dictView(db.dict, limit, range),
+    expires: dictView(db.expires, limit, range),
   }
 }
 
 /** Finds a key's object without side effects (no rehash step, no expiry, no LRU). */
 export function peekKey<V>(d: Dict<V>, key: string): V | undefined {
-  for (const table of d.table) {
+  for (const t of [0, 1] as const) {
+    const table = d.table[t]
     if (table === null) continue
-    for (let e of table) {
-      while (e !== null) {
-        if (e.key === key) return e.val
-        e = e.next
-      }
-    }
+    for (let e = table[dictBucketOf(d, key, t)] ?? null; e !== null; e = e.next)
+      if (e.key === key) return e.val
   }
   return undefined
 }

@@ -467,7 +467,9 @@ export function createServer(opts: ServerOptions): RedisServer {
       const db = srv.dbs[dbIndex]
       if (db === undefined) return null
       const limit = o?.limit ?? 512
-      return key === null ? inspectKeyspace(srv, db, limit) : inspectKey(srv, db, key, limit)
+      return key === null
+        ? inspectKeyspace(srv, db, limit, o?.range)
+        : inspectKey(srv, db, key, limit)
     },
     digest: () => digestServer(srv),
     get traceLevel() {

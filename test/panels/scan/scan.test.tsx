@@ -82,7 +82,7 @@ describe('scan sessions from the engine', () => {
     expect(screen.getByTestId('scan-resized')).toBeInTheDocument()
     expect(screen.getByRole('status')).toHaveTextContent('Scan complete')
     expect(container.querySelectorAll('[data-state="visited"]').length).toBeGreaterThan(0)
-  })
+  }, 30_000)
 
   it('shows the partial state of a scan at the playhead', () => {
     const s = createServer({ seed: 5, clock: manualClock(), trace: 'summary' })
