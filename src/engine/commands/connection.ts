@@ -13,6 +13,7 @@ import { dbSwapDatabases, unwatchAllKeys } from '../keyspace/db.ts'
 import {
   array,
   bulk,
+  bulkArray,
   EMPTY_ARRAY,
   error,
   ERR_SYNTAX,
@@ -359,6 +360,15 @@ function clientNoEvictCommand(c: CommandCall): Reply {
   return OK
 }
 
+/** CLIENT UNBLOCK: no client is ever blocked here, so it answers 0 once the args parse. */
+function clientUnblockCommand(c: CommandCall): Reply {
+  const reason = c.argv[3]
+  if (reason !== undefined && !eqIgnoreCase(reason, 'timeout') && !eqIgnoreCase(reason, 'error'))
+    return error('ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR')
+  const id = getLongLongOrReply(c.argv[2] ?? '')
+  return typeof id === 'object' ? id : integer(0)
+}
+
 function clientSetNameCommand(c: CommandCall): Reply {
   return clientSetName(c.client, c.argv[2] ?? '') ? OK : BAD_NAME
 }
@@ -374,6 +384,21 @@ const clientCommand = defineCommand('client', undefined, [
   defineSubcommand('client', 'setname', clientSetNameCommand),
   defineSubcommand('client', 'getname', (c) => (c.client.name === '' ? NIL : bulk(c.client.name))),
   defineSubcommand('client', 'no-evict', clientNoEvictCommand),
+  // Tracking, pausing and blocking are not modelled: these answer as for a client that
+  // uses none of them.
+  defineSubcommand('client', 'getredir', () => integer(-1)),
+  defineSubcommand('client', 'unpause', () => OK),
+  defineSubcommand('client', 'unblock', clientUnblockCommand),
+  defineSubcommand('client', 'trackinginfo', () =>
+    array([
+      bulk('flags'),
+      bulkArray(['off']),
+      bulk('redirect'),
+      integer(-1),
+      bulk('prefixes'),
+      EMPTY_ARRAY,
+    ]),
+  ),
 ])
 
 // --- Table ---

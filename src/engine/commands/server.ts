@@ -42,6 +42,8 @@ import {
 } from '../reply.ts'
 import { createStats, type ServerState } from '../state.ts'
 import { dictExpand, dictSize, type Dict } from '../structures/dict.ts'
+import { jemallocSizeClass } from '../structures/jemalloc.ts'
+import { sdsNewLen, sdsZmallocSize } from '../structures/sds.ts'
 import { createStringObject, type RedisObject } from '../types/object.ts'
 import { stringmatchlen } from '../util/glob.ts'
 import { string2ll } from '../util/numbers.ts'
@@ -764,6 +766,8 @@ const DEBUG_HELP = [
   "    it is used instead of the 'key' prefix. These are not propagated to",
   '    replicas. Cluster slots are not respected so keys not belonging to the',
   '    current node can be created in cluster mode.',
+  'SDSLEN <key>',
+  '    Show low level SDS string info representing `key` and value.',
   'HTSTATS <dbid>',
   '    Return hash table statistics of the specified Redis database.',
   'SET-ACTIVE-EXPIRE <0|1>',
@@ -914,6 +918,25 @@ export function dictGetStats<V>(d: Dict<V>): string {
   return out
 }
 
+/** debug.c DEBUG SDSLEN: the key's and the value's sds lengths, free space and allocation. */
+function debugSdslen(c: CommandCall): Reply {
+  const key = c.argv[2] ?? ''
+  const o = peek(c.db.dict, key)
+  if (o === undefined) return ERR_NO_SUCH_KEY
+  if (o.type !== 'string' || o.encoding === 'int') return error('ERR Not an sds encoded string.')
+  // Keys are sdsdup'ed into the dict: exact-size sds (sdshdr5 below 32 bytes).
+  const keySds = sdsNewLen(key)
+  const keyExact = { ...keySds, alloc: key.length }
+  // getStringObjectSdsUsedMemory: embstr counts its single allocation minus the robj.
+  const valMem =
+    o.encoding === 'embstr' ? jemallocSizeClass(o.ptr.buf.length + 20) - 16 : sdsZmallocSize(o.ptr)
+  return simple(
+    `key_sds_len:${String(key.length)}, key_sds_avail:0, key_zmalloc: ${String(sdsZmallocSize(keyExact))}, ` +
+      `val_sds_len:${String(o.ptr.buf.length)}, val_sds_avail:${String(o.ptr.alloc - o.ptr.buf.length)}, ` +
+      `val_zmalloc: ${String(valMem)}`,
+  )
+}
+
 function debugHtstats(c: CommandCall): Reply {
   const id = getLongOrReply(c.argv[2] ?? '')
   if (typeof id === 'object') return id
@@ -930,6 +953,7 @@ function debugCommand(c: CommandCall): Reply {
   if (sub === 'populate' && argc >= 3 && argc <= 5) return debugPopulate(c)
   if (sub === 'object' && argc === 3) return debugObject(c)
   if (sub === 'htstats' && argc === 3) return debugHtstats(c)
+  if (sub === 'sdslen' && argc === 3) return debugSdslen(c)
   if (sub === 'set-active-expire' && argc === 3) {
     // atoi(): leading digits, anything else is 0.
     c.srv.activeExpireEnabled = atoi(argv[2] ?? '') !== 0

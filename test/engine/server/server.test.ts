@@ -186,7 +186,7 @@ describe('server commands', () => {
     const count = t.exec('command', 'count')
     expect(count.type === 'integer' && Number(count.value) > 50).toBe(true)
     expect(t.exec('command', 'list', 'filterby', 'pattern', 'client|get*')).toEqual(
-      r.bulks('client|getname'),
+      r.bulks('client|getname', 'client|getredir'),
     )
   })
 })
