@@ -24,6 +24,9 @@
  * 3. Containers (issue 3), for each of LPUSH, LRANGE 0 99, HSET, SADD, ZADD, ZRANGE 0 99,
  *    ZRANK that the engine implements (others are listed as skipped): `engine.<cmd>.off` vs `ioredis_mock.<cmd>` (awaiting
  *    each ioredis-mock call, its normal API), `ratio.engine_vs_ioredis_mock.<cmd>`.
+ *
+ * 4. Eviction (issue 4, eviction.ts): SET under maxmemory free vs evicting on every write,
+ *    approximated LRU hit ratios for samples 1/3/5/10 vs the exact LRU on a Zipf stream.
  */
 import { spawn } from 'node:child_process'
 import { createServer } from '../../src/engine/index.ts'
@@ -32,6 +35,7 @@ import type { TraceLevel } from '../../src/engine/events.ts'
 import { bulk, error, integer, NIL, OK, type Reply } from '../../src/engine/reply.ts'
 import { realClock, startRespServer } from '../../src/server/server.ts'
 import { requireBinary, startRealRedis } from '../conformance/redisProcess.ts'
+import { benchEviction } from './eviction.ts'
 
 const KEYS = 50_000
 const ROUNDS = 3
@@ -316,6 +320,7 @@ async function main(): Promise<void> {
   if (only === undefined || only === 'engine') benchEngine()
   if (only === undefined || only === 'containers') await benchContainers()
   if (only === undefined || only === 'resp') await benchResp()
+  if (only === undefined || only === 'eviction') benchEviction(figure, ratio)
   for (const line of ratios) console.log(line)
 }
 

@@ -19,7 +19,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { lookupCommandByName } from '../../src/engine/commands/table.ts'
 import type { Reply } from '../../src/engine/reply.ts'
-import { rngCreate, rngNextFloat, rngNextInt } from '../../src/engine/rng.ts'
+import { zipfStream } from '../bench/eviction.ts'
 import { createTestEngine, type TestEngine } from '../harness/TestEngine.ts'
 import { connectRaw, type RawClient } from '../server/rawClient.ts'
 import { requireBinary, startRealRedis, type RealRedis } from './redisProcess.ts'
@@ -259,31 +259,6 @@ const VALUE = 'v'.repeat(100)
 /** Bytes of data a key costs (dictEntry 32 + key sds 16 + robj 16 + sds 112). */
 const PER_KEY = 176
 
-/** A Zipf-like (s = 1) stream over KEYS keys, ranks shuffled, from a fixed seed. */
-function zipfStream(): string[] {
-  const rng = rngCreate(2024)
-  const weights = range(KEYS).map((i) => 1 / (i + 1))
-  const cdf: number[] = []
-  let acc = 0
-  for (const w of weights) cdf.push((acc += w))
-  const perm = range(KEYS)
-  for (let i = KEYS - 1; i > 0; i--) {
-    const j = rngNextInt(rng, i + 1)
-    ;[perm[i], perm[j]] = [perm[j] as number, perm[i] as number]
-  }
-  return range(REQUESTS).map(() => {
-    const x = rngNextFloat(rng) * acc
-    let lo = 0
-    let hi = KEYS - 1
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1
-      if ((cdf[mid] as number) < x) lo = mid + 1
-      else hi = mid
-    }
-    return `key:${String(perm[lo])}`
-  })
-}
-
 /** GET, SET on a miss; paced at PER_SECOND. Returns the hit ratio in percent. */
 async function runStream(side: Side, stream: readonly string[], policy: string[]): Promise<number> {
   await settle(side, [
@@ -318,7 +293,7 @@ describe('hit ratio vs redis-server 7.0.15 on a Zipf-like stream', () => {
     ['allkeys-random', ['maxmemory-policy allkeys-random']],
   ]
   it('is within 1 percentage point for allkeys-lru (5, 10), allkeys-lfu, allkeys-random', async () => {
-    const stream = zipfStream()
+    const stream = zipfStream(KEYS, REQUESTS)
     // The real servers run in parallel, each on its own wall clock; the engine runs after
     // them (its calls never yield to I/O, which would disturb the real pacing).
     const realRatios = await Promise.all(
