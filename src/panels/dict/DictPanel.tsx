@@ -68,6 +68,12 @@ const text = {
   zoomOut: { en: 'Back to overview', zh: '返回总览' },
 } as const
 
+/** The per-bucket chain lengths the engine sent with a cut view, per table. */
+function occupancyOfView(v: DictView): readonly [Uint16Array | null, Uint16Array | null] {
+  const of = (t: 0 | 1) => v.tables.find((x) => x.table === t)?.occupancy ?? null
+  return [of(0), of(1)]
+}
+
 /** Keeps the events that concern one dict. */
 export function eventsOfDict(events: readonly StepEvent[], ref: string): StepEvent[] {
   return events.filter((e) => 'dict' in e && e.dict === ref)
@@ -187,7 +193,7 @@ function DictPanelImpl(props: DictPanelProps) {
         <DictOverview
           model={curr}
           lang={lang}
-          occupancy={props.occupancy}
+          occupancy={props.occupancy ?? occupancyOfView(before)}
           onZoom={(r) => onZoom?.(r)}
         />
       )}
