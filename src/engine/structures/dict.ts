@@ -78,6 +78,8 @@ export type DictResizePolicy = 'enable' | 'avoid' | 'forbid'
 
 export const DICT_HT_INITIAL_EXP = 2
 export const DICT_HT_INITIAL_SIZE = 4
+/** Largest table exponent here (the C limit is the address space; JS arrays stop sooner). */
+export const DICT_HT_MAX_EXP = 30
 /** Grow even under 'avoid' once used/size exceeds this. */
 export const DICT_FORCE_RESIZE_RATIO = 5
 /** server.h: shrink when fill drops below this percentage. */
@@ -162,15 +164,19 @@ export function dictResumeRehashing<V>(d: Dict<V>): void {
 }
 
 function htSize(exp: number): number {
-  return exp === -1 ? 0 : 2 ** exp
+  return exp === -1 ? 0 : 1 << exp
 }
 
 function htMask(exp: number): number {
-  return exp === -1 ? 0 : (2 ** exp - 1) | 0
+  return exp === -1 ? 0 : (1 << exp) - 1
 }
 
 function newBuckets<V>(size: number): Array<DictEntry<V> | null> {
-  return new Array<DictEntry<V> | null>(size).fill(null)
+  // Pushing keeps the array packed; new Array(n) for large n starts in V8's slow
+  // dictionary mode, which makes every bucket access a hash lookup.
+  const buckets: Array<DictEntry<V> | null> = []
+  for (let i = 0; i < size; i++) buckets.push(null)
+  return buckets
 }
 
 // --- Expanding and shrinking ---
@@ -185,7 +191,7 @@ export function dictNextExp(size: number): number {
 /**
  * _dictExpand: installs a table of 2^_dictNextExp(size) buckets, as table 0 when there is
  * none yet, else as table 1 starting a rehash. Refuses while rehashing, when size < used,
- * or when the exponent would not change.
+ * when the exponent would not change, or beyond 2^DICT_HT_MAX_EXP buckets.
  */
 function dictExpandInternal<V>(
   ctx: ExecContext,
@@ -195,8 +201,10 @@ function dictExpandInternal<V>(
 ): boolean {
   if (d.rehashIdx !== -1 || d.used[0] > size) return false
   const exp = dictNextExp(size)
+  // Redis refuses sizes whose byte count overflows; here the cap is 2^30 buckets (JS arrays).
+  if (exp > DICT_HT_MAX_EXP) return false
   if (exp === d.sizeExp[0]) return false
-  const buckets = newBuckets<V>(2 ** exp)
+  const buckets = newBuckets<V>(1 << exp)
   if (d.table[0] === null) {
     d.sizeExp[0] = exp
     d.used[0] = 0
@@ -243,7 +251,7 @@ function dictExpandIfNeeded<V>(ctx: ExecContext, d: Dict<V>): void {
     dictExpandInternal(ctx, d, DICT_HT_INITIAL_SIZE, 'explicit')
     return
   }
-  const size = 2 ** exp0
+  const size = 1 << exp0
   const used = d.used[0]
   const fill = dictCanResize === 'enable' && used >= size
   if (fill || (dictCanResize !== 'forbid' && Math.floor(used / size) > DICT_FORCE_RESIZE_RATIO)) {
@@ -679,7 +687,8 @@ export function dictScan<V>(
   }
   d.pauseRehash--
   if (buckets !== null && keys !== null) {
-    ctx.emit({ type: 'dict/scanned', dict: d.ref, cursor: start, next: v, buckets, keys })
+    const sizes: [number, number] = [d.table[0]?.length ?? 0, d.table[1]?.length ?? 0]
+    ctx.emit({ type: 'dict/scanned', dict: d.ref, cursor: start, next: v, buckets, keys, sizes })
   }
   return v
 }

@@ -36,8 +36,11 @@ export function jemallocSizeClass(n: number): number {
   if (n <= JEMALLOC_TINY_MIN) return JEMALLOC_TINY_MIN
   if (n <= 128) return (n + 15) & ~15
   // Group spacing: a quarter of the power of two just below n.
-  const lg = n <= 0x80000000 ? 31 - Math.clz32(n - 1) : Math.floor(Math.log2(n - 1))
-  const delta = 2 ** (lg - 2)
+  if (n <= 0x40000000) {
+    const spacing = (1 << (29 - Math.clz32(n - 1))) - 1
+    return (n + spacing) & ~spacing
+  }
+  const delta = 2 ** (Math.floor(Math.log2(n - 1)) - 2)
   return Math.ceil(n / delta) * delta
 }
 
