@@ -16,6 +16,7 @@ import { connectionCommands } from './connection.ts'
 import { genericCommands } from './generic.ts'
 import { hashCommands } from './hash.ts'
 import { setCommands } from './set.ts'
+import { zsetCommands } from './zset.ts'
 import { scriptingCommands } from './scripting.ts'
 import { serverCommands } from './server.ts'
 import { stringCommands } from './string.ts'
@@ -45,6 +46,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...genericCommands,
   ...hashCommands,
   ...setCommands,
+  ...zsetCommands,
 ]
 
 /** Lowercase name → spec. */
