@@ -87,3 +87,26 @@ test.prop([fc.array(op, { maxLength: 80 }), fc.integer()])(
     }
   },
 )
+
+test.prop([fc.array(fc.tuple(score, member), { maxLength: 40 }), fc.integer()])(
+  'the same seed and inserts give deep-equal traces, and tracing does not change the levels',
+  (pairs, seed) => {
+    const run = (level: 'off' | 'full') => {
+      const ctx = createExecContext(rngCreate(seed), manualClock(), level)
+      const zsl = zslCreate()
+      const seen = new Set<string>()
+      for (const [s, m] of pairs) {
+        if (seen.has(m)) continue
+        seen.add(m)
+        zslInsert(ctx, zsl, s, m, 'z')
+      }
+      return { events: ctx.events, levels: zslNodes(zsl).map((n) => n.level.length) }
+    }
+    const a = run('full')
+    const b = run('full')
+    const c = run('off')
+    expect(a.events).toEqual(b.events)
+    expect(c.levels).toEqual(a.levels)
+    expect(c.events).toEqual([])
+  },
+)
