@@ -1,0 +1,197 @@
+/**
+ * Ready-made scenes: short command scripts that set up a structure in an interesting state,
+ * each with a bilingual title and notes. A scene is data; the console runs its lines one by
+ * one (as a pasted block), and `tick` lines advance the virtual clock.
+ */
+
+export interface Bilingual {
+  readonly en: string
+  readonly zh: string
+}
+
+export type SceneLine =
+  | { readonly run: string; readonly note?: Bilingual }
+  | { readonly tick: number; readonly note?: Bilingual }
+
+export interface Scene {
+  readonly id: string
+  readonly title: Bilingual
+  readonly summary: Bilingual
+  /** The key the panel should open on, if any. */
+  readonly focus: string | null
+  readonly lines: readonly SceneLine[]
+}
+
+/** HSET lines that fill `key` with fields f:0..f:n-1 (values v:i), `per` fields a command. */
+function hsetLines(key: string, n: number, per: number): SceneLine[] {
+  const out: SceneLine[] = []
+  for (let start = 0; start < n; start += per) {
+    const parts: string[] = []
+    for (let i = start; i < Math.min(n, start + per); i++) parts.push(`f:${i} v:${i}`)
+    out.push({ run: `HSET ${key} ${parts.join(' ')}` })
+  }
+  return out
+}
+
+export const SCENES: readonly Scene[] = [
+  {
+    id: 'dict-expand',
+    title: { en: 'The keyspace dict grows and rehashes', zh: '键空间字典扩容与渐进式 rehash' },
+    summary: {
+      en: 'Four keys fill four buckets; the fifth starts a rehash into eight, and each later command moves one bucket.',
+      zh: '四个键填满四个桶；第五个键触发扩容到八个桶，之后每条命令搬迁一个桶。',
+    },
+    focus: null,
+    lines: [
+      { run: 'FLUSHDB' },
+      { run: 'SET k1 a' },
+      { run: 'SET k2 b' },
+      { run: 'SET k3 c' },
+      { run: 'SET k4 d', note: { en: 'used = size = 4', zh: 'used = size = 4' } },
+      {
+        run: 'SET k5 e',
+        note: { en: 'used ≥ size: expand to 8 buckets', zh: 'used ≥ size：扩容到 8 个桶' },
+      },
+      { run: 'GET k1', note: { en: 'a lookup also moves a bucket', zh: '一次查找也会搬迁一个桶' } },
+      { run: 'GET k2' },
+      { run: 'GET k3' },
+    ],
+  },
+  {
+    id: 'scan-resize',
+    title: { en: 'SCAN across a resize', zh: '扩容过程中的 SCAN' },
+    summary: {
+      en: 'Start a SCAN, add many keys so the table grows, then continue with the same cursor: nothing is missed.',
+      zh: '开始 SCAN，再添加很多键让哈希表扩容，然后用同一个游标继续：一个都不会漏。',
+    },
+    focus: null,
+    lines: [
+      { run: 'FLUSHDB' },
+      { run: 'DEBUG POPULATE 30 k' },
+      { run: 'SCAN 0 COUNT 4' },
+      { run: 'DEBUG POPULATE 200 new' },
+      {
+        run: 'SCAN 4 COUNT 4',
+        note: {
+          en: 'continue with the cursor the first call returned',
+          zh: '用第一次返回的游标继续',
+        },
+      },
+    ],
+  },
+  {
+    id: 'hscan-20000',
+    title: {
+      en: 'Split a 20,000-field hash into groups with HSCAN',
+      zh: '用 HSCAN 把两万个字段的哈希分组',
+    },
+    summary: {
+      en: 'HSCAN big 0 COUNT 5000 returns about 5,000 fields a call (COUNT is a hint: whole buckets come back), so four or five calls cover the hash.',
+      zh: 'HSCAN big 0 COUNT 5000 每次返回约 5000 个字段（COUNT 只是提示：整个桶会一起返回），四五次调用就能覆盖整个哈希。',
+    },
+    focus: 'big',
+    lines: [
+      { run: 'DEL big' },
+      ...hsetLines('big', 20_000, 500),
+      { run: 'HLEN big' },
+      { run: 'OBJECT ENCODING big' },
+      {
+        run: 'HSCAN big 0 COUNT 5000',
+        note: { en: 'then continue with the cursor it returns', zh: '然后用它返回的游标继续' },
+      },
+    ],
+  },
+  {
+    id: 'string-encodings',
+    title: { en: 'int, embstr and raw', zh: 'int、embstr 与 raw' },
+    summary: {
+      en: 'Small integers are shared, strings up to 44 bytes are embstr, longer ones raw; APPEND always leaves raw with spare room.',
+      zh: '小整数是共享对象，44 字节以内是 embstr，更长的是 raw；APPEND 之后总是 raw 并预留空间。',
+    },
+    focus: 's',
+    lines: [
+      { run: 'SET n 42' },
+      { run: 'OBJECT REFCOUNT n', note: { en: 'a shared integer', zh: '共享整数' } },
+      { run: 'SET s hello' },
+      { run: 'OBJECT ENCODING s' },
+      {
+        run: 'APPEND s " world"',
+        note: {
+          en: 'embstr is read-only: APPEND converts it to raw',
+          zh: 'embstr 只读：APPEND 会把它转成 raw',
+        },
+      },
+      { run: 'OBJECT ENCODING s' },
+      {
+        run: 'APPEND s "!!!"',
+        note: { en: 'fits in the preallocated space', zh: '放得进预分配的空间' },
+      },
+    ],
+  },
+  {
+    id: 'intset-upgrade',
+    title: {
+      en: 'An intset upgrades, then becomes a hashtable',
+      zh: 'intset 升级编码，然后变成哈希表',
+    },
+    summary: {
+      en: '1, 2, 3 fit in int16; 70000 needs int32, so every element moves; a non-integer member converts the set to a hashtable.',
+      zh: '1、2、3 用 int16 就够；70000 需要 int32，所有元素都要搬动；一个非整数成员让集合转成哈希表。',
+    },
+    focus: 'nums',
+    lines: [
+      { run: 'DEL nums' },
+      { run: 'SADD nums 1 2 3' },
+      { run: 'SADD nums 70000' },
+      { run: 'OBJECT ENCODING nums' },
+      { run: 'SADD nums hello' },
+      { run: 'OBJECT ENCODING nums' },
+    ],
+  },
+  {
+    id: 'zset-skiplist',
+    title: {
+      en: 'A sorted set leaves listpack for a skiplist',
+      zh: '有序集合从 listpack 转成跳表',
+    },
+    summary: {
+      en: 'With zset-max-listpack-entries 4, the fifth member converts the zset; each new node draws its level with coin flips.',
+      zh: '把 zset-max-listpack-entries 设为 4，第五个成员让有序集合转换；每个新节点用抛硬币决定层数。',
+    },
+    focus: 'z',
+    lines: [
+      { run: 'DEL z' },
+      { run: 'CONFIG SET zset-max-listpack-entries 4' },
+      { run: 'ZADD z 1 a 2 b 3 c 4 d' },
+      { run: 'OBJECT ENCODING z' },
+      { run: 'ZADD z 5 e' },
+      { run: 'OBJECT ENCODING z' },
+      { run: 'ZADD z 2.5 x 0 y' },
+      { run: 'ZRANK z x' },
+      { run: 'CONFIG SET zset-max-listpack-entries 128' },
+    ],
+  },
+  {
+    id: 'expire-cycle',
+    title: { en: 'Lazy and active expiry', zh: '惰性过期与主动过期' },
+    summary: {
+      en: 'Keys with a TTL are removed when touched after they expire (lazy), or by the cron cycle sampling 20 keys a loop (active).',
+      zh: '设置了 TTL 的键在过期后被访问时删除（惰性），或由定时任务每轮抽样 20 个键删除（主动）。',
+    },
+    focus: null,
+    lines: [
+      { run: 'FLUSHDB' },
+      { run: 'DEBUG POPULATE 50 tmp' },
+      { run: 'SET keep 1' },
+      ...Array.from({ length: 10 }, (_, i): SceneLine => ({ run: `PEXPIRE tmp:${i} 500` })),
+      { tick: 1000, note: { en: 'the cron runs 10 times a second', zh: '定时任务每秒运行 10 次' } },
+      { run: 'DBSIZE' },
+      { run: 'TTL keep' },
+    ],
+  },
+]
+
+/** Finds a scene by id. */
+export function sceneById(id: string): Scene | undefined {
+  return SCENES.find((s) => s.id === id)
+}

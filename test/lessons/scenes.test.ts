@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest'
+import { createServer, manualClock } from '../../src/engine/index.ts'
+import type { Reply } from '../../src/engine/reply.ts'
+import { parseCommandLine } from '../../src/console/parseCommandLine.ts'
+import { SCENES, sceneById } from '../../src/lessons/scenes.ts'
+
+function runScene(id: string) {
+  const clock = manualClock()
+  const s = createServer({ seed: 42, clock, trace: 'off', enableDebugCommand: 'yes' })
+  const replies: Reply[] = []
+  for (const line of sceneById(id)?.lines ?? []) {
+    if ('tick' in line) {
+      s.tick(line.tick)
+      continue
+    }
+    const parsed = parseCommandLine(line.run)
+    if (!parsed.ok) throw new Error(`cannot parse ${line.run}`)
+    replies.push(s.call(parsed.argv))
+  }
+  return { s, replies }
+}
+
+describe('scenes', () => {
+  it('have unique ids and both languages everywhere', () => {
+    expect(new Set(SCENES.map((s) => s.id)).size).toBe(SCENES.length)
+    for (const s of SCENES) {
+      for (const b of [s.title, s.summary]) {
+        expect(b.en.length).toBeGreaterThan(0)
+        expect(b.zh).toMatch(/[\u4e00-\u9fff]/)
+      }
+    }
+  })
+
+  it.each(SCENES.map((s) => s.id))('%s runs without an error reply', (id) => {
+    const { replies } = runScene(id)
+    expect(replies.filter((r) => r.type === 'error')).toEqual([])
+  })
+
+  it('hscan-20000 builds a 20,000-field hashtable hash that HSCAN COUNT 5000 splits into a few groups', () => {
+    const { s } = runScene('hscan-20000')
+    expect(s.call(['HLEN', 'big'])).toEqual({ type: 'integer', value: 20000 })
+    let cursor = '0'
+    const groups: number[] = []
+    const seen = new Set<string>()
+    do {
+      const r = s.call(['HSCAN', 'big', cursor, 'COUNT', '5000'])
+      if (r.type !== 'array' || r.value === null) throw new Error('bad reply')
+      const [c, items] = r.value
+      cursor = c?.type === 'bulk' ? (c.value ?? '0') : '0'
+      const fields =
+        items?.type === 'array' && items.value ? items.value.filter((_, i) => i % 2 === 0) : []
+      groups.push(fields.length)
+      for (const f of fields) if (f.type === 'bulk' && f.value) seen.add(f.value)
+    } while (cursor !== '0')
+    expect(seen.size).toBe(20000)
+    expect(groups.length).toBeGreaterThanOrEqual(3)
+    expect(groups.length).toBeLessThanOrEqual(6)
+  })
+
+  it('expire-cycle expires the ten keys actively, without touching them', () => {
+    const { s } = runScene('expire-cycle')
+    expect(s.call(['DBSIZE'])).toEqual({ type: 'integer', value: 41 })
+  })
+})
