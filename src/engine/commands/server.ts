@@ -16,7 +16,8 @@
  * "Value at" is a stable fake address, and serializedlength is the uncompressed RDB length
  * (Redis LZF-compresses strings longer than 20 bytes, so those can differ).
  */
-import { configGetPatterns, configSetPairs } from '../config.ts'
+import { configGetPatterns, configSetPairs, lookupConfig } from '../config.ts'
+import { performEvictions } from '../keyspace/evict.ts'
 import {
   emptyData,
   lookupKeyWrite,
@@ -391,7 +392,13 @@ function configGetCommand(c: CommandCall): Reply {
 function configSetCommand(c: CommandCall): Reply {
   if (c.argv.length % 2 === 1) return ERR_SYNTAX
   const err = configSetPairs(c.srv.config, c.argv.slice(2))
-  return err === null ? OK : error(`ERR ${err}`)
+  if (err !== null) return error(`ERR ${err}`)
+  // config.c updateMaxmemory (the apply function): evict at once down to the new limit.
+  const setsMaxmemory = c.argv.some(
+    (a, i) => i >= 2 && i % 2 === 0 && lookupConfig(a)?.name === 'maxmemory',
+  )
+  if (setsMaxmemory && c.srv.config.maxmemory !== 0) performEvictions(c.srv, c.ctx)
+  return OK
 }
 
 /** server.c resetServerStats + resetCommandTableStats + resetErrorTableStats. */

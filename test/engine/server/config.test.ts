@@ -108,3 +108,15 @@ describe('CONFIG GET', () => {
     expect(stats).toContain('\r\ntotal_commands_processed:1\r\n')
   })
 })
+
+describe('CONFIG SET maxmemory', () => {
+  it('evicts at once down to a lower limit (updateMaxmemory)', () => {
+    const t = createTestEngine()
+    t.exec('config', 'set', 'maxmemory-policy', 'allkeys-random')
+    t.exec('debug', 'populate', '2000')
+    expect(t.exec('config', 'set', 'maxmemory', '1mb')).toEqual(r.ok)
+    const evicted = t.eventsOfType('evict/keyPicked').length
+    expect(evicted).toBeGreaterThan(0)
+    expect(t.exec('dbsize')).toEqual(r.int(2000 - evicted))
+  })
+})
