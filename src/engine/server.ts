@@ -57,6 +57,8 @@ import {
 } from './structures/dict.ts'
 import { digestServer } from './digest.ts'
 import { inspectKey, inspectKeyspace } from './inspect.ts'
+// Registers the container views (side effect): intset, listpack, quicklist, skiplist, hashtable.
+import './inspectContainers.ts'
 import { zmallocUsedMemory } from './keyspace/memory.ts'
 
 // --- Constants ---
