@@ -30,6 +30,8 @@ export interface RespServerOptions {
   readonly port?: number
   /** Address to bind; default 127.0.0.1. */
   readonly host?: string
+  /** Listen on this unix socket instead of TCP (like redis-server --unixsocket). */
+  readonly path?: string
   /** Engine seed; default 0. */
   readonly seed?: number
   readonly enableDebugCommand?: 'yes' | 'local' | 'no'
@@ -44,7 +46,10 @@ export interface RespServerOptions {
 }
 
 export interface RespServerHandle {
+  /** The TCP port (0 when listening on a unix socket). */
   readonly port: number
+  /** The unix socket path, when started with `path`. */
+  readonly path: string | null
   readonly host: string
   readonly engine: RedisServer
   /** Stops listening, closes every connection and the cron timer. */
@@ -77,8 +82,9 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
   const authHook = (engine as RedisServer & AuthAware).authRequired
 
   const server = net.createServer({ noDelay: true }, (socket) => {
+    // A unix-socket client has no remote address and is local, as in Redis (islocalClient).
     const id = engine.createClient({
-      local: isLoopback(socket.remoteAddress),
+      local: socket.remoteAddress === undefined || isLoopback(socket.remoteAddress),
       addr: `${plainAddress(socket.remoteAddress)}:${socket.remotePort ?? 0}`,
       laddr: `${plainAddress(socket.localAddress)}:${socket.localPort ?? 0}`,
     })
@@ -162,16 +168,19 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
-    server.listen(opts.port ?? 0, host, () => {
+    const ready = () => {
       server.off('error', reject)
       resolve()
-    })
+    }
+    if (opts.path !== undefined) server.listen(opts.path, ready)
+    else server.listen(opts.port ?? 0, host, ready)
   })
   const address = server.address()
   const port = typeof address === 'object' && address !== null ? address.port : 0
 
   return {
     port,
+    path: opts.path ?? null,
     host,
     engine,
     close: () =>

@@ -3,6 +3,8 @@
  * each step goes to both, and the raw reply bytes must match (or match as multisets, or
  * match in type only, as the script says). Each script gets fresh servers of its own.
  */
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { respEncode } from '../../src/engine/resp.ts'
 import type { Reply } from '../../src/engine/reply.ts'
 import { parseServeArgs } from '../../src/server/main.ts'
@@ -27,17 +29,19 @@ interface Pair {
 
 /** Runs one script; never throws for a mismatch, only collects it. */
 export async function runScript(script: Script): Promise<ScriptResult> {
-  const real = await startRealRedis([...BASE_ARGS, ...script.args])
+  // Unix sockets only: no other process on the machine can reach either server.
+  const real = await startRealRedis([...BASE_ARGS, ...script.args], { tcp: false })
   const serve = parseServeArgs([...BASE_ARGS, ...script.args])
   const ours = await startRespServer({
+    path: oursSocketPath(),
     seed: CONFORMANCE_SEED,
     enableDebugCommand: serve.enableDebugCommand,
     config: serve.config,
   })
   const pairs = new Map<string, Pair>()
   const connect = async (): Promise<Pair> => ({
-    real: await connectRaw(real.port),
-    ours: await connectRaw(ours.port),
+    real: await connectRaw(real.socket),
+    ours: await connectRaw(ours.path as string),
   })
   const mismatches: string[] = []
   let commands = 0
@@ -130,6 +134,13 @@ function canonical(r: Reply): Reply {
   const keyed = items.map((item) => [respEncode(item), item] as const)
   keyed.sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0))
   return { type: 'array', value: keyed.map((k) => k[1]) }
+}
+
+let oursSeq = 0
+
+/** A fresh unix socket path for our server. */
+export function oursSocketPath(): string {
+  return join(tmpdir(), `xray-ours-${process.pid}-${++oursSeq}.sock`)
 }
 
 function closePair(p: Pair): void {

@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startRespServer, type RespServerHandle } from '../../src/server/server.ts'
-import { CONFORMANCE_SEED } from './harness.ts'
+import { CONFORMANCE_SEED, oursSocketPath } from './harness.ts'
 import { requireBinary, startRealRedis, type RealRedis } from './redisProcess.ts'
 
 let real: RealRedis
@@ -14,8 +14,8 @@ let ours: RespServerHandle
 beforeAll(async () => {
   requireBinary('redis-server')
   requireBinary('redis-cli')
-  real = await startRealRedis()
-  ours = await startRespServer({ seed: CONFORMANCE_SEED })
+  real = await startRealRedis([], { tcp: false })
+  ours = await startRespServer({ seed: CONFORMANCE_SEED, path: oursSocketPath() })
 })
 
 afterAll(async () => {
@@ -23,9 +23,9 @@ afterAll(async () => {
 })
 
 /** Runs redis-cli asynchronously (our server lives in this process's event loop). */
-function cli(port: number, args: readonly string[], input = ''): Promise<string> {
+function cli(socket: string, args: readonly string[], input = ''): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn('redis-cli', ['-p', String(port), ...args])
+    const child = spawn('redis-cli', ['-s', socket, ...args])
     let out = ''
     child.stdout.on('data', (d: Buffer) => (out += d.toString('latin1')))
     child.stderr.on('data', (d: Buffer) => (out += d.toString('latin1')))
@@ -56,14 +56,14 @@ const ONE_SHOT: readonly (readonly string[])[] = [
 describe('redis-cli output', () => {
   for (const args of ONE_SHOT) {
     it(`redis-cli ${args.join(' ')}`, async () => {
-      expect(await cli(ours.port, args)).toBe(await cli(real.port, args))
+      expect(await cli(ours.path as string, args)).toBe(await cli(real.socket, args))
     })
   }
 
   it('a batch of commands on stdin (--no-raw and --raw)', async () => {
     const batch = 'SET x 10\nINCR x\nGET x\nMGET x y\nDEL x y\nPING\nSELECT 3\nDBSIZE\n'
     for (const mode of [['--no-raw'], ['--raw']]) {
-      expect(await cli(ours.port, mode, batch)).toBe(await cli(real.port, mode, batch))
+      expect(await cli(ours.path as string, mode, batch)).toBe(await cli(real.socket, mode, batch))
     }
   })
 })

@@ -3,12 +3,27 @@
  * and stops it afterwards. A missing redis-server is an error, never a skip.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { mkdtemp, rm } from 'node:fs/promises'
 import net from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { connectRaw } from '../server/rawClient.ts'
 
 export interface RealRedis {
+  /** The TCP port on 127.0.0.1, or 0 when started with `{ tcp: false }`. */
   readonly port: number
+  /** The unix socket it also listens on (only this process's clients can find it). */
+  readonly socket: string
   stop(): Promise<void>
+}
+
+export interface RealRedisOptions {
+  /**
+   * Listen on a loopback TCP port too (default true). With false the server is reachable
+   * only through its unix socket, so no other process on the machine (other suites picking
+   * "free" ports at the same time) can connect to it and write into the oracle's data.
+   */
+  readonly tcp?: boolean
 }
 
 export const INSTALL_HINT =
@@ -34,44 +49,59 @@ export function freePort(): Promise<number> {
   })
 }
 
-/** Starts `redis-server --port N --save '' --appendonly no --daemonize no ...extraArgs`. */
-export async function startRealRedis(extraArgs: readonly string[] = []): Promise<RealRedis> {
+/**
+ * Starts `redis-server --port N --unixsocket S --dir D --save '' --appendonly no
+ * --daemonize no ...extraArgs` in a fresh temporary directory D (N = 0, no TCP at all, with
+ * `{ tcp: false }`).
+ */
+export async function startRealRedis(
+  extraArgs: readonly string[] = [],
+  opts: RealRedisOptions = {},
+): Promise<RealRedis> {
   requireBinary('redis-server')
   for (let attempt = 0; ; attempt++) {
-    const port = await freePort()
-    const child = spawn(
-      'redis-server',
-      [
-        '--port',
-        String(port),
-        '--bind',
-        '127.0.0.1',
-        '--save',
-        '',
-        '--appendonly',
-        'no',
-        '--daemonize',
-        'no',
-        ...extraArgs,
-      ],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
-    )
+    const port = (opts.tcp ?? true) ? await freePort() : 0
+    // Its own empty directory: no dump.rdb of anyone's is loaded, none is left behind.
+    const dir = await mkdtemp(join(tmpdir(), 'xray-redis-'))
+    const socket = join(dir, 'redis.sock')
+    const args = ['--port', String(port), '--bind', '127.0.0.1', '--unixsocket', socket]
+    args.push('--dir', dir)
+    args.push('--unixsocketperm', '700', '--save', '', '--appendonly', 'no')
+    args.push('--daemonize', 'no', ...extraArgs)
+    const child = spawn('redis-server', args, { stdio: ['ignore', 'ignore', 'pipe'] })
     let exited = false
     child.once('exit', () => {
       exited = true
     })
-    if (await waitReady(port, () => exited)) return { port, stop: () => stop(child) }
-    await stop(child)
-    if (attempt >= 3) throw new Error(`redis-server did not start (args: ${extraArgs.join(' ')})`)
+    if (await waitReady(socket, child, () => exited)) {
+      return { port, socket, stop: () => stop(child, dir) }
+    }
+    await stop(child, dir)
+    if (attempt >= 5) throw new Error(`redis-server did not start (args: ${extraArgs.join(' ')})`)
   }
 }
 
-async function waitReady(port: number, exited: () => boolean): Promise<boolean> {
+/**
+ * Waits until the redis-server we spawned answers on its socket, and checks that the answer
+ * comes from our child (INFO's process_id is its pid). If another process took the TCP port
+ * between freePort() and the bind, the child exits and we retry on another port.
+ */
+async function waitReady(
+  socket: string,
+  child: ChildProcess,
+  exited: () => boolean,
+): Promise<boolean> {
   for (let i = 0; i < 200 && !exited(); i++) {
     try {
-      const c = await connectRaw(port)
-      c.close()
-      return true
+      const c = await connectRaw(socket)
+      try {
+        const info = await c.command('INFO', 'server')
+        const m =
+          info.reply.type === 'bulk' ? /process_id:(\d+)/.exec(info.reply.value ?? '') : null
+        return m !== null && Number(m[1]) === child.pid && !exited()
+      } finally {
+        c.close()
+      }
     } catch {
       await new Promise((r) => setTimeout(r, 25))
     }
@@ -79,10 +109,11 @@ async function waitReady(port: number, exited: () => boolean): Promise<boolean> 
   return false
 }
 
-function stop(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
+async function stop(child: ChildProcess, dir: string): Promise<void> {
+  await new Promise<void>((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) return resolve()
     child.once('exit', () => resolve())
     child.kill('SIGKILL')
   })
+  await rm(dir, { recursive: true, force: true })
 }

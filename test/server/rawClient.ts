@@ -32,9 +32,10 @@ export interface RawClient {
   close(): void
 }
 
-export function connectRaw(port: number, host = '127.0.0.1'): Promise<RawClient> {
+/** Connects to a TCP port on `host`, or to a unix socket when `target` is a path. */
+export function connectRaw(target: number | string, host = '127.0.0.1'): Promise<RawClient> {
   return new Promise((resolve, reject) => {
-    const socket = net.connect(port, host)
+    const socket = typeof target === 'string' ? net.connect(target) : net.connect(target, host)
     const reader = respReplyReaderCreate()
     let all = ''
     let consumed = 0
