@@ -821,6 +821,41 @@ export function quicklistInsertAfter(
 }
 
 /**
+ * Inserts `value` before or after the element at `index` (negative from the tail); false when
+ * out of range. A convenience over quicklistGetIteratorEntryAtIdx + quicklistInsertBefore/After
+ * (LINSERT finds its pivot by value with an iterator instead).
+ */
+export function quicklistInsertAtIdx(
+  ctx: ExecContext,
+  ql: Quicklist,
+  index: number,
+  value: string,
+  after: boolean,
+  key: KeyName,
+): boolean {
+  const found = quicklistGetIteratorEntryAtIdx(ql, index)
+  if (found === null) return false
+  quicklistInsert(ctx, ql, found.entry, value, after, key)
+  return true
+}
+
+/**
+ * Deletes the element at `index` (negative from the tail); false when out of range. A
+ * convenience over quicklistGetIteratorEntryAtIdx + quicklistDelEntry.
+ */
+export function quicklistDelEntryAtIdx(
+  ctx: ExecContext,
+  ql: Quicklist,
+  index: number,
+  key: KeyName,
+): boolean {
+  const found = quicklistGetIteratorEntryAtIdx(ql, index)
+  if (found === null) return false
+  quicklistDelEntry(ctx, found.iter, found.entry, key)
+  return true
+}
+
+/**
  * Replaces the element of `entry` with `value` — quicklistReplaceEntry. A packed node takes
  * an ordinary value in place with lpReplace (no fill check, as in Redis); the PLAIN cases
  * insert the new value after the entry and then delete the old one.

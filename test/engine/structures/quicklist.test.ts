@@ -6,6 +6,8 @@ import { lpBytes } from '../../../src/engine/structures/listpack.ts'
 import {
   quicklistCreate,
   quicklistDelEntry,
+  quicklistDelEntryAtIdx,
+  quicklistInsertAtIdx,
   quicklistDelRange,
   quicklistDup,
   quicklistGetIterator,
@@ -291,5 +293,20 @@ describe('quicklistDup', () => {
     expect(quicklistToArray(copy)).toEqual(['z', 'b', 'c', 'd'])
     expect(quicklistValidate(ql)).toEqual([])
     expect(quicklistValidate(copy)).toEqual([])
+  })
+})
+
+describe('quicklistInsertAtIdx / quicklistDelEntryAtIdx', () => {
+  it('inserts and deletes by index from either end', () => {
+    const ctx = ctxOf('off')
+    const ql = build(ctx, 2, ['a', 'b', 'c'])
+    expect(quicklistInsertAtIdx(ctx, ql, -1, 'x', true, 'l')).toBe(true)
+    expect(quicklistInsertAtIdx(ctx, ql, 0, 'y', false, 'l')).toBe(true)
+    expect(quicklistInsertAtIdx(ctx, ql, 9, 'z', false, 'l')).toBe(false)
+    expect(quicklistToArray(ql)).toEqual(['y', 'a', 'b', 'c', 'x'])
+    expect(quicklistDelEntryAtIdx(ctx, ql, -2, 'l')).toBe(true)
+    expect(quicklistDelEntryAtIdx(ctx, ql, 5, 'l')).toBe(false)
+    expect(quicklistToArray(ql)).toEqual(['y', 'a', 'b', 'x'])
+    expect(quicklistValidate(ql, { fillCount: true })).toEqual([])
   })
 })
