@@ -1,3 +1,4 @@
+import { fc, test as fcTest } from '@fast-check/vitest'
 import { describe, expect, it } from 'vitest'
 import { manualClock } from '../../../src/engine/clock.ts'
 import { createExecContext } from '../../../src/engine/context.ts'
@@ -16,7 +17,7 @@ import {
   zmallocUsedMemory,
 } from '../../../src/engine/keyspace/memory.ts'
 import { rngCreate } from '../../../src/engine/rng.ts'
-import { createClientState, createServerState } from '../../../src/engine/server.ts'
+import { createClientState, createServerState, processCommand } from '../../../src/engine/server.ts'
 import type { RedisDb } from '../../../src/engine/keyspace/db.ts'
 import { lpAppend, lpNew, LP_SILENT } from '../../../src/engine/structures/listpack.ts'
 import { intsetAdd, intsetNew } from '../../../src/engine/structures/intset.ts'
@@ -193,4 +194,40 @@ describe('INFO memory formatting', () => {
     expect(mh.dataset).toBe(mh.totalAllocated - mh.overheadTotal)
     expect(text).toMatch(/\r\nmaxmemory_human:0B\r\n/)
   })
+})
+
+describe('running accounting equals a fresh walk (property)', () => {
+  const key = fc.constantFrom('a', 'b', 'c', 'd')
+  const val = fc.oneof(
+    fc.constantFrom('1', '42', '12345', '-7', ''),
+    fc.string({ maxLength: 60 }),
+    fc.constant('x'.repeat(300)),
+  )
+  const command = fc.oneof(
+    fc.tuple(fc.constant('SET'), key, val),
+    fc.tuple(fc.constant('APPEND'), key, val),
+    fc.tuple(fc.constant('SETRANGE'), key, fc.constantFrom('0', '5', '70'), val),
+    fc.tuple(fc.constant('INCR'), key),
+    fc.tuple(fc.constant('DEL'), key),
+    fc.tuple(fc.constant('GETDEL'), key),
+    fc.tuple(fc.constant('EXPIRE'), key, fc.constantFrom('100', '0')),
+    fc.tuple(fc.constant('RENAME'), key, key),
+    fc.tuple(fc.constant('HSET'), key, val, val),
+    fc.tuple(fc.constant('HDEL'), key, val),
+    fc.tuple(fc.constant('SADD'), key, val, val),
+    fc.tuple(fc.constant('SREM'), key, val),
+    fc.tuple(fc.constant('FLUSHDB')),
+  )
+  fcTest.prop([fc.array(command, { maxLength: 60 })])(
+    'after any command sequence, used memory matches a recount of every key',
+    (cmds) => {
+      const clock = manualClock()
+      const srv = createServerState({ seed: 1, clock })
+      const c = createClientState(srv)
+      for (const argv of cmds) {
+        processCommand(srv, c, createExecContext(srv.rng, clock, 'off'), argv)
+        expect(memoryValidate(srv)).toEqual([])
+      }
+    },
+  )
 })
