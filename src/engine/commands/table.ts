@@ -15,6 +15,7 @@ import type { CommandSpec } from './spec.ts'
 import { connectionCommands } from './connection.ts'
 import { genericCommands } from './generic.ts'
 import { hashCommands } from './hash.ts'
+import { listCommands } from './list.ts'
 import { setCommands } from './set.ts'
 import { zsetCommands } from './zset.ts'
 import { scriptingCommands } from './scripting.ts'
@@ -44,6 +45,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...scriptingCommands,
   ...stringCommands,
   ...genericCommands,
+  ...listCommands,
   ...hashCommands,
   ...setCommands,
   ...zsetCommands,

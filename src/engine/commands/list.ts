@@ -1,0 +1,504 @@
+/**
+ * List commands — follows redis/src/t_list.c (7.0.15): LPUSH RPUSH LPUSHX RPUSHX LPOP RPOP
+ * (with count) LLEN LRANGE LINDEX LSET LINSERT LREM LTRIM LPOS LMOVE RPOPLPUSH LMPOP.
+ *
+ * The blocking variants (BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP) are not here: they need
+ * clients that wait, which come with the multi-client work.
+ *
+ * Every list is a quicklist (types/t_list.ts); the handlers keep Redis's order of argument
+ * parsing, lookup and type check, and its index normalisation for ranges.
+ */
+import {
+  dbAdd,
+  dbDelete,
+  lookupKeyRead,
+  lookupKeyWrite,
+  signalModifiedKey,
+} from '../keyspace/db.ts'
+import { memValueTouched } from '../keyspace/memory.ts'
+import {
+  array,
+  bulk,
+  bulkArray,
+  EMPTY_ARRAY,
+  error,
+  ERR_NO_SUCH_KEY,
+  ERR_OUT_OF_RANGE,
+  ERR_SYNTAX,
+  ERR_WRONGTYPE,
+  integer,
+  NIL,
+  NIL_ARRAY,
+  OK,
+  ZERO,
+  type Reply,
+} from '../reply.ts'
+import {
+  quicklistDelEntry,
+  quicklistGetIteratorAtIdx,
+  quicklistIndex,
+  quicklistInsertAfter,
+  quicklistInsertBefore,
+  quicklistNext,
+  quicklistReplaceAtIndex,
+} from '../structures/quicklist.ts'
+import type { ValueRef } from '../types/container.ts'
+import type { RedisObject } from '../types/object.ts'
+import {
+  createQuicklistObject,
+  listTypeDelRange,
+  listTypeDup,
+  listTypeLength,
+  listTypePop,
+  listTypePush,
+  listTypeRange,
+  type ListObject,
+} from '../types/t_list.ts'
+import { isToken, wrongArity } from './common.ts'
+import { objectDuplicators } from './generic.ts'
+import { getLongOrReply, getPositiveLongOrReply, getRangeLongOrReply } from './parse.ts'
+import { defineCommand, type CommandCall, type CommandSpec } from './spec.ts'
+
+// --- Shared pieces ---
+
+const LONG_MAX = 9223372036854775807n
+type Where = 'head' | 'tail'
+
+function vref(c: CommandCall, key: string): ValueRef {
+  return { srv: c.srv, ctx: c.ctx, dbid: c.db.id, key }
+}
+
+type Lookup = ListObject | null | 'wrongtype'
+
+function asList(o: RedisObject | null): Lookup {
+  if (o === null) return null
+  return o.type === 'list' ? (o as ListObject) : 'wrongtype'
+}
+
+function lookupListRead(c: CommandCall, key: string): Lookup {
+  return asList(lookupKeyRead(c.srv, c.ctx, c.db, key))
+}
+
+function lookupListWrite(c: CommandCall, key: string): Lookup {
+  return asList(lookupKeyWrite(c.srv, c.ctx, c.db, key))
+}
+
+/** A JS number from a C long (ranks beyond 2^53 behave like 2^53 for any real list). */
+function clampLong(x: bigint): number {
+  const lim = 1n << 53n
+  return Number(x > lim ? lim : x < -lim ? -lim : x)
+}
+
+/** A new quicklist at `key` (createQuicklistObject + quicklistSetOptions + dbAdd). */
+function createListAt(c: CommandCall, key: string): ListObject {
+  const o = createQuicklistObject(c.srv)
+  dbAdd(c.ctx, c.db, key, o)
+  memValueTouched(c.db.dict, o)
+  return o
+}
+
+// --- LPUSH, RPUSH, LPUSHX, RPUSHX ---
+
+/** pushGenericCommand. */
+function pushGeneric(c: CommandCall, where: Where, xx: boolean): Reply {
+  const key = c.argv[1] ?? ''
+  let o = lookupListWrite(c, key)
+  if (o === 'wrongtype') return ERR_WRONGTYPE
+  if (o === null) {
+    if (xx) return ZERO
+    o = createListAt(c, key)
+  }
+  const v = vref(c, key)
+  for (let j = 2; j < c.argv.length; j++) {
+    listTypePush(v, o, c.argv[j] ?? '', where)
+    c.srv.dirty++
+  }
+  const len = listTypeLength(o)
+  signalModifiedKey(c.srv, c.ctx, c.db, key)
+  return integer(len)
+}
+
+const lpushCommand = (c: CommandCall): Reply => pushGeneric(c, 'head', false)
+const rpushCommand = (c: CommandCall): Reply => pushGeneric(c, 'tail', false)
+const lpushxCommand = (c: CommandCall): Reply => pushGeneric(c, 'head', true)
+const rpushxCommand = (c: CommandCall): Reply => pushGeneric(c, 'tail', true)
+
+// --- LINSERT, LLEN, LINDEX, LSET ---
+
+/** LINSERT key BEFORE|AFTER pivot element */
+function linsertCommand(c: CommandCall): Reply {
+  const { argv } = c
+  const pos = argv[2] ?? ''
+  let after: boolean
+  if (isToken(pos, 'AFTER')) after = true
+  else if (isToken(pos, 'BEFORE')) after = false
+  else return ERR_SYNTAX
+  const key = argv[1] ?? ''
+  const o = lookupListWrite(c, key)
+  if (o === null) return ZERO
+  if (o === 'wrongtype') return ERR_WRONGTYPE
+  const pivot = argv[3] ?? ''
+  const value = argv[4] ?? ''
+  const iter = quicklistGetIteratorAtIdx(o.ptr, 'head', 0)
+  let inserted = false
+  for (
+    let e = iter === null ? null : quicklistNext(iter);
+    e !== null;
+    e = iter === null ? null : quicklistNext(iter)
+  ) {
+    if (e.value === pivot) {
+      if (after) quicklistInsertAfter(c.ctx, o.ptr, e, value, key)
+      else quicklistInsertBefore(c.ctx, o.ptr, e, value, key)
+      inserted = true
+      break
+    }
+  }
+  if (!inserted) return integer(-1)
+  signalModifiedKey(c.srv, c.ctx, c.db, key)
+  c.srv.dirty++
+  return integer(listTypeLength(o))
+}
+
+/** LLEN key */
+function llenCommand(c: CommandCall): Reply {
+  const o = lookupListRead(c, c.argv[1] ?? '')
+  if (o === null) return ZERO
+  if (o === 'wrongtype') return ERR_WRONGTYPE
+  return integer(listTypeLength(o))
+}
+
+/** LINDEX key index (the lookup comes before the index parse, as in Redis). */
+function lindexCommand(c: CommandCall): Reply {
+  const o = lookupListRead(c, c.argv[1] ?? '')
+  if (o === null) return NIL
+  if (o === 'wrongtype') return ERR_WRONGTYPE
+  const index = getLongOrReply(c.argv[2] ?? '')
+  if (typeof index === 'object') return index
+  return bulk(quicklistIndex(o.ptr, clampLong(index)))
+}
+
+/** LSET key index element */
+function lsetCommand(c: CommandCall): Reply {
+  const key = c.argv[1] ?? ''
+  const o = lookupListWrite(c, key)
+  if (o === null) return ERR_NO_SUCH_KEY
+  if (o === 'wrongtype') return ERR_WRONGTYPE
+  const index = getLongOrReply(c.argv[2] ?? '')
+  if (typeof index === 'object') return index
+  if (!quicklistReplaceAtIndex(c.ctx, o.ptr, clampLong(index), c.argv[3] ?? '', key))
+    return ERR_OUT_OF_RANGE
+  signalModifiedKey(c.srv, c.ctx, c.db, key)
+  c.srv.dirty++
+  return OK
+}
+
+// --- LPOP, RPOP, LMPOP ---
+
+/** listElementsRemoved: delete the key when empty, signal, count. */
+function listElementsRemoved(c: CommandCall, key: string, o: ListObject, count: number): void {
+  if (listTypeLength(o) === 0) dbDelete(c.ctx, c.db, key)
+  signalModifiedKey(c.srv, c.ctx, c.db, key)
+  c.srv.dirty += count
+}
+
+/** Pops up to `count` elements from one end: the reply elements, in pop order. */
+function popRange(
+  c: CommandCall,
+  key: string,
+  o: ListObject,
+  where: Where,
+  count: number,
+): string[] {
+  const llen = listTypeLength(o)
+  const rangelen = count > llen ? llen : count
+  const rangestart = where === 'head' ? 0 : -rangelen
+  const rangeend = where === 'head' ? rangelen - 1 : -1
+  const items = listTypeRange(o, rangestart, rangeend, where === 'tail')
+  listTypeDelRange(vref(c, key), o, rangestart, rangelen)
+  listElementsRemoved(c, key, o, rangelen)
+  return items
+}
+
+/** popGenericCommand: LPOP/RPOP key [count]. */
+function popGeneric(c: CommandCall, where: Where): Reply {
+  const { argv } = c
+  const hascount = argv.length === 3
+  if (argv.length > 3) return wrongArity(c.cmd.name)
+  let count = 0
+  if (hascount) {
+    const l = getPositiveLongOrReply(argv[2] ?? '')
+    if (typeof l === 'object') return l
+    count = clampLong(l)
+  }
+  const key = argv[1] ?? ''
+  const o = lookupListWrite(c, key)
+  if (o === null) return hascount ? NIL_ARRAY : NIL
+  if (o === 'wrongtype') return ERR_WRONGTYPE
+  if (hascount && count === 0) return EMPTY_ARRAY
+  if (count === 0) {
+    const value = listTypePop(vref(c, key), o, where)
+    listElementsRemoved(c, key, o, 1)
+    return bulk(value)
+  }
+  return bulkArray(popRange(c, key, o, where, count))
+}
+
+const lpopCommand = (c: CommandCall): Reply => popGeneric(c, 'head')
+const rpopCommand = (c: CommandCall): Reply => popGeneric(c, 'tail')
+
+/** getListPositionFromObjectOrReply: LEFT or RIGHT. */
+function listPosition(arg: string): Where | null {
+  if (isToken(arg, 'RIGHT')) return 'tail'
+  if (isToken(arg, 'LEFT')) return 'head'
+  return null
+}
+
+/** LMPOP numkeys key [key ...] LEFT|RIGHT [COUNT count] */
+function lmpopCommand(c: CommandCall): Reply {
+  const { argv } = c
+  const numkeys = getRangeLongOrReply(
+    argv[1] ?? '',
+    1n,
+    LONG_MAX,
+    'ERR numkeys should be greater than 0',
+  )
+  if (typeof numkeys === 'object') return numkeys
+  const whereIdx = 2n + numkeys
+  if (whereIdx >= BigInt(argv.length)) return ERR_SYNTAX
+  const wi = Number(whereIdx)
+  const where = listPosition(argv[wi] ?? '')
+  if (where === null) return ERR_SYNTAX
+  let count = -1
+  for (let j = wi + 1; j < argv.length; j++) {
+    const moreargs = argv.length - 1 - j
+    if (count === -1 && isToken(argv[j] ?? '', 'COUNT') && moreargs > 0) {
+      j++
+      const l = getRangeLongOrReply(
+        argv[j] ?? '',
+        1n,
+        LONG_MAX,
+        'ERR count should be greater than 0',
+      )
+      if (typeof l === 'object') return l
+      count = clampLong(l)
+    } else return ERR_SYNTAX
+  }
+  if (count === -1) count = 1
+  for (const key of argv.slice(2, wi)) {
+    const o = lookupListWrite(c, key)
+    if (o === null) continue
+    if (o === 'wrongtype') return ERR_WRONGTYPE
+    if (listTypeLength(o) === 0) continue
+    return array([bulk(key), bulkArray(popRange(c, key, o, where, count))])
+  }
+  return NIL_ARRAY
+}
+
+// --- LRANGE, LTRIM, LPOS, LREM ---
+
+/** LRANGE key start stop */
+function lrangeCommand(c: CommandCall): Reply {
+  const start = getLongOrReply(c.argv[2] ?? '')
+  if (typeof start === 'object') return start
+  const end = getLongOrReply(c.argv[3] ?? '')
+  if (typeof end === 'object') return end
+  const o = lookupListRead(c, c.argv[1] ?? '')
+  if (o === null) return EMPTY_ARRAY
+  if (o === 'wrongtype') return ERR_WRONGTYPE
+  return bulkArray(listTypeRange(o, clampLong(start), clampLong(end), false))
+}
+
+/** LTRIM key start stop */
+function ltrimCommand(c: CommandCall): Reply {
+  const s = getLongOrReply(c.argv[2] ?? '')
+  if (typeof s === 'object') return s
+  const e = getLongOrReply(c.argv[3] ?? '')
+  if (typeof e === 'object') return e
+  const key = c.argv[1] ?? ''
+  const o = lookupListWrite(c, key)
+  if (o === null) return OK
+  if (o === 'wrongtype') return ERR_WRONGTYPE
+  const llen = listTypeLength(o)
+  let start = clampLong(s)
+  let end = clampLong(e)
+  if (start < 0) start = llen + start
+  if (end < 0) end = llen + end
+  if (start < 0) start = 0
+  let ltrim: number
+  let rtrim: number
+  if (start > end || start >= llen) {
+    ltrim = llen
+    rtrim = 0
+  } else {
+    if (end >= llen) end = llen - 1
+    ltrim = start
+    rtrim = llen - end - 1
+  }
+  const v = vref(c, key)
+  listTypeDelRange(v, o, 0, ltrim)
+  listTypeDelRange(v, o, -rtrim, rtrim)
+  if (listTypeLength(o) === 0) dbDelete(c.ctx, c.db, key)
+  signalModifiedKey(c.srv, c.ctx, c.db, key)
+  c.srv.dirty += ltrim + rtrim
+  return OK
+}
+
+/** LPOS key element [RANK rank] [COUNT num-matches] [MAXLEN len] */
+function lposCommand(c: CommandCall): Reply {
+  const { argv } = c
+  const ele = argv[2] ?? ''
+  let rank = 1n
+  let count = -1n
+  let maxlen = 0n
+  for (let j = 3; j < argv.length; j++) {
+    const opt = argv[j] ?? ''
+    const moreargs = argv.length - 1 - j
+    if (isToken(opt, 'RANK') && moreargs > 0) {
+      j++
+      const r = getLongOrReply(argv[j] ?? '')
+      if (typeof r === 'object') return r
+      if (r === 0n)
+        return error(
+          "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list",
+        )
+      rank = r
+    } else if (isToken(opt, 'COUNT') && moreargs > 0) {
+      j++
+      const n = getPositiveLongOrReply(argv[j] ?? '', "ERR COUNT can't be negative")
+      if (typeof n === 'object') return n
+      count = n
+    } else if (isToken(opt, 'MAXLEN') && moreargs > 0) {
+      j++
+      const n = getPositiveLongOrReply(argv[j] ?? '', "ERR MAXLEN can't be negative")
+      if (typeof n === 'object') return n
+      maxlen = n
+    } else return ERR_SYNTAX
+  }
+  let fromTail = false
+  if (rank < 0n) {
+    // -LONG_MIN overflows in C; no list is that long, so treat it as the largest rank.
+    rank = -rank
+    fromTail = true
+  }
+  const o = lookupListRead(c, argv[1] ?? '')
+  if (o === null) return count !== -1n ? EMPTY_ARRAY : NIL
+  if (o === 'wrongtype') return ERR_WRONGTYPE
+  const llen = listTypeLength(o)
+  const iter = quicklistGetIteratorAtIdx(o.ptr, fromTail ? 'tail' : 'head', fromTail ? -1 : 0)
+  const out: Reply[] = []
+  let index = 0n
+  let matches = 0n
+  let matchindex = -1
+  for (;;) {
+    const e = iter === null ? null : quicklistNext(iter)
+    if (e === null || (maxlen !== 0n && index >= maxlen)) break
+    if (e.value === ele) {
+      matches++
+      matchindex = fromTail ? llen - Number(index) - 1 : Number(index)
+      if (matches >= rank) {
+        if (count !== -1n) {
+          out.push(integer(matchindex))
+          if (count !== 0n && matches - rank + 1n >= count) break
+        } else break
+      }
+    }
+    index++
+    matchindex = -1
+  }
+  if (count !== -1n) return array(out)
+  return matchindex !== -1 ? integer(matchindex) : NIL
+}
+
+/** LREM key count element */
+function lremCommand(c: CommandCall): Reply {
+  const n = getLongOrReply(c.argv[2] ?? '')
+  if (typeof n === 'object') return n
+  const key = c.argv[1] ?? ''
+  const o = lookupListWrite(c, key)
+  if (o === null) return ZERO
+  if (o === 'wrongtype') return ERR_WRONGTYPE
+  const obj = c.argv[3] ?? ''
+  let toremove = n
+  const fromTail = toremove < 0n
+  if (fromTail) toremove = -toremove
+  const iter = quicklistGetIteratorAtIdx(o.ptr, fromTail ? 'tail' : 'head', fromTail ? -1 : 0)
+  let removed = 0n
+  for (
+    let e = iter === null ? null : quicklistNext(iter);
+    e !== null && iter !== null;
+    e = quicklistNext(iter)
+  ) {
+    if (e.value === obj) {
+      quicklistDelEntry(c.ctx, iter, e, key)
+      c.srv.dirty++
+      removed++
+      if (toremove !== 0n && removed === toremove) break
+    }
+  }
+  if (removed > 0n) signalModifiedKey(c.srv, c.ctx, c.db, key)
+  if (listTypeLength(o) === 0) dbDelete(c.ctx, c.db, key)
+  return integer(Number(removed))
+}
+
+// --- LMOVE, RPOPLPUSH ---
+
+/** lmoveGenericCommand. */
+function lmoveGeneric(c: CommandCall, wherefrom: Where, whereto: Where): Reply {
+  const src = c.argv[1] ?? ''
+  const dst = c.argv[2] ?? ''
+  const sobj = lookupListWrite(c, src)
+  if (sobj === null) return NIL
+  if (sobj === 'wrongtype') return ERR_WRONGTYPE
+  if (listTypeLength(sobj) === 0) return NIL
+  let dobj = lookupListWrite(c, dst)
+  if (dobj === 'wrongtype') return ERR_WRONGTYPE
+  const value = listTypePop(vref(c, src), sobj, wherefrom) ?? ''
+  // lmoveHandlePush
+  dobj ??= createListAt(c, dst)
+  signalModifiedKey(c.srv, c.ctx, c.db, dst)
+  listTypePush(vref(c, dst), dobj, value, whereto)
+  if (listTypeLength(sobj) === 0) dbDelete(c.ctx, c.db, src)
+  signalModifiedKey(c.srv, c.ctx, c.db, src)
+  c.srv.dirty++
+  return bulk(value)
+}
+
+/** LMOVE source destination LEFT|RIGHT LEFT|RIGHT */
+function lmoveCommand(c: CommandCall): Reply {
+  const from = listPosition(c.argv[3] ?? '')
+  if (from === null) return ERR_SYNTAX
+  const to = listPosition(c.argv[4] ?? '')
+  if (to === null) return ERR_SYNTAX
+  return lmoveGeneric(c, from, to)
+}
+
+/** RPOPLPUSH source destination */
+function rpoplpushCommand(c: CommandCall): Reply {
+  return lmoveGeneric(c, 'tail', 'head')
+}
+
+// --- COPY support ---
+
+objectDuplicators.list = (srv, o) => listTypeDup(srv, o as ListObject)
+
+// --- Specs ---
+
+export const listCommands: readonly CommandSpec[] = [
+  defineCommand('lpush', lpushCommand),
+  defineCommand('rpush', rpushCommand),
+  defineCommand('lpushx', lpushxCommand),
+  defineCommand('rpushx', rpushxCommand),
+  defineCommand('linsert', linsertCommand),
+  defineCommand('llen', llenCommand),
+  defineCommand('lindex', lindexCommand),
+  defineCommand('lset', lsetCommand),
+  defineCommand('lpop', lpopCommand),
+  defineCommand('rpop', rpopCommand),
+  defineCommand('lmpop', lmpopCommand),
+  defineCommand('lrange', lrangeCommand),
+  defineCommand('ltrim', ltrimCommand),
+  defineCommand('lpos', lposCommand),
+  defineCommand('lrem', lremCommand),
+  defineCommand('lmove', lmoveCommand),
+  defineCommand('rpoplpush', rpoplpushCommand),
+]

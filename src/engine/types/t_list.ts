@@ -1,0 +1,99 @@
+/**
+ * The list type — follows redis/src/t_list.c (7.0.15), the listType* layer.
+ *
+ * In 7.0 a list is always a `quicklist`: a linked list of listpack nodes whose size is
+ * bounded by list-max-listpack-size (fill) with list-compress-depth recorded; there is no
+ * conversion (7.2 added small listpack lists). Both options are read from CONFIG when the
+ * list is created (createQuicklistObject + quicklistSetOptions), as pushGenericCommand and
+ * lmoveHandlePush do, so CONFIG SET affects lists created afterwards only.
+ *
+ * Events: the quicklist/* and listpack/* events of structures/quicklist.ts, with the key.
+ */
+import type { ServerState } from '../state.ts'
+import {
+  quicklistCount,
+  quicklistCreate,
+  quicklistDelRange,
+  quicklistDup,
+  quicklistGetIteratorAtIdx,
+  quicklistNext,
+  quicklistPop,
+  quicklistPush,
+  quicklistValidate,
+} from '../structures/quicklist.ts'
+import type { ValueRef } from './container.ts'
+import { createObject, type ContainerObject } from './object.ts'
+
+// --- Types ---
+
+export type ListObject = ContainerObject<'list', 'quicklist'>
+
+// --- API ---
+
+/** createQuicklistObject with quicklistSetOptions(list-max-listpack-size, list-compress-depth). */
+export function createQuicklistObject(srv: ServerState): ListObject {
+  const ql = quicklistCreate(srv.config.listMaxListpackSize, srv.config.listCompressDepth)
+  return createObject(srv, 'list', 'quicklist', ql)
+}
+
+/** listTypeLength. */
+export function listTypeLength(o: ListObject): number {
+  return quicklistCount(o.ptr)
+}
+
+/** listTypePush: at the head or the tail. */
+export function listTypePush(
+  v: ValueRef,
+  o: ListObject,
+  value: string,
+  where: 'head' | 'tail',
+): void {
+  quicklistPush(v.ctx, o.ptr, value, where, v.key)
+}
+
+/** listTypePop: the head or tail element, or null when empty. */
+export function listTypePop(v: ValueRef, o: ListObject, where: 'head' | 'tail'): string | null {
+  return quicklistPop(v.ctx, o.ptr, where, v.key)
+}
+
+/**
+ * The elements of the normalised range start..end (addListRangeReply's index rules), head
+ * to tail or, when `reverse`, from `end` back to `start`.
+ */
+export function listTypeRange(
+  o: ListObject,
+  start: number,
+  end: number,
+  reverse: boolean,
+): string[] {
+  const llen = listTypeLength(o)
+  if (start < 0) start = llen + start
+  if (end < 0) end = llen + end
+  if (start < 0) start = 0
+  if (start > end || start >= llen) return []
+  if (end >= llen) end = llen - 1
+  let rangelen = end - start + 1
+  const out: string[] = []
+  const iter = quicklistGetIteratorAtIdx(o.ptr, reverse ? 'tail' : 'head', reverse ? end : start)
+  while (iter !== null && rangelen-- > 0) {
+    const e = quicklistNext(iter)
+    if (e === null) break
+    out.push(e.value)
+  }
+  return out
+}
+
+/** listTypeDelRange: deletes `count` elements from `start` (negative from the tail). */
+export function listTypeDelRange(v: ValueRef, o: ListObject, start: number, count: number): void {
+  if (count > 0) quicklistDelRange(v.ctx, o.ptr, start, count, v.key)
+}
+
+/** listTypeDup (COPY): quicklistDup keeps the options, nodes and ids. */
+export function listTypeDup(srv: ServerState, o: ListObject): ListObject {
+  return createObject(srv, 'list', 'quicklist', quicklistDup(o.ptr))
+}
+
+/** Self-check: the quicklist's invariants. */
+export function listTypeValidate(o: ListObject): string[] {
+  return quicklistValidate(o.ptr)
+}
