@@ -1,0 +1,116 @@
+/**
+ * The intset panel: the header (encoding, length) and the sorted elements as fixed-width
+ * cells. A step folds one event: a binary search lights up its probes, an insert slides the
+ * tail right (intsetMoveTail), an upgrade widens every cell, moving from the end.
+ */
+import { easeCubicInOut } from 'd3-ease'
+import { interpolateNumber } from 'd3-interpolate'
+import { memo, useMemo } from 'react'
+import type { StepEvent } from '../../engine/events.ts'
+import type { IntsetView } from '../../engine/inspectContainers.ts'
+import { narration } from '../shared/narration.ts'
+import {
+  applyIntsetEvent,
+  BYTE_PX,
+  HEADER_BYTES,
+  intsetEncodingName,
+  intsetModelFromView,
+  layoutIntset,
+} from './intsetModel.ts'
+
+export interface IntsetPanelProps {
+  readonly title: string
+  readonly before: IntsetView | null
+  readonly after: IntsetView
+  readonly events: readonly StepEvent[]
+  /** How many of this key's intset events are applied. */
+  readonly step: number
+  readonly t: number
+  readonly lang: 'en' | 'zh'
+}
+
+const text = {
+  explain: {
+    en: 'Sorted integers, all at one width. A wider value upgrades every element; the set never downgrades.',
+    zh: '有序整数，所有元素同一宽度。更宽的值会让所有元素升级；集合从不降级。',
+  },
+  bytes: { en: 'bytes', zh: '字节' },
+} as const
+
+function IntsetPanelImpl({ title, before, after, events, step, t, lang }: IntsetPanelProps) {
+  const own = useMemo(
+    () => events.filter((e) => e.type.startsWith('intset/') && 'key' in e && e.key === after.key),
+    [events, after.key],
+  )
+  const k = Math.max(0, Math.min(step, own.length))
+  const start = useMemo(
+    () => intsetModelFromView(before ?? { ...after, values: [], length: 0 }),
+    [before, after],
+  )
+  const prev = useMemo(
+    () => own.slice(0, Math.max(0, k - 1)).reduce(applyIntsetEvent, start),
+    [own, k, start],
+  )
+  const curr = useMemo(() => {
+    const ev = k > 0 ? own[k - 1] : undefined
+    return ev ? applyIntsetEvent(prev, ev) : prev
+  }, [prev, own, k])
+  const current = k > 0 ? own[k - 1] : undefined
+  const probes = current?.type === 'intset/searched' ? new Set(current.probes) : new Set<number>()
+  const from = new Map(layoutIntset(prev).map((c) => [c.id, c]))
+  const cells = layoutIntset(curr)
+  const e = easeCubicInOut(Math.max(0, Math.min(1, t)))
+  const width = (HEADER_BYTES + Math.max(1, curr.values.length) * curr.width) * BYTE_PX + 4
+  return (
+    <section aria-label={title} className="intset-panel" data-width={curr.width}>
+      <p>{text.explain[lang]}</p>
+      <p>
+        <code data-testid="intset-encoding">{intsetEncodingName(curr.width)}</code> · length{' '}
+        <span data-testid="intset-length">{curr.values.length}</span> ·{' '}
+        {HEADER_BYTES + curr.values.length * curr.width} {text.bytes[lang]}
+      </p>
+      <p role="status" aria-live="polite">
+        {current ? narration[current.type](current as never)[lang] : ''}
+      </p>
+      <svg viewBox={`0 0 ${width} 40`} role="img" aria-label={title}>
+        <rect
+          x={0}
+          y={4}
+          width={HEADER_BYTES * BYTE_PX - 2}
+          height={28}
+          className="intset-header"
+        />
+        <text x={4} y={22} className="intset-header__label">
+          enc|len
+        </text>
+        {cells.map((c) => {
+          const a = from.get(c.id)
+          const x = a ? interpolateNumber(a.x, c.x)(e) : c.x
+          const w = a ? interpolateNumber(a.w, c.w)(e) : c.w
+          return (
+            <g
+              key={c.id}
+              data-id={c.id}
+              data-index={c.index}
+              data-offset={c.offset}
+              data-probe={probes.has(c.index) ? 'true' : undefined}
+              opacity={a ? 1 : e}
+              transform={`translate(${x},4)`}
+            >
+              <rect
+                width={w - 2}
+                height={28}
+                className={probes.has(c.index) ? 'intset-cell intset-cell--probe' : 'intset-cell'}
+              />
+              <text x={4} y={18} className="intset-cell__value">
+                {c.value}
+              </text>
+            </g>
+          )
+        })}
+      </svg>
+    </section>
+  )
+}
+
+export const IntsetPanel = memo(IntsetPanelImpl)
