@@ -610,10 +610,19 @@ function commandListCommand(c: CommandCall): Reply {
   return bulkArray(names)
 }
 
-/** db.c getKeysUsingKeySpecs: key positions, or null for an invalid spec. */
-export function getKeysUsingKeySpecs(cmd: CommandSpec, argv: readonly string[]): number[] | null {
+/** One key found in argv: its position and its key-spec flags (keyReference). */
+export interface KeyReference {
+  readonly pos: number
+  readonly flags: readonly string[]
+}
+
+/** db.c getKeysUsingKeySpecs: key positions and flags, or null for an invalid spec. */
+export function getKeysUsingKeySpecs(
+  cmd: CommandSpec,
+  argv: readonly string[],
+): KeyReference[] | null {
   const argc = argv.length
-  const keys: number[] = []
+  const keys: KeyReference[] = []
   for (const spec of cmd.keySpecs ?? []) {
     if (spec.flags.includes('not_key')) continue
     let first = 0
@@ -650,14 +659,26 @@ export function getKeysUsingKeySpecs(cmd: CommandSpec, argv: readonly string[]):
     if (last >= argc || last < first || first >= argc) return null
     for (let i = first; i <= last; i += step) {
       if (i >= argc || i < first) continue
-      keys.push(i)
+      keys.push({ pos: i, flags: spec.flags })
     }
     if (spec.flags.includes('incomplete')) return null
   }
   return keys
 }
 
-function commandGetKeysCommand(c: CommandCall): Reply {
+/**
+ * db.c setGetKeys: SET's key spec has variable flags, so Redis asks this proc: OW|update,
+ * or RW|access|update when a GET option follows the value.
+ */
+function setGetKeys(argv: readonly string[]): KeyReference[] {
+  for (let i = 3; i < argv.length; i++)
+    if ((argv[i] ?? '').toLowerCase() === 'get')
+      return [{ pos: 1, flags: ['RW', 'access', 'update'] }]
+  return [{ pos: 1, flags: ['OW', 'update'] }]
+}
+
+/** server.c getKeysSubcommandImpl (COMMAND GETKEYS / GETKEYSANDFLAGS). */
+function getKeysSubcommand(c: CommandCall, withFlags: boolean): Reply {
   const { srv } = c
   const args = c.argv.slice(2)
   const base = srv.commands.map.get((args[0] ?? '').toLowerCase())
@@ -671,12 +692,23 @@ function commandGetKeysCommand(c: CommandCall): Reply {
   if (!hasKeys) return error('ERR The command has no key arguments')
   if ((cmd.arity > 0 && cmd.arity !== args.length) || args.length < -cmd.arity)
     return error('ERR Invalid number of arguments specified for command')
-  const positions = cmd.getKeys !== undefined ? cmd.getKeys(args) : getKeysUsingKeySpecs(cmd, args)
-  if (positions === null || positions.length === 0) {
+  const keys: KeyReference[] | null =
+    cmd.name === 'set'
+      ? setGetKeys(args)
+      : cmd.getKeys !== undefined
+        ? cmd.getKeys(args).map((pos) => ({ pos, flags: [] }))
+        : getKeysUsingKeySpecs(cmd, args)
+  if (keys === null || keys.length === 0) {
     if (cmd.flags.includes('no_mandatory_keys')) return EMPTY_ARRAY
-    if (positions === null) return error('ERR Invalid arguments specified for command')
+    return error('ERR Invalid arguments specified for command')
   }
-  return bulkArray(positions.map((p) => args[p] ?? ''))
+  return array(
+    keys.map((k) =>
+      withFlags
+        ? array([bulk(args[k.pos] ?? ''), array(k.flags.map(simple))])
+        : bulk(args[k.pos] ?? ''),
+    ),
+  )
 }
 
 const commandCommand = defineCommand(
@@ -710,7 +742,8 @@ const commandCommand = defineCommand(
       return array(out)
     }),
     defineSubcommand('command', 'list', commandListCommand),
-    defineSubcommand('command', 'getkeys', commandGetKeysCommand),
+    defineSubcommand('command', 'getkeys', (c) => getKeysSubcommand(c, false)),
+    defineSubcommand('command', 'getkeysandflags', (c) => getKeysSubcommand(c, true)),
     defineSubcommand('command', 'help', () => helpReply('command', COMMAND_HELP)),
   ],
 )
