@@ -114,7 +114,7 @@ const PARAM_ROWS: readonly ParamRow[] = [
   ],
   ['enum', 'appendfsync', '', '', 'everysec', 'everysec always no'],
   ['enum', 'oom-score-adj', '', '', 'no', 'no yes relative absolute'],
-  ['enum', 'acl-pubsub-default', '', '', 'allchannels', 'allchannels resetchannels'],
+  ['enum', 'acl-pubsub-default', '', '', 'resetchannels', 'allchannels resetchannels'],
   ['enum', 'sanitize-dump-payload', '', '', 'no', 'no yes clients'],
   ['enum', 'enable-protected-configs', '', 'immutable', 'no', 'no yes local'],
   ['enum', 'enable-debug-command', '', 'immutable', 'no', 'no yes local'],
