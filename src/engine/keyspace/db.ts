@@ -32,7 +32,13 @@ import {
   type HashSeed,
 } from '../structures/dict.ts'
 import { policyIsLfu, touchLFU, type RedisObject } from '../types/object.ts'
-import { memKeyAdded, memKeyDeleted, memValueReplaced, memValueTouched } from './memory.ts'
+import {
+  memKeyAdded,
+  memKeyDeleted,
+  memKeyspaceEmptied,
+  memValueReplaced,
+  memValueTouched,
+} from './memory.ts'
 
 // --- Types ---
 
@@ -401,6 +407,7 @@ export function emptyData(srv: ServerState, ctx: ExecContext, dbnum: number): nu
     if (db === undefined) continue
     removed += dictSize(db.dict)
     dictEmpty(ctx, db.dict)
+    memKeyspaceEmptied(db.dict)
     dictEmpty(ctx, db.expires)
     db.avgTtl = 0
     db.expiresCursor = 0
