@@ -1,0 +1,148 @@
+/**
+ * The skiplist panel: the header and each node as a tower of levels, forward pointers with
+ * their spans, and for an insert the coin flips that drew the new node's level and the
+ * update[] path the search left at each level.
+ */
+import { easeCubicInOut } from 'd3-ease'
+import { interpolateNumber } from 'd3-interpolate'
+import { memo, useMemo } from 'react'
+import type { StepEvent } from '../../engine/events.ts'
+import type { SkiplistView } from '../../engine/inspectContainers.ts'
+import { narration } from '../shared/narration.ts'
+import {
+  applySkiplistEvent,
+  COL_W,
+  layoutSkiplist,
+  LEVEL_H,
+  skiplistLevel,
+  skiplistModelFromView,
+} from './skiplistModel.ts'
+
+export interface SkiplistPanelProps {
+  readonly title: string
+  readonly before: SkiplistView | null
+  readonly after: SkiplistView
+  readonly events: readonly StepEvent[]
+  readonly step: number
+  readonly t: number
+  readonly lang: 'en' | 'zh'
+}
+
+const text = {
+  explain: {
+    en: 'Each new node flips a coin (p = 1/4) to climb a level, up to 32. Spans count how many nodes a pointer jumps; their sum along the search path is the rank.',
+    zh: '每个新节点抛硬币（p = 1/4）决定是否再升一层，最多 32 层。span 记录指针跨过的节点数；沿查找路径相加就是排名。',
+  },
+  flips: { en: 'coin flips', zh: '抛硬币' },
+  up: { en: 'up', zh: '升' },
+  stop: { en: 'stop', zh: '停' },
+} as const
+
+function SkiplistPanelImpl({ title, before, after, events, step, t, lang }: SkiplistPanelProps) {
+  const own = useMemo(
+    () => events.filter((e) => e.type.startsWith('zsl/') && 'key' in e && e.key === after.key),
+    [events, after.key],
+  )
+  const k = Math.max(0, Math.min(step, own.length))
+  const start = useMemo(
+    () => skiplistModelFromView(before?.kind === 'skiplist' ? before : after),
+    [before, after],
+  )
+  const fromStart = before?.kind === 'skiplist'
+  const prev = useMemo(
+    () => (fromStart ? own.slice(0, Math.max(0, k - 1)).reduce(applySkiplistEvent, start) : start),
+    [fromStart, own, k, start],
+  )
+  const current = k > 0 ? own[k - 1] : undefined
+  const curr = useMemo(
+    () => (fromStart && current ? applySkiplistEvent(prev, current) : prev),
+    [fromStart, current, prev],
+  )
+  const prevX = new Map(layoutSkiplist(prev).map((tw) => [tw.id, tw.x]))
+  const towers = layoutSkiplist(curr)
+  const levels = skiplistLevel(curr)
+  const e = easeCubicInOut(Math.max(0, Math.min(1, t)))
+  const path = new Set(
+    current?.type === 'zsl/searched' ? current.path.map((p) => p.member ?? '') : [],
+  )
+  const update = current?.type === 'zsl/nodeInserted' ? current.update : []
+  const height = (levels + 1) * LEVEL_H + 40
+  const xOf = (id: string, x: number) => {
+    const a = prevX.get(id)
+    return a === undefined ? x : interpolateNumber(a, x)(e)
+  }
+  return (
+    <section aria-label={title} className="skiplist-panel" data-level={levels}>
+      <p>{text.explain[lang]}</p>
+      <p role="status" aria-live="polite">
+        {current ? narration[current.type](current as never)[lang] : ''}
+      </p>
+      {current?.type === 'zsl/levelDrawn' && (
+        <p data-testid="zsl-flips">
+          {text.flips[lang]}:{' '}
+          {current.flips.map((f, i) => (
+            <span key={i} className={f ? 'flip flip--up' : 'flip flip--stop'}>
+              {f ? text.up[lang] : text.stop[lang]}{' '}
+            </span>
+          ))}
+          → L{current.level}
+        </p>
+      )}
+      <svg
+        viewBox={`0 0 ${Math.max(1, towers.length) * COL_W + 20} ${height}`}
+        role="img"
+        aria-label={title}
+      >
+        {towers.map((tw) => {
+          const x = xOf(tw.id, tw.x)
+          const isNew = !prevX.has(tw.id)
+          return (
+            <g
+              key={tw.id}
+              data-id={tw.id}
+              data-rank={tw.rank}
+              data-level={tw.level}
+              data-path={
+                path.has(tw.member ?? '') || update.includes(tw.member) ? 'true' : undefined
+              }
+              opacity={isNew ? e : 1}
+              transform={`translate(${x},0)`}
+            >
+              {tw.links.map((l, i) => {
+                const y = height - 30 - (i + 1) * LEVEL_H
+                const toX = l.to === null ? null : l.to * COL_W
+                return (
+                  <g key={i} data-id={`${tw.id}:L${i}`} data-span={l.span}>
+                    <rect y={y} width={COL_W * 0.5} height={LEVEL_H - 4} className="zsl-level" />
+                    {toX !== null && (
+                      <line
+                        x1={COL_W * 0.5}
+                        x2={toX - tw.x}
+                        y1={y + 8}
+                        y2={y + 8}
+                        className="zsl-forward"
+                      />
+                    )}
+                    <text x={COL_W * 0.5 + 3} y={y + 6} className="zsl-span">
+                      {l.span}
+                    </text>
+                  </g>
+                )
+              })}
+              <text y={height - 14} className="zsl-member">
+                {tw.member ?? 'header'}
+              </text>
+              {tw.member !== null && (
+                <text y={height - 2} className="zsl-score">
+                  {tw.score}
+                </text>
+              )}
+            </g>
+          )
+        })}
+      </svg>
+    </section>
+  )
+}
+
+export const SkiplistPanel = memo(SkiplistPanelImpl)

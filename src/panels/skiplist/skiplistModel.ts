@@ -1,0 +1,101 @@
+/**
+ * The skiplist panel's model and layout (pure). Nodes in score order, each a tower of
+ * `level` forward pointers. Spans are not stored in the model: they follow from the order
+ * and the levels (teacher's note: the span of level i of the node at rank r is the distance
+ * to the next node whose tower reaches level i, or length − r when there is none; that is
+ * exactly what zslInsert's update[]/rank[] bookkeeping maintains, and why summing spans along
+ * a search path gives a node's rank).
+ */
+import type { StepEvent } from '../../engine/events.ts'
+import type { SkiplistView } from '../../engine/inspectContainers.ts'
+
+export interface ZNode {
+  readonly member: string
+  readonly score: number
+  readonly level: number
+}
+
+export interface SkiplistModel {
+  readonly key: string
+  readonly nodes: readonly ZNode[]
+}
+
+export interface Tower {
+  readonly id: string
+  /** null for the header. */
+  readonly member: string | null
+  readonly score: number
+  readonly rank: number
+  readonly level: number
+  readonly x: number
+  /** Per level: the rank of the forward target (null at the end) and the span. */
+  readonly links: readonly { readonly to: number | null; readonly span: number }[]
+}
+
+export const COL_W = 72
+export const LEVEL_H = 22
+
+/** Builds the model from the engine's view (the header is dropped: it is implied). */
+export function skiplistModelFromView(v: SkiplistView): SkiplistModel {
+  return {
+    key: v.key,
+    nodes: v.nodes
+      .filter((n) => n.member !== null)
+      .map((n) => ({ member: n.member ?? '', score: n.score, level: n.levels.length })),
+  }
+}
+
+/** Applies one skiplist event (other keys and events leave the model unchanged). */
+export function applySkiplistEvent(m: SkiplistModel, e: StepEvent): SkiplistModel {
+  if (!('key' in e) || e.key !== m.key) return m
+  switch (e.type) {
+    case 'zsl/nodeInserted': {
+      const nodes = [...m.nodes]
+      nodes.splice(e.rank[0] ?? 0, 0, { member: e.member, score: e.score, level: e.level })
+      return { ...m, nodes }
+    }
+    case 'zsl/nodeDeleted':
+      return { ...m, nodes: m.nodes.filter((n) => n.member !== e.member) }
+    case 'zsl/scoreUpdated':
+      return e.inPlace
+        ? { ...m, nodes: m.nodes.map((n) => (n.member === e.member ? { ...n, score: e.to } : n)) }
+        : m
+    default:
+      return m
+  }
+}
+
+/** The header's level: the tallest tower, at least 1 (zsl->level). */
+export function skiplistLevel(m: SkiplistModel): number {
+  return Math.max(1, ...m.nodes.map((n) => n.level))
+}
+
+/** Lays out the header and the towers, with every level's forward target and span. */
+export function layoutSkiplist(m: SkiplistModel): Tower[] {
+  const len = m.nodes.length
+  const towers: { member: string | null; score: number; level: number }[] = [
+    { member: null, score: 0, level: skiplistLevel(m) },
+    ...m.nodes,
+  ]
+  return towers.map((t, r) => {
+    const links: { to: number | null; span: number }[] = []
+    for (let i = 0; i < t.level; i++) {
+      let to: number | null = null
+      for (let j = r + 1; j < towers.length; j++)
+        if ((towers[j]?.level ?? 0) > i) {
+          to = j
+          break
+        }
+      links.push({ to, span: to === null ? len - r : to - r })
+    }
+    return {
+      id: t.member === null ? 'zsl:header' : `zsl:${t.member}`,
+      member: t.member,
+      score: t.score,
+      rank: r,
+      level: t.level,
+      x: r * COL_W,
+      links,
+    }
+  })
+}

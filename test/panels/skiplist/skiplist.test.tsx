@@ -1,0 +1,99 @@
+import { fc, test } from '@fast-check/vitest'
+import { render, screen } from '@testing-library/react'
+import { describe, expect, it } from 'vitest'
+import { createServer, manualClock } from '../../../src/engine/index.ts'
+import type { SkiplistView } from '../../../src/engine/inspectContainers.ts'
+import {
+  applySkiplistEvent,
+  layoutSkiplist,
+  skiplistModelFromView,
+} from '../../../src/panels/skiplist/skiplistModel.ts'
+import { SkiplistPanel } from '../../../src/panels/skiplist/SkiplistPanel.tsx'
+
+function view(s: ReturnType<typeof createServer>, key: string) {
+  return s.inspect(key, { limit: 10_000 }) as unknown as SkiplistView
+}
+
+function skiplistServer(seed: number) {
+  const s = createServer({ seed, clock: manualClock(), trace: 'full' })
+  s.call(['CONFIG', 'SET', 'zset-max-listpack-entries', '0'])
+  s.call(['ZADD', 'z', '0', 'seed'])
+  return s
+}
+
+describe('layoutSkiplist', () => {
+  it('derives the same spans the engine keeps', () => {
+    const s = skiplistServer(3)
+    s.call(['ZADD', 'z', ...Array.from({ length: 30 }, (_, i) => [String(i), `m${i}`]).flat()])
+    const v = view(s, 'z')
+    const towers = layoutSkiplist(skiplistModelFromView(v))
+    expect(towers.map((t) => t.links.map((l) => l.span))).toEqual(
+      v.nodes.map((n) => n.levels.map((l) => l.span)),
+    )
+  })
+})
+
+const zop = fc.oneof(
+  fc.tuple(fc.constant('ZADD'), fc.integer({ min: -50, max: 50 }), fc.integer({ min: 0, max: 25 })),
+  fc.tuple(fc.constant('ZREM'), fc.constant(0), fc.integer({ min: 0, max: 25 })),
+  fc.tuple(
+    fc.constant('ZINCRBY'),
+    fc.integer({ min: -5, max: 5 }),
+    fc.integer({ min: 0, max: 25 }),
+  ),
+)
+
+test.prop([fc.integer({ min: 1, max: 500 }), fc.array(zop, { minLength: 1, maxLength: 60 })], {
+  numRuns: 30,
+})('folding ZADD/ZREM/ZINCRBY traces equals the engine’s next view', (seed, ops) => {
+  const s = skiplistServer(seed)
+  let m = skiplistModelFromView(view(s, 'z'))
+  for (const [cmd, score, member] of ops) {
+    const argv =
+      cmd === 'ZREM' ? ['ZREM', 'z', `m${member}`] : [cmd, 'z', String(score), `m${member}`]
+    const t = s.execute(argv)
+    // The last ZREM deletes the key; nothing is left to compare.
+    if (s.inspect('z') === null) return
+    m = t.events.reduce(applySkiplistEvent, m)
+    expect(m).toEqual(skiplistModelFromView(view(s, 'z')))
+  }
+})
+
+describe('SkiplistPanel', () => {
+  it('shows the coin flips that drew a new node’s level, then the node in place', () => {
+    const s = skiplistServer(8)
+    s.call(['ZADD', 'z', '1', 'a', '3', 'c'])
+    const before = view(s, 'z')
+    const t = s.execute(['ZADD', 'z', '2', 'b'])
+    const after = view(s, 'z')
+    const own = t.events.filter((e) => e.type.startsWith('zsl/'))
+    const drawn = own.findIndex((e) => e.type === 'zsl/levelDrawn')
+    const inserted = own.findIndex((e) => e.type === 'zsl/nodeInserted')
+    const { container, rerender } = render(
+      <SkiplistPanel
+        title="zset z"
+        before={before}
+        after={after}
+        events={t.events}
+        step={drawn + 1}
+        t={1}
+        lang="en"
+      />,
+    )
+    expect(screen.getByTestId('zsl-flips').textContent).toMatch(/stop/)
+    expect(container.querySelector('[data-id="zsl:b"]')).toBeNull()
+    rerender(
+      <SkiplistPanel
+        title="zset z"
+        before={before}
+        after={after}
+        events={t.events}
+        step={inserted + 1}
+        t={1}
+        lang="en"
+      />,
+    )
+    expect(container.querySelector('[data-id="zsl:b"]')?.getAttribute('data-rank')).toBe('3')
+    expect(container.querySelector('[data-id="zsl:c"]')?.getAttribute('data-rank')).toBe('4')
+  })
+})
