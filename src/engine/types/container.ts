@@ -10,10 +10,22 @@
  * they draw from ctx.rng exactly where listpack.c calls rand().
  */
 import type { ExecContext } from '../context.ts'
+import { registerDigester } from '../digest.ts'
 import type { DictRef, ObjectEncoding } from '../events.ts'
 import { rngRandom } from '../rng.ts'
 import type { ServerState } from '../state.ts'
-import { lpFirst, lpGet, lpLength, lpNext, lpSeek, type Listpack } from '../structures/listpack.ts'
+import type { Dict } from '../structures/dict.ts'
+import {
+  lpFirst,
+  lpGet,
+  lpLength,
+  lpNext,
+  lpSeek,
+  lpToBytes,
+  type Listpack,
+} from '../structures/listpack.ts'
+import type { Quicklist } from '../structures/quicklist.ts'
+import type { Zskiplist } from '../structures/skiplist.ts'
 import type { ContainerEncoding, ContainerObject, ObjectPayloads } from './object.ts'
 
 // --- Types ---
@@ -155,3 +167,52 @@ export function lpRandomPairsUnique(
   }
   return out
 }
+
+// --- Digest (layout-sensitive, for replay checks) ---
+
+function hex(bytes: Uint8Array): string {
+  let out = ''
+  for (const b of bytes) out += b.toString(16).padStart(2, '0')
+  return out
+}
+
+/** A dict's layout: table sizes, rehash index, bucket order of keys and their values. */
+function dictLayout(d: Dict<unknown>): string {
+  let out = `${String(d.sizeExp[0])}|${String(d.sizeExp[1])}|${String(d.rehashIdx)}`
+  for (const table of d.table) {
+    if (table === null) continue
+    table.forEach((head, i) => {
+      if (head === null) return
+      out += `#${String(i)}`
+      for (let e: typeof head | null = head; e !== null; e = e.next)
+        out += `${String(e.key.length)}:${e.key}=${String(e.val)};`
+    })
+  }
+  return out
+}
+
+/** A skiplist's layout: each node's score, member and level count. */
+function zslLayout(zsl: Zskiplist): string {
+  let out = `${String(zsl.level)}|${String(zsl.length)}`
+  for (let n = zsl.header.level[0]?.forward ?? null; n !== null; n = n.level[0]?.forward ?? null)
+    out += `|${String(n.score)}:${String(n.level.length)}:${n.ele ?? ''}`
+  return out
+}
+
+registerDigester('listpack', (o) => hex(lpToBytes(o.ptr as Listpack)))
+registerDigester('intset', (o) => {
+  const is = o.ptr as { encoding: number; contents: Uint8Array }
+  return `${String(is.encoding)}:${hex(is.contents)}`
+})
+registerDigester('hashtable', (o) => dictLayout(o.ptr as Dict<unknown>))
+registerDigester('skiplist', (o) => {
+  const zs = o.ptr as { dict: Dict<unknown>; zsl: Zskiplist }
+  return `${dictLayout(zs.dict)}/${zslLayout(zs.zsl)}`
+})
+registerDigester('quicklist', (o) => {
+  const ql = o.ptr as Quicklist
+  let out = `${String(ql.fill)}|${String(ql.compress)}`
+  for (let n = ql.head; n !== null; n = n.next)
+    out += `|${String(n.id)}:${n.container}:${n.container === 'plain' ? n.plain : hex(lpToBytes(n.lp))}`
+  return out
+})
