@@ -96,6 +96,8 @@ async function waitReady(
       const c = await connectRaw(socket)
       try {
         const info = await c.command('INFO', 'server')
+        // With requirepass INFO answers NOAUTH: then only "our child is alive" is checked.
+        if (info.reply.type === 'error') return !exited()
         const m =
           info.reply.type === 'bulk' ? /process_id:(\d+)/.exec(info.reply.value ?? '') : null
         return m !== null && Number(m[1]) === child.pid && !exited()
