@@ -13,8 +13,9 @@
  *
  * DEBUG is gated in processCommand (enable-debug-command). DEBUG SLEEP answers OK without
  * waiting: the engine never blocks and its clock only moves through tick(). DEBUG OBJECT's
- * "Value at" is a stable fake address, and serializedlength is the uncompressed RDB length
- * (Redis LZF-compresses strings longer than 20 bytes, so those can differ).
+ * "Value at" is a stable fake address, and a string's serializedlength is the uncompressed
+ * RDB length (Redis LZF-compresses strings longer than 20 bytes, so those can differ);
+ * containers describe themselves through registerDebugObjectInfo.
  */
 import { configGetPatterns, configSetPairs, lookupConfig } from '../config.ts'
 import { performEvictions } from '../keyspace/evict.ts'
@@ -42,10 +43,15 @@ import {
   type Reply,
 } from '../reply.ts'
 import { createStats, type ServerState } from '../state.ts'
-import { dictExpand, dictSize, type Dict } from '../structures/dict.ts'
+import { dictExpand, dictFetchValue, dictSize, type Dict } from '../structures/dict.ts'
 import { jemallocSizeClass } from '../structures/jemalloc.ts'
 import { sdsNewLen, sdsZmallocSize } from '../structures/sds.ts'
-import { createStringObject, type RedisObject } from '../types/object.ts'
+import {
+  createStringObject,
+  type ContainerEncoding,
+  type ContainerObject,
+  type RedisObject,
+} from '../types/object.ts'
 import { stringmatchlen } from '../util/glob.ts'
 import { string2ll } from '../util/numbers.ts'
 import { eqIgnoreCase, getLongOrReply, getPositiveLongOrReply, helpReply } from './parse.ts'
@@ -885,30 +891,38 @@ function rdbSavedStringLen(o: RedisObject): number {
   return lenBytes + len
 }
 
-function debugObject(c: CommandCall): Reply {
-  const key = c.argv[2] ?? ''
-  const o = peek(c.db.dict, key)
-  if (o === undefined) return ERR_NO_SUCH_KEY
-  const idle = Math.floor(estimateObjectIdleTime(c.srv.lruclock, o.lru) / 1000)
-  return simple(
-    `Value at:${fakeAddress(o)} refcount:${String(o.refcount)} encoding:${o.encoding}` +
-      ` serializedlength:${String(rdbSavedStringLen(o))} lru:${String(o.lru)}` +
-      ` lru_seconds_idle:${String(idle)}`,
-  )
+/** What DEBUG OBJECT prints for a container encoding (registered by its owner). */
+export interface DebugObjectInfo {
+  /** rdbSavedObjectLen. */
+  readonly serializedLength: number
+  /** Appended text, e.g. quicklist's " ql_nodes:1 ql_avg_node:3.00 ...". */
+  readonly extra: string
 }
 
-/** dictFind without a rehash step (DEBUG OBJECT's dictFind does take one in Redis). */
-function peek<V>(d: Dict<V>, key: string): V | undefined {
-  for (const t of d.table) {
-    if (t === null) continue
-    for (let e of t) {
-      while (e !== null) {
-        if (e.key === key) return e.val
-        e = e.next
-      }
-    }
-  }
-  return undefined
+const debugObjectInfo = new Map<ContainerEncoding, (o: ContainerObject) => DebugObjectInfo>()
+
+/** Lets a container module describe its encoding to DEBUG OBJECT. */
+export function registerDebugObjectInfo(
+  encoding: ContainerEncoding,
+  fn: (o: ContainerObject) => DebugObjectInfo,
+): void {
+  debugObjectInfo.set(encoding, fn)
+}
+
+function debugObject(c: CommandCall): Reply {
+  const key = c.argv[2] ?? ''
+  const o = dictFetchValue<RedisObject>(c.ctx, c.db.dict, key)
+  if (o === undefined) return ERR_NO_SUCH_KEY
+  const idle = Math.floor(estimateObjectIdleTime(c.srv.lruclock, o.lru) / 1000)
+  const info: DebugObjectInfo =
+    o.type === 'string'
+      ? { serializedLength: rdbSavedStringLen(o), extra: '' }
+      : (debugObjectInfo.get(o.encoding)?.(o) ?? { serializedLength: 0, extra: '' })
+  return simple(
+    `Value at:${fakeAddress(o)} refcount:${String(o.refcount)} encoding:${o.encoding}` +
+      ` serializedlength:${String(info.serializedLength)} lru:${String(o.lru)}` +
+      ` lru_seconds_idle:${String(idle)}${info.extra}`,
+  )
 }
 
 /** dict.c _dictGetStatsHt. */
@@ -961,7 +975,7 @@ export function dictGetStats<V>(d: Dict<V>): string {
 /** debug.c DEBUG SDSLEN: the key's and the value's sds lengths, free space and allocation. */
 function debugSdslen(c: CommandCall): Reply {
   const key = c.argv[2] ?? ''
-  const o = peek(c.db.dict, key)
+  const o = dictFetchValue<RedisObject>(c.ctx, c.db.dict, key)
   if (o === undefined) return ERR_NO_SUCH_KEY
   if (o.type !== 'string' || o.encoding === 'int') return error('ERR Not an sds encoded string.')
   // Keys are sdsdup'ed into the dict: exact-size sds (sdshdr5 below 32 bytes).
