@@ -1,0 +1,97 @@
+/**
+ * The listpack panel: the byte ribbon of a small hash or sorted set, each entry at its byte
+ * offset with its size; an insert or delete animates the later entries shifting, as the
+ * memmove does in lpInsert.
+ */
+import { easeCubicInOut } from 'd3-ease'
+import { interpolateNumber } from 'd3-interpolate'
+import { memo, useMemo } from 'react'
+import type { StepEvent } from '../../engine/events.ts'
+import type { ListpackView } from '../../engine/inspectContainers.ts'
+import { narration } from '../shared/narration.ts'
+import { applyListpackEvent, layoutListpack, listpackModelFromView } from './listpackModel.ts'
+
+export interface ListpackPanelProps {
+  readonly title: string
+  readonly before: ListpackView | null
+  readonly after: ListpackView
+  readonly events: readonly StepEvent[]
+  readonly step: number
+  readonly t: number
+  readonly lang: 'en' | 'zh'
+}
+
+const text = {
+  explain: {
+    en: 'One contiguous block: header (total bytes, count), entries (encoding, data, backlen), 0xFF. Small integers take 1 byte; inserting moves every later byte.',
+    zh: '一整块连续内存：头部（总字节数、元素数）、各个条目（编码、数据、backlen）、0xFF。小整数只占 1 字节；插入会搬动其后的所有字节。',
+  },
+} as const
+
+function ListpackPanelImpl({ title, before, after, events, step, t, lang }: ListpackPanelProps) {
+  const own = useMemo(
+    () =>
+      events.filter(
+        (e) =>
+          e.type.startsWith('listpack/') &&
+          'key' in e &&
+          e.key === after.key &&
+          !('node' in e && e.node !== undefined),
+      ),
+    [events, after.key],
+  )
+  const fromBefore = before?.kind === 'listpack'
+  const k = fromBefore ? Math.max(0, Math.min(step, own.length)) : 0
+  const start = useMemo(
+    () => listpackModelFromView(fromBefore ? before : after),
+    [fromBefore, before, after],
+  )
+  const prev = useMemo(
+    () => own.slice(0, Math.max(0, k - 1)).reduce(applyListpackEvent, start),
+    [own, k, start],
+  )
+  const current = k > 0 ? own[k - 1] : undefined
+  const curr = useMemo(() => (current ? applyListpackEvent(prev, current) : prev), [current, prev])
+  const from = new Map(layoutListpack(prev).map((b) => [b.id, b]))
+  const boxes = layoutListpack(curr)
+  const e = easeCubicInOut(Math.max(0, Math.min(1, t)))
+  const width = (boxes[boxes.length - 1]?.x ?? 0) + 40
+  return (
+    <section aria-label={title} className="listpack-panel">
+      <p>{text.explain[lang]}</p>
+      <p>
+        <span data-testid="lp-total">{curr.totalBytes}</span> B ·{' '}
+        <span data-testid="lp-count">{curr.cells.length}</span>
+      </p>
+      <p role="status" aria-live="polite">
+        {current ? narration[current.type](current as never)[lang] : ''}
+      </p>
+      <svg viewBox={`0 0 ${width} 48`} role="img" aria-label={title}>
+        {boxes.map((b) => {
+          const a = from.get(b.id)
+          const x = a ? interpolateNumber(a.x, b.x)(e) : b.x
+          return (
+            <g
+              key={b.id}
+              data-id={b.id}
+              data-offset={b.offset}
+              data-size={b.size}
+              opacity={a ? 1 : e}
+              transform={`translate(${x},4)`}
+            >
+              <rect width={b.w - 1} height={30} className={`lp-box lp-box--${b.kind}`} />
+              <text x={3} y={14} className="lp-box__label">
+                {b.label.length > 12 ? `${b.label.slice(0, 11)}…` : b.label}
+              </text>
+              <text x={3} y={27} className="lp-box__size">
+                {b.offset}+{b.size}
+              </text>
+            </g>
+          )
+        })}
+      </svg>
+    </section>
+  )
+}
+
+export const ListpackPanel = memo(ListpackPanelImpl)

@@ -1,0 +1,84 @@
+import { fc, test } from '@fast-check/vitest'
+import { render, screen } from '@testing-library/react'
+import { describe, expect, it } from 'vitest'
+import { createServer, manualClock } from '../../../src/engine/index.ts'
+import type { ListpackView } from '../../../src/engine/inspectContainers.ts'
+import {
+  applyListpackEvent,
+  layoutListpack,
+  listpackModelFromView,
+  type ListpackModel,
+} from '../../../src/panels/listpack/listpackModel.ts'
+import { ListpackPanel } from '../../../src/panels/listpack/ListpackPanel.tsx'
+
+function view(s: ReturnType<typeof createServer>, key: string) {
+  return s.inspect(key) as unknown as ListpackView
+}
+
+/** What the fold can know: values, sizes and offsets (not the encoding names). */
+function shape(m: ListpackModel) {
+  return {
+    values: m.cells.map((c) => c.value),
+    sizes: m.cells.map((c) => c.size),
+    total: m.totalBytes,
+  }
+}
+
+const hop = fc.oneof(
+  fc.tuple(
+    fc.constant('HSET'),
+    fc.integer({ min: 0, max: 12 }),
+    fc.oneof(fc.integer({ min: -200, max: 70000 }).map(String), fc.string({ maxLength: 70 })),
+  ),
+  fc.tuple(fc.constant('HDEL'), fc.integer({ min: 0, max: 12 }), fc.constant('')),
+)
+
+test.prop([fc.array(hop, { minLength: 1, maxLength: 40 })], { numRuns: 40 })(
+  'folding HSET/HDEL traces of a listpack hash equals the engine’s next view',
+  (ops) => {
+    const s = createServer({ seed: 1, clock: manualClock(), trace: 'full' })
+    s.call(['HSET', 'h', 'seed', '1'])
+    let m = listpackModelFromView(view(s, 'h'))
+    for (const [cmd, f, v] of ops) {
+      const t = s.execute(cmd === 'HSET' ? ['HSET', 'h', `f${f}`, v] : ['HDEL', 'h', `f${f}`])
+      const v2 = s.inspect('h') as unknown as ListpackView | null
+      if (v2 === null || v2.kind !== 'listpack') return
+      m = t.events.reduce(applyListpackEvent, m)
+      expect(shape(m)).toEqual(shape(listpackModelFromView(v2)))
+    }
+  },
+)
+
+describe('layoutListpack', () => {
+  it('puts the first entry at byte 6 and the terminator at total − 1', () => {
+    const s = createServer({ seed: 1, clock: manualClock(), trace: 'off' })
+    s.call(['HSET', 'h', 'a', '1', 'b', 'hello'])
+    const boxes = layoutListpack(listpackModelFromView(view(s, 'h')))
+    expect(boxes[1]?.offset).toBe(6)
+    expect(boxes[boxes.length - 1]?.offset).toBe(view(s, 'h').totalBytes - 1)
+  })
+})
+
+describe('ListpackPanel', () => {
+  it('shows the new entry and the total bytes after HSET', () => {
+    const s = createServer({ seed: 1, clock: manualClock(), trace: 'full' })
+    s.call(['HSET', 'h', 'a', '1'])
+    const before = view(s, 'h')
+    const t = s.execute(['HSET', 'h', 'b', 'hello'])
+    const after = view(s, 'h')
+    const n = t.events.filter((e) => e.type.startsWith('listpack/')).length
+    const { container } = render(
+      <ListpackPanel
+        title="Hash h"
+        before={before}
+        after={after}
+        events={t.events}
+        step={n}
+        t={1}
+        lang="en"
+      />,
+    )
+    expect(screen.getByTestId('lp-total').textContent).toBe(String(after.totalBytes))
+    expect(container.querySelectorAll('[data-id^="lp:"]').length).toBe(after.count + 2)
+  })
+})
