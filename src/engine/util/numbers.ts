@@ -354,15 +354,59 @@ function decomposeDouble(d: number): { neg: boolean; m: bigint; e: number } {
 
 /**
  * Formats a finite double as printf "%.{precision}g" (glibc: exact value, ties to even,
- * trailing zeros removed, exponent with at least two digits).
+ * trailing zeros removed, exponent with at least two digits). `exactOnly` skips the
+ * toExponential fast path (tests compare the two).
  */
-export function formatG(d: number, precision = 17): string {
+export function formatG(d: number, precision = 17, exactOnly = false): string {
   if (Number.isNaN(d)) return 'nan'
   if (!Number.isFinite(d)) return d > 0 ? 'inf' : '-inf'
-  const { neg, m, e } = decomposeDouble(d)
-  const sign = neg ? '-' : ''
-  if (m === 0n) return `${sign}0`
-  // Exact decimal: value = digits × 10^scale.
+  const sign = d < 0 || Object.is(d, -0) ? '-' : ''
+  if (d === 0) return `${sign}0`
+  const r = (exactOnly ? null : roundedDigitsFast(d, precision)) ?? roundedDigitsExact(d, precision)
+  const digits = r.digits
+  const scale = r.scale
+  const x = digits.length - 1 + scale // decimal exponent of the first digit
+  if (x < precision && x >= -4) {
+    // Fixed notation with precision − 1 − x fraction digits, trailing zeros dropped.
+    let text: string
+    if (scale >= 0) text = digits + '0'.repeat(scale)
+    else if (-scale < digits.length)
+      text = `${digits.slice(0, digits.length + scale)}.${digits.slice(digits.length + scale)}`
+    else text = `0.${'0'.repeat(-scale - digits.length)}${digits}`
+    if (text.includes('.')) text = text.replace(/0+$/, '').replace(/\.$/, '')
+    return sign + text
+  }
+  let mant = digits.length > 1 ? `${digits[0] ?? ''}.${digits.slice(1)}` : digits
+  if (mant.includes('.')) mant = mant.replace(/0+$/, '').replace(/\.$/, '')
+  const ax = Math.abs(x)
+  return `${sign}${mant}e${x < 0 ? '-' : '+'}${ax < 10 ? '0' : ''}${ax}`
+}
+
+/** `precision` significant digits of |d| as digits × 10^scale, rounded half to even. */
+interface RoundedDigits {
+  readonly digits: string
+  readonly scale: number
+}
+
+/**
+ * Number#toExponential rounds exactly but breaks ties away from zero, while glibc breaks
+ * them to even. A tie needs the exact expansion to end with a 5 right after the kept
+ * digits, which toExponential(precision + 1) then shows as "…50": only those (rare) values
+ * take the exact BigInt path; the rest are formatted from toExponential directly.
+ */
+function roundedDigitsFast(d: number, precision: number): RoundedDigits | null {
+  if (precision > 99) return null
+  const wide = Math.abs(d).toExponential(precision + 1)
+  if (wide.charCodeAt(precision + 1) === 53 && wide.charCodeAt(precision + 2) === 48) return null
+  const text = Math.abs(d).toExponential(precision - 1)
+  const ePos = text.indexOf('e')
+  const digits = text.slice(0, 1) + text.slice(2, ePos)
+  return { digits, scale: Number(text.slice(ePos + 1)) - (precision - 1) }
+}
+
+/** The exact path: the double's full decimal expansion, rounded half to even. */
+function roundedDigitsExact(d: number, precision: number): RoundedDigits {
+  const { m, e } = decomposeDouble(d)
   let digits: string
   let scale: number
   if (e >= 0) {
@@ -385,21 +429,7 @@ export function formatG(d: number, precision = 17): string {
       scale += 1
     }
   }
-  const x = digits.length - 1 + scale // decimal exponent of the first digit
-  if (x < precision && x >= -4) {
-    // Fixed notation with precision − 1 − x fraction digits, trailing zeros dropped.
-    let text: string
-    if (scale >= 0) text = digits + '0'.repeat(scale)
-    else if (-scale < digits.length)
-      text = `${digits.slice(0, digits.length + scale)}.${digits.slice(digits.length + scale)}`
-    else text = `0.${'0'.repeat(-scale - digits.length)}${digits}`
-    if (text.includes('.')) text = text.replace(/0+$/, '').replace(/\.$/, '')
-    return sign + text
-  }
-  let mant = digits.length > 1 ? `${digits[0] ?? ''}.${digits.slice(1)}` : digits
-  if (mant.includes('.')) mant = mant.replace(/0+$/, '').replace(/\.$/, '')
-  const ax = Math.abs(x)
-  return `${sign}${mant}e${x < 0 ? '-' : '+'}${ax < 10 ? '0' : ''}${ax}`
+  return { digits, scale }
 }
 
 /**

@@ -173,6 +173,19 @@ describe('formatG / addReplyDoubleText / d2string', () => {
     expect(formatG(1e16)).toBe('10000000000000000')
     expect(formatG(0.0001)).toBe('0.0001')
   })
+  test.prop([fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer({ min: 1, max: 20 })])(
+    'the toExponential fast path agrees with the exact BigInt path',
+    (d, precision) => {
+      expect(formatG(d, precision)).toBe(formatG(d, precision, true))
+    },
+  )
+  it('takes ties to even on both paths (values whose expansion ends in 5 after 17 digits)', () => {
+    for (const d of [1.00000762939453125, 1 + 2 ** -20, 1 + 2 ** -19, 2.5, 0.125, 1e23])
+      for (const p of [1, 2, 3, 17]) expect(formatG(d, p)).toBe(formatG(d, p, true))
+    expect(formatG(2.5, 1)).toBe('2')
+    expect(formatG(3.5, 1)).toBe('4')
+    expect(formatG(0.125, 2)).toBe('0.12')
+  })
   it('d2string prints integral values as integers up to 2^62', () => {
     expect(d2string(3)).toBe('3')
     expect(d2string(-0)).toBe('-0')
