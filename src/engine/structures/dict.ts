@@ -602,21 +602,28 @@ export function dictEntries<V>(d: Dict<V>): DictEntry<V>[] {
 }
 
 /**
- * Calls fn for every entry in dictEntries order, without allocating. fn must not add or
- * delete entries (like Redis's unsafe iterator).
+ * Calls fn for every entry in dictEntries order, without allocating. Like Redis's safe
+ * iterator, rehashing is paused meanwhile, so fn may look keys up (no rehash step runs) and
+ * may delete the entry it was given; entries added during the walk may or may not be seen.
  */
 export function dictForEach<V>(d: Dict<V>, fn: (e: DictEntry<V>) => void): void {
-  for (let t: 0 | 1 = 0; t <= 1; t = (t + 1) as 0 | 1) {
-    const table = d.table[t]
-    if (table === null) continue
-    for (let i = 0; i < table.length; i++) {
-      let e = table[i] ?? null
-      while (e !== null) {
-        const next: DictEntry<V> | null = e.next
-        fn(e)
-        e = next
+  d.pauseRehash++
+  try {
+    for (let t: 0 | 1 = 0; t <= 1; t = (t + 1) as 0 | 1) {
+      const table = d.table[t]
+      if (table === null) continue
+      for (let i = 0; i < table.length; i++) {
+        let e = table[i] ?? null
+        while (e !== null) {
+          const next: DictEntry<V> | null = e.next
+          fn(e)
+          e = next
+        }
       }
     }
+  } finally {
+    // dictEmpty inside fn resets the counter, as in C; do not go below zero.
+    if (d.pauseRehash > 0) d.pauseRehash--
   }
 }
 

@@ -488,6 +488,25 @@ describe('dictDelete, dictEmpty, iteration', () => {
     expect(summary.events).toEqual([])
   })
 
+  it('dictForEach pauses rehashing like a safe iterator and allows deleting the current entry', () => {
+    const ctx = ctxOf('off')
+    const d = newDict()
+    for (let i = 0; i < 40; i++) dictAdd(ctx, d, `e${i}`, i)
+    expect(dictIsRehashing(d)).toBe(true)
+    const idx = d.rehashIdx
+    const seen: string[] = []
+    dictForEach(d, (e) => {
+      seen.push(e.key)
+      expect(dictFind(ctx, d, e.key)).toBe(e)
+      if (e.val % 2 === 0) expect(dictDelete(ctx, d, e.key)).toBe(e)
+    })
+    expect(d.rehashIdx).toBe(idx)
+    expect(d.pauseRehash).toBe(0)
+    expect(seen.sort()).toEqual(Array.from({ length: 40 }, (_, i) => `e${i}`).sort())
+    expect(dictSize(d)).toBe(20)
+    expect(dictValidate(d)).toEqual([])
+  })
+
   it('dictEntries and dictForEach agree; dictEmpty resets everything', () => {
     const ctx = ctxOf('off')
     const d = newDict()
