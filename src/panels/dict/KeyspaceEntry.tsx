@@ -1,0 +1,88 @@
+/**
+ * Registry entries for dicts: the keyspace of a db (main dict, and the expires dict when it
+ * has keys) and hashtable-encoded values. They adapt the panel-area contract (views before
+ * and after the playhead's item, its events, how many are shown) to DictPanel, and add the
+ * SCAN panel when the item scanned this dict.
+ */
+import { useState, type ReactNode } from 'react'
+import type { DictView, KeyspaceView } from '../../engine/inspect.ts'
+import type { HashtableView } from '../../engine/inspectContainers.ts'
+import type { PanelProps } from '../registry.ts'
+import { ScanForDict } from '../scan/ScanForDict.tsx'
+import { useStepTween } from '../shared/useStepTween.ts'
+import { DictPanel, eventsOfDict } from './DictPanel.tsx'
+
+const text = {
+  keys: { en: 'Keys (main dict)', zh: '键（主字典）' },
+  expires: { en: 'Expires dict', zh: '过期字典' },
+  fields: { en: 'Hash table of', zh: '哈希表：' },
+} as const
+
+/** One dict of the item: its view before, the events, the step within its own events. */
+export function DictOfItem(props: {
+  readonly title: string
+  readonly before: DictView | null
+  readonly after: DictView
+  readonly p: PanelProps
+}): ReactNode {
+  const { p } = props
+  const [range, setRange] = useState<readonly [number, number] | undefined>(undefined)
+  const base = props.before ?? props.after
+  const events = props.before ? p.events : []
+  const k = eventsOfDict(events.slice(0, p.step), base.ref).length
+  const t = useStepTween(`${base.ref}:${String(k)}:${String(p.events.length)}`, p.reducedMotion)
+  return (
+    <>
+      <DictPanel
+        title={props.title}
+        before={base}
+        events={events}
+        step={k}
+        t={t}
+        lang={p.lang}
+        {...(range ? { range } : {})}
+        onZoom={setRange}
+      />
+      <ScanForDict dict={base.ref} lang={p.lang} />
+    </>
+  )
+}
+
+export default function KeyspaceEntry(p: PanelProps): ReactNode {
+  const after = (p.after ?? p.before) as KeyspaceView | null
+  if (after === null) return null
+  const before = p.before as KeyspaceView | null
+  return (
+    <div className="keyspace-panels">
+      <DictOfItem
+        title={`${text.keys[p.lang]} · db ${String(after.db)}`}
+        before={before?.dict ?? null}
+        after={after.dict}
+        p={p}
+      />
+      {(after.expiresCount > 0 || (before?.expiresCount ?? 0) > 0) && (
+        <DictOfItem
+          title={`${text.expires[p.lang]} · db ${String(after.db)}`}
+          before={before?.expires ?? null}
+          after={after.expires}
+          p={p}
+        />
+      )}
+    </div>
+  )
+}
+
+/** Hashtable-encoded hashes and sets; skiplist zsets' dicts come with the skiplist panel. */
+export function HashtableEntry(p: PanelProps): ReactNode {
+  const after = (p.after ?? p.before) as HashtableView | null
+  if (after?.kind !== 'hashtable') return null
+  const before = p.before?.kind === 'hashtable' ? (p.before as unknown as HashtableView) : null
+  return (
+    <DictOfItem
+      title={`${text.fields[p.lang]} ${p.keyName ?? ''}`}
+      before={before?.dict ?? null}
+      after={after.dict}
+      p={p}
+    />
+  )
+}
