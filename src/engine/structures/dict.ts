@@ -766,7 +766,6 @@ export function dictGetSomeKeys<V>(ctx: ExecContext, d: Dict<V>, count: number):
     if (d.rehashIdx !== -1) dictRehashStep(ctx, d)
     else break
   }
-  if (count === 0) return des
   const tables = d.rehashIdx !== -1 ? 2 : 1
   let maxsizemask = htMask(d.sizeExp[0])
   if (tables > 1 && maxsizemask < htMask(d.sizeExp[1])) maxsizemask = htMask(d.sizeExp[1])
