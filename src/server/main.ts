@@ -1,5 +1,5 @@
 /**
- * `npm run serve -- --port 6380 [--seed N] [--enable-debug-command yes|local|no]
+ * `npm run serve -- [--port 6380] [--seed N] [--enable-debug-command yes|local|no]
  * [--bind 127.0.0.1] [--<config-name> <value> ...]`: serves the engine over RESP2.
  *
  * Like redis-server, any other `--name value` pair sets that config parameter at startup
@@ -7,7 +7,7 @@
  * for a real redis-server (--save, --appendonly, --daemonize, ...) are accepted and ignored,
  * so the same command line works for both.
  */
-import { startRespServer } from './server.ts'
+import { startRespServer, type RespServerHandle } from './server.ts'
 
 const IGNORED = new Set(['save', 'appendonly', 'daemonize', 'logfile', 'dir', 'protected-mode'])
 
@@ -22,7 +22,8 @@ export interface ServeArgs {
 /** Parses the command line (everything after `main.ts`). Throws on bad usage. */
 export function parseServeArgs(args: readonly string[]): ServeArgs {
   const out: ServeArgs = {
-    port: 6379,
+    // 6380 rather than 6379, so that it starts next to a real Redis on the default port.
+    port: 6380,
     host: '127.0.0.1',
     seed: 0,
     enableDebugCommand: 'no',
@@ -62,13 +63,19 @@ async function main(): Promise<void> {
     console.error(`serve: ${(e as Error).message}`)
     process.exit(1)
   }
-  const handle = await startRespServer({
-    port: args.port,
-    host: args.host,
-    seed: args.seed,
-    enableDebugCommand: args.enableDebugCommand,
-    config: args.config,
-  })
+  let handle: RespServerHandle
+  try {
+    handle = await startRespServer({
+      port: args.port,
+      host: args.host,
+      seed: args.seed,
+      enableDebugCommand: args.enableDebugCommand,
+      config: args.config,
+    })
+  } catch (e) {
+    console.error(`serve: cannot listen on ${args.host}:${args.port}: ${(e as Error).message}`)
+    process.exit(1)
+  }
   console.log(
     `Redis X-Ray engine (RESP2) ready on ${handle.host}:${handle.port} (seed ${args.seed}). ` +
       `Try: redis-cli -p ${handle.port}`,
