@@ -161,6 +161,21 @@ describe('memory accounting vs redis-server 7.0.15', () => {
     }
   }
 
+  it('MEMORY STATS has the same fields in the same order; MEMORY DOCTOR says the same', async () => {
+    const fields: string[][] = []
+    const doctor: Reply[] = []
+    for (const side of [real, ours]) {
+      const r = await side.call('MEMORY', 'STATS')
+      if (r.type !== 'array' || r.value === null) throw new Error('MEMORY STATS: not an array')
+      fields.push(
+        r.value.flatMap((x, i) => (i % 2 === 0 && x.type === 'bulk' ? [x.value ?? ''] : [])),
+      )
+      doctor.push(await side.call('MEMORY', 'DOCTOR'))
+    }
+    expect(fields[1]).toEqual(fields[0])
+    expect(doctor[1]).toEqual(doctor[0])
+  })
+
   it('used_memory grows like Redis after DEBUG POPULATE 100000', async () => {
     const growth: number[] = []
     for (const side of [real, ours]) {

@@ -27,7 +27,12 @@ import {
   type RedisDb,
 } from '../keyspace/db.ts'
 import { estimateObjectIdleTime } from '../keyspace/lru.ts'
-import { genInfoMemorySection, memoryUsageOfKey } from '../keyspace/memory.ts'
+import {
+  genInfoMemorySection,
+  memoryDoctorReport,
+  memoryStatsReply,
+  memoryUsageOfKey,
+} from '../keyspace/memory.ts'
 import {
   array,
   bulk,
@@ -1091,5 +1096,8 @@ export const serverCommands: readonly CommandSpec[] = [
   defineCommand('memory', undefined, [
     defineSubcommand('memory', 'usage', memoryUsageCommand),
     defineSubcommand('memory', 'help', () => helpReply('memory', MEMORY_HELP)),
+    defineSubcommand('memory', 'stats', (c) => memoryStatsReply(c.srv)),
+    defineSubcommand('memory', 'doctor', (c) => bulk(memoryDoctorReport(c.srv))),
+    defineSubcommand('memory', 'purge', () => OK),
   ]),
 ]

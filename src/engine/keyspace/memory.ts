@@ -36,6 +36,7 @@
  * reproduced exactly, truncations included.
  */
 import type { ExecContext } from '../context.ts'
+import { array, bulk, integer, type Reply } from '../reply.ts'
 import type { ServerState } from '../state.ts'
 import { dictBuckets, dictFind, dictForEach, dictSize, type Dict } from '../structures/dict.ts'
 import { jemallocSizeClass } from '../structures/jemalloc.ts'
@@ -461,6 +462,10 @@ export interface MemoryOverhead {
   functionsCaches: number
   peakPerc: number
   datasetPerc: number
+  /** Per non-empty db: overhead of the main and expires dicts (sizeof-based). */
+  dbs: { dbid: number; main: number; expires: number }[]
+  /** net usage / keys (keys.bytes-per-key), integer division. */
+  bytesPerKey: number
 }
 
 /** object.c getMemoryOverheadData: overhead with sizeof() per key, dataset = the rest. */
@@ -472,13 +477,17 @@ export function getMemoryOverheadData(srv: ServerState): MemoryOverhead {
   // for normal clients, so their memory lands in the dataset figure, as in Redis.
   let overhead = USED_MEMORY_STARTUP + FUNCTIONS_CACHES
   let totalKeys = 0
+  const dbs: MemoryOverhead['dbs'] = []
   for (const db of srv.dbs) {
     const keys = dictSize(db.dict)
     if (keys === 0) continue
     totalKeys += keys
-    overhead +=
+    const main =
       keys * SIZEOF_DICT_ENTRY + dictBuckets(db.dict) * SIZEOF_POINTER + keys * SIZEOF_ROBJ
-    overhead += dictSize(db.expires) * SIZEOF_DICT_ENTRY + dictBuckets(db.expires) * SIZEOF_POINTER
+    const expires =
+      dictSize(db.expires) * SIZEOF_DICT_ENTRY + dictBuckets(db.expires) * SIZEOF_POINTER
+    overhead += main + expires
+    dbs.push({ dbid: db.id, main, expires })
   }
   const net = used > USED_MEMORY_STARTUP ? used - USED_MEMORY_STARTUP : 1
   const dataset = used - overhead
@@ -491,8 +500,11 @@ export function getMemoryOverheadData(srv: ServerState): MemoryOverhead {
     totalKeys,
     clientsNormal: 0,
     functionsCaches: FUNCTIONS_CACHES,
-    peakPerc: (used * 100) / peak,
-    datasetPerc: (dataset * 100) / net,
+    // C computes these percentages in float.
+    peakPerc: Math.fround((used * 100) / peak),
+    datasetPerc: Math.fround((dataset * 100) / net),
+    dbs,
+    bytesPerKey: totalKeys > 0 ? Math.floor(net / totalKeys) : 0,
   }
 }
 
@@ -614,6 +626,104 @@ export function bytesToHuman(n: number): string {
 }
 
 /**
+ * Allocator and RSS figures, modelled from used_memory with the offsets and ratios of a
+ * freshly started redis-server 7.0.15 (there is no real allocator underneath).
+ */
+function allocatorModel(used: number): {
+  allocated: number
+  active: number
+  resident: number
+  rss: number
+} {
+  const allocated = used + 776_296
+  const active = Math.ceil((allocated * 1.08) / 4096) * 4096
+  const resident = active + 2_670_592
+  const rss = resident + 2_289_664
+  return { allocated, active, resident, rss }
+}
+
+/** printf("%.17g"): how addReplyDouble prints a double in RESP2. */
+export function formatDouble17g(x: number): string {
+  if (!Number.isFinite(x)) return x > 0 ? 'inf' : x < 0 ? '-inf' : 'nan'
+  if (x === 0) return Object.is(x, -0) ? '-0' : '0'
+  const exp = Math.floor(Math.log10(Math.abs(x)))
+  if (exp < -4 || exp >= 17) {
+    const [mant = '', e = '0'] = x.toExponential(16).split('e')
+    const m = mant.includes('.') ? mant.replace(/0+$/, '').replace(/\.$/, '') : mant
+    const n = Number(e)
+    return `${m}e${n < 0 ? '-' : '+'}${String(Math.abs(n)).padStart(2, '0')}`
+  }
+  const fixed = x.toFixed(Math.max(0, 16 - exp))
+  return fixed.includes('.') ? fixed.replace(/0+$/, '').replace(/\.$/, '') : fixed
+}
+
+/** MEMORY STATS (object.c memoryCommand "stats"), as a RESP2 flat array of pairs. */
+export function memoryStatsReply(srv: ServerState): Reply {
+  const mh = getMemoryOverheadData(srv)
+  const { allocated, active, resident, rss } = allocatorModel(mh.totalAllocated)
+  const used = mh.totalAllocated
+  const out: Reply[] = []
+  const ll = (name: string, v: number): void => {
+    out.push(bulk(name), integer(v))
+  }
+  const dbl = (name: string, v: number): void => {
+    out.push(bulk(name), bulk(formatDouble17g(v)))
+  }
+  ll('peak.allocated', mh.peakAllocated)
+  ll('total.allocated', used)
+  ll('startup.allocated', mh.startupAllocated)
+  ll('replication.backlog', 0)
+  ll('clients.slaves', 0)
+  ll('clients.normal', mh.clientsNormal)
+  ll('cluster.links', 0)
+  ll('aof.buffer', 0)
+  ll('lua.caches', 0)
+  ll('functions.caches', mh.functionsCaches)
+  for (const db of mh.dbs) {
+    out.push(
+      bulk(`db.${String(db.dbid)}`),
+      array([
+        bulk('overhead.hashtable.main'),
+        integer(db.main),
+        bulk('overhead.hashtable.expires'),
+        integer(db.expires),
+        bulk('overhead.hashtable.slot-to-keys'),
+        integer(0),
+      ]),
+    )
+  }
+  ll('overhead.total', mh.overheadTotal)
+  ll('keys.count', mh.totalKeys)
+  ll('keys.bytes-per-key', mh.bytesPerKey)
+  ll('dataset.bytes', mh.dataset)
+  dbl('dataset.percentage', mh.datasetPerc)
+  dbl('peak.percentage', mh.peakPerc)
+  ll('allocator.allocated', allocated)
+  ll('allocator.active', active)
+  ll('allocator.resident', resident)
+  dbl('allocator-fragmentation.ratio', Math.fround(active / allocated))
+  ll('allocator-fragmentation.bytes', active - allocated)
+  dbl('allocator-rss.ratio', Math.fround(resident / active))
+  ll('allocator-rss.bytes', resident - active)
+  dbl('rss-overhead.ratio', Math.fround(rss / resident))
+  ll('rss-overhead.bytes', rss - resident)
+  dbl('fragmentation', Math.fround(rss / used))
+  ll('fragmentation.bytes', rss - used)
+  return array(out)
+}
+
+/**
+ * MEMORY DOCTOR (object.c getMemoryDoctorReport): below 5 MB the "empty instance" text;
+ * otherwise the all-clear text, since none of the issues it looks for (RSS/peak
+ * fragmentation, big client buffers, many Lua scripts) is modelled.
+ */
+export function memoryDoctorReport(srv: ServerState): string {
+  if (zmallocUsedMemory(srv) < 1024 * 1024 * 5)
+    return "Hi Sam, this instance is empty or is using very little memory, my issues detector can't be used in these conditions. Please, leave for your mission on Earth and fill it with some data. The new Sam and I will be back to our programming as soon as I finished rebooting.\n"
+  return "Hi Sam, I can't find any memory issue in your instance. I can only account for what occurs on this base.\n"
+}
+
+/**
  * The body of INFO's "# Memory" section, field for field as 7.0.15 prints it (CRLF line
  * ends, no header). Allocator and RSS figures are modelled from used_memory with the
  * ratios of a freshly started server, since there is no real allocator underneath.
@@ -621,10 +731,7 @@ export function bytesToHuman(n: number): string {
 export function genInfoMemorySection(srv: ServerState): string {
   const mh = getMemoryOverheadData(srv)
   const used = mh.totalAllocated
-  const allocated = used + 776_296
-  const active = Math.ceil((allocated * 1.08) / 4096) * 4096
-  const resident = active + 2_670_592
-  const rss = resident + 2_289_664
+  const { allocated, active, resident, rss } = allocatorModel(used)
   const maxmemory = srv.config.maxmemory
   const totalSystem = 25_276_510_208
   const human = bytesToHuman

@@ -8,9 +8,12 @@ import {
   LATENCY_HISTOGRAM_BYTES,
   USED_MEMORY_STARTUP,
   bytesToHuman,
+  formatDouble17g,
   formatFixed2,
   genInfoMemorySection,
   getMemoryOverheadData,
+  memoryDoctorReport,
+  memoryStatsReply,
   memoryUsageOfKey,
   memoryValidate,
   objectAllocSize,
@@ -22,6 +25,7 @@ import type { RedisDb } from '../../../src/engine/keyspace/db.ts'
 import { lpAppend, lpNew, LP_SILENT } from '../../../src/engine/structures/listpack.ts'
 import { intsetAdd, intsetNew } from '../../../src/engine/structures/intset.ts'
 import { sdsCat } from '../../../src/engine/structures/sds.ts'
+import { dictRehash } from '../../../src/engine/structures/dict.ts'
 import { quicklistCreate, quicklistPushTail } from '../../../src/engine/structures/quicklist.ts'
 import {
   createObject,
@@ -230,4 +234,51 @@ describe('running accounting equals a fresh walk (property)', () => {
       }
     },
   )
+})
+
+describe('MEMORY STATS and DOCTOR', () => {
+  it('prints doubles as %.17g', () => {
+    expect(formatDouble17g(Math.fround(1.0830460786819458))).toBe('1.0830460786819458')
+    expect(formatDouble17g(0.5)).toBe('0.5')
+    expect(formatDouble17g(100)).toBe('100')
+    expect(formatDouble17g(1e20)).toBe('1e+20')
+    expect(formatDouble17g(1e-5)).toBe('1.0000000000000001e-05')
+  })
+  it('reports per-db overhead with sizeof(dictEntry) 24, robj 16 and 8 per bucket', () => {
+    const { srv, ctx, db, set } = setup()
+    for (const k of ['a', 'b', 'c', 'd', 'e', 'f']) set(k, 'v')
+    setExpire(ctx, db, 'a', 1e15)
+    dictRehash(ctx, db.dict, 100) // finish the 4 → 8 rehash (dictSlots counts both tables)
+    const r = memoryStatsReply(srv)
+    if (r.type !== 'array' || r.value === null) throw new Error('not an array')
+    const names = r.value
+      .filter((_, i) => i % 2 === 0)
+      .map((x) => (x.type === 'bulk' ? x.value : ''))
+    expect(names.slice(0, 11)).toEqual([
+      'peak.allocated',
+      'total.allocated',
+      'startup.allocated',
+      'replication.backlog',
+      'clients.slaves',
+      'clients.normal',
+      'cluster.links',
+      'aof.buffer',
+      'lua.caches',
+      'functions.caches',
+      'db.0',
+    ])
+    // As 7.0.15 reports six keys in 8 buckets and one TTL in 4: 6 × (24 + 16) + 8 × 8, 24 + 4 × 8.
+    expect(r.value[21]).toEqual({
+      type: 'array',
+      value: [
+        { type: 'bulk', value: 'overhead.hashtable.main' },
+        { type: 'integer', value: 304 },
+        { type: 'bulk', value: 'overhead.hashtable.expires' },
+        { type: 'integer', value: 56 },
+        { type: 'bulk', value: 'overhead.hashtable.slot-to-keys' },
+        { type: 'integer', value: 0 },
+      ],
+    })
+    expect(memoryDoctorReport(srv)).toMatch(/^Hi Sam, this instance is empty/)
+  })
 })
