@@ -30,7 +30,6 @@
  */
 import type { ExecContext } from '../context.ts'
 import type { KeyName } from '../events.ts'
-import { rngRandom } from '../rng.ts'
 
 // --- Constants ---
 
@@ -42,8 +41,6 @@ export const LP_INTBUF_SIZE = 21
 export const LISTPACK_MAX_SAFETY_SIZE = 1 << 30
 const LP_MAX_INT_ENCODING_LEN = 9
 const UINT32_MAX = 0xffffffff
-/** C's RAND_MAX on glibc; rand() is modelled by rngRandom (31 bits). */
-const RAND_MAX = 2147483647
 
 const LP_ENCODING_6BIT_STR = 0x80
 const LP_ENCODING_13BIT_INT = 0xc0
@@ -553,90 +550,6 @@ function bytesEqual(buf: Uint8Array, at: number, len: number, s: string): boolea
   if (len !== s.length) return false
   for (let i = 0; i < len; i++) if (buf[at + i] !== s.charCodeAt(i)) return false
   return true
-}
-
-// --- Random picks (hash and zset listpacks hold key, value pairs) ---
-
-/**
- * A random pair from ctx.rng: `rand() % (length/2)` picks the pair, as lpRandomPair does. `totalCount` is
- * the number of pairs. Values come back as byte strings.
- */
-export function lpRandomPair(
-  ctx: ExecContext,
-  lp: Listpack,
-  totalCount: number,
-): { key: string; val: string } {
-  if (totalCount <= 0) throw new RangeError('lpRandomPair on an empty listpack')
-  const p = lpSeek(lp, (rngRandom(ctx.rng) % totalCount) * 2)
-  if (p === null) throw new Error('lpRandomPair: pair out of range')
-  const v = lpNext(lp, p)
-  return { key: lpGet(lp, p), val: v === null ? '' : lpGet(lp, v) }
-}
-
-/**
- * `count` random pairs, repetitions allowed, in the order drawn — lpRandomPairs. Draws all
- * indexes first (one rand() each), then reads them in one forward pass.
- */
-export function lpRandomPairs(
-  ctx: ExecContext,
-  lp: Listpack,
-  count: number,
-): { keys: string[]; vals: string[] } {
-  const total = Math.floor(lpLength(lp) / 2)
-  if (total === 0) throw new RangeError('lpRandomPairs on an empty listpack')
-  const picks: { index: number; order: number }[] = []
-  for (let i = 0; i < count; i++) picks.push({ index: (rngRandom(ctx.rng) % total) * 2, order: i })
-  picks.sort((a, b) => a.index - b.index)
-  const keys: string[] = new Array<string>(count).fill('')
-  const vals: string[] = new Array<string>(count).fill('')
-  let lpindex = picks[0]?.index ?? 0
-  let pickindex = 0
-  let p = lpSeek(lp, lpindex)
-  while (p !== null && pickindex < count) {
-    const key = lpGet(lp, p)
-    const v = lpNext(lp, p)
-    const val = v === null ? '' : lpGet(lp, v)
-    while (pickindex < count && lpindex === picks[pickindex]?.index) {
-      const order = picks[pickindex]?.order ?? 0
-      keys[order] = key
-      vals[order] = val
-      pickindex++
-    }
-    lpindex += 2
-    p = v === null ? null : lpNext(lp, v)
-  }
-  return { keys, vals }
-}
-
-/**
- * Up to `count` distinct pairs in listpack order — lpRandomPairsUnique (selection sampling:
- * each pair is taken with probability remaining / unvisited, one rand() per visited pair).
- */
-export function lpRandomPairsUnique(
-  ctx: ExecContext,
-  lp: Listpack,
-  count: number,
-): { keys: string[]; vals: string[] } {
-  const total = Math.floor(lpLength(lp) / 2)
-  if (count > total) count = total
-  const keys: string[] = []
-  const vals: string[] = []
-  let p = lpFirst(lp)
-  let index = 0
-  let remaining = count
-  while (keys.length < count && p !== null) {
-    const randomDouble = rngRandom(ctx.rng) / RAND_MAX
-    const threshold = remaining / (total - index)
-    const v = lpNext(lp, p)
-    if (randomDouble <= threshold) {
-      keys.push(lpGet(lp, p))
-      vals.push(v === null ? '' : lpGet(lp, v))
-      remaining--
-    }
-    p = v === null ? null : lpNext(lp, v)
-    index++
-  }
-  return { keys, vals }
 }
 
 // --- Mutation ---

@@ -26,9 +26,6 @@ import {
   lpNext,
   lpPrepend,
   lpPrev,
-  lpRandomPair,
-  lpRandomPairs,
-  lpRandomPairsUnique,
   lpReplace,
   lpSafeToAdd,
   lpSeek,
@@ -398,39 +395,5 @@ describe('lpValidate', () => {
     expect(
       lpValidate(lpFromBytes(new Uint8Array([10, 0, 0, 0, 1, 0, 0x81, 0x37, 2, 0xff]))),
     ).toEqual(['entry at 6: not in its canonical encoding'])
-  })
-})
-
-describe('lpRandomPair / lpRandomPairs / lpRandomPairsUnique', () => {
-  const lp = build(['f1', 'v1', 'f2', '2', 'f3', 'v3', 'f4', 'v4'])
-  const pairs = new Map([
-    ['f1', 'v1'],
-    ['f2', '2'],
-    ['f3', 'v3'],
-    ['f4', 'v4'],
-  ])
-  const seeded = (seed: number): ExecContext =>
-    createExecContext(rngCreate(seed), manualClock(), 'off')
-
-  it('picks a field and its value', () => {
-    const { key, val } = lpRandomPair(seeded(3), lp, 4)
-    expect(pairs.get(key)).toBe(val)
-  })
-
-  it('returns count pairs in draw order, deterministically per seed', () => {
-    const a = lpRandomPairs(seeded(4), lp, 10)
-    const b = lpRandomPairs(seeded(4), lp, 10)
-    expect(a).toEqual(b)
-    expect(a.keys).toHaveLength(10)
-    a.keys.forEach((k, i) => expect(pairs.get(k)).toBe(a.vals[i]))
-    expect(new Set(a.keys).size).toBeGreaterThan(1)
-  })
-
-  it('returns distinct pairs in listpack order, capped at the pair count', () => {
-    const u = lpRandomPairsUnique(seeded(5), lp, 3)
-    expect(u.keys).toHaveLength(3)
-    expect(new Set(u.keys).size).toBe(3)
-    expect([...u.keys].sort()).toEqual(u.keys)
-    expect(lpRandomPairsUnique(seeded(5), lp, 9).keys).toEqual(['f1', 'f2', 'f3', 'f4'])
   })
 })
