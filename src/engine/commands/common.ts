@@ -4,12 +4,6 @@
  * token checks option parsers use.
  */
 import { error, integer, type Reply } from '../reply.ts'
-import { string2ll } from '../util/numbers.ts'
-
-/** object.c getLongLongFromObjectOrReply for an argument: the value, or null (then reply). */
-export function parseLongLongArg(arg: string): bigint | null {
-  return string2ll(arg)
-}
 
 /** ERR value is not an integer or out of range */
 export const NOT_INTEGER = error('ERR value is not an integer or out of range')

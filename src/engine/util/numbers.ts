@@ -65,16 +65,6 @@ export function string2l(s: string): bigint | null {
   return string2ll(s)
 }
 
-/**
- * Parses an integer that must fit a JS number exactly (|v| ≤ 2^53−1), with string2ll rules.
- * For arguments Redis reads as long long but that are bounded in practice (counts, offsets).
- * Returns the bigint when it is valid but too large for a number, so callers can range-check.
- */
-export function string2llNumber(s: string): number | null {
-  const v = string2ll(s)
-  return v === null ? null : Number(v)
-}
-
 /** Formats a 64-bit integer as util.c:ll2string does (plain decimal, '-' for negatives). */
 export function ll2string(v: bigint | number): string {
   return typeof v === 'number' ? String(v) : v.toString()
