@@ -108,7 +108,9 @@ export async function runScript(script: Script): Promise<ScriptResult> {
             break
           }
           if (!sameReply(a.reply, a.raw, b.reply, b.raw, step.compare)) {
-            mismatches.push(describe(script, step, show(a.raw), show(b.raw)))
+            const [ra, rb] =
+              step.compare === 'shape' ? shapeDiff(a.reply, b.reply) : [show(a.raw), show(b.raw)]
+            mismatches.push(describe(script, step, ra, rb))
           }
           break
         }
@@ -124,7 +126,30 @@ export async function runScript(script: Script): Promise<ScriptResult> {
 function sameReply(a: Reply, rawA: string, b: Reply, rawB: string, compare: Compare): boolean {
   if (compare === 'exact') return rawA === rawB
   if (compare === 'type') return rawA[0] === rawB[0]
+  if (compare === 'shape') return shape(a) === shape(b)
   return respEncode(canonical(a)) === respEncode(canonical(b))
+}
+
+/**
+ * A reply with its values blanked: INFO lines `name:value` keep `name:`, CLIENT LIST
+ * tokens `name=value` keep `name=`. Field names and their order remain.
+ */
+function shape(r: Reply): string {
+  if (r.type === 'bulk' && r.value !== null) {
+    return r.value.replace(/^([^:\r\n#=\s]+):.*$/gm, '$1:').replace(/=\S*/g, '=')
+  }
+  if (r.type === 'array' && r.value !== null) return r.value.map(shape).join('\n')
+  return respEncode(r)
+}
+
+/** The lines of two shapes that are only in one of them. */
+function shapeDiff(a: Reply, b: Reply): [string, string] {
+  const la = shape(a).split(/\r?\n/)
+  const lb = shape(b).split(/\r?\n/)
+  const onlyA = la.filter((l) => !lb.includes(l))
+  const onlyB = lb.filter((l) => !la.includes(l))
+  const order = onlyA.length === 0 && onlyB.length === 0 ? ' (same fields, other order)' : ''
+  return [`only here: ${JSON.stringify(onlyA)}${order}`, `only here: ${JSON.stringify(onlyB)}`]
 }
 
 /** Sorts every array (at every depth) by its elements' encodings: multiset comparison. */

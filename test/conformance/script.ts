@@ -6,6 +6,8 @@
  *   # @args --requirepass foo      extra server arguments for both servers (before any command)
  *   # @unordered                   next reply: arrays compared as multisets (at every depth)
  *   # @ignore-reply                next reply: only its type (first byte) is compared
+ *   # @shape                       next reply: values after ':' or '=' are blanked before
+ *                                  comparing (INFO's and CLIENT LIST's field names and order)
  *   # @sleep 1100                  wait this many ms before the next step
  *   # @client other                send the following commands on connection `other`
  *                                  (opened on first use; `main` is the default one)
@@ -17,7 +19,7 @@
 import { utf8ToBytes } from '../../src/engine/bytes.ts'
 import { sdssplitargs } from '../../src/engine/resp.ts'
 
-export type Compare = 'exact' | 'unordered' | 'type'
+export type Compare = 'exact' | 'unordered' | 'type' | 'shape'
 
 export type Step =
   | { kind: 'command'; line: number; text: string; argv: string[]; compare: Compare }
@@ -63,6 +65,9 @@ export function parseScript(name: string, source: string): Script {
           return
         case 'ignore-reply':
           compare = 'type'
+          return
+        case 'shape':
+          compare = 'shape'
           return
         case 'sleep': {
           const ms = Number(rest)
