@@ -2,7 +2,7 @@
  * The engine's public barrel: the only module outside src/engine may import values from
  * (the worker, the RESP server, tests that act as clients). Everything else is internal.
  */
-export { createServer } from './server.ts'
+export { createServer, type EngineServer } from './server.ts'
 export type {
   ClientId,
   ClientOptions,

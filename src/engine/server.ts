@@ -41,7 +41,7 @@ import { createExecContext, type ExecContext } from './context.ts'
 import type { StepEvent, TraceLevel } from './events.ts'
 import { activeExpireCycle } from './keyspace/expire.ts'
 import { keyspaceDictType, performEvictions } from './keyspace/evict.ts'
-import { createDb, unwatchAllKeys, type RedisDb } from './keyspace/db.ts'
+import { createDb, dbValidate, unwatchAllKeys, type RedisDb } from './keyspace/db.ts'
 import { arityOk, callCommand, commandStats, lookupCommand, unknownCommandMessage } from './call.ts'
 import { discardTransaction, flagTransaction } from './multi.ts'
 import { getLRUClock } from './keyspace/lru.ts'
@@ -382,8 +382,46 @@ function isSettable(clock: Clock): clock is SettableClock {
 
 // --- createServer ---
 
+/**
+ * What createServer returns: the RedisServer contract plus two engine-side extras that
+ * transports and tests may use (fakes of RedisServer need not implement them).
+ */
+export interface EngineServer extends RedisServer {
+  /** The client has not authenticated while requirepass is set (networking.c authRequired). */
+  authRequired(id: ClientId): boolean
+  /** Self-check of the whole server state: empty when consistent (serverStateValidate). */
+  validate(): string[]
+}
+
+/**
+ * Self-check: every db is valid, WATCH bookkeeping agrees in both directions (each client's
+ * watched keys are listed under their db, and nothing else is), clients know their db.
+ */
+export function serverStateValidate(srv: ServerState): string[] {
+  const errors: string[] = []
+  for (const db of srv.dbs) {
+    for (const e of dbValidate(db)) errors.push(`db ${String(db.id)}: ${e}`)
+    for (const [key, list] of db.watchedKeys) {
+      if (list.length === 0) errors.push(`db ${String(db.id)}: empty watcher list for ${key}`)
+      for (const wk of list) {
+        const c = srv.clients.get(wk.client)
+        if (c === undefined) errors.push(`watch on ${key} by closed client ${String(wk.client)}`)
+        else if (!c.watched.includes(wk)) errors.push(`client ${String(c.id)} lost watch ${key}`)
+      }
+    }
+  }
+  for (const c of srv.clients.values()) {
+    if (c.db < 0 || c.db >= srv.dbs.length)
+      errors.push(`client ${String(c.id)} in db ${String(c.db)}`)
+    for (const wk of c.watched)
+      if (!(srv.dbs[wk.db]?.watchedKeys.get(wk.key)?.includes(wk) ?? false))
+        errors.push(`client ${String(c.id)} watch ${wk.key} not indexed in db ${String(wk.db)}`)
+  }
+  return errors
+}
+
 /** Creates an engine server (api.ts RedisServer). */
-export function createServer(opts: ServerOptions): RedisServer {
+export function createServer(opts: ServerOptions): EngineServer {
   const srv = createServerState(opts)
   // The client used by call()/execute() without an id, created on first use so that a
   // transport that creates its own clients never sees a phantom connection.
@@ -428,7 +466,7 @@ export function createServer(opts: ServerOptions): RedisServer {
 
   const period = (): number => 1000 / srv.currentHz
 
-  const server: RedisServer & { authRequired(id: ClientId): boolean } = {
+  const server: EngineServer = {
     createClient: (o?: ClientOptions) => createClientState(srv, o).id,
     closeClient: (id: ClientId) => {
       const c = srv.clients.get(id)
@@ -470,7 +508,8 @@ export function createServer(opts: ServerOptions): RedisServer {
       if (db === undefined) return null
       const limit = o?.limit ?? 512
       return key === null
-        ? inspectKeyspace(srv, db, limit, o?.range)
+        ? // Spread: an interface has no index signature, an object literal does.
+          { ...inspectKeyspace(srv, db, limit, o?.range) }
         : inspectKey(srv, db, key, limit)
     },
     digest: () => digestServer(srv),
@@ -481,6 +520,7 @@ export function createServer(opts: ServerOptions): RedisServer {
       srv.traceLevel = level
     },
     // Used by the RESP server for Redis's stricter limits on unauthenticated clients.
+    validate: () => serverStateValidate(srv),
     authRequired: (id: ClientId) => {
       const c = srv.clients.get(id)
       return c !== undefined && authRequired(srv, c)

@@ -14,8 +14,8 @@ import { createServer, manualClock } from '../../src/engine/index.ts'
 import type {
   ClientId,
   EngineConfig,
+  EngineServer,
   ManualClock,
-  RedisServer,
   Reply,
   StepEvent,
   StepEventOf,
@@ -34,7 +34,7 @@ export interface TestEngineOptions {
 }
 
 export interface TestEngine {
-  readonly server: RedisServer
+  readonly server: EngineServer
   readonly clock: ManualClock
   /** The default client (created first). */
   readonly client: ClientId
