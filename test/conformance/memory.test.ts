@@ -35,8 +35,11 @@ interface Side {
 }
 
 async function realSide(args: readonly string[] = []): Promise<Side> {
-  const proc: RealRedis = await startRealRedis(['--enable-debug-command', 'yes', ...args])
-  const c: RawClient = await connectRaw(proc.port)
+  // Unix socket only: no other process can reach (and write into) the oracle.
+  const proc: RealRedis = await startRealRedis(['--enable-debug-command', 'yes', ...args], {
+    tcp: false,
+  })
+  const c: RawClient = await connectRaw(proc.socket)
   return {
     real: true,
     call: async (...argv) => (await c.command(...argv)).reply,
@@ -197,9 +200,13 @@ describe('memory accounting vs redis-server 7.0.15', () => {
 
 // --- maxmemory scenarios ---
 
-/** Warm-up both sides alike: histograms of the commands used, then 6 s idle (reply buffer). */
+/**
+ * Warm-up both sides alike: the latency histograms of the commands used (INFO included:
+ * startRealRedis's readiness probe has already run one on the real side), then 6 s idle so
+ * clientsCron shrinks the real client's reply buffer.
+ */
 async function settle(side: Side, commands: string[][]): Promise<void> {
-  for (const argv of commands) await side.call(...argv)
+  for (const argv of [['INFO', 'server'], ...commands]) await side.call(...argv)
   await side.sleep(6000)
 }
 
