@@ -129,4 +129,18 @@ describe('the LRU clock through the server', () => {
     const freq = lfu.exec('OBJECT', 'FREQ', 'k')
     expect(freq.type === 'integer' && Number(freq.value)).toBeGreaterThanOrEqual(6)
   })
+
+  it('refuses OBJECT FREQ without an LFU policy and OBJECT IDLETIME with one', () => {
+    const tail =
+      ' Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.'
+    const t = createTestEngine({ trace: 'off' })
+    t.exec('SET', 'k', 'v')
+    expect(t.exec('OBJECT', 'FREQ', 'k')).toEqual(
+      r.err(`ERR An LFU maxmemory policy is not selected, access frequency not tracked.${tail}`),
+    )
+    t.exec('CONFIG', 'SET', 'maxmemory-policy', 'volatile-lfu')
+    expect(t.exec('OBJECT', 'IDLETIME', 'k')).toEqual(
+      r.err(`ERR An LFU maxmemory policy is selected, idle time not tracked.${tail}`),
+    )
+  })
 })
