@@ -81,6 +81,11 @@ export function createServerState(opts: ServerOptions): ServerState {
     .join('')
     .slice(0, 40)
   const now = opts.clock.now()
+  // The option wins over a config override; CONFIG GET shows what is in force.
+  const fromConfig = config.other['enable-debug-command']
+  const enableDebugCommand =
+    opts.enableDebugCommand ?? (fromConfig === 'yes' || fromConfig === 'local' ? fromConfig : 'no')
+  config.other['enable-debug-command'] = enableDebugCommand
   const dbs: RedisDb[] = []
   for (let i = 0; i < config.databases; i++) dbs.push(createDb(i, hashSeed))
   const srv: ServerState = {
@@ -93,7 +98,7 @@ export function createServerState(opts: ServerOptions): ServerState {
     hashSeed,
     clock: opts.clock,
     traceLevel: opts.trace ?? 'summary',
-    enableDebugCommand: opts.enableDebugCommand ?? 'no',
+    enableDebugCommand,
     activeExpireEnabled: true,
     lruclock: getLRUClock(now),
     unixtime: Math.floor(now / 1000),

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { createServer, manualClock } from '../../../src/engine/index.ts'
 import { createTestEngine, r } from '../../harness/TestEngine.ts'
 
 const failed = (name: string, why: string) =>
@@ -118,5 +119,25 @@ describe('CONFIG SET maxmemory', () => {
     const evicted = t.eventsOfType('evict/keyPicked').length
     expect(evicted).toBeGreaterThan(0)
     expect(t.exec('dbsize')).toEqual(r.int(2000 - evicted))
+  })
+})
+
+describe('enable-debug-command', () => {
+  it('CONFIG GET shows the gate in force; a config override works like the option', () => {
+    const t = createTestEngine({ enableDebugCommand: 'local' })
+    expect(t.exec('config', 'get', 'enable-debug-command')).toEqual(
+      r.bulks('enable-debug-command', 'local'),
+    )
+    expect(t.exec('config', 'set', 'enable-debug-command', 'yes')).toEqual(
+      r.err(
+        "ERR CONFIG SET failed (possibly related to argument 'enable-debug-command') - can't set immutable config",
+      ),
+    )
+    const viaConfig = createServer({
+      seed: 1,
+      clock: manualClock(),
+      config: { 'enable-debug-command': 'yes' },
+    })
+    expect(viaConfig.call(['debug', 'sleep', '0'])).toEqual(r.ok)
   })
 })
