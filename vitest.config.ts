@@ -32,6 +32,19 @@ export default defineConfig({
           setupFiles: ['test/setup.app.ts'],
         },
       },
+      {
+        // End-to-end: the built site in Debian's Chromium through playwright-core.
+        extends: true,
+        test: {
+          name: 'e2e',
+          environment: 'node',
+          include: ['test/e2e/**/*.test.ts'],
+          globalSetup: ['test/e2e/globalSetup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 })

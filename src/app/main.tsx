@@ -1,19 +1,90 @@
+/**
+ * The composition root: settings from storage (language from the browser the first time),
+ * the store, the engine worker client, the bridge, then the session: a permalink in the URL
+ * fragment wins, else the session saved in IndexedDB, else a fresh one (`?seed=N`).
+ * `window.__xray` exposes a few debug hooks (crashWorker, permalink, idle) for e2e tests.
+ */
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
+import { detectLanguage } from '../i18n/index.ts'
+import { connectBridge, logToStore, noticeToStore } from '../state/bridge.ts'
+import { decodePermalink } from '../state/permalink.ts'
+import {
+  attachPersistence,
+  defaultKv,
+  loadHistory,
+  loadSession,
+  loadSettings,
+  savedSessionOf,
+  saveSession,
+} from '../state/persistence.ts'
+import { AppStoreProvider } from '../state/react.ts'
+import { createAppStore, DEFAULT_SESSION } from '../state/store.ts'
+import { createEngineClient, spawnEngineWorker } from '../worker/client.ts'
+import { App } from './App.tsx'
+import './debugHooks.ts'
+import { permalinkUrl } from './Header.tsx'
+import './styles.css'
 
-function App() {
-  return (
-    <main>
-      <h1>Redis X-Ray</h1>
-      <p>See how Redis 7.0 really works inside. 看见 Redis 7.0 的内部结构如何运作。</p>
-    </main>
-  )
+async function boot(): Promise<void> {
+  const settings = loadSettings()
+  const prefersDark =
+    typeof window.matchMedia === 'function' &&
+    window.matchMedia('(prefers-color-scheme: dark)').matches
+  const store = createAppStore({
+    language: settings.language ?? detectLanguage(navigator.languages),
+    theme: settings.theme ?? (prefersDark ? 'dark' : 'light'),
+    motion: settings.motion ?? 'system',
+    traceLevel: settings.traceLevel ?? 'full',
+    history: loadHistory(),
+  })
+  const params = new URLSearchParams(window.location.search)
+  const seedParam = params.get('seed')
+  const session =
+    seedParam !== null && /^\d+$/.test(seedParam)
+      ? { ...DEFAULT_SESSION, seed: Number(seedParam) }
+      : DEFAULT_SESSION
+  if (params.get('clock') === 'paused') store.getState().clockPaused()
+  const client = createEngineClient({
+    spawn: spawnEngineWorker,
+    session,
+    trace: store.getState().traceLevel,
+    onNotice: noticeToStore(store),
+    onLogged: logToStore(store),
+  })
+  const bridge = connectBridge(store, client)
+  window.__xray = {
+    store,
+    bridge,
+    crashWorker: () => {
+      store.getState().crashRequested()
+    },
+    permalink: () => permalinkUrl(store.getState(), window.location),
+    idle: () => bridge.idle(),
+    digest: () => bridge.digest(),
+  }
+
+  const root = document.getElementById('root')
+  if (root)
+    createRoot(root).render(
+      <StrictMode>
+        <AppStoreProvider store={store}>
+          <App />
+        </AppStoreProvider>
+      </StrictMode>,
+    )
+
+  const kv = defaultKv()
+  const fromLink = decodePermalink(window.location.hash)
+  // The link has done its job once loaded: later reloads show the (saved) live session.
+  if (fromLink)
+    window.history.replaceState(null, '', window.location.pathname + window.location.search)
+  const saved = fromLink ?? (await loadSession(kv))
+  await bridge.start(saved ?? { v: 1, session, log: [], tabs: [], active: null })
+  attachPersistence(store, kv)
+  if (fromLink) await saveSession(kv, savedSessionOf(store.getState()))
 }
 
-const root = document.getElementById('root')
-if (root)
-  createRoot(root).render(
-    <StrictMode>
-      <App />
-    </StrictMode>,
-  )
+boot().catch((err: unknown) => {
+  console.error('Redis X-Ray failed to start', err)
+})

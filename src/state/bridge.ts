@@ -70,6 +70,7 @@ export function connectBridge(
   let tickInFlight = false
   let stopped = false
   let viewToken = 0
+  let viewPending: Promise<void> = Promise.resolve()
   const unsubscribers: (() => void)[] = []
 
   const st = () => store.getState()
@@ -82,21 +83,28 @@ export function connectBridge(
     return run
   }
 
-  function updateBusy(): void {
-    st().busyChanged(client.busy() ? 1 : 0)
-  }
+  let execsInFlight = 0
 
   async function handle(r: EngineRequest): Promise<void> {
     switch (r.kind) {
+      case 'echo':
+        st().inputEchoed(r.client, r.text)
+        return
+      case 'output':
+        st().consoleOutputAppended(r.client, r.lines)
+        return
+      case 'clear':
+        st().consoleCleared(r.client)
+        return
       case 'exec': {
-        const p = client.exec(r.argv, r.client)
-        updateBusy()
+        st().busyChanged(++execsInFlight)
         try {
-          st().traceReceived(await p)
+          st().traceReceived(await client.exec(r.argv, r.client))
         } catch (err) {
           st().commandFailed(r.client, errorText(err))
+        } finally {
+          st().busyChanged(--execsInFlight)
         }
-        updateBusy()
         return
       }
       case 'tick':
@@ -179,7 +187,10 @@ export function connectBridge(
     }
   }
 
-  /** Asks the worker for the views at the playhead's position (time travel). */
+  /**
+   * Asks the worker for the views before and after the playhead's item (time travel): the
+   * worker rebuilds past positions by replaying from its nearest checkpoint.
+   */
   function refreshView(): void {
     const s = st()
     if (s.status !== 'ready') return
@@ -189,13 +200,24 @@ export function connectBridge(
     const key = item?.kind === 'command' ? keyOf(item.argv) : (s.view?.key ?? null)
     const db = item?.db ?? 0
     const token = ++viewToken
-    const at = position === head || s.items.length === 0 ? undefined : position
-    void Promise.all([client.inspect(key, db, at), client.inspect(null, db, at)])
-      .then(([keyView, keyspace]) => {
-        if (token !== viewToken) return
-        st().viewReceived({ position, key, keyView: key === null ? null : keyView, keyspace })
-      })
-      .catch(() => undefined)
+    const after = position === head || s.items.length === 0 ? undefined : position
+    const before = Math.max(0, position - 1)
+    const pair = async (at: number | undefined) => {
+      const [keyView, keyspace] = await Promise.all([
+        key === null ? Promise.resolve(null) : client.inspect(key, db, at),
+        client.inspect(null, db, at),
+      ])
+      return { keyView, keyspace }
+    }
+    viewPending = (async () => {
+      const b = item ? await pair(before) : { keyView: null, keyspace: null }
+      const a = await pair(after)
+      const pinned = await Promise.all(
+        s.pinned.map(async (k) => ({ key: k, view: await client.inspect(k, db, after) })),
+      )
+      if (token !== viewToken) return
+      st().viewReceived({ position, db, key, before: b, after: a, pinned })
+    })().catch(() => undefined)
   }
 
   unsubscribers.push(
@@ -218,11 +240,12 @@ export function connectBridge(
       { equalityFn: (a, b) => a[0] === b[0] && a[1] === b[1] && a[2] === b[2] },
     ),
     store.subscribe(
-      (s) => [s.playhead.item, s.items.at(s.playhead.item)?.position ?? 0, s.status] as const,
+      (s) =>
+        [s.playhead.item, s.items.at(s.playhead.item)?.position ?? 0, s.status, s.pinned] as const,
       () => {
         refreshView()
       },
-      { equalityFn: (a, b) => a[0] === b[0] && a[1] === b[1] && a[2] === b[2] },
+      { equalityFn: (a, b) => a.every((x, i) => x === b[i]) },
     ),
     store.subscribe(
       (s) => s.traceLevel,
@@ -247,9 +270,11 @@ export function connectBridge(
       // Requests may enqueue more work (a restore opens a client): wait until quiet.
       for (;;) {
         const before = chain
+        const view = viewPending
         await before
+        await view
         await new Promise((r) => setTimeout(r, 0))
-        if (chain === before && st().requests.length === 0) return
+        if (chain === before && viewPending === view && st().requests.length === 0) return
       }
     },
     digest: (position) => client.digest(position),

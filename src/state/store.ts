@@ -68,10 +68,12 @@ export interface SessionSlice {
   clock: { readonly now: number; readonly running: boolean; readonly speed: number }
   view: InspectorView | null
 
+  /** A line was entered in a tab: history, and its echo queued in order. */
   lineEntered(client: ClientId, text: string): void
   commandSubmitted(argv: readonly string[], client: ClientId): void
-  consoleOutputAppended(client: ClientId, lines: readonly ConsoleLine[]): void
-  consoleCleared(client: ClientId): void
+  /** Console output produced locally (HELP, parse errors), queued in order. */
+  localOutputRequested(client: ClientId, lines: readonly ConsoleLine[]): void
+  consoleClearRequested(client: ClientId): void
   clientTabRequested(): void
   clientTabSelected(client: ClientId): void
   clientTabClosed(client: ClientId): void
@@ -86,6 +88,9 @@ export interface SessionSlice {
 
   // Dispatched by bridge.ts only.
   requestsTaken(seqs: readonly number[]): void
+  inputEchoed(client: ClientId, text: string): void
+  consoleOutputAppended(client: ClientId, lines: readonly ConsoleLine[]): void
+  consoleCleared(client: ClientId): void
   engineReady(commands: readonly CommandDoc[]): void
   engineStatusChanged(status: EngineStatus, progress?: { done: number; total: number } | null): void
   clientOpened(client: ClientId, label?: string): void
@@ -120,6 +125,7 @@ export interface PlayerSlice {
   commandForwardRequested(): void
   commandBackRequested(): void
   itemSelected(item: number): void
+  stepSelected(step: number): void
   playToggled(): void
   playTicked(): void
   playerSpeedChanged(speed: number): void
@@ -132,11 +138,14 @@ export interface SettingsSlice {
   traceLevel: TraceLevel
   /** Show valid UTF-8 in replies as text (redis-cli shows \x escapes). */
   utf8: boolean
+  /** The browser's prefers-reduced-motion, used when motion is 'system'. */
+  systemReducedMotion: boolean
   languageChanged(language: Language): void
   themeChanged(theme: Theme): void
   motionChanged(motion: Motion): void
   traceLevelChanged(level: TraceLevel): void
   utf8Toggled(): void
+  systemMotionDetected(reduce: boolean): void
 }
 
 export interface UiSlice {
@@ -167,6 +176,14 @@ export interface StoreOptions {
   readonly motion?: Motion
   readonly traceLevel?: TraceLevel
   readonly clockRunning?: boolean
+  readonly history?: readonly string[]
+}
+
+// --- Selectors ---
+
+/** Tells whether animations should be skipped (the user's choice, or the system's). */
+export function selectReducedMotion(s: Pick<AppState, 'motion' | 'systemReducedMotion'>): boolean {
+  return s.motion === 'reduce' || (s.motion === 'system' && s.systemReducedMotion)
 }
 
 // --- Helpers ---
@@ -269,7 +286,7 @@ const createSessionSlice =
       log: [],
       tabs: [],
       activeTab: null,
-      history: [],
+      history: [...(opts.history ?? [])],
       requests: [],
       nextSeq: 1,
       status: 'booting',
@@ -282,17 +299,32 @@ const createSessionSlice =
 
       lineEntered: (client, text) => {
         set(
-          (s) => {
-            const db = s.tabs.find((t) => t.id === client)?.db ?? 0
-            const history =
+          (s) => ({
+            history:
               text.trim() === '' || s.history.at(-1) === text
                 ? s.history
-                : [...s.history, text].slice(-MAX_HISTORY)
-            return { tabs: appendLines(s.tabs, client, [{ kind: 'input', text, db }]), history }
-          },
+                : [...s.history, text].slice(-MAX_HISTORY),
+          }),
           false,
           'session/lineEntered',
         )
+        request((seq) => ({ kind: 'echo', seq, client, text }), 'session/lineEntered')
+      },
+      inputEchoed: (client, text) => {
+        set(
+          (s) => {
+            const db = s.tabs.find((t) => t.id === client)?.db ?? 0
+            return { tabs: appendLines(s.tabs, client, [{ kind: 'input', text, db }]) }
+          },
+          false,
+          'bridge/inputEchoed',
+        )
+      },
+      localOutputRequested: (client, lines) => {
+        request((seq) => ({ kind: 'output', seq, client, lines }), 'session/localOutputRequested')
+      },
+      consoleClearRequested: (client) => {
+        request((seq) => ({ kind: 'clear', seq, client }), 'session/consoleClearRequested')
       },
       commandSubmitted: (argv, client) => {
         request((seq) => ({ kind: 'exec', seq, argv, client }), 'session/commandSubmitted')
@@ -460,7 +492,7 @@ const createPlayerSlice: Slice<PlayerSlice> = (set, get) => ({
         const follow = following(s)
         const items = [...s.items, itemFromTrace(trace)].slice(-MAX_ITEMS)
         const shift = s.items.length + 1 - items.length
-        const animate = s.motion !== 'reduce' && trace.events.length > 0
+        const animate = !selectReducedMotion(s) && trace.events.length > 0
         const playhead = follow
           ? { item: items.length - 1, step: animate ? 0 : trace.events.length }
           : { item: Math.max(-1, s.playhead.item - shift), step: s.playhead.step }
@@ -548,6 +580,20 @@ const createPlayerSlice: Slice<PlayerSlice> = (set, get) => ({
       'player/itemSelected',
     )
   },
+  stepSelected: (step) => {
+    set(
+      (s) => {
+        if (s.playhead.item < 0) return {}
+        const max = stepsOf(s.items, s.playhead.item)
+        return {
+          playhead: { item: s.playhead.item, step: Math.max(0, Math.min(max, step)) },
+          playing: false,
+        }
+      },
+      false,
+      'player/stepSelected',
+    )
+  },
   playToggled: () => {
     const s = get()
     if (s.playing) {
@@ -593,6 +639,7 @@ const createSettingsSlice =
     motion: opts.motion ?? 'system',
     traceLevel: opts.traceLevel ?? 'full',
     utf8: true,
+    systemReducedMotion: false,
     languageChanged: (language) => {
       set({ language }, false, 'settings/languageChanged')
     },
@@ -607,6 +654,9 @@ const createSettingsSlice =
     },
     utf8Toggled: () => {
       set((s) => ({ utf8: !s.utf8 }), false, 'settings/utf8Toggled')
+    },
+    systemMotionDetected: (reduce) => {
+      set({ systemReducedMotion: reduce }, false, 'settings/systemMotionDetected')
     },
   })
 

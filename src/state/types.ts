@@ -47,7 +47,11 @@ export interface ClientTab {
   readonly lines: readonly ConsoleLine[]
 }
 
-/** Something the UI asked of the engine; the bridge drains the queue. */
+/**
+ * Something the UI asked for; the bridge drains the queue in order, so console echoes,
+ * local output (HELP) and clears interleave with replies exactly as typed, even when a
+ * pasted block is still running.
+ */
 export type EngineRequest =
   | {
       readonly kind: 'exec'
@@ -55,6 +59,19 @@ export type EngineRequest =
       readonly argv: readonly string[]
       readonly client: ClientId
     }
+  | {
+      readonly kind: 'echo'
+      readonly seq: number
+      readonly client: ClientId
+      readonly text: string
+    }
+  | {
+      readonly kind: 'output'
+      readonly seq: number
+      readonly client: ClientId
+      readonly lines: readonly ConsoleLine[]
+    }
+  | { readonly kind: 'clear'; readonly seq: number; readonly client: ClientId }
   | { readonly kind: 'tick'; readonly seq: number; readonly ms: number }
   | { readonly kind: 'openClient'; readonly seq: number }
   | { readonly kind: 'closeClient'; readonly seq: number; readonly client: ClientId }
@@ -63,12 +80,24 @@ export type EngineRequest =
   | { readonly kind: 'restore'; readonly seq: number; readonly saved: SavedSession }
   | { readonly kind: 'reset'; readonly seq: number; readonly session: SessionSeed }
 
-/** What the inspector shows: views at one log position. */
-export interface InspectorView {
-  readonly position: number
-  readonly key: string | null
+/** Views of the keyspace and of one key at one log position. */
+export interface ViewPair {
   readonly keyView: InspectView | null
   readonly keyspace: InspectView | null
+}
+
+/**
+ * What the panels show for the playhead's item: the views before and after it (panels fold
+ * the item's events from `before`, and settle on `after`), and the pinned keys after it.
+ */
+export interface InspectorView {
+  /** Log position after the item. */
+  readonly position: number
+  readonly db: number
+  readonly key: string | null
+  readonly before: ViewPair
+  readonly after: ViewPair
+  readonly pinned: readonly { readonly key: string; readonly view: InspectView | null }[]
 }
 
 export type EngineStatus = 'booting' | 'ready' | 'replaying' | 'failed'

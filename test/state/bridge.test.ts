@@ -44,24 +44,24 @@ describe('bridge', () => {
     h.dispose()
   })
 
-  it('shows the inspector view of the past when the playhead steps back', async () => {
+  it('shows the views before and after the command at the playhead, also in the past', async () => {
     const h = await createHarness()
     await h.run(['SET', 'k', 'one'], ['SET', 'k', 'two'])
-    await h.bridge.idle()
-    await new Promise((r) => setTimeout(r, 10))
-    expect(h.store.getState().view?.keyView).toEqual({
-      kind: 'string',
-      encoding: 'raw',
-      value: 'two',
-    })
+    const settle = async () => {
+      await h.bridge.idle()
+      await new Promise((r) => setTimeout(r, 10))
+    }
+    await settle()
+    const str = (value: string) => ({ kind: 'string', encoding: 'raw', value })
+    expect(h.store.getState().view?.after.keyView).toEqual(str('two'))
+    expect(h.store.getState().view?.before.keyView).toEqual(str('one'))
     h.store.getState().commandBackRequested()
-    await h.bridge.idle()
-    await new Promise((r) => setTimeout(r, 10))
-    expect(h.store.getState().view?.keyView).toEqual({
-      kind: 'string',
-      encoding: 'raw',
-      value: 'one',
-    })
+    await settle()
+    expect(h.store.getState().view?.after.keyView).toEqual(str('one'))
+    expect(h.store.getState().view?.before.keyView).toBeNull()
+    h.store.getState().panelPinned('k')
+    await settle()
+    expect(h.store.getState().view?.pinned).toEqual([{ key: 'k', view: str('one') }])
     h.dispose()
   })
 

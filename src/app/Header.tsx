@@ -1,0 +1,187 @@
+/**
+ * The header: title, language, theme, motion and trace level, the permalink, export and
+ * import of the session file, a new session, and the shortcuts help.
+ */
+import { useRef, useState, type ReactNode } from 'react'
+import type { TraceLevel } from '../engine/events.ts'
+import { useT } from '../i18n/useT.ts'
+import { encodePermalink } from '../state/permalink.ts'
+import { exportSessionJson, importSessionJson, savedSessionOf } from '../state/persistence.ts'
+import { useApp, useAppStore } from '../state/react.ts'
+import type { AppState, Language, Motion } from '../state/store.ts'
+
+/** The full permalink URL for the current session. */
+export function permalinkUrl(s: AppState, location: Location): string {
+  return `${location.origin}${location.pathname}${location.search}#${encodePermalink(savedSessionOf(s))}`
+}
+
+export function Header(): ReactNode {
+  const t = useT()
+  const store = useAppStore()
+  const language = useApp((s) => s.language)
+  const theme = useApp((s) => s.theme)
+  const motion = useApp((s) => s.motion)
+  const traceLevel = useApp((s) => s.traceLevel)
+  const fileRef = useRef<HTMLInputElement>(null)
+  const [link, setLink] = useState<string | null>(null)
+  const a = store.getState()
+
+  const share = (): void => {
+    const url = permalinkUrl(store.getState(), window.location)
+    setLink(url)
+    navigator.clipboard.writeText(url).then(
+      () => {
+        a.noticeShown('notice.linkCopied')
+      },
+      () => {
+        a.noticeShown('notice.linkReady')
+      },
+    )
+  }
+
+  const exportFile = (): void => {
+    const blob = new Blob([exportSessionJson(savedSessionOf(store.getState()))], {
+      type: 'application/json',
+    })
+    const url = URL.createObjectURL(blob)
+    const link = document.createElement('a')
+    link.href = url
+    link.download = 'redis-xray-session.json'
+    link.click()
+    setTimeout(() => {
+      URL.revokeObjectURL(url)
+    }, 1000)
+  }
+
+  const importFile = (file: File): void => {
+    file
+      .text()
+      .then(
+        (text) => {
+          a.sessionRestoreRequested(importSessionJson(text))
+          a.noticeShown('notice.imported')
+        },
+        (err: unknown) => {
+          a.noticeShown('notice.importFailed', { message: String(err) }, 'error')
+        },
+      )
+      .catch((err: unknown) => {
+        a.noticeShown(
+          'notice.importFailed',
+          { message: err instanceof Error ? err.message : String(err) },
+          'error',
+        )
+      })
+  }
+
+  return (
+    <header className="app-header">
+      <h1>
+        {t('app.title')} <span className="tagline">{t('app.tagline')}</span>
+      </h1>
+      <div className="header-tools">
+        <label>
+          <span className="visually-hidden">{t('header.language')}</span>
+          <select
+            aria-label={t('header.language')}
+            value={language}
+            onChange={(e) => {
+              a.languageChanged(e.target.value as Language)
+            }}
+          >
+            <option value="en">English</option>
+            <option value="zh">简体中文</option>
+          </select>
+        </label>
+        <button
+          type="button"
+          onClick={() => {
+            a.themeChanged(theme === 'dark' ? 'light' : 'dark')
+          }}
+        >
+          {theme === 'dark' ? t('header.theme.toLight') : t('header.theme.toDark')}
+        </button>
+        <select
+          aria-label={t('header.motion')}
+          value={motion}
+          onChange={(e) => {
+            a.motionChanged(e.target.value as Motion)
+          }}
+        >
+          {(['system', 'reduce', 'full'] as const).map((m) => (
+            <option key={m} value={m}>
+              {t('header.motion')}: {t(`header.motion.${m}`)}
+            </option>
+          ))}
+        </select>
+        <select
+          aria-label={t('header.trace')}
+          value={traceLevel}
+          onChange={(e) => {
+            a.traceLevelChanged(e.target.value as TraceLevel)
+          }}
+        >
+          {(['full', 'summary', 'off'] as const).map((l) => (
+            <option key={l} value={l}>
+              {t('header.trace')}: {t(`header.trace.${l}`)}
+            </option>
+          ))}
+        </select>
+        <button type="button" onClick={share}>
+          {t('header.share')}
+        </button>
+        <button type="button" onClick={exportFile}>
+          {t('header.export')}
+        </button>
+        <button
+          type="button"
+          onClick={() => {
+            fileRef.current?.click()
+          }}
+        >
+          {t('header.import')}
+        </button>
+        <input
+          ref={fileRef}
+          type="file"
+          accept="application/json,.json"
+          hidden
+          onChange={(e) => {
+            const f = e.target.files?.[0]
+            if (f) importFile(f)
+            e.target.value = ''
+          }}
+        />
+        <button
+          type="button"
+          onClick={() => {
+            a.sessionResetRequested()
+          }}
+        >
+          {t('header.reset')}
+        </button>
+        <button
+          type="button"
+          aria-label={t('header.help')}
+          title={`${t('header.help')} (?)`}
+          onClick={() => {
+            a.helpToggled()
+          }}
+        >
+          ?
+        </button>
+      </div>
+      {link && (
+        <input
+          className="share-link"
+          readOnly
+          value={link}
+          aria-label={t('header.share')}
+          onFocus={(e) => {
+            e.target.select()
+          }}
+        />
+      )}
+    </header>
+  )
+}

@@ -1,0 +1,70 @@
+/** The keyboard shortcuts overlay (opened with ?), a modal dialog closed by Escape. */
+import { useEffect, useRef, type ReactNode } from 'react'
+import { useT } from '../i18n/useT.ts'
+import { useAppStore } from '../state/react.ts'
+
+const SHORTCUTS = [
+  ['Space', 'help.space'],
+  ['← / →', 'help.arrows'],
+  ['Shift + ← / →', 'help.shiftArrows'],
+  ['?', 'help.question'],
+  ['↑ / ↓', 'help.history'],
+  ['Ctrl + R', 'help.search'],
+  ['Tab', 'help.tab'],
+  ['Esc', 'help.escape'],
+] as const
+
+export function HelpOverlay(): ReactNode {
+  const t = useT()
+  const store = useAppStore()
+  const closeRef = useRef<HTMLButtonElement>(null)
+  useEffect(() => {
+    const previous = document.activeElement
+    closeRef.current?.focus()
+    return () => {
+      if (previous instanceof HTMLElement) previous.focus()
+    }
+  }, [])
+  return (
+    <div
+      className="overlay"
+      onClick={() => {
+        store.getState().helpClosed()
+      }}
+    >
+      <div
+        className="dialog"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="help-title"
+        onClick={(e) => {
+          e.stopPropagation()
+        }}
+        onKeyDown={(e) => {
+          if (e.key === 'Escape') store.getState().helpClosed()
+        }}
+      >
+        <h2 id="help-title">{t('help.title')}</h2>
+        <dl className="shortcuts">
+          {SHORTCUTS.map(([keys, label]) => (
+            <div key={label}>
+              <dt>
+                <kbd>{keys}</kbd>
+              </dt>
+              <dd>{t(label)}</dd>
+            </div>
+          ))}
+        </dl>
+        <button
+          type="button"
+          ref={closeRef}
+          onClick={() => {
+            store.getState().helpClosed()
+          }}
+        >
+          {t('help.close')}
+        </button>
+      </div>
+    </div>
+  )
+}

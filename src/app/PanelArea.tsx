@@ -1,0 +1,198 @@
+/**
+ * The panel area: for the playhead's item it shows the keyspace, the key the command
+ * touched, and any pinned keys, each in the panel the registry maps its view kind to (or in
+ * the generic inspector), plus the list of the item's steps with the current one marked.
+ * Every panel sits behind an error boundary, so a broken panel never blanks the page.
+ */
+import { Suspense, type ReactNode } from 'react'
+import type { InspectView } from '../engine/api.ts'
+import { useT } from '../i18n/useT.ts'
+import { findPanel, type PanelProps } from '../panels/registry.ts'
+import { narrate } from '../panels/shared/narration.ts'
+import { bytesToUtf8 } from '../state/bytes.ts'
+import { useApp, useAppStore } from '../state/react.ts'
+import { selectReducedMotion } from '../state/store.ts'
+import { PanelErrorBoundary } from './PanelErrorBoundary.tsx'
+
+/** Past this many characters the generic inspector cuts its JSON. */
+const MAX_JSON = 20_000
+
+function toJson(view: unknown): string {
+  const text = JSON.stringify(
+    view,
+    (_k, v: unknown) =>
+      typeof v === 'bigint' ? `${v.toString()}n` : typeof v === 'string' ? bytesToUtf8(v) : v,
+    1,
+  )
+  return text.length > MAX_JSON ? `${text.slice(0, MAX_JSON)}\n…` : text
+}
+
+/** Shows any view model as readable JSON: the fallback for kinds without a panel. */
+export function GenericInspector(props: PanelProps): ReactNode {
+  const t = useT()
+  const view = props.after
+  if (!view) return <p className="panel-empty">{t('inspector.missing')}</p>
+  return (
+    <pre className="inspector-json" tabIndex={0} data-testid="inspector-json">
+      {toJson(view)}
+    </pre>
+  )
+}
+
+interface FrameProps {
+  readonly id: string
+  readonly title: string
+  readonly keyName: string | null
+  readonly before: InspectView | null
+  readonly after: InspectView | null
+  readonly pinned: boolean
+  readonly canPin: boolean
+  /** Whether the playhead item's events concern this panel (false for pinned extras). */
+  readonly followsItem: boolean
+}
+
+function PanelFrame(props: FrameProps): ReactNode {
+  const t = useT()
+  const store = useAppStore()
+  const item = useApp((s) => s.items[s.playhead.item])
+  const step = useApp((s) => s.playhead.step)
+  const lang = useApp((s) => s.language)
+  const db = useApp((s) => s.view?.db ?? 0)
+  const reducedMotion = useApp(selectReducedMotion)
+  const kind = props.after?.kind ?? props.before?.kind
+  const entry = findPanel(kind)
+  const Panel = entry?.component ?? GenericInspector
+  const events = props.followsItem ? (item?.events ?? []) : []
+  const panelProps: PanelProps = {
+    keyName: props.keyName,
+    db,
+    before: props.before,
+    after: props.after,
+    events,
+    step: Math.min(step, events.length),
+    lang,
+    reducedMotion,
+  }
+  return (
+    <section className="panel" aria-label={props.title} data-panel={entry?.id ?? 'generic'}>
+      <header className="panel-header">
+        <h2>
+          {props.title}
+          {kind ? <span className="panel-kind"> · {kind}</span> : null}
+        </h2>
+        {props.canPin && props.keyName !== null && (
+          <button
+            type="button"
+            aria-pressed={props.pinned}
+            onClick={() => {
+              const k = props.keyName
+              if (k === null) return
+              if (props.pinned) store.getState().panelUnpinned(k)
+              else store.getState().panelPinned(k)
+            }}
+          >
+            {props.pinned ? t('inspector.unpin') : t('inspector.pin')}
+          </button>
+        )}
+      </header>
+      <PanelErrorBoundary
+        resetKey={`${props.id}:${String(item?.position ?? 0)}:${String(step)}`}
+        message={(e) => t('panel.failed', { message: e.message })}
+      >
+        <Suspense fallback={<p className="panel-empty">…</p>}>
+          <Panel {...panelProps} />
+        </Suspense>
+      </PanelErrorBoundary>
+    </section>
+  )
+}
+
+/** The numbered steps of the playhead's item; the current one is marked and clickable. */
+function StepList(): ReactNode {
+  const t = useT()
+  const store = useAppStore()
+  const item = useApp((s) => s.items[s.playhead.item])
+  const step = useApp((s) => s.playhead.step)
+  const lang = useApp((s) => s.language)
+  const events = item?.events ?? []
+  return (
+    <section className="panel steps" aria-label={t('inspector.events')}>
+      <header className="panel-header">
+        <h2>{t('inspector.events')}</h2>
+      </header>
+      {events.length === 0 ? (
+        <p className="panel-empty">{t('inspector.noEvents')}</p>
+      ) : (
+        <ol className="step-list">
+          {events.slice(0, 500).map((e, i) => (
+            <li key={i} aria-current={i === step - 1 ? 'step' : undefined} data-done={i < step}>
+              <button
+                type="button"
+                onClick={() => {
+                  store.getState().stepSelected(i + 1)
+                }}
+              >
+                <code>{e.type}</code> {narrate(e, lang)}
+              </button>
+            </li>
+          ))}
+        </ol>
+      )}
+    </section>
+  )
+}
+
+export function PanelArea(): ReactNode {
+  const t = useT()
+  const view = useApp((s) => s.view)
+  const pinned = useApp((s) => s.pinned)
+  const items = useApp((s) => s.items)
+  const itemIndex = useApp((s) => s.playhead.item)
+  const past = itemIndex >= 0 && itemIndex < items.length - 1
+  const keyName = view?.key ?? null
+  return (
+    <div className="panels" aria-label={t('inspector.title')} role="region">
+      <p className="panels-when" data-testid="panels-when">
+        {past ? t('inspector.past', { item: itemIndex + 1 }) : t('inspector.live')}
+      </p>
+      {keyName !== null && (
+        <PanelFrame
+          id="key"
+          title={t('inspector.key', { key: bytesToUtf8(keyName) })}
+          keyName={keyName}
+          before={view?.before.keyView ?? null}
+          after={view?.after.keyView ?? null}
+          pinned={pinned.includes(keyName)}
+          canPin
+          followsItem
+        />
+      )}
+      <StepList />
+      {view?.pinned
+        .filter((p) => p.key !== keyName)
+        .map((p) => (
+          <PanelFrame
+            key={p.key}
+            id={`pin:${p.key}`}
+            title={t('inspector.key', { key: bytesToUtf8(p.key) })}
+            keyName={p.key}
+            before={p.view}
+            after={p.view}
+            pinned
+            canPin
+            followsItem={false}
+          />
+        ))}
+      <PanelFrame
+        id="keyspace"
+        title={t('inspector.keyspace', { db: view?.db ?? 0 })}
+        keyName={null}
+        before={view?.before.keyspace ?? null}
+        after={view?.after.keyspace ?? null}
+        pinned={false}
+        canPin={false}
+        followsItem
+      />
+    </div>
+  )
+}

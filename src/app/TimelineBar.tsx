@@ -1,0 +1,151 @@
+/**
+ * The timeline bar: previous/next command, step back/forward within a command's events,
+ * play/pause, speed, a scrubber over the commands, and the caption of the current step
+ * (the narration, also announced through an aria-live region).
+ */
+import type { ReactNode } from 'react'
+import { useT } from '../i18n/useT.ts'
+import { narrate } from '../panels/shared/narration.ts'
+import { displayArgv } from '../state/bridge.ts'
+import { useApp, useAppStore } from '../state/react.ts'
+import type { AppState } from '../state/store.ts'
+
+export const PLAYER_SPEEDS = [0.25, 0.5, 1, 2, 4, 8] as const
+
+/** The caption for the playhead: the current step's narration, or where we are. */
+export function selectCaption(
+  s: Pick<AppState, 'items' | 'playhead' | 'language'>,
+  t: (k: string, p?: Record<string, string | number>) => string,
+): string {
+  const item = s.items[s.playhead.item]
+  if (s.items.length === 0) return t('timeline.empty')
+  if (!item) return t('timeline.before')
+  const command = item.kind === 'tick' ? t('timeline.tick') : displayArgv(item.argv)
+  if (item.events.length === 0) return t('timeline.noEvents', { command })
+  const event = item.events[s.playhead.step - 1]
+  if (!event) return `${command}`
+  return narrate(event, s.language)
+}
+
+export function TimelineBar(): ReactNode {
+  const t = useT()
+  const store = useAppStore()
+  const items = useApp((s) => s.items)
+  const playhead = useApp((s) => s.playhead)
+  const playing = useApp((s) => s.playing)
+  const speed = useApp((s) => s.speed)
+  const language = useApp((s) => s.language)
+  const caption = selectCaption({ items, playhead, language }, t)
+  const item = items[playhead.item]
+  const a = store.getState()
+  const atStart = playhead.item < 0
+  const atEnd =
+    playhead.item >= items.length - 1 && playhead.step >= (items.at(-1)?.events.length ?? 0)
+
+  return (
+    <section className="timeline" aria-label={t('timeline.region')}>
+      <div className="timeline-controls">
+        <button
+          type="button"
+          aria-label={t('timeline.prevCommand')}
+          title={t('timeline.prevCommand')}
+          disabled={atStart}
+          onClick={() => {
+            a.commandBackRequested()
+          }}
+        >
+          «
+        </button>
+        <button
+          type="button"
+          aria-label={t('timeline.stepBack')}
+          title={`${t('timeline.stepBack')} (←)`}
+          disabled={atStart}
+          onClick={() => {
+            a.stepBackRequested()
+          }}
+        >
+          ‹
+        </button>
+        <button
+          type="button"
+          className="timeline-play"
+          aria-label={playing ? t('timeline.pause') : t('timeline.play')}
+          title={`${playing ? t('timeline.pause') : t('timeline.play')} (Space)`}
+          aria-pressed={playing}
+          disabled={items.length === 0}
+          onClick={() => {
+            a.playToggled()
+          }}
+        >
+          {playing ? '❚❚' : '▶'}
+        </button>
+        <button
+          type="button"
+          aria-label={t('timeline.stepForward')}
+          title={`${t('timeline.stepForward')} (→)`}
+          disabled={atEnd}
+          onClick={() => {
+            a.stepForwardRequested()
+          }}
+        >
+          ›
+        </button>
+        <button
+          type="button"
+          aria-label={t('timeline.nextCommand')}
+          title={t('timeline.nextCommand')}
+          disabled={playhead.item >= items.length - 1}
+          onClick={() => {
+            a.commandForwardRequested()
+          }}
+        >
+          »
+        </button>
+        <label className="timeline-speed">
+          <span className="visually-hidden">{t('timeline.speed')}</span>
+          <select
+            aria-label={t('timeline.speed')}
+            value={speed}
+            onChange={(e) => {
+              a.playerSpeedChanged(Number(e.target.value))
+            }}
+          >
+            {PLAYER_SPEEDS.map((x) => (
+              <option key={x} value={x}>
+                {x}×
+              </option>
+            ))}
+          </select>
+        </label>
+        <input
+          className="timeline-scrub"
+          type="range"
+          min={-1}
+          max={Math.max(-1, items.length - 1)}
+          value={playhead.item}
+          aria-label={t('timeline.scrub')}
+          aria-valuetext={
+            item
+              ? t('timeline.position', { item: playhead.item + 1, items: items.length })
+              : t('timeline.before')
+          }
+          onChange={(e) => {
+            a.itemSelected(Number(e.target.value))
+          }}
+        />
+        <span className="timeline-position" data-testid="timeline-position">
+          {item
+            ? `${t('timeline.position', { item: playhead.item + 1, items: items.length })} · ${t('timeline.step', { step: playhead.step, steps: item.events.length })}`
+            : ''}
+        </span>
+      </div>
+      <p className="timeline-caption" role="status" aria-live="polite" data-testid="caption">
+        {caption}
+        {item && item.dropped > 0 && playhead.step === item.events.length
+          ? ` ${t('timeline.dropped', { count: item.dropped })}`
+          : ''}
+      </p>
+    </section>
+  )
+}

@@ -1,0 +1,98 @@
+/**
+ * App-level effects: the playback timer, global keyboard shortcuts, and mirroring theme,
+ * language and reduced motion onto the document.
+ */
+import { useEffect } from 'react'
+import { useApp, useAppStore } from '../state/react.ts'
+import { selectReducedMotion, STEPS_PER_SECOND } from '../state/store.ts'
+
+/** Advances the playhead while playing, at STEPS_PER_SECOND × speed. */
+export function usePlayback(): void {
+  const store = useAppStore()
+  const playing = useApp((s) => s.playing)
+  const speed = useApp((s) => s.speed)
+  useEffect(() => {
+    if (!playing) return
+    const id = setInterval(
+      () => {
+        store.getState().playTicked()
+      },
+      1000 / (STEPS_PER_SECOND * speed),
+    )
+    return () => {
+      clearInterval(id)
+    }
+  }, [store, playing, speed])
+}
+
+function isTextField(el: EventTarget | null): boolean {
+  if (!(el instanceof HTMLElement)) return false
+  return (
+    el instanceof HTMLInputElement ||
+    el instanceof HTMLTextAreaElement ||
+    el instanceof HTMLSelectElement ||
+    el.isContentEditable
+  )
+}
+
+/** Space play/pause, ←/→ step (Shift: whole commands), ? help, Esc closes help. */
+export function useShortcuts(): void {
+  const store = useAppStore()
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent): void => {
+      const s = store.getState()
+      if (e.key === 'Escape' && s.helpOpen) {
+        s.helpClosed()
+        return
+      }
+      if (e.ctrlKey || e.metaKey || e.altKey || isTextField(e.target)) return
+      const onButton =
+        e.target instanceof HTMLButtonElement || e.target instanceof HTMLAnchorElement
+      if (e.key === ' ' && !onButton) {
+        e.preventDefault()
+        s.playToggled()
+      } else if (e.key === 'ArrowLeft') {
+        e.preventDefault()
+        if (e.shiftKey) s.commandBackRequested()
+        else s.stepBackRequested()
+      } else if (e.key === 'ArrowRight') {
+        e.preventDefault()
+        if (e.shiftKey) s.commandForwardRequested()
+        else s.stepForwardRequested()
+      } else if (e.key === '?') {
+        e.preventDefault()
+        s.helpToggled()
+      }
+    }
+    window.addEventListener('keydown', onKey)
+    return () => {
+      window.removeEventListener('keydown', onKey)
+    }
+  }, [store])
+}
+
+/** Mirrors theme, language and motion onto <html>, and follows prefers-reduced-motion. */
+export function useDocumentSettings(): void {
+  const store = useAppStore()
+  const theme = useApp((s) => s.theme)
+  const language = useApp((s) => s.language)
+  const reduced = useApp(selectReducedMotion)
+  useEffect(() => {
+    const root = document.documentElement
+    root.setAttribute('data-theme', theme)
+    root.setAttribute('data-motion', reduced ? 'reduce' : 'full')
+    root.lang = language === 'zh' ? 'zh-CN' : 'en'
+  }, [theme, language, reduced])
+  useEffect(() => {
+    if (typeof window.matchMedia !== 'function') return
+    const mq = window.matchMedia('(prefers-reduced-motion: reduce)')
+    const update = (): void => {
+      store.getState().systemMotionDetected(mq.matches)
+    }
+    update()
+    mq.addEventListener('change', update)
+    return () => {
+      mq.removeEventListener('change', update)
+    }
+  }, [store])
+}

@@ -1,0 +1,404 @@
+/**
+ * The console: a redis-cli in the page. One tab per client connection (each its own
+ * SELECTed db and MULTI state in the engine), output formatted exactly as redis-cli prints
+ * it on a terminal, and redis-cli's line editing: ↑/↓ history (persisted), Ctrl+R reverse
+ * search, Tab completion of command names and subcommands, the grey syntax hint after the
+ * command name, HELP <command>, CLEAR (and Ctrl+L), "N command" to repeat, and a pasted
+ * block of lines runs line by line.
+ *
+ * Typed text is UTF-8 encoded into byte strings before it is sent (parseCommandLine); the
+ * console only dispatches store events, the bridge talks to the engine.
+ */
+import {
+  useCallback,
+  useEffect,
+  useId,
+  useLayoutEffect,
+  useRef,
+  useState,
+  type ClipboardEvent,
+  type KeyboardEvent,
+  type ReactNode,
+} from 'react'
+import type { ClientId } from '../engine/api.ts'
+import { useT } from '../i18n/useT.ts'
+import { bytesToUtf8 } from '../state/bytes.ts'
+import { useApp, useAppStore } from '../state/react.ts'
+import type { ConsoleLine } from '../state/types.ts'
+import { completeLine, helpLines, hintFor } from './completions.ts'
+import { formatReply } from './formatReply.ts'
+import { parseCommandLine } from './parseCommandLine.ts'
+
+/** Most times a "N command" line may repeat. */
+const MAX_REPEAT = 10_000
+
+/** The prompt redis-cli shows: host:port, then [db] when not 0. */
+export function promptFor(db: number): string {
+  return `127.0.0.1:6379${db === 0 ? '' : `[${String(db)}]`}> `
+}
+
+interface Completion {
+  readonly original: string
+  readonly candidates: readonly string[]
+  /** Index into candidates; candidates.length means "back to the original". */
+  readonly index: number
+}
+
+interface Search {
+  readonly query: string
+  /** Index into history of the current match, or -1. */
+  readonly match: number
+}
+
+/** Follows `value` but turns true only after it has stayed true for `ms`. */
+function useDelayed(value: boolean, ms: number): boolean {
+  const [delayed, setDelayed] = useState(false)
+  useEffect(() => {
+    if (!value) {
+      setDelayed(false)
+      return
+    }
+    const id = setTimeout(() => {
+      setDelayed(true)
+    }, ms)
+    return () => {
+      clearTimeout(id)
+    }
+  }, [value, ms])
+  return delayed
+}
+
+/** Finds the newest history entry at or before `from` that contains `query`. */
+function searchHistory(history: readonly string[], query: string, from: number): number {
+  if (query === '') return -1
+  for (let i = Math.min(from, history.length - 1); i >= 0; i--)
+    if (history[i]?.includes(query)) return i
+  return -1
+}
+
+/** The console with its client tabs. */
+export function Console(): ReactNode {
+  const t = useT()
+  const store = useAppStore()
+  const tabs = useApp((s) => s.tabs)
+  const activeTab = useApp((s) => s.activeTab)
+  const history = useApp((s) => s.history)
+  const commands = useApp((s) => s.commands)
+  const utf8 = useApp((s) => s.utf8)
+  const busy = useApp((s) => s.busy > 0)
+  const showBusy = useDelayed(busy, 400)
+  const tab = tabs.find((x) => x.id === activeTab) ?? tabs[0]
+  const [value, setValue] = useState('')
+  const [historyIndex, setHistoryIndex] = useState<number | null>(null)
+  const [draft, setDraft] = useState('')
+  const [completion, setCompletion] = useState<Completion | null>(null)
+  const [search, setSearch] = useState<Search | null>(null)
+  const inputRef = useRef<HTMLInputElement>(null)
+  const outputRef = useRef<HTMLDivElement>(null)
+  const baseId = useId()
+  const lineCount = tab?.lines.length ?? 0
+
+  useLayoutEffect(() => {
+    const el = outputRef.current
+    if (el) el.scrollTop = el.scrollHeight
+  }, [lineCount, activeTab])
+
+  useEffect(() => {
+    setValue('')
+    setHistoryIndex(null)
+    setCompletion(null)
+    setSearch(null)
+  }, [activeTab])
+
+  /** Runs one typed line on a client, the way redis-cli's REPL does. */
+  const runLine = useCallback(
+    (text: string, client: ClientId) => {
+      const s = store.getState()
+      const parsed = parseCommandLine(text)
+      s.lineEntered(client, text)
+      if (!parsed.ok) {
+        s.localOutputRequested(client, [{ kind: 'error', text: parsed.error }])
+        return
+      }
+      let argv = parsed.argv
+      if (argv.length === 0) return
+      let repeat = 1
+      if (argv.length > 1 && /^\d+$/.test(argv[0] ?? '')) {
+        repeat = Math.min(MAX_REPEAT, Number(argv[0]))
+        argv = argv.slice(1)
+      }
+      const name = (argv[0] ?? '').toLowerCase()
+      if (name === 'clear') {
+        s.consoleClearRequested(client)
+        return
+      }
+      if (name === 'help') {
+        const topic = argv.slice(1).map(bytesToUtf8)
+        const lines = helpLines(topic, s.commands)
+        s.localOutputRequested(client, [{ kind: 'text', text: lines.join('\n') }])
+        return
+      }
+      if (name === 'quit' || name === 'exit') return
+      for (let i = 0; i < repeat; i++) s.commandSubmitted(argv, client)
+    },
+    [store],
+  )
+
+  const submit = (text: string): void => {
+    if (!tab) return
+    runLine(text, tab.id)
+    setValue('')
+    setHistoryIndex(null)
+    setCompletion(null)
+    setSearch(null)
+  }
+
+  const onKeyDown = (e: KeyboardEvent<HTMLInputElement>): void => {
+    if (!tab) return
+    const s = store.getState()
+    if (e.key !== 'Tab' && completion && e.key !== 'Shift') setCompletion(null)
+
+    if (search) {
+      if (e.key === 'Enter') {
+        e.preventDefault()
+        submit(history[search.match] ?? '')
+      } else if (e.ctrlKey && e.key.toLowerCase() === 'r') {
+        e.preventDefault()
+        const next = searchHistory(history, search.query, search.match - 1)
+        if (next >= 0) setSearch({ ...search, match: next })
+      } else if (e.key === 'Escape' || e.key === 'ArrowUp' || e.key === 'ArrowDown') {
+        e.preventDefault()
+        setValue(history[search.match] ?? '')
+        setSearch(null)
+      } else if (e.key === 'Backspace') {
+        e.preventDefault()
+        const query = search.query.slice(0, -1)
+        setSearch({ query, match: searchHistory(history, query, history.length - 1) })
+      } else if (e.key.length === 1 && !e.ctrlKey && !e.metaKey) {
+        e.preventDefault()
+        const query = search.query + e.key
+        setSearch({ query, match: searchHistory(history, query, history.length - 1) })
+      }
+      return
+    }
+
+    if (e.key === 'Enter') {
+      e.preventDefault()
+      submit(value)
+    } else if (e.key === 'ArrowUp') {
+      e.preventDefault()
+      if (history.length === 0) return
+      const i = historyIndex === null ? history.length - 1 : Math.max(0, historyIndex - 1)
+      if (historyIndex === null) setDraft(value)
+      setHistoryIndex(i)
+      setValue(history[i] ?? '')
+    } else if (e.key === 'ArrowDown') {
+      e.preventDefault()
+      if (historyIndex === null) return
+      const i = historyIndex + 1
+      if (i >= history.length) {
+        setHistoryIndex(null)
+        setValue(draft)
+      } else {
+        setHistoryIndex(i)
+        setValue(history[i] ?? '')
+      }
+    } else if (e.key === 'Tab') {
+      e.preventDefault()
+      // linenoise: Tab cycles through the completions, then back to what was typed.
+      const c = completion ?? {
+        original: value,
+        candidates: completeLine(value, s.commands),
+        index: -1,
+      }
+      if (c.candidates.length === 0) return
+      const index = (c.index + 1) % (c.candidates.length + 1)
+      setCompletion({ ...c, index })
+      setValue(index === c.candidates.length ? c.original : (c.candidates[index] ?? c.original))
+    } else if (e.key === 'Escape' && completion) {
+      e.preventDefault()
+      setValue(completion.original)
+      setCompletion(null)
+    } else if (e.ctrlKey && e.key.toLowerCase() === 'r') {
+      e.preventDefault()
+      setSearch({ query: '', match: -1 })
+    } else if (e.ctrlKey && e.key.toLowerCase() === 'l') {
+      e.preventDefault()
+      s.consoleClearRequested(tab.id)
+    } else if (e.ctrlKey && e.key.toLowerCase() === 'c') {
+      if (busy) {
+        e.preventDefault()
+        s.cancelRequested()
+      } else if (window.getSelection()?.toString() === '') {
+        e.preventDefault()
+        setValue('')
+      }
+    }
+  }
+
+  const onPaste = (e: ClipboardEvent<HTMLInputElement>): void => {
+    const text = e.clipboardData.getData('text')
+    if (!tab || !/[\r\n]/.test(text)) return
+    e.preventDefault()
+    const lines = (value + text).split(/\r?\n|\r/)
+    // A trailing newline means the last line is complete too; otherwise keep it for editing.
+    const rest = lines.pop() ?? ''
+    for (const line of lines) if (line.trim() !== '') runLine(line, tab.id)
+    setValue(rest)
+  }
+
+  if (!tab) return <section className="console" aria-label={t('console.region')} />
+
+  const prompt = promptFor(tab.db)
+  const hint = search ? null : hintFor(value, commands)
+  const tabId = (id: ClientId) => `${baseId}-tab-${String(id)}`
+  const panelId = `${baseId}-panel`
+
+  return (
+    <section className="console" aria-label={t('console.region')}>
+      <div className="console-tabs" role="tablist" aria-label={t('console.tabs')}>
+        {tabs.map((x) => (
+          <div key={x.id} className="console-tab" data-active={x.id === tab.id}>
+            <button
+              type="button"
+              role="tab"
+              id={tabId(x.id)}
+              aria-selected={x.id === tab.id}
+              aria-controls={panelId}
+              onClick={() => {
+                store.getState().clientTabSelected(x.id)
+                inputRef.current?.focus()
+              }}
+            >
+              {x.label}
+            </button>
+            {tabs.length > 1 && (
+              <button
+                type="button"
+                className="console-tab-close"
+                aria-label={t('console.closeTab', { label: x.label })}
+                onClick={() => {
+                  store.getState().clientTabClosed(x.id)
+                }}
+              >
+                ×
+              </button>
+            )}
+          </div>
+        ))}
+        <button
+          type="button"
+          className="console-tab-new"
+          aria-label={t('console.newTab')}
+          title={t('console.newTab')}
+          onClick={() => {
+            store.getState().clientTabRequested()
+          }}
+        >
+          +
+        </button>
+      </div>
+      <div className="console-body" role="tabpanel" id={panelId} aria-labelledby={tabId(tab.id)}>
+        <div
+          className="console-output"
+          role="log"
+          aria-label={t('console.output', { label: tab.label })}
+          ref={outputRef}
+          onClick={() => {
+            if (window.getSelection()?.toString() === '') inputRef.current?.focus()
+          }}
+        >
+          {tab.lines.length === 0 && <p className="console-welcome">{t('console.welcome')}</p>}
+          {tab.lines.map((line, i) => (
+            <ConsoleLineView key={i} line={line} utf8={utf8} />
+          ))}
+        </div>
+        {search && (
+          <div className="console-search" aria-live="polite">
+            {t('console.searchPrompt', { query: search.query })}{' '}
+            <span className="console-search-match">{history[search.match] ?? ''}</span>
+          </div>
+        )}
+        <div className="console-input-row">
+          <label className="console-prompt" htmlFor={`${baseId}-input`}>
+            {prompt}
+          </label>
+          <span className="console-input-wrap">
+            {/* A mirror of the typed text places the hint right after it, as redis-cli does;
+                the real input lies on top, transparent. */}
+            <span className="console-mirror" aria-hidden="true">
+              <span className="console-mirror-text">{search ? search.query : value}</span>
+              {hint && (
+                <span className="console-hint" data-testid="console-hint">
+                  {hint}
+                </span>
+              )}
+            </span>
+            <input
+              id={`${baseId}-input`}
+              ref={inputRef}
+              className="console-input"
+              aria-label={t('console.input', { label: tab.label })}
+              aria-describedby={hint ? `${baseId}-hint` : undefined}
+              autoComplete="off"
+              autoCapitalize="off"
+              autoCorrect="off"
+              spellCheck={false}
+              value={search ? search.query : value}
+              onChange={(e) => {
+                if (search) return
+                setValue(e.target.value)
+                setCompletion(null)
+              }}
+              onKeyDown={onKeyDown}
+              onPaste={onPaste}
+            />
+            {hint && (
+              <span className="visually-hidden" id={`${baseId}-hint`}>
+                {hint}
+              </span>
+            )}
+          </span>
+        </div>
+        {showBusy && (
+          <div className="console-busy" role="status">
+            {t('console.busy')}
+            <button
+              type="button"
+              onClick={() => {
+                store.getState().cancelRequested()
+              }}
+            >
+              {t('console.cancel')}
+            </button>
+          </div>
+        )}
+      </div>
+    </section>
+  )
+}
+
+function ConsoleLineView(props: { line: ConsoleLine; utf8: boolean }): ReactNode {
+  const { line } = props
+  switch (line.kind) {
+    case 'input':
+      return (
+        <pre className="console-line console-line-input">
+          <span className="console-prompt">{promptFor(line.db)}</span>
+          {line.text}
+        </pre>
+      )
+    case 'reply':
+      return (
+        <pre
+          className={`console-line console-line-reply${line.reply.type === 'error' ? ' console-line-error' : ''}`}
+        >
+          {formatReply(line.reply, { utf8: props.utf8 })}
+        </pre>
+      )
+    case 'text':
+      return <pre className="console-line console-line-text">{line.text}</pre>
+    case 'error':
+      return <pre className="console-line console-line-error">{line.text}</pre>
+  }
+}

@@ -1,0 +1,32 @@
+/**
+ * Translation: `translate(lang, key, params)` fills {name} placeholders; `detectLanguage`
+ * picks 简体中文 for any zh* browser language and English otherwise. The chosen language
+ * lives in the store's settings slice (persisted); `useT` reads it.
+ */
+import { messages, type MessageKey } from './messages.ts'
+
+export type { MessageKey } from './messages.ts'
+export type Lang = 'en' | 'zh'
+
+/** Translates a key, filling {name} placeholders from params. Unknown keys come back as is. */
+export function translate(
+  lang: Lang,
+  key: MessageKey | string,
+  params: Readonly<Record<string, string | number>> = {},
+): string {
+  const table = messages[lang] as Readonly<Record<string, string>>
+  const text = table[key] ?? (messages.en as Readonly<Record<string, string>>)[key] ?? key
+  return text.replace(/\{(\w+)\}/g, (m, name: string) =>
+    name in params ? String(params[name]) : m,
+  )
+}
+
+/** Picks the UI language from navigator.language(s). */
+export function detectLanguage(languages: readonly string[]): Lang {
+  for (const l of languages) {
+    const lower = l.toLowerCase()
+    if (lower.startsWith('zh')) return 'zh'
+    if (lower.startsWith('en')) return 'en'
+  }
+  return 'en'
+}

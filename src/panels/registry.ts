@@ -1,0 +1,100 @@
+/**
+ * The panel registry: which React component draws which structure.
+ *
+ * The inspector asks the engine for views (server.inspect) of the keyspace and of the key a
+ * command touched. Each view has a `kind` (the engine's inspect.ts: 'keyspace', or the
+ * container's encoding: 'intset', 'listpack', 'quicklist', 'skiplist', 'hashtable',
+ * 'string' ...). The panel area looks the kind up here and renders the first matching
+ * entry; with no match it falls back to the generic inspector (a tree of the view model and
+ * the event list), so every structure is visible before its panel exists.
+ *
+ * To plug a panel in, add one entry to PANELS:
+ *
+ *   { id: 'intset', kinds: ['intset'], title: { en: 'Intset', zh: '整数集合' },
+ *     component: lazy(() => import('./intset/IntsetPanel.tsx')) }
+ *
+ * The component receives PanelProps: the views before and after the playhead's item, the
+ * item's events and how many of them are shown (`step`). It folds events[0..step) onto
+ * `before` (its pure applyXEvent) and renders the result; at step === events.length that
+ * must equal `after` ("the animation cannot lie"). It reads nothing else from the engine.
+ * Use React.lazy so panels load on demand and the initial bundle stays small.
+ */
+import { lazy, type ComponentType, type LazyExoticComponent } from 'react'
+import type { InspectView } from '../engine/api.ts'
+import type { StepEvent } from '../engine/events.ts'
+
+export interface PanelProps {
+  /** The key this panel shows; null for the keyspace. */
+  readonly keyName: string | null
+  readonly db: number
+  /** View before the playhead's item ran (null: nothing there yet). */
+  readonly before: InspectView | null
+  /** View after the item ran. */
+  readonly after: InspectView | null
+  /** The item's events, in order. */
+  readonly events: readonly StepEvent[]
+  /** How many events are shown: 0 = the before view, events.length = the after view. */
+  readonly step: number
+  readonly lang: 'en' | 'zh'
+  /** True when motion should be minimal: jump to end states, no tweening. */
+  readonly reducedMotion: boolean
+}
+
+export interface PanelEntry {
+  readonly id: string
+  /** View kinds (InspectView.kind) this panel draws. */
+  readonly kinds: readonly string[]
+  readonly title: { readonly en: string; readonly zh: string }
+  readonly component: ComponentType<PanelProps> | LazyExoticComponent<ComponentType<PanelProps>>
+}
+
+/** Registered panels, most specific first. Panel helpers add their entry here. */
+export const PANELS: readonly PanelEntry[] = [
+  {
+    id: 'keyspace',
+    kinds: ['keyspace'],
+    title: { en: 'Keyspace dict', zh: '键空间字典' },
+    component: lazy(() => import('./dict/KeyspaceEntry.tsx')),
+  },
+  {
+    id: 'hashtable',
+    kinds: ['hashtable'],
+    title: { en: 'Hash table', zh: '哈希表' },
+    component: lazy(() =>
+      import('./dict/KeyspaceEntry.tsx').then((m) => ({ default: m.HashtableEntry })),
+    ),
+  },
+  {
+    id: 'string',
+    kinds: ['string'],
+    title: { en: 'String and SDS', zh: '字符串与 SDS' },
+    component: lazy(() => import('./string/StringEntry.tsx')),
+  },
+  {
+    id: 'intset',
+    kinds: ['intset'],
+    title: { en: 'Intset', zh: '整数集合' },
+    component: lazy(() => import('./intset/IntsetEntry.tsx')),
+  },
+  {
+    id: 'listpack',
+    kinds: ['listpack'],
+    title: { en: 'Listpack', zh: '紧凑列表' },
+    component: lazy(() => import('./listpack/ListpackEntry.tsx')),
+  },
+  {
+    id: 'skiplist',
+    kinds: ['skiplist'],
+    title: { en: 'Skiplist', zh: '跳表' },
+    component: lazy(() => import('./skiplist/SkiplistEntry.tsx')),
+  },
+]
+
+/** Finds the panel for a view kind, or null (the generic inspector then shows it). */
+export function findPanel(
+  kind: string | undefined,
+  panels: readonly PanelEntry[] = PANELS,
+): PanelEntry | null {
+  if (kind === undefined) return null
+  return panels.find((p) => p.kinds.includes(kind)) ?? null
+}

@@ -1,0 +1,198 @@
+/**
+ * Narration: one sentence per step event, in English and 简体中文. It feeds the timeline
+ * caption, the aria-live region and what Testing Library queries.
+ *
+ * The map is a StepEventHandlers over the whole StepEvent union, so it is total: a new
+ * event type does not compile until it has a narration here (style.md §4). Sentences say
+ * what happened, in Redis's own terms, with the numbers a learner needs.
+ */
+import type { StepEvent, StepEventHandlers } from '../../engine/events.ts'
+import { bytesToUtf8 } from '../../state/bytes.ts'
+
+export interface Narration {
+  readonly en: string
+  readonly zh: string
+}
+
+/** Shows a key or member for a sentence: UTF-8 decoded, quoted. */
+function q(s: string | null): string {
+  return s === null ? 'header' : `“${bytesToUtf8(s)}”`
+}
+
+function tbl(t: 0 | 1): string {
+  return `ht[${String(t)}]`
+}
+
+const n = String
+
+/** One sentence per event type, in both languages. */
+export const narration: StepEventHandlers<Narration> = {
+  'dict/keyAdded': (e) => ({
+    en: `Added ${q(e.key)} to ${tbl(e.table)} bucket ${n(e.bucket)} (chain length ${n(e.chainLen)}).`,
+    zh: `把 ${q(e.key)} 加入 ${tbl(e.table)} 的第 ${n(e.bucket)} 号桶（链长 ${n(e.chainLen)}）。`,
+  }),
+  'dict/keyDeleted': (e) => ({
+    en: `Deleted ${q(e.key)} from ${tbl(e.table)} bucket ${n(e.bucket)}.`,
+    zh: `从 ${tbl(e.table)} 的第 ${n(e.bucket)} 号桶删除 ${q(e.key)}。`,
+  }),
+  'dict/keyFound': (e) => ({
+    en: `Looked up ${q(e.key)} in ${n(e.probes.length)} bucket(s): ${e.found ? 'found' : 'not found'}.`,
+    zh: `在 ${n(e.probes.length)} 个桶里查找 ${q(e.key)}：${e.found ? '找到了' : '没有找到'}。`,
+  }),
+  'dict/tableCreated': (e) => ({
+    en: `Created a hash table of ${n(2 ** e.exp)} buckets for ${e.dict}.`,
+    zh: `为 ${e.dict} 创建了 ${n(2 ** e.exp)} 个桶的哈希表。`,
+  }),
+  'dict/expandStarted': (e) => ({
+    en: `${n(e.used)} keys in ${n(2 ** e.fromExp)} buckets: started growing to ${n(2 ** e.toExp)} buckets (incremental rehash).`,
+    zh: `${n(2 ** e.fromExp)} 个桶里已有 ${n(e.used)} 个键：开始扩容到 ${n(2 ** e.toExp)} 个桶（渐进式 rehash）。`,
+  }),
+  'dict/shrinkStarted': (e) => ({
+    en: `Only ${n(e.used)} keys in ${n(2 ** e.fromExp)} buckets: started shrinking to ${n(2 ** e.toExp)}.`,
+    zh: `${n(2 ** e.fromExp)} 个桶里只剩 ${n(e.used)} 个键：开始缩容到 ${n(2 ** e.toExp)} 个桶。`,
+  }),
+  'dict/bucketRehashed': (e) => ({
+    en: `Moved bucket ${n(e.from)} (${n(e.moves.length)} key(s)) from ht[0] to ht[1].`,
+    zh: `把第 ${n(e.from)} 号桶（${n(e.moves.length)} 个键）从 ht[0] 搬到 ht[1]。`,
+  }),
+  'dict/emptyBucketsSkipped': (e) => ({
+    en: `Skipped empty buckets ${n(e.from)}–${n(e.to)}.`,
+    zh: `跳过空桶 ${n(e.from)}–${n(e.to)}。`,
+  }),
+  'dict/rehashCompleted': (e) => ({
+    en: `Rehash finished: ht[1] (${n(2 ** e.exp)} buckets) became ht[0].`,
+    zh: `rehash 完成：ht[1]（${n(2 ** e.exp)} 个桶）成为新的 ht[0]。`,
+  }),
+  'dict/scanned': (e) => ({
+    en: `SCAN visited ${n(e.buckets.length)} bucket(s) from cursor ${n(e.cursor)}, next cursor ${n(e.next)}.`,
+    zh: `SCAN 从游标 ${n(e.cursor)} 访问了 ${n(e.buckets.length)} 个桶，下一个游标 ${n(e.next)}。`,
+  }),
+  'sds/grown': (e) => ({
+    en: `The string of ${q(e.key)} grew from ${n(e.fromLen)} to ${n(e.toLen)} bytes; allocation ${n(e.fromAlloc)} → ${n(e.toAlloc)} (sdshdr${n(e.toType)}).`,
+    zh: `${q(e.key)} 的字符串从 ${n(e.fromLen)} 字节增长到 ${n(e.toLen)} 字节；分配 ${n(e.fromAlloc)} → ${n(e.toAlloc)}（sdshdr${n(e.toType)}）。`,
+  }),
+  'object/encodingConverted': (e) => ({
+    en: `${q(e.key)} converted from ${e.from} to ${e.to} (${e.reason}).`,
+    zh: `${q(e.key)} 的编码从 ${e.from} 转换为 ${e.to}（${e.reason}）。`,
+  }),
+  'object/created': (e) => ({
+    en: `Created a ${e.objType} object for ${q(e.key)}, encoding ${e.encoding}${e.shared ? ' (shared integer)' : ''}.`,
+    zh: `为 ${q(e.key)} 创建了 ${e.objType} 对象，编码 ${e.encoding}${e.shared ? '（共享整数）' : ''}。`,
+  }),
+  'expire/keyExpiredLazily': (e) => ({
+    en: `${q(e.key)} had expired ${n(e.now - e.when)} ms ago: deleted when accessed (lazy expiry).`,
+    zh: `${q(e.key)} 已过期 ${n(e.now - e.when)} 毫秒：访问时被删除（惰性过期）。`,
+  }),
+  'expire/keyExpiredActively': (e) => ({
+    en: `The active expire cycle deleted ${q(e.key)}.`,
+    zh: `主动过期周期删除了 ${q(e.key)}。`,
+  }),
+  'expire/cycleRan': (e) => ({
+    en: `Active expire (${e.kind}) sampled ${n(e.sampled)} key(s) and expired ${n(e.expired)}.`,
+    zh: `主动过期（${e.kind === 'fast' ? '快速' : '慢速'}）抽查了 ${n(e.sampled)} 个键，删除 ${n(e.expired)} 个。`,
+  }),
+  'expire/bucketsSampled': (e) => ({
+    en: `Sampled ${n(e.sampled.length)} key(s) from ${n(e.buckets.length)} bucket(s) of db ${n(e.db)}; ${n(e.expired.length)} had expired.`,
+    zh: `从 db ${n(e.db)} 的 ${n(e.buckets.length)} 个桶抽查了 ${n(e.sampled.length)} 个键，其中 ${n(e.expired.length)} 个已过期。`,
+  }),
+  'intset/searched': (e) => ({
+    en: `Binary search for ${e.value} probed ${n(e.probes.length)} position(s): ${e.found ? `found at ${n(e.pos)}` : `belongs at ${n(e.pos)}`}.`,
+    zh: `二分查找 ${e.value} 探查了 ${n(e.probes.length)} 个位置：${e.found ? `在 ${n(e.pos)} 找到` : `应插入在 ${n(e.pos)}`}。`,
+  }),
+  'intset/inserted': (e) => ({
+    en: `Inserted ${e.value} at position ${n(e.pos)}, moving ${n(e.moved)} element(s) right.`,
+    zh: `在位置 ${n(e.pos)} 插入 ${e.value}，右移了 ${n(e.moved)} 个元素。`,
+  }),
+  'intset/upgraded': (e) => ({
+    en: `${e.value} does not fit in ${n(e.from * 8)} bits: upgraded the intset to int${n(e.to * 8)}, moving elements from the end.`,
+    zh: `${e.value} 放不进 ${n(e.from * 8)} 位：整数集合升级为 int${n(e.to * 8)}，从末尾开始搬移元素。`,
+  }),
+  'intset/removed': (e) => ({
+    en: `Removed ${e.value} from position ${n(e.pos)}.`,
+    zh: `从位置 ${n(e.pos)} 移除 ${e.value}。`,
+  }),
+  'listpack/entryInserted': (e) => ({
+    en: `Inserted entry ${n(e.index)} (${n(e.size)} bytes) at byte ${n(e.offset)}; listpack is now ${n(e.totalBytes)} bytes.`,
+    zh: `在第 ${n(e.offset)} 字节插入第 ${n(e.index)} 个条目（${n(e.size)} 字节）；listpack 现为 ${n(e.totalBytes)} 字节。`,
+  }),
+  'listpack/entryDeleted': (e) => ({
+    en: `Deleted entry ${n(e.index)} (${n(e.size)} bytes); listpack is now ${n(e.totalBytes)} bytes.`,
+    zh: `删除第 ${n(e.index)} 个条目（${n(e.size)} 字节）；listpack 现为 ${n(e.totalBytes)} 字节。`,
+  }),
+  'listpack/entryReplaced': (e) => ({
+    en: `Replaced entry ${n(e.index)}: ${n(e.oldSize)} → ${n(e.size)} bytes.`,
+    zh: `替换第 ${n(e.index)} 个条目：${n(e.oldSize)} → ${n(e.size)} 字节。`,
+  }),
+  'ziplist/cascadeUpdated': (e) => ({
+    en: `Cascade update: ${n(e.entries.length)} entries had their prevlen grow from 1 to 5 bytes.`,
+    zh: `连锁更新：${n(e.entries.length)} 个条目的 prevlen 从 1 字节变为 5 字节。`,
+  }),
+  'quicklist/nodeCreated': (e) => ({
+    en: `Created quicklist node ${n(e.node)} with ${n(e.count)} entr(ies).`,
+    zh: `创建 quicklist 节点 ${n(e.node)}，含 ${n(e.count)} 个条目。`,
+  }),
+  'quicklist/nodeSplit': (e) => ({
+    en: `Split node ${n(e.node)} at offset ${n(e.offset)} into new node ${n(e.newNode)}.`,
+    zh: `在偏移 ${n(e.offset)} 处把节点 ${n(e.node)} 拆出新节点 ${n(e.newNode)}。`,
+  }),
+  'quicklist/nodesMerged': (e) => ({
+    en: `Merged node ${n(e.from)} into node ${n(e.into)}.`,
+    zh: `把节点 ${n(e.from)} 合并进节点 ${n(e.into)}。`,
+  }),
+  'quicklist/nodeDeleted': (e) => ({
+    en: `Deleted empty quicklist node ${n(e.node)}.`,
+    zh: `删除空的 quicklist 节点 ${n(e.node)}。`,
+  }),
+  'zsl/levelDrawn': (e) => ({
+    en: `Coin flips for ${q(e.member)}: ${e.flips.map((f) => (f ? 'up' : 'stop')).join(', ')} → level ${n(e.level)}.`,
+    zh: `为 ${q(e.member)} 抛硬币：${e.flips.map((f) => (f ? '升' : '停')).join('、')} → 第 ${n(e.level)} 层。`,
+  }),
+  'zsl/searched': (e) => ({
+    en: `Searched down ${n(e.path.length)} level(s) of the skiplist.`,
+    zh: `沿跳表向下搜索了 ${n(e.path.length)} 层。`,
+  }),
+  'zsl/nodeInserted': (e) => ({
+    en: `Inserted ${q(e.member)} (score ${n(e.score)}) with ${n(e.level)} level(s).`,
+    zh: `插入 ${q(e.member)}（分值 ${n(e.score)}），共 ${n(e.level)} 层。`,
+  }),
+  'zsl/nodeDeleted': (e) => ({
+    en: `Deleted ${q(e.member)} at rank ${n(e.rank)}.`,
+    zh: `删除排名 ${n(e.rank)} 的 ${q(e.member)}。`,
+  }),
+  'zsl/scoreUpdated': (e) => ({
+    en: `Score of ${q(e.member)}: ${n(e.from)} → ${n(e.to)}${e.inPlace ? ', updated in place' : ', node moved'}.`,
+    zh: `${q(e.member)} 的分值：${n(e.from)} → ${n(e.to)}${e.inPlace ? '，原地更新' : '，节点重新插入'}。`,
+  }),
+  'evict/keysSampled': (e) => ({
+    en: `${e.policy}: sampled ${n(e.sampled.length)} key(s) from db ${n(e.db)}.`,
+    zh: `${e.policy}：从 db ${n(e.db)} 抽样了 ${n(e.sampled.length)} 个键。`,
+  }),
+  'evict/poolUpdated': (e) => ({
+    en: `The eviction pool now holds ${n(e.pool.length)} candidate(s).`,
+    zh: `淘汰池现有 ${n(e.pool.length)} 个候选键。`,
+  }),
+  'evict/keyPicked': (e) => ({
+    en: `Evicted ${q(e.key)} (score ${n(e.score)}), freeing ${n(e.freed)} bytes.`,
+    zh: `淘汰了 ${q(e.key)}（分数 ${n(e.score)}），释放 ${n(e.freed)} 字节。`,
+  }),
+  'memory/oomRejected': (e) => ({
+    en: `Rejected: used memory ${n(e.used)} > maxmemory ${n(e.maxmemory)} and nothing could be evicted.`,
+    zh: `已拒绝：已用内存 ${n(e.used)} 超过 maxmemory ${n(e.maxmemory)}，且无法淘汰。`,
+  }),
+  'lru/hit': (e) => ({ en: `Cache hit: ${q(e.key)}.`, zh: `缓存命中：${q(e.key)}。` }),
+  'lru/missed': (e) => ({ en: `Cache miss: ${q(e.key)}.`, zh: `缓存未命中：${q(e.key)}。` }),
+  'lru/movedToHead': (e) => ({
+    en: `Moved ${q(e.key)} to the head of the LRU list.`,
+    zh: `把 ${q(e.key)} 移到 LRU 链表头部。`,
+  }),
+  'lru/tailEvicted': (e) => ({
+    en: `Evicted ${q(e.key)} from the tail of the LRU list.`,
+    zh: `从 LRU 链表尾部淘汰 ${q(e.key)}。`,
+  }),
+}
+
+/** Narrates one event in a language. */
+export function narrate(e: StepEvent, lang: 'en' | 'zh'): string {
+  const handler = narration[e.type] as (ev: StepEvent) => Narration
+  return handler(e)[lang]
+}

@@ -1,0 +1,140 @@
+import { act, fireEvent, render, screen } from '@testing-library/react'
+import userEvent from '@testing-library/user-event'
+import { afterEach, describe, expect, it } from 'vitest'
+import { App } from '../../src/app/App.tsx'
+import { PanelErrorBoundary } from '../../src/app/PanelErrorBoundary.tsx'
+import { createServer } from '../../src/engine/index.ts'
+import { detectLanguage, translate } from '../../src/i18n/index.ts'
+import { en, zh } from '../../src/i18n/messages.ts'
+import { AppStoreProvider } from '../../src/state/react.ts'
+import { createHarness } from '../state/harness.ts'
+
+let cleanup: (() => void) | null = null
+afterEach(() => {
+  cleanup?.()
+  cleanup = null
+})
+
+async function setup(language: 'en' | 'zh' = 'en') {
+  const h = await createHarness({ factory: createServer, store: { language, motion: 'reduce' } })
+  cleanup = h.dispose
+  render(
+    <AppStoreProvider store={h.store}>
+      <App />
+    </AppStoreProvider>,
+  )
+  const settle = async () => {
+    await act(() => h.bridge.idle())
+  }
+  await settle()
+  return { h, user: userEvent.setup(), settle }
+}
+
+describe('i18n', { timeout: 30_000 }, () => {
+  it('has every message in both languages and fills params', () => {
+    expect(Object.keys(zh).sort()).toEqual(Object.keys(en).sort())
+    expect(translate('en', 'timeline.position', { item: 2, items: 5 })).toBe('Command 2 of 5')
+    expect(translate('zh', 'timeline.position', { item: 2, items: 5 })).toBe('第 2 / 5 条命令')
+  })
+
+  it('picks 简体中文 for zh browsers and English otherwise', () => {
+    expect(detectLanguage(['zh-CN', 'en'])).toBe('zh')
+    expect(detectLanguage(['zh-TW'])).toBe('zh')
+    expect(detectLanguage(['fr-FR', 'en-GB'])).toBe('en')
+    expect(detectLanguage([])).toBe('en')
+  })
+
+  it('switches the whole shell when the language changes', async () => {
+    const { user } = await setup('en')
+    expect(screen.getByRole('button', { name: 'Play' })).toBeInTheDocument()
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Language' }), 'zh')
+    expect(screen.getByRole('button', { name: '播放' })).toBeInTheDocument()
+    expect(screen.getByRole('textbox', { name: 'client 1 的命令' })).toBeInTheDocument()
+    expect(document.documentElement.lang).toBe('zh-CN')
+  })
+})
+
+describe('timeline controls', { timeout: 30_000 }, () => {
+  it('steps back and forward across commands and events, with a narrated caption', async () => {
+    const { h, user, settle } = await setup()
+    await h.run(['SET', 'a', '1'], ['SET', 'b', '2'])
+    await settle()
+    const caption = screen.getByTestId('caption')
+    expect(caption).toHaveTextContent(/^Added “b” to ht\[0\] bucket \d+/)
+    expect(screen.getByTestId('panels-when')).toHaveTextContent('Current state.')
+
+    const n0 = h.store.getState().items[0]?.events.length ?? 0
+    expect(n0).toBeGreaterThan(1)
+    await user.click(screen.getByRole('button', { name: 'Previous command' }))
+    await settle()
+    expect(h.store.getState().playhead).toEqual({ item: 0, step: n0 })
+    expect(screen.getByTestId('panels-when')).toHaveTextContent(
+      'State after command 1, rebuilt by replaying the log.',
+    )
+    expect(caption).toHaveTextContent('Added “a”')
+    expect(screen.getByRole('region', { name: 'Key a' })).toBeInTheDocument()
+    expect(h.store.getState().view?.after.keyView).toMatchObject({ kind: 'string', value: '1' })
+
+    await user.click(screen.getByRole('button', { name: 'Step back' }))
+    expect(h.store.getState().playhead).toEqual({ item: 0, step: n0 - 1 })
+    await user.click(screen.getByRole('button', { name: 'Step forward' }))
+    await user.click(screen.getByRole('button', { name: 'Step forward' }))
+    expect(h.store.getState().playhead).toEqual({ item: 1, step: 1 })
+    expect(screen.getByRole('list')).toBeInTheDocument()
+  })
+
+  it('answers keyboard shortcuts outside the console: Space, arrows and ? help', async () => {
+    const { h, settle } = await setup()
+    await h.run(['SET', 'a', '1'], ['SET', 'b', '2'])
+    await settle()
+    const end = h.store.getState().playhead
+    fireEvent.keyDown(document.body, { key: 'ArrowLeft' })
+    expect(h.store.getState().playhead).toEqual({ item: 1, step: end.step - 1 })
+    fireEvent.keyDown(document.body, { key: 'ArrowRight' })
+    expect(h.store.getState().playhead).toEqual(end)
+    fireEvent.keyDown(document.body, { key: 'ArrowLeft', shiftKey: true })
+    expect(h.store.getState().playhead.item).toBe(0)
+    fireEvent.keyDown(document.body, { key: 'ArrowRight', shiftKey: true })
+    expect(h.store.getState().playhead).toEqual(end)
+    fireEvent.keyDown(document.body, { key: ' ' })
+    expect(h.store.getState().playing).toBe(true)
+    fireEvent.keyDown(document.body, { key: ' ' })
+    expect(h.store.getState().playing).toBe(false)
+    fireEvent.keyDown(document.body, { key: '?' })
+    expect(screen.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeInTheDocument()
+    fireEvent.keyDown(document.body, { key: 'Escape' })
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument()
+    // Inside the console the arrows belong to the history, not the timeline.
+    const before = h.store.getState().playhead
+    fireEvent.keyDown(screen.getByRole('textbox', { name: 'Command for client 1' }), {
+      key: 'ArrowLeft',
+    })
+    expect(h.store.getState().playhead).toBe(before)
+  })
+
+  it('moves the virtual clock with the jump buttons', async () => {
+    const { h, user, settle } = await setup()
+    const before = h.store.getState().clock.now
+    await user.click(screen.getByRole('button', { name: 'Advance the clock by +10s' }))
+    await settle()
+    expect(h.store.getState().clock.now).toBe(before + 10_000)
+    expect(h.store.getState().log.at(-1)).toEqual({ t: 'tick', ms: 10_000, n: 1 })
+  })
+})
+
+describe('PanelErrorBoundary', () => {
+  it('replaces a failing panel with one error line', () => {
+    function Broken(): never {
+      throw new Error('bad view')
+    }
+    const spy = console.error
+    console.error = () => undefined
+    render(
+      <PanelErrorBoundary resetKey="1" message={(e) => `This panel failed: ${e.message}`}>
+        <Broken />
+      </PanelErrorBoundary>,
+    )
+    console.error = spy
+    expect(screen.getByRole('alert')).toHaveTextContent('This panel failed: bad view')
+  })
+})

@@ -1,0 +1,156 @@
+import { act, render, screen, within } from '@testing-library/react'
+import userEvent from '@testing-library/user-event'
+import { afterEach, describe, expect, it } from 'vitest'
+import { Console } from '../../src/console/Console.tsx'
+import { AppStoreProvider } from '../../src/state/react.ts'
+import { createHarness } from '../state/harness.ts'
+
+let cleanup: (() => void) | null = null
+afterEach(() => {
+  cleanup?.()
+  cleanup = null
+})
+
+async function setup() {
+  const h = await createHarness()
+  cleanup = h.dispose
+  render(
+    <AppStoreProvider store={h.store}>
+      <Console />
+    </AppStoreProvider>,
+  )
+  const user = userEvent.setup()
+  const input = screen.getByRole('textbox', { name: 'Command for client 1' })
+  const log = screen.getByRole('log', { name: 'Output of client 1' })
+  const settle = async () => {
+    await act(() => h.bridge.idle())
+  }
+  const type = async (text: string) => {
+    await user.type(input, text)
+    await settle()
+  }
+  const lines = () => [...log.querySelectorAll('.console-line')].map((el) => el.textContent)
+  return { h, user, input, log, type, settle, lines }
+}
+
+describe('Console', { timeout: 30_000 }, () => {
+  it('runs a command and prints the reply as redis-cli does', async () => {
+    const c = await setup()
+    await c.type('SET k "a b"{Enter}')
+    await c.type('GET k{Enter}')
+    await c.type('GET missing{Enter}')
+    expect(c.lines()).toEqual([
+      '127.0.0.1:6379> SET k "a b"',
+      'OK',
+      '127.0.0.1:6379> GET k',
+      '"a b"',
+      '127.0.0.1:6379> GET missing',
+      '(nil)',
+    ])
+  })
+
+  it('prints Invalid argument(s) for unbalanced quotes, without sending anything', async () => {
+    const c = await setup()
+    await c.type('SET k "oops{Enter}')
+    expect(c.lines()).toEqual(['127.0.0.1:6379> SET k "oops', 'Invalid argument(s)'])
+    expect(c.h.store.getState().items).toHaveLength(0)
+  })
+
+  it('walks the history with ↑ and ↓, back to the draft', async () => {
+    const c = await setup()
+    await c.type('SET a 1{Enter}')
+    await c.type('GET a{Enter}')
+    await c.type('dra')
+    await c.user.keyboard('{ArrowUp}')
+    expect(c.input).toHaveValue('GET a')
+    await c.user.keyboard('{ArrowUp}')
+    expect(c.input).toHaveValue('SET a 1')
+    await c.user.keyboard('{ArrowDown}{ArrowDown}')
+    expect(c.input).toHaveValue('dra')
+  })
+
+  it('finds an older line with Ctrl+R and runs it with Enter', async () => {
+    const c = await setup()
+    await c.type('SET a 1{Enter}')
+    await c.type('GET a{Enter}')
+    await c.user.keyboard('{Control>}r{/Control}')
+    await c.user.keyboard('SET')
+    expect(screen.getByText('SET a 1', { selector: '.console-search-match' })).toBeInTheDocument()
+    await c.user.keyboard('{Enter}')
+    await c.settle()
+    expect(c.lines().slice(-2)).toEqual(['127.0.0.1:6379> SET a 1', 'OK'])
+  })
+
+  it('completes command names with Tab, cycling back to what was typed', async () => {
+    const c = await setup()
+    await c.type('d')
+    await c.user.keyboard('{Tab}')
+    expect(c.input).toHaveValue('DBSIZE')
+    await c.user.keyboard('{Tab}')
+    expect(c.input).toHaveValue('DEL')
+    await c.user.keyboard('{Tab}')
+    expect(c.input).toHaveValue('d')
+  })
+
+  it('shows the syntax hint after the command name, shrinking as arguments are typed', async () => {
+    const c = await setup()
+    await c.type('set')
+    expect(screen.getByTestId('console-hint')).toHaveTextContent(/^key value \[NX\|XX\]$/)
+    await c.type(' k')
+    expect(screen.getByTestId('console-hint').textContent).toBe(' value [NX|XX]')
+  })
+
+  it('answers HELP <command> and CLEAR locally', async () => {
+    const c = await setup()
+    await c.type('HELP SET{Enter}')
+    expect(c.lines().at(-1)).toContain(
+      '  SET key value [NX|XX]\n  summary: Sets the string value of a key.\n  since: 1.0.0',
+    )
+    await c.type('CLEAR{Enter}')
+    expect(c.lines()).toEqual([])
+    expect(c.h.store.getState().items).toHaveLength(0)
+  })
+
+  it('runs a pasted block line by line', async () => {
+    const c = await setup()
+    await c.user.click(c.input)
+    await c.user.paste('SET a 1\nINCR a\nGET a\n')
+    await c.settle()
+    expect(c.lines().filter((_, i) => i % 2 === 1)).toEqual(['OK', '(integer) 2', '"2"'])
+  })
+
+  it('repeats a command with a leading count, as redis-cli does', async () => {
+    const c = await setup()
+    await c.type('3 INCR n{Enter}')
+    expect(c.lines()).toEqual([
+      '127.0.0.1:6379> 3 INCR n',
+      '(integer) 1',
+      '(integer) 2',
+      '(integer) 3',
+    ])
+  })
+
+  it('sends UTF-8 bytes and shows valid UTF-8 replies as text', async () => {
+    const c = await setup()
+    await c.type('SET k 中文{Enter}')
+    await c.type('GET k{Enter}')
+    expect(c.lines().at(-1)).toBe('"中文"')
+    const set = c.h.store.getState().items[0]
+    expect(set?.argv[2]).toBe('\xe4\xb8\xad\xe6\x96\x87')
+  })
+
+  it('opens another client tab with its own connection', async () => {
+    const c = await setup()
+    await c.user.click(screen.getByRole('button', { name: 'New connection' }))
+    await c.settle()
+    const tabs = screen.getByRole('tablist', { name: 'Client connections' })
+    expect(within(tabs).getByRole('tab', { name: 'client 2' })).toHaveAttribute(
+      'aria-selected',
+      'true',
+    )
+    const input2 = screen.getByRole('textbox', { name: 'Command for client 2' })
+    await c.user.type(input2, 'PING{Enter}')
+    await c.settle()
+    expect(c.h.store.getState().items.at(-1)?.client).toBe(2)
+  })
+})

@@ -1,0 +1,159 @@
+/**
+ * End-to-end: the built site in a real Chromium (Debian's /usr/bin/chromium through
+ * playwright-core), served from a sub-path on 127.0.0.1. Type commands and read replies,
+ * step back and forward, reload and find the session, open a permalink in a fresh browser
+ * context, crash the worker on purpose and find the session rebuilt.
+ */
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import type {} from '../../src/app/debugHooks.ts'
+
+const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium'
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+]
+
+let browser: Browser
+const baseUrl = inject('baseUrl')
+// A paused virtual clock keeps the log free of ticks, so digests compare exactly.
+const appUrl = `${baseUrl}?seed=42&clock=paused`
+
+beforeAll(async () => {
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS })
+})
+
+afterAll(async () => {
+  await browser.close()
+})
+
+/** A page object over the app (tldraw-fixture style). */
+function app(page: Page) {
+  const input = page.getByRole('textbox', { name: /^Command for|的命令$/ })
+  return {
+    page,
+    async ready() {
+      await page.waitForFunction(() => window.__xray?.store.getState().status === 'ready')
+      await page.evaluate(() => window.__xray?.idle())
+    },
+    async run(line: string) {
+      await input.fill(line)
+      await input.press('Enter')
+      await page.evaluate(() => window.__xray?.idle())
+    },
+    async lastOutput(): Promise<string> {
+      return page.locator('.console-output .console-line').last().innerText()
+    },
+    async outputLines(): Promise<string[]> {
+      return page.locator('.console-output .console-line').allInnerTexts()
+    },
+    digest: () => page.evaluate(() => window.__xray?.digest() ?? Promise.resolve('')),
+    input,
+  }
+}
+
+async function newPage(ctx: BrowserContext, url = appUrl) {
+  const page = await ctx.newPage()
+  const errors: string[] = []
+  page.on('pageerror', (e) => errors.push(e.message))
+  await page.goto(url)
+  const a = app(page)
+  await a.ready()
+  return { a, errors }
+}
+
+describe('the app in Chromium', () => {
+  it('runs commands with redis-cli replies, time travel, reload, permalink and crash recovery', async () => {
+    const ctx = await browser.newContext({ reducedMotion: 'reduce', locale: 'en-US' })
+    const { a, errors } = await newPage(ctx)
+
+    // Console: replies exactly as redis-cli prints them.
+    await a.run('SET greeting hello')
+    expect(await a.lastOutput()).toBe('OK')
+    await a.run('GET greeting')
+    expect(await a.lastOutput()).toBe('"hello"')
+    await a.run('INCR counter')
+    expect(await a.lastOutput()).toBe('(integer) 1')
+    await a.run('GET nothing')
+    expect(await a.lastOutput()).toBe('(nil)')
+    await a.run('SET "unbalanced')
+    expect(await a.lastOutput()).toBe('Invalid argument(s)')
+    await a.run('SET other "x\\x01"')
+    await a.run('MGET greeting nothing other')
+    expect(await a.lastOutput()).toBe('1) "hello"\n2) (nil)\n3) "x\\x01"')
+    await a.run('SET greeting world')
+    await a.run('HELP GET')
+    expect(await a.lastOutput()).toContain('GET key')
+
+    // Time travel: step back to the first SET; the inspector shows the replayed past.
+    const digestNow = await a.digest()
+    const back = a.page.getByRole('button', { name: 'Previous command' })
+    for (let i = 0; i < 6; i++) await back.click()
+    await a.page.evaluate(() => window.__xray?.idle())
+    await expect
+      .poll(() => a.page.getByTestId('panels-when').innerText())
+      .toContain('State after command 1')
+    await expect.poll(() => a.page.getByTestId('caption').innerText()).not.toBe('')
+    await expect.poll(() => a.page.getByRole('region', { name: 'Key greeting' }).count()).toBe(1)
+    const pastValue = await a.page.evaluate(() => {
+      const view = window.__xray?.store.getState().view?.after.keyView
+      return view && 'value' in view ? view['value'] : null
+    })
+    expect(pastValue).toBe('hello')
+    await a.page.getByRole('button', { name: 'Next command' }).click()
+    await a.page.locator('body').press('Shift+ArrowRight')
+    await a.page.getByRole('button', { name: 'Step forward' }).click()
+    await a.page.evaluate(() => window.__xray?.idle())
+    expect(await a.digest()).toBe(digestNow)
+
+    // Reload: the session comes back from IndexedDB.
+    const linesBefore = await a.outputLines()
+    await a.page.reload()
+    await a.ready()
+    expect((await a.outputLines()).slice(0, 3)).toEqual(linesBefore.slice(0, 3))
+    await a.run('GET greeting')
+    expect(await a.lastOutput()).toBe('"world"')
+    const digestAfterReload = await a.digest()
+    expect(digestAfterReload).toBe(digestNow)
+
+    // Permalink: a fresh context (no storage) rebuilds the same dataset.
+    const link = await a.page.evaluate(() => window.__xray?.permalink() ?? '')
+    expect(link).toContain('#s=')
+    const ctx2 = await browser.newContext({ reducedMotion: 'reduce', locale: 'zh-CN' })
+    const other = await newPage(ctx2, link)
+    expect(await other.a.digest()).toBe(digestNow)
+    await other.a.run('GET greeting')
+    expect(await other.a.lastOutput()).toBe('"world"')
+    // The browser language picked Chinese in the fresh context.
+    await expect.poll(() => other.a.page.getByRole('button', { name: '播放' }).count()).toBe(1)
+    await ctx2.close()
+
+    // Crash the worker on purpose: one notice, and the session is rebuilt.
+    await a.page.evaluate(() => {
+      window.__xray?.crashWorker()
+    })
+    await expect.poll(() => a.page.getByTestId('notice').innerText()).toContain('crashed')
+    await a.page.evaluate(() => window.__xray?.idle())
+    expect(await a.digest()).toBe(digestNow)
+    await a.run('INCR counter')
+    expect(await a.lastOutput()).toBe('(integer) 2')
+
+    expect(errors).toEqual([])
+    await ctx.close()
+  })
+
+  it('fits a phone screen and switches language', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'en-US' })
+    const { a } = await newPage(ctx)
+    const width = await a.page.evaluate(() => document.documentElement.scrollWidth)
+    expect(width).toBeLessThanOrEqual(390)
+    await a.page.getByRole('combobox', { name: 'Language' }).selectOption('zh')
+    await expect.poll(() => a.page.getByRole('button', { name: '播放' }).count()).toBe(1)
+    await ctx.close()
+  })
+})
