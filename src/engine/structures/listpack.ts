@@ -366,6 +366,11 @@ function readU32(buf: Uint8Array, at: number): number {
 
 function bytesToString(buf: Uint8Array, at: number, len: number): string {
   let out = ''
+  // Short strings (most entries): a plain loop beats a subarray plus spread by far.
+  if (len <= 64) {
+    for (let i = at; i < at + len; i++) out += String.fromCharCode(buf[i] ?? 0)
+    return out
+  }
   for (let i = 0; i < len; i += 8192) {
     out += String.fromCharCode(...buf.subarray(at + i, at + Math.min(len, i + 8192)))
   }
