@@ -8,6 +8,7 @@
  * Past DETAIL_LIMIT elements it draws the overview instead (DictOverview, on canvas) and
  * lets the user zoom into a bucket range, which comes back here in detail.
  */
+import '../shared/panels.css'
 import { memo, useMemo } from 'react'
 import type { DictView } from '../../engine/inspect.ts'
 import type { StepEvent } from '../../engine/events.ts'

@@ -3,6 +3,7 @@
  * cells. A step folds one event: a binary search lights up its probes, an insert slides the
  * tail right (intsetMoveTail), an upgrade widens every cell, moving from the end.
  */
+import '../shared/panels.css'
 import { easeCubicInOut } from 'd3-ease'
 import { interpolateNumber } from 'd3-interpolate'
 import { memo, useMemo } from 'react'
@@ -72,7 +73,7 @@ function IntsetPanelImpl({ title, before, after, events, step, t, lang }: Intset
       <p role="status" aria-live="polite">
         {current ? narration[current.type](current as never)[lang] : ''}
       </p>
-      <svg viewBox={`0 0 ${width} 40`} role="img" aria-label={title}>
+      <svg width={width} height={40} viewBox={`0 0 ${width} 40`} role="img" aria-label={title}>
         <rect
           x={0}
           y={4}

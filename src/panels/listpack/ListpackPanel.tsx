@@ -3,6 +3,7 @@
  * offset with its size; an insert or delete animates the later entries shifting, as the
  * memmove does in lpInsert.
  */
+import '../shared/panels.css'
 import { easeCubicInOut } from 'd3-ease'
 import { interpolateNumber } from 'd3-interpolate'
 import { memo, useMemo } from 'react'
@@ -66,7 +67,7 @@ function ListpackPanelImpl({ title, before, after, events, step, t, lang }: List
       <p role="status" aria-live="polite">
         {current ? narration[current.type](current as never)[lang] : ''}
       </p>
-      <svg viewBox={`0 0 ${width} 48`} role="img" aria-label={title}>
+      <svg width={width} height={48} viewBox={`0 0 ${width} 48`} role="img" aria-label={title}>
         {boxes.map((b) => {
           const a = from.get(b.id)
           const x = a ? interpolateNumber(a.x, b.x)(e) : b.x

@@ -5,6 +5,7 @@
  * redraws at the new size and the covered set is still exactly "rev(b) < rev(cursor)",
  * which is why nothing is missed (and, after a shrink, why a key may come twice).
  */
+import '../shared/panels.css'
 import { memo } from 'react'
 import { bucketStates, scanOrder, type ScanSession } from './scanModel.ts'
 

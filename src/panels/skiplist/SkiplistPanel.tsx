@@ -3,6 +3,7 @@
  * their spans, and for an insert the coin flips that drew the new node's level and the
  * update[] path the search left at each level.
  */
+import '../shared/panels.css'
 import { easeCubicInOut } from 'd3-ease'
 import { interpolateNumber } from 'd3-interpolate'
 import { memo, useMemo } from 'react'

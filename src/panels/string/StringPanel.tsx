@@ -5,6 +5,7 @@
  * when the length crosses a type's limit, and the encoding turning raw. React renders;
  * stringLayout.ts computes.
  */
+import '../shared/panels.css'
 import { interpolateNumber } from 'd3-interpolate'
 import { easeCubicInOut } from 'd3-ease'
 import { memo, useMemo } from 'react'
@@ -68,7 +69,13 @@ function StringPanelImpl({ title, before, after, events, t, lang }: StringPanelP
       <p role="status" aria-live="polite" className="string-panel__caption">
         {own.map((e) => narration[e.type](e as never)[lang]).join(' ')}
       </p>
-      <svg viewBox={`0 0 ${width} ${to.height + 24}`} role="img" aria-label={title}>
+      <svg
+        width={width}
+        height={to.height + 24}
+        viewBox={`0 0 ${width} ${to.height + 24}`}
+        role="img"
+        aria-label={title}
+      >
         <defs>
           <marker
             id="string-arrow"

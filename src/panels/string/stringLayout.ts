@@ -149,7 +149,14 @@ function sdsFields(row: Row, v: StringView): number {
           : sds.type === 5
             ? `len ${sds.len}<<3|${typeBits}`
             : `type ${typeBits}`
-    row.push(`sds:${name}`, 'hdr', name, value, bytes)
+    row.push(
+      `sds:${name}`,
+      'hdr',
+      name,
+      value,
+      bytes,
+      Math.max(bytes, name === 'flags' && sds.type === 5 ? 7 : 3),
+    )
   }
   const shown = Math.min(v.value.length, MAX_BYTES_SHOWN)
   for (let i = 0; i < shown; i++)
