@@ -8,7 +8,7 @@
  * complete command in it is executed in order; the replies of one chunk go out in one
  * write (pipelining). A protocol error replies `-ERR Protocol error: ...` and closes that
  * connection after its pending replies, never the server; so does QUIT (through the
- * engine's shouldClose). The clock is the real one, and cron runs on a timer: the engine's
+ * engine's shouldClose), and so does an exception thrown by the engine (logged). The clock is the real one, and cron runs on a timer: the engine's
  * cron() does only the work that is due at `hz`, so the timer just has to tick at least as
  * often as the highest hz we care about.
  */
@@ -16,6 +16,7 @@ import net from 'node:net'
 import type { ClientId, EngineConfig, RedisServer } from '../engine/api.ts'
 import type { Clock } from '../engine/clock.ts'
 import type { TraceLevel } from '../engine/events.ts'
+import type { Reply } from '../engine/reply.ts'
 import {
   PROTO_IOBUF_LEN,
   respAppend,
@@ -138,7 +139,16 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
     for (;;) {
       const argv = respParserNext(p)
       if (argv === null) break
-      out = respAppend(out, engine.call(argv, conn.id))
+      let reply: Reply
+      try {
+        reply = engine.call(argv, conn.id)
+      } catch (e) {
+        // An engine bug must not take the server down: answer, log, and drop this client.
+        console.error(`engine error on ${JSON.stringify(argv.slice(0, 8))}:`, e)
+        conn.closing = true
+        return out + '-ERR internal error in the engine (see the server log)\r\n'
+      }
+      out = respAppend(out, reply)
       if (engine.shouldClose(conn.id)) {
         conn.closing = true
         return out

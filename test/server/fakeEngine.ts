@@ -1,6 +1,7 @@
 /**
  * A tiny RedisServer for the transport tests: PING, ECHO, SET, GET, DEL, QUIT, AUTH (with a
- * fixed password when `password` is given), CLIENT KILL ID, and Redis's unknown-command
+ * fixed password when `password` is given), CLIENT KILL ID, BOOM (throws, like an engine
+ * bug would), and Redis's unknown-command
  * error. It lets the TCP server be tested on its own, whatever the real engine can do.
  */
 import type { ClientId, RedisServer, TickTrace, Trace } from '../../src/engine/api.ts'
@@ -74,6 +75,8 @@ export function createFakeEngine(password: string | null = null): FakeEngine {
         return bulk(data.get(argv[1] as string) ?? null)
       case 'del':
         return integer(data.delete(argv[1] as string) ? 1 : 0)
+      case 'boom':
+        throw new Error('simulated engine bug')
       case 'quit':
         closing.add(client)
         return OK

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { respEncodeCommand } from '../../src/engine/resp.ts'
 import { startRespServer, type RespServerHandle } from '../../src/server/server.ts'
 import { createFakeEngine, type FakeEngine } from './fakeEngine.ts'
@@ -125,6 +125,19 @@ describe('RESP server', () => {
     }
     const c = await client()
     expect((await c.command('PING')).raw).toBe('+PONG\r\n')
+  })
+
+  it('an exception in the engine closes that client only, with an error reply', async () => {
+    const bystander = await client()
+    const c = await client()
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {})
+    c.send(respEncodeCommand(['PING']) + respEncodeCommand(['BOOM']) + respEncodeCommand(['PING']))
+    expect(await c.closed()).toBe(
+      '+PONG\r\n-ERR internal error in the engine (see the server log)\r\n',
+    )
+    expect(logged).toHaveBeenCalledOnce()
+    logged.mockRestore()
+    expect((await bystander.command('PING')).raw).toBe('+PONG\r\n')
   })
 
   it('CLIENT KILL of another connection closes that socket', async () => {
