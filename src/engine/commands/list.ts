@@ -376,8 +376,8 @@ function lposCommand(c: CommandCall): Reply {
   }
   let fromTail = false
   if (rank < 0n) {
-    // -LONG_MIN overflows in C; no list is that long, so treat it as the largest rank.
-    rank = -rank
+    // C's -LONG_MIN wraps to LONG_MIN itself: such a rank stays negative (any match counts).
+    rank = BigInt.asIntN(64, -rank)
     fromTail = true
   }
   const o = lookupListRead(c, argv[1] ?? '')
@@ -398,7 +398,7 @@ function lposCommand(c: CommandCall): Reply {
       if (matches >= rank) {
         if (count !== -1n) {
           out.push(integer(matchindex))
-          if (count !== 0n && matches - rank + 1n >= count) break
+          if (count !== 0n && BigInt.asIntN(64, matches - rank + 1n) >= count) break
         } else break
       }
     }
