@@ -283,6 +283,10 @@ export type QuicklistEvent =
       readonly key: KeyName
       readonly node: number
       readonly count: number
+      /** The node it was linked after (null: it is the new head). */
+      readonly prev: number | null
+      /** Its listpack's bytes (the element's length for a PLAIN node). */
+      readonly sz: number
     }
   | {
       readonly type: 'quicklist/nodeSplit'
@@ -293,12 +297,16 @@ export type QuicklistEvent =
       readonly newNode: number
       /** true: `node` keeps [0, offset] and newNode gets the rest; false: newNode gets [0, offset). */
       readonly after: boolean
+      /** Bytes of `node`'s listpack after the split. */
+      readonly sz: number
     }
   | {
       readonly type: 'quicklist/nodesMerged'
       readonly key: KeyName
       readonly into: number
       readonly from: number
+      /** Bytes of the merged listpack. */
+      readonly sz: number
     }
   | {
       readonly type: 'quicklist/nodeDeleted'

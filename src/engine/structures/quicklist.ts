@@ -305,7 +305,14 @@ function insertNode(
   }
   ql.len++
   if (ctx.tracing)
-    ctx.emit({ type: 'quicklist/nodeCreated', key, node: node.id, count: node.count })
+    ctx.emit({
+      type: 'quicklist/nodeCreated',
+      key,
+      node: node.id,
+      count: node.count,
+      prev: node.prev?.id ?? null,
+      sz: node.sz,
+    })
 }
 
 /** Unlinks and frees a node, removing its elements from the total — __quicklistDelNode. */
@@ -657,7 +664,15 @@ function splitNode(
   fresh.count = lpLength(fresh.lp)
   updateSz(fresh)
   if (ctx.tracing) {
-    ctx.emit({ type: 'quicklist/nodeSplit', key, node: node.id, offset, newNode: fresh.id, after })
+    ctx.emit({
+      type: 'quicklist/nodeSplit',
+      key,
+      node: node.id,
+      offset,
+      newNode: fresh.id,
+      after,
+      sz: node.sz,
+    })
   }
   return fresh
 }
@@ -677,7 +692,8 @@ function listpackMerge(
   const gone = kept === a ? b : a
   kept.count = lpLength(kept.lp)
   updateSz(kept)
-  if (ctx.tracing) ctx.emit({ type: 'quicklist/nodesMerged', key, into: kept.id, from: gone.id })
+  if (ctx.tracing)
+    ctx.emit({ type: 'quicklist/nodesMerged', key, into: kept.id, from: gone.id, sz: kept.sz })
   gone.count = 0
   delNode(ctx, ql, gone, key)
   return kept

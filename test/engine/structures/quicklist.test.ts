@@ -135,9 +135,9 @@ describe('quicklistInsertBefore / After', () => {
     if (found === null) throw new Error('index')
     quicklistInsertAfter(ctx, ql, found.entry, 'x', 'l')
     expect(shape(ql)).toEqual([['1', '2'], ['x', '3', '4'], range(5, 8)])
-    expect(ctx.events).toEqual([
+    expect(ctx.events).toMatchObject([
       { type: 'quicklist/nodeSplit', key: 'l', node: 1, offset: 1, newNode: 3, after: true },
-      { type: 'quicklist/nodeCreated', key: 'l', node: 3, count: 3 },
+      { type: 'quicklist/nodeCreated', key: 'l', node: 3, count: 3, prev: 1 },
     ])
     expect(quicklistValidate(ql, { fillCount: true, fillBytes: true })).toEqual([])
   })
@@ -156,7 +156,7 @@ describe('quicklistInsertBefore / After', () => {
       ['2', '3', '4'],
       ['5', '9'],
     ])
-    expect(ctx.events.filter((e) => e.type === 'quicklist/nodesMerged')).toEqual([
+    expect(ctx.events.filter((e) => e.type === 'quicklist/nodesMerged')).toMatchObject([
       { type: 'quicklist/nodesMerged', key: 'l', into: 2, from: 3 },
     ])
     expect(quicklistValidate(ql, { fillCount: true, fillBytes: true })).toEqual([])
