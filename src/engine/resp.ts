@@ -270,13 +270,42 @@ function headerLine(p: RespParser, tooBig: string): number {
   return newline > s.length - 2 ? -1 : newline
 }
 
+/** The value read by shortHeader (a module-level slot, so the fast path allocates nothing). */
+let shortHeaderValue = 0
+
+/**
+ * The fast path for a `*N` or `$N` line: 1 to 9 digits (no sign, no leading zero), then
+ * '\r' and at least one more byte. Returns the index of the '\r' and leaves N in
+ * shortHeaderValue, or -1 when the line is anything else (the general path decides).
+ * Whenever it succeeds, the general path would find the same '\r' and the same value.
+ */
+function shortHeader(s: string, pos: number): number {
+  let c = s.charCodeAt(pos + 1)
+  if (!(c >= 49 && c <= 57)) return -1
+  let v = c - 48
+  const limit = pos + 10
+  let i = pos + 2
+  for (; i <= limit; i++) {
+    c = s.charCodeAt(i)
+    if (c < 48 || c > 57) break
+    v = v * 10 + (c - 48)
+  }
+  if (c !== 13 || i + 1 >= s.length) return -1
+  shortHeaderValue = v
+  return i
+}
+
 /** networking.c processMultibulkBuffer: `*N\r\n` then N times `$len\r\n<bytes>\r\n`. */
 function processMultibulkBuffer(p: RespParser): boolean {
   const s = p.buf
   if (p.multibulklen === 0) {
-    const newline = headerLine(p, 'too big mbulk count string')
-    if (newline < 0) return false
-    const ll = string2ll(s, p.pos + 1, newline)
+    let newline = shortHeader(s, p.pos)
+    let ll: number | null = shortHeaderValue
+    if (newline < 0) {
+      newline = headerLine(p, 'too big mbulk count string')
+      if (newline < 0) return false
+      ll = string2ll(s, p.pos + 1, newline)
+    }
     if (ll === null || ll > PROTO_MAX_MULTIBULK_LEN) {
       return protocolError(p, 'invalid multibulk length')
     }
@@ -290,12 +319,17 @@ function processMultibulkBuffer(p: RespParser): boolean {
   }
   while (p.multibulklen > 0) {
     if (p.bulklen === -1) {
-      const newline = headerLine(p, 'too big bulk count string')
-      if (newline < 0) return false
-      if (s.charCodeAt(p.pos) !== 36 /* '$' */) {
-        return protocolError(p, `expected '$', got '${s[p.pos] ?? ''}'`)
+      const pos = p.pos
+      let newline = s.charCodeAt(pos) === 36 /* '$' */ ? shortHeader(s, pos) : -1
+      let ll: number | null = shortHeaderValue
+      if (newline < 0) {
+        newline = headerLine(p, 'too big bulk count string')
+        if (newline < 0) return false
+        if (s.charCodeAt(pos) !== 36) {
+          return protocolError(p, `expected '$', got '${s[pos] ?? ''}'`)
+        }
+        ll = string2ll(s, pos + 1, newline)
       }
-      const ll = string2ll(s, p.pos + 1, newline)
       if (ll === null || ll < 0 || ll > p.maxBulkLen) {
         return protocolError(p, 'invalid bulk length')
       }
@@ -306,9 +340,11 @@ function processMultibulkBuffer(p: RespParser): boolean {
       p.bulklen = ll
     }
     // The bulk and the two bytes after it (not checked to be "\r\n", as in Redis).
-    if (s.length - p.pos < p.bulklen + 2) return false
-    p.argv.push(s.slice(p.pos, p.pos + p.bulklen))
-    p.pos += p.bulklen + 2
+    const start = p.pos
+    const len = p.bulklen
+    if (s.length - start < len + 2) return false
+    p.argv.push(s.slice(start, start + len))
+    p.pos = start + len + 2
     p.bulklen = -1
     p.multibulklen--
   }
