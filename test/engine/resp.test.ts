@@ -185,6 +185,50 @@ describe('respParser: multibulk', () => {
     expect(errorOf(`*1\r\n${'X'.repeat(70000)}`)).toBe('Protocol error: too big bulk count string')
   })
 
+  it('reads header lines the same on the fast and the general path', () => {
+    expect(parseAll('*1\r\n$0\r\n\r\n')).toEqual([['']])
+    expect(errorOf('*1\r\n$01\r\nx\r\n')).toBe('Protocol error: invalid bulk length')
+    expect(errorOf('*01\r\n')).toBe('Protocol error: invalid multibulk length')
+    expect(errorOf('*1\r\n$1234567890\r\n')).toBe('Protocol error: invalid bulk length')
+    expect(errorOf('*1\r\n$536870912\r\n')).toBeNull()
+    expect(errorOf('*1\r\n$1 \r\n')).toBe('Protocol error: invalid bulk length')
+    expect(errorOf('*1\r\n$+1\r\n')).toBe('Protocol error: invalid bulk length')
+    const p = respParserCreate()
+    expect(parseChunks(['*1\r', '\n$3\r', '\nabc\r', '\n'], p)).toEqual([['abc']])
+    expect(p.error).toBeNull()
+  })
+
+  it('any byte soup parses the same whole or split (property)', () => {
+    const token = fc.constantFrom(
+      '*',
+      '$',
+      '1',
+      '2',
+      '0',
+      '-',
+      '\r',
+      '\n',
+      '\r\n',
+      'a',
+      ' ',
+      '"',
+      '\0',
+    )
+    fc.assert(
+      fc.property(
+        fc.array(token, { maxLength: 60 }),
+        fc.array(fc.nat(), { maxLength: 8 }),
+        (tokens, cuts) => {
+          const bytes = tokens.join('')
+          const whole = respParserCreate()
+          const split = respParserCreate()
+          expect(parseChunks(splitAt(bytes, cuts), split)).toEqual(parseAll(bytes, whole))
+          expect(split.error).toBe(whole.error)
+        },
+      ),
+    )
+  })
+
   it('applies the unauthenticated limits only while auth is required', () => {
     let required = true
     const opts = { authRequired: () => required }
