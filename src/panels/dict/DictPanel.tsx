@@ -14,8 +14,16 @@ import type { DictView } from '../../engine/inspect.ts'
 import type { StepEvent } from '../../engine/events.ts'
 import { narration } from '../shared/narration.ts'
 import { DictOverview } from './DictOverview.tsx'
-import { fitsDetail, layoutDict, ROW_H } from './dictLayout.ts'
-import { dictLoadInfo, dictModelFromView, foldDictEvents } from './dictModel.ts'
+import {
+  ENTRY_GAP,
+  ENTRY_W,
+  fitsDetail,
+  layoutDict,
+  MAX_CHAIN_SHOWN,
+  ROW_H,
+  SLOT_W,
+} from './dictLayout.ts'
+import { dictLoadInfo, dictModelFromView, foldDictEvents, type DictModel } from './dictModel.ts'
 import { dictFrameAt, dictKeyframes } from './dictTimeline.ts'
 
 export type Lang = 'en' | 'zh'
@@ -39,7 +47,21 @@ export interface DictPanelProps {
   readonly occupancy?: readonly [Uint16Array | null, Uint16Array | null]
 }
 
-const WIDTH = 1000
+/** Widest drawing, in viewBox units (two tables with long chains). */
+const MAX_WIDTH = 1000
+
+/** Width that fits the tables shown and their longest chain, so small dicts draw large. */
+function contentWidth(models: readonly DictModel[]): number {
+  let tables = 1
+  let chain = 2
+  for (const m of models) {
+    tables = Math.max(tables, m.tables.filter((t) => t !== null).length)
+    for (const t of m.tables)
+      if (t) for (const c of t.chains.values()) chain = Math.max(chain, c.length)
+  }
+  const col = SLOT_W + ENTRY_GAP + Math.min(chain, MAX_CHAIN_SHOWN) * (ENTRY_W + ENTRY_GAP) + 24
+  return Math.min(MAX_WIDTH, tables * col)
+}
 
 const text = {
   table: { en: 'table', zh: '表' },
@@ -99,7 +121,7 @@ function DictPanelImpl(props: DictPanelProps) {
 
   const layouts = useMemo(() => {
     if (!detailed) return null
-    const box = { width: WIDTH, height: 0 }
+    const box = { width: contentWidth([prev, curr]), height: 0 }
     return { before: layoutDict(prev, box, range), after: layoutDict(curr, box, range) }
   }, [detailed, prev, curr, range])
   const kf = useMemo(
@@ -139,7 +161,7 @@ function DictPanelImpl(props: DictPanelProps) {
             </button>
           )}
           <svg
-            viewBox={`0 0 ${WIDTH} ${Math.max(layouts.after.height, layouts.before.height) + 8}`}
+            viewBox={`0 0 ${contentWidth([prev, curr])} ${Math.max(layouts.after.height, layouts.before.height) + 8}`}
             role="img"
             aria-label={props.title}
             className="dict-panel__svg"
