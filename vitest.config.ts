@@ -1,8 +1,9 @@
 import react from '@vitejs/plugin-react'
 import { defineConfig } from 'vitest/config'
 
-// Two projects (style.md §8): the engine and the RESP server run with no DOM at all, so an
-// accidental DOM dependency fails at runtime too; the app runs in jsdom.
+// Projects (style.md §8): the engine and the RESP server run with no DOM at all, so an
+// accidental DOM dependency fails at runtime too; the app runs in jsdom; e2e drives the built
+// site in Chromium.
 export default defineConfig({
   plugins: [react()],
   test: {

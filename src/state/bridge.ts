@@ -10,7 +10,7 @@
  *
  * Components never talk to the worker; they dispatch events to the store.
  */
-import type { ClientId } from '../engine/api.ts'
+import type { ClientId, InspectView } from '../engine/api.ts'
 import type { EngineClient, ClientNotice } from '../worker/client.ts'
 import type { LogEntry, SessionSeed, WireTick, WireTrace } from '../worker/protocol.ts'
 import { bytesToUtf8, utf8ToBytes } from './bytes.ts'
@@ -52,6 +52,9 @@ export function logToStore(store: AppStore): (e: LogEntry) => void {
     store.getState().logAppended(e)
   }
 }
+
+/** Views kept by (position, db, key). */
+const VIEW_CACHE_SIZE = 64
 
 // --- API ---
 
@@ -143,6 +146,7 @@ export function connectBridge(
 
   /** Replays a saved session with traces, then rebuilds the console tabs from them. */
   async function restore(saved: SavedSession): Promise<void> {
+    viewCache.clear()
     st().engineStatusChanged('replaying', { done: 0, total: 0 })
     const result = await client.replay(saved.session, saved.log, true, (done, total) => {
       st().engineStatusChanged('replaying', { done, total })
@@ -188,6 +192,32 @@ export function connectBridge(
   }
 
   /**
+   * Views at a log position never change (the log only grows, and a restore clears the
+   * cache), so the "before" of a new command is usually the "after" already fetched for the
+   * previous one. `at` undefined asks the live engine, which stands at `position`.
+   */
+  const viewCache = new Map<string, Promise<InspectView | null>>()
+  function inspectAt(
+    key: string | null,
+    db: number,
+    at: number | undefined,
+    position: number,
+  ): Promise<InspectView | null> {
+    const id = `${String(position)}|${String(db)}|${key ?? ''}`
+    let v = viewCache.get(id)
+    if (!v) {
+      v = client.inspect(key, db, at)
+      v.catch(() => viewCache.delete(id))
+      viewCache.set(id, v)
+      if (viewCache.size > VIEW_CACHE_SIZE) {
+        const oldest = viewCache.keys().next().value
+        if (oldest !== undefined) viewCache.delete(oldest)
+      }
+    }
+    return v
+  }
+
+  /**
    * Asks the worker for the views before and after the playhead's item (time travel): the
    * worker rebuilds past positions by replaying from its nearest checkpoint.
    */
@@ -204,8 +234,8 @@ export function connectBridge(
     const before = Math.max(0, position - 1)
     const pair = async (at: number | undefined) => {
       const [keyView, keyspace] = await Promise.all([
-        key === null ? Promise.resolve(null) : client.inspect(key, db, at),
-        client.inspect(null, db, at),
+        key === null ? Promise.resolve(null) : inspectAt(key, db, at, at ?? position),
+        inspectAt(null, db, at, at ?? position),
       ])
       return { keyView, keyspace }
     }
