@@ -53,7 +53,7 @@ test.prop([
     }
     for (const o of ops) {
       if (o.cmd === 'ZADD') {
-        const args = o.flag === '' ? [] : [o.flag]
+        const args: string[] = o.flag === '' ? [] : [o.flag]
         let added = 0
         for (const [s, m] of o.pairs) {
           args.push(String(s), m)
