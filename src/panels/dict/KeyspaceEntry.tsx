@@ -27,8 +27,13 @@ export function DictOfItem(props: {
 }): ReactNode {
   const { p } = props
   const [range, setRange] = useState<readonly [number, number] | undefined>(undefined)
-  const base = props.before ?? props.after
-  const events = props.before ? p.events : []
+  const own = props.before ? eventsOfDict(p.events, props.before.ref).length : 0
+  // Settle on the engine's after-view at the end of an item whose steps cannot rebuild it:
+  // no events for this dict (a bulk load runs untraced), or a cut view of a big dict.
+  const cut = props.before?.tables.some((tb) => tb.truncated) ?? false
+  const settle = props.before === null || (p.step >= p.events.length && (own === 0 || cut))
+  const base = settle ? props.after : (props.before ?? props.after)
+  const events = settle ? [] : p.events
   const k = eventsOfDict(events.slice(0, p.step), base.ref).length
   const t = useStepTween(`${base.ref}:${String(k)}:${String(p.events.length)}`, p.reducedMotion)
   return (

@@ -1,0 +1,106 @@
+/**
+ * End-to-end for the structure panels (issue 6): in Chromium against the built site, fill
+ * the keyspace dict until it expands, step through the rehash and check what is drawn, keep
+ * a screenshot as an artifact (test-results/), and open the overview of a big dict.
+ */
+import { mkdirSync } from 'node:fs'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import type {} from '../../src/app/debugHooks.ts'
+
+const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium'
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+]
+const ARTIFACTS = 'test-results'
+
+let browser: Browser
+const baseUrl = inject('baseUrl')
+
+beforeAll(async () => {
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS })
+  mkdirSync(ARTIFACTS, { recursive: true })
+})
+
+afterAll(async () => {
+  await browser.close()
+})
+
+async function open(): Promise<Page> {
+  const ctx = await browser.newContext({
+    viewport: { width: 1280, height: 720 },
+    reducedMotion: 'reduce',
+  })
+  const page = await ctx.newPage()
+  await page.goto(`${baseUrl}?seed=7&clock=paused`)
+  await page.waitForFunction(() => window.__xray?.store.getState().status === 'ready')
+  await page.evaluate(() => window.__xray?.idle())
+  return page
+}
+
+async function run(page: Page, line: string) {
+  const input = page.getByRole('textbox', { name: /^Command for|的命令$/ })
+  await input.fill(line)
+  await input.press('Enter')
+  await page.evaluate(() => window.__xray?.idle())
+}
+
+/** The keyspace panel's main dict. */
+function keyspaceDict(page: Page) {
+  return page.locator('section.dict-panel[data-dict="db:0:keys"]')
+}
+
+describe('dict panel in the browser', () => {
+  it('fills the dict until it expands, then steps through the rehash bucket by bucket', async () => {
+    const page = await open()
+    for (const k of ['k1', 'k2', 'k3', 'k4']) await run(page, `SET ${k} v`)
+    const dict = keyspaceDict(page)
+    await expect.poll(() => dict.getByTestId('dict-size').innerText()).toMatch(/\b4\b/)
+    await expect.poll(() => dict.locator('.dict-panel__rule').innerText()).toMatch(/next new key/)
+
+    // The fifth key starts the expand: ht[1] appears and the new key goes there.
+    await run(page, 'SET k5 v')
+    await expect.poll(() => dict.getByTestId('dict-rehashidx').count()).toBe(1)
+    await expect
+      .poll(() => dict.locator('[data-id="entry:k5"]').getAttribute('data-table'))
+      .toBe('1')
+
+    // Each later command moves at least one bucket; step through one command's events.
+    await run(page, 'GET k1')
+    const events = await page.evaluate(() => {
+      const s = window.__xray?.store.getState()
+      return s?.items[s.playhead.item]?.events.map((e) => e.type) ?? []
+    })
+    const moved = events.indexOf('dict/bucketRehashed')
+    expect(moved).toBeGreaterThanOrEqual(0)
+    await page.evaluate((step) => window.__xray?.store.getState().stepSelected(step), moved)
+    const before = await dict.locator('[data-table="1"]').count()
+    await page.evaluate((step) => window.__xray?.store.getState().stepSelected(step), moved + 1)
+    await expect.poll(() => dict.locator('[data-table="1"]').count()).toBeGreaterThan(before)
+    await expect
+      .poll(() => dict.getByRole('status').innerText())
+      .toMatch(/Moved bucket|Rehash finished/)
+
+    await dict.screenshot({ path: `${ARTIFACTS}/dict-rehash.png` })
+    await page.context().close()
+  })
+
+  it('switches to the canvas overview for a big dict and zooms back into buckets', async () => {
+    const page = await open()
+    await run(page, 'DEBUG POPULATE 20000')
+    const dict = keyspaceDict(page)
+    await expect.poll(() => dict.getByTestId('overview-0').count(), { timeout: 30_000 }).toBe(1)
+    const box = await dict.getByTestId('overview-0').boundingBox()
+    if (box === null) throw new Error('overview not drawn')
+    await page.mouse.click(box.x + 5, box.y + box.height / 2)
+    await expect.poll(() => dict.locator('[data-id^="bucket:0:"]').count()).toBeGreaterThan(0)
+    expect(await dict.locator('[data-id^="bucket:0:"]').count()).toBeLessThanOrEqual(64)
+    await page.context().close()
+  })
+})
