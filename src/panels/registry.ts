@@ -83,6 +83,12 @@ export const PANELS: readonly PanelEntry[] = [
     component: lazy(() => import('./listpack/ListpackEntry.tsx')),
   },
   {
+    id: 'quicklist',
+    kinds: ['quicklist'],
+    title: { en: 'Quicklist', zh: '快速列表' },
+    component: lazy(() => import('./quicklist/QuicklistEntry.tsx')),
+  },
+  {
     id: 'skiplist',
     kinds: ['skiplist'],
     title: { en: 'Skiplist', zh: '跳表' },
