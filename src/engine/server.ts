@@ -44,6 +44,7 @@ import { keyspaceDictType, performEvictions } from './keyspace/evict.ts'
 import { createDb, dbValidate, unwatchAllKeys, type RedisDb } from './keyspace/db.ts'
 import { arityOk, callCommand, commandStats, lookupCommand, unknownCommandMessage } from './call.ts'
 import { discardTransaction, flagTransaction } from './multi.ts'
+import { rdbBackgroundSaveDone, rdbSaveBackground, updateDictResizePolicy } from './rdb.ts'
 import { getLRUClock } from './keyspace/lru.ts'
 import { error, QUEUED, type Reply } from './reply.ts'
 import { rngCreate, rngNextU32 } from './rng.ts'
@@ -111,6 +112,10 @@ export function createServerState(opts: ServerOptions): ServerState {
     evictNextDb: 0,
     dirty: 0,
     lastSave: Math.floor(now / 1000),
+    child: null,
+    bgsaveScheduled: false,
+    rdbSaves: 0,
+    rdbLastBgsaveTimeSec: -1,
     seq: 0,
     runId,
     commands: { list: COMMANDS, map: COMMAND_MAP },
@@ -341,6 +346,8 @@ function databasesCron(srv: ServerState, ctx: ExecContext): void {
     cur = { resizeDb: 0, rehashDb: 0 }
     cronDbCursor.set(srv, cur)
   }
+  // Resizing and rehashing would copy pages under the fork child: skipped while it runs.
+  if (srv.child !== null) return
   const dbnum = srv.dbs.length
   const dbsPerCall = Math.min(CRON_DBS_PER_CALL, dbnum)
   for (let j = 0; j < dbsPerCall; j++) {
@@ -372,6 +379,13 @@ export function serverCron(srv: ServerState, ctx: ExecContext): void {
   }
   srv.lruclock = getLRUClock(ctx.now)
   databasesCron(srv, ctx)
+  // checkChildrenDone, then a BGSAVE SCHEDULE waiting for the slot.
+  if (srv.child !== null && ctx.now >= srv.child.endsAt) rdbBackgroundSaveDone(srv)
+  if (srv.child === null && srv.bgsaveScheduled) {
+    rdbSaveBackground(srv, ctx.now)
+    srv.bgsaveScheduled = false
+  }
+  updateDictResizePolicy(srv)
   srv.cronloops++
 }
 
@@ -443,28 +457,45 @@ export function createServer(opts: ServerOptions): EngineServer {
     return c
   }
 
+  /** One top-level command in its context: processCommand, then beforeSleep's work. */
+  const runCommand = (argv: readonly string[], c: Client, ctx: ExecContext, now: number): Reply => {
+    updateCachedTime(srv, now)
+    // dict_can_resize is a module global (as in Redis): this server's child state decides.
+    updateDictResizePolicy(srv)
+    srv.currentClient = c
+    try {
+      const reply = processCommand(srv, c, ctx, argv)
+      // beforeSleep: the fast expire cycle after each command (see the file comment).
+      if (srv.activeExpireEnabled) activeExpireCycle(srv, ctx, 'fast')
+      return reply
+    } finally {
+      srv.currentClient = null
+    }
+  }
+
   const run = (argv: readonly string[], id: ClientId | undefined, level: TraceLevel): Trace => {
     const c = clientOf(id)
     // server.mstime is whole milliseconds; the clock may carry microseconds for budgets.
     const now = Math.floor(srv.clock.now())
     const ctx = createExecContext(srv.rng, srv.clock, level, now)
-    updateCachedTime(srv, now)
     const seq = ++srv.seq
     const db = c.db
-    srv.currentClient = c
-    let reply: Reply
-    try {
-      reply = processCommand(srv, c, ctx, argv)
-      // beforeSleep: the fast expire cycle after each command (see the file comment).
-      if (srv.activeExpireEnabled) activeExpireCycle(srv, ctx, 'fast')
-    } finally {
-      srv.currentClient = null
-    }
+    const reply = runCommand(argv, c, ctx, now)
     return { seq, client: c.id, db, argv, at: now, reply, events: ctx.events }
+  }
+
+  /** run() at level off without building the Trace (the hot path of call()). */
+  const runOff = (argv: readonly string[], id: ClientId | undefined): Reply => {
+    const c = clientOf(id)
+    const now = Math.floor(srv.clock.now())
+    const ctx = createExecContext(srv.rng, srv.clock, 'off', now)
+    ++srv.seq
+    return runCommand(argv, c, ctx, now)
   }
 
   const runCron = (level: TraceLevel, at: number, events: StepEvent[]): void => {
     const ctx = createExecContext(srv.rng, srv.clock, level, Math.floor(at))
+    updateDictResizePolicy(srv)
     serverCron(srv, ctx)
     for (const e of ctx.events) events.push(e)
   }
@@ -479,7 +510,7 @@ export function createServer(opts: ServerOptions): EngineServer {
       unwatchAllKeys(srv, id)
       srv.clients.delete(id)
     },
-    call: (argv, client) => run(argv, client, 'off').reply,
+    call: runOff,
     execute: (argv, client) => run(argv, client, srv.traceLevel),
     shouldClose: (id) => srv.clients.get(id)?.closeAfterReply ?? true,
     tick: (ms: number): TickTrace => {

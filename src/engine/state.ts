@@ -176,7 +176,20 @@ export interface ServerState {
   evictNextDb: number
   /** Writes since the last save (server.dirty). */
   dirty: number
+  /** Unix seconds of the last successful save (server.lastsave). */
   lastSave: number
+  /**
+   * The modelled fork child of BGSAVE (server.child_type RDB), null when none. It "runs"
+   * until `endsAt` (virtual ms) and is reaped by serverCron (checkChildrenDone); while it
+   * exists dicts may not resize (dict_can_resize 'avoid'), cron does not resize or rehash,
+   * and lookups do not touch the LRU.
+   */
+  child: { startedAt: number; endsAt: number; dirtyBefore: number } | null
+  /** BGSAVE SCHEDULE (or BGSAVE inside EXEC) waiting for the child slot. */
+  bgsaveScheduled: boolean
+  /** INFO persistence: rdb_saves, rdb_last_bgsave_time_sec. */
+  rdbSaves: number
+  rdbLastBgsaveTimeSec: number
   /** Trace sequence number. */
   seq: number
   runId: string

@@ -19,6 +19,7 @@
  */
 import { configGetPatterns, configSetPairs, lookupConfig } from '../config.ts'
 import { performEvictions } from '../keyspace/evict.ts'
+import { killRDBChild, rdbSaveBackground } from '../rdb.ts'
 import {
   emptyData,
   lookupKeyWrite,
@@ -170,12 +171,15 @@ function infoPersistence(srv: ServerState): string {
     ['current_save_keys_processed', 0],
     ['current_save_keys_total', 0],
     ['rdb_changes_since_last_save', srv.dirty],
-    ['rdb_bgsave_in_progress', 0],
+    ['rdb_bgsave_in_progress', srv.child === null ? 0 : 1],
     ['rdb_last_save_time', srv.lastSave],
     ['rdb_last_bgsave_status', 'ok'],
-    ['rdb_last_bgsave_time_sec', -1],
-    ['rdb_current_bgsave_time_sec', -1],
-    ['rdb_saves', 0],
+    ['rdb_last_bgsave_time_sec', srv.rdbLastBgsaveTimeSec],
+    [
+      'rdb_current_bgsave_time_sec',
+      srv.child === null ? -1 : Math.floor((srv.mstime - srv.child.startedAt) / 1000),
+    ],
+    ['rdb_saves', srv.rdbSaves],
     ['rdb_last_cow_size', 0],
     ['rdb_last_load_keys_expired', 0],
     ['rdb_last_load_keys_loaded', 0],
@@ -788,7 +792,9 @@ function flushallCommand(c: CommandCall): Reply {
   if (flushAsync(c) === null) return ERR_SYNTAX
   const { srv } = c
   srv.dirty += emptyData(srv, c.ctx, -1)
-  // flushAllDataAndResetRDB: with save points configured the (empty) dataset is saved.
+  // flushAllDataAndResetRDB: kill a saving child, and with save points configured save the
+  // (empty) dataset at once.
+  if (srv.child !== null) killRDBChild(srv)
   if ((srv.config.other['save'] ?? '3600 1 300 100 60 10000') !== '') rdbSave(srv)
   srv.dirty++
   return OK
@@ -798,13 +804,28 @@ function flushallCommand(c: CommandCall): Reply {
 function rdbSave(srv: ServerState): void {
   srv.dirty = 0
   srv.lastSave = srv.unixtime
+  srv.rdbSaves++
 }
 
+/** rdb.c bgsaveCommand: start the modelled child (server.ts rdbSaveBackground). */
 function bgsaveCommand(c: CommandCall): Reply {
   if (c.argv.length > 2 || (c.argv.length === 2 && !eqIgnoreCase(c.argv[1], 'schedule')))
     return ERR_SYNTAX
-  rdbSave(c.srv)
+  const { srv } = c
+  if (srv.child !== null) return error('ERR Background save already in progress')
+  // Inside EXEC (server.in_exec) the save is only scheduled: no fork inside a transaction.
+  if (c.client.multi !== null) {
+    srv.bgsaveScheduled = true
+    return simple('Background saving scheduled')
+  }
+  rdbSaveBackground(srv, c.ctx.now)
   return simple('Background saving started')
+}
+
+function saveCommand(c: CommandCall): Reply {
+  if (c.srv.child !== null) return error('ERR Background save already in progress')
+  rdbSave(c.srv)
+  return OK
 }
 
 // --- DEBUG ---
@@ -1087,10 +1108,7 @@ export const serverCommands: readonly CommandSpec[] = [
   defineCommand('flushdb', flushdbCommand),
   defineCommand('flushall', flushallCommand),
   defineCommand('lastsave', (c) => integer(c.srv.lastSave)),
-  defineCommand('save', (c) => {
-    rdbSave(c.srv)
-    return OK
-  }),
+  defineCommand('save', saveCommand),
   defineCommand('bgsave', bgsaveCommand),
   defineCommand('debug', debugCommand),
   defineCommand('memory', undefined, [

@@ -111,7 +111,8 @@ export function lookupKey(
   if (val !== null) {
     // The command may change the value in place: memory.ts re-measures it lazily.
     if (flags & LOOKUP_WRITE) memValueTouched(db.dict, val)
-    if (!(flags & LOOKUP_NOTOUCH)) {
+    // Not while a saving child runs: touching would copy pages (hasActiveChildProcess).
+    if (!(flags & LOOKUP_NOTOUCH) && srv.child === null) {
       if (policyIsLfu(srv)) touchLFU(srv, ctx, val)
       else val.lru = srv.lruclock
     }

@@ -190,3 +190,39 @@ describe('server commands', () => {
     )
   })
 })
+
+describe('BGSAVE child (modelled fork)', () => {
+  it('runs until a cron reaps it; while it runs dicts only grow past the forced ratio', () => {
+    const t = createTestEngine()
+    t.exec('set', 'x', '1')
+    expect(t.exec('bgsave')).toEqual(r.simple('Background saving started'))
+    expect(t.exec('bgsave')).toEqual(r.err('ERR Background save already in progress'))
+    expect(t.exec('save')).toEqual(r.err('ERR Background save already in progress'))
+    const inProgress = (t.exec('info', 'persistence') as { value: string }).value
+    expect(inProgress).toContain('\r\nrdb_bgsave_in_progress:1\r\n')
+    // 4 buckets, resize avoided: the table fills to 5x its size before expanding.
+    for (let i = 0; i < 20; i++) t.exec('set', `k${String(i)}`, 'v')
+    const full = t.server.inspect(null) as unknown as KeyspaceView
+    expect(full.dict.buckets).toBe(4)
+    t.tick(100)
+    const done = (t.exec('info', 'persistence') as { value: string }).value
+    expect(done).toContain('\r\nrdb_bgsave_in_progress:0\r\n')
+    expect(done).toContain('\r\nrdb_saves:1\r\n')
+    t.exec('set', 'one-more', 'v')
+    const grown = t.server.inspect(null) as unknown as KeyspaceView
+    expect(grown.dict.buckets).toBeGreaterThan(4)
+  })
+
+  it('is only scheduled inside EXEC, and started by the next cron', () => {
+    const t = createTestEngine()
+    t.exec('multi')
+    t.exec('bgsave')
+    expect(t.exec('exec')).toEqual(r.arr([r.simple('Background saving scheduled')]))
+    t.tick(100)
+    const info = (t.exec('info', 'persistence') as { value: string }).value
+    expect(info).toContain('\r\nrdb_bgsave_in_progress:1\r\n')
+    expect(t.exec('flushall')).toEqual(r.ok)
+    const after = (t.exec('info', 'persistence') as { value: string }).value
+    expect(after).toContain('\r\nrdb_bgsave_in_progress:0\r\n')
+  })
+})
