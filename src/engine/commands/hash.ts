@@ -38,10 +38,10 @@ import {
   dictGetFairRandomKey,
 } from '../structures/dict.ts'
 import {
-  silentContext,
   lpRandomPairs,
   lpRandomPairsUnique,
-  type ValueRef,
+  silentContext,
+  valueRefOf,
 } from '../types/container.ts'
 import type { RedisObject } from '../types/object.ts'
 import {
@@ -75,11 +75,6 @@ import { defineCommand, type CommandCall, type CommandSpec } from './spec.ts'
 
 // --- Shared pieces ---
 
-/** The ValueRef of key `key` in the command's db. */
-function vref(c: CommandCall, key: string): ValueRef {
-  return { srv: c.srv, ctx: c.ctx, dbid: c.db.id, key }
-}
-
 /**
  * hashTypeLookupWriteOrCreate: the hash at `key` (a write lookup), a new empty listpack
  * hash added to the db, or null when the key holds another type (reply WRONGTYPE).
@@ -110,7 +105,7 @@ function hsetCommand(c: CommandCall): Reply {
   const key = argv[1] ?? ''
   const o = hashTypeLookupWriteOrCreate(c, key)
   if (o === null) return ERR_WRONGTYPE
-  const v = vref(c, key)
+  const v = valueRefOf(c, key)
   hashTypeTryConversion(v, o, argv.slice(2))
   let created = 0
   for (let i = 2; i < argv.length; i += 2)
@@ -128,7 +123,7 @@ function hsetnxCommand(c: CommandCall): Reply {
   const value = c.argv[3] ?? ''
   const o = hashTypeLookupWriteOrCreate(c, key)
   if (o === null) return ERR_WRONGTYPE
-  const v = vref(c, key)
+  const v = valueRefOf(c, key)
   if (hashTypeExists(v, o, field)) return ZERO
   hashTypeTryConversion(v, o, [field, value])
   hashTypeSet(v, o, field, value)
@@ -147,7 +142,7 @@ function hincrbyCommand(c: CommandCall): Reply {
   const field = c.argv[2] ?? ''
   const o = hashTypeLookupWriteOrCreate(c, key)
   if (o === null) return ERR_WRONGTYPE
-  const v = vref(c, key)
+  const v = valueRefOf(c, key)
   const cur = hashTypeGetValue(v, o, field)
   let value = 0n
   if (cur !== null) {
@@ -176,7 +171,7 @@ function hincrbyfloatCommand(c: CommandCall): Reply {
   const field = c.argv[2] ?? ''
   const o = hashTypeLookupWriteOrCreate(c, key)
   if (o === null) return ERR_WRONGTYPE
-  const v = vref(c, key)
+  const v = valueRefOf(c, key)
   const cur = hashTypeGetValue(v, o, field)
   let value = ldFromLL(0n)
   if (cur !== null) {
@@ -202,7 +197,7 @@ function hgetCommand(c: CommandCall): Reply {
   const o = lookupHashRead(c, key)
   if (o === null) return NIL
   if (o === 'wrongtype') return ERR_WRONGTYPE
-  return bulk(hashTypeGetValue(vref(c, key), o, c.argv[2] ?? ''))
+  return bulk(hashTypeGetValue(valueRefOf(c, key), o, c.argv[2] ?? ''))
 }
 
 /** HMGET key field [field ...]: a missing key is an empty hash. */
@@ -210,7 +205,7 @@ function hmgetCommand(c: CommandCall): Reply {
   const key = c.argv[1] ?? ''
   const o = lookupHashRead(c, key)
   if (o === 'wrongtype') return ERR_WRONGTYPE
-  const v = vref(c, key)
+  const v = valueRefOf(c, key)
   const out: (string | null)[] = []
   for (let i = 2; i < c.argv.length; i++)
     out.push(o === null ? null : hashTypeGetValue(v, o, c.argv[i] ?? ''))
@@ -231,7 +226,7 @@ function hstrlenCommand(c: CommandCall): Reply {
   const o = lookupHashRead(c, key)
   if (o === null) return ZERO
   if (o === 'wrongtype') return ERR_WRONGTYPE
-  return integer(hashTypeGetValue(vref(c, key), o, c.argv[2] ?? '')?.length ?? 0)
+  return integer(hashTypeGetValue(valueRefOf(c, key), o, c.argv[2] ?? '')?.length ?? 0)
 }
 
 /** HEXISTS key field */
@@ -240,7 +235,7 @@ function hexistsCommand(c: CommandCall): Reply {
   const o = lookupHashRead(c, key)
   if (o === null) return ZERO
   if (o === 'wrongtype') return ERR_WRONGTYPE
-  return hashTypeExists(vref(c, key), o, c.argv[2] ?? '') ? ONE : ZERO
+  return hashTypeExists(valueRefOf(c, key), o, c.argv[2] ?? '') ? ONE : ZERO
 }
 
 // --- HDEL ---
@@ -253,7 +248,7 @@ function hdelCommand(c: CommandCall): Reply {
   if (o === null) return ZERO
   if (o.type !== 'hash') return ERR_WRONGTYPE
   const h = o as HashObject
-  const v = vref(c, key)
+  const v = valueRefOf(c, key)
   let deleted = 0
   for (let j = 2; j < argv.length; j++) {
     if (hashTypeDelete(v, h, argv[j] ?? '')) {
@@ -343,7 +338,7 @@ function hrandfieldWithCount(c: CommandCall, l: bigint, withvalues: boolean): Re
   const o = lookupHashRead(c, key)
   if (o === null) return EMPTY_ARRAY
   if (o === 'wrongtype') return ERR_WRONGTYPE
-  const v = vref(c, key)
+  const v = valueRefOf(c, key)
   const ctx = c.ctx
   let size = hashTypeLength(o)
   const uniq = l >= 0n
@@ -434,7 +429,7 @@ function hrandfieldCommand(c: CommandCall): Reply {
   const o = lookupHashRead(c, key)
   if (o === null) return NIL
   if (o === 'wrongtype') return ERR_WRONGTYPE
-  return bulk(hashTypeRandomElement(vref(c, key), o)[0])
+  return bulk(hashTypeRandomElement(valueRefOf(c, key), o)[0])
 }
 
 // --- COPY support ---

@@ -42,7 +42,7 @@ import {
   quicklistNext,
   quicklistReplaceAtIndex,
 } from '../structures/quicklist.ts'
-import type { ValueRef } from '../types/container.ts'
+import { valueRefOf } from '../types/container.ts'
 import type { RedisObject } from '../types/object.ts'
 import {
   createQuicklistObject,
@@ -63,10 +63,6 @@ import { defineCommand, type CommandCall, type CommandSpec } from './spec.ts'
 
 const LONG_MAX = 9223372036854775807n
 type Where = 'head' | 'tail'
-
-function vref(c: CommandCall, key: string): ValueRef {
-  return { srv: c.srv, ctx: c.ctx, dbid: c.db.id, key }
-}
 
 type Lookup = ListObject | null | 'wrongtype'
 
@@ -108,7 +104,7 @@ function pushGeneric(c: CommandCall, where: Where, xx: boolean): Reply {
     if (xx) return ZERO
     o = createListAt(c, key)
   }
-  const v = vref(c, key)
+  const v = valueRefOf(c, key)
   for (let j = 2; j < c.argv.length; j++) {
     listTypePush(v, o, c.argv[j] ?? '', where)
     c.srv.dirty++
@@ -214,7 +210,7 @@ function popRange(
   const rangestart = where === 'head' ? 0 : -rangelen
   const rangeend = where === 'head' ? rangelen - 1 : -1
   const items = listTypeRange(o, rangestart, rangeend, where === 'tail')
-  listTypeDelRange(vref(c, key), o, rangestart, rangelen)
+  listTypeDelRange(valueRefOf(c, key), o, rangestart, rangelen)
   listElementsRemoved(c, key, o, rangelen)
   return items
 }
@@ -236,7 +232,7 @@ function popGeneric(c: CommandCall, where: Where): Reply {
   if (o === 'wrongtype') return ERR_WRONGTYPE
   if (hascount && count === 0) return EMPTY_ARRAY
   if (count === 0) {
-    const value = listTypePop(vref(c, key), o, where)
+    const value = listTypePop(valueRefOf(c, key), o, where)
     listElementsRemoved(c, key, o, 1)
     return bulk(value)
   }
@@ -334,7 +330,7 @@ function ltrimCommand(c: CommandCall): Reply {
     ltrim = start
     rtrim = llen - end - 1
   }
-  const v = vref(c, key)
+  const v = valueRefOf(c, key)
   listTypeDelRange(v, o, 0, ltrim)
   listTypeDelRange(v, o, -rtrim, rtrim)
   if (listTypeLength(o) === 0) dbDelete(c.ctx, c.db, key)
@@ -452,11 +448,11 @@ function lmoveGeneric(c: CommandCall, wherefrom: Where, whereto: Where): Reply {
   if (listTypeLength(sobj) === 0) return NIL
   let dobj = lookupListWrite(c, dst)
   if (dobj === 'wrongtype') return ERR_WRONGTYPE
-  const value = listTypePop(vref(c, src), sobj, wherefrom) ?? ''
+  const value = listTypePop(valueRefOf(c, src), sobj, wherefrom) ?? ''
   // lmoveHandlePush
   dobj ??= createListAt(c, dst)
   signalModifiedKey(c.srv, c.ctx, c.db, dst)
-  listTypePush(vref(c, dst), dobj, value, whereto)
+  listTypePush(valueRefOf(c, dst), dobj, value, whereto)
   if (listTypeLength(sobj) === 0) dbDelete(c.ctx, c.db, src)
   signalModifiedKey(c.srv, c.ctx, c.db, src)
   c.srv.dirty++

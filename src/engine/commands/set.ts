@@ -42,7 +42,7 @@ import {
   dictForEach,
   dictGetFairRandomKey,
 } from '../structures/dict.ts'
-import { silentContext, type ValueRef } from '../types/container.ts'
+import { scratchValueRef, silentContext, valueRefOf, type ValueRef } from '../types/container.ts'
 import {
   createIntsetObject,
   setTypeAdd,
@@ -65,15 +65,6 @@ import { defineCommand, type CommandCall, type CommandSpec } from './spec.ts'
 const LONG_MAX = 9223372036854775807n
 const SPOP_MOVE_STRATEGY_MUL = 5
 const SRANDMEMBER_SUB_STRATEGY_MUL = 3
-
-function vref(c: CommandCall, key: string): ValueRef {
-  return { srv: c.srv, ctx: c.ctx, dbid: c.db.id, key }
-}
-
-/** A ValueRef for a scratch set that never reaches the keyspace (records no events). */
-function scratchRef(c: CommandCall): ValueRef {
-  return { srv: c.srv, ctx: silentContext(c.ctx), dbid: c.db.id, key: '' }
-}
 
 type Lookup = SetObject | null | 'wrongtype'
 
@@ -104,7 +95,7 @@ function saddCommand(c: CommandCall): Reply {
   const key = argv[1] ?? ''
   let set = lookupSetWrite(c, key)
   if (set === 'wrongtype') return ERR_WRONGTYPE
-  const v = vref(c, key)
+  const v = valueRefOf(c, key)
   if (set === null) {
     set = setTypeCreate(v, argv[2] ?? '')
     dbAddGrowing(c, key, set)
@@ -123,7 +114,7 @@ function sremCommand(c: CommandCall): Reply {
   const set = lookupSetWrite(c, key)
   if (set === null) return ZERO
   if (set === 'wrongtype') return ERR_WRONGTYPE
-  const v = vref(c, key)
+  const v = valueRefOf(c, key)
   let deleted = 0
   for (let j = 2; j < argv.length; j++) {
     if (setTypeRemove(v, set, argv[j] ?? '')) {
@@ -150,10 +141,10 @@ function smoveCommand(c: CommandCall): Reply {
   let dstset = lookupSetWrite(c, dst)
   if (srcset === null) return ZERO
   if (srcset === 'wrongtype' || dstset === 'wrongtype') return ERR_WRONGTYPE
-  if (srcset === dstset) return setTypeIsMember(vref(c, src), srcset, ele) ? ONE : ZERO
-  if (!setTypeRemove(vref(c, src), srcset, ele)) return ZERO
+  if (srcset === dstset) return setTypeIsMember(valueRefOf(c, src), srcset, ele) ? ONE : ZERO
+  if (!setTypeRemove(valueRefOf(c, src), srcset, ele)) return ZERO
   if (setTypeSize(srcset) === 0) dbDelete(c.ctx, c.db, src)
-  const dv = vref(c, dst)
+  const dv = valueRefOf(c, dst)
   if (dstset === null) {
     dstset = setTypeCreate(dv, ele)
     dbAddGrowing(c, dst, dstset)
@@ -175,7 +166,7 @@ function sismemberCommand(c: CommandCall): Reply {
   const set = lookupSetRead(c, key)
   if (set === null) return ZERO
   if (set === 'wrongtype') return ERR_WRONGTYPE
-  return setTypeIsMember(vref(c, key), set, c.argv[2] ?? '') ? ONE : ZERO
+  return setTypeIsMember(valueRefOf(c, key), set, c.argv[2] ?? '') ? ONE : ZERO
 }
 
 /** SMISMEMBER key member [member ...] */
@@ -183,7 +174,7 @@ function smismemberCommand(c: CommandCall): Reply {
   const key = c.argv[1] ?? ''
   const set = lookupSetRead(c, key)
   if (set === 'wrongtype') return ERR_WRONGTYPE
-  const v = vref(c, key)
+  const v = valueRefOf(c, key)
   const out: Reply[] = []
   for (let j = 2; j < c.argv.length; j++)
     out.push(set !== null && setTypeIsMember(v, set, c.argv[j] ?? '') ? ONE : ZERO)
@@ -209,7 +200,7 @@ function spopWithCount(c: CommandCall): Reply {
   if (set === null) return EMPTY_ARRAY
   if (set === 'wrongtype') return ERR_WRONGTYPE
   if (l === 0n) return EMPTY_ARRAY
-  const v = vref(c, key)
+  const v = valueRefOf(c, key)
   const size = setTypeSize(set)
   const count = l >= BigInt(size) ? size : Number(l)
   c.srv.dirty += count
@@ -218,7 +209,7 @@ function spopWithCount(c: CommandCall): Reply {
   if (count >= size) {
     // Redis answers through sunionDiffGenericCommand, which looks the key up again.
     lookupSetRead(c, key)
-    const reply = bulkArray(setTypeMembers(unionOf(scratchRef(c), [set])))
+    const reply = bulkArray(setTypeMembers(unionOf(scratchValueRef(c), [set])))
     dbDelete(c.ctx, c.db, key)
     signalModifiedKey(c.srv, c.ctx, c.db, key)
     return reply
@@ -258,7 +249,7 @@ function spopCommand(c: CommandCall): Reply {
   if (set === null) return NIL
   if (set === 'wrongtype') return ERR_WRONGTYPE
   const ele = setTypeRandomElement(c.ctx, set)
-  setTypeRemove(vref(c, key), set, ele)
+  setTypeRemove(valueRefOf(c, key), set, ele)
   if (setTypeSize(set) === 0) dbDelete(c.ctx, c.db, key)
   signalModifiedKey(c.srv, c.ctx, c.db, key)
   c.srv.dirty++
@@ -342,7 +333,7 @@ function sinterGeneric(
     const s = lookupSetRead(c, k)
     if (s === 'wrongtype') return ERR_WRONGTYPE
     if (s === null) empty = true
-    else sets.push({ o: s, ref: vref(c, k) })
+    else sets.push({ o: s, ref: valueRefOf(c, k) })
   }
   if (empty) {
     if (dst !== null) {
@@ -357,7 +348,7 @@ function sinterGeneric(
   // qsort by cardinality (glibc's qsort is a stable merge sort here).
   sets.sort((a, b) => setTypeSize(a.o) - setTypeSize(b.o))
   const first = (sets[0] as { o: SetObject }).o
-  const dv = dst !== null ? vref(c, dst) : null
+  const dv = dst !== null ? valueRefOf(c, dst) : null
   const dstset = dv !== null ? createIntsetObject(c.srv) : null
   const out: string[] = []
   let cardinality = 0
@@ -460,7 +451,7 @@ function sunionDiffGeneric(
     const s = lookupSetRead(c, k)
     if (s === 'wrongtype') return ERR_WRONGTYPE
     if (s !== null && sets.length > 0 && sets[0] === s) sameset = true
-    if (s !== null && !refs.has(s)) refs.set(s, vref(c, k))
+    if (s !== null && !refs.has(s)) refs.set(s, valueRefOf(c, k))
     sets.push(s)
   }
   const first = sets[0] ?? null
@@ -481,7 +472,7 @@ function sunionDiffGeneric(
       sets.splice(1, rest.length, ...rest)
     }
   }
-  const v = dst !== null ? vref(c, dst) : scratchRef(c)
+  const v = dst !== null ? valueRefOf(c, dst) : scratchValueRef(c)
   let dstset = createIntsetObject(c.srv)
   if (op === 'union') {
     dstset = unionOf(v, sets)

@@ -71,7 +71,9 @@ import { dictResize, dictSize, htNeedsResize } from '../structures/dict.ts'
 import {
   lpRandomPairs,
   lpRandomPairsUnique,
+  scratchValueRef,
   silentContext,
+  valueRefOf,
   type ValueRef,
 } from '../types/container.ts'
 import type { ContainerObject, RedisObject } from '../types/object.ts'
@@ -118,15 +120,6 @@ const LONG_MAX = 9223372036854775807n
 const ERR_NOT_FLOAT = error('ERR value is not a valid float')
 const ERR_MINMAX_FLOAT = error('ERR min or max is not a float')
 const ERR_MINMAX_LEX = error('ERR min or max not valid string range item')
-
-function vref(c: CommandCall, key: string): ValueRef {
-  return { srv: c.srv, ctx: c.ctx, dbid: c.db.id, key }
-}
-
-/** A ValueRef for a result zset that never reaches the keyspace: same RNG, no events. */
-function scratchRef(c: CommandCall): ValueRef {
-  return { srv: c.srv, ctx: silentContext(c.ctx), dbid: c.db.id, key: '' }
-}
 
 /** addReplyDouble (RESP2): a bulk string. */
 function dbl(score: number): Reply {
@@ -224,7 +217,7 @@ function zaddGeneric(c: CommandCall, incrCommand: boolean): Reply {
   if (zobj === null && xx) {
     // No key + XX: nothing to do.
   } else {
-    const v = vref(c, key)
+    const v = valueRefOf(c, key)
     if (zobj === null) {
       const cfg = c.srv.config
       const first = argv[scoreidx + 1] ?? ''
@@ -278,7 +271,7 @@ function zremCommand(c: CommandCall): Reply {
   const zobj = lookupZsetWrite(c, key)
   if (zobj === null) return ZERO
   if (zobj === 'wrongtype') return ERR_WRONGTYPE
-  const v = vref(c, key)
+  const v = valueRefOf(c, key)
   let deleted = 0
   for (let j = 2; j < c.argv.length; j++) {
     if (zsetDel(v, zobj, c.argv[j] ?? '')) deleted++
@@ -328,7 +321,7 @@ function zremrangeGeneric(c: CommandCall, type: RangeType): Reply {
     if (start > end || start >= llen) return ZERO
     if (end >= llen) end = llen - 1
   }
-  const v = vref(c, key)
+  const v = valueRefOf(c, key)
   let deleted: number
   if (zobj.encoding === 'listpack') {
     const lp = zobj.ptr
@@ -437,7 +430,7 @@ function zunionInterDiffGeneric(
     const k = argv[j] ?? ''
     const o = lookupKeyRead(c.srv, c.ctx, c.db, k)
     if (o !== null && o.type !== 'zset' && o.type !== 'set') return ERR_WRONGTYPE
-    src.push({ o: o as ZsetObject | SetObject | null, ref: vref(c, k), weight: 1 })
+    src.push({ o: o as ZsetObject | SetObject | null, ref: valueRefOf(c, k), weight: 1 })
   }
   let agg: Aggregate = 'sum'
   let withscores = false
@@ -479,7 +472,7 @@ function zunionInterDiffGeneric(
   }
   if (op !== 'diff') src.sort((a, b) => zuiLength(a) - zuiLength(b))
 
-  const dv = dst !== null ? vref(c, dst) : scratchRef(c)
+  const dv = dst !== null ? valueRefOf(c, dst) : scratchValueRef(c)
   const dstobj = createZsetObject(dv) as ContainerObject<'zset', 'skiplist'>
   const dstzset = dstobj.ptr
   let maxelelen = 0
@@ -647,7 +640,7 @@ interface RangeHandler {
 
 function rangeBegin(h: RangeHandler, length: number): void {
   if (h.dst === null) return
-  const v = vref(h.c, h.dst)
+  const v = valueRefOf(h.c, h.dst)
   h.dstobj =
     length > h.c.srv.config.zsetMaxListpackEntries
       ? createZsetObject(v)
@@ -656,7 +649,7 @@ function rangeBegin(h: RangeHandler, length: number): void {
 
 function rangeEmit(h: RangeHandler, ele: string, score: number): void {
   if (h.dst !== null) {
-    if (h.dstobj !== null) zsetAdd(vref(h.c, h.dst), h.dstobj, score, ele)
+    if (h.dstobj !== null) zsetAdd(valueRefOf(h.c, h.dst), h.dstobj, score, ele)
     return
   }
   h.out.push(bulk(ele))
@@ -992,7 +985,7 @@ function zscoreCommand(c: CommandCall): Reply {
   const zobj = lookupZsetRead(c, key)
   if (zobj === null) return NIL
   if (zobj === 'wrongtype') return ERR_WRONGTYPE
-  const s = zsetScore(vref(c, key), zobj, c.argv[2] ?? '')
+  const s = zsetScore(valueRefOf(c, key), zobj, c.argv[2] ?? '')
   return s === null ? NIL : dbl(s)
 }
 
@@ -1002,7 +995,7 @@ function zmscoreCommand(c: CommandCall): Reply {
   if (zobj === 'wrongtype') return ERR_WRONGTYPE
   const out: Reply[] = []
   for (let j = 2; j < c.argv.length; j++) {
-    const s = zobj === null ? null : zsetScore(vref(c, key), zobj, c.argv[j] ?? '')
+    const s = zobj === null ? null : zsetScore(valueRefOf(c, key), zobj, c.argv[j] ?? '')
     out.push(s === null ? NIL : dbl(s))
   }
   return array(out)
@@ -1013,7 +1006,7 @@ function zrankGeneric(c: CommandCall, reverse: boolean): Reply {
   const zobj = lookupZsetRead(c, key)
   if (zobj === null) return NIL
   if (zobj === 'wrongtype') return ERR_WRONGTYPE
-  const rank = zsetRank(vref(c, key), zobj, c.argv[2] ?? '', reverse)
+  const rank = zsetRank(valueRefOf(c, key), zobj, c.argv[2] ?? '', reverse)
   return rank >= 0 ? integer(rank) : NIL
 }
 
@@ -1082,7 +1075,7 @@ function genericZpop(
   const count = countIn === -1 ? 1 : countIn
   const llen = zsetLength(zobj)
   let rangelen = count > llen ? llen : count
-  const v = vref(c, key)
+  const v = valueRefOf(c, key)
   const items: Reply[] = []
   let first = true
   do {

@@ -42,6 +42,26 @@ const RAND_MAX = 2147483647
 
 // --- Helpers ---
 
+/** What a command call offers to build a ValueRef (CommandCall satisfies it). */
+export interface ValueCall {
+  readonly srv: ServerState
+  readonly ctx: ExecContext
+  readonly db: { readonly id: number }
+}
+
+/** The ValueRef of `key` in the command's selected db. */
+export function valueRefOf(c: ValueCall, key: string): ValueRef {
+  return { srv: c.srv, ctx: c.ctx, dbid: c.db.id, key }
+}
+
+/**
+ * A ValueRef for a result that never reaches the keyspace under this name (SUNION's or
+ * ZUNION's temporary set): the same RNG, no events.
+ */
+export function scratchValueRef(c: ValueCall): ValueRef {
+  return { srv: c.srv, ctx: silentContext(c.ctx), dbid: c.db.id, key: '' }
+}
+
 /** The DictRef of a hashtable-encoded value: `key:<db>:<key>`. */
 export function valueDictRef(dbid: number, key: string): DictRef {
   return `key:${String(dbid)}:${key}`
