@@ -109,6 +109,20 @@ describe('RESP server', () => {
     expect((await bystander.command('PING')).raw).toBe('+PONG\r\n')
   })
 
+  it('reads like Redis in 16KB steps: a 70KB inline line that ends in one write is served', async () => {
+    // redis-server 7.0.15 answers +PONG here: the newline arrives before 64KB pile up
+    // without one in any 16KB read; a line with no newline at all is refused past 64KB.
+    const c = await client()
+    c.send(`PING${' '.repeat(70000)}\r\n`)
+    expect((await c.next()).raw).toBe('+PONG\r\n')
+    const d = await client()
+    d.send('x'.repeat(65536))
+    d.send('PING\r\n')
+    expect((await d.next()).raw).toBe(
+      `-ERR unknown command 'x${'x'.repeat(65535)}PING', with args beginning with: \r\n`,
+    )
+  })
+
   it('survives random garbage from many clients', async () => {
     let seed = 12345
     const rand = () => {
