@@ -9,6 +9,7 @@ import { encodePermalink } from '../state/permalink.ts'
 import { exportSessionJson, importSessionJson, savedSessionOf } from '../state/persistence.ts'
 import { useApp, useAppStore } from '../state/react.ts'
 import type { AppState, Language, Motion } from '../state/store.ts'
+import { ScenesMenu } from './ScenesMenu.tsx'
 
 /** The full permalink URL for the current session. */
 export function permalinkUrl(s: AppState, location: Location): string {
@@ -80,6 +81,7 @@ export function Header(): ReactNode {
         {t('app.title')} <span className="tagline">{t('app.tagline')}</span>
       </h1>
       <div className="header-tools">
+        <ScenesMenu />
         <label>
           <span className="visually-hidden">{t('header.language')}</span>
           <select

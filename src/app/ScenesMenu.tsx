@@ -1,0 +1,63 @@
+/**
+ * The scenes menu: ready-made scripts (src/lessons/scenes.ts) that put a structure in an
+ * interesting state, run in the active console tab line by line as if pasted, with `tick`
+ * lines advancing the virtual clock. The scene's summary appears as a notice-like line.
+ */
+import { useState, type ReactNode } from 'react'
+import { parseCommandLine } from '../console/parseCommandLine.ts'
+import { SCENES, sceneById } from '../lessons/scenes.ts'
+import { useApp, useAppStore } from '../state/react.ts'
+
+const text = {
+  label: { en: 'Scenes', zh: '场景' },
+  choose: { en: 'Run a scene…', zh: '运行一个场景…' },
+} as const
+
+export function ScenesMenu(): ReactNode {
+  const store = useAppStore()
+  const lang = useApp((s) => s.language)
+  const [summary, setSummary] = useState<string | null>(null)
+  const run = (id: string): void => {
+    const scene = sceneById(id)
+    const s = store.getState()
+    const client = s.activeTab
+    if (scene === undefined || client === null) return
+    for (const line of scene.lines) {
+      if ('tick' in line) {
+        s.clockJumpRequested(line.tick)
+        continue
+      }
+      // Scene lines are well-formed commands: echo, then submit, as the console does.
+      s.lineEntered(client, line.run)
+      const parsed = parseCommandLine(line.run)
+      if (parsed.ok && parsed.argv.length > 0) s.commandSubmitted(parsed.argv, client)
+    }
+    setSummary(scene.summary[lang])
+  }
+  return (
+    <div className="scenes-menu">
+      <label>
+        <span className="visually-hidden">{text.label[lang]}</span>
+        <select
+          aria-label={text.label[lang]}
+          value=""
+          onChange={(e) => {
+            run(e.currentTarget.value)
+          }}
+        >
+          <option value="">{text.choose[lang]}</option>
+          {SCENES.map((sc) => (
+            <option key={sc.id} value={sc.id}>
+              {sc.title[lang]}
+            </option>
+          ))}
+        </select>
+      </label>
+      {summary !== null && (
+        <p className="scenes-menu__summary" role="status">
+          {summary}
+        </p>
+      )}
+    </div>
+  )
+}

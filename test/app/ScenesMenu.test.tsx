@@ -1,0 +1,50 @@
+import { act, render, screen } from '@testing-library/react'
+import userEvent from '@testing-library/user-event'
+import { afterEach, describe, expect, it } from 'vitest'
+import { ScenesMenu } from '../../src/app/ScenesMenu.tsx'
+import { createServer } from '../../src/engine/index.ts'
+import { AppStoreProvider } from '../../src/state/react.ts'
+import { createHarness } from '../state/harness.ts'
+
+let dispose: (() => void) | null = null
+afterEach(() => {
+  dispose?.()
+  dispose = null
+})
+
+describe('ScenesMenu', { timeout: 30_000 }, () => {
+  it('runs a scene’s lines in the active tab and shows its summary', async () => {
+    const h = await createHarness({
+      factory: createServer,
+      store: { language: 'en', motion: 'reduce' },
+    })
+    dispose = h.dispose
+    render(
+      <AppStoreProvider store={h.store}>
+        <ScenesMenu />
+      </AppStoreProvider>,
+    )
+    await act(() => h.bridge.idle())
+    const user = userEvent.setup()
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Scenes' }), 'intset-upgrade')
+    await act(() => h.bridge.idle())
+    const argvs = h.store.getState().log.map((e) => ('argv' in e ? e.argv.join(' ') : ''))
+    expect(argvs).toContain('SADD nums 70000')
+    expect(screen.getByRole('status').textContent).toMatch(/int16/)
+  })
+
+  it('lists the scenes in Chinese', async () => {
+    const h = await createHarness({
+      factory: createServer,
+      store: { language: 'zh', motion: 'reduce' },
+    })
+    dispose = h.dispose
+    render(
+      <AppStoreProvider store={h.store}>
+        <ScenesMenu />
+      </AppStoreProvider>,
+    )
+    expect(screen.getByRole('combobox', { name: '场景' })).toBeInTheDocument()
+    expect(screen.getByRole('option', { name: /HSCAN/ })).toBeInTheDocument()
+  })
+})
