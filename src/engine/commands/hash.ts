@@ -41,6 +41,7 @@ import {
   lpRandomPairs,
   lpRandomPairsUnique,
   silentContext,
+  noteObjectCreated,
   valueRefOf,
 } from '../types/container.ts'
 import type { RedisObject } from '../types/object.ts'
@@ -84,6 +85,7 @@ function hashTypeLookupWriteOrCreate(c: CommandCall, key: string): HashObject | 
   if (o !== null) return o.type === 'hash' ? (o as HashObject) : null
   const h = createHashObject(c.srv)
   dbAdd(c.ctx, c.db, key, h)
+  noteObjectCreated(valueRefOf(c, key), h)
   // The value grows after dbAdd measured it: have memory.ts re-measure it.
   memValueTouched(c.db.dict, h)
   return h

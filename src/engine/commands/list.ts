@@ -42,7 +42,7 @@ import {
   quicklistNext,
   quicklistReplaceAtIndex,
 } from '../structures/quicklist.ts'
-import { valueRefOf } from '../types/container.ts'
+import { noteObjectCreated, valueRefOf } from '../types/container.ts'
 import type { RedisObject } from '../types/object.ts'
 import {
   createQuicklistObject,
@@ -89,6 +89,7 @@ function clampLong(x: bigint): number {
 function createListAt(c: CommandCall, key: string): ListObject {
   const o = createQuicklistObject(c.srv)
   dbAdd(c.ctx, c.db, key, o)
+  noteObjectCreated(valueRefOf(c, key), o)
   memValueTouched(c.db.dict, o)
   return o
 }

@@ -42,7 +42,13 @@ import {
   dictForEach,
   dictGetFairRandomKey,
 } from '../structures/dict.ts'
-import { scratchValueRef, silentContext, valueRefOf, type ValueRef } from '../types/container.ts'
+import {
+  noteObjectCreated,
+  scratchValueRef,
+  silentContext,
+  valueRefOf,
+  type ValueRef,
+} from '../types/container.ts'
 import {
   createIntsetObject,
   setTypeAdd,
@@ -84,6 +90,7 @@ function lookupSetWrite(c: CommandCall, key: string): Lookup {
 /** dbAdd of a value that keeps growing afterwards: memory.ts re-measures it later. */
 function dbAddGrowing(c: CommandCall, key: string, o: SetObject): void {
   dbAdd(c.ctx, c.db, key, o)
+  noteObjectCreated(valueRefOf(c, key), o)
   memValueTouched(c.db.dict, o)
 }
 
@@ -382,6 +389,7 @@ function storeSet(c: CommandCall, dst: string, dstset: SetObject): Reply {
   const size = setTypeSize(dstset)
   if (size > 0) {
     setKey(c.srv, c.ctx, c.db, dst, dstset)
+    noteObjectCreated(valueRefOf(c, dst), dstset)
     c.srv.dirty++
     return integer(size)
   }

@@ -73,6 +73,7 @@ import {
   lpRandomPairsUnique,
   scratchValueRef,
   silentContext,
+  noteObjectCreated,
   valueRefOf,
   type ValueRef,
 } from '../types/container.ts'
@@ -226,6 +227,7 @@ function zaddGeneric(c: CommandCall, incrCommand: boolean): Reply {
           ? createZsetObject(v)
           : createZsetListpackObject(c.srv)
       dbAdd(c.ctx, c.db, key, zobj)
+      noteObjectCreated(v, zobj)
       memValueTouched(c.db.dict, zobj)
     }
     for (let j = 0; j < elements; j++) {
@@ -539,6 +541,7 @@ function zunionInterDiffGeneric(
     if (dstzset.zsl.length > 0) {
       zsetConvertToListpackIfNeeded(dv, dstobj, maxelelen, totelelen)
       setKey(c.srv, c.ctx, c.db, dst, dstobj)
+      noteObjectCreated(dv, dstobj)
       c.srv.dirty++
       return integer(zsetLength(dstobj))
     }
@@ -661,6 +664,7 @@ function rangeFinalize(h: RangeHandler, count: number): Reply {
   if (dst === null) return array(h.out)
   if (count > 0 && h.dstobj !== null) {
     setKey(c.srv, c.ctx, c.db, dst, h.dstobj)
+    noteObjectCreated(valueRefOf(c, dst), h.dstobj)
     c.srv.dirty++
     return integer(count)
   }

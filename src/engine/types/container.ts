@@ -62,6 +62,18 @@ export function scratchValueRef(c: ValueCall): ValueRef {
   return { srv: c.srv, ctx: silentContext(c.ctx), dbid: c.db.id, key: '' }
 }
 
+/** Reports (full traces) that a new container value was stored at the key. */
+export function noteObjectCreated(v: ValueRef, o: ContainerObject): void {
+  if (v.ctx.full)
+    v.ctx.emit({
+      type: 'object/created',
+      key: v.key,
+      objType: o.type,
+      encoding: o.encoding,
+      shared: false,
+    })
+}
+
 /** The DictRef of a hashtable-encoded value: `key:<db>:<key>`. */
 export function valueDictRef(dbid: number, key: string): DictRef {
   return `key:${String(dbid)}:${key}`

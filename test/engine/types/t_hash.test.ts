@@ -57,4 +57,18 @@ describe('t_hash', () => {
       off.exec('HRANDFIELD', 'h', '-7', 'WITHVALUES'),
     )
   })
+
+  it('reports the new value with object/created (full traces)', () => {
+    const t = createTypeHarness()
+    t.exec('HSET', 'h', 'f', 'v')
+    expect(t.events.find((e) => e.type === 'object/created')).toEqual({
+      type: 'object/created',
+      key: 'h',
+      objType: 'hash',
+      encoding: 'listpack',
+      shared: false,
+    })
+    t.exec('HSET', 'h', 'g', 'w')
+    expect(t.events.some((e) => e.type === 'object/created')).toBe(false)
+  })
 })
