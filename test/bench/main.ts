@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: one figure a line, `name: value unit`, then the ratios measured in the
- * same run, `ratio.<what>: x`. About two minutes in all. Sections:
+ * same run, `ratio.<what>: x`. About two minutes in all on an idle machine.
+ * `npm run bench -- <engine|containers|codec|resp|eviction>` runs one section. Sections:
  *
  * 1. Engine, in process. `engine.<cmd>.<trace>` ops/s for SET, GET, INCR, DEL, EXPIRE with
  *    trace off (server.call, which runs at level off), summary and full (server.execute with
@@ -19,7 +20,8 @@
  * 2. RESP. `redis-benchmark -c 50 -r 100000 -t set,get,incr -q --csv` against our server
  *    (started in this process, trace off) and against a real redis-server started here,
  *    without pipelining (`resp.<cmd>.rps`, `redis.<cmd>.rps`, `ratio.resp_vs_redis.<cmd>`)
- *    and with `-P 16` (the same names with `.p16`).
+ *    and with `-P 16` (the same names with `.p16`). First `resp.codec.set.p16`: the codec
+ *    alone (parse 16 pipelined SETs, encode 16 replies), no engine, no sockets.
  *
  * 3. Containers (issue 3), for each of LPUSH, LRANGE 0 99, HSET, SADD, ZADD, ZRANGE 0 99,
  *    ZRANK that the engine implements (others are listed as skipped): `engine.<cmd>.off` vs `ioredis_mock.<cmd>` (awaiting
@@ -33,6 +35,13 @@ import { createServer } from '../../src/engine/index.ts'
 import type { RedisServer } from '../../src/engine/api.ts'
 import type { TraceLevel } from '../../src/engine/events.ts'
 import { bulk, error, integer, NIL, OK, type Reply } from '../../src/engine/reply.ts'
+import {
+  respAppend,
+  respEncodeCommand,
+  respParserCreate,
+  respParserFeed,
+  respParserNext,
+} from '../../src/engine/resp.ts'
 import { realClock, startRespServer } from '../../src/server/server.ts'
 import { requireBinary, startRealRedis } from '../conformance/redisProcess.ts'
 import { benchEviction } from './eviction.ts'
@@ -213,7 +222,37 @@ function redisBenchmark(
   })
 }
 
+/**
+ * The codec alone, in process: 16 pipelined SETs per chunk decoded from a Buffer as the
+ * server does (latin1), parsed, and 16 replies encoded back into a Buffer. Tells how much
+ * of the RESP figures the transport itself can carry, apart from the engine.
+ */
+function benchCodec(): void {
+  let bytes = ''
+  for (let i = 0; i < 16; i++) bytes += respEncodeCommand(['SET', `key:${i}`, 'xxx'])
+  const chunk = Buffer.from(bytes, 'latin1')
+  const chunks = 50_000
+  let best = 0
+  for (let round = 0; round < ROUNDS; round++) {
+    const p = respParserCreate()
+    let n = 0
+    const start = performance.now()
+    for (let k = 0; k < chunks; k++) {
+      respParserFeed(p, chunk.toString('latin1'))
+      let out = ''
+      for (let argv = respParserNext(p); argv !== null; argv = respParserNext(p)) {
+        n++
+        out = respAppend(out, OK)
+      }
+      Buffer.from(out, 'latin1')
+    }
+    best = Math.max(best, (n / (performance.now() - start)) * 1000)
+  }
+  figure('resp.codec.set.p16', best, 'cmds/s')
+}
+
 async function benchResp(): Promise<void> {
+  benchCodec()
   requireBinary('redis-benchmark')
   const real = await startRealRedis()
   const ours = await startRespServer({ seed: 1 })
@@ -319,6 +358,7 @@ async function main(): Promise<void> {
   const only = process.argv[2]
   if (only === undefined || only === 'engine') benchEngine()
   if (only === undefined || only === 'containers') await benchContainers()
+  if (only === 'codec') benchCodec()
   if (only === undefined || only === 'resp') await benchResp()
   if (only === undefined || only === 'eviction') benchEviction(figure, ratio)
   for (const line of ratios) console.log(line)
