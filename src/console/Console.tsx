@@ -32,9 +32,9 @@ import { parseCommandLine } from './parseCommandLine.ts'
 /** Most times a "N command" line may repeat. */
 const MAX_REPEAT = 10_000
 
-/** The prompt redis-cli shows: host:port, then [db] when not 0. */
-export function promptFor(db: number): string {
-  return `127.0.0.1:6379${db === 0 ? '' : `[${String(db)}]`}> `
+/** The prompt redis-cli shows: host:port, then [db] when not 0, then (TX) inside MULTI. */
+export function promptFor(db: number, multi = false): string {
+  return `127.0.0.1:6379${db === 0 ? '' : `[${String(db)}]`}${multi ? '(TX)' : ''}> `
 }
 
 interface Completion {
@@ -249,7 +249,7 @@ export function Console(): ReactNode {
 
   if (!tab) return <section className="console" aria-label={t('console.region')} />
 
-  const prompt = promptFor(tab.db)
+  const prompt = promptFor(tab.db, tab.multi)
   const hint = search ? null : hintFor(value, commands)
   const tabId = (id: ClientId) => `${baseId}-tab-${String(id)}`
   const panelId = `${baseId}-panel`
@@ -384,7 +384,7 @@ function ConsoleLineView(props: { line: ConsoleLine; utf8: boolean }): ReactNode
     case 'input':
       return (
         <pre className="console-line console-line-input">
-          <span className="console-prompt">{promptFor(line.db)}</span>
+          <span className="console-prompt">{promptFor(line.db, line.multi)}</span>
           {line.text}
         </pre>
       )

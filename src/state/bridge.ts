@@ -12,10 +12,16 @@
  */
 import type { ClientId, InspectView } from '../engine/api.ts'
 import type { EngineClient, ClientNotice } from '../worker/client.ts'
-import type { LogEntry, SessionSeed, WireTick, WireTrace } from '../worker/protocol.ts'
+import {
+  logLength,
+  type LogEntry,
+  type SessionSeed,
+  type WireTick,
+  type WireTrace,
+} from '../worker/protocol.ts'
 import { bytesToUtf8, utf8ToBytes } from './bytes.ts'
 import type { AppStore } from './store.ts'
-import { itemFromTick, itemFromTrace, tickIsInteresting } from './store.ts'
+import { cliPromptAfter, itemFromTick, itemFromTrace, tickIsInteresting } from './store.ts'
 import type { ClientTab, ConsoleLine, EngineRequest, SavedSession, TimelineItem } from './types.ts'
 
 // --- Types ---
@@ -226,11 +232,12 @@ export function connectBridge(
     if (s.status !== 'ready') return
     const item = s.items[s.playhead.item]
     const position = item?.position ?? 0
-    const head = s.items.at(-1)?.position
     const key = item?.kind === 'command' ? keyOf(item.argv) : (s.view?.key ?? null)
     const db = item?.db ?? 0
     const token = ++viewToken
-    const after = position === head || s.items.length === 0 ? undefined : position
+    // The live engine may stand past the last item (clock ticks that changed nothing visible).
+    const live = logLength(client.log())
+    const after = position === live || s.items.length === 0 ? undefined : position
     const before = Math.max(0, position - 1)
     const pair = async (at: number | undefined) => {
       const [keyView, keyspace] = await Promise.all([
@@ -370,19 +377,20 @@ function tabLabel(n: number): string {
 /** Rebuilds each tab's console from the replayed traces of its client. */
 function rebuildTabs(saved: SavedSession, traces: readonly (WireTrace | WireTick)[]): ClientTab[] {
   const lines = new Map<ClientId, ConsoleLine[]>()
-  const dbs = new Map<ClientId, number>()
+  const prompts = new Map<ClientId, { db: number; multi: boolean }>()
   for (const t of traces) {
     if (!('seq' in t)) continue
     const list = lines.get(t.client) ?? []
-    list.push({ kind: 'input', text: displayArgv(t.argv), db: dbs.get(t.client) ?? 0 })
+    const prompt = prompts.get(t.client) ?? { db: 0, multi: false }
+    list.push({ kind: 'input', text: displayArgv(t.argv), ...prompt })
     list.push({ kind: 'reply', reply: t.reply })
     lines.set(t.client, list)
-    dbs.set(t.client, t.db)
+    prompts.set(t.client, cliPromptAfter(prompt, t.argv, t.reply))
   }
   return saved.tabs.map((tab) => ({
     id: tab.id,
     label: tab.label,
-    db: dbs.get(tab.id) ?? 0,
+    ...(prompts.get(tab.id) ?? { db: 0, multi: false }),
     lines: lines.get(tab.id) ?? [],
   }))
 }

@@ -100,11 +100,23 @@ export function indexedDbKv(factory: IDBFactory, dbName = 'redis-xray'): Kv {
   }
 }
 
-/** Picks IndexedDB when the browser has it, else localStorage, else memory. */
+/**
+ * Picks IndexedDB when the browser has it, else localStorage, else memory; if IndexedDB
+ * fails at run time (some private modes), each call falls back to the next store.
+ */
 export function defaultKv(): Kv {
-  if (typeof indexedDB !== 'undefined') return indexedDbKv(indexedDB)
-  if (typeof localStorage !== 'undefined') return storageKv(localStorage)
-  return memoryKv()
+  const local = typeof localStorage !== 'undefined' ? storageKv(localStorage) : memoryKv()
+  if (typeof indexedDB === 'undefined') return local
+  return fallbackKv(indexedDbKv(indexedDB), local)
+}
+
+/** A Kv that uses `primary` and, for any call that fails there, `secondary`. */
+export function fallbackKv(primary: Kv, secondary: Kv): Kv {
+  return {
+    get: (k) => primary.get(k).catch(() => secondary.get(k)),
+    set: (k, v) => primary.set(k, v).catch(() => secondary.set(k, v)),
+    remove: (k) => primary.remove(k).catch(() => secondary.remove(k)),
+  }
 }
 
 /** A Kv in memory (tests, private modes with no storage). */

@@ -18,6 +18,7 @@ import { createStore, type StateCreator, type StoreApi } from 'zustand/vanilla'
 import { devtools, subscribeWithSelector } from 'zustand/middleware'
 import type { ClientId } from '../engine/api.ts'
 import type { TraceLevel } from '../engine/events.ts'
+import type { Reply } from '../engine/reply.ts'
 import type { CommandDoc, LogEntry, SessionSeed, WireTick, WireTrace } from '../worker/protocol.ts'
 import type {
   ClientTab,
@@ -313,8 +314,14 @@ const createSessionSlice =
       inputEchoed: (client, text) => {
         set(
           (s) => {
-            const db = s.tabs.find((t) => t.id === client)?.db ?? 0
-            return { tabs: appendLines(s.tabs, client, [{ kind: 'input', text, db }]) }
+            const tab = s.tabs.find((t) => t.id === client)
+            const line: ConsoleLine = {
+              kind: 'input',
+              text,
+              db: tab?.db ?? 0,
+              multi: tab?.multi ?? false,
+            }
+            return { tabs: appendLines(s.tabs, client, [line]) }
           },
           false,
           'bridge/inputEchoed',
@@ -500,7 +507,7 @@ const createPlayerSlice: Slice<PlayerSlice> = (set, get) => ({
           t.id === trace.client
             ? {
                 ...t,
-                db: dbAfter(trace, t.db),
+                ...cliPromptAfter(t, trace.argv, trace.reply),
                 lines: [...t.lines, { kind: 'reply' as const, reply: trace.reply }].slice(
                   -MAX_CONSOLE_LINES,
                 ),
@@ -621,14 +628,29 @@ const createPlayerSlice: Slice<PlayerSlice> = (set, get) => ({
   },
 })
 
-/** The db a client is on after a command (SELECT n that succeeded). */
-function dbAfter(trace: WireTrace, db: number): number {
-  if (trace.reply.type === 'error') return trace.db === db ? db : trace.db
-  if (trace.argv[0]?.toUpperCase() === 'SELECT' && trace.argv[1] !== undefined) {
-    const n = Number(trace.argv[1])
-    return Number.isInteger(n) ? n : db
+/**
+ * The prompt state after a command, by redis-cli's own rules (cliSendCommand): a SELECT n
+ * that did not fail sets [n] (even when only QUEUED inside MULTI, as redis-cli does), MULTI
+ * turns (TX) on, EXEC and DISCARD turn it off, RESET clears both.
+ */
+export function cliPromptAfter(
+  prev: { readonly db: number; readonly multi?: boolean },
+  argv: readonly string[],
+  reply: Reply,
+): { db: number; multi: boolean } {
+  const name = argv[0]?.toLowerCase()
+  const ok = reply.type !== 'error'
+  let db = prev.db
+  let multi = prev.multi ?? false
+  if (name === 'select' && argv.length === 2 && ok) db = Math.trunc(Number(argv[1])) || 0
+  else if (name === 'multi' && argv.length === 1 && ok) multi = true
+  else if (name === 'exec' && argv.length === 1 && multi) multi = false
+  else if (name === 'discard' && argv.length === 1 && ok) multi = false
+  else if (name === 'reset' && argv.length === 1 && ok) {
+    multi = false
+    db = 0
   }
-  return trace.db
+  return { db, multi }
 }
 
 const createSettingsSlice =

@@ -35,7 +35,13 @@ export interface Playhead {
 
 /** A line in a console tab. Replies are kept as data and formatted when rendered. */
 export type ConsoleLine =
-  | { readonly kind: 'input'; readonly text: string; readonly db: number }
+  | {
+      readonly kind: 'input'
+      readonly text: string
+      /** The prompt's state when the line was entered: [db] and (TX). */
+      readonly db: number
+      readonly multi?: boolean
+    }
   | { readonly kind: 'reply'; readonly reply: Reply }
   | { readonly kind: 'text'; readonly text: string }
   | { readonly kind: 'error'; readonly text: string }
@@ -43,7 +49,9 @@ export type ConsoleLine =
 export interface ClientTab {
   readonly id: ClientId
   readonly label: string
+  /** What redis-cli's prompt shows for this connection: the SELECTed db and (TX). */
   readonly db: number
+  readonly multi?: boolean
   readonly lines: readonly ConsoleLine[]
 }
 

@@ -2,6 +2,8 @@ import { act, render, screen, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Console } from '../../src/console/Console.tsx'
+import { createServer } from '../../src/engine/index.ts'
+import type { ServerFactory } from '../../src/worker/engineHost.ts'
 import { AppStoreProvider } from '../../src/state/react.ts'
 import { createHarness } from '../state/harness.ts'
 
@@ -11,8 +13,8 @@ afterEach(() => {
   cleanup = null
 })
 
-async function setup() {
-  const h = await createHarness()
+async function setup(factory?: ServerFactory) {
+  const h = await createHarness(factory ? { factory } : {})
   cleanup = h.dispose
   render(
     <AppStoreProvider store={h.store}>
@@ -152,5 +154,26 @@ describe('Console', { timeout: 30_000 }, () => {
     await c.user.type(input2, 'PING{Enter}')
     await c.settle()
     expect(c.h.store.getState().items.at(-1)?.client).toBe(2)
+  })
+
+  it('shows [db] and (TX) in the prompt as redis-cli does (real engine)', async () => {
+    const c = await setup(createServer)
+    await c.type('SELECT 2{Enter}')
+    await c.type('MULTI{Enter}')
+    await c.type('SET k v{Enter}')
+    await c.type('EXEC{Enter}')
+    await c.type('PING{Enter}')
+    expect(c.lines()).toEqual([
+      '127.0.0.1:6379> SELECT 2',
+      'OK',
+      '127.0.0.1:6379[2]> MULTI',
+      'OK',
+      '127.0.0.1:6379[2](TX)> SET k v',
+      'QUEUED',
+      '127.0.0.1:6379[2](TX)> EXEC',
+      '1) OK',
+      '127.0.0.1:6379[2]> PING',
+      'PONG',
+    ])
   })
 })

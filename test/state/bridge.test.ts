@@ -9,9 +9,9 @@ describe('bridge', () => {
     const s = h.store.getState()
     expect(s.items.map((i) => i.argv[0])).toEqual(['SET', 'GET'])
     expect(s.tabs[0]?.lines).toEqual([
-      { kind: 'input', text: 'SET k v', db: 0 },
+      { kind: 'input', text: 'SET k v', db: 0, multi: false },
       { kind: 'reply', reply: { type: 'simple', value: 'OK' } },
-      { kind: 'input', text: 'GET k', db: 0 },
+      { kind: 'input', text: 'GET k', db: 0, multi: false },
       { kind: 'reply', reply: { type: 'bulk', value: 'v' } },
     ])
     expect(s.log.map((e) => e.t)).toEqual(['client', 'exec', 'exec'])
