@@ -36,6 +36,16 @@ export function requireBinary(name: 'redis-server' | 'redis-cli' | 'redis-benchm
   if (!found) throw new Error(`${name} not found on PATH. ${INSTALL_HINT}`)
 }
 
+/**
+ * Every redis-server started here and still running. If this process exits before a test
+ * stops its server (a failed hook, a timeout), they are killed on the way out rather than
+ * left behind; a SIGKILL of this process still orphans them.
+ */
+const live = new Set<ChildProcess>()
+process.once('exit', () => {
+  for (const child of live) child.kill('SIGKILL')
+})
+
 /** A TCP port that was free a moment ago on 127.0.0.1. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -69,6 +79,8 @@ export async function startRealRedis(
     args.push('--unixsocketperm', '700', '--save', '', '--appendonly', 'no')
     args.push('--daemonize', 'no', ...extraArgs)
     const child = spawn('redis-server', args, { stdio: ['ignore', 'ignore', 'pipe'] })
+    live.add(child)
+    child.once('exit', () => live.delete(child))
     let exited = false
     child.once('exit', () => {
       exited = true
