@@ -2,16 +2,13 @@
 import type { ReactNode } from 'react'
 import type { IntsetView } from '../../engine/inspectContainers.ts'
 import type { PanelProps } from '../registry.ts'
-import { useStepTween } from '../shared/useStepTween.ts'
+import { isKeyEvent, useOwnStep } from '../shared/stepFold.ts'
 import { IntsetPanel } from './IntsetPanel.tsx'
 
 export default function IntsetEntry(p: PanelProps): ReactNode {
   const after = (p.after ?? p.before) as IntsetView | null
   const key = p.keyName ?? ''
-  const k = p.events
-    .slice(0, p.step)
-    .filter((e) => e.type.startsWith('intset/') && 'key' in e && e.key === key).length
-  const t = useStepTween(`${String(k)}/${String(p.events.length)}`, p.reducedMotion)
+  const { k, t } = useOwnStep(p, (e) => isKeyEvent(e, key, ['intset/']))
   if (after?.kind !== 'intset') return null
   const before = p.before?.kind === 'intset' ? (p.before as unknown as IntsetView) : null
   return (

@@ -10,6 +10,7 @@ import { memo, useMemo } from 'react'
 import type { StepEvent } from '../../engine/events.ts'
 import type { IntsetView } from '../../engine/inspectContainers.ts'
 import { narration } from '../shared/narration.ts'
+import { useStepFold } from '../shared/stepFold.ts'
 import {
   applyIntsetEvent,
   BYTE_PX,
@@ -43,20 +44,11 @@ function IntsetPanelImpl({ title, before, after, events, step, t, lang }: Intset
     () => events.filter((e) => e.type.startsWith('intset/') && 'key' in e && e.key === after.key),
     [events, after.key],
   )
-  const k = Math.max(0, Math.min(step, own.length))
   const start = useMemo(
     () => intsetModelFromView(before ?? { ...after, values: [], length: 0 }),
     [before, after],
   )
-  const prev = useMemo(
-    () => own.slice(0, Math.max(0, k - 1)).reduce(applyIntsetEvent, start),
-    [own, k, start],
-  )
-  const curr = useMemo(() => {
-    const ev = k > 0 ? own[k - 1] : undefined
-    return ev ? applyIntsetEvent(prev, ev) : prev
-  }, [prev, own, k])
-  const current = k > 0 ? own[k - 1] : undefined
+  const { prev, curr, current } = useStepFold(start, own, step, applyIntsetEvent)
   const probes = current?.type === 'intset/searched' ? new Set(current.probes) : new Set<number>()
   const from = new Map(layoutIntset(prev).map((c) => [c.id, c]))
   const cells = layoutIntset(curr)

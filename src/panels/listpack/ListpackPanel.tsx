@@ -10,6 +10,7 @@ import { memo, useMemo } from 'react'
 import type { StepEvent } from '../../engine/events.ts'
 import type { ListpackView } from '../../engine/inspectContainers.ts'
 import { narration } from '../shared/narration.ts'
+import { useStepFold } from '../shared/stepFold.ts'
 import { applyListpackEvent, layoutListpack, listpackModelFromView } from './listpackModel.ts'
 
 export interface ListpackPanelProps {
@@ -42,17 +43,11 @@ function ListpackPanelImpl({ title, before, after, events, step, t, lang }: List
     [events, after.key],
   )
   const fromBefore = before?.kind === 'listpack'
-  const k = fromBefore ? Math.max(0, Math.min(step, own.length)) : 0
   const start = useMemo(
     () => listpackModelFromView(fromBefore ? before : after),
     [fromBefore, before, after],
   )
-  const prev = useMemo(
-    () => own.slice(0, Math.max(0, k - 1)).reduce(applyListpackEvent, start),
-    [own, k, start],
-  )
-  const current = k > 0 ? own[k - 1] : undefined
-  const curr = useMemo(() => (current ? applyListpackEvent(prev, current) : prev), [current, prev])
+  const { prev, curr, current } = useStepFold(start, own, fromBefore ? step : 0, applyListpackEvent)
   const from = new Map(layoutListpack(prev).map((b) => [b.id, b]))
   const boxes = layoutListpack(curr)
   const e = easeCubicInOut(Math.max(0, Math.min(1, t)))

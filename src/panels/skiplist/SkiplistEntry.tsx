@@ -3,16 +3,13 @@ import type { ReactNode } from 'react'
 import type { SkiplistView } from '../../engine/inspectContainers.ts'
 import { DictOfItem } from '../dict/KeyspaceEntry.tsx'
 import type { PanelProps } from '../registry.ts'
-import { useStepTween } from '../shared/useStepTween.ts'
+import { isKeyEvent, useOwnStep } from '../shared/stepFold.ts'
 import { SkiplistPanel } from './SkiplistPanel.tsx'
 
 export default function SkiplistEntry(p: PanelProps): ReactNode {
   const after = (p.after ?? p.before) as SkiplistView | null
   const key = p.keyName ?? ''
-  const k = p.events
-    .slice(0, p.step)
-    .filter((e) => e.type.startsWith('zsl/') && 'key' in e && e.key === key).length
-  const t = useStepTween(`${String(k)}/${String(p.events.length)}`, p.reducedMotion)
+  const { k, t } = useOwnStep(p, (e) => isKeyEvent(e, key, ['zsl/']))
   if (after?.kind !== 'skiplist') return null
   const before = p.before?.kind === 'skiplist' ? (p.before as unknown as SkiplistView) : null
   return (

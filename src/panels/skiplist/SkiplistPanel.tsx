@@ -10,6 +10,7 @@ import { memo, useMemo } from 'react'
 import type { StepEvent } from '../../engine/events.ts'
 import type { SkiplistView } from '../../engine/inspectContainers.ts'
 import { narration } from '../shared/narration.ts'
+import { useStepFold } from '../shared/stepFold.ts'
 import {
   applySkiplistEvent,
   COL_W,
@@ -44,21 +45,13 @@ function SkiplistPanelImpl({ title, before, after, events, step, t, lang }: Skip
     () => events.filter((e) => e.type.startsWith('zsl/') && 'key' in e && e.key === after.key),
     [events, after.key],
   )
-  const k = Math.max(0, Math.min(step, own.length))
   const start = useMemo(
     () => skiplistModelFromView(before?.kind === 'skiplist' ? before : after),
     [before, after],
   )
+  // Without a skiplist before (a conversion from listpack), show the after view as is.
   const fromStart = before?.kind === 'skiplist'
-  const prev = useMemo(
-    () => (fromStart ? own.slice(0, Math.max(0, k - 1)).reduce(applySkiplistEvent, start) : start),
-    [fromStart, own, k, start],
-  )
-  const current = k > 0 ? own[k - 1] : undefined
-  const curr = useMemo(
-    () => (fromStart && current ? applySkiplistEvent(prev, current) : prev),
-    [fromStart, current, prev],
-  )
+  const { prev, curr, current } = useStepFold(start, own, fromStart ? step : 0, applySkiplistEvent)
   const prevX = new Map(layoutSkiplist(prev).map((tw) => [tw.id, tw.x]))
   const towers = layoutSkiplist(curr)
   const levels = skiplistLevel(curr)
