@@ -53,7 +53,7 @@ export interface EngineClientOptions {
   readonly spawn: () => WorkerLike
   readonly session: SessionSeed
   readonly trace: TraceLevel
-  /** Silence (no answer, no progress) that counts as a runaway command. Default 30 s. */
+  /** Silence (no answer, no progress) that counts as a runaway command. Default 60 s. */
   readonly watchdogMs?: number
   readonly onNotice?: (n: ClientNotice) => void
   /** Called for every acknowledged op, in order (the store mirrors the log). */
@@ -113,7 +113,7 @@ const MAX_RESTARTS_IN_A_ROW = 3
 
 /** Creates a client; call start() before anything else. */
 export function createEngineClient(opts: EngineClientOptions): EngineClient {
-  const watchdogMs = opts.watchdogMs ?? 30_000
+  const watchdogMs = opts.watchdogMs ?? 60_000
   let session = opts.session
   let trace = opts.trace
   let worker: WorkerLike | null = null
