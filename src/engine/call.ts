@@ -9,12 +9,36 @@ import type { Reply } from './reply.ts'
 import type { Client, ServerState } from './state.ts'
 import { updatePeakMemory } from './keyspace/memory.ts'
 
+/**
+ * The table entry for a command name in any letter case. Names as clients send them
+ * ('SET', 'get') are remembered, so the hot path does one Map lookup and no lowercasing
+ * (the table itself is keyed by lowercase names). Bounded; reset if the table changes.
+ */
+function lookupBaseCommand(srv: ServerState, name: string): CommandSpec | undefined {
+  const map = srv.commands.map
+  if (map !== nameCacheFor) {
+    nameCacheFor = map
+    nameCache.clear()
+  }
+  let cmd = nameCache.get(name)
+  if (cmd === undefined) {
+    cmd = map.get(name.toLowerCase())
+    if (cmd !== undefined) {
+      if (nameCache.size >= 4096) nameCache.clear()
+      nameCache.set(name, cmd)
+    }
+  }
+  return cmd
+}
+let nameCacheFor: ReadonlyMap<string, CommandSpec> | null = null
+const nameCache = new Map<string, CommandSpec>()
+
 /** server.c lookupCommand: the container's subcommand when argv has one. */
 export function lookupCommand(
   srv: ServerState,
   argv: readonly string[],
 ): { cmd: CommandSpec | undefined; parent: CommandSpec | null } {
-  const base = srv.commands.map.get((argv[0] ?? '').toLowerCase())
+  const base = lookupBaseCommand(srv, argv[0] ?? '')
   if (argv.length === 1 || base?.subcommands === undefined) return { cmd: base, parent: null }
   const sub = base.subcommands.find((s) => s.name === (argv[1] ?? '').toLowerCase())
   return { cmd: sub, parent: base }
@@ -75,7 +99,11 @@ export function callCommand(
   const handler = cmd.handler
   if (handler === undefined) throw new Error(`command ${fullname} has no handler`)
   const call: CommandCall = { srv, client: c, db, ctx, argv, cmd }
+  const dirtyBefore = srv.dirty
+  const modifiedBefore = srv.keysModified
   const reply = handler(call)
+  // server.dirty: the handler's own count, else one per key it signalled as modified.
+  if (srv.dirty === dirtyBefore) srv.dirty += srv.keysModified - modifiedBefore
   const st = commandStats(srv, fullname)
   st.calls++
   if (reply.type === 'error') st.failed++

@@ -111,6 +111,7 @@ export function createServerState(opts: ServerOptions): ServerState {
     expire: { currentDb: 0, timelimitExit: false, lastFastCycle: 0 },
     evictNextDb: 0,
     dirty: 0,
+    keysModified: 0,
     lastSave: Math.floor(now / 1000),
     child: null,
     bgsaveScheduled: false,
@@ -208,8 +209,9 @@ function rejectCommand(
   if (cmd !== undefined && fullname !== null) commandStats(srv, fullname).rejected++
   if (cmd?.name === 'exec' && c.multi !== null) {
     discardTransaction(srv, c)
-    const text = error(message).value
-    return error(`EXECABORT Transaction discarded because of: ${text}`)
+    // multi.c execCommandAbort: the reason as rejectCommand got it (a shared error keeps its
+    // code, a formatted one such as the arity error has none: no "ERR " is added).
+    return error(`EXECABORT Transaction discarded because of: ${message}`)
   }
   return error(message)
 }
@@ -364,6 +366,17 @@ function databasesCron(srv: ServerState, ctx: ExecContext): void {
   }
 }
 
+/** serverCron's save-point check: `changes` writes and more than `seconds` since lastsave. */
+function savePointReached(srv: ServerState): boolean {
+  const words = (srv.config.other['save'] ?? '3600 1 300 100 60 10000').split(' ')
+  for (let j = 0; j + 1 < words.length; j += 2) {
+    const seconds = Number(words[j])
+    const changes = Number(words[j + 1])
+    if (srv.dirty >= changes && srv.unixtime - srv.lastSave > seconds) return true
+  }
+  return false
+}
+
 /** server.c serverCron (the parts the emulation models). */
 export function serverCron(srv: ServerState, ctx: ExecContext): void {
   updateCachedTime(srv, ctx.now)
@@ -379,8 +392,12 @@ export function serverCron(srv: ServerState, ctx: ExecContext): void {
   }
   srv.lruclock = getLRUClock(ctx.now)
   databasesCron(srv, ctx)
-  // checkChildrenDone, then a BGSAVE SCHEDULE waiting for the slot.
-  if (srv.child !== null && ctx.now >= srv.child.endsAt) rdbBackgroundSaveDone(srv)
+  // checkChildrenDone, or the save points (the `save` config), then a BGSAVE SCHEDULE.
+  if (srv.child !== null) {
+    if (ctx.now >= srv.child.endsAt) rdbBackgroundSaveDone(srv)
+  } else if (savePointReached(srv)) {
+    rdbSaveBackground(srv, ctx.now)
+  }
   if (srv.child === null && srv.bgsaveScheduled) {
     rdbSaveBackground(srv, ctx.now)
     srv.bgsaveScheduled = false

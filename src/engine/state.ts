@@ -174,8 +174,14 @@ export interface ServerState {
   expire: ActiveExpireState
   /** evict.c static next_db for the random policies (issue 4 may add more). */
   evictNextDb: number
-  /** Writes since the last save (server.dirty). */
+  /**
+   * Writes since the last save (server.dirty). Handlers may count exactly as Redis does
+   * (srv.dirty += n); when a handler leaves it alone, call() adds the number of keys it
+   * signalled as modified (keysModified), which is Redis's count for most key commands.
+   */
   dirty: number
+  /** signalModifiedKey calls so far (call() turns them into dirty when a handler did not). */
+  keysModified: number
   /** Unix seconds of the last successful save (server.lastsave). */
   lastSave: number
   /**

@@ -20,13 +20,7 @@
 import { configGetPatterns, configSetPairs, lookupConfig } from '../config.ts'
 import { performEvictions } from '../keyspace/evict.ts'
 import { killRDBChild, rdbSaveBackground } from '../rdb.ts'
-import {
-  emptyData,
-  lookupKeyWrite,
-  dbAdd,
-  signalModifiedKey,
-  type RedisDb,
-} from '../keyspace/db.ts'
+import { emptyData, lookupKeyWrite, dbAdd, touchWatchedKey, type RedisDb } from '../keyspace/db.ts'
 import { estimateObjectIdleTime } from '../keyspace/lru.ts'
 import {
   genInfoMemorySection,
@@ -296,6 +290,28 @@ function infoCommandStats(srv: ServerState): string {
   return out
 }
 
+/**
+ * server.c genRedisInfoStringLatencyStats: one line per command with a latency histogram
+ * (created on its first call). Durations are modelled as 0 µs, which Redis records as the
+ * histogram's minimum (1 ns): every percentile reads 0.001.
+ */
+function infoLatencyStats(srv: ServerState): string {
+  if (srv.config.other['latency-tracking'] === 'no') return ''
+  const percentiles = (srv.config.other['latency-tracking-info-percentiles'] ?? '50 99 99.9')
+    .split(' ')
+    .filter((p) => p !== '')
+  let out = ''
+  const visit = (spec: CommandSpec, parent: CommandSpec | null): void => {
+    const fullname = parent === null ? spec.name : `${parent.name}|${spec.name}`
+    const st = srv.stats.numCommands.get(fullname)
+    if (st !== undefined && st.calls > 0)
+      out += `latency_percentiles_usec_${fullname}:${percentiles.map((p) => `p${String(Number(p))}=0.001`).join(',')}\r\n`
+    for (const sub of spec.subcommands ?? []) visit(sub, spec)
+  }
+  for (const spec of srv.commands.list) visit(spec, null)
+  return out
+}
+
 function infoErrorStats(srv: ServerState): string {
   let out = ''
   for (const [code, count] of srv.stats.errorCodes)
@@ -350,6 +366,8 @@ function infoSectionBody(srv: ServerState, section: string): string {
       return infoCommandStats(srv)
     case 'errorstats':
       return infoErrorStats(srv)
+    case 'latencystats':
+      return infoLatencyStats(srv)
     case 'cluster':
       return 'cluster_enabled:0\r\n'
     case 'keyspace':
@@ -877,7 +895,8 @@ function debugPopulate(c: CommandCall): Reply {
       value = size <= buf.length ? buf.slice(0, size) : buf + '\0'.repeat(size - buf.length)
     }
     dbAdd(ctx, db, key, createStringObject(srv, value))
-    signalModifiedKey(srv, ctx, db, key)
+    // signalModifiedKey, but DEBUG POPULATE does not count as writes (dirty stays).
+    touchWatchedKey(srv, ctx, db, key)
   }
   return OK
 }

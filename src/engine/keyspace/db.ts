@@ -276,7 +276,8 @@ export function deleteExpiredKeyAndPropagate(
   key: string,
 ): void {
   dbDelete(ctx, db, key)
-  signalModifiedKey(srv, ctx, db, key)
+  // signalModifiedKey without counting a write: expiry does not make the dataset dirty.
+  touchWatchedKey(srv, ctx, db, key)
   srv.stats.expiredKeys++
 }
 
@@ -308,6 +309,7 @@ export function signalModifiedKey(
   db: RedisDb,
   key: string,
 ): void {
+  srv.keysModified++
   touchWatchedKey(srv, ctx, db, key)
 }
 

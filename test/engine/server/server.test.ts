@@ -226,3 +226,43 @@ describe('BGSAVE child (modelled fork)', () => {
     expect(after).toContain('\r\nrdb_bgsave_in_progress:0\r\n')
   })
 })
+
+describe('dirty and save points', () => {
+  const changes = (t: ReturnType<typeof createTestEngine>): string | undefined =>
+    /rdb_changes_since_last_save:(\d+)/.exec(
+      (t.exec('info', 'persistence') as { value: string }).value,
+    )?.[1]
+
+  it('counts writes per modified key as rdb_changes_since_last_save (reads and DEBUG POPULATE do not)', () => {
+    const t = createTestEngine()
+    t.exec('debug', 'populate', '10')
+    expect(changes(t)).toBe('0')
+    t.exec('set', 'a', '1')
+    t.exec('mset', 'b', '1', 'c', '2')
+    t.exec('get', 'a')
+    expect(changes(t)).toBe('3')
+    t.exec('del', 'b', 'c', 'zz')
+    t.exec('incr', 'n')
+    t.exec('expire', 'a', '100')
+    expect(changes(t)).toBe('7')
+    t.exec('save')
+    expect(changes(t)).toBe('0')
+  })
+
+  it('starts a BGSAVE from serverCron once a save point is reached', () => {
+    const t = createTestEngine({ config: { save: '60 2' } })
+    t.exec('set', 'a', '1')
+    t.tick(61_000)
+    expect(changes(t)).toBe('1')
+    t.exec('set', 'b', '1')
+    // One cron forks the child, the next one reaps it.
+    t.tick(100)
+    expect((t.exec('info', 'persistence') as { value: string }).value).toContain(
+      '\r\nrdb_bgsave_in_progress:1\r\n',
+    )
+    t.tick(100)
+    const info = (t.exec('info', 'persistence') as { value: string }).value
+    expect(info).toContain('\r\nrdb_saves:1\r\n')
+    expect(changes(t)).toBe('0')
+  })
+})
