@@ -7,6 +7,8 @@
 import { useState, type ReactNode } from 'react'
 import type { DictView, KeyspaceView } from '../../engine/inspect.ts'
 import type { HashtableView } from '../../engine/inspectContainers.ts'
+import { EvictionForItem } from '../eviction/EvictionForItem.tsx'
+import { ExpireForItem } from '../expire/ExpireForItem.tsx'
 import type { PanelProps } from '../registry.ts'
 import { ScanForDict } from '../scan/ScanForDict.tsx'
 import { useStepTween } from '../shared/useStepTween.ts'
@@ -73,6 +75,8 @@ export default function KeyspaceEntry(p: PanelProps): ReactNode {
           p={p}
         />
       )}
+      <ExpireForItem before={before} after={after} p={p} />
+      <EvictionForItem p={p} />
     </div>
   )
 }

@@ -1,0 +1,121 @@
+/**
+ * The eviction panel's model and layout (pure). With maxmemory set, every command first
+ * calls performEvictions: while used memory is over the limit it picks a victim and deletes
+ * it. The LRU, LFU and volatile-ttl policies sample maxmemory-samples keys from each db,
+ * score them (idle time, 255 − frequency, or how soon they expire) and keep the best in a
+ * 16-slot pool sorted by score (worst on the left, best on the right); the victim is the
+ * rightmost. The random policies pick a random key. With noeviction, or nothing left to
+ * evict, a command that may grow memory is rejected with an OOM error.
+ */
+import type { EvictionCandidate, MaxmemoryPolicy, StepEvent } from '../../engine/events.ts'
+
+export interface Victim extends EvictionCandidate {
+  readonly freed: number
+}
+
+export interface EvictionModel {
+  readonly policy: MaxmemoryPolicy | null
+  /** The last sample, in sampling order. */
+  readonly sampled: readonly EvictionCandidate[]
+  readonly sampledDb: number | null
+  /** Occupied pool slots, left (worst) to right (best). */
+  readonly pool: readonly EvictionCandidate[]
+  readonly victims: readonly Victim[]
+  readonly freed: number
+  readonly oom: { readonly used: number; readonly maxmemory: number } | null
+}
+
+/** Size of Redis's eviction pool (EVPOOL_SIZE). */
+export const EVPOOL_SIZE = 16
+
+export const EMPTY_EVICTION: EvictionModel = {
+  policy: null,
+  sampled: [],
+  sampledDb: null,
+  pool: [],
+  victims: [],
+  freed: 0,
+  oom: null,
+}
+
+/** Whether an event belongs to the eviction panel. */
+export function isEvictionStep(e: StepEvent): boolean {
+  return e.type.startsWith('evict/') || e.type.startsWith('memory/')
+}
+
+/** Applies one event. */
+export function applyEvictionEvent(m: EvictionModel, e: StepEvent): EvictionModel {
+  switch (e.type) {
+    case 'evict/keysSampled':
+      return { ...m, policy: e.policy, sampled: e.sampled, sampledDb: e.db }
+    case 'evict/poolUpdated':
+      return { ...m, pool: e.pool }
+    case 'evict/keyPicked': {
+      // The victim's slot is emptied, and so are slots right of it (ghosts: keys deleted
+      // since they were sampled, which performEvictions skipped).
+      // A key can sit in the pool twice (sampled twice); the rightmost copy is the one taken.
+      let at = m.pool.length - 1
+      while (at >= 0 && !(m.pool[at]?.key === e.key && m.pool[at]?.db === e.db)) at--
+      const pool = at < 0 ? m.pool : m.pool.slice(0, at)
+      return {
+        ...m,
+        pool,
+        victims: [...m.victims, { db: e.db, key: e.key, score: e.score, freed: e.freed }],
+        freed: m.freed + e.freed,
+      }
+    }
+    case 'memory/oomRejected':
+      return { ...m, oom: { used: e.used, maxmemory: e.maxmemory } }
+    default:
+      return m
+  }
+}
+
+// --- Layout ---
+
+export const EV_SLOT_W = 56
+export const EV_SLOT_H = 34
+export const EV_GAP = 4
+export const EV_BAR_W = 300
+
+export interface EvSlot {
+  readonly id: string
+  readonly index: number
+  readonly x: number
+  readonly candidate: EvictionCandidate | null
+  /** The rightmost occupied slot: the next victim. */
+  readonly best: boolean
+}
+
+/** The 16 pool slots, occupied ones from the left, best (rightmost occupied) marked. */
+export function layoutPool(m: EvictionModel): EvSlot[] {
+  const slots: EvSlot[] = []
+  for (let i = 0; i < EVPOOL_SIZE; i++) {
+    const c = m.pool[i] ?? null
+    slots.push({
+      id: `evslot:${String(i)}`,
+      index: i,
+      x: i * (EV_SLOT_W + EV_GAP),
+      candidate: c,
+      best: c !== null && i === Math.min(m.pool.length, EVPOOL_SIZE) - 1,
+    })
+  }
+  return slots
+}
+
+/**
+ * The memory bar: used and the limit on one scale (the larger of the two fills `width`).
+ * Returns pixel widths of the used part and the x of the maxmemory line.
+ */
+export function layoutMemoryBar(
+  used: number,
+  maxmemory: number,
+  width = EV_BAR_W,
+): { readonly used: number; readonly limit: number; readonly over: boolean } {
+  const top = Math.max(used, maxmemory, 1)
+  return {
+    used: Math.round((used / top) * width),
+    limit: Math.round((maxmemory / top) * width),
+    over: used > maxmemory,
+  }
+}

@@ -1,0 +1,177 @@
+/**
+ * The expiry panel: the keys with a TTL (the db's expires dict), the active expire cycle's
+ * cursor walking the dict's buckets, which buckets a sampling loop looked at, which keys it
+ * found expired and why the cycle stopped; and lazy expiry, when a command touched a key
+ * whose time had passed.
+ */
+import '../shared/panels.css'
+import { easeCubicInOut } from 'd3-ease'
+import { interpolateNumber } from 'd3-interpolate'
+import { memo, useMemo } from 'react'
+import type { StepEvent } from '../../engine/events.ts'
+import type { KeyspaceView } from '../../engine/inspect.ts'
+import { bytesToUtf8 } from '../../state/bytes.ts'
+import { narration } from '../shared/narration.ts'
+import {
+  applyExpireEvent,
+  EX_CELL,
+  expireModelFromView,
+  isExpireStep,
+  layoutExpireStrip,
+} from './expireModel.ts'
+
+export interface ExpirePanelProps {
+  readonly title: string
+  readonly before: KeyspaceView | null
+  readonly after: KeyspaceView
+  readonly events: readonly StepEvent[]
+  /** How many of the item's events are shown (all kinds, as PanelProps.step). */
+  readonly step: number
+  readonly t: number
+  readonly lang: 'en' | 'zh'
+}
+
+type L = 'en' | 'zh'
+
+const text = {
+  explain: {
+    en: 'Keys with a TTL are also in the expires dict. A command that touches an expired key deletes it first (lazy expiry); serverCron also walks the expires dict from a saved cursor, sampling up to 20 keys per loop and deleting expired ones (active expiry), and loops again while more than 10% of a sample had expired.',
+    zh: '设置了过期时间的键同时存放在过期字典里。命令访问到已过期的键时会先删除它（惰性过期）；serverCron 还会从保存的游标处遍历过期字典，每轮最多抽查 20 个键并删除其中已过期的（主动过期），若一轮里超过 10% 已过期就再来一轮。',
+  },
+  stats: {
+    en: (keys: number, cursor: number, size: number) =>
+      `${String(keys)} key(s) with a TTL · cursor ${String(cursor)} · ${String(size)} bucket(s)`,
+    zh: (keys: number, cursor: number, size: number) =>
+      `${String(keys)} 个键设置了过期时间 · 游标 ${String(cursor)} · ${String(size)} 个桶`,
+  },
+  sampled: { en: 'Sampled in the last loop', zh: '上一轮抽查的键' },
+  expiredMark: { en: 'expired', zh: '已过期' },
+  lazy: {
+    en: (k: string, ms: number) => `${k}: lazily expired, ${String(ms)} ms late`,
+    zh: (k: string, ms: number) => `${k}：惰性过期，晚了 ${String(ms)} 毫秒`,
+  },
+  stop: {
+    done: {
+      en: 'Stopped: in the last loop of each db at most 10% of the sample had expired (or the dict was empty).',
+      zh: '结束原因：每个 db 的最后一轮抽查中过期键不超过 10%（或过期字典为空）。',
+    },
+    timeLimit: {
+      en: 'Stopped: the time limit ran out; the next fast cycle may continue.',
+      zh: '结束原因：用完了时间限额；下一次快速周期可能继续。',
+    },
+    skipped: { en: 'Skipped.', zh: '已跳过。' },
+  },
+  cycle: {
+    en: (kind: string, loops: number, us: number, limit: number) =>
+      `${kind} cycle: ${String(loops)} sampling loop(s), ${String(us)} µs of ${String(limit)} µs`,
+    zh: (kind: string, loops: number, us: number, limit: number) =>
+      `${kind === 'fast' ? '快速' : '慢速'}周期：${String(loops)} 轮抽查，用时 ${String(us)} 微秒（限额 ${String(limit)} 微秒）`,
+  },
+} as const
+
+function ExpirePanelImpl({ title, before, after, events, step, t, lang }: ExpirePanelProps) {
+  const start = useMemo(() => expireModelFromView(before ?? after), [before, after])
+  const n = before ? Math.max(0, Math.min(step, events.length)) : 0
+  let j = n - 1
+  while (j >= 0 && !isExpireStep(events[j] as StepEvent)) j--
+  const current = j >= 0 ? events[j] : undefined
+  const prev = useMemo(
+    () => events.slice(0, Math.max(0, j)).reduce(applyExpireEvent, start),
+    [events, j, start],
+  )
+  const curr = useMemo(() => events.slice(0, n).reduce(applyExpireEvent, start), [events, n, start])
+  const cells = layoutExpireStrip(curr)
+  const e = easeCubicInOut(Math.max(0, Math.min(1, t)))
+  const cursorCell = cells.find((c) => c.cursor)
+  const prevCells = layoutExpireStrip({ ...curr, cursor: prev.cursor })
+  const prevCursor = prevCells.find((c) => c.cursor)
+  const cx =
+    cursorCell === undefined
+      ? null
+      : interpolateNumber(prevCursor?.x ?? cursorCell.x, cursorCell.x)(e)
+  const expired = new Set(curr.lastLoop?.expired ?? [])
+  const width = Math.max(1, cells.length) * EX_CELL + 2
+  const lg: L = lang
+  return (
+    <section aria-label={title} className="expire-panel">
+      <p className="expire-panel__caption">{text.explain[lg]}</p>
+      <p data-testid="ex-stats" data-keys={curr.keys.length} data-cursor={curr.cursor}>
+        {text.stats[lg](curr.keys.length, curr.cursor, curr.size)}
+      </p>
+      <p role="status" aria-live="polite">
+        {current ? narration[current.type](current as never)[lg] : ''}
+      </p>
+      {cells.length > 0 && (
+        <svg
+          width={width}
+          height={44}
+          viewBox={`0 0 ${String(width)} 44`}
+          role="img"
+          aria-label={title}
+        >
+          {cells.map((c) => (
+            <g
+              key={c.id}
+              data-id={c.id}
+              data-sampled={c.sampled || undefined}
+              data-cursor={c.cursor || undefined}
+              transform={`translate(${String(c.x + 1)},4)`}
+            >
+              <rect
+                width={EX_CELL - 2}
+                height={EX_CELL}
+                className={`ex-bucket${c.sampled ? ' ex-bucket--sampled' : ''}`}
+              />
+              <text x={2} y={12} className="ex-key" fontSize={8}>
+                {c.index % 1000}
+              </text>
+            </g>
+          ))}
+          {cx !== null && (
+            <path
+              data-id="ex-cursor"
+              className="ex-cursor"
+              d={`M${String(cx + EX_CELL / 2)},26 l-5,9 l10,0 z`}
+            />
+          )}
+        </svg>
+      )}
+      {curr.lastLoop && curr.lastLoop.sampled.length > 0 && (
+        <div>
+          <p>{text.sampled[lg]}</p>
+          <ul className="expire-panel__keys">
+            {curr.lastLoop.sampled.map((k) => (
+              <li key={k} data-key={k} data-expired={expired.has(k) || undefined}>
+                {bytesToUtf8(k)}
+                {expired.has(k) ? ` · ${text.expiredMark[lg]}` : ''}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {curr.expiredLazily.length > 0 && (
+        <ul className="expire-panel__lazy">
+          {curr.expiredLazily.map((x) => (
+            <li key={x.key} data-lazy={x.key}>
+              {text.lazy[lg](bytesToUtf8(x.key), x.lateMs)}
+            </li>
+          ))}
+        </ul>
+      )}
+      {curr.cycle && (
+        <p data-testid="ex-cycle" data-stop={curr.cycle.stopReason}>
+          {text.cycle[lg](
+            curr.cycle.kind,
+            curr.loops,
+            curr.cycle.elapsedUs,
+            curr.cycle.timeLimitUs,
+          )}
+          {' · '}
+          {text.stop[curr.cycle.stopReason][lg]}
+        </p>
+      )}
+    </section>
+  )
+}
+
+export const ExpirePanel = memo(ExpirePanelImpl)

@@ -1,0 +1,147 @@
+import { fc, test } from '@fast-check/vitest'
+import { render, screen } from '@testing-library/react'
+import { describe, expect, it } from 'vitest'
+import { createServer, manualClock } from '../../../src/engine/index.ts'
+import type { KeyspaceView } from '../../../src/engine/inspect.ts'
+import type { Reply } from '../../../src/engine/reply.ts'
+import { EvictionPanel } from '../../../src/panels/eviction/EvictionPanel.tsx'
+import {
+  applyEvictionEvent,
+  EMPTY_EVICTION,
+  layoutMemoryBar,
+  layoutPool,
+} from '../../../src/panels/eviction/evictionModel.ts'
+
+type Server = ReturnType<typeof createServer>
+
+function keysOf(s: Server): Set<string> {
+  const v = s.inspect(null, { limit: 100_000 }) as unknown as KeyspaceView
+  const out = new Set<string>()
+  for (const t of v.dict.tables) for (const b of t.buckets) for (const k of b.keys) out.add(k)
+  return out
+}
+
+function usedMemory(s: Server): number {
+  const r: Reply = s.call(['INFO', 'memory'])
+  return Number(/used_memory:(\d+)/.exec(JSON.stringify(r))?.[1])
+}
+
+/** A server holding `n` keys, with maxmemory just above what it uses now. */
+function fullServer(policy: string, n = 30, headroom = 300): Server {
+  const s = createServer({ seed: 5, clock: manualClock(), trace: 'full' })
+  for (let i = 0; i < n; i++) {
+    s.call(['SET', `k${String(i)}`, 'x'.repeat(50), 'EX', String(100 + i)])
+  }
+  s.call(['CONFIG', 'SET', 'maxmemory', String(usedMemory(s) + headroom)])
+  s.call(['CONFIG', 'SET', 'maxmemory-policy', policy])
+  return s
+}
+
+const policy = fc.constantFrom(
+  'allkeys-lru',
+  'volatile-lru',
+  'allkeys-lfu',
+  'volatile-ttl',
+  'allkeys-random',
+)
+const op = fc.oneof(
+  fc
+    .tuple(fc.integer({ min: 0, max: 60 }), fc.integer({ min: 1, max: 600 }))
+    .map(([i, len]) => ['SET', `n${String(i)}`, 'y'.repeat(len)]),
+  fc.integer({ min: 0, max: 29 }).map((i) => ['GET', `k${String(i)}`]),
+)
+
+test.prop([policy, fc.array(op, { minLength: 1, maxLength: 25 })], { numRuns: 30 })(
+  'the victims the panel shows are exactly the keys that vanished, each the pool’s best candidate',
+  (pol, ops) => {
+    const s = fullServer(pol)
+    for (const argv of ops) {
+      const before = keysOf(s)
+      const t = s.execute(argv)
+      const after = keysOf(s)
+      let m = EMPTY_EVICTION
+      for (const e of t.events) {
+        if (e.type === 'evict/keyPicked' && pol !== 'allkeys-random') {
+          // The victim is drawn at the right end of the pool.
+          const best = m.pool[m.pool.length - 1]
+          expect(m.pool.some((c) => c.key === e.key)).toBe(true)
+          // Unless it is a ghost: a key gone since it was sampled (evicted already).
+          const live = (k: string) => before.has(k) && !m.victims.some((v) => v.key === k)
+          expect(best?.key === e.key || !live(best?.key ?? '')).toBe(true)
+        }
+        m = applyEvictionEvent(m, e)
+        const scores = m.pool.map((c) => c.score)
+        expect(scores).toEqual([...scores].sort((a, b) => a - b))
+        expect(m.pool.length).toBeLessThanOrEqual(16)
+      }
+      // A SET may bring back the key it evicted; every other victim must be gone.
+      const recreated = m.victims.some((v) => v.key === argv[1]) && after.has(argv[1] ?? '')
+      const vanished = [...before].filter((k) => !after.has(k))
+      if (recreated) vanished.push(argv[1] ?? '')
+      expect(m.victims.map((v) => v.key).sort()).toEqual(vanished.sort())
+    }
+  },
+)
+
+describe('layoutPool', () => {
+  it('lays 16 slots 60 px apart and marks the rightmost occupied one as best', () => {
+    const slots = layoutPool({
+      ...EMPTY_EVICTION,
+      pool: [
+        { db: 0, key: 'a', score: 1 },
+        { db: 0, key: 'b', score: 9 },
+      ],
+    })
+    expect(slots).toHaveLength(16)
+    expect(slots.slice(0, 3).map((s) => [s.x, s.candidate?.key ?? null, s.best])).toEqual([
+      [0, 'a', false],
+      [60, 'b', true],
+      [120, null, false],
+    ])
+  })
+})
+
+describe('layoutMemoryBar', () => {
+  it('scales to the larger of used and maxmemory: 1200 over 1000 → 300 px used, limit at 250', () => {
+    expect(layoutMemoryBar(1200, 1000)).toEqual({ used: 300, limit: 250, over: true })
+    expect(layoutMemoryBar(500, 1000, 200)).toEqual({ used: 100, limit: 200, over: false })
+  })
+})
+
+describe('EvictionPanel', () => {
+  it('steps from the sample to the pool to the victim', () => {
+    const s = fullServer('allkeys-lru', 30, 100)
+    const t = s.execute(['SET', 'big', 'z'.repeat(400)])
+    const picked = t.events.findIndex((e) => e.type === 'evict/keyPicked')
+    expect(picked).toBeGreaterThan(1)
+    const pe = t.events[picked]
+    if (pe?.type !== 'evict/keyPicked') throw new Error('no victim')
+    const r = render(
+      <EvictionPanel title="Eviction" events={t.events} step={picked} t={1} lang="en" />,
+    )
+    expect(screen.getByRole('status').textContent).toMatch(/eviction pool now holds/)
+    expect(r.container.querySelector('[data-best="true"]')?.getAttribute('data-key')).toBe(pe.key)
+    expect(r.container.querySelectorAll('[data-sampled]').length).toBe(5)
+    r.rerender(
+      <EvictionPanel title="Eviction" events={t.events} step={picked + 1} t={1} lang="zh" />,
+    )
+    expect(screen.getByTestId('ev-victim').getAttribute('data-key')).toBe(pe.key)
+    expect(screen.getByTestId('ev-victim').getAttribute('data-freed')).toBe(String(pe.freed))
+    expect(screen.getByRole('status').textContent).toMatch(/淘汰了/)
+  })
+
+  it('shows the OOM rejection with used memory against maxmemory', () => {
+    const s = fullServer('noeviction', 5, 0)
+    const t = s.execute(['SET', 'big', 'z'.repeat(4000)])
+    s.execute(['SET', 'more', 'z'])
+    const t2 = s.execute(['SET', 'more2', 'z'])
+    const events = t.events.some((e) => e.type === 'memory/oomRejected') ? t.events : t2.events
+    const oom = events.find((e) => e.type === 'memory/oomRejected')
+    if (oom?.type !== 'memory/oomRejected') throw new Error('no OOM')
+    render(<EvictionPanel title="Eviction" events={events} step={events.length} t={1} lang="en" />)
+    const box = screen.getByTestId('ev-oom')
+    expect(box.getAttribute('data-used')).toBe(String(oom.used))
+    expect(box.getAttribute('data-maxmemory')).toBe(String(oom.maxmemory))
+    expect(screen.getByRole('img', { name: /used_memory .* vs maxmemory/ })).toBeTruthy()
+  })
+})

@@ -1,0 +1,80 @@
+import { render, screen } from '@testing-library/react'
+import { describe, expect, it } from 'vitest'
+import { createServer, manualClock } from '../../../src/engine/index.ts'
+import type { KeyspaceView } from '../../../src/engine/inspect.ts'
+import { ExpirePanel } from '../../../src/panels/expire/ExpirePanel.tsx'
+
+type Server = ReturnType<typeof createServer>
+const ks = (s: Server) => s.inspect(null) as unknown as KeyspaceView
+
+describe('ExpirePanel', () => {
+  it('shows a tick’s sampled buckets, the expired keys and why the cycle stopped', () => {
+    const s = createServer({ seed: 3, clock: manualClock(), trace: 'full' })
+    s.call(['SET', 'a', '1', 'PX', '100'])
+    s.call(['SET', 'b', '1', 'PX', '100'])
+    s.call(['SET', 'c', '1', 'PX', '100000'])
+    const before = ks(s)
+    const tick = s.tick(200)
+    const after = ks(s)
+    const sampledAt = tick.events.findIndex(
+      (e) => e.type === 'expire/bucketsSampled' && e.expired.length > 0,
+    )
+    const { container, rerender } = render(
+      <ExpirePanel
+        title="Expiry"
+        before={before}
+        after={after}
+        events={tick.events}
+        step={sampledAt + 1}
+        t={1}
+        lang="en"
+      />,
+    )
+    expect(screen.getByRole('status').textContent).toMatch(/Sampled 3 key\(s\) from/)
+    expect(container.querySelectorAll('[data-sampled="true"]').length).toBeGreaterThan(0)
+    expect(
+      [...container.querySelectorAll('[data-expired="true"]')]
+        .map((li) => li.getAttribute('data-key'))
+        .sort(),
+    ).toEqual(['a', 'b'])
+    expect(screen.getByTestId('ex-stats').getAttribute('data-keys')).toBe('1')
+    rerender(
+      <ExpirePanel
+        title="Expiry"
+        before={before}
+        after={after}
+        events={tick.events}
+        step={tick.events.length}
+        t={1}
+        lang="zh"
+      />,
+    )
+    expect(screen.getByTestId('ex-cycle').getAttribute('data-stop')).toBe('done')
+    expect(screen.getByTestId('ex-cycle').textContent).toMatch(/结束原因/)
+    expect(screen.getByTestId('ex-stats').getAttribute('data-cursor')).toBe(
+      String(after.expiresCursor),
+    )
+  })
+
+  it('shows lazy expiry when a command touched an expired key', () => {
+    const clock = manualClock()
+    const s = createServer({ seed: 3, clock, trace: 'full' })
+    s.call(['SET', 'a', '1', 'PX', '100'])
+    clock.advance(150)
+    const before = ks(s)
+    const t = s.execute(['GET', 'a'])
+    render(
+      <ExpirePanel
+        title="Expiry"
+        before={before}
+        after={ks(s)}
+        events={t.events}
+        step={t.events.length}
+        t={1}
+        lang="en"
+      />,
+    )
+    expect(screen.getByRole('status').textContent).toMatch(/lazy expiry/)
+    expect(screen.getByText(/lazily expired, 50 ms late/)).toBeTruthy()
+  })
+})
