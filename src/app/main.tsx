@@ -22,9 +22,18 @@ import { AppStoreProvider } from '../state/react.ts'
 import { createAppStore, DEFAULT_SESSION } from '../state/store.ts'
 import { createEngineClient, spawnEngineWorker } from '../worker/client.ts'
 import { App } from './App.tsx'
+import { EmbedApp, embedViewOf } from './Embed.tsx'
 import './debugHooks.ts'
 import { permalinkUrl } from './Header.tsx'
 import './styles.css'
+
+/** The full app's URL for the scene an embed shows (same link, without `embed`). */
+function fullAppUrl(location: Location): string {
+  const params = new URLSearchParams(location.search)
+  params.delete('embed')
+  const search = params.toString()
+  return `${location.origin}${location.pathname}${search ? `?${search}` : ''}${location.hash}`
+}
 
 async function boot(): Promise<void> {
   const settings = loadSettings()
@@ -39,6 +48,9 @@ async function boot(): Promise<void> {
     history: loadHistory(),
   })
   const params = new URLSearchParams(window.location.search)
+  // Embed mode: the scene comes from the link alone and nothing is saved (the reader's own
+  // session stays untouched).
+  const embed = embedViewOf(window.location.search)
   const seedParam = params.get('seed')
   const session =
     seedParam !== null && /^\d+$/.test(seedParam)
@@ -69,13 +81,21 @@ async function boot(): Promise<void> {
     createRoot(root).render(
       <StrictMode>
         <AppStoreProvider store={store}>
-          <App />
+          {embed === null ? (
+            <App />
+          ) : (
+            <EmbedApp view={embed} fullUrl={fullAppUrl(window.location)} />
+          )}
         </AppStoreProvider>
       </StrictMode>,
     )
 
   const kv = defaultKv()
   const fromLink = decodePermalink(window.location.hash)
+  if (embed !== null) {
+    await bridge.start(fromLink ?? { v: 1, session, log: [], tabs: [], active: null })
+    return
+  }
   // The link has done its job once loaded: later reloads show the (saved) live session.
   if (fromLink)
     window.history.replaceState(null, '', window.location.pathname + window.location.search)

@@ -32,13 +32,13 @@ afterAll(async () => {
   await browser.close()
 })
 
-async function open(): Promise<Page> {
+async function open(extra = ''): Promise<Page> {
   const ctx = await browser.newContext({
     viewport: { width: 1280, height: 720 },
     reducedMotion: 'reduce',
   })
   const page = await ctx.newPage()
-  await page.goto(`${baseUrl}?seed=7&clock=paused`)
+  await page.goto(`${baseUrl}?seed=7&clock=paused${extra}`)
   await page.waitForFunction(() => window.__xray?.store.getState().status === 'ready')
   await page.evaluate(() => window.__xray?.idle())
   return page
@@ -101,6 +101,26 @@ describe('dict panel in the browser', () => {
     await page.mouse.click(box.x + 5, box.y + box.height / 2)
     await expect.poll(() => dict.locator('[data-id^="bucket:0:"]').count()).toBeGreaterThan(0)
     expect(await dict.locator('[data-id^="bucket:0:"]').count()).toBeLessThanOrEqual(64)
+    await page.context().close()
+  })
+
+  it('embeds one panel with a mini console and a link to the full app', async () => {
+    const page = await open('&embed=keyspace')
+    await run(page, 'SET greeting hello')
+    await expect
+      .poll(() => keyspaceDict(page).getByTestId('dict-used').innerText())
+      .toMatch(/\b1\b/)
+    expect(await page.locator('header.app-header').count()).toBe(0)
+    const link = page.getByRole('link', { name: /Open in Redis X-Ray/ })
+    expect(await link.getAttribute('href')).not.toContain('embed=')
+    // Nothing is saved: a fresh load of the full app does not see the embed's key.
+    await page.goto(`${baseUrl}?seed=7&clock=paused`)
+    await page.waitForFunction(() => window.__xray?.store.getState().status === 'ready')
+    await page.evaluate(() => window.__xray?.idle())
+    await run(page, 'EXISTS greeting')
+    await expect
+      .poll(() => page.locator('.console-output .console-line').last().innerText())
+      .toBe('(integer) 0')
     await page.context().close()
   })
 })

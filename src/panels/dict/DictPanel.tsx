@@ -161,6 +161,8 @@ function DictPanelImpl(props: DictPanelProps) {
             </button>
           )}
           <svg
+            width={contentWidth([prev, curr])}
+            height={Math.max(layouts.after.height, layouts.before.height) + 8}
             viewBox={`0 0 ${contentWidth([prev, curr])} ${Math.max(layouts.after.height, layouts.before.height) + 8}`}
             role="img"
             aria-label={props.title}
