@@ -46,7 +46,7 @@ export function createExecContext(
     events,
     emit:
       level === 'off'
-        ? () => undefined
+        ? emitNothing
         : full
           ? (e) => events.push(e)
           : (e) => {
@@ -54,3 +54,6 @@ export function createExecContext(
             },
   }
 }
+
+/** The emit of a trace-off context (shared: no closure per command). */
+function emitNothing(_e: StepEvent): void {}

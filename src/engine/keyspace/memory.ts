@@ -39,7 +39,14 @@
 import type { ExecContext } from '../context.ts'
 import { array, bulk, integer, type Reply } from '../reply.ts'
 import type { ServerState } from '../state.ts'
-import { dictBuckets, dictFind, dictForEach, dictSize, type Dict } from '../structures/dict.ts'
+import {
+  dictBuckets,
+  dictFind,
+  dictForEach,
+  dictSize,
+  dictTablesGeneration,
+  type Dict,
+} from '../structures/dict.ts'
 import { jemallocSizeClass } from '../structures/jemalloc.ts'
 import { intsetBlobLen, type Intset } from '../structures/intset.ts'
 import { lpBytes, type Listpack } from '../structures/listpack.ts'
@@ -150,8 +157,12 @@ function objectElementCount(o: RedisObject): number {
 
 /** Bucket arrays of both tables of a dict, at their size classes. */
 export function dictTablesAllocSize(d: Dict<unknown>): number {
+  // Unrolled (read after every command by updatePeakMemory, for every db).
+  const t0 = d.table[0]
+  const t1 = d.table[1]
   let bytes = 0
-  for (const t of d.table) if (t !== null && t.length > 0) bytes += jemallocSizeClass(8 * t.length)
+  if (t0 !== null && t0.length > 0) bytes += jemallocSizeClass(8 * t0.length)
+  if (t1 !== null && t1.length > 0) bytes += jemallocSizeClass(8 * t1.length)
   return bytes
 }
 
@@ -267,6 +278,8 @@ interface KeyspaceMemory {
   measures: WeakMap<RedisObject, Measure>
   /** Values a write lookup handed out since the last read of used memory. */
   dirty: Set<RedisObject>
+  /** Dropped by memKeyspaceEmptied: a later read measures the dict afresh. */
+  forgotten: boolean
 }
 
 const keyspaces = new WeakMap<Dict<RedisObject>, KeyspaceMemory>()
@@ -294,9 +307,12 @@ function remeasure(o: RedisObject, prev: Measure | undefined): Measure {
 }
 
 function keyspaceOf(d: Dict<RedisObject>): KeyspaceMemory {
+  // One-entry memo in front of the WeakMap: commands mostly work in one db.
+  if (d === lastKeyspaceDict && lastKeyspace !== null && !lastKeyspace.forgotten)
+    return lastKeyspace
   let ks = keyspaces.get(d)
   if (ks === undefined) {
-    ks = { bytes: 0, measures: new WeakMap(), dirty: new Set() }
+    ks = { bytes: 0, measures: new WeakMap(), dirty: new Set(), forgotten: false }
     const k = ks
     dictForEach(d, (e) => {
       const m = measureExact(e.val)
@@ -305,8 +321,12 @@ function keyspaceOf(d: Dict<RedisObject>): KeyspaceMemory {
     })
     keyspaces.set(d, ks)
   }
+  lastKeyspaceDict = d
+  lastKeyspace = ks
   return ks
 }
+let lastKeyspaceDict: Dict<RedisObject> | null = null
+let lastKeyspace: KeyspaceMemory | null = null
 
 function forget(ks: KeyspaceMemory, o: RedisObject): number {
   ks.dirty.delete(o)
@@ -321,16 +341,33 @@ function forget(ks: KeyspaceMemory, o: RedisObject): number {
  */
 export function memKeyAdded(d: Dict<RedisObject>, key: string, val: RedisObject): void {
   // A keyspace seen for the first time is measured by a walk that already found this key.
-  const fresh = !keyspaces.has(d)
+  const known = d === lastKeyspaceDict && lastKeyspace !== null && !lastKeyspace.forgotten
+  const fresh = !known && !keyspaces.has(d)
   const ks = keyspaceOf(d)
   if (fresh) {
-    if (val.refcount !== 2147483647) ks.dirty.add(val)
+    if (val.refcount !== 2147483647 && !hasFixedSize(val)) ks.dirty.add(val)
     return
   }
+  ks.bytes += sdsZmallocSizeForLen(key.length) + countValue(ks, val)
+}
+
+/**
+ * int and embstr values never change size in place (an embstr is immutable; INCR rewrites
+ * an int's long in place): they are counted without a Measure or a dirty mark, and their
+ * counted size is objectAllocSize of the object at any time until a write lookup, which
+ * records a Measure before the command may replace or change them (memValueTouched).
+ */
+function hasFixedSize(o: RedisObject): boolean {
+  return o.encoding === 'int' || o.encoding === 'embstr'
+}
+
+/** Counts a newly owned value: returns the bytes to add; records its Measure if needed. */
+function countValue(ks: KeyspaceMemory, val: RedisObject): number {
+  if (hasFixedSize(val)) return objectAllocSize(val)
   const m = measureExact(val)
   ks.measures.set(val, m)
-  ks.bytes += sdsZmallocSizeForLen(key.length) + m.size
   if (val.refcount !== 2147483647) ks.dirty.add(val)
+  return m.size
 }
 
 /** Hook for db.c dbDelete (after the entry is unlinked): key and value are freed. */
@@ -349,25 +386,26 @@ export function memValueReplaced(d: Dict<RedisObject>, old: RedisObject, val: Re
   }
   const ks = keyspaceOf(d)
   ks.bytes -= forget(ks, old)
-  const m = measureExact(val)
-  ks.measures.set(val, m)
-  ks.bytes += m.size
-  if (val.refcount !== 2147483647) ks.dirty.add(val)
+  ks.bytes += countValue(ks, val)
 }
 
 /** Hook for write lookups (LOOKUP_WRITE): the command may change this value in place. */
 export function memValueTouched(d: Dict<RedisObject>, val: RedisObject): void {
   if (val.refcount === 2147483647) return
-  keyspaceOf(d).dirty.add(val)
+  const ks = keyspaceOf(d)
+  // A fixed-size value counted without a Measure gets one now, before it may change.
+  if (hasFixedSize(val) && !ks.measures.has(val)) ks.measures.set(val, measureExact(val))
+  ks.dirty.add(val)
 }
 
 /** Hook for FLUSHDB/FLUSHALL after a keyspace dict was emptied. */
 export function memKeyspaceEmptied(d: Dict<RedisObject>): void {
+  const ks = keyspaces.get(d)
+  if (ks !== undefined) ks.forgotten = true
   keyspaces.delete(d)
 }
 
-function keyspaceBytes(d: Dict<RedisObject>): number {
-  const ks = keyspaceOf(d)
+function keyspaceBytes(d: Dict<RedisObject>, ks: KeyspaceMemory = keyspaceOf(d)): number {
   if (dictSize(d) === 0) {
     // Emptied behind our back (dictEmpty): nothing is allocated any more.
     if (ks.bytes !== 0 || ks.dirty.size !== 0) {
@@ -388,37 +426,68 @@ function keyspaceBytes(d: Dict<RedisObject>): number {
   return ks.bytes
 }
 
-/** Allocations of one db: both dicts' bucket arrays and entries, key sds and values. */
-export function dbAllocSize(db: RedisDb): number {
-  const entry = jemallocSizeClass(SIZEOF_DICT_ENTRY)
+/** jemallocSizeClass(SIZEOF_DICT_ENTRY): each dictEntry's allocation. */
+const DICT_ENTRY_ALLOC = jemallocSizeClass(SIZEOF_DICT_ENTRY)
+
+/** Both dicts' bucket arrays and entries of a db (no key or value bytes). */
+function dbDictsAllocSize(db: RedisDb): number {
   return (
     dictTablesAllocSize(db.dict as Dict<unknown>) +
     dictTablesAllocSize(db.expires as Dict<unknown>) +
-    entry * (dictSize(db.dict) + dictSize(db.expires)) +
-    keyspaceBytes(db.dict)
+    DICT_ENTRY_ALLOC * (dictSize(db.dict) + dictSize(db.expires))
   )
+}
+
+/** Allocations of one db: both dicts' bucket arrays and entries, key sds and values. */
+export function dbAllocSize(db: RedisDb): number {
+  return dbDictsAllocSize(db) + keyspaceBytes(db.dict)
 }
 
 // --- Server totals ---
 
 interface ServerMemory {
   peak: number
+  /** The keyspace state of each db's dict, by db index (a WeakMap lookup saved per read). */
+  dicts: (Dict<RedisObject> | undefined)[]
+  keyspaces: (KeyspaceMemory | undefined)[]
+  /** Indexes of the dbs that had a table or keyspace bytes at the last scan. */
+  active: number[]
+  /** dictTablesGeneration() and srv.dbs at the last scan. */
+  tablesGen: number
+  dbs: readonly RedisDb[] | null
+  /** latencyHistograms' count and the stats map it was taken from. */
+  histograms: number
+  histogramsOf: ServerState['stats']['numCommands'] | null
 }
 const servers = new WeakMap<ServerState, ServerMemory>()
 
 function serverMemory(srv: ServerState): ServerMemory {
   let sm = servers.get(srv)
   if (sm === undefined) {
-    sm = { peak: 0 }
+    sm = {
+      peak: 0,
+      dicts: [],
+      keyspaces: [],
+      active: [],
+      tablesGen: -1,
+      dbs: null,
+      histograms: 0,
+      histogramsOf: null,
+    }
     servers.set(srv, sm)
   }
   return sm
 }
 
 /** Number of latency histograms allocated: commands called at least once. */
-function latencyHistograms(srv: ServerState): number {
+function latencyHistograms(srv: ServerState, sm: ServerMemory): number {
+  const map = srv.stats.numCommands
+  // Calls only grow: while every entry has been called and none was added, the count holds.
+  if (sm.histogramsOf === map && sm.histograms === map.size) return sm.histograms
   let n = 0
-  for (const s of srv.stats.numCommands.values()) if (s.calls > 0) n++
+  for (const s of map.values()) if (s.calls > 0) n++
+  sm.histogramsOf = map
+  sm.histograms = n
   return n
 }
 
@@ -432,16 +501,61 @@ export function clientsMemory(srv: ServerState): number {
  * the values written since the last call.
  */
 export function zmallocUsedMemory(srv: ServerState): number {
+  return usedMemoryOf(srv, serverMemory(srv))
+}
+
+function usedMemoryOf(srv: ServerState, sm: ServerMemory): number {
   let used =
-    USED_MEMORY_STARTUP + clientsMemory(srv) + latencyHistograms(srv) * LATENCY_HISTOGRAM_BYTES
-  for (const db of srv.dbs) used += dbAllocSize(db)
+    USED_MEMORY_STARTUP + clientsMemory(srv) + latencyHistograms(srv, sm) * LATENCY_HISTOGRAM_BYTES
+  const dbs = srv.dbs
+  // Dbs without tables count 0 bytes and stay so until some dict allocates a table: only
+  // the dbs that had one at the last scan are visited while no dict did (and while each
+  // still holds the dict it had, which SWAPDB changes).
+  if (sm.tablesGen !== dictTablesGeneration() || sm.dbs !== dbs) rescanActiveDbs(sm, dbs)
+  const active = sm.active
+  for (let j = 0; j < active.length; j++) {
+    const i = active[j] as number
+    const db = dbs[i] as RedisDb
+    const ks = sm.keyspaces[i] as KeyspaceMemory
+    if (sm.dicts[i] !== db.dict || ks.forgotten) {
+      sm.tablesGen = -1
+      return usedMemoryOf(srv, sm)
+    }
+    used += dbDictsAllocSize(db) + keyspaceBytes(db.dict, ks)
+  }
   return used
+}
+
+/** Finds the dbs whose dicts have a table or whose keyspace state is not empty. */
+function rescanActiveDbs(sm: ServerMemory, dbs: readonly RedisDb[]): void {
+  sm.tablesGen = dictTablesGeneration()
+  sm.dbs = dbs
+  sm.active.length = 0
+  for (let i = 0; i < dbs.length; i++) {
+    const db = dbs[i] as RedisDb
+    const d = db.dict
+    let ks = sm.keyspaces[i]
+    if (sm.dicts[i] !== d || ks === undefined || ks.forgotten) {
+      ks = keyspaceOf(d)
+      sm.dicts[i] = d
+      sm.keyspaces[i] = ks
+    }
+    const x = db.expires
+    const pristine =
+      d.table[0] === null &&
+      d.table[1] === null &&
+      x.table[0] === null &&
+      x.table[1] === null &&
+      ks.bytes === 0 &&
+      ks.dirty.size === 0
+    if (!pristine) sm.active.push(i)
+  }
 }
 
 /** call(): record the peak after each command. Returns used memory. */
 export function updatePeakMemory(srv: ServerState): number {
-  const used = zmallocUsedMemory(srv)
   const sm = serverMemory(srv)
+  const used = usedMemoryOf(srv, sm)
   if (used > sm.peak) sm.peak = used
   return used
 }

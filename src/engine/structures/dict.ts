@@ -44,6 +44,11 @@ export interface DictEntry<V> {
   key: string
   val: V
   next: DictEntry<V> | null
+  /**
+   * siphash12Low of the key, kept so that rehashing and chain walks need not hash or read
+   * the key again (a cache: the key never changes, and the value is what dictHashKey gives).
+   */
+  hash: number
 }
 
 /** Per-dict behaviour hooks (Redis dictType; hashing and key comparison are fixed here). */
@@ -92,6 +97,15 @@ export const DICT_BUCKET_BYTES = 8
 // --- Global resize policy (dict.c dict_can_resize) ---
 
 let dictCanResize: DictResizePolicy = 'enable'
+
+/**
+ * Counts bucket-array allocations and frees in every dict (expand, end of rehash, empty),
+ * so memory accounting can tell that no dict gained or lost a table since it last looked.
+ */
+let tablesGeneration = 0
+export function dictTablesGeneration(): number {
+  return tablesGeneration
+}
 
 /** Sets the module-wide resize policy, as server.c:updateDictResizePolicy does around forks. */
 export function dictSetResizePolicy(p: DictResizePolicy): void {
@@ -205,6 +219,7 @@ function dictExpandInternal<V>(
   if (exp > DICT_HT_MAX_EXP) return false
   if (exp === d.sizeExp[0]) return false
   const buckets = newBuckets<V>(1 << exp)
+  tablesGeneration++
   if (d.table[0] === null) {
     d.sizeExp[0] = exp
     d.used[0] = 0
@@ -307,7 +322,6 @@ export function dictRehash<V>(ctx: ExecContext, d: Dict<V>, n: number): boolean 
   const t0 = d.table[0] as Array<DictEntry<V> | null>
   const t1 = d.table[1] as Array<DictEntry<V> | null>
   const mask1 = htMask(d.sizeExp[1])
-  const seed = d.seed
   let emptyVisits = n * 10
   while (n-- > 0 && d.used[0] !== 0) {
     let de = t0[d.rehashIdx] ?? null
@@ -336,7 +350,7 @@ export function dictRehash<V>(ctx: ExecContext, d: Dict<V>, n: number): boolean 
     const moves: EntryMove[] | null = ctx.tracing ? [] : null
     while (de !== null) {
       const nextde: DictEntry<V> | null = de.next
-      const h = siphash12Low(seed, de.key) & mask1
+      const h = de.hash & mask1
       de.next = t1[h] ?? null
       t1[h] = de
       d.used[0]--
@@ -357,6 +371,7 @@ export function dictRehash<V>(ctx: ExecContext, d: Dict<V>, n: number): boolean 
     }
   }
   if (d.used[0] === 0) {
+    tablesGeneration++
     d.table[0] = d.table[1]
     d.used[0] = d.used[1]
     d.sizeExp[0] = d.sizeExp[1]
@@ -408,7 +423,7 @@ function dictKeyIndex<V>(ctx: ExecContext, d: Dict<V>, key: string, hash: number
     idx = hash & htMask(d.sizeExp[t])
     let he = (d.table[t] as Array<DictEntry<V> | null>)[idx] ?? null
     while (he !== null) {
-      if (he.key === key) {
+      if (he.hash === hash && he.key === key) {
         keyIndexExisting = he as DictEntry<unknown>
         return -1
       }
@@ -431,11 +446,12 @@ export function dictAddRaw<V>(
   val: V,
 ): DictEntry<V> | null {
   if (d.rehashIdx !== -1) dictRehashStep(ctx, d)
-  const index = dictKeyIndex(ctx, d, key, siphash12Low(d.seed, key))
+  const hash = siphash12Low(d.seed, key)
+  const index = dictKeyIndex(ctx, d, key, hash)
   if (index === -1) return null
   const t = d.rehashIdx !== -1 ? 1 : 0
   const table = d.table[t] as Array<DictEntry<V> | null>
-  const entry: DictEntry<V> = { key, val, next: table[index] ?? null }
+  const entry: DictEntry<V> = { key, val, next: table[index] ?? null, hash }
   table[index] = entry
   d.used[t]++
   if (ctx.full) {
@@ -500,7 +516,7 @@ export function dictFind<V>(ctx: ExecContext, d: Dict<V>, key: string): DictEntr
     const idx = h & htMask(d.sizeExp[t])
     let he = (d.table[t] as Array<DictEntry<V> | null>)[idx] ?? null
     while (he !== null) {
-      if (he.key === key) {
+      if (he.hash === h && he.key === key) {
         if (ctx.full) emitKeyFound(ctx, d, key, h, t, true)
         return he
       }
@@ -549,7 +565,7 @@ export function dictDelete<V>(ctx: ExecContext, d: Dict<V>, key: string): DictEn
     let prev: DictEntry<V> | null = null
     let pos = 0
     while (he !== null) {
-      if (he.key === key) {
+      if (he.hash === h && he.key === key) {
         if (prev !== null) prev.next = he.next
         else table[idx] = he.next
         d.used[t]--
@@ -576,6 +592,7 @@ export function dictDelete<V>(ctx: ExecContext, d: Dict<V>, key: string): DictEn
 
 /** Removes every entry and both tables (dictEmpty); the dict is as new. */
 export function dictEmpty<V>(_ctx: ExecContext, d: Dict<V>): void {
+  tablesGeneration++
   d.table[0] = null
   d.table[1] = null
   d.used[0] = 0

@@ -41,8 +41,19 @@ export function hashSeedFromRng(rng: Rng): HashSeed {
  * uint32 (enough for any bucket index).
  */
 export function siphash12Low(seed: HashSeed, s: string): number {
-  return siphash12Half(seed, s, false)
+  // One-entry memo: a command hashes the same key several times (lookup, then add, then
+  // the expires dict); a pure function of (seed, s), so the result is the same.
+  if (s === lastKey && seed === lastSeed) return lastHash
+  const h = siphash12Half(seed, s, false)
+  lastKey = s
+  lastSeed = seed
+  lastHash = h
+  return h
 }
+
+let lastKey = ''
+let lastSeed: HashSeed | null = null
+let lastHash = 0
 
 /** Hashes a byte string with SipHash-1-2 and returns the 64-bit result as [low32, high32]. */
 export function siphash12(seed: HashSeed, s: string): [number, number] {
