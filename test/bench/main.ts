@@ -9,7 +9,8 @@
  *    (`key:<i>`; DEL and EXPIRE over keys created beforehand), best of 3 rounds.
  *
  *    Baseline `map.<cmd>`: the same loop over the same argv arrays into a minimal
- *    Map-backed command runner: look the lower-cased name up in a Map of handlers, check
+ *    Map-backed command runner: look the name up in a Map of handlers as the engine does
+ *    (as sent, else lower-cased once and remembered: neither side lowercases per call), check
  *    arity, do the Map operation (SET: map.set; GET: map.get; INCR: parse the stored string
  *    as an integer, add 1, store the decimal string; DEL: map.delete; EXPIRE: parse the
  *    seconds, record now + ms in a second Map if the key exists) and return a Reply object
@@ -116,7 +117,11 @@ function engineRunner(level: TraceLevel): () => Runner {
 function mapRunner(): Runner {
   const data = new Map<string, string>()
   const expires = new Map<string, number>()
-  const handlers = new Map<string, { arity: number; run: (argv: readonly string[]) => Reply }>([
+  interface Handler {
+    arity: number
+    run: (argv: readonly string[]) => Reply
+  }
+  const handlers = new Map<string, Handler>([
     [
       'set',
       {
@@ -157,8 +162,16 @@ function mapRunner(): Runner {
       },
     ],
   ])
+  // The engine's dispatch (call.ts lookupBaseCommand): the name as sent, remembered after
+  // one lower-cased lookup, so neither side lowercases per call.
+  const byName = new Map<string, Handler>()
   return (argv) => {
-    const h = handlers.get((argv[0] as string).toLowerCase())
+    const name = argv[0] as string
+    let h = byName.get(name)
+    if (h === undefined) {
+      h = handlers.get(name.toLowerCase())
+      if (h !== undefined) byName.set(name, h)
+    }
     if (h === undefined || argv.length !== h.arity) return NIL
     return h.run(argv)
   }
