@@ -56,7 +56,7 @@ const text = {
 
 function short(k: string): string {
   const s = bytesToUtf8(k)
-  return s.length > 7 ? `${s.slice(0, 6)}…` : s
+  return s.length > 5 ? `${s.slice(0, 4)}…` : s
 }
 
 function EvictionPanelImpl({ title, events, step, t, lang }: EvictionPanelProps) {
@@ -125,6 +125,7 @@ function EvictionPanelImpl({ title, events, step, t, lang }: EvictionPanelProps)
                   />
                   {c && (
                     <>
+                      <title>{`${bytesToUtf8(c.key)} · ${String(c.score)}`}</title>
                       <text x={3} y={14} className="ev-slot__label">
                         {short(c.key)}
                       </text>

@@ -73,9 +73,9 @@ export function applyEvictionEvent(m: EvictionModel, e: StepEvent): EvictionMode
 
 // --- Layout ---
 
-export const EV_SLOT_W = 56
+export const EV_SLOT_W = 34
 export const EV_SLOT_H = 34
-export const EV_GAP = 4
+export const EV_GAP = 2
 export const EV_BAR_W = 300
 
 export interface EvSlot {

@@ -122,7 +122,7 @@ export interface QlBox {
   readonly gauge: number
 }
 
-export const QL_NODE_W = 88
+export const QL_NODE_W = 100
 export const QL_NODE_H = 64
 export const QL_GAP = 28
 export const QL_PAD = 8

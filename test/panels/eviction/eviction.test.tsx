@@ -84,7 +84,7 @@ test.prop([policy, fc.array(op, { minLength: 1, maxLength: 25 })], { numRuns: 30
 )
 
 describe('layoutPool', () => {
-  it('lays 16 slots 60 px apart and marks the rightmost occupied one as best', () => {
+  it('lays 16 slots 36 px apart and marks the rightmost occupied one as best', () => {
     const slots = layoutPool({
       ...EMPTY_EVICTION,
       pool: [
@@ -95,8 +95,8 @@ describe('layoutPool', () => {
     expect(slots).toHaveLength(16)
     expect(slots.slice(0, 3).map((s) => [s.x, s.candidate?.key ?? null, s.best])).toEqual([
       [0, 'a', false],
-      [60, 'b', true],
-      [120, null, false],
+      [36, 'b', true],
+      [72, null, false],
     ])
   })
 })

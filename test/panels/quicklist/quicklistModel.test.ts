@@ -84,13 +84,13 @@ describe('layoutQuicklist', () => {
       sz: 10,
     })),
   }
-  it('places nodes head first, 116 px apart, wrapping after 8 with a 92 px row pitch', () => {
+  it('places nodes head first, 128 px apart, wrapping after 8 with a 92 px row pitch', () => {
     const boxes = layoutQuicklist(m)
     expect(boxes.slice(0, 2).map((b) => [b.id, b.x, b.y])).toEqual([
       ['qlnode:1', 8, 8],
-      ['qlnode:2', 124, 8],
+      ['qlnode:2', 136, 8],
     ])
-    expect(boxes[8]).toMatchObject({ id: 'qlnode:9', x: 8, y: 100, w: 88, h: 64 })
+    expect(boxes[8]).toMatchObject({ id: 'qlnode:9', x: 8, y: 100, w: 100, h: 64 })
   })
   it('fills the gauge by count against a positive fill: 2 of 4 → 30 px', () => {
     expect(layoutQuicklist(m)[0]?.gauge).toBe(30)
