@@ -15,7 +15,7 @@ const engineGlobals = [
 ]
 
 export default tseslint.config(
-  { ignores: ['dist', 'node_modules', 'coverage', 'test-results', '**/*.trace.json'] },
+  { ignores: ['dist', 'node_modules', 'coverage', 'test-results', '.tmp', '**/*.trace.json'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
