@@ -167,7 +167,7 @@ export async function saveSession(kv: Kv, saved: SavedSession): Promise<void> {
  * Saves the session whenever its log or tabs change (debounced), and settings and history
  * at once. Returns the unsubscribe function.
  */
-export function attachPersistence(store: AppStore, kv: Kv, debounceMs = 300): () => void {
+export function attachPersistence(store: AppStore, kv: Kv, debounceMs = 1000): () => void {
   let timer: ReturnType<typeof setTimeout> | null = null
   const unsubs = [
     store.subscribe(
