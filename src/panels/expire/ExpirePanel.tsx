@@ -33,6 +33,9 @@ export interface ExpirePanelProps {
 
 type L = 'en' | 'zh'
 
+/** Keys with a TTL listed by name; past this many the list is cut. */
+const MAX_KEYS = 40
+
 const text = {
   explain: {
     en: 'Keys with a TTL are also in the expires dict. A command that touches an expired key deletes it first (lazy expiry); serverCron also walks the expires dict from a saved cursor, sampling up to 20 keys per loop and deleting expired ones (active expiry), and loops again while more than 10% of a sample had expired.',
@@ -45,6 +48,7 @@ const text = {
       `${String(keys)} 个键设置了过期时间 · 游标 ${String(cursor)} · ${String(size)} 个桶`,
   },
   sampled: { en: 'Sampled in the last loop', zh: '上一轮抽查的键' },
+  withTtl: { en: 'In the expires dict:', zh: '过期字典中的键：' },
   expiredMark: { en: 'expired', zh: '已过期' },
   lazy: {
     en: (k: string, ms: number) => `${k}: lazily expired, ${String(ms)} ms late`,
@@ -135,6 +139,17 @@ function ExpirePanelImpl({ title, before, after, events, step, t, lang }: Expire
             />
           )}
         </svg>
+      )}
+      {curr.keys.length > 0 && (
+        <p className="expire-panel__ttl-keys">
+          {text.withTtl[lg]}{' '}
+          {curr.keys.slice(0, MAX_KEYS).map((k) => (
+            <code key={k} data-ttl-key={k}>
+              {bytesToUtf8(k)}{' '}
+            </code>
+          ))}
+          {curr.keys.length > MAX_KEYS ? '…' : ''}
+        </p>
       )}
       {curr.lastLoop && curr.lastLoop.sampled.length > 0 && (
         <div>

@@ -38,6 +38,9 @@ describe('ExpirePanel', () => {
         .sort(),
     ).toEqual(['a', 'b'])
     expect(screen.getByTestId('ex-stats').getAttribute('data-keys')).toBe('1')
+    expect(
+      [...container.querySelectorAll('[data-ttl-key]')].map((c) => c.getAttribute('data-ttl-key')),
+    ).toEqual(['c'])
     rerender(
       <ExpirePanel
         title="Expiry"
