@@ -128,16 +128,16 @@ export const narration: StepEventHandlers<Narration> = {
     zh: `连锁更新：${n(e.entries.length)} 个条目的 prevlen 从 1 字节变为 5 字节。`,
   }),
   'quicklist/nodeCreated': (e) => ({
-    en: `Created quicklist node ${n(e.node)} with ${n(e.count)} entr(ies).`,
-    zh: `创建 quicklist 节点 ${n(e.node)}，含 ${n(e.count)} 个条目。`,
+    en: `Created quicklist node ${n(e.node)} with ${n(e.count)} entr(ies) (${n(e.sz)} bytes), ${e.prev === null ? 'as the new head' : `after node ${n(e.prev)}`}.`,
+    zh: `创建 quicklist 节点 ${n(e.node)}，含 ${n(e.count)} 个条目（${n(e.sz)} 字节），${e.prev === null ? '作为新的头节点' : `接在节点 ${n(e.prev)} 之后`}。`,
   }),
   'quicklist/nodeSplit': (e) => ({
     en: `Split node ${n(e.node)} at offset ${n(e.offset)} into new node ${n(e.newNode)}.`,
     zh: `在偏移 ${n(e.offset)} 处把节点 ${n(e.node)} 拆出新节点 ${n(e.newNode)}。`,
   }),
   'quicklist/nodesMerged': (e) => ({
-    en: `Merged node ${n(e.from)} into node ${n(e.into)}.`,
-    zh: `把节点 ${n(e.from)} 合并进节点 ${n(e.into)}。`,
+    en: `Merged node ${n(e.from)} into node ${n(e.into)} (now ${n(e.sz)} bytes).`,
+    zh: `把节点 ${n(e.from)} 合并进节点 ${n(e.into)}（合并后 ${n(e.sz)} 字节）。`,
   }),
   'quicklist/nodeDeleted': (e) => ({
     en: `Deleted empty quicklist node ${n(e.node)}.`,
