@@ -11,6 +11,7 @@
  * Components never talk to the worker; they dispatch events to the store.
  */
 import type { ClientId, InspectView } from '../engine/api.ts'
+import type { StepEvent } from '../engine/events.ts'
 import type { EngineClient, ClientNotice } from '../worker/client.ts'
 import {
   logLength,
@@ -232,7 +233,10 @@ export function connectBridge(
     if (s.status !== 'ready') return
     const item = s.items[s.playhead.item]
     const position = item?.position ?? 0
-    const key = item?.kind === 'command' ? keyOf(item.argv) : (s.view?.key ?? null)
+    const key =
+      item?.kind === 'command'
+        ? keyOf(item.argv)
+        : (keyOfEvents(item?.events ?? []) ?? s.view?.key ?? null)
     const db = item?.db ?? 0
     const token = ++viewToken
     // The live engine may stand past the last item (clock ticks that changed nothing visible).
@@ -368,6 +372,12 @@ export function keyOf(argv: readonly string[]): string | null {
   if (name === 'MEMORY' || name === 'OBJECT') return argv[2] ?? null
   if (name === 'MSET' || name === 'MGET') return argv[1] ?? null
   return keyless.has(name) ? null : (argv[1] ?? null)
+}
+
+/** The first key an event names (a tick's expired or rehashed key), for the inspector. */
+function keyOfEvents(events: readonly StepEvent[]): string | null {
+  for (const e of events) if ('key' in e && typeof e.key === 'string') return e.key
+  return null
 }
 
 function tabLabel(n: number): string {

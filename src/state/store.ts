@@ -199,9 +199,17 @@ function appendLines(
   )
 }
 
-/** Tells whether a tick did something worth a timeline entry. */
+/**
+ * Tells whether a tick did something worth a timeline entry: anything beyond an active
+ * expire cycle that sampled keys and expired none (with a running clock that happens ten
+ * times a second and would bury the commands).
+ */
 export function tickIsInteresting(tick: WireTick): boolean {
-  return tick.events.some((e) => !(e.type === 'expire/cycleRan' && e.expired === 0))
+  return tick.events.some((e) => {
+    if (e.type === 'expire/cycleRan') return e.expired > 0
+    if (e.type === 'expire/bucketsSampled') return e.expired.length > 0
+    return true
+  })
 }
 
 /** Builds the timeline item for a command trace. */

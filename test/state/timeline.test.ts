@@ -109,6 +109,31 @@ describe('player slice', () => {
   it('adds a tick to the timeline only when it did something', () => {
     const store = createAppStore()
     store.getState().tickReceived({ at: 5, events: [], position: 1, dropped: 0 })
+    store.getState().tickReceived({
+      at: 5,
+      events: [
+        {
+          type: 'expire/bucketsSampled',
+          db: 0,
+          buckets: [1],
+          sampled: ['k'],
+          expired: [],
+          cursor: 2,
+        },
+        {
+          type: 'expire/cycleRan',
+          kind: 'slow',
+          dbsVisited: [0],
+          sampled: 1,
+          expired: 0,
+          stopReason: 'done',
+          timeLimitUs: 25000,
+          elapsedUs: 0,
+        },
+      ],
+      position: 1,
+      dropped: 0,
+    })
     expect(store.getState().items).toHaveLength(0)
     expect(store.getState().clock.now).toBe(5)
     store.getState().tickReceived({
