@@ -7,6 +7,7 @@ import { callCommand, lookupCommand, unknownCommandMessage } from './call.ts'
 import type { ExecContext } from './context.ts'
 import { getExpire, keyIsExpired, unwatchAllKeys } from './keyspace/db.ts'
 import { error, NIL_ARRAY, type Reply } from './reply.ts'
+import { execArgvHoldBegin, execArgvHoldEnd } from './types/object.ts'
 import type { Client, ServerState } from './state.ts'
 
 /** multi.c flagTransaction. */
@@ -38,6 +39,7 @@ export function execTransaction(srv: ServerState, c: Client, ctx: ExecContext): 
   }
   unwatchAllKeys(srv, c.id)
   const replies: Reply[] = []
+  execArgvHoldBegin(srv)
   for (const q of multi.queue) {
     const { cmd, parent } = lookupCommand(srv, q.argv)
     if (cmd === undefined) {
@@ -49,6 +51,7 @@ export function execTransaction(srv: ServerState, c: Client, ctx: ExecContext): 
     replies.push(r)
   }
   // discardTransaction; a command inside (e.g. RESET, SELECT) may have changed state.
+  execArgvHoldEnd(srv)
   c.multi = null
   c.dirtyCas = false
   unwatchAllKeys(srv, c.id)

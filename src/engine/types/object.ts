@@ -15,7 +15,13 @@
  */
 import type { ObjectEncoding } from '../events.ts'
 import type { ExecContext } from '../context.ts'
-import { LFUDecrAndReturn, LFUInitialField, LRU_CLOCK_MAX, updateLFU } from '../keyspace/lru.ts'
+import {
+  getLRUClock,
+  LFUDecrAndReturn,
+  LFUInitialField,
+  LRU_CLOCK_MAX,
+  updateLFU,
+} from '../keyspace/lru.ts'
 import type { ServerState } from '../state.ts'
 import { sdsNewLen, sdsRemoveFreeSpace, type Sds } from '../structures/sds.ts'
 import type { Dict } from '../structures/dict.ts'
@@ -152,6 +158,33 @@ export function sharedIntegersAllowed(srv: ServerState): boolean {
   return srv.config.maxmemory === 0 || !(policyIsLru(srv) || policyIsLfu(srv))
 }
 
+/**
+ * Inside EXEC, Redis keeps each queued command's argv until the transaction ends, and the
+ * string commands (SET family, APPEND on a new key) store that argv object itself as the
+ * value: until EXEC returns the value has a second reference (OBJECT REFCOUNT 2, and APPEND
+ * or INCR on it make a private copy). The objects held per server while an EXEC runs.
+ */
+const execArgvHeld = new WeakMap<ServerState, RedisObject[]>()
+
+/** execCommand start: argv objects are held from now on. */
+export function execArgvHoldBegin(srv: ServerState): void {
+  execArgvHeld.set(srv, [])
+}
+
+/** A value made from a command argument: held by the argv while an EXEC runs. */
+export function execArgvHold(srv: ServerState, o: RedisObject): void {
+  const held = execArgvHeld.get(srv)
+  if (held === undefined || o.refcount === OBJ_SHARED_REFCOUNT) return
+  o.refcount++
+  held.push(o)
+}
+
+/** discardTransaction after EXEC: the queued argvs are freed. */
+export function execArgvHoldEnd(srv: ServerState): void {
+  for (const o of execArgvHeld.get(srv) ?? []) if (o.refcount !== OBJ_SHARED_REFCOUNT) o.refcount--
+  execArgvHeld.delete(srv)
+}
+
 const sharedIntegerTables = new WeakMap<ServerState, IntStringObject[]>()
 
 /** shared.integers[n] for 0 <= n < 10000: one table per server, created on first use. */
@@ -163,8 +196,11 @@ export function sharedInteger(srv: ServerState, n: number): IntStringObject {
   }
   let o = table[n]
   if (o === undefined) {
-    // createObject then makeObjectShared: the lru is whatever it was at server start.
-    o = { type: 'string', encoding: 'int', ptr: BigInt(n), lru: 0, refcount: OBJ_SHARED_REFCOUNT }
+    // createObject then makeObjectShared at server start: the lru is that moment's LRU clock
+    // (or LFU field), so OBJECT IDLETIME of a shared integer is the seconds since startup.
+    // Made on first use here, with the policy in force then.
+    const lru = policyIsLfu(srv) ? LFUInitialField(srv.startTime) : getLRUClock(srv.startTime)
+    o = { type: 'string', encoding: 'int', ptr: BigInt(n), lru, refcount: OBJ_SHARED_REFCOUNT }
     table[n] = o
   }
   return o

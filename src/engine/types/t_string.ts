@@ -24,6 +24,7 @@ import { ld2stringHuman, ldFromLL, string2ld, string2ll, type LongDouble } from 
 import {
   createRawStringObject,
   createStringObject,
+  execArgvHold,
   getDecodedString,
   OBJ_SHARED_REFCOUNT,
   tryObjectEncoding,
@@ -46,6 +47,7 @@ export function createValueObject(
   value: string,
 ): RedisObject {
   const o = tryObjectEncoding(srv, createStringObject(srv, value))
+  execArgvHold(srv, o)
   if (ctx.full)
     ctx.emit({
       type: 'object/created',

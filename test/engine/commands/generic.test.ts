@@ -382,9 +382,17 @@ describe('OBJECT', () => {
         'ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
       ),
     )
-    // With maxmemory 0 integers stay shared, so FREQ reads the shared object (0).
+    // With maxmemory 0 integers stay shared; made at startup under LFU, they read 5 (as in
+    // redis-server 7.0.15 started with allkeys-lfu).
     lfu.exec('SET', 'n', '1')
-    expect(lfu.exec('OBJECT', 'FREQ', 'n')).toEqual(r.int(0))
+    expect(lfu.exec('OBJECT', 'FREQ', 'n')).toEqual(r.int(5))
+    // Under LRU a shared integer's idle time counts from server start (redis-server too).
+    const lru2 = createTestEngine()
+    lru2.tick(7000)
+    lru2.exec('SET', 'n', '100')
+    lru2.exec('SET', 's', 'str')
+    expect(lru2.exec('OBJECT', 'IDLETIME', 'n')).toEqual(r.int(7))
+    expect(lru2.exec('OBJECT', 'IDLETIME', 's')).toEqual(r.int(0))
   })
   it('COPY gives a shared integer a private int object', () => {
     const t = createTestEngine()
