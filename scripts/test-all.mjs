@@ -6,7 +6,7 @@
 //    as root they are installed with apt; elsewhere this prints what to install and stops;
 // 3. typecheck, lint, the Vitest suites (engine, app, conformance, e2e).
 import { execSync, spawnSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync, rmSync } from 'node:fs'
 
 const root = new URL('..', import.meta.url).pathname
 process.chdir(root)
@@ -46,4 +46,19 @@ if (!existsSync('node_modules')) run('npm ci --no-audit --no-fund')
 
 run('npm run typecheck')
 run('npm run lint')
-run('npx vitest run')
+
+// The Vitest run also writes a JSON report, so the suite ends on one plain summary line
+// ("N passed, N failed") that any CI reader understands.
+const report = 'test-results/vitest.json'
+rmSync(report, { force: true })
+let failed = false
+try {
+  run(`npx vitest run --reporter=default --reporter=json --outputFile.json=${report}`)
+} catch {
+  failed = true
+}
+if (existsSync(report)) {
+  const r = JSON.parse(readFileSync(report, 'utf8'))
+  console.log(`\n${r.numPassedTests} passed, ${r.numFailedTests} failed`)
+}
+if (failed) process.exit(1)
