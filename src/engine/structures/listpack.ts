@@ -253,9 +253,12 @@ function writeIntLE(out: Uint8Array, at: number, n: number, bytes: number): void
  * every byte but the first carries 0x80, meaning "there is another byte to my left".
  */
 export function lpEncodeBacklen(buf: Uint8Array | null, at: number, l: number): number {
+  if (l <= 127) {
+    if (buf) buf[at] = l
+    return 1
+  }
   let size: number
-  if (l <= 127) size = 1
-  else if (l < 16383) size = 2
+  if (l < 16383) size = 2
   else if (l < 2097151) size = 3
   else if (l < 268435455) size = 4
   else size = 5
@@ -468,6 +471,57 @@ export function lpGetValue(lp: Listpack, p: number): string | bigint {
   const v = decodeEntry(lp.buf, p)
   return typeof v === 'string' ? v : BigInt(v)
 }
+
+/**
+ * Pushes up to `n` elements onto `out` as lpGet returns them, starting at the entry at `p`
+ * and moving towards the tail (`forward`) or the head; returns how many were pushed (fewer
+ * than `n` when an end of the listpack is reached). One pass over the bytes, no per-entry
+ * objects — the LRANGE walk (lpGet + lpNext/lpPrev per element in Redis).
+ */
+export function lpGetRange(
+  lp: Listpack,
+  p: number,
+  n: number,
+  forward: boolean,
+  out: string[],
+): number {
+  const buf = lp.buf
+  let pushed = 0
+  while (pushed < n) {
+    const b = buf[p] as number
+    let enclen: number
+    if ((b & 0x80) === 0) {
+      out.push(SMALL_UINTS[b] as string)
+      enclen = 1
+    } else if ((b & 0xc0) === LP_ENCODING_6BIT_STR) {
+      const len = b & 0x3f
+      out.push(bytesToString(buf, p + 1, len))
+      enclen = 1 + len
+    } else {
+      out.push(lpGet(lp, p))
+      enclen = lpCurrentEncodedSizeUnsafe(buf, p)
+    }
+    pushed++
+    if (forward) {
+      // enclen < 128 has a 1-byte backlen.
+      p += enclen + (enclen < 128 ? 1 : lpEncodeBacklen(null, 0, enclen))
+      if (buf[p] === LP_EOF) break
+    } else {
+      if (p === LP_HDR_SIZE) break
+      const last = buf[p - 1] as number
+      if ((last & 128) === 0) {
+        p -= last + 1
+      } else {
+        const prevlen = lpDecodeBacklen(buf, p - 1)
+        p -= prevlen + lpEncodeBacklen(null, 0, prevlen)
+      }
+    }
+  }
+  return pushed
+}
+
+/** Decimal strings of the 7-bit immediates 0..127. */
+const SMALL_UINTS: readonly string[] = Array.from({ length: 128 }, (_, i) => String(i))
 
 /** Size of the entry at `p`: encoding + data + backlen. */
 export function lpEntrySize(lp: Listpack, p: number): number {

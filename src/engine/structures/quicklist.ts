@@ -38,6 +38,7 @@ import {
   lpDup,
   lpEntries,
   lpGet,
+  lpGetRange,
   lpInsertString,
   lpLength,
   lpMerge,
@@ -611,6 +612,37 @@ export function quicklistNext(iter: QuicklistIter): QuicklistEntry | null {
     }
     iter.zi = null
   }
+}
+
+/**
+ * Up to `count` elements from index `idx` (negative from the tail) moving in `direction`:
+ * what quicklistGetIteratorAtIdx + quicklistNext × count yield, decoded a listpack run at
+ * a time without iterator entries (LRANGE and the list pops with a count).
+ */
+export function quicklistGetRange(
+  ql: Quicklist,
+  direction: QuicklistDirection,
+  idx: number,
+  count: number,
+): string[] {
+  const out: string[] = []
+  const iter = quicklistGetIteratorAtIdx(ql, direction, idx)
+  if (iter === null) return out
+  const forward = direction === 'head'
+  let node = iter.current
+  let offset = iter.offset
+  while (node !== null && count > 0) {
+    if (node.container === 'plain') {
+      out.push(node.plain)
+      count--
+    } else {
+      const p = lpSeek(node.lp, offset)
+      if (p !== null) count -= lpGetRange(node.lp, p, count, forward, out)
+    }
+    node = forward ? node.next : node.prev
+    offset = forward ? 0 : -1
+  }
+  return out
 }
 
 /**

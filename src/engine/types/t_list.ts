@@ -15,8 +15,7 @@ import {
   quicklistCreate,
   quicklistDelRange,
   quicklistDup,
-  quicklistGetIteratorAtIdx,
-  quicklistNext,
+  quicklistGetRange,
   quicklistPop,
   quicklistPush,
   quicklistValidate,
@@ -72,15 +71,7 @@ export function listTypeRange(
   if (start < 0) start = 0
   if (start > end || start >= llen) return []
   if (end >= llen) end = llen - 1
-  let rangelen = end - start + 1
-  const out: string[] = []
-  const iter = quicklistGetIteratorAtIdx(o.ptr, reverse ? 'tail' : 'head', reverse ? end : start)
-  while (iter !== null && rangelen-- > 0) {
-    const e = quicklistNext(iter)
-    if (e === null) break
-    out.push(e.value)
-  }
-  return out
+  return quicklistGetRange(o.ptr, reverse ? 'tail' : 'head', reverse ? end : start, end - start + 1)
 }
 
 /** listTypeDelRange: deletes `count` elements from `start` (negative from the tail). */
