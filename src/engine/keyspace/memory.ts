@@ -354,8 +354,8 @@ export function memKeyAdded(d: Dict<RedisObject>, key: string, val: RedisObject)
 /**
  * int and embstr values never change size in place (an embstr is immutable; INCR rewrites
  * an int's long in place): they are counted without a Measure or a dirty mark, and their
- * counted size is objectAllocSize of the object at any time until a write lookup, which
- * records a Measure before the command may replace or change them (memValueTouched).
+ * counted size is objectAllocSize of the object at any time (write lookups skip them:
+ * a command that changes their size replaces the object, through dbOverwrite).
  */
 function hasFixedSize(o: RedisObject): boolean {
   return o.encoding === 'int' || o.encoding === 'embstr'
@@ -391,11 +391,9 @@ export function memValueReplaced(d: Dict<RedisObject>, old: RedisObject, val: Re
 
 /** Hook for write lookups (LOOKUP_WRITE): the command may change this value in place. */
 export function memValueTouched(d: Dict<RedisObject>, val: RedisObject): void {
-  if (val.refcount === 2147483647) return
-  const ks = keyspaceOf(d)
-  // A fixed-size value counted without a Measure gets one now, before it may change.
-  if (hasFixedSize(val) && !ks.measures.has(val)) ks.measures.set(val, measureExact(val))
-  ks.dirty.add(val)
+  // A fixed-size value cannot change size in place: nothing to re-measure.
+  if (val.refcount === 2147483647 || hasFixedSize(val)) return
+  keyspaceOf(d).dirty.add(val)
 }
 
 /** Hook for FLUSHDB/FLUSHALL after a keyspace dict was emptied. */
