@@ -45,10 +45,10 @@ interface Cmd {
 
 // CI runs these fixed seeds. For a longer hunt: RANDOM_STREAMS=500 RANDOM_COMMANDS=1000
 // RANDOM_FIRST_SEED=123 npx vitest run test/conformance/random.test.ts
-const STREAMS = Number(process.env['RANDOM_STREAMS'] ?? 20)
+const STREAMS = Number(process.env['RANDOM_STREAMS'] ?? 30)
 const FIRST_SEED = Number(process.env['RANDOM_FIRST_SEED'] ?? 1000)
 const SEEDS = Array.from({ length: STREAMS }, (_, i) => FIRST_SEED + i * 7919)
-const COMMANDS_PER_STREAM = Number(process.env['RANDOM_COMMANDS'] ?? 300)
+const COMMANDS_PER_STREAM = Number(process.env['RANDOM_COMMANDS'] ?? 400)
 
 // ---------------------------------------------------------------------------------------
 // PRNG and pickers
@@ -568,6 +568,25 @@ const OTHER_CMDS: G[] = [
   (g) => E('SELECT', pick(g, ['0', '0', '0', '1', '16', 'x'])),
   () => E('SWAPDB', '0', '1'),
   () => E('FLUSHDB'),
+  // Many elements at once, to cross the default thresholds (128 / 512 entries).
+  (g) => {
+    const n = 20 + int(g, 140)
+    const base = int(g, 1000)
+    const items = Array.from({ length: n }, (_, i) => String(base + i * 3))
+    const t = int(g, 4)
+    if (t === 0) return E('RPUSH', key(g, 'list'), ...items)
+    if (t === 1) return E('HSET', key(g, 'hash'), ...items.flatMap((x) => [`f${x}`, x]))
+    if (t === 2)
+      return E('SADD', key(g, 'set'), ...items, ...items.map((x) => String(Number(x) * 7)))
+    return E('ZADD', key(g, 'zset'), ...items.flatMap((x) => [x, `m${x}`]))
+  },
+  (g) => E(pick(g, ['PING', 'ECHO']), ...(chance(g, 0.5) ? [value(g)] : [])),
+  (g) => E('EXISTS', anyKey(g), anyKey(g), anyKey(g)),
+  (g) => E('SETRANGE', key(g, 'str'), pick(g, ['0', '3', '64', '65']), pick(g, ['\x00', 'x', ''])),
+  (g) =>
+    E('INCRBYFLOAT', key(g, 'str'), pick(g, ['5e-324', '1e-17', '0.1', '-0.1', '1e300', '17e307'])),
+  (g) => E('HINCRBYFLOAT', key(g, 'hash'), member(g), pick(g, ['5e-324', '0.1', '-0.1', '1e300'])),
+  (g) => E('ZINCRBY', key(g, 'zset'), pick(g, ['inf', '-inf', '1e308', '0.1']), member(g)),
 ]
 
 const FAMILIES: readonly [number, readonly G[]][] = [
@@ -577,7 +596,7 @@ const FAMILIES: readonly [number, readonly G[]][] = [
   [14, HASH_CMDS],
   [14, SET_CMDS],
   [18, ZSET_CMDS],
-  [3, OTHER_CMDS],
+  [6, OTHER_CMDS],
 ]
 const TOTAL_WEIGHT = FAMILIES.reduce((a, f) => a + f[0], 0)
 
@@ -606,6 +625,13 @@ function stream(seed: number, n: number): Cmd[] {
   const out: Cmd[] = []
   while (out.length < n) {
     if (chance(g, 0.04)) {
+      // Sometimes WATCH first, and a write to the watched key before MULTI (EXEC -> nil).
+      if (chance(g, 0.3)) {
+        const w = anyKey(g)
+        out.push(E('WATCH', w))
+        if (chance(g, 0.5)) out.push(E('SET', w, value(g)))
+        if (chance(g, 0.2)) out.push(E('UNWATCH'))
+      }
       out.push(E('MULTI'))
       const k = int(g, 5)
       for (let i = 0; i < k; i++) {
