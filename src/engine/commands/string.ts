@@ -41,6 +41,7 @@ import {
 import {
   createRawStringObject,
   createStringObjectFromLongLongForValue,
+  execArgvHold,
   getDecodedString,
   OBJ_SHARED_INTEGERS,
   stringObjectLen,
@@ -508,6 +509,9 @@ function incrbyfloatCommand(c: CommandCall): Reply {
     dbOverwrite(srv, ctx, db, key, fresh)
     noteEncodingChange(ctx, key, o.encoding, fresh.encoding, 'incrbyfloat', {})
   } else dbAdd(ctx, db, key, fresh)
+  // Propagated as SET key <fresh> KEEPTTL: the rewritten argv holds the value (inside EXEC,
+  // until EXEC returns).
+  execArgvHold(srv, fresh)
   signalModifiedKey(srv, ctx, db, key)
   srv.dirty++
   return bulkOf(fresh)
