@@ -537,23 +537,31 @@ function lpGetRangeForward(buf: Uint8Array, p: number, n: number, out: string[])
   const base = p
   let q = p
   let count = 0
-  while (count < n && buf[q] !== LP_EOF) {
-    const enclen = lpCurrentEncodedSizeUnsafe(buf, q)
-    q += enclen + (enclen < 128 ? 1 : lpEncodeBacklen(null, 0, enclen))
+  while (count < n) {
+    const b = buf[q] as number
+    if ((b & 0xc0) === LP_ENCODING_6BIT_STR) {
+      q += (b & 0x3f) + 2 // encoding byte, data, 1-byte backlen
+    } else {
+      if (b === LP_EOF) break
+      const enclen = lpCurrentEncodedSizeUnsafe(buf, q)
+      q += enclen + (enclen < 128 ? 1 : lpEncodeBacklen(null, 0, enclen))
+    }
     count++
   }
   const span = q - p <= 32768 ? String.fromCharCode.apply(null, buf.subarray(p, q) as never) : null
   for (let i = 0; i < count; i++) {
     const b = buf[p] as number
+    if ((b & 0xc0) === LP_ENCODING_6BIT_STR) {
+      const len = b & 0x3f
+      const at = p + 1 - base
+      out.push(span !== null ? span.slice(at, at + len) : bytesToString(buf, p + 1, len))
+      p += len + 2
+      continue
+    }
     let enclen: number
     if ((b & 0x80) === 0) {
       out.push(SMALL_UINTS[b] as string)
       enclen = 1
-    } else if ((b & 0xc0) === LP_ENCODING_6BIT_STR) {
-      const len = b & 0x3f
-      const at = p + 1
-      out.push(span !== null ? span.slice(at - base, at - base + len) : bytesToString(buf, at, len))
-      enclen = 1 + len
     } else {
       out.push(decodeString(buf, p))
       enclen = lpCurrentEncodedSizeUnsafe(buf, p)
