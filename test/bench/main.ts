@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: one figure a line, `name: value unit`, then the ratios measured in the
  * same run, `ratio.<what>: x`. About two minutes in all on an idle machine.
- * `npm run bench -- <engine|containers|codec|resp|eviction>` runs one section. Sections:
+ * `npm run bench -- <engine|containers|codec|resp|eviction|browser>` runs one section. Sections:
  *
  * 1. Engine, in process. `engine.<cmd>.<trace>` ops/s for SET, GET, INCR, DEL, EXPIRE with
  *    trace off (server.call, which runs at level off), summary and full (server.execute with
@@ -45,6 +45,7 @@ import {
 } from '../../src/engine/resp.ts'
 import { realClock, startRespServer } from '../../src/server/server.ts'
 import { requireBinary, startRealRedis } from '../conformance/redisProcess.ts'
+import { benchBrowser } from './browser.ts'
 import { benchEviction } from './eviction.ts'
 
 const KEYS = 50_000
@@ -374,6 +375,7 @@ async function main(): Promise<void> {
   if (only === 'codec') benchCodec()
   if (only === undefined || only === 'resp') await benchResp()
   if (only === undefined || only === 'eviction') benchEviction(figure, ratio)
+  if (only === undefined || only === 'browser') await benchBrowser(figure)
   for (const line of ratios) console.log(line)
 }
 

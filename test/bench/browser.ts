@@ -1,0 +1,148 @@
+/**
+ * `npm run bench -- browser`: the built site in Debian's Chromium (issue 5 and 6 targets).
+ *
+ * - browser.initial_js_gzip_kb: the gzipped JS that index.html loads up front (entry +
+ *   modulepreloads; panels and the worker load later);
+ * - browser.fcp_ms: first contentful paint on localhost;
+ * - browser.longest_task_ms: the longest main-thread task (PerformanceObserver 'longtask')
+ *   while the worker runs DEBUG POPULATE 1000000 and the keyspace panel then opens the
+ *   canvas overview of the million-key dict;
+ * - browser.frame_p95_ms: p95 of requestAnimationFrame intervals over 10 s of timeline
+ *   playback (the dict rehash scene, animated).
+ */
+import { execFileSync } from 'node:child_process'
+import { createReadStream, existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs'
+import { createServer } from 'node:http'
+import { tmpdir } from 'node:os'
+import { extname, join, normalize, resolve } from 'node:path'
+import { gzipSync } from 'node:zlib'
+import { chromium } from 'playwright-core'
+
+type Figure = (name: string, value: number, unit: string) => void
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+}
+
+/** The gzipped size of the scripts index.html loads before anything else. */
+function initialJsGzip(dist: string): number {
+  const html = readFileSync(join(dist, 'index.html'), 'utf8')
+  const srcs = [...html.matchAll(/(?:src|href)="\.\/(assets\/[^"]+\.js)"/g)].map((m) => m[1] ?? '')
+  return srcs.reduce((sum, f) => sum + gzipSync(readFileSync(join(dist, f))).length, 0)
+}
+
+export async function benchBrowser(figure: Figure): Promise<void> {
+  const root = resolve(import.meta.dirname, '../..')
+  const dist = mkdtempSync(join(tmpdir(), 'xray-bench-'))
+  execFileSync(
+    process.execPath,
+    [
+      join(root, 'node_modules/vite/bin/vite.js'),
+      'build',
+      '--outDir',
+      dist,
+      '--emptyOutDir',
+      '--logLevel',
+      'warn',
+    ],
+    { cwd: root, stdio: 'inherit' },
+  )
+  figure('browser.initial_js_gzip_kb', initialJsGzip(dist) / 1024, 'KB')
+
+  const server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)
+    let file = normalize(join(dist, path))
+    if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html')
+    if (!file.startsWith(dist) || !existsSync(file)) return void res.writeHead(404).end()
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' })
+    createReadStream(file).pipe(res)
+  })
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  const address = server.address()
+  const port = typeof address === 'object' && address ? address.port : 0
+  const browser = await chromium.launch({
+    executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  })
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } })
+    await page.addInitScript(() => {
+      const w = window as unknown as { __longest: number }
+      w.__longest = 0
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) w.__longest = Math.max(w.__longest, e.duration)
+      }).observe({ type: 'longtask', buffered: true })
+    })
+    await page.goto(`http://127.0.0.1:${String(port)}/?seed=1&clock=paused`)
+    await page.waitForFunction(() => window.__xray?.store.getState().status === 'ready')
+    const fcp = await page.evaluate(
+      () => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1,
+    )
+    figure('browser.fcp_ms', fcp, 'ms')
+
+    const input = page.getByRole('textbox', { name: /^Command for/ })
+    const run = async (line: string) => {
+      await input.fill(line)
+      await input.press('Enter')
+      await page.evaluate(() => window.__xray?.idle())
+    }
+    // Only what happens from here counts: the populate and the overview it opens.
+    await page.evaluate(() => {
+      ;(window as unknown as { __longest: number }).__longest = 0
+    })
+    await run('DEBUG POPULATE 1000000')
+    await page.locator('[data-testid="overview-0"]').first().waitFor({ timeout: 120_000 })
+    await page.waitForTimeout(500)
+    figure(
+      'browser.longest_task_ms',
+      await page.evaluate(() => (window as unknown as { __longest: number }).__longest),
+      'ms',
+    )
+
+    // 10 s of animated playback over the rehash scene.
+    const anim = await browser.newPage({ viewport: { width: 1280, height: 720 } })
+    await anim.goto(`http://127.0.0.1:${String(port)}/?seed=2&clock=paused`)
+    await anim.waitForFunction(() => window.__xray?.store.getState().status === 'ready')
+    const animInput = anim.getByRole('textbox', { name: /^Command for/ })
+    for (let i = 0; i < 40; i++) {
+      await animInput.fill(`SET key:${String(i)} v`)
+      await animInput.press('Enter')
+    }
+    await anim.evaluate(() => window.__xray?.idle())
+    // A string, not a function: the bench runs through tsx, whose helpers do not exist in
+    // the page.
+    const p95 = await anim.evaluate<number>(`(async () => {
+      const s = window.__xray.store.getState()
+      s.itemSelected(0)
+      s.playToggled()
+      const deltas = []
+      let last = performance.now()
+      const end = last + 10000
+      await new Promise((done) => {
+        const frame = (now) => {
+          deltas.push(now - last)
+          last = now
+          if (now < end) requestAnimationFrame(frame)
+          else done()
+        }
+        requestAnimationFrame(frame)
+      })
+      deltas.sort((a, b) => a - b)
+      return deltas[Math.floor(deltas.length * 0.95)] || 0
+    })()`)
+    figure('browser.frame_p95_ms', p95, 'ms')
+  } finally {
+    await browser.close()
+    server.close()
+  }
+}
