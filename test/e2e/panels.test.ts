@@ -101,6 +101,14 @@ describe('dict panel in the browser', () => {
     await page.mouse.click(box.x + 5, box.y + box.height / 2)
     await expect.poll(() => dict.locator('[data-id^="bucket:0:"]').count()).toBeGreaterThan(0)
     expect(await dict.locator('[data-id^="bucket:0:"]').count()).toBeLessThanOrEqual(64)
+    expect(await dict.locator('[data-id^="entry:"]').count()).toBeGreaterThan(0)
+    // Far from the buckets whose chains were sent, a zoomed bucket still says how many keys
+    // it holds.
+    await dict.getByRole('button', { name: 'Back to overview' }).click()
+    const box2 = await dict.getByTestId('overview-0').boundingBox()
+    if (box2 === null) throw new Error('overview not drawn again')
+    await page.mouse.click(box2.x + box2.width - 5, box2.y + box2.height / 2)
+    await expect.poll(() => dict.locator('[data-count]').count()).toBeGreaterThan(0)
     await page.context().close()
   })
 

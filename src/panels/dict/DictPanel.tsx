@@ -89,6 +89,7 @@ const text = {
     },
   },
   zoomOut: { en: 'Back to overview', zh: '返回总览' },
+  keysHere: { en: 'keys in this chain', zh: '个键在这条链上' },
 } as const
 
 /** The per-bucket chain lengths the engine sent with a cut view, per table. */
@@ -117,6 +118,9 @@ function DictPanelImpl(props: DictPanelProps) {
   )
   const current = k > 0 ? own[k - 1] : undefined
   const info = dictLoadInfo(curr)
+  // Chain lengths the engine sent with a cut view: zoomed buckets whose chains were not
+  // listed still show how many keys they hold.
+  const occ = props.occupancy ?? occupancyOfView(before)
   const detailed = fitsDetail(curr, range)
 
   const layouts = useMemo(() => {
@@ -184,6 +188,16 @@ function DictPanelImpl(props: DictPanelProps) {
                 <text x={4} y={b.h - 6} className="dict-bucket__index">
                   {b.index}
                 </text>
+                {(occ[b.table]?.[b.index] ?? 0) > b.chainLen && (
+                  <text
+                    x={b.w + 8}
+                    y={b.h - 6}
+                    className="dict-bucket__count"
+                    data-count={occ[b.table]?.[b.index]}
+                  >
+                    {`${String(occ[b.table]?.[b.index])} ${text.keysHere[lang]}`}
+                  </text>
+                )}
               </g>
             ))}
             {layouts.after.rehashY !== null && (
