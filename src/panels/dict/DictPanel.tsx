@@ -121,6 +121,12 @@ function DictPanelImpl(props: DictPanelProps) {
   // Chain lengths the engine sent with a cut view: zoomed buckets whose chains were not
   // listed still show how many keys they hold.
   const occ = props.occupancy ?? occupancyOfView(before)
+  // A lookup lights the buckets it probed: one per table, both tables while rehashing.
+  const probed = new Set(
+    current?.type === 'dict/keyFound'
+      ? current.probes.map((p) => `${String(p.table)}:${String(p.bucket)}`)
+      : [],
+  )
   const detailed = fitsDetail(curr, range)
 
   const layouts = useMemo(() => {
@@ -178,12 +184,25 @@ function DictPanelImpl(props: DictPanelProps) {
               </text>
             ))}
             {layouts.after.buckets.map((b) => (
-              <g key={b.id} data-id={b.id} transform={`translate(${b.x},${b.y})`}>
+              <g
+                key={b.id}
+                data-id={b.id}
+                data-probe={
+                  probed.has(`${String(b.table)}:${String(b.index)}`) ? 'true' : undefined
+                }
+                transform={`translate(${b.x},${b.y})`}
+              >
                 <rect
                   width={b.w}
                   height={b.h}
                   rx={3}
-                  className={b.done ? 'dict-bucket dict-bucket--done' : 'dict-bucket'}
+                  className={
+                    probed.has(`${String(b.table)}:${String(b.index)}`)
+                      ? 'dict-bucket dict-bucket--probe'
+                      : b.done
+                        ? 'dict-bucket dict-bucket--done'
+                        : 'dict-bucket'
+                  }
                 />
                 <text x={4} y={b.h - 6} className="dict-bucket__index">
                   {b.index}

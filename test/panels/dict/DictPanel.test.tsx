@@ -83,4 +83,26 @@ describe('DictPanel', () => {
     render(<DictPanel title="ks" before={before} events={events} step={1} t={1} lang="zh" />)
     expect(screen.getByRole('status').textContent).toMatch(/[\u4e00-\u9fff]/)
   })
+
+  it('lights the buckets a lookup probed in both tables while rehashing', () => {
+    const s = createServer({ seed: 7, clock: manualClock(), trace: 'full' })
+    for (let i = 0; i < 5; i++) s.execute(['SET', `k${String(i)}`, 'v'])
+    const before = keyspace(s)
+    expect(before.rehashIdx).toBeGreaterThanOrEqual(0)
+    const t = s.execute(['GET', 'nosuchkey'])
+    const own = eventsOfDict(t.events, 'db:0:keys')
+    const i = own.findIndex((e) => e.type === 'dict/keyFound')
+    const found = own[i]
+    if (found?.type !== 'dict/keyFound') throw new Error('no lookup recorded')
+    const { container } = render(
+      <DictPanel title="ks" before={before} events={own} step={i + 1} t={1} lang="en" />,
+    )
+    const lit = [...container.querySelectorAll('[data-probe="true"]')].map((el) =>
+      el.getAttribute('data-id'),
+    )
+    expect(lit.sort()).toEqual(
+      found.probes.map((p) => `bucket:${String(p.table)}:${String(p.bucket)}`).sort(),
+    )
+    expect(screen.getByRole('status').textContent).toMatch(/not found/)
+  })
 })
