@@ -65,6 +65,7 @@ import {
   zslValueLteMax,
   type ZLexRangeSpec,
   type ZRangeSpec,
+  type Zskiplist,
   type ZskiplistNode,
 } from '../structures/skiplist.ts'
 import { dictResize, dictSize, htNeedsResize } from '../structures/dict.ts'
@@ -915,6 +916,22 @@ function zrevrangebylexCommand(c: CommandCall): Reply {
 
 // --- ZCOUNT, ZLEXCOUNT, ZCARD, ZSCORE, ZMSCORE, ZRANK ---
 
+/**
+ * Counts the skiplist nodes from `first` to `last` by their ranks, as zcountCommand and
+ * zlexcountCommand do: length − (rank(first) − 1), minus what lies after `last`.
+ */
+function zslCountFrom(
+  c: CommandCall,
+  zsl: Zskiplist,
+  first: ZskiplistNode,
+  last: ZskiplistNode | null,
+  key: string,
+): number {
+  let count = zsl.length - (zslGetRank(c.ctx, zsl, first.score, first.ele ?? '', key) - 1)
+  if (last !== null) count -= zsl.length - zslGetRank(c.ctx, zsl, last.score, last.ele ?? '', key)
+  return count
+}
+
 /** ZCOUNT key min max: by walking a listpack, by two ranks in a skiplist. */
 function zcountCommand(c: CommandCall): Reply {
   const key = c.argv[1] ?? ''
@@ -932,16 +949,9 @@ function zcountCommand(c: CommandCall): Reply {
     }
   } else {
     const zsl = zobj.ptr.zsl
-    let zn = zslFirstInRange(c.ctx, zsl, range, key)
-    if (zn !== null) {
-      let rank = zslGetRank(c.ctx, zsl, zn.score, zn.ele ?? '', key)
-      count = zsl.length - (rank - 1)
-      zn = zslLastInRange(c.ctx, zsl, range, key)
-      if (zn !== null) {
-        rank = zslGetRank(c.ctx, zsl, zn.score, zn.ele ?? '', key)
-        count -= zsl.length - rank
-      }
-    }
+    const first = zslFirstInRange(c.ctx, zsl, range, key)
+    count =
+      first === null ? 0 : zslCountFrom(c, zsl, first, zslLastInRange(c.ctx, zsl, range, key), key)
   }
   return integer(count)
 }
@@ -963,16 +973,11 @@ function zlexcountCommand(c: CommandCall): Reply {
     }
   } else {
     const zsl = zobj.ptr.zsl
-    let zn = zslFirstInLexRange(c.ctx, zsl, range, key)
-    if (zn !== null) {
-      let rank = zslGetRank(c.ctx, zsl, zn.score, zn.ele ?? '', key)
-      count = zsl.length - (rank - 1)
-      zn = zslLastInLexRange(c.ctx, zsl, range, key)
-      if (zn !== null) {
-        rank = zslGetRank(c.ctx, zsl, zn.score, zn.ele ?? '', key)
-        count -= zsl.length - rank
-      }
-    }
+    const first = zslFirstInLexRange(c.ctx, zsl, range, key)
+    count =
+      first === null
+        ? 0
+        : zslCountFrom(c, zsl, first, zslLastInLexRange(c.ctx, zsl, range, key), key)
   }
   return integer(count)
 }
