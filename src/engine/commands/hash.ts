@@ -6,13 +6,7 @@
  * decides the error a malformed command gets and which lookups happen. Encodings and
  * conversions are in types/t_hash.ts.
  */
-import {
-  dbAdd,
-  dbDelete,
-  lookupKeyRead,
-  lookupKeyWrite,
-  signalModifiedKey,
-} from '../keyspace/db.ts'
+import { dbAdd, dbDelete, lookupKeyWrite, signalModifiedKey } from '../keyspace/db.ts'
 import { memValueTouched } from '../keyspace/memory.ts'
 import {
   array,
@@ -69,7 +63,7 @@ import {
   string2ld,
   string2ll,
 } from '../util/numbers.ts'
-import { integerLL, isToken, wrongArity } from './common.ts'
+import { integerLL, isToken, lookupOfType, wrongArity } from './common.ts'
 import { objectDuplicators, parseScanCursor, scanGeneric } from './generic.ts'
 import { getLongLongOrReply, getRangeLongOrReply } from './parse.ts'
 import { defineCommand, type CommandCall, type CommandSpec } from './spec.ts'
@@ -93,9 +87,7 @@ function hashTypeLookupWriteOrCreate(c: CommandCall, key: string): HashObject | 
 
 /** The hash at `key` for reading, null when missing; 'wrongtype' for another type. */
 function lookupHashRead(c: CommandCall, key: string): HashObject | null | 'wrongtype' {
-  const o = lookupKeyRead(c.srv, c.ctx, c.db, key)
-  if (o === null) return null
-  return o.type === 'hash' ? (o as HashObject) : 'wrongtype'
+  return lookupOfType<HashObject>(c, key, 'hash', false)
 }
 
 // --- HSET, HSETNX, HMSET ---

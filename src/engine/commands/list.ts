@@ -8,13 +8,7 @@
  * Every list is a quicklist (types/t_list.ts); the handlers keep Redis's order of argument
  * parsing, lookup and type check, and its index normalisation for ranges.
  */
-import {
-  dbAdd,
-  dbDelete,
-  lookupKeyRead,
-  lookupKeyWrite,
-  signalModifiedKey,
-} from '../keyspace/db.ts'
+import { dbAdd, dbDelete, signalModifiedKey } from '../keyspace/db.ts'
 import { memValueTouched } from '../keyspace/memory.ts'
 import {
   array,
@@ -43,7 +37,6 @@ import {
   quicklistReplaceAtIndex,
 } from '../structures/quicklist.ts'
 import { noteObjectCreated, valueRefOf } from '../types/container.ts'
-import type { RedisObject } from '../types/object.ts'
 import {
   createQuicklistObject,
   listTypeDelRange,
@@ -54,7 +47,7 @@ import {
   listTypeRange,
   type ListObject,
 } from '../types/t_list.ts'
-import { isToken, wrongArity } from './common.ts'
+import { isToken, lookupOfType, wrongArity } from './common.ts'
 import { objectDuplicators } from './generic.ts'
 import { getLongOrReply, getPositiveLongOrReply, getRangeLongOrReply } from './parse.ts'
 import { defineCommand, type CommandCall, type CommandSpec } from './spec.ts'
@@ -66,17 +59,12 @@ type Where = 'head' | 'tail'
 
 type Lookup = ListObject | null | 'wrongtype'
 
-function asList(o: RedisObject | null): Lookup {
-  if (o === null) return null
-  return o.type === 'list' ? (o as ListObject) : 'wrongtype'
-}
-
 function lookupListRead(c: CommandCall, key: string): Lookup {
-  return asList(lookupKeyRead(c.srv, c.ctx, c.db, key))
+  return lookupOfType<ListObject>(c, key, 'list', false)
 }
 
 function lookupListWrite(c: CommandCall, key: string): Lookup {
-  return asList(lookupKeyWrite(c.srv, c.ctx, c.db, key))
+  return lookupOfType<ListObject>(c, key, 'list', true)
 }
 
 /** A JS number from a C long (ranks beyond 2^53 behave like 2^53 for any real list). */

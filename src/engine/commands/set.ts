@@ -10,15 +10,7 @@
  * same work estimate. Results (and *STORE destinations) are built as new sets starting as
  * intsets, so their encoding and iteration order are Redis's.
  */
-import {
-  dbAdd,
-  dbDelete,
-  dbOverwrite,
-  lookupKeyRead,
-  lookupKeyWrite,
-  setKey,
-  signalModifiedKey,
-} from '../keyspace/db.ts'
+import { dbAdd, dbDelete, dbOverwrite, setKey, signalModifiedKey } from '../keyspace/db.ts'
 import { memValueTouched } from '../keyspace/memory.ts'
 import {
   array,
@@ -61,7 +53,7 @@ import {
   setTypeSize,
   type SetObject,
 } from '../types/t_set.ts'
-import { isToken } from './common.ts'
+import { isToken, lookupOfType } from './common.ts'
 import { objectDuplicators, parseScanCursor, scanGeneric } from './generic.ts'
 import { getPositiveLongOrReply, getRangeLongOrReply } from './parse.ts'
 import { defineCommand, type CommandCall, type CommandSpec } from './spec.ts'
@@ -74,17 +66,12 @@ const SRANDMEMBER_SUB_STRATEGY_MUL = 3
 
 type Lookup = SetObject | null | 'wrongtype'
 
-function asSet(o: ReturnType<typeof lookupKeyRead>): Lookup {
-  if (o === null) return null
-  return o.type === 'set' ? (o as SetObject) : 'wrongtype'
-}
-
 function lookupSetRead(c: CommandCall, key: string): Lookup {
-  return asSet(lookupKeyRead(c.srv, c.ctx, c.db, key))
+  return lookupOfType<SetObject>(c, key, 'set', false)
 }
 
 function lookupSetWrite(c: CommandCall, key: string): Lookup {
-  return asSet(lookupKeyWrite(c.srv, c.ctx, c.db, key))
+  return lookupOfType<SetObject>(c, key, 'set', true)
 }
 
 /** dbAdd of a value that keeps growing afterwards: memory.ts re-measures it later. */

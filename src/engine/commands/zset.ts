@@ -13,14 +13,7 @@
  * 1) and build the result as a skiplist zset; *STORE then converts it back to a listpack
  * when it fits (zsetConvertToListpackIfNeeded).
  */
-import {
-  dbAdd,
-  dbDelete,
-  lookupKeyRead,
-  lookupKeyWrite,
-  setKey,
-  signalModifiedKey,
-} from '../keyspace/db.ts'
+import { dbAdd, dbDelete, lookupKeyRead, setKey, signalModifiedKey } from '../keyspace/db.ts'
 import { memValueTouched } from '../keyspace/memory.ts'
 import {
   array,
@@ -78,7 +71,7 @@ import {
   valueRefOf,
   type ValueRef,
 } from '../types/container.ts'
-import type { ContainerObject, RedisObject } from '../types/object.ts'
+import type { ContainerObject } from '../types/object.ts'
 import { setTypeMembers, type SetObject } from '../types/t_set.ts'
 import {
   createZsetListpackObject,
@@ -111,7 +104,7 @@ import {
   type ZzlPos,
 } from '../types/t_zset.ts'
 import { addReplyDoubleText, string2d, string2ll } from '../util/numbers.ts'
-import { isToken } from './common.ts'
+import { isToken, lookupOfType } from './common.ts'
 import { objectDuplicators, parseScanCursor, scanGeneric } from './generic.ts'
 import { getLongOrReply, getPositiveLongOrReply, getRangeLongOrReply } from './parse.ts'
 import { defineCommand, type CommandCall, type CommandSpec } from './spec.ts'
@@ -130,17 +123,12 @@ function dbl(score: number): Reply {
 
 type Lookup = ZsetObject | null | 'wrongtype'
 
-function asZset(o: RedisObject | null): Lookup {
-  if (o === null) return null
-  return o.type === 'zset' ? (o as ZsetObject) : 'wrongtype'
-}
-
 function lookupZsetRead(c: CommandCall, key: string): Lookup {
-  return asZset(lookupKeyRead(c.srv, c.ctx, c.db, key))
+  return lookupOfType<ZsetObject>(c, key, 'zset', false)
 }
 
 function lookupZsetWrite(c: CommandCall, key: string): Lookup {
-  return asZset(lookupKeyWrite(c.srv, c.ctx, c.db, key))
+  return lookupOfType<ZsetObject>(c, key, 'zset', true)
 }
 
 /** C isspace. */
