@@ -37,6 +37,12 @@ const PREFIX = 'redis-xray:'
 const SESSION_KEY = 'session'
 const SETTINGS_KEY = `${PREFIX}settings`
 const HISTORY_KEY = `${PREFIX}history`
+/**
+ * A synchronous copy of the session written when the page is hidden or unloaded with a save
+ * still pending: IndexedDB writes started in `pagehide` may never finish, localStorage ones do.
+ * It is newer than the IndexedDB copy while it exists; the next completed save removes it.
+ */
+const STASH_KEY = `${PREFIX}session-stash`
 
 // --- Storage backends ---
 
@@ -150,6 +156,8 @@ export function savedSessionOf(s: AppState): SavedSession {
 
 /** Loads the saved session, or null when there is none or it is unreadable. */
 export async function loadSession(kv: Kv): Promise<SavedSession | null> {
+  const stashed = parseSavedSession(readLocal(STASH_KEY))
+  if (stashed) return stashed
   try {
     const text = await kv.get(SESSION_KEY)
     return text === null ? null : parseSavedSession(JSON.parse(text))
@@ -161,14 +169,39 @@ export async function loadSession(kv: Kv): Promise<SavedSession | null> {
 /** Saves a session now. */
 export async function saveSession(kv: Kv, saved: SavedSession): Promise<void> {
   await kv.set(SESSION_KEY, JSON.stringify(saved))
+  removeLocal(STASH_KEY)
 }
 
 /**
  * Saves the session whenever its log or tabs change (debounced), and settings and history
- * at once. Returns the unsubscribe function.
+ * at once. When the page is hidden or unloaded (`win`) with a save pending, the session is
+ * stashed synchronously so a quick reload loses nothing. Returns the unsubscribe function.
  */
-export function attachPersistence(store: AppStore, kv: Kv, debounceMs = 1000): () => void {
+export function attachPersistence(
+  store: AppStore,
+  kv: Kv,
+  debounceMs = 1000,
+  win: Pick<Window, 'addEventListener' | 'removeEventListener'> | null = typeof window ===
+  'undefined'
+    ? null
+    : window,
+): () => void {
   let timer: ReturnType<typeof setTimeout> | null = null
+  const flushPending = (): void => {
+    if (timer === null) return
+    clearTimeout(timer)
+    timer = null
+    const saved = savedSessionOf(store.getState())
+    writeLocal(STASH_KEY, JSON.stringify(saved))
+    saveSession(kv, saved).catch((err: unknown) => {
+      console.warn('session not saved', err)
+    })
+  }
+  const onHidden = (): void => {
+    if (typeof document === 'undefined' || document.visibilityState === 'hidden') flushPending()
+  }
+  win?.addEventListener('pagehide', flushPending)
+  win?.addEventListener('visibilitychange', onHidden)
   const unsubs = [
     store.subscribe(
       (s) => [s.log, s.tabs.length, s.activeTab, s.status] as const,
@@ -202,6 +235,8 @@ export function attachPersistence(store: AppStore, kv: Kv, debounceMs = 1000): (
   ]
   return () => {
     if (timer !== null) clearTimeout(timer)
+    win?.removeEventListener('pagehide', flushPending)
+    win?.removeEventListener('visibilitychange', onHidden)
     for (const u of unsubs) u()
   }
 }
@@ -216,6 +251,14 @@ function writeLocal(key: string, value: string): void {
     localStorage.setItem(key, value)
   } catch {
     // Storage full or disabled: settings simply do not persist.
+  }
+}
+
+function removeLocal(key: string): void {
+  try {
+    localStorage.removeItem(key)
+  } catch {
+    // Storage disabled: there is nothing to remove.
   }
 }
 

@@ -5,8 +5,10 @@ import {
   importSessionJson,
   loadSession,
   loadSettings,
+  saveSession,
   savedSessionOf,
   storageKv,
+  type Kv,
 } from '../../src/state/persistence.ts'
 import { utf8ToBytes } from '../../src/state/bytes.ts'
 import { decodePermalink, encodePermalink } from '../../src/state/permalink.ts'
@@ -42,6 +44,31 @@ describe('session persistence (localStorage backend)', () => {
       reply: { type: 'bulk', value: '\xe4\xb8\xad\xe6\x96\x87' },
     })
     b.dispose()
+  })
+
+  it('stashes a pending save synchronously when the page is hidden, so a quick reload keeps it', async () => {
+    localStorage.clear()
+    // A backend whose writes never finish, like IndexedDB during unload.
+    const never: Kv = {
+      get: () => Promise.resolve(null),
+      set: () => new Promise<void>(() => undefined),
+      remove: () => Promise.resolve(),
+    }
+    const a = await createHarness()
+    const target = new EventTarget()
+    const detach = attachPersistence(a.store, never, 60_000, target as unknown as Window)
+    await a.run(['SET', 'k', 'v'], ['INCR', 'n'])
+    expect(await loadSession(never)).toBeNull()
+    target.dispatchEvent(new Event('pagehide'))
+    const saved = await loadSession(never)
+    expect(
+      saved?.log.filter((e) => e.t === 'exec').map((e) => e.t === 'exec' && e.argv[0]),
+    ).toEqual(['SET', 'INCR'])
+    // A completed save supersedes the stash.
+    await saveSession(storageKv(localStorage), savedSessionOf(a.store.getState()))
+    expect(localStorage.getItem('redis-xray:session-stash')).toBeNull()
+    detach()
+    a.dispose()
   })
 
   it('persists settings', async () => {
