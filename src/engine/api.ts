@@ -60,6 +60,28 @@ export interface InspectOptions {
   readonly range?: readonly [number, number]
 }
 
+/**
+ * One step of a sliced command: how far it got, or its finished trace.
+ * `done`/`total` count the command's work units (keys for DEBUG POPULATE).
+ */
+export type CommandSlice =
+  | { readonly finished: false; readonly done: number; readonly total: number }
+  | { readonly finished: true; readonly trace: Trace }
+
+/**
+ * A command started with executeSliced: call step(units) until it reports `finished`.
+ * The result (reply, events, RNG draws, final state) is the same as execute()'s for any
+ * choice of slice sizes; `now` is frozen at the start and no cron runs between slices.
+ * Nothing else may run on the server until the last step; a command abandoned halfway
+ * leaves the server in a partial state, to be discarded (rebuilt by replay).
+ */
+export interface SlicedCommand {
+  /** Work units of the whole command; 1 for a command that runs whole in one step. */
+  readonly total: number
+  /** Runs at most `units` more units (at least 1). */
+  step(units: number): CommandSlice
+}
+
 /** Plain view models of structures, for panels. Shapes are defined next to each structure. */
 export type InspectView = Readonly<Record<string, unknown>> & { readonly kind: string }
 
@@ -72,6 +94,12 @@ export interface RedisServer {
   call(argv: readonly string[], client?: ClientId): Reply
   /** Runs one command and returns its full trace. */
   execute(argv: readonly string[], client?: ClientId): Trace
+  /**
+   * Starts one command as resumable slices (see SlicedCommand). Long commands (DEBUG
+   * POPULATE) do their work a few units per step; others finish on the first step.
+   * Optional: a server without it is driven through execute().
+   */
+  executeSliced?(argv: readonly string[], client?: ClientId): SlicedCommand
   /** Tells whether the client asked to close (QUIT) or was killed; the transport closes it. */
   shouldClose(client: ClientId): boolean
   /** Advances the clock by `ms` (virtual clocks) and runs serverCron at `hz` for that span. */

@@ -6,11 +6,13 @@ export { createServer, type EngineServer } from './server.ts'
 export type {
   ClientId,
   ClientOptions,
+  CommandSlice,
   EngineConfig,
   InspectOptions,
   InspectView,
   RedisServer,
   ServerOptions,
+  SlicedCommand,
   TickTrace,
   Trace,
 } from './api.ts'

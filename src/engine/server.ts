@@ -61,6 +61,7 @@ import { inspectKey, inspectKeyspace } from './inspect.ts'
 // Registers the container views (side effect): intset, listpack, quicklist, skiplist, hashtable.
 import './inspectContainers.ts'
 import { zmallocUsedMemory } from './keyspace/memory.ts'
+import { startSlicedCommand } from './sliced.ts'
 
 // --- Constants ---
 
@@ -529,6 +530,11 @@ export function createServer(opts: ServerOptions): EngineServer {
     },
     call: runOff,
     execute: (argv, client) => run(argv, client, srv.traceLevel),
+    executeSliced: (argv, client) =>
+      startSlicedCommand(srv, clientOf(client), argv, srv.traceLevel, {
+        runCommand,
+        execute: () => run(argv, client, srv.traceLevel),
+      }),
     shouldClose: (id) => srv.clients.get(id)?.closeAfterReply ?? true,
     tick: (ms: number): TickTrace => {
       const clock = srv.clock

@@ -43,6 +43,7 @@ import {
   type Reply,
 } from '../reply.ts'
 import { createStats, type ServerState } from '../state.ts'
+import { finishedJob, registerCommandJob, runCommandJob, type CommandJob } from '../sliced.ts'
 import { dictExpand, dictFetchValue, dictSize, type Dict } from '../structures/dict.ts'
 import { jemallocSizeClass } from '../structures/jemalloc.ts'
 import { sdsNewLen, sdsZmallocSize } from '../structures/sds.ts'
@@ -871,35 +872,54 @@ const DEBUG_HELP = [
   '    unit tests to simulate Redis errors.',
 ]
 
-/** debug.c DEBUG POPULATE. */
+/** debug.c DEBUG POPULATE (its work runs as a job, so the worker can slice it: sliced.ts). */
 function debugPopulate(c: CommandCall): Reply {
+  return runCommandJob(c, debugPopulateJob)
+}
+
+/** DEBUG POPULATE as a resumable job: one unit per key, key:0 upwards. */
+function debugPopulateJob(c: CommandCall): CommandJob {
   const { argv, srv, ctx, db } = c
   const keys = getPositiveLongOrReply(argv[2] ?? '')
-  if (typeof keys === 'object') return keys
+  if (typeof keys === 'object') return finishedJob(keys)
   dictExpand(ctx, db.dict, Number(keys))
   let valsize = 0n
   if (argv.length === 5) {
     const v = getPositiveLongOrReply(argv[4] ?? '')
-    if (typeof v === 'object') return v
+    if (typeof v === 'object') return finishedJob(v)
     valsize = v
   }
   const prefix = argv.length === 3 ? 'key' : cString(argv[3] ?? '')
   const n = Number(keys)
-  for (let j = 0; j < n; j++) {
-    const key = `${prefix}:${String(j)}`
-    if (lookupKeyWrite(srv, ctx, db, key) !== null) continue
-    const buf = `value:${String(j)}`
-    let value = buf
-    if (valsize !== 0n) {
-      const size = Number(valsize)
-      value = size <= buf.length ? buf.slice(0, size) : buf + '\0'.repeat(size - buf.length)
-    }
-    dbAdd(ctx, db, key, createStringObject(srv, value))
-    // signalModifiedKey, but DEBUG POPULATE does not count as writes (dirty stays).
-    touchWatchedKey(srv, ctx, db, key)
+  let j = 0
+  return {
+    total: n,
+    done: () => j,
+    step: (units) => {
+      const end = Math.min(n, j + units)
+      for (; j < end; j++) {
+        const key = `${prefix}:${String(j)}`
+        if (lookupKeyWrite(srv, ctx, db, key) !== null) continue
+        const buf = `value:${String(j)}`
+        let value = buf
+        if (valsize !== 0n) {
+          const size = Number(valsize)
+          value = size <= buf.length ? buf.slice(0, size) : buf + '\0'.repeat(size - buf.length)
+        }
+        dbAdd(ctx, db, key, createStringObject(srv, value))
+        // signalModifiedKey, but DEBUG POPULATE does not count as writes (dirty stays).
+        touchWatchedKey(srv, ctx, db, key)
+      }
+      return j >= n ? OK : null
+    },
   }
-  return OK
 }
+
+registerCommandJob('debug', (argv) =>
+  (argv[1] ?? '').toLowerCase() === 'populate' && argv.length >= 3 && argv.length <= 5
+    ? debugPopulateJob
+    : null,
+)
 
 /** A C string: bytes up to the first NUL (what %s prints). */
 function cString(s: string): string {
