@@ -112,4 +112,15 @@ export interface RedisServer {
   digest(): string
   readonly traceLevel: TraceLevel
   setTraceLevel(level: TraceLevel): void
+  /**
+   * Copies the whole server onto `clock` (snapshot.ts): the copy and the original then give
+   * the same replies, events, RNG draws and digest for the same commands and ticks, and
+   * neither affects the other. O(state). Not while a sliced command is unfinished.
+   * Optional (fakes need not have it): time travel then replays from the seed.
+   */
+  clone?(clock: Clock): RedisServer
+  /** Keys in all dbs: O(dbs), cheap enough to read after every command. Optional. */
+  keyCount?(): number
+  /** Keys plus container elements, a measure of what a clone costs: O(keys). Optional. */
+  stateSize?(): number
 }

@@ -57,6 +57,7 @@ import {
   htNeedsResize,
 } from './structures/dict.ts'
 import { digestServer } from './digest.ts'
+import { cloneServerState, serverKeyCount, serverStateSize } from './snapshot.ts'
 import { inspectKey, inspectKeyspace } from './inspect.ts'
 // Registers the container views (side effect): intset, listpack, quicklist, skiplist, hashtable.
 import './inspectContainers.ts'
@@ -428,6 +429,10 @@ export interface EngineServer extends RedisServer {
   authRequired(id: ClientId): boolean
   /** Self-check of the whole server state: empty when consistent (serverStateValidate). */
   validate(): string[]
+  /** Copies the server onto `clock` (api.ts RedisServer.clone, snapshot.ts). */
+  clone(clock: Clock): EngineServer
+  keyCount(): number
+  stateSize(): number
 }
 
 /**
@@ -459,10 +464,23 @@ export function serverStateValidate(srv: ServerState): string[] {
 
 /** Creates an engine server (api.ts RedisServer). */
 export function createServer(opts: ServerOptions): EngineServer {
-  const srv = createServerState(opts)
+  return serverFromState(createServerState(opts), null)
+}
+
+/** Clones a server state onto `clock` (snapshot.ts), with the cron cursors server.ts keeps. */
+function cloneServer(srv: ServerState, clock: Clock): ServerState {
+  const { state, copier } = cloneServerState(srv, clock)
+  const cur = cronDbCursor.get(srv)
+  if (cur !== undefined) cronDbCursor.set(state, copier.copy(cur))
+  return state
+}
+
+/** Wraps a server state (new or cloned) in the RedisServer interface. */
+function serverFromState(srv: ServerState, defaultClientId: ClientId | null): EngineServer {
   // The client used by call()/execute() without an id, created on first use so that a
   // transport that creates its own clients never sees a phantom connection.
-  let defaultClient: Client | null = null
+  let defaultClient: Client | null =
+    defaultClientId === null ? null : (srv.clients.get(defaultClientId) ?? null)
 
   const clientOf = (id: ClientId | undefined): Client => {
     if (id === undefined) {
@@ -584,6 +602,9 @@ export function createServer(opts: ServerOptions): EngineServer {
       const c = srv.clients.get(id)
       return c !== undefined && authRequired(srv, c)
     },
+    clone: (clock: Clock) => serverFromState(cloneServer(srv, clock), defaultClient?.id ?? null),
+    keyCount: () => serverKeyCount(srv),
+    stateSize: () => serverStateSize(srv),
   }
   return server
 }

@@ -44,7 +44,8 @@ import {
 } from '../reply.ts'
 import { createStats, type ServerState } from '../state.ts'
 import { finishedJob, registerCommandJob, runCommandJob, type CommandJob } from '../sliced.ts'
-import { dictExpand, dictFetchValue, dictSize, type Dict } from '../structures/dict.ts'
+import type { Copier } from '../snapshot.ts'
+import { dictExpand, dictFetchValue, dictForEach, dictSize, type Dict } from '../structures/dict.ts'
 import { jemallocSizeClass } from '../structures/jemalloc.ts'
 import { sdsNewLen, sdsZmallocSize } from '../structures/sds.ts'
 import {
@@ -928,7 +929,8 @@ function cString(s: string): string {
 }
 
 const fakeAddresses = new WeakMap<RedisObject, number>()
-let nextFakeAddress = 0x7f0000000000
+const FIRST_FAKE_ADDRESS = 0x7f0000000000
+let nextFakeAddress = FIRST_FAKE_ADDRESS
 
 function fakeAddress(o: RedisObject): string {
   let a = fakeAddresses.get(o)
@@ -938,6 +940,17 @@ function fakeAddress(o: RedisObject): string {
     fakeAddresses.set(o, a)
   }
   return `0x${a.toString(16)}`
+}
+
+/** Gives the values of a cloned server the DEBUG OBJECT addresses of their originals. */
+export function debugCloneState(from: ServerState, _to: ServerState, copier: Copier): void {
+  if (nextFakeAddress === FIRST_FAKE_ADDRESS) return
+  for (const db of from.dbs)
+    dictForEach(db.dict, (e) => {
+      const a = fakeAddresses.get(e.val)
+      const c = a === undefined ? undefined : copier.copied(e.val)
+      if (a !== undefined && c !== undefined) fakeAddresses.set(c, a)
+    })
 }
 
 /** rdb.c rdbSavedObjectLen for strings (uncompressed; see the file comment). */

@@ -42,6 +42,7 @@
 import type { ExecContext } from '../context.ts'
 import type { EvictionCandidate, MaxmemoryPolicy } from '../events.ts'
 import type { ServerState } from '../state.ts'
+import type { Copier } from '../snapshot.ts'
 import {
   dictFind,
   dictGetRandomKey,
@@ -95,6 +96,12 @@ export function policyFlagAllkeys(p: MaxmemoryPolicy): boolean {
 // --- State ---
 
 const evictionStates = new WeakMap<ServerState, EvictionState>()
+
+/** Copies the eviction state (pool, statics) of a server for its clone. */
+export function evictCloneState(from: ServerState, to: ServerState, copier: Copier): void {
+  const st = evictionStates.get(from)
+  if (st !== undefined) evictionStates.set(to, copier.copy(st))
+}
 
 /** evictionPoolAlloc: 16 empty slots. */
 export function evictionPoolAlloc(): EvictionPoolEntry[] {

@@ -39,6 +39,7 @@
 import type { ExecContext } from '../context.ts'
 import { array, bulk, integer, type Reply } from '../reply.ts'
 import type { ServerState } from '../state.ts'
+import type { Copier } from '../snapshot.ts'
 import {
   dictBuckets,
   dictFind,
@@ -475,6 +476,39 @@ function serverMemory(srv: ServerState): ServerMemory {
     servers.set(srv, sm)
   }
   return sm
+}
+
+/**
+ * Copies the accounting of a server for its clone: the peak, and each db keyspace's running
+ * sum, dirty set and per-value measures (so the copy's used_memory reads as the original's,
+ * including scaled estimates of big containers). The O(dbs) scan caches start empty.
+ */
+export function memCloneState(from: ServerState, to: ServerState, copier: Copier): void {
+  const sm = servers.get(from)
+  if (sm !== undefined) {
+    const fresh = serverMemory(to)
+    fresh.peak = sm.peak
+  }
+  for (let i = 0; i < from.dbs.length; i++) {
+    const d = (from.dbs[i] as RedisDb).dict
+    const nd = to.dbs[i]?.dict
+    const ks = keyspaces.get(d)
+    if (ks === undefined || nd === undefined) continue
+    const copy: KeyspaceMemory = {
+      bytes: ks.bytes,
+      measures: new WeakMap(),
+      dirty: new Set(),
+      forgotten: ks.forgotten,
+    }
+    for (const o of ks.dirty) copy.dirty.add(copier.copy(o))
+    // Measures are replaced, never changed in place: the copy shares them.
+    dictForEach(d, (e) => {
+      const m = ks.measures.get(e.val)
+      const c = m === undefined ? undefined : copier.copied(e.val)
+      if (m !== undefined && c !== undefined) copy.measures.set(c, m)
+    })
+    keyspaces.set(nd, copy)
+  }
 }
 
 /** Number of latency histograms allocated: commands called at least once. */

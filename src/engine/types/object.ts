@@ -23,6 +23,7 @@ import {
   updateLFU,
 } from '../keyspace/lru.ts'
 import type { ServerState } from '../state.ts'
+import type { Copier } from '../snapshot.ts'
 import { sdsNewLen, sdsRemoveFreeSpace, type Sds } from '../structures/sds.ts'
 import type { Dict } from '../structures/dict.ts'
 import type { Intset } from '../structures/intset.ts'
@@ -186,6 +187,14 @@ export function execArgvHoldEnd(srv: ServerState): void {
 }
 
 const sharedIntegerTables = new WeakMap<ServerState, IntStringObject[]>()
+
+/** Copies this module's per-server tables (held argv, shared integers) for a cloned server. */
+export function objectCloneState(from: ServerState, to: ServerState, copier: Copier): void {
+  const held = execArgvHeld.get(from)
+  if (held !== undefined) execArgvHeld.set(to, copier.copy(held))
+  const table = sharedIntegerTables.get(from)
+  if (table !== undefined) sharedIntegerTables.set(to, copier.copy(table))
+}
 
 /** shared.integers[n] for 0 <= n < 10000: one table per server, created on first use. */
 export function sharedInteger(srv: ServerState, n: number): IntStringObject {
