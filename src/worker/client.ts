@@ -10,8 +10,12 @@
  * running when the worker died is rejected and never enters the log, so nothing that was
  * acknowledged is lost and the culprit cannot crash the replay.
  *
- * Cancelling a command works the same way (there is no way to interrupt a synchronous
- * engine call): terminate, replay without it. A replay is cancelled between chunks.
+ * Cancelling: the client sends `cancel` for the oldest running exec or replay; the worker
+ * stops it between two slices and rebuilds its engine without it, and the request rejects
+ * with a CancelledError (isCancelled). A long command posts `progress` between slices, which
+ * also keeps the watchdog quiet. Should the worker not answer at all within the cancel grace
+ * window (a command that does not run in slices and never ends), the client falls back to
+ * terminating it and replaying the log without the command.
  */
 import type { ClientId, InspectView } from '../engine/api.ts'
 import type { TraceLevel } from '../engine/events.ts'
@@ -55,6 +59,8 @@ export interface EngineClientOptions {
   readonly trace: TraceLevel
   /** Silence (no answer, no progress) that counts as a runaway command. Default 60 s. */
   readonly watchdogMs?: number
+  /** Silence after a cancel before the worker is restarted without the command. Default 10 s. */
+  readonly cancelGraceMs?: number
   readonly onNotice?: (n: ClientNotice) => void
   /** Called for every acknowledged op, in order (the store mirrors the log). */
   readonly onLogged?: (e: LogEntry) => void
@@ -79,7 +85,12 @@ interface Pending {
 export interface EngineClient {
   /** Starts the worker and waits for the version handshake. */
   start(): Promise<void>
-  exec(argv: readonly string[], client: ClientId): Promise<WireTrace>
+  /** Runs a command; a long one reports progress (work units done of total) until it ends. */
+  exec(
+    argv: readonly string[],
+    client: ClientId,
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<WireTrace>
   advanceClock(ms: number): Promise<WireTick>
   createClient(): Promise<ClientId>
   closeClient(client: ClientId): Promise<void>
@@ -109,11 +120,27 @@ export interface EngineClient {
 /** Recoveries in a row after which the client gives up instead of looping. */
 const MAX_RESTARTS_IN_A_ROW = 3
 
+const CANCELLED = 'CancelledError'
+
+/** Tells whether a request failed because it was cancelled (its command never happened). */
+export function isCancelled(err: unknown): boolean {
+  return err instanceof Error && err.name === CANCELLED
+}
+
+function cancelledError(): Error {
+  const e = new Error('cancelled')
+  e.name = CANCELLED
+  return e
+}
+
 // --- API ---
 
 /** Creates a client; call start() before anything else. */
 export function createEngineClient(opts: EngineClientOptions): EngineClient {
   const watchdogMs = opts.watchdogMs ?? 60_000
+  const cancelGraceMs = opts.cancelGraceMs ?? 10_000
+  /** Answers to pending requests so far: a cancel's fallback checks whether any came. */
+  let heard = 0
   let session = opts.session
   let trace = opts.trace
   let worker: WorkerLike | null = null
@@ -157,6 +184,7 @@ export function createEngineClient(opts: EngineClientOptions): EngineClient {
   function receive(m: FromWorker): void {
     const p = pending.get(m.id)
     if (!p) return
+    heard++
     if (m.type === 'progress') {
       p.onProgress?.(m.done, m.total)
       return
@@ -165,6 +193,7 @@ export function createEngineClient(opts: EngineClientOptions): EngineClient {
     if (m.type !== 'ready') restartsInARow = 0
     acknowledge(p.msg, m)
     if (m.type === 'failed') p.reject(new Error(m.message))
+    else if (m.type === 'cancelled') p.reject(cancelledError())
     else p.resolve(m)
   }
 
@@ -232,13 +261,15 @@ export function createEngineClient(opts: EngineClientOptions): EngineClient {
     pending.clear()
     // The oldest user request is the one the worker was running: it is the culprit.
     const [culprit, ...rest] = waiting
-    const message =
+    const error =
       reason === 'cancel'
-        ? 'cancelled'
-        : reason === 'timeout'
-          ? `no answer within ${String(watchdogMs / 1000)} s; the engine was restarted`
-          : 'the engine worker crashed and was restarted'
-    if (culprit && internal.length === 0) culprit.reject(new Error(message))
+        ? cancelledError()
+        : new Error(
+            reason === 'timeout'
+              ? `no answer within ${String(watchdogMs / 1000)} s; the engine was restarted`
+              : 'the engine worker crashed and was restarted',
+          )
+    if (culprit && internal.length === 0) culprit.reject(error)
     else if (culprit) rest.unshift(culprit)
     restartsInARow++
     if (restartsInARow > MAX_RESTARTS_IN_A_ROW) {
@@ -265,8 +296,8 @@ export function createEngineClient(opts: EngineClientOptions): EngineClient {
       const ready = expect(m, 'ready')
       if (ready.v !== PROTOCOL_VERSION) throw new Error('engine worker protocol mismatch')
     },
-    async exec(argv, client) {
-      return expect(await send({ type: 'exec', argv, client }), 'executed').trace
+    async exec(argv, client, onProgress) {
+      return expect(await send({ type: 'exec', argv, client }, onProgress), 'executed').trace
     },
     async advanceClock(ms) {
       return expect(await send({ type: 'advanceClock', ms }), 'ticked').tick
@@ -317,11 +348,15 @@ export function createEngineClient(opts: EngineClientOptions): EngineClient {
         (p) => p.msg.type === 'exec' || p.msg.type === 'replay',
       )
       if (!target) return false
-      if (target.msg.type === 'replay') {
-        worker?.postMessage({ type: 'cancel', id: newId(), target: target.msg.id })
-        return true
-      }
-      recover('cancel')
+      const targetId = target.msg.id
+      // Fire and forget: the target's own answer (`cancelled`, or its result) settles it.
+      worker?.postMessage({ type: 'cancel', id: newId(), target: targetId })
+      // Fallback for a worker that says nothing at all (a command that does not run in
+      // slices and never ends): restart it without the command.
+      const heardAtCancel = heard
+      setTimeout(() => {
+        if (pending.has(targetId) && heard === heardAtCancel && !disposed) recover('cancel')
+      }, cancelGraceMs)
       return true
     },
     async crash() {

@@ -15,13 +15,17 @@
  * Bulk loads (DEBUG POPULATE) run with tracing off, as design.md's `off` level intends,
  * and any trace is capped at MAX_EVENTS_PER_TRACE events.
  *
- * Long commands cannot be interrupted (the engine runs one command synchronously); a
- * replay runs in chunks, reports progress between chunks and can be cancelled there. The
- * main thread cancels a long command by terminating the worker and replaying the log
- * without it (see client.ts).
+ * Long commands run in slices (the engine's executeSliced, engine/sliced.ts): the host runs
+ * a few milliseconds of work, posts `progress`, and yields to the event loop so that a
+ * `cancel` can arrive; messages that arrive meanwhile wait in the worker's queue, in order.
+ * Cancelling a running command means it never happened: the half-changed live engine is
+ * dropped and rebuilt at the log's head (from the scratch engine when it stands at or
+ * before the head, else from the seed), the log never records the command, and the request
+ * gets a `cancelled` answer. A cancelled request that has not started yet never starts.
+ * A replay runs in chunks and can be cancelled between them the same way.
  */
 import { manualClock, type ManualClock } from '../engine/clock.ts'
-import type { ClientId, RedisServer, ServerOptions, TickTrace, Trace } from '../engine/api.ts'
+import type { RedisServer, ServerOptions, TickTrace, Trace } from '../engine/api.ts'
 import type { StepEvent, TraceLevel } from '../engine/events.ts'
 import type { Reply } from '../engine/reply.ts'
 import {
@@ -58,12 +62,32 @@ export interface EngineHost {
   past: Engine | null
   readonly log: LogEntry[]
   readonly cancelled: Set<RequestId>
-  /** Lets other messages through between replay chunks (setTimeout in the worker). */
+  /** Lets other messages through between replay chunks and command slices. */
   readonly yieldNow: () => Promise<void>
+  readonly slicing: SliceOptions
+}
+
+/** How the host slices a long command. */
+export interface SliceOptions {
+  /** Wall clock in ms (performance.now in the worker), to size slices; never seen by the engine. */
+  readonly now: () => number
+  /** Work per slice to aim at, in ms. */
+  readonly sliceMs: number
+  /** Units of the first slice; adapted to `sliceMs` afterwards unless `fixed`. */
+  readonly units: number
+  /** Keep every slice at `units` (tests). */
+  readonly fixed: boolean
 }
 
 /** Ops applied between two yields of a replay. */
 const REPLAY_CHUNK = 500
+
+const DEFAULT_SLICING: SliceOptions = {
+  now: () => performance.now(),
+  sliceMs: 12,
+  units: 2000,
+  fixed: false,
+}
 
 // --- API ---
 
@@ -71,6 +95,7 @@ const REPLAY_CHUNK = 500
 export function createEngineHost(
   createServer: ServerFactory,
   yieldNow: () => Promise<void> = () => Promise.resolve(),
+  slicing: Partial<SliceOptions> = {},
 ): EngineHost {
   return {
     createServer,
@@ -81,6 +106,7 @@ export function createEngineHost(
     log: [],
     cancelled: new Set(),
     yieldNow,
+    slicing: { ...DEFAULT_SLICING, ...slicing },
   }
 }
 
@@ -112,20 +138,30 @@ async function dispatch(
       host.live = newEngine(host)
       host.past = null
       host.log.length = 0
+      host.cancelled.clear()
       post({ type: 'ready', id: msg.id, v: PROTOCOL_VERSION })
       return
     }
     case 'exec': {
+      if (host.cancelled.delete(msg.id)) {
+        post({ type: 'cancelled', id: msg.id })
+        return
+      }
       const live = liveEngine(host)
-      const entry: LogEntry = {
+      const entry = {
         t: 'exec',
         client: msg.client,
         argv: msg.argv,
         at: live.clock.now(),
+      } as const
+      const trace = await execSliced(host, live, entry, msg.id, post)
+      if (trace === null) {
+        rebuildLive(host)
+        post({ type: 'cancelled', id: msg.id })
+        return
       }
-      const trace = applyOp(live, entry, host.level)
       logPush(host.log, entry)
-      if (trace && 'seq' in trace) post({ type: 'executed', id: msg.id, trace })
+      post({ type: 'executed', id: msg.id, trace })
       return
     }
     case 'advanceClock': {
@@ -180,7 +216,7 @@ async function dispatch(
             post({ type: 'progress', id: msg.id, done: live.position, total })
             await host.yieldNow()
             if (host.cancelled.delete(msg.id)) {
-              post({ type: 'failed', id: msg.id, message: 'cancelled' })
+              post({ type: 'cancelled', id: msg.id })
               return
             }
           }
@@ -241,20 +277,33 @@ function liveEngine(host: EngineHost): Engine {
 function engineAt(host: EngineHost, position: number | undefined): Engine {
   const live = liveEngine(host)
   if (position === undefined || position >= live.position) return live
-  let past = host.past
-  if (!past || past.position > position) {
-    past = newEngine(host)
-    host.past = past
-  }
+  const past = host.past && host.past.position <= position ? host.past : newEngine(host)
+  host.past = past
+  return runForward(host, past, position)
+}
+
+/** Applies the log's ops from the engine's position up to `position`, tracing off. */
+function runForward(host: EngineHost, engine: Engine, position: number): Engine {
   let index = 0
   for (const entry of host.log) {
     for (const op of expandOp(entry)) {
-      if (index >= past.position && index < position) applyOp(past, op, 'off')
+      if (index >= position) return engine
+      if (index >= engine.position) applyOp(engine, op, 'off')
       index++
-      if (index >= position) return past
     }
   }
-  return past
+  return engine
+}
+
+/**
+ * Replaces a live engine a cancelled command left half-changed with one at the log's head:
+ * the scratch engine run forward when it stands at or before the head, else a fresh one.
+ */
+function rebuildLive(host: EngineHost): void {
+  const head = logLength(host.log)
+  const past = host.past && host.past.position <= head ? host.past : newEngine(host)
+  host.past = null
+  host.live = runForward(host, past, head)
 }
 
 function* expandOp(e: LogEntry): Generator<LogEntry> {
@@ -270,8 +319,7 @@ function applyOp(engine: Engine, op: LogEntry, level: TraceLevel): WireTrace | W
   const { server, clock } = engine
   switch (op.t) {
     case 'exec': {
-      if (clock.now() !== op.at) clock.set(op.at)
-      server.setTraceLevel(isBulkLoad(op.argv) ? 'off' : level)
+      prepareExec(engine, op, level)
       let trace: Trace
       try {
         trace = server.execute(op.argv, op.client)
@@ -300,15 +348,70 @@ function applyOp(engine: Engine, op: LogEntry, level: TraceLevel): WireTrace | W
   }
 }
 
+/** Sets the clock to the command's instant and the trace level for it. */
+function prepareExec(engine: Engine, op: ExecOp, level: TraceLevel): void {
+  if (engine.clock.now() !== op.at) engine.clock.set(op.at)
+  engine.server.setTraceLevel(isBulkLoad(op.argv) ? 'off' : level)
+}
+
+/**
+ * Runs a command on the live engine in slices of about `sliceMs` of work, posting progress
+ * and yielding between them. Returns its trace, or null when it was cancelled (the engine
+ * is then half-changed and must be rebuilt). A server without executeSliced runs it whole.
+ */
+async function execSliced(
+  host: EngineHost,
+  engine: Engine,
+  op: ExecOp,
+  id: RequestId,
+  post: (m: FromWorker) => void,
+): Promise<WireTrace | null> {
+  const { server } = engine
+  if (!server.executeSliced) {
+    const t = applyOp(engine, op, host.level)
+    return t && 'seq' in t ? t : null
+  }
+  prepareExec(engine, op, host.level)
+  const { now, sliceMs, fixed } = host.slicing
+  let units = host.slicing.units
+  let trace: Trace
+  try {
+    const job = server.executeSliced(op.argv, op.client)
+    for (;;) {
+      const t0 = now()
+      const s = job.step(units)
+      if (s.finished) {
+        trace = s.trace
+        break
+      }
+      if (!fixed) units = nextSliceUnits(units, now() - t0, sliceMs)
+      post({ type: 'progress', id, done: s.done, total: s.total })
+      await host.yieldNow()
+      if (host.cancelled.delete(id)) return null
+    }
+  } catch (err) {
+    // As in applyOp: the error is the reply, and a replay (unsliced) throws at the same point.
+    trace = internalError(op, err)
+  }
+  engine.position++
+  return capTrace(trace, engine.position)
+}
+
+/** Grows or shrinks a slice so the next one takes about `targetMs`. */
+function nextSliceUnits(units: number, elapsedMs: number, targetMs: number): number {
+  if (elapsedMs < targetMs / 2) return Math.min(units * 2, 1 << 20)
+  if (elapsedMs > targetMs * 2) return Math.max(64, Math.floor(units / 2))
+  return units
+}
+
 /** Tells whether a command is a bulk load, run with tracing off. */
 function isBulkLoad(argv: readonly string[]): boolean {
   return argv[0]?.toUpperCase() === 'DEBUG' && argv[1]?.toUpperCase() === 'POPULATE'
 }
 
-function internalError(
-  op: { argv: readonly string[]; client: ClientId; at: number },
-  err: unknown,
-): Trace {
+type ExecOp = Extract<LogEntry, { t: 'exec' }>
+
+function internalError(op: ExecOp, err: unknown): Trace {
   const message = err instanceof Error ? err.message : String(err)
   const reply: Reply = { type: 'error', value: `ERR internal engine error: ${message}` }
   return { seq: -1, client: op.client, db: 0, argv: op.argv, at: op.at, reply, events: [] }

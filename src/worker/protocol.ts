@@ -4,7 +4,10 @@
  * structured-cloneable data.
  *
  * Requests carry a RequestId; every request gets exactly one terminal answer with the same id
- * (or, for `replay`, `progress` messages first). The worker posts its answers in `batch`
+ * (for a long `exec` or a `replay`, `progress` messages first). A `cancel` makes its target
+ * answer `cancelled` instead, if it has not finished: a cancelled exec never happened (it is
+ * not in the log, and the engine is as before it). Messages the worker receives while a long
+ * command runs wait their turn, in order (only `cancel` is handled at once). The worker posts its answers in `batch`
  * envelopes, at most one per animation frame, because one message per trace costs about eight
  * times more than a batch.
  *
@@ -16,7 +19,7 @@
 import type { ClientId, EngineConfig, InspectView, TickTrace, Trace } from '../engine/api.ts'
 import type { TraceLevel } from '../engine/events.ts'
 
-export const PROTOCOL_VERSION = 1
+export const PROTOCOL_VERSION = 2
 
 /**
  * Byte-string conversions, shared by both sides: the main thread encodes typed text to UTF-8
@@ -111,7 +114,7 @@ export type ToWorker =
       readonly traces: boolean
     }
   | { readonly type: 'commands'; readonly id: RequestId }
-  /** Stops a running replay between two chunks. */
+  /** Stops a replay or a long exec between two slices; a queued one never starts. */
   | { readonly type: 'cancel'; readonly id: RequestId; readonly target: RequestId }
   /** Debug hook: makes the worker throw, to exercise crash recovery. */
   | { readonly type: 'crash'; readonly id: RequestId }
@@ -142,9 +145,14 @@ export type FromWorker =
       readonly total: number
     }
   | { readonly type: 'done'; readonly id: RequestId }
+  /** The terminal answer of a cancelled exec or replay. */
+  | { readonly type: 'cancelled'; readonly id: RequestId }
   | { readonly type: 'failed'; readonly id: RequestId; readonly message: string }
 
-/** The only message the worker posts: a frame's worth of answers. */
+/**
+ * The only message the worker posts: a frame's worth of answers. Large typed arrays in
+ * views (a big dict's bucket occupancy) travel in the transfer list, not copied.
+ */
 export interface WorkerBatch {
   readonly type: 'batch'
   readonly messages: readonly FromWorker[]

@@ -4,7 +4,7 @@
  */
 import '@vitest/web-worker'
 import { describe, expect, it } from 'vitest'
-import { createEngineClient, spawnEngineWorker } from '../../src/worker/client.ts'
+import { createEngineClient, isCancelled, spawnEngineWorker } from '../../src/worker/client.ts'
 import { PROTOCOL_VERSION, type RequestId, type WorkerBatch } from '../../src/worker/protocol.ts'
 
 const session = { seed: 7, config: {}, startMs: 1_704_067_200_000 }
@@ -37,7 +37,13 @@ describe('engine worker protocol', { timeout: 30_000 }, () => {
       w.onmessage = (ev) => {
         resolve(ev.data as WorkerBatch)
       }
-      w.postMessage({ type: 'init', id: 1 as RequestId, v: 99 as 1, session, trace: 'full' })
+      w.postMessage({
+        type: 'init',
+        id: 1 as RequestId,
+        v: 99 as typeof PROTOCOL_VERSION,
+        session,
+        trace: 'full',
+      })
     })
     expect(batch.messages[0]).toMatchObject({ type: 'failed', id: 1 })
     w.terminate()
@@ -62,6 +68,25 @@ describe('engine worker protocol', { timeout: 30_000 }, () => {
     // Crash recovery needs a real Worker's onerror (the shim rethrows in-process): the e2e
     // suite covers it in Chromium, test/worker/client.test.ts with an in-process worker.
     expect(client.log().map((e) => e.t)).toEqual(['client', 'exec', 'exec', 'exec'])
+    client.dispose()
+  })
+
+  it('runs a long command in slices with progress, cancels it, and sends big views', async () => {
+    const client = createEngineClient({ spawn: spawnEngineWorker, session, trace: 'full' })
+    await client.start()
+    const c = await client.createClient()
+    let progress = 0
+    const cancelled = client.exec(['DEBUG', 'POPULATE', '200000'], c, () => {
+      if (progress++ === 0) client.cancel()
+    })
+    await expect(cancelled).rejects.toSatisfy(isCancelled)
+    expect(progress).toBeGreaterThan(0)
+    expect((await client.exec(['DBSIZE'], c)).reply).toEqual({ type: 'integer', value: 0 })
+    await client.exec(['DEBUG', 'POPULATE', '5000'], c)
+    const view = await client.inspect(null, 0)
+    const tables = (view?.['dict'] as { tables: { occupancy?: unknown }[] }).tables
+    expect(ArrayBuffer.isView(tables[0]?.occupancy)).toBe(true)
+    expect(client.log().map((e) => e.t)).toEqual(['client', 'exec', 'exec'])
     client.dispose()
   })
 })

@@ -1,23 +1,27 @@
 import { describe, expect, it } from 'vitest'
-import { createEngineClient, type ClientNotice } from '../../src/worker/client.ts'
+import { createServer } from '../../src/engine/index.ts'
+import { createEngineClient, isCancelled, type ClientNotice } from '../../src/worker/client.ts'
 import type { SessionSeed } from '../../src/worker/protocol.ts'
 import { createFakeServer } from './fakeServer.ts'
 import { createInProcessWorker, type InProcessWorker } from './inProcessWorker.ts'
 
 const session: SessionSeed = { seed: 42, config: {}, startMs: 1_704_067_200_000 }
 
-function setup(watchdogMs = 30_000) {
+function setup(watchdogMs = 30_000, real = false) {
   const workers: InProcessWorker[] = []
   const notices: ClientNotice[] = []
   const client = createEngineClient({
     spawn: () => {
-      const w = createInProcessWorker(createFakeServer)
+      const w = real
+        ? createInProcessWorker(createServer, { units: 1000, fixed: true })
+        : createInProcessWorker(createFakeServer)
       workers.push(w)
       return w
     },
     session,
     trace: 'full',
     watchdogMs,
+    cancelGraceMs: 50,
     onNotice: (n) => notices.push(n),
   })
   return { client, workers, notices }
@@ -75,7 +79,7 @@ describe('EngineClient', () => {
     client.dispose()
   })
 
-  it('cancels a running command by restarting without it', async () => {
+  it('restarts a worker that does not answer a cancel, without the command', async () => {
     const { client, workers } = setup()
     await client.start()
     const c = await client.createClient()
@@ -84,8 +88,53 @@ describe('EngineClient', () => {
     w0.hangOn = 'exec'
     const p = client.exec(['DEBUG', 'POPULATE', '1000'], c)
     expect(client.cancel()).toBe(true)
-    await expect(p).rejects.toThrow('cancelled')
+    await expect(p).rejects.toSatisfy(isCancelled)
+    expect(workers).toHaveLength(2)
     expect((await client.exec(['DBSIZE'], c)).reply).toEqual({ type: 'integer', value: 0 })
+    client.dispose()
+  })
+
+  it('reports progress of a long command and cancels it between slices', async () => {
+    const { client, workers, notices } = setup(30_000, true)
+    await client.start()
+    const c = await client.createClient()
+    await client.exec(['SET', 'a', '1'], c)
+    const before = await client.digest()
+    const log = client.log()
+    const seen: [number, number][] = []
+    const p = client.exec(['DEBUG', 'POPULATE', '20000'], c, (done, total) => {
+      seen.push([done, total])
+      if (seen.length === 1) expect(client.cancel()).toBe(true)
+    })
+    await expect(p).rejects.toSatisfy(isCancelled)
+    expect(seen[0]).toEqual([1000, 20000])
+    expect(workers).toHaveLength(1)
+    expect(notices).toEqual([])
+    expect(client.log()).toEqual(log)
+    expect(await client.digest()).toBe(before)
+    expect((await client.exec(['DBSIZE'], c)).reply).toEqual({ type: 'integer', value: 1 })
+    client.dispose()
+  })
+
+  it('queues commands sent during a long one behind it, in order', async () => {
+    const { client } = setup(30_000, true)
+    await client.start()
+    const c = await client.createClient()
+    let progress = 0
+    const results = await Promise.all([
+      client.exec(['DEBUG', 'POPULATE', '5000'], c, () => progress++),
+      client.exec(['DBSIZE'], c),
+      client.exec(['SET', 'key:1', 'x'], c),
+      client.exec(['GET', 'key:1'], c),
+    ])
+    expect(progress).toBeGreaterThan(0)
+    expect(results.map((t) => t.reply)).toEqual([
+      { type: 'simple', value: 'OK' },
+      { type: 'integer', value: 5000 },
+      { type: 'simple', value: 'OK' },
+      { type: 'bulk', value: 'x' },
+    ])
+    expect(results.map((t) => t.position)).toEqual([2, 3, 4, 5])
     client.dispose()
   })
 

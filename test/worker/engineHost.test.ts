@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { createServer } from '../../src/engine/index.ts'
-import { createEngineHost, hostHandle } from '../../src/worker/engineHost.ts'
+import { createEngineHost, hostHandle, type EngineHost } from '../../src/worker/engineHost.ts'
+import { buildBatch, createOutbox } from '../../src/worker/outbox.ts'
 import {
   PROTOCOL_VERSION,
   logLength,
@@ -87,7 +88,7 @@ describe('engine host (real engine)', () => {
     await hostHandle(host, { type: 'cancel', id: id(3), target: id(2) }, post)
     release()
     await running
-    expect(out.at(-1)).toEqual({ type: 'failed', id: 2, message: 'cancelled' })
+    expect(out.at(-1)).toEqual({ type: 'cancelled', id: 2 })
   })
 
   it('answers inspect and digest at past positions by replaying into a scratch engine', async () => {
@@ -121,5 +122,142 @@ describe('engine host (real engine)', () => {
     await hostHandle(host, { type: 'inspect', id: id(40), key: 'k', db: 0, position: 2 }, post)
     const v = out.at(-1)
     expect(v?.type === 'inspected' && v.view).toMatchObject({ value: 'a' })
+  })
+})
+
+/** A host on the real engine with fixed slices, initialised, with one client. */
+async function hostWithClient(units = 1000, yieldNow?: () => Promise<void>) {
+  const host = createEngineHost(createServer, yieldNow, { units, fixed: true })
+  const { out, post } = collect()
+  await hostHandle(
+    host,
+    { type: 'init', id: id(1), v: PROTOCOL_VERSION, session, trace: 'full' },
+    post,
+  )
+  await hostHandle(host, { type: 'createClient', id: id(2) }, post)
+  const created = out.at(-1)
+  const c = created?.type === 'clientCreated' ? created.client : -1
+  let next = 100
+  const ask = async (body: Omit<Extract<ToWorker, { type: 'exec' }>, 'id' | 'type' | 'client'>) => {
+    const rid = id(next++)
+    await hostHandle(host, { type: 'exec', id: rid, client: c, ...body }, post)
+    return out.filter((m) => m.id === rid)
+  }
+  let nextDigest = 500
+  const digest = async () => {
+    await hostHandle(host, { type: 'digest', id: id(nextDigest++) }, post)
+    const d = out.at(-1)
+    return d?.type === 'digested' ? d.digest : ''
+  }
+  return { host, out, post, c, ask, digest }
+}
+
+function replyOf(answers: readonly FromWorker[]) {
+  const last = answers.at(-1)
+  return last?.type === 'executed' ? last.trace.reply : last
+}
+
+describe('long commands in slices', () => {
+  it('posts progress between slices, then the trace', async () => {
+    const { ask } = await hostWithClient(1000)
+    const answers = await ask({ argv: ['DEBUG', 'POPULATE', '3500'] })
+    expect(answers.slice(0, -1)).toEqual([
+      { type: 'progress', id: 100, done: 1000, total: 3500 },
+      { type: 'progress', id: 100, done: 2000, total: 3500 },
+      { type: 'progress', id: 100, done: 3000, total: 3500 },
+    ])
+    expect(replyOf(answers)).toEqual({ type: 'simple', value: 'OK' })
+    expect(answers.at(-1)).toMatchObject({ trace: { position: 2, events: [] } })
+    expect(replyOf(await ask({ argv: ['DBSIZE'] }))).toEqual({ type: 'integer', value: 3500 })
+  })
+
+  it('leaves no trace of a command cancelled halfway: same digest, same log, engine usable', async () => {
+    for (const timeTravelFirst of [false, true]) {
+      let yields = 0
+      let cancel: () => Promise<void> = () => Promise.resolve()
+      const h = await hostWithClient(500, async () => {
+        if (++yields === 3) await cancel()
+      })
+      const { host, ask, digest, post } = h
+      await ask({ argv: ['SET', 'a', '1'] })
+      await ask({ argv: ['DEBUG', 'POPULATE', '700', 'old'] })
+      await ask({ argv: ['SET', 'b', '2'] })
+      // Time travel first leaves a scratch engine behind the head, which the rebuild reuses.
+      if (timeTravelFirst) await hostHandle(host, { type: 'digest', id: id(50), position: 2 }, post)
+      yields = 0
+      const before = await digest()
+      const log = structuredClone(host.log)
+      cancel = () => hostHandle(host, { type: 'cancel', id: id(60), target: id(103) }, post)
+      const answers = await ask({ argv: ['DEBUG', 'POPULATE', '5000'] })
+      expect(answers.at(-2)).toEqual({ type: 'progress', id: 103, done: 1500, total: 5000 })
+      expect(answers.at(-1)).toEqual({ type: 'cancelled', id: 103 })
+      expect(await digest()).toBe(before)
+      expect(host.log).toEqual(log)
+      expect(replyOf(await ask({ argv: ['DBSIZE'] }))).toEqual({ type: 'integer', value: 702 })
+      const set = await ask({ argv: ['SET', 'c', '3'] })
+      expect(set.at(-1)).toMatchObject({ trace: { position: 6, seq: 5 } })
+    }
+  })
+
+  it('never starts a command cancelled while it waits in the queue', async () => {
+    const { host, post, ask } = await hostWithClient()
+    await hostHandle(host, { type: 'cancel', id: id(7), target: id(100) }, post)
+    expect(await ask({ argv: ['DEBUG', 'POPULATE', '10'] })).toEqual([
+      { type: 'cancelled', id: 100 },
+    ])
+    expect(replyOf(await ask({ argv: ['DBSIZE'] }))).toEqual({ type: 'integer', value: 0 })
+  })
+})
+
+describe('outbox', () => {
+  async function bigKeyspace(host: EngineHost, post: (m: FromWorker) => void, out: FromWorker[]) {
+    await hostHandle(
+      host,
+      { type: 'exec', id: id(10), argv: ['DEBUG', 'POPULATE', '3000'], client: 1 },
+      post,
+    )
+    await hostHandle(host, { type: 'inspect', id: id(11), key: null, db: 0 }, post)
+    const m = out.at(-1)
+    if (m?.type !== 'inspected') throw new Error('no view')
+    return m
+  }
+
+  it('transfers the occupancy buffers of a big dict view instead of copying them', async () => {
+    const { host, post, out } = await hostWithClient()
+    const m = await bigKeyspace(host, post, out)
+    const tables = (m.view?.['dict'] as { tables: { occupancy?: Uint16Array }[] }).tables
+    const buffers = tables.map((t) => t.occupancy?.buffer)
+    expect(buffers.length).toBeGreaterThan(0)
+    expect(buffers.every((b) => b instanceof ArrayBuffer && b.byteLength >= 2 * 3000)).toBe(true)
+    const { batch, transfer } = buildBatch([{ type: 'progress', id: id(1), done: 1, total: 2 }, m])
+    expect(batch.messages).toHaveLength(2)
+    expect(new Set(transfer)).toEqual(new Set(buffers))
+  })
+
+  it('sends one batch per flush, keeping only the newest progress of a request', () => {
+    const sent: { batch: unknown; transfer: ArrayBuffer[] }[] = []
+    let flush: () => void = () => undefined
+    const outbox = createOutbox(
+      (batch, transfer) => sent.push({ batch, transfer }),
+      (f) => (flush = f),
+    )
+    outbox.post({ type: 'progress', id: id(1), done: 1, total: 9 })
+    outbox.post({ type: 'progress', id: id(1), done: 5, total: 9 })
+    outbox.post({ type: 'done', id: id(2) })
+    outbox.post({ type: 'progress', id: id(1), done: 7, total: 9 })
+    flush()
+    expect(sent).toEqual([
+      {
+        batch: {
+          type: 'batch',
+          messages: [
+            { type: 'progress', id: 1, done: 5, total: 9 },
+            { type: 'done', id: 2 },
+            { type: 'progress', id: 1, done: 7, total: 9 },
+          ],
+        },
+        transfer: [],
+      },
+    ])
   })
 })

@@ -3,10 +3,11 @@
  * envelope as engine.worker.ts, so EngineClient and the store can be tested in jsdom.
  * `crash` makes it fire onerror, as a real worker's uncaught throw would.
  */
-import type { ServerFactory } from '../../src/worker/engineHost.ts'
+import type { ServerFactory, SliceOptions } from '../../src/worker/engineHost.ts'
 import { createEngineHost, hostHandle } from '../../src/worker/engineHost.ts'
 import type { WorkerLike } from '../../src/worker/client.ts'
-import type { FromWorker, ToWorker, WorkerBatch } from '../../src/worker/protocol.ts'
+import { createOutbox } from '../../src/worker/outbox.ts'
+import type { ToWorker } from '../../src/worker/protocol.ts'
 
 export interface InProcessWorker extends WorkerLike {
   terminated: boolean
@@ -17,11 +18,19 @@ export interface InProcessWorker extends WorkerLike {
 }
 
 /** Creates an in-process worker around `factory`. */
-export function createInProcessWorker(factory: ServerFactory): InProcessWorker {
-  const host = createEngineHost(factory, () => new Promise((r) => setTimeout(r, 0)))
+export function createInProcessWorker(
+  factory: ServerFactory,
+  slicing: Partial<SliceOptions> = {},
+): InProcessWorker {
+  const host = createEngineHost(factory, () => new Promise((r) => setTimeout(r, 0)), slicing)
   let queue: Promise<void> = Promise.resolve()
-  let outbox: FromWorker[] = []
-  let scheduled = false
+  const outbox = createOutbox(
+    (batch) => {
+      if (!w.terminated) w.onmessage?.(new MessageEvent('message', { data: batch }))
+    },
+    (flush) => setTimeout(flush, 0),
+  )
+  const post = outbox.post
   const w: InProcessWorker = {
     terminated: false,
     received: [],
@@ -34,17 +43,6 @@ export function createInProcessWorker(factory: ServerFactory): InProcessWorker {
     postMessage(msg) {
       w.received.push(msg)
       if (w.hangOn === msg.type) return
-      const post = (m: FromWorker): void => {
-        outbox.push(m)
-        if (scheduled) return
-        scheduled = true
-        setTimeout(() => {
-          scheduled = false
-          const batch: WorkerBatch = { type: 'batch', messages: outbox }
-          outbox = []
-          if (!w.terminated) w.onmessage?.(new MessageEvent('message', { data: batch }))
-        }, 0)
-      }
       if (msg.type === 'cancel') {
         void hostHandle(host, msg, post)
         return
