@@ -285,8 +285,18 @@ const VALUE = 'v'.repeat(100)
 /** Bytes of data a key costs (dictEntry 32 + key sds 16 + robj 16 + sds 112). */
 const PER_KEY = 176
 
-/** GET, SET on a miss; paced at PER_SECOND. Returns the hit ratio in percent. */
-async function runStream(side: Side, stream: readonly string[], policy: string[]): Promise<number> {
+/**
+ * GET, SET on a miss; paced at PER_SECOND. Returns the hit ratio in percent. A real side
+ * appends to `schedule` how long each batch really took (on a loaded machine a batch can
+ * overrun BATCH_MS, and the LRU clock then sees fewer requests per second); the engine
+ * replays that schedule on its virtual clock, so both sides see the same LRU clock ticks.
+ */
+async function runStream(
+  side: Side,
+  stream: readonly string[],
+  policy: string[],
+  schedule: number[],
+): Promise<number> {
   await settle(side, [
     ['SET', 'warm', 'x'],
     ['GET', 'warm'],
@@ -298,7 +308,7 @@ async function runStream(side: Side, stream: readonly string[], policy: string[]
   await side.call('CONFIG', 'SET', 'maxmemory', String(base + Math.round(0.3 * KEYS * PER_KEY)))
   let hits = 0
   const perBatch = (PER_SECOND * BATCH_MS) / 1000
-  for (let i = 0; i < stream.length; i += perBatch) {
+  for (let i = 0, batch = 0; i < stream.length; i += perBatch, batch++) {
     const started = Date.now()
     for (const key of stream.slice(i, i + perBatch)) {
       const r = await side.call('GET', key)
@@ -306,7 +316,10 @@ async function runStream(side: Side, stream: readonly string[], policy: string[]
       else await side.call('SET', key, VALUE)
     }
     // Real seconds for redis-server (minus the time the batch took), virtual ms for ours.
-    await side.sleep(side.real ? Math.max(0, BATCH_MS - (Date.now() - started)) : BATCH_MS)
+    if (side.real) {
+      await side.sleep(Math.max(0, BATCH_MS - (Date.now() - started)))
+      schedule.push(Date.now() - started)
+    } else await side.sleep(schedule[batch] ?? BATCH_MS)
   }
   return (hits * 100) / stream.length
 }
@@ -322,11 +335,12 @@ describe('hit ratio vs redis-server 7.0.15 on a Zipf-like stream', () => {
     const stream = zipfStream(KEYS, REQUESTS)
     // The real servers run in parallel, each on its own wall clock; the engine runs after
     // them (its calls never yield to I/O, which would disturb the real pacing).
+    const schedules = policies.map((): number[] => [])
     const realRatios = await Promise.all(
-      policies.map(async ([, policy]) => {
+      policies.map(async ([, policy], i) => {
         const real = await realSide()
         try {
-          return await runStream(real, stream, policy)
+          return await runStream(real, stream, policy, schedules[i] ?? [])
         } finally {
           await real.close()
         }
@@ -337,7 +351,7 @@ describe('hit ratio vs redis-server 7.0.15 on a Zipf-like stream', () => {
       results.push({
         name,
         real: realRatios[i] ?? NaN,
-        ours: await runStream(engineSide(), stream, policy),
+        ours: await runStream(engineSide(), stream, policy, schedules[i] ?? []),
       })
     const report = results
       .map((x) => `${x.name}: real ${x.real.toFixed(2)} % ours ${x.ours.toFixed(2)} %`)
