@@ -37,7 +37,7 @@ import { keyspaceDictType } from './keyspace/evict.ts'
 import { evictCloneState } from './keyspace/evict.ts'
 import { memCloneState } from './keyspace/memory.ts'
 import type { ServerState } from './state.ts'
-import { dictForEach, dictSize, type Dict } from './structures/dict.ts'
+import { dictForEach, dictSize, type Dict, type DictEntry } from './structures/dict.ts'
 import { intsetLen, type Intset } from './structures/intset.ts'
 import { lpLength, type Listpack } from './structures/listpack.ts'
 import { quicklistCount, type Quicklist } from './structures/quicklist.ts'
@@ -56,11 +56,24 @@ import { debugCloneState } from './commands/server.ts'
 export interface Copier {
   copy<T>(x: T): T
   copied<T extends object>(x: T): T | undefined
+  /**
+   * Calls fn with each entry of a copied dict and its copy (the copy has the same tables
+   * and chains). Values of keyspace dicts with refcount 1 are copied without a memo entry
+   * (`copied` does not know them): hooks reach them this way.
+   */
+  forEachPair<V>(from: Dict<V>, to: Dict<V>, fn: (a: DictEntry<V>, b: DictEntry<V>) => void): void
 }
 
 // --- The deep copy ---
 
 type Pending = [src: object, dst: object]
+
+/** A RedisObject as the copier sees it. */
+interface ObjectLike {
+  encoding: string
+  refcount: number
+  ptr: unknown
+}
 
 /** A Dict as the copier sees it (any value type). */
 interface AnyDict {
@@ -78,11 +91,11 @@ interface AnyEntry {
  * Creates a copier whose memo starts with `seeds` (old → new: objects to replace rather than
  * copy, such as the clock, or to share, mapped to themselves).
  *
- * Two shapes that make up most of a big keyspace take a fast path: a dict's entries are
- * copied chain by chain without memo entries (an entry belongs to one bucket of one dict),
- * and a string object's sds is copied with it (an sds belongs to one object). Everything
- * else, RedisObjects included (shared integers are referenced by many keys), goes through
- * the memo.
+ * The shapes that make up most of a big keyspace take a fast path without memo entries: a
+ * dict's entries, copied chain by chain (an entry belongs to one bucket of one dict); a
+ * dict value that is a RedisObject with refcount 1 (the dict holds its only reference;
+ * shared integers and argv held by EXEC have more and go through the memo); and a string
+ * object's sds (an sds belongs to one object). Everything else goes through the memo.
  */
 export function createCopier(seeds: ReadonlyMap<object, object> = new Map()): Copier {
   const memo = new Map<object, object>(seeds)
@@ -110,13 +123,8 @@ export function createCopier(seeds: ReadonlyMap<object, object> = new Map()): Co
     let c = memo.get(x)
     if (c !== undefined) return c
     if ('encoding' in x && 'refcount' in x) {
-      // A RedisObject: a string is copied whole here (its sds is its own).
-      const o = x as unknown as { encoding: string; ptr: unknown }
-      c = { ...o }
+      c = copyObject(x as unknown as ObjectLike)
       memo.set(x, c)
-      if (o.encoding === 'embstr' || o.encoding === 'raw')
-        (c as typeof o).ptr = { ...(o.ptr as object) }
-      else if (o.encoding !== 'int') stack.push([x, c])
       return c
     }
     c = shell(x)
@@ -156,7 +164,19 @@ export function createCopier(seeds: ReadonlyMap<object, object> = new Map()): Co
       }
   }
 
-  const value = (v: unknown): unknown => (typeof v === 'object' && v !== null ? ref(v) : v)
+  /** A RedisObject: a string is copied whole (its sds is its own), a container's ptr by ref. */
+  const copyObject = (o: ObjectLike): ObjectLike => {
+    const c = { ...o }
+    if (o.encoding === 'embstr' || o.encoding === 'raw') c.ptr = { ...(o.ptr as object) }
+    else if (o.encoding !== 'int') c.ptr = ref(o.ptr)
+    return c
+  }
+
+  const value = (v: unknown): unknown => {
+    if (typeof v !== 'object' || v === null) return v
+    const o = v as Partial<ObjectLike>
+    return o.refcount === 1 && o.encoding !== undefined ? copyObject(o as ObjectLike) : ref(v)
+  }
 
   const fill = (src: object, dst: object): void => {
     if (Array.isArray(dst)) {
@@ -189,6 +209,18 @@ export function createCopier(seeds: ReadonlyMap<object, object> = new Map()): Co
     },
     copied<T extends object>(x: T): T | undefined {
       return memo.get(x) as T | undefined
+    },
+    forEachPair<V>(from: Dict<V>, to: Dict<V>, fn: (a: DictEntry<V>, b: DictEntry<V>) => void) {
+      for (let t = 0; t < 2; t++) {
+        const ta = from.table[t as 0 | 1]
+        const tb = to.table[t as 0 | 1]
+        if (ta === null || tb === null) continue
+        for (let i = 0; i < ta.length; i++) {
+          let a = ta[i] ?? null
+          let b = tb[i] ?? null
+          for (; a !== null && b !== null; a = a.next, b = b.next) fn(a, b)
+        }
+      }
     },
   }
 }

@@ -45,7 +45,7 @@ import {
 import { createStats, type ServerState } from '../state.ts'
 import { finishedJob, registerCommandJob, runCommandJob, type CommandJob } from '../sliced.ts'
 import type { Copier } from '../snapshot.ts'
-import { dictExpand, dictFetchValue, dictForEach, dictSize, type Dict } from '../structures/dict.ts'
+import { dictExpand, dictFetchValue, dictSize, type Dict } from '../structures/dict.ts'
 import { jemallocSizeClass } from '../structures/jemalloc.ts'
 import { sdsNewLen, sdsZmallocSize } from '../structures/sds.ts'
 import {
@@ -943,14 +943,16 @@ function fakeAddress(o: RedisObject): string {
 }
 
 /** Gives the values of a cloned server the DEBUG OBJECT addresses of their originals. */
-export function debugCloneState(from: ServerState, _to: ServerState, copier: Copier): void {
+export function debugCloneState(from: ServerState, to: ServerState, copier: Copier): void {
   if (nextFakeAddress === FIRST_FAKE_ADDRESS) return
-  for (const db of from.dbs)
-    dictForEach(db.dict, (e) => {
-      const a = fakeAddresses.get(e.val)
-      const c = a === undefined ? undefined : copier.copied(e.val)
-      if (a !== undefined && c !== undefined) fakeAddresses.set(c, a)
-    })
+  from.dbs.forEach((db, i) => {
+    const copy = to.dbs[i]
+    if (copy !== undefined)
+      copier.forEachPair(db.dict, copy.dict, (a, b) => {
+        const address = fakeAddresses.get(a.val)
+        if (address !== undefined) fakeAddresses.set(b.val, address)
+      })
+  })
 }
 
 /** rdb.c rdbSavedObjectLen for strings (uncompressed; see the file comment). */
