@@ -3,7 +3,10 @@
  *
  * - browser.initial_js_gzip_kb: the gzipped JS that index.html loads up front (entry +
  *   modulepreloads; panels and the worker load later);
- * - browser.fcp_ms: first contentful paint on localhost;
+ * - browser.fcp_ms: first contentful paint on localhost, the browser's own paint timing
+ *   (navigation start to the first text painted), median of FCP_LOADS first visits (each in
+ *   a fresh context: empty cache and storage); the very first navigation of a just-launched
+ *   browser also pays for starting its network service, so a warm-up load comes first;
  * - browser.longest_task_ms: the longest main-thread task (PerformanceObserver 'longtask')
  *   while the worker runs DEBUG POPULATE 1000000 and the keyspace panel then opens the
  *   canvas overview of the million-key dict;
@@ -16,7 +19,7 @@ import { createServer } from 'node:http'
 import { tmpdir } from 'node:os'
 import { extname, join, normalize, resolve } from 'node:path'
 import { gzipSync } from 'node:zlib'
-import { chromium } from 'playwright-core'
+import { chromium, type Browser } from 'playwright-core'
 
 type Figure = (name: string, value: number, unit: string) => void
 
@@ -31,6 +34,26 @@ function initialJsGzip(dist: string): number {
   const html = readFileSync(join(dist, 'index.html'), 'utf8')
   const srcs = [...html.matchAll(/(?:src|href)="\.\/(assets\/[^"]+\.js)"/g)].map((m) => m[1] ?? '')
   return srcs.reduce((sum, f) => sum + gzipSync(readFileSync(join(dist, f))).length, 0)
+}
+
+const FCP_LOADS = 5
+
+/** First contentful paint of `url`, median over FCP_LOADS first visits after a warm-up. */
+async function medianFcp(browser: Browser, base: string): Promise<number> {
+  const fcps: number[] = []
+  for (let i = 0; i <= FCP_LOADS; i++) {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 } })
+    const page = await ctx.newPage()
+    await page.goto(`${base}?seed=1&clock=paused`)
+    await page.waitForFunction(() => window.__xray?.store.getState().status === 'ready')
+    const fcp = await page.evaluate(
+      () => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1,
+    )
+    if (i > 0) fcps.push(fcp)
+    await ctx.close()
+  }
+  fcps.sort((a, b) => a - b)
+  return fcps[Math.floor(fcps.length / 2)] ?? -1
 }
 
 export async function benchBrowser(figure: Figure): Promise<void> {
@@ -75,6 +98,8 @@ export async function benchBrowser(figure: Figure): Promise<void> {
     ],
   })
   try {
+    figure('browser.fcp_ms', await medianFcp(browser, `http://127.0.0.1:${String(port)}/`), 'ms')
+
     const page = await browser.newPage({ viewport: { width: 1280, height: 720 } })
     await page.addInitScript(() => {
       const w = window as unknown as { __longest: number }
@@ -85,10 +110,6 @@ export async function benchBrowser(figure: Figure): Promise<void> {
     })
     await page.goto(`http://127.0.0.1:${String(port)}/?seed=1&clock=paused`)
     await page.waitForFunction(() => window.__xray?.store.getState().status === 'ready')
-    const fcp = await page.evaluate(
-      () => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1,
-    )
-    figure('browser.fcp_ms', fcp, 'ms')
 
     const input = page.getByRole('textbox', { name: /^Command for/ })
     const run = async (line: string) => {

@@ -150,6 +150,11 @@ describe('the app in Chromium', () => {
   it('fits a phone screen and switches language', async () => {
     const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'en-US' })
     const { a } = await newPage(ctx)
+    // Measure once the lazily loaded keyspace panel has drawn a key, not before it arrives.
+    await a.run('SET greeting hello')
+    await expect
+      .poll(() => a.page.locator('section.dict-panel[data-dict="db:0:keys"]').count())
+      .toBe(1)
     const width = await a.page.evaluate(() => document.documentElement.scrollWidth)
     expect(width).toBeLessThanOrEqual(390)
     await a.page.getByRole('combobox', { name: 'Language' }).selectOption('zh')
