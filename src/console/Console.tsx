@@ -24,7 +24,8 @@ import type { ClientId } from '../engine/api.ts'
 import { useT } from '../i18n/useT.ts'
 import { bytesToUtf8 } from '../state/bytes.ts'
 import { useApp, useAppStore } from '../state/react.ts'
-import type { ConsoleLine } from '../state/types.ts'
+import { displayArgv } from '../state/bridge.ts'
+import type { ConsoleLine, RunningCommand } from '../state/types.ts'
 import { completeLine, helpLines, hintFor } from './completions.ts'
 import { formatReply } from './formatReply.ts'
 import { parseCommandLine } from './parseCommandLine.ts'
@@ -87,6 +88,7 @@ export function Console(): ReactNode {
   const utf8 = useApp((s) => s.utf8)
   const busy = useApp((s) => s.busy > 0)
   const showBusy = useDelayed(busy, 400)
+  const running = useApp((s) => s.running)
   const tab = tabs.find((x) => x.id === activeTab) ?? tabs[0]
   const [value, setValue] = useState('')
   const [historyIndex, setHistoryIndex] = useState<number | null>(null)
@@ -310,7 +312,7 @@ export function Console(): ReactNode {
         >
           {tab.lines.length === 0 && <p className="console-welcome">{t('console.welcome')}</p>}
           {tab.lines.map((line, i) => (
-            <ConsoleLineView key={i} line={line} utf8={utf8} />
+            <ConsoleLineView key={i} line={line} utf8={utf8} t={t} />
           ))}
         </div>
         {search && (
@@ -360,26 +362,60 @@ export function Console(): ReactNode {
             )}
           </span>
         </div>
-        {showBusy && (
-          <div className="console-busy" role="status">
-            {t('console.busy')}
-            <button
-              type="button"
-              onClick={() => {
-                store.getState().cancelRequested()
-              }}
-            >
-              {t('console.cancel')}
-            </button>
-          </div>
+        {running ? (
+          <ProgressLine running={running} />
+        ) : (
+          showBusy && (
+            <div className="console-busy" role="status">
+              {t('console.busy')}
+              <CancelButton />
+            </div>
+          )
         )}
       </div>
     </section>
   )
 }
 
-function ConsoleLineView(props: { line: ConsoleLine; utf8: boolean }): ReactNode {
-  const { line } = props
+function CancelButton(): ReactNode {
+  const t = useT()
+  const store = useAppStore()
+  return (
+    <button
+      type="button"
+      onClick={() => {
+        store.getState().cancelRequested()
+      }}
+    >
+      {t('console.cancel')}
+    </button>
+  )
+}
+
+/** The live line of a long command: "DEBUG POPULATE 200000 … 43%", a bar, Cancel (or Ctrl+C). */
+function ProgressLine({ running }: { running: RunningCommand }): ReactNode {
+  const t = useT()
+  const command = displayArgv(running.argv)
+  const percent = running.total > 0 ? Math.floor((100 * running.done) / running.total) : 0
+  return (
+    <div className="console-busy console-progress" role="status" data-testid="console-progress">
+      <span className="console-progress-text">{t('console.progress', { command, percent })}</span>{' '}
+      <progress
+        max={Math.max(1, running.total)}
+        value={running.done}
+        aria-label={t('console.progressLabel', { command })}
+      />{' '}
+      <CancelButton />
+    </div>
+  )
+}
+
+function ConsoleLineView(props: {
+  line: ConsoleLine
+  utf8: boolean
+  t: (key: string) => string
+}): ReactNode {
+  const { line, t } = props
   switch (line.kind) {
     case 'input':
       return (
@@ -400,5 +436,7 @@ function ConsoleLineView(props: { line: ConsoleLine; utf8: boolean }): ReactNode
       return <pre className="console-line console-line-text">{line.text}</pre>
     case 'error':
       return <pre className="console-line console-line-error">{line.text}</pre>
+    case 'notice':
+      return <pre className="console-line console-line-notice">{t(line.key)}</pre>
   }
 }

@@ -31,6 +31,9 @@ export const en = {
   'console.output': 'Output of {label}',
   'console.busy': 'Running… ',
   'console.cancel': 'Cancel',
+  'console.progress': '{command} … {percent}%',
+  'console.progressLabel': 'Progress of {command}',
+  'console.cancelled': '(cancelled: the command was not run)',
   'console.searchPrompt': "(reverse-i-search)'{query}':",
   'console.welcome':
     'Type Redis commands, e.g. SET greeting hello. HELP <command> shows its syntax; Tab completes; ↑/↓ history; Ctrl+R search; CLEAR clears.',
@@ -125,6 +128,9 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'console.output': '{label} 的输出',
   'console.busy': '执行中… ',
   'console.cancel': '取消',
+  'console.progress': '{command} … {percent}%',
+  'console.progressLabel': '{command} 的进度',
+  'console.cancelled': '(已取消：该命令没有执行)',
   'console.searchPrompt': "(反向搜索)'{query}':",
   'console.welcome':
     '输入 Redis 命令，例如 SET greeting hello。HELP <命令> 显示语法；Tab 补全；↑/↓ 历史；Ctrl+R 搜索；CLEAR 清屏。',

@@ -12,7 +12,7 @@
  */
 import type { ClientId, InspectView } from '../engine/api.ts'
 import type { StepEvent } from '../engine/events.ts'
-import type { EngineClient, ClientNotice } from '../worker/client.ts'
+import { isCancelled, type EngineClient, type ClientNotice } from '../worker/client.ts'
 import {
   logLength,
   type LogEntry,
@@ -109,10 +109,16 @@ export function connectBridge(
       case 'exec': {
         st().busyChanged(++execsInFlight)
         try {
-          st().traceReceived(await client.exec(r.argv, r.client))
+          const trace = await client.exec(r.argv, r.client, (done, total) => {
+            st().commandProgressed({ client: r.client, argv: r.argv, done, total })
+          })
+          if (st().running) st().commandProgressed(null)
+          st().traceReceived(trace)
         } catch (err) {
-          st().commandFailed(r.client, errorText(err))
+          if (isCancelled(err)) st().commandCancelled(r.client)
+          else st().commandFailed(r.client, errorText(err))
         } finally {
+          if (st().running) st().commandProgressed(null)
           st().busyChanged(--execsInFlight)
         }
         return

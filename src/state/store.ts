@@ -28,6 +28,7 @@ import type {
   InspectorView,
   Notice,
   Playhead,
+  RunningCommand,
   SavedSession,
   TimelineItem,
 } from './types.ts'
@@ -64,6 +65,8 @@ export interface SessionSlice {
   status: EngineStatus
   progress: { readonly done: number; readonly total: number } | null
   busy: number
+  /** The long command the engine is running in slices, with its progress (or null). */
+  running: RunningCommand | null
   notice: Notice | null
   commands: readonly CommandDoc[]
   clock: { readonly now: number; readonly running: boolean; readonly speed: number }
@@ -102,6 +105,9 @@ export interface SessionSlice {
   noticeShown(key: string, params?: Record<string, string | number>, tone?: Notice['tone']): void
   noticeDismissed(): void
   busyChanged(busy: number): void
+  commandProgressed(running: RunningCommand | null): void
+  /** A command was cancelled before it finished: it never happened; the console says so. */
+  commandCancelled(client: ClientId): void
 }
 
 export interface RestoredSession {
@@ -301,6 +307,7 @@ const createSessionSlice =
       status: 'booting',
       progress: null,
       busy: 0,
+      running: null,
       notice: null,
       commands: [],
       clock: { now: DEFAULT_SESSION.startMs, running: opts.clockRunning ?? true, speed: 1 },
@@ -491,6 +498,19 @@ const createSessionSlice =
       },
       busyChanged: (busy) => {
         set({ busy }, false, 'bridge/busyChanged')
+      },
+      commandProgressed: (running) => {
+        set({ running }, false, 'bridge/commandProgressed')
+      },
+      commandCancelled: (client) => {
+        set(
+          (s) => ({
+            running: null,
+            tabs: appendLines(s.tabs, client, [{ kind: 'notice', key: 'console.cancelled' }]),
+          }),
+          false,
+          'bridge/commandCancelled',
+        )
       },
     }
   }

@@ -45,6 +45,8 @@ export type ConsoleLine =
   | { readonly kind: 'reply'; readonly reply: Reply }
   | { readonly kind: 'text'; readonly text: string }
   | { readonly kind: 'error'; readonly text: string }
+  /** A message of the app itself (an i18n key), e.g. "(cancelled)". */
+  | { readonly kind: 'notice'; readonly key: string }
 
 export interface ClientTab {
   readonly id: ClientId
@@ -87,6 +89,15 @@ export type EngineRequest =
   | { readonly kind: 'crash'; readonly seq: number }
   | { readonly kind: 'restore'; readonly seq: number; readonly saved: SavedSession }
   | { readonly kind: 'reset'; readonly seq: number; readonly session: SessionSeed }
+
+/** A command the engine runs in slices: what the console's progress line shows. */
+export interface RunningCommand {
+  readonly client: ClientId
+  readonly argv: readonly string[]
+  /** Work units done of total (keys for DEBUG POPULATE). */
+  readonly done: number
+  readonly total: number
+}
 
 /** Views of the keyspace and of one key at one log position. */
 export interface ViewPair {

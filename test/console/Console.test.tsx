@@ -176,4 +176,71 @@ describe('Console', { timeout: 30_000 }, () => {
       'PONG',
     ])
   })
+
+  it('shows a live progress line for a long command, with Cancel and Ctrl+C', async () => {
+    // The worker stops at every yield between slices until the test lets it go on.
+    let gate: (() => void) | null = null
+    const yieldNow = () => new Promise<void>((r) => (gate = r))
+    const h = await createHarness({
+      factory: createServer,
+      slicing: { units: 1000, fixed: true },
+      yieldNow,
+    })
+    cleanup = h.dispose
+    render(
+      <AppStoreProvider store={h.store}>
+        <Console />
+      </AppStoreProvider>,
+    )
+    const user = userEvent.setup()
+    const input = screen.getByRole('textbox', { name: 'Command for client 1' })
+    const log = screen.getByRole('log', { name: 'Output of client 1' })
+    const lines = () => [...log.querySelectorAll('.console-line')].map((el) => el.textContent)
+    const release = () => {
+      const g = gate
+      gate = null
+      g?.()
+    }
+
+    // Cancel button.
+    await user.type(input, 'DEBUG POPULATE 5000{Enter}')
+    const progress = await screen.findByTestId('console-progress')
+    expect(progress.textContent).toContain('DEBUG POPULATE 5000 … 20%')
+    expect(
+      within(progress).getByRole('progressbar', { name: 'Progress of DEBUG POPULATE 5000' }),
+    ).toHaveProperty('value', 1000)
+    await user.click(within(progress).getByRole('button', { name: 'Cancel' }))
+    await act(async () => {
+      release()
+      await h.bridge.idle()
+    })
+    expect(screen.queryByTestId('console-progress')).toBeNull()
+    expect(lines()).toEqual([
+      '127.0.0.1:6379> DEBUG POPULATE 5000',
+      '(cancelled: the command was not run)',
+    ])
+
+    // Ctrl+C in the input cancels too; then the same command runs to the end.
+    await user.type(input, 'DEBUG POPULATE 5000{Enter}')
+    await screen.findByTestId('console-progress')
+    await user.keyboard('{Control>}c{/Control}')
+    await act(async () => {
+      release()
+      await h.bridge.idle()
+    })
+    expect(lines().at(-1)).toBe('(cancelled: the command was not run)')
+    await user.type(input, 'DEBUG POPULATE 5000{Enter}')
+    for (let i = 0; i < 10 && screen.queryByText('OK') === null; i++) {
+      await screen.findByTestId('console-progress')
+      await act(async () => {
+        release()
+        await new Promise((r) => setTimeout(r, 5))
+      })
+    }
+    await act(() => h.bridge.idle())
+    await user.type(input, 'DBSIZE{Enter}')
+    await act(() => h.bridge.idle())
+    expect(lines().slice(-3)).toEqual(['OK', '127.0.0.1:6379> DBSIZE', '(integer) 5000'])
+    expect(screen.queryByTestId('console-progress')).toBeNull()
+  })
 })

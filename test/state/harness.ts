@@ -7,19 +7,26 @@ import { connectBridge, logToStore, noticeToStore } from '../../src/state/bridge
 import { createAppStore, type StoreOptions } from '../../src/state/store.ts'
 import type { SavedSession } from '../../src/state/types.ts'
 import { createEngineClient } from '../../src/worker/client.ts'
-import type { ServerFactory } from '../../src/worker/engineHost.ts'
+import type { ServerFactory, SliceOptions } from '../../src/worker/engineHost.ts'
 import { createFakeServer } from '../worker/fakeServer.ts'
 import { createInProcessWorker, type InProcessWorker } from '../worker/inProcessWorker.ts'
 
 export async function createHarness(
-  opts: { factory?: ServerFactory; saved?: SavedSession | null; store?: StoreOptions } = {},
+  opts: {
+    factory?: ServerFactory
+    saved?: SavedSession | null
+    store?: StoreOptions
+    /** How the in-process worker slices long commands and yields between slices. */
+    slicing?: Partial<SliceOptions>
+    yieldNow?: () => Promise<void>
+  } = {},
 ) {
   const store = createAppStore({ clockRunning: false, ...opts.store })
   const workers: InProcessWorker[] = []
   const factory = opts.factory ?? createFakeServer
   const client = createEngineClient({
     spawn: () => {
-      const w = createInProcessWorker(factory)
+      const w = createInProcessWorker(factory, opts.slicing, opts.yieldNow)
       workers.push(w)
       return w
     },

@@ -21,8 +21,9 @@ export interface InProcessWorker extends WorkerLike {
 export function createInProcessWorker(
   factory: ServerFactory,
   slicing: Partial<SliceOptions> = {},
+  yieldNow: () => Promise<void> = () => new Promise((r) => setTimeout(r, 0)),
 ): InProcessWorker {
-  const host = createEngineHost(factory, () => new Promise((r) => setTimeout(r, 0)), slicing)
+  const host = createEngineHost(factory, yieldNow, slicing)
   let queue: Promise<void> = Promise.resolve()
   const outbox = createOutbox(
     (batch) => {
