@@ -13,8 +13,8 @@ afterEach(() => {
   cleanup = null
 })
 
-async function setup(factory?: ServerFactory) {
-  const h = await createHarness(factory ? { factory } : {})
+async function setup(factory?: ServerFactory, more: Parameters<typeof createHarness>[0] = {}) {
+  const h = await createHarness(factory ? { ...more, factory } : more)
   cleanup = h.dispose
   render(
     <AppStoreProvider store={h.store}>
@@ -181,21 +181,10 @@ describe('Console', { timeout: 30_000 }, () => {
     // The worker stops at every yield between slices until the test lets it go on.
     let gate: (() => void) | null = null
     const yieldNow = () => new Promise<void>((r) => (gate = r))
-    const h = await createHarness({
-      factory: createServer,
+    const { h, user, input, lines } = await setup(createServer, {
       slicing: { units: 1000, fixed: true },
       yieldNow,
     })
-    cleanup = h.dispose
-    render(
-      <AppStoreProvider store={h.store}>
-        <Console />
-      </AppStoreProvider>,
-    )
-    const user = userEvent.setup()
-    const input = screen.getByRole('textbox', { name: 'Command for client 1' })
-    const log = screen.getByRole('log', { name: 'Output of client 1' })
-    const lines = () => [...log.querySelectorAll('.console-line')].map((el) => el.textContent)
     const release = () => {
       const g = gate
       gate = null
