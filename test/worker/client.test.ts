@@ -116,6 +116,29 @@ describe('EngineClient', () => {
     client.dispose()
   })
 
+  it('does not take a long command that keeps reporting progress for a runaway', async () => {
+    const notices: ClientNotice[] = []
+    const client = createEngineClient({
+      // Slices 300 ms apart: the whole command outlasts the 1 s watchdog, no silence does.
+      spawn: () =>
+        createInProcessWorker(
+          createServer,
+          { units: 1000, fixed: true },
+          () => new Promise((r) => setTimeout(r, 300)),
+        ),
+      session,
+      trace: 'full',
+      watchdogMs: 1000,
+      onNotice: (n) => notices.push(n),
+    })
+    await client.start()
+    const c = await client.createClient()
+    const t = await client.exec(['DEBUG', 'POPULATE', '5000'], c)
+    expect(t.reply).toEqual({ type: 'simple', value: 'OK' })
+    expect(notices).toEqual([])
+    client.dispose()
+  })
+
   it('queues commands sent during a long one behind it, in order', async () => {
     const { client } = setup(30_000, true)
     await client.start()

@@ -40,23 +40,9 @@ describe('log helpers', () => {
 
 describe('engine host (real engine)', () => {
   it('runs DEBUG POPULATE with tracing off and other commands fully traced', async () => {
-    const host = createEngineHost(createServer)
-    const { out, post } = collect()
-    await hostHandle(
-      host,
-      { type: 'init', id: id(1), v: PROTOCOL_VERSION, session, trace: 'full' },
-      post,
-    )
-    await hostHandle(host, { type: 'createClient', id: id(2) }, post)
-    const created = out.at(-1)
-    const c = created?.type === 'clientCreated' ? created.client : -1
-    await hostHandle(
-      host,
-      { type: 'exec', id: id(3), argv: ['DEBUG', 'POPULATE', '50'], client: c },
-      post,
-    )
-    await hostHandle(host, { type: 'exec', id: id(4), argv: ['SET', 'k', 'v'], client: c }, post)
-    const [, , populate, set] = out
+    const { ask } = await hostWithClient()
+    const populate = (await ask({ argv: ['DEBUG', 'POPULATE', '50'] })).at(-1)
+    const set = (await ask({ argv: ['SET', 'k', 'v'] })).at(-1)
     expect(populate?.type === 'executed' && populate.trace.reply).toEqual({
       type: 'simple',
       value: 'OK',
