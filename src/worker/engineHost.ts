@@ -6,10 +6,11 @@
  * The host owns two engines:
  * - `live`, at the head of the log, which runs new commands and clock ticks;
  * - `past`, a scratch engine for time travel. To look at log position p, the host reuses
- *   `past` when it stands at or before p (it only has to run forward, so its position is
- *   the nearest checkpoint), and otherwise rebuilds it from the session seed. Engines cannot
- *   be copied (they hold closures), so the only checkpoints are the two engines themselves;
- *   position 0 is always reachable from the seed.
+ *   `past` when it stands at or before p (it only has to run forward), and otherwise starts
+ *   it from a copy of the nearest checkpoint at or before p (checkpoints.ts), or from the
+ *   session seed when there is none. Checkpoints are engine clones taken while the host
+ *   replays, after ops whose replay cost pays for a clone (a DEBUG POPULATE, or many
+ *   ordinary ops), within a size budget; they live until the log is replaced (init, replay).
  *
  * Replays are deterministic: the same (seed, config, startMs, log) give the same dataset.
  * Bulk loads (DEBUG POPULATE) run with tracing off, as design.md's `off` level intends,
@@ -20,14 +21,23 @@
  * `cancel` can arrive; messages that arrive meanwhile wait in the worker's queue, in order.
  * Cancelling a running command means it never happened: the half-changed live engine is
  * dropped and rebuilt at the log's head (from the scratch engine when it stands at or
- * before the head, else from the seed), the log never records the command, and the request
- * gets a `cancelled` answer. A cancelled request that has not started yet never starts.
- * A replay runs in chunks and can be cancelled between them the same way.
+ * before the head, else from the nearest checkpoint or the seed), the log never records
+ * the command, and the request gets a `cancelled` answer. A cancelled request that has not
+ * started yet never starts. A replay runs in chunks and can be cancelled between them the
+ * same way.
  */
 import { manualClock, type ManualClock } from '../engine/clock.ts'
 import type { RedisServer, ServerOptions, TickTrace, Trace } from '../engine/api.ts'
 import type { StepEvent, TraceLevel } from '../engine/events.ts'
 import type { Reply } from '../engine/reply.ts'
+import {
+  checkpointsClear,
+  createEngineCheckpoints,
+  engineFromCheckpoint,
+  replayOp,
+  type CheckpointOptions,
+  type EngineCheckpoints,
+} from './checkpoints.ts'
 import {
   MAX_EVENTS_PER_TRACE,
   PROTOCOL_VERSION,
@@ -65,6 +75,8 @@ export interface EngineHost {
   /** Lets other messages through between replay chunks and command slices. */
   readonly yieldNow: () => Promise<void>
   readonly slicing: SliceOptions
+  /** Engine clones at log positions, to start time-travel replays from (checkpoints.ts). */
+  readonly checkpoints: EngineCheckpoints
 }
 
 /** How the host slices a long command. */
@@ -96,6 +108,7 @@ export function createEngineHost(
   createServer: ServerFactory,
   yieldNow: () => Promise<void> = () => Promise.resolve(),
   slicing: Partial<SliceOptions> = {},
+  checkpoints: Partial<CheckpointOptions> = {},
 ): EngineHost {
   return {
     createServer,
@@ -107,6 +120,7 @@ export function createEngineHost(
     cancelled: new Set(),
     yieldNow,
     slicing: { ...DEFAULT_SLICING, ...slicing },
+    checkpoints: createEngineCheckpoints(checkpoints),
   }
 }
 
@@ -138,6 +152,7 @@ async function dispatch(
       host.live = newEngine(host)
       host.past = null
       host.log.length = 0
+      checkpointsClear(host.checkpoints.store)
       host.cancelled.clear()
       post({ type: 'ready', id: msg.id, v: PROTOCOL_VERSION })
       return
@@ -204,6 +219,7 @@ async function dispatch(
       host.live = live
       host.past = null
       host.log.length = 0
+      checkpointsClear(host.checkpoints.store)
       const traces: (WireTrace | WireTick)[] = []
       const total = logLength(msg.log)
       let sinceYield = 0
@@ -265,6 +281,16 @@ function newEngine(host: EngineHost): Engine {
   return { server, clock, position: 0 }
 }
 
+/** An engine at the nearest checkpoint at or before `position`, else a fresh one. */
+function restoreEngine(host: EngineHost, position: number): Engine {
+  return engineFromCheckpoint(
+    host.checkpoints,
+    position,
+    () => newEngine(host),
+    (server, clock, at) => ({ server, clock, position: at }),
+  )
+}
+
 function liveEngine(host: EngineHost): Engine {
   if (!host.live) throw new Error('engine not initialised')
   return host.live
@@ -277,7 +303,8 @@ function liveEngine(host: EngineHost): Engine {
 function engineAt(host: EngineHost, position: number | undefined): Engine {
   const live = liveEngine(host)
   if (position === undefined || position >= live.position) return live
-  const past = host.past && host.past.position <= position ? host.past : newEngine(host)
+  const past =
+    host.past && host.past.position <= position ? host.past : restoreEngine(host, position)
   host.past = past
   return runForward(host, past, position)
 }
@@ -288,7 +315,10 @@ function runForward(host: EngineHost, engine: Engine, position: number): Engine 
   for (const entry of host.log) {
     for (const op of expandOp(entry)) {
       if (index >= position) return engine
-      if (index >= engine.position) applyOp(engine, op, 'off')
+      if (index >= engine.position) {
+        const argc = op.t === 'exec' ? op.argv.length : 0
+        replayOp(host.checkpoints, engine, argc, () => applyOp(engine, op, 'off'))
+      }
       index++
     }
   }
@@ -301,7 +331,7 @@ function runForward(host: EngineHost, engine: Engine, position: number): Engine 
  */
 function rebuildLive(host: EngineHost): void {
   const head = logLength(host.log)
-  const past = host.past && host.past.position <= head ? host.past : newEngine(host)
+  const past = host.past && host.past.position <= head ? host.past : restoreEngine(host, head)
   host.past = null
   host.live = runForward(host, past, head)
 }
