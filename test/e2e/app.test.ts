@@ -4,20 +4,10 @@
  * step back and forward, reload and find the session, open a permalink in a fresh browser
  * context, crash the worker on purpose and find the session rebuilt.
  */
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type {} from '../../src/app/debugHooks.ts'
-
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium'
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-]
+import { launchChromium, openPage } from './chromium.ts'
 
 let browser: Browser
 const baseUrl = inject('baseUrl')
@@ -25,7 +15,7 @@ const baseUrl = inject('baseUrl')
 const appUrl = `${baseUrl}?seed=42&clock=paused`
 
 beforeAll(async () => {
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS })
+  browser = await launchChromium()
 })
 
 afterAll(async () => {
@@ -58,7 +48,7 @@ function app(page: Page) {
 }
 
 async function newPage(ctx: BrowserContext, url = appUrl) {
-  const page = await ctx.newPage()
+  const page = await openPage(ctx)
   const errors: string[] = []
   page.on('pageerror', (e) => errors.push(e.message))
   await page.goto(url)

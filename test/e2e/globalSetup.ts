@@ -1,11 +1,15 @@
 /**
- * Builds the site once (vite build) and serves dist/ from a tiny static server on
- * 127.0.0.1 and a free port, for the e2e suite. The URL is handed to tests through
- * `provide('baseUrl', ...)`.
+ * Builds the site once (vite build) into a fresh temporary folder and serves it from a tiny
+ * static server on 127.0.0.1 and a free port, for the e2e suite. The URL is handed to tests
+ * through `provide('baseUrl', ...)`. A folder of its own, not dist/: another build started
+ * meanwhile (a second run, `npm run build`) would swap the hashed files under the pages
+ * being tested, and a page whose worker script vanished never becomes ready.
+ * `E2E_SKIP_BUILD=1` serves the existing dist/ instead.
  */
 import { execFileSync } from 'node:child_process'
-import { createReadStream, existsSync, statSync } from 'node:fs'
+import { createReadStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
+import { tmpdir } from 'node:os'
 import { extname, join, normalize, resolve } from 'node:path'
 import type { TestProject } from 'vitest/node'
 
@@ -30,15 +34,21 @@ let server: Server | null = null
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const root = resolve(import.meta.dirname, '../..')
-  const dist = join(root, 'dist')
-  if (process.env['E2E_SKIP_BUILD'] !== '1')
+  const build = process.env['E2E_SKIP_BUILD'] !== '1'
+  const dist = build ? mkdtempSync(join(tmpdir(), 'xray-e2e-')) : join(root, 'dist')
+  if (build)
     execFileSync(
       process.execPath,
-      [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'],
-      {
-        cwd: root,
-        stdio: 'inherit',
-      },
+      [
+        join(root, 'node_modules/vite/bin/vite.js'),
+        'build',
+        '--outDir',
+        dist,
+        '--emptyOutDir',
+        '--logLevel',
+        'warn',
+      ],
+      { cwd: root, stdio: 'inherit' },
     )
   server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1')
@@ -63,5 +73,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('baseUrl', `http://127.0.0.1:${String(address.port)}/sub/`)
   return async () => {
     await new Promise<void>((r) => server?.close(() => r()))
+    if (build) rmSync(dist, { recursive: true, force: true })
   }
 }

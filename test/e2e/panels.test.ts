@@ -4,27 +4,18 @@
  * a screenshot as an artifact (test-results/), and open the overview of a big dict.
  */
 import { mkdirSync } from 'node:fs'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type {} from '../../src/app/debugHooks.ts'
+import { launchChromium, openPage } from './chromium.ts'
 
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium'
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-]
 const ARTIFACTS = 'test-results'
 
 let browser: Browser
 const baseUrl = inject('baseUrl')
 
 beforeAll(async () => {
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS })
+  browser = await launchChromium()
   mkdirSync(ARTIFACTS, { recursive: true })
 })
 
@@ -37,7 +28,7 @@ async function open(extra = ''): Promise<Page> {
     viewport: { width: 1280, height: 720 },
     reducedMotion: 'reduce',
   })
-  const page = await ctx.newPage()
+  const page = await openPage(ctx)
   await page.goto(`${baseUrl}?seed=7&clock=paused${extra}`)
   await page.waitForFunction(() => window.__xray?.store.getState().status === 'ready')
   await page.evaluate(() => window.__xray?.idle())
