@@ -31,6 +31,10 @@ export default defineConfig({
           environment: 'jsdom',
           include: ['test/{panels,console,state,worker,app,lessons,protocol}/**/*.test.{ts,tsx}'],
           setupFiles: ['test/setup.app.ts'],
+          // Wall-clock budget, not a wait: on a loaded CI machine a plain render (a cold JIT,
+          // jsdom, the first import of a panel) took over the 5 s default. Tests wait for
+          // conditions, never for time.
+          testTimeout: 30_000,
         },
       },
       {
