@@ -13,7 +13,12 @@
  *   by tests and the conformance harness to cut a reply stream into replies.
  *
  * The query buffer is a JS string: the transport decodes each network chunk as latin1 once
- * (cheap and native in Node) and every argument is a slice of it, with no per-byte copying.
+ * (cheap and native in Node) and short arguments are slices of it (V8 copies slices under 13
+ * characters into fresh strings). A longer slice would be a V8 "sliced string": a view that
+ * keeps the whole query buffer alive (a key stored by SET would pin its network chunk) and
+ * compares slowly (every dict lookup on it goes through the runtime). So when the transport
+ * also hands over the chunk's bytes (RespChunkBytes, Node's Buffer), longer arguments are
+ * copied out of them as flat strings, as Redis copies each argument into its own sds.
  */
 import type { Reply } from './reply.ts'
 
@@ -131,11 +136,29 @@ const REQ_NONE = 0
 const REQ_INLINE = 1
 const REQ_MULTIBULK = 2
 
+/**
+ * The bytes behind the chunk last fed, as the transport has them: Node's Buffer provides
+ * latin1Slice (a flat string copy of a byte range). Only read while that chunk is parsed.
+ */
+export interface RespChunkBytes {
+  latin1Slice(start: number, end: number): string
+}
+
+/** Arguments this long or longer are copied out of the chunk's bytes (V8's SlicedString::kMinLength). */
+const FLAT_COPY_MIN = 13
+
 /** One client's query buffer and parse state (the client struct's querybuf fields). */
 export interface RespParser {
   /** querybuf: unparsed bytes start at `pos` (qb_pos). */
   buf: string
   pos: number
+  /**
+   * The bytes of the last chunk fed, when the transport gave them: buf[i] is
+   * bytes[i + bytesDelta] for every i >= bytesFrom. Null otherwise.
+   */
+  bytes: RespChunkBytes | null
+  bytesFrom: number
+  bytesDelta: number
   /** PROTO_REQ_INLINE / PROTO_REQ_MULTIBULK once the first byte of a request is seen. */
   reqtype: number
   /** Bulks still expected in the current multibulk request. */
@@ -161,6 +184,9 @@ export function respParserCreate(opts: RespParserOptions = {}): RespParser {
   return {
     buf: '',
     pos: 0,
+    bytes: null,
+    bytesFrom: 0,
+    bytesDelta: 0,
     reqtype: REQ_NONE,
     multibulklen: 0,
     bulklen: -1,
@@ -171,8 +197,18 @@ export function respParserCreate(opts: RespParserOptions = {}): RespParser {
   }
 }
 
-/** Appends bytes read from the connection to the query buffer. */
-export function respParserFeed(p: RespParser, chunk: string): void {
+/**
+ * Appends bytes read from the connection to the query buffer. `bytes`, when given, holds
+ * the same bytes from `bytesOffset` on (chunk[i] is bytes[bytesOffset + i]); the parser
+ * reads it only until the next feed, and the transport clears it with
+ * respParserReleaseBytes before reusing that memory.
+ */
+export function respParserFeed(
+  p: RespParser,
+  chunk: string,
+  bytes: RespChunkBytes | null = null,
+  bytesOffset = 0,
+): void {
   if (p.pos >= p.buf.length) {
     p.buf = chunk
     p.pos = 0
@@ -184,6 +220,14 @@ export function respParserFeed(p: RespParser, chunk: string): void {
     // Appending leaves a rope that V8 flattens once, when the bulk is finally sliced.
     p.buf += chunk
   }
+  p.bytes = bytes
+  p.bytesFrom = p.buf.length - chunk.length
+  p.bytesDelta = bytesOffset - p.bytesFrom
+}
+
+/** Forgets the bytes given to the last feed (the transport is about to reuse them). */
+export function respParserReleaseBytes(p: RespParser): void {
+  p.bytes = null
 }
 
 /** Bytes received but not yet consumed by a complete request. */
@@ -343,12 +387,28 @@ function processMultibulkBuffer(p: RespParser): boolean {
     const start = p.pos
     const len = p.bulklen
     if (s.length - start < len + 2) return false
-    p.argv.push(s.slice(start, start + len))
+    p.argv.push(len < FLAT_COPY_MIN ? s.slice(start, start + len) : bulkArgument(p, start, len))
     p.pos = start + len + 2
     p.bulklen = -1
     p.multibulklen--
   }
   return true
+}
+
+/**
+ * A long bulk argument as a flat string of its own: copied from the chunk's bytes when it
+ * lies within the last chunk fed, else (it spans chunks) joined from two slices, which V8
+ * copies into a new flat string.
+ */
+function bulkArgument(p: RespParser, start: number, len: number): string {
+  const bytes = p.bytes
+  if (bytes !== null && start >= p.bytesFrom) {
+    const at = start + p.bytesDelta
+    return bytes.latin1Slice(at, at + len)
+  }
+  const s = p.buf
+  const mid = start + (len >> 1)
+  return [s.slice(start, mid), s.slice(mid, start + len)].join('')
 }
 
 // --- sdssplitargs (sds.c) ---

@@ -23,8 +23,13 @@ import {
   respParserCreate,
   respParserFeed,
   respParserNext,
+  respParserReleaseBytes,
+  type RespChunkBytes,
   type RespParser,
 } from '../engine/resp.ts'
+
+/** Node's Buffer has latin1Slice (toString('latin1', ...) without the argument checks). */
+type Latin1Buffer = Buffer & RespChunkBytes
 
 export interface RespServerOptions {
   /** TCP port; 0 (the default) picks a free one. */
@@ -70,6 +75,46 @@ interface Connection {
   closed: boolean
 }
 
+/**
+ * Every connection reads into this one buffer (Node's `onread` option, which net.Server
+ * does not offer for accepted sockets, so it is set up by readIntoSharedBuffer): each chunk
+ * is parsed before the next read, so one buffer serves all, and no Buffer is allocated and
+ * no stream machinery runs per read.
+ */
+const READ_BUFFER = Buffer.allocUnsafe(64 * 1024) as Latin1Buffer
+
+/**
+ * Makes `socket` read into READ_BUFFER and call `onRead(n)` instead of emitting 'data',
+ * exactly as `new net.Socket({ onread: { buffer, callback } })` does: Node keeps those two
+ * in symbol-keyed fields of the socket and tells the handle to use the buffer. Returns
+ * false (the caller listens for 'data') if this Node does not have them.
+ */
+function readIntoSharedBuffer(socket: net.Socket, onRead: (n: number) => void): boolean {
+  let kBuffer: symbol | undefined
+  let kBufferCb: symbol | undefined
+  for (const sym of Object.getOwnPropertySymbols(socket)) {
+    if (sym.description === 'kBuffer') kBuffer = sym
+    else if (sym.description === 'kBufferCb') kBufferCb = sym
+  }
+  const handle = (socket as unknown as { _handle?: { useUserBuffer?: (b: Buffer) => void } })
+    ._handle
+  if (
+    kBuffer === undefined ||
+    kBufferCb === undefined ||
+    typeof handle?.useUserBuffer !== 'function'
+  ) {
+    return false
+  }
+  const fields = socket as unknown as Record<symbol, unknown>
+  if (fields[kBuffer] !== null || fields[kBufferCb] !== null) return false
+  fields[kBuffer] = READ_BUFFER
+  fields[kBufferCb] = (n: number): void => {
+    onRead(n)
+  }
+  handle.useUserBuffer(READ_BUFFER)
+  return true
+}
+
 /** Read once: the getter is slow and the value never changes. */
 const TIME_ORIGIN = performance.timeOrigin
 
@@ -102,7 +147,9 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
       closed: false,
     }
     conns.add(conn)
-    socket.on('data', (chunk: Buffer) => onData(conn, chunk))
+    if (!readIntoSharedBuffer(socket, (n) => onData(conn, READ_BUFFER, n))) {
+      socket.on('data', (chunk: Buffer) => onData(conn, chunk as Latin1Buffer, chunk.length))
+    }
     socket.on('error', () => {
       // 'close' follows; nothing else to do (Redis logs and frees the client).
     })
@@ -115,20 +162,21 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
     })
   })
 
-  function onData(conn: Connection, chunk: Buffer): void {
+  /** readQueryFromClient: the first `n` bytes of `bytes` were read from the connection. */
+  function onData(conn: Connection, bytes: Latin1Buffer, n: number): void {
     if (conn.closing) return
     const p = conn.parser
     let out = ''
-    const n = chunk.length
     if (n <= PROTO_IOBUF_LEN) {
-      respParserFeed(p, chunk.toString('latin1', 0, n))
+      respParserFeed(p, bytes.latin1Slice(0, n), bytes, 0)
       out = processInputBuffer(conn, out)
     } else {
       for (let off = 0; off < n && !conn.closing; off += PROTO_IOBUF_LEN) {
-        respParserFeed(p, chunk.toString('latin1', off, Math.min(n, off + PROTO_IOBUF_LEN)))
+        respParserFeed(p, bytes.latin1Slice(off, Math.min(n, off + PROTO_IOBUF_LEN)), bytes, off)
         out = processInputBuffer(conn, out)
       }
     }
+    respParserReleaseBytes(p)
     if (conn.closing) {
       conn.socket.end(out, 'latin1')
     } else if (out.length > 0) {
