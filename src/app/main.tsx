@@ -90,6 +90,9 @@ async function boot(): Promise<void> {
       </StrictMode>,
     )
 
+  // The keyspace panel is always on screen: fetch its chunk while the worker boots, not after.
+  void import('../panels/dict/KeyspaceEntry.tsx')
+
   const kv = defaultKv()
   const fromLink = decodePermalink(window.location.hash)
   if (embed !== null) {
