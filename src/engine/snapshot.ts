@@ -94,8 +94,10 @@ interface AnyEntry {
  * The shapes that make up most of a big keyspace take a fast path without memo entries: a
  * dict's entries, copied chain by chain (an entry belongs to one bucket of one dict); a
  * dict value that is a RedisObject with refcount 1 (the dict holds its only reference;
- * shared integers and argv held by EXEC have more and go through the memo); and a string
- * object's sds (an sds belongs to one object). Everything else goes through the memo.
+ * shared integers and argv held by EXEC have more and go through the memo). A string
+ * object's sds is not copied at all: an Sds is immutable (sds.ts returns a new one for every
+ * change), so the copy shares it, as it shares every JS string. Everything else goes
+ * through the memo.
  */
 export function createCopier(seeds: ReadonlyMap<object, object> = new Map()): Copier {
   const memo = new Map<object, object>(seeds)
@@ -164,11 +166,14 @@ export function createCopier(seeds: ReadonlyMap<object, object> = new Map()): Co
       }
   }
 
-  /** A RedisObject: a string is copied whole (its sds is its own), a container's ptr by ref. */
+  /**
+   * A RedisObject: the header is copied; a string's sds is shared (an Sds is immutable:
+   * sds.ts functions return a new one, as the C API returns a new pointer); a container's
+   * payload goes through ref.
+   */
   const copyObject = (o: ObjectLike): ObjectLike => {
     const c = { ...o }
-    if (o.encoding === 'embstr' || o.encoding === 'raw') c.ptr = { ...(o.ptr as object) }
-    else if (o.encoding !== 'int') c.ptr = ref(o.ptr)
+    if (o.encoding !== 'int' && o.encoding !== 'embstr' && o.encoding !== 'raw') c.ptr = ref(o.ptr)
     return c
   }
 

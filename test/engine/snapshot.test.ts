@@ -123,6 +123,21 @@ describe('EngineServer.clone', () => {
     expect(b.server.digest()).toBe(bDigest)
     expect(a.server.validate()).toEqual([])
     expect(b.server.validate()).toEqual([])
+    // Strings share their (immutable) sds: changing one in the copy leaves the original's.
+    const c = cloneOf(a)
+    const raw = a.server.call(['GET', 'raw'])
+    for (const argv of [
+      ['APPEND', 'raw', 'tail'],
+      ['SETRANGE', 'raw', '3', 'yy'],
+      ['APPEND', 'key:1', 'more'],
+      ['INCRBY', 'n', '5'],
+      ['SETBIT', 'key:2', '3', '1'],
+    ])
+      c.server.call(argv)
+    expect(a.server.call(['GET', 'raw'])).toEqual(raw)
+    expect(a.server.call(['GET', 'key:1'])).toEqual({ type: 'bulk', value: 'value:1' })
+    expect(a.server.call(['GET', 'n'])).toEqual({ type: 'bulk', value: '42' })
+    expect(a.server.call(['GET', 'key:2'])).toEqual({ type: 'bulk', value: 'value:2' })
   })
 
   test('clients, MULTI queues and WATCHes are copied', () => {
