@@ -3,18 +3,16 @@
  * 200000 runs in slices inside the worker, the console shows its progress line, Cancel
  * stops it and leaves the dataset as it was, and the same command then runs to the end.
  */
-import { chromium, type Browser, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type {} from '../../src/app/debugHooks.ts'
+import { launchChromium, openPage } from './chromium.ts'
 
 let browser: Browser
 const baseUrl = inject('baseUrl')
 
 beforeAll(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'],
-  })
+  browser = await launchChromium()
 })
 
 afterAll(async () => {
@@ -64,7 +62,7 @@ function consoleOf(page: Page) {
 describe('long commands in Chromium', () => {
   it('shows DEBUG POPULATE progress, cancels it without a trace, then runs it to the end', async () => {
     const ctx = await browser.newContext({ reducedMotion: 'reduce', locale: 'en-US' })
-    const page = await ctx.newPage()
+    const page = await openPage(ctx)
     const errors: string[] = []
     page.on('pageerror', (e) => errors.push(e.message))
     await page.goto(`${baseUrl}?seed=42&clock=paused`)
