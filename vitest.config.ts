@@ -48,6 +48,9 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 120_000,
           fileParallelism: false,
+          // expect.poll waits for a condition in the page; on a slow machine a render after a
+          // worker round trip can take longer than the 1 s default before giving up.
+          expect: { poll: { timeout: 10_000 } },
         },
       },
     ],
