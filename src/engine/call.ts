@@ -9,39 +9,123 @@ import type { Reply } from './reply.ts'
 import type { Client, ServerState } from './state.ts'
 import { updatePeakMemory } from './keyspace/memory.ts'
 
+// --- Dispatch records ---
+
 /**
- * The table entry for a command name in any letter case. Names as clients send them
+ * What dispatch reads of a command, computed once per spec: the flags processCommand tests
+ * as booleans (no string scans per command), the full name, and the commandstats counters
+ * of the server it last ran in. One object shape for every command keeps the hot path's
+ * property reads monomorphic (specs built from metadata differ in their optional fields).
+ */
+export interface CommandDispatch {
+  readonly cmd: CommandSpec
+  readonly parent: CommandSpec | null
+  /** 'get', or 'config|get' for a subcommand (server.c getFullCommandName). */
+  readonly fullname: string
+  readonly arity: number
+  readonly noAuth: boolean
+  readonly noMulti: boolean
+  readonly denyOom: boolean
+  /** The top-level name is exec, discard, quit or reset (they run even inside MULTI). */
+  readonly controlsMulti: boolean
+  /** The top-level name is multi or watch (never queued either). */
+  readonly notQueued: boolean
+  /** A top-level DEBUG (enable-debug-command gate). */
+  readonly isDebug: boolean
+  /** EXEC itself (its OOM check looks at the queued commands). */
+  readonly isExec: boolean
+  /** The subcommands by lowercase name (containers only). */
+  readonly subs: ReadonlyMap<string, CommandDispatch> | null
+  /** srv.stats.numCommands that `stats` was taken from (a cache; see commandStats). */
+  statsOf: ServerState['stats']['numCommands'] | null
+  stats: CommandStatsEntry | null
+}
+
+type CommandStatsEntry = { calls: number; failed: number; rejected: number }
+
+const dispatches = new WeakMap<CommandSpec, CommandDispatch>()
+
+/** The dispatch record of a spec (built on first use; specs are immutable). */
+export function commandDispatch(cmd: CommandSpec, parent: CommandSpec | null): CommandDispatch {
+  let d = dispatches.get(cmd)
+  if (d === undefined || d.parent !== parent) {
+    const top = parent ?? cmd
+    let subs: Map<string, CommandDispatch> | null = null
+    if (cmd.subcommands !== undefined) {
+      subs = new Map()
+      // The first spec of a name wins, as Array.find would pick it.
+      for (const s of cmd.subcommands)
+        if (!subs.has(s.name)) subs.set(s.name, commandDispatch(s, cmd))
+    }
+    d = {
+      cmd,
+      parent,
+      fullname: parent === null ? cmd.name : `${parent.name}|${cmd.name}`,
+      arity: cmd.arity,
+      noAuth: cmd.flags.includes('no_auth'),
+      noMulti: cmd.flags.includes('no_multi'),
+      denyOom: cmd.flags.includes('denyoom'),
+      controlsMulti:
+        top.name === 'exec' ||
+        top.name === 'discard' ||
+        top.name === 'quit' ||
+        top.name === 'reset',
+      notQueued: top.name === 'multi' || top.name === 'watch',
+      isDebug: cmd.name === 'debug' && parent === null,
+      isExec: cmd.name === 'exec',
+      subs,
+      statsOf: null,
+      stats: null,
+    }
+    dispatches.set(cmd, d)
+  }
+  return d
+}
+
+/**
+ * The dispatch record for a command name in any letter case. Names as clients send them
  * ('SET', 'get') are remembered, so the hot path does one Map lookup and no lowercasing
  * (the table itself is keyed by lowercase names). Bounded; reset if the table changes.
  */
-function lookupBaseCommand(srv: ServerState, name: string): CommandSpec | undefined {
+function lookupBaseDispatch(srv: ServerState, name: string): CommandDispatch | undefined {
   const map = srv.commands.map
   if (map !== nameCacheFor) {
     nameCacheFor = map
     nameCache.clear()
   }
-  let cmd = nameCache.get(name)
-  if (cmd === undefined) {
-    cmd = map.get(name.toLowerCase())
+  let d = nameCache.get(name)
+  if (d === undefined) {
+    const cmd = map.get(name.toLowerCase())
     if (cmd !== undefined) {
+      d = commandDispatch(cmd, null)
       if (nameCache.size >= 4096) nameCache.clear()
-      nameCache.set(name, cmd)
+      nameCache.set(name, d)
     }
   }
-  return cmd
+  return d
 }
 let nameCacheFor: ReadonlyMap<string, CommandSpec> | null = null
-const nameCache = new Map<string, CommandSpec>()
+const nameCache = new Map<string, CommandDispatch>()
+
+/** server.c lookupCommand as a dispatch record: the container's subcommand when argv has one. */
+export function lookupDispatch(
+  srv: ServerState,
+  argv: readonly string[],
+): CommandDispatch | undefined {
+  const base = lookupBaseDispatch(srv, argv[0] ?? '')
+  if (argv.length === 1 || base === undefined || base.subs === null) return base
+  return base.subs.get((argv[1] ?? '').toLowerCase())
+}
 
 /** server.c lookupCommand: the container's subcommand when argv has one. */
 export function lookupCommand(
   srv: ServerState,
   argv: readonly string[],
 ): { cmd: CommandSpec | undefined; parent: CommandSpec | null } {
-  const base = lookupBaseCommand(srv, argv[0] ?? '')
-  if (argv.length === 1 || base?.subcommands === undefined) return { cmd: base, parent: null }
-  const sub = base.subcommands.find((s) => s.name === (argv[1] ?? '').toLowerCase())
-  return { cmd: sub, parent: base }
+  const base = lookupBaseDispatch(srv, argv[0] ?? '')
+  if (argv.length === 1 || base === undefined || base.subs === null)
+    return { cmd: base?.cmd, parent: null }
+  return { cmd: base.subs.get((argv[1] ?? '').toLowerCase())?.cmd, parent: base.cmd }
 }
 
 /** server.c commandCheckExistence's message (without "ERR "). */
@@ -65,21 +149,28 @@ export function arityOk(cmd: CommandSpec, argc: number): boolean {
   return !((cmd.arity > 0 && cmd.arity !== argc) || argc < -cmd.arity)
 }
 
-/** Per-command counters (INFO commandstats), created on first use. */
-export function commandStats(
-  srv: ServerState,
-  fullname: string,
-): {
-  calls: number
-  failed: number
-  rejected: number
-} {
+/**
+ * Per-command counters (INFO commandstats), created on first use. Entries are never
+ * removed from srv.stats.numCommands (CONFIG RESETSTAT replaces the whole map), which is
+ * what lets commandStatsOf cache an entry by the map's identity.
+ */
+export function commandStats(srv: ServerState, fullname: string): CommandStatsEntry {
   let s = srv.stats.numCommands.get(fullname)
   if (s === undefined) {
     s = { calls: 0, failed: 0, rejected: 0 }
     srv.stats.numCommands.set(fullname, s)
   }
   return s
+}
+
+/** commandStats for a dispatch record, without the Map lookup when it ran here last. */
+export function commandStatsOf(srv: ServerState, d: CommandDispatch): CommandStatsEntry {
+  const map = srv.stats.numCommands
+  if (d.statsOf === map && d.stats !== null) return d.stats
+  const st = commandStats(srv, d.fullname)
+  d.statsOf = map
+  d.stats = st
+  return st
 }
 
 /**
@@ -94,22 +185,36 @@ export function callCommand(
   cmd: CommandSpec,
   fullname: string,
 ): Reply {
+  const bar = fullname.indexOf('|')
+  const parent = bar < 0 ? null : (srv.commands.map.get(fullname.slice(0, bar)) ?? null)
+  return callDispatch(srv, c, ctx, argv, commandDispatch(cmd, parent))
+}
+
+/** callCommand for a dispatch record (the hot path). */
+export function callDispatch(
+  srv: ServerState,
+  c: Client,
+  ctx: ExecContext,
+  argv: readonly string[],
+  d: CommandDispatch,
+): Reply {
   const db = srv.dbs[c.db]
   if (db === undefined) throw new Error(`client ${String(c.id)} has no db ${String(c.db)}`)
+  const cmd = d.cmd
   const handler = cmd.handler
-  if (handler === undefined) throw new Error(`command ${fullname} has no handler`)
+  if (handler === undefined) throw new Error(`command ${d.fullname} has no handler`)
   const call: CommandCall = { srv, client: c, db, ctx, argv, cmd }
   const dirtyBefore = srv.dirty
   const modifiedBefore = srv.keysModified
   const reply = handler(call)
   // server.dirty: the handler's own count, else one per key it signalled as modified.
   if (srv.dirty === dirtyBefore) srv.dirty += srv.keysModified - modifiedBefore
-  const st = commandStats(srv, fullname)
+  const st = commandStatsOf(srv, d)
   st.calls++
   if (reply.type === 'error') st.failed++
   srv.stats.totalCommandsProcessed++
   // call(): record the peak after each command, before the next eviction (memory.ts).
   updatePeakMemory(srv)
-  c.lastCmd = fullname
+  c.lastCmd = d.fullname
   return reply
 }

@@ -57,3 +57,62 @@ export function createExecContext(
 
 /** The emit of a trace-off context (shared: no closure per command). */
 function emitNothing(_e: StepEvent): void {}
+
+/**
+ * A context a server reuses from one top-level command to the next at one trace level
+ * (server.ts), so the hot path allocates no context per command. resetExecContext starts
+ * each command: the time frozen anew and, when tracing, a fresh events array (the Trace of
+ * the previous command keeps its own). Nothing may keep a context past its command.
+ */
+export interface ReusableExecContext extends ExecContext {
+  rng: Rng
+  now: number
+  clock: Clock
+  events: StepEvent[]
+}
+
+/** Creates the reusable context of one trace level (see ReusableExecContext). */
+export function createReusableExecContext(
+  rng: Rng,
+  clock: Clock,
+  level: TraceLevel,
+): ReusableExecContext {
+  const full = level === 'full'
+  const ctx: ReusableExecContext = {
+    rng,
+    now: 0,
+    clock,
+    level,
+    tracing: level !== 'off',
+    full,
+    events: [],
+    emit:
+      level === 'off'
+        ? emitNothing
+        : full
+          ? (e) => {
+              ctx.events.push(e)
+            }
+          : (e) => {
+              if (SUMMARY_EVENTS[e.type]) ctx.events.push(e)
+            },
+  }
+  return ctx
+}
+
+/**
+ * Starts a command in a reusable context: its rng, clock and frozen `now`, and a fresh
+ * events array when it records events (a trace-off context never has any).
+ */
+export function resetExecContext(
+  ctx: ReusableExecContext,
+  rng: Rng,
+  clock: Clock,
+  now: number,
+): ReusableExecContext {
+  ctx.rng = rng
+  ctx.clock = clock
+  ctx.now = now
+  if (ctx.tracing) ctx.events = []
+  return ctx
+}

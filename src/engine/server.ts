@@ -37,12 +37,24 @@ import type { Clock } from './clock.ts'
 import { COMMANDS, COMMAND_MAP } from './commands/table.ts'
 import type { CommandSpec } from './commands/spec.ts'
 import { applyStartupConfig, createDefaultConfig } from './config.ts'
-import { createExecContext, type ExecContext } from './context.ts'
+import {
+  createExecContext,
+  createReusableExecContext,
+  resetExecContext,
+  type ExecContext,
+  type ReusableExecContext,
+} from './context.ts'
 import type { StepEvent, TraceLevel } from './events.ts'
 import { activeExpireCycle } from './keyspace/expire.ts'
 import { keyspaceDictType, performEvictions } from './keyspace/evict.ts'
 import { createDb, dbValidate, unwatchAllKeys, type RedisDb } from './keyspace/db.ts'
-import { arityOk, callCommand, commandStats, lookupCommand, unknownCommandMessage } from './call.ts'
+import {
+  callDispatch,
+  commandStats,
+  lookupDispatch,
+  unknownCommandMessage,
+  type CommandDispatch,
+} from './call.ts'
 import { discardTransaction, flagTransaction } from './multi.ts'
 import { rdbBackgroundSaveDone, rdbSaveBackground, updateDictResizePolicy } from './rdb.ts'
 import { getLRUClock } from './keyspace/lru.ts'
@@ -242,14 +254,16 @@ function processCommandInner(
   argv: readonly string[],
 ): Reply {
   c.lastInteraction = ctx.now
-  const { cmd, parent } = lookupCommand(srv, argv)
-  if (cmd === undefined) {
+  const d = lookupDispatch(srv, argv)
+  if (d === undefined) {
     c.lastCmd = argv.length > 0 ? 'NULL' : c.lastCmd
     return rejectCommand(srv, c, undefined, null, unknownCommandMessage(srv, argv))
   }
-  const fullname = parent === null ? cmd.name : `${parent.name}|${cmd.name}`
+  const cmd = d.cmd
+  const fullname = d.fullname
   c.lastCmd = fullname
-  if (!arityOk(cmd, argv.length))
+  const argc = argv.length
+  if ((d.arity > 0 && d.arity !== argc) || argc < -d.arity)
     return rejectCommand(
       srv,
       c,
@@ -257,19 +271,17 @@ function processCommandInner(
       fullname,
       `wrong number of arguments for '${fullname}' command`,
     )
-  if (cmd.name === 'debug' && parent === null && !debugAllowed(srv, c))
+  if (d.isDebug && !debugAllowed(srv, c))
     return rejectCommand(srv, c, cmd, fullname, DEBUG_NOT_ALLOWED)
-  if (authRequired(srv, c) && !cmd.flags.includes('no_auth'))
+  if (!d.noAuth && authRequired(srv, c))
     return rejectCommand(srv, c, cmd, fullname, 'NOAUTH Authentication required.')
-  if (c.multi !== null && cmd.flags.includes('no_multi'))
+  if (c.multi !== null && d.noMulti)
     return rejectCommand(srv, c, cmd, fullname, 'Command not allowed inside a transaction')
 
-  const top = parent ?? cmd
-  const controlsMulti =
-    top.name === 'exec' || top.name === 'discard' || top.name === 'quit' || top.name === 'reset'
+  const controlsMulti = d.controlsMulti
   if (srv.config.maxmemory !== 0) {
     const outOfMemory = performEvictions(srv, ctx) === 'fail'
-    let rejectOnOom = isDenyOom(c, cmd)
+    let rejectOnOom = isDenyOom(c, d)
     if (c.multi !== null && !controlsMulti) rejectOnOom = true
     if (outOfMemory && rejectOnOom) {
       if (ctx.tracing)
@@ -288,18 +300,18 @@ function processCommandInner(
     }
   }
 
-  if (c.multi !== null && !controlsMulti && top.name !== 'multi' && top.name !== 'watch') {
+  if (c.multi !== null && !controlsMulti && !d.notQueued) {
     // multi.c queueMultiCommand: a dirty transaction stores nothing but still says QUEUED.
     if (!c.multi.dirtyExec && !c.dirtyCas) c.multi.queue.push({ argv: [...argv], name: fullname })
     return QUEUED
   }
-  return callCommand(srv, c, ctx, argv, cmd, fullname)
+  return callDispatch(srv, c, ctx, argv, d)
 }
 
 /** deny-oom for the command, or for EXEC any queued deny-oom command. */
-function isDenyOom(c: Client, cmd: CommandSpec): boolean {
-  if (cmd.flags.includes('denyoom')) return true
-  if (cmd.name === 'exec' && c.multi !== null)
+function isDenyOom(c: Client, d: CommandDispatch): boolean {
+  if (d.denyOom) return true
+  if (d.isExec && c.multi !== null)
     return c.multi.queue.some((q) => q.name !== '' && isQueuedDenyOom(q.name))
   return false
 }
@@ -509,22 +521,37 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
     }
   }
 
+  // One context per trace level, reused by every top-level command (context.ts
+  // ReusableExecContext). A command run from inside another (none does today) gets its own.
+  const reusable: Record<TraceLevel, ReusableExecContext | null> = {
+    off: null,
+    summary: null,
+    full: null,
+  }
+  const contextFor = (level: TraceLevel, now: number): ExecContext => {
+    if (srv.currentClient !== null) return createExecContext(srv.rng, srv.clock, level, now)
+    const ctx = (reusable[level] ??= createReusableExecContext(srv.rng, srv.clock, level))
+    return resetExecContext(ctx, srv.rng, srv.clock, now)
+  }
+
   const run = (argv: readonly string[], id: ClientId | undefined, level: TraceLevel): Trace => {
     const c = clientOf(id)
     // server.mstime is whole milliseconds; the clock may carry microseconds for budgets.
     const now = Math.floor(srv.clock.now())
-    const ctx = createExecContext(srv.rng, srv.clock, level, now)
+    const ctx = contextFor(level, now)
     const seq = ++srv.seq
     const db = c.db
     const reply = runCommand(argv, c, ctx, now)
-    return { seq, client: c.id, db, argv, at: now, reply, events: ctx.events }
+    // A trace-off context has no events of its own to hand out: each Trace gets a new array.
+    const events = ctx.tracing ? ctx.events : []
+    return { seq, client: c.id, db, argv, at: now, reply, events }
   }
 
   /** run() at level off without building the Trace (the hot path of call()). */
   const runOff = (argv: readonly string[], id: ClientId | undefined): Reply => {
     const c = clientOf(id)
     const now = Math.floor(srv.clock.now())
-    const ctx = createExecContext(srv.rng, srv.clock, 'off', now)
+    const ctx = contextFor('off', now)
     ++srv.seq
     return runCommand(argv, c, ctx, now)
   }

@@ -43,7 +43,7 @@ import {
   createStringObjectFromLongLongForValue,
   execArgvHold,
   getDecodedString,
-  OBJ_SHARED_INTEGERS,
+  OBJ_SHARED_INTEGERS_BIG,
   stringObjectLen,
   type RedisObject,
   type SdsStringObject,
@@ -456,7 +456,7 @@ function incrDecr(c: CommandCall, incr: bigint): Reply {
     o !== null &&
     o.refcount === 1 &&
     o.encoding === 'int' &&
-    (value < 0n || value >= BigInt(OBJ_SHARED_INTEGERS))
+    (value < 0n || value >= OBJ_SHARED_INTEGERS_BIG)
   ) {
     o.ptr = value
   } else {

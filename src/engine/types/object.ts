@@ -36,6 +36,8 @@ import { LLONG_MAX, LLONG_MIN, string2l } from '../util/numbers.ts'
 
 export const OBJ_SHARED_REFCOUNT = 2147483647
 export const OBJ_SHARED_INTEGERS = 10000
+/** OBJ_SHARED_INTEGERS as a bigint (range checks of 64-bit values, made once). */
+export const OBJ_SHARED_INTEGERS_BIG = BigInt(OBJ_SHARED_INTEGERS)
 export const OBJ_ENCODING_EMBSTR_SIZE_LIMIT = 44
 
 // --- Types ---
@@ -93,8 +95,16 @@ export type RedisObject = StringObject | ContainerObject
 
 /** Whether the policy tracks LFU counters (MAXMEMORY_FLAG_LFU). */
 export function policyIsLfu(srv: ServerState): boolean {
-  return srv.config.maxmemoryPolicy.endsWith('-lfu')
+  // Every read lookup asks: remember the answer for the last policy string seen.
+  const p = srv.config.maxmemoryPolicy
+  if (p !== lastPolicy) {
+    lastPolicy = p
+    lastPolicyIsLfu = p.endsWith('-lfu')
+  }
+  return lastPolicyIsLfu
 }
+let lastPolicy = ''
+let lastPolicyIsLfu = false
 
 /** Whether the policy tracks LRU idle time (MAXMEMORY_FLAG_LRU). */
 export function policyIsLru(srv: ServerState): boolean {
@@ -220,7 +230,7 @@ export function sharedInteger(srv: ServerState, n: number): IntStringObject {
  * integer when allowed and in range, else a fresh int-encoded object.
  */
 export function createStringObjectFromLongLong(srv: ServerState, value: bigint): IntStringObject {
-  if (value >= 0n && value < BigInt(OBJ_SHARED_INTEGERS) && sharedIntegersAllowed(srv))
+  if (value >= 0n && value < OBJ_SHARED_INTEGERS_BIG && sharedIntegersAllowed(srv))
     return sharedInteger(srv, Number(value))
   return { type: 'string', encoding: 'int', ptr: value, lru: initialLru(srv), refcount: 1 }
 }
@@ -251,7 +261,7 @@ export function tryObjectEncoding(srv: ServerState, o: RedisObject): RedisObject
   if (len <= 20) {
     const value = string2l(s)
     if (value !== null) {
-      if (sharedIntegersAllowed(srv) && value >= 0n && value < BigInt(OBJ_SHARED_INTEGERS))
+      if (sharedIntegersAllowed(srv) && value >= 0n && value < OBJ_SHARED_INTEGERS_BIG)
         return sharedInteger(srv, Number(value))
       if (o.encoding === 'raw')
         return { type: 'string', encoding: 'int', ptr: value, lru: o.lru, refcount: o.refcount }
