@@ -42,6 +42,7 @@ import type { ServerState } from '../state.ts'
 import type { Copier } from '../snapshot.ts'
 import {
   dictBuckets,
+  dictEntriesGeneration,
   dictFind,
   dictForEach,
   dictSize,
@@ -329,6 +330,12 @@ function keyspaceOf(d: Dict<RedisObject>): KeyspaceMemory {
 let lastKeyspaceDict: Dict<RedisObject> | null = null
 let lastKeyspace: KeyspaceMemory | null = null
 
+/**
+ * Bumped by every hook below (any keyspace's bytes or dirty set may have changed): with
+ * the dict generations it tells usedMemoryOf that its last figure still holds.
+ */
+let memGeneration = 0
+
 function forget(ks: KeyspaceMemory, o: RedisObject): number {
   ks.dirty.delete(o)
   const m = ks.measures.get(o)
@@ -341,6 +348,7 @@ function forget(ks: KeyspaceMemory, o: RedisObject): number {
  * (SADD creates the set, dbAdds it, then adds the members).
  */
 export function memKeyAdded(d: Dict<RedisObject>, key: string, val: RedisObject): void {
+  memGeneration++
   // A keyspace seen for the first time is measured by a walk that already found this key.
   const known = d === lastKeyspaceDict && lastKeyspace !== null && !lastKeyspace.forgotten
   const fresh = !known && !keyspaces.has(d)
@@ -373,6 +381,7 @@ function countValue(ks: KeyspaceMemory, val: RedisObject): number {
 
 /** Hook for db.c dbDelete (after the entry is unlinked): key and value are freed. */
 export function memKeyDeleted(d: Dict<RedisObject>, key: string, val: RedisObject): void {
+  memGeneration++
   // Called after the unlink: a first-time walk has already left this key out.
   if (!keyspaces.has(d)) return
   const ks = keyspaceOf(d)
@@ -381,6 +390,7 @@ export function memKeyDeleted(d: Dict<RedisObject>, key: string, val: RedisObjec
 
 /** Hook for db.c dbOverwrite: the old value is freed, the new one owned. */
 export function memValueReplaced(d: Dict<RedisObject>, old: RedisObject, val: RedisObject): void {
+  memGeneration++
   if (old === val) {
     memValueTouched(d, val)
     return
@@ -394,11 +404,13 @@ export function memValueReplaced(d: Dict<RedisObject>, old: RedisObject, val: Re
 export function memValueTouched(d: Dict<RedisObject>, val: RedisObject): void {
   // A fixed-size value cannot change size in place: nothing to re-measure.
   if (val.refcount === 2147483647 || hasFixedSize(val)) return
+  memGeneration++
   keyspaceOf(d).dirty.add(val)
 }
 
 /** Hook for FLUSHDB/FLUSHALL after a keyspace dict was emptied. */
 export function memKeyspaceEmptied(d: Dict<RedisObject>): void {
+  memGeneration++
   const ks = keyspaces.get(d)
   if (ks !== undefined) ks.forgotten = true
   keyspaces.delete(d)
@@ -457,10 +469,21 @@ interface ServerMemory {
   /** latencyHistograms' count and the stats map it was taken from. */
   histograms: number
   histogramsOf: ServerState['stats']['numCommands'] | null
+  /** Used memory at the last read, and the generations and counts it was computed at. */
+  used: number
+  usedMemGen: number
+  usedEntriesGen: number
+  usedTablesGen: number
+  usedClients: number
+  usedHistograms: number
+  usedDbs: readonly RedisDb[] | null
 }
 const servers = new WeakMap<ServerState, ServerMemory>()
 
 function serverMemory(srv: ServerState): ServerMemory {
+  // One-entry memo in front of the WeakMap (read after every command); entries are never
+  // replaced once made.
+  if (srv === lastServer && lastServerMemory !== null) return lastServerMemory
   let sm = servers.get(srv)
   if (sm === undefined) {
     sm = {
@@ -472,11 +495,22 @@ function serverMemory(srv: ServerState): ServerMemory {
       dbs: null,
       histograms: 0,
       histogramsOf: null,
+      used: 0,
+      usedMemGen: -1,
+      usedEntriesGen: -1,
+      usedTablesGen: -1,
+      usedClients: -1,
+      usedHistograms: -1,
+      usedDbs: null,
     }
     servers.set(srv, sm)
   }
+  lastServer = srv
+  lastServerMemory = sm
   return sm
 }
+let lastServer: ServerState | null = null
+let lastServerMemory: ServerMemory | null = null
 
 /**
  * Copies the accounting of a server for its clone: the peak, and each db keyspace's running
@@ -535,9 +569,37 @@ export function zmallocUsedMemory(srv: ServerState): number {
   return usedMemoryOf(srv, serverMemory(srv))
 }
 
+/**
+ * Used memory, recomputed only when something it depends on may have changed: a memory
+ * hook ran (keyspace bytes, dirty values), some dict gained or lost an entry or a table,
+ * the clients, the latency histograms or the dbs array changed. Otherwise (read-only
+ * commands) the last figure is exact. SWAPDB permutes the dbs, which leaves the sum as is.
+ */
 function usedMemoryOf(srv: ServerState, sm: ServerMemory): number {
-  let used =
-    USED_MEMORY_STARTUP + clientsMemory(srv) + latencyHistograms(srv, sm) * LATENCY_HISTOGRAM_BYTES
+  const histograms = latencyHistograms(srv, sm)
+  const entriesGen = dictEntriesGeneration()
+  const tablesGen = dictTablesGeneration()
+  if (
+    sm.usedMemGen === memGeneration &&
+    sm.usedEntriesGen === entriesGen &&
+    sm.usedTablesGen === tablesGen &&
+    sm.usedClients === srv.clients.size &&
+    sm.usedHistograms === histograms &&
+    sm.usedDbs === srv.dbs
+  )
+    return sm.used
+  sm.usedMemGen = memGeneration
+  sm.usedEntriesGen = entriesGen
+  sm.usedTablesGen = tablesGen
+  sm.usedClients = srv.clients.size
+  sm.usedHistograms = histograms
+  sm.usedDbs = srv.dbs
+  sm.used = computeUsedMemory(srv, sm, histograms)
+  return sm.used
+}
+
+function computeUsedMemory(srv: ServerState, sm: ServerMemory, histograms: number): number {
+  let used = USED_MEMORY_STARTUP + clientsMemory(srv) + histograms * LATENCY_HISTOGRAM_BYTES
   const dbs = srv.dbs
   // Dbs without tables count 0 bytes and stay so until some dict allocates a table: only
   // the dbs that had one at the last scan are visited while no dict did (and while each
@@ -550,7 +612,7 @@ function usedMemoryOf(srv: ServerState, sm: ServerMemory): number {
     const ks = sm.keyspaces[i] as KeyspaceMemory
     if (sm.dicts[i] !== db.dict || ks.forgotten) {
       sm.tablesGen = -1
-      return usedMemoryOf(srv, sm)
+      return computeUsedMemory(srv, sm, histograms)
     }
     used += dbDictsAllocSize(db) + keyspaceBytes(db.dict, ks)
   }

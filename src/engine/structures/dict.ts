@@ -107,6 +107,15 @@ export function dictTablesGeneration(): number {
   return tablesGeneration
 }
 
+/**
+ * Counts entries added to and deleted from any dict (with tablesGeneration: every change
+ * of any dict's size), so memory accounting can tell that no dict changed since it looked.
+ */
+let entriesGeneration = 0
+export function dictEntriesGeneration(): number {
+  return entriesGeneration
+}
+
 /** Sets the module-wide resize policy, as server.c:updateDictResizePolicy does around forks. */
 export function dictSetResizePolicy(p: DictResizePolicy): void {
   dictCanResize = p
@@ -454,6 +463,7 @@ export function dictAddRaw<V>(
   const entry: DictEntry<V> = { key, val, next: table[index] ?? null, hash }
   table[index] = entry
   d.used[t]++
+  entriesGeneration++
   if (ctx.full) {
     let chainLen = 0
     for (let e: DictEntry<V> | null = entry; e !== null; e = e.next) chainLen++
@@ -569,6 +579,7 @@ export function dictDelete<V>(ctx: ExecContext, d: Dict<V>, key: string): DictEn
         if (prev !== null) prev.next = he.next
         else table[idx] = he.next
         d.used[t]--
+        entriesGeneration++
         if (ctx.full) {
           ctx.emit({
             type: 'dict/keyDeleted',
