@@ -61,7 +61,7 @@ export interface CheckpointStore<S> {
 }
 
 export const DEFAULT_CHECKPOINT_OPTIONS: CheckpointOptions = {
-  budget: 3_000_000,
+  budget: 2_000_000,
   minCost: 500,
   ratio: 1,
 }
@@ -219,13 +219,20 @@ export interface EngineCheckpoints {
   readonly since: WeakMap<ReplayEngine, number>
   /** Ops replayed through replayOp so far (tests observe that checkpoints shorten replays). */
   replayed: number
+  /** The first clone failure, if any: checkpoints are off from then on (replays still work). */
+  failure: string | null
 }
 
 /** Creates the host's checkpoint state. */
 export function createEngineCheckpoints(
   options: Partial<CheckpointOptions> = {},
 ): EngineCheckpoints {
-  return { store: createCheckpointStore(options), since: new WeakMap(), replayed: 0 }
+  return {
+    store: createCheckpointStore(options),
+    since: new WeakMap(),
+    replayed: 0,
+    failure: null,
+  }
 }
 
 /**
@@ -239,10 +246,10 @@ export function engineFromCheckpoint<E extends ReplayEngine>(
   wrap: (server: RedisServer, clock: ManualClock, position: number) => E,
 ): E {
   const cp = checkpointNearest(cps.store, position)
-  const server = cp?.state.server
-  if (cp === null || server?.clone === undefined) return fresh()
-  const clock = manualClock(cp.state.now)
-  const engine = wrap(server.clone(clock), clock, cp.position)
+  const clock = manualClock(cp?.state.now ?? 0)
+  const copy = cp === null ? null : tryCloneOn(cps, cp.state.server, clock)
+  if (cp === null || copy === null) return fresh()
+  const engine = wrap(copy, clock, cp.position)
   cps.since.set(engine, 0)
   return engine
 }
@@ -269,13 +276,37 @@ export function replayOp<T>(
   else if (checkpointWorthTaking(store, engine.position, since, keys)) {
     // The size walk is cheaper than the clone: a state over budget is not cloned at all.
     const size = server.stateSize?.() ?? keys
-    if (size <= store.options.budget) {
-      const now = engine.clock.now()
-      const copy = server.clone(manualClock(now))
+    const now = engine.clock.now()
+    const copy = size <= store.options.budget ? tryClone(cps, server, now) : null
+    if (copy !== null) {
       checkpointAdd(store, engine.position, { server: copy, now }, size, since)
       since = 0
     }
   }
   cps.since.set(engine, since)
   return result
+}
+
+function tryClone(cps: EngineCheckpoints, server: RedisServer, now: number): RedisServer | null {
+  return tryCloneOn(cps, server, manualClock(now))
+}
+
+/**
+ * Clones a server, or returns null when it cannot be (no `clone`, or the clone threw: some
+ * state the snapshot does not know). A failure turns checkpoints off: time travel falls back
+ * to replaying from the seed, slower but still right.
+ */
+function tryCloneOn(
+  cps: EngineCheckpoints,
+  server: RedisServer,
+  clock: ManualClock,
+): RedisServer | null {
+  if (cps.failure !== null || server.clone === undefined) return null
+  try {
+    return server.clone(clock)
+  } catch (err) {
+    cps.failure = err instanceof Error ? err.message : String(err)
+    checkpointsClear(cps.store)
+    return null
+  }
 }

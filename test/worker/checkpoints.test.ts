@@ -116,4 +116,25 @@ describe('engine checkpoints', () => {
     expect(engineFromCheckpoint(cps, 1, freshEngine, wrap).position).toBe(0)
     expect(cps.replayed).toBe(3)
   })
+
+  test('a clone that throws turns checkpoints off; replays still work from the seed', () => {
+    const cps = createEngineCheckpoints({ minCost: 1 })
+    const e = freshEngine()
+    const broken: ReplayEngine = {
+      ...e,
+      server: {
+        ...e.server,
+        clone: () => {
+          throw new Error('state the snapshot does not know')
+        },
+      },
+    }
+    replayOp(cps, broken, 4, () => {
+      broken.server.call(['DEBUG', 'POPULATE', '10'])
+      broken.position++
+    })
+    expect(cps.failure).toBe('state the snapshot does not know')
+    expect(cps.store.items).toEqual([])
+    expect(engineFromCheckpoint(cps, 1, freshEngine, wrap).position).toBe(0)
+  })
 })
