@@ -137,6 +137,23 @@ describe('the app in Chromium', () => {
     await ctx.close()
   })
 
+  it('paints a static shell before any script loads, which the app then replaces', async () => {
+    const ctx = await browser.newContext({ locale: 'zh-CN', colorScheme: 'dark' })
+    const page = await openPage(ctx)
+    // Only the module scripts are held back: the inline one in index.html still runs.
+    await page.route('**/*.js', (r) => r.abort())
+    await page.goto(appUrl)
+    await expect.poll(() => page.getByText('正在启动引擎…').isVisible()).toBe(true)
+    expect(await page.getByText('Starting the engine…').isVisible()).toBe(false)
+    expect(await page.locator('html').getAttribute('data-theme')).toBe('dark')
+    await page.unroute('**/*.js')
+    await page.reload()
+    await app(page).ready()
+    expect(await page.locator('.boot-shell').count()).toBe(0)
+    await expect.poll(() => page.getByRole('button', { name: '播放' }).count()).toBe(1)
+    await ctx.close()
+  })
+
   it('fits a phone screen and switches language', async () => {
     const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'en-US' })
     const { a } = await newPage(ctx)
