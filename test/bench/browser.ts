@@ -18,7 +18,7 @@
  *   frames that missed their vsync.
  */
 import { execFileSync } from 'node:child_process'
-import { createReadStream, existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs'
+import { createReadStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { createServer } from 'node:http'
 import { tmpdir } from 'node:os'
 import { extname, join, normalize, resolve } from 'node:path'
@@ -173,5 +173,6 @@ export async function benchBrowser(figure: Figure): Promise<void> {
   } finally {
     await browser.close()
     server.close()
+    rmSync(dist, { recursive: true, force: true })
   }
 }
