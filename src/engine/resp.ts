@@ -251,7 +251,13 @@ export function respParserNext(p: RespParser): string[] | null {
       return null
     }
     if (p.reqtype === REQ_NONE) {
-      p.reqtype = p.buf.charCodeAt(p.pos) === 42 /* '*' */ ? REQ_MULTIBULK : REQ_INLINE
+      if (p.buf.charCodeAt(p.pos) === 42 /* '*' */) {
+        const argv = wholeShortRequest(p)
+        if (argv !== null) return argv
+        p.reqtype = REQ_MULTIBULK
+      } else {
+        p.reqtype = REQ_INLINE
+      }
     }
     const done = p.reqtype === REQ_INLINE ? processInlineBuffer(p) : processMultibulkBuffer(p)
     if (!done) return null
@@ -337,6 +343,44 @@ function shortHeader(s: string, pos: number): number {
   if (c !== 13 || i + 1 >= s.length) return -1
   shortHeaderValue = v
   return i
+}
+
+/**
+ * The common request in one pass over locals: `*N` with N from 1 to 4, each `$len` header
+ * short (shortHeader) and within the unauthenticated and proto-max-bulk-len limits, all of
+ * it already in the buffer. Returns its argv (a packed array of exactly N) and consumes it;
+ * anything else returns null having changed nothing, and processMultibulkBuffer then takes
+ * Redis's steps (and errors) one at a time, reaching the same argv for the requests this
+ * accepts.
+ */
+function wholeShortRequest(p: RespParser): string[] | null {
+  const s = p.buf
+  let i = shortHeader(s, p.pos)
+  if (i < 0) return null
+  const n = shortHeaderValue
+  if (n > 4) return null
+  i += 2
+  let a0 = ''
+  let a1 = ''
+  let a2 = ''
+  let a3 = ''
+  for (let k = 0; k < n; k++) {
+    if (s.charCodeAt(i) !== 36 /* '$' */) return null
+    const newline = shortHeader(s, i)
+    if (newline < 0) return null
+    const len = shortHeaderValue
+    if (len > PROTO_UNAUTH_MAX_BULK || len > p.maxBulkLen) return null
+    const start = newline + 2
+    if (s.length - start < len + 2) return null
+    const arg = len < FLAT_COPY_MIN ? s.slice(start, start + len) : bulkArgument(p, start, len)
+    if (k === 0) a0 = arg
+    else if (k === 1) a1 = arg
+    else if (k === 2) a2 = arg
+    else a3 = arg
+    i = start + len + 2
+  }
+  p.pos = i
+  return n === 1 ? [a0] : n === 2 ? [a0, a1] : n === 3 ? [a0, a1, a2] : [a0, a1, a2, a3]
 }
 
 /** networking.c processMultibulkBuffer: `*N\r\n` then N times `$len\r\n<bytes>\r\n`. */

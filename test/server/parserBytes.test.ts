@@ -83,4 +83,22 @@ describe('parser fed with the bytes of each chunk', () => {
     expect(parseAsServer(bytes, [])).toEqual(commands)
     expect(parseAsServer(bytes, [20, 70, 30_000])).toEqual(commands)
   })
+
+  it('whole short requests still meet the bulk limits with the errors of the step-by-step path', () => {
+    const big = respEncodeCommand(['SET', 'k', 'v'.repeat(16_385)])
+    let required = true
+    const authed = respParserCreate({ authRequired: () => required })
+    respParserFeed(authed, big)
+    expect(respParserNext(authed)).toBeNull()
+    expect(authed.error).toBe('Protocol error: unauthenticated bulk length')
+    required = false
+    const open = respParserCreate({ authRequired: () => required })
+    respParserFeed(open, big)
+    expect(respParserNext(open)?.[2]?.length).toBe(16_385)
+    const capped = respParserCreate({ maxBulkLen: 4 })
+    respParserFeed(capped, respEncodeCommand(['GET', 'abcd']) + respEncodeCommand(['GET', 'abcde']))
+    expect(respParserNext(capped)).toEqual(['GET', 'abcd'])
+    expect(respParserNext(capped)).toBeNull()
+    expect(capped.error).toBe('Protocol error: invalid bulk length')
+  })
 })
