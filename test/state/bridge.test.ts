@@ -47,21 +47,19 @@ describe('bridge', () => {
   it('shows the views before and after the command at the playhead, also in the past', async () => {
     const h = await createHarness()
     await h.run(['SET', 'k', 'one'], ['SET', 'k', 'two'])
-    const settle = async () => {
-      await h.bridge.idle()
-      await new Promise((r) => setTimeout(r, 10))
-    }
-    await settle()
+    const view = () => h.store.getState().view
+    await h.bridge.idle()
     const str = (value: string) => ({ kind: 'string', encoding: 'raw', value })
-    expect(h.store.getState().view?.after.keyView).toEqual(str('two'))
-    expect(h.store.getState().view?.before.keyView).toEqual(str('one'))
+    // Views arrive a round trip after the command: wait for them, then check both sides.
+    await expect.poll(() => view()?.after.keyView).toEqual(str('two'))
+    expect(view()?.before.keyView).toEqual(str('one'))
     h.store.getState().commandBackRequested()
-    await settle()
-    expect(h.store.getState().view?.after.keyView).toEqual(str('one'))
-    expect(h.store.getState().view?.before.keyView).toBeNull()
+    await h.bridge.idle()
+    await expect.poll(() => view()?.after.keyView).toEqual(str('one'))
+    expect(view()?.before.keyView).toBeNull()
     h.store.getState().panelPinned('k')
-    await settle()
-    expect(h.store.getState().view?.pinned).toEqual([{ key: 'k', view: str('one') }])
+    await h.bridge.idle()
+    await expect.poll(() => view()?.pinned).toEqual([{ key: 'k', view: str('one') }])
     h.dispose()
   })
 

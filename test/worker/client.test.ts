@@ -66,7 +66,9 @@ describe('EngineClient', () => {
   })
 
   it('treats silence past the watchdog window as a runaway command and drops it', async () => {
-    const { client, workers, notices } = setup(30)
+    // Long enough that a CPU-starved test process answers start and SET in time; the hang
+    // below never answers, so the window only decides how long the test waits.
+    const { client, workers, notices } = setup(500)
     await client.start()
     const c = await client.createClient()
     await client.exec(['SET', 'a', '1'], c)
