@@ -56,6 +56,11 @@ async function boot(): Promise<void> {
     seedParam !== null && /^\d+$/.test(seedParam)
       ? { ...DEFAULT_SESSION, seed: Number(seedParam) }
       : DEFAULT_SESSION
+  // The clock as the learner left it (not in an embed: a reader's page starts running).
+  if (embed === null) {
+    if (settings.clockRunning === false) store.getState().clockPaused()
+    if (settings.clockSpeed !== undefined) store.getState().clockSpeedChanged(settings.clockSpeed)
+  }
   if (params.get('clock') === 'paused') store.getState().clockPaused()
   const client = createEngineClient({
     spawn: spawnEngineWorker,

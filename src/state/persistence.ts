@@ -28,6 +28,9 @@ export interface SavedSettings {
   readonly theme?: Theme
   readonly motion?: Motion
   readonly traceLevel?: TraceLevel
+  /** The virtual clock: a learner who paused it finds it paused after a reload. */
+  readonly clockRunning?: boolean
+  readonly clockSpeed?: number
 }
 
 /** An untrusted object whose fields are still to be checked. */
@@ -220,9 +223,12 @@ export function attachPersistence(
       },
     ),
     store.subscribe(
-      (s) => [s.language, s.theme, s.motion, s.traceLevel] as const,
-      ([language, theme, motion, traceLevel]) => {
-        writeLocal(SETTINGS_KEY, JSON.stringify({ language, theme, motion, traceLevel }))
+      (s) => [s.language, s.theme, s.motion, s.traceLevel, s.clock.running, s.clock.speed] as const,
+      ([language, theme, motion, traceLevel, clockRunning, clockSpeed]) => {
+        writeLocal(
+          SETTINGS_KEY,
+          JSON.stringify({ language, theme, motion, traceLevel, clockRunning, clockSpeed }),
+        )
       },
       { equalityFn: (a, b) => a.every((x, i) => x === b[i]) },
     ),
@@ -275,13 +281,18 @@ function readLocal(key: string): unknown {
 export function loadSettings(): SavedSettings {
   const raw = readLocal(SETTINGS_KEY)
   if (typeof raw !== 'object' || raw === null) return {}
-  const r = raw as Loose<'language' | 'theme' | 'motion' | 'traceLevel'>
+  const r = raw as Loose<
+    'language' | 'theme' | 'motion' | 'traceLevel' | 'clockRunning' | 'clockSpeed'
+  >
   const out: { -readonly [K in keyof SavedSettings]: SavedSettings[K] } = {}
   if (r.language === 'en' || r.language === 'zh') out.language = r.language
   if (r.theme === 'light' || r.theme === 'dark') out.theme = r.theme
   if (r.motion === 'system' || r.motion === 'reduce' || r.motion === 'full') out.motion = r.motion
   if (r.traceLevel === 'off' || r.traceLevel === 'summary' || r.traceLevel === 'full')
     out.traceLevel = r.traceLevel
+  if (typeof r.clockRunning === 'boolean') out.clockRunning = r.clockRunning
+  if (typeof r.clockSpeed === 'number' && r.clockSpeed > 0 && r.clockSpeed <= 1000)
+    out.clockSpeed = r.clockSpeed
   return out
 }
 

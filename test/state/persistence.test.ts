@@ -77,7 +77,14 @@ describe('session persistence (localStorage backend)', () => {
     const detach = attachPersistence(a.store, storageKv(localStorage), 0)
     a.store.getState().languageChanged('zh')
     a.store.getState().themeChanged('dark')
-    expect(loadSettings()).toMatchObject({ language: 'zh', theme: 'dark' })
+    a.store.getState().clockPaused()
+    a.store.getState().clockSpeedChanged(10)
+    expect(loadSettings()).toMatchObject({
+      language: 'zh',
+      theme: 'dark',
+      clockRunning: false,
+      clockSpeed: 10,
+    })
     detach()
     a.dispose()
   })
