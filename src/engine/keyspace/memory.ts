@@ -337,6 +337,9 @@ let lastKeyspace: KeyspaceMemory | null = null
 let memGeneration = 0
 
 function forget(ks: KeyspaceMemory, o: RedisObject): number {
+  // A fixed-size value is never dirty, and any Measure of it (a first-time walk) equals
+  // objectAllocSize: skip the Set and WeakMap lookups (SET over an existing key).
+  if (hasFixedSize(o)) return objectAllocSize(o)
   ks.dirty.delete(o)
   const m = ks.measures.get(o)
   return m === undefined ? objectAllocSize(o) : m.size
