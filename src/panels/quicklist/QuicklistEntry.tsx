@@ -2,7 +2,7 @@
 import type { ReactNode } from 'react'
 import type { QuicklistView } from '../../engine/inspectContainers.ts'
 import type { PanelProps } from '../registry.ts'
-import { useStepTween } from '../shared/useStepTween.ts'
+import { useOwnStep } from '../shared/stepFold.ts'
 import { QuicklistPanel } from './QuicklistPanel.tsx'
 
 /** Whether an event changes this list's chain (quicklist/* or a node's listpack/*). */
@@ -15,8 +15,7 @@ export function isQuicklistStep(e: PanelProps['events'][number], key: string): b
 export default function QuicklistEntry(p: PanelProps): ReactNode {
   const after = (p.after ?? p.before) as QuicklistView | null
   const key = p.keyName ?? ''
-  const k = p.events.slice(0, p.step).filter((e) => isQuicklistStep(e, key)).length
-  const t = useStepTween(`${String(k)}/${String(p.events.length)}`, p.reducedMotion)
+  const { k, t } = useOwnStep(p, (e) => isQuicklistStep(e, key))
   if (after?.kind !== 'quicklist') return null
   const before = p.before?.kind === 'quicklist' ? (p.before as unknown as QuicklistView) : null
   return (
