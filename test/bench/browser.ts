@@ -17,13 +17,13 @@
  *   browser.frames_missed_pct: the share of intervals longer than 1.5 vsyncs (25 ms), i.e.
  *   frames that missed their vsync.
  */
-import { execFileSync } from 'node:child_process'
 import { createReadStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { createServer } from 'node:http'
 import { tmpdir } from 'node:os'
-import { extname, join, normalize, resolve } from 'node:path'
+import { extname, join, normalize } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { chromium, type Browser } from 'playwright-core'
+import { buildSite } from '../e2e/site.ts'
 
 type Figure = (name: string, value: number, unit: string) => void
 
@@ -61,21 +61,8 @@ async function medianFcp(browser: Browser, base: string): Promise<number> {
 }
 
 export async function benchBrowser(figure: Figure): Promise<void> {
-  const root = resolve(import.meta.dirname, '../..')
   const dist = mkdtempSync(join(tmpdir(), 'xray-bench-'))
-  execFileSync(
-    process.execPath,
-    [
-      join(root, 'node_modules/vite/bin/vite.js'),
-      'build',
-      '--outDir',
-      dist,
-      '--emptyOutDir',
-      '--logLevel',
-      'warn',
-    ],
-    { cwd: root, stdio: 'inherit' },
-  )
+  buildSite(dist)
   figure('browser.initial_js_gzip_kb', initialJsGzip(dist) / 1024, 'KB')
 
   const server = createServer((req, res) => {

@@ -6,12 +6,12 @@
  * being tested, and a page whose worker script vanished never becomes ready.
  * `E2E_SKIP_BUILD=1` serves the existing dist/ instead.
  */
-import { execFileSync } from 'node:child_process'
 import { createReadStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import { tmpdir } from 'node:os'
-import { extname, join, normalize, resolve } from 'node:path'
+import { extname, join, normalize } from 'node:path'
 import type { TestProject } from 'vitest/node'
+import { buildSite, REPO_ROOT } from './site.ts'
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -33,23 +33,9 @@ const TYPES: Record<string, string> = {
 let server: Server | null = null
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const root = resolve(import.meta.dirname, '../..')
   const build = process.env['E2E_SKIP_BUILD'] !== '1'
-  const dist = build ? mkdtempSync(join(tmpdir(), 'xray-e2e-')) : join(root, 'dist')
-  if (build)
-    execFileSync(
-      process.execPath,
-      [
-        join(root, 'node_modules/vite/bin/vite.js'),
-        'build',
-        '--outDir',
-        dist,
-        '--emptyOutDir',
-        '--logLevel',
-        'warn',
-      ],
-      { cwd: root, stdio: 'inherit' },
-    )
+  const dist = build ? mkdtempSync(join(tmpdir(), 'xray-e2e-')) : join(REPO_ROOT, 'dist')
+  if (build) buildSite(dist)
   server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1')
     // Served under a sub-path, as a static host would: the build must use relative URLs.
