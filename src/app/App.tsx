@@ -11,8 +11,7 @@ import { Header } from './Header.tsx'
 import { HelpOverlay } from './HelpOverlay.tsx'
 import { useDocumentSettings, usePlayback, useShortcuts } from './hooks.ts'
 import { NoticeBar } from './NoticeBar.tsx'
-import { PanelArea } from './PanelArea.tsx'
-import { PanelErrorBoundary } from './PanelErrorBoundary.tsx'
+import { GuardedPanelArea } from './PanelArea.tsx'
 import { TimelineBar } from './TimelineBar.tsx'
 
 export function App(): ReactNode {
@@ -33,12 +32,7 @@ export function App(): ReactNode {
           <Console />
         </div>
         <div className="layout-panels">
-          <PanelErrorBoundary
-            resetKey="panels"
-            message={(e) => t('panel.failed', { message: e.message })}
-          >
-            <PanelArea />
-          </PanelErrorBoundary>
+          <GuardedPanelArea />
         </div>
       </main>
       <footer className="layout-timeline">

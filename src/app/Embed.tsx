@@ -6,11 +6,9 @@
  */
 import type { ReactNode } from 'react'
 import { Console } from '../console/Console.tsx'
-import { useT } from '../i18n/useT.ts'
 import { usePlayback, useShortcuts, useDocumentSettings } from './hooks.ts'
 import { NoticeBar } from './NoticeBar.tsx'
-import { PanelArea } from './PanelArea.tsx'
-import { PanelErrorBoundary } from './PanelErrorBoundary.tsx'
+import { GuardedPanelArea } from './PanelArea.tsx'
 import { TimelineBar } from './TimelineBar.tsx'
 import { useApp } from '../state/react.ts'
 import './embed.css'
@@ -30,7 +28,6 @@ export function embedViewOf(search: string): EmbedView | null {
 }
 
 export function EmbedApp(props: { readonly view: EmbedView; readonly fullUrl: string }): ReactNode {
-  const t = useT()
   const lang = useApp((s) => s.language)
   usePlayback()
   useShortcuts()
@@ -40,12 +37,7 @@ export function EmbedApp(props: { readonly view: EmbedView; readonly fullUrl: st
       <NoticeBar />
       <main className="layout layout--embed">
         <div className="layout-panels">
-          <PanelErrorBoundary
-            resetKey="panels"
-            message={(e) => t('panel.failed', { message: e.message })}
-          >
-            <PanelArea />
-          </PanelErrorBoundary>
+          <GuardedPanelArea />
         </div>
         <div id="console" className="layout-console layout-console--mini">
           <Console />

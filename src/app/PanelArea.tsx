@@ -142,6 +142,19 @@ function StepList(): ReactNode {
   )
 }
 
+/** The panel area behind an error boundary: a panel that throws shows one line, not a blank page. */
+export function GuardedPanelArea(): ReactNode {
+  const t = useT()
+  return (
+    <PanelErrorBoundary
+      resetKey="panels"
+      message={(e) => t('panel.failed', { message: e.message })}
+    >
+      <PanelArea />
+    </PanelErrorBoundary>
+  )
+}
+
 export function PanelArea(): ReactNode {
   const t = useT()
   const view = useApp((s) => s.view)
