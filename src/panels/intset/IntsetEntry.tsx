@@ -16,7 +16,7 @@ export default function IntsetEntry(p: PanelProps): ReactNode {
       title={key}
       before={before}
       after={after}
-      events={before ? p.events : []}
+      events={p.events}
       step={k}
       t={t}
       lang={p.lang}

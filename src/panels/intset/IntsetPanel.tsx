@@ -44,9 +44,14 @@ function IntsetPanelImpl({ title, before, after, events, step, t, lang }: Intset
     () => events.filter((e) => e.type.startsWith('intset/') && 'key' in e && e.key === after.key),
     [events, after.key],
   )
+  // A set the command created starts as an empty INT16 intset (intsetNew) and its events
+  // fill it; with no events to fold (trace off) the panel shows the engine's view.
   const start = useMemo(
-    () => intsetModelFromView(before ?? { ...after, values: [], length: 0 }),
-    [before, after],
+    () =>
+      intsetModelFromView(
+        before ?? (own.length > 0 ? { ...after, width: 2, values: [], length: 0 } : after),
+      ),
+    [before, after, own.length],
   )
   const { prev, curr, current } = useStepFold(start, own, step, applyIntsetEvent)
   const probes = current?.type === 'intset/searched' ? new Set(current.probes) : new Set<number>()

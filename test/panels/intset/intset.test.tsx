@@ -83,3 +83,30 @@ describe('IntsetPanel', () => {
     expect(container.querySelectorAll('[data-probe="true"]').length).toBeGreaterThan(0)
   })
 })
+
+describe('IntsetEntry', () => {
+  it('shows the elements of a set the command created, once its steps have played', async () => {
+    const s = createServer({ seed: 2, clock: manualClock(), trace: 'full' })
+    const t = s.execute(['SADD', 'nums', '1', '2', '70000'])
+    const after = s.inspect('nums')
+    const { default: IntsetEntry } = await import('../../../src/panels/intset/IntsetEntry.tsx')
+    const props = {
+      keyName: 'nums',
+      db: 0,
+      before: null,
+      after,
+      events: t.events,
+      lang: 'en' as const,
+    }
+    // Mid-command: after the first insert, the new intset holds one element.
+    const first = t.events.findIndex((e) => e.type === 'intset/inserted')
+    const { container, rerender } = render(
+      <IntsetEntry {...props} step={first + 1} reducedMotion />,
+    )
+    expect(screen.getByTestId('intset-length').textContent).toBe('1')
+    rerender(<IntsetEntry {...props} step={t.events.length} reducedMotion />)
+    expect(screen.getByTestId('intset-length').textContent).toBe('3')
+    expect(screen.getByTestId('intset-encoding').textContent).toBe('INTSET_ENC_INT32')
+    expect(container.querySelector('[data-id="int:70000"]')).not.toBeNull()
+  })
+})
