@@ -62,30 +62,32 @@ function ListpackPanelImpl({ title, before, after, events, step, t, lang }: List
       <p role="status" aria-live="polite">
         {current ? narration[current.type](current as never)[lang] : ''}
       </p>
-      <svg width={width} height={48} viewBox={`0 0 ${width} 48`} role="img" aria-label={title}>
-        {boxes.map((b) => {
-          const a = from.get(b.id)
-          const x = a ? interpolateNumber(a.x, b.x)(e) : b.x
-          return (
-            <g
-              key={b.id}
-              data-id={b.id}
-              data-offset={b.offset}
-              data-size={b.size}
-              opacity={a ? 1 : e}
-              transform={`translate(${x},4)`}
-            >
-              <rect width={b.w - 1} height={30} className={`lp-box lp-box--${b.kind}`} />
-              <text x={3} y={14} className="lp-box__label">
-                {b.label.length > 12 ? `${b.label.slice(0, 11)}…` : b.label}
-              </text>
-              <text x={3} y={27} className="lp-box__size">
-                {b.offset}+{b.size}
-              </text>
-            </g>
-          )
-        })}
-      </svg>
+      <div className="listpack-panel__ribbon" tabIndex={0}>
+        <svg width={width} height={48} viewBox={`0 0 ${width} 48`} role="img" aria-label={title}>
+          {boxes.map((b) => {
+            const a = from.get(b.id)
+            const x = a ? interpolateNumber(a.x, b.x)(e) : b.x
+            return (
+              <g
+                key={b.id}
+                data-id={b.id}
+                data-offset={b.offset}
+                data-size={b.size}
+                opacity={a ? 1 : e}
+                transform={`translate(${x},4)`}
+              >
+                <rect width={b.w - 1} height={30} className={`lp-box lp-box--${b.kind}`} />
+                <text x={3} y={14} className="lp-box__label">
+                  {b.label.length > 12 ? `${b.label.slice(0, 11)}…` : b.label}
+                </text>
+                <text x={3} y={27} className="lp-box__size">
+                  {b.offset}+{b.size}
+                </text>
+              </g>
+            )
+          })}
+        </svg>
+      </div>
     </section>
   )
 }
