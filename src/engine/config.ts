@@ -12,10 +12,17 @@
  * error wording follow numericParseString, numericBoundaryCheck, memtoull, yesnotoi and
  * enumConfigSet. `hz` is clamped to 1..500 by its apply function (updateHZ), so
  * `CONFIG SET hz 1000` answers OK and reads back 500.
+ *
+ * As in config.c, an alias is a config entry of its own: `CONFIG SET hash-max-listpack-entries
+ * 4 hash-max-ziplist-entries 5` is not a duplicate (the later one wins). Multi-argument values
+ * are split on single spaces (sdssplitlen), and the special parameters validate and re-print
+ * their values (save, client-output-buffer-limit, oom-score-adj-values,
+ * notify-keyspace-events, latency-tracking-info-percentiles). Protected parameters (dir,
+ * dbfilename) follow enable-protected-configs.
  */
 import type { MaxmemoryPolicy } from './events.ts'
 import type { ServerConfig } from './state.ts'
-import { string2ll } from './util/numbers.ts'
+import { formatFixed, string2d, string2ll } from './util/numbers.ts'
 
 // --- Table ---
 
@@ -286,6 +293,8 @@ export interface ConfigParam {
   readonly name: string
   readonly alias: string | null
   readonly immutable: boolean
+  /** PROTECTED_CONFIG: settable only as enable-protected-configs allows. */
+  readonly protected: boolean
   readonly hidden: boolean
   readonly multiArg: boolean
   readonly memory: boolean
@@ -306,6 +315,7 @@ function parseRow(r: ParamRow): ConfigParam {
     name,
     alias: alias === '' ? null : alias,
     immutable: fl.has('immutable'),
+    protected: fl.has('protected'),
     hidden: fl.has('hidden'),
     multiArg: fl.has('multi_arg'),
     memory: fl.has('memory'),
@@ -380,7 +390,11 @@ export const CONFIG_MAX_HZ = 500
 /** The current value of a parameter as CONFIG GET shows it. */
 export function configGetValue(cfg: ServerConfig, p: ConfigParam): string {
   const num = NUMERIC_FIELDS[p.name]
-  if (num !== undefined) return String(cfg[num])
+  if (num !== undefined) {
+    // Values beyond 2^53 keep their exact text next to the (rounded) number.
+    const exact = cfg.other[p.name]
+    return exact !== undefined && Number(exact) === cfg[num] ? exact : String(cfg[num])
+  }
   const bool = BOOL_FIELDS[p.name]
   if (bool !== undefined) return cfg[bool] ? 'yes' : 'no'
   if (p.name === 'maxmemory-policy') return cfg.maxmemoryPolicy
@@ -465,9 +479,179 @@ function formatNumeric(p: ConfigParam, v: bigint): string {
   return v.toString()
 }
 
-/** config.c sdssplitargs, reduced to space-separated words (quotes are rare here). */
+/**
+ * config.c performInterfaceSet splits multi-argument values with sdssplitlen on single
+ * spaces: "" is no word at all, and two spaces in a row make an empty word.
+ */
 function splitArgs(value: string): string[] {
-  return value.split(' ').filter((w) => w.length > 0)
+  return value === '' ? [] : value.split(' ')
+}
+
+/**
+ * C strtoll over a whole word (`*eptr == '\0'` checked): leading whitespace and a sign
+ * allowed, "" is 0, out-of-range values clamp to LLONG_MIN/LLONG_MAX. Null when bytes
+ * follow the digits.
+ */
+function strtollWhole(s: string): bigint | null {
+  const m = /^[ \t\n\v\f\r]*([+-]?)([0-9]*)$/.exec(s)
+  if (m === null) return null
+  const digits = m[2] ?? ''
+  // No digits: strtoll consumes nothing, so only an empty word reaches the end.
+  if (digits === '') return s === '' ? 0n : null
+  const v = m[1] === '-' ? -BigInt(digits) : BigInt(digits)
+  return v > 9223372036854775807n
+    ? 9223372036854775807n
+    : v < -9223372036854775808n
+      ? -9223372036854775808n
+      : v
+}
+
+/** notify.c keyspaceEventsStringToFlags / keyspaceEventsFlagsToString. */
+const NOTIFY_CLASSES = 'g$lshzxetdn'
+const NOTIFY_ALL = 'g$lshzxetd'
+
+function keyspaceEventsCanonical(classes: string): string | null {
+  const set = new Set<string>()
+  for (const ch of classes) {
+    if (ch === 'A') for (const a of NOTIFY_ALL) set.add(a)
+    else if (NOTIFY_CLASSES.includes(ch) || ch === 'K' || ch === 'E' || ch === 'm') set.add(ch)
+    else return null
+  }
+  let out = ''
+  // 'n' is not part of NOTIFY_ALL, and the 'A' branch prints nothing else.
+  if ([...NOTIFY_ALL].every((c) => set.has(c))) out = 'A'
+  else for (const c of NOTIFY_CLASSES) if (set.has(c)) out += c
+  for (const c of 'KEm') if (set.has(c)) out += c
+  return out
+}
+
+/**
+ * config.c configEnumGetName for the bitflag enums (shutdown-on-sig*: default 0, then one bit
+ * per value in table order): the OR of the chosen values, named in table order.
+ */
+function enumBitflagsName(values: readonly string[], chosen: readonly string[]): string {
+  let bits = 0
+  for (const c of chosen) {
+    const i = values.indexOf(c)
+    if (i > 0) bits |= 1 << (i - 1)
+  }
+  if (bits === 0) return values[0] ?? ''
+  return values.filter((_, i) => i > 0 && (bits & (1 << (i - 1))) !== 0).join(' ')
+}
+
+/** printf "%f" then util.c trimDoubleString (trailing zeros and a bare point removed). */
+function formatPercentile(d: number): string {
+  return formatFixed(d, 6).replace(/0+$/, '').replace(/\.$/, '')
+}
+
+/** config.c setConfigLatencyTrackingInfoPercentilesOutputOption. */
+function setLatencyPercentiles(cfg: ServerConfig, p: ConfigParam, words: string[]): string | null {
+  const list = words.length === 1 && words[0] === '' ? [] : words
+  const out: string[] = []
+  for (const w of list) {
+    const v = string2d(w)
+    if (v === null) {
+      // A failed set leaves no percentiles at all.
+      cfg.other[p.name] = ''
+      return 'Invalid latency-tracking-info-percentiles parameters'
+    }
+    if (v > 100 || v < 0) {
+      cfg.other[p.name] = ''
+      return 'latency-tracking-info-percentiles parameters should sit between [0.0,100.0]'
+    }
+    out.push(formatPercentile(v))
+  }
+  cfg.other[p.name] = out.join(' ')
+  return null
+}
+
+/**
+ * server.c validateProcTitleTemplate: sds.c sdstemplate expansion ("{{" is a literal '{',
+ * "{name}" a variable, an unknown name or an unclosed '{' an error) with an empty title,
+ * then trimmed of spaces; an empty result is invalid too.
+ */
+function validProcTitleTemplate(t: string): boolean {
+  const vars: Readonly<Record<string, string>> = {
+    title: '',
+    'listen-addr': '*:6379',
+    'server-mode': '',
+    'config-file': '-',
+    port: '6379',
+    'tls-port': '0',
+    unixsocket: '',
+  }
+  let res = ''
+  let p = 0
+  while (p < t.length) {
+    const sv = t.indexOf('{', p)
+    if (sv < 0) {
+      res += t.slice(p)
+      break
+    }
+    res += t.slice(p, sv)
+    if (sv + 1 >= t.length) return false
+    if (t[sv + 1] === '{') {
+      res += '{'
+      p = sv + 2
+      continue
+    }
+    const ev = t.indexOf('}', sv + 1)
+    if (ev < 0) return false
+    const name = t.slice(sv + 1, ev)
+    if (!Object.hasOwn(vars, name)) return false
+    res += vars[name] ?? ''
+    p = ev + 1
+  }
+  return res.replace(/^ +| +$/g, '') !== ''
+}
+
+/** The client-output-buffer-limit classes in getConfigClientOutputBufferLimitOption order. */
+const OBUF_CLASSES = ['normal', 'slave', 'pubsub'] as const
+
+/** config.c updateClientOutputBufferLimit: validates every class first, then merges. */
+function setClientOutputBufferLimit(
+  cfg: ServerConfig,
+  p: ConfigParam,
+  words: string[],
+): string | null {
+  if (words.length % 4 !== 0) return 'Wrong number of arguments in buffer limit configuration.'
+  const current = (cfg.other[p.name] ?? p.defaultValue).split(' ')
+  for (let j = 0; j < words.length; j += 4) {
+    const name = (words[j] ?? '').toLowerCase()
+    const cls = name === 'replica' ? 1 : OBUF_CLASSES.indexOf(name as 'normal')
+    if (cls < 0) return 'Invalid client class specified in buffer limit configuration.'
+    const hard = memtoull(words[j + 1] ?? '')
+    const soft = memtoull(words[j + 2] ?? '')
+    const secs = strtollWhole(words[j + 3] ?? '')
+    // soft_seconds is an int: strtoll's result is truncated to 32 bits before the check.
+    const secs32 = secs === null ? -1 : Number(BigInt.asIntN(32, secs))
+    if (hard === null || soft === null || secs32 < 0)
+      return 'Error in hard, soft or soft_seconds setting in buffer limit configuration.'
+    current.splice(
+      cls * 4,
+      4,
+      OBUF_CLASSES[cls] ?? '',
+      hard.toString(),
+      soft.toString(),
+      String(secs32),
+    )
+  }
+  cfg.other[p.name] = current.join(' ')
+  return null
+}
+
+/** config.c setConfigOOMScoreAdjValuesOption: three integers in -2000..2000. */
+function setOomScoreAdjValues(cfg: ServerConfig, p: ConfigParam, words: string[]): string | null {
+  if (words.length !== 3) return 'wrong number of arguments'
+  const vals: string[] = []
+  for (const w of words) {
+    const v = strtollWhole(w)
+    if (v === null || v < -2000n || v > 2000n)
+      return 'Invalid oom-score-adj-values, elements must be between -2000 and 2000.'
+    vals.push(v.toString())
+  }
+  cfg.other[p.name] = vals.join(' ')
+  return null
 }
 
 /**
@@ -497,7 +681,10 @@ export function configSetValue(cfg: ServerConfig, p: ConfigParam, value: string)
         const hz = Number(parsed)
         cfg.hz = hz < CONFIG_MIN_HZ ? CONFIG_MIN_HZ : hz > CONFIG_MAX_HZ ? CONFIG_MAX_HZ : hz
       } else {
-        cfg[field] = Number(p.unsigned && parsed < 0n ? parsed + 18446744073709551616n : parsed)
+        const v = p.unsigned && parsed < 0n ? parsed + 18446744073709551616n : parsed
+        cfg[field] = Number(v)
+        if (Number.isSafeInteger(cfg[field])) delete cfg.other[p.name]
+        else cfg.other[p.name] = v.toString()
       }
       return null
     }
@@ -513,11 +700,15 @@ export function configSetValue(cfg: ServerConfig, p: ConfigParam, value: string)
       if (chosen.length === 0)
         return `argument(s) must be one of the following: ${p.values.join(', ')}`
       if (p.name === 'maxmemory-policy') cfg.maxmemoryPolicy = chosen[0] as MaxmemoryPolicy
-      else cfg.other[p.name] = chosen.join(' ')
+      else cfg.other[p.name] = p.multiArg ? enumBitflagsName(p.values, chosen) : chosen.join(' ')
       return null
     }
     case 'string':
     case 'SDS':
+      if (p.name === 'dbfilename' && /[/\\]/.test(value))
+        return "dbfilename can't be a path, just a filename"
+      if (p.name === 'proc-title-template' && !validProcTitleTemplate(value))
+        return 'template format is invalid or contains unknown variables'
       if (p.name === 'requirepass') cfg.requirepass = value
       else cfg.other[p.name] = value
       return null
@@ -528,20 +719,33 @@ export function configSetValue(cfg: ServerConfig, p: ConfigParam, value: string)
 
 function setSpecial(cfg: ServerConfig, p: ConfigParam, value: string): string | null {
   if (p.name === 'save') {
-    const words = value === '' ? [] : splitArgs(value)
+    const words = splitArgs(value)
     if (words.length % 2 === 1) return 'Invalid save parameters'
+    const nums: bigint[] = []
     for (let j = 0; j < words.length; j++) {
-      const w = words[j] ?? ''
-      if (!/^[+-]?[0-9]+$/.test(w)) return 'Invalid save parameters'
-      const n = Number(w)
-      if ((j % 2 === 0 && n < 1) || (j % 2 === 1 && n < 0)) return 'Invalid save parameters'
+      const n = strtollWhole(words[j] ?? '')
+      if (n === null || (j % 2 === 0 && n < 1n) || (j % 2 === 1 && n < 0n))
+        return 'Invalid save parameters'
+      nums.push(n)
     }
+    // Seconds are a time_t, changes an int (printed "%jd %d").
     const out: string[] = []
-    for (let j = 0; j < words.length; j += 2)
-      out.push(`${String(Number(words[j]))} ${String(Number(words[j + 1]))}`)
+    for (let j = 0; j < nums.length; j += 2)
+      out.push(`${String(nums[j])} ${String(BigInt.asIntN(32, nums[j + 1] ?? 0n))}`)
     cfg.other['save'] = out.join(' ')
     return null
   }
+  if (p.name === 'notify-keyspace-events') {
+    const flags = keyspaceEventsCanonical(value)
+    if (flags === null) return "Invalid event class character. Use 'Ag$lshzxeKEtmdn'."
+    cfg.other[p.name] = flags
+    return null
+  }
+  if (p.name === 'client-output-buffer-limit')
+    return setClientOutputBufferLimit(cfg, p, splitArgs(value))
+  if (p.name === 'oom-score-adj-values') return setOomScoreAdjValues(cfg, p, splitArgs(value))
+  if (p.name === 'latency-tracking-info-percentiles')
+    return setLatencyPercentiles(cfg, p, splitArgs(value))
   cfg.other[p.name] = value
   return null
 }
@@ -603,8 +807,17 @@ export function applyStartupConfig(
  * config.c configSetCommand on argv pairs (name, value, name, value ...). Returns null on
  * success or the full error message (without "ERR ").
  */
-export function configSetPairs(cfg: ServerConfig, pairs: readonly string[]): string | null {
+export function configSetPairs(
+  cfg: ServerConfig,
+  pairs: readonly string[],
+  localClient = true,
+): string | null {
+  const protectedMode = cfg.other['enable-protected-configs'] ?? 'no'
+  const allowProtected = protectedMode === 'yes' || (protectedMode === 'local' && localClient)
   const params: ConfigParam[] = []
+  // config.c registers an alias as a config of its own (ALIAS_CONFIG): a name and its alias
+  // in one CONFIG SET are not duplicates, and errors name the config as it was registered.
+  const names: string[] = []
   let invalidArgName: string | null = null
   let errstr: string | null = null
   let errArgName = ''
@@ -620,18 +833,20 @@ export function configSetPairs(cfg: ServerConfig, pairs: readonly string[]): str
       continue
     }
     if (invalid) continue
-    if (p.immutable) {
-      errstr = "can't set immutable config"
+    if (p.immutable || (p.protected && !allowProtected)) {
+      errstr = p.immutable ? "can't set immutable config" : "can't set protected config"
       errArgName = name
       invalid = true
       continue
     }
-    if (params.includes(p)) {
+    const registered = p.alias === name.toLowerCase() ? p.alias : p.name
+    if (params.some((q, j) => q === p && names[j] === registered)) {
       errstr = 'duplicate parameter'
       errArgName = name
       invalid = true
     }
     params.push(p)
+    names.push(registered)
   }
   if (!invalid) {
     const backup = params.map((p) => configGetValue(cfg, p))
@@ -646,7 +861,7 @@ export function configSetPairs(cfg: ServerConfig, pairs: readonly string[]): str
           if (q !== undefined && old !== undefined) configSetValue(cfg, q, old)
         }
         errstr = err
-        errArgName = p.name
+        errArgName = names[i] ?? p.name
         invalid = true
         break
       }

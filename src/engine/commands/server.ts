@@ -426,7 +426,7 @@ function configGetCommand(c: CommandCall): Reply {
 
 function configSetCommand(c: CommandCall): Reply {
   if (c.argv.length % 2 === 1) return ERR_SYNTAX
-  const err = configSetPairs(c.srv.config, c.argv.slice(2))
+  const err = configSetPairs(c.srv.config, c.argv.slice(2), c.client.local)
   if (err !== null) return error(`ERR ${err}`)
   // config.c updateMaxmemory (the apply function): evict at once down to the new limit.
   const setsMaxmemory = c.argv.some(

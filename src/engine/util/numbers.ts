@@ -330,6 +330,12 @@ export function string2d(s: string): number | null {
   return p.neg ? -v : v
 }
 
+/** Formats a finite double as printf "%.{frac}f" (exact value, rounded half to even). */
+export function formatFixed(d: number, frac: number): string {
+  const { neg, m, e } = decomposeDouble(d)
+  return (neg ? '-' : '') + fixedDigits(m, e, frac)
+}
+
 /** Splits a finite double into sign, integer significand and binary exponent (exact). */
 function decomposeDouble(d: number): { neg: boolean; m: bigint; e: number } {
   const view = new DataView(new ArrayBuffer(8))
