@@ -23,11 +23,8 @@ afterAll(async () => {
   await browser.close()
 })
 
-async function open(extra = ''): Promise<Page> {
-  const ctx = await browser.newContext({
-    viewport: { width: 1280, height: 720 },
-    reducedMotion: 'reduce',
-  })
+async function open(extra = '', viewport = { width: 1280, height: 720 }): Promise<Page> {
+  const ctx = await browser.newContext({ viewport, reducedMotion: 'reduce', locale: 'en-US' })
   const page = await openPage(ctx)
   await page.goto(`${baseUrl}?seed=7&clock=paused${extra}`)
   await page.waitForFunction(() => window.__xray?.store.getState().status === 'ready')
@@ -40,6 +37,14 @@ async function run(page: Page, line: string) {
   await input.fill(line)
   await input.press('Enter')
   await page.evaluate(() => window.__xray?.idle())
+}
+
+/** Drawn width of a panel's svg over the width it asks for (1 = drawn at its own scale). */
+function svgScale(page: Page, panel: string): Promise<number> {
+  return page
+    .locator(`section.${panel} svg[role="img"]`)
+    .first()
+    .evaluate((svg) => svg.getBoundingClientRect().width / Number(svg.getAttribute('width')))
 }
 
 /** The keyspace panel's main dict. */
@@ -120,6 +125,23 @@ describe('dict panel in the browser', () => {
     await expect
       .poll(() => page.locator('.console-output .console-line').last().innerText())
       .toBe('(integer) 0')
+    await page.context().close()
+  })
+
+  it('draws a one-node quicklist and a long listpack at their own scale', async () => {
+    const page = await open()
+    await run(page, 'RPUSH mylist a b c d')
+    await expect.poll(() => page.locator('section.quicklist-panel svg').count()).toBe(1)
+    expect(await svgScale(page, 'quicklist-panel')).toBeLessThanOrEqual(1.01)
+
+    const fields = Array.from({ length: 40 }, (_, i) => `field${String(i)} value${String(i)}`)
+    await run(page, `HSET h ${fields.join(' ')}`)
+    await expect.poll(() => page.locator('section.listpack-panel svg').count()).toBe(1)
+    expect(await svgScale(page, 'listpack-panel')).toBeGreaterThan(0.99)
+    // The ribbon scrolls inside its panel rather than widening the page.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+      1280,
+    )
     await page.context().close()
   })
 })
