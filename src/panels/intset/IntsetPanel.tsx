@@ -37,6 +37,7 @@ const text = {
     zh: '有序整数，所有元素同一宽度。更宽的值会让所有元素升级；集合从不降级。',
   },
   bytes: { en: 'bytes', zh: '字节' },
+  length: { en: 'length', zh: '长度' },
 } as const
 
 function IntsetPanelImpl({ title, before, after, events, step, t, lang }: IntsetPanelProps) {
@@ -63,8 +64,8 @@ function IntsetPanelImpl({ title, before, after, events, step, t, lang }: Intset
     <section aria-label={title} className="intset-panel" data-width={curr.width}>
       <p>{text.explain[lang]}</p>
       <p>
-        <code data-testid="intset-encoding">{intsetEncodingName(curr.width)}</code> · length{' '}
-        <span data-testid="intset-length">{curr.values.length}</span> ·{' '}
+        <code data-testid="intset-encoding">{intsetEncodingName(curr.width)}</code> ·{' '}
+        {text.length[lang]} <span data-testid="intset-length">{curr.values.length}</span> ·{' '}
         {HEADER_BYTES + curr.values.length * curr.width} {text.bytes[lang]}
       </p>
       <p role="status" aria-live="polite">

@@ -81,6 +81,10 @@ describe('IntsetPanel', () => {
       />,
     )
     expect(container.querySelectorAll('[data-probe="true"]').length).toBeGreaterThan(0)
+    // Every word of the panel is in Chinese when the app is.
+    expect(screen.getByTestId('intset-length').parentElement?.textContent).toMatch(
+      /长度 15 · 38 字节/,
+    )
   })
 })
 
