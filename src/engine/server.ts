@@ -221,7 +221,9 @@ function rejectCommand(
   flagTransaction(c)
   srv.stats.rejectedCalls++
   if (cmd !== undefined && fullname !== null) commandStats(srv, fullname).rejected++
-  if (cmd?.name === 'exec' && c.multi !== null) {
+  // Outside MULTI too (e.g. `EXEC x`): rejectCommand checks only that the command is EXEC,
+  // and discardTransaction also drops the client's WATCHes.
+  if (cmd?.name === 'exec') {
     discardTransaction(srv, c)
     // multi.c execCommandAbort: the reason as rejectCommand got it (a shared error keeps its
     // code, a formatted one such as the arity error has none: no "ERR " is added).
