@@ -89,6 +89,8 @@ export function commandDispatch(cmd: CommandSpec, parent: CommandSpec | null): C
  */
 function lookupBaseDispatch(srv: ServerState, name: string): CommandDispatch | undefined {
   const map = srv.commands.map
+  // Runs of the same command (a pipeline of SETs) skip even the Map lookup.
+  if (name === lastName && map === nameCacheFor) return lastDispatch
   if (map !== nameCacheFor) {
     nameCacheFor = map
     nameCache.clear()
@@ -102,9 +104,13 @@ function lookupBaseDispatch(srv: ServerState, name: string): CommandDispatch | u
       nameCache.set(name, d)
     }
   }
+  lastName = name
+  lastDispatch = d
   return d
 }
 let nameCacheFor: ReadonlyMap<string, CommandSpec> | null = null
+let lastName = ''
+let lastDispatch: CommandDispatch | undefined = undefined
 const nameCache = new Map<string, CommandDispatch>()
 
 /** server.c lookupCommand as a dispatch record: the container's subcommand when argv has one. */
