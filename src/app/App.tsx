@@ -29,7 +29,7 @@ export function App(): ReactNode {
       <NoticeBar />
       <main className="layout">
         <div id="console" className="layout-console">
-          <Console />
+          <Console autoFocus />
         </div>
         <div className="layout-panels">
           <GuardedPanelArea />

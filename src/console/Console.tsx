@@ -78,7 +78,13 @@ function searchHistory(history: readonly string[], query: string, from: number):
 }
 
 /** The console with its client tabs. */
-export function Console(): ReactNode {
+export function Console(props: {
+  /**
+   * Focus the command line once it is there, so a newcomer's first keystrokes land in it
+   * (the full app; an embed leaves focus alone, or the host page would scroll to it).
+   */
+  readonly autoFocus?: boolean
+}): ReactNode {
   const t = useT()
   const store = useAppStore()
   const tabs = useApp((s) => s.tabs)
@@ -104,6 +110,12 @@ export function Console(): ReactNode {
     const el = outputRef.current
     if (el) el.scrollTop = el.scrollHeight
   }, [lineCount, activeTab])
+
+  const hasTab = tab !== undefined
+  const autoFocus = props.autoFocus === true
+  useEffect(() => {
+    if (autoFocus && hasTab) inputRef.current?.focus({ preventScroll: true })
+  }, [autoFocus, hasTab])
 
   useEffect(() => {
     setValue('')

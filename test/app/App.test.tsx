@@ -138,3 +138,14 @@ describe('PanelErrorBoundary', () => {
     expect(screen.getByRole('alert')).toHaveTextContent('This panel failed: bad view')
   })
 })
+
+describe('first load', { timeout: 30_000 }, () => {
+  it('puts the focus in the command line, so the first keystrokes are a command', async () => {
+    const { h, user, settle } = await setup()
+    const input = screen.getByRole('textbox', { name: 'Command for client 1' })
+    expect(input).toHaveFocus()
+    await user.keyboard('SET a 1{Enter}')
+    await settle()
+    expect(h.store.getState().items.map((x) => x.argv)).toEqual([['SET', 'a', '1']])
+  })
+})
