@@ -877,7 +877,10 @@ export function configSetPairs(
 
 /**
  * config.c configGetCommand: exact names answer under the name as typed; patterns match
- * names and aliases (hidden parameters need an exact name). Returns [name, value] pairs.
+ * names and aliases (hidden parameters need an exact name). A name and its alias are two
+ * entries of config.c's dict, each listed once (matches are deduplicated by name, without
+ * case), so a pattern can list both. Returns [name, value] pairs; Redis lists them in its
+ * dict's hash order, which changes with every process.
  * `match` is the glob matcher (util.c stringmatchlen, case-insensitive).
  */
 export function configGetPatterns(
@@ -889,25 +892,20 @@ export function configGetPatterns(
   const seen = new Set<string>()
   for (const pat of patterns) {
     if (!/[[*?]/.test(pat)) {
-      if (seen.has(pat)) continue
+      if (seen.has(pat.toLowerCase())) continue
       const p = lookupConfig(pat)
       if (p !== undefined) {
-        seen.add(pat)
+        seen.add(pat.toLowerCase())
         out.push([pat, configGetValue(cfg, p)])
       }
       continue
     }
     for (const p of CONFIG_PARAMS) {
       if (p.hidden) continue
-      // Redis walks its config dict in hash order and skips an entry whose canonical name
-      // already matched; we visit the alias first, which is the order real servers most
-      // often show (both names answer, e.g. hash-max-ziplist-entries and -listpack-).
       for (const n of p.alias === null ? [p.name] : [p.alias, p.name]) {
-        if (seen.has(p.name)) break
-        if (match(pat, n)) {
-          seen.add(n)
-          out.push([n, configGetValue(cfg, p)])
-        }
+        if (seen.has(n) || !match(pat, n)) continue
+        seen.add(n)
+        out.push([n, configGetValue(cfg, p)])
       }
     }
   }
