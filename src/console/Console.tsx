@@ -170,7 +170,7 @@ export function Console(props: {
   const onKeyDown = (e: KeyboardEvent<HTMLInputElement>): void => {
     if (!tab) return
     const s = store.getState()
-    if (e.key !== 'Tab' && completion && e.key !== 'Shift') setCompletion(null)
+    if ((e.key !== 'Tab' || e.shiftKey) && completion && e.key !== 'Shift') setCompletion(null)
 
     if (search) {
       if (e.key === 'Enter') {
@@ -217,9 +217,11 @@ export function Console(props: {
         setHistoryIndex(i)
         setValue(history[i] ?? '')
       }
-    } else if (e.key === 'Tab') {
+    } else if (e.key === 'Tab' && !e.shiftKey && (completion !== null || value.trim() !== '')) {
       e.preventDefault()
-      // linenoise: Tab cycles through the completions, then back to what was typed.
+      // linenoise: Tab cycles through the completions, then back to what was typed. On an
+      // empty line, and with Shift, Tab moves the focus as everywhere else in the page, so
+      // keyboard users are not trapped in the command line.
       const c = completion ?? {
         original: value,
         candidates: completeLine(value, s.commands),

@@ -94,7 +94,7 @@ export const en = {
   'help.question': 'Show this help',
   'help.history': 'Console history',
   'help.search': 'Search the history',
-  'help.tab': 'Complete a command name',
+  'help.tab': 'Complete a command name (on an empty line: move to the next control)',
   'help.escape': 'Close this help',
 } as const
 
@@ -189,7 +189,7 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'help.question': '显示此帮助',
   'help.history': '控制台历史',
   'help.search': '搜索历史',
-  'help.tab': '补全命令名',
+  'help.tab': '补全命令名（空行时：移到下一个控件）',
   'help.escape': '关闭此帮助',
 }
 

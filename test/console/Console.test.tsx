@@ -94,6 +94,23 @@ describe('Console', { timeout: 30_000 }, () => {
     expect(c.input).toHaveValue('d')
   })
 
+  it('lets Tab on an empty line and Shift+Tab move the focus out of the command line', async () => {
+    const c = await setup()
+    c.input.focus()
+    await c.user.keyboard('{Shift>}{Tab}{/Shift}')
+    expect(screen.getByRole('button', { name: 'New connection' })).toHaveFocus()
+    c.input.focus()
+    await c.type('d')
+    await c.user.keyboard('{Shift>}{Tab}{/Shift}')
+    expect(c.input).not.toHaveFocus()
+    expect(c.input).toHaveValue('d')
+    c.input.focus()
+    await c.user.clear(c.input)
+    await c.user.keyboard('{Tab}')
+    expect(c.input).not.toHaveFocus()
+    expect(c.input).toHaveValue('')
+  })
+
   it('shows the syntax hint after the command name, shrinking as arguments are typed', async () => {
     const c = await setup()
     await c.type('set')
