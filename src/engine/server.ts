@@ -107,7 +107,9 @@ export function createServerState(opts: ServerOptions): ServerState {
     config,
     dbs,
     clients: new Map(),
-    nextClientId: 1,
+    // Redis 7.0 creates two internal clients at startup (modules' reused context client and
+    // the Lua client), ids 1 and 2: the first connection is id 3.
+    nextClientId: 3,
     stats: createStats(),
     rng,
     hashSeed,
