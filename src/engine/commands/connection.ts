@@ -360,8 +360,45 @@ function clientNoEvictCommand(c: CommandCall): Reply {
   return OK
 }
 
+/**
+ * networking.c addReplySubcommandSyntaxError: a known subcommand whose argument count
+ * clientCommand's own checks refuse (past what the command table's arity allows).
+ */
+function clientSubcommandSyntaxError(c: CommandCall): Reply {
+  const sub = (c.argv[1] ?? '').slice(0, 128)
+  return error(`ERR unknown subcommand or wrong number of arguments for '${sub}'. Try CLIENT HELP.`)
+}
+
+/**
+ * CLIENT PAUSE <timeout> [WRITE|ALL]: the mode, then the timeout (getTimeoutFromObjectOrReply
+ * in milliseconds) are checked as Redis does. Pausing only delays other clients' commands,
+ * never changes a reply, and the engine runs one command at a time: it has no effect here.
+ */
+function clientPauseCommand(c: CommandCall): Reply {
+  if (c.argv.length > 4) return clientSubcommandSyntaxError(c)
+  const mode = c.argv[3]
+  if (mode !== undefined && !eqIgnoreCase(mode, 'write') && !eqIgnoreCase(mode, 'all'))
+    return error('ERR CLIENT PAUSE mode must be WRITE or ALL')
+  const t = getLongLongOrReply(c.argv[2] ?? '', 'timeout is not an integer or out of range')
+  if (typeof t === 'object') return t
+  return t < 0n ? error('ERR timeout is negative') : OK
+}
+
+/**
+ * CLIENT REPLY ON|OFF|SKIP: replies are always on here (OFF and SKIP, which make the server
+ * stay silent, are refused rather than ignored).
+ */
+function clientReplyCommand(c: CommandCall): Reply {
+  const v = c.argv[2]
+  if (eqIgnoreCase(v, 'on')) return OK
+  if (eqIgnoreCase(v, 'off') || eqIgnoreCase(v, 'skip'))
+    return error('ERR CLIENT REPLY OFF and SKIP are not supported by this server')
+  return ERR_SYNTAX
+}
+
 /** CLIENT UNBLOCK: no client is ever blocked here, so it answers 0 once the args parse. */
 function clientUnblockCommand(c: CommandCall): Reply {
+  if (c.argv.length > 4) return clientSubcommandSyntaxError(c)
   const reason = c.argv[3]
   if (reason !== undefined && !eqIgnoreCase(reason, 'timeout') && !eqIgnoreCase(reason, 'error'))
     return error('ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR')
@@ -388,6 +425,14 @@ const clientCommand = defineCommand('client', undefined, [
   // uses none of them.
   defineSubcommand('client', 'getredir', () => integer(-1)),
   defineSubcommand('client', 'unpause', () => OK),
+  defineSubcommand('client', 'pause', clientPauseCommand),
+  defineSubcommand('client', 'reply', clientReplyCommand),
+  // Tracking is never on, so CACHING always answers networking.c's first check.
+  defineSubcommand('client', 'caching', () =>
+    error(
+      'ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled',
+    ),
+  ),
   defineSubcommand('client', 'unblock', clientUnblockCommand),
   defineSubcommand('client', 'trackinginfo', () =>
     array([
