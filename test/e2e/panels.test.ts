@@ -128,7 +128,7 @@ describe('dict panel in the browser', () => {
     await page.context().close()
   })
 
-  it('draws a one-node quicklist and a long listpack at their own scale', async () => {
+  it('draws a one-node quicklist, a long listpack and a big skiplist at their own scale', async () => {
     const page = await open()
     await run(page, 'RPUSH mylist a b c d')
     await expect.poll(() => page.locator('section.quicklist-panel svg').count()).toBe(1)
@@ -138,10 +138,29 @@ describe('dict panel in the browser', () => {
     await run(page, `HSET h ${fields.join(' ')}`)
     await expect.poll(() => page.locator('section.listpack-panel svg').count()).toBe(1)
     expect(await svgScale(page, 'listpack-panel')).toBeGreaterThan(0.99)
-    // The ribbon scrolls inside its panel rather than widening the page.
+    // A 130-node skiplist and its zset dict (hundreds of buckets) stay readable too.
+    const members = Array.from({ length: 130 }, (_, i) => `${String(i)} m${String(i)}`)
+    await run(page, `ZADD z ${members.join(' ')}`)
+    await expect.poll(() => page.locator('section.skiplist-panel svg').count()).toBe(1)
+    expect(await svgScale(page, 'skiplist-panel')).toBeGreaterThan(0.99)
+    expect(await svgScale(page, 'dict-panel')).toBeGreaterThan(0.99)
+    // The ribbon and the towers scroll inside their panels rather than widening the page.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
       1280,
     )
+    await page.context().close()
+  })
+
+  it('keeps the embed console and step controls inside a short, narrow iframe', async () => {
+    const page = await open('&embed=key', { width: 800, height: 500 })
+    await run(page, 'RPUSH l a b')
+    await expect.poll(() => page.locator('section.quicklist-panel').count()).toBe(1)
+    const inFrame = async (name: string, role: 'textbox' | 'button') => {
+      const box = await page.getByRole(role, { name }).boundingBox()
+      return box !== null && box.y >= 0 && box.y + box.height <= 500
+    }
+    expect(await inFrame('Command for client 1', 'textbox')).toBe(true)
+    expect(await inFrame('Play', 'button')).toBe(true)
     await page.context().close()
   })
 })

@@ -170,82 +170,84 @@ function DictPanelImpl(props: DictPanelProps) {
               {text.zoomOut[lang]}
             </button>
           )}
-          <svg
-            width={contentWidth([prev, curr])}
-            height={Math.max(layouts.after.height, layouts.before.height) + 8}
-            viewBox={`0 0 ${contentWidth([prev, curr])} ${Math.max(layouts.after.height, layouts.before.height) + 8}`}
-            role="img"
-            aria-label={props.title}
-            className="dict-panel__svg"
-          >
-            {layouts.after.tables.map((tb) => (
-              <text key={`table:${tb.table}`} x={tb.x} y={16} className="dict-panel__table-title">
-                {`ht[${tb.table}] ${text.size[lang]} ${tb.size} ${text.used[lang]} ${tb.used}`}
-              </text>
-            ))}
-            {layouts.after.buckets.map((b) => (
-              <g
-                key={b.id}
-                data-id={b.id}
-                data-probe={
-                  probed.has(`${String(b.table)}:${String(b.index)}`) ? 'true' : undefined
-                }
-                transform={`translate(${b.x},${b.y})`}
-              >
-                <rect
-                  width={b.w}
-                  height={b.h}
-                  rx={3}
-                  className={
-                    probed.has(`${String(b.table)}:${String(b.index)}`)
-                      ? 'dict-bucket dict-bucket--probe'
-                      : b.done
-                        ? 'dict-bucket dict-bucket--done'
-                        : 'dict-bucket'
+          <div className="panel-scroll" tabIndex={0}>
+            <svg
+              width={contentWidth([prev, curr])}
+              height={Math.max(layouts.after.height, layouts.before.height) + 8}
+              viewBox={`0 0 ${contentWidth([prev, curr])} ${Math.max(layouts.after.height, layouts.before.height) + 8}`}
+              role="img"
+              aria-label={props.title}
+              className="dict-panel__svg"
+            >
+              {layouts.after.tables.map((tb) => (
+                <text key={`table:${tb.table}`} x={tb.x} y={16} className="dict-panel__table-title">
+                  {`ht[${tb.table}] ${text.size[lang]} ${tb.size} ${text.used[lang]} ${tb.used}`}
+                </text>
+              ))}
+              {layouts.after.buckets.map((b) => (
+                <g
+                  key={b.id}
+                  data-id={b.id}
+                  data-probe={
+                    probed.has(`${String(b.table)}:${String(b.index)}`) ? 'true' : undefined
                   }
-                />
-                <text x={4} y={b.h - 6} className="dict-bucket__index">
-                  {b.index}
-                </text>
-                {(occ[b.table]?.[b.index] ?? 0) > b.chainLen && (
-                  <text
-                    x={b.w + 8}
-                    y={b.h - 6}
-                    className="dict-bucket__count"
-                    data-count={occ[b.table]?.[b.index]}
-                  >
-                    {`${String(occ[b.table]?.[b.index])} ${text.keysHere[lang]}`}
+                  transform={`translate(${b.x},${b.y})`}
+                >
+                  <rect
+                    width={b.w}
+                    height={b.h}
+                    rx={3}
+                    className={
+                      probed.has(`${String(b.table)}:${String(b.index)}`)
+                        ? 'dict-bucket dict-bucket--probe'
+                        : b.done
+                          ? 'dict-bucket dict-bucket--done'
+                          : 'dict-bucket'
+                    }
+                  />
+                  <text x={4} y={b.h - 6} className="dict-bucket__index">
+                    {b.index}
                   </text>
-                )}
-              </g>
-            ))}
-            {layouts.after.rehashY !== null && (
-              <g data-id="rehashidx" transform={`translate(0,${layouts.after.rehashY})`}>
-                <line x1={-2} x2={-2} y1={0} y2={ROW_H - 4} className="dict-rehash-marker" />
-              </g>
-            )}
-            {frame.map((f) => (
-              <g
-                key={f.id}
-                data-id={f.id}
-                data-active={f.active ? 'true' : undefined}
-                data-table={f.table}
-                data-bucket={f.bucket}
-                transform={`translate(${f.x},${f.y})`}
-                opacity={f.opacity}
-              >
-                <rect
-                  width={64}
-                  height={ROW_H - 4}
-                  rx={4}
-                  className={f.active ? 'dict-entry dict-entry--active' : 'dict-entry'}
-                />
-                <text x={6} y={ROW_H - 10} className="dict-entry__key">
-                  {f.key.length > 8 ? `${f.key.slice(0, 7)}…` : f.key}
-                </text>
-              </g>
-            ))}
-          </svg>
+                  {(occ[b.table]?.[b.index] ?? 0) > b.chainLen && (
+                    <text
+                      x={b.w + 8}
+                      y={b.h - 6}
+                      className="dict-bucket__count"
+                      data-count={occ[b.table]?.[b.index]}
+                    >
+                      {`${String(occ[b.table]?.[b.index])} ${text.keysHere[lang]}`}
+                    </text>
+                  )}
+                </g>
+              ))}
+              {layouts.after.rehashY !== null && (
+                <g data-id="rehashidx" transform={`translate(0,${layouts.after.rehashY})`}>
+                  <line x1={-2} x2={-2} y1={0} y2={ROW_H - 4} className="dict-rehash-marker" />
+                </g>
+              )}
+              {frame.map((f) => (
+                <g
+                  key={f.id}
+                  data-id={f.id}
+                  data-active={f.active ? 'true' : undefined}
+                  data-table={f.table}
+                  data-bucket={f.bucket}
+                  transform={`translate(${f.x},${f.y})`}
+                  opacity={f.opacity}
+                >
+                  <rect
+                    width={64}
+                    height={ROW_H - 4}
+                    rx={4}
+                    className={f.active ? 'dict-entry dict-entry--active' : 'dict-entry'}
+                  />
+                  <text x={6} y={ROW_H - 10} className="dict-entry__key">
+                    {f.key.length > 8 ? `${f.key.slice(0, 7)}…` : f.key}
+                  </text>
+                </g>
+              ))}
+            </svg>
+          </div>
         </>
       ) : (
         <DictOverview

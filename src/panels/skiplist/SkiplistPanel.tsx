@@ -82,59 +82,63 @@ function SkiplistPanelImpl({ title, before, after, events, step, t, lang }: Skip
           → L{current.level}
         </p>
       )}
-      <svg
-        viewBox={`0 0 ${Math.max(1, towers.length) * COL_W + 20} ${height}`}
-        role="img"
-        aria-label={title}
-      >
-        {towers.map((tw) => {
-          const x = xOf(tw.id, tw.x)
-          const isNew = !prevX.has(tw.id)
-          return (
-            <g
-              key={tw.id}
-              data-id={tw.id}
-              data-rank={tw.rank}
-              data-level={tw.level}
-              data-path={
-                path.has(tw.member ?? '') || update.includes(tw.member) ? 'true' : undefined
-              }
-              opacity={isNew ? e : 1}
-              transform={`translate(${x},0)`}
-            >
-              {tw.links.map((l, i) => {
-                const y = height - 30 - (i + 1) * LEVEL_H
-                const toX = l.to === null ? null : l.to * COL_W
-                return (
-                  <g key={i} data-id={`${tw.id}:L${i}`} data-span={l.span}>
-                    <rect y={y} width={COL_W * 0.5} height={LEVEL_H - 4} className="zsl-level" />
-                    {toX !== null && (
-                      <line
-                        x1={COL_W * 0.5}
-                        x2={toX - tw.x}
-                        y1={y + 8}
-                        y2={y + 8}
-                        className="zsl-forward"
-                      />
-                    )}
-                    <text x={COL_W * 0.5 + 3} y={y + 6} className="zsl-span">
-                      {l.span}
-                    </text>
-                  </g>
-                )
-              })}
-              <text y={height - 14} className="zsl-member">
-                {tw.member ?? 'header'}
-              </text>
-              {tw.member !== null && (
-                <text y={height - 2} className="zsl-score">
-                  {tw.score}
+      <div className="panel-scroll" tabIndex={0}>
+        <svg
+          width={Math.max(1, towers.length) * COL_W + 20}
+          height={height}
+          viewBox={`0 0 ${Math.max(1, towers.length) * COL_W + 20} ${height}`}
+          role="img"
+          aria-label={title}
+        >
+          {towers.map((tw) => {
+            const x = xOf(tw.id, tw.x)
+            const isNew = !prevX.has(tw.id)
+            return (
+              <g
+                key={tw.id}
+                data-id={tw.id}
+                data-rank={tw.rank}
+                data-level={tw.level}
+                data-path={
+                  path.has(tw.member ?? '') || update.includes(tw.member) ? 'true' : undefined
+                }
+                opacity={isNew ? e : 1}
+                transform={`translate(${x},0)`}
+              >
+                {tw.links.map((l, i) => {
+                  const y = height - 30 - (i + 1) * LEVEL_H
+                  const toX = l.to === null ? null : l.to * COL_W
+                  return (
+                    <g key={i} data-id={`${tw.id}:L${i}`} data-span={l.span}>
+                      <rect y={y} width={COL_W * 0.5} height={LEVEL_H - 4} className="zsl-level" />
+                      {toX !== null && (
+                        <line
+                          x1={COL_W * 0.5}
+                          x2={toX - tw.x}
+                          y1={y + 8}
+                          y2={y + 8}
+                          className="zsl-forward"
+                        />
+                      )}
+                      <text x={COL_W * 0.5 + 3} y={y + 6} className="zsl-span">
+                        {l.span}
+                      </text>
+                    </g>
+                  )
+                })}
+                <text y={height - 14} className="zsl-member">
+                  {tw.member ?? 'header'}
                 </text>
-              )}
-            </g>
-          )
-        })}
-      </svg>
+                {tw.member !== null && (
+                  <text y={height - 2} className="zsl-score">
+                    {tw.score}
+                  </text>
+                )}
+              </g>
+            )
+          })}
+        </svg>
+      </div>
     </section>
   )
 }
