@@ -30,6 +30,16 @@ import { completeLine, helpLines, hintFor } from './completions.ts'
 import { formatReply } from './formatReply.ts'
 import { parseCommandLine } from './parseCommandLine.ts'
 
+/** One-click first commands on an empty console, one per data type (Redis syntax, untranslated). */
+export const EXAMPLE_COMMANDS = [
+  'SET greeting hello',
+  'RPUSH list a b c',
+  'HSET user name Ann age 33',
+  'SADD nums 1 2 3',
+  'ZADD board 10 ann 20 bob',
+  'EXPIRE greeting 30',
+] as const
+
 /** Most times a "N command" line may repeat. */
 const MAX_REPEAT = 10_000
 
@@ -324,7 +334,26 @@ export function Console(props: {
             if (window.getSelection()?.toString() === '') inputRef.current?.focus()
           }}
         >
-          {tab.lines.length === 0 && <p className="console-welcome">{t('console.welcome')}</p>}
+          {tab.lines.length === 0 && (
+            <>
+              <p className="console-welcome">{t('console.welcome')}</p>
+              <div className="console-examples" role="group" aria-label={t('console.examples')}>
+                <span className="console-examples-label">{t('console.examples')}</span>
+                {EXAMPLE_COMMANDS.map((line) => (
+                  <button
+                    key={line}
+                    type="button"
+                    onClick={() => {
+                      runLine(line, tab.id)
+                      inputRef.current?.focus()
+                    }}
+                  >
+                    {line}
+                  </button>
+                ))}
+              </div>
+            </>
+          )}
           {tab.lines.map((line, i) => (
             <ConsoleLineView key={i} line={line} utf8={utf8} t={t} />
           ))}

@@ -35,6 +35,7 @@ export const en = {
   'console.progressLabel': 'Progress of {command}',
   'console.cancelled': '(cancelled: the command was not run)',
   'console.searchPrompt': "(reverse-i-search)'{query}':",
+  'console.examples': 'Try one:',
   'console.welcome':
     'Type Redis commands, e.g. SET greeting hello. HELP <command> shows its syntax; Tab completes; ↑/↓ history; Ctrl+R search; CLEAR clears.',
   'timeline.region': 'Timeline',
@@ -132,6 +133,7 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'console.progressLabel': '{command} 的进度',
   'console.cancelled': '(已取消：该命令没有执行)',
   'console.searchPrompt': "(反向搜索)'{query}':",
+  'console.examples': '试一条：',
   'console.welcome':
     '输入 Redis 命令，例如 SET greeting hello。HELP <命令> 显示语法；Tab 补全；↑/↓ 历史；Ctrl+R 搜索；CLEAR 清屏。',
   'timeline.region': '时间轴',

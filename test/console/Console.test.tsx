@@ -51,6 +51,16 @@ describe('Console', { timeout: 30_000 }, () => {
     ])
   })
 
+  it('offers one-click example commands on an empty console, then gets out of the way', async () => {
+    const c = await setup()
+    const examples = screen.getByRole('group', { name: /^Try one/ })
+    await c.user.click(within(examples).getByRole('button', { name: 'SET greeting hello' }))
+    await c.settle()
+    expect(c.lines()).toEqual(['127.0.0.1:6379> SET greeting hello', 'OK'])
+    expect(c.input).toHaveFocus()
+    expect(screen.queryByRole('group', { name: /^Try one/ })).toBeNull()
+  })
+
   it('prints Invalid argument(s) for unbalanced quotes, without sending anything', async () => {
     const c = await setup()
     await c.type('SET k "oops{Enter}')
@@ -98,7 +108,8 @@ describe('Console', { timeout: 30_000 }, () => {
     const c = await setup()
     c.input.focus()
     await c.user.keyboard('{Shift>}{Tab}{/Shift}')
-    expect(screen.getByRole('button', { name: 'New connection' })).toHaveFocus()
+    expect(c.input).not.toHaveFocus()
+    expect(document.activeElement?.tagName).toBe('BUTTON')
     c.input.focus()
     await c.type('d')
     await c.user.keyboard('{Shift>}{Tab}{/Shift}')
