@@ -66,7 +66,9 @@ function PanelFrame(props: FrameProps): ReactNode {
   const panelProps: PanelProps = {
     keyName: props.keyName,
     db,
-    before: props.before,
+    // With no steps to fold (trace level Off, or a command that recorded none) the panel
+    // shows the state after the command: step 0 is then also the last step.
+    before: events.length === 0 ? props.after : props.before,
     after: props.after,
     events,
     step: Math.min(step, events.length),

@@ -149,3 +149,15 @@ describe('first load', { timeout: 30_000 }, () => {
     expect(h.store.getState().items.map((x) => x.argv)).toEqual([['SET', 'a', '1']])
   })
 })
+
+describe('trace level Off', { timeout: 30_000 }, () => {
+  it('shows the state after each command, not the one before it', async () => {
+    const { h, settle } = await setup()
+    await h.run(['SADD', 'nums', '1', '2', '3'])
+    h.store.getState().traceLevelChanged('off')
+    await h.run(['SADD', 'nums', '4'])
+    await settle()
+    expect(h.store.getState().items.at(-1)?.events).toEqual([])
+    expect(await screen.findByTestId('intset-length')).toHaveTextContent('4')
+  })
+})
