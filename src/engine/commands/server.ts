@@ -18,6 +18,7 @@
  * containers describe themselves through registerDebugObjectInfo.
  */
 import { configGetPatterns, configSetPairs, lookupConfig } from '../config.ts'
+import { computeDatasetDigest, digestValue } from '../debugDigest.ts'
 import { performEvictions } from '../keyspace/evict.ts'
 import { killRDBChild, rdbSaveBackground } from '../rdb.ts'
 import { emptyData, lookupKeyWrite, dbAdd, touchWatchedKey, type RedisDb } from '../keyspace/db.ts'
@@ -1093,11 +1094,52 @@ function debugCommand(c: CommandCall): Reply {
     c.srv.activeExpireEnabled = atoi(argv[2] ?? '') !== 0
     return OK
   }
+  if (sub === 'digest' && argc === 2) return simple(computeDatasetDigest(c.ctx, c.srv))
+  if (sub === 'digest-value' && argc >= 2)
+    return array(argv.slice(2).map((k) => simple(digestValue(c.ctx, c.db, k))))
+  if ((sub === 'change-repl-id' && argc === 2) || (sub === 'log' && argc === 3)) return OK
+  if (sub === 'protocol' && argc === 3) return debugProtocol(argv[2] ?? '')
   if (sub === 'sleep' && argc === 3) return OK
   if (sub === 'error' && argc === 3) return { type: 'error', value: argv[2] ?? '' }
   return error(
     `unknown subcommand or wrong number of arguments for '${(argv[1] ?? '').slice(0, 128)}'. Try DEBUG HELP.`,
   )
+}
+
+/** debug.c DEBUG PROTOCOL, as a RESP2 client sees each type (booleans as 1/0, maps flat). */
+function debugProtocol(name: string): Reply {
+  const ints = (xs: readonly number[]): Reply => array(xs.map((x) => integer(x)))
+  switch (name.toLowerCase()) {
+    case 'string':
+      return bulk('Hello World')
+    case 'integer':
+      return integer(12345)
+    case 'double':
+      return bulk('3.141')
+    case 'bignum':
+      return bulk('1234567999999999999999999999999999999')
+    case 'null':
+      return NIL
+    case 'array':
+    case 'set':
+      return ints([0, 1, 2])
+    case 'map':
+      return ints([0, 0, 1, 1, 2, 0])
+    case 'attrib':
+      return bulk('Some real reply following the attribute')
+    case 'push':
+      return error('ERR RESP2 is not supported by this command')
+    case 'true':
+      return integer(1)
+    case 'false':
+      return integer(0)
+    case 'verbatim':
+      return bulk('This is a verbatim\nstring')
+    default:
+      return error(
+        'ERR Wrong protocol type name. Please use one of the following: string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false',
+      )
+  }
 }
 
 /** C atoi: optional spaces and sign, then digits. */

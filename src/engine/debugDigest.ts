@@ -1,0 +1,195 @@
+/**
+ * DEBUG DIGEST and DEBUG DIGEST-VALUE (debug.c computeDatasetDigest / xorObjectDigest).
+ *
+ * Design: a logical fingerprint of the data, identical to the real server's for the same
+ * keys and values (unlike digest.ts, which also hashes our internal layout for replays).
+ * Unordered collections (keys, set members, hash fields, sorted-set members) are combined by
+ * xor of their elements' SHA1s, so iteration order and encoding do not matter; ordered data
+ * (a list's elements, a key and its value) go through mixDigest, digest = SHA1(digest xor
+ * SHA1(data)). A key with a TTL xors in SHA1("!!expire!!"). SHA1 is computed here over byte
+ * strings (code units 0–255), as the engine has no crypto module.
+ */
+import type { ServerState } from './state.ts'
+import { getExpire, type RedisDb } from './keyspace/db.ts'
+import { dictFetchValue, dictForEach, dictSize, type Dict } from './structures/dict.ts'
+import type { ExecContext } from './context.ts'
+import type { RedisObject } from './types/object.ts'
+import { listTypeRange, type ListObject } from './types/t_list.ts'
+import { setTypeMembers, type SetObject } from './types/t_set.ts'
+import { hashTypeEntries, type HashObject } from './types/t_hash.ts'
+import { zsetEntries, type ZsetObject } from './types/t_zset.ts'
+import { formatG } from './util/numbers.ts'
+
+/** SHA1 of a byte string, as 20 bytes. */
+export function sha1(data: ArrayLike<number>): Uint8Array {
+  const len = data.length
+  const total = (((len + 8) >> 6) + 1) << 6
+  const buf = new Uint8Array(total)
+  for (let i = 0; i < len; i++) buf[i] = (data[i] ?? 0) & 0xff
+  buf[len] = 0x80
+  const bits = len * 8
+  const view = new DataView(buf.buffer)
+  view.setUint32(total - 8, Math.floor(bits / 0x100000000))
+  view.setUint32(total - 4, bits >>> 0)
+  let h0 = 0x67452301
+  let h1 = 0xefcdab89
+  let h2 = 0x98badcfe
+  let h3 = 0x10325476
+  let h4 = 0xc3d2e1f0
+  const w = new Int32Array(80)
+  for (let off = 0; off < total; off += 64) {
+    for (let i = 0; i < 16; i++) w[i] = view.getInt32(off + i * 4)
+    for (let i = 16; i < 80; i++) {
+      const x = (w[i - 3] ?? 0) ^ (w[i - 8] ?? 0) ^ (w[i - 14] ?? 0) ^ (w[i - 16] ?? 0)
+      w[i] = (x << 1) | (x >>> 31)
+    }
+    let a = h0
+    let b = h1
+    let c = h2
+    let d = h3
+    let e = h4
+    for (let i = 0; i < 80; i++) {
+      const f =
+        i < 20
+          ? ((b & c) | (~b & d)) + 0x5a827999
+          : i < 40
+            ? (b ^ c ^ d) + 0x6ed9eba1
+            : i < 60
+              ? ((b & c) | (b & d) | (c & d)) + 0x8f1bbcdc
+              : (b ^ c ^ d) + 0xca62c1d6
+      const t = (((a << 5) | (a >>> 27)) + f + e + (w[i] ?? 0)) | 0
+      e = d
+      d = c
+      c = (b << 30) | (b >>> 2)
+      b = a
+      a = t
+    }
+    h0 = (h0 + a) | 0
+    h1 = (h1 + b) | 0
+    h2 = (h2 + c) | 0
+    h3 = (h3 + d) | 0
+    h4 = (h4 + e) | 0
+  }
+  const out = new Uint8Array(20)
+  const ov = new DataView(out.buffer)
+  ov.setInt32(0, h0)
+  ov.setInt32(4, h1)
+  ov.setInt32(8, h2)
+  ov.setInt32(12, h3)
+  ov.setInt32(16, h4)
+  return out
+}
+
+function bytesOf(s: string): number[] {
+  const out = new Array<number>(s.length)
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i) & 0xff
+  return out
+}
+
+/** debug.c xorDigest: digest ^= SHA1(data). */
+function xorDigest(digest: Uint8Array, data: ArrayLike<number>): void {
+  const h = sha1(data)
+  for (let j = 0; j < 20; j++) digest[j] = (digest[j] ?? 0) ^ (h[j] ?? 0)
+}
+
+/** debug.c mixDigest: digest = SHA1(digest ^ SHA1(data)). */
+function mixDigest(digest: Uint8Array, data: ArrayLike<number>): void {
+  xorDigest(digest, data)
+  digest.set(sha1(digest))
+}
+
+const mixString = (digest: Uint8Array, s: string): void => mixDigest(digest, bytesOf(s))
+
+/** "%.17g" of a score. */
+function scoreText(d: number): string {
+  if (d === Infinity) return 'inf'
+  if (d === -Infinity) return '-inf'
+  return formatG(d, 17)
+}
+
+const TYPE_CODES: Readonly<Record<RedisObject['type'], number>> = {
+  string: 0,
+  list: 1,
+  set: 2,
+  zset: 3,
+  hash: 4,
+}
+
+/** debug.c xorObjectDigest: the value's digest mixed into `digest`. */
+function xorObjectDigest(
+  ctx: ExecContext,
+  db: RedisDb,
+  key: string,
+  digest: Uint8Array,
+  o: RedisObject,
+): void {
+  mixDigest(digest, [0, 0, 0, TYPE_CODES[o.type]])
+  // A container's encoding matches its type: the cast names which one it is.
+  if (o.type === 'string') {
+    mixString(digest, o.encoding === 'int' ? o.ptr.toString() : o.ptr.buf)
+  } else if (o.type === 'list') {
+    for (const e of listTypeRange(o as ListObject, 0, -1, false)) mixString(digest, e)
+  } else if (o.type === 'set') {
+    for (const m of setTypeMembers(o as SetObject)) xorDigest(digest, bytesOf(m))
+  } else {
+    const pairs: readonly (readonly [string, string])[] =
+      o.type === 'zset'
+        ? zsetEntries(o as ZsetObject).map(([m, score]) => [m, scoreText(score)] as const)
+        : hashTypeEntries(o as HashObject)
+    for (const [a, b] of pairs) {
+      const ele = new Uint8Array(20)
+      mixString(ele, a)
+      mixString(ele, b)
+      xorDigest(digest, ele)
+    }
+  }
+  // Any TTL counts, expired or not (no lookup: DEBUG sees logically expired keys).
+  if (getExpire(ctx, db, key) !== -1) xorDigest(digest, bytesOf('!!expire!!'))
+}
+
+function hex(d: Uint8Array): string {
+  let s = ''
+  for (const b of d) s += b.toString(16).padStart(2, '0')
+  return s
+}
+
+/**
+ * Every key and value of a db's dict, in bucket order (the xor makes order irrelevant).
+ * dict.ts's dictForEach is moving from entry-object callbacks, fn(e), to fn(key, val, e):
+ * this accepts either shape, so the digest does not depend on which one is in place.
+ */
+function forEachKey(d: Dict<RedisObject>, fn: (key: string, val: RedisObject) => void): void {
+  dictForEach(d, (...args: unknown[]) => {
+    const [a, b] = args
+    if (typeof a === 'string') {
+      fn(a, b as RedisObject)
+    } else {
+      const e = a as { key: string; val: RedisObject }
+      fn(e.key, e.val)
+    }
+  })
+}
+
+/** debug.c computeDatasetDigest, as DEBUG DIGEST prints it (40 hex digits). */
+export function computeDatasetDigest(ctx: ExecContext, srv: ServerState): string {
+  const final = new Uint8Array(20)
+  srv.dbs.forEach((db, j) => {
+    if (dictSize(db.dict) === 0) return
+    mixDigest(final, [(j >>> 24) & 0xff, (j >>> 16) & 0xff, (j >>> 8) & 0xff, j & 0xff])
+    forEachKey(db.dict, (key, val) => {
+      const digest = new Uint8Array(20)
+      mixString(digest, key)
+      xorObjectDigest(ctx, db, key, digest, val)
+      xorDigest(final, digest)
+    })
+  })
+  return hex(final)
+}
+
+/** DEBUG DIGEST-VALUE for one key of `db`: zeros when the key is not in the dict. */
+export function digestValue(ctx: ExecContext, db: RedisDb, key: string): string {
+  const digest = new Uint8Array(20)
+  const o = dictFetchValue<RedisObject>(ctx, db.dict, key)
+  if (o !== undefined) xorObjectDigest(ctx, db, key, digest, o)
+  return hex(digest)
+}
