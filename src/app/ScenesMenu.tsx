@@ -3,7 +3,7 @@
  * interesting state, run in the active console tab line by line as if pasted, with `tick`
  * lines advancing the virtual clock. The scene's summary appears as a notice-like line.
  */
-import { useState, type ReactNode } from 'react'
+import { useEffect, useState, type ReactNode } from 'react'
 import { parseCommandLine } from '../console/parseCommandLine.ts'
 import { SCENES, sceneById } from '../lessons/scenes.ts'
 import { useApp, useAppStore } from '../state/react.ts'
@@ -16,7 +16,18 @@ const text = {
 export function ScenesMenu(): ReactNode {
   const store = useAppStore()
   const lang = useApp((s) => s.language)
-  const [summary, setSummary] = useState<string | null>(null)
+  const timelineEmpty = useApp((s) => s.items.length === 0)
+  // The scene whose summary shows (read in the current language), and whether the timeline has
+  // had commands since it ran: a New session empties the timeline, and the summary goes too.
+  const [shown, setShown] = useState<{ readonly id: string; readonly started: boolean } | null>(
+    null,
+  )
+  useEffect(() => {
+    if (shown === null) return
+    if (!timelineEmpty && !shown.started) setShown({ id: shown.id, started: true })
+    else if (timelineEmpty && shown.started) setShown(null)
+  }, [timelineEmpty, shown])
+  const summary = shown === null ? undefined : sceneById(shown.id)?.summary[lang]
   const run = (id: string): void => {
     const scene = sceneById(id)
     const s = store.getState()
@@ -32,7 +43,7 @@ export function ScenesMenu(): ReactNode {
       const parsed = parseCommandLine(line.run)
       if (parsed.ok && parsed.argv.length > 0) s.commandSubmitted(parsed.argv, client)
     }
-    setSummary(scene.summary[lang])
+    setShown({ id, started: store.getState().items.length > 0 })
   }
   return (
     <div className="scenes-menu">
@@ -53,7 +64,7 @@ export function ScenesMenu(): ReactNode {
           ))}
         </select>
       </label>
-      {summary !== null && (
+      {summary !== undefined && (
         <p className="scenes-menu__summary" role="status">
           {summary}
         </p>

@@ -31,6 +31,17 @@ describe('ScenesMenu', { timeout: 30_000 }, () => {
     const argvs = h.store.getState().log.map((e) => ('argv' in e ? e.argv.join(' ') : ''))
     expect(argvs).toContain('SADD nums 70000')
     expect(screen.getByRole('status').textContent).toMatch(/int16/)
+
+    // The summary follows the language, and a new session takes it away.
+    act(() => {
+      h.store.getState().languageChanged('zh')
+    })
+    expect(screen.getByRole('status').textContent).toMatch(/[\u4e00-\u9fff]/)
+    act(() => {
+      h.store.getState().sessionResetRequested()
+    })
+    await act(() => h.bridge.idle())
+    expect(screen.queryByRole('status')).toBeNull()
   })
 
   it('lists the scenes in Chinese', async () => {
