@@ -13,6 +13,9 @@ const text = {
   choose: { en: 'Run a scene…', zh: '运行一个场景…' },
 } as const
 
+/** Past this many steps a finished scene is not played again from its start. */
+const MAX_PLAYED_STEPS = 200
+
 export function ScenesMenu(): ReactNode {
   const store = useAppStore()
   const lang = useApp((s) => s.language)
@@ -28,11 +31,32 @@ export function ScenesMenu(): ReactNode {
     else if (timelineEmpty && shown.started) setShown(null)
   }, [timelineEmpty, shown])
   const summary = shown === null ? undefined : sceneById(shown.id)?.summary[lang]
+  /**
+   * A scene is a story: once all its commands have answered, the playhead goes back to the
+   * first of them and plays them in order (arriving traces each jump to the newest, so
+   * otherwise only the last command would be seen).
+   */
+  const playFromStartWhenAnswered = (first: number, commands: number): void => {
+    const stop = store.subscribe((st) => {
+      if (st.items.length < first) {
+        stop() // a new session started meanwhile
+        return
+      }
+      const played = st.items.slice(first)
+      if (played.filter((x) => x.kind === 'command').length < commands) return
+      stop()
+      // A bulk load (the 20,000-field hash) would take minutes to play: leave it at its end.
+      if (played.reduce((n, x) => n + x.events.length, 0) > MAX_PLAYED_STEPS) return
+      st.itemSelected(first - 1)
+      st.playToggled()
+    })
+  }
   const run = (id: string): void => {
     const scene = sceneById(id)
     const s = store.getState()
     const client = s.activeTab
     if (scene === undefined || client === null) return
+    playFromStartWhenAnswered(s.items.length, scene.lines.filter((l) => 'run' in l).length)
     for (const line of scene.lines) {
       if ('tick' in line) {
         s.clockJumpRequested(line.tick)

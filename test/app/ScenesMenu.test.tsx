@@ -31,6 +31,13 @@ describe('ScenesMenu', { timeout: 30_000 }, () => {
     const argvs = h.store.getState().log.map((e) => ('argv' in e ? e.argv.join(' ') : ''))
     expect(argvs).toContain('SADD nums 70000')
     expect(screen.getByRole('status').textContent).toMatch(/int16/)
+    // Once every command has answered, the scene plays from its first command.
+    const st = h.store.getState()
+    expect(st.items.filter((x) => x.kind === 'command').map((x) => x.argv.join(' '))).toContain(
+      'SADD nums 70000',
+    )
+    expect(st.playing).toBe(true)
+    expect(st.playhead.item).toBeLessThanOrEqual(0)
 
     // The summary follows the language, and a new session takes it away.
     act(() => {
