@@ -6,7 +6,10 @@
  * a small key space, so commands of every type collide on the same keys: strings, keys and
  * expiry, lists, hashes, sets, sorted sets, with wrong types, wrong arity, bad numbers, bad
  * options, edge values, OBJECT ENCODING after mutations, CONFIG SET of the encoding
- * thresholds and MULTI/EXEC blocks. Each stream runs on fresh servers.
+ * thresholds and MULTI/EXEC blocks, and adversarial argument shapes (EDGE_CMDS). DEBUG DIGEST
+ * now and then and at the end of each stream compares the whole datasets. Now and then a
+ * second client runs a few commands (also between WATCH and EXEC, and while the first one
+ * queues a MULTI). Each stream runs on fresh servers.
  *
  * How each reply is compared (chosen per command, see `Compare`):
  * - exact: raw bytes (almost everything).
@@ -32,7 +35,7 @@ import { describe, expect, it } from 'vitest'
 import { respEncode } from '../../src/engine/resp.ts'
 import type { Reply } from '../../src/engine/reply.ts'
 import { startRespServer } from '../../src/server/server.ts'
-import { connectRaw } from '../server/rawClient.ts'
+import { connectRaw, type RawClient } from '../server/rawClient.ts'
 import { BASE_ARGS, CONFORMANCE_SEED } from './harness.ts'
 import { startRealRedis } from './redisProcess.ts'
 
@@ -41,6 +44,8 @@ type Compare = 'exact' | 'unordered' | 'pairs' | 'count' | 'near'
 interface Cmd {
   readonly argv: string[]
   readonly compare: Compare
+  /** Sent on a second connection (another client: its own db, WATCHes and MULTI). */
+  readonly other?: boolean
 }
 
 // CI runs these fixed seeds. For a longer hunt: RANDOM_STREAMS=500 RANDOM_COMMANDS=1000
@@ -144,6 +149,41 @@ const MEMBERS = [
 ]
 const INTS = ['-100', '-3', '-2', '-1', '0', '1', '2', '3', '5', '10', '100', ...INT_EDGES]
 const BAD_INTS = ['abc', '1.5', '', ' 1', '1e3', '99999999999999999999']
+/** Numbers an adversarial tester would try: signs, spaces, bases, exponents, overflow. */
+const WEIRD_NUMS = [
+  '+5',
+  ' 5',
+  '5 ',
+  '0x10',
+  '1e3',
+  '-0',
+  '00',
+  '007',
+  'inf',
+  '-inf',
+  'nan',
+  '1.',
+  '.5',
+  '-.5',
+  '1e',
+  '',
+  '-',
+  '9223372036854775807',
+  '-9223372036854775808',
+  '9223372036854775808',
+  '-9223372036854775809',
+  '18446744073709551615',
+  '123456789012345678901234567890',
+  '4611686018427387904',
+  '2147483648',
+  '-2147483649',
+]
+/**
+ * WEIRD_NUMS as expiry times: without the ones that may parse as a few seconds or
+ * milliseconds (the key would expire mid-stream, at a slightly different moment on each
+ * server).
+ */
+const WEIRD_TTLS = WEIRD_NUMS.filter((x) => !/^[+0]\d/.test(x))
 const SCORES = [
   '0',
   '1',
@@ -173,7 +213,8 @@ function key(g: Gen, prefix: string): string {
 }
 
 function anyKey(g: Gen): string {
-  return pick(g, KEY_NAMES)
+  // The empty key name is a key like any other.
+  return chance(g, 0.03) ? '' : pick(g, KEY_NAMES)
 }
 
 function intArg(g: Gen): string {
@@ -207,6 +248,24 @@ function many(g: Gen, n: number, f: (g: Gen) => string[]): string[] {
   const out: string[] = []
   const k = int(g, n) + 1
   for (let i = 0; i < k; i++) out.push(...f(g))
+  return out
+}
+
+/** Up to `n` picks from `xs`, in random order, repeats allowed. */
+function someOf<T>(g: Gen, xs: readonly T[], n: number): T[] {
+  const out: T[] = []
+  const k = int(g, n + 1)
+  for (let i = 0; i < k; i++) out.push(pick(g, xs))
+  return out
+}
+
+/** Random case: redis matches option and command names case-insensitively. */
+function mangleCase(g: Gen, s: string): string {
+  const r = int(g, 3)
+  if (r === 0) return s.toLowerCase()
+  if (r === 1) return s
+  let out = ''
+  for (const ch of s) out += chance(g, 0.5) ? ch.toLowerCase() : ch.toUpperCase()
   return out
 }
 
@@ -318,6 +377,7 @@ const KEY_CMDS: G[] = [
   (g) => N('OBJECT', 'IDLETIME', anyKey(g)),
   (g) => E('OBJECT', 'FREQ', anyKey(g)),
   (g) => E('OBJECT', pick(g, ['BOGUS', 'ENCODING'])),
+  (g) => E('DEBUG', 'DIGEST-VALUE', ...many(g, 3, (h) => [anyKey(h)])),
 ]
 
 const LIST_CMDS: G[] = [
@@ -589,6 +649,308 @@ const OTHER_CMDS: G[] = [
   (g) => E('ZINCRBY', key(g, 'zset'), pick(g, ['inf', '-inf', '1e308', '0.1']), member(g)),
 ]
 
+const CONFIG_EDGE: readonly [string, readonly string[]][] = [
+  ['hash-max-ziplist-entries', ['4', '128', '-1', 'x', '1k', '9223372036854775807']],
+  ['zset-max-ziplist-value', ['8', '64', '1kb', '-1']],
+  ['list-max-ziplist-size', ['-1', '-2', '3', '-6', '0', '32768']],
+  ['notify-keyspace-events', ['KEA', 'AKE', 'Kg$', 'Q', '', 'An', 'Em', 'x$lK']],
+  ['save', ['', '100 10', '100  10', '100 ', '0 1', '1 -1', '3600 1 300 100']],
+  ['client-output-buffer-limit', ['normal 1mb 2k 3', 'master 1 2 3', 'normal 1 2', 'pubsub 0 0 0']],
+  ['oom-score-adj-values', ['0 200 800', '1 2', '1 2 2001', '-2000 +5 0']],
+  ['lazyfree-lazy-user-del', ['yes', 'NO', '1', 'maybe']],
+  ['maxmemory-policy', ['allkeys-lru', 'VOLATILE-LRU', 'noeviction', 'bogus']],
+  ['list-compress-depth', ['0', '1', '-1']],
+  ['active-expire-effort', ['1', '10', '11', '0']],
+  ['daemonize', ['no']],
+  ['dir', ['/tmp']],
+  ['bogus-param', ['1']],
+]
+
+/** A keyword argument, in random case now and then. */
+function kw(g: Gen, s: string): string {
+  return chance(g, 0.25) ? mangleCase(g, s) : s
+}
+
+/**
+ * Adversarial argument shapes: option combinations in any order and case, repeated and
+ * conflicting options, boundary and malformed numbers, numkeys errors, out-of-range dbs,
+ * self-targeting keys, wrong-arity subcommands, unknown subcommands.
+ */
+const EDGE_CMDS: G[] = [
+  (g) => {
+    const argv = [kw(g, 'SET'), key(g, 'str'), value(g)]
+    for (const o of someOf(g, ['EX', 'PX', 'EXAT', 'PXAT', 'NX', 'XX', 'KEEPTTL', 'GET'], 4)) {
+      argv.push(kw(g, o))
+      if (o === 'EX') argv.push(pick(g, ['100000', ...WEIRD_TTLS]))
+      if (o === 'PX') argv.push(pick(g, ['100000000', ...WEIRD_TTLS]))
+      if (o === 'EXAT') argv.push(pick(g, [FAR_SECONDS, '0', '-1', '9223372036854775807']))
+      if (o === 'PXAT') argv.push(pick(g, [FAR_MS, '1', '9223372036854775807']))
+    }
+    return E(...argv)
+  },
+  (g) => {
+    const argv = [kw(g, 'GETEX'), key(g, 'str')]
+    for (const o of someOf(g, ['EX', 'PX', 'EXAT', 'PXAT', 'PERSIST', 'KEEPTTL'], 3)) {
+      argv.push(kw(g, o))
+      if (o === 'EX') argv.push(pick(g, ['100000', ...WEIRD_TTLS]))
+      if (o === 'PX') argv.push(pick(g, ['100000000', ...WEIRD_TTLS]))
+      if (o === 'EXAT') argv.push(pick(g, [FAR_SECONDS, '0', '9223372036854775807']))
+      if (o === 'PXAT') argv.push(pick(g, [FAR_MS, '9223372036854775807']))
+    }
+    return E(...argv)
+  },
+  (g) => E(kw(g, pick(g, ['SETEX', 'PSETEX'])), key(g, 'str'), pick(g, WEIRD_TTLS), value(g)),
+  (g) =>
+    E(
+      kw(g, pick(g, ['INCRBY', 'DECRBY', 'INCRBYFLOAT'])),
+      key(g, 'str'),
+      pick(g, [...WEIRD_NUMS, '1', '-1']),
+    ),
+  (g) => E(kw(g, 'SET'), key(g, 'str'), pick(g, [...INT_EDGES, ...WEIRD_NUMS])),
+  (g) => E(kw(g, pick(g, ['INCR', 'DECR'])), key(g, 'str')),
+  (g) => E(kw(g, 'HINCRBY'), key(g, 'hash'), member(g), pick(g, [...WEIRD_NUMS, '1', '-1'])),
+  (g) => E(kw(g, 'HINCRBYFLOAT'), key(g, 'hash'), member(g), pick(g, [...WEIRD_NUMS, '1e308'])),
+  (g) => E(kw(g, 'HSET'), key(g, 'hash'), member(g), pick(g, [...INT_EDGES, ...WEIRD_NUMS])),
+  (g) =>
+    E(kw(g, 'ZINCRBY'), key(g, 'zset'), pick(g, [...WEIRD_NUMS, '1e308', '-1e308']), member(g)),
+  (g) =>
+    E(
+      kw(g, pick(g, ['GETRANGE', 'SETRANGE', 'LRANGE', 'LTRIM', 'ZRANGE', 'ZREMRANGEBYRANK'])),
+      key(g, pick(g, ['str', 'list', 'zset'])),
+      pick(g, [...WEIRD_NUMS, '0', '-1', '3']),
+      pick(g, [...WEIRD_NUMS, '0', '-1', '3']),
+    ),
+  (g) =>
+    E(kw(g, 'SETRANGE'), key(g, 'str'), pick(g, [...WEIRD_NUMS, '0', '3']), pick(g, ['', 'x'])),
+  (g) => {
+    const argv = [kw(g, 'LCS'), key(g, 'str'), key(g, 'str')]
+    for (const o of someOf(g, ['LEN', 'IDX', 'MINMATCHLEN', 'WITHMATCHLEN', 'BOGUS'], 4)) {
+      argv.push(kw(g, o))
+      if (o === 'MINMATCHLEN')
+        argv.push(pick(g, ['0', '1', '2', '4', '-1', 'x', '9223372036854775807']))
+    }
+    return E(...argv)
+  },
+  (g) => {
+    const argv = [kw(g, 'LPOS'), key(g, 'list'), value(g)]
+    for (const o of someOf(g, ['RANK', 'COUNT', 'MAXLEN', 'BOGUS'], 4)) {
+      argv.push(kw(g, o))
+      argv.push(pick(g, ['0', '1', '-1', '2', '-2', ...WEIRD_NUMS]))
+    }
+    return E(...argv)
+  },
+  (g) => {
+    const argv = [kw(g, 'ZADD'), key(g, 'zset')]
+    for (const o of someOf(g, ['NX', 'XX', 'GT', 'LT', 'CH', 'INCR'], 3)) argv.push(kw(g, o))
+    argv.push(...many(g, 2, (h) => [pick(h, [...SCORES, ...WEIRD_NUMS]), member(h)]))
+    return E(...argv)
+  },
+  (g) => {
+    const mode = pick(g, ['BYSCORE', 'BYLEX', ''])
+    const k = mode === 'BYLEX' ? lexKey(g) : key(g, 'zset')
+    const bound = (h: Gen) =>
+      mode === 'BYLEX' ? pick(h, LEX) : mode === 'BYSCORE' ? pick(h, RANGE_SCORES) : idx(h)
+    const argv = [kw(g, 'ZRANGE'), k, bound(g), bound(g)]
+    // Options in any order, sometimes repeated.
+    const opts = someOf(g, ['REV', 'WITHSCORES', 'LIMIT', 'MODE'], 4)
+    for (const o of opts) {
+      if (o === 'MODE') {
+        if (mode !== '') argv.push(kw(g, mode))
+      } else if (o === 'LIMIT') {
+        argv.push(
+          kw(g, 'LIMIT'),
+          pick(g, ['0', '1', '-1', ...WEIRD_NUMS]),
+          pick(g, ['1', '2', '-1', '0', 'x']),
+        )
+      } else {
+        argv.push(kw(g, o))
+      }
+    }
+    return E(...argv)
+  },
+  (g) => {
+    const keys = many(g, 2, (h) => [key(h, pick(h, ['list', 'zset', 'set']))])
+    const name = pick(g, [
+      'LMPOP',
+      'ZMPOP',
+      'SINTERCARD',
+      'ZINTERCARD',
+      'ZUNION',
+      'ZINTER',
+      'ZDIFF',
+    ])
+    const numkeys = pick(g, [
+      String(keys.length),
+      '-1',
+      '0',
+      '2147483648',
+      '9223372036854775807',
+      '1.5',
+      ' 1',
+      '+1',
+    ])
+    const argv = [kw(g, name), numkeys, ...keys]
+    if (name === 'LMPOP') argv.push(kw(g, pick(g, ['LEFT', 'RIGHT'])))
+    if (name === 'ZMPOP') argv.push(kw(g, pick(g, ['MIN', 'MAX'])))
+    for (const o of someOf(g, ['COUNT', 'LIMIT', 'WITHSCORES'], 2)) {
+      argv.push(kw(g, o))
+      if (o !== 'WITHSCORES') argv.push(pick(g, ['1', '2', '0', '-1', ...WEIRD_NUMS]))
+    }
+    return E(...argv)
+  },
+  (g) => {
+    const k = anyKey(g)
+    return E(
+      kw(g, pick(g, ['RENAME', 'RENAMENX', 'COPY', 'SMOVE', 'LMOVE', 'RPOPLPUSH'])),
+      k,
+      k,
+      ...(chance(g, 0.5) ? ['a'] : []),
+    )
+  },
+  (g) => {
+    const argv = [kw(g, 'COPY'), anyKey(g), anyKey(g)]
+    for (const o of someOf(g, ['DB', 'REPLACE'], 3)) {
+      argv.push(kw(g, o))
+      if (o === 'DB') argv.push(pick(g, ['0', '1', '15', '16', '-1', '2147483648', 'x', ' 1']))
+    }
+    return E(...argv)
+  },
+  (g) => E(kw(g, 'MOVE'), anyKey(g), pick(g, ['1', '16', '-1', '2147483648', '+1', ' 1', ''])),
+  (g) => E(kw(g, 'SELECT'), pick(g, ['0', '1', '16', '-1', '2147483648', '+1', ' 0', '0x0', ''])),
+  (g) =>
+    E(
+      kw(g, 'SWAPDB'),
+      pick(g, ['0', '1', '16', '-1', 'x', '2147483648']),
+      pick(g, ['0', '1', '16', '-1', 'x']),
+    ),
+  (g) => {
+    const argv = [kw(g, pick(g, ['EXPIRE', 'PEXPIRE', 'EXPIREAT', 'PEXPIREAT'])), anyKey(g)]
+    argv.push(
+      pick(g, [
+        '100000',
+        '200000',
+        FAR_SECONDS,
+        '9223372036854775807',
+        '-9223372036854775808',
+        '9223372036854775',
+        '92233720368547758',
+        '-100',
+        ...WEIRD_TTLS,
+      ]),
+    )
+    for (const o of someOf(g, ['NX', 'XX', 'GT', 'LT', 'BAD'], 3)) argv.push(kw(g, o))
+    return E(...argv)
+  },
+  (g) => {
+    const sub = pick(g, ['ENCODING', 'REFCOUNT', 'FREQ', 'HELP', 'BOGUS', 'IDLETIME'])
+    const argv = [kw(g, 'OBJECT'), kw(g, sub)]
+    const n = int(g, 3)
+    for (let i = 0; i < n; i++) argv.push(anyKey(g))
+    // IDLETIME on a key reads the clock: only its error forms are compared exactly.
+    if (sub === 'IDLETIME' && argv.length === 3) return N(...argv)
+    return E(...argv)
+  },
+  (g) => {
+    // (Not COMMAND: a bare COMMAND, after the arity cut, lists the whole command table.)
+    const cmd = pick(g, ['CONFIG', 'CLIENT', 'MEMORY', 'OBJECT', 'FUNCTION', 'DEBUG', 'SCRIPT'])
+    const sub = pick(g, ['BOGUS', 'help', 'Help', 'GET', 'SET', 'RESETSTAT', 'GETNAME', 'COUNT'])
+    const extra = someOf(g, ['x', 'y'], 2)
+    // Only sub-commands whose answer does not depend on the server's state or build.
+    const safe = sub === 'BOGUS' || extra.length > 0 || cmd === 'OBJECT' || cmd === 'SCRIPT'
+    if (!safe || (cmd === 'COMMAND' && sub === 'COUNT') || (cmd === 'DEBUG' && /help/i.test(sub)))
+      return E(kw(g, cmd), 'BOGUS')
+    if (cmd === 'CONFIG' && /^(GET|SET)$/.test(sub)) return E(kw(g, cmd), 'BOGUS', ...extra)
+    return E(kw(g, cmd), sub, ...extra)
+  },
+  (g) => {
+    const argv = [kw(g, 'CONFIG'), kw(g, 'SET')]
+    for (let i = int(g, 3); i >= 0; i--) {
+      const [name, values] = pick(g, [...CONFIG_EDGE, ...THRESHOLDS])
+      argv.push(chance(g, 0.2) ? name.toUpperCase() : name, pick(g, values))
+    }
+    if (chance(g, 0.05)) argv.pop()
+    return E(...argv)
+  },
+  // (Not dir: each server runs in its own directory.)
+  (g) =>
+    E(
+      kw(g, 'CONFIG'),
+      kw(g, 'GET'),
+      pick(
+        g,
+        [...CONFIG_EDGE, ...THRESHOLDS].filter((c) => c[0] !== 'dir'),
+      )[0],
+    ),
+  (g) => ({
+    argv: [
+      'CONFIG',
+      'GET',
+      ...someOf(
+        g,
+        [
+          '*max-*-entries',
+          'hash-*',
+          '*ziplist*',
+          'notify*',
+          'save',
+          'bogus',
+          'zset-max-listpack-value',
+        ],
+        3,
+      ),
+      '*listpack*',
+    ],
+    compare: 'pairs',
+  }),
+  (g) =>
+    U(
+      kw(g, 'KEYS'),
+      pick(g, ['[', '[a', '[^a]*', '\\', 'a\\', '[]]', '[a-]*', '*[z-a]*', '?*', '**', '']),
+    ),
+  (g) => E(kw(g, pick(g, ['EXEC', 'DISCARD', 'UNWATCH'])), ...(chance(g, 0.3) ? ['x'] : [])),
+  (g) =>
+    E(
+      kw(g, pick(g, ['ECHO', 'PING', 'DBSIZE', 'TYPE', 'STRLEN', 'GET'])),
+      ...someOf(g, ['', '\x00', 'str'], 2),
+    ),
+  (g) => E(pick(g, ['BOGUSCMD', 'GETT', 'Z', '', 'H SET']), ...someOf(g, ['a', 'b'], 2)),
+  (g) =>
+    E(kw(g, pick(g, ['FLUSHALL', 'FLUSHDB'])), ...someOf(g, ['ASYNC', 'SYNC', 'async', 'x'], 2)),
+  (g) => ({ argv: [kw(g, 'TIME'), ...someOf(g, ['x'], 1)], compare: 'count' }),
+  (g) => N(kw(g, 'LASTSAVE'), ...someOf(g, ['x'], 1)),
+  // Long values: raw strings, several quicklist nodes, hashtable-encoded fields.
+  (g) =>
+    E(
+      kw(g, pick(g, ['APPEND', 'RPUSH', 'LPUSH', 'SADD'])),
+      key(g, pick(g, ['str', 'list', 'set'])),
+      pick(g, ['x', 'ab', '0123456789']).repeat(int(g, 400) + 1),
+    ),
+  (g) => E(kw(g, 'SETRANGE'), key(g, 'str'), String(int(g, 5000)), pick(g, ['x', '', 'abc'])),
+  // maxmemory 1: every write is refused (OOM) or evicts every key it may (which keys go
+  // first is random, but all of them go): the outcome is the same on both servers.
+  (g) =>
+    E(
+      'CONFIG',
+      'SET',
+      'maxmemory',
+      chance(g, 0.3) ? '1' : '0',
+      ...(chance(g, 0.5)
+        ? [
+            'maxmemory-policy',
+            pick(g, [
+              'noeviction',
+              'allkeys-lru',
+              'volatile-lru',
+              'volatile-ttl',
+              'allkeys-random',
+            ]),
+          ]
+        : []),
+    ),
+  (g) =>
+    E(kw(g, 'GETRANGE'), key(g, 'str'), String(int(g, 5000) - 2500), String(int(g, 5000) - 100)),
+]
+
 const FAMILIES: readonly [number, readonly G[]][] = [
   [14, STRING_CMDS],
   [10, KEY_CMDS],
@@ -597,6 +959,7 @@ const FAMILIES: readonly [number, readonly G[]][] = [
   [14, SET_CMDS],
   [18, ZSET_CMDS],
   [6, OTHER_CMDS],
+  [12, EDGE_CMDS],
 ]
 const TOTAL_WEIGHT = FAMILIES.reduce((a, f) => a + f[0], 0)
 
@@ -619,26 +982,48 @@ function oneCommand(g: Gen): Cmd {
   return cmd
 }
 
-/** A stream: single commands, OBJECT ENCODING after mutations, now and then a MULTI block. */
+/**
+ * A stream: single commands, OBJECT ENCODING after mutations, now and then a MULTI block or
+ * a DEBUG DIGEST (the whole dataset of every db, by content), and a DEBUG DIGEST at the end.
+ */
 function stream(seed: number, n: number): Cmd[] {
   const g: Gen = { s: seed }
   const out: Cmd[] = []
-  while (out.length < n) {
+  while (out.length < n - 1) {
+    if (chance(g, 0.01)) {
+      out.push(E('DEBUG', 'DIGEST'))
+      continue
+    }
+    if (chance(g, 0.03)) {
+      // A few commands from another client (which may SELECT, WATCH or MULTI on its own).
+      for (let i = int(g, 3); i >= 0; i--) out.push({ ...oneCommand(g), other: true })
+      continue
+    }
     if (chance(g, 0.04)) {
-      // Sometimes WATCH first, and a write to the watched key before MULTI (EXEC -> nil).
+      // Sometimes WATCH first, and a write to the watched key before MULTI (EXEC -> nil),
+      // by this client or by another one.
       if (chance(g, 0.3)) {
         const w = anyKey(g)
         out.push(E('WATCH', w))
-        if (chance(g, 0.5)) out.push(E('SET', w, value(g)))
+        if (chance(g, 0.5)) out.push({ ...E('SET', w, value(g)), other: chance(g, 0.5) })
         if (chance(g, 0.2)) out.push(E('UNWATCH'))
       }
       out.push(E('MULTI'))
       const k = int(g, 5)
       for (let i = 0; i < k; i++) {
+        // Queue-time errors (EXECABORT at EXEC) and commands refused inside MULTI.
+        if (chance(g, 0.05)) {
+          out.push(
+            E(pick(g, ['BOGUSCMD', 'WATCH', 'MULTI', 'GET', 'SELECT']), ...someOf(g, ['str'], 1)),
+          )
+          continue
+        }
         let c = oneCommand(g)
         // Queued commands' replies come back inside EXEC's array: exact ones only.
         while (c.compare !== 'exact') c = oneCommand(g)
         out.push(c)
+        // Another client's command runs at once, between the queued ones.
+        if (chance(g, 0.1)) out.push({ ...oneCommand(g), other: true })
       }
       out.push(E(pick(g, ['EXEC', 'EXEC', 'EXEC', 'DISCARD', 'MULTI', 'EXEC'])))
       if (out[out.length - 1]?.argv[0] === 'MULTI') out.push(E('EXEC'))
@@ -648,10 +1033,11 @@ function stream(seed: number, n: number): Cmd[] {
     out.push(c)
     const first = c.argv[0] ?? ''
     const k = c.argv[1]
-    if (k !== undefined && chance(g, 0.35) && !/^(OBJECT|CONFIG|SELECT|TYPE)$/.test(first)) {
+    if (k !== undefined && chance(g, 0.35) && !/^(OBJECT|CONFIG|SELECT|TYPE)$/i.test(first)) {
       out.push(E('OBJECT', 'ENCODING', k))
     }
   }
+  out.push(E('DEBUG', 'DIGEST'))
   return out
 }
 
@@ -725,13 +1111,19 @@ async function runStream(cmds: readonly Cmd[]): Promise<string> {
     path,
     seed: CONFORMANCE_SEED,
     enableDebugCommand: 'local',
-    config: {},
+    // As redisProcess starts the real one (--save "").
+    config: { save: '' },
   })
-  const a = await connectRaw(real.socket)
-  const b = await connectRaw(path)
+  const a1 = await connectRaw(real.socket)
+  const b1 = await connectRaw(path)
+  // The other client connects on first use (so the first one is id 3 on both).
+  let other: [RawClient, RawClient] | null = null
   try {
     for (let i = 0; i < cmds.length; i++) {
       const cmd = cmds[i] as Cmd
+      if (cmd.other === true && other === null)
+        other = [await connectRaw(real.socket), await connectRaw(path)]
+      const [a, b] = cmd.other === true && other !== null ? other : [a1, b1]
       a.sendCommand(cmd.argv)
       b.sendCommand(cmd.argv)
       const ra = await a.next()
@@ -743,7 +1135,9 @@ async function runStream(cmds: readonly Cmd[]): Promise<string> {
             ? null
             : rb.raw
       if (bad !== null) {
-        const prefix = cmds.slice(0, i + 1).map((c) => c.argv.map(quote).join(' '))
+        const prefix = cmds
+          .slice(0, i + 1)
+          .map((c) => `${c.other === true ? '[other client] ' : ''}${c.argv.map(quote).join(' ')}`)
         return [
           `mismatch at command ${i + 1} (${cmd.compare}): ${prefix[i]}`,
           `  redis: ${JSON.stringify(ra.raw)}`,
@@ -755,8 +1149,7 @@ async function runStream(cmds: readonly Cmd[]): Promise<string> {
     }
     return ''
   } finally {
-    a.close()
-    b.close()
+    for (const c of [a1, b1, ...(other ?? [])]) c.close()
     await Promise.all([real.stop(), ours.close()])
   }
 }
