@@ -6,7 +6,7 @@
 import type { ReactNode } from 'react'
 import { useT } from '../i18n/useT.ts'
 import { narrate } from '../panels/shared/narration.ts'
-import { displayArgv } from '../state/bridge.ts'
+import { displayCommand } from '../state/bridge.ts'
 import { useApp, useAppStore } from '../state/react.ts'
 import type { AppState } from '../state/store.ts'
 
@@ -20,7 +20,7 @@ export function selectCaption(
   const item = s.items[s.playhead.item]
   if (s.items.length === 0) return t('timeline.empty')
   if (!item) return t('timeline.before')
-  const command = item.kind === 'tick' ? t('timeline.tick') : displayArgv(item.argv)
+  const command = item.kind === 'tick' ? t('timeline.tick') : displayCommand(item.argv)
   if (item.events.length === 0) return t('timeline.noEvents', { command })
   const event = item.events[s.playhead.step - 1]
   if (!event) return `${command}`

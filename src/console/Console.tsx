@@ -24,7 +24,7 @@ import type { ClientId } from '../engine/api.ts'
 import { useT } from '../i18n/useT.ts'
 import { bytesToUtf8 } from '../state/bytes.ts'
 import { useApp, useAppStore } from '../state/react.ts'
-import { displayArgv } from '../state/bridge.ts'
+import { displayCommand } from '../state/bridge.ts'
 import type { ConsoleLine, RunningCommand } from '../state/types.ts'
 import { completeLine, helpLines, hintFor } from './completions.ts'
 import { formatReply } from './formatReply.ts'
@@ -438,7 +438,7 @@ function CancelButton(): ReactNode {
 /** The live line of a long command: "DEBUG POPULATE 200000 … 43%", a bar, Cancel (or Ctrl+C). */
 function ProgressLine({ running }: { running: RunningCommand }): ReactNode {
   const t = useT()
-  const command = displayArgv(running.argv)
+  const command = displayCommand(running.argv)
   const percent = running.total > 0 ? Math.floor((100 * running.done) / running.total) : 0
   return (
     <div className="console-busy console-progress" role="status" data-testid="console-progress">

@@ -419,6 +419,20 @@ export function displayArgv(argv: readonly string[]): string {
   return argv.map(displayArg).join(' ')
 }
 
+/** Most characters of a command line a caption or a progress line shows. */
+export const MAX_COMMAND_CHARS = 80
+
+/**
+ * A command line as a one-line label: displayArgv, cut after MAX_COMMAND_CHARS with "…"
+ * (an HSET of 5,000 fields must not fill the screen).
+ */
+export function displayCommand(argv: readonly string[]): string {
+  const text = displayArgv(
+    argv.length > MAX_COMMAND_CHARS ? argv.slice(0, MAX_COMMAND_CHARS) : argv,
+  )
+  return text.length > MAX_COMMAND_CHARS ? `${text.slice(0, MAX_COMMAND_CHARS - 1)}…` : text
+}
+
 /** Tells whether text needs no quoting: no spaces, quotes, backslashes or control codes. */
 function isPlainWord(text: string): boolean {
   for (const ch of text) {

@@ -161,3 +161,16 @@ describe('trace level Off', { timeout: 30_000 }, () => {
     expect(await screen.findByTestId('intset-length')).toHaveTextContent('4')
   })
 })
+
+describe('long commands in the caption', { timeout: 30_000 }, () => {
+  it('cuts a 2,000-field HSET to one short line instead of printing every field', async () => {
+    const { h, settle } = await setup()
+    h.store.getState().traceLevelChanged('off')
+    const fields = Array.from({ length: 2000 }, (_, i) => [`f:${String(i)}`, `v:${String(i)}`])
+    await h.run(['HSET', 'big', ...fields.flat()])
+    await settle()
+    const caption = screen.getByTestId('caption').textContent
+    expect(caption).toMatch(/^HSET big f:0 v:0 f:1 .*…: no internal steps recorded\.$/)
+    expect(caption.length).toBeLessThan(120)
+  })
+})
