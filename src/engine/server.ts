@@ -59,6 +59,7 @@ import { discardTransaction, flagTransaction } from './multi.ts'
 import { rdbBackgroundSaveDone, rdbSaveBackground, updateDictResizePolicy } from './rdb.ts'
 import { getLRUClock } from './keyspace/lru.ts'
 import { error, QUEUED, type Reply } from './reply.ts'
+import { createSharedObjects } from './types/object.ts'
 import { rngCreate, rngNextU32 } from './rng.ts'
 import { createStats, type Client, type ServerState } from './state.ts'
 import {
@@ -141,6 +142,7 @@ export function createServerState(opts: ServerOptions): ServerState {
   // server.c dbDictType/dbExpiresDictType: growth is refused past maxmemory (evict.ts).
   const keyspaceType = keyspaceDictType(srv)
   for (const db of dbs) db.dict.type = db.expires.type = keyspaceType
+  createSharedObjects(srv)
   return srv
 }
 

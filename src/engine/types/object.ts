@@ -198,12 +198,27 @@ export function execArgvHoldEnd(srv: ServerState): void {
 
 const sharedIntegerTables = new WeakMap<ServerState, IntStringObject[]>()
 
+/** Whether the policy was an LFU one when the server started (see createSharedObjects). */
+const sharedLfuAtStart = new WeakMap<ServerState, boolean>()
+
+/**
+ * server.c createSharedObjects, at startup: the shared integers get the lru field of that
+ * moment's policy (LRU clock, or LFU minutes and counter) and keep it when CONFIG SET
+ * switches policy later: under LFU, a shared integer's OBJECT FREQ then reads an LRU clock
+ * as minutes and counter (it decays to 0). The objects are made on first use, with this.
+ */
+export function createSharedObjects(srv: ServerState): void {
+  sharedLfuAtStart.set(srv, policyIsLfu(srv))
+}
+
 /** Copies this module's per-server tables (held argv, shared integers) for a cloned server. */
 export function objectCloneState(from: ServerState, to: ServerState, copier: Copier): void {
   const held = execArgvHeld.get(from)
   if (held !== undefined) execArgvHeld.set(to, copier.copy(held))
   const table = sharedIntegerTables.get(from)
   if (table !== undefined) sharedIntegerTables.set(to, copier.copy(table))
+  const lfu = sharedLfuAtStart.get(from)
+  if (lfu !== undefined) sharedLfuAtStart.set(to, lfu)
 }
 
 /** shared.integers[n] for 0 <= n < 10000: one table per server, created on first use. */
@@ -217,8 +232,9 @@ export function sharedInteger(srv: ServerState, n: number): IntStringObject {
   if (o === undefined) {
     // createObject then makeObjectShared at server start: the lru is that moment's LRU clock
     // (or LFU field), so OBJECT IDLETIME of a shared integer is the seconds since startup.
-    // Made on first use here, with the policy in force then.
-    const lru = policyIsLfu(srv) ? LFUInitialField(srv.startTime) : getLRUClock(srv.startTime)
+    // Made on first use here, with the policy in force at startup.
+    const lfu = sharedLfuAtStart.get(srv) ?? policyIsLfu(srv)
+    const lru = lfu ? LFUInitialField(srv.startTime) : getLRUClock(srv.startTime)
     o = { type: 'string', encoding: 'int', ptr: BigInt(n), lru, refcount: OBJ_SHARED_REFCOUNT }
     table[n] = o
   }
