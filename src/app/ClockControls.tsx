@@ -26,6 +26,10 @@ export function ClockControls(): ReactNode {
   const a = store.getState()
   return (
     <section className="clock" aria-label={t('clock.region')}>
+      {/* Visible too: beside the playback speed, a bare time and "1×" read as part of it. */}
+      <span className="clock-label" aria-hidden="true">
+        {t('clock.region')}
+      </span>
       <span
         className="clock-time"
         data-testid="clock-time"

@@ -1,4 +1,4 @@
-import { act, fireEvent, render, screen } from '@testing-library/react'
+import { act, fireEvent, render, screen, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { afterEach, describe, expect, it } from 'vitest'
 import { App } from '../../src/app/App.tsx'
@@ -172,5 +172,13 @@ describe('long commands in the caption', { timeout: 30_000 }, () => {
     const caption = screen.getByTestId('caption').textContent
     expect(caption).toMatch(/^HSET big f:0 v:0 f:1 .*…: no internal steps recorded\.$/)
     expect(caption.length).toBeLessThan(120)
+  })
+})
+
+describe('virtual clock', { timeout: 30_000 }, () => {
+  it('says on screen what the running time and its speed belong to', async () => {
+    await setup('zh')
+    const clock = screen.getByRole('region', { name: '虚拟时钟' })
+    expect(within(clock).getByText('虚拟时钟')).toBeVisible()
   })
 })
