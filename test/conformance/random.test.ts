@@ -213,8 +213,8 @@ function key(g: Gen, prefix: string): string {
 }
 
 function anyKey(g: Gen): string {
-  // The empty key name is a key like any other.
-  return chance(g, 0.03) ? '' : pick(g, KEY_NAMES)
+  // The empty key name, binary and glob characters: keys like any other.
+  return chance(g, 0.04) ? pick(g, ['', 'k\x00', '\xff\xfe', 'sp ace', '*?[']) : pick(g, KEY_NAMES)
 }
 
 function intArg(g: Gen): string {
@@ -926,6 +926,14 @@ const EDGE_CMDS: G[] = [
       pick(g, ['x', 'ab', '0123456789']).repeat(int(g, 400) + 1),
     ),
   (g) => E(kw(g, 'SETRANGE'), key(g, 'str'), String(int(g, 5000)), pick(g, ['x', '', 'abc'])),
+  // RESET: back to db 0, out of MULTI, no WATCHes, no name.
+  (g) => E(kw(g, 'RESET'), ...someOf(g, ['x'], 1)),
+  (g) =>
+    E(
+      kw(g, 'CLIENT'),
+      kw(g, pick(g, ['SETNAME', 'GETNAME'])),
+      ...someOf(g, ['conn', '', 'a b', 'x\ny', 'name'], 2),
+    ),
   // maxmemory 1: every write is refused (OOM) or evicts every key it may (which keys go
   // first is random, but all of them go): the outcome is the same on both servers.
   (g) =>
