@@ -817,7 +817,7 @@ function flushallCommand(c: CommandCall): Reply {
   // (empty) dataset at once.
   if (srv.child !== null) killRDBChild(srv)
   if ((srv.config.other['save'] ?? '3600 1 300 100 60 10000') !== '') rdbSave(srv)
-  srv.dirty++
+  // 7.0 propagates FLUSHALL with forceCommandPropagation: no extra dirty++ (older versions).
   return OK
 }
 
