@@ -3,13 +3,15 @@
  * [--bind 127.0.0.1] [--<config-name> <value> ...]`: serves the engine over RESP2.
  *
  * Like redis-server, any other `--name value` pair sets that config parameter at startup
- * (e.g. `--hz 100 --requirepass secret --maxmemory 10mb`). Options that only make sense
- * for a real redis-server (--save, --appendonly, --daemonize, ...) are accepted and ignored,
- * so the same command line works for both.
+ * (e.g. `--hz 100 --requirepass secret --maxmemory 10mb --save ""`). Options that only make
+ * sense for a real redis-server (--appendonly, --daemonize, ...) are accepted and ignored,
+ * so the same command line works for both. `dir` is what CONFIG GET dir shows: like
+ * redis-server, the working directory (or --dir) as an absolute, resolved path.
  */
+import { realpathSync } from 'node:fs'
 import { startRespServer, type RespServerHandle } from './server.ts'
 
-const IGNORED = new Set(['save', 'appendonly', 'daemonize', 'logfile', 'dir', 'protected-mode'])
+const IGNORED = new Set(['appendonly', 'daemonize', 'logfile', 'protected-mode'])
 
 export interface ServeArgs {
   port: number
@@ -70,7 +72,7 @@ async function main(): Promise<void> {
       host: args.host,
       seed: args.seed,
       enableDebugCommand: args.enableDebugCommand,
-      config: args.config,
+      config: { ...args.config, dir: realpathSync(args.config['dir'] ?? process.cwd()) },
     })
   } catch (e) {
     console.error(`serve: cannot listen on ${args.host}:${args.port}: ${(e as Error).message}`)

@@ -17,11 +17,11 @@ describe('npm run serve arguments', () => {
     ).toEqual({ port: 6380, host: '127.0.0.2', seed: 7, enableDebugCommand: 'local', config: {} })
   })
 
-  it('passes other --name value pairs as config, ignores persistence options', () => {
+  it('passes other --name value pairs as config (save too), ignores real-server-only ones', () => {
     expect(
       parseServeArgs(['--hz', '100', '--requirepass', 'x', '--save', '', '--appendonly', 'no'])
         .config,
-    ).toEqual({ hz: '100', requirepass: 'x' })
+    ).toEqual({ hz: '100', requirepass: 'x', save: '' })
   })
 
   it('defaults to port 6380 on loopback, seed 0, DEBUG disabled', () => {
