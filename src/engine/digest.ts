@@ -12,7 +12,7 @@
  * as 16 hex digits.
  */
 import type { ServerState } from './state.ts'
-import type { Dict } from './structures/dict.ts'
+import { dictGetKey, dictGetVal, dictNextEntry, NO_ENTRY, type Dict } from './structures/dict.ts'
 import type { ContainerEncoding, ContainerObject, RedisObject } from './types/object.ts'
 
 export type ContainerDigester = (o: ContainerObject) => string
@@ -56,13 +56,14 @@ function dictDigest<V>(h: Fnv, d: Dict<V>, val: (v: V) => string): void {
   for (const table of d.table) {
     if (table === null) continue
     for (let i = 0; i < table.length; i++) {
-      let e = table[i] ?? null
-      if (e === null) continue
+      let e = table[i] as number
+      if (e === NO_ENTRY) continue
       fnvAdd(h, `#${String(i)}`)
-      while (e !== null) {
-        fnvAdd(h, `${String(e.key.length)}:${e.key}=`)
-        fnvAdd(h, val(e.val))
-        e = e.next
+      while (e !== NO_ENTRY) {
+        const key = dictGetKey(d, e)
+        fnvAdd(h, `${String(key.length)}:${key}=`)
+        fnvAdd(h, val(dictGetVal(d, e)))
+        e = dictNextEntry(d, e)
       }
     }
   }

@@ -16,9 +16,13 @@ import type { ServerState } from './state.ts'
 import {
   dictBucketOf,
   dictBuckets,
+  dictGetKey,
+  dictGetVal,
+  dictNextEntry,
   dictSize,
+  NO_ENTRY,
   type Dict,
-  type DictEntry,
+  type DictTable,
 } from './structures/dict.ts'
 import { jemallocSizeClass } from './structures/jemalloc.ts'
 import { sdsZmallocSize } from './structures/sds.ts'
@@ -94,20 +98,20 @@ export function dictView<V>(
     const from = range ? Math.max(0, range[0]) : 0
     const to = range ? Math.min(table.length, range[1]) : table.length
     for (let i = from; i < to; i++) {
-      let e = table[i] ?? null
-      if (e === null) continue
+      let e = table[i] as number
+      if (e === NO_ENTRY) continue
       if (range === undefined && buckets.length >= limit) {
         truncated = true
         break
       }
       const keys: string[] = []
-      while (e !== null) {
+      while (e !== NO_ENTRY) {
         if (keys.length >= limit) {
           truncated = true
           break
         }
-        keys.push(e.key)
-        e = e.next
+        keys.push(dictGetKey(d, e))
+        e = dictNextEntry(d, e)
       }
       buckets.push({ index: i, keys })
     }
@@ -119,7 +123,7 @@ export function dictView<V>(
       buckets,
       truncated,
     }
-    tables.push(truncated || range ? { ...view, occupancy: occupancyOf(table) } : view)
+    tables.push(truncated || range ? { ...view, occupancy: occupancyOf(d, table) } : view)
   }
   return {
     ref: d.ref,
@@ -131,11 +135,11 @@ export function dictView<V>(
 }
 
 /** Chain length per bucket, capped at 65535. */
-function occupancyOf<V>(table: readonly (DictEntry<V> | null)[]): Uint16Array {
+function occupancyOf<V>(d: Dict<V>, table: DictTable): Uint16Array {
   const out = new Uint16Array(table.length)
   for (let i = 0; i < table.length; i++) {
     let n = 0
-    for (let e = table[i] ?? null; e !== null && n < 65535; e = e.next) n++
+    for (let e = table[i] as number; e !== NO_ENTRY && n < 65535; e = dictNextEntry(d, e)) n++
     out[i] = n
   }
   return out
@@ -166,8 +170,8 @@ export function peekKey<V>(d: Dict<V>, key: string): V | undefined {
   for (const t of [0, 1] as const) {
     const table = d.table[t]
     if (table === null) continue
-    for (let e = table[dictBucketOf(d, key, t)] ?? null; e !== null; e = e.next)
-      if (e.key === key) return e.val
+    for (let e = table[dictBucketOf(d, key, t)] as number; e !== NO_ENTRY; e = dictNextEntry(d, e))
+      if (dictGetKey(d, e) === key) return dictGetVal(d, e)
   }
   return undefined
 }

@@ -5,7 +5,7 @@
  * Views are built by walking the structures without side effects, and cut at `limit`
  * elements (with `truncated` set) so a big value never makes a big message.
  */
-import { dictSize } from './structures/dict.ts'
+import { dictGetKey, dictGetVal, dictNextEntry, dictSize, NO_ENTRY } from './structures/dict.ts'
 import { intsetGet, intsetLen } from './structures/intset.ts'
 import { lpBytes, lpLength, lpWalk, type Listpack } from './structures/listpack.ts'
 import { dictView, registerInspector, type DictView } from './inspect.ts'
@@ -195,8 +195,9 @@ registerInspector('hashtable', (o, key, limit) => {
   for (const table of d.table) {
     if (table === null) continue
     for (let i = 0; i < table.length && n < limit; i++)
-      for (let e = table[i] ?? null; e !== null && n < limit; e = e.next) {
-        if (typeof e.val === 'string') values[e.key] = e.val.slice(0, 64)
+      for (let e = table[i] as number; e !== NO_ENTRY && n < limit; e = dictNextEntry(d, e)) {
+        const val = dictGetVal(d, e)
+        if (typeof val === 'string') values[dictGetKey(d, e)] = val.slice(0, 64)
         n++
       }
   }

@@ -37,7 +37,7 @@ import { keyspaceDictType } from './keyspace/evict.ts'
 import { evictCloneState } from './keyspace/evict.ts'
 import { memCloneState } from './keyspace/memory.ts'
 import type { ServerState } from './state.ts'
-import { dictForEach, dictSize, type Dict, type DictEntry } from './structures/dict.ts'
+import { dictForEach, dictGetVal, dictSize, type Dict } from './structures/dict.ts'
 import { intsetLen, type Intset } from './structures/intset.ts'
 import { lpLength, type Listpack } from './structures/listpack.ts'
 import { quicklistCount, type Quicklist } from './structures/quicklist.ts'
@@ -57,11 +57,11 @@ export interface Copier {
   copy<T>(x: T): T
   copied<T extends object>(x: T): T | undefined
   /**
-   * Calls fn with each entry of a copied dict and its copy (the copy has the same tables
-   * and chains). Values of keyspace dicts with refcount 1 are copied without a memo entry
-   * (`copied` does not know them): hooks reach them this way.
+   * Calls fn with the value of each entry of a copied dict and that value's copy (the copy
+   * has the same tables, chains and entry slots). Values of keyspace dicts with refcount 1
+   * are copied without a memo entry (`copied` does not know them): hooks reach them this way.
    */
-  forEachPair<V>(from: Dict<V>, to: Dict<V>, fn: (a: DictEntry<V>, b: DictEntry<V>) => void): void
+  forEachPair<V>(from: Dict<V>, to: Dict<V>, fn: (a: V, b: V) => void): void
 }
 
 // --- The deep copy ---
@@ -76,16 +76,7 @@ interface ObjectLike {
 }
 
 /** A Dict as the copier sees it (any value type). */
-interface AnyDict {
-  table: [(AnyEntry | null)[] | null, (AnyEntry | null)[] | null]
-  rehashIdx: number
-}
-interface AnyEntry {
-  key: string
-  val: unknown
-  next: AnyEntry | null
-  hash: number
-}
+type AnyDict = Dict<unknown>
 
 /**
  * Creates a copier whose memo starts with `seeds` (old → new: objects to replace rather than
@@ -131,39 +122,30 @@ export function createCopier(seeds: ReadonlyMap<object, object> = new Map()): Co
     }
     c = shell(x)
     memo.set(x, c)
-    if ('rehashIdx' in x) copyTables(x as unknown as AnyDict, c as unknown as AnyDict)
+    if ('rehashIdx' in x) copyDict(x as unknown as AnyDict, c as unknown as AnyDict)
     else if (!ArrayBuffer.isView(x)) stack.push([x, c])
     return c
   }
 
-  /** Copies a dict's tables and chains into its shell (which still shares them). */
-  const copyTables = (src: AnyDict, dst: AnyDict): void => {
-    // The shell still shares the [table0, table1] pair: give it its own first.
-    dst.table = [null, null]
-    for (let t = 0; t < 2; t++) {
-      const table = src.table[t]
-      if (table === null || table === undefined) continue
-      const copy = table.slice()
-      for (let i = 0; i < copy.length; i++) {
-        let e = copy[i] ?? null
-        if (e === null) continue
-        let prev: AnyEntry = { key: e.key, val: value(e.val), next: null, hash: e.hash }
-        copy[i] = prev
-        for (e = e.next; e !== null; e = e.next) {
-          const n: AnyEntry = { key: e.key, val: value(e.val), next: null, hash: e.hash }
-          prev.next = n
-          prev = n
-        }
-      }
-      dst.table[t] = copy
-    }
-    // The rest of the dict (type, used, sizeExp, seed) is filled as any object.
-    const rest = dst as unknown as Record<string, unknown>
-    for (const k in rest)
-      if (k !== 'table') {
-        const v = rest[k]
-        if ((typeof v === 'object' && v !== null) || typeof v === 'function') rest[k] = ref(v)
-      }
+  /**
+   * Copies a dict into its shell (which still shares its arrays): the bucket arrays and the
+   * entry pool's links are plain copies (entries keep their slots), keys are strings, and
+   * each value goes through `value`.
+   */
+  const copyDict = (src: AnyDict, dst: AnyDict): void => {
+    dst.table = [src.table[0]?.slice() ?? null, src.table[1]?.slice() ?? null]
+    dst.used = [src.used[0], src.used[1]]
+    dst.sizeExp = [src.sizeExp[0], src.sizeExp[1]]
+    dst.next = src.next.slice()
+    dst.hashes = src.hashes.slice()
+    dst.keys = src.keys.slice()
+    const vals = src.vals
+    const copy: unknown[] = new Array<unknown>(vals.length)
+    for (let e = 0; e < vals.length; e++) copy[e] = e === src.unlinked ? undefined : value(vals[e])
+    dst.vals = copy
+    // The rest of the dict (type, seed) is filled as any object.
+    dst.type = ref(src.type) as AnyDict['type']
+    dst.seed = ref(src.seed) as AnyDict['seed']
   }
 
   /**
@@ -215,17 +197,8 @@ export function createCopier(seeds: ReadonlyMap<object, object> = new Map()): Co
     copied<T extends object>(x: T): T | undefined {
       return memo.get(x) as T | undefined
     },
-    forEachPair<V>(from: Dict<V>, to: Dict<V>, fn: (a: DictEntry<V>, b: DictEntry<V>) => void) {
-      for (let t = 0; t < 2; t++) {
-        const ta = from.table[t as 0 | 1]
-        const tb = to.table[t as 0 | 1]
-        if (ta === null || tb === null) continue
-        for (let i = 0; i < ta.length; i++) {
-          let a = ta[i] ?? null
-          let b = tb[i] ?? null
-          for (; a !== null && b !== null; a = a.next, b = b.next) fn(a, b)
-        }
-      }
+    forEachPair<V>(from: Dict<V>, to: Dict<V>, fn: (a: V, b: V) => void) {
+      dictForEach(from, (_key, a, e) => fn(a, dictGetVal(to, e)))
     },
   }
 }
@@ -280,8 +253,8 @@ export function serverStateSize(srv: ServerState): number {
   let n = 0
   for (const db of srv.dbs) {
     n += dictSize(db.dict) + dictSize(db.expires)
-    dictForEach(db.dict, (e) => {
-      n += objectElements(e.val)
+    dictForEach(db.dict, (_key, val) => {
+      n += objectElements(val)
     })
   }
   return n

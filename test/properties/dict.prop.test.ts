@@ -11,10 +11,12 @@ import {
   dictEntries,
   dictExpand,
   dictFetchValue,
-  dictFind,
   dictGetFairRandomKey,
+  dictGetKey,
   dictGetRandomKey,
   dictGetSomeKeys,
+  dictGetVal,
+  dictNextEntry,
   dictRehash,
   dictReplace,
   dictResize,
@@ -23,6 +25,7 @@ import {
   dictSize,
   dictValidate,
   htNeedsResize,
+  NO_ENTRY,
   type Dict,
   type DictResizePolicy,
 } from '../../src/engine/structures/dict.ts'
@@ -99,13 +102,13 @@ function apply(ctx: ExecContext, d: Dict<number>, model: Map<string, number>, op
     }
     case 'delete': {
       const e = dictDelete(ctx, d, op.key)
-      expect(e === null ? undefined : e.val).toBe(model.get(op.key))
+      expect(e === NO_ENTRY ? undefined : dictGetVal(d, e)).toBe(model.get(op.key))
       model.delete(op.key)
-      return e?.key
+      return e === NO_ENTRY ? undefined : dictGetKey(d, e)
     }
     case 'find':
       expect(dictFetchValue(ctx, d, op.key)).toBe(model.get(op.key))
-      return dictFind(ctx, d, op.key)?.val
+      return dictFetchValue(ctx, d, op.key)
     case 'rehash':
       return dictRehash(ctx, d, op.n)
     case 'resize':
@@ -116,21 +119,21 @@ function apply(ctx: ExecContext, d: Dict<number>, model: Map<string, number>, op
       const e = dictGetRandomKey(ctx, d)
       const f = dictGetFairRandomKey(ctx, d)
       if (model.size === 0) {
-        expect(e).toBeNull()
-        expect(f).toBeNull()
-      } else {
-        expect(model.get(e!.key)).toBe(e!.val)
-        expect(model.get(f!.key)).toBe(f!.val)
+        expect(e).toBe(NO_ENTRY)
+        expect(f).toBe(NO_ENTRY)
+        return [undefined, undefined]
       }
-      return [e?.key, f?.key]
+      expect(model.get(dictGetKey(d, e))).toBe(dictGetVal(d, e))
+      expect(model.get(dictGetKey(d, f))).toBe(dictGetVal(d, f))
+      return [dictGetKey(d, e), dictGetKey(d, f)]
     }
     case 'some': {
       const got = dictGetSomeKeys(ctx, d, op.count)
       expect(got.length).toBeLessThanOrEqual(Math.min(op.count, model.size))
       // Duplicates are allowed (dict.c: "nor it does guarantee to return non-duplicated
       // elements"): the walk can wrap around or jump back onto visited buckets.
-      for (const e of got) expect(model.get(e.key)).toBe(e.val)
-      return got.map((e) => e.key)
+      for (const e of got) expect(model.get(dictGetKey(d, e))).toBe(dictGetVal(d, e))
+      return got.map((e) => dictGetKey(d, e))
     }
     case 'policy':
       dictSetResizePolicy(op.policy)
@@ -147,9 +150,9 @@ function layout(d: Dict<number>): unknown {
     tables: d.table.map((t) =>
       t === null
         ? null
-        : t.map((head) => {
+        : Array.from(t, (head) => {
             const chain: string[] = []
-            for (let e = head; e !== null; e = e.next) chain.push(e.key)
+            for (let e = head; e !== NO_ENTRY; e = dictNextEntry(d, e)) chain.push(dictGetKey(d, e))
             return chain
           }),
     ),
@@ -187,12 +190,12 @@ test.prop([fc.nat(), fc.array(opArb, { maxLength: 400 })], { numRuns: 150 })(
       expect(dictSize(d)).toBe(model.size)
     }
     dictSetResizePolicy('enable')
-    const entries = new Map(dictEntries(d).map((e) => [e.key, e.val]))
+    const entries = new Map(dictEntries(d).map((e) => [dictGetKey(d, e), dictGetVal(d, e)]))
     expect(entries).toEqual(model)
     // Draining the rehash keeps everything.
     while (dictRehash(ctxFor(rng, 'off'), d, 1));
     expect(dictValidate(d)).toEqual([])
-    expect(new Map(dictEntries(d).map((e) => [e.key, e.val]))).toEqual(model)
+    expect(new Map(dictEntries(d).map((e) => [dictGetKey(d, e), dictGetVal(d, e)]))).toEqual(model)
   },
 )
 
@@ -266,7 +269,7 @@ test.prop(
     let cursor = 0
     let calls = 0
     do {
-      cursor = dictScan(ctx, d, cursor, (e) => returned.add(e.key))
+      cursor = dictScan(ctx, d, cursor, (key) => returned.add(key))
       const ops = between[calls % Math.max(1, between.length)] ?? []
       for (const op of ops) {
         switch (op.kind) {
@@ -274,7 +277,7 @@ test.prop(
             dictAdd(ctx, d, op.key, 1)
             break
           case 'delete':
-            if (dictDelete(ctx, d, op.key) !== null) deleted.add(op.key)
+            if (dictDelete(ctx, d, op.key) !== NO_ENTRY) deleted.add(op.key)
             break
           case 'rehash':
             dictRehash(ctx, d, op.n)

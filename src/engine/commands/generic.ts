@@ -52,9 +52,10 @@ import {
   dictFind,
   dictForEach,
   dictGetFairRandomKey,
+  dictGetKey,
   dictScan,
+  NO_ENTRY,
   type Dict,
-  type DictEntry,
 } from '../structures/dict.ts'
 import {
   createEmbeddedStringObject,
@@ -267,9 +268,9 @@ function keysCommand(c: CommandCall): Reply {
   const pattern = c.argv[1] ?? ''
   const allkeys = pattern === '*'
   const out: string[] = []
-  dictForEach(db.dict, (de) => {
-    if (allkeys || stringmatchlen(pattern, de.key)) {
-      if (!keyIsExpired(ctx, db, de.key)) out.push(de.key)
+  dictForEach(db.dict, (key) => {
+    if (allkeys || stringmatchlen(pattern, key)) {
+      if (!keyIsExpired(ctx, db, key)) out.push(key)
     }
   })
   return bulkArray(out)
@@ -282,9 +283,10 @@ function keysCommand(c: CommandCall): Reply {
 export function dbRandomKey(srv: ServerState, ctx: ExecContext, db: RedisDb): string | null {
   for (;;) {
     const de = dictGetFairRandomKey(ctx, db.dict)
-    if (de === null) return null
-    const key = de.key
-    if (dictFind(ctx, db.expires, key) !== null && expireIfNeeded(srv, ctx, db, key, 0)) continue
+    if (de === NO_ENTRY) return null
+    const key = dictGetKey(db.dict, de)
+    if (dictFind(ctx, db.expires, key) !== NO_ENTRY && expireIfNeeded(srv, ctx, db, key, 0))
+      continue
     return key
   }
 }
@@ -308,7 +310,7 @@ export type ScanSource =
       readonly kind: 'dict'
       readonly dict: Dict<unknown>
       readonly pairs: boolean
-      readonly items: (e: DictEntry<unknown>) => readonly string[]
+      readonly items: (key: string, val: unknown) => readonly string[]
     }
   /** A listpack or intset value: every element at once, cursor 0. */
   | { readonly kind: 'all'; readonly pairs: boolean; readonly items: readonly string[] }
@@ -368,8 +370,8 @@ export function scanGeneric(
     const target = pairs ? count * 2n : count
     const take =
       src.kind === 'keys'
-        ? (e: DictEntry<unknown>) => items.push(e.key)
-        : (e: DictEntry<unknown>) => items.push(...src.items(e))
+        ? (key: string) => items.push(key)
+        : (key: string, val: unknown) => items.push(...src.items(key, val))
     let maxiterations = target * 10n
     let v = Number(cursor & 0xffffffffn)
     do {

@@ -30,6 +30,9 @@ import {
   dictExpand,
   dictForEach,
   dictGetFairRandomKey,
+  dictGetKey,
+  dictGetVal,
+  NO_ENTRY,
 } from '../structures/dict.ts'
 import {
   lpRandomPairs,
@@ -303,7 +306,7 @@ function hscanCommand(c: CommandCall): Reply {
       kind: 'dict',
       dict: o.ptr,
       pairs: true,
-      items: (e) => [e.key, e.val as string],
+      items: (field, value) => [field, value as string],
     },
     cursor,
     3,
@@ -347,9 +350,9 @@ function hrandfieldWithCount(c: CommandCall, l: bigint, withvalues: boolean): Re
       const d = hashDict(o)
       while (count-- > 0) {
         const de = dictGetFairRandomKey(ctx, d)
-        if (de === null) break
-        out.push(de.key)
-        if (withvalues) out.push(de.val)
+        if (de === NO_ENTRY) break
+        out.push(dictGetKey(d, de))
+        if (withvalues) out.push(dictGetVal(d, de))
       }
     } else {
       const limit = Math.min(count, HRANDFIELD_RANDOM_SAMPLE_LIMIT)
@@ -374,14 +377,14 @@ function hrandfieldWithCount(c: CommandCall, l: bigint, withvalues: boolean): Re
     for (const [f, val] of hashTypeEntries(o)) dictAdd(quiet, d, f, withvalues ? val : null)
     while (size > count) {
       const de = dictGetFairRandomKey(quiet, d)
-      if (de === null) break
-      dictDelete(quiet, d, de.key)
+      if (de === NO_ENTRY) break
+      dictDelete(quiet, d, dictGetKey(d, de))
       size--
     }
     const out: string[] = []
-    dictForEach(d, (e) => {
-      out.push(e.key)
-      if (withvalues) out.push(e.val ?? '')
+    dictForEach(d, (field, value) => {
+      out.push(field)
+      if (withvalues) out.push(value ?? '')
     })
     return bulkArray(out)
   }

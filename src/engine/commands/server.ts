@@ -46,7 +46,14 @@ import {
 import { createStats, type ServerState } from '../state.ts'
 import { finishedJob, registerCommandJob, runCommandJob, type CommandJob } from '../sliced.ts'
 import type { Copier } from '../snapshot.ts'
-import { dictExpand, dictFetchValue, dictSize, type Dict } from '../structures/dict.ts'
+import {
+  dictExpand,
+  dictFetchValue,
+  dictNextEntry,
+  dictSize,
+  NO_ENTRY,
+  type Dict,
+} from '../structures/dict.ts'
 import { jemallocSizeClass } from '../structures/jemalloc.ts'
 import { sdsNewLen, sdsZmallocSize } from '../structures/sds.ts'
 import {
@@ -950,8 +957,8 @@ export function debugCloneState(from: ServerState, to: ServerState, copier: Copi
     const copy = to.dbs[i]
     if (copy !== undefined)
       copier.forEachPair(db.dict, copy.dict, (a, b) => {
-        const address = fakeAddresses.get(a.val)
-        if (address !== undefined) fakeAddresses.set(b.val, address)
+        const address = fakeAddresses.get(a)
+        if (address !== undefined) fakeAddresses.set(b, address)
       })
   })
 }
@@ -1018,13 +1025,13 @@ function dictStatsHt<V>(d: Dict<V>, t: 0 | 1): string {
   let maxchain = 0
   let totchain = 0
   for (const head of table) {
-    if (head === null) {
+    if (head === NO_ENTRY) {
       clvector[0] = (clvector[0] ?? 0) + 1
       continue
     }
     slots++
     let len = 0
-    for (let e: typeof head | null = head; e !== null; e = e.next) len++
+    for (let e = head; e !== NO_ENTRY; e = dictNextEntry(d, e)) len++
     const idx = len < VECTLEN ? len : VECTLEN - 1
     clvector[idx] = (clvector[idx] ?? 0) + 1
     if (len > maxchain) maxchain = len

@@ -33,6 +33,8 @@ import {
   dictExpand,
   dictForEach,
   dictGetFairRandomKey,
+  dictGetKey,
+  NO_ENTRY,
 } from '../structures/dict.ts'
 import {
   noteObjectCreated,
@@ -283,8 +285,8 @@ function srandmemberWithCount(c: CommandCall): Reply {
     for (const m of setTypeMembers(set)) dictAdd(quiet, d, m, null)
     while (size > count) {
       const de = dictGetFairRandomKey(quiet, d)
-      if (de === null) break
-      dictDelete(quiet, d, de.key)
+      if (de === NO_ENTRY) break
+      dictDelete(quiet, d, dictGetKey(d, de))
       size--
     }
   } else {
@@ -294,7 +296,7 @@ function srandmemberWithCount(c: CommandCall): Reply {
     while (added < count) if (dictAdd(quiet, d, setTypeRandomElement(ctx, set), null)) added++
   }
   const out: string[] = []
-  dictForEach(d, (e) => out.push(e.key))
+  dictForEach(d, (member) => out.push(member))
   return bulkArray(out)
 }
 
@@ -532,7 +534,7 @@ function sscanCommand(c: CommandCall): Reply {
     return scanGeneric(c, { kind: 'all', pairs: false, items: setTypeMembers(set) }, cursor, 3)
   return scanGeneric(
     c,
-    { kind: 'dict', dict: set.ptr, pairs: false, items: (e) => [e.key] },
+    { kind: 'dict', dict: set.ptr, pairs: false, items: (member) => [member] },
     cursor,
     3,
   )

@@ -36,6 +36,10 @@ import {
   dictFind,
   dictForEach,
   dictGetFairRandomKey,
+  dictGetKey,
+  dictGetVal,
+  dictSetVal,
+  NO_ENTRY,
 } from '../structures/dict.ts'
 import { intsetFind } from '../structures/intset.ts'
 import { lpGet, lpNext, lpSeek, type Listpack } from '../structures/listpack.ts'
@@ -380,7 +384,7 @@ function zuiFind(s: OpSrc, member: string): number | null {
     const n = string2ll(member)
     return n !== null && intsetFind(s.ref.ctx, o.ptr, n, s.ref.key) ? 1 : null
   }
-  return dictFind(s.ref.ctx, o.ptr, member) !== null ? 1 : null
+  return dictFind(s.ref.ctx, o.ptr, member) !== NO_ENTRY ? 1 : null
 }
 
 type Aggregate = 'sum' | 'min' | 'max'
@@ -513,14 +517,14 @@ function zunionInterDiffGeneric(
         let score = s.weight * s0
         if (Number.isNaN(score)) score = 0
         const existing = dictFind(quiet, acc, ele)
-        if (existing === null) {
+        if (existing === NO_ENTRY) {
           dictAdd(quiet, acc, ele, score)
           note(ele)
-        } else existing.val = aggregate(existing.val, score, agg)
+        } else dictSetVal(acc, existing, aggregate(dictGetVal(acc, existing), score, agg))
       }
     }
     dictExpand(dv.ctx, dstzset.dict, dictSize(acc))
-    dictForEach(acc, (e) => zsetInsertNew(dv, dstzset, e.key, e.val))
+    dictForEach(acc, (member, score) => zsetInsertNew(dv, dstzset, member, score))
   } else if (zuiLength(first) > 0) {
     zdiff(dv, src, dstzset, note)
   }
@@ -591,7 +595,7 @@ function zdiff(dv: ValueRef, src: OpSrc[], dstzset: Zset, note: (ele: string) =>
   }
   if (htNeedsResize(dstzset.dict)) dictResize(dv.ctx, dstzset.dict)
   // Algorithm 2 measures the survivors afterwards (zsetDictGetMaxElementLength).
-  dictForEach(dstzset.dict, (e) => note(e.key))
+  dictForEach(dstzset.dict, (member) => note(member))
 }
 
 function zunionstoreCommand(c: CommandCall): Reply {
@@ -1038,7 +1042,7 @@ function zscanCommand(c: CommandCall): Reply {
       dict: zobj.ptr.dict as never,
       pairs: true,
       // createStringObjectFromLongDouble(score, 0): "%.17Lg" of the double.
-      items: (e) => [e.key, addReplyDoubleText(e.val as number)],
+      items: (member, score) => [member, addReplyDoubleText(score as number)],
     },
     cursor,
     3,
@@ -1189,8 +1193,8 @@ function zrandmemberWithCount(c: CommandCall, l: bigint, withscores: boolean): R
     if (zobj.encoding === 'skiplist') {
       while (count-- > 0) {
         const de = dictGetFairRandomKey(ctx, zobj.ptr.dict)
-        if (de === null) break
-        push(de.key, de.val)
+        if (de === NO_ENTRY) break
+        push(dictGetKey(zobj.ptr.dict, de), dictGetVal(zobj.ptr.dict, de))
       }
     } else {
       const limit = Math.min(count, ZRANDMEMBER_RANDOM_SAMPLE_LIMIT)
@@ -1215,11 +1219,11 @@ function zrandmemberWithCount(c: CommandCall, l: bigint, withscores: boolean): R
     for (const [m, s] of zsetEntries(zobj).reverse()) dictAdd(quiet, d, m, s)
     while (size > count) {
       const de = dictGetFairRandomKey(quiet, d)
-      if (de === null) break
-      dictDelete(quiet, d, de.key)
+      if (de === NO_ENTRY) break
+      dictDelete(quiet, d, dictGetKey(d, de))
       size--
     }
-    dictForEach(d, (e) => push(e.key, e.val))
+    dictForEach(d, (member, score) => push(member, score))
     return array(out)
   }
   if (zobj.encoding === 'listpack') {

@@ -25,11 +25,15 @@ import {
   dictEmpty,
   dictFetchValue,
   dictFind,
+  dictForEach,
+  dictGetVal,
   dictReplace,
+  dictSetVal,
   dictSize,
   dictValidate,
   type Dict,
   type HashSeed,
+  NO_ENTRY,
 } from '../structures/dict.ts'
 import { policyIsLfu, touchLFU, type RedisObject } from '../types/object.ts'
 import {
@@ -101,8 +105,8 @@ export function lookupKey(
 ): RedisObject | null {
   const de = dictFind<RedisObject>(ctx, db.dict, key)
   let val: RedisObject | null = null
-  if (de !== null) {
-    val = de.val
+  if (de !== NO_ENTRY) {
+    val = dictGetVal(db.dict, de)
     let expireFlags = 0
     if (flags & LOOKUP_WRITE) expireFlags |= EXPIRE_FORCE_DELETE_EXPIRED
     if (flags & LOOKUP_NOEXPIRE) expireFlags |= EXPIRE_AVOID_DELETE_EXPIRED
@@ -186,10 +190,11 @@ export function dbOverwrite(
   val: RedisObject,
 ): void {
   const de = dictFind<RedisObject>(ctx, db.dict, key)
-  if (de === null) throw new Error('dbOverwrite: key does not exist')
-  if (policyIsLfu(srv)) val.lru = de.val.lru
-  memValueReplaced(db.dict, de.val, val)
-  de.val = val
+  if (de === NO_ENTRY) throw new Error('dbOverwrite: key does not exist')
+  const old = dictGetVal(db.dict, de)
+  if (policyIsLfu(srv)) val.lru = old.lru
+  memValueReplaced(db.dict, old, val)
+  dictSetVal(db.dict, de, val)
 }
 
 export interface SetKeyOptions {
@@ -228,21 +233,21 @@ export function setKey(
 export function dbDelete(ctx: ExecContext, db: RedisDb, key: string): boolean {
   if (dictSize(db.expires) > 0) dictDelete(ctx, db.expires, key)
   const de = dictDelete(ctx, db.dict, key)
-  if (de === null) return false
-  memKeyDeleted(db.dict, key, de.val)
+  if (de === NO_ENTRY) return false
+  memKeyDeleted(db.dict, key, dictGetVal(db.dict, de))
   return true
 }
 
 /** db.c dbExists: present in the main dict (no expiry check). */
 export function dbExists(ctx: ExecContext, db: RedisDb, key: string): boolean {
-  return dictFind(ctx, db.dict, key) !== null
+  return dictFind(ctx, db.dict, key) !== NO_ENTRY
 }
 
 // --- Expires ---
 
 /** db.c setExpire: the key must exist in the main dict. */
 export function setExpire(ctx: ExecContext, db: RedisDb, key: string, when: number): void {
-  if (dictFind(ctx, db.dict, key) === null) throw new Error('setExpire: key does not exist')
+  if (dictFind(ctx, db.dict, key) === NO_ENTRY) throw new Error('setExpire: key does not exist')
   dictReplace(ctx, db.expires, key, when)
 }
 
@@ -255,7 +260,7 @@ export function getExpire(ctx: ExecContext, db: RedisDb, key: string): number {
 
 /** db.c removeExpire: true if a TTL was removed. */
 export function removeExpire(ctx: ExecContext, db: RedisDb, key: string): boolean {
-  return dictDelete(ctx, db.expires, key) !== null
+  return dictDelete(ctx, db.expires, key) !== NO_ENTRY
 }
 
 /** db.c keyIsExpired: ctx.now (the frozen command time) > when. */
@@ -341,7 +346,7 @@ export function touchWatchedKey(
   // unwatchAllKeys mutates the list while we walk it: iterate over a copy.
   for (const wk of [...list]) {
     if (wk.expired) {
-      if (dictFind(ctx, db.dict, key) === null) {
+      if (dictFind(ctx, db.dict, key) === NO_ENTRY) {
         wk.expired = false
         continue
       }
@@ -366,12 +371,15 @@ export function touchAllWatchedKeysInDb(
 ): void {
   if (emptied.watchedKeys.size === 0) return
   for (const [key, list] of emptied.watchedKeys) {
-    const existsInEmptied = dictFind(ctx, emptied.dict, key) !== null
-    if (!existsInEmptied && !(replacedWith !== null && dictFind(ctx, replacedWith.dict, key)))
+    const existsInEmptied = dictFind(ctx, emptied.dict, key) !== NO_ENTRY
+    if (
+      !existsInEmptied &&
+      !(replacedWith !== null && dictFind(ctx, replacedWith.dict, key) !== NO_ENTRY)
+    )
       continue
     for (const wk of list) {
       if (wk.expired) {
-        if (replacedWith === null || dictFind(ctx, replacedWith.dict, key) === null) {
+        if (replacedWith === null || dictFind(ctx, replacedWith.dict, key) === NO_ENTRY) {
           wk.expired = false
           continue
         } else if (keyIsExpired(ctx, replacedWith, key)) {
@@ -455,27 +463,10 @@ export function dbSwapDatabases(
 /** Every expires key exists in the main dict; both dicts are valid. */
 export function dbValidate(db: RedisDb): string[] {
   const errors = [...dictValidate(db.dict), ...dictValidate(db.expires)]
-  for (const t of db.expires.table) {
-    if (t === null) continue
-    for (let e of t) {
-      while (e !== null) {
-        if (!hasKeyNoStep(db.dict, e.key)) errors.push(`expire without key: ${e.key}`)
-        e = e.next
-      }
-    }
-  }
+  const keys = new Set<string>()
+  dictForEach(db.dict, (key) => keys.add(key))
+  dictForEach(db.expires, (key) => {
+    if (!keys.has(key)) errors.push(`expire without key: ${key}`)
+  })
   return errors
-}
-
-function hasKeyNoStep(d: Dict<RedisObject>, key: string): boolean {
-  for (const t of d.table) {
-    if (t === null) continue
-    for (let e of t) {
-      while (e !== null) {
-        if (e.key === key) return true
-        e = e.next
-      }
-    }
-  }
-  return false
 }

@@ -45,11 +45,14 @@ import type { ServerState } from '../state.ts'
 import type { Copier } from '../snapshot.ts'
 import {
   dictFind,
+  dictGetKey,
+  dictGetVal,
   dictGetRandomKey,
   dictGetSomeKeys,
   dictSize,
   type Dict,
   type DictType,
+  NO_ENTRY,
 } from '../structures/dict.ts'
 import { lfuDecrAndReturn, type RedisObject } from '../types/object.ts'
 import { dbDelete, signalModifiedKey } from './db.ts'
@@ -174,8 +177,8 @@ function scoreOf(
   let o: RedisObject
   if (sampledict !== (keydict as Dict<unknown>)) {
     const de = dictFind<RedisObject>(ctx, keydict, sampleKey)
-    if (de === null) return 0 // cannot happen: expires ⊆ keys
-    o = de.val
+    if (de === NO_ENTRY) return 0 // cannot happen: expires ⊆ keys
+    o = dictGetVal(keydict, de)
   } else {
     o = sampleVal as RedisObject
   }
@@ -198,9 +201,10 @@ export function evictionPoolPopulate(
   const samples = dictGetSomeKeys(ctx, sampledict, srv.config.maxmemorySamples)
   const sampled: EvictionCandidate[] | null = ctx.tracing ? [] : null
   for (const de of samples) {
-    const idle = scoreOf(srv, ctx, de.key, de.val, sampledict, keydict)
-    sampled?.push({ db: dbid, key: de.key, score: idle })
-    evictionPoolInsert(pool, de.key, idle, dbid)
+    const key = dictGetKey(sampledict, de)
+    const idle = scoreOf(srv, ctx, key, dictGetVal(sampledict, de), sampledict, keydict)
+    sampled?.push({ db: dbid, key, score: idle })
+    evictionPoolInsert(pool, key, idle, dbid)
   }
   if (ctx.tracing && sampled !== null) {
     ctx.emit({ type: 'evict/keysSampled', policy: srv.config.maxmemoryPolicy, db: dbid, sampled })
@@ -297,13 +301,13 @@ function pickFromPool(
       const db = srv.dbs[dbid]
       const de =
         db === undefined
-          ? null
+          ? NO_ENTRY
           : allkeys
             ? dictFind(ctx, db.dict, key)
             : dictFind(ctx, db.expires, key)
       slot.key = null
       slot.idle = 0
-      if (de !== null) return { db: dbid, key, score: idle }
+      if (de !== NO_ENTRY) return { db: dbid, key, score: idle }
       // A ghost: deleted since it was sampled. Try the next best.
     }
   }
@@ -321,7 +325,7 @@ function pickRandom(srv: ServerState, ctx: ExecContext): Victim | null {
     const dict = (allkeys ? db.dict : db.expires) as Dict<unknown>
     if (dictSize(dict) !== 0) {
       const de = dictGetRandomKey(ctx, dict)
-      if (de !== null) return { db: j, key: de.key, score: 0 }
+      if (de !== NO_ENTRY) return { db: j, key: dictGetKey(dict, de), score: 0 }
     }
   }
   return null

@@ -27,7 +27,16 @@
  */
 import type { ExecContext } from '../context.ts'
 import type { ServerState } from '../state.ts'
-import { dictBuckets, dictIsRehashing, dictSize, type DictEntry } from '../structures/dict.ts'
+import {
+  dictBuckets,
+  dictGetKey,
+  dictGetVal,
+  dictIsRehashing,
+  dictNextEntry,
+  dictSize,
+  NO_ENTRY,
+  type DictEntry,
+} from '../structures/dict.ts'
 import { deleteExpiredKeyAndPropagate } from './db.ts'
 
 // --- Constants (expire.c) ---
@@ -146,25 +155,26 @@ export function activeExpireCycle(srv: ServerState, ctx: ExecContext, kind: 'slo
           const t = db.expires.table[table]
           // The same cursor, masked per table.
           const idx = exp < 0 ? 0 : db.expiresCursor % 2 ** exp
-          let de: DictEntry<number> | null = t?.[idx] ?? null
+          let de: DictEntry = t === null || t === undefined ? NO_ENTRY : (t[idx] as number)
           checkedBuckets++
           if (buckets !== null) buckets.push(idx)
-          while (de !== null) {
+          while (de !== NO_ENTRY) {
             // Take the next entry first: this one may be deleted (and a rehash step may
             // move the rest of the chain, which we then follow where it went, as C does).
-            const e: DictEntry<number> = de
-            de = de.next
-            const ttl = e.val - now
-            if (activeExpireCycleTryExpire(srv, ctx, db.id, e, now)) {
+            const key = dictGetKey(db.expires, de)
+            const when = dictGetVal(db.expires, de)
+            de = dictNextEntry(db.expires, de)
+            const ttl = when - now
+            if (activeExpireCycleTryExpire(srv, ctx, db.id, key, when, now)) {
               expired++
-              if (expiredKeys !== null) expiredKeys.push(e.key)
+              if (expiredKeys !== null) expiredKeys.push(key)
             }
             if (ttl > 0) {
               ttlSum += ttl
               ttlSamples++
             }
             sampled++
-            if (sampledKeys !== null) sampledKeys.push(e.key)
+            if (sampledKeys !== null) sampledKeys.push(key)
           }
         }
         db.expiresCursor++
@@ -224,14 +234,14 @@ function activeExpireCycleTryExpire(
   srv: ServerState,
   ctx: ExecContext,
   dbId: number,
-  e: DictEntry<number>,
+  key: string,
+  when: number,
   now: number,
 ): boolean {
-  const when = e.val
   if (!(now > when)) return false
   const db = srv.dbs[dbId]
   if (db === undefined) return false
-  deleteExpiredKeyAndPropagate(srv, ctx, db, e.key)
-  if (ctx.tracing) ctx.emit({ type: 'expire/keyExpiredActively', db: dbId, key: e.key, when })
+  deleteExpiredKeyAndPropagate(srv, ctx, db, key)
+  if (ctx.tracing) ctx.emit({ type: 'expire/keyExpiredActively', db: dbId, key, when })
   return true
 }

@@ -44,10 +44,14 @@ import {
   dictBuckets,
   dictEntriesGeneration,
   dictFind,
+  dictGetKey,
+  dictGetVal,
+  dictNextEntry,
   dictForEach,
   dictSize,
   dictTablesGeneration,
   type Dict,
+  NO_ENTRY,
 } from '../structures/dict.ts'
 import { jemallocSizeClass } from '../structures/jemalloc.ts'
 import { intsetBlobLen, type Intset } from '../structures/intset.ts'
@@ -211,9 +215,9 @@ export function objectAllocSize(o: RedisObject): number {
     case 'hashtable': {
       const d = o.ptr as Dict<unknown>
       let bytes = robj + jemallocSizeClass(SIZEOF_DICT) + dictTablesAllocSize(d)
-      dictForEach(d, (e) => {
-        bytes += jemallocSizeClass(SIZEOF_DICT_ENTRY) + sdsZmallocSizeForLen(e.key.length)
-        bytes += elementSdsSize(e.val)
+      dictForEach(d, (key, val) => {
+        bytes += jemallocSizeClass(SIZEOF_DICT_ENTRY) + sdsZmallocSizeForLen(key.length)
+        bytes += elementSdsSize(val)
       })
       return bytes
     }
@@ -316,10 +320,10 @@ function keyspaceOf(d: Dict<RedisObject>): KeyspaceMemory {
   if (ks === undefined) {
     ks = { bytes: 0, measures: new WeakMap(), dirty: new Set(), forgotten: false }
     const k = ks
-    dictForEach(d, (e) => {
-      const m = measureExact(e.val)
-      k.measures.set(e.val, m)
-      k.bytes += sdsZmallocSizeForLen(e.key.length) + m.size
+    dictForEach(d, (key, val) => {
+      const m = measureExact(val)
+      k.measures.set(val, m)
+      k.bytes += sdsZmallocSizeForLen(key.length) + m.size
     })
     keyspaces.set(d, ks)
   }
@@ -539,9 +543,9 @@ export function memCloneState(from: ServerState, to: ServerState, copier: Copier
     }
     // Measures are replaced, never changed in place: the copy shares them.
     copier.forEachPair(d, nd, (a, b) => {
-      const m = ks.measures.get(a.val)
-      if (m !== undefined) copy.measures.set(b.val, m)
-      if (ks.dirty.has(a.val)) copy.dirty.add(b.val)
+      const m = ks.measures.get(a)
+      if (m !== undefined) copy.measures.set(b, m)
+      if (ks.dirty.has(a)) copy.dirty.add(b)
     })
     keyspaces.set(nd, copy)
   }
@@ -789,9 +793,9 @@ function iterateDict(d: Dict<unknown>, fn: (key: string, val: unknown) => boolea
   for (const t of d.table) {
     if (t === null) continue
     for (let e of t) {
-      while (e !== null) {
-        if (!fn(e.key, e.val)) return
-        e = e.next
+      while (e !== NO_ENTRY) {
+        if (!fn(dictGetKey(d, e), dictGetVal(d, e))) return
+        e = dictNextEntry(d, e)
       }
     }
   }
@@ -809,9 +813,13 @@ export function memoryUsageOfKey(
   samples: number = OBJ_COMPUTE_SIZE_DEF_SAMPLES,
 ): number | null {
   const de = dictFind<RedisObject>(ctx, db.dict, key)
-  if (de === null) return null
+  if (de === NO_ENTRY) return null
   const n = samples === 0 ? Infinity : samples
-  return objectComputeSize(de.val, n) + sdsZmallocSizeForLen(de.key.length) + SIZEOF_DICT_ENTRY
+  return (
+    objectComputeSize(dictGetVal(db.dict, de), n) +
+    sdsZmallocSizeForLen(key.length) +
+    SIZEOF_DICT_ENTRY
+  )
 }
 
 // --- INFO memory ---
@@ -1008,8 +1016,8 @@ export function memoryValidate(srv: ServerState): string[] {
   for (const db of srv.dbs) {
     const running = keyspaceBytes(db.dict)
     let exact = 0
-    dictForEach(db.dict, (e) => {
-      exact += sdsZmallocSizeForLen(e.key.length) + objectAllocSize(e.val)
+    dictForEach(db.dict, (key, val) => {
+      exact += sdsZmallocSizeForLen(key.length) + objectAllocSize(val)
     })
     // Big containers are tracked by scaling; allow their drift, demand exactness otherwise.
     if (Math.abs(running - exact) > exact / 64)

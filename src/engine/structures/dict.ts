@@ -17,10 +17,13 @@
  *
  * Complexity: O(1) average find/add/delete plus one bucket move while rehashing.
  *
+ * Entries are slots of a pool of parallel arrays (see DictEntry), not one object each; a
+ * deleted entry's slot goes on a free list and is reused by a later add.
+ *
  * Invariants (see dictValidate): table sizes are powers of two (exp >= 2); used counts match
  * the chains; rehashIdx === -1 iff table 1 is absent; while rehashing, buckets of table 0
  * below rehashIdx are empty; no key lives in both tables; every key sits in the bucket its
- * hash selects.
+ * hash selects; every pool slot is in exactly one chain, on the free list, or just unlinked.
  *
  * Randomness: Redis's randomULong() (a 64-bit Mersenne Twister on 64-bit builds) becomes
  * rngNextU32 (bucket counts never exceed 2^32 here); random() and rand() become rngRandom.
@@ -39,17 +42,24 @@ export { hashSeedFromRng } from './siphash.ts'
 
 // --- Types ---
 
-/** One key/value pair and the link to the next entry of its bucket chain. */
-export interface DictEntry<V> {
-  key: string
-  val: V
-  next: DictEntry<V> | null
-  /**
-   * siphash12Low of the key, kept so that rehashing and chain walks need not hash or read
-   * the key again (a cache: the key never changes, and the value is what dictHashKey gives).
-   */
-  hash: number
-}
+/**
+ * An entry: its index in the dict's entry pool (the C dictEntry pointer). NO_ENTRY is the
+ * NULL pointer. Read it with dictGetKey / dictGetVal, change its value with dictSetVal.
+ *
+ * The entries live in parallel arrays rather than one object each (struct of arrays): the
+ * chain links and cached hashes in two Int32Arrays, keys and values in two arrays, all
+ * indexed by the entry. A keyspace of millions of keys is then four arrays instead of
+ * millions of small objects: no per-entry allocation for the garbage collector to copy,
+ * and a chain walk or a rehash move reads dense memory. The algorithms are dict.c's, step
+ * for step: what changes is only where an entry's four fields are stored.
+ */
+export type DictEntry = number
+
+/** The NULL entry: not found / end of chain / empty bucket. */
+export const NO_ENTRY = -1
+
+/** A bucket array: the first entry of each chain, NO_ENTRY when empty. */
+export type DictTable = Int32Array
 
 /** Per-dict behaviour hooks (Redis dictType; hashing and key comparison are fixed here). */
 export interface DictType {
@@ -61,11 +71,11 @@ export interface DictType {
   expandAllowed?: (moreMemBytes: number, usedRatio: number) => boolean
 }
 
-/** The dict itself: plain data, like `struct dict` (7.0 layout). */
+/** The dict itself: plain data, like `struct dict` (7.0 layout) plus its entry pool. */
 export interface Dict<V> {
   ref: DictRef
   type: DictType
-  table: [Array<DictEntry<V> | null> | null, Array<DictEntry<V> | null> | null]
+  table: [DictTable | null, DictTable | null]
   used: [number, number]
   /** log2 of each table's size; -1 = no table. */
   sizeExp: [number, number]
@@ -74,6 +84,25 @@ export interface Dict<V> {
   /** > 0 while a scan or safe iteration is in progress: rehash steps are skipped. */
   pauseRehash: number
   seed: HashSeed
+  // --- The entry pool (see DictEntry) ---
+  /** Each entry's key. */
+  keys: string[]
+  /** Each entry's value. */
+  vals: V[]
+  /** Each entry's next entry in its chain (NO_ENTRY at the end); free slots chain here too. */
+  next: Int32Array
+  /**
+   * siphash12Low of each entry's key (as int32), kept so that rehashing and chain walks
+   * need not hash or read the key again (a cache: the key never changes).
+   */
+  hashes: Int32Array
+  /** First free slot (NO_ENTRY: none; new slots come from the end). */
+  free: number
+  /**
+   * The entry dictDelete last unlinked, still readable by its caller (dictUnlink before
+   * dictFreeUnlinkedEntry): freed by the next add or delete on this dict.
+   */
+  unlinked: number
 }
 
 /** dict_can_resize: 'avoid' while a fork child exists, 'forbid' inside the child. */
@@ -130,6 +159,9 @@ export function dictGetResizePolicy(): DictResizePolicy {
 
 const NO_TYPE: DictType = {}
 
+/** Entry slots a new dict reserves (the pool doubles when full). */
+const DICT_POOL_INITIAL = 4
+
 /** Creates an empty dict with no tables (the first insert allocates 4 buckets). */
 export function dictCreate<V>(ref: DictRef, seed: HashSeed, type: DictType = NO_TYPE): Dict<V> {
   return {
@@ -141,7 +173,33 @@ export function dictCreate<V>(ref: DictRef, seed: HashSeed, type: DictType = NO_
     rehashIdx: -1,
     pauseRehash: 0,
     seed,
+    keys: [],
+    vals: [],
+    next: new Int32Array(DICT_POOL_INITIAL),
+    hashes: new Int32Array(DICT_POOL_INITIAL),
+    free: NO_ENTRY,
+    unlinked: NO_ENTRY,
   }
+}
+
+/** dictGetKey: the entry's key. */
+export function dictGetKey<V>(d: Dict<V>, e: DictEntry): string {
+  return d.keys[e] as string
+}
+
+/** dictGetVal: the entry's value. */
+export function dictGetVal<V>(d: Dict<V>, e: DictEntry): V {
+  return d.vals[e] as V
+}
+
+/** dictSetVal: replaces the entry's value in place. */
+export function dictSetVal<V>(d: Dict<V>, e: DictEntry, val: V): void {
+  d.vals[e] = val
+}
+
+/** The entry after `e` in its chain (NO_ENTRY at the end): dictEntry.next. */
+export function dictNextEntry<V>(d: Dict<V>, e: DictEntry): DictEntry {
+  return d.next[e] as number
 }
 
 /** Returns the number of entries in both tables. */
@@ -194,12 +252,47 @@ function htMask(exp: number): number {
   return exp === -1 ? 0 : (1 << exp) - 1
 }
 
-function newBuckets<V>(size: number): Array<DictEntry<V> | null> {
-  // Pushing keeps the array packed; new Array(n) for large n starts in V8's slow
-  // dictionary mode, which makes every bucket access a hash lookup.
-  const buckets: Array<DictEntry<V> | null> = []
-  for (let i = 0; i < size; i++) buckets.push(null)
-  return buckets
+function newBuckets(size: number): DictTable {
+  return new Int32Array(size).fill(NO_ENTRY)
+}
+
+// --- The entry pool ---
+
+/** zmalloc(sizeof(dictEntry)): a free slot, else a new one at the end (the pool doubles). */
+function entryAlloc<V>(d: Dict<V>, key: string, val: V, hash: number, next: DictEntry): DictEntry {
+  let e = d.free
+  if (e !== NO_ENTRY) {
+    d.free = d.next[e] as number
+    d.keys[e] = key
+    d.vals[e] = val
+  } else {
+    e = d.keys.length
+    if (e === d.next.length) entryPoolGrow(d)
+    d.keys.push(key)
+    d.vals.push(val)
+  }
+  d.next[e] = next
+  d.hashes[e] = hash
+  return e
+}
+
+function entryPoolGrow<V>(d: Dict<V>): void {
+  const next = new Int32Array(d.next.length * 2)
+  next.set(d.next)
+  d.next = next
+  const hashes = new Int32Array(d.hashes.length * 2)
+  hashes.set(d.hashes)
+  d.hashes = hashes
+}
+
+/** dictFreeUnlinkedEntry for the entry dictDelete handed out last: its slot is free again. */
+function releaseUnlinked<V>(d: Dict<V>): void {
+  const e = d.unlinked
+  d.unlinked = NO_ENTRY
+  d.keys[e] = ''
+  d.vals[e] = undefined as V
+  d.next[e] = d.free
+  d.free = e
 }
 
 // --- Expanding and shrinking ---
@@ -227,7 +320,7 @@ function dictExpandInternal<V>(
   // Redis refuses sizes whose byte count overflows; here the cap is 2^30 buckets (JS arrays).
   if (exp > DICT_HT_MAX_EXP) return false
   if (exp === d.sizeExp[0]) return false
-  const buckets = newBuckets<V>(1 << exp)
+  const buckets = newBuckets(1 << exp)
   tablesGeneration++
   if (d.table[0] === null) {
     d.sizeExp[0] = exp
@@ -319,24 +412,26 @@ export function htNeedsResize<V>(d: Dict<V>): boolean {
  */
 export function dictRehash<V>(ctx: ExecContext, d: Dict<V>, n: number): boolean {
   if (dictCanResize === 'forbid' || d.rehashIdx === -1) return false
-  const s0 = htSize(d.sizeExp[0])
-  const s1 = htSize(d.sizeExp[1])
-  if (
-    dictCanResize === 'avoid' &&
-    ((s1 > s0 && s1 / s0 < DICT_FORCE_RESIZE_RATIO) ||
-      (s1 < s0 && s0 / s1 < DICT_FORCE_RESIZE_RATIO))
-  ) {
-    return false
+  if (dictCanResize === 'avoid') {
+    const s0 = htSize(d.sizeExp[0])
+    const s1 = htSize(d.sizeExp[1])
+    if (
+      (s1 > s0 && s1 / s0 < DICT_FORCE_RESIZE_RATIO) ||
+      (s1 < s0 && s0 / s1 < DICT_FORCE_RESIZE_RATIO)
+    )
+      return false
   }
-  const t0 = d.table[0] as Array<DictEntry<V> | null>
-  const t1 = d.table[1] as Array<DictEntry<V> | null>
+  const t0 = d.table[0] as DictTable
+  const t1 = d.table[1] as DictTable
+  const next = d.next
+  const hashes = d.hashes
   const mask1 = htMask(d.sizeExp[1])
   let emptyVisits = n * 10
   while (n-- > 0 && d.used[0] !== 0) {
-    let de = t0[d.rehashIdx] ?? null
-    if (de === null) {
+    let de = t0[d.rehashIdx] as number
+    if (de === NO_ENTRY) {
       const skipFrom = d.rehashIdx
-      while (de === null) {
+      while (de === NO_ENTRY) {
         d.rehashIdx++
         if (--emptyVisits === 0) {
           if (ctx.full) {
@@ -349,7 +444,7 @@ export function dictRehash<V>(ctx: ExecContext, d: Dict<V>, n: number): boolean 
           }
           return true
         }
-        de = t0[d.rehashIdx] ?? null
+        de = t0[d.rehashIdx] as number
       }
       if (ctx.full) {
         ctx.emit({ type: 'dict/emptyBucketsSkipped', dict: d.ref, from: skipFrom, to: d.rehashIdx })
@@ -357,17 +452,19 @@ export function dictRehash<V>(ctx: ExecContext, d: Dict<V>, n: number): boolean 
     }
     const from = d.rehashIdx
     const moves: EntryMove[] | null = ctx.tracing ? [] : null
-    while (de !== null) {
-      const nextde: DictEntry<V> | null = de.next
-      const h = de.hash & mask1
-      de.next = t1[h] ?? null
+    let moved = 0
+    while (de !== NO_ENTRY) {
+      const nextde = next[de] as number
+      const h = (hashes[de] as number) & mask1
+      next[de] = t1[h] as number
       t1[h] = de
-      d.used[0]--
-      d.used[1]++
-      if (moves !== null) moves.push({ key: de.key, to: h })
+      moved++
+      if (moves !== null) moves.push({ key: d.keys[de] as string, to: h })
       de = nextde
     }
-    t0[from] = null
+    d.used[0] -= moved
+    d.used[1] += moved
+    t0[from] = NO_ENTRY
     d.rehashIdx++
     if (moves !== null) {
       ctx.emit({
@@ -417,56 +514,63 @@ function dictRehashStep<V>(ctx: ExecContext, d: Dict<V>): void {
 
 // --- Lookup, insert, delete ---
 
+/**
+ * Walks the chain from `e` for the key whose cached hash is `h` (int32). Returns the entry,
+ * or NO_ENTRY.
+ */
+function chainFind<V>(d: Dict<V>, e: DictEntry, key: string, h: number): DictEntry {
+  const hashes = d.hashes
+  const next = d.next
+  while (e !== NO_ENTRY) {
+    if (hashes[e] === h && d.keys[e] === key) return e
+    e = next[e] as number
+  }
+  return NO_ENTRY
+}
+
 /** Set by dictKeyIndex when the key already exists (C's `existing` out-parameter). */
-let keyIndexExisting: DictEntry<unknown> | null = null
+let keyIndexExisting: DictEntry = NO_ENTRY
 
 /**
  * _dictKeyIndex: expands if needed, then returns the bucket for a new key (in table 1 while
  * rehashing) or -1 if the key exists (then keyIndexExisting holds its entry).
  */
 function dictKeyIndex<V>(ctx: ExecContext, d: Dict<V>, key: string, hash: number): number {
-  keyIndexExisting = null
+  keyIndexExisting = NO_ENTRY
   dictExpandIfNeeded(ctx, d)
-  let idx = 0
-  for (let t: 0 | 1 = 0; t <= 1; t = (t + 1) as 0 | 1) {
-    idx = hash & htMask(d.sizeExp[t])
-    let he = (d.table[t] as Array<DictEntry<V> | null>)[idx] ?? null
-    while (he !== null) {
-      if (he.hash === hash && he.key === key) {
-        keyIndexExisting = he as DictEntry<unknown>
-        return -1
-      }
-      he = he.next
-    }
-    if (d.rehashIdx === -1) break
+  let idx = hash & htMask(d.sizeExp[0])
+  let he = chainFind(d, (d.table[0] as DictTable)[idx] as number, key, hash)
+  if (he === NO_ENTRY && d.rehashIdx !== -1) {
+    idx = hash & htMask(d.sizeExp[1])
+    he = chainFind(d, (d.table[1] as DictTable)[idx] as number, key, hash)
+  }
+  if (he !== NO_ENTRY) {
+    keyIndexExisting = he
+    return -1
   }
   return idx
 }
 
 /**
  * dictAddRaw: adds a new entry for `key` with value `val` at the head of its bucket (table 1
- * while rehashing) and returns it, or returns null if the key exists (see
+ * while rehashing) and returns it, or returns NO_ENTRY if the key exists (see
  * dictAddOrFindEntry to get the existing one). Performs one rehash step first.
  */
-export function dictAddRaw<V>(
-  ctx: ExecContext,
-  d: Dict<V>,
-  key: string,
-  val: V,
-): DictEntry<V> | null {
+export function dictAddRaw<V>(ctx: ExecContext, d: Dict<V>, key: string, val: V): DictEntry {
+  if (d.unlinked !== NO_ENTRY) releaseUnlinked(d)
   if (d.rehashIdx !== -1) dictRehashStep(ctx, d)
-  const hash = siphash12Low(d.seed, key)
+  const hash = siphash12Low(d.seed, key) | 0
   const index = dictKeyIndex(ctx, d, key, hash)
-  if (index === -1) return null
+  if (index === -1) return NO_ENTRY
   const t = d.rehashIdx !== -1 ? 1 : 0
-  const table = d.table[t] as Array<DictEntry<V> | null>
-  const entry: DictEntry<V> = { key, val, next: table[index] ?? null, hash }
+  const table = d.table[t] as DictTable
+  const entry = entryAlloc(d, key, val, hash, table[index] as number)
   table[index] = entry
   d.used[t]++
   entriesGeneration++
   if (ctx.full) {
     let chainLen = 0
-    for (let e: DictEntry<V> | null = entry; e !== null; e = e.next) chainLen++
+    for (let e = entry; e !== NO_ENTRY; e = d.next[e] as number) chainLen++
     ctx.emit({
       type: 'dict/keyAdded',
       dict: d.ref,
@@ -482,7 +586,7 @@ export function dictAddRaw<V>(
 
 /** Adds `key` → `val`. Returns false (and changes nothing) if the key already exists. */
 export function dictAdd<V>(ctx: ExecContext, d: Dict<V>, key: string, val: V): boolean {
-  return dictAddRaw(ctx, d, key, val) !== null
+  return dictAddRaw(ctx, d, key, val) !== NO_ENTRY
 }
 
 /**
@@ -490,8 +594,8 @@ export function dictAdd<V>(ctx: ExecContext, d: Dict<V>, key: string, val: V): b
  * the key was added, false if an existing value was replaced.
  */
 export function dictReplace<V>(ctx: ExecContext, d: Dict<V>, key: string, val: V): boolean {
-  if (dictAddRaw(ctx, d, key, val) !== null) return true
-  ;(keyIndexExisting as DictEntry<V>).val = val
+  if (dictAddRaw(ctx, d, key, val) !== NO_ENTRY) return true
+  d.vals[keyIndexExisting] = val
   return false
 }
 
@@ -500,7 +604,7 @@ export function dictReplace<V>(ctx: ExecContext, d: Dict<V>, key: string, val: V
  * is left unchanged). Use dictAddOrFindEntry to get the entry itself.
  */
 export function dictAddOrFind<V>(ctx: ExecContext, d: Dict<V>, key: string, val: V): boolean {
-  return dictAddRaw(ctx, d, key, val) !== null
+  return dictAddRaw(ctx, d, key, val) !== NO_ENTRY
 }
 
 /** dictAddOrFind as in C: returns the existing entry, or a new one holding `val`. */
@@ -509,33 +613,27 @@ export function dictAddOrFindEntry<V>(
   d: Dict<V>,
   key: string,
   val: V,
-): DictEntry<V> {
+): DictEntry {
   const entry = dictAddRaw(ctx, d, key, val)
-  return entry ?? (keyIndexExisting as DictEntry<V>)
+  return entry !== NO_ENTRY ? entry : keyIndexExisting
 }
 
-/** Returns the entry for `key` or null, after one rehash step (unless paused). */
-export function dictFind<V>(ctx: ExecContext, d: Dict<V>, key: string): DictEntry<V> | null {
+/** Returns the entry for `key` or NO_ENTRY, after one rehash step (unless paused). */
+export function dictFind<V>(ctx: ExecContext, d: Dict<V>, key: string): DictEntry {
   if (d.used[0] + d.used[1] === 0) {
     if (ctx.full) ctx.emit({ type: 'dict/keyFound', dict: d.ref, key, probes: [], found: false })
-    return null
+    return NO_ENTRY
   }
   if (d.rehashIdx !== -1) dictRehashStep(ctx, d)
-  const h = siphash12Low(d.seed, key)
-  for (let t: 0 | 1 = 0; t <= 1; t = (t + 1) as 0 | 1) {
-    const idx = h & htMask(d.sizeExp[t])
-    let he = (d.table[t] as Array<DictEntry<V> | null>)[idx] ?? null
-    while (he !== null) {
-      if (he.hash === h && he.key === key) {
-        if (ctx.full) emitKeyFound(ctx, d, key, h, t, true)
-        return he
-      }
-      he = he.next
-    }
-    if (d.rehashIdx === -1) break
+  const h = siphash12Low(d.seed, key) | 0
+  let he = chainFind(d, (d.table[0] as DictTable)[h & htMask(d.sizeExp[0])] as number, key, h)
+  let t = 0
+  if (he === NO_ENTRY && d.rehashIdx !== -1) {
+    t = 1
+    he = chainFind(d, (d.table[1] as DictTable)[h & htMask(d.sizeExp[1])] as number, key, h)
   }
-  if (ctx.full) emitKeyFound(ctx, d, key, h, d.rehashIdx === -1 ? 0 : 1, false)
-  return null
+  if (ctx.full) emitKeyFound(ctx, d, key, h, t, he !== NO_ENTRY)
+  return he
 }
 
 function emitKeyFound<V>(
@@ -556,30 +654,34 @@ function emitKeyFound<V>(
 /** Returns the value stored under `key`, or undefined (dictFind semantics). */
 export function dictFetchValue<V>(ctx: ExecContext, d: Dict<V>, key: string): V | undefined {
   const he = dictFind(ctx, d, key)
-  return he === null ? undefined : he.val
+  return he === NO_ENTRY ? undefined : (d.vals[he] as V)
 }
 
 /**
- * Unlinks the entry for `key` and returns it (dictUnlink), or returns null if absent.
- * Performs one rehash step first (unless paused). Does not shrink: callers decide
- * (htNeedsResize / dictResize), as Redis does.
+ * Unlinks the entry for `key` and returns it (dictUnlink), or returns NO_ENTRY if absent.
+ * The caller may read its key and value until the next add or delete on this dict, which
+ * frees it (dictFreeUnlinkedEntry). Performs one rehash step first (unless paused). Does not
+ * shrink: callers decide (htNeedsResize / dictResize), as Redis does.
  */
-export function dictDelete<V>(ctx: ExecContext, d: Dict<V>, key: string): DictEntry<V> | null {
-  if (d.used[0] + d.used[1] === 0) return null
+export function dictDelete<V>(ctx: ExecContext, d: Dict<V>, key: string): DictEntry {
+  if (d.unlinked !== NO_ENTRY) releaseUnlinked(d)
+  if (d.used[0] + d.used[1] === 0) return NO_ENTRY
   if (d.rehashIdx !== -1) dictRehashStep(ctx, d)
-  const h = siphash12Low(d.seed, key)
+  const h = siphash12Low(d.seed, key) | 0
+  const next = d.next
   for (let t: 0 | 1 = 0; t <= 1; t = (t + 1) as 0 | 1) {
     const idx = h & htMask(d.sizeExp[t])
-    const table = d.table[t] as Array<DictEntry<V> | null>
-    let he = table[idx] ?? null
-    let prev: DictEntry<V> | null = null
+    const table = d.table[t] as DictTable
+    let he = table[idx] as number
+    let prev = NO_ENTRY
     let pos = 0
-    while (he !== null) {
-      if (he.hash === h && he.key === key) {
-        if (prev !== null) prev.next = he.next
-        else table[idx] = he.next
+    while (he !== NO_ENTRY) {
+      if (d.hashes[he] === h && d.keys[he] === key) {
+        if (prev !== NO_ENTRY) next[prev] = next[he] as number
+        else table[idx] = next[he] as number
         d.used[t]--
         entriesGeneration++
+        d.unlinked = he
         if (ctx.full) {
           ctx.emit({
             type: 'dict/keyDeleted',
@@ -593,12 +695,12 @@ export function dictDelete<V>(ctx: ExecContext, d: Dict<V>, key: string): DictEn
         return he
       }
       prev = he
-      he = he.next
+      he = next[he] as number
       pos++
     }
     if (d.rehashIdx === -1) break
   }
-  return null
+  return NO_ENTRY
 }
 
 /** Removes every entry and both tables (dictEmpty); the dict is as new. */
@@ -612,40 +714,42 @@ export function dictEmpty<V>(_ctx: ExecContext, d: Dict<V>): void {
   d.sizeExp[1] = -1
   d.rehashIdx = -1
   d.pauseRehash = 0
+  d.keys = []
+  d.vals = []
+  d.next = new Int32Array(DICT_POOL_INITIAL)
+  d.hashes = new Int32Array(DICT_POOL_INITIAL)
+  d.free = NO_ENTRY
+  d.unlinked = NO_ENTRY
 }
 
 // --- Iteration ---
 
 /** Returns all entries: table 0 then table 1, bucket order, chain order. No rehash step. */
-export function dictEntries<V>(d: Dict<V>): DictEntry<V>[] {
-  const out: DictEntry<V>[] = []
-  for (let t: 0 | 1 = 0; t <= 1; t = (t + 1) as 0 | 1) {
-    const table = d.table[t]
-    if (table === null) continue
-    for (let i = 0; i < table.length; i++) {
-      for (let e = table[i] ?? null; e !== null; e = e.next) out.push(e)
-    }
-  }
+export function dictEntries<V>(d: Dict<V>): DictEntry[] {
+  const out: DictEntry[] = []
+  dictForEach(d, (_k, _v, e) => out.push(e))
   return out
 }
 
 /**
- * Calls fn for every entry in dictEntries order, without allocating. Like Redis's safe
- * iterator, rehashing is paused meanwhile, so fn may look keys up (no rehash step runs) and
- * may delete the entry it was given; entries added during the walk may or may not be seen.
+ * Calls fn with every entry's key, value and entry, in dictEntries order, without
+ * allocating. Like Redis's safe iterator, rehashing is paused meanwhile, so fn may look keys
+ * up (no rehash step runs) and may delete the entry it was given; entries added during the
+ * walk may or may not be seen.
  */
-export function dictForEach<V>(d: Dict<V>, fn: (e: DictEntry<V>) => void): void {
+export function dictForEach<V>(d: Dict<V>, fn: (key: string, val: V, e: DictEntry) => void): void {
   d.pauseRehash++
   try {
     for (let t: 0 | 1 = 0; t <= 1; t = (t + 1) as 0 | 1) {
       const table = d.table[t]
       if (table === null) continue
-      for (let i = 0; i < table.length; i++) {
-        let e = table[i] ?? null
-        while (e !== null) {
-          const next: DictEntry<V> | null = e.next
-          fn(e)
-          e = next
+      // dictEmpty inside fn drops the table: the walk stops there.
+      for (let i = 0; i < table.length && d.table[t] === table; i++) {
+        let e = table[i] as number
+        while (e !== NO_ENTRY) {
+          const next = d.next[e] as number
+          fn(d.keys[e] as string, d.vals[e] as V, e)
+          e = d.table[t] === table ? next : NO_ENTRY
         }
       }
     }
@@ -676,19 +780,19 @@ export function dictScanNextCursor(v: number, mask: number): number {
   v = (v + 1) >>> 0
   return rev32(v)
 }
-
 /**
- * Visits the bucket(s) the cursor designates and calls fn on each entry, then returns the
- * next cursor (0 when the scan is complete). While rehashing, it visits the cursor's bucket
- * of the smaller table and then every bucket of the larger table that expands it. Rehashing
- * is paused during the call. Every element present for a whole scan is returned at least
- * once. Only the cursor's low 32 bits matter (tables never exceed 2^32 buckets here).
+ * Visits the bucket(s) the cursor designates and calls fn on each entry's key and value,
+ * then returns the next cursor (0 when the scan is complete). While rehashing, it visits the
+ * cursor's bucket of the smaller table and then every bucket of the larger table that
+ * expands it. Rehashing is paused during the call. Every element present for a whole scan
+ * is returned at least once. Only the cursor's low 32 bits matter (tables never exceed 2^32
+ * buckets here).
  */
 export function dictScan<V>(
   ctx: ExecContext,
   d: Dict<V>,
   cursor: number,
-  fn: (e: DictEntry<V>) => void,
+  fn: (key: string, val: V) => void,
 ): number {
   if (d.used[0] + d.used[1] === 0) return 0
   const start = cursor
@@ -698,7 +802,7 @@ export function dictScan<V>(
   d.pauseRehash++
   if (d.rehashIdx === -1) {
     const m0 = htMask(d.sizeExp[0])
-    scanBucket(d.table[0] as Array<DictEntry<V> | null>, v & m0, fn, keys)
+    scanBucket(d, d.table[0] as DictTable, v & m0, fn, keys)
     if (buckets !== null) buckets.push({ table: 0, bucket: v & m0 })
     v = dictScanNextCursor(v, m0)
   } else {
@@ -710,12 +814,12 @@ export function dictScan<V>(
     }
     const m0 = htMask(d.sizeExp[small])
     const m1 = htMask(d.sizeExp[large])
-    const t0 = d.table[small] as Array<DictEntry<V> | null>
-    const t1 = d.table[large] as Array<DictEntry<V> | null>
-    scanBucket(t0, v & m0, fn, keys)
+    const t0 = d.table[small] as DictTable
+    const t1 = d.table[large] as DictTable
+    scanBucket(d, t0, v & m0, fn, keys)
     if (buckets !== null) buckets.push({ table: small, bucket: v & m0 })
     do {
-      scanBucket(t1, v & m1, fn, keys)
+      scanBucket(d, t1, v & m1, fn, keys)
       if (buckets !== null) buckets.push({ table: large, bucket: v & m1 })
       v = dictScanNextCursor(v, m1)
     } while ((v & (m0 ^ m1)) !== 0)
@@ -729,16 +833,18 @@ export function dictScan<V>(
 }
 
 function scanBucket<V>(
-  table: Array<DictEntry<V> | null>,
+  d: Dict<V>,
+  table: DictTable,
   idx: number,
-  fn: (e: DictEntry<V>) => void,
+  fn: (key: string, val: V) => void,
   keys: string[] | null,
 ): void {
-  let de = table[idx] ?? null
-  while (de !== null) {
-    const next: DictEntry<V> | null = de.next
-    if (keys !== null) keys.push(de.key)
-    fn(de)
+  let de = table[idx] as number
+  while (de !== NO_ENTRY) {
+    const next = d.next[de] as number
+    const key = d.keys[de] as string
+    if (keys !== null) keys.push(key)
+    fn(key, d.vals[de] as V)
     de = next
   }
 }
@@ -748,32 +854,32 @@ function scanBucket<V>(
 /**
  * Returns a random entry: random buckets until a non-empty one (both tables as one index
  * space while rehashing, skipping table 0 below rehashIdx), then a uniform pick in its chain.
- * Performs one rehash step first (unless paused). Null if empty.
+ * Performs one rehash step first (unless paused). NO_ENTRY if empty.
  */
-export function dictGetRandomKey<V>(ctx: ExecContext, d: Dict<V>): DictEntry<V> | null {
-  if (d.used[0] + d.used[1] === 0) return null
+export function dictGetRandomKey<V>(ctx: ExecContext, d: Dict<V>): DictEntry {
+  if (d.used[0] + d.used[1] === 0) return NO_ENTRY
   if (d.rehashIdx !== -1) dictRehashStep(ctx, d)
-  let he: DictEntry<V> | null
+  let he: DictEntry
   if (d.rehashIdx !== -1) {
     const s0 = htSize(d.sizeExp[0])
     const slots = dictBuckets(d)
-    const t0 = d.table[0] as Array<DictEntry<V> | null>
-    const t1 = d.table[1] as Array<DictEntry<V> | null>
+    const t0 = d.table[0] as DictTable
+    const t1 = d.table[1] as DictTable
     do {
       const h = d.rehashIdx + (rngNextU32(ctx.rng) % (slots - d.rehashIdx))
-      he = (h >= s0 ? t1[h - s0] : t0[h]) ?? null
-    } while (he === null)
+      he = (h >= s0 ? t1[h - s0] : t0[h]) as number
+    } while (he === NO_ENTRY)
   } else {
     const m = htMask(d.sizeExp[0])
-    const t0 = d.table[0] as Array<DictEntry<V> | null>
+    const t0 = d.table[0] as DictTable
     do {
-      he = t0[(rngNextU32(ctx.rng) & m) >>> 0] ?? null
-    } while (he === null)
+      he = t0[(rngNextU32(ctx.rng) & m) >>> 0] as number
+    } while (he === NO_ENTRY)
   }
   let listlen = 0
-  for (let e: DictEntry<V> | null = he; e !== null; e = e.next) listlen++
+  for (let e = he; e !== NO_ENTRY; e = d.next[e] as number) listlen++
   let listele = rngRandom(ctx.rng) % listlen
-  while (listele-- > 0) he = (he as DictEntry<V>).next
+  while (listele-- > 0) he = d.next[he] as number
   return he
 }
 
@@ -785,11 +891,11 @@ export function dictGetRandomKey<V>(ctx: ExecContext, d: Dict<V>): DictEntry<V> 
  * Redis, fewer than `count` entries may come back, and duplicates are possible (the walk can
  * wrap around or jump back onto buckets it already took).
  */
-export function dictGetSomeKeys<V>(ctx: ExecContext, d: Dict<V>, count: number): DictEntry<V>[] {
+export function dictGetSomeKeys<V>(ctx: ExecContext, d: Dict<V>, count: number): DictEntry[] {
   const size = d.used[0] + d.used[1]
   if (size < count) count = size
   let maxsteps = count * 10
-  const des: DictEntry<V>[] = []
+  const des: DictEntry[] = []
   for (let j = 0; j < count; j++) {
     if (d.rehashIdx !== -1) dictRehashStep(ctx, d)
     else break
@@ -807,8 +913,8 @@ export function dictGetSomeKeys<V>(ctx: ExecContext, d: Dict<V>, count: number):
         else continue
       }
       if (i >= htSize(d.sizeExp[j])) continue
-      let he = (d.table[j] as Array<DictEntry<V> | null>)[i] ?? null
-      if (he === null) {
+      let he = (d.table[j] as DictTable)[i] as number
+      if (he === NO_ENTRY) {
         emptylen++
         if (emptylen >= 5 && emptylen > count) {
           i = (rngNextU32(ctx.rng) & maxsizemask) >>> 0
@@ -816,14 +922,14 @@ export function dictGetSomeKeys<V>(ctx: ExecContext, d: Dict<V>, count: number):
         }
       } else {
         emptylen = 0
-        while (he !== null) {
+        while (he !== NO_ENTRY) {
           if (stored < count) {
             des[stored] = he
           } else {
             const r = rngNextU32(ctx.rng) % (stored + 1)
             if (r < count) des[r] = he
           }
-          he = he.next
+          he = d.next[he] as number
           stored++
         }
         if (stored >= count) return des
@@ -839,10 +945,10 @@ export function dictGetSomeKeys<V>(ctx: ExecContext, d: Dict<V>, count: number):
  * GETFAIR_NUM_ENTRIES with dictGetSomeKeys and picks one of them (rand() % count); falls
  * back to dictGetRandomKey when the sample comes back empty.
  */
-export function dictGetFairRandomKey<V>(ctx: ExecContext, d: Dict<V>): DictEntry<V> | null {
+export function dictGetFairRandomKey<V>(ctx: ExecContext, d: Dict<V>): DictEntry {
   const entries = dictGetSomeKeys(ctx, d, GETFAIR_NUM_ENTRIES)
   if (entries.length === 0) return dictGetRandomKey(ctx, d)
-  return entries[rngRandom(ctx.rng) % entries.length] ?? null
+  return entries[rngRandom(ctx.rng) % entries.length] ?? NO_ENTRY
 }
 
 // --- Validation ---
@@ -851,6 +957,11 @@ export function dictGetFairRandomKey<V>(ctx: ExecContext, d: Dict<V>): DictEntry
 export function dictValidate<V>(d: Dict<V>): string[] {
   const errs: string[] = []
   const seen = new Map<string, number>()
+  const slots = d.keys.length
+  if (d.vals.length !== slots) errs.push(`pool: ${slots} keys but ${d.vals.length} values`)
+  if (d.next.length < slots || d.hashes.length < slots)
+    errs.push(`pool: link arrays shorter than the ${slots} slots`)
+  const owner = new Int8Array(slots)
   for (let t: 0 | 1 = 0; t <= 1; t = (t + 1) as 0 | 1) {
     const table = d.table[t]
     const exp = d.sizeExp[t] as number
@@ -866,21 +977,28 @@ export function dictValidate<V>(d: Dict<V>): string[] {
     const mask = htMask(exp)
     let count = 0
     for (let i = 0; i < table.length; i++) {
-      let steps = 0
-      for (let e = table[i] ?? null; e !== null; e = e.next) {
-        if (++steps > 1_000_000_000) {
-          errs.push(`table ${t} bucket ${i}: chain too long (cycle?)`)
+      for (let e = table[i] as number; e !== NO_ENTRY; e = d.next[e] as number) {
+        if (e < 0 || e >= slots) {
+          errs.push(`table ${t} bucket ${i}: entry ${e} outside the pool`)
           break
         }
+        if (owner[e] !== 0) {
+          errs.push(`table ${t} bucket ${i}: entry ${e} linked twice (cycle?)`)
+          break
+        }
+        owner[e] = 1
         count++
-        const b = siphash12Low(d.seed, e.key) & mask
+        const key = d.keys[e] as string
+        const h = siphash12Low(d.seed, key)
+        if ((h | 0) !== d.hashes[e]) errs.push(`key ${JSON.stringify(key)}: cached hash is stale`)
+        const b = h & mask
         if (b !== i)
-          errs.push(`table ${t}: key ${JSON.stringify(e.key)} in bucket ${i}, hashes to ${b}`)
-        const prev = seen.get(e.key)
+          errs.push(`table ${t}: key ${JSON.stringify(key)} in bucket ${i}, hashes to ${b}`)
+        const prev = seen.get(key)
         if (prev !== undefined) {
-          errs.push(`key ${JSON.stringify(e.key)} in table ${prev} and table ${t}`)
+          errs.push(`key ${JSON.stringify(key)} in table ${prev} and table ${t}`)
         } else {
-          seen.set(e.key, t)
+          seen.set(key, t)
         }
         if (t === 0 && d.rehashIdx !== -1 && i < d.rehashIdx) {
           errs.push(`table 0 bucket ${i} below rehashIdx ${d.rehashIdx} is not empty`)
@@ -889,6 +1007,20 @@ export function dictValidate<V>(d: Dict<V>): string[] {
     }
     if (count !== d.used[t]) errs.push(`table ${t} used ${d.used[t]} but holds ${count} entries`)
   }
+  // Every slot is in a chain, on the free list, or the one unlinked entry.
+  for (let e = d.free, n = 0; e !== NO_ENTRY; e = d.next[e] as number) {
+    if (e < 0 || e >= slots || owner[e] !== 0 || ++n > slots) {
+      errs.push(`free list: bad or repeated slot ${e}`)
+      break
+    }
+    owner[e] = 2
+  }
+  if (d.unlinked !== NO_ENTRY) {
+    if (owner[d.unlinked] !== 0) errs.push(`unlinked entry ${d.unlinked} is still in use`)
+    else owner[d.unlinked] = 3
+  }
+  const lost = owner.indexOf(0)
+  if (lost !== -1) errs.push(`pool slot ${lost} is neither used nor free`)
   if (d.rehashIdx === -1) {
     if (d.table[1] !== null) errs.push('not rehashing but table 1 exists')
   } else {

@@ -14,7 +14,7 @@ import { registerDigester } from '../digest.ts'
 import type { DictRef, ObjectEncoding } from '../events.ts'
 import { rngRandom } from '../rng.ts'
 import type { ServerState } from '../state.ts'
-import type { Dict } from '../structures/dict.ts'
+import { dictGetKey, dictGetVal, dictNextEntry, NO_ENTRY, type Dict } from '../structures/dict.ts'
 import {
   lpFirst,
   lpGet,
@@ -214,10 +214,12 @@ function dictLayout(d: Dict<unknown>): string {
   for (const table of d.table) {
     if (table === null) continue
     table.forEach((head, i) => {
-      if (head === null) return
+      if (head === NO_ENTRY) return
       out += `#${String(i)}`
-      for (let e: typeof head | null = head; e !== null; e = e.next)
-        out += `${String(e.key.length)}:${e.key}=${String(e.val)};`
+      for (let e = head; e !== NO_ENTRY; e = dictNextEntry(d, e)) {
+        const key = dictGetKey(d, e)
+        out += `${String(key.length)}:${key}=${String(dictGetVal(d, e))};`
+      }
     })
   }
   return out

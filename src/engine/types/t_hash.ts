@@ -29,10 +29,14 @@ import {
   dictFind,
   dictForEach,
   dictGetFairRandomKey,
+  dictGetKey,
+  dictGetVal,
   dictResize,
+  dictSetVal,
   dictSize,
   dictValidate,
   htNeedsResize,
+  NO_ENTRY,
   type Dict,
 } from '../structures/dict.ts'
 import {
@@ -139,7 +143,7 @@ export function hashTypeGetValue(v: ValueRef, o: HashObject, field: string): str
     return vptr === null ? null : lpGet(o.ptr, vptr)
   }
   const de = dictFind(v.ctx, hashDict(o), field)
-  return de === null ? null : de.val
+  return de === NO_ENTRY ? null : dictGetVal(hashDict(o), de)
 }
 
 /** hashTypeExists. */
@@ -162,7 +166,7 @@ export function hashTypeEntries(o: HashObject): [string, string][] {
       p = lpNext(lp, q)
     }
   } else {
-    dictForEach(hashDict(o), (e) => out.push([e.key, e.val]))
+    dictForEach(hashDict(o), (field, value) => out.push([field, value]))
   }
   return out
 }
@@ -174,8 +178,8 @@ export function hashTypeEntries(o: HashObject): [string, string][] {
 export function hashTypeRandomElement(v: ValueRef, o: HashObject): readonly [string, string] {
   if (o.encoding === 'listpack') return lpRandomPair(v.ctx, o.ptr, hashTypeLength(o))
   const de = dictGetFairRandomKey(v.ctx, hashDict(o))
-  if (de === null) throw new Error('hashTypeRandomElement on an empty hash')
-  return [de.key, de.val]
+  if (de === NO_ENTRY) throw new Error('hashTypeRandomElement on an empty hash')
+  return [dictGetKey(hashDict(o), de), dictGetVal(hashDict(o), de)]
 }
 
 // --- Writing ---
@@ -215,8 +219,8 @@ export function hashTypeSet(v: ValueRef, o: HashObject, field: string, value: st
   }
   const d = hashDict(o)
   const de = dictFind(v.ctx, d, field)
-  if (de !== null) {
-    de.val = value
+  if (de !== NO_ENTRY) {
+    dictSetVal(d, de, value)
     return true
   }
   dictAdd(v.ctx, d, field, value)
@@ -238,7 +242,7 @@ export function hashTypeDelete(v: ValueRef, o: HashObject, field: string): boole
     return true
   }
   const d = hashDict(o)
-  if (dictDelete(v.ctx, d, field) === null) return false
+  if (dictDelete(v.ctx, d, field) === NO_ENTRY) return false
   if (htNeedsResize(d)) dictResize(v.ctx, d)
   return true
 }
@@ -252,7 +256,7 @@ export function hashTypeDup(v: ValueRef, o: HashObject): HashObject {
   const src = hashDict(o)
   const d = dictCreate<string>(valueDictRef(v.dbid, v.key), v.srv.hashSeed)
   dictExpand(v.ctx, d, dictSize(src))
-  dictForEach(src, (e) => dictAdd(v.ctx, d, e.key, e.val))
+  dictForEach(src, (field, value) => dictAdd(v.ctx, d, field, value))
   return createObject(v.srv, 'hash', 'hashtable', d)
 }
 

@@ -27,10 +27,12 @@ import {
   dictFind,
   dictForEach,
   dictGetFairRandomKey,
+  dictGetKey,
   dictResize,
   dictSize,
   dictValidate,
   htNeedsResize,
+  NO_ENTRY,
   type Dict,
 } from '../structures/dict.ts'
 import {
@@ -105,7 +107,7 @@ export function setTypeSize(o: SetObject): number {
 
 /** setTypeIsMember: dictFind, or intsetFind when the member is an integer. */
 export function setTypeIsMember(v: ValueRef, o: SetObject, member: string): boolean {
-  if (o.encoding === 'hashtable') return dictFind(v.ctx, o.ptr, member) !== null
+  if (o.encoding === 'hashtable') return dictFind(v.ctx, o.ptr, member) !== NO_ENTRY
   const n = string2ll(member)
   return n !== null && intsetFind(v.ctx, o.ptr, n, v.key)
 }
@@ -114,7 +116,7 @@ export function setTypeIsMember(v: ValueRef, o: SetObject, member: string): bool
 export function setTypeMembers(o: SetObject): string[] {
   if (o.encoding === 'intset') return intsetToArray(o.ptr).map((n) => n.toString())
   const out: string[] = []
-  dictForEach(o.ptr, (e) => out.push(e.key))
+  dictForEach(o.ptr, (member) => out.push(member))
   return out
 }
 
@@ -122,8 +124,8 @@ export function setTypeMembers(o: SetObject): string[] {
 export function setTypeRandomElement(ctx: ExecContext, o: SetObject): string {
   if (o.encoding === 'intset') return intsetRandom(ctx, o.ptr).toString()
   const de = dictGetFairRandomKey(ctx, o.ptr)
-  if (de === null) throw new Error('setTypeRandomElement on an empty set')
-  return de.key
+  if (de === NO_ENTRY) throw new Error('setTypeRandomElement on an empty set')
+  return dictGetKey(o.ptr, de)
 }
 
 // --- Writing ---
@@ -153,7 +155,7 @@ export function setTypeAdd(v: ValueRef, o: SetObject, member: string): boolean {
 export function setTypeRemove(v: ValueRef, o: SetObject, member: string): boolean {
   if (o.encoding === 'hashtable') {
     const d = setDict(o)
-    if (dictDelete(v.ctx, d, member) === null) return false
+    if (dictDelete(v.ctx, d, member) === NO_ENTRY) return false
     if (htNeedsResize(d)) dictResize(v.ctx, d)
     return true
   }
@@ -186,8 +188,8 @@ export function setTypeDup(v: ValueRef, o: SetObject): SetObject {
 export function setTypeValidate(o: SetObject): string[] {
   if (o.encoding === 'intset') return intsetValidate(o.ptr)
   const errors = dictValidate(o.ptr)
-  dictForEach(o.ptr, (e) => {
-    if (e.val !== null) errors.push(`member ${e.key} has a value`)
+  dictForEach(o.ptr, (member, value) => {
+    if (value !== null) errors.push(`member ${member} has a value`)
   })
   return errors
 }

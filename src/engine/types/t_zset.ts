@@ -31,10 +31,14 @@ import {
   dictFind,
   dictForEach,
   dictGetFairRandomKey,
+  dictGetKey,
+  dictGetVal,
   dictResize,
+  dictSetVal,
   dictSize,
   dictValidate,
   htNeedsResize,
+  NO_ENTRY,
   type Dict,
 } from '../structures/dict.ts'
 import {
@@ -410,7 +414,7 @@ export function zsetConvertToListpackIfNeeded(
 export function zsetScore(v: ValueRef, o: ZsetObject, member: string): number | null {
   if (o.encoding === 'listpack') return zzlFind(o.ptr, member)?.score ?? null
   const de = dictFind(v.ctx, o.ptr.dict, member)
-  return de === null ? null : de.val
+  return de === NO_ENTRY ? null : dictGetVal(o.ptr.dict, de)
 }
 
 /**
@@ -467,9 +471,9 @@ export function zsetAdd(
   }
   const zs = (o as ContainerObject<'zset', 'skiplist'>).ptr
   const de = dictFind(v.ctx, zs.dict, ele)
-  if (de !== null) {
+  if (de !== NO_ENTRY) {
     if (flags.nx === true) return { kind: 'nop' }
-    const cur = de.val
+    const cur = dictGetVal(zs.dict, de)
     if (incr) {
       score += cur
       if (Number.isNaN(score)) return { kind: 'nan' }
@@ -478,7 +482,7 @@ export function zsetAdd(
       return { kind: 'nop' }
     if (score !== cur) {
       zslUpdateScore(v.ctx, zs.zsl, cur, ele, score, v.key)
-      de.val = score
+      dictSetVal(zs.dict, de, score)
       return { kind: 'updated', score }
     }
     return { kind: 'unchanged', score }
@@ -492,8 +496,8 @@ export function zsetAdd(
 /** zsetRemoveFromSkiplist: unlink from the dict, then zslDelete. */
 export function zsetRemoveFromSkiplist(v: ValueRef, zs: Zset, ele: string): boolean {
   const de = dictDelete(v.ctx, zs.dict, ele)
-  if (de === null) return false
-  zslDelete(v.ctx, zs.zsl, de.val, ele, v.key)
+  if (de === NO_ENTRY) return false
+  zslDelete(v.ctx, zs.zsl, dictGetVal(zs.dict, de), ele, v.key)
   return true
 }
 
@@ -523,8 +527,8 @@ export function zsetRank(v: ValueRef, o: ZsetObject, ele: string, reverse: boole
     return -1
   }
   const de = dictFind(v.ctx, o.ptr.dict, ele)
-  if (de === null) return -1
-  const rank = zslGetRank(v.ctx, o.ptr.zsl, de.val, ele, v.key)
+  if (de === NO_ENTRY) return -1
+  const rank = zslGetRank(v.ctx, o.ptr.zsl, dictGetVal(o.ptr.dict, de), ele, v.key)
   return reverse ? llen - rank : rank - 1
 }
 
@@ -551,8 +555,8 @@ export function zsetTypeRandomElement(
     return [m, string2d(s) ?? Number(s)]
   }
   const de = dictGetFairRandomKey(ctx, o.ptr.dict)
-  if (de === null) throw new Error('zsetTypeRandomElement on an empty zset')
-  return [de.key, de.val]
+  if (de === NO_ENTRY) throw new Error('zsetTypeRandomElement on an empty zset')
+  return [dictGetKey(o.ptr.dict, de), dictGetVal(o.ptr.dict, de)]
 }
 
 /**
@@ -599,7 +603,7 @@ export function zsetValidate(o: ZsetObject): string[] {
   if (dictSize(o.ptr.dict) !== o.ptr.zsl.length) errors.push('dict and skiplist sizes differ')
   // Read the dict without dictFind (which would take a rehash step).
   const scores = new Map<string, number>()
-  dictForEach(o.ptr.dict, (e) => scores.set(e.key, e.val))
+  dictForEach(o.ptr.dict, (member, score) => scores.set(member, score))
   for (const n of zslNodes(o.ptr.zsl)) {
     const found = scores.get(n.ele ?? '')
     if (found !== n.score) errors.push(`member ${n.ele ?? ''} has dict score ${String(found)}`)

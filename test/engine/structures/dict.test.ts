@@ -19,10 +19,13 @@ import {
   dictFind,
   dictForEach,
   dictGetFairRandomKey,
+  dictGetKey,
   dictGetRandomKey,
   dictGetSomeKeys,
+  dictGetVal,
   dictHashKey,
   dictIsRehashing,
+  dictNextEntry,
   dictNextExp,
   dictRehash,
   dictRehashMilliseconds,
@@ -34,6 +37,7 @@ import {
   dictSize,
   dictValidate,
   htNeedsResize,
+  NO_ENTRY,
   type Dict,
 } from '../../../src/engine/structures/dict.ts'
 import { hashSeedFromRng, siphash12Low } from '../../../src/engine/structures/siphash.ts'
@@ -122,7 +126,7 @@ describe('dictAdd', () => {
     dictAdd(ctx, d, x!, 1)
     dictAdd(ctx, d, y!, 2)
     dictAdd(ctx, d, z!, 3)
-    expect(dictEntries(d).map((e) => e.key)).toEqual([z, y, x])
+    expect(dictEntries(d).map((e) => dictGetKey(d, e))).toEqual([z, y, x])
     expect(ctx.events.at(-1)).toMatchObject({ type: 'dict/keyAdded', chainPos: 0, chainLen: 3 })
   })
 
@@ -134,8 +138,8 @@ describe('dictAdd', () => {
     expect(dictFetchValue(ctx, d, 'k')).toBe(2)
     expect(dictAddOrFind(ctx, d, 'k', 3)).toBe(false)
     expect(dictFetchValue(ctx, d, 'k')).toBe(2)
-    expect(dictAddOrFindEntry(ctx, d, 'k', 4).val).toBe(2)
-    expect(dictAddOrFindEntry(ctx, d, 'j', 5).val).toBe(5)
+    expect(dictGetVal(d, dictAddOrFindEntry(ctx, d, 'k', 4))).toBe(2)
+    expect(dictGetVal(d, dictAddOrFindEntry(ctx, d, 'j', 5))).toBe(5)
     expect(dictSize(d)).toBe(2)
   })
 })
@@ -181,7 +185,7 @@ describe('dictRehash', () => {
     const [a, b] = keysWhere(8, (bk) => bk === 3, 2)
     dictAdd(ctx, d, a!, 1)
     dictAdd(ctx, d, b!, 2)
-    expect(d.table[0]![3]!.key).toBe(b)
+    expect(dictGetKey(d, d.table[0]![3]!)).toBe(b)
     dictExpand(ctx, d, 8)
     const c = ctxOf()
     // Buckets 0..2 of table 0 are empty (only bucket 3 is used).
@@ -200,8 +204,8 @@ describe('dictRehash', () => {
       },
       { type: 'dict/rehashCompleted', dict: 'test', exp: 3 },
     ])
-    expect(d.table[0]![3]!.key).toBe(a)
-    expect(d.table[0]![3]!.next!.key).toBe(b)
+    expect(dictGetKey(d, d.table[0]![3]!)).toBe(a)
+    expect(dictGetKey(d, dictNextEntry(d, d.table[0]![3]!))).toBe(b)
   })
 
   it('does one step per find, add, delete and random pick, but not while paused', () => {
@@ -369,7 +373,7 @@ describe('dictScan', () => {
     const cursors: number[] = []
     do {
       cursors.push(c)
-      c = dictScan(ctx, d, c, (e) => got.push(e.key))
+      c = dictScan(ctx, d, c, (key) => got.push(key))
     } while (c !== 0)
     expect(cursors).toEqual([0, 4, 2, 6, 1, 5, 3, 7])
     expect(got.sort()).toEqual(['m0', 'm1', 'm2', 'm3', 'm4', 'm5'])
@@ -403,13 +407,13 @@ describe('dictScan', () => {
 })
 
 describe('random sampling', () => {
-  it('dictGetRandomKey returns the only key, null on empty', () => {
+  it('dictGetRandomKey returns the only key, NO_ENTRY on empty', () => {
     const ctx = ctxOf('off')
     const d = newDict()
-    expect(dictGetRandomKey(ctx, d)).toBeNull()
+    expect(dictGetRandomKey(ctx, d)).toBe(NO_ENTRY)
     dictAdd(ctx, d, 'only', 1)
-    expect(dictGetRandomKey(ctx, d)?.key).toBe('only')
-    expect(dictGetFairRandomKey(ctx, d)?.key).toBe('only')
+    expect(dictGetKey(d, dictGetRandomKey(ctx, d))).toBe('only')
+    expect(dictGetKey(d, dictGetFairRandomKey(ctx, d))).toBe('only')
   })
 
   it('dictGetSomeKeys returns at most min(count, size) live entries', () => {
@@ -420,7 +424,7 @@ describe('random sampling', () => {
     for (let round = 0; round < 20; round++) {
       const got = dictGetSomeKeys(ctx, d, 15)
       expect(got.length).toBe(15)
-      for (const e of got) expect(dictFind(ctx, d, e.key)).toBe(e)
+      for (const e of got) expect(dictFind(ctx, d, dictGetKey(d, e))).toBe(e)
     }
     expect(dictGetSomeKeys(ctx, d, 1000).length).toBeLessThanOrEqual(200)
     const small = newDict()
@@ -428,7 +432,7 @@ describe('random sampling', () => {
     dictAdd(ctx, small, 'b', 2)
     expect(
       dictGetSomeKeys(ctx, small, 5)
-        .map((e) => e.key)
+        .map((e) => dictGetKey(small, e))
         .sort(),
     ).toEqual(['a', 'b'])
   })
@@ -444,7 +448,7 @@ describe('random sampling', () => {
     const seen = new Set<string>()
     for (let i = 0; i < 400; i++) {
       const e = dictGetRandomKey(ctx, d)
-      if (e !== null) seen.add(e.key)
+      if (e !== NO_ENTRY) seen.add(dictGetKey(d, e))
     }
     expect(seen.size).toBeGreaterThan(32)
     expect(dictValidate(d)).toEqual([])
@@ -460,11 +464,11 @@ describe('dictDelete, dictEmpty, iteration', () => {
     dictAdd(ctx, d, y!, 2)
     const c = ctxOf()
     const e = dictDelete(c, d, x!)
-    expect(e?.val).toBe(1)
+    expect(dictGetVal(d, e)).toBe(1)
     expect(c.events).toEqual([
       { type: 'dict/keyDeleted', dict: 'test', key: x, table: 0, bucket: 2, chainPos: 1 },
     ])
-    expect(dictDelete(c, d, x!)).toBeNull()
+    expect(dictDelete(c, d, x!)).toBe(NO_ENTRY)
     expect(dictSize(d)).toBe(1)
   })
 
@@ -495,10 +499,10 @@ describe('dictDelete, dictEmpty, iteration', () => {
     expect(dictIsRehashing(d)).toBe(true)
     const idx = d.rehashIdx
     const seen: string[] = []
-    dictForEach(d, (e) => {
-      seen.push(e.key)
-      expect(dictFind(ctx, d, e.key)).toBe(e)
-      if (e.val % 2 === 0) expect(dictDelete(ctx, d, e.key)).toBe(e)
+    dictForEach(d, (key, val, e) => {
+      seen.push(key)
+      expect(dictFind(ctx, d, key)).toBe(e)
+      if (val % 2 === 0) expect(dictDelete(ctx, d, key)).toBe(e)
     })
     expect(d.rehashIdx).toBe(idx)
     expect(d.pauseRehash).toBe(0)
@@ -512,8 +516,8 @@ describe('dictDelete, dictEmpty, iteration', () => {
     const d = newDict()
     for (let i = 0; i < 20; i++) dictAdd(ctx, d, `e${i}`, i)
     const viaEach: string[] = []
-    dictForEach(d, (e) => viaEach.push(e.key))
-    expect(viaEach).toEqual(dictEntries(d).map((e) => e.key))
+    dictForEach(d, (key) => viaEach.push(key))
+    expect(viaEach).toEqual(dictEntries(d).map((e) => dictGetKey(d, e)))
     expect(viaEach.length).toBe(20)
     dictEmpty(ctx, d)
     expect(d).toEqual(newDict())
@@ -528,7 +532,7 @@ describe('dictValidate', () => {
     dictAdd(ctx, d, k!, 1)
     const t0 = d.table[0]!
     t0[1] = t0[0]!
-    t0[0] = null
+    t0[0] = NO_ENTRY
     d.used[0] = 2
     const errs = dictValidate(d)
     expect(errs.some((e) => e.includes('hashes to 0'))).toBe(true)
