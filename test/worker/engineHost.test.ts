@@ -196,10 +196,15 @@ describe('long commands in slices', () => {
 })
 
 describe('outbox', () => {
-  async function bigKeyspace(host: EngineHost, post: (m: FromWorker) => void, out: FromWorker[]) {
+  async function bigKeyspace(
+    host: EngineHost,
+    post: (m: FromWorker) => void,
+    out: FromWorker[],
+    client: number,
+  ) {
     await hostHandle(
       host,
-      { type: 'exec', id: id(10), argv: ['DEBUG', 'POPULATE', '3000'], client: 1 },
+      { type: 'exec', id: id(10), argv: ['DEBUG', 'POPULATE', '3000'], client },
       post,
     )
     await hostHandle(host, { type: 'inspect', id: id(11), key: null, db: 0 }, post)
@@ -209,8 +214,8 @@ describe('outbox', () => {
   }
 
   it('transfers the occupancy buffers of a big dict view instead of copying them', async () => {
-    const { host, post, out } = await hostWithClient()
-    const m = await bigKeyspace(host, post, out)
+    const { host, post, out, c } = await hostWithClient()
+    const m = await bigKeyspace(host, post, out, c)
     const tables = (m.view?.['dict'] as { tables: { occupancy?: Uint16Array }[] }).tables
     const buffers = tables.map((t) => t.occupancy?.buffer)
     expect(buffers.length).toBeGreaterThan(0)
