@@ -436,11 +436,15 @@ function configSetCommand(c: CommandCall): Reply {
   if (c.argv.length % 2 === 1) return ERR_SYNTAX
   const err = configSetPairs(c.srv.config, c.argv.slice(2), c.client.local)
   if (err !== null) return error(`ERR ${err}`)
-  // config.c updateMaxmemory (the apply function): evict at once down to the new limit.
+  // config.c updateMaxmemory (the apply function) starts the eviction time event, which
+  // evicts down to the new limit once this command is done. Here that is at once, except
+  // inside EXEC (the client is still in MULTI), where Redis evicts only after EXEC: the
+  // queued commands after this one still see every key.
   const setsMaxmemory = c.argv.some(
     (a, i) => i >= 2 && i % 2 === 0 && lookupConfig(a)?.name === 'maxmemory',
   )
-  if (setsMaxmemory && c.srv.config.maxmemory !== 0) performEvictions(c.srv, c.ctx)
+  if (setsMaxmemory && c.srv.config.maxmemory !== 0 && c.client.multi === null)
+    performEvictions(c.srv, c.ctx)
   return OK
 }
 
