@@ -470,6 +470,8 @@ interface ServerMemory {
   keyspaces: (KeyspaceMemory | undefined)[]
   /** Indexes of the dbs that had a table or keyspace bytes at the last scan. */
   active: number[]
+  /** Bytes of both bucket arrays of each active db (same order), as of the last scan. */
+  activeTableBytes: number[]
   /** dictTablesGeneration() and srv.dbs at the last scan. */
   tablesGen: number
   dbs: readonly RedisDb[] | null
@@ -498,6 +500,7 @@ function serverMemory(srv: ServerState): ServerMemory {
       dicts: [],
       keyspaces: [],
       active: [],
+      activeTableBytes: [],
       tablesGen: -1,
       dbs: null,
       histograms: 0,
@@ -621,7 +624,12 @@ function computeUsedMemory(srv: ServerState, sm: ServerMemory, histograms: numbe
       sm.tablesGen = -1
       return computeUsedMemory(srv, sm, histograms)
     }
-    used += dbDictsAllocSize(db) + keyspaceBytes(db.dict, ks)
+    // dbDictsAllocSize with the bucket arrays as of the scan (no dict gained or lost a
+    // table since: the tables generation is the same).
+    used +=
+      (sm.activeTableBytes[j] as number) +
+      DICT_ENTRY_ALLOC * (dictSize(db.dict) + dictSize(db.expires)) +
+      keyspaceBytes(db.dict, ks)
   }
   return used
 }
@@ -631,6 +639,7 @@ function rescanActiveDbs(sm: ServerMemory, dbs: readonly RedisDb[]): void {
   sm.tablesGen = dictTablesGeneration()
   sm.dbs = dbs
   sm.active.length = 0
+  sm.activeTableBytes.length = 0
   for (let i = 0; i < dbs.length; i++) {
     const db = dbs[i] as RedisDb
     const d = db.dict
@@ -648,7 +657,12 @@ function rescanActiveDbs(sm: ServerMemory, dbs: readonly RedisDb[]): void {
       x.table[1] === null &&
       ks.bytes === 0 &&
       ks.dirty.size === 0
-    if (!pristine) sm.active.push(i)
+    if (!pristine) {
+      sm.active.push(i)
+      sm.activeTableBytes.push(
+        dictTablesAllocSize(d as Dict<unknown>) + dictTablesAllocSize(x as Dict<unknown>),
+      )
+    }
   }
 }
 
