@@ -658,7 +658,7 @@ const CONFIG_EDGE: readonly [string, readonly string[]][] = [
   ['client-output-buffer-limit', ['normal 1mb 2k 3', 'master 1 2 3', 'normal 1 2', 'pubsub 0 0 0']],
   ['oom-score-adj-values', ['0 200 800', '1 2', '1 2 2001', '-2000 +5 0']],
   ['lazyfree-lazy-user-del', ['yes', 'NO', '1', 'maybe']],
-  ['maxmemory-policy', ['allkeys-lru', 'VOLATILE-LRU', 'noeviction', 'bogus']],
+  ['maxmemory-policy', ['volatile-ttl', 'VOLATILE-LRU', 'noeviction', 'bogus']],
   ['list-compress-depth', ['0', '1', '-1']],
   ['active-expire-effort', ['1', '10', '11', '0']],
   ['daemonize', ['no']],
@@ -935,7 +935,10 @@ const EDGE_CMDS: G[] = [
       ...someOf(g, ['conn', '', 'a b', 'x\ny', 'name'], 2),
     ),
   // maxmemory 1: every write is refused (OOM) or evicts every key it may (which keys go
-  // first is random, but all of them go): the outcome is the same on both servers.
+  // first is random, but all of them go): the outcome is the same on both servers. Only
+  // volatile policies: evicting more than 16 keys in one go may stop at the eviction time
+  // limit (wall clock, and our evictions are slower than Redis's), leaving keys for the next
+  // command; the few keys with a TTL stay far below that.
   (g) =>
     E(
       'CONFIG',
@@ -945,13 +948,7 @@ const EDGE_CMDS: G[] = [
       ...(chance(g, 0.5)
         ? [
             'maxmemory-policy',
-            pick(g, [
-              'noeviction',
-              'allkeys-lru',
-              'volatile-lru',
-              'volatile-ttl',
-              'allkeys-random',
-            ]),
+            pick(g, ['noeviction', 'volatile-lru', 'volatile-ttl', 'volatile-random']),
           ]
         : []),
     ),
