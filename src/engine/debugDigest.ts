@@ -11,7 +11,7 @@
  */
 import type { ServerState } from './state.ts'
 import { getExpire, type RedisDb } from './keyspace/db.ts'
-import { dictFetchValue, dictForEach, dictSize, type Dict } from './structures/dict.ts'
+import { dictFetchValue, dictForEach, dictSize } from './structures/dict.ts'
 import type { ExecContext } from './context.ts'
 import type { RedisObject } from './types/object.ts'
 import { listTypeRange, type ListObject } from './types/t_list.ts'
@@ -153,30 +153,14 @@ function hex(d: Uint8Array): string {
   return s
 }
 
-/**
- * Every key and value of a db's dict, in bucket order (the xor makes order irrelevant).
- * dict.ts's dictForEach is moving from entry-object callbacks, fn(e), to fn(key, val, e):
- * this accepts either shape, so the digest does not depend on which one is in place.
- */
-function forEachKey(d: Dict<RedisObject>, fn: (key: string, val: RedisObject) => void): void {
-  dictForEach(d, (...args: unknown[]) => {
-    const [a, b] = args
-    if (typeof a === 'string') {
-      fn(a, b as RedisObject)
-    } else {
-      const e = a as { key: string; val: RedisObject }
-      fn(e.key, e.val)
-    }
-  })
-}
-
 /** debug.c computeDatasetDigest, as DEBUG DIGEST prints it (40 hex digits). */
 export function computeDatasetDigest(ctx: ExecContext, srv: ServerState): string {
   const final = new Uint8Array(20)
   srv.dbs.forEach((db, j) => {
     if (dictSize(db.dict) === 0) return
     mixDigest(final, [(j >>> 24) & 0xff, (j >>> 16) & 0xff, (j >>> 8) & 0xff, j & 0xff])
-    forEachKey(db.dict, (key, val) => {
+    // Bucket order; the xor makes the order irrelevant.
+    dictForEach(db.dict, (key, val) => {
       const digest = new Uint8Array(20)
       mixString(digest, key)
       xorObjectDigest(ctx, db, key, digest, val)
