@@ -251,15 +251,26 @@ export function setExpire(ctx: ExecContext, db: RedisDb, key: string, when: numb
   dictReplace(ctx, db.expires, key, when)
 }
 
-/** db.c getExpire: absolute ms, or -1 when the key has no TTL. */
+/**
+ * db.c getExpire: absolute ms, or -1 when the key has no TTL. A TTL found is checked
+ * against the main dict (serverAssert(dictFind(db->dict, key))): a lookup, so one more
+ * rehash step there, as in Redis.
+ */
 export function getExpire(ctx: ExecContext, db: RedisDb, key: string): number {
   if (dictSize(db.expires) === 0) return -1
   const when = dictFetchValue<number>(ctx, db.expires, key)
-  return when === undefined ? -1 : when
+  if (when === undefined) return -1
+  if (dictFind(ctx, db.dict, key) === NO_ENTRY) throw new Error('getExpire: key does not exist')
+  return when
 }
 
-/** db.c removeExpire: true if a TTL was removed. */
+/**
+ * db.c removeExpire: true if a TTL was removed. Redis first asserts that the key is in the
+ * main dict (serverAssert(dictFind(db->dict, key))): that lookup takes a rehash step there,
+ * so every SET of a new key moves the main dict's rehash three steps, not two.
+ */
 export function removeExpire(ctx: ExecContext, db: RedisDb, key: string): boolean {
+  if (dictFind(ctx, db.dict, key) === NO_ENTRY) throw new Error('removeExpire: key does not exist')
   return dictDelete(ctx, db.expires, key) !== NO_ENTRY
 }
 
