@@ -290,7 +290,10 @@ function releaseUnlinked<V>(d: Dict<V>): void {
   const e = d.unlinked
   d.unlinked = NO_ENTRY
   d.keys[e] = ''
-  d.vals[e] = undefined as V
+  // Drop the reference so the value can be collected. A number (an expire time, a score)
+  // holds nothing and stays: storing undefined would turn an array of unboxed doubles
+  // into one of boxed values for good.
+  if (typeof d.vals[e] === 'object') d.vals[e] = undefined as V
   d.next[e] = d.free
   d.free = e
 }
