@@ -30,6 +30,7 @@ import {
 } from '../reply.ts'
 import {
   dictAdd,
+  dictAddOrFindEntry,
   dictCreate,
   dictDelete,
   dictExpand,
@@ -516,11 +517,12 @@ function zunionInterDiffGeneric(
       for (const [ele, s0] of zuiEntries(s)) {
         let score = s.weight * s0
         if (Number.isNaN(score)) score = 0
-        const existing = dictFind(quiet, acc, ele)
-        if (existing === NO_ENTRY) {
-          dictAdd(quiet, acc, ele, score)
-          note(ele)
-        } else dictSetVal(acc, existing, aggregate(dictGetVal(acc, existing), score, agg))
+        // One dictAddRaw(accumulator, ele, &existing) per element, as in C: a single
+        // rehash step, which decides the accumulator's (and so the result's) order.
+        const before = dictSize(acc)
+        const de = dictAddOrFindEntry(quiet, acc, ele, score)
+        if (dictSize(acc) > before) note(ele)
+        else dictSetVal(acc, de, aggregate(dictGetVal(acc, de), score, agg))
       }
     }
     dictExpand(dv.ctx, dstzset.dict, dictSize(acc))
