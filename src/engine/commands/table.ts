@@ -12,6 +12,7 @@
  * import types and the `spec` helper from spec.ts, never values from here.
  */
 import type { CommandSpec } from './spec.ts'
+import { bitopsCommands } from './bitops.ts'
 import { connectionCommands } from './connection.ts'
 import { genericCommands } from './generic.ts'
 import { hashCommands } from './hash.ts'
@@ -44,6 +45,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...transactionCommands,
   ...scriptingCommands,
   ...stringCommands,
+  ...bitopsCommands,
   ...genericCommands,
   ...listCommands,
   ...hashCommands,

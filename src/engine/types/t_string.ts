@@ -12,8 +12,8 @@
  * place; INCRBYFLOAT produces a fresh string in "human" long double format.
  *
  * Emits: object/encodingConverted (APPEND/SETRANGE unsharing, INCR/INCRBYFLOAT changing the
- * encoding of the stored value), sds/grown (APPEND/SETRANGE growing the sds), object/created
- * (full level: a new value object is stored).
+ * encoding of the stored value), sds/grown (APPEND/SETRANGE/SETBIT/BITFIELD growing the
+ * sds), object/created (full level: a new value object is stored).
  */
 import type { ExecContext } from '../context.ts'
 import type { ObjectEncoding } from '../events.ts'
@@ -200,6 +200,24 @@ export function stringSetRange(
   }
   if (grows) emitGrowth(ctx, key, before, o.ptr, rule)
   return o.ptr.buf.length
+}
+
+/**
+ * sdsgrowzero on a private RAW value (SETBIT/BITFIELD's lookupStringForBitCommand): grows
+ * it to `len` bytes with NUL padding (greedy). Emits sds/grown. True when it grew.
+ */
+export function stringGrowZero(
+  ctx: ExecContext,
+  key: string,
+  o: SdsStringObject,
+  len: number,
+): boolean {
+  const before = o.ptr
+  if (len <= before.buf.length) return false
+  const rule = ctx.tracing ? sdsMakeRoomFor(before, len - before.buf.length).rule : ''
+  o.ptr = sdsGrowZero(before, len)
+  emitGrowth(ctx, key, before, o.ptr, rule)
+  return true
 }
 
 /** Emits object/encodingConverted when a command replaced a value with another encoding. */
