@@ -274,6 +274,36 @@ function setMember(g: Gen): string {
   return chance(g, 0.6) ? pick(g, INTS) : member(g)
 }
 
+/** A bit offset: mostly small, sometimes "#n", negative or too large. */
+function bitOffset(g: Gen): string {
+  if (chance(g, 0.05)) return pick(g, ['-1', 'x', '4294967296', '#2'])
+  return String(int(g, 200))
+}
+
+/** BITCOUNT/BITPOS range arguments: none, start, start end, or start end BYTE|BIT. */
+function bitRange(g: Gen, max: number): string[] {
+  const k = int(g, max + 1)
+  const out: string[] = []
+  if (k >= 1) out.push(idx(g))
+  if (k >= 2) out.push(String(int(g, 90) - 40))
+  if (k >= 3) out.push(pick(g, ['BYTE', 'BIT', 'bit', 'WORD']))
+  return out
+}
+
+/** BITFIELD subcommands: GET/SET/INCRBY on small fields, OVERFLOW modes. */
+function bitfieldOps(g: Gen): string[] {
+  return many(g, 3, (h) => {
+    const type = pick(h, ['u1', 'u4', 'i4', 'u8', 'i8', 'i16', 'u63', 'i64', 'u64'])
+    const off = chance(h, 0.2) ? `#${int(h, 8)}` : String(int(h, 80))
+    const v = pick(h, ['0', '1', '-1', '100', '300', '-200', '9223372036854775807', 'x'])
+    const r = int(h, 4)
+    if (r === 0) return ['GET', type, off]
+    if (r === 1) return ['SET', type, off, v]
+    if (r === 2) return ['INCRBY', type, off, v]
+    return ['OVERFLOW', pick(h, ['WRAP', 'SAT', 'FAIL', 'BAD'])]
+  })
+}
+
 // ---------------------------------------------------------------------------------------
 // Command generators, by family
 
@@ -327,6 +357,18 @@ const STRING_CMDS: G[] = [
   (g) => E(pick(g, ['INCR', 'DECR']), key(g, 'str')),
   (g) => E(pick(g, ['INCRBY', 'DECRBY']), key(g, 'str'), intArg(g)),
   (g) => E('INCRBYFLOAT', key(g, 'str'), pick(g, [...SCORES, '1e308', 'nan', 'abc', '-1.5'])),
+  // Bitmaps: small offsets, so values stay small.
+  (g) => E('SETBIT', key(g, 'str'), bitOffset(g), pick(g, ['0', '1', '1', '2', 'x'])),
+  (g) => E('GETBIT', key(g, 'str'), bitOffset(g)),
+  (g) => E('BITCOUNT', key(g, 'str'), ...bitRange(g, 3)),
+  (g) => E('BITPOS', key(g, 'str'), pick(g, ['0', '1', '1', '2']), ...bitRange(g, 3)),
+  (g) => {
+    const op = pick(g, ['AND', 'OR', 'XOR', 'NOT', 'BOGUS'])
+    const srcs =
+      op === 'NOT' && chance(g, 0.9) ? [key(g, 'str')] : many(g, 3, (h) => [key(h, 'str')])
+    return E('BITOP', op, key(g, 'str'), ...srcs)
+  },
+  (g) => E(chance(g, 0.8) ? 'BITFIELD' : 'BITFIELD_RO', key(g, 'str'), ...bitfieldOps(g)),
   (g) => {
     const argv = ['LCS', key(g, 'str'), key(g, 'str')]
     const o = pick(g, ['', 'LEN', 'IDX', 'IDX MINMATCHLEN 1 WITHMATCHLEN'])
