@@ -5,8 +5,9 @@
  * One engine client per connection. Each network chunk is decoded as latin1 once (a byte
  * string, see bytes.ts), fed to the connection's parser in PROTO_IOBUF_LEN slices (so the
  * "too big ..." limits trip exactly where Redis's 16KB reads would trip them), and every
- * complete command in it is executed in order; the replies of one chunk go out in one
- * write (pipelining). A protocol error replies `-ERR Protocol error: ...` and closes that
+ * complete command in it is executed in order; the replies of one chunk are encoded into
+ * one reusable byte buffer (replyBuffer.ts) and go out in one write (pipelining). Long
+ * arguments are copied out of the chunk's bytes by chunkBytes.ts. A protocol error replies `-ERR Protocol error: ...` and closes that
  * connection after its pending replies, never the server; so does QUIT (through the
  * engine's shouldClose), and so does an exception thrown by the engine (logged). The clock is the real one, and cron runs on a timer: the engine's
  * cron() does only the work that is due at `hz`, so the timer just has to tick at least as
@@ -19,17 +20,20 @@ import type { TraceLevel } from '../engine/events.ts'
 import type { Reply } from '../engine/reply.ts'
 import {
   PROTO_IOBUF_LEN,
-  respAppend,
   respParserCreate,
   respParserFeed,
   respParserNext,
   respParserReleaseBytes,
-  type RespChunkBytes,
   type RespParser,
 } from '../engine/resp.ts'
-
-/** Node's Buffer has latin1Slice (toString('latin1', ...) without the argument checks). */
-type Latin1Buffer = Buffer & RespChunkBytes
+import { chunkBytesCreate, type Latin1Buffer } from './chunkBytes.ts'
+import {
+  replyBufferAppend,
+  replyBufferBytes,
+  replyBufferCreate,
+  replyBufferDetach,
+  replyBufferReset,
+} from './replyBuffer.ts'
 
 export interface RespServerOptions {
   /** TCP port; 0 (the default) picks a free one. */
@@ -115,6 +119,11 @@ function readIntoSharedBuffer(socket: net.Socket, onRead: (n: number) => void): 
   return true
 }
 
+const INTERNAL_ERROR: Reply = {
+  type: 'error',
+  value: 'ERR internal error in the engine (see the server log)',
+}
+
 /** Read once: the getter is slow and the value never changes. */
 const TIME_ORIGIN = performance.timeOrigin
 
@@ -129,6 +138,9 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
   const host = opts.host ?? '127.0.0.1'
   const conns = new Set<Connection>()
   const authHook = (engine as RedisServer & AuthAware).authRequired
+  // One of each serves every connection: a read is parsed, run and answered before the next.
+  const chunkBytes = chunkBytesCreate(READ_BUFFER)
+  const out = replyBufferCreate()
 
   const server = net.createServer({ noDelay: true }, (socket) => {
     // A unix-socket client has no remote address and is local, as in Redis (islocalClient).
@@ -166,26 +178,30 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
   function onData(conn: Connection, bytes: Latin1Buffer, n: number): void {
     if (conn.closing) return
     const p = conn.parser
-    let out = ''
+    chunkBytes.buf = bytes
+    replyBufferReset(out)
     if (n <= PROTO_IOBUF_LEN) {
-      respParserFeed(p, bytes.latin1Slice(0, n), bytes, 0)
-      out = processInputBuffer(conn, out)
+      respParserFeed(p, bytes.latin1Slice(0, n), chunkBytes, 0)
+      processInputBuffer(conn)
     } else {
       for (let off = 0; off < n && !conn.closing; off += PROTO_IOBUF_LEN) {
-        respParserFeed(p, bytes.latin1Slice(off, Math.min(n, off + PROTO_IOBUF_LEN)), bytes, off)
-        out = processInputBuffer(conn, out)
+        const end = Math.min(n, off + PROTO_IOBUF_LEN)
+        respParserFeed(p, bytes.latin1Slice(off, end), chunkBytes, off)
+        processInputBuffer(conn)
       }
     }
     respParserReleaseBytes(p)
-    if (conn.closing) {
-      conn.socket.end(out, 'latin1')
-    } else if (out.length > 0) {
-      conn.socket.write(out, 'latin1')
-    }
+    // writeToClient: the whole batch's replies in one write.
+    const socket = conn.socket
+    if (conn.closing) socket.end(replyBufferBytes(out))
+    else if (out.len > 0) socket.write(replyBufferBytes(out))
+    else return
+    // Bytes Node could not hand to the kernel at once stay referenced by the stream.
+    if (socket.writableLength > 0) replyBufferDetach(out)
   }
 
-  /** Runs every complete command in the query buffer; returns `out` with their replies. */
-  function processInputBuffer(conn: Connection, out: string): string {
+  /** Runs every complete command in the query buffer, appending their replies to `out`. */
+  function processInputBuffer(conn: Connection): void {
     const p = conn.parser
     for (;;) {
       const argv = respParserNext(p)
@@ -197,12 +213,13 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
         // An engine bug must not take the server down: answer, log, and drop this client.
         console.error(`engine error on ${JSON.stringify(argv.slice(0, 8))}:`, e)
         conn.closing = true
-        return out + '-ERR internal error in the engine (see the server log)\r\n'
+        replyBufferAppend(out, INTERNAL_ERROR)
+        return
       }
-      out = respAppend(out, reply)
+      replyBufferAppend(out, reply)
       if (engine.shouldClose(conn.id)) {
         conn.closing = true
-        return out
+        return
       }
       // CLIENT KILL may have closed other connections.
       const name = argv[0] as string
@@ -210,9 +227,8 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
     }
     if (p.error !== null) {
       conn.closing = true
-      out += '-ERR ' + p.error + '\r\n'
+      replyBufferAppend(out, { type: 'error', value: 'ERR ' + p.error })
     }
-    return out
   }
 
   function closeKilled(self: Connection): void {

@@ -1,0 +1,176 @@
+/**
+ * The RESP server's output buffer (the client's reply buffer, networking.c _addReplyToBuffer):
+ * replies are encoded as RESP2 straight into one growable byte buffer, and the whole batch
+ * of replies to one read goes out in a single socket write of a view of it.
+ *
+ * The bytes are exactly resp.ts respAppend's (the encoding the rest of the project uses;
+ * a test holds the two together): `+` / `-` lines, `:` integers (decimal, as String(n)
+ * writes them), `$len` bulks and `$-1`, `*n` arrays and `*-1`. Strings are byte strings
+ * (bytes.ts), one code unit per byte; short ones are copied byte by byte, long ones with
+ * Buffer#write (a C++ call, worth it only past a few dozen bytes). Nothing is
+ * allocated per reply: no string concatenation, no Buffer per reply or per batch.
+ *
+ * The transport owns when the bytes may be overwritten: a write that Node could not hand
+ * to the kernel at once keeps a reference to them, so the transport then takes a fresh
+ * buffer (replyBufferDetach) instead of reusing this one.
+ */
+import type { Reply } from '../engine/reply.ts'
+
+/** Initial (and shrink-back) size: one 16KB network write holds any usual batch. */
+export const REPLY_BUFFER_SIZE = 16 * 1024
+
+/** Past this, the next replyBufferReset drops the buffer for a new one of the usual size. */
+const REPLY_BUFFER_KEEP_MAX = 1024 * 1024
+
+/** Strings longer than this are copied with Buffer#write instead of a JS loop. */
+const COPY_LOOP_MAX = 64
+
+const PLUS = 43
+const MINUS = 45
+const COLON = 58
+const DOLLAR = 36
+const STAR = 42
+const CR = 13
+const LF = 10
+
+export interface ReplyBuffer {
+  buf: Buffer
+  /** Bytes written so far, from 0. */
+  len: number
+}
+
+/** Creates an empty reply buffer. */
+export function replyBufferCreate(): ReplyBuffer {
+  return { buf: Buffer.allocUnsafeSlow(REPLY_BUFFER_SIZE), len: 0 }
+}
+
+/** Empties the buffer for the next batch (back to the usual size if a big reply grew it). */
+export function replyBufferReset(w: ReplyBuffer): void {
+  w.len = 0
+  if (w.buf.length > REPLY_BUFFER_KEEP_MAX) w.buf = Buffer.allocUnsafeSlow(REPLY_BUFFER_SIZE)
+}
+
+/** Gives up the current bytes (something else now holds them): later writes use new memory. */
+export function replyBufferDetach(w: ReplyBuffer): void {
+  w.buf = Buffer.allocUnsafeSlow(REPLY_BUFFER_SIZE)
+  w.len = 0
+}
+
+/** The bytes written so far (a view: valid until the buffer is reset or written again). */
+export function replyBufferBytes(w: ReplyBuffer): Buffer {
+  return w.buf.subarray(0, w.len)
+}
+
+/** Appends the RESP2 encoding of `reply` (the bytes of resp.ts respAppend). */
+export function replyBufferAppend(w: ReplyBuffer, reply: Reply): void {
+  switch (reply.type) {
+    case 'simple':
+      return appendLine(w, PLUS, reply.value)
+    case 'error':
+      return appendLine(w, MINUS, reply.value)
+    case 'integer': {
+      const v = reply.value
+      if (typeof v === 'number' && Number.isSafeInteger(v)) {
+        reserve(w, NUMBER_LINE_MAX)
+        w.len = writeNumberLine(w.buf, w.len, COLON, v)
+        return
+      }
+      return appendLine(w, COLON, String(v))
+    }
+    case 'bulk': {
+      const v = reply.value
+      if (v === null) return appendNil(w, DOLLAR)
+      const n = v.length
+      reserve(w, NUMBER_LINE_MAX + n + 2)
+      const b = w.buf
+      const at = writeNumberLine(b, w.len, DOLLAR, n)
+      w.len = writeCrlf(b, writeString(b, at, v))
+      return
+    }
+    case 'array': {
+      const items = reply.value
+      if (items === null) return appendNil(w, STAR)
+      const n = items.length
+      reserve(w, NUMBER_LINE_MAX)
+      w.len = writeNumberLine(w.buf, w.len, STAR, n)
+      for (let i = 0; i < n; i++) replyBufferAppend(w, items[i] as Reply)
+      return
+    }
+  }
+}
+
+/** Longest `<type><safe integer>\r\n`: type, sign, 16 digits, CRLF. */
+const NUMBER_LINE_MAX = 20
+
+/** Makes room for `extra` more bytes. */
+function reserve(w: ReplyBuffer, extra: number): void {
+  const need = w.len + extra
+  if (need <= w.buf.length) return
+  const grown = Buffer.allocUnsafeSlow(Math.max(need, w.buf.length * 2))
+  w.buf.copy(grown, 0, 0, w.len)
+  w.buf = grown
+}
+
+/** `<type><value>\r\n`. */
+function appendLine(w: ReplyBuffer, type: number, value: string): void {
+  reserve(w, value.length + 3)
+  const b = w.buf
+  b[w.len] = type
+  w.len = writeCrlf(b, writeString(b, w.len + 1, value))
+}
+
+/** `$-1\r\n` or `*-1\r\n`. */
+function appendNil(w: ReplyBuffer, type: number): void {
+  reserve(w, 5)
+  const b = w.buf
+  const at = w.len
+  b[at] = type
+  b[at + 1] = MINUS
+  b[at + 2] = 49 // '1'
+  b[at + 3] = CR
+  b[at + 4] = LF
+  w.len = at + 5
+}
+
+/**
+ * Writes `<type><decimal v>\r\n` at `at` for a safe integer (the digits String(v) gives;
+ * -0 as 0) and returns the index after it. The room is reserved by the caller.
+ */
+function writeNumberLine(b: Buffer, at: number, type: number, v: number): number {
+  b[at++] = type
+  if (v < 0) {
+    b[at++] = MINUS
+    v = -v
+  }
+  if (v < 10) {
+    b[at++] = 48 + v
+  } else {
+    let digits = 2
+    for (let t = v; t >= 100; t = (t - (t % 10)) / 10) digits++
+    at += digits
+    for (let i = at - 1; v > 0; i--) {
+      const d = v % 10
+      b[i] = 48 + d
+      v = (v - d) / 10
+    }
+  }
+  return writeCrlf(b, at)
+}
+
+/** Copies a byte string at `at` (room reserved) and returns the index after it. */
+function writeString(b: Buffer, at: number, s: string): number {
+  const n = s.length
+  if (n <= COPY_LOOP_MAX) {
+    for (let i = 0; i < n; i++) b[at + i] = s.charCodeAt(i)
+  } else {
+    b.write(s, at, n, 'latin1')
+  }
+  return at + n
+}
+
+/** Writes `\r\n` at `at` (room reserved) and returns the index after it. */
+function writeCrlf(b: Buffer, at: number): number {
+  b[at] = CR
+  b[at + 1] = LF
+  return at + 2
+}

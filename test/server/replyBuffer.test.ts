@@ -1,0 +1,81 @@
+/**
+ * The server's reply encoder (replyBuffer.ts) writes exactly the bytes of resp.ts
+ * respAppend for any reply, across buffer growth; chunkBytes.ts copies exactly the bytes
+ * Buffer#latin1Slice does.
+ */
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import type { Reply } from '../../src/engine/reply.ts'
+import { respEncode } from '../../src/engine/resp.ts'
+import { chunkBytesCreate, type Latin1Buffer } from '../../src/server/chunkBytes.ts'
+import {
+  replyBufferAppend,
+  replyBufferBytes,
+  replyBufferCreate,
+  replyBufferReset,
+} from '../../src/server/replyBuffer.ts'
+
+const byteString = (maxLength: number) =>
+  fc
+    .array(fc.integer({ min: 0, max: 255 }), { maxLength })
+    .map((codes) => String.fromCharCode(...codes))
+
+const integer = fc.oneof(
+  fc.integer(),
+  fc.integer({ min: -20, max: 1100 }),
+  fc.constantFrom(0, -0, 9, 10, 99, 100, Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER),
+  fc.constantFrom(2 ** 60, -(2 ** 63)),
+  fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }),
+)
+
+const reply: fc.Arbitrary<Reply> = fc.letrec<{ r: Reply }>((tie) => ({
+  r: fc.oneof(
+    { depthSize: 'small' },
+    byteString(20).map((value): Reply => ({ type: 'simple', value })),
+    byteString(20).map((value): Reply => ({ type: 'error', value: 'ERR ' + value })),
+    integer.map((value): Reply => ({ type: 'integer', value })),
+    fc.option(byteString(200)).map((value): Reply => ({ type: 'bulk', value })),
+    fc
+      .option(fc.array(tie('r'), { maxLength: 5 }))
+      .map((value): Reply => ({ type: 'array', value })),
+  ),
+})).r
+
+describe('replyBuffer', () => {
+  it('encodes every reply as respAppend does, batch after batch', () => {
+    const w = replyBufferCreate()
+    fc.assert(
+      fc.property(fc.array(reply, { maxLength: 20 }), (replies) => {
+        replyBufferReset(w)
+        for (const r of replies) replyBufferAppend(w, r)
+        expect(replyBufferBytes(w).toString('latin1')).toBe(replies.map(respEncode).join(''))
+      }),
+    )
+  })
+
+  it('grows for a big reply and shrinks back after it', () => {
+    const w = replyBufferCreate()
+    const big = 'v'.repeat(3 * 1024 * 1024)
+    replyBufferAppend(w, { type: 'simple', value: 'OK' })
+    replyBufferAppend(w, { type: 'bulk', value: big })
+    expect(replyBufferBytes(w).toString('latin1')).toBe('+OK\r\n$3145728\r\n' + big + '\r\n')
+    replyBufferReset(w)
+    expect(w.buf.length).toBeLessThan(1024 * 1024)
+    replyBufferAppend(w, { type: 'integer', value: -12 })
+    expect(replyBufferBytes(w).toString('latin1')).toBe(':-12\r\n')
+  })
+})
+
+describe('chunkBytes', () => {
+  it('copies any byte range as latin1Slice does, for every length', () => {
+    fc.assert(
+      fc.property(byteString(100), fc.nat(), fc.nat(), (s, a, b) => {
+        const buf = Buffer.from(s, 'latin1') as Latin1Buffer
+        const start = a % (s.length + 1)
+        const end = start + (b % (s.length - start + 1))
+        const bytes = chunkBytesCreate(buf)
+        expect(bytes.latin1Slice(start, end)).toBe(s.slice(start, end))
+      }),
+    )
+  })
+})
