@@ -22,7 +22,8 @@ import { createServer } from 'node:http'
 import { tmpdir } from 'node:os'
 import { extname, join, normalize } from 'node:path'
 import { gzipSync } from 'node:zlib'
-import { chromium, type Browser } from 'playwright-core'
+import type { Browser } from 'playwright-core'
+import { launchChromium } from '../e2e/chromium.ts'
 import { buildSite } from '../e2e/site.ts'
 
 type Figure = (name: string, value: number, unit: string) => void
@@ -76,18 +77,7 @@ export async function benchBrowser(figure: Figure): Promise<void> {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
   const address = server.address()
   const port = typeof address === 'object' && address ? address.port : 0
-  const browser = await chromium.launch({
-    executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  })
+  const browser = await launchChromium()
   try {
     figure('browser.fcp_ms', await medianFcp(browser, `http://127.0.0.1:${String(port)}/`), 'ms')
 
