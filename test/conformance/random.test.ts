@@ -407,7 +407,7 @@ const KEY_CMDS: G[] = [
   },
   (g) => {
     const argv = [pick(g, ['EXPIREAT', 'PEXPIREAT']), anyKey(g)]
-    argv.push(pick(g, [FAR_SECONDS, FAR_MS, '4102444900', 'x']))
+    argv.push(pick(g, [FAR_SECONDS, FAR_MS, '4102444900', 'x', '9223372036854775807']))
     if (chance(g, 0.4)) argv.push(pick(g, ['NX', 'XX', 'GT', 'LT']))
     return E(...argv)
   },

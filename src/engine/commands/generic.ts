@@ -19,7 +19,7 @@ import {
   dbAdd,
   dbDelete,
   expireIfNeeded,
-  getExpire,
+  getExpireExact,
   keyIsExpired,
   lookupKeyRead,
   lookupKeyReadWithFlags,
@@ -27,7 +27,7 @@ import {
   LOOKUP_NONOTIFY,
   LOOKUP_NOTOUCH,
   removeExpire,
-  setExpire,
+  setExpireExact,
   signalModifiedKey,
   type RedisDb,
 } from '../keyspace/db.ts'
@@ -147,13 +147,13 @@ function renameGeneric(c: CommandCall, nx: boolean): Reply {
   const o = lookupKeyWrite(srv, ctx, db, src)
   if (o === null) return ERR_NO_SUCH_KEY
   if (src === dst) return nx ? ZERO : OK
-  const expire = getExpire(ctx, db, src)
+  const expire = getExpireExact(ctx, db, src)
   if (lookupKeyWrite(srv, ctx, db, dst) !== null) {
     if (nx) return ZERO
     dbDelete(ctx, db, dst)
   }
   dbAdd(ctx, db, dst, o)
-  if (expire !== -1) setExpire(ctx, db, dst, expire)
+  if (expire !== -1n) setExpireExact(ctx, db, dst, expire)
   dbDelete(ctx, db, src)
   signalModifiedKey(srv, ctx, db, src)
   signalModifiedKey(srv, ctx, db, dst)
@@ -180,10 +180,10 @@ function moveCommand(c: CommandCall): Reply {
   if (dst === src) return ERR_SAME_OBJECT
   const o = lookupKeyWrite(srv, ctx, src, key)
   if (o === null) return ZERO
-  const expire = getExpire(ctx, src, key)
+  const expire = getExpireExact(ctx, src, key)
   if (lookupKeyWrite(srv, ctx, dst, key) !== null) return ZERO
   dbAdd(ctx, dst, key, o)
-  if (expire !== -1) setExpire(ctx, dst, key, expire)
+  if (expire !== -1n) setExpireExact(ctx, dst, key, expire)
   dbDelete(ctx, src, key)
   signalModifiedKey(srv, ctx, src, key)
   signalModifiedKey(srv, ctx, dst, key)
@@ -243,7 +243,7 @@ function copyCommand(c: CommandCall): Reply {
   if (src === dst && key === newkey) return ERR_SAME_OBJECT
   const o = lookupKeyRead(srv, ctx, src, key)
   if (o === null) return ZERO
-  const expire = getExpire(ctx, src, key)
+  const expire = getExpireExact(ctx, src, key)
   let del = false
   if (lookupKeyWrite(srv, ctx, dst, newkey) !== null) {
     if (!replace) return ZERO
@@ -254,7 +254,7 @@ function copyCommand(c: CommandCall): Reply {
   const newobj = dup(srv, o, { srv, ctx, dbid: dst.id, key: newkey })
   if (del) dbDelete(ctx, dst, newkey)
   dbAdd(ctx, dst, newkey, newobj)
-  if (expire !== -1) setExpire(ctx, dst, newkey, expire)
+  if (expire !== -1n) setExpireExact(ctx, dst, newkey, expire)
   signalModifiedKey(srv, ctx, dst, newkey)
   srv.dirty++
   return ONE
@@ -453,7 +453,7 @@ function expireGeneric(c: CommandCall, basetime: number, unit: 'seconds' | 'mill
   when += base
   if (lookupKeyWrite(srv, ctx, db, key) === null) return ZERO
   if (flags !== 0) {
-    const current = BigInt(getExpire(ctx, db, key))
+    const current = getExpireExact(ctx, db, key)
     if (flags & EXPIRE_NX && current !== -1n) return ZERO
     if (flags & EXPIRE_XX && current === -1n) return ZERO
     if (flags & EXPIRE_GT && (when <= current || current === -1n)) return ZERO
@@ -465,7 +465,7 @@ function expireGeneric(c: CommandCall, basetime: number, unit: 'seconds' | 'mill
     signalModifiedKey(srv, ctx, db, key)
     return ONE
   }
-  setExpire(ctx, db, key, Number(when))
+  setExpireExact(ctx, db, key, when)
   signalModifiedKey(srv, ctx, db, key)
   srv.dirty++
   return ONE
@@ -492,11 +492,11 @@ function ttlGeneric(c: CommandCall, outputMs: boolean, outputAbs: boolean): Repl
   const { srv, ctx, db } = c
   const key = c.argv[1] ?? ''
   if (lookupKeyReadWithFlags(srv, ctx, db, key, LOOKUP_NOTOUCH) === null) return integer(-2)
-  const expire = getExpire(ctx, db, key)
-  if (expire === -1) return integer(-1)
-  let ttl = outputAbs ? expire : expire - ctx.now
-  if (ttl < 0) ttl = 0
-  return integerLL(outputMs ? BigInt(ttl) : BigInt(Math.trunc((ttl + 500) / 1000)))
+  const expire = getExpireExact(ctx, db, key)
+  if (expire === -1n) return integer(-1)
+  let ttl = outputAbs ? expire : expire - BigInt(ctx.now)
+  if (ttl < 0n) ttl = 0n
+  return integerLL(outputMs ? ttl : (ttl + 500n) / 1000n)
 }
 
 function ttlCommand(c: CommandCall): Reply {

@@ -19,7 +19,7 @@ import {
   lookupKeyRead,
   lookupKeyWrite,
   removeExpire,
-  setExpire,
+  setExpireExact,
   setKey,
   signalModifiedKey,
   type SetKeyOptions,
@@ -169,7 +169,7 @@ function getExpireMilliseconds(
   arg: string,
   flags: number,
   unit: Unit,
-): number | Reply {
+): bigint | Reply {
   let ms = string2ll(arg)
   if (ms === null) return NOT_INTEGER
   if (ms <= 0n || (unit === 'seconds' && ms > LLONG_MAX / 1000n)) return invalidExpireTime(fullname)
@@ -177,7 +177,7 @@ function getExpireMilliseconds(
   if (flags & (OBJ_PX | OBJ_EX)) ms += BigInt(ctx.now)
   // Signed overflow wraps negative in C, which the "<= 0" check then rejects.
   if (ms > LLONG_MAX) return invalidExpireTime(fullname)
-  return Number(ms)
+  return ms
 }
 
 /** getGenericCommand: the string value, nil, or WRONGTYPE (then `wrongType` is set). */
@@ -211,10 +211,10 @@ function setGeneric(
   abortReply: Reply,
 ): Reply {
   const { srv, ctx, db } = c
-  let when = 0
+  let when = 0n
   if (expire !== null) {
     const ms = getExpireMilliseconds(ctx, c.cmd.name, expire, flags, unit)
-    if (typeof ms !== 'number') return ms
+    if (typeof ms !== 'bigint') return ms
     when = ms
   }
   let getReply: Reply | null = null
@@ -226,7 +226,7 @@ function setGeneric(
   if ((flags & OBJ_SET_NX && found) || (flags & OBJ_SET_XX && !found)) return getReply ?? abortReply
   setKey(srv, ctx, db, key, val, SETKEY_OPTIONS[(flags & OBJ_KEEPTTL ? 2 : 0) + (found ? 1 : 0)])
   srv.dirty++
-  if (expire !== null) setExpire(ctx, db, key, when)
+  if (expire !== null) setExpireExact(ctx, db, key, when)
   return getReply ?? okReply
 }
 
@@ -276,20 +276,20 @@ function getexCommand(c: CommandCall): Reply {
   const o = lookupKeyRead(srv, ctx, db, key)
   if (o === null) return NIL
   if (o.type !== 'string') return ERR_WRONGTYPE
-  let when = 0
+  let when = 0n
   if (args.expire !== null) {
     const ms = getExpireMilliseconds(ctx, c.cmd.name, args.expire, args.flags, args.unit)
-    if (typeof ms !== 'number') return ms
+    if (typeof ms !== 'bigint') return ms
     when = ms
   }
   const reply = bulkOf(o)
-  if (args.flags & (OBJ_PXAT | OBJ_EXAT) && when <= ctx.now) {
+  if (args.flags & (OBJ_PXAT | OBJ_EXAT) && when <= BigInt(ctx.now)) {
     // checkAlreadyExpired: an absolute time in the past deletes the key at once.
     dbDelete(ctx, db, key)
     signalModifiedKey(srv, ctx, db, key)
     srv.dirty++
   } else if (args.expire !== null) {
-    setExpire(ctx, db, key, when)
+    setExpireExact(ctx, db, key, when)
     signalModifiedKey(srv, ctx, db, key)
     srv.dirty++
   } else if (args.flags & OBJ_PERSIST) {

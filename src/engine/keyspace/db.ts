@@ -50,6 +50,12 @@ export interface RedisDb {
   id: number
   dict: Dict<RedisObject>
   expires: Dict<number>
+  /**
+   * Exact expire times of the keys whose time is past 2^53 ms (a double in `expires` can't
+   * hold every 64-bit long long: PEXPIREAT k 9223372036854775807 must read back as it was).
+   * An entry counts only while Number(exact) equals the key's `expires` value.
+   */
+  expiresExact: Map<string, bigint>
   /** Active-expire bucket cursor (db->expires_cursor). */
   expiresCursor: number
   /** Running average TTL in ms of keys sampled by active expire. */
@@ -84,6 +90,7 @@ export function createDb(id: number, seed: HashSeed): RedisDb {
     id,
     dict: dictCreate<RedisObject>(`db:${String(id)}:keys`, seed),
     expires: dictCreate<number>(`db:${String(id)}:expires`, seed),
+    expiresExact: new Map(),
     expiresCursor: 0,
     avgTtl: 0,
     watchedKeys: new Map(),
@@ -232,6 +239,7 @@ export function setKey(
  */
 export function dbDelete(ctx: ExecContext, db: RedisDb, key: string): boolean {
   if (dictSize(db.expires) > 0) dictDelete(ctx, db.expires, key)
+  if (db.expiresExact.size > 0) db.expiresExact.delete(key)
   const de = dictDelete(ctx, db.dict, key)
   if (de === NO_ENTRY) return false
   memKeyDeleted(db.dict, key, dictGetVal(db.dict, de))
@@ -249,6 +257,25 @@ export function dbExists(ctx: ExecContext, db: RedisDb, key: string): boolean {
 export function setExpire(ctx: ExecContext, db: RedisDb, key: string, when: number): void {
   if (dictFind(ctx, db.dict, key) === NO_ENTRY) throw new Error('setExpire: key does not exist')
   dictReplace(ctx, db.expires, key, when)
+  if (db.expiresExact.size > 0) db.expiresExact.delete(key)
+}
+
+/**
+ * setExpire with the exact long long time: times past 2^53 ms keep their exact value in
+ * db.expiresExact (what PEXPIRETIME, PTTL and the GT/LT comparisons read back).
+ */
+export function setExpireExact(ctx: ExecContext, db: RedisDb, key: string, when: bigint): void {
+  const approx = Number(when)
+  setExpire(ctx, db, key, approx)
+  if (!Number.isSafeInteger(approx)) db.expiresExact.set(key, when)
+}
+
+/** getExpire as the exact long long Redis keeps (-1n when the key has no TTL). */
+export function getExpireExact(ctx: ExecContext, db: RedisDb, key: string): bigint {
+  const when = getExpire(ctx, db, key)
+  if (Number.isSafeInteger(when)) return BigInt(when)
+  const exact = db.expiresExact.get(key)
+  return exact !== undefined && Number(exact) === when ? exact : BigInt(when)
 }
 
 /**
@@ -271,6 +298,7 @@ export function getExpire(ctx: ExecContext, db: RedisDb, key: string): number {
  */
 export function removeExpire(ctx: ExecContext, db: RedisDb, key: string): boolean {
   if (dictFind(ctx, db.dict, key) === NO_ENTRY) throw new Error('removeExpire: key does not exist')
+  if (db.expiresExact.size > 0) db.expiresExact.delete(key)
   return dictDelete(ctx, db.expires, key) !== NO_ENTRY
 }
 
@@ -431,6 +459,7 @@ export function emptyData(srv: ServerState, ctx: ExecContext, dbnum: number): nu
     dictEmpty(ctx, db.dict)
     memKeyspaceEmptied(db.dict)
     dictEmpty(ctx, db.expires)
+    db.expiresExact.clear()
     db.avgTtl = 0
     db.expiresCursor = 0
   }
@@ -453,9 +482,11 @@ export function dbSwapDatabases(
   if (id1 === id2) return true
   touchAllWatchedKeysInDb(srv, ctx, db1, db2)
   touchAllWatchedKeysInDb(srv, ctx, db2, db1)
-  const { dict, expires, avgTtl, expiresCursor } = db1
+  const { dict, expires, expiresExact, avgTtl, expiresCursor } = db1
   db1.dict = db2.dict
   db1.expires = db2.expires
+  db1.expiresExact = db2.expiresExact
+  db2.expiresExact = expiresExact
   db1.avgTtl = db2.avgTtl
   db1.expiresCursor = db2.expiresCursor
   db2.dict = dict
