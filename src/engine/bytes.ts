@@ -86,3 +86,12 @@ export function isByteString(s: string): boolean {
   for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 255) return false
   return true
 }
+
+/**
+ * An argument as a C "%s" prints it in an error message: up to its first NUL byte
+ * (addReplyErrorFormat("Unsupported option %s", arg) stops there).
+ */
+export function cstr(s: string): string {
+  const nul = s.indexOf('\0')
+  return nul < 0 ? s : s.slice(0, nul)
+}

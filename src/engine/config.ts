@@ -22,6 +22,7 @@
  */
 import type { MaxmemoryPolicy } from './events.ts'
 import type { ServerConfig } from './state.ts'
+import { cstr } from './bytes.ts'
 import { formatFixed, string2d, string2ll } from './util/numbers.ts'
 
 // --- Table ---
@@ -869,10 +870,10 @@ export function configSetPairs(
     if (!invalid) return null
   }
   if (invalidArgName !== null)
-    return `Unknown option or number of arguments for CONFIG SET - '${invalidArgName}'`
+    return `Unknown option or number of arguments for CONFIG SET - '${cstr(invalidArgName)}'`
   return errstr !== null
-    ? `CONFIG SET failed (possibly related to argument '${errArgName}') - ${errstr}`
-    : `CONFIG SET failed (possibly related to argument '${errArgName}')`
+    ? `CONFIG SET failed (possibly related to argument '${cstr(errArgName)}') - ${errstr}`
+    : `CONFIG SET failed (possibly related to argument '${cstr(errArgName)}')`
 }
 
 /**

@@ -9,6 +9,7 @@
  * CLIENT LIST/INFO print Redis's fields; the buffer figures (qbuf, rbs, tot-mem ...) are
  * fixed plausible values because the engine has no socket buffers.
  */
+import { cstr } from '../bytes.ts'
 import { dbSwapDatabases, unwatchAllKeys } from '../keyspace/db.ts'
 import {
   array,
@@ -177,7 +178,7 @@ function helloCommand(c: CommandCall): Reply {
       if (!clientSetName(client, argv[j + 1] ?? '')) return BAD_NAME
       j++
     } else {
-      return error(`ERR Syntax error in HELLO option '${opt}'`)
+      return error(`ERR Syntax error in HELLO option '${cstr(opt)}'`)
     }
   }
   if (srv.config.requirepass !== '' && !client.authenticated)
@@ -266,7 +267,7 @@ function clientListCommand(c: CommandCall): Reply {
   let out: string | null = null
   if (argv.length === 4 && eqIgnoreCase(argv[2], 'type')) {
     const t = clientTypeByName(argv[3] ?? '')
-    if (t === null) return error(`ERR Unknown client type '${argv[3] ?? ''}'`)
+    if (t === null) return error(`ERR Unknown client type '${cstr(argv[3] ?? '')}'`)
     // Every engine client is a normal one: other types list nothing.
     if (t !== 'normal') out = ''
   } else if (argv.length > 3 && eqIgnoreCase(argv[2], 'id')) {
@@ -313,13 +314,13 @@ function clientKillCommand(c: CommandCall): Reply {
         id = v
       } else if (eqIgnoreCase(opt, 'type')) {
         type = clientTypeByName(val)
-        if (type === null) return error(`ERR Unknown client type '${val}'`)
+        if (type === null) return error(`ERR Unknown client type '${cstr(val)}'`)
       } else if (eqIgnoreCase(opt, 'addr')) {
         addr = val
       } else if (eqIgnoreCase(opt, 'laddr')) {
         laddr = val
       } else if (eqIgnoreCase(opt, 'user')) {
-        if (val !== 'default') return error(`ERR No such user '${val}'`)
+        if (val !== 'default') return error(`ERR No such user '${cstr(val)}'`)
       } else if (eqIgnoreCase(opt, 'skipme')) {
         if (eqIgnoreCase(val, 'yes')) skipme = true
         else if (eqIgnoreCase(val, 'no')) skipme = false
@@ -365,7 +366,7 @@ function clientNoEvictCommand(c: CommandCall): Reply {
  * clientCommand's own checks refuse (past what the command table's arity allows).
  */
 function clientSubcommandSyntaxError(c: CommandCall): Reply {
-  const sub = (c.argv[1] ?? '').slice(0, 128)
+  const sub = cstr(c.argv[1] ?? '').slice(0, 128)
   return error(`ERR unknown subcommand or wrong number of arguments for '${sub}'. Try CLIENT HELP.`)
 }
 

@@ -14,6 +14,7 @@
  * cursor. The same function serves HSCAN/SSCAN/ZSCAN through a ScanSource (a hashtable is
  * scanned, a listpack or intset returns everything at once with cursor 0).
  */
+import { cstr } from '../bytes.ts'
 import type { ExecContext } from '../context.ts'
 import {
   dbAdd,
@@ -423,7 +424,7 @@ function parseExtendedExpireArguments(argv: readonly string[]): number | Reply {
     else if (isToken(opt, 'XX')) flags |= EXPIRE_XX
     else if (isToken(opt, 'GT')) flags |= EXPIRE_GT
     else if (isToken(opt, 'LT')) flags |= EXPIRE_LT
-    else return error(`ERR Unsupported option ${opt}`)
+    else return error(`ERR Unsupported option ${cstr(opt)}`)
   }
   if (flags & EXPIRE_NX && flags & (EXPIRE_XX | EXPIRE_GT | EXPIRE_LT))
     return error('ERR NX and XX, GT or LT options at the same time are not compatible')

@@ -5,6 +5,7 @@
  * loaded (FUNCTION LIST → empty, FUNCTION STATS, SCRIPT EXISTS → 0s, EVALSHA → NOSCRIPT,
  * FCALL → "Function not found"), so client libraries that probe on connect keep working.
  */
+import { cstr } from '../bytes.ts'
 import { array, bulk, EMPTY_ARRAY, error, integer, NIL, OK, ZERO, type Reply } from '../reply.ts'
 import { eqIgnoreCase, helpReply } from './parse.ts'
 import { defineCommand, defineSubcommand, type CommandCall, type CommandSpec } from './spec.ts'
@@ -93,7 +94,7 @@ function functionListCommand(c: CommandCall): Reply {
       i++
       continue
     }
-    return error(`ERR Unknown argument ${next}`)
+    return error(`ERR Unknown argument ${cstr(next)}`)
   }
   return EMPTY_ARRAY
 }

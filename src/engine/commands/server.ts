@@ -17,6 +17,7 @@
  * RDB length (Redis LZF-compresses strings longer than 20 bytes, so those can differ);
  * containers describe themselves through registerDebugObjectInfo.
  */
+import { cstr } from '../bytes.ts'
 import { configGetPatterns, configSetPairs, lookupConfig } from '../config.ts'
 import { computeDatasetDigest, digestValue } from '../debugDigest.ts'
 import { performEvictions } from '../keyspace/evict.ts'
@@ -1113,7 +1114,7 @@ function debugCommand(c: CommandCall): Reply {
   if (sub === 'sleep' && argc === 3) return OK
   if (sub === 'error' && argc === 3) return { type: 'error', value: argv[2] ?? '' }
   return error(
-    `unknown subcommand or wrong number of arguments for '${(argv[1] ?? '').slice(0, 128)}'. Try DEBUG HELP.`,
+    `unknown subcommand or wrong number of arguments for '${cstr(argv[1] ?? '').slice(0, 128)}'. Try DEBUG HELP.`,
   )
 }
 
