@@ -114,9 +114,24 @@ export function indexedDbKv(factory: IDBFactory, dbName = 'redis-xray'): Kv {
  * fails at run time (some private modes), each call falls back to the next store.
  */
 export function defaultKv(): Kv {
-  const local = typeof localStorage !== 'undefined' ? storageKv(localStorage) : memoryKv()
-  if (typeof indexedDB === 'undefined') return local
-  return fallbackKv(indexedDbKv(indexedDB), local)
+  const storage = browserStorage(() => localStorage)
+  const local = storage ? storageKv(storage) : memoryKv()
+  const idb = browserStorage(() => indexedDB)
+  if (idb === null) return local
+  return fallbackKv(indexedDbKv(idb), local)
+}
+
+/**
+ * Reads a storage global, or null where the browser has none or denies it: in an iframe on
+ * another site with third-party storage blocked (Safari, Firefox strict, Chrome incognito, a
+ * sandboxed frame), merely reading `localStorage` throws a SecurityError.
+ */
+function browserStorage<T>(read: () => T | undefined): T | null {
+  try {
+    return read() ?? null
+  } catch {
+    return null
+  }
 }
 
 /** A Kv that uses `primary` and, for any call that fails there, `secondary`. */

@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import {
   attachPersistence,
+  defaultKv,
   exportSessionJson,
   importSessionJson,
   loadSession,
@@ -87,6 +88,25 @@ describe('session persistence (localStorage backend)', () => {
     })
     detach()
     a.dispose()
+  })
+
+  it('works where reading localStorage throws (an embed in a third-party iframe with storage blocked)', async () => {
+    const denied = () => {
+      throw new DOMException('Access is denied for this document.', 'SecurityError')
+    }
+    vi.spyOn(window, 'localStorage', 'get').mockImplementation(denied)
+    vi.stubGlobal('indexedDB', undefined)
+    try {
+      expect(() => localStorage.length).toThrow('Access is denied')
+      // Boot reads settings and history and picks a store: none of it may throw.
+      expect(loadSettings()).toEqual({})
+      const kv = defaultKv()
+      await kv.set('k', 'v')
+      expect(await kv.get('k')).toBe('v')
+    } finally {
+      vi.restoreAllMocks()
+      vi.unstubAllGlobals()
+    }
   })
 
   it('exports and imports a session file, rejecting garbage', async () => {
