@@ -63,6 +63,10 @@ function PanelFrame(props: FrameProps): ReactNode {
   const entry = findPanel(kind)
   const Panel = entry?.component ?? GenericInspector
   const events = props.followsItem ? (item?.events ?? []) : []
+  // The item removed the key (DEL, expiry, eviction): once its last step is shown the panel
+  // says so instead of drawing the key as it was before.
+  const gone =
+    props.followsItem && props.after === null && props.before !== null && step >= events.length
   const panelProps: PanelProps = {
     keyName: props.keyName,
     db,
@@ -101,9 +105,15 @@ function PanelFrame(props: FrameProps): ReactNode {
         resetKey={`${props.id}:${String(item?.position ?? 0)}:${String(step)}`}
         message={(e) => t('panel.failed', { message: e.message })}
       >
-        <Suspense fallback={<p className="panel-empty">…</p>}>
-          <Panel {...panelProps} />
-        </Suspense>
+        {gone ? (
+          <p className="panel-empty" data-testid="panel-gone">
+            {t('inspector.gone')}
+          </p>
+        ) : (
+          <Suspense fallback={<p className="panel-empty">…</p>}>
+            <Panel {...panelProps} />
+          </Suspense>
+        )}
       </PanelErrorBoundary>
     </section>
   )

@@ -184,3 +184,20 @@ describe('virtual clock', { timeout: 30_000 }, () => {
     expect(within(clock).getByText('虚拟时钟')).toBeVisible()
   })
 })
+
+describe('a key the command removed', { timeout: 30_000 }, () => {
+  it('says the key is gone after DEL instead of drawing it as it was', async () => {
+    const { h, user, settle } = await setup()
+    await h.run(['SADD', 'nums', '1', '2', '3'], ['DEL', 'nums'])
+    await settle()
+    const panel = screen.getByRole('region', { name: 'Key nums' })
+    expect(within(panel).getByTestId('panel-gone')).toHaveTextContent(
+      'The key is gone after this step (deleted, expired or evicted).',
+    )
+    expect(within(panel).queryByTestId('intset-length')).toBeNull()
+    // Stepping back into the DEL shows the set as it was before its deletion.
+    await user.click(screen.getByRole('button', { name: 'Step back' }))
+    await settle()
+    expect(await within(panel).findByTestId('intset-length')).toHaveTextContent('3')
+  })
+})
