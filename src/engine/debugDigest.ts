@@ -20,17 +20,15 @@ import { hashTypeEntries, type HashObject } from './types/t_hash.ts'
 import { zsetEntries, type ZsetObject } from './types/t_zset.ts'
 import { formatG } from './util/numbers.ts'
 
-/** SHA1 of a byte string, as 20 bytes. */
-export function sha1(data: ArrayLike<number>): Uint8Array {
+/**
+ * SHA1 of a byte string (or bytes), as 20 bytes. The input is read block by block, never
+ * copied whole: a 256 MB string (SETBIT k 2147483647 0) digests in constant memory.
+ */
+export function sha1(data: string | ArrayLike<number>): Uint8Array {
   const len = data.length
   const total = (((len + 8) >> 6) + 1) << 6
-  const buf = new Uint8Array(total)
-  for (let i = 0; i < len; i++) buf[i] = (data[i] ?? 0) & 0xff
-  buf[len] = 0x80
-  const bits = len * 8
-  const view = new DataView(buf.buffer)
-  view.setUint32(total - 8, Math.floor(bits / 0x100000000))
-  view.setUint32(total - 4, bits >>> 0)
+  const block = new Uint8Array(64)
+  const view = new DataView(block.buffer)
   let h0 = 0x67452301
   let h1 = 0xefcdab89
   let h2 = 0x98badcfe
@@ -38,9 +36,30 @@ export function sha1(data: ArrayLike<number>): Uint8Array {
   let h4 = 0xc3d2e1f0
   const w = new Int32Array(80)
   for (let off = 0; off < total; off += 64) {
-    for (let i = 0; i < 16; i++) w[i] = view.getInt32(off + i * 4)
+    if (typeof data === 'string' && off + 64 <= len) {
+      // A whole block of the string: its big-endian words straight from the code units.
+      for (let i = 0, p = off; i < 16; i++, p += 4)
+        w[i] =
+          (data.charCodeAt(p) << 24) |
+          (data.charCodeAt(p + 1) << 16) |
+          (data.charCodeAt(p + 2) << 8) |
+          data.charCodeAt(p + 3)
+    } else {
+      // The tail: data, then 0x80, zeros and the bit length in the last block's 8 bytes.
+      const n = Math.min(64, Math.max(0, len - off))
+      if (typeof data === 'string') for (let i = 0; i < n; i++) block[i] = data.charCodeAt(off + i)
+      else for (let i = 0; i < n; i++) block[i] = (data[off + i] ?? 0) & 0xff
+      block.fill(0, n)
+      if (len >= off && len < off + 64) block[len - off] = 0x80
+      if (off + 64 === total) {
+        view.setUint32(56, Math.floor((len * 8) / 0x100000000))
+        view.setUint32(60, (len * 8) >>> 0)
+      }
+      for (let i = 0; i < 16; i++) w[i] = view.getInt32(i * 4)
+    }
     for (let i = 16; i < 80; i++) {
-      const x = (w[i - 3] ?? 0) ^ (w[i - 8] ?? 0) ^ (w[i - 14] ?? 0) ^ (w[i - 16] ?? 0)
+      const x =
+        (w[i - 3] as number) ^ (w[i - 8] as number) ^ (w[i - 14] as number) ^ (w[i - 16] as number)
       w[i] = (x << 1) | (x >>> 31)
     }
     let a = h0
@@ -48,6 +67,7 @@ export function sha1(data: ArrayLike<number>): Uint8Array {
     let c = h2
     let d = h3
     let e = h4
+    // The four rounds of 20 steps, kept in int32 arithmetic (| 0) so they stay fast.
     for (let i = 0; i < 80; i++) {
       const f =
         i < 20
@@ -55,9 +75,9 @@ export function sha1(data: ArrayLike<number>): Uint8Array {
           : i < 40
             ? (b ^ c ^ d) + 0x6ed9eba1
             : i < 60
-              ? ((b & c) | (b & d) | (c & d)) + 0x8f1bbcdc
-              : (b ^ c ^ d) + 0xca62c1d6
-      const t = (((a << 5) | (a >>> 27)) + f + e + (w[i] ?? 0)) | 0
+              ? ((b & c) | (b & d) | (c & d)) - 0x70e44324
+              : (b ^ c ^ d) - 0x359d3e2a
+      const t = (((((a << 5) | (a >>> 27)) + e) | 0) + ((f + (w[i] as number)) | 0)) | 0
       e = d
       d = c
       c = (b << 30) | (b >>> 2)
@@ -80,25 +100,19 @@ export function sha1(data: ArrayLike<number>): Uint8Array {
   return out
 }
 
-function bytesOf(s: string): number[] {
-  const out = new Array<number>(s.length)
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i) & 0xff
-  return out
-}
-
 /** debug.c xorDigest: digest ^= SHA1(data). */
-function xorDigest(digest: Uint8Array, data: ArrayLike<number>): void {
+function xorDigest(digest: Uint8Array, data: string | ArrayLike<number>): void {
   const h = sha1(data)
   for (let j = 0; j < 20; j++) digest[j] = (digest[j] ?? 0) ^ (h[j] ?? 0)
 }
 
 /** debug.c mixDigest: digest = SHA1(digest ^ SHA1(data)). */
-function mixDigest(digest: Uint8Array, data: ArrayLike<number>): void {
+function mixDigest(digest: Uint8Array, data: string | ArrayLike<number>): void {
   xorDigest(digest, data)
   digest.set(sha1(digest))
 }
 
-const mixString = (digest: Uint8Array, s: string): void => mixDigest(digest, bytesOf(s))
+const mixString = (digest: Uint8Array, s: string): void => mixDigest(digest, s)
 
 /** "%.17g" of a score. */
 function scoreText(d: number): string {
@@ -130,7 +144,7 @@ function xorObjectDigest(
   } else if (o.type === 'list') {
     for (const e of listTypeRange(o as ListObject, 0, -1, false)) mixString(digest, e)
   } else if (o.type === 'set') {
-    for (const m of setTypeMembers(o as SetObject)) xorDigest(digest, bytesOf(m))
+    for (const m of setTypeMembers(o as SetObject)) xorDigest(digest, m)
   } else {
     const pairs: readonly (readonly [string, string])[] =
       o.type === 'zset'
@@ -144,7 +158,7 @@ function xorObjectDigest(
     }
   }
   // Any TTL counts, expired or not (no lookup: DEBUG sees logically expired keys).
-  if (getExpire(ctx, db, key) !== -1) xorDigest(digest, bytesOf('!!expire!!'))
+  if (getExpire(ctx, db, key) !== -1) xorDigest(digest, '!!expire!!')
 }
 
 function hex(d: Uint8Array): string {
