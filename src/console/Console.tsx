@@ -10,10 +10,12 @@
  * console only dispatches store events, the bridge talks to the engine.
  */
 import {
+  memo,
   useCallback,
   useEffect,
   useId,
   useLayoutEffect,
+  useMemo,
   useRef,
   useState,
   type ClipboardEvent,
@@ -27,7 +29,7 @@ import { useApp, useAppStore } from '../state/react.ts'
 import { displayCommand } from '../state/bridge.ts'
 import type { ConsoleLine, RunningCommand } from '../state/types.ts'
 import { completeLine, helpLines, hintFor } from './completions.ts'
-import { formatReply } from './formatReply.ts'
+import { MAX_REPLY_CHARS, MAX_REPLY_LINES, showReply } from './formatReply.ts'
 import { parseCommandLine } from './parseCommandLine.ts'
 
 /** One-click first commands on an empty console, one per data type (Redis syntax, untranslated). */
@@ -39,6 +41,8 @@ export const EXAMPLE_COMMANDS = [
   'ZADD board 10 ann 20 bob',
   'EXPIRE greeting 30',
 ] as const
+
+type Translate = ReturnType<typeof useT>
 
 /** Most times a "N command" line may repeat. */
 const MAX_REPEAT = 10_000
@@ -453,10 +457,41 @@ function ProgressLine({ running }: { running: RunningCommand }): ReactNode {
   )
 }
 
-function ConsoleLineView(props: {
+/** A reply as redis-cli prints it, cut to what the page can lay out, with what was left out. */
+function ReplyView(props: {
+  line: Extract<ConsoleLine, { kind: 'reply' }>
+  utf8: boolean
+  t: Translate
+}): ReactNode {
+  const { line, t } = props
+  const shown = useMemo(
+    () => showReply(line.reply, { utf8: props.utf8, raw: line.raw === true }),
+    [line, props.utf8],
+  )
+  return (
+    <>
+      <pre
+        className={`console-line console-line-reply${line.reply.type === 'error' ? ' console-line-error' : ''}`}
+      >
+        {shown.text}
+      </pre>
+      {(shown.moreLines > 0 || shown.moreChars > 0) && (
+        <p className="console-line console-line-notice" data-testid="console-cut">
+          {shown.moreChars > 0 && t('console.moreChars', { count: shown.moreChars })}
+          {shown.moreChars > 0 && shown.moreLines > 0 && ' '}
+          {shown.moreLines > 0 &&
+            t('console.moreLines', { count: shown.moreLines, shown: MAX_REPLY_LINES })}
+        </p>
+      )}
+    </>
+  )
+}
+
+/** One line of the output; memoised, so typing does not format every reply again. */
+const ConsoleLineView = memo(function ConsoleLineView(props: {
   line: ConsoleLine
   utf8: boolean
-  t: (key: string) => string
+  t: Translate
 }): ReactNode {
   const { line, t } = props
   switch (line.kind) {
@@ -464,17 +499,13 @@ function ConsoleLineView(props: {
       return (
         <pre className="console-line console-line-input">
           <span className="console-prompt">{promptFor(line.db, line.multi)}</span>
-          {line.text}
+          {line.text.length > MAX_REPLY_CHARS
+            ? `${line.text.slice(0, MAX_REPLY_CHARS)}… (${t('console.moreChars', { count: line.text.length - MAX_REPLY_CHARS })})`
+            : line.text}
         </pre>
       )
     case 'reply':
-      return (
-        <pre
-          className={`console-line console-line-reply${line.reply.type === 'error' ? ' console-line-error' : ''}`}
-        >
-          {formatReply(line.reply, { utf8: props.utf8 })}
-        </pre>
-      )
+      return <ReplyView line={line} utf8={props.utf8} t={t} />
     case 'text':
       return <pre className="console-line console-line-text">{line.text}</pre>
     case 'error':
@@ -482,4 +513,4 @@ function ConsoleLineView(props: {
     case 'notice':
       return <pre className="console-line console-line-notice">{t(line.key)}</pre>
   }
-}
+})

@@ -18,6 +18,7 @@
  * reads as itself; `utf8: false` is byte-for-byte redis-cli.
  */
 import type { Reply } from '../engine/reply.ts'
+import { bytesToUtf8 } from '../state/bytes.ts'
 
 export interface FormatOptions {
   /** Show valid UTF-8 as text instead of \xHH escapes. Default true. */
@@ -53,6 +54,108 @@ function formatTTY(r: Reply, prefix: string, utf8: boolean): string {
       })
       return out
     }
+  }
+}
+
+// --- What the console shows ---
+
+/** Lines of one reply the console lays out; past them it says how many it left out. */
+export const MAX_REPLY_LINES = 2000
+/** Characters of one reply the console lays out (a 1 MB value would freeze the page). */
+export const MAX_REPLY_CHARS = 100_000
+
+export interface ShowOptions extends FormatOptions {
+  /**
+   * Print as redis-cli does for INFO, CLIENT LIST, DEBUG HTSTATS ... (its `output_raw`,
+   * cliFormatReplyRaw): a bulk string's text as is, elements one per line, no `(error)`.
+   */
+  readonly raw?: boolean
+  readonly maxLines?: number
+  readonly maxChars?: number
+}
+
+/** A reply as the console prints it, cut to what a page can lay out. */
+export interface ShownReply {
+  readonly text: string
+  /** Lines left out past the line limit. */
+  readonly moreLines: number
+  /** Characters left out past the character limit (of the lines that were shown). */
+  readonly moreChars: number
+}
+
+/**
+ * Formats a reply as redis-cli prints it (TTY, or raw with `raw`), keeping at most
+ * `maxLines` lines and `maxChars` characters: KEYS * over a million keys, or GET of a 1 MB
+ * value, prints a readable head and the count of what was left out instead of freezing the
+ * page. Elements past the limits are counted, never formatted.
+ */
+export function showReply(reply: Reply, opts: ShowOptions = {}): ShownReply {
+  const maxLines = opts.maxLines ?? MAX_REPLY_LINES
+  const maxChars = opts.maxChars ?? MAX_REPLY_CHARS
+  const lines: string[] = []
+  let chars = 0
+  let moreLines = 0
+  let moreChars = 0
+  const full = () => lines.length >= maxLines || chars >= maxChars
+  const emit = (line: string): void => {
+    if (full()) {
+      moreLines++
+      return
+    }
+    const room = maxChars - chars
+    if (line.length > room) {
+      lines.push(line.slice(0, room))
+      moreChars += line.length - room
+      chars = maxChars
+    } else {
+      lines.push(line)
+      chars += line.length + 1
+    }
+  }
+  if (opts.raw === true) {
+    const text = formatRaw(reply)
+    for (const line of text.replace(/\r?\n$/, '').split(/\r?\n/)) emit(line)
+  } else {
+    const utf8 = opts.utf8 ?? true
+    const walk = (r: Reply, lead: string, prefix: string): void => {
+      if (r.type !== 'array' || r.value === null || r.value.length === 0) {
+        if (full()) moreLines++
+        else emit(lead + formatTTY(r, prefix, utf8).slice(0, -1))
+        return
+      }
+      const width = String(r.value.length).length
+      const childPrefix = prefix + ' '.repeat(width + 2)
+      r.value.forEach((el, i) => {
+        if (full()) moreLines += leafCount(el)
+        else walk(el, `${i === 0 ? lead : prefix}${String(i + 1).padStart(width)}) `, childPrefix)
+      })
+    }
+    walk(reply, '', '')
+  }
+  return { text: lines.join('\n'), moreLines, moreChars }
+}
+
+/** The lines a reply takes in TTY output: one per element that is not a non-empty array. */
+function leafCount(r: Reply): number {
+  if (r.type !== 'array' || r.value === null || r.value.length === 0) return 1
+  let n = 0
+  for (const el of r.value) n += leafCount(el)
+  return n
+}
+
+/** cliFormatReplyRaw: strings as they are (decoded as UTF-8, as a terminal shows them). */
+function formatRaw(r: Reply): string {
+  switch (r.type) {
+    case 'error':
+      return `${r.value}\n`
+    case 'simple':
+      return r.value
+    case 'integer':
+      return String(r.value)
+    case 'bulk':
+      return r.value === null ? '' : bytesToUtf8(r.value)
+    case 'array':
+      return (r.value ?? []).map(formatRaw).join('\n')
   }
 }
 

@@ -36,6 +36,8 @@ export const en = {
   'console.cancelled': '(cancelled: the command was not run)',
   'console.searchPrompt': "(reverse-i-search)'{query}':",
   'console.examples': 'Try one:',
+  'console.moreLines': '… {count} more lines not shown (the console prints the first {shown}).',
+  'console.moreChars': '… {count} more characters not shown.',
   'console.welcome':
     'Type Redis commands, e.g. SET greeting hello. HELP <command> shows its syntax; Tab completes; ↑/↓ history; Ctrl+R search; CLEAR clears.',
   'timeline.region': 'Timeline',
@@ -135,6 +137,8 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'console.cancelled': '(已取消：该命令没有执行)',
   'console.searchPrompt': "(反向搜索)'{query}':",
   'console.examples': '试一条：',
+  'console.moreLines': '… 还有 {count} 行未显示（控制台只打印前 {shown} 行）。',
+  'console.moreChars': '… 还有 {count} 个字符未显示。',
   'console.welcome':
     '输入 Redis 命令，例如 SET greeting hello。HELP <命令> 显示语法；Tab 补全；↑/↓ 历史；Ctrl+R 搜索；CLEAR 清屏。',
   'timeline.region': '时间轴',

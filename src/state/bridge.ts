@@ -22,7 +22,13 @@ import {
 } from '../worker/protocol.ts'
 import { bytesToUtf8, utf8ToBytes } from './bytes.ts'
 import type { AppStore } from './store.ts'
-import { cliPromptAfter, itemFromTick, itemFromTrace, tickIsInteresting } from './store.ts'
+import {
+  cliPromptAfter,
+  itemFromTick,
+  itemFromTrace,
+  replyLine,
+  tickIsInteresting,
+} from './store.ts'
 import type { ClientTab, ConsoleLine, EngineRequest, SavedSession, TimelineItem } from './types.ts'
 
 // --- Types ---
@@ -399,7 +405,7 @@ function rebuildTabs(saved: SavedSession, traces: readonly (WireTrace | WireTick
     const list = lines.get(t.client) ?? []
     const prompt = prompts.get(t.client) ?? { db: 0, multi: false }
     list.push({ kind: 'input', text: displayArgv(t.argv), ...prompt })
-    list.push({ kind: 'reply', reply: t.reply })
+    list.push(replyLine(t.argv, t.reply))
     lines.set(t.client, list)
     prompts.set(t.client, cliPromptAfter(prompt, t.argv, t.reply))
   }

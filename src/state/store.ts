@@ -536,9 +536,7 @@ const createPlayerSlice: Slice<PlayerSlice> = (set, get) => ({
             ? {
                 ...t,
                 ...cliPromptAfter(t, trace.argv, trace.reply),
-                lines: [...t.lines, { kind: 'reply' as const, reply: trace.reply }].slice(
-                  -MAX_CONSOLE_LINES,
-                ),
+                lines: [...t.lines, replyLine(trace.argv, trace.reply)].slice(-MAX_CONSOLE_LINES),
               }
             : t,
         )
@@ -679,6 +677,31 @@ export function cliPromptAfter(
     db = 0
   }
   return { db, multi }
+}
+
+/** The console line of a command's reply, raw where redis-cli prints it raw. */
+export function replyLine(argv: readonly string[], reply: Reply): ConsoleLine {
+  return cliOutputRaw(argv) ? { kind: 'reply', reply, raw: true } : { kind: 'reply', reply }
+}
+
+/**
+ * Whether redis-cli prints this command's reply raw (redis-cli.c cliSendCommand sets
+ * `output_raw` for INFO, LOLWUT, DEBUG HTSTATS / HTSTATS-KEY / CLIENT-EVICTION, MEMORY
+ * MALLOC-STATS / DOCTOR, CLUSTER NODES / INFO, CLIENT LIST / INFO, LATENCY GRAPH / DOCTOR).
+ */
+export function cliOutputRaw(argv: readonly string[]): boolean {
+  const name = argv[0]?.toLowerCase()
+  const sub = argv[1]?.toLowerCase()
+  const n = argv.length
+  if (name === 'info' || name === 'lolwut') return true
+  if (sub === undefined) return false
+  if (name === 'debug')
+    return sub === 'htstats' || sub === 'htstats-key' || sub === 'client-eviction'
+  if (name === 'memory') return sub === 'malloc-stats' || sub === 'doctor'
+  if (name === 'cluster') return n === 2 && (sub === 'nodes' || sub === 'info')
+  if (name === 'client') return sub === 'list' || sub === 'info'
+  if (name === 'latency') return (n === 3 && sub === 'graph') || (n === 2 && sub === 'doctor')
+  return name === 'proxy' && sub === 'info'
 }
 
 const createSettingsSlice =

@@ -42,7 +42,12 @@ export type ConsoleLine =
       readonly db: number
       readonly multi?: boolean
     }
-  | { readonly kind: 'reply'; readonly reply: Reply }
+  | {
+      readonly kind: 'reply'
+      readonly reply: Reply
+      /** Printed raw, as redis-cli prints INFO, CLIENT LIST, DEBUG HTSTATS (cliOutputRaw). */
+      readonly raw?: boolean
+    }
   | { readonly kind: 'text'; readonly text: string }
   | { readonly kind: 'error'; readonly text: string }
   /** A message of the app itself (an i18n key), e.g. "(cancelled)". */

@@ -260,4 +260,24 @@ describe('Console', { timeout: 30_000 }, () => {
     expect(lines().slice(-3)).toEqual(['OK', '127.0.0.1:6379> DBSIZE', '(integer) 5000'])
     expect(screen.queryByTestId('console-progress')).toBeNull()
   })
+
+  it('prints INFO raw, line by line, as redis-cli does, not as one quoted string', async () => {
+    const c = await setup(createServer)
+    await c.type('INFO keyspace{Enter}')
+    await c.type('SET k v{Enter}')
+    await c.type('info keyspace{Enter}')
+    expect(c.lines().slice(-1)[0]).toBe('# Keyspace\ndb0:keys=1,expires=0,avg_ttl=0')
+    expect(c.lines()).not.toContainEqual(expect.stringContaining('\\r\\n'))
+  })
+
+  it('prints the head of a huge reply and says how much it left out', async () => {
+    const c = await setup(createServer)
+    await c.type('DEBUG POPULATE 2500{Enter}')
+    await c.type('KEYS *{Enter}')
+    const reply = c.lines().at(-2) ?? ''
+    expect(reply.split('\n')).toHaveLength(2000)
+    expect(screen.getByTestId('console-cut')).toHaveTextContent(
+      '… 500 more lines not shown (the console prints the first 2000).',
+    )
+  })
 })

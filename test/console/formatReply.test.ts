@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { formatReply, quoteBytes } from '../../src/console/formatReply.ts'
+import { formatReply, quoteBytes, showReply } from '../../src/console/formatReply.ts'
+import { cliOutputRaw } from '../../src/state/store.ts'
 import type { Reply } from '../../src/engine/reply.ts'
 
 const bulk = (v: string | null): Reply => ({ type: 'bulk', value: v })
@@ -86,5 +87,65 @@ describe('formatReply (redis-cli TTY output)', () => {
     expect(formatReply(bulk('\xe4\xb8'))).toBe('"\\xe4\\xb8"')
     expect(formatReply(bulk('\xc2\x85'))).toBe('"\\xc2\\x85"')
     expect(formatReply(bulk('ok\xff'))).toBe('"ok\\xff"')
+  })
+})
+
+describe('showReply (what the console lays out)', () => {
+  it('prints exactly formatReply while the reply is small', () => {
+    for (const [, reply, expected] of cases)
+      expect(showReply(reply)).toEqual({ text: expected, moreLines: 0, moreChars: 0 })
+  })
+
+  it('keeps the first lines of a huge array and counts the rest without formatting them', () => {
+    const keys = arr(Array.from({ length: 1_000_000 }, (_, i) => bulk(`key:${String(i)}`)))
+    const shown = showReply(keys, { maxLines: 3 })
+    expect(shown).toEqual({
+      text: '      1) "key:0"\n      2) "key:1"\n      3) "key:2"',
+      moreLines: 999_997,
+      moreChars: 0,
+    })
+    const nested = arr([arr([bulk('a'), bulk('b')]), arr([bulk('c'), arr([])])])
+    expect(showReply(nested, { maxLines: 1 })).toEqual({
+      text: '1) 1) "a"',
+      moreLines: 3,
+      moreChars: 0,
+    })
+  })
+
+  it('cuts a 1 MB value at the character limit', () => {
+    const shown = showReply(bulk('x'.repeat(1 << 20)), { maxChars: 10 })
+    expect(shown.text).toBe('"xxxxxxxxx')
+    expect(shown.moreChars).toBe((1 << 20) + 2 - 10)
+  })
+
+  it('prints INFO-like replies raw, as redis-cli does (cliFormatReplyRaw)', () => {
+    const info = bulk('# Memory\r\nused_memory:975344\r\nmaxmemory:0\r\n')
+    expect(showReply(info, { raw: true }).text).toBe('# Memory\nused_memory:975344\nmaxmemory:0')
+    expect(showReply({ type: 'error', value: 'ERR syntax error' }, { raw: true }).text).toBe(
+      'ERR syntax error',
+    )
+    expect(showReply(arr([bulk('a'), int(2)]), { raw: true }).text).toBe('a\n2')
+    expect(showReply(bulk('\xe4\xb8\xad'), { raw: true }).text).toBe('中')
+  })
+})
+
+describe('cliOutputRaw (redis-cli.c cliSendCommand output_raw)', () => {
+  it.each([
+    [['INFO'], true],
+    [['info', 'memory'], true],
+    [['DEBUG', 'HTSTATS', '0'], true],
+    [['debug', 'htstats-key', 'k'], true],
+    [['MEMORY', 'DOCTOR'], true],
+    [['CLIENT', 'LIST'], true],
+    [['CLIENT', 'INFO'], true],
+    [['LATENCY', 'DOCTOR'], true],
+    [['LATENCY', 'GRAPH', 'command'], true],
+    [['CLUSTER', 'INFO'], true],
+    [['DEBUG', 'OBJECT', 'k'], false],
+    [['MEMORY', 'USAGE', 'k'], false],
+    [['CLIENT', 'ID'], false],
+    [['GET', 'info'], false],
+  ])('%j → %s', (argv, raw) => {
+    expect(cliOutputRaw(argv)).toBe(raw)
   })
 })
