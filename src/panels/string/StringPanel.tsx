@@ -11,7 +11,7 @@ import { easeCubicInOut } from 'd3-ease'
 import { memo, useMemo } from 'react'
 import type { StepEvent } from '../../engine/events.ts'
 import { narration } from '../shared/narration.ts'
-import { BLOCK_H, layoutString, type Field, type StringView } from './stringLayout.ts'
+import { FIELD_H, layoutString, type Field, type StringView } from './stringLayout.ts'
 
 export interface StringPanelProps {
   readonly title: string
@@ -48,7 +48,13 @@ const text = {
 
 function lerpField(a: Field | undefined, b: Field, k: number): Field & { opacity: number } {
   if (a === undefined) return { ...b, opacity: k }
-  return { ...b, x: interpolateNumber(a.x, b.x)(k), w: interpolateNumber(a.w, b.w)(k), opacity: 1 }
+  return {
+    ...b,
+    x: interpolateNumber(a.x, b.x)(k),
+    y: interpolateNumber(a.y, b.y)(k),
+    w: interpolateNumber(a.w, b.w)(k),
+    opacity: 1,
+  }
 }
 
 function StringPanelImpl({ title, before, after, events, t, lang }: StringPanelProps) {
@@ -62,6 +68,7 @@ function StringPanelImpl({ title, before, after, events, t, lang }: StringPanelP
     (e) => (e.type === 'sds/grown' || e.type === 'object/encodingConverted') && e.key === after.key,
   )
   const width = Math.max(...to.blocks.map((b) => b.width), 200) + 8
+  const ptr = to.blocks[0]?.fields.find((f) => f.id === 'robj:ptr')
   return (
     <section aria-label={title} className="string-panel" data-encoding={after.encoding}>
       <p className="string-panel__encoding">{text.encoding[after.encoding][lang]}</p>
@@ -102,11 +109,11 @@ function StringPanelImpl({ title, before, after, events, t, lang }: StringPanelP
                   data-id={f.id}
                   data-kind={f.kind}
                   opacity={g.opacity}
-                  transform={`translate(${g.x},0)`}
+                  transform={`translate(${g.x},${g.y})`}
                 >
                   <rect
                     width={g.w}
-                    height={BLOCK_H - 14}
+                    height={FIELD_H}
                     className={`string-field string-field--${f.kind}`}
                   />
                   <text x={3} y={13} className="string-field__label">
@@ -123,8 +130,8 @@ function StringPanelImpl({ title, before, after, events, t, lang }: StringPanelP
         {to.pointer && (
           <line
             data-id="pointer"
-            x1={to.blocks[0]?.fields.find((f) => f.id === 'robj:ptr')?.x ?? 0}
-            y1={16 + BLOCK_H - 14}
+            x1={ptr?.x ?? 0}
+            y1={16 + (ptr?.y ?? 0) + FIELD_H}
             x2={4}
             y2={(to.blocks[1]?.y ?? 0) + 16}
             markerEnd="url(#string-arrow)"

@@ -39,6 +39,8 @@ export interface Field {
   readonly value: string
   readonly bytes: number
   readonly x: number
+  /** Top of the field's row inside its block (long allocations wrap onto more rows). */
+  readonly y: number
   readonly w: number
 }
 
@@ -47,7 +49,10 @@ export interface Block {
   readonly usable: number
   readonly y: number
   readonly fields: readonly Field[]
+  /** Widest row. */
   readonly width: number
+  /** Height of the block's rows plus its title. */
+  readonly height: number
 }
 
 export interface StringLayout {
@@ -61,8 +66,16 @@ export interface StringLayout {
 // --- Constants ---
 
 export const BYTE_W = 16
-export const BLOCK_H = 44
+/** Height of one row of fields. */
+export const FIELD_H = 30
+const ROW_GAP = 6
+/** Block height with one row: the row and the block's title above it. */
+export const BLOCK_H = FIELD_H + 14
 const BLOCK_GAP = 28
+/** Rows wrap past this width, so a long value stays readable instead of shrinking to fit. */
+export const MAX_ROW_W = 36 * BYTE_W
+/** Width of one character of the 11px monospace labels, with room for the 3px inset. */
+const CHAR_W = 7
 /** Bytes of the buffer drawn one by one; the rest collapse into one field. */
 export const MAX_BYTES_SHOWN = 32
 /** Free space drawn byte by byte up to this; past it one field. */
@@ -107,33 +120,56 @@ export function showByte(code: number): string {
 
 // --- Layout ---
 
-class Row {
-  readonly fields: Field[] = []
-  x = 0
-  push(
-    id: string,
-    kind: FieldKind,
-    label: string,
-    value: string,
-    bytes: number,
-    drawnBytes = bytes,
-  ): void {
-    const w = Math.max(1, drawnBytes) * BYTE_W
-    this.fields.push({ id, kind, label, value, bytes, x: this.x, w })
-    this.x += w
+/** Fields laid out left to right, wrapping onto a new row past MAX_ROW_W. */
+interface Row {
+  readonly fields: Field[]
+  x: number
+  y: number
+  width: number
+}
+
+function newRow(): Row {
+  return { fields: [], x: 0, y: 0, width: 0 }
+}
+
+/**
+ * Appends a field `bytes` long, drawn `drawnBytes` wide, or wider when its label or value
+ * would not fit (a header field, an escaped byte such as \x00, "slack 262134").
+ */
+function push(
+  row: Row,
+  id: string,
+  kind: FieldKind,
+  label: string,
+  value: string,
+  bytes: number,
+  drawnBytes = bytes,
+): void {
+  const text = Math.max(label.length, value.length) * CHAR_W + 4
+  const w = Math.max(1, drawnBytes, Math.ceil(text / BYTE_W)) * BYTE_W
+  if (row.x > 0 && row.x + w > MAX_ROW_W) {
+    row.x = 0
+    row.y += FIELD_H + ROW_GAP
   }
+  row.fields.push({ id, kind, label, value, bytes, x: row.x, y: row.y, w })
+  row.x += w
+  row.width = Math.max(row.width, row.x)
 }
 
 function robjFields(row: Row, v: StringView): void {
-  row.push('robj:type', 'robj', 'type|enc|lru', `string|${v.encoding}|${v.lru}`, 4)
-  row.push(
+  // One 4-byte word holds type (4 bits), encoding (4 bits) and lru (24 bits).
+  push(row, 'robj:type', 'robj', 'type', 'string', 0.5)
+  push(row, 'robj:encoding', 'robj', 'enc', v.encoding, 0.5)
+  push(row, 'robj:lru', 'robj', 'lru', String(v.lru), 3)
+  push(
+    row,
     'robj:refcount',
     'robj',
     'refcount',
     v.refcount === OBJ_SHARED_REFCOUNT ? 'INT_MAX' : String(v.refcount),
     4,
   )
-  row.push('robj:ptr', 'robj', 'ptr', v.encoding === 'int' ? v.value : '→', 8)
+  push(row, 'robj:ptr', 'robj', 'ptr', v.encoding === 'int' ? v.value : '→', 8)
 }
 
 function sdsFields(row: Row, v: StringView): number {
@@ -149,7 +185,8 @@ function sdsFields(row: Row, v: StringView): number {
           : sds.type === 5
             ? `len ${sds.len}<<3|${typeBits}`
             : `type ${typeBits}`
-    row.push(
+    push(
+      row,
       `sds:${name}`,
       'hdr',
       name,
@@ -160,51 +197,59 @@ function sdsFields(row: Row, v: StringView): number {
   }
   const shown = Math.min(v.value.length, MAX_BYTES_SHOWN)
   for (let i = 0; i < shown; i++)
-    row.push(`buf:${i}`, 'buf', showByte(v.value.charCodeAt(i)), '', 1)
-  if (sds.len > shown) row.push('buf:rest', 'buf', `… +${sds.len - shown}`, '', sds.len - shown, 4)
-  row.push('nul', 'nul', '\\0', '', 1)
+    push(row, `buf:${i}`, 'buf', showByte(v.value.charCodeAt(i)), '', 1)
+  if (sds.len > shown) push(row, 'buf:rest', 'buf', `… +${sds.len - shown}`, '', sds.len - shown, 4)
+  push(row, 'nul', 'nul', '\\0', '', 1)
   const free = sds.type === 5 ? 0 : sds.alloc - sds.len
-  if (free > 0) row.push('free', 'free', `free ${free}`, '', free, Math.min(free, MAX_FREE_SHOWN))
+  if (free > 0) push(row, 'free', 'free', `free ${free}`, '', free, Math.min(free, MAX_FREE_SHOWN))
   return sdsHeaderBytes(sds.type) + (sds.type === 5 ? sds.len : sds.alloc) + 1
 }
 
-/** Lays out the allocations of a string value, one row per allocation. */
+/** The height of a block: its rows and its title. */
+function blockHeight(row: Row): number {
+  return row.y + BLOCK_H
+}
+
+/** Lays out the allocations of a string value, one block per allocation. */
 export function layoutString(v: StringView): StringLayout {
   const blocks: Block[] = []
-  const first = new Row()
+  const first = newRow()
   robjFields(first, v)
   let used = 16
   if (v.encoding === 'embstr') used += sdsFields(first, v)
   const slack0 = (v.allocations[0] ?? used) - used
   if (slack0 > 0)
-    first.push('slack:0', 'slack', `slack ${slack0}`, '', slack0, Math.min(slack0, MAX_FREE_SHOWN))
+    push(first, 'slack:0', 'slack', `slack ${slack0}`, '', slack0, Math.min(slack0, MAX_FREE_SHOWN))
   blocks.push({
     id: 'alloc:0',
     usable: v.allocations[0] ?? used,
     y: 0,
     fields: first.fields,
-    width: first.x,
+    width: first.width,
+    height: blockHeight(first),
   })
   let pointer: StringLayout['pointer'] = null
   if (v.encoding === 'raw') {
-    const second = new Row()
+    const second = newRow()
     const asked = sdsFields(second, v)
     const slack = (v.allocations[1] ?? asked) - asked
     if (slack > 0)
-      second.push('slack:1', 'slack', `slack ${slack}`, '', slack, Math.min(slack, MAX_FREE_SHOWN))
+      push(second, 'slack:1', 'slack', `slack ${slack}`, '', slack, Math.min(slack, MAX_FREE_SHOWN))
     blocks.push({
       id: 'alloc:1',
       usable: v.allocations[1] ?? asked,
-      y: BLOCK_H + BLOCK_GAP,
+      y: blockHeight(first) + BLOCK_GAP,
       fields: second.fields,
-      width: second.x,
+      width: second.width,
+      height: blockHeight(second),
     })
     pointer = { from: 'robj:ptr', to: 'alloc:1' }
   }
+  const last = blocks[blocks.length - 1]
   return {
     blocks,
     pointer,
     shared: v.refcount === OBJ_SHARED_REFCOUNT,
-    height: blocks.length * BLOCK_H + (blocks.length - 1) * BLOCK_GAP,
+    height: last ? last.y + last.height : 0,
   }
 }

@@ -2,7 +2,9 @@ import { render, screen } from '@testing-library/react'
 import { describe, expect, it } from 'vitest'
 import { createServer, manualClock } from '../../../src/engine/index.ts'
 import {
+  BYTE_W,
   layoutString,
+  MAX_ROW_W,
   sdsHeaderBytes,
   showByte,
   type StringView,
@@ -38,6 +40,8 @@ describe('layoutString(view)', () => {
     const ids = l.blocks[0]?.fields.map((f) => f.id)
     expect(ids).toEqual([
       'robj:type',
+      'robj:encoding',
+      'robj:lru',
       'robj:refcount',
       'robj:ptr',
       'sds:len',
@@ -62,6 +66,31 @@ describe('layoutString(view)', () => {
     expect(l.blocks).toHaveLength(2)
     expect(l.pointer).toEqual({ from: 'robj:ptr', to: 'alloc:1' })
     expect(l.blocks[1]?.fields.some((f) => f.kind === 'free')).toBe(true)
+  })
+
+  it('wraps a long allocation onto rows no wider than MAX_ROW_W, each field wide enough for its text', () => {
+    s.call(['SET', 'long44', `abcdefghij\x00\x01\x02${'k'.repeat(31)}`])
+    s.call(['SET', 'mb', 'x'.repeat(1 << 20)])
+    for (const key of ['long44', 'mb', 'n', 'r']) {
+      const l = layoutString(view(s, key))
+      for (const b of l.blocks) {
+        expect(b.width).toBeLessThanOrEqual(MAX_ROW_W)
+        for (const f of b.fields) {
+          expect(f.x + f.w).toBeLessThanOrEqual(MAX_ROW_W)
+          // 11px monospace: about 6.6px a character, plus the 3px inset.
+          const chars = Math.max(f.label.length, f.value.length)
+          expect(f.w, `${key} ${f.id} "${f.label}" "${f.value}"`).toBeGreaterThanOrEqual(
+            chars * 6.6 + 3,
+          )
+        }
+      }
+    }
+    const embstr = layoutString(view(s, 'long44'))
+    const rows = new Set(embstr.blocks[0]?.fields.map((f) => f.y))
+    expect(rows.size).toBeGreaterThan(1)
+    expect(embstr.height).toBeGreaterThan(44)
+    expect(embstr.blocks[0]?.fields.find((f) => f.id === 'robj:encoding')?.value).toBe('embstr')
+    expect(BYTE_W).toBe(16)
   })
 
   it('knows the header sizes of every sds type', () => {
