@@ -22,6 +22,7 @@ import { configGetPatterns, configSetPairs, lookupConfig } from '../config.ts'
 import { computeDatasetDigest, digestValue } from '../debugDigest.ts'
 import { performEvictions } from '../keyspace/evict.ts'
 import { killRDBChild, rdbSaveBackground } from '../rdb.ts'
+import { debugReload } from '../rdbReload.ts'
 import { emptyData, lookupKeyWrite, dbAdd, touchWatchedKey, type RedisDb } from '../keyspace/db.ts'
 import { estimateObjectIdleTime } from '../keyspace/lru.ts'
 import {
@@ -871,6 +872,19 @@ const DEBUG_HELP = [
   "    it is used instead of the 'key' prefix. These are not propagated to",
   '    replicas. Cluster slots are not respected so keys not belonging to the',
   '    current node can be created in cluster mode.',
+  'RELOAD [option ...]',
+  '    Save the RDB on disk and reload it back to memory. Valid <option> values:',
+  '    * MERGE: conflicting keys will be loaded from RDB.',
+  '    * NOFLUSH: the existing database will not be removed before load, but',
+  '      conflicting keys will generate an exception and kill the server.',
+  '    * NOSAVE: the database will be loaded from an existing RDB file.',
+  '    Examples:',
+  '    * DEBUG RELOAD: verify that the server is able to persist, flush and reload',
+  '      the database.',
+  '    * DEBUG RELOAD NOSAVE: replace the current database with the contents of an',
+  '      existing RDB file.',
+  '    * DEBUG RELOAD NOSAVE NOFLUSH MERGE: add the contents of an existing RDB',
+  '      file to the database.',
   'SDSLEN <key>',
   '    Show low level SDS string info representing `key` and value.',
   'HTSTATS <dbid>',
@@ -1101,6 +1115,10 @@ function debugCommand(c: CommandCall): Reply {
   if (sub === 'object' && argc === 3) return debugObject(c)
   if (sub === 'htstats' && argc === 3) return debugHtstats(c)
   if (sub === 'sdslen' && argc === 3) return debugSdslen(c)
+  if (sub === 'reload') {
+    const err = debugReload(c.srv, c.ctx, argv.slice(2))
+    return err === null ? OK : error(err)
+  }
   if (sub === 'set-active-expire' && argc === 3) {
     // atoi(): leading digits, anything else is 0.
     c.srv.activeExpireEnabled = atoi(argv[2] ?? '') !== 0

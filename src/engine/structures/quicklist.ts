@@ -340,6 +340,31 @@ function insertPlainNode(
   ql.count++
 }
 
+/** Links a node holding `lp` (taken over as is) at the tail — quicklistAppendListpack (RDB load). */
+export function quicklistAppendListpack(
+  ctx: ExecContext,
+  ql: Quicklist,
+  lp: Listpack,
+  key: KeyName,
+): void {
+  const node = createNode(ql)
+  node.lp = lp
+  node.count = lpLength(lp)
+  updateSz(node)
+  insertNode(ctx, ql, ql.tail, node, true, key)
+  ql.count += node.count
+}
+
+/** Links a PLAIN node holding `value` at the tail — quicklistAppendPlainNode (RDB load). */
+export function quicklistAppendPlainNode(
+  ctx: ExecContext,
+  ql: Quicklist,
+  value: string,
+  key: KeyName,
+): void {
+  insertPlainNode(ctx, ql, ql.tail, value, true, key)
+}
+
 // --- Push and pop ---
 
 /**
