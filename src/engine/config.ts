@@ -662,7 +662,8 @@ function setOomScoreAdjValues(cfg: ServerConfig, p: ConfigParam, words: string[]
 export function configSetValue(cfg: ServerConfig, p: ConfigParam, value: string): string | null {
   switch (p.kind) {
     case 'bool': {
-      const v = value.toLowerCase()
+      // yesnotoi and the enum lookup use strcasecmp: a value ends at its first NUL.
+      const v = cstr(value).toLowerCase()
       if (v !== 'yes' && v !== 'no') return "argument must be 'yes' or 'no'"
       const field = BOOL_FIELDS[p.name]
       if (field !== undefined) cfg[field] = v === 'yes'
@@ -693,7 +694,7 @@ export function configSetValue(cfg: ServerConfig, p: ConfigParam, value: string)
       const words = p.multiArg ? splitArgs(value) : [value]
       const chosen: string[] = []
       for (const w of words) {
-        const v = p.values.find((x) => x === w.toLowerCase())
+        const v = p.values.find((x) => x === cstr(w).toLowerCase())
         if (v === undefined || (!p.multiArg && words.length !== 1) || words.length === 0)
           return `argument(s) must be one of the following: ${p.values.join(', ')}`
         chosen.push(v)
@@ -891,13 +892,17 @@ export function configGetPatterns(
 ): [string, string][] {
   const out: [string, string][] = []
   const seen = new Set<string>()
-  for (const pat of patterns) {
+  for (const raw of patterns) {
+    // strpbrk and stringmatch read the pattern as a C string (up to a NUL); the exact-name
+    // lookup is a binary-safe dict lookup of the whole argument.
+    const pat = cstr(raw)
     if (!/[[*?]/.test(pat)) {
-      if (seen.has(pat.toLowerCase())) continue
-      const p = lookupConfig(pat)
+      const exact = raw
+      if (seen.has(exact.toLowerCase())) continue
+      const p = lookupConfig(exact)
       if (p !== undefined) {
-        seen.add(pat.toLowerCase())
-        out.push([pat, configGetValue(cfg, p)])
+        seen.add(exact.toLowerCase())
+        out.push([exact, configGetValue(cfg, p)])
       }
       continue
     }

@@ -20,6 +20,7 @@
  * or embstr value, sds/grown when a write grows the string, object/created (full level)
  * when BITOP stores its result.
  */
+import { cstr } from '../bytes.ts'
 import {
   dbAdd,
   dbDelete,
@@ -170,12 +171,12 @@ interface BitfieldType {
   readonly bits: number
 }
 
-/** getBitfieldTypeFromArgument: i1..i64 or u1..u63. */
+/** getBitfieldTypeFromArgument: i1..i64 or u1..u63 (the width is read up to a NUL: strlen). */
 function getBitfieldType(arg: string): BitfieldType | null {
   const p = arg.charAt(0)
   if (p !== 'i' && p !== 'u') return null
   const sign = p === 'i'
-  const bits = string2ll(arg.slice(1))
+  const bits = string2ll(cstr(arg.slice(1)))
   if (bits === null || bits < 1n || bits > (sign ? 64n : 63n)) return null
   return { sign, bits: Number(bits) }
 }

@@ -21,9 +21,17 @@ export function wrongArity(fullname: string): Reply {
   return error(`ERR wrong number of arguments for '${fullname}' command`)
 }
 
-/** strcasecmp(arg, token) == 0 for an upper-case ASCII token. */
+/**
+ * strcasecmp(arg, token) == 0 for an upper-case ASCII token. strcasecmp stops at a NUL, so
+ * "NX\0junk" is NX too.
+ */
 export function isToken(arg: string, token: string): boolean {
-  return arg.length === token.length && arg.toUpperCase() === token
+  if (arg.length === token.length) return arg.toUpperCase() === token
+  return (
+    arg.length > token.length &&
+    arg.charCodeAt(token.length) === 0 &&
+    arg.slice(0, token.length).toUpperCase() === token
+  )
 }
 
 /** An integer reply from a 64-bit value: a number when exactly representable, else bigint. */

@@ -390,7 +390,7 @@ export function scanGeneric(
     if (usePattern && pat !== null && !stringmatchlen(pat, key)) filter = true
     if (!filter && src.kind === 'keys' && typename !== null) {
       const o = lookupKeyReadWithFlags(srv, ctx, db, key, LOOKUP_NOTOUCH)
-      if (getObjectTypeName(o).toLowerCase() !== typename.toLowerCase()) filter = true
+      if (getObjectTypeName(o).toLowerCase() !== cstr(typename).toLowerCase()) filter = true
     }
     if (!filter && src.kind === 'keys' && expireIfNeeded(srv, ctx, db, key, 0)) filter = true
     if (!filter) {

@@ -57,7 +57,12 @@ export function getPositiveLongOrReply(s: string, msg?: string): bigint | Reply 
 
 /** Case-insensitive ASCII comparison (strcasecmp(a, b) == 0). */
 export function eqIgnoreCase(a: string | undefined, b: string): boolean {
-  return a !== undefined && a.length === b.length && a.toLowerCase() === b
+  if (a === undefined) return false
+  if (a.length === b.length) return a.toLowerCase() === b
+  // strcasecmp reads C strings: "sync\0junk" equals "sync".
+  return (
+    a.length > b.length && a.charCodeAt(b.length) === 0 && a.slice(0, b.length).toLowerCase() === b
+  )
 }
 
 /** addReplyHelp: "<CMD> <subcommand> ..." header, the lines, then HELP. */

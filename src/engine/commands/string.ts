@@ -11,6 +11,7 @@
  * Specs (arity, flags, ACL categories, key positions, docs) come from Redis's own metadata
  * through defineCommand.
  */
+import { cstr } from '../bytes.ts'
 import type { ExecContext } from '../context.ts'
 import {
   dbAdd,
@@ -110,7 +111,8 @@ function parseExtendedStringArguments(
   const r: ExtendedArgs = { flags: 0, unit: 'seconds', expire: null }
   const anyExpire = OBJ_EX | OBJ_PX | OBJ_EXAT | OBJ_PXAT
   for (let j = forSet ? 3 : 2; j < argv.length; j++) {
-    const opt = (argv[j] ?? '').toUpperCase()
+    // strcasecmp compares C strings: an option ends at its first NUL.
+    const opt = cstr(argv[j] ?? '').toUpperCase()
     const next = j === argv.length - 1 ? null : (argv[j + 1] ?? null)
     const f = r.flags
     if (opt === 'NX' && !(f & OBJ_SET_XX) && forSet) r.flags |= OBJ_SET_NX

@@ -13,6 +13,7 @@
  * 1) and build the result as a skiplist zset; *STORE then converts it back to a listpack
  * when it fits (zsetConvertToListpackIfNeeded).
  */
+import { cstr } from '../bytes.ts'
 import { dbAdd, dbDelete, lookupKeyRead, setKey, signalModifiedKey } from '../keyspace/db.ts'
 import { memValueTouched } from '../keyspace/memory.ts'
 import {
@@ -156,8 +157,13 @@ function strtodWhole(s: string): number | null {
   return null
 }
 
-/** zslParseRange: "(" makes a bound exclusive. */
-function zslParseRange(min: string, max: string): ZRangeSpec | null {
+/**
+ * zslParseRange: "(" makes a bound exclusive. Redis reads each bound as a C string (strtod
+ * stops at a NUL and only checks that it stopped on one), so "1\0x" is 1 and "\0" is 0.
+ */
+function zslParseRange(rawMin: string, rawMax: string): ZRangeSpec | null {
+  const min = cstr(rawMin)
+  const max = cstr(rawMax)
   const minex = min.startsWith('(')
   const maxex = max.startsWith('(')
   const lo = strtodWhole(minex ? min.slice(1) : min)

@@ -445,8 +445,10 @@ export function zslDeleteRangeByScore(
  */
 export function zslParseLexRangeItem(item: string): { bound: ZLexBound; ex: boolean } | null {
   const c = item[0]
-  if (c === '+') return item.length === 1 ? { bound: ZSL_LEX_MAX, ex: true } : null
-  if (c === '-') return item.length === 1 ? { bound: ZSL_LEX_MIN, ex: true } : null
+  // '+' and '-' must end the C string (c[1] == '\0'): a NUL right after them counts as the end.
+  const alone = item.length === 1 || item[1] === '\0'
+  if (c === '+') return alone ? { bound: ZSL_LEX_MAX, ex: true } : null
+  if (c === '-') return alone ? { bound: ZSL_LEX_MIN, ex: true } : null
   if (c === '(') return { bound: item.slice(1), ex: true }
   if (c === '[') return { bound: item.slice(1), ex: false }
   return null
