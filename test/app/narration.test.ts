@@ -31,4 +31,29 @@ describe('narration', () => {
       '“中” had expired 500 ms ago: deleted when accessed (lazy expiry).',
     )
   })
+
+  it('says why an object changed encoding in words, not with the engine explanation id', async () => {
+    const { createServer, manualClock } = await import('../../src/engine/index.ts')
+    const s = createServer({ seed: 1, clock: manualClock(), trace: 'full' })
+    s.call(['CONFIG', 'SET', 'zset-max-listpack-entries', '2'])
+    s.call(['ZADD', 'z', '1', 'a', '2', 'b'])
+    const z = s
+      .execute(['ZADD', 'z', '3', 'c'])
+      .events.find((e) => e.type === 'object/encodingConverted')
+    s.call(['SADD', 'nums', '1'])
+    const set = s
+      .execute(['SADD', 'nums', 'x'])
+      .events.find((e) => e.type === 'object/encodingConverted')
+    if (!z || !set) throw new Error('no conversion event')
+    expect(narrate(z, 'en')).toBe(
+      '“z” converted from listpack to skiplist: 3 entries are more than the limit of 2.',
+    )
+    expect(narrate(z, 'zh')).toBe(
+      '“z” 的编码从 listpack 转换为 skiplist：元素个数 3 超过了上限 2。',
+    )
+    expect(narrate(set, 'en')).toBe(
+      '“nums” converted from intset to hashtable: “x” is not an integer.',
+    )
+    for (const lang of ['en', 'zh'] as const) expect(narrate(z, lang)).not.toMatch(/tooManyEntries/)
+  })
 })

@@ -25,6 +25,58 @@ function tbl(t: 0 | 1): string {
 
 const n = String
 
+/**
+ * Why an object changed encoding, from the engine's explanation id and its params (the
+ * engine builds no prose). An unknown id is shown as is.
+ */
+export function conversionReason(
+  reason: string,
+  params: Readonly<Record<string, number | string>>,
+): Narration {
+  const p = (k: string) => n(params[k] ?? '?')
+  switch (reason) {
+    case 'tooManyEntries':
+      return {
+        en: `${p('entries')} entries are more than the limit of ${p('limit')}`,
+        zh: `元素个数 ${p('entries')} 超过了上限 ${p('limit')}`,
+      }
+    case 'valueTooLong':
+      return {
+        en: `an element of ${p('length')} bytes is longer than the limit of ${p('limit')}`,
+        zh: `有元素长 ${p('length')} 字节，超过了上限 ${p('limit')}`,
+      }
+    case 'notInteger':
+      return {
+        en: `${q(p('member'))} is not an integer`,
+        zh: `${q(p('member'))} 不是整数`,
+      }
+    case 'listpackSafetyLimit':
+      return {
+        en: 'the listpack would pass its 1 GB safety limit',
+        zh: 'listpack 将超过 1 GB 的安全上限',
+      }
+    case 'storeFits':
+      return {
+        en: 'the stored result is small enough for a listpack',
+        zh: '存储的结果足够小，可以用 listpack',
+      }
+    case 'append':
+    case 'setrange':
+      return {
+        en: `${reason.toUpperCase()} needs a private, writable string`,
+        zh: `${reason.toUpperCase()} 需要一个独占、可写的字符串`,
+      }
+    case 'incr':
+    case 'incrbyfloat':
+      return {
+        en: `${reason.toUpperCase()} stored a new value`,
+        zh: `${reason.toUpperCase()} 存入了新值`,
+      }
+    default:
+      return { en: reason, zh: reason }
+  }
+}
+
 /** One sentence per event type, in both languages. */
 export const narration: StepEventHandlers<Narration> = {
   'dict/keyAdded': (e) => ({
@@ -71,10 +123,13 @@ export const narration: StepEventHandlers<Narration> = {
     en: `The string of ${q(e.key)} grew from ${n(e.fromLen)} to ${n(e.toLen)} bytes; allocation ${n(e.fromAlloc)} → ${n(e.toAlloc)} (sdshdr${n(e.toType)}).`,
     zh: `${q(e.key)} 的字符串从 ${n(e.fromLen)} 字节增长到 ${n(e.toLen)} 字节；分配 ${n(e.fromAlloc)} → ${n(e.toAlloc)}（sdshdr${n(e.toType)}）。`,
   }),
-  'object/encodingConverted': (e) => ({
-    en: `${q(e.key)} converted from ${e.from} to ${e.to} (${e.reason}).`,
-    zh: `${q(e.key)} 的编码从 ${e.from} 转换为 ${e.to}（${e.reason}）。`,
-  }),
+  'object/encodingConverted': (e) => {
+    const why = conversionReason(e.reason, e.params)
+    return {
+      en: `${q(e.key)} converted from ${e.from} to ${e.to}: ${why.en}.`,
+      zh: `${q(e.key)} 的编码从 ${e.from} 转换为 ${e.to}：${why.zh}。`,
+    }
+  },
   'object/created': (e) => ({
     en: `Created a ${e.objType} object for ${q(e.key)}, encoding ${e.encoding}${e.shared ? ' (shared integer)' : ''}.`,
     zh: `为 ${q(e.key)} 创建了 ${e.objType} 对象，编码 ${e.encoding}${e.shared ? '（共享整数）' : ''}。`,
