@@ -18,7 +18,8 @@
  * containers describe themselves through registerDebugObjectInfo.
  */
 import { cstr } from '../bytes.ts'
-import { configGetPatterns, configSetPairs, lookupConfig } from '../config.ts'
+import { configGetPatterns, configSetPairs, lookupConfig, memtoull } from '../config.ts'
+import { listSetPackedThreshold } from '../types/t_list.ts'
 import { computeDatasetDigest, digestValue } from '../debugDigest.ts'
 import { performEvictions } from '../keyspace/evict.ts'
 import { killRDBChild, rdbSaveBackground } from '../rdb.ts'
@@ -893,6 +894,9 @@ const DEBUG_HELP = [
   '    Setting it to 0 disables expiring keys in background when they are not',
   '    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the',
   '    default.',
+  'QUICKLIST-PACKED-THRESHOLD <size>',
+  '    Sets the threshold for elements to be inserted as plain vs packed nodes',
+  '    Default value is 1GB, allows values up to 4GB. Setting to 0 restores to default.',
   'SLEEP <seconds>',
   '    Stop the server for <seconds>. Decimals allowed.',
   'ERROR <string>',
@@ -1115,6 +1119,12 @@ function debugCommand(c: CommandCall): Reply {
   if (sub === 'object' && argc === 3) return debugObject(c)
   if (sub === 'htstats' && argc === 3) return debugHtstats(c)
   if (sub === 'sdslen' && argc === 3) return debugSdslen(c)
+  if (sub === 'quicklist-packed-threshold' && argc === 3) {
+    const sz = memtoull(argv[2] ?? '')
+    if (sz === null || !listSetPackedThreshold(c.srv, sz))
+      return error('ERR argument must be a memory value bigger than 1 and smaller than 4gb')
+    return OK
+  }
   if (sub === 'reload') {
     const err = debugReload(c.srv, c.ctx, argv.slice(2))
     return err === null ? OK : error(err)

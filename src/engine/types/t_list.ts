@@ -7,10 +7,16 @@
  * list is created (createQuicklistObject + quicklistSetOptions), as pushGenericCommand and
  * lmoveHandlePush do, so CONFIG SET affects lists created afterwards only.
  *
+ * The packed threshold (elements at least this long get a PLAIN node) is one global in
+ * Redis, set by DEBUG QUICKLIST-PACKED-THRESHOLD; here each quicklist carries it, so the
+ * server's value is kept per server and pushed into every list when it changes.
+ *
  * Events: the quicklist/* and listpack/* events of structures/quicklist.ts, with the key.
  */
 import type { ServerState } from '../state.ts'
+import { dictForEach } from '../structures/dict.ts'
 import {
+  PACKED_THRESHOLD,
   quicklistCount,
   quicklistCreate,
   quicklistDelRange,
@@ -29,9 +35,29 @@ export type ListObject = ContainerObject<'list', 'quicklist'>
 
 // --- API ---
 
+/** The packed threshold of each server that changed it (quicklist.c packed_threshold). */
+const packedThresholds = new WeakMap<ServerState, number>()
+
+/**
+ * quicklist.c quicklistisSetPackedThreshold (DEBUG QUICKLIST-PACKED-THRESHOLD): refused above
+ * 4 GiB − 1 MiB, 0 restores the 1 GiB default. Applies to existing lists too, as the global
+ * does. Returns false when refused.
+ */
+export function listSetPackedThreshold(srv: ServerState, sz: bigint): boolean {
+  if (sz > 2n ** 32n - 2n ** 20n) return false
+  const threshold = sz === 0n ? PACKED_THRESHOLD : Number(sz)
+  packedThresholds.set(srv, threshold)
+  for (const db of srv.dbs)
+    dictForEach(db.dict, (_key, o) => {
+      if (o.type === 'list') (o as ListObject).ptr.packedThreshold = threshold
+    })
+  return true
+}
+
 /** createQuicklistObject with quicklistSetOptions(list-max-listpack-size, list-compress-depth). */
 export function createQuicklistObject(srv: ServerState): ListObject {
   const ql = quicklistCreate(srv.config.listMaxListpackSize, srv.config.listCompressDepth)
+  ql.packedThreshold = packedThresholds.get(srv) ?? PACKED_THRESHOLD
   return createObject(srv, 'list', 'quicklist', ql)
 }
 
