@@ -29,7 +29,9 @@ export default defineConfig({
         test: {
           name: 'app',
           environment: 'jsdom',
-          include: ['test/{panels,console,state,worker,app,lessons,protocol}/**/*.test.{ts,tsx}'],
+          include: [
+            'test/{panels,console,state,worker,app,lessons,protocol,offline}/**/*.test.{ts,tsx}',
+          ],
           setupFiles: ['test/setup.app.ts'],
           // Wall-clock budget, not a wait: on a loaded CI machine a plain render (a cold JIT,
           // jsdom, the first import of a panel) took over the 5 s default. Tests wait for

@@ -24,6 +24,7 @@ import { createEngineClient, spawnEngineWorker } from '../worker/client.ts'
 import { App } from './App.tsx'
 import { EmbedApp, embedViewOf } from './Embed.tsx'
 import './debugHooks.ts'
+import { registerOfflineWorker } from '../offline/register.ts'
 import { permalinkUrl } from './Header.tsx'
 import './styles.css'
 
@@ -112,6 +113,9 @@ async function boot(): Promise<void> {
   attachPersistence(store, kv)
   if (fromLink) await saveSession(kv, savedSessionOf(store.getState()))
 }
+
+// After one visit the site works with no network (src/offline).
+registerOfflineWorker()
 
 boot().catch((err: unknown) => {
   console.error('Redis X-Ray failed to start', err)

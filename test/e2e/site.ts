@@ -22,6 +22,8 @@ export function buildSite(outDir: string): void {
       '--logLevel',
       'warn',
     ],
-    { cwd: REPO_ROOT, stdio: 'inherit' },
+    // NODE_ENV as a user's `npm run build` has it: Vitest sets 'test', which would make Vite
+    // build React's development bundle and leave import.meta.env.PROD false (no offline worker).
+    { cwd: REPO_ROOT, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } },
   )
 }
