@@ -20,11 +20,21 @@
 import { cstr } from '../bytes.ts'
 import { configGetPatterns, configSetPairs, lookupConfig, memtoull } from '../config.ts'
 import { listSetPackedThreshold } from '../types/t_list.ts'
+import type { Zset } from '../types/t_zset.ts'
 import { computeDatasetDigest, digestValue } from '../debugDigest.ts'
 import { performEvictions } from '../keyspace/evict.ts'
 import { killRDBChild, rdbSaveBackground } from '../rdb.ts'
 import { debugReload } from '../rdbReload.ts'
-import { emptyData, lookupKeyWrite, dbAdd, touchWatchedKey, type RedisDb } from '../keyspace/db.ts'
+import {
+  dbAdd,
+  emptyData,
+  LOOKUP_NONOTIFY,
+  LOOKUP_NOTOUCH,
+  lookupKeyReadWithFlags,
+  lookupKeyWrite,
+  touchWatchedKey,
+  type RedisDb,
+} from '../keyspace/db.ts'
 import { estimateObjectIdleTime } from '../keyspace/lru.ts'
 import {
   genInfoMemorySection,
@@ -886,6 +896,8 @@ const DEBUG_HELP = [
   '      existing RDB file.',
   '    * DEBUG RELOAD NOSAVE NOFLUSH MERGE: add the contents of an existing RDB',
   '      file to the database.',
+  'HTSTATS-KEY <key>',
+  "    Like HTSTATS but for the hash table stored at <key>'s value.",
   'SDSLEN <key>',
   '    Show low level SDS string info representing `key` and value.',
   'HTSTATS <dbid>',
@@ -1110,6 +1122,21 @@ function debugHtstats(c: CommandCall): Reply {
   return bulk(`[Dictionary HT]\n${dictGetStats(db.dict)}[Expires HT]\n${dictGetStats(db.expires)}`)
 }
 
+/** debug.c DEBUG HTSTATS-KEY: dictGetStats of a hashtable set/hash or a skiplist zset's dict. */
+function debugHtstatsKey(c: CommandCall): Reply {
+  const o = lookupKeyReadWithFlags(
+    c.srv,
+    c.ctx,
+    c.db,
+    c.argv[2] ?? '',
+    LOOKUP_NOTOUCH | LOOKUP_NONOTIFY,
+  )
+  if (o === null) return ERR_NO_SUCH_KEY
+  if (o.encoding === 'skiplist') return bulk(dictGetStats((o.ptr as Zset).dict))
+  if (o.encoding === 'hashtable') return bulk(dictGetStats(o.ptr as Dict<string | null>))
+  return error('ERR The value stored at the specified key is not represented using an hash table')
+}
+
 function debugCommand(c: CommandCall): Reply {
   const { argv } = c
   const sub = (argv[1] ?? '').toLowerCase()
@@ -1118,6 +1145,7 @@ function debugCommand(c: CommandCall): Reply {
   if (sub === 'populate' && argc >= 3 && argc <= 5) return debugPopulate(c)
   if (sub === 'object' && argc === 3) return debugObject(c)
   if (sub === 'htstats' && argc === 3) return debugHtstats(c)
+  if (sub === 'htstats-key' && argc === 3) return debugHtstatsKey(c)
   if (sub === 'sdslen' && argc === 3) return debugSdslen(c)
   if (sub === 'quicklist-packed-threshold' && argc === 3) {
     const sz = memtoull(argv[2] ?? '')

@@ -133,3 +133,21 @@ describe('DEBUG RELOAD', () => {
     )
   })
 })
+
+describe('DEBUG HTSTATS-KEY', () => {
+  it("prints the stats of the value's dict, or refuses other encodings", () => {
+    const t = createTestEngine()
+    t.exec('sadd', 's', 'a', 'b', 'c', 'd', 'e')
+    t.exec('debug', 'reload')
+    const stats = text(t, 'debug', 'htstats-key', 's')
+    expect(stats).toMatch(/^Hash table 0 stats \(main hash table\):\n table size: 8\n/)
+    expect(stats).toContain('number of elements: 5')
+    t.exec('zadd', 'z', '1', 'x'.repeat(100))
+    expect(text(t, 'debug', 'htstats-key', 'z')).toContain('number of elements: 1')
+    t.exec('sadd', 'i', '1')
+    expect(t.exec('debug', 'htstats-key', 'i')).toEqual(
+      r.err('ERR The value stored at the specified key is not represented using an hash table'),
+    )
+    expect(t.exec('debug', 'htstats-key', 'none')).toEqual(r.err('ERR no such key'))
+  })
+})
