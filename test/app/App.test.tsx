@@ -201,3 +201,19 @@ describe('a key the command removed', { timeout: 30_000 }, () => {
     expect(await within(panel).findByTestId('intset-length')).toHaveTextContent('3')
   })
 })
+
+describe('keyspace panels', { timeout: 30_000 }, () => {
+  it('names each dict on screen and puts the SCAN cursor above the tall dict it walks', async () => {
+    const { h, settle } = await setup()
+    await h.run(['DEBUG', 'POPULATE', '20'], ['EXPIRE', 'key:1', '100'], ['SCAN', '0'])
+    await settle()
+    const keyspace = screen.getByRole('region', { name: 'Keyspace (db 0)' })
+    expect(
+      await within(keyspace).findByRole('heading', { name: 'Keys (main dict) · db 0' }),
+    ).toBeVisible()
+    expect(within(keyspace).getByRole('heading', { name: 'Expires dict · db 0' })).toBeVisible()
+    const scan = await within(keyspace).findByRole('region', { name: /^SCAN cursor/ })
+    const keys = within(keyspace).getByRole('region', { name: 'Keys (main dict) · db 0' })
+    expect(scan.compareDocumentPosition(keys) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy()
+  })
+})

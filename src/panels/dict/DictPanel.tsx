@@ -143,6 +143,9 @@ function DictPanelImpl(props: DictPanelProps) {
 
   return (
     <section aria-label={props.title} className="dict-panel" data-dict={before.ref}>
+      {/* Visible: the keyspace shows two dicts (keys, expires) and a zset a skiplist and a
+          dict, which look alike without a name. */}
+      <h3 className="dict-panel__title">{props.title}</h3>
       <header className="dict-panel__stats">
         <span data-testid="dict-used">
           {text.used[lang]} {info.used}

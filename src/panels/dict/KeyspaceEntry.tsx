@@ -2,13 +2,15 @@
  * Registry entries for dicts: the keyspace of a db (main dict, and the expires dict when it
  * has keys) and hashtable-encoded values. They adapt the panel-area contract (views before
  * and after the playhead's item, its events, how many are shown) to DictPanel, and add the
- * SCAN panel when the item scanned this dict.
+ * SCAN panel when the item scanned this dict. What the item did (SCAN, an expire cycle, an
+ * eviction) comes above the dicts, which can be tall.
  */
 import { useState, type ReactNode } from 'react'
 import type { DictView, KeyspaceView } from '../../engine/inspect.ts'
 import type { HashtableView } from '../../engine/inspectContainers.ts'
 import { EvictionForItem } from '../eviction/EvictionForItem.tsx'
 import { ExpireForItem } from '../expire/ExpireForItem.tsx'
+import { bytesToUtf8 } from '../../state/bytes.ts'
 import type { PanelProps } from '../registry.ts'
 import { ScanForDict } from '../scan/ScanForDict.tsx'
 import { useStepTween } from '../shared/useStepTween.ts'
@@ -40,6 +42,8 @@ export function DictOfItem(props: {
   const t = useStepTween(`${base.ref}:${String(k)}:${String(p.events.length)}`, p.reducedMotion)
   return (
     <>
+      {/* Above the dict: a 32-bucket table would push the cursor out of sight. */}
+      <ScanForDict dict={base.ref} lang={p.lang} />
       <DictPanel
         title={props.title}
         before={base}
@@ -50,7 +54,6 @@ export function DictOfItem(props: {
         {...(range ? { range } : {})}
         onZoom={setRange}
       />
-      <ScanForDict dict={base.ref} lang={p.lang} />
     </>
   )
 }
@@ -61,6 +64,9 @@ export default function KeyspaceEntry(p: PanelProps): ReactNode {
   const before = p.before as KeyspaceView | null
   return (
     <div className="keyspace-panels">
+      {/* What this item did (an expire cycle, an eviction) first, then the dicts it did it to. */}
+      <ExpireForItem before={before} after={after} p={p} />
+      <EvictionForItem p={p} />
       <DictOfItem
         title={`${text.keys[p.lang]} · db ${String(after.db)}`}
         before={before?.dict ?? null}
@@ -75,8 +81,6 @@ export default function KeyspaceEntry(p: PanelProps): ReactNode {
           p={p}
         />
       )}
-      <ExpireForItem before={before} after={after} p={p} />
-      <EvictionForItem p={p} />
     </div>
   )
 }
@@ -88,7 +92,7 @@ export function HashtableEntry(p: PanelProps): ReactNode {
   const before = p.before?.kind === 'hashtable' ? (p.before as unknown as HashtableView) : null
   return (
     <DictOfItem
-      title={`${text.fields[p.lang]} ${p.keyName ?? ''}`}
+      title={`${text.fields[p.lang]} ${bytesToUtf8(p.keyName ?? '')}`}
       before={before?.dict ?? null}
       after={after.dict}
       p={p}

@@ -2,9 +2,14 @@
 import type { ReactNode } from 'react'
 import type { SkiplistView } from '../../engine/inspectContainers.ts'
 import { DictOfItem } from '../dict/KeyspaceEntry.tsx'
+import { bytesToUtf8 } from '../../state/bytes.ts'
 import type { PanelProps } from '../registry.ts'
 import { isKeyEvent, useOwnStep } from '../shared/stepFold.ts'
 import { SkiplistPanel } from './SkiplistPanel.tsx'
+
+const text = {
+  dict: { en: 'Dict (member → score) of', zh: '字典（成员 → 分值）：' },
+} as const
 
 export default function SkiplistEntry(p: PanelProps): ReactNode {
   const after = (p.after ?? p.before) as SkiplistView | null
@@ -23,7 +28,12 @@ export default function SkiplistEntry(p: PanelProps): ReactNode {
         t={t}
         lang={p.lang}
       />
-      <DictOfItem title={`dict · ${key}`} before={before?.dict ?? null} after={after.dict} p={p} />
+      <DictOfItem
+        title={`${text.dict[p.lang]} ${bytesToUtf8(key)}`}
+        before={before?.dict ?? null}
+        after={after.dict}
+        p={p}
+      />
     </>
   )
 }
