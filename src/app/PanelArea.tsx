@@ -138,6 +138,9 @@ function StepList(): ReactNode {
         <ol className="step-list">
           {events.slice(0, 500).map((e, i) => (
             <li key={i} aria-current={i === step - 1 ? 'step' : undefined} data-done={i < step}>
+              <span className="step-number" aria-hidden="true">
+                {i + 1}.
+              </span>
               <button
                 type="button"
                 onClick={() => {
