@@ -102,6 +102,11 @@ export interface RedisServer {
   executeSliced?(argv: readonly string[], client?: ClientId): SlicedCommand
   /** Tells whether the client asked to close (QUIT) or was killed; the transport closes it. */
   shouldClose(client: ClientId): boolean
+  /**
+   * Tells whether the reply of the client's last command must not be sent (CLIENT REPLY OFF,
+   * SKIP): the transport drops it. Optional: without it every reply is sent.
+   */
+  replySilenced?(client: ClientId): boolean
   /** Advances the clock by `ms` (virtual clocks) and runs serverCron at `hz` for that span. */
   tick(ms: number): TickTrace
   /** Runs the cron work that is due at the clock's current time (real-clock servers). */

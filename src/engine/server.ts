@@ -61,7 +61,14 @@ import { getLRUClock } from './keyspace/lru.ts'
 import { error, QUEUED, type Reply } from './reply.ts'
 import { createSharedObjects } from './types/object.ts'
 import { rngCreate, rngNextU32 } from './rng.ts'
-import { createStats, type Client, type ServerState } from './state.ts'
+import {
+  createStats,
+  REPLY_OFF,
+  REPLY_SKIP,
+  REPLY_SKIP_NEXT,
+  type Client,
+  type ServerState,
+} from './state.ts'
 import {
   dictIsRehashing,
   dictRehashMilliseconds,
@@ -170,9 +177,22 @@ export function createClientState(srv: ServerState, opts: ClientOptions = {}): C
     resp: 2,
     libName: '',
     libVer: '',
+    replyFlags: 0,
+    replySilenced: false,
   }
   srv.clients.set(id, c)
   return c
+}
+
+/**
+ * After a top-level command (networking.c prepareClientToWrite and resetClient): its reply is
+ * not sent while CLIENT REPLY OFF or SKIP holds, nor is CLIENT REPLY OFF's or SKIP's own;
+ * a SKIP lasts one command and a SKIP just asked for starts with the next one.
+ */
+function settleReplyFlags(c: Client): void {
+  c.replySilenced = (c.replyFlags & (REPLY_OFF | REPLY_SKIP | REPLY_SKIP_NEXT)) !== 0
+  c.replyFlags &= ~REPLY_SKIP
+  if (c.replyFlags & REPLY_SKIP_NEXT) c.replyFlags = (c.replyFlags & ~REPLY_SKIP_NEXT) | REPLY_SKIP
 }
 
 /** Refreshes Redis's cached times (updateCachedTime) from a frozen instant. */
@@ -519,6 +539,7 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
     srv.currentClient = c
     try {
       const reply = processCommand(srv, c, ctx, argv)
+      if (c.replyFlags !== 0 || c.replySilenced) settleReplyFlags(c)
       // beforeSleep: the fast expire cycle after each command (see the file comment).
       if (srv.activeExpireEnabled) activeExpireCycle(srv, ctx, 'fast')
       return reply
@@ -587,6 +608,7 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
         execute: () => run(argv, client, srv.traceLevel),
       }),
     shouldClose: (id) => srv.clients.get(id)?.closeAfterReply ?? true,
+    replySilenced: (id) => srv.clients.get(id)?.replySilenced ?? false,
     tick: (ms: number): TickTrace => {
       const clock = srv.clock
       if (!isSettable(clock)) throw new Error('tick() needs a manual clock; use cron()')

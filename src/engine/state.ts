@@ -134,7 +134,18 @@ export interface Client {
   resp: 2 | 3
   libName: string
   libVer: string
+  /** CLIENT REPLY: the CLIENT_REPLY_OFF / _SKIP / _SKIP_NEXT flags (REPLY_* in state.ts). */
+  replyFlags: number
+  /** Whether the reply of the client's last command was not to be sent (see replyFlags). */
+  replySilenced: boolean
 }
+
+/** CLIENT REPLY OFF: no reply is sent until CLIENT REPLY ON. */
+export const REPLY_OFF = 1
+/** Set after CLIENT REPLY SKIP's own command: the next command's reply is not sent. */
+export const REPLY_SKIP = 2
+/** Set by CLIENT REPLY SKIP while it runs; becomes REPLY_SKIP when it ends. */
+export const REPLY_SKIP_NEXT = 4
 
 // --- Cron and expire bookkeeping ---
 

@@ -216,7 +216,8 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
         replyBufferAppend(out, INTERNAL_ERROR)
         return
       }
-      replyBufferAppend(out, reply)
+      // CLIENT REPLY OFF / SKIP: the command ran, its reply is dropped.
+      if (engine.replySilenced?.(conn.id) !== true) replyBufferAppend(out, reply)
       if (engine.shouldClose(conn.id)) {
         conn.closing = true
         return

@@ -25,7 +25,7 @@ import {
   simple,
   type Reply,
 } from '../reply.ts'
-import type { Client, ServerState } from '../state.ts'
+import { REPLY_OFF, REPLY_SKIP, REPLY_SKIP_NEXT, type Client, type ServerState } from '../state.ts'
 import {
   eqIgnoreCase,
   getIntOrReply,
@@ -82,6 +82,7 @@ export function clearClientConnectionState(srv: ServerState, c: Client): void {
   c.dirtyCas = false
   unwatchAllKeys(srv, c.id)
   c.name = ''
+  c.replyFlags &= ~(REPLY_OFF | REPLY_SKIP_NEXT)
 }
 
 // --- PING ECHO SELECT SWAPDB QUIT RESET ---
@@ -386,15 +387,19 @@ function clientPauseCommand(c: CommandCall): Reply {
 }
 
 /**
- * CLIENT REPLY ON|OFF|SKIP: replies are always on here (OFF and SKIP, which make the server
- * stay silent, are refused rather than ignored).
+ * CLIENT REPLY ON|OFF|SKIP (networking.c clientCommand): sets the client's reply flags; the
+ * server then withholds replies (server.ts settleReplyFlags, RedisServer.replySilenced). OFF
+ * and SKIP answer nothing themselves: the OK returned here is never sent.
  */
 function clientReplyCommand(c: CommandCall): Reply {
   const v = c.argv[2]
-  if (eqIgnoreCase(v, 'on')) return OK
-  if (eqIgnoreCase(v, 'off') || eqIgnoreCase(v, 'skip'))
-    return error('ERR CLIENT REPLY OFF and SKIP are not supported by this server')
-  return ERR_SYNTAX
+  const client = c.client
+  if (eqIgnoreCase(v, 'on')) client.replyFlags &= ~(REPLY_SKIP | REPLY_OFF)
+  else if (eqIgnoreCase(v, 'off')) client.replyFlags |= REPLY_OFF
+  else if (eqIgnoreCase(v, 'skip')) {
+    if (!(client.replyFlags & REPLY_OFF)) client.replyFlags |= REPLY_SKIP_NEXT
+  } else return ERR_SYNTAX
+  return OK
 }
 
 /** CLIENT UNBLOCK: no client is ever blocked here, so it answers 0 once the args parse. */
