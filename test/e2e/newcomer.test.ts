@@ -1,0 +1,103 @@
+/**
+ * End-to-end checks of what a newcomer trips over in a real browser: an embed on another
+ * site where third-party storage is blocked, a huge reply, the string panel's text at its
+ * own scale, and a wrapped step keeping its number on its first line.
+ */
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import type {} from '../../src/app/debugHooks.ts'
+import { launchChromium, openPage } from './chromium.ts'
+
+let browser: Browser
+const baseUrl = inject('baseUrl')
+
+beforeAll(async () => {
+  browser = await launchChromium()
+})
+
+afterAll(async () => {
+  await browser.close()
+})
+
+async function open(viewport = { width: 1280, height: 800 }): Promise<Page> {
+  const ctx = await browser.newContext({ viewport, reducedMotion: 'reduce', locale: 'en-US' })
+  const page = await openPage(ctx)
+  await page.goto(`${baseUrl}?seed=7&clock=paused`)
+  await page.waitForFunction(() => window.__xray?.store.getState().status === 'ready')
+  await page.evaluate(() => window.__xray?.idle())
+  return page
+}
+
+async function run(page: Page, line: string) {
+  const input = page.getByRole('textbox', { name: /^Command for/ })
+  await input.fill(line)
+  await input.press('Enter')
+  await page.evaluate(() => window.__xray?.idle())
+}
+
+describe('a newcomer in the browser', () => {
+  it('gets a working embed inside a page of another site that blocks third-party storage', async () => {
+    // A fresh Playwright context blocks third-party cookies, as Safari, Firefox strict mode
+    // and incognito windows do: the iframe's localStorage getter throws a SecurityError.
+    const ctx = await browser.newContext({ viewport: { width: 900, height: 700 } })
+    const page = await openPage(ctx)
+    const errors: string[] = []
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text())
+    })
+    const src = `${baseUrl}?seed=7&embed=key`
+    await page.setContent(`<h1>My blog</h1><iframe src="${src}" width="860" height="560"></iframe>`)
+    const frame = page.frameLocator('iframe')
+    const input = frame.getByRole('textbox', { name: /^Command for/ })
+    await input.fill('SADD nums 1 2 3')
+    await input.press('Enter')
+    await expect.poll(() => frame.locator('.console-output').innerText()).toMatch(/\(integer\) 3/)
+    expect(errors.filter((e) => /failed to start|SecurityError/.test(e))).toEqual([])
+  })
+
+  it('prints the head of KEYS * over 200,000 keys and stays responsive', async () => {
+    const page = await open()
+    await run(page, 'DEBUG POPULATE 200000')
+    await run(page, 'KEYS *')
+    await expect
+      .poll(() => page.getByTestId('console-cut').innerText())
+      .toMatch(/198,?000 more lines not shown/)
+    const lines = await page.locator('.console-line-reply').last().innerText()
+    expect(lines.split('\n')).toHaveLength(2000)
+  })
+
+  it('draws a string’s bytes at their own scale, wrapped, with every label inside its field', async () => {
+    const page = await open()
+    await run(page, 'SET greeting "hello world, this value is forty-four bytes!!"')
+    const svg = page.locator('section.string-panel svg[role="img"]')
+    await expect.poll(() => svg.count()).toBe(1)
+    const scale = await svg.evaluate(
+      (el) => el.getBoundingClientRect().width / Number(el.getAttribute('width')),
+    )
+    expect(scale).toBe(1)
+    const overflowing = await svg.evaluate((el) =>
+      [...el.querySelectorAll('g[data-kind]')].flatMap((g) => {
+        const box = g.querySelector('rect')?.getBoundingClientRect()
+        return [...g.querySelectorAll('text')]
+          .filter((t) => box !== undefined && t.getBoundingClientRect().right > box.right + 0.5)
+          .map((t) => t.textContent)
+      }),
+    )
+    expect(overflowing).toEqual([])
+  })
+
+  it('keeps a wrapped step’s number on its first line', async () => {
+    const page = await open({ width: 1280, height: 800 })
+    await run(page, 'SADD s 1 2 3')
+    await run(page, 'SADD s 100000')
+    const step = page.locator('.step-list li').filter({ hasText: 'intset/upgraded' })
+    const box = (el: Element) => {
+      const r = el.getBoundingClientRect()
+      return { top: r.top, height: r.height }
+    }
+    const number = await step.locator('.step-number').evaluate(box)
+    const button = await step.locator('button').evaluate(box)
+    expect(button.height).toBeGreaterThan(1.8 * number.height)
+    expect(number.top - button.top).toBeLessThan(number.height / 2)
+  })
+})
