@@ -100,6 +100,12 @@ export interface RedisServer {
    * Optional: a server without it is driven through execute().
    */
   executeSliced?(argv: readonly string[], client?: ClientId): SlicedCommand
+  /**
+   * Admission of a new connection (networking.c acceptCommonHandler): false, counted in INFO's
+   * rejected_connections, when maxclients clients are already connected; the transport then
+   * answers "-ERR max number of clients reached" and closes. Optional: without it all are let in.
+   */
+  admitClient?(): boolean
   /** Tells whether the client asked to close (QUIT) or was killed; the transport closes it. */
   shouldClose(client: ClientId): boolean
   /**

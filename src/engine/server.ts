@@ -609,6 +609,11 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
       }),
     shouldClose: (id) => srv.clients.get(id)?.closeAfterReply ?? true,
     replySilenced: (id) => srv.clients.get(id)?.replySilenced ?? false,
+    admitClient: () => {
+      if (srv.clients.size < Number(srv.config.other['maxclients'] ?? '10000')) return true
+      srv.stats.rejectedConn++
+      return false
+    },
     tick: (ms: number): TickTrace => {
       const clock = srv.clock
       if (!isSettable(clock)) throw new Error('tick() needs a manual clock; use cron()')

@@ -63,6 +63,8 @@ export interface ServerStats {
   evictedKeys: number
   totalCommandsProcessed: number
   totalConnectionsReceived: number
+  /** stat_rejected_conn: connections refused at maxclients (RedisServer.admitClient). */
+  rejectedConn: number
   rejectedCalls: number
   unexpectedErrorReplies: number
   totalErrorReplies: number
@@ -82,6 +84,7 @@ export function createStats(): ServerStats {
     evictedKeys: 0,
     totalCommandsProcessed: 0,
     totalConnectionsReceived: 0,
+    rejectedConn: 0,
     rejectedCalls: 0,
     unexpectedErrorReplies: 0,
     totalErrorReplies: 0,

@@ -119,6 +119,9 @@ function readIntoSharedBuffer(socket: net.Socket, onRead: (n: number) => void): 
   return true
 }
 
+/** networking.c acceptCommonHandler's answer to a connection over maxclients. */
+const MAX_CLIENTS_REACHED = '-ERR max number of clients reached\r\n'
+
 const INTERNAL_ERROR: Reply = {
   type: 'error',
   value: 'ERR internal error in the engine (see the server log)',
@@ -143,6 +146,11 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
   const out = replyBufferCreate()
 
   const server = net.createServer({ noDelay: true }, (socket) => {
+    if (engine.admitClient?.() === false) {
+      socket.on('error', () => {})
+      socket.end(MAX_CLIENTS_REACHED)
+      return
+    }
     // A unix-socket client has no remote address and is local, as in Redis (islocalClient).
     const id = engine.createClient({
       local: socket.remoteAddress === undefined || isLoopback(socket.remoteAddress),

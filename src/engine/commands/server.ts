@@ -229,7 +229,7 @@ function infoStats(srv: ServerState): string {
     ['instantaneous_output_kbps', '0.00'],
     ['instantaneous_input_repl_kbps', '0.00'],
     ['instantaneous_output_repl_kbps', '0.00'],
-    ['rejected_connections', 0],
+    ['rejected_connections', s.rejectedConn],
     ['sync_full', 0],
     ['sync_partial_ok', 0],
     ['sync_partial_err', 0],
@@ -661,11 +661,11 @@ function commandListCommand(c: CommandCall): Reply {
   }
   for (const cmd of srv.commands.list) {
     if (keep(cmd, cmd.name)) names.push(cmd.name)
-    if (filter !== null)
-      for (const s of cmd.subcommands ?? []) {
-        const full = `${cmd.name}|${s.name}`
-        if (keep(s, full)) names.push(full)
-      }
+    // commandListWithoutFilter recurses into subcommands_dict too.
+    for (const s of cmd.subcommands ?? []) {
+      const full = `${cmd.name}|${s.name}`
+      if (keep(s, full)) names.push(full)
+    }
   }
   return bulkArray(names)
 }
@@ -1137,6 +1137,27 @@ function debugHtstatsKey(c: CommandCall): Reply {
   return error('ERR The value stored at the specified key is not represented using an hash table')
 }
 
+/**
+ * debug.c DEBUG LISTPACK / DEBUG QUICKLIST: Redis prints the structure on its stdout and
+ * answers a status line (or says the key has another encoding).
+ */
+function debugRepr(c: CommandCall, encoding: 'listpack' | 'quicklist'): Reply {
+  const o = lookupKeyReadWithFlags(
+    c.srv,
+    c.ctx,
+    c.db,
+    c.argv[2] ?? '',
+    LOOKUP_NOTOUCH | LOOKUP_NONOTIFY,
+  )
+  if (o === null) return ERR_NO_SUCH_KEY
+  if (o.encoding !== encoding) return error(`ERR Not a ${encoding} encoded object.`)
+  return simple(
+    encoding === 'listpack'
+      ? 'Listpack structure printed on stdout'
+      : 'Quicklist structure printed on stdout',
+  )
+}
+
 function debugCommand(c: CommandCall): Reply {
   const { argv } = c
   const sub = (argv[1] ?? '').toLowerCase()
@@ -1147,6 +1168,8 @@ function debugCommand(c: CommandCall): Reply {
   if (sub === 'htstats' && argc === 3) return debugHtstats(c)
   if (sub === 'htstats-key' && argc === 3) return debugHtstatsKey(c)
   if (sub === 'sdslen' && argc === 3) return debugSdslen(c)
+  if (sub === 'listpack' && argc === 3) return debugRepr(c, 'listpack')
+  if (sub === 'quicklist' && (argc === 3 || argc === 4)) return debugRepr(c, 'quicklist')
   if (sub === 'quicklist-packed-threshold' && argc === 3) {
     const sz = memtoull(argv[2] ?? '')
     if (sz === null || !listSetPackedThreshold(c.srv, sz))
