@@ -188,6 +188,11 @@ describe('server commands', () => {
     expect(t.exec('command', 'list', 'filterby', 'pattern', 'client|get*')).toEqual(
       r.bulks('client|getname', 'client|getredir'),
     )
+    // Without a filter the subcommands are listed too (commandListWithoutFilter recurses).
+    const all = t.exec('command', 'list')
+    const names = all.type === 'array' ? (all.value ?? []).map((x) => x.value) : []
+    expect(names).toContain('client|list')
+    expect(names).toContain('set')
   })
 })
 
