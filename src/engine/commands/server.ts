@@ -18,7 +18,13 @@
  * containers describe themselves through registerDebugObjectInfo.
  */
 import { cstr } from '../bytes.ts'
-import { configGetPatterns, configSetPairs, lookupConfig, memtoull } from '../config.ts'
+import {
+  configGetPatterns,
+  configGetValue,
+  configSetPairs,
+  lookupConfig,
+  memtoull,
+} from '../config.ts'
 import { listSetPackedThreshold } from '../types/t_list.ts'
 import type { Zset } from '../types/t_zset.ts'
 import { computeDatasetDigest, digestValue } from '../debugDigest.ts'
@@ -76,8 +82,14 @@ import {
   type RedisObject,
 } from '../types/object.ts'
 import { stringmatchlen } from '../util/glob.ts'
-import { string2ll } from '../util/numbers.ts'
-import { eqIgnoreCase, getLongOrReply, getPositiveLongOrReply, helpReply } from './parse.ts'
+import { LLONG_MAX, string2ll } from '../util/numbers.ts'
+import {
+  eqIgnoreCase,
+  getLongOrReply,
+  getPositiveLongOrReply,
+  getRangeLongOrReply,
+  helpReply,
+} from './parse.ts'
 import {
   defineCommand,
   defineSubcommand,
@@ -1275,7 +1287,93 @@ function memoryUsageCommand(c: CommandCall): Reply {
 
 // --- Table ---
 
+// --- ROLE, SLOWLOG, LATENCY ---
+
+/**
+ * A standalone master without replicas (replication.c roleCommand). The slow log and the
+ * latency monitor keep nothing here: the engine's own durations are not Redis's (a command
+ * slower than slowlog-log-slower-than in one server is not in the other), so both stay empty
+ * as a default redis-server's do on a light load.
+ */
+const ROLE_REPLY = array([bulk('master'), integer(0), array([])])
+
+const SLOWLOG_HELP = [
+  'GET [<count>]',
+  '    Return top <count> entries from the slowlog (default: 10, -1 mean all).',
+  '    Entries are made of:',
+  '    id, timestamp, time in microseconds, arguments array, client IP and port,',
+  '    client name',
+  'LEN',
+  '    Return the length of the slowlog.',
+  'RESET',
+  '    Reset the slowlog.',
+]
+
+/** slowlog.c SLOWLOG GET [count]: count ≥ -1 (-1 = all), then the (empty) log. */
+function slowlogGetCommand(c: CommandCall): Reply {
+  // The table lets any count of arguments through (arity -2); slowlogCommand takes 2 or 3.
+  if (c.argv.length > 3)
+    return error(
+      `ERR unknown subcommand or wrong number of arguments for '${cstr(c.argv[1] ?? '').slice(0, 128)}'. Try SLOWLOG HELP.`,
+    )
+  if (c.argv.length === 3) {
+    const n = getRangeLongOrReply(
+      c.argv[2] ?? '',
+      -1n,
+      LLONG_MAX,
+      'count should be greater than or equal to -1',
+    )
+    if (typeof n === 'object') return n
+  }
+  return array([])
+}
+
+const LATENCY_HELP = [
+  'DOCTOR',
+  '    Return a human readable latency analysis report.',
+  'GRAPH <event>',
+  '    Return an ASCII latency graph for the <event> class.',
+  'HISTORY <event>',
+  '    Return time-latency samples for the <event> class.',
+  'LATEST',
+  '    Return the latest latency samples for all events.',
+  'RESET [<event> ...]',
+  '    Reset latency data of one or more <event> classes.',
+  '    (default: reset all data for all event classes)',
+  'HISTOGRAM [COMMAND ...]',
+  '    Return a cumulative distribution of latencies in the format of a histogram for the specified command names.',
+  '    If no commands are specified then all histograms are replied.',
+]
+
+/** latency.c createLatencyReport with no event recorded (and no transparent huge pages). */
+function latencyDoctorCommand(c: CommandCall): Reply {
+  const p = lookupConfig('latency-monitor-threshold')
+  const threshold = p === undefined ? '0' : configGetValue(c.srv.config, p)
+  return bulk(
+    threshold === '0'
+      ? "I'm sorry, Dave, I can't do that. Latency monitoring is disabled in this Redis instance. You may use \"CONFIG SET latency-monitor-threshold <milliseconds>.\" in order to enable it. If we weren't in a deep space mission I'd suggest to take a look at https://redis.io/topics/latency-monitor.\n"
+      : 'Dave, no latency spike was observed during the lifetime of this Redis instance, not in the slightest bit. I honestly think you ought to sit down calmly, take a stress pill, and think things over.\n',
+  )
+}
+
 export const serverCommands: readonly CommandSpec[] = [
+  defineCommand('role', () => ROLE_REPLY),
+  defineCommand('slowlog', undefined, [
+    defineSubcommand('slowlog', 'get', slowlogGetCommand),
+    defineSubcommand('slowlog', 'len', () => integer(0)),
+    defineSubcommand('slowlog', 'reset', () => OK),
+    defineSubcommand('slowlog', 'help', () => helpReply('slowlog', SLOWLOG_HELP)),
+  ]),
+  defineCommand('latency', undefined, [
+    defineSubcommand('latency', 'doctor', latencyDoctorCommand),
+    defineSubcommand('latency', 'graph', (c) =>
+      error(`ERR No samples available for event '${cstr(c.argv[2] ?? '')}'`),
+    ),
+    defineSubcommand('latency', 'history', () => array([])),
+    defineSubcommand('latency', 'latest', () => array([])),
+    defineSubcommand('latency', 'reset', () => integer(0)),
+    defineSubcommand('latency', 'help', () => helpReply('latency', LATENCY_HELP)),
+  ]),
   defineCommand('info', infoCommand),
   defineCommand('config', undefined, [
     defineSubcommand('config', 'get', configGetCommand),
