@@ -998,6 +998,31 @@ const EDGE_CMDS: G[] = [
     ),
   (g) =>
     E(kw(g, 'GETRANGE'), key(g, 'str'), String(int(g, 5000) - 2500), String(int(g, 5000) - 100)),
+  // Arguments Redis reads as C strings (strcasecmp options, strtod range bounds, strlen
+  // widths): everything after a NUL byte is ignored.
+  (g) => {
+    const z = (s: string) => `${s}\x00${pick(g, ['', 'junk'])}`
+    switch (int(g, 6)) {
+      case 0:
+        return E('SET', key(g, 'str'), value(g), z(pick(g, ['NX', 'XX', 'GET', 'KEEPTTL'])))
+      case 1:
+        return E(
+          'ZRANGEBYSCORE',
+          key(g, 'zset'),
+          z(pick(g, RANGE_SCORES)),
+          z('+inf'),
+          z('WITHSCORES'),
+        )
+      case 2:
+        return E('LPOS', key(g, 'list'), value(g), z('RANK'), pick(g, ['1', '-1']))
+      case 3:
+        return E('EXPIRE', anyKey(g), '100000', z(pick(g, ['NX', 'XX', 'GT', 'LT'])))
+      case 4:
+        return E('BITFIELD', key(g, 'str'), 'GET', z(pick(g, ['u8', 'i4'])), '0')
+      default:
+        return E('ZLEXCOUNT', lexKey(g), z(pick(g, ['-', '[a'])), z('+'))
+    }
+  },
 ]
 
 const FAMILIES: readonly [number, readonly G[]][] = [
