@@ -418,7 +418,8 @@ export function genRedisInfoString(srv: ServerState, args: readonly string[]): s
   let all = false
   if (args.length === 0) for (const s of DEFAULT_SECTIONS) wanted.add(s)
   for (const a of args) {
-    const s = a.toLowerCase()
+    // Section names are compared as C strings (strcasecmp, sdsnew): a NUL ends them.
+    const s = cstr(a).toLowerCase()
     if (s === 'default') for (const d of DEFAULT_SECTIONS) wanted.add(d)
     else if (s === 'all' || s === 'everything') all = true
     else wanted.add(s === 'modules' ? 'module_list' : s)
@@ -655,7 +656,7 @@ function commandListCommand(c: CommandCall): Reply {
   for (let i = 2; i < argv.length; i++) {
     const moreargs = argv.length - 1 - i
     if (eqIgnoreCase(argv[i], 'filterby') && moreargs === 2) {
-      const t = (argv[i + 1] ?? '').toLowerCase()
+      const t = cstr(argv[i + 1] ?? '').toLowerCase()
       if (t !== 'module' && t !== 'aclcat' && t !== 'pattern') return ERR_SYNTAX
       filter = { type: t, arg: argv[i + 2] ?? '' }
       i += 2
@@ -972,7 +973,7 @@ function debugPopulateJob(c: CommandCall): CommandJob {
 }
 
 registerCommandJob('debug', (argv) =>
-  (argv[1] ?? '').toLowerCase() === 'populate' && argv.length >= 3 && argv.length <= 5
+  cstr(argv[1] ?? '').toLowerCase() === 'populate' && argv.length >= 3 && argv.length <= 5
     ? debugPopulateJob
     : null,
 )
@@ -1172,7 +1173,8 @@ function debugRepr(c: CommandCall, encoding: 'listpack' | 'quicklist'): Reply {
 
 function debugCommand(c: CommandCall): Reply {
   const { argv } = c
-  const sub = (argv[1] ?? '').toLowerCase()
+  // strcasecmp on the subcommand: it ends at a NUL byte.
+  const sub = cstr(argv[1] ?? '').toLowerCase()
   const argc = argv.length
   if (sub === 'help' && argc === 2) return helpReply('debug', DEBUG_HELP)
   if (sub === 'populate' && argc >= 3 && argc <= 5) return debugPopulate(c)
