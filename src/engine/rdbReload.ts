@@ -176,13 +176,15 @@ export function rdbSaveImage(srv: ServerState, ctx: ExecContext): RdbImage {
   return { dbs }
 }
 
-/** rdb.c rdbSave: the image, and the bookkeeping of a successful save. */
+/**
+ * rdb.c rdbSave: the image, and the bookkeeping of a successful save. stat_rdb_saves is not
+ * counted here: in 7.0.15 saveCommand and rdbSaveBackground count it, DEBUG RELOAD does not.
+ */
 export function rdbSave(srv: ServerState, ctx: ExecContext): RdbImage {
   const image = rdbSaveImage(srv, ctx)
   lastImage.set(srv, image)
   srv.dirty = 0
   srv.lastSave = srv.unixtime
-  srv.rdbSaves++
   return image
 }
 

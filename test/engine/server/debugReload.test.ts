@@ -22,7 +22,8 @@ describe('DEBUG RELOAD', () => {
     expect(t.exec('ttl', 'b')).toEqual(r.int(100))
     const info = text(t, 'info', 'persistence')
     expect(field(info, 'rdb_changes_since_last_save')).toBe('0')
-    expect(field(info, 'rdb_saves')).toBe('1')
+    // saveCommand and rdbSaveBackground count stat_rdb_saves; DEBUG RELOAD's rdbSave does not.
+    expect(field(info, 'rdb_saves')).toBe('0')
   })
 
   it('pre-sizes the keyspace dict to the saved key count (RESIZEDB): no rehash after loading', () => {
