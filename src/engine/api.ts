@@ -101,6 +101,11 @@ export interface RedisServer {
    */
   executeSliced?(argv: readonly string[], client?: ClientId): SlicedCommand
   /**
+   * Takes the output waiting for clients outside request and reply: MONITOR's lines, by
+   * client, as RESP bytes. The transport writes them to those connections. Optional.
+   */
+  drainOutbox?(): ReadonlyMap<ClientId, string>
+  /**
    * Admission of a new connection (networking.c acceptCommonHandler): false, counted in INFO's
    * rejected_connections, when maxclients clients are already connected; the transport then
    * answers "-ERR max number of clients reached" and closes. Optional: without it all are let in.

@@ -8,6 +8,7 @@ import type { CommandCall, CommandSpec } from './commands/spec.ts'
 import type { Reply } from './reply.ts'
 import type { Client, ServerState } from './state.ts'
 import { updatePeakMemory } from './keyspace/memory.ts'
+import { feedMonitors } from './commands/monitor.ts'
 
 // --- Dispatch records ---
 
@@ -34,6 +35,8 @@ export interface CommandDispatch {
   readonly isDebug: boolean
   /** EXEC itself (its OOM check looks at the queued commands). */
   readonly isExec: boolean
+  /** Shown to MONITOR clients: neither admin nor skip_monitor (server.c call). */
+  readonly monitored: boolean
   /** The subcommands by lowercase name (containers only). */
   readonly subs: ReadonlyMap<string, CommandDispatch> | null
   /** srv.stats.numCommands that `stats` was taken from (a cache; see commandStats). */
@@ -73,6 +76,7 @@ export function commandDispatch(cmd: CommandSpec, parent: CommandSpec | null): C
       notQueued: top.name === 'multi' || top.name === 'watch',
       isDebug: cmd.name === 'debug' && parent === null,
       isExec: cmd.name === 'exec',
+      monitored: !cmd.flags.includes('admin') && !cmd.flags.includes('skip_monitor'),
       subs,
       statsOf: null,
       stats: null,
@@ -222,5 +226,6 @@ export function callDispatch(
   // call(): record the peak after each command, before the next eviction (memory.ts).
   updatePeakMemory(srv)
   c.lastCmd = d.fullname
+  if (srv.monitors.length !== 0 && d.monitored) feedMonitors(srv, c, ctx.clock.now(), argv)
   return reply
 }

@@ -66,6 +66,7 @@ import {
   REPLY_OFF,
   REPLY_SKIP,
   REPLY_SKIP_NEXT,
+  REPLY_NONE,
   type Client,
   type ServerState,
 } from './state.ts'
@@ -83,6 +84,7 @@ import { inspectKey, inspectKeyspace } from './inspect.ts'
 import './inspectContainers.ts'
 import { zmallocUsedMemory } from './keyspace/memory.ts'
 import { startSlicedCommand } from './sliced.ts'
+import { drainOutbox, monitorClientClosed } from './commands/monitor.ts'
 
 // --- Constants ---
 
@@ -145,6 +147,8 @@ export function createServerState(opts: ServerOptions): ServerState {
     runId,
     commands: { list: COMMANDS, map: COMMAND_MAP },
     currentClient: null,
+    monitors: [],
+    outbox: new Map(),
   }
   // server.c dbDictType/dbExpiresDictType: growth is refused past maxmemory (evict.ts).
   const keyspaceType = keyspaceDictType(srv)
@@ -190,8 +194,8 @@ export function createClientState(srv: ServerState, opts: ClientOptions = {}): C
  * a SKIP lasts one command and a SKIP just asked for starts with the next one.
  */
 function settleReplyFlags(c: Client): void {
-  c.replySilenced = (c.replyFlags & (REPLY_OFF | REPLY_SKIP | REPLY_SKIP_NEXT)) !== 0
-  c.replyFlags &= ~REPLY_SKIP
+  c.replySilenced = (c.replyFlags & (REPLY_OFF | REPLY_SKIP | REPLY_SKIP_NEXT | REPLY_NONE)) !== 0
+  c.replyFlags &= ~(REPLY_SKIP | REPLY_NONE)
   if (c.replyFlags & REPLY_SKIP_NEXT) c.replyFlags = (c.replyFlags & ~REPLY_SKIP_NEXT) | REPLY_SKIP
 }
 
@@ -598,6 +602,7 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
       const c = srv.clients.get(id)
       if (c === undefined) return
       unwatchAllKeys(srv, id)
+      monitorClientClosed(srv, id)
       srv.clients.delete(id)
     },
     call: runOff,
@@ -609,6 +614,7 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
       }),
     shouldClose: (id) => srv.clients.get(id)?.closeAfterReply ?? true,
     replySilenced: (id) => srv.clients.get(id)?.replySilenced ?? false,
+    drainOutbox: () => drainOutbox(srv),
     admitClient: () => {
       if (srv.clients.size < Number(srv.config.other['maxclients'] ?? '10000')) return true
       srv.stats.rejectedConn++

@@ -149,6 +149,8 @@ export const REPLY_OFF = 1
 export const REPLY_SKIP = 2
 /** Set by CLIENT REPLY SKIP while it runs; becomes REPLY_SKIP when it ends. */
 export const REPLY_SKIP_NEXT = 4
+/** This command answers nothing at all (MONITOR sent by a monitor); cleared when it ends. */
+export const REPLY_NONE = 8
 
 // --- Cron and expire bookkeeping ---
 
@@ -220,4 +222,8 @@ export interface ServerState {
   }
   /** The client whose command is running (server.current_client), null in cron. */
   currentClient: Client | null
+  /** MONITOR clients, in the order they started (server.monitors). */
+  monitors: ClientId[]
+  /** Monitor lines not yet taken by the transport, by client (commands/monitor.ts). */
+  outbox: Map<ClientId, string>
 }

@@ -140,6 +140,7 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
   const engine = opts.engine ?? (await createEngine(opts))
   const host = opts.host ?? '127.0.0.1'
   const conns = new Set<Connection>()
+  const byId = new Map<ClientId, Connection>()
   const authHook = (engine as RedisServer & AuthAware).authRequired
   // One of each serves every connection: a read is parsed, run and answered before the next.
   const chunkBytes = chunkBytesCreate(READ_BUFFER)
@@ -167,6 +168,7 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
       closed: false,
     }
     conns.add(conn)
+    byId.set(id, conn)
     if (!readIntoSharedBuffer(socket, (n) => onData(conn, READ_BUFFER, n))) {
       socket.on('data', (chunk: Buffer) => onData(conn, chunk as Latin1Buffer, chunk.length))
     }
@@ -175,6 +177,7 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
     })
     socket.on('close', () => {
       conns.delete(conn)
+      byId.delete(id)
       if (!conn.closed) {
         conn.closed = true
         engine.closeClient(id)
@@ -203,9 +206,17 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
     const socket = conn.socket
     if (conn.closing) socket.end(replyBufferBytes(out))
     else if (out.len > 0) socket.write(replyBufferBytes(out))
-    else return
     // Bytes Node could not hand to the kernel at once stay referenced by the stream.
-    if (socket.writableLength > 0) replyBufferDetach(out)
+    if (out.len > 0 && socket.writableLength > 0) replyBufferDetach(out)
+    // MONITOR lines the batch's commands produced go to the monitors' connections.
+    if (engine.drainOutbox !== undefined) writeOutbox(engine.drainOutbox())
+  }
+
+  function writeOutbox(outbox: ReadonlyMap<ClientId, string>): void {
+    for (const [id, bytes] of outbox) {
+      const c = byId.get(id)
+      if (c !== undefined && !c.closing) c.socket.write(Buffer.from(bytes, 'latin1'))
+    }
   }
 
   /** Runs every complete command in the query buffer, appending their replies to `out`. */

@@ -54,6 +54,7 @@ const BAD_NAME = error('ERR Client names cannot contain spaces, newlines or spec
 /** networking.c catClientInfoString. */
 export function clientInfoString(srv: ServerState, c: Client, current: Client | null): string {
   let flags = ''
+  if (srv.monitors.includes(c.id)) flags += 'O'
   if (c.multi !== null) flags += 'x'
   if (c.dirtyCas) flags += 'd'
   if (c.closeAfterReply) flags += 'c'

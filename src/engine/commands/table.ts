@@ -17,6 +17,7 @@ import { connectionCommands } from './connection.ts'
 import { genericCommands } from './generic.ts'
 import { hashCommands } from './hash.ts'
 import { listCommands } from './list.ts'
+import { monitorCommands } from './monitor.ts'
 import { setCommands } from './set.ts'
 import { zsetCommands } from './zset.ts'
 import { scriptingCommands } from './scripting.ts'
@@ -42,6 +43,7 @@ export type {
 export const COMMANDS: readonly CommandSpec[] = [
   ...connectionCommands,
   ...serverCommands,
+  ...monitorCommands,
   ...transactionCommands,
   ...scriptingCommands,
   ...stringCommands,
