@@ -18,6 +18,7 @@ import {
   intsetEncodingName,
   intsetModelFromView,
   layoutIntset,
+  squeezeTo,
 } from './intsetModel.ts'
 
 export interface IntsetPanelProps {
@@ -86,6 +87,7 @@ function IntsetPanelImpl({ title, before, after, events, step, t, lang }: Intset
           const a = from.get(c.id)
           const x = a ? interpolateNumber(a.x, c.x)(e) : c.x
           const w = a ? interpolateNumber(a.w, c.w)(e) : c.w
+          const squeeze = squeezeTo(c.value, w)
           return (
             <g
               key={c.id}
@@ -101,7 +103,14 @@ function IntsetPanelImpl({ title, before, after, events, step, t, lang }: Intset
                 height={28}
                 className={probes.has(c.index) ? 'intset-cell intset-cell--probe' : 'intset-cell'}
               />
-              <text x={4} y={18} className="intset-cell__value">
+              <text
+                x={4}
+                y={18}
+                className="intset-cell__value"
+                {...(squeeze === undefined
+                  ? {}
+                  : { textLength: squeeze, lengthAdjust: 'spacingAndGlyphs' })}
+              >
                 {c.value}
               </text>
             </g>

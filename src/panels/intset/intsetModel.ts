@@ -23,7 +23,20 @@ export interface IntsetCell {
   readonly w: number
 }
 
-export const BYTE_PX = 10
+/** 12 px a byte: an int32 cell (48 px) holds "100000", the classic upgrade demo's value. */
+export const BYTE_PX = 12
+/** Width of one character of the 11px monospace values. */
+const CHAR_PX = 6.7
+
+/**
+ * The length to squeeze a cell's value into (SVG textLength), or undefined when it fits: a
+ * wide value in a narrow cell ("-32768" in int16) stays inside its cell instead of running
+ * over its neighbours, while cells keep their true byte widths.
+ */
+export function squeezeTo(value: string, cellW: number): number | undefined {
+  const room = cellW - 6
+  return value.length * CHAR_PX > room ? Math.max(4, room) : undefined
+}
 export const HEADER_BYTES = 8
 
 /** Builds the model from the engine's view. */

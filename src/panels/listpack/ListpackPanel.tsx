@@ -51,7 +51,8 @@ function ListpackPanelImpl({ title, before, after, events, step, t, lang }: List
   const from = new Map(layoutListpack(prev).map((b) => [b.id, b]))
   const boxes = layoutListpack(curr)
   const e = easeCubicInOut(Math.max(0, Math.min(1, t)))
-  const width = (boxes[boxes.length - 1]?.x ?? 0) + 40
+  const last = boxes[boxes.length - 1]
+  const width = (last?.x ?? 0) + (last?.w ?? 0) + 8
   return (
     <section aria-label={title} className="listpack-panel">
       <p>{text.explain[lang]}</p>
@@ -78,7 +79,7 @@ function ListpackPanelImpl({ title, before, after, events, step, t, lang }: List
               >
                 <rect width={b.w - 1} height={30} className={`lp-box lp-box--${b.kind}`} />
                 <text x={3} y={14} className="lp-box__label">
-                  {b.label.length > 12 ? `${b.label.slice(0, 11)}…` : b.label}
+                  {b.label}
                 </text>
                 <text x={3} y={27} className="lp-box__size">
                   {b.offset}+{b.size}

@@ -6,6 +6,7 @@
  */
 import type { StepEvent } from '../../engine/events.ts'
 import type { ListpackView } from '../../engine/inspectContainers.ts'
+import { bytesToUtf8 } from '../../state/bytes.ts'
 
 export interface LpCell {
   /** Stable id so an entry keeps its element while others move around it. */
@@ -37,6 +38,24 @@ export const LP_HEADER = 6
 /** Pixels per byte; long entries are capped so one big value does not take the ribbon. */
 export const LP_BYTE_PX = 8
 const MAX_ENTRY_PX = 200
+/** Width of one character of the 11px monospace labels. */
+const CHAR_PX = 7
+/** Longest value shown in a box; longer ones are cut with '…'. */
+const MAX_LABEL = 12
+
+/** Cuts a value to what a box shows. */
+function shortLabel(value: string): string {
+  return value.length > MAX_LABEL ? `${value.slice(0, MAX_LABEL - 1)}…` : value
+}
+
+/**
+ * A box's width: its bytes at LP_BYTE_PX (capped), widened when its label or its
+ * "offset+size" line would not fit, so small entries ("33", the 0xFF end) stay legible.
+ */
+function boxWidth(bytesPx: number, label: string, offset: number, size: number): number {
+  const text = Math.max(label.length, `${String(offset)}+${String(size)}`.length) * CHAR_PX + 7
+  return Math.max(bytesPx, text)
+}
 
 /** Builds the model from the engine's view. */
 export function listpackModelFromView(v: ListpackView): ListpackModel {
@@ -76,25 +95,29 @@ export function applyListpackEvent(m: ListpackModel, e: StepEvent): ListpackMode
 
 /** Lays out the ribbon: header, entries at their byte offsets, terminator. */
 export function layoutListpack(m: ListpackModel): LpBox[] {
+  const header = `${m.totalBytes}B · ${m.cells.length}`
+  const headerW = boxWidth(LP_HEADER * LP_BYTE_PX, header, 0, LP_HEADER)
   const boxes: LpBox[] = [
     {
       id: 'lp:header',
       kind: 'header',
-      label: `${m.totalBytes}B · ${m.cells.length}`,
+      label: header,
       offset: 0,
       size: LP_HEADER,
       x: 0,
-      w: LP_HEADER * LP_BYTE_PX,
+      w: headerW,
     },
   ]
   let offset = LP_HEADER
-  let x = LP_HEADER * LP_BYTE_PX
+  let x = headerW
   for (const c of m.cells) {
-    const w = Math.min(MAX_ENTRY_PX, c.size * LP_BYTE_PX)
-    boxes.push({ id: `lp:${c.uid}`, kind: 'entry', label: c.value, offset, size: c.size, x, w })
+    const label = shortLabel(bytesToUtf8(c.value))
+    const w = boxWidth(Math.min(MAX_ENTRY_PX, c.size * LP_BYTE_PX), label, offset, c.size)
+    boxes.push({ id: `lp:${c.uid}`, kind: 'entry', label, offset, size: c.size, x, w })
     offset += c.size
     x += w
   }
-  boxes.push({ id: 'lp:end', kind: 'end', label: 'FF', offset, size: 1, x, w: LP_BYTE_PX * 2 })
+  const endW = boxWidth(LP_BYTE_PX * 2, 'FF', offset, 1)
+  boxes.push({ id: 'lp:end', kind: 'end', label: 'FF', offset, size: 1, x, w: endW })
   return boxes
 }

@@ -9,6 +9,7 @@ import { interpolateNumber } from 'd3-interpolate'
 import { memo, useMemo } from 'react'
 import type { StepEvent } from '../../engine/events.ts'
 import type { SkiplistView } from '../../engine/inspectContainers.ts'
+import { bytesToUtf8 } from '../../state/bytes.ts'
 import { narration } from '../shared/narration.ts'
 import { useStepFold } from '../shared/stepFold.ts'
 import {
@@ -18,6 +19,7 @@ import {
   LEVEL_H,
   skiplistLevel,
   skiplistModelFromView,
+  towerLabel,
 } from './skiplistModel.ts'
 
 export interface SkiplistPanelProps {
@@ -127,11 +129,12 @@ function SkiplistPanelImpl({ title, before, after, events, step, t, lang }: Skip
                   )
                 })}
                 <text y={height - 14} className="zsl-member">
-                  {tw.member ?? 'header'}
+                  {tw.member === null ? 'header' : towerLabel(bytesToUtf8(tw.member))}
+                  {tw.member !== null && <title>{bytesToUtf8(tw.member)}</title>}
                 </text>
                 {tw.member !== null && (
                   <text y={height - 2} className="zsl-score">
-                    {tw.score}
+                    {towerLabel(String(tw.score))}
                   </text>
                 )}
               </g>

@@ -33,6 +33,13 @@ export interface Tower {
 }
 
 export const COL_W = 72
+/** Characters of a member or score that fit under a tower (11px monospace in COL_W). */
+const LABEL_CHARS = 9
+
+/** A member or score cut to fit its column ("verylongm…"), so it never runs under the next. */
+export function towerLabel(text: string): string {
+  return text.length > LABEL_CHARS ? `${text.slice(0, LABEL_CHARS - 1)}…` : text
+}
 export const LEVEL_H = 22
 
 /** Builds the model from the engine's view (the header is dropped: it is implied). */

@@ -4,8 +4,10 @@ import { createServer, manualClock } from '../../../src/engine/index.ts'
 import type { IntsetView } from '../../../src/engine/inspectContainers.ts'
 import {
   applyIntsetEvent,
+  BYTE_PX,
   intsetModelFromView,
   layoutIntset,
+  squeezeTo,
 } from '../../../src/panels/intset/intsetModel.ts'
 import { IntsetPanel } from '../../../src/panels/intset/IntsetPanel.tsx'
 
@@ -112,5 +114,15 @@ describe('IntsetEntry', () => {
     expect(screen.getByTestId('intset-length').textContent).toBe('3')
     expect(screen.getByTestId('intset-encoding').textContent).toBe('INTSET_ENC_INT32')
     expect(container.querySelector('[data-id="int:70000"]')).not.toBeNull()
+  })
+})
+
+describe('intset cell values', () => {
+  it('squeezes a value wider than its cell into it and leaves the others alone', () => {
+    expect(squeezeTo('100000', 4 * BYTE_PX)).toBeUndefined()
+    expect(squeezeTo('7', 2 * BYTE_PX)).toBeUndefined()
+    const squeezed = squeezeTo('-32768', 2 * BYTE_PX)
+    expect(squeezed).toBeDefined()
+    expect(squeezed).toBeLessThanOrEqual(2 * BYTE_PX - 6)
   })
 })

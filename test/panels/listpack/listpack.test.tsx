@@ -82,3 +82,27 @@ describe('ListpackPanel', () => {
     expect(container.querySelectorAll('[data-id^="lp:"]').length).toBe(after.count + 2)
   })
 })
+
+describe('layoutListpack widths', () => {
+  it('makes every box wide enough for its label and its offset+size line, values decoded from UTF-8', () => {
+    const s = createServer({ seed: 1, clock: manualClock(), trace: 'full' })
+    s.call(['HSET', 'h', 'name', 'Ann', 'age', '33', 'city', '\xe9\xa6\x99\xe6\xb8\xaf'])
+    const boxes = layoutListpack(listpackModelFromView(view(s, 'h')))
+    expect(boxes.map((b) => b.label)).toEqual([
+      '39B · 6',
+      'name',
+      'Ann',
+      'age',
+      '33',
+      'city',
+      '香港',
+      'FF',
+    ])
+    for (const b of boxes) {
+      const chars = Math.max(b.label.length, `${String(b.offset)}+${String(b.size)}`.length)
+      expect(b.w, b.label).toBeGreaterThanOrEqual(chars * 6.6 + 3)
+    }
+    for (let i = 1; i < boxes.length; i++)
+      expect(boxes[i]?.x).toBe((boxes[i - 1]?.x ?? 0) + (boxes[i - 1]?.w ?? 0))
+  })
+})

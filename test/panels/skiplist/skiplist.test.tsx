@@ -7,6 +7,7 @@ import {
   applySkiplistEvent,
   layoutSkiplist,
   skiplistModelFromView,
+  towerLabel,
 } from '../../../src/panels/skiplist/skiplistModel.ts'
 import { SkiplistPanel } from '../../../src/panels/skiplist/SkiplistPanel.tsx'
 
@@ -95,5 +96,31 @@ describe('SkiplistPanel', () => {
     )
     expect(container.querySelector('[data-id="zsl:b"]')?.getAttribute('data-rank')).toBe('3')
     expect(container.querySelector('[data-id="zsl:c"]')?.getAttribute('data-rank')).toBe('4')
+  })
+})
+
+describe('tower labels', () => {
+  it('cut a long member or score to its column, decode UTF-8 and keep the full name as a tooltip', () => {
+    expect(towerLabel('verylongmembername')).toBe('verylong…')
+    expect(towerLabel('3.3333333333333335')).toBe('3.333333…')
+    expect(towerLabel('bob')).toBe('bob')
+    const s = skiplistServer(8)
+    s.call(['ZADD', 'z', '1', 'verylongmembername', '2', '\xe5\xbc\xa0\xe4\xb8\x89'])
+    const { container } = render(
+      <SkiplistPanel
+        title="z"
+        before={null}
+        after={view(s, 'z')}
+        events={[]}
+        step={0}
+        t={1}
+        lang="en"
+      />,
+    )
+    const members = [...container.querySelectorAll('.zsl-member')].map((el) => el.textContent)
+    expect(members).toEqual(['header', 'seedseed', 'verylong…verylongmembername', '张三张三'])
+    expect(
+      [...container.querySelectorAll('.zsl-member title')].map((t) => t.textContent),
+    ).toContain('verylongmembername')
   })
 })
