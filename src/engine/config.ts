@@ -404,7 +404,9 @@ export function configGetValue(cfg: ServerConfig, p: ConfigParam): string {
 }
 
 /** util.c memtoull: digits with an optional b/k/kb/m/mb/g/gb unit; null on error. */
-export function memtoull(s: string): bigint | null {
+export function memtoull(arg: string): bigint | null {
+  // A C string: whatever follows a NUL byte is not seen.
+  const s = cstr(arg)
   if (s.startsWith('-')) return null
   let i = 0
   while (i < s.length && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) i++
@@ -443,7 +445,9 @@ function parseNumeric(p: ConfigParam, value: string): bigint | string {
     const v = string2ll(value.slice(0, -1))
     if (v !== null && v >= 0n) return -v
   }
-  if (p.octal && /^[+-]?[0-7]+$/.test(value.trim())) return BigInt(`0o${value.trim()}`)
+  // strtoll on the C string (up to a NUL).
+  const oct = cstr(value).trim()
+  if (p.octal && /^[+-]?[0-7]+$/.test(oct)) return BigInt(`0o${oct}`)
   if (!p.memory && !p.percent && !p.octal) {
     const v = string2ll(value)
     if (v !== null) return v
