@@ -20,6 +20,8 @@ export function updateDictResizePolicy(srv: ServerState): void {
 export function rdbSaveBackground(srv: ServerState, now: number): void {
   let keys = 0
   for (const db of srv.dbs) keys += dictSize(db.dict)
+  // stat_rdb_saves counts the attempt, when the child is forked (rdbSaveBackground).
+  srv.rdbSaves++
   srv.child = { startedAt: now, endsAt: now + keys / 1000, dirtyBefore: srv.dirty }
   updateDictResizePolicy(srv)
 }
@@ -30,7 +32,6 @@ export function rdbBackgroundSaveDone(srv: ServerState): void {
   if (child === null) return
   srv.dirty -= child.dirtyBefore
   srv.lastSave = srv.unixtime
-  srv.rdbSaves++
   srv.rdbLastBgsaveTimeSec = Math.floor((srv.mstime - child.startedAt) / 1000)
   srv.child = null
   updateDictResizePolicy(srv)
