@@ -477,6 +477,8 @@ function configSetCommand(c: CommandCall): Reply {
 /** server.c resetServerStats + resetCommandTableStats + resetErrorTableStats. */
 export function resetServerStats(srv: ServerState): void {
   srv.stats = createStats()
+  // stat_rdb_saves lives on the server here, not in stats.
+  srv.rdbSaves = 0
 }
 
 // --- COMMAND ---
@@ -858,11 +860,13 @@ function flushallCommand(c: CommandCall): Reply {
   return OK
 }
 
-/** rdb.c rdbSave's bookkeeping (no file is written). */
+/**
+ * rdb.c rdbSave's bookkeeping (no file is written). stat_rdb_saves is counted by its callers
+ * saveCommand and rdbSaveBackground only: FLUSHALL's save does not count.
+ */
 function rdbSave(srv: ServerState): void {
   srv.dirty = 0
   srv.lastSave = srv.unixtime
-  srv.rdbSaves++
 }
 
 /** rdb.c bgsaveCommand: start the modelled child (server.ts rdbSaveBackground). */
@@ -882,6 +886,7 @@ function bgsaveCommand(c: CommandCall): Reply {
 
 function saveCommand(c: CommandCall): Reply {
   if (c.srv.child !== null) return error('ERR Background save already in progress')
+  c.srv.rdbSaves++
   rdbSave(c.srv)
   return OK
 }
@@ -1205,7 +1210,9 @@ function debugCommand(c: CommandCall): Reply {
   if ((sub === 'change-repl-id' && argc === 2) || (sub === 'log' && argc === 3)) return OK
   if (sub === 'protocol' && argc === 3) return debugProtocol(argv[2] ?? '')
   if (sub === 'sleep' && argc === 3) return OK
-  if (sub === 'error' && argc === 3) return { type: 'error', value: argv[2] ?? '' }
+  // "-" + the argument, newlines mapped to spaces; no "ERR " prefix.
+  if (sub === 'error' && argc === 3)
+    return { type: 'error', value: (argv[2] ?? '').replace(/[\r\n]/g, ' ') }
   return error(
     `unknown subcommand or wrong number of arguments for '${cstr(argv[1] ?? '').slice(0, 128)}'. Try DEBUG HELP.`,
   )

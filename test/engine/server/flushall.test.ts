@@ -22,4 +22,17 @@ describe('FLUSHALL and rdb_changes_since_last_save', () => {
     t.exec('flushall')
     expect(changes(t)).toBe('0')
   })
+
+  it("FLUSHALL's save is not counted in rdb_saves; SAVE is, and CONFIG RESETSTAT zeroes it", () => {
+    const t = createTestEngine()
+    const saves = (): string | undefined =>
+      /rdb_saves:(\d+)/.exec((t.exec('info', 'persistence') as { value: string }).value)?.[1]
+    t.exec('set', 'a', '1')
+    t.exec('flushall')
+    expect(saves()).toBe('0')
+    t.exec('save')
+    expect(saves()).toBe('1')
+    t.exec('config', 'resetstat')
+    expect(saves()).toBe('0')
+  })
 })
