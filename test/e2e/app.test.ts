@@ -4,23 +4,15 @@
  * step back and forward, reload and find the session, open a permalink in a fresh browser
  * context, crash the worker on purpose and find the session rebuilt.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import type { BrowserContext, Page } from 'playwright-core'
+import { describe, expect, inject, it } from 'vitest'
 import type {} from '../../src/app/debugHooks.ts'
-import { launchChromium, openPage } from './chromium.ts'
+import { chromiumPerFile, openPage } from './chromium.ts'
 
-let browser: Browser
+const browser = chromiumPerFile()
 const baseUrl = inject('baseUrl')
 // A paused virtual clock keeps the log free of ticks, so digests compare exactly.
 const appUrl = `${baseUrl}?seed=42&clock=paused`
-
-beforeAll(async () => {
-  browser = await launchChromium()
-})
-
-afterAll(async () => {
-  await browser.close()
-})
 
 /** A page object over the app (tldraw-fixture style). */
 function app(page: Page) {
@@ -59,7 +51,7 @@ async function newPage(ctx: BrowserContext, url = appUrl) {
 
 describe('the app in Chromium', () => {
   it('runs commands with redis-cli replies, time travel, reload, permalink and crash recovery', async () => {
-    const ctx = await browser.newContext({ reducedMotion: 'reduce', locale: 'en-US' })
+    const ctx = await browser().newContext({ reducedMotion: 'reduce', locale: 'en-US' })
     const { a, errors } = await newPage(ctx)
 
     // Console: replies exactly as redis-cli prints them.
@@ -114,7 +106,7 @@ describe('the app in Chromium', () => {
     // Permalink: a fresh context (no storage) rebuilds the same dataset.
     const link = await a.page.evaluate(() => window.__xray?.permalink() ?? '')
     expect(link).toContain('#s=')
-    const ctx2 = await browser.newContext({ reducedMotion: 'reduce', locale: 'zh-CN' })
+    const ctx2 = await browser().newContext({ reducedMotion: 'reduce', locale: 'zh-CN' })
     const other = await newPage(ctx2, link)
     expect(await other.a.digest()).toBe(digestNow)
     await other.a.run('GET greeting')
@@ -138,7 +130,7 @@ describe('the app in Chromium', () => {
   })
 
   it('paints a static shell before any script loads, which the app then replaces', async () => {
-    const ctx = await browser.newContext({ locale: 'zh-CN', colorScheme: 'dark' })
+    const ctx = await browser().newContext({ locale: 'zh-CN', colorScheme: 'dark' })
     const page = await openPage(ctx)
     // Only the module scripts are held back: the inline one in index.html still runs.
     await page.route('**/*.js', (r) => r.abort())
@@ -155,7 +147,10 @@ describe('the app in Chromium', () => {
   })
 
   it('fits a phone screen and switches language', async () => {
-    const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'en-US' })
+    const ctx = await browser().newContext({
+      viewport: { width: 390, height: 844 },
+      locale: 'en-US',
+    })
     const { a } = await newPage(ctx)
     // Measure once the lazily loaded keyspace panel has drawn a key, not before it arrives.
     await a.run('SET greeting hello')

@@ -4,6 +4,7 @@
  * throttling), to look for races a slow, loaded CI machine would expose.
  */
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import { afterAll, beforeAll } from 'vitest'
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium'
 const ARGS = [
@@ -30,4 +31,22 @@ export async function openPage(ctx: BrowserContext): Promise<Page> {
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: THROTTLE })
   }
   return page
+}
+
+/**
+ * One browser for a test file: launched before its tests, closed after them. Returns a
+ * getter (the browser exists only once beforeAll has run).
+ */
+export function chromiumPerFile(): () => Browser {
+  let browser: Browser | null = null
+  beforeAll(async () => {
+    browser = await launchChromium()
+  })
+  afterAll(async () => {
+    await browser?.close()
+  })
+  return () => {
+    if (browser === null) throw new Error('chromiumPerFile: the browser is not launched yet')
+    return browser
+  }
 }

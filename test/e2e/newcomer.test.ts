@@ -3,24 +3,16 @@
  * site where third-party storage is blocked, a huge reply, the string panel's text at its
  * own scale, and a wrapped step keeping its number on its first line.
  */
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { describe, expect, inject, it } from 'vitest'
 import type {} from '../../src/app/debugHooks.ts'
-import { launchChromium, openPage } from './chromium.ts'
+import { chromiumPerFile, openPage } from './chromium.ts'
 
-let browser: Browser
+const browser = chromiumPerFile()
 const baseUrl = inject('baseUrl')
 
-beforeAll(async () => {
-  browser = await launchChromium()
-})
-
-afterAll(async () => {
-  await browser.close()
-})
-
 async function open(viewport = { width: 1280, height: 800 }): Promise<Page> {
-  const ctx = await browser.newContext({ viewport, reducedMotion: 'reduce', locale: 'en-US' })
+  const ctx = await browser().newContext({ viewport, reducedMotion: 'reduce', locale: 'en-US' })
   const page = await openPage(ctx)
   await page.goto(`${baseUrl}?seed=7&clock=paused`)
   await page.waitForFunction(() => window.__xray?.store.getState().status === 'ready')
@@ -39,7 +31,7 @@ describe('a newcomer in the browser', () => {
   it('gets a working embed inside a page of another site that blocks third-party storage', async () => {
     // A fresh Playwright context blocks third-party cookies, as Safari, Firefox strict mode
     // and incognito windows do: the iframe's localStorage getter throws a SecurityError.
-    const ctx = await browser.newContext({ viewport: { width: 900, height: 700 } })
+    const ctx = await browser().newContext({ viewport: { width: 900, height: 700 } })
     const page = await openPage(ctx)
     const errors: string[] = []
     page.on('console', (m) => {
@@ -100,4 +92,78 @@ describe('a newcomer in the browser', () => {
     expect(button.height).toBeGreaterThan(1.8 * number.height)
     expect(number.top - button.top).toBeLessThan(number.height / 2)
   })
+
+  it('keeps every label in the panels readable in the dark theme (contrast 4.5:1 on its box)', async () => {
+    const ctx = await browser.newContext({
+      viewport: { width: 1280, height: 2000 },
+      reducedMotion: 'reduce',
+      colorScheme: 'dark',
+      locale: 'en-US',
+    })
+    const page = await openPage(ctx)
+    await page.goto(`${baseUrl}?seed=7&clock=paused`)
+    await page.waitForFunction(() => window.__xray?.store.getState().status === 'ready')
+    const poor = new Set<string>()
+    const scenes = [
+      ['SADD n 1 2 3', 'SADD n 100000'],
+      ['HSET h a 1 b 2'],
+      ['CONFIG SET list-max-listpack-size 2', 'RPUSH l a b c d e'],
+      ['DEBUG POPULATE 40', 'SCAN 0'],
+      ['EXPIRE key:1 100', 'GET key:2'],
+      ['CONFIG SET maxmemory-policy allkeys-lru', 'CONFIG SET maxmemory 1'],
+    ]
+    for (const lines of scenes) {
+      for (const line of lines) await run(page, line)
+      // Every step of the last command: highlights (probes, active nodes) come and go.
+      const steps = await page.evaluate(() => {
+        const s = window.__xray?.store.getState()
+        return s?.items[s.playhead.item]?.events.length ?? 0
+      })
+      for (let step = 1; step <= Math.min(steps, 12); step++) {
+        await page.evaluate((k) => window.__xray?.store.getState().stepSelected(k), step)
+        for (const p of await page.evaluate(lowContrastLabels)) poor.add(p)
+      }
+    }
+    expect([...poor]).toEqual([])
+  })
 })
+
+/** SVG labels whose fill has under 4.5:1 contrast with the box under them (runs in the page). */
+function lowContrastLabels(): string[] {
+  const rgb = (c: string) => {
+    const m = /rgba?\(([^)]+)\)/.exec(c)
+    if (!m?.[1]) return null
+    const [r = 0, g = 0, b = 0, a = 1] = m[1]
+      .split(/[ ,/]+/)
+      .filter(Boolean)
+      .map(Number)
+    return a < 0.5 ? null : [r, g, b]
+  }
+  const lum = (c: number[]) =>
+    c
+      .map((v) => v / 255)
+      .map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4))
+      .reduce((s, v, i) => s + v * ([0.2126, 0.7152, 0.0722][i] ?? 0), 0)
+  const out: string[] = []
+  for (const t of document.querySelectorAll('svg text')) {
+    const box = t.getBoundingClientRect()
+    const svg = t.closest('svg')
+    if (box.width === 0 || !svg || Number(getComputedStyle(t).opacity) < 0.9) continue
+    const [x, y] = [box.left + box.width / 2, box.top + box.height / 2]
+    let under: number[] | null = null
+    for (const r of svg.querySelectorAll('rect')) {
+      const b = r.getBoundingClientRect()
+      const fill = rgb(getComputedStyle(r).fill)
+      if (fill && x >= b.left && x <= b.right && y >= b.top && y <= b.bottom) under = fill
+    }
+    for (let el: Element | null = svg; !under && el; el = el.parentElement)
+      under = rgb(getComputedStyle(el).backgroundColor)
+    const fg = rgb(getComputedStyle(t).fill)
+    if (!fg || !under) continue
+    const [hi, lo] = [lum(fg), lum(under)].sort((a, b) => b - a)
+    const ratio = ((hi ?? 0) + 0.05) / ((lo ?? 0) + 0.05)
+    if (ratio < 4.5)
+      out.push(`${t.getAttribute('class') ?? ''} "${t.textContent}" ${ratio.toFixed(2)}`)
+  }
+  return out
+}

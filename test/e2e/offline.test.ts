@@ -2,25 +2,16 @@
  * End-to-end: after one visit the built site opens and runs with the network off (the
  * offline service worker, src/offline), from its sub-path, for any query string.
  */
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { describe, expect, inject, it } from 'vitest'
 import type {} from '../../src/app/debugHooks.ts'
-import { launchChromium, openPage } from './chromium.ts'
+import { chromiumPerFile, openPage } from './chromium.ts'
 
-let browser: Browser
+const browser = chromiumPerFile()
 const baseUrl = inject('baseUrl')
-
-beforeAll(async () => {
-  browser = await launchChromium()
-})
-
-afterAll(async () => {
-  await browser.close()
-})
 
 describe('the site offline', () => {
   it('reloads and runs commands with no network after one visit', async () => {
-    const ctx = await browser.newContext({ reducedMotion: 'reduce', locale: 'en-US' })
+    const ctx = await browser().newContext({ reducedMotion: 'reduce', locale: 'en-US' })
     const page = await openPage(ctx)
     const errors: string[] = []
     page.on('pageerror', (e) => errors.push(e.message))

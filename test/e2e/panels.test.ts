@@ -4,27 +4,22 @@
  * a screenshot as an artifact (test-results/), and open the overview of a big dict.
  */
 import { mkdirSync } from 'node:fs'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { beforeAll, describe, expect, inject, it } from 'vitest'
 import type {} from '../../src/app/debugHooks.ts'
-import { launchChromium, openPage } from './chromium.ts'
+import { chromiumPerFile, openPage } from './chromium.ts'
 
 const ARTIFACTS = 'test-results'
 
-let browser: Browser
+const browser = chromiumPerFile()
 const baseUrl = inject('baseUrl')
 
-beforeAll(async () => {
-  browser = await launchChromium()
+beforeAll(() => {
   mkdirSync(ARTIFACTS, { recursive: true })
 })
 
-afterAll(async () => {
-  await browser.close()
-})
-
 async function open(extra = '', viewport = { width: 1280, height: 720 }): Promise<Page> {
-  const ctx = await browser.newContext({ viewport, reducedMotion: 'reduce', locale: 'en-US' })
+  const ctx = await browser().newContext({ viewport, reducedMotion: 'reduce', locale: 'en-US' })
   const page = await openPage(ctx)
   await page.goto(`${baseUrl}?seed=7&clock=paused${extra}`)
   await page.waitForFunction(() => window.__xray?.store.getState().status === 'ready')

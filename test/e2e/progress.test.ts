@@ -3,21 +3,13 @@
  * 200000 runs in slices inside the worker, the console shows its progress line, Cancel
  * stops it and leaves the dataset as it was, and the same command then runs to the end.
  */
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { describe, expect, inject, it } from 'vitest'
 import type {} from '../../src/app/debugHooks.ts'
-import { launchChromium, openPage } from './chromium.ts'
+import { chromiumPerFile, openPage } from './chromium.ts'
 
-let browser: Browser
+const browser = chromiumPerFile()
 const baseUrl = inject('baseUrl')
-
-beforeAll(async () => {
-  browser = await launchChromium()
-})
-
-afterAll(async () => {
-  await browser.close()
-})
 
 /** A page object over the console. */
 function consoleOf(page: Page) {
@@ -61,7 +53,7 @@ function consoleOf(page: Page) {
 
 describe('long commands in Chromium', () => {
   it('shows DEBUG POPULATE progress, cancels it without a trace, then runs it to the end', async () => {
-    const ctx = await browser.newContext({ reducedMotion: 'reduce', locale: 'en-US' })
+    const ctx = await browser().newContext({ reducedMotion: 'reduce', locale: 'en-US' })
     const page = await openPage(ctx)
     const errors: string[] = []
     page.on('pageerror', (e) => errors.push(e.message))
