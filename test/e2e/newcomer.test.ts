@@ -94,7 +94,7 @@ describe('a newcomer in the browser', () => {
   })
 
   it('keeps every label in the panels readable in the dark theme (contrast 4.5:1 on its box)', async () => {
-    const ctx = await browser.newContext({
+    const ctx = await browser().newContext({
       viewport: { width: 1280, height: 2000 },
       reducedMotion: 'reduce',
       colorScheme: 'dark',
