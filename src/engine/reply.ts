@@ -32,12 +32,19 @@ export function simple(value: string): Reply {
   return { type: 'simple', value }
 }
 
+const NEWLINE = /[\r\n]/
+
 /**
  * Builds an error reply. Like networking.c:addReplyErrorLength, a message that does not
- * start with an upper-case error code gets "ERR " prepended.
+ * start with an upper-case error code gets "ERR " prepended. Like addReplyErrorFormat, an
+ * error line never holds CR or LF (they come from arguments): trailing ones are trimmed and
+ * the others become spaces, so the protocol stays intact.
  */
 export function error(message: string): Reply {
-  return { type: 'error', value: hasErrorCode(message) ? message : `ERR ${message}` }
+  const text = NEWLINE.test(message)
+    ? message.replace(/[\r\n]+$/, '').replace(/[\r\n]/g, ' ')
+    : message
+  return { type: 'error', value: hasErrorCode(text) ? text : `ERR ${text}` }
 }
 
 /** Builds an integer reply. */
