@@ -659,6 +659,9 @@ function setOomScoreAdjValues(cfg: ServerConfig, p: ConfigParam, words: string[]
   return null
 }
 
+const ACTIVE_DEFRAG_UNSUPPORTED =
+  'Active defragmentation cannot be enabled: it requires a Redis server compiled with a modified Jemalloc like the one shipped by default with the Redis source distribution'
+
 /**
  * Sets one parameter from its CONFIG SET string. Returns null on success or the error text
  * that follows "CONFIG SET failed (possibly related to argument '<name>') - ".
@@ -669,6 +672,8 @@ export function configSetValue(cfg: ServerConfig, p: ConfigParam, value: string)
       // yesnotoi and the enum lookup use strcasecmp: a value ends at its first NUL.
       const v = cstr(value).toLowerCase()
       if (v !== 'yes' && v !== 'no') return "argument must be 'yes' or 'no'"
+      // isValidActiveDefrag: the oracle (Debian's build, system jemalloc) has no HAVE_DEFRAG.
+      if (p.name === 'activedefrag' && v === 'yes') return ACTIVE_DEFRAG_UNSUPPORTED
       const field = BOOL_FIELDS[p.name]
       if (field !== undefined) cfg[field] = v === 'yes'
       else cfg.other[p.name] = v
