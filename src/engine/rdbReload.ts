@@ -106,9 +106,6 @@ export interface RdbImage {
   readonly dbs: readonly RdbDb[]
 }
 
-/** The last image each server "wrote" (what DEBUG RELOAD NOSAVE loads). */
-const lastImage = new WeakMap<ServerState, RdbImage>()
-
 // --- Save ---
 
 /** rdbSaveObject's view of one value. */
@@ -182,7 +179,7 @@ export function rdbSaveImage(srv: ServerState, ctx: ExecContext): RdbImage {
  */
 export function rdbSave(srv: ServerState, ctx: ExecContext): RdbImage {
   const image = rdbSaveImage(srv, ctx)
-  lastImage.set(srv, image)
+  srv.rdbImage = image
   srv.dirty = 0
   srv.lastSave = srv.unixtime
   return image
@@ -394,7 +391,7 @@ export function debugReload(
     else if (o === 'nosave') save = false
     else return 'ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.'
   }
-  const image = save ? rdbSave(srv, ctx) : lastImage.get(srv)
+  const image = save ? rdbSave(srv, ctx) : (srv.rdbImage ?? undefined)
   if (flush) emptyData(srv, ctx, -1)
   if (image === undefined || !rdbLoadImage(srv, ctx, image, merge))
     return 'ERR Error trying to load the RDB dump'

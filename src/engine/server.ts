@@ -84,6 +84,7 @@ import { inspectKey, inspectKeyspace } from './inspect.ts'
 import './inspectContainers.ts'
 import { zmallocUsedMemory } from './keyspace/memory.ts'
 import { startSlicedCommand } from './sliced.ts'
+import { PACKED_THRESHOLD } from './structures/quicklist.ts'
 import { drainOutbox, monitorClientClosed } from './commands/monitor.ts'
 
 // --- Constants ---
@@ -149,6 +150,8 @@ export function createServerState(opts: ServerOptions): ServerState {
     currentClient: null,
     monitors: [],
     outbox: new Map(),
+    quicklistPackedThreshold: PACKED_THRESHOLD,
+    rdbImage: null,
   }
   // server.c dbDictType/dbExpiresDictType: growth is refused past maxmemory (evict.ts).
   const keyspaceType = keyspaceDictType(srv)

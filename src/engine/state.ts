@@ -11,6 +11,7 @@
  */
 import type { Clock } from './clock.ts'
 import type { ClientId } from './api.ts'
+import type { RdbImage } from './rdbReload.ts'
 import type { TraceLevel, MaxmemoryPolicy } from './events.ts'
 import type { Rng } from './rng.ts'
 import type { HashSeed } from './structures/dict.ts'
@@ -226,4 +227,11 @@ export interface ServerState {
   monitors: ClientId[]
   /** Monitor lines not yet taken by the transport, by client (commands/monitor.ts). */
   outbox: Map<ClientId, string>
+  /**
+   * quicklist.c packed_threshold (DEBUG QUICKLIST-PACKED-THRESHOLD): elements at least this
+   * long get a PLAIN node. A global in Redis; per server here, so clones carry it.
+   */
+  quicklistPackedThreshold: number
+  /** The last image rdbSave "wrote" (what DEBUG RELOAD NOSAVE loads); null before any. */
+  rdbImage: RdbImage | null
 }

@@ -206,3 +206,31 @@ describe('createCopier', () => {
     expect(createCopier(new Map([[f, f]])).copy({ f }).f).toBe(f)
   })
 })
+
+describe('EngineServer.clone carries the server-wide DEBUG state', () => {
+  test('DEBUG QUICKLIST-PACKED-THRESHOLD and the image DEBUG RELOAD NOSAVE loads', () => {
+    const a = newServer()
+    a.server.call(['RPUSH', 'l', 'short'])
+    expect(a.server.call(['DEBUG', 'QUICKLIST-PACKED-THRESHOLD', '5b'])).toEqual({
+      type: 'simple',
+      value: 'OK',
+    })
+    a.server.call(['SET', 'saved', '1'])
+    expect(a.server.call(['DEBUG', 'RELOAD'])).toEqual({ type: 'simple', value: 'OK' })
+    a.server.call(['SET', 'after', '2'])
+    const b = cloneOf(a)
+    for (const s of [a.server, b.server]) {
+      // A new list and the old one both take the 5-byte threshold: a PLAIN node each.
+      s.call(['RPUSH', 'fresh', 'longer-than-five'])
+      s.call(['RPUSH', 'l', 'longer-than-five'])
+      // NOSAVE loads the image of the last DEBUG RELOAD: 'after' is gone, 'saved' is back.
+      expect(s.call(['DEBUG', 'RELOAD', 'NOSAVE'])).toEqual({ type: 'simple', value: 'OK' })
+      expect(s.call(['EXISTS', 'saved', 'after'])).toEqual({ type: 'integer', value: 1 })
+    }
+    // The lists were rebuilt from the image too: push once more under the threshold.
+    for (const s of [a.server, b.server]) s.call(['RPUSH', 'l', 'another-long-one'])
+    expect(b.server.call(['MEMORY', 'USAGE', 'l'])).toEqual(a.server.call(['MEMORY', 'USAGE', 'l']))
+    expect(b.server.digest()).toBe(a.server.digest())
+    expect(text(b.server.call(['DEBUG', 'QUICKLIST-PACKED-THRESHOLD', '0']))).toBe('OK')
+  })
+})

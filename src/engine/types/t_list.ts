@@ -35,9 +35,6 @@ export type ListObject = ContainerObject<'list', 'quicklist'>
 
 // --- API ---
 
-/** The packed threshold of each server that changed it (quicklist.c packed_threshold). */
-const packedThresholds = new WeakMap<ServerState, number>()
-
 /**
  * quicklist.c quicklistisSetPackedThreshold (DEBUG QUICKLIST-PACKED-THRESHOLD): refused above
  * 4 GiB − 1 MiB, 0 restores the 1 GiB default. Applies to existing lists too, as the global
@@ -46,7 +43,7 @@ const packedThresholds = new WeakMap<ServerState, number>()
 export function listSetPackedThreshold(srv: ServerState, sz: bigint): boolean {
   if (sz > 2n ** 32n - 2n ** 20n) return false
   const threshold = sz === 0n ? PACKED_THRESHOLD : Number(sz)
-  packedThresholds.set(srv, threshold)
+  srv.quicklistPackedThreshold = threshold
   for (const db of srv.dbs)
     dictForEach(db.dict, (_key, o) => {
       if (o.type === 'list') (o as ListObject).ptr.packedThreshold = threshold
@@ -57,7 +54,7 @@ export function listSetPackedThreshold(srv: ServerState, sz: bigint): boolean {
 /** createQuicklistObject with quicklistSetOptions(list-max-listpack-size, list-compress-depth). */
 export function createQuicklistObject(srv: ServerState): ListObject {
   const ql = quicklistCreate(srv.config.listMaxListpackSize, srv.config.listCompressDepth)
-  ql.packedThreshold = packedThresholds.get(srv) ?? PACKED_THRESHOLD
+  ql.packedThreshold = srv.quicklistPackedThreshold
   return createObject(srv, 'list', 'quicklist', ql)
 }
 
