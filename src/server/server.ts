@@ -150,6 +150,7 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
     if (engine.admitClient?.() === false) {
       socket.on('error', () => {})
       socket.end(MAX_CLIENTS_REACHED)
+      socket.destroySoon()
       return
     }
     // A unix-socket client has no remote address and is local, as in Redis (islocalClient).
@@ -204,8 +205,12 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
     respParserReleaseBytes(p)
     // writeToClient: the whole batch's replies in one write.
     const socket = conn.socket
-    if (conn.closing) socket.end(replyBufferBytes(out))
-    else if (out.len > 0) socket.write(replyBufferBytes(out))
+    if (conn.closing) {
+      // Redis closes the connection (close(fd)): a client still sending then gets a reset,
+      // not a half-open socket that keeps taking its bytes.
+      socket.end(replyBufferBytes(out))
+      socket.destroySoon()
+    } else if (out.len > 0) socket.write(replyBufferBytes(out))
     // Bytes Node could not hand to the kernel at once stay referenced by the stream.
     if (out.len > 0 && socket.writableLength > 0) replyBufferDetach(out)
     // MONITOR lines the batch's commands produced go to the monitors' connections.

@@ -1,3 +1,4 @@
+import net from 'node:net'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { respEncodeCommand } from '../../src/engine/resp.ts'
 import { startRespServer, type RespServerHandle } from '../../src/server/server.ts'
@@ -25,6 +26,27 @@ afterEach(async () => {
 })
 
 describe('RESP server', () => {
+  it('closes a connection after a protocol error, even for a client that keeps sending', async () => {
+    // Like Redis's protocol desync tests: the client never closes its side (half-open) and
+    // goes on writing; the server must close the connection, not only stop answering.
+    const socket = net.connect({ port: handle.port, host: '127.0.0.1', allowHalfOpen: true })
+    socket.on('error', () => {})
+    let received = ''
+    socket.on('data', (d: Buffer) => (received += d.toString('latin1')))
+    const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()))
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()))
+    socket.write('*x\r\n')
+    const writer = setInterval(() => {
+      if (!socket.destroyed) socket.write('payload '.repeat(64))
+    }, 5)
+    try {
+      await closed
+    } finally {
+      clearInterval(writer)
+    }
+    expect(received).toBe('-ERR Protocol error: invalid multibulk length\r\n')
+  })
+
   it('answers a command with the exact bytes', async () => {
     const c = await client()
     expect((await c.command('PING')).raw).toBe('+PONG\r\n')
