@@ -1365,8 +1365,22 @@ function latencyDoctorCommand(c: CommandCall): Reply {
   )
 }
 
+/**
+ * lolwut.c lolwutCommand: VERSION n picks the art (5 and 6 draw it with rand(), which no
+ * other server can reproduce; we answer those like the rest); 7.0's own version prints
+ * just "Redis ver. 7.0.15".
+ */
+function lolwutCommand(c: CommandCall): Reply {
+  if (c.argv.length >= 3 && eqIgnoreCase(c.argv[1], 'version')) {
+    const v = getLongOrReply(c.argv[2] ?? '')
+    if (typeof v === 'object') return v
+  }
+  return bulk('Redis ver. 7.0.15\n')
+}
+
 export const serverCommands: readonly CommandSpec[] = [
   defineCommand('role', () => ROLE_REPLY),
+  defineCommand('lolwut', lolwutCommand),
   defineCommand('slowlog', undefined, [
     defineSubcommand('slowlog', 'get', slowlogGetCommand),
     defineSubcommand('slowlog', 'len', () => integer(0)),
