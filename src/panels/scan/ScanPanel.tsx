@@ -7,6 +7,7 @@
  */
 import '../shared/panels.css'
 import { memo } from 'react'
+import { bytesToUtf8 } from '../../state/bytes.ts'
 import { bucketStates, scanOrder, type ScanSession } from './scanModel.ts'
 
 export interface ScanPanelProps {
@@ -28,8 +29,12 @@ const text = {
     zh: '扫描期间哈希表改变了大小；游标从高位开始计数，所以含义不变。',
   },
   duplicates: {
-    en: 'Returned more than once (after a shrink):',
-    zh: '被返回了不止一次（缩容后）：',
+    en: 'Returned more than once (the table shrank, or a cursor was used twice):',
+    zh: '被返回了不止一次（哈希表缩容了，或同一个游标用了两次）：',
+  },
+  legend: {
+    en: 'Each bucket shows its index, and under it its turn in the visit order (0 = first).',
+    zh: '每个桶上方是桶号，下方是它在访问顺序中的次序（0 = 第一个）。',
   },
   why: {
     en: 'A bucket b is covered when reverse(b) < reverse(cursor): growth splits covered buckets into covered buckets.',
@@ -37,7 +42,19 @@ const text = {
   },
 } as const
 
-const CELL = 18
+/** Height of a bucket's box; its visit rank is written under it. */
+const BOX_H = 18
+
+/**
+ * The strip's grid for a table size: cells wide enough for the longest index, 32 a row up to
+ * 2 digits and 16 past, so a 256-bucket table wraps onto rows instead of shrinking to a
+ * hairline. A row holds the buckets (their indexes) and, under them, their visit ranks.
+ */
+export function scanGrid(size: number): { cell: number; cols: number; rowH: number } {
+  const digits = String(Math.max(0, size - 1)).length
+  const cell = Math.max(18, digits * 7 + 6)
+  return { cell, cols: digits <= 2 ? 32 : 16, rowH: BOX_H + 20 }
+}
 
 function ScanPanelImpl({ title, session, upTo, lang }: ScanPanelProps) {
   const calls = session.calls.slice(0, upTo ?? session.calls.length)
@@ -48,6 +65,9 @@ function ScanPanelImpl({ title, session, upTo, lang }: ScanPanelProps) {
   const order = states.length > 0 ? scanOrder(size) : []
   const rank = new Map(order.map((b, i) => [b, i]))
   const visitedNow = new Set(last?.buckets.map((b) => b.bucket))
+  const { cell, cols, rowH } = scanGrid(size)
+  const gridW = Math.min(Math.max(1, size), cols) * cell
+  const gridH = Math.ceil(size / cols) * rowH
   return (
     <section aria-label={title} className="scan-panel">
       <p>
@@ -55,9 +75,12 @@ function ScanPanelImpl({ title, session, upTo, lang }: ScanPanelProps) {
       </p>
       <p className="scan-panel__why">{text.why[lang]}</p>
       {session.sizesSeen.length > 1 && <p data-testid="scan-resized">{text.resized[lang]}</p>}
+      {states.length > 0 && <p className="scan-panel__legend">{text.legend[lang]}</p>}
       {states.length > 0 && (
         <svg
-          viewBox={`0 0 ${Math.max(1, size) * CELL} ${CELL * 2 + 4}`}
+          width={gridW}
+          height={gridH}
+          viewBox={`0 0 ${gridW} ${gridH}`}
           role="img"
           aria-label={text.order[lang]}
         >
@@ -67,13 +90,13 @@ function ScanPanelImpl({ title, session, upTo, lang }: ScanPanelProps) {
               data-id={`bucket:${b}`}
               data-state={st}
               data-now={visitedNow.has(b) ? 'true' : undefined}
-              transform={`translate(${b * CELL},0)`}
+              transform={`translate(${(b % cols) * cell},${Math.floor(b / cols) * rowH})`}
             >
-              <rect width={CELL - 2} height={CELL} className={`scan-bucket scan-bucket--${st}`} />
-              <text x={3} y={CELL - 5} className="scan-bucket__index">
+              <rect width={cell - 2} height={BOX_H} className={`scan-bucket scan-bucket--${st}`} />
+              <text x={3} y={BOX_H - 5} className="scan-bucket__index">
                 {b}
               </text>
-              <text x={3} y={CELL * 2} className="scan-bucket__rank">
+              <text x={3} y={BOX_H + 13} className="scan-bucket__rank">
                 {rank.get(b)}
               </text>
             </g>
@@ -86,14 +109,14 @@ function ScanPanelImpl({ title, session, upTo, lang }: ScanPanelProps) {
             {`${text.cursor[lang]} ${c.cursor} → ${c.next}: `}
             {`${text.returned[lang]} ${c.keys.length}`}
             {c.keys.length > 0 &&
-              `: ${c.keys.slice(0, 12).join(' ')}${c.keys.length > 12 ? ' …' : ''}`}
+              `: ${c.keys.slice(0, 12).map(bytesToUtf8).join(' ')}${c.keys.length > 12 ? ' …' : ''}`}
           </li>
         ))}
       </ol>
       {done && <p role="status">{text.complete[lang]}</p>}
       {session.duplicates.length > 0 && (
         <p data-testid="scan-duplicates">
-          {text.duplicates[lang]} {session.duplicates.join(' ')}
+          {text.duplicates[lang]} {session.duplicates.map(bytesToUtf8).join(' ')}
         </p>
       )}
     </section>

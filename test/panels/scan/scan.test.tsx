@@ -10,7 +10,7 @@ import {
   scanOrder,
   scanSessions,
 } from '../../../src/panels/scan/scanModel.ts'
-import { ScanPanel } from '../../../src/panels/scan/ScanPanel.tsx'
+import { scanGrid, ScanPanel } from '../../../src/panels/scan/ScanPanel.tsx'
 
 describe('scanOrder / nextCursor / bucketStates', () => {
   it('visits an 8-bucket table as 0 4 2 6 1 5 3 7', () => {
@@ -82,6 +82,19 @@ describe('scan sessions from the engine', () => {
     expect(screen.getByTestId('scan-resized')).toBeInTheDocument()
     expect(screen.getByRole('status')).toHaveTextContent('Scan complete')
     expect(container.querySelectorAll('[data-state="visited"]').length).toBeGreaterThan(0)
+    // The grown table (256 buckets) wraps onto rows at its own size, instead of one strip
+    // squeezed into the panel's width, with cells wide enough for three digits.
+    const grid = scanGrid(256)
+    expect(grid.cell).toBeGreaterThanOrEqual(3 * 6.6 + 6)
+    const svg = container.querySelector('svg[role="img"]')
+    expect(Number(svg?.getAttribute('width'))).toBe(grid.cols * grid.cell)
+    expect(Number(svg?.getAttribute('width'))).toBeLessThanOrEqual(560)
+    const rows = new Set(
+      [...container.querySelectorAll('[data-id^="bucket:"]')].map(
+        (g) => /,(\d+)\)/.exec(g.getAttribute('transform') ?? '')?.[1],
+      ),
+    )
+    expect(rows.size).toBe(container.querySelectorAll('[data-id^="bucket:"]').length / grid.cols)
   }, 30_000)
 
   it('shows the partial state of a scan at the playhead', () => {
