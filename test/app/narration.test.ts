@@ -56,4 +56,24 @@ describe('narration', () => {
     )
     for (const lang of ['en', 'zh'] as const) expect(narrate(z, lang)).not.toMatch(/tooManyEntries/)
   })
+
+  it('says when DEBUG RELOAD gave a value another encoding', async () => {
+    const { createServer, manualClock } = await import('../../src/engine/index.ts')
+    const s = createServer({
+      seed: 1,
+      clock: manualClock(),
+      trace: 'full',
+      enableDebugCommand: 'yes',
+    })
+    s.call(['ZADD', 'z', '1', 'a', '2', 'b', '3', 'c'])
+    s.call(['CONFIG', 'SET', 'zset-max-listpack-entries', '2'])
+    const e = s
+      .execute(['DEBUG', 'RELOAD'])
+      .events.find((x) => x.type === 'object/encodingConverted')
+    if (!e) throw new Error('no conversion event')
+    expect(narrate(e, 'en')).toBe(
+      '“z” converted from listpack to skiplist: DEBUG RELOAD loaded it back with the encoding the current limits call for.',
+    )
+    expect(narrate(e, 'zh')).toMatch(/DEBUG RELOAD 重新载入时按当前的上限选择了编码/)
+  })
 })

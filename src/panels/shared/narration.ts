@@ -72,6 +72,11 @@ export function conversionReason(
         en: `${reason.toUpperCase()} stored a new value`,
         zh: `${reason.toUpperCase()} 存入了新值`,
       }
+    case 'rdbLoad':
+      return {
+        en: 'DEBUG RELOAD loaded it back with the encoding the current limits call for',
+        zh: 'DEBUG RELOAD 重新载入时按当前的上限选择了编码',
+      }
     default:
       return { en: reason, zh: reason }
   }
