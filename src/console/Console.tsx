@@ -47,6 +47,12 @@ type Translate = ReturnType<typeof useT>
 /** Most times a "N command" line may repeat. */
 const MAX_REPEAT = 10_000
 
+/** A tab's label in the UI language: the store names tabs "client N" (kept in saved sessions). */
+function tabName(label: string, t: Translate): string {
+  const m = /^client (\d+)$/.exec(label)
+  return m ? t('console.client', { n: m[1] ?? '' }) : label
+}
+
 /** The prompt redis-cli shows: host:port, then [db] when not 0, then (TX) inside MULTI. */
 export function promptFor(db: number, multi = false): string {
   return `127.0.0.1:6379${db === 0 ? '' : `[${String(db)}]`}${multi ? '(TX)' : ''}> `
@@ -300,13 +306,13 @@ export function Console(props: {
                 inputRef.current?.focus()
               }}
             >
-              {x.label}
+              {tabName(x.label, t)}
             </button>
             {tabs.length > 1 && (
               <button
                 type="button"
                 className="console-tab-close"
-                aria-label={t('console.closeTab', { label: x.label })}
+                aria-label={t('console.closeTab', { label: tabName(x.label, t) })}
                 onClick={() => {
                   store.getState().clientTabClosed(x.id)
                 }}
@@ -332,7 +338,7 @@ export function Console(props: {
         <div
           className="console-output"
           role="log"
-          aria-label={t('console.output', { label: tab.label })}
+          aria-label={t('console.output', { label: tabName(tab.label, t) })}
           ref={outputRef}
           onClick={() => {
             if (window.getSelection()?.toString() === '') inputRef.current?.focus()
@@ -387,7 +393,7 @@ export function Console(props: {
               id={`${baseId}-input`}
               ref={inputRef}
               className="console-input"
-              aria-label={t('console.input', { label: tab.label })}
+              aria-label={t('console.input', { label: tabName(tab.label, t) })}
               aria-describedby={hint ? `${baseId}-hint` : undefined}
               autoComplete="off"
               autoCapitalize="off"
