@@ -47,6 +47,23 @@ describe('session persistence (localStorage backend)', () => {
     b.dispose()
   })
 
+  it('restores an INFO reply as raw output, as it was printed before the reload', async () => {
+    localStorage.clear()
+    const kv = storageKv(localStorage)
+    const a = await createHarness()
+    const detach = attachPersistence(a.store, kv, 0)
+    await a.run(['INFO', 'keyspace'], ['DBSIZE'])
+    await new Promise((r) => setTimeout(r, 5))
+    const before = a.store.getState().tabs[0]?.lines.filter((l) => l.kind === 'reply')
+    expect(before?.map((l) => l.kind === 'reply' && l.raw === true)).toEqual([true, false])
+    detach()
+    a.dispose()
+    const b = await createHarness({ saved: await loadSession(kv) })
+    const after = b.store.getState().tabs[0]?.lines.filter((l) => l.kind === 'reply')
+    expect(after).toEqual(before)
+    b.dispose()
+  })
+
   it('stashes a pending save synchronously when the page is hidden, so a quick reload keeps it', async () => {
     localStorage.clear()
     // A backend whose writes never finish, like IndexedDB during unload.
