@@ -646,6 +646,20 @@ const ZSET_CMDS: G[] = [
     return E(...argv)
   },
   (g) => {
+    const argv = ['GEOADD', key(g, 'zset')]
+    for (const o of ['NX', 'XX', 'CH']) if (chance(g, 0.1)) argv.push(o)
+    const coord = (h: Gen, max: number) =>
+      pick(h, [String(((next(h) * 2 - 1) * max).toFixed(6)), '0', String(max), 'x', '200'])
+    argv.push(...many(g, 2, (h) => [coord(h, 180), coord(h, 85.05112878), member(h)]))
+    return E(...argv)
+  },
+  (g) => E(pick(g, ['GEOPOS', 'GEOHASH']), key(g, 'zset'), ...many(g, 3, (h) => [member(h)])),
+  (g) => {
+    const argv = ['GEODIST', key(g, 'zset'), member(g), member(g)]
+    if (chance(g, 0.5)) argv.push(pick(g, ['m', 'KM', 'mi', 'ft', 'yd']))
+    return E(...argv)
+  },
+  (g) => {
     const argv = ['ZSCAN', key(g, 'zset'), '0', 'COUNT', '1000']
     if (chance(g, 0.3)) argv.push('MATCH', pick(g, ['*', '1*', '?']))
     return U(...argv)

@@ -24,6 +24,7 @@ import { scriptingCommands } from './scripting.ts'
 import { serverCommands } from './server.ts'
 import { stringCommands } from './string.ts'
 import { transactionCommands } from './transactions.ts'
+import { geoCommands } from './geo.ts'
 
 export type {
   AclCategory,
@@ -53,6 +54,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...hashCommands,
   ...setCommands,
   ...zsetCommands,
+  ...geoCommands,
 ]
 
 /** Lowercase name → spec. */
