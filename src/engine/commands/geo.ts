@@ -146,6 +146,13 @@ function humanDouble(d: number): Reply {
   return bulk(s === '-0' ? '0' : s)
 }
 
+/** printf "%f": six decimals of the exact value; "inf" / "-inf" for the infinities. */
+function printfF(d: number): string {
+  if (d === Infinity) return 'inf'
+  if (d === -Infinity) return '-inf'
+  return formatFixed(d, 6)
+}
+
 // --- Commands ---
 
 function lookupGeoRead(c: CommandCall): ZsetObject | null | 'wrongtype' {
@@ -178,7 +185,7 @@ function geoaddCommand(c: CommandCall): Reply {
     const y = string2d(argv[i + 1] ?? '')
     if (y === null) return ERR_NOT_FLOAT
     if (x < GEO_LONG_MIN || x > GEO_LONG_MAX || y < GEO_LAT_MIN || y > GEO_LAT_MAX)
-      return error(`ERR invalid longitude,latitude pair ${formatFixed(x, 6)},${formatFixed(y, 6)}`)
+      return error(`ERR invalid longitude,latitude pair ${printfF(x)},${printfF(y)}`)
     const bits = geohashEncode(WGS84_LONG, WGS84_LAT, x, y, GEO_STEP_MAX) ?? 0n
     zargv.push(bits.toString(), argv[i + 2] ?? '')
   }
