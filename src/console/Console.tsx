@@ -470,10 +470,10 @@ function ReplyView(props: {
   t: Translate
 }): ReactNode {
   const { line, t } = props
-  const shown = useMemo(
-    () => showReply(line.reply, { utf8: props.utf8, raw: line.raw === true }),
-    [line, props.utf8],
-  )
+  const shown = useMemo(() => {
+    const s = showReply(line.reply, { utf8: props.utf8, raw: line.raw === true })
+    return { ...s, moreLines: s.moreLines + (line.more ?? 0) }
+  }, [line, props.utf8])
   return (
     <>
       <pre

@@ -405,7 +405,7 @@ function rebuildTabs(saved: SavedSession, traces: readonly (WireTrace | WireTick
     const list = lines.get(t.client) ?? []
     const prompt = prompts.get(t.client) ?? { db: 0, multi: false }
     list.push({ kind: 'input', text: displayArgv(t.argv), ...prompt })
-    list.push(replyLine(t.argv, t.reply))
+    list.push(replyLine(t.argv, t.reply, t.replyCut))
     lines.set(t.client, list)
     prompts.set(t.client, cliPromptAfter(prompt, t.argv, t.reply))
   }

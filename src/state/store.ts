@@ -536,7 +536,9 @@ const createPlayerSlice: Slice<PlayerSlice> = (set, get) => ({
             ? {
                 ...t,
                 ...cliPromptAfter(t, trace.argv, trace.reply),
-                lines: [...t.lines, replyLine(trace.argv, trace.reply)].slice(-MAX_CONSOLE_LINES),
+                lines: [...t.lines, replyLine(trace.argv, trace.reply, trace.replyCut)].slice(
+                  -MAX_CONSOLE_LINES,
+                ),
               }
             : t,
         )
@@ -679,9 +681,17 @@ export function cliPromptAfter(
   return { db, multi }
 }
 
-/** The console line of a command's reply, raw where redis-cli prints it raw. */
-export function replyLine(argv: readonly string[], reply: Reply): ConsoleLine {
-  return cliOutputRaw(argv) ? { kind: 'reply', reply, raw: true } : { kind: 'reply', reply }
+/**
+ * The console line of a command's reply, raw where redis-cli prints it raw, with the count
+ * of elements the worker left out of a huge reply.
+ */
+export function replyLine(argv: readonly string[], reply: Reply, cut = 0): ConsoleLine {
+  return {
+    kind: 'reply',
+    reply,
+    ...(cliOutputRaw(argv) ? { raw: true } : {}),
+    ...(cut > 0 ? { more: cut } : {}),
+  }
 }
 
 /**

@@ -47,6 +47,8 @@ export type ConsoleLine =
       readonly reply: Reply
       /** Printed raw, as redis-cli prints INFO, CLIENT LIST, DEBUG HTSTATS (cliOutputRaw). */
       readonly raw?: boolean
+      /** Lines of the reply the worker did not send (past MAX_WIRE_REPLY_LINES). */
+      readonly more?: number
     }
   | { readonly kind: 'text'; readonly text: string }
   | { readonly kind: 'error'; readonly text: string }

@@ -40,6 +40,7 @@ import {
 } from './checkpoints.ts'
 import {
   MAX_EVENTS_PER_TRACE,
+  MAX_WIRE_REPLY_LINES,
   PROTOCOL_VERSION,
   logLength,
   logPush,
@@ -459,7 +460,42 @@ function capEvents(events: readonly StepEvent[]): {
 }
 
 function capTrace(t: Trace, position: number): WireTrace {
-  return { ...t, ...capEvents(t.events), position }
+  const cut = cutReply(t.reply, MAX_WIRE_REPLY_LINES)
+  return {
+    ...t,
+    ...capEvents(t.events),
+    position,
+    ...(cut.left > 0 ? { reply: cut.reply, replyCut: cut.left } : {}),
+  }
+}
+
+/**
+ * Keeps the first `budget` scalar elements of a reply (one console line each) and counts
+ * the rest, so a huge array is not structured-cloned to the page only to be left unprinted.
+ */
+export function cutReply(reply: Reply, budget: number): { reply: Reply; left: number } {
+  let room = budget
+  let left = 0
+  const walk = (r: Reply): Reply | null => {
+    if (r.type !== 'array' || r.value === null || r.value.length === 0) {
+      if (room > 0) {
+        room--
+        return r
+      }
+      left++
+      return null
+    }
+    const kept: Reply[] = []
+    let same = true
+    for (const el of r.value) {
+      const k = walk(el)
+      if (k !== el) same = false
+      if (k !== null) kept.push(k)
+    }
+    return same ? r : { type: 'array', value: kept }
+  }
+  const kept = walk(reply)
+  return { reply: kept ?? { type: 'array', value: [] }, left }
 }
 
 function capTick(t: TickTrace, position: number): WireTick {

@@ -72,7 +72,15 @@ export interface WireTrace extends Trace {
   readonly position: number
   /** Events dropped past the cap (0 normally). */
   readonly dropped: number
+  /**
+   * Elements of the reply left out past MAX_WIRE_REPLY_LINES (absent normally): KEYS * over a
+   * million keys crosses as its first lines and this count, not a million objects to clone.
+   */
+  readonly replyCut?: number
 }
+
+/** Lines of a reply (its scalar elements) that cross to the page; the console shows as many. */
+export const MAX_WIRE_REPLY_LINES = 2000
 
 export interface WireTick extends TickTrace {
   readonly position: number
