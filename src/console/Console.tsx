@@ -493,6 +493,13 @@ function ReplyView(props: {
   )
 }
 
+/** A typed or monitored line cut after MAX_REPLY_CHARS, with the count of the rest. */
+function cutLine(text: string, t: Translate): string {
+  if (text.length <= MAX_REPLY_CHARS) return text
+  const more = t('console.moreChars', { count: text.length - MAX_REPLY_CHARS })
+  return `${text.slice(0, MAX_REPLY_CHARS)}… (${more})`
+}
+
 /** One line of the output; memoised, so typing does not format every reply again. */
 const ConsoleLineView = memo(function ConsoleLineView(props: {
   line: ConsoleLine
@@ -505,9 +512,7 @@ const ConsoleLineView = memo(function ConsoleLineView(props: {
       return (
         <pre className="console-line console-line-input">
           <span className="console-prompt">{promptFor(line.db, line.multi)}</span>
-          {line.text.length > MAX_REPLY_CHARS
-            ? `${line.text.slice(0, MAX_REPLY_CHARS)}… (${t('console.moreChars', { count: line.text.length - MAX_REPLY_CHARS })})`
-            : line.text}
+          {cutLine(line.text, t)}
         </pre>
       )
     case 'reply':
@@ -518,5 +523,12 @@ const ConsoleLineView = memo(function ConsoleLineView(props: {
       return <pre className="console-line console-line-error">{line.text}</pre>
     case 'notice':
       return <pre className="console-line console-line-notice">{t(line.key)}</pre>
+    case 'monitor':
+      // As redis-cli prints MONITOR's lines, set apart from replies; the title says what it is.
+      return (
+        <pre className="console-line console-line-monitor" title={t('console.monitorLine')}>
+          {cutLine(line.text, t)}
+        </pre>
+      )
   }
 })

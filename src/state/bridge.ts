@@ -23,9 +23,11 @@ import {
 import { bytesToUtf8, utf8ToBytes } from './bytes.ts'
 import type { AppStore } from './store.ts'
 import {
+  MAX_CONSOLE_LINES,
   cliPromptAfter,
   itemFromTick,
   itemFromTrace,
+  outputLines,
   replyLine,
   tickIsInteresting,
 } from './store.ts'
@@ -396,24 +398,33 @@ function tabLabel(n: number): string {
   return `client ${String(n)}`
 }
 
-/** Rebuilds each tab's console from the replayed traces of its client. */
+/**
+ * Rebuilds each tab's console from the replayed traces of its client, and the lines the
+ * server pushed to it (MONITOR), in the order they came, keeping the last MAX_CONSOLE_LINES.
+ */
 function rebuildTabs(saved: SavedSession, traces: readonly (WireTrace | WireTick)[]): ClientTab[] {
   const lines = new Map<ClientId, ConsoleLine[]>()
   const prompts = new Map<ClientId, { db: number; multi: boolean }>()
+  const linesOf = (client: ClientId): ConsoleLine[] => {
+    let list = lines.get(client)
+    if (!list) lines.set(client, (list = []))
+    return list
+  }
   for (const t of traces) {
-    if (!('seq' in t)) continue
-    const list = lines.get(t.client) ?? []
-    const prompt = prompts.get(t.client) ?? { db: 0, multi: false }
-    list.push({ kind: 'input', text: displayArgv(t.argv), ...prompt })
-    list.push(replyLine(t.argv, t.reply, t.replyCut))
-    lines.set(t.client, list)
-    prompts.set(t.client, cliPromptAfter(prompt, t.argv, t.reply))
+    if ('seq' in t) {
+      const list = linesOf(t.client)
+      const prompt = prompts.get(t.client) ?? { db: 0, multi: false }
+      list.push({ kind: 'input', text: displayArgv(t.argv), ...prompt })
+      list.push(replyLine(t.argv, t.reply, t.replyCut))
+      prompts.set(t.client, cliPromptAfter(prompt, t.argv, t.reply))
+    }
+    for (const [client, text] of t.output ?? []) linesOf(client).push(...outputLines(text))
   }
   return saved.tabs.map((tab) => ({
     id: tab.id,
     label: tab.label,
     ...(prompts.get(tab.id) ?? { db: 0, multi: false }),
-    lines: lines.get(tab.id) ?? [],
+    lines: (lines.get(tab.id) ?? []).slice(-MAX_CONSOLE_LINES),
   }))
 }
 

@@ -19,7 +19,14 @@ import { devtools, subscribeWithSelector } from 'zustand/middleware'
 import type { ClientId } from '../engine/api.ts'
 import type { TraceLevel } from '../engine/events.ts'
 import type { Reply } from '../engine/reply.ts'
-import type { CommandDoc, LogEntry, SessionSeed, WireTick, WireTrace } from '../worker/protocol.ts'
+import type {
+  CommandDoc,
+  LogEntry,
+  SessionSeed,
+  WireOutput,
+  WireTick,
+  WireTrace,
+} from '../worker/protocol.ts'
 import type {
   ClientTab,
   ConsoleLine,
@@ -203,6 +210,24 @@ function appendLines(
   return tabs.map((t) =>
     t.id === client ? { ...t, lines: [...t.lines, ...lines].slice(-MAX_CONSOLE_LINES) } : t,
   )
+}
+
+/**
+ * The console lines of output the server pushed to a client (WireOutput): MONITOR's status
+ * lines, printed as redis-cli prints a status reply (the text after '+'). Anything else is
+ * shown as it came, so nothing is lost silently.
+ */
+export function outputLines(text: string): ConsoleLine[] {
+  const parts = text.split('\r\n')
+  if (parts.at(-1) === '') parts.pop()
+  return parts.map((p) => ({ kind: 'monitor', text: p.startsWith('+') ? p.slice(1) : p }))
+}
+
+/** Appends the pushed output of a trace or tick to its clients' tabs (none: same tabs). */
+export function appendOutput(tabs: ClientTab[], o: WireOutput): ClientTab[] {
+  let out = tabs
+  for (const [client, text] of o.output ?? []) out = appendLines(out, client, outputLines(text))
+  return out
 }
 
 /**
@@ -531,7 +556,7 @@ const createPlayerSlice: Slice<PlayerSlice> = (set, get) => ({
         const playhead = follow
           ? { item: items.length - 1, step: animate ? 0 : trace.events.length }
           : { item: Math.max(-1, s.playhead.item - shift), step: s.playhead.step }
-        const tabs = s.tabs.map((t) =>
+        const replied = s.tabs.map((t) =>
           t.id === trace.client
             ? {
                 ...t,
@@ -542,6 +567,8 @@ const createPlayerSlice: Slice<PlayerSlice> = (set, get) => ({
               }
             : t,
         )
+        // A monitor's own command: its reply first, then its line, as Redis writes them.
+        const tabs = appendOutput(replied, trace)
         return {
           items,
           playhead,
@@ -558,14 +585,15 @@ const createPlayerSlice: Slice<PlayerSlice> = (set, get) => ({
     set(
       (s) => {
         const clock = { ...s.clock, now: tick.at }
-        if (!tickIsInteresting(tick)) return { clock }
+        const tabs = appendOutput(s.tabs, tick)
+        if (!tickIsInteresting(tick)) return tabs === s.tabs ? { clock } : { clock, tabs }
         const follow = following(s)
         const items = [...s.items, itemFromTick(tick)].slice(-MAX_ITEMS)
         const shift = s.items.length + 1 - items.length
         const playhead = follow
           ? { item: items.length - 1, step: tick.events.length }
           : { item: Math.max(-1, s.playhead.item - shift), step: s.playhead.step }
-        return { clock, items, playhead }
+        return { clock, items, playhead, tabs }
       },
       false,
       'player/tickReceived',

@@ -54,6 +54,11 @@ export type ConsoleLine =
   | { readonly kind: 'error'; readonly text: string }
   /** A message of the app itself (an i18n key), e.g. "(cancelled)". */
   | { readonly kind: 'notice'; readonly key: string }
+  /**
+   * A line the server pushed to this connection outside request and reply: MONITOR's report
+   * of a command some client ran, as redis-cli prints it (the status text, without '+').
+   */
+  | { readonly kind: 'monitor'; readonly text: string }
 
 export interface ClientTab {
   readonly id: ClientId

@@ -13,6 +13,9 @@
  *   ordinary ops), within a size budget; they live until the log is replaced (init, replay).
  *
  * Replays are deterministic: the same (seed, config, startMs, log) give the same dataset.
+ * Output for clients outside request and reply (MONITOR's lines) is taken after every op and
+ * rides on that op's trace (WireOutput), so the engine's outbox is empty between ops; an
+ * engine run forward for time travel drops it with the trace, so nothing is shown twice.
  * Bulk loads (DEBUG POPULATE) run with tracing off, as design.md's `off` level intends,
  * and any trace is capped at MAX_EVENTS_PER_TRACE events.
  *
@@ -50,6 +53,7 @@ import {
   type RequestId,
   type SessionSeed,
   type ToWorker,
+  type WireOutput,
   type WireTick,
   type WireTrace,
 } from './protocol.ts'
@@ -249,9 +253,14 @@ async function dispatch(
       })
       return
     }
-    case 'commands':
-      post({ type: 'commandList', id: msg.id, commands: commandDocs(liveEngine(host).server) })
+    case 'commands': {
+      const { server } = liveEngine(host)
+      const commands = commandDocs(server)
+      // COMMAND and COMMAND DOCS are the app's own look-ups, not the user's: no MONITOR line.
+      takeOutput(server)
+      post({ type: 'commandList', id: msg.id, commands })
       return
+    }
     case 'cancel':
       host.cancelled.add(msg.target)
       post({ type: 'done', id: msg.id })
@@ -358,7 +367,7 @@ function applyOp(engine: Engine, op: LogEntry, level: TraceLevel): WireTrace | W
         trace = internalError(op, err)
       }
       engine.position++
-      return capTrace(trace, engine.position)
+      return capTrace(trace, engine.position, takeOutput(server))
     }
     case 'tick': {
       server.setTraceLevel(level)
@@ -366,7 +375,7 @@ function applyOp(engine: Engine, op: LogEntry, level: TraceLevel): WireTrace | W
       const tick = server.tick(op.ms)
       if (clock.now() === before) clock.advance(op.ms)
       engine.position++
-      return capTick(tick, engine.position)
+      return capTick(tick, engine.position, takeOutput(server))
     }
     case 'client':
       server.createClient({ local: true })
@@ -425,7 +434,7 @@ async function execSliced(
     trace = internalError(op, err)
   }
   engine.position++
-  return capTrace(trace, engine.position)
+  return capTrace(trace, engine.position, takeOutput(server))
 }
 
 /** Grows or shrinks a slice so the next one takes about `targetMs`. */
@@ -459,12 +468,24 @@ function capEvents(events: readonly StepEvent[]): {
   }
 }
 
-function capTrace(t: Trace, position: number): WireTrace {
+/**
+ * Takes what the op queued for clients outside request and reply (MONITOR's lines), so that
+ * the outbox is empty between ops: output rides on the trace of the op that produced it,
+ * and an engine run forward for time travel drops it with the trace (protocol.ts WireOutput).
+ */
+function takeOutput(server: RedisServer): WireOutput {
+  const out = server.drainOutbox?.()
+  if (out === undefined || out.size === 0) return {}
+  return { output: [...out] }
+}
+
+function capTrace(t: Trace, position: number, output: WireOutput): WireTrace {
   const cut = cutReply(t.reply, MAX_WIRE_REPLY_LINES)
   return {
     ...t,
     ...capEvents(t.events),
     position,
+    ...output,
     ...(cut.left > 0 ? { reply: cut.reply, replyCut: cut.left } : {}),
   }
 }
@@ -498,8 +519,8 @@ export function cutReply(reply: Reply, budget: number): { reply: Reply; left: nu
   return { reply: kept ?? { type: 'array', value: [] }, left }
 }
 
-function capTick(t: TickTrace, position: number): WireTick {
-  return { ...t, ...capEvents(t.events), position }
+function capTick(t: TickTrace, position: number, output: WireOutput): WireTick {
+  return { ...t, ...capEvents(t.events), position, ...output }
 }
 
 // --- Command docs ---

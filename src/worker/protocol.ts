@@ -66,8 +66,20 @@ export interface CommandDoc {
   readonly arity: number
 }
 
+/**
+ * Output the engine queued for clients outside request and reply, taken right after the op
+ * that produced it (RedisServer.drainOutbox): MONITOR's lines, as [monitor client, RESP
+ * text] (status lines, each ending in \r\n). It rides on the op's trace, so the lines
+ * arrive in the same batch, in order, and are part of the console's log like replies.
+ * Absent when there is none. Time-travel rebuilds (an engine run forward to a past
+ * position, a cancelled command's rebuild) take and drop their output: it was shown once.
+ */
+export interface WireOutput {
+  readonly output?: readonly (readonly [ClientId, string])[]
+}
+
 /** A trace as it crosses the boundary: events may be capped for huge commands. */
-export interface WireTrace extends Trace {
+export interface WireTrace extends Trace, WireOutput {
   /** Number of ops in the log after this command (its time-travel position). */
   readonly position: number
   /** Events dropped past the cap (0 normally). */
@@ -82,7 +94,7 @@ export interface WireTrace extends Trace {
 /** Lines of a reply (its scalar elements) that cross to the page; the console shows as many. */
 export const MAX_WIRE_REPLY_LINES = 2000
 
-export interface WireTick extends TickTrace {
+export interface WireTick extends TickTrace, WireOutput {
   readonly position: number
   readonly dropped: number
 }
