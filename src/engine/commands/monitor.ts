@@ -11,8 +11,10 @@
  * command EXEC runs, then EXEC.
  *
  * Those lines are not replies to the monitor's own commands: they wait in the server's
- * outbox until the transport takes them (RedisServer.drainOutbox). The browser has no
- * monitor view: it never drains, and a monitor client there keeps at most OUTBOX_LIMIT bytes.
+ * outbox until the transport takes them (RedisServer.drainOutbox): the RESP server writes
+ * them to the monitors' connections, the app's worker drains them after every command and
+ * shows them in the monitor's console tab. A monitor nobody drains keeps at most
+ * OUTBOX_LIMIT bytes.
  */
 import type { ClientId } from '../api.ts'
 import { REPLY_NONE, type Client, type ServerState } from '../state.ts'

@@ -19,6 +19,7 @@ import { hashCommands } from './hash.ts'
 import { listCommands } from './list.ts'
 import { monitorCommands } from './monitor.ts'
 import { setCommands } from './set.ts'
+import { standaloneCommands } from './standalone.ts'
 import { zsetCommands } from './zset.ts'
 import { scriptingCommands } from './scripting.ts'
 import { serverCommands } from './server.ts'
@@ -55,6 +56,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...setCommands,
   ...zsetCommands,
   ...geoCommands,
+  ...standaloneCommands,
 ]
 
 /** Lowercase name → spec. */

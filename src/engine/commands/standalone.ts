@@ -1,0 +1,163 @@
+/**
+ * The rest of Redis 7.0's command table. Every 7.0.15 command is in the table, so COMMAND
+ * COUNT, COMMAND INFO and DOCS, arity errors and the console's help are Redis's own; these
+ * are the commands that answer without the feature behind them:
+ *
+ * - as a standalone master with no replicas, no cluster and no subscribers answers them
+ *   (CLUSTER, READONLY, WAIT, REPLICAOF NO ONE, FAILOVER, PUBLISH, PUBSUB, MODULE LIST,
+ *   ACL WHOAMI), byte for byte;
+ * - or, for what X-Ray does not model (blocking commands, pub/sub subscriptions, streams,
+ *   HyperLogLog, SORT, DUMP/RESTORE, ACL users, modules, replication, AOF,
+ *   SHUTDOWN), with an error that names the command and says so, instead of Redis's
+ *   "unknown command", which would read as if Redis had no such command.
+ */
+import { COMMAND_META } from './meta.generated.ts'
+import { array, bulk, EMPTY_ARRAY, error, OK, ZERO, type Reply } from '../reply.ts'
+import { eqIgnoreCase, getLongLongOrReply } from './parse.ts'
+import {
+  defineCommand,
+  defineSubcommand,
+  type CommandCall,
+  type CommandHandler,
+  type CommandSpec,
+} from './spec.ts'
+
+/** The error for a command whose feature is not modelled: `what` completes "does not model". */
+function notModelled(what: string): CommandHandler {
+  return (c) => {
+    const top = (c.argv[0] ?? '').toUpperCase()
+    const name = c.cmd.name === top.toLowerCase() ? top : `${top} ${c.cmd.name.toUpperCase()}`
+    return error(`ERR ${name} is not supported by this server (Redis X-Ray does not model ${what})`)
+  }
+}
+
+const CLUSTER_DISABLED = error('ERR This instance has cluster support disabled')
+
+/** clusterCommand, READONLY, READWRITE, ASKING with cluster-enabled no. */
+const clusterDisabled: CommandHandler = () => CLUSTER_DISABLED
+
+/** replication.c waitCommand on a master with no replicas: 0 acknowledged, at once or at the timeout. */
+function waitCommand(c: CommandCall): Reply {
+  const n = getLongLongOrReply(c.argv[1] ?? '')
+  if (typeof n === 'object') return n
+  const t = getLongLongOrReply(c.argv[2] ?? '', 'timeout is not an integer or out of range')
+  if (typeof t === 'object') return t
+  if (t < 0n) return error('ERR timeout is negative')
+  // No replica ever acknowledges: with numreplicas > 0 and no timeout Redis blocks forever.
+  if (n > 0n && t === 0n && c.client.multi === null)
+    return notModelled('blocking commands (WAIT for a replica that does not exist)')(c)
+  return ZERO
+}
+
+/** REPLICAOF / SLAVEOF: NO ONE on a master is OK; following a master is not modelled. */
+function replicaofCommand(c: CommandCall): Reply {
+  if (eqIgnoreCase(c.argv[1], 'no') && eqIgnoreCase(c.argv[2], 'one')) return OK
+  return notModelled('replication')(c)
+}
+
+/** A container whose listed subcommands answer `answers[sub]`, the others notModelled(what). */
+function container(
+  name: string,
+  what: string,
+  answers: Readonly<Record<string, CommandHandler>> = {},
+): CommandSpec {
+  const subs = subcommandsOf(name).map((sub) =>
+    defineSubcommand(name, sub, answers[sub] ?? notModelled(what)),
+  )
+  return defineCommand(name, notModelled(what), subs)
+}
+
+/** The subcommand names 7.0.15 lists under a container. */
+function subcommandsOf(name: string): string[] {
+  const prefix = `${name}|`
+  return Object.keys(COMMAND_META)
+    .filter((k) => k.startsWith(prefix))
+    .map((k) => k.slice(prefix.length))
+}
+
+/** The commands of `names`, each answering notModelled(what). */
+function notModelledAll(what: string, names: readonly string[]): CommandSpec[] {
+  return names.map((n) => defineCommand(n, notModelled(what)))
+}
+
+/** PUBSUB NUMSUB / SHARDNUMSUB: each channel asked for, with 0 subscribers. */
+function noSubscribers(c: CommandCall): Reply {
+  return array(c.argv.slice(2).flatMap((ch): Reply[] => [bulk(ch), ZERO]))
+}
+
+const BLOCKING = 'blocking commands yet'
+const STREAMS = 'streams'
+
+export const standaloneCommands: readonly CommandSpec[] = [
+  // A standalone master's own answers.
+  container(
+    'cluster',
+    'cluster mode',
+    Object.fromEntries(subcommandsOf('cluster').map((s) => [s, clusterDisabled])),
+  ),
+  defineCommand('readonly', clusterDisabled),
+  defineCommand('readwrite', clusterDisabled),
+  defineCommand('asking', clusterDisabled),
+  defineCommand('wait', waitCommand),
+  defineCommand('replicaof', replicaofCommand),
+  defineCommand('slaveof', replicaofCommand),
+  defineCommand('failover', () => error('ERR FAILOVER requires connected replicas.')),
+  defineCommand('publish', () => ZERO),
+  defineCommand('spublish', () => ZERO),
+  container('pubsub', 'pub/sub subscriptions', {
+    channels: () => EMPTY_ARRAY,
+    shardchannels: () => EMPTY_ARRAY,
+    numpat: () => ZERO,
+    numsub: noSubscribers,
+    shardnumsub: noSubscribers,
+  }),
+  container('module', 'modules', { list: () => EMPTY_ARRAY }),
+  container('acl', 'ACL users', { whoami: () => bulk('default') }),
+  // Not modelled.
+  ...notModelledAll(BLOCKING, [
+    'blpop',
+    'brpop',
+    'blmove',
+    'brpoplpush',
+    'blmpop',
+    'bzpopmin',
+    'bzpopmax',
+    'bzmpop',
+  ]),
+  ...notModelledAll('pub/sub subscriptions', [
+    'subscribe',
+    'psubscribe',
+    'ssubscribe',
+    'unsubscribe',
+    'punsubscribe',
+    'sunsubscribe',
+  ]),
+  ...notModelledAll(STREAMS, [
+    'xadd',
+    'xack',
+    'xautoclaim',
+    'xclaim',
+    'xdel',
+    'xlen',
+    'xpending',
+    'xrange',
+    'xrevrange',
+    'xread',
+    'xreadgroup',
+    'xsetid',
+    'xtrim',
+  ]),
+  container('xgroup', STREAMS),
+  container('xinfo', STREAMS),
+  ...notModelledAll('HyperLogLog', ['pfadd', 'pfcount', 'pfmerge', 'pfdebug', 'pfselftest']),
+  ...notModelledAll('SORT', ['sort', 'sort_ro']),
+  ...notModelledAll('serialized values (DUMP/RESTORE)', [
+    'dump',
+    'restore',
+    'restore-asking',
+    'migrate',
+  ]),
+  ...notModelledAll('replication', ['sync', 'psync', 'replconf']),
+  ...notModelledAll('the append-only file', ['bgrewriteaof']),
+  ...notModelledAll('server shutdown (stop `npm run serve` with Ctrl-C)', ['shutdown']),
+]
