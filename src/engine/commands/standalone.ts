@@ -7,7 +7,7 @@
  *   (CLUSTER, READONLY, WAIT, REPLICAOF NO ONE, FAILOVER, PUBLISH, PUBSUB, MODULE LIST,
  *   ACL WHOAMI), byte for byte;
  * - or, for what X-Ray does not model (blocking commands, pub/sub subscriptions, streams,
- *   HyperLogLog, SORT, DUMP/RESTORE, ACL users, modules, replication, AOF,
+ *   HyperLogLog, geo searches, SORT, DUMP/RESTORE, ACL users, modules, replication, AOF,
  *   SHUTDOWN), with an error that names the command and says so, instead of Redis's
  *   "unknown command", which would read as if Redis had no such command.
  */
@@ -150,6 +150,14 @@ export const standaloneCommands: readonly CommandSpec[] = [
   container('xgroup', STREAMS),
   container('xinfo', STREAMS),
   ...notModelledAll('HyperLogLog', ['pfadd', 'pfcount', 'pfmerge', 'pfdebug', 'pfselftest']),
+  ...notModelledAll('geo searches yet', [
+    'georadius',
+    'georadius_ro',
+    'georadiusbymember',
+    'georadiusbymember_ro',
+    'geosearch',
+    'geosearchstore',
+  ]),
   ...notModelledAll('SORT', ['sort', 'sort_ro']),
   ...notModelledAll('serialized values (DUMP/RESTORE)', [
     'dump',

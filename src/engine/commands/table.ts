@@ -41,8 +41,8 @@ export type {
 
 // --- The table ---
 
-/** Every command, family by family. */
-export const COMMANDS: readonly CommandSpec[] = [
+/** The commands the families implement. */
+const FAMILIES: readonly CommandSpec[] = [
   ...connectionCommands,
   ...serverCommands,
   ...monitorCommands,
@@ -56,7 +56,15 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...setCommands,
   ...zsetCommands,
   ...geoCommands,
-  ...standaloneCommands,
+]
+
+/**
+ * Every command: the families', then the rest of 7.0.15's table from standalone.ts (a family
+ * that implements one of those takes precedence).
+ */
+export const COMMANDS: readonly CommandSpec[] = [
+  ...FAMILIES,
+  ...standaloneCommands.filter((c) => !FAMILIES.some((f) => f.name === c.name)),
 ]
 
 /** Lowercase name → spec. */
