@@ -654,6 +654,31 @@ const ZSET_CMDS: G[] = [
     return E(...argv)
   },
   (g) => E(pick(g, ['GEOPOS', 'GEOHASH']), key(g, 'zset'), ...many(g, 3, (h) => [member(h)])),
+  // (No STOREDIST: a distance is computed with V8's asin, which can differ from glibc's in
+  // the last bit, and a stored score shows all 17 digits.)
+  (g) => {
+    const store = chance(g, 0.2)
+    const argv = store
+      ? ['GEOSEARCHSTORE', key(g, 'zset'), key(g, 'zset')]
+      : ['GEOSEARCH', key(g, 'zset')]
+    const from = chance(g, 0.5)
+      ? ['FROMMEMBER', member(g)]
+      : ['FROMLONLAT', pick(g, ['0', '13.5', '-179.9', 'x']), pick(g, ['0', '38', '85', '90'])]
+    const unit = pick(g, ['m', 'km', 'mi', 'ft', 'yd'])
+    const by = chance(g, 0.5)
+      ? ['BYRADIUS', pick(g, ['0', '100', '5000', '20000000', '-1']), unit]
+      : ['BYBOX', pick(g, ['0', '100', '40000000']), pick(g, ['1', '5000', 'x']), unit]
+    const opts = chance(g, 0.5) ? [from, by] : [by, from]
+    for (const o of someOf(
+      g,
+      ['ASC', 'DESC', 'COUNT', 'ANY', 'WITHDIST', 'WITHHASH', 'WITHCOORD'],
+      3,
+    )) {
+      opts.push(o === 'COUNT' ? ['COUNT', pick(g, ['1', '3', '0', 'x'])] : [o])
+    }
+    argv.push(...opts.flat())
+    return E(...argv)
+  },
   (g) => {
     const argv = ['GEODIST', key(g, 'zset'), member(g), member(g)]
     if (chance(g, 0.5)) argv.push(pick(g, ['m', 'KM', 'mi', 'ft', 'yd']))

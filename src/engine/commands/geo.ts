@@ -8,26 +8,42 @@
  * options and encodings are ZADD's); reading a position decodes a score back to the centre of
  * its cell. 64-bit work (a score is cast to uint64_t, whatever it holds) is done in BigInt.
  *
- * Here: GEOADD, GEOPOS, GEODIST, GEOHASH. Not yet: the GEOSEARCH / GEORADIUS family.
+ * Searches (GEOSEARCH, GEOSEARCHSTORE, GEORADIUS*, georadiusGeneric) cover the shape's
+ * bounding box with the 3x3 cells of a step chosen from the radius, walk each cell's score
+ * range in zset order, keep the points inside the shape, then sort by distance: a stable
+ * sort for a full sort (glibc's qsort is a merge sort), Redis's pqsort port for a COUNT cut.
  */
 import { cstr } from '../bytes.ts'
 import {
   ERR_NOT_FLOAT,
   ERR_SYNTAX,
   ERR_WRONGTYPE,
+  EMPTY_ARRAY,
   NIL,
   NIL_ARRAY,
+  ZERO,
   array,
   bulk,
   error,
+  integer,
   type Reply,
 } from '../reply.ts'
 import { valueRefOf } from '../types/container.ts'
-import { zsetScore, type ZsetObject } from '../types/t_zset.ts'
+import {
+  createZsetObject,
+  zsetConvertToListpackIfNeeded,
+  zsetEntries,
+  zsetScore,
+  type ZsetObject,
+} from '../types/t_zset.ts'
+import { noteObjectCreated } from '../types/container.ts'
+import type { ContainerObject } from '../types/object.ts'
+import { dbDelete, setKey, signalModifiedKey } from '../keyspace/db.ts'
 import { formatFixed, string2d } from '../util/numbers.ts'
 import { isToken, lookupOfType } from './common.ts'
+import { getLongLongOrReply } from './parse.ts'
 import { defineCommand, type CommandCall, type CommandSpec } from './spec.ts'
-import { zsetCommands } from './zset.ts'
+import { zsetCommands, zsetInsertNew } from './zset.ts'
 
 // --- Geohash (geohash.c) ---
 
@@ -180,13 +196,9 @@ function geoaddCommand(c: CommandCall): Reply {
   if ((argv.length - longidx) % 3 !== 0 || (xx && nx)) return ERR_SYNTAX
   const zargv = ['zadd', ...argv.slice(1, longidx)]
   for (let i = longidx; i < argv.length; i += 3) {
-    const x = string2d(argv[i] ?? '')
-    if (x === null) return ERR_NOT_FLOAT
-    const y = string2d(argv[i + 1] ?? '')
-    if (y === null) return ERR_NOT_FLOAT
-    if (x < GEO_LONG_MIN || x > GEO_LONG_MAX || y < GEO_LAT_MIN || y > GEO_LAT_MAX)
-      return error(`ERR invalid longitude,latitude pair ${printfF(x)},${printfF(y)}`)
-    const bits = geohashEncode(WGS84_LONG, WGS84_LAT, x, y, GEO_STEP_MAX) ?? 0n
+    const xy = extractLongLat(argv, i)
+    if (!Array.isArray(xy)) return xy
+    const bits = geohashEncode(WGS84_LONG, WGS84_LAT, xy[0], xy[1], GEO_STEP_MAX) ?? 0n
     zargv.push(bits.toString(), argv[i + 2] ?? '')
   }
   if (zaddHandler === undefined) throw new Error('geoadd: no zadd handler')
@@ -249,13 +261,15 @@ function unitToMeters(u: string): number | null {
   return null
 }
 
+const ERR_UNIT = error('ERR unsupported unit provided. please use M, KM, FT, MI')
+
 /** GEODIST key member1 member2 [M|KM|FT|MI]: "%.4f" of the distance, nil if one is missing. */
 function geodistCommand(c: CommandCall): Reply {
   const { argv } = c
   let toMeter = 1
   if (argv.length === 5) {
     const u = unitToMeters(argv[4] ?? '')
-    if (u === null) return error('ERR unsupported unit provided. please use M, KM, FT, MI')
+    if (u === null) return ERR_UNIT
     toMeter = u
   } else if (argv.length > 5) {
     return ERR_SYNTAX
@@ -272,9 +286,520 @@ function geodistCommand(c: CommandCall): Reply {
   return bulk(formatFixed(geohashGetDistance(x1, y1, x2, y2) / toMeter, 4))
 }
 
+// --- Searches (georadiusGeneric) ---
+
+interface GeoShape {
+  circular: boolean
+  xy: [number, number]
+  conversion: number
+  radius: number
+  width: number
+  height: number
+}
+
+interface GeoPoint {
+  member: string
+  score: number
+  dist: number
+  x: number
+  y: number
+}
+
+const MERCATOR_MAX = 20037726.37
+
+/** geohashEstimateStepsByRadius. */
+function estimateSteps(rangeMeters: number, lat: number): number {
+  if (rangeMeters === 0) return 26
+  let step = 1
+  let r = rangeMeters
+  while (r < MERCATOR_MAX) {
+    r *= 2
+    step++
+  }
+  step -= 2
+  if (lat > 66 || lat < -66) {
+    step--
+    if (lat > 80 || lat < -80) step--
+  }
+  return Math.min(26, Math.max(1, step))
+}
+
+const EVEN = 0x5555555555555555n
+const ODD = 0xaaaaaaaaaaaaaaaan
+const U64 = (v: bigint): bigint => BigInt.asUintN(64, v)
+
+/** geohash_move_x / geohash_move_y on a (bits, step) cell. */
+function moveCell(bits: bigint, step: number, dx: number, dy: number): bigint {
+  let x = bits & ODD
+  let y = bits & EVEN
+  const shift = BigInt(64 - step * 2)
+  if (dx !== 0) {
+    const zz = EVEN >> shift
+    if (dx > 0) x = U64(x + (zz + 1n))
+    else x = U64((x | zz) - (zz + 1n))
+    x &= ODD >> shift
+  }
+  if (dy !== 0) {
+    const zz = ODD >> shift
+    if (dy > 0) y = U64(y + (zz + 1n))
+    else y = U64((y | zz) - (zz + 1n))
+    y &= EVEN >> shift
+  }
+  return x | y
+}
+
+interface Area {
+  lonMin: number
+  lonMax: number
+  latMin: number
+  latMax: number
+}
+
+/** geohashDecode over the WGS84 ranges. */
+function decodeArea(bits: bigint, step: number): Area {
+  const [ilato, ilono] = deinterleave64(bits)
+  const cells = 2 ** step
+  const latScale = GEO_LAT_MAX - GEO_LAT_MIN
+  const longScale = GEO_LONG_MAX - GEO_LONG_MIN
+  return {
+    latMin: GEO_LAT_MIN + (ilato / cells) * latScale,
+    latMax: GEO_LAT_MIN + (((ilato + 1) >>> 0) / cells) * latScale,
+    lonMin: GEO_LONG_MIN + (ilono / cells) * longScale,
+    lonMax: GEO_LONG_MIN + (((ilono + 1) >>> 0) / cells) * longScale,
+  }
+}
+
+/**
+ * geohashCalculateAreasByShapeWGS84: the centre cell and its 8 neighbours (null where
+ * pruned), in membersOfAllNeighbors' order: centre, N, S, E, W, NE, NW, SE, SW.
+ */
+function areasByShape(shape: GeoShape): { cells: (bigint | null)[]; step: number } {
+  const [longitude, latitude] = shape.xy
+  const height = shape.conversion * (shape.circular ? shape.radius : shape.height / 2)
+  const width = shape.conversion * (shape.circular ? shape.radius : shape.width / 2)
+  const latDelta = height / EARTH_RADIUS_IN_METERS / D_R
+  const longDeltaTop = width / EARTH_RADIUS_IN_METERS / Math.cos((latitude + latDelta) * D_R) / D_R
+  const longDeltaBottom =
+    width / EARTH_RADIUS_IN_METERS / Math.cos((latitude - latDelta) * D_R) / D_R
+  const south = latitude < 0
+  const minLon = south ? longitude - longDeltaBottom : longitude - longDeltaTop
+  const maxLon = south ? longitude + longDeltaBottom : longitude + longDeltaTop
+  const minLat = latitude - latDelta
+  const maxLat = latitude + latDelta
+  let radiusMeters = shape.circular
+    ? shape.radius
+    : Math.sqrt((shape.width / 2) * (shape.width / 2) + (shape.height / 2) * (shape.height / 2))
+  radiusMeters *= shape.conversion
+  let steps = estimateSteps(radiusMeters, latitude)
+  const neighbours = (hash: bigint, step: number): bigint[] => [
+    hash,
+    moveCell(hash, step, 0, 1),
+    moveCell(hash, step, 0, -1),
+    moveCell(hash, step, 1, 0),
+    moveCell(hash, step, -1, 0),
+    moveCell(hash, step, 1, 1),
+    moveCell(hash, step, -1, 1),
+    moveCell(hash, step, 1, -1),
+    moveCell(hash, step, -1, -1),
+  ]
+  let hash = geohashEncode(WGS84_LONG, WGS84_LAT, longitude, latitude, steps) ?? 0n
+  let n = neighbours(hash, steps)
+  const north = decodeArea(n[1] ?? 0n, steps)
+  const southA = decodeArea(n[2] ?? 0n, steps)
+  const east = decodeArea(n[3] ?? 0n, steps)
+  const west = decodeArea(n[4] ?? 0n, steps)
+  const decrease =
+    north.latMax < maxLat || southA.latMin > minLat || east.lonMax < maxLon || west.lonMin > minLon
+  if (steps > 1 && decrease) {
+    steps--
+    hash = geohashEncode(WGS84_LONG, WGS84_LAT, longitude, latitude, steps) ?? 0n
+    n = neighbours(hash, steps)
+  }
+  const area = decodeArea(hash, steps)
+  const cells: (bigint | null)[] = [...n]
+  if (steps >= 2) {
+    const zero = (...idx: number[]) => idx.forEach((k) => (cells[k] = null))
+    if (area.latMin < minLat) zero(2, 8, 7)
+    if (area.latMax > maxLat) zero(1, 5, 6)
+    if (area.lonMin < minLon) zero(4, 8, 6)
+    if (area.lonMax > maxLon) zero(3, 7, 5)
+  }
+  return { cells, step: steps }
+}
+
+/** geoWithinShape: the distance from the centre when the point is inside, else null. */
+function withinShape(shape: GeoShape, x: number, y: number): number | null {
+  const [cx, cy] = shape.xy
+  if (shape.circular) {
+    const d = geohashGetDistance(cx, cy, x, y)
+    return d > shape.radius * shape.conversion ? null : d
+  }
+  const latDistance = EARTH_RADIUS_IN_METERS * Math.abs(cy * D_R - y * D_R)
+  if (latDistance > (shape.height * shape.conversion) / 2) return null
+  const lonDistance = geohashGetDistance(x, y, cx, y)
+  if (lonDistance > (shape.width * shape.conversion) / 2) return null
+  return geohashGetDistance(cx, cy, x, y)
+}
+
+/** membersOfAllNeighbors: every point of the cells inside the shape, stopping at `limit`. */
+function membersOfAllNeighbors(zobj: ZsetObject, shape: GeoShape, limit: number): GeoPoint[] {
+  const { cells, step } = areasByShape(shape)
+  const entries = zsetEntries(zobj)
+  const out: GeoPoint[] = []
+  let last = -1
+  for (let i = 0; i < cells.length; i++) {
+    const cell = cells[i]
+    if (cell === null || cell === undefined) continue
+    // HASHISZERO is bits == 0 && step == 0: a real cell never is.
+    if (last > 0 && cell === cells[last]) continue
+    if (out.length > 0 && limit > 0 && out.length >= limit) break
+    const shift = BigInt(52 - step * 2)
+    const min = Number(cell << shift)
+    const max = Number((cell + 1n) << shift)
+    for (const [member, score] of entries) {
+      if (score < min) continue
+      if (!(score < max)) break
+      const [x, y] = decodeGeohash(score)
+      const dist = withinShape(shape, x, y)
+      if (dist !== null) out.push({ member, score, dist, x, y })
+      if (out.length > 0 && limit > 0 && out.length >= limit) break
+    }
+    last = i
+  }
+  return out
+}
+
+/** pqsort.c: Redis's partial quicksort, sorting at least positions lrange..rrange. */
+function pqsort<T>(a: T[], cmp: (x: T, y: T) => number, lrange: number, rrange: number): void {
+  const swap = (i: number, j: number) => {
+    const t = a[i] as T
+    a[i] = a[j] as T
+    a[j] = t
+  }
+  const vecswap = (i: number, j: number, n: number) => {
+    for (let k = 0; k < n; k++) swap(i + k, j + k)
+  }
+  const at = (i: number) => a[i] as T
+  const med3 = (i: number, j: number, k: number) =>
+    cmp(at(i), at(j)) < 0
+      ? cmp(at(j), at(k)) < 0
+        ? j
+        : cmp(at(i), at(k)) < 0
+          ? k
+          : i
+      : cmp(at(j), at(k)) > 0
+        ? j
+        : cmp(at(i), at(k)) < 0
+          ? i
+          : k
+  const sort = (lo: number, n: number): void => {
+    for (;;) {
+      if (n < 7) {
+        for (let pm = lo + 1; pm < lo + n; pm++)
+          for (let pl = pm; pl > lo && cmp(at(pl - 1), at(pl)) > 0; pl--) swap(pl, pl - 1)
+        return
+      }
+      let pm = lo + Math.floor(n / 2)
+      if (n > 7) {
+        let pl = lo
+        let pn = lo + n - 1
+        if (n > 40) {
+          const d = Math.floor(n / 8)
+          pl = med3(pl, pl + d, pl + 2 * d)
+          pm = med3(pm - d, pm, pm + d)
+          pn = med3(pn - 2 * d, pn - d, pn)
+        }
+        pm = med3(pl, pm, pn)
+      }
+      swap(lo, pm)
+      let pa = lo + 1
+      let pb = pa
+      let pc = lo + n - 1
+      let pd = pc
+      for (;;) {
+        let r: number
+        while (pb <= pc && (r = cmp(at(pb), at(lo))) <= 0) {
+          if (r === 0) swap(pa++, pb)
+          pb++
+        }
+        while (pb <= pc && (r = cmp(at(pc), at(lo))) >= 0) {
+          if (r === 0) swap(pc, pd--)
+          pc--
+        }
+        if (pb > pc) break
+        swap(pb++, pc--)
+      }
+      const pn = lo + n
+      let r = Math.min(pa - lo, pb - pa)
+      vecswap(lo, pb - r, r)
+      r = Math.min(pd - pc, pn - pd - 1)
+      vecswap(pb, pn - r, r)
+      r = pb - pa
+      if (r > 1 && !rangeOutside(lo, lo + r - 1)) sort(lo, r)
+      r = pd - pc
+      if (r <= 1) return
+      lo = pn - r
+      n = r
+      if (rangeOutside(lo, lo + r - 1)) return
+    }
+  }
+  // In element units: the C code compares byte addresses of the range ends.
+  const rangeOutside = (l: number, r: number) =>
+    (lrange < l && rrange < l) || (lrange > r && rrange > r)
+  sort(0, a.length)
+}
+
+const RADIUS_COORDS = 1
+const RADIUS_MEMBER = 2
+const RADIUS_NOSTORE = 4
+const GEOSEARCH = 8
+const GEOSEARCHSTORE = 16
+
+/** extractDistanceOrReply: radius and unit. */
+function extractDistance(argv: readonly string[], i: number, shape: GeoShape): Reply | null {
+  const d = string2d(argv[i] ?? '')
+  if (d === null) return error('ERR need numeric radius')
+  if (d < 0) return error('ERR radius cannot be negative')
+  const u = unitToMeters(argv[i + 1] ?? '')
+  if (u === null) return ERR_UNIT
+  shape.radius = d
+  shape.conversion = u
+  return null
+}
+
+/** extractBoxOrReply: width, height and unit. */
+function extractBox(argv: readonly string[], i: number, shape: GeoShape): Reply | null {
+  const w = string2d(argv[i] ?? '')
+  if (w === null) return error('ERR need numeric width')
+  const h = string2d(argv[i + 1] ?? '')
+  if (h === null) return error('ERR need numeric height')
+  if (h < 0 || w < 0) return error('ERR height or width cannot be negative')
+  const u = unitToMeters(argv[i + 2] ?? '')
+  if (u === null) return ERR_UNIT
+  shape.width = w
+  shape.height = h
+  shape.conversion = u
+  return null
+}
+
+/** extractLongLatOrReply. */
+function extractLongLat(argv: readonly string[], i: number): [number, number] | Reply {
+  const x = string2d(argv[i] ?? '')
+  if (x === null) return ERR_NOT_FLOAT
+  const y = string2d(argv[i + 1] ?? '')
+  if (y === null) return ERR_NOT_FLOAT
+  if (x < GEO_LONG_MIN || x > GEO_LONG_MAX || y < GEO_LAT_MIN || y > GEO_LAT_MAX)
+    return error(`ERR invalid longitude,latitude pair ${printfF(x)},${printfF(y)}`)
+  return [x, y]
+}
+
+const ERR_DECODE = error('ERR could not decode requested zset member')
+
+/** georadiusGeneric. */
+function georadiusGeneric(c: CommandCall, srcKeyIndex: number, flags: number): Reply {
+  const { argv } = c
+  const srcKey = argv[srcKeyIndex] ?? ''
+  const zobj = lookupOfType<ZsetObject>(c, srcKey, 'zset', false)
+  if (zobj === 'wrongtype') return ERR_WRONGTYPE
+  const ref = valueRefOf(c, srcKey)
+  const memberXY = (m: string): [number, number] | null => {
+    if (zobj === null) return null
+    const score = zsetScore(ref, zobj, m)
+    return score === null ? null : decodeGeohash(score)
+  }
+  let storekey: string | null = null
+  let storedist = false
+  let baseArgs: number
+  const shape: GeoShape = {
+    circular: true,
+    xy: [0, 0],
+    conversion: 1,
+    radius: 0,
+    width: 0,
+    height: 0,
+  }
+  if (flags & RADIUS_COORDS) {
+    baseArgs = 6
+    const xy = extractLongLat(argv, 2)
+    if (!Array.isArray(xy)) return xy
+    shape.xy = xy
+    const e = extractDistance(argv, 4, shape)
+    if (e !== null) return e
+  } else if (flags & RADIUS_MEMBER && zobj === null) {
+    baseArgs = 5
+  } else if (flags & RADIUS_MEMBER) {
+    baseArgs = 5
+    const xy = memberXY(argv[2] ?? '')
+    if (xy === null) return ERR_DECODE
+    shape.xy = xy
+    const e = extractDistance(argv, 3, shape)
+    if (e !== null) return e
+  } else {
+    baseArgs = 2
+    if (flags & GEOSEARCHSTORE) {
+      baseArgs = 3
+      storekey = argv[1] ?? ''
+    }
+  }
+  let withdist = false
+  let withhash = false
+  let withcoords = false
+  let frommember = false
+  let fromloc = false
+  let byradius = false
+  let bybox = false
+  let sort: 'none' | 'asc' | 'desc' = 'none'
+  let any = false
+  let count = 0n
+  const remaining = argv.length - baseArgs
+  for (let i = 0; i < remaining; i++) {
+    const arg = argv[baseArgs + i] ?? ''
+    const at = baseArgs + i + 1
+    if (isToken(arg, 'WITHDIST')) withdist = true
+    else if (isToken(arg, 'WITHHASH')) withhash = true
+    else if (isToken(arg, 'WITHCOORD')) withcoords = true
+    else if (isToken(arg, 'ANY')) any = true
+    else if (isToken(arg, 'ASC')) sort = 'asc'
+    else if (isToken(arg, 'DESC')) sort = 'desc'
+    else if (isToken(arg, 'COUNT') && i + 1 < remaining) {
+      const n = getLongLongOrReply(argv[at] ?? '')
+      if (typeof n === 'object') return n
+      if (n <= 0n) return error('ERR COUNT must be > 0')
+      count = n
+      i++
+    } else if (
+      (isToken(arg, 'STORE') || isToken(arg, 'STOREDIST')) &&
+      i + 1 < remaining &&
+      !(flags & RADIUS_NOSTORE) &&
+      !(flags & GEOSEARCH)
+    ) {
+      storekey = argv[at] ?? ''
+      storedist = isToken(arg, 'STOREDIST')
+      i++
+    } else if (isToken(arg, 'STOREDIST') && flags & GEOSEARCH && flags & GEOSEARCHSTORE) {
+      storedist = true
+    } else if (isToken(arg, 'FROMMEMBER') && i + 1 < remaining && flags & GEOSEARCH && !fromloc) {
+      if (zobj !== null) {
+        const xy = memberXY(argv[at] ?? '')
+        if (xy === null) return ERR_DECODE
+        shape.xy = xy
+      }
+      frommember = true
+      i++
+    } else if (
+      isToken(arg, 'FROMLONLAT') &&
+      i + 2 < remaining &&
+      flags & GEOSEARCH &&
+      !frommember
+    ) {
+      const xy = extractLongLat(argv, at)
+      if (!Array.isArray(xy)) return xy
+      shape.xy = xy
+      fromloc = true
+      i += 2
+    } else if (
+      flags & GEOSEARCH &&
+      ((isToken(arg, 'BYRADIUS') && i + 2 < remaining && !bybox) ||
+        (isToken(arg, 'BYBOX') && i + 3 < remaining && !byradius))
+    ) {
+      const box = isToken(arg, 'BYBOX')
+      const e = box ? extractBox(argv, at, shape) : extractDistance(argv, at, shape)
+      if (e !== null) return e
+      shape.circular = !box
+      if (box) bybox = true
+      else byradius = true
+      i += box ? 3 : 2
+    } else return ERR_SYNTAX
+  }
+  if (storekey !== null && (withdist || withhash || withcoords))
+    return error(
+      `ERR ${flags & GEOSEARCHSTORE ? 'GEOSEARCHSTORE' : 'STORE option in GEORADIUS'} is not compatible with WITHDIST, WITHHASH and WITHCOORD options`,
+    )
+  if (flags & GEOSEARCH && !(frommember || fromloc))
+    return error(
+      `ERR exactly one of FROMMEMBER or FROMLONLAT can be specified for ${cstr(argv[0] ?? '')}`,
+    )
+  if (flags & GEOSEARCH && !(byradius || bybox))
+    return error(
+      `ERR exactly one of BYRADIUS and BYBOX can be specified for ${cstr(argv[0] ?? '')}`,
+    )
+  if (any && count === 0n) return error('ERR the ANY argument requires COUNT argument')
+  if (zobj === null) {
+    if (storekey !== null) {
+      if (dbDelete(c.ctx, c.db, storekey)) {
+        signalModifiedKey(c.srv, c.ctx, c.db, storekey)
+        c.srv.dirty++
+      }
+      return ZERO
+    }
+    return EMPTY_ARRAY
+  }
+  if (count !== 0n && sort === 'none' && !any) sort = 'asc'
+  const limit = any ? Number(count) : 0
+  const ga = membersOfAllNeighbors(zobj, shape, limit)
+  if (ga.length === 0 && storekey === null) return EMPTY_ARRAY
+  const total = ga.length
+  const returned = count === 0n || BigInt(total) < count ? total : Number(count)
+  if (sort !== 'none') {
+    const cmp =
+      sort === 'asc'
+        ? (a: GeoPoint, b: GeoPoint) => (a.dist > b.dist ? 1 : a.dist === b.dist ? 0 : -1)
+        : (a: GeoPoint, b: GeoPoint) => (a.dist > b.dist ? -1 : a.dist === b.dist ? 0 : 1)
+    if (returned === total) ga.sort(cmp)
+    else pqsort(ga, cmp, 0, returned - 1)
+  }
+  if (storekey === null) {
+    const options = (withdist ? 1 : 0) + (withcoords ? 1 : 0) + (withhash ? 1 : 0)
+    const out: Reply[] = []
+    for (let i = 0; i < returned; i++) {
+      const gp = ga[i] as GeoPoint
+      const dist = gp.dist / shape.conversion
+      if (options === 0) {
+        out.push(bulk(gp.member))
+        continue
+      }
+      const item: Reply[] = [bulk(gp.member)]
+      if (withdist) item.push(bulk(formatFixed(dist, 4)))
+      if (withhash) item.push(integer(gp.score))
+      if (withcoords) item.push(array([humanDouble(gp.x), humanDouble(gp.y)]))
+      out.push(array(item))
+    }
+    return array(out)
+  }
+  if (returned > 0) {
+    const dv = valueRefOf(c, storekey)
+    const dstobj = createZsetObject(dv) as ContainerObject<'zset', 'skiplist'>
+    let maxelelen = 0
+    let totelelen = 0
+    for (let i = 0; i < returned; i++) {
+      const gp = ga[i] as GeoPoint
+      const score = storedist ? gp.dist / shape.conversion : gp.score
+      if (gp.member.length > maxelelen) maxelelen = gp.member.length
+      totelelen += gp.member.length
+      zsetInsertNew(dv, dstobj.ptr, gp.member, score)
+    }
+    zsetConvertToListpackIfNeeded(dv, dstobj, maxelelen, totelelen)
+    setKey(c.srv, c.ctx, c.db, storekey, dstobj)
+    noteObjectCreated(dv, dstobj)
+    c.srv.dirty += returned
+  } else if (dbDelete(c.ctx, c.db, storekey)) {
+    signalModifiedKey(c.srv, c.ctx, c.db, storekey)
+    c.srv.dirty++
+  }
+  return integer(returned)
+}
+
 export const geoCommands: readonly CommandSpec[] = [
   defineCommand('geoadd', geoaddCommand),
   defineCommand('geopos', geoposCommand),
   defineCommand('geohash', geohashCommand),
   defineCommand('geodist', geodistCommand),
+  defineCommand('georadius', (c) => georadiusGeneric(c, 1, RADIUS_COORDS)),
+  defineCommand('georadiusbymember', (c) => georadiusGeneric(c, 1, RADIUS_MEMBER)),
+  defineCommand('georadius_ro', (c) => georadiusGeneric(c, 1, RADIUS_COORDS | RADIUS_NOSTORE)),
+  defineCommand('georadiusbymember_ro', (c) =>
+    georadiusGeneric(c, 1, RADIUS_MEMBER | RADIUS_NOSTORE),
+  ),
+  defineCommand('geosearch', (c) => georadiusGeneric(c, 1, GEOSEARCH)),
+  defineCommand('geosearchstore', (c) => georadiusGeneric(c, 2, GEOSEARCH | GEOSEARCHSTORE)),
 ]

@@ -407,7 +407,7 @@ function aggregate(target: number, val: number, agg: Aggregate): number {
 }
 
 /** Adds a result member to a skiplist zset being built (zslInsert + dictAdd). */
-function zsetInsertNew(v: ValueRef, zs: Zset, ele: string, score: number): void {
+export function zsetInsertNew(v: ValueRef, zs: Zset, ele: string, score: number): void {
   zslInsert(v.ctx, zs.zsl, score, ele, v.key)
   dictAdd(v.ctx, zs.dict, ele, score)
 }
