@@ -350,26 +350,38 @@ export function rdbLoadImage(
 ): boolean {
   const lruClock = srv.lruclock
   const now = BigInt(Math.floor(ctx.now))
+  // rdbLoadRioWithLoadingCtx's counters, kept in INFO persistence once the load ends.
+  let loaded = 0
+  let expired = 0
+  const done = (ok: boolean): boolean => {
+    srv.rdbLastLoadKeysLoaded = loaded
+    srv.rdbLastLoadKeysExpired = expired
+    return ok
+  }
   for (const saved of image.dbs) {
     const db = srv.dbs[saved.id]
-    if (db === undefined) return false
+    if (db === undefined) return done(false)
     dictExpand(ctx, db.dict, saved.size)
     dictExpand(ctx, db.expires, saved.expiresSize)
     for (const k of saved.keys) {
       const v: ValueRef = { srv, ctx, dbid: db.id, key: k.key }
       const val = rdbLoadObject(v, k.value)
       if (val === null) continue
-      if (k.expire !== -1n && k.expire < now) continue
+      if (k.expire !== -1n && k.expire < now) {
+        expired++
+        continue
+      }
       if (dbExists(ctx, db, k.key)) {
-        if (!allowDup) return false
+        if (!allowDup) return done(false)
         dbDelete(ctx, db, k.key)
       }
       dbAdd(ctx, db, k.key, val)
+      loaded++
       if (k.expire !== -1n) setExpireExact(ctx, db, k.key, k.expire)
       objectSetLRUOrLFU(srv, val, k, lruClock)
     }
   }
-  return true
+  return done(true)
 }
 
 /**

@@ -152,6 +152,8 @@ export function createServerState(opts: ServerOptions): ServerState {
     outbox: new Map(),
     quicklistPackedThreshold: PACKED_THRESHOLD,
     rdbImage: null,
+    rdbLastLoadKeysLoaded: 0,
+    rdbLastLoadKeysExpired: 0,
   }
   // server.c dbDictType/dbExpiresDictType: growth is refused past maxmemory (evict.ts).
   const keyspaceType = keyspaceDictType(srv)

@@ -234,4 +234,7 @@ export interface ServerState {
   quicklistPackedThreshold: number
   /** The last image rdbSave "wrote" (what DEBUG RELOAD NOSAVE loads); null before any. */
   rdbImage: RdbImage | null
+  /** INFO rdb_last_load_keys_loaded / _expired: keys the last load added and skipped. */
+  rdbLastLoadKeysLoaded: number
+  rdbLastLoadKeysExpired: number
 }

@@ -26,6 +26,27 @@ describe('DEBUG RELOAD', () => {
     expect(field(info, 'rdb_saves')).toBe('0')
   })
 
+  it('reports the keys the load added and the expired ones it skipped (INFO persistence)', () => {
+    const t = createTestEngine()
+    let info = text(t, 'info', 'persistence')
+    expect(field(info, 'rdb_last_load_keys_loaded')).toBe('0')
+    t.exec('debug', 'set-active-expire', '0')
+    t.exec('set', 'a', '1')
+    t.exec('set', 'b', '2', 'px', '100')
+    t.exec('set', 'c', '3')
+    t.tick(300)
+    // b is past its TTL but still in the dataset: saved, then skipped by the load.
+    expect(t.exec('debug', 'reload')).toEqual(r.ok)
+    info = text(t, 'info', 'persistence')
+    expect(field(info, 'rdb_last_load_keys_loaded')).toBe('2')
+    expect(field(info, 'rdb_last_load_keys_expired')).toBe('1')
+    expect(t.exec('dbsize')).toEqual(r.int(2))
+    // CONFIG RESETSTAT and FLUSHALL leave them as they are.
+    t.exec('config', 'resetstat')
+    t.exec('flushall')
+    expect(field(text(t, 'info', 'persistence'), 'rdb_last_load_keys_loaded')).toBe('2')
+  })
+
   it('pre-sizes the keyspace dict to the saved key count (RESIZEDB): no rehash after loading', () => {
     const t = createTestEngine()
     for (let i = 0; i < 9; i++) t.exec('set', `k${String(i)}`, 'v')
