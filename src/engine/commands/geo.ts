@@ -40,7 +40,7 @@ import { noteObjectCreated } from '../types/container.ts'
 import type { ContainerObject } from '../types/object.ts'
 import { dbDelete, setKey, signalModifiedKey } from '../keyspace/db.ts'
 import { formatFixed, string2d } from '../util/numbers.ts'
-import { isToken, lookupOfType } from './common.ts'
+import { integerLL, isToken, lookupOfType } from './common.ts'
 import { getLongLongOrReply } from './parse.ts'
 import { defineCommand, type CommandCall, type CommandSpec } from './spec.ts'
 import { zsetCommands, zsetInsertNew } from './zset.ts'
@@ -125,6 +125,11 @@ function scoreToUint64(d: number): bigint {
   const y = d - TWO63
   if (!(y < TWO63)) return 0n
   return BigInt(Math.trunc(y)) ^ (1n << 63n)
+}
+
+/** (long long)score on x86-64: truncation, or LLONG_MIN outside the range (cvttsd2si). */
+function scoreToLongLong(d: number): bigint {
+  return d >= -(2 ** 63) && d < 2 ** 63 ? BigInt(Math.trunc(d)) : -(1n << 63n)
 }
 
 /** decodeGeohash + geohashDecodeToLongLatWGS84: the centre of the score's cell, clamped. */
@@ -760,7 +765,7 @@ function georadiusGeneric(c: CommandCall, srcKeyIndex: number, flags: number): R
       }
       const item: Reply[] = [bulk(gp.member)]
       if (withdist) item.push(bulk(formatFixed(dist, 4)))
-      if (withhash) item.push(integer(gp.score))
+      if (withhash) item.push(integerLL(scoreToLongLong(gp.score)))
       if (withcoords) item.push(array([humanDouble(gp.x), humanDouble(gp.y)]))
       out.push(array(item))
     }
