@@ -26,7 +26,6 @@
  * Emits no events.
  */
 import { rngNextU32, type Rng } from '../rng.ts'
-import { SIPHASH_WASM } from './siphash.wasm.generated.ts'
 
 // --- Types ---
 
@@ -47,16 +46,13 @@ export function hashSeedFromRng(rng: Rng): HashSeed {
 
 /**
  * Hashes a byte string with SipHash-1-2 and returns the low 32 bits of the 64-bit result as a
- * uint32 (enough for any bucket index). Runs the WebAssembly build of the same function
- * (siphash.wat: native 64-bit lanes, about twice as fast) where the platform has WebAssembly,
- * else siphash12Half below; both give the same bits (tested against each other and a BigInt
- * reference).
+ * uint32 (enough for any bucket index).
  */
 export function siphash12Low(seed: HashSeed, s: string): number {
   // One-entry memo: a command hashes the same key several times (lookup, then add, then
   // the expires dict); a pure function of (seed, s), so the result is the same.
   if (s === lastKey && seed === lastSeed) return lastHash
-  const h = wasm === null ? siphash12Half(seed, s, false) : wasmSiphash12Low(wasm, seed, s)
+  const h = siphash12Half(seed, s, false)
   lastKey = s
   lastSeed = seed
   lastHash = h
@@ -66,70 +62,6 @@ export function siphash12Low(seed: HashSeed, s: string): number {
 let lastKey = ''
 let lastSeed: HashSeed | null = null
 let lastHash = 0
-
-// --- The WebAssembly build (siphash.wat) ---
-
-/** The few members of the WebAssembly namespace used here (the engine compiles without DOM types). */
-interface WasmNamespace {
-  Module: new (bytes: Uint8Array) => object
-  Instance: new (module: object) => { exports: Record<string, unknown> }
-}
-
-interface WasmMemory {
-  readonly buffer: ArrayBuffer
-  grow(pages: number): number
-}
-
-/** An instance of siphash.wat and a byte view of its memory (the key goes at offset 0). */
-interface WasmSiphash {
-  readonly hash: (s0: number, s1: number, s2: number, s3: number, len: number) => number
-  readonly memory: WasmMemory
-  bytes: Uint8Array
-}
-
-const WASM_PAGE = 65536
-
-/** Instantiates siphash.wat; null where WebAssembly is missing or refused (e.g. by a CSP). */
-function instantiateWasm(): WasmSiphash | null {
-  const api = (globalThis as { WebAssembly?: WasmNamespace }).WebAssembly
-  if (api === undefined) return null
-  try {
-    const { exports } = new api.Instance(new api.Module(SIPHASH_WASM))
-    const memory = exports['mem'] as WasmMemory
-    return {
-      hash: exports['siphash12Low'] as WasmSiphash['hash'],
-      memory,
-      bytes: new Uint8Array(memory.buffer),
-    }
-  } catch {
-    return null
-  }
-}
-
-let wasm: WasmSiphash | null = instantiateWasm()
-
-/** Copies the key's bytes into the module's memory (growing it if needed) and hashes them. */
-function wasmSiphash12Low(w: WasmSiphash, seed: HashSeed, s: string): number {
-  const len = s.length
-  let bytes = w.bytes
-  if (len > bytes.length) {
-    w.memory.grow(Math.ceil((len - bytes.length) / WASM_PAGE))
-    bytes = w.bytes = new Uint8Array(w.memory.buffer)
-  }
-  for (let i = 0; i < len; i++) bytes[i] = s.charCodeAt(i)
-  return w.hash(seed.k0, seed.k1, seed.k2, seed.k3, len) >>> 0
-}
-
-/**
- * Which implementation siphash12Low runs: 'wasm' (when available) or 'js'. Returns the one in
- * use after the call. For tests, which check both against each other.
- */
-export function siphashImplementation(use?: 'wasm' | 'js'): 'wasm' | 'js' {
-  if (use === 'js') wasm = null
-  else if (use === 'wasm') wasm ??= instantiateWasm()
-  lastSeed = null
-  return wasm === null ? 'js' : 'wasm'
-}
 
 /** Hashes a byte string with SipHash-1-2 and returns the 64-bit result as [low32, high32]. */
 export function siphash12(seed: HashSeed, s: string): [number, number] {

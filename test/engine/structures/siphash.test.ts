@@ -7,7 +7,6 @@ import {
   hashSeedFromRng,
   siphash12,
   siphash12Low,
-  siphashImplementation,
   type HashSeed,
 } from '../../../src/engine/structures/siphash.ts'
 
@@ -170,56 +169,5 @@ describe('siphash12', () => {
         expect(siphash12Low(seed, msg), `len ${n}`).toBe(Number(ref & 0xffffffffn))
       }
     }
-  })
-})
-
-describe('siphash12Low implementations (siphash.wat and siphash12Half)', () => {
-  it('runs the WebAssembly build where WebAssembly exists (Node, browsers, workers)', () => {
-    expect(siphashImplementation()).toBe('wasm')
-  })
-
-  const u32 = fc.integer({ min: 0, max: 0xffffffff })
-  const seedWords = fc
-    .tuple(u32, u32, u32, u32)
-    .map(([k0, k1, k2, k3]): HashSeed => ({ k0, k1, k2, k3 }))
-  const msgBytes = fc
-    .array(fc.integer({ min: 0, max: 255 }), { maxLength: 200 })
-    .map((a) => String.fromCharCode(...a))
-
-  test.prop([seedWords, msgBytes], { numRuns: 400 })(
-    'the WebAssembly and the JavaScript build agree with the BigInt reference',
-    (seed, msg) => {
-      const want = Number(sipRef(hashSeedBytes(seed), msg, 1, 2) & 0xffffffffn)
-      try {
-        expect(siphashImplementation('wasm')).toBe('wasm')
-        expect(siphash12Low(seed, msg)).toBe(want)
-        expect(siphashImplementation('js')).toBe('js')
-        expect(siphash12Low(seed, msg)).toBe(want)
-      } finally {
-        siphashImplementation('wasm')
-      }
-    },
-  )
-
-  it('grows the module memory for keys longer than its first 64 KiB page', () => {
-    const seed = hashSeedFromRng(rngCreate(11))
-    for (const n of [65535, 65536, 65537, 200_003]) {
-      let msg = ''
-      for (let i = 0; i < n; i++) msg += String.fromCharCode((i * 131 + n) & 0xff)
-      const want = Number(sipRef(hashSeedBytes(seed), msg, 1, 2) & 0xffffffffn)
-      expect(siphash12Low(seed, msg), `len ${n}`).toBe(want)
-    }
-    // A short key after the growth still hashes right (the view was renewed, not stale).
-    expect(siphash12Low(seed, 'abc')).toBe(siphash12(seed, 'abc')[0])
-  })
-
-  it('siphash.wasm.generated.ts is the assembly of siphash.wat', async () => {
-    const { generate } = await import('../../../scripts/gen-siphash-wasm.mjs')
-    const { readFileSync } = await import('node:fs')
-    const dir = new URL('../../../src/engine/structures/', import.meta.url)
-    const wat = readFileSync(new URL('siphash.wat', dir), 'utf8')
-    expect(await generate(wat)).toBe(
-      readFileSync(new URL('siphash.wasm.generated.ts', dir), 'utf8'),
-    )
   })
 })
