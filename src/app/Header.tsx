@@ -25,6 +25,8 @@ export function Header(): ReactNode {
   const traceLevel = useApp((s) => s.traceLevel)
   const fileRef = useRef<HTMLInputElement>(null)
   const [link, setLink] = useState<string | null>(null)
+  // On a phone the settings fold behind one button (styles.css), so the console shows first.
+  const [settingsOpen, setSettingsOpen] = useState(false)
   const a = store.getState()
 
   const share = (): void => {
@@ -82,86 +84,99 @@ export function Header(): ReactNode {
       </h1>
       <div className="header-tools">
         <ScenesMenu />
-        <label>
-          <span className="visually-hidden">{t('header.language')}</span>
-          <select
-            aria-label={t('header.language')}
-            value={language}
-            onChange={(e) => {
-              a.languageChanged(e.target.value as Language)
+        <button
+          type="button"
+          className="header-settings-toggle"
+          aria-expanded={settingsOpen}
+          aria-controls="header-settings"
+          onClick={() => {
+            setSettingsOpen(!settingsOpen)
+          }}
+        >
+          {t('header.settings')}
+        </button>
+        <div id="header-settings" className="header-settings" data-open={settingsOpen}>
+          <label>
+            <span className="visually-hidden">{t('header.language')}</span>
+            <select
+              aria-label={t('header.language')}
+              value={language}
+              onChange={(e) => {
+                a.languageChanged(e.target.value as Language)
+              }}
+            >
+              <option value="en">English</option>
+              <option value="zh">简体中文</option>
+            </select>
+          </label>
+          <button
+            type="button"
+            onClick={() => {
+              a.themeChanged(theme === 'dark' ? 'light' : 'dark')
             }}
           >
-            <option value="en">English</option>
-            <option value="zh">简体中文</option>
+            {theme === 'dark' ? t('header.theme.toLight') : t('header.theme.toDark')}
+          </button>
+          <select
+            aria-label={t('header.motion')}
+            value={motion}
+            onChange={(e) => {
+              a.motionChanged(e.target.value as Motion)
+            }}
+          >
+            {(['system', 'reduce', 'full'] as const).map((m) => (
+              <option key={m} value={m}>
+                {t('header.motion')}: {t(`header.motion.${m}`)}
+              </option>
+            ))}
           </select>
-        </label>
-        <button
-          type="button"
-          onClick={() => {
-            a.themeChanged(theme === 'dark' ? 'light' : 'dark')
-          }}
-        >
-          {theme === 'dark' ? t('header.theme.toLight') : t('header.theme.toDark')}
-        </button>
-        <select
-          aria-label={t('header.motion')}
-          value={motion}
-          onChange={(e) => {
-            a.motionChanged(e.target.value as Motion)
-          }}
-        >
-          {(['system', 'reduce', 'full'] as const).map((m) => (
-            <option key={m} value={m}>
-              {t('header.motion')}: {t(`header.motion.${m}`)}
-            </option>
-          ))}
-        </select>
-        <select
-          aria-label={t('header.trace')}
-          value={traceLevel}
-          onChange={(e) => {
-            a.traceLevelChanged(e.target.value as TraceLevel)
-          }}
-        >
-          {(['full', 'summary', 'off'] as const).map((l) => (
-            <option key={l} value={l}>
-              {t('header.trace')}: {t(`header.trace.${l}`)}
-            </option>
-          ))}
-        </select>
-        <button type="button" onClick={share}>
-          {t('header.share')}
-        </button>
-        <button type="button" onClick={exportFile}>
-          {t('header.export')}
-        </button>
-        <button
-          type="button"
-          onClick={() => {
-            fileRef.current?.click()
-          }}
-        >
-          {t('header.import')}
-        </button>
-        <input
-          ref={fileRef}
-          type="file"
-          accept="application/json,.json"
-          hidden
-          onChange={(e) => {
-            const f = e.target.files?.[0]
-            if (f) importFile(f)
-            e.target.value = ''
-          }}
-        />
-        <button
-          type="button"
-          onClick={() => {
-            a.sessionResetRequested()
-          }}
-        >
-          {t('header.reset')}
-        </button>
+          <select
+            aria-label={t('header.trace')}
+            value={traceLevel}
+            onChange={(e) => {
+              a.traceLevelChanged(e.target.value as TraceLevel)
+            }}
+          >
+            {(['full', 'summary', 'off'] as const).map((l) => (
+              <option key={l} value={l}>
+                {t('header.trace')}: {t(`header.trace.${l}`)}
+              </option>
+            ))}
+          </select>
+          <button type="button" onClick={share}>
+            {t('header.share')}
+          </button>
+          <button type="button" onClick={exportFile}>
+            {t('header.export')}
+          </button>
+          <button
+            type="button"
+            onClick={() => {
+              fileRef.current?.click()
+            }}
+          >
+            {t('header.import')}
+          </button>
+          <input
+            ref={fileRef}
+            type="file"
+            accept="application/json,.json"
+            hidden
+            onChange={(e) => {
+              const f = e.target.files?.[0]
+              if (f) importFile(f)
+              e.target.value = ''
+            }}
+          />
+          <button
+            type="button"
+            onClick={() => {
+              a.sessionResetRequested()
+            }}
+          >
+            {t('header.reset')}
+          </button>
+        </div>
         <button
           type="button"
           aria-label={t('header.help')}

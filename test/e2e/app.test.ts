@@ -159,8 +159,24 @@ describe('the app in Chromium', () => {
       .toBe(1)
     const width = await a.page.evaluate(() => document.documentElement.scrollWidth)
     expect(width).toBeLessThanOrEqual(390)
-    await a.page.getByRole('combobox', { name: 'Language' }).selectOption('zh')
+    // The settings fold behind one button, so the header leaves the screen to the console.
+    const header = await a.page.locator('header.app-header').boundingBox()
+    expect(header?.height ?? 999).toBeLessThan(844 * 0.2)
+    const language = a.page.getByRole('combobox', { name: 'Language' })
+    expect(await language.isVisible()).toBe(false)
+    await a.page.getByRole('button', { name: 'Settings' }).click()
+    await language.selectOption('zh')
     await expect.poll(() => a.page.getByRole('button', { name: '播放' }).count()).toBe(1)
     await ctx.close()
+
+    // On a laptop the settings are in the header as they are, with no Settings button.
+    const wide = await browser().newContext({
+      viewport: { width: 1280, height: 800 },
+      locale: 'en-US',
+    })
+    const w = (await newPage(wide)).a
+    expect(await w.page.getByRole('combobox', { name: 'Language' }).isVisible()).toBe(true)
+    expect(await w.page.getByRole('button', { name: 'Settings' }).isVisible()).toBe(false)
+    await wide.close()
   })
 })
