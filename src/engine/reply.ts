@@ -85,3 +85,17 @@ export const ERR_NOT_FLOAT = error('ERR value is not a valid float')
 export const ERR_NO_SUCH_KEY = error('ERR no such key')
 export const ERR_OUT_OF_RANGE = error('ERR index out of range')
 export const ERR_OOM = error("OOM command not allowed when used memory > 'maxmemory'.")
+
+/**
+ * The most elements a reply of repeated random picks (HRANDFIELD, SRANDMEMBER, ZRANDMEMBER
+ * with a negative count) may have here. Redis streams such a reply to the socket as it picks
+ * (a count of -9223372036854775807 keeps it busy until the client gives up); the engine
+ * builds a reply in memory first, and past a few million elements the JavaScript heap, the
+ * worker or the server process would die instead.
+ */
+export const MAX_RANDOM_REPLY_ELEMENTS = 1 << 22
+
+/** The answer to a random-picks count beyond MAX_RANDOM_REPLY_ELEMENTS. */
+export const ERR_RANDOM_REPLY_TOO_LARGE = error(
+  `ERR count is too large for Redis X-Ray: a reply of repeated random picks stops at ${String(MAX_RANDOM_REPLY_ELEMENTS)} elements`,
+)

@@ -22,6 +22,8 @@ import {
   ONE,
   ZERO,
   type Reply,
+  ERR_RANDOM_REPLY_TOO_LARGE,
+  MAX_RANDOM_REPLY_ELEMENTS,
 } from '../reply.ts'
 import {
   dictAdd,
@@ -344,6 +346,8 @@ function hrandfieldWithCount(c: CommandCall, l: bigint, withvalues: boolean): Re
 
   // CASE 1: negative count (or 1): independent draws, in draw order.
   if (!uniq || countBig === 1n) {
+    if (countBig * (withvalues ? 2n : 1n) > MAX_RANDOM_REPLY_ELEMENTS)
+      return ERR_RANDOM_REPLY_TOO_LARGE
     let count = Number(countBig)
     const out: string[] = []
     if (o.encoding === 'hashtable') {

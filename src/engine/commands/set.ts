@@ -25,6 +25,8 @@ import {
   ONE,
   ZERO,
   type Reply,
+  ERR_RANDOM_REPLY_TOO_LARGE,
+  MAX_RANDOM_REPLY_ELEMENTS,
 } from '../reply.ts'
 import {
   dictAdd,
@@ -269,6 +271,7 @@ function srandmemberWithCount(c: CommandCall): Reply {
 
   // CASE 1: negative count (or 1): independent draws.
   if (!uniq || countBig === 1n) {
+    if (countBig > MAX_RANDOM_REPLY_ELEMENTS) return ERR_RANDOM_REPLY_TOO_LARGE
     const out: string[] = []
     for (let n = Number(countBig); n > 0; n--) out.push(setTypeRandomElement(ctx, set))
     return bulkArray(out)

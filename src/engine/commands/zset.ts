@@ -28,6 +28,8 @@ import {
   NIL_ARRAY,
   ZERO,
   type Reply,
+  ERR_RANDOM_REPLY_TOO_LARGE,
+  MAX_RANDOM_REPLY_ELEMENTS,
 } from '../reply.ts'
 import {
   dictAdd,
@@ -1197,6 +1199,8 @@ function zrandmemberWithCount(c: CommandCall, l: bigint, withscores: boolean): R
     if (withscores) out.push(dbl(s))
   }
   if (!uniq || countBig === 1n) {
+    if (countBig * (withscores ? 2n : 1n) > MAX_RANDOM_REPLY_ELEMENTS)
+      return ERR_RANDOM_REPLY_TOO_LARGE
     let count = Number(countBig)
     if (zobj.encoding === 'skiplist') {
       while (count-- > 0) {
