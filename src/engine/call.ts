@@ -7,6 +7,7 @@ import type { ExecContext } from './context.ts'
 import type { CommandCall, CommandSpec } from './commands/spec.ts'
 import type { Reply } from './reply.ts'
 import type { Client, ServerState } from './state.ts'
+import { cstr } from './bytes.ts'
 import { updatePeakMemory } from './keyspace/memory.ts'
 import { feedMonitors } from './commands/monitor.ts'
 
@@ -144,12 +145,12 @@ export function unknownCommandMessage(srv: ServerState, argv: readonly string[])
   const base = srv.commands.map.get(name.toLowerCase())
   let msg: string
   if (base?.subcommands !== undefined) {
-    msg = `unknown subcommand '${(argv[1] ?? '').slice(0, 128)}'. Try ${name.toUpperCase()} HELP.`
+    msg = `unknown subcommand '${cstr(argv[1] ?? '').slice(0, 128)}'. Try ${name.toUpperCase()} HELP.`
   } else {
     let args = ''
     for (let i = 1; i < argv.length && args.length < 128; i++)
-      args += `'${(argv[i] ?? '').slice(0, 128 - args.length)}' `
-    msg = `unknown command '${name.slice(0, 128)}', with args beginning with: ${args}`
+      args += `'${cstr(argv[i] ?? '').slice(0, 128 - args.length)}' `
+    msg = `unknown command '${cstr(name).slice(0, 128)}', with args beginning with: ${args}`
   }
   return msg.replace(/[\r\n]/g, ' ')
 }
