@@ -3,24 +3,12 @@
  * servers, and every byte that comes back compared. Replies that are withheld never arrive,
  * so the test reads until a final marker reply rather than one reply per command.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { respEncodeCommand } from '../../src/engine/resp.ts'
-import { startRespServer, type RespServerHandle } from '../../src/server/server.ts'
-import { connectRaw, type RawClient } from '../server/rawClient.ts'
-import { startRealRedis, type RealRedis } from './redisProcess.ts'
+import type { RawClient } from '../server/rawClient.ts'
+import { bothServersPerFile } from './bothServers.ts'
 
-let real: RealRedis
-let ours: RespServerHandle
-
-beforeAll(async () => {
-  real = await startRealRedis([], { tcp: false })
-  ours = await startRespServer({ seed: 1 })
-})
-
-afterAll(async () => {
-  await ours.close()
-  await real.stop()
-})
+const servers = bothServersPerFile()
 
 /** Sends `commands` pipelined, then ECHO <marker>; returns every byte up to the marker's reply. */
 async function bytesFor(c: RawClient, commands: readonly (readonly string[])[]): Promise<string> {
@@ -73,8 +61,8 @@ const SCRIPTS: Record<string, (readonly string[])[]> = {
 describe('CLIENT REPLY against redis-server', () => {
   for (const [name, commands] of Object.entries(SCRIPTS)) {
     it(name, async () => {
-      const a = await connectRaw(real.socket)
-      const b = await connectRaw(ours.port)
+      const a = await servers.connectReal()
+      const b = await servers.connectOurs()
       try {
         const want = await bytesFor(a, commands)
         expect(await bytesFor(b, commands)).toBe(want)

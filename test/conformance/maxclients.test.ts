@@ -3,23 +3,11 @@
  * are closed, the others keep working, INFO counts the refusals, and lowering or raising the
  * limit takes effect for the next connection.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startRespServer, type RespServerHandle } from '../../src/server/server.ts'
-import { connectRaw, type RawClient } from '../server/rawClient.ts'
-import { startRealRedis, type RealRedis } from './redisProcess.ts'
+import { describe, expect, it } from 'vitest'
+import type { RawClient } from '../server/rawClient.ts'
+import { bothServersPerFile } from './bothServers.ts'
 
-let real: RealRedis
-let ours: RespServerHandle
-
-beforeAll(async () => {
-  real = await startRealRedis([], { tcp: false })
-  ours = await startRespServer({ seed: 1 })
-})
-
-afterAll(async () => {
-  await ours.close()
-  await real.stop()
-})
+const servers = bothServersPerFile()
 
 /** What each of a sequence of steps sees on one server. */
 async function transcript(connect: () => Promise<RawClient>): Promise<string[]> {
@@ -55,8 +43,8 @@ async function transcript(connect: () => Promise<RawClient>): Promise<string[]> 
 
 describe('maxclients against redis-server', () => {
   it('refuses connections past the limit with the same bytes and counts them', async () => {
-    const want = await transcript(() => connectRaw(real.socket))
+    const want = await transcript(() => servers.connectReal())
     expect(want[3]).toBe('-ERR max number of clients reached\r\n')
-    expect(await transcript(() => connectRaw(ours.port))).toEqual(want)
+    expect(await transcript(() => servers.connectOurs())).toEqual(want)
   })
 })

@@ -4,24 +4,12 @@
  * commands then EXEC; a second MONITOR answers nothing; CLIENT LIST flags it 'O'. Times and
  * client addresses differ between the servers and are masked.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startRespServer, type RespServerHandle } from '../../src/server/server.ts'
-import { connectRaw, type RawClient } from '../server/rawClient.ts'
-import { startRealRedis, type RealRedis } from './redisProcess.ts'
+import { describe, expect, it } from 'vitest'
+import type { RawClient } from '../server/rawClient.ts'
+import { bothServersPerFile } from './bothServers.ts'
 
-let real: RealRedis
-let ours: RespServerHandle
-
-beforeAll(async () => {
-  // Both over TCP: a unix-socket client would carry the 'U' flag in CLIENT LIST.
-  real = await startRealRedis([])
-  ours = await startRespServer({ seed: 1 })
-})
-
-afterAll(async () => {
-  await ours.close()
-  await real.stop()
-})
+// Both over TCP: a unix-socket client would carry the 'U' flag in CLIENT LIST.
+const servers = bothServersPerFile({ tcp: true })
 
 const mask = (line: string): string =>
   line.replace(/^\+\d+\.\d{6} \[(\d+) [^\]]+\]/, '+<time> [$1 <client>]')
@@ -72,8 +60,8 @@ async function transcript(connect: () => Promise<RawClient>): Promise<string[]> 
 
 describe('MONITOR against redis-server', () => {
   it('streams the same lines, skips admin commands, ignores a second MONITOR', async () => {
-    const want = await transcript(() => connectRaw(real.port))
+    const want = await transcript(() => servers.connectReal())
     expect(want).toContain('+<time> [0 <client>] "SET" "k" "v"\r\n')
-    expect(await transcript(() => connectRaw(ours.port))).toEqual(want)
+    expect(await transcript(() => servers.connectOurs())).toEqual(want)
   })
 })

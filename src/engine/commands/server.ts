@@ -1140,15 +1140,20 @@ function debugHtstats(c: CommandCall): Reply {
   return bulk(`[Dictionary HT]\n${dictGetStats(db.dict)}[Expires HT]\n${dictGetStats(db.expires)}`)
 }
 
-/** debug.c DEBUG HTSTATS-KEY: dictGetStats of a hashtable set/hash or a skiplist zset's dict. */
-function debugHtstatsKey(c: CommandCall): Reply {
-  const o = lookupKeyReadWithFlags(
+/** The key DEBUG HTSTATS-KEY / LISTPACK / QUICKLIST look at: a read that touches nothing. */
+function debugLookupKey(c: CommandCall): RedisObject | null {
+  return lookupKeyReadWithFlags(
     c.srv,
     c.ctx,
     c.db,
     c.argv[2] ?? '',
     LOOKUP_NOTOUCH | LOOKUP_NONOTIFY,
   )
+}
+
+/** debug.c DEBUG HTSTATS-KEY: dictGetStats of a hashtable set/hash or a skiplist zset's dict. */
+function debugHtstatsKey(c: CommandCall): Reply {
+  const o = debugLookupKey(c)
   if (o === null) return ERR_NO_SUCH_KEY
   if (o.encoding === 'skiplist') return bulk(dictGetStats((o.ptr as Zset).dict))
   if (o.encoding === 'hashtable') return bulk(dictGetStats(o.ptr as Dict<string | null>))
@@ -1160,13 +1165,7 @@ function debugHtstatsKey(c: CommandCall): Reply {
  * answers a status line (or says the key has another encoding).
  */
 function debugRepr(c: CommandCall, encoding: 'listpack' | 'quicklist'): Reply {
-  const o = lookupKeyReadWithFlags(
-    c.srv,
-    c.ctx,
-    c.db,
-    c.argv[2] ?? '',
-    LOOKUP_NOTOUCH | LOOKUP_NONOTIFY,
-  )
+  const o = debugLookupKey(c)
   if (o === null) return ERR_NO_SUCH_KEY
   if (o.encoding !== encoding) return error(`ERR Not a ${encoding} encoded object.`)
   return simple(

@@ -1,0 +1,38 @@
+/**
+ * A redis-server 7.0.15 and our RESP server for one test file: started before its tests,
+ * stopped after them. `connect()` opens a raw connection to each (by TCP port, or the real
+ * server's unix socket when it has no TCP port).
+ */
+import { afterAll, beforeAll } from 'vitest'
+import { startRespServer, type RespServerHandle } from '../../src/server/server.ts'
+import { connectRaw, type RawClient } from '../server/rawClient.ts'
+import { startRealRedis, type RealRedis, type RealRedisOptions } from './redisProcess.ts'
+
+export interface BothServers {
+  connectReal(): Promise<RawClient>
+  connectOurs(): Promise<RawClient>
+}
+
+export function bothServersPerFile(opts: RealRedisOptions = { tcp: false }): BothServers {
+  let real: RealRedis | null = null
+  let ours: RespServerHandle | null = null
+  beforeAll(async () => {
+    real = await startRealRedis([], opts)
+    ours = await startRespServer({ seed: 1 })
+  })
+  afterAll(async () => {
+    await ours?.close()
+    await real?.stop()
+  })
+  const started = <T>(x: T | null): T => {
+    if (x === null) throw new Error('bothServersPerFile: the servers are not started yet')
+    return x
+  }
+  return {
+    connectReal: () => {
+      const r = started(real)
+      return connectRaw(r.port !== 0 ? r.port : r.socket)
+    },
+    connectOurs: () => connectRaw(started(ours).port),
+  }
+}
