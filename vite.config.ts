@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs'
+import { existsSync, readdirSync } from 'node:fs'
 import { relative } from 'node:path'
 import react from '@vitejs/plugin-react'
 import { defineConfig, type Plugin } from 'vite'
@@ -52,11 +52,13 @@ function offlineServiceWorker(): Plugin {
     generateBundle(_options, bundle) {
       const sw = bundle['sw.js']
       if (sw?.type !== 'chunk') throw new Error('offline service worker: sw.js was not built')
-      const publicFiles = publicDir
-        ? readdirSync(publicDir, { recursive: true, withFileTypes: true })
-            .filter((d) => d.isFile())
-            .map((d) => relative(publicDir, `${d.parentPath}/${d.name}`))
-        : []
+      // public/ is optional (an empty folder is not even in a git clone).
+      const publicFiles =
+        publicDir && existsSync(publicDir)
+          ? readdirSync(publicDir, { recursive: true, withFileTypes: true })
+              .filter((d) => d.isFile())
+              .map((d) => relative(publicDir, `${d.parentPath}/${d.name}`))
+          : []
       const files = [...Object.keys(bundle).filter((f) => f !== 'sw.js'), ...publicFiles]
       const manifest = buildManifest(files)
       const code = sw.code.replace(
