@@ -544,8 +544,11 @@ const OBJECT_HELP = [
   '    <key>.',
 ]
 
-/** object.c objectCommandLookup: NOTOUCH | NONOTIFY read lookup. */
-function objectLookup(c: CommandCall): RedisObject | null {
+/**
+ * object.c objectCommandLookup: NOTOUCH | NONOTIFY read lookup of argv[2] (OBJECT, and the
+ * DEBUG subcommands that inspect a key without touching it).
+ */
+export function objectLookup(c: CommandCall): RedisObject | null {
   return lookupKeyReadWithFlags(
     c.srv,
     c.ctx,

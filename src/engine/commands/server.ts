@@ -31,16 +31,7 @@ import { computeDatasetDigest, digestValue } from '../debugDigest.ts'
 import { performEvictions } from '../keyspace/evict.ts'
 import { killRDBChild, rdbSaveBackground } from '../rdb.ts'
 import { debugReload } from '../rdbReload.ts'
-import {
-  dbAdd,
-  emptyData,
-  LOOKUP_NONOTIFY,
-  LOOKUP_NOTOUCH,
-  lookupKeyReadWithFlags,
-  lookupKeyWrite,
-  touchWatchedKey,
-  type RedisDb,
-} from '../keyspace/db.ts'
+import { dbAdd, emptyData, lookupKeyWrite, touchWatchedKey, type RedisDb } from '../keyspace/db.ts'
 import { estimateObjectIdleTime } from '../keyspace/lru.ts'
 import {
   genInfoMemorySection,
@@ -90,6 +81,7 @@ import {
   getRangeLongOrReply,
   helpReply,
 } from './parse.ts'
+import { objectLookup } from './generic.ts'
 import {
   defineCommand,
   defineSubcommand,
@@ -1140,20 +1132,9 @@ function debugHtstats(c: CommandCall): Reply {
   return bulk(`[Dictionary HT]\n${dictGetStats(db.dict)}[Expires HT]\n${dictGetStats(db.expires)}`)
 }
 
-/** The key DEBUG HTSTATS-KEY / LISTPACK / QUICKLIST look at: a read that touches nothing. */
-function debugLookupKey(c: CommandCall): RedisObject | null {
-  return lookupKeyReadWithFlags(
-    c.srv,
-    c.ctx,
-    c.db,
-    c.argv[2] ?? '',
-    LOOKUP_NOTOUCH | LOOKUP_NONOTIFY,
-  )
-}
-
 /** debug.c DEBUG HTSTATS-KEY: dictGetStats of a hashtable set/hash or a skiplist zset's dict. */
 function debugHtstatsKey(c: CommandCall): Reply {
-  const o = debugLookupKey(c)
+  const o = objectLookup(c)
   if (o === null) return ERR_NO_SUCH_KEY
   if (o.encoding === 'skiplist') return bulk(dictGetStats((o.ptr as Zset).dict))
   if (o.encoding === 'hashtable') return bulk(dictGetStats(o.ptr as Dict<string | null>))
@@ -1165,7 +1146,7 @@ function debugHtstatsKey(c: CommandCall): Reply {
  * answers a status line (or says the key has another encoding).
  */
 function debugRepr(c: CommandCall, encoding: 'listpack' | 'quicklist'): Reply {
-  const o = debugLookupKey(c)
+  const o = objectLookup(c)
   if (o === null) return ERR_NO_SUCH_KEY
   if (o.encoding !== encoding) return error(`ERR Not a ${encoding} encoded object.`)
   return simple(
