@@ -339,10 +339,11 @@ function infoLatencyStats(srv: ServerState): string {
   return out
 }
 
+/** server.c genRedisInfoString "errorstats": the error codes in their rax's byte order. */
 function infoErrorStats(srv: ServerState): string {
   let out = ''
-  for (const [code, count] of srv.stats.errorCodes)
-    out += `errorstat_${code}:count=${String(count)}\r\n`
+  const codes = [...srv.stats.errorCodes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+  for (const [code, count] of codes) out += `errorstat_${code}:count=${String(count)}\r\n`
   return out
 }
 
