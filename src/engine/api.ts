@@ -29,6 +29,11 @@ export interface ClientOptions {
   readonly local?: boolean
   readonly addr?: string
   readonly laddr?: string
+  /**
+   * CLIENT_DENY_BLOCKING for the connection: a blocking command (BLPOP ...) that finds no
+   * data answers as on timeout at once instead of blocking, as inside MULTI. Default false.
+   */
+  readonly denyBlocking?: boolean
 }
 
 /** One command's worth of facts: design.md "Step events". */
@@ -90,7 +95,10 @@ export interface RedisServer {
   createClient(opts?: ClientOptions): ClientId
   /** Closes a connection (unwatches its keys). */
   closeClient(id: ClientId): void
-  /** Runs one command; the reply only. argv items are byte strings. */
+  /**
+   * Runs one command; the reply only. argv items are byte strings. Without `client`, a
+   * default connection that never blocks (BLPOP answers at once, as inside MULTI).
+   */
   call(argv: readonly string[], client?: ClientId): Reply
   /** Runs one command and returns its full trace. */
   execute(argv: readonly string[], client?: ClientId): Trace
@@ -111,6 +119,14 @@ export interface RedisServer {
    * answers "-ERR max number of clients reached" and closes. Optional: without it all are let in.
    */
   admitClient?(): boolean
+  /**
+   * Tells whether the client waits in a blocking command (BLPOP ...). call() returned the
+   * BLOCKED placeholder (reply.ts) for that command: the transport sends nothing, runs none
+   * of the client's further commands, and waits for the reply in drainOutbox(); once this is
+   * false again it goes on with the client's input. Optional: a server without it never
+   * blocks a client.
+   */
+  isBlocked?(client: ClientId): boolean
   /** Tells whether the client asked to close (QUIT) or was killed; the transport closes it. */
   shouldClose(client: ClientId): boolean
   /**

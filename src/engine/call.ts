@@ -160,6 +160,15 @@ export function arityOk(cmd: CommandSpec, argc: number): boolean {
   return !((cmd.arity > 0 && cmd.arity !== argc) || argc < -cmd.arity)
 }
 
+/** networking.c afterErrorReply: count the error by its code. */
+export function countErrorReply(srv: ServerState, reply: Reply): void {
+  if (reply.type !== 'error') return
+  srv.stats.totalErrorReplies++
+  const space = reply.value.indexOf(' ')
+  const code = space < 0 ? reply.value : reply.value.slice(0, space)
+  srv.stats.errorCodes.set(code, (srv.stats.errorCodes.get(code) ?? 0) + 1)
+}
+
 /**
  * Per-command counters (INFO commandstats), created on first use. Entries are never
  * removed from srv.stats.numCommands (CONFIG RESETSTAT replaces the whole map), which is

@@ -23,6 +23,12 @@ export const QUEUED: Reply = { type: 'simple', value: 'QUEUED' }
 export const PONG: Reply = { type: 'simple', value: 'PONG' }
 export const NIL: Reply = { type: 'bulk', value: null }
 export const NIL_ARRAY: Reply = { type: 'array', value: null }
+/**
+ * What call() and execute() return when the command blocked its client (BLPOP on an empty
+ * list): a placeholder, compared by identity, that the transport must not send. The real
+ * reply comes later through the outbox (RedisServer.drainOutbox).
+ */
+export const BLOCKED: Reply = { type: 'array', value: null }
 export const EMPTY_ARRAY: Reply = { type: 'array', value: [] }
 export const ZERO: Reply = { type: 'integer', value: 0 }
 export const ONE: Reply = { type: 'integer', value: 1 }

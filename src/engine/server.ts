@@ -47,12 +47,19 @@ import {
 import type { StepEvent, TraceLevel } from './events.ts'
 import { activeExpireCycle } from './keyspace/expire.ts'
 import { keyspaceDictType, performEvictions } from './keyspace/evict.ts'
-import { createDb, dbValidate, unwatchAllKeys, type RedisDb } from './keyspace/db.ts'
+import {
+  createDb,
+  dbValidate,
+  readyKeysSignalled,
+  unwatchAllKeys,
+  type RedisDb,
+} from './keyspace/db.ts'
 import {
   callDispatch,
   commandStats,
   lookupDispatch,
   unknownCommandMessage,
+  countErrorReply,
   type CommandDispatch,
 } from './call.ts'
 import { discardTransaction, flagTransaction } from './multi.ts'
@@ -86,6 +93,12 @@ import { zmallocUsedMemory } from './keyspace/memory.ts'
 import { startSlicedCommand } from './sliced.ts'
 import { PACKED_THRESHOLD } from './structures/quicklist.ts'
 import { drainOutbox, monitorClientClosed } from './commands/monitor.ts'
+import {
+  clientIsBlocked,
+  handleBlockedClientsTimeout,
+  handleClientsBlockedOnKeys,
+  unblockClosedClient,
+} from './commands/blocking.ts'
 
 // --- Constants ---
 
@@ -150,6 +163,7 @@ export function createServerState(opts: ServerOptions): ServerState {
     currentClient: null,
     monitors: [],
     outbox: new Map(),
+    blockedClients: 0,
     quicklistPackedThreshold: PACKED_THRESHOLD,
     rdbImage: null,
     rdbLastLoadKeysLoaded: 0,
@@ -188,6 +202,8 @@ export function createClientState(srv: ServerState, opts: ClientOptions = {}): C
     libVer: '',
     replyFlags: 0,
     replySilenced: false,
+    bpop: null,
+    denyBlocking: opts.denyBlocking ?? false,
   }
   srv.clients.set(id, c)
   return c
@@ -226,15 +242,6 @@ const DEBUG_NOT_ALLOWED =
   'ERR DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.'
 
 // --- Stats ---
-
-/** networking.c afterErrorReply: count the error by its code. */
-function countErrorReply(srv: ServerState, reply: Reply): void {
-  if (reply.type !== 'error') return
-  srv.stats.totalErrorReplies++
-  const space = reply.value.indexOf(' ')
-  const code = space < 0 ? reply.value : reply.value.slice(0, space)
-  srv.stats.errorCodes.set(code, (srv.stats.errorCodes.get(code) ?? 0) + 1)
-}
 
 /** Counts error replies nested in an EXEC reply (each was sent by its own command). */
 function countReplyErrors(srv: ServerState, reply: Reply): void {
@@ -483,8 +490,9 @@ export interface EngineServer extends RedisServer {
 }
 
 /**
- * Self-check: every db is valid, WATCH bookkeeping agrees in both directions (each client's
- * watched keys are listed under their db, and nothing else is), clients know their db.
+ * Self-check: every db is valid, WATCH and blocking bookkeeping agree in both directions
+ * (each client's watched and waited keys are listed under their db, and nothing else is),
+ * clients know their db.
  */
 export function serverStateValidate(srv: ServerState): string[] {
   const errors: string[] = []
@@ -499,13 +507,27 @@ export function serverStateValidate(srv: ServerState): string[] {
       }
     }
   }
+  let blocked = 0
+  for (const db of srv.dbs)
+    for (const [key, ids] of db.blockingKeys)
+      for (const id of ids)
+        if (srv.clients.get(id)?.bpop?.keys.includes(key) !== true)
+          errors.push(`db ${String(db.id)}: ${key} lists client ${String(id)}, not blocked on it`)
   for (const c of srv.clients.values()) {
+    if (c.bpop !== null) {
+      blocked++
+      for (const key of c.bpop.keys)
+        if (!(srv.dbs[c.bpop.db]?.blockingKeys.get(key)?.includes(c.id) ?? false))
+          errors.push(`client ${String(c.id)} blocked on ${key}, not listed under it`)
+    }
     if (c.db < 0 || c.db >= srv.dbs.length)
       errors.push(`client ${String(c.id)} in db ${String(c.db)}`)
     for (const wk of c.watched)
       if (!(srv.dbs[wk.db]?.watchedKeys.get(wk.key)?.includes(wk) ?? false))
         errors.push(`client ${String(c.id)} watch ${wk.key} not indexed in db ${String(wk.db)}`)
   }
+  if (blocked !== srv.blockedClients)
+    errors.push(`${String(srv.blockedClients)} blocked clients counted, ${String(blocked)} found`)
   return errors
 }
 
@@ -531,8 +553,9 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
 
   const clientOf = (id: ClientId | undefined): Client => {
     if (id === undefined) {
+      // A caller without a connection cannot wait for a late reply: it never blocks.
       if (defaultClient === null || !srv.clients.has(defaultClient.id))
-        defaultClient = createClientState(srv)
+        defaultClient = createClientState(srv, { denyBlocking: true })
       return defaultClient
     }
     const c = srv.clients.get(id)
@@ -547,9 +570,13 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
     updateDictResizePolicy(srv)
     srv.currentClient = c
     try {
+      if (c.bpop !== null) throw new Error(`client ${String(c.id)} is blocked: wait for its reply`)
       const reply = processCommand(srv, c, ctx, argv)
       if (c.replyFlags !== 0 || c.replySilenced) settleReplyFlags(c)
-      // beforeSleep: the fast expire cycle after each command (see the file comment).
+      // processCommand after call(): serve the clients blocked on keys the command filled.
+      if (readyKeysSignalled() !== 0) handleClientsBlockedOnKeys(srv, ctx)
+      // beforeSleep: blocked clients' timeouts, then the fast expire cycle (file comment).
+      if (srv.blockedClients !== 0) handleBlockedClientsTimeout(srv, now)
       if (srv.activeExpireEnabled) activeExpireCycle(srv, ctx, 'fast')
       return reply
     } finally {
@@ -596,6 +623,8 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
     const ctx = createExecContext(srv.rng, srv.clock, level, Math.floor(at))
     updateDictResizePolicy(srv)
     serverCron(srv, ctx)
+    // The event loop's next beforeSleep: blocked clients whose time has come.
+    if (srv.blockedClients !== 0) handleBlockedClientsTimeout(srv, ctx.now)
     for (const e of ctx.events) events.push(e)
   }
 
@@ -607,6 +636,7 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
       const c = srv.clients.get(id)
       if (c === undefined) return
       unwatchAllKeys(srv, id)
+      unblockClosedClient(srv, c)
       monitorClientClosed(srv, id)
       srv.clients.delete(id)
     },
@@ -620,6 +650,10 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
     shouldClose: (id) => srv.clients.get(id)?.closeAfterReply ?? true,
     replySilenced: (id) => srv.clients.get(id)?.replySilenced ?? false,
     drainOutbox: () => drainOutbox(srv),
+    isBlocked: (id) => {
+      const c = srv.clients.get(id)
+      return c !== undefined && clientIsBlocked(c)
+    },
     admitClient: () => {
       if (srv.clients.size < Number(srv.config.other['maxclients'] ?? '10000')) return true
       srv.stats.rejectedConn++

@@ -142,6 +142,39 @@ export interface Client {
   replyFlags: number
   /** Whether the reply of the client's last command was not to be sent (see replyFlags). */
   replySilenced: boolean
+  /**
+   * What the client waits for while a blocking command (BLPOP, BZPOPMIN ...) holds it
+   * (CLIENT_BLOCKED + c->bpop), null otherwise. Its input is not processed meanwhile; the
+   * reply comes later through the outbox (commands/blocking.ts).
+   */
+  bpop: BlockState | null
+  /**
+   * CLIENT_DENY_BLOCKING for the whole connection: a command that would block answers as if
+   * it timed out at once (as inside MULTI). The app's console clients are created so.
+   */
+  denyBlocking: boolean
+}
+
+/** blocked.c's c->bpop for list and sorted-set waits. */
+export interface BlockState {
+  readonly btype: 'list' | 'zset'
+  /** The keys waited on, without repeats, in argument order (c->bpop.keys). */
+  readonly keys: readonly string[]
+  /** The db the client blocked in. */
+  readonly db: number
+  /** Unix ms after which the client times out; 0 = never; negative = already past. */
+  readonly timeout: number
+  /** BLMPOP / BZMPOP count, -1 for the single-element commands. */
+  readonly count: number
+  /** BLMOVE / BRPOPLPUSH destination, null otherwise. */
+  readonly target: string | null
+  /** Where to pop: list head/tail, or for sorted sets min ('head') / max ('tail'). */
+  readonly wherefrom: 'head' | 'tail'
+  /** BLMOVE: where to push on the destination. */
+  readonly whereto: 'head' | 'tail'
+  /** The blocked command's full name and arguments (c->lastcmd, c->argv), to serve it. */
+  readonly cmd: string
+  readonly argv: readonly string[]
 }
 
 /** CLIENT REPLY OFF: no reply is sent until CLIENT REPLY ON. */
@@ -225,8 +258,10 @@ export interface ServerState {
   currentClient: Client | null
   /** MONITOR clients, in the order they started (server.monitors). */
   monitors: ClientId[]
-  /** Monitor lines not yet taken by the transport, by client (commands/monitor.ts). */
+  /** Output not yet taken by the transport, by client: MONITOR lines (commands/monitor.ts) and blocked clients' late replies (commands/blocking.ts). */
   outbox: Map<ClientId, string>
+  /** server.blocked_clients: clients waiting in a blocking command (commands/blocking.ts). */
+  blockedClients: number
   /**
    * quicklist.c packed_threshold (DEBUG QUICKLIST-PACKED-THRESHOLD): elements at least this
    * long get a PLAIN node. A global in Redis; per server here, so clones carry it.

@@ -17,7 +17,7 @@ import net from 'node:net'
 import type { ClientId, EngineConfig, RedisServer } from '../engine/api.ts'
 import type { Clock } from '../engine/clock.ts'
 import type { TraceLevel } from '../engine/events.ts'
-import type { Reply } from '../engine/reply.ts'
+import { BLOCKED, type Reply } from '../engine/reply.ts'
 import {
   PROTO_IOBUF_LEN,
   respParserCreate,
@@ -77,6 +77,8 @@ interface Connection {
   readonly parser: RespParser
   closing: boolean
   closed: boolean
+  /** Waits in a blocking command: its input is kept, not run, until the reply comes. */
+  blocked: boolean
 }
 
 /**
@@ -141,6 +143,7 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
   const host = opts.host ?? '127.0.0.1'
   const conns = new Set<Connection>()
   const byId = new Map<ClientId, Connection>()
+  const blockedConns = new Set<Connection>()
   const authHook = (engine as RedisServer & AuthAware).authRequired
   // One of each serves every connection: a read is parsed, run and answered before the next.
   const chunkBytes = chunkBytesCreate(READ_BUFFER)
@@ -167,6 +170,7 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
       ),
       closing: false,
       closed: false,
+      blocked: false,
     }
     conns.add(conn)
     byId.set(id, conn)
@@ -179,6 +183,7 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
     socket.on('close', () => {
       conns.delete(conn)
       byId.delete(id)
+      blockedConns.delete(conn)
       if (!conn.closed) {
         conn.closed = true
         engine.closeClient(id)
@@ -203,7 +208,12 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
       }
     }
     respParserReleaseBytes(p)
-    // writeToClient: the whole batch's replies in one write.
+    writeReplies(conn)
+    flushOutbox()
+  }
+
+  /** writeToClient: the whole batch's replies (in `out`) in one write. */
+  function writeReplies(conn: Connection): void {
     const socket = conn.socket
     if (conn.closing) {
       // Redis closes the connection (close(fd)): a client still sending then gets a reset,
@@ -213,8 +223,32 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
     } else if (out.len > 0) socket.write(replyBufferBytes(out))
     // Bytes Node could not hand to the kernel at once stay referenced by the stream.
     if (out.len > 0 && socket.writableLength > 0) replyBufferDetach(out)
-    // MONITOR lines the batch's commands produced go to the monitors' connections.
-    if (engine.drainOutbox !== undefined) writeOutbox(engine.drainOutbox())
+  }
+
+  /**
+   * Writes what the engine queued outside request and reply (MONITOR lines, the late replies
+   * of blocked clients), then runs the input a client kept while it was blocked
+   * (blocked.c processUnblockedClients), which may queue more.
+   */
+  function flushOutbox(): void {
+    const drain = engine.drainOutbox
+    if (drain === undefined) return
+    for (;;) {
+      const outbox = drain.call(engine)
+      if (outbox.size !== 0) writeOutbox(outbox)
+      let resumed = false
+      for (const conn of blockedConns) {
+        if (engine.isBlocked?.(conn.id) === true) continue
+        blockedConns.delete(conn)
+        conn.blocked = false
+        replyBufferReset(out)
+        processInputBuffer(conn)
+        respParserReleaseBytes(conn.parser)
+        writeReplies(conn)
+        resumed = true
+      }
+      if (!resumed && outbox.size === 0) return
+    }
   }
 
   function writeOutbox(outbox: ReadonlyMap<ClientId, string>): void {
@@ -227,6 +261,7 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
   /** Runs every complete command in the query buffer, appending their replies to `out`. */
   function processInputBuffer(conn: Connection): void {
     const p = conn.parser
+    if (conn.blocked) return
     for (;;) {
       const argv = respParserNext(p)
       if (argv === null) break
@@ -238,6 +273,12 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
         console.error(`engine error on ${JSON.stringify(argv.slice(0, 8))}:`, e)
         conn.closing = true
         replyBufferAppend(out, INTERNAL_ERROR)
+        return
+      }
+      if (reply === BLOCKED) {
+        // Nothing to send yet: the reply comes through the outbox (flushOutbox).
+        conn.blocked = true
+        blockedConns.add(conn)
         return
       }
       // CLIENT REPLY OFF / SKIP: the command ran, its reply is dropped.
@@ -265,7 +306,11 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
     }
   }
 
-  const cron = setInterval(() => engine.cron(), opts.cronIntervalMs ?? 10)
+  const cron = setInterval(() => {
+    engine.cron()
+    // Timeouts of blocked clients, found by cron.
+    flushOutbox()
+  }, opts.cronIntervalMs ?? 10)
   cron.unref()
 
   await new Promise<void>((resolve, reject) => {

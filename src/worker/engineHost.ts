@@ -30,7 +30,7 @@
  * same way.
  */
 import { manualClock, type ManualClock } from '../engine/clock.ts'
-import type { RedisServer, ServerOptions, TickTrace, Trace } from '../engine/api.ts'
+import type { ClientOptions, RedisServer, ServerOptions, TickTrace, Trace } from '../engine/api.ts'
 import type { StepEvent, TraceLevel } from '../engine/events.ts'
 import type { Reply } from '../engine/reply.ts'
 import {
@@ -107,6 +107,12 @@ const DEFAULT_SLICING: SliceOptions = {
 }
 
 // --- API ---
+
+/**
+ * The console's connections: local (DEBUG allowed under 'local'), and never blocking: the
+ * console waits for each reply, so BLPOP and the like answer at once as inside MULTI.
+ */
+const CONSOLE_CLIENT: ClientOptions = { local: true, denyBlocking: true }
 
 /** Creates a host around an engine factory; `yieldNow` defaults to a resolved promise. */
 export function createEngineHost(
@@ -194,7 +200,7 @@ async function dispatch(
     }
     case 'createClient': {
       const live = liveEngine(host)
-      const client = live.server.createClient({ local: true })
+      const client = live.server.createClient(CONSOLE_CLIENT)
       live.position++
       logPush(host.log, { t: 'client' })
       post({ type: 'clientCreated', id: msg.id, client })
@@ -378,7 +384,7 @@ function applyOp(engine: Engine, op: LogEntry, level: TraceLevel): WireTrace | W
       return capTick(tick, engine.position, takeOutput(server))
     }
     case 'client':
-      server.createClient({ local: true })
+      server.createClient(CONSOLE_CLIENT)
       engine.position++
       return null
     case 'close':

@@ -4,8 +4,9 @@
  * token checks option parsers use.
  */
 import { lookupKeyRead, lookupKeyWrite } from '../keyspace/db.ts'
-import { error, integer, type Reply } from '../reply.ts'
+import { error, ERR_SYNTAX, integer, type Reply } from '../reply.ts'
 import type { RedisObject } from '../types/object.ts'
+import { getRangeLongOrReply } from './parse.ts'
 import type { CommandCall } from './spec.ts'
 
 /** ERR value is not an integer or out of range */
@@ -53,3 +54,50 @@ export function lookupOfType<T extends RedisObject>(
   if (o === null) return null
   return o.type === type ? (o as T) : 'wrongtype'
 }
+
+/** LMPOP / ZMPOP arguments (and their blocking variants'): the keys, the side, the count. */
+export interface MpopArgs {
+  readonly keys: readonly string[]
+  /** The first of the two side tokens was given (LEFT, MIN), else the second. */
+  readonly first: boolean
+  /** COUNT, 1 when absent; counts past 2^53 are 2^53 (more than any value holds). */
+  readonly count: number
+}
+
+/**
+ * t_list.c lmpopGenericCommand / t_zset.c zmpopGenericCommand argument parsing, from
+ * `numkeys` at argv[numkeysIdx]: numkeys, the keys, LEFT|RIGHT (or MIN|MAX), [COUNT n], with
+ * Redis's errors in Redis's order.
+ */
+export function parseMpopArgs(
+  argv: readonly string[],
+  numkeysIdx: number,
+  firstToken: string,
+  secondToken: string,
+): MpopArgs | Reply {
+  const positive = (arg: string | undefined, what: string): bigint | Reply =>
+    getRangeLongOrReply(arg ?? '', 1n, LONG_MAX, `ERR ${what} should be greater than 0`)
+  const numkeys = positive(argv[numkeysIdx], 'numkeys')
+  if (typeof numkeys === 'object') return numkeys
+  const whereIdx = BigInt(numkeysIdx) + numkeys + 1n
+  if (whereIdx >= BigInt(argv.length)) return ERR_SYNTAX
+  const wi = Number(whereIdx)
+  const where = argv[wi] ?? ''
+  let first: boolean
+  if (isToken(where, firstToken)) first = true
+  else if (isToken(where, secondToken)) first = false
+  else return ERR_SYNTAX
+  let count = -1
+  for (let j = wi + 1; j < argv.length; j++) {
+    const moreargs = argv.length - 1 - j
+    if (count === -1 && isToken(argv[j] ?? '', 'COUNT') && moreargs > 0) {
+      j++
+      const l = positive(argv[j], 'count')
+      if (typeof l === 'object') return l
+      count = l > 1n << 53n ? 2 ** 53 : Number(l)
+    } else return ERR_SYNTAX
+  }
+  return { keys: argv.slice(numkeysIdx + 1, wi), first, count: count === -1 ? 1 : count }
+}
+
+const LONG_MAX = 9223372036854775807n

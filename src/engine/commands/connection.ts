@@ -33,6 +33,7 @@ import {
   getRangeLongOrReply,
   helpReply,
 } from './parse.ts'
+import { clientUnblockReply } from './blocking.ts'
 import { defineCommand, defineSubcommand, type CommandCall, type CommandSpec } from './spec.ts'
 
 const REDIS_VERSION = '7.0.15'
@@ -56,6 +57,7 @@ export function clientInfoString(srv: ServerState, c: Client, current: Client | 
   let flags = ''
   if (srv.monitors.includes(c.id)) flags += 'O'
   if (c.multi !== null) flags += 'x'
+  if (c.bpop !== null) flags += 'b'
   if (c.dirtyCas) flags += 'd'
   if (c.closeAfterReply) flags += 'c'
   if (c.noEvict) flags += 'e'
@@ -410,7 +412,7 @@ function clientUnblockCommand(c: CommandCall): Reply {
   if (reason !== undefined && !eqIgnoreCase(reason, 'timeout') && !eqIgnoreCase(reason, 'error'))
     return error('ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR')
   const id = getLongLongOrReply(c.argv[2] ?? '')
-  return typeof id === 'object' ? id : integer(0)
+  return typeof id === 'object' ? id : clientUnblockReply(c.srv, id, reason)
 }
 
 function clientSetNameCommand(c: CommandCall): Reply {

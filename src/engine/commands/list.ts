@@ -2,8 +2,8 @@
  * List commands — follows redis/src/t_list.c (7.0.15): LPUSH RPUSH LPUSHX RPUSHX LPOP RPOP
  * (with count) LLEN LRANGE LINDEX LSET LINSERT LREM LTRIM LPOS LMOVE RPOPLPUSH LMPOP.
  *
- * The blocking variants (BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP) are not here: they need
- * clients that wait, which come with the multi-client work.
+ * The blocking variants (BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP) are in blocking.ts, on top
+ * of the pops and moves exported here.
  *
  * Every list is a quicklist (types/t_list.ts); the handlers keep Redis's order of argument
  * parsing, lookup and type check, and its index normalisation for ranges.
@@ -47,15 +47,14 @@ import {
   listTypeRange,
   type ListObject,
 } from '../types/t_list.ts'
-import { isToken, lookupOfType, wrongArity } from './common.ts'
+import { isToken, lookupOfType, parseMpopArgs, wrongArity } from './common.ts'
 import { objectDuplicators } from './generic.ts'
-import { getLongOrReply, getPositiveLongOrReply, getRangeLongOrReply } from './parse.ts'
+import { getLongOrReply, getPositiveLongOrReply } from './parse.ts'
 import { defineCommand, type CommandCall, type CommandSpec } from './spec.ts'
 
 // --- Shared pieces ---
 
-const LONG_MAX = 9223372036854775807n
-type Where = 'head' | 'tail'
+export type Where = 'head' | 'tail'
 
 type Lookup = ListObject | null | 'wrongtype'
 
@@ -187,7 +186,7 @@ function listElementsRemoved(c: CommandCall, key: string, o: ListObject, count: 
 }
 
 /** Pops up to `count` elements from one end: the reply elements, in pop order. */
-function popRange(
+export function popRange(
   c: CommandCall,
   key: string,
   o: ListObject,
@@ -220,19 +219,22 @@ function popGeneric(c: CommandCall, where: Where): Reply {
   if (o === null) return hascount ? NIL_ARRAY : NIL
   if (o === 'wrongtype') return ERR_WRONGTYPE
   if (hascount && count === 0) return EMPTY_ARRAY
-  if (count === 0) {
-    const value = listTypePop(valueRefOf(c, key), o, where)
-    listElementsRemoved(c, key, o, 1)
-    return bulk(value)
-  }
+  if (count === 0) return bulk(popOne(c, key, o, where))
   return bulkArray(popRange(c, key, o, where, count))
+}
+
+/** Pops one element of a non-empty list (listTypePop + listElementsRemoved). */
+export function popOne(c: CommandCall, key: string, o: ListObject, where: Where): string {
+  const value = listTypePop(valueRefOf(c, key), o, where) ?? ''
+  listElementsRemoved(c, key, o, 1)
+  return value
 }
 
 const lpopCommand = (c: CommandCall): Reply => popGeneric(c, 'head')
 const rpopCommand = (c: CommandCall): Reply => popGeneric(c, 'tail')
 
 /** getListPositionFromObjectOrReply: LEFT or RIGHT. */
-function listPosition(arg: string): Where | null {
+export function listPosition(arg: string): Where | null {
   if (isToken(arg, 'RIGHT')) return 'tail'
   if (isToken(arg, 'LEFT')) return 'head'
   return null
@@ -240,41 +242,15 @@ function listPosition(arg: string): Where | null {
 
 /** LMPOP numkeys key [key ...] LEFT|RIGHT [COUNT count] */
 function lmpopCommand(c: CommandCall): Reply {
-  const { argv } = c
-  const numkeys = getRangeLongOrReply(
-    argv[1] ?? '',
-    1n,
-    LONG_MAX,
-    'ERR numkeys should be greater than 0',
-  )
-  if (typeof numkeys === 'object') return numkeys
-  const whereIdx = 2n + numkeys
-  if (whereIdx >= BigInt(argv.length)) return ERR_SYNTAX
-  const wi = Number(whereIdx)
-  const where = listPosition(argv[wi] ?? '')
-  if (where === null) return ERR_SYNTAX
-  let count = -1
-  for (let j = wi + 1; j < argv.length; j++) {
-    const moreargs = argv.length - 1 - j
-    if (count === -1 && isToken(argv[j] ?? '', 'COUNT') && moreargs > 0) {
-      j++
-      const l = getRangeLongOrReply(
-        argv[j] ?? '',
-        1n,
-        LONG_MAX,
-        'ERR count should be greater than 0',
-      )
-      if (typeof l === 'object') return l
-      count = clampLong(l)
-    } else return ERR_SYNTAX
-  }
-  if (count === -1) count = 1
-  for (const key of argv.slice(2, wi)) {
+  const args = parseMpopArgs(c.argv, 1, 'LEFT', 'RIGHT')
+  if ('type' in args) return args
+  const where = args.first ? 'head' : 'tail'
+  for (const key of args.keys) {
     const o = lookupListWrite(c, key)
     if (o === null) continue
     if (o === 'wrongtype') return ERR_WRONGTYPE
     if (listTypeLength(o) === 0) continue
-    return array([bulk(key), bulkArray(popRange(c, key, o, where, count))])
+    return array([bulk(key), bulkArray(popRange(c, key, o, where, args.count))])
   }
   return NIL_ARRAY
 }
@@ -428,24 +404,34 @@ function lremCommand(c: CommandCall): Reply {
 // --- LMOVE, RPOPLPUSH ---
 
 /** lmoveGenericCommand. */
-function lmoveGeneric(c: CommandCall, wherefrom: Where, whereto: Where): Reply {
+export function lmoveGeneric(c: CommandCall, wherefrom: Where, whereto: Where): Reply {
   const src = c.argv[1] ?? ''
   const dst = c.argv[2] ?? ''
   const sobj = lookupListWrite(c, src)
   if (sobj === null) return NIL
   if (sobj === 'wrongtype') return ERR_WRONGTYPE
   if (listTypeLength(sobj) === 0) return NIL
-  let dobj = lookupListWrite(c, dst)
+  const dobj = lookupListWrite(c, dst)
   if (dobj === 'wrongtype') return ERR_WRONGTYPE
   const value = listTypePop(valueRefOf(c, src), sobj, wherefrom) ?? ''
-  // lmoveHandlePush
-  dobj ??= createListAt(c, dst)
-  signalModifiedKey(c.srv, c.ctx, c.db, dst)
-  listTypePush(valueRefOf(c, dst), dobj, value, whereto)
+  lmoveHandlePush(c, dst, dobj, value, whereto)
   if (listTypeLength(sobj) === 0) dbDelete(c.ctx, c.db, src)
   signalModifiedKey(c.srv, c.ctx, c.db, src)
   c.srv.dirty++
   return bulk(value)
+}
+
+/** t_list.c lmoveHandlePush: create the destination if missing, signal it, push. */
+export function lmoveHandlePush(
+  c: CommandCall,
+  dst: string,
+  dobj: ListObject | null,
+  value: string,
+  whereto: Where,
+): void {
+  dobj ??= createListAt(c, dst)
+  signalModifiedKey(c.srv, c.ctx, c.db, dst)
+  listTypePush(valueRefOf(c, dst), dobj, value, whereto)
 }
 
 /** LMOVE source destination LEFT|RIGHT LEFT|RIGHT */

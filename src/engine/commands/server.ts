@@ -81,6 +81,7 @@ import {
   getRangeLongOrReply,
   helpReply,
 } from './parse.ts'
+import { blockedClientCounts } from './blocking.ts'
 import { objectLookup } from './generic.ts'
 import {
   defineCommand,
@@ -169,15 +170,16 @@ function infoServer(srv: ServerState): string {
 }
 
 function infoClients(srv: ServerState): string {
+  const blocked = blockedClientCounts(srv)
   return lines([
     ['connected_clients', srv.clients.size],
     ['cluster_connections', 0],
     ['maxclients', srv.config.other['maxclients'] ?? '10000'],
     ['client_recent_max_input_buffer', 20480],
     ['client_recent_max_output_buffer', 0],
-    ['blocked_clients', 0],
+    ['blocked_clients', blocked.blocked],
     ['tracking_clients', 0],
-    ['clients_in_timeout_table', 0],
+    ['clients_in_timeout_table', blocked.withTimeout],
   ])
 }
 

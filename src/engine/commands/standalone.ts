@@ -6,7 +6,7 @@
  * - as a standalone master with no replicas, no cluster and no subscribers answers them
  *   (CLUSTER, READONLY, WAIT, REPLICAOF NO ONE, FAILOVER, PUBLISH, PUBSUB, MODULE LIST,
  *   ACL WHOAMI), byte for byte;
- * - or, for what X-Ray does not model (blocking commands, pub/sub subscriptions, streams,
+ * - or, for what X-Ray does not model (pub/sub subscriptions, streams,
  *   HyperLogLog, geo searches, SORT, DUMP/RESTORE, ACL users, modules, replication, AOF,
  *   SHUTDOWN), with an error that names the command and says so, instead of Redis's
  *   "unknown command", which would read as if Redis had no such command.
@@ -85,7 +85,6 @@ function noSubscribers(c: CommandCall): Reply {
   return array(c.argv.slice(2).flatMap((ch): Reply[] => [bulk(ch), ZERO]))
 }
 
-const BLOCKING = 'blocking commands yet'
 const STREAMS = 'streams'
 
 export const standaloneCommands: readonly CommandSpec[] = [
@@ -114,16 +113,6 @@ export const standaloneCommands: readonly CommandSpec[] = [
   container('module', 'modules', { list: () => EMPTY_ARRAY }),
   container('acl', 'ACL users', { whoami: () => bulk('default') }),
   // Not modelled.
-  ...notModelledAll(BLOCKING, [
-    'blpop',
-    'brpop',
-    'blmove',
-    'brpoplpush',
-    'blmpop',
-    'bzpopmin',
-    'bzpopmax',
-    'bzmpop',
-  ]),
   ...notModelledAll('pub/sub subscriptions', [
     'subscribe',
     'psubscribe',

@@ -13,6 +13,7 @@
  */
 import type { CommandSpec } from './spec.ts'
 import { bitopsCommands } from './bitops.ts'
+import { blockingCommands } from './blocking.ts'
 import { connectionCommands } from './connection.ts'
 import { genericCommands } from './generic.ts'
 import { hashCommands } from './hash.ts'
@@ -52,6 +53,7 @@ const FAMILIES: readonly CommandSpec[] = [
   ...bitopsCommands,
   ...genericCommands,
   ...listCommands,
+  ...blockingCommands,
   ...hashCommands,
   ...setCommands,
   ...zsetCommands,

@@ -112,7 +112,7 @@ import {
   type ZzlPos,
 } from '../types/t_zset.ts'
 import { addReplyDoubleText, string2d, string2ll } from '../util/numbers.ts'
-import { isToken, lookupOfType } from './common.ts'
+import { isToken, lookupOfType, parseMpopArgs } from './common.ts'
 import { objectDuplicators, parseScanCursor, scanGeneric } from './generic.ts'
 import { getLongOrReply, getPositiveLongOrReply, getRangeLongOrReply } from './parse.ts'
 import { defineCommand, type CommandCall, type CommandSpec } from './spec.ts'
@@ -1061,8 +1061,12 @@ function zscanCommand(c: CommandCall): Reply {
 
 // --- ZPOPMIN, ZPOPMAX, ZMPOP ---
 
-/** genericZpopCommand: pops from the first non-empty key of `keys`. */
-function genericZpop(
+/**
+ * genericZpopCommand: pops from the first existing key of `keys`. With `emitkey` the reply
+ * names the key: [key, [[member, score] ...]] when `nested` (ZMPOP), else flat
+ * [key, member, score ...] (BZPOPMIN/BZPOPMAX).
+ */
+export function genericZpop(
   c: CommandCall,
   keys: readonly string[],
   max: boolean,
@@ -1114,7 +1118,8 @@ function genericZpop(
     else items.push(bulk(ele), dbl(score))
   } while (--rangelen > 0)
   if (zsetLength(zobj) === 0) dbDelete(c.ctx, c.db, key)
-  return emitkey ? array([bulk(key), array(items)]) : array(items)
+  if (!emitkey) return array(items)
+  return nested ? array([bulk(key), array(items)]) : array([bulk(key), ...items])
 }
 
 function zpopMinMax(c: CommandCall, max: boolean): Reply {
@@ -1137,39 +1142,9 @@ function zpopmaxCommand(c: CommandCall): Reply {
 
 /** ZMPOP numkeys key [key ...] MIN|MAX [COUNT count] */
 function zmpopCommand(c: CommandCall): Reply {
-  const { argv } = c
-  const numkeys = getRangeLongOrReply(
-    argv[1] ?? '',
-    1n,
-    LONG_MAX,
-    'ERR numkeys should be greater than 0',
-  )
-  if (typeof numkeys === 'object') return numkeys
-  const whereIdx = 1n + numkeys + 1n
-  if (whereIdx >= BigInt(argv.length)) return ERR_SYNTAX
-  const wi = Number(whereIdx)
-  const where = argv[wi] ?? ''
-  let max: boolean
-  if (isToken(where, 'MIN')) max = false
-  else if (isToken(where, 'MAX')) max = true
-  else return ERR_SYNTAX
-  let count = -1
-  for (let j = wi + 1; j < argv.length; j++) {
-    const moreargs = argv.length - 1 - j
-    if (count === -1 && isToken(argv[j] ?? '', 'COUNT') && moreargs > 0) {
-      j++
-      const l = getRangeLongOrReply(
-        argv[j] ?? '',
-        1n,
-        LONG_MAX,
-        'ERR count should be greater than 0',
-      )
-      if (typeof l === 'object') return l
-      count = l > 1n << 53n ? 2 ** 53 : Number(l)
-    } else return ERR_SYNTAX
-  }
-  if (count === -1) count = 1
-  return genericZpop(c, argv.slice(2, wi), max, true, count, true, true)
+  const args = parseMpopArgs(c.argv, 1, 'MIN', 'MAX')
+  if ('type' in args) return args
+  return genericZpop(c, args.keys, !args.first, true, args.count, true, true)
 }
 
 // --- ZRANDMEMBER ---

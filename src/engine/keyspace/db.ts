@@ -17,6 +17,7 @@
  * including its early `break` when a key that was expired at WATCH time exists again.
  */
 import type { ExecContext } from '../context.ts'
+import type { ClientId } from '../api.ts'
 import type { ServerState, WatchedKey } from '../state.ts'
 import {
   dictAdd,
@@ -62,6 +63,16 @@ export interface RedisDb {
   avgTtl: number
   /** WATCHed keys of this db: key → watchers, in WATCH order. */
   watchedKeys: Map<string, WatchedKey[]>
+  /**
+   * db->blocking_keys: key → the clients blocked on it, in the order they blocked. Stays with
+   * the db on SWAPDB, as the clients stay in their db.
+   */
+  blockingKeys: Map<string, ClientId[]>
+  /**
+   * db->ready_keys and this db's part of server.ready_keys: keys signalled since the last
+   * handleClientsBlockedOnKeys, each with its place in the server-wide queue.
+   */
+  readyKeys: Map<string, number>
 }
 
 /** lookupKey flags (server.h LOOKUP_*). */
@@ -94,6 +105,8 @@ export function createDb(id: number, seed: HashSeed): RedisDb {
     expiresCursor: 0,
     avgTtl: 0,
     watchedKeys: new Map(),
+    blockingKeys: new Map(),
+    readyKeys: new Map(),
   }
 }
 
@@ -183,6 +196,41 @@ export function dbAdd(ctx: ExecContext, db: RedisDb, key: string, val: RedisObje
   const added = dictAdd(ctx, db.dict, key, val)
   if (!added) throw new Error(`dbAdd: key already exists in db ${String(db.id)}`)
   memKeyAdded(db.dict, key, val)
+  if (db.blockingKeys.size !== 0) signalKeyAsReady(db, key, val.type)
+}
+
+/** Orders ready keys across all dbs (server.ready_keys is one list, in signal order). */
+let readySeq = 0
+/** Ready keys signalled and not yet taken, over every server (a cheap "anything to serve?"). */
+let readyPending = 0
+
+/** How many ready keys wait to be served (blocking.ts handleClientsBlockedOnKeys). */
+export function readyKeysSignalled(): number {
+  return readyPending
+}
+
+/** Takes `key` off the db's ready keys before its waiters are served. */
+export function takeReadyKey(db: RedisDb, key: string): void {
+  if (db.readyKeys.delete(key)) readyPending--
+}
+
+/**
+ * blocked.c signalKeyAsReady: a list or sorted set appeared under a key clients are blocked
+ * on; queue the key (once) for handleClientsBlockedOnKeys after the current command.
+ */
+export function signalKeyAsReady(db: RedisDb, key: string, type: RedisObject['type']): void {
+  if (type !== 'list' && type !== 'zset') return
+  if (!db.blockingKeys.has(key) || db.readyKeys.has(key)) return
+  db.readyKeys.set(key, readySeq++)
+  readyPending++
+}
+
+/** db.c scanDatabaseForReadyKeys: after SWAPDB, keys now holding data for their waiters. */
+function scanDatabaseForReadyKeys(ctx: ExecContext, db: RedisDb): void {
+  for (const key of db.blockingKeys.keys()) {
+    const de = dictFind(ctx, db.dict, key)
+    if (de !== NO_ENTRY) signalKeyAsReady(db, key, dictGetVal(db.dict, de).type)
+  }
 }
 
 /**
@@ -497,6 +545,8 @@ export function dbSwapDatabases(
   db1.expires.ref = `db:${String(id1)}:expires`
   db2.dict.ref = `db:${String(id2)}:keys`
   db2.expires.ref = `db:${String(id2)}:expires`
+  scanDatabaseForReadyKeys(ctx, db1)
+  scanDatabaseForReadyKeys(ctx, db2)
   return true
 }
 

@@ -1,0 +1,474 @@
+/**
+ * Blocking pops — follows redis/src/blocked.c, t_list.c (BLPOP BRPOP BLMOVE BRPOPLPUSH
+ * BLMPOP) and t_zset.c (BZPOPMIN BZPOPMAX BZMPOP), 7.0.15.
+ *
+ * A blocking command that finds data behaves as its non-blocking twin (BLPOP as LPOP, with
+ * the key in the reply). One that finds none blocks its client (blockForKeys): the client
+ * is listed under each key in its db's `blockingKeys`, in arrival order, and `call()`
+ * returns the BLOCKED placeholder, which the transport must not send; the transport stops
+ * reading that client's commands until the client is unblocked. Inside MULTI, or for a
+ * client made with `denyBlocking`, the command answers as on timeout at once.
+ *
+ * A client is unblocked in one of four ways, each putting the reply in the server's outbox
+ * (RedisServer.drainOutbox) for the transport to write:
+ * - served: dbAdd of a list or sorted set under a waited key signals it ready
+ *   (db.ts signalKeyAsReady); after the current command (after EXEC for a transaction)
+ *   handleClientsBlockedOnKeys serves the waiters of each ready key in signal order, each
+ *   waiter in blocking order, while the value lasts (a BLMOVE that creates its destination
+ *   signals that key in turn);
+ * - timed out: handleBlockedClientsTimeout, after each command and each cron run (Redis's
+ *   beforeSleep), answers a null array to each client whose deadline has passed;
+ * - CLIENT UNBLOCK id [TIMEOUT|ERROR] from another client;
+ * - the connection closing (no reply).
+ *
+ * No step events yet: the waits are not drawn by any panel.
+ */
+import { commandStats, countErrorReply } from '../call.ts'
+import type { ExecContext } from '../context.ts'
+import {
+  LOOKUP_NONOTIFY,
+  LOOKUP_NOSTATS,
+  lookupKeyReadWithFlags,
+  lookupKeyWrite,
+  dbDelete,
+  readyKeysSignalled,
+  takeReadyKey,
+  type RedisDb,
+} from '../keyspace/db.ts'
+import {
+  array,
+  bulk,
+  bulkArray,
+  BLOCKED,
+  error,
+  ERR_SYNTAX,
+  ERR_WRONGTYPE,
+  NIL,
+  NIL_ARRAY,
+  ONE,
+  ZERO,
+  type Reply,
+} from '../reply.ts'
+import { respEncode } from '../resp.ts'
+import { REPLY_OFF, type BlockState, type Client, type ServerState } from '../state.ts'
+import { valueRefOf } from '../types/container.ts'
+import { listTypeLength, listTypePop, type ListObject } from '../types/t_list.ts'
+import { zsetLength, type ZsetObject } from '../types/t_zset.ts'
+import { string2ld } from '../util/numbers.ts'
+import { isToken, lookupOfType, parseMpopArgs } from './common.ts'
+import {
+  listPosition,
+  lmoveGeneric,
+  lmoveHandlePush,
+  popOne,
+  popRange,
+  type Where,
+} from './list.ts'
+import { defineCommand, type CommandCall, type CommandSpec } from './spec.ts'
+import { genericZpop } from './zset.ts'
+
+// --- Timeouts ---
+
+const NOT_A_FLOAT = error('ERR timeout is not a float or out of range')
+const NEGATIVE = error('ERR timeout is negative')
+const LLONG_MAX = 2 ** 63
+
+/**
+ * timeout.c getTimeoutFromObjectOrReply (seconds): the deadline in unix ms, 0 for none.
+ * ceil(seconds × 1000) as a C long long: an infinite or out-of-range product converts to
+ * LLONG_MIN on x86-64 ("timeout is negative"); a deadline past LLONG_MAX wraps negative and
+ * is already past. Sub-millisecond rounding is done in doubles (only timing depends on it).
+ */
+function getTimeoutOrReply(arg: string, now: number): number | Reply {
+  const ld = string2ld(arg)
+  if (ld === null) return NOT_A_FLOAT
+  const seconds = ld.kind === 'finite' ? Number(ld.m) * 2 ** ld.e * (ld.neg ? -1 : 1) : NaN
+  const ms = Math.ceil(seconds * 1000)
+  if (!(Math.abs(ms) < LLONG_MAX) || ms < 0) return NEGATIVE
+  if (ms === 0) return 0
+  const deadline = ms + now
+  return deadline >= LLONG_MAX ? -1 : deadline
+}
+
+// --- Blocking and unblocking ---
+
+/** blocked.c blockForKeys: waits on `keys` (repeats once) in the caller's db. */
+function blockForKeys(
+  c: CommandCall,
+  btype: BlockState['btype'],
+  keys: readonly string[],
+  opts: {
+    timeout: number
+    count: number
+    wherefrom: Where
+    whereto?: Where
+    target?: string
+  },
+): Reply {
+  const client = c.client
+  const unique = [...new Set(keys)]
+  for (const key of unique) {
+    let waiters = c.db.blockingKeys.get(key)
+    if (waiters === undefined) {
+      waiters = []
+      c.db.blockingKeys.set(key, waiters)
+    }
+    waiters.push(client.id)
+  }
+  client.bpop = {
+    btype,
+    keys: unique,
+    db: c.db.id,
+    timeout: opts.timeout,
+    count: opts.count,
+    target: opts.target ?? null,
+    wherefrom: opts.wherefrom,
+    whereto: opts.whereto ?? 'head',
+    cmd: c.cmd.name,
+    argv: [...c.argv],
+  }
+  c.srv.blockedClients++
+  return BLOCKED
+}
+
+/** blocked.c unblockClient for list and zset waits: off every key's waiter list. */
+function unblockClient(srv: ServerState, c: Client): void {
+  const bpop = c.bpop
+  if (bpop === null) return
+  const db = srv.dbs[bpop.db]
+  for (const key of bpop.keys) {
+    const waiters = db?.blockingKeys.get(key)
+    if (waiters === undefined) continue
+    const i = waiters.indexOf(c.id)
+    if (i >= 0) waiters.splice(i, 1)
+    if (waiters.length === 0) db?.blockingKeys.delete(key)
+  }
+  c.bpop = null
+  srv.blockedClients--
+}
+
+/** The reply of a blocked client, written when the transport drains the outbox. */
+function replyToBlocked(srv: ServerState, c: Client, reply: Reply): void {
+  countErrorReply(srv, reply)
+  if (c.replyFlags & REPLY_OFF) return
+  srv.outbox.set(c.id, (srv.outbox.get(c.id) ?? '') + respEncode(reply))
+}
+
+/** Tells whether the client waits in a blocking command. */
+export function clientIsBlocked(c: Client): boolean {
+  return c.bpop !== null
+}
+
+/** freeClient of a blocked client: it stops waiting, with no reply. */
+export function unblockClosedClient(srv: ServerState, c: Client): void {
+  unblockClient(srv, c)
+}
+
+/**
+ * networking.c CLIENT UNBLOCK: a blocked client gets the timeout reply, or with `withError`
+ * the UNBLOCKED error; counted as a failed call of its command. False if it was not blocked.
+ */
+export function clientUnblock(srv: ServerState, c: Client, withError: boolean): boolean {
+  const bpop = c.bpop
+  if (bpop === null) return false
+  replyToBlocked(
+    srv,
+    c,
+    withError ? error('UNBLOCKED client unblocked via CLIENT UNBLOCK') : NIL_ARRAY,
+  )
+  unblockClient(srv, c)
+  commandStats(srv, bpop.cmd).failed++
+  return true
+}
+
+/**
+ * timeout.c handleBlockedClientsTimeout (beforeSleep): each client whose deadline is
+ * before `now` gets a null array, earliest deadline first (then lowest id, where Redis's
+ * radix tree orders by client address).
+ */
+export function handleBlockedClientsTimeout(srv: ServerState, now: number): void {
+  if (srv.blockedClients === 0) return
+  const due: Client[] = []
+  for (const c of srv.clients.values()) {
+    if (c.bpop !== null && c.bpop.timeout !== 0 && c.bpop.timeout < now) due.push(c)
+  }
+  due.sort((a, b) => (a.bpop?.timeout ?? 0) - (b.bpop?.timeout ?? 0) || a.id - b.id)
+  for (const c of due) {
+    replyToBlocked(srv, c, NIL_ARRAY)
+    unblockClient(srv, c)
+  }
+}
+
+/** Counts for INFO clients: blocked_clients and clients_in_timeout_table. */
+export function blockedClientCounts(srv: ServerState): { blocked: number; withTimeout: number } {
+  let withTimeout = 0
+  if (srv.blockedClients !== 0)
+    for (const c of srv.clients.values()) if (c.bpop !== null && c.bpop.timeout !== 0) withTimeout++
+  return { blocked: srv.blockedClients, withTimeout }
+}
+
+// --- Serving ---
+
+/**
+ * blocked.c handleClientsBlockedOnKeys, after a command: serves the keys signalled ready,
+ * in signal order. Keys signalled while serving (a BLMOVE creating its destination) are
+ * served in a further round.
+ */
+export function handleClientsBlockedOnKeys(srv: ServerState, ctx: ExecContext): void {
+  while (readyKeysSignalled() !== 0) {
+    const round: { db: RedisDb; key: string; seq: number }[] = []
+    for (const db of srv.dbs) for (const [key, seq] of db.readyKeys) round.push({ db, key, seq })
+    if (round.length === 0) return
+    round.sort((a, b) => a.seq - b.seq)
+    for (const { db, key } of round) {
+      takeReadyKey(db, key)
+      const o = lookupKeyReadWithFlags(srv, ctx, db, key, LOOKUP_NONOTIFY | LOOKUP_NOSTATS)
+      if (o?.type === 'list') serveClientsBlockedOnListKey(srv, ctx, db, key, o as ListObject)
+      else if (o?.type === 'zset')
+        serveClientsBlockedOnSortedSetKey(srv, ctx, db, key, o as ZsetObject)
+    }
+  }
+}
+
+/** The waiters of `key` blocked for `btype`, in blocking order. */
+function waitersOf(srv: ServerState, db: RedisDb, key: string, btype: string): Client[] {
+  const out: Client[] = []
+  for (const id of db.blockingKeys.get(key) ?? []) {
+    const c = srv.clients.get(id)
+    if (c?.bpop?.btype === btype) out.push(c)
+  }
+  return out
+}
+
+/** Runs `serve` as the receiver's command (server.current_client), then unblocks it. */
+function serveReceiver(
+  srv: ServerState,
+  ctx: ExecContext,
+  receiver: Client,
+  serve: (c: CommandCall, bpop: BlockState) => Reply,
+): void {
+  const bpop = receiver.bpop
+  const db = bpop === null ? undefined : srv.dbs[bpop.db]
+  const cmd = bpop === null ? undefined : srv.commands.map.get(bpop.cmd)
+  if (bpop === null || db === undefined || cmd === undefined) return
+  const previous = srv.currentClient
+  srv.currentClient = receiver
+  const reply = serve({ srv, client: receiver, db, ctx, argv: bpop.argv, cmd }, bpop)
+  srv.currentClient = previous
+  // updateStatsOnUnblock
+  if (reply.type === 'error') commandStats(srv, bpop.cmd).failed++
+  replyToBlocked(srv, receiver, reply)
+  unblockClient(srv, receiver)
+}
+
+/** blocked.c serveClientsBlockedOnListKey with t_list.c serveClientBlockedOnList. */
+function serveClientsBlockedOnListKey(
+  srv: ServerState,
+  ctx: ExecContext,
+  db: RedisDb,
+  key: string,
+  o: ListObject,
+): void {
+  for (const receiver of waitersOf(srv, db, key, 'list')) {
+    let deleted = false
+    serveReceiver(srv, ctx, receiver, (c, bpop) => {
+      if (bpop.target === null) {
+        if (bpop.cmd === 'blmpop') {
+          const items = popRange(c, key, o, bpop.wherefrom, bpop.count)
+          deleted = listTypeLength(o) === 0
+          return array([bulk(key), bulkArray(items)])
+        }
+        const value = listTypePop(valueRefOf(c, key), o, bpop.wherefrom) ?? ''
+        deleteIfEmpty(c, key, o)
+        deleted = listTypeLength(o) === 0
+        return array([bulk(key), bulk(value)])
+      }
+      // BLMOVE / BRPOPLPUSH: the destination is checked before anything is popped.
+      const dst = lookupKeyWrite(srv, ctx, c.db, bpop.target)
+      if (dst !== null && dst.type !== 'list') return ERR_WRONGTYPE
+      const value = listTypePop(valueRefOf(c, key), o, bpop.wherefrom) ?? ''
+      lmoveHandlePush(c, bpop.target, dst as ListObject | null, value, bpop.whereto)
+      deleteIfEmpty(c, key, o)
+      deleted = listTypeLength(o) === 0
+      return bulk(value)
+    })
+    if (deleted) break
+  }
+}
+
+/** serveClientBlockedOnList's end: an emptied list is deleted. */
+function deleteIfEmpty(c: CommandCall, key: string, o: ListObject): void {
+  if (listTypeLength(o) === 0) dbDelete(c.ctx, c.db, key)
+}
+
+/** blocked.c serveClientsBlockedOnSortedSetKey. */
+function serveClientsBlockedOnSortedSetKey(
+  srv: ServerState,
+  ctx: ExecContext,
+  db: RedisDb,
+  key: string,
+  o: ZsetObject,
+): void {
+  for (const receiver of waitersOf(srv, db, key, 'zset')) {
+    let deleted = false
+    serveReceiver(srv, ctx, receiver, (c, bpop) => {
+      const nested = bpop.cmd === 'bzmpop'
+      const reply = genericZpop(
+        c,
+        [key],
+        bpop.wherefrom === 'tail',
+        true,
+        bpop.count,
+        nested,
+        nested,
+      )
+      deleted = zsetLength(o) === 0
+      return reply
+    })
+    if (deleted) break
+  }
+}
+
+// --- Commands ---
+
+/** t_list.c blockingPopGenericCommand: BLPOP, BRPOP, BLMPOP. */
+function blockingPopGeneric(
+  c: CommandCall,
+  keys: readonly string[],
+  where: Where,
+  timeoutArg: string,
+  count: number,
+): Reply {
+  const timeout = getTimeoutOrReply(timeoutArg, c.ctx.now)
+  if (typeof timeout !== 'number') return timeout
+  for (const key of keys) {
+    const o = lookupOfType<ListObject>(c, key, 'list', true)
+    if (o === null) continue
+    if (o === 'wrongtype') return ERR_WRONGTYPE
+    if (listTypeLength(o) === 0) continue
+    if (count !== -1) return array([bulk(key), bulkArray(popRange(c, key, o, where, count))])
+    return array([bulk(key), bulk(popOne(c, key, o, where))])
+  }
+  if (denyBlocking(c)) return NIL_ARRAY
+  return blockForKeys(c, 'list', keys, { timeout, count, wherefrom: where })
+}
+
+/** CLIENT_DENY_BLOCKING: inside MULTI/EXEC, or a client that may not block. */
+function denyBlocking(c: CommandCall): boolean {
+  return c.client.multi !== null || c.client.denyBlocking
+}
+
+/** BLPOP key [key ...] timeout */
+function blpopCommand(c: CommandCall): Reply {
+  const n = c.argv.length
+  return blockingPopGeneric(c, c.argv.slice(1, n - 1), 'head', c.argv[n - 1] ?? '', -1)
+}
+
+/** BRPOP key [key ...] timeout */
+function brpopCommand(c: CommandCall): Reply {
+  const n = c.argv.length
+  return blockingPopGeneric(c, c.argv.slice(1, n - 1), 'tail', c.argv[n - 1] ?? '', -1)
+}
+
+/** BLMPOP timeout numkeys key [key ...] LEFT|RIGHT [COUNT count] */
+function blmpopCommand(c: CommandCall): Reply {
+  const args = parseMpopArgs(c.argv, 2, 'LEFT', 'RIGHT')
+  if ('type' in args) return args
+  const where = args.first ? 'head' : 'tail'
+  return blockingPopGeneric(c, args.keys, where, c.argv[1] ?? '', args.count)
+}
+
+/** t_list.c blmoveGenericCommand: BLMOVE, BRPOPLPUSH. */
+function blmoveGeneric(c: CommandCall, wherefrom: Where, whereto: Where, timeout: number): Reply {
+  const src = c.argv[1] ?? ''
+  const o = lookupOfType<ListObject>(c, src, 'list', true)
+  if (o === 'wrongtype') return ERR_WRONGTYPE
+  if (o !== null) return lmoveGeneric(c, wherefrom, whereto)
+  if (denyBlocking(c)) return NIL
+  return blockForKeys(c, 'list', [src], {
+    timeout,
+    count: -1,
+    wherefrom,
+    whereto,
+    target: c.argv[2] ?? '',
+  })
+}
+
+/** BLMOVE source destination LEFT|RIGHT LEFT|RIGHT timeout */
+function blmoveCommand(c: CommandCall): Reply {
+  const from = listPosition(c.argv[3] ?? '')
+  if (from === null) return ERR_SYNTAX
+  const to = listPosition(c.argv[4] ?? '')
+  if (to === null) return ERR_SYNTAX
+  const timeout = getTimeoutOrReply(c.argv[5] ?? '', c.ctx.now)
+  if (typeof timeout !== 'number') return timeout
+  return blmoveGeneric(c, from, to, timeout)
+}
+
+/** BRPOPLPUSH source destination timeout */
+function brpoplpushCommand(c: CommandCall): Reply {
+  const timeout = getTimeoutOrReply(c.argv[3] ?? '', c.ctx.now)
+  if (typeof timeout !== 'number') return timeout
+  return blmoveGeneric(c, 'tail', 'head', timeout)
+}
+
+/** t_zset.c blockingGenericZpopCommand: BZPOPMIN, BZPOPMAX, BZMPOP. */
+function blockingZpopGeneric(
+  c: CommandCall,
+  keys: readonly string[],
+  max: boolean,
+  timeoutArg: string,
+  count: number,
+  nested: boolean,
+): Reply {
+  const timeout = getTimeoutOrReply(timeoutArg, c.ctx.now)
+  if (typeof timeout !== 'number') return timeout
+  for (const key of keys) {
+    const o = lookupOfType<ZsetObject>(c, key, 'zset', true)
+    if (o === null) continue
+    if (o === 'wrongtype') return ERR_WRONGTYPE
+    if (zsetLength(o) === 0) continue
+    return genericZpop(c, [key], max, true, count, nested, nested)
+  }
+  if (denyBlocking(c)) return NIL_ARRAY
+  return blockForKeys(c, 'zset', keys, { timeout, count, wherefrom: max ? 'tail' : 'head' })
+}
+
+/** BZPOPMIN / BZPOPMAX key [key ...] timeout */
+function bzpopCommand(max: boolean): (c: CommandCall) => Reply {
+  return (c) => {
+    const n = c.argv.length
+    return blockingZpopGeneric(c, c.argv.slice(1, n - 1), max, c.argv[n - 1] ?? '', -1, false)
+  }
+}
+
+/** BZMPOP timeout numkeys key [key ...] MIN|MAX [COUNT count] */
+function bzmpopCommand(c: CommandCall): Reply {
+  const args = parseMpopArgs(c.argv, 2, 'MIN', 'MAX')
+  if ('type' in args) return args
+  return blockingZpopGeneric(c, args.keys, !args.first, c.argv[1] ?? '', args.count, true)
+}
+
+/** CLIENT UNBLOCK client-id [TIMEOUT|ERROR] once the id is parsed. */
+export function clientUnblockReply(
+  srv: ServerState,
+  id: bigint,
+  reason: string | undefined,
+): Reply {
+  const target = srv.clients.get(Number(id))
+  const withError = reason !== undefined && isToken(reason, 'ERROR')
+  return target !== undefined && clientUnblock(srv, target, withError) ? ONE : ZERO
+}
+
+// --- Specs ---
+
+export const blockingCommands: readonly CommandSpec[] = [
+  defineCommand('blpop', blpopCommand),
+  defineCommand('brpop', brpopCommand),
+  defineCommand('blmpop', blmpopCommand),
+  defineCommand('blmove', blmoveCommand),
+  defineCommand('brpoplpush', brpoplpushCommand),
+  defineCommand('bzpopmin', bzpopCommand(false)),
+  defineCommand('bzpopmax', bzpopCommand(true)),
+  defineCommand('bzmpop', bzmpopCommand),
+]
