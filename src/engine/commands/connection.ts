@@ -33,7 +33,7 @@ import {
   getRangeLongOrReply,
   helpReply,
 } from './parse.ts'
-import { clientUnblockReply } from './blocking.ts'
+import { clientUnblockReply, unblockClosedClient } from './blocking.ts'
 import { defineCommand, defineSubcommand, type CommandCall, type CommandSpec } from './spec.ts'
 
 const REDIS_VERSION = '7.0.15'
@@ -348,6 +348,7 @@ function clientKillCommand(c: CommandCall): Reply {
     } else {
       // freeClient: the connection is gone; shouldClose() reports it to the transport.
       unwatchAllKeys(srv, cl.id)
+      unblockClosedClient(srv, cl)
       cl.closeAfterReply = true
       srv.clients.delete(cl.id)
     }

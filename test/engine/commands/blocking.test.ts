@@ -87,7 +87,7 @@ describe('blocking pops on the engine API', () => {
     expect(server.call(['EXISTS', 'src', 'mid'], b)).toEqual({ type: 'integer', value: 0 })
   })
 
-  it('CLIENT UNBLOCK and closing end a wait', () => {
+  it('CLIENT UNBLOCK, closing and CLIENT KILL end a wait', () => {
     const { server, a, b } = setup()
     server.call(['BLPOP', 'q', '0'], a)
     expect(server.call(['CLIENT', 'UNBLOCK', String(a), 'ERROR'], b)).toEqual({
@@ -99,6 +99,13 @@ describe('blocking pops on the engine API', () => {
     server.closeClient(a)
     server.call(['RPUSH', 'q', 'kept'], b)
     expect(server.call(['LLEN', 'q'], b)).toEqual({ type: 'integer', value: 1 })
+    expect(server.validate()).toEqual([])
+    // CLIENT KILL frees a blocked client at once: the next push is not taken by it.
+    const c = server.createClient()
+    server.call(['BLPOP', 'w', '0'], c)
+    server.call(['CLIENT', 'KILL', 'ID', String(c)], b)
+    server.call(['RPUSH', 'w', 'kept'], b)
+    expect(server.call(['LLEN', 'w'], b)).toEqual({ type: 'integer', value: 1 })
     expect(server.validate()).toEqual([])
   })
 
