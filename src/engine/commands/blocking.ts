@@ -24,7 +24,7 @@
  * No step events yet: the waits are not drawn by any panel.
  */
 import { commandStats, countErrorReply } from '../call.ts'
-import type { ExecContext } from '../context.ts'
+import { createExecContext, type ExecContext } from '../context.ts'
 import {
   LOOKUP_NONOTIFY,
   LOOKUP_NOSTATS,
@@ -214,7 +214,18 @@ export function blockedClientCounts(srv: ServerState): { blocked: number; withTi
  * in signal order. Keys signalled while serving (a BLMOVE creating its destination) are
  * served in a further round.
  */
-export function handleClientsBlockedOnKeys(srv: ServerState, ctx: ExecContext): void {
+export function handleClientsBlockedOnKeys(srv: ServerState, commandCtx: ExecContext): void {
+  // updateCachedTime(0): keys are looked up at the time of serving, not the command's
+  // (a key a transaction pushed and gave a TTL that ran out during it is expired, not served).
+  const now = Math.floor(srv.clock.now())
+  srv.mstime = now
+  srv.unixtime = Math.floor(now / 1000)
+  const ctx = createExecContext(srv.rng, srv.clock, commandCtx.level, now)
+  serveReadyKeys(srv, ctx)
+  for (const e of ctx.events) commandCtx.events.push(e)
+}
+
+function serveReadyKeys(srv: ServerState, ctx: ExecContext): void {
   while (readyKeysSignalled() !== 0) {
     const round: { db: RedisDb; key: string; seq: number }[] = []
     for (const db of srv.dbs) for (const [key, seq] of db.readyKeys) round.push({ db, key, seq })

@@ -122,4 +122,21 @@ describe('blocking pops on the engine API', () => {
     expect(copy.digest()).toBe(server.digest())
     expect(copy.validate()).toEqual([])
   })
+
+  it('serves at the time of serving: a key whose TTL ran out during EXEC is expired, not served', () => {
+    // A real clock moves while a command runs; this one moves 200 ms at every reading.
+    let t = 1_800_000_000_000
+    const clock = { now: () => (t += 200) }
+    const server = createServer({ seed: 3, clock }) as EngineServer
+    const [a, b] = [server.createClient(), server.createClient()]
+    server.call(['DEBUG', 'SET-ACTIVE-EXPIRE', '0'], b)
+    expect(server.call(['BRPOP', 'k', '0'], a)).toBe(BLOCKED)
+    server.call(['MULTI'], b)
+    server.call(['RPUSH', 'k', 'hello'], b)
+    server.call(['PEXPIRE', 'k', '100'], b)
+    server.call(['EXEC'], b)
+    expect(server.isBlocked?.(a)).toBe(true)
+    expect(server.drainOutbox?.().size).toBe(0)
+    expect(server.call(['EXISTS', 'k'], b)).toEqual({ type: 'integer', value: 0 })
+  })
 })
