@@ -22,7 +22,7 @@
  */
 import type { ExecContext } from './context.ts'
 import {
-  dbAdd,
+  dbAddRDBLoad,
   dbDelete,
   dbExists,
   emptyData,
@@ -375,7 +375,7 @@ export function rdbLoadImage(
         if (!allowDup) return done(false)
         dbDelete(ctx, db, k.key)
       }
-      dbAdd(ctx, db, k.key, val)
+      dbAddRDBLoad(ctx, db, k.key, val)
       loaded++
       if (k.expire !== -1n) setExpireExact(ctx, db, k.key, k.expire)
       objectSetLRUOrLFU(srv, val, k, lruClock)

@@ -30,7 +30,7 @@ import type { Zset } from '../types/t_zset.ts'
 import { computeDatasetDigest, digestValue } from '../debugDigest.ts'
 import { performEvictions } from '../keyspace/evict.ts'
 import { killRDBChild, rdbSaveBackground } from '../rdb.ts'
-import { debugReload } from '../rdbReload.ts'
+import { debugReload, rdbSave } from '../rdbReload.ts'
 import { dbAdd, emptyData, lookupKeyWrite, touchWatchedKey, type RedisDb } from '../keyspace/db.ts'
 import { estimateObjectIdleTime } from '../keyspace/lru.ts'
 import {
@@ -850,18 +850,9 @@ function flushallCommand(c: CommandCall): Reply {
   // flushAllDataAndResetRDB: kill a saving child, and with save points configured save the
   // (empty) dataset at once.
   if (srv.child !== null) killRDBChild(srv)
-  if ((srv.config.other['save'] ?? '3600 1 300 100 60 10000') !== '') rdbSave(srv)
+  if ((srv.config.other['save'] ?? '3600 1 300 100 60 10000') !== '') rdbSave(srv, c.ctx)
   // 7.0 propagates FLUSHALL with forceCommandPropagation: no extra dirty++ (older versions).
   return OK
-}
-
-/**
- * rdb.c rdbSave's bookkeeping (no file is written). stat_rdb_saves is counted by its callers
- * saveCommand and rdbSaveBackground only: FLUSHALL's save does not count.
- */
-function rdbSave(srv: ServerState): void {
-  srv.dirty = 0
-  srv.lastSave = srv.unixtime
 }
 
 /** rdb.c bgsaveCommand: start the modelled child (server.ts rdbSaveBackground). */
@@ -881,8 +872,10 @@ function bgsaveCommand(c: CommandCall): Reply {
 
 function saveCommand(c: CommandCall): Reply {
   if (c.srv.child !== null) return error('ERR Background save already in progress')
+  // stat_rdb_saves is counted by saveCommand and rdbSaveBackground only (not FLUSHALL's).
   c.srv.rdbSaves++
-  rdbSave(c.srv)
+  // The image stands for dump.rdb: DEBUG RELOAD NOSAVE loads it back.
+  rdbSave(c.srv, c.ctx)
   return OK
 }
 

@@ -193,10 +193,18 @@ export function lookupKeyWrite(
 
 /** db.c dbAdd: the key must not exist. */
 export function dbAdd(ctx: ExecContext, db: RedisDb, key: string, val: RedisObject): void {
+  dbAddRDBLoad(ctx, db, key, val)
+  if (db.blockingKeys.size !== 0) signalKeyAsReady(db, key, val.type)
+}
+
+/**
+ * db.c dbAddRDBLoad: dbAdd for keys loaded from an RDB image (DEBUG RELOAD), which does not
+ * signal blocked clients: a client waiting on a key that a reload brings back keeps waiting.
+ */
+export function dbAddRDBLoad(ctx: ExecContext, db: RedisDb, key: string, val: RedisObject): void {
   const added = dictAdd(ctx, db.dict, key, val)
   if (!added) throw new Error(`dbAdd: key already exists in db ${String(db.id)}`)
   memKeyAdded(db.dict, key, val)
-  if (db.blockingKeys.size !== 0) signalKeyAsReady(db, key, val.type)
 }
 
 /** Orders ready keys across all dbs (server.ready_keys is one list, in signal order). */

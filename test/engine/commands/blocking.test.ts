@@ -14,7 +14,11 @@ import { BLOCKED, type Reply } from '../../../src/engine/reply.ts'
 import { respEncode } from '../../../src/engine/resp.ts'
 
 function setup(): { server: EngineServer; a: number; b: number } {
-  const server = createServer({ seed: 7, clock: manualClock(1_800_000_000_000) }) as EngineServer
+  const server = createServer({
+    seed: 7,
+    clock: manualClock(1_800_000_000_000),
+    enableDebugCommand: 'yes',
+  }) as EngineServer
   return { server, a: server.createClient(), b: server.createClient() }
 }
 
@@ -127,7 +131,7 @@ describe('blocking pops on the engine API', () => {
     // A real clock moves while a command runs; this one moves 200 ms at every reading.
     let t = 1_800_000_000_000
     const clock = { now: () => (t += 200) }
-    const server = createServer({ seed: 3, clock }) as EngineServer
+    const server = createServer({ seed: 3, clock, enableDebugCommand: 'yes' }) as EngineServer
     const [a, b] = [server.createClient(), server.createClient()]
     server.call(['DEBUG', 'SET-ACTIVE-EXPIRE', '0'], b)
     expect(server.call(['BRPOP', 'k', '0'], a)).toBe(BLOCKED)
@@ -138,5 +142,20 @@ describe('blocking pops on the engine API', () => {
     expect(server.isBlocked?.(a)).toBe(true)
     expect(server.drainOutbox?.().size).toBe(0)
     expect(server.call(['EXISTS', 'k'], b)).toEqual({ type: 'integer', value: 0 })
+  })
+
+  it('keys a DEBUG RELOAD brings back do not serve waiters (dbAddRDBLoad signals nothing)', () => {
+    const { server, a, b } = setup()
+    server.call(['RPUSH', 'q', 'v'], b)
+    server.call(['SAVE'], b)
+    server.call(['DEL', 'q'], b)
+    expect(server.call(['BLPOP', 'q', '0'], a)).toBe(BLOCKED)
+    server.call(['DEBUG', 'RELOAD', 'NOSAVE'], b)
+    // A push onto the existing list does not signal either (only a new key does).
+    server.call(['LPUSH', 'q', 'w'], b)
+    expect(server.isBlocked?.(a)).toBe(true)
+    server.call(['DEL', 'q'], b)
+    server.call(['LPUSH', 'q', 'z'], b)
+    expect(server.drainOutbox?.().get(a)).toBe(respEncode(bulks('q', 'z')))
   })
 })
