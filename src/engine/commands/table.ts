@@ -17,6 +17,7 @@ import { blockingCommands } from './blocking.ts'
 import { connectionCommands } from './connection.ts'
 import { genericCommands } from './generic.ts'
 import { hashCommands } from './hash.ts'
+import { hyperloglogCommands } from './hyperloglog.ts'
 import { listCommands } from './list.ts'
 import { monitorCommands } from './monitor.ts'
 import { setCommands } from './set.ts'
@@ -55,6 +56,7 @@ const FAMILIES: readonly CommandSpec[] = [
   ...listCommands,
   ...blockingCommands,
   ...hashCommands,
+  ...hyperloglogCommands,
   ...setCommands,
   ...zsetCommands,
   ...geoCommands,

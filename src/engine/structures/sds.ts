@@ -156,8 +156,25 @@ export function sdsMakeRoomFor(
   addlen: number,
   greedy = true,
 ): { sds: Sds; rule: SdsGrowthRule } {
-  if (sdsAvail(s) >= addlen) return { sds: s, rule: 'fits' }
-  let newlen = s.buf.length + addlen
+  const room = sdsRoomFor(s.buf.length, s.alloc, s.type, addlen, greedy)
+  if (room.rule === 'fits') return { sds: s, rule: 'fits' }
+  return { sds: { buf: s.buf, alloc: room.alloc, type: room.type }, rule: room.rule }
+}
+
+/**
+ * sdsMakeRoomFor's sizing for an sds of `len` bytes, capacity `alloc` and header `type`,
+ * without its bytes (for code that edits a copy of them, as HyperLogLog does): the capacity
+ * and header type after making room for `addlen` more bytes, and the rule that applied.
+ */
+export function sdsRoomFor(
+  len: number,
+  alloc: number,
+  type: SdsType,
+  addlen: number,
+  greedy = true,
+): { alloc: number; type: SdsType; rule: SdsGrowthRule } {
+  if ((type === 5 ? 0 : alloc - len) >= addlen) return { alloc, type, rule: 'fits' }
+  let newlen = len + addlen
   let rule: SdsGrowthRule = 'exact'
   if (greedy) {
     if (newlen < SDS_MAX_PREALLOC) {
@@ -168,9 +185,9 @@ export function sdsMakeRoomFor(
       rule = 'plus1mb'
     }
   }
-  let type = sdsReqType(newlen)
-  if (type === 5) type = 8
-  return { sds: { buf: s.buf, alloc: usableAlloc(type, newlen), type }, rule }
+  let newType = sdsReqType(newlen)
+  if (newType === 5) newType = 8
+  return { alloc: usableAlloc(newType, newlen), type: newType, rule }
 }
 
 /** Appends the bytes `t` (sdscatlen), growing greedily when needed. */
