@@ -30,10 +30,12 @@ import type {
   InspectView,
   RedisServer,
   ServerOptions,
+  SlicedCommand,
   TickTrace,
   Trace,
 } from './api.ts'
-import type { Clock } from './clock.ts'
+import { argvToBytes, type ArgInput } from './bytes.ts'
+import { toClock, type Clock } from './clock.ts'
 import { COMMANDS, COMMAND_MAP } from './commands/table.ts'
 import type { CommandSpec } from './commands/spec.ts'
 import { applyStartupConfig, createDefaultConfig } from './config.ts'
@@ -119,7 +121,8 @@ export function createServerState(opts: ServerOptions): ServerState {
   const runId = Array.from({ length: 5 }, () => rngNextU32(rng).toString(16).padStart(8, '0'))
     .join('')
     .slice(0, 40)
-  const now = opts.clock.now()
+  const clock = toClock(opts.clock)
+  const now = clock.now()
   // The option wins over a config override; CONFIG GET shows what is in force.
   const fromConfig = config.other['enable-debug-command']
   const enableDebugCommand =
@@ -137,7 +140,7 @@ export function createServerState(opts: ServerOptions): ServerState {
     stats: createStats(),
     rng,
     hashSeed,
-    clock: opts.clock,
+    clock,
     traceLevel: opts.trace ?? 'summary',
     enableDebugCommand,
     activeExpireEnabled: true,
@@ -479,6 +482,10 @@ function isSettable(clock: Clock): clock is SettableClock {
  * transports and tests may use (fakes of RedisServer need not implement them).
  */
 export interface EngineServer extends RedisServer {
+  /** RedisServer.call, also taking Uint8Array arguments (bytes.ts argvToBytes). */
+  call(argv: readonly ArgInput[], client?: ClientId): Reply
+  execute(argv: readonly ArgInput[], client?: ClientId): Trace
+  executeSliced(argv: readonly ArgInput[], client?: ClientId): SlicedCommand
   /** The client has not authenticated while requirepass is set (networking.c authRequired). */
   authRequired(id: ClientId): boolean
   /** Self-check of the whole server state: empty when consistent (serverStateValidate). */
@@ -640,13 +647,15 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
       monitorClientClosed(srv, id)
       srv.clients.delete(id)
     },
-    call: runOff,
-    execute: (argv, client) => run(argv, client, srv.traceLevel),
-    executeSliced: (argv, client) =>
-      startSlicedCommand(srv, clientOf(client), argv, srv.traceLevel, {
+    call: (argv, client) => runOff(argvToBytes(argv), client),
+    execute: (argv, client) => run(argvToBytes(argv), client, srv.traceLevel),
+    executeSliced: (args, client) => {
+      const argv = argvToBytes(args)
+      return startSlicedCommand(srv, clientOf(client), argv, srv.traceLevel, {
         runCommand,
         execute: () => run(argv, client, srv.traceLevel),
-      }),
+      })
+    },
     shouldClose: (id) => srv.clients.get(id)?.closeAfterReply ?? true,
     replySilenced: (id) => srv.clients.get(id)?.replySilenced ?? false,
     drainOutbox: () => drainOutbox(srv),
