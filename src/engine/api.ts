@@ -155,7 +155,10 @@ export interface RedisServer {
   tick(ms: number): TickTrace
   /** Runs the cron work that is due at the clock's current time (real-clock servers). */
   cron(): TickTrace
-  /** A view of one key's structure, or the keyspace when key is null. */
+  /**
+   * A view of one key's structure, or the keyspace when key is null. The key is a byte
+   * string; createServer's server takes text beyond Latin-1 as UTF-8, as call() does.
+   */
   inspect(key: string | null, opts?: InspectOptions): InspectView | null
   /** A digest of the whole dataset (like DEBUG DIGEST), for replay checks. */
   digest(): string

@@ -107,7 +107,8 @@ export function argvToBytes(argv: readonly ArgInput[]): readonly string[] {
   return argv as readonly string[]
 }
 
-function argToBytes(a: ArgInput): string {
+/** One argument (or a key given to inspect) as a byte string: see argvToBytes. */
+export function argToBytes(a: ArgInput): string {
   if (typeof a === 'string') return NOT_A_BYTE.test(a) ? utf8ToBytes(a) : a
   let out = ''
   // String.fromCharCode takes its arguments on the stack: a few KiB at a time.

@@ -34,7 +34,7 @@ import type {
   TickTrace,
   Trace,
 } from './api.ts'
-import { argvToBytes, type ArgInput } from './bytes.ts'
+import { argToBytes, argvToBytes, type ArgInput } from './bytes.ts'
 import { toClock, type Clock } from './clock.ts'
 import { COMMANDS, COMMAND_MAP } from './commands/table.ts'
 import type { CommandSpec } from './commands/spec.ts'
@@ -701,7 +701,7 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
       return key === null
         ? // Spread: an interface has no index signature, an object literal does.
           { ...inspectKeyspace(srv, db, limit, o?.range) }
-        : inspectKey(srv, db, key, limit)
+        : inspectKey(srv, db, argToBytes(key), limit)
     },
     digest: () => digestServer(srv),
     get traceLevel() {
