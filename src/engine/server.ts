@@ -671,6 +671,8 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
     tick: (ms: number): TickTrace => {
       const clock = srv.clock
       if (!isSettable(clock)) throw new Error('tick() needs a manual clock; use cron()')
+      // Time only moves forward, by a finite span: a NaN would poison the clock for good.
+      if (!(ms >= 0 && ms < Infinity)) throw new RangeError(`tick(${String(ms)}): not a span`)
       const start = clock.now()
       const target = start + ms
       const events: StepEvent[] = []

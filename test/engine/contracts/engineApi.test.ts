@@ -167,6 +167,15 @@ describe('server.tick(ms)', () => {
     expect(server.call(['TTL', 'k'])).toEqual({ type: 'integer', value: 70 })
   })
 
+  it('refuses a negative, NaN or infinite span and leaves the clock alone', () => {
+    const clock = manualClock(1_000)
+    const server = createServer({ seed: 1, clock })
+    for (const ms of [-1000, Number.NaN, Infinity])
+      expect(() => server.tick(ms)).toThrow(RangeError)
+    expect(clock.now()).toBe(1_000)
+    expect(server.tick(250).at).toBe(1_250)
+  })
+
   it('runs the active expire cycle at hz: keys with a TTL go without being touched', () => {
     const server = createServer({ seed: 1, clock: manualClock(), config: { hz: 100 } })
     for (let i = 0; i < 50; i++) server.call(['SET', `k${String(i)}`, 'v', 'PX', '500'])
