@@ -371,6 +371,7 @@ const NUMERIC_FIELDS: Readonly<Record<string, NumField>> = {
   'list-max-listpack-size': 'listMaxListpackSize',
   'list-compress-depth': 'listCompressDepth',
   'proto-max-bulk-len': 'protoMaxBulkLen',
+  'client-query-buffer-limit': 'clientQueryBufferLimit',
 }
 
 const BOOL_FIELDS: Readonly<Record<string, BoolField>> = {
@@ -785,6 +786,7 @@ export function createDefaultConfig(): ServerConfig {
     listMaxListpackSize: -2,
     listCompressDepth: 0,
     protoMaxBulkLen: 536870912,
+    clientQueryBufferLimit: 1073741824,
     requirepass: '',
     lazyfreeLazyEviction: false,
     lazyfreeLazyExpire: false,

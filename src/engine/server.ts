@@ -77,6 +77,7 @@ import {
   REPLY_SKIP_NEXT,
   REPLY_NONE,
   type Client,
+  type ServerConfig,
   type ServerState,
 } from './state.ts'
 import {
@@ -477,8 +478,11 @@ function isSettable(clock: Clock): clock is SettableClock {
 
 // --- createServer ---
 
+/** The live config values that bound a client's query buffer. */
+export type QueryLimits = Readonly<Pick<ServerConfig, 'protoMaxBulkLen' | 'clientQueryBufferLimit'>>
+
 /**
- * What createServer returns: the RedisServer contract plus two engine-side extras that
+ * What createServer returns: the RedisServer contract plus engine-side extras that
  * transports and tests may use (fakes of RedisServer need not implement them).
  */
 export interface EngineServer extends RedisServer {
@@ -490,6 +494,11 @@ export interface EngineServer extends RedisServer {
   authRequired(id: ClientId): boolean
   /** Self-check of the whole server state: empty when consistent (serverStateValidate). */
   validate(): string[]
+  /**
+   * The query limits in force (proto-max-bulk-len, client-query-buffer-limit; CONFIG SET
+   * changes them): the RESP transport reads them on each read, as networking.c does.
+   */
+  queryLimits(): QueryLimits
   /** Copies the server onto `clock` (api.ts RedisServer.clone, snapshot.ts). */
   clone(clock: Clock): EngineServer
   keyCount(): number
@@ -714,6 +723,7 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
     },
     // Used by the RESP server for Redis's stricter limits on unauthenticated clients.
     validate: () => serverStateValidate(srv),
+    queryLimits: () => srv.config,
     authRequired: (id: ClientId) => {
       const c = srv.clients.get(id)
       return c !== undefined && authRequired(srv, c)

@@ -71,6 +71,11 @@ interface AuthAware {
   authRequired?(client: ClientId): boolean
 }
 
+/** The engine's optional hook for the limits CONFIG SET changes (EngineServer.queryLimits). */
+interface LimitsAware {
+  queryLimits?(): { readonly protoMaxBulkLen: number; readonly clientQueryBufferLimit: number }
+}
+
 interface Connection {
   readonly socket: net.Socket
   readonly id: ClientId
@@ -145,6 +150,7 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
   const byId = new Map<ClientId, Connection>()
   const blockedConns = new Set<Connection>()
   const authHook = (engine as RedisServer & AuthAware).authRequired
+  const limitsHook = (engine as RedisServer & LimitsAware).queryLimits
   // One of each serves every connection: a read is parsed, run and answered before the next.
   const chunkBytes = chunkBytesCreate(READ_BUFFER)
   const out = replyBufferCreate()
@@ -197,14 +203,21 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
     const p = conn.parser
     chunkBytes.buf = bytes
     replyBufferReset(out)
+    // proto-max-bulk-len and client-query-buffer-limit as CONFIG SET last left them.
+    const limits = limitsHook?.call(engine)
+    if (limits !== undefined) p.maxBulkLen = limits.protoMaxBulkLen
+    const queryLimit = limits?.clientQueryBufferLimit ?? Infinity
     if (n <= PROTO_IOBUF_LEN) {
       respParserFeed(p, bytes.latin1Slice(0, n), chunkBytes, 0)
-      processInputBuffer(conn)
+      if (p.buf.length - p.pos > queryLimit) conn.closing = true
+      else processInputBuffer(conn)
     } else {
       for (let off = 0; off < n && !conn.closing; off += PROTO_IOBUF_LEN) {
         const end = Math.min(n, off + PROTO_IOBUF_LEN)
         respParserFeed(p, bytes.latin1Slice(off, end), chunkBytes, off)
-        processInputBuffer(conn)
+        // readQueryFromClient: past the limit the client is closed, with no reply.
+        if (p.buf.length - p.pos > queryLimit) conn.closing = true
+        else processInputBuffer(conn)
       }
     }
     respParserReleaseBytes(p)
