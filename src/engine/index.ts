@@ -20,5 +20,13 @@ export type {
 export type * from './events.ts'
 export type { Reply } from './reply.ts'
 export type { DictTableView, DictView, KeyspaceView } from './inspect.ts'
+export type {
+  HashtableView,
+  IntsetView,
+  ListpackEntryView,
+  ListpackView,
+  QuicklistView,
+  SkiplistView,
+} from './inspectContainers.ts'
 export { utf8ToBytes, bytesToUtf8, type ArgInput } from './bytes.ts'
 export { manualClock, type Clock, type ClockInput, type ManualClock } from './clock.ts'

@@ -12,8 +12,10 @@ import {
   createServer,
   manualClock,
   utf8ToBytes,
+  type IntsetView,
   type KeyspaceView,
   type Reply,
+  type SkiplistView,
 } from '../../../src/engine/index.ts'
 
 const bulk = (value: string | null): Reply => ({ type: 'bulk', value })
@@ -260,6 +262,20 @@ describe('server.inspect(key, opts)', () => {
       expect(small.length, key).toBeLessThan(full.length / 4)
       expect(small, key).toMatch(/"truncated":true/)
     }
+  })
+
+  it('follows a structure as it changes: intset width, skiplist levels', () => {
+    const s = createServer({ seed: 1, clock: manualClock() })
+    s.call(['SADD', 'nums', '1', '2'])
+    expect(s.inspect('nums') as unknown as IntsetView).toMatchObject({ width: 2, length: 2 })
+    s.call(['SADD', 'nums', '100000'])
+    expect(s.inspect('nums') as unknown as IntsetView).toMatchObject({
+      width: 4,
+      values: ['1', '2', '100000'],
+    })
+    const view = server.inspect('bigzset') as unknown as SkiplistView
+    expect(view.length).toBe(2000)
+    expect(view.level).toBeGreaterThan(1)
   })
 
   it('gives null for a missing key and the keyspace for key null', () => {
