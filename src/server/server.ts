@@ -71,9 +71,13 @@ interface AuthAware {
   authRequired?(client: ClientId): boolean
 }
 
-/** The engine's optional hook for the limits CONFIG SET changes (EngineServer.queryLimits). */
-interface LimitsAware {
+/**
+ * The engine's optional hooks: the limits CONFIG SET changes (EngineServer.queryLimits), and
+ * call() without its scan for text arguments, since RESP arguments are bytes (callBytes).
+ */
+interface EngineHooks {
   queryLimits?(): { readonly protoMaxBulkLen: number; readonly clientQueryBufferLimit: number }
+  callBytes?(argv: readonly string[], client: ClientId): Reply
 }
 
 interface Connection {
@@ -150,7 +154,8 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
   const byId = new Map<ClientId, Connection>()
   const blockedConns = new Set<Connection>()
   const authHook = (engine as RedisServer & AuthAware).authRequired
-  const limitsHook = (engine as RedisServer & LimitsAware).queryLimits
+  const limitsHook = (engine as RedisServer & EngineHooks).queryLimits
+  const callBytes = (engine as RedisServer & EngineHooks).callBytes ?? engine.call
   // One of each serves every connection: a read is parsed, run and answered before the next.
   const chunkBytes = chunkBytesCreate(READ_BUFFER)
   const out = replyBufferCreate()
@@ -280,7 +285,7 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
       if (argv === null) break
       let reply: Reply
       try {
-        reply = engine.call(argv, conn.id)
+        reply = callBytes.call(engine, argv, conn.id)
       } catch (e) {
         // An engine bug must not take the server down: answer, log, and drop this client.
         console.error(`engine error on ${JSON.stringify(argv.slice(0, 8))}:`, e)
