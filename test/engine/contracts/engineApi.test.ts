@@ -297,4 +297,12 @@ describe('determinism', () => {
     expect(layout(5)).toEqual(layout(5))
     expect(layout(5)).not.toEqual(layout(6))
   })
+
+  it('tells apart seeds that are fractions or past 32 bits', () => {
+    expect(layout(0.25)).toEqual(layout(0.25))
+    expect(layout(0.25)).not.toEqual(layout(0.5))
+    expect(layout(0.25)).not.toEqual(layout(0))
+    expect(layout(2 ** 32 + 5)).not.toEqual(layout(5))
+    expect(layout(1_700_000_000_123)).not.toEqual(layout(1_700_000_000_124))
+  })
 })
