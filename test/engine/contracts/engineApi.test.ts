@@ -115,7 +115,9 @@ describe('server.call(argv, client?) replies in RESP2 shapes', () => {
       type: 'array',
       value: [bulk('v'), bulk(null)],
     })
-    // EXEC after a WATCHed key changed: the nil array.
+    // A blocking pop on the default connection, which never blocks, and EXEC after a
+    // WATCHed key changed: the nil array.
+    expect(server.call(['BLPOP', 'nolist', '0.01'])).toEqual({ type: 'array', value: null })
     const other = server.createClient()
     server.call(['WATCH', 'k'])
     server.call(['SET', 'k', 'changed'], other)
