@@ -2,18 +2,32 @@
  * The engine's public contract (design.md "Engine"). server.ts implements it; the worker,
  * the RESP server and tests use only this.
  */
-import type { Clock } from './clock.ts'
+import type { Clock, ClockInput } from './clock.ts'
 import type { StepEvent, TraceLevel } from './events.ts'
 import type { Reply } from './reply.ts'
 
 /** Config parameter values as CONFIG SET would take them: name → string value. */
 export type EngineConfig = Readonly<Record<string, string>>
 
+/**
+ * Start-up config overrides: Redis parameter names (aliases too) with their values as
+ * CONFIG SET takes them, or as plain numbers and booleans (yes/no), e.g.
+ * { hz: 100, 'maxmemory-policy': 'allkeys-lru', activerehashing: false }.
+ */
+export type ConfigOverrides = Readonly<Record<string, string | number | boolean>>
+
 export interface ServerOptions {
   readonly seed: number
-  readonly clock: Clock
-  /** Overrides of Redis's defaults, e.g. { hz: '10', 'maxmemory-policy': 'allkeys-lru' }. */
-  readonly config?: EngineConfig
+  /**
+   * Where time comes from: a Clock ({ now() }), a function giving Unix ms, or nothing for a
+   * manual clock starting at 2024-01-01 that only tick(ms) moves (manualClock()).
+   */
+  readonly clock?: ClockInput
+  /**
+   * Overrides of Redis's defaults, e.g. { hz: 10, 'maxmemory-policy': 'allkeys-lru' }. An
+   * unknown name or a bad value throws, naming the parameter.
+   */
+  readonly config?: ConfigOverrides
   readonly trace?: TraceLevel
   /**
    * enable-debug-command: 'yes' (the browser sandbox), 'local', or 'no' (Redis's default).
@@ -96,11 +110,14 @@ export interface RedisServer {
   /** Closes a connection (unwatches its keys). */
   closeClient(id: ClientId): void
   /**
-   * Runs one command; the reply only. argv items are byte strings. Without `client`, a
-   * default connection that never blocks (BLPOP answers at once, as inside MULTI).
+   * Runs one command; the reply only. argv items are byte strings; createServer's server also
+   * takes a string with a code unit above 255 as text, sent as its UTF-8 bytes, and a
+   * Uint8Array as its bytes (bytes.ts argvToBytes). Replies hold byte strings (bytesToUtf8
+   * to display them). Without `client`, a default connection that never blocks (BLPOP
+   * answers at once, as inside MULTI).
    */
   call(argv: readonly string[], client?: ClientId): Reply
-  /** Runs one command and returns its full trace. */
+  /** Runs one command and returns its full trace (argv as byte strings). */
   execute(argv: readonly string[], client?: ClientId): Trace
   /**
    * Starts one command as resumable slices (see SlicedCommand). Long commands (DEBUG
@@ -138,7 +155,10 @@ export interface RedisServer {
   tick(ms: number): TickTrace
   /** Runs the cron work that is due at the clock's current time (real-clock servers). */
   cron(): TickTrace
-  /** A view of one key's structure, or the keyspace when key is null. */
+  /**
+   * A view of one key's structure, or the keyspace when key is null. The key is a byte
+   * string; createServer's server takes text beyond Latin-1 as UTF-8, as call() does.
+   */
   inspect(key: string | null, opts?: InspectOptions): InspectView | null
   /** A digest of the whole dataset (like DEBUG DIGEST), for replay checks. */
   digest(): string

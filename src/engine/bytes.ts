@@ -88,6 +88,36 @@ export function isByteString(s: string): boolean {
 }
 
 /**
+ * A command argument as a caller may pass it to call()/execute(): a byte string (the
+ * engine's own form), text, or bytes.
+ */
+export type ArgInput = string | Uint8Array
+
+/** A code unit that cannot be a byte: the string is text, not a byte string. */
+const NOT_A_BYTE = /[\u0100-\uffff]/
+
+/**
+ * The byte strings of a command's arguments. A byte string passes through untouched (the
+ * RESP server and the console send only those, so this is one scan and no copy); a string
+ * with a code unit above 255 cannot be bytes and is taken as text, encoded as UTF-8
+ * (`SET k 中文` stores 6 bytes, as redis-cli would send them); a Uint8Array gives its bytes.
+ */
+export function argvToBytes(argv: readonly ArgInput[]): readonly string[] {
+  for (const a of argv) if (typeof a !== 'string' || NOT_A_BYTE.test(a)) return argv.map(argToBytes)
+  return argv as readonly string[]
+}
+
+/** One argument (or a key given to inspect) as a byte string: see argvToBytes. */
+export function argToBytes(a: ArgInput): string {
+  if (typeof a === 'string') return NOT_A_BYTE.test(a) ? utf8ToBytes(a) : a
+  let out = ''
+  // String.fromCharCode takes its arguments on the stack: a few KiB at a time.
+  for (let i = 0; i < a.length; i += 8192)
+    out += String.fromCharCode(...a.subarray(i, Math.min(i + 8192, a.length)))
+  return out
+}
+
+/**
  * An argument as a C "%s" prints it in an error message: up to its first NUL byte
  * (addReplyErrorFormat("Unsupported option %s", arg) stops there).
  */

@@ -12,6 +12,9 @@ export interface Clock {
   now(): number
 }
 
+/** What createServer takes as a clock: a Clock, a function giving Unix ms, or nothing. */
+export type ClockInput = Clock | (() => number)
+
 /** A clock that moves only when told to. */
 export interface ManualClock extends Clock {
   advance(ms: number): void
@@ -32,4 +35,13 @@ export function manualClock(startMs = 1_704_067_200_000): ManualClock {
       t = ms
     },
   }
+}
+
+/**
+ * The Clock for createServer's `clock` option: a Clock as it is, a function wrapped, and a
+ * new manual clock (the virtual time that tick() moves) when none is given.
+ */
+export function toClock(input: ClockInput | undefined): Clock {
+  if (input === undefined) return manualClock()
+  return typeof input === 'function' ? { now: input } : input
 }

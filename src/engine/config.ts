@@ -371,6 +371,7 @@ const NUMERIC_FIELDS: Readonly<Record<string, NumField>> = {
   'list-max-listpack-size': 'listMaxListpackSize',
   'list-compress-depth': 'listCompressDepth',
   'proto-max-bulk-len': 'protoMaxBulkLen',
+  'client-query-buffer-limit': 'clientQueryBufferLimit',
 }
 
 const BOOL_FIELDS: Readonly<Record<string, BoolField>> = {
@@ -785,6 +786,7 @@ export function createDefaultConfig(): ServerConfig {
     listMaxListpackSize: -2,
     listCompressDepth: 0,
     protoMaxBulkLen: 536870912,
+    clientQueryBufferLimit: 1073741824,
     requirepass: '',
     lazyfreeLazyEviction: false,
     lazyfreeLazyExpire: false,
@@ -802,11 +804,13 @@ export function createDefaultConfig(): ServerConfig {
  */
 export function applyStartupConfig(
   cfg: ServerConfig,
-  overrides: Readonly<Record<string, string>>,
+  overrides: Readonly<Record<string, string | number | boolean>>,
 ): void {
-  for (const [name, value] of Object.entries(overrides)) {
+  for (const [name, given] of Object.entries(overrides)) {
     const p = lookupConfig(name)
     if (p === undefined) throw new Error(`Bad directive or wrong number of arguments: ${name}`)
+    // A number is written as the config file would spell it; a boolean is yes/no.
+    const value = typeof given === 'boolean' ? (given ? 'yes' : 'no') : String(given)
     const err = configSetValue(cfg, p, value)
     if (err !== null) throw new Error(`${name}: ${err}`)
   }

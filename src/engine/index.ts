@@ -7,6 +7,7 @@ export type {
   ClientId,
   ClientOptions,
   CommandSlice,
+  ConfigOverrides,
   EngineConfig,
   InspectOptions,
   InspectView,
@@ -19,5 +20,13 @@ export type {
 export type * from './events.ts'
 export type { Reply } from './reply.ts'
 export type { DictTableView, DictView, KeyspaceView } from './inspect.ts'
-export { utf8ToBytes, bytesToUtf8 } from './bytes.ts'
-export { manualClock, type Clock, type ManualClock } from './clock.ts'
+export type {
+  HashtableView,
+  IntsetView,
+  ListpackEntryView,
+  ListpackView,
+  QuicklistView,
+  SkiplistView,
+} from './inspectContainers.ts'
+export { utf8ToBytes, bytesToUtf8, type ArgInput } from './bytes.ts'
+export { manualClock, type Clock, type ClockInput, type ManualClock } from './clock.ts'

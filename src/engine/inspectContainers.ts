@@ -7,7 +7,15 @@
  */
 import { dictGetKey, dictGetVal, dictNextEntry, dictSize, NO_ENTRY } from './structures/dict.ts'
 import { intsetGet, intsetLen } from './structures/intset.ts'
-import { lpBytes, lpLength, lpWalk, type Listpack } from './structures/listpack.ts'
+import {
+  lpBytes,
+  lpFirst,
+  lpGet,
+  lpLength,
+  lpNext,
+  lpWalk,
+  type Listpack,
+} from './structures/listpack.ts'
 import { dictView, registerInspector, type DictView } from './inspect.ts'
 import type { ContainerObject } from './types/object.ts'
 
@@ -131,12 +139,7 @@ registerInspector('quicklist', (o, key, limit) => {
       break
     }
     const room = Math.max(0, limit - shown)
-    const entries =
-      n.container === 'plain'
-        ? [n.plain.slice(0, 64)]
-        : lpWalk(n.lp)
-            .slice(0, room)
-            .map((e) => e.value)
+    const entries = n.container === 'plain' ? [n.plain.slice(0, 64)] : lpFirstValues(n.lp, room)
     shown += entries.length
     if (entries.length < n.count) truncated = true
     nodes.push({ id: n.id, container: n.container, count: n.count, sz: n.sz, entries })
@@ -152,6 +155,14 @@ registerInspector('quicklist', (o, key, limit) => {
   }
   return { ...view }
 })
+
+/** The first `max` values of a listpack, decoding no further (a list has many full nodes). */
+function lpFirstValues(lp: Listpack, max: number): string[] {
+  const out: string[] = []
+  for (let p = lpFirst(lp); p !== null && out.length < max; p = lpNext(lp, p))
+    out.push(lpGet(lp, p))
+  return out
+}
 
 registerInspector('skiplist', (o, key, limit) => {
   const zs = (o as ContainerObject<'zset', 'skiplist'>).ptr

@@ -21,9 +21,13 @@ export interface Rng {
 
 // --- API ---
 
-/** Creates a generator from a 32-bit seed, spreading it with splitmix32. */
+/**
+ * Creates a generator from a seed, spreading it with splitmix32. A 32-bit integer (signed or
+ * not) is used as it is; any other number (a fraction such as Math.random(), an integer past
+ * 32 bits) has its 64 bits folded to 32, so that two different seeds rarely meet.
+ */
 export function rngCreate(seed: number): Rng {
-  let x = seed >>> 0
+  let x = seedBits(seed)
   const next = (): number => {
     x = (x + 0x9e3779b9) >>> 0
     let z = x
@@ -34,6 +38,13 @@ export function rngCreate(seed: number): Rng {
   const r = { s0: next(), s1: next(), s2: next(), s3: next() }
   if ((r.s0 | r.s1 | r.s2 | r.s3) === 0) r.s0 = 1
   return r
+}
+
+function seedBits(seed: number): number {
+  if (Number.isInteger(seed) && seed >= -0x80000000 && seed <= 0xffffffff) return seed >>> 0
+  const view = new DataView(new ArrayBuffer(8))
+  view.setFloat64(0, seed)
+  return (view.getUint32(0) ^ Math.imul(view.getUint32(4), 0x9e3779b1)) >>> 0
 }
 
 /** Returns the next uniformly distributed uint32. */

@@ -30,10 +30,12 @@ import type {
   InspectView,
   RedisServer,
   ServerOptions,
+  SlicedCommand,
   TickTrace,
   Trace,
 } from './api.ts'
-import type { Clock } from './clock.ts'
+import { argToBytes, argvToBytes, type ArgInput } from './bytes.ts'
+import { toClock, type Clock } from './clock.ts'
 import { COMMANDS, COMMAND_MAP } from './commands/table.ts'
 import type { CommandSpec } from './commands/spec.ts'
 import { applyStartupConfig, createDefaultConfig } from './config.ts'
@@ -75,6 +77,7 @@ import {
   REPLY_SKIP_NEXT,
   REPLY_NONE,
   type Client,
+  type ServerConfig,
   type ServerState,
 } from './state.ts'
 import {
@@ -119,7 +122,8 @@ export function createServerState(opts: ServerOptions): ServerState {
   const runId = Array.from({ length: 5 }, () => rngNextU32(rng).toString(16).padStart(8, '0'))
     .join('')
     .slice(0, 40)
-  const now = opts.clock.now()
+  const clock = toClock(opts.clock)
+  const now = clock.now()
   // The option wins over a config override; CONFIG GET shows what is in force.
   const fromConfig = config.other['enable-debug-command']
   const enableDebugCommand =
@@ -137,7 +141,7 @@ export function createServerState(opts: ServerOptions): ServerState {
     stats: createStats(),
     rng,
     hashSeed,
-    clock: opts.clock,
+    clock,
     traceLevel: opts.trace ?? 'summary',
     enableDebugCommand,
     activeExpireEnabled: true,
@@ -474,15 +478,32 @@ function isSettable(clock: Clock): clock is SettableClock {
 
 // --- createServer ---
 
+/** The live config values that bound a client's query buffer. */
+export type QueryLimits = Readonly<Pick<ServerConfig, 'protoMaxBulkLen' | 'clientQueryBufferLimit'>>
+
 /**
- * What createServer returns: the RedisServer contract plus two engine-side extras that
+ * What createServer returns: the RedisServer contract plus engine-side extras that
  * transports and tests may use (fakes of RedisServer need not implement them).
  */
 export interface EngineServer extends RedisServer {
+  /** RedisServer.call, also taking Uint8Array arguments (bytes.ts argvToBytes). */
+  call(argv: readonly ArgInput[], client?: ClientId): Reply
+  execute(argv: readonly ArgInput[], client?: ClientId): Trace
+  executeSliced(argv: readonly ArgInput[], client?: ClientId): SlicedCommand
+  /**
+   * call() for a transport whose arguments are byte strings already (the RESP server): no
+   * scan for text, which costs tens of ns a command on the hot path.
+   */
+  callBytes(argv: readonly string[], client?: ClientId): Reply
   /** The client has not authenticated while requirepass is set (networking.c authRequired). */
   authRequired(id: ClientId): boolean
   /** Self-check of the whole server state: empty when consistent (serverStateValidate). */
   validate(): string[]
+  /**
+   * The query limits in force (proto-max-bulk-len, client-query-buffer-limit; CONFIG SET
+   * changes them): the RESP transport reads them on each read, as networking.c does.
+   */
+  queryLimits(): QueryLimits
   /** Copies the server onto `clock` (api.ts RedisServer.clone, snapshot.ts). */
   clone(clock: Clock): EngineServer
   keyCount(): number
@@ -640,13 +661,16 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
       monitorClientClosed(srv, id)
       srv.clients.delete(id)
     },
-    call: runOff,
-    execute: (argv, client) => run(argv, client, srv.traceLevel),
-    executeSliced: (argv, client) =>
-      startSlicedCommand(srv, clientOf(client), argv, srv.traceLevel, {
+    call: (argv, client) => runOff(argvToBytes(argv), client),
+    callBytes: runOff,
+    execute: (argv, client) => run(argvToBytes(argv), client, srv.traceLevel),
+    executeSliced: (args, client) => {
+      const argv = argvToBytes(args)
+      return startSlicedCommand(srv, clientOf(client), argv, srv.traceLevel, {
         runCommand,
         execute: () => run(argv, client, srv.traceLevel),
-      }),
+      })
+    },
     shouldClose: (id) => srv.clients.get(id)?.closeAfterReply ?? true,
     replySilenced: (id) => srv.clients.get(id)?.replySilenced ?? false,
     drainOutbox: () => drainOutbox(srv),
@@ -662,6 +686,8 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
     tick: (ms: number): TickTrace => {
       const clock = srv.clock
       if (!isSettable(clock)) throw new Error('tick() needs a manual clock; use cron()')
+      // Time only moves forward, by a finite span: a NaN would poison the clock for good.
+      if (!(ms >= 0 && ms < Infinity)) throw new RangeError(`tick(${String(ms)}): not a span`)
       const start = clock.now()
       const target = start + ms
       const events: StepEvent[] = []
@@ -692,7 +718,7 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
       return key === null
         ? // Spread: an interface has no index signature, an object literal does.
           { ...inspectKeyspace(srv, db, limit, o?.range) }
-        : inspectKey(srv, db, key, limit)
+        : inspectKey(srv, db, argToBytes(key), limit)
     },
     digest: () => digestServer(srv),
     get traceLevel() {
@@ -703,6 +729,7 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
     },
     // Used by the RESP server for Redis's stricter limits on unauthenticated clients.
     validate: () => serverStateValidate(srv),
+    queryLimits: () => srv.config,
     authRequired: (id: ClientId) => {
       const c = srv.clients.get(id)
       return c !== undefined && authRequired(srv, c)

@@ -41,6 +41,8 @@ export interface ServerConfig {
   listMaxListpackSize: number
   listCompressDepth: number
   protoMaxBulkLen: number
+  /** client-query-buffer-limit: a client's unparsed input past it is closed (networking.c). */
+  clientQueryBufferLimit: number
   requirepass: string
   lazyfreeLazyEviction: boolean
   lazyfreeLazyExpire: boolean

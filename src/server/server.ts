@@ -71,6 +71,15 @@ interface AuthAware {
   authRequired?(client: ClientId): boolean
 }
 
+/**
+ * The engine's optional hooks: the limits CONFIG SET changes (EngineServer.queryLimits), and
+ * call() without its scan for text arguments, since RESP arguments are bytes (callBytes).
+ */
+interface EngineHooks {
+  queryLimits?(): { readonly protoMaxBulkLen: number; readonly clientQueryBufferLimit: number }
+  callBytes?(argv: readonly string[], client: ClientId): Reply
+}
+
 interface Connection {
   readonly socket: net.Socket
   readonly id: ClientId
@@ -145,6 +154,8 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
   const byId = new Map<ClientId, Connection>()
   const blockedConns = new Set<Connection>()
   const authHook = (engine as RedisServer & AuthAware).authRequired
+  const limitsHook = (engine as RedisServer & EngineHooks).queryLimits
+  const callBytes = (engine as RedisServer & EngineHooks).callBytes ?? engine.call
   // One of each serves every connection: a read is parsed, run and answered before the next.
   const chunkBytes = chunkBytesCreate(READ_BUFFER)
   const out = replyBufferCreate()
@@ -197,14 +208,21 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
     const p = conn.parser
     chunkBytes.buf = bytes
     replyBufferReset(out)
+    // proto-max-bulk-len and client-query-buffer-limit as CONFIG SET last left them.
+    const limits = limitsHook?.call(engine)
+    if (limits !== undefined) p.maxBulkLen = limits.protoMaxBulkLen
+    const queryLimit = limits?.clientQueryBufferLimit ?? Infinity
     if (n <= PROTO_IOBUF_LEN) {
       respParserFeed(p, bytes.latin1Slice(0, n), chunkBytes, 0)
-      processInputBuffer(conn)
+      if (p.buf.length - p.pos > queryLimit) conn.closing = true
+      else processInputBuffer(conn)
     } else {
       for (let off = 0; off < n && !conn.closing; off += PROTO_IOBUF_LEN) {
         const end = Math.min(n, off + PROTO_IOBUF_LEN)
         respParserFeed(p, bytes.latin1Slice(off, end), chunkBytes, off)
-        processInputBuffer(conn)
+        // readQueryFromClient: past the limit the client is closed, with no reply.
+        if (p.buf.length - p.pos > queryLimit) conn.closing = true
+        else processInputBuffer(conn)
       }
     }
     respParserReleaseBytes(p)
@@ -267,7 +285,7 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
       if (argv === null) break
       let reply: Reply
       try {
-        reply = engine.call(argv, conn.id)
+        reply = callBytes.call(engine, argv, conn.id)
       } catch (e) {
         // An engine bug must not take the server down: answer, log, and drop this client.
         console.error(`engine error on ${JSON.stringify(argv.slice(0, 8))}:`, e)

@@ -11,6 +11,7 @@ import type {
   TickTrace,
   Trace,
 } from '../../src/engine/api.ts'
+import { toClock } from '../../src/engine/clock.ts'
 import type { StepEvent, TraceLevel } from '../../src/engine/events.ts'
 import type { Reply } from '../../src/engine/reply.ts'
 
@@ -65,7 +66,7 @@ function argDoc(name: string, type: string, multiple = false): Reply {
 
 /** Creates the fake. Same seed + same calls = same digest. */
 export function createFakeServer(opts: ServerOptions): RedisServer {
-  const { clock } = opts
+  const clock = toClock(opts.clock)
   const data = new Map<string, string>()
   const expires = new Map<string, number>()
   let level: TraceLevel = opts.trace ?? 'full'

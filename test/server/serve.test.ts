@@ -1,0 +1,153 @@
+/**
+ * The RESP server as an outside reader of design.md ("RESP server") and the README would test
+ * it: start `npm run serve -- --port N --seed N` as a process, then talk to it with redis-cli
+ * and a plain TCP socket. Real clock, cron at hz: a key with a TTL goes without being read.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import net from 'node:net'
+import { afterAll, describe, expect, it } from 'vitest'
+
+const children: ChildProcess[] = []
+
+afterAll(() => {
+  // npm starts tsx which starts node: the whole process group we spawned goes.
+  for (const child of children) if (child.pid !== undefined) process.kill(-child.pid, 'SIGTERM')
+})
+
+/** A free port on loopback. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer()
+    probe.once('error', reject)
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo
+      probe.close(() => {
+        resolve(port)
+      })
+    })
+  })
+}
+
+/** Runs `npm run serve -- args` and waits for its ready line. */
+async function serve(...args: string[]): Promise<number> {
+  const port = await freePort()
+  const child = spawn('npm', ['run', 'serve', '--', '--port', String(port), ...args], {
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  children.push(child)
+  let out = ''
+  await new Promise<void>((resolve, reject) => {
+    const seen = (d: Buffer): void => {
+      out += d.toString()
+      if (out.includes(String(port)) && /ready/i.test(out)) resolve()
+    }
+    child.stdout?.on('data', seen)
+    child.stderr?.on('data', (d: Buffer) => (out += d.toString()))
+    child.once('exit', (code) => {
+      reject(new Error(`serve exited with ${String(code)}: ${out}`))
+    })
+  })
+  return port
+}
+
+/** Sends bytes and collects what comes back until `done` says so or the server closes. */
+function exchange(
+  port: number,
+  bytes: string,
+  done: (received: string) => boolean,
+): Promise<{ received: string; closed: boolean }> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1')
+    let received = ''
+    socket.setEncoding('latin1')
+    socket.on('error', () => {})
+    socket.on('data', (d: string) => {
+      received += d
+      if (done(received)) {
+        socket.destroy()
+        resolve({ received, closed: false })
+      }
+    })
+    socket.on('close', () => {
+      resolve({ received, closed: true })
+    })
+    socket.write(bytes, 'latin1')
+  })
+}
+
+const cli = (port: number, ...args: string[]): string =>
+  spawnSync('redis-cli', ['-p', String(port), ...args], { encoding: 'utf8' }).stdout
+
+describe('npm run serve', { timeout: 120_000 }, () => {
+  const started = Promise.all([serve('--seed', '1'), serve('--seed', '1'), serve('--seed', '2')])
+
+  it('talks to redis-cli', async () => {
+    const [port] = await started
+    expect(cli(port, 'PING')).toBe('PONG\n')
+    expect(cli(port, 'SET', 'greeting', '中文')).toBe('OK\n')
+    expect(cli(port, 'STRLEN', 'greeting')).toBe('6\n')
+    expect(cli(port, 'GET', 'greeting')).toBe('中文\n')
+    expect(cli(port, 'RPUSH', 'list', 'a', 'b', 'c')).toBe('3\n')
+    expect(cli(port, 'LRANGE', 'list', '0', '-1')).toBe('a\nb\nc\n')
+    // redis-cli, not on a terminal, prints an error and an empty line.
+    expect(cli(port, 'GET', 'list')).toBe(
+      'WRONGTYPE Operation against a key holding the wrong kind of value\n\n',
+    )
+  })
+
+  it('takes inline commands and pipelined requests on a plain socket', async () => {
+    const [port] = await started
+    const request =
+      'SET inline "hello world"\r\nGET inline\r\n' +
+      '*2\r\n$3\r\nGET\r\n$6\r\ninline\r\n*1\r\n$4\r\nPING\r\nPING\n'
+    const expected = '+OK\r\n$11\r\nhello world\r\n$11\r\nhello world\r\n+PONG\r\n+PONG\r\n'
+    const { received } = await exchange(port, request, (r) => r.length >= expected.length)
+    expect(received).toBe(expected)
+  })
+
+  it.each([
+    ['a bulk past 512 MB', '*1\r\n$600000000\r\n', 'invalid bulk length'],
+    ['a multibulk past 1G elements', '*3000000000\r\n', 'invalid multibulk length'],
+    ['an array in a request', '*1\r\n*1\r\n', "expected '$', got '*'"],
+    ['an open quote', 'SET "a b\r\n', 'unbalanced quotes in request'],
+    ['a 70 KB inline line', 'x'.repeat(70_000), 'too big inline request'],
+  ])('answers %s with the error Redis words and closes', async (_, bytes, why) => {
+    const error = `-ERR Protocol error: ${why}\r\n`
+    const [port] = await started
+    const { received, closed } = await exchange(port, bytes, () => false)
+    expect(received).toBe(error)
+    expect(closed).toBe(true)
+  })
+
+  it('takes a big bulk (a 1 MB value in one request)', async () => {
+    const [port] = await started
+    const value = 'v'.repeat(1 << 20)
+    const request = `*3\r\n$3\r\nSET\r\n$3\r\nbig\r\n$${String(value.length)}\r\n${value}\r\n`
+    const { received } = await exchange(port, request + 'STRLEN big\r\n', (r) => r.includes(':'))
+    expect(received).toBe(`+OK\r\n:${String(1 << 20)}\r\n`)
+  })
+
+  it('expires a key with a TTL on its own (real clock, active expire at hz)', async () => {
+    const [port] = await started
+    expect(cli(port, 'SET', 'short', 'v', 'PX', '100')).toBe('OK\n')
+    // DBSIZE counts keys without reading them, so only the cron's active expire lowers it.
+    const before = Number(cli(port, 'DBSIZE'))
+    for (let i = 0; i < 100 && Number(cli(port, 'DBSIZE')) === before; i++)
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(Number(cli(port, 'DBSIZE'))).toBe(before - 1)
+    expect(cli(port, 'INFO', 'stats')).toMatch(/expired_keys:1\r/)
+  })
+
+  it('lays the keyspace out by --seed: the same SCAN order for the same seed only', async () => {
+    const [a, b, c] = await started
+    const keys = Array.from({ length: 30 }, (_, i) => `key:${String(i)}`)
+    for (const port of [a, b, c]) {
+      expect(cli(port, 'FLUSHALL')).toBe('OK\n')
+      expect(cli(port, 'MSET', ...keys.flatMap((k) => [k, 'v']))).toBe('OK\n')
+    }
+    const order = (port: number): string => cli(port, 'SCAN', '0', 'COUNT', '1000')
+    expect(order(a)).toBe(order(b))
+    expect(order(a)).not.toBe(order(c))
+  })
+})
