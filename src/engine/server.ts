@@ -495,6 +495,8 @@ export interface EngineServer extends RedisServer {
    * scan for text, which costs tens of ns a command on the hot path.
    */
   callBytes(argv: readonly string[], client?: ClientId): Reply
+  /** execute() for byte-string arguments, without the scan for text (see callBytes). */
+  executeBytes(argv: readonly string[], client?: ClientId): Trace
   /** The client has not authenticated while requirepass is set (networking.c authRequired). */
   authRequired(id: ClientId): boolean
   /** Self-check of the whole server state: empty when consistent (serverStateValidate). */
@@ -664,6 +666,7 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
     call: (argv, client) => runOff(argvToBytes(argv), client),
     callBytes: runOff,
     execute: (argv, client) => run(argvToBytes(argv), client, srv.traceLevel),
+    executeBytes: (argv, client) => run(argv, client, srv.traceLevel),
     executeSliced: (args, client) => {
       const argv = argvToBytes(args)
       return startSlicedCommand(srv, clientOf(client), argv, srv.traceLevel, {

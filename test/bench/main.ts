@@ -4,8 +4,9 @@
  * `npm run bench -- <engine|containers|codec|resp|eviction|browser>` runs one section. Sections:
  *
  * 1. Engine, in process. `engine.<cmd>.<trace>` ops/s for SET, GET, INCR, DEL, EXPIRE with
- *    trace off (server.call, which runs at level off), summary and full (server.execute with
- *    that trace level). Each command runs over prebuilt argv arrays on 50k distinct keys
+ *    trace off (server.callBytes: call() for byte-string arguments, which the RESP server
+ *    uses; call() also scans for text to encode as UTF-8), summary and full
+ *    (server.executeBytes with that trace level). Each command runs over prebuilt argv arrays on 50k distinct keys
  *    (`key:<i>`; DEL and EXPIRE over keys created beforehand), best of 7 rounds. The engine
  *    runs on the clock the app gives it, the worker's virtual clock (a manualClock: reading
  *    it costs nothing); the real clock's cost (performance.now, 0.1–0.15 µs a read in this
@@ -126,8 +127,8 @@ function engineRunner(level: TraceLevel): () => Runner {
     // ticks), read for free. The RESP section below measures the real clock's path.
     const server = createServer({ seed: 1, clock: manualClock(BENCH_EPOCH_MS), trace: level })
     const client = server.createClient()
-    if (level === 'off') return (argv) => server.call(argv, client)
-    return (argv) => server.execute(argv, client).reply
+    if (level === 'off') return (argv) => server.callBytes(argv, client)
+    return (argv) => server.executeBytes(argv, client).reply
   }
 }
 
