@@ -49,6 +49,12 @@ interface FrameProps {
   readonly canPin: boolean
   /** Whether the playhead item's events concern this panel (false for pinned extras). */
   readonly followsItem: boolean
+  /**
+   * The views are another item's (the playhead moved and the worker is still rebuilding the
+   * state at the new one): the panel shows them as they are, without folding the new item's
+   * steps onto them, which would draw a state that never existed.
+   */
+  readonly stale: boolean
 }
 
 function PanelFrame(props: FrameProps): ReactNode {
@@ -62,11 +68,15 @@ function PanelFrame(props: FrameProps): ReactNode {
   const kind = props.after?.kind ?? props.before?.kind
   const entry = findPanel(kind)
   const Panel = entry?.component ?? GenericInspector
-  const events = props.followsItem ? (item?.events ?? []) : []
+  const events = props.followsItem && !props.stale ? (item?.events ?? []) : []
   // The item removed the key (DEL, expiry, eviction): once its last step is shown the panel
   // says so instead of drawing the key as it was before.
   const gone =
-    props.followsItem && props.after === null && props.before !== null && step >= events.length
+    props.followsItem &&
+    !props.stale &&
+    props.after === null &&
+    props.before !== null &&
+    step >= events.length
   const panelProps: PanelProps = {
     keyName: props.keyName,
     db,
@@ -178,10 +188,17 @@ export function PanelArea(): ReactNode {
   const itemIndex = useApp((s) => s.playhead.item)
   const past = itemIndex >= 0 && itemIndex < items.length - 1
   const keyName = view?.key ?? null
+  // The views arrive after the playhead moves (a past item is rebuilt by replay): until
+  // then they belong to another log position.
+  const stale = view !== null && view.position !== (items[itemIndex]?.position ?? 0)
   return (
-    <div className="panels" aria-label={t('inspector.title')} role="region">
+    <div className="panels" aria-label={t('inspector.title')} role="region" aria-busy={stale}>
       <p className="panels-when" data-testid="panels-when">
-        {past ? t('inspector.past', { item: itemIndex + 1 }) : t('inspector.live')}
+        {stale
+          ? t('inspector.loading')
+          : past
+            ? t('inspector.past', { item: itemIndex + 1 })
+            : t('inspector.live')}
       </p>
       {keyName !== null && (
         <PanelFrame
@@ -193,6 +210,7 @@ export function PanelArea(): ReactNode {
           pinned={pinned.includes(keyName)}
           canPin
           followsItem
+          stale={stale}
         />
       )}
       <StepList />
@@ -209,6 +227,7 @@ export function PanelArea(): ReactNode {
             pinned
             canPin
             followsItem={false}
+            stale={stale}
           />
         ))}
       <PanelFrame
@@ -220,6 +239,7 @@ export function PanelArea(): ReactNode {
         pinned={false}
         canPin={false}
         followsItem
+        stale={stale}
       />
     </div>
   )

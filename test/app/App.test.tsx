@@ -218,3 +218,35 @@ describe('keyspace panels', { timeout: 30_000 }, () => {
     expect(scan.compareDocumentPosition(keys) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy()
   })
 })
+
+describe('time travel while the state is being rebuilt', { timeout: 30_000 }, () => {
+  it('never folds the new command’s steps onto the old command’s state', async () => {
+    const { h, settle } = await setup()
+    await h.run(
+      ['CONFIG', 'SET', 'zset-max-listpack-entries', '2'],
+      ['ZADD', 'z', '1', 'a', '2', 'b'],
+      ['ZADD', 'z', '3', 'c'],
+      ['ZADD', 'z', '4', 'd'],
+    )
+    await settle()
+    const panel = screen.getByRole('region', { name: 'Key z' })
+    const towers = () =>
+      [...panel.querySelectorAll('.skiplist-panel g[data-rank]')].map((g) =>
+        g.getAttribute('data-id'),
+      )
+    await within(panel).findByRole('img', { name: 'z' })
+    expect(towers()).toEqual(['zsl:header', 'zsl:a', 'zsl:b', 'zsl:c', 'zsl:d'])
+    // Back to the conversion: until the worker answers, the panels still hold the views of
+    // ZADD z 4 d, and folding ZADD z 3 c's inserts onto them drew a, b, c twice.
+    act(() => {
+      h.store.getState().itemSelected(2)
+    })
+    expect(towers()).toEqual(['zsl:header', 'zsl:a', 'zsl:b', 'zsl:c', 'zsl:d'])
+    expect(screen.getByTestId('panels-when')).toHaveTextContent(
+      'Rebuilding the state at this step…',
+    )
+    await settle()
+    expect(screen.getByTestId('panels-when')).toHaveTextContent('State after command 3')
+    expect(towers()).toEqual(['zsl:header', 'zsl:a', 'zsl:b', 'zsl:c'])
+  })
+})
