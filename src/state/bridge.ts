@@ -444,8 +444,11 @@ export const MAX_COMMAND_CHARS = 80
  * (an HSET of 5,000 fields must not fill the screen).
  */
 export function displayCommand(argv: readonly string[]): string {
+  // Only the start of each argument can show (a UTF-8 character is at most 4 bytes): a 10 MB
+  // argument is not decoded and quoted whole for an 80-character caption.
+  const head = argv.length > MAX_COMMAND_CHARS ? argv.slice(0, MAX_COMMAND_CHARS) : argv
   const text = displayArgv(
-    argv.length > MAX_COMMAND_CHARS ? argv.slice(0, MAX_COMMAND_CHARS) : argv,
+    head.map((a) => (a.length > 4 * MAX_COMMAND_CHARS ? a.slice(0, 4 * MAX_COMMAND_CHARS) : a)),
   )
   return text.length > MAX_COMMAND_CHARS ? `${text.slice(0, MAX_COMMAND_CHARS - 1)}…` : text
 }
