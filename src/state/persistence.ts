@@ -40,6 +40,8 @@ const PREFIX = 'redis-xray:'
 const SESSION_KEY = 'session'
 const SETTINGS_KEY = `${PREFIX}settings`
 const HISTORY_KEY = `${PREFIX}history`
+/** Longest console line kept in the saved history. */
+export const MAX_SAVED_HISTORY_CHARS = 10_000
 /**
  * A synchronous copy of the session written when the page is hidden or unloaded with a save
  * still pending: IndexedDB writes started in `pagehide` may never finish, localStorage ones do.
@@ -250,7 +252,10 @@ export function attachPersistence(
     store.subscribe(
       (s) => s.history,
       (history) => {
-        writeLocal(HISTORY_KEY, JSON.stringify(history))
+        // A pasted 10 MB line would overflow localStorage's quota, and every later save of the
+        // history would fail with it: such lines stay in this page's history only.
+        const kept = history.filter((line) => line.length <= MAX_SAVED_HISTORY_CHARS)
+        writeLocal(HISTORY_KEY, JSON.stringify(kept))
       },
     ),
   ]

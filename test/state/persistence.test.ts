@@ -4,11 +4,13 @@ import {
   defaultKv,
   exportSessionJson,
   importSessionJson,
+  loadHistory,
   loadSession,
   loadSettings,
   saveSession,
   savedSessionOf,
   storageKv,
+  MAX_SAVED_HISTORY_CHARS,
   type Kv,
 } from '../../src/state/persistence.ts'
 import { utf8ToBytes } from '../../src/state/bytes.ts'
@@ -124,6 +126,20 @@ describe('session persistence (localStorage backend)', () => {
       vi.restoreAllMocks()
       vi.unstubAllGlobals()
     }
+  })
+
+  it('keeps saving the history after a huge pasted line, which stays out of storage', async () => {
+    localStorage.clear()
+    const a = await createHarness()
+    const detach = attachPersistence(a.store, storageKv(localStorage), 0)
+    const huge = `SET big ${'x'.repeat(MAX_SAVED_HISTORY_CHARS)}`
+    const tab = a.tab()
+    for (const line of ['SET a 1', huge, 'GET a']) a.store.getState().lineEntered(tab, line)
+    await a.bridge.idle()
+    expect(a.store.getState().history).toEqual(['SET a 1', huge, 'GET a'])
+    expect(loadHistory()).toEqual(['SET a 1', 'GET a'])
+    detach()
+    a.dispose()
   })
 
   it('exports and imports a session file, rejecting garbage', async () => {
