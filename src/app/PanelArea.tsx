@@ -4,7 +4,7 @@
  * the generic inspector), plus the list of the item's steps with the current one marked.
  * Every panel sits behind an error boundary, so a broken panel never blanks the page.
  */
-import { Suspense, type ReactNode } from 'react'
+import { Suspense, useLayoutEffect, useRef, type ReactNode } from 'react'
 import type { InspectView } from '../engine/api.ts'
 import { useT } from '../i18n/useT.ts'
 import { findPanel, type PanelProps } from '../panels/registry.ts'
@@ -137,6 +137,18 @@ function StepList(): ReactNode {
   const step = useApp((s) => s.playhead.step)
   const lang = useApp((s) => s.language)
   const events = item?.events ?? []
+  const listRef = useRef<HTMLOListElement>(null)
+  // The current step stays in sight as the playhead moves: the list scrolls, never the page
+  // (the panel the learner is watching may be further down).
+  useLayoutEffect(() => {
+    const list = listRef.current
+    const current = list?.querySelector('li[aria-current="step"]')
+    if (!list || !current) return
+    const box = list.getBoundingClientRect()
+    const row = current.getBoundingClientRect()
+    if (row.top < box.top) list.scrollTop -= box.top - row.top
+    else if (row.bottom > box.bottom) list.scrollTop += row.bottom - box.bottom
+  }, [item, step])
   return (
     <section className="panel steps" aria-label={t('inspector.events')}>
       <header className="panel-header">
@@ -145,7 +157,7 @@ function StepList(): ReactNode {
       {events.length === 0 ? (
         <p className="panel-empty">{t('inspector.noEvents')}</p>
       ) : (
-        <ol className="step-list">
+        <ol className="step-list" ref={listRef}>
           {events.slice(0, 500).map((e, i) => (
             <li key={i} aria-current={i === step - 1 ? 'step' : undefined} data-done={i < step}>
               <span className="step-number" aria-hidden="true">

@@ -1,0 +1,65 @@
+/**
+ * End-to-end checks from a learner's second pass through the app in Chromium: following a
+ * command step by step (the step list keeps the current step in sight), the scenes' notes,
+ * and links that reopen the step the author was looking at.
+ */
+import type { Page } from 'playwright-core'
+import { describe, expect, inject, it } from 'vitest'
+import type {} from '../../src/app/debugHooks.ts'
+import { chromiumPerFile, openPage } from './chromium.ts'
+
+const browser = chromiumPerFile()
+const baseUrl = inject('baseUrl')
+
+async function open(
+  url = '?seed=7&clock=paused',
+  viewport = { width: 1280, height: 800 },
+  locale = 'en-US',
+): Promise<Page> {
+  const ctx = await browser().newContext({ viewport, reducedMotion: 'reduce', locale })
+  const page = await openPage(ctx)
+  await page.goto(`${baseUrl}${url}`)
+  await page.waitForFunction(() => window.__xray?.store.getState().status === 'ready')
+  await page.evaluate(() => window.__xray?.idle())
+  return page
+}
+
+async function run(page: Page, line: string): Promise<void> {
+  const input = page.getByRole('textbox', { name: /^Command for/ })
+  await input.fill(line)
+  await input.press('Enter')
+  await page.evaluate(() => window.__xray?.idle())
+}
+
+/** How far the current step's row sticks out of the step list's visible box (0: in sight, to the pixel). */
+function currentStepOutside(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    const list = document.querySelector('.step-list')
+    const row = list?.querySelector('li[aria-current="step"]')
+    if (!list || !row) return -1
+    const box = list.getBoundingClientRect()
+    const r = row.getBoundingClientRect()
+    return Math.round(Math.max(0, box.top - r.top, r.bottom - box.bottom))
+  })
+}
+
+describe('a learner following the steps', () => {
+  it('keeps the current step in sight in a long step list, without scrolling the page', async () => {
+    const page = await open()
+    await run(page, `RPUSH l ${Array.from({ length: 30 }, (_, i) => `v${String(i)}`).join(' ')}`)
+    const steps = await page.evaluate(
+      () => window.__xray?.store.getState().items.at(-1)?.events.length ?? 0,
+    )
+    expect(steps).toBeGreaterThan(30)
+    // The last step is current when the command has answered (reduced motion).
+    await expect.poll(() => currentStepOutside(page)).toBe(0)
+    const pageScroll = await page.evaluate(() => document.scrollingElement?.scrollTop ?? 0)
+    await page.locator('body').press('Shift+ArrowLeft')
+    await page.locator('body').press('Shift+ArrowRight')
+    for (let i = 0; i < 3; i++) await page.locator('body').press('ArrowRight')
+    expect(await currentStepOutside(page)).toBe(0)
+    await page.evaluate(() => window.__xray?.store.getState().stepSelected(25))
+    await expect.poll(() => currentStepOutside(page)).toBe(0)
+    expect(await page.evaluate(() => document.scrollingElement?.scrollTop ?? 0)).toBe(pageScroll)
+  })
+})
