@@ -6,14 +6,21 @@ import { useRef, useState, type ReactNode } from 'react'
 import type { TraceLevel } from '../engine/events.ts'
 import { useT } from '../i18n/useT.ts'
 import { encodePermalink } from '../state/permalink.ts'
-import { exportSessionJson, importSessionJson, savedSessionOf } from '../state/persistence.ts'
+import {
+  exportSessionJson,
+  importSessionJson,
+  playheadMarkOf,
+  savedSessionOf,
+} from '../state/persistence.ts'
 import { useApp, useAppStore } from '../state/react.ts'
 import type { AppState, Language, Motion } from '../state/store.ts'
 import { ScenesMenu } from './ScenesMenu.tsx'
 
-/** The full permalink URL for the current session. */
+/** The full permalink URL for the current session, open on the step the playhead is at. */
 export function permalinkUrl(s: AppState, location: Location): string {
-  return `${location.origin}${location.pathname}${location.search}#${encodePermalink(savedSessionOf(s))}`
+  const at = playheadMarkOf(s)
+  const saved = { ...savedSessionOf(s), ...(at ? { at } : {}) }
+  return `${location.origin}${location.pathname}${location.search}#${encodePermalink(saved)}`
 }
 
 export function Header(): ReactNode {

@@ -185,6 +185,7 @@ export function connectBridge(
       active,
       items,
       now: result.now,
+      ...(saved.at ? { at: saved.at } : {}),
     })
   }
 

@@ -12,7 +12,7 @@
 import type { TraceLevel } from '../engine/events.ts'
 import type { LogEntry, SessionSeed } from '../worker/protocol.ts'
 import type { AppState, AppStore, Language, Motion, Theme } from './store.ts'
-import type { SavedSession } from './types.ts'
+import type { PlayheadMark, SavedSession } from './types.ts'
 
 // --- Types ---
 
@@ -172,6 +172,18 @@ export function savedSessionOf(s: AppState): SavedSession {
     tabs: s.tabs.map((t) => ({ id: t.id, label: t.label })),
     active: s.activeTab,
   }
+}
+
+/**
+ * The playhead as a permalink keeps it, or undefined at the end (where a restored session
+ * stands anyway).
+ */
+export function playheadMarkOf(s: AppState): PlayheadMark | undefined {
+  const last = s.items.at(-1)
+  const atEnd =
+    s.playhead.item === s.items.length - 1 && s.playhead.step >= (last?.events.length ?? 0)
+  if (atEnd) return undefined
+  return { position: s.items[s.playhead.item]?.position ?? 0, step: s.playhead.step }
 }
 
 /** Loads the saved session, or null when there is none or it is unreadable. */
@@ -345,7 +357,15 @@ export function parseSavedSession(x: unknown): SavedSession | null {
     tabs.push({ id, label })
   }
   const active = typeof o.active === 'number' ? o.active : null
-  return { v: 1, session, log, tabs, active }
+  const at = parseMark((o as Loose<'at'>).at)
+  return { v: 1, session, log, tabs, active, ...(at ? { at } : {}) }
+}
+
+function parseMark(x: unknown): PlayheadMark | null {
+  if (typeof x !== 'object' || x === null) return null
+  const { position, step } = x as Loose<'position' | 'step'>
+  if (!Number.isSafeInteger(position) || !Number.isSafeInteger(step)) return null
+  return { position: position as number, step: step as number }
 }
 
 function parseSeed(x: unknown): SessionSeed | null {

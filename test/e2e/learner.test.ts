@@ -31,6 +31,13 @@ async function run(page: Page, line: string): Promise<void> {
   await page.evaluate(() => window.__xray?.idle())
 }
 
+/** Takes the focus out of the command line, where the arrows browse the history. */
+async function leaveCommandLine(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    if (document.activeElement instanceof HTMLElement) document.activeElement.blur()
+  })
+}
+
 /** How far the current step's row sticks out of the step list's visible box (0: in sight, to the pixel). */
 function currentStepOutside(page: Page): Promise<number> {
   return page.evaluate(() => {
@@ -54,12 +61,41 @@ describe('a learner following the steps', () => {
     // The last step is current when the command has answered (reduced motion).
     await expect.poll(() => currentStepOutside(page)).toBe(0)
     const pageScroll = await page.evaluate(() => document.scrollingElement?.scrollTop ?? 0)
-    await page.locator('body').press('Shift+ArrowLeft')
-    await page.locator('body').press('Shift+ArrowRight')
-    for (let i = 0; i < 3; i++) await page.locator('body').press('ArrowRight')
+    await leaveCommandLine(page)
+    await page.keyboard.press('Shift+ArrowLeft')
+    await page.keyboard.press('Shift+ArrowRight')
+    for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowLeft')
     expect(await currentStepOutside(page)).toBe(0)
     await page.evaluate(() => window.__xray?.store.getState().stepSelected(25))
     await expect.poll(() => currentStepOutside(page)).toBe(0)
     expect(await page.evaluate(() => document.scrollingElement?.scrollTop ?? 0)).toBe(pageScroll)
+  })
+
+  it('gives a permalink that opens on the same step in a new tab and in an embed', async () => {
+    const page = await open()
+    for (const line of ['SADD nums 1 2 3', 'SADD nums 70000', 'SADD nums 4', 'SET x y'])
+      await run(page, line)
+    await leaveCommandLine(page)
+    await page.keyboard.press('Shift+ArrowLeft')
+    await page.keyboard.press('Shift+ArrowLeft')
+    await page.keyboard.press('ArrowLeft')
+    await page.evaluate(() => window.__xray?.idle())
+    const caption = await page.getByTestId('caption').innerText()
+    const position = await page.getByTestId('timeline-position').innerText()
+    expect(position).toMatch(/^Command 2 of 4 · step \d+\/\d+$/)
+    const link = await page.evaluate(() => window.__xray?.permalink() ?? '')
+    for (const url of [link, link.replace('?seed=7', '?seed=7&embed=key')]) {
+      const other = await openPage(
+        await browser().newContext({
+          viewport: { width: 1280, height: 800 },
+          reducedMotion: 'reduce',
+        }),
+      )
+      await other.goto(url)
+      await other.waitForFunction(() => window.__xray?.store.getState().status === 'ready')
+      await other.evaluate(() => window.__xray?.idle())
+      expect(await other.getByTestId('timeline-position').innerText()).toBe(position)
+      expect(await other.getByTestId('caption').innerText()).toBe(caption)
+    }
   })
 })

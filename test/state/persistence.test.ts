@@ -15,6 +15,8 @@ import {
 } from '../../src/state/persistence.ts'
 import { utf8ToBytes } from '../../src/state/bytes.ts'
 import { decodePermalink, encodePermalink } from '../../src/state/permalink.ts'
+import { permalinkUrl } from '../../src/app/Header.tsx'
+import { createServer } from '../../src/engine/index.ts'
 import { createHarness } from './harness.ts'
 
 describe('session persistence (localStorage backend)', () => {
@@ -172,5 +174,31 @@ describe('permalink', () => {
     expect(b.store.getState().log).toEqual(saved.log)
     a.dispose()
     b.dispose()
+  })
+
+  it('opens on the step its author was looking at', async () => {
+    const location = { origin: 'https://x.test', pathname: '/', search: '?seed=7' } as Location
+    const a = await createHarness({ factory: createServer, store: { motion: 'reduce' } })
+    await a.run(['SADD', 'nums', '1', '2'], ['SADD', 'nums', '70000'], ['SADD', 'nums', '3'])
+    const st = a.store.getState
+    // At the end the link needs no mark: a restored session stands there anyway.
+    expect(decodePermalink(permalinkUrl(st(), location).split('#')[1] ?? '')?.at).toBeUndefined()
+    st().itemSelected(1)
+    st().stepBackRequested() // into the upgrade, one step before its end
+    const here = st().playhead
+    expect(here.step).toBeGreaterThan(0)
+    const b = await createHarness({
+      factory: createServer,
+      saved: decodePermalink(permalinkUrl(st(), location).split('#')[1] ?? ''),
+    })
+    expect(b.store.getState().playhead).toEqual(here)
+    // Before the first command, too.
+    st().itemSelected(-1)
+    const c = await createHarness({
+      factory: createServer,
+      saved: decodePermalink(permalinkUrl(st(), location).split('#')[1] ?? ''),
+    })
+    expect(c.store.getState().playhead).toEqual({ item: -1, step: 0 })
+    for (const h of [a, b, c]) h.dispose()
   })
 })
