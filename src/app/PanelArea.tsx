@@ -6,8 +6,10 @@
  */
 import { Suspense, useLayoutEffect, useRef, type ReactNode } from 'react'
 import type { InspectView } from '../engine/api.ts'
+import type { StepEvent } from '../engine/events.ts'
 import { useT } from '../i18n/useT.ts'
 import { findPanel, type PanelProps } from '../panels/registry.ts'
+import { emptyViewOf } from '../panels/shared/conversion.ts'
 import { narrate } from '../panels/shared/narration.ts'
 import { bytesToUtf8 } from '../state/bytes.ts'
 import { useApp, useAppStore } from '../state/react.ts'
@@ -39,6 +41,27 @@ export function GenericInspector(props: PanelProps): ReactNode {
   )
 }
 
+/**
+ * What a panel folds at `step` of a command: its views and events. With no steps to fold
+ * (trace level Off, or a command that recorded none) the panel shows the state after the
+ * command: step 0 is then also the last step. A command that converted the key's encoding
+ * shows the old structure at step 0, then the new one built from empty by its steps, and as
+ * the engine left it at the last step.
+ */
+function stepViews(
+  before: InspectView | null,
+  after: InspectView | null,
+  events: readonly StepEvent[],
+  step: number,
+): { before: InspectView | null; after: InspectView | null; events: readonly StepEvent[] } {
+  if (events.length === 0) return { before: after, after, events }
+  if (before === null || after === null || before.kind === after.kind)
+    return { before, after, events }
+  if (step === 0) return { before, after: before, events: [] }
+  const empty = step < events.length ? emptyViewOf(after) : null
+  return empty === null ? { before: after, after, events: [] } : { before: empty, after, events }
+}
+
 interface FrameProps {
   readonly id: string
   readonly title: string
@@ -65,10 +88,11 @@ function PanelFrame(props: FrameProps): ReactNode {
   const lang = useApp((s) => s.language)
   const db = useApp((s) => s.view?.db ?? 0)
   const reducedMotion = useApp(selectReducedMotion)
-  const kind = props.after?.kind ?? props.before?.kind
+  const events = props.followsItem && !props.stale ? (item?.events ?? []) : []
+  const shown = stepViews(props.before, props.after, events, step)
+  const kind = shown.after?.kind ?? shown.before?.kind
   const entry = findPanel(kind)
   const Panel = entry?.component ?? GenericInspector
-  const events = props.followsItem && !props.stale ? (item?.events ?? []) : []
   // The item removed the key (DEL, expiry, eviction): once its last step is shown the panel
   // says so instead of drawing the key as it was before.
   const gone =
@@ -80,12 +104,10 @@ function PanelFrame(props: FrameProps): ReactNode {
   const panelProps: PanelProps = {
     keyName: props.keyName,
     db,
-    // With no steps to fold (trace level Off, or a command that recorded none) the panel
-    // shows the state after the command: step 0 is then also the last step.
-    before: events.length === 0 ? props.after : props.before,
-    after: props.after,
-    events,
-    step: Math.min(step, events.length),
+    before: shown.before,
+    after: shown.after,
+    events: shown.events,
+    step: Math.min(step, shown.events.length),
     lang,
     reducedMotion,
   }

@@ -250,3 +250,52 @@ describe('time travel while the state is being rebuilt', { timeout: 30_000 }, ()
     expect(towers()).toEqual(['zsl:header', 'zsl:a', 'zsl:b', 'zsl:c'])
   })
 })
+
+describe('a command that converts the key’s encoding', { timeout: 30_000 }, () => {
+  it('shows the old structure first, then builds the new one step by step', async () => {
+    const { h, settle } = await setup()
+    await h.run(['SADD', 'nums', '1', '2', '3'], ['SADD', 'nums', 'hello'])
+    await settle()
+    const events = h.store.getState().items.at(-1)?.events ?? []
+    const added = events.flatMap((e, i) =>
+      e.type === 'dict/keyAdded' && e.dict === 'key:0:nums' ? [i + 1] : [],
+    )
+    expect(added).toHaveLength(4)
+    const panel = screen.getByRole('region', { name: 'Key nums' })
+    const at = async (step: number) => {
+      act(() => {
+        h.store.getState().stepSelected(step)
+      })
+      await settle()
+    }
+    // Before the command's first step: still the intset of 1, 2, 3.
+    await at(0)
+    expect(await within(panel).findByTestId('intset-length')).toHaveTextContent('3')
+    // The hash table fills one member per step (it was drawn full from the first step).
+    await at(added[1] ?? 0)
+    expect(await within(panel).findByTestId('dict-used')).toHaveTextContent('used 2')
+    expect(within(panel).queryByTestId('intset-length')).toBeNull()
+    await at(events.length)
+    expect(await within(panel).findByTestId('dict-used')).toHaveTextContent('used 4')
+
+    // A listpack zset becoming a skiplist grows its towers one insert at a time.
+    await h.run(
+      ['CONFIG', 'SET', 'zset-max-listpack-entries', '2'],
+      ['ZADD', 'z', '1', 'a', '2', 'b'],
+      ['ZADD', 'z', '3', 'c'],
+    )
+    await settle()
+    const zevents = h.store.getState().items.at(-1)?.events ?? []
+    const inserted = zevents.findIndex((e) => e.type === 'zsl/nodeInserted') + 1
+    const zpanel = screen.getByRole('region', { name: 'Key z' })
+    const towers = () => zpanel.querySelectorAll('.skiplist-panel g[data-rank]').length
+    await at(0)
+    expect(zpanel.querySelector('h2')).toHaveTextContent('Key z · listpack')
+    await at(inserted)
+    expect(zpanel.querySelector('h2')).toHaveTextContent('Key z · skiplist')
+    await within(zpanel).findByRole('img', { name: 'z' }) // the panel's code has loaded
+    expect(towers()).toBe(2) // the header and "a"
+    await at(zevents.length)
+    expect(towers()).toBe(4)
+  })
+})
