@@ -6,6 +6,7 @@ import { PanelErrorBoundary } from '../../src/app/PanelErrorBoundary.tsx'
 import { createServer } from '../../src/engine/index.ts'
 import { detectLanguage, translate } from '../../src/i18n/index.ts'
 import { en, zh } from '../../src/i18n/messages.ts'
+import { decodePermalink } from '../../src/state/permalink.ts'
 import { AppStoreProvider } from '../../src/state/react.ts'
 import { createHarness } from '../state/harness.ts'
 
@@ -297,5 +298,27 @@ describe('a command that converts the key’s encoding', { timeout: 30_000 }, ()
     expect(towers()).toBe(2) // the header and "a"
     await at(zevents.length)
     expect(towers()).toBe(4)
+  })
+})
+
+describe('sharing', { timeout: 30_000 }, () => {
+  it('copies an iframe snippet a blog author can paste, on the scene and step shown', async () => {
+    const { h, user, settle } = await setup()
+    await h.run(['SADD', 'nums', '1', '2'], ['SADD', 'nums', '70000'])
+    await settle()
+    await user.click(screen.getByRole('button', { name: 'Previous command' }))
+    await settle()
+    await user.click(screen.getByRole('button', { name: 'Copy embed code' }))
+    const snippet = await navigator.clipboard.readText()
+    expect(snippet).toMatch(
+      /^<iframe src="http:\/\/localhost(:\d+)?\/\?embed=key#s=[\w-]+" width="100%" height="600" style="border:0" title="Redis X-Ray" loading="lazy"><\/iframe>$/,
+    )
+    expect(screen.getByRole('textbox', { name: 'Copy embed code' })).toHaveValue(snippet)
+    expect(
+      await screen.findByText('Embed code copied: paste it into your page’s HTML.'),
+    ).toBeVisible()
+    const saved = decodePermalink(snippet.split('#')[1]?.split('"')[0] ?? '')
+    expect(saved?.log).toEqual(h.store.getState().log)
+    expect(saved?.at?.position).toBe(h.store.getState().items[0]?.position)
   })
 })

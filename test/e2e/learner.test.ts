@@ -98,4 +98,22 @@ describe('a learner following the steps', () => {
       expect(await other.getByTestId('caption').innerText()).toBe(caption)
     }
   })
+
+  it('gives a blog author embed code that works pasted into another page', async () => {
+    const page = await open()
+    for (const line of ['CONFIG SET zset-max-listpack-entries 2', 'ZADD z 1 a 2 b 3 c'])
+      await run(page, line)
+    await page.getByRole('button', { name: 'Copy embed code' }).click()
+    const snippet = await page.getByRole('textbox', { name: 'Copy embed code' }).inputValue()
+    expect(snippet).toMatch(/^<iframe src="[^"]+embed=key#s=[\w-]+"/)
+    const blog = await openPage(
+      await browser().newContext({ viewport: { width: 900, height: 800 } }),
+    )
+    await blog.setContent(`<h1>How a zset becomes a skiplist</h1>${snippet}`)
+    const frame = blog.frameLocator('iframe')
+    await expect.poll(() => frame.getByRole('region', { name: 'Key z' }).count()).toBe(1)
+    const position = await page.getByTestId('timeline-position').innerText()
+    expect(position).toMatch(/^Command 2 of 2 · step (\d+)\/\1$/)
+    await expect.poll(() => frame.getByTestId('timeline-position').innerText()).toBe(position)
+  })
 })
