@@ -1,19 +1,49 @@
 /**
- * The header: title, language, theme, motion and trace level, the permalink, export and
- * import of the session file, a new session, and the shortcuts help.
+ * The header: title, language, theme, motion and trace level, the permalink and the embed
+ * code, export and import of the session file, a new session, and the shortcuts help.
  */
 import { useRef, useState, type ReactNode } from 'react'
 import type { TraceLevel } from '../engine/events.ts'
 import { useT } from '../i18n/useT.ts'
 import { encodePermalink } from '../state/permalink.ts'
-import { exportSessionJson, importSessionJson, savedSessionOf } from '../state/persistence.ts'
+import {
+  exportSessionJson,
+  importSessionJson,
+  playheadMarkOf,
+  savedSessionOf,
+} from '../state/persistence.ts'
 import { useApp, useAppStore } from '../state/react.ts'
 import type { AppState, Language, Motion } from '../state/store.ts'
 import { ScenesMenu } from './ScenesMenu.tsx'
 
-/** The full permalink URL for the current session. */
-export function permalinkUrl(s: AppState, location: Location): string {
-  return `${location.origin}${location.pathname}${location.search}#${encodePermalink(savedSessionOf(s))}`
+/** The full permalink URL for the current session, open on the step the playhead is at. */
+export function permalinkUrl(
+  s: AppState,
+  location: Pick<Location, 'origin' | 'pathname' | 'search'>,
+): string {
+  const at = playheadMarkOf(s)
+  const saved = { ...savedSessionOf(s), ...(at ? { at } : {}) }
+  return `${location.origin}${location.pathname}${location.search}#${encodePermalink(saved)}`
+}
+
+/**
+ * The HTML a blog author pastes to embed the current scene: an iframe on the permalink in
+ * embed mode, showing the command's key (or the keyspace when there is none), 600 px tall as
+ * the README advises.
+ */
+export function embedSnippet(
+  s: AppState,
+  location: Pick<Location, 'origin' | 'pathname' | 'search'>,
+): string {
+  const params = new URLSearchParams(location.search)
+  params.set('embed', (s.view?.key ?? null) === null ? 'keyspace' : 'key')
+  const url = permalinkUrl(s, {
+    origin: location.origin,
+    pathname: location.pathname,
+    search: `?${params.toString()}`,
+  })
+  const attr = (v: string) => v.replace(/&/g, '&amp;').replace(/"/g, '&quot;')
+  return `<iframe src="${attr(url)}" width="100%" height="600" style="border:0" title="Redis X-Ray" loading="lazy"></iframe>`
 }
 
 export function Header(): ReactNode {
@@ -24,22 +54,27 @@ export function Header(): ReactNode {
   const motion = useApp((s) => s.motion)
   const traceLevel = useApp((s) => s.traceLevel)
   const fileRef = useRef<HTMLInputElement>(null)
-  const [link, setLink] = useState<string | null>(null)
+  const linkRef = useRef<HTMLInputElement>(null)
+  const [link, setLink] = useState<{ readonly text: string; readonly embed: boolean } | null>(null)
   // On a phone the settings fold behind one button (styles.css), so the console shows first.
   const [settingsOpen, setSettingsOpen] = useState(false)
   const a = store.getState()
 
-  const share = (): void => {
-    const url = permalinkUrl(store.getState(), window.location)
-    setLink(url)
-    navigator.clipboard.writeText(url).then(
-      () => {
-        a.noticeShown('notice.linkCopied')
-      },
-      () => {
-        a.noticeShown('notice.linkReady')
-      },
-    )
+  /** Copies a link or snippet; when the clipboard is denied, selects it in the box instead. */
+  const share = (embed: boolean): void => {
+    const s = store.getState()
+    const text = embed ? embedSnippet(s, window.location) : permalinkUrl(s, window.location)
+    setLink({ text, embed })
+    const copied = (): void => {
+      a.noticeShown(embed ? 'notice.embedCopied' : 'notice.linkCopied')
+    }
+    const denied = (): void => {
+      a.noticeShown(embed ? 'notice.embedReady' : 'notice.linkReady')
+      linkRef.current?.focus()
+    }
+    // navigator.clipboard is missing outside secure contexts (a plain-http classroom server).
+    if (typeof navigator.clipboard === 'undefined') setTimeout(denied, 0)
+    else navigator.clipboard.writeText(text).then(copied, denied)
   }
 
   const exportFile = (): void => {
@@ -143,8 +178,21 @@ export function Header(): ReactNode {
               </option>
             ))}
           </select>
-          <button type="button" onClick={share}>
+          <button
+            type="button"
+            onClick={() => {
+              share(false)
+            }}
+          >
             {t('header.share')}
+          </button>
+          <button
+            type="button"
+            onClick={() => {
+              share(true)
+            }}
+          >
+            {t('header.embed')}
           </button>
           <button type="button" onClick={exportFile}>
             {t('header.export')}
@@ -190,10 +238,11 @@ export function Header(): ReactNode {
       </div>
       {link && (
         <input
+          ref={linkRef}
           className="share-link"
           readOnly
-          value={link}
-          aria-label={t('header.share')}
+          value={link.text}
+          aria-label={link.embed ? t('header.embed') : t('header.share')}
           onFocus={(e) => {
             e.target.select()
           }}

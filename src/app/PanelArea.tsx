@@ -4,10 +4,12 @@
  * the generic inspector), plus the list of the item's steps with the current one marked.
  * Every panel sits behind an error boundary, so a broken panel never blanks the page.
  */
-import { Suspense, type ReactNode } from 'react'
+import { Suspense, useLayoutEffect, useRef, type ReactNode } from 'react'
 import type { InspectView } from '../engine/api.ts'
+import type { StepEvent } from '../engine/events.ts'
 import { useT } from '../i18n/useT.ts'
 import { findPanel, type PanelProps } from '../panels/registry.ts'
+import { emptyViewOf } from '../panels/shared/conversion.ts'
 import { narrate } from '../panels/shared/narration.ts'
 import { bytesToUtf8 } from '../state/bytes.ts'
 import { useApp, useAppStore } from '../state/react.ts'
@@ -39,6 +41,27 @@ export function GenericInspector(props: PanelProps): ReactNode {
   )
 }
 
+/**
+ * What a panel folds at `step` of a command: its views and events. With no steps to fold
+ * (trace level Off, or a command that recorded none) the panel shows the state after the
+ * command: step 0 is then also the last step. A command that converted the key's encoding
+ * shows the old structure at step 0, then the new one built from empty by its steps, and as
+ * the engine left it at the last step.
+ */
+function stepViews(
+  before: InspectView | null,
+  after: InspectView | null,
+  events: readonly StepEvent[],
+  step: number,
+): { before: InspectView | null; after: InspectView | null; events: readonly StepEvent[] } {
+  if (events.length === 0) return { before: after, after, events }
+  if (before === null || after === null || before.kind === after.kind)
+    return { before, after, events }
+  if (step === 0) return { before, after: before, events: [] }
+  const empty = step < events.length ? emptyViewOf(after) : null
+  return empty === null ? { before: after, after, events: [] } : { before: empty, after, events }
+}
+
 interface FrameProps {
   readonly id: string
   readonly title: string
@@ -49,6 +72,12 @@ interface FrameProps {
   readonly canPin: boolean
   /** Whether the playhead item's events concern this panel (false for pinned extras). */
   readonly followsItem: boolean
+  /**
+   * The views are another item's (the playhead moved and the worker is still rebuilding the
+   * state at the new one): the panel shows them as they are, without folding the new item's
+   * steps onto them, which would draw a state that never existed.
+   */
+  readonly stale: boolean
 }
 
 function PanelFrame(props: FrameProps): ReactNode {
@@ -59,23 +88,26 @@ function PanelFrame(props: FrameProps): ReactNode {
   const lang = useApp((s) => s.language)
   const db = useApp((s) => s.view?.db ?? 0)
   const reducedMotion = useApp(selectReducedMotion)
-  const kind = props.after?.kind ?? props.before?.kind
+  const events = props.followsItem && !props.stale ? (item?.events ?? []) : []
+  const shown = stepViews(props.before, props.after, events, step)
+  const kind = shown.after?.kind ?? shown.before?.kind
   const entry = findPanel(kind)
   const Panel = entry?.component ?? GenericInspector
-  const events = props.followsItem ? (item?.events ?? []) : []
   // The item removed the key (DEL, expiry, eviction): once its last step is shown the panel
   // says so instead of drawing the key as it was before.
   const gone =
-    props.followsItem && props.after === null && props.before !== null && step >= events.length
+    props.followsItem &&
+    !props.stale &&
+    props.after === null &&
+    props.before !== null &&
+    step >= events.length
   const panelProps: PanelProps = {
     keyName: props.keyName,
     db,
-    // With no steps to fold (trace level Off, or a command that recorded none) the panel
-    // shows the state after the command: step 0 is then also the last step.
-    before: events.length === 0 ? props.after : props.before,
-    after: props.after,
-    events,
-    step: Math.min(step, events.length),
+    before: shown.before,
+    after: shown.after,
+    events: shown.events,
+    step: Math.min(step, shown.events.length),
     lang,
     reducedMotion,
   }
@@ -127,6 +159,18 @@ function StepList(): ReactNode {
   const step = useApp((s) => s.playhead.step)
   const lang = useApp((s) => s.language)
   const events = item?.events ?? []
+  const listRef = useRef<HTMLOListElement>(null)
+  // The current step stays in sight as the playhead moves: the list scrolls, never the page
+  // (the panel the learner is watching may be further down).
+  useLayoutEffect(() => {
+    const list = listRef.current
+    const current = list?.querySelector('li[aria-current="step"]')
+    if (!list || !current) return
+    const box = list.getBoundingClientRect()
+    const row = current.getBoundingClientRect()
+    if (row.top < box.top) list.scrollTop -= box.top - row.top
+    else if (row.bottom > box.bottom) list.scrollTop += row.bottom - box.bottom
+  }, [item, step])
   return (
     <section className="panel steps" aria-label={t('inspector.events')}>
       <header className="panel-header">
@@ -135,7 +179,7 @@ function StepList(): ReactNode {
       {events.length === 0 ? (
         <p className="panel-empty">{t('inspector.noEvents')}</p>
       ) : (
-        <ol className="step-list">
+        <ol className="step-list" ref={listRef}>
           {events.slice(0, 500).map((e, i) => (
             <li key={i} aria-current={i === step - 1 ? 'step' : undefined} data-done={i < step}>
               <span className="step-number" aria-hidden="true">
@@ -178,10 +222,17 @@ export function PanelArea(): ReactNode {
   const itemIndex = useApp((s) => s.playhead.item)
   const past = itemIndex >= 0 && itemIndex < items.length - 1
   const keyName = view?.key ?? null
+  // The views arrive after the playhead moves (a past item is rebuilt by replay): until
+  // then they belong to another log position.
+  const stale = view !== null && view.position !== (items[itemIndex]?.position ?? 0)
   return (
-    <div className="panels" aria-label={t('inspector.title')} role="region">
+    <div className="panels" aria-label={t('inspector.title')} role="region" aria-busy={stale}>
       <p className="panels-when" data-testid="panels-when">
-        {past ? t('inspector.past', { item: itemIndex + 1 }) : t('inspector.live')}
+        {stale
+          ? t('inspector.loading')
+          : past
+            ? t('inspector.past', { item: itemIndex + 1 })
+            : t('inspector.live')}
       </p>
       {keyName !== null && (
         <PanelFrame
@@ -193,6 +244,7 @@ export function PanelArea(): ReactNode {
           pinned={pinned.includes(keyName)}
           canPin
           followsItem
+          stale={stale}
         />
       )}
       <StepList />
@@ -209,6 +261,7 @@ export function PanelArea(): ReactNode {
             pinned
             canPin
             followsItem={false}
+            stale={stale}
           />
         ))}
       <PanelFrame
@@ -220,6 +273,7 @@ export function PanelArea(): ReactNode {
         pinned={false}
         canPin={false}
         followsItem
+        stale={stale}
       />
     </div>
   )

@@ -5,12 +5,13 @@
  */
 import { useEffect, useState, type ReactNode } from 'react'
 import { parseCommandLine } from '../console/parseCommandLine.ts'
-import { SCENES, sceneById } from '../lessons/scenes.ts'
+import { SCENES, sceneById, sceneNoteAt } from '../lessons/scenes.ts'
 import { useApp, useAppStore } from '../state/react.ts'
 
 const text = {
   label: { en: 'Scenes', zh: '场景' },
   choose: { en: 'Run a scene…', zh: '运行一个场景…' },
+  note: { en: 'This command:', zh: '这条命令：' },
 } as const
 
 /** Past this many steps a finished scene is not played again from its start. */
@@ -22,15 +23,26 @@ export function ScenesMenu(): ReactNode {
   const timelineEmpty = useApp((s) => s.items.length === 0)
   // The scene whose summary shows (read in the current language), and whether the timeline has
   // had commands since it ran: a New session empties the timeline, and the summary goes too.
-  const [shown, setShown] = useState<{ readonly id: string; readonly started: boolean } | null>(
-    null,
-  )
+  // `first`: the timeline item the scene's first command became.
+  const [shown, setShown] = useState<{
+    readonly id: string
+    readonly started: boolean
+    readonly first: number
+  } | null>(null)
   useEffect(() => {
     if (shown === null) return
-    if (!timelineEmpty && !shown.started) setShown({ id: shown.id, started: true })
+    if (!timelineEmpty && !shown.started) setShown({ ...shown, started: true })
     else if (timelineEmpty && shown.started) setShown(null)
   }, [timelineEmpty, shown])
-  const summary = shown === null ? undefined : sceneById(shown.id)?.summary[lang]
+  const scene = shown === null ? undefined : sceneById(shown.id)
+  const summary = scene?.summary[lang]
+  // The note the scene gives the command under the playhead (the fifth SET: "used ≥ size:
+  // expand to 8 buckets").
+  const note = useApp((s) => {
+    if (shown === null || scene === undefined || s.playhead.item < shown.first) return undefined
+    const kinds = s.items.slice(shown.first, s.playhead.item + 1).map((x) => x.kind)
+    return sceneNoteAt(scene, kinds)?.[lang]
+  })
   /**
    * A scene is a story: once all its commands have answered, the playhead goes back to the
    * first of them and plays them in order (arriving traces each jump to the newest, so
@@ -56,7 +68,8 @@ export function ScenesMenu(): ReactNode {
     const s = store.getState()
     const client = s.activeTab
     if (scene === undefined || client === null) return
-    playFromStartWhenAnswered(s.items.length, scene.lines.filter((l) => 'run' in l).length)
+    const first = s.items.length
+    playFromStartWhenAnswered(first, scene.lines.filter((l) => 'run' in l).length)
     for (const line of scene.lines) {
       if ('tick' in line) {
         s.clockJumpRequested(line.tick)
@@ -67,7 +80,7 @@ export function ScenesMenu(): ReactNode {
       const parsed = parseCommandLine(line.run)
       if (parsed.ok && parsed.argv.length > 0) s.commandSubmitted(parsed.argv, client)
     }
-    setShown({ id, started: store.getState().items.length > 0 })
+    setShown({ id, started: store.getState().items.length > 0, first })
   }
   return (
     <div className="scenes-menu">
@@ -91,6 +104,13 @@ export function ScenesMenu(): ReactNode {
       {summary !== undefined && (
         <p className="scenes-menu__summary" role="status">
           {summary}
+        </p>
+      )}
+      {note !== undefined && (
+        <p className="scenes-menu__note" aria-live="polite" data-testid="scene-note">
+          <strong>{text.note[lang]}</strong>
+          {lang === 'en' ? ' ' : ''}
+          {note}
         </p>
       )}
     </div>

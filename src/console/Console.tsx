@@ -47,6 +47,12 @@ type Translate = ReturnType<typeof useT>
 /** Most times a "N command" line may repeat. */
 const MAX_REPEAT = 10_000
 
+/**
+ * Past this many characters the command line shows no syntax hint (it would sit far out of
+ * sight) and its mirror stays empty: laying out a pasted 10 MB argument twice froze the page.
+ */
+export const MAX_HINTED_CHARS = 1000
+
 /** A tab's label in the UI language: the store names tabs "client N" (kept in saved sessions). */
 function tabName(label: string, t: Translate): string {
   const m = /^client (\d+)$/.exec(label)
@@ -286,7 +292,8 @@ export function Console(props: {
   if (!tab) return <section className="console" aria-label={t('console.region')} />
 
   const prompt = promptFor(tab.db, tab.multi)
-  const hint = search ? null : hintFor(value, commands)
+  const long = value.length > MAX_HINTED_CHARS
+  const hint = search || long ? null : hintFor(value, commands)
   const tabId = (id: ClientId) => `${baseId}-tab-${String(id)}`
   const panelId = `${baseId}-panel`
 
@@ -382,7 +389,9 @@ export function Console(props: {
             {/* A mirror of the typed text places the hint right after it, as redis-cli does;
                 the real input lies on top, transparent. */}
             <span className="console-mirror" aria-hidden="true">
-              <span className="console-mirror-text">{search ? search.query : value}</span>
+              <span className="console-mirror-text">
+                {search ? search.query : long ? '' : value}
+              </span>
               {hint && (
                 <span className="console-hint" data-testid="console-hint">
                   {hint}

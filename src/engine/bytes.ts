@@ -5,15 +5,18 @@
  * the way in and decoded for display on the way out; nothing else in the engine converts.
  */
 
-/** Encodes a JS (UTF-16) string as a byte string of its UTF-8 bytes. */
+/**
+ * Encodes a JS (UTF-16) string as a byte string of its UTF-8 bytes. Runs of ASCII are copied
+ * whole (a 10 MB argument pasted in the app's console was appended one character at a time,
+ * seconds of rope strings and garbage collection on the page's main thread).
+ */
 export function utf8ToBytes(text: string): string {
   let out = ''
+  let from = 0 // start of the ASCII run not copied yet
   for (let i = 0; i < text.length; i++) {
     let c = text.charCodeAt(i)
-    if (c < 0x80) {
-      out += text[i]
-      continue
-    }
+    if (c < 0x80) continue
+    if (from < i) out += text.slice(from, i)
     if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
       const d = text.charCodeAt(i + 1)
       if (d >= 0xdc00 && d <= 0xdfff) {
@@ -31,8 +34,9 @@ export function utf8ToBytes(text: string): string {
         0x80 | ((c >> 6) & 63),
         0x80 | (c & 63),
       )
+    from = i + 1
   }
-  return out
+  return from === 0 ? text : out + text.slice(from)
 }
 
 /**

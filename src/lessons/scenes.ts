@@ -191,6 +191,32 @@ export const SCENES: readonly Scene[] = [
   },
 ]
 
+/**
+ * The note of the scene line behind one of the timeline items the scene produced. `kinds`
+ * are those items' kinds in order, from the scene's first item to the one asked about (the
+ * last): the n-th command is the scene's n-th `run` line, and a clock tick belongs to the
+ * scene's next `tick` line after the commands so far. Undefined past the scene's commands.
+ */
+export function sceneNoteAt(
+  scene: Scene,
+  kinds: readonly ('command' | 'tick')[],
+): Bilingual | undefined {
+  let line = -1 // the run line of the last command seen
+  let note: Bilingual | undefined
+  for (const kind of kinds) {
+    if (kind === 'command') {
+      do line++
+      while (line < scene.lines.length && !('run' in (scene.lines[line] ?? {})))
+      if (line >= scene.lines.length) return undefined
+      note = scene.lines[line]?.note
+    } else {
+      const tick = scene.lines.findIndex((l, i) => i > line && 'tick' in l)
+      note = tick < 0 ? undefined : scene.lines[tick]?.note
+    }
+  }
+  return note
+}
+
 /** Finds a scene by id. */
 export function sceneById(id: string): Scene | undefined {
   return SCENES.find((s) => s.id === id)

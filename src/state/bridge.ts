@@ -13,13 +13,7 @@
 import type { ClientId, InspectView } from '../engine/api.ts'
 import type { StepEvent } from '../engine/events.ts'
 import { isCancelled, type EngineClient, type ClientNotice } from '../worker/client.ts'
-import {
-  logLength,
-  type LogEntry,
-  type SessionSeed,
-  type WireTick,
-  type WireTrace,
-} from '../worker/protocol.ts'
+import type { LogEntry, SessionSeed, WireTick, WireTrace } from '../worker/protocol.ts'
 import { bytesToUtf8, utf8ToBytes } from './bytes.ts'
 import type { AppStore } from './store.ts'
 import {
@@ -191,6 +185,7 @@ export function connectBridge(
       active,
       items,
       now: result.now,
+      ...(saved.at ? { at: saved.at } : {}),
     })
   }
 
@@ -253,9 +248,11 @@ export function connectBridge(
         : (keyOfEvents(item?.events ?? []) ?? s.view?.key ?? null)
     const db = item?.db ?? 0
     const token = ++viewToken
-    // The live engine may stand past the last item (clock ticks that changed nothing visible).
-    const live = logLength(client.log())
-    const after = position === live || s.items.length === 0 ? undefined : position
+    // Always at the item's own log position: the live engine may stand past it (clock ticks
+    // that changed nothing visible, or the next commands of a scene or a pasted block, queued
+    // at once and run before this request reaches the worker), and its view would be cached
+    // as this item's for good.
+    const after = s.items.length === 0 ? undefined : position
     const before = Math.max(0, position - 1)
     const pair = async (at: number | undefined) => {
       const [keyView, keyspace] = await Promise.all([
@@ -444,8 +441,11 @@ export const MAX_COMMAND_CHARS = 80
  * (an HSET of 5,000 fields must not fill the screen).
  */
 export function displayCommand(argv: readonly string[]): string {
+  // Only the start of each argument can show (a UTF-8 character is at most 4 bytes): a 10 MB
+  // argument is not decoded and quoted whole for an 80-character caption.
+  const head = argv.length > MAX_COMMAND_CHARS ? argv.slice(0, MAX_COMMAND_CHARS) : argv
   const text = displayArgv(
-    argv.length > MAX_COMMAND_CHARS ? argv.slice(0, MAX_COMMAND_CHARS) : argv,
+    head.map((a) => (a.length > 4 * MAX_COMMAND_CHARS ? a.slice(0, 4 * MAX_COMMAND_CHARS) : a)),
   )
   return text.length > MAX_COMMAND_CHARS ? `${text.slice(0, MAX_COMMAND_CHARS - 1)}…` : text
 }

@@ -12,7 +12,7 @@
 import type { TraceLevel } from '../engine/events.ts'
 import type { LogEntry, SessionSeed } from '../worker/protocol.ts'
 import type { AppState, AppStore, Language, Motion, Theme } from './store.ts'
-import type { SavedSession } from './types.ts'
+import type { PlayheadMark, SavedSession } from './types.ts'
 
 // --- Types ---
 
@@ -40,6 +40,8 @@ const PREFIX = 'redis-xray:'
 const SESSION_KEY = 'session'
 const SETTINGS_KEY = `${PREFIX}settings`
 const HISTORY_KEY = `${PREFIX}history`
+/** Longest console line kept in the saved history. */
+export const MAX_SAVED_HISTORY_CHARS = 10_000
 /**
  * A synchronous copy of the session written when the page is hidden or unloaded with a save
  * still pending: IndexedDB writes started in `pagehide` may never finish, localStorage ones do.
@@ -172,6 +174,18 @@ export function savedSessionOf(s: AppState): SavedSession {
   }
 }
 
+/**
+ * The playhead as a permalink keeps it, or undefined at the end (where a restored session
+ * stands anyway).
+ */
+export function playheadMarkOf(s: AppState): PlayheadMark | undefined {
+  const last = s.items.at(-1)
+  const atEnd =
+    s.playhead.item === s.items.length - 1 && s.playhead.step >= (last?.events.length ?? 0)
+  if (atEnd) return undefined
+  return { position: s.items[s.playhead.item]?.position ?? 0, step: s.playhead.step }
+}
+
 /** Loads the saved session, or null when there is none or it is unreadable. */
 export async function loadSession(kv: Kv): Promise<SavedSession | null> {
   const stashed = parseSavedSession(readLocal(STASH_KEY))
@@ -250,7 +264,10 @@ export function attachPersistence(
     store.subscribe(
       (s) => s.history,
       (history) => {
-        writeLocal(HISTORY_KEY, JSON.stringify(history))
+        // A pasted 10 MB line would overflow localStorage's quota, and every later save of the
+        // history would fail with it: such lines stay in this page's history only.
+        const kept = history.filter((line) => line.length <= MAX_SAVED_HISTORY_CHARS)
+        writeLocal(HISTORY_KEY, JSON.stringify(kept))
       },
     ),
   ]
@@ -340,7 +357,15 @@ export function parseSavedSession(x: unknown): SavedSession | null {
     tabs.push({ id, label })
   }
   const active = typeof o.active === 'number' ? o.active : null
-  return { v: 1, session, log, tabs, active }
+  const at = parseMark((o as Loose<'at'>).at)
+  return { v: 1, session, log, tabs, active, ...(at ? { at } : {}) }
+}
+
+function parseMark(x: unknown): PlayheadMark | null {
+  if (typeof x !== 'object' || x === null) return null
+  const { position, step } = x as Loose<'position' | 'step'>
+  if (!Number.isSafeInteger(position) || !Number.isSafeInteger(step)) return null
+  return { position: position as number, step: step as number }
 }
 
 function parseSeed(x: unknown): SessionSeed | null {

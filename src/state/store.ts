@@ -35,6 +35,7 @@ import type {
   InspectorView,
   Notice,
   Playhead,
+  PlayheadMark,
   RunningCommand,
   SavedSession,
   TimelineItem,
@@ -124,6 +125,8 @@ export interface RestoredSession {
   readonly active: ClientId | null
   readonly items: readonly TimelineItem[]
   readonly now: number
+  /** Where to put the playhead (a permalink's); absent: at the end. */
+  readonly at?: PlayheadMark
 }
 
 export interface PlayerSlice {
@@ -276,6 +279,16 @@ export function itemFromTick(t: WireTick): TimelineItem {
 /** Events the playhead can show for an item (0 events still counts as one stop). */
 function stepsOf(items: readonly TimelineItem[], i: number): number {
   return items[i]?.events.length ?? 0
+}
+
+/** The playhead a mark names in `items` (its item by log position), else the end. */
+function playheadAt(items: readonly TimelineItem[], at: PlayheadMark | undefined): Playhead {
+  const end = { item: items.length - 1, step: stepsOf(items, items.length - 1) }
+  if (at === undefined) return end
+  if (at.position === 0) return { item: -1, step: 0 }
+  const item = items.findIndex((x) => x.position === at.position)
+  if (item < 0) return end
+  return { item, step: Math.max(0, Math.min(at.step, stepsOf(items, item))) }
 }
 
 /** Tells whether new items should carry the playhead along (it is at or playing the end). */
@@ -487,17 +500,15 @@ const createSessionSlice =
         )
       },
       sessionRestored: (r) => {
+        const items = r.items.slice(-MAX_ITEMS)
         set(
           {
             session: r.session,
             log: [...r.log],
             tabs: [...r.tabs],
             activeTab: r.active ?? r.tabs[0]?.id ?? null,
-            items: [...r.items].slice(-MAX_ITEMS),
-            playhead: {
-              item: Math.min(r.items.length, MAX_ITEMS) - 1,
-              step: stepsOf(r.items.slice(-MAX_ITEMS), Math.min(r.items.length, MAX_ITEMS) - 1),
-            },
+            items,
+            playhead: playheadAt(items, r.at),
             playing: false,
             clock: { ...get().clock, now: r.now },
             status: 'ready',

@@ -149,4 +149,16 @@ export interface SavedSession {
   readonly tabs: readonly { readonly id: ClientId; readonly label: string }[]
   readonly active: ClientId | null
   readonly traceLevel?: TraceLevel
+  /**
+   * Where the playhead stood (a permalink opens on the step its author was looking at): the
+   * log position of its item (0: before the first command) and the step within it. Absent:
+   * at the end.
+   */
+  readonly at?: PlayheadMark
+}
+
+/** A playhead that survives a replay: its item by log position, and the step. */
+export interface PlayheadMark {
+  readonly position: number
+  readonly step: number
 }

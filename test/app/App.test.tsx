@@ -6,6 +6,7 @@ import { PanelErrorBoundary } from '../../src/app/PanelErrorBoundary.tsx'
 import { createServer } from '../../src/engine/index.ts'
 import { detectLanguage, translate } from '../../src/i18n/index.ts'
 import { en, zh } from '../../src/i18n/messages.ts'
+import { decodePermalink } from '../../src/state/permalink.ts'
 import { AppStoreProvider } from '../../src/state/react.ts'
 import { createHarness } from '../state/harness.ts'
 
@@ -216,5 +217,108 @@ describe('keyspace panels', { timeout: 30_000 }, () => {
     const scan = await within(keyspace).findByRole('region', { name: /^SCAN cursor/ })
     const keys = within(keyspace).getByRole('region', { name: 'Keys (main dict) · db 0' })
     expect(scan.compareDocumentPosition(keys) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy()
+  })
+})
+
+describe('time travel while the state is being rebuilt', { timeout: 30_000 }, () => {
+  it('never folds the new command’s steps onto the old command’s state', async () => {
+    const { h, settle } = await setup()
+    await h.run(
+      ['CONFIG', 'SET', 'zset-max-listpack-entries', '2'],
+      ['ZADD', 'z', '1', 'a', '2', 'b'],
+      ['ZADD', 'z', '3', 'c'],
+      ['ZADD', 'z', '4', 'd'],
+    )
+    await settle()
+    const panel = screen.getByRole('region', { name: 'Key z' })
+    const towers = () =>
+      [...panel.querySelectorAll('.skiplist-panel g[data-rank]')].map((g) =>
+        g.getAttribute('data-id'),
+      )
+    await within(panel).findByRole('img', { name: 'z' })
+    expect(towers()).toEqual(['zsl:header', 'zsl:a', 'zsl:b', 'zsl:c', 'zsl:d'])
+    // Back to the conversion: until the worker answers, the panels still hold the views of
+    // ZADD z 4 d, and folding ZADD z 3 c's inserts onto them drew a, b, c twice.
+    act(() => {
+      h.store.getState().itemSelected(2)
+    })
+    expect(towers()).toEqual(['zsl:header', 'zsl:a', 'zsl:b', 'zsl:c', 'zsl:d'])
+    expect(screen.getByTestId('panels-when')).toHaveTextContent(
+      'Rebuilding the state at this step…',
+    )
+    await settle()
+    expect(screen.getByTestId('panels-when')).toHaveTextContent('State after command 3')
+    expect(towers()).toEqual(['zsl:header', 'zsl:a', 'zsl:b', 'zsl:c'])
+  })
+})
+
+describe('a command that converts the key’s encoding', { timeout: 30_000 }, () => {
+  it('shows the old structure first, then builds the new one step by step', async () => {
+    const { h, settle } = await setup()
+    await h.run(['SADD', 'nums', '1', '2', '3'], ['SADD', 'nums', 'hello'])
+    await settle()
+    const events = h.store.getState().items.at(-1)?.events ?? []
+    const added = events.flatMap((e, i) =>
+      e.type === 'dict/keyAdded' && e.dict === 'key:0:nums' ? [i + 1] : [],
+    )
+    expect(added).toHaveLength(4)
+    const panel = screen.getByRole('region', { name: 'Key nums' })
+    const at = async (step: number) => {
+      act(() => {
+        h.store.getState().stepSelected(step)
+      })
+      await settle()
+    }
+    // Before the command's first step: still the intset of 1, 2, 3.
+    await at(0)
+    expect(await within(panel).findByTestId('intset-length')).toHaveTextContent('3')
+    // The hash table fills one member per step (it was drawn full from the first step).
+    await at(added[1] ?? 0)
+    expect(await within(panel).findByTestId('dict-used')).toHaveTextContent('used 2')
+    expect(within(panel).queryByTestId('intset-length')).toBeNull()
+    await at(events.length)
+    expect(await within(panel).findByTestId('dict-used')).toHaveTextContent('used 4')
+
+    // A listpack zset becoming a skiplist grows its towers one insert at a time.
+    await h.run(
+      ['CONFIG', 'SET', 'zset-max-listpack-entries', '2'],
+      ['ZADD', 'z', '1', 'a', '2', 'b'],
+      ['ZADD', 'z', '3', 'c'],
+    )
+    await settle()
+    const zevents = h.store.getState().items.at(-1)?.events ?? []
+    const inserted = zevents.findIndex((e) => e.type === 'zsl/nodeInserted') + 1
+    const zpanel = screen.getByRole('region', { name: 'Key z' })
+    const towers = () => zpanel.querySelectorAll('.skiplist-panel g[data-rank]').length
+    await at(0)
+    expect(zpanel.querySelector('h2')).toHaveTextContent('Key z · listpack')
+    await at(inserted)
+    expect(zpanel.querySelector('h2')).toHaveTextContent('Key z · skiplist')
+    await within(zpanel).findByRole('img', { name: 'z' }) // the panel's code has loaded
+    expect(towers()).toBe(2) // the header and "a"
+    await at(zevents.length)
+    expect(towers()).toBe(4)
+  })
+})
+
+describe('sharing', { timeout: 30_000 }, () => {
+  it('copies an iframe snippet a blog author can paste, on the scene and step shown', async () => {
+    const { h, user, settle } = await setup()
+    await h.run(['SADD', 'nums', '1', '2'], ['SADD', 'nums', '70000'])
+    await settle()
+    await user.click(screen.getByRole('button', { name: 'Previous command' }))
+    await settle()
+    await user.click(screen.getByRole('button', { name: 'Copy embed code' }))
+    const snippet = await navigator.clipboard.readText()
+    expect(snippet).toMatch(
+      /^<iframe src="http:\/\/localhost(:\d+)?\/\?embed=key#s=[\w-]+" width="100%" height="600" style="border:0" title="Redis X-Ray" loading="lazy"><\/iframe>$/,
+    )
+    expect(screen.getByRole('textbox', { name: 'Copy embed code' })).toHaveValue(snippet)
+    expect(
+      await screen.findByText('Embed code copied: paste it into your page’s HTML.'),
+    ).toBeVisible()
+    const saved = decodePermalink(snippet.split('#')[1]?.split('"')[0] ?? '')
+    expect(saved?.log).toEqual(h.store.getState().log)
+    expect(saved?.at?.position).toBe(h.store.getState().items[0]?.position)
   })
 })

@@ -12,19 +12,22 @@ afterEach(() => {
   dispose = null
 })
 
+/** The menu over a real engine, settled. */
+async function setup(language: 'en' | 'zh') {
+  const h = await createHarness({ factory: createServer, store: { language, motion: 'reduce' } })
+  dispose = h.dispose
+  render(
+    <AppStoreProvider store={h.store}>
+      <ScenesMenu />
+    </AppStoreProvider>,
+  )
+  await act(() => h.bridge.idle())
+  return h
+}
+
 describe('ScenesMenu', { timeout: 30_000 }, () => {
   it('runs a scene’s lines in the active tab and shows its summary', async () => {
-    const h = await createHarness({
-      factory: createServer,
-      store: { language: 'en', motion: 'reduce' },
-    })
-    dispose = h.dispose
-    render(
-      <AppStoreProvider store={h.store}>
-        <ScenesMenu />
-      </AppStoreProvider>,
-    )
-    await act(() => h.bridge.idle())
+    const h = await setup('en')
     const user = userEvent.setup()
     await user.selectOptions(screen.getByRole('combobox', { name: 'Scenes' }), 'intset-upgrade')
     await act(() => h.bridge.idle())
@@ -51,17 +54,35 @@ describe('ScenesMenu', { timeout: 30_000 }, () => {
     expect(screen.queryByRole('status')).toBeNull()
   })
 
-  it('lists the scenes in Chinese', async () => {
-    const h = await createHarness({
-      factory: createServer,
-      store: { language: 'zh', motion: 'reduce' },
+  it('shows the note of the scene command under the playhead, in the UI language', async () => {
+    const h = await setup('en')
+    await userEvent
+      .setup()
+      .selectOptions(screen.getByRole('combobox', { name: 'Scenes' }), 'dict-expand')
+    await act(() => h.bridge.idle())
+    const st = () => h.store.getState()
+    act(() => {
+      if (st().playing) st().playToggled()
+      st().itemSelected(st().items.findIndex((x) => x.argv.join(' ') === 'SET k5 e'))
     })
-    dispose = h.dispose
-    render(
-      <AppStoreProvider store={h.store}>
-        <ScenesMenu />
-      </AppStoreProvider>,
+    expect(screen.getByTestId('scene-note')).toHaveTextContent(
+      'This command: used ≥ size: expand to 8 buckets',
     )
+    act(() => {
+      st().languageChanged('zh')
+    })
+    expect(screen.getByTestId('scene-note')).toHaveTextContent(
+      '这条命令：used ≥ size：扩容到 8 个桶',
+    )
+    act(() => {
+      st().commandForwardRequested() // GET k1
+      st().commandForwardRequested() // GET k2: no note
+    })
+    expect(screen.queryByTestId('scene-note')).toBeNull()
+  })
+
+  it('lists the scenes in Chinese', async () => {
+    await setup('zh')
     expect(screen.getByRole('combobox', { name: '场景' })).toBeInTheDocument()
     expect(screen.getByRole('option', { name: /HSCAN/ })).toBeInTheDocument()
   })

@@ -1,4 +1,4 @@
-import { act, render, screen, within } from '@testing-library/react'
+import { act, fireEvent, render, screen, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Console } from '../../src/console/Console.tsx'
@@ -127,6 +127,21 @@ describe('Console', { timeout: 30_000 }, () => {
     await c.type('set')
     expect(screen.getByTestId('console-hint')).toHaveTextContent(/^key value \[NX\|XX\]$/)
     await c.type(' k')
+    expect(screen.getByTestId('console-hint').textContent).toBe(' value [NX|XX]')
+  })
+
+  it('takes a pasted 1 MB argument without laying it out again for a hint, and runs it', async () => {
+    const c = await setup()
+    const value = 'x'.repeat(1_000_000)
+    fireEvent.change(c.input, { target: { value: `SET big ${value}` } })
+    expect(screen.queryByTestId('console-hint')).toBeNull()
+    expect(c.log.parentElement?.querySelector('.console-mirror-text')?.textContent).toBe('')
+    await c.user.type(c.input, '{Enter}')
+    await c.settle()
+    expect(c.h.store.getState().items.at(-1)?.argv).toEqual(['SET', 'big', value])
+    expect(c.lines().at(-1)).toBe('OK')
+    // A short line has its mirror and hint again.
+    await c.type('SET k')
     expect(screen.getByTestId('console-hint').textContent).toBe(' value [NX|XX]')
   })
 

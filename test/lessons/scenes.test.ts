@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { createServer, manualClock } from '../../src/engine/index.ts'
 import type { Reply } from '../../src/engine/reply.ts'
 import { parseCommandLine } from '../../src/console/parseCommandLine.ts'
-import { SCENES, sceneById } from '../../src/lessons/scenes.ts'
+import { SCENES, sceneById, sceneNoteAt } from '../../src/lessons/scenes.ts'
 
 function runScene(id: string) {
   const clock = manualClock()
@@ -29,6 +29,33 @@ describe('scenes', () => {
         expect(b.zh).toMatch(/[\u4e00-\u9fff]/)
       }
     }
+  })
+
+  it('give every note in both languages', () => {
+    for (const s of SCENES)
+      for (const l of s.lines) {
+        if (l.note === undefined) continue
+        expect(l.note.en.length).toBeGreaterThan(0)
+        expect(l.note.zh.length).toBeGreaterThan(0)
+      }
+  })
+
+  it('find the note of the line behind each timeline item', () => {
+    const dict = sceneById('dict-expand')
+    if (!dict) throw new Error('no dict-expand scene')
+    const commands = (n: number) => Array.from({ length: n }, () => 'command' as const)
+    expect(sceneNoteAt(dict, commands(1))).toBeUndefined() // FLUSHDB
+    expect(sceneNoteAt(dict, commands(5))?.en).toBe('used = size = 4') // SET k4 d
+    expect(sceneNoteAt(dict, commands(6))?.en).toBe('used ≥ size: expand to 8 buckets')
+    expect(sceneNoteAt(dict, commands(9))).toBeUndefined() // GET k3
+    expect(sceneNoteAt(dict, commands(10))).toBeUndefined() // past the scene
+    // A clock tick belongs to the scene's next tick line.
+    const expire = sceneById('expire-cycle')
+    if (!expire) throw new Error('no expire-cycle scene')
+    expect(sceneNoteAt(expire, [...commands(13), 'tick', 'tick'])?.en).toBe(
+      'the cron runs 10 times a second',
+    )
+    expect(sceneNoteAt(expire, [...commands(13), 'tick', 'command'])).toBeUndefined() // DBSIZE
   })
 
   it.each(SCENES.map((s) => s.id))('%s runs without an error reply', (id) => {

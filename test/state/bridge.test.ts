@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { createServer } from '../../src/engine/index.ts'
 import { createHarness } from './harness.ts'
 
 describe('bridge', () => {
@@ -60,6 +61,37 @@ describe('bridge', () => {
     h.store.getState().panelPinned('k')
     await h.bridge.idle()
     await expect.poll(() => view()?.pinned).toEqual([{ key: 'k', view: str('one') }])
+    h.dispose()
+  })
+
+  it('shows each command’s own views when a block of commands is submitted at once', async () => {
+    // A scene or a pasted block queues every command at once: the live engine runs ahead of
+    // the command whose trace just arrived, so "the live engine" is not "after this command".
+    const h = await createHarness({ factory: createServer, store: { motion: 'reduce' } })
+    const tab = h.tab()
+    for (const line of ['SET k1 a', 'SET k2 b', 'SET k5 e', 'APPEND k5 f', 'APPEND k5 g']) {
+      h.store.getState().lineEntered(tab, line)
+      h.store.getState().commandSubmitted(line.split(' '), tab)
+    }
+    await h.bridge.idle()
+    const items = h.store.getState().items
+    expect(items.map((x) => x.argv.join(' '))).toContain('APPEND k5 g')
+    // Every view of a command is asked at the command's own log position, never as "the live
+    // engine", which may already have run the next commands of the block.
+    const asked = h.workers[0]?.received.flatMap((m) => (m.type === 'inspect' ? [m] : [])) ?? []
+    expect(asked.length).toBeGreaterThan(10)
+    expect(asked.slice(2).filter((m) => m.position === undefined)).toEqual([])
+    for (let i = 0; i < items.length; i++) {
+      h.store.getState().itemSelected(i)
+      await h.bridge.idle()
+      const position = items[i]?.position ?? 0
+      const view = h.store.getState().view
+      expect(view?.position).toBe(position)
+      const key = items[i]?.argv[1] ?? ''
+      expect(view?.after.keyView).toEqual(await h.client.inspect(key, 0, position))
+      expect(view?.after.keyspace).toEqual(await h.client.inspect(null, 0, position))
+      expect(view?.before.keyspace).toEqual(await h.client.inspect(null, 0, position - 1))
+    }
     h.dispose()
   })
 

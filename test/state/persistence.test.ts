@@ -4,15 +4,19 @@ import {
   defaultKv,
   exportSessionJson,
   importSessionJson,
+  loadHistory,
   loadSession,
   loadSettings,
   saveSession,
   savedSessionOf,
   storageKv,
+  MAX_SAVED_HISTORY_CHARS,
   type Kv,
 } from '../../src/state/persistence.ts'
 import { utf8ToBytes } from '../../src/state/bytes.ts'
 import { decodePermalink, encodePermalink } from '../../src/state/permalink.ts'
+import { permalinkUrl } from '../../src/app/Header.tsx'
+import { createServer } from '../../src/engine/index.ts'
 import { createHarness } from './harness.ts'
 
 describe('session persistence (localStorage backend)', () => {
@@ -126,6 +130,20 @@ describe('session persistence (localStorage backend)', () => {
     }
   })
 
+  it('keeps saving the history after a huge pasted line, which stays out of storage', async () => {
+    localStorage.clear()
+    const a = await createHarness()
+    const detach = attachPersistence(a.store, storageKv(localStorage), 0)
+    const huge = `SET big ${'x'.repeat(MAX_SAVED_HISTORY_CHARS)}`
+    const tab = a.tab()
+    for (const line of ['SET a 1', huge, 'GET a']) a.store.getState().lineEntered(tab, line)
+    await a.bridge.idle()
+    expect(a.store.getState().history).toEqual(['SET a 1', huge, 'GET a'])
+    expect(loadHistory()).toEqual(['SET a 1', 'GET a'])
+    detach()
+    a.dispose()
+  })
+
   it('exports and imports a session file, rejecting garbage', async () => {
     const a = await createHarness()
     await a.run(['SET', 'x', '1'])
@@ -156,5 +174,31 @@ describe('permalink', () => {
     expect(b.store.getState().log).toEqual(saved.log)
     a.dispose()
     b.dispose()
+  })
+
+  it('opens on the step its author was looking at', async () => {
+    const location = { origin: 'https://x.test', pathname: '/', search: '?seed=7' } as Location
+    const a = await createHarness({ factory: createServer, store: { motion: 'reduce' } })
+    await a.run(['SADD', 'nums', '1', '2'], ['SADD', 'nums', '70000'], ['SADD', 'nums', '3'])
+    const st = a.store.getState
+    // At the end the link needs no mark: a restored session stands there anyway.
+    expect(decodePermalink(permalinkUrl(st(), location).split('#')[1] ?? '')?.at).toBeUndefined()
+    st().itemSelected(1)
+    st().stepBackRequested() // into the upgrade, one step before its end
+    const here = st().playhead
+    expect(here.step).toBeGreaterThan(0)
+    const b = await createHarness({
+      factory: createServer,
+      saved: decodePermalink(permalinkUrl(st(), location).split('#')[1] ?? ''),
+    })
+    expect(b.store.getState().playhead).toEqual(here)
+    // Before the first command, too.
+    st().itemSelected(-1)
+    const c = await createHarness({
+      factory: createServer,
+      saved: decodePermalink(permalinkUrl(st(), location).split('#')[1] ?? ''),
+    })
+    expect(c.store.getState().playhead).toEqual({ item: -1, step: 0 })
+    for (const h of [a, b, c]) h.dispose()
   })
 })
