@@ -7,7 +7,7 @@
  *   (CLUSTER, READONLY, WAIT, REPLICAOF NO ONE, FAILOVER, PUBLISH, PUBSUB, MODULE LIST,
  *   ACL WHOAMI), byte for byte;
  * - or, for what X-Ray does not model (pub/sub subscriptions, streams,
- *   the HyperLogLog self-test, geo searches, SORT, DUMP/RESTORE, ACL users, modules, replication, AOF,
+ *   the HyperLogLog self-test, geo searches, DUMP/RESTORE, ACL users, modules, replication, AOF,
  *   SHUTDOWN), with an error that names the command and says so, instead of Redis's
  *   "unknown command", which would read as if Redis had no such command.
  */
@@ -147,7 +147,6 @@ export const standaloneCommands: readonly CommandSpec[] = [
     'geosearch',
     'geosearchstore',
   ]),
-  ...notModelledAll('SORT', ['sort', 'sort_ro']),
   ...notModelledAll('serialized values (DUMP/RESTORE)', [
     'dump',
     'restore',

@@ -28,6 +28,7 @@ import { serverCommands } from './server.ts'
 import { stringCommands } from './string.ts'
 import { transactionCommands } from './transactions.ts'
 import { geoCommands } from './geo.ts'
+import { sortCommands } from './sort.ts'
 
 export type {
   AclCategory,
@@ -60,6 +61,7 @@ const FAMILIES: readonly CommandSpec[] = [
   ...setCommands,
   ...zsetCommands,
   ...geoCommands,
+  ...sortCommands,
 ]
 
 /**
