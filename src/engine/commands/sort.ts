@@ -168,8 +168,9 @@ function sortGeneric(c: CommandCall, readonly: boolean): Reply {
       storekey = argv[++j] ?? ''
     } else if (eqIgnoreCase(arg, 'by') && leftargs >= 1) {
       sortby = argv[++j] ?? ''
-      // A pattern without '*' names one key for every element: nothing to sort by.
-      dontsort = !cstr(sortby).includes('*')
+      // A pattern without '*' names one key for every element: nothing to sort by. A later
+      // BY with a '*' does not undo it (Redis only ever sets dontsort).
+      if (!cstr(sortby).includes('*')) dontsort = true
     } else if (eqIgnoreCase(arg, 'get') && leftargs >= 1) {
       getops.push(argv[++j] ?? '')
     } else return ERR_SYNTAX

@@ -20,6 +20,10 @@ describe('SORT', () => {
     expect(t.exec('SORT', 'l', 'BY', 'nosort', 'DESC', 'LIMIT', '2', '3')).toEqual(
       r.bulks('0x10', ' 4', '1.5'),
     )
+    // A BY without '*' turns sorting off for good, even before a BY with one.
+    expect(t.exec('SORT', 'l', 'BY', 'nosort', 'BY', 'w_*', 'LIMIT', '0', '2')).toEqual(
+      r.bulks('3', '1'),
+    )
     expect(t.exec('SORT', 'l', 'LIMIT', 'x', '1')).toEqual(
       r.err('ERR value is not an integer or out of range'),
     )
