@@ -37,6 +37,7 @@ import type { Reply } from '../../src/engine/reply.ts'
 import { startRespServer } from '../../src/server/server.ts'
 import { connectRaw, type RawClient } from '../server/rawClient.ts'
 import { BASE_ARGS, CONFORMANCE_SEED } from './harness.ts'
+import { cliQuote } from './script.ts'
 import { startRealRedis } from './redisProcess.ts'
 
 type Compare = 'exact' | 'unordered' | 'pairs' | 'count' | 'near'
@@ -1202,18 +1203,6 @@ function same(cmp: Compare, a: Reply, rawA: string, b: Reply, rawB: string): boo
   }
 }
 
-function quote(arg: string): string {
-  if (/^[\x21-\x7e]+$/.test(arg) && !/["'\\]/.test(arg)) return arg
-  let s = '"'
-  for (const ch of arg) {
-    const c = ch.charCodeAt(0)
-    if (ch === '"' || ch === '\\') s += `\\${ch}`
-    else if (c >= 0x20 && c < 0x7f) s += ch
-    else s += `\\x${c.toString(16).padStart(2, '0')}`
-  }
-  return `${s}"`
-}
-
 let socketSeq = 0
 
 /** Runs one stream on fresh servers; returns the reproduction of its first mismatch, or ''. */
@@ -1250,7 +1239,9 @@ async function runStream(cmds: readonly Cmd[]): Promise<string> {
       if (bad !== null) {
         const prefix = cmds
           .slice(0, i + 1)
-          .map((c) => `${c.other === true ? '[other client] ' : ''}${c.argv.map(quote).join(' ')}`)
+          .map(
+            (c) => `${c.other === true ? '[other client] ' : ''}${c.argv.map(cliQuote).join(' ')}`,
+          )
         return [
           `mismatch at command ${i + 1} (${cmd.compare}): ${prefix[i]}`,
           `  redis: ${JSON.stringify(ra.raw)}`,

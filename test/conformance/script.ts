@@ -101,3 +101,16 @@ export function parseScript(name: string, source: string): Script {
   })
   return { name, args, steps }
 }
+
+/** One argument in redis-cli syntax (parseScript reads it back): quoted and escaped if needed. */
+export function cliQuote(arg: string): string {
+  if (/^[\x21-\x7e]+$/.test(arg) && !/["'\\]/.test(arg)) return arg
+  let s = '"'
+  for (const ch of arg) {
+    const c = ch.charCodeAt(0)
+    if (ch === '"' || ch === '\\') s += `\\${ch}`
+    else if (c >= 0x20 && c < 0x7f) s += ch
+    else s += `\\x${c.toString(16).padStart(2, '0')}`
+  }
+  return `${s}"`
+}
