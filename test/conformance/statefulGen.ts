@@ -678,6 +678,10 @@ function sortOp(c: Ctx): Op {
   // Orders Redis leaves to the dict (a hashtable set or zset's dict): BY a constant key (no
   // '*': no sort, set iteration order), and ALPHA BY ties (every missing weight ties). Without
   // LIMIT compare as multisets; with LIMIT the window itself differs: compare the shape.
+  // ALPHA BY ties keep the dict order of a set or zset: STOREd, that order would stay in the
+  // dataset. Such a SORT ... STORE sorts without BY.
+  if (a.includes('ALPHA') && a.includes('STORE'))
+    for (let i = a.indexOf('BY'); i >= 0; i = a.indexOf('BY')) a.splice(i, 2)
   const bys = a.flatMap((x, i) => (x === 'BY' ? [a[i + 1] ?? ''] : []))
   const loose =
     bys.length > 0 &&
