@@ -40,6 +40,7 @@ const DEFAULTS: readonly (readonly [string, string])[] = [
   ['set-max-intset-entries', '512'],
   ['list-max-listpack-size', '-2'],
   ['list-compress-depth', '0'],
+  ['hll-sparse-max-bytes', '3000'],
 ]
 
 interface Conns {
