@@ -17,6 +17,7 @@
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { cstr } from '../../src/engine/bytes.ts'
 import type { Reply } from '../../src/engine/reply.ts'
 import { startRespServer, type RespServerHandle } from '../../src/server/server.ts'
 import { connectRaw, type RawClient } from '../server/rawClient.ts'
@@ -229,6 +230,15 @@ async function runOp(op: Op): Promise<Outcome> {
         (b.raw.includes('would block here') && (a.raw === '*-1\r\n' || a.raw === '$-1\r\n')) ||
         (a.raw.includes("scores can't be converted") && !b.raw.startsWith('-'))
       break
+    case 'alpha': {
+      const cut = (r: Reply): unknown =>
+        r.type === 'array' && r.value !== null ? r.value.map((x) => cstr(String(x.value))) : norm(r)
+      const sameWhole =
+        op.argv.some((x) => /^LIMIT$/i.test(x)) ||
+        JSON.stringify(sortDeep(norm(a.reply))) === JSON.stringify(sortDeep(norm(b.reply)))
+      ok = sameWhole && JSON.stringify(cut(a.reply)) === JSON.stringify(cut(b.reply))
+      break
+    }
     case 'unordered':
       ok = JSON.stringify(sortDeep(norm(a.reply))) === JSON.stringify(sortDeep(norm(b.reply)))
       break

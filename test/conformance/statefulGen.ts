@@ -14,6 +14,8 @@
  *            scores walk the skiplist's random levels (undefined in Redis)
  *  unordered arrays as multisets at every depth (SMEMBERS, SINTER, KEYS, HKEYS, SORT BY a
  *            constant or ALPHA BY: dict order)
+ *  alpha     SORT ... ALPHA: the elements cut at their first NUL (strcoll's view) in exactly
+ *            the same order, and (without LIMIT) the same multiset of whole elements
  *  pairs     flat field/value arrays as multisets of pairs (HGETALL)
  *  near      integers within a tolerance (TTL, PTTL, EXPIRETIME after a relative expiry)
  *  rand      random picks (SRANDMEMBER, HRANDFIELD, ZRANDMEMBER, RANDOMKEY, a SORT window
@@ -22,7 +24,7 @@
  * union of the pages compared), spop (SPOP's shape; then our set is rebuilt as redis's
  * remaining set, same members, encoding and expiry, so the datasets stay equal).
  */
-export type Cmp = 'lex' | 'exact' | 'unordered' | 'pairs' | 'near' | 'rand'
+export type Cmp = 'alpha' | 'lex' | 'exact' | 'unordered' | 'pairs' | 'near' | 'rand'
 export type Op =
   | { k: 'cmd'; argv: string[]; cmp: Cmp; other?: boolean }
   | { k: 'scan'; argv: string[] } // argv with '<C>' as the cursor
@@ -705,8 +707,12 @@ function sortOp(c: Ctx): Op {
     bys.length > 0 &&
     (bys.some((b) => !b.includes('*')) || a.includes('ALPHA')) &&
     !a.includes('STORE')
-  if (!loose) return E(...a)
-  return a.includes('LIMIT') ? RND(...a) : U(...a)
+  if (loose) return a.includes('LIMIT') ? RND(...a) : U(...a)
+  // ALPHA compares with strcoll, which stops at a NUL byte: "a\0b" and "a" tie, and ties
+  // keep a set's dict order. (STORE compares whole strings: no ties.)
+  if (a.includes('ALPHA') && !a.includes('STORE'))
+    return a.includes('GET') ? RND(...a) : { k: 'cmd', argv: a, cmp: 'alpha' }
+  return E(...a)
 }
 
 const KEYCMD: G[] = [
