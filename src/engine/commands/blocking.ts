@@ -54,7 +54,7 @@ import { REPLY_OFF, type BlockState, type Client, type ServerState } from '../st
 import { valueRefOf } from '../types/container.ts'
 import { listTypeLength, listTypePop, type ListObject } from '../types/t_list.ts'
 import { zsetLength, type ZsetObject } from '../types/t_zset.ts'
-import { string2ld } from '../util/numbers.ts'
+import { ldMulCeilToLL, string2ld } from '../util/numbers.ts'
 import { isToken, lookupOfType, parseMpopArgs } from './common.ts'
 import {
   listPosition,
@@ -75,18 +75,18 @@ const LLONG_MAX = 2 ** 63
 
 /**
  * timeout.c getTimeoutFromObjectOrReply (seconds): the deadline in unix ms, 0 for none.
- * ceil(seconds × 1000) as a C long long: an infinite or out-of-range product converts to
+ * `(long long) ceill(seconds * 1000)` in long double (ldMulCeilToLL: exact, so -0.001 is 0
+ * and 9223372036854775 s is not "negative"): an infinite or out-of-range product converts to
  * LLONG_MIN on x86-64 ("timeout is negative"); a deadline past LLONG_MAX wraps negative and
- * is already past. Sub-millisecond rounding is done in doubles (only timing depends on it).
+ * is already past.
  */
 function getTimeoutOrReply(arg: string, now: number): number | Reply {
   const ld = string2ld(arg)
   if (ld === null) return NOT_A_FLOAT
-  const seconds = ld.kind === 'finite' ? Number(ld.m) * 2 ** ld.e * (ld.neg ? -1 : 1) : NaN
-  const ms = Math.ceil(seconds * 1000)
-  if (!(Math.abs(ms) < LLONG_MAX) || ms < 0) return NEGATIVE
-  if (ms === 0) return 0
-  const deadline = ms + now
+  const ms = ldMulCeilToLL(ld, 1000n)
+  if (ms < 0n) return NEGATIVE
+  if (ms === 0n) return 0
+  const deadline = Number(ms) + now
   return deadline >= LLONG_MAX ? -1 : deadline
 }
 

@@ -266,6 +266,27 @@ export function ldAdd(a: LongDouble, b: LongDouble): LongDouble {
   return finite(neg, roundToFormat(X87_EXTENDED, neg ? -sum : sum, e, false))
 }
 
+/**
+ * `(long long) ceill(v * k)` on x86-64 (timeout.c getTimeoutFromObjectOrReply: seconds to
+ * ms): the product rounded to long double, its ceiling, then the x87 conversion, which
+ * gives LLONG_MIN ("integer indefinite") for NaN, infinities and values out of range.
+ */
+export function ldMulCeilToLL(v: LongDouble, k: bigint): bigint {
+  if (v.kind !== 'finite') return LLONG_MIN
+  const r = roundToFormat(X87_EXTENDED, v.m * k, v.e, false)
+  if (r === 'inf') return LLONG_MIN
+  let n: bigint
+  if (r.e >= 0) n = r.m << BigInt(r.e)
+  else {
+    const s = BigInt(-r.e)
+    const q = r.m >> s
+    // ceil: toward zero for a negative value, up for a positive one with a fraction.
+    n = v.neg || q << s === r.m ? q : q + 1n
+  }
+  if (v.neg) n = -n
+  return n > LLONG_MAX || n < LLONG_MIN ? LLONG_MIN : n
+}
+
 /** Tells whether a long double is NaN or infinite (INCRBYFLOAT refuses such results). */
 export function ldIsNanOrInf(v: LongDouble): boolean {
   return v.kind !== 'finite'

@@ -8,6 +8,7 @@ import {
   ldAdd,
   ldFromLL,
   ldIsNanOrInf,
+  ldMulCeilToLL,
   ll2string,
   string2d,
   string2l,
@@ -134,6 +135,45 @@ describe('string2ld / ld2stringHuman (INCRBYFLOAT)', () => {
       if (Math.abs(d) >= 1e-3)
         expect(Number(text)).toBeCloseTo(d, 10 - Math.ceil(Math.log10(Math.abs(d) + 1)))
       expect(string2ld(text)).not.toBeNull()
+    },
+  )
+})
+
+describe('ldMulCeilToLL (blocking timeouts: (long long) ceill(t * 1000))', () => {
+  const ms = (t: string): bigint => {
+    const v = string2ld(t)
+    if (v === null) throw new Error(`parse ${t}`)
+    return ldMulCeilToLL(v, 1000n)
+  }
+  it('matches redis-server 7.0.15 (timeout is negative below 0, forever at 0)', () => {
+    expect(ms('0')).toBe(0n)
+    expect(ms('0.01')).toBe(10n)
+    expect(ms('1e-320')).toBe(1n)
+    expect(ms('0.0000001')).toBe(1n)
+    expect(ms('-0.0001')).toBe(0n)
+    // The long double nearest -0.001 is just above it: times 1000, just above -1, ceil 0.
+    expect(ms('-0.001')).toBe(0n)
+    expect(ms('-0.0011')).toBe(-1n)
+    expect(ms('-1e-320')).toBe(0n)
+    expect(ms('9223372036854775')).toBe(9223372036854775000n)
+    // Past LLONG_MAX, and infinities, the x87 cast gives LLONG_MIN: "timeout is negative".
+    expect(ms('9223372036854776')).toBe(-9223372036854775808n)
+    expect(ms('1e20')).toBe(-9223372036854775808n)
+    expect(ms('inf')).toBe(-9223372036854775808n)
+    expect(ms('0x10')).toBe(16000n)
+  })
+  test.prop([fc.double({ noNaN: true, min: -1e12, max: 1e12 })])(
+    'is the ceiling of t * 1000 for doubles well inside the range',
+    (d) => {
+      const v = string2ld(formatG(d, 17))
+      if (v === null) throw new Error('parse')
+      const got = ldMulCeilToLL(v, 1000n)
+      const approx = Math.ceil(d * 1000)
+      // The long double product is exact to 64 bits; the double product may round across
+      // an integer boundary, so allow one step.
+      expect(Math.abs(Number(got) - (Object.is(approx, -0) ? 0 : approx))).toBeLessThanOrEqual(1)
+      expect(Number(got)).toBeGreaterThanOrEqual(d * 1000 - 1)
+      expect(Number(got)).toBeLessThanOrEqual(d * 1000 + 1)
     },
   )
 })
