@@ -743,8 +743,11 @@ const KEYCMD: G[] = [
             ? pick(c.g, ['4102444800', '4102444900', '1', '0'])
             : pick(c.g, ['4102444800123', '4102444800000', '1'])
     a.push(t)
-    if (ch(c.g, 0.5)) a.push(pick(c.g, ['NX', 'XX', 'GT', 'LT']))
-    if (ch(c.g, 0.1)) a.push(pick(c.g, ['NX', 'XX', 'GT', 'LT']))
+    // GT/LT only with absolute times: Redis 7.0 reads the clock for each EXPIRE, so two
+    // relative expiries of the same length compare by how much time passed between them.
+    const flags = a[0]?.endsWith('AT') === true ? ['NX', 'XX', 'GT', 'LT'] : ['NX', 'XX']
+    if (ch(c.g, 0.5)) a.push(pick(c.g, flags))
+    if (ch(c.g, 0.1)) a.push(pick(c.g, flags))
     return E(...a)
   },
   (c) => E('PERSIST', k(c)),
