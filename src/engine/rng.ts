@@ -23,7 +23,7 @@ export interface Rng {
 
 /**
  * Creates a generator from a seed, spreading it with splitmix32. A 32-bit integer (signed or
- * not) is used as it is; any other number (a fraction such as Math.random(), an integer past
+ * not) is used as it is; any other number (a fraction such as a browser's random seed, an integer past
  * 32 bits) has its 64 bits folded to 32, so that two different seeds rarely meet.
  */
 export function rngCreate(seed: number): Rng {

@@ -225,10 +225,10 @@ function sortGeneric(c: CommandCall, readonly: boolean): Reply {
           : listTypeRange(sortval, start, end, false)
       } else {
         const nodes = zslNodes((sortval as ZsetObject & { encoding: 'skiplist' }).ptr.zsl)
-        const window = desc
+        const inRange = desc
           ? nodes.slice(vectorlen - start - n, vectorlen - start).reverse()
           : nodes.slice(start, end + 1)
-        items = window.map((node) => node.ele ?? '')
+        items = inRange.map((node) => node.ele ?? '')
       }
       vector = items.map(entry)
       end -= start
