@@ -79,17 +79,18 @@ function pfaddCommand(c: CommandCall): Reply {
   const found = lookupKeyWrite(c.srv, c.ctx, c.db, key)
   let updated = 0
   let o: SdsStringObject
+  let h: HllBuf
   if (found === null) {
     o = createRawStringObject(c.srv, '')
     o.ptr = hllCreateSds()
     dbAdd(c.ctx, c.db, key, o)
+    h = hllFromSds(o.ptr)
     updated++
   } else {
     const bad = notHllReply(found)
     if (bad !== null) return bad
-    o = unshared(c, key, found).o
+    ;({ o, h } = unshared(c, key, found))
   }
-  const h = hllFromSds(o.ptr)
   const maxBytes = sparseMaxBytes(c)
   for (let j = 2; j < c.argv.length; j++) {
     const r = hllAdd(h, c.argv[j] ?? '', maxBytes)
