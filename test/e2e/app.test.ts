@@ -97,6 +97,11 @@ describe('the app in Chromium', () => {
     const linesBefore = await a.outputLines()
     await a.page.reload()
     await a.ready()
+    // The restored console is drawn after the engine is ready: wait for its lines to show.
+    await a.page.waitForFunction(
+      (n) => document.querySelectorAll('.console-output .console-line').length >= n,
+      Math.min(3, linesBefore.length),
+    )
     expect((await a.outputLines()).slice(0, 3)).toEqual(linesBefore.slice(0, 3))
     await a.run('GET greeting')
     expect(await a.lastOutput()).toBe('"world"')
