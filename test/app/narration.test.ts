@@ -57,6 +57,24 @@ describe('narration', () => {
     for (const lang of ['en', 'zh'] as const) expect(narrate(z, lang)).not.toMatch(/tooManyEntries/)
   })
 
+  it('says why PFCOUNT made an embstr HyperLogLog raw, in both languages', async () => {
+    const { createServer, manualClock } = await import('../../src/engine/index.ts')
+    const s = createServer({ seed: 1, clock: manualClock(), trace: 'full' })
+    s.call(['PFADD', 'h', 'a'])
+    const bytes = s.call(['GET', 'h'])
+    if (bytes.type !== 'bulk' || bytes.value === null) throw new Error('no HLL bytes')
+    // A copy under 45 bytes is an embstr, which PFCOUNT must unshare before caching a count.
+    s.call(['SET', 'copy', bytes.value])
+    const e = s
+      .execute(['PFCOUNT', 'copy'])
+      .events.find((x) => x.type === 'object/encodingConverted')
+    if (!e) throw new Error('no conversion event')
+    expect(narrate(e, 'en')).toBe(
+      '“copy” converted from embstr to raw: PFCOUNT needs a private, writable string.',
+    )
+    expect(narrate(e, 'zh')).toMatch(/PFCOUNT 需要一个独占、可写的字符串/)
+  })
+
   it('says when DEBUG RELOAD gave a value another encoding', async () => {
     const { createServer, manualClock } = await import('../../src/engine/index.ts')
     const s = createServer({

@@ -63,7 +63,7 @@ function sparseMaxBytes(c: CommandCall): number {
 
 /** The key's value as a private raw string, and a working copy of its bytes. */
 function unshared(c: CommandCall, key: string, o: RedisObject): { o: SdsStringObject; h: HllBuf } {
-  const raw = dbUnshareStringValue(c.srv, c.ctx, c.db, key, o as SdsStringObject, 'pfadd')
+  const raw = dbUnshareStringValue(c.srv, c.ctx, c.db, key, o as SdsStringObject, c.cmd.name)
   return { o: raw, h: hllFromSds(raw.ptr) }
 }
 
@@ -127,9 +127,10 @@ function pfcountCommand(c: CommandCall): Reply {
   if (found === null) return ZERO
   const bad = notHllReply(found)
   if (bad !== null) return bad
-  const { o, h } = unshared(c, key, found)
-  const cached = hllCachedCard(h)
+  const o = dbUnshareStringValue(c.srv, c.ctx, c.db, key, found as SdsStringObject, c.cmd.name)
+  const cached = hllCachedCard(o.ptr.buf)
   if (cached !== null) return integerLL(cached)
+  const h = hllFromSds(o.ptr)
   const card = hllCount(h)
   if (card === null) return INVALID_HLL
   hllSetCachedCard(h, card)

@@ -389,11 +389,14 @@ export function hllInvalidateCache(h: HllBuf): void {
   h.bytes[15] = (h.bytes[15] as number) | 0x80
 }
 
-/** The cached cardinality, or null when stale (HLL_VALID_CACHE). */
-export function hllCachedCard(h: HllBuf): bigint | null {
-  if ((h.bytes[15] as number) & 0x80) return null
+/**
+ * The cached cardinality in an HLL string's header, or null when stale (HLL_VALID_CACHE).
+ * Read from the string itself: a fresh cache needs no working copy.
+ */
+export function hllCachedCard(s: string): bigint | null {
+  if (s.charCodeAt(15) & 0x80) return null
   let card = 0n
-  for (let i = 15; i >= 8; i--) card = (card << 8n) | BigInt(h.bytes[i] as number)
+  for (let i = 15; i >= 8; i--) card = (card << 8n) | BigInt(s.charCodeAt(i))
   return card
 }
 

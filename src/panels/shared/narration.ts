@@ -62,6 +62,10 @@ export function conversionReason(
       }
     case 'append':
     case 'setrange':
+    case 'pfadd':
+    case 'pfcount':
+    case 'pfmerge':
+    case 'pfdebug':
       return {
         en: `${reason.toUpperCase()} needs a private, writable string`,
         zh: `${reason.toUpperCase()} 需要一个独占、可写的字符串`,
