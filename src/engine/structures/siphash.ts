@@ -15,7 +15,7 @@
  * like the C code on x86-64.
  *
  * Two copies of SIPROUND: one in the compression loop (the full 8-byte words, then the tail
- * word, read up front by one fall-through switch), one in the two-round finalization loop.
+ * word, read up front), one in the two-round finalization loop.
  * A single loop for all of it (one copy) branched three ways per round and measured ~30 %
  * slower on the 8–16-byte keys a benchmark uses (130 vs 95 ns); the hash is the larger part of
  * a dict lookup. A round helper cannot stand in for the copies: V8 will not inline it at two
@@ -88,33 +88,18 @@ function siphash12Half(seed: HashSeed, s: string, high: boolean): number {
   let v3l = 0x79746573 ^ seed.k2
   let t: number
   // The last word b: the len & 7 bytes past the last full word, the length in the top byte.
-  // Read before the loop (one switch, falling through like the C code) so that the loop body
-  // has a single branch.
+  // Read before the loop so that the loop body has a single branch.
   const end = len & ~7
   let bl = 0
   let bh = len << 24
-  switch (len & 7) {
-    case 7:
-      bh |= s.charCodeAt(end + 6) << 16
-    // falls through
-    case 6:
-      bh |= s.charCodeAt(end + 5) << 8
-    // falls through
-    case 5:
-      bh |= s.charCodeAt(end + 4)
-    // falls through
-    case 4:
-      bl |= s.charCodeAt(end + 3) << 24
-    // falls through
-    case 3:
-      bl |= s.charCodeAt(end + 2) << 16
-    // falls through
-    case 2:
-      bl |= s.charCodeAt(end + 1) << 8
-    // falls through
-    case 1:
-      bl |= s.charCodeAt(end)
-  }
+  const r = len & 7
+  if (r >= 7) bh |= s.charCodeAt(end + 6) << 16
+  if (r >= 6) bh |= s.charCodeAt(end + 5) << 8
+  if (r >= 5) bh |= s.charCodeAt(end + 4)
+  if (r >= 4) bl |= s.charCodeAt(end + 3) << 24
+  if (r >= 3) bl |= s.charCodeAt(end + 2) << 16
+  if (r >= 2) bl |= s.charCodeAt(end + 1) << 8
+  if (r >= 1) bl |= s.charCodeAt(end)
   // Compression: one SIPROUND per 8-byte word, the full words then b (at p === end).
   for (let p = 0; p <= end; p += 8) {
     let ml = bl
