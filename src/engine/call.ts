@@ -10,6 +10,7 @@ import type { Client, ServerState } from './state.ts'
 import { cstr } from './bytes.ts'
 import { updatePeakMemory } from './keyspace/memory.ts'
 import { feedMonitors } from './commands/monitor.ts'
+import { slowlogPushCurrentCommand } from './slowlog.ts'
 
 // --- Dispatch records ---
 
@@ -226,7 +227,16 @@ export function callDispatch(
   const call: CommandCall = { srv, client: c, db, ctx, argv, cmd }
   const dirtyBefore = srv.dirty
   const modifiedBefore = srv.keysModified
+  // call() times the command for the slow log (c->duration, µs), unless the log is off.
+  const timed = srv.config.slowlogLogSlowerThan >= 0
+  const start = timed ? ctx.clock.now() : 0
+  commandArgvBegin(srv)
   const reply = handler(call)
+  if (timed) {
+    c.duration = Math.floor((ctx.clock.now() - start) * 1000)
+    // A blocked client is logged when it is served (blocking.ts).
+    if (c.bpop === null) slowlogPushCurrentCommand(srv, c, cmd, argv, c.duration)
+  }
   // server.dirty: the handler's own count, else one per key it signalled as modified.
   if (srv.dirty === dirtyBefore) srv.dirty += srv.keysModified - modifiedBefore
   const st = commandStatsOf(srv, d)
@@ -236,6 +246,30 @@ export function callDispatch(
   // call(): record the peak after each command, before the next eviction (memory.ts).
   updatePeakMemory(srv)
   c.lastCmd = d.fullname
-  if (srv.monitors.length !== 0 && d.monitored) feedMonitors(srv, c, ctx.clock.now(), argv)
+  if (srv.monitors.length !== 0 && d.monitored)
+    feedMonitors(srv, c, ctx.clock.now(), originalArgv(srv, argv))
   return reply
+}
+
+/** What Redis shows of a redacted argument (shared.redacted). */
+export const REDACTED = '(redacted)'
+
+/** Forgets the previous command's argument rewrites (c->original_argv is freed per command). */
+export function commandArgvBegin(srv: ServerState): void {
+  if (srv.argvInts.length !== 0) srv.argvInts.length = 0
+  if (srv.argvRedacted.length !== 0) srv.argvRedacted.length = 0
+}
+
+/**
+ * networking.c redactClientCommandArgument: argument `j` of the running command (a password)
+ * shows as "(redacted)" in the slow log and in MONITOR.
+ */
+export function redactClientCommandArgument(srv: ServerState, j: number): void {
+  if (!srv.argvRedacted.includes(j)) srv.argvRedacted.push(j)
+}
+
+/** The running command's arguments as the slow log and MONITOR show them (c->original_argv). */
+export function originalArgv(srv: ServerState, argv: readonly string[]): readonly string[] {
+  const redacted = srv.argvRedacted
+  return redacted.length === 0 ? argv : argv.map((a, j) => (redacted.includes(j) ? REDACTED : a))
 }

@@ -96,6 +96,7 @@ import { zmallocUsedMemory } from './keyspace/memory.ts'
 import { startSlicedCommand } from './sliced.ts'
 import { PACKED_THRESHOLD } from './structures/quicklist.ts'
 import { drainOutbox, monitorClientClosed } from './commands/monitor.ts'
+import { createSlowlog, slowlogValidate } from './slowlog.ts'
 import {
   clientIsBlocked,
   handleBlockedClientsTimeout,
@@ -168,6 +169,9 @@ export function createServerState(opts: ServerOptions): ServerState {
     monitors: [],
     outbox: new Map(),
     blockedClients: 0,
+    slowlog: createSlowlog(),
+    argvInts: [],
+    argvRedacted: [],
     quicklistPackedThreshold: PACKED_THRESHOLD,
     rdbImage: null,
     rdbLastLoadKeysLoaded: 0,
@@ -208,6 +212,7 @@ export function createClientState(srv: ServerState, opts: ClientOptions = {}): C
     replySilenced: false,
     bpop: null,
     denyBlocking: opts.denyBlocking ?? false,
+    duration: 0,
   }
   srv.clients.set(id, c)
   return c
@@ -530,6 +535,7 @@ export function serverStateValidate(srv: ServerState): string[] {
       }
     }
   }
+  errors.push(...slowlogValidate(srv.slowlog))
   let blocked = 0
   for (const db of srv.dbs)
     for (const [key, ids] of db.blockingKeys)

@@ -17,6 +17,7 @@ import type { Rng } from './rng.ts'
 import type { HashSeed } from './structures/dict.ts'
 import type { RedisDb } from './keyspace/db.ts'
 import type { CommandSpec } from './commands/spec.ts'
+import type { SlowlogState } from './slowlog.ts'
 
 // --- Config ---
 
@@ -31,6 +32,10 @@ export interface ServerConfig {
   maxmemoryEvictionTenacity: number
   lfuLogFactor: number
   lfuDecayTime: number
+  /** slowlog-log-slower-than, microseconds (negative: off). */
+  slowlogLogSlowerThan: number
+  /** slowlog-max-len. */
+  slowlogMaxLen: number
   activeExpireEffort: number
   activerehashing: boolean
   hashMaxListpackEntries: number
@@ -155,6 +160,8 @@ export interface Client {
    * it timed out at once (as inside MULTI). The app's console clients are created so.
    */
   denyBlocking: boolean
+  /** c->duration: microseconds its last command took in call() (for the slow log). */
+  duration: number
 }
 
 /** blocked.c's c->bpop for list and sorted-set waits. */
@@ -264,6 +271,15 @@ export interface ServerState {
   outbox: Map<ClientId, string>
   /** server.blocked_clients: clients waiting in a blocking command (commands/blocking.ts). */
   blockedClients: number
+  /** server.slowlog (slowlog.ts). */
+  slowlog: SlowlogState
+  /**
+   * The arguments of the running command that it turned into integer objects, as pairs
+   * (argv index, 1 if a shared integer else 0): what the slow log copies (slowlog.ts).
+   */
+  argvInts: number[]
+  /** The argv indices of the running command redacted from the slow log and MONITOR. */
+  argvRedacted: number[]
   /**
    * quicklist.c packed_threshold (DEBUG QUICKLIST-PACKED-THRESHOLD): elements at least this
    * long get a PLAIN node. A global in Redis; per server here, so clones carry it.

@@ -2,7 +2,7 @@
  * MONITOR against redis-server 7.0.15: a monitor sees every other client's commands as they
  * finish, in Redis's line format, without administrative commands, a transaction as its
  * commands then EXEC; a second MONITOR answers nothing; CLIENT LIST flags it 'O'. Times and
- * client addresses differ between the servers and are masked.
+ * client addresses differ between the servers and are masked. Passwords are redacted.
  */
 import { describe, expect, it } from 'vitest'
 import type { RawClient } from '../server/rawClient.ts'
@@ -32,6 +32,12 @@ async function transcript(connect: () => Promise<RawClient>): Promise<string[]> 
       ['EXEC'],
       ['NOSUCHCOMMAND', 'x'],
       ['GET'],
+      // Passwords show as "(redacted)" (redactClientCommandArgument); AUTH with too many
+      // arguments fails before redacting.
+      ['AUTH', 'secret'],
+      ['AUTH', 'user', 'secret'],
+      ['AUTH', 'a', 'b', 'c'],
+      ['HELLO', '2', 'SETNAME', 'me', 'AUTH', 'user', 'secret'],
     ])
       seen.push((await other.command(...argv)).raw)
     // A second MONITOR is ignored without a reply: the next line is PING's.

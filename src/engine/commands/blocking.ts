@@ -23,7 +23,7 @@
  *
  * No step events yet: the waits are not drawn by any panel.
  */
-import { commandStats, countErrorReply } from '../call.ts'
+import { commandArgvBegin, commandStats, countErrorReply } from '../call.ts'
 import { createExecContext, type ExecContext } from '../context.ts'
 import {
   LOOKUP_NONOTIFY,
@@ -50,6 +50,7 @@ import {
   type Reply,
 } from '../reply.ts'
 import { respEncode } from '../resp.ts'
+import { slowlogPushCurrentCommand } from '../slowlog.ts'
 import { REPLY_OFF, type BlockState, type Client, type ServerState } from '../state.ts'
 import { valueRefOf } from '../types/container.ts'
 import { listTypeLength, listTypePop, type ListObject } from '../types/t_list.ts'
@@ -178,6 +179,9 @@ export function clientUnblock(srv: ServerState, c: Client, withError: boolean): 
   )
   unblockClient(srv, c)
   commandStats(srv, bpop.cmd).failed++
+  // Only the ERROR form goes through updateStatsOnUnblock (networking.c clientCommand).
+  const cmd = srv.commands.map.get(bpop.cmd)
+  if (withError && cmd !== undefined) slowlogPushCurrentCommand(srv, c, cmd, bpop.argv, c.duration)
   return true
 }
 
@@ -264,10 +268,17 @@ function serveReceiver(
   if (bpop === null || db === undefined || cmd === undefined) return
   const previous = srv.currentClient
   srv.currentClient = receiver
+  const timed = srv.config.slowlogLogSlowerThan >= 0
+  const start = timed ? ctx.clock.now() : 0
   const reply = serve({ srv, client: receiver, db, ctx, argv: bpop.argv, cmd }, bpop)
   srv.currentClient = previous
-  // updateStatsOnUnblock
+  // updateStatsOnUnblock: the first run's duration plus the serving time.
   if (reply.type === 'error') commandStats(srv, bpop.cmd).failed++
+  if (timed) {
+    const replyUs = Math.floor((ctx.clock.now() - start) * 1000)
+    commandArgvBegin(srv)
+    slowlogPushCurrentCommand(srv, receiver, cmd, bpop.argv, receiver.duration + replyUs)
+  }
   replyToBlocked(srv, receiver, reply)
   unblockClient(srv, receiver)
 }

@@ -9,6 +9,7 @@
  * CLIENT LIST/INFO print Redis's fields; the buffer figures (qbuf, rbs, tot-mem ...) are
  * fixed plausible values because the engine has no socket buffers.
  */
+import { redactClientCommandArgument } from '../call.ts'
 import { cstr } from '../bytes.ts'
 import { dbSwapDatabases, unwatchAllKeys } from '../keyspace/db.ts'
 import {
@@ -144,6 +145,8 @@ function authenticate(srv: ServerState, c: Client, user: string, pass: string): 
 function authCommand(c: CommandCall): Reply {
   const { argv, srv, client } = c
   if (argv.length > 3) return ERR_SYNTAX
+  redactClientCommandArgument(srv, 1)
+  if (argv.length === 3) redactClientCommandArgument(srv, 2)
   let user = 'default'
   let pass = argv[1] ?? ''
   if (argv.length === 2) {
@@ -176,6 +179,8 @@ function helloCommand(c: CommandCall): Reply {
     const moreargs = argv.length - 1 - j
     const opt = argv[j] ?? ''
     if (eqIgnoreCase(opt, 'auth') && moreargs >= 2) {
+      redactClientCommandArgument(srv, j + 1)
+      redactClientCommandArgument(srv, j + 2)
       if (!authenticate(srv, client, argv[j + 1] ?? '', argv[j + 2] ?? '')) return WRONGPASS
       j += 2
     } else if (eqIgnoreCase(opt, 'setname') && moreargs > 0) {

@@ -17,6 +17,7 @@
  * RDB length (Redis LZF-compresses strings longer than 20 bytes, so those can differ);
  * containers describe themselves through registerDebugObjectInfo.
  */
+import { redactClientCommandArgument } from '../call.ts'
 import { cstr } from '../bytes.ts'
 import {
   configGetPatterns,
@@ -82,6 +83,7 @@ import {
   helpReply,
 } from './parse.ts'
 import { blockedClientCounts } from './blocking.ts'
+import { slowlogReset } from '../slowlog.ts'
 import { objectLookup } from './generic.ts'
 import {
   defineCommand,
@@ -453,8 +455,15 @@ function configGetCommand(c: CommandCall): Reply {
   return bulkArray(pairs.flat())
 }
 
+/** config.c's SENSITIVE_CONFIG parameters: their values are redacted. */
+const SENSITIVE_CONFIGS = new Set(['masteruser', 'masterauth', 'requirepass'])
+
 function configSetCommand(c: CommandCall): Reply {
   if (c.argv.length % 2 === 1) return ERR_SYNTAX
+  // Every pair is looked at, errors or not, so no password reaches the slow log.
+  for (let j = 2; j < c.argv.length; j += 2)
+    if (SENSITIVE_CONFIGS.has(lookupConfig(c.argv[j] ?? '')?.name ?? ''))
+      redactClientCommandArgument(c.srv, j + 1)
   const err = configSetPairs(c.srv.config, c.argv.slice(2), c.client.local)
   if (err !== null) return error(`ERR ${err}`)
   // config.c updateMaxmemory (the apply function) starts the eviction time event, which
@@ -1275,10 +1284,9 @@ function memoryUsageCommand(c: CommandCall): Reply {
 // --- ROLE, SLOWLOG, LATENCY ---
 
 /**
- * A standalone master without replicas (replication.c roleCommand). The slow log and the
- * latency monitor keep nothing here: the engine's own durations are not Redis's (a command
- * slower than slowlog-log-slower-than in one server is not in the other), so both stay empty
- * as a default redis-server's do on a light load.
+ * A standalone master without replicas (replication.c roleCommand). The latency monitor
+ * keeps nothing here (latency-monitor-threshold is 0, off, by default); the slow log is
+ * slowlog.ts.
  */
 const ROLE_REPLY = array([bulk('master'), integer(0), array([])])
 
@@ -1294,13 +1302,18 @@ const SLOWLOG_HELP = [
   '    Reset the slowlog.',
 ]
 
-/** slowlog.c SLOWLOG GET [count]: count ≥ -1 (-1 = all), then the (empty) log. */
+/**
+ * slowlog.c SLOWLOG GET [count]: count ≥ -1 (-1 = all), then the newest `count` entries, each
+ * [id, time, duration, argv, peer id, client name].
+ */
 function slowlogGetCommand(c: CommandCall): Reply {
   // The table lets any count of arguments through (arity -2); slowlogCommand takes 2 or 3.
   if (c.argv.length > 3)
     return error(
       `ERR unknown subcommand or wrong number of arguments for '${cstr(c.argv[1] ?? '').slice(0, 128)}'. Try SLOWLOG HELP.`,
     )
+  const srv = c.srv
+  let count = c.argv.length === 3 ? srv.slowlog.entries.length : 10
   if (c.argv.length === 3) {
     const n = getRangeLongOrReply(
       c.argv[2] ?? '',
@@ -1309,8 +1322,22 @@ function slowlogGetCommand(c: CommandCall): Reply {
       'count should be greater than or equal to -1',
     )
     if (typeof n === 'object') return n
+    if (n !== -1n) count = Number(n)
   }
-  return array([])
+  return array(
+    srv.slowlog.entries
+      .slice(0, count)
+      .map((e) =>
+        array([
+          integer(e.id),
+          integer(e.time),
+          integer(e.duration),
+          array(e.argv.map((a) => bulk(a))),
+          bulk(e.peerid),
+          bulk(e.cname),
+        ]),
+      ),
+  )
 }
 
 const LATENCY_HELP = [
@@ -1359,8 +1386,11 @@ export const serverCommands: readonly CommandSpec[] = [
   defineCommand('lolwut', lolwutCommand),
   defineCommand('slowlog', undefined, [
     defineSubcommand('slowlog', 'get', slowlogGetCommand),
-    defineSubcommand('slowlog', 'len', () => integer(0)),
-    defineSubcommand('slowlog', 'reset', () => OK),
+    defineSubcommand('slowlog', 'len', (c) => integer(c.srv.slowlog.entries.length)),
+    defineSubcommand('slowlog', 'reset', (c) => {
+      slowlogReset(c.srv)
+      return OK
+    }),
     defineSubcommand('slowlog', 'help', () => helpReply('slowlog', SLOWLOG_HELP)),
   ]),
   defineCommand('latency', undefined, [

@@ -239,28 +239,28 @@ function setCommand(c: CommandCall): Reply {
   const args = parseExtendedStringArguments(c.argv, true)
   if (args === null) return ERR_SYNTAX
   const key = c.argv[1] ?? ''
-  const val = createValueObject(c.srv, c.ctx, key, c.argv[2] ?? '')
+  const val = createValueObject(c.srv, c.ctx, key, c.argv, 2)
   return setGeneric(c, args.flags, key, val, args.expire, args.unit, OK, NIL)
 }
 
 /** SETNX key value → 1 if set, 0 if the key existed. */
 function setnxCommand(c: CommandCall): Reply {
   const key = c.argv[1] ?? ''
-  const val = createValueObject(c.srv, c.ctx, key, c.argv[2] ?? '')
+  const val = createValueObject(c.srv, c.ctx, key, c.argv, 2)
   return setGeneric(c, OBJ_SET_NX, key, val, null, 'seconds', ONE, ZERO)
 }
 
 /** SETEX key seconds value */
 function setexCommand(c: CommandCall): Reply {
   const key = c.argv[1] ?? ''
-  const val = createValueObject(c.srv, c.ctx, key, c.argv[3] ?? '')
+  const val = createValueObject(c.srv, c.ctx, key, c.argv, 3)
   return setGeneric(c, OBJ_EX, key, val, c.argv[2] ?? '', 'seconds', OK, NIL)
 }
 
 /** PSETEX key milliseconds value */
 function psetexCommand(c: CommandCall): Reply {
   const key = c.argv[1] ?? ''
-  const val = createValueObject(c.srv, c.ctx, key, c.argv[3] ?? '')
+  const val = createValueObject(c.srv, c.ctx, key, c.argv, 3)
   return setGeneric(c, OBJ_PX, key, val, c.argv[2] ?? '', 'milliseconds', OK, NIL)
 }
 
@@ -320,7 +320,7 @@ function getsetCommand(c: CommandCall): Reply {
   const reply = getGeneric(c)
   if (reply.type === 'error') return reply
   const key = c.argv[1] ?? ''
-  const val = createValueObject(c.srv, c.ctx, key, c.argv[2] ?? '')
+  const val = createValueObject(c.srv, c.ctx, key, c.argv, 2)
   setKey(c.srv, c.ctx, c.db, key, val)
   c.srv.dirty++
   return reply
@@ -336,7 +336,7 @@ function msetGeneric(c: CommandCall, nx: boolean): Reply {
   }
   for (let j = 1; j < argv.length; j += 2) {
     const key = argv[j] ?? ''
-    setKey(srv, ctx, db, key, createValueObject(srv, ctx, key, argv[j + 1] ?? ''))
+    setKey(srv, ctx, db, key, createValueObject(srv, ctx, key, argv, j + 1))
   }
   srv.dirty += (argv.length - 1) / 2
   return nx ? ONE : OK
@@ -370,7 +370,7 @@ function appendCommand(c: CommandCall): Reply {
   const o = lookupKeyWrite(srv, ctx, db, key)
   let totlen: number
   if (o === null) {
-    const val = createValueObject(srv, ctx, key, value)
+    const val = createValueObject(srv, ctx, key, c.argv, 2)
     dbAdd(ctx, db, key, val)
     totlen = value.length
   } else {

@@ -10,6 +10,7 @@
  *               + clients × CLIENT_MEMORY             each connection at rest
  *               + commands called × LATENCY_HISTOGRAM one hdr_histogram per command, made
  *                                                      on its first call (latency-tracking)
+ *               + the slow log's entries              (slowlog.ts)
  *               + Σ db dicts: bucket arrays + 32 per dictEntry      (keys and expires)
  *               + Σ keys: key sds + value allocations (objectAllocSize)
  *
@@ -588,6 +589,11 @@ export function zmallocUsedMemory(srv: ServerState): number {
  * commands) the last figure is exact. SWAPDB permutes the dbs, which leaves the sum as is.
  */
 function usedMemoryOf(srv: ServerState, sm: ServerMemory): number {
+  return keyspaceUsedMemoryOf(srv, sm) + srv.slowlog.bytes
+}
+
+/** usedMemoryOf without the slow log (which keeps its own running sum). */
+function keyspaceUsedMemoryOf(srv: ServerState, sm: ServerMemory): number {
   const histograms = latencyHistograms(srv, sm)
   const entriesGen = dictEntriesGeneration()
   const tablesGen = dictTablesGeneration()

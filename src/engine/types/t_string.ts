@@ -38,16 +38,21 @@ import {
 /**
  * Builds the object Redis stores for a value argument: the protocol layer's
  * createStringObject (embstr up to 44 bytes, else raw) followed by tryObjectEncoding
- * (int, shared integer, embstr, or a trimmed raw).
+ * (int, shared integer, embstr, or a trimmed raw) — of argv[index], as t_string.c does
+ * `c->argv[j] = tryObjectEncoding(c->argv[j])`.
  */
 export function createValueObject(
   srv: ServerState,
   ctx: ExecContext,
   key: string,
-  value: string,
+  argv: readonly string[],
+  index: number,
 ): RedisObject {
-  const o = tryObjectEncoding(srv, createStringObject(srv, value))
+  const o = tryObjectEncoding(srv, createStringObject(srv, argv[index] ?? ''))
   execArgvHold(srv, o)
+  // c->argv[index] is now this object: the slow log copies an integer one as a bare robj
+  // and a shared one not at all (slowlog.ts).
+  if (o.encoding === 'int') srv.argvInts.push(index, o.refcount === OBJ_SHARED_REFCOUNT ? 1 : 0)
   if (ctx.full)
     ctx.emit({
       type: 'object/created',
