@@ -46,7 +46,7 @@ export interface CommandDispatch {
   stats: CommandStatsEntry | null
 }
 
-type CommandStatsEntry = { calls: number; failed: number; rejected: number }
+type CommandStatsEntry = { calls: number; failed: number; rejected: number; usec: number }
 
 const dispatches = new WeakMap<CommandSpec, CommandDispatch>()
 
@@ -178,7 +178,7 @@ export function countErrorReply(srv: ServerState, reply: Reply): void {
 export function commandStats(srv: ServerState, fullname: string): CommandStatsEntry {
   let s = srv.stats.numCommands.get(fullname)
   if (s === undefined) {
-    s = { calls: 0, failed: 0, rejected: 0 }
+    s = { calls: 0, failed: 0, rejected: 0, usec: 0 }
     srv.stats.numCommands.set(fullname, s)
   }
   return s
@@ -227,20 +227,19 @@ export function callDispatch(
   const call: CommandCall = { srv, client: c, db, ctx, argv, cmd }
   const dirtyBefore = srv.dirty
   const modifiedBefore = srv.keysModified
-  // call() times the command for the slow log (c->duration, µs), unless the log is off.
-  const timed = srv.config.slowlogLogSlowerThan >= 0
-  const start = timed ? ctx.clock.now() : 0
+  // call() times the command (c->duration, µs) for the slow log and INFO commandstats.
+  const start = ctx.clock.now()
   commandArgvBegin(srv)
   const reply = handler(call)
-  if (timed) {
-    c.duration = Math.floor((ctx.clock.now() - start) * 1000)
-    // A blocked client is logged when it is served (blocking.ts).
-    if (c.bpop === null) slowlogPushCurrentCommand(srv, c, cmd, argv, c.duration)
-  }
+  const duration = Math.floor((ctx.clock.now() - start) * 1000)
+  c.duration = duration
+  // A blocked client is logged when it is served (blocking.ts).
+  if (c.bpop === null) slowlogPushCurrentCommand(srv, c, cmd, argv, duration)
   // server.dirty: the handler's own count, else one per key it signalled as modified.
   if (srv.dirty === dirtyBefore) srv.dirty += srv.keysModified - modifiedBefore
   const st = commandStatsOf(srv, d)
   st.calls++
+  st.usec += duration
   if (reply.type === 'error') st.failed++
   srv.stats.totalCommandsProcessed++
   // call(): record the peak after each command, before the next eviction (memory.ts).

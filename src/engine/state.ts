@@ -76,7 +76,7 @@ export interface ServerStats {
   rejectedCalls: number
   unexpectedErrorReplies: number
   totalErrorReplies: number
-  numCommands: Map<string, { calls: number; failed: number; rejected: number }>
+  numCommands: Map<string, { calls: number; failed: number; rejected: number; usec: number }>
   errorCodes: Map<string, number>
 }
 

@@ -268,17 +268,15 @@ function serveReceiver(
   if (bpop === null || db === undefined || cmd === undefined) return
   const previous = srv.currentClient
   srv.currentClient = receiver
-  const timed = srv.config.slowlogLogSlowerThan >= 0
-  const start = timed ? ctx.clock.now() : 0
+  const start = ctx.clock.now()
   const reply = serve({ srv, client: receiver, db, ctx, argv: bpop.argv, cmd }, bpop)
   srv.currentClient = previous
   // updateStatsOnUnblock: the first run's duration plus the serving time.
   if (reply.type === 'error') commandStats(srv, bpop.cmd).failed++
-  if (timed) {
-    const replyUs = Math.floor((ctx.clock.now() - start) * 1000)
-    commandArgvBegin(srv)
-    slowlogPushCurrentCommand(srv, receiver, cmd, bpop.argv, receiver.duration + replyUs)
-  }
+  const total = receiver.duration + Math.floor((ctx.clock.now() - start) * 1000)
+  commandStats(srv, bpop.cmd).usec += total
+  commandArgvBegin(srv)
+  slowlogPushCurrentCommand(srv, receiver, cmd, bpop.argv, total)
   replyToBlocked(srv, receiver, reply)
   unblockClient(srv, receiver)
 }

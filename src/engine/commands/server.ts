@@ -313,7 +313,8 @@ function infoCommandStats(srv: ServerState): string {
     const st = srv.stats.numCommands.get(fullname)
     if (st !== undefined && (st.calls > 0 || st.failed > 0 || st.rejected > 0))
       out +=
-        `cmdstat_${fullname}:calls=${String(st.calls)},usec=0,usec_per_call=0.00` +
+        `cmdstat_${fullname}:calls=${String(st.calls)},usec=${String(st.usec)}` +
+        `,usec_per_call=${fmt2(st.calls === 0 ? 0 : Math.fround(Math.fround(st.usec) / st.calls))}` +
         `,rejected_calls=${String(st.rejected)},failed_calls=${String(st.failed)}\r\n`
     for (const sub of spec.subcommands ?? []) visit(sub, spec)
   }

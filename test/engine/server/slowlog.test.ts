@@ -56,7 +56,7 @@ describe('SLOWLOG on the engine', () => {
     expect(server.call(['SLOWLOG', 'LEN'], a)).toEqual({ type: 'integer', value: 0 })
   })
 
-  it('times commands on the injected clock and logs those at least the threshold long', () => {
+  it('times commands on the injected clock, logs those at least the threshold long, counts usec', () => {
     // A clock that moves 6 ms at every read: call() reads it before and after the command.
     let t = START
     const server = createServer({ seed: 3, clock: { now: () => (t += 6) } })
@@ -71,6 +71,12 @@ describe('SLOWLOG on the engine', () => {
       ['CONFIG', 6000],
     ])
     expect(log[0]?.time).toBe(Math.floor(t / 1000))
+    // The same durations feed INFO commandstats.
+    server.call(['SET', 'k', 'w'], a)
+    const stats = server.call(['INFO', 'commandstats'], a)
+    expect(stats.type === 'bulk' ? stats.value : '').toContain(
+      'cmdstat_set:calls=2,usec=12000,usec_per_call=6000.00,',
+    )
   })
 
   it('at threshold 0 logs what call() runs, newest first, and not what it never ran', () => {
