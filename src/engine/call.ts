@@ -228,7 +228,9 @@ export function callDispatch(
   const dirtyBefore = srv.dirty
   const modifiedBefore = srv.keysModified
   // call() times the command (c->duration, µs) for the slow log and INFO commandstats.
-  const start = ctx.clock.now()
+  let start = srv.callStart
+  srv.callStart = NaN
+  if (Number.isNaN(start)) start = ctx.clock.now()
   commandArgvBegin(srv)
   const reply = handler(call)
   const duration = Math.floor((ctx.clock.now() - start) * 1000)

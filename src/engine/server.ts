@@ -172,6 +172,7 @@ export function createServerState(opts: ServerOptions): ServerState {
     slowlog: createSlowlog(),
     argvInts: [],
     argvRedacted: [],
+    callStart: NaN,
     quicklistPackedThreshold: PACKED_THRESHOLD,
     rdbImage: null,
     rdbLastLoadKeysLoaded: 0,
@@ -610,6 +611,7 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
       return reply
     } finally {
       srv.currentClient = null
+      srv.callStart = NaN
     }
   }
 
@@ -629,7 +631,9 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
   const run = (argv: readonly string[], id: ClientId | undefined, level: TraceLevel): Trace => {
     const c = clientOf(id)
     // server.mstime is whole milliseconds; the clock may carry microseconds for budgets.
-    const now = Math.floor(srv.clock.now())
+    const raw = srv.clock.now()
+    srv.callStart = raw
+    const now = Math.floor(raw)
     const ctx = contextFor(level, now)
     const seq = ++srv.seq
     const db = c.db
@@ -642,7 +646,9 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
   /** run() at level off without building the Trace (the hot path of call()). */
   const runOff = (argv: readonly string[], id: ClientId | undefined): Reply => {
     const c = clientOf(id)
-    const now = Math.floor(srv.clock.now())
+    const raw = srv.clock.now()
+    srv.callStart = raw
+    const now = Math.floor(raw)
     const ctx = contextFor('off', now)
     ++srv.seq
     return runCommand(argv, c, ctx, now)

@@ -281,6 +281,11 @@ export interface ServerState {
   /** The argv indices of the running command redacted from the slow log and MONITOR. */
   argvRedacted: number[]
   /**
+   * The clock reading (ms) the transport's call took just before this command, which
+   * call() uses as its start time instead of reading the clock again; NaN once used.
+   */
+  callStart: number
+  /**
    * quicklist.c packed_threshold (DEBUG QUICKLIST-PACKED-THRESHOLD): elements at least this
    * long get a PLAIN node. A global in Redis; per server here, so clones carry it.
    */
