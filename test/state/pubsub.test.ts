@@ -87,3 +87,23 @@ describe('SUBSCRIBE in the console', () => {
     h.dispose()
   })
 })
+
+describe('pubsub/published narration', () => {
+  it('tells the deliveries in English and 简体中文', async () => {
+    const { narrate } = await import('../../src/panels/shared/narration.ts')
+    const e = {
+      type: 'pubsub/published' as const,
+      channel: 'news',
+      shard: false,
+      subscribers: 2,
+      patterns: [{ pattern: 'n*', clients: 1 }],
+      receivers: 3,
+    }
+    expect(narrate(e, 'en')).toBe(
+      'Published to channel “news”: 2 subscriber(s) of the channel, 1 through 1 matching pattern(s); 3 receiver(s).',
+    )
+    expect(narrate(e, 'zh')).toBe(
+      '向频道 “news” 发布：频道订阅者 2 个，经 1 个匹配模式送达 1 个，共 3 个接收者。',
+    )
+  })
+})

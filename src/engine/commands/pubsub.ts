@@ -39,6 +39,8 @@
  * Inside MULTI, SUBSCRIBE and PSUBSCRIBE are queued and run by EXEC (Redis keeps them allowed
  * there for backward compatibility); SSUBSCRIBE inside EXEC answers the DENY BLOCKING error.
  *
+ * Emits: pubsub/published (summary), plus the dict events of the subscription dicts.
+ *
  * Not modelled: client-output-buffer-limit for pubsub clients (a subscriber nobody drains keeps
  * its messages), the memory these structures take in INFO memory, keyspace notifications.
  */
@@ -277,18 +279,30 @@ function pubsubPublishMessage(
       receivers++
     }
   }
-  // Shard Pub/Sub ignores patterns.
-  if (type.shard) return receivers
+  const direct = receivers
+  const matched: { pattern: string; clients: number }[] | null = ctx.tracing ? [] : null
   const patterns = srv.pubsub.patterns
-  if (dictSize(patterns) === 0) return receivers
-  dictForEach(patterns, (pattern, clients) => {
-    if (!stringmatchlen(pattern, channel)) return
-    const msg = array([bulk('pmessage'), bulk(pattern), bulk(channel), bulk(message)])
-    for (const id of clients) {
-      deliver(srv, id, msg)
-      receivers++
-    }
-  })
+  // Shard Pub/Sub ignores patterns.
+  if (!type.shard && dictSize(patterns) !== 0) {
+    dictForEach(patterns, (pattern, clients) => {
+      if (!stringmatchlen(pattern, channel)) return
+      const msg = array([bulk('pmessage'), bulk(pattern), bulk(channel), bulk(message)])
+      for (const id of clients) {
+        deliver(srv, id, msg)
+        receivers++
+      }
+      matched?.push({ pattern, clients: clients.length })
+    })
+  }
+  if (matched !== null)
+    ctx.emit({
+      type: 'pubsub/published',
+      channel,
+      shard: type.shard,
+      subscribers: direct,
+      patterns: matched,
+      receivers,
+    })
   return receivers
 }
 

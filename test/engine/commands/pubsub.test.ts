@@ -321,3 +321,31 @@ describe('clones', () => {
     expect(respEncode(copy.call(['PUBSUB', 'NUMSUB', 'x'], p))).toBe(`*2\r\n${b('x')}:1\r\n`)
   })
 })
+
+describe('events', () => {
+  it('PUBLISH reports its deliveries when tracing, and nothing at level off', () => {
+    const server = createServer({
+      seed: 3,
+      clock: manualClock(1_800_000_000_000),
+      trace: 'summary',
+    })
+    const a = server.createClient()
+    const p = server.createClient()
+    server.call(['SUBSCRIBE', 'news'], a)
+    server.call(['PSUBSCRIBE', 'n*', 'x*'], a)
+    const t = server.execute(['PUBLISH', 'news', 'hi'], p)
+    expect(t.events.filter((e) => e.type === 'pubsub/published')).toEqual([
+      {
+        type: 'pubsub/published',
+        channel: 'news',
+        shard: false,
+        subscribers: 1,
+        patterns: [{ pattern: 'n*', clients: 1 }],
+        receivers: 2,
+      },
+    ])
+    server.setTraceLevel('off')
+    expect(server.execute(['PUBLISH', 'news', 'hi'], p).events).toEqual([])
+    expect(respEncode(server.execute(['SPUBLISH', 'news', 'x'], p).reply)).toBe(':0\r\n')
+  })
+})
