@@ -159,12 +159,15 @@ export function clientIsSubscribed(c: Client): boolean {
   return clientSubscriptionsCount(c) + clientShardSubscriptionsCount(c) > 0
 }
 
+/** How many channels, patterns and shard channels. */
+export interface PubsubCounts {
+  readonly channels: number
+  readonly patterns: number
+  readonly shardChannels: number
+}
+
 /** The client's channels, patterns and shard channels (CLIENT LIST sub=, psub=, ssub=). */
-export function clientPubsubCounts(c: Client): {
-  channels: number
-  patterns: number
-  shardChannels: number
-} {
+export function clientPubsubCounts(c: Client): PubsubCounts {
   const p = c.pubsub
   if (p === null) return { channels: 0, patterns: 0, shardChannels: 0 }
   return {
@@ -175,11 +178,7 @@ export function clientPubsubCounts(c: Client): {
 }
 
 /** Server-wide counts for INFO stats: pubsub_channels, pubsub_patterns, pubsubshard_channels. */
-export function pubsubInfo(srv: ServerState): {
-  channels: number
-  patterns: number
-  shardChannels: number
-} {
+export function pubsubInfo(srv: ServerState): PubsubCounts {
   const s = srv.pubsub
   return {
     channels: dictSize(s.channels),
