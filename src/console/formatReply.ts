@@ -54,6 +54,9 @@ function formatTTY(r: Reply, prefix: string, utf8: boolean): string {
       })
       return out
     }
+    case 'sequence':
+      // Several replies (SUBSCRIBE a b): redis-cli prints each as it reads it.
+      return r.value.map((el) => formatTTY(el, prefix, utf8)).join('')
   }
 }
 
@@ -118,6 +121,10 @@ export function showReply(reply: Reply, opts: ShowOptions = {}): ShownReply {
   } else {
     const utf8 = opts.utf8 ?? true
     const walk = (r: Reply, lead: string, prefix: string): void => {
+      if (r.type === 'sequence') {
+        for (const el of r.value) walk(el, lead, prefix)
+        return
+      }
       if (r.type !== 'array' || r.value === null || r.value.length === 0) {
         if (full()) moreLines++
         else emit(lead + formatTTY(r, prefix, utf8).slice(0, -1))
@@ -137,6 +144,7 @@ export function showReply(reply: Reply, opts: ShowOptions = {}): ShownReply {
 
 /** The lines a reply takes in TTY output: one per element that is not a non-empty array. */
 function leafCount(r: Reply): number {
+  if (r.type === 'sequence') return r.value.reduce((n, el) => n + leafCount(el), 0)
   if (r.type !== 'array' || r.value === null || r.value.length === 0) return 1
   let n = 0
   for (const el of r.value) n += leafCount(el)
@@ -155,6 +163,7 @@ function formatRaw(r: Reply): string {
     case 'bulk':
       return r.value === null ? '' : bytesToUtf8(r.value)
     case 'array':
+    case 'sequence':
       return (r.value ?? []).map(formatRaw).join('\n')
   }
 }

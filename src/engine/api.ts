@@ -126,8 +126,10 @@ export interface RedisServer {
    */
   executeSliced?(argv: readonly string[], client?: ClientId): SlicedCommand
   /**
-   * Takes the output waiting for clients outside request and reply: MONITOR's lines, by
-   * client, as RESP bytes. The transport writes them to those connections. Optional.
+   * Takes the output waiting for clients outside request and reply: MONITOR's lines, Pub/Sub
+   * messages, blocked clients' late replies, by client, as RESP bytes. The transport writes
+   * them to those connections (after each command or batch, before that client's next
+   * reply). Optional.
    */
   drainOutbox?(): ReadonlyMap<ClientId, string>
   /**

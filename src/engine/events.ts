@@ -406,6 +406,23 @@ export type LruCacheEvent =
   | { readonly type: 'lru/movedToHead'; readonly key: KeyName }
   | { readonly type: 'lru/tailEvicted'; readonly key: KeyName }
 
+// --- pub/sub (commands/pubsub.ts) ---
+
+export type PubsubEvent = {
+  /** PUBLISH / SPUBLISH delivered a message (pubsubPublishMessage). */
+  readonly type: 'pubsub/published'
+  /** The channel (bytes). */
+  readonly channel: KeyName
+  /** SPUBLISH: a shard channel, patterns not consulted. */
+  readonly shard: boolean
+  /** Clients subscribed to the channel itself, each sent `message` (`smessage`). */
+  readonly subscribers: number
+  /** The patterns that matched, in the patterns dict's order, with their subscriber counts. */
+  readonly patterns: readonly { readonly pattern: string; readonly clients: number }[]
+  /** PUBLISH's reply: subscribers plus every pattern delivery. */
+  readonly receivers: number
+}
+
 // --- The union ---
 
 export type StepEvent =
@@ -420,6 +437,7 @@ export type StepEvent =
   | SkiplistEvent
   | EvictionEvent
   | LruCacheEvent
+  | PubsubEvent
 
 export type StepEventType = StepEvent['type']
 export type StepEventOf<T extends StepEventType> = Extract<StepEvent, { type: T }>
@@ -472,4 +490,5 @@ export const SUMMARY_EVENTS: Readonly<Record<StepEventType, boolean>> = {
   'lru/missed': true,
   'lru/movedToHead': true,
   'lru/tailEvicted': true,
+  'pubsub/published': true,
 }

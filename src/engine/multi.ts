@@ -7,6 +7,7 @@ import { callCommand, lookupCommand, unknownCommandMessage } from './call.ts'
 import type { ExecContext } from './context.ts'
 import { getExpire, keyIsExpired, unwatchAllKeys } from './keyspace/db.ts'
 import { error, NIL_ARRAY, type Reply } from './reply.ts'
+import { takePubsubPushes } from './commands/pubsub.ts'
 import { execArgvHoldBegin, execArgvHoldEnd } from './types/object.ts'
 import type { Client, ServerState } from './state.ts'
 
@@ -48,7 +49,8 @@ export function execTransaction(srv: ServerState, c: Client, ctx: ExecContext): 
     }
     const fullname = parent === null ? cmd.name : `${parent.name}|${cmd.name}`
     const r = callCommand(srv, c, ctx, q.argv, cmd, fullname)
-    replies.push(r)
+    // Pub/Sub messages the command sent to this very client come first (commands/pubsub.ts).
+    replies.push(c.pubsub === null ? r : takePubsubPushes(c, r))
   }
   // discardTransaction; a command inside (e.g. RESET, SELECT) may have changed state.
   execArgvHoldEnd(srv)

@@ -15,6 +15,14 @@ export type Reply =
   | { readonly type: 'integer'; readonly value: number | bigint }
   | { readonly type: 'bulk'; readonly value: string | null }
   | { readonly type: 'array'; readonly value: readonly Reply[] | null }
+  /**
+   * Several whole replies written back to back, with no header of their own: what a command
+   * sends when it answers more than once. SUBSCRIBE a b answers one confirmation per channel;
+   * a command inside EXEC during which Pub/Sub messages reached its own client sends those
+   * messages before its reply (commands/pubsub.ts). Never empty, never nested in an array
+   * except as an element of EXEC's reply.
+   */
+  | { readonly type: 'sequence'; readonly value: readonly Reply[] }
 
 // --- Constructors ---
 
@@ -66,6 +74,11 @@ export function bulk(value: string | null): Reply {
 /** Builds an array reply; null gives the nil array (`*-1`). */
 export function array(value: readonly Reply[] | null): Reply {
   return value === null ? NIL_ARRAY : { type: 'array', value }
+}
+
+/** Builds the replies written one after another (one reply alone is itself). */
+export function sequence(replies: readonly Reply[]): Reply {
+  return replies.length === 1 ? (replies[0] as Reply) : { type: 'sequence', value: replies }
 }
 
 /** Builds an array of bulk strings. */

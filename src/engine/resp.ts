@@ -84,6 +84,9 @@ export function respAppend(out: string, reply: Reply): string {
       for (let i = 0; i < n; i++) out = respAppend(out, items[i] as Reply)
       return out
     }
+    case 'sequence':
+      for (const r of reply.value) out = respAppend(out, r)
+      return out
   }
 }
 

@@ -76,6 +76,7 @@ import {
   REPLY_SKIP,
   REPLY_SKIP_NEXT,
   REPLY_NONE,
+  REPLY_PUSHING,
   type Client,
   type ServerConfig,
   type ServerState,
@@ -97,6 +98,13 @@ import { startSlicedCommand } from './sliced.ts'
 import { PACKED_THRESHOLD } from './structures/quicklist.ts'
 import { drainOutbox, monitorClientClosed } from './commands/monitor.ts'
 import { createSlowlog, slowlogValidate } from './slowlog.ts'
+import {
+  createPubsubState,
+  freeClientPubsub,
+  pubsubContextError,
+  pubsubContextRejects,
+  pubsubValidate,
+} from './commands/pubsub.ts'
 import {
   clientIsBlocked,
   handleBlockedClientsTimeout,
@@ -168,6 +176,7 @@ export function createServerState(opts: ServerOptions): ServerState {
     currentClient: null,
     monitors: [],
     outbox: new Map(),
+    pubsub: createPubsubState(hashSeed),
     blockedClients: 0,
     slowlog: createSlowlog(),
     argvInts: [],
@@ -214,6 +223,7 @@ export function createClientState(srv: ServerState, opts: ClientOptions = {}): C
     bpop: null,
     denyBlocking: opts.denyBlocking ?? false,
     duration: 0,
+    pubsub: null,
   }
   srv.clients.set(id, c)
   return c
@@ -225,8 +235,10 @@ export function createClientState(srv: ServerState, opts: ClientOptions = {}): C
  * a SKIP lasts one command and a SKIP just asked for starts with the next one.
  */
 function settleReplyFlags(c: Client): void {
-  c.replySilenced = (c.replyFlags & (REPLY_OFF | REPLY_SKIP | REPLY_SKIP_NEXT | REPLY_NONE)) !== 0
-  c.replyFlags &= ~(REPLY_SKIP | REPLY_NONE)
+  c.replySilenced =
+    (c.replyFlags & (REPLY_OFF | REPLY_SKIP | REPLY_SKIP_NEXT | REPLY_NONE)) !== 0 &&
+    (c.replyFlags & REPLY_PUSHING) === 0
+  c.replyFlags &= ~(REPLY_SKIP | REPLY_NONE | REPLY_PUSHING)
   if (c.replyFlags & REPLY_SKIP_NEXT) c.replyFlags = (c.replyFlags & ~REPLY_SKIP_NEXT) | REPLY_SKIP
 }
 
@@ -351,6 +363,10 @@ function processCommandInner(
       )
     }
   }
+
+  // Only Pub/Sub commands, PING, QUIT and RESET in a subscribed RESP2 client (CLIENT_PUBSUB).
+  if (c.pubsub !== null && pubsubContextRejects(c, d.parent === null ? cmd.name : ''))
+    return rejectCommand(srv, c, cmd, fullname, pubsubContextError(fullname))
 
   if (c.multi !== null && !controlsMulti && !d.notQueued) {
     // multi.c queueMultiCommand: a dirty transaction stores nothing but still says QUEUED.
@@ -556,6 +572,7 @@ export function serverStateValidate(srv: ServerState): string[] {
       if (!(srv.dbs[wk.db]?.watchedKeys.get(wk.key)?.includes(wk) ?? false))
         errors.push(`client ${String(c.id)} watch ${wk.key} not indexed in db ${String(wk.db)}`)
   }
+  for (const e of pubsubValidate(srv)) errors.push(`pubsub: ${e}`)
   if (blocked !== srv.blockedClients)
     errors.push(`${String(srv.blockedClients)} blocked clients counted, ${String(blocked)} found`)
   return errors
@@ -673,6 +690,7 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
       unwatchAllKeys(srv, id)
       unblockClosedClient(srv, c)
       monitorClientClosed(srv, id)
+      freeClientPubsub(srv, c, null)
       srv.clients.delete(id)
     },
     call: (argv, client) => runOff(argvToBytes(argv), client),

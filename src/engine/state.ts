@@ -18,6 +18,7 @@ import type { HashSeed } from './structures/dict.ts'
 import type { RedisDb } from './keyspace/db.ts'
 import type { CommandSpec } from './commands/spec.ts'
 import type { SlowlogState } from './slowlog.ts'
+import type { ClientPubsub, PubsubState } from './commands/pubsub.ts'
 
 // --- Config ---
 
@@ -162,6 +163,11 @@ export interface Client {
   denyBlocking: boolean
   /** c->duration: microseconds its last command took in call() (for the slow log). */
   duration: number
+  /**
+   * The client's Pub/Sub subscriptions (c->pubsub_channels, c->pubsub_patterns,
+   * c->pubsubshard_channels), made on its first SUBSCRIBE and kept (commands/pubsub.ts).
+   */
+  pubsub: ClientPubsub | null
 }
 
 /** blocked.c's c->bpop for list and sorted-set waits. */
@@ -194,6 +200,11 @@ export const REPLY_SKIP = 2
 export const REPLY_SKIP_NEXT = 4
 /** This command answers nothing at all (MONITOR sent by a monitor); cleared when it ends. */
 export const REPLY_NONE = 8
+/**
+ * CLIENT_PUSHING: this command's reply is Pub/Sub output (subscribe confirmations), which
+ * Redis sends even under CLIENT REPLY OFF or SKIP; cleared when the command ends.
+ */
+export const REPLY_PUSHING = 16
 
 // --- Cron and expire bookkeeping ---
 
@@ -269,6 +280,8 @@ export interface ServerState {
   monitors: ClientId[]
   /** Output not yet taken by the transport, by client: MONITOR lines (commands/monitor.ts) and blocked clients' late replies (commands/blocking.ts). */
   outbox: Map<ClientId, string>
+  /** Channels, patterns and shard channels with their subscribers (commands/pubsub.ts). */
+  pubsub: PubsubState
   /** server.blocked_clients: clients waiting in a blocking command (commands/blocking.ts). */
   blockedClients: number
   /** server.slowlog (slowlog.ts). */

@@ -96,6 +96,9 @@ export function replyBufferAppend(w: ReplyBuffer, reply: Reply): void {
       for (let i = 0; i < n; i++) replyBufferAppend(w, items[i] as Reply)
       return
     }
+    case 'sequence':
+      for (const r of reply.value) replyBufferAppend(w, r)
+      return
   }
 }
 

@@ -19,6 +19,7 @@ import { devtools, subscribeWithSelector } from 'zustand/middleware'
 import type { ClientId } from '../engine/api.ts'
 import type { TraceLevel } from '../engine/events.ts'
 import type { Reply } from '../engine/reply.ts'
+import { pushedLines } from './pushedOutput.ts'
 import type {
   CommandDoc,
   LogEntry,
@@ -217,13 +218,11 @@ function appendLines(
 
 /**
  * The console lines of output the server pushed to a client (WireOutput): MONITOR's status
- * lines, printed as redis-cli prints a status reply (the text after '+'). Anything else is
- * shown as it came, so nothing is lost silently.
+ * lines, printed as redis-cli prints a status reply (the text after '+'); Pub/Sub messages
+ * and other whole replies as reply lines; anything else as it came (pushedOutput.ts).
  */
 export function outputLines(text: string): ConsoleLine[] {
-  const parts = text.split('\r\n')
-  if (parts.at(-1) === '') parts.pop()
-  return parts.map((p) => ({ kind: 'monitor', text: p.startsWith('+') ? p.slice(1) : p }))
+  return pushedLines(text)
 }
 
 /** Appends the pushed output of a trace or tick to its clients' tabs (none: same tabs). */

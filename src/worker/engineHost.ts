@@ -504,6 +504,14 @@ export function cutReply(reply: Reply, budget: number): { reply: Reply; left: nu
   let room = budget
   let left = 0
   const walk = (r: Reply): Reply | null => {
+    if (r.type === 'sequence') {
+      // Several replies (SUBSCRIBE a b): cut like an array's elements, kept a sequence.
+      const kept = r.value.map(walk).filter((k): k is Reply => k !== null)
+      if (kept.length === 0) return null
+      return kept.length === r.value.length && kept.every((k, i) => k === r.value[i])
+        ? r
+        : { type: 'sequence', value: kept }
+    }
     if (r.type !== 'array' || r.value === null || r.value.length === 0) {
       if (room > 0) {
         room--

@@ -26,4 +26,14 @@ describe('cutReply (what crosses to the page of a huge reply)', () => {
     const scan = arr([bulk('17'), arr([bulk('a'), bulk('b'), bulk('c')])])
     expect(cutReply(scan, 2)).toEqual({ reply: arr([bulk('17'), arr([bulk('a')])]), left: 2 })
   })
+
+  it('cuts several replies in a row (SUBSCRIBE a b) like elements, keeping them a sequence', () => {
+    const conf = (ch: string): Reply => arr([bulk('subscribe'), bulk(ch)])
+    const seq: Reply = { type: 'sequence', value: [conf('a'), conf('b'), conf('c')] }
+    expect(cutReply(seq, 6).reply).toBe(seq)
+    expect(cutReply(seq, 3)).toEqual({
+      reply: { type: 'sequence', value: [conf('a'), arr([bulk('subscribe')]), arr([])] },
+      left: 3,
+    })
+  })
 })

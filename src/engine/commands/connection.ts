@@ -35,6 +35,13 @@ import {
   helpReply,
 } from './parse.ts'
 import { clientUnblockReply, unblockClosedClient } from './blocking.ts'
+import {
+  clientIsSubscribed,
+  clientPubsubCounts,
+  freeClientPubsub,
+  pubsubMemOverhead,
+} from './pubsub.ts'
+import type { ExecContext } from '../context.ts'
 import { defineCommand, defineSubcommand, type CommandCall, type CommandSpec } from './spec.ts'
 
 const REDIS_VERSION = '7.0.15'
@@ -57,6 +64,7 @@ const BAD_NAME = error('ERR Client names cannot contain spaces, newlines or spec
 export function clientInfoString(srv: ServerState, c: Client, current: Client | null): string {
   let flags = ''
   if (srv.monitors.includes(c.id)) flags += 'O'
+  if (clientIsSubscribed(c)) flags += 'P'
   if (c.multi !== null) flags += 'x'
   if (c.bpop !== null) flags += 'b'
   if (c.dirtyCas) flags += 'd'
@@ -67,24 +75,32 @@ export function clientInfoString(srv: ServerState, c: Client, current: Client | 
   const idle = srv.unixtime - Math.floor(c.lastInteraction / 1000)
   const isCurrent = current === c
   const argvMem = isCurrent ? 10 : 0
+  const totMem = (isCurrent ? 22298 : 1928) + pubsubMemOverhead(c)
+  const sub = clientPubsubCounts(c)
   return (
     `id=${String(c.id)} addr=${c.addr} laddr=${c.laddr} fd=${String(c.fd)} name=${c.name}` +
-    ` age=${String(age)} idle=${String(idle)} flags=${flags} db=${String(c.db)} sub=0 psub=0` +
-    ` ssub=0 multi=${String(c.multi === null ? -1 : c.multi.queue.length)} qbuf=${isCurrent ? '26' : '0'}` +
+    ` age=${String(age)} idle=${String(idle)} flags=${flags} db=${String(c.db)}` +
+    ` sub=${String(sub.channels)} psub=${String(sub.patterns)} ssub=${String(sub.shardChannels)}` +
+    ` multi=${String(c.multi === null ? -1 : c.multi.queue.length)} qbuf=${isCurrent ? '26' : '0'}` +
     ` qbuf-free=${isCurrent ? '20448' : '0'} argv-mem=${String(argvMem)} multi-mem=0 rbs=1024` +
-    ` rbp=0 obl=0 oll=0 omem=0 tot-mem=${isCurrent ? '22298' : '1928'} events=r` +
+    ` rbp=0 obl=0 oll=0 omem=0 tot-mem=${String(totMem)} events=r` +
     ` cmd=${c.lastCmd} user=default redir=-1 resp=${String(c.resp)}`
   )
 }
 
 /** networking.c clearClientConnectionState (RESET). */
-export function clearClientConnectionState(srv: ServerState, c: Client): void {
+export function clearClientConnectionState(
+  srv: ServerState,
+  c: Client,
+  ctx: ExecContext | null = null,
+): void {
   c.db = 0
   c.resp = 2
   c.authenticated = srv.config.requirepass === ''
   c.multi = null
   c.dirtyCas = false
   unwatchAllKeys(srv, c.id)
+  freeClientPubsub(srv, c, ctx)
   c.name = ''
   c.replyFlags &= ~(REPLY_OFF | REPLY_SKIP_NEXT)
 }
@@ -95,6 +111,8 @@ function pingCommand(c: CommandCall): Reply {
   // Arity is -1, so pingCommand checks the upper bound itself (a failed call, not a
   // rejected one).
   if (c.argv.length > 2) return error("ERR wrong number of arguments for 'ping' command")
+  // A subscribed RESP2 client gets an array, told apart from the messages it receives.
+  if (clientIsSubscribed(c.client)) return array([bulk('pong'), bulk(c.argv[1] ?? '')])
   return c.argv.length === 2 ? bulk(c.argv[1] ?? '') : PONG
 }
 
@@ -126,7 +144,7 @@ function quitCommand(c: CommandCall): Reply {
 }
 
 function resetCommand(c: CommandCall): Reply {
-  clearClientConnectionState(c.srv, c.client)
+  clearClientConnectionState(c.srv, c.client, c.ctx)
   return simple('RESET')
 }
 
@@ -263,12 +281,20 @@ const CLIENT_HELP = [
   '    Protect current client connection from eviction.',
 ]
 
-/** networking.c getClientTypeByName: every engine client is 'normal'. */
-function clientTypeByName(name: string): 'normal' | 'other' | null {
+type ClientType = 'normal' | 'pubsub' | 'other'
+
+/** networking.c getClientTypeByName: no engine client is a replica or a master ('other'). */
+function clientTypeByName(name: string): ClientType | null {
   const n = name.toLowerCase()
   if (n === 'normal') return 'normal'
-  if (n === 'slave' || n === 'replica' || n === 'pubsub' || n === 'master') return 'other'
+  if (n === 'pubsub') return 'pubsub'
+  if (n === 'slave' || n === 'replica' || n === 'master') return 'other'
   return null
+}
+
+/** networking.c getClientType: a subscribed client is 'pubsub' (a monitor is 'normal'). */
+function clientType(c: Client): ClientType {
+  return clientIsSubscribed(c) ? 'pubsub' : 'normal'
 }
 
 function clientListCommand(c: CommandCall): Reply {
@@ -277,8 +303,9 @@ function clientListCommand(c: CommandCall): Reply {
   if (argv.length === 4 && eqIgnoreCase(argv[2], 'type')) {
     const t = clientTypeByName(argv[3] ?? '')
     if (t === null) return error(`ERR Unknown client type '${cstr(argv[3] ?? '')}'`)
-    // Every engine client is a normal one: other types list nothing.
-    if (t !== 'normal') out = ''
+    out = ''
+    for (const cl of srv.clients.values())
+      if (clientType(cl) === t) out += `${clientInfoString(srv, cl, client)}\n`
   } else if (argv.length > 3 && eqIgnoreCase(argv[2], 'id')) {
     out = ''
     for (let j = 3; j < argv.length; j++) {
@@ -301,7 +328,7 @@ function clientKillCommand(c: CommandCall): Reply {
   const { argv, srv, client } = c
   let addr: string | null = null
   let laddr: string | null = null
-  let type: 'normal' | 'other' | null = null
+  let type: ClientType | null = null
   let id = 0n
   let skipme = true
   if (argv.length === 3) {
@@ -345,7 +372,7 @@ function clientKillCommand(c: CommandCall): Reply {
   for (const cl of [...srv.clients.values()]) {
     if (addr !== null && cl.addr !== addr) continue
     if (laddr !== null && cl.laddr !== laddr) continue
-    if (type !== null && type !== 'normal') continue
+    if (type !== null && clientType(cl) !== type) continue
     if (id !== 0n && BigInt(cl.id) !== id) continue
     if (cl === client && skipme) continue
     if (cl === client) {
@@ -354,6 +381,7 @@ function clientKillCommand(c: CommandCall): Reply {
       // freeClient: the connection is gone; shouldClose() reports it to the transport.
       unwatchAllKeys(srv, cl.id)
       unblockClosedClient(srv, cl)
+      freeClientPubsub(srv, cl, c.ctx)
       cl.closeAfterReply = true
       srv.clients.delete(cl.id)
     }

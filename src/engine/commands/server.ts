@@ -18,6 +18,7 @@
  * containers describe themselves through registerDebugObjectInfo.
  */
 import { redactClientCommandArgument } from '../call.ts'
+import { pubsubInfo } from './pubsub.ts'
 import { cstr } from '../bytes.ts'
 import {
   configGetPatterns,
@@ -225,6 +226,7 @@ function infoPersistence(srv: ServerState): string {
 
 function infoStats(srv: ServerState): string {
   const s = srv.stats
+  const ps = pubsubInfo(srv)
   return lines([
     ['total_connections_received', s.totalConnectionsReceived],
     ['total_commands_processed', s.totalCommandsProcessed],
@@ -251,9 +253,9 @@ function infoStats(srv: ServerState): string {
     ['current_eviction_exceeded_time', 0],
     ['keyspace_hits', s.keyspaceHits],
     ['keyspace_misses', s.keyspaceMisses],
-    ['pubsub_channels', 0],
-    ['pubsub_patterns', 0],
-    ['pubsubshard_channels', 0],
+    ['pubsub_channels', ps.channels],
+    ['pubsub_patterns', ps.patterns],
+    ['pubsubshard_channels', ps.shardChannels],
     ['latest_fork_usec', 0],
     ['total_forks', 0],
     ['migrate_cached_sockets', 0],

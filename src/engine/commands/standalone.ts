@@ -4,15 +4,15 @@
  * are the commands that answer without the feature behind them:
  *
  * - as a standalone master with no replicas, no cluster and no subscribers answers them
- *   (CLUSTER, READONLY, WAIT, REPLICAOF NO ONE, FAILOVER, PUBLISH, PUBSUB, MODULE LIST,
- *   ACL WHOAMI), byte for byte;
+ *   (CLUSTER, READONLY, WAIT, REPLICAOF NO ONE, FAILOVER, MODULE LIST, ACL WHOAMI), byte
+ *   for byte;
  * - or, for what X-Ray does not model (pub/sub subscriptions, streams,
  *   the HyperLogLog self-test, geo searches, DUMP/RESTORE, ACL users, modules, replication, AOF,
  *   SHUTDOWN), with an error that names the command and says so, instead of Redis's
  *   "unknown command", which would read as if Redis had no such command.
  */
 import { COMMAND_META } from './meta.generated.ts'
-import { array, bulk, EMPTY_ARRAY, error, OK, ZERO, type Reply } from '../reply.ts'
+import { bulk, EMPTY_ARRAY, error, OK, ZERO, type Reply } from '../reply.ts'
 import { eqIgnoreCase, getLongLongOrReply } from './parse.ts'
 import {
   defineCommand,
@@ -80,11 +80,6 @@ function notModelledAll(what: string, names: readonly string[]): CommandSpec[] {
   return names.map((n) => defineCommand(n, notModelled(what)))
 }
 
-/** PUBSUB NUMSUB / SHARDNUMSUB: each channel asked for, with 0 subscribers. */
-function noSubscribers(c: CommandCall): Reply {
-  return array(c.argv.slice(2).flatMap((ch): Reply[] => [bulk(ch), ZERO]))
-}
-
 const STREAMS = 'streams'
 
 export const standaloneCommands: readonly CommandSpec[] = [
@@ -101,26 +96,9 @@ export const standaloneCommands: readonly CommandSpec[] = [
   defineCommand('replicaof', replicaofCommand),
   defineCommand('slaveof', replicaofCommand),
   defineCommand('failover', () => error('ERR FAILOVER requires connected replicas.')),
-  defineCommand('publish', () => ZERO),
-  defineCommand('spublish', () => ZERO),
-  container('pubsub', 'pub/sub subscriptions', {
-    channels: () => EMPTY_ARRAY,
-    shardchannels: () => EMPTY_ARRAY,
-    numpat: () => ZERO,
-    numsub: noSubscribers,
-    shardnumsub: noSubscribers,
-  }),
   container('module', 'modules', { list: () => EMPTY_ARRAY }),
   container('acl', 'ACL users', { whoami: () => bulk('default') }),
   // Not modelled.
-  ...notModelledAll('pub/sub subscriptions', [
-    'subscribe',
-    'psubscribe',
-    'ssubscribe',
-    'unsubscribe',
-    'punsubscribe',
-    'sunsubscribe',
-  ]),
   ...notModelledAll(STREAMS, [
     'xadd',
     'xack',

@@ -20,6 +20,7 @@ import { hashCommands } from './hash.ts'
 import { hyperloglogCommands } from './hyperloglog.ts'
 import { listCommands } from './list.ts'
 import { monitorCommands } from './monitor.ts'
+import { pubsubCommands } from './pubsub.ts'
 import { setCommands } from './set.ts'
 import { standaloneCommands } from './standalone.ts'
 import { zsetCommands } from './zset.ts'
@@ -49,6 +50,7 @@ const FAMILIES: readonly CommandSpec[] = [
   ...connectionCommands,
   ...serverCommands,
   ...monitorCommands,
+  ...pubsubCommands,
   ...transactionCommands,
   ...scriptingCommands,
   ...stringCommands,

@@ -253,6 +253,14 @@ export const narration: StepEventHandlers<Narration> = {
     en: `Evicted ${q(e.key)} from the tail of the LRU list.`,
     zh: `从 LRU 链表尾部淘汰 ${q(e.key)}。`,
   }),
+  'pubsub/published': (e) => {
+    const viaPatterns = e.patterns.reduce((sum, p) => sum + p.clients, 0)
+    const kind = e.shard ? 'shard channel' : 'channel'
+    return {
+      en: `Published to ${kind} ${q(e.channel)}: ${n(e.subscribers)} subscriber(s) of the ${kind}, ${n(viaPatterns)} through ${n(e.patterns.length)} matching pattern(s); ${n(e.receivers)} receiver(s).`,
+      zh: `向${e.shard ? '分片频道' : '频道'} ${q(e.channel)} 发布：频道订阅者 ${n(e.subscribers)} 个，经 ${n(e.patterns.length)} 个匹配模式送达 ${n(viaPatterns)} 个，共 ${n(e.receivers)} 个接收者。`,
+    }
+  },
 }
 
 /** Narrates one event in a language. */
