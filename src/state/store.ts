@@ -235,9 +235,10 @@ export function appendOutput(tabs: ClientTab[], o: WireOutput): ClientTab[] {
 /**
  * Tells whether a tick did something worth a timeline entry: anything beyond an active
  * expire cycle that sampled keys and expired none (with a running clock that happens ten
- * times a second and would bury the commands).
+ * times a second and would bury the commands), or, at trace level "off", removed keys.
  */
 export function tickIsInteresting(tick: WireTick): boolean {
+  if ((tick.keysRemoved ?? 0) > 0) return true
   return tick.events.some((e) => {
     if (e.type === 'expire/cycleRan') return e.expired > 0
     if (e.type === 'expire/bucketsSampled') return e.expired.length > 0

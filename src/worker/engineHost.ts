@@ -378,10 +378,14 @@ function applyOp(engine: Engine, op: LogEntry, level: TraceLevel): WireTrace | W
     case 'tick': {
       server.setTraceLevel(level)
       const before = clock.now()
+      // At "off" no event tells that the tick expired keys: count them (O(dbs)).
+      const keys = level === 'off' ? server.keyCount?.() : undefined
       const tick = server.tick(op.ms)
       if (clock.now() === before) clock.advance(op.ms)
       engine.position++
-      return capTick(tick, engine.position, takeOutput(server))
+      const removed = keys === undefined ? 0 : keys - (server.keyCount?.() ?? keys)
+      const wire = capTick(tick, engine.position, takeOutput(server))
+      return removed > 0 ? { ...wire, keysRemoved: removed } : wire
     }
     case 'client':
       server.createClient(CONSOLE_CLIENT)

@@ -97,6 +97,11 @@ export const MAX_WIRE_REPLY_LINES = 2000
 export interface WireTick extends TickTrace, WireOutput {
   readonly position: number
   readonly dropped: number
+  /**
+   * Keys the tick removed (active expiry), counted only at trace level "off", where no event
+   * says so: the timeline still gets an item for it, so the panels show the keys gone.
+   */
+  readonly keysRemoved?: number
 }
 
 export type ToWorker =

@@ -45,6 +45,12 @@ export interface DictPanelProps {
   readonly onZoom?: (range: readonly [number, number] | undefined) => void
   /** Chain lengths per bucket of each table, for the overview of big dicts. */
   readonly occupancy?: readonly [Uint16Array | null, Uint16Array | null]
+  /**
+   * The dict as the command left it, given once the item's last step is shown: the panel
+   * then draws it instead of the fold, which misses the keys added and deleted at trace
+   * level "summary" (only the structural steps are recorded there).
+   */
+  readonly settleTo?: DictView | null
 }
 
 /** Widest drawing, in viewBox units (two tables with long chains). */
@@ -112,15 +118,16 @@ function DictPanelImpl(props: DictPanelProps) {
     () => foldDictEvents(start, own.slice(0, Math.max(0, k - 1))),
     [start, own, k],
   )
-  const curr = useMemo(
-    () => (k === 0 ? prev : foldDictEvents(prev, own.slice(k - 1, k))),
-    [prev, own, k],
-  )
+  const settleTo = props.settleTo ?? null
+  const curr = useMemo(() => {
+    if (settleTo !== null) return dictModelFromView(settleTo)
+    return k === 0 ? prev : foldDictEvents(prev, own.slice(k - 1, k))
+  }, [prev, own, k, settleTo])
   const current = k > 0 ? own[k - 1] : undefined
   const info = dictLoadInfo(curr)
   // Chain lengths the engine sent with a cut view: zoomed buckets whose chains were not
   // listed still show how many keys they hold.
-  const occ = props.occupancy ?? occupancyOfView(before)
+  const occ = props.occupancy ?? occupancyOfView(settleTo ?? before)
   // A lookup lights the buckets it probed: one per table, both tables while rehashing.
   const probed = new Set(
     current?.type === 'dict/keyFound'

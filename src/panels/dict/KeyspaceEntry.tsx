@@ -13,6 +13,7 @@ import { ExpireForItem } from '../expire/ExpireForItem.tsx'
 import { bytesToUtf8 } from '../../state/bytes.ts'
 import type { PanelProps } from '../registry.ts'
 import { ScanForDict } from '../scan/ScanForDict.tsx'
+import { isSettled } from '../shared/stepFold.ts'
 import { useStepTween } from '../shared/useStepTween.ts'
 import { DictPanel, eventsOfDict } from './DictPanel.tsx'
 
@@ -53,6 +54,7 @@ export function DictOfItem(props: {
         lang={p.lang}
         {...(range ? { range } : {})}
         onZoom={setRange}
+        settleTo={settle || !isSettled(p) ? null : props.after}
       />
     </>
   )

@@ -94,7 +94,9 @@ export function applyDictEvent(m: DictModel, e: StepEvent): DictModel {
       let t0 = m.tables[0]
       let t1 = m.tables[1]
       if (t0 === null || t1 === null) return m
-      t0 = withChain(t0, e.from, [], -e.moves.length)
+      // The chain the model holds, not the moves: at trace level "summary" keyAdded is not
+      // recorded, so the model may not know every key the bucket held.
+      t0 = withChain(t0, e.from, [], -(t0.chains.get(e.from)?.length ?? 0))
       // Redis moves the chain entry by entry, each to the head of its target bucket.
       for (const mv of e.moves)
         t1 = withChain(t1, mv.to, [mv.key, ...(t1.chains.get(mv.to) ?? [])], 1)

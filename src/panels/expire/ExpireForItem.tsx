@@ -6,6 +6,7 @@
 import type { ReactNode } from 'react'
 import type { KeyspaceView } from '../../engine/inspect.ts'
 import type { PanelProps } from '../registry.ts'
+import { isSettled } from '../shared/stepFold.ts'
 import { useStepTween } from '../shared/useStepTween.ts'
 import { ExpirePanel } from './ExpirePanel.tsx'
 import { isExpireStep } from './expireModel.ts'
@@ -30,6 +31,7 @@ export function ExpireForItem(props: {
       step={p.step}
       t={t}
       lang={p.lang}
+      settled={isSettled(p)}
     />
   )
 }

@@ -8,7 +8,7 @@ import '../shared/panels.css'
 import { easeCubicInOut } from 'd3-ease'
 import { interpolateNumber } from 'd3-interpolate'
 import { memo, useMemo } from 'react'
-import type { StepEvent } from '../../engine/events.ts'
+import type { StepEvent, StepEventOf } from '../../engine/events.ts'
 import type { KeyspaceView } from '../../engine/inspect.ts'
 import { bytesToUtf8 } from '../../state/bytes.ts'
 import { narration } from '../shared/narration.ts'
@@ -29,9 +29,16 @@ export interface ExpirePanelProps {
   readonly step: number
   readonly t: number
   readonly lang: 'en' | 'zh'
+  /**
+   * The item's last step is shown: the keys with a TTL, the cursor and the table size come
+   * from `after` (the engine's real state), whatever the trace level left out of the steps
+   * (at "summary" the sampling loops and the expires dict's key events are not recorded).
+   */
+  readonly settled?: boolean
 }
 
 type L = 'en' | 'zh'
+type Cycle = StepEventOf<'expire/cycleRan'>
 
 /** Keys with a TTL listed by name; past this many the list is cut. */
 const MAX_KEYS = 40
@@ -65,15 +72,17 @@ const text = {
     },
     skipped: { en: 'Skipped.', zh: '已跳过。' },
   },
+  /** `loops` is null when the trace level did not record the sampling loops. */
   cycle: {
-    en: (kind: string, loops: number, us: number, limit: number) =>
-      `${kind} cycle: ${String(loops)} sampling loop(s), ${String(us)} µs of ${String(limit)} µs`,
-    zh: (kind: string, loops: number, us: number, limit: number) =>
-      `${kind === 'fast' ? '快速' : '慢速'}周期：${String(loops)} 轮抽查，用时 ${String(us)} 微秒（限额 ${String(limit)} 微秒）`,
+    en: (c: Cycle, loops: number | null) =>
+      `${c.kind} cycle: ${loops === null ? '' : `${String(loops)} sampling loop(s), `}${String(c.sampled)} key(s) sampled, ${String(c.expired)} expired, ${String(c.elapsedUs)} µs of ${String(c.timeLimitUs)} µs`,
+    zh: (c: Cycle, loops: number | null) =>
+      `${c.kind === 'fast' ? '快速' : '慢速'}周期：${loops === null ? '' : `${String(loops)} 轮抽查，`}抽查 ${String(c.sampled)} 个键，过期 ${String(c.expired)} 个，用时 ${String(c.elapsedUs)} 微秒（限额 ${String(c.timeLimitUs)} 微秒）`,
   },
 } as const
 
-function ExpirePanelImpl({ title, before, after, events, step, t, lang }: ExpirePanelProps) {
+function ExpirePanelImpl(props: ExpirePanelProps) {
+  const { title, before, after, events, step, t, lang, settled = false } = props
   const start = useMemo(() => expireModelFromView(before ?? after), [before, after])
   const n = before ? Math.max(0, Math.min(step, events.length)) : 0
   let j = n - 1
@@ -83,7 +92,13 @@ function ExpirePanelImpl({ title, before, after, events, step, t, lang }: Expire
     () => events.slice(0, Math.max(0, j)).reduce(applyExpireEvent, start),
     [events, j, start],
   )
-  const curr = useMemo(() => events.slice(0, n).reduce(applyExpireEvent, start), [events, n, start])
+  const curr = useMemo(() => {
+    const folded = events.slice(0, n).reduce(applyExpireEvent, start)
+    if (!settled) return folded
+    const truth = expireModelFromView(after)
+    return { ...folded, keys: truth.keys, cursor: truth.cursor, size: truth.size }
+  }, [events, n, start, settled, after])
+  const sampledLoops = events.some((e) => e.type === 'expire/bucketsSampled')
   const cells = layoutExpireStrip(curr)
   const e = easeCubicInOut(Math.max(0, Math.min(1, t)))
   const cursorCell = cells.find((c) => c.cursor)
@@ -175,12 +190,7 @@ function ExpirePanelImpl({ title, before, after, events, step, t, lang }: Expire
       )}
       {curr.cycle && (
         <p data-testid="ex-cycle" data-stop={curr.cycle.stopReason}>
-          {text.cycle[lg](
-            curr.cycle.kind,
-            curr.loops,
-            curr.cycle.elapsedUs,
-            curr.cycle.timeLimitUs,
-          )}
+          {text.cycle[lg](curr.cycle, sampledLoops ? curr.loops : null)}
           {' · '}
           {text.stop[curr.cycle.stopReason][lg]}
         </p>

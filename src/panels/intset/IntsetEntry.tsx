@@ -2,7 +2,7 @@
 import type { ReactNode } from 'react'
 import type { IntsetView } from '../../engine/inspectContainers.ts'
 import type { PanelProps } from '../registry.ts'
-import { isKeyEvent, useOwnStep } from '../shared/stepFold.ts'
+import { isKeyEvent, isSettled, useOwnStep } from '../shared/stepFold.ts'
 import { IntsetPanel } from './IntsetPanel.tsx'
 
 export default function IntsetEntry(p: PanelProps): ReactNode {
@@ -20,6 +20,7 @@ export default function IntsetEntry(p: PanelProps): ReactNode {
       step={k}
       t={t}
       lang={p.lang}
+      settled={isSettled(p)}
     />
   )
 }

@@ -30,6 +30,11 @@ export interface IntsetPanelProps {
   readonly step: number
   readonly t: number
   readonly lang: 'en' | 'zh'
+  /**
+   * The item's last step is shown: the panel settles on `after` (the engine's real state),
+   * whatever the trace level left out of the steps.
+   */
+  readonly settled?: boolean
 }
 
 const text = {
@@ -41,7 +46,8 @@ const text = {
   length: { en: 'length', zh: '长度' },
 } as const
 
-function IntsetPanelImpl({ title, before, after, events, step, t, lang }: IntsetPanelProps) {
+function IntsetPanelImpl(props: IntsetPanelProps) {
+  const { title, before, after, events, step, t, lang, settled = false } = props
   const own = useMemo(
     () => events.filter((e) => e.type.startsWith('intset/') && 'key' in e && e.key === after.key),
     [events, after.key],
@@ -55,7 +61,11 @@ function IntsetPanelImpl({ title, before, after, events, step, t, lang }: Intset
       ),
     [before, after, own.length],
   )
-  const { prev, curr, current } = useStepFold(start, own, step, applyIntsetEvent)
+  const settle = useMemo(
+    () => (settled ? () => intsetModelFromView(after) : null),
+    [settled, after],
+  )
+  const { prev, curr, current } = useStepFold(start, own, step, applyIntsetEvent, settle)
   const probes = current?.type === 'intset/searched' ? new Set(current.probes) : new Set<number>()
   const from = new Map(layoutIntset(prev).map((c) => [c.id, c]))
   const cells = layoutIntset(curr)

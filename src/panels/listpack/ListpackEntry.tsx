@@ -2,7 +2,7 @@
 import type { ReactNode } from 'react'
 import type { ListpackView } from '../../engine/inspectContainers.ts'
 import type { PanelProps } from '../registry.ts'
-import { isKeyEvent, useOwnStep } from '../shared/stepFold.ts'
+import { isKeyEvent, isSettled, useOwnStep } from '../shared/stepFold.ts'
 import { ListpackPanel } from './ListpackPanel.tsx'
 
 export default function ListpackEntry(p: PanelProps): ReactNode {
@@ -23,6 +23,7 @@ export default function ListpackEntry(p: PanelProps): ReactNode {
       step={k}
       t={t}
       lang={p.lang}
+      settled={isSettled(p)}
     />
   )
 }

@@ -11,7 +11,13 @@ import type { StepEvent } from '../../engine/events.ts'
 import type { ListpackView } from '../../engine/inspectContainers.ts'
 import { narration } from '../shared/narration.ts'
 import { useStepFold } from '../shared/stepFold.ts'
-import { applyListpackEvent, layoutListpack, listpackModelFromView } from './listpackModel.ts'
+import {
+  applyListpackEvent,
+  layoutListpack,
+  listpackModelFromView,
+  settleListpack,
+  type ListpackModel,
+} from './listpackModel.ts'
 
 export interface ListpackPanelProps {
   readonly title: string
@@ -21,6 +27,11 @@ export interface ListpackPanelProps {
   readonly step: number
   readonly t: number
   readonly lang: 'en' | 'zh'
+  /**
+   * The item's last step is shown: the panel settles on `after` (the engine's real state),
+   * whatever the trace level left out of the steps.
+   */
+  readonly settled?: boolean
 }
 
 const text = {
@@ -30,7 +41,8 @@ const text = {
   },
 } as const
 
-function ListpackPanelImpl({ title, before, after, events, step, t, lang }: ListpackPanelProps) {
+function ListpackPanelImpl(props: ListpackPanelProps) {
+  const { title, before, after, events, step, t, lang, settled = false } = props
   const own = useMemo(
     () =>
       events.filter(
@@ -47,7 +59,18 @@ function ListpackPanelImpl({ title, before, after, events, step, t, lang }: List
     () => listpackModelFromView(fromBefore ? before : after),
     [fromBefore, before, after],
   )
-  const { prev, curr, current } = useStepFold(start, own, fromBefore ? step : 0, applyListpackEvent)
+  const settle = useMemo(() => {
+    if (!settled) return null
+    const truth = listpackModelFromView(after)
+    return (folded: ListpackModel) => settleListpack(folded, truth)
+  }, [settled, after])
+  const { prev, curr, current } = useStepFold(
+    start,
+    own,
+    fromBefore ? step : 0,
+    applyListpackEvent,
+    settle,
+  )
   const from = new Map(layoutListpack(prev).map((b) => [b.id, b]))
   const boxes = layoutListpack(curr)
   const e = easeCubicInOut(Math.max(0, Math.min(1, t)))

@@ -68,6 +68,23 @@ export function listpackModelFromView(v: ListpackView): ListpackModel {
   return { key: v.key, cells, totalBytes: v.totalBytes, nextUid: cells.length }
 }
 
+/**
+ * The model to show at an item's last step: the engine's view `truth`, with the folded
+ * model's stable ids kept where the entries line up (same values in the same order), so the
+ * last tween moves the same boxes. Entries that do not line up (a fold that missed steps)
+ * get fresh ids: they fade in as the engine's state rather than morph from the wrong box.
+ */
+export function settleListpack(folded: ListpackModel, truth: ListpackModel): ListpackModel {
+  const same =
+    folded.cells.length === truth.cells.length &&
+    folded.cells.every((c, i) => c.value === truth.cells[i]?.value)
+  const cells = truth.cells.map((c, i) => ({
+    ...c,
+    uid: same ? (folded.cells[i]?.uid ?? i) : folded.nextUid + i,
+  }))
+  return { ...truth, cells, nextUid: folded.nextUid + (same ? 0 : cells.length) }
+}
+
 /** Applies a listpack event of this key (quicklist nodes' events carry a node and are skipped). */
 export function applyListpackEvent(m: ListpackModel, e: StepEvent): ListpackModel {
   if (!('key' in e) || e.key !== m.key || ('node' in e && e.node !== undefined)) return m

@@ -2,7 +2,7 @@
 import type { ReactNode } from 'react'
 import type { QuicklistView } from '../../engine/inspectContainers.ts'
 import type { PanelProps } from '../registry.ts'
-import { useOwnStep } from '../shared/stepFold.ts'
+import { isSettled, useOwnStep } from '../shared/stepFold.ts'
 import { QuicklistPanel } from './QuicklistPanel.tsx'
 
 /** Whether an event changes this list's chain (quicklist/* or a node's listpack/*). */
@@ -27,6 +27,7 @@ export default function QuicklistEntry(p: PanelProps): ReactNode {
       step={k}
       t={t}
       lang={p.lang}
+      settled={isSettled(p)}
     />
   )
 }

@@ -12,6 +12,7 @@ import type { StepEvent } from '../../engine/events.ts'
 import type { QuicklistView } from '../../engine/inspectContainers.ts'
 import { bytesToUtf8 } from '../../state/bytes.ts'
 import { narration } from '../shared/narration.ts'
+import { useStepFold } from '../shared/stepFold.ts'
 import {
   applyQuicklistEvent,
   fillLimit,
@@ -33,6 +34,11 @@ export interface QuicklistPanelProps {
   readonly step: number
   readonly t: number
   readonly lang: 'en' | 'zh'
+  /**
+   * The item's last step is shown: the panel settles on `after` (the engine's real state),
+   * whatever the trace level left out of the steps.
+   */
+  readonly settled?: boolean
 }
 
 const text = {
@@ -93,19 +99,24 @@ function summary(id: number, views: readonly (QuicklistView | null)[]): string {
   return ''
 }
 
-function QuicklistPanelImpl({ title, before, after, events, step, t, lang }: QuicklistPanelProps) {
+function QuicklistPanelImpl(props: QuicklistPanelProps) {
+  const { title, before, after, events, step, t, lang, settled = false } = props
   const own = useMemo(
     () => events.filter((e) => 'key' in e && e.key === after.key && touched(e).length > 0),
     [events, after.key],
   )
-  const k = before ? Math.max(0, Math.min(step, own.length)) : 0
   const start = useMemo(() => quicklistModelFromView(before ?? after), [before, after])
-  const prev = useMemo(
-    () => own.slice(0, Math.max(0, k - 1)).reduce(applyQuicklistEvent, start),
-    [own, k, start],
+  const settle = useMemo(
+    () => (settled ? () => quicklistModelFromView(after) : null),
+    [settled, after],
   )
-  const current = k > 0 ? own[k - 1] : undefined
-  const curr = useMemo(() => (current ? applyQuicklistEvent(prev, current) : prev), [current, prev])
+  const { prev, curr, current } = useStepFold(
+    start,
+    own,
+    before ? step : 0,
+    applyQuicklistEvent,
+    settle,
+  )
   const hot = new Set(touched(current))
   const from = new Map(layoutQuicklist(prev).map((b) => [b.node, b]))
   const boxes = layoutQuicklist(curr)

@@ -30,12 +30,20 @@ export function useOwnStep(
 /**
  * Folds a panel's own events onto its start model: the model after k − 1 events (prev),
  * after k (curr), and the k-th event itself (current, undefined when k = 0).
+ *
+ * `settle` is given once the item's last step is shown: it maps the folded model to the
+ * engine's after-view (the panel's modelFromView of `after`, keeping whatever the fold adds
+ * that a view cannot say, such as stable ids), and `curr` is what it returns. The steps are
+ * only as fine as the trace level recorded (at "summary" a dict's keyAdded and an intset's
+ * searched are not emitted), so a fold alone can drift; the last step always shows the
+ * engine's real state, and the last tween runs from the folded state into it.
  */
 export function useStepFold<M>(
   start: M,
   own: readonly StepEvent[],
   step: number,
   apply: (m: M, e: StepEvent) => M,
+  settle: ((folded: M) => M) | null = null,
 ): { prev: M; curr: M; current: StepEvent | undefined } {
   const k = Math.max(0, Math.min(step, own.length))
   const prev = useMemo(
@@ -43,6 +51,14 @@ export function useStepFold<M>(
     [own, k, start, apply],
   )
   const current = k > 0 ? own[k - 1] : undefined
-  const curr = useMemo(() => (current ? apply(prev, current) : prev), [current, prev, apply])
+  const curr = useMemo(() => {
+    const folded = current ? apply(prev, current) : prev
+    return settle ? settle(folded) : folded
+  }, [current, prev, apply, settle])
   return { prev, curr, current }
+}
+
+/** Whether the playhead shows the item's last step: panels then settle on the after-view. */
+export function isSettled(p: Pick<PanelProps, 'step' | 'events'>): boolean {
+  return p.step >= p.events.length
 }

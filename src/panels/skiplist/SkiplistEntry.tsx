@@ -4,7 +4,7 @@ import type { SkiplistView } from '../../engine/inspectContainers.ts'
 import { DictOfItem } from '../dict/KeyspaceEntry.tsx'
 import { bytesToUtf8 } from '../../state/bytes.ts'
 import type { PanelProps } from '../registry.ts'
-import { isKeyEvent, useOwnStep } from '../shared/stepFold.ts'
+import { isKeyEvent, isSettled, useOwnStep } from '../shared/stepFold.ts'
 import { SkiplistPanel } from './SkiplistPanel.tsx'
 
 const text = {
@@ -27,6 +27,7 @@ export default function SkiplistEntry(p: PanelProps): ReactNode {
         step={k}
         t={t}
         lang={p.lang}
+        settled={isSettled(p)}
       />
       <DictOfItem
         title={`${text.dict[p.lang]} ${bytesToUtf8(key)}`}

@@ -30,6 +30,11 @@ export interface SkiplistPanelProps {
   readonly step: number
   readonly t: number
   readonly lang: 'en' | 'zh'
+  /**
+   * The item's last step is shown: the panel settles on `after` (the engine's real state),
+   * whatever the trace level left out of the steps.
+   */
+  readonly settled?: boolean
 }
 
 const text = {
@@ -42,7 +47,8 @@ const text = {
   stop: { en: 'stop', zh: '停' },
 } as const
 
-function SkiplistPanelImpl({ title, before, after, events, step, t, lang }: SkiplistPanelProps) {
+function SkiplistPanelImpl(props: SkiplistPanelProps) {
+  const { title, before, after, events, step, t, lang, settled = false } = props
   const own = useMemo(
     () => events.filter((e) => e.type.startsWith('zsl/') && 'key' in e && e.key === after.key),
     [events, after.key],
@@ -53,7 +59,17 @@ function SkiplistPanelImpl({ title, before, after, events, step, t, lang }: Skip
   )
   // Without a skiplist before (a conversion from listpack), show the after view as is.
   const fromStart = before?.kind === 'skiplist'
-  const { prev, curr, current } = useStepFold(start, own, fromStart ? step : 0, applySkiplistEvent)
+  const settle = useMemo(
+    () => (settled ? () => skiplistModelFromView(after) : null),
+    [settled, after],
+  )
+  const { prev, curr, current } = useStepFold(
+    start,
+    own,
+    fromStart ? step : 0,
+    applySkiplistEvent,
+    settle,
+  )
   const prevX = new Map(layoutSkiplist(prev).map((tw) => [tw.id, tw.x]))
   const towers = layoutSkiplist(curr)
   const levels = skiplistLevel(curr)
