@@ -53,6 +53,34 @@ const MAX_REPEAT = 10_000
  */
 export const MAX_HINTED_CHARS = 1000
 
+/**
+ * Past this many characters the command line keeps the line but shows only its start,
+ * read-only, with its size and buttons to copy or clear it: Chromium took about 8 s to lay a
+ * pasted 10 MB value out in an <input>, and the page froze meanwhile. The line stays whole:
+ * Enter runs all of it and ↑ recalls it from the history.
+ */
+export const MAX_INPUT_CHARS = 65_536
+/** Characters of a long line the box shows. */
+const LONG_PREVIEW_CHARS = 200
+
+/** The UTF-8 size of a line as typed (what the engine receives), without encoding it. */
+export function utf8Length(text: string): number {
+  let n = 0
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c < 0x80) n += 1
+    else if (c < 0x800) n += 2
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      const d = text.charCodeAt(i + 1)
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n += 4
+        i++
+      } else n += 3
+    } else n += 3
+  }
+  return n
+}
+
 /** A tab's label in the UI language: the store names tabs "client N" (kept in saved sessions). */
 function tabName(label: string, t: Translate): string {
   const m = /^client (\d+)$/.exec(label)
@@ -243,7 +271,15 @@ export function Console(props: {
         setHistoryIndex(i)
         setValue(history[i] ?? '')
       }
-    } else if (e.key === 'Tab' && !e.shiftKey && (completion !== null || value.trim() !== '')) {
+    } else if (e.key === 'Escape' && value.length > MAX_INPUT_CHARS) {
+      e.preventDefault()
+      setValue('')
+    } else if (
+      e.key === 'Tab' &&
+      !e.shiftKey &&
+      value.length <= MAX_INPUT_CHARS &&
+      (completion !== null || value.trim() !== '')
+    ) {
       e.preventDefault()
       // linenoise: Tab cycles through the completions, then back to what was typed. On an
       // empty line, and with Shift, Tab moves the focus as everywhere else in the page, so
@@ -280,7 +316,18 @@ export function Console(props: {
 
   const onPaste = (e: ClipboardEvent<HTMLInputElement>): void => {
     const text = e.clipboardData.getData('text')
-    if (!tab || !/[\r\n]/.test(text)) return
+    if (!tab) return
+    if (!/[\r\n]/.test(text)) {
+      if (value.length + text.length <= MAX_INPUT_CHARS) return
+      // Too long for the box: insert it ourselves, and the box shows the line's start.
+      e.preventDefault()
+      const el = e.currentTarget
+      const from = Math.min(el.selectionStart ?? value.length, value.length)
+      const to = Math.max(from, Math.min(el.selectionEnd ?? from, value.length))
+      setValue(value.slice(0, from) + text + value.slice(to))
+      setCompletion(null)
+      return
+    }
     e.preventDefault()
     const lines = (value + text).split(/\r?\n|\r/)
     // A trailing newline means the last line is complete too; otherwise keep it for editing.
@@ -293,6 +340,7 @@ export function Console(props: {
 
   const prompt = promptFor(tab.db, tab.multi)
   const long = value.length > MAX_HINTED_CHARS
+  const tooLong = value.length > MAX_INPUT_CHARS
   const hint = search || long ? null : hintFor(value, commands)
   const tabId = (id: ClientId) => `${baseId}-tab-${String(id)}`
   const panelId = `${baseId}-panel`
@@ -378,7 +426,7 @@ export function Console(props: {
         {search && (
           <div className="console-search" aria-live="polite">
             {t('console.searchPrompt', { query: search.query })}{' '}
-            <span className="console-search-match">{history[search.match] ?? ''}</span>
+            <span className="console-search-match">{cutLine(history[search.match] ?? '', t)}</span>
           </div>
         )}
         <div className="console-input-row">
@@ -403,14 +451,17 @@ export function Console(props: {
               ref={inputRef}
               className="console-input"
               aria-label={t('console.input', { label: tabName(tab.label, t) })}
-              aria-describedby={hint ? `${baseId}-hint` : undefined}
               autoComplete="off"
               autoCapitalize="off"
               autoCorrect="off"
               spellCheck={false}
-              value={search ? search.query : value}
+              value={
+                search ? search.query : tooLong ? `${value.slice(0, LONG_PREVIEW_CHARS)}…` : value
+              }
+              readOnly={tooLong && !search}
+              aria-describedby={tooLong ? `${baseId}-long` : hint ? `${baseId}-hint` : undefined}
               onChange={(e) => {
-                if (search) return
+                if (search || tooLong) return
                 setValue(e.target.value)
                 setCompletion(null)
               }}
@@ -424,6 +475,16 @@ export function Console(props: {
             )}
           </span>
         </div>
+        {tooLong && !search && (
+          <LongLine
+            id={`${baseId}-long`}
+            text={value}
+            onClear={() => {
+              setValue('')
+              inputRef.current?.focus()
+            }}
+          />
+        )}
         {running ? (
           <ProgressLine running={running} />
         ) : (
@@ -436,6 +497,45 @@ export function Console(props: {
         )}
       </div>
     </section>
+  )
+}
+
+/**
+ * Under a line too long for the box: its size, and buttons to copy all of it or clear it.
+ * The size is counted once per line, not per render.
+ */
+function LongLine(props: {
+  readonly id: string
+  readonly text: string
+  readonly onClear: () => void
+}): ReactNode {
+  const t = useT()
+  const store = useAppStore()
+  const { text } = props
+  const bytes = useMemo(() => utf8Length(text).toLocaleString('en-US'), [text])
+  const copy = (): void => {
+    const failed = (): void => {
+      store.getState().noticeShown('console.longCopyFailed', {}, 'warn')
+    }
+    // navigator.clipboard is missing outside secure contexts (a plain-http classroom server).
+    if (typeof navigator.clipboard === 'undefined') {
+      failed()
+      return
+    }
+    navigator.clipboard.writeText(text).then(() => {
+      store.getState().noticeShown('console.longCopied', { bytes })
+    }, failed)
+  }
+  return (
+    <div className="console-long" data-testid="console-long">
+      <span id={props.id}>{t('console.long', { bytes })}</span>{' '}
+      <button type="button" onClick={copy}>
+        {t('console.longCopy')}
+      </button>{' '}
+      <button type="button" onClick={props.onClear}>
+        {t('console.longClear')}
+      </button>
+    </div>
   )
 }
 

@@ -125,6 +125,13 @@ export function showReply(reply: Reply, opts: ShowOptions = {}): ShownReply {
         for (const el of r.value) walk(el, lead, prefix)
         return
       }
+      if (r.type === 'bulk' && r.value !== null && r.value.length > maxChars && !full()) {
+        // A huge value: quote only what can be shown, count the rest.
+        const q = quoteBytesCut(r.value, utf8, maxChars)
+        moreChars += q.more
+        emit(lead + q.text)
+        return
+      }
       if (r.type !== 'array' || r.value === null || r.value.length === 0) {
         if (full()) moreLines++
         else emit(lead + formatTTY(r, prefix, utf8).slice(0, -1))
@@ -170,26 +177,66 @@ function formatRaw(r: Reply): string {
 
 /** Quotes a byte string the way sdscatrepr does (optionally keeping valid UTF-8 as text). */
 export function quoteBytes(s: string, utf8 = true): string {
-  let out = '"'
-  for (let i = 0; i < s.length; i++) {
+  return quoteBytesCut(s, utf8, Infinity).text
+}
+
+/** A run of printable ASCII that sdscatrepr copies as it is (everything but `"` and `\`). */
+const PLAIN_RUN = /[\x20\x21\x23-\x5b\x5d-\x7e]+/y
+
+/**
+ * quoteBytes, keeping at most `max` characters of the quoted text; `more` counts the
+ * characters left out. Runs of plain ASCII are copied as slices, and past `max` the escapes
+ * are only counted: GET of a 10 MB value built the whole quoted string character by
+ * character and took seconds, for a console that shows its first 100,000 characters.
+ */
+export function quoteBytesCut(
+  s: string,
+  utf8: boolean,
+  max: number,
+): { readonly text: string; readonly more: number } {
+  const parts: string[] = []
+  let len = 0
+  let more = 0
+  const put = (piece: string): void => {
+    if (len >= max) more += piece.length
+    else if (len + piece.length > max) {
+      parts.push(piece.slice(0, max - len))
+      more += len + piece.length - max
+      len = max
+    } else {
+      parts.push(piece)
+      len += piece.length
+    }
+  }
+  put('"')
+  let i = 0
+  while (i < s.length) {
+    PLAIN_RUN.lastIndex = i
+    const run = PLAIN_RUN.exec(s)
+    if (run) {
+      put(run[0])
+      i += run[0].length
+      continue
+    }
     const c = s.charCodeAt(i)
     const ch = s[i] ?? ''
-    if (c === 0x5c || c === 0x22) out += `\\${ch}`
-    else if (c === 0x0a) out += '\\n'
-    else if (c === 0x0d) out += '\\r'
-    else if (c === 0x09) out += '\\t'
-    else if (c === 0x07) out += '\\a'
-    else if (c === 0x08) out += '\\b'
-    else if (c >= 0x20 && c < 0x7f) out += ch
+    if (c === 0x5c || c === 0x22) put(`\\${ch}`)
+    else if (c === 0x0a) put('\\n')
+    else if (c === 0x0d) put('\\r')
+    else if (c === 0x09) put('\\t')
+    else if (c === 0x07) put('\\a')
+    else if (c === 0x08) put('\\b')
     else {
       const seq = utf8 && c >= 0xc2 ? utf8Sequence(s, i) : null
       if (seq) {
-        out += seq.text
+        put(seq.text)
         i += seq.length - 1
-      } else out += `\\x${c.toString(16).padStart(2, '0')}`
+      } else put(`\\x${c.toString(16).padStart(2, '0')}`)
     }
+    i++
   }
-  return `${out}"`
+  put('"')
+  return { text: parts.join(''), more }
 }
 
 /** Decodes one valid UTF-8 sequence of a printable character at `i`, or null. */

@@ -42,6 +42,12 @@ export const en = {
   'console.examples': 'Try one:',
   'console.moreLines': '… {count} more lines not shown (the console prints the first {shown}).',
   'console.moreChars': '… {count} more characters not shown.',
+  'console.long':
+    'Long line: {bytes} bytes, too long to edit here (the box shows its start). Enter runs all of it.',
+  'console.longCopy': 'Copy the whole line',
+  'console.longClear': 'Clear the line',
+  'console.longCopied': 'Copied the whole line ({bytes} bytes).',
+  'console.longCopyFailed': 'The browser did not allow copying to the clipboard.',
   'console.welcome':
     'Type Redis commands, e.g. SET greeting hello. HELP <command> shows its syntax; Tab completes; ↑/↓ history; Ctrl+R search; CLEAR clears.',
   'timeline.region': 'Timeline',
@@ -150,6 +156,12 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'console.examples': '试一条：',
   'console.moreLines': '… 还有 {count} 行未显示（控制台只打印前 {shown} 行）。',
   'console.moreChars': '… 还有 {count} 个字符未显示。',
+  'console.long':
+    '长命令：{bytes} 字节，太长，无法在此编辑（输入框只显示开头）。按 Enter 会完整执行。',
+  'console.longCopy': '复制整条命令',
+  'console.longClear': '清空这一行',
+  'console.longCopied': '已复制整条命令（{bytes} 字节）。',
+  'console.longCopyFailed': '浏览器不允许复制到剪贴板。',
   'console.welcome':
     '输入 Redis 命令，例如 SET greeting hello。HELP <命令> 显示语法；Tab 补全；↑/↓ 历史；Ctrl+R 搜索；CLEAR 清屏。',
   'timeline.region': '时间轴',

@@ -145,6 +145,41 @@ describe('Console', { timeout: 30_000 }, () => {
     expect(screen.getByTestId('console-hint').textContent).toBe(' value [NX|XX]')
   })
 
+  it('keeps a pasted 10 MB value whole but shows the box only its start, with its size', async () => {
+    const c = await setup(createServer)
+    const value = `é${'x'.repeat(10_000_000)}`
+    await c.user.click(c.input)
+    await c.user.keyboard('SET big ')
+    await c.user.paste(value)
+    // The box holds a preview, read-only; the bar says how long the line is.
+    const shown = (c.input as HTMLInputElement).value
+    expect(shown.length).toBeLessThan(300)
+    expect(shown.startsWith('SET big éxxx')).toBe(true)
+    expect(c.input).toHaveAttribute('readonly')
+    expect(screen.getByTestId('console-long')).toHaveTextContent(
+      'Long line: 10,000,010 bytes, too long to edit here',
+    )
+    expect(c.input).toHaveAccessibleDescription(/^Long line: 10,000,010 bytes/)
+    // Enter runs all of it.
+    await c.user.keyboard('{Enter}')
+    await c.settle()
+    expect(c.h.store.getState().items.at(-1)?.argv).toEqual([
+      'SET',
+      'big',
+      '\xc3\xa9' + value.slice(1),
+    ])
+    expect(screen.queryByTestId('console-long')).toBeNull()
+    expect(c.input).not.toHaveAttribute('readonly')
+    await c.type('STRLEN big{Enter}')
+    expect(c.lines().at(-1)).toBe('(integer) 10000002')
+    // ↑ recalls it whole; Clear empties the line.
+    await c.user.keyboard('{ArrowUp}{ArrowUp}')
+    expect(screen.getByTestId('console-long')).toBeInTheDocument()
+    await c.user.click(screen.getByRole('button', { name: 'Clear the line' }))
+    expect(c.input).toHaveValue('')
+    expect(c.input).toHaveFocus()
+  })
+
   it('answers HELP <command> and CLEAR locally', async () => {
     const c = await setup()
     await c.type('HELP SET{Enter}')

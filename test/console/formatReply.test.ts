@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { formatReply, quoteBytes, showReply } from '../../src/console/formatReply.ts'
+import { formatReply, quoteBytes, quoteBytesCut, showReply } from '../../src/console/formatReply.ts'
 import { cliOutputRaw } from '../../src/state/store.ts'
 import type { Reply } from '../../src/engine/reply.ts'
 
@@ -80,6 +80,21 @@ describe('formatReply (redis-cli TTY output)', () => {
       '"a\\x01b\\"c\\\\d\\n\\t\\r\\xe4\\xb8\\xad"',
     )
     expect(quoteBytes('\x07\x08\x7f\xff', false)).toBe('"\\a\\b\\x7f\\xff"')
+  })
+
+  it('quotes only the head of a huge value and counts the rest (quoteBytesCut)', () => {
+    const s = 'ab"c\\\n\xe4\xb8\xad\xff plain text \x01'.repeat(50)
+    for (const utf8 of [true, false]) {
+      const whole = quoteBytes(s, utf8)
+      for (const max of [0, 1, 7, 100, whole.length - 1, whole.length, whole.length + 5]) {
+        const cut = quoteBytesCut(s, utf8, max)
+        expect(cut.text).toBe(whole.slice(0, max))
+        expect(cut.text.length + cut.more).toBe(whole.length)
+      }
+    }
+    const shown = showReply(bulk(`\n${'x'.repeat(300_000)}`), { maxChars: 1000 })
+    expect(shown.text).toBe(`"\\n${'x'.repeat(997)}`)
+    expect(shown.moreChars).toBe(300_004 - 1000)
   })
 
   it('shows valid UTF-8 as text and invalid bytes escaped with utf8 on', () => {
