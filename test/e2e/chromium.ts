@@ -3,7 +3,14 @@
  * `E2E_CPU_THROTTLE=N` slows every page's main thread N times (Chrome DevTools' CPU
  * throttling), to look for races a slow, loaded CI machine would expose.
  */
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  type Page,
+} from 'playwright-core'
+import type {} from '../../src/app/debugHooks.ts'
 import { afterAll, beforeAll } from 'vitest'
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium'
@@ -49,4 +56,32 @@ export function chromiumPerFile(): () => Browser {
     if (browser === null) throw new Error('chromiumPerFile: the browser is not launched yet')
     return browser
   }
+}
+
+/**
+ * Opens the app at `url` (seeded, paused clock, reduced motion unless `ctx` says otherwise)
+ * in a new context and waits until its engine is ready and idle.
+ */
+export async function openApp(
+  browser: Browser,
+  url: string,
+  ctx: BrowserContextOptions = {},
+  permissions: readonly string[] = [],
+): Promise<Page> {
+  const context = await browser.newContext({ reducedMotion: 'reduce', locale: 'en-US', ...ctx })
+  if (permissions.length > 0)
+    await context.grantPermissions([...permissions], { origin: new URL(url).origin })
+  const page = await openPage(context)
+  await page.goto(url)
+  await page.waitForFunction(() => window.__xray?.store.getState().status === 'ready')
+  await page.evaluate(() => window.__xray?.idle())
+  return page
+}
+
+/** Types a line into the active console tab, presses Enter and waits until the app is idle. */
+export async function runLine(page: Page, line: string): Promise<void> {
+  const input = page.getByRole('textbox', { name: /^Command for|的命令$/ })
+  await input.fill(line)
+  await input.press('Enter')
+  await page.evaluate(() => window.__xray?.idle())
 }
