@@ -117,6 +117,19 @@ export function Header(): ReactNode {
       <h1>
         {t('app.title')} <span className="tagline">{t('app.tagline')}</span>
       </h1>
+      {/* On the title's row: at the end of the tools it was left alone on a row of its own
+          whenever the tools wrapped just before it (a phone; Chinese labels at 1280 px). */}
+      <button
+        type="button"
+        className="header-help"
+        aria-label={t('header.help')}
+        title={`${t('header.help')} (?)`}
+        onClick={() => {
+          a.helpToggled()
+        }}
+      >
+        ?
+      </button>
       <div className="header-tools">
         <ScenesMenu />
         <button
@@ -225,16 +238,6 @@ export function Header(): ReactNode {
             {t('header.reset')}
           </button>
         </div>
-        <button
-          type="button"
-          aria-label={t('header.help')}
-          title={`${t('header.help')} (?)`}
-          onClick={() => {
-            a.helpToggled()
-          }}
-        >
-          ?
-        </button>
       </div>
       {link && (
         <input

@@ -70,36 +70,54 @@ describe('fixes from the newcomer pass', () => {
     await expect.poll(() => drawnKeyspace(page)).toEqual(full)
   })
 
-  for (const locale of ['en-US', 'zh-CN']) {
-    it(`keeps "?" beside Settings on a 390×844 phone, nothing wider than the screen (${locale})`, async () => {
-      const page = await open({ viewport: { width: 390, height: 844 }, locale })
-      const settings = page.locator('.header-settings-toggle')
-      const help = page.getByRole('button', {
-        name: locale === 'en-US' ? 'Keyboard shortcuts' : '键盘快捷键',
-      })
-      for (const opened of [false, true]) {
-        if (opened) await settings.click()
-        await expect.poll(() => settings.getAttribute('aria-expanded')).toBe(String(opened))
-        const a = await settings.boundingBox()
-        const b = await help.boundingBox()
-        if (a === null || b === null) throw new Error('Settings or ? is not drawn')
-        // Same row: the boxes overlap vertically and their tops line up.
-        expect(Math.abs(a.y - b.y)).toBeLessThan(2)
-        expect(b.x).toBeGreaterThan(a.x + a.width - 1)
-        expect(b.x + b.width).toBeLessThanOrEqual(390)
-        const overflow = await page.evaluate(() => {
-          const wide = [...document.querySelectorAll('header *')]
-            .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 0.5)
-            .map((el) => el.outerHTML.slice(0, 80))
-          return {
-            page: document.documentElement.scrollWidth - document.documentElement.clientWidth,
-            wide,
-          }
+  const screens = [
+    { width: 390, height: 844 },
+    { width: 1280, height: 800 },
+  ]
+  for (const locale of ['en-US', 'zh-CN'])
+    for (const viewport of screens) {
+      const size = `${String(viewport.width)}×${String(viewport.height)}`
+      it(`keeps "?" on the title's row at ${size}, nothing wider than the screen (${locale})`, async () => {
+        const page = await open({ viewport, locale })
+        const title = page.locator('header h1')
+        const help = page.getByRole('button', {
+          name: locale === 'en-US' ? 'Keyboard shortcuts' : '键盘快捷键',
         })
-        expect(overflow).toEqual({ page: 0, wide: [] })
-      }
-    })
-  }
+        const settings = page.locator('.header-settings-toggle')
+        const phone = await settings.isVisible()
+        expect(phone).toBe(viewport.width < 600)
+        // On a phone the settings fold behind a button: check the header folded and opened.
+        for (const opened of phone ? [false, true] : [false]) {
+          if (opened) await settings.click()
+          const h = await title.boundingBox()
+          const b = await help.boundingBox()
+          if (h === null || b === null) throw new Error('the title or "?" is not drawn')
+          // Same row: the boxes overlap vertically, "?" after the title, inside the screen.
+          expect(b.y).toBeLessThan(h.y + h.height)
+          expect(h.y).toBeLessThan(b.y + b.height)
+          expect(b.x).toBeGreaterThanOrEqual(h.x + h.width)
+          expect(b.x + b.width).toBeLessThanOrEqual(viewport.width)
+          const overflow = await page.evaluate(() => {
+            const wide = [...document.querySelectorAll('header *')]
+              .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 0.5)
+              .map((el) => el.outerHTML.slice(0, 80))
+            return {
+              page: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+              wide,
+            }
+          })
+          expect(overflow).toEqual({ page: 0, wide: [] })
+        }
+        // On a phone the scene picker and Settings share the row under the title.
+        if (phone) {
+          const picker = await page.locator('.scenes-menu select').boundingBox()
+          const toggle = await settings.boundingBox()
+          if (picker === null || toggle === null) throw new Error('the tools are not drawn')
+          expect(picker.y).toBeLessThan(toggle.y + toggle.height)
+          expect(toggle.y).toBeLessThan(picker.y + picker.height)
+        }
+      })
+    }
 
   it('takes a pasted 10 MB value without freezing and answers the next command', async () => {
     const page = await open({ clipboard: true })
