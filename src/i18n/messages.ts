@@ -45,6 +45,8 @@ export const en = {
   'console.long':
     'Long line: {bytes} bytes, too long to edit here (the box shows its start). Enter runs all of it.',
   'console.longCopy': 'Copy the whole line',
+  'console.neverBlocks':
+    '(The console’s connections never block: the command answered at once, as on a timeout. In Redis it waits until another client pushes an element or the timeout passes.)',
   'console.longClear': 'Clear the line',
   'console.longCopied': 'Copied the whole line ({bytes} bytes).',
   'console.longCopyFailed': 'The browser did not allow copying to the clipboard.',
@@ -159,6 +161,8 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'console.long':
     '长命令：{bytes} 字节，太长，无法在此编辑（输入框只显示开头）。按 Enter 会完整执行。',
   'console.longCopy': '复制整条命令',
+  'console.neverBlocks':
+    '(控制台的连接从不阻塞：该命令立即返回，如同已超时。在 Redis 里它会一直等待，直到另一个客户端推入元素或超时。)',
   'console.longClear': '清空这一行',
   'console.longCopied': '已复制整条命令（{bytes} 字节）。',
   'console.longCopyFailed': '浏览器不允许复制到剪贴板。',

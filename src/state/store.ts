@@ -572,9 +572,13 @@ const createPlayerSlice: Slice<PlayerSlice> = (set, get) => ({
             ? {
                 ...t,
                 ...cliPromptAfter(t, trace.argv, trace.reply),
-                lines: [...t.lines, replyLine(trace.argv, trace.reply, trace.replyCut)].slice(
-                  -MAX_CONSOLE_LINES,
-                ),
+                lines: [
+                  ...t.lines,
+                  replyLine(trace.argv, trace.reply, trace.replyCut),
+                  ...(answeredWithoutBlocking(trace.argv, trace.reply, t.multi === true)
+                    ? [{ kind: 'notice', key: 'console.neverBlocks' } as const]
+                    : []),
+                ].slice(-MAX_CONSOLE_LINES),
               }
             : t,
         )
@@ -718,6 +722,38 @@ export function cliPromptAfter(
     db = 0
   }
   return { db, multi }
+}
+
+/** Commands that block a client until data arrives or a timeout passes (blocking.ts). */
+const BLOCKING_COMMANDS = new Set([
+  'blpop',
+  'brpop',
+  'blmpop',
+  'blmove',
+  'brpoplpush',
+  'bzpopmin',
+  'bzpopmax',
+  'bzmpop',
+])
+
+/**
+ * Whether a blocking command answered at once as on a timeout, where redis-cli would have
+ * waited: the console's connections never block (engineHost's CONSOLE_CLIENT), so BLPOP on
+ * an empty list printed (nil) at once, and a newcomer read it as "BLPOP does not wait".
+ * Inside MULTI Redis itself answers at once, so nothing needs saying there.
+ */
+export function answeredWithoutBlocking(
+  argv: readonly string[],
+  reply: Reply,
+  inMulti: boolean,
+): boolean {
+  if (inMulti) return false
+  const name = argv[0]?.toLowerCase() ?? ''
+  const blocking =
+    BLOCKING_COMMANDS.has(name) ||
+    ((name === 'xread' || name === 'xreadgroup') && argv.some((a) => a.toLowerCase() === 'block'))
+  const nil = (reply.type === 'array' || reply.type === 'bulk') && reply.value === null
+  return blocking && nil
 }
 
 /**

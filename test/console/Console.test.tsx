@@ -180,6 +180,33 @@ describe('Console', { timeout: 30_000 }, () => {
     expect(c.input).toHaveFocus()
   })
 
+  it('says why BLPOP on an empty list answers (nil) at once: the console never blocks', async () => {
+    const c = await setup(createServer)
+    await c.type('BLPOP queue 5{Enter}')
+    expect(c.lines().slice(1)).toEqual([
+      '(nil)',
+      '(The console’s connections never block: the command answered at once, as on a timeout. In Redis it waits until another client pushes an element or the timeout passes.)',
+    ])
+    // With an element there, it pops it and needs no note; inside MULTI Redis answers at once too.
+    await c.type('RPUSH queue job{Enter}')
+    await c.type('BLPOP queue 5{Enter}')
+    await c.type('MULTI{Enter}')
+    await c.type('BLPOP queue 5{Enter}')
+    await c.type('EXEC{Enter}')
+    expect(c.lines().slice(3)).toEqual([
+      '127.0.0.1:6379> RPUSH queue job',
+      '(integer) 1',
+      '127.0.0.1:6379> BLPOP queue 5',
+      '1) "queue"\n2) "job"',
+      '127.0.0.1:6379> MULTI',
+      'OK',
+      '127.0.0.1:6379(TX)> BLPOP queue 5',
+      'QUEUED',
+      '127.0.0.1:6379(TX)> EXEC',
+      '1) (nil)',
+    ])
+  })
+
   it('answers HELP <command> and CLEAR locally', async () => {
     const c = await setup()
     await c.type('HELP SET{Enter}')
