@@ -18,6 +18,12 @@ import { listTypeRange, type ListObject } from './types/t_list.ts'
 import { setTypeMembers, type SetObject } from './types/t_set.ts'
 import { hashTypeEntries, type HashObject } from './types/t_hash.ts'
 import { zsetEntries, type ZsetObject } from './types/t_zset.ts'
+import {
+  streamIteratorGetFields,
+  streamIteratorGetID,
+  streamIteratorStart,
+  type StreamObject,
+} from './types/t_stream.ts'
 import { formatG } from './util/numbers.ts'
 
 /**
@@ -127,6 +133,7 @@ const TYPE_CODES: Readonly<Record<RedisObject['type'], number>> = {
   set: 2,
   zset: 3,
   hash: 4,
+  stream: 6,
 }
 
 /** debug.c xorObjectDigest: the value's digest mixed into `digest`. */
@@ -145,6 +152,13 @@ function xorObjectDigest(
     for (const e of listTypeRange(o as ListObject, 0, -1, false)) mixString(digest, e)
   } else if (o.type === 'set') {
     for (const m of setTypeMembers(o as SetObject)) xorDigest(digest, m)
+  } else if (o.type === 'stream') {
+    // Each entry: "ms.seq", then its fields and values, mixed in order.
+    const si = streamIteratorStart((o as StreamObject).ptr, null, null, false)
+    for (let got = streamIteratorGetID(si); got !== null; got = streamIteratorGetID(si)) {
+      mixString(digest, `${got.id.ms.toString()}.${got.id.seq.toString()}`)
+      for (const s of streamIteratorGetFields(si, got.numfields)) mixString(digest, s)
+    }
   } else {
     const pairs: readonly (readonly [string, string])[] =
       o.type === 'zset'

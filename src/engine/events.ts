@@ -139,7 +139,15 @@ export type SdsEvent = {
 }
 
 export type ObjectEncoding =
-  'raw' | 'int' | 'embstr' | 'quicklist' | 'intset' | 'hashtable' | 'skiplist' | 'listpack'
+  | 'raw'
+  | 'int'
+  | 'embstr'
+  | 'quicklist'
+  | 'intset'
+  | 'hashtable'
+  | 'skiplist'
+  | 'listpack'
+  | 'stream'
 
 export type ObjectEvent =
   | {
@@ -154,7 +162,7 @@ export type ObjectEvent =
   | {
       readonly type: 'object/created'
       readonly key: KeyName
-      readonly objType: 'string' | 'list' | 'set' | 'zset' | 'hash'
+      readonly objType: 'string' | 'list' | 'set' | 'zset' | 'hash' | 'stream'
       readonly encoding: ObjectEncoding
       readonly shared: boolean
     }
@@ -422,6 +430,48 @@ export type PubsubEvent = {
   /** PUBLISH's reply: subscribers plus every pattern delivery. */
   readonly receivers: number
 }
+// --- streams (types/t_stream.ts): a rax of listpacks keyed by master entry ID ---
+
+export type StreamEvent =
+  | {
+      /** A new listpack (with its master entry) was linked into the rax. */
+      readonly type: 'stream/nodeCreated'
+      readonly key: KeyName
+      /** Master entry ID "ms-seq" (the rax key). */
+      readonly master: string
+      readonly masterFields: number
+      /** rax node counts around the insert: more than +1 means a rax node was split. */
+      readonly raxNodesBefore: number
+      readonly raxNodesAfter: number
+      /** Listpacks in the stream afterwards. */
+      readonly nodes: number
+    }
+  | {
+      readonly type: 'stream/entryAppended'
+      readonly key: KeyName
+      readonly id: string
+      readonly master: string
+      /** Fields equal the master entry's: only values were stored. */
+      readonly sameFields: boolean
+      readonly entryBytes: number
+      readonly nodeBytes: number
+      /** Bytes zmalloc holds for the listpack (pre-allocated, grown on demand). */
+      readonly nodeAlloc: number
+    }
+  | {
+      /** An entry was flagged deleted (a tombstone) by XDEL or exact trimming. */
+      readonly type: 'stream/entryDeleted'
+      readonly key: KeyName
+      readonly id: string
+    }
+  | {
+      /** A whole listpack left the rax (trimmed, or its last live entry deleted). */
+      readonly type: 'stream/nodeDeleted'
+      readonly key: KeyName
+      readonly master: string
+      readonly entries: number
+      readonly raxNodesAfter: number
+    }
 
 // --- The union ---
 
@@ -438,6 +488,7 @@ export type StepEvent =
   | EvictionEvent
   | LruCacheEvent
   | PubsubEvent
+  | StreamEvent
 
 export type StepEventType = StepEvent['type']
 export type StepEventOf<T extends StepEventType> = Extract<StepEvent, { type: T }>
@@ -491,4 +542,8 @@ export const SUMMARY_EVENTS: Readonly<Record<StepEventType, boolean>> = {
   'lru/movedToHead': true,
   'lru/tailEvicted': true,
   'pubsub/published': true,
+  'stream/nodeCreated': true,
+  'stream/entryAppended': true,
+  'stream/entryDeleted': true,
+  'stream/nodeDeleted': true,
 }

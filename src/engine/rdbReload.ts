@@ -67,6 +67,7 @@ import {
   type SetObject,
 } from './types/t_set.ts'
 import { createZsetObject, zsetConvert, zsetLength, type ZsetObject } from './types/t_zset.ts'
+import { streamDup, type Stream, type StreamObject } from './types/t_stream.ts'
 import { string2ll } from './util/numbers.ts'
 
 // --- Types ---
@@ -80,6 +81,7 @@ export type RdbValue =
   | { readonly type: 'zset' | 'hash'; readonly listpack: Listpack }
   | { readonly type: 'zset'; readonly pairs: readonly (readonly [string, number])[] }
   | { readonly type: 'hash'; readonly pairs: readonly (readonly [string, string])[] }
+  | { readonly type: 'stream'; readonly stream: Stream }
 
 /** One key of the file: the opcodes before it and its value. */
 export interface RdbKey {
@@ -145,6 +147,10 @@ function rdbSaveValue(o: RedisObject): RdbValue {
       dictForEach(hashDict(h), (f, v) => pairs.push([f, v]))
       return { type: 'hash', pairs }
     }
+    case 'stream':
+      // Listpacks are saved as blobs and loaded into exact-size allocations; the rax and the
+      // group trees are rebuilt by inserting keys in order (streamDup does both).
+      return { type: 'stream', stream: streamDup((o as StreamObject).ptr) }
   }
 }
 
@@ -323,6 +329,9 @@ export function rdbLoadObject(v: ValueRef, value: RdbValue): RedisObject | null 
         hashTypeConvertListpack(v, o, 'rdbLoad', { entries: hashTypeLength(o) })
       return o
     }
+    case 'stream':
+      // An empty stream is a value of its own and is loaded as such.
+      return createObject(srv, 'stream', 'stream', streamDup(value.stream))
   }
 }
 

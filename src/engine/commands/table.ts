@@ -30,6 +30,7 @@ import { stringCommands } from './string.ts'
 import { transactionCommands } from './transactions.ts'
 import { geoCommands } from './geo.ts'
 import { sortCommands } from './sort.ts'
+import { streamCommands } from './stream.ts'
 
 export type {
   AclCategory,
@@ -64,6 +65,7 @@ const FAMILIES: readonly CommandSpec[] = [
   ...zsetCommands,
   ...geoCommands,
   ...sortCommands,
+  ...streamCommands,
 ]
 
 /**

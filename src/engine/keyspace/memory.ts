@@ -60,6 +60,7 @@ import { lpBytes, type Listpack } from '../structures/listpack.ts'
 import type { Quicklist, QuicklistNode } from '../structures/quicklist.ts'
 import { sdsHdrSize, sdsReqType, sdsZmallocSize, type Sds } from '../structures/sds.ts'
 import type { RedisObject } from '../types/object.ts'
+import { streamAllocSize, streamComputeSize, type Stream } from '../types/t_stream.ts'
 import type { RedisDb } from './db.ts'
 
 // --- Constants: measured on redis-server 7.0.15, malloc=jemalloc-5.3.0, 64-bit ---
@@ -241,6 +242,8 @@ export function objectAllocSize(o: RedisObject): number {
       }
       return bytes
     }
+    case 'stream':
+      return streamAllocSize(o.ptr as Stream)
     default:
       return 0 // strings and blobs: handled by flatObjectSize above
   }
@@ -802,6 +805,8 @@ export function objectComputeSize(o: RedisObject, samples: number): number {
       }
       return sampled > 0 ? Math.trunc(asize + (elesize / sampled) * dictSize(z.dict)) : asize
     }
+    case 'stream':
+      return streamComputeSize(o.ptr as Stream, samples)
     default:
       return 0 // strings and blobs: handled by flatObjectSize above
   }

@@ -30,6 +30,7 @@ import type { Intset } from '../structures/intset.ts'
 import type { Listpack } from '../structures/listpack.ts'
 import type { Quicklist } from '../structures/quicklist.ts'
 import type { Zset } from './t_zset.ts'
+import type { Stream } from './t_stream.ts'
 import { LLONG_MAX, LLONG_MIN, string2l } from '../util/numbers.ts'
 
 // --- Constants ---
@@ -42,7 +43,7 @@ export const OBJ_ENCODING_EMBSTR_SIZE_LIMIT = 44
 
 // --- Types ---
 
-export type ObjectType = 'string' | 'list' | 'set' | 'zset' | 'hash'
+export type ObjectType = 'string' | 'list' | 'set' | 'zset' | 'hash' | 'stream'
 export type ContainerEncoding = Exclude<ObjectEncoding, 'int' | 'embstr' | 'raw'>
 
 /**
@@ -58,6 +59,8 @@ export interface ObjectPayloads {
   skiplist: Zset
   /** Hash field/value pairs or zset member/score pairs. */
   listpack: Listpack
+  /** A rax of listpacks (t_stream.ts). */
+  stream: Stream
 }
 
 interface ObjectHeader {

@@ -261,6 +261,22 @@ export const narration: StepEventHandlers<Narration> = {
       zh: `向${e.shard ? '分片频道' : '频道'} ${q(e.channel)} 发布：频道订阅者 ${n(e.subscribers)} 个，经 ${n(e.patterns.length)} 个匹配模式送达 ${n(viaPatterns)} 个，共 ${n(e.receivers)} 个接收者。`,
     }
   },
+  'stream/nodeCreated': (e) => ({
+    en: `Stream ${q(e.key)}: new listpack node with master entry ${e.master} (${n(e.masterFields)} field(s)); radix tree nodes ${n(e.raxNodesBefore)} → ${n(e.raxNodesAfter)}.`,
+    zh: `流 ${q(e.key)}：新建 listpack 节点，主条目 ${e.master}（${n(e.masterFields)} 个字段）；基数树节点 ${n(e.raxNodesBefore)} → ${n(e.raxNodesAfter)}。`,
+  }),
+  'stream/entryAppended': (e) => ({
+    en: `Stream ${q(e.key)}: appended ${e.id} to node ${e.master} (${n(e.entryBytes)} bytes${e.sameFields ? ', same fields as the master entry' : ''}).`,
+    zh: `流 ${q(e.key)}：把 ${e.id} 追加到节点 ${e.master}（${n(e.entryBytes)} 字节${e.sameFields ? '，字段与主条目相同' : ''}）。`,
+  }),
+  'stream/entryDeleted': (e) => ({
+    en: `Stream ${q(e.key)}: entry ${e.id} marked deleted.`,
+    zh: `流 ${q(e.key)}：条目 ${e.id} 被标记为已删除。`,
+  }),
+  'stream/nodeDeleted': (e) => ({
+    en: `Stream ${q(e.key)}: removed node ${e.master} with ${n(e.entries)} entr(ies).`,
+    zh: `流 ${q(e.key)}：移除节点 ${e.master}（${n(e.entries)} 个条目）。`,
+  }),
 }
 
 /** Narrates one event in a language. */
