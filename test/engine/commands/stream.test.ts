@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest'
+import { lpEntries } from '../../../src/engine/structures/listpack.ts'
+import {
+  streamNodes,
+  streamValidate,
+  type StreamObject,
+} from '../../../src/engine/types/t_stream.ts'
+import { createTypeHarness, flat } from '../types/typeHarness.ts'
+
+function stream(t: ReturnType<typeof createTypeHarness>, key = 's'): StreamObject {
+  return t.obj(key) as StreamObject
+}
+
+describe('streamAppendItem', () => {
+  it('writes the master entry, then entries as deltas with SAMEFIELDS when the fields match', () => {
+    const t = createTypeHarness()
+    t.exec('XADD', 's', '5-1', 'a', '1', 'b', 'x')
+    t.exec('XADD', 's', '7-0', 'a', '2', 'b', 'y')
+    t.exec('XADD', 's', '7-3', 'c', 'z')
+    const [first] = streamNodes(stream(t).ptr)
+    expect(first?.master).toEqual({ ms: 5n, seq: 1n })
+    // count deleted num-fields f1 f2 0 | flags ms-diff seq-diff values lp-count | ...
+    expect(lpEntries(first?.node.lp ?? { buf: new Uint8Array() })).toEqual([
+      '3',
+      '0',
+      '2',
+      'a',
+      'b',
+      '0',
+      '2',
+      '0',
+      '0',
+      '1',
+      'x',
+      '5',
+      '2',
+      '2',
+      '-1',
+      '2',
+      'y',
+      '5',
+      '0',
+      '2',
+      '2',
+      '1',
+      'c',
+      'z',
+      '6',
+    ])
+    expect(streamValidate(stream(t).ptr)).toEqual([])
+  })
+
+  it('starts a new listpack at stream-node-max-entries and reports the rax nodes it took', () => {
+    const t = createTypeHarness(1, 'summary')
+    t.exec('CONFIG', 'SET', 'stream-node-max-entries', '2')
+    t.exec('XADD', 's', '1-1', 'f', 'v')
+    expect(t.events.filter((e) => e.type === 'stream/nodeCreated')).toEqual([
+      expect.objectContaining({ master: '1-1', raxNodesBefore: 1, raxNodesAfter: 2, nodes: 1 }),
+    ])
+    t.exec('XADD', 's', '1-2', 'f', 'v')
+    expect(t.events.map((e) => e.type)).toContain('stream/entryAppended')
+    t.exec('XADD', 's', '1-3', 'f', 'v')
+    // 1-1 and 1-3 differ in the last byte: a 15-byte run, a 2-edge split node, 2 leaves.
+    expect(t.events.find((e) => e.type === 'stream/nodeCreated')).toMatchObject({
+      master: '1-3',
+      raxNodesBefore: 2,
+      raxNodesAfter: 4,
+      nodes: 2,
+    })
+    expect(flat(t.exec('XINFO', 'STREAM', 's'))).toContain(4)
+  })
+
+  it('pre-allocates 4096 bytes, shrinks a full listpack to fit, and MEMORY USAGE reads that', () => {
+    const t = createTypeHarness()
+    t.exec('CONFIG', 'SET', 'stream-node-max-entries', '1')
+    t.exec('XADD', 's', '1-1', 'f', 'v')
+    expect(streamNodes(stream(t).ptr)[0]?.node.alloc).toBe(4096)
+    t.exec('XADD', 's', '2-1', 'f', 'v')
+    const [a, b] = streamNodes(stream(t).ptr)
+    expect(a?.node.alloc).toBe(32) // 27 bytes in the 32-byte size class
+    expect(b?.node.alloc).toBe(4096)
+  })
+})
+
+describe('XDEL and XTRIM', () => {
+  it('tombstones entries, drops an emptied node, and tracks first and max-deleted IDs', () => {
+    const t = createTypeHarness(1, 'summary')
+    t.exec('CONFIG', 'SET', 'stream-node-max-entries', '2')
+    for (const id of ['1-1', '1-2', '2-1', '2-2']) t.exec('XADD', 's', id, 'f', 'v')
+    expect(flat(t.exec('XDEL', 's', '1-1'))).toBe(1)
+    expect(t.events.map((e) => e.type)).toEqual(['stream/entryDeleted'])
+    expect(flat(t.exec('XDEL', 's', '1-2'))).toBe(1)
+    expect(t.events.map((e) => e.type)).toEqual(['stream/nodeDeleted', 'stream/entryDeleted'])
+    const info = flat(t.exec('XINFO', 'STREAM', 's')) as unknown[]
+    expect(info.slice(0, 14)).toEqual([
+      'length',
+      2,
+      'radix-tree-keys',
+      1,
+      'radix-tree-nodes',
+      2,
+      'last-generated-id',
+      '2-2',
+      'max-deleted-entry-id',
+      '1-2',
+      'entries-added',
+      4,
+      'recorded-first-entry-id',
+      '2-1',
+    ])
+    expect(flat(t.exec('XTRIM', 's', 'MAXLEN', '0'))).toBe(2)
+    expect(flat(t.exec('EXISTS', 's'))).toBe(1)
+    expect(streamValidate(stream(t).ptr)).toEqual([])
+  })
+})
