@@ -80,8 +80,6 @@ function notModelledAll(what: string, names: readonly string[]): CommandSpec[] {
   return names.map((n) => defineCommand(n, notModelled(what)))
 }
 
-const STREAMS = 'streams'
-
 export const standaloneCommands: readonly CommandSpec[] = [
   // A standalone master's own answers.
   container(
@@ -99,8 +97,6 @@ export const standaloneCommands: readonly CommandSpec[] = [
   container('module', 'modules', { list: () => EMPTY_ARRAY }),
   container('acl', 'ACL users', { whoami: () => bulk('default') }),
   // Not modelled.
-  ...notModelledAll(STREAMS, ['xack', 'xautoclaim', 'xclaim', 'xpending', 'xreadgroup']),
-  container('xgroup', STREAMS),
   ...notModelledAll('the HyperLogLog self-test', ['pfselftest']),
   ...notModelledAll('geo searches yet', [
     'georadius',

@@ -29,11 +29,33 @@ import {
   ZERO,
   type Reply,
 } from '../reply.ts'
-import { raxSize } from '../structures/rax.ts'
+import {
+  raxFind,
+  raxInsert,
+  raxNext,
+  raxRemove,
+  raxSeek,
+  raxSize,
+  raxStart,
+  raxTryInsert,
+} from '../structures/rax.ts'
 import {
   createStreamObject,
+  SCG_INVALID_ENTRIES_READ,
   streamAppendItem,
+  streamCGLag,
   streamCompareID,
+  streamCreateCG,
+  streamCreateConsumer,
+  streamCreateNACK,
+  streamDecodeID,
+  streamDelConsumer,
+  streamEncodeID,
+  streamEntryExists,
+  streamEstimateDistanceFromFirstEverEntry,
+  streamLookupCG,
+  streamLookupConsumer,
+  streamRangeHasTombstones,
   streamDecrID,
   streamDeleteItem,
   streamDup,
@@ -51,7 +73,10 @@ import {
   UINT64_MAX,
   type ParsedStreamID,
   type Stream,
+  type StreamCG,
+  type StreamConsumer,
   type StreamID,
+  type StreamNACK,
   type StreamObject,
   type StreamTrimArgs,
 } from '../types/t_stream.ts'
@@ -426,13 +451,103 @@ function xsetidCommand(c: CommandCall): Reply {
 
 // --- XREAD ---
 
-/** XREAD [COUNT count] [BLOCK milliseconds] STREAMS key [key ...] id [id ...] */
-function xreadCommand(c: CommandCall): Reply {
+/** The live clock in ms, as mstime() reads it (NACK delivery and consumer seen times). */
+function mstime(c: CommandCall): number {
+  return Math.floor(c.ctx.clock.now())
+}
+
+/**
+ * streamReplyWithRange with a group: entries after the group's last ID are delivered to
+ * `consumer` (added to both PELs unless NOACK, or reassigned when already pending) and
+ * advance the group's last ID and entries_read.
+ */
+function groupRangeEntries(
+  c: CommandCall,
+  s: Stream,
+  start: StreamID,
+  count: number,
+  group: StreamCG,
+  consumer: StreamConsumer,
+  noack: boolean,
+): Reply[] {
+  const out: Reply[] = []
+  const si = streamIteratorStart(s, start, null, false)
+  for (let got = streamIteratorGetID(si); got !== null; got = streamIteratorGetID(si)) {
+    const id = got.id
+    if (streamCompareID(id, group.lastId) > 0) {
+      if (group.entriesRead !== SCG_INVALID_ENTRIES_READ && !streamRangeHasTombstones(s, id, null))
+        group.entriesRead++
+      else if (s.entriesAdded) group.entriesRead = streamEstimateDistanceFromFirstEverEntry(s, id)
+      group.lastId = id
+    }
+    out.push(entryReply(id, streamIteratorGetFields(si, got.numfields)))
+    if (!noack) {
+      const buf = streamEncodeID(id)
+      const nack = streamCreateNACK(mstime(c), consumer)
+      const groupInserted = raxTryInsert(group.pel, buf, nack)
+      raxTryInsert(consumer.pel, buf, nack)
+      if (!groupInserted) {
+        // Already pending: the entry moves to this consumer with a fresh delivery.
+        const old = raxFind(group.pel, buf) as StreamNACK
+        if (old.consumer !== null) raxRemove(old.consumer.pel, buf)
+        old.consumer = consumer
+        old.deliveryTime = mstime(c)
+        old.deliveryCount = 1n
+        raxInsert(consumer.pel, buf, old)
+      }
+    }
+    if (count && out.length === count) break
+  }
+  return out
+}
+
+/**
+ * streamReplyWithRangeFromConsumerPEL: the consumer's own pending entries from `start`; an
+ * entry no longer in the stream is [id, nil]; each one re-delivered counts a delivery.
+ */
+function consumerPelEntries(
+  c: CommandCall,
+  s: Stream,
+  start: StreamID,
+  count: number,
+  consumer: StreamConsumer,
+): Reply[] {
+  const out: Reply[] = []
+  const it = raxStart(consumer.pel)
+  raxSeek(it, '>=', streamEncodeID(start))
+  while (raxNext(it) && (!count || out.length < count)) {
+    const id = streamDecodeID(it.key)
+    const entry = rangeEntries(s, id, id, 1, false)[0]
+    if (entry === undefined) out.push(array([idReply(id), NIL_ARRAY]))
+    else {
+      out.push(entry)
+      const nack = it.data as StreamNACK
+      nack.deliveryTime = mstime(c)
+      nack.deliveryCount++
+    }
+  }
+  return out
+}
+
+function noGroupForRead(key: string, group: string): Reply {
+  return error(
+    `NOGROUP No such key '${cstr(key)}' or consumer group '${cstr(group)}' in XREADGROUP with GROUP option`,
+  )
+}
+
+/**
+ * xreadCommand, both forms:
+ * XREAD [COUNT count] [BLOCK milliseconds] STREAMS key [key ...] id [id ...]
+ * XREADGROUP GROUP group consumer [COUNT count] [BLOCK milliseconds] [NOACK] STREAMS key ... id ...
+ */
+function xreadGeneric(c: CommandCall, xreadgroup: boolean): Reply {
   const argv = c.argv
-  let _timeout = -1n
   let count = 0n
   let streamsArg = 0
   let streamsCount = 0
+  let noack = false
+  let groupname: string | null = null
+  let consumername = ''
   for (let i = 1; i < argv.length; i++) {
     const moreargs = argv.length - i - 1
     const o = argv[i] ?? ''
@@ -441,7 +556,6 @@ function xreadCommand(c: CommandCall): Reply {
       const t = getLongLongOrReply(argv[i] ?? '', 'timeout is not an integer or out of range')
       if (isReply(t)) return t
       if (t < 0n) return error('ERR timeout is negative')
-      _timeout = t
     } else if (isToken(o, 'COUNT') && moreargs) {
       i++
       const n = getLongLongOrReply(argv[i] ?? '')
@@ -457,31 +571,52 @@ function xreadCommand(c: CommandCall): Reply {
       streamsCount /= 2
       break
     } else if (isToken(o, 'GROUP') && moreargs >= 2) {
-      return error(
-        'ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead.',
-      )
+      if (!xreadgroup)
+        return error(
+          'ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead.',
+        )
+      groupname = argv[i + 1] ?? ''
+      consumername = argv[i + 2] ?? ''
+      i += 2
     } else if (isToken(o, 'NOACK')) {
-      return error(
-        'ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead.',
-      )
+      if (!xreadgroup)
+        return error(
+          'ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead.',
+        )
+      noack = true
     } else return ERR_SYNTAX
   }
   if (streamsArg === 0) return ERR_SYNTAX
+  if (xreadgroup && groupname === null) return error('ERR Missing GROUP option for XREADGROUP')
 
   const ids: StreamID[] = []
+  const groups: StreamCG[] = []
   for (let i = streamsArg + streamsCount; i < argv.length; i++) {
     const key = argv[i - streamsCount] ?? ''
     const s = lookupStreamRead(c, key)
     if (isReply(s)) return s
+    if (groupname !== null) {
+      const group = s === null ? null : streamLookupCG(s, groupname)
+      if (group === null) return noGroupForRead(key, groupname)
+      groups.push(group)
+    }
     const arg = argv[i] ?? ''
-    if (cstr(arg) === '$') {
+    if (arg === '$') {
+      if (xreadgroup)
+        return error(
+          'ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the history of this consumer by specifying a proper ID, or use the > ID to get new messages. The $ ID would just return an empty result set.',
+        )
       ids.push(s !== null ? s.lastId : { ms: 0n, seq: 0n })
       continue
     }
-    if (cstr(arg) === '>')
-      return error(
-        'ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> <consumer> option.',
-      )
+    if (arg === '>') {
+      if (!xreadgroup)
+        return error(
+          'ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> <consumer> option.',
+        )
+      ids.push({ ms: UINT64_MAX, seq: UINT64_MAX })
+      continue
+    }
     const id = parseIDOrReply(arg, 0n, true)
     if (isReply(id)) return id
     ids.push(id.id)
@@ -494,15 +629,485 @@ function xreadCommand(c: CommandCall): Reply {
     const o = lookupKeyRead(c.srv, c.ctx, c.db, key)
     if (o === null) continue
     const s = (o as StreamObject).ptr
-    const gt = ids[i] as StreamID
-    if (s.length === 0 || streamCompareID(streamLastValidID(s), gt) <= 0) continue
+    let gt = ids[i] as StreamID
+    const group = groups[i]
+    let serve = false
+    let history = false
+    if (group !== undefined) {
+      if (gt.ms !== UINT64_MAX || gt.seq !== UINT64_MAX) {
+        serve = true
+        history = true
+      } else if (s.length && streamCompareID(streamLastValidID(s), group.lastId) > 0) {
+        serve = true
+        gt = group.lastId
+      }
+    } else if (s.length && streamCompareID(streamLastValidID(s), gt) > 0) serve = true
+    if (!serve) continue
     const start = streamIncrID(gt) ?? { ms: 0n, seq: 0n }
-    out.push(array([bulk(key), array(rangeEntries(s, start, null, n, false))]))
+    let entries: Reply[]
+    if (group !== undefined) {
+      let consumer = streamLookupConsumer(group, consumername, mstime(c))
+      if (consumer === null) {
+        consumer = streamCreateConsumer(group, consumername, mstime(c)) as StreamConsumer
+        c.srv.dirty++
+      }
+      entries = history
+        ? consumerPelEntries(c, s, start, n, consumer)
+        : groupRangeEntries(c, s, start, n, group, consumer, noack)
+      c.srv.dirty++
+      touched(c, o as StreamObject)
+    } else entries = rangeEntries(s, start, null, n, false)
+    out.push(array([bulk(key), array(entries)]))
   }
   if (out.length) return array(out)
-  // BLOCK: this engine does not park stream readers; it answers as Redis does when the client
-  // may not block (CLIENT_DENY_BLOCKING): as if the timeout had passed.
+  // BLOCK: this engine does not park stream readers; it answers as Redis does when the
+  // client may not block (CLIENT_DENY_BLOCKING, e.g. inside MULTI): as if the timeout passed.
   return NIL_ARRAY
+}
+
+// --- Consumer groups: XGROUP, XACK, XPENDING, XCLAIM, XAUTOCLAIM ---
+
+const XGROUP_HELP = [
+  'CREATE <key> <groupname> <id|$> [option]',
+  '    Create a new consumer group. Options are:',
+  '    * MKSTREAM',
+  '      Create the empty stream if it does not exist.',
+  '    * ENTRIESREAD entries_read',
+  "      Set the group's entries_read counter (internal use).",
+  'CREATECONSUMER <key> <groupname> <consumer>',
+  '    Create a new consumer in the specified group.',
+  'DELCONSUMER <key> <groupname> <consumer>',
+  '    Remove the specified consumer.',
+  'DESTROY <key> <groupname>',
+  '    Remove the specified group.',
+  'SETID <key> <groupname> <id|$> [ENTRIESREAD entries_read]',
+  '    Set the current group ID and entries_read counter.',
+]
+
+function noGroup(key: string, group: string): Reply {
+  return error(`NOGROUP No such consumer group '${cstr(group)}' for key name '${cstr(key)}'`)
+}
+
+function noKeyOrGroup(key: string, group: string): Reply {
+  return error(`NOGROUP No such key '${cstr(key)}' or consumer group '${cstr(group)}'`)
+}
+
+/** xgroupCommand: CREATE, SETID, DESTROY, CREATECONSUMER, DELCONSUMER, HELP. */
+function xgroupCommand(c: CommandCall): Reply {
+  const argv = c.argv
+  const argc = argv.length
+  const opt = argv[1] ?? ''
+  let mkstream = false
+  let entriesRead = SCG_INVALID_ENTRIES_READ
+  let o: StreamObject | null = null
+  let cg: StreamCG | null = null
+  const key = argv[2] ?? ''
+  const grpname = argv[3] ?? ''
+  if (argc >= 4) {
+    const create = isToken(opt, 'CREATE')
+    const setid = isToken(opt, 'SETID')
+    let i = 5
+    while (i < argc) {
+      const a = argv[i] ?? ''
+      if (create && isToken(a, 'MKSTREAM')) {
+        mkstream = true
+        i++
+      } else if ((create || setid) && isToken(a, 'ENTRIESREAD') && i + 1 < argc) {
+        const n = getLongLongOrReply(argv[i + 1] ?? '')
+        if (isReply(n)) return n
+        if (n < 0n && n !== SCG_INVALID_ENTRIES_READ)
+          return error('ERR value for ENTRIESREAD must be positive or -1')
+        entriesRead = n
+        i += 2
+      } else return subcommandSyntaxError(c)
+    }
+    const found = lookupStreamWrite(c, key)
+    if (isReply(found)) return found
+    o = found
+  }
+  if (argc >= 4 && !mkstream) {
+    if (o === null)
+      return error(
+        'ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to use the MKSTREAM option to create an empty stream automatically.',
+      )
+    cg = streamLookupCG(o.ptr, grpname)
+    if (
+      cg === null &&
+      (isToken(opt, 'SETID') || isToken(opt, 'CREATECONSUMER') || isToken(opt, 'DELCONSUMER'))
+    )
+      return noGroup(key, grpname)
+  }
+
+  if (argc === 2 && isToken(opt, 'HELP')) return helpReply(argv[0] ?? 'xgroup', XGROUP_HELP)
+  if (isToken(opt, 'CREATE') && argc >= 5 && argc <= 8) {
+    let id: StreamID
+    if (argv[4] === '$') id = o !== null ? o.ptr.lastId : { ms: 0n, seq: 0n }
+    else {
+      const p = parseIDOrReply(argv[4] ?? '', 0n, true)
+      if (isReply(p)) return p
+      id = p.id
+    }
+    if (o === null) {
+      o = createStreamObject(c.srv)
+      dbAdd(c.ctx, c.db, key, o)
+      signalModifiedKey(c.srv, c.ctx, c.db, key)
+    }
+    if (streamCreateCG(o.ptr, grpname, id, entriesRead) === null)
+      return error('BUSYGROUP Consumer Group name already exists')
+    c.srv.dirty++
+    touched(c, o)
+    return OK
+  }
+  if (o === null || cg === null) {
+    if (isToken(opt, 'DESTROY') && argc === 4) return ZERO
+    return subcommandSyntaxError(c)
+  }
+  if (isToken(opt, 'SETID') && (argc === 5 || argc === 7)) {
+    let id: StreamID
+    if (argv[4] === '$') id = o.ptr.lastId
+    else {
+      const p = parseIDOrReply(argv[4] ?? '', 0n, false)
+      if (isReply(p)) return p
+      id = p.id
+    }
+    cg.lastId = id
+    cg.entriesRead = entriesRead
+    c.srv.dirty++
+    return OK
+  }
+  if (isToken(opt, 'DESTROY') && argc === 4) {
+    raxRemove(o.ptr.cgroups as NonNullable<Stream['cgroups']>, grpname)
+    c.srv.dirty++
+    touched(c, o)
+    return integer(1)
+  }
+  if (isToken(opt, 'CREATECONSUMER') && argc === 5) {
+    const created = streamCreateConsumer(cg, argv[4] ?? '', mstime(c))
+    if (created !== null) c.srv.dirty++
+    touched(c, o)
+    return integer(created !== null ? 1 : 0)
+  }
+  if (isToken(opt, 'DELCONSUMER') && argc === 5) {
+    const consumer = streamLookupConsumer(cg, argv[4] ?? '', mstime(c), true)
+    let pending = 0
+    if (consumer !== null) {
+      pending = raxSize(consumer.pel)
+      streamDelConsumer(cg, consumer)
+      c.srv.dirty++
+      touched(c, o)
+    }
+    return integer(pending)
+  }
+  return subcommandSyntaxError(c)
+}
+
+/** XACK key group id [id ...] */
+function xackCommand(c: CommandCall): Reply {
+  const argv = c.argv
+  const s = lookupStreamRead(c, argv[1] ?? '')
+  if (isReply(s)) return s
+  const group = s === null ? null : streamLookupCG(s, argv[2] ?? '')
+  if (group === null) return ZERO
+  const ids: StreamID[] = []
+  for (let j = 3; j < argv.length; j++) {
+    const p = parseIDOrReply(argv[j] ?? '', 0n, true)
+    if (isReply(p)) return p
+    ids.push(p.id)
+  }
+  let acknowledged = 0
+  for (const id of ids) {
+    const buf = streamEncodeID(id)
+    const nack = raxFind(group.pel, buf)
+    if (nack === undefined || nack === null) continue
+    raxRemove(group.pel, buf)
+    if (nack.consumer !== null) raxRemove(nack.consumer.pel, buf)
+    acknowledged++
+    c.srv.dirty++
+  }
+  return integer(acknowledged)
+}
+
+/** XPENDING key group [[IDLE min-idle-time] start end count [consumer]] */
+function xpendingCommand(c: CommandCall): Reply {
+  const argv = c.argv
+  const argc = argv.length
+  const justinfo = argc === 3
+  let consumername: string | null = null
+  let startId: StreamID = { ms: 0n, seq: 0n }
+  let endId: StreamID = { ms: 0n, seq: 0n }
+  let count = 0n
+  let minidle = 0n
+  if (argc !== 3 && (argc < 6 || argc > 9)) return ERR_SYNTAX
+  if (argc >= 6) {
+    let startidx = 3
+    if (isToken(argv[3] ?? '', 'IDLE')) {
+      const n = getLongLongOrReply(argv[4] ?? '')
+      if (isReply(n)) return n
+      minidle = n
+      if (argc < 8) return ERR_SYNTAX
+      startidx += 2
+    }
+    const n = getLongLongOrReply(argv[startidx + 2] ?? '')
+    if (isReply(n)) return n
+    count = n < 0n ? 0n : n
+    const st = parseIntervalID(argv[startidx] ?? '', 0n)
+    if (isReply(st)) return st
+    startId = st.id
+    if (st.ex) {
+      const next = streamIncrID(startId)
+      if (next === null) return error('ERR invalid start ID for the interval')
+      startId = next
+    }
+    const en = parseIntervalID(argv[startidx + 1] ?? '', UINT64_MAX)
+    if (isReply(en)) return en
+    endId = en.id
+    if (en.ex) {
+      const prev = streamDecrID(endId)
+      if (prev === null) return error('ERR invalid end ID for the interval')
+      endId = prev
+    }
+    if (startidx + 3 < argc) consumername = argv[startidx + 3] ?? ''
+  }
+  const s = lookupStreamRead(c, argv[1] ?? '')
+  if (isReply(s)) return s
+  const group = s === null ? null : streamLookupCG(s, argv[2] ?? '')
+  if (group === null) return noKeyOrGroup(argv[1] ?? '', argv[2] ?? '')
+
+  if (justinfo) {
+    const total = raxSize(group.pel)
+    if (total === 0) return array([ZERO, NIL, NIL, NIL_ARRAY])
+    const it = raxStart(group.pel)
+    raxSeek(it, '^')
+    const first = streamDecodeID(it.key)
+    raxSeek(it, '$')
+    const last = streamDecodeID(it.key)
+    const consumers: Reply[] = []
+    const ci = raxStart(group.consumers)
+    raxSeek(ci, '^')
+    while (raxNext(ci)) {
+      const pending = raxSize((ci.data as StreamConsumer).pel)
+      if (pending === 0) continue
+      consumers.push(array([bulk(ci.key), bulk(String(pending))]))
+    }
+    return array([integer(total), idReply(first), idReply(last), array(consumers)])
+  }
+  let pel = group.pel
+  if (consumername !== null) {
+    const consumer = streamLookupConsumer(group, consumername, mstime(c), true)
+    if (consumer === null) return EMPTY_ARRAY
+    pel = consumer.pel
+  }
+  const now = mstime(c)
+  const endKey = streamEncodeID(endId)
+  const out: Reply[] = []
+  const it = raxStart(pel)
+  raxSeek(it, '>=', streamEncodeID(startId))
+  while (count && raxNext(it) && it.key <= endKey) {
+    const nack = it.data as StreamNACK
+    if (minidle && BigInt(now - nack.deliveryTime) < minidle) continue
+    count--
+    const elapsed = Math.max(0, now - nack.deliveryTime)
+    out.push(
+      array([
+        idReply(streamDecodeID(it.key)),
+        bulk(nack.consumer?.name ?? ''),
+        integer(elapsed),
+        integerLL(nack.deliveryCount),
+      ]),
+    )
+  }
+  return array(out)
+}
+
+/** Gives `nack` (pending under `buf`) to `consumer`, as XCLAIM and XAUTOCLAIM do. */
+function claimNack(
+  nack: StreamNACK,
+  buf: string,
+  consumer: StreamConsumer,
+  deliveryTime: number,
+  deliveryCount: bigint | null,
+): void {
+  if (nack.consumer !== consumer && nack.consumer !== null) raxRemove(nack.consumer.pel, buf)
+  nack.deliveryTime = deliveryTime
+  if (deliveryCount !== null) nack.deliveryCount = deliveryCount
+  if (nack.consumer !== consumer) {
+    raxInsert(consumer.pel, buf, nack)
+    nack.consumer = consumer
+  }
+}
+
+/** The claiming consumer, looked up (seen now) or created on first use. */
+function claimingConsumer(c: CommandCall, group: StreamCG, name: string): StreamConsumer {
+  const found = streamLookupConsumer(group, name, mstime(c))
+  if (found !== null) return found
+  c.srv.dirty++
+  return streamCreateConsumer(group, name, mstime(c)) as StreamConsumer
+}
+
+/**
+ * XCLAIM key group consumer min-idle-time id [id ...] [IDLE ms] [TIME unix-time-milliseconds]
+ * [RETRYCOUNT count] [FORCE] [JUSTID] [LASTID lastid]
+ */
+function xclaimCommand(c: CommandCall): Reply {
+  const argv = c.argv
+  const argc = argv.length
+  const key = argv[1] ?? ''
+  const found = lookupStreamRead(c, key)
+  if (isReply(found)) return found
+  const group = found === null ? null : streamLookupCG(found, argv[2] ?? '')
+  if (found === null || group === null) return noKeyOrGroup(key, argv[2] ?? '')
+  const s = found
+  const mi = getLongLongOrReply(argv[4] ?? '', 'Invalid min-idle-time argument for XCLAIM')
+  if (isReply(mi)) return mi
+  const minidle = mi < 0n ? 0n : mi
+  const ids: StreamID[] = []
+  let j = 5
+  for (; j < argc; j++) {
+    const p = streamParseID(argv[j] ?? '', 0n, true)
+    if (p === null) break
+    ids.push(p.id)
+  }
+  const now = mstime(c)
+  let lastId: StreamID = { ms: 0n, seq: 0n }
+  let retrycount = -1n
+  let deliverytime = -1n
+  let force = false
+  let justid = false
+  for (; j < argc; j++) {
+    const moreargs = argc - 1 - j
+    const opt = argv[j] ?? ''
+    if (isToken(opt, 'FORCE')) force = true
+    else if (isToken(opt, 'JUSTID')) justid = true
+    else if (isToken(opt, 'IDLE') && moreargs) {
+      j++
+      const n = getLongLongOrReply(argv[j] ?? '', 'Invalid IDLE option argument for XCLAIM')
+      if (isReply(n)) return n
+      deliverytime = BigInt(now) - n
+    } else if (isToken(opt, 'TIME') && moreargs) {
+      j++
+      const n = getLongLongOrReply(argv[j] ?? '', 'Invalid TIME option argument for XCLAIM')
+      if (isReply(n)) return n
+      deliverytime = n
+    } else if (isToken(opt, 'RETRYCOUNT') && moreargs) {
+      j++
+      const n = getLongLongOrReply(argv[j] ?? '', 'Invalid RETRYCOUNT option argument for XCLAIM')
+      if (isReply(n)) return n
+      retrycount = n
+    } else if (isToken(opt, 'LASTID') && moreargs) {
+      j++
+      const p = parseIDOrReply(argv[j] ?? '', 0n, true)
+      if (isReply(p)) return p
+      lastId = p.id
+    } else return error(`ERR Unrecognized XCLAIM option '${cstr(opt)}'`)
+  }
+  let propagateLastId = false
+  if (streamCompareID(lastId, group.lastId) > 0) {
+    group.lastId = lastId
+    propagateLastId = true
+  }
+  if (deliverytime === -1n || deliverytime < 0n || deliverytime > BigInt(now))
+    deliverytime = BigInt(now)
+  let consumer: StreamConsumer | null = null
+  const out: Reply[] = []
+  for (const id of ids) {
+    const buf = streamEncodeID(id)
+    let nack = raxFind(group.pel, buf) ?? undefined
+    if (!streamEntryExists(s, id)) {
+      if (nack !== undefined) {
+        propagateLastId = false
+        c.srv.dirty++
+        raxRemove(group.pel, buf)
+        if (nack.consumer !== null) raxRemove(nack.consumer.pel, buf)
+      }
+      continue
+    }
+    if (force && nack === undefined) {
+      nack = streamCreateNACK(now, null)
+      raxInsert(group.pel, buf, nack)
+    }
+    if (nack === undefined) continue
+    if (nack.consumer !== null && minidle && BigInt(now - nack.deliveryTime) < minidle) continue
+    consumer ??= claimingConsumer(c, group, argv[3] ?? '')
+    const countNow =
+      retrycount >= 0n ? retrycount : !justid ? nack.deliveryCount + 1n : nack.deliveryCount
+    claimNack(nack, buf, consumer, Number(deliverytime), countNow)
+    out.push(justid ? idReply(id) : (rangeEntries(s, id, id, 1, false)[0] as Reply))
+    propagateLastId = false
+    c.srv.dirty++
+  }
+  if (propagateLastId) c.srv.dirty++
+  const o = lookupKeyRead(c.srv, c.ctx, c.db, key)
+  if (o !== null) touched(c, o as StreamObject)
+  return array(out)
+}
+
+/** XAUTOCLAIM key group consumer min-idle-time start [COUNT count] [JUSTID] */
+function xautoclaimCommand(c: CommandCall): Reply {
+  const argv = c.argv
+  const key = argv[1] ?? ''
+  const mi = getLongLongOrReply(argv[4] ?? '', 'Invalid min-idle-time argument for XAUTOCLAIM')
+  if (isReply(mi)) return mi
+  const minidle = mi < 0n ? 0n : mi
+  const st = parseIntervalID(argv[5] ?? '', 0n)
+  if (isReply(st)) return st
+  let startId = st.id
+  if (st.ex) {
+    const next = streamIncrID(startId)
+    if (next === null) return error('ERR invalid start ID for the interval')
+    startId = next
+  }
+  let count = 100n
+  let justid = false
+  const maxCount = 9223372036854775807n / 16n
+  for (let j = 6; j < argv.length; j++) {
+    const moreargs = argv.length - 1 - j
+    const opt = argv[j] ?? ''
+    if (isToken(opt, 'COUNT') && moreargs) {
+      const n = getLongLongOrReply(argv[j + 1] ?? '', 'ERR COUNT must be > 0')
+      if (isReply(n)) return n
+      if (n < 1n || n > maxCount) return error('ERR COUNT must be > 0')
+      count = n
+      j++
+    } else if (isToken(opt, 'JUSTID')) justid = true
+    else return ERR_SYNTAX
+  }
+  const found = lookupStreamRead(c, key)
+  if (isReply(found)) return found
+  const group = found === null ? null : streamLookupCG(found, argv[2] ?? '')
+  if (found === null || group === null) return noKeyOrGroup(key, argv[2] ?? '')
+  const s = found
+  let attempts = count * 10n
+  const deleted: Reply[] = []
+  const out: Reply[] = []
+  let consumer: StreamConsumer | null = null
+  const now = mstime(c)
+  const it = raxStart(group.pel)
+  raxSeek(it, '>=', streamEncodeID(startId))
+  while (attempts-- > 0n && count && raxNext(it)) {
+    const nack = it.data as StreamNACK
+    const id = streamDecodeID(it.key)
+    if (!streamEntryExists(s, id)) {
+      c.srv.dirty++
+      const buf = it.key
+      raxRemove(group.pel, buf)
+      if (nack.consumer !== null) raxRemove(nack.consumer.pel, buf)
+      deleted.push(idReply(id))
+      raxSeek(it, '>=', buf)
+      count--
+      continue
+    }
+    if (minidle && BigInt(now - nack.deliveryTime) < minidle) continue
+    consumer ??= claimingConsumer(c, group, argv[3] ?? '')
+    claimNack(nack, it.key, consumer, now, justid ? null : nack.deliveryCount + 1n)
+    out.push(justid ? idReply(id) : (rangeEntries(s, id, id, 1, false)[0] as Reply))
+    count--
+    c.srv.dirty++
+  }
+  raxNext(it)
+  const endId = it.eof ? { ms: 0n, seq: 0n } : streamDecodeID(it.key)
+  const o = lookupKeyRead(c.srv, c.ctx, c.db, key)
+  if (o !== null) touched(c, o as StreamObject)
+  return array([idReply(endId), array(out), array(deleted)])
 }
 
 // --- XINFO ---
@@ -583,21 +1188,137 @@ function xinfoStream(c: CommandCall, s: Stream): Reply {
   }
   const n = count > 2n ** 53n ? 2 ** 53 : Number(count)
   out.push(bulk('entries'), array(rangeEntries(s, null, null, n, false)))
-  out.push(bulk('groups'), xinfoFullGroups(c, s, n))
+  out.push(bulk('groups'), xinfoFullGroups(s, n))
   return array(out)
 }
 
-// Consumer groups are added below (groups section); these are the XINFO parts.
-function xinfoGroups(_s: Stream): Reply {
-  return EMPTY_ARRAY
+/** XINFO GROUPS key */
+function xinfoGroups(s: Stream): Reply {
+  if (s.cgroups === null) return EMPTY_ARRAY
+  const out: Reply[] = []
+  const it = raxStart(s.cgroups)
+  raxSeek(it, '^')
+  while (raxNext(it)) {
+    const cg = it.data as StreamCG
+    const lag = streamCGLag(s, cg)
+    out.push(
+      array([
+        bulk('name'),
+        bulk(it.key),
+        bulk('consumers'),
+        integer(raxSize(cg.consumers)),
+        bulk('pending'),
+        integer(raxSize(cg.pel)),
+        bulk('last-delivered-id'),
+        idReply(cg.lastId),
+        bulk('entries-read'),
+        cg.entriesRead !== SCG_INVALID_ENTRIES_READ ? integerLL(cg.entriesRead) : NIL,
+        bulk('lag'),
+        lag !== null ? integerLL(lag) : NIL,
+      ]),
+    )
+  }
+  return array(out)
 }
 
-function xinfoConsumers(_c: CommandCall, _s: Stream, key: string, group: string): Reply {
-  return error(`NOGROUP No such consumer group '${group}' for key name '${key}'`)
+/** XINFO CONSUMERS key group */
+function xinfoConsumers(c: CommandCall, s: Stream, key: string, group: string): Reply {
+  const cg = streamLookupCG(s, group)
+  if (cg === null) return noGroup(key, group)
+  const now = mstime(c)
+  const out: Reply[] = []
+  const it = raxStart(cg.consumers)
+  raxSeek(it, '^')
+  while (raxNext(it)) {
+    const consumer = it.data as StreamConsumer
+    out.push(
+      array([
+        bulk('name'),
+        bulk(consumer.name),
+        bulk('pending'),
+        integer(raxSize(consumer.pel)),
+        bulk('idle'),
+        integer(Math.max(0, now - consumer.seenTime)),
+      ]),
+    )
+  }
+  return array(out)
 }
 
-function xinfoFullGroups(_c: CommandCall, _s: Stream, _count: number): Reply {
-  return EMPTY_ARRAY
+/** The groups part of XINFO STREAM FULL, each PEL listed up to `count` (0 = all). */
+function xinfoFullGroups(s: Stream, count: number): Reply {
+  if (s.cgroups === null) return EMPTY_ARRAY
+  const out: Reply[] = []
+  const it = raxStart(s.cgroups)
+  raxSeek(it, '^')
+  while (raxNext(it)) {
+    const cg = it.data as StreamCG
+    const lag = streamCGLag(s, cg)
+    const pending: Reply[] = []
+    const pi = raxStart(cg.pel)
+    raxSeek(pi, '^')
+    while (raxNext(pi) && (!count || pending.length < count)) {
+      const nack = pi.data as StreamNACK
+      pending.push(
+        array([
+          idReply(streamDecodeID(pi.key)),
+          bulk(nack.consumer?.name ?? ''),
+          integer(nack.deliveryTime),
+          integerLL(nack.deliveryCount),
+        ]),
+      )
+    }
+    const consumers: Reply[] = []
+    const ci = raxStart(cg.consumers)
+    raxSeek(ci, '^')
+    while (raxNext(ci)) {
+      const consumer = ci.data as StreamConsumer
+      const cpending: Reply[] = []
+      const cpi = raxStart(consumer.pel)
+      raxSeek(cpi, '^')
+      while (raxNext(cpi) && (!count || cpending.length < count)) {
+        const nack = cpi.data as StreamNACK
+        cpending.push(
+          array([
+            idReply(streamDecodeID(cpi.key)),
+            integer(nack.deliveryTime),
+            integerLL(nack.deliveryCount),
+          ]),
+        )
+      }
+      consumers.push(
+        array([
+          bulk('name'),
+          bulk(consumer.name),
+          bulk('seen-time'),
+          integer(consumer.seenTime),
+          bulk('pel-count'),
+          integer(raxSize(consumer.pel)),
+          bulk('pending'),
+          array(cpending),
+        ]),
+      )
+    }
+    out.push(
+      array([
+        bulk('name'),
+        bulk(it.key),
+        bulk('last-delivered-id'),
+        idReply(cg.lastId),
+        bulk('entries-read'),
+        cg.entriesRead !== SCG_INVALID_ENTRIES_READ ? integerLL(cg.entriesRead) : NIL,
+        bulk('lag'),
+        lag !== null ? integerLL(lag) : NIL,
+        bulk('pel-count'),
+        integer(raxSize(cg.pel)),
+        bulk('pending'),
+        array(pending),
+        bulk('consumers'),
+        array(consumers),
+      ]),
+    )
+  }
+  return array(out)
 }
 
 // --- COPY ---
@@ -611,6 +1332,7 @@ objectDuplicators.stream = (srv, o) => {
 // --- The table ---
 
 const xinfo = (sub: string): CommandSpec => defineSubcommand('xinfo', sub, xinfoCommand)
+const xgroup = (sub: string): CommandSpec => defineSubcommand('xgroup', sub, xgroupCommand)
 
 export const streamCommands: readonly CommandSpec[] = [
   defineCommand('xadd', xaddCommand),
@@ -620,7 +1342,20 @@ export const streamCommands: readonly CommandSpec[] = [
   defineCommand('xdel', xdelCommand),
   defineCommand('xtrim', xtrimCommand),
   defineCommand('xsetid', xsetidCommand),
-  defineCommand('xread', xreadCommand),
+  defineCommand('xread', (c) => xreadGeneric(c, false)),
+  defineCommand('xreadgroup', (c) => xreadGeneric(c, true)),
+  defineCommand('xack', xackCommand),
+  defineCommand('xpending', xpendingCommand),
+  defineCommand('xclaim', xclaimCommand),
+  defineCommand('xautoclaim', xautoclaimCommand),
+  defineCommand('xgroup', undefined, [
+    xgroup('create'),
+    xgroup('setid'),
+    xgroup('destroy'),
+    xgroup('createconsumer'),
+    xgroup('delconsumer'),
+    xgroup('help'),
+  ]),
   defineCommand('xinfo', undefined, [
     xinfo('stream'),
     xinfo('groups'),

@@ -68,6 +68,7 @@ import {
   raxSeek,
   raxSize,
   raxStart,
+  raxTryInsert,
   raxValidate,
   type Rax,
   type RaxIterator,
@@ -862,6 +863,89 @@ export function streamTrim(
   return deleted
 }
 
+// --- Consumer groups ---
+
+/** The group's lag base: entries_read as far as it can be known — streamEstimateDistanceFromFirstEverEntry. */
+export function streamEstimateDistanceFromFirstEverEntry(s: Stream, id: StreamID): bigint {
+  if (!s.entriesAdded) return 0n
+  if (!s.length && streamCompareID(id, s.lastId) < 1) return s.entriesAdded
+  const cmpLast = streamCompareID(id, s.lastId)
+  if (cmpLast === 0) return s.entriesAdded
+  if (cmpLast > 0) return SCG_INVALID_ENTRIES_READ
+  const cmpIdFirst = streamCompareID(id, s.firstId)
+  const cmpXdelFirst = streamCompareID(s.maxDeletedEntryId, s.firstId)
+  if (streamIDEqZero(s.maxDeletedEntryId) || cmpXdelFirst < 0) {
+    if (cmpIdFirst < 0) return s.entriesAdded - BigInt(s.length)
+    if (cmpIdFirst === 0) return s.entriesAdded - BigInt(s.length) + 1n
+  }
+  return SCG_INVALID_ENTRIES_READ
+}
+
+/** The group's lag, or null when it cannot be known — streamReplyWithCGLag. */
+export function streamCGLag(s: Stream, cg: StreamCG): bigint | null {
+  if (!s.entriesAdded) return 0n
+  if (cg.entriesRead !== SCG_INVALID_ENTRIES_READ && !streamRangeHasTombstones(s, cg.lastId, null))
+    return s.entriesAdded - cg.entriesRead
+  const read = streamEstimateDistanceFromFirstEverEntry(s, cg.lastId)
+  return read !== SCG_INVALID_ENTRIES_READ ? s.entriesAdded - read : null
+}
+
+/** A new group, or null when the name is taken — streamCreateCG. */
+export function streamCreateCG(
+  s: Stream,
+  name: string,
+  id: StreamID,
+  entriesRead: bigint,
+): StreamCG | null {
+  if (s.cgroups === null) s.cgroups = raxNew<StreamCG>()
+  if (raxFind(s.cgroups, name) !== undefined) return null
+  const cg: StreamCG = { lastId: id, entriesRead, pel: raxNew(), consumers: raxNew() }
+  raxInsert(s.cgroups, name, cg)
+  return cg
+}
+
+/** streamLookupCG. */
+export function streamLookupCG(s: Stream, name: string): StreamCG | null {
+  if (s.cgroups === null) return null
+  return raxFind(s.cgroups, name) ?? null
+}
+
+/** A new NACK delivered now to `consumer` — streamCreateNACK. */
+export function streamCreateNACK(now: number, consumer: StreamConsumer | null): StreamNACK {
+  return { deliveryTime: now, deliveryCount: 1n, consumer }
+}
+
+/** A new consumer, or null when the name is taken — streamCreateConsumer (the caller counts dirty). */
+export function streamCreateConsumer(
+  cg: StreamCG,
+  name: string,
+  now: number,
+): StreamConsumer | null {
+  const consumer: StreamConsumer = { name, seenTime: now, pel: raxNew() }
+  return raxTryInsert(cg.consumers, name, consumer) ? consumer : null
+}
+
+/** streamLookupConsumer: refreshes seen-time unless `noRefresh`. */
+export function streamLookupConsumer(
+  cg: StreamCG,
+  name: string,
+  now: number,
+  noRefresh = false,
+): StreamConsumer | null {
+  const consumer = raxFind(cg.consumers, name)
+  if (consumer === undefined || consumer === null) return null
+  if (!noRefresh) consumer.seenTime = now
+  return consumer
+}
+
+/** Removes a consumer and its pending entries from the group PEL — streamDelConsumer. */
+export function streamDelConsumer(cg: StreamCG, consumer: StreamConsumer): void {
+  const it = raxStart(consumer.pel)
+  raxSeek(it, '^')
+  while (raxNext(it)) raxRemove(cg.pel, it.key)
+  raxRemove(cg.consumers, consumer.name)
+}
+
 // --- Copy, size, validation ---
 
 /** A copy with exact-size listpacks and copied groups — streamDup. */
@@ -927,8 +1011,8 @@ const SIZEOF_STREAM = 80
 const SIZEOF_RAX = 24
 /** sizeof(raxNode): the 32-bit header. */
 const SIZEOF_RAX_NODE = 4
-const SIZEOF_STREAM_CG = 48
-const SIZEOF_STREAM_CONSUMER = 32
+const SIZEOF_STREAM_CG = 40
+const SIZEOF_STREAM_CONSUMER = 24
 const SIZEOF_STREAM_NACK = 24
 
 /**
