@@ -31,6 +31,7 @@ import {
 } from '../reply.ts'
 import {
   raxFind,
+  raxForEach,
   raxInsert,
   raxNext,
   raxRemove,
@@ -1192,32 +1193,36 @@ function xinfoStream(c: CommandCall, s: Stream): Reply {
   return array(out)
 }
 
+/** A group's entries-read and lag fields (nil when unknown). */
+function readAndLag(s: Stream, cg: StreamCG): Reply[] {
+  const lag = streamCGLag(s, cg)
+  return [
+    bulk('entries-read'),
+    cg.entriesRead !== SCG_INVALID_ENTRIES_READ ? integerLL(cg.entriesRead) : NIL,
+    bulk('lag'),
+    lag !== null ? integerLL(lag) : NIL,
+  ]
+}
+
 /** XINFO GROUPS key */
 function xinfoGroups(s: Stream): Reply {
-  if (s.cgroups === null) return EMPTY_ARRAY
   const out: Reply[] = []
-  const it = raxStart(s.cgroups)
-  raxSeek(it, '^')
-  while (raxNext(it)) {
-    const cg = it.data as StreamCG
-    const lag = streamCGLag(s, cg)
-    out.push(
-      array([
-        bulk('name'),
-        bulk(it.key),
-        bulk('consumers'),
-        integer(raxSize(cg.consumers)),
-        bulk('pending'),
-        integer(raxSize(cg.pel)),
-        bulk('last-delivered-id'),
-        idReply(cg.lastId),
-        bulk('entries-read'),
-        cg.entriesRead !== SCG_INVALID_ENTRIES_READ ? integerLL(cg.entriesRead) : NIL,
-        bulk('lag'),
-        lag !== null ? integerLL(lag) : NIL,
-      ]),
-    )
-  }
+  if (s.cgroups !== null)
+    raxForEach(s.cgroups, (name, cg) => {
+      out.push(
+        array([
+          bulk('name'),
+          bulk(name),
+          bulk('consumers'),
+          integer(raxSize(cg.consumers)),
+          bulk('pending'),
+          integer(raxSize(cg.pel)),
+          bulk('last-delivered-id'),
+          idReply(cg.lastId),
+          ...readAndLag(s, cg),
+        ]),
+      )
+    })
   return array(out)
 }
 
@@ -1227,10 +1232,7 @@ function xinfoConsumers(c: CommandCall, s: Stream, key: string, group: string): 
   if (cg === null) return noGroup(key, group)
   const now = mstime(c)
   const out: Reply[] = []
-  const it = raxStart(cg.consumers)
-  raxSeek(it, '^')
-  while (raxNext(it)) {
-    const consumer = it.data as StreamConsumer
+  raxForEach(cg.consumers, (_name, consumer) => {
     out.push(
       array([
         bulk('name'),
@@ -1241,51 +1243,32 @@ function xinfoConsumers(c: CommandCall, s: Stream, key: string, group: string): 
         integer(Math.max(0, now - consumer.seenTime)),
       ]),
     )
-  }
+  })
+  return array(out)
+}
+
+/** Up to `count` (0 = all) pending entries of a PEL, each as `row` makes it. */
+function pelRows(
+  pel: StreamCG['pel'],
+  count: number,
+  row: (id: StreamID, nack: StreamNACK) => Reply[],
+): Reply {
+  const out: Reply[] = []
+  raxForEach(pel, (key, nack) => {
+    if (count && out.length >= count) return false
+    out.push(array(row(streamDecodeID(key), nack)))
+    return true
+  })
   return array(out)
 }
 
 /** The groups part of XINFO STREAM FULL, each PEL listed up to `count` (0 = all). */
 function xinfoFullGroups(s: Stream, count: number): Reply {
-  if (s.cgroups === null) return EMPTY_ARRAY
   const out: Reply[] = []
-  const it = raxStart(s.cgroups)
-  raxSeek(it, '^')
-  while (raxNext(it)) {
-    const cg = it.data as StreamCG
-    const lag = streamCGLag(s, cg)
-    const pending: Reply[] = []
-    const pi = raxStart(cg.pel)
-    raxSeek(pi, '^')
-    while (raxNext(pi) && (!count || pending.length < count)) {
-      const nack = pi.data as StreamNACK
-      pending.push(
-        array([
-          idReply(streamDecodeID(pi.key)),
-          bulk(nack.consumer?.name ?? ''),
-          integer(nack.deliveryTime),
-          integerLL(nack.deliveryCount),
-        ]),
-      )
-    }
+  if (s.cgroups === null) return EMPTY_ARRAY
+  raxForEach(s.cgroups, (name, cg) => {
     const consumers: Reply[] = []
-    const ci = raxStart(cg.consumers)
-    raxSeek(ci, '^')
-    while (raxNext(ci)) {
-      const consumer = ci.data as StreamConsumer
-      const cpending: Reply[] = []
-      const cpi = raxStart(consumer.pel)
-      raxSeek(cpi, '^')
-      while (raxNext(cpi) && (!count || cpending.length < count)) {
-        const nack = cpi.data as StreamNACK
-        cpending.push(
-          array([
-            idReply(streamDecodeID(cpi.key)),
-            integer(nack.deliveryTime),
-            integerLL(nack.deliveryCount),
-          ]),
-        )
-      }
+    raxForEach(cg.consumers, (_cname, consumer) => {
       consumers.push(
         array([
           bulk('name'),
@@ -1295,29 +1278,35 @@ function xinfoFullGroups(s: Stream, count: number): Reply {
           bulk('pel-count'),
           integer(raxSize(consumer.pel)),
           bulk('pending'),
-          array(cpending),
+          pelRows(consumer.pel, count, (id, nack) => [
+            idReply(id),
+            integer(nack.deliveryTime),
+            integerLL(nack.deliveryCount),
+          ]),
         ]),
       )
-    }
+    })
     out.push(
       array([
         bulk('name'),
-        bulk(it.key),
+        bulk(name),
         bulk('last-delivered-id'),
         idReply(cg.lastId),
-        bulk('entries-read'),
-        cg.entriesRead !== SCG_INVALID_ENTRIES_READ ? integerLL(cg.entriesRead) : NIL,
-        bulk('lag'),
-        lag !== null ? integerLL(lag) : NIL,
+        ...readAndLag(s, cg),
         bulk('pel-count'),
         integer(raxSize(cg.pel)),
         bulk('pending'),
-        array(pending),
+        pelRows(cg.pel, count, (id, nack) => [
+          idReply(id),
+          bulk(nack.consumer?.name ?? ''),
+          integer(nack.deliveryTime),
+          integerLL(nack.deliveryCount),
+        ]),
         bulk('consumers'),
         array(consumers),
       ]),
     )
-  }
+  })
   return array(out)
 }
 

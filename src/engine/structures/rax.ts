@@ -528,6 +528,16 @@ export function raxEOF<V>(it: RaxIterator<V>): boolean {
   return it.eof
 }
 
+/**
+ * Calls fn(key, value) for each key in byte order until it returns false (a raxStart /
+ * raxSeek "^" / raxNext loop).
+ */
+export function raxForEach<V>(rax: Rax<V>, fn: (key: string, value: V) => boolean | void): void {
+  const it = raxStart(rax)
+  raxSeek(it, '^')
+  while (raxNext(it)) if (fn(it.key, it.data as V) === false) return
+}
+
 /** All keys and values in byte order (tests, inspection, copies). */
 export function raxEntries<V>(rax: Rax<V>): [string, V | null][] {
   const out: [string, V | null][] = []
