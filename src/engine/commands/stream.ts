@@ -120,9 +120,15 @@ function isReply(x: unknown): x is Reply {
 
 /** The stream at `key` for a read: null when missing, a reply on the wrong type. */
 function lookupStreamRead(c: CommandCall, key: string): Stream | null | Reply {
+  const o = lookupStreamObjectRead(c, key)
+  return o === null || isReply(o) ? o : o.ptr
+}
+
+/** lookupStreamRead returning the object (commands that change a stream they read-looked up). */
+function lookupStreamObjectRead(c: CommandCall, key: string): StreamObject | null | Reply {
   const o = lookupKeyRead(c.srv, c.ctx, c.db, key)
   if (o === null) return null
-  return o.type === 'stream' ? (o as StreamObject).ptr : ERR_WRONGTYPE
+  return o.type === 'stream' ? (o as StreamObject) : ERR_WRONGTYPE
 }
 
 function lookupStreamWrite(c: CommandCall, key: string): StreamObject | null | Reply {
@@ -805,10 +811,10 @@ function xgroupCommand(c: CommandCall): Reply {
 /** XACK key group id [id ...] */
 function xackCommand(c: CommandCall): Reply {
   const argv = c.argv
-  const s = lookupStreamRead(c, argv[1] ?? '')
-  if (isReply(s)) return s
-  const group = s === null ? null : streamLookupCG(s, argv[2] ?? '')
-  if (group === null) return ZERO
+  const o = lookupStreamObjectRead(c, argv[1] ?? '')
+  if (isReply(o)) return o
+  const group = o === null ? null : streamLookupCG(o.ptr, argv[2] ?? '')
+  if (o === null || group === null) return ZERO
   const ids: StreamID[] = []
   for (let j = 3; j < argv.length; j++) {
     const p = parseIDOrReply(argv[j] ?? '', 0n, true)
@@ -825,6 +831,7 @@ function xackCommand(c: CommandCall): Reply {
     acknowledged++
     c.srv.dirty++
   }
+  if (acknowledged) touched(c, o)
   return integer(acknowledged)
 }
 
@@ -953,11 +960,11 @@ function xclaimCommand(c: CommandCall): Reply {
   const argv = c.argv
   const argc = argv.length
   const key = argv[1] ?? ''
-  const found = lookupStreamRead(c, key)
+  const found = lookupStreamObjectRead(c, key)
   if (isReply(found)) return found
-  const group = found === null ? null : streamLookupCG(found, argv[2] ?? '')
+  const group = found === null ? null : streamLookupCG(found.ptr, argv[2] ?? '')
   if (found === null || group === null) return noKeyOrGroup(key, argv[2] ?? '')
-  const s = found
+  const s = found.ptr
   const mi = getLongLongOrReply(argv[4] ?? '', 'Invalid min-idle-time argument for XCLAIM')
   if (isReply(mi)) return mi
   const minidle = mi < 0n ? 0n : mi
@@ -1037,8 +1044,7 @@ function xclaimCommand(c: CommandCall): Reply {
     c.srv.dirty++
   }
   if (propagateLastId) c.srv.dirty++
-  const o = lookupKeyRead(c.srv, c.ctx, c.db, key)
-  if (o !== null) touched(c, o as StreamObject)
+  touched(c, found)
   return array(out)
 }
 
@@ -1072,11 +1078,11 @@ function xautoclaimCommand(c: CommandCall): Reply {
     } else if (isToken(opt, 'JUSTID')) justid = true
     else return ERR_SYNTAX
   }
-  const found = lookupStreamRead(c, key)
+  const found = lookupStreamObjectRead(c, key)
   if (isReply(found)) return found
-  const group = found === null ? null : streamLookupCG(found, argv[2] ?? '')
+  const group = found === null ? null : streamLookupCG(found.ptr, argv[2] ?? '')
   if (found === null || group === null) return noKeyOrGroup(key, argv[2] ?? '')
-  const s = found
+  const s = found.ptr
   let attempts = count * 10n
   const deleted: Reply[] = []
   const out: Reply[] = []
@@ -1106,8 +1112,7 @@ function xautoclaimCommand(c: CommandCall): Reply {
   }
   raxNext(it)
   const endId = it.eof ? { ms: 0n, seq: 0n } : streamDecodeID(it.key)
-  const o = lookupKeyRead(c.srv, c.ctx, c.db, key)
-  if (o !== null) touched(c, o as StreamObject)
+  touched(c, found)
   return array([idReply(endId), array(out), array(deleted)])
 }
 

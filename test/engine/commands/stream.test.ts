@@ -113,3 +113,62 @@ describe('XDEL and XTRIM', () => {
     expect(streamValidate(stream(t).ptr)).toEqual([])
   })
 })
+
+describe('consumer groups on a manual clock', () => {
+  function setup(): { t: ReturnType<typeof createTypeHarness>; advance: (ms: number) => void } {
+    const t = createTypeHarness()
+    const clock = t.srv.clock as unknown as { advance(ms: number): void }
+    for (const id of ['1-1', '1-2', '1-3']) t.exec('XADD', 's', id, 'f', 'v')
+    t.exec('XGROUP', 'CREATE', 's', 'g', '0')
+    return { t, advance: (ms) => clock.advance(ms) }
+  }
+
+  it('XPENDING reports the time since delivery and filters by IDLE', () => {
+    const { t, advance } = setup()
+    t.exec('XREADGROUP', 'GROUP', 'g', 'alice', 'COUNT', '2', 'STREAMS', 's', '>')
+    advance(500)
+    t.exec('XREADGROUP', 'GROUP', 'g', 'bob', 'STREAMS', 's', '>')
+    advance(250)
+    expect(flat(t.exec('XPENDING', 's', 'g', '-', '+', '10'))).toEqual([
+      ['1-1', 'alice', 750, 1],
+      ['1-2', 'alice', 750, 1],
+      ['1-3', 'bob', 250, 1],
+    ])
+    expect(flat(t.exec('XPENDING', 's', 'g', 'IDLE', '300', '-', '+', '10'))).toEqual([
+      ['1-1', 'alice', 750, 1],
+      ['1-2', 'alice', 750, 1],
+    ])
+    const consumers = flat(t.exec('XINFO', 'CONSUMERS', 's', 'g'))
+    expect(consumers).toEqual([
+      ['name', 'alice', 'pending', 2, 'idle', 750],
+      ['name', 'bob', 'pending', 1, 'idle', 250],
+    ])
+  })
+
+  it('XCLAIM honours min-idle-time, IDLE and RETRYCOUNT; XAUTOCLAIM moves what is idle enough', () => {
+    const { t, advance } = setup()
+    t.exec('XREADGROUP', 'GROUP', 'g', 'alice', 'STREAMS', 's', '>')
+    advance(1000)
+    expect(flat(t.exec('XCLAIM', 's', 'g', 'bob', '2000', '1-1', 'JUSTID'))).toEqual([])
+    expect(
+      flat(t.exec('XCLAIM', 's', 'g', 'bob', '500', '1-1', 'IDLE', '100', 'RETRYCOUNT', '5')),
+    ).toEqual([['1-1', ['f', 'v']]])
+    expect(flat(t.exec('XPENDING', 's', 'g', '-', '+', '1'))).toEqual([['1-1', 'bob', 100, 5]])
+    expect(flat(t.exec('XAUTOCLAIM', 's', 'g', 'carol', '500', '0', 'JUSTID'))).toEqual([
+      '0-0',
+      ['1-2', '1-3'],
+      [],
+    ])
+    expect(flat(t.exec('XPENDING', 's', 'g'))).toEqual([
+      3,
+      '1-1',
+      '1-3',
+      [
+        ['bob', '1'],
+        ['carol', '2'],
+      ],
+    ])
+    const o = t.obj('s') as StreamObject
+    expect(streamValidate(o.ptr)).toEqual([])
+  })
+})
