@@ -171,8 +171,20 @@ export interface Client {
 }
 
 /** blocked.c's c->bpop for list and sorted-set waits. */
+/** What an XREAD / XREADGROUP waiter needs to be served (c->bpop's xread_* fields). */
+export interface StreamBlock {
+  /** Per key of BlockState.keys: serve entries after this ID (a group waiter's is updated). */
+  readonly ids: { ms: bigint; seq: bigint }[]
+  /** COUNT, or 1000 (XREAD_BLOCKED_DEFAULT_COUNT) when not given. */
+  readonly count: number
+  /** XREADGROUP's group and consumer; null for XREAD. */
+  readonly group: string | null
+  readonly consumer: string
+  readonly noack: boolean
+}
+
 export interface BlockState {
-  readonly btype: 'list' | 'zset'
+  readonly btype: 'list' | 'zset' | 'stream'
   /** The keys waited on, without repeats, in argument order (c->bpop.keys). */
   readonly keys: readonly string[]
   /** The db the client blocked in. */
@@ -190,6 +202,8 @@ export interface BlockState {
   /** The blocked command's full name and arguments (c->lastcmd, c->argv), to serve it. */
   readonly cmd: string
   readonly argv: readonly string[]
+  /** XREAD / XREADGROUP waiters only. */
+  readonly stream: StreamBlock | null
 }
 
 /** CLIENT REPLY OFF: no reply is sent until CLIENT REPLY ON. */

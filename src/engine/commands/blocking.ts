@@ -51,8 +51,15 @@ import {
 } from '../reply.ts'
 import { respEncode } from '../resp.ts'
 import { slowlogPushCurrentCommand } from '../slowlog.ts'
-import { REPLY_OFF, type BlockState, type Client, type ServerState } from '../state.ts'
+import {
+  REPLY_OFF,
+  type BlockState,
+  type Client,
+  type ServerState,
+  type StreamBlock,
+} from '../state.ts'
 import { valueRefOf } from '../types/container.ts'
+import type { RedisObject } from '../types/object.ts'
 import { listTypeLength, listTypePop, type ListObject } from '../types/t_list.ts'
 import { zsetLength, type ZsetObject } from '../types/t_zset.ts'
 import { ldMulCeilToLL, string2ld } from '../util/numbers.ts'
@@ -94,7 +101,7 @@ function getTimeoutOrReply(arg: string, now: number): number | Reply {
 // --- Blocking and unblocking ---
 
 /** blocked.c blockForKeys: waits on `keys` (repeats once) in the caller's db. */
-function blockForKeys(
+export function blockForKeys(
   c: CommandCall,
   btype: BlockState['btype'],
   keys: readonly string[],
@@ -104,6 +111,7 @@ function blockForKeys(
     wherefrom: Where
     whereto?: Where
     target?: string
+    stream?: StreamBlock
   },
 ): Reply {
   const client = c.client
@@ -127,6 +135,7 @@ function blockForKeys(
     whereto: opts.whereto ?? 'head',
     cmd: c.cmd.name,
     argv: [...c.argv],
+    stream: opts.stream ?? null,
   }
   c.srv.blockedClients++
   return BLOCKED
@@ -241,12 +250,28 @@ function serveReadyKeys(srv: ServerState, ctx: ExecContext): void {
       if (o?.type === 'list') serveClientsBlockedOnListKey(srv, ctx, db, key, o as ListObject)
       else if (o?.type === 'zset')
         serveClientsBlockedOnSortedSetKey(srv, ctx, db, key, o as ZsetObject)
+      // Streams (commands/stream.ts): served when a stream, XREADGROUP waiters unblocked otherwise.
+      streamKeyReady.serve?.(srv, ctx, db, key, o)
     }
   }
 }
 
+/**
+ * blocked.c serveClientsBlockedOnStreamKey / unblockDeletedStreamReadgroupClients, which
+ * commands/stream.ts registers here (it imports this module, not the other way round).
+ */
+export const streamKeyReady: {
+  serve?: (
+    srv: ServerState,
+    ctx: ExecContext,
+    db: RedisDb,
+    key: string,
+    o: RedisObject | null,
+  ) => void
+} = {}
+
 /** The waiters of `key` blocked for `btype`, in blocking order. */
-function waitersOf(srv: ServerState, db: RedisDb, key: string, btype: string): Client[] {
+export function waitersOf(srv: ServerState, db: RedisDb, key: string, btype: string): Client[] {
   const out: Client[] = []
   for (const id of db.blockingKeys.get(key) ?? []) {
     const c = srv.clients.get(id)
@@ -256,7 +281,7 @@ function waitersOf(srv: ServerState, db: RedisDb, key: string, btype: string): C
 }
 
 /** Runs `serve` as the receiver's command (server.current_client), then unblocks it. */
-function serveReceiver(
+export function serveReceiver(
   srv: ServerState,
   ctx: ExecContext,
   receiver: Client,
@@ -374,7 +399,7 @@ function blockingPopGeneric(
 }
 
 /** CLIENT_DENY_BLOCKING: inside MULTI/EXEC, or a client that may not block. */
-function denyBlocking(c: CommandCall): boolean {
+export function denyBlocking(c: CommandCall): boolean {
   return c.client.multi !== null || c.client.denyBlocking
 }
 

@@ -7,12 +7,21 @@
  * decides the error a malformed command gets. The stream itself (rax of listpacks, IDs,
  * trimming, iteration) is types/t_stream.ts.
  *
- * Blocking: XREAD/XREADGROUP BLOCK with nothing to serve answers a null array at once, as
- * Redis does for a client that may not block (inside MULTI); the engine's waiting clients
- * (blocking.ts) serve lists and sorted sets only.
+ * Blocking: XREAD/XREADGROUP BLOCK with nothing to serve parks the client (blocking.ts
+ * blockForKeys); XADD signals the key and serveStreamKey answers the waiters after the
+ * command, as blocked.c serveClientsBlockedOnStreamKey does. Inside MULTI the timeout reply
+ * (a null array) comes at once.
  */
 import { cstr } from '../bytes.ts'
-import { dbAdd, lookupKeyRead, lookupKeyWrite, signalModifiedKey } from '../keyspace/db.ts'
+import type { ExecContext } from '../context.ts'
+import {
+  dbAdd,
+  lookupKeyRead,
+  lookupKeyWrite,
+  signalKeyAsReady,
+  signalModifiedKey,
+  type RedisDb,
+} from '../keyspace/db.ts'
 import { memValueTouched } from '../keyspace/memory.ts'
 import {
   array,
@@ -81,6 +90,9 @@ import {
   type StreamObject,
   type StreamTrimArgs,
 } from '../types/t_stream.ts'
+import type { ServerState } from '../state.ts'
+import type { RedisObject } from '../types/object.ts'
+import { blockForKeys, denyBlocking, serveReceiver, streamKeyReady, waitersOf } from './blocking.ts'
 import { objectDuplicators } from './generic.ts'
 import { integerLL, isToken, wrongArity } from './common.ts'
 import { getLongLongOrReply, helpReply } from './parse.ts'
@@ -299,6 +311,8 @@ function xaddCommand(c: CommandCall): Reply {
   c.srv.dirty++
   if (args.strategy !== 'none') streamTrim(c.ctx, s, args, key)
   touched(c, o)
+  // New data for blocked XREAD / XREADGROUP clients.
+  if (c.db.blockingKeys.size !== 0) signalKeyAsReady(c.db, key, 'stream')
   return idReply(added)
 }
 
@@ -549,6 +563,7 @@ function noGroupForRead(key: string, group: string): Reply {
  */
 function xreadGeneric(c: CommandCall, xreadgroup: boolean): Reply {
   const argv = c.argv
+  let timeout = -1
   let count = 0n
   let streamsArg = 0
   let streamsCount = 0
@@ -563,6 +578,8 @@ function xreadGeneric(c: CommandCall, xreadgroup: boolean): Reply {
       const t = getLongLongOrReply(argv[i] ?? '', 'timeout is not an integer or out of range')
       if (isReply(t)) return t
       if (t < 0n) return error('ERR timeout is negative')
+      // getTimeoutFromObjectOrReply (ms): a deadline on the live clock, 0 = forever.
+      timeout = t > 0n ? Number(t) + mstime(c) : 0
     } else if (isToken(o, 'COUNT') && moreargs) {
       i++
       const n = getLongLongOrReply(argv[i] ?? '')
@@ -667,10 +684,93 @@ function xreadGeneric(c: CommandCall, xreadgroup: boolean): Reply {
     out.push(array([bulk(key), array(entries)]))
   }
   if (out.length) return array(out)
-  // BLOCK: this engine does not park stream readers; it answers as Redis does when the
-  // client may not block (CLIENT_DENY_BLOCKING, e.g. inside MULTI): as if the timeout passed.
-  return NIL_ARRAY
+  if (timeout === -1) return NIL_ARRAY
+  // A client that may not block (inside MULTI) gets the timeout reply at once.
+  if (denyBlocking(c)) return NIL_ARRAY
+  return blockForKeys(c, 'stream', argv.slice(streamsArg, streamsArg + streamsCount), {
+    timeout,
+    count: -1,
+    wherefrom: 'head',
+    stream: {
+      ids: firstIdPerKey(argv.slice(streamsArg, streamsArg + streamsCount), ids),
+      count: n || XREAD_BLOCKED_DEFAULT_COUNT,
+      group: groupname,
+      consumer: consumername,
+      noack,
+    },
+  })
 }
+
+/** Without COUNT, a blocked reader is served at most this many entries per stream. */
+const XREAD_BLOCKED_DEFAULT_COUNT = 1000
+
+/** blockForKeys keeps each key once, with the ID given at its first occurrence. */
+function firstIdPerKey(keys: readonly string[], ids: readonly StreamID[]): StreamID[] {
+  const seen = new Set<string>()
+  const out: StreamID[] = []
+  keys.forEach((key, i) => {
+    if (seen.has(key)) return
+    seen.add(key)
+    out.push({ ...(ids[i] as StreamID) })
+  })
+  return out
+}
+
+/**
+ * blocked.c serveClientsBlockedOnStreamKey: each XREAD / XREADGROUP waiter of `key` whose ID
+ * is below the stream's last ID gets [[key, entries]] (a group waiter reads after the group's
+ * last ID, which serving earlier waiters moves); a group that no longer exists answers
+ * NOGROUP. When the key is no longer a stream, XREADGROUP waiters are unblocked with an
+ * error (unblockDeletedStreamReadgroupClients); XREAD waiters keep waiting.
+ */
+function serveStreamKey(
+  srv: ServerState,
+  ctx: ExecContext,
+  db: RedisDb,
+  key: string,
+  o: RedisObject | null,
+): void {
+  for (const receiver of waitersOf(srv, db, key, 'stream')) {
+    const sb = receiver.bpop?.stream
+    if (sb === undefined || sb === null) continue
+    if (o === null || o.type !== 'stream') {
+      if (sb.group !== null)
+        serveReceiver(srv, ctx, receiver, () => error('UNBLOCKED the stream key no longer exists'))
+      continue
+    }
+    const s = (o as StreamObject).ptr
+    const idx = receiver.bpop?.keys.indexOf(key) ?? -1
+    let group: StreamCG | null = null
+    if (sb.group !== null) {
+      group = streamLookupCG(s, sb.group)
+      if (group === null) {
+        serveReceiver(srv, ctx, receiver, () =>
+          error('NOGROUP the consumer group this client was blocked on no longer exists'),
+        )
+        continue
+      }
+      sb.ids[idx] = group.lastId
+    }
+    const gt = sb.ids[idx] as StreamID
+    if (streamCompareID(s.lastId, gt) <= 0) continue
+    const start = streamIncrID(gt) ?? { ms: 0n, seq: 0n }
+    serveReceiver(srv, ctx, receiver, (c) => {
+      let entries: Reply[]
+      if (group !== null) {
+        let consumer = streamLookupConsumer(group, sb.consumer, mstime(c))
+        if (consumer === null) {
+          consumer = streamCreateConsumer(group, sb.consumer, mstime(c)) as StreamConsumer
+          c.srv.dirty++
+        }
+        entries = groupRangeEntries(c, s, start, sb.count, group, consumer, sb.noack)
+        memValueTouched(db.dict, o)
+      } else entries = rangeEntries(s, start, null, sb.count, false)
+      return array([array([bulk(key), array(entries)])])
+    })
+  }
+}
+
+streamKeyReady.serve = serveStreamKey
 
 // --- Consumer groups: XGROUP, XACK, XPENDING, XCLAIM, XAUTOCLAIM ---
 
@@ -786,6 +886,8 @@ function xgroupCommand(c: CommandCall): Reply {
     raxRemove(o.ptr.cgroups as NonNullable<Stream['cgroups']>, grpname)
     c.srv.dirty++
     touched(c, o)
+    // XREADGROUP clients blocked on this group get NOGROUP.
+    signalKeyAsReady(c.db, key, 'stream')
     return integer(1)
   }
   if (isToken(opt, 'CREATECONSUMER') && argc === 5) {

@@ -223,11 +223,11 @@ export function takeReadyKey(db: RedisDb, key: string): void {
 }
 
 /**
- * blocked.c signalKeyAsReady: a list or sorted set appeared under a key clients are blocked
- * on; queue the key (once) for handleClientsBlockedOnKeys after the current command.
+ * blocked.c signalKeyAsReady: a list, sorted set or stream appeared (or a stream changed or
+ * went away: XREADGROUP waiters are then unblocked) under a key clients are blocked on; queue the key (once) for handleClientsBlockedOnKeys after the current command.
  */
 export function signalKeyAsReady(db: RedisDb, key: string, type: RedisObject['type']): void {
-  if (type !== 'list' && type !== 'zset') return
+  if (type !== 'list' && type !== 'zset' && type !== 'stream') return
   if (!db.blockingKeys.has(key) || db.readyKeys.has(key)) return
   db.readyKeys.set(key, readySeq++)
   readyPending++
@@ -256,6 +256,8 @@ export function dbOverwrite(
   if (de === NO_ENTRY) throw new Error('dbOverwrite: key does not exist')
   const old = dictGetVal(db.dict, de)
   if (policyIsLfu(srv)) val.lru = old.lru
+  // "We want to try to unblock any client using a blocking XREADGROUP".
+  if (old.type === 'stream') signalKeyAsReady(db, key, 'stream')
   memValueReplaced(db.dict, old, val)
   dictSetVal(db.dict, de, val)
 }
@@ -298,7 +300,10 @@ export function dbDelete(ctx: ExecContext, db: RedisDb, key: string): boolean {
   if (db.expiresExact.size > 0) db.expiresExact.delete(key)
   const de = dictDelete(ctx, db.dict, key)
   if (de === NO_ENTRY) return false
-  memKeyDeleted(db.dict, key, dictGetVal(db.dict, de))
+  const val = dictGetVal(db.dict, de)
+  // "We want to try to unblock any client using a blocking XREADGROUP".
+  if (db.blockingKeys.size !== 0 && val.type === 'stream') signalKeyAsReady(db, key, 'stream')
+  memKeyDeleted(db.dict, key, val)
   return true
 }
 
