@@ -42,6 +42,8 @@ const DEFAULTS: readonly (readonly [string, string])[] = [
   ['list-max-listpack-size', '-2'],
   ['list-compress-depth', '0'],
   ['hll-sparse-max-bytes', '3000'],
+  ['stream-node-max-entries', '100'],
+  ['stream-node-max-bytes', '4096'],
 ]
 
 interface Conns {

@@ -790,6 +790,113 @@ const KEYCMD: G[] = [
   (c) => E('DEBUG', 'DIGEST-VALUE', ...ks(c, 2)),
 ]
 
+/** Stream IDs from a small range (explicit, so replies do not depend on the clock). */
+function sid(c: Ctx): string {
+  const r = ri(c.g, 10)
+  if (r === 0)
+    return pick(c.g, [
+      '-',
+      '+',
+      '0',
+      '0-0',
+      'x',
+      '1-x',
+      '18446744073709551615-18446744073709551615',
+    ])
+  const ms = String(ri(c.g, 40))
+  return r < 4 ? ms : r < 5 ? `${ms}-*` : `${ms}-${String(ri(c.g, 4))}`
+}
+/** Range bounds for XRANGE / XPENDING: IDs, '-', '+', exclusive '('. */
+function srange(c: Ctx): string {
+  return ch(c.g, 0.2) ? `(${sid(c)}` : sid(c)
+}
+const GROUPS = ['g1', 'g2']
+const CONSUMERS = ['alice', 'bob', 'carol']
+function strim(c: Ctx): string[] {
+  const approx = pick(c.g, [[], ['~'], ['=']])
+  const a = ch(c.g, 0.6)
+    ? ['MAXLEN', ...approx, pick(c.g, ['0', '1', '2', '5', '10', '-1', 'x'])]
+    : ['MINID', ...approx, sid(c)]
+  if (ch(c.g, 0.2)) a.push('LIMIT', pick(c.g, ['0', '1', '5', '-1']))
+  return a
+}
+
+const STREAM: G[] = [
+  (c) => {
+    const a = ['XADD', k(c)]
+    if (ch(c.g, 0.1)) a.push('NOMKSTREAM')
+    if (ch(c.g, 0.2)) a.push(...strim(c))
+    a.push(sid(c))
+    const fields = ch(c.g, 0.7) ? ['f', v(c)] : ms(c, 3).flatMap((f) => [f, v(c)])
+    return E(...a, ...fields)
+  },
+  (c) => E('XADD', k(c), `${String(ri(c.g, 40))}-*`, 'f', v(c), 'g', v(c)),
+  (c) => E('XLEN', k(c)),
+  (c) => {
+    const a = [pick(c.g, ['XRANGE', 'XREVRANGE']), k(c), srange(c), srange(c)]
+    if (ch(c.g, 0.4)) a.push('COUNT', pick(c.g, CNT))
+    return E(...a)
+  },
+  (c) => E('XDEL', k(c), ...upTo(c, 3, sid)),
+  (c) => E('XTRIM', k(c), ...strim(c)),
+  (c) => {
+    const a = ['XSETID', k(c), sid(c)]
+    if (ch(c.g, 0.3)) a.push('ENTRIESADDED', pick(c.g, ['0', '5', '100', '-1']))
+    if (ch(c.g, 0.3)) a.push('MAXDELETEDID', sid(c))
+    return E(...a)
+  },
+  (c) => {
+    const keys = ks(c, 2)
+    const a = ['XREAD']
+    if (ch(c.g, 0.4)) a.push('COUNT', pick(c.g, CNT))
+    if (ch(c.g, 0.2)) a.push('BLOCK', '10')
+    return E(...a, 'STREAMS', ...keys, ...keys.map(() => (ch(c.g, 0.2) ? '$' : sid(c))))
+  },
+  (c) => E('XINFO', 'STREAM', k(c)),
+  (c) => E('XINFO', 'GROUPS', k(c)),
+  (c) => {
+    const a = ['XGROUP', 'CREATE', k(c), pick(c.g, GROUPS), ch(c.g, 0.3) ? '$' : sid(c)]
+    if (ch(c.g, 0.3)) a.push('MKSTREAM')
+    if (ch(c.g, 0.2)) a.push('ENTRIESREAD', pick(c.g, ['0', '3', '-1', '-2']))
+    return E(...a)
+  },
+  (c) => E('XGROUP', 'SETID', k(c), pick(c.g, GROUPS), ch(c.g, 0.3) ? '$' : sid(c)),
+  (c) => E('XGROUP', 'DESTROY', k(c), pick(c.g, GROUPS)),
+  (c) =>
+    E(
+      'XGROUP',
+      pick(c.g, ['CREATECONSUMER', 'DELCONSUMER']),
+      k(c),
+      pick(c.g, GROUPS),
+      pick(c.g, CONSUMERS),
+    ),
+  (c) => {
+    const a = ['XREADGROUP', 'GROUP', pick(c.g, GROUPS), pick(c.g, CONSUMERS)]
+    if (ch(c.g, 0.4)) a.push('COUNT', pick(c.g, CNT))
+    if (ch(c.g, 0.2)) a.push('NOACK')
+    return E(...a, 'STREAMS', k(c), ch(c.g, 0.7) ? '>' : sid(c))
+  },
+  (c) => E('XACK', k(c), pick(c.g, GROUPS), ...upTo(c, 3, sid)),
+  (c) => E('XPENDING', k(c), pick(c.g, GROUPS)),
+  (c) => {
+    const a = ['XCLAIM', k(c), pick(c.g, GROUPS), pick(c.g, CONSUMERS), '0', ...upTo(c, 3, sid)]
+    if (ch(c.g, 0.3)) a.push('FORCE')
+    if (ch(c.g, 0.5)) a.push('JUSTID')
+    return E(...a)
+  },
+  (c) => {
+    const a = ['XAUTOCLAIM', k(c), pick(c.g, GROUPS), pick(c.g, CONSUMERS), '0', srange(c)]
+    if (ch(c.g, 0.5)) a.push('COUNT', pick(c.g, ['1', '2', '10', '0']))
+    if (ch(c.g, 0.5)) a.push('JUSTID')
+    return E(...a)
+  },
+  // MEMORY USAGE of streams only (the other types' sampled estimates are not compared here).
+  (c) => {
+    const key = k(c)
+    return c.types.get(key) === 'stream' && !c.inMulti ? E('MEMORY', 'USAGE', key) : E('XLEN', key)
+  },
+]
+
 const CONFIG_PARAMS: [string, string[]][] = [
   ['hash-max-listpack-entries', ['0', '1', '2', '4', '8', '128']],
   ['hash-max-listpack-value', ['0', '1', '4', '16', '64']],
@@ -802,6 +909,8 @@ const CONFIG_PARAMS: [string, string[]][] = [
   ['list-max-ziplist-size', ['-2', '2']],
   ['list-compress-depth', ['0', '1', '2', '3']],
   ['hll-sparse-max-bytes', ['0', '30', '300', '3000']],
+  ['stream-node-max-entries', ['0', '1', '2', '3', '100']],
+  ['stream-node-max-bytes', ['0', '40', '100', '4096']],
 ]
 
 const CFG: G[] = [
@@ -843,6 +952,7 @@ const FAMILY: Record<string, G[]> = {
   hash: HASH,
   set: SET,
   zset: ZSET,
+  stream: STREAM,
 }
 const FAMS = Object.keys(FAMILY)
 
