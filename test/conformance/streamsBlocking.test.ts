@@ -125,4 +125,21 @@ describe('XREAD / XREADGROUP BLOCK against redis-server', () => {
       await s.run('INFO', 'errorstats')
     })
   })
+
+  it('FLUSHALL and SWAPDB unblock XREADGROUP waiters whose stream went away', async () => {
+    await same(async (s) => {
+      await s.run('XGROUP', 'CREATE', 's', 'g', '$', 'MKSTREAM')
+      await s.wait('a', 'XREADGROUP', 'GROUP', 'g', 'alice', 'BLOCK', '0', 'STREAMS', 's', '>')
+      await s.wait('c', 'XREAD', 'BLOCK', '0', 'STREAMS', 's', '$')
+      await s.run('SWAPDB', '0', '1')
+      await s.read('a')
+      await s.run('SWAPDB', '0', '1')
+      await s.run('XADD', 's', '1-1', 'f', 'v')
+      await s.read('c')
+      await s.run('XGROUP', 'CREATE', 's', 'g2', '$')
+      await s.wait('a', 'XREADGROUP', 'GROUP', 'g2', 'alice', 'BLOCK', '0', 'STREAMS', 's', '>')
+      await s.run('FLUSHALL')
+      await s.read('a')
+    })
+  })
 })

@@ -233,6 +233,24 @@ export function signalKeyAsReady(db: RedisDb, key: string, type: RedisObject['ty
   readyPending++
 }
 
+/**
+ * db.c scanDatabaseForDeletedStreams (FLUSHALL/FLUSHDB, SWAPDB): a waited-on key that holds a
+ * stream here and not in `replacedWith` is signalled, so its XREADGROUP waiters get UNBLOCKED.
+ */
+function scanDatabaseForDeletedStreams(
+  ctx: ExecContext,
+  emptied: RedisDb,
+  replacedWith: RedisDb | null,
+): void {
+  const isStream = (db: RedisDb, key: string): boolean => {
+    const de = dictFind(ctx, db.dict, key)
+    return de !== NO_ENTRY && dictGetVal(db.dict, de).type === 'stream'
+  }
+  for (const key of emptied.blockingKeys.keys())
+    if (isStream(emptied, key) && (replacedWith === null || !isStream(replacedWith, key)))
+      signalKeyAsReady(emptied, key, 'stream')
+}
+
 /** db.c scanDatabaseForReadyKeys: after SWAPDB, keys now holding data for their waiters. */
 function scanDatabaseForReadyKeys(ctx: ExecContext, db: RedisDb): void {
   for (const key of db.blockingKeys.keys()) {
@@ -510,7 +528,9 @@ export function emptyData(srv: ServerState, ctx: ExecContext, dbnum: number): nu
   const to = dbnum === -1 ? srv.dbs.length - 1 : dbnum
   for (let j = from; j <= to; j++) {
     const db = srv.dbs[j]
-    if (db !== undefined) touchAllWatchedKeysInDb(srv, ctx, db, null)
+    if (db === undefined) continue
+    if (db.blockingKeys.size !== 0) scanDatabaseForDeletedStreams(ctx, db, null)
+    touchAllWatchedKeysInDb(srv, ctx, db, null)
   }
   let removed = 0
   for (let j = from; j <= to; j++) {
@@ -543,6 +563,8 @@ export function dbSwapDatabases(
   if (id1 === id2) return true
   touchAllWatchedKeysInDb(srv, ctx, db1, db2)
   touchAllWatchedKeysInDb(srv, ctx, db2, db1)
+  scanDatabaseForDeletedStreams(ctx, db1, db2)
+  scanDatabaseForDeletedStreams(ctx, db2, db1)
   const { dict, expires, expiresExact, avgTtl, expiresCursor } = db1
   db1.dict = db2.dict
   db1.expires = db2.expires
