@@ -529,6 +529,28 @@ export function raxEOF<V>(it: RaxIterator<V>): boolean {
 }
 
 /**
+ * Bytes a node takes as rax.c lays it out (raxNodeCurrentLength): the 4-byte header, the
+ * edge bytes padded to pointer alignment, the child pointers (one if compressed) and the
+ * value pointer of a non-NULL key.
+ */
+export function raxNodeCurrentLength<V>(n: RaxNode<V>): number {
+  const size = n.data.length
+  const padding = (8 - ((size + 4) % 8)) & 7
+  return 4 + size + padding + 8 * (n.iscompr ? 1 : size) + (n.iskey && !n.isnull ? 8 : 0)
+}
+
+/** Sum of f(node) over every node of the tree, the head included. */
+export function raxSumNodes<V>(rax: Rax<V>, f: (n: RaxNode<V>) => number): number {
+  let total = 0
+  const stack: RaxNode<V>[] = [rax.head]
+  for (let n = stack.pop(); n !== undefined; n = stack.pop()) {
+    total += f(n)
+    for (const child of n.children) stack.push(child)
+  }
+  return total
+}
+
+/**
  * Calls fn(key, value) for each key in byte order until it returns false (a raxStart /
  * raxSeek "^" / raxNext loop).
  */

@@ -63,11 +63,13 @@ import {
   raxInsert,
   raxNew,
   raxNext,
+  raxNodeCurrentLength,
   raxPrev,
   raxRemove,
   raxSeek,
   raxSize,
   raxStart,
+  raxSumNodes,
   raxTryInsert,
   raxValidate,
   type Rax,
@@ -1060,10 +1062,14 @@ export function streamComputeSize(s: Stream, samples: number): number {
   return asize
 }
 
-/** Bytes zmalloc holds for a stream value (INFO used_memory): structs, nodes, listpacks. */
+/**
+ * Bytes zmalloc holds for a stream value (INFO used_memory): the structs, each rax node at the
+ * size class of its current layout, the listpacks' allocations, groups, consumers and NACKs.
+ */
 export function streamAllocSize(s: Stream): number {
   const raxBytes = (r: Rax<unknown>): number =>
-    jemallocSizeClass(SIZEOF_RAX) + r.numnodes * jemallocSizeClass(SIZEOF_RAX_NODE + 4 + 16)
+    jemallocSizeClass(SIZEOF_RAX) +
+    raxSumNodes(r, (n) => jemallocSizeClass(raxNodeCurrentLength(n)))
   let bytes = SIZEOF_ROBJ + jemallocSizeClass(SIZEOF_STREAM) + raxBytes(s.rax as Rax<unknown>)
   for (const { node } of streamNodes(s)) bytes += node.alloc
   if (s.cgroups !== null) {
