@@ -34,7 +34,9 @@
  * The listpack edits themselves are silent (LP_SILENT): they are stream entries, not the
  * elements a listpack panel draws.
  */
+import type { InspectView } from '../api.ts'
 import type { ExecContext } from '../context.ts'
+import { registerInspector } from '../inspect.ts'
 import type { ServerState } from '../state.ts'
 import { createObject, type ContainerObject } from './object.ts'
 import type { KeyName } from '../events.ts'
@@ -60,6 +62,7 @@ import {
 import {
   raxEOF,
   raxFind,
+  raxForEach,
   raxInsert,
   raxNew,
   raxNext,
@@ -1132,3 +1135,72 @@ export function streamValidate(s: Stream): string[] {
   if (prev !== null && streamCompareID(prev, s.lastId) > 0) errors.push('an entry is above last_id')
   return errors
 }
+
+// --- Inspection ---
+
+/** A listpack node as the stream view lists it. */
+export interface StreamNodeView {
+  readonly master: string
+  readonly entries: number
+  readonly deleted: number
+  readonly masterFields: readonly string[]
+  readonly bytes: number
+  readonly alloc: number
+}
+
+/** A plain, JSON-safe view of a stream for panels (the first `limit` listpacks). */
+export function streamView(s: Stream, key: string, limit: number): InspectView {
+  const nodes: StreamNodeView[] = []
+  let truncated = false
+  raxForEach(s.rax, (k, node) => {
+    if (nodes.length >= limit) {
+      truncated = true
+      return false
+    }
+    const lp = node.lp
+    const p = lpFirst(lp) as number
+    const deletedAt = lpNext(lp, p) as number
+    let q = lpNext(lp, deletedAt) as number
+    const n = lpGetNumber(lp, q)
+    const masterFields: string[] = []
+    for (let i = 0; i < n; i++) {
+      q = lpNext(lp, q) as number
+      masterFields.push(lpGet(lp, q))
+    }
+    nodes.push({
+      master: streamIDString(streamDecodeID(k)),
+      entries: lpGetNumber(lp, p),
+      deleted: lpGetNumber(lp, deletedAt),
+      masterFields,
+      bytes: lpBytes(lp),
+      alloc: node.alloc,
+    })
+    return true
+  })
+  const groups: { name: string; lastDeliveredId: string; pending: number; consumers: number }[] = []
+  if (s.cgroups !== null)
+    raxForEach(s.cgroups, (name, cg) => {
+      groups.push({
+        name,
+        lastDeliveredId: streamIDString(cg.lastId),
+        pending: raxSize(cg.pel),
+        consumers: raxSize(cg.consumers),
+      })
+    })
+  return {
+    kind: 'stream',
+    key,
+    length: s.length,
+    lastId: streamIDString(s.lastId),
+    firstId: streamIDString(s.firstId),
+    maxDeletedEntryId: streamIDString(s.maxDeletedEntryId),
+    entriesAdded: s.entriesAdded.toString(),
+    raxKeys: raxSize(s.rax),
+    raxNodes: s.rax.numnodes,
+    nodes,
+    truncated,
+    groups,
+  }
+}
+
+registerInspector('stream', (o, key, limit) => streamView((o as StreamObject).ptr, key, limit))

@@ -172,3 +172,25 @@ describe('consumer groups on a manual clock', () => {
     expect(streamValidate(o.ptr)).toEqual([])
   })
 })
+
+describe('inspect', () => {
+  it('shows the listpack nodes of the rax with their master entries and sizes', async () => {
+    const { createServer } = await import('../../../src/engine/index.ts')
+    const srv = createServer({ seed: 1 })
+    srv.call(['CONFIG', 'SET', 'stream-node-max-entries', '2'])
+    for (const id of ['1-1', '1-2', '2-1']) srv.call(['XADD', 's', id, 'temp', '20', 'hum', '5'])
+    srv.call(['XGROUP', 'CREATE', 's', 'g', '0'])
+    expect(srv.inspect('s')).toMatchObject({
+      kind: 'stream',
+      length: 3,
+      lastId: '2-1',
+      raxKeys: 2,
+      nodes: [
+        { master: '1-1', entries: 2, deleted: 0, masterFields: ['temp', 'hum'] },
+        { master: '2-1', entries: 1, deleted: 0, alloc: 4096 },
+      ],
+      truncated: false,
+      groups: [{ name: 'g', lastDeliveredId: '0-0', pending: 0, consumers: 0 }],
+    })
+  })
+})
