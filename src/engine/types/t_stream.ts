@@ -38,6 +38,7 @@ import type { InspectView } from '../api.ts'
 import type { ExecContext } from '../context.ts'
 import { registerInspector } from '../inspect.ts'
 import type { ServerState } from '../state.ts'
+import { string2ll } from '../util/numbers.ts'
 import { createObject, type ContainerObject } from './object.ts'
 import type { KeyName } from '../events.ts'
 import { jemallocSizeClass } from '../structures/jemalloc.ts'
@@ -225,15 +226,24 @@ export function streamIDEqZero(id: StreamID): boolean {
   return id.ms === 0n && id.seq === 0n
 }
 
-/** string2ull: decimal digits only (no sign, no spaces), fits in 64 bits. */
+/**
+ * util.c string2ull: string2ll's strict form (a negative value is refused), else what
+ * strtoull(s, &end, 10) accepts when it consumes the whole string: leading whitespace, a
+ * '+' or '-' sign ("-1" is refused by the first test, but " -1" wraps to 2^64-1), leading
+ * zeros; out of range is refused (ERANGE).
+ */
 function string2ull(s: string): bigint | null {
-  if (s.length === 0 || s.length > 20) return null
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i)
-    if (c < 48 || c > 57) return null
-  }
-  const v = BigInt(s)
-  return v > UINT64_MAX ? null : v
+  const ll = string2ll(s)
+  if (ll !== null) return ll < 0n ? null : ll
+  let i = 0
+  while (i < s.length && ' \t\n\v\f\r'.includes(s.charAt(i))) i++
+  let negative = false
+  if (s.charAt(i) === '+' || s.charAt(i) === '-') negative = s.charAt(i++) === '-'
+  const digits = s.slice(i)
+  if (digits.length === 0 || !/^[0-9]+$/.test(digits)) return null
+  const v = BigInt(digits)
+  if (v > UINT64_MAX) return null
+  return negative ? BigInt.asUintN(64, -v) : v
 }
 
 /** The parsed ID and, for XADD's `ms-*`, whether the sequence was given. */
