@@ -194,3 +194,37 @@ describe('inspect', () => {
     })
   })
 })
+
+describe('clone', () => {
+  it('copies streams with their groups; NACKs stay shared between group and consumer PELs', async () => {
+    const { createServer } = await import('../../../src/engine/index.ts')
+    const { manualClock } = await import('../../../src/engine/clock.ts')
+    const srv = createServer({ seed: 1, clock: manualClock() })
+    for (const id of ['1-1', '1-2', '2-1']) srv.call(['XADD', 's', id, 'f', 'v'])
+    srv.call(['XGROUP', 'CREATE', 's', 'g', '0'])
+    srv.call(['XREADGROUP', 'GROUP', 'g', 'alice', 'STREAMS', 's', '>'])
+    const copy = srv.clone?.(manualClock())
+    expect(copy).toBeDefined()
+    if (copy === undefined) return
+    for (const argv of [
+      ['XACK', 's', 'g', '1-1'],
+      ['XPENDING', 's', 'g'],
+      ['XCLAIM', 's', 'g', 'bob', '0', '1-2', 'JUSTID'],
+      ['XPENDING', 's', 'g'],
+      ['XADD', 's', '3-1', 'f', 'w'],
+      ['XINFO', 'STREAM', 's'],
+      ['MEMORY', 'USAGE', 's'],
+    ])
+      expect(copy.call(argv)).toEqual(srv.call(argv))
+    expect(copy.digest()).toBe(srv.digest())
+    expect(flat(copy.call(['XPENDING', 's', 'g']))).toEqual([
+      2,
+      '1-2',
+      '2-1',
+      [
+        ['alice', '1'],
+        ['bob', '1'],
+      ],
+    ])
+  })
+})
