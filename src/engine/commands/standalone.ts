@@ -6,9 +6,8 @@
  * - as a standalone master with no replicas, no cluster and no subscribers answers them
  *   (CLUSTER, READONLY, WAIT, REPLICAOF NO ONE, FAILOVER, MODULE LIST, ACL WHOAMI), byte
  *   for byte;
- * - or, for what X-Ray does not model (pub/sub subscriptions, streams,
- *   the HyperLogLog self-test, geo searches, DUMP/RESTORE, ACL users, modules, replication, AOF,
- *   SHUTDOWN), with an error that names the command and says so, instead of Redis's
+ * - or, for what X-Ray does not model (the HyperLogLog self-test, geo searches, DUMP/RESTORE,
+ *   ACL users, modules, replication, AOF, SHUTDOWN), with an error that names the command and says so, instead of Redis's
  *   "unknown command", which would read as if Redis had no such command.
  */
 import { COMMAND_META } from './meta.generated.ts'
