@@ -266,8 +266,9 @@ function parseAddOrTrimArgs(c: CommandCall, xadd: boolean): AddTrimArgs | Reply 
     if (!args.approx)
       return error('ERR syntax error, LIMIT cannot be used without the special ~ option')
   } else if (args.approx) {
-    const maxEntries = BigInt(streamNodeLimits(c.srv).maxEntries)
-    args.limit = 100n * maxEntries
+    // 100 * stream-node-max-entries in a long long (wrapping like the C multiplication).
+    const maxEntries = BigInt(c.srv.config.other['stream-node-max-entries'] ?? '100')
+    args.limit = BigInt.asIntN(64, 100n * maxEntries)
     if (args.limit <= 0n) args.limit = 10000n
     if (args.limit > 1000000n) args.limit = 1000000n
   } else args.limit = 0n
