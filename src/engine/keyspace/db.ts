@@ -251,6 +251,16 @@ function scanDatabaseForDeletedStreams(
       signalKeyAsReady(emptied, key, 'stream')
 }
 
+/**
+ * server.blocked_clients_by_type[BLOCKED_STREAM] != 0: scanDatabaseForDeletedStreams returns
+ * at once otherwise (its dictFind calls, which step a rehash, are not made).
+ */
+function streamClientsBlocked(srv: ServerState): boolean {
+  if (srv.blockedClients === 0) return false
+  for (const c of srv.clients.values()) if (c.bpop?.btype === 'stream') return true
+  return false
+}
+
 /** db.c scanDatabaseForReadyKeys: after SWAPDB, keys now holding data for their waiters. */
 function scanDatabaseForReadyKeys(ctx: ExecContext, db: RedisDb): void {
   for (const key of db.blockingKeys.keys()) {
@@ -529,7 +539,7 @@ export function emptyData(srv: ServerState, ctx: ExecContext, dbnum: number): nu
   for (let j = from; j <= to; j++) {
     const db = srv.dbs[j]
     if (db === undefined) continue
-    if (db.blockingKeys.size !== 0) scanDatabaseForDeletedStreams(ctx, db, null)
+    if (streamClientsBlocked(srv)) scanDatabaseForDeletedStreams(ctx, db, null)
     touchAllWatchedKeysInDb(srv, ctx, db, null)
   }
   let removed = 0
@@ -563,8 +573,10 @@ export function dbSwapDatabases(
   if (id1 === id2) return true
   touchAllWatchedKeysInDb(srv, ctx, db1, db2)
   touchAllWatchedKeysInDb(srv, ctx, db2, db1)
-  scanDatabaseForDeletedStreams(ctx, db1, db2)
-  scanDatabaseForDeletedStreams(ctx, db2, db1)
+  if (streamClientsBlocked(srv)) {
+    scanDatabaseForDeletedStreams(ctx, db1, db2)
+    scanDatabaseForDeletedStreams(ctx, db2, db1)
+  }
   const { dict, expires, expiresExact, avgTtl, expiresCursor } = db1
   db1.dict = db2.dict
   db1.expires = db2.expires
