@@ -224,6 +224,14 @@ export function Console(props: {
   const onKeyDown = (e: KeyboardEvent<HTMLInputElement>): void => {
     if (!tab) return
     const s = store.getState()
+    if (tab.waiting) {
+      // Waiting in BLPOP: the line is closed, as redis-cli's is; Ctrl+C stops waiting.
+      if (e.ctrlKey && e.key.toLowerCase() === 'c') {
+        e.preventDefault()
+        s.unblockRequested(tab.id)
+      } else if (e.key === 'Enter' || e.key === 'Tab') e.preventDefault()
+      return
+    }
     if ((e.key !== 'Tab' || e.shiftKey) && completion && e.key !== 'Shift') setCompletion(null)
 
     if (search) {
@@ -458,7 +466,8 @@ export function Console(props: {
               value={
                 search ? search.query : tooLong ? `${value.slice(0, LONG_PREVIEW_CHARS)}…` : value
               }
-              readOnly={tooLong && !search}
+              readOnly={(tooLong && !search) || tab.waiting !== undefined}
+              aria-disabled={tab.waiting !== undefined || undefined}
               aria-describedby={tooLong ? `${baseId}-long` : hint ? `${baseId}-hint` : undefined}
               onChange={(e) => {
                 if (search || tooLong) return
@@ -466,7 +475,10 @@ export function Console(props: {
                 setCompletion(null)
               }}
               onKeyDown={onKeyDown}
-              onPaste={onPaste}
+              onPaste={(e) => {
+                if (tab.waiting) e.preventDefault()
+                else onPaste(e)
+              }}
             />
             {hint && (
               <span className="visually-hidden" id={`${baseId}-hint`}>
@@ -485,7 +497,20 @@ export function Console(props: {
             }}
           />
         )}
-        {running ? (
+        {tab.waiting ? (
+          <div className="console-busy console-waiting" role="status">
+            {t('console.waiting', { command: displayCommand(tab.waiting.argv) })}{' '}
+            <button
+              type="button"
+              onClick={() => {
+                store.getState().unblockRequested(tab.id)
+                inputRef.current?.focus()
+              }}
+            >
+              {t('console.cancel')}
+            </button>
+          </div>
+        ) : running ? (
           <ProgressLine running={running} />
         ) : (
           showBusy && (

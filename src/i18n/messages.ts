@@ -34,6 +34,8 @@ export const en = {
   'console.output': 'Output of {label}',
   'console.busy': 'Running… ',
   'console.cancel': 'Cancel',
+  'console.waiting':
+    'Waiting for {command}… it returns when another client pushes to its key or its timeout passes on the virtual clock. Ctrl+C stops waiting (CLIENT UNBLOCK).',
   'console.progress': '{command} … {percent}%',
   'console.progressLabel': 'Progress of {command}',
   'console.cancelled': '(cancelled: the command was not run)',
@@ -45,8 +47,6 @@ export const en = {
   'console.long':
     'Long line: {bytes} bytes, too long to edit here (the box shows its start). Enter runs all of it.',
   'console.longCopy': 'Copy the whole line',
-  'console.neverBlocks':
-    '(The console’s connections never block: the command answered at once, as on a timeout. In Redis it waits until another client pushes an element or the timeout passes.)',
   'console.longClear': 'Clear the line',
   'console.longCopied': 'Copied the whole line ({bytes} bytes).',
   'console.longCopyFailed': 'The browser did not allow copying to the clipboard.',
@@ -150,6 +150,8 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'console.output': '{label} 的输出',
   'console.busy': '执行中… ',
   'console.cancel': '取消',
+  'console.waiting':
+    '正在等待 {command} 的回复……另一个客户端向它的键推入元素，或虚拟时钟走过它的超时时间，它才会返回。按 Ctrl+C 停止等待（CLIENT UNBLOCK）。',
   'console.progress': '{command} … {percent}%',
   'console.progressLabel': '{command} 的进度',
   'console.cancelled': '(已取消：该命令没有执行)',
@@ -161,8 +163,6 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'console.long':
     '长命令：{bytes} 字节，太长，无法在此编辑（输入框只显示开头）。按 Enter 会完整执行。',
   'console.longCopy': '复制整条命令',
-  'console.neverBlocks':
-    '(控制台的连接从不阻塞：该命令立即返回，如同已超时。在 Redis 里它会一直等待，直到另一个客户端推入元素或超时。)',
   'console.longClear': '清空这一行',
   'console.longCopied': '已复制整条命令（{bytes} 字节）。',
   'console.longCopyFailed': '浏览器不允许复制到剪贴板。',

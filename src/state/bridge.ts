@@ -24,8 +24,16 @@ import {
   outputLines,
   replyLine,
   tickIsInteresting,
+  waitedLines,
 } from './store.ts'
-import type { ClientTab, ConsoleLine, EngineRequest, SavedSession, TimelineItem } from './types.ts'
+import type {
+  ClientTab,
+  ConsoleLine,
+  EngineRequest,
+  SavedSession,
+  TimelineItem,
+  Waiting,
+} from './types.ts'
 
 // --- Types ---
 
@@ -139,6 +147,9 @@ export function connectBridge(
       case 'cancel':
         client.cancel()
         return
+      case 'unblock':
+        await unblock(r.client)
+        return
       case 'crash':
         await client.crash().catch(() => undefined)
         return
@@ -148,6 +159,27 @@ export function connectBridge(
       case 'reset':
         await restore({ v: 1, session: r.session, log: [], tabs: [], active: null })
         return
+    }
+  }
+
+  /**
+   * Ctrl+C on a tab waiting in BLPOP: what a learner would do in Redis, from another
+   * connection: CLIENT UNBLOCK <id> (TIMEOUT semantics, so the waiting tab prints the
+   * timeout reply and keeps its connection, db and name). The other connection is opened for
+   * it and closed after; all three are ordinary logged ops, so a replay does the same. The
+   * CLIENT UNBLOCK appears in the timeline (and to MONITOR) as the command that did it.
+   */
+  async function unblock(blocked: ClientId): Promise<void> {
+    if (st().tabs.find((t) => t.id === blocked)?.waiting === undefined) return
+    try {
+      const helper = await client.createClient()
+      try {
+        st().traceReceived(await client.exec(['CLIENT', 'UNBLOCK', String(blocked)], helper))
+      } finally {
+        await client.closeClient(helper)
+      }
+    } catch (err) {
+      st().commandFailed(blocked, errorText(err))
     }
   }
 
@@ -407,22 +439,36 @@ function rebuildTabs(saved: SavedSession, traces: readonly (WireTrace | WireTick
     if (!list) lines.set(client, (list = []))
     return list
   }
+  const waits = new Map<ClientId, Waiting>()
   for (const t of traces) {
     if ('seq' in t) {
       const list = linesOf(t.client)
       const prompt = prompts.get(t.client) ?? { db: 0, multi: false }
       list.push({ kind: 'input', text: displayArgv(t.argv), ...prompt })
-      list.push(replyLine(t.argv, t.reply, t.replyCut))
-      prompts.set(t.client, cliPromptAfter(prompt, t.argv, t.reply))
+      if (t.blocked) waits.set(t.client, { argv: t.argv, since: t.at })
+      else {
+        list.push(replyLine(t.argv, t.reply, t.replyCut))
+        prompts.set(t.client, cliPromptAfter(prompt, t.argv, t.reply))
+      }
     }
     for (const [client, text] of t.output ?? []) linesOf(client).push(...outputLines(text))
+    for (const client of t.unblocked ?? []) {
+      const waiting = waits.get(client)
+      if (waiting === undefined) continue
+      waits.delete(client)
+      linesOf(client).push(...waitedLines(waiting, t.at))
+    }
   }
-  return saved.tabs.map((tab) => ({
-    id: tab.id,
-    label: tab.label,
-    ...(prompts.get(tab.id) ?? { db: 0, multi: false }),
-    lines: (lines.get(tab.id) ?? []).slice(-MAX_CONSOLE_LINES),
-  }))
+  return saved.tabs.map((tab) => {
+    const waiting = waits.get(tab.id)
+    return {
+      id: tab.id,
+      label: tab.label,
+      ...(prompts.get(tab.id) ?? { db: 0, multi: false }),
+      lines: (lines.get(tab.id) ?? []).slice(-MAX_CONSOLE_LINES),
+      ...(waiting ? { waiting } : {}),
+    }
+  })
 }
 
 /**

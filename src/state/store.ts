@@ -40,6 +40,7 @@ import type {
   RunningCommand,
   SavedSession,
   TimelineItem,
+  Waiting,
 } from './types.ts'
 
 // --- Types ---
@@ -95,6 +96,8 @@ export interface SessionSlice {
   clockSpeedChanged(speed: number): void
   clockJumpRequested(ms: number): void
   cancelRequested(): void
+  /** Ctrl+C (or Cancel) on a tab waiting in a blocking command: stop waiting, keep the connection. */
+  unblockRequested(client: ClientId): void
   crashRequested(): void
   sessionRestoreRequested(saved: SavedSession): void
   sessionResetRequested(session?: SessionSeed): void
@@ -440,6 +443,10 @@ const createSessionSlice =
       cancelRequested: () => {
         request((seq) => ({ kind: 'cancel', seq }), 'session/cancelRequested')
       },
+      unblockRequested: (client) => {
+        if (get().tabs.find((t) => t.id === client)?.waiting === undefined) return
+        request((seq) => ({ kind: 'unblock', seq, client }), 'session/unblockRequested')
+      },
       crashRequested: () => {
         request((seq) => ({ kind: 'crash', seq }), 'session/crashRequested')
       },
@@ -568,22 +575,21 @@ const createPlayerSlice: Slice<PlayerSlice> = (set, get) => ({
           ? { item: items.length - 1, step: animate ? 0 : trace.events.length }
           : { item: Math.max(-1, s.playhead.item - shift), step: s.playhead.step }
         const replied = s.tabs.map((t) =>
-          t.id === trace.client
-            ? {
-                ...t,
-                ...cliPromptAfter(t, trace.argv, trace.reply),
-                lines: [
-                  ...t.lines,
-                  replyLine(trace.argv, trace.reply, trace.replyCut),
-                  ...(answeredWithoutBlocking(trace.argv, trace.reply, t.multi === true)
-                    ? [{ kind: 'notice', key: 'console.neverBlocks' } as const]
-                    : []),
-                ].slice(-MAX_CONSOLE_LINES),
-              }
-            : t,
+          t.id !== trace.client
+            ? t
+            : trace.blocked
+              ? // No reply yet: the late one comes as output (settleWaits).
+                { ...t, waiting: { argv: trace.argv, since: trace.at } }
+              : {
+                  ...t,
+                  ...cliPromptAfter(t, trace.argv, trace.reply),
+                  lines: [...t.lines, replyLine(trace.argv, trace.reply, trace.replyCut)].slice(
+                    -MAX_CONSOLE_LINES,
+                  ),
+                },
         )
         // A monitor's own command: its reply first, then its line, as Redis writes them.
-        const tabs = appendOutput(replied, trace)
+        const tabs = settleWaits(appendOutput(replied, trace), trace.unblocked, trace.at)
         return {
           items,
           playhead,
@@ -600,7 +606,7 @@ const createPlayerSlice: Slice<PlayerSlice> = (set, get) => ({
     set(
       (s) => {
         const clock = { ...s.clock, now: tick.at }
-        const tabs = appendOutput(s.tabs, tick)
+        const tabs = settleWaits(appendOutput(s.tabs, tick), tick.unblocked, tick.at)
         if (!tickIsInteresting(tick)) return tabs === s.tabs ? { clock } : { clock, tabs }
         const follow = following(s)
         const items = [...s.items, itemFromTick(tick)].slice(-MAX_ITEMS)
@@ -724,36 +730,30 @@ export function cliPromptAfter(
   return { db, multi }
 }
 
-/** Commands that block a client until data arrives or a timeout passes (blocking.ts). */
-const BLOCKING_COMMANDS = new Set([
-  'blpop',
-  'brpop',
-  'blmpop',
-  'blmove',
-  'brpoplpush',
-  'bzpopmin',
-  'bzpopmax',
-  'bzmpop',
-])
+/**
+ * Ends the wait of the tabs whose clients an op released (WireWaits.unblocked; their late
+ * reply is already appended from the op's output), at virtual ms `at`.
+ */
+export function settleWaits(
+  tabs: ClientTab[],
+  unblocked: readonly ClientId[] | undefined,
+  at: number,
+): ClientTab[] {
+  if (unblocked === undefined || unblocked.length === 0) return tabs
+  return tabs.map((t) => {
+    if (t.waiting === undefined || !unblocked.includes(t.id)) return t
+    const { waiting, ...rest } = t
+    return { ...rest, lines: [...t.lines, ...waitedLines(waiting, at)].slice(-MAX_CONSOLE_LINES) }
+  })
+}
 
 /**
- * Whether a blocking command answered at once as on a timeout, where redis-cli would have
- * waited: the console's connections never block (engineHost's CONSOLE_CLIENT), so BLPOP on
- * an empty list printed (nil) at once, and a newcomer read it as "BLPOP does not wait".
- * Inside MULTI Redis itself answers at once, so nothing needs saying there.
+ * What redis-cli prints after a reply that took half a second or more (redis-cli.c repl:
+ * "(%.2fs)"), here on the virtual clock: a BLPOP served 5 s later ends with "(5.00s)".
  */
-export function answeredWithoutBlocking(
-  argv: readonly string[],
-  reply: Reply,
-  inMulti: boolean,
-): boolean {
-  if (inMulti) return false
-  const name = argv[0]?.toLowerCase() ?? ''
-  const blocking =
-    BLOCKING_COMMANDS.has(name) ||
-    ((name === 'xread' || name === 'xreadgroup') && argv.some((a) => a.toLowerCase() === 'block'))
-  const nil = (reply.type === 'array' || reply.type === 'bulk') && reply.value === null
-  return blocking && nil
+export function waitedLines(waiting: Waiting, at: number): ConsoleLine[] {
+  const elapsed = at - waiting.since
+  return elapsed >= 500 ? [{ kind: 'text', text: `(${(elapsed / 1000).toFixed(2)}s)` }] : []
 }
 
 /**

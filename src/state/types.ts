@@ -67,6 +67,17 @@ export interface ClientTab {
   readonly db: number
   readonly multi?: boolean
   readonly lines: readonly ConsoleLine[]
+  /**
+   * The connection waits in a blocking command (BLPOP queue 0): its input is closed until the
+   * late reply arrives (WireWaits.unblocked) or Ctrl+C unblocks it. Absent when not waiting.
+   */
+  readonly waiting?: Waiting
+}
+
+/** A tab's blocking command: what it runs and the virtual ms it started at. */
+export interface Waiting {
+  readonly argv: readonly string[]
+  readonly since: number
 }
 
 /**
@@ -98,6 +109,8 @@ export type EngineRequest =
   | { readonly kind: 'openClient'; readonly seq: number }
   | { readonly kind: 'closeClient'; readonly seq: number; readonly client: ClientId }
   | { readonly kind: 'cancel'; readonly seq: number }
+  /** Ctrl+C on a tab waiting in BLPOP: CLIENT UNBLOCK it from a short-lived connection. */
+  | { readonly kind: 'unblock'; readonly seq: number; readonly client: ClientId }
   | { readonly kind: 'crash'; readonly seq: number }
   | { readonly kind: 'restore'; readonly seq: number; readonly saved: SavedSession }
   | { readonly kind: 'reset'; readonly seq: number; readonly session: SessionSeed }

@@ -19,6 +19,15 @@
  * Bulk loads (DEBUG POPULATE) run with tracing off, as design.md's `off` level intends,
  * and any trace is capped at MAX_EVENTS_PER_TRACE events.
  *
+ * Blocking commands really block (BLPOP on an empty list): the exec's trace says `blocked`
+ * and carries no reply; the client's late reply leaves in the output of the op that serves it
+ * (another client's push), times it out (a clock tick) or unblocks it (CLIENT UNBLOCK), and
+ * that op lists the client in `unblocked`. Each engine keeps the set of clients it saw block,
+ * so telling which were released costs O(waiting) per op. The blocked exec is logged like any
+ * other, so a replay blocks it again and the same later op serves it. An exec for a client
+ * that still waits is refused (`failed`, not logged): a transport reads nothing from a
+ * blocked connection.
+ *
  * Long commands run in slices (the engine's executeSliced, engine/sliced.ts): the host runs
  * a few milliseconds of work, posts `progress`, and yields to the event loop so that a
  * `cancel` can arrive; messages that arrive meanwhile wait in the worker's queue, in order.
@@ -30,7 +39,14 @@
  * same way.
  */
 import { manualClock, type ManualClock } from '../engine/clock.ts'
-import type { ClientOptions, RedisServer, ServerOptions, TickTrace, Trace } from '../engine/api.ts'
+import type {
+  ClientId,
+  ClientOptions,
+  RedisServer,
+  ServerOptions,
+  TickTrace,
+  Trace,
+} from '../engine/api.ts'
 import type { StepEvent, TraceLevel } from '../engine/events.ts'
 import type { Reply } from '../engine/reply.ts'
 import {
@@ -56,6 +72,7 @@ import {
   type WireOutput,
   type WireTick,
   type WireTrace,
+  type WireWaits,
 } from './protocol.ts'
 
 // --- Types ---
@@ -67,6 +84,8 @@ interface Engine {
   readonly clock: ManualClock
   /** Ops applied so far. */
   position: number
+  /** Clients seen to block and not yet seen released (see the file comment). */
+  readonly waiting: Set<ClientId>
 }
 
 export interface EngineHost {
@@ -109,10 +128,10 @@ const DEFAULT_SLICING: SliceOptions = {
 // --- API ---
 
 /**
- * The console's connections: local (DEBUG allowed under 'local'), and never blocking: the
- * console waits for each reply, so BLPOP and the like answer at once as inside MULTI.
+ * The console's connections: local (DEBUG allowed under 'local'), and blocking as in Redis:
+ * BLPOP on an empty list waits (see the file comment).
  */
-const CONSOLE_CLIENT: ClientOptions = { local: true, denyBlocking: true }
+const CONSOLE_CLIENT: ClientOptions = { local: true }
 
 /** Creates a host around an engine factory; `yieldNow` defaults to a resolved promise. */
 export function createEngineHost(
@@ -174,6 +193,8 @@ async function dispatch(
         return
       }
       const live = liveEngine(host)
+      if (live.server.isBlocked?.(msg.client) === true)
+        throw new Error(`client ${String(msg.client)} is waiting for a blocking command's reply`)
       const entry = {
         t: 'exec',
         client: msg.client,
@@ -294,7 +315,7 @@ function newEngine(host: EngineHost): Engine {
     trace: host.level,
     enableDebugCommand: 'yes',
   })
-  return { server, clock, position: 0 }
+  return { server, clock, position: 0, waiting: new Set() }
 }
 
 /** An engine at the nearest checkpoint at or before `position`, else a fresh one. */
@@ -303,7 +324,7 @@ function restoreEngine(host: EngineHost, position: number): Engine {
     host.checkpoints,
     position,
     () => newEngine(host),
-    (server, clock, at) => ({ server, clock, position: at }),
+    (server, clock, at) => ({ server, clock, position: at, waiting: new Set<ClientId>() }),
   )
 }
 
@@ -349,7 +370,13 @@ function rebuildLive(host: EngineHost): void {
   const head = logLength(host.log)
   const past = host.past && host.past.position <= head ? host.past : restoreEngine(host, head)
   host.past = null
-  host.live = runForward(host, past, head)
+  const live = runForward(host, past, head)
+  // An engine from a checkpoint did not see its clients block: ask about every client the
+  // log names (O(log), only after a cancel).
+  live.waiting.clear()
+  for (const e of host.log)
+    if (e.t === 'exec' && live.server.isBlocked?.(e.client) === true) live.waiting.add(e.client)
+  host.live = live
 }
 
 function* expandOp(e: LogEntry): Generator<LogEntry> {
@@ -373,7 +400,7 @@ function applyOp(engine: Engine, op: LogEntry, level: TraceLevel): WireTrace | W
         trace = internalError(op, err)
       }
       engine.position++
-      return capTrace(trace, engine.position, takeOutput(server))
+      return capTrace(trace, engine.position, takeOutput(server), waits(engine, op.client))
     }
     case 'tick': {
       server.setTraceLevel(level)
@@ -384,7 +411,7 @@ function applyOp(engine: Engine, op: LogEntry, level: TraceLevel): WireTrace | W
       if (clock.now() === before) clock.advance(op.ms)
       engine.position++
       const removed = keys === undefined ? 0 : keys - (server.keyCount?.() ?? keys)
-      const wire = capTick(tick, engine.position, takeOutput(server))
+      const wire = capTick(tick, engine.position, takeOutput(server), waits(engine, null))
       return removed > 0 ? { ...wire, keysRemoved: removed } : wire
     }
     case 'client':
@@ -393,6 +420,7 @@ function applyOp(engine: Engine, op: LogEntry, level: TraceLevel): WireTrace | W
       return null
     case 'close':
       server.closeClient(op.client)
+      engine.waiting.delete(op.client)
       engine.position++
       return null
   }
@@ -444,7 +472,7 @@ async function execSliced(
     trace = internalError(op, err)
   }
   engine.position++
-  return capTrace(trace, engine.position, takeOutput(server))
+  return capTrace(trace, engine.position, takeOutput(server), waits(engine, op.client))
 }
 
 /** Grows or shrinks a slice so the next one takes about `targetMs`. */
@@ -489,13 +517,40 @@ function takeOutput(server: RedisServer): WireOutput {
   return { output: [...out] }
 }
 
-function capTrace(t: Trace, position: number, output: WireOutput): WireTrace {
+/** What an op did to blocked clients; `client` is the exec's (null for a tick). */
+interface Waits extends WireWaits {
+  readonly blocked?: true
+}
+
+/**
+ * Updates the engine's set of waiting clients after an op: the exec's client if it blocked,
+ * minus every client no longer blocked (served, timed out, unblocked).
+ */
+function waits(engine: Engine, client: ClientId | null): Waits {
+  const { server, waiting } = engine
+  const blocked = client !== null && server.isBlocked?.(client) === true
+  if (blocked) waiting.add(client)
+  if (waiting.size === 0) return {}
+  let unblocked: ClientId[] | null = null
+  for (const id of waiting)
+    if (server.isBlocked?.(id) !== true) {
+      waiting.delete(id)
+      ;(unblocked ??= []).push(id)
+    }
+  return {
+    ...(blocked ? { blocked: true as const } : {}),
+    ...(unblocked ? { unblocked } : {}),
+  }
+}
+
+function capTrace(t: Trace, position: number, output: WireOutput, w: Waits): WireTrace {
   const cut = cutReply(t.reply, MAX_WIRE_REPLY_LINES)
   return {
     ...t,
     ...capEvents(t.events),
     position,
     ...output,
+    ...w,
     ...(cut.left > 0 ? { reply: cut.reply, replyCut: cut.left } : {}),
   }
 }
@@ -537,8 +592,8 @@ export function cutReply(reply: Reply, budget: number): { reply: Reply; left: nu
   return { reply: kept ?? { type: 'array', value: [] }, left }
 }
 
-function capTick(t: TickTrace, position: number, output: WireOutput): WireTick {
-  return { ...t, ...capEvents(t.events), position, ...output }
+function capTick(t: TickTrace, position: number, output: WireOutput, w: WireWaits): WireTick {
+  return { ...t, ...capEvents(t.events), position, ...output, ...w }
 }
 
 // --- Command docs ---

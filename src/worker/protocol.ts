@@ -78,8 +78,23 @@ export interface WireOutput {
   readonly output?: readonly (readonly [ClientId, string])[]
 }
 
+/**
+ * Blocked clients the op released (served by a push, timed out, CLIENT UNBLOCK, closed): their
+ * late reply, if any, is in the op's output. Absent when none. A console tab waiting in
+ * BLPOP stops waiting when its client is listed here.
+ */
+export interface WireWaits {
+  readonly unblocked?: readonly ClientId[]
+}
+
 /** A trace as it crosses the boundary: events may be capped for huge commands. */
-export interface WireTrace extends Trace, WireOutput {
+export interface WireTrace extends Trace, WireOutput, WireWaits {
+  /**
+   * The command blocked its client (BLPOP on an empty list): `reply` is the BLOCKED
+   * placeholder, not a reply to print; the real one comes later as output on the op that
+   * serves it or times it out (listed in that op's `unblocked`). Absent normally.
+   */
+  readonly blocked?: true
   /** Number of ops in the log after this command (its time-travel position). */
   readonly position: number
   /** Events dropped past the cap (0 normally). */
@@ -94,7 +109,7 @@ export interface WireTrace extends Trace, WireOutput {
 /** Lines of a reply (its scalar elements) that cross to the page; the console shows as many. */
 export const MAX_WIRE_REPLY_LINES = 2000
 
-export interface WireTick extends TickTrace, WireOutput {
+export interface WireTick extends TickTrace, WireOutput, WireWaits {
   readonly position: number
   readonly dropped: number
   /**

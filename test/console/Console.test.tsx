@@ -180,31 +180,67 @@ describe('Console', { timeout: 30_000 }, () => {
     expect(c.input).toHaveFocus()
   })
 
-  it('says why BLPOP on an empty list answers (nil) at once: the console never blocks', async () => {
+  it('shows a tab waiting in BLPOP, closes its input, and prints the reply another tab serves', async () => {
     const c = await setup(createServer)
-    await c.type('BLPOP queue 5{Enter}')
-    expect(c.lines().slice(1)).toEqual([
+    await c.type('BLPOP queue 0{Enter}')
+    expect(c.lines()).toEqual(['127.0.0.1:6379> BLPOP queue 0'])
+    expect(screen.getByRole('status')).toHaveTextContent(/^Waiting for BLPOP queue 0…/)
+    expect(c.input).toHaveAttribute('readonly')
+    expect(c.input).toHaveAttribute('aria-disabled', 'true')
+    // Typing goes nowhere while it waits.
+    await c.type('GET k{Enter}')
+    expect(c.lines()).toEqual(['127.0.0.1:6379> BLPOP queue 0'])
+
+    // Another tab stays usable and serves it.
+    await c.user.click(screen.getByRole('button', { name: 'New connection' }))
+    await c.settle()
+    const input2 = screen.getByRole('textbox')
+    expect(input2).not.toHaveAttribute('aria-disabled', 'true')
+    expect(screen.queryByRole('status')).toBeNull()
+    await c.user.type(input2, 'RPUSH queue job{Enter}')
+    await c.settle()
+    await c.user.click(screen.getAllByRole('tab')[0] as HTMLElement)
+    const log1 = screen.getByRole('log', { name: 'Output of client 1' })
+    const lines1 = [...log1.querySelectorAll('.console-line')].map((el) => el.textContent)
+    expect(lines1).toEqual(['127.0.0.1:6379> BLPOP queue 0', '1) "queue"\n2) "job"'])
+    expect(screen.queryByRole('status')).toBeNull()
+    expect(screen.getByRole('textbox', { name: 'Command for client 1' })).not.toHaveAttribute(
+      'readonly',
+    )
+  })
+
+  it('stops waiting on Ctrl+C or Cancel: the tab prints (nil) and takes commands again', async () => {
+    const c = await setup(createServer)
+    await c.type('BLPOP queue 0{Enter}')
+    await c.user.keyboard('{Control>}c{/Control}')
+    await c.settle()
+    expect(c.lines()).toEqual(['127.0.0.1:6379> BLPOP queue 0', '(nil)'])
+    expect(screen.queryByRole('status')).toBeNull()
+    await c.type('BZPOPMAX z 0{Enter}')
+    await c.user.click(within(screen.getByRole('status')).getByRole('button', { name: 'Cancel' }))
+    await c.settle()
+    await c.type('PING{Enter}')
+    expect(c.lines().slice(2)).toEqual([
+      '127.0.0.1:6379> BZPOPMAX z 0',
       '(nil)',
-      '(The console’s connections never block: the command answered at once, as on a timeout. In Redis it waits until another client pushes an element or the timeout passes.)',
+      '127.0.0.1:6379> PING',
+      'PONG',
     ])
-    // With an element there, it pops it and needs no note; inside MULTI Redis answers at once too.
-    await c.type('RPUSH queue job{Enter}')
-    await c.type('BLPOP queue 5{Enter}')
+    // Inside MULTI Redis answers at once: no wait.
     await c.type('MULTI{Enter}')
-    await c.type('BLPOP queue 5{Enter}')
+    await c.type('BLPOP queue 0{Enter}')
     await c.type('EXEC{Enter}')
-    expect(c.lines().slice(3)).toEqual([
-      '127.0.0.1:6379> RPUSH queue job',
-      '(integer) 1',
-      '127.0.0.1:6379> BLPOP queue 5',
-      '1) "queue"\n2) "job"',
-      '127.0.0.1:6379> MULTI',
-      'OK',
-      '127.0.0.1:6379(TX)> BLPOP queue 5',
-      'QUEUED',
-      '127.0.0.1:6379(TX)> EXEC',
-      '1) (nil)',
-    ])
+    expect(c.lines().slice(-2)).toEqual(['127.0.0.1:6379(TX)> EXEC', '1) (nil)'])
+  })
+
+  it('shows the waiting state in 简体中文 too', async () => {
+    const c = await setup(createServer)
+    await c.type('BLPOP queue 0{Enter}')
+    act(() => {
+      c.h.store.getState().languageChanged('zh')
+    })
+    expect(screen.getByRole('status')).toHaveTextContent(/^正在等待 BLPOP queue 0 的回复/)
+    expect(screen.getByRole('button', { name: '取消' })).toBeInTheDocument()
   })
 
   it('answers HELP <command> and CLEAR locally', async () => {
