@@ -456,7 +456,7 @@ function rebuildTabs(saved: SavedSession, traces: readonly (WireTrace | WireTick
       const waiting = waits.get(client)
       if (waiting === undefined) continue
       waits.delete(client)
-      linesOf(client).push(...waitedLines(waiting, t.at))
+      linesOf(client).push(...waitedLines(waiting, t.at, !('seq' in t)))
     }
   }
   return saved.tabs.map((tab) => {

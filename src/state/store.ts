@@ -606,7 +606,7 @@ const createPlayerSlice: Slice<PlayerSlice> = (set, get) => ({
     set(
       (s) => {
         const clock = { ...s.clock, now: tick.at }
-        const tabs = settleWaits(appendOutput(s.tabs, tick), tick.unblocked, tick.at)
+        const tabs = settleWaits(appendOutput(s.tabs, tick), tick.unblocked, tick.at, true)
         if (!tickIsInteresting(tick)) return tabs === s.tabs ? { clock } : { clock, tabs }
         const follow = following(s)
         const items = [...s.items, itemFromTick(tick)].slice(-MAX_ITEMS)
@@ -738,22 +738,44 @@ export function settleWaits(
   tabs: ClientTab[],
   unblocked: readonly ClientId[] | undefined,
   at: number,
+  byTick = false,
 ): ClientTab[] {
   if (unblocked === undefined || unblocked.length === 0) return tabs
   return tabs.map((t) => {
     if (t.waiting === undefined || !unblocked.includes(t.id)) return t
     const { waiting, ...rest } = t
-    return { ...rest, lines: [...t.lines, ...waitedLines(waiting, at)].slice(-MAX_CONSOLE_LINES) }
+    const lines = [...t.lines, ...waitedLines(waiting, at, byTick)]
+    return { ...rest, lines: lines.slice(-MAX_CONSOLE_LINES) }
   })
 }
 
 /**
  * What redis-cli prints after a reply that took half a second or more (redis-cli.c repl:
- * "(%.2fs)"), here on the virtual clock: a BLPOP served 5 s later ends with "(5.00s)".
+ * "(%.2fs)"), here on the virtual clock: a BLPOP served 5 s later ends with "(5.00s)". A
+ * clock tick that timed the wait out may have jumped past its deadline (+10 s): the wait
+ * then lasted its timeout, not the whole jump.
  */
-export function waitedLines(waiting: Waiting, at: number): ConsoleLine[] {
-  const elapsed = at - waiting.since
+export function waitedLines(waiting: Waiting, at: number, byTick: boolean): ConsoleLine[] {
+  let elapsed = at - waiting.since
+  const timeout = blockTimeoutMs(waiting.argv)
+  if (byTick && timeout > 0) elapsed = Math.min(elapsed, timeout)
   return elapsed >= 500 ? [{ kind: 'text', text: `(${(elapsed / 1000).toFixed(2)}s)` }] : []
+}
+
+/**
+ * The timeout a blocking command asked for, in ms (0: none, or not readable): the last
+ * argument in seconds for BLPOP, BRPOP, BRPOPLPUSH, BLMOVE, BZPOPMIN, BZPOPMAX; the first for
+ * BLMPOP and BZMPOP; BLOCK's milliseconds for XREAD and XREADGROUP.
+ */
+export function blockTimeoutMs(argv: readonly string[]): number {
+  const name = argv[0]?.toLowerCase() ?? ''
+  let ms: number
+  if (name === 'blmpop' || name === 'bzmpop') ms = Number(argv[1]) * 1000
+  else if (name === 'xread' || name === 'xreadgroup') {
+    const i = argv.findIndex((a) => a.toLowerCase() === 'block')
+    ms = i < 0 ? 0 : Number(argv[i + 1])
+  } else ms = Number(argv.at(-1)) * 1000
+  return Number.isFinite(ms) && ms > 0 ? ms : 0
 }
 
 /**

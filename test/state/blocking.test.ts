@@ -74,10 +74,29 @@ describe('BLPOP in the console', { timeout: 30_000 }, () => {
     h.store.getState().clockJumpRequested(1000)
     await h.bridge.idle()
     expect(tab(first)?.waiting).toBeDefined()
+    // A +10 s jump times it out: it waited its 1.5 s, not the whole jump.
+    h.store.getState().clockJumpRequested(10_000)
+    await h.bridge.idle()
+    expect(tab(first)?.waiting).toBeUndefined()
+    expect(printed(tab(first))).toEqual(['> BZPOPMIN z 1.5', '(nil)', '(1.50s)'])
+    h.dispose()
+  })
+
+  it('waits in XREAD BLOCK too: served by XADD, or timed out after its milliseconds', async () => {
+    const { h, first, second, tab, on } = await twoTabs()
+    await on(first, 'XREAD', 'BLOCK', '0', 'STREAMS', 's', '$')
+    expect(tab(first)?.waiting).toBeDefined()
+    await on(second, 'XADD', 's', '5-1', 'f', 'v')
+    expect(tab(first)?.waiting).toBeUndefined()
+    expect(printed(tab(first)).at(-1)).toBe(
+      '1) 1) "s"\n   2) 1) 1) "5-1"\n         2) 1) "f"\n            2) "v"',
+    )
+    await on(first, 'XREAD', 'BLOCK', '300', 'STREAMS', 's', '$')
     h.store.getState().clockJumpRequested(1000)
     await h.bridge.idle()
     expect(tab(first)?.waiting).toBeUndefined()
-    expect(printed(tab(first))).toEqual(['> BZPOPMIN z 1.5', '(nil)', '(2.00s)'])
+    // It waited 300 ms of the 1 s jump: under redis-cli's half second, so no "(N.NNs)" line.
+    expect(printed(tab(first)).slice(-2)).toEqual(['> XREAD BLOCK 300 STREAMS s $', '(nil)'])
     h.dispose()
   })
 
