@@ -204,10 +204,15 @@ export async function saveSession(kv: Kv, saved: SavedSession): Promise<void> {
   removeLocal(STASH_KEY)
 }
 
+const warnNotSaved = (err: unknown): void => {
+  console.warn('session not saved', err)
+}
+
 /**
  * Saves the session whenever its log or tabs change (debounced), and settings and history
- * at once. When the page is hidden or unloaded (`win`) with a save pending, the session is
- * stashed synchronously so a quick reload loses nothing. Returns the unsubscribe function.
+ * at once. When the page is hidden or unloaded (`win`) with a save pending or still being
+ * written, the session is stashed synchronously so a quick reload loses nothing. Returns the
+ * unsubscribe function.
  */
 export function attachPersistence(
   store: AppStore,
@@ -219,15 +224,30 @@ export function attachPersistence(
     : window,
 ): () => void {
   let timer: ReturnType<typeof setTimeout> | null = null
+  // Saves started and not finished: an IndexedDB write still running at unload may never
+  // finish, so one in flight counts as pending too. Only the newest save, when it completes,
+  // makes the stash obsolete (an older one finishing after a stash would lose it).
+  let inFlight = 0
+  let newest = 0
+  const save = (saved: SavedSession): void => {
+    const mine = ++newest
+    inFlight++
+    kv.set(SESSION_KEY, JSON.stringify(saved))
+      .then(() => {
+        if (mine === newest) removeLocal(STASH_KEY)
+      })
+      .catch(warnNotSaved)
+      .finally(() => {
+        inFlight--
+      })
+  }
   const flushPending = (): void => {
-    if (timer === null) return
-    clearTimeout(timer)
+    if (timer === null && inFlight === 0) return
+    if (timer !== null) clearTimeout(timer)
     timer = null
     const saved = savedSessionOf(store.getState())
     writeLocal(STASH_KEY, JSON.stringify(saved))
-    saveSession(kv, saved).catch((err: unknown) => {
-      console.warn('session not saved', err)
-    })
+    save(saved)
   }
   const onHidden = (): void => {
     if (typeof document === 'undefined' || document.visibilityState === 'hidden') flushPending()
@@ -242,9 +262,7 @@ export function attachPersistence(
         if (timer !== null) clearTimeout(timer)
         timer = setTimeout(() => {
           timer = null
-          saveSession(kv, savedSessionOf(store.getState())).catch((err: unknown) => {
-            console.warn('session not saved', err)
-          })
+          save(savedSessionOf(store.getState()))
         }, debounceMs)
       },
       {

@@ -93,6 +93,38 @@ describe('session persistence (localStorage backend)', () => {
     a.dispose()
   })
 
+  it('stashes the session at pagehide while a save is still being written', async () => {
+    localStorage.clear()
+    // Writes finish only when the test says so, like IndexedDB under load.
+    const done: (() => void)[] = []
+    const slow: Kv = {
+      get: () => Promise.resolve(null),
+      set: () => new Promise<void>((resolve) => done.push(resolve)),
+      remove: () => Promise.resolve(),
+    }
+    const a = await createHarness()
+    const target = new EventTarget()
+    const detach = attachPersistence(a.store, slow, 0, target as unknown as Window)
+    await a.run(['SET', 'k', 'v'], ['INCR', 'n'])
+    await new Promise((r) => setTimeout(r, 20))
+    expect(done.length).toBeGreaterThan(0)
+    // The debounced save has started and not finished: the page goes away now.
+    target.dispatchEvent(new Event('pagehide'))
+    const execs = (s: Awaited<ReturnType<typeof loadSession>>) =>
+      s?.log.filter((e) => e.t === 'exec').map((e) => e.t === 'exec' && e.argv[0])
+    expect(execs(await loadSession(slow))).toEqual(['SET', 'INCR'])
+    // The older write finishing does not drop the newer stash; the newest one does.
+    const first = done.shift()
+    first?.()
+    await new Promise((r) => setTimeout(r, 0))
+    expect(localStorage.getItem('redis-xray:session-stash')).not.toBeNull()
+    for (const finish of done) finish()
+    await new Promise((r) => setTimeout(r, 0))
+    expect(localStorage.getItem('redis-xray:session-stash')).toBeNull()
+    detach()
+    a.dispose()
+  })
+
   it('persists settings', async () => {
     localStorage.clear()
     const a = await createHarness()
