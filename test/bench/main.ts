@@ -7,7 +7,7 @@
  *    trace off (server.callBytes: call() for byte-string arguments, which the RESP server
  *    uses; call() also scans for text to encode as UTF-8), summary and full
  *    (server.executeBytes with that trace level). Each command runs over prebuilt argv arrays on 50k distinct keys
- *    (`key:<i>`; DEL and EXPIRE over keys created beforehand), best of 7 rounds. The engine
+ *    (`key:<i>`; DEL and EXPIRE over keys created beforehand), best of 15 rounds. The engine
  *    runs on the clock the app gives it, the worker's virtual clock (a manualClock: reading
  *    it costs nothing); the real clock's cost (performance.now, 0.1–0.15 µs a read in this
  *    sandbox, one read per command) is part of the RESP figures.
@@ -65,7 +65,7 @@ const ROUNDS = 3
  * on a burst of load from elsewhere on a 2-core machine, so the best of more rounds is
  * steadier.
  */
-const ENGINE_ROUNDS = 7
+const ENGINE_ROUNDS = 15
 const ratios: string[] = []
 
 function figure(name: string, value: number, unit: string): void {
