@@ -505,22 +505,22 @@ export function raxSeek<V>(it: RaxIterator<V>, op: RaxSeekOp, ele = ''): boolean
 
 /** Moves to the next key in byte order; false at the end — raxNext. */
 export function raxNext<V>(it: RaxIterator<V>): boolean {
-  if (it.justSeeked) {
-    it.justSeeked = false
-    return !it.eof
-  }
-  if (it.eof) return false
-  return position(it, seekGreater(it.rax.head, '', it.key, false))
+  return raxStep(it, seekGreater)
 }
 
 /** Moves to the previous key in byte order; false at the start — raxPrev. */
 export function raxPrev<V>(it: RaxIterator<V>): boolean {
+  return raxStep(it, seekLess)
+}
+
+/** raxNext / raxPrev: the element a seek already found, else the next one `seek` finds. */
+function raxStep<V>(it: RaxIterator<V>, seek: typeof seekGreater<V>): boolean {
   if (it.justSeeked) {
     it.justSeeked = false
     return !it.eof
   }
   if (it.eof) return false
-  return position(it, seekLess(it.rax.head, '', it.key, false))
+  return position(it, seek(it.rax.head, '', it.key, false))
 }
 
 /** Whether the iterator is past the end — raxEOF. */
