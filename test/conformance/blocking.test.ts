@@ -8,72 +8,17 @@
  * same on both servers.
  */
 import { describe, expect, it } from 'vitest'
-import type { RawClient } from '../server/rawClient.ts'
 import { bothServersPerFile } from './bothServers.ts'
+import { blockedClients, same as sameOnBoth, type Trio } from './trio.ts'
 
 const servers = bothServersPerFile({ tcp: true })
 
-interface Session {
-  /** Three connections: a and c block, b pushes. */
-  a: RawClient
-  b: RawClient
-  c: RawClient
-  log: string[]
-  /** Runs a command on b and logs its reply. */
-  run(...argv: string[]): Promise<void>
-  /** Sends a command on a blocking connection and waits until the server shows it blocked. */
-  block(who: RawClient, ...argv: string[]): Promise<void>
-  /** Logs the next reply of a connection. */
-  read(who: RawClient): Promise<void>
-}
-
-/** INFO's blocked_clients, read on b. */
-async function blockedClients(b: RawClient): Promise<number> {
-  const info = (await b.command('INFO', 'clients')).raw
-  return Number(/blocked_clients:(\d+)/.exec(info)?.[1] ?? -1)
-}
-
-async function session(
-  connect: () => Promise<RawClient>,
-  body: (s: Session) => Promise<void>,
-): Promise<string[]> {
-  const [a, b, c] = [await connect(), await connect(), await connect()]
-  const log: string[] = []
-  const s: Session = {
-    a,
-    b,
-    c,
-    log,
-    run: async (...argv) => {
-      log.push((await b.command(...argv)).raw)
-    },
-    block: async (who, ...argv) => {
-      const before = await blockedClients(b)
-      who.sendCommand(argv)
-      for (let i = 0; i < 200 && (await blockedClients(b)) <= before; i++)
-        await new Promise((r) => setTimeout(r, 5))
-    },
-    read: async (who) => {
-      log.push((await who.next(3000)).raw)
-    },
-  }
-  try {
+/** A scenario on both servers from FLUSHALL (whose reply is the transcript's first line). */
+const same = (body: (s: Trio) => Promise<void>): Promise<string[]> =>
+  sameOnBoth(servers, async (s) => {
     await s.run('FLUSHALL')
     await body(s)
-    return log
-  } finally {
-    a.close()
-    b.close()
-    c.close()
-  }
-}
-
-/** Runs a scenario on both servers and compares the transcripts. */
-async function same(body: (s: Session) => Promise<void>): Promise<string[]> {
-  const want = await session(() => servers.connectReal(), body)
-  expect(await session(() => servers.connectOurs(), body)).toEqual(want)
-  return want
-}
+  })
 
 describe('blocking list pops against redis-server', () => {
   it('BLPOP blocks on a missing key and is served by the next push', async () => {

@@ -16,61 +16,11 @@
 import { describe, expect, it } from 'vitest'
 import type { RawClient } from '../server/rawClient.ts'
 import { bothServersPerFile } from './bothServers.ts'
+import { same as sameOnBoth, type Trio } from './trio.ts'
 
 const servers = bothServersPerFile({ tcp: true })
 
-interface Session {
-  /** Three connections: a and c subscribe, b publishes and asks. */
-  a: RawClient
-  b: RawClient
-  c: RawClient
-  log: string[]
-  /** Sends a command on a connection and logs its next `replies` replies. */
-  on(who: RawClient, argv: readonly string[], replies?: number): Promise<void>
-  /** Runs a command on b and logs its reply. */
-  run(...argv: string[]): Promise<void>
-  /** Logs the next reply of a connection. */
-  read(who: RawClient): Promise<void>
-}
-
-async function session(
-  connect: () => Promise<RawClient>,
-  body: (s: Session) => Promise<void>,
-): Promise<string[]> {
-  const [a, b, c] = [await connect(), await connect(), await connect()]
-  const log: string[] = []
-  const s: Session = {
-    a,
-    b,
-    c,
-    log,
-    on: async (who, argv, replies = 1) => {
-      who.sendCommand(argv)
-      for (let i = 0; i < replies; i++) log.push((await who.next(3000)).raw)
-    },
-    run: async (...argv) => {
-      log.push((await b.command(...argv)).raw)
-    },
-    read: async (who) => {
-      log.push((await who.next(3000)).raw)
-    },
-  }
-  try {
-    await body(s)
-    return log
-  } finally {
-    a.close()
-    b.close()
-    c.close()
-  }
-}
-
-/** Runs a scenario on both servers and compares the transcripts. */
-async function same(body: (s: Session) => Promise<void>): Promise<string[]> {
-  const want = await session(() => servers.connectReal(), body)
-  expect(await session(() => servers.connectOurs(), body)).toEqual(want)
-  return want
-}
+const same = (body: (s: Trio) => Promise<void>): Promise<string[]> => sameOnBoth(servers, body)
 
 /** Waits (on b) until PUBSUB NUMSUB of `channel` is `n`: a closed client is gone. */
 async function waitNumsub(b: RawClient, channel: string, n: number): Promise<void> {
