@@ -59,5 +59,17 @@ describe('conformance script syntax', () => {
     expect(() => parseScript('t.redis', '# @sleep soon')).toThrow(/milliseconds/)
     expect(() => parseScript('t.redis', '# @bogus')).toThrow(/unknown directive @bogus/)
     expect(() => parseScript('t.redis', '# @raw a b')).toThrow(/one quoted string/)
+    expect(() => parseScript('t.redis', '# @repeat 0')).toThrow(/at least 1/)
+  })
+
+  it('repeats the next command only, keeping its compare mode each time', () => {
+    const s = parseScript('t.redis', '# @repeat 3\n# @unordered\nSMEMBERS s\nGET k')
+    const cmd = { kind: 'command', line: 3, text: 'SMEMBERS s', argv: ['SMEMBERS', 's'] }
+    expect(s.steps).toEqual([
+      { ...cmd, compare: 'unordered' },
+      { ...cmd, compare: 'unordered' },
+      { ...cmd, compare: 'unordered' },
+      { kind: 'command', line: 4, text: 'GET k', argv: ['GET', 'k'], compare: 'exact' },
+    ])
   })
 })

@@ -15,6 +15,10 @@
  *                                  compare everything both servers answer (until they close
  *                                  or go quiet); a closed connection is reopened afterwards
  *   # @reconnect                   close the current connection and open a new one
+ *   # @repeat 200                  send the next command this many times (each reply compared);
+ *                                  for lines that must finish an incremental rehash on both
+ *                                  servers, whose hash seeds differ (Redis picks its own at
+ *                                  random), before a reply that shows the dict's tables
  */
 import { utf8ToBytes } from '../../src/engine/bytes.ts'
 import { sdssplitargs } from '../../src/engine/resp.ts'
@@ -39,6 +43,7 @@ export function parseScript(name: string, source: string): Script {
   const args: string[] = []
   const steps: Step[] = []
   let compare: Compare = 'exact'
+  let repeat = 1
   source.split('\n').forEach((rawLine, index) => {
     const line = index + 1
     // Scripts are UTF-8 text; the servers get the bytes.
@@ -88,6 +93,12 @@ export function parseScript(name: string, source: string): Script {
         case 'reconnect':
           steps.push({ kind: 'reconnect', line })
           return
+        case 'repeat': {
+          const n = Number(rest)
+          if (!Number.isInteger(n) || n < 1) fail('@repeat takes a count of at least 1')
+          repeat = n
+          return
+        }
         default:
           fail(`unknown directive @${directive}`)
       }
@@ -96,8 +107,9 @@ export function parseScript(name: string, source: string): Script {
     const argv = sdssplitargs(text)
     if (argv === null) return fail('unbalanced quotes')
     if (argv.length === 0) return
-    steps.push({ kind: 'command', line, text, argv, compare })
+    for (let i = 0; i < repeat; i++) steps.push({ kind: 'command', line, text, argv, compare })
     compare = 'exact'
+    repeat = 1
   })
   return { name, args, steps }
 }
