@@ -162,6 +162,12 @@ export interface RedisServer {
    * string; createServer's server takes text beyond Latin-1 as UTF-8, as call() does.
    */
   inspect(key: string | null, opts?: InspectOptions): InspectView | null
+  /**
+   * The keys a command line names, as COMMAND GETKEYS finds them from the command's key
+   * specs ([] for an unknown command, a wrong argument count, or a command without keys);
+   * byte strings. Reads nothing of the data. Optional (fakes need not have it).
+   */
+  commandKeys?(argv: readonly string[]): string[]
   /** A digest of the whole dataset (like DEBUG DIGEST), for replay checks. */
   digest(): string
   readonly traceLevel: TraceLevel

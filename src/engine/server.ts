@@ -97,6 +97,7 @@ import { zmallocUsedMemory } from './keyspace/memory.ts'
 import { startSlicedCommand } from './sliced.ts'
 import { PACKED_THRESHOLD } from './structures/quicklist.ts'
 import { drainOutbox, monitorClientClosed } from './commands/monitor.ts'
+import { commandKeyReferences } from './commands/server.ts'
 import { createSlowlog, slowlogValidate } from './slowlog.ts'
 import {
   createPubsubState,
@@ -531,6 +532,7 @@ export interface EngineServer extends RedisServer {
   /** Copies the server onto `clock` (api.ts RedisServer.clone, snapshot.ts). */
   clone(clock: Clock): EngineServer
   keyCount(): number
+  commandKeys(argv: readonly string[]): string[]
   stateSize(): number
 }
 
@@ -769,6 +771,11 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
     },
     clone: (clock: Clock) => serverFromState(cloneServer(srv, clock), defaultClient?.id ?? null),
     keyCount: () => serverKeyCount(srv),
+    commandKeys: (argv: readonly string[]) => {
+      const bytes = argvToBytes(argv)
+      const refs = commandKeyReferences(srv, bytes)
+      return typeof refs === 'string' ? [] : refs.map((r) => bytes[r.pos] as string)
+    },
     stateSize: () => serverStateSize(srv),
   }
   return server

@@ -276,7 +276,7 @@ export function connectBridge(
     const position = item?.position ?? 0
     const key =
       item?.kind === 'command'
-        ? keyOf(item.argv)
+        ? (item.key ?? null)
         : (keyOfEvents(item?.events ?? []) ?? s.view?.key ?? null)
     const db = item?.db ?? 0
     const token = ++viewToken
@@ -375,46 +375,6 @@ export function connectBridge(
 
 function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err)
-}
-
-/** The key a command touches first, for the inspector (argv[1] for most data commands). */
-export function keyOf(argv: readonly string[]): string | null {
-  const name = argv[0]?.toUpperCase()
-  if (name === undefined || argv.length < 2) return null
-  const keyless = new Set([
-    'PING',
-    'ECHO',
-    'SELECT',
-    'DBSIZE',
-    'FLUSHDB',
-    'FLUSHALL',
-    'KEYS',
-    'SCAN',
-    'INFO',
-    'CONFIG',
-    'DEBUG',
-    'COMMAND',
-    'CLIENT',
-    'MULTI',
-    'EXEC',
-    'DISCARD',
-    'AUTH',
-    'HELLO',
-    'TIME',
-    'RANDOMKEY',
-    'MEMORY',
-    'OBJECT',
-    'SWAPDB',
-    'EVAL',
-    'HELP',
-    'QUIT',
-    'RESET',
-    'MSET',
-    'MGET',
-  ])
-  if (name === 'MEMORY' || name === 'OBJECT') return argv[2] ?? null
-  if (name === 'MSET' || name === 'MGET') return argv[1] ?? null
-  return keyless.has(name) ? null : (argv[1] ?? null)
 }
 
 /** The first key an event names (a tick's expired or rehashed key), for the inspector. */

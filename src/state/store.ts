@@ -261,6 +261,7 @@ export function itemFromTrace(t: WireTrace): TimelineItem {
     reply: t.reply,
     events: t.events,
     dropped: t.dropped,
+    ...(t.key === undefined ? {} : { key: t.key }),
   }
 }
 

@@ -22,6 +22,8 @@ export interface TimelineItem {
   readonly events: readonly StepEvent[]
   /** Events the worker dropped past its cap. */
   readonly dropped: number
+  /** A command's first key (WireTrace.key), shown by the panels; absent when it has none. */
+  readonly key?: string
 }
 
 /**

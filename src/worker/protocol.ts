@@ -100,6 +100,12 @@ export interface WireTrace extends Trace, WireOutput, WireWaits {
   /** Events dropped past the cap (0 normally). */
   readonly dropped: number
   /**
+   * The first key the command names (COMMAND GETKEYS: XREAD's after STREAMS, ZUNIONSTORE's
+   * destination, none for PUBLISH's channel or an unknown command): the key the panels show.
+   * Absent when it names none (or the server cannot tell).
+   */
+  readonly key?: string
+  /**
    * Elements of the reply left out past MAX_WIRE_REPLY_LINES (absent normally): KEYS * over a
    * million keys crosses as its first lines and this count, not a million objects to clone.
    */

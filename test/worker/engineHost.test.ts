@@ -52,6 +52,26 @@ describe('engine host (real engine)', () => {
     expect(set?.type === 'executed' && set.trace.position).toBe(3)
   })
 
+  it("names each command's first key as COMMAND GETKEYS finds it, for the panels", async () => {
+    const { ask } = await hostWithClient()
+    const keyOf = async (...argv: string[]) => {
+      const done = (await ask({ argv })).at(-1)
+      return done?.type === 'executed' ? done.trace.key : 'no trace'
+    }
+    expect(await keyOf('SET', 'k', 'v')).toBe('k')
+    expect(await keyOf('XREAD', 'COUNT', '1', 'STREAMS', 's1', 's2', '0', '0')).toBe('s1')
+    expect(await keyOf('ZUNIONSTORE', 'dst', '2', 'a', 'b')).toBe('dst')
+    expect(await keyOf('LMPOP', '2', 'l1', 'l2', 'LEFT')).toBe('l1')
+    expect(await keyOf('OBJECT', 'ENCODING', 'k')).toBe('k')
+    expect(await keyOf('MEMORY', 'USAGE', 'k')).toBe('k')
+    expect(await keyOf('SET', '中', 'v')).toBe('\xe4\xb8\xad')
+    // No key: a channel, a command without keys, an unknown command, a wrong argument count.
+    expect(await keyOf('PUBLISH', 'news', 'hi')).toBeUndefined()
+    expect(await keyOf('PING', 'x')).toBeUndefined()
+    expect(await keyOf('GETT', 'x')).toBeUndefined()
+    expect(await keyOf('GET', 'a', 'b')).toBeUndefined()
+  })
+
   it('reports progress between replay chunks and stops at a cancel', async () => {
     let release: () => void = () => undefined
     const host = createEngineHost(createServer, () => new Promise<void>((r) => (release = r)))

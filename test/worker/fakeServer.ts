@@ -204,6 +204,9 @@ export function createFakeServer(opts: ServerOptions): RedisServer {
       const value = data.get(key)
       return value === undefined ? null : { kind: 'string', encoding: 'raw', value }
     },
+    // Its commands (strings, expiry) all name their one key first.
+    commandKeys: (argv) =>
+      argv.length > 1 && argv[0]?.toUpperCase() !== 'PING' ? [argv[1] as string] : [],
     digest() {
       const keys = [...data.keys()].sort()
       return keys.map((k) => `${k}=${data.get(k) ?? ''}@${String(expires.get(k) ?? -1)}`).join(';')

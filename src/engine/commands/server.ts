@@ -759,21 +759,24 @@ function setGetKeys(argv: readonly string[]): KeyReference[] {
   return [{ pos: 1, flags: ['OW', 'update'] }]
 }
 
-/** server.c getKeysSubcommandImpl (COMMAND GETKEYS / GETKEYSANDFLAGS). */
-function getKeysSubcommand(c: CommandCall, withFlags: boolean): Reply {
-  const { srv } = c
-  const args = c.argv.slice(2)
+/**
+ * The keys `args` (a full command line) names, as COMMAND GETKEYS finds them (server.c
+ * getKeysFromCommandWithSpecs): a reason string when there are none to find.
+ */
+export function commandKeyReferences(
+  srv: ServerState,
+  args: readonly string[],
+): KeyReference[] | 'invalid-command' | 'no-keys' | 'arity' | 'invalid-arguments' {
   const base = srv.commands.map.get((args[0] ?? '').toLowerCase())
   const cmd =
     base?.subcommands !== undefined && args.length >= 2
       ? base.subcommands.find((s) => s.name === (args[1] ?? '').toLowerCase())
       : base
-  if (cmd === undefined) return error('ERR Invalid command specified')
+  if (cmd === undefined) return 'invalid-command'
   const hasKeys =
     cmd.getKeys !== undefined || (cmd.keySpecs ?? []).some((k) => !k.flags.includes('not_key'))
-  if (!hasKeys) return error('ERR The command has no key arguments')
-  if ((cmd.arity > 0 && cmd.arity !== args.length) || args.length < -cmd.arity)
-    return error('ERR Invalid number of arguments specified for command')
+  if (!hasKeys) return 'no-keys'
+  if ((cmd.arity > 0 && cmd.arity !== args.length) || args.length < -cmd.arity) return 'arity'
   const keys: KeyReference[] | null =
     cmd.name === 'set'
       ? setGetKeys(args)
@@ -781,9 +784,26 @@ function getKeysSubcommand(c: CommandCall, withFlags: boolean): Reply {
         ? cmd.getKeys(args).map((pos) => ({ pos, flags: [] }))
         : getKeysUsingKeySpecs(cmd, args)
   if (keys === null || keys.length === 0) {
-    if (cmd.flags.includes('no_mandatory_keys')) return EMPTY_ARRAY
-    return error('ERR Invalid arguments specified for command')
+    return cmd.flags.includes('no_mandatory_keys') ? [] : 'invalid-arguments'
   }
+  return keys
+}
+
+/** server.c getKeysSubcommandImpl (COMMAND GETKEYS / GETKEYSANDFLAGS). */
+function getKeysSubcommand(c: CommandCall, withFlags: boolean): Reply {
+  const args = c.argv.slice(2)
+  const keys = commandKeyReferences(c.srv, args)
+  switch (keys) {
+    case 'invalid-command':
+      return error('ERR Invalid command specified')
+    case 'no-keys':
+      return error('ERR The command has no key arguments')
+    case 'arity':
+      return error('ERR Invalid number of arguments specified for command')
+    case 'invalid-arguments':
+      return error('ERR Invalid arguments specified for command')
+  }
+  if (keys.length === 0) return EMPTY_ARRAY
   return array(
     keys.map((k) =>
       withFlags
