@@ -39,6 +39,8 @@ export const en = {
   'console.progress': '{command} … {percent}%',
   'console.progressLabel': 'Progress of {command}',
   'console.cancelled': '(cancelled: the command was not run)',
+  'console.subscribed':
+    'Reading messages… what any tab PUBLISHes to these channels appears here. While subscribed, only (P|S)SUBSCRIBE, (P|S)UNSUBSCRIBE, PING, QUIT and RESET run: type UNSUBSCRIBE (or RESET) to leave.',
   'console.monitorLine': 'MONITOR: a command a client ran',
   'console.searchPrompt': "(reverse-i-search)'{query}':",
   'console.examples': 'Try one:',
@@ -155,6 +157,8 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'console.progress': '{command} … {percent}%',
   'console.progressLabel': '{command} 的进度',
   'console.cancelled': '(已取消：该命令没有执行)',
+  'console.subscribed':
+    '正在接收消息……任何标签页向这些频道 PUBLISH 的消息都会显示在这里。订阅期间只能执行 (P|S)SUBSCRIBE、(P|S)UNSUBSCRIBE、PING、QUIT 和 RESET：输入 UNSUBSCRIBE（或 RESET）即可退出订阅。',
   'console.monitorLine': 'MONITOR：某个客户端执行的命令',
   'console.searchPrompt': "(反向搜索)'{query}':",
   'console.examples': '试一条：',

@@ -22,7 +22,7 @@ import {
   itemFromTick,
   itemFromTrace,
   outputLines,
-  replyLine,
+  replyLines,
   tickIsInteresting,
   waitedLines,
 } from './store.ts'
@@ -407,7 +407,7 @@ function rebuildTabs(saved: SavedSession, traces: readonly (WireTrace | WireTick
       list.push({ kind: 'input', text: displayArgv(t.argv), ...prompt })
       if (t.blocked) waits.set(t.client, { argv: t.argv, since: t.at })
       else {
-        list.push(replyLine(t.argv, t.reply, t.replyCut))
+        list.push(...replyLines(t.argv, t.reply, t.replyCut))
         prompts.set(t.client, cliPromptAfter(prompt, t.argv, t.reply))
       }
     }

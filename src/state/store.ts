@@ -584,7 +584,7 @@ const createPlayerSlice: Slice<PlayerSlice> = (set, get) => ({
               : {
                   ...t,
                   ...cliPromptAfter(t, trace.argv, trace.reply),
-                  lines: [...t.lines, replyLine(trace.argv, trace.reply, trace.replyCut)].slice(
+                  lines: [...t.lines, ...replyLines(trace.argv, trace.reply, trace.replyCut)].slice(
                     -MAX_CONSOLE_LINES,
                   ),
                 },
@@ -777,6 +777,28 @@ export function blockTimeoutMs(argv: readonly string[]): number {
     ms = i < 0 ? 0 : Number(argv[i + 1])
   } else ms = Number(argv.at(-1)) * 1000
   return Number.isFinite(ms) && ms > 0 ? ms : 0
+}
+
+/**
+ * The console lines of a command's reply: the reply (replyLine), and after a SUBSCRIBE,
+ * PSUBSCRIBE or SSUBSCRIBE that subscribed, a note that the tab now reads messages and how
+ * to leave (redis-cli prints "Reading messages..." and takes no commands; here the line stays
+ * open, and only the Pub/Sub commands, PING, QUIT and RESET are allowed).
+ */
+export function replyLines(argv: readonly string[], reply: Reply, cut = 0): ConsoleLine[] {
+  const line = replyLine(argv, reply, cut)
+  return subscribeConfirmed(reply) ? [line, { kind: 'notice', key: 'console.subscribed' }] : [line]
+}
+
+/** Whether a reply is a (p|s)subscribe confirmation (one per channel, in a sequence). */
+function subscribeConfirmed(reply: Reply): boolean {
+  const first = reply.type === 'sequence' ? reply.value[0] : reply
+  if (first?.type !== 'array' || first.value === null) return false
+  const kind = first.value[0]
+  return (
+    kind?.type === 'bulk' &&
+    (kind.value === 'subscribe' || kind.value === 'psubscribe' || kind.value === 'ssubscribe')
+  )
 }
 
 /**

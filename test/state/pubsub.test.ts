@@ -73,6 +73,11 @@ describe('SUBSCRIBE in the console', () => {
       bulks('message', 'news', 'hello'),
     ])
     expect(replies(second?.lines)).toEqual([{ type: 'integer', value: 1 }])
+    // Once, right after the confirmations: how to leave subscribe mode.
+    const notices = (first?.lines ?? []).flatMap((l, i) =>
+      l.kind === 'notice' ? [[i, l.key]] : [],
+    )
+    expect(notices).toEqual([[2, 'console.subscribed']])
     // The subscriber's tab still runs what the subscribed context allows.
     h.store.getState().clientTabSelected(sub)
     await h.run(['GET', 'k'], ['UNSUBSCRIBE', 'news'])
@@ -84,6 +89,10 @@ describe('SUBSCRIBE in the console', () => {
       },
       conf('unsubscribe', 'news', 1),
     ])
+    // Queued in MULTI, or refused for its arity, a SUBSCRIBE gets no note of its own.
+    await h.run(['RESET'], ['MULTI'], ['SUBSCRIBE', 'x'], ['SUBSCRIBE'])
+    const after = h.store.getState().tabs[0]?.lines ?? []
+    expect(after.filter((l) => l.kind === 'notice')).toHaveLength(1)
     h.dispose()
   })
 })
