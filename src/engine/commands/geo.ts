@@ -13,6 +13,7 @@
  * range in zset order, keep the points inside the shape, then sort by distance: a stable
  * sort for a full sort (glibc's qsort is a merge sort), Redis's pqsort port for a COUNT cut.
  */
+import { pqsort } from '../util/pqsort.ts'
 import { cstr } from '../bytes.ts'
 import {
   ERR_NOT_FLOAT,
@@ -472,86 +473,6 @@ function membersOfAllNeighbors(zobj: ZsetObject, shape: GeoShape, limit: number)
     last = i
   }
   return out
-}
-
-/** pqsort.c: Redis's partial quicksort, sorting at least positions lrange..rrange. */
-function pqsort<T>(a: T[], cmp: (x: T, y: T) => number, lrange: number, rrange: number): void {
-  const swap = (i: number, j: number) => {
-    const t = a[i] as T
-    a[i] = a[j] as T
-    a[j] = t
-  }
-  const vecswap = (i: number, j: number, n: number) => {
-    for (let k = 0; k < n; k++) swap(i + k, j + k)
-  }
-  const at = (i: number) => a[i] as T
-  const med3 = (i: number, j: number, k: number) =>
-    cmp(at(i), at(j)) < 0
-      ? cmp(at(j), at(k)) < 0
-        ? j
-        : cmp(at(i), at(k)) < 0
-          ? k
-          : i
-      : cmp(at(j), at(k)) > 0
-        ? j
-        : cmp(at(i), at(k)) < 0
-          ? i
-          : k
-  const sort = (lo: number, n: number): void => {
-    for (;;) {
-      if (n < 7) {
-        for (let pm = lo + 1; pm < lo + n; pm++)
-          for (let pl = pm; pl > lo && cmp(at(pl - 1), at(pl)) > 0; pl--) swap(pl, pl - 1)
-        return
-      }
-      let pm = lo + Math.floor(n / 2)
-      if (n > 7) {
-        let pl = lo
-        let pn = lo + n - 1
-        if (n > 40) {
-          const d = Math.floor(n / 8)
-          pl = med3(pl, pl + d, pl + 2 * d)
-          pm = med3(pm - d, pm, pm + d)
-          pn = med3(pn - 2 * d, pn - d, pn)
-        }
-        pm = med3(pl, pm, pn)
-      }
-      swap(lo, pm)
-      let pa = lo + 1
-      let pb = pa
-      let pc = lo + n - 1
-      let pd = pc
-      for (;;) {
-        let r: number
-        while (pb <= pc && (r = cmp(at(pb), at(lo))) <= 0) {
-          if (r === 0) swap(pa++, pb)
-          pb++
-        }
-        while (pb <= pc && (r = cmp(at(pc), at(lo))) >= 0) {
-          if (r === 0) swap(pc, pd--)
-          pc--
-        }
-        if (pb > pc) break
-        swap(pb++, pc--)
-      }
-      const pn = lo + n
-      let r = Math.min(pa - lo, pb - pa)
-      vecswap(lo, pb - r, r)
-      r = Math.min(pd - pc, pn - pd - 1)
-      vecswap(pb, pn - r, r)
-      r = pb - pa
-      if (r > 1 && !rangeOutside(lo, lo + r - 1)) sort(lo, r)
-      r = pd - pc
-      if (r <= 1) return
-      lo = pn - r
-      n = r
-      if (rangeOutside(lo, lo + r - 1)) return
-    }
-  }
-  // In element units: the C code compares byte addresses of the range ends.
-  const rangeOutside = (l: number, r: number) =>
-    (lrange < l && rrange < l) || (lrange > r && rrange > r)
-  sort(0, a.length)
 }
 
 const RADIUS_COORDS = 1

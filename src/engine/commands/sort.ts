@@ -14,12 +14,13 @@
  * number fails the command after the sort. The comparison is sortCompare: by score with a
  * byte-wise tie-break, or ALPHA by strcoll (byte order in the C / C.UTF-8 locales Redis runs
  * in) or, for STORE, binary comparison. glibc's qsort is a stable merge sort, so a stable
- * sort gives the same order; Redis uses pqsort for BY with a LIMIT, which only orders
- * differently elements whose weights compare equal under ALPHA BY (the one comparison with
- * ties), and we keep the stable order there. The result is replied (GET patterns per element,
+ * sort gives the same order; Redis uses pqsort for BY with a LIMIT (util/pqsort.ts, ported
+ * step for step), which leaves elements whose weights compare equal under ALPHA BY (the one
+ * comparison with ties) in its own unstable order. The result is replied (GET patterns per element,
  * nil for a missing key) or STOREd as a new list (missing GETs stored as "").
  */
 import { cstr } from '../bytes.ts'
+import { pqsort } from '../util/pqsort.ts'
 import { dbDelete, lookupKeyRead, setKey, signalModifiedKey } from '../keyspace/db.ts'
 import { memValueTouched } from '../keyspace/memory.ts'
 import { bulk, error, ERR_SYNTAX, ERR_WRONGTYPE, integer, NIL, type Reply } from '../reply.ts'
@@ -261,7 +262,12 @@ function sortGeneric(c: CommandCall, readonly: boolean): Reply {
       }
     }
     const flags: SortFlags = { desc, alpha, bypattern: sortby !== null, store: storekey !== null }
-    vector.sort((a, b) => sortCompare(flags, a, b))
+    const compare = (a: SortObject, b: SortObject) => sortCompare(flags, a, b)
+    // sort.c: a partial sort when BY and a LIMIT narrower than the whole; otherwise glibc's
+    // qsort, a stable merge sort here, like Array.prototype.sort.
+    if (sortby !== null && (start !== 0 || end !== vector.length - 1))
+      pqsort(vector, compare, start, end)
+    else vector.sort(compare)
   }
 
   const outputlen = getops.length > 0 ? getops.length * (end - start + 1) : end - start + 1
