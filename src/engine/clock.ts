@@ -10,6 +10,11 @@
 /** A source of Unix time in milliseconds (may be fractional for microsecond budgets). */
 export interface Clock {
   now(): number
+  /**
+   * Lets `ms` pass before returning (DEBUG SLEEP, nanosleep in Redis): a virtual clock moves
+   * forward, the real one blocks. Optional: without it the sleep takes no time.
+   */
+  sleep?(ms: number): void
 }
 
 /** What createServer takes as a clock: a Clock, a function giving Unix ms, or nothing. */
@@ -29,6 +34,9 @@ export function manualClock(startMs = 1_704_067_200_000): ManualClock {
   return {
     now: () => t,
     advance: (ms: number) => {
+      t += ms
+    },
+    sleep: (ms: number) => {
       t += ms
     },
     set: (ms: number) => {

@@ -144,7 +144,14 @@ const TIME_ORIGIN = performance.timeOrigin
 /** The real clock, with sub-millisecond resolution for the cron time budgets. */
 export const realClock: Clock = {
   now: () => TIME_ORIGIN + performance.now(),
+  // DEBUG SLEEP blocks the whole server, as Redis's nanosleep does: no reads, no cron.
+  sleep: (ms: number) => {
+    Atomics.wait(SLEEP_CELL, 0, 0, ms)
+  },
 }
+
+/** A cell nobody notifies: Atomics.wait on it only times out. */
+const SLEEP_CELL = new Int32Array(new SharedArrayBuffer(4))
 
 /** Starts a RESP2 server over a new (or the given) engine. */
 export async function startRespServer(opts: RespServerOptions = {}): Promise<RespServerHandle> {

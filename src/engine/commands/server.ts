@@ -1217,13 +1217,27 @@ function debugCommand(c: CommandCall): Reply {
     return array(argv.slice(2).map((k) => simple(digestValue(c.ctx, c.db, k))))
   if ((sub === 'change-repl-id' && argc === 2) || (sub === 'log' && argc === 3)) return OK
   if (sub === 'protocol' && argc === 3) return debugProtocol(argv[2] ?? '')
-  if (sub === 'sleep' && argc === 3) return OK
+  if (sub === 'sleep' && argc === 3) return debugSleep(c)
   // "-" + the argument, newlines mapped to spaces; no "ERR " prefix.
   if (sub === 'error' && argc === 3)
     return { type: 'error', value: (argv[2] ?? '').replace(/[\r\n]/g, ' ') }
   return error(
     `unknown subcommand or wrong number of arguments for '${cstr(argv[1] ?? '').slice(0, 128)}'. Try DEBUG HELP.`,
   )
+}
+
+/**
+ * DEBUG SLEEP <seconds>: debug.c reads the seconds with strtod (a prefix; junk is 0), takes
+ * (long long)(seconds × 10^6) µs and nanosleeps, which returns at once for a negative time
+ * (EINVAL; an infinite, NaN or too large product converts to LLONG_MIN on x86-64). The
+ * server's clock lets that time pass (clock.ts sleep): the virtual clock jumps, the real one
+ * blocks, and the command's duration (SLOWLOG, commandstats) includes it.
+ */
+function debugSleep(c: CommandCall): Reply {
+  const m = /^[ \t\n\v\f\r]*([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)/.exec(c.argv[2] ?? '')
+  const usec = m === null ? 0 : Math.trunc(Number(m[1]) * 1e6)
+  if (usec > 0 && usec < 2 ** 63) c.ctx.clock.sleep?.(usec / 1000)
+  return OK
 }
 
 /** debug.c DEBUG PROTOCOL, as a RESP2 client sees each type (booleans as 1/0, maps flat). */

@@ -79,6 +79,25 @@ describe('SLOWLOG on the engine', () => {
     )
   })
 
+  it('DEBUG SLEEP lets its time pass on the virtual clock: logged with its duration, keys expire', () => {
+    const clock = manualClock(START)
+    const server = createServer({ seed: 3, clock, enableDebugCommand: 'yes' })
+    const a = server.createClient()
+    server.call(['SET', 'k', 'v', 'PX', '100'], a)
+    expect(server.call(['DEBUG', 'SLEEP', '0.25'], a)).toEqual({ type: 'simple', value: 'OK' })
+    expect(clock.now()).toBe(START + 250)
+    expect(server.call(['GET', 'k'], a)).toEqual({ type: 'bulk', value: null })
+    const log = entries(server as EngineServer, a)
+    expect(log.map((e) => [e.argv.join(' '), e.duration])).toEqual([['DEBUG SLEEP 0.25', 250000]])
+    // strtod's prefix ("1.5s" sleeps 1.5 s, junk is 0); negative, infinite and NaN times
+    // return at once, as nanosleep does.
+    server.call(['DEBUG', 'SLEEP', ' 1.5s'], a)
+    expect(clock.now()).toBe(START + 1750)
+    for (const t of ['x', '-1', 'inf', 'nan', '1e300', '0'])
+      expect(server.call(['DEBUG', 'SLEEP', t], a)).toEqual({ type: 'simple', value: 'OK' })
+    expect(clock.now()).toBe(START + 1750)
+  })
+
   it('at threshold 0 logs what call() runs, newest first, and not what it never ran', () => {
     const { server, a } = setup()
     server.call(['CONFIG', 'SET', 'slowlog-log-slower-than', '0'], a)
