@@ -596,7 +596,7 @@ const createPlayerSlice: Slice<PlayerSlice> = (set, get) => ({
           playhead,
           playing: follow ? animate || (s.playing && !playheadAtEnd(items, playhead)) : s.playing,
           tabs,
-          clock: { ...s.clock, now: Math.max(s.clock.now, trace.at) },
+          clock: { ...s.clock, now: Math.max(s.clock.now, trace.end ?? trace.at) },
         }
       },
       false,

@@ -400,7 +400,7 @@ function applyOp(engine: Engine, op: LogEntry, level: TraceLevel): WireTrace | W
         trace = internalError(op, err)
       }
       engine.position++
-      return capTrace(trace, server, engine.position, takeOutput(server), waits(engine, op.client))
+      return capTrace(trace, engine, takeOutput(server), waits(engine, op.client))
     }
     case 'tick': {
       server.setTraceLevel(level)
@@ -472,7 +472,7 @@ async function execSliced(
     trace = internalError(op, err)
   }
   engine.position++
-  return capTrace(trace, server, engine.position, takeOutput(server), waits(engine, op.client))
+  return capTrace(trace, engine, takeOutput(server), waits(engine, op.client))
 }
 
 /** Grows or shrinks a slice so the next one takes about `targetMs`. */
@@ -543,23 +543,19 @@ function waits(engine: Engine, client: ClientId | null): Waits {
   }
 }
 
-function capTrace(
-  t: Trace,
-  server: RedisServer,
-  position: number,
-  output: WireOutput,
-  w: Waits,
-): WireTrace {
+function capTrace(t: Trace, engine: Engine, output: WireOutput, w: Waits): WireTrace {
   const cut = cutReply(t.reply, MAX_WIRE_REPLY_LINES)
-  const key = server.commandKeys?.(t.argv)[0]
+  const key = engine.server.commandKeys?.(t.argv)[0]
+  const end = engine.clock.now()
   return {
     ...t,
     ...capEvents(t.events),
-    position,
+    position: engine.position,
     ...output,
     ...w,
     ...(cut.left > 0 ? { reply: cut.reply, replyCut: cut.left } : {}),
     ...(key === undefined ? {} : { key }),
+    ...(end > t.at ? { end } : {}),
   }
 }
 

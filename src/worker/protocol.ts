@@ -106,6 +106,11 @@ export interface WireTrace extends Trace, WireOutput, WireWaits {
    */
   readonly key?: string
   /**
+   * The virtual time when the command finished, when it is later than `at` (DEBUG SLEEP lets
+   * time pass); absent otherwise.
+   */
+  readonly end?: number
+  /**
    * Elements of the reply left out past MAX_WIRE_REPLY_LINES (absent normally): KEYS * over a
    * million keys crosses as its first lines and this count, not a million objects to clone.
    */

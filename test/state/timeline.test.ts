@@ -106,6 +106,15 @@ describe('player slice', () => {
     expect(store.getState().playing).toBe(true)
   })
 
+  it("moves the clock to a trace's end when the command let time pass (DEBUG SLEEP)", () => {
+    const store = createAppStore()
+    const t0 = store.getState().clock.now + 1000
+    store.getState().traceReceived({ ...trace(0, 0), at: t0 })
+    expect(store.getState().clock.now).toBe(t0)
+    store.getState().traceReceived({ ...trace(1, 0), at: t0, end: t0 + 2500 })
+    expect(store.getState().clock.now).toBe(t0 + 2500)
+  })
+
   it('adds a tick to the timeline only when it did something', () => {
     const store = createAppStore()
     store.getState().tickReceived({ at: 5, events: [], position: 1, dropped: 0 })

@@ -72,6 +72,17 @@ describe('engine host (real engine)', () => {
     expect(await keyOf('GET', 'a', 'b')).toBeUndefined()
   })
 
+  it('tells when a command let virtual time pass (DEBUG SLEEP), and the next one starts then', async () => {
+    const { ask } = await hostWithClient()
+    const done = (await ask({ argv: ['DEBUG', 'SLEEP', '2.5'] })).at(-1)
+    const trace = done?.type === 'executed' ? done.trace : null
+    expect(trace?.end).toBe((trace?.at ?? 0) + 2500)
+    const next = (await ask({ argv: ['PING'] })).at(-1)
+    const ping = next?.type === 'executed' ? next.trace : null
+    expect(ping?.at).toBe(trace?.end)
+    expect(ping && 'end' in ping).toBe(false)
+  })
+
   it('reports progress between replay chunks and stops at a cancel', async () => {
     let release: () => void = () => undefined
     const host = createEngineHost(createServer, () => new Promise<void>((r) => (release = r)))
