@@ -105,7 +105,37 @@ export function connectBridge(
 
   let execsInFlight = 0
 
+  /**
+   * A tab's console lines held while it waits in a blocking command (a pasted block or a
+   * scene: BLPOP q 0, then more lines): redis-cli sends the next line only once the blocking
+   * one returned, so they run, in order, when the wait ends (served, timed out, Ctrl+C).
+   */
+  const held = new Map<ClientId, EngineRequest[]>()
+
+  function holdIfWaiting(r: EngineRequest): boolean {
+    if (r.kind !== 'exec' && r.kind !== 'echo' && r.kind !== 'output') return false
+    const queue = held.get(r.client)
+    if (queue) {
+      queue.push(r)
+      return true
+    }
+    if (st().tabs.find((t) => t.id === r.client)?.waiting === undefined) return false
+    held.set(r.client, [r])
+    return true
+  }
+
+  /** Runs the held lines of every tab that stopped waiting (or closed: then they go). */
+  function releaseHeld(): void {
+    for (const [id, queue] of held) {
+      const tab = st().tabs.find((t) => t.id === id)
+      if (tab?.waiting !== undefined) continue
+      held.delete(id)
+      if (tab) for (const r of queue) void enqueue(() => handle(r))
+    }
+  }
+
   async function handle(r: EngineRequest): Promise<void> {
+    if (holdIfWaiting(r)) return
     switch (r.kind) {
       case 'echo':
         st().inputEchoed(r.client, r.text)
@@ -154,9 +184,11 @@ export function connectBridge(
         await client.crash().catch(() => undefined)
         return
       case 'restore':
+        held.clear()
         await restore(r.saved)
         return
       case 'reset':
+        held.clear()
         await restore({ v: 1, session: r.session, log: [], tabs: [], active: null })
         return
     }
@@ -314,6 +346,12 @@ export function connectBridge(
           if (r.kind === 'cancel') client.cancel()
           else void enqueue(() => handle(r))
         }
+      },
+    ),
+    store.subscribe(
+      (s) => s.tabs,
+      () => {
+        if (held.size !== 0) releaseHeld()
       },
     ),
     store.subscribe(

@@ -134,14 +134,36 @@ describe('BLPOP in the console', { timeout: 30_000 }, () => {
     h.dispose()
   })
 
-  it('refuses a command for a client that still waits, without logging it', async () => {
-    const { h, first, tab } = await twoTabs()
+  it('holds the lines pasted after a blocking one until it returns, then runs them in order', async () => {
+    const { h, first, second, tab, on } = await twoTabs()
     h.store.getState().clientTabSelected(first)
-    await h.run(['BLPOP', 'queue', '0'], ['GET', 'k'])
-    const log = h.store.getState().log
-    expect(log.at(-1)).toMatchObject({ t: 'exec', argv: ['BLPOP', 'queue', '0'] })
-    expect(printed(tab(first)).at(-1)).toMatch(/waiting/)
-    expect(tab(first)?.waiting).toBeDefined()
+    await h.run(['BLPOP', 'queue', '0'], ['GET', 'k'], ['LPUSH', 'queue', 'mine'])
+    // Nothing after BLPOP ran or was echoed: the log ends with it, the tab shows only it.
+    expect(h.store.getState().log.at(-1)).toMatchObject({
+      t: 'exec',
+      argv: ['BLPOP', 'queue', '0'],
+    })
+    expect(printed(tab(first))).toEqual(['> BLPOP queue 0'])
+    await on(second, 'RPUSH', 'queue', 'job')
+    await h.bridge.idle()
+    expect(printed(tab(first))).toEqual([
+      '> BLPOP queue 0',
+      '1) "queue"\n2) "job"',
+      '> GET k',
+      '(nil)',
+      '> LPUSH queue mine',
+      '(integer) 1',
+    ])
+    expect(tab(first)?.waiting).toBeUndefined()
+    // A second blocking line in the held block waits in turn, holding what follows it.
+    h.store.getState().clientTabSelected(first)
+    await h.run(['BLPOP', 'empty', '1'], ['BLPOP', 'empty', '1'], ['PING'])
+    h.store.getState().clockJumpRequested(1100)
+    await h.bridge.idle()
+    expect(printed(tab(first)).slice(-3)).toEqual(['(nil)', '(1.00s)', '> BLPOP empty 1'])
+    h.store.getState().clockJumpRequested(1100)
+    await h.bridge.idle()
+    expect(printed(tab(first)).slice(-4)).toEqual(['(nil)', '(1.00s)', '> PING', 'PONG'])
     h.dispose()
   })
 
