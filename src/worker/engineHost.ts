@@ -545,7 +545,7 @@ function waits(engine: Engine, client: ClientId | null): Waits {
 
 function capTrace(t: Trace, engine: Engine, output: WireOutput, w: Waits): WireTrace {
   const cut = cutReply(t.reply, MAX_WIRE_REPLY_LINES)
-  const key = engine.server.commandKeys?.(t.argv)[0]
+  const key = firstKey(engine.server, t.argv)
   const end = engine.clock.now()
   return {
     ...t,
@@ -556,6 +556,15 @@ function capTrace(t: Trace, engine: Engine, output: WireOutput, w: Waits): WireT
     ...(cut.left > 0 ? { reply: cut.reply, replyCut: cut.left } : {}),
     ...(key === undefined ? {} : { key }),
     ...(end > t.at ? { end } : {}),
+  }
+}
+
+/** The command's first key for the panels; none if finding it fails (the reply stands). */
+function firstKey(server: RedisServer, argv: readonly string[]): string | undefined {
+  try {
+    return server.commandKeys?.(argv)[0]
+  } catch {
+    return undefined
   }
 }
 
