@@ -23,6 +23,7 @@
 import type { MaxmemoryPolicy } from './events.ts'
 import type { ServerConfig } from './state.ts'
 import { cstr } from './bytes.ts'
+import { keyspaceEventsFlagsToString, keyspaceEventsStringToFlags } from './keyspace/notify.ts'
 import { formatFixed, string2d, string2ll } from './util/numbers.ts'
 
 // --- Table ---
@@ -403,6 +404,8 @@ export function configGetValue(cfg: ServerConfig, p: ConfigParam): string {
   if (bool !== undefined) return cfg[bool] ? 'yes' : 'no'
   if (p.name === 'maxmemory-policy') return cfg.maxmemoryPolicy
   if (p.name === 'requirepass') return cfg.requirepass
+  if (p.name === 'notify-keyspace-events')
+    return keyspaceEventsFlagsToString(cfg.notifyKeyspaceEvents)
   return cfg.other[p.name] ?? p.defaultValue
 }
 
@@ -512,25 +515,6 @@ function strtollWhole(s: string): bigint | null {
     : v < -9223372036854775808n
       ? -9223372036854775808n
       : v
-}
-
-/** notify.c keyspaceEventsStringToFlags / keyspaceEventsFlagsToString. */
-const NOTIFY_CLASSES = 'g$lshzxetdn'
-const NOTIFY_ALL = 'g$lshzxetd'
-
-function keyspaceEventsCanonical(classes: string): string | null {
-  const set = new Set<string>()
-  for (const ch of classes) {
-    if (ch === 'A') for (const a of NOTIFY_ALL) set.add(a)
-    else if (NOTIFY_CLASSES.includes(ch) || ch === 'K' || ch === 'E' || ch === 'm') set.add(ch)
-    else return null
-  }
-  let out = ''
-  // 'n' is not part of NOTIFY_ALL, and the 'A' branch prints nothing else.
-  if ([...NOTIFY_ALL].every((c) => set.has(c))) out = 'A'
-  else for (const c of NOTIFY_CLASSES) if (set.has(c)) out += c
-  for (const c of 'KEm') if (set.has(c)) out += c
-  return out
 }
 
 /**
@@ -750,9 +734,9 @@ function setSpecial(cfg: ServerConfig, p: ConfigParam, value: string): string | 
     return null
   }
   if (p.name === 'notify-keyspace-events') {
-    const flags = keyspaceEventsCanonical(value)
-    if (flags === null) return "Invalid event class character. Use 'Ag$lshzxeKEtmdn'."
-    cfg.other[p.name] = flags
+    const flags = keyspaceEventsStringToFlags(value)
+    if (flags === -1) return "Invalid event class character. Use 'Ag$lshzxeKEtmdn'."
+    cfg.notifyKeyspaceEvents = flags
     return null
   }
   if (p.name === 'client-output-buffer-limit')
@@ -797,6 +781,7 @@ export function createDefaultConfig(): ServerConfig {
     lazyfreeLazyServerDel: false,
     lazyfreeLazyUserDel: false,
     lazyfreeLazyUserFlush: false,
+    notifyKeyspaceEvents: 0,
     other: {},
   }
   return cfg

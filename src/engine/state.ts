@@ -55,6 +55,8 @@ export interface ServerConfig {
   lazyfreeLazyServerDel: boolean
   lazyfreeLazyUserDel: boolean
   lazyfreeLazyUserFlush: boolean
+  /** notify-keyspace-events as notify.ts's NOTIFY_* bits (0: off, the default). */
+  notifyKeyspaceEvents: number
   /** Parameters we answer CONFIG GET for but do not model: canonical name → value. */
   other: Record<string, string>
 }

@@ -29,6 +29,7 @@ import {
   setKey,
   signalModifiedKey,
 } from '../keyspace/db.ts'
+import { NOTIFY_GENERIC, NOTIFY_STRING, notifyKeyspaceEvent } from '../keyspace/notify.ts'
 import {
   array,
   error,
@@ -204,7 +205,7 @@ function lookupStringForBit(
   if (need > ENGINE_MAX_STRING_LEN) return error(STRING_TOO_LONG)
   if (o === null) {
     const fresh = createRawStringObject(srv, '\0'.repeat(need))
-    dbAdd(ctx, db, key, fresh)
+    dbAdd(ctx, db, key, fresh, srv)
     return { o: fresh, dirty: true }
   }
   const raw = dbUnshareStringValue(srv, ctx, db, key, o, c.cmd.name)
@@ -237,6 +238,7 @@ function setbitCommand(c: CommandCall): Reply {
     const next = (byteval & ~(1 << bit)) | (Number(on) << bit)
     setBytes(r.o, spliceBytes(r.o.ptr.buf, byte, String.fromCharCode(next)))
     signalModifiedKey(srv, ctx, db, key)
+    notifyKeyspaceEvent(srv, ctx, NOTIFY_STRING, 'setbit', key, db.id)
     srv.dirty++
   }
   return bitval ? ONE : ZERO
@@ -450,6 +452,7 @@ function bitopCommand(c: CommandCall): Reply {
     }
     const o = createRawStringObject(srv, bytesToString(res))
     setKey(srv, ctx, db, target, o)
+    notifyKeyspaceEvent(srv, ctx, NOTIFY_STRING, 'set', target, db.id)
     if (ctx.full)
       ctx.emit({
         type: 'object/created',
@@ -461,6 +464,7 @@ function bitopCommand(c: CommandCall): Reply {
     srv.dirty++
   } else if (dbDelete(ctx, db, target)) {
     signalModifiedKey(srv, ctx, db, target)
+    notifyKeyspaceEvent(srv, ctx, NOTIFY_GENERIC, 'del', target, db.id)
     srv.dirty++
   }
   return integer(maxlen)
@@ -652,6 +656,7 @@ function bitfieldGeneric(c: CommandCall, readonlyCommand: boolean): Reply {
   if (target !== null && buf !== target.ptr.buf) setBytes(target, buf)
   if (changes > 0) {
     signalModifiedKey(srv, ctx, db, key)
+    notifyKeyspaceEvent(srv, ctx, NOTIFY_STRING, 'setbit', key, db.id)
     srv.dirty += changes
   }
   return array(replies)

@@ -30,11 +30,11 @@ import {
   LOOKUP_NOSTATS,
   lookupKeyReadWithFlags,
   lookupKeyWrite,
-  dbDelete,
   readyKeysSignalled,
   takeReadyKey,
   type RedisDb,
 } from '../keyspace/db.ts'
+import { NOTIFY_LIST, notifyKeyspaceEvent } from '../keyspace/notify.ts'
 import {
   array,
   bulk,
@@ -65,9 +65,11 @@ import { zsetLength, type ZsetObject } from '../types/t_zset.ts'
 import { ldMulCeilToLL, string2ld } from '../util/numbers.ts'
 import { isToken, lookupOfType, parseMpopArgs } from './common.ts'
 import {
+  listDeleteIfEmpty,
   listPosition,
   lmoveGeneric,
   lmoveHandlePush,
+  popEvent,
   popOne,
   popRange,
   type Where,
@@ -324,7 +326,8 @@ function serveClientsBlockedOnListKey(
           return array([bulk(key), bulkArray(items)])
         }
         const value = listTypePop(valueRefOf(c, key), o, bpop.wherefrom) ?? ''
-        deleteIfEmpty(c, key, o)
+        notifyKeyspaceEvent(srv, c.ctx, NOTIFY_LIST, popEvent(bpop.wherefrom), key, c.db.id)
+        listDeleteIfEmpty(c, key, o)
         deleted = listTypeLength(o) === 0
         return array([bulk(key), bulk(value)])
       }
@@ -333,17 +336,13 @@ function serveClientsBlockedOnListKey(
       if (dst !== null && dst.type !== 'list') return ERR_WRONGTYPE
       const value = listTypePop(valueRefOf(c, key), o, bpop.wherefrom) ?? ''
       lmoveHandlePush(c, bpop.target, dst as ListObject | null, value, bpop.whereto)
-      deleteIfEmpty(c, key, o)
+      notifyKeyspaceEvent(srv, c.ctx, NOTIFY_LIST, popEvent(bpop.wherefrom), key, c.db.id)
+      listDeleteIfEmpty(c, key, o)
       deleted = listTypeLength(o) === 0
       return bulk(value)
     })
     if (deleted) break
   }
-}
-
-/** serveClientBlockedOnList's end: an emptied list is deleted. */
-function deleteIfEmpty(c: CommandCall, key: string, o: ListObject): void {
-  if (listTypeLength(o) === 0) dbDelete(c.ctx, c.db, key)
 }
 
 /** blocked.c serveClientsBlockedOnSortedSetKey. */

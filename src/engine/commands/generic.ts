@@ -32,6 +32,7 @@ import {
   signalModifiedKey,
   type RedisDb,
 } from '../keyspace/db.ts'
+import { NOTIFY_GENERIC, notifyKeyspaceEvent } from '../keyspace/notify.ts'
 import { estimateObjectIdleTime } from '../keyspace/lru.ts'
 import {
   array,
@@ -100,6 +101,7 @@ function delGeneric(c: CommandCall): Reply {
     expireIfNeeded(srv, ctx, db, key, 0)
     if (dbDelete(ctx, db, key)) {
       signalModifiedKey(srv, ctx, db, key)
+      notifyKeyspaceEvent(srv, ctx, NOTIFY_GENERIC, 'del', key, db.id)
       srv.dirty++
       numdel++
     }
@@ -153,11 +155,13 @@ function renameGeneric(c: CommandCall, nx: boolean): Reply {
     if (nx) return ZERO
     dbDelete(ctx, db, dst)
   }
-  dbAdd(ctx, db, dst, o)
+  dbAdd(ctx, db, dst, o, srv)
   if (expire !== -1n) setExpireExact(ctx, db, dst, expire)
   dbDelete(ctx, db, src)
   signalModifiedKey(srv, ctx, db, src)
   signalModifiedKey(srv, ctx, db, dst)
+  notifyKeyspaceEvent(srv, ctx, NOTIFY_GENERIC, 'rename_from', src, db.id)
+  notifyKeyspaceEvent(srv, ctx, NOTIFY_GENERIC, 'rename_to', dst, db.id)
   srv.dirty++
   return nx ? ONE : OK
 }
@@ -183,11 +187,13 @@ function moveCommand(c: CommandCall): Reply {
   if (o === null) return ZERO
   const expire = getExpireExact(ctx, src, key)
   if (lookupKeyWrite(srv, ctx, dst, key) !== null) return ZERO
-  dbAdd(ctx, dst, key, o)
+  dbAdd(ctx, dst, key, o, srv)
   if (expire !== -1n) setExpireExact(ctx, dst, key, expire)
   dbDelete(ctx, src, key)
   signalModifiedKey(srv, ctx, src, key)
   signalModifiedKey(srv, ctx, dst, key)
+  notifyKeyspaceEvent(srv, ctx, NOTIFY_GENERIC, 'move_from', key, src.id)
+  notifyKeyspaceEvent(srv, ctx, NOTIFY_GENERIC, 'move_to', key, dst.id)
   srv.dirty++
   return ONE
 }
@@ -254,9 +260,10 @@ function copyCommand(c: CommandCall): Reply {
   if (dup === undefined) return error('ERR unknown type object')
   const newobj = dup(srv, o, { srv, ctx, dbid: dst.id, key: newkey })
   if (del) dbDelete(ctx, dst, newkey)
-  dbAdd(ctx, dst, newkey, newobj)
+  dbAdd(ctx, dst, newkey, newobj, srv)
   if (expire !== -1n) setExpireExact(ctx, dst, newkey, expire)
   signalModifiedKey(srv, ctx, dst, newkey)
+  notifyKeyspaceEvent(srv, ctx, NOTIFY_GENERIC, 'copy_to', newkey, dst.id)
   srv.dirty++
   return ONE
 }
@@ -464,10 +471,12 @@ function expireGeneric(c: CommandCall, basetime: number, unit: 'seconds' | 'mill
     dbDelete(ctx, db, key)
     srv.dirty++
     signalModifiedKey(srv, ctx, db, key)
+    notifyKeyspaceEvent(srv, ctx, NOTIFY_GENERIC, 'del', key, db.id)
     return ONE
   }
   setExpireExact(ctx, db, key, when)
   signalModifiedKey(srv, ctx, db, key)
+  notifyKeyspaceEvent(srv, ctx, NOTIFY_GENERIC, 'expire', key, db.id)
   srv.dirty++
   return ONE
 }
@@ -523,6 +532,7 @@ function persistCommand(c: CommandCall): Reply {
   if (lookupKeyWrite(srv, ctx, db, key) === null) return ZERO
   if (!removeExpire(ctx, db, key)) return ZERO
   signalModifiedKey(srv, ctx, db, key)
+  notifyKeyspaceEvent(srv, ctx, NOTIFY_GENERIC, 'persist', key, db.id)
   srv.dirty++
   return ONE
 }

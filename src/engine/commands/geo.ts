@@ -40,6 +40,7 @@ import {
 import { noteObjectCreated } from '../types/container.ts'
 import type { ContainerObject } from '../types/object.ts'
 import { dbDelete, setKey, signalModifiedKey } from '../keyspace/db.ts'
+import { NOTIFY_GENERIC, NOTIFY_ZSET, notifyKeyspaceEvent } from '../keyspace/notify.ts'
 import { formatFixed, string2d } from '../util/numbers.ts'
 import { integerLL, isToken, lookupOfType } from './common.ts'
 import { getLongLongOrReply } from './parse.ts'
@@ -654,6 +655,7 @@ function georadiusGeneric(c: CommandCall, srcKeyIndex: number, flags: number): R
     if (storekey !== null) {
       if (dbDelete(c.ctx, c.db, storekey)) {
         signalModifiedKey(c.srv, c.ctx, c.db, storekey)
+        notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_GENERIC, 'del', storekey, c.db.id)
         c.srv.dirty++
       }
       return ZERO
@@ -707,9 +709,12 @@ function georadiusGeneric(c: CommandCall, srcKeyIndex: number, flags: number): R
     zsetConvertToListpackIfNeeded(dv, dstobj, maxelelen, totelelen)
     setKey(c.srv, c.ctx, c.db, storekey, dstobj)
     noteObjectCreated(dv, dstobj)
+    const event = flags & GEOSEARCH ? 'geosearchstore' : 'georadiusstore'
+    notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_ZSET, event, storekey, c.db.id)
     c.srv.dirty += returned
   } else if (dbDelete(c.ctx, c.db, storekey)) {
     signalModifiedKey(c.srv, c.ctx, c.db, storekey)
+    notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_GENERIC, 'del', storekey, c.db.id)
     c.srv.dirty++
   }
   return integer(returned)

@@ -7,6 +7,7 @@
  * conversions are in types/t_hash.ts.
  */
 import { dbAdd, dbDelete, lookupKeyWrite, signalModifiedKey } from '../keyspace/db.ts'
+import { NOTIFY_GENERIC, NOTIFY_HASH, notifyKeyspaceEvent } from '../keyspace/notify.ts'
 import { memValueTouched } from '../keyspace/memory.ts'
 import {
   array,
@@ -83,7 +84,7 @@ function hashTypeLookupWriteOrCreate(c: CommandCall, key: string): HashObject | 
   const o = lookupKeyWrite(c.srv, c.ctx, c.db, key)
   if (o !== null) return o.type === 'hash' ? (o as HashObject) : null
   const h = createHashObject(c.srv)
-  dbAdd(c.ctx, c.db, key, h)
+  dbAdd(c.ctx, c.db, key, h, c.srv)
   noteObjectCreated(valueRefOf(c, key), h)
   // The value grows after dbAdd measured it: have memory.ts re-measure it.
   memValueTouched(c.db.dict, h)
@@ -110,6 +111,7 @@ function hsetCommand(c: CommandCall): Reply {
   for (let i = 2; i < argv.length; i += 2)
     if (!hashTypeSet(v, o, argv[i] ?? '', argv[i + 1] ?? '')) created++
   signalModifiedKey(c.srv, c.ctx, c.db, key)
+  notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_HASH, 'hset', key, c.db.id)
   c.srv.dirty += (argv.length - 2) / 2
   const second = (argv[0] ?? '')[1]
   return second === 's' || second === 'S' ? integer(created) : OK
@@ -127,6 +129,7 @@ function hsetnxCommand(c: CommandCall): Reply {
   hashTypeTryConversion(v, o, [field, value])
   hashTypeSet(v, o, field, value)
   signalModifiedKey(c.srv, c.ctx, c.db, key)
+  notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_HASH, 'hset', key, c.db.id)
   c.srv.dirty++
   return ONE
 }
@@ -157,6 +160,7 @@ function hincrbyCommand(c: CommandCall): Reply {
   value += incr
   hashTypeSet(v, o, field, value.toString())
   signalModifiedKey(c.srv, c.ctx, c.db, key)
+  notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_HASH, 'hincrby', key, c.db.id)
   c.srv.dirty++
   return integerLL(value)
 }
@@ -184,6 +188,7 @@ function hincrbyfloatCommand(c: CommandCall): Reply {
   const text = ld2stringHuman(value)
   hashTypeSet(v, o, field, text)
   signalModifiedKey(c.srv, c.ctx, c.db, key)
+  notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_HASH, 'hincrbyfloat', key, c.db.id)
   c.srv.dirty++
   return bulk(text)
 }
@@ -249,17 +254,21 @@ function hdelCommand(c: CommandCall): Reply {
   const h = o as HashObject
   const v = valueRefOf(c, key)
   let deleted = 0
+  let keyremoved = false
   for (let j = 2; j < argv.length; j++) {
     if (hashTypeDelete(v, h, argv[j] ?? '')) {
       deleted++
       if (hashTypeLength(h) === 0) {
         dbDelete(ctx, db, key)
+        keyremoved = true
         break
       }
     }
   }
   if (deleted > 0) {
     signalModifiedKey(srv, ctx, db, key)
+    notifyKeyspaceEvent(srv, ctx, NOTIFY_HASH, 'hdel', key, db.id)
+    if (keyremoved) notifyKeyspaceEvent(srv, ctx, NOTIFY_GENERIC, 'del', key, db.id)
     srv.dirty += deleted
   }
   return integer(deleted)

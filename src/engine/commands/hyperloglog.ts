@@ -6,6 +6,7 @@
  * "INVALIDOBJ Corrupted HLL object detected".
  */
 import { lookupKeyRead, lookupKeyWrite, dbAdd, signalModifiedKey } from '../keyspace/db.ts'
+import { NOTIFY_STRING, notifyKeyspaceEvent } from '../keyspace/notify.ts'
 import { memValueTouched } from '../keyspace/memory.ts'
 import {
   array,
@@ -83,7 +84,7 @@ function pfaddCommand(c: CommandCall): Reply {
   if (found === null) {
     o = createRawStringObject(c.srv, '')
     o.ptr = hllCreateSds()
-    dbAdd(c.ctx, c.db, key, o)
+    dbAdd(c.ctx, c.db, key, o, c.srv)
     h = hllFromSds(o.ptr)
     updated++
   } else {
@@ -102,6 +103,7 @@ function pfaddCommand(c: CommandCall): Reply {
   }
   if (updated) {
     signalModifiedKey(c.srv, c.ctx, c.db, key)
+    notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_STRING, 'pfadd', key, c.db.id)
     c.srv.dirty += updated
     hllInvalidateCache(h)
   }
@@ -159,7 +161,7 @@ function pfmergeCommand(c: CommandCall): Reply {
   if (found === null) {
     o = createRawStringObject(c.srv, '')
     o.ptr = hllCreateSds()
-    dbAdd(c.ctx, c.db, key, o)
+    dbAdd(c.ctx, c.db, key, o, c.srv)
   } else {
     o = unshared(c, key, found).o
   }
@@ -173,6 +175,8 @@ function pfmergeCommand(c: CommandCall): Reply {
   hllInvalidateCache(h)
   store(c, o, h)
   signalModifiedKey(c.srv, c.ctx, c.db, key)
+  // PFMERGE notifies "pfadd": a mass add of elements.
+  notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_STRING, 'pfadd', key, c.db.id)
   c.srv.dirty++
   return OK
 }

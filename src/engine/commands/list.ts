@@ -9,6 +9,7 @@
  * parsing, lookup and type check, and its index normalisation for ranges.
  */
 import { dbAdd, dbDelete, signalModifiedKey } from '../keyspace/db.ts'
+import { NOTIFY_GENERIC, NOTIFY_LIST, notifyKeyspaceEvent } from '../keyspace/notify.ts'
 import { memValueTouched } from '../keyspace/memory.ts'
 import {
   array,
@@ -75,7 +76,7 @@ function clampLong(x: bigint): number {
 /** A new quicklist at `key` (createQuicklistObject + quicklistSetOptions + dbAdd). */
 function createListAt(c: CommandCall, key: string): ListObject {
   const o = createQuicklistObject(c.srv)
-  dbAdd(c.ctx, c.db, key, o)
+  dbAdd(c.ctx, c.db, key, o, c.srv)
   noteObjectCreated(valueRefOf(c, key), o)
   memValueTouched(c.db.dict, o)
   return o
@@ -99,6 +100,7 @@ function pushGeneric(c: CommandCall, where: Where, xx: boolean): Reply {
   }
   const len = listTypeLength(o)
   signalModifiedKey(c.srv, c.ctx, c.db, key)
+  notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_LIST, pushEvent(where), key, c.db.id)
   return integer(len)
 }
 
@@ -139,6 +141,7 @@ function linsertCommand(c: CommandCall): Reply {
   }
   if (!inserted) return integer(-1)
   signalModifiedKey(c.srv, c.ctx, c.db, key)
+  notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_LIST, 'linsert', key, c.db.id)
   c.srv.dirty++
   return integer(listTypeLength(o))
 }
@@ -172,15 +175,40 @@ function lsetCommand(c: CommandCall): Reply {
   if (!quicklistReplaceAtIndex(c.ctx, o.ptr, clampLong(index), c.argv[3] ?? '', key))
     return ERR_OUT_OF_RANGE
   signalModifiedKey(c.srv, c.ctx, c.db, key)
+  notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_LIST, 'lset', key, c.db.id)
   c.srv.dirty++
   return OK
 }
 
 // --- LPOP, RPOP, LMPOP ---
 
-/** listElementsRemoved: delete the key when empty, signal, count. */
-function listElementsRemoved(c: CommandCall, key: string, o: ListObject, count: number): void {
-  if (listTypeLength(o) === 0) dbDelete(c.ctx, c.db, key)
+/** The keyspace event of a push at `where`. */
+export function pushEvent(where: Where): string {
+  return where === 'head' ? 'lpush' : 'rpush'
+}
+
+/** The keyspace event of a pop at `where`. */
+export function popEvent(where: Where): string {
+  return where === 'head' ? 'lpop' : 'rpop'
+}
+
+/** t_list.c's "delete the key when the list is empty" with its "del" notification. */
+export function listDeleteIfEmpty(c: CommandCall, key: string, o: ListObject): void {
+  if (listTypeLength(o) !== 0) return
+  dbDelete(c.ctx, c.db, key)
+  notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_GENERIC, 'del', key, c.db.id)
+}
+
+/** listElementsRemoved: notify the pop, delete the key when empty, signal, count. */
+function listElementsRemoved(
+  c: CommandCall,
+  key: string,
+  where: Where,
+  o: ListObject,
+  count: number,
+): void {
+  notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_LIST, popEvent(where), key, c.db.id)
+  listDeleteIfEmpty(c, key, o)
   signalModifiedKey(c.srv, c.ctx, c.db, key)
   c.srv.dirty += count
 }
@@ -199,7 +227,7 @@ export function popRange(
   const rangeend = where === 'head' ? rangelen - 1 : -1
   const items = listTypeRange(o, rangestart, rangeend, where === 'tail')
   listTypeDelRange(valueRefOf(c, key), o, rangestart, rangelen)
-  listElementsRemoved(c, key, o, rangelen)
+  listElementsRemoved(c, key, where, o, rangelen)
   return items
 }
 
@@ -226,7 +254,7 @@ function popGeneric(c: CommandCall, where: Where): Reply {
 /** Pops one element of a non-empty list (listTypePop + listElementsRemoved). */
 export function popOne(c: CommandCall, key: string, o: ListObject, where: Where): string {
   const value = listTypePop(valueRefOf(c, key), o, where) ?? ''
-  listElementsRemoved(c, key, o, 1)
+  listElementsRemoved(c, key, where, o, 1)
   return value
 }
 
@@ -298,7 +326,8 @@ function ltrimCommand(c: CommandCall): Reply {
   const v = valueRefOf(c, key)
   listTypeDelRange(v, o, 0, ltrim)
   listTypeDelRange(v, o, -rtrim, rtrim)
-  if (listTypeLength(o) === 0) dbDelete(c.ctx, c.db, key)
+  notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_LIST, 'ltrim', key, c.db.id)
+  listDeleteIfEmpty(c, key, o)
   signalModifiedKey(c.srv, c.ctx, c.db, key)
   c.srv.dirty += ltrim + rtrim
   return OK
@@ -396,8 +425,11 @@ function lremCommand(c: CommandCall): Reply {
       if (toremove !== 0n && removed === toremove) break
     }
   }
-  if (removed > 0n) signalModifiedKey(c.srv, c.ctx, c.db, key)
-  if (listTypeLength(o) === 0) dbDelete(c.ctx, c.db, key)
+  if (removed > 0n) {
+    signalModifiedKey(c.srv, c.ctx, c.db, key)
+    notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_LIST, 'lrem', key, c.db.id)
+  }
+  listDeleteIfEmpty(c, key, o)
   return integer(Number(removed))
 }
 
@@ -415,13 +447,14 @@ export function lmoveGeneric(c: CommandCall, wherefrom: Where, whereto: Where): 
   if (dobj === 'wrongtype') return ERR_WRONGTYPE
   const value = listTypePop(valueRefOf(c, src), sobj, wherefrom) ?? ''
   lmoveHandlePush(c, dst, dobj, value, whereto)
-  if (listTypeLength(sobj) === 0) dbDelete(c.ctx, c.db, src)
+  notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_LIST, popEvent(wherefrom), src, c.db.id)
+  listDeleteIfEmpty(c, src, sobj)
   signalModifiedKey(c.srv, c.ctx, c.db, src)
   c.srv.dirty++
   return bulk(value)
 }
 
-/** t_list.c lmoveHandlePush: create the destination if missing, signal it, push. */
+/** t_list.c lmoveHandlePush: create the destination if missing, signal it, push, notify. */
 export function lmoveHandlePush(
   c: CommandCall,
   dst: string,
@@ -432,6 +465,7 @@ export function lmoveHandlePush(
   dobj ??= createListAt(c, dst)
   signalModifiedKey(c.srv, c.ctx, c.db, dst)
   listTypePush(valueRefOf(c, dst), dobj, value, whereto)
+  notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_LIST, pushEvent(whereto), dst, c.db.id)
 }
 
 /** LMOVE source destination LEFT|RIGHT LEFT|RIGHT */

@@ -42,7 +42,8 @@
  * Emits: pubsub/published (summary), plus the dict events of the subscription dicts.
  *
  * Not modelled: client-output-buffer-limit for pubsub clients (a subscriber nobody drains keeps
- * its messages), the memory these structures take in INFO memory, keyspace notifications.
+ * its messages), the memory these structures take in INFO memory. Keyspace notifications
+ * (keyspace/notify.ts) publish through pubsubPublishGlobal.
  */
 import type { ClientId } from '../api.ts'
 import { cstr } from '../bytes.ts'
@@ -303,6 +304,19 @@ function pubsubPublishMessage(
       receivers,
     })
   return receivers
+}
+
+/**
+ * Publishes `message` on the global channel `channel` as PUBLISH does (keyspace
+ * notifications, keyspace/notify.ts); returns the number of receivers.
+ */
+export function pubsubPublishGlobal(
+  srv: ServerState,
+  ctx: ExecContext,
+  channel: string,
+  message: string,
+): number {
+  return pubsubPublishMessage(srv, ctx, channel, message, PUBSUB_TYPE)
 }
 
 // --- Subscribing ---

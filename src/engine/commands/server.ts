@@ -988,7 +988,7 @@ function debugPopulateJob(c: CommandCall): CommandJob {
           const size = Number(valsize)
           value = size <= buf.length ? buf.slice(0, size) : buf + '\0'.repeat(size - buf.length)
         }
-        dbAdd(ctx, db, key, createStringObject(srv, value))
+        dbAdd(ctx, db, key, createStringObject(srv, value), srv)
         // signalModifiedKey, but DEBUG POPULATE does not count as writes (dirty stays).
         touchWatchedKey(srv, ctx, db, key)
       }

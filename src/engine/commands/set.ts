@@ -11,6 +11,7 @@
  * intsets, so their encoding and iteration order are Redis's.
  */
 import { dbAdd, dbDelete, dbOverwrite, setKey, signalModifiedKey } from '../keyspace/db.ts'
+import { NOTIFY_GENERIC, NOTIFY_SET, notifyKeyspaceEvent } from '../keyspace/notify.ts'
 import { memValueTouched } from '../keyspace/memory.ts'
 import {
   array,
@@ -80,7 +81,7 @@ function lookupSetWrite(c: CommandCall, key: string): Lookup {
 
 /** dbAdd of a value that keeps growing afterwards: memory.ts re-measures it later. */
 function dbAddGrowing(c: CommandCall, key: string, o: SetObject): void {
-  dbAdd(c.ctx, c.db, key, o)
+  dbAdd(c.ctx, c.db, key, o, c.srv)
   noteObjectCreated(valueRefOf(c, key), o)
   memValueTouched(c.db.dict, o)
 }
@@ -100,7 +101,10 @@ function saddCommand(c: CommandCall): Reply {
   }
   let added = 0
   for (let j = 2; j < argv.length; j++) if (setTypeAdd(v, set, argv[j] ?? '')) added++
-  if (added > 0) signalModifiedKey(c.srv, c.ctx, c.db, key)
+  if (added > 0) {
+    signalModifiedKey(c.srv, c.ctx, c.db, key)
+    notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_SET, 'sadd', key, c.db.id)
+  }
   c.srv.dirty += added
   return integer(added)
 }
@@ -114,17 +118,21 @@ function sremCommand(c: CommandCall): Reply {
   if (set === 'wrongtype') return ERR_WRONGTYPE
   const v = valueRefOf(c, key)
   let deleted = 0
+  let keyremoved = false
   for (let j = 2; j < argv.length; j++) {
     if (setTypeRemove(v, set, argv[j] ?? '')) {
       deleted++
       if (setTypeSize(set) === 0) {
         dbDelete(c.ctx, c.db, key)
+        keyremoved = true
         break
       }
     }
   }
   if (deleted > 0) {
     signalModifiedKey(c.srv, c.ctx, c.db, key)
+    notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_SET, 'srem', key, c.db.id)
+    if (keyremoved) notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_GENERIC, 'del', key, c.db.id)
     c.srv.dirty += deleted
   }
   return integer(deleted)
@@ -141,7 +149,11 @@ function smoveCommand(c: CommandCall): Reply {
   if (srcset === 'wrongtype' || dstset === 'wrongtype') return ERR_WRONGTYPE
   if (srcset === dstset) return setTypeIsMember(valueRefOf(c, src), srcset, ele) ? ONE : ZERO
   if (!setTypeRemove(valueRefOf(c, src), srcset, ele)) return ZERO
-  if (setTypeSize(srcset) === 0) dbDelete(c.ctx, c.db, src)
+  notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_SET, 'srem', src, c.db.id)
+  if (setTypeSize(srcset) === 0) {
+    dbDelete(c.ctx, c.db, src)
+    notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_GENERIC, 'del', src, c.db.id)
+  }
   const dv = valueRefOf(c, dst)
   if (dstset === null) {
     dstset = setTypeCreate(dv, ele)
@@ -152,6 +164,7 @@ function smoveCommand(c: CommandCall): Reply {
   if (setTypeAdd(dv, dstset, ele)) {
     c.srv.dirty++
     signalModifiedKey(c.srv, c.ctx, c.db, dst)
+    notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_SET, 'sadd', dst, c.db.id)
   }
   return ONE
 }
@@ -201,6 +214,7 @@ function spopWithCount(c: CommandCall): Reply {
   const v = valueRefOf(c, key)
   const size = setTypeSize(set)
   const count = l >= BigInt(size) ? size : Number(l)
+  notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_SET, 'spop', key, c.db.id)
   c.srv.dirty += count
 
   // Popping everything: reply as SUNION of the one set, then delete the key.
@@ -209,6 +223,7 @@ function spopWithCount(c: CommandCall): Reply {
     lookupSetRead(c, key)
     const reply = bulkArray(setTypeMembers(unionOf(scratchValueRef(c), [set])))
     dbDelete(c.ctx, c.db, key)
+    notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_GENERIC, 'del', key, c.db.id)
     signalModifiedKey(c.srv, c.ctx, c.db, key)
     return reply
   }
@@ -248,7 +263,11 @@ function spopCommand(c: CommandCall): Reply {
   if (set === 'wrongtype') return ERR_WRONGTYPE
   const ele = setTypeRandomElement(c.ctx, set)
   setTypeRemove(valueRefOf(c, key), set, ele)
-  if (setTypeSize(set) === 0) dbDelete(c.ctx, c.db, key)
+  notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_SET, 'spop', key, c.db.id)
+  if (setTypeSize(set) === 0) {
+    dbDelete(c.ctx, c.db, key)
+    notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_GENERIC, 'del', key, c.db.id)
+  }
   signalModifiedKey(c.srv, c.ctx, c.db, key)
   c.srv.dirty++
   return bulk(ele)
@@ -338,6 +357,7 @@ function sinterGeneric(
     if (dst !== null) {
       if (dbDelete(c.ctx, c.db, dst)) {
         signalModifiedKey(c.srv, c.ctx, c.db, dst)
+        notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_GENERIC, 'del', dst, c.db.id)
         c.srv.dirty++
       }
       return ZERO
@@ -372,22 +392,27 @@ function sinterGeneric(
     }
   }
   if (cardinalityOnly) return integer(cardinality)
-  if (dst !== null && dstset !== null) return storeSet(c, dst, dstset)
+  if (dst !== null && dstset !== null) return storeSet(c, dst, dstset, 'sinterstore')
   return bulkArray(out)
 }
 
-/** The *STORE ending: store a non-empty result (setKey), or delete the destination. */
-function storeSet(c: CommandCall, dst: string, dstset: SetObject): Reply {
+/**
+ * The *STORE ending: store a non-empty result (setKey) and notify `event`, or delete the
+ * destination.
+ */
+function storeSet(c: CommandCall, dst: string, dstset: SetObject, event: string): Reply {
   const size = setTypeSize(dstset)
   if (size > 0) {
     setKey(c.srv, c.ctx, c.db, dst, dstset)
     noteObjectCreated(valueRefOf(c, dst), dstset)
+    notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_SET, event, dst, c.db.id)
     c.srv.dirty++
     return integer(size)
   }
   if (dbDelete(c.ctx, c.db, dst)) {
     c.srv.dirty++
     signalModifiedKey(c.srv, c.ctx, c.db, dst)
+    notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_GENERIC, 'del', dst, c.db.id)
   }
   return ZERO
 }
@@ -505,7 +530,7 @@ function sunionDiffGeneric(
     }
   }
   if (dst === null) return bulkArray(setTypeMembers(dstset))
-  return storeSet(c, dst, dstset)
+  return storeSet(c, dst, dstset, op === 'union' ? 'sunionstore' : 'sdiffstore')
 }
 
 function sunionCommand(c: CommandCall): Reply {

@@ -22,6 +22,7 @@
 import { cstr } from '../bytes.ts'
 import { pqsort } from '../util/pqsort.ts'
 import { dbDelete, lookupKeyRead, setKey, signalModifiedKey } from '../keyspace/db.ts'
+import { NOTIFY_GENERIC, NOTIFY_LIST, notifyKeyspaceEvent } from '../keyspace/notify.ts'
 import { memValueTouched } from '../keyspace/memory.ts'
 import { bulk, error, ERR_SYNTAX, ERR_WRONGTYPE, integer, NIL, type Reply } from '../reply.ts'
 import { dictForEach } from '../structures/dict.ts'
@@ -295,9 +296,11 @@ function sortGeneric(c: CommandCall, readonly: boolean): Reply {
   if (outputlen > 0) {
     setKey(c.srv, c.ctx, c.db, storekey, sobj)
     noteObjectCreated(dst, sobj)
+    notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_LIST, 'sortstore', storekey, c.db.id)
     c.srv.dirty += outputlen
   } else if (dbDelete(c.ctx, c.db, storekey)) {
     signalModifiedKey(c.srv, c.ctx, c.db, storekey)
+    notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_GENERIC, 'del', storekey, c.db.id)
     c.srv.dirty++
   }
   return integer(outputlen)

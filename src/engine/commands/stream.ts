@@ -22,6 +22,7 @@ import {
   signalModifiedKey,
   type RedisDb,
 } from '../keyspace/db.ts'
+import { NOTIFY_STREAM, notifyKeyspaceEvent } from '../keyspace/notify.ts'
 import { memValueTouched } from '../keyspace/memory.ts'
 import {
   array,
@@ -292,7 +293,7 @@ function xaddCommand(c: CommandCall): Reply {
   if (o === null) {
     if (args.noMkstream) return NIL
     o = createStreamObject(c.srv)
-    dbAdd(c.ctx, c.db, key, o)
+    dbAdd(c.ctx, c.db, key, o, c.srv)
   }
   const s = o.ptr
   if (s.lastId.ms === UINT64_MAX && s.lastId.seq === UINT64_MAX) return ERR_EXHAUSTED
@@ -309,8 +310,10 @@ function xaddCommand(c: CommandCall): Reply {
   if (added === 'EDOM') return ERR_ID_TOO_SMALL
   if (added === 'ERANGE') return ERR_TOO_LARGE
   signalModifiedKey(c.srv, c.ctx, c.db, key)
+  notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_STREAM, 'xadd', key, c.db.id)
   c.srv.dirty++
-  if (args.strategy !== 'none') streamTrim(c.ctx, s, args, key)
+  if (args.strategy !== 'none' && streamTrim(c.ctx, s, args, key))
+    notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_STREAM, 'xtrim', key, c.db.id)
   touched(c, o)
   // New data for blocked XREAD / XREADGROUP clients.
   if (c.db.blockingKeys.size !== 0) signalKeyAsReady(c.db, key, 'stream')
@@ -398,6 +401,7 @@ function xdelCommand(c: CommandCall): Reply {
     if (s.length === 0) s.firstId = { ms: 0n, seq: 0n }
     else if (firstEntry) s.firstId = streamGetEdgeID(s, true, true)
     signalModifiedKey(c.srv, c.ctx, c.db, key)
+    notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_STREAM, 'xdel', key, c.db.id)
     c.srv.dirty += deleted
     touched(c, o)
   }
@@ -414,6 +418,7 @@ function xtrimCommand(c: CommandCall): Reply {
   if (isReply(o)) return o
   const deleted = streamTrim(c.ctx, o.ptr, args, key)
   if (deleted) {
+    notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_STREAM, 'xtrim', key, c.db.id)
     signalModifiedKey(c.srv, c.ctx, c.db, key)
     c.srv.dirty += deleted
     touched(c, o)
@@ -468,6 +473,7 @@ function xsetidCommand(c: CommandCall): Reply {
   if (entriesAdded !== -1n) s.entriesAdded = entriesAdded
   if (!streamIDEqZero(maxXdelId)) s.maxDeletedEntryId = maxXdelId
   c.srv.dirty++
+  notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_STREAM, 'xsetid', key, c.db.id)
   return OK
 }
 
@@ -675,6 +681,7 @@ function xreadGeneric(c: CommandCall, xreadgroup: boolean): Reply {
       if (consumer === null) {
         consumer = streamCreateConsumer(group, consumername, mstime(c)) as StreamConsumer
         c.srv.dirty++
+        notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_STREAM, 'xgroup-createconsumer', key, c.db.id)
       }
       entries = history
         ? consumerPelEntries(c, s, start, n, consumer)
@@ -762,6 +769,7 @@ function serveStreamKey(
         if (consumer === null) {
           consumer = streamCreateConsumer(group, sb.consumer, mstime(c)) as StreamConsumer
           c.srv.dirty++
+          notifyKeyspaceEvent(srv, c.ctx, NOTIFY_STREAM, 'xgroup-createconsumer', key, db.id)
         }
         entries = groupRangeEntries(c, s, start, sb.count, group, consumer, sb.noack)
         memValueTouched(db.dict, o)
@@ -857,12 +865,13 @@ function xgroupCommand(c: CommandCall): Reply {
     }
     if (o === null) {
       o = createStreamObject(c.srv)
-      dbAdd(c.ctx, c.db, key, o)
+      dbAdd(c.ctx, c.db, key, o, c.srv)
       signalModifiedKey(c.srv, c.ctx, c.db, key)
     }
     if (streamCreateCG(o.ptr, grpname, id, entriesRead) === null)
       return error('BUSYGROUP Consumer Group name already exists')
     c.srv.dirty++
+    notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_STREAM, 'xgroup-create', key, c.db.id)
     touched(c, o)
     return OK
   }
@@ -881,11 +890,13 @@ function xgroupCommand(c: CommandCall): Reply {
     cg.lastId = id
     cg.entriesRead = entriesRead
     c.srv.dirty++
+    notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_STREAM, 'xgroup-setid', key, c.db.id)
     return OK
   }
   if (isToken(opt, 'DESTROY') && argc === 4) {
     raxRemove(o.ptr.cgroups as NonNullable<Stream['cgroups']>, grpname)
     c.srv.dirty++
+    notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_STREAM, 'xgroup-destroy', key, c.db.id)
     touched(c, o)
     // XREADGROUP clients blocked on this group get NOGROUP.
     signalKeyAsReady(c.db, key, 'stream')
@@ -893,7 +904,10 @@ function xgroupCommand(c: CommandCall): Reply {
   }
   if (isToken(opt, 'CREATECONSUMER') && argc === 5) {
     const created = streamCreateConsumer(cg, argv[4] ?? '', mstime(c))
-    if (created !== null) c.srv.dirty++
+    if (created !== null) {
+      c.srv.dirty++
+      notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_STREAM, 'xgroup-createconsumer', key, c.db.id)
+    }
     touched(c, o)
     return integer(created !== null ? 1 : 0)
   }
@@ -904,6 +918,7 @@ function xgroupCommand(c: CommandCall): Reply {
       pending = raxSize(consumer.pel)
       streamDelConsumer(cg, consumer)
       c.srv.dirty++
+      notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_STREAM, 'xgroup-delconsumer', key, c.db.id)
       touched(c, o)
     }
     return integer(pending)
@@ -1052,7 +1067,16 @@ function claimingConsumer(c: CommandCall, group: StreamCG, name: string): Stream
   const found = streamLookupConsumer(group, name, mstime(c))
   if (found !== null) return found
   c.srv.dirty++
-  return streamCreateConsumer(group, name, mstime(c)) as StreamConsumer
+  const created = streamCreateConsumer(group, name, mstime(c)) as StreamConsumer
+  notifyKeyspaceEvent(
+    c.srv,
+    c.ctx,
+    NOTIFY_STREAM,
+    'xgroup-createconsumer',
+    c.argv[1] ?? '',
+    c.db.id,
+  )
+  return created
 }
 
 /**

@@ -65,6 +65,7 @@ import {
   stringSetRange,
 } from '../types/t_string.ts'
 import { ldAdd, ldIsNanOrInf, LLONG_MAX, LLONG_MIN, string2ld, string2ll } from '../util/numbers.ts'
+import { NOTIFY_GENERIC, NOTIFY_STRING, notifyKeyspaceEvent } from '../keyspace/notify.ts'
 import { integerLL, invalidExpireTime, isToken, NOT_INTEGER, wrongArity } from './common.ts'
 import { defineCommand, type CommandCall, type CommandSpec } from './spec.ts'
 
@@ -228,7 +229,12 @@ function setGeneric(
   if ((flags & OBJ_SET_NX && found) || (flags & OBJ_SET_XX && !found)) return getReply ?? abortReply
   setKey(srv, ctx, db, key, val, SETKEY_OPTIONS[(flags & OBJ_KEEPTTL ? 2 : 0) + (found ? 1 : 0)])
   srv.dirty++
-  if (expire !== null) setExpireExact(ctx, db, key, when)
+  if (srv.config.notifyKeyspaceEvents)
+    notifyKeyspaceEvent(srv, ctx, NOTIFY_STRING, 'set', key, db.id)
+  if (expire !== null) {
+    setExpireExact(ctx, db, key, when)
+    notifyKeyspaceEvent(srv, ctx, NOTIFY_GENERIC, 'expire', key, db.id)
+  }
   return getReply ?? okReply
 }
 
@@ -289,14 +295,17 @@ function getexCommand(c: CommandCall): Reply {
     // checkAlreadyExpired: an absolute time in the past deletes the key at once.
     dbDelete(ctx, db, key)
     signalModifiedKey(srv, ctx, db, key)
+    notifyKeyspaceEvent(srv, ctx, NOTIFY_GENERIC, 'del', key, db.id)
     srv.dirty++
   } else if (args.expire !== null) {
     setExpireExact(ctx, db, key, when)
     signalModifiedKey(srv, ctx, db, key)
+    notifyKeyspaceEvent(srv, ctx, NOTIFY_GENERIC, 'expire', key, db.id)
     srv.dirty++
   } else if (args.flags & OBJ_PERSIST) {
     if (removeExpire(ctx, db, key)) {
       signalModifiedKey(srv, ctx, db, key)
+      notifyKeyspaceEvent(srv, ctx, NOTIFY_GENERIC, 'persist', key, db.id)
       srv.dirty++
     }
   }
@@ -310,6 +319,7 @@ function getdelCommand(c: CommandCall): Reply {
   const key = c.argv[1] ?? ''
   if (dbDelete(c.ctx, c.db, key)) {
     signalModifiedKey(c.srv, c.ctx, c.db, key)
+    notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_GENERIC, 'del', key, c.db.id)
     c.srv.dirty++
   }
   return reply
@@ -322,6 +332,7 @@ function getsetCommand(c: CommandCall): Reply {
   const key = c.argv[1] ?? ''
   const val = createValueObject(c.srv, c.ctx, key, c.argv, 2)
   setKey(c.srv, c.ctx, c.db, key, val)
+  notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_STRING, 'set', key, c.db.id)
   c.srv.dirty++
   return reply
 }
@@ -337,6 +348,7 @@ function msetGeneric(c: CommandCall, nx: boolean): Reply {
   for (let j = 1; j < argv.length; j += 2) {
     const key = argv[j] ?? ''
     setKey(srv, ctx, db, key, createValueObject(srv, ctx, key, argv, j + 1))
+    notifyKeyspaceEvent(srv, ctx, NOTIFY_STRING, 'set', key, db.id)
   }
   srv.dirty += (argv.length - 1) / 2
   return nx ? ONE : OK
@@ -371,7 +383,7 @@ function appendCommand(c: CommandCall): Reply {
   let totlen: number
   if (o === null) {
     const val = createValueObject(srv, ctx, key, c.argv, 2)
-    dbAdd(ctx, db, key, val)
+    dbAdd(ctx, db, key, val, srv)
     totlen = value.length
   } else {
     if (o.type !== 'string') return ERR_WRONGTYPE
@@ -380,6 +392,7 @@ function appendCommand(c: CommandCall): Reply {
     totlen = stringAppend(ctx, key, raw, value)
   }
   signalModifiedKey(srv, ctx, db, key)
+  notifyKeyspaceEvent(srv, ctx, NOTIFY_STRING, 'append', key, db.id)
   srv.dirty++
   return integer(totlen)
 }
@@ -420,7 +433,7 @@ function setrangeCommand(c: CommandCall): Reply {
     if (!checkStringLength(srv, offset, value.length)) return error(STRING_TOO_LONG)
     // createObject(OBJ_STRING, sdsnewlen(NULL, offset+len)): a RAW string of NULs.
     raw = createRawStringObject(srv, '\0'.repeat(offset + value.length))
-    dbAdd(ctx, db, key, raw)
+    dbAdd(ctx, db, key, raw, srv)
   } else {
     if (o.type !== 'string') return ERR_WRONGTYPE
     const olen = stringObjectLen(o)
@@ -430,6 +443,7 @@ function setrangeCommand(c: CommandCall): Reply {
   }
   stringSetRange(ctx, key, raw, offset, value)
   signalModifiedKey(srv, ctx, db, key)
+  notifyKeyspaceEvent(srv, ctx, NOTIFY_STRING, 'setrange', key, db.id)
   srv.dirty++
   return integer(raw.ptr.buf.length)
 }
@@ -466,9 +480,10 @@ function incrDecr(c: CommandCall, incr: bigint): Reply {
     if (o !== null) {
       dbOverwrite(srv, ctx, db, key, fresh)
       noteEncodingChange(ctx, key, o.encoding, fresh.encoding, 'incr', { value: value.toString() })
-    } else dbAdd(ctx, db, key, fresh)
+    } else dbAdd(ctx, db, key, fresh, srv)
   }
   signalModifiedKey(srv, ctx, db, key)
+  notifyKeyspaceEvent(srv, ctx, NOTIFY_STRING, 'incrby', key, db.id)
   srv.dirty++
   return integerLL(value)
 }
@@ -510,11 +525,12 @@ function incrbyfloatCommand(c: CommandCall): Reply {
   if (o !== null) {
     dbOverwrite(srv, ctx, db, key, fresh)
     noteEncodingChange(ctx, key, o.encoding, fresh.encoding, 'incrbyfloat', {})
-  } else dbAdd(ctx, db, key, fresh)
+  } else dbAdd(ctx, db, key, fresh, srv)
   // Propagated as SET key <fresh> KEEPTTL: the rewritten argv holds the value (inside EXEC,
   // until EXEC returns).
   execArgvHold(srv, fresh)
   signalModifiedKey(srv, ctx, db, key)
+  notifyKeyspaceEvent(srv, ctx, NOTIFY_STRING, 'incrbyfloat', key, db.id)
   srv.dirty++
   return bulkOf(fresh)
 }

@@ -15,6 +15,7 @@
  */
 import { cstr } from '../bytes.ts'
 import { dbAdd, dbDelete, lookupKeyRead, setKey, signalModifiedKey } from '../keyspace/db.ts'
+import { NOTIFY_GENERIC, NOTIFY_ZSET, notifyKeyspaceEvent } from '../keyspace/notify.ts'
 import { memValueTouched } from '../keyspace/memory.ts'
 import {
   array,
@@ -228,7 +229,7 @@ function zaddGeneric(c: CommandCall, incrCommand: boolean): Reply {
         cfg.zsetMaxListpackEntries === 0 || cfg.zsetMaxListpackValue < first.length
           ? createZsetObject(v)
           : createZsetListpackObject(c.srv)
-      dbAdd(c.ctx, c.db, key, zobj)
+      dbAdd(c.ctx, c.db, key, zobj, c.srv)
       noteObjectCreated(v, zobj)
       memValueTouched(c.db.dict, zobj)
     }
@@ -253,7 +254,10 @@ function zaddGeneric(c: CommandCall, incrCommand: boolean): Reply {
     }
     if (result === null) c.srv.dirty += added + updated
   }
-  if (added > 0 || updated > 0) signalModifiedKey(c.srv, c.ctx, c.db, key)
+  if (added > 0 || updated > 0) {
+    signalModifiedKey(c.srv, c.ctx, c.db, key)
+    notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_ZSET, incr ? 'zincr' : 'zadd', key, c.db.id)
+  }
   if (result !== null) return result
   if (incr) return processed > 0 ? dbl(score) : NIL
   return integer(ch ? added + updated : added)
@@ -277,14 +281,18 @@ function zremCommand(c: CommandCall): Reply {
   if (zobj === 'wrongtype') return ERR_WRONGTYPE
   const v = valueRefOf(c, key)
   let deleted = 0
+  let keyremoved = false
   for (let j = 2; j < c.argv.length; j++) {
     if (zsetDel(v, zobj, c.argv[j] ?? '')) deleted++
     if (zsetLength(zobj) === 0) {
       dbDelete(c.ctx, c.db, key)
+      keyremoved = true
       break
     }
   }
   if (deleted > 0) {
+    notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_ZSET, 'zrem', key, c.db.id)
+    if (keyremoved) notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_GENERIC, 'del', key, c.db.id)
     signalModifiedKey(c.srv, c.ctx, c.db, key)
     c.srv.dirty += deleted
   }
@@ -327,12 +335,13 @@ function zremrangeGeneric(c: CommandCall, type: RangeType): Reply {
   }
   const v = valueRefOf(c, key)
   let deleted: number
+  let keyremoved = false
   if (zobj.encoding === 'listpack') {
     const lp = zobj.ptr
     if (type === 'rank') deleted = zzlDeleteRangeByRank(v, lp, start + 1, end + 1)
     else if (range !== null) deleted = zzlDeleteRangeByScore(v, lp, range)
     else deleted = zzlDeleteRangeByLex(v, lp, lex as ZLexRangeSpec)
-    if (zzlLength(lp) === 0) dbDelete(c.ctx, c.db, key)
+    if (zzlLength(lp) === 0) keyremoved = dbDelete(c.ctx, c.db, key)
   } else {
     const zs = zobj.ptr
     const onDelete = (n: ZskiplistNode): void => {
@@ -343,9 +352,13 @@ function zremrangeGeneric(c: CommandCall, type: RangeType): Reply {
     else if (range !== null) deleted = zslDeleteRangeByScore(c.ctx, zs.zsl, range, key, onDelete)
     else deleted = zslDeleteRangeByLex(c.ctx, zs.zsl, lex as ZLexRangeSpec, key, onDelete)
     if (htNeedsResize(zs.dict)) dictResize(c.ctx, zs.dict)
-    if (dictSize(zs.dict) === 0) dbDelete(c.ctx, c.db, key)
+    if (dictSize(zs.dict) === 0) keyremoved = dbDelete(c.ctx, c.db, key)
   }
-  if (deleted > 0) signalModifiedKey(c.srv, c.ctx, c.db, key)
+  if (deleted > 0) {
+    signalModifiedKey(c.srv, c.ctx, c.db, key)
+    notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_ZSET, `zremrangeby${type}`, key, c.db.id)
+    if (keyremoved) notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_GENERIC, 'del', key, c.db.id)
+  }
   c.srv.dirty += deleted
   return integer(deleted)
 }
@@ -415,6 +428,9 @@ export function zsetInsertNew(v: ValueRef, zs: Zset, ele: string, score: number)
 }
 
 /** zunionInterDiffGenericCommand. */
+/** The keyspace event of Z<op>STORE. */
+const STORE_EVENT = { union: 'zunionstore', inter: 'zinterstore', diff: 'zdiffstore' } as const
+
 function zunionInterDiffGeneric(
   c: CommandCall,
   dst: string | null,
@@ -545,11 +561,13 @@ function zunionInterDiffGeneric(
       zsetConvertToListpackIfNeeded(dv, dstobj, maxelelen, totelelen)
       setKey(c.srv, c.ctx, c.db, dst, dstobj)
       noteObjectCreated(dv, dstobj)
+      notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_ZSET, STORE_EVENT[op], dst, c.db.id)
       c.srv.dirty++
       return integer(zsetLength(dstobj))
     }
     if (dbDelete(c.ctx, c.db, dst)) {
       signalModifiedKey(c.srv, c.ctx, c.db, dst)
+      notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_GENERIC, 'del', dst, c.db.id)
       c.srv.dirty++
     }
     return ZERO
@@ -668,11 +686,13 @@ function rangeFinalize(h: RangeHandler, count: number): Reply {
   if (count > 0 && h.dstobj !== null) {
     setKey(c.srv, c.ctx, c.db, dst, h.dstobj)
     noteObjectCreated(valueRefOf(c, dst), h.dstobj)
+    notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_ZSET, 'zrangestore', dst, c.db.id)
     c.srv.dirty++
     return integer(count)
   }
   if (dbDelete(c.ctx, c.db, dst)) {
     signalModifiedKey(c.srv, c.ctx, c.db, dst)
+    notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_GENERIC, 'del', dst, c.db.id)
     c.srv.dirty++
   }
   return ZERO
@@ -1111,13 +1131,17 @@ export function genericZpop(
     zsetDel(v, zobj, ele)
     c.srv.dirty++
     if (first) {
+      notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_ZSET, max ? 'zpopmax' : 'zpopmin', key, c.db.id)
       signalModifiedKey(c.srv, c.ctx, c.db, key)
       first = false
     }
     if (nested) items.push(array([bulk(ele), dbl(score)]))
     else items.push(bulk(ele), dbl(score))
   } while (--rangelen > 0)
-  if (zsetLength(zobj) === 0) dbDelete(c.ctx, c.db, key)
+  if (zsetLength(zobj) === 0) {
+    dbDelete(c.ctx, c.db, key)
+    notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_GENERIC, 'del', key, c.db.id)
+  }
   if (!emitkey) return array(items)
   return nested ? array([bulk(key), array(items)]) : array([bulk(key), ...items])
 }

@@ -44,6 +44,7 @@ import {
   memValueReplaced,
   memValueTouched,
 } from './memory.ts'
+import { NOTIFY_EXPIRED, NOTIFY_KEY_MISS, NOTIFY_NEW, notifyKeyspaceEvent } from './notify.ts'
 
 // --- Types ---
 
@@ -141,8 +142,13 @@ export function lookupKey(
       else val.lru = srv.lruclock
     }
     if (!(flags & (LOOKUP_NOSTATS | LOOKUP_WRITE))) srv.stats.keyspaceHits++
-  } else if (!(flags & (LOOKUP_NOSTATS | LOOKUP_WRITE))) {
-    srv.stats.keyspaceMisses++
+  } else {
+    if (
+      srv.config.notifyKeyspaceEvents & NOTIFY_KEY_MISS &&
+      !(flags & (LOOKUP_NONOTIFY | LOOKUP_WRITE))
+    )
+      notifyKeyspaceEvent(srv, ctx, NOTIFY_KEY_MISS, 'keymiss', key, db.id)
+    if (!(flags & (LOOKUP_NOSTATS | LOOKUP_WRITE))) srv.stats.keyspaceMisses++
   }
   return val
 }
@@ -191,10 +197,21 @@ export function lookupKeyWrite(
 
 // --- Add, overwrite, delete ---
 
-/** db.c dbAdd: the key must not exist. */
-export function dbAdd(ctx: ExecContext, db: RedisDb, key: string, val: RedisObject): void {
+/**
+ * db.c dbAdd: the key must not exist. With `srv`, a "new" keyspace notification (class n)
+ * follows, as every dbAdd of Redis's sends.
+ */
+export function dbAdd(
+  ctx: ExecContext,
+  db: RedisDb,
+  key: string,
+  val: RedisObject,
+  srv?: ServerState,
+): void {
   dbAddRDBLoad(ctx, db, key, val)
   if (db.blockingKeys.size !== 0) signalKeyAsReady(db, key, val.type)
+  if (srv !== undefined && srv.config.notifyKeyspaceEvents & NOTIFY_NEW)
+    notifyKeyspaceEvent(srv, ctx, NOTIFY_NEW, 'new', key, db.id)
 }
 
 /**
@@ -313,7 +330,7 @@ export function setKey(
   if (opts.alreadyExists === true) keyfound = true
   else if (opts.doesntExist === true) keyfound = false
   else keyfound = lookupKeyWrite(srv, ctx, db, key) !== null
-  if (!keyfound) dbAdd(ctx, db, key, val)
+  if (!keyfound) dbAdd(ctx, db, key, val, srv)
   else dbOverwrite(srv, ctx, db, key, val)
   if (opts.keepTtl !== true) removeExpire(ctx, db, key)
   if (opts.noSignal !== true) signalModifiedKey(srv, ctx, db, key)
@@ -399,8 +416,8 @@ export function keyIsExpired(ctx: ExecContext, db: RedisDb, key: string): boolea
 }
 
 /**
- * db.c deleteExpiredKeyAndPropagate: delete, touch WATCHers, count stats.expired_keys.
- * The caller emits its own event (lazy or active).
+ * db.c deleteExpiredKeyAndPropagate: delete, notify "expired" (class x), touch WATCHers,
+ * count stats.expired_keys. The caller emits its own event (lazy or active).
  */
 export function deleteExpiredKeyAndPropagate(
   srv: ServerState,
@@ -409,6 +426,7 @@ export function deleteExpiredKeyAndPropagate(
   key: string,
 ): void {
   dbDelete(ctx, db, key)
+  notifyKeyspaceEvent(srv, ctx, NOTIFY_EXPIRED, 'expired', key, db.id)
   // signalModifiedKey without counting a write: expiry does not make the dataset dirty.
   touchWatchedKey(srv, ctx, db, key)
   srv.stats.expiredKeys++

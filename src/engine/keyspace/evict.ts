@@ -56,6 +56,7 @@ import {
 } from '../structures/dict.ts'
 import { lfuDecrAndReturn, type RedisObject } from '../types/object.ts'
 import { dbDelete, signalModifiedKey } from './db.ts'
+import { NOTIFY_EVICTED, notifyKeyspaceEvent } from './notify.ts'
 import { estimateObjectIdleTime } from './lru.ts'
 import { zmallocUsedMemory } from './memory.ts'
 
@@ -366,6 +367,7 @@ export function performEvictions(srv: ServerState, ctx: ExecContext): EvictionRe
     memFreed += delta
     srv.stats.evictedKeys++
     signalModifiedKey(srv, ctx, db, victim.key)
+    notifyKeyspaceEvent(srv, ctx, NOTIFY_EVICTED, 'evicted', victim.key, db.id)
     if (ctx.tracing)
       ctx.emit({
         type: 'evict/keyPicked',
