@@ -1179,6 +1179,9 @@ function xclaimCommand(c: CommandCall): Reply {
 function xautoclaimCommand(c: CommandCall): Reply {
   const argv = c.argv
   const key = argv[1] ?? ''
+  // Looked up before the arguments are parsed (a miss counts, and notifies, even then); the
+  // type is checked after them.
+  const found = lookupStreamObjectRead(c, key)
   const mi = getLongLongOrReply(argv[4] ?? '', 'Invalid min-idle-time argument for XAUTOCLAIM')
   if (isReply(mi)) return mi
   const minidle = mi < 0n ? 0n : mi
@@ -1205,7 +1208,6 @@ function xautoclaimCommand(c: CommandCall): Reply {
     } else if (isToken(opt, 'JUSTID')) justid = true
     else return ERR_SYNTAX
   }
-  const found = lookupStreamObjectRead(c, key)
   if (isReply(found)) return found
   const group = found === null ? null : streamLookupCG(found.ptr, argv[2] ?? '')
   if (found === null || group === null) return noKeyOrGroup(key, argv[2] ?? '')
