@@ -302,6 +302,13 @@ describe('keyspace notifications against redis-server', () => {
         ['DEL', 'k'],
         ['EXEC'],
       ])
+      // A client that subscribes inside EXEC gets the notification of its own next queued
+      // command before that command's reply (inside the EXEC array's bytes).
+      await s.on(s.c, ['MULTI'])
+      await s.on(s.c, ['PSUBSCRIBE', '__keyspace@0__:*'])
+      await s.on(s.c, ['SET', 'self', 'v'])
+      await s.on(s.c, ['EXEC'], 2)
+      await s.on(s.c, ['PUNSUBSCRIBE'])
       await s.block(s.c, 'BLPOP', 'bl', '0')
       await s.run('RPUSH', 'bl', 'x')
       await s.read(s.c)
