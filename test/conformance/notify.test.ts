@@ -269,6 +269,9 @@ describe('keyspace notifications against redis-server', () => {
         ['XADD', 'x', '1-1', 'f', 'v'],
         ['COPY', 'a', 'a2'],
         ['RENAME', 'a2', 'a3'],
+        ['DEBUG', 'POPULATE', '3', 'pop'],
+        ['DEBUG', 'RELOAD'],
+        ['GET', 'pop:9'],
       ])
     })
     expect(log.some((l) => l.includes('__keyevent@0__:keymiss\r\n$7\r\nmissing'))).toBe(true)
