@@ -159,8 +159,10 @@ describe('keyspace notifications against redis-server', () => {
         ['SREM', 'S', 'a', 'nope'],
         ['SMOVE', 'S', 'T', 'b'],
         ['SMOVE', 'S', 'T', 'c'],
-        ['SADD', 'S', 'x', 'y'],
+        // Deterministic pops: one member, then an intset popped whole (intset order).
+        ['SADD', 'S', 'x'],
         ['SPOP', 'S'],
+        ['SADD', 'S', '7', '8'],
         ['SPOP', 'S', '5'],
         ['SADD', 'S', '1', '2', '3'],
         ['SINTERSTORE', 'I', 'S', 'T'],
@@ -205,7 +207,11 @@ describe('keyspace notifications against redis-server', () => {
         ['HDEL', 'h', 'a', 'nope'],
         ['HDEL', 'h', 'b', 'c', 'd'],
         ['HDEL', 'h', 'x'],
+        ['SADD', 'S2', '7', '8', '9'],
       ])
+      // A random member: the reply is not compared, its notification is.
+      await s.b.command('SPOP', 'S2', '1')
+      await s.b.command('SPOP', 'S2')
     })
     for (const event of ['lpop', 'sortstore', 'zremrangebylex', 'georadiusstore', 'hincrbyfloat'])
       expect(log.some((l) => l.includes(`__keyevent@0__:${event}\r\n`))).toBe(true)
