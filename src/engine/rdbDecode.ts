@@ -93,10 +93,18 @@ import { string2ll } from './util/numbers.ts'
 /** What RESTORE rebuilds: an RdbValue, or the elements of an old-style list (pushed one by one). */
 export type DecodedValue = RdbValue | { readonly type: 'listElements'; readonly elements: string[] }
 
-/** A read position in a payload (rio over a buffer). */
+/** A read position in a payload (rio over a buffer), and the server whose stats count checks. */
 interface RioReader {
   readonly p: string
   pos: number
+  readonly srv: ServerState
+  /** Deep sanitization (sanitize-dump-payload yes, or clients for a normal client). */
+  readonly deep: boolean
+}
+
+/** server.stat_dump_payload_sanitizations++, done where rdb.c does it (before each deep check). */
+function countSanitization(r: RioReader): void {
+  if (r.deep) r.srv.stats.dumpPayloadSanitizations++
 }
 
 /** Thrown inside the parser for any load failure; caught by rdbLoadPayload. */
@@ -432,6 +440,7 @@ function loadQuicklist(r: RioReader, rdbtype: number): DecodedValue {
       count++
       continue
     }
+    if (rdbtype === RDB_TYPE_LIST_QUICKLIST_2) countSanitization(r)
     const lp =
       rdbtype === RDB_TYPE_LIST_QUICKLIST_2
         ? lpValidateIntegrity(data)
@@ -452,6 +461,7 @@ function loadStream(r: RioReader, rdbtype: number): DecodedValue {
     const nodekey = rdbLoadStr(r)
     if (nodekey.length !== 16) fail('Stream node key entry is not the size of a stream ID')
     const lpBytesStr = rdbLoadStr(r)
+    countSanitization(r)
     const lp = lpValidateIntegrity(lpBytesStr)
     if (lpLength(lp) === 0) fail('Empty listpack inside stream')
     streamListpackCheck(lp)
@@ -549,8 +559,11 @@ function rdbLoadValue(
       if (elements.length === 0) fail('empty key')
       return { type: 'listElements', elements }
     }
-    case RDB_TYPE_SET_INTSET:
-      return { type: 'set', intset: intsetFromBlob(rdbLoadStr(r), deep) }
+    case RDB_TYPE_SET_INTSET: {
+      const blob = rdbLoadStr(r)
+      countSanitization(r)
+      return { type: 'set', intset: intsetFromBlob(blob, deep) }
+    }
     case RDB_TYPE_ZSET_ZIPLIST:
     case RDB_TYPE_HASH_ZIPLIST: {
       const lp = ziplistToListpack(rdbLoadStr(r), true)
@@ -559,7 +572,9 @@ function rdbLoadValue(
     }
     case RDB_TYPE_ZSET_LISTPACK:
     case RDB_TYPE_HASH_LISTPACK: {
-      const lp = lpValidateIntegrity(rdbLoadStr(r))
+      const blob = rdbLoadStr(r)
+      countSanitization(r)
+      const lp = lpValidateIntegrity(blob)
       // An odd count or a repeated field is only refused by deep sanitization (as in Redis).
       if (deep) lpPairsCheck(lp)
       if (lpLength(lp) === 0) fail('empty key')
@@ -579,11 +594,12 @@ function rdbLoadValue(
  * passes it): the value, or null when Redis would answer "Bad data format".
  */
 export function rdbLoadPayload(srv: ServerState, payload: string): DecodedValue | null {
-  const r: RioReader = { p: payload, pos: 0 }
+  const deep = deepSanitization(srv)
+  const r: RioReader = { p: payload, pos: 0, srv, deep }
   try {
     const type = rdbLoadByte(r)
     if (!rdbIsObjectType(type)) return null
-    return rdbLoadValue(srv, r, type, deepSanitization(srv))
+    return rdbLoadValue(srv, r, type, deep)
   } catch (e) {
     if (e instanceof LoadError) return null
     throw e

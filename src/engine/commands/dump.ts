@@ -115,7 +115,7 @@ function restoreCommand(c: CommandCall): Reply {
   let ttl = ttlArg
 
   const payload = argv[3] ?? ''
-  if (!verifyDumpPayload(payload)) return ERR_BAD_PAYLOAD
+  if (!verifyDumpPayload(payload, srv.skipChecksumValidation === true)) return ERR_BAD_PAYLOAD
   const value = rdbLoadPayload(srv, payload)
   const obj = value === null ? null : restoreObject({ srv, ctx, dbid: db.id, key }, value)
   if (obj === null) return ERR_BAD_FORMAT

@@ -273,7 +273,7 @@ function infoStats(srv: ServerState): string {
     ['tracking_total_prefixes', 0],
     ['unexpected_error_replies', s.unexpectedErrorReplies],
     ['total_error_replies', s.totalErrorReplies],
-    ['dump_payload_sanitizations', 0],
+    ['dump_payload_sanitizations', s.dumpPayloadSanitizations],
     ['total_reads_processed', s.totalCommandsProcessed],
     ['total_writes_processed', s.totalCommandsProcessed],
     ['io_threaded_reads_processed', 0],
@@ -949,6 +949,8 @@ const DEBUG_HELP = [
   'QUICKLIST-PACKED-THRESHOLD <size>',
   '    Sets the threshold for elements to be inserted as plain vs packed nodes',
   '    Default value is 1GB, allows values up to 4GB. Setting to 0 restores to default.',
+  'SET-SKIP-CHECKSUM-VALIDATION <0|1>',
+  "    Enables or disables checksum checks for RDB files and RESTORE's payload.",
   'SLEEP <seconds>',
   '    Stop the server for <seconds>. Decimals allowed.',
   'ERROR <string>',
@@ -1204,6 +1206,10 @@ function debugCommand(c: CommandCall): Reply {
   if (sub === 'reload') {
     const err = debugReload(c.srv, c.ctx, argv.slice(2))
     return err === null ? OK : error(err)
+  }
+  if (sub === 'set-skip-checksum-validation' && argc === 3) {
+    c.srv.skipChecksumValidation = atoi(argv[2] ?? '') !== 0
+    return OK
   }
   if (sub === 'set-active-expire' && argc === 3) {
     // atoi(): leading digits, anything else is 0.

@@ -134,6 +134,23 @@ describe('RESTORE', () => {
     expect(t.exec('object', 'freq', 'b')).toEqual(r.int(42))
   })
 
+  it('counts deep payload checks (dump_payload_sanitizations) with sanitize-dump-payload yes', () => {
+    const t = createTestEngine()
+    const count = (): string =>
+      /dump_payload_sanitizations:(\d+)/.exec(text(t, 'info', 'stats'))?.[1] ?? ''
+    t.exec('rpush', 'l', 'a', 'b')
+    t.exec('sadd', 's', '1', '2')
+    t.exec('hset', 'h', 'f', 'v')
+    const payloads = ['l', 's', 'h'].map((k) => dump(t, k))
+    for (const p of payloads) t.exec('restore', 'x', '0', p, 'replace')
+    expect(count()).toBe('0')
+    t.exec('config', 'set', 'sanitize-dump-payload', 'yes')
+    for (const p of payloads) t.exec('restore', 'x', '0', p, 'replace')
+    expect(count()).toBe('3')
+    t.exec('config', 'resetstat')
+    expect(count()).toBe('0')
+  })
+
   it('touches WATCHed keys and counts a change', () => {
     const t = createTestEngine()
     t.exec('watch', 'k')
