@@ -395,9 +395,11 @@ function loadHashPairs(srv: ServerState, r: RioReader, deep: boolean): DecodedVa
     const field = rdbLoadStr(r)
     const value = rdbLoadStr(r)
     if (listpackPhase) {
-      if (field.length > cfg.hashMaxListpackValue || value.length > cfg.hashMaxListpackValue)
+      if (field.length > cfg.hashMaxListpackValue || value.length > cfg.hashMaxListpackValue) {
+        // hashTypeConvert, then dictAdd of this pair: a repeated field fails there.
         listpackPhase = false
-      else if (seen.has(field)) {
+        if (seen.has(field)) fail('Duplicate hash fields detected')
+      } else if (seen.has(field)) {
         if (deep) fail('Hash with dup elements')
         dupInListpack = true
       }
