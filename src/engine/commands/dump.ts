@@ -121,7 +121,8 @@ function restoreCommand(c: CommandCall): Reply {
   if (obj === null) return ERR_BAD_FORMAT
 
   const deleted = replace && dbDelete(ctx, db, key)
-  if (ttl !== 0n && !absttl) ttl += BigInt(Math.floor(ctx.now))
+  // long long arithmetic: a relative TTL near LLONG_MAX wraps negative, so it counts as past.
+  if (ttl !== 0n && !absttl) ttl = BigInt.asIntN(64, ttl + BigInt(Math.floor(ctx.now)))
   // checkAlreadyExpired: the key would be born expired — nothing is created.
   if (ttl !== 0n && ttl <= BigInt(Math.floor(ctx.now))) {
     if (deleted) {
