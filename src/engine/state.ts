@@ -79,6 +79,8 @@ export interface ServerStats {
   rejectedCalls: number
   unexpectedErrorReplies: number
   totalErrorReplies: number
+  /** stat_dump_payload_sanitizations: deep checks of RESTORE payload blobs (rdbDecode.ts). */
+  dumpPayloadSanitizations: number
   numCommands: Map<string, { calls: number; failed: number; rejected: number; usec: number }>
   errorCodes: Map<string, number>
 }
@@ -99,6 +101,7 @@ export function createStats(): ServerStats {
     rejectedCalls: 0,
     unexpectedErrorReplies: 0,
     totalErrorReplies: 0,
+    dumpPayloadSanitizations: 0,
     numCommands: new Map(),
     errorCodes: new Map(),
   }
@@ -234,6 +237,8 @@ export interface ActiveExpireState {
 
 export interface ServerState {
   config: ServerConfig
+  /** DEBUG SET-SKIP-CHECKSUM-VALIDATION (server.skip_checksum_validation); absent = 0. */
+  skipChecksumValidation?: boolean
   dbs: RedisDb[]
   clients: Map<ClientId, Client>
   nextClientId: number

@@ -188,6 +188,35 @@ async function runSpop(argv: readonly string[]): Promise<Outcome> {
   return { ok: true, text }
 }
 
+/**
+ * DUMP src on both servers (exact, or the same length for a hashtable's dict order or a
+ * stream's delivery/seen times), then RESTORE dst ttl <own payload> [options] on each.
+ */
+async function runDump(argv: readonly string[]): Promise<Outcome> {
+  const c = current()
+  const src = argv[1] ?? ''
+  const [a, b] = await Promise.all([c.rm.command('DUMP', src), c.om.command('DUMP', src)])
+  const text = `redis: ${show(a.raw)}\n  ours:  ${show(b.raw)}`
+  if (a.raw !== b.raw) {
+    const enc = (await c.rm.command('OBJECT', 'ENCODING', src)).reply
+    const loose = enc.type === 'bulk' && (enc.value === 'hashtable' || enc.value === 'stream')
+    const sameLength =
+      a.reply.type === 'bulk' &&
+      b.reply.type === 'bulk' &&
+      String(a.reply.value).length === String(b.reply.value).length
+    if (!loose || !sameLength) return { ok: false, text }
+  }
+  if (a.reply.type !== 'bulk' || a.reply.value === null || b.reply.type !== 'bulk')
+    return { ok: true, text }
+  const rest = argv.slice(3)
+  const [dst = '', ttl = '0', ...opts] = rest
+  const [ra, rb] = await Promise.all([
+    c.rm.command('RESTORE', dst, ttl, String(a.reply.value), ...opts),
+    c.om.command('RESTORE', dst, ttl, String(b.reply.value), ...opts),
+  ])
+  return { ok: ra.raw === rb.raw, text: `RESTORE redis: ${show(ra.raw)}\n  ours:  ${show(rb.raw)}` }
+}
+
 /** Tells whether a lex-range op would walk a skiplist of mixed scores (undefined order). */
 async function lexUndefined(argv: readonly string[]): Promise<boolean> {
   const c = current()
@@ -208,6 +237,7 @@ async function runOp(op: Op): Promise<Outcome> {
     return { ok: ja === jb, text: `redis: ${ja.slice(0, 600)}\n  ours:  ${jb.slice(0, 600)}` }
   }
   if (op.k === 'spop') return runSpop(op.argv)
+  if (op.k === 'dump') return runDump(op.argv)
   if (op.cmp === 'lex' && !inMulti && (await lexUndefined(op.argv)))
     return { ok: true, text: 'skipped' }
   const other = op.other === true

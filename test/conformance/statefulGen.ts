@@ -22,13 +22,18 @@
  *            over dict order): type, nil-ness, length, distinctness for positive counts
  * Macro ops: scan (SCAN/HSCAN/SSCAN/ZSCAN with a small COUNT, iterated to cursor 0, the
  * union of the pages compared), spop (SPOP's shape; then our set is rebuilt as redis's
- * remaining set, same members, encoding and expiry, so the datasets stay equal).
+ * remaining set, same members, encoding and expiry, so the datasets stay equal), dump (DUMP
+ * compared exactly, or by length where Redis's own bytes vary: dict order of hashtables,
+ * PEL and consumer times of streams; then each server RESTOREs its own payload, replies
+ * compared exactly).
  */
 export type Cmp = 'alpha' | 'lex' | 'exact' | 'unordered' | 'pairs' | 'near' | 'rand'
 export type Op =
   | { k: 'cmd'; argv: string[]; cmp: Cmp; other?: boolean }
   | { k: 'scan'; argv: string[] } // argv with '<C>' as the cursor
   | { k: 'spop'; argv: string[] }
+  /** ['DUMP', src, 'RESTORE', dst, ttl, ...options]: each server restores its own payload. */
+  | { k: 'dump'; argv: string[] }
 
 export interface R {
   s: number
@@ -715,6 +720,15 @@ function sortOp(c: Ctx): Op {
   return E(...a)
 }
 
+/** DUMP a key, then RESTORE each server's own payload (runDump in stateful.test.ts). */
+function dumpOp(c: Ctx): Op {
+  const a = ['DUMP', k(c), 'RESTORE', k(c), pick(c.g, ['0', '0', '0', '100000', '-1', 'x'])]
+  if (ch(c.g, 0.6)) a.push('REPLACE')
+  if (ch(c.g, 0.1)) a.push('ABSTTL')
+  if (ch(c.g, 0.1)) a.push(pick(c.g, ['IDLETIME', 'FREQ']), pick(c.g, ['0', '7', '300', '-1']))
+  return { k: 'dump', argv: a }
+}
+
 const KEYCMD: G[] = [
   sortOp,
   sortOp,
@@ -751,6 +765,9 @@ const KEYCMD: G[] = [
     return E(...a)
   },
   (c) => E('PERSIST', k(c)),
+  dumpOp,
+  dumpOp,
+  dumpOp,
   (c) => N(pick(c.g, ['TTL', 'PTTL']), k(c)),
   (c) => N(pick(c.g, ['EXPIRETIME', 'PEXPIRETIME']), k(c)),
   (c) => U('KEYS', pick(c.g, GLOBS)),

@@ -13,9 +13,9 @@
  *
  * DEBUG is gated in processCommand (enable-debug-command). DEBUG SLEEP answers OK without
  * waiting: the engine never blocks and its clock only moves through tick(). DEBUG OBJECT's
- * "Value at" is a stable fake address, and a string's serializedlength is the uncompressed
- * RDB length (Redis LZF-compresses strings longer than 20 bytes, so those can differ);
- * containers describe themselves through registerDebugObjectInfo.
+ * "Value at" is a stable fake address, and serializedlength is rdbSavedObjectLen (the real
+ * RDB serialization, rdbEncode.ts, LZF included); containers may add a suffix through
+ * registerDebugObjectInfo, quicklists print debug.c's ql_* fields.
  */
 import { redactClientCommandArgument } from '../call.ts'
 import { pubsubInfo } from './pubsub.ts'
@@ -33,6 +33,8 @@ import { computeDatasetDigest, digestValue } from '../debugDigest.ts'
 import { performEvictions } from '../keyspace/evict.ts'
 import { killRDBChild, rdbSaveBackground } from '../rdb.ts'
 import { debugReload, rdbSave } from '../rdbReload.ts'
+import { rdbSavedObjectLen } from '../rdbEncode.ts'
+import { quicklistNodes, type Quicklist } from '../structures/quicklist.ts'
 import { dbAdd, emptyData, lookupKeyWrite, touchWatchedKey, type RedisDb } from '../keyspace/db.ts'
 import { estimateObjectIdleTime } from '../keyspace/lru.ts'
 import {
@@ -75,7 +77,7 @@ import {
   type RedisObject,
 } from '../types/object.ts'
 import { stringmatchlen } from '../util/glob.ts'
-import { LLONG_MAX, string2ll } from '../util/numbers.ts'
+import { formatFixed, LLONG_MAX, string2ll } from '../util/numbers.ts'
 import {
   eqIgnoreCase,
   getLongOrReply,
@@ -271,7 +273,7 @@ function infoStats(srv: ServerState): string {
     ['tracking_total_prefixes', 0],
     ['unexpected_error_replies', s.unexpectedErrorReplies],
     ['total_error_replies', s.totalErrorReplies],
-    ['dump_payload_sanitizations', 0],
+    ['dump_payload_sanitizations', s.dumpPayloadSanitizations],
     ['total_reads_processed', s.totalCommandsProcessed],
     ['total_writes_processed', s.totalCommandsProcessed],
     ['io_threaded_reads_processed', 0],
@@ -947,6 +949,8 @@ const DEBUG_HELP = [
   'QUICKLIST-PACKED-THRESHOLD <size>',
   '    Sets the threshold for elements to be inserted as plain vs packed nodes',
   '    Default value is 1GB, allows values up to 4GB. Setting to 0 restores to default.',
+  'SET-SKIP-CHECKSUM-VALIDATION <0|1>',
+  "    Enables or disables checksum checks for RDB files and RESTORE's payload.",
   'SLEEP <seconds>',
   '    Stop the server for <seconds>. Decimals allowed.',
   'ERROR <string>',
@@ -1036,20 +1040,15 @@ export function debugCloneState(from: ServerState, to: ServerState, copier: Copi
   })
 }
 
-/** rdb.c rdbSavedObjectLen for strings (uncompressed; see the file comment). */
-function rdbSavedStringLen(o: RedisObject): number {
-  if (o.type !== 'string') return 0
-  const s = o.encoding === 'int' ? o.ptr.toString() : o.ptr.buf
-  // rdbTryIntegerEncoding: strings that round-trip as a 32-bit integer use 2, 3 or 5 bytes.
-  const v = s.length <= 11 ? string2ll(s) : null
-  if (v !== null) {
-    if (v >= -128n && v <= 127n) return 2
-    if (v >= -32768n && v <= 32767n) return 3
-    if (v >= -2147483648n && v <= 2147483647n) return 5
-  }
-  const len = s.length
-  const lenBytes = len < 64 ? 1 : len < 16384 ? 2 : len <= 0xffffffff ? 5 : 9
-  return lenBytes + len
+/** debug.c's quicklist suffix: nodes, average fill, fill limit, compression flag, bytes. */
+function quicklistDebugExtra(ql: Quicklist): string {
+  let sz = 0
+  for (const node of quicklistNodes(ql)) sz += node.sz
+  return (
+    ` ql_nodes:${String(ql.len)} ql_avg_node:${formatFixed(ql.count / ql.len, 2)}` +
+    ` ql_listpack_max:${String(ql.fill)} ql_compressed:${ql.compress !== 0 ? '1' : '0'}` +
+    ` ql_uncompressed_size:${String(sz)}`
+  )
 }
 
 /** What DEBUG OBJECT prints for a container encoding (registered by its owner). */
@@ -1075,10 +1074,11 @@ function debugObject(c: CommandCall): Reply {
   const o = dictFetchValue<RedisObject>(c.ctx, c.db.dict, key)
   if (o === undefined) return ERR_NO_SUCH_KEY
   const idle = Math.floor(estimateObjectIdleTime(c.srv.lruclock, o.lru) / 1000)
-  const info: DebugObjectInfo =
-    o.type === 'string'
-      ? { serializedLength: rdbSavedStringLen(o), extra: '' }
-      : (debugObjectInfo.get(o.encoding)?.(o) ?? { serializedLength: 0, extra: '' })
+  const registered = o.type === 'string' ? undefined : debugObjectInfo.get(o.encoding)?.(o)
+  const info: DebugObjectInfo = {
+    serializedLength: rdbSavedObjectLen(c.srv, o),
+    extra: registered?.extra ?? (o.type === 'list' ? quicklistDebugExtra(o.ptr as Quicklist) : ''),
+  }
   return simple(
     `Value at:${fakeAddress(o)} refcount:${String(o.refcount)} encoding:${o.encoding}` +
       ` serializedlength:${String(info.serializedLength)} lru:${String(o.lru)}` +
@@ -1206,6 +1206,10 @@ function debugCommand(c: CommandCall): Reply {
   if (sub === 'reload') {
     const err = debugReload(c.srv, c.ctx, argv.slice(2))
     return err === null ? OK : error(err)
+  }
+  if (sub === 'set-skip-checksum-validation' && argc === 3) {
+    c.srv.skipChecksumValidation = atoi(argv[2] ?? '') !== 0
+    return OK
   }
   if (sub === 'set-active-expire' && argc === 3) {
     // atoi(): leading digits, anything else is 0.

@@ -29,6 +29,7 @@ import { dictForEach } from '../structures/dict.ts'
 import { zslNodes } from '../structures/skiplist.ts'
 import { noteObjectCreated, valueRefOf } from '../types/container.ts'
 import { hashTypeGetValue, type HashObject } from '../types/t_hash.ts'
+import { quicklistSetOptions } from '../structures/quicklist.ts'
 import {
   createQuicklistObject,
   listTypeLength,
@@ -286,6 +287,9 @@ function sortGeneric(c: CommandCall, readonly: boolean): Reply {
     return { type: 'array', value: out }
   }
   const sobj = createQuicklistObject(c.srv)
+  // sort.c creates the STORE list with plain createQuicklistObject(): quicklistCreate's
+  // defaults (fill -2, no compression), not list-max-listpack-size / list-compress-depth.
+  quicklistSetOptions(sobj.ptr, -2, 0)
   const dst = valueRefOf(c, storekey)
   for (let j = start; j <= end; j++) {
     const so = vector[j] as SortObject

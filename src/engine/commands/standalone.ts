@@ -6,7 +6,7 @@
  * - as a standalone master with no replicas, no cluster and no subscribers answers them
  *   (CLUSTER, READONLY, WAIT, REPLICAOF NO ONE, FAILOVER, MODULE LIST, ACL WHOAMI), byte
  *   for byte;
- * - or, for what X-Ray does not model (the HyperLogLog self-test, geo searches, DUMP/RESTORE,
+ * - or, for what X-Ray does not model (the HyperLogLog self-test, geo searches, MIGRATE,
  *   ACL users, modules, replication, AOF, SHUTDOWN), with an error that names the command and says so, instead of Redis's
  *   "unknown command", which would read as if Redis had no such command.
  */
@@ -105,12 +105,7 @@ export const standaloneCommands: readonly CommandSpec[] = [
     'geosearch',
     'geosearchstore',
   ]),
-  ...notModelledAll('serialized values (DUMP/RESTORE)', [
-    'dump',
-    'restore',
-    'restore-asking',
-    'migrate',
-  ]),
+  ...notModelledAll('MIGRATE (a second server)', ['migrate']),
   ...notModelledAll('replication', ['sync', 'psync', 'replconf']),
   ...notModelledAll('the append-only file', ['bgrewriteaof']),
   ...notModelledAll('server shutdown (stop `npm run serve` with Ctrl-C)', ['shutdown']),

@@ -15,6 +15,7 @@ import type { CommandSpec } from './spec.ts'
 import { bitopsCommands } from './bitops.ts'
 import { blockingCommands } from './blocking.ts'
 import { connectionCommands } from './connection.ts'
+import { dumpCommands } from './dump.ts'
 import { genericCommands } from './generic.ts'
 import { hashCommands } from './hash.ts'
 import { hyperloglogCommands } from './hyperloglog.ts'
@@ -57,6 +58,7 @@ const FAMILIES: readonly CommandSpec[] = [
   ...stringCommands,
   ...bitopsCommands,
   ...genericCommands,
+  ...dumpCommands,
   ...listCommands,
   ...blockingCommands,
   ...hashCommands,
