@@ -79,6 +79,7 @@ import {
   streamLastValidID,
   streamNodeLimits,
   streamParseID,
+  streamTraceGroup,
   streamTrim,
   UINT64_MAX,
   type ParsedStreamID,
@@ -468,6 +469,14 @@ function xsetidCommand(c: CommandCall): Reply {
   if (entriesAdded !== -1n) s.entriesAdded = entriesAdded
   if (!streamIDEqZero(maxXdelId)) s.maxDeletedEntryId = maxXdelId
   c.srv.dirty++
+  if (c.ctx.tracing)
+    c.ctx.emit({
+      type: 'stream/idsSet',
+      key,
+      lastId: streamIDString(s.lastId),
+      entriesAdded: s.entriesAdded.toString(),
+      maxDeletedEntryId: streamIDString(s.maxDeletedEntryId),
+    })
   return OK
 }
 
@@ -679,6 +688,7 @@ function xreadGeneric(c: CommandCall, xreadgroup: boolean): Reply {
       entries = history
         ? consumerPelEntries(c, s, start, n, consumer)
         : groupRangeEntries(c, s, start, n, group, consumer, noack)
+      streamTraceGroup(c.ctx, key, s, groupname ?? '', 'delivered', entries.length)
       c.srv.dirty++
       touched(c, o as StreamObject)
     } else entries = rangeEntries(s, start, null, n, false)
@@ -764,6 +774,7 @@ function serveStreamKey(
           c.srv.dirty++
         }
         entries = groupRangeEntries(c, s, start, sb.count, group, consumer, sb.noack)
+        streamTraceGroup(c.ctx, key, s, sb.group ?? '', 'delivered', entries.length)
         memValueTouched(db.dict, o)
       } else entries = rangeEntries(s, start, null, sb.count, false)
       return array([array([bulk(key), array(entries)])])
@@ -864,6 +875,7 @@ function xgroupCommand(c: CommandCall): Reply {
       return error('BUSYGROUP Consumer Group name already exists')
     c.srv.dirty++
     touched(c, o)
+    streamTraceGroup(c.ctx, key, o.ptr, grpname, 'created', 0)
     return OK
   }
   if (o === null || cg === null) {
@@ -881,19 +893,24 @@ function xgroupCommand(c: CommandCall): Reply {
     cg.lastId = id
     cg.entriesRead = entriesRead
     c.srv.dirty++
+    streamTraceGroup(c.ctx, key, o.ptr, grpname, 'setId', 0)
     return OK
   }
   if (isToken(opt, 'DESTROY') && argc === 4) {
     raxRemove(o.ptr.cgroups as NonNullable<Stream['cgroups']>, grpname)
     c.srv.dirty++
     touched(c, o)
+    streamTraceGroup(c.ctx, key, o.ptr, grpname, 'destroyed', 0)
     // XREADGROUP clients blocked on this group get NOGROUP.
     signalKeyAsReady(c.db, key, 'stream')
     return integer(1)
   }
   if (isToken(opt, 'CREATECONSUMER') && argc === 5) {
     const created = streamCreateConsumer(cg, argv[4] ?? '', mstime(c))
-    if (created !== null) c.srv.dirty++
+    if (created !== null) {
+      c.srv.dirty++
+      streamTraceGroup(c.ctx, key, o.ptr, grpname, 'consumerCreated', 1)
+    }
     touched(c, o)
     return integer(created !== null ? 1 : 0)
   }
@@ -905,6 +922,7 @@ function xgroupCommand(c: CommandCall): Reply {
       streamDelConsumer(cg, consumer)
       c.srv.dirty++
       touched(c, o)
+      streamTraceGroup(c.ctx, key, o.ptr, grpname, 'consumerDeleted', pending)
     }
     return integer(pending)
   }
@@ -934,7 +952,10 @@ function xackCommand(c: CommandCall): Reply {
     acknowledged++
     c.srv.dirty++
   }
-  if (acknowledged) touched(c, o)
+  if (acknowledged) {
+    touched(c, o)
+    streamTraceGroup(c.ctx, argv[1] ?? '', o.ptr, argv[2] ?? '', 'acked', acknowledged)
+  }
   return integer(acknowledged)
 }
 
@@ -1111,6 +1132,7 @@ function xclaimCommand(c: CommandCall): Reply {
       lastId = p.id
     } else return error(`ERR Unrecognized XCLAIM option '${cstr(opt)}'`)
   }
+  const dirtyBefore = c.srv.dirty
   let propagateLastId = false
   if (streamCompareID(lastId, group.lastId) > 0) {
     group.lastId = lastId
@@ -1148,6 +1170,8 @@ function xclaimCommand(c: CommandCall): Reply {
   }
   if (propagateLastId) c.srv.dirty++
   touched(c, found)
+  if (c.srv.dirty !== dirtyBefore)
+    streamTraceGroup(c.ctx, key, s, argv[2] ?? '', 'claimed', out.length)
   return array(out)
 }
 
@@ -1186,6 +1210,7 @@ function xautoclaimCommand(c: CommandCall): Reply {
   const group = found === null ? null : streamLookupCG(found.ptr, argv[2] ?? '')
   if (found === null || group === null) return noKeyOrGroup(key, argv[2] ?? '')
   const s = found.ptr
+  const dirtyBefore = c.srv.dirty
   let attempts = count * 10n
   const deleted: Reply[] = []
   const out: Reply[] = []
@@ -1216,6 +1241,8 @@ function xautoclaimCommand(c: CommandCall): Reply {
   raxNext(it)
   const endId = it.eof ? { ms: 0n, seq: 0n } : streamDecodeID(it.key)
   touched(c, found)
+  if (c.srv.dirty !== dirtyBefore)
+    streamTraceGroup(c.ctx, key, s, argv[2] ?? '', 'claimed', out.length)
   return array([idReply(endId), array(out), array(deleted)])
 }
 

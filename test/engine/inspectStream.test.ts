@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest'
+import { createServer, manualClock } from '../../src/engine/index.ts'
+import type { StreamView } from '../../src/engine/inspectStream.ts'
+
+function server() {
+  const s = createServer({ seed: 1, clock: manualClock(), trace: 'full' })
+  s.call(['CONFIG', 'SET', 'stream-node-max-entries', '2'])
+  return s
+}
+const view = (s: ReturnType<typeof server>, limit?: number) =>
+  s.inspect('s', limit === undefined ? {} : { limit }) as unknown as StreamView
+
+describe('inspect(stream)', () => {
+  it('draws the rax as rax.c shapes it: a 15-byte run, a split node, two leaves', () => {
+    const s = server()
+    for (const id of ['1-1', '1-2', '1-3']) s.call(['XADD', 's', id, 'f', 'v'])
+    const v = view(s)
+    expect(v.raxNodes).toBe(4)
+    expect(v.rax.map((n) => [n.id, n.data, n.iscompr, n.iskey, n.master])).toEqual([
+      ['', '000000000000000100000000000000', true, false, null],
+      ['000000000000000100000000000000', '0103', false, false, null],
+      ['00000000000000010000000000000001', '', false, true, '1-1'],
+      ['00000000000000010000000000000003', '', false, true, '1-3'],
+    ])
+  })
+
+  it('lists each listpack with its master entry, entries and tombstones', () => {
+    const s = server()
+    s.call(['XADD', 's', '1-1', 'temp', '20', 'hum', '5'])
+    s.call(['XADD', 's', '1-2', 'temp', '21'])
+    s.call(['XADD', 's', '2-1', 'temp', '22', 'hum', '6'])
+    s.call(['XDEL', 's', '1-2'])
+    const v = view(s)
+    expect(v.nodes.map((n) => [n.master, n.entries, n.deleted, n.masterFields])).toEqual([
+      ['1-1', 1, 1, ['temp', 'hum']],
+      ['2-1', 1, 0, ['temp', 'hum']],
+    ])
+    expect(v.nodes[0]?.items).toEqual([
+      { id: '1-1', deleted: false, sameFields: true, fields: ['temp', '20', 'hum', '5'] },
+      { id: '1-2', deleted: true, sameFields: false, fields: ['temp', '21'] },
+    ])
+    expect(v).toMatchObject({
+      length: 2,
+      lastId: '2-1',
+      maxDeletedEntryId: '1-2',
+      entriesAdded: '3',
+    })
+  })
+
+  it('shows groups with their consumers and pending entries', () => {
+    const s = server()
+    for (const id of ['1-1', '1-2', '1-3']) s.call(['XADD', 's', id, 'f', 'v'])
+    s.call(['XGROUP', 'CREATE', 's', 'g', '0'])
+    s.call(['XREADGROUP', 'GROUP', 'g', 'alice', 'COUNT', '2', 'STREAMS', 's', '>'])
+    s.call(['XREADGROUP', 'GROUP', 'g', 'bob', 'STREAMS', 's', '>'])
+    s.call(['XACK', 's', 'g', '1-2'])
+    expect(view(s).groups).toEqual([
+      {
+        name: 'g',
+        lastDeliveredId: '1-3',
+        entriesRead: '3',
+        pending: 2,
+        consumers: 2,
+        consumerList: [
+          { name: 'alice', pending: 1 },
+          { name: 'bob', pending: 1 },
+        ],
+        pel: [
+          { id: '1-1', consumer: 'alice', deliveries: '1' },
+          { id: '1-3', consumer: 'bob', deliveries: '1' },
+        ],
+      },
+    ])
+  })
+
+  it('stays bounded: `limit` listpacks and entries, the rax only down to them', () => {
+    const s = server()
+    for (let i = 1; i <= 40; i++) s.call(['XADD', 's', `${String(i)}-1`, 'f', 'v'])
+    const v = view(s, 5)
+    expect(v.truncated).toBe(true)
+    expect(v.nodes.length).toBeLessThanOrEqual(5)
+    expect(v.nodes.reduce((n, x) => n + x.items.length, 0)).toBeLessThanOrEqual(5)
+    expect(v.rax.filter((n) => n.iskey).length).toBe(v.nodes.length)
+    expect(v.raxKeys).toBe(20)
+  })
+
+  it('reports group changes as stream/groupChanged with the group view afterwards', () => {
+    const s = server()
+    s.call(['XADD', 's', '1-1', 'f', 'v'])
+    s.call(['XGROUP', 'CREATE', 's', 'g', '0'])
+    const t = s.execute(['XREADGROUP', 'GROUP', 'g', 'c', 'STREAMS', 's', '>'])
+    const e = t.events.find((x) => x.type === 'stream/groupChanged')
+    expect(e).toMatchObject({ cause: 'delivered', count: 1, group: view(s).groups[0] })
+    const d = s.execute(['XGROUP', 'DESTROY', 's', 'g'])
+    expect(d.events.find((x) => x.type === 'stream/groupChanged')).toMatchObject({
+      cause: 'destroyed',
+      group: null,
+    })
+  })
+})
