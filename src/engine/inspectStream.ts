@@ -3,9 +3,10 @@
  * drawn node by node as rax.c shapes it, each listpack's master entry and entries (tombstones
  * included), the stream's IDs and counters, and the consumer groups with their PELs.
  *
- * Bounds: at most `limit` listpacks, at most `limit` entries listed in all, and the rax nodes
- * on the paths to the listed listpacks (children past them are named by id but not listed);
- * `truncated` says when anything was cut. A group lists at most STREAM_PEL_SHOWN pending
+ * Bounds: at most `limit` listpacks, each listing at most min(limit, STREAM_VIEW_ITEMS) of its
+ * entries and 2 × limit entries in all (a panel draws the first few of each listpack), and the
+ * rax nodes on the paths to the listed listpacks (children past them are named by id but not
+ * listed); `truncated` says when anything was cut. A group lists at most STREAM_PEL_SHOWN pending
  * entries (stream/groupChanged carries the same view, so a panel's fold matches it).
  *
  * Rax node ids are the path from the head, as hex ('' for the head): the same node keeps its
@@ -196,17 +197,20 @@ function raxView(head: RaxNode<StreamNode>, shown: number): StreamRaxNodeView[] 
   return out
 }
 
+/** Entries a listpack lists at most in the view. */
+export const STREAM_VIEW_ITEMS = 32
+
 /** A plain, JSON-safe view of a stream for panels. */
 export function streamView(s: Stream, key: string, limit: number): StreamView {
   const nodes: StreamNodeView[] = []
   let truncated = false
-  let room = limit
+  let room = limit * 2
   for (const { master, node } of streamNodes(s)) {
     if (nodes.length >= limit) {
       truncated = true
       break
     }
-    const v = nodeView(streamEncodeID(master), node, room)
+    const v = nodeView(streamEncodeID(master), node, Math.min(room, limit, STREAM_VIEW_ITEMS))
     if (v.items.length < v.entries + v.deleted) truncated = true
     room -= v.items.length
     nodes.push(v)

@@ -193,6 +193,20 @@ describe('StreamPanel', () => {
     expect(drawn(y.container)).toEqual(expected(a.after))
   })
 
+  it('keeps a big stream small: 12 listpacks and 8 entries each drawn, the rest counted', () => {
+    const s = setup('100')
+    for (let i = 1; i <= 2000; i++) s.call(['XADD', 's', `${String(i)}-1`, 'f', 'v'])
+    const r = run(s, 'XADD', 's', '9999-1', 'f', 'v')
+    const { container } = render(panel(r.before, r.after, r.events, r.steps.length))
+    expect(ids(container, 'lp:')).toHaveLength(12)
+    expect(container.querySelectorAll('[data-id^="entry:"]')).toHaveLength(12 * 8)
+    expect(screen.getByText('+9 more listpack(s) not drawn')).toBeTruthy()
+    expect(screen.getAllByText('+92 more')).toHaveLength(12)
+    // Every drawn rax node leads to a drawn listpack.
+    const leaves = [...container.querySelectorAll('[data-kind="key"]')]
+    expect(leaves).toHaveLength(12)
+  })
+
   it('draws a stream created by its first XADD (no before view)', () => {
     const s = setup()
     const t = s.execute(['XADD', 's', '5-1', 'f', 'v'])
