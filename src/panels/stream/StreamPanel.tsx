@@ -24,6 +24,7 @@ import { narration } from '../shared/narration.ts'
 import { useStepFold } from '../shared/stepFold.ts'
 import {
   applyStreamEvent,
+  emptyStreamModel,
   firstLiveId,
   ITEM_H,
   layoutStream,
@@ -275,7 +276,11 @@ function StreamPanelImpl(props: StreamPanelProps) {
     () => events.filter((e) => e.type.startsWith('stream/') && 'key' in e && e.key === after.key),
     [events, after.key],
   )
-  const start = useMemo(() => streamModelFromView(before ?? after), [before, after])
+  // A stream the command created grows from empty: its first listpack appears step by step.
+  const start = useMemo(
+    () => (before ? streamModelFromView(before) : emptyStreamModel(after.key)),
+    [before, after.key],
+  )
   const settle = useMemo(
     () => (settled ? () => streamModelFromView(after) : null),
     [settled, after],
@@ -283,7 +288,7 @@ function StreamPanelImpl(props: StreamPanelProps) {
   const { prev, curr, current } = useStepFold<StreamModel>(
     start,
     own,
-    before ? step : 0,
+    step,
     applyStreamEvent,
     settle,
   )

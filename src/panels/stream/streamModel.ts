@@ -66,6 +66,22 @@ export function streamModelFromView(v: StreamView): StreamModel {
   }
 }
 
+/** A stream before its first command: no listpacks, the rax just its head, IDs 0-0. */
+export function emptyStreamModel(key: string): StreamModel {
+  return {
+    key,
+    length: 0,
+    lastId: '0-0',
+    entriesAdded: '0',
+    maxDeletedEntryId: '0-0',
+    raxNodes: 1,
+    rax: raxShape([]),
+    nodes: [],
+    groups: [],
+    truncated: false,
+  }
+}
+
 // --- IDs ---
 
 /** "ms-seq" as two bigints. */

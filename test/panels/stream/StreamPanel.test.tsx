@@ -207,10 +207,20 @@ describe('StreamPanel', () => {
     expect(leaves).toHaveLength(12)
   })
 
-  it('draws a stream created by its first XADD (no before view)', () => {
+  it('grows a stream its first XADD created from empty (no before view), step by step', () => {
     const s = setup()
     const t = s.execute(['XADD', 's', '5-1', 'f', 'v'])
-    const { container } = render(panel(null, view(s), t.events, 2, 1, 'en', true))
+    const after = view(s)
+    const x = render(panel(null, after, t.events, 0))
+    expect(ids(x.container, 'lp:')).toEqual([])
+    expect(ids(x.container, 'rax:')).toEqual(['rax:'])
+    x.rerender(panel(null, after, t.events, 1))
+    expect(x.container.querySelector('[data-id="lp:5-1"]')?.getAttribute('data-entries')).toBe('0')
+    expect(screen.getByRole('status').textContent).toMatch(/the stream had no node/)
+    x.rerender(panel(null, after, t.events, 2))
+    expect(drawn(x.container)).toEqual(expected(after))
+    cleanup()
+    const { container } = render(panel(null, after, t.events, 2, 1, 'en', true))
     expect(ids(container, 'lp:')).toEqual(['lp:5-1'])
     expect(screen.getByText(/No consumer groups yet/)).toBeTruthy()
   })
