@@ -98,4 +98,28 @@ describe('inspect(stream)', () => {
       group: null,
     })
   })
+
+  it('tracing the stream and group events changes nothing: same replies and digest as trace off', () => {
+    const script = [
+      ['CONFIG', 'SET', 'stream-node-max-entries', '2'],
+      ...['1-1', '1-2', '1-3', '2-1', '2-2'].map((id) => ['XADD', 's', id, 'f', id]),
+      ['XGROUP', 'CREATE', 's', 'g', '0'],
+      ['XREADGROUP', 'GROUP', 'g', 'a', 'COUNT', '3', 'STREAMS', 's', '>'],
+      ['XCLAIM', 's', 'g', 'b', '0', '1-2'],
+      ['XAUTOCLAIM', 's', 'g', 'c', '0', '0-0'],
+      ['XACK', 's', 'g', '1-1'],
+      ['XDEL', 's', '1-3'],
+      ['XTRIM', 's', 'MAXLEN', '2'],
+      ['XGROUP', 'DELCONSUMER', 's', 'g', 'c'],
+      ['XSETID', 's', '9-9'],
+      ['XINFO', 'STREAM', 's', 'FULL'],
+    ]
+    const runs = (['off', 'summary', 'full'] as const).map((trace) => {
+      const s = createServer({ seed: 9, clock: manualClock(), trace })
+      const replies = script.map((argv) => s.call(argv))
+      return { replies, digest: s.digest() }
+    })
+    expect(runs[1]).toEqual(runs[0])
+    expect(runs[2]).toEqual(runs[0])
+  })
 })
