@@ -85,6 +85,18 @@ describe('stream panel in the browser', () => {
     await page.context().close()
   })
 
+  it('keeps a wide stream (one entry per listpack) scrolling inside its panel', async () => {
+    const page = await openApp(browser(), `${baseUrl}?seed=7&clock=paused`)
+    await runLine(page, 'CONFIG SET stream-node-max-entries 1')
+    for (let i = 1; i <= 14; i++) await runLine(page, `XADD w ${String(i)}-1 f v`)
+    await expect.poll(() => drawn(page, 'lp:')).toHaveLength(12)
+    await expect.poll(() => panel(page).getByText('+2 more listpack(s) not drawn').count()).toBe(1)
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+      1280,
+    )
+    await page.context().close()
+  })
+
   it('runs the stream-nodes scene from the scenes menu', async () => {
     const page = await openApp(browser(), `${baseUrl}?seed=7&clock=paused`)
     await page.getByRole('combobox', { name: 'Scenes' }).selectOption('stream-nodes')

@@ -24,6 +24,20 @@ describe('inspect(stream)', () => {
     ])
   })
 
+  it('says why a listpack was started: first entry, max entries or max bytes', () => {
+    const s = server()
+    const reasons = (argv: string[]) =>
+      s
+        .execute(argv)
+        .events.filter((e) => e.type === 'stream/nodeCreated')
+        .map((e) => [e.reason, e.limit])
+    expect(reasons(['XADD', 's', '1-1', 'f', 'v'])).toEqual([['empty', 0]])
+    expect(reasons(['XADD', 's', '1-2', 'f', 'v'])).toEqual([])
+    expect(reasons(['XADD', 's', '1-3', 'f', 'v'])).toEqual([['maxEntries', 2]])
+    s.call(['CONFIG', 'SET', 'stream-node-max-bytes', '40'])
+    expect(reasons(['XADD', 's', '1-4', 'f', 'x'.repeat(30)])).toEqual([['maxBytes', 40]])
+  })
+
   it('lists each listpack with its master entry, entries and tombstones', () => {
     const s = server()
     s.call(['XADD', 's', '1-1', 'temp', '20', 'hum', '5'])

@@ -224,9 +224,11 @@ function Listpack(props: {
 function Group(props: {
   readonly g: StreamGroupView
   readonly hot: boolean
+  /** The PEL before this step (null: the group is new): entries not in it are marked new. */
+  readonly before: ReadonlySet<string> | null
   readonly lang: 'en' | 'zh'
 }) {
-  const { g, hot, lang } = props
+  const { g, hot, before, lang } = props
   return (
     <li
       data-id={`group:${g.name}`}
@@ -257,8 +259,9 @@ function Group(props: {
           : g.pel.map((p) => (
               <span
                 key={p.id}
-                className="st-pel__item"
+                className={`st-pel__item${before?.has(p.id) === false ? ' st-pel__item--new' : ''}`}
                 data-id={`pel:${g.name}:${p.id}`}
+                data-new={before?.has(p.id) === false || undefined}
                 data-consumer={p.consumer ?? ''}
               >
                 {p.id} → {p.consumer === null ? '?' : show(p.consumer, 10)} ×{p.deliveries}
@@ -312,6 +315,7 @@ function StreamPanelImpl(props: StreamPanelProps) {
   const entering = new Set(
     curr.nodes.flatMap((n) => n.items.filter((i) => !prevItems.has(i.id)).map((i) => i.id)),
   )
+  const prevPel = new Map(prev.groups.map((g) => [g.name, new Set(g.pel.map((p) => p.id))]))
   const width = Math.max(from.width, to.width)
   const height = Math.max(from.height, to.height)
   const hidden = curr.nodes.length - Math.min(curr.nodes.length, STREAM_SHOWN_NODES)
@@ -467,7 +471,13 @@ function StreamPanelImpl(props: StreamPanelProps) {
       ) : (
         <ul className="st-groups">
           {curr.groups.map((g) => (
-            <Group key={g.name} g={g} hot={hot.group === g.name} lang={lang} />
+            <Group
+              key={g.name}
+              g={g}
+              hot={hot.group === g.name}
+              before={prevPel.get(g.name) ?? null}
+              lang={lang}
+            />
           ))}
         </ul>
       )}

@@ -179,6 +179,7 @@ describe('StreamPanel', () => {
       'true',
     )
     expect(ids(x.container, 'pel:')).toEqual(['pel:g:1-1', 'pel:g:1-2'])
+    expect(x.container.querySelectorAll('[data-id^="pel:"][data-new="true"]')).toHaveLength(2)
     expect(
       x.container.querySelector('[data-id="consumer:g:alice"]')?.getAttribute('data-pending'),
     ).toBe('2')
