@@ -120,6 +120,7 @@ describe('stream panel in the browser', () => {
       .poll(() => panel(page).locator('[data-id="group:workers"]').getAttribute('data-pending'))
       .toBe('2')
     expect(await drawn(page, 'pel:')).toEqual(['pel:workers:1-6', 'pel:workers:2-1'])
+    await panel(page).screenshot({ path: `${ARTIFACTS}/stream-scene.png` })
     await page.context().close()
   })
 })
