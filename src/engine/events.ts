@@ -445,6 +445,13 @@ export type StreamEvent =
       readonly raxNodesAfter: number
       /** Listpacks in the stream afterwards. */
       readonly nodes: number
+      /**
+       * Why a new listpack: the stream had none ('empty'), or the tail listpack had reached
+       * stream-node-max-entries (live + deleted) or stream-node-max-bytes; `limit` is that
+       * config value (0 for 'empty').
+       */
+      readonly reason: 'empty' | 'maxEntries' | 'maxBytes'
+      readonly limit: number
     }
   | {
       readonly type: 'stream/entryAppended'
@@ -463,6 +470,8 @@ export type StreamEvent =
       readonly type: 'stream/entryDeleted'
       readonly key: KeyName
       readonly id: string
+      /** By trimming (XTRIM / XADD MAXLEN|MINID), which leaves max-deleted-entry-id alone; else XDEL. */
+      readonly trimmed: boolean
     }
   | {
       /** A whole listpack left the rax (trimmed, or its last live entry deleted). */
@@ -472,6 +481,58 @@ export type StreamEvent =
       readonly entries: number
       readonly raxNodesAfter: number
     }
+  | {
+      /** XSETID set the stream's last-id, entries-added and max-deleted-entry-id. */
+      readonly type: 'stream/idsSet'
+      readonly key: KeyName
+      readonly lastId: string
+      readonly entriesAdded: string
+      readonly maxDeletedEntryId: string
+    }
+  | {
+      /**
+       * A consumer group changed (created, last-delivered ID set, entries delivered into or
+       * acknowledged out of its pending entries list, claimed, consumers added or removed):
+       * `group` is its state afterwards, null when destroyed; `count` is how many entries
+       * (or consumers) the change concerned.
+       */
+      readonly type: 'stream/groupChanged'
+      readonly key: KeyName
+      readonly name: string
+      readonly cause: StreamGroupCause
+      readonly count: number
+      readonly group: StreamGroupView | null
+    }
+
+export type StreamGroupCause =
+  | 'created'
+  | 'setId'
+  | 'destroyed'
+  | 'consumerCreated'
+  | 'consumerDeleted'
+  | 'delivered'
+  | 'acked'
+  | 'claimed'
+
+/** A consumer group as panels see it (inspect() and stream/groupChanged share it). */
+export interface StreamGroupView {
+  readonly name: string
+  readonly lastDeliveredId: string
+  /** entries-read, or null when unknown (-1). */
+  readonly entriesRead: string | null
+  /** PEL size. */
+  readonly pending: number
+  /** Number of consumers. */
+  readonly consumers: number
+  /** Consumers in name order with their own PEL sizes. */
+  readonly consumerList: readonly { readonly name: string; readonly pending: number }[]
+  /** The first pending entries (at most STREAM_PEL_SHOWN), in ID order. */
+  readonly pel: readonly {
+    readonly id: string
+    readonly consumer: string | null
+    readonly deliveries: string
+  }[]
+}
 
 // --- The union ---
 
@@ -546,4 +607,6 @@ export const SUMMARY_EVENTS: Readonly<Record<StepEventType, boolean>> = {
   'stream/entryAppended': true,
   'stream/entryDeleted': true,
   'stream/nodeDeleted': true,
+  'stream/idsSet': true,
+  'stream/groupChanged': true,
 }

@@ -28,5 +28,11 @@ export type {
   QuicklistView,
   SkiplistView,
 } from './inspectContainers.ts'
+export type {
+  StreamEntryView,
+  StreamNodeView,
+  StreamRaxNodeView,
+  StreamView,
+} from './inspectStream.ts'
 export { utf8ToBytes, bytesToUtf8, type ArgInput } from './bytes.ts'
 export { manualClock, type Clock, type ClockInput, type ManualClock } from './clock.ts'

@@ -18,6 +18,7 @@ import {
 } from './structures/listpack.ts'
 import { dictView, registerInspector, type DictView } from './inspect.ts'
 import type { ContainerObject } from './types/object.ts'
+import './inspectStream.ts'
 
 // --- View types (what panels receive) ---
 

@@ -172,6 +172,80 @@ export const SCENES: readonly Scene[] = [
     ],
   },
   {
+    id: 'stream-nodes',
+    title: {
+      en: 'A stream: listpacks in a radix tree, tombstones and a consumer group',
+      zh: '流：基数树中的 listpack、墓碑与消费者组',
+    },
+    summary: {
+      en: 'With stream-node-max-entries 4 the fifth XADD starts a second listpack (its ID becomes a new rax key); XDEL only flags an entry deleted; XTRIM MAXLEN ~ drops a whole listpack; XREADGROUP fills the group’s pending entries list and XACK empties it.',
+      zh: '把 stream-node-max-entries 设为 4，第五次 XADD 新建第二个 listpack（它的 ID 成为新的基数树键）；XDEL 只把条目标记为删除；XTRIM MAXLEN ~ 丢弃整个 listpack；XREADGROUP 填充消费者组的待处理列表，XACK 把它清空。',
+    },
+    focus: 'events',
+    lines: [
+      { run: 'DEL events' },
+      {
+        run: 'CONFIG SET stream-node-max-entries 4',
+        note: { en: 'at most 4 entries per listpack', zh: '每个 listpack 最多 4 个条目' },
+      },
+      {
+        run: 'XADD events 1-1 temp 20 hum 50',
+        note: {
+          en: 'the first entry creates a listpack; its fields become the master entry’s',
+          zh: '第一个条目新建 listpack，它的字段成为主条目的字段',
+        },
+      },
+      { run: 'XADD events 1-2 temp 21 hum 51' },
+      {
+        run: 'XADD events 1-3 temp 22',
+        note: {
+          en: 'other fields than the master’s: this entry stores its field names too',
+          zh: '字段与主条目不同：这个条目要连字段名一起存',
+        },
+      },
+      { run: 'XADD events 1-4 temp 23 hum 53' },
+      {
+        run: 'XADD events 1-5 temp 24 hum 54',
+        note: {
+          en: 'the listpack holds 4 entries: a new one starts, and the rax splits on the last byte',
+          zh: 'listpack 已有 4 个条目：新建一个，基数树在最后一个字节处分裂',
+        },
+      },
+      { run: 'XADD events 1-6 temp 25 hum 55' },
+      { run: 'XADD events 2-1 temp 26 hum 56' },
+      {
+        run: 'XDEL events 1-2',
+        note: {
+          en: 'a tombstone: the entry is flagged deleted, its bytes stay',
+          zh: '墓碑：条目被标记为删除，字节仍然保留',
+        },
+      },
+      {
+        run: 'XTRIM events MAXLEN ~ 3',
+        note: {
+          en: '~ only drops whole listpacks: the first one goes',
+          zh: '~ 只丢弃整个 listpack：第一个被移除',
+        },
+      },
+      { run: 'XINFO STREAM events' },
+      { run: 'XGROUP CREATE events workers 0' },
+      {
+        run: 'XREADGROUP GROUP workers alice COUNT 2 STREAMS events >',
+        note: {
+          en: 'delivered entries wait in the pending entries list until acknowledged',
+          zh: '已投递的条目留在待处理列表中，直到被确认',
+        },
+      },
+      { run: 'XREADGROUP GROUP workers bob STREAMS events >' },
+      {
+        run: 'XACK events workers 1-5',
+        note: { en: 'acknowledged: out of the PEL', zh: '已确认：移出待处理列表' },
+      },
+      { run: 'XPENDING events workers' },
+      { run: 'CONFIG SET stream-node-max-entries 100' },
+    ],
+  },
+  {
     id: 'expire-cycle',
     title: { en: 'Lazy and active expiry', zh: '惰性过期与主动过期' },
     summary: {

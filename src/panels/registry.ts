@@ -94,6 +94,12 @@ export const PANELS: readonly PanelEntry[] = [
     title: { en: 'Skiplist', zh: '跳表' },
     component: lazy(() => import('./skiplist/SkiplistEntry.tsx')),
   },
+  {
+    id: 'stream',
+    kinds: ['stream'],
+    title: { en: 'Stream', zh: '流' },
+    component: lazy(() => import('./stream/StreamEntry.tsx')),
+  },
 ]
 
 /** Finds the panel for a view kind, or null (the generic inspector then shows it). */

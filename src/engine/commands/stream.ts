@@ -80,6 +80,7 @@ import {
   streamLastValidID,
   streamNodeLimits,
   streamParseID,
+  streamTraceGroup,
   streamTrim,
   UINT64_MAX,
   type ParsedStreamID,
@@ -474,6 +475,14 @@ function xsetidCommand(c: CommandCall): Reply {
   if (!streamIDEqZero(maxXdelId)) s.maxDeletedEntryId = maxXdelId
   c.srv.dirty++
   notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_STREAM, 'xsetid', key, c.db.id)
+  if (c.ctx.tracing)
+    c.ctx.emit({
+      type: 'stream/idsSet',
+      key,
+      lastId: streamIDString(s.lastId),
+      entriesAdded: s.entriesAdded.toString(),
+      maxDeletedEntryId: streamIDString(s.maxDeletedEntryId),
+    })
   return OK
 }
 
@@ -686,6 +695,7 @@ function xreadGeneric(c: CommandCall, xreadgroup: boolean): Reply {
       entries = history
         ? consumerPelEntries(c, s, start, n, consumer)
         : groupRangeEntries(c, s, start, n, group, consumer, noack)
+      streamTraceGroup(c.ctx, key, s, groupname ?? '', 'delivered', entries.length)
       c.srv.dirty++
       touched(c, o as StreamObject)
     } else entries = rangeEntries(s, start, null, n, false)
@@ -772,6 +782,7 @@ function serveStreamKey(
           notifyKeyspaceEvent(srv, c.ctx, NOTIFY_STREAM, 'xgroup-createconsumer', key, db.id)
         }
         entries = groupRangeEntries(c, s, start, sb.count, group, consumer, sb.noack)
+        streamTraceGroup(c.ctx, key, s, sb.group ?? '', 'delivered', entries.length)
         memValueTouched(db.dict, o)
       } else entries = rangeEntries(s, start, null, sb.count, false)
       return array([array([bulk(key), array(entries)])])
@@ -873,6 +884,7 @@ function xgroupCommand(c: CommandCall): Reply {
     c.srv.dirty++
     notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_STREAM, 'xgroup-create', key, c.db.id)
     touched(c, o)
+    streamTraceGroup(c.ctx, key, o.ptr, grpname, 'created', 0)
     return OK
   }
   if (o === null || cg === null) {
@@ -891,6 +903,7 @@ function xgroupCommand(c: CommandCall): Reply {
     cg.entriesRead = entriesRead
     c.srv.dirty++
     notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_STREAM, 'xgroup-setid', key, c.db.id)
+    streamTraceGroup(c.ctx, key, o.ptr, grpname, 'setId', 0)
     return OK
   }
   if (isToken(opt, 'DESTROY') && argc === 4) {
@@ -898,6 +911,7 @@ function xgroupCommand(c: CommandCall): Reply {
     c.srv.dirty++
     notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_STREAM, 'xgroup-destroy', key, c.db.id)
     touched(c, o)
+    streamTraceGroup(c.ctx, key, o.ptr, grpname, 'destroyed', 0)
     // XREADGROUP clients blocked on this group get NOGROUP.
     signalKeyAsReady(c.db, key, 'stream')
     return integer(1)
@@ -907,6 +921,7 @@ function xgroupCommand(c: CommandCall): Reply {
     if (created !== null) {
       c.srv.dirty++
       notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_STREAM, 'xgroup-createconsumer', key, c.db.id)
+      streamTraceGroup(c.ctx, key, o.ptr, grpname, 'consumerCreated', 1)
     }
     touched(c, o)
     return integer(created !== null ? 1 : 0)
@@ -920,6 +935,7 @@ function xgroupCommand(c: CommandCall): Reply {
       c.srv.dirty++
       notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_STREAM, 'xgroup-delconsumer', key, c.db.id)
       touched(c, o)
+      streamTraceGroup(c.ctx, key, o.ptr, grpname, 'consumerDeleted', pending)
     }
     return integer(pending)
   }
@@ -949,7 +965,10 @@ function xackCommand(c: CommandCall): Reply {
     acknowledged++
     c.srv.dirty++
   }
-  if (acknowledged) touched(c, o)
+  if (acknowledged) {
+    touched(c, o)
+    streamTraceGroup(c.ctx, argv[1] ?? '', o.ptr, argv[2] ?? '', 'acked', acknowledged)
+  }
   return integer(acknowledged)
 }
 
@@ -1135,6 +1154,7 @@ function xclaimCommand(c: CommandCall): Reply {
       lastId = p.id
     } else return error(`ERR Unrecognized XCLAIM option '${cstr(opt)}'`)
   }
+  const dirtyBefore = c.srv.dirty
   let propagateLastId = false
   if (streamCompareID(lastId, group.lastId) > 0) {
     group.lastId = lastId
@@ -1172,6 +1192,8 @@ function xclaimCommand(c: CommandCall): Reply {
   }
   if (propagateLastId) c.srv.dirty++
   touched(c, found)
+  if (c.srv.dirty !== dirtyBefore)
+    streamTraceGroup(c.ctx, key, s, argv[2] ?? '', 'claimed', out.length)
   return array(out)
 }
 
@@ -1212,6 +1234,7 @@ function xautoclaimCommand(c: CommandCall): Reply {
   const group = found === null ? null : streamLookupCG(found.ptr, argv[2] ?? '')
   if (found === null || group === null) return noKeyOrGroup(key, argv[2] ?? '')
   const s = found.ptr
+  const dirtyBefore = c.srv.dirty
   let attempts = count * 10n
   const deleted: Reply[] = []
   const out: Reply[] = []
@@ -1242,6 +1265,8 @@ function xautoclaimCommand(c: CommandCall): Reply {
   raxNext(it)
   const endId = it.eof ? { ms: 0n, seq: 0n } : streamDecodeID(it.key)
   touched(c, found)
+  if (c.srv.dirty !== dirtyBefore)
+    streamTraceGroup(c.ctx, key, s, argv[2] ?? '', 'claimed', out.length)
   return array([idReply(endId), array(out), array(deleted)])
 }
 

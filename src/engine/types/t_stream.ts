@@ -30,17 +30,18 @@
  * NACKs.
  *
  * Events (`stream/*`, behind ctx.tracing): nodeCreated (with the rax node counts before and
- * after, so a split of rax nodes shows), entryAppended, entryDeleted (tombstoned), nodeDeleted.
+ * after, so a split of rax nodes shows, and why the tail was full), entryAppended, entryDeleted
+ * (tombstoned), nodeDeleted; commands/stream.ts adds groupChanged (streamTraceGroup: the group's
+ * view after XGROUP / XREADGROUP / XACK / XCLAIM) and idsSet (XSETID). The stream's inspect()
+ * view is built in inspectStream.ts.
  * The listpack edits themselves are silent (LP_SILENT): they are stream entries, not the
  * elements a listpack panel draws.
  */
-import type { InspectView } from '../api.ts'
 import type { ExecContext } from '../context.ts'
-import { registerInspector } from '../inspect.ts'
 import type { ServerState } from '../state.ts'
 import { string2ll } from '../util/numbers.ts'
 import { createObject, type ContainerObject } from './object.ts'
-import type { KeyName } from '../events.ts'
+import type { KeyName, StreamGroupCause, StreamGroupView } from '../events.ts'
 import { jemallocSizeClass } from '../structures/jemalloc.ts'
 import {
   LP_SILENT,
@@ -400,17 +401,23 @@ export function streamAppendItem(
   raxSeek(ri, '$')
   let node: StreamNode | null = raxEOF(ri) ? null : ri.data
   const tailKey = ri.key
+  let reason: 'empty' | 'maxEntries' | 'maxBytes' = 'empty'
 
   if (node !== null) {
     let nodeMaxBytes = limits.maxBytes
     if (nodeMaxBytes === 0 || nodeMaxBytes > STREAM_LISTPACK_MAX_SIZE)
       nodeMaxBytes = STREAM_LISTPACK_MAX_SIZE
     let newNode = false
-    if (lpBytes(node.lp) + totelelen >= nodeMaxBytes) newNode = true
-    else if (limits.maxEntries) {
+    if (lpBytes(node.lp) + totelelen >= nodeMaxBytes) {
+      newNode = true
+      reason = 'maxBytes'
+    } else if (limits.maxEntries) {
       const p = lpFirst(node.lp) as number
       const count = lpGetNumber(node.lp, p) + lpGetNumber(node.lp, lpNext(node.lp, p) as number)
-      if (count >= limits.maxEntries) newNode = true
+      if (count >= limits.maxEntries) {
+        newNode = true
+        reason = 'maxEntries'
+      }
     }
     if (newNode) {
       nodeShrinkToFit(node)
@@ -443,6 +450,9 @@ export function streamAppendItem(
         raxNodesBefore: before,
         raxNodesAfter: s.rax.numnodes,
         nodes: raxSize(s.rax),
+        reason,
+        limit:
+          reason === 'maxBytes' ? limits.maxBytes : reason === 'maxEntries' ? limits.maxEntries : 0,
       })
     flags |= STREAM_ITEM_FLAG_SAMEFIELDS
   } else {
@@ -689,9 +699,17 @@ export function streamIteratorRemoveEntry(
   nodeReplaceInteger(node, si.lpFlags, flags)
   const p = lpFirst(lp) as number
   const aux = lpGetInteger(lp, p)
-  if (aux === 1n) {
-    raxRemove(si.stream.rax, si.ri.key)
-    if (ctx.tracing)
+  if (aux === 1n) raxRemove(si.stream.rax, si.ri.key)
+  else {
+    nodeReplaceInteger(node, p, aux - 1n)
+    const q = lpNext(lp, p) as number
+    nodeReplaceInteger(node, q, lpGetInteger(lp, q) + 1n)
+  }
+  si.stream.length--
+  // The tombstone first, then (its last live entry gone) the whole listpack.
+  if (ctx.tracing) {
+    ctx.emit({ type: 'stream/entryDeleted', key, id: streamIDString(current), trimmed: false })
+    if (aux === 1n)
       ctx.emit({
         type: 'stream/nodeDeleted',
         key,
@@ -699,13 +717,7 @@ export function streamIteratorRemoveEntry(
         entries: 1,
         raxNodesAfter: si.stream.rax.numnodes,
       })
-  } else {
-    nodeReplaceInteger(node, p, aux - 1n)
-    const q = lpNext(lp, p) as number
-    nodeReplaceInteger(node, q, lpGetInteger(lp, q) + 1n)
   }
-  si.stream.length--
-  if (ctx.tracing) ctx.emit({ type: 'stream/entryDeleted', key, id: streamIDString(current) })
   const start = si.rev ? streamDecodeID(si.startKey) : current
   const end = si.rev ? current : streamDecodeID(si.endKey)
   const fresh = streamIteratorStart(si.stream, start, end, si.rev)
@@ -862,7 +874,7 @@ export function streamTrim(
         if (ctx.tracing) {
           const base = streamDecodeID(ri.key)
           const id = { ms: addDelta(base.ms, msDelta), seq: addDelta(base.seq, seqDelta) }
-          ctx.emit({ type: 'stream/entryDeleted', key, id: streamIDString(id) })
+          ctx.emit({ type: 'stream/entryDeleted', key, id: streamIDString(id), trimmed: true })
         }
       }
     }
@@ -1148,69 +1160,50 @@ export function streamValidate(s: Stream): string[] {
 
 // --- Inspection ---
 
-/** A listpack node as the stream view lists it. */
-export interface StreamNodeView {
-  readonly master: string
-  readonly entries: number
-  readonly deleted: number
-  readonly masterFields: readonly string[]
-  readonly bytes: number
-  readonly alloc: number
-}
+/** Pending entries a group view lists (inspect() and stream/groupChanged alike). */
+export const STREAM_PEL_SHOWN = 32
 
-/** A plain, JSON-safe view of a stream for panels (the first `limit` listpacks). */
-export function streamView(s: Stream, key: string, limit: number): InspectView {
-  const nodes: StreamNodeView[] = []
-  let truncated = false
-  raxForEach(s.rax, (k, node) => {
-    if (nodes.length >= limit) {
-      truncated = true
-      return false
-    }
-    const lp = node.lp
-    const p = lpFirst(lp) as number
-    const deletedAt = lpNext(lp, p) as number
-    let q = lpNext(lp, deletedAt) as number
-    const n = lpGetNumber(lp, q)
-    const masterFields: string[] = []
-    for (let i = 0; i < n; i++) {
-      q = lpNext(lp, q) as number
-      masterFields.push(lpGet(lp, q))
-    }
-    nodes.push({
-      master: streamIDString(streamDecodeID(k)),
-      entries: lpGetNumber(lp, p),
-      deleted: lpGetNumber(lp, deletedAt),
-      masterFields,
-      bytes: lpBytes(lp),
-      alloc: node.alloc,
+/** A consumer group as panels see it: counters, consumers, the first pending entries. */
+export function streamGroupView(name: string, cg: StreamCG, pelLimit: number): StreamGroupView {
+  const consumerList: { name: string; pending: number }[] = []
+  raxForEach(cg.consumers, (cname, c) => {
+    consumerList.push({ name: cname, pending: raxSize(c.pel) })
+  })
+  const pel: { id: string; consumer: string | null; deliveries: string }[] = []
+  raxForEach(cg.pel, (id, nack) => {
+    if (pel.length >= Math.min(pelLimit, STREAM_PEL_SHOWN)) return false
+    pel.push({
+      id: streamIDString(streamDecodeID(id)),
+      consumer: nack.consumer?.name ?? null,
+      deliveries: nack.deliveryCount.toString(),
     })
     return true
   })
-  const groups: { name: string; lastDeliveredId: string; pending: number; consumers: number }[] = []
-  if (s.cgroups !== null)
-    raxForEach(s.cgroups, (name, cg) => {
-      groups.push({
-        name,
-        lastDeliveredId: streamIDString(cg.lastId),
-        pending: raxSize(cg.pel),
-        consumers: raxSize(cg.consumers),
-      })
-    })
   return {
-    kind: 'stream',
-    key,
-    length: s.length,
-    lastId: streamIDString(s.lastId),
-    firstId: streamIDString(s.firstId),
-    maxDeletedEntryId: streamIDString(s.maxDeletedEntryId),
-    entriesAdded: s.entriesAdded.toString(),
-    raxKeys: raxSize(s.rax),
-    raxNodes: s.rax.numnodes,
-    nodes,
-    truncated,
-    groups,
+    name,
+    lastDeliveredId: streamIDString(cg.lastId),
+    entriesRead: cg.entriesRead === SCG_INVALID_ENTRIES_READ ? null : cg.entriesRead.toString(),
+    pending: raxSize(cg.pel),
+    consumers: raxSize(cg.consumers),
+    consumerList,
+    pel,
   }
 }
 
-registerInspector('stream', (o, key, limit) => streamView((o as StreamObject).ptr, key, limit))
+/**
+ * Reports a consumer group's new state (stream/groupChanged); call it after the change, only
+ * when ctx.tracing (the view is built only then).
+ */
+export function streamTraceGroup(
+  ctx: ExecContext,
+  key: KeyName,
+  s: Stream,
+  name: string,
+  cause: StreamGroupCause,
+  count: number,
+): void {
+  if (!ctx.tracing) return
+  const cg = streamLookupCG(s, name)
+  const group = cg === null ? null : streamGroupView(name, cg, STREAM_PEL_SHOWN)
+  ctx.emit({ type: 'stream/groupChanged', key, name, cause, count, group })
+}

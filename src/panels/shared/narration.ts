@@ -261,22 +261,85 @@ export const narration: StepEventHandlers<Narration> = {
       zh: `向${e.shard ? '分片频道' : '频道'} ${q(e.channel)} 发布：频道订阅者 ${n(e.subscribers)} 个，经 ${n(e.patterns.length)} 个匹配模式送达 ${n(viaPatterns)} 个，共 ${n(e.receivers)} 个接收者。`,
     }
   },
-  'stream/nodeCreated': (e) => ({
-    en: `Stream ${q(e.key)}: new listpack node with master entry ${e.master} (${n(e.masterFields)} field(s)); radix tree nodes ${n(e.raxNodesBefore)} → ${n(e.raxNodesAfter)}.`,
-    zh: `流 ${q(e.key)}：新建 listpack 节点，主条目 ${e.master}（${n(e.masterFields)} 个字段）；基数树节点 ${n(e.raxNodesBefore)} → ${n(e.raxNodesAfter)}。`,
-  }),
+  'stream/nodeCreated': (e) => {
+    const why = {
+      empty: { en: 'the stream had no node', zh: '流中还没有节点' },
+      maxEntries: {
+        en: `the tail node reached stream-node-max-entries ${n(e.limit)}`,
+        zh: `尾节点达到 stream-node-max-entries ${n(e.limit)}`,
+      },
+      maxBytes: {
+        en: `the tail node would reach stream-node-max-bytes ${n(e.limit)}`,
+        zh: `尾节点将达到 stream-node-max-bytes ${n(e.limit)}`,
+      },
+    }[e.reason]
+    return {
+      en: `Stream ${q(e.key)}: ${why.en}, so a new listpack node starts with master entry ${e.master} (${n(e.masterFields)} field(s)); radix tree nodes ${n(e.raxNodesBefore)} → ${n(e.raxNodesAfter)}.`,
+      zh: `流 ${q(e.key)}：${why.zh}，于是新建 listpack 节点，主条目 ${e.master}（${n(e.masterFields)} 个字段）；基数树节点 ${n(e.raxNodesBefore)} → ${n(e.raxNodesAfter)}。`,
+    }
+  },
   'stream/entryAppended': (e) => ({
     en: `Stream ${q(e.key)}: appended ${e.id} to node ${e.master} (${n(e.entryBytes)} bytes${e.sameFields ? ', same fields as the master entry' : ''}).`,
     zh: `流 ${q(e.key)}：把 ${e.id} 追加到节点 ${e.master}（${n(e.entryBytes)} 字节${e.sameFields ? '，字段与主条目相同' : ''}）。`,
   }),
   'stream/entryDeleted': (e) => ({
-    en: `Stream ${q(e.key)}: entry ${e.id} marked deleted.`,
-    zh: `流 ${q(e.key)}：条目 ${e.id} 被标记为已删除。`,
+    en: `Stream ${q(e.key)}: entry ${e.id} marked deleted (a tombstone${e.trimmed ? ', by trimming' : ''}); its bytes stay in the listpack.`,
+    zh: `流 ${q(e.key)}：条目 ${e.id} 被标记为已删除（墓碑${e.trimmed ? '，由裁剪造成' : ''}），字节仍留在 listpack 中。`,
   }),
   'stream/nodeDeleted': (e) => ({
     en: `Stream ${q(e.key)}: removed node ${e.master} with ${n(e.entries)} entr(ies).`,
     zh: `流 ${q(e.key)}：移除节点 ${e.master}（${n(e.entries)} 个条目）。`,
   }),
+  'stream/idsSet': (e) => ({
+    en: `Stream ${q(e.key)}: XSETID set last-id ${e.lastId}, entries-added ${e.entriesAdded}, max-deleted-entry-id ${e.maxDeletedEntryId}.`,
+    zh: `流 ${q(e.key)}：XSETID 设置 last-id ${e.lastId}、entries-added ${e.entriesAdded}、max-deleted-entry-id ${e.maxDeletedEntryId}。`,
+  }),
+  'stream/groupChanged': (e) => {
+    const g = q(e.name)
+    const pel = e.group ? e.group.pending : 0
+    switch (e.cause) {
+      case 'created':
+        return {
+          en: `Stream ${q(e.key)}: consumer group ${g} created, last-delivered ID ${e.group?.lastDeliveredId ?? '?'}.`,
+          zh: `流 ${q(e.key)}：创建消费者组 ${g}，last-delivered ID 为 ${e.group?.lastDeliveredId ?? '?'}。`,
+        }
+      case 'setId':
+        return {
+          en: `Stream ${q(e.key)}: group ${g} last-delivered ID set to ${e.group?.lastDeliveredId ?? '?'}.`,
+          zh: `流 ${q(e.key)}：消费者组 ${g} 的 last-delivered ID 设为 ${e.group?.lastDeliveredId ?? '?'}。`,
+        }
+      case 'destroyed':
+        return {
+          en: `Stream ${q(e.key)}: consumer group ${g} destroyed with its pending entries list.`,
+          zh: `流 ${q(e.key)}：消费者组 ${g} 连同其待处理列表被删除。`,
+        }
+      case 'consumerCreated':
+        return {
+          en: `Stream ${q(e.key)}: group ${g} has a new consumer (${n(e.group?.consumers ?? 0)} now).`,
+          zh: `流 ${q(e.key)}：消费者组 ${g} 新增一个消费者（现有 ${n(e.group?.consumers ?? 0)} 个）。`,
+        }
+      case 'consumerDeleted':
+        return {
+          en: `Stream ${q(e.key)}: group ${g} removed a consumer and its ${n(e.count)} pending entr(ies).`,
+          zh: `流 ${q(e.key)}：消费者组 ${g} 删除一个消费者及其 ${n(e.count)} 个待处理条目。`,
+        }
+      case 'delivered':
+        return {
+          en: `Stream ${q(e.key)}: group ${g} delivered ${n(e.count)} entr(ies); last-delivered ID ${e.group?.lastDeliveredId ?? '?'}, ${n(pel)} pending.`,
+          zh: `流 ${q(e.key)}：消费者组 ${g} 投递 ${n(e.count)} 个条目；last-delivered ID ${e.group?.lastDeliveredId ?? '?'}，待处理 ${n(pel)} 个。`,
+        }
+      case 'acked':
+        return {
+          en: `Stream ${q(e.key)}: XACK removed ${n(e.count)} entr(ies) from group ${g}'s pending entries list (${n(pel)} left).`,
+          zh: `流 ${q(e.key)}：XACK 从消费者组 ${g} 的待处理列表移除 ${n(e.count)} 个条目（剩 ${n(pel)} 个）。`,
+        }
+      case 'claimed':
+        return {
+          en: `Stream ${q(e.key)}: ${n(e.count)} pending entr(ies) of group ${g} claimed by another consumer.`,
+          zh: `流 ${q(e.key)}：消费者组 ${g} 的 ${n(e.count)} 个待处理条目被另一个消费者认领。`,
+        }
+    }
+  },
 }
 
 /** Narrates one event in a language. */

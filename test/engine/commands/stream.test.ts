@@ -90,7 +90,7 @@ describe('XDEL and XTRIM', () => {
     expect(flat(t.exec('XDEL', 's', '1-1'))).toBe(1)
     expect(t.events.map((e) => e.type)).toEqual(['stream/entryDeleted'])
     expect(flat(t.exec('XDEL', 's', '1-2'))).toBe(1)
-    expect(t.events.map((e) => e.type)).toEqual(['stream/nodeDeleted', 'stream/entryDeleted'])
+    expect(t.events.map((e) => e.type)).toEqual(['stream/entryDeleted', 'stream/nodeDeleted'])
     const info = flat(t.exec('XINFO', 'STREAM', 's')) as unknown[]
     expect(info.slice(0, 14)).toEqual([
       'length',
