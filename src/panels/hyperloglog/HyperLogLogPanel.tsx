@@ -70,7 +70,7 @@ const text = {
   promoted: { en: 'Promoted to dense', zh: '已转为稠密编码' },
 } as const
 
-const HEAT_PX = 2
+const HEAT_PX = 3
 const COLD = '#eef1f6'
 const hot = interpolateRgb('#9ec5ff', '#c2261b')
 
@@ -140,7 +140,7 @@ function HashBits({
       <figcaption>
         {text.hash[lang]} <code>{e.element}</code>: <code>0x{e.hash}</code>
       </figcaption>
-      <svg width={width} height={44} viewBox={`0 0 ${width} 44`} role="img" aria-label={e.hash}>
+      <svg width={width} height={50} viewBox={`0 0 ${width} 50`} role="img" aria-label={e.hash}>
         {bits.map((b) => {
           const x = (63 - b.bit) * W
           return (
@@ -157,10 +157,10 @@ function HashBits({
             </g>
           )
         })}
-        <text x={(64 - 14) * W} y={36} className="hll-hash__label">
+        <text x={width - 2} y={30} className="hll-hash__label" textAnchor="end">
           {text.indexBits[lang]} = {e.index}
         </text>
-        <text x={(63 - 14 - e.count + 1) * W} y={36} className="hll-hash__label" textAnchor="end">
+        <text x={(64 - 14) * W} y={44} className="hll-hash__label" textAnchor="end">
           {text.run[lang]}: {e.count - 1} → {e.count}
         </text>
       </svg>
@@ -205,7 +205,7 @@ function Opcodes({
             … {before} {text.more[lang]}
           </span>
         )}
-        <svg width={width} height={40} viewBox={`0 0 ${width} 40`} role="list">
+        <svg width={width} height={46} viewBox={`0 0 ${width} 46`} role="list">
           {boxes.map((b) => (
             <g
               key={`${String(b.index)}:${b.label}`}
