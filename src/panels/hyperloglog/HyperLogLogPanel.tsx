@@ -334,7 +334,7 @@ function HyperLogLogPanelImpl(props: HyperLogLogPanelProps) {
         {current ? narration[current.type](current as never)[lang] : ''}
       </p>
       {hashed && <HashBits e={hashed} lang={lang} t={hashed === current ? e : 1} />}
-      {focus !== null && hashed !== undefined && (
+      {focus !== null && (update !== undefined || hashed !== undefined) && (
         <p className="hll-register" data-testid="hll-register" data-index={focus}>
           {text.register[lang]} [{focus}]:{' '}
           {update ? (
@@ -345,7 +345,9 @@ function HyperLogLogPanelImpl(props: HyperLogLogPanelProps) {
           ) : (
             <>
               {curr.registers[focus] ?? 0}
-              {current === hashed && (curr.registers[focus] ?? 0) >= hashed.count
+              {hashed !== undefined &&
+              current === hashed &&
+              (curr.registers[focus] ?? 0) >= hashed.count
                 ? ` · ${text.unchanged[lang]}`
                 : ''}
             </>

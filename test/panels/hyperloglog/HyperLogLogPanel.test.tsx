@@ -145,6 +145,28 @@ describe('HyperLogLogPanel', () => {
   })
 })
 
+describe('HyperLogLogPanel at the summary trace level', () => {
+  it('shows each register raised without the hashing steps', () => {
+    const s = createServer({ seed: 9, clock: manualClock(), trace: 'summary' })
+    const t = s.execute(['PFADD', 'h', 'apple'])
+    const own = hllOnly(t.events)
+    expect(own[0]?.type).toBe('hll/registerUpdated')
+    render(
+      <HyperLogLogPanel
+        title="h"
+        before={null}
+        after={hll(s, 'h')}
+        events={t.events}
+        step={1}
+        t={1}
+        lang="en"
+      />,
+    )
+    expect(screen.queryByTestId('hll-hash')).toBeNull()
+    expect(screen.getByTestId('hll-register').textContent).toMatch(/0 → \d+/)
+  })
+})
+
 describe('HyperLogLogEntry', () => {
   it('is the registry’s panel for hyperloglog views, with a tab for the string bytes', () => {
     expect(findPanel('hyperloglog')?.id).toBe('hyperloglog')
