@@ -534,6 +534,82 @@ export interface StreamGroupView {
   }[]
 }
 
+// --- hyperloglog (structures/hyperloglog.ts, commands/hyperloglog.ts) ---
+
+/** One sparse HLL opcode: ZERO (1–64 zeros), XZERO (1–16384 zeros) or VAL (1–4 registers). */
+export interface HllOp {
+  readonly op: 'ZERO' | 'XZERO' | 'VAL'
+  readonly len: number
+  /** The registers' value (0 for ZERO and XZERO). */
+  readonly value: number
+}
+
+export type HllEvent =
+  | {
+      /** PFADD hashed an element: MurmurHash64A, low 14 bits the register, then the zero run. */
+      readonly type: 'hll/elementHashed'
+      readonly key: KeyName
+      readonly element: string
+      /** The 64-bit hash, 16 hex digits. */
+      readonly hash: string
+      readonly index: number
+      /** Zeros above the 14 index bits before the first 1, plus one (1–51). */
+      readonly count: number
+    }
+  | {
+      /** A register was raised (PFADD). */
+      readonly type: 'hll/registerUpdated'
+      readonly key: KeyName
+      readonly index: number
+      readonly old: number
+      readonly new: number
+      readonly encoding: 'sparse' | 'dense'
+      /** The sparse opcode list's change: opcode `at` became `inserted` (1–3 opcodes). */
+      readonly sparse: { readonly at: number; readonly inserted: readonly HllOp[] } | null
+      /** hllCount's estimate after the update. */
+      readonly estimate: number
+    }
+  | {
+      /** Two adjacent VAL opcodes of one value merged into one (opcodes at and at + 1). */
+      readonly type: 'hll/opcodesMerged'
+      readonly key: KeyName
+      readonly at: number
+      readonly value: number
+      readonly len: number
+    }
+  | {
+      /** hllSparseToDense: the HLL became 12304 bytes of 6-bit registers, for good. */
+      readonly type: 'hll/sparseToDense'
+      readonly key: KeyName
+      /** valueTooBig: a register value > 32; sparseTooBig: past hll-sparse-max-bytes. */
+      readonly reason: 'valueTooBig' | 'sparseTooBig' | 'merge' | 'debug'
+      /** The register value (valueTooBig) and the bytes the sparse form would have. */
+      readonly value: number
+      readonly bytes: number
+      readonly limit: number
+    }
+  | { readonly type: 'hll/cacheInvalidated'; readonly key: KeyName }
+  | {
+      /** PFCOUNT computed the estimate and stored it in the header. */
+      readonly type: 'hll/cardinalityCached'
+      readonly key: KeyName
+      readonly card: number
+    }
+  | {
+      /** PFCOUNT answered from the header's valid cached cardinality. */
+      readonly type: 'hll/cachedCardinalityUsed'
+      readonly key: KeyName
+      readonly card: number
+    }
+  | {
+      /** PFMERGE raised the target's registers to the sources' maxima. */
+      readonly type: 'hll/merged'
+      readonly key: KeyName
+      readonly sources: readonly KeyName[]
+      /** Non-zero registers in the merged maxima. */
+      readonly nonZero: number
+    }
+
 // --- The union ---
 
 export type StepEvent =
@@ -550,6 +626,7 @@ export type StepEvent =
   | LruCacheEvent
   | PubsubEvent
   | StreamEvent
+  | HllEvent
 
 export type StepEventType = StepEvent['type']
 export type StepEventOf<T extends StepEventType> = Extract<StepEvent, { type: T }>
@@ -609,4 +686,12 @@ export const SUMMARY_EVENTS: Readonly<Record<StepEventType, boolean>> = {
   'stream/nodeDeleted': true,
   'stream/idsSet': true,
   'stream/groupChanged': true,
+  'hll/elementHashed': false,
+  'hll/registerUpdated': true,
+  'hll/opcodesMerged': true,
+  'hll/sparseToDense': true,
+  'hll/cacheInvalidated': true,
+  'hll/cardinalityCached': true,
+  'hll/cachedCardinalityUsed': true,
+  'hll/merged': true,
 }

@@ -9,6 +9,8 @@
  * Containers: each encoding's owner registers a view builder with registerInspector
  * (e.g. registerInspector('intset', (o, key, limit) => ({ kind: 'intset', ... }))). Until
  * one is registered a container answers { kind: <encoding>, pending: true }.
+ * Strings with a structure inside (a HyperLogLog) register with registerStringInspector:
+ * their view replaces the string's, which it carries as `string`.
  */
 import type { InspectView } from './api.ts'
 import type { RedisDb } from './keyspace/db.ts'
@@ -25,7 +27,7 @@ import {
   type DictTable,
 } from './structures/dict.ts'
 import { jemallocSizeClass } from './structures/jemalloc.ts'
-import { sdsZmallocSize } from './structures/sds.ts'
+import { sdsZmallocSize, type Sds } from './structures/sds.ts'
 import type { ContainerEncoding, ContainerObject, RedisObject } from './types/object.ts'
 
 // --- Types ---
@@ -68,6 +70,9 @@ export interface KeyspaceView {
 
 export type ContainerInspector = (o: ContainerObject, key: string, limit: number) => InspectView
 
+/** A view of a string value with a structure inside, or null for other strings. */
+export type StringInspector = (s: Sds, key: string) => InspectView | null
+
 // --- Registry ---
 
 const inspectors = new Map<ContainerEncoding, ContainerInspector>()
@@ -75,6 +80,13 @@ const inspectors = new Map<ContainerEncoding, ContainerInspector>()
 /** Registers the view builder for a container encoding (called by the owning module). */
 export function registerInspector(encoding: ContainerEncoding, fn: ContainerInspector): void {
   inspectors.set(encoding, fn)
+}
+
+const stringInspectors: StringInspector[] = []
+
+/** Registers a view builder for raw strings that hold a structure (called once per module). */
+export function registerStringInspector(fn: StringInspector): void {
+  stringInspectors.push(fn)
 }
 
 // --- Views ---
@@ -185,7 +197,7 @@ export function objectView(o: RedisObject, key: string, limit: number): InspectV
     if (o.encoding === 'int')
       return { kind: 'string', key, ...header, value: o.ptr.toString(), allocations: [16] }
     const embstr = o.encoding === 'embstr'
-    return {
+    const plain: InspectView = {
       kind: 'string',
       key,
       ...header,
@@ -196,6 +208,11 @@ export function objectView(o: RedisObject, key: string, limit: number): InspectV
       value: o.ptr.buf.length > limit ? o.ptr.buf.slice(0, limit) : o.ptr.buf,
       truncated: o.ptr.buf.length > limit,
     }
+    for (const fn of stringInspectors) {
+      const special = fn(o.ptr, key)
+      if (special !== null) return { ...special, header, string: plain }
+    }
+    return plain
   }
   const fn = inspectors.get(o.encoding)
   if (fn === undefined) return { kind: o.encoding, key, ...header, pending: true }

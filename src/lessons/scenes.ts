@@ -33,6 +33,24 @@ function hsetLines(key: string, n: number, per: number): SceneLine[] {
   return out
 }
 
+/**
+ * The end of an eviction scene: maxmemory set below the memory in use (the pool picks
+ * victims; `why` says how), the key count, the three keys used last still there, and the
+ * defaults restored. DBSIZE and EXISTS ran before, so they allocate nothing new afterwards
+ * (a command's first call allocates its latency histogram, which would evict more).
+ */
+function evictionLines(why: Bilingual, kept: Bilingual): SceneLine[] {
+  return [
+    { run: 'EXISTS key:1 key:2 key:3' },
+    { run: 'DBSIZE' },
+    { run: 'CONFIG SET maxmemory 1300000', note: why },
+    { run: 'DBSIZE', note: { en: 'fewer keys', zh: '键变少了' } },
+    { run: 'EXISTS key:1 key:2 key:3', note: kept },
+    { run: 'CONFIG SET maxmemory 0' },
+    { run: 'CONFIG SET maxmemory-policy noeviction' },
+  ]
+}
+
 export const SCENES: readonly Scene[] = [
   {
     id: 'dict-expand',
@@ -129,6 +147,63 @@ export const SCENES: readonly Scene[] = [
     ],
   },
   {
+    id: 'hll-sparse-dense',
+    title: {
+      en: 'A HyperLogLog goes from sparse to dense',
+      zh: 'HyperLogLog 从稀疏编码变成稠密编码',
+    },
+    summary: {
+      en: 'Each element’s hash picks one of 16384 registers and a value; a small HLL stores them as run-length opcodes, and past hll-sparse-max-bytes it becomes 12304 bytes of 6-bit registers for good.',
+      zh: '每个元素的哈希值选出 16384 个寄存器中的一个以及一个值；小的 HLL 用游程编码的操作码保存寄存器，超过 hll-sparse-max-bytes 后永久变成 12304 字节的 6 位寄存器数组。',
+    },
+    focus: 'visitors',
+    lines: [
+      { run: 'DEL visitors' },
+      {
+        run: 'CONFIG SET hll-sparse-max-bytes 40',
+        note: {
+          en: 'a tiny limit (default 3000) so the promotion comes soon',
+          zh: '把上限调得很小（默认 3000），好让转换早点发生',
+        },
+      },
+      {
+        run: 'PFADD visitors alice bob carol',
+        note: {
+          en: 'each name’s hash picks a register; the XZERO opcode around it splits in three',
+          zh: '每个名字的哈希选中一个寄存器；覆盖它的 XZERO 操作码一分为三',
+        },
+      },
+      {
+        run: 'STRLEN visitors',
+        note: { en: 'still a few bytes: sparse', zh: '仍然只有几十个字节：稀疏编码' },
+      },
+      {
+        run: 'PFCOUNT visitors',
+        note: {
+          en: 'counts from the register histogram and caches the result in the header',
+          zh: '根据寄存器直方图计数，并把结果缓存在头部',
+        },
+      },
+      {
+        run: 'PFCOUNT visitors',
+        note: { en: 'the cache is valid: no counting', zh: '缓存有效：无需重新计数' },
+      },
+      {
+        run: 'PFADD visitors dave erin frank grace heidi',
+        note: {
+          en: 'one more split would pass 40 bytes: the HLL turns dense',
+          zh: '再拆分一次就会超过 40 字节：HLL 转成稠密编码',
+        },
+      },
+      {
+        run: 'STRLEN visitors',
+        note: { en: '16 + 16384 × 6 / 8 = 12304 bytes', zh: '16 + 16384 × 6 / 8 = 12304 字节' },
+      },
+      { run: 'PFCOUNT visitors' },
+      { run: 'CONFIG SET hll-sparse-max-bytes 3000' },
+    ],
+  },
+  {
     id: 'intset-upgrade',
     title: {
       en: 'An intset upgrades, then becomes a hashtable',
@@ -146,6 +221,52 @@ export const SCENES: readonly Scene[] = [
       { run: 'OBJECT ENCODING nums' },
       { run: 'SADD nums hello' },
       { run: 'OBJECT ENCODING nums' },
+    ],
+  },
+  {
+    id: 'hash-listpack-hashtable',
+    title: {
+      en: 'A small hash leaves listpack for a hashtable',
+      zh: '小哈希从 listpack 转成哈希表',
+    },
+    summary: {
+      en: 'With hash-max-listpack-entries 4, the fifth field converts the hash to a hashtable, and it never converts back; a value longer than hash-max-listpack-value (64 bytes) converts too.',
+      zh: '把 hash-max-listpack-entries 设为 4，第五个字段让哈希转成哈希表，而且不会再转回去；长于 hash-max-listpack-value（64 字节）的值也会触发转换。',
+    },
+    focus: 'user',
+    lines: [
+      { run: 'DEL user bio' },
+      { run: 'CONFIG SET hash-max-listpack-entries 4' },
+      {
+        run: 'HSET user name Ada lang en city London year 1815',
+        note: {
+          en: 'four fields: a listpack, each field followed by its value',
+          zh: '四个字段：一个 listpack，每个字段后面紧跟它的值',
+        },
+      },
+      { run: 'OBJECT ENCODING user' },
+      {
+        run: 'HSET user job mathematician',
+        note: {
+          en: 'a fifth field: more than 4 entries, converted to a hashtable',
+          zh: '第五个字段：超过 4 个，转成哈希表',
+        },
+      },
+      { run: 'OBJECT ENCODING user' },
+      {
+        run: 'HDEL user job',
+        note: { en: 'back to four fields, still a hashtable', zh: '回到四个字段，仍是哈希表' },
+      },
+      { run: 'OBJECT ENCODING user' },
+      {
+        run: `HSET bio text ${'a'.repeat(65)}`,
+        note: {
+          en: 'one field, but its value is 65 bytes: longer than 64, a hashtable at once',
+          zh: '只有一个字段，但值长 65 字节：超过 64，直接成为哈希表',
+        },
+      },
+      { run: 'OBJECT ENCODING bio' },
+      { run: 'CONFIG SET hash-max-listpack-entries 128' },
     ],
   },
   {
@@ -243,6 +364,120 @@ export const SCENES: readonly Scene[] = [
       },
       { run: 'XPENDING events workers' },
       { run: 'CONFIG SET stream-node-max-entries 100' },
+    ],
+  },
+  {
+    id: 'quicklist-split',
+    title: { en: 'Quicklist nodes fill up and split', zh: '快速列表节点写满与分裂' },
+    summary: {
+      en: 'With list-max-listpack-size 4 each node holds at most 4 entries: a push past that starts a new node, and an insert into the middle of a full node splits it.',
+      zh: '把 list-max-listpack-size 设为 4，每个节点最多 4 个元素：再推入就新建节点，向满节点中间插入会把它拆成两半。',
+    },
+    focus: 'q',
+    lines: [
+      { run: 'DEL q' },
+      {
+        run: 'CONFIG SET list-max-listpack-size 4',
+        note: {
+          en: 'a positive size counts entries (the default -2 means 8 KB a node)',
+          zh: '正数按元素个数限制（默认 -2 表示每个节点 8 KB）',
+        },
+      },
+      { run: 'RPUSH q a b c d', note: { en: 'one full node', zh: '一个写满的节点' } },
+      {
+        run: 'RPUSH q e',
+        note: { en: 'the tail node is full: a new node', zh: '尾节点已满：新建一个节点' },
+      },
+      {
+        run: 'LINSERT q BEFORE b x',
+        note: {
+          en: 'into the middle of a full node: it splits, and the half that fits merges with its neighbour',
+          zh: '插入满节点的中间：节点分裂，放得下的一半再与相邻节点合并',
+        },
+      },
+      { run: 'LRANGE q 0 -1' },
+      { run: 'CONFIG SET list-max-listpack-size -2' },
+    ],
+  },
+  {
+    id: 'evict-lru',
+    title: { en: 'Eviction with allkeys-lru', zh: '使用 allkeys-lru 淘汰键' },
+    summary: {
+      en: 'Set maxmemory below the memory in use: Redis samples 5 keys at a time into a pool of 16 candidates sorted by idle time and evicts the idlest until it fits. Keys just read survive.',
+      zh: '把 maxmemory 设得低于已用内存：Redis 每次抽样 5 个键放进按空闲时间排序的 16 个候选池，淘汰最空闲的，直到内存够用。刚读过的键会留下来。',
+    },
+    focus: null,
+    lines: [
+      { run: 'FLUSHDB' },
+      { run: 'CONFIG SET maxmemory-policy allkeys-lru' },
+      {
+        run: 'DEBUG POPULATE 300 key 1000',
+        note: { en: '300 keys of 1 KB each', zh: '300 个键，每个 1 KB' },
+      },
+      {
+        tick: 10000,
+        note: { en: 'ten seconds pass: every key is idle', zh: '过去十秒：所有键都空闲' },
+      },
+      { run: 'GET key:1' },
+      { run: 'GET key:2' },
+      {
+        run: 'GET key:3',
+        note: { en: 'these three were just used', zh: '这三个键刚被访问过' },
+      },
+      {
+        tick: 1000,
+        note: { en: 'one more second: they are the least idle', zh: '再过一秒：它们最不空闲' },
+      },
+      ...evictionLines(
+        {
+          en: 'below the memory in use: keys are sampled into the eviction pool and the idlest evicted',
+          zh: '低于已用内存：键被抽样放进淘汰池，最空闲的被淘汰',
+        },
+        { en: 'the recently used keys are all still here', zh: '最近用过的键都还在' },
+      ),
+    ],
+  },
+  {
+    id: 'evict-lfu',
+    title: { en: 'Eviction with allkeys-lfu', zh: '使用 allkeys-lfu 淘汰键' },
+    summary: {
+      en: 'Under LFU each key keeps a small access counter (starting at 5); the pool prefers the keys used least often, so the keys read a few times survive.',
+      zh: '在 LFU 策略下每个键有一个小的访问计数器（初始为 5）；淘汰池优先选择最少使用的键，所以被读过几次的键会留下来。',
+    },
+    focus: null,
+    lines: [
+      { run: 'FLUSHDB' },
+      {
+        run: 'CONFIG SET maxmemory-policy allkeys-lfu',
+        note: {
+          en: 'set before the keys exist: new keys start with the LFU counter at 5',
+          zh: '在创建键之前设置：新键的 LFU 计数器从 5 开始',
+        },
+      },
+      {
+        run: 'CONFIG SET lfu-log-factor 0',
+        note: {
+          en: 'every access counts (the default 10 makes the counter logarithmic)',
+          zh: '每次访问都计数（默认 10 时计数器按对数增长）',
+        },
+      },
+      { run: 'DEBUG POPULATE 300 key 1000' },
+      { run: 'GET key:1' },
+      { run: 'GET key:1' },
+      { run: 'GET key:2' },
+      { run: 'GET key:2' },
+      { run: 'GET key:3' },
+      { run: 'GET key:3' },
+      { run: 'OBJECT FREQ key:1', note: { en: '5 + 2 accesses = 7', zh: '5 + 2 次访问 = 7' } },
+      { run: 'OBJECT FREQ key:9', note: { en: 'never read: 5', zh: '从未读过：5' } },
+      ...evictionLines(
+        {
+          en: 'the pool fills with the least frequently used keys, which go first',
+          zh: '淘汰池装入最不常用的键，它们先被淘汰',
+        },
+        { en: 'the keys read twice are all still here', zh: '读过两次的键都还在' },
+      ),
+      { run: 'CONFIG SET lfu-log-factor 10' },
     ],
   },
   {

@@ -65,6 +65,12 @@ export const PANELS: readonly PanelEntry[] = [
     ),
   },
   {
+    id: 'hyperloglog',
+    kinds: ['hyperloglog'],
+    title: { en: 'HyperLogLog', zh: 'HyperLogLog 基数估计' },
+    component: lazy(() => import('./hyperloglog/HyperLogLogEntry.tsx')),
+  },
+  {
     id: 'string',
     kinds: ['string'],
     title: { en: 'String and SDS', zh: '字符串与 SDS' },

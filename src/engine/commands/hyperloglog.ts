@@ -4,6 +4,11 @@
  * structures/hyperloglog.ts describes; a string that is not a valid HLL answers
  * "WRONGTYPE Key is not a valid HyperLogLog string value.", a corrupt sparse one
  * "INVALIDOBJ Corrupted HLL object detected".
+ *
+ * Events (hll/*): PFADD's hashing and register updates come from the structure; here the
+ * cache's fate (hll/cacheInvalidated, hll/cardinalityCached, hll/cachedCardinalityUsed),
+ * PFMERGE's hll/merged and the explicit promotions (hll/sparseToDense 'merge' / 'debug').
+ * Importing inspectHll.ts registers the HLL view of string values for inspect().
  */
 import { lookupKeyRead, lookupKeyWrite, dbAdd, signalModifiedKey } from '../keyspace/db.ts'
 import { NOTIFY_STRING, notifyKeyspaceEvent } from '../keyspace/notify.ts'
@@ -40,8 +45,11 @@ import {
   hllSparseDecode,
   hllSparseToDense,
   hllToSds,
+  hllTraceToDense,
+  hllTracer,
   type HllBuf,
 } from '../structures/hyperloglog.ts'
+import '../inspectHll.ts'
 import { createRawStringObject, type RedisObject, type SdsStringObject } from '../types/object.ts'
 import { dbUnshareStringValue } from '../types/t_string.ts'
 import { cstr } from '../bytes.ts'
@@ -93,8 +101,10 @@ function pfaddCommand(c: CommandCall): Reply {
     ;({ o, h } = unshared(c, key, found))
   }
   const maxBytes = sparseMaxBytes(c)
+  const tr = hllTracer(c.ctx, key, true)
+  const cacheWasValid = ((h.bytes[15] as number) & 0x80) === 0
   for (let j = 2; j < c.argv.length; j++) {
-    const r = hllAdd(h, c.argv[j] ?? '', maxBytes)
+    const r = hllAdd(h, c.argv[j] ?? '', maxBytes, tr)
     if (r === 1) updated++
     else if (r === -1) {
       store(c, o, h)
@@ -106,6 +116,7 @@ function pfaddCommand(c: CommandCall): Reply {
     notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_STRING, 'pfadd', key, c.db.id)
     c.srv.dirty += updated
     hllInvalidateCache(h)
+    if (c.ctx.tracing && cacheWasValid) c.ctx.emit({ type: 'hll/cacheInvalidated', key })
   }
   store(c, o, h)
   return updated ? ONE : ZERO
@@ -131,11 +142,15 @@ function pfcountCommand(c: CommandCall): Reply {
   if (bad !== null) return bad
   const o = dbUnshareStringValue(c.srv, c.ctx, c.db, key, found as SdsStringObject, c.cmd.name)
   const cached = hllCachedCard(o.ptr.buf)
-  if (cached !== null) return integerLL(cached)
+  if (cached !== null) {
+    if (c.ctx.tracing) c.ctx.emit({ type: 'hll/cachedCardinalityUsed', key, card: Number(cached) })
+    return integerLL(cached)
+  }
   const h = hllFromSds(o.ptr)
   const card = hllCount(h)
   if (card === null) return INVALID_HLL
   hllSetCachedCard(h, card)
+  if (c.ctx.tracing) c.ctx.emit({ type: 'hll/cardinalityCached', key, card })
   store(c, o, h)
   signalModifiedKey(c.srv, c.ctx, c.db, key)
   c.srv.dirty++
@@ -166,13 +181,25 @@ function pfmergeCommand(c: CommandCall): Reply {
     o = unshared(c, key, found).o
   }
   const h = hllFromSds(o.ptr)
-  if (useDense && !hllSparseToDense(h)) return INVALID_HLL
+  const tr = hllTracer(c.ctx, key, false)
+  const cacheWasValid = ((h.bytes[15] as number) & 0x80) === 0
+  if (tr !== null) {
+    let nonZero = 0
+    for (const v of max) if (v !== 0) nonZero++
+    c.ctx.emit({ type: 'hll/merged', key, sources: c.argv.slice(1), nonZero })
+  }
+  const sparseLen = h.len
+  if (useDense && hllEncoding(h) === HLL_SPARSE) {
+    if (!hllSparseToDense(h)) return INVALID_HLL
+    if (tr !== null) hllTraceToDense(tr, 'merge', 0, sparseLen, sparseMaxBytes(c))
+  }
   const maxBytes = sparseMaxBytes(c)
   for (let j = 0; j < HLL_REGISTERS; j++) {
     const v = max[j] as number
-    if (v !== 0) hllSet(h, j, v, maxBytes)
+    if (v !== 0) hllSet(h, j, v, maxBytes, tr)
   }
   hllInvalidateCache(h)
+  if (tr !== null && cacheWasValid) c.ctx.emit({ type: 'hll/cacheInvalidated', key })
   store(c, o, h)
   signalModifiedKey(c.srv, c.ctx, c.db, key)
   // PFMERGE notifies "pfadd": a mass add of elements.
@@ -202,7 +229,10 @@ function pfdebugCommand(c: CommandCall): Reply {
   // GETREG and TODENSE turn a sparse HLL dense for good.
   const wasSparse = hllEncoding(h) === HLL_SPARSE
   if (wasSparse) {
+    const sparseLen = h.len
     if (!hllSparseToDense(h)) return INVALID_HLL
+    const tr = hllTracer(c.ctx, key, false)
+    if (tr !== null) hllTraceToDense(tr, 'debug', 0, sparseLen, sparseMaxBytes(c))
     store(c, o, h)
     c.srv.dirty++
   }

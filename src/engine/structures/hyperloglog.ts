@@ -18,8 +18,14 @@
  * length, capacity and header type, so that the value's memory (sdsMakeRoomFor's growth)
  * follows Redis's; hllFromString / hllToString convert at the edges of a command.
  *
- * Emits no events yet.
+ * Events: given an HllTracer (the command's context and key), hllAdd reports
+ * `hll/elementHashed` (full), and register changes report `hll/registerUpdated` with the
+ * sparse opcode that split and the estimate after it, `hll/opcodesMerged` and
+ * `hll/sparseToDense`. The estimate comes from a register histogram the tracer builds once
+ * per command and keeps up to date; nothing is computed when not tracing.
  */
+import type { ExecContext } from '../context.ts'
+import type { HllOp, KeyName } from '../events.ts'
 import { sdsNewLen, sdsRoomFor, type Sds, type SdsType } from './sds.ts'
 
 // --- Layout ---
@@ -59,6 +65,23 @@ export interface HllBuf {
   /** The sds's capacity and header type (sdsMakeRoomFor growth). */
   alloc: number
   type: SdsType
+}
+
+/**
+ * Who to report an HLL's changes to: the command's context and the key. `registers` false
+ * reports promotions only (PFMERGE sets every register; it reports one hll/merged instead).
+ */
+export interface HllTracer {
+  readonly ctx: ExecContext
+  readonly key: KeyName
+  readonly registers: boolean
+  /** Registers per value, built at the first reported update (the estimate's input). */
+  histo: Int32Array | null
+}
+
+/** A tracer for `key` when the context traces, else null. */
+export function hllTracer(ctx: ExecContext, key: KeyName, registers: boolean): HllTracer | null {
+  return ctx.tracing ? { ctx, key, registers, histo: null } : null
 }
 
 // --- Conversion ---
@@ -134,9 +157,14 @@ export function murmurHash64A(s: string, seed: number): bigint {
   return h
 }
 
+const HLL_HASH_SEED = 0xadc83b19
+
 /** hllPatLen: the element's register and the length of its 000…1 pattern (1–51). */
 export function hllPatLen(ele: string): { index: number; count: number } {
-  const hash = murmurHash64A(ele, 0xadc83b19)
+  return patLenOf(murmurHash64A(ele, HLL_HASH_SEED))
+}
+
+function patLenOf(hash: bigint): { index: number; count: number } {
   const index = Number(hash & BigInt(HLL_P_MASK))
   // The 50 bits above the index, with bit 50 set so the run ends: fits a double exactly.
   let rest = Number(hash >> BigInt(HLL_P)) + 2 ** HLL_Q
@@ -167,10 +195,72 @@ function denseSetRegister(b: Uint8Array, base: number, regnum: number, val: numb
 }
 
 /** hllDenseSet: raise register `index` to `count`; 1 if it changed. */
-function hllDenseSet(h: HllBuf, index: number, count: number): number {
-  if (count <= denseGet(h.bytes, HLL_HDR_SIZE, index)) return 0
+function hllDenseSet(h: HllBuf, index: number, count: number, tr: HllTracer | null): number {
+  const old = denseGet(h.bytes, HLL_HDR_SIZE, index)
+  if (count <= old) return 0
+  if (tr !== null) histoReady(tr, h)
   denseSetRegister(h.bytes, HLL_HDR_SIZE, index, count)
+  if (tr !== null) traceRegister(tr, index, old, count, null)
   return 1
+}
+
+// --- Tracing ---
+
+/** Builds the tracer's register histogram from `h` (before its first reported change). */
+function histoReady(tr: HllTracer, h: HllBuf): void {
+  if (!tr.registers || tr.histo !== null) return
+  const histo = new Int32Array(64)
+  if (hllEncoding(h) === HLL_DENSE)
+    for (let j = 0; j < HLL_REGISTERS; j++) histo[denseGet(h.bytes, HLL_HDR_SIZE, j)]! += 1
+  else
+    sparseRuns(h, (_first, runlen, value) => {
+      histo[value]! += runlen
+      return true
+    })
+  tr.histo = histo
+}
+
+/** Reports a register raised from `old` to `val` (the histogram follows). */
+function traceRegister(
+  tr: HllTracer,
+  index: number,
+  old: number,
+  val: number,
+  sparse: { at: number; inserted: HllOp[] } | null,
+): void {
+  const histo = tr.histo
+  if (histo === null) return
+  histo[old]! -= 1
+  histo[val]! += 1
+  tr.ctx.emit({
+    type: 'hll/registerUpdated',
+    key: tr.key,
+    index,
+    old,
+    new: val,
+    encoding: sparse === null ? 'dense' : 'sparse',
+    sparse,
+    estimate: countFromHistogram(histo),
+  })
+}
+
+/** The opcodes in bytes[from, to). */
+function decodeOps(b: ArrayLike<number>, from: number, to: number): HllOp[] {
+  const out: HllOp[] = []
+  for (let p = from; p < to;) {
+    const op = b[p] as number
+    if (isZero(op)) {
+      out.push({ op: 'ZERO', len: zeroLen(op), value: 0 })
+      p++
+    } else if (isXzero(op)) {
+      out.push({ op: 'XZERO', len: xzeroLen(op, b[p + 1] as number), value: 0 })
+      p += 2
+    } else {
+      out.push({ op: 'VAL', len: valLen(op), value: valValue(op) })
+      p++
+    }
+  }
+  return out
 }
 
 /** The value of register `index` of a dense HLL (PFDEBUG GETREG). */
@@ -260,8 +350,10 @@ export function hllSparseSet(
   index: number,
   count: number,
   sparseMaxBytes: number,
+  tr: HllTracer | null = null,
 ): number {
-  if (count > HLL_SPARSE_VAL_MAX_VALUE) return promote(h, index, count)
+  if (count > HLL_SPARSE_VAL_MAX_VALUE)
+    return promote(h, index, count, tr, 'valueTooBig', h.len, sparseMaxBytes)
   // sdsMakeRoomFor(o->ptr, 3): an XZERO split into XZERO-VAL-XZERO grows by 3 bytes.
   const room = sdsRoomFor(h.len, h.alloc, h.type, 3)
   h.alloc = room.alloc
@@ -273,6 +365,7 @@ export function hllSparseSet(
   let first = 0
   let prev = -1
   let span = 0
+  let at = 0 // the opcode's position in the list (for the trace)
   while (p < end) {
     const op = b[p] as number
     let oplen = 1
@@ -286,6 +379,7 @@ export function hllSparseSet(
     prev = p
     p += oplen
     first += span
+    at++
   }
   if (span === 0 || p >= end) return -1
   const op = b[p] as number
@@ -294,17 +388,15 @@ export function hllSparseSet(
   const opZero = isZero(op)
   const opXzero = isXzero(op)
   const runlen = opZero ? zeroLen(op) : opXzero ? xzeroLen(op, b[p + 1] as number) : valLen(op)
+  const oldValue = opZero || opXzero ? 0 : valValue(op)
+  if (oldValue >= count) return 0
+  if (tr !== null) histoReady(tr, h)
   let updated = false
-  if (!opZero && !opXzero) {
-    if (valValue(op) >= count) return 0
-    if (runlen === 1) {
-      b[p] = valOp(count, 1)
-      updated = true
-    }
-  }
-  if (!updated && opZero && runlen === 1) {
+  if ((!opZero && !opXzero && runlen === 1) || (opZero && runlen === 1)) {
     b[p] = valOp(count, 1)
     updated = true
+    if (tr !== null)
+      traceRegister(tr, index, oldValue, count, { at, inserted: decodeOps(b, p, p + 1) })
   }
   if (!updated) {
     // The general case: the opcode becomes up to three (before, this register, after).
@@ -327,24 +419,30 @@ export function hllSparseSet(
     }
     const oldlen = opXzero ? 2 : 1
     const deltalen = seq.length - oldlen
-    if (deltalen > 0 && h.len + deltalen > sparseMaxBytes) return promote(h, index, count)
+    if (deltalen > 0 && h.len + deltalen > sparseMaxBytes)
+      return promote(h, index, count, tr, 'sparseTooBig', h.len + deltalen, sparseMaxBytes)
     if (deltalen !== 0 && next !== -1) b.copyWithin(next + deltalen, next, end)
     h.len += deltalen
     b.set(seq, p)
     end += deltalen
     // Bytes past the end stay zero (the sds's terminator and beyond).
     if (deltalen < 0) b.fill(0, end, end - deltalen)
+    if (tr !== null)
+      traceRegister(tr, index, oldValue, count, { at, inserted: decodeOps(seq, 0, seq.length) })
   }
   // Merge adjacent VAL opcodes of the same value, scanning up to 5 opcodes from prev.
   p = prev !== -1 ? prev : sparse
+  at = prev !== -1 ? at - 1 : 0
   let scanlen = 5
   while (p < end && scanlen-- > 0) {
     const cur = b[p] as number
     if (isXzero(cur)) {
       p += 2
+      at++
       continue
     } else if (isZero(cur)) {
       p++
+      at++
       continue
     }
     const nxt = b[p + 1] as number
@@ -358,29 +456,62 @@ export function hllSparseSet(
           h.len--
           end--
           b[end] = 0
+          if (tr?.registers)
+            tr.ctx.emit({ type: 'hll/opcodesMerged', key: tr.key, at, value: v1, len })
           continue
         }
       }
     }
     p++
+    at++
   }
   hllInvalidateCache(h)
   return 1
 }
 
-function promote(h: HllBuf, index: number, count: number): number {
+function promote(
+  h: HllBuf,
+  index: number,
+  count: number,
+  tr: HllTracer | null,
+  reason: 'valueTooBig' | 'sparseTooBig',
+  bytes: number,
+  limit: number,
+): number {
   if (!hllSparseToDense(h)) return -1
-  return hllDenseSet(h, index, count)
+  if (tr !== null) hllTraceToDense(tr, reason, count, bytes, limit)
+  return hllDenseSet(h, index, count, tr)
+}
+
+/** Reports hllSparseToDense (the caller checks the tracer). */
+export function hllTraceToDense(
+  tr: HllTracer,
+  reason: 'valueTooBig' | 'sparseTooBig' | 'merge' | 'debug',
+  value: number,
+  bytes: number,
+  limit: number,
+): void {
+  tr.ctx.emit({ type: 'hll/sparseToDense', key: tr.key, reason, value, bytes, limit })
 }
 
 // --- Adding, counting, merging ---
 
 /** hllAdd: 1 if a register changed, 0 if not, -1 for a bad representation. */
-export function hllAdd(h: HllBuf, ele: string, sparseMaxBytes: number): number {
-  const { index, count } = hllPatLen(ele)
+export function hllAdd(
+  h: HllBuf,
+  ele: string,
+  sparseMaxBytes: number,
+  tr: HllTracer | null = null,
+): number {
+  const hash = murmurHash64A(ele, HLL_HASH_SEED)
+  const { index, count } = patLenOf(hash)
+  if (tr?.ctx.full) {
+    const hex = hash.toString(16).padStart(16, '0')
+    tr.ctx.emit({ type: 'hll/elementHashed', key: tr.key, element: ele, hash: hex, index, count })
+  }
   const encoding = hllEncoding(h)
-  if (encoding === HLL_DENSE) return hllDenseSet(h, index, count)
-  if (encoding === HLL_SPARSE) return hllSparseSet(h, index, count, sparseMaxBytes)
+  if (encoding === HLL_DENSE) return hllDenseSet(h, index, count, tr)
+  if (encoding === HLL_SPARSE) return hllSparseSet(h, index, count, sparseMaxBytes, tr)
   return -1
 }
 
@@ -491,9 +622,20 @@ export function hllMerge(max: Uint8Array, h: HllBuf): boolean {
 }
 
 /** hllSparseSet / hllDenseSet of a register, for PFMERGE's copy into the target. */
-export function hllSet(h: HllBuf, index: number, count: number, sparseMaxBytes: number): void {
-  if (hllEncoding(h) === HLL_DENSE) hllDenseSet(h, index, count)
-  else hllSparseSet(h, index, count, sparseMaxBytes)
+export function hllSet(
+  h: HllBuf,
+  index: number,
+  count: number,
+  sparseMaxBytes: number,
+  tr: HllTracer | null = null,
+): void {
+  if (hllEncoding(h) === HLL_DENSE) hllDenseSet(h, index, count, tr)
+  else hllSparseSet(h, index, count, sparseMaxBytes, tr)
+}
+
+/** The sparse opcodes of a sparse HLL (inspect). */
+export function hllSparseOps(h: HllBuf): HllOp[] {
+  return decodeOps(h.bytes, HLL_HDR_SIZE, h.len)
 }
 
 /** PFDEBUG DECODE: the sparse opcodes as "z:n", "Z:n", "v:value,len", space separated. */

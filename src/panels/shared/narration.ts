@@ -340,6 +340,52 @@ export const narration: StepEventHandlers<Narration> = {
         }
     }
   },
+  'hll/elementHashed': (e) => ({
+    en: `Hashed ${q(e.element)}: the low 14 bits pick register ${n(e.index)}; ${n(e.count - 1)} zero bit(s) above them, so the candidate value is ${n(e.count)}.`,
+    zh: `对 ${q(e.element)} 求哈希：低 14 位选中寄存器 ${n(e.index)}；其上有 ${n(e.count - 1)} 个连续 0 位，候选值为 ${n(e.count)}。`,
+  }),
+  'hll/registerUpdated': (e) => ({
+    en: `Register ${n(e.index)} raised from ${n(e.old)} to ${n(e.new)}${e.sparse ? `: opcode ${n(e.sparse.at)} became ${n(e.sparse.inserted.length)}` : ''}; the estimate is now ${n(e.estimate)}.`,
+    zh: `寄存器 ${n(e.index)} 从 ${n(e.old)} 提升到 ${n(e.new)}${e.sparse ? `：第 ${n(e.sparse.at)} 个操作码拆成 ${n(e.sparse.inserted.length)} 个` : ''}；估计值变为 ${n(e.estimate)}。`,
+  }),
+  'hll/opcodesMerged': (e) => ({
+    en: `Merged two neighbouring VAL opcodes of value ${n(e.value)} at ${n(e.at)} into one covering ${n(e.len)} registers.`,
+    zh: `把位置 ${n(e.at)} 处两个相邻且值为 ${n(e.value)} 的 VAL 操作码合并成一个，覆盖 ${n(e.len)} 个寄存器。`,
+  }),
+  'hll/sparseToDense': (e) => {
+    const why: Record<typeof e.reason, Narration> = {
+      valueTooBig: {
+        en: `value ${n(e.value)} does not fit a VAL opcode (max 32)`,
+        zh: `值 ${n(e.value)} 放不进 VAL 操作码（最大 32）`,
+      },
+      sparseTooBig: {
+        en: `${n(e.bytes)} bytes would pass hll-sparse-max-bytes (${n(e.limit)})`,
+        zh: `${n(e.bytes)} 字节将超过 hll-sparse-max-bytes（${n(e.limit)}）`,
+      },
+      merge: { en: 'a source of PFMERGE is dense', zh: 'PFMERGE 的某个源是稠密编码' },
+      debug: { en: 'PFDEBUG asked for it', zh: 'PFDEBUG 要求转换' },
+    }
+    return {
+      en: `Converted ${q(e.key)} from sparse to dense (12304 bytes), for good: ${why[e.reason].en}.`,
+      zh: `把 ${q(e.key)} 从稀疏编码转成稠密编码（12304 字节），不再转回：${why[e.reason].zh}。`,
+    }
+  },
+  'hll/cacheInvalidated': (e) => ({
+    en: `Registers of ${q(e.key)} changed: the cached cardinality in the header is marked stale.`,
+    zh: `${q(e.key)} 的寄存器变了：头部缓存的基数被标记为失效。`,
+  }),
+  'hll/cardinalityCached': (e) => ({
+    en: `Computed the estimate ${n(e.card)} from the register histogram and cached it in the header.`,
+    zh: `根据寄存器直方图算出估计值 ${n(e.card)}，并缓存到头部。`,
+  }),
+  'hll/cachedCardinalityUsed': (e) => ({
+    en: `The header's cached cardinality ${n(e.card)} is valid: PFCOUNT answers without counting.`,
+    zh: `头部缓存的基数 ${n(e.card)} 有效：PFCOUNT 无需重新计算。`,
+  }),
+  'hll/merged': (e) => ({
+    en: `PFMERGE took the maximum of each register over ${n(e.sources.length)} HLL(s): ${n(e.nonZero)} non-zero register(s) to write into ${q(e.key)}.`,
+    zh: `PFMERGE 对 ${n(e.sources.length)} 个 HLL 逐个寄存器取最大值：${n(e.nonZero)} 个非零寄存器写入 ${q(e.key)}。`,
+  }),
 }
 
 /** Narrates one event in a language. */

@@ -1,0 +1,377 @@
+/**
+ * The HyperLogLog panel. Top: the encoding, size, cached cardinality and estimate. For the
+ * element a step hashed: its 64-bit hash as bits, the low 14 picking the register and the
+ * run of zeros above them giving the value. Then the register being raised (old → new), the
+ * sparse opcodes around it (one splitting into up to three, neighbours merging), the
+ * promotion to dense, a heat map of all 16384 registers (canvas: one pixel block each) and
+ * the histogram of register values the estimator reads.
+ */
+import '../shared/panels.css'
+import './hyperloglog.css'
+import { easeCubicInOut } from 'd3-ease'
+import { interpolateRgb } from 'd3-interpolate'
+import { scaleSqrt } from 'd3-scale'
+import { memo, useEffect, useMemo, useRef } from 'react'
+import type { StepEvent, StepEventOf } from '../../engine/events.ts'
+import type { HyperLogLogView } from '../../engine/inspectHll.ts'
+import { narration } from '../shared/narration.ts'
+import { useStepFold } from '../shared/stepFold.ts'
+import {
+  applyHllEvent,
+  emptyHllModel,
+  hashBits,
+  heatCell,
+  HEAT_COLS,
+  HLL_REGISTERS,
+  hllModelFromView,
+  layoutOps,
+  OP_BYTE_PX,
+  registerHistogram,
+  type HllModel,
+} from './hllModel.ts'
+
+export interface HyperLogLogPanelProps {
+  readonly title: string
+  readonly before: HyperLogLogView | null
+  readonly after: HyperLogLogView
+  readonly events: readonly StepEvent[]
+  /** How many of this key's hll events are applied. */
+  readonly step: number
+  readonly t: number
+  readonly lang: 'en' | 'zh'
+  /** The item's last step is shown: the panel settles on `after`. */
+  readonly settled?: boolean
+}
+
+const text = {
+  explain: {
+    en: '16384 registers. An element’s hash picks a register (low 14 bits) and a value (the run of zeros above, plus one); a register only grows. The estimate reads the histogram of register values.',
+    zh: '16384 个寄存器。元素的哈希值用低 14 位选择寄存器，用其上连续 0 的个数加一作为值；寄存器只增不减。估计值由寄存器取值的直方图算出。',
+  },
+  bytes: { en: 'bytes', zh: '字节' },
+  estimate: { en: 'estimate', zh: '估计值' },
+  cache: { en: 'cached cardinality', zh: '缓存的基数' },
+  valid: { en: 'valid', zh: '有效' },
+  stale: { en: 'stale', zh: '已失效' },
+  hash: { en: 'hash of', zh: '哈希值：' },
+  indexBits: { en: 'register index (14 bits)', zh: '寄存器下标（14 位）' },
+  run: { en: 'zeros counted', zh: '计数的 0 位' },
+  register: { en: 'register', zh: '寄存器' },
+  unchanged: { en: 'unchanged (not larger)', zh: '不变（不更大）' },
+  opcodes: { en: 'Sparse opcodes', zh: '稀疏操作码' },
+  opcodesHint: {
+    en: 'Z: XZERO (2 bytes, up to 16384 zeros) · z: ZERO (up to 64 zeros) · v:value,len VAL (1–4 registers, value ≤ 32)',
+    zh: 'Z：XZERO（2 字节，最多 16384 个 0）· z：ZERO（最多 64 个 0）· v:值,长度 VAL（1–4 个寄存器，值 ≤ 32）',
+  },
+  more: { en: 'more', zh: '个更多' },
+  heatmap: { en: 'Registers (128 a row)', zh: '寄存器（每行 128 个）' },
+  nonZero: { en: 'non-zero registers', zh: '非零寄存器' },
+  histogram: { en: 'Registers per value', zh: '各取值的寄存器个数' },
+  promoted: { en: 'Promoted to dense', zh: '已转为稠密编码' },
+} as const
+
+const HEAT_PX = 3
+const COLD = '#eef1f6'
+const hot = interpolateRgb('#9ec5ff', '#c2261b')
+
+/** The colour of a register value (0: background; 1 → 20+: blue to red). */
+function heatColour(v: number): string {
+  return v === 0 ? COLD : hot(Math.min(1, (v - 1) / 19))
+}
+
+interface HeatmapProps {
+  readonly registers: Uint8Array
+  readonly focus: number | null
+  readonly label: string
+}
+
+/** All registers on one canvas; the focused register framed in an SVG overlay. */
+const Heatmap = memo(function Heatmap({ registers, focus, label }: HeatmapProps) {
+  const ref = useRef<HTMLCanvasElement>(null)
+  const rows = HLL_REGISTERS / HEAT_COLS
+  useEffect(() => {
+    const g = ref.current?.getContext('2d')
+    if (!g) return
+    g.fillStyle = COLD
+    g.fillRect(0, 0, HEAT_COLS * HEAT_PX, rows * HEAT_PX)
+    registers.forEach((v, i) => {
+      if (v === 0) return
+      const { col, row } = heatCell(i)
+      g.fillStyle = heatColour(v)
+      g.fillRect(col * HEAT_PX, row * HEAT_PX, HEAT_PX, HEAT_PX)
+    })
+  }, [registers, rows])
+  const cell = focus === null ? null : heatCell(focus)
+  const w = HEAT_COLS * HEAT_PX
+  const h = rows * HEAT_PX
+  return (
+    <div className="hll-heatmap" style={{ width: w, height: h }}>
+      <canvas ref={ref} width={w} height={h} role="img" aria-label={label} />
+      {cell && (
+        <svg width={w} height={h} aria-hidden="true" data-testid="hll-heat-focus">
+          <rect
+            x={cell.col * HEAT_PX - 3}
+            y={cell.row * HEAT_PX - 3}
+            width={HEAT_PX + 6}
+            height={HEAT_PX + 6}
+            className="hll-heatmap__focus"
+          />
+        </svg>
+      )}
+    </div>
+  )
+})
+
+function HashBits({
+  e,
+  lang,
+  t,
+}: {
+  e: StepEventOf<'hll/elementHashed'>
+  lang: 'en' | 'zh'
+  t: number
+}) {
+  const bits = useMemo(() => hashBits(e.hash), [e.hash])
+  const W = 9
+  const width = 64 * W + 4
+  // Bit 63 on the left, as the number is written; roles light up as the step plays.
+  return (
+    <figure className="hll-hash" data-testid="hll-hash" data-index={e.index} data-count={e.count}>
+      <figcaption>
+        {text.hash[lang]} <code>{e.element}</code>: <code>0x{e.hash}</code>
+      </figcaption>
+      <svg width={width} height={50} viewBox={`0 0 ${width} 50`} role="img" aria-label={e.hash}>
+        {bits.map((b) => {
+          const x = (63 - b.bit) * W
+          return (
+            <g key={b.bit} transform={`translate(${x},2)`} data-bit={b.bit} data-role={b.role}>
+              <rect
+                width={W - 1}
+                height={16}
+                className={`hll-bit hll-bit--${b.role}`}
+                opacity={b.role === 'rest' ? 1 : 0.35 + 0.65 * t}
+              />
+              <text x={1.5} y={12} className="hll-bit__value">
+                {b.value}
+              </text>
+            </g>
+          )
+        })}
+        <text x={width - 2} y={30} className="hll-hash__label" textAnchor="end">
+          {text.indexBits[lang]} = {e.index}
+        </text>
+        <text x={(64 - 14) * W} y={44} className="hll-hash__label" textAnchor="end">
+          {text.run[lang]}: {e.count - 1} → {e.count}
+        </text>
+      </svg>
+    </figure>
+  )
+}
+
+function Opcodes({
+  model,
+  current,
+  lang,
+  e,
+}: {
+  model: HllModel
+  current: StepEvent | undefined
+  lang: 'en' | 'zh'
+  e: number
+}) {
+  const ops = model.ops ?? []
+  const fresh = new Set<number>()
+  let focus = 0
+  const split = current?.type === 'hll/registerUpdated' ? current.sparse : null
+  if (split) {
+    focus = split.at
+    split.inserted.forEach((_, i) => fresh.add(split.at + i))
+  }
+  if (current?.type === 'hll/opcodesMerged') {
+    focus = current.at
+    fresh.add(current.at)
+  }
+  const { boxes, before, after } = layoutOps(ops, focus)
+  const width = Math.max(60, boxes.reduce((n, b) => Math.max(n, b.x + b.w), 0) + 2)
+  return (
+    <div className="hll-ops">
+      <h3>
+        {text.opcodes[lang]} ({ops.length})
+      </h3>
+      <p className="hll-hint">{text.opcodesHint[lang]}</p>
+      <div className="hll-ops__row">
+        {before > 0 && (
+          <span className="hll-more">
+            … {before} {text.more[lang]}
+          </span>
+        )}
+        <svg width={width} height={46} viewBox={`0 0 ${width} 46`} role="list">
+          {boxes.map((b) => (
+            <g
+              key={`${String(b.index)}:${b.label}`}
+              role="listitem"
+              aria-label={b.label}
+              data-op-index={b.index}
+              data-op={b.label}
+              data-first={b.first}
+              data-fresh={fresh.has(b.index) ? 'true' : undefined}
+              transform={`translate(${b.x},4)`}
+              opacity={fresh.has(b.index) ? 0.3 + 0.7 * e : 1}
+            >
+              <rect
+                width={b.w - 2}
+                height={26}
+                className={`hll-op hll-op--${b.op.op.toLowerCase()}${fresh.has(b.index) ? ' hll-op--fresh' : ''}`}
+              />
+              <text x={4} y={17} className="hll-op__label">
+                {b.w >= OP_BYTE_PX * 2 || b.label.length <= 6 ? b.label : b.label.slice(0, 6)}
+              </text>
+              <text x={2} y={38} className="hll-op__first">
+                {b.first}
+              </text>
+            </g>
+          ))}
+        </svg>
+        {after > 0 && (
+          <span className="hll-more">
+            … {after} {text.more[lang]}
+          </span>
+        )}
+      </div>
+    </div>
+  )
+}
+
+function Histogram({ registers, lang }: { registers: Uint8Array; lang: 'en' | 'zh' }) {
+  const histo = useMemo(() => registerHistogram(registers), [registers])
+  const BAR = 16
+  const H = 60
+  const y = scaleSqrt().domain([0, HLL_REGISTERS]).range([0, H])
+  const width = histo.length * BAR + 2
+  return (
+    <figure className="hll-histogram">
+      <figcaption>{text.histogram[lang]}</figcaption>
+      <svg width={width} height={H + 28} viewBox={`0 0 ${width} ${H + 28}`} role="list">
+        {histo.map((count, v) => {
+          const h = count === 0 ? 0 : Math.max(1, y(count))
+          return (
+            <g
+              key={v}
+              role="listitem"
+              aria-label={`${String(v)}: ${String(count)}`}
+              data-value={v}
+              data-count={count}
+              transform={`translate(${v * BAR},0)`}
+            >
+              <rect y={H - h} width={BAR - 2} height={h} className="hll-bar" />
+              <text x={1} y={H + 11} className="hll-bar__value">
+                {v}
+              </text>
+              <text x={1} y={H + 24} className="hll-bar__count">
+                {count > 999 ? `${String(Math.round(count / 100) / 10)}k` : count}
+              </text>
+            </g>
+          )
+        })}
+      </svg>
+    </figure>
+  )
+}
+
+function HyperLogLogPanelImpl(props: HyperLogLogPanelProps) {
+  const { title, before, after, events, step, t, lang, settled = false } = props
+  const own = useMemo(
+    () => events.filter((e) => e.type.startsWith('hll/') && 'key' in e && e.key === after.key),
+    [events, after.key],
+  )
+  // A key the command created starts as createHLLObject's empty sparse HLL; with no events
+  // to fold (trace off) the panel shows the engine's view.
+  const start = useMemo(
+    () =>
+      before
+        ? hllModelFromView(before)
+        : own.length > 0
+          ? emptyHllModel(after.key)
+          : hllModelFromView(after),
+    [before, after, own.length],
+  )
+  const settle = useMemo(() => (settled ? () => hllModelFromView(after) : null), [settled, after])
+  const { curr, current } = useStepFold(start, own, step, applyHllEvent, settle)
+  const e = easeCubicInOut(Math.max(0, Math.min(1, t)))
+  // The element being added: the last one hashed up to this step.
+  const k = Math.max(0, Math.min(step, own.length))
+  let hashed: StepEventOf<'hll/elementHashed'> | undefined
+  for (let i = k - 1; i >= 0; i--) {
+    const ev = own[i]
+    if (ev?.type === 'hll/elementHashed') {
+      hashed = ev
+      break
+    }
+  }
+  const update = current?.type === 'hll/registerUpdated' ? current : undefined
+  const focus = update?.index ?? hashed?.index ?? null
+  const nonZero = useMemo(() => curr.registers.reduce((n, v) => n + (v > 0 ? 1 : 0), 0), [curr])
+  return (
+    <section
+      aria-label={title}
+      className="hll-panel"
+      data-encoding={curr.encoding}
+      data-testid="hll-panel"
+    >
+      <p>{text.explain[lang]}</p>
+      <p className="hll-facts">
+        <code data-testid="hll-encoding">
+          {curr.encoding === 'sparse' ? 'HLL_SPARSE' : 'HLL_DENSE'}
+        </code>{' '}
+        · <span data-testid="hll-bytes">{curr.bytes}</span> {text.bytes[lang]} ·{' '}
+        {text.estimate[lang]} <strong data-testid="hll-estimate">{curr.estimate}</strong> ·{' '}
+        {text.cache[lang]}{' '}
+        <span data-testid="hll-cache" data-valid={curr.cacheValid}>
+          {curr.cachedCard} ({curr.cacheValid ? text.valid[lang] : text.stale[lang]})
+        </span>
+      </p>
+      <p role="status" aria-live="polite">
+        {current ? narration[current.type](current as never)[lang] : ''}
+      </p>
+      {hashed && <HashBits e={hashed} lang={lang} t={hashed === current ? e : 1} />}
+      {focus !== null && (update !== undefined || hashed !== undefined) && (
+        <p className="hll-register" data-testid="hll-register" data-index={focus}>
+          {text.register[lang]} [{focus}]:{' '}
+          {update ? (
+            <>
+              <span className="hll-register__old">{update.old}</span> →{' '}
+              <strong className="hll-register__new">{update.new}</strong>
+            </>
+          ) : (
+            <>
+              {curr.registers[focus] ?? 0}
+              {hashed !== undefined &&
+              current === hashed &&
+              (curr.registers[focus] ?? 0) >= hashed.count
+                ? ` · ${text.unchanged[lang]}`
+                : ''}
+            </>
+          )}
+        </p>
+      )}
+      {current?.type === 'hll/sparseToDense' && (
+        <p className="hll-promotion" data-testid="hll-promotion" data-reason={current.reason}>
+          {text.promoted[lang]}: {current.bytes} → {curr.bytes} {text.bytes[lang]}
+        </p>
+      )}
+      {curr.ops && <Opcodes model={curr} current={current} lang={lang} e={e} />}
+      <h3>{text.heatmap[lang]}</h3>
+      <Heatmap
+        registers={curr.registers}
+        focus={focus}
+        label={`${text.nonZero[lang]}: ${String(nonZero)}`}
+      />
+      <p data-testid="hll-nonzero">
+        {text.nonZero[lang]}: {nonZero}
+      </p>
+      <Histogram registers={curr.registers} lang={lang} />
+    </section>
+  )
+}
+
+export const HyperLogLogPanel = memo(HyperLogLogPanelImpl)

@@ -1,0 +1,101 @@
+/**
+ * End-to-end for the HyperLogLog panel: in Chromium against the built site, type PFADD into
+ * the console, step through its events (the hash split, the register raised, the opcode
+ * split), watch PFCOUNT cache the estimate and a small hll-sparse-max-bytes promote the HLL
+ * to dense, and open the string-bytes tab.
+ */
+import { mkdirSync } from 'node:fs'
+import type { Page } from 'playwright-core'
+import { describe, expect, inject, it } from 'vitest'
+import type {} from '../../src/app/debugHooks.ts'
+import { chromiumPerFile, openPage } from './chromium.ts'
+
+const browser = chromiumPerFile()
+const baseUrl = inject('baseUrl')
+
+async function open(): Promise<Page> {
+  const ctx = await browser().newContext({
+    viewport: { width: 1280, height: 900 },
+    reducedMotion: 'reduce',
+    locale: 'en-US',
+  })
+  const page = await openPage(ctx)
+  await page.goto(`${baseUrl}?seed=7&clock=paused`)
+  await page.waitForFunction(() => window.__xray?.store.getState().status === 'ready')
+  await page.evaluate(() => window.__xray?.idle())
+  return page
+}
+
+async function run(page: Page, line: string) {
+  const input = page.getByRole('textbox', { name: /^Command for|的命令$/ })
+  await input.fill(line)
+  await input.press('Enter')
+  await page.evaluate(() => window.__xray?.idle())
+}
+
+/** The event types of the playhead's item. */
+function itemEvents(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const s = window.__xray?.store.getState()
+    return s?.items[s.playhead.item]?.events.map((e) => e.type) ?? []
+  })
+}
+
+async function selectStep(page: Page, step: number) {
+  await page.evaluate((n) => window.__xray?.store.getState().stepSelected(n), step)
+}
+
+describe('HyperLogLog panel in the browser', () => {
+  it('draws PFADD step by step, then the cache, the promotion to dense and the bytes', async () => {
+    const page = await open()
+    await run(page, 'CONFIG SET hll-sparse-max-bytes 30')
+    await run(page, 'PFADD visitors alice bob')
+    const panel = page.locator('section.panel[data-panel="hyperloglog"]')
+    const hll = panel.getByTestId('hll-panel')
+    await expect.poll(() => hll.getByTestId('hll-encoding').innerText()).toBe('HLL_SPARSE')
+    await expect.poll(() => hll.getByTestId('hll-estimate').innerText()).toBe('2')
+
+    // Step through: the first register update shows the hash split and the opcode split.
+    const events = await itemEvents(page)
+    const update = events.indexOf('hll/registerUpdated')
+    expect(update).toBeGreaterThan(0)
+    await selectStep(page, update + 1)
+    await expect.poll(() => hll.getByTestId('hll-hash').count()).toBe(1)
+    expect(await hll.locator('[data-role="index"]').count()).toBe(14)
+    await expect.poll(() => hll.getByTestId('hll-register').innerText()).toMatch(/0 → \d+/)
+    expect(await hll.locator('[data-fresh="true"]').count()).toBe(3)
+    await expect.poll(() => hll.getByRole('status').innerText()).toMatch(/raised from 0/)
+    // The heat map is drawn on a canvas, with the register framed.
+    expect(await hll.locator('canvas').count()).toBe(1)
+    expect(await hll.getByTestId('hll-heat-focus').count()).toBe(1)
+    mkdirSync('test-results', { recursive: true })
+    await panel.screenshot({ path: 'test-results/hyperloglog-sparse.png' })
+
+    // PFCOUNT caches the estimate in the header.
+    // Back to the end of the PFADD: new commands then move the playhead on (a learner
+    // stepping through an earlier item is not pulled away from it).
+    await selectStep(page, events.length)
+    await run(page, 'PFCOUNT visitors')
+    await expect.poll(() => hll.getByTestId('hll-cache').getAttribute('data-valid')).toBe('true')
+    await expect.poll(() => hll.getByTestId('hll-cache').innerText()).toMatch(/^2 /)
+
+    // More names pass 30 bytes: the HLL turns dense for good.
+    await run(page, 'PFADD visitors carol dave erin frank')
+    const more = await itemEvents(page)
+    const promo = more.indexOf('hll/sparseToDense')
+    expect(promo).toBeGreaterThan(0)
+    await selectStep(page, promo + 1)
+    await expect.poll(() => hll.getByTestId('hll-promotion').count()).toBe(1)
+    await expect.poll(() => hll.getByTestId('hll-encoding').innerText()).toBe('HLL_DENSE')
+    await selectStep(page, more.length)
+    await expect.poll(() => hll.getByTestId('hll-bytes').innerText()).toBe('12304')
+    await expect.poll(() => hll.getByTestId('hll-estimate').innerText()).toBe('6')
+    await panel.screenshot({ path: 'test-results/hyperloglog-dense.png' })
+
+    // The same value as a string: the bytes GET returns.
+    await panel.getByRole('tab', { name: 'String bytes' }).click()
+    await expect.poll(() => panel.locator('.string-panel').count()).toBe(1)
+    expect(await panel.getByTestId('hll-panel').count()).toBe(0)
+    await page.close()
+  })
+})

@@ -1,0 +1,148 @@
+/**
+ * The structure scenes (HyperLogLog, hash, quicklist, eviction) do what their notes say: each
+ * scene's lines run against the engine, and the test checks the encodings, the events and
+ * the replies behind every claim.
+ */
+import { describe, expect, it } from 'vitest'
+import { parseCommandLine } from '../../src/console/parseCommandLine.ts'
+import type { StepEvent } from '../../src/engine/events.ts'
+import { createServer, manualClock } from '../../src/engine/index.ts'
+import type { QuicklistView } from '../../src/engine/inspectContainers.ts'
+import type { HyperLogLogView } from '../../src/engine/inspectHll.ts'
+import type { Reply } from '../../src/engine/reply.ts'
+import { sceneById } from '../../src/lessons/scenes.ts'
+
+interface Step {
+  readonly line: string
+  readonly reply: Reply
+  readonly events: readonly StepEvent[]
+}
+
+/** Runs a scene with full tracing: one step per `run` line, `inspect` views after each. */
+function play(id: string, focus: string | null = null) {
+  const scene = sceneById(id)
+  if (!scene) throw new Error(`no scene ${id}`)
+  const s = createServer({
+    seed: 42,
+    clock: manualClock(),
+    trace: 'full',
+    enableDebugCommand: 'yes',
+  })
+  const steps: (Step & { view: ReturnType<typeof s.inspect> })[] = []
+  for (const line of scene.lines) {
+    if ('tick' in line) {
+      s.tick(line.tick)
+      continue
+    }
+    const parsed = parseCommandLine(line.run)
+    if (!parsed.ok) throw new Error(`cannot parse ${line.run}`)
+    const t = s.execute(parsed.argv)
+    steps.push({
+      line: line.run,
+      reply: t.reply,
+      events: t.events,
+      view: focus ? s.inspect(focus) : null,
+    })
+  }
+  const at = (prefix: string, nth = 0) => {
+    const found = steps.filter((x) => x.line.startsWith(prefix))[nth]
+    if (!found) throw new Error(`no line ${prefix}`)
+    return found
+  }
+  expect(steps.filter((x) => x.reply.type === 'error')).toEqual([])
+  return { s, steps, at }
+}
+
+const int = (value: number): Reply => ({ type: 'integer', value })
+const bulk = (value: string): Reply => ({ type: 'bulk', value })
+
+describe('hll-sparse-dense', () => {
+  it('stays sparse for three names, caches the count, then turns dense past 40 bytes', () => {
+    const { at } = play('hll-sparse-dense', 'visitors')
+    const first = at('PFADD visitors alice')
+    expect((first.view as unknown as HyperLogLogView).encoding).toBe('sparse')
+    // Three registers raised, each splitting an opcode.
+    const updates = first.events.filter((e) => e.type === 'hll/registerUpdated')
+    expect(updates).toHaveLength(3)
+    expect(updates.every((e) => e.type === 'hll/registerUpdated' && e.sparse !== null)).toBe(true)
+    const len = at('STRLEN visitors').reply
+    expect(len.type === 'integer' && len.value <= 40).toBe(true)
+    const hll = (st: Step) => st.events.map((e) => e.type).filter((t) => t.startsWith('hll/'))
+    expect(hll(at('PFCOUNT visitors'))).toEqual(['hll/cardinalityCached'])
+    expect(hll(at('PFCOUNT visitors', 1))).toEqual(['hll/cachedCardinalityUsed'])
+    const promo = at('PFADD visitors dave').events.filter((e) => e.type === 'hll/sparseToDense')
+    expect(promo).toEqual([expect.objectContaining({ reason: 'sparseTooBig', limit: 40 })])
+    expect((at('PFADD visitors dave').view as unknown as HyperLogLogView).encoding).toBe('dense')
+    expect(at('STRLEN visitors', 1).reply).toEqual(int(12304))
+    expect(at('PFCOUNT visitors', 2).reply).toEqual(int(8))
+  })
+})
+
+describe('hash-listpack-hashtable', () => {
+  it('converts on the fifth field and on a 65-byte value, and never converts back', () => {
+    const { at } = play('hash-listpack-hashtable')
+    expect(at('OBJECT ENCODING user', 0).reply).toEqual(bulk('listpack'))
+    const conv = at('HSET user job').events.filter((e) => e.type === 'object/encodingConverted')
+    expect(conv).toEqual([
+      expect.objectContaining({
+        key: 'user',
+        from: 'listpack',
+        to: 'hashtable',
+        reason: 'tooManyEntries',
+        params: { entries: 5, limit: 4 },
+      }),
+    ])
+    expect(at('OBJECT ENCODING user', 1).reply).toEqual(bulk('hashtable'))
+    expect(at('HDEL user job').reply).toEqual(int(1))
+    expect(at('OBJECT ENCODING user', 2).reply).toEqual(bulk('hashtable'))
+    const bio = at('HSET bio').events.find((e) => e.type === 'object/encodingConverted')
+    expect(bio).toEqual(expect.objectContaining({ key: 'bio', reason: 'valueTooLong' }))
+    expect(at('OBJECT ENCODING bio').reply).toEqual(bulk('hashtable'))
+  })
+})
+
+describe('quicklist-split', () => {
+  it('fills one node of 4, starts a second, and splits the full node on LINSERT', () => {
+    const { at } = play('quicklist-split', 'q')
+    const entries = (v: unknown) => (v as QuicklistView).nodes.map((n) => n.entries)
+    expect(entries(at('RPUSH q a').view)).toEqual([['a', 'b', 'c', 'd']])
+    expect(entries(at('RPUSH q e').view)).toEqual([['a', 'b', 'c', 'd'], ['e']])
+    const ins = at('LINSERT q')
+    const types = ins.events.map((e) => e.type).filter((t) => t.startsWith('quicklist/'))
+    expect(types).toContain('quicklist/nodeSplit')
+    expect(types).toContain('quicklist/nodesMerged')
+    expect(entries(ins.view)).toEqual([
+      ['a', 'x'],
+      ['b', 'c', 'd', 'e'],
+    ])
+    expect(at('LRANGE q').reply).toEqual({
+      type: 'array',
+      value: ['a', 'x', 'b', 'c', 'd', 'e'].map(bulk),
+    })
+  })
+})
+
+describe.each(['evict-lru', 'evict-lfu'])('%s', (id) => {
+  it('evicts through the pool, keeps the keys just used, and stops once under maxmemory', () => {
+    const { at } = play(id)
+    expect(at('DBSIZE', 0).reply).toEqual(int(300))
+    const set = at('CONFIG SET maxmemory 1300000')
+    const picked = set.events.filter((e) => e.type === 'evict/keyPicked')
+    expect(picked.length).toBeGreaterThanOrEqual(10)
+    expect(picked.length).toBeLessThanOrEqual(100)
+    expect(set.events.some((e) => e.type === 'evict/poolUpdated')).toBe(true)
+    expect(set.events.some((e) => e.type === 'evict/keysSampled')).toBe(true)
+    const keys = picked.map((e) => (e.type === 'evict/keyPicked' ? e.key : ''))
+    expect(keys).not.toContain('key:1')
+    expect(at('DBSIZE', 1).reply).toEqual(int(300 - picked.length))
+    // DBSIZE ran before maxmemory was set, so it allocates nothing new: no more evictions.
+    expect(at('DBSIZE', 1).events.filter((e) => e.type === 'evict/keyPicked')).toEqual([])
+    expect(at('EXISTS key:1 key:2 key:3', 1).reply).toEqual(int(3))
+  })
+})
+
+it('evict-lfu counts the reads: 7 for a key read twice, 5 for one never read', () => {
+  const { at } = play('evict-lfu')
+  expect(at('OBJECT FREQ key:1').reply).toEqual(int(7))
+  expect(at('OBJECT FREQ key:9').reply).toEqual(int(5))
+})
