@@ -11,6 +11,7 @@
  * blocked clients served by a push.
  */
 import { describe, expect, it } from 'vitest'
+import { createServer } from '../../src/engine/index.ts'
 import type { RawClient } from '../server/rawClient.ts'
 import { bothServersPerFile } from './bothServers.ts'
 import { same as sameOnBoth, type Trio } from './trio.ts'
@@ -44,6 +45,16 @@ function scenario(classes: string, body: (s: Trio) => Promise<void>): Promise<st
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
+
+/** DUMP of the string "hello": the same bytes from both servers (dump.redis checks that). */
+const PAYLOAD = (() => {
+  const server = createServer({ seed: 1 })
+  const client = server.createClient()
+  server.call(['SET', 'k', 'hello'], client)
+  const r = server.call(['DUMP', 'k'], client)
+  if (r.type !== 'bulk' || r.value === null) throw new Error('DUMP')
+  return r.value
+})()
 
 /** Runs each command on b, logging its reply. */
 async function runAll(s: Trio, cmds: readonly (readonly string[])[]): Promise<void> {
@@ -123,12 +134,19 @@ describe('keyspace notifications against redis-server', () => {
         ['PFADD', 'h', 'a'],
         ['PFMERGE', 'h2', 'h'],
         ['PFCOUNT', 'h'],
+        // RESTORE: "restore" (with "new"), REPLACE deleting first, a TTL already past
+        // deleting the old key ("del") and creating nothing.
+        ['RESTORE', 'rs', '0', PAYLOAD],
+        ['RESTORE', 'rs', '0', PAYLOAD, 'REPLACE'],
+        ['RESTORE', 'rs', '1', PAYLOAD, 'REPLACE', 'ABSTTL'],
+        ['RESTORE', 'rs', '1', PAYLOAD, 'ABSTTL'],
         ['SET', 'bin\x00\r\n', '\xff'],
         ['DEL', 'bin\x00\r\n'],
         ['FLUSHDB'],
       ])
     })
     expect(log.some((l) => l.includes('__keyevent@0__:rename_to'))).toBe(true)
+    expect(log.some((l) => l.includes('__keyevent@0__:restore'))).toBe(true)
   })
 
   it('lists, sets, sorted sets, hashes, SORT STORE and geo stores', async () => {

@@ -13,6 +13,7 @@
  * LRU/LFU field follows IDLETIME/FREQ as objectSetLRUOrLFU does. RESTORE-ASKING is the same
  * command (ASKING only matters in cluster mode).
  */
+import { NOTIFY_GENERIC, notifyKeyspaceEvent } from '../keyspace/notify.ts'
 import {
   dbAdd,
   dbDelete,
@@ -127,14 +128,16 @@ function restoreCommand(c: CommandCall): Reply {
   if (ttl !== 0n && ttl <= BigInt(Math.floor(ctx.now))) {
     if (deleted) {
       signalModifiedKey(srv, ctx, db, key)
+      notifyKeyspaceEvent(srv, ctx, NOTIFY_GENERIC, 'del', key, db.id)
       srv.dirty++
     }
     return OK
   }
-  dbAdd(ctx, db, key, obj)
+  dbAdd(ctx, db, key, obj, srv)
   if (ttl !== 0n) setExpireExact(ctx, db, key, ttl)
   objectSetLRUOrLFU(srv, obj, lfuFreq, lruIdle, lruClock)
   signalModifiedKey(srv, ctx, db, key)
+  notifyKeyspaceEvent(srv, ctx, NOTIFY_GENERIC, 'restore', key, db.id)
   srv.dirty++
   return OK
 }
