@@ -264,6 +264,19 @@ export function PanelArea(): ReactNode {
             stale={stale}
           />
         ))}
+      {view?.after.clients != null && (
+        <PanelFrame
+          id="clients"
+          title={t('inspector.clients')}
+          keyName={null}
+          before={view.before.clients ?? null}
+          after={view.after.clients}
+          pinned={false}
+          canPin={false}
+          followsItem
+          stale={stale}
+        />
+      )}
       <PanelFrame
         id="keyspace"
         title={t('inspector.keyspace', { db: view?.db ?? 0 })}

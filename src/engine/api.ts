@@ -77,6 +77,14 @@ export interface InspectOptions {
    * (the dict panel's zoom into a big table).
    */
   readonly range?: readonly [number, number]
+  /**
+   * A server-level view instead of a key's (call inspect(null, ...)): 'clients' gives every
+   * client's MULTI queue, flags, WATCHed keys and subscriptions, the per-db watched_keys
+   * dicts and the Pub/Sub channel and pattern dicts (inspectClients.ts ClientsView). `db`
+   * is ignored; lists are cut at `limit`. Added in session 7; a server without it answers
+   * the keyspace view.
+   */
+  readonly server?: 'clients'
 }
 
 /**

@@ -430,6 +430,63 @@ export type PubsubEvent = {
   /** PUBLISH's reply: subscribers plus every pattern delivery. */
   readonly receivers: number
 }
+// --- transactions (multi.ts, keyspace/db.ts touchWatchedKey) and subscriptions ---
+
+export type MultiEvent =
+  | { readonly type: 'multi/started'; readonly client: number }
+  | {
+      /** processCommand answered QUEUED (queueMultiCommand); a dirty transaction stores nothing. */
+      readonly type: 'multi/commandQueued'
+      readonly client: number
+      readonly argv: readonly string[]
+      readonly stored: boolean
+    }
+  | {
+      /** WATCH added the key to db.watched_keys and the client's list (watchForKey). */
+      readonly type: 'multi/keyWatched'
+      readonly client: number
+      readonly db: number
+      readonly key: KeyName
+    }
+  | {
+      /** A write touched a watched key: these clients got CLIENT_DIRTY_CAS (touchWatchedKey). */
+      readonly type: 'multi/watchTouched'
+      readonly db: number
+      readonly key: KeyName
+      readonly clients: readonly number[]
+    }
+  | {
+      /** A command failed while queueing: CLIENT_DIRTY_EXEC (flagTransaction). */
+      readonly type: 'multi/flagged'
+      readonly client: number
+    }
+  | { readonly type: 'multi/execRan'; readonly client: number; readonly commands: number }
+  | {
+      readonly type: 'multi/execAborted'
+      readonly client: number
+      readonly why: 'dirtyCas' | 'execAbort'
+    }
+  | { readonly type: 'multi/discarded'; readonly client: number }
+  | {
+      /** The client's WATCHes were dropped (UNWATCH, EXEC, DISCARD, a touch, RESET). */
+      readonly type: 'multi/unwatched'
+      readonly client: number
+      readonly keys: number
+    }
+
+/** SUBSCRIBE / PSUBSCRIBE / SSUBSCRIBE and their UNSUBSCRIBEs (commands/pubsub.ts). */
+export type PubsubSubscriptionEvent =
+  | ({ readonly type: 'pubsub/subscribed' } & PubsubSubscription)
+  | ({ readonly type: 'pubsub/unsubscribed' } & PubsubSubscription)
+
+export interface PubsubSubscription {
+  readonly kind: 'channel' | 'pattern' | 'shard'
+  readonly name: string
+  readonly client: number
+  /** The client's subscription count afterwards, as the confirmation says. */
+  readonly count: number
+}
+
 // --- streams (types/t_stream.ts): a rax of listpacks keyed by master entry ID ---
 
 export type StreamEvent =
@@ -627,6 +684,8 @@ export type StepEvent =
   | PubsubEvent
   | StreamEvent
   | HllEvent
+  | MultiEvent
+  | PubsubSubscriptionEvent
 
 export type StepEventType = StepEvent['type']
 export type StepEventOf<T extends StepEventType> = Extract<StepEvent, { type: T }>
@@ -680,6 +739,17 @@ export const SUMMARY_EVENTS: Readonly<Record<StepEventType, boolean>> = {
   'lru/movedToHead': true,
   'lru/tailEvicted': true,
   'pubsub/published': true,
+  'pubsub/subscribed': true,
+  'pubsub/unsubscribed': true,
+  'multi/started': true,
+  'multi/commandQueued': true,
+  'multi/keyWatched': true,
+  'multi/watchTouched': true,
+  'multi/flagged': true,
+  'multi/execRan': true,
+  'multi/execAborted': true,
+  'multi/discarded': true,
+  'multi/unwatched': true,
   'stream/nodeCreated': true,
   'stream/entryAppended': true,
   'stream/entryDeleted': true,

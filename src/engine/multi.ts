@@ -6,7 +6,7 @@
 import { callCommand, lookupCommand, unknownCommandMessage } from './call.ts'
 import type { ExecContext } from './context.ts'
 import { getExpire, keyIsExpired, unwatchAllKeys } from './keyspace/db.ts'
-import { error, NIL_ARRAY, type Reply } from './reply.ts'
+import { error, NIL_ARRAY, QUEUED, type Reply } from './reply.ts'
 import { takePubsubPushes } from './commands/pubsub.ts'
 import { execArgvHoldBegin, execArgvHoldEnd } from './types/object.ts'
 import type { Client, ServerState } from './state.ts'
@@ -17,11 +17,75 @@ export function flagTransaction(c: Client): void {
 }
 
 /** multi.c discardTransaction: drop the queue and all WATCHes. */
-export function discardTransaction(srv: ServerState, c: Client): void {
+export function discardTransaction(srv: ServerState, c: Client, ctx?: ExecContext): void {
   c.multi = null
   c.dirtyCas = false
+  traceUnwatch(ctx, c)
   unwatchAllKeys(srv, c.id)
 }
+
+/**
+ * Emits multi/unwatched when the client watches keys or is flagged CLIENT_DIRTY_CAS, before
+ * unwatchAllKeys drops them (callers clear the flag too).
+ */
+export function traceUnwatch(ctx: ExecContext | undefined, c: Client): void {
+  if (ctx?.tracing === true && (c.watched.length > 0 || c.dirtyCas))
+    ctx.emit({ type: 'multi/unwatched', client: c.id, keys: c.watched.length })
+}
+
+/** A client's transaction state before processCommand, for traceQueueing. */
+export interface MultiSnapshot {
+  readonly multi: boolean
+  readonly dirtyExec: boolean
+  readonly queued: number
+  readonly watched: number
+  readonly dirtyCas: boolean
+}
+
+/** Notes the client's transaction state (called only when tracing). */
+export function multiSnapshot(c: Client): MultiSnapshot {
+  return {
+    multi: c.multi !== null,
+    dirtyExec: c.multi?.dirtyExec ?? false,
+    queued: c.multi?.queue.length ?? 0,
+    watched: c.watched.length,
+    dirtyCas: c.dirtyCas,
+  }
+}
+
+/**
+ * Emits what processCommand itself did to the client's transaction (the events belong
+ * here, the caller only says what it saw): the command was queued (QUEUED); it failed a
+ * check and flagged the open transaction (flagTransaction); or it was a rejected EXEC,
+ * which discards the transaction and the WATCHes (server.ts rejectCommand).
+ */
+export function traceQueueing(
+  ctx: ExecContext,
+  c: Client,
+  argv: readonly string[],
+  reply: Reply,
+  seen: MultiSnapshot,
+): void {
+  const m = c.multi
+  if (m !== null) {
+    if (reply === QUEUED)
+      ctx.emit({
+        type: 'multi/commandQueued',
+        client: c.id,
+        argv: [...argv],
+        stored: m.queue.length > seen.queued,
+      })
+    else if (m.dirtyExec && !seen.dirtyExec) ctx.emit({ type: 'multi/flagged', client: c.id })
+    return
+  }
+  if (reply.type !== 'error' || !reply.value.startsWith(REJECTED_EXEC)) return
+  if (seen.multi) ctx.emit({ type: 'multi/execAborted', client: c.id, why: 'execAbort' })
+  if (seen.watched > 0 || seen.dirtyCas)
+    ctx.emit({ type: 'multi/unwatched', client: c.id, keys: seen.watched })
+}
+
+/** The start of the error rejectCommand gives a rejected EXEC. */
+const REJECTED_EXEC = 'EXECABORT Transaction discarded because of: '
 
 /**
  * multi.c execCommand's body once processCommand let it through: check WATCH, then run the
@@ -35,9 +99,16 @@ export function execTransaction(srv: ServerState, c: Client, ctx: ExecContext): 
     const reply = multi.dirtyExec
       ? error('EXECABORT Transaction discarded because of previous errors.')
       : NIL_ARRAY
-    discardTransaction(srv, c)
+    if (ctx.tracing)
+      ctx.emit({
+        type: 'multi/execAborted',
+        client: c.id,
+        why: multi.dirtyExec ? 'execAbort' : 'dirtyCas',
+      })
+    discardTransaction(srv, c, ctx)
     return reply
   }
+  traceUnwatch(ctx, c)
   unwatchAllKeys(srv, c.id)
   const replies: Reply[] = []
   execArgvHoldBegin(srv)
@@ -56,7 +127,9 @@ export function execTransaction(srv: ServerState, c: Client, ctx: ExecContext): 
   execArgvHoldEnd(srv)
   c.multi = null
   c.dirtyCas = false
+  traceUnwatch(ctx, c)
   unwatchAllKeys(srv, c.id)
+  if (ctx.tracing) ctx.emit({ type: 'multi/execRan', client: c.id, commands: replies.length })
   return { type: 'array', value: replies }
 }
 
@@ -85,4 +158,5 @@ export function watchForKey(srv: ServerState, ctx: ExecContext, c: Client, key: 
   const wk = { key, db: c.db, expired: keyIsExpired(ctx, db, key), client: c.id }
   c.watched.push(wk)
   list.push(wk)
+  if (ctx.tracing) ctx.emit({ type: 'multi/keyWatched', client: c.id, db: c.db, key })
 }

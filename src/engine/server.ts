@@ -64,7 +64,7 @@ import {
   countErrorReply,
   type CommandDispatch,
 } from './call.ts'
-import { discardTransaction, flagTransaction } from './multi.ts'
+import { discardTransaction, flagTransaction, multiSnapshot, traceQueueing } from './multi.ts'
 import { rdbBackgroundSaveDone, rdbSaveBackground, updateDictResizePolicy } from './rdb.ts'
 import { getLRUClock } from './keyspace/lru.ts'
 import { error, QUEUED, type Reply } from './reply.ts'
@@ -91,6 +91,7 @@ import {
 import { digestServer } from './digest.ts'
 import { cloneServerState, serverKeyCount, serverStateSize } from './snapshot.ts'
 import { inspectKey, inspectKeyspace } from './inspect.ts'
+import { inspectClients } from './inspectClients.ts'
 // Registers the container views (side effect): intset, listpack, quicklist, skiplist, hashtable.
 import './inspectContainers.ts'
 import { zmallocUsedMemory } from './keyspace/memory.ts'
@@ -305,7 +306,9 @@ export function processCommand(
   ctx: ExecContext,
   argv: readonly string[],
 ): Reply {
+  const seen = ctx.tracing ? multiSnapshot(c) : null
   const reply = processCommandInner(srv, c, ctx, argv)
+  if (seen !== null) traceQueueing(ctx, c, argv, reply, seen)
   if (reply.type === 'error') countErrorReply(srv, reply)
   else if (reply.type === 'array' && reply.value !== null && argv[0]?.toLowerCase() === 'exec')
     for (const r of reply.value) countReplyErrors(srv, r)
@@ -750,6 +753,7 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
       const db = srv.dbs[dbIndex]
       if (db === undefined) return null
       const limit = o?.limit ?? 512
+      if (o?.server === 'clients') return { ...inspectClients(srv, limit) }
       return key === null
         ? // Spread: an interface has no index signature, an object literal does.
           { ...inspectKeyspace(srv, db, limit, o?.range) }

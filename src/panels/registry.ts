@@ -106,6 +106,12 @@ export const PANELS: readonly PanelEntry[] = [
     title: { en: 'Stream', zh: '流' },
     component: lazy(() => import('./stream/StreamEntry.tsx')),
   },
+  {
+    id: 'clients',
+    kinds: ['clients'],
+    title: { en: 'Clients: transactions and Pub/Sub', zh: '客户端：事务与发布订阅' },
+    component: lazy(() => import('./clients/ClientsPanel.tsx')),
+  },
 ]
 
 /** Finds the panel for a view kind, or null (the generic inspector then shows it). */

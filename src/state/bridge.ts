@@ -282,11 +282,12 @@ export function connectBridge(
     db: number,
     at: number | undefined,
     position: number,
+    server?: 'clients',
   ): Promise<InspectView | null> {
-    const id = `${String(position)}|${String(db)}|${key ?? ''}`
+    const id = `${String(position)}|${String(db)}|${key ?? ''}${server === undefined ? '' : `|${server}`}`
     let v = viewCache.get(id)
     if (!v) {
-      v = client.inspect(key, db, at)
+      v = server === undefined ? client.inspect(key, db, at) : client.inspect(null, db, at, server)
       v.catch(() => viewCache.delete(id))
       viewCache.set(id, v)
       if (viewCache.size > VIEW_CACHE_SIZE) {
@@ -318,12 +319,14 @@ export function connectBridge(
     // as this item's for good.
     const after = s.items.length === 0 ? undefined : position
     const before = Math.max(0, position - 1)
+    const withClients = item !== undefined && concernsClients(item)
     const pair = async (at: number | undefined) => {
-      const [keyView, keyspace] = await Promise.all([
+      const [keyView, keyspace, clients] = await Promise.all([
         key === null ? Promise.resolve(null) : inspectAt(key, db, at, at ?? position),
         inspectAt(null, db, at, at ?? position),
+        withClients ? inspectAt(null, 0, at, at ?? position, 'clients') : Promise.resolve(null),
       ])
-      return { keyView, keyspace }
+      return withClients ? { keyView, keyspace, clients } : { keyView, keyspace }
     }
     viewPending = (async () => {
       const b = item ? await pair(before) : { keyView: null, keyspace: null }
@@ -413,6 +416,39 @@ export function connectBridge(
 
 function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err)
+}
+
+/** Commands whose item shows the clients panel (transactions and Pub/Sub). */
+const CLIENTS_COMMANDS: ReadonlySet<string> = new Set([
+  'multi',
+  'exec',
+  'discard',
+  'watch',
+  'unwatch',
+  'subscribe',
+  'psubscribe',
+  'ssubscribe',
+  'unsubscribe',
+  'punsubscribe',
+  'sunsubscribe',
+  'publish',
+  'spublish',
+  'reset',
+])
+
+/**
+ * Whether a timeline item concerns the server's transaction and Pub/Sub state: a command
+ * named in CLIENTS_COMMANDS, a reply of QUEUED, or any multi/* or pubsub/* step (a SET that
+ * touched a watched key).
+ */
+export function concernsClients(item: {
+  readonly argv: readonly string[]
+  readonly reply: { readonly type: string; readonly value?: unknown } | null
+  readonly events: readonly StepEvent[]
+}): boolean {
+  if (CLIENTS_COMMANDS.has((item.argv[0] ?? '').toLowerCase())) return true
+  if (item.reply?.type === 'simple' && item.reply.value === 'QUEUED') return true
+  return item.events.some((e) => e.type.startsWith('multi/') || e.type.startsWith('pubsub/'))
 }
 
 /** The first key an event names (a tick's expired or rehashed key), for the inspector. */

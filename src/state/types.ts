@@ -130,6 +130,11 @@ export interface RunningCommand {
 export interface ViewPair {
   readonly keyView: InspectView | null
   readonly keyspace: InspectView | null
+  /**
+   * The clients view (inspect(null, { server: 'clients' })), fetched only when the item
+   * concerns transactions or Pub/Sub (bridge.ts concernsClients); absent otherwise.
+   */
+  readonly clients?: InspectView | null
 }
 
 /**

@@ -95,7 +95,13 @@ export interface EngineClient {
   createClient(): Promise<ClientId>
   closeClient(client: ClientId): Promise<void>
   setTraceLevel(level: TraceLevel): Promise<void>
-  inspect(key: string | null, db: number, position?: number): Promise<InspectView | null>
+  /** `server`: a server-level view instead of a key's (api.ts InspectOptions.server). */
+  inspect(
+    key: string | null,
+    db: number,
+    position?: number,
+    server?: 'clients',
+  ): Promise<InspectView | null>
   digest(position?: number): Promise<string>
   /** Resets the engine to `session` and applies `log`, with progress. */
   replay(
@@ -312,11 +318,12 @@ export function createEngineClient(opts: EngineClientOptions): EngineClient {
       trace = level
       expect(await send({ type: 'setTraceLevel', level }), 'done')
     },
-    async inspect(key, db, position) {
-      const body: RequestBody =
+    async inspect(key, db, position, server) {
+      const base: RequestBody =
         position === undefined
           ? { type: 'inspect', key, db }
           : { type: 'inspect', key, db, position }
+      const body: RequestBody = server === undefined ? base : { ...base, server }
       return expect(await send(body), 'inspected').view
     },
     async digest(position) {

@@ -240,7 +240,8 @@ async function dispatch(
       return
     case 'inspect': {
       const engine = engineAt(host, msg.position)
-      post({ type: 'inspected', id: msg.id, view: engine.server.inspect(msg.key, { db: msg.db }) })
+      const opts = msg.server === undefined ? { db: msg.db } : { db: msg.db, server: msg.server }
+      post({ type: 'inspected', id: msg.id, view: engine.server.inspect(msg.key, opts) })
       return
     }
     case 'digest':

@@ -155,6 +155,8 @@ export type ToWorker =
       readonly key: string | null
       readonly db: number
       readonly position?: number
+      /** A server-level view instead (key null): api.ts InspectOptions.server. */
+      readonly server?: 'clients'
     }
   | { readonly type: 'digest'; readonly id: RequestId; readonly position?: number }
   | {

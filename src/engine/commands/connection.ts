@@ -12,6 +12,7 @@
 import { redactClientCommandArgument } from '../call.ts'
 import { cstr } from '../bytes.ts'
 import { dbSwapDatabases, unwatchAllKeys } from '../keyspace/db.ts'
+import { traceUnwatch } from '../multi.ts'
 import {
   array,
   bulk,
@@ -97,6 +98,8 @@ export function clearClientConnectionState(
   c.db = 0
   c.resp = 2
   c.authenticated = srv.config.requirepass === ''
+  if (ctx?.tracing === true && c.multi !== null) ctx.emit({ type: 'multi/discarded', client: c.id })
+  traceUnwatch(ctx ?? undefined, c)
   c.multi = null
   c.dirtyCas = false
   unwatchAllKeys(srv, c.id)

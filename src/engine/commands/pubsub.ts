@@ -335,8 +335,22 @@ function pubsubSubscribeChannel(
     const clients = dictFetchValue(ctx, server, channel)
     if (clients === undefined) dictAdd(ctx, server, channel, [c.id])
     else clients.push(c.id)
+    if (ctx.tracing) traceSubscription(ctx, 'pubsub/subscribed', type, channel, c)
   }
   return subscribedReply(type.subscribeMsg, channel, type.subscriptionCount(c))
+}
+
+/** Emits pubsub/subscribed or /unsubscribed; `type` null for a pattern. */
+function traceSubscription(
+  ctx: ExecContext,
+  event: 'pubsub/subscribed' | 'pubsub/unsubscribed',
+  type: PubsubType | null,
+  name: string,
+  c: Client,
+): void {
+  const kind = type === null ? 'pattern' : type.shard ? 'shard' : 'channel'
+  const count = type === null ? clientSubscriptionsCount(c) : type.subscriptionCount(c)
+  ctx.emit({ type: event, kind, name, client: c.id, count })
 }
 
 /** Removes `id` from the subscriber list of `key` in `server`, and the key when it empties. */
@@ -373,6 +387,7 @@ function pubsubUnsubscribeChannel(
   if (p !== null && dictDelete(ctx, type.clientChannels(p), channel) !== NO_ENTRY) {
     removed = true
     removeSubscriber(ctx, type.serverChannels(srv.pubsub), channel, c.id)
+    if (ctx.tracing) traceSubscription(ctx, 'pubsub/unsubscribed', type, channel, c)
   }
   out?.push(subscribedReply(type.unsubscribeMsg, channel, type.subscriptionCount(c)))
   return removed
@@ -391,6 +406,7 @@ function pubsubSubscribePattern(
     const clients = dictFetchValue(ctx, srv.pubsub.patterns, pattern)
     if (clients === undefined) dictAdd(ctx, srv.pubsub.patterns, pattern, [c.id])
     else clients.push(c.id)
+    if (ctx.tracing) traceSubscription(ctx, 'pubsub/subscribed', null, pattern, c)
   }
   return subscribedReply('psubscribe', pattern, clientSubscriptionsCount(c))
 }
@@ -409,6 +425,7 @@ function pubsubUnsubscribePattern(
     removed = true
     c.pubsub.patterns.splice(i, 1)
     removeSubscriber(ctx, srv.pubsub.patterns, pattern, c.id)
+    if (ctx.tracing) traceSubscription(ctx, 'pubsub/unsubscribed', null, pattern, c)
   }
   out?.push(subscribedReply('punsubscribe', pattern, clientSubscriptionsCount(c)))
   return removed

@@ -6,19 +6,21 @@
  * multi.ts:execTransaction, which re-dispatches the queued commands through call().
  */
 import { unwatchAllKeys } from '../keyspace/db.ts'
-import { discardTransaction, execTransaction, watchForKey } from '../multi.ts'
+import { discardTransaction, execTransaction, traceUnwatch, watchForKey } from '../multi.ts'
 import { error, OK, type Reply } from '../reply.ts'
 import { defineCommand, type CommandCall, type CommandSpec } from './spec.ts'
 
 function multiCommand(c: CommandCall): Reply {
   if (c.client.multi !== null) return error('ERR MULTI calls can not be nested')
   c.client.multi = { queue: [], dirtyExec: false }
+  if (c.ctx.tracing) c.ctx.emit({ type: 'multi/started', client: c.client.id })
   return OK
 }
 
 function discardCommand(c: CommandCall): Reply {
   if (c.client.multi === null) return error('ERR DISCARD without MULTI')
-  discardTransaction(c.srv, c.client)
+  if (c.ctx.tracing) c.ctx.emit({ type: 'multi/discarded', client: c.client.id })
+  discardTransaction(c.srv, c.client, c.ctx)
   return OK
 }
 
@@ -30,6 +32,7 @@ function watchCommand(c: CommandCall): Reply {
 }
 
 function unwatchCommand(c: CommandCall): Reply {
+  traceUnwatch(c.ctx, c.client)
   unwatchAllKeys(c.srv, c.client.id)
   c.client.dirtyCas = false
   return OK

@@ -490,6 +490,7 @@ export function touchWatchedKey(
   const list = db.watchedKeys.get(key)
   if (list === undefined) return
   // unwatchAllKeys mutates the list while we walk it: iterate over a copy.
+  const flagged: number[] | null = ctx.tracing ? [] : null
   for (const wk of [...list]) {
     if (wk.expired) {
       if (dictFind(ctx, db.dict, key) === NO_ENTRY) {
@@ -501,8 +502,11 @@ export function touchWatchedKey(
     const c = srv.clients.get(wk.client)
     if (c === undefined) continue
     c.dirtyCas = true
+    flagged?.push(c.id)
     unwatchAllKeys(srv, c.id)
   }
+  if (flagged !== null && flagged.length > 0)
+    ctx.emit({ type: 'multi/watchTouched', db: db.id, key, clients: flagged })
 }
 
 /**

@@ -86,6 +86,12 @@ export function conversionReason(
   }
 }
 
+const SUB_KIND = {
+  channel: { en: 'channel', zh: '频道' },
+  pattern: { en: 'pattern', zh: '模式' },
+  shard: { en: 'shard channel', zh: '分片频道' },
+} as const
+
 /** One sentence per event type, in both languages. */
 export const narration: StepEventHandlers<Narration> = {
   'dict/keyAdded': (e) => ({
@@ -261,6 +267,60 @@ export const narration: StepEventHandlers<Narration> = {
       zh: `向${e.shard ? '分片频道' : '频道'} ${q(e.channel)} 发布：频道订阅者 ${n(e.subscribers)} 个，经 ${n(e.patterns.length)} 个匹配模式送达 ${n(viaPatterns)} 个，共 ${n(e.receivers)} 个接收者。`,
     }
   },
+  'pubsub/subscribed': (e) => ({
+    en: `Client ${n(e.client)} subscribed to ${SUB_KIND[e.kind].en} ${q(e.name)} (${n(e.count)} subscription(s) now).`,
+    zh: `客户端 ${n(e.client)} 订阅了${SUB_KIND[e.kind].zh} ${q(e.name)}（现有 ${n(e.count)} 个订阅）。`,
+  }),
+  'pubsub/unsubscribed': (e) => ({
+    en: `Client ${n(e.client)} unsubscribed from ${SUB_KIND[e.kind].en} ${q(e.name)} (${n(e.count)} subscription(s) left).`,
+    zh: `客户端 ${n(e.client)} 退订了${SUB_KIND[e.kind].zh} ${q(e.name)}（剩 ${n(e.count)} 个订阅）。`,
+  }),
+  'multi/started': (e) => ({
+    en: `Client ${n(e.client)} opened a transaction (CLIENT_MULTI): commands are queued from now on.`,
+    zh: `客户端 ${n(e.client)} 开启事务（CLIENT_MULTI）：之后的命令进入队列。`,
+  }),
+  'multi/commandQueued': (e) => ({
+    en: e.stored
+      ? `Queued ${e.argv[0]?.toUpperCase() ?? ''} for client ${n(e.client)}: answered QUEUED, runs at EXEC.`
+      : `Client ${n(e.client)}'s transaction is already dirty: ${e.argv[0]?.toUpperCase() ?? ''} answered QUEUED but was not stored.`,
+    zh: e.stored
+      ? `为客户端 ${n(e.client)} 把 ${e.argv[0]?.toUpperCase() ?? ''} 放入队列：回复 QUEUED，到 EXEC 时执行。`
+      : `客户端 ${n(e.client)} 的事务已失效：${e.argv[0]?.toUpperCase() ?? ''} 回复 QUEUED 但没有存入队列。`,
+  }),
+  'multi/keyWatched': (e) => ({
+    en: `Client ${n(e.client)} watches ${q(e.key)}: added to db ${n(e.db)}'s watched_keys.`,
+    zh: `客户端 ${n(e.client)} 监视 ${q(e.key)}：加入 ${n(e.db)} 号库的 watched_keys。`,
+  }),
+  'multi/watchTouched': (e) => ({
+    en: `A write touched watched key ${q(e.key)}: client(s) ${e.clients.join(', ')} flagged CLIENT_DIRTY_CAS, their WATCHes dropped.`,
+    zh: `一次写入触及被监视的键 ${q(e.key)}：客户端 ${e.clients.join('、')} 被标记 CLIENT_DIRTY_CAS，其监视被清除。`,
+  }),
+  'multi/flagged': (e) => ({
+    en: `A command failed while queueing: client ${n(e.client)}'s transaction flagged CLIENT_DIRTY_EXEC, EXEC will abort.`,
+    zh: `排队时有命令出错：客户端 ${n(e.client)} 的事务被标记 CLIENT_DIRTY_EXEC，EXEC 将中止。`,
+  }),
+  'multi/execRan': (e) => ({
+    en: `EXEC ran client ${n(e.client)}'s ${n(e.commands)} queued command(s) one after another.`,
+    zh: `EXEC 依次执行了客户端 ${n(e.client)} 队列中的 ${n(e.commands)} 条命令。`,
+  }),
+  'multi/execAborted': (e) => ({
+    en:
+      e.why === 'dirtyCas'
+        ? `EXEC aborted: a watched key changed (CLIENT_DIRTY_CAS), so the reply is nil.`
+        : `EXEC aborted with EXECABORT: a command failed while queueing.`,
+    zh:
+      e.why === 'dirtyCas'
+        ? `EXEC 中止：被监视的键已改变（CLIENT_DIRTY_CAS），回复 nil。`
+        : `EXEC 以 EXECABORT 中止：排队时有命令出错。`,
+  }),
+  'multi/discarded': (e) => ({
+    en: `Client ${n(e.client)}'s transaction discarded: the queue is dropped.`,
+    zh: `客户端 ${n(e.client)} 的事务被丢弃：队列清空。`,
+  }),
+  'multi/unwatched': (e) => ({
+    en: `Client ${n(e.client)} no longer watches its ${n(e.keys)} key(s).`,
+    zh: `客户端 ${n(e.client)} 不再监视它的 ${n(e.keys)} 个键。`,
+  }),
   'stream/nodeCreated': (e) => {
     const why = {
       empty: { en: 'the stream had no node', zh: '流中还没有节点' },

@@ -1,0 +1,146 @@
+/**
+ * The clients panel (panels/clients/ClientsPanel.tsx) folding real engine traces step by
+ * step: WATCH, another client's write lighting up CLIENT_DIRTY_CAS, the queue answering
+ * QUEUED, EXEC's outcome, and PUBLISH lighting up its receivers.
+ */
+import { render, screen, within } from '@testing-library/react'
+import { describe, expect, it } from 'vitest'
+import { createServer, manualClock } from '../../../src/engine/index.ts'
+import type { StepEvent } from '../../../src/engine/events.ts'
+import type { ClientsView } from '../../../src/engine/inspectClients.ts'
+import { ClientsPanel } from '../../../src/panels/clients/ClientsPanel.tsx'
+import { foldClients } from '../../../src/panels/clients/clientsModel.ts'
+import { concernsClients } from '../../../src/state/bridge.ts'
+
+function setup() {
+  const s = createServer({ seed: 4, clock: manualClock(), trace: 'summary' })
+  const a = s.createClient()
+  const b = s.createClient()
+  const view = () => s.inspect(null, { server: 'clients' }) as unknown as ClientsView
+  return { s, a, b, view }
+}
+
+function panel(
+  before: ClientsView,
+  after: ClientsView,
+  events: readonly StepEvent[],
+  step: number,
+  lang: 'en' | 'zh' = 'en',
+) {
+  return (
+    <ClientsPanel
+      before={before}
+      after={after}
+      events={events}
+      step={step}
+      t={1}
+      lang={lang}
+      settled={step >= events.length}
+    />
+  )
+}
+
+function column(id: number): HTMLElement {
+  const el = document.querySelector<HTMLElement>(`[data-client="${String(id)}"].clients-client`)
+  if (el === null) throw new Error(`no column for client ${String(id)}`)
+  return el
+}
+
+describe('ClientsPanel', () => {
+  it('lights up DIRTY_CAS when another client writes a watched key', () => {
+    const { s, a, b, view } = setup()
+    s.execute(['WATCH', 'k'], a)
+    const before = view()
+    const t = s.execute(['SET', 'k', '1'], b)
+    const after = view()
+    const own = t.events.filter((e) => e.type.startsWith('multi/'))
+    expect(own.map((e) => e.type)).toEqual(['multi/watchTouched'])
+    const { rerender } = render(panel(before, after, own, 0))
+    // Step 0: a watches k, the dict has k → #a.
+    expect(within(column(a)).getByText('k')).toBeTruthy()
+    expect(screen.getByTestId('watched-keys-0').textContent).toContain(`#${String(a)}`)
+    expect(column(a).querySelector('[data-flag="dirty-cas"]')).toBeNull()
+    // Step 1: the write touched it: a is flagged and its WATCH is gone from both sides.
+    rerender(panel(before, after, own, 1))
+    expect(column(a).querySelector('[data-flag="dirty-cas"]')).not.toBeNull()
+    expect(column(a).dataset.lit).toBe('true')
+    expect(screen.getByTestId('watched-keys-empty')).toBeTruthy()
+    expect(screen.getByTestId('clients-narration').textContent).toContain('CLIENT_DIRTY_CAS')
+    expect(foldClients(before, own, 1)).toEqual(after)
+  })
+
+  it('shows queued commands as QUEUED and EXEC’s outcome, in both languages', () => {
+    const { s, a, view } = setup()
+    s.execute(['MULTI'], a)
+    let before = view()
+    let t = s.execute(['INCR', 'k'], a)
+    let after = view()
+    const { rerender } = render(panel(before, after, t.events, 0))
+    expect(screen.queryByTestId(`queue-${String(a)}`)).toBeNull()
+    rerender(panel(before, after, t.events, t.events.length))
+    const queue = screen.getByTestId(`queue-${String(a)}`)
+    expect(queue.textContent).toContain('INCR k')
+    expect(queue.textContent).toContain('QUEUED')
+    expect(column(a).querySelector('[data-flag="multi"]')).not.toBeNull()
+    before = after
+    t = s.execute(['EXEC'], a)
+    after = view()
+    const own = t.events.filter((e) => e.type.startsWith('multi/'))
+    rerender(panel(before, after, own, own.length))
+    expect(screen.getByTestId('clients-outcome').textContent).toBe('EXEC ran 1 command(s).')
+    expect(screen.queryByTestId(`queue-${String(a)}`)).toBeNull()
+    rerender(panel(before, after, own, own.length, 'zh'))
+    expect(screen.getByTestId('clients-outcome').textContent).toBe('EXEC 执行了 1 条命令。')
+  })
+
+  it('shows EXEC aborted by dirty CAS (the nil reply)', () => {
+    const { s, a, view } = setup()
+    s.execute(['WATCH', 'k'], a)
+    s.execute(['SET', 'k', '1'], a)
+    s.execute(['MULTI'], a)
+    s.execute(['INCR', 'k'], a)
+    const before = view()
+    const t = s.execute(['EXEC'], a)
+    expect(t.reply).toEqual({ type: 'array', value: null })
+    render(panel(before, view(), t.events, t.events.length))
+    expect(screen.getByTestId('clients-outcome').textContent).toContain('nil')
+  })
+
+  it('lights up the channel, the matching pattern and every receiver on PUBLISH', () => {
+    const { s, a, b, view } = setup()
+    const c = s.createClient()
+    s.execute(['SUBSCRIBE', 'news'], a)
+    s.execute(['PSUBSCRIBE', 'n*'], b)
+    const before = view()
+    const t = s.execute(['PUBLISH', 'news', 'hi'], c)
+    render(panel(before, view(), t.events, t.events.length))
+    expect(column(a).dataset.lit).toBe('true')
+    expect(column(b).dataset.lit).toBe('true')
+    expect(column(c).dataset.lit).toBeUndefined()
+    const channels = screen.getByTestId('pubsub-channels')
+    expect(channels.querySelector('[data-name="news"]')?.getAttribute('data-lit')).toBe('true')
+    const patterns = screen.getByTestId('pubsub-patterns')
+    expect(patterns.querySelector('[data-name="n*"]')?.getAttribute('data-lit')).toBe('true')
+    expect(screen.getByTestId('clients-outcome').textContent).toBe('PUBLISH reached 2 receiver(s).')
+  })
+})
+
+describe('concernsClients', () => {
+  it('asks for the clients view for transaction and Pub/Sub items only', () => {
+    const item = (argv: string[], reply: { type: string; value?: unknown } | null = null) => ({
+      argv,
+      reply,
+      events: [] as StepEvent[],
+    })
+    expect(concernsClients(item(['watch', 'k']))).toBe(true)
+    expect(concernsClients(item(['PUBLISH', 'c', 'm']))).toBe(true)
+    expect(concernsClients(item(['SET', 'k', 'v'], { type: 'simple', value: 'QUEUED' }))).toBe(true)
+    expect(concernsClients(item(['SET', 'k', 'v'], { type: 'simple', value: 'OK' }))).toBe(false)
+    expect(
+      concernsClients({
+        ...item(['SET', 'k', 'v']),
+        events: [{ type: 'multi/watchTouched', db: 0, key: 'k', clients: [1] }],
+      }),
+    ).toBe(true)
+  })
+})
