@@ -498,6 +498,55 @@ export const SCENES: readonly Scene[] = [
       { run: 'TTL keep' },
     ],
   },
+  {
+    id: 'watch-multi',
+    title: {
+      en: 'Optimistic locking with WATCH, MULTI and EXEC',
+      zh: '用 WATCH、MULTI 和 EXEC 实现乐观锁',
+    },
+    summary: {
+      en: 'WATCH puts the key in the db’s watched_keys; any write to it, even by the same client, flags CLIENT_DIRTY_CAS and EXEC answers nil. Watched again and left alone, the transaction runs.',
+      zh: 'WATCH 把键放进数据库的 watched_keys；对它的任何写入（即使来自同一个客户端）都会标记 CLIENT_DIRTY_CAS，EXEC 回复 nil。重新监视且无人改动时，事务就会执行。',
+    },
+    focus: null,
+    lines: [
+      { run: 'SET counter 10' },
+      {
+        run: 'WATCH counter',
+        note: {
+          en: 'counter → this client in watched_keys',
+          zh: 'watched_keys 中 counter → 本客户端',
+        },
+      },
+      {
+        run: 'SET counter 11',
+        note: {
+          en: 'a write touches the watched key: CLIENT_DIRTY_CAS',
+          zh: '写入触及被监视的键：CLIENT_DIRTY_CAS',
+        },
+      },
+      { run: 'MULTI' },
+      {
+        run: 'INCR counter',
+        note: {
+          en: 'QUEUED, but a dirty transaction stores nothing',
+          zh: '回复 QUEUED，但已失效的事务不再存储命令',
+        },
+      },
+      { run: 'EXEC', note: { en: 'aborted: the reply is nil', zh: '中止：回复 nil' } },
+      { run: 'WATCH counter' },
+      { run: 'MULTI' },
+      { run: 'INCR counter', note: { en: 'queued for EXEC', zh: '放入队列，等待 EXEC' } },
+      {
+        run: 'EXEC',
+        note: {
+          en: 'nobody touched counter: the queue runs',
+          zh: '没有人改动 counter：队列被执行',
+        },
+      },
+      { run: 'GET counter' },
+    ],
+  },
 ]
 
 /**

@@ -15,7 +15,7 @@ const key = fc.constantFrom('k', 'j', 'x')
 const channel = fc.constantFrom('news', 'nba', 'chat')
 const pattern = fc.constantFrom('n*', '*', 'c?at')
 
-const command: fc.Arbitrary<string[]> = fc.oneof(
+const command: fc.Arbitrary<readonly string[]> = fc.oneof(
   key.map((k) => ['WATCH', k]),
   fc.tuple(key, key).map(([a, b]) => ['WATCH', a, b]),
   fc.constant(['UNWATCH']),
