@@ -454,6 +454,11 @@ export type MultiEvent =
       readonly db: number
       readonly key: KeyName
       readonly clients: readonly number[]
+      /**
+       * Their WATCHes were dropped too (a write's touchWatchedKey, 7.0.15); false for
+       * FLUSHDB / FLUSHALL / SWAPDB (touchAllWatchedKeysInDb), which only set the flag.
+       */
+      readonly unwatched: boolean
     }
   | {
       /** A command failed while queueing: CLIENT_DIRTY_EXEC (flagTransaction). */

@@ -37,6 +37,9 @@ const command: fc.Arbitrary<readonly string[]> = fc.oneof(
   channel.map((c) => ['SSUBSCRIBE', c]),
   fc.constant(['SUNSUBSCRIBE']),
   fc.constant(['RESET']),
+  fc.constant(['FLUSHDB']),
+  fc.constant(['FLUSHALL']),
+  fc.constant(['SWAPDB', '0', '1']),
 )
 
 test.prop(

@@ -506,7 +506,7 @@ export function touchWatchedKey(
     unwatchAllKeys(srv, c.id)
   }
   if (flagged !== null && flagged.length > 0)
-    ctx.emit({ type: 'multi/watchTouched', db: db.id, key, clients: flagged })
+    ctx.emit({ type: 'multi/watchTouched', db: db.id, key, clients: flagged, unwatched: true })
 }
 
 /**
@@ -545,6 +545,14 @@ export function touchAllWatchedKeysInDb(
       }
       const c = srv.clients.get(wk.client)
       if (c !== undefined) c.dirtyCas = true
+      if (c !== undefined && ctx.tracing)
+        ctx.emit({
+          type: 'multi/watchTouched',
+          db: emptied.id,
+          key,
+          clients: [c.id],
+          unwatched: false,
+        })
     }
   }
 }

@@ -143,7 +143,7 @@ export function applyClientsEvent(v: ClientsView, e: StepEvent): ClientsView {
     case 'multi/watchTouched': {
       let next = v
       for (const id of e.clients) {
-        next = unwatchAll(next, id)
+        if (e.unwatched) next = unwatchAll(next, id)
         next = updateClient(next, id, (c) => ({
           ...c,
           flags: withFlag(c.flags, 'dirty-cas', true),

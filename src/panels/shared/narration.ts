@@ -292,8 +292,12 @@ export const narration: StepEventHandlers<Narration> = {
     zh: `客户端 ${n(e.client)} 监视 ${q(e.key)}：加入 ${n(e.db)} 号库的 watched_keys。`,
   }),
   'multi/watchTouched': (e) => ({
-    en: `A write touched watched key ${q(e.key)}: client(s) ${e.clients.join(', ')} flagged CLIENT_DIRTY_CAS, their WATCHes dropped.`,
-    zh: `一次写入触及被监视的键 ${q(e.key)}：客户端 ${e.clients.join('、')} 被标记 CLIENT_DIRTY_CAS，其监视被清除。`,
+    en: e.unwatched
+      ? `A write touched watched key ${q(e.key)}: client(s) ${e.clients.join(', ')} flagged CLIENT_DIRTY_CAS, their WATCHes dropped.`
+      : `Flushing or swapping db ${n(e.db)} touched watched key ${q(e.key)}: client(s) ${e.clients.join(', ')} flagged CLIENT_DIRTY_CAS.`,
+    zh: e.unwatched
+      ? `一次写入触及被监视的键 ${q(e.key)}：客户端 ${e.clients.join('、')} 被标记 CLIENT_DIRTY_CAS，其监视被清除。`
+      : `清空或交换 ${n(e.db)} 号库触及被监视的键 ${q(e.key)}：客户端 ${e.clients.join('、')} 被标记 CLIENT_DIRTY_CAS。`,
   }),
   'multi/flagged': (e) => ({
     en: `A command failed while queueing: client ${n(e.client)}'s transaction flagged CLIENT_DIRTY_EXEC, EXEC will abort.`,

@@ -28,7 +28,7 @@ describe('multi/* events', () => {
       { type: 'multi/keyWatched', client: a, db: 0, key: 'k' },
     ])
     expect(ofFamily(run(b, 'SET', 'k', '1').events)).toEqual([
-      { type: 'multi/watchTouched', db: 0, key: 'k', clients: [a] },
+      { type: 'multi/watchTouched', db: 0, key: 'k', clients: [a], unwatched: true },
     ])
     expect(ofFamily(run(a, 'MULTI').events)).toEqual([{ type: 'multi/started', client: a }])
     const q = run(a, 'INCR', 'k')
@@ -62,6 +62,18 @@ describe('multi/* events', () => {
       { type: 'multi/unwatched', client: a, keys: 1 },
       { type: 'multi/execRan', client: a, commands: 1 },
     ])
+  })
+
+  it('reports FLUSHDB flagging the watchers of existing keys without dropping their WATCHes', () => {
+    const { a, b, run, ofFamily, view } = setup()
+    run(b, 'SET', 'k', '1')
+    run(a, 'WATCH', 'k', 'missing')
+    expect(ofFamily(run(b, 'FLUSHDB').events)).toEqual([
+      { type: 'multi/watchTouched', db: 0, key: 'k', clients: [a], unwatched: false },
+    ])
+    const ca = view().clients.find((c) => c.id === a)
+    expect(ca?.flags).toEqual(['dirty-cas'])
+    expect(ca?.watched).toHaveLength(2)
   })
 
   it('emits nothing with tracing off and replies the same', () => {

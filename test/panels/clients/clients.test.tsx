@@ -139,7 +139,7 @@ describe('concernsClients', () => {
     expect(
       concernsClients({
         ...item(['SET', 'k', 'v']),
-        events: [{ type: 'multi/watchTouched', db: 0, key: 'k', clients: [1] }],
+        events: [{ type: 'multi/watchTouched', db: 0, key: 'k', clients: [1], unwatched: true }],
       }),
     ).toBe(true)
   })
