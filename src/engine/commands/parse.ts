@@ -5,6 +5,7 @@
  * test with `typeof v === 'object'` (a Reply) and return it. Parsing is string2ll-strict:
  * no spaces, no '+', no leading zeros.
  */
+import { cstr } from '../bytes.ts'
 import { error, type Reply } from '../reply.ts'
 import { string2ll } from '../util/numbers.ts'
 
@@ -74,4 +75,14 @@ export function helpReply(command: string, lines: readonly string[]): Reply {
     '    Prints this help.',
   ]
   return { type: 'array', value: all.map((value) => ({ type: 'simple', value })) }
+}
+
+/**
+ * networking.c addReplySubcommandSyntaxError: argv[1] as typed (cut to 128 bytes), the command
+ * upper-cased.
+ */
+export function subcommandSyntaxError(argv: readonly string[]): Reply {
+  const sub = cstr(argv[1] ?? '').slice(0, 128)
+  const cmd = cstr(argv[0] ?? '').toUpperCase()
+  return error(`ERR unknown subcommand or wrong number of arguments for '${sub}'. Try ${cmd} HELP.`)
 }

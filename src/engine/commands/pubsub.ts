@@ -46,7 +46,6 @@
  * (keyspace/notify.ts) publish through pubsubPublishGlobal.
  */
 import type { ClientId } from '../api.ts'
-import { cstr } from '../bytes.ts'
 import { createExecContext, type ExecContext } from '../context.ts'
 import { array, bulk, error, integer, sequence, type Reply } from '../reply.ts'
 import { respEncode } from '../resp.ts'
@@ -65,7 +64,7 @@ import {
   type HashSeed,
 } from '../structures/dict.ts'
 import { stringmatchlen } from '../util/glob.ts'
-import { helpReply } from './parse.ts'
+import { helpReply, subcommandSyntaxError } from './parse.ts'
 import { defineCommand, defineSubcommand, type CommandCall, type CommandSpec } from './spec.ts'
 
 // --- Types ---
@@ -563,16 +562,9 @@ const PUBSUB_HELP = [
   '    Return the number of subscribers for the specified shard level channel(s)',
 ]
 
-/** networking.c addReplySubcommandSyntaxError. */
-function subcommandSyntaxError(c: CommandCall): Reply {
-  const sub = cstr(c.argv[1] ?? '').slice(0, 128)
-  const cmd = cstr(c.argv[0] ?? '').toUpperCase()
-  return error(`ERR unknown subcommand or wrong number of arguments for '${sub}'. Try ${cmd} HELP.`)
-}
-
 /** pubsub.c channelList: the channels of `d` matching `pat` (all without one), dict order. */
 function channelList(c: CommandCall, d: Dict<ClientId[]>): Reply {
-  if (c.argv.length > 3) return subcommandSyntaxError(c)
+  if (c.argv.length > 3) return subcommandSyntaxError(c.argv)
   const pat = c.argv[2]
   const out: Reply[] = []
   dictForEach(d, (channel) => {

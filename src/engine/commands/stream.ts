@@ -97,7 +97,7 @@ import type { RedisObject } from '../types/object.ts'
 import { blockForKeys, denyBlocking, serveReceiver, streamKeyReady, waitersOf } from './blocking.ts'
 import { objectDuplicators } from './generic.ts'
 import { integerLL, isToken, wrongArity } from './common.ts'
-import { getLongLongOrReply, helpReply } from './parse.ts'
+import { getLongLongOrReply, helpReply, subcommandSyntaxError } from './parse.ts'
 import { defineCommand, defineSubcommand, type CommandCall, type CommandSpec } from './spec.ts'
 
 const ERR_INVALID_ID = error('ERR Invalid stream ID specified as stream command argument')
@@ -846,7 +846,7 @@ function xgroupCommand(c: CommandCall): Reply {
           return error('ERR value for ENTRIESREAD must be positive or -1')
         entriesRead = n
         i += 2
-      } else return subcommandSyntaxError(c)
+      } else return subcommandSyntaxError(c.argv)
     }
     const found = lookupStreamWrite(c, key)
     if (isReply(found)) return found
@@ -889,7 +889,7 @@ function xgroupCommand(c: CommandCall): Reply {
   }
   if (o === null || cg === null) {
     if (isToken(opt, 'DESTROY') && argc === 4) return ZERO
-    return subcommandSyntaxError(c)
+    return subcommandSyntaxError(c.argv)
   }
   if (isToken(opt, 'SETID') && (argc === 5 || argc === 7)) {
     let id: StreamID
@@ -939,7 +939,7 @@ function xgroupCommand(c: CommandCall): Reply {
     }
     return integer(pending)
   }
-  return subcommandSyntaxError(c)
+  return subcommandSyntaxError(c.argv)
 }
 
 /** XACK key group id [id ...] */
@@ -1281,21 +1281,14 @@ const XINFO_HELP = [
   '    Show information about the stream.',
 ]
 
-function subcommandSyntaxError(c: CommandCall): Reply {
-  const cmd = (c.argv[0] ?? '').toUpperCase()
-  return error(
-    `ERR unknown subcommand or wrong number of arguments for '${cstr(c.argv[1] ?? '').slice(0, 128)}'. Try ${cmd} HELP.`,
-  )
-}
-
 /** xinfoCommand: HELP, then the key lookup every other subcommand shares. */
 function xinfoCommand(c: CommandCall): Reply {
   const argv = c.argv
   if (isToken(argv[1] ?? '', 'HELP')) {
-    if (argv.length !== 2) return subcommandSyntaxError(c)
+    if (argv.length !== 2) return subcommandSyntaxError(c.argv)
     return helpReply(argv[0] ?? 'xinfo', XINFO_HELP)
   }
-  if (argv.length < 3) return subcommandSyntaxError(c)
+  if (argv.length < 3) return subcommandSyntaxError(c.argv)
   const opt = argv[1] ?? ''
   const s = lookupStreamRead(c, argv[2] ?? '')
   if (s === null) return ERR_NO_SUCH_KEY
@@ -1304,7 +1297,7 @@ function xinfoCommand(c: CommandCall): Reply {
   if (isToken(opt, 'GROUPS') && argv.length === 3) return xinfoGroups(s)
   if (isToken(opt, 'CONSUMERS') && argv.length === 4)
     return xinfoConsumers(c, s, argv[2] ?? '', argv[3] ?? '')
-  return subcommandSyntaxError(c)
+  return subcommandSyntaxError(c.argv)
 }
 
 /** xinfoReplyWithStreamInfo: XINFO STREAM key [FULL [COUNT count]]. */
@@ -1314,10 +1307,10 @@ function xinfoStream(c: CommandCall, s: Stream): Reply {
   let count = 10n
   if (optv.length === 0) full = false
   else {
-    if (optv.length !== 1 && optv.length !== 3) return subcommandSyntaxError(c)
-    if (!isToken(optv[0] ?? '', 'FULL')) return subcommandSyntaxError(c)
+    if (optv.length !== 1 && optv.length !== 3) return subcommandSyntaxError(c.argv)
+    if (!isToken(optv[0] ?? '', 'FULL')) return subcommandSyntaxError(c.argv)
     if (optv.length === 3) {
-      if (!isToken(optv[1] ?? '', 'COUNT')) return subcommandSyntaxError(c)
+      if (!isToken(optv[1] ?? '', 'COUNT')) return subcommandSyntaxError(c.argv)
       const n = getLongLongOrReply(optv[2] ?? '')
       if (isReply(n)) return n
       count = n < 0n ? 10n : n
