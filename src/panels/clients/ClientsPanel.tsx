@@ -25,6 +25,7 @@ import {
   type ClientFlag,
   type ClientsView,
 } from './clientsModel.ts'
+import { fill } from '../shared/fill.ts'
 
 type Lang = 'en' | 'zh'
 
@@ -68,10 +69,6 @@ const FLAG_TEXT: Readonly<Record<ClientFlag, { en: string; zh: string }>> = {
   'dirty-exec': { en: 'DIRTY_EXEC', zh: 'DIRTY_EXEC 有错误' },
   subscribed: { en: 'PUBSUB', zh: 'PUBSUB 订阅中' },
   blocked: { en: 'BLOCKED', zh: 'BLOCKED 阻塞中' },
-}
-
-function fill(s: string, params: Readonly<Record<string, number | string>>): string {
-  return s.replace(/\{(\w+)\}/g, (_, k: string) => String(params[k] ?? ''))
 }
 
 const show = bytesToUtf8

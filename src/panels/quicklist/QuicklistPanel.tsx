@@ -25,6 +25,7 @@ import {
   quicklistModelFromView,
   type QlBox,
 } from './quicklistModel.ts'
+import { fill } from '../shared/fill.ts'
 
 export interface QuicklistPanelProps {
   readonly title: string
@@ -56,10 +57,6 @@ const text = {
   tail: { en: 'tail', zh: '尾' },
   node: { en: 'Node', zh: '节点' },
 } as const
-
-function fmt(s: string, params: Record<string, number>): string {
-  return s.replace(/\{(\w+)\}/g, (_m, k: string) => String(params[k] ?? ''))
-}
 
 /** Node ids the event touches (highlighted while it plays). */
 function touched(e: StepEvent | undefined): number[] {
@@ -143,11 +140,11 @@ function QuicklistPanelImpl(props: QuicklistPanelProps) {
       <p className="quicklist-panel__caption">{text.explain[lang]}</p>
       <p>
         <span data-testid="ql-fill" data-fill={curr.fill}>
-          {fmt(lim.kind === 'count' ? text.fillCount[lang] : text.fillBytes[lang], { n: lim.n })}
+          {fill(lim.kind === 'count' ? text.fillCount[lang] : text.fillBytes[lang], { n: lim.n })}
         </span>{' '}
         ·{' '}
         <span data-testid="ql-stats" data-nodes={curr.nodes.length} data-count={curr.count}>
-          {fmt(text.stats[lang], { nodes: curr.nodes.length, count: curr.count })}
+          {fill(text.stats[lang], { nodes: curr.nodes.length, count: curr.count })}
         </span>
       </p>
       <p role="status" aria-live="polite">

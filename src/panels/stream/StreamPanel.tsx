@@ -36,6 +36,7 @@ import {
   type RaxBox,
   type StreamModel,
 } from './streamModel.ts'
+import { fill } from '../shared/fill.ts'
 
 export interface StreamPanelProps {
   readonly title: string
@@ -82,10 +83,6 @@ const text = {
   unknown: { en: 'unknown', zh: '未知' },
   deleted: { en: 'deleted', zh: '已删除' },
 } as const
-
-function fmt(s: string, params: Readonly<Record<string, number | string>>): string {
-  return s.replace(/\{(\w+)\}/g, (_m, k: string) => String(params[k] ?? ''))
-}
 
 const show = (s: string, max = 10): string => {
   const u = bytesToUtf8(s)
@@ -181,13 +178,13 @@ function Listpack(props: {
     >
       <rect width={box.w} height={box.h} rx={4} className={`st-lp${hot ? ' st-lp--active' : ''}`} />
       <text x={6} y={14} className="st-lp__title">
-        {fmt(text.master[lang], { id: n.master })}
+        {fill(text.master[lang], { id: n.master })}
       </text>
       <text x={6} y={29} className="st-lp__meta">
-        {fmt(text.counters[lang], { count: n.entries, deleted: n.deleted, bytes: n.bytes })}
+        {fill(text.counters[lang], { count: n.entries, deleted: n.deleted, bytes: n.bytes })}
       </text>
       <text x={6} y={44} className="st-lp__meta">
-        {fmt(text.fields[lang], { fields: masterFields(n.master, views) })}
+        {fill(text.fields[lang], { fields: masterFields(n.master, views) })}
       </text>
       {shown.map((it, i) => {
         const isHot = it.id === hotEntry
@@ -214,7 +211,7 @@ function Listpack(props: {
       })}
       {more > 0 && (
         <text x={6} y={52 + shown.length * ITEM_H + 10} className="st-lp__meta">
-          {fmt(text.moreItems[lang], { n: more })}
+          {fill(text.moreItems[lang], { n: more })}
         </text>
       )}
     </g>
@@ -237,7 +234,7 @@ function Group(props: {
       className={`st-group${hot ? ' st-group--active' : ''}`}
     >
       <div>
-        {fmt(text.group[lang], {
+        {fill(text.group[lang], {
           name: show(g.name, 20),
           last: g.lastDeliveredId,
           read: g.entriesRead ?? text.unknown[lang],
@@ -248,7 +245,7 @@ function Group(props: {
       <ul className="st-consumers">
         {g.consumerList.map((c) => (
           <li key={c.name} data-id={`consumer:${g.name}:${c.name}`} data-pending={c.pending}>
-            {fmt(text.consumer[lang], { name: show(c.name, 16), pending: c.pending })}
+            {fill(text.consumer[lang], { name: show(c.name, 16), pending: c.pending })}
           </li>
         ))}
       </ul>
@@ -328,7 +325,7 @@ function StreamPanelImpl(props: StreamPanelProps) {
         data-nodes={curr.nodes.length}
         data-rax-nodes={curr.raxNodes}
       >
-        {fmt(text.stats[lang], {
+        {fill(text.stats[lang], {
           length: curr.length,
           nodes: curr.nodes.length,
           rax: curr.raxNodes,
@@ -347,7 +344,7 @@ function StreamPanelImpl(props: StreamPanelProps) {
           height={height}
           viewBox={`0 0 ${String(width)} ${String(height)}`}
           role="img"
-          aria-label={fmt(text.tree[lang], { key: show(after.key, 24) })}
+          aria-label={fill(text.tree[lang], { key: show(after.key, 24) })}
         >
           {to.links.map((l) => {
             const a = raxPos.get(l.from)
@@ -463,7 +460,7 @@ function StreamPanelImpl(props: StreamPanelProps) {
         </svg>
       </div>
       {hidden > 0 && (
-        <p className="stream-panel__caption">{fmt(text.moreNodes[lang], { n: hidden })}</p>
+        <p className="stream-panel__caption">{fill(text.moreNodes[lang], { n: hidden })}</p>
       )}
       <h4 className="st-groups__title">{text.groups[lang]}</h4>
       {curr.groups.length === 0 ? (
