@@ -7,12 +7,18 @@ import { defineConfig } from 'vitest/config'
 export default defineConfig({
   plugins: [react()],
   test: {
+    // One module graph per worker, not per file: with isolation every test file re-imported
+    // the whole engine (the command table pulls in every family), which was about two
+    // thirds of the suite's time on 2 cores. Tests must not rely on module state left by
+    // another file; each builds its own server, store and DOM.
+    isolate: false,
     projects: [
       {
         extends: true,
         test: {
           name: 'engine',
           environment: 'node',
+          sequence: { groupOrder: 0 },
           include: [
             'test/engine/**/*.test.ts',
             'test/properties/**/*.test.ts',
@@ -29,6 +35,7 @@ export default defineConfig({
         test: {
           name: 'app',
           environment: 'jsdom',
+          sequence: { groupOrder: 0 },
           include: [
             'test/{panels,console,state,worker,app,lessons,protocol,offline}/**/*.test.{ts,tsx}',
           ],
@@ -45,6 +52,9 @@ export default defineConfig({
         test: {
           name: 'e2e',
           environment: 'node',
+          // After the others, one file at a time (each drives its own Chromium): a project
+          // limited to one worker in the same group would hold the whole run to one worker.
+          sequence: { groupOrder: 1 },
           include: ['test/e2e/**/*.test.ts'],
           globalSetup: ['test/e2e/globalSetup.ts'],
           testTimeout: 60_000,
