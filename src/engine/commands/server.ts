@@ -762,6 +762,85 @@ function setGetKeys(argv: readonly string[]): KeyReference[] {
 }
 
 /**
+ * db.c sortGetKeys: the sort key, then the key after the last STORE, skipping the arguments
+ * of LIMIT (2), GET and BY (1). SORT's STORE key spec is 'unknown', so Redis always gets here.
+ */
+function sortGetKeys(argv: readonly string[]): KeyReference[] {
+  const keys: KeyReference[] = [{ pos: 1, flags: ['RO', 'access'] }]
+  let store: KeyReference | null = null
+  for (let i = 2; i < argv.length; i++) {
+    const arg = (argv[i] ?? '').toLowerCase()
+    if (arg === 'limit') i += 2
+    else if (arg === 'get' || arg === 'by') i += 1
+    else if (arg === 'store' && i + 1 < argv.length) store = { pos: i + 1, flags: ['OW', 'update'] }
+  }
+  if (store !== null) keys.push(store)
+  return keys
+}
+
+/**
+ * db.c migrateGetKeys: the key at 3, or with a KEYS option (after COPY, REPLACE, AUTH x,
+ * AUTH2 x y) every argument after it, none if the key at 3 is not empty (a syntax error
+ * MIGRATE reports itself).
+ */
+function migrateGetKeys(argv: readonly string[]): KeyReference[] {
+  let first = 3
+  let num = 1
+  if (argv.length > 6) {
+    for (let i = 6; i < argv.length; i++) {
+      const arg = (argv[i] ?? '').toLowerCase()
+      if (arg === 'keys') {
+        if ((argv[3] ?? '').length > 0) num = 0
+        else {
+          first = i + 1
+          num = argv.length - first
+        }
+        break
+      }
+      if (arg === 'auth') i += 1
+      else if (arg === 'auth2') i += 2
+    }
+  }
+  const keys: KeyReference[] = []
+  for (let i = 0; i < num; i++) keys.push({ pos: first + i, flags: ['RW', 'access', 'delete'] })
+  return keys
+}
+
+/**
+ * db.c bitfieldGetKeys: BITFIELD's key spec has variable flags: RO|access when every
+ * operation is a complete GET or OVERFLOW, else RW|access|update (a SET, INCRBY or a syntax
+ * error).
+ */
+function bitfieldGetKeys(argv: readonly string[]): KeyReference[] {
+  let readonly = true
+  for (let i = 2; i < argv.length; i++) {
+    const remaining = argv.length - i - 1
+    const arg = (argv[i] ?? '').toLowerCase()
+    if (arg === 'get' && remaining >= 2) i += 2
+    else if (arg === 'overflow' && remaining >= 1) i += 1
+    else {
+      // SET / INCRBY with their 3 arguments, or a syntax error: both count as a write.
+      readonly = false
+      break
+    }
+  }
+  return [{ pos: 1, flags: readonly ? ['RO', 'access'] : ['RW', 'access', 'update'] }]
+}
+
+/**
+ * The native getkeys_proc of the commands whose key specs can be incomplete or have
+ * variable flags (the others' procs only run when their specs fail, and then find no keys
+ * either).
+ */
+const GETKEYS_PROCS: ReadonlyMap<string, (argv: readonly string[]) => KeyReference[]> = new Map([
+  ['set', setGetKeys],
+  ['sort', sortGetKeys],
+  ['sort_ro', () => [{ pos: 1, flags: ['RO', 'access'] }]],
+  ['migrate', migrateGetKeys],
+  ['bitfield', bitfieldGetKeys],
+])
+
+/**
  * The keys `args` (a full command line) names, as COMMAND GETKEYS finds them (server.c
  * getKeysFromCommandWithSpecs): a reason string when there are none to find.
  */
@@ -779,12 +858,19 @@ export function commandKeyReferences(
     cmd.getKeys !== undefined || (cmd.keySpecs ?? []).some((k) => !k.flags.includes('not_key'))
   if (!hasKeys) return 'no-keys'
   if ((cmd.arity > 0 && cmd.arity !== args.length) || args.length < -cmd.arity) return 'arity'
-  const keys: KeyReference[] | null =
-    cmd.name === 'set'
-      ? setGetKeys(args)
-      : cmd.getKeys !== undefined
-        ? cmd.getKeys(args).map((pos) => ({ pos, flags: [] }))
-        : getKeysUsingKeySpecs(cmd, args)
+  // db.c getKeysFromCommandWithSpecs: the key specs first unless one has variable flags;
+  // when they fail (an unknown or incomplete spec), the command's own getkeys proc.
+  const varFlags = (cmd.keySpecs ?? []).some((k) => k.flags.includes('variable_flags'))
+  let keys: KeyReference[] | null = varFlags ? null : getKeysUsingKeySpecs(cmd, args)
+  if (keys === null) {
+    const proc = base === cmd ? GETKEYS_PROCS.get(cmd.name) : undefined
+    keys =
+      proc !== undefined
+        ? proc(args)
+        : cmd.getKeys !== undefined
+          ? cmd.getKeys(args).map((pos) => ({ pos, flags: [] }))
+          : null
+  }
   if (keys === null || keys.length === 0) {
     return cmd.flags.includes('no_mandatory_keys') ? [] : 'invalid-arguments'
   }
