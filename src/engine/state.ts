@@ -81,6 +81,8 @@ export interface ServerStats {
   totalErrorReplies: number
   /** stat_dump_payload_sanitizations: deep checks of RESTORE payload blobs (rdbDecode.ts). */
   dumpPayloadSanitizations: number
+  /** lazyfree.c lazyfreed_objects: values freed by the lazyfree thread (keyspace/lazyfree.ts). */
+  lazyfreedObjects: number
   numCommands: Map<string, { calls: number; failed: number; rejected: number; usec: number }>
   errorCodes: Map<string, number>
 }
@@ -102,6 +104,7 @@ export function createStats(): ServerStats {
     unexpectedErrorReplies: 0,
     totalErrorReplies: 0,
     dumpPayloadSanitizations: 0,
+    lazyfreedObjects: 0,
     numCommands: new Map(),
     errorCodes: new Map(),
   }

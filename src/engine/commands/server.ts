@@ -37,6 +37,7 @@ import { rdbSavedObjectLen } from '../rdbEncode.ts'
 import { quicklistNodes, type Quicklist } from '../structures/quicklist.ts'
 import { dbAdd, emptyData, lookupKeyWrite, touchWatchedKey, type RedisDb } from '../keyspace/db.ts'
 import { estimateObjectIdleTime } from '../keyspace/lru.ts'
+import { emptyDbAsyncFreed } from '../keyspace/lazyfree.ts'
 import {
   genInfoMemorySection,
   memoryDoctorReport,
@@ -958,15 +959,21 @@ function flushAsync(c: CommandCall): boolean | null {
 }
 
 function flushdbCommand(c: CommandCall): Reply {
-  if (flushAsync(c) === null) return ERR_SYNTAX
-  c.srv.dirty += emptyData(c.srv, c.ctx, c.client.db)
+  const async = flushAsync(c)
+  if (async === null) return ERR_SYNTAX
+  const removed = emptyData(c.srv, c.ctx, c.client.db)
+  if (async) emptyDbAsyncFreed(c.srv, removed)
+  c.srv.dirty += removed
   return OK
 }
 
 function flushallCommand(c: CommandCall): Reply {
-  if (flushAsync(c) === null) return ERR_SYNTAX
+  const async = flushAsync(c)
+  if (async === null) return ERR_SYNTAX
   const { srv } = c
-  srv.dirty += emptyData(srv, c.ctx, -1)
+  const removed = emptyData(srv, c.ctx, -1)
+  if (async) emptyDbAsyncFreed(srv, removed)
+  srv.dirty += removed
   // flushAllDataAndResetRDB: kill a saving child, and with save points configured save the
   // (empty) dataset at once.
   if (srv.child !== null) killRDBChild(srv)
