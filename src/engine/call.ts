@@ -6,11 +6,12 @@
 import type { ExecContext } from './context.ts'
 import type { CommandCall, CommandSpec } from './commands/spec.ts'
 import type { Reply } from './reply.ts'
-import type { Client, ServerState } from './state.ts'
+import type { Client, CommandStatsEntry, ServerState } from './state.ts'
 import { cstr } from './bytes.ts'
 import { updatePeakMemory } from './keyspace/memory.ts'
 import { feedMonitors } from './commands/monitor.ts'
 import { slowlogPushCurrentCommand } from './slowlog.ts'
+import { updateCommandLatencyHistogram } from './util/hdrHistogram.ts'
 
 // --- Dispatch records ---
 
@@ -45,8 +46,6 @@ export interface CommandDispatch {
   statsOf: ServerState['stats']['numCommands'] | null
   stats: CommandStatsEntry | null
 }
-
-type CommandStatsEntry = { calls: number; failed: number; rejected: number; usec: number }
 
 const dispatches = new WeakMap<CommandSpec, CommandDispatch>()
 
@@ -178,7 +177,7 @@ export function countErrorReply(srv: ServerState, reply: Reply): void {
 export function commandStats(srv: ServerState, fullname: string): CommandStatsEntry {
   let s = srv.stats.numCommands.get(fullname)
   if (s === undefined) {
-    s = { calls: 0, failed: 0, rejected: 0, usec: 0 }
+    s = { calls: 0, failed: 0, rejected: 0, usec: 0, hist: null }
     srv.stats.numCommands.set(fullname, s)
   }
   return s
@@ -242,6 +241,8 @@ export function callDispatch(
   const st = commandStatsOf(srv, d)
   st.calls++
   st.usec += duration
+  // A blocked client's latency is recorded when it is served (blocking.ts).
+  if (srv.config.latencyTracking && c.bpop === null) updateCommandLatencyHistogram(st, duration)
   if (reply.type === 'error') st.failed++
   srv.stats.totalCommandsProcessed++
   // call(): record the peak after each command, before the next eviction (memory.ts).

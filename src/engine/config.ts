@@ -385,6 +385,7 @@ const BOOL_FIELDS: Readonly<Record<string, BoolField>> = {
   'lazyfree-lazy-server-del': 'lazyfreeLazyServerDel',
   'lazyfree-lazy-user-del': 'lazyfreeLazyUserDel',
   'lazyfree-lazy-user-flush': 'lazyfreeLazyUserFlush',
+  'latency-tracking': 'latencyTracking',
 }
 
 export const CONFIG_MIN_HZ = 1
@@ -781,6 +782,7 @@ export function createDefaultConfig(): ServerConfig {
     lazyfreeLazyServerDel: false,
     lazyfreeLazyUserDel: false,
     lazyfreeLazyUserFlush: false,
+    latencyTracking: true,
     notifyKeyspaceEvents: 0,
     other: {},
   }

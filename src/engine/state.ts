@@ -18,6 +18,7 @@ import type { HashSeed } from './structures/dict.ts'
 import type { RedisDb } from './keyspace/db.ts'
 import type { CommandSpec } from './commands/spec.ts'
 import type { SlowlogState } from './slowlog.ts'
+import type { HdrHistogram } from './util/hdrHistogram.ts'
 import type { ClientPubsub, PubsubState } from './commands/pubsub.ts'
 
 // --- Config ---
@@ -55,6 +56,8 @@ export interface ServerConfig {
   lazyfreeLazyServerDel: boolean
   lazyfreeLazyUserDel: boolean
   lazyfreeLazyUserFlush: boolean
+  /** latency-tracking: record each command's duration in its histogram (util/hdrHistogram.ts). */
+  latencyTracking: boolean
   /** notify-keyspace-events as notify.ts's NOTIFY_* bits (0: off, the default). */
   notifyKeyspaceEvents: number
   /** Parameters we answer CONFIG GET for but do not model: canonical name → value. */
@@ -62,6 +65,18 @@ export interface ServerConfig {
 }
 
 // --- Stats ---
+
+/**
+ * One command's INFO commandstats counters, and its latency histogram (created by its first
+ * recorded duration, as server.c updateCommandLatencyHistogram does).
+ */
+export interface CommandStatsEntry {
+  calls: number
+  failed: number
+  rejected: number
+  usec: number
+  hist: HdrHistogram | null
+}
 
 /** INFO stats counters (server.h stat_*). CONFIG RESETSTAT zeroes them. */
 export interface ServerStats {
@@ -83,7 +98,7 @@ export interface ServerStats {
   dumpPayloadSanitizations: number
   /** lazyfree.c lazyfreed_objects: values freed by the lazyfree thread (keyspace/lazyfree.ts). */
   lazyfreedObjects: number
-  numCommands: Map<string, { calls: number; failed: number; rejected: number; usec: number }>
+  numCommands: Map<string, CommandStatsEntry>
   errorCodes: Map<string, number>
 }
 

@@ -76,6 +76,7 @@ import {
 } from './list.ts'
 import { defineCommand, type CommandCall, type CommandSpec } from './spec.ts'
 import { genericZpop } from './zset.ts'
+import { updateCommandLatencyHistogram } from '../util/hdrHistogram.ts'
 
 // --- Timeouts ---
 
@@ -301,7 +302,9 @@ export function serveReceiver(
   // updateStatsOnUnblock: the first run's duration plus the serving time.
   if (reply.type === 'error') commandStats(srv, bpop.cmd).failed++
   const total = receiver.duration + Math.floor((ctx.clock.now() - start) * 1000)
-  commandStats(srv, bpop.cmd).usec += total
+  const st = commandStats(srv, bpop.cmd)
+  st.usec += total
+  if (srv.config.latencyTracking) updateCommandLatencyHistogram(st, total)
   commandArgvBegin(srv)
   slowlogPushCurrentCommand(srv, receiver, cmd, bpop.argv, total)
   replyToBlocked(srv, receiver, reply)

@@ -79,6 +79,7 @@ import {
 } from '../types/object.ts'
 import { stringmatchlen } from '../util/glob.ts'
 import { formatFixed, LLONG_MAX, string2ll } from '../util/numbers.ts'
+import { hdrLogCdf, hdrValueAtPercentile, type HdrHistogram } from '../util/hdrHistogram.ts'
 import {
   eqIgnoreCase,
   getLongOrReply,
@@ -329,20 +330,21 @@ function infoCommandStats(srv: ServerState): string {
 
 /**
  * server.c genRedisInfoStringLatencyStats: one line per command with a latency histogram
- * (created on its first call). Durations are modelled as 0 µs, which Redis records as the
- * histogram's minimum (1 ns): every percentile reads 0.001.
+ * (created by its first recorded duration), each percentile as
+ * fillPercentileDistributionLatencies prints it (hdr_value_at_percentile in µs, %.3f).
+ * A duration of 0 µs is recorded as the histogram's minimum, 1 ns: 0.001.
  */
 function infoLatencyStats(srv: ServerState): string {
-  if (srv.config.other['latency-tracking'] === 'no') return ''
+  if (!srv.config.latencyTracking) return ''
   const percentiles = (srv.config.other['latency-tracking-info-percentiles'] ?? '50 99 99.9')
     .split(' ')
     .filter((p) => p !== '')
   let out = ''
   const visit = (spec: CommandSpec, parent: CommandSpec | null): void => {
     const fullname = parent === null ? spec.name : `${parent.name}|${spec.name}`
-    const st = srv.stats.numCommands.get(fullname)
-    if (st !== undefined && st.calls > 0)
-      out += `latency_percentiles_usec_${fullname}:${percentiles.map((p) => `p${String(Number(p))}=0.001`).join(',')}\r\n`
+    const hist = srv.stats.numCommands.get(fullname)?.hist ?? null
+    if (hist !== null)
+      out += `latency_percentiles_usec_${fullname}:${percentiles.map((p) => `p${String(Number(p))}=${formatFixed(hdrValueAtPercentile(hist, Number(p)) / 1000, 3)}`).join(',')}\r\n`
     for (const sub of spec.subcommands ?? []) visit(sub, spec)
   }
   for (const spec of srv.commands.list) visit(spec, null)
@@ -1491,6 +1493,40 @@ const LATENCY_HELP = [
   '    If no commands are specified then all histograms are replied.',
 ]
 
+/** latency.c fillCommandCDF: calls, then histogram_usec as µs → cumulative count. */
+function fillCommandCDF(hist: HdrHistogram): Reply {
+  const cdf: Reply[] = []
+  for (const [us, count] of hdrLogCdf(hist)) cdf.push(integer(us), integer(count))
+  return array([bulk('calls'), integer(hist.totalCount), bulk('histogram_usec'), array(cdf)])
+}
+
+/**
+ * latency.c LATENCY HISTOGRAM [command ...]: each command (and subcommand) with a latency
+ * histogram, by full name. With no names, every command of the table (Redis walks its
+ * command dict, whose order follows the dict's seeded hash; here the table's order); names
+ * that are not commands are skipped, and a container brings its subcommands.
+ */
+function latencyHistogramCommand(c: CommandCall): Reply {
+  const out: Reply[] = []
+  const add = (fullname: string): void => {
+    const hist = c.srv.stats.numCommands.get(fullname)?.hist ?? null
+    if (hist !== null) out.push(bulk(fullname), fillCommandCDF(hist))
+  }
+  const addWithSubcommands = (cmd: CommandSpec, parent: CommandSpec | null): void => {
+    add(parent === null ? cmd.name : `${parent.name}|${cmd.name}`)
+    if (parent === null) for (const sub of cmd.subcommands ?? []) add(`${cmd.name}|${sub.name}`)
+  }
+  if (c.argv.length === 2) {
+    for (const cmd of c.srv.commands.list) addWithSubcommands(cmd, null)
+  } else {
+    for (let j = 2; j < c.argv.length; j++) {
+      const found = lookupByFullName(c.srv, c.argv[j] ?? '')
+      if (found !== null) addWithSubcommands(found.cmd, found.parent)
+    }
+  }
+  return array(out)
+}
+
 /** latency.c createLatencyReport with no event recorded (and no transparent huge pages). */
 function latencyDoctorCommand(c: CommandCall): Reply {
   const p = lookupConfig('latency-monitor-threshold')
@@ -1532,6 +1568,7 @@ export const serverCommands: readonly CommandSpec[] = [
     defineSubcommand('latency', 'graph', (c) =>
       error(`ERR No samples available for event '${cstr(c.argv[2] ?? '')}'`),
     ),
+    defineSubcommand('latency', 'histogram', latencyHistogramCommand),
     defineSubcommand('latency', 'history', () => array([])),
     defineSubcommand('latency', 'latest', () => array([])),
     defineSubcommand('latency', 'reset', () => integer(0)),
