@@ -11,6 +11,7 @@ import { cstr } from './bytes.ts'
 import { updatePeakMemory } from './keyspace/memory.ts'
 import { feedMonitors } from './commands/monitor.ts'
 import { slowlogPushCurrentCommand } from './slowlog.ts'
+import { latencyAddSampleIfNeeded } from './latency.ts'
 import { updateCommandLatencyHistogram } from './util/hdrHistogram.ts'
 
 // --- Dispatch records ---
@@ -236,6 +237,10 @@ export function callDispatch(
   c.duration = duration
   // A blocked client is logged when it is served (blocking.ts).
   if (c.bpop === null) slowlogPushCurrentCommand(srv, c, cmd, argv, duration)
+  if (srv.config.latencyMonitorThreshold !== 0) {
+    const event = cmd.flags.includes('fast') ? 'fast-command' : 'command'
+    latencyAddSampleIfNeeded(srv, event, Math.floor(duration / 1000), ctx.clock.now())
+  }
   // server.dirty: the handler's own count, else one per key it signalled as modified.
   if (srv.dirty === dirtyBefore) srv.dirty += srv.keysModified - modifiedBefore
   const st = commandStatsOf(srv, d)

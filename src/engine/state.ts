@@ -18,6 +18,7 @@ import type { HashSeed } from './structures/dict.ts'
 import type { RedisDb } from './keyspace/db.ts'
 import type { CommandSpec } from './commands/spec.ts'
 import type { SlowlogState } from './slowlog.ts'
+import type { LatencyTimeSeries } from './latency.ts'
 import type { HdrHistogram } from './util/hdrHistogram.ts'
 import type { ClientPubsub, PubsubState } from './commands/pubsub.ts'
 
@@ -36,6 +37,8 @@ export interface ServerConfig {
   lfuDecayTime: number
   /** slowlog-log-slower-than, microseconds (negative: off). */
   slowlogLogSlowerThan: number
+  /** latency-monitor-threshold, milliseconds (0: the latency monitor is off; latency.ts). */
+  latencyMonitorThreshold: number
   /** slowlog-max-len. */
   slowlogMaxLen: number
   activeExpireEffort: number
@@ -325,6 +328,8 @@ export interface ServerState {
   blockedClients: number
   /** server.slowlog (slowlog.ts). */
   slowlog: SlowlogState
+  /** server.latency_events: the latency monitor's time series by event (latency.ts). */
+  latencyEvents: Map<string, LatencyTimeSeries>
   /**
    * The arguments of the running command that it turned into integer objects, as pairs
    * (argv index, 1 if a shared integer else 0): what the slow log copies (slowlog.ts).

@@ -16,7 +16,7 @@ import type { Reply } from '../../src/engine/reply.ts'
 import type { RawClient } from '../server/rawClient.ts'
 import { bothServersPerFile } from './bothServers.ts'
 
-const servers = bothServersPerFile({ tcp: true })
+const servers = bothServersPerFile({ tcp: true }, true)
 
 /** A reply as data, with each histogram_usec checked and replaced by 'cdf'. */
 function masked(r: Reply): unknown {
@@ -100,6 +100,58 @@ describe('latency histograms match redis-server 7.0.15', () => {
     try {
       const a = await transcript(real)
       expect(await transcript(ours)).toEqual(a)
+    } finally {
+      real.close()
+      ours.close()
+    }
+  })
+})
+
+/**
+ * The latency monitor (latency.c): a DEBUG SLEEP past latency-monitor-threshold is sampled
+ * as a "command" event. Times and milliseconds differ by nature: each server's samples are
+ * checked against its own clock and the sleep, then only the event names and the replies
+ * that carry no time are compared.
+ */
+async function monitorTranscript(c: RawClient): Promise<unknown[]> {
+  const out: unknown[] = []
+  const run = async (...argv: string[]) => (await c.command(...argv)).reply
+  const now = async () => Number((await run('TIME')).value?.[0]?.value)
+  await run('CONFIG', 'SET', 'latency-monitor-threshold', '0')
+  await run('LATENCY', 'RESET')
+  await run('DEBUG', 'SLEEP', '0.1')
+  out.push((await run('LATENCY', 'LATEST')).value)
+  await run('CONFIG', 'SET', 'latency-monitor-threshold', '50')
+  await run('DEBUG', 'SLEEP', '0.1')
+  const t = await now()
+  const latest = await run('LATENCY', 'LATEST')
+  const rows = (latest.value ?? []) as Reply[]
+  const command = rows.find((r) => r.value?.[0]?.value === 'command')
+  const [, time, ms, max] = ((command?.value ?? []) as Reply[]).map((x) => Number(x.value))
+  expect(Math.abs((time ?? 0) - t)).toBeLessThan(5)
+  expect(ms).toBeGreaterThanOrEqual(100)
+  expect(ms).toBeLessThan(1000)
+  expect(max).toBeGreaterThanOrEqual(ms ?? 0)
+  const history = ((await run('LATENCY', 'HISTORY', 'command')).value ?? []) as Reply[]
+  expect(history.length).toBeGreaterThanOrEqual(1)
+  out.push(command === undefined ? 'no command event' : 'command event')
+  out.push((await run('LATENCY', 'HISTORY', 'COMMAND')).value)
+  out.push((await run('LATENCY', 'HISTORY', 'blabla')).value)
+  out.push((await run('LATENCY', 'RESET', 'blabla')).value)
+  out.push((await run('LATENCY', 'RESET', 'COMMAND', 'command')).value)
+  out.push((await run('LATENCY', 'HISTORY', 'command')).value)
+  await run('CONFIG', 'SET', 'latency-monitor-threshold', '0')
+  await run('LATENCY', 'RESET')
+  out.push((await run('LATENCY', 'LATEST')).value)
+  return out
+}
+
+describe('the latency monitor matches redis-server 7.0.15', () => {
+  it('samples a slow command', async () => {
+    const real = await servers.connectReal()
+    const ours = await servers.connectOurs()
+    try {
+      expect(await monitorTranscript(ours)).toEqual(await monitorTranscript(real))
     } finally {
       real.close()
       ours.close()

@@ -77,6 +77,7 @@ import {
 import { defineCommand, type CommandCall, type CommandSpec } from './spec.ts'
 import { genericZpop } from './zset.ts'
 import { updateCommandLatencyHistogram } from '../util/hdrHistogram.ts'
+import { latencyAddSampleIfNeeded } from '../latency.ts'
 
 // --- Timeouts ---
 
@@ -301,7 +302,9 @@ export function serveReceiver(
   srv.currentClient = previous
   // updateStatsOnUnblock: the first run's duration plus the serving time.
   if (reply.type === 'error') commandStats(srv, bpop.cmd).failed++
-  const total = receiver.duration + Math.floor((ctx.clock.now() - start) * 1000)
+  const replyUs = Math.floor((ctx.clock.now() - start) * 1000)
+  const total = receiver.duration + replyUs
+  latencyAddSampleIfNeeded(srv, 'command-unblocking', Math.floor(replyUs / 1000), ctx.clock.now())
   const st = commandStats(srv, bpop.cmd)
   st.usec += total
   if (srv.config.latencyTracking) updateCommandLatencyHistogram(st, total)

@@ -80,6 +80,7 @@ import {
 import { stringmatchlen } from '../util/glob.ts'
 import { formatFixed, LLONG_MAX, string2ll } from '../util/numbers.ts'
 import { hdrLogCdf, hdrValueAtPercentile, type HdrHistogram } from '../util/hdrHistogram.ts'
+import { latencyLatest, latencyResetEvent, latencySamples } from '../latency.ts'
 import {
   eqIgnoreCase,
   getLongOrReply,
@@ -1569,9 +1570,24 @@ export const serverCommands: readonly CommandSpec[] = [
       error(`ERR No samples available for event '${cstr(c.argv[2] ?? '')}'`),
     ),
     defineSubcommand('latency', 'histogram', latencyHistogramCommand),
-    defineSubcommand('latency', 'history', () => array([])),
-    defineSubcommand('latency', 'latest', () => array([])),
-    defineSubcommand('latency', 'reset', () => integer(0)),
+    defineSubcommand('latency', 'history', (c) => {
+      const ts = c.srv.latencyEvents.get(c.argv[2] ?? '')
+      if (ts === undefined) return EMPTY_ARRAY
+      return array(latencySamples(ts).map(([t, ms]) => array([integer(t), integer(ms)])))
+    }),
+    defineSubcommand('latency', 'latest', (c) =>
+      array(
+        latencyLatest(c.srv).map(([event, t, ms, max]) =>
+          array([bulk(event), integer(t), integer(ms), integer(max)]),
+        ),
+      ),
+    ),
+    defineSubcommand('latency', 'reset', (c) => {
+      if (c.argv.length === 2) return integer(latencyResetEvent(c.srv, null))
+      let resets = 0
+      for (let j = 2; j < c.argv.length; j++) resets += latencyResetEvent(c.srv, c.argv[j] ?? '')
+      return integer(resets)
+    }),
     defineSubcommand('latency', 'help', () => helpReply('latency', LATENCY_HELP)),
   ]),
   defineCommand('info', infoCommand),
