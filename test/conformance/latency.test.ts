@@ -116,7 +116,7 @@ describe('latency histograms match redis-server 7.0.15', () => {
 async function monitorTranscript(c: RawClient): Promise<unknown[]> {
   const out: unknown[] = []
   const run = async (...argv: string[]) => (await c.command(...argv)).reply
-  const now = async () => Number((await run('TIME')).value?.[0]?.value)
+  const now = async () => Number(((await run('TIME')).value as Reply[])[0]?.value)
   await run('CONFIG', 'SET', 'latency-monitor-threshold', '0')
   await run('LATENCY', 'RESET')
   await run('DEBUG', 'SLEEP', '0.1')
@@ -126,7 +126,7 @@ async function monitorTranscript(c: RawClient): Promise<unknown[]> {
   const t = await now()
   const latest = await run('LATENCY', 'LATEST')
   const rows = (latest.value ?? []) as Reply[]
-  const command = rows.find((r) => r.value?.[0]?.value === 'command')
+  const command = rows.find((r) => (r.value as Reply[])[0]?.value === 'command')
   const [, time, ms, max] = ((command?.value ?? []) as Reply[]).map((x) => Number(x.value))
   expect(Math.abs((time ?? 0) - t)).toBeLessThan(5)
   expect(ms).toBeGreaterThanOrEqual(100)
