@@ -6,11 +6,13 @@
 import type { ExecContext } from './context.ts'
 import type { CommandCall, CommandSpec } from './commands/spec.ts'
 import type { Reply } from './reply.ts'
-import type { Client, ServerState } from './state.ts'
+import type { Client, CommandStatsEntry, ServerState } from './state.ts'
 import { cstr } from './bytes.ts'
 import { updatePeakMemory } from './keyspace/memory.ts'
 import { feedMonitors } from './commands/monitor.ts'
 import { slowlogPushCurrentCommand } from './slowlog.ts'
+import { latencyAddSampleIfNeeded } from './latency.ts'
+import { updateCommandLatencyHistogram } from './util/hdrHistogram.ts'
 
 // --- Dispatch records ---
 
@@ -45,8 +47,6 @@ export interface CommandDispatch {
   statsOf: ServerState['stats']['numCommands'] | null
   stats: CommandStatsEntry | null
 }
-
-type CommandStatsEntry = { calls: number; failed: number; rejected: number; usec: number }
 
 const dispatches = new WeakMap<CommandSpec, CommandDispatch>()
 
@@ -178,7 +178,7 @@ export function countErrorReply(srv: ServerState, reply: Reply): void {
 export function commandStats(srv: ServerState, fullname: string): CommandStatsEntry {
   let s = srv.stats.numCommands.get(fullname)
   if (s === undefined) {
-    s = { calls: 0, failed: 0, rejected: 0, usec: 0 }
+    s = { calls: 0, failed: 0, rejected: 0, usec: 0, hist: null }
     srv.stats.numCommands.set(fullname, s)
   }
   return s
@@ -237,11 +237,17 @@ export function callDispatch(
   c.duration = duration
   // A blocked client is logged when it is served (blocking.ts).
   if (c.bpop === null) slowlogPushCurrentCommand(srv, c, cmd, argv, duration)
+  if (srv.config.latencyMonitorThreshold !== 0) {
+    const event = cmd.flags.includes('fast') ? 'fast-command' : 'command'
+    latencyAddSampleIfNeeded(srv, event, Math.floor(duration / 1000), ctx.clock.now())
+  }
   // server.dirty: the handler's own count, else one per key it signalled as modified.
   if (srv.dirty === dirtyBefore) srv.dirty += srv.keysModified - modifiedBefore
   const st = commandStatsOf(srv, d)
   st.calls++
   st.usec += duration
+  // A blocked client's latency is recorded when it is served (blocking.ts).
+  if (srv.config.latencyTracking && c.bpop === null) updateCommandLatencyHistogram(st, duration)
   if (reply.type === 'error') st.failed++
   srv.stats.totalCommandsProcessed++
   // call(): record the peak after each command, before the next eviction (memory.ts).

@@ -366,6 +366,7 @@ const NUMERIC_FIELDS: Readonly<Record<string, NumField>> = {
   'active-expire-effort': 'activeExpireEffort',
   'slowlog-log-slower-than': 'slowlogLogSlowerThan',
   'slowlog-max-len': 'slowlogMaxLen',
+  'latency-monitor-threshold': 'latencyMonitorThreshold',
   'hash-max-listpack-entries': 'hashMaxListpackEntries',
   'hash-max-listpack-value': 'hashMaxListpackValue',
   'set-max-intset-entries': 'setMaxIntsetEntries',
@@ -385,6 +386,7 @@ const BOOL_FIELDS: Readonly<Record<string, BoolField>> = {
   'lazyfree-lazy-server-del': 'lazyfreeLazyServerDel',
   'lazyfree-lazy-user-del': 'lazyfreeLazyUserDel',
   'lazyfree-lazy-user-flush': 'lazyfreeLazyUserFlush',
+  'latency-tracking': 'latencyTracking',
 }
 
 export const CONFIG_MIN_HZ = 1
@@ -764,6 +766,7 @@ export function createDefaultConfig(): ServerConfig {
     lfuDecayTime: 1,
     activeExpireEffort: 1,
     slowlogLogSlowerThan: 10000,
+    latencyMonitorThreshold: 0,
     slowlogMaxLen: 128,
     activerehashing: true,
     hashMaxListpackEntries: 512,
@@ -781,6 +784,7 @@ export function createDefaultConfig(): ServerConfig {
     lazyfreeLazyServerDel: false,
     lazyfreeLazyUserDel: false,
     lazyfreeLazyUserFlush: false,
+    latencyTracking: true,
     notifyKeyspaceEvents: 0,
     other: {},
   }

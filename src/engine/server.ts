@@ -100,6 +100,7 @@ import { PACKED_THRESHOLD } from './structures/quicklist.ts'
 import { drainOutbox, monitorClientClosed } from './commands/monitor.ts'
 import { commandKeyReferences } from './commands/server.ts'
 import { createSlowlog, slowlogValidate } from './slowlog.ts'
+import { latencyValidate } from './latency.ts'
 import {
   createPubsubState,
   freeClientPubsub,
@@ -181,6 +182,7 @@ export function createServerState(opts: ServerOptions): ServerState {
     pubsub: createPubsubState(hashSeed),
     blockedClients: 0,
     slowlog: createSlowlog(),
+    latencyEvents: new Map(),
     argvInts: [],
     argvRedacted: [],
     callStart: NaN,
@@ -558,6 +560,7 @@ export function serverStateValidate(srv: ServerState): string[] {
     }
   }
   errors.push(...slowlogValidate(srv.slowlog))
+  errors.push(...latencyValidate(srv))
   let blocked = 0
   for (const db of srv.dbs)
     for (const [key, ids] of db.blockingKeys)

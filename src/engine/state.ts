@@ -18,6 +18,8 @@ import type { HashSeed } from './structures/dict.ts'
 import type { RedisDb } from './keyspace/db.ts'
 import type { CommandSpec } from './commands/spec.ts'
 import type { SlowlogState } from './slowlog.ts'
+import type { LatencyTimeSeries } from './latency.ts'
+import type { HdrHistogram } from './util/hdrHistogram.ts'
 import type { ClientPubsub, PubsubState } from './commands/pubsub.ts'
 
 // --- Config ---
@@ -35,6 +37,8 @@ export interface ServerConfig {
   lfuDecayTime: number
   /** slowlog-log-slower-than, microseconds (negative: off). */
   slowlogLogSlowerThan: number
+  /** latency-monitor-threshold, milliseconds (0: the latency monitor is off; latency.ts). */
+  latencyMonitorThreshold: number
   /** slowlog-max-len. */
   slowlogMaxLen: number
   activeExpireEffort: number
@@ -55,6 +59,8 @@ export interface ServerConfig {
   lazyfreeLazyServerDel: boolean
   lazyfreeLazyUserDel: boolean
   lazyfreeLazyUserFlush: boolean
+  /** latency-tracking: record each command's duration in its histogram (util/hdrHistogram.ts). */
+  latencyTracking: boolean
   /** notify-keyspace-events as notify.ts's NOTIFY_* bits (0: off, the default). */
   notifyKeyspaceEvents: number
   /** Parameters we answer CONFIG GET for but do not model: canonical name → value. */
@@ -62,6 +68,18 @@ export interface ServerConfig {
 }
 
 // --- Stats ---
+
+/**
+ * One command's INFO commandstats counters, and its latency histogram (created by its first
+ * recorded duration, as server.c updateCommandLatencyHistogram does).
+ */
+export interface CommandStatsEntry {
+  calls: number
+  failed: number
+  rejected: number
+  usec: number
+  hist: HdrHistogram | null
+}
 
 /** INFO stats counters (server.h stat_*). CONFIG RESETSTAT zeroes them. */
 export interface ServerStats {
@@ -81,7 +99,9 @@ export interface ServerStats {
   totalErrorReplies: number
   /** stat_dump_payload_sanitizations: deep checks of RESTORE payload blobs (rdbDecode.ts). */
   dumpPayloadSanitizations: number
-  numCommands: Map<string, { calls: number; failed: number; rejected: number; usec: number }>
+  /** lazyfree.c lazyfreed_objects: values freed by the lazyfree thread (keyspace/lazyfree.ts). */
+  lazyfreedObjects: number
+  numCommands: Map<string, CommandStatsEntry>
   errorCodes: Map<string, number>
 }
 
@@ -102,6 +122,7 @@ export function createStats(): ServerStats {
     unexpectedErrorReplies: 0,
     totalErrorReplies: 0,
     dumpPayloadSanitizations: 0,
+    lazyfreedObjects: 0,
     numCommands: new Map(),
     errorCodes: new Map(),
   }
@@ -307,6 +328,8 @@ export interface ServerState {
   blockedClients: number
   /** server.slowlog (slowlog.ts). */
   slowlog: SlowlogState
+  /** server.latency_events: the latency monitor's time series by event (latency.ts). */
+  latencyEvents: Map<string, LatencyTimeSeries>
   /**
    * The arguments of the running command that it turned into integer objects, as pairs
    * (argv index, 1 if a shared integer else 0): what the slow log copies (slowlog.ts).

@@ -13,12 +13,16 @@ export interface BothServers {
   connectOurs(): Promise<RawClient>
 }
 
-export function bothServersPerFile(opts: RealRedisOptions = { tcp: false }): BothServers {
+/** `debug`: both servers accept DEBUG (--enable-debug-command yes). */
+export function bothServersPerFile(
+  opts: RealRedisOptions = { tcp: false },
+  debug = false,
+): BothServers {
   let real: RealRedis | null = null
   let ours: RespServerHandle | null = null
   beforeAll(async () => {
-    real = await startRealRedis([], opts)
-    ours = await startRespServer({ seed: 1 })
+    real = await startRealRedis(debug ? ['--enable-debug-command', 'yes'] : [], opts)
+    ours = await startRespServer({ seed: 1, enableDebugCommand: debug ? 'yes' : 'no' })
   })
   afterAll(async () => {
     await ours?.close()

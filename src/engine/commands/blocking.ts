@@ -76,6 +76,8 @@ import {
 } from './list.ts'
 import { defineCommand, type CommandCall, type CommandSpec } from './spec.ts'
 import { genericZpop } from './zset.ts'
+import { updateCommandLatencyHistogram } from '../util/hdrHistogram.ts'
+import { latencyAddSampleIfNeeded } from '../latency.ts'
 
 // --- Timeouts ---
 
@@ -300,8 +302,12 @@ export function serveReceiver(
   srv.currentClient = previous
   // updateStatsOnUnblock: the first run's duration plus the serving time.
   if (reply.type === 'error') commandStats(srv, bpop.cmd).failed++
-  const total = receiver.duration + Math.floor((ctx.clock.now() - start) * 1000)
-  commandStats(srv, bpop.cmd).usec += total
+  const replyUs = Math.floor((ctx.clock.now() - start) * 1000)
+  const total = receiver.duration + replyUs
+  latencyAddSampleIfNeeded(srv, 'command-unblocking', Math.floor(replyUs / 1000), ctx.clock.now())
+  const st = commandStats(srv, bpop.cmd)
+  st.usec += total
+  if (srv.config.latencyTracking) updateCommandLatencyHistogram(st, total)
   commandArgvBegin(srv)
   slowlogPushCurrentCommand(srv, receiver, cmd, bpop.argv, total)
   replyToBlocked(srv, receiver, reply)

@@ -95,6 +95,9 @@ export function clearClientConnectionState(
   c: Client,
   ctx: ExecContext | null = null,
 ): void {
+  // A MONITOR client stops monitoring (its pending lines are still delivered).
+  const monitor = srv.monitors.indexOf(c.id)
+  if (monitor >= 0) srv.monitors.splice(monitor, 1)
   c.db = 0
   c.resp = 2
   c.authenticated = srv.config.requirepass === ''

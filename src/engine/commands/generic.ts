@@ -34,6 +34,7 @@ import {
 } from '../keyspace/db.ts'
 import { NOTIFY_GENERIC, notifyKeyspaceEvent } from '../keyspace/notify.ts'
 import { estimateObjectIdleTime } from '../keyspace/lru.ts'
+import { dbAsyncDelete } from '../keyspace/lazyfree.ts'
 import {
   array,
   bulk,
@@ -92,14 +93,17 @@ function dbByIndex(srv: ServerState, id: number): RedisDb | null {
 
 // --- DEL, UNLINK, EXISTS, TYPE, TOUCH ---
 
-/** db.c delGenericCommand: expire first (so expired keys do not count), then delete. */
-function delGeneric(c: CommandCall): Reply {
+/**
+ * db.c delGenericCommand: expire first (so expired keys do not count), then delete; `lazy`
+ * (UNLINK, or DEL under lazyfree-lazy-user-del) frees through dbAsyncDelete.
+ */
+function delGeneric(c: CommandCall, lazy: boolean): Reply {
   const { srv, ctx, db, argv } = c
   let numdel = 0
   for (let j = 1; j < argv.length; j++) {
     const key = argv[j] ?? ''
     expireIfNeeded(srv, ctx, db, key, 0)
-    if (dbDelete(ctx, db, key)) {
+    if (lazy ? dbAsyncDelete(srv, ctx, db, key) : dbDelete(ctx, db, key)) {
       signalModifiedKey(srv, ctx, db, key)
       notifyKeyspaceEvent(srv, ctx, NOTIFY_GENERIC, 'del', key, db.id)
       srv.dirty++
@@ -110,11 +114,11 @@ function delGeneric(c: CommandCall): Reply {
 }
 
 function delCommand(c: CommandCall): Reply {
-  return delGeneric(c)
+  return delGeneric(c, c.srv.config.lazyfreeLazyUserDel)
 }
 
 function unlinkCommand(c: CommandCall): Reply {
-  return delGeneric(c)
+  return delGeneric(c, true)
 }
 
 /** EXISTS key [key ...]: counts repeats, does not touch the LRU. */

@@ -37,6 +37,7 @@ import { rdbSavedObjectLen } from '../rdbEncode.ts'
 import { quicklistNodes, type Quicklist } from '../structures/quicklist.ts'
 import { dbAdd, emptyData, lookupKeyWrite, touchWatchedKey, type RedisDb } from '../keyspace/db.ts'
 import { estimateObjectIdleTime } from '../keyspace/lru.ts'
+import { emptyDbAsyncFreed } from '../keyspace/lazyfree.ts'
 import {
   genInfoMemorySection,
   memoryDoctorReport,
@@ -78,6 +79,8 @@ import {
 } from '../types/object.ts'
 import { stringmatchlen } from '../util/glob.ts'
 import { formatFixed, LLONG_MAX, string2ll } from '../util/numbers.ts'
+import { hdrLogCdf, hdrValueAtPercentile, type HdrHistogram } from '../util/hdrHistogram.ts'
+import { latencyLatest, latencyResetEvent, latencySamples } from '../latency.ts'
 import {
   eqIgnoreCase,
   getLongOrReply,
@@ -328,20 +331,21 @@ function infoCommandStats(srv: ServerState): string {
 
 /**
  * server.c genRedisInfoStringLatencyStats: one line per command with a latency histogram
- * (created on its first call). Durations are modelled as 0 µs, which Redis records as the
- * histogram's minimum (1 ns): every percentile reads 0.001.
+ * (created by its first recorded duration), each percentile as
+ * fillPercentileDistributionLatencies prints it (hdr_value_at_percentile in µs, %.3f).
+ * A duration of 0 µs is recorded as the histogram's minimum, 1 ns: 0.001.
  */
 function infoLatencyStats(srv: ServerState): string {
-  if (srv.config.other['latency-tracking'] === 'no') return ''
+  if (!srv.config.latencyTracking) return ''
   const percentiles = (srv.config.other['latency-tracking-info-percentiles'] ?? '50 99 99.9')
     .split(' ')
     .filter((p) => p !== '')
   let out = ''
   const visit = (spec: CommandSpec, parent: CommandSpec | null): void => {
     const fullname = parent === null ? spec.name : `${parent.name}|${spec.name}`
-    const st = srv.stats.numCommands.get(fullname)
-    if (st !== undefined && st.calls > 0)
-      out += `latency_percentiles_usec_${fullname}:${percentiles.map((p) => `p${String(Number(p))}=0.001`).join(',')}\r\n`
+    const hist = srv.stats.numCommands.get(fullname)?.hist ?? null
+    if (hist !== null)
+      out += `latency_percentiles_usec_${fullname}:${percentiles.map((p) => `p${String(Number(p))}=${formatFixed(hdrValueAtPercentile(hist, Number(p)) / 1000, 3)}`).join(',')}\r\n`
     for (const sub of spec.subcommands ?? []) visit(sub, spec)
   }
   for (const spec of srv.commands.list) visit(spec, null)
@@ -762,6 +766,85 @@ function setGetKeys(argv: readonly string[]): KeyReference[] {
 }
 
 /**
+ * db.c sortGetKeys: the sort key, then the key after the last STORE, skipping the arguments
+ * of LIMIT (2), GET and BY (1). SORT's STORE key spec is 'unknown', so Redis always gets here.
+ */
+function sortGetKeys(argv: readonly string[]): KeyReference[] {
+  const keys: KeyReference[] = [{ pos: 1, flags: ['RO', 'access'] }]
+  let store: KeyReference | null = null
+  for (let i = 2; i < argv.length; i++) {
+    const arg = (argv[i] ?? '').toLowerCase()
+    if (arg === 'limit') i += 2
+    else if (arg === 'get' || arg === 'by') i += 1
+    else if (arg === 'store' && i + 1 < argv.length) store = { pos: i + 1, flags: ['OW', 'update'] }
+  }
+  if (store !== null) keys.push(store)
+  return keys
+}
+
+/**
+ * db.c migrateGetKeys: the key at 3, or with a KEYS option (after COPY, REPLACE, AUTH x,
+ * AUTH2 x y) every argument after it, none if the key at 3 is not empty (a syntax error
+ * MIGRATE reports itself).
+ */
+function migrateGetKeys(argv: readonly string[]): KeyReference[] {
+  let first = 3
+  let num = 1
+  if (argv.length > 6) {
+    for (let i = 6; i < argv.length; i++) {
+      const arg = (argv[i] ?? '').toLowerCase()
+      if (arg === 'keys') {
+        if ((argv[3] ?? '').length > 0) num = 0
+        else {
+          first = i + 1
+          num = argv.length - first
+        }
+        break
+      }
+      if (arg === 'auth') i += 1
+      else if (arg === 'auth2') i += 2
+    }
+  }
+  const keys: KeyReference[] = []
+  for (let i = 0; i < num; i++) keys.push({ pos: first + i, flags: ['RW', 'access', 'delete'] })
+  return keys
+}
+
+/**
+ * db.c bitfieldGetKeys: BITFIELD's key spec has variable flags: RO|access when every
+ * operation is a complete GET or OVERFLOW, else RW|access|update (a SET, INCRBY or a syntax
+ * error).
+ */
+function bitfieldGetKeys(argv: readonly string[]): KeyReference[] {
+  let readonly = true
+  for (let i = 2; i < argv.length; i++) {
+    const remaining = argv.length - i - 1
+    const arg = (argv[i] ?? '').toLowerCase()
+    if (arg === 'get' && remaining >= 2) i += 2
+    else if (arg === 'overflow' && remaining >= 1) i += 1
+    else {
+      // SET / INCRBY with their 3 arguments, or a syntax error: both count as a write.
+      readonly = false
+      break
+    }
+  }
+  return [{ pos: 1, flags: readonly ? ['RO', 'access'] : ['RW', 'access', 'update'] }]
+}
+
+/**
+ * The native getkeys_proc of the commands whose key specs can be incomplete or have
+ * variable flags (the others' procs only run when their specs fail, and then find no keys
+ * either).
+ */
+const GETKEYS_PROCS: ReadonlyMap<string, (argv: readonly string[]) => KeyReference[]> = new Map([
+  ['set', setGetKeys],
+  ['sort', sortGetKeys],
+  ['sort_ro', () => [{ pos: 1, flags: ['RO', 'access'] }]],
+  ['migrate', migrateGetKeys],
+  ['bitfield', bitfieldGetKeys],
+])
+
+/**
  * The keys `args` (a full command line) names, as COMMAND GETKEYS finds them (server.c
  * getKeysFromCommandWithSpecs): a reason string when there are none to find.
  */
@@ -779,12 +862,19 @@ export function commandKeyReferences(
     cmd.getKeys !== undefined || (cmd.keySpecs ?? []).some((k) => !k.flags.includes('not_key'))
   if (!hasKeys) return 'no-keys'
   if ((cmd.arity > 0 && cmd.arity !== args.length) || args.length < -cmd.arity) return 'arity'
-  const keys: KeyReference[] | null =
-    cmd.name === 'set'
-      ? setGetKeys(args)
-      : cmd.getKeys !== undefined
-        ? cmd.getKeys(args).map((pos) => ({ pos, flags: [] }))
-        : getKeysUsingKeySpecs(cmd, args)
+  // db.c getKeysFromCommandWithSpecs: the key specs first unless one has variable flags;
+  // when they fail (an unknown or incomplete spec), the command's own getkeys proc.
+  const varFlags = (cmd.keySpecs ?? []).some((k) => k.flags.includes('variable_flags'))
+  let keys: KeyReference[] | null = varFlags ? null : getKeysUsingKeySpecs(cmd, args)
+  if (keys === null) {
+    const proc = base === cmd ? GETKEYS_PROCS.get(cmd.name) : undefined
+    keys =
+      proc !== undefined
+        ? proc(args)
+        : cmd.getKeys !== undefined
+          ? cmd.getKeys(args).map((pos) => ({ pos, flags: [] }))
+          : null
+  }
   if (keys === null || keys.length === 0) {
     return cmd.flags.includes('no_mandatory_keys') ? [] : 'invalid-arguments'
   }
@@ -872,15 +962,21 @@ function flushAsync(c: CommandCall): boolean | null {
 }
 
 function flushdbCommand(c: CommandCall): Reply {
-  if (flushAsync(c) === null) return ERR_SYNTAX
-  c.srv.dirty += emptyData(c.srv, c.ctx, c.client.db)
+  const async = flushAsync(c)
+  if (async === null) return ERR_SYNTAX
+  const removed = emptyData(c.srv, c.ctx, c.client.db)
+  if (async) emptyDbAsyncFreed(c.srv, removed)
+  c.srv.dirty += removed
   return OK
 }
 
 function flushallCommand(c: CommandCall): Reply {
-  if (flushAsync(c) === null) return ERR_SYNTAX
+  const async = flushAsync(c)
+  if (async === null) return ERR_SYNTAX
   const { srv } = c
-  srv.dirty += emptyData(srv, c.ctx, -1)
+  const removed = emptyData(srv, c.ctx, -1)
+  if (async) emptyDbAsyncFreed(srv, removed)
+  srv.dirty += removed
   // flushAllDataAndResetRDB: kill a saving child, and with save points configured save the
   // (empty) dataset at once.
   if (srv.child !== null) killRDBChild(srv)
@@ -1398,6 +1494,40 @@ const LATENCY_HELP = [
   '    If no commands are specified then all histograms are replied.',
 ]
 
+/** latency.c fillCommandCDF: calls, then histogram_usec as µs → cumulative count. */
+function fillCommandCDF(hist: HdrHistogram): Reply {
+  const cdf: Reply[] = []
+  for (const [us, count] of hdrLogCdf(hist)) cdf.push(integer(us), integer(count))
+  return array([bulk('calls'), integer(hist.totalCount), bulk('histogram_usec'), array(cdf)])
+}
+
+/**
+ * latency.c LATENCY HISTOGRAM [command ...]: each command (and subcommand) with a latency
+ * histogram, by full name. With no names, every command of the table (Redis walks its
+ * command dict, whose order follows the dict's seeded hash; here the table's order); names
+ * that are not commands are skipped, and a container brings its subcommands.
+ */
+function latencyHistogramCommand(c: CommandCall): Reply {
+  const out: Reply[] = []
+  const add = (fullname: string): void => {
+    const hist = c.srv.stats.numCommands.get(fullname)?.hist ?? null
+    if (hist !== null) out.push(bulk(fullname), fillCommandCDF(hist))
+  }
+  const addWithSubcommands = (cmd: CommandSpec, parent: CommandSpec | null): void => {
+    add(parent === null ? cmd.name : `${parent.name}|${cmd.name}`)
+    if (parent === null) for (const sub of cmd.subcommands ?? []) add(`${cmd.name}|${sub.name}`)
+  }
+  if (c.argv.length === 2) {
+    for (const cmd of c.srv.commands.list) addWithSubcommands(cmd, null)
+  } else {
+    for (let j = 2; j < c.argv.length; j++) {
+      const found = lookupByFullName(c.srv, c.argv[j] ?? '')
+      if (found !== null) addWithSubcommands(found.cmd, found.parent)
+    }
+  }
+  return array(out)
+}
+
 /** latency.c createLatencyReport with no event recorded (and no transparent huge pages). */
 function latencyDoctorCommand(c: CommandCall): Reply {
   const p = lookupConfig('latency-monitor-threshold')
@@ -1439,9 +1569,25 @@ export const serverCommands: readonly CommandSpec[] = [
     defineSubcommand('latency', 'graph', (c) =>
       error(`ERR No samples available for event '${cstr(c.argv[2] ?? '')}'`),
     ),
-    defineSubcommand('latency', 'history', () => array([])),
-    defineSubcommand('latency', 'latest', () => array([])),
-    defineSubcommand('latency', 'reset', () => integer(0)),
+    defineSubcommand('latency', 'histogram', latencyHistogramCommand),
+    defineSubcommand('latency', 'history', (c) => {
+      const ts = c.srv.latencyEvents.get(c.argv[2] ?? '')
+      if (ts === undefined) return EMPTY_ARRAY
+      return array(latencySamples(ts).map(([t, ms]) => array([integer(t), integer(ms)])))
+    }),
+    defineSubcommand('latency', 'latest', (c) =>
+      array(
+        latencyLatest(c.srv).map(([event, t, ms, max]) =>
+          array([bulk(event), integer(t), integer(ms), integer(max)]),
+        ),
+      ),
+    ),
+    defineSubcommand('latency', 'reset', (c) => {
+      if (c.argv.length === 2) return integer(latencyResetEvent(c.srv, null))
+      let resets = 0
+      for (let j = 2; j < c.argv.length; j++) resets += latencyResetEvent(c.srv, c.argv[j] ?? '')
+      return integer(resets)
+    }),
     defineSubcommand('latency', 'help', () => helpReply('latency', LATENCY_HELP)),
   ]),
   defineCommand('info', infoCommand),

@@ -45,6 +45,7 @@ import {
   memValueTouched,
 } from './memory.ts'
 import { NOTIFY_EXPIRED, NOTIFY_KEY_MISS, NOTIFY_NEW, notifyKeyspaceEvent } from './notify.ts'
+import { dbAsyncDelete } from './lazyfree.ts'
 
 // --- Types ---
 
@@ -425,7 +426,8 @@ export function deleteExpiredKeyAndPropagate(
   db: RedisDb,
   key: string,
 ): void {
-  dbDelete(ctx, db, key)
+  if (srv.config.lazyfreeLazyExpire) dbAsyncDelete(srv, ctx, db, key)
+  else dbDelete(ctx, db, key)
   notifyKeyspaceEvent(srv, ctx, NOTIFY_EXPIRED, 'expired', key, db.id)
   // signalModifiedKey without counting a write: expiry does not make the dataset dirty.
   touchWatchedKey(srv, ctx, db, key)

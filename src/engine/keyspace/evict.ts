@@ -56,6 +56,7 @@ import {
 } from '../structures/dict.ts'
 import { lfuDecrAndReturn, type RedisObject } from '../types/object.ts'
 import { dbDelete, signalModifiedKey } from './db.ts'
+import { dbAsyncDelete } from './lazyfree.ts'
 import { NOTIFY_EVICTED, notifyKeyspaceEvent } from './notify.ts'
 import { estimateObjectIdleTime } from './lru.ts'
 import { zmallocUsedMemory } from './memory.ts'
@@ -362,7 +363,8 @@ export function performEvictions(srv: ServerState, ctx: ExecContext): EvictionRe
     const db = srv.dbs[victim.db]
     if (db === undefined) return 'fail'
     const before = zmallocUsedMemory(srv)
-    dbDelete(ctx, db, victim.key)
+    if (srv.config.lazyfreeLazyEviction) dbAsyncDelete(srv, ctx, db, victim.key)
+    else dbDelete(ctx, db, victim.key)
     const delta = before - zmallocUsedMemory(srv)
     memFreed += delta
     srv.stats.evictedKeys++

@@ -1032,7 +1032,7 @@ export function genInfoMemorySection(srv: ServerState): string {
     ['mem_allocator', 'jemalloc-5.3.0'],
     ['active_defrag_running', 0],
     ['lazyfree_pending_objects', 0],
-    ['lazyfreed_objects', 0],
+    ['lazyfreed_objects', srv.stats.lazyfreedObjects],
   ]
   return lines.map(([k, v]) => `${k}:${String(v)}`).join('\r\n') + '\r\n'
 }

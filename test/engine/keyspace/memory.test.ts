@@ -107,8 +107,8 @@ describe('used_memory', () => {
 
   it('counts one latency histogram per command called', () => {
     const { srv } = setup()
-    srv.stats.numCommands.set('set', { calls: 3, failed: 0, rejected: 0, usec: 0 })
-    srv.stats.numCommands.set('get', { calls: 0, failed: 0, rejected: 1, usec: 0 })
+    srv.stats.numCommands.set('set', { calls: 3, failed: 0, rejected: 0, usec: 0, hist: null })
+    srv.stats.numCommands.set('get', { calls: 0, failed: 0, rejected: 1, usec: 0, hist: null })
     expect(zmallocUsedMemory(srv)).toBe(USED_MEMORY_STARTUP + LATENCY_HISTOGRAM_BYTES)
   })
 
