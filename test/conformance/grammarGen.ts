@@ -23,14 +23,32 @@ import type { CommandArg, CommandMeta } from '../../src/engine/commands/spec.ts'
 import { createTestEngine } from '../harness/TestEngine.ts'
 
 /**
- * How a reply is compared: exact bytes; arrays as multisets at every depth; a flat array of
- * pairs as a multiset of pairs; the reply's type (and nil-ness) only; type plus array length
- * (random picks); integers within a tolerance (TTLs); and three that exact-compare but
- * accept a difference Redis's own hash seed explains (checked against the real server's
- * OBJECT ENCODING of the key at mismatch time).
+ * How a reply is compared:
+ * - exact: raw bytes;
+ * - lex: exact, but not sent when a lex range would walk a skiplist of mixed scores
+ *   (undefined order: the walk follows the random node levels);
+ * - unordered: arrays as multisets at every depth; pairs: a flat array of pairs as a
+ *   multiset of pairs;
+ * - shape: the reply's type (and nil-ness) only; count: type plus array length (random
+ *   picks); near: integers within a tolerance (TTLs, idle seconds);
+ * - timed: exact once times are zeroed (XPENDING / XINFO idle and delivery times);
+ * - sort, memory, dump, scan: exact, but a difference Redis's own hash seed (or random
+ *   skiplist levels) explains is accepted, judged by the real server's OBJECT ENCODING of
+ *   the key at mismatch time.
  */
 export type Cmp =
-  'exact' | 'unordered' | 'pairs' | 'shape' | 'count' | 'near' | 'sort' | 'memory' | 'dump'
+  | 'exact'
+  | 'unordered'
+  | 'pairs'
+  | 'shape'
+  | 'count'
+  | 'near'
+  | 'sort'
+  | 'memory'
+  | 'dump'
+  | 'lex'
+  | 'scan'
+  | 'timed'
 
 export interface GCmd {
   readonly argv: string[]
@@ -352,6 +370,20 @@ export const CONFIG_DEFAULTS: readonly (readonly [string, string])[] = [
   ['stream-node-max-entries', '100'],
   ['stream-node-max-bytes', '4096'],
 ]
+/** Small values of the thresholds, for streams that start with them. */
+const SMALL_THRESHOLDS: readonly (readonly [string, readonly string[]])[] = [
+  ['hash-max-listpack-entries', ['0', '1', '2', '4']],
+  ['hash-max-listpack-value', ['0', '1', '3']],
+  ['zset-max-listpack-entries', ['0', '1', '2', '4']],
+  ['zset-max-listpack-value', ['0', '1', '3']],
+  ['set-max-intset-entries', ['0', '1', '2', '4']],
+  ['list-max-listpack-size', ['1', '2', '3', '-1']],
+  ['list-compress-depth', ['1', '2']],
+  ['hll-sparse-max-bytes', ['0', '30', '100']],
+  ['stream-node-max-entries', ['1', '2', '3']],
+  ['stream-node-max-bytes', ['0', '30', '100']],
+]
+
 const CONFIG_NAMES = [
   ...CONFIG_DEFAULTS.map((x) => x[0]),
   'hash-max-ziplist-entries',
@@ -377,15 +409,41 @@ const CONFIG_VALUES = [
   '2mb',
 ]
 
+/** The type of key a command group works on (geo commands work on sorted sets). */
+const GROUP_TYPE: Readonly<Record<string, string>> = {
+  string: 'string',
+  bitmap: 'string',
+  list: 'list',
+  hash: 'hash',
+  set: 'set',
+  'sorted-set': 'zset',
+  geo: 'geo',
+  stream: 'stream',
+  hyperloglog: 'hll',
+}
+
+/** The stream being generated: its keys by the type they were given at the start. */
+let keysByType = new Map<string, string[]>()
+
 /** A value for the argument named `name` of type `type` in command `cmd`. */
 function value(g: Gen, cmd: string, name: string, type: CommandArg['type']): string {
-  if (type === 'key') return chance(g, 0.04) ? pick(g, ODD_KEYS) : pick(g, KEYS)
+  if (type === 'key') {
+    if (chance(g, 0.04)) return pick(g, ODD_KEYS)
+    // Mostly a key that held the command's type at the start of the stream.
+    const own = keysByType.get(GROUP_TYPE[COMMAND_META[cmd]?.group ?? ''] ?? '') ?? []
+    return own.length > 0 && chance(g, 0.7) ? pick(g, own) : pick(g, KEYS)
+  }
   if (type === 'pattern') {
     if (cmd === 'sort' || cmd === 'sort_ro')
       return pick(g, ['nosort', 'k*', '#', 'k*->f1', 'w_*', 'k*->', '*'])
     return pick(g, PATTERNS)
   }
-  if (type === 'unix-time') return pick(g, name.endsWith('milliseconds') ? UNIX_MS : UNIX_S)
+  if (type === 'unix-time') {
+    // SET keeps a key whose EXAT/PXAT is past until active expiry deletes it (at a moment of
+    // its own on each server): only future or invalid times there.
+    if (cmd === 'set') return pick(g, [FAR_SECONDS, FAR_MS, '0', '-1', LLONG_MAX, 'abc'])
+    return pick(g, name.endsWith('milliseconds') ? UNIX_MS : UNIX_S)
+  }
   const bad = chance(g, 0.08)
   switch (name) {
     case 'timeout':
@@ -652,15 +710,27 @@ const TIPS_OVERRIDE: Readonly<Record<string, Cmp>> = {
   spop: 'unordered',
   ttl: 'near',
   pttl: 'near',
+  'object|idletime': 'near',
+  scan: 'scan',
+  sscan: 'scan',
+  hscan: 'scan',
+  zscan: 'scan',
+  xpending: 'timed',
+  'xinfo|consumers': 'timed',
   expiretime: 'near',
   pexpiretime: 'near',
 }
 
+const LEX_COMMANDS = new Set(['zlexcount', 'zrangebylex', 'zrevrangebylex', 'zremrangebylex'])
+
 function cmpFor(name: string, argv: readonly string[]): Cmp {
+  if (LEX_COMMANDS.has(name)) return 'lex'
+  if ((name === 'zrange' || name === 'zrangestore') && argv.some((x) => /^bylex$/i.test(x)))
+    return 'lex'
   const o = TIPS_OVERRIDE[name]
   if (o !== undefined) return o
   // XINFO STREAM FULL shows delivery and seen times.
-  if (name === 'xinfo|stream' && argv.some((x) => /^full$/i.test(x))) return 'shape'
+  if (name === 'xinfo|stream' && argv.some((x) => /^full$/i.test(x))) return 'timed'
   const tips = (COMMAND_META[name] as CommandMeta & { tips?: readonly string[] }).tips ?? []
   if (tips.includes('nondeterministic_output')) return 'shape'
   if (tips.includes('nondeterministic_output_order')) return 'unordered'
@@ -741,36 +811,44 @@ export function genCommand(g: Gen): GCmd {
 
 const E = (...argv: string[]): GCmd => ({ argv, cmp: 'exact' })
 
-/** Commands that give key `k` a random type and encoding (or leave it missing). */
-function populate(g: Gen, k: string): GCmd[] {
+const TYPES = ['string', 'list', 'hash', 'set', 'zset', 'stream', 'geo', 'hll', 'none']
+
+/** Commands that give key `k` type `type` in a random encoding (none: leave it missing). */
+function populate(g: Gen, k: string, type: string): GCmd[] {
   const out: GCmd[] = []
-  switch (int(g, 12)) {
-    case 0:
+  const big = chance(g, 0.4)
+  switch (type) {
+    case 'none':
       return []
-    case 1:
-      out.push(E('SET', k, pick(g, ['hello', '12345', 'x'.repeat(50), 'caf\xc3\xa9', '-7', '3.5'])))
+    case 'string':
+      out.push(
+        E(
+          'SET',
+          k,
+          pick(g, ['hello', '12345', 'x'.repeat(50), 'caf\xc3\xa9', '-7', '3.5', '\x00\xff']),
+        ),
+      )
       break
-    case 2:
-      out.push(E('RPUSH', k, 'a', 'b', 'c', '1', '2', '3'))
+    case 'list':
+      out.push(E('RPUSH', k, 'a', 'b', 'c', '1', '2', '3', 'a'))
+      if (big)
+        out.push(E('RPUSH', k, ...Array.from({ length: 100 }, (_, i) => `${i}`.padStart(100, 'e'))))
       break
-    case 3:
-      out.push(E('RPUSH', k, ...Array.from({ length: 100 }, (_, i) => `${i}`.padStart(100, 'e'))))
-      break
-    case 4:
+    case 'hash':
       out.push(E('HSET', k, 'f1', 'v1', 'f2', '2', 'f3', '3.5', 'a', '1'))
-      if (chance(g, 0.5)) out.push(E('HSET', k, 'long', LONG65))
+      if (big) out.push(E('HSET', k, 'long', LONG65))
       break
-    case 5:
+    case 'set':
       out.push(E('SADD', k, '1', '2', '3', '100', '-1'))
+      if (big) out.push(E('SADD', k, 'a', 'b', 'c'))
       break
-    case 6:
-      out.push(E('SADD', k, 'a', 'b', 'c', '1', '2'))
+    case 'zset':
+      out.push(
+        E('ZADD', k, '1', 'a', '2', 'b', '3', 'c', '2.5', 'd', '-1', '1', '0', 'e', '0', 'f'),
+      )
+      if (big) out.push(E('ZADD', k, '5', LONG65))
       break
-    case 7:
-      out.push(E('ZADD', k, '1', 'a', '2', 'b', '3', 'c', '2.5', 'd', '-1', '1'))
-      if (chance(g, 0.5)) out.push(E('ZADD', k, '5', LONG65))
-      break
-    case 8:
+    case 'stream':
       out.push(
         E('XADD', k, '1-1', 'f', 'v'),
         E('XADD', k, '2-1', 'a', '1', 'b', '2'),
@@ -781,16 +859,15 @@ function populate(g: Gen, k: string): GCmd[] {
         out.push(E('XREADGROUP', 'GROUP', 'g1', 'c1', 'COUNT', '1', 'STREAMS', k, '>'))
       }
       break
-    case 9:
+    case 'geo':
       out.push(
         E('GEOADD', k, '13.361389', '38.115556', 'Palermo', '15.087269', '37.502669', 'Catania'),
       )
       break
-    case 10:
-      out.push(E('PFADD', k, 'a', 'b', 'c'))
-      break
     default:
-      out.push(E('PFADD', k, ...Array.from({ length: 2000 }, (_, i) => `e${i}`)))
+      out.push(
+        E('PFADD', k, ...(big ? Array.from({ length: 2000 }, (_, i) => `e${i}`) : ['a', 'b', 'c'])),
+      )
   }
   if (chance(g, 0.3)) out.push(E('PEXPIREAT', k, FAR_MS))
   return out
@@ -812,7 +889,18 @@ function multiBlock(g: Gen): GCmd[] {
 export function grammarStream(seed: number, n: number): GCmd[] {
   const g: Gen = { s: Math.imul(seed, 2654435761) ^ 0x5bd1e995 }
   const out: GCmd[] = []
-  for (const k of KEYS) out.push(...populate(g, k))
+  // Half the streams run with small encoding thresholds: conversions, several quicklist
+  // and stream nodes, dense HyperLogLogs, compressed list nodes.
+  if (chance(g, 0.5)) {
+    for (const [name, values] of SMALL_THRESHOLDS)
+      if (chance(g, 0.6)) out.push(E('CONFIG', 'SET', name, pick(g, values)))
+  }
+  keysByType = new Map()
+  for (const k of KEYS) {
+    const type = pick(g, TYPES)
+    out.push(...populate(g, k, type))
+    keysByType.set(type, [...(keysByType.get(type) ?? []), k])
+  }
   for (let i = 0; i < n; i++) {
     if (chance(g, 0.03)) out.push(...multiBlock(g))
     else out.push(genCommand(g))
