@@ -10,7 +10,8 @@
  * clean state) and the test fails with a reproduction in redis-cli syntax.
  *
  * CI runs fixed seeds. A longer hunt: GRAMMAR_STREAMS=300 GRAMMAR_COMMANDS=400
- * GRAMMAR_FIRST_SEED=1000 npx vitest run test/conformance/grammar.test.ts
+ * GRAMMAR_FIRST_SEED=1000 npx vitest run test/conformance/grammar.test.ts (GRAMMAR_MALFORM=0.5 for
+ * more malformed commands, GRAMMAR_SHRINK=0 to skip shrinking)
  */
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'

@@ -169,6 +169,9 @@ export const EXCLUDED: Readonly<Record<string, string>> = {
   multi: 'generated as whole MULTI ... EXEC blocks',
 }
 
+/** The share of malformed commands (GRAMMAR_MALFORM for a hunt of error paths). */
+const MALFORMED_SHARE = Number(process.env['GRAMMAR_MALFORM'] ?? 0.15)
+
 /** Commands generated less often: they wipe or move the pre-populated keys. */
 const RARE = new Set(['flushall', 'flushdb', 'swapdb', 'select', 'reset', 'move'])
 
@@ -802,7 +805,7 @@ export function genCommand(g: Gen): GCmd {
   const hand = handMade(g, name)
   if (hand !== null) return hand
   let argv = wellFormed(g, name)
-  if (!NO_MALFORM.has(name) && chance(g, 0.15)) argv = malform(g, name, argv)
+  if (!NO_MALFORM.has(name) && chance(g, MALFORMED_SHARE)) argv = malform(g, name, argv)
   return { argv, cmp: cmpFor(name, argv) }
 }
 
@@ -902,8 +905,16 @@ export function grammarStream(seed: number, n: number): GCmd[] {
     keysByType.set(type, [...(keysByType.get(type) ?? []), k])
   }
   for (let i = 0; i < n; i++) {
-    if (chance(g, 0.03)) out.push(...multiBlock(g))
-    else out.push(genCommand(g))
+    if (chance(g, 0.03)) {
+      out.push(...multiBlock(g))
+      continue
+    }
+    const c = genCommand(g)
+    out.push(c)
+    // The encoding after a command (DEBUG DIGEST compares contents only).
+    const k = c.argv[1]
+    if (k !== undefined && KEYS.includes(k) && chance(g, 0.2)) out.push(E('OBJECT', 'ENCODING', k))
   }
+  for (const k of KEYS) out.push(E('OBJECT', 'ENCODING', k))
   return out
 }
