@@ -32,6 +32,8 @@ import { createTestEngine } from '../harness/TestEngine.ts'
  * - shape: the reply's type (and nil-ness) only; count: type plus array length (random
  *   picks); near: integers within a tolerance (TTLs, idle seconds);
  * - timed: exact once times are zeroed (XPENDING / XINFO idle and delivery times);
+ * - client: exact once connection-specific fields are blanked (CLIENT INFO's id, address,
+ *   fd, age, idle, read buffer and total memory; HELLO's id);
  * - sort, memory, dump, scan: exact, but a difference Redis's own hash seed (or random
  *   skiplist levels) explains is accepted, judged by the real server's OBJECT ENCODING of
  *   the key at mismatch time.
@@ -49,6 +51,7 @@ export type Cmp =
   | 'lex'
   | 'scan'
   | 'timed'
+  | 'client'
 
 export interface GCmd {
   readonly argv: string[]
@@ -700,6 +703,7 @@ const TIPS_OVERRIDE: Readonly<Record<string, Cmp>> = {
   xautoclaim: 'exact',
   xclaim: 'exact',
   'client|id': 'shape',
+  'client|info': 'client',
   'object|encoding': 'exact',
   'object|refcount': 'exact',
   dump: 'dump',
@@ -772,7 +776,7 @@ function handMade(g: Gen, name: string): GCmd | null {
       if (chance(g, 0.3)) argv.push(mangleCase(g, 'SETNAME'), pick(g, ['conn', 'a b', '']))
       if (chance(g, 0.1)) argv.push(mangleCase(g, 'AUTH'), 'default', 'pw')
       if (chance(g, 0.1)) argv.push('BOGUS')
-      return { argv, cmp: 'shape' }
+      return { argv, cmp: 'client' }
     }
   }
   return null
