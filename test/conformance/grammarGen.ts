@@ -818,7 +818,10 @@ export function genCommand(g: Gen): GCmd {
 
 const E = (...argv: string[]): GCmd => ({ argv, cmp: 'exact' })
 
-const TYPES = ['string', 'list', 'hash', 'set', 'zset', 'stream', 'geo', 'hll', 'none']
+/** The types keys get at the start (GRAMMAR_TYPES=zset,stream narrows a hunt). */
+const TYPES = (
+  process.env['GRAMMAR_TYPES'] ?? 'string,list,hash,set,zset,stream,geo,hll,none'
+).split(',')
 
 /** Commands that give key `k` type `type` in a random encoding (none: leave it missing). */
 function populate(g: Gen, k: string, type: string): GCmd[] {
