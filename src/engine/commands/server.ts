@@ -742,7 +742,8 @@ export function getKeysUsingKeySpecs(
       const n = string2ll(argv[first + fk.keynumidx] ?? '')
       if (n === null || n < 0n) return null
       first += fk.firstkey
-      last = first + Number(n) - 1
+      // Redis adds (int)numkeys: a count past 32 bits wraps.
+      last = first + Number(BigInt.asIntN(32, n)) - 1
     } else return null
     if (last >= argc || last < first || first >= argc) return null
     for (let i = first; i <= last; i += step) {
@@ -754,32 +755,151 @@ export function getKeysUsingKeySpecs(
   return keys
 }
 
+/** C atoi (glibc: (int)strtol): leading blanks, a sign, digits; 0 when none. */
+function atoi(s: string): number {
+  const m = /^[ \t\n\v\f\r]*([+-]?\d+)/.exec(s)
+  if (m === null) return 0
+  let n = BigInt(m[1] as string)
+  if (n > 9223372036854775807n) n = 9223372036854775807n
+  if (n < -9223372036854775808n) n = -9223372036854775808n
+  return Number(BigInt.asIntN(32, n))
+}
+
+/**
+ * db.c genericGetKeys: `num` keys from argv[keyCountOfs] (read by atoi) starting at
+ * firstKeyOfs, then the store key; none when the count is out of range. No flags.
+ */
+function genericGetKeys(
+  storeKeyOfs: number,
+  keyCountOfs: number,
+  firstKeyOfs: number,
+  argv: readonly string[],
+): KeyReference[] {
+  const num = atoi(argv[keyCountOfs] ?? '')
+  if (num < 1 || num > argv.length - firstKeyOfs) return []
+  const keys: KeyReference[] = []
+  for (let i = 0; i < num; i++) keys.push({ pos: firstKeyOfs + i, flags: [] })
+  if (storeKeyOfs !== 0) keys.push({ pos: storeKeyOfs, flags: [] })
+  return keys
+}
+
+const RO_ACCESS = ['RO', 'access']
+
+/** db.c sortGetKeys: the sort key, and the last STORE's key (options skip their arguments). */
+function sortGetKeys(argv: readonly string[]): KeyReference[] {
+  const keys: KeyReference[] = [{ pos: 1, flags: RO_ACCESS }]
+  const skip: Readonly<Record<string, number>> = { limit: 2, get: 1, by: 1 }
+  let store: KeyReference | null = null
+  for (let i = 2; i < argv.length; i++) {
+    const arg = cstr(argv[i] ?? '').toLowerCase()
+    const n = skip[arg]
+    if (n !== undefined) i += n
+    else if (arg === 'store' && i + 1 < argv.length) store = { pos: i + 1, flags: ['OW', 'update'] }
+  }
+  if (store !== null) keys.push(store)
+  return keys
+}
+
+/** db.c georadiusGetKeys: the key and the last STORE / STOREDIST key. No flags. */
+function georadiusGetKeys(argv: readonly string[]): KeyReference[] {
+  let stored = -1
+  for (let i = 5; i < argv.length; i++) {
+    const arg = cstr(argv[i] ?? '').toLowerCase()
+    if ((arg === 'store' || arg === 'storedist') && i + 1 < argv.length) {
+      stored = i + 1
+      i++
+    }
+  }
+  const keys: KeyReference[] = [{ pos: 1, flags: [] }]
+  if (stored !== -1) keys.push({ pos: stored, flags: [] })
+  return keys
+}
+
+/** db.c xreadGetKeys: the keys after STREAMS (half of what follows). No flags. */
+function xreadGetKeys(argv: readonly string[]): KeyReference[] {
+  let streamsPos = -1
+  for (let i = 1; i < argv.length; i++) {
+    const arg = cstr(argv[i] ?? '').toLowerCase()
+    if (arg === 'block' || arg === 'count') i++
+    else if (arg === 'group') i += 2
+    else if (arg === 'noack') continue
+    else {
+      if (arg === 'streams') streamsPos = i
+      break
+    }
+  }
+  const num = streamsPos === -1 ? 0 : argv.length - streamsPos - 1
+  if (streamsPos === -1 || num === 0 || num % 2 !== 0) return []
+  const keys: KeyReference[] = []
+  for (let i = streamsPos + 1; i < argv.length - num / 2; i++) keys.push({ pos: i, flags: [] })
+  return keys
+}
+
 /**
  * db.c setGetKeys: SET's key spec has variable flags, so Redis asks this proc: OW|update,
  * or RW|access|update when a GET option follows the value.
  */
 function setGetKeys(argv: readonly string[]): KeyReference[] {
   for (let i = 3; i < argv.length; i++)
-    if ((argv[i] ?? '').toLowerCase() === 'get')
+    if (cstr(argv[i] ?? '').toLowerCase() === 'get')
       return [{ pos: 1, flags: ['RW', 'access', 'update'] }]
   return [{ pos: 1, flags: ['OW', 'update'] }]
 }
 
-/**
- * db.c sortGetKeys: the sort key, then the key after the last STORE, skipping the arguments
- * of LIMIT (2), GET and BY (1). SORT's STORE key spec is 'unknown', so Redis always gets here.
- */
-function sortGetKeys(argv: readonly string[]): KeyReference[] {
-  const keys: KeyReference[] = [{ pos: 1, flags: ['RO', 'access'] }]
-  let store: KeyReference | null = null
+/** db.c bitfieldGetKeys: RO|access while only GET / OVERFLOW are well formed, else RW. */
+function bitfieldGetKeys(argv: readonly string[]): KeyReference[] {
+  let readonly = true
   for (let i = 2; i < argv.length; i++) {
-    const arg = (argv[i] ?? '').toLowerCase()
-    if (arg === 'limit') i += 2
-    else if (arg === 'get' || arg === 'by') i += 1
-    else if (arg === 'store' && i + 1 < argv.length) store = { pos: i + 1, flags: ['OW', 'update'] }
+    const remargs = argv.length - i - 1
+    const arg = cstr(argv[i] ?? '').toLowerCase()
+    if (arg === 'get' && remargs >= 2) i += 2
+    else if ((arg === 'set' || arg === 'incrby') && remargs >= 3) {
+      readonly = false
+      break
+    } else if (arg === 'overflow' && remargs >= 1) i += 1
+    else {
+      readonly = false
+      break
+    }
   }
-  if (store !== null) keys.push(store)
-  return keys
+  return [{ pos: 1, flags: readonly ? RO_ACCESS : ['RW', 'access', 'update'] }]
+}
+
+type GetKeysProc = (argv: readonly string[]) => KeyReference[]
+
+const numkeysAt1: GetKeysProc = (argv) => genericGetKeys(0, 1, 2, argv)
+const numkeysAt2: GetKeysProc = (argv) => genericGetKeys(0, 2, 3, argv)
+const storeNumkeys: GetKeysProc = (argv) => genericGetKeys(1, 2, 3, argv)
+
+/** commands.c's getkeys_proc of each command that has one (Redis asks it after the key specs). */
+const GETKEYS_PROCS: Readonly<Record<string, GetKeysProc>> = {
+  bitfield: bitfieldGetKeys,
+  sort: sortGetKeys,
+  sort_ro: () => [{ pos: 1, flags: RO_ACCESS }],
+  georadius: georadiusGetKeys,
+  georadiusbymember: georadiusGetKeys,
+  blmpop: numkeysAt2,
+  bzmpop: numkeysAt2,
+  lmpop: numkeysAt1,
+  zmpop: numkeysAt1,
+  eval: numkeysAt2,
+  evalsha: numkeysAt2,
+  evalsha_ro: numkeysAt2,
+  eval_ro: numkeysAt2,
+  fcall: numkeysAt2,
+  fcall_ro: numkeysAt2,
+  sintercard: numkeysAt1,
+  zdiff: numkeysAt1,
+  zinter: numkeysAt1,
+  zintercard: numkeysAt1,
+  zunion: numkeysAt1,
+  zdiffstore: storeNumkeys,
+  zinterstore: storeNumkeys,
+  zunionstore: storeNumkeys,
+  xread: xreadGetKeys,
+  xreadgroup: xreadGetKeys,
+  set: setGetKeys,
+  migrate: migrateGetKeys,
 }
 
 /**
@@ -811,42 +931,9 @@ function migrateGetKeys(argv: readonly string[]): KeyReference[] {
 }
 
 /**
- * db.c bitfieldGetKeys: BITFIELD's key spec has variable flags: RO|access when every
- * operation is a complete GET or OVERFLOW, else RW|access|update (a SET, INCRBY or a syntax
- * error).
- */
-function bitfieldGetKeys(argv: readonly string[]): KeyReference[] {
-  let readonly = true
-  for (let i = 2; i < argv.length; i++) {
-    const remaining = argv.length - i - 1
-    const arg = (argv[i] ?? '').toLowerCase()
-    if (arg === 'get' && remaining >= 2) i += 2
-    else if (arg === 'overflow' && remaining >= 1) i += 1
-    else {
-      // SET / INCRBY with their 3 arguments, or a syntax error: both count as a write.
-      readonly = false
-      break
-    }
-  }
-  return [{ pos: 1, flags: readonly ? ['RO', 'access'] : ['RW', 'access', 'update'] }]
-}
-
-/**
- * The native getkeys_proc of the commands whose key specs can be incomplete or have
- * variable flags (the others' procs only run when their specs fail, and then find no keys
- * either).
- */
-const GETKEYS_PROCS: ReadonlyMap<string, (argv: readonly string[]) => KeyReference[]> = new Map([
-  ['set', setGetKeys],
-  ['sort', sortGetKeys],
-  ['sort_ro', () => [{ pos: 1, flags: ['RO', 'access'] }]],
-  ['migrate', migrateGetKeys],
-  ['bitfield', bitfieldGetKeys],
-])
-
-/**
- * The keys `args` (a full command line) names, as COMMAND GETKEYS finds them (server.c
- * getKeysFromCommandWithSpecs): a reason string when there are none to find.
+ * The keys `args` (a full command line) names, as COMMAND GETKEYS finds them (db.c
+ * getKeysFromCommandWithSpecs: the key specs when they are complete and their flags fixed,
+ * else the command's getkeys proc): a reason string when there are none to find.
  */
 export function commandKeyReferences(
   srv: ServerState,
@@ -858,24 +945,16 @@ export function commandKeyReferences(
       ? base.subcommands.find((s) => s.name === (args[1] ?? '').toLowerCase())
       : base
   if (cmd === undefined) return 'invalid-command'
-  const hasKeys =
-    cmd.getKeys !== undefined || (cmd.keySpecs ?? []).some((k) => !k.flags.includes('not_key'))
-  if (!hasKeys) return 'no-keys'
+  const proc = cmd === base ? GETKEYS_PROCS[cmd.name] : undefined
+  const specs = cmd.keySpecs ?? []
+  const hasKeySpec = specs.some((k) => !k.flags.includes('not_key'))
+  if (proc === undefined && !hasKeySpec) return 'no-keys'
   if ((cmd.arity > 0 && cmd.arity !== args.length) || args.length < -cmd.arity) return 'arity'
-  // db.c getKeysFromCommandWithSpecs: the key specs first unless one has variable flags;
-  // when they fail (an unknown or incomplete spec), the command's own getkeys proc.
-  const varFlags = (cmd.keySpecs ?? []).some((k) => k.flags.includes('variable_flags'))
-  let keys: KeyReference[] | null = varFlags ? null : getKeysUsingKeySpecs(cmd, args)
-  if (keys === null) {
-    const proc = base === cmd ? GETKEYS_PROCS.get(cmd.name) : undefined
-    keys =
-      proc !== undefined
-        ? proc(args)
-        : cmd.getKeys !== undefined
-          ? cmd.getKeys(args).map((pos) => ({ pos, flags: [] }))
-          : null
-  }
-  if (keys === null || keys.length === 0) {
+  let keys: KeyReference[] | null = null
+  if (hasKeySpec && !specs.some((k) => k.flags.includes('variable_flags')))
+    keys = getKeysUsingKeySpecs(cmd, args)
+  if (keys === null) keys = proc === undefined ? [] : proc(args)
+  if (keys.length === 0) {
     return cmd.flags.includes('no_mandatory_keys') ? [] : 'invalid-arguments'
   }
   return keys
@@ -1374,12 +1453,6 @@ function debugProtocol(name: string): Reply {
         'ERR Wrong protocol type name. Please use one of the following: string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false',
       )
   }
-}
-
-/** C atoi: optional spaces and sign, then digits. */
-function atoi(s: string): number {
-  const m = /^[ \t\n\v\f\r]*([+-]?\d+)/.exec(s)
-  return m?.[1] === undefined ? 0 : parseInt(m[1], 10)
 }
 
 // --- MEMORY ---

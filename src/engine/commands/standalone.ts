@@ -13,7 +13,7 @@
 import { COMMAND_META } from './meta.generated.ts'
 import { cstr } from '../bytes.ts'
 import { array, bulk, EMPTY_ARRAY, error, OK, ZERO, type Reply } from '../reply.ts'
-import { eqIgnoreCase, getLongLongOrReply, subcommandSyntaxError } from './parse.ts'
+import { eqIgnoreCase, getLongLongOrReply, helpReply, subcommandSyntaxError } from './parse.ts'
 import {
   defineCommand,
   defineSubcommand,
@@ -81,6 +81,18 @@ function notModelledAll(what: string, names: readonly string[]): CommandSpec[] {
   return names.map((n) => defineCommand(n, notModelled(what)))
 }
 
+/** module.c moduleCommand's HELP lines. */
+const MODULE_HELP = [
+  'LIST',
+  '    Return a list of loaded modules.',
+  'LOAD <path> [<arg> ...]',
+  '    Load a module library from <path>, passing to it any optional arguments.',
+  'LOADEX <path> [[CONFIG NAME VALUE] [CONFIG NAME VALUE]] [ARGS ...]',
+  '    Load a module library from <path>, while passing it module configurations and optional arguments.',
+  'UNLOAD <name>',
+  '    Unload a module.',
+]
+
 /** acl.c ACLCommandCategories, in its order (ACL CAT lists them so). */
 const ACL_CATEGORIES: readonly AclCategory[] = [
   'keyspace',
@@ -138,7 +150,10 @@ export const standaloneCommands: readonly CommandSpec[] = [
   defineCommand('replicaof', replicaofCommand),
   defineCommand('slaveof', replicaofCommand),
   defineCommand('failover', () => error('ERR FAILOVER requires connected replicas.')),
-  container('module', 'modules', { list: () => EMPTY_ARRAY }),
+  container('module', 'modules', {
+    list: () => EMPTY_ARRAY,
+    help: () => helpReply('module', MODULE_HELP),
+  }),
   container('acl', 'ACL users', {
     whoami: () => bulk('default'),
     users: () => array([bulk('default')]),
