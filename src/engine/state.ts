@@ -19,6 +19,7 @@ import type { RedisDb } from './keyspace/db.ts'
 import type { CommandSpec } from './commands/spec.ts'
 import type { SlowlogState } from './slowlog.ts'
 import type { ClientPubsub, PubsubState } from './commands/pubsub.ts'
+import type { AclState, AclUser } from './acl.ts'
 
 // --- Config ---
 
@@ -130,6 +131,8 @@ export interface Client {
   /** Selected db index. */
   db: number
   authenticated: boolean
+  /** The ACL user the client runs as (c->user; acl.ts). */
+  user: AclUser
   /** MULTI state, null when not in a transaction. */
   multi: MultiState | null
   watched: WatchedKey[]
@@ -329,4 +332,11 @@ export interface ServerState {
   /** INFO rdb_last_load_keys_loaded / _expired: keys the last load added and skipped. */
   rdbLastLoadKeysLoaded: number
   rdbLastLoadKeysExpired: number
+  /** ACL users and the ACL log (acl.ts). */
+  acl: AclState
+  /**
+   * Some user cannot run everything (acl.ts aclRefreshRestricted): only then does
+   * processCommand check permissions.
+   */
+  aclRestricted: boolean
 }
