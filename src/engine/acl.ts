@@ -337,6 +337,9 @@ function aclSetSelector(s: AclSelector, op: string): AclErrno | null {
           break
         } else return 'EINVAL'
       }
+      // The oracle (Debian's 7.0.15) refuses a pattern that grants nothing ("%~x", "%"),
+      // which upstream 7.0.15 would store and later fail to render.
+      if (flags === 0) return 'EINVAL'
     } else {
       flags = ACL_ALL_PERMISSION
     }
