@@ -211,6 +211,22 @@ describe('AUTH and permissions', () => {
   })
 })
 
+describe('snapshots', () => {
+  it('clones users and client users independently (snapshot.ts)', () => {
+    const t = createTestEngine()
+    t.exec('acl', 'setuser', 'k', 'on', 'nopass', '~*', '+@all', '-get')
+    const c = t.newClient()
+    t.execOn(c, 'auth', 'k', 'x')
+    const copy = t.server.clone(t.clock)
+    copy.call(['acl', 'setuser', 'k', '+get'])
+    expect(copy.call(['get', 'a'], c)).toEqual(r.bulk(null))
+    expect(t.execOn(c, 'get', 'a')).toEqual(
+      r.err("NOPERM this user has no permissions to run the 'get' command"),
+    )
+    expect(copy.validate()).toEqual([])
+  })
+})
+
 describe('ACL GENPASS and LOG', () => {
   it('draws hex digits from the seeded rng', () => {
     const a = createTestEngine({ seed: 5 })
