@@ -3,6 +3,7 @@
  * and the MULTI/EXEC/DISCARD/WATCH commands. The per-db WATCH index and touchWatchedKey
  * live in keyspace/db.ts because every write path signals them; this is the client side.
  */
+import { aclCheckQueued } from './acl.ts'
 import { callCommand, lookupCommand, unknownCommandMessage } from './call.ts'
 import type { ExecContext } from './context.ts'
 import { getExpire, keyIsExpired, unwatchAllKeys } from './keyspace/db.ts'
@@ -119,6 +120,12 @@ export function execTransaction(srv: ServerState, c: Client, ctx: ExecContext): 
       continue
     }
     const fullname = parent === null ? cmd.name : `${parent.name}|${cmd.name}`
+    // ACLs are checked again in case they changed since the command was queued.
+    const denied = srv.aclRestricted ? aclCheckQueued(srv, c, cmd, fullname, q.argv) : null
+    if (denied !== null) {
+      replies.push(error(denied))
+      continue
+    }
     const r = callCommand(srv, c, ctx, q.argv, cmd, fullname)
     // Pub/Sub messages the command sent to this very client come first (commands/pubsub.ts).
     replies.push(c.pubsub === null ? r : takePubsubPushes(c, r))

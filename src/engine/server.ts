@@ -99,6 +99,7 @@ import { startSlicedCommand } from './sliced.ts'
 import { PACKED_THRESHOLD } from './structures/quicklist.ts'
 import { drainOutbox, monitorClientClosed } from './commands/monitor.ts'
 import { commandKeyReferences } from './commands/server.ts'
+import { aclCheckCommand, aclValidate, createAclState, defaultUserAuthenticates } from './acl.ts'
 import { createSlowlog, slowlogValidate } from './slowlog.ts'
 import { latencyValidate } from './latency.ts'
 import {
@@ -190,6 +191,8 @@ export function createServerState(opts: ServerOptions): ServerState {
     rdbImage: null,
     rdbLastLoadKeysLoaded: 0,
     rdbLastLoadKeysExpired: 0,
+    acl: createAclState(config.requirepass),
+    aclRestricted: false,
   }
   // server.c dbDictType/dbExpiresDictType: growth is refused past maxmemory (evict.ts).
   const keyspaceType = keyspaceDictType(srv)
@@ -206,7 +209,8 @@ export function createClientState(srv: ServerState, opts: ClientOptions = {}): C
     id,
     name: '',
     db: 0,
-    authenticated: srv.config.requirepass === '',
+    authenticated: defaultUserAuthenticates(srv),
+    user: srv.acl.defaultUser,
     multi: null,
     watched: [],
     dirtyCas: false,
@@ -254,9 +258,9 @@ function updateCachedTime(srv: ServerState, now: number): void {
 
 // --- Checks ---
 
-/** acl.c/networking.c authRequired: requirepass set and the client not authenticated. */
+/** networking.c authRequired: one boolean test for an authenticated client. */
 function authRequired(srv: ServerState, c: Client): boolean {
-  return srv.config.requirepass !== '' && !c.authenticated
+  return !c.authenticated && !defaultUserAuthenticates(srv)
 }
 
 /** config.c allowProtectedAction for enable-debug-command. */
@@ -347,6 +351,11 @@ function processCommandInner(
     return rejectCommand(srv, c, cmd, fullname, 'NOAUTH Authentication required.')
   if (c.multi !== null && d.noMulti)
     return rejectCommand(srv, c, cmd, fullname, 'Command not allowed inside a transaction')
+  // server.c ACLCheckAllPerm, only while some user is restricted (acl.ts).
+  if (srv.aclRestricted) {
+    const denied = aclCheckCommand(srv, c, cmd, fullname, argv)
+    if (denied !== null) return rejectCommand(srv, c, cmd, fullname, denied)
+  }
 
   const controlsMulti = d.controlsMulti
   if (srv.config.maxmemory !== 0) {
@@ -525,7 +534,7 @@ export interface EngineServer extends RedisServer {
   callBytes(argv: readonly string[], client?: ClientId): Reply
   /** execute() for byte-string arguments, without the scan for text (see callBytes). */
   executeBytes(argv: readonly string[], client?: ClientId): Trace
-  /** The client has not authenticated while requirepass is set (networking.c authRequired). */
+  /** The client has not authenticated while the default user needs a password (networking.c authRequired). */
   authRequired(id: ClientId): boolean
   /** Self-check of the whole server state: empty when consistent (serverStateValidate). */
   validate(): string[]
@@ -581,6 +590,10 @@ export function serverStateValidate(srv: ServerState): string[] {
         errors.push(`client ${String(c.id)} watch ${wk.key} not indexed in db ${String(wk.db)}`)
   }
   for (const e of pubsubValidate(srv)) errors.push(`pubsub: ${e}`)
+  for (const e of aclValidate(srv.acl)) errors.push(`acl: ${e}`)
+  for (const c of srv.clients.values())
+    if (srv.acl.users.get(c.user.name) !== c.user)
+      errors.push(`client ${String(c.id)} runs as a user not in the table`)
   if (blocked !== srv.blockedClients)
     errors.push(`${String(srv.blockedClients)} blocked clients counted, ${String(blocked)} found`)
   return errors

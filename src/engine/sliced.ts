@@ -25,6 +25,7 @@
  * A job that is abandoned halfway leaves the server in a partial state: the caller discards
  * that server (the worker rebuilds it by replaying its log without the command).
  */
+import { defaultUserAuthenticates } from './acl.ts'
 import type { CommandSlice, SlicedCommand, Trace } from './api.ts'
 import { arityOk, lookupCommand } from './call.ts'
 import type { CommandCall } from './commands/spec.ts'
@@ -111,13 +112,15 @@ function oneStep(execute: () => Trace): SlicedCommand {
 /**
  * The checks processCommand runs before the handler pass without side effects: the
  * command is known with the right arity, not queued by MULTI, no eviction to run, the
- * client authenticated, DEBUG allowed. Only then may the checks run after the job.
+ * client authenticated, no ACL restriction, DEBUG allowed. Only then may the checks run after the job.
  */
 function checksAreQuiet(srv: ServerState, c: Client, argv: readonly string[]): boolean {
   const { cmd } = lookupCommand(srv, argv)
   if (cmd === undefined || !arityOk(cmd, argv.length)) return false
   if (c.multi !== null || srv.config.maxmemory !== 0) return false
-  if (srv.config.requirepass !== '' && !c.authenticated) return false
+  if (!c.authenticated && !defaultUserAuthenticates(srv)) return false
+  // A denial would log to the ACL log: a restricted server runs the command in one step.
+  if (srv.aclRestricted) return false
   if (cmd.name === 'debug')
     return srv.enableDebugCommand === 'yes' || (srv.enableDebugCommand === 'local' && c.local)
   return true

@@ -21,6 +21,7 @@ import type { SlowlogState } from './slowlog.ts'
 import type { LatencyTimeSeries } from './latency.ts'
 import type { HdrHistogram } from './util/hdrHistogram.ts'
 import type { ClientPubsub, PubsubState } from './commands/pubsub.ts'
+import type { AclState, AclUser } from './acl.ts'
 
 // --- Config ---
 
@@ -151,6 +152,8 @@ export interface Client {
   /** Selected db index. */
   db: number
   authenticated: boolean
+  /** The ACL user the client runs as (c->user; acl.ts). */
+  user: AclUser
   /** MULTI state, null when not in a transaction. */
   multi: MultiState | null
   watched: WatchedKey[]
@@ -352,4 +355,11 @@ export interface ServerState {
   /** INFO rdb_last_load_keys_loaded / _expired: keys the last load added and skipped. */
   rdbLastLoadKeysLoaded: number
   rdbLastLoadKeysExpired: number
+  /** ACL users and the ACL log (acl.ts). */
+  acl: AclState
+  /**
+   * Some user cannot run everything (acl.ts aclRefreshRestricted): only then does
+   * processCommand check permissions.
+   */
+  aclRestricted: boolean
 }

@@ -312,9 +312,13 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
         conn.closing = true
         return
       }
-      // CLIENT KILL may have closed other connections.
+      // CLIENT KILL, ACL DELUSER and ACL SETUSER may have closed other connections.
       const name = argv[0] as string
-      if (name.length === 6 && name.toLowerCase() === 'client') closeKilled(conn)
+      if (
+        (name.length === 6 && name.toLowerCase() === 'client') ||
+        (name.length === 3 && name.toLowerCase() === 'acl')
+      )
+        closeKilled(conn)
     }
     if (p.error !== null) {
       conn.closing = true

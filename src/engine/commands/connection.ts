@@ -43,6 +43,12 @@ import {
   pubsubMemOverhead,
 } from './pubsub.ts'
 import type { ExecContext } from '../context.ts'
+import {
+  aclAuthenticateUser,
+  clientSetDefaultAuth,
+  USER_FLAG_NOPASS,
+  type AclUser,
+} from '../acl.ts'
 import { defineCommand, defineSubcommand, type CommandCall, type CommandSpec } from './spec.ts'
 
 const REDIS_VERSION = '7.0.15'
@@ -85,7 +91,7 @@ export function clientInfoString(srv: ServerState, c: Client, current: Client | 
     ` multi=${String(c.multi === null ? -1 : c.multi.queue.length)} qbuf=${isCurrent ? '26' : '0'}` +
     ` qbuf-free=${isCurrent ? '20448' : '0'} argv-mem=${String(argvMem)} multi-mem=0 rbs=1024` +
     ` rbp=0 obl=0 oll=0 omem=0 tot-mem=${String(totMem)} events=r` +
-    ` cmd=${c.lastCmd} user=default redir=-1 resp=${String(c.resp)}`
+    ` cmd=${c.lastCmd} user=${c.user.name} redir=-1 resp=${String(c.resp)}`
   )
 }
 
@@ -100,7 +106,7 @@ export function clearClientConnectionState(
   if (monitor >= 0) srv.monitors.splice(monitor, 1)
   c.db = 0
   c.resp = 2
-  c.authenticated = srv.config.requirepass === ''
+  clientSetDefaultAuth(srv, c)
   if (ctx?.tracing === true && c.multi !== null) ctx.emit({ type: 'multi/discarded', client: c.id })
   traceUnwatch(ctx ?? undefined, c)
   c.multi = null
@@ -158,31 +164,27 @@ function resetCommand(c: CommandCall): Reply {
 
 const WRONGPASS = error('WRONGPASS invalid username-password pair or user is disabled.')
 
-/** acl.c ACLAuthenticateUser for the default user (the only user modelled). */
-function authenticate(srv: ServerState, c: Client, user: string, pass: string): boolean {
-  if (user !== 'default') return false
-  const ok = srv.config.requirepass === '' || pass === srv.config.requirepass
-  if (ok) c.authenticated = true
-  return ok
-}
-
+/**
+ * acl.c authCommand: AUTH <password> (the default user) or AUTH <username> <password>.
+ * The one-argument form is refused while the default user needs no password.
+ */
 function authCommand(c: CommandCall): Reply {
   const { argv, srv, client } = c
   if (argv.length > 3) return ERR_SYNTAX
   redactClientCommandArgument(srv, 1)
-  if (argv.length === 3) redactClientCommandArgument(srv, 2)
   let user = 'default'
   let pass = argv[1] ?? ''
   if (argv.length === 2) {
-    if (srv.config.requirepass === '')
+    if (srv.acl.defaultUser.flags & USER_FLAG_NOPASS)
       return error(
         'ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?',
       )
   } else {
     user = argv[1] ?? ''
     pass = argv[2] ?? ''
+    redactClientCommandArgument(srv, 2)
   }
-  return authenticate(srv, client, user, pass) ? OK : WRONGPASS
+  return aclAuthenticateUser(srv, client, user, pass, argv[0] ?? '') ? OK : WRONGPASS
 }
 
 function helloCommand(c: CommandCall): Reply {
@@ -205,7 +207,8 @@ function helloCommand(c: CommandCall): Reply {
     if (eqIgnoreCase(opt, 'auth') && moreargs >= 2) {
       redactClientCommandArgument(srv, j + 1)
       redactClientCommandArgument(srv, j + 2)
-      if (!authenticate(srv, client, argv[j + 1] ?? '', argv[j + 2] ?? '')) return WRONGPASS
+      if (!aclAuthenticateUser(srv, client, argv[j + 1] ?? '', argv[j + 2] ?? '', argv[0] ?? ''))
+        return WRONGPASS
       j += 2
     } else if (eqIgnoreCase(opt, 'setname') && moreargs > 0) {
       if (!clientSetName(client, argv[j + 1] ?? '')) return BAD_NAME
@@ -214,7 +217,7 @@ function helloCommand(c: CommandCall): Reply {
       return error(`ERR Syntax error in HELLO option '${cstr(opt)}'`)
     }
   }
-  if (srv.config.requirepass !== '' && !client.authenticated)
+  if (!client.authenticated)
     return error(
       'NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time',
     )
@@ -337,6 +340,7 @@ function clientKillCommand(c: CommandCall): Reply {
   let type: ClientType | null = null
   let id = 0n
   let skipme = true
+  let user: AclUser | null = null
   if (argv.length === 3) {
     addr = argv[2] ?? ''
     skipme = false
@@ -362,7 +366,8 @@ function clientKillCommand(c: CommandCall): Reply {
       } else if (eqIgnoreCase(opt, 'laddr')) {
         laddr = val
       } else if (eqIgnoreCase(opt, 'user')) {
-        if (val !== 'default') return error(`ERR No such user '${cstr(val)}'`)
+        user = srv.acl.users.get(val) ?? null
+        if (user === null) return error(`ERR No such user '${cstr(val)}'`)
       } else if (eqIgnoreCase(opt, 'skipme')) {
         if (eqIgnoreCase(val, 'yes')) skipme = true
         else if (eqIgnoreCase(val, 'no')) skipme = false
@@ -380,21 +385,30 @@ function clientKillCommand(c: CommandCall): Reply {
     if (laddr !== null && cl.laddr !== laddr) continue
     if (type !== null && clientType(cl) !== type) continue
     if (id !== 0n && BigInt(cl.id) !== id) continue
+    if (user !== null && cl.user !== user) continue
     if (cl === client && skipme) continue
-    if (cl === client) {
-      client.closeAfterReply = true
-    } else {
-      // freeClient: the connection is gone; shouldClose() reports it to the transport.
-      unwatchAllKeys(srv, cl.id)
-      unblockClosedClient(srv, cl)
-      freeClientPubsub(srv, cl, c.ctx)
-      cl.closeAfterReply = true
-      srv.clients.delete(cl.id)
-    }
+    freeClientAsync(srv, cl, c.ctx)
     killed++
   }
   if (argv.length === 3) return killed === 0 ? error('ERR No such client') : OK
   return integer(killed)
+}
+
+/**
+ * networking.c freeClientAsync as the engine has it: the running client is closed after its
+ * reply (CLIENT_CLOSE_AFTER_COMMAND); another is gone at once (its WATCHes, blocking wait
+ * and subscriptions dropped), shouldClose() telling the transport.
+ */
+export function freeClientAsync(srv: ServerState, cl: Client, ctx: ExecContext | null): void {
+  if (cl === srv.currentClient) {
+    cl.closeAfterReply = true
+    return
+  }
+  unwatchAllKeys(srv, cl.id)
+  unblockClosedClient(srv, cl)
+  freeClientPubsub(srv, cl, ctx)
+  cl.closeAfterReply = true
+  srv.clients.delete(cl.id)
 }
 
 function clientNoEvictCommand(c: CommandCall): Reply {

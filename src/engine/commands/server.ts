@@ -18,6 +18,7 @@
  * registerDebugObjectInfo, quicklists print debug.c's ql_* fields.
  */
 import { redactClientCommandArgument } from '../call.ts'
+import { aclUpdateDefaultUserPassword } from '../acl.ts'
 import { pubsubInfo } from './pubsub.ts'
 import { cstr } from '../bytes.ts'
 import {
@@ -473,8 +474,12 @@ function configSetCommand(c: CommandCall): Reply {
   for (let j = 2; j < c.argv.length; j += 2)
     if (SENSITIVE_CONFIGS.has(lookupConfig(c.argv[j] ?? '')?.name ?? ''))
       redactClientCommandArgument(c.srv, j + 1)
+  const oldRequirepass = c.srv.config.requirepass
   const err = configSetPairs(c.srv.config, c.argv.slice(2), c.client.local)
   if (err !== null) return error(`ERR ${err}`)
+  // config.c updateRequirePass, applied only when the value changed.
+  if (c.srv.config.requirepass !== oldRequirepass)
+    aclUpdateDefaultUserPassword(c.srv, c.srv.config.requirepass)
   // config.c updateMaxmemory (the apply function) starts the eviction time event, which
   // evicts down to the new limit once this command is done. Here that is at once, except
   // inside EXEC (the client is still in MULTI), where Redis evicts only after EXEC: the
@@ -839,7 +844,7 @@ function xreadGetKeys(argv: readonly string[]): KeyReference[] {
  * db.c setGetKeys: SET's key spec has variable flags, so Redis asks this proc: OW|update,
  * or RW|access|update when a GET option follows the value.
  */
-function setGetKeys(argv: readonly string[]): KeyReference[] {
+export function setGetKeys(argv: readonly string[]): KeyReference[] {
   for (let i = 3; i < argv.length; i++)
     if (cstr(argv[i] ?? '').toLowerCase() === 'get')
       return [{ pos: 1, flags: ['RW', 'access', 'update'] }]

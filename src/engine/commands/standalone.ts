@@ -4,20 +4,18 @@
  * are the commands that answer without the feature behind them:
  *
  * - as a standalone master with no replicas, no cluster and no subscribers answers them
- *   (CLUSTER, READONLY, WAIT, REPLICAOF NO ONE, FAILOVER, MODULE LIST, ACL WHOAMI), byte
+ *   (CLUSTER, READONLY, WAIT, REPLICAOF NO ONE, FAILOVER, MODULE LIST), byte
  *   for byte;
  * - or, for what X-Ray does not model (the HyperLogLog self-test, geo searches, MIGRATE,
- *   ACL users, modules, replication, AOF, SHUTDOWN), with an error that names the command and says so, instead of Redis's
+ *   modules, replication, AOF, SHUTDOWN), with an error that names the command and says so, instead of Redis's
  *   "unknown command", which would read as if Redis had no such command.
  */
 import { COMMAND_META } from './meta.generated.ts'
-import { cstr } from '../bytes.ts'
-import { array, bulk, EMPTY_ARRAY, error, OK, ZERO, type Reply } from '../reply.ts'
-import { eqIgnoreCase, getLongLongOrReply, helpReply, subcommandSyntaxError } from './parse.ts'
+import { EMPTY_ARRAY, error, OK, ZERO, type Reply } from '../reply.ts'
+import { eqIgnoreCase, getLongLongOrReply, helpReply } from './parse.ts'
 import {
   defineCommand,
   defineSubcommand,
-  type AclCategory,
   type CommandCall,
   type CommandHandler,
   type CommandSpec,
@@ -93,49 +91,6 @@ const MODULE_HELP = [
   '    Unload a module.',
 ]
 
-/** acl.c ACLCommandCategories, in its order (ACL CAT lists them so). */
-const ACL_CATEGORIES: readonly AclCategory[] = [
-  'keyspace',
-  'read',
-  'write',
-  'set',
-  'sortedset',
-  'list',
-  'hash',
-  'string',
-  'bitmap',
-  'hyperloglog',
-  'geo',
-  'stream',
-  'pubsub',
-  'admin',
-  'fast',
-  'slow',
-  'blocking',
-  'dangerous',
-  'connection',
-  'transaction',
-  'scripting',
-]
-
-/**
- * ACL CAT [category] (acl.c aclCatWithFlags): the categories, or every command and
- * "container|subcommand" in one (case-insensitive name). Redis walks its command dict, so
- * its order follows the hash seed; ours is the metadata's.
- */
-function aclCat(c: CommandCall): Reply {
-  if (c.argv.length === 2) return array(ACL_CATEGORIES.map((k) => bulk(k)))
-  if (c.argv.length > 3) return subcommandSyntaxError(c.argv)
-  const name = c.argv[2] ?? ''
-  const cat = ACL_CATEGORIES.find((k) => eqIgnoreCase(name, k))
-  if (cat === undefined) return error(`ERR Unknown category '${cstr(name).slice(0, 128)}'`)
-  // Every 7.0.15 command and subcommand, including the few the table does not implement.
-  const out: Reply[] = []
-  for (const [name, meta] of Object.entries(COMMAND_META))
-    if ((meta.acl as readonly string[]).includes(cat)) out.push(bulk(name))
-  return array(out)
-}
-
 export const standaloneCommands: readonly CommandSpec[] = [
   // A standalone master's own answers.
   container(
@@ -153,11 +108,6 @@ export const standaloneCommands: readonly CommandSpec[] = [
   container('module', 'modules', {
     list: () => EMPTY_ARRAY,
     help: () => helpReply('module', MODULE_HELP),
-  }),
-  container('acl', 'ACL users', {
-    whoami: () => bulk('default'),
-    users: () => array([bulk('default')]),
-    cat: aclCat,
   }),
   // Not modelled.
   ...notModelledAll('the HyperLogLog self-test', ['pfselftest']),

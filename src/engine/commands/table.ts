@@ -12,6 +12,7 @@
  * import types and the `spec` helper from spec.ts, never values from here.
  */
 import type { CommandSpec } from './spec.ts'
+import { aclCommands } from './acl.ts'
 import { bitopsCommands } from './bitops.ts'
 import { blockingCommands } from './blocking.ts'
 import { connectionCommands } from './connection.ts'
@@ -68,6 +69,7 @@ const FAMILIES: readonly CommandSpec[] = [
   ...geoCommands,
   ...sortCommands,
   ...streamCommands,
+  ...aclCommands,
 ]
 
 /**
