@@ -793,7 +793,8 @@ export function replyLines(argv: readonly string[], reply: Reply, cut = 0): Cons
 /** Whether a reply is a (p|s)subscribe confirmation (one per channel, in a sequence). */
 function subscribeConfirmed(reply: Reply): boolean {
   const first = reply.type === 'sequence' ? reply.value[0] : reply
-  if (first?.type !== 'array' || first.value === null) return false
+  // An array in RESP2, a push in RESP3.
+  if ((first?.type !== 'array' && first?.type !== 'push') || first.value === null) return false
   const kind = first.value[0]
   return (
     kind?.type === 'bulk' &&

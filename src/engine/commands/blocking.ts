@@ -46,6 +46,7 @@ import {
   NIL,
   NIL_ARRAY,
   ONE,
+  resp3Nulls,
   ZERO,
   type Reply,
 } from '../reply.ts'
@@ -163,7 +164,8 @@ function unblockClient(srv: ServerState, c: Client): void {
 function replyToBlocked(srv: ServerState, c: Client, reply: Reply): void {
   countErrorReply(srv, reply)
   if (c.replyFlags & REPLY_OFF) return
-  srv.outbox.set(c.id, (srv.outbox.get(c.id) ?? '') + respEncode(reply))
+  const r = c.resp === 3 ? resp3Nulls(reply) : reply
+  srv.outbox.set(c.id, (srv.outbox.get(c.id) ?? '') + respEncode(r))
 }
 
 /** Tells whether the client waits in a blocking command. */
