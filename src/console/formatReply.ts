@@ -206,7 +206,7 @@ export function showReply(reply: Reply, opts: ShowOptions = {}): ShownReply {
         return
       }
       if (r.type === 'attribute') return
-      if (r.type === 'map') {
+      if (r.type === 'map' && r.value.length > 0) {
         walkMap(r.value, lead, prefix)
         return
       }
