@@ -4,7 +4,7 @@
  * is RESP2 only), a message to the client running the command (PUBLISH to its own channel, a
  * keyspace notification of its own write) comes before that command's reply, a blocked RESP3
  * subscriber gets the messages published meanwhile and then its reply, and RESET goes back
- * to RESP2 (and its restrictions). Each transcript (the raw bytes of every reply read, in
+ * to RESP2 (and its restrictions). Blocked XREAD / BZPOPMIN / BLPOP are served in RESP3 form. Each transcript (the raw bytes of every reply read, in
  * order) must be the same on both servers. Channels are one per command where Redis would
  * iterate a dict (see pubsub.test.ts).
  */
@@ -23,7 +23,7 @@ async function hello3(s: Trio, who: Trio['a']): Promise<void> {
   expect(r.reply.type).toBe('map')
 }
 
-describe('Pub/Sub in RESP3 against redis-server', () => {
+describe('Pub/Sub and blocking in RESP3 against redis-server', () => {
   it('confirms with pushes and delivers messages as pushes', async () => {
     const log = await same(async (s) => {
       await hello3(s, s.a)
@@ -95,5 +95,23 @@ describe('Pub/Sub in RESP3 against redis-server', () => {
       await s.read(s.a)
       await s.run('DEL', 'list')
     })
+  })
+
+  it('serves blocked XREAD, BZPOPMIN and BLPOP in RESP3 form (a map, a double, the null)', async () => {
+    const log = await same(async (s) => {
+      await hello3(s, s.a)
+      await s.block(s.a, 'XREAD', 'BLOCK', '0', 'STREAMS', 'st', '$')
+      await s.run('XADD', 'st', '1-1', 'f', 'v')
+      await s.read(s.a)
+      await s.block(s.a, 'BZPOPMIN', 'zs', '0')
+      await s.run('ZADD', 'zs', '2.5', 'm')
+      await s.read(s.a)
+      await s.block(s.a, 'BLPOP', 'nolist', '0.05')
+      await s.read(s.a)
+      await s.run('DEL', 'st')
+    })
+    expect(log[1]).toBe('%1\r\n$2\r\nst\r\n*1\r\n*2\r\n$3\r\n1-1\r\n*2\r\n$1\r\nf\r\n$1\r\nv\r\n')
+    expect(log[3]).toBe('*3\r\n$2\r\nzs\r\n$1\r\nm\r\n,2.5\r\n')
+    expect(log[4]).toBe('_\r\n')
   })
 })
