@@ -12,6 +12,25 @@
  *   11) 1) "x"                  indent by the index width plus two spaces.
  *       2) "y"
  *
+ * RESP3 replies (a client after HELLO 3), as redis-cli -3 prints them:
+ *
+ *   1# "f1" => "v1"             maps: `#` after the index, key => value; a value that takes
+ *   2# "f2" =>                  more than one line starts on the next line, indented
+ *      1) "a"
+ *      2) "b"
+ *   1~ "a"                      sets: `~` after the index
+ *   (empty hash) (empty set)    empty maps and sets ((empty push) for a push)
+ *   (double) 1.5                doubles, as Redis wrote them (inf, -inf, nan)
+ *   (true) (false)              booleans
+ *   (nil)                       the null
+ *   id=3 addr=...               verbatim strings (INFO, CLIENT INFO): the text as it is
+ *   1) "message"                pushes: like arrays
+ *   (big number) 123            big numbers: 7.0.15's redis-cli stops with "Unknown reply
+ *                               type: 13"; later ones print this, which is what we show
+ *
+ * An attribute (DEBUG PROTOCOL attrib) is not shown, only the reply it comes with
+ * (7.0.15's redis-cli stops with a protocol error on it).
+ *
  * sdscatrepr escapes \ and " with a backslash, \n \r \t \a \b by name, keeps printable ASCII
  * and writes every other byte as \xHH. With `utf8: true` (the app's default) valid UTF-8
  * sequences of printable characters are shown as text instead of \x escapes, so `中文`
@@ -33,6 +52,41 @@ export function formatReply(reply: Reply, opts: FormatOptions = {}): string {
 
 function formatTTY(r: Reply, prefix: string, utf8: boolean): string {
   switch (r.type) {
+    case 'double':
+      return `(double) ${r.value}\n`
+    case 'bool':
+      return r.value ? '(true)\n' : '(false)\n'
+    case 'null':
+      return '(nil)\n'
+    case 'verbatim':
+      return `${bytesToUtf8(r.value)}\n`
+    case 'bignum':
+      return `(big number) ${r.value}\n`
+    case 'attribute':
+      return ''
+    case 'map':
+    case 'set':
+    case 'push': {
+      if (r.value.length === 0) return `(empty ${EMPTY_NAME[r.type]})\n`
+      const isMap = r.type === 'map'
+      const n = isMap ? r.value.length / 2 : r.value.length
+      const width = String(n).length
+      const childPrefix = prefix + ' '.repeat(width + 2)
+      const sep = AGGREGATE_SEP[r.type]
+      let out = ''
+      for (let i = 0; i < n; i++) {
+        out += `${i === 0 ? '' : prefix}${String(i + 1).padStart(width)}${sep} `
+        if (!isMap) {
+          out += formatTTY(r.value[i] as Reply, childPrefix, utf8)
+          continue
+        }
+        const value = r.value[2 * i + 1] as Reply
+        out += formatTTY(r.value[2 * i] as Reply, childPrefix, utf8).slice(0, -1) + ' => '
+        if (isMultilineTTY(value)) out += `\n${childPrefix}`
+        out += formatTTY(value, childPrefix, utf8)
+      }
+      return out
+    }
     case 'error':
       return `(error) ${r.value}\n`
     case 'simple':
@@ -57,6 +111,25 @@ function formatTTY(r: Reply, prefix: string, utf8: boolean): string {
     case 'sequence':
       // Several replies (SUBSCRIBE a b): redis-cli prints each as it reads it.
       return r.value.map((el) => formatTTY(el, prefix, utf8)).join('')
+  }
+}
+
+const EMPTY_NAME = { map: 'hash', set: 'set', push: 'push' } as const
+const AGGREGATE_SEP = { map: '#', set: '~', push: ')' } as const
+
+/** redis-cli cliIsMultilineValueTTY: a map value printed from the next line. */
+function isMultilineTTY(r: Reply): boolean {
+  switch (r.type) {
+    case 'array':
+    case 'set':
+    case 'push':
+      if (r.value === null || r.value.length === 0) return false
+      return r.value.length > 1 || isMultilineTTY(r.value[0] as Reply)
+    case 'map':
+      if (r.value.length === 0) return false
+      return r.value.length > 2 || isMultilineTTY(r.value[1] as Reply)
+    default:
+      return false
   }
 }
 
@@ -132,17 +205,47 @@ export function showReply(reply: Reply, opts: ShowOptions = {}): ShownReply {
         emit(lead + q.text)
         return
       }
-      if (r.type !== 'array' || r.value === null || r.value.length === 0) {
+      if (r.type === 'attribute') return
+      if (r.type === 'map' && r.value.length > 0) {
+        walkMap(r.value, lead, prefix)
+        return
+      }
+      const items = r.type === 'array' || r.type === 'set' || r.type === 'push' ? r.value : null
+      if (items === null || items.length === 0) {
         if (full()) moreLines++
         else emit(lead + formatTTY(r, prefix, utf8).slice(0, -1))
         return
       }
-      const width = String(r.value.length).length
+      const sep = r.type === 'set' ? '~' : ')'
+      const width = String(items.length).length
       const childPrefix = prefix + ' '.repeat(width + 2)
-      r.value.forEach((el, i) => {
+      items.forEach((el, i) => {
         if (full()) moreLines += leafCount(el)
-        else walk(el, `${i === 0 ? lead : prefix}${String(i + 1).padStart(width)}) `, childPrefix)
+        else
+          walk(el, `${i === 0 ? lead : prefix}${String(i + 1).padStart(width)}${sep} `, childPrefix)
       })
+    }
+    // A map's pairs: `n# key => value`, a multi-line value from the next line.
+    const walkMap = (flat: readonly Reply[], lead: string, prefix: string): void => {
+      const n = flat.length / 2
+      const width = String(n).length
+      const childPrefix = prefix + ' '.repeat(width + 2)
+      for (let i = 0; i < n; i++) {
+        const key = flat[2 * i] as Reply
+        const value = flat[2 * i + 1] as Reply
+        if (full()) {
+          moreLines += leafCount(value) + (isMultilineTTY(value) ? 1 : 0)
+          continue
+        }
+        const keyLines = formatTTY(key, childPrefix, utf8).slice(0, -1).split('\n')
+        const head = `${i === 0 ? lead : prefix}${String(i + 1).padStart(width)}# `
+        keyLines.slice(0, -1).forEach((l, j) => emit(j === 0 ? head + l : l))
+        const keyLast = keyLines.length > 1 ? (keyLines.at(-1) ?? '') : head + (keyLines[0] ?? '')
+        if (isMultilineTTY(value)) {
+          emit(`${keyLast} => `)
+          walk(value, childPrefix, childPrefix)
+        } else walk(value, `${keyLast} => `, childPrefix)
+      }
     }
     walk(reply, '', '')
   }
@@ -152,9 +255,19 @@ export function showReply(reply: Reply, opts: ShowOptions = {}): ShownReply {
 /** The lines a reply takes in TTY output: one per element that is not a non-empty array. */
 function leafCount(r: Reply): number {
   if (r.type === 'sequence') return r.value.reduce((n, el) => n + leafCount(el), 0)
-  if (r.type !== 'array' || r.value === null || r.value.length === 0) return 1
+  if (r.type === 'attribute') return 0
+  if (r.type === 'map' && r.value.length > 0) {
+    let n = 0
+    for (let i = 1; i < r.value.length; i += 2) {
+      const value = r.value[i] as Reply
+      n += leafCount(value) + (isMultilineTTY(value) ? 1 : 0)
+    }
+    return n
+  }
+  const items = r.type === 'array' || r.type === 'set' || r.type === 'push' ? r.value : null
+  if (items === null || items.length === 0) return 1
   let n = 0
-  for (const el of r.value) n += leafCount(el)
+  for (const el of items) n += leafCount(el)
   return n
 }
 
@@ -170,8 +283,30 @@ function formatRaw(r: Reply): string {
     case 'bulk':
       return r.value === null ? '' : bytesToUtf8(r.value)
     case 'array':
-    case 'sequence':
+    case 'set':
+    case 'push':
       return (r.value ?? []).map(formatRaw).join('\n')
+    case 'sequence':
+      return r.value
+        .filter((x) => x.type !== 'attribute')
+        .map(formatRaw)
+        .join('\n')
+    case 'map': {
+      const pairs: string[] = []
+      for (let i = 0; i + 1 < r.value.length; i += 2)
+        pairs.push(`${formatRaw(r.value[i] as Reply)} ${formatRaw(r.value[i + 1] as Reply)}`)
+      return pairs.join('\n')
+    }
+    case 'verbatim':
+      return bytesToUtf8(r.value)
+    case 'double':
+    case 'bignum':
+      return r.value
+    case 'bool':
+      return r.value ? '(true)' : '(false)'
+    case 'null':
+    case 'attribute':
+      return ''
   }
 }
 

@@ -122,7 +122,8 @@ export interface RedisServer {
    * takes a string with a code unit above 255 as text, sent as its UTF-8 bytes, and a
    * Uint8Array as its bytes (bytes.ts argvToBytes). Replies hold byte strings (bytesToUtf8
    * to display them). Without `client`, a default connection that never blocks (BLPOP
-   * answers at once, as inside MULTI).
+   * answers at once, as inside MULTI). A connection speaks RESP2 (the reply shapes of
+   * reply.ts's RESP2 part) until it sends HELLO 3; then its replies use the RESP3 types too.
    */
   call(argv: readonly string[], client?: ClientId): Reply
   /** Runs one command and returns its full trace (argv as byte strings). */

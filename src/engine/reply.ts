@@ -1,7 +1,17 @@
 /**
- * Reply values, shaped as RESP2 sees them. Handlers build these; resp.ts encodes them for
- * the TCP server; the console formats them as redis-cli would. Strings are byte strings:
- * each UTF-16 code unit holds one byte 0–255 (see bytes.ts).
+ * Reply values, shaped as the client's protocol sees them. Handlers build these; resp.ts
+ * encodes them for the TCP server; the console formats them as redis-cli would. Strings are
+ * byte strings: each UTF-16 code unit holds one byte 0–255 (see bytes.ts).
+ *
+ * RESP2 and RESP3. A client speaks RESP2 until HELLO 3 (Client.resp). A RESP2 client only
+ * ever gets the RESP2 shapes (simple, error, integer, bulk, array, and 'sequence'). The RESP3
+ * types (map, set, double, bool, null, verbatim, push, bignum, attribute) are built only for
+ * a RESP3 client, through constructors that take the protocol and fall back to the RESP2
+ * shape as networking.c does (mapReply ↔ addReplyMapLen: a flat array in RESP2; doubleReply
+ * ↔ addReplyDouble: a bulk; boolReply ↔ addReplyBool: 1 or 0; verbatimReply: a bulk).
+ * Handlers keep answering NIL and NIL_ARRAY whatever the protocol: server.ts processCommand
+ * turns both into the RESP3 null for a RESP3 client (resp3Nulls), as addReplyNull and
+ * addReplyNullArray (and shared.null[c->resp]) always write `_` in RESP3.
  *
  * An error's `value` is the full line without the leading '-', code included:
  * "ERR syntax error", "WRONGTYPE Operation against a key holding the wrong kind of value".
@@ -23,6 +33,31 @@ export type Reply =
    * except as an element of EXEC's reply.
    */
   | { readonly type: 'sequence'; readonly value: readonly Reply[] }
+  // RESP3 only (see the file comment).
+  /** `%`: keys and values alternate (k1 v1 k2 v2 ...); the length counts pairs. */
+  | { readonly type: 'map'; readonly value: readonly Reply[] }
+  /** `~`: an unordered collection. */
+  | { readonly type: 'set'; readonly value: readonly Reply[] }
+  /** `>`: out-of-band data (Pub/Sub messages, subscription confirmations, invalidations). */
+  | { readonly type: 'push'; readonly value: readonly Reply[] }
+  /**
+   * `|`: pairs (like a map) describing the reply that follows it (DEBUG PROTOCOL attrib);
+   * always followed by that reply, in a 'sequence'.
+   */
+  | { readonly type: 'attribute'; readonly value: readonly Reply[] }
+  /**
+   * `,`: the number's text as Redis formats it ("%.17g", "inf", "-inf", "nan", or the human
+   * long double of addReplyHumanLongDouble): the same text RESP2 sends as a bulk.
+   */
+  | { readonly type: 'double'; readonly value: string }
+  /** `#t` / `#f`. */
+  | { readonly type: 'bool'; readonly value: boolean }
+  /** `_`: RESP3's only null, for both the nil bulk and the nil array. */
+  | { readonly type: 'null'; readonly value: null }
+  /** `=`: text with a three-character format ("txt"), shown as is by redis-cli. */
+  | { readonly type: 'verbatim'; readonly format: string; readonly value: string }
+  /** `(`: a big integer, as decimal text. */
+  | { readonly type: 'bignum'; readonly value: string }
 
 // --- Constructors ---
 
@@ -79,6 +114,114 @@ export function array(value: readonly Reply[] | null): Reply {
 /** Builds the replies written one after another (one reply alone is itself). */
 export function sequence(replies: readonly Reply[]): Reply {
   return replies.length === 1 ? (replies[0] as Reply) : { type: 'sequence', value: replies }
+}
+
+/** A client's protocol (Client.resp). */
+export type Protocol = 2 | 3
+
+/** RESP3's null (`_`). */
+export const NULL: Reply = { type: 'null', value: null }
+const EMPTY_MAP: Reply = { type: 'map', value: [] }
+const EMPTY_SET: Reply = { type: 'set', value: [] }
+const TRUE: Reply = { type: 'bool', value: true }
+const FALSE: Reply = { type: 'bool', value: false }
+
+/**
+ * networking.c addReplyMapLen: a map of the alternating keys and values `flat` (k1 v1 k2 v2
+ * ...), or in RESP2 the flat array itself.
+ */
+export function mapReply(resp: Protocol, flat: readonly Reply[]): Reply {
+  if (resp === 2) return array(flat)
+  return flat.length === 0 ? EMPTY_MAP : { type: 'map', value: flat }
+}
+
+/** networking.c addReplySetLen: a set, or in RESP2 an array. */
+export function setReply(resp: Protocol, items: readonly Reply[]): Reply {
+  if (resp === 2) return array(items)
+  return items.length === 0 ? EMPTY_SET : { type: 'set', value: items }
+}
+
+/**
+ * networking.c addReplyDouble / addReplyHumanLongDouble: `text` is the number as Redis
+ * formats it for that call; RESP2 sends the same text as a bulk.
+ */
+export function doubleReply(resp: Protocol, text: string): Reply {
+  return resp === 2 ? { type: 'bulk', value: text } : { type: 'double', value: text }
+}
+
+/** networking.c addReplyBool: #t / #f, or in RESP2 the integers 1 / 0. */
+export function boolReply(resp: Protocol, b: boolean): Reply {
+  if (resp === 2) return b ? ONE : ZERO
+  return b ? TRUE : FALSE
+}
+/** networking.c addReplyVerbatim: text with its format ("txt"), or in RESP2 a bulk. */
+export function verbatimReply(resp: Protocol, text: string, format = 'txt'): Reply {
+  return resp === 2 ? { type: 'bulk', value: text } : { type: 'verbatim', format, value: text }
+}
+
+/** networking.c addReplyBigNum: a big number, or in RESP2 its text as a bulk. */
+export function bignumReply(resp: Protocol, text: string): Reply {
+  return resp === 2 ? { type: 'bulk', value: text } : { type: 'bignum', value: text }
+}
+
+/** networking.c addReplyPushLen (RESP3 only: RESP2 has no pushes and answers an array). */
+export function pushReply(resp: Protocol, items: readonly Reply[]): Reply {
+  return resp === 2 ? array(items) : { type: 'push', value: items }
+}
+
+/**
+ * The pairs of a flat array reply (field value field value ...) as RESP3 nests them, an
+ * array of two-element arrays (HRANDFIELD WITHVALUES, ZRANDMEMBER and ZRANGE WITHSCORES with
+ * c->resp > 2); anything else (an error, RESP2) as it is.
+ */
+export function nestPairs(resp: Protocol, r: Reply): Reply {
+  if (resp === 2 || r.type !== 'array' || r.value === null) return r
+  const flat = r.value
+  const out: Reply[] = []
+  for (let i = 0; i + 1 < flat.length; i += 2)
+    out.push({ type: 'array', value: [flat[i] as Reply, flat[i + 1] as Reply] })
+  return { type: 'array', value: out }
+}
+
+/**
+ * The reply a RESP3 client gets for a reply built as RESP2 sees nulls: every nil bulk and
+ * nil array, at any depth, becomes `_` (networking.c addReplyNull / addReplyNullArray). The
+ * reply itself when it holds no nil; BLOCKED (compared by identity) stays as it is.
+ */
+export function resp3Nulls(r: Reply): Reply {
+  switch (r.type) {
+    case 'bulk':
+      return r.value === null ? NULL : r
+    case 'array':
+      if (r.value === null) return r === BLOCKED ? r : NULL
+      return withResp3Nulls(r, r.value, (value) => ({ type: 'array', value }))
+    case 'sequence':
+      return withResp3Nulls(r, r.value, (value) => ({ type: 'sequence', value }))
+    case 'map':
+    case 'set':
+    case 'push':
+    case 'attribute': {
+      const type = r.type
+      return withResp3Nulls(r, r.value, (value) => ({ type, value }))
+    }
+    default:
+      return r
+  }
+}
+
+function withResp3Nulls(
+  r: Reply,
+  items: readonly Reply[],
+  make: (items: readonly Reply[]) => Reply,
+): Reply {
+  let out: Reply[] | null = null
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i] as Reply
+    const next = resp3Nulls(item)
+    if (next !== item && out === null) out = items.slice(0, i)
+    out?.push(next)
+  }
+  return out === null ? r : make(out)
 }
 
 /** Builds an array of bulk strings. */

@@ -1,8 +1,10 @@
 /**
- * RESP2, the Redis serialization protocol, as pure functions over byte strings (bytes.ts:
- * every code unit is one byte 0–255). Three parts:
+ * RESP2 and RESP3, the Redis serialization protocol, as pure functions over byte strings
+ * (bytes.ts: every code unit is one byte 0–255). Three parts:
  *
- * - The reply encoder (networking.c addReply*): Reply → the exact bytes Redis writes.
+ * - The reply encoder (networking.c addReply*): Reply → the exact bytes Redis writes. The
+ *   RESP3 types (reply.ts) exist only in replies to RESP3 clients, so the encoder needs no
+ *   protocol: a RESP2 reply encodes as it always did.
  * - The request parser (networking.c processInputBuffer / processMultibulkBuffer /
  *   processInlineBuffer): an incremental reader over the client's query buffer that yields
  *   one argv at a time and stops at the first protocol error with Redis's wording. It keeps
@@ -87,7 +89,40 @@ export function respAppend(out: string, reply: Reply): string {
     case 'sequence':
       for (const r of reply.value) out = respAppend(out, r)
       return out
+    case 'map':
+      return appendAggregate(out, '%', reply.value.length / 2, reply.value)
+    case 'set':
+      return appendAggregate(out, '~', reply.value.length, reply.value)
+    case 'push':
+      return appendAggregate(out, '>', reply.value.length, reply.value)
+    case 'attribute':
+      return appendAggregate(out, '|', reply.value.length / 2, reply.value)
+    case 'double':
+      return out + ',' + reply.value + CRLF
+    case 'bool':
+      return out + (reply.value ? '#t\r\n' : '#f\r\n')
+    case 'null':
+      return out + '_\r\n'
+    case 'verbatim': {
+      // The format is exactly three bytes, padded with spaces (addReplyVerbatim).
+      const format = (reply.format + '   ').slice(0, 3)
+      return out + '=' + String(reply.value.length + 4) + CRLF + format + ':' + reply.value + CRLF
+    }
+    case 'bignum':
+      return out + '(' + reply.value + CRLF
   }
+}
+
+/** A RESP3 aggregate: `<prefix><count>\r\n` then the elements. */
+function appendAggregate(
+  out: string,
+  prefix: string,
+  count: number,
+  items: readonly Reply[],
+): string {
+  out += prefix + String(count) + CRLF
+  for (const r of items) out = respAppend(out, r)
+  return out
 }
 
 /** Encodes a command as a RESP2 multibulk request (what redis-cli sends). */
@@ -551,7 +586,7 @@ export function sdssplitargs(line: string, start = 0, end = line.length): string
 
 // --- Reply reader (client side) ---
 
-/** An incremental reader of a RESP2 reply stream. */
+/** An incremental reader of a RESP2 or RESP3 reply stream. */
 export interface RespReplyReader {
   buf: string
   pos: number
@@ -576,7 +611,8 @@ export function respReplyReaderFeed(r: RespReplyReader, chunk: string): void {
 
 /**
  * Returns the next complete reply with its raw bytes, or null if more bytes are needed.
- * Throws on bytes that are not RESP2.
+ * An attribute (`|`) comes back with the reply it describes, as a 'sequence' of the two.
+ * Throws on bytes that are not RESP.
  */
 export function respReplyReaderNext(r: RespReplyReader): RespReplyRead | null {
   const start = r.pos
@@ -596,6 +632,19 @@ export function respDecodeReplies(bytes: string): Reply[] {
   }
   if (r.pos !== r.buf.length) throw new Error('respDecodeReplies: trailing partial reply')
   return out
+}
+
+/** Reads `count` replies in a row from `pos` (an aggregate's elements). */
+function readItems(s: string, pos: number, count: number): { items: Reply[]; next: number } | null {
+  const items: Reply[] = []
+  let next = pos
+  for (let i = 0; i < count; i++) {
+    const item = readReply(s, next)
+    if (item === null) return null
+    items.push(item.reply)
+    next = item.next
+  }
+  return { items, next }
 }
 
 function readReply(s: string, pos: number): { reply: Reply; next: number } | null {
@@ -625,17 +674,53 @@ function readReply(s: string, pos: number): { reply: Reply; next: number } | nul
       const n = Number(line)
       if (!Number.isInteger(n)) throw new Error(`bad multibulk length ${JSON.stringify(line)}`)
       if (n < 0) return { reply: { type: 'array', value: null }, next: after }
-      const items: Reply[] = []
-      let next = after
-      for (let i = 0; i < n; i++) {
-        const item = readReply(s, next)
-        if (item === null) return null
-        items.push(item.reply)
-        next = item.next
+      const read = readItems(s, after, n)
+      return read === null ? null : { reply: { type: 'array', value: read.items }, next: read.next }
+    }
+    case '%':
+    case '~':
+    case '>':
+    case '|': {
+      const n = Number(line)
+      if (!Number.isInteger(n) || n < 0)
+        throw new Error(`bad aggregate length ${JSON.stringify(line)}`)
+      const read = readItems(s, after, type === '%' || type === '|' ? n * 2 : n)
+      if (read === null) return null
+      const { items, next } = read
+      if (type !== '|') {
+        const aggregate = type === '%' ? 'map' : type === '~' ? 'set' : 'push'
+        return { reply: { type: aggregate, value: items }, next }
       }
-      return { reply: { type: 'array', value: items }, next }
+      const described = readReply(s, next)
+      if (described === null) return null
+      const attribute: Reply = { type: 'attribute', value: items }
+      return {
+        reply: { type: 'sequence', value: [attribute, described.reply] },
+        next: described.next,
+      }
+    }
+    case ',':
+      return { reply: { type: 'double', value: line }, next: after }
+    case '#':
+      if (line !== 't' && line !== 'f') throw new Error(`bad boolean ${JSON.stringify(line)}`)
+      return { reply: { type: 'bool', value: line === 't' }, next: after }
+    case '_':
+      return { reply: { type: 'null', value: null }, next: after }
+    case '(':
+      return { reply: { type: 'bignum', value: line }, next: after }
+    case '=': {
+      const len = Number(line)
+      if (!Number.isInteger(len) || len < 4)
+        throw new Error(`bad verbatim length ${JSON.stringify(line)}`)
+      if (s.length < after + len + 2) return null
+      const reply: Reply = {
+        type: 'verbatim',
+        format: s.slice(after, after + 3),
+        value: s.slice(after + 4, after + len),
+      }
+      return { reply, next: after + len + 2 }
     }
     default:
-      throw new Error(`not a RESP2 reply type: ${JSON.stringify(type)}`)
+      throw new Error(`not a RESP reply type: ${JSON.stringify(type)}`)
   }
 }

@@ -67,7 +67,7 @@ import {
 import { discardTransaction, flagTransaction, multiSnapshot, traceQueueing } from './multi.ts'
 import { rdbBackgroundSaveDone, rdbSaveBackground, updateDictResizePolicy } from './rdb.ts'
 import { getLRUClock } from './keyspace/lru.ts'
-import { error, QUEUED, type Reply } from './reply.ts'
+import { error, QUEUED, resp3Nulls, type Reply } from './reply.ts'
 import { createSharedObjects } from './types/object.ts'
 import { rngCreate, rngNextU32 } from './rng.ts'
 import {
@@ -108,6 +108,7 @@ import {
   pubsubContextError,
   pubsubContextRejects,
   pubsubValidate,
+  takePubsubPushes,
 } from './commands/pubsub.ts'
 import {
   clientIsBlocked,
@@ -313,7 +314,10 @@ export function processCommand(
   argv: readonly string[],
 ): Reply {
   const seen = ctx.tracing ? multiSnapshot(c) : null
-  const reply = processCommandInner(srv, c, ctx, argv)
+  let reply = processCommandInner(srv, c, ctx, argv)
+  // RESP3: messages to the client itself go before the reply (pubsub.ts); one null for the
+  // nil bulk and the nil array (reply.ts resp3Nulls).
+  if (c.resp === 3) reply = resp3Nulls(takePubsubPushes(c, reply))
   if (seen !== null) traceQueueing(ctx, c, argv, reply, seen)
   if (reply.type === 'error') countErrorReply(srv, reply)
   else if (reply.type === 'array' && reply.value !== null && argv[0]?.toLowerCase() === 'exec')

@@ -41,6 +41,8 @@ export const en = {
   'console.cancelled': '(cancelled: the command was not run)',
   'console.subscribed':
     'Reading messages… what any tab PUBLISHes to these channels appears here. While subscribed, only (P|S)SUBSCRIBE, (P|S)UNSUBSCRIBE, PING, QUIT and RESET run: type UNSUBSCRIBE (or RESET) to leave.',
+  'console.subscribedResp3':
+    'Reading messages… what any tab PUBLISHes to these channels appears here, as RESP3 pushes. After HELLO 3 every command still runs while subscribed: type UNSUBSCRIBE (or RESET) to leave.',
   'console.monitorLine': 'MONITOR: a command a client ran',
   'console.searchPrompt': "(reverse-i-search)'{query}':",
   'console.examples': 'Try one:',
@@ -160,6 +162,8 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'console.cancelled': '(已取消：该命令没有执行)',
   'console.subscribed':
     '正在接收消息……任何标签页向这些频道 PUBLISH 的消息都会显示在这里。订阅期间只能执行 (P|S)SUBSCRIBE、(P|S)UNSUBSCRIBE、PING、QUIT 和 RESET：输入 UNSUBSCRIBE（或 RESET）即可退出订阅。',
+  'console.subscribedResp3':
+    '正在接收消息……任何标签页向这些频道 PUBLISH 的消息都会以 RESP3 推送（push）的形式显示在这里。HELLO 3 之后，订阅期间仍可执行任何命令：输入 UNSUBSCRIBE（或 RESET）即可退出订阅。',
   'console.monitorLine': 'MONITOR：某个客户端执行的命令',
   'console.searchPrompt': "(反向搜索)'{query}':",
   'console.examples': '试一条：',

@@ -4,7 +4,7 @@
  * of replies to one read goes out in a single socket write of a view of it.
  *
  * The bytes are exactly resp.ts respAppend's (the encoding the rest of the project uses;
- * a test holds the two together): `+` / `-` lines, `:` integers (decimal, as String(n)
+ * a test holds the two together; the RESP3 types are encoded by respAppend itself): `+` / `-` lines, `:` integers (decimal, as String(n)
  * writes them), `$len` bulks and `$-1`, `*n` arrays and `*-1`. Strings are byte strings
  * (bytes.ts), one code unit per byte; short ones are copied byte by byte, long ones with
  * Buffer#write (a C++ call, worth it only past a few dozen bytes). Nothing is
@@ -15,6 +15,7 @@
  * buffer (replyBufferDetach) instead of reusing this one.
  */
 import type { Reply } from '../engine/reply.ts'
+import { respAppend } from '../engine/resp.ts'
 
 /** Initial (and shrink-back) size: one 16KB network write holds any usual batch. */
 export const REPLY_BUFFER_SIZE = 16 * 1024
@@ -99,7 +100,16 @@ export function replyBufferAppend(w: ReplyBuffer, reply: Reply): void {
     case 'sequence':
       for (const r of reply.value) replyBufferAppend(w, r)
       return
+    default:
+      // The RESP3 types (only RESP3 clients get them): resp.ts encodes them.
+      return appendBytes(w, respAppend('', reply))
   }
+}
+
+/** Appends a byte string as it is. */
+function appendBytes(w: ReplyBuffer, bytes: string): void {
+  reserve(w, bytes.length)
+  w.len = writeString(w.buf, w.len, bytes)
 }
 
 /** Longest `<type><safe integer>\r\n`: type, sign, 16 digits, CRLF. */

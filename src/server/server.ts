@@ -1,6 +1,7 @@
 /**
- * The RESP2 TCP server: Redis's networking layer (networking.c readQueryFromClient →
- * processInputBuffer → call → addReply → writeToClient) over the engine.
+ * The RESP TCP server (RESP2, and RESP3 for a connection after HELLO 3): Redis's networking
+ * layer (networking.c readQueryFromClient → processInputBuffer → call → addReply →
+ * writeToClient) over the engine.
  *
  * One engine client per connection. Each network chunk is decoded as latin1 once (a byte
  * string, see bytes.ts), fed to the connection's parser in PROTO_IOBUF_LEN slices (so the
@@ -153,7 +154,7 @@ export const realClock: Clock = {
 /** A cell nobody notifies: Atomics.wait on it only times out. */
 const SLEEP_CELL = new Int32Array(new SharedArrayBuffer(4))
 
-/** Starts a RESP2 server over a new (or the given) engine. */
+/** Starts a RESP server over a new (or the given) engine. */
 export async function startRespServer(opts: RespServerOptions = {}): Promise<RespServerHandle> {
   const engine = opts.engine ?? (await createEngine(opts))
   const host = opts.host ?? '127.0.0.1'

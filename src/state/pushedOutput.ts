@@ -1,17 +1,19 @@
 /**
  * The output the server pushed to a connection outside request and reply (protocol.ts
- * WireOutput: RESP2 bytes, as a socket would carry them), cut into console lines:
+ * WireOutput: RESP2 or, for a client after HELLO 3, RESP3 bytes, as a socket would carry
+ * them), cut into console lines:
  *
  * - a status line (`+...`, MONITOR's report of a command) becomes a 'monitor' line with the
  *   text after '+', as redis-cli prints a status reply;
- * - any other whole reply (a Pub/Sub `message` or `pmessage` array, a blocked command's late
- *   reply) becomes a 'reply' line, which the console formats as redis-cli would print it;
+ * - any other whole reply (a Pub/Sub `message` or `pmessage` array or RESP3 push, a blocked
+ *   command's late reply) becomes a 'reply' line, which the console formats as redis-cli would
+ *   print it;
  * - bytes that do not parse are shown as they came, one line each, so nothing is lost silently.
  */
 import type { Reply } from '../engine/reply.ts'
 import type { ConsoleLine } from './types.ts'
 
-/** Cuts pushed RESP2 output into console lines (see the file comment). */
+/** Cuts pushed RESP2/RESP3 output into console lines (see the file comment). */
 export function pushedLines(text: string): ConsoleLine[] {
   const lines: ConsoleLine[] = []
   let pos = 0
@@ -42,7 +44,7 @@ function lineEnd(text: string, pos: number): number {
   return end < 0 ? text.length : end
 }
 
-/** Reads one RESP2 reply at `pos`; null when the bytes there are not one. */
+/** Reads one RESP2 or RESP3 reply at `pos`; null when the bytes there are not one. */
 function readReply(text: string, pos: number): { reply: Reply; next: number } | null {
   const end = text.indexOf('\r\n', pos)
   if (end < 0) return null
@@ -66,17 +68,53 @@ function readReply(text: string, pos: number): { reply: Reply; next: number } | 
       const n = Number(head)
       if (!Number.isInteger(n)) return null
       if (n < 0) return { reply: { type: 'array', value: null }, next }
-      const items: Reply[] = []
-      let at = next
-      for (let i = 0; i < n; i++) {
-        const item = readReply(text, at)
-        if (item === null) return null
-        items.push(item.reply)
-        at = item.next
+      const read = readItems(text, next, n)
+      return read && { reply: { type: 'array', value: read.items }, next: read.next }
+    }
+    case '%':
+    case '~':
+    case '>': {
+      const n = Number(head)
+      if (!Number.isInteger(n) || n < 0) return null
+      const read = readItems(text, next, text[pos] === '%' ? n * 2 : n)
+      const type = text[pos] === '%' ? 'map' : text[pos] === '~' ? 'set' : 'push'
+      return read && { reply: { type, value: read.items }, next: read.next }
+    }
+    case ',':
+      return { reply: { type: 'double', value: head }, next }
+    case '#':
+      return head === 't' || head === 'f'
+        ? { reply: { type: 'bool', value: head === 't' }, next }
+        : null
+    case '_':
+      return { reply: { type: 'null', value: null }, next }
+    case '(':
+      return { reply: { type: 'bignum', value: head }, next }
+    case '=': {
+      const n = Number(head)
+      if (!Number.isInteger(n) || n < 4 || text.slice(next + n, next + n + 2) !== '\r\n')
+        return null
+      const reply: Reply = {
+        type: 'verbatim',
+        format: text.slice(next, next + 3),
+        value: text.slice(next + 4, next + n),
       }
-      return { reply: { type: 'array', value: items }, next: at }
+      return { reply, next: next + n + 2 }
     }
     default:
       return null
   }
+}
+
+/** Reads `n` replies in a row (an aggregate's elements); null when they are not all there. */
+function readItems(text: string, pos: number, n: number): { items: Reply[]; next: number } | null {
+  const items: Reply[] = []
+  let at = pos
+  for (let i = 0; i < n; i++) {
+    const item = readReply(text, at)
+    if (item === null) return null
+    items.push(item.reply)
+    at = item.next
+  }
+  return { items, next: at }
 }

@@ -787,18 +787,25 @@ export function blockTimeoutMs(argv: readonly string[]): number {
  */
 export function replyLines(argv: readonly string[], reply: Reply, cut = 0): ConsoleLine[] {
   const line = replyLine(argv, reply, cut)
-  return subscribeConfirmed(reply) ? [line, { kind: 'notice', key: 'console.subscribed' }] : [line]
+  const subscribed = subscribeConfirmed(reply)
+  if (subscribed === null) return [line]
+  // A RESP3 client (HELLO 3) confirms with pushes and keeps running any command.
+  const key = subscribed === 'push' ? 'console.subscribedResp3' : 'console.subscribed'
+  return [line, { kind: 'notice', key }]
 }
 
-/** Whether a reply is a (p|s)subscribe confirmation (one per channel, in a sequence). */
-function subscribeConfirmed(reply: Reply): boolean {
+/**
+ * Whether a reply is a (p|s)subscribe confirmation (one per channel, in a sequence): an array
+ * in RESP2, a push in RESP3 (which type it is), or null.
+ */
+function subscribeConfirmed(reply: Reply): 'array' | 'push' | null {
   const first = reply.type === 'sequence' ? reply.value[0] : reply
-  if (first?.type !== 'array' || first.value === null) return false
+  if ((first?.type !== 'array' && first?.type !== 'push') || first.value === null) return null
   const kind = first.value[0]
-  return (
+  const confirmed =
     kind?.type === 'bulk' &&
     (kind.value === 'subscribe' || kind.value === 'psubscribe' || kind.value === 'ssubscribe')
-  )
+  return confirmed ? first.type : null
 }
 
 /**

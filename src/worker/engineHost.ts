@@ -585,7 +585,13 @@ export function cutReply(reply: Reply, budget: number): { reply: Reply; left: nu
         ? r
         : { type: 'sequence', value: kept }
     }
-    if (r.type !== 'array' || r.value === null || r.value.length === 0) {
+    const aggregate =
+      r.type === 'array' ||
+      r.type === 'map' ||
+      r.type === 'set' ||
+      r.type === 'push' ||
+      r.type === 'attribute'
+    if (!aggregate || r.value === null || r.value.length === 0) {
       if (room > 0) {
         room--
         return r
@@ -600,7 +606,13 @@ export function cutReply(reply: Reply, budget: number): { reply: Reply; left: nu
       if (k !== el) same = false
       if (k !== null) kept.push(k)
     }
-    return same ? r : { type: 'array', value: kept }
+    if (same) return r
+    // A map (or attribute) keeps whole pairs: a key cut from its value is left out too.
+    if ((r.type === 'map' || r.type === 'attribute') && kept.length % 2 === 1) {
+      kept.pop()
+      left++
+    }
+    return { type: r.type, value: kept }
   }
   const kept = walk(reply)
   return { reply: kept ?? { type: 'array', value: [] }, left }

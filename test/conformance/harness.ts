@@ -132,14 +132,26 @@ function sameReply(a: Reply, rawA: string, b: Reply, rawB: string, compare: Comp
 
 /**
  * A reply with its values blanked: INFO lines `name:value` keep `name:`, CLIENT LIST
- * tokens `name=value` keep `name=`. Field names and their order remain.
+ * tokens `name=value` keep `name=` (also as RESP3 verbatim text), integers in a RESP3 map,
+ * set or push are blanked too. Field names and their order remain.
  */
 function shape(r: Reply): string {
   if (r.type === 'bulk' && r.value !== null) {
     return r.value.replace(/^([^:\r\n#=\s]+):.*$/gm, '$1:').replace(/=\S*/g, '=')
   }
   if (r.type === 'array' && r.value !== null) return r.value.map(shape).join('\n')
+  if (r.type === 'verbatim') return `${r.format}:${shape({ type: 'bulk', value: r.value })}`
+  // RESP3 aggregates (HELLO 3's map): the type, the keys, the value types (a client id differs).
+  if (r.type === 'map' || r.type === 'set' || r.type === 'push')
+    return `${r.type}\n${r.value.map(blankIntegers).join('\n')}`
   return respEncode(r)
+}
+
+/** shape() of a value inside a RESP3 aggregate: integers blanked, at any depth. */
+function blankIntegers(r: Reply): string {
+  if (r.type === 'integer') return ':'
+  if (r.type === 'array' && r.value !== null) return `*\n${r.value.map(blankIntegers).join('\n')}`
+  return shape(r)
 }
 
 /** The lines of two shapes that are only in one of them. */

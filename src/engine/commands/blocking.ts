@@ -46,10 +46,12 @@ import {
   NIL,
   NIL_ARRAY,
   ONE,
+  resp3Nulls,
   ZERO,
   type Reply,
 } from '../reply.ts'
 import { respEncode } from '../resp.ts'
+import { takePubsubPushes } from './pubsub.ts'
 import { slowlogPushCurrentCommand } from '../slowlog.ts'
 import {
   REPLY_OFF,
@@ -165,7 +167,9 @@ function unblockClient(srv: ServerState, c: Client): void {
 function replyToBlocked(srv: ServerState, c: Client, reply: Reply): void {
   countErrorReply(srv, reply)
   if (c.replyFlags & REPLY_OFF) return
-  srv.outbox.set(c.id, (srv.outbox.get(c.id) ?? '') + respEncode(reply))
+  // RESP3: its own Pub/Sub messages first (a subscribed RESP3 client may block), one null.
+  const r = c.resp === 3 ? resp3Nulls(takePubsubPushes(c, reply)) : reply
+  srv.outbox.set(c.id, (srv.outbox.get(c.id) ?? '') + respEncode(r))
 }
 
 /** Tells whether the client waits in a blocking command. */

@@ -2,9 +2,8 @@
  * Connection commands (networking.c, server.c, db.c, acl.c): PING, ECHO, SELECT, SWAPDB,
  * QUIT, RESET, HELLO, AUTH and CLIENT.
  *
- * HELLO: protocol 2 answers Redis's map as a flat array, as RESP2 does. Protocol 3 is valid
- * in Redis 7.0 but the engine speaks RESP2 only, so HELLO 3 answers the NOPROTO error Redis
- * gives for versions it does not support (the one deliberate difference in this file).
+ * HELLO: sets the client's protocol (2 or 3; RESET goes back to 2) and answers a map, which
+ * RESP2 sends as a flat array (reply.ts mapReply).
  *
  * CLIENT LIST/INFO print Redis's fields; the buffer figures (qbuf, rbs, tot-mem ...) are
  * fixed plausible values because the engine has no socket buffers.
@@ -16,12 +15,14 @@ import { traceUnwatch } from '../multi.ts'
 import {
   array,
   bulk,
-  bulkArray,
   EMPTY_ARRAY,
   error,
   ERR_SYNTAX,
   integer,
+  mapReply,
   NIL,
+  setReply,
+  verbatimReply,
   OK,
   PONG,
   simple,
@@ -124,7 +125,8 @@ function pingCommand(c: CommandCall): Reply {
   // rejected one).
   if (c.argv.length > 2) return error("ERR wrong number of arguments for 'ping' command")
   // A subscribed RESP2 client gets an array, told apart from the messages it receives.
-  if (clientIsSubscribed(c.client)) return array([bulk('pong'), bulk(c.argv[1] ?? '')])
+  if (c.client.resp === 2 && clientIsSubscribed(c.client))
+    return array([bulk('pong'), bulk(c.argv[1] ?? '')])
   return c.argv.length === 2 ? bulk(c.argv[1] ?? '') : PONG
 }
 
@@ -198,8 +200,7 @@ function helloCommand(c: CommandCall): Reply {
     )
     if (typeof v === 'object') return v
     ver = v
-    // RESP3 is not spoken here: HELLO 3 answers like an unsupported version (file comment).
-    if (ver !== 2n) return error('NOPROTO unsupported protocol version')
+    if (ver < 2n || ver > 3n) return error('NOPROTO unsupported protocol version')
   }
   for (let j = next; j < argv.length; j++) {
     const moreargs = argv.length - 1 - j
@@ -221,8 +222,8 @@ function helloCommand(c: CommandCall): Reply {
     return error(
       'NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time',
     )
-  if (ver !== 0n) client.resp = 2
-  return array([
+  if (ver !== 0n) client.resp = ver === 3n ? 3 : 2
+  return mapReply(client.resp, [
     bulk('server'),
     bulk('redis'),
     bulk('version'),
@@ -330,7 +331,7 @@ function clientListCommand(c: CommandCall): Reply {
     out = ''
     for (const cl of srv.clients.values()) out += `${clientInfoString(srv, cl, client)}\n`
   }
-  return bulk(out)
+  return verbatimReply(client.resp, out)
 }
 
 function clientKillCommand(c: CommandCall): Reply {
@@ -477,7 +478,7 @@ const clientCommand = defineCommand('client', undefined, [
   defineSubcommand('client', 'help', () => helpReply('client', CLIENT_HELP)),
   defineSubcommand('client', 'id', (c) => integer(c.client.id)),
   defineSubcommand('client', 'info', (c) =>
-    bulk(`${clientInfoString(c.srv, c.client, c.client)}\n`),
+    verbatimReply(c.client.resp, `${clientInfoString(c.srv, c.client, c.client)}\n`),
   ),
   defineSubcommand('client', 'list', clientListCommand),
   defineSubcommand('client', 'kill', clientKillCommand),
@@ -497,10 +498,10 @@ const clientCommand = defineCommand('client', undefined, [
     ),
   ),
   defineSubcommand('client', 'unblock', clientUnblockCommand),
-  defineSubcommand('client', 'trackinginfo', () =>
-    array([
+  defineSubcommand('client', 'trackinginfo', (c) =>
+    mapReply(c.client.resp, [
       bulk('flags'),
-      bulkArray(['off']),
+      setReply(c.client.resp, [bulk('off')]),
       bulk('redirect'),
       integer(-1),
       bulk('prefixes'),

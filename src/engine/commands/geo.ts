@@ -26,7 +26,9 @@ import {
   array,
   bulk,
   error,
+  doubleReply,
   integer,
+  type Protocol,
   type Reply,
 } from '../reply.ts'
 import { valueRefOf } from '../types/container.ts'
@@ -162,11 +164,14 @@ function geohashGetDistance(lon1d: number, lat1d: number, lon2d: number, lat2d: 
   return 2.0 * EARTH_RADIUS_IN_METERS * Math.asin(Math.sqrt(a))
 }
 
-/** addReplyHumanLongDouble of a double: "%.17Lf" with trailing zeros (and a bare point) cut. */
-function humanDouble(d: number): Reply {
+/**
+ * addReplyHumanLongDouble of a double: "%.17Lf" with trailing zeros (and a bare point) cut;
+ * a bulk in RESP2, a double in RESP3.
+ */
+function humanDouble(resp: Protocol, d: number): Reply {
   let s = formatFixed(d, 17)
   if (s.includes('.')) s = s.replace(/0+$/, '').replace(/\.$/, '')
-  return bulk(s === '-0' ? '0' : s)
+  return doubleReply(resp, s === '-0' ? '0' : s)
 }
 
 /** printf "%f": six decimals of the exact value; "inf" / "-inf" for the infinities. */
@@ -230,7 +235,10 @@ function memberPositions(c: CommandCall): ([number, number] | null)[] | Reply {
 function geoposCommand(c: CommandCall): Reply {
   const xys = memberPositions(c)
   if (!Array.isArray(xys)) return xys
-  return array(xys.map((xy) => (xy === null ? NIL_ARRAY : array(xy.map(humanDouble)))))
+  const resp = c.client.resp
+  return array(
+    xys.map((xy) => (xy === null ? NIL_ARRAY : array(xy.map((d) => humanDouble(resp, d))))),
+  )
 }
 
 const GEOALPHABET = '0123456789bcdefghjkmnpqrstuvwxyz'
@@ -689,7 +697,10 @@ function georadiusGeneric(c: CommandCall, srcKeyIndex: number, flags: number): R
       const item: Reply[] = [bulk(gp.member)]
       if (withdist) item.push(bulk(formatFixed(dist, 4)))
       if (withhash) item.push(integerLL(scoreToLongLong(gp.score)))
-      if (withcoords) item.push(array([humanDouble(gp.x), humanDouble(gp.y)]))
+      if (withcoords) {
+        const resp = c.client.resp
+        item.push(array([humanDouble(resp, gp.x), humanDouble(resp, gp.y)]))
+      }
       out.push(array(item))
     }
     return array(out)

@@ -18,6 +18,8 @@ import {
   ERR_SYNTAX,
   ERR_WRONGTYPE,
   integer,
+  mapReply,
+  nestPairs,
   NIL,
   OK,
   ONE,
@@ -278,14 +280,15 @@ function hdelCommand(c: CommandCall): Reply {
 
 function genericHgetall(c: CommandCall, keys: boolean, values: boolean): Reply {
   const o = lookupHashRead(c, c.argv[1] ?? '')
-  if (o === null) return EMPTY_ARRAY
+  if (o === null) return keys && values ? mapReply(c.client.resp, []) : EMPTY_ARRAY
   if (o === 'wrongtype') return ERR_WRONGTYPE
   const out: string[] = []
   for (const [f, val] of hashTypeEntries(o)) {
     if (keys) out.push(f)
     if (values) out.push(val)
   }
-  return bulkArray(out)
+  // A map when both fields and values are asked for (HGETALL), as genericHgetallCommand.
+  return keys && values ? mapReply(c.client.resp, out.map(bulk)) : bulkArray(out)
 }
 
 function hkeysCommand(c: CommandCall): Reply {
@@ -433,7 +436,9 @@ function hrandfieldCommand(c: CommandCall): Reply {
       withvalues = true
       if (l < -LONG_MAX / 2n || l > LONG_MAX / 2n) return error('ERR value is out of range')
     }
-    return hrandfieldWithCount(c, l, withvalues)
+    const r = hrandfieldWithCount(c, l, withvalues)
+    // RESP3 nests each field with its value (hrandfieldWithCountCommand, c->resp > 2).
+    return withvalues ? nestPairs(c.client.resp, r) : r
   }
   const key = argv[1] ?? ''
   const o = lookupHashRead(c, key)

@@ -36,6 +36,13 @@
  * the rest with pubsubContextError, and PING answers `pong` as an array. RESET and closing the
  * client (or CLIENT KILL) drop every subscription without confirmations.
  *
+ * RESP3 (HELLO 3): confirmations and messages are pushes (`>3` / `>4`, pubsub.c
+ * addReplyPubsub* with c->resp 3), and a subscribed RESP3 client may run any command: pushes
+ * tell its messages apart from its replies. A message that reaches the client running the
+ * command (PUBLISH to its own channel, a keyspace notification of its own write) goes before
+ * that command's reply, as addReply writes it at once: processCommand takes it with
+ * takePubsubPushes.
+ *
  * Inside MULTI, SUBSCRIBE and PSUBSCRIBE are queued and run by EXEC (Redis keeps them allowed
  * there for backward compatibility); SSUBSCRIBE inside EXEC answers the DENY BLOCKING error.
  *
@@ -47,7 +54,16 @@
  */
 import type { ClientId } from '../api.ts'
 import { createExecContext, type ExecContext } from '../context.ts'
-import { array, bulk, error, integer, sequence, type Reply } from '../reply.ts'
+import {
+  array,
+  bulk,
+  error,
+  integer,
+  pushReply,
+  sequence,
+  type Protocol,
+  type Reply,
+} from '../reply.ts'
 import { respEncode } from '../resp.ts'
 import { REPLY_PUSHING, type Client, type ServerState } from '../state.ts'
 import {
@@ -220,7 +236,7 @@ const ALLOWED_IN_CONTEXT: ReadonlySet<string> = new Set([
  * for a subcommand) because the client is subscribed.
  */
 export function pubsubContextRejects(c: Client, name: string): boolean {
-  return clientIsSubscribed(c) && !ALLOWED_IN_CONTEXT.has(name)
+  return c.resp === 2 && clientIsSubscribed(c) && !ALLOWED_IN_CONTEXT.has(name)
 }
 
 /** server.c's error for a command refused in the subscribed context. */
@@ -230,8 +246,13 @@ export function pubsubContextError(fullname: string): string {
 
 // --- Replies (pubsub.c addReplyPubsub*) ---
 
-function subscribedReply(kind: string, channel: string | null, count: number): Reply {
-  return array([bulk(kind), bulk(channel), integer(count)])
+function subscribedReply(
+  resp: Protocol,
+  kind: string,
+  channel: string | null,
+  count: number,
+): Reply {
+  return pushReply(resp, [bulk(kind), bulk(channel), integer(count)])
 }
 
 // --- Delivery ---
@@ -240,13 +261,15 @@ function subscribedReply(kind: string, channel: string | null, count: number): R
  * Sends a message to a subscriber: into the outbox for the transport, or, for the client
  * whose command inside EXEC sent it, into its output before that command's reply.
  */
-function deliver(srv: ServerState, id: ClientId, msg: Reply): void {
+function deliver(srv: ServerState, id: ClientId, items: readonly Reply[]): void {
   const target = srv.currentClient
-  if (target !== null && target.id === id && target.multi !== null && target.pubsub !== null) {
-    target.pubsub.pushes.push(msg)
+  if (target !== null && target.id === id && target.pubsub !== null) {
+    // Inside EXEC (RESP2 or 3), or any command of a RESP3 client (file comment).
+    target.pubsub.pushes.push(pushReply(target.resp, items))
     return
   }
-  srv.outbox.set(id, (srv.outbox.get(id) ?? '') + respEncode(msg))
+  const resp = srv.clients.get(id)?.resp ?? 2
+  srv.outbox.set(id, (srv.outbox.get(id) ?? '') + respEncode(pushReply(resp, items)))
 }
 
 /**
@@ -272,7 +295,7 @@ function pubsubPublishMessage(
   let receivers = 0
   const subscribers = dictFetchValue(ctx, type.serverChannels(srv.pubsub), channel)
   if (subscribers !== undefined) {
-    const msg = array([bulk(type.messageBulk), bulk(channel), bulk(message)])
+    const msg = [bulk(type.messageBulk), bulk(channel), bulk(message)]
     for (const id of subscribers) {
       deliver(srv, id, msg)
       receivers++
@@ -285,7 +308,7 @@ function pubsubPublishMessage(
   if (!type.shard && dictSize(patterns) !== 0) {
     dictForEach(patterns, (pattern, clients) => {
       if (!stringmatchlen(pattern, channel)) return
-      const msg = array([bulk('pmessage'), bulk(pattern), bulk(channel), bulk(message)])
+      const msg = [bulk('pmessage'), bulk(pattern), bulk(channel), bulk(message)]
       for (const id of clients) {
         deliver(srv, id, msg)
         receivers++
@@ -336,7 +359,7 @@ function pubsubSubscribeChannel(
     else clients.push(c.id)
     if (ctx.tracing) traceSubscription(ctx, 'pubsub/subscribed', type, channel, c)
   }
-  return subscribedReply(type.subscribeMsg, channel, type.subscriptionCount(c))
+  return subscribedReply(c.resp, type.subscribeMsg, channel, type.subscriptionCount(c))
 }
 
 /** Emits pubsub/subscribed or /unsubscribed; `type` null for a pattern. */
@@ -388,7 +411,7 @@ function pubsubUnsubscribeChannel(
     removeSubscriber(ctx, type.serverChannels(srv.pubsub), channel, c.id)
     if (ctx.tracing) traceSubscription(ctx, 'pubsub/unsubscribed', type, channel, c)
   }
-  out?.push(subscribedReply(type.unsubscribeMsg, channel, type.subscriptionCount(c)))
+  out?.push(subscribedReply(c.resp, type.unsubscribeMsg, channel, type.subscriptionCount(c)))
   return removed
 }
 
@@ -407,7 +430,7 @@ function pubsubSubscribePattern(
     else clients.push(c.id)
     if (ctx.tracing) traceSubscription(ctx, 'pubsub/subscribed', null, pattern, c)
   }
-  return subscribedReply('psubscribe', pattern, clientSubscriptionsCount(c))
+  return subscribedReply(c.resp, 'psubscribe', pattern, clientSubscriptionsCount(c))
 }
 
 /** pubsub.c pubsubUnsubscribePattern. */
@@ -426,7 +449,7 @@ function pubsubUnsubscribePattern(
     removeSubscriber(ctx, srv.pubsub.patterns, pattern, c.id)
     if (ctx.tracing) traceSubscription(ctx, 'pubsub/unsubscribed', null, pattern, c)
   }
-  out?.push(subscribedReply('punsubscribe', pattern, clientSubscriptionsCount(c)))
+  out?.push(subscribedReply(c.resp, 'punsubscribe', pattern, clientSubscriptionsCount(c)))
   return removed
 }
 
@@ -450,7 +473,7 @@ function pubsubUnsubscribeAllChannels(
     })
   }
   if (out !== null && count === 0)
-    out.push(subscribedReply(type.unsubscribeMsg, null, type.subscriptionCount(c)))
+    out.push(subscribedReply(c.resp, type.unsubscribeMsg, null, type.subscriptionCount(c)))
   return count
 }
 
@@ -465,7 +488,7 @@ function pubsubUnsubscribeAllPatterns(
   for (const pattern of [...(c.pubsub?.patterns ?? [])])
     if (pubsubUnsubscribePattern(srv, ctx, c, pattern, out)) count++
   if (out !== null && count === 0)
-    out.push(subscribedReply('punsubscribe', null, clientSubscriptionsCount(c)))
+    out.push(subscribedReply(c.resp, 'punsubscribe', null, clientSubscriptionsCount(c)))
   return count
 }
 

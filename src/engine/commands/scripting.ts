@@ -6,7 +6,18 @@
  * FCALL → "Function not found"), so client libraries that probe on connect keep working.
  */
 import { cstr } from '../bytes.ts'
-import { array, bulk, EMPTY_ARRAY, error, integer, NIL, OK, ZERO, type Reply } from '../reply.ts'
+import {
+  array,
+  bulk,
+  EMPTY_ARRAY,
+  error,
+  integer,
+  mapReply,
+  NIL,
+  OK,
+  ZERO,
+  type Reply,
+} from '../reply.ts'
 import { eqIgnoreCase, helpReply } from './parse.ts'
 import { defineCommand, defineSubcommand, type CommandCall, type CommandSpec } from './spec.ts'
 
@@ -139,17 +150,23 @@ export const scriptingCommands: readonly CommandSpec[] = [
     defineSubcommand('function', 'dump', () => bulk(EMPTY_FUNCTION_DUMP)),
     defineSubcommand('function', 'delete', () => error('ERR Library not found')),
     defineSubcommand('function', 'list', functionListCommand),
-    defineSubcommand('function', 'stats', () =>
-      array([
+    defineSubcommand('function', 'stats', (c) => {
+      const resp = c.client.resp
+      return mapReply(resp, [
         bulk('running_script'),
         NIL,
         bulk('engines'),
-        array([
+        mapReply(resp, [
           bulk('LUA'),
-          array([bulk('libraries_count'), integer(0), bulk('functions_count'), integer(0)]),
+          mapReply(resp, [
+            bulk('libraries_count'),
+            integer(0),
+            bulk('functions_count'),
+            integer(0),
+          ]),
         ]),
-      ]),
-    ),
+      ])
+    }),
     defineSubcommand('function', 'flush', functionFlushCommand),
     defineSubcommand('function', 'kill', () => NOTBUSY),
     defineSubcommand('function', 'help', () => helpReply('function', FUNCTION_HELP)),

@@ -47,16 +47,25 @@ import {
 } from '../keyspace/memory.ts'
 import {
   array,
+  bignumReply,
+  boolReply,
   bulk,
   bulkArray,
+  doubleReply,
   EMPTY_ARRAY,
   error,
   ERR_NO_SUCH_KEY,
   ERR_SYNTAX,
   integer,
+  mapReply,
   NIL,
   OK,
+  pushReply,
+  sequence,
+  setReply,
   simple,
+  verbatimReply,
+  type Protocol,
   type Reply,
 } from '../reply.ts'
 import { createStats, type ServerState } from '../state.ts'
@@ -442,7 +451,7 @@ export function genRedisInfoString(srv: ServerState, args: readonly string[]): s
 }
 
 function infoCommand(c: CommandCall): Reply {
-  return bulk(genRedisInfoString(c.srv, c.argv.slice(1)))
+  return verbatimReply(c.client.resp, genRedisInfoString(c.srv, c.argv.slice(1)))
 }
 
 // --- CONFIG ---
@@ -462,7 +471,7 @@ function configGetCommand(c: CommandCall): Reply {
   const pairs = configGetPatterns(c.srv.config, c.argv.slice(2), (p, s) =>
     stringmatchlen(p, s, true),
   )
-  return bulkArray(pairs.flat())
+  return mapReply(c.client.resp, pairs.flat().map(bulk))
 }
 
 /** config.c's SENSITIVE_CONFIG parameters: their values are redacted. */
@@ -501,37 +510,39 @@ export function resetServerStats(srv: ServerState): void {
 
 // --- COMMAND ---
 
-function keySpecReply(ks: KeySpec): Reply {
-  const flags = array(ks.flags.map(simple))
+/** server.c addReplyCommandKeySpecs, one spec: a map (flat in RESP2) of maps. */
+function keySpecReply(ks: KeySpec, resp: Protocol): Reply {
+  const map = (flat: Reply[]): Reply => mapReply(resp, flat)
+  const flags = setReply(resp, ks.flags.map(simple))
   const bs: Reply =
     ks.begin_search.type === 'index'
-      ? array([
+      ? map([
           bulk('type'),
           bulk('index'),
           bulk('spec'),
-          array([bulk('index'), integer(ks.begin_search.index)]),
+          map([bulk('index'), integer(ks.begin_search.index)]),
         ])
       : ks.begin_search.type === 'keyword'
-        ? array([
+        ? map([
             bulk('type'),
             bulk('keyword'),
             bulk('spec'),
-            array([
+            map([
               bulk('keyword'),
               bulk(ks.begin_search.keyword),
               bulk('startfrom'),
               integer(ks.begin_search.startfrom),
             ]),
           ])
-        : array([bulk('type'), bulk('unknown'), bulk('spec'), EMPTY_ARRAY])
+        : map([bulk('type'), bulk('unknown'), bulk('spec'), map([])])
   const fk = ks.find_keys
   const fkr: Reply =
     fk.type === 'range'
-      ? array([
+      ? map([
           bulk('type'),
           bulk('range'),
           bulk('spec'),
-          array([
+          map([
             bulk('lastkey'),
             integer(fk.lastkey),
             bulk('keystep'),
@@ -541,11 +552,11 @@ function keySpecReply(ks: KeySpec): Reply {
           ]),
         ])
       : fk.type === 'keynum'
-        ? array([
+        ? map([
             bulk('type'),
             bulk('keynum'),
             bulk('spec'),
-            array([
+            map([
               bulk('keynumidx'),
               integer(fk.keynumidx),
               bulk('firstkey'),
@@ -554,15 +565,19 @@ function keySpecReply(ks: KeySpec): Reply {
               integer(fk.keystep),
             ]),
           ])
-        : array([bulk('type'), bulk('unknown'), bulk('spec'), EMPTY_ARRAY])
+        : map([bulk('type'), bulk('unknown'), bulk('spec'), map([])])
   const out: Reply[] = []
   if (ks.notes !== undefined) out.push(bulk('notes'), bulk(ks.notes))
   out.push(bulk('flags'), flags, bulk('begin_search'), bs, bulk('find_keys'), fkr)
-  return array(out)
+  return map(out)
 }
 
 /** server.c addReplyCommandInfo. */
-export function commandInfoReply(cmd: CommandSpec, parent: CommandSpec | null): Reply {
+export function commandInfoReply(
+  cmd: CommandSpec,
+  parent: CommandSpec | null,
+  resp: Protocol = 2,
+): Reply {
   const fullname = parent === null ? cmd.name : `${parent.name}|${cmd.name}`
   const shownFlags = cmd.flags.filter(
     (f) => f !== 'may_replicate' && f !== 'sentinel' && f !== 'only_sentinel' && f !== 'protected',
@@ -570,14 +585,23 @@ export function commandInfoReply(cmd: CommandSpec, parent: CommandSpec | null): 
   return array([
     bulk(fullname),
     integer(cmd.arity),
-    array(shownFlags.map(simple)),
+    setReply(resp, shownFlags.map(simple)),
     integer(cmd.firstKey),
     integer(cmd.lastKey),
     integer(cmd.step),
-    array(cmd.aclCategories.map((a) => simple(`@${a}`))),
-    bulkArray(cmd.tips ?? []),
-    array((cmd.keySpecs ?? []).map(keySpecReply)),
-    array((cmd.subcommands ?? []).map((s) => commandInfoReply(s, cmd))),
+    setReply(
+      resp,
+      cmd.aclCategories.map((a) => simple(`@${a}`)),
+    ),
+    setReply(resp, (cmd.tips ?? []).map(bulk)),
+    setReply(
+      resp,
+      (cmd.keySpecs ?? []).map((ks) => keySpecReply(ks, resp)),
+    ),
+    // addReplyCommandSubCommands: an empty set when there are none, else an array.
+    cmd.subcommands === undefined
+      ? setReply(resp, [])
+      : array(cmd.subcommands.map((s) => commandInfoReply(s, cmd, resp))),
   ])
 }
 
@@ -590,7 +614,7 @@ function argFlags(a: CommandArg): string[] {
   return f
 }
 
-function argListReply(args: readonly CommandArg[]): Reply {
+function argListReply(args: readonly CommandArg[], resp: Protocol): Reply {
   return array(
     args.map((a) => {
       const out: Reply[] = [bulk('name'), bulk(a.name), bulk('type'), bulk(a.type)]
@@ -602,35 +626,42 @@ function argListReply(args: readonly CommandArg[]): Reply {
       if (a.deprecated_since !== undefined)
         out.push(bulk('deprecated_since'), bulk(a.deprecated_since))
       const flags = argFlags(a)
-      if (flags.length > 0) out.push(bulk('flags'), array(flags.map(simple)))
+      if (flags.length > 0) out.push(bulk('flags'), setReply(resp, flags.map(simple)))
       const sub = a.arguments ?? a.args
       if (a.type === 'oneof' || a.type === 'block')
-        out.push(bulk('arguments'), argListReply(sub ?? []))
-      return array(out)
+        out.push(bulk('arguments'), argListReply(sub ?? [], resp))
+      return mapReply(resp, out)
     }),
   )
 }
 
 /** server.c addReplyCommandDocs. */
-export function commandDocsReply(cmd: CommandSpec): Reply {
+export function commandDocsReply(cmd: CommandSpec, resp: Protocol = 2): Reply {
   const out: Reply[] = []
   out.push(bulk('summary'), bulk(cmd.summary), bulk('since'), bulk(cmd.since))
   out.push(bulk('group'), bulk(cmd.group))
   if (cmd.complexity !== undefined) out.push(bulk('complexity'), bulk(cmd.complexity))
   if (cmd.docFlags !== undefined && cmd.docFlags.length > 0)
-    out.push(bulk('doc_flags'), array(cmd.docFlags.map(simple)))
+    out.push(bulk('doc_flags'), setReply(resp, cmd.docFlags.map(simple)))
   if (cmd.deprecatedSince !== undefined)
     out.push(bulk('deprecated_since'), bulk(cmd.deprecatedSince))
   if (cmd.replacedBy !== undefined) out.push(bulk('replaced_by'), bulk(cmd.replacedBy))
   if (cmd.history !== undefined)
-    out.push(bulk('history'), array(cmd.history.map(([v, t]) => bulkArray([v, t]))))
-  if (cmd.arguments !== undefined) out.push(bulk('arguments'), argListReply(cmd.arguments))
+    out.push(
+      bulk('history'),
+      setReply(
+        resp,
+        cmd.history.map(([v, t]) => bulkArray([v, t])),
+      ),
+    )
+  if (cmd.arguments !== undefined) out.push(bulk('arguments'), argListReply(cmd.arguments, resp))
   if (cmd.subcommands !== undefined) {
     const subs: Reply[] = []
-    for (const s of cmd.subcommands) subs.push(bulk(`${cmd.name}|${s.name}`), commandDocsReply(s))
-    out.push(bulk('subcommands'), array(subs))
+    for (const s of cmd.subcommands)
+      subs.push(bulk(`${cmd.name}|${s.name}`), commandDocsReply(s, resp))
+    out.push(bulk('subcommands'), mapReply(resp, subs))
   }
-  return array(out)
+  return mapReply(resp, out)
 }
 
 /** Looks up 'get' or 'config|get' (server.c lookupCommandBySds). */
@@ -983,7 +1014,7 @@ function getKeysSubcommand(c: CommandCall, withFlags: boolean): Reply {
   return array(
     keys.map((k) =>
       withFlags
-        ? array([bulk(args[k.pos] ?? ''), array(k.flags.map(simple))])
+        ? array([bulk(args[k.pos] ?? ''), setReply(c.client.resp, k.flags.map(simple))])
         : bulk(args[k.pos] ?? ''),
     ),
   )
@@ -991,33 +1022,34 @@ function getKeysSubcommand(c: CommandCall, withFlags: boolean): Reply {
 
 const commandCommand = defineCommand(
   'command',
-  (c) => array(c.srv.commands.list.map((s) => commandInfoReply(s, null))),
+  (c) => array(c.srv.commands.list.map((s) => commandInfoReply(s, null, c.client.resp))),
   [
     defineSubcommand('command', 'count', (c) => integer(c.srv.commands.list.length)),
     defineSubcommand('command', 'info', (c) => {
       if (c.argv.length === 2)
-        return array(c.srv.commands.list.map((s) => commandInfoReply(s, null)))
+        return array(c.srv.commands.list.map((s) => commandInfoReply(s, null, c.client.resp)))
       return array(
         c.argv.slice(2).map((n) => {
           const found = lookupByFullName(c.srv, n)
-          return found === null ? NIL : commandInfoReply(found.cmd, found.parent)
+          return found === null ? NIL : commandInfoReply(found.cmd, found.parent, c.client.resp)
         }),
       )
     }),
     defineSubcommand('command', 'docs', (c) => {
       const out: Reply[] = []
       if (c.argv.length === 2) {
-        for (const s of c.srv.commands.list) out.push(bulk(s.name), commandDocsReply(s))
+        for (const s of c.srv.commands.list)
+          out.push(bulk(s.name), commandDocsReply(s, c.client.resp))
       } else {
         for (const n of c.argv.slice(2)) {
           const found = lookupByFullName(c.srv, n)
           if (found === null) continue
           const full =
             found.parent === null ? found.cmd.name : `${found.parent.name}|${found.cmd.name}`
-          out.push(bulk(full), commandDocsReply(found.cmd))
+          out.push(bulk(full), commandDocsReply(found.cmd, c.client.resp))
         }
       }
-      return array(out)
+      return mapReply(c.client.resp, out)
     }),
     defineSubcommand('command', 'list', commandListCommand),
     defineSubcommand('command', 'getkeys', (c) => getKeysSubcommand(c, false)),
@@ -1337,15 +1369,20 @@ function debugHtstats(c: CommandCall): Reply {
   if (typeof id === 'object') return id
   const db: RedisDb | undefined = c.srv.dbs[Number(id)]
   if (id < 0n || db === undefined) return error('ERR Out of range database')
-  return bulk(`[Dictionary HT]\n${dictGetStats(db.dict)}[Expires HT]\n${dictGetStats(db.expires)}`)
+  return verbatimReply(
+    c.client.resp,
+    `[Dictionary HT]\n${dictGetStats(db.dict)}[Expires HT]\n${dictGetStats(db.expires)}`,
+  )
 }
 
 /** debug.c DEBUG HTSTATS-KEY: dictGetStats of a hashtable set/hash or a skiplist zset's dict. */
 function debugHtstatsKey(c: CommandCall): Reply {
   const o = objectLookup(c)
   if (o === null) return ERR_NO_SUCH_KEY
-  if (o.encoding === 'skiplist') return bulk(dictGetStats((o.ptr as Zset).dict))
-  if (o.encoding === 'hashtable') return bulk(dictGetStats(o.ptr as Dict<string | null>))
+  const resp = c.client.resp
+  if (o.encoding === 'skiplist') return verbatimReply(resp, dictGetStats((o.ptr as Zset).dict))
+  if (o.encoding === 'hashtable')
+    return verbatimReply(resp, dictGetStats(o.ptr as Dict<string | null>))
   return error('ERR The value stored at the specified key is not represented using an hash table')
 }
 
@@ -1400,7 +1437,7 @@ function debugCommand(c: CommandCall): Reply {
   if (sub === 'digest-value' && argc >= 2)
     return array(argv.slice(2).map((k) => simple(digestValue(c.ctx, c.db, k))))
   if ((sub === 'change-repl-id' && argc === 2) || (sub === 'log' && argc === 3)) return OK
-  if (sub === 'protocol' && argc === 3) return debugProtocol(argv[2] ?? '')
+  if (sub === 'protocol' && argc === 3) return debugProtocol(c.client.resp, argv[2] ?? '')
   if (sub === 'sleep' && argc === 3) return debugSleep(c)
   // "-" + the argument, newlines mapped to spaces; no "ERR " prefix.
   if (sub === 'error' && argc === 3)
@@ -1424,35 +1461,53 @@ function debugSleep(c: CommandCall): Reply {
   return OK
 }
 
-/** debug.c DEBUG PROTOCOL, as a RESP2 client sees each type (booleans as 1/0, maps flat). */
-function debugProtocol(name: string): Reply {
-  const ints = (xs: readonly number[]): Reply => array(xs.map((x) => integer(x)))
+/** debug.c DEBUG PROTOCOL: one reply of each type, as the client's protocol sends it. */
+function debugProtocol(resp: Protocol, name: string): Reply {
+  const ints = (xs: readonly number[]): Reply[] => xs.map((x) => integer(x))
   switch (name.toLowerCase()) {
     case 'string':
       return bulk('Hello World')
     case 'integer':
       return integer(12345)
     case 'double':
-      return bulk('3.141')
+      return doubleReply(resp, '3.141')
     case 'bignum':
-      return bulk('1234567999999999999999999999999999999')
+      return bignumReply(resp, '1234567999999999999999999999999999999')
     case 'null':
       return NIL
     case 'array':
+      return array(ints([0, 1, 2]))
     case 'set':
-      return ints([0, 1, 2])
+      return setReply(resp, ints([0, 1, 2]))
     case 'map':
-      return ints([0, 0, 1, 1, 2, 0])
-    case 'attrib':
-      return bulk('Some real reply following the attribute')
+      return mapReply(resp, [
+        integer(0),
+        boolReply(resp, false),
+        integer(1),
+        boolReply(resp, true),
+        integer(2),
+        boolReply(resp, false),
+      ])
+    case 'attrib': {
+      // Attributes are not replies: a real reply follows (RESP2 gets that one only).
+      const real = bulk('Some real reply following the attribute')
+      if (resp === 2) return real
+      const popularity = [bulk('key-popularity'), array([bulk('key:123'), integer(90)])]
+      return sequence([{ type: 'attribute', value: popularity }, real])
+    }
     case 'push':
-      return error('ERR RESP2 is not supported by this command')
+      if (resp === 2) return error('ERR RESP2 is not supported by this command')
+      // A push, then a real reply for clients that discard pushes.
+      return sequence([
+        pushReply(resp, [bulk('server-cpu-usage'), integer(42)]),
+        bulk('Some real reply following the push reply'),
+      ])
     case 'true':
-      return integer(1)
+      return boolReply(resp, true)
     case 'false':
-      return integer(0)
+      return boolReply(resp, false)
     case 'verbatim':
-      return bulk('This is a verbatim\nstring')
+      return verbatimReply(resp, 'This is a verbatim\nstring')
     default:
       return error(
         'ERR Wrong protocol type name. Please use one of the following: string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false',
@@ -1610,7 +1665,8 @@ function latencyHistogramCommand(c: CommandCall): Reply {
 function latencyDoctorCommand(c: CommandCall): Reply {
   const p = lookupConfig('latency-monitor-threshold')
   const threshold = p === undefined ? '0' : configGetValue(c.srv.config, p)
-  return bulk(
+  return verbatimReply(
+    c.client.resp,
     threshold === '0'
       ? "I'm sorry, Dave, I can't do that. Latency monitoring is disabled in this Redis instance. You may use \"CONFIG SET latency-monitor-threshold <milliseconds>.\" in order to enable it. If we weren't in a deep space mission I'd suggest to take a look at https://redis.io/topics/latency-monitor.\n"
       : 'Dave, no latency spike was observed during the lifetime of this Redis instance, not in the slightest bit. I honestly think you ought to sit down calmly, take a stress pill, and think things over.\n',
@@ -1627,7 +1683,7 @@ function lolwutCommand(c: CommandCall): Reply {
     const v = getLongOrReply(c.argv[2] ?? '')
     if (typeof v === 'object') return v
   }
-  return bulk('Redis ver. 7.0.15\n')
+  return verbatimReply(c.client.resp, 'Redis ver. 7.0.15\n')
 }
 
 export const serverCommands: readonly CommandSpec[] = [
@@ -1693,8 +1749,10 @@ export const serverCommands: readonly CommandSpec[] = [
   defineCommand('memory', undefined, [
     defineSubcommand('memory', 'usage', memoryUsageCommand),
     defineSubcommand('memory', 'help', () => helpReply('memory', MEMORY_HELP)),
-    defineSubcommand('memory', 'stats', (c) => memoryStatsReply(c.srv)),
-    defineSubcommand('memory', 'doctor', (c) => bulk(memoryDoctorReport(c.srv))),
+    defineSubcommand('memory', 'stats', (c) => memoryStatsReply(c.srv, c.client.resp)),
+    defineSubcommand('memory', 'doctor', (c) =>
+      verbatimReply(c.client.resp, memoryDoctorReport(c.srv)),
+    ),
     defineSubcommand('memory', 'purge', () => OK),
   ]),
 ]

@@ -22,6 +22,7 @@ import {
   ERR_SYNTAX,
   ERR_WRONGTYPE,
   integer,
+  setReply,
   NIL,
   ONE,
   ZERO,
@@ -208,9 +209,11 @@ function spopWithCount(c: CommandCall): Reply {
   if (typeof l === 'object') return l
   const key = c.argv[1] ?? ''
   const set = lookupSetWrite(c, key)
-  if (set === null) return EMPTY_ARRAY
+  // shared.emptyset[c->resp] and addReplySetLen: SPOP with a count answers a set.
+  const resp = c.client.resp
+  if (set === null) return setReply(resp, [])
   if (set === 'wrongtype') return ERR_WRONGTYPE
-  if (l === 0n) return EMPTY_ARRAY
+  if (l === 0n) return setReply(resp, [])
   const v = valueRefOf(c, key)
   const size = setTypeSize(set)
   const count = l >= BigInt(size) ? size : Number(l)
@@ -221,7 +224,7 @@ function spopWithCount(c: CommandCall): Reply {
   if (count >= size) {
     // Redis answers through sunionDiffGenericCommand, which looks the key up again.
     lookupSetRead(c, key)
-    const reply = bulkArray(setTypeMembers(unionOf(scratchValueRef(c), [set])))
+    const reply = setReply(resp, setTypeMembers(unionOf(scratchValueRef(c), [set])).map(bulk))
     dbDelete(c.ctx, c.db, key)
     notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_GENERIC, 'del', key, c.db.id)
     signalModifiedKey(c.srv, c.ctx, c.db, key)
@@ -250,7 +253,7 @@ function spopWithCount(c: CommandCall): Reply {
     if (newset !== null) dbOverwrite(c.srv, c.ctx, c.db, key, newset)
   }
   signalModifiedKey(c.srv, c.ctx, c.db, key)
-  return bulkArray(out)
+  return setReply(resp, out.map(bulk))
 }
 
 /** SPOP key [count] */
@@ -362,7 +365,7 @@ function sinterGeneric(
       }
       return ZERO
     }
-    return cardinalityOnly ? ZERO : EMPTY_ARRAY
+    return cardinalityOnly ? ZERO : setReply(c.client.resp, [])
   }
   // qsort by cardinality (glibc's qsort is a stable merge sort here).
   sets.sort((a, b) => setTypeSize(a.o) - setTypeSize(b.o))
@@ -393,7 +396,7 @@ function sinterGeneric(
   }
   if (cardinalityOnly) return integer(cardinality)
   if (dst !== null && dstset !== null) return storeSet(c, dst, dstset, 'sinterstore')
-  return bulkArray(out)
+  return setReply(c.client.resp, out.map(bulk))
 }
 
 /**
@@ -529,7 +532,7 @@ function sunionDiffGeneric(
       if (cardinality === 0) break
     }
   }
-  if (dst === null) return bulkArray(setTypeMembers(dstset))
+  if (dst === null) return setReply(c.client.resp, setTypeMembers(dstset).map(bulk))
   return storeSet(c, dst, dstset, op === 'union' ? 'sunionstore' : 'sdiffstore')
 }
 

@@ -33,10 +33,12 @@ import {
   ERR_SYNTAX,
   ERR_WRONGTYPE,
   integer,
+  mapReply,
   NIL,
   NIL_ARRAY,
   OK,
   ZERO,
+  type Protocol,
   type Reply,
 } from '../reply.ts'
 import {
@@ -699,9 +701,11 @@ function xreadGeneric(c: CommandCall, xreadgroup: boolean): Reply {
       c.srv.dirty++
       touched(c, o as StreamObject)
     } else entries = rangeEntries(s, start, null, n, false)
-    out.push(array([bulk(key), array(entries)]))
+    // A map of stream → entries in RESP3, pairs in RESP2 (xreadCommand's c->resp == 2).
+    if (c.client.resp === 2) out.push(array([bulk(key), array(entries)]))
+    else out.push(bulk(key), array(entries))
   }
-  if (out.length) return array(out)
+  if (out.length) return c.client.resp === 2 ? array(out) : mapReply(3, out)
   if (timeout === -1) return NIL_ARRAY
   // A client that may not block (inside MULTI) gets the timeout reply at once.
   if (denyBlocking(c)) return NIL_ARRAY
@@ -785,6 +789,8 @@ function serveStreamKey(
         streamTraceGroup(c.ctx, key, s, sb.group ?? '', 'delivered', entries.length)
         memValueTouched(db.dict, o)
       } else entries = rangeEntries(s, start, null, sb.count, false)
+      // blocked.c serveClientsBlockedOnStreamKey: a one-stream map in RESP3.
+      if (c.client.resp === 3) return mapReply(3, [bulk(key), array(entries)])
       return array([array([bulk(key), array(entries)])])
     })
   }
@@ -1294,7 +1300,7 @@ function xinfoCommand(c: CommandCall): Reply {
   if (s === null) return ERR_NO_SUCH_KEY
   if (isReply(s)) return s
   if (isToken(opt, 'STREAM')) return xinfoStream(c, s)
-  if (isToken(opt, 'GROUPS') && argv.length === 3) return xinfoGroups(s)
+  if (isToken(opt, 'GROUPS') && argv.length === 3) return xinfoGroups(c.client.resp, s)
   if (isToken(opt, 'CONSUMERS') && argv.length === 4)
     return xinfoConsumers(c, s, argv[2] ?? '', argv[3] ?? '')
   return subcommandSyntaxError(c.argv)
@@ -1337,12 +1343,12 @@ function xinfoStream(c: CommandCall, s: Stream): Reply {
     const first = rangeEntries(s, null, null, 1, false)[0]
     const last = rangeEntries(s, null, null, 1, true)[0]
     out.push(bulk('first-entry'), first ?? NIL, bulk('last-entry'), last ?? NIL)
-    return array(out)
+    return mapReply(c.client.resp, out)
   }
   const n = count > 2n ** 53n ? 2 ** 53 : Number(count)
   out.push(bulk('entries'), array(rangeEntries(s, null, null, n, false)))
-  out.push(bulk('groups'), xinfoFullGroups(s, n))
-  return array(out)
+  out.push(bulk('groups'), xinfoFullGroups(c.client.resp, s, n))
+  return mapReply(c.client.resp, out)
 }
 
 /** A group's entries-read and lag fields (nil when unknown). */
@@ -1357,12 +1363,12 @@ function readAndLag(s: Stream, cg: StreamCG): Reply[] {
 }
 
 /** XINFO GROUPS key */
-function xinfoGroups(s: Stream): Reply {
+function xinfoGroups(resp: Protocol, s: Stream): Reply {
   const out: Reply[] = []
   if (s.cgroups !== null)
     raxForEach(s.cgroups, (name, cg) => {
       out.push(
-        array([
+        mapReply(resp, [
           bulk('name'),
           bulk(name),
           bulk('consumers'),
@@ -1386,7 +1392,7 @@ function xinfoConsumers(c: CommandCall, s: Stream, key: string, group: string): 
   const out: Reply[] = []
   raxForEach(cg.consumers, (_name, consumer) => {
     out.push(
-      array([
+      mapReply(c.client.resp, [
         bulk('name'),
         bulk(consumer.name),
         bulk('pending'),
@@ -1415,14 +1421,14 @@ function pelRows(
 }
 
 /** The groups part of XINFO STREAM FULL, each PEL listed up to `count` (0 = all). */
-function xinfoFullGroups(s: Stream, count: number): Reply {
+function xinfoFullGroups(resp: Protocol, s: Stream, count: number): Reply {
   const out: Reply[] = []
   if (s.cgroups === null) return EMPTY_ARRAY
   raxForEach(s.cgroups, (name, cg) => {
     const consumers: Reply[] = []
     raxForEach(cg.consumers, (_cname, consumer) => {
       consumers.push(
-        array([
+        mapReply(resp, [
           bulk('name'),
           bulk(consumer.name),
           bulk('seen-time'),
@@ -1439,7 +1445,7 @@ function xinfoFullGroups(s: Stream, count: number): Reply {
       )
     })
     out.push(
-      array([
+      mapReply(resp, [
         bulk('name'),
         bulk(name),
         bulk('last-delivered-id'),

@@ -33,6 +33,7 @@ import {
   ERR_SYNTAX,
   ERR_WRONGTYPE,
   integer,
+  mapReply,
   NIL,
   OK,
   ONE,
@@ -578,7 +579,7 @@ function lcsCommand(c: CommandCall): Reply {
       if (withmatchlen) items.push(integer(m.len))
       return array(items)
     })
-    return array([bulk('matches'), array(matches), bulk('len'), integer(r.len)])
+    return mapReply(c.client.resp, [bulk('matches'), array(matches), bulk('len'), integer(r.len)])
   }
   if (getlen) return integer(r.len)
   return bulk(r.text)

@@ -20,6 +20,7 @@ import { memValueTouched } from '../keyspace/memory.ts'
 import {
   array,
   bulk,
+  doubleReply,
   EMPTY_ARRAY,
   error,
   ERR_SYNTAX,
@@ -27,7 +28,9 @@ import {
   integer,
   NIL,
   NIL_ARRAY,
+  nestPairs,
   ZERO,
+  type Protocol,
   type Reply,
   ERR_RANDOM_REPLY_TOO_LARGE,
   MAX_RANDOM_REPLY_ELEMENTS,
@@ -125,9 +128,9 @@ const ERR_NOT_FLOAT = error('ERR value is not a valid float')
 const ERR_MINMAX_FLOAT = error('ERR min or max is not a float')
 const ERR_MINMAX_LEX = error('ERR min or max not valid string range item')
 
-/** addReplyDouble (RESP2): a bulk string. */
-function dbl(score: number): Reply {
-  return bulk(addReplyDoubleText(score))
+/** addReplyDouble: a bulk string in RESP2, a double in RESP3. */
+function dbl(resp: Protocol, score: number): Reply {
+  return doubleReply(resp, addReplyDoubleText(score))
 }
 
 type Lookup = ZsetObject | null | 'wrongtype'
@@ -259,7 +262,7 @@ function zaddGeneric(c: CommandCall, incrCommand: boolean): Reply {
     notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_ZSET, incr ? 'zincr' : 'zadd', key, c.db.id)
   }
   if (result !== null) return result
-  if (incr) return processed > 0 ? dbl(score) : NIL
+  if (incr) return processed > 0 ? dbl(c.client.resp, score) : NIL
   return integer(ch ? added + updated : added)
 }
 
@@ -573,11 +576,13 @@ function zunionInterDiffGeneric(
     return ZERO
   }
   const out: Reply[] = []
+  const resp = c.client.resp
   for (const n of zslNodes(dstzset.zsl)) {
     out.push(bulk(n.ele ?? ''))
-    if (withscores) out.push(dbl(n.score))
+    if (withscores) out.push(dbl(resp, n.score))
   }
-  return array(out)
+  // RESP3 nests each member with its score (the order matters, so not a map).
+  return withscores ? nestPairs(resp, array(out)) : array(out)
 }
 
 /** zdiff: zsetChooseDiffAlgorithm, then algorithm 1 (probe) or 2 (add then remove). */
@@ -677,12 +682,13 @@ function rangeEmit(h: RangeHandler, ele: string, score: number): void {
     return
   }
   h.out.push(bulk(ele))
-  if (h.withscores) h.out.push(dbl(score))
+  if (h.withscores) h.out.push(dbl(h.c.client.resp, score))
 }
 
 function rangeFinalize(h: RangeHandler, count: number): Reply {
   const { c, dst } = h
-  if (dst === null) return array(h.out)
+  // zrangeResultBeginClient: RESP3 nests each member with its score.
+  if (dst === null) return h.withscores ? nestPairs(c.client.resp, array(h.out)) : array(h.out)
   if (count > 0 && h.dstobj !== null) {
     setKey(c.srv, c.ctx, c.db, dst, h.dstobj)
     noteObjectCreated(valueRefOf(c, dst), h.dstobj)
@@ -1017,7 +1023,7 @@ function zscoreCommand(c: CommandCall): Reply {
   if (zobj === null) return NIL
   if (zobj === 'wrongtype') return ERR_WRONGTYPE
   const s = zsetScore(valueRefOf(c, key), zobj, c.argv[2] ?? '')
-  return s === null ? NIL : dbl(s)
+  return s === null ? NIL : dbl(c.client.resp, s)
 }
 
 function zmscoreCommand(c: CommandCall): Reply {
@@ -1027,7 +1033,7 @@ function zmscoreCommand(c: CommandCall): Reply {
   const out: Reply[] = []
   for (let j = 2; j < c.argv.length; j++) {
     const s = zobj === null ? null : zsetScore(valueRefOf(c, key), zobj, c.argv[j] ?? '')
-    out.push(s === null ? NIL : dbl(s))
+    out.push(s === null ? NIL : dbl(c.client.resp, s))
   }
   return array(out)
 }
@@ -1135,8 +1141,8 @@ export function genericZpop(
       signalModifiedKey(c.srv, c.ctx, c.db, key)
       first = false
     }
-    if (nested) items.push(array([bulk(ele), dbl(score)]))
-    else items.push(bulk(ele), dbl(score))
+    if (nested) items.push(array([bulk(ele), dbl(c.client.resp, score)]))
+    else items.push(bulk(ele), dbl(c.client.resp, score))
   } while (--rangelen > 0)
   if (zsetLength(zobj) === 0) {
     dbDelete(c.ctx, c.db, key)
@@ -1154,7 +1160,9 @@ function zpopMinMax(c: CommandCall, max: boolean): Reply {
     if (typeof l === 'object') return l
     count = l > 1n << 53n ? 2 ** 53 : Number(l)
   }
-  return genericZpop(c, [c.argv[1] ?? ''], max, false, count, false, false)
+  // RESP3 nests each member with its score when a count is given (use_nested_array).
+  const nested = c.client.resp === 3 && count !== -1
+  return genericZpop(c, [c.argv[1] ?? ''], max, false, count, nested, false)
 }
 
 function zpopminCommand(c: CommandCall): Reply {
@@ -1195,7 +1203,7 @@ function zrandmemberWithCount(c: CommandCall, l: bigint, withscores: boolean): R
   const out: Reply[] = []
   const push = (m: string, s: number): void => {
     out.push(bulk(m))
-    if (withscores) out.push(dbl(s))
+    if (withscores) out.push(dbl(c.client.resp, s))
   }
   if (!uniq || countBig === 1n) {
     if (countBig * (withscores ? 2n : 1n) > MAX_RANDOM_REPLY_ELEMENTS)
@@ -1267,7 +1275,9 @@ function zrandmemberCommand(c: CommandCall): Reply {
       withscores = true
       if (l < -LONG_MAX / 2n || l > LONG_MAX / 2n) return error('ERR value is out of range')
     }
-    return zrandmemberWithCount(c, l, withscores)
+    const r = zrandmemberWithCount(c, l, withscores)
+    // RESP3 nests each member with its score (zrandmemberWithCountCommand, c->resp > 2).
+    return withscores ? nestPairs(c.client.resp, r) : r
   }
   const zobj = lookupZsetRead(c, argv[1] ?? '')
   if (zobj === null) return NIL

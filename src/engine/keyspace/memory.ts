@@ -38,7 +38,7 @@
  * reproduced exactly, truncations included.
  */
 import type { ExecContext } from '../context.ts'
-import { array, bulk, integer, type Reply } from '../reply.ts'
+import { bulk, doubleReply, integer, mapReply, type Protocol, type Reply } from '../reply.ts'
 import type { ServerState } from '../state.ts'
 import type { Copier } from '../snapshot.ts'
 import {
@@ -903,8 +903,8 @@ export function formatDouble17g(x: number): string {
   return fixed.includes('.') ? fixed.replace(/0+$/, '').replace(/\.$/, '') : fixed
 }
 
-/** MEMORY STATS (object.c memoryCommand "stats"), as a RESP2 flat array of pairs. */
-export function memoryStatsReply(srv: ServerState): Reply {
+/** MEMORY STATS (object.c memoryCommand "stats"): a map (a flat array of pairs in RESP2). */
+export function memoryStatsReply(srv: ServerState, resp: Protocol = 2): Reply {
   const mh = getMemoryOverheadData(srv)
   const { allocated, active, resident, rss } = allocatorModel(mh.totalAllocated)
   const used = mh.totalAllocated
@@ -913,7 +913,7 @@ export function memoryStatsReply(srv: ServerState): Reply {
     out.push(bulk(name), integer(v))
   }
   const dbl = (name: string, v: number): void => {
-    out.push(bulk(name), bulk(formatDouble17g(v)))
+    out.push(bulk(name), doubleReply(resp, formatDouble17g(v)))
   }
   ll('peak.allocated', mh.peakAllocated)
   ll('total.allocated', used)
@@ -928,7 +928,7 @@ export function memoryStatsReply(srv: ServerState): Reply {
   for (const db of mh.dbs) {
     out.push(
       bulk(`db.${String(db.dbid)}`),
-      array([
+      mapReply(resp, [
         bulk('overhead.hashtable.main'),
         integer(db.main),
         bulk('overhead.hashtable.expires'),
@@ -955,7 +955,7 @@ export function memoryStatsReply(srv: ServerState): Reply {
   ll('rss-overhead.bytes', rss - resident)
   dbl('fragmentation', Math.fround(rss / used))
   ll('fragmentation.bytes', rss - used)
-  return array(out)
+  return mapReply(resp, out)
 }
 
 /**

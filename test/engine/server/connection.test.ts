@@ -22,7 +22,7 @@ describe('connection commands', () => {
     expect(t.exec('get', 'k')).toEqual(r.bulk('zero'))
   })
 
-  it('HELLO 2 answers the server map as a flat array; other versions NOPROTO', () => {
+  it('HELLO 2 answers the server map as a flat array; versions other than 2 and 3 NOPROTO', () => {
     const t = createTestEngine()
     expect(t.exec('hello', '2', 'setname', 'app')).toEqual(
       r.arr([
@@ -44,7 +44,7 @@ describe('connection commands', () => {
     )
     expect(t.exec('client', 'getname')).toEqual(r.bulk('app'))
     expect(t.exec('hello', '4')).toEqual(r.err('NOPROTO unsupported protocol version'))
-    expect(t.exec('hello', '3')).toEqual(r.err('NOPROTO unsupported protocol version'))
+    expect(t.exec('hello', '1')).toEqual(r.err('NOPROTO unsupported protocol version'))
     expect(t.exec('hello', 'abc')).toEqual(
       r.err('ERR Protocol version is not an integer or out of range'),
     )
