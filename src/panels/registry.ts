@@ -83,6 +83,12 @@ export const PANELS: readonly PanelEntry[] = [
     component: lazy(() => import('./intset/IntsetEntry.tsx')),
   },
   {
+    id: 'geo',
+    kinds: ['geo'],
+    title: { en: 'Geo set', zh: '地理位置集合' },
+    component: lazy(() => import('./geo/GeoEntry.tsx')),
+  },
+  {
     id: 'listpack',
     kinds: ['listpack'],
     title: { en: 'Listpack', zh: '紧凑列表' },

@@ -1,0 +1,81 @@
+/**
+ * The inspect() view of a geo set: a sorted set whose scores are 52-bit geohashes. Redis
+ * does not mark a geo set (GEOADD is ZADD with computed scores), so any zset whose scores
+ * are all integers in [0, 2^52), at least one of them past 2^32 (small ranks and counters
+ * are not positions), is shown as one. Its view replaces the zset's, which it carries as
+ * `zset`: the panel keeps the listpack / skiplist view as a tab.
+ *
+ * The view lists the first `limit` points in zset order with the positions GEOPOS would
+ * answer (the centres of their cells); past `limit` it also counts every point per geohash
+ * cell of step DENSITY_STEP (a 64 × 64 grid over the WGS84 ranges), read from the score's
+ * top bits without decoding, for the panel's density map.
+ */
+import { registerContainerOverlay } from './inspect.ts'
+import { decodeGeohash, geohashCellAtStep } from './structures/geohash.ts'
+import { zsetEntries, type ZsetObject } from './types/t_zset.ts'
+
+export interface GeoPointView {
+  readonly member: string
+  readonly score: number
+  readonly longitude: number
+  readonly latitude: number
+}
+
+export interface GeoView {
+  readonly kind: 'geo'
+  readonly key: string
+  readonly size: number
+  /** The first `limit` points in zset (score) order. */
+  readonly points: readonly GeoPointView[]
+  readonly truncated: boolean
+  /**
+   * When truncated: points per cell of step `step`, row latCell × 2^step + lonCell (row 0
+   * the southernmost); null otherwise.
+   */
+  readonly density: { readonly step: number; readonly counts: Uint32Array } | null
+}
+
+/** The geohash step the density map counts at: 64 × 64 cells. */
+export const DENSITY_STEP = 6
+const TWO52 = 2 ** 52
+const TWO32 = 2 ** 32
+
+/** Whether a zset's scores are all geohashes (see the design comment). */
+export function looksLikeGeoSet(entries: readonly (readonly [string, number])[]): boolean {
+  if (entries.length === 0) return false
+  let high = false
+  for (const [, s] of entries) {
+    if (!Number.isInteger(s) || s < 0 || s >= TWO52) return false
+    if (s >= TWO32) high = true
+  }
+  return high
+}
+
+/** The geo view of a zset, or null when its scores are not geohashes. */
+export function geoView(zobj: ZsetObject, key: string, limit: number): GeoView | null {
+  const entries = zsetEntries(zobj)
+  if (!looksLikeGeoSet(entries)) return null
+  const points: GeoPointView[] = []
+  for (const [member, score] of entries.slice(0, limit)) {
+    const [longitude, latitude] = decodeGeohash(score)
+    points.push({ member, score, longitude, latitude })
+  }
+  const truncated = entries.length > limit
+  let density: GeoView['density'] = null
+  if (truncated) {
+    const side = 2 ** DENSITY_STEP
+    const counts = new Uint32Array(side * side)
+    for (const [, score] of entries) {
+      const { latCell, lonCell } = geohashCellAtStep(score, DENSITY_STEP)
+      counts[latCell * side + lonCell] = (counts[latCell * side + lonCell] ?? 0) + 1
+    }
+    density = { step: DENSITY_STEP, counts }
+  }
+  return { kind: 'geo', key, size: entries.length, points, truncated, density }
+}
+
+registerContainerOverlay((o, key, limit) => {
+  if (o.type !== 'zset') return null
+  const v = geoView(o as ZsetObject, key, limit)
+  return v === null ? null : { ...v }
+})
