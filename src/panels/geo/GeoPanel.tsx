@@ -107,8 +107,6 @@ const text = {
 
 const W = 520
 const H = 300
-const KEPT = '#2e8b57'
-const DROPPED = '#c2261b'
 const densityColour = interpolateRgb('#dbe7ff', '#c2261b')
 
 type Lang = 'en' | 'zh'
@@ -310,7 +308,6 @@ function Plane({
                 <circle
                   r={focused ? 6 : 4}
                   className={`geo-point geo-point--${state}`}
-                  fill={state === 'kept' ? KEPT : state === 'dropped' ? DROPPED : undefined}
                   opacity={fresh ? 0.3 + 0.7 * e : 1}
                 />
                 <text x={7} y={4} className="geo-point__label">
