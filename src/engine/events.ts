@@ -827,6 +827,72 @@ export type GeoEvent =
       }[]
     }
 
+// --- bitmap (commands/bitops.ts) ---
+
+export type BitmapEvent =
+  | {
+      /** SETBIT wrote a bit: byte offset >> 3, bit 7 - (offset & 7) of it (bit 0 = the MSB). */
+      readonly type: 'bitmap/bitSet'
+      readonly key: KeyName
+      readonly offset: number
+      readonly byte: number
+      /** Position in the byte counted from the most significant bit (offset & 7). */
+      readonly bit: number
+      readonly old: 0 | 1
+      readonly value: 0 | 1
+      /** The string's length before and after (zero bytes padded up to the bit's byte). */
+      readonly fromLen: number
+      readonly toLen: number
+    }
+  | {
+      /** GETBIT read a bit (0 past the end of the string). */
+      readonly type: 'bitmap/bitRead'
+      readonly key: KeyName
+      readonly offset: number
+      readonly byte: number
+      readonly bit: number
+      readonly value: 0 | 1
+      readonly length: number
+    }
+  | {
+      /** BITCOUNT counted bytes [start, end]; masks: edge bits a BIT range leaves out. */
+      readonly type: 'bitmap/bitsCounted'
+      readonly key: KeyName
+      readonly start: number
+      readonly end: number
+      readonly firstMask: number
+      readonly lastMask: number
+      readonly count: number
+    }
+  | {
+      /** BITPOS looked for `bit` in bytes [start, end]: its position, or -1. */
+      readonly type: 'bitmap/bitFound'
+      readonly key: KeyName
+      readonly bit: 0 | 1
+      readonly start: number
+      readonly end: number
+      readonly pos: number
+    }
+  | {
+      /** One BITFIELD operation on the field of `bits` bits at bit `offset`. */
+      readonly type: 'bitmap/fieldAccessed'
+      readonly key: KeyName
+      readonly op: 'get' | 'set' | 'incrby'
+      readonly signed: boolean
+      readonly bits: number
+      readonly offset: number
+      /** The field's value before (decimal); for GET, what was read. */
+      readonly old: string
+      /** The value written (decimal, as the type reads it); null for GET or when FAIL refused. */
+      readonly value: string | null
+      /** The field's bits as written (unsigned decimal); null when nothing was written. */
+      readonly stored: string | null
+      readonly overflow: 'wrap' | 'sat' | 'fail'
+      /** The string's length before and after the command grew it for its writes. */
+      readonly fromLen: number
+      readonly toLen: number
+    }
+
 // --- The union ---
 
 export type StepEvent =
@@ -845,6 +911,7 @@ export type StepEvent =
   | StreamEvent
   | HllEvent
   | GeoEvent
+  | BitmapEvent
   | MultiEvent
   | PubsubSubscriptionEvent
 
@@ -934,4 +1001,9 @@ export const SUMMARY_EVENTS: Readonly<Record<StepEventType, boolean>> = {
   'geo/candidateChecked': false,
   'geo/resultsSorted': false,
   'geo/resultsStored': true,
+  'bitmap/bitSet': true,
+  'bitmap/bitRead': false,
+  'bitmap/bitsCounted': false,
+  'bitmap/bitFound': false,
+  'bitmap/fieldAccessed': true,
 }

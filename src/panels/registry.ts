@@ -74,7 +74,7 @@ export const PANELS: readonly PanelEntry[] = [
     id: 'string',
     kinds: ['string'],
     title: { en: 'String and SDS', zh: '字符串与 SDS' },
-    component: lazy(() => import('./string/StringEntry.tsx')),
+    component: lazy(() => import('./bitmap/StringBitsEntry.tsx')),
   },
   {
     id: 'intset',

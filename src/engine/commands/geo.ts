@@ -43,7 +43,7 @@ import type { ContainerObject } from '../types/object.ts'
 import { dbDelete, setKey, signalModifiedKey } from '../keyspace/db.ts'
 import { NOTIFY_GENERIC, NOTIFY_ZSET, notifyKeyspaceEvent } from '../keyspace/notify.ts'
 import { formatFixed, string2d } from '../util/numbers.ts'
-import { integerLL, isToken, lookupOfType } from './common.ts'
+import { integerLL, isToken, lookupOfType, peekLiveKey } from './common.ts'
 import { getLongLongOrReply } from './parse.ts'
 import type { ExecContext } from '../context.ts'
 import type { GeoCellArea, GeoDirection, KeyName } from '../events.ts'
@@ -123,10 +123,9 @@ function traceGeoadd(
   xx: boolean,
 ): void {
   const key = c.argv[1] ?? ''
-  const o = peekKey(c.db.dict, key)
+  const o = peekLiveKey(c, key)
   if (o !== undefined && o.type !== 'zset') return
-  const expired = o !== undefined && keyIsExpiredPeek(c, key)
-  const zobj = o === undefined || expired ? null : (o as ZsetObject)
+  const zobj = o === undefined ? null : (o as ZsetObject)
   const pending = new Map<string, number>()
   for (const { member, xy } of pairs) {
     const cells = geohashCells(WGS84_LONG, WGS84_LAT, xy[0], xy[1], GEO_STEP_MAX)
@@ -157,12 +156,6 @@ function traceGeoadd(
       outcome,
     })
   }
-}
-
-/** Whether a key's TTL has passed, read without deleting it (keyIsExpired's test). */
-function keyIsExpiredPeek(c: CommandCall, key: string): boolean {
-  const when = peekKey(c.db.expires, key)
-  return when !== undefined && c.ctx.now > when
 }
 
 /**

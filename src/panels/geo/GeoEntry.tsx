@@ -8,6 +8,7 @@ import type { GeoView } from '../../engine/inspectGeo.ts'
 import ListpackEntry from '../listpack/ListpackEntry.tsx'
 import type { PanelProps } from '../registry.ts'
 import SkiplistEntry from '../skiplist/SkiplistEntry.tsx'
+import { PanelTabs } from '../shared/PanelTabs.tsx'
 import { isKeyEvent, isSettled, useOwnStep } from '../shared/stepFold.ts'
 import { GeoPanel } from './GeoPanel.tsx'
 
@@ -37,22 +38,15 @@ export default function GeoEntry(p: PanelProps): ReactNode {
   const encoding = zsetOf(p.after ?? p.before)?.kind ?? 'listpack'
   return (
     <div className="geo-entry">
-      <div role="tablist" aria-label={tabs.label[p.lang]} className="geo-tabs">
-        {(['geo', 'zset'] as const).map((id) => (
-          <button
-            key={id}
-            type="button"
-            role="tab"
-            aria-selected={tab === id}
-            onClick={() => {
-              setTab(id)
-            }}
-          >
-            {tabs[id][p.lang]}
-            {id === 'zset' ? ` (${encoding})` : ''}
-          </button>
-        ))}
-      </div>
+      <PanelTabs
+        tabs={[
+          { id: 'geo', label: tabs.geo[p.lang] },
+          { id: 'zset', label: `${tabs.zset[p.lang]} (${encoding})` },
+        ]}
+        selected={tab}
+        label={tabs.label[p.lang]}
+        onSelect={setTab}
+      />
       {tab === 'geo' ? (
         <GeoPanel
           title={key}

@@ -18,7 +18,7 @@ import type { GeoView } from '../../engine/inspectGeo.ts'
 import { bytesToUtf8 } from '../../state/bytes.ts'
 import { fill } from '../shared/fill.ts'
 import { narration } from '../shared/narration.ts'
-import { useStepFold } from '../shared/stepFold.ts'
+import { useViewFold } from '../shared/stepFold.ts'
 import {
   applyGeoEvent,
   circlePolygon,
@@ -527,21 +527,13 @@ function Bits({ focus, e, lang }: { focus: FocusEvent; e: number; lang: Lang }) 
 
 function GeoPanelImpl(props: GeoPanelProps) {
   const { title, before, after, events, step, t, lang, encoding, settled = false } = props
-  const own = useMemo(
-    () => events.filter((ev) => ev.type.startsWith('geo/') && 'key' in ev && ev.key === after.key),
-    [events, after.key],
+  const { own, curr, current } = useViewFold(
+    { before, after, events, step, settled },
+    'geo/',
+    geoModelFromView,
+    emptyGeoModel,
+    applyGeoEvent,
   )
-  const start = useMemo(
-    () =>
-      before
-        ? geoModelFromView(before)
-        : own.length > 0
-          ? emptyGeoModel(after.key)
-          : geoModelFromView(after),
-    [before, after, own.length],
-  )
-  const settle = useMemo(() => (settled ? () => geoModelFromView(after) : null), [settled, after])
-  const { curr, current } = useStepFold(start, own, step, applyGeoEvent, settle)
   const e = easeCubicInOut(Math.max(0, Math.min(1, t)))
   const k = Math.max(0, Math.min(step, own.length))
   const search = useMemo(() => searchAt(own, k), [own, k])

@@ -517,6 +517,46 @@ export const narration: StepEventHandlers<Narration> = {
     en: `Stored ${n(e.members.length)} result(s) from ${q(e.source)} into ${q(e.key)} with ${e.storedist ? 'their distances' : 'their geohashes'} as scores.`,
     zh: `把 ${q(e.source)} 的 ${n(e.members.length)} 个结果存入 ${q(e.key)}，分数为${e.storedist ? '距离' : '各自的 geohash'}。`,
   }),
+  'bitmap/bitSet': (e) => ({
+    en: `SETBIT ${n(e.offset)}: byte ${n(e.byte)} (${n(e.offset)} >> 3), bit ${n(e.bit)} from the left; ${n(e.old)} → ${n(e.value)}${e.toLen > e.fromLen ? `; the string grew from ${n(e.fromLen)} to ${n(e.toLen)} bytes, padded with zero bytes` : ''}.`,
+    zh: `SETBIT ${n(e.offset)}：第 ${n(e.byte)} 个字节（${n(e.offset)} >> 3），从左数第 ${n(e.bit)} 位；${n(e.old)} → ${n(e.value)}${e.toLen > e.fromLen ? `；字符串从 ${n(e.fromLen)} 字节增长到 ${n(e.toLen)} 字节，用 0 字节补齐` : ''}。`,
+  }),
+  'bitmap/bitRead': (e) => ({
+    en: `GETBIT ${n(e.offset)}: byte ${n(e.byte)}, bit ${n(e.bit)} from the left is ${n(e.value)}${e.byte >= e.length ? ' (past the end: 0)' : ''}.`,
+    zh: `GETBIT ${n(e.offset)}：第 ${n(e.byte)} 个字节从左数第 ${n(e.bit)} 位为 ${n(e.value)}${e.byte >= e.length ? '（超出末尾：0）' : ''}。`,
+  }),
+  'bitmap/bitsCounted': (e) => ({
+    en: `BITCOUNT counted the set bits of bytes ${n(e.start)}–${n(e.end)}${e.firstMask || e.lastMask ? ', leaving out the edge bits outside the BIT range' : ''}: ${n(e.count)}.`,
+    zh: `BITCOUNT 统计第 ${n(e.start)}–${n(e.end)} 个字节中为 1 的位${e.firstMask || e.lastMask ? '（去掉 BIT 范围之外的边缘位）' : ''}：${n(e.count)}。`,
+  }),
+  'bitmap/bitFound': (e) => ({
+    en:
+      e.pos >= 0
+        ? `BITPOS found the first ${n(e.bit)} of bytes ${n(e.start)}–${n(e.end)} at bit ${n(e.pos)}.`
+        : `BITPOS found no ${n(e.bit)} in bytes ${n(e.start)}–${n(e.end)}: -1.`,
+    zh:
+      e.pos >= 0
+        ? `BITPOS 在第 ${n(e.start)}–${n(e.end)} 个字节中找到第一个 ${n(e.bit)}，位于第 ${n(e.pos)} 位。`
+        : `BITPOS 在第 ${n(e.start)}–${n(e.end)} 个字节中没有找到 ${n(e.bit)}：-1。`,
+  }),
+  'bitmap/fieldAccessed': (e) => {
+    const type = `${e.signed ? 'i' : 'u'}${n(e.bits)}`
+    const op = e.op.toUpperCase()
+    if (e.op === 'get')
+      return {
+        en: `BITFIELD GET ${type} at bit ${n(e.offset)}: ${e.old}.`,
+        zh: `BITFIELD GET ${type}，从第 ${n(e.offset)} 位起：${e.old}。`,
+      }
+    if (e.value === null)
+      return {
+        en: `BITFIELD ${op} ${type} at bit ${n(e.offset)} would overflow: OVERFLOW FAIL leaves ${e.old} and answers nil.`,
+        zh: `BITFIELD ${op} ${type}（第 ${n(e.offset)} 位起）会溢出：OVERFLOW FAIL 保留 ${e.old}，返回 nil。`,
+      }
+    return {
+      en: `BITFIELD ${op} ${type} at bit ${n(e.offset)}: ${e.old} → ${e.value} (overflow ${e.overflow.toUpperCase()})${e.toLen > e.fromLen ? `; the string grew from ${n(e.fromLen)} to ${n(e.toLen)} bytes` : ''}.`,
+      zh: `BITFIELD ${op} ${type}，从第 ${n(e.offset)} 位起：${e.old} → ${e.value}（溢出策略 ${e.overflow.toUpperCase()}）${e.toLen > e.fromLen ? `；字符串从 ${n(e.fromLen)} 字节增长到 ${n(e.toLen)} 字节` : ''}。`,
+    }
+  },
 }
 
 /** Narrates one event in a language. */
