@@ -40,38 +40,71 @@ export const DENSITY_STEP = 6
 const TWO52 = 2 ** 52
 const TWO32 = 2 ** 32
 
+/** Whether one score can be a geohash (an integer in [0, 2^52)). */
+function isGeohashScore(s: number): boolean {
+  return Number.isInteger(s) && s >= 0 && s < TWO52
+}
+
 /** Whether a zset's scores are all geohashes (see the design comment). */
 export function looksLikeGeoSet(entries: readonly (readonly [string, number])[]): boolean {
   if (entries.length === 0) return false
   let high = false
   for (const [, s] of entries) {
-    if (!Number.isInteger(s) || s < 0 || s >= TWO52) return false
+    if (!isGeohashScore(s)) return false
     if (s >= TWO32) high = true
   }
   return high
 }
 
+/**
+ * Calls fn on each (member, score) in zset order until it returns false, without building
+ * the entry list of a big skiplist (inspect() runs on every key a command touches).
+ */
+function forEachZsetEntry(zobj: ZsetObject, fn: (member: string, score: number) => boolean): void {
+  if (zobj.encoding === 'listpack') {
+    for (const [m, sc] of zsetEntries(zobj)) if (!fn(m, sc)) return
+    return
+  }
+  for (
+    let x = zobj.ptr.zsl.header.level[0]?.forward ?? null;
+    x !== null;
+    x = x.level[0]?.forward ?? null
+  )
+    if (!fn(x.ele ?? '', x.score)) return
+}
+
 /** The geo view of a zset, or null when its scores are not geohashes. */
 export function geoView(zobj: ZsetObject, key: string, limit: number): GeoView | null {
-  const entries = zsetEntries(zobj)
-  if (!looksLikeGeoSet(entries)) return null
+  // One pass that stops at the first score that is not a geohash (most zsets: at once).
+  let size = 0
+  let geo = true
+  let high = false
   const points: GeoPointView[] = []
-  for (const [member, score] of entries.slice(0, limit)) {
-    const [longitude, latitude] = decodeGeohash(score)
-    points.push({ member, score, longitude, latitude })
-  }
-  const truncated = entries.length > limit
+  forEachZsetEntry(zobj, (member, score) => {
+    if (!isGeohashScore(score)) return (geo = false)
+    if (score >= TWO32) high = true
+    if (size < limit) {
+      const [longitude, latitude] = decodeGeohash(score)
+      points.push({ member, score, longitude, latitude })
+    }
+    size++
+    return true
+  })
+  if (!geo || !high) return null
+  const truncated = size > limit
   let density: GeoView['density'] = null
   if (truncated) {
     const side = 2 ** DENSITY_STEP
     const counts = new Uint32Array(side * side)
-    for (const [, score] of entries) {
+    forEachZsetEntry(zobj, (_m, score) => {
       const { latCell, lonCell } = geohashCellAtStep(score, DENSITY_STEP)
-      counts[latCell * side + lonCell] = (counts[latCell * side + lonCell] ?? 0) + 1
-    }
+      const i = latCell * side + lonCell
+      counts[i] = (counts[i] ?? 0) + 1
+      return true
+    })
     density = { step: DENSITY_STEP, counts }
   }
-  return { kind: 'geo', key, size: entries.length, points, truncated, density }
+  return { kind: 'geo', key, size, points, truncated, density }
 }
 
 registerContainerOverlay((o, key, limit) => {
