@@ -1,7 +1,7 @@
 /**
  * The inspect() view of a geo set: a sorted set whose scores are 52-bit geohashes. Redis
  * does not mark a geo set (GEOADD is ZADD with computed scores), so any zset whose scores
- * are all integers in [0, 2^52), at least one of them past 2^32 (small ranks and counters
+ * are all integers in [0, 2^54) (see GEO_SCORE_END), at least one of them past 2^32 (small ranks and counters
  * are not positions), is shown as one. Its view replaces the zset's, which it carries as
  * `zset`: the panel keeps the listpack / skiplist view as a tab.
  *
@@ -37,12 +37,17 @@ export interface GeoView {
 
 /** The geohash step the density map counts at: 64 × 64 cells. */
 export const DENSITY_STEP = 6
-const TWO52 = 2 ** 52
+/**
+ * Scores reach past 2^52 at the ranges' upper edges: a coordinate that rounds to the top
+ * of its range gets cell 2^26, one bit more (GEOADD 180 0 stores 10133099161583616, as in
+ * Redis), so geohash scores are the integers below 2^54.
+ */
+const GEO_SCORE_END = 2 ** 54
 const TWO32 = 2 ** 32
 
-/** Whether one score can be a geohash (an integer in [0, 2^52)). */
+/** Whether one score can be a geohash (an integer in [0, 2^54)). */
 function isGeohashScore(s: number): boolean {
-  return Number.isInteger(s) && s >= 0 && s < TWO52
+  return Number.isInteger(s) && s >= 0 && s < GEO_SCORE_END
 }
 
 /** Whether a zset's scores are all geohashes (see the design comment). */

@@ -231,9 +231,10 @@ export function geohashNeighbors(hash: bigint, step: number): bigint[] {
 }
 
 /**
- * The cell of a 52-bit score at a coarser step (0..26): its latitude and longitude cell
+ * The cell of a geohash score at a coarser step (0..26): its latitude and longitude cell
  * numbers, in plain numbers (no BigInt: the inspector counts big sets with it). The score
- * must be an integer in [0, 2^52).
+ * must be an integer in [0, 2^54); a cell number past the last cell (a coordinate at the
+ * top of its range: cell 2^26) counts as the last one.
  */
 export function geohashCellAtStep(
   score: number,
@@ -242,13 +243,14 @@ export function geohashCellAtStep(
   let prefix = Math.floor(score / 2 ** (2 * (GEO_STEP_MAX - step)))
   let latCell = 0
   let lonCell = 0
-  for (let i = 0; i < step; i++) {
+  for (let i = 0; i <= step; i++) {
     const pair = prefix % 4
     prefix = Math.floor(prefix / 4)
     latCell += (pair & 1) * 2 ** i
     lonCell += (pair >> 1) * 2 ** i
   }
-  return { latCell, lonCell }
+  const last = 2 ** step - 1
+  return { latCell: Math.min(latCell, last), lonCell: Math.min(lonCell, last) }
 }
 
 /** Broken invariants of a cell (bits, step) decoded over the WGS84 ranges: [] when sound. */

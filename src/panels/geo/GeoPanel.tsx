@@ -22,6 +22,7 @@ import { useViewFold } from '../shared/stepFold.ts'
 import {
   applyGeoEvent,
   circlePolygon,
+  densityOf,
   DIR_LABEL,
   emptyGeoModel,
   fitBox,
@@ -203,6 +204,10 @@ function Plane({
     }
     return fitBox(boxes, W, H)
   }, [model, search, focus, aggregate])
+  const density = useMemo(
+    () => (aggregate ? (model.density ?? densityOf(model.points)) : null),
+    [aggregate, model],
+  )
   const { x, y } = projection(box, W, H)
   const grid = search ? gridLines(box, search.plan.step) : null
   const checked = new Map<string, CandidateState>()
@@ -217,11 +222,11 @@ function Plane({
   const label = fill(text.plane[lang], { key: title })
   return (
     <div className="geo-plane" style={{ width: W, height: H }}>
-      {aggregate && model.density && (
+      {density && (
         <Density
-          density={model.density}
+          density={density}
           box={box}
-          label={fill(text.density[lang], { n: model.size, step: model.density.step })}
+          label={fill(text.density[lang], { n: model.size, step: density.step })}
         />
       )}
       <svg

@@ -360,3 +360,23 @@ export const DIR_LABEL: Readonly<Record<GeoDirection, { en: string; zh: string }
 
 /** Above this many points the plane draws a density map on canvas instead of dots. */
 export const POINTS_MAX = 400
+
+/**
+ * Points per geohash cell of `step` (2^step × 2^step cells over the WGS84 ranges, row =
+ * latitude cell): the density map of a set whose every point the view lists (a cut view
+ * brings the engine's own counts).
+ */
+export function densityOf(
+  points: readonly { readonly longitude: number; readonly latitude: number }[],
+  step = 6,
+): { step: number; counts: Uint32Array } {
+  const side = 2 ** step
+  const counts = new Uint32Array(side * side)
+  const cell = (v: number, min: number, max: number) =>
+    Math.min(side - 1, Math.max(0, Math.floor(((v - min) / (max - min)) * side)))
+  for (const p of points) {
+    const i = cell(p.latitude, LAT_MIN, LAT_MAX) * side + cell(p.longitude, -180, 180)
+    counts[i] = (counts[i] ?? 0) + 1
+  }
+  return { step, counts }
+}

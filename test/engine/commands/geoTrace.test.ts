@@ -287,7 +287,12 @@ describe('the geo view', () => {
     expect(s.inspect('ranks')?.kind).toBe('listpack')
     expect(s.inspect('frac')?.kind).toBe('listpack')
     expect(looksLikeGeoSet([])).toBe(false)
-    expect(looksLikeGeoSet([['a', 2 ** 52]])).toBe(false)
+    expect(looksLikeGeoSet([['a', 2 ** 54]])).toBe(false)
+    // A longitude at the top of its range gets cell 2^26: a score past 2^52, still geo.
+    s.call(['GEOADD', 'edge', '179.99999999999997', '0', 'a'])
+    expect(s.call(['ZSCORE', 'edge', 'a'])).toEqual({ type: 'bulk', value: '10133099161583616' })
+    expect(s.inspect('edge')?.kind).toBe('geo')
+    expect(geohashCellAtStep(10133099161583616, 6)).toEqual({ latCell: 32, lonCell: 63 })
   })
 
   it('past the limit lists the first points and counts all of them per step-6 cell', () => {

@@ -185,7 +185,7 @@ describe('GeoPanel', () => {
       args.push(String(-170 + (i % 340)), String(-60 + (i % 120)), `m${String(i)}`)
     s.call(['GEOADD', 'many', ...args])
     const v = s.inspect('many', { limit: 100 }) as unknown as GeoView
-    const { container } = render(
+    const { container, rerender } = render(
       <GeoPanel
         title="many"
         before={v}
@@ -199,6 +199,22 @@ describe('GeoPanel', () => {
     )
     expect(screen.getByTestId('geo-density').getAttribute('aria-label')).toMatch(/450 points/)
     expect(container.querySelectorAll('g[data-member]')).toHaveLength(0)
+    // Listed in full (under the inspect limit) but past POINTS_MAX: the panel counts them.
+    const all = s.inspect('many') as unknown as GeoView
+    expect(all.truncated).toBe(false)
+    rerender(
+      <GeoPanel
+        title="many"
+        before={all}
+        after={all}
+        events={[]}
+        step={0}
+        t={1}
+        lang="en"
+        encoding="skiplist"
+      />,
+    )
+    expect(screen.getByTestId('geo-density').getAttribute('aria-label')).toMatch(/450 points/)
   })
 
   it('speaks Chinese', () => {

@@ -12,6 +12,7 @@ import {
   applyGeoEvent,
   bitsOf,
   circlePolygon,
+  densityOf,
   emptyGeoModel,
   fitBox,
   focusAt,
@@ -109,6 +110,17 @@ describe('applyGeoEvent', () => {
   })
 })
 
+describe('regressions', () => {
+  it('folds a member moved from the top of the longitude range (cell 2^26, score past 2^52)', () => {
+    const s = createServer({ seed: 2, clock: manualClock(), trace: 'summary' })
+    s.call(['GEOADD', 'g', '179.99999999999997', '0', 'a'])
+    const before = modelOf(s, 'g') as GeoModel
+    expect(before.size).toBe(1)
+    const t = s.execute(['GEOADD', 'g', '0', '0', 'a'])
+    expect(t.events.reduce(applyGeoEvent, before)).toEqual(modelOf(s, 'g'))
+  })
+})
+
 describe('the search and focus a command shows, step by step', () => {
   it('searchAt lights the walked cells in order and marks candidates', () => {
     const s = createServer({ seed: 2, clock: manualClock(), trace: 'full' })
@@ -189,5 +201,17 @@ describe('bits and layout', () => {
     expect(ring).toHaveLength(9)
     expect(ring[0]?.[0]).toBeCloseTo(15, 9)
     expect(ring[0]?.[1]).toBeCloseTo(37 + 100000 / 6372797.560856 / (Math.PI / 180), 9)
+  })
+
+  it('densityOf counts points per geohash cell, row = latitude cell', () => {
+    const d = densityOf(
+      [
+        { longitude: -180, latitude: -85.05112878 },
+        { longitude: 179.9, latitude: 85 },
+        { longitude: 179.95, latitude: 84.9 },
+      ],
+      1,
+    )
+    expect(Array.from(d.counts)).toEqual([1, 0, 0, 2])
   })
 })
