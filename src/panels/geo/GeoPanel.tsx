@@ -104,6 +104,10 @@ const text = {
     zh: '格子 {w}° × {h}°：GEOPOS 返回格子中心，误差不超过半个格子（{e} 米）',
   },
   geohash: { en: 'GEOHASH (latitude on −90..90)', zh: 'GEOHASH（纬度按 −90..90）' },
+  spill: {
+    en: 'The coordinate rounded up to the top of its range: cell 2^26 needs a 27th bit, which lands above the 52 (a score past 2^52, as Redis stores it).',
+    zh: '坐标舍入到了范围的上端：格子编号 2^26 需要第 27 位，它落在 52 位之上（分数超过 2^52，Redis 就是这样存的）。',
+  },
 } as const
 
 const W = 520
@@ -487,6 +491,11 @@ function Bits({ focus, e, lang }: { focus: FocusEvent; e: number; lang: Lang }) 
           {score !== null ? ` ${String(score)}` : ''}
         </text>
       </svg>
+      {(lonCell >= 2 ** 26 || latCell >= 2 ** 26) && (
+        <p className="geo-hint" data-testid="geo-spill">
+          {text.spill[lang]}
+        </p>
+      )}
       {lonLast && latLast && focus.type === 'geo/memberEncoded' && (
         <p className="geo-hint" data-testid="geo-halving">
           {fill(text.halvings[lang], {

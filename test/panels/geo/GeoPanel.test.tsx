@@ -178,6 +178,25 @@ describe('GeoPanel', () => {
     expect(hash.querySelectorAll('.geo-geohash__char')).toHaveLength(11)
   })
 
+  it('says when a cell number spills past 26 bits (a coordinate at the top of its range)', () => {
+    const s = setup()
+    const t = s.execute(['GEOADD', 'g', '179.99999999999997', '0', 'edge'])
+    render(
+      <GeoPanel
+        title="g"
+        before={null}
+        after={view(s, 'g')}
+        events={t.events}
+        step={1}
+        t={1}
+        lang="en"
+        encoding="listpack"
+      />,
+    )
+    expect(screen.getByTestId('geo-spill').textContent).toMatch(/score past 2\^52/)
+    expect(screen.getByTestId('geo-bits').textContent).toContain('10133099161583616')
+  })
+
   it('switches to a density map past the point limit', () => {
     const s = setup()
     const args: string[] = []
