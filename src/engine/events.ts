@@ -672,6 +672,227 @@ export type HllEvent =
       readonly nonZero: number
     }
 
+// --- geo (commands/geo.ts, structures/geohash.ts) ---
+
+/** A geohash cell's bounds in degrees (GeoHashArea). */
+export interface GeoCellArea {
+  readonly lonMin: number
+  readonly lonMax: number
+  readonly latMin: number
+  readonly latMax: number
+}
+
+/** The nine cells a search walks, in membersOfAllNeighbors' order. */
+export type GeoDirection =
+  | 'center'
+  | 'north'
+  | 'south'
+  | 'east'
+  | 'west'
+  | 'northEast'
+  | 'northWest'
+  | 'southEast'
+  | 'southWest'
+
+export type GeoEvent =
+  | {
+      /**
+       * GEOADD encoded one member at step 26: the two 26-bit cell numbers (each bit one
+       * halving of its range, 1 = upper half), interleaved into the 52-bit score it stores.
+       */
+      readonly type: 'geo/memberEncoded'
+      readonly key: KeyName
+      readonly member: string
+      /** The coordinates as given. */
+      readonly longitude: number
+      readonly latitude: number
+      readonly lonCell: number
+      readonly latCell: number
+      readonly score: number
+      /** Where GEOPOS will put it: the centre of its step-26 cell. */
+      readonly decoded: readonly [number, number]
+      /** The member's score before (null: not in the set). */
+      readonly old: number | null
+      /** ZADD's outcome for it; skipped: NX on an existing member or XX on a new one. */
+      readonly outcome: 'added' | 'updated' | 'unchanged' | 'skipped'
+    }
+  | {
+      /** GEOPOS / GEODIST / GEOHASH / FROMMEMBER read a score back: its cell and centre. */
+      readonly type: 'geo/positionDecoded'
+      readonly key: KeyName
+      readonly member: string
+      readonly score: number
+      readonly lonCell: number
+      readonly latCell: number
+      readonly cell: GeoCellArea
+      readonly longitude: number
+      readonly latitude: number
+    }
+  | {
+      /** GEOHASH re-encoded the decoded position on -90..90 and wrote 11 base32 chars. */
+      readonly type: 'geo/hashEncoded'
+      readonly key: KeyName
+      readonly member: string
+      readonly longitude: number
+      readonly latitude: number
+      readonly lonCell: number
+      readonly latCell: number
+      readonly geohash: string
+    }
+  | {
+      /** GEODIST: haversine between two decoded positions. */
+      readonly type: 'geo/distanceMeasured'
+      readonly key: KeyName
+      readonly from: string
+      readonly to: string
+      readonly meters: number
+      readonly unit: 'm' | 'km' | 'ft' | 'mi'
+    }
+  | {
+      /**
+       * A search chose its cells (geohashCalculateAreasByShapeWGS84): the step estimated
+       * from the radius, one step less when a neighbour does not reach the bounding box,
+       * and the centre cell with its 8 neighbours, the ones not needed pruned.
+       */
+      readonly type: 'geo/searchPlanned'
+      readonly key: KeyName
+      readonly shape:
+        | { readonly type: 'radius'; readonly radius: number }
+        | { readonly type: 'box'; readonly width: number; readonly height: number }
+      readonly unit: 'm' | 'km' | 'ft' | 'mi'
+      readonly center: readonly [number, number]
+      /** The shape's bounding box (geohashBoundingBox). */
+      readonly bounds: GeoCellArea
+      /** The radius the step comes from (a box: centre to corner), in metres. */
+      readonly radiusMeters: number
+      readonly estimatedStep: number
+      readonly step: number
+      readonly stepDecreased: boolean
+      readonly cells: readonly {
+        readonly dir: GeoDirection
+        /** The cell's bits at `step`. */
+        readonly hash: number
+        readonly area: GeoCellArea
+        readonly pruned: boolean
+      }[]
+    }
+  | {
+      /** A cell's score range [min, max) was walked in the zset (or skipped as a repeat). */
+      readonly type: 'geo/cellScanned'
+      readonly key: KeyName
+      readonly index: number
+      readonly dir: GeoDirection
+      readonly min: number
+      readonly max: number
+      /** duplicate: the same cell as the one walked before it (a huge radius). */
+      readonly skipped: 'duplicate' | null
+    }
+  | {
+      /** A member found in a cell's range: its decoded position, distance, and the test. */
+      readonly type: 'geo/candidateChecked'
+      readonly key: KeyName
+      readonly index: number
+      readonly member: string
+      readonly score: number
+      readonly longitude: number
+      readonly latitude: number
+      /** From the centre, in metres. */
+      readonly distance: number
+      readonly kept: boolean
+    }
+  | {
+      /** The search ended: found points sorted (qsort, or pqsort for a COUNT cut), cut. */
+      readonly type: 'geo/resultsSorted'
+      readonly key: KeyName
+      readonly found: number
+      readonly sort: 'asc' | 'desc' | 'none'
+      readonly algorithm: 'qsort' | 'pqsort' | 'none'
+      readonly count: number | null
+      readonly any: boolean
+      /** In reply order; distance in metres. */
+      readonly returned: readonly { readonly member: string; readonly distance: number }[]
+    }
+  | {
+      /** GEOSEARCHSTORE / STORE / STOREDIST wrote the results to `key` (from `source`). */
+      readonly type: 'geo/resultsStored'
+      readonly key: KeyName
+      readonly source: KeyName
+      readonly storedist: boolean
+      /** In zset insertion order; the positions are the decoded ones (GEOPOS's). */
+      readonly members: readonly {
+        readonly member: string
+        readonly score: number
+        readonly longitude: number
+        readonly latitude: number
+      }[]
+    }
+
+// --- bitmap (commands/bitops.ts) ---
+
+export type BitmapEvent =
+  | {
+      /** SETBIT wrote a bit: byte offset >> 3, bit 7 - (offset & 7) of it (bit 0 = the MSB). */
+      readonly type: 'bitmap/bitSet'
+      readonly key: KeyName
+      readonly offset: number
+      readonly byte: number
+      /** Position in the byte counted from the most significant bit (offset & 7). */
+      readonly bit: number
+      readonly old: 0 | 1
+      readonly value: 0 | 1
+      /** The string's length before and after (zero bytes padded up to the bit's byte). */
+      readonly fromLen: number
+      readonly toLen: number
+    }
+  | {
+      /** GETBIT read a bit (0 past the end of the string). */
+      readonly type: 'bitmap/bitRead'
+      readonly key: KeyName
+      readonly offset: number
+      readonly byte: number
+      readonly bit: number
+      readonly value: 0 | 1
+      readonly length: number
+    }
+  | {
+      /** BITCOUNT counted bytes [start, end]; masks: edge bits a BIT range leaves out. */
+      readonly type: 'bitmap/bitsCounted'
+      readonly key: KeyName
+      readonly start: number
+      readonly end: number
+      readonly firstMask: number
+      readonly lastMask: number
+      readonly count: number
+    }
+  | {
+      /** BITPOS looked for `bit` in bytes [start, end]: its position, or -1. */
+      readonly type: 'bitmap/bitFound'
+      readonly key: KeyName
+      readonly bit: 0 | 1
+      readonly start: number
+      readonly end: number
+      readonly pos: number
+    }
+  | {
+      /** One BITFIELD operation on the field of `bits` bits at bit `offset`. */
+      readonly type: 'bitmap/fieldAccessed'
+      readonly key: KeyName
+      readonly op: 'get' | 'set' | 'incrby'
+      readonly signed: boolean
+      readonly bits: number
+      readonly offset: number
+      /** The field's value before (decimal); for GET, what was read. */
+      readonly old: string
+      /** The value written (decimal, as the type reads it); null for GET or when FAIL refused. */
+      readonly value: string | null
+      /** The field's bits as written (unsigned decimal); null when nothing was written. */
+      readonly stored: string | null
+      readonly overflow: 'wrap' | 'sat' | 'fail'
+      /** The string's length before and after the command grew it for its writes. */
+      readonly fromLen: number
+      readonly toLen: number
+    }
+
 // --- The union ---
 
 export type StepEvent =
@@ -689,6 +910,8 @@ export type StepEvent =
   | PubsubEvent
   | StreamEvent
   | HllEvent
+  | GeoEvent
+  | BitmapEvent
   | MultiEvent
   | PubsubSubscriptionEvent
 
@@ -769,4 +992,18 @@ export const SUMMARY_EVENTS: Readonly<Record<StepEventType, boolean>> = {
   'hll/cardinalityCached': true,
   'hll/cachedCardinalityUsed': true,
   'hll/merged': true,
+  'geo/memberEncoded': true,
+  'geo/positionDecoded': false,
+  'geo/hashEncoded': false,
+  'geo/distanceMeasured': false,
+  'geo/searchPlanned': false,
+  'geo/cellScanned': false,
+  'geo/candidateChecked': false,
+  'geo/resultsSorted': false,
+  'geo/resultsStored': true,
+  'bitmap/bitSet': true,
+  'bitmap/bitRead': false,
+  'bitmap/bitsCounted': false,
+  'bitmap/bitFound': false,
+  'bitmap/fieldAccessed': true,
 }

@@ -10,7 +10,9 @@
  * (e.g. registerInspector('intset', (o, key, limit) => ({ kind: 'intset', ... }))). Until
  * one is registered a container answers { kind: <encoding>, pending: true }.
  * Strings with a structure inside (a HyperLogLog) register with registerStringInspector:
- * their view replaces the string's, which it carries as `string`.
+ * their view replaces the string's, which it carries as `string`. Containers with a structure
+ * on top (a geo set over a sorted set) register with registerContainerOverlay: their view
+ * replaces the container's, which it carries under the type's name (`zset`).
  */
 import type { InspectView } from './api.ts'
 import type { RedisDb } from './keyspace/db.ts'
@@ -87,6 +89,20 @@ const stringInspectors: StringInspector[] = []
 /** Registers a view builder for raw strings that hold a structure (called once per module). */
 export function registerStringInspector(fn: StringInspector): void {
   stringInspectors.push(fn)
+}
+
+/** A view of a container with a structure on top (a geo set), or null for the others. */
+export type ContainerOverlay = (
+  o: ContainerObject,
+  key: string,
+  limit: number,
+) => InspectView | null
+
+const containerOverlays: ContainerOverlay[] = []
+
+/** Registers a view builder for containers that hold a structure (called once per module). */
+export function registerContainerOverlay(fn: ContainerOverlay): void {
+  containerOverlays.push(fn)
 }
 
 // --- Views ---
@@ -216,7 +232,12 @@ export function objectView(o: RedisObject, key: string, limit: number): InspectV
   }
   const fn = inspectors.get(o.encoding)
   if (fn === undefined) return { kind: o.encoding, key, ...header, pending: true }
-  return { ...fn(o, key, limit), header }
+  const view = { ...fn(o, key, limit), header }
+  for (const overlay of containerOverlays) {
+    const special = overlay(o, key, limit)
+    if (special !== null) return { ...special, header, [o.type]: view }
+  }
+  return view
 }
 
 /** The view of one key, with its TTL; null when missing (expired keys still show). */

@@ -204,6 +204,67 @@ export const SCENES: readonly Scene[] = [
     ],
   },
   {
+    id: 'geo-search',
+    title: {
+      en: 'GEO: a sorted set of geohashes, searched cell by cell',
+      zh: 'GEO：由 geohash 组成的有序集合，按格子搜索',
+    },
+    summary: {
+      en: 'GEOADD turns each position into a 52-bit score (longitude and latitude bits interleaved) and stores it with ZADD; GEOSEARCH picks a cell size from the radius, walks the centre cell and its neighbours as score ranges, keeps the points inside the circle, sorts them and cuts at COUNT.',
+      zh: 'GEOADD 把每个位置变成 52 位分数（经度位与纬度位交错），用 ZADD 存入；GEOSEARCH 根据半径选定格子大小，把中心格及其邻格当作分数区间逐个扫描，保留圆内的点，排序后按 COUNT 截断。',
+    },
+    focus: 'cities',
+    lines: [
+      { run: 'DEL cities' },
+      {
+        run: 'GEOADD cities 13.361389 38.115556 Palermo 15.087269 37.502669 Catania 12.496366 41.902782 Rome 14.268124 40.851775 Naples 9.189982 45.464204 Milan',
+        note: {
+          en: '26 halvings of each range give two cell numbers; interleaved, they are the score',
+          zh: '经纬度范围各二分 26 次得到两个格子编号，交错后就是分数',
+        },
+      },
+      {
+        run: 'ZSCORE cities Palermo',
+        note: {
+          en: 'a plain zset score: 3479099956230698',
+          zh: '就是普通的有序集合分数：3479099956230698',
+        },
+      },
+      {
+        run: 'OBJECT ENCODING cities',
+        note: { en: 'a small zset: listpack', zh: '小的有序集合：listpack' },
+      },
+      {
+        run: 'GEOHASH cities Palermo Rome',
+        note: {
+          en: 're-encoded on latitude −90..90 and written in base32: sqc8b49rny0, sr2ykk5t6k0',
+          zh: '按纬度 −90..90 重新编码并写成 base32：sqc8b49rny0、sr2ykk5t6k0',
+        },
+      },
+      {
+        run: 'GEOPOS cities Palermo',
+        note: {
+          en: 'the centre of the step-26 cell, not the exact input',
+          zh: '返回第 26 级格子的中心，而不是原样的输入',
+        },
+      },
+      {
+        run: 'GEODIST cities Palermo Catania km',
+        note: {
+          en: 'haversine on a sphere: 166.2742 km',
+          zh: '球面上的 haversine 距离：166.2742 公里',
+        },
+      },
+      {
+        run: 'GEOSEARCH cities FROMLONLAT 15 37 BYRADIUS 500 km ASC COUNT 2 WITHDIST',
+        note: {
+          en: 'a 500 km radius gives step 5 cells; three points are inside, COUNT 2 keeps Catania and Palermo',
+          zh: '500 公里半径对应第 5 级格子；圆内有三个点，COUNT 2 留下 Catania 和 Palermo',
+        },
+      },
+    ],
+  },
+  {
     id: 'intset-upgrade',
     title: {
       en: 'An intset upgrades, then becomes a hashtable',

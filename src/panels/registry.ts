@@ -74,13 +74,19 @@ export const PANELS: readonly PanelEntry[] = [
     id: 'string',
     kinds: ['string'],
     title: { en: 'String and SDS', zh: '字符串与 SDS' },
-    component: lazy(() => import('./string/StringEntry.tsx')),
+    component: lazy(() => import('./bitmap/StringBitsEntry.tsx')),
   },
   {
     id: 'intset',
     kinds: ['intset'],
     title: { en: 'Intset', zh: '整数集合' },
     component: lazy(() => import('./intset/IntsetEntry.tsx')),
+  },
+  {
+    id: 'geo',
+    kinds: ['geo'],
+    title: { en: 'Geo set', zh: '地理位置集合' },
+    component: lazy(() => import('./geo/GeoEntry.tsx')),
   },
   {
     id: 'listpack',

@@ -85,3 +85,16 @@ export async function runLine(page: Page, line: string): Promise<void> {
   await input.press('Enter')
   await page.evaluate(() => window.__xray?.idle())
 }
+
+/** The event types of the item under the playhead. */
+export function itemEventTypes(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const s = window.__xray?.store.getState()
+    return s?.items[s.playhead.item]?.events.map((e) => e.type) ?? []
+  })
+}
+
+/** Moves the playhead to step `step` of its item (0: before its first event). */
+export async function selectStep(page: Page, step: number): Promise<void> {
+  await page.evaluate((n) => window.__xray?.store.getState().stepSelected(n), step)
+}

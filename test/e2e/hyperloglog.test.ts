@@ -8,55 +8,29 @@ import { mkdirSync } from 'node:fs'
 import type { Page } from 'playwright-core'
 import { describe, expect, inject, it } from 'vitest'
 import type {} from '../../src/app/debugHooks.ts'
-import { chromiumPerFile, openPage } from './chromium.ts'
+import { chromiumPerFile, itemEventTypes, openApp, runLine, selectStep } from './chromium.ts'
 
 const browser = chromiumPerFile()
 const baseUrl = inject('baseUrl')
 
-async function open(): Promise<Page> {
-  const ctx = await browser().newContext({
+function open(): Promise<Page> {
+  return openApp(browser(), `${baseUrl}?seed=7&clock=paused`, {
     viewport: { width: 1280, height: 900 },
-    reducedMotion: 'reduce',
-    locale: 'en-US',
   })
-  const page = await openPage(ctx)
-  await page.goto(`${baseUrl}?seed=7&clock=paused`)
-  await page.waitForFunction(() => window.__xray?.store.getState().status === 'ready')
-  await page.evaluate(() => window.__xray?.idle())
-  return page
-}
-
-async function run(page: Page, line: string) {
-  const input = page.getByRole('textbox', { name: /^Command for|的命令$/ })
-  await input.fill(line)
-  await input.press('Enter')
-  await page.evaluate(() => window.__xray?.idle())
-}
-
-/** The event types of the playhead's item. */
-function itemEvents(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const s = window.__xray?.store.getState()
-    return s?.items[s.playhead.item]?.events.map((e) => e.type) ?? []
-  })
-}
-
-async function selectStep(page: Page, step: number) {
-  await page.evaluate((n) => window.__xray?.store.getState().stepSelected(n), step)
 }
 
 describe('HyperLogLog panel in the browser', () => {
   it('draws PFADD step by step, then the cache, the promotion to dense and the bytes', async () => {
     const page = await open()
-    await run(page, 'CONFIG SET hll-sparse-max-bytes 30')
-    await run(page, 'PFADD visitors alice bob')
+    await runLine(page, 'CONFIG SET hll-sparse-max-bytes 30')
+    await runLine(page, 'PFADD visitors alice bob')
     const panel = page.locator('section.panel[data-panel="hyperloglog"]')
     const hll = panel.getByTestId('hll-panel')
     await expect.poll(() => hll.getByTestId('hll-encoding').innerText()).toBe('HLL_SPARSE')
     await expect.poll(() => hll.getByTestId('hll-estimate').innerText()).toBe('2')
 
     // Step through: the first register update shows the hash split and the opcode split.
-    const events = await itemEvents(page)
+    const events = await itemEventTypes(page)
     const update = events.indexOf('hll/registerUpdated')
     expect(update).toBeGreaterThan(0)
     await selectStep(page, update + 1)
@@ -75,13 +49,13 @@ describe('HyperLogLog panel in the browser', () => {
     // Back to the end of the PFADD: new commands then move the playhead on (a learner
     // stepping through an earlier item is not pulled away from it).
     await selectStep(page, events.length)
-    await run(page, 'PFCOUNT visitors')
+    await runLine(page, 'PFCOUNT visitors')
     await expect.poll(() => hll.getByTestId('hll-cache').getAttribute('data-valid')).toBe('true')
     await expect.poll(() => hll.getByTestId('hll-cache').innerText()).toMatch(/^2 /)
 
     // More names pass 30 bytes: the HLL turns dense for good.
-    await run(page, 'PFADD visitors carol dave erin frank')
-    const more = await itemEvents(page)
+    await runLine(page, 'PFADD visitors carol dave erin frank')
+    const more = await itemEventTypes(page)
     const promo = more.indexOf('hll/sparseToDense')
     expect(promo).toBeGreaterThan(0)
     await selectStep(page, promo + 1)

@@ -54,7 +54,7 @@ import {
   stringGrowZero,
 } from '../types/t_string.ts'
 import { string2ll } from '../util/numbers.ts'
-import { integerLL, isToken, NOT_INTEGER } from './common.ts'
+import { integerLL, isToken, NOT_INTEGER, peekLiveKey } from './common.ts'
 import { getLongOrReply } from './parse.ts'
 import { defineCommand, type CommandCall, type CommandSpec } from './spec.ts'
 
@@ -212,6 +212,12 @@ function lookupStringForBit(
   return { o: raw, dirty: stringGrowZero(ctx, key, raw, need) }
 }
 
+/** The string's length before a write command changes it, for the trace (0: missing). */
+function lengthBefore(c: CommandCall, key: string): number {
+  const o = peekLiveKey(c, key)
+  return o?.type === 'string' ? getDecodedString(o as StringObject).length : 0
+}
+
 /** Replaces a private RAW value's bytes (same length, same allocation). */
 function setBytes(o: SdsStringObject, buf: string): void {
   o.ptr = { buf, alloc: o.ptr.alloc, type: o.ptr.type }
@@ -228,12 +234,25 @@ function setbitCommand(c: CommandCall): Reply {
   const on = getLongOrReply(c.argv[3] ?? '', ERR_BIT_VALUE_MSG)
   if (typeof on !== 'bigint') return on
   if (on !== 0n && on !== 1n) return error(ERR_BIT_VALUE_MSG)
+  const fromLen = ctx.tracing ? lengthBefore(c, key) : 0
   const r = lookupStringForBit(c, key, offset)
   if (!('o' in r)) return r
   const byte = Math.floor(offset / 8)
   const bit = 7 - (offset & 7)
   const byteval = r.o.ptr.buf.charCodeAt(byte)
   const bitval = (byteval >> bit) & 1
+  if (ctx.tracing)
+    ctx.emit({
+      type: 'bitmap/bitSet',
+      key,
+      offset,
+      byte,
+      bit: offset & 7,
+      old: bitval ? 1 : 0,
+      value: on === 1n ? 1 : 0,
+      fromLen,
+      toLen: r.o.ptr.buf.length,
+    })
   if (r.dirty || bitval !== Number(on)) {
     const next = (byteval & ~(1 << bit)) | (Number(on) << bit)
     setBytes(r.o, spliceBytes(r.o.ptr.buf, byte, String.fromCharCode(next)))
@@ -253,8 +272,18 @@ function getbitCommand(c: CommandCall): Reply {
   if (o.type !== 'string') return ERR_WRONGTYPE
   const s = getDecodedString(o)
   const byte = Math.floor(offset / 8)
-  if (byte >= s.length) return ZERO
-  return (s.charCodeAt(byte) >> (7 - (offset & 7))) & 1 ? ONE : ZERO
+  const value = byte >= s.length ? 0 : (s.charCodeAt(byte) >> (7 - (offset & 7))) & 1
+  if (c.ctx.full)
+    c.ctx.emit({
+      type: 'bitmap/bitRead',
+      key: c.argv[1] ?? '',
+      offset,
+      byte,
+      bit: offset & 7,
+      value: value ? 1 : 0,
+      length: s.length,
+    })
+  return value ? ONE : ZERO
 }
 
 // --- BITCOUNT / BITPOS ---
@@ -329,6 +358,16 @@ function bitcountCommand(c: CommandCall): Reply {
   // Bits of the edge bytes outside a BIT range were counted: take them back.
   if (firstMask !== 0) count -= BITS_IN_BYTE[p.charCodeAt(start) & firstMask] ?? 0
   if (lastMask !== 0) count -= BITS_IN_BYTE[p.charCodeAt(end) & lastMask] ?? 0
+  if (c.ctx.full)
+    c.ctx.emit({
+      type: 'bitmap/bitsCounted',
+      key: argv[1] ?? '',
+      start,
+      end,
+      firstMask,
+      lastMask,
+      count,
+    })
   return integer(count)
 }
 
@@ -399,8 +438,17 @@ function bitposCommand(c: CommandCall): Reply {
     pos = bitposByte((bit ? b & ~lastMask : b | lastMask) & 0xff, bit)
   }
   // With an explicit end, the bits right of the range are not zero padding: no 0 found.
-  if (endGiven && bit === 0 && pos === bytes * 8) return integer(-1)
-  if (pos !== -1) pos += start * 8
+  if (endGiven && bit === 0 && pos === bytes * 8) pos = -1
+  else if (pos !== -1) pos += start * 8
+  if (c.ctx.full)
+    c.ctx.emit({
+      type: 'bitmap/bitFound',
+      key: argv[1] ?? '',
+      bit: bit ? 1 : 0,
+      start: range.start,
+      end,
+      pos,
+    })
   return integer(pos)
 }
 
@@ -623,6 +671,7 @@ function bitfieldGeneric(c: CommandCall, readonlyCommand: boolean): Reply {
   let target: SdsStringObject | null = null
   let dirty = false
   let buf: string
+  const fromLen = ctx.tracing && !readonly ? lengthBefore(c, key) : 0
   if (readonly) {
     const o = lookupKeyRead(srv, ctx, db, key)
     if (o !== null && o.type !== 'string') return ERR_WRONGTYPE
@@ -638,19 +687,32 @@ function bitfieldGeneric(c: CommandCall, readonlyCommand: boolean): Reply {
 
   const replies: Reply[] = []
   let changes = 0
+  const lens = { fromLen: readonly ? buf.length : fromLen, toLen: buf.length }
   for (const op of ops) {
     if (op.opcode === BITFIELDOP_GET) {
       const v = op.sign
         ? getSignedBitfield(buf, op.offset, op.bits)
         : getUnsignedBitfield(buf, op.offset, op.bits)
       replies.push(integerLL(v))
+      if (ctx.tracing) traceField(c, key, op, v.toString(), null, buf, lens)
       continue
     }
+    const before = buf
     const w = bitfieldWrite(buf, op)
     replies.push(w.reply)
     if (w.reply !== NIL) {
       buf = w.buf
       if (dirty || w.changed) changes++
+    }
+    if (ctx.tracing) {
+      const old = op.sign
+        ? getSignedBitfield(before, op.offset, op.bits)
+        : getUnsignedBitfield(before, op.offset, op.bits)
+      const now = op.sign
+        ? getSignedBitfield(buf, op.offset, op.bits)
+        : getUnsignedBitfield(buf, op.offset, op.bits)
+      const written = w.reply === NIL ? null : now.toString()
+      traceField(c, key, op, old.toString(), written, buf, lens)
     }
   }
   if (target !== null && buf !== target.ptr.buf) setBytes(target, buf)
@@ -660,6 +722,33 @@ function bitfieldGeneric(c: CommandCall, readonlyCommand: boolean): Reply {
     srv.dirty += changes
   }
   return array(replies)
+}
+
+/** Reports one BITFIELD operation (bitmap/fieldAccessed). */
+function traceField(
+  c: CommandCall,
+  key: string,
+  op: BitfieldOp,
+  old: string,
+  value: string | null,
+  buf: string,
+  lens: { fromLen: number; toLen: number },
+): void {
+  c.ctx.emit({
+    type: 'bitmap/fieldAccessed',
+    key,
+    op: op.opcode === BITFIELDOP_GET ? 'get' : op.opcode === BITFIELDOP_SET ? 'set' : 'incrby',
+    signed: op.sign,
+    bits: op.bits,
+    offset: op.offset,
+    old,
+    value,
+    stored: value === null ? null : getUnsignedBitfield(buf, op.offset, op.bits).toString(),
+    overflow:
+      op.owtype === BFOVERFLOW_WRAP ? 'wrap' : op.owtype === BFOVERFLOW_SAT ? 'sat' : 'fail',
+    fromLen: lens.fromLen,
+    toLen: lens.toLen,
+  })
 }
 
 function bitfieldCommand(c: CommandCall): Reply {

@@ -5,6 +5,7 @@
  */
 import { lookupKeyRead, lookupKeyWrite } from '../keyspace/db.ts'
 import { error, ERR_SYNTAX, integer, type Reply } from '../reply.ts'
+import { peekKey } from '../inspect.ts'
 import type { RedisObject } from '../types/object.ts'
 import { getRangeLongOrReply } from './parse.ts'
 import type { CommandCall } from './spec.ts'
@@ -101,3 +102,13 @@ export function parseMpopArgs(
 }
 
 const LONG_MAX = 9223372036854775807n
+
+/**
+ * A key's value looked at without side effects (no expiry, no LRU touch): undefined when
+ * missing or past its TTL. What traces read before a command changes the key.
+ */
+export function peekLiveKey(c: CommandCall, key: string): RedisObject | undefined {
+  const when = peekKey(c.db.expires, key)
+  if (when !== undefined && c.ctx.now > when) return undefined
+  return peekKey(c.db.dict, key)
+}

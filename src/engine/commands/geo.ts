@@ -37,6 +37,7 @@ import {
   zsetConvertToListpackIfNeeded,
   zsetEntries,
   zsetScore,
+  zzlFind,
   type ZsetObject,
 } from '../types/t_zset.ts'
 import { noteObjectCreated } from '../types/container.ts'
@@ -44,124 +45,41 @@ import type { ContainerObject } from '../types/object.ts'
 import { dbDelete, setKey, signalModifiedKey } from '../keyspace/db.ts'
 import { NOTIFY_GENERIC, NOTIFY_ZSET, notifyKeyspaceEvent } from '../keyspace/notify.ts'
 import { formatFixed, string2d } from '../util/numbers.ts'
-import { integerLL, isToken, lookupOfType } from './common.ts'
+import { integerLL, isToken, lookupOfType, peekLiveKey } from './common.ts'
 import { getLongLongOrReply } from './parse.ts'
+import type { ExecContext } from '../context.ts'
+import type { GeoCellArea, GeoDirection, KeyName } from '../events.ts'
+import { peekKey } from '../inspect.ts'
+import {
+  decodeGeohash,
+  deinterleave64,
+  EARTH_RADIUS_IN_METERS,
+  D_R,
+  GEO_LAT_MAX,
+  GEO_LAT_MIN,
+  GEO_LONG_MAX,
+  GEO_LONG_MIN,
+  GEO_STEP_MAX,
+  geohashCells,
+  geohashDecodeArea,
+  geohashEncode,
+  geohashEstimateStepsByRadius,
+  geohashGetDistance,
+  geohashNeighbors,
+  interleave64,
+  scoreToUint64,
+  STANDARD_LAT,
+  STANDARD_LONG,
+  WGS84_LAT,
+  WGS84_LONG,
+} from '../structures/geohash.ts'
 import { defineCommand, type CommandCall, type CommandSpec } from './spec.ts'
 import { zsetCommands, zsetInsertNew } from './zset.ts'
-
-// --- Geohash (geohash.c) ---
-
-const GEO_STEP_MAX = 26
-const GEO_LAT_MIN = -85.05112878
-const GEO_LAT_MAX = 85.05112878
-const GEO_LONG_MIN = -180
-const GEO_LONG_MAX = 180
-/** geohash_helper.c: the earth's radius the distances use, and the degree-radian factor. */
-const EARTH_RADIUS_IN_METERS = 6372797.560856
-const D_R = Math.PI / 180
-
-interface GeoRange {
-  readonly min: number
-  readonly max: number
-}
-
-const WGS84_LONG: GeoRange = { min: GEO_LONG_MIN, max: GEO_LONG_MAX }
-const WGS84_LAT: GeoRange = { min: GEO_LAT_MIN, max: GEO_LAT_MAX }
-
-/** interleave64: x's bits on the even positions, y's on the odd ones. */
-function interleave64(x: number, y: number): bigint {
-  let bits = 0n
-  for (let i = 31; i >= 0; i--) {
-    bits = (bits << 2n) | BigInt((((y >>> i) & 1) << 1) | ((x >>> i) & 1))
-  }
-  return bits
-}
-
-/** deinterleave64: the even bits (low word) and the odd bits (high word), as uint32s. */
-function deinterleave64(bits: bigint): [number, number] {
-  let x = 0
-  let y = 0
-  for (let i = 31; i >= 0; i--) {
-    const pair = Number((bits >> BigInt(2 * i)) & 3n)
-    x = x * 2 + (pair & 1)
-    y = y * 2 + (pair >> 1)
-  }
-  return [x, y]
-}
-
-/** A C double → uint32_t cast of a value known to be in 0..2^32 (truncation). */
-function toUint32(d: number): number {
-  return Math.trunc(d) >>> 0
-}
-
-/** geohashEncode: null where Redis returns 0 (outside the supported coordinates). */
-function geohashEncode(
-  lon: GeoRange,
-  lat: GeoRange,
-  longitude: number,
-  latitude: number,
-  step: number,
-): bigint | null {
-  if (
-    longitude > GEO_LONG_MAX ||
-    longitude < GEO_LONG_MIN ||
-    latitude > GEO_LAT_MAX ||
-    latitude < GEO_LAT_MIN
-  )
-    return null
-  if (latitude < lat.min || latitude > lat.max || longitude < lon.min || longitude > lon.max)
-    return null
-  const latOffset = ((latitude - lat.min) / (lat.max - lat.min)) * 2 ** step
-  const longOffset = ((longitude - lon.min) / (lon.max - lon.min)) * 2 ** step
-  return interleave64(toUint32(latOffset), toUint32(longOffset))
-}
-
-/**
- * (uint64_t)score as x86-64 gcc computes it: in range it truncates; negative values wrap
- * (cvttsd2si); values past the signed range come back as 2^63 or 0, like the hardware's.
- */
-function scoreToUint64(d: number): bigint {
-  const TWO63 = 2 ** 63
-  if (d < TWO63) {
-    if (!(d > -TWO63)) return 1n << 63n
-    return BigInt.asUintN(64, BigInt(Math.trunc(d)))
-  }
-  const y = d - TWO63
-  if (!(y < TWO63)) return 0n
-  return BigInt(Math.trunc(y)) ^ (1n << 63n)
-}
+import '../inspectGeo.ts'
 
 /** (long long)score on x86-64: truncation, or LLONG_MIN outside the range (cvttsd2si). */
 function scoreToLongLong(d: number): bigint {
   return d >= -(2 ** 63) && d < 2 ** 63 ? BigInt(Math.trunc(d)) : -(1n << 63n)
-}
-
-/** decodeGeohash + geohashDecodeToLongLatWGS84: the centre of the score's cell, clamped. */
-function decodeGeohash(score: number): [number, number] {
-  const [ilato, ilono] = deinterleave64(scoreToUint64(score))
-  const cells = 2 ** GEO_STEP_MAX
-  const latScale = GEO_LAT_MAX - GEO_LAT_MIN
-  const longScale = GEO_LONG_MAX - GEO_LONG_MIN
-  const latMin = GEO_LAT_MIN + (ilato / cells) * latScale
-  const latMax = GEO_LAT_MIN + (((ilato + 1) >>> 0) / cells) * latScale
-  const longMin = GEO_LONG_MIN + (ilono / cells) * longScale
-  const longMax = GEO_LONG_MIN + (((ilono + 1) >>> 0) / cells) * longScale
-  const x = Math.min(GEO_LONG_MAX, Math.max(GEO_LONG_MIN, (longMin + longMax) / 2))
-  const y = Math.min(GEO_LAT_MAX, Math.max(GEO_LAT_MIN, (latMin + latMax) / 2))
-  return [x, y]
-}
-
-/** geohashGetDistance: haversine on a sphere of EARTH_RADIUS_IN_METERS. */
-function geohashGetDistance(lon1d: number, lat1d: number, lon2d: number, lat2d: number): number {
-  const lon1r = lon1d * D_R
-  const lon2r = lon2d * D_R
-  const v = Math.sin((lon2r - lon1r) / 2)
-  if (v === 0) return EARTH_RADIUS_IN_METERS * Math.abs(lat2d * D_R - lat1d * D_R)
-  const lat1r = lat1d * D_R
-  const lat2r = lat2d * D_R
-  const u = Math.sin((lat2r - lat1r) / 2)
-  const a = u * u + Math.cos(lat1r) * Math.cos(lat2r) * v * v
-  return 2.0 * EARTH_RADIUS_IN_METERS * Math.asin(Math.sqrt(a))
 }
 
 /**
@@ -190,6 +108,62 @@ function lookupGeoRead(c: CommandCall): ZsetObject | null | 'wrongtype' {
 const zaddHandler = zsetCommands.find((s) => s.name === 'zadd')?.handler
 
 /**
+ * A member's score in a zset, looked up without side effects (no rehash step): what the
+ * trace reads, so that tracing changes nothing.
+ */
+function peekScore(zobj: ZsetObject, member: string): number | null {
+  if (zobj.encoding === 'listpack') return zzlFind(zobj.ptr, member)?.score ?? null
+  return peekKey(zobj.ptr.dict, member) ?? null
+}
+
+/**
+ * Reports GEOADD's encodings (geo/memberEncoded) before its ZADD runs: for each member the
+ * cell numbers, the score, and what ZADD will do with it under NX/XX (members repeated in
+ * one call see the earlier ones). Nothing is reported when ZADD will answer WRONGTYPE.
+ */
+function traceGeoadd(
+  c: CommandCall,
+  pairs: readonly { member: string; xy: [number, number] }[],
+  nx: boolean,
+  xx: boolean,
+): void {
+  const key = c.argv[1] ?? ''
+  const o = peekLiveKey(c, key)
+  if (o !== undefined && o.type !== 'zset') return
+  const zobj = o === undefined ? null : (o as ZsetObject)
+  const pending = new Map<string, number>()
+  for (const { member, xy } of pairs) {
+    const cells = geohashCells(WGS84_LONG, WGS84_LAT, xy[0], xy[1], GEO_STEP_MAX)
+    const latCell = cells?.latCell ?? 0
+    const lonCell = cells?.lonCell ?? 0
+    const score = Number(interleave64(latCell, lonCell))
+    const old = pending.has(member)
+      ? (pending.get(member) ?? null)
+      : zobj === null
+        ? null
+        : peekScore(zobj, member)
+    let outcome: 'added' | 'updated' | 'unchanged' | 'skipped'
+    if ((nx && old !== null) || (xx && old === null)) outcome = 'skipped'
+    else if (old === null) outcome = 'added'
+    else outcome = old === score ? 'unchanged' : 'updated'
+    if (outcome !== 'skipped') pending.set(member, score)
+    c.ctx.emit({
+      type: 'geo/memberEncoded',
+      key,
+      member,
+      longitude: xy[0],
+      latitude: xy[1],
+      lonCell,
+      latCell,
+      score,
+      decoded: decodeGeohash(score),
+      old,
+      outcome,
+    })
+  }
+}
+
+/**
  * GEOADD key [NX|XX] [CH] longitude latitude member [...]: checks every pair, then runs
  * ZADD with the geohashes as scores (replaceClientCommandVector + zaddCommand).
  */
@@ -207,14 +181,35 @@ function geoaddCommand(c: CommandCall): Reply {
   }
   if ((argv.length - longidx) % 3 !== 0 || (xx && nx)) return ERR_SYNTAX
   const zargv = ['zadd', ...argv.slice(1, longidx)]
+  const pairs: { member: string; xy: [number, number] }[] = []
   for (let i = longidx; i < argv.length; i += 3) {
     const xy = extractLongLat(argv, i)
     if (!Array.isArray(xy)) return xy
     const bits = geohashEncode(WGS84_LONG, WGS84_LAT, xy[0], xy[1], GEO_STEP_MAX) ?? 0n
     zargv.push(bits.toString(), argv[i + 2] ?? '')
+    if (c.ctx.tracing) pairs.push({ member: argv[i + 2] ?? '', xy })
   }
   if (zaddHandler === undefined) throw new Error('geoadd: no zadd handler')
+  if (c.ctx.tracing) traceGeoadd(c, pairs, nx, xx)
   return zaddHandler({ ...c, argv: zargv })
+}
+
+/** Reports a score read back to a position (geo/positionDecoded), at full trace level. */
+function traceDecoded(ctx: ExecContext, key: KeyName, member: string, score: number): void {
+  if (!ctx.full) return
+  const [latCell, lonCell] = deinterleave64(scoreToUint64(score))
+  const [longitude, latitude] = decodeGeohash(score)
+  ctx.emit({
+    type: 'geo/positionDecoded',
+    key,
+    member,
+    score,
+    lonCell,
+    latCell,
+    cell: geohashDecodeArea(scoreToUint64(score), GEO_STEP_MAX),
+    longitude,
+    latitude,
+  })
 }
 
 /**
@@ -224,10 +219,13 @@ function geoaddCommand(c: CommandCall): Reply {
 function memberPositions(c: CommandCall): ([number, number] | null)[] | Reply {
   const zobj = lookupGeoRead(c)
   if (zobj === 'wrongtype') return ERR_WRONGTYPE
-  const ref = valueRefOf(c, c.argv[1] ?? '')
+  const key = c.argv[1] ?? ''
+  const ref = valueRefOf(c, key)
   return c.argv.slice(2).map((m) => {
     const score = zobj === null ? null : zsetScore(ref, zobj, m)
-    return score === null ? null : decodeGeohash(score)
+    if (score === null) return null
+    traceDecoded(c.ctx, key, m, score)
+    return decodeGeohash(score)
   })
 }
 
@@ -250,17 +248,28 @@ const GEOALPHABET = '0123456789bcdefghjkmnpqrstuvwxyz'
 function geohashCommand(c: CommandCall): Reply {
   const xys = memberPositions(c)
   if (!Array.isArray(xys)) return xys
+  const key = c.argv[1] ?? ''
   return array(
-    xys.map((xy) => {
+    xys.map((xy, k) => {
       if (xy === null) return NIL
-      const bits =
-        geohashEncode({ min: -180, max: 180 }, { min: -90, max: 90 }, xy[0], xy[1], GEO_STEP_MAX) ??
-        0n
+      const cells = geohashCells(STANDARD_LONG, STANDARD_LAT, xy[0], xy[1], GEO_STEP_MAX)
+      const bits = cells === null ? 0n : interleave64(cells.latCell, cells.lonCell)
       let s = ''
       for (let i = 0; i < 11; i++) {
         const idx = i === 10 ? 0 : Number((bits >> BigInt(52 - (i + 1) * 5)) & 0x1fn)
         s += GEOALPHABET[idx] ?? '0'
       }
+      if (c.ctx.full)
+        c.ctx.emit({
+          type: 'geo/hashEncoded',
+          key,
+          member: c.argv[k + 2] ?? '',
+          longitude: xy[0],
+          latitude: xy[1],
+          lonCell: cells?.lonCell ?? 0,
+          latCell: cells?.latCell ?? 0,
+          geohash: s,
+        })
       return bulk(s)
     }),
   )
@@ -274,6 +283,12 @@ function unitToMeters(u: string): number | null {
   if (unit === 'ft') return 0.3048
   if (unit === 'mi') return 1609.34
   return null
+}
+
+/** A unit argument known to be valid, in lower case. */
+function unitName(u: string): 'm' | 'km' | 'ft' | 'mi' {
+  const unit = cstr(u).toLowerCase()
+  return unit === 'km' || unit === 'ft' || unit === 'mi' ? unit : 'm'
 }
 
 const ERR_UNIT = error('ERR unsupported unit provided. please use M, KM, FT, MI')
@@ -298,7 +313,21 @@ function geodistCommand(c: CommandCall): Reply {
   if (s1 === null || s2 === null) return NIL
   const [x1, y1] = decodeGeohash(s1)
   const [x2, y2] = decodeGeohash(s2)
-  return bulk(formatFixed(geohashGetDistance(x1, y1, x2, y2) / toMeter, 4))
+  const meters = geohashGetDistance(x1, y1, x2, y2)
+  if (c.ctx.full) {
+    const key = argv[1] ?? ''
+    traceDecoded(c.ctx, key, argv[2] ?? '', s1)
+    traceDecoded(c.ctx, key, argv[3] ?? '', s2)
+    c.ctx.emit({
+      type: 'geo/distanceMeasured',
+      key,
+      from: argv[2] ?? '',
+      to: argv[3] ?? '',
+      meters,
+      unit: unitName(argv.length === 5 ? (argv[4] ?? '') : 'm'),
+    })
+  }
+  return bulk(formatFixed(meters / toMeter, 4))
 }
 
 // --- Searches (georadiusGeneric) ---
@@ -307,6 +336,7 @@ interface GeoShape {
   circular: boolean
   xy: [number, number]
   conversion: number
+  unit: 'm' | 'km' | 'ft' | 'mi'
   radius: number
   width: number
   height: number
@@ -320,75 +350,36 @@ interface GeoPoint {
   y: number
 }
 
-const MERCATOR_MAX = 20037726.37
+const DIRECTIONS: readonly GeoDirection[] = [
+  'center',
+  'north',
+  'south',
+  'east',
+  'west',
+  'northEast',
+  'northWest',
+  'southEast',
+  'southWest',
+]
 
-/** geohashEstimateStepsByRadius. */
-function estimateSteps(rangeMeters: number, lat: number): number {
-  if (rangeMeters === 0) return 26
-  let step = 1
-  let r = rangeMeters
-  while (r < MERCATOR_MAX) {
-    r *= 2
-    step++
-  }
-  step -= 2
-  if (lat > 66 || lat < -66) {
-    step--
-    if (lat > 80 || lat < -80) step--
-  }
-  return Math.min(26, Math.max(1, step))
-}
-
-const EVEN = 0x5555555555555555n
-const ODD = 0xaaaaaaaaaaaaaaaan
-const U64 = (v: bigint): bigint => BigInt.asUintN(64, v)
-
-/** geohash_move_x / geohash_move_y on a (bits, step) cell. */
-function moveCell(bits: bigint, step: number, dx: number, dy: number): bigint {
-  let x = bits & ODD
-  let y = bits & EVEN
-  const shift = BigInt(64 - step * 2)
-  if (dx !== 0) {
-    const zz = EVEN >> shift
-    if (dx > 0) x = U64(x + (zz + 1n))
-    else x = U64((x | zz) - (zz + 1n))
-    x &= ODD >> shift
-  }
-  if (dy !== 0) {
-    const zz = ODD >> shift
-    if (dy > 0) y = U64(y + (zz + 1n))
-    else y = U64((y | zz) - (zz + 1n))
-    y &= EVEN >> shift
-  }
-  return x | y
-}
-
-interface Area {
-  lonMin: number
-  lonMax: number
-  latMin: number
-  latMax: number
-}
-
-/** geohashDecode over the WGS84 ranges. */
-function decodeArea(bits: bigint, step: number): Area {
-  const [ilato, ilono] = deinterleave64(bits)
-  const cells = 2 ** step
-  const latScale = GEO_LAT_MAX - GEO_LAT_MIN
-  const longScale = GEO_LONG_MAX - GEO_LONG_MIN
-  return {
-    latMin: GEO_LAT_MIN + (ilato / cells) * latScale,
-    latMax: GEO_LAT_MIN + (((ilato + 1) >>> 0) / cells) * latScale,
-    lonMin: GEO_LONG_MIN + (ilono / cells) * longScale,
-    lonMax: GEO_LONG_MIN + (((ilono + 1) >>> 0) / cells) * longScale,
-  }
+interface SearchAreas {
+  /** The nine cells in membersOfAllNeighbors' order; null where pruned (GZERO). */
+  readonly cells: (bigint | null)[]
+  readonly step: number
+  readonly estimatedStep: number
+  readonly bounds: GeoCellArea
+  readonly radiusMeters: number
+  /** Every cell before pruning, for the trace. */
+  readonly all: bigint[]
 }
 
 /**
- * geohashCalculateAreasByShapeWGS84: the centre cell and its 8 neighbours (null where
- * pruned), in membersOfAllNeighbors' order: centre, N, S, E, W, NE, NW, SE, SW.
+ * geohashCalculateAreasByShapeWGS84: the shape's bounding box (geohashBoundingBox), the
+ * step from the radius, one step less when a neighbour does not reach the box's edge, and
+ * the centre cell with its 8 neighbours; with step >= 2, the neighbours on a side the centre
+ * cell already covers past the box are not needed (null).
  */
-function areasByShape(shape: GeoShape): { cells: (bigint | null)[]; step: number } {
+function areasByShape(shape: GeoShape): SearchAreas {
   const [longitude, latitude] = shape.xy
   const height = shape.conversion * (shape.circular ? shape.radius : shape.height / 2)
   const width = shape.conversion * (shape.circular ? shape.radius : shape.width / 2)
@@ -405,32 +396,22 @@ function areasByShape(shape: GeoShape): { cells: (bigint | null)[]; step: number
     ? shape.radius
     : Math.sqrt((shape.width / 2) * (shape.width / 2) + (shape.height / 2) * (shape.height / 2))
   radiusMeters *= shape.conversion
-  let steps = estimateSteps(radiusMeters, latitude)
-  const neighbours = (hash: bigint, step: number): bigint[] => [
-    hash,
-    moveCell(hash, step, 0, 1),
-    moveCell(hash, step, 0, -1),
-    moveCell(hash, step, 1, 0),
-    moveCell(hash, step, -1, 0),
-    moveCell(hash, step, 1, 1),
-    moveCell(hash, step, -1, 1),
-    moveCell(hash, step, 1, -1),
-    moveCell(hash, step, -1, -1),
-  ]
+  const estimatedStep = geohashEstimateStepsByRadius(radiusMeters, latitude)
+  let steps = estimatedStep
   let hash = geohashEncode(WGS84_LONG, WGS84_LAT, longitude, latitude, steps) ?? 0n
-  let n = neighbours(hash, steps)
-  const north = decodeArea(n[1] ?? 0n, steps)
-  const southA = decodeArea(n[2] ?? 0n, steps)
-  const east = decodeArea(n[3] ?? 0n, steps)
-  const west = decodeArea(n[4] ?? 0n, steps)
+  let n = geohashNeighbors(hash, steps)
+  const north = geohashDecodeArea(n[1] ?? 0n, steps)
+  const southA = geohashDecodeArea(n[2] ?? 0n, steps)
+  const east = geohashDecodeArea(n[3] ?? 0n, steps)
+  const west = geohashDecodeArea(n[4] ?? 0n, steps)
   const decrease =
     north.latMax < maxLat || southA.latMin > minLat || east.lonMax < maxLon || west.lonMin > minLon
   if (steps > 1 && decrease) {
     steps--
     hash = geohashEncode(WGS84_LONG, WGS84_LAT, longitude, latitude, steps) ?? 0n
-    n = neighbours(hash, steps)
+    n = geohashNeighbors(hash, steps)
   }
-  const area = decodeArea(hash, steps)
+  const area = geohashDecodeArea(hash, steps)
   const cells: (bigint | null)[] = [...n]
   if (steps >= 2) {
     const zero = (...idx: number[]) => idx.forEach((k) => (cells[k] = null))
@@ -439,7 +420,8 @@ function areasByShape(shape: GeoShape): { cells: (bigint | null)[]; step: number
     if (area.lonMin < minLon) zero(4, 8, 6)
     if (area.lonMax > maxLon) zero(3, 7, 5)
   }
-  return { cells, step: steps }
+  const bounds = { lonMin: minLon, lonMax: maxLon, latMin: minLat, latMax: maxLat }
+  return { cells, step: steps, estimatedStep, bounds, radiusMeters, all: n }
 }
 
 /** geoWithinShape: the distance from the centre when the point is inside, else null. */
@@ -456,27 +438,81 @@ function withinShape(shape: GeoShape, x: number, y: number): number | null {
   return geohashGetDistance(cx, cy, x, y)
 }
 
-/** membersOfAllNeighbors: every point of the cells inside the shape, stopping at `limit`. */
-function membersOfAllNeighbors(zobj: ZsetObject, shape: GeoShape, limit: number): GeoPoint[] {
-  const { cells, step } = areasByShape(shape)
+/** Reports the search's plan (geo/searchPlanned), at full trace level. */
+function traceSearchPlanned(ctx: ExecContext, key: KeyName, shape: GeoShape, a: SearchAreas) {
+  ctx.emit({
+    type: 'geo/searchPlanned',
+    key,
+    shape: shape.circular
+      ? { type: 'radius', radius: shape.radius }
+      : { type: 'box', width: shape.width, height: shape.height },
+    unit: shape.unit,
+    center: [shape.xy[0], shape.xy[1]],
+    bounds: a.bounds,
+    radiusMeters: a.radiusMeters,
+    estimatedStep: a.estimatedStep,
+    step: a.step,
+    stepDecreased: a.step !== a.estimatedStep,
+    cells: a.all.map((bits, i) => ({
+      dir: DIRECTIONS[i] ?? 'center',
+      hash: Number(bits),
+      area: geohashDecodeArea(bits, a.step),
+      pruned: a.cells[i] === null,
+    })),
+  })
+}
+
+/**
+ * membersOfAllNeighbors: every point of the cells inside the shape, stopping at `limit`.
+ * Each cell is the score range [bits << (52 - 2·step), (bits + 1) << (52 - 2·step)): the
+ * points of one cell are consecutive in the zset (geoGetPointsInRange).
+ */
+function membersOfAllNeighbors(
+  ctx: ExecContext,
+  key: KeyName,
+  zobj: ZsetObject,
+  shape: GeoShape,
+  limit: number,
+): GeoPoint[] {
+  const areas = areasByShape(shape)
+  const { cells, step } = areas
+  if (ctx.full) traceSearchPlanned(ctx, key, shape, areas)
   const entries = zsetEntries(zobj)
   const out: GeoPoint[] = []
   let last = -1
   for (let i = 0; i < cells.length; i++) {
     const cell = cells[i]
     if (cell === null || cell === undefined) continue
-    // HASHISZERO is bits == 0 && step == 0: a real cell never is.
-    if (last > 0 && cell === cells[last]) continue
-    if (out.length > 0 && limit > 0 && out.length >= limit) break
     const shift = BigInt(52 - step * 2)
     const min = Number(cell << shift)
     const max = Number((cell + 1n) << shift)
+    const dir = DIRECTIONS[i] ?? 'center'
+    // HASHISZERO is bits == 0 && step == 0: a real cell never is.
+    if (last > 0 && cell === cells[last]) {
+      if (ctx.full)
+        ctx.emit({ type: 'geo/cellScanned', key, index: i, dir, min, max, skipped: 'duplicate' })
+      continue
+    }
+    if (out.length > 0 && limit > 0 && out.length >= limit) break
+    if (ctx.full) ctx.emit({ type: 'geo/cellScanned', key, index: i, dir, min, max, skipped: null })
     for (const [member, score] of entries) {
       if (score < min) continue
       if (!(score < max)) break
       const [x, y] = decodeGeohash(score)
       const dist = withinShape(shape, x, y)
       if (dist !== null) out.push({ member, score, dist, x, y })
+      if (ctx.full)
+        ctx.emit({
+          type: 'geo/candidateChecked',
+          key,
+          index: i,
+          member,
+          score,
+          longitude: x,
+          latitude: y,
+          distance: dist ?? geohashGetDistance(shape.xy[0], shape.xy[1], x, y),
+          kept: dist !== null,
+        })
       if (out.length > 0 && limit > 0 && out.length >= limit) break
     }
     last = i
@@ -499,6 +535,7 @@ function extractDistance(argv: readonly string[], i: number, shape: GeoShape): R
   if (u === null) return ERR_UNIT
   shape.radius = d
   shape.conversion = u
+  shape.unit = unitName(argv[i + 1] ?? '')
   return null
 }
 
@@ -514,6 +551,7 @@ function extractBox(argv: readonly string[], i: number, shape: GeoShape): Reply 
   shape.width = w
   shape.height = h
   shape.conversion = u
+  shape.unit = unitName(argv[i + 2] ?? '')
   return null
 }
 
@@ -540,7 +578,9 @@ function georadiusGeneric(c: CommandCall, srcKeyIndex: number, flags: number): R
   const memberXY = (m: string): [number, number] | null => {
     if (zobj === null) return null
     const score = zsetScore(ref, zobj, m)
-    return score === null ? null : decodeGeohash(score)
+    if (score === null) return null
+    traceDecoded(c.ctx, srcKey, m, score)
+    return decodeGeohash(score)
   }
   let storekey: string | null = null
   let storedist = false
@@ -549,6 +589,7 @@ function georadiusGeneric(c: CommandCall, srcKeyIndex: number, flags: number): R
     circular: true,
     xy: [0, 0],
     conversion: 1,
+    unit: 'm',
     radius: 0,
     width: 0,
     height: 0,
@@ -672,7 +713,7 @@ function georadiusGeneric(c: CommandCall, srcKeyIndex: number, flags: number): R
   }
   if (count !== 0n && sort === 'none' && !any) sort = 'asc'
   const limit = any ? Number(count) : 0
-  const ga = membersOfAllNeighbors(zobj, shape, limit)
+  const ga = membersOfAllNeighbors(c.ctx, srcKey, zobj, shape, limit)
   if (ga.length === 0 && storekey === null) return EMPTY_ARRAY
   const total = ga.length
   const returned = count === 0n || BigInt(total) < count ? total : Number(count)
@@ -684,6 +725,17 @@ function georadiusGeneric(c: CommandCall, srcKeyIndex: number, flags: number): R
     if (returned === total) ga.sort(cmp)
     else pqsort(ga, cmp, 0, returned - 1)
   }
+  if (c.ctx.full)
+    c.ctx.emit({
+      type: 'geo/resultsSorted',
+      key: srcKey,
+      found: total,
+      sort,
+      algorithm: sort === 'none' ? 'none' : returned === total ? 'qsort' : 'pqsort',
+      count: count === 0n ? null : Number(count),
+      any,
+      returned: ga.slice(0, returned).map((gp) => ({ member: gp.member, distance: gp.dist })),
+    })
   if (storekey === null) {
     const options = (withdist ? 1 : 0) + (withcoords ? 1 : 0) + (withhash ? 1 : 0)
     const out: Reply[] = []
@@ -717,6 +769,19 @@ function georadiusGeneric(c: CommandCall, srcKeyIndex: number, flags: number): R
       totelelen += gp.member.length
       zsetInsertNew(dv, dstobj.ptr, gp.member, score)
     }
+    if (c.ctx.tracing)
+      c.ctx.emit({
+        type: 'geo/resultsStored',
+        key: storekey,
+        source: srcKey,
+        storedist,
+        members: ga.slice(0, returned).map((gp) => ({
+          member: gp.member,
+          score: storedist ? gp.dist / shape.conversion : gp.score,
+          longitude: gp.x,
+          latitude: gp.y,
+        })),
+      })
     zsetConvertToListpackIfNeeded(dv, dstobj, maxelelen, totelelen)
     setKey(c.srv, c.ctx, c.db, storekey, dstobj)
     noteObjectCreated(dv, dstobj)

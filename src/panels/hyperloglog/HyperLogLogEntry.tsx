@@ -6,6 +6,7 @@ import { useState, type ReactNode } from 'react'
 import type { InspectView } from '../../engine/api.ts'
 import type { HyperLogLogView } from '../../engine/inspectHll.ts'
 import type { PanelProps } from '../registry.ts'
+import { PanelTabs } from '../shared/PanelTabs.tsx'
 import { isKeyEvent, isSettled, useOwnStep } from '../shared/stepFold.ts'
 import StringEntry from '../string/StringEntry.tsx'
 import { HyperLogLogPanel } from './HyperLogLogPanel.tsx'
@@ -31,21 +32,15 @@ export default function HyperLogLogEntry(p: PanelProps): ReactNode {
   const before = p.before?.kind === 'hyperloglog' ? (p.before as unknown as HyperLogLogView) : null
   return (
     <div className="hll-entry">
-      <div role="tablist" aria-label={tabs.label[p.lang]} className="hll-tabs">
-        {(['hll', 'string'] as const).map((id) => (
-          <button
-            key={id}
-            type="button"
-            role="tab"
-            aria-selected={tab === id}
-            onClick={() => {
-              setTab(id)
-            }}
-          >
-            {tabs[id][p.lang]}
-          </button>
-        ))}
-      </div>
+      <PanelTabs
+        tabs={[
+          { id: 'hll', label: tabs.hll[p.lang] },
+          { id: 'string', label: tabs.string[p.lang] },
+        ]}
+        selected={tab}
+        label={tabs.label[p.lang]}
+        onSelect={setTab}
+      />
       {tab === 'hll' ? (
         <HyperLogLogPanel
           title={key}

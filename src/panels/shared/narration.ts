@@ -8,6 +8,7 @@
  */
 import type { StepEvent, StepEventHandlers } from '../../engine/events.ts'
 import { bytesToUtf8 } from '../../state/bytes.ts'
+import { DIR_LABEL } from '../geo/geoModel.ts'
 
 export interface Narration {
   readonly en: string
@@ -24,6 +25,16 @@ function tbl(t: 0 | 1): string {
 }
 
 const n = String
+
+/** Degrees for a sentence: six decimals, as GEO errors print them. */
+function deg(d: number): string {
+  return d.toFixed(6)
+}
+
+/** A distance for a sentence: metres below 10 km, else km. */
+function meters(m: number): string {
+  return m < 10000 ? `${m.toFixed(2)} m` : `${(m / 1000).toFixed(2)} km`
+}
 
 /**
  * Why an object changed encoding, from the engine's explanation id and its params (the
@@ -450,6 +461,102 @@ export const narration: StepEventHandlers<Narration> = {
     en: `PFMERGE took the maximum of each register over ${n(e.sources.length)} HLL(s): ${n(e.nonZero)} non-zero register(s) to write into ${q(e.key)}.`,
     zh: `PFMERGE 对 ${n(e.sources.length)} 个 HLL 逐个寄存器取最大值：${n(e.nonZero)} 个非零寄存器写入 ${q(e.key)}。`,
   }),
+  'geo/memberEncoded': (e) => {
+    const what: Record<typeof e.outcome, Narration> = {
+      added: { en: 'added as a new member', zh: '作为新成员加入' },
+      updated: {
+        en: `its score changed from ${n(e.old ?? 0)}`,
+        zh: `分数从 ${n(e.old ?? 0)} 改了过来`,
+      },
+      unchanged: { en: 'same score as before: nothing to do', zh: '分数与原来相同：无需改动' },
+      skipped: { en: 'skipped by NX/XX', zh: '因 NX/XX 被跳过' },
+    }
+    return {
+      en: `Encoded ${q(e.member)} (${deg(e.longitude)}, ${deg(e.latitude)}): 26 halvings of each range give longitude cell ${n(e.lonCell)} and latitude cell ${n(e.latCell)}; interleaved, the 52-bit score is ${n(e.score)}, ${what[e.outcome].en}.`,
+      zh: `编码 ${q(e.member)}（${deg(e.longitude)}, ${deg(e.latitude)}）：经度与纬度范围各二分 26 次，得到经度格 ${n(e.lonCell)}、纬度格 ${n(e.latCell)}；交错后 52 位分数为 ${n(e.score)}，${what[e.outcome].zh}。`,
+    }
+  },
+  'geo/positionDecoded': (e) => ({
+    en: `Decoded ${q(e.member)}'s score ${n(e.score)}: its step-26 cell spans ${deg(e.cell.lonMax - e.cell.lonMin)}° × ${deg(e.cell.latMax - e.cell.latMin)}°; Redis answers its centre (${deg(e.longitude)}, ${deg(e.latitude)}), within half a cell of what was added.`,
+    zh: `解码 ${q(e.member)} 的分数 ${n(e.score)}：它所在的第 26 级格子宽 ${deg(e.cell.lonMax - e.cell.lonMin)}°、高 ${deg(e.cell.latMax - e.cell.latMin)}°；Redis 返回格子中心（${deg(e.longitude)}, ${deg(e.latitude)}），与写入的位置相差不超过半个格子。`,
+  }),
+  'geo/hashEncoded': (e) => ({
+    en: `GEOHASH re-encoded ${q(e.member)} on the standard latitude range −90..90 and wrote the 52 bits as 11 base32 characters: ${e.geohash}.`,
+    zh: `GEOHASH 按标准纬度范围 −90..90 重新编码 ${q(e.member)}，把 52 位写成 11 个 base32 字符：${e.geohash}。`,
+  }),
+  'geo/distanceMeasured': (e) => ({
+    en: `Haversine distance between ${q(e.from)} and ${q(e.to)} on a sphere of radius 6372797.560856 m: ${meters(e.meters)}.`,
+    zh: `在半径 6372797.560856 米的球面上用 haversine 公式算出 ${q(e.from)} 与 ${q(e.to)} 的距离：${meters(e.meters)}。`,
+  }),
+  'geo/searchPlanned': (e) => {
+    const pruned = e.cells.filter((c) => c.pruned).length
+    return {
+      en: `A radius of ${meters(e.radiusMeters)} gives step ${n(e.estimatedStep)}${e.stepDecreased ? `, one less (${n(e.step)}) because a neighbour cell does not reach the edge of the search box` : ''}: the centre cell and its 8 neighbours cover the box; ${n(pruned)} neighbour(s) are not needed.`,
+      zh: `半径 ${meters(e.radiusMeters)} 对应第 ${n(e.estimatedStep)} 级${e.stepDecreased ? `，因为某个邻格够不到搜索框的边，再降一级（第 ${n(e.step)} 级）` : ''}：中心格和 8 个邻格覆盖搜索框；其中 ${n(pruned)} 个邻格用不到。`,
+    }
+  },
+  'geo/cellScanned': (e) =>
+    e.skipped === 'duplicate'
+      ? {
+          en: `Cell ${DIR_LABEL[e.dir].en} is the same as the one walked before it: skipped.`,
+          zh: `${DIR_LABEL[e.dir].zh}格与前一个扫描过的格子相同：跳过。`,
+        }
+      : {
+          en: `Walked cell ${DIR_LABEL[e.dir].en}: the zset's scores in [${n(e.min)}, ${n(e.max)}) are exactly the points inside it.`,
+          zh: `扫描${DIR_LABEL[e.dir].zh}格：有序集合中分数落在 [${n(e.min)}, ${n(e.max)}) 的成员正好是这个格子里的点。`,
+        },
+  'geo/candidateChecked': (e) => ({
+    en: `${q(e.member)} is ${meters(e.distance)} from the centre: ${e.kept ? 'inside the shape, kept' : 'outside the shape, dropped'}.`,
+    zh: `${q(e.member)} 离中心 ${meters(e.distance)}：${e.kept ? '在范围内，保留' : '在范围外，丢弃'}。`,
+  }),
+  'geo/resultsSorted': (e) => ({
+    en: `${n(e.found)} point(s) found${e.sort === 'none' ? ', left unsorted' : `, sorted ${e.sort.toUpperCase()} by distance${e.algorithm === 'pqsort' ? ' (a partial sort: only the first COUNT are ordered)' : ''}`}${e.count === null ? '' : `; COUNT ${n(e.count)}${e.any ? ' ANY stopped the walk early' : ''}`}: ${n(e.returned.length)} returned.`,
+    zh: `找到 ${n(e.found)} 个点${e.sort === 'none' ? '，不排序' : `，按距离${e.sort === 'asc' ? '升序' : '降序'}排序${e.algorithm === 'pqsort' ? '（部分排序：只排好前 COUNT 个）' : ''}`}${e.count === null ? '' : `；COUNT ${n(e.count)}${e.any ? '，ANY 让扫描提前结束' : ''}`}：返回 ${n(e.returned.length)} 个。`,
+  }),
+  'geo/resultsStored': (e) => ({
+    en: `Stored ${n(e.members.length)} result(s) from ${q(e.source)} into ${q(e.key)} with ${e.storedist ? 'their distances' : 'their geohashes'} as scores.`,
+    zh: `把 ${q(e.source)} 的 ${n(e.members.length)} 个结果存入 ${q(e.key)}，分数为${e.storedist ? '距离' : '各自的 geohash'}。`,
+  }),
+  'bitmap/bitSet': (e) => ({
+    en: `SETBIT ${n(e.offset)}: byte ${n(e.byte)} (${n(e.offset)} >> 3), bit ${n(e.bit)} from the left; ${n(e.old)} → ${n(e.value)}${e.toLen > e.fromLen ? `; the string grew from ${n(e.fromLen)} to ${n(e.toLen)} bytes, padded with zero bytes` : ''}.`,
+    zh: `SETBIT ${n(e.offset)}：第 ${n(e.byte)} 个字节（${n(e.offset)} >> 3），从左数第 ${n(e.bit)} 位；${n(e.old)} → ${n(e.value)}${e.toLen > e.fromLen ? `；字符串从 ${n(e.fromLen)} 字节增长到 ${n(e.toLen)} 字节，用 0 字节补齐` : ''}。`,
+  }),
+  'bitmap/bitRead': (e) => ({
+    en: `GETBIT ${n(e.offset)}: byte ${n(e.byte)}, bit ${n(e.bit)} from the left is ${n(e.value)}${e.byte >= e.length ? ' (past the end: 0)' : ''}.`,
+    zh: `GETBIT ${n(e.offset)}：第 ${n(e.byte)} 个字节从左数第 ${n(e.bit)} 位为 ${n(e.value)}${e.byte >= e.length ? '（超出末尾：0）' : ''}。`,
+  }),
+  'bitmap/bitsCounted': (e) => ({
+    en: `BITCOUNT counted the set bits of bytes ${n(e.start)}–${n(e.end)}${e.firstMask || e.lastMask ? ', leaving out the edge bits outside the BIT range' : ''}: ${n(e.count)}.`,
+    zh: `BITCOUNT 统计第 ${n(e.start)}–${n(e.end)} 个字节中为 1 的位${e.firstMask || e.lastMask ? '（去掉 BIT 范围之外的边缘位）' : ''}：${n(e.count)}。`,
+  }),
+  'bitmap/bitFound': (e) => ({
+    en:
+      e.pos >= 0
+        ? `BITPOS found the first ${n(e.bit)} of bytes ${n(e.start)}–${n(e.end)} at bit ${n(e.pos)}.`
+        : `BITPOS found no ${n(e.bit)} in bytes ${n(e.start)}–${n(e.end)}: -1.`,
+    zh:
+      e.pos >= 0
+        ? `BITPOS 在第 ${n(e.start)}–${n(e.end)} 个字节中找到第一个 ${n(e.bit)}，位于第 ${n(e.pos)} 位。`
+        : `BITPOS 在第 ${n(e.start)}–${n(e.end)} 个字节中没有找到 ${n(e.bit)}：-1。`,
+  }),
+  'bitmap/fieldAccessed': (e) => {
+    const type = `${e.signed ? 'i' : 'u'}${n(e.bits)}`
+    const op = e.op.toUpperCase()
+    if (e.op === 'get')
+      return {
+        en: `BITFIELD GET ${type} at bit ${n(e.offset)}: ${e.old}.`,
+        zh: `BITFIELD GET ${type}，从第 ${n(e.offset)} 位起：${e.old}。`,
+      }
+    if (e.value === null)
+      return {
+        en: `BITFIELD ${op} ${type} at bit ${n(e.offset)} would overflow: OVERFLOW FAIL leaves ${e.old} and answers nil.`,
+        zh: `BITFIELD ${op} ${type}（第 ${n(e.offset)} 位起）会溢出：OVERFLOW FAIL 保留 ${e.old}，返回 nil。`,
+      }
+    return {
+      en: `BITFIELD ${op} ${type} at bit ${n(e.offset)}: ${e.old} → ${e.value} (overflow ${e.overflow.toUpperCase()})${e.toLen > e.fromLen ? `; the string grew from ${n(e.fromLen)} to ${n(e.toLen)} bytes` : ''}.`,
+      zh: `BITFIELD ${op} ${type}，从第 ${n(e.offset)} 位起：${e.old} → ${e.value}（溢出策略 ${e.overflow.toUpperCase()}）${e.toLen > e.fromLen ? `；字符串从 ${n(e.fromLen)} 字节增长到 ${n(e.toLen)} 字节` : ''}。`,
+    }
+  },
 }
 
 /** Narrates one event in a language. */

@@ -62,3 +62,36 @@ export function useStepFold<M>(
 export function isSettled(p: Pick<PanelProps, 'step' | 'events'>): boolean {
   return p.step >= p.events.length
 }
+
+/**
+ * The whole fold of a panel whose model is built from a view of one key: the item's events
+ * of this key whose type starts with `prefix` (own), the start model (the before view's;
+ * `empty` for a key the command creates; the after view's when there is nothing to fold,
+ * as with trace off), and the settle on the after view at the item's last step.
+ * `fromView`, `empty` and `apply` must be stable (module-level functions).
+ */
+export function useViewFold<V extends { readonly key: string }, M>(
+  p: {
+    readonly before: V | null
+    readonly after: V
+    readonly events: readonly StepEvent[]
+    readonly step: number
+    readonly settled: boolean
+  },
+  prefix: string,
+  fromView: (v: V) => M,
+  empty: (key: string) => M,
+  apply: (m: M, e: StepEvent) => M,
+): { own: readonly StepEvent[]; prev: M; curr: M; current: StepEvent | undefined } {
+  const { before, after, events, step, settled } = p
+  const own = useMemo(
+    () => events.filter((e) => isKeyEvent(e, after.key, [prefix])),
+    [events, after.key, prefix],
+  )
+  const start = useMemo(
+    () => (before ? fromView(before) : own.length > 0 ? empty(after.key) : fromView(after)),
+    [before, after, own.length, fromView, empty],
+  )
+  const settle = useMemo(() => (settled ? () => fromView(after) : null), [settled, after, fromView])
+  return { own, ...useStepFold(start, own, step, apply, settle) }
+}
