@@ -43,7 +43,9 @@ describe('QuicklistPanel', () => {
     const after = view(s)
     const n = t.events.filter((e) => isQuicklistStep(e, 'l')).length
     const { container } = render(panel(before, after, t.events, n, 1, 'en'))
-    expect(screen.getByRole('status').textContent).toMatch(/Created quicklist node 2 with 1 entr\(ies\) \(\d+ bytes\), after node 1/)
+    expect(screen.getByRole('status').textContent).toMatch(
+      /Created quicklist node 2 with 1 entr\(ies\) \(\d+ bytes\), after node 1/,
+    )
     const nodes = [...container.querySelectorAll('[data-id^="qlnode:"]')]
     expect(nodes.map((g) => [g.getAttribute('data-id'), g.getAttribute('data-count')])).toEqual([
       ['qlnode:1', '2'],
