@@ -24,7 +24,19 @@ import {
 } from '../acl.ts'
 import { cstr } from '../bytes.ts'
 import { lookupCommand, redactClientCommandArgument } from '../call.ts'
-import { array, bulk, bulkArray, error, integer, NIL, OK, type Reply } from '../reply.ts'
+import {
+  array,
+  bulk,
+  bulkArray,
+  doubleReply,
+  error,
+  integer,
+  mapReply,
+  NIL,
+  OK,
+  setReply,
+  type Reply,
+} from '../reply.ts'
 import { addReplyDoubleText } from '../util/numbers.ts'
 import { COMMAND_META } from './meta.generated.ts'
 import { eqIgnoreCase, getLongOrReply, helpReply, subcommandSyntaxError } from './parse.ts'
@@ -104,14 +116,16 @@ function getuserCommand(c: CommandCall): Reply {
   const u = c.srv.acl.users.get(c.argv[2] ?? '')
   if (u === undefined) return NIL
   const [root, ...rest] = u.selectors
-  return array([
+  const resp = c.client.resp
+  // acl.c aclCommand getuser: a map; flags a set; each selector a map (RESP3).
+  return mapReply(resp, [
     bulk('flags'),
-    bulkArray(aclUserFlagNames(u)),
+    setReply(resp, aclUserFlagNames(u).map(bulk)),
     bulk('passwords'),
     bulkArray(u.passwords),
     ...(root === undefined ? [] : selectorDescription(root)),
     bulk('selectors'),
-    array(rest.map((s) => array(selectorDescription(s)))),
+    array(rest.map((s) => mapReply(resp, selectorDescription(s)))),
   ])
 }
 
@@ -160,11 +174,12 @@ function logCommand(c: CommandCall): Reply {
   }
   count = Math.min(count, log.length)
   const now = c.srv.mstime
+  const resp = c.client.resp
   return array(
     log
       .slice(0, count)
       .map((e) =>
-        array([
+        mapReply(resp, [
           bulk('count'),
           integer(e.count),
           bulk('reason'),
@@ -176,7 +191,7 @@ function logCommand(c: CommandCall): Reply {
           bulk('username'),
           bulk(e.username),
           bulk('age-seconds'),
-          bulk(addReplyDoubleText((now - e.ctime) / 1000)),
+          doubleReply(resp, addReplyDoubleText((now - e.ctime) / 1000)),
           bulk('client-info'),
           bulk(e.cinfo),
         ]),
