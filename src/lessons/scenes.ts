@@ -10,7 +10,12 @@ export interface Bilingual {
 }
 
 export type SceneLine =
-  | { readonly run: string; readonly note?: Bilingual }
+  | {
+      readonly run: string
+      readonly note?: Bilingual
+      /** The line is meant to fail (the scene shows the error Redis gives). */
+      readonly fails?: true
+    }
   | { readonly tick: number; readonly note?: Bilingual }
 
 export interface Scene {
@@ -606,6 +611,189 @@ export const SCENES: readonly Scene[] = [
         },
       },
       { run: 'GET counter' },
+    ],
+  },
+  {
+    id: 'pubsub-resp3',
+    title: { en: 'Pub/Sub: channels, patterns and pushes', zh: '发布订阅：频道、模式与推送' },
+    summary: {
+      en: 'SUBSCRIBE puts the client in the server’s pubsub_channels dict, PSUBSCRIBE in the pattern list; PUBLISH walks both. After HELLO 3 one connection can subscribe and publish, and messages arrive as RESP3 pushes.',
+      zh: 'SUBSCRIBE 把客户端放进服务器的 pubsub_channels 字典，PSUBSCRIBE 放进模式列表；PUBLISH 两者都要遍历。HELLO 3 之后同一个连接既能订阅也能发布，消息以 RESP3 推送的形式到达。',
+    },
+    focus: null,
+    lines: [
+      {
+        run: 'HELLO 3',
+        note: {
+          en: 'RESP3: a subscribed client may still run any command',
+          zh: 'RESP3：订阅后的客户端仍可执行任何命令',
+        },
+      },
+      {
+        run: 'SUBSCRIBE news',
+        note: {
+          en: 'news → this client in pubsub_channels',
+          zh: 'pubsub_channels 中 news → 本客户端',
+        },
+      },
+      {
+        run: 'PSUBSCRIBE n*',
+        note: { en: 'a pattern: matched against every channel', zh: '模式：与每个频道逐一匹配' },
+      },
+      {
+        run: 'PUBLISH news hello',
+        note: {
+          en: 'one message for the channel, one for the pattern: PUBLISH answers 2',
+          zh: '频道一条、模式一条：PUBLISH 回复 2',
+        },
+      },
+      { run: 'PUBLISH sports goal', note: { en: 'nobody listens: 0', zh: '无人收听：0' } },
+      { run: 'PUBSUB NUMSUB news' },
+      { run: 'PUBSUB NUMPAT' },
+      { run: 'UNSUBSCRIBE' },
+      { run: 'PUNSUBSCRIBE' },
+      { run: 'HELLO 2', note: { en: 'back to RESP2', zh: '回到 RESP2' } },
+    ],
+  },
+  {
+    id: 'keyspace-notifications',
+    title: { en: 'Keyspace notifications', zh: '键空间通知' },
+    summary: {
+      en: 'With notify-keyspace-events set, every write publishes an event on __keyevent@<db>__:<event> (and __keyspace@<db>__:<key>): a subscriber sees set, expire, del and, when the clock runs past a TTL, expired.',
+      zh: '设置 notify-keyspace-events 后，每次写入都会在 __keyevent@<db>__:<事件> （以及 __keyspace@<db>__:<键>）上发布事件：订阅者能看到 set、expire、del，时钟越过 TTL 时还有 expired。',
+    },
+    focus: null,
+    lines: [
+      { run: 'HELLO 3' },
+      {
+        run: 'CONFIG SET notify-keyspace-events Ex$g',
+        note: {
+          en: 'E: keyevent channels; $: string commands; g: generic ones; x: expiry',
+          zh: 'E：keyevent 频道；$：字符串命令；g：通用命令；x：过期',
+        },
+      },
+      { run: 'PSUBSCRIBE __keyevent@0__:*' },
+      { run: 'SET session:1 ann', note: { en: 'event "set"', zh: '事件 "set"' } },
+      { run: 'PEXPIRE session:1 200', note: { en: 'event "expire"', zh: '事件 "expire"' } },
+      {
+        tick: 1000,
+        note: {
+          en: 'the expire cycle deletes it: event "expired"',
+          zh: '过期循环删除了它：事件 "expired"',
+        },
+      },
+      { run: 'SET session:2 bob' },
+      { run: 'DEL session:2', note: { en: 'event "del"', zh: '事件 "del"' } },
+      { run: 'PUNSUBSCRIBE' },
+      { run: 'CONFIG SET notify-keyspace-events ""', note: { en: 'off again', zh: '重新关闭' } },
+      { run: 'HELLO 2' },
+    ],
+  },
+  {
+    id: 'bitmap-bits',
+    title: { en: 'Bitmaps are strings', zh: '位图就是字符串' },
+    summary: {
+      en: 'SETBIT addresses bit 7 − (offset mod 8) of byte offset / 8, growing the string with zero bytes; BITCOUNT and BITPOS read the same bytes.',
+      zh: 'SETBIT 定位到第 offset / 8 个字节中的第 7 − (offset mod 8) 位，必要时用零字节扩展字符串；BITCOUNT 和 BITPOS 读取的是同样的字节。',
+    },
+    focus: 'visits',
+    lines: [
+      { run: 'DEL visits' },
+      {
+        run: 'SETBIT visits 0 1',
+        note: { en: 'offset 0 is the high bit of byte 0', zh: '偏移 0 是第 0 个字节的最高位' },
+      },
+      { run: 'SETBIT visits 3 1' },
+      {
+        run: 'SETBIT visits 20 1',
+        note: {
+          en: 'byte 2 does not exist yet: zero bytes are added',
+          zh: '第 2 个字节还不存在：补上零字节',
+        },
+      },
+      { run: 'BITCOUNT visits', note: { en: 'three bits set', zh: '三个位为 1' } },
+      { run: 'BITPOS visits 0', note: { en: 'the first 0 bit', zh: '第一个为 0 的位' } },
+      {
+        run: 'BITFIELD visits GET u8 0',
+        note: { en: 'byte 0 read as a number', zh: '把第 0 个字节读成数字' },
+      },
+      { run: 'STRLEN visits', note: { en: '3 bytes', zh: '3 个字节' } },
+      { run: 'OBJECT ENCODING visits' },
+    ],
+  },
+  {
+    id: 'acl-users',
+    title: { en: 'ACL users and permissions', zh: 'ACL 用户与权限' },
+    summary: {
+      en: 'ACL SETUSER creates a user with a password, key patterns and allowed commands; after AUTH every command is checked against them, and a denial is answered NOPERM and logged.',
+      zh: 'ACL SETUSER 创建一个带密码、键模式和可用命令的用户；AUTH 之后每条命令都要经过检查，被拒绝时回复 NOPERM 并记入日志。',
+    },
+    focus: null,
+    lines: [
+      {
+        run: 'ACL SETUSER alice on >s3cret ~cache:* +get +set',
+        note: {
+          en: 'keys matching cache:*, only GET and SET',
+          zh: '只能访问匹配 cache:* 的键，只能用 GET 和 SET',
+        },
+      },
+      { run: 'AUTH alice s3cret' },
+      { run: 'SET cache:a 1' },
+      { run: 'GET cache:a' },
+      {
+        run: 'GET secret',
+        fails: true,
+        note: { en: 'the key is outside ~cache:*', zh: '键不在 ~cache:* 之内' },
+      },
+      {
+        run: 'DEL cache:a',
+        fails: true,
+        note: { en: 'DEL is not among +get +set', zh: 'DEL 不在 +get +set 之中' },
+      },
+      {
+        run: 'AUTH default anything',
+        note: { en: 'the default user has nopass', zh: 'default 用户是 nopass' },
+      },
+      {
+        run: 'ACL LOG 2',
+        note: { en: 'the two denials, newest first', zh: '两次拒绝，最新的在前' },
+      },
+      { run: 'ACL DELUSER alice' },
+      { run: 'ACL LOG RESET' },
+    ],
+  },
+  {
+    id: 'slowlog-threshold',
+    title: { en: 'The slow log', zh: '慢查询日志' },
+    summary: {
+      en: 'Each command’s execution time is compared with slowlog-log-slower-than (µs); slower ones are kept, newest first, up to slowlog-max-len.',
+      zh: '每条命令的执行时间都会与 slowlog-log-slower-than（微秒）比较；更慢的会被记录，最新的在前，最多 slowlog-max-len 条。',
+    },
+    focus: null,
+    lines: [
+      { run: 'SLOWLOG RESET' },
+      {
+        run: 'CONFIG SET slowlog-log-slower-than 20000',
+        note: { en: 'log commands slower than 20 ms', zh: '记录超过 20 毫秒的命令' },
+      },
+      { run: 'SET fast 1', note: { en: 'too fast to be logged', zh: '太快，不会被记录' } },
+      {
+        run: 'DEBUG SLEEP 0.05',
+        note: { en: '50 ms: logged', zh: '50 毫秒：被记录' },
+      },
+      { run: 'SLOWLOG LEN' },
+      {
+        run: 'SLOWLOG GET 1',
+        note: {
+          en: 'id, time, duration in µs, arguments, client address and name',
+          zh: 'ID、时间、耗时（微秒）、参数、客户端地址和名字',
+        },
+      },
+      {
+        run: 'CONFIG SET slowlog-log-slower-than 10000',
+        note: { en: 'the default again', zh: '恢复默认值' },
+      },
+      { run: 'SLOWLOG RESET' },
     ],
   },
 ]

@@ -58,9 +58,12 @@ describe('scenes', () => {
     expect(sceneNoteAt(expire, [...commands(13), 'tick', 'command'])).toBeUndefined() // DBSIZE
   })
 
-  it.each(SCENES.map((s) => s.id))('%s runs without an error reply', (id) => {
+  it.each(SCENES.map((s) => s.id))('%s fails exactly on the lines marked to fail', (id) => {
     const { replies } = runScene(id)
-    expect(replies.filter((r) => r.type === 'error')).toEqual([])
+    const runs = (sceneById(id)?.lines ?? []).filter((l) => 'run' in l)
+    expect(replies.map((r) => r.type === 'error')).toEqual(
+      runs.map((l) => 'fails' in l && l.fails === true),
+    )
   })
 
   it('hscan-20000 builds a 20,000-field hashtable hash that HSCAN COUNT 5000 splits into a few groups', () => {

@@ -1,0 +1,90 @@
+/**
+ * End-to-end for the scenes that run in one console tab with RESP3 pushes, ACL users and the
+ * slow log: picked from the Scenes menu in Chromium, every line answers as redis-cli would
+ * print it, the tab stays usable afterwards (back on RESP2, no subscriptions, default user),
+ * and the clients panel shows the subscriptions while they exist.
+ */
+import type { Page } from 'playwright-core'
+import { describe, expect, inject, it } from 'vitest'
+import type {} from '../../src/app/debugHooks.ts'
+import { chromiumPerFile, openApp, runLine } from './chromium.ts'
+
+const browser = chromiumPerFile()
+const appUrl = `${inject('baseUrl')}?seed=42&clock=paused`
+
+async function runScene(page: Page, id: string): Promise<string> {
+  const before = await page.locator('.console-output .console-line').count()
+  await page.getByRole('combobox', { name: 'Scenes' }).selectOption(id)
+  await page.evaluate(() => window.__xray?.idle())
+  const lines = await page.locator('.console-output .console-line').allInnerTexts()
+  return lines.slice(before).join('\n')
+}
+
+async function commandCount(page: Page): Promise<number> {
+  return page.evaluate(
+    () => window.__xray?.store.getState().items.filter((x) => x.kind === 'command').length ?? 0,
+  )
+}
+
+describe('one-tab scenes in Chromium', () => {
+  it('pubsub-resp3 and keyspace-notifications print the pushes and leave the tab on RESP2', async () => {
+    const page = await openApp(browser(), appUrl)
+    const errors: string[] = []
+    page.on('pageerror', (e) => errors.push(e.message))
+
+    const pubsub = await runScene(page, 'pubsub-resp3')
+    await expect.poll(() => commandCount(page)).toBe(10)
+    // redis-cli -3 prints a push's elements as an array; PUBLISH's own reply after them.
+    expect(pubsub).toMatch(/1\) "message"\s+2\) "news"\s+3\) "hello"/)
+    expect(pubsub).toMatch(/1\) "pmessage"\s+2\) "n\*"\s+3\) "news"\s+4\) "hello"/)
+    expect(pubsub).toMatch(/\(integer\) 2/)
+    expect(pubsub).not.toMatch(/ERR|internal/i)
+
+    const notify = await runScene(page, 'keyspace-notifications')
+    await expect.poll(() => commandCount(page)).toBe(20)
+    for (const event of ['set', 'expire', 'del'])
+      expect(notify).toContain(`"__keyevent@0__:${event}"`)
+    // The clock ran past the TTL: the active expire cycle published "expired".
+    await expect
+      .poll(async () =>
+        (await page.locator('.console-output .console-line').allInnerTexts()).join('\n'),
+      )
+      .toContain('"__keyevent@0__:expired"')
+
+    // The tab is an ordinary RESP2 client again: a nil prints as (nil), not (null).
+    await runLine(page, 'GET nothing')
+    expect(await page.locator('.console-output .console-line').last().innerText()).toBe('(nil)')
+    await runLine(page, 'PUBSUB NUMPAT')
+    expect(await page.locator('.console-output .console-line').last().innerText()).toBe(
+      '(integer) 0',
+    )
+    expect(errors).toEqual([])
+    await page.context().close()
+  })
+
+  it('acl-users shows NOPERM for the denied key and command, then the ACL log', async () => {
+    const page = await openApp(browser(), appUrl)
+    const text = await runScene(page, 'acl-users')
+    await expect.poll(() => commandCount(page)).toBe(10)
+    expect(text).toContain(
+      '(error) NOPERM this user has no permissions to access one of the keys used as arguments',
+    )
+    expect(text).toContain("(error) NOPERM this user has no permissions to run the 'del' command")
+    expect(text).toMatch(/"reason"\s+\d+\) "command"/)
+    await runLine(page, 'ACL WHOAMI')
+    expect(await page.locator('.console-output .console-line').last().innerText()).toBe('"default"')
+    await page.context().close()
+  })
+
+  it('slowlog-threshold logs only the command slower than the threshold', async () => {
+    const page = await openApp(browser(), appUrl)
+    const text = await runScene(page, 'slowlog-threshold')
+    await expect.poll(() => commandCount(page)).toBe(8)
+    expect(text).toMatch(/3\) \(integer\) 50000\s+4\) 1\) "DEBUG"\s+2\) "SLEEP"\s+3\) "0\.05"/)
+    await runLine(page, 'CONFIG GET slowlog-log-slower-than')
+    expect(await page.locator('.console-output .console-line').last().innerText()).toBe(
+      '1) "slowlog-log-slower-than"\n2) "10000"',
+    )
+    await page.context().close()
+  })
+})
