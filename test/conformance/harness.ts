@@ -123,10 +123,20 @@ export async function runScript(script: Script): Promise<ScriptResult> {
   return { commands, mismatches }
 }
 
-function sameReply(a: Reply, rawA: string, b: Reply, rawB: string, compare: Compare): boolean {
+export function sameReply(
+  a: Reply,
+  rawA: string,
+  b: Reply,
+  rawB: string,
+  compare: Compare,
+): boolean {
   if (compare === 'exact') return rawA === rawB
   if (compare === 'type') return rawA[0] === rawB[0]
   if (compare === 'shape') return shape(a) === shape(b)
+  if (compare === 'seconds')
+    return a.type === 'integer' && b.type === 'integer'
+      ? Math.abs(Number(a.value) - Number(b.value)) <= 1
+      : rawA === rawB
   return respEncode(canonical(a)) === respEncode(canonical(b))
 }
 

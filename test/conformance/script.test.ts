@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { sameReply } from './harness.ts'
 import { parseScript } from './script.ts'
 
 describe('conformance script syntax', () => {
@@ -17,6 +18,8 @@ describe('conformance script syntax', () => {
         '# @shape',
         'INFO',
         'GET k',
+        '# @seconds',
+        'OBJECT IDLETIME k',
         '# @sleep 150',
         '# @client other',
         '# @raw "PING\\r\\n"',
@@ -37,13 +40,20 @@ describe('conformance script syntax', () => {
       { kind: 'command', line: 8, text: 'TIME', argv: ['TIME'], compare: 'type' },
       { kind: 'command', line: 10, text: 'INFO', argv: ['INFO'], compare: 'shape' },
       { kind: 'command', line: 11, text: 'GET k', argv: ['GET', 'k'], compare: 'exact' },
-      { kind: 'sleep', line: 12, ms: 150 },
-      { kind: 'client', line: 13, name: 'other' },
-      { kind: 'raw', line: 14, text: '"PING\\r\\n"', bytes: 'PING\r\n' },
-      { kind: 'reconnect', line: 15 },
       {
         kind: 'command',
-        line: 16,
+        line: 13,
+        text: 'OBJECT IDLETIME k',
+        argv: ['OBJECT', 'IDLETIME', 'k'],
+        compare: 'seconds',
+      },
+      { kind: 'sleep', line: 14, ms: 150 },
+      { kind: 'client', line: 15, name: 'other' },
+      { kind: 'raw', line: 16, text: '"PING\\r\\n"', bytes: 'PING\r\n' },
+      { kind: 'reconnect', line: 17 },
+      {
+        kind: 'command',
+        line: 18,
         text: 'SET utf8 \xe4\xb8\xad',
         argv: ['SET', 'utf8', '\xe4\xb8\xad'],
         compare: 'exact',
@@ -71,5 +81,17 @@ describe('conformance script syntax', () => {
       { ...cmd, compare: 'unordered' },
       { kind: 'command', line: 4, text: 'GET k', argv: ['GET', 'k'], compare: 'exact' },
     ])
+  })
+
+  it('@seconds lets two integers be one apart, and nothing else', () => {
+    const int = (n: number) => ({ type: 'integer' as const, value: n })
+    const same = (a: number, b: number) =>
+      sameReply(int(a), `:${String(a)}\r\n`, int(b), `:${String(b)}\r\n`, 'seconds')
+    expect(same(0, 1)).toBe(true)
+    expect(same(1001, 1000)).toBe(true)
+    expect(same(0, 2)).toBe(false)
+    const err = { type: 'error' as const, value: 'ERR x' }
+    expect(sameReply(err, '-ERR x\r\n', int(0), ':0\r\n', 'seconds')).toBe(false)
+    expect(sameReply(err, '-ERR x\r\n', err, '-ERR x\r\n', 'seconds')).toBe(true)
   })
 })

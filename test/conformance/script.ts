@@ -8,6 +8,10 @@
  *   # @ignore-reply                next reply: only its type (first byte) is compared
  *   # @shape                       next reply: values after ':' or '=' are blanked before
  *                                  comparing (INFO's and CLIENT LIST's field names and order)
+ *   # @seconds                     next reply: integers that may be one apart (a count of whole
+ *                                  seconds or minutes of the real clock, such as OBJECT IDLETIME,
+ *                                  which a clock boundary between two commands moves by one on
+ *                                  either server); any other reply compared exactly
  *   # @sleep 1100                  wait this many ms before the next step
  *   # @client other                send the following commands on connection `other`
  *                                  (opened on first use; `main` is the default one)
@@ -23,7 +27,7 @@
 import { utf8ToBytes } from '../../src/engine/bytes.ts'
 import { sdssplitargs } from '../../src/engine/resp.ts'
 
-export type Compare = 'exact' | 'unordered' | 'type' | 'shape'
+export type Compare = 'exact' | 'unordered' | 'type' | 'shape' | 'seconds'
 
 export type Step =
   | { kind: 'command'; line: number; text: string; argv: string[]; compare: Compare }
@@ -73,6 +77,9 @@ export function parseScript(name: string, source: string): Script {
           return
         case 'shape':
           compare = 'shape'
+          return
+        case 'seconds':
+          compare = 'seconds'
           return
         case 'sleep': {
           const ms = Number(rest)
