@@ -42,6 +42,7 @@ import { emptyDbAsyncFreed } from '../keyspace/lazyfree.ts'
 import {
   genInfoMemorySection,
   memoryDoctorReport,
+  jemallocStatsReport,
   memoryStatsReply,
   memoryUsageOfKey,
 } from '../keyspace/memory.ts'
@@ -1754,5 +1755,8 @@ export const serverCommands: readonly CommandSpec[] = [
       verbatimReply(c.client.resp, memoryDoctorReport(c.srv)),
     ),
     defineSubcommand('memory', 'purge', () => OK),
+    defineSubcommand('memory', 'malloc-stats', (c) =>
+      verbatimReply(c.client.resp, jemallocStatsReport(c.srv)),
+    ),
   ]),
 ]
