@@ -269,8 +269,16 @@ function debugAllowed(srv: ServerState, c: Client): boolean {
   return srv.enableDebugCommand === 'yes' || (srv.enableDebugCommand === 'local' && c.local)
 }
 
+/** config.c allowProtectedAction for enable-module-command (immutable, 'no' by default). */
+function moduleAllowed(srv: ServerState, c: Client): boolean {
+  const v = srv.config.other['enable-module-command']
+  return v === 'yes' || (v === 'local' && c.local)
+}
+
 const DEBUG_NOT_ALLOWED =
   'ERR DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.'
+const MODULE_NOT_ALLOWED =
+  'ERR MODULE command not allowed. If the enable-module-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.'
 
 // --- Stats ---
 
@@ -351,6 +359,8 @@ function processCommandInner(
     )
   if (d.isDebug && !debugAllowed(srv, c))
     return rejectCommand(srv, c, cmd, fullname, DEBUG_NOT_ALLOWED)
+  if (d.isModuleAdmin && !moduleAllowed(srv, c))
+    return rejectCommand(srv, c, cmd, fullname, MODULE_NOT_ALLOWED)
   if (!d.noAuth && authRequired(srv, c))
     return rejectCommand(srv, c, cmd, fullname, 'NOAUTH Authentication required.')
   if (c.multi !== null && d.noMulti)
