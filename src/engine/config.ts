@@ -438,9 +438,10 @@ export function memtoull(arg: string): bigint | null {
   if (mul === 0n) return null
   const digits = s.slice(0, i)
   // strtoull("") is 0 without an error on glibc.
+  // On overflow strtoull saturates at ULLONG_MAX (ERANGE, which memtoull does not check).
   const val = digits === '' ? 0n : BigInt(digits)
-  if (val > 18446744073709551615n) return null
-  return (val * mul) & 0xffffffffffffffffn
+  const sat = val > 18446744073709551615n ? 18446744073709551615n : val
+  return (sat * mul) & 0xffffffffffffffffn
 }
 
 /** Parses one numeric value; the result or an error text (numericParseString). */
