@@ -23,6 +23,7 @@
  * not move during a tick, so in the browser those budgets never run out (an infinitely
  * fast CPU). Only the real-clock RESP server sees them expire.
  */
+import { EAGAIN, libc } from './util/errno.ts'
 import type {
   ClientId,
   ClientOptions,
@@ -718,7 +719,11 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
   const period = (): number => 1000 / srv.currentHz
 
   const server: EngineServer = {
-    createClient: (o?: ClientOptions) => createClientState(srv, o).id,
+    createClient: (o?: ClientOptions) => {
+      // A connection is accepted in a loop that ends on EAGAIN (util/errno.ts).
+      libc.errno = EAGAIN
+      return createClientState(srv, o).id
+    },
     closeClient: (id: ClientId) => {
       const c = srv.clients.get(id)
       if (c === undefined) return
