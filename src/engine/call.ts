@@ -37,6 +37,8 @@ export interface CommandDispatch {
   readonly notQueued: boolean
   /** A top-level DEBUG (enable-debug-command gate). */
   readonly isDebug: boolean
+  /** MODULE LOAD, LOADEX or UNLOAD (the enable-module-command gate; Redis's CMD_PROTECTED). */
+  readonly isModuleAdmin: boolean
   /** EXEC itself (its OOM check looks at the queued commands). */
   readonly isExec: boolean
   /** Shown to MONITOR clients: neither admin nor skip_monitor (server.c call). */
@@ -77,6 +79,7 @@ export function commandDispatch(cmd: CommandSpec, parent: CommandSpec | null): C
         top.name === 'reset',
       notQueued: top.name === 'multi' || top.name === 'watch',
       isDebug: cmd.name === 'debug' && parent === null,
+      isModuleAdmin: parent?.name === 'module' && cmd.name !== 'list' && cmd.name !== 'help',
       isExec: cmd.name === 'exec',
       monitored: !cmd.flags.includes('admin') && !cmd.flags.includes('skip_monitor'),
       subs,

@@ -24,7 +24,8 @@ import type { MaxmemoryPolicy } from './events.ts'
 import type { ServerConfig } from './state.ts'
 import { cstr } from './bytes.ts'
 import { keyspaceEventsFlagsToString, keyspaceEventsStringToFlags } from './keyspace/notify.ts'
-import { formatFixed, string2d, string2ll } from './util/numbers.ts'
+import { ERANGE, libc } from './util/errno.ts'
+import { formatFixed, string2d, string2ll, strtoullErange } from './util/numbers.ts'
 
 // --- Table ---
 
@@ -437,10 +438,13 @@ export function memtoull(arg: string): bigint | null {
                   : 0n
   if (mul === 0n) return null
   const digits = s.slice(0, i)
+  if (digits.length >= 128) return null
+  libc.errno = strtoullErange(digits) ? ERANGE : 0
   // strtoull("") is 0 without an error on glibc.
+  // On overflow strtoull saturates at ULLONG_MAX (ERANGE, which memtoull does not check).
   const val = digits === '' ? 0n : BigInt(digits)
-  if (val > 18446744073709551615n) return null
-  return (val * mul) & 0xffffffffffffffffn
+  const sat = val > 18446744073709551615n ? 18446744073709551615n : val
+  return (sat * mul) & 0xffffffffffffffffn
 }
 
 /** Parses one numeric value; the result or an error text (numericParseString). */

@@ -24,6 +24,7 @@ import {
   type Listpack,
 } from './structures/listpack.ts'
 import { raxForEach, type RaxNode } from './structures/rax.ts'
+import { keepingErrno } from './util/errno.ts'
 import {
   STREAM_ITEM_FLAG_DELETED,
   STREAM_ITEM_FLAG_SAMEFIELDS,
@@ -202,6 +203,10 @@ export const STREAM_VIEW_ITEMS = 32
 
 /** A plain, JSON-safe view of a stream for panels. */
 export function streamView(s: Stream, key: string, limit: number): StreamView {
+  return keepingErrno(() => streamViewOf(s, key, limit))
+}
+
+function streamViewOf(s: Stream, key: string, limit: number): StreamView {
   const nodes: StreamNodeView[] = []
   let truncated = false
   let room = limit * 2

@@ -452,7 +452,8 @@ function processMultibulkBuffer(p: RespParser): boolean {
         newline = headerLine(p, 'too big bulk count string')
         if (newline < 0) return false
         if (s.charCodeAt(pos) !== 36) {
-          return protocolError(p, `expected '$', got '${s[pos] ?? ''}'`)
+          // addReplyErrorFormat maps CR and LF in the message to spaces.
+          return protocolError(p, `expected '$', got '${(s[pos] ?? '').replace(/[\r\n]/, ' ')}'`)
         }
         ll = string2ll(s, pos + 1, newline)
       }

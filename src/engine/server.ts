@@ -23,6 +23,7 @@
  * not move during a tick, so in the browser those budgets never run out (an infinitely
  * fast CPU). Only the real-clock RESP server sees them expire.
  */
+import { EAGAIN, libc } from './util/errno.ts'
 import type {
   ClientId,
   ClientOptions,
@@ -269,8 +270,16 @@ function debugAllowed(srv: ServerState, c: Client): boolean {
   return srv.enableDebugCommand === 'yes' || (srv.enableDebugCommand === 'local' && c.local)
 }
 
+/** config.c allowProtectedAction for enable-module-command (immutable, 'no' by default). */
+function moduleAllowed(srv: ServerState, c: Client): boolean {
+  const v = srv.config.other['enable-module-command']
+  return v === 'yes' || (v === 'local' && c.local)
+}
+
 const DEBUG_NOT_ALLOWED =
   'ERR DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.'
+const MODULE_NOT_ALLOWED =
+  'ERR MODULE command not allowed. If the enable-module-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.'
 
 // --- Stats ---
 
@@ -351,6 +360,8 @@ function processCommandInner(
     )
   if (d.isDebug && !debugAllowed(srv, c))
     return rejectCommand(srv, c, cmd, fullname, DEBUG_NOT_ALLOWED)
+  if (d.isModuleAdmin && !moduleAllowed(srv, c))
+    return rejectCommand(srv, c, cmd, fullname, MODULE_NOT_ALLOWED)
   if (!d.noAuth && authRequired(srv, c))
     return rejectCommand(srv, c, cmd, fullname, 'NOAUTH Authentication required.')
   if (c.multi !== null && d.noMulti)
@@ -708,7 +719,11 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
   const period = (): number => 1000 / srv.currentHz
 
   const server: EngineServer = {
-    createClient: (o?: ClientOptions) => createClientState(srv, o).id,
+    createClient: (o?: ClientOptions) => {
+      // A connection is accepted in a loop that ends on EAGAIN (util/errno.ts).
+      libc.errno = EAGAIN
+      return createClientState(srv, o).id
+    },
     closeClient: (id: ClientId) => {
       const c = srv.clients.get(id)
       if (c === undefined) return

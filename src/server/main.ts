@@ -72,7 +72,12 @@ async function main(): Promise<void> {
       host: args.host,
       seed: args.seed,
       enableDebugCommand: args.enableDebugCommand,
-      config: { ...args.config, dir: realpathSync(args.config['dir'] ?? process.cwd()) },
+      // CONFIG GET port and INFO's tcp_port show the port served, as redis-server's do.
+      config: {
+        ...args.config,
+        port: String(args.port),
+        dir: realpathSync(args.config['dir'] ?? process.cwd()),
+      },
     })
   } catch (e) {
     console.error(`serve: cannot listen on ${args.host}:${args.port}: ${(e as Error).message}`)

@@ -12,7 +12,8 @@
  * CI runs fixed seeds. A longer hunt: GRAMMAR_STREAMS=300 GRAMMAR_COMMANDS=400
  * GRAMMAR_FIRST_SEED=1000 npx vitest run test/conformance/grammar.test.ts (GRAMMAR_MALFORM=0.5 for
  * more malformed commands, GRAMMAR_TYPES=zset,stream for keys of those types only,
- * GRAMMAR_SHRINK=0 to skip shrinking)
+ * GRAMMAR_ONLY=geo,xadd for commands whose names start with those, GRAMMAR_SHRINK=0 to skip
+ * shrinking)
  */
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'

@@ -42,6 +42,7 @@ import { emptyDbAsyncFreed } from '../keyspace/lazyfree.ts'
 import {
   genInfoMemorySection,
   memoryDoctorReport,
+  jemallocStatsReport,
   memoryStatsReply,
   memoryUsageOfKey,
 } from '../keyspace/memory.ts'
@@ -1128,13 +1129,58 @@ function saveCommand(c: CommandCall): Reply {
 // --- DEBUG ---
 
 const DEBUG_HELP = [
+  'AOF-FLUSH-SLEEP <microsec>',
+  '    Server will sleep before flushing the AOF, this is used for testing.',
+  'ASSERT',
+  '    Crash by assertion failed.',
+  'CHANGE-REPL-ID',
+  '    Change the replication IDs of the instance.',
+  '    Dangerous: should be used only for testing the replication subsystem.',
+  'CONFIG-REWRITE-FORCE-ALL',
+  '    Like CONFIG REWRITE but writes all configuration options, including',
+  '    keywords not listed in original configuration file or default values.',
+  'CRASH-AND-RECOVER [<milliseconds>]',
+  '    Hard crash and restart after a <milliseconds> delay (default 0).',
+  'DIGEST',
+  '    Output a hex signature representing the current DB content.',
+  'DIGEST-VALUE <key> [<key> ...]',
+  '    Output a hex signature of the values of all the specified keys.',
+  'ERROR <string>',
+  '    Return a Redis protocol error with <string> as message. Useful for clients',
+  '    unit tests to simulate Redis errors.',
+  'LEAK <string>',
+  '    Create a memory leak of the input string.',
+  'LOG <message>',
+  '    Write <message> to the server log.',
+  'HTSTATS <dbid>',
+  '    Return hash table statistics of the specified Redis database.',
+  'HTSTATS-KEY <key>',
+  "    Like HTSTATS but for the hash table stored at <key>'s value.",
+  'LOADAOF',
+  '    Flush the AOF buffers on disk and reload the AOF in memory.',
+  'REPLICATE <string>',
+  '    Replicates the provided string to replicas, allowing data divergence.',
+  'MALLCTL <key> [<val>]',
+  '    Get or set a malloc tuning integer.',
+  'MALLCTL-STR <key> [<val>]',
+  '    Get or set a malloc tuning string.',
   'OBJECT <key>',
   '    Show low level info about `key` and associated value.',
+  'DROP-CLUSTER-PACKET-FILTER <packet-type>',
+  '    Drop all packets that match the filtered type. Set to -1 allow all packets.',
+  'OOM',
+  '    Crash the server simulating an out-of-memory error.',
+  'PANIC',
+  '    Crash the server simulating a panic.',
   'POPULATE <count> [<prefix>] [<size>]',
   '    Create <count> string keys named key:<num>. If <prefix> is specified then',
   "    it is used instead of the 'key' prefix. These are not propagated to",
   '    replicas. Cluster slots are not respected so keys not belonging to the',
   '    current node can be created in cluster mode.',
+  'PROTOCOL <type>',
+  '    Reply with a test value of the specified type. <type> can be: string,',
+  '    integer, double, bignum, null, array, set, map, attrib, push, verbatim,',
+  '    true, false.',
   'RELOAD [option ...]',
   '    Save the RDB on disk and reload it back to memory. Valid <option> values:',
   '    * MERGE: conflicting keys will be loaded from RDB.',
@@ -1148,12 +1194,12 @@ const DEBUG_HELP = [
   '      existing RDB file.',
   '    * DEBUG RELOAD NOSAVE NOFLUSH MERGE: add the contents of an existing RDB',
   '      file to the database.',
-  'HTSTATS-KEY <key>',
-  "    Like HTSTATS but for the hash table stored at <key>'s value.",
+  'RESTART [<milliseconds>]',
+  '    Graceful restart: save config, db, restart after a <milliseconds> delay (default 0).',
   'SDSLEN <key>',
   '    Show low level SDS string info representing `key` and value.',
-  'HTSTATS <dbid>',
-  '    Return hash table statistics of the specified Redis database.',
+  'SEGFAULT',
+  '    Crash the server with sigsegv.',
   'SET-ACTIVE-EXPIRE <0|1>',
   '    Setting it to 0 disables expiring keys in background when they are not',
   '    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the',
@@ -1165,9 +1211,27 @@ const DEBUG_HELP = [
   "    Enables or disables checksum checks for RDB files and RESTORE's payload.",
   'SLEEP <seconds>',
   '    Stop the server for <seconds>. Decimals allowed.',
-  'ERROR <string>',
-  '    Return a Redis protocol error with <string> as message. Useful for clients',
-  '    unit tests to simulate Redis errors.',
+  'STRINGMATCH-TEST',
+  '    Run a fuzz tester against the stringmatchlen() function.',
+  'STRUCTSIZE',
+  '    Return the size of different Redis core C structures.',
+  'LISTPACK <key>',
+  '    Show low level info about the listpack encoding of <key>.',
+  'QUICKLIST <key> [<0|1>]',
+  '    Show low level info about the quicklist encoding of <key>.',
+  '    The optional argument (0 by default) sets the level of detail',
+  'CLIENT-EVICTION',
+  '    Show low level client eviction pools info (maxmemory-clients).',
+  'PAUSE-CRON <0|1>',
+  '    Stop periodic cron job processing.',
+  'REPLYBUFFER PEAK-RESET-TIME <NEVER||RESET|time>',
+  '    Sets the time (in milliseconds) to wait between client reply buffer peak resets.',
+  '    In case NEVER is provided the last observed peak will never be reset',
+  '    In case RESET is provided the peak reset time will be restored to the default value',
+  'REPLYBUFFER RESIZING <0|1>',
+  '    Enable or disable the reply buffer resize cron job',
+  'CLUSTERLINK KILL <to|from|all> <node-id>',
+  '    Kills the link based on the direction to/from (both) with the provided node.',
 ]
 
 /** debug.c DEBUG POPULATE (its work runs as a job, so the worker can slice it: sliced.ts). */
@@ -1401,6 +1465,27 @@ function debugRepr(c: CommandCall, encoding: 'listpack' | 'quicklist'): Reply {
   )
 }
 
+/** CONFIG GET's text for a parameter. */
+function configValue(c: CommandCall, name: string): string {
+  const p = lookupConfig(name)
+  return p === undefined ? '' : configGetValue(c.srv.config, p)
+}
+
+/** debug.c DEBUG REPLYBUFFER PEAK-RESET-TIME <NEVER|RESET|ms> | RESIZING <0|1>. */
+function debugReplybuffer(argv: readonly string[]): Reply {
+  if (eqIgnoreCase(argv[2], 'peak-reset-time')) {
+    if (!eqIgnoreCase(argv[3], 'never') && !eqIgnoreCase(argv[3], 'reset')) {
+      const ms = getLongOrReply(argv[3] ?? '')
+      if (typeof ms === 'object') return ms
+    }
+    return OK
+  }
+  if (eqIgnoreCase(argv[2], 'resizing')) return OK
+  return error(
+    `ERR unknown subcommand or wrong number of arguments for '${cstr(argv[1] ?? '').slice(0, 128)}'. Try DEBUG HELP.`,
+  )
+}
+
 function debugCommand(c: CommandCall): Reply {
   const { argv } = c
   // strcasecmp on the subcommand: it ends at a NUL byte.
@@ -1437,6 +1522,32 @@ function debugCommand(c: CommandCall): Reply {
   if (sub === 'digest-value' && argc >= 2)
     return array(argv.slice(2).map((k) => simple(digestValue(c.ctx, c.db, k))))
   if ((sub === 'change-repl-id' && argc === 2) || (sub === 'log' && argc === 3)) return OK
+  // Settings of what X-Ray does not model (AOF, replicas, cluster bus, reply buffers, cron
+  // pauses, script deny flags), and a leak: accepted as debug.c accepts them.
+  if (
+    ((sub === 'aof-flush-sleep' ||
+      sub === 'leak' ||
+      sub === 'pause-cron' ||
+      sub === 'set-disable-deny-scripts') &&
+      argc === 3) ||
+    (sub === 'replicate' && argc >= 3)
+  )
+    return OK
+  if (sub === 'drop-cluster-packet-filter' && argc === 3) {
+    const t = getLongOrReply(argv[2] ?? '')
+    return typeof t === 'object' ? t : OK
+  }
+  if (sub === 'replybuffer' && argc === 4) return debugReplybuffer(argv)
+  if (sub === 'clusterlink' && argc === 5 && eqIgnoreCase(argv[2], 'kill'))
+    return error('ERR Debug option only available for cluster mode enabled setup!')
+  if (sub === 'structsize' && argc === 2)
+    return bulk(
+      'bits:64 robj:16 dictentry:24 sdshdr5:1 sdshdr8:3 sdshdr16:5 sdshdr32:9 sdshdr64:17 ',
+    )
+  if (sub === 'stringmatch-test' && argc === 2)
+    return simple('Apparently Redis did not crash: test passed')
+  if (sub === 'client-eviction' && argc === 2 && configValue(c, 'maxmemory-clients') === '0')
+    return error('ERR maxmemory-clients is disabled.')
   if (sub === 'protocol' && argc === 3) return debugProtocol(c.client.resp, argv[2] ?? '')
   if (sub === 'sleep' && argc === 3) return debugSleep(c)
   // "-" + the argument, newlines mapped to spaces; no "ERR " prefix.
@@ -1663,8 +1774,7 @@ function latencyHistogramCommand(c: CommandCall): Reply {
 
 /** latency.c createLatencyReport with no event recorded (and no transparent huge pages). */
 function latencyDoctorCommand(c: CommandCall): Reply {
-  const p = lookupConfig('latency-monitor-threshold')
-  const threshold = p === undefined ? '0' : configGetValue(c.srv.config, p)
+  const threshold = configValue(c, 'latency-monitor-threshold')
   return verbatimReply(
     c.client.resp,
     threshold === '0'
@@ -1754,5 +1864,8 @@ export const serverCommands: readonly CommandSpec[] = [
       verbatimReply(c.client.resp, memoryDoctorReport(c.srv)),
     ),
     defineSubcommand('memory', 'purge', () => OK),
+    defineSubcommand('memory', 'malloc-stats', (c) =>
+      verbatimReply(c.client.resp, jemallocStatsReport(c.srv)),
+    ),
   ]),
 ]

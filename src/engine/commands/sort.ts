@@ -40,7 +40,8 @@ import {
 import { setTypeMembers, setTypeSize, type SetObject } from '../types/t_set.ts'
 import { zsetConvert, zsetLength, type ZsetObject } from '../types/t_zset.ts'
 import type { RedisObject } from '../types/object.ts'
-import { string2d } from '../util/numbers.ts'
+import { ERANGE, libc } from '../util/errno.ts'
+import { parseDouble, string2ll, strtodErange } from '../util/numbers.ts'
 import { eqIgnoreCase, getLongOrReply } from './parse.ts'
 import { defineCommand, type CommandCall, type CommandSpec } from './spec.ts'
 
@@ -63,7 +64,12 @@ function stringBytes(o: RedisObject): string {
  * the '*' a hash field. Null when the pattern has no '*', the key is missing or of another
  * type, or the field is missing.
  */
-function lookupKeyByPattern(c: CommandCall, pattern: string, subst: string): string | null {
+function lookupKeyByPattern(
+  c: CommandCall,
+  pattern: string,
+  subst: string,
+  enc?: IntEncoded,
+): string | null {
   const spat = cstr(pattern)
   if (spat === '#') return subst
   const star = spat.indexOf('*')
@@ -77,9 +83,20 @@ function lookupKeyByPattern(c: CommandCall, pattern: string, subst: string): str
   if (o === null) return null
   if (field !== null) {
     if (o.type !== 'hash') return null
-    return hashTypeGetValue(valueRefOf(c, key), o as HashObject, field)
+    const v = hashTypeGetValue(valueRefOf(c, key), o as HashObject, field)
+    // hashTypeGetValueObject: a listpack integer comes back as an int-encoded object.
+    if (enc !== undefined && v !== null)
+      enc.int = o.encoding === 'listpack' && string2ll(v) !== null
+    return v
   }
-  return o.type === 'string' ? stringBytes(o) : null
+  if (o.type !== 'string') return null
+  if (enc !== undefined) enc.int = o.encoding === 'int'
+  return stringBytes(o)
+}
+
+/** Whether the object Redis sorts by is int-encoded (its weight is a cast, not strtod). */
+interface IntEncoded {
+  int: boolean
 }
 
 /** Tells whether a byte is a C isspace() character. */
@@ -89,17 +106,20 @@ function isCSpace(ch: number): boolean {
 
 /**
  * `strtod(byval->ptr, &eptr)` as SORT checks it: the C string must be consumed whole (an
- * empty one reads as 0), with no ERANGE (overflow, underflow, an inexact subnormal) and no
- * NaN. Returns null for what Redis counts as a conversion error.
+ * empty one reads as 0), with errno not ERANGE (overflow, underflow, an inexact subnormal,
+ * or an ERANGE an earlier command left there: sort.c does not clear errno, util/errno.ts)
+ * and no NaN. Returns null for what Redis counts as a conversion error.
  */
 export function sortStrtod(s: string): number | null {
   const text = cstr(s)
+  if (strtodErange(text)) libc.errno = ERANGE
+  if (libc.errno === ERANGE) return null
   if (text === '') return 0
   let i = 0
   while (i < text.length && isCSpace(text.charCodeAt(i))) i++
   if (i === text.length) return null
   const body = text.slice(i)
-  const v = string2d(body)
+  const v = parseDouble(body)
   if (v === null) return null
   const hex = /^[+-]?0[xX]/.test(body)
   if (v !== 0 && Math.abs(v) < 2.2250738585072014e-308 && !hex) return null
@@ -248,15 +268,22 @@ function sortGeneric(c: CommandCall, readonly: boolean): Reply {
 
   let conversionError = false
   if (!dontsort) {
+    // listTypeGet gives a listpack integer as an int-encoded object; set and sorted set
+    // members come as strings.
+    const listInts = sortval?.type === 'list'
+    const enc: IntEncoded = { int: false }
     for (const so of vector) {
       let byval: string
+      enc.int = listInts && string2ll(so.obj) !== null
       if (sortby !== null) {
-        const v = lookupKeyByPattern(c, sortby, so.obj)
+        const v = lookupKeyByPattern(c, sortby, so.obj, enc)
         if (v === null) continue
         byval = v
       } else byval = so.obj
       if (alpha) {
         if (sortby !== null) so.cmpobj = byval
+      } else if (enc.int) {
+        so.score = Number(byval)
       } else {
         const d = sortStrtod(byval)
         if (d === null) conversionError = true

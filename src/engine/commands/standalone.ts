@@ -4,14 +4,14 @@
  * are the commands that answer without the feature behind them:
  *
  * - as a standalone master with no replicas, no cluster and no subscribers answers them
- *   (CLUSTER, READONLY, WAIT, REPLICAOF NO ONE, FAILOVER, MODULE LIST), byte
+ *   (CLUSTER, READONLY, WAIT, REPLICAOF NO ONE, FAILOVER, MODULE), byte
  *   for byte;
- * - or, for what X-Ray does not model (the HyperLogLog self-test, geo searches, MIGRATE,
- *   modules, replication, AOF, SHUTDOWN), with an error that names the command and says so, instead of Redis's
+ * - or, for what X-Ray does not model (the HyperLogLog self-test, MIGRATE,
+ *   replication, AOF, SHUTDOWN), with an error that names the command and says so, instead of Redis's
  *   "unknown command", which would read as if Redis had no such command.
  */
 import { COMMAND_META } from './meta.generated.ts'
-import { EMPTY_ARRAY, error, OK, ZERO, type Reply } from '../reply.ts'
+import { EMPTY_ARRAY, ERR_SYNTAX, error, OK, ZERO, type Reply } from '../reply.ts'
 import { eqIgnoreCase, getLongLongOrReply, helpReply } from './parse.ts'
 import {
   defineCommand,
@@ -54,6 +54,39 @@ function replicaofCommand(c: CommandCall): Reply {
   return notModelled('replication')(c)
 }
 
+/**
+ * replication.c failoverCommand on a master with no replicas and no failover under way:
+ * ABORT alone has nothing to abort; otherwise the options are parsed (TIMEOUT ms > 0, TO
+ * host port, FORCE, each once) before the missing replicas are reported.
+ */
+function failoverCommand(c: CommandCall): Reply {
+  const { argv } = c
+  if (argv.length === 2 && eqIgnoreCase(argv[1], 'abort'))
+    return error('ERR No failover in progress.')
+  let timeout = 0n
+  let host = false
+  let force = false
+  for (let j = 1; j < argv.length; j++) {
+    if (eqIgnoreCase(argv[j], 'timeout') && j + 1 < argv.length && timeout === 0n) {
+      const t = getLongLongOrReply(argv[j + 1] ?? '')
+      if (typeof t === 'object') return t
+      if (t <= 0n) return error('ERR FAILOVER timeout must be greater than 0')
+      timeout = t
+      j++
+    } else if (eqIgnoreCase(argv[j], 'to') && j + 2 < argv.length && !host) {
+      const port = getLongLongOrReply(argv[j + 2] ?? '')
+      if (typeof port === 'object') return port
+      host = true
+      j += 2
+    } else if (eqIgnoreCase(argv[j], 'force') && !force) {
+      force = true
+    } else {
+      return ERR_SYNTAX
+    }
+  }
+  return error('ERR FAILOVER requires connected replicas.')
+}
+
 /** A container whose listed subcommands answer `answers[sub]`, the others notModelled(what). */
 function container(
   name: string,
@@ -91,6 +124,9 @@ const MODULE_HELP = [
   '    Unload a module.',
 ]
 
+/** module.c moduleCommand when moduleLoad fails (here: always, no library can be opened). */
+const MODULE_LOAD_FAILED = error('ERR Error loading the extension. Please check the server logs.')
+
 export const standaloneCommands: readonly CommandSpec[] = [
   // A standalone master's own answers.
   container(
@@ -104,21 +140,18 @@ export const standaloneCommands: readonly CommandSpec[] = [
   defineCommand('wait', waitCommand),
   defineCommand('replicaof', replicaofCommand),
   defineCommand('slaveof', replicaofCommand),
-  defineCommand('failover', () => error('ERR FAILOVER requires connected replicas.')),
+  defineCommand('failover', failoverCommand),
+  // MODULE LOAD/LOADEX/UNLOAD pass processCommand's enable-module-command gate (server.ts)
+  // only when it allows them; then no library can be opened and no module is loaded.
   container('module', 'modules', {
     list: () => EMPTY_ARRAY,
     help: () => helpReply('module', MODULE_HELP),
+    load: () => MODULE_LOAD_FAILED,
+    loadex: () => MODULE_LOAD_FAILED,
+    unload: () => error('ERR Error unloading module: no such module with that name'),
   }),
   // Not modelled.
   ...notModelledAll('the HyperLogLog self-test', ['pfselftest']),
-  ...notModelledAll('geo searches yet', [
-    'georadius',
-    'georadius_ro',
-    'georadiusbymember',
-    'georadiusbymember_ro',
-    'geosearch',
-    'geosearchstore',
-  ]),
   ...notModelledAll('MIGRATE (a second server)', ['migrate']),
   ...notModelledAll('replication', ['sync', 'psync', 'replconf']),
   ...notModelledAll('the append-only file', ['bgrewriteaof']),

@@ -115,7 +115,14 @@ import {
   type ZsetObject,
   type ZzlPos,
 } from '../types/t_zset.ts'
-import { addReplyDoubleText, string2d, string2ll } from '../util/numbers.ts'
+import { ERANGE, libc } from '../util/errno.ts'
+import {
+  addReplyDoubleText,
+  parseDouble,
+  string2d,
+  string2ll,
+  strtodErange,
+} from '../util/numbers.ts'
 import { isToken, lookupOfType, parseMpopArgs } from './common.ts'
 import { objectDuplicators, parseScanCursor, scanGeneric } from './generic.ts'
 import { getLongOrReply, getPositiveLongOrReply, getRangeLongOrReply } from './parse.ts'
@@ -151,13 +158,15 @@ function isCSpace(ch: string): boolean {
 /**
  * strtod over the whole text as zslParseRange uses it: leading whitespace allowed, the
  * empty string is 0, overflow gives ±inf and underflow 0 (no ERANGE check), NaN refused.
+ * errno is not cleared first: only an ERANGE is left behind (util/errno.ts).
  */
 function strtodWhole(s: string): number | null {
+  if (strtodErange(s)) libc.errno = ERANGE
   let i = 0
   while (i < s.length && isCSpace(s[i] ?? '')) i++
   const rest = s.slice(i)
   if (rest === '') return i === 0 ? 0 : null
-  const d = string2d(rest)
+  const d = parseDouble(rest)
   if (d !== null) return d
   if (/^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$/.test(rest)) return Number(rest)
   return null
@@ -1186,7 +1195,7 @@ const ZRANDMEMBER_RANDOM_SAMPLE_LIMIT = 1000
 
 /** Parses a listpack score text for a reply (zzlStrtod). */
 function lpScore(s: string): number {
-  return string2d(s) ?? Number(s)
+  return parseDouble(s) ?? Number(s)
 }
 
 /** zrandmemberWithCountCommand: Redis's four cases. */

@@ -970,6 +970,32 @@ export function memoryDoctorReport(srv: ServerState): string {
 }
 
 /**
+ * MEMORY MALLOC-STATS (object.c, je_malloc_stats_print): jemalloc 5.3.0's report. There is no
+ * allocator underneath, so this prints its header, the general figures of the oracle's build
+ * (arenas, quantum, page size, size classes) and the totals of the allocator model INFO memory
+ * uses; the option dumps, mutex counters and per-arena bin tables are left out.
+ */
+export function jemallocStatsReport(srv: ServerState): string {
+  const { allocated, active, resident } = allocatorModel(getMemoryOverheadData(srv).totalAllocated)
+  const mapped = Math.ceil((resident * 1.7) / 4096) * 4096
+  return [
+    '___ Begin jemalloc statistics ___',
+    'Version: "5.3.0-0-g54eaed1d8b56b1aa528be3bdd1877e59c56fa90c"',
+    'Arenas: 9',
+    'Quantum size: 16',
+    'Page size: 4096',
+    'Maximum thread-cached size class: 32768',
+    'Number of bin size classes: 36',
+    'Number of thread-cache bin size classes: 41',
+    'Number of large size classes: 196',
+    `Allocated: ${String(allocated)}, active: ${String(active)}, metadata: 2758256 (n_thp 0), resident: ${String(resident)}, mapped: ${String(mapped)}, retained: 16384`,
+    'Count of realloc(non-null-ptr, 0) calls: 0',
+    '--- End jemalloc statistics ---',
+    '',
+  ].join('\n')
+}
+
+/**
  * The body of INFO's "# Memory" section, field for field as 7.0.15 prints it (CRLF line
  * ends, no header). Allocator and RSS figures are modelled from used_memory with the
  * ratios of a freshly started server, since there is no real allocator underneath.

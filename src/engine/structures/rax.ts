@@ -29,6 +29,7 @@
  * rax.c's explicit node stack, so it stays valid when the tree changes under it, as after
  * streamTrim's raxRemove + re-seek; the keys visited and their order are rax.c's.
  */
+import { libc } from '../util/errno.ts'
 
 // --- Types ---
 
@@ -176,6 +177,7 @@ export function raxGenericInsert<V>(
     if (h.iskey) {
       const old = h.value
       if (overwrite) raxSetData(h, data)
+      libc.errno = 0
       return { inserted: false, old }
     }
     raxSetData(h, data)
@@ -515,12 +517,16 @@ export function raxPrev<V>(it: RaxIterator<V>): boolean {
 
 /** raxNext / raxPrev: the element a seek already found, else the next one `seek` finds. */
 function raxStep<V>(it: RaxIterator<V>, seek: typeof seekGreater<V>): boolean {
+  let more: boolean
   if (it.justSeeked) {
     it.justSeeked = false
-    return !it.eof
+    more = !it.eof
+  } else {
+    more = !it.eof && position(it, seek(it.rax.head, '', it.key, false))
   }
-  if (it.eof) return false
-  return position(it, seek(it.rax.head, '', it.key, false))
+  // At the end raxNext/raxPrev clear errno (util/errno.ts).
+  if (!more) libc.errno = 0
+  return more
 }
 
 /** Whether the iterator is past the end — raxEOF. */

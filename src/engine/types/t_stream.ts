@@ -39,7 +39,8 @@
  */
 import type { ExecContext } from '../context.ts'
 import type { ServerState } from '../state.ts'
-import { string2ll } from '../util/numbers.ts'
+import { EDOM, ERANGE, keepingErrno, libc } from '../util/errno.ts'
+import { string2ll, strtoullErange } from '../util/numbers.ts'
 import { createObject, type ContainerObject } from './object.ts'
 import type { KeyName, StreamGroupCause, StreamGroupView } from '../events.ts'
 import { jemallocSizeClass } from '../structures/jemalloc.ts'
@@ -236,6 +237,7 @@ export function streamIDEqZero(id: StreamID): boolean {
 function string2ull(s: string): bigint | null {
   const ll = string2ll(s)
   if (ll !== null) return ll < 0n ? null : ll
+  libc.errno = strtoullErange(s) ? ERANGE : 0
   let i = 0
   while (i < s.length && ' \t\n\v\f\r'.includes(s.charAt(i))) i++
   let negative = false
@@ -369,7 +371,9 @@ export type AppendResult = StreamID | 'EDOM' | 'ERANGE'
 /**
  * Adds an entry — streamAppendItem. `fields` is field, value, field, value …; `useId` an
  * explicit ID (with `seqGiven` false for `ms-*`), else the next ID from the clock. Returns the
- * new ID, 'EDOM' when the ID is not above the last one, 'ERANGE' when the entry is too big.
+ * new ID, 'EDOM' when the ID is not above the last one, 'ERANGE' when the entry is too big,
+ * and for `ms-*` past the last sequence of ms whatever errno already holds (Redis returns
+ * C_ERR there without setting it; util/errno.ts).
  */
 export function streamAppendItem(
   ctx: ExecContext,
@@ -384,17 +388,23 @@ export function streamAppendItem(
   if (useId !== null) {
     if (seqGiven) id = useId
     else if (s.lastId.ms === useId.ms) {
-      if (s.lastId.seq === UINT64_MAX) return 'EDOM'
+      if (s.lastId.seq === UINT64_MAX) return libc.errno === EDOM ? 'EDOM' : 'ERANGE'
       id = { ms: s.lastId.ms, seq: s.lastId.seq + 1n }
     } else id = useId
   } else {
     id = streamNextID(ctx, s.lastId)
   }
-  if (streamCompareID(id, s.lastId) <= 0) return 'EDOM'
+  if (streamCompareID(id, s.lastId) <= 0) {
+    libc.errno = EDOM
+    return 'EDOM'
+  }
 
   let totelelen = 0
   for (const f of fields) totelelen += f.length
-  if (totelelen > STREAM_LISTPACK_MAX_SIZE) return 'ERANGE'
+  if (totelelen > STREAM_LISTPACK_MAX_SIZE) {
+    libc.errno = ERANGE
+    return 'ERANGE'
+  }
   const numfields = fields.length / 2
 
   const ri = raxStart(s.rax)
@@ -420,7 +430,11 @@ export function streamAppendItem(
       }
     }
     if (newNode) {
+      // lpShrinkToFit reallocates into a smaller size class: a moved listpack is inserted
+      // back under its key (raxInsert of an existing key clears errno, util/errno.ts).
+      const alloc = node.alloc
       nodeShrinkToFit(node)
+      if (node.alloc !== alloc) libc.errno = 0
       node = null
     }
   }
@@ -428,6 +442,8 @@ export function streamAppendItem(
   let flags = STREAM_ITEM_FLAG_NONE
   let master: StreamID
   let raxKey: string
+  // The tail listpack's allocation before the append (-1: a new node).
+  const allocBefore = node === null ? -1 : node.alloc
   if (node === null) {
     master = id
     raxKey = streamEncodeID(id)
@@ -487,6 +503,9 @@ export function streamAppendItem(
   let lpCount = numfields + 3
   if (!same) lpCount += numfields + 1
   nodeAppendInteger(node, BigInt(lpCount))
+  // "Insert back into the tree in order to update the listpack pointer": a new node, or a
+  // listpack realloc moved into another size class, is a raxInsert of an existing key.
+  if (node.alloc !== allocBefore) libc.errno = 0
 
   s.length++
   s.entriesAdded++
@@ -1092,6 +1111,10 @@ export function streamComputeSize(s: Stream, samples: number): number {
  * size class of its current layout, the listpacks' allocations, groups, consumers and NACKs.
  */
 export function streamAllocSize(s: Stream): number {
+  return keepingErrno(() => streamAllocSizeOf(s))
+}
+
+function streamAllocSizeOf(s: Stream): number {
   const raxBytes = (r: Rax<unknown>): number =>
     jemallocSizeClass(SIZEOF_RAX) +
     raxSumNodes(r, (n) => jemallocSizeClass(raxNodeCurrentLength(n)))

@@ -20,6 +20,8 @@
  * (Number#toPrecision would round them away from zero).
  */
 
+import { ERANGE, libc } from './errno.ts'
+
 // --- Constants ---
 
 /** util.h LONG_STR_SIZE: strings this long or longer are never integers. */
@@ -79,6 +81,7 @@ export function ll2string(v: bigint | number): string {
 export function strtoulCursor(s: string): bigint | null {
   const nul = s.indexOf('\0')
   const text = nul < 0 ? s : s.slice(0, nul)
+  libc.errno = strtoullErange(text) ? ERANGE : 0
   if (text.length === 0) return 0n
   if (isCSpace(text.charCodeAt(0))) return null
   const m = /^([+-]?)(\d*)$/.exec(text)
@@ -96,10 +99,21 @@ function isCSpace(c: number): boolean {
   return c === 32 || (c >= 9 && c <= 13)
 }
 
+/**
+ * Tells whether strtoull/strtoul (base 10) over the C string `s` sets ERANGE: the digits it
+ * reads, after leading whitespace and a sign, are above 2^64 - 1.
+ */
+export function strtoullErange(s: string): boolean {
+  const m = /^[ \t\n\v\f\r]*[+-]?(\d+)/.exec(s)
+  if (m === null) return false
+  const digits = (m[1] as string).replace(/^0+/, '')
+  return digits.length > 20 || (digits.length === 20 && BigInt(digits) > ULONG_MAX)
+}
+
 // --- Exact binary floating point (shared by double and long double) ---
 
 /** A binary floating-point format: significand bits and exponent limits (of the lsb). */
-interface FloatFormat {
+export interface FloatFormat {
   readonly mantBits: number
   /** Exponent of the lsb of the smallest subnormal (2^minExp is the smallest value). */
   readonly minExp: number
@@ -107,7 +121,7 @@ interface FloatFormat {
   readonly maxExp: number
 }
 
-const X87_EXTENDED: FloatFormat = { mantBits: 64, minExp: -16445, maxExp: 16384 }
+export const X87_EXTENDED: FloatFormat = { mantBits: 64, minExp: -16445, maxExp: 16384 }
 const IEEE_DOUBLE: FloatFormat = { mantBits: 53, minExp: -1074, maxExp: 1024 }
 
 /**
@@ -237,6 +251,7 @@ function parseDecimal(
  */
 export function string2ld(s: string): LongDouble | null {
   if (s.length === 0 || s.length >= MAX_LONG_DOUBLE_CHARS) return null
+  libc.errno = strtodErange(s, X87_EXTENDED) ? ERANGE : 0
   if (isCSpace(s.charCodeAt(0))) return null
   const v = parseCFloat(s, X87_EXTENDED)
   if (typeof v === 'string' || v.kind === 'nan') return null
@@ -335,6 +350,17 @@ function fixedDigits(m: bigint, e: number, frac: number): string {
  * float".
  */
 export function string2d(s: string): number | null {
+  const v = parseDouble(s)
+  // A normal result (or an exact zero) leaves errno 0; only the rest needs strtod's rules.
+  libc.errno =
+    (v !== null && (v === 0 || !(Math.abs(v) < DBL_MIN))) || !strtodErange(s, IEEE_DOUBLE)
+      ? 0
+      : ERANGE
+  return v
+}
+
+/** string2d without its effect on errno (scores Redis reads back from a listpack, etc.). */
+export function parseDouble(s: string): number | null {
   if (s.length === 0 || isCSpace(s.charCodeAt(0))) return null
   if (DECIMAL_RE.test(s)) {
     // JS number parsing of plain decimal text is correctly rounded, as glibc's strtod is.
@@ -349,6 +375,43 @@ export function string2d(s: string): number | null {
   if (p.kind === 'inf') return p.neg ? -Infinity : Infinity
   const v = Number(p.m) * 2 ** p.e
   return p.neg ? -v : v
+}
+
+/** DBL_MIN: the smallest normal double. */
+const DBL_MIN = 2.2250738585072014e-308
+
+const DECIMAL_PREFIX_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/
+const HEX_PREFIX_RE = /^[+-]?0[xX](?:[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)(?:[pP][+-]?\d+)?/
+
+/**
+ * Tells whether glibc's strtod (or strtold, for the x87 format) over the C string `s` sets
+ * ERANGE: the number it reads (the longest prefix after leading whitespace) overflows,
+ * underflows to zero, or lands inexactly among the subnormals. Decimal text is taken as
+ * inexact there (only a dyadic fraction written out in full is not).
+ */
+export function strtodErange(s: string, f: FloatFormat = IEEE_DOUBLE): boolean {
+  const nul = s.indexOf('\0')
+  const text = (nul < 0 ? s : s.slice(0, nul)).replace(/^[ \t\n\v\f\r]+/, '')
+  const hex = HEX_PREFIX_RE.exec(text)
+  const m = hex ?? DECIMAL_PREFIX_RE.exec(text)
+  if (m === null) return false
+  const p = parseCFloat(m[0], f)
+  if (p === 'overflow' || p === 'underflow') return true
+  if (typeof p === 'string' || p.kind !== 'finite' || p.m === 0n) return false
+  // Subnormal: below 2^(minExp + mantBits - 1).
+  if (bitLength(p.m) + p.e > f.minExp + f.mantBits - 1) return false
+  if (hex === null) return true
+  // A hex significand is exact when none of its bits fall below 2^minExp.
+  const h = /^[+-]?0[xX]([0-9a-fA-F]*)\.?([0-9a-fA-F]*)(?:[pP]([+-]?\d+))?/.exec(m[0])
+  const digits = (h?.[1] ?? '') + (h?.[2] ?? '')
+  const mant = BigInt('0x' + (digits || '0'))
+  let e = Number(h?.[3] ?? 0) - 4 * (h?.[2] ?? '').length
+  let t = mant
+  while (t !== 0n && (t & 1n) === 0n) {
+    t >>= 1n
+    e++
+  }
+  return e < f.minExp
 }
 
 /** Formats a finite double as printf "%.{frac}f" (exact value, rounded half to even). */

@@ -8,6 +8,7 @@ import { fc, test } from '@fast-check/vitest'
 import { r } from '../../harness/TestEngine.ts'
 import { createTypeHarness } from '../types/typeHarness.ts'
 import { sortStrtod } from '../../../src/engine/commands/sort.ts'
+import { libc } from '../../../src/engine/util/errno.ts'
 
 describe('SORT', () => {
   it('sorts numbers, ALPHA, DESC and LIMIT as Redis does', () => {
@@ -75,8 +76,31 @@ describe('SORT', () => {
     expect(sortStrtod('0x10')).toBe(16)
     expect(sortStrtod('nan')).toBeNull()
     expect(sortStrtod('1e400')).toBeNull()
+    // ERANGE stays in errno (sort.c never clears it): every later weight fails too.
+    expect(sortStrtod('1')).toBeNull()
+    libc.errno = 0
     expect(sortStrtod('1e-310')).toBeNull()
+    libc.errno = 0
     expect(sortStrtod('0x1p-1074')).toBe(5e-324)
+    expect(sortStrtod('0x1.8p-1074')).toBeNull()
+    libc.errno = 0
+  })
+
+  it('fails a numeric SORT after an ERANGE an earlier command left in errno', () => {
+    const t = createTypeHarness()
+    t.exec('SADD', 's', '3', '1', '2')
+    t.exec('RPUSH', 'l', '3', '1', '2')
+    t.exec('SCAN', '18446744073709551616')
+    const err = r.err("ERR One or more scores can't be converted into double")
+    expect(t.exec('SORT', 's')).toEqual(err)
+    // List integers are int-encoded objects: cast, not converted.
+    expect(t.exec('SORT', 'l')).toEqual(r.bulks('1', '2', '3'))
+    expect(t.exec('SORT', 's', 'ALPHA')).toEqual(r.bulks('1', '2', '3'))
+    t.exec('ZADD', 'z', '1', 'a')
+    expect(t.exec('SORT', 's')).toEqual(r.bulks('1', '2', '3'))
+    t.exec('ZADD', 'z', '1e-400', 'a')
+    expect(t.exec('SORT', 's')).toEqual(err)
+    libc.errno = 0
   })
 
   test.prop([fc.array(fc.integer({ min: -1000, max: 1000 }), { maxLength: 40 })])(

@@ -14,8 +14,12 @@ import {
   string2l,
   string2ld,
   string2ll,
+  strtodErange,
+  strtoullErange,
   strtoulCursor,
+  X87_EXTENDED as X87,
 } from '../../../src/engine/util/numbers.ts'
+import { ERANGE, libc } from '../../../src/engine/util/errno.ts'
 
 /** INCRBYFLOAT on text values, as Redis computes it; expected values come from redis 7.0.15. */
 function incrbyfloat(a: string, b: string): string {
@@ -233,5 +237,48 @@ describe('formatG / addReplyDoubleText / d2string', () => {
     expect(d2string(2 ** 63)).toBe('9.2233720368547758e+18')
     expect(d2string(1.5)).toBe('1.5')
     expect(d2string(NaN)).toBe('nan')
+  })
+})
+
+describe('strtodErange / strtoullErange (what glibc leaves in errno)', () => {
+  it('matches glibc strtod: overflow, underflow to zero, inexact subnormals', () => {
+    for (const s of ['1e400', '-1e400', '1e-400', '1e-310', '4.9406564584124654e-324'])
+      expect(strtodErange(s), s).toBe(true)
+    for (const s of ['1', 'inf', 'nan', 'abc', '', '0e-99999', '2.2250738585072014e-308'])
+      expect(strtodErange(s), s).toBe(false)
+    // Exact hex subnormals are not an error; inexact ones are.
+    expect(strtodErange('0x1p-1074')).toBe(false)
+    expect(strtodErange('0x1.8p-1074')).toBe(true)
+    // The longest prefix strtod reads, after leading whitespace, up to a NUL.
+    expect(strtodErange(' 1e400')).toBe(true)
+    expect(strtodErange('1e400abc')).toBe(true)
+    expect(strtodErange('1\x001e400')).toBe(false)
+  })
+
+  it('long double overflows and underflows much further out', () => {
+    expect(strtodErange('1e400', X87)).toBe(false)
+    expect(strtodErange('1e5000', X87)).toBe(true)
+    expect(strtodErange('1e-4950', X87)).toBe(true)
+  })
+
+  it('strtoull: digits past 2^64 - 1', () => {
+    expect(strtoullErange('18446744073709551615')).toBe(false)
+    expect(strtoullErange('18446744073709551616')).toBe(true)
+    expect(strtoullErange(' -000018446744073709551616x')).toBe(true)
+    expect(strtoullErange('abc')).toBe(false)
+  })
+
+  it('string2d and string2ld clear errno before their own conversion', () => {
+    libc.errno = ERANGE
+    expect(string2d('1')).toBe(1)
+    expect(libc.errno).toBe(0)
+    expect(string2d('1e400')).toBeNull()
+    expect(libc.errno).toBe(ERANGE)
+    expect(string2d('abc')).toBeNull()
+    expect(libc.errno).toBe(0)
+    expect(string2d('1e-310')).toBe(1e-310)
+    expect(libc.errno).toBe(ERANGE)
+    expect(string2ld('1e400')).not.toBeNull()
+    expect(libc.errno).toBe(0)
   })
 })
