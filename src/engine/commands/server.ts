@@ -100,6 +100,7 @@ import {
 } from './parse.ts'
 import { blockedClientCounts } from './blocking.ts'
 import { slowlogReset } from '../slowlog.ts'
+import { trackingClients, trackingInfo, trackingInvalidateKey } from '../tracking.ts'
 import { objectLookup } from './generic.ts'
 import {
   defineCommand,
@@ -196,7 +197,7 @@ function infoClients(srv: ServerState): string {
     ['client_recent_max_input_buffer', 20480],
     ['client_recent_max_output_buffer', 0],
     ['blocked_clients', blocked.blocked],
-    ['tracking_clients', 0],
+    ['tracking_clients', trackingClients(srv)],
     ['clients_in_timeout_table', blocked.withTimeout],
   ])
 }
@@ -242,6 +243,7 @@ function infoPersistence(srv: ServerState): string {
 function infoStats(srv: ServerState): string {
   const s = srv.stats
   const ps = pubsubInfo(srv)
+  const tracking = trackingInfo(srv)
   return lines([
     ['total_connections_received', s.totalConnectionsReceived],
     ['total_commands_processed', s.totalCommandsProcessed],
@@ -281,9 +283,9 @@ function infoStats(srv: ServerState): string {
     ['active_defrag_key_misses', 0],
     ['total_active_defrag_time', 0],
     ['current_active_defrag_time', 0],
-    ['tracking_total_keys', 0],
-    ['tracking_total_items', 0],
-    ['tracking_total_prefixes', 0],
+    ['tracking_total_keys', tracking.keys],
+    ['tracking_total_items', tracking.items],
+    ['tracking_total_prefixes', tracking.prefixes],
     ['unexpected_error_replies', s.unexpectedErrorReplies],
     ['total_error_replies', s.totalErrorReplies],
     ['dump_payload_sanitizations', s.dumpPayloadSanitizations],
@@ -1080,7 +1082,7 @@ function flushAsync(c: CommandCall): boolean | null {
 function flushdbCommand(c: CommandCall): Reply {
   const async = flushAsync(c)
   if (async === null) return ERR_SYNTAX
-  const removed = emptyData(c.srv, c.ctx, c.client.db)
+  const removed = emptyData(c.srv, c.ctx, c.client.db, async)
   if (async) emptyDbAsyncFreed(c.srv, removed)
   c.srv.dirty += removed
   return OK
@@ -1090,7 +1092,7 @@ function flushallCommand(c: CommandCall): Reply {
   const async = flushAsync(c)
   if (async === null) return ERR_SYNTAX
   const { srv } = c
-  const removed = emptyData(srv, c.ctx, -1)
+  const removed = emptyData(srv, c.ctx, -1, async)
   if (async) emptyDbAsyncFreed(srv, removed)
   srv.dirty += removed
   // flushAllDataAndResetRDB: kill a saving child, and with save points configured save the
@@ -1207,6 +1209,7 @@ function debugPopulateJob(c: CommandCall): CommandJob {
         dbAdd(ctx, db, key, createStringObject(srv, value), srv)
         // signalModifiedKey, but DEBUG POPULATE does not count as writes (dirty stays).
         touchWatchedKey(srv, ctx, db, key)
+        if (srv.tracking !== null) trackingInvalidateKey(srv, ctx, c.client, key, true)
       }
       return j >= n ? OK : null
     },
