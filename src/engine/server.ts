@@ -504,6 +504,8 @@ export function serverCron(srv: ServerState, ctx: ExecContext): void {
       }
     }
   }
+  // DEBUG PAUSE-CRON: skip the cron's work (its clock and hz are still kept).
+  if (srv.pauseCron === true) return
   srv.lruclock = getLRUClock(ctx.now)
   databasesCron(srv, ctx)
   // checkChildrenDone, or the save points (the `save` config), then a BGSAVE SCHEDULE.

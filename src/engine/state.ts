@@ -269,6 +269,8 @@ export interface ServerState {
   config: ServerConfig
   /** DEBUG SET-SKIP-CHECKSUM-VALIDATION (server.skip_checksum_validation); absent = 0. */
   skipChecksumValidation?: boolean
+  /** DEBUG PAUSE-CRON (server.pause_cron): serverCron does no work; absent = 0. */
+  pauseCron?: boolean
   dbs: RedisDb[]
   clients: Map<ClientId, Client>
   nextClientId: number

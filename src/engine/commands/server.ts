@@ -1167,6 +1167,8 @@ const DEBUG_HELP = [
   "    Enables or disables checksum checks for RDB files and RESTORE's payload.",
   'SLEEP <seconds>',
   '    Stop the server for <seconds>. Decimals allowed.',
+  'PAUSE-CRON <0|1>',
+  '    Stop periodic cron job processing.',
   'ERROR <string>',
   '    Return a Redis protocol error with <string> as message. Useful for clients',
   '    unit tests to simulate Redis errors.',
@@ -1429,6 +1431,10 @@ function debugCommand(c: CommandCall): Reply {
   }
   if (sub === 'set-skip-checksum-validation' && argc === 3) {
     c.srv.skipChecksumValidation = atoi(argv[2] ?? '') !== 0
+    return OK
+  }
+  if (sub === 'pause-cron' && argc === 3) {
+    c.srv.pauseCron = atoi(argv[2] ?? '') !== 0
     return OK
   }
   if (sub === 'set-active-expire' && argc === 3) {
