@@ -675,6 +675,24 @@ export function trackingClients(srv: ServerState): number {
   return srv.tracking?.clients ?? 0
 }
 
+/** CLIENT TRACKINGINFO's flags: on|off, then bcast, optin, caching-yes, optout ... */
+export function trackingInfoFlags(c: Client): string[] {
+  const f = c.tracking?.flags ?? 0
+  const flags = [trackingIsOn(c) ? 'on' : 'off']
+  if (f & TRACKING_BCAST) flags.push('bcast')
+  if (f & TRACKING_OPTIN) {
+    flags.push('optin')
+    if (f & TRACKING_CACHING) flags.push('caching-yes')
+  }
+  if (f & TRACKING_OPTOUT) {
+    flags.push('optout')
+    if (f & TRACKING_CACHING) flags.push('caching-no')
+  }
+  if (f & TRACKING_NOLOOP) flags.push('noloop')
+  if (f & TRACKING_BROKEN_REDIR) flags.push('broken_redirect')
+  return flags
+}
+
 /** CLIENT LIST's tracking flags: t (tracking), R (broken redirect), B (BCAST). */
 export function trackingClientFlags(c: Client): string {
   const f = c.tracking?.flags ?? 0

@@ -23,11 +23,11 @@ import {
   checkPrefixCollisions,
   disableTracking,
   enableTracking,
+  trackingInfoFlags,
   trackingIsOn,
   trackingPrefixesOf,
   trackingRedirection,
   TRACKING_BCAST,
-  TRACKING_BROKEN_REDIR,
   TRACKING_CACHING,
   TRACKING_NOLOOP,
   TRACKING_OPTIN,
@@ -136,22 +136,9 @@ export function clientGetredirCommand(c: CommandCall): Reply {
 /** CLIENT TRACKINGINFO: a map of flags (a set), redirect and prefixes. */
 export function clientTrackinginfoCommand(c: CommandCall): Reply {
   const cl = c.client
-  const f = cl.tracking?.flags ?? 0
-  const flags: Reply[] = [bulk(trackingIsOn(cl) ? 'on' : 'off')]
-  if (f & TRACKING_BCAST) flags.push(bulk('bcast'))
-  if (f & TRACKING_OPTIN) {
-    flags.push(bulk('optin'))
-    if (f & TRACKING_CACHING) flags.push(bulk('caching-yes'))
-  }
-  if (f & TRACKING_OPTOUT) {
-    flags.push(bulk('optout'))
-    if (f & TRACKING_CACHING) flags.push(bulk('caching-no'))
-  }
-  if (f & TRACKING_NOLOOP) flags.push(bulk('noloop'))
-  if (f & TRACKING_BROKEN_REDIR) flags.push(bulk('broken_redirect'))
   return mapReply(cl.resp, [
     bulk('flags'),
-    setReply(cl.resp, flags),
+    setReply(cl.resp, trackingInfoFlags(cl).map(bulk)),
     bulk('redirect'),
     integer(trackingRedirection(cl)),
     bulk('prefixes'),
