@@ -700,6 +700,16 @@ export function trackingClientFlags(c: Client): string {
   return 't' + (f & TRACKING_BROKEN_REDIR ? 'R' : '') + (f & TRACKING_BCAST ? 'B' : '')
 }
 
+/**
+ * networking.c getClientMemoryUsage's share for the BCAST prefixes (CLIENT LIST tot-mem): an
+ * underestimate Redis takes without walking the rax, its nodes × sizeof(raxNode) (4) ×
+ * sizeof(raxNode *) (8).
+ */
+export function trackingMemOverhead(c: Client): number {
+  const p = c.tracking?.prefixes ?? null
+  return p === null ? 0 : p.numnodes * 4 * 8
+}
+
 /** CLIENT LIST's redir= and CLIENT GETREDIR: the redirect id when tracking, else -1. */
 export function trackingRedirection(c: Client): number {
   return trackingIsOn(c) ? (c.tracking?.redirect ?? 0) : -1

@@ -50,7 +50,12 @@ import {
   type AclUser,
 } from '../acl.ts'
 import { defineCommand, defineSubcommand, type CommandCall, type CommandSpec } from './spec.ts'
-import { disableTracking, trackingClientFlags, trackingRedirection } from '../tracking.ts'
+import {
+  disableTracking,
+  trackingClientFlags,
+  trackingMemOverhead,
+  trackingRedirection,
+} from '../tracking.ts'
 import {
   clientCachingCommand,
   clientGetredirCommand,
@@ -90,7 +95,7 @@ export function clientInfoString(srv: ServerState, c: Client, current: Client | 
   const idle = srv.unixtime - Math.floor(c.lastInteraction / 1000)
   const isCurrent = current === c
   const argvMem = isCurrent ? 10 : 0
-  const totMem = (isCurrent ? 22298 : 1928) + pubsubMemOverhead(c)
+  const totMem = (isCurrent ? 22298 : 1928) + pubsubMemOverhead(c) + trackingMemOverhead(c)
   const sub = clientPubsubCounts(c)
   return (
     `id=${String(c.id)} addr=${c.addr} laddr=${c.laddr} fd=${String(c.fd)} name=${c.name}` +
