@@ -338,14 +338,15 @@ describe('client-side caching against redis-server', () => {
     await same(async (s) => {
       await hello3(s.a)
       await s.on(s.a, ['CLIENT', 'TRACKING', 'on'])
-      await s.run('SET', 'ex:active', 'v', 'PX', '30')
+      // TTLs long enough for the GET to come first even on a loaded machine.
+      await s.run('SET', 'ex:active', 'v', 'PX', '300')
       await s.on(s.a, ['GET', 'ex:active'])
-      // The active expire cycle (or a lazy one) removes it within a few hundred ms.
+      // The active expire cycle removes it a little after 300 ms.
       await s.read(s.a)
       await s.run('DEBUG', 'SET-ACTIVE-EXPIRE', '0')
-      await s.run('SET', 'ex:lazy', 'v', 'PX', '1')
+      await s.run('SET', 'ex:lazy', 'v', 'PX', '300')
       await s.on(s.a, ['GET', 'ex:lazy'])
-      await new Promise((r) => setTimeout(r, 20))
+      await new Promise((r) => setTimeout(r, 400))
       await s.run('EXISTS', 'ex:lazy')
       await s.read(s.a)
       await s.run('DEBUG', 'SET-ACTIVE-EXPIRE', '1')
