@@ -198,6 +198,13 @@ describe('client-side caching against redis-server', () => {
       await s.on(s.a, ['SET', 'bc:loop', '1'])
       await s.run('SET', 'bc:other', '1')
       await s.read(s.c)
+      // Pipelined writes are broadcast together, when the server next goes to sleep.
+      s.b.send(
+        '*3\r\n$3\r\nSET\r\n$4\r\nbc:2\r\n$1\r\n1\r\n*3\r\n$3\r\nSET\r\n$4\r\nbc:1\r\n$1\r\n1\r\n',
+      )
+      await s.read(s.b)
+      await s.read(s.b)
+      await s.read(s.c)
       // RESP3 BCAST without redirection: the push follows the write's reply.
       await s.on(s.a, ['CLIENT', 'TRACKING', 'off'])
       await hello3(s.b)
@@ -281,6 +288,14 @@ describe('client-side caching against redis-server', () => {
       await t('on', 'BCAST', 'PREFIX', 'FO')
       await t('on', 'BCAST', 'PREFIX', 'BARB')
       await t('on', 'BCAST', 'PREFIX', 'FOO')
+      // 7.0.15: an overlap among new prefixes found past the first one answers the error,
+      // then enables tracking anyway and answers +OK too.
+      await s.on(
+        s.a,
+        ['CLIENT', 'TRACKING', 'on', 'BCAST', 'PREFIX', 'q1', 'PREFIX', 'q2', 'PREFIX', 'q2x'],
+        2,
+      )
+      await s.on(s.a, ['CLIENT', 'TRACKINGINFO'])
       await t('on')
       await s.on(s.a, ['CLIENT', 'TRACKINGINFO'])
       await t('off', 'REDIRECT', 'x')
