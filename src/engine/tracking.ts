@@ -47,6 +47,7 @@ import type { ExecContext } from './context.ts'
 import type { CommandSpec } from './commands/spec.ts'
 import { array, bulk, integer, NIL, NULL, pushReply, sequence, type Reply } from './reply.ts'
 import { respEncode } from './resp.ts'
+import { cstr } from './bytes.ts'
 import { rngRandom } from './rng.ts'
 import type { Client, ServerState } from './state.ts'
 import {
@@ -161,12 +162,6 @@ function trackingCurrentClient(srv: ServerState, t: TrackingState): Client | nul
 function stringCheckPrefix(a: string, b: string): boolean {
   const n = Math.min(a.length, b.length)
   return a.slice(0, n) === b.slice(0, n)
-}
-
-/** The C string printf's %s shows of a byte string: up to its first NUL. */
-function cstr(s: string): string {
-  const z = s.indexOf('\0')
-  return z < 0 ? s : s.slice(0, z)
 }
 
 // --- Enable / disable ---
