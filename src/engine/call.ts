@@ -13,6 +13,7 @@ import { feedMonitors } from './commands/monitor.ts'
 import { slowlogPushCurrentCommand } from './slowlog.ts'
 import { latencyAddSampleIfNeeded } from './latency.ts'
 import { updateCommandLatencyHistogram } from './util/hdrHistogram.ts'
+import { trackingCommandCalled } from './tracking.ts'
 
 // --- Dispatch records ---
 
@@ -236,6 +237,8 @@ export function callDispatch(
   if (Number.isNaN(start)) start = ctx.clock.now()
   commandArgvBegin(srv)
   const reply = handler(call)
+  // A tracking client remembers the keys of its read-only commands (tracking.ts).
+  if (c.tracking !== null) trackingCommandCalled(srv, c, ctx, cmd, argv)
   const duration = Math.floor((ctx.clock.now() - start) * 1000)
   c.duration = duration
   // A blocked client is logged when it is served (blocking.ts).

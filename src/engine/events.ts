@@ -492,6 +492,41 @@ export interface PubsubSubscription {
   readonly count: number
 }
 
+// --- client-side caching (tracking.ts): the tracking table and invalidation messages ---
+
+export type TrackingEvent =
+  | {
+      /**
+       * A read-only command's keys were remembered for the client (trackingRememberKeys):
+       * each key's entry in the tracking table now lists the client's id.
+       */
+      readonly type: 'tracking/keysRemembered'
+      readonly client: number
+      readonly keys: readonly KeyName[]
+    }
+  | {
+      /**
+       * A tracked key changed (trackingInvalidateKey) or was dropped to keep the table under
+       * tracking-table-max-keys (`evicted`): its entry left the table, and `clients` are the
+       * clients it was listed for that get an invalidation message (or will, after the
+       * command's reply); `prefixes` are the BCAST prefixes it was queued for.
+       */
+      readonly type: 'tracking/keyInvalidated'
+      readonly key: KeyName
+      readonly clients: readonly number[]
+      readonly prefixes: readonly string[]
+      readonly evicted: boolean
+    }
+  | {
+      /**
+       * FLUSHALL / FLUSHDB (trackingInvalidateKeysOnFlush): every tracking client is sent a
+       * null invalidation ("all keys"), and the tracking table is emptied.
+       */
+      readonly type: 'tracking/flushed'
+      readonly clients: readonly number[]
+      readonly keys: number
+    }
+
 // --- streams (types/t_stream.ts): a rax of listpacks keyed by master entry ID ---
 
 export type StreamEvent =
@@ -914,6 +949,7 @@ export type StepEvent =
   | BitmapEvent
   | MultiEvent
   | PubsubSubscriptionEvent
+  | TrackingEvent
 
 export type StepEventType = StepEvent['type']
 export type StepEventOf<T extends StepEventType> = Extract<StepEvent, { type: T }>
@@ -969,6 +1005,9 @@ export const SUMMARY_EVENTS: Readonly<Record<StepEventType, boolean>> = {
   'pubsub/published': true,
   'pubsub/subscribed': true,
   'pubsub/unsubscribed': true,
+  'tracking/keysRemembered': true,
+  'tracking/keyInvalidated': true,
+  'tracking/flushed': true,
   'multi/started': true,
   'multi/commandQueued': true,
   'multi/keyWatched': true,

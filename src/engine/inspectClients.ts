@@ -5,7 +5,8 @@
  * Design: Redis keeps this state in two places and the view shows both sides, so a panel can
  * draw the links between them:
  * - per client (server.h client): the MULTI queue and flags (CLIENT_MULTI, CLIENT_DIRTY_CAS,
- *   CLIENT_DIRTY_EXEC), the watched_keys list, and the Pub/Sub subscriptions;
+ *   CLIENT_DIRTY_EXEC), the watched_keys list, the Pub/Sub subscriptions, and client-side
+ *   caching (CLIENT TRACKING's flags and the tracking table's keys listing the client);
  * - per server / per db: db->watched_keys (key → clients watching it) and
  *   server.pubsub_channels / pubsub_patterns / pubsubshard_channels (name → subscribers).
  *
@@ -18,6 +19,12 @@
  */
 import type { ClientPubsub } from './commands/pubsub.ts'
 import type { ServerState, Client } from './state.ts'
+import {
+  trackingInfoFlags,
+  trackingKeysOf,
+  trackingPrefixesOf,
+  trackingRedirection,
+} from './tracking.ts'
 import {
   dictGetKey,
   dictGetVal,
@@ -45,6 +52,23 @@ export interface ClientStateView {
   readonly shardChannels: readonly string[]
   /** In subscription order. */
   readonly patterns: readonly string[]
+  /** Client-side caching, null if the client never turned CLIENT TRACKING on. */
+  readonly tracking: ClientTrackingView | null
+}
+
+/** A client's CLIENT TRACKING state and its entries in the tracking table (tracking.ts). */
+export interface ClientTrackingView {
+  /** CLIENT TRACKINGINFO's flags: 'on' or 'off', then bcast, optin, caching-yes, noloop ... */
+  readonly flags: readonly string[]
+  /** The client its invalidations go to: 0 none, -1 tracking off (CLIENT GETREDIR). */
+  readonly redirect: number
+  /** BCAST prefixes, in byte order. */
+  readonly prefixes: readonly string[]
+  /**
+   * The keys the tracking table lists this client for, in byte order: read while tracking and
+   * not modified since (entries outlive CLIENT TRACKING OFF until their key changes).
+   */
+  readonly keys: readonly string[]
 }
 
 export interface ClientsView {
@@ -129,6 +153,16 @@ export function inspectClients(srv: ServerState, limit: number): ClientsView {
       channels: p === null ? [] : cut(dictEntries(p.channels).map(([k]) => k)),
       shardChannels: p === null ? [] : cut(dictEntries(p.shardChannels).map(([k]) => k)),
       patterns: p === null ? [] : cut([...p.patterns]),
+      tracking:
+        c.tracking === null
+          ? null
+          : {
+              flags: trackingInfoFlags(c),
+              redirect: trackingRedirection(c),
+              prefixes: cut(trackingPrefixesOf(c)),
+              // One more than shown, so that `cut` knows the list was longer.
+              keys: cut(trackingKeysOf(srv, id, limit + 1)),
+            },
     }
   })
   const watchedKeys = srv.dbs

@@ -68,7 +68,7 @@ import {
 import { discardTransaction, flagTransaction, multiSnapshot, traceQueueing } from './multi.ts'
 import { rdbBackgroundSaveDone, rdbSaveBackground, updateDictResizePolicy } from './rdb.ts'
 import { getLRUClock } from './keyspace/lru.ts'
-import { error, QUEUED, resp3Nulls, type Reply } from './reply.ts'
+import { BLOCKED, error, QUEUED, resp3Nulls, type Reply } from './reply.ts'
 import { createSharedObjects } from './types/object.ts'
 import { rngCreate, rngNextU32 } from './rng.ts'
 import {
@@ -117,6 +117,14 @@ import {
   handleClientsBlockedOnKeys,
   unblockClosedClient,
 } from './commands/blocking.ts'
+import {
+  disableTracking,
+  trackingAfterCommand,
+  trackingBeforeCall,
+  trackingBroadcastInvalidationMessages,
+  trackingLimitUsedSlots,
+  trackingValidate,
+} from './tracking.ts'
 
 // --- Constants ---
 
@@ -195,6 +203,7 @@ export function createServerState(opts: ServerOptions): ServerState {
     rdbLastLoadKeysExpired: 0,
     acl: createAclState(config.requirepass),
     aclRestricted: false,
+    tracking: null,
   }
   // server.c dbDictType/dbExpiresDictType: growth is refused past maxmemory (evict.ts).
   const keyspaceType = keyspaceDictType(srv)
@@ -234,6 +243,7 @@ export function createClientState(srv: ServerState, opts: ClientOptions = {}): C
     denyBlocking: opts.denyBlocking ?? false,
     duration: 0,
     pubsub: null,
+    tracking: null,
   }
   srv.clients.set(id, c)
   return c
@@ -394,6 +404,9 @@ function processCommandInner(
     }
   }
 
+  // Invalidations eviction left for this client, then tracking-table-max-keys (tracking.ts).
+  if (srv.tracking !== null) trackingBeforeCall(srv, ctx)
+
   // Only Pub/Sub commands, PING, QUIT and RESET in a subscribed RESP2 client (CLIENT_PUBSUB).
   if (c.pubsub !== null && pubsubContextRejects(c, d.parent === null ? cmd.name : ''))
     return rejectCommand(srv, c, cmd, fullname, pubsubContextError(fullname))
@@ -502,6 +515,8 @@ export function serverCron(srv: ServerState, ctx: ExecContext): void {
       }
     }
   }
+  // DEBUG PAUSE-CRON: skip the cron's work (its clock and hz are still kept).
+  if (srv.pauseCron === true) return
   srv.lruclock = getLRUClock(ctx.now)
   databasesCron(srv, ctx)
   // checkChildrenDone, or the save points (the `save` config), then a BGSAVE SCHEDULE.
@@ -510,6 +525,8 @@ export function serverCron(srv: ServerState, ctx: ExecContext): void {
   } else if (savePointReached(srv)) {
     rdbSaveBackground(srv, ctx.now)
   }
+  // Even with no command coming, a CONFIG SET tracking-table-max-keys takes effect.
+  if (srv.tracking !== null && srv.tracking.clients !== 0) trackingLimitUsedSlots(srv, ctx)
   if (srv.child === null && srv.bgsaveScheduled) {
     rdbSaveBackground(srv, ctx.now)
     srv.bgsaveScheduled = false
@@ -605,6 +622,7 @@ export function serverStateValidate(srv: ServerState): string[] {
         errors.push(`client ${String(c.id)} watch ${wk.key} not indexed in db ${String(wk.db)}`)
   }
   for (const e of pubsubValidate(srv)) errors.push(`pubsub: ${e}`)
+  errors.push(...trackingValidate(srv))
   for (const e of aclValidate(srv.acl)) errors.push(`acl: ${e}`)
   for (const c of srv.clients.values())
     if (srv.acl.users.get(c.user.name) !== c.user)
@@ -654,8 +672,11 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
     srv.currentClient = c
     try {
       if (c.bpop !== null) throw new Error(`client ${String(c.id)} is blocked: wait for its reply`)
-      const reply = processCommand(srv, c, ctx, argv)
+      let reply = processCommand(srv, c, ctx, argv)
       if (c.replyFlags !== 0 || c.replySilenced) settleReplyFlags(c)
+      // afterCommand: client-side caching invalidations for c go after its reply.
+      if (srv.tracking !== null)
+        reply = trackingAfterCommand(srv, c, reply, reply !== BLOCKED && !c.replySilenced)
       // processCommand after call(): serve the clients blocked on keys the command filled.
       if (readyKeysSignalled() !== 0) handleClientsBlockedOnKeys(srv, ctx)
       // beforeSleep: blocked clients' timeouts, then the fast expire cycle (file comment).
@@ -731,6 +752,7 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
       unblockClosedClient(srv, c)
       monitorClientClosed(srv, id)
       freeClientPubsub(srv, c, null)
+      disableTracking(srv, c)
       srv.clients.delete(id)
     },
     call: (argv, client) => runOff(argvToBytes(argv), client),
@@ -746,7 +768,11 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
     },
     shouldClose: (id) => srv.clients.get(id)?.closeAfterReply ?? true,
     replySilenced: (id) => srv.clients.get(id)?.replySilenced ?? false,
-    drainOutbox: () => drainOutbox(srv),
+    drainOutbox: () => {
+      // beforeSleep: BCAST invalidations collected since the last time (tracking.ts).
+      if (srv.tracking !== null) trackingBroadcastInvalidationMessages(srv)
+      return drainOutbox(srv)
+    },
     isBlocked: (id) => {
       const c = srv.clients.get(id)
       return c !== undefined && clientIsBlocked(c)

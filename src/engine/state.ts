@@ -22,6 +22,7 @@ import type { LatencyTimeSeries } from './latency.ts'
 import type { HdrHistogram } from './util/hdrHistogram.ts'
 import type { ClientPubsub, PubsubState } from './commands/pubsub.ts'
 import type { AclState, AclUser } from './acl.ts'
+import type { ClientTracking, TrackingState } from './tracking.ts'
 
 // --- Config ---
 
@@ -197,6 +198,11 @@ export interface Client {
    * c->pubsubshard_channels), made on its first SUBSCRIBE and kept (commands/pubsub.ts).
    */
   pubsub: ClientPubsub | null
+  /**
+   * Client-side caching (CLIENT TRACKING): the CLIENT_TRACKING_* flags, the redirection and
+   * the BCAST prefixes; made by the first CLIENT TRACKING ON and kept (tracking.ts).
+   */
+  tracking: ClientTracking | null
 }
 
 /** blocked.c's c->bpop for list and sorted-set waits. */
@@ -263,6 +269,8 @@ export interface ServerState {
   config: ServerConfig
   /** DEBUG SET-SKIP-CHECKSUM-VALIDATION (server.skip_checksum_validation); absent = 0. */
   skipChecksumValidation?: boolean
+  /** DEBUG PAUSE-CRON (server.pause_cron): serverCron does no work; absent = 0. */
+  pauseCron?: boolean
   dbs: RedisDb[]
   clients: Map<ClientId, Client>
   nextClientId: number
@@ -362,4 +370,9 @@ export interface ServerState {
    * processCommand check permissions.
    */
   aclRestricted: boolean
+  /**
+   * The tracking table, the BCAST prefix table and their counters (tracking.c's globals),
+   * made when a client first turns tracking on; null until then (tracking.ts).
+   */
+  tracking: TrackingState | null
 }

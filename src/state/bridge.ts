@@ -437,9 +437,9 @@ const CLIENTS_COMMANDS: ReadonlySet<string> = new Set([
 ])
 
 /**
- * Whether a timeline item concerns the server's transaction and Pub/Sub state: a command
- * named in CLIENTS_COMMANDS, a reply of QUEUED, or any multi/* or pubsub/* step (a SET that
- * touched a watched key).
+ * Whether a timeline item concerns the server's transaction, Pub/Sub and client-side caching
+ * state: a command named in CLIENTS_COMMANDS, CLIENT TRACKING or CACHING, a reply of QUEUED,
+ * or any multi/*, pubsub/* or tracking/* step (a SET that touched a watched or tracked key).
  */
 export function concernsClients(item: {
   readonly argv: readonly string[]
@@ -448,7 +448,14 @@ export function concernsClients(item: {
 }): boolean {
   if (CLIENTS_COMMANDS.has((item.argv[0] ?? '').toLowerCase())) return true
   if (item.reply?.type === 'simple' && item.reply.value === 'QUEUED') return true
-  return item.events.some((e) => e.type.startsWith('multi/') || e.type.startsWith('pubsub/'))
+  // CLIENT TRACKING and CLIENT CACHING change what the panel shows of client-side caching.
+  const sub = (item.argv[1] ?? '').toLowerCase()
+  if ((item.argv[0] ?? '').toLowerCase() === 'client' && (sub === 'tracking' || sub === 'caching'))
+    return true
+  return item.events.some(
+    (e) =>
+      e.type.startsWith('multi/') || e.type.startsWith('pubsub/') || e.type.startsWith('tracking/'),
+  )
 }
 
 /** The first key an event names (a tick's expired or rehashed key), for the inspector. */

@@ -52,6 +52,7 @@ import {
 } from '../reply.ts'
 import { respEncode } from '../resp.ts'
 import { takePubsubPushes } from './pubsub.ts'
+import { trackingAfterServed } from '../tracking.ts'
 import { slowlogPushCurrentCommand } from '../slowlog.ts'
 import {
   REPLY_OFF,
@@ -315,6 +316,8 @@ export function serveReceiver(
   commandArgvBegin(srv)
   slowlogPushCurrentCommand(srv, receiver, cmd, bpop.argv, total)
   replyToBlocked(srv, receiver, reply)
+  // afterCommand(receiver): its client-side caching invalidations follow its reply.
+  if (srv.tracking !== null) trackingAfterServed(srv, receiver)
   unblockClient(srv, receiver)
 }
 

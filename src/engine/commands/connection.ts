@@ -21,7 +21,6 @@ import {
   integer,
   mapReply,
   NIL,
-  setReply,
   verbatimReply,
   OK,
   PONG,
@@ -51,6 +50,18 @@ import {
   type AclUser,
 } from '../acl.ts'
 import { defineCommand, defineSubcommand, type CommandCall, type CommandSpec } from './spec.ts'
+import {
+  disableTracking,
+  trackingClientFlags,
+  trackingMemOverhead,
+  trackingRedirection,
+} from '../tracking.ts'
+import {
+  clientCachingCommand,
+  clientGetredirCommand,
+  clientTrackingCommand,
+  clientTrackinginfoCommand,
+} from './tracking.ts'
 
 const REDIS_VERSION = '7.0.15'
 
@@ -75,6 +86,7 @@ export function clientInfoString(srv: ServerState, c: Client, current: Client | 
   if (clientIsSubscribed(c)) flags += 'P'
   if (c.multi !== null) flags += 'x'
   if (c.bpop !== null) flags += 'b'
+  if (c.tracking !== null) flags += trackingClientFlags(c)
   if (c.dirtyCas) flags += 'd'
   if (c.closeAfterReply) flags += 'c'
   if (c.noEvict) flags += 'e'
@@ -83,7 +95,7 @@ export function clientInfoString(srv: ServerState, c: Client, current: Client | 
   const idle = srv.unixtime - Math.floor(c.lastInteraction / 1000)
   const isCurrent = current === c
   const argvMem = isCurrent ? 10 : 0
-  const totMem = (isCurrent ? 22298 : 1928) + pubsubMemOverhead(c)
+  const totMem = (isCurrent ? 22298 : 1928) + pubsubMemOverhead(c) + trackingMemOverhead(c)
   const sub = clientPubsubCounts(c)
   return (
     `id=${String(c.id)} addr=${c.addr} laddr=${c.laddr} fd=${String(c.fd)} name=${c.name}` +
@@ -92,7 +104,8 @@ export function clientInfoString(srv: ServerState, c: Client, current: Client | 
     ` multi=${String(c.multi === null ? -1 : c.multi.queue.length)} qbuf=${isCurrent ? '26' : '0'}` +
     ` qbuf-free=${isCurrent ? '20448' : '0'} argv-mem=${String(argvMem)} multi-mem=0 rbs=1024` +
     ` rbp=0 obl=0 oll=0 omem=0 tot-mem=${String(totMem)} events=r` +
-    ` cmd=${c.lastCmd} user=${c.user.name} redir=-1 resp=${String(c.resp)}`
+    ` cmd=${c.lastCmd} user=${c.user.name} redir=${String(trackingRedirection(c))}` +
+    ` resp=${String(c.resp)}`
   )
 }
 
@@ -114,6 +127,7 @@ export function clearClientConnectionState(
   c.dirtyCas = false
   unwatchAllKeys(srv, c.id)
   freeClientPubsub(srv, c, ctx)
+  disableTracking(srv, c)
   c.name = ''
   c.replyFlags &= ~(REPLY_OFF | REPLY_SKIP_NEXT)
 }
@@ -408,6 +422,7 @@ export function freeClientAsync(srv: ServerState, cl: Client, ctx: ExecContext |
   unwatchAllKeys(srv, cl.id)
   unblockClosedClient(srv, cl)
   freeClientPubsub(srv, cl, ctx)
+  disableTracking(srv, cl)
   cl.closeAfterReply = true
   srv.clients.delete(cl.id)
 }
@@ -485,29 +500,15 @@ const clientCommand = defineCommand('client', undefined, [
   defineSubcommand('client', 'setname', clientSetNameCommand),
   defineSubcommand('client', 'getname', (c) => (c.client.name === '' ? NIL : bulk(c.client.name))),
   defineSubcommand('client', 'no-evict', clientNoEvictCommand),
-  // Tracking, pausing and blocking are not modelled: these answer as for a client that
-  // uses none of them.
-  defineSubcommand('client', 'getredir', () => integer(-1)),
+  defineSubcommand('client', 'tracking', clientTrackingCommand),
+  defineSubcommand('client', 'caching', clientCachingCommand),
+  defineSubcommand('client', 'getredir', clientGetredirCommand),
+  defineSubcommand('client', 'trackinginfo', clientTrackinginfoCommand),
+  // Pausing is not modelled: UNPAUSE answers as for a client that never paused.
   defineSubcommand('client', 'unpause', () => OK),
   defineSubcommand('client', 'pause', clientPauseCommand),
   defineSubcommand('client', 'reply', clientReplyCommand),
-  // Tracking is never on, so CACHING always answers networking.c's first check.
-  defineSubcommand('client', 'caching', () =>
-    error(
-      'ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled',
-    ),
-  ),
   defineSubcommand('client', 'unblock', clientUnblockCommand),
-  defineSubcommand('client', 'trackinginfo', (c) =>
-    mapReply(c.client.resp, [
-      bulk('flags'),
-      setReply(c.client.resp, [bulk('off')]),
-      bulk('redirect'),
-      integer(-1),
-      bulk('prefixes'),
-      EMPTY_ARRAY,
-    ]),
-  ),
 ])
 
 // --- Table ---

@@ -273,6 +273,15 @@ function deliver(srv: ServerState, id: ClientId, items: readonly Reply[]): void 
 }
 
 /**
+ * Queues `reply` for the running client `c`, to be written before its command's reply (the
+ * way addReply writes at once): tracking.ts's invalidations use the same queue, so they keep
+ * their order with Pub/Sub messages.
+ */
+export function pushBeforeReply(srv: ServerState, c: Client, reply: Reply): void {
+  clientPubsubOf(srv, c).pushes.push(reply)
+}
+
+/**
  * Returns `reply` preceded by the messages that reached client `c` while the command ran
  * (multi.ts execTransaction, after each queued command); `reply` itself when there were none.
  */

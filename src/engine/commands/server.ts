@@ -101,6 +101,7 @@ import {
 } from './parse.ts'
 import { blockedClientCounts } from './blocking.ts'
 import { slowlogReset } from '../slowlog.ts'
+import { trackingClients, trackingInfo, trackingInvalidateKey } from '../tracking.ts'
 import { objectLookup } from './generic.ts'
 import {
   defineCommand,
@@ -197,7 +198,7 @@ function infoClients(srv: ServerState): string {
     ['client_recent_max_input_buffer', 20480],
     ['client_recent_max_output_buffer', 0],
     ['blocked_clients', blocked.blocked],
-    ['tracking_clients', 0],
+    ['tracking_clients', trackingClients(srv)],
     ['clients_in_timeout_table', blocked.withTimeout],
   ])
 }
@@ -243,6 +244,7 @@ function infoPersistence(srv: ServerState): string {
 function infoStats(srv: ServerState): string {
   const s = srv.stats
   const ps = pubsubInfo(srv)
+  const tracking = trackingInfo(srv)
   return lines([
     ['total_connections_received', s.totalConnectionsReceived],
     ['total_commands_processed', s.totalCommandsProcessed],
@@ -282,9 +284,9 @@ function infoStats(srv: ServerState): string {
     ['active_defrag_key_misses', 0],
     ['total_active_defrag_time', 0],
     ['current_active_defrag_time', 0],
-    ['tracking_total_keys', 0],
-    ['tracking_total_items', 0],
-    ['tracking_total_prefixes', 0],
+    ['tracking_total_keys', tracking.keys],
+    ['tracking_total_items', tracking.items],
+    ['tracking_total_prefixes', tracking.prefixes],
     ['unexpected_error_replies', s.unexpectedErrorReplies],
     ['total_error_replies', s.totalErrorReplies],
     ['dump_payload_sanitizations', s.dumpPayloadSanitizations],
@@ -1081,7 +1083,7 @@ function flushAsync(c: CommandCall): boolean | null {
 function flushdbCommand(c: CommandCall): Reply {
   const async = flushAsync(c)
   if (async === null) return ERR_SYNTAX
-  const removed = emptyData(c.srv, c.ctx, c.client.db)
+  const removed = emptyData(c.srv, c.ctx, c.client.db, async)
   if (async) emptyDbAsyncFreed(c.srv, removed)
   c.srv.dirty += removed
   return OK
@@ -1091,7 +1093,7 @@ function flushallCommand(c: CommandCall): Reply {
   const async = flushAsync(c)
   if (async === null) return ERR_SYNTAX
   const { srv } = c
-  const removed = emptyData(srv, c.ctx, -1)
+  const removed = emptyData(srv, c.ctx, -1, async)
   if (async) emptyDbAsyncFreed(srv, removed)
   srv.dirty += removed
   // flushAllDataAndResetRDB: kill a saving child, and with save points configured save the
@@ -1271,6 +1273,7 @@ function debugPopulateJob(c: CommandCall): CommandJob {
         dbAdd(ctx, db, key, createStringObject(srv, value), srv)
         // signalModifiedKey, but DEBUG POPULATE does not count as writes (dirty stays).
         touchWatchedKey(srv, ctx, db, key)
+        if (srv.tracking !== null) trackingInvalidateKey(srv, ctx, c.client, key, true)
       }
       return j >= n ? OK : null
     },
@@ -1513,6 +1516,10 @@ function debugCommand(c: CommandCall): Reply {
     c.srv.skipChecksumValidation = atoi(argv[2] ?? '') !== 0
     return OK
   }
+  if (sub === 'pause-cron' && argc === 3) {
+    c.srv.pauseCron = atoi(argv[2] ?? '') !== 0
+    return OK
+  }
   if (sub === 'set-active-expire' && argc === 3) {
     // atoi(): leading digits, anything else is 0.
     c.srv.activeExpireEnabled = atoi(argv[2] ?? '') !== 0
@@ -1522,12 +1529,11 @@ function debugCommand(c: CommandCall): Reply {
   if (sub === 'digest-value' && argc >= 2)
     return array(argv.slice(2).map((k) => simple(digestValue(c.ctx, c.db, k))))
   if ((sub === 'change-repl-id' && argc === 2) || (sub === 'log' && argc === 3)) return OK
-  // Settings of what X-Ray does not model (AOF, replicas, cluster bus, reply buffers, cron
-  // pauses, script deny flags), and a leak: accepted as debug.c accepts them.
+  // Settings of what X-Ray does not model (AOF, replicas, cluster bus, reply buffers, script
+  // deny flags), and a leak: accepted as debug.c accepts them.
   if (
     ((sub === 'aof-flush-sleep' ||
       sub === 'leak' ||
-      sub === 'pause-cron' ||
       sub === 'set-disable-deny-scripts') &&
       argc === 3) ||
     (sub === 'replicate' && argc >= 3)

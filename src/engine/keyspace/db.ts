@@ -18,7 +18,7 @@
  */
 import type { ExecContext } from '../context.ts'
 import type { ClientId } from '../api.ts'
-import type { ServerState, WatchedKey } from '../state.ts'
+import type { Client, ServerState, WatchedKey } from '../state.ts'
 import {
   dictAdd,
   dictCreate,
@@ -46,6 +46,7 @@ import {
 } from './memory.ts'
 import { NOTIFY_EXPIRED, NOTIFY_KEY_MISS, NOTIFY_NEW, notifyKeyspaceEvent } from './notify.ts'
 import { dbAsyncDelete } from './lazyfree.ts'
+import { trackingInvalidateKey, trackingInvalidateKeysOnFlush } from '../tracking.ts'
 
 // --- Types ---
 
@@ -429,8 +430,9 @@ export function deleteExpiredKeyAndPropagate(
   if (srv.config.lazyfreeLazyExpire) dbAsyncDelete(srv, ctx, db, key)
   else dbDelete(ctx, db, key)
   notifyKeyspaceEvent(srv, ctx, NOTIFY_EXPIRED, 'expired', key, db.id)
-  // signalModifiedKey without counting a write: expiry does not make the dataset dirty.
+  // signalModifiedKey(NULL, ...) without counting a write: expiry does not make the dataset dirty.
   touchWatchedKey(srv, ctx, db, key)
+  if (srv.tracking !== null) trackingInvalidateKey(srv, ctx, null, key, true)
   srv.stats.expiredKeys++
 }
 
@@ -455,15 +457,22 @@ export function expireIfNeeded(
 
 // --- WATCH signalling ---
 
-/** db.c signalModifiedKey: a write touched `key` (WATCH invalidation). */
+/**
+ * db.c signalModifiedKey: a write touched `key` (WATCH and client-side caching invalidation).
+ * `c` is the client that made the change: the running one unless given (null: none, as for
+ * eviction).
+ */
 export function signalModifiedKey(
   srv: ServerState,
   ctx: ExecContext,
   db: RedisDb,
   key: string,
+  c?: Client | null,
 ): void {
   srv.keysModified++
   touchWatchedKey(srv, ctx, db, key)
+  if (srv.tracking !== null)
+    trackingInvalidateKey(srv, ctx, c === undefined ? srv.currentClient : c, key, true)
 }
 
 /** multi.c unwatchAllKeys: forget every key a client watches. */
@@ -562,10 +571,16 @@ export function touchAllWatchedKeysInDb(
 // --- Flush and swap ---
 
 /**
- * db.c emptyData: FLUSHDB (dbnum = id) / FLUSHALL (-1). Touches WATCHers first, then
- * empties both dicts and resets avg_ttl and the expire cursor. Returns keys removed.
+ * db.c emptyData: FLUSHDB (dbnum = id) / FLUSHALL (-1). Touches WATCHers and invalidates
+ * client-side caches first (signalFlushedDb; `async`: FLUSH* ASYNC), then empties both dicts
+ * and resets avg_ttl and the expire cursor. Returns keys removed.
  */
-export function emptyData(srv: ServerState, ctx: ExecContext, dbnum: number): number {
+export function emptyData(
+  srv: ServerState,
+  ctx: ExecContext,
+  dbnum: number,
+  async = false,
+): number {
   const from = dbnum === -1 ? 0 : dbnum
   const to = dbnum === -1 ? srv.dbs.length - 1 : dbnum
   for (let j = from; j <= to; j++) {
@@ -574,6 +589,7 @@ export function emptyData(srv: ServerState, ctx: ExecContext, dbnum: number): nu
     if (streamClientsBlocked(srv)) scanDatabaseForDeletedStreams(ctx, db, null)
     touchAllWatchedKeysInDb(srv, ctx, db, null)
   }
+  if (srv.tracking !== null) trackingInvalidateKeysOnFlush(srv, ctx, async)
   let removed = 0
   for (let j = from; j <= to; j++) {
     const db = srv.dbs[j]

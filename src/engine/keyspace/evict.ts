@@ -368,7 +368,7 @@ export function performEvictions(srv: ServerState, ctx: ExecContext): EvictionRe
     const delta = before - zmallocUsedMemory(srv)
     memFreed += delta
     srv.stats.evictedKeys++
-    signalModifiedKey(srv, ctx, db, victim.key)
+    signalModifiedKey(srv, ctx, db, victim.key, null)
     notifyKeyspaceEvent(srv, ctx, NOTIFY_EVICTED, 'evicted', victim.key, db.id)
     if (ctx.tracing)
       ctx.emit({

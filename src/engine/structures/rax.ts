@@ -593,6 +593,46 @@ export function raxDup<V>(rax: Rax<V>, copyValue: (v: V) => V): Rax<V> {
   return { head: dup(rax.head), numele: rax.numele, numnodes: rax.numnodes }
 }
 
+// --- Random walk ---
+
+/**
+ * raxSeek "^" then raxRandomWalk: from the smallest key, take `steps` random moves (0: a
+ * random count, 1 + rand() % (2 * (1 + floor(ln numele)))), each to a random child or, with the
+ * same odds as one child, back up to the parent, counting the moves that land on a key, and
+ * keep walking until the node is a key. Returns that key, or null when the tree is empty.
+ * `rand` is C's rand() (the tracking table's eviction: tracking.c trackingLimitUsedSlots).
+ */
+export function raxRandomWalk<V>(rax: Rax<V>, steps: number, rand: () => number): string | null {
+  if (rax.numele === 0) return null
+  // raxSeek(">=", ""): down the first edges to the first key, remembering the path.
+  const stack: RaxNode<V>[] = []
+  let key = ''
+  let n = rax.head
+  while (!n.iskey) {
+    stack.push(n)
+    key += n.iscompr ? n.data : n.data.charAt(0)
+    n = n.children[0] as RaxNode<V>
+  }
+  if (steps === 0) {
+    const fle = 2 * (1 + Math.floor(Math.log(rax.numele)))
+    steps = 1 + (rand() % fle)
+  }
+  while (steps > 0 || !n.iskey) {
+    const numchildren = n.iscompr ? 1 : n.data.length
+    const r = rand() % (numchildren + (n !== rax.head ? 1 : 0))
+    if (r === numchildren) {
+      n = stack.pop() as RaxNode<V>
+      key = key.slice(0, key.length - (n.iscompr ? n.data.length : 1))
+    } else {
+      key += n.iscompr ? n.data : n.data.charAt(r)
+      stack.push(n)
+      n = n.children[r] as RaxNode<V>
+    }
+    if (n.iskey) steps--
+  }
+  return key
+}
+
 // --- Validation ---
 
 /** Self-check of the structural invariants rax.c relies on. */

@@ -61,6 +61,13 @@ const text = {
     en: 'PUBLISH reached {n} receiver(s).',
     zh: 'PUBLISH 送达 {n} 个接收者。',
   },
+  tracking: { en: 'Client-side caching (CLIENT TRACKING)', zh: '客户端缓存（CLIENT TRACKING）' },
+  redirect: { en: 'invalidations go to client #{id}', zh: '失效消息发往客户端 #{id}' },
+  prefixes: { en: 'BCAST prefixes:', zh: 'BCAST 前缀：' },
+  trackedKeys: {
+    en: 'In the tracking table (invalidated at their next change):',
+    zh: '在跟踪表中（下次修改时发送失效消息）：',
+  },
 } as const
 
 const FLAG_TEXT: Readonly<Record<ClientFlag, { en: string; zh: string }>> = {
@@ -74,7 +81,9 @@ const FLAG_TEXT: Readonly<Record<ClientFlag, { en: string; zh: string }>> = {
 const show = bytesToUtf8
 
 function isClientsEvent(e: StepEvent): boolean {
-  return e.type.startsWith('multi/') || e.type.startsWith('pubsub/')
+  return (
+    e.type.startsWith('multi/') || e.type.startsWith('pubsub/') || e.type.startsWith('tracking/')
+  )
 }
 
 /** The outcome line for the current step: EXEC's result or PUBLISH's reach. */
@@ -89,7 +98,7 @@ function outcome(e: StepEvent | undefined, receivers: number, lang: Lang): strin
 export interface ClientsPanelProps {
   readonly before: ClientsView | null
   readonly after: ClientsView
-  /** This panel's events (multi/*, pubsub/*). */
+  /** This panel's events (multi/*, pubsub/*, tracking/*). */
   readonly events: readonly StepEvent[]
   /** How many of them are applied. */
   readonly step: number
@@ -201,6 +210,45 @@ function ClientsPanelImpl(props: ClientsPanelProps): ReactNode {
                   </li>
                 ))}
               </ul>
+            )}
+            {c.tracking !== null && (
+              <>
+                <h4>{text.tracking[lang]}</h4>
+                <p className="clients-tracking" data-testid={`tracking-${String(c.id)}`}>
+                  <code>{c.tracking.flags.join(' ')}</code>
+                  {c.tracking.redirect > 0 && (
+                    <> {fill(text.redirect[lang], { id: c.tracking.redirect })}</>
+                  )}
+                </p>
+                {c.tracking.prefixes.length > 0 && (
+                  <p className="clients-tracking-prefixes">
+                    {text.prefixes[lang]}{' '}
+                    {c.tracking.prefixes.map((p) => (
+                      <code key={p}>{p === '' ? '""' : show(p)} </code>
+                    ))}
+                  </p>
+                )}
+                {c.tracking.keys.length > 0 && (
+                  <>
+                    <p className="clients-none">{text.trackedKeys[lang]}</p>
+                    <ul className="clients-tracked" data-testid={`tracked-keys-${String(c.id)}`}>
+                      {c.tracking.keys.map((k) => (
+                        <li
+                          key={k}
+                          data-tracked={k}
+                          data-lit={
+                            focus.key === k && current?.type.startsWith('tracking/') === true
+                              ? 'true'
+                              : undefined
+                          }
+                        >
+                          {show(k)}
+                        </li>
+                      ))}
+                    </ul>
+                  </>
+                )}
+              </>
             )}
           </article>
         ))}

@@ -1,5 +1,5 @@
 /**
- * The clients panel's model: a pure fold of multi/* and pubsub/* step events onto the
+ * The clients panel's model: a pure fold of multi/*, pubsub/* and tracking/* step events onto the
  * engine's ClientsView (inspectClients.ts), so that folding every event of a command onto
  * the view before it gives the view after it ("the animation cannot lie").
  *
@@ -13,6 +13,7 @@ import type { StepEvent } from '../../engine/events.ts'
 import type { ClientFlag, ClientStateView, ClientsView } from '../../engine/inspectClients.ts'
 
 export type { ClientFlag, ClientStateView, ClientsView }
+export type { ClientTrackingView } from '../../engine/inspectClients.ts'
 
 const FLAG_ORDER: readonly ClientFlag[] = [
   'multi',
@@ -200,8 +201,33 @@ export function applyClientsEvent(v: ClientsView, e: StepEvent): ClientsView {
         pubsubChannels: fromSubs(edit(toSubs(next.pubsubChannels), e.name, e.client)),
       }
     }
+    case 'tracking/keysRemembered':
+      return updateClient(v, e.client, (c) =>
+        c.tracking === null
+          ? c
+          : {
+              ...c,
+              tracking: { ...c.tracking, keys: e.keys.reduce(insertSorted, c.tracking.keys) },
+            },
+      )
+    case 'tracking/keyInvalidated':
+      return forgetTrackedKeys(v, (k) => k === e.key)
+    case 'tracking/flushed':
+      return forgetTrackedKeys(v, () => true)
     default:
       return v
+  }
+}
+
+/** Drops the tracking table's keys that `gone` picks from every client. */
+function forgetTrackedKeys(v: ClientsView, gone: (key: string) => boolean): ClientsView {
+  return {
+    ...v,
+    clients: v.clients.map((c) =>
+      c.tracking === null || !c.tracking.keys.some(gone)
+        ? c
+        : { ...c, tracking: { ...c.tracking, keys: c.tracking.keys.filter((k) => !gone(k)) } },
+    ),
   }
 }
 
@@ -253,6 +279,12 @@ export function focusOf(e: StepEvent | undefined): {
     case 'pubsub/subscribed':
     case 'pubsub/unsubscribed':
       return { clients: [e.client], key: e.name }
+    case 'tracking/keysRemembered':
+      return { clients: [e.client], key: e.keys[0] ?? null }
+    case 'tracking/keyInvalidated':
+      return { clients: e.clients, key: e.key }
+    case 'tracking/flushed':
+      return { clients: e.clients, key: null }
     case 'multi/started':
     case 'multi/commandQueued':
     case 'multi/flagged':

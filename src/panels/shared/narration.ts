@@ -286,6 +286,31 @@ export const narration: StepEventHandlers<Narration> = {
     en: `Client ${n(e.client)} unsubscribed from ${SUB_KIND[e.kind].en} ${q(e.name)} (${n(e.count)} subscription(s) left).`,
     zh: `客户端 ${n(e.client)} 退订了${SUB_KIND[e.kind].zh} ${q(e.name)}（剩 ${n(e.count)} 个订阅）。`,
   }),
+  'tracking/keysRemembered': (e) => ({
+    en: `Remembered ${e.keys.map(q).join(', ')} for client ${n(e.client)} in the tracking table: a change will send it an invalidation.`,
+    zh: `在跟踪表中为客户端 ${n(e.client)} 记下 ${e.keys.map(q).join('、')}：键被修改时会向它发送失效消息。`,
+  }),
+  'tracking/keyInvalidated': (e) => {
+    const who = e.clients.length === 0 ? 'no client' : `client(s) ${e.clients.map(n).join(', ')}`
+    const whoZh = e.clients.length === 0 ? '没有客户端' : `客户端 ${e.clients.map(n).join('、')}`
+    const bcast =
+      e.prefixes.length === 0 ? '' : `; queued for BCAST prefix(es) ${e.prefixes.map(q).join(', ')}`
+    const bcastZh =
+      e.prefixes.length === 0 ? '' : `；已排入 BCAST 前缀 ${e.prefixes.map(q).join('、')} 的广播`
+    return e.evicted
+      ? {
+          en: `The tracking table was over tracking-table-max-keys: dropped ${q(e.key)} and told ${who} to invalidate it.`,
+          zh: `跟踪表超过 tracking-table-max-keys：移除 ${q(e.key)}，并通知${whoZh}使其失效。`,
+        }
+      : {
+          en: `${q(e.key)} changed: invalidation for ${who}${bcast}.`,
+          zh: `${q(e.key)} 被修改：向${whoZh}发送失效消息${bcastZh}。`,
+        }
+  },
+  'tracking/flushed': (e) => ({
+    en: `Flush: ${n(e.clients.length)} tracking client(s) told that every key is invalid (a null invalidation); ${n(e.keys)} key(s) left the tracking table.`,
+    zh: `清空数据库：通知 ${n(e.clients.length)} 个跟踪客户端所有键均已失效（空失效消息）；${n(e.keys)} 个键离开跟踪表。`,
+  }),
   'multi/started': (e) => ({
     en: `Client ${n(e.client)} opened a transaction (CLIENT_MULTI): commands are queued from now on.`,
     zh: `客户端 ${n(e.client)} 开启事务（CLIENT_MULTI）：之后的命令进入队列。`,
