@@ -44,6 +44,7 @@ import {
   pubsubMemOverhead,
 } from './pubsub.ts'
 import type { ExecContext } from '../context.ts'
+import type { ClientCloseReason } from '../events.ts'
 import {
   aclAuthenticateUser,
   clientSetDefaultAuth,
@@ -57,12 +58,13 @@ const REDIS_VERSION = '7.0.15'
 // --- Helpers shared with other families ---
 
 /** networking.c clientSetName: '' clears; only '!'..'~' allowed. False on a bad name. */
-export function clientSetName(c: Client, name: string): boolean {
+export function clientSetName(c: Client, name: string, ctx: ExecContext | null = null): boolean {
   for (let i = 0; i < name.length; i++) {
     const ch = name.charCodeAt(i)
     if (ch < 33 || ch > 126) return false
   }
   c.name = name
+  if (ctx?.tracing === true) ctx.emit({ type: 'client/named', client: c.id, name })
   return true
 }
 
@@ -138,6 +140,8 @@ function selectCommand(c: CommandCall): Reply {
   const id = getIntOrReply(c.argv[1] ?? '')
   if (typeof id === 'object') return id
   if (id < 0 || id >= c.srv.dbs.length) return error('ERR DB index is out of range')
+  if (c.ctx.tracing)
+    c.ctx.emit({ type: 'client/dbSelected', client: c.client.id, from: c.client.db, to: id })
   c.client.db = id
   return OK
 }
@@ -154,6 +158,8 @@ function swapdbCommand(c: CommandCall): Reply {
 
 function quitCommand(c: CommandCall): Reply {
   c.client.closeAfterReply = true
+  if (c.ctx.tracing)
+    c.ctx.emit({ type: 'client/closed', client: c.client.id, reason: 'quit', afterReply: true })
   return OK
 }
 
@@ -212,7 +218,7 @@ function helloCommand(c: CommandCall): Reply {
         return WRONGPASS
       j += 2
     } else if (eqIgnoreCase(opt, 'setname') && moreargs > 0) {
-      if (!clientSetName(client, argv[j + 1] ?? '')) return BAD_NAME
+      if (!clientSetName(client, argv[j + 1] ?? '', c.ctx)) return BAD_NAME
       j++
     } else {
       return error(`ERR Syntax error in HELLO option '${cstr(opt)}'`)
@@ -388,7 +394,7 @@ function clientKillCommand(c: CommandCall): Reply {
     if (id !== 0n && BigInt(cl.id) !== id) continue
     if (user !== null && cl.user !== user) continue
     if (cl === client && skipme) continue
-    freeClientAsync(srv, cl, c.ctx)
+    freeClientAsync(srv, cl, c.ctx, 'killed')
     killed++
   }
   if (argv.length === 3) return killed === 0 ? error('ERR No such client') : OK
@@ -398,18 +404,25 @@ function clientKillCommand(c: CommandCall): Reply {
 /**
  * networking.c freeClientAsync as the engine has it: the running client is closed after its
  * reply (CLIENT_CLOSE_AFTER_COMMAND); another is gone at once (its WATCHes, blocking wait
- * and subscriptions dropped), shouldClose() telling the transport.
+ * and subscriptions dropped), shouldClose() telling the transport. Traced as client/closed
+ * with `reason`.
  */
-export function freeClientAsync(srv: ServerState, cl: Client, ctx: ExecContext | null): void {
-  if (cl === srv.currentClient) {
+export function freeClientAsync(
+  srv: ServerState,
+  cl: Client,
+  ctx: ExecContext | null,
+  reason: ClientCloseReason,
+): void {
+  const afterReply = cl === srv.currentClient
+  if (afterReply) cl.closeAfterReply = true
+  else {
+    unwatchAllKeys(srv, cl.id)
+    unblockClosedClient(srv, cl)
+    freeClientPubsub(srv, cl, ctx)
     cl.closeAfterReply = true
-    return
+    srv.clients.delete(cl.id)
   }
-  unwatchAllKeys(srv, cl.id)
-  unblockClosedClient(srv, cl)
-  freeClientPubsub(srv, cl, ctx)
-  cl.closeAfterReply = true
-  srv.clients.delete(cl.id)
+  if (ctx?.tracing === true) ctx.emit({ type: 'client/closed', client: cl.id, reason, afterReply })
 }
 
 function clientNoEvictCommand(c: CommandCall): Reply {
@@ -471,7 +484,7 @@ function clientUnblockCommand(c: CommandCall): Reply {
 }
 
 function clientSetNameCommand(c: CommandCall): Reply {
-  return clientSetName(c.client, c.argv[2] ?? '') ? OK : BAD_NAME
+  return clientSetName(c.client, c.argv[2] ?? '', c.ctx) ? OK : BAD_NAME
 }
 
 const clientCommand = defineCommand('client', undefined, [
