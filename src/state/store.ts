@@ -336,6 +336,28 @@ function following(s: {
   return playheadAtEnd(s.items, s.playhead) || (s.playing && s.playhead.item === s.items.length - 1)
 }
 
+/**
+ * Appends a timeline item that may animate (a command, a reconnect): the playhead follows
+ * it when it was at or playing the end, starting at its first step unless motion is reduced.
+ */
+function appendItem(
+  s: Pick<AppState, 'items' | 'playhead' | 'playing' | 'motion' | 'systemReducedMotion'>,
+  item: TimelineItem,
+): Pick<AppState, 'items' | 'playhead' | 'playing'> {
+  const follow = following(s)
+  const items = [...s.items, item].slice(-MAX_ITEMS)
+  const shift = s.items.length + 1 - items.length
+  const animate = !selectReducedMotion(s) && item.events.length > 0
+  const playhead = follow
+    ? { item: items.length - 1, step: animate ? 0 : item.events.length }
+    : { item: Math.max(-1, s.playhead.item - shift), step: s.playhead.step }
+  return {
+    items,
+    playhead,
+    playing: follow ? animate || (s.playing && !playheadAtEnd(items, playhead)) : s.playing,
+  }
+}
+
 /** Tells whether the playhead stands at the very end of the timeline. */
 export function playheadAtEnd(items: readonly TimelineItem[], p: Playhead): boolean {
   return p.item >= items.length - 1 && p.step >= stepsOf(items, items.length - 1)
@@ -527,11 +549,8 @@ const createSessionSlice =
           x.client === old ? { ...x, client: id } : x
         set(
           (s) => {
-            const follow = following(s)
-            const items = [...s.items, itemFromConnect(c)].slice(-MAX_ITEMS)
-            const shift = s.items.length + 1 - items.length
-            const animate = !selectReducedMotion(s) && c.events.length > 0
             return {
+              ...appendItem(s, itemFromConnect(c)),
               tabs: s.tabs.map((t) => {
                 if (t.id !== old) return t
                 const { offline: _, ...rest } = t
@@ -539,11 +558,6 @@ const createSessionSlice =
               }),
               activeTab: s.activeTab === old ? id : s.activeTab,
               requests: s.requests.map((r) => ('client' in r ? move(r) : r)),
-              items,
-              playhead: follow
-                ? { item: items.length - 1, step: animate ? 0 : c.events.length }
-                : { item: Math.max(-1, s.playhead.item - shift), step: s.playhead.step },
-              playing: follow ? animate || s.playing : s.playing,
             }
           },
           false,
@@ -649,13 +663,6 @@ const createPlayerSlice: Slice<PlayerSlice> = (set, get) => ({
     }
     set(
       (s) => {
-        const follow = following(s)
-        const items = [...s.items, itemFromTrace(trace)].slice(-MAX_ITEMS)
-        const shift = s.items.length + 1 - items.length
-        const animate = !selectReducedMotion(s) && trace.events.length > 0
-        const playhead = follow
-          ? { item: items.length - 1, step: animate ? 0 : trace.events.length }
-          : { item: Math.max(-1, s.playhead.item - shift), step: s.playhead.step }
         const replied = s.tabs.map((t) =>
           t.id !== trace.client
             ? t
@@ -673,9 +680,7 @@ const createPlayerSlice: Slice<PlayerSlice> = (set, get) => ({
         // A monitor's own command: its reply first, then its line, as Redis writes them.
         const tabs = settleWaits(appendOutput(replied, trace), trace, trace.at)
         return {
-          items,
-          playhead,
-          playing: follow ? animate || (s.playing && !playheadAtEnd(items, playhead)) : s.playing,
+          ...appendItem(s, itemFromTrace(trace)),
           tabs,
           clock: { ...s.clock, now: Math.max(s.clock.now, trace.end ?? trace.at) },
         }
