@@ -510,14 +510,14 @@ export type ClientEvent =
       readonly afterReply: boolean
     }
   | {
-      /** SELECT changed the client's db (selectDb). */
+      /** SELECT changed the client's db (selectDb), or RESET put it back to db 0. */
       readonly type: 'client/dbSelected'
       readonly client: number
       readonly from: number
       readonly to: number
     }
   | {
-      /** CLIENT SETNAME or HELLO SETNAME set the client's name ('' clears it). */
+      /** CLIENT SETNAME or HELLO SETNAME set the client's name ('' clears it; so does RESET). */
       readonly type: 'client/named'
       readonly client: number
       readonly name: string

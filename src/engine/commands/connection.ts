@@ -107,6 +107,8 @@ export function clearClientConnectionState(
   // A MONITOR client stops monitoring (its pending lines are still delivered).
   const monitor = srv.monitors.indexOf(c.id)
   if (monitor >= 0) srv.monitors.splice(monitor, 1)
+  if (ctx?.tracing === true && c.db !== 0)
+    ctx.emit({ type: 'client/dbSelected', client: c.id, from: c.db, to: 0 })
   c.db = 0
   c.resp = 2
   clientSetDefaultAuth(srv, c)
@@ -116,6 +118,8 @@ export function clearClientConnectionState(
   c.dirtyCas = false
   unwatchAllKeys(srv, c.id)
   freeClientPubsub(srv, c, ctx)
+  if (ctx?.tracing === true && c.name !== '')
+    ctx.emit({ type: 'client/named', client: c.id, name: '' })
   c.name = ''
   c.replyFlags &= ~(REPLY_OFF | REPLY_SKIP_NEXT)
 }

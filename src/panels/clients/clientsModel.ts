@@ -8,8 +8,8 @@
  * watchers, a channel's subscribers, a client's patterns and queue) in arrival order.
  * Events of other families leave the view as it is. A client connecting (client/connected)
  * gets a fresh column; one closing (client/closed) leaves with its watches and
- * subscriptions; SELECT and CLIENT SETNAME change its db and name. What no event reports
- * (RESET's db and name, a console tab closed, FLUSHDB's dirty flags) is only seen in `after`.
+ * subscriptions; SELECT, CLIENT SETNAME and RESET change its db and name. What no event
+ * reports (a console tab closed, FLUSHDB's dirty flags) is only seen in `after`.
  */
 import type { StepEvent } from '../../engine/events.ts'
 import type { ClientFlag, ClientStateView, ClientsView } from '../../engine/inspectClients.ts'
