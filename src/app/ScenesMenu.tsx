@@ -40,7 +40,10 @@ export function ScenesMenu(): ReactNode {
   // expand to 8 buckets").
   const note = useApp((s) => {
     if (shown === null || scene === undefined || s.playhead.item < shown.first) return undefined
-    const kinds = s.items.slice(shown.first, s.playhead.item + 1).map((x) => x.kind)
+    const kinds = s.items
+      .slice(shown.first, s.playhead.item + 1)
+      .map((x) => x.kind)
+      .filter((k) => k !== 'connect')
     return sceneNoteAt(scene, kinds)?.[lang]
   })
   /**

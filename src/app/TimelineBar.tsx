@@ -20,7 +20,12 @@ export function selectCaption(
   const item = s.items[s.playhead.item]
   if (s.items.length === 0) return t('timeline.empty')
   if (!item) return t('timeline.before')
-  const command = item.kind === 'tick' ? t('timeline.tick') : displayCommand(item.argv)
+  const command =
+    item.kind === 'tick'
+      ? t('timeline.tick')
+      : item.kind === 'connect'
+        ? t('timeline.connect', { n: item.client ?? 0 })
+        : displayCommand(item.argv)
   if (item.events.length === 0) return t('timeline.noEvents', { command })
   const event = item.events[s.playhead.step - 1]
   if (!event) return `${command}`

@@ -87,8 +87,12 @@ function tabName(label: string, t: Translate): string {
   return m ? t('console.client', { n: m[1] ?? '' }) : label
 }
 
-/** The prompt redis-cli shows: host:port, then [db] when not 0, then (TX) inside MULTI. */
-export function promptFor(db: number, multi = false): string {
+/**
+ * The prompt redis-cli shows: host:port, then [db] when not 0, then (TX) inside MULTI; or
+ * "not connected> " once the server closed the connection (redis-cli.c repl).
+ */
+export function promptFor(db: number, multi = false, offline = false): string {
+  if (offline) return 'not connected> '
   return `127.0.0.1:6379${db === 0 ? '' : `[${String(db)}]`}${multi ? '(TX)' : ''}> `
 }
 
@@ -346,7 +350,7 @@ export function Console(props: {
 
   if (!tab) return <section className="console" aria-label={t('console.region')} />
 
-  const prompt = promptFor(tab.db, tab.multi)
+  const prompt = promptFor(tab.db, tab.multi, tab.offline)
   const long = value.length > MAX_HINTED_CHARS
   const tooLong = value.length > MAX_INPUT_CHARS
   const hint = search || long ? null : hintFor(value, commands)
@@ -645,7 +649,7 @@ const ConsoleLineView = memo(function ConsoleLineView(props: {
     case 'input':
       return (
         <pre className="console-line console-line-input">
-          <span className="console-prompt">{promptFor(line.db, line.multi)}</span>
+          <span className="console-prompt">{promptFor(line.db, line.multi, line.offline)}</span>
           {cutLine(line.text, t)}
         </pre>
       )

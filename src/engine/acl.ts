@@ -35,6 +35,7 @@ import { clientInfoString, freeClientAsync } from './commands/connection.ts'
 import { sdssplitargs } from './resp.ts'
 import { dictForEach } from './structures/dict.ts'
 import { rngNextU32, type Rng } from './rng.ts'
+import type { ExecContext } from './context.ts'
 import type { Client, ServerState } from './state.ts'
 import { stringmatchlen } from './util/glob.ts'
 import { sha256Hex } from './util/sha256.ts'
@@ -527,6 +528,7 @@ export function aclStringSetUser(
   srv: ServerState,
   username: string,
   ops: readonly string[],
+  ctx: ExecContext | null = null,
 ): string | null {
   const acl = srv.acl
   const merged = mergeSelectorArguments(ops)
@@ -540,7 +542,7 @@ export function aclStringSetUser(
     const err = aclSetUser(temp, op, pubsubAll)
     if (err !== null) return `Error in ACL SETUSER modifier '${cstr(op)}': ${ERRNO_MESSAGES[err]}`
   }
-  if (existing !== undefined) aclKillPubsubClientsIfNeeded(srv, temp, existing)
+  if (existing !== undefined) aclKillPubsubClientsIfNeeded(srv, temp, existing, ctx)
   const u = existing ?? aclCreateUser(username, pubsubAll)
   aclCopyUser(u, temp)
   if (existing === undefined) acl.users.set(username, u)
@@ -592,7 +594,11 @@ export function aclRefreshRestricted(srv: ServerState): void {
 }
 
 /** acl.c ACL DELUSER's removal: clients of the user fall back to default, unauthenticated. */
-export function aclDeleteUser(srv: ServerState, name: string): boolean {
+export function aclDeleteUser(
+  srv: ServerState,
+  name: string,
+  ctx: ExecContext | null = null,
+): boolean {
   const u = srv.acl.users.get(name)
   if (u === undefined) return false
   srv.acl.users.delete(name)
@@ -601,7 +607,7 @@ export function aclDeleteUser(srv: ServerState, name: string): boolean {
     if (c.user !== u) continue
     c.user = srv.acl.defaultUser
     c.authenticated = false
-    freeClientAsync(srv, c, null)
+    freeClientAsync(srv, c, ctx, 'userDeleted')
   }
   aclRefreshRestricted(srv)
   return true
@@ -865,7 +871,12 @@ export function aclDryrunMessage(r: PermResult, fullname: string, argv: readonly
  * acl.c ACLKillPubsubClientsIfNeeded: when SETUSER narrows a user's channels, its subscribed
  * clients whose channels or patterns are no longer allowed are disconnected.
  */
-function aclKillPubsubClientsIfNeeded(srv: ServerState, next: AclUser, original: AclUser): void {
+function aclKillPubsubClientsIfNeeded(
+  srv: ServerState,
+  next: AclUser,
+  original: AclUser,
+  ctx: ExecContext | null,
+): void {
   if (next.selectors.some((s) => s.flags & SELECTOR_FLAG_ALLCHANNELS)) return
   const upcoming: string[] = []
   for (const s of next.selectors) upcoming.push(...s.channels)
@@ -882,7 +893,7 @@ function aclKillPubsubClientsIfNeeded(srv: ServerState, next: AclUser, original:
     const ps = c.pubsub
     let kill = ps.patterns.some((p) => !checkChannel(upcoming, p, true))
     if (!kill) kill = pubsubChannelNames(c).some((ch) => !checkChannel(upcoming, ch, false))
-    if (kill) freeClientAsync(srv, c, null)
+    if (kill) freeClientAsync(srv, c, ctx, 'channelsRevoked')
   }
 }
 

@@ -479,6 +479,50 @@ export type MultiEvent =
       readonly keys: number
     }
 
+// --- client connections (commands/connection.ts, acl.ts; the worker's reconnect op) ---
+
+/**
+ * Why the server closed a connection: CLIENT KILL (any filter), QUIT, ACL DELUSER of the
+ * user it was authenticated as, ACL SETUSER taking away channels it is subscribed to.
+ */
+export type ClientCloseReason = 'killed' | 'quit' | 'userDeleted' | 'channelsRevoked'
+
+export type ClientEvent =
+  | {
+      /**
+       * A connection was accepted (networking.c createClient): id, default user, db 0, RESP2,
+       * no name. Reported by the transport that accepts it (the app's worker, when a console
+       * tab whose connection was closed reconnects: `replaces` is the closed client).
+       */
+      readonly type: 'client/connected'
+      readonly client: number
+      readonly replaces?: number
+    }
+  | {
+      /**
+       * The server closed the client (freeClient / freeClientAsync): its WATCHes, blocking
+       * wait and subscriptions are gone with it. `afterReply`: it was the client running the
+       * command (QUIT, CLIENT KILL of itself), closed once its reply is written.
+       */
+      readonly type: 'client/closed'
+      readonly client: number
+      readonly reason: ClientCloseReason
+      readonly afterReply: boolean
+    }
+  | {
+      /** SELECT changed the client's db (selectDb), or RESET put it back to db 0. */
+      readonly type: 'client/dbSelected'
+      readonly client: number
+      readonly from: number
+      readonly to: number
+    }
+  | {
+      /** CLIENT SETNAME or HELLO SETNAME set the client's name ('' clears it; so does RESET). */
+      readonly type: 'client/named'
+      readonly client: number
+      readonly name: string
+    }
+
 /** SUBSCRIBE / PSUBSCRIBE / SSUBSCRIBE and their UNSUBSCRIBEs (commands/pubsub.ts). */
 export type PubsubSubscriptionEvent =
   | ({ readonly type: 'pubsub/subscribed' } & PubsubSubscription)
@@ -950,6 +994,7 @@ export type StepEvent =
   | MultiEvent
   | PubsubSubscriptionEvent
   | TrackingEvent
+  | ClientEvent
 
 export type StepEventType = StepEvent['type']
 export type StepEventOf<T extends StepEventType> = Extract<StepEvent, { type: T }>
@@ -1017,6 +1062,10 @@ export const SUMMARY_EVENTS: Readonly<Record<StepEventType, boolean>> = {
   'multi/execAborted': true,
   'multi/discarded': true,
   'multi/unwatched': true,
+  'client/connected': true,
+  'client/closed': true,
+  'client/dbSelected': true,
+  'client/named': true,
   'stream/nodeCreated': true,
   'stream/entryAppended': true,
   'stream/entryDeleted': true,

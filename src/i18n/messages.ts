@@ -39,6 +39,8 @@ export const en = {
   'console.progress': '{command} … {percent}%',
   'console.progressLabel': 'Progress of {command}',
   'console.cancelled': '(cancelled: the command was not run)',
+  'console.connectionClosed':
+    '(the server closed this connection: CLIENT KILL, QUIT, ACL DELUSER… The command was not run. The next command opens a new connection, as redis-cli does: a new client id, the default user, db 0, no name; redis-cli 7.0 still shows the old [db] and (TX) in its prompt.)',
   'console.subscribed':
     'Reading messages… what any tab PUBLISHes to these channels appears here. While subscribed, only (P|S)SUBSCRIBE, (P|S)UNSUBSCRIBE, PING, QUIT and RESET run: type UNSUBSCRIBE (or RESET) to leave.',
   'console.subscribedResp3':
@@ -72,6 +74,7 @@ export const en = {
   'timeline.position': 'Command {item} of {items}',
   'timeline.step': 'step {step}/{steps}',
   'timeline.tick': 'Clock tick',
+  'timeline.connect': 'Client {n} connected',
   'timeline.dropped': '{count} more steps were not recorded.',
   'clock.region': 'Virtual clock',
   'clock.pause': 'Pause clock',
@@ -160,6 +163,8 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'console.progress': '{command} … {percent}%',
   'console.progressLabel': '{command} 的进度',
   'console.cancelled': '(已取消：该命令没有执行)',
+  'console.connectionClosed':
+    '（服务器已关闭此连接：CLIENT KILL、QUIT、ACL DELUSER……该命令没有执行。下一条命令会像 redis-cli 一样打开新连接：新的客户端 id、default 用户、0 号库、无名称；redis-cli 7.0 的提示符仍显示原来的 [db] 和 (TX)。）',
   'console.subscribed':
     '正在接收消息……任何标签页向这些频道 PUBLISH 的消息都会显示在这里。订阅期间只能执行 (P|S)SUBSCRIBE、(P|S)UNSUBSCRIBE、PING、QUIT 和 RESET：输入 UNSUBSCRIBE（或 RESET）即可退出订阅。',
   'console.subscribedResp3':
@@ -193,6 +198,7 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'timeline.position': '第 {item} / {items} 条命令',
   'timeline.step': '第 {step}/{steps} 步',
   'timeline.tick': '时钟滴答',
+  'timeline.connect': '客户端 {n} 已连接',
   'timeline.dropped': '另有 {count} 步未记录。',
   'clock.region': '虚拟时钟',
   'clock.pause': '暂停时钟',

@@ -8,17 +8,30 @@
  * timeline item, it asks the worker for the views at that item's log position, which the
  * worker rebuilds by deterministic replay from its nearest checkpoint (engineHost.ts).
  *
+ * A tab whose connection the server closed (its last command came back `closed`) connects
+ * again before its next command, as redis-cli does: a logged `reconnect` op gives it a new
+ * client, and the store moves the tab to it (clientReconnected).
+ *
  * Components never talk to the worker; they dispatch events to the store.
  */
 import type { ClientId, InspectView } from '../engine/api.ts'
 import type { StepEvent } from '../engine/events.ts'
 import { isCancelled, type EngineClient, type ClientNotice } from '../worker/client.ts'
-import type { LogEntry, SessionSeed, WireTick, WireTrace } from '../worker/protocol.ts'
+import {
+  isWireConnect,
+  type LogEntry,
+  type SessionSeed,
+  type WireConnect,
+  type WireTick,
+  type WireTrace,
+} from '../worker/protocol.ts'
 import { bytesToUtf8, utf8ToBytes } from './bytes.ts'
 import type { AppStore } from './store.ts'
 import {
+  CLOSED_LINES,
   MAX_CONSOLE_LINES,
   cliPromptAfter,
+  itemFromConnect,
   itemFromTick,
   itemFromTrace,
   outputLines,
@@ -149,8 +162,9 @@ export function connectBridge(
       case 'exec': {
         st().busyChanged(++execsInFlight)
         try {
-          const trace = await client.exec(r.argv, r.client, (done, total) => {
-            st().commandProgressed({ client: r.client, argv: r.argv, done, total })
+          const id = await connected(r.client)
+          const trace = await client.exec(r.argv, id, (done, total) => {
+            st().commandProgressed({ client: id, argv: r.argv, done, total })
           })
           if (st().running) st().commandProgressed(null)
           st().traceReceived(trace)
@@ -195,6 +209,17 @@ export function connectBridge(
   }
 
   /**
+   * The client a tab's command runs on: its own, or, when the server closed that connection,
+   * a new one made for it first (redis-cli's cliConnect before the next command).
+   */
+  async function connected(id: ClientId): Promise<ClientId> {
+    if (st().tabs.find((t) => t.id === id)?.offline !== true) return id
+    const connect = await client.reconnect(id)
+    st().clientReconnected(connect)
+    return connect.connected
+  }
+
+  /**
    * Ctrl+C on a tab waiting in BLPOP: what a learner would do in Redis, from another
    * connection: CLIENT UNBLOCK <id> (TIMEOUT semantics, so the waiting tab prints the
    * timeout reply and keeps its connection, db and name). The other connection is opened for
@@ -232,8 +257,10 @@ export function connectBridge(
     })
     const items: TimelineItem[] = []
     for (const t of result.traces) {
-      if ('seq' in t) items.push(itemFromTrace(t))
-      else if (tickIsInteresting(t)) items.push(itemFromTick(t))
+      if (isWireConnect(t)) items.push(itemFromConnect(t))
+      else if ('seq' in t) {
+        if (t.closed !== true) items.push(itemFromTrace(t))
+      } else if (tickIsInteresting(t)) items.push(itemFromTick(t))
     }
     const tabs = rebuildTabs(saved, result.traces)
     let active = saved.active
@@ -454,7 +481,10 @@ export function concernsClients(item: {
     return true
   return item.events.some(
     (e) =>
-      e.type.startsWith('multi/') || e.type.startsWith('pubsub/') || e.type.startsWith('tracking/'),
+      e.type.startsWith('multi/') ||
+      e.type.startsWith('pubsub/') ||
+      e.type.startsWith('tracking/') ||
+      e.type.startsWith('client/'),
   )
 }
 
@@ -471,10 +501,18 @@ function tabLabel(n: number): string {
 /**
  * Rebuilds each tab's console from the replayed traces of its client, and the lines the
  * server pushed to it (MONITOR), in the order they came, keeping the last MAX_CONSOLE_LINES.
+ * A command that found its connection closed leaves the tab offline; a reconnect moves the
+ * lines and the prompt (redis-cli keeps its [db] and (TX)) on to the new client.
  */
-function rebuildTabs(saved: SavedSession, traces: readonly (WireTrace | WireTick)[]): ClientTab[] {
+function rebuildTabs(
+  saved: SavedSession,
+  traces: readonly (WireTrace | WireTick | WireConnect)[],
+): ClientTab[] {
   const lines = new Map<ClientId, ConsoleLine[]>()
   const prompts = new Map<ClientId, { db: number; multi: boolean }>()
+  const offline = new Set<ClientId>()
+  // A client that just replaced a closed one: its first line was typed at "not connected> ".
+  const reconnected = new Set<ClientId>()
   const linesOf = (client: ClientId): ConsoleLine[] => {
     let list = lines.get(client)
     if (!list) lines.set(client, (list = []))
@@ -482,11 +520,25 @@ function rebuildTabs(saved: SavedSession, traces: readonly (WireTrace | WireTick
   }
   const waits = new Map<ClientId, Waiting>()
   for (const t of traces) {
+    if (isWireConnect(t)) {
+      lines.set(t.connected, [...(lines.get(t.replaces) ?? []), ...(lines.get(t.connected) ?? [])])
+      lines.delete(t.replaces)
+      const prompt = prompts.get(t.replaces)
+      if (prompt) prompts.set(t.connected, prompt)
+      offline.delete(t.replaces)
+      reconnected.add(t.connected)
+      continue
+    }
     if ('seq' in t) {
       const list = linesOf(t.client)
       const prompt = prompts.get(t.client) ?? { db: 0, multi: false }
-      list.push({ kind: 'input', text: displayArgv(t.argv), ...prompt })
-      if (t.blocked) waits.set(t.client, { argv: t.argv, since: t.at })
+      const off =
+        offline.has(t.client) || reconnected.delete(t.client) ? { offline: true as const } : {}
+      list.push({ kind: 'input', text: displayArgv(t.argv), ...prompt, ...off })
+      if (t.closed) {
+        list.push(...CLOSED_LINES)
+        offline.add(t.client)
+      } else if (t.blocked) waits.set(t.client, { argv: t.argv, since: t.at })
       else {
         list.push(...replyLines(t.argv, t.reply, t.replyCut))
         prompts.set(t.client, cliPromptAfter(prompt, t.argv, t.reply))
@@ -497,6 +549,10 @@ function rebuildTabs(saved: SavedSession, traces: readonly (WireTrace | WireTick
       const waiting = waits.get(client)
       if (waiting === undefined) continue
       waits.delete(client)
+      if (t.lost?.includes(client) === true) {
+        linesOf(client).push(...CLOSED_LINES)
+        offline.add(client)
+      }
       linesOf(client).push(...waitedLines(waiting, t.at, !('seq' in t)))
     }
   }
@@ -506,6 +562,7 @@ function rebuildTabs(saved: SavedSession, traces: readonly (WireTrace | WireTick
       id: tab.id,
       label: tab.label,
       ...(prompts.get(tab.id) ?? { db: 0, multi: false }),
+      ...(offline.has(tab.id) ? { offline: true as const } : {}),
       lines: (lines.get(tab.id) ?? []).slice(-MAX_CONSOLE_LINES),
       ...(waiting ? { waiting } : {}),
     }

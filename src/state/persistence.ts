@@ -419,6 +419,8 @@ function parseEntry(x: unknown): LogEntry | null {
       return { t: 'client' }
     case 'close':
       return typeof e.client === 'number' ? { t: 'close', client: e.client } : null
+    case 'reconnect':
+      return typeof e.client === 'number' ? { t: 'reconnect', client: e.client } : null
     default:
       return null
   }

@@ -24,9 +24,11 @@ import type {
   CommandDoc,
   LogEntry,
   SessionSeed,
+  WireConnect,
   WireOutput,
   WireTick,
   WireTrace,
+  WireWaits,
 } from '../worker/protocol.ts'
 import type {
   ClientTab,
@@ -110,6 +112,11 @@ export interface SessionSlice {
   engineReady(commands: readonly CommandDoc[]): void
   engineStatusChanged(status: EngineStatus, progress?: { done: number; total: number } | null): void
   clientOpened(client: ClientId, label?: string): void
+  /**
+   * A tab whose connection the server closed connected again: its tab (and its queued
+   * lines) now belong to the new client, and the timeline shows the new connection.
+   */
+  clientReconnected(connect: WireConnect): void
   commandFailed(client: ClientId, message: string): void
   logAppended(entry: LogEntry): void
   sessionRestored(restored: RestoredSession): void
@@ -265,6 +272,31 @@ export function itemFromTrace(t: WireTrace): TimelineItem {
   }
 }
 
+/** Builds the timeline item for a tab connecting again (WireConnect). */
+export function itemFromConnect(c: WireConnect): TimelineItem {
+  return {
+    kind: 'connect',
+    position: c.position,
+    client: c.connected,
+    db: 0,
+    argv: [],
+    at: c.at,
+    reply: null,
+    events: c.events,
+    dropped: 0,
+  }
+}
+
+/**
+ * What redis-cli prints when the server had closed the connection before the command
+ * (cliReadReply reads EOF, issueCommandRepeat prints the context's error: redis-cli.c), and
+ * the console's note on what happens next.
+ */
+export const CLOSED_LINES: readonly ConsoleLine[] = [
+  { kind: 'error', text: 'Error: Server closed the connection' },
+  { kind: 'notice', key: 'console.connectionClosed' },
+]
+
 /** Builds the timeline item for a clock tick. */
 export function itemFromTick(t: WireTick): TimelineItem {
   return {
@@ -302,6 +334,28 @@ function following(s: {
   playing: boolean
 }): boolean {
   return playheadAtEnd(s.items, s.playhead) || (s.playing && s.playhead.item === s.items.length - 1)
+}
+
+/**
+ * Appends a timeline item that may animate (a command, a reconnect): the playhead follows
+ * it when it was at or playing the end, starting at its first step unless motion is reduced.
+ */
+function appendItem(
+  s: Pick<AppState, 'items' | 'playhead' | 'playing' | 'motion' | 'systemReducedMotion'>,
+  item: TimelineItem,
+): Pick<AppState, 'items' | 'playhead' | 'playing'> {
+  const follow = following(s)
+  const items = [...s.items, item].slice(-MAX_ITEMS)
+  const shift = s.items.length + 1 - items.length
+  const animate = !selectReducedMotion(s) && item.events.length > 0
+  const playhead = follow
+    ? { item: items.length - 1, step: animate ? 0 : item.events.length }
+    : { item: Math.max(-1, s.playhead.item - shift), step: s.playhead.step }
+  return {
+    items,
+    playhead,
+    playing: follow ? animate || (s.playing && !playheadAtEnd(items, playhead)) : s.playing,
+  }
 }
 
 /** Tells whether the playhead stands at the very end of the timeline. */
@@ -377,6 +431,7 @@ const createSessionSlice =
               text,
               db: tab?.db ?? 0,
               multi: tab?.multi ?? false,
+              ...(tab?.offline ? { offline: true as const } : {}),
             }
             return { tabs: appendLines(s.tabs, client, [line]) }
           },
@@ -488,6 +543,27 @@ const createSessionSlice =
           'bridge/clientOpened',
         )
       },
+      clientReconnected: (c) => {
+        const { replaces: old, connected: id } = c
+        const move = <T extends { client: ClientId }>(x: T): T =>
+          x.client === old ? { ...x, client: id } : x
+        set(
+          (s) => {
+            return {
+              ...appendItem(s, itemFromConnect(c)),
+              tabs: s.tabs.map((t) => {
+                if (t.id !== old) return t
+                const { offline: _, ...rest } = t
+                return { ...rest, id }
+              }),
+              activeTab: s.activeTab === old ? id : s.activeTab,
+              requests: s.requests.map((r) => ('client' in r ? move(r) : r)),
+            }
+          },
+          false,
+          'bridge/clientReconnected',
+        )
+      },
       commandFailed: (client, message) => {
         set(
           (s) => ({ tabs: appendLines(s.tabs, client, [{ kind: 'error', text: message }]) }),
@@ -566,15 +642,27 @@ const createPlayerSlice: Slice<PlayerSlice> = (set, get) => ({
   speed: 1,
 
   traceReceived: (trace) => {
+    if (trace.closed) {
+      // The command never reached a server: no timeline item, only what redis-cli prints.
+      set(
+        (s) => ({
+          tabs: s.tabs.map((t) =>
+            t.id !== trace.client
+              ? t
+              : {
+                  ...t,
+                  offline: true as const,
+                  lines: [...t.lines, ...CLOSED_LINES].slice(-MAX_CONSOLE_LINES),
+                },
+          ),
+        }),
+        false,
+        'player/traceReceived',
+      )
+      return
+    }
     set(
       (s) => {
-        const follow = following(s)
-        const items = [...s.items, itemFromTrace(trace)].slice(-MAX_ITEMS)
-        const shift = s.items.length + 1 - items.length
-        const animate = !selectReducedMotion(s) && trace.events.length > 0
-        const playhead = follow
-          ? { item: items.length - 1, step: animate ? 0 : trace.events.length }
-          : { item: Math.max(-1, s.playhead.item - shift), step: s.playhead.step }
         const replied = s.tabs.map((t) =>
           t.id !== trace.client
             ? t
@@ -590,11 +678,9 @@ const createPlayerSlice: Slice<PlayerSlice> = (set, get) => ({
                 },
         )
         // A monitor's own command: its reply first, then its line, as Redis writes them.
-        const tabs = settleWaits(appendOutput(replied, trace), trace.unblocked, trace.at)
+        const tabs = settleWaits(appendOutput(replied, trace), trace, trace.at)
         return {
-          items,
-          playhead,
-          playing: follow ? animate || (s.playing && !playheadAtEnd(items, playhead)) : s.playing,
+          ...appendItem(s, itemFromTrace(trace)),
           tabs,
           clock: { ...s.clock, now: Math.max(s.clock.now, trace.end ?? trace.at) },
         }
@@ -607,7 +693,7 @@ const createPlayerSlice: Slice<PlayerSlice> = (set, get) => ({
     set(
       (s) => {
         const clock = { ...s.clock, now: tick.at }
-        const tabs = settleWaits(appendOutput(s.tabs, tick), tick.unblocked, tick.at, true)
+        const tabs = settleWaits(appendOutput(s.tabs, tick), tick, tick.at, true)
         if (!tickIsInteresting(tick)) return tabs === s.tabs ? { clock } : { clock, tabs }
         const follow = following(s)
         const items = [...s.items, itemFromTick(tick)].slice(-MAX_ITEMS)
@@ -733,20 +819,27 @@ export function cliPromptAfter(
 
 /**
  * Ends the wait of the tabs whose clients an op released (WireWaits.unblocked; their late
- * reply is already appended from the op's output), at virtual ms `at`.
+ * reply is already appended from the op's output), at virtual ms `at`. A tab whose client
+ * the op closed prints redis-cli's error first and goes offline.
  */
 export function settleWaits(
   tabs: ClientTab[],
-  unblocked: readonly ClientId[] | undefined,
+  w: WireWaits,
   at: number,
   byTick = false,
 ): ClientTab[] {
+  const { unblocked, lost } = w
   if (unblocked === undefined || unblocked.length === 0) return tabs
   return tabs.map((t) => {
     if (t.waiting === undefined || !unblocked.includes(t.id)) return t
     const { waiting, ...rest } = t
-    const lines = [...t.lines, ...waitedLines(waiting, at, byTick)]
-    return { ...rest, lines: lines.slice(-MAX_CONSOLE_LINES) }
+    const gone = lost?.includes(t.id) === true
+    const lines = [...t.lines, ...(gone ? CLOSED_LINES : []), ...waitedLines(waiting, at, byTick)]
+    return {
+      ...rest,
+      ...(gone ? { offline: true as const } : {}),
+      lines: lines.slice(-MAX_CONSOLE_LINES),
+    }
   })
 }
 

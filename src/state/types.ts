@@ -7,9 +7,13 @@ import type { StepEvent, TraceLevel } from '../engine/events.ts'
 import type { Reply } from '../engine/reply.ts'
 import type { LogEntry, SessionSeed } from '../worker/protocol.ts'
 
-/** One entry of the timeline: a command's trace, or a clock tick that did something. */
+/**
+ * One entry of the timeline: a command's trace, a clock tick that did something, or a
+ * console tab connecting again after the server closed its connection (`client` is the new
+ * client; its events say which one it replaces).
+ */
 export interface TimelineItem {
-  readonly kind: 'command' | 'tick'
+  readonly kind: 'command' | 'tick' | 'connect'
   /** Log position after this item (ops applied): where time travel goes to show it. */
   readonly position: number
   readonly client: ClientId | null
@@ -43,6 +47,8 @@ export type ConsoleLine =
       /** The prompt's state when the line was entered: [db] and (TX). */
       readonly db: number
       readonly multi?: boolean
+      /** Entered at redis-cli's "not connected> " prompt (ClientTab.offline). */
+      readonly offline?: true
     }
   | {
       readonly kind: 'reply'
@@ -68,6 +74,14 @@ export interface ClientTab {
   /** What redis-cli's prompt shows for this connection: the SELECTed db and (TX). */
   readonly db: number
   readonly multi?: boolean
+  /**
+   * The server closed this connection (CLIENT KILL from another tab, ACL DELUSER ...) and the
+   * console found out at its last command, as redis-cli does ("Error: Server closed the
+   * connection"): the prompt reads "not connected> " and the next command connects again
+   * first (a new client id). [db] and (TX) stay as they were, as redis-cli 7.0 keeps them.
+   * Absent while connected.
+   */
+  readonly offline?: true
   readonly lines: readonly ConsoleLine[]
   /**
    * The connection waits in a blocking command (BLPOP queue 0): its input is closed until the

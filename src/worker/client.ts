@@ -30,6 +30,7 @@ import {
   type RequestId,
   type SessionSeed,
   type ToWorker,
+  type WireConnect,
   type WireTick,
   type WireTrace,
 } from './protocol.ts'
@@ -67,7 +68,7 @@ export interface EngineClientOptions {
 }
 
 export interface ReplayResult {
-  readonly traces: readonly (WireTrace | WireTick)[]
+  readonly traces: readonly (WireTrace | WireTick | WireConnect)[]
   readonly position: number
   readonly now: number
 }
@@ -94,6 +95,8 @@ export interface EngineClient {
   advanceClock(ms: number): Promise<WireTick>
   createClient(): Promise<ClientId>
   closeClient(client: ClientId): Promise<void>
+  /** A new client in place of one the server closed (a console tab reconnecting). */
+  reconnect(client: ClientId): Promise<WireConnect>
   setTraceLevel(level: TraceLevel): Promise<void>
   /** `server`: a server-level view instead of a key's (api.ts InspectOptions.server). */
   inspect(
@@ -211,6 +214,7 @@ export function createEngineClient(opts: EngineClientOptions): EngineClient {
     else if (m.type === 'ticked' && req.type === 'advanceClock') e = { t: 'tick', ms: req.ms, n: 1 }
     else if (m.type === 'clientCreated') e = { t: 'client' }
     else if (m.type === 'done' && req.type === 'closeClient') e = { t: 'close', client: req.client }
+    else if (m.type === 'reconnected') e = { t: 'reconnect', client: m.connect.replaces }
     if (e) {
       logPush(log, e)
       opts.onLogged?.(e)
@@ -313,6 +317,9 @@ export function createEngineClient(opts: EngineClientOptions): EngineClient {
     },
     async closeClient(client) {
       expect(await send({ type: 'closeClient', client }), 'done')
+    },
+    async reconnect(client) {
+      return expect(await send({ type: 'reconnect', client }), 'reconnected').connect
     },
     async setTraceLevel(level) {
       trace = level

@@ -28,6 +28,14 @@
  * that still waits is refused (`failed`, not logged): a transport reads nothing from a
  * blocked connection.
  *
+ * Connections the server closes: a client that asked to close (QUIT) or killed itself is
+ * closed right after its reply, as a transport closes the socket, within the same op. An exec
+ * for a client the server already closed (CLIENT KILL from another tab, ACL DELUSER of its
+ * user) does not run: its trace says `closed` (the console prints redis-cli's "Error: Server
+ * closed the connection"), and it is logged, so a replay says the same. A `reconnect` op
+ * then gives the tab a new client in its place, as redis-cli connects again at the next
+ * command; the accepted connection is reported as a client/connected event.
+ *
  * Long commands run in slices (the engine's executeSliced, engine/sliced.ts): the host runs
  * a few milliseconds of work, posts `progress`, and yields to the event loop so that a
  * `cancel` can arrive; messages that arrive meanwhile wait in the worker's queue, in order.
@@ -61,6 +69,7 @@ import {
   MAX_EVENTS_PER_TRACE,
   MAX_WIRE_REPLY_LINES,
   PROTOCOL_VERSION,
+  isWireConnect,
   logLength,
   logPush,
   type CommandDoc,
@@ -69,6 +78,7 @@ import {
   type RequestId,
   type SessionSeed,
   type ToWorker,
+  type WireConnect,
   type WireOutput,
   type WireTick,
   type WireTrace,
@@ -201,7 +211,9 @@ async function dispatch(
         argv: msg.argv,
         at: live.clock.now(),
       } as const
-      const trace = await execSliced(host, live, entry, msg.id, post)
+      const trace = live.server.shouldClose(msg.client)
+        ? closedExec(live, entry)
+        : await execSliced(host, live, entry, msg.id, post)
       if (trace === null) {
         rebuildLive(host)
         post({ type: 'cancelled', id: msg.id })
@@ -216,7 +228,8 @@ async function dispatch(
       const entry: LogEntry = { t: 'tick', ms: msg.ms, n: 1 }
       const tick = applyOp(live, entry, host.level)
       logPush(host.log, entry)
-      if (tick && !('seq' in tick)) post({ type: 'ticked', id: msg.id, tick })
+      if (tick && !('seq' in tick) && !isWireConnect(tick))
+        post({ type: 'ticked', id: msg.id, tick })
       return
     }
     case 'createClient': {
@@ -225,6 +238,13 @@ async function dispatch(
       live.position++
       logPush(host.log, { t: 'client' })
       post({ type: 'clientCreated', id: msg.id, client })
+      return
+    }
+    case 'reconnect': {
+      const entry: LogEntry = { t: 'reconnect', client: msg.client }
+      const connect = applyOp(liveEngine(host), entry, host.level)
+      logPush(host.log, entry)
+      if (connect && isWireConnect(connect)) post({ type: 'reconnected', id: msg.id, connect })
       return
     }
     case 'closeClient': {
@@ -253,7 +273,7 @@ async function dispatch(
       host.past = null
       host.log.length = 0
       checkpointsClear(host.checkpoints.store)
-      const traces: (WireTrace | WireTick)[] = []
+      const traces: (WireTrace | WireTick | WireConnect)[] = []
       const total = logLength(msg.log)
       let sinceYield = 0
       for (const entry of msg.log) {
@@ -389,10 +409,15 @@ function* expandOp(e: LogEntry): Generator<LogEntry> {
 }
 
 /** Applies one op (a tick run must be expanded first) and returns its capped trace. */
-function applyOp(engine: Engine, op: LogEntry, level: TraceLevel): WireTrace | WireTick | null {
+function applyOp(
+  engine: Engine,
+  op: LogEntry,
+  level: TraceLevel,
+): WireTrace | WireTick | WireConnect | null {
   const { server, clock } = engine
   switch (op.t) {
     case 'exec': {
+      if (server.shouldClose(op.client)) return closedExec(engine, op)
       prepareExec(engine, op, level)
       let trace: Trace
       try {
@@ -401,7 +426,9 @@ function applyOp(engine: Engine, op: LogEntry, level: TraceLevel): WireTrace | W
         trace = internalError(op, err)
       }
       engine.position++
-      return capTrace(trace, engine, takeOutput(server), waits(engine, op.client))
+      const wire = capTrace(trace, engine, takeOutput(server), waits(engine, op.client))
+      closeIfAsked(engine, op.client)
+      return wire
     }
     case 'tick': {
       server.setTraceLevel(level)
@@ -424,7 +451,57 @@ function applyOp(engine: Engine, op: LogEntry, level: TraceLevel): WireTrace | W
       engine.waiting.delete(op.client)
       engine.position++
       return null
+    case 'reconnect': {
+      // redisFree of the old context: a connection the server had not finished goes now.
+      server.closeClient(op.client)
+      engine.waiting.delete(op.client)
+      const client = server.createClient(CONSOLE_CLIENT)
+      engine.position++
+      const events: StepEvent[] =
+        level === 'off' ? [] : [{ type: 'client/connected', client, replaces: op.client }]
+      return {
+        connected: client,
+        replaces: op.client,
+        at: clock.now(),
+        position: engine.position,
+        events,
+      }
+    }
   }
+}
+
+/**
+ * An exec for a client the server has closed: nothing runs (a transport has no connection
+ * to read it from), and the trace says `closed`. A client still known but marked to close
+ * (an engine that predates closeIfAsked) is closed now.
+ */
+function closedExec(engine: Engine, op: ExecOp): WireTrace {
+  engine.server.closeClient(op.client)
+  engine.waiting.delete(op.client)
+  engine.position++
+  const reply: Reply = { type: 'error', value: 'Server closed the connection' }
+  return {
+    seq: -1,
+    client: op.client,
+    db: 0,
+    argv: op.argv,
+    at: op.at,
+    reply,
+    events: [],
+    closed: true,
+    position: engine.position,
+    dropped: 0,
+  }
+}
+
+/**
+ * Closes the client after its reply when it asked to (QUIT) or was killed while running
+ * (CLIENT KILL SKIPME no, ACL DELUSER of its own user), as the transport closes the socket.
+ */
+function closeIfAsked(engine: Engine, client: ClientId): void {
+  if (!engine.server.shouldClose(client)) return
+  engine.server.closeClient(client)
+  engine.waiting.delete(client)
 }
 
 /** Sets the clock to the command's instant and the trace level for it. */
@@ -473,7 +550,9 @@ async function execSliced(
     trace = internalError(op, err)
   }
   engine.position++
-  return capTrace(trace, engine, takeOutput(server), waits(engine, op.client))
+  const wire = capTrace(trace, engine, takeOutput(server), waits(engine, op.client))
+  closeIfAsked(engine, op.client)
+  return wire
 }
 
 /** Grows or shrinks a slice so the next one takes about `targetMs`. */
@@ -533,14 +612,17 @@ function waits(engine: Engine, client: ClientId | null): Waits {
   if (blocked) waiting.add(client)
   if (waiting.size === 0) return {}
   let unblocked: ClientId[] | null = null
+  let lost: ClientId[] | null = null
   for (const id of waiting)
     if (server.isBlocked?.(id) !== true) {
       waiting.delete(id)
       ;(unblocked ??= []).push(id)
+      if (server.shouldClose(id)) (lost ??= []).push(id)
     }
   return {
     ...(blocked ? { blocked: true as const } : {}),
     ...(unblocked ? { unblocked } : {}),
+    ...(lost ? { lost } : {}),
   }
 }
 

@@ -17,9 +17,9 @@
  * clock. Replaying a log into a fresh engine rebuilds the same dataset (same DEBUG DIGEST).
  */
 import type { ClientId, EngineConfig, InspectView, TickTrace, Trace } from '../engine/api.ts'
-import type { TraceLevel } from '../engine/events.ts'
+import type { StepEvent, TraceLevel } from '../engine/events.ts'
 
-export const PROTOCOL_VERSION = 2
+export const PROTOCOL_VERSION = 3
 
 /**
  * Byte-string conversions, shared by both sides: the main thread encodes typed text to UTF-8
@@ -53,6 +53,13 @@ export type LogEntry =
   | { readonly t: 'tick'; readonly ms: number; readonly n: number }
   | { readonly t: 'client' }
   | { readonly t: 'close'; readonly client: ClientId }
+  /**
+   * A console tab whose connection the server closed opens a new one, as redis-cli does at
+   * the next command after "Error: Server closed the connection": a new client (the next
+   * id, default user, db 0, RESP2, no name) takes the place of `client` (closed first, if
+   * the server had not finished it).
+   */
+  | { readonly t: 'reconnect'; readonly client: ClientId }
 
 /** A command as the console knows it, from COMMAND DOCS / COMMAND INFO. */
 export interface CommandDoc {
@@ -85,6 +92,11 @@ export interface WireOutput {
  */
 export interface WireWaits {
   readonly unblocked?: readonly ClientId[]
+  /**
+   * Those of `unblocked` the op closed (CLIENT KILL of a tab waiting in BLPOP): redis-cli,
+   * reading the reply, meets the closed connection and says so at once. Absent when none.
+   */
+  readonly lost?: readonly ClientId[]
 }
 
 /** A trace as it crosses the boundary: events may be capped for huge commands. */
@@ -95,6 +107,13 @@ export interface WireTrace extends Trace, WireOutput, WireWaits {
    * serves it or times it out (listed in that op's `unblocked`). Absent normally.
    */
   readonly blocked?: true
+  /**
+   * The server had closed the client's connection (CLIENT KILL from another tab, ACL
+   * DELUSER, QUIT ...) before this command: it never ran, `reply` is a placeholder error,
+   * and the console prints what redis-cli prints, "Error: Server closed the connection".
+   * The op is logged like any exec, so a replay tells the same. Absent normally.
+   */
+  readonly closed?: true
   /** Number of ops in the log after this command (its time-travel position). */
   readonly position: number
   /** Events dropped past the cap (0 normally). */
@@ -130,6 +149,27 @@ export interface WireTick extends TickTrace, WireOutput, WireWaits {
   readonly keysRemoved?: number
 }
 
+/**
+ * What a `reconnect` op did: the new client in place of the closed one. It has no output
+ * and releases no one; it extends those shapes so a replay's list reads alike.
+ */
+export interface WireConnect extends WireOutput, WireWaits {
+  /** The new client. */
+  readonly connected: ClientId
+  /** The closed client it replaces. */
+  readonly replaces: ClientId
+  /** Virtual ms. */
+  readonly at: number
+  readonly position: number
+  /** client/connected (none at trace level "off"). */
+  readonly events: readonly StepEvent[]
+}
+
+/** Tells a reconnect's answer apart from a trace or a tick in a replay's list. */
+export function isWireConnect(t: WireTrace | WireTick | WireConnect): t is WireConnect {
+  return 'connected' in t
+}
+
 export type ToWorker =
   | {
       readonly type: 'init'
@@ -147,6 +187,8 @@ export type ToWorker =
   | { readonly type: 'advanceClock'; readonly id: RequestId; readonly ms: number }
   | { readonly type: 'createClient'; readonly id: RequestId }
   | { readonly type: 'closeClient'; readonly id: RequestId; readonly client: ClientId }
+  /** A new client in place of one the server closed (LogEntry 'reconnect'). */
+  | { readonly type: 'reconnect'; readonly id: RequestId; readonly client: ClientId }
   | { readonly type: 'setTraceLevel'; readonly id: RequestId; readonly level: TraceLevel }
   | {
       /** A key's view (key null: the keyspace) at a log position; omitted position = now. */
@@ -177,12 +219,13 @@ export type FromWorker =
   | { readonly type: 'executed'; readonly id: RequestId; readonly trace: WireTrace }
   | { readonly type: 'ticked'; readonly id: RequestId; readonly tick: WireTick }
   | { readonly type: 'clientCreated'; readonly id: RequestId; readonly client: ClientId }
+  | { readonly type: 'reconnected'; readonly id: RequestId; readonly connect: WireConnect }
   | { readonly type: 'inspected'; readonly id: RequestId; readonly view: InspectView | null }
   | { readonly type: 'digested'; readonly id: RequestId; readonly digest: string }
   | {
       readonly type: 'replayed'
       readonly id: RequestId
-      readonly traces: readonly (WireTrace | WireTick)[]
+      readonly traces: readonly (WireTrace | WireTick | WireConnect)[]
       readonly position: number
       readonly now: number
     }

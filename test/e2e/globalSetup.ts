@@ -4,7 +4,7 @@
  * through `provide('baseUrl', ...)`. A folder of its own, not dist/: another build started
  * meanwhile (a second run, `npm run build`) would swap the hashed files under the pages
  * being tested, and a page whose worker script vanished never becomes ready.
- * `E2E_SKIP_BUILD=1` serves the existing dist/ instead.
+ * `E2E_SKIP_BUILD=1` serves the existing dist/ instead; `E2E_PORT=n` serves on port n (default: any free one).
  */
 import { createReadStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
@@ -53,7 +53,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' })
     createReadStream(file).pipe(res)
   })
-  await new Promise<void>((r) => server?.listen(0, '127.0.0.1', r))
+  await new Promise<void>((r) =>
+    server?.listen(Number(process.env['E2E_PORT'] ?? 0), '127.0.0.1', r),
+  )
   const address = server.address()
   if (address === null || typeof address === 'string') throw new Error('no port')
   project.provide('baseUrl', `http://127.0.0.1:${String(address.port)}/sub/`)

@@ -87,7 +87,7 @@ function setuserCommand(c: CommandCall): Reply {
   const username = argv[2] ?? ''
   if (/[\0\t\n\v\f\r ]/.test(username))
     return error("ERR Usernames can't contain spaces or null characters")
-  const err = aclStringSetUser(srv, username, argv.slice(3))
+  const err = aclStringSetUser(srv, username, argv.slice(3), c.ctx)
   return err === null ? OK : error(`ERR ${err}`)
 }
 
@@ -95,7 +95,7 @@ function deluserCommand(c: CommandCall): Reply {
   const names = c.argv.slice(2)
   if (names.includes('default')) return error("ERR The 'default' user cannot be removed")
   let deleted = 0
-  for (const n of names) if (aclDeleteUser(c.srv, n)) deleted++
+  for (const n of names) if (aclDeleteUser(c.srv, n, c.ctx)) deleted++
   return integer(deleted)
 }
 

@@ -43,6 +43,7 @@ import {
   pubsubMemOverhead,
 } from './pubsub.ts'
 import type { ExecContext } from '../context.ts'
+import type { ClientCloseReason } from '../events.ts'
 import {
   aclAuthenticateUser,
   clientSetDefaultAuth,
@@ -68,12 +69,13 @@ const REDIS_VERSION = '7.0.15'
 // --- Helpers shared with other families ---
 
 /** networking.c clientSetName: '' clears; only '!'..'~' allowed. False on a bad name. */
-export function clientSetName(c: Client, name: string): boolean {
+export function clientSetName(c: Client, name: string, ctx: ExecContext | null = null): boolean {
   for (let i = 0; i < name.length; i++) {
     const ch = name.charCodeAt(i)
     if (ch < 33 || ch > 126) return false
   }
   c.name = name
+  if (ctx?.tracing === true) ctx.emit({ type: 'client/named', client: c.id, name })
   return true
 }
 
@@ -118,6 +120,8 @@ export function clearClientConnectionState(
   // A MONITOR client stops monitoring (its pending lines are still delivered).
   const monitor = srv.monitors.indexOf(c.id)
   if (monitor >= 0) srv.monitors.splice(monitor, 1)
+  if (ctx?.tracing === true && c.db !== 0)
+    ctx.emit({ type: 'client/dbSelected', client: c.id, from: c.db, to: 0 })
   c.db = 0
   c.resp = 2
   clientSetDefaultAuth(srv, c)
@@ -128,6 +132,8 @@ export function clearClientConnectionState(
   unwatchAllKeys(srv, c.id)
   freeClientPubsub(srv, c, ctx)
   disableTracking(srv, c)
+  if (ctx?.tracing === true && c.name !== '')
+    ctx.emit({ type: 'client/named', client: c.id, name: '' })
   c.name = ''
   c.replyFlags &= ~(REPLY_OFF | REPLY_SKIP_NEXT)
 }
@@ -152,6 +158,8 @@ function selectCommand(c: CommandCall): Reply {
   const id = getIntOrReply(c.argv[1] ?? '')
   if (typeof id === 'object') return id
   if (id < 0 || id >= c.srv.dbs.length) return error('ERR DB index is out of range')
+  if (c.ctx.tracing)
+    c.ctx.emit({ type: 'client/dbSelected', client: c.client.id, from: c.client.db, to: id })
   c.client.db = id
   return OK
 }
@@ -168,6 +176,8 @@ function swapdbCommand(c: CommandCall): Reply {
 
 function quitCommand(c: CommandCall): Reply {
   c.client.closeAfterReply = true
+  if (c.ctx.tracing)
+    c.ctx.emit({ type: 'client/closed', client: c.client.id, reason: 'quit', afterReply: true })
   return OK
 }
 
@@ -226,7 +236,7 @@ function helloCommand(c: CommandCall): Reply {
         return WRONGPASS
       j += 2
     } else if (eqIgnoreCase(opt, 'setname') && moreargs > 0) {
-      if (!clientSetName(client, argv[j + 1] ?? '')) return BAD_NAME
+      if (!clientSetName(client, argv[j + 1] ?? '', c.ctx)) return BAD_NAME
       j++
     } else {
       return error(`ERR Syntax error in HELLO option '${cstr(opt)}'`)
@@ -402,7 +412,7 @@ function clientKillCommand(c: CommandCall): Reply {
     if (id !== 0n && BigInt(cl.id) !== id) continue
     if (user !== null && cl.user !== user) continue
     if (cl === client && skipme) continue
-    freeClientAsync(srv, cl, c.ctx)
+    freeClientAsync(srv, cl, c.ctx, 'killed')
     killed++
   }
   if (argv.length === 3) return killed === 0 ? error('ERR No such client') : OK
@@ -412,19 +422,26 @@ function clientKillCommand(c: CommandCall): Reply {
 /**
  * networking.c freeClientAsync as the engine has it: the running client is closed after its
  * reply (CLIENT_CLOSE_AFTER_COMMAND); another is gone at once (its WATCHes, blocking wait
- * and subscriptions dropped), shouldClose() telling the transport.
+ * and subscriptions dropped), shouldClose() telling the transport. Traced as client/closed
+ * with `reason`.
  */
-export function freeClientAsync(srv: ServerState, cl: Client, ctx: ExecContext | null): void {
-  if (cl === srv.currentClient) {
+export function freeClientAsync(
+  srv: ServerState,
+  cl: Client,
+  ctx: ExecContext | null,
+  reason: ClientCloseReason,
+): void {
+  const afterReply = cl === srv.currentClient
+  if (afterReply) cl.closeAfterReply = true
+  else {
+    unwatchAllKeys(srv, cl.id)
+    unblockClosedClient(srv, cl)
+    freeClientPubsub(srv, cl, ctx)
+    disableTracking(srv, cl)
     cl.closeAfterReply = true
-    return
+    srv.clients.delete(cl.id)
   }
-  unwatchAllKeys(srv, cl.id)
-  unblockClosedClient(srv, cl)
-  freeClientPubsub(srv, cl, ctx)
-  disableTracking(srv, cl)
-  cl.closeAfterReply = true
-  srv.clients.delete(cl.id)
+  if (ctx?.tracing === true) ctx.emit({ type: 'client/closed', client: cl.id, reason, afterReply })
 }
 
 function clientNoEvictCommand(c: CommandCall): Reply {
@@ -486,7 +503,7 @@ function clientUnblockCommand(c: CommandCall): Reply {
 }
 
 function clientSetNameCommand(c: CommandCall): Reply {
-  return clientSetName(c.client, c.argv[2] ?? '') ? OK : BAD_NAME
+  return clientSetName(c.client, c.argv[2] ?? '', c.ctx) ? OK : BAD_NAME
 }
 
 const clientCommand = defineCommand('client', undefined, [

@@ -3,11 +3,12 @@
  * column (its flags, its MULTI queue with every command answered QUEUED, its WATCHed keys,
  * its subscriptions); beside them, the server-side dicts those link to: each db's
  * watched_keys (key → clients watching) and pubsub_channels / pubsub_patterns (name →
- * subscribers). A step folds one multi/* or pubsub/* event (clientsModel.ts): the client and
- * the dict entry it concerns light up, CLIENT_DIRTY_CAS lights up on the clients a write
- * touched, EXEC's outcome is shown, and a PUBLISH lights up the channel, the matching
- * patterns and every receiving client. New rows fade in with the step's tween (none under
- * reduced motion: the tween is then always complete).
+ * subscribers). A step folds one multi/*, pubsub/* or client/* event (clientsModel.ts): the
+ * client and the dict entry it concerns light up, CLIENT_DIRTY_CAS lights up on the clients a
+ * write touched, EXEC's outcome is shown, and a PUBLISH lights up the channel, the matching
+ * patterns and every receiving client. A client that connects fades in as a new column; one
+ * the server closes stays for that step, marked closed, then is gone. New rows fade in with
+ * the step's tween (none under reduced motion: the tween is then always complete).
  */
 import '../shared/panels.css'
 import './clients.css'
@@ -68,6 +69,8 @@ const text = {
     en: 'In the tracking table (invalidated at their next change):',
     zh: '在跟踪表中（下次修改时发送失效消息）：',
   },
+  closed: { en: 'closed', zh: '已关闭' },
+  connected: { en: 'new connection', zh: '新连接' },
 } as const
 
 const FLAG_TEXT: Readonly<Record<ClientFlag, { en: string; zh: string }>> = {
@@ -82,7 +85,10 @@ const show = bytesToUtf8
 
 function isClientsEvent(e: StepEvent): boolean {
   return (
-    e.type.startsWith('multi/') || e.type.startsWith('pubsub/') || e.type.startsWith('tracking/')
+    e.type.startsWith('multi/') ||
+    e.type.startsWith('pubsub/') ||
+    e.type.startsWith('tracking/') ||
+    e.type.startsWith('client/')
   )
 }
 
@@ -118,6 +124,12 @@ function ClientsPanelImpl(props: ClientsPanelProps): ReactNode {
   const line = outcome(current, pub.clients.size, lang)
   const opacity = Math.max(0, Math.min(1, t))
   const prevQueued = new Map(prev.clients.map((c) => [c.id, c.queued.length]))
+  // The step that closed a client still shows it, marked, where it stood.
+  const closing = current?.type === 'client/closed' ? current.client : null
+  const gone = closing === null ? undefined : prev.clients.find((c) => c.id === closing)
+  const columns =
+    gone === undefined ? curr.clients : [...curr.clients, gone].sort((a, b) => a.id - b.id)
+  const opening = current?.type === 'client/connected' ? current.client : null
   const lit = (id: number) => focus.clients.includes(id) || pub.clients.has(id)
   const watchedFocus = (key: string) =>
     focus.key === key &&
@@ -138,19 +150,28 @@ function ClientsPanelImpl(props: ClientsPanelProps): ReactNode {
         </p>
       )}
       <div className="clients-columns">
-        {curr.clients.length === 0 && <p className="panel-empty">{text.noClients[lang]}</p>}
-        {curr.clients.map((c) => (
+        {columns.length === 0 && <p className="panel-empty">{text.noClients[lang]}</p>}
+        {columns.map((c) => (
           <article
             key={c.id}
-            className={lit(c.id) ? 'clients-client clients-client--lit' : 'clients-client'}
+            className={
+              (lit(c.id) ? 'clients-client clients-client--lit' : 'clients-client') +
+              (c.id === closing ? ' clients-client--closed' : '')
+            }
+            style={
+              c.id === opening ? { opacity } : c.id === closing ? { opacity: 1 - opacity / 2 } : {}
+            }
             data-client={c.id}
             data-lit={lit(c.id) ? 'true' : undefined}
+            data-state={c.id === closing ? 'closed' : c.id === opening ? 'connected' : undefined}
             aria-label={`${text.client[lang]} ${String(c.id)}`}
           >
             <h3>
               {text.client[lang]} #{c.id}
               {c.name !== '' && <span className="clients-name"> {show(c.name)}</span>}
               <span className="clients-db"> db{c.db}</span>
+              {c.id === closing && <span className="clients-state"> {text.closed[lang]}</span>}
+              {c.id === opening && <span className="clients-state"> {text.connected[lang]}</span>}
             </h3>
             <ul className="clients-flags" aria-label="flags">
               {c.flags.map((f) => (

@@ -1,13 +1,15 @@
 /**
- * The clients panel's model: a pure fold of multi/*, pubsub/* and tracking/* step events onto the
- * engine's ClientsView (inspectClients.ts), so that folding every event of a command onto
+ * The clients panel's model: a pure fold of multi/*, pubsub/*, tracking/* and client/* step
+ * events onto the engine's ClientsView (inspectClients.ts), so that folding every event of a command onto
  * the view before it gives the view after it ("the animation cannot lie").
  *
  * The fold keeps the view's order rules: clients by id, dict keys (watched keys, channels,
  * patterns in the server dict) sorted by bytes, lists Redis keeps as lists (a key's
  * watchers, a channel's subscribers, a client's patterns and queue) in arrival order.
- * Events of other families leave the view as it is. What no event reports (SELECT, CLIENT
- * SETNAME, a client connecting or closing, FLUSHDB's dirty flags) is only seen in `after`.
+ * Events of other families leave the view as it is. A client connecting (client/connected)
+ * gets a fresh column; one closing (client/closed) leaves with its watches and
+ * subscriptions; SELECT, CLIENT SETNAME and RESET change its db and name. What no event
+ * reports (a console tab closed, FLUSHDB's dirty flags) is only seen in `after`.
  */
 import type { StepEvent } from '../../engine/events.ts'
 import type { ClientFlag, ClientStateView, ClientsView } from '../../engine/inspectClients.ts'
@@ -116,9 +118,54 @@ const toSubs = (xs: readonly { channel: string; clients: readonly number[] }[]):
   xs.map((x) => ({ name: x.channel, clients: x.clients }))
 const fromSubs = (xs: Subs) => xs.map((x) => ({ channel: x.name, clients: x.clients }))
 
+/** A client as a new connection has it (networking.c createClient). */
+function newClient(id: number): ClientStateView {
+  return {
+    id,
+    name: '',
+    db: 0,
+    flags: [],
+    queued: [],
+    watched: [],
+    channels: [],
+    shardChannels: [],
+    patterns: [],
+    tracking: null,
+  }
+}
+
+/** Removes a closed client: its column, its watches, and its subscriptions' dict entries. */
+function removeClient(v: ClientsView, id: number): ClientsView {
+  const c = v.clients.find((x) => x.id === id)
+  if (c === undefined) return v
+  const w = unwatchAll(v, id)
+  let channels = toSubs(w.pubsubChannels)
+  for (const ch of c.channels) channels = unsubscribe(channels, ch, id)
+  let shard = toSubs(w.pubsubShardChannels)
+  for (const ch of c.shardChannels) shard = unsubscribe(shard, ch, id)
+  let patterns: Subs = w.pubsubPatterns.map((p) => ({ name: p.pattern, clients: p.clients }))
+  for (const p of c.patterns) patterns = unsubscribe(patterns, p, id)
+  return {
+    ...w,
+    clients: w.clients.filter((x) => x.id !== id),
+    pubsubChannels: fromSubs(channels),
+    pubsubShardChannels: fromSubs(shard),
+    pubsubPatterns: patterns.map((s) => ({ pattern: s.name, clients: s.clients })),
+  }
+}
+
 /** Applies one step event to the clients view; events of other families change nothing. */
 export function applyClientsEvent(v: ClientsView, e: StepEvent): ClientsView {
   switch (e.type) {
+    case 'client/connected':
+      if (v.clients.some((c) => c.id === e.client)) return v
+      return { ...v, clients: [...v.clients, newClient(e.client)].sort((a, b) => a.id - b.id) }
+    case 'client/closed':
+      return removeClient(v, e.client)
+    case 'client/dbSelected':
+      return updateClient(v, e.client, (c) => ({ ...c, db: e.to }))
+    case 'client/named':
+      return updateClient(v, e.client, (c) => ({ ...c, name: e.name }))
     case 'multi/started':
       return updateClient(v, e.client, (c) => ({ ...c, flags: withFlag(c.flags, 'multi', true) }))
     case 'multi/commandQueued':
@@ -285,6 +332,10 @@ export function focusOf(e: StepEvent | undefined): {
       return { clients: e.clients, key: e.key }
     case 'tracking/flushed':
       return { clients: e.clients, key: null }
+    case 'client/connected':
+    case 'client/closed':
+    case 'client/dbSelected':
+    case 'client/named':
     case 'multi/started':
     case 'multi/commandQueued':
     case 'multi/flagged':

@@ -361,6 +361,45 @@ export const narration: StepEventHandlers<Narration> = {
     en: `Client ${n(e.client)} no longer watches its ${n(e.keys)} key(s).`,
     zh: `客户端 ${n(e.client)} 不再监视它的 ${n(e.keys)} 个键。`,
   }),
+  'client/connected': (e) => ({
+    en:
+      e.replaces === undefined
+        ? `Client ${n(e.client)} connected: default user, db 0, RESP2, no name.`
+        : `Client ${n(e.replaces)}'s console reconnected as a new client ${n(e.client)}: default user, db 0, RESP2, no name.`,
+    zh:
+      e.replaces === undefined
+        ? `客户端 ${n(e.client)} 已连接：default 用户、0 号库、RESP2、无名称。`
+        : `客户端 ${n(e.replaces)} 的控制台重新连接为新客户端 ${n(e.client)}：default 用户、0 号库、RESP2、无名称。`,
+  }),
+  'client/closed': (e) => {
+    const why = {
+      killed: { en: 'CLIENT KILL', zh: 'CLIENT KILL' },
+      quit: { en: 'QUIT', zh: 'QUIT' },
+      userDeleted: { en: 'ACL DELUSER of its user', zh: '它的用户被 ACL DELUSER 删除' },
+      channelsRevoked: {
+        en: 'ACL SETUSER took away channels it subscribes to',
+        zh: 'ACL SETUSER 收回了它订阅的频道',
+      },
+    }[e.reason]
+    return {
+      en: `Client ${n(e.client)} closed (${why.en})${e.afterReply ? ' once its reply is sent' : ''}: its watches and subscriptions go with it.`,
+      zh: `客户端 ${n(e.client)} 被关闭（${why.zh}）${e.afterReply ? '，在回复发出之后' : ''}：它的监视和订阅随之清除。`,
+    }
+  },
+  'client/dbSelected': (e) => ({
+    en: `Client ${n(e.client)} selected db ${n(e.to)} (was db ${n(e.from)}).`,
+    zh: `客户端 ${n(e.client)} 切换到 ${n(e.to)} 号库（原为 ${n(e.from)} 号库）。`,
+  }),
+  'client/named': (e) => ({
+    en:
+      e.name === ''
+        ? `Client ${n(e.client)}'s name cleared.`
+        : `Client ${n(e.client)} is now named ${q(e.name)}.`,
+    zh:
+      e.name === ''
+        ? `客户端 ${n(e.client)} 的名称已清除。`
+        : `客户端 ${n(e.client)} 现在名为 ${q(e.name)}。`,
+  }),
   'stream/nodeCreated': (e) => {
     const why = {
       empty: { en: 'the stream had no node', zh: '流中还没有节点' },

@@ -1,7 +1,8 @@
 /**
  * The clients panel (panels/clients/ClientsPanel.tsx) folding real engine traces step by
  * step: WATCH, another client's write lighting up CLIENT_DIRTY_CAS, the queue answering
- * QUEUED, EXEC's outcome, and PUBLISH lighting up its receivers.
+ * QUEUED, EXEC's outcome, and PUBLISH lighting up its receivers; a killed client marked
+ * closed for its step, a new connection, SELECT and CLIENT SETNAME in a column's header.
  */
 import { render, screen, within } from '@testing-library/react'
 import { describe, expect, it } from 'vitest'
@@ -122,6 +123,56 @@ describe('ClientsPanel', () => {
     const patterns = screen.getByTestId('pubsub-patterns')
     expect(patterns.querySelector('[data-name="n*"]')?.getAttribute('data-lit')).toBe('true')
     expect(screen.getByTestId('clients-outcome').textContent).toBe('PUBLISH reached 2 receiver(s).')
+  })
+})
+
+const columnOf = (id: number) =>
+  document.querySelector<HTMLElement>(`.clients-client[data-client="${String(id)}"]`)
+
+describe('ClientsPanel client lifecycle', () => {
+  it('marks a killed client closed for its step, then drops it and its watches', () => {
+    const { s, a, b, view } = setup()
+    s.execute(['WATCH', 'k'], b)
+    const before = view()
+    const t = s.execute(['CLIENT', 'KILL', 'ID', String(b)], a)
+    const own = t.events.filter((e) => e.type.startsWith('client/'))
+    expect(concernsClients({ argv: t.argv, reply: t.reply, events: t.events })).toBe(true)
+    const { rerender } = render(panel(before, view(), own, 0))
+    expect(columnOf(b)?.dataset['state']).toBeUndefined()
+    expect(screen.getByTestId('watched-keys-0').textContent).toContain(`#${String(b)}`)
+    rerender(panel(before, view(), own, 1))
+    expect(columnOf(b)?.dataset['state']).toBe('closed')
+    expect(columnOf(b)?.textContent).toContain('closed')
+    expect(screen.getByTestId('clients-narration').textContent).toBe(
+      `Client ${String(b)} closed (CLIENT KILL): its watches and subscriptions go with it.`,
+    )
+    expect(screen.getByTestId('watched-keys-empty')).toBeTruthy()
+    rerender(panel(before, view(), own, 1, 'zh'))
+    expect(screen.getByTestId('clients-narration').textContent).toContain('被关闭（CLIENT KILL）')
+  })
+
+  it('fades a new connection in, and shows SELECT and CLIENT SETNAME in its header', () => {
+    const { s, a, view } = setup()
+    const before = view()
+    const c = s.createClient()
+    const connected: StepEvent = { type: 'client/connected', client: c, replaces: 99 }
+    const { rerender } = render(panel(before, view(), [connected], 1))
+    expect(columnOf(c)?.dataset['state']).toBe('connected')
+    expect(screen.getByTestId('clients-narration').textContent).toBe(
+      `Client 99's console reconnected as a new client ${String(c)}: default user, db 0, RESP2, no name.`,
+    )
+    const b2 = view()
+    const sel = s.execute(['SELECT', '4'], a)
+    const name = s.execute(['CLIENT', 'SETNAME', 'worker'], a)
+    const events = [...sel.events, ...name.events].filter((e) => e.type.startsWith('client/'))
+    rerender(panel(b2, view(), events, 1))
+    expect(columnOf(a)?.querySelector('h3')?.textContent).toContain('db4')
+    expect(columnOf(a)?.querySelector('h3')?.textContent).not.toContain('worker')
+    rerender(panel(b2, view(), events, 2))
+    expect(columnOf(a)?.querySelector('h3')?.textContent).toContain('worker')
+    expect(screen.getByTestId('clients-narration').textContent).toBe(
+      `Client ${String(a)} is now named “worker”.`,
+    )
   })
 })
 
