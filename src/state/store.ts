@@ -609,7 +609,10 @@ const createPlayerSlice: Slice<PlayerSlice> = (set, get) => ({
         const clock = { ...s.clock, now: tick.at }
         const tabs = settleWaits(appendOutput(s.tabs, tick), tick.unblocked, tick.at, true)
         if (!tickIsInteresting(tick)) return tabs === s.tabs ? { clock } : { clock, tabs }
-        const follow = following(s)
+        // A command still playing its steps keeps the playhead: the tick (a cron rehash step,
+        // an expiry) plays after it. Jumping to the tick's end cut the command the learner
+        // had just typed short, and the panels showed the tick's steps instead.
+        const follow = following(s) && !(s.playing && !playheadAtEnd(s.items, s.playhead))
         const items = [...s.items, itemFromTick(tick)].slice(-MAX_ITEMS)
         const shift = s.items.length + 1 - items.length
         const playhead = follow

@@ -115,6 +115,29 @@ describe('player slice', () => {
     expect(store.getState().clock.now).toBe(t0 + 2500)
   })
 
+  it('lets a command finish playing its steps when a clock tick arrives, then plays the tick', () => {
+    const store = createAppStore({ motion: 'full' })
+    store.getState().traceReceived(trace(0, 3))
+    store.getState().playTicked()
+    expect(store.getState().playhead).toEqual({ item: 0, step: 1 })
+    const expired = { type: 'expire/keyExpiredActively' as const, db: 0, key: 'k', when: 1 }
+    store.getState().tickReceived({ at: 6, events: [expired], position: 2, dropped: 0 })
+    expect(store.getState().items.map((i) => i.kind)).toEqual(['command', 'tick'])
+    expect(store.getState().playhead).toEqual({ item: 0, step: 1 })
+    expect(store.getState().playing).toBe(true)
+    for (let i = 0; i < 3; i++) store.getState().playTicked()
+    expect(store.getState().playhead).toEqual({ item: 1, step: 1 })
+    expect(store.getState().playing).toBe(false)
+  })
+
+  it('jumps to a tick that arrives when the playhead rests at the end', () => {
+    const store = createAppStore({ motion: 'reduce' })
+    store.getState().traceReceived(trace(0, 2))
+    const expired = { type: 'expire/keyExpiredActively' as const, db: 0, key: 'k', when: 1 }
+    store.getState().tickReceived({ at: 6, events: [expired], position: 2, dropped: 0 })
+    expect(store.getState().playhead).toEqual({ item: 1, step: 1 })
+  })
+
   it('adds a tick to the timeline only when it did something', () => {
     const store = createAppStore()
     store.getState().tickReceived({ at: 5, events: [], position: 1, dropped: 0 })
