@@ -13,6 +13,7 @@ import { narration } from '../shared/narration.ts'
 import { useStepFold } from '../shared/stepFold.ts'
 import {
   applyListpackEvent,
+  emptyListpackModel,
   layoutListpack,
   listpackModelFromView,
   settleListpack,
@@ -54,23 +55,23 @@ function ListpackPanelImpl(props: ListpackPanelProps) {
       ),
     [events, after.key],
   )
-  const fromBefore = before?.kind === 'listpack'
+  // A key the command creates (no listpack before) is built from an empty listpack by its
+  // inserts, so each step shows one more entry; with no steps to fold, the after view.
   const start = useMemo(
-    () => listpackModelFromView(fromBefore ? before : after),
-    [fromBefore, before, after],
+    () =>
+      before?.kind === 'listpack'
+        ? listpackModelFromView(before)
+        : own.length > 0
+          ? emptyListpackModel(after.key)
+          : listpackModelFromView(after),
+    [before, after, own.length],
   )
   const settle = useMemo(() => {
     if (!settled) return null
     const truth = listpackModelFromView(after)
     return (folded: ListpackModel) => settleListpack(folded, truth)
   }, [settled, after])
-  const { prev, curr, current } = useStepFold(
-    start,
-    own,
-    fromBefore ? step : 0,
-    applyListpackEvent,
-    settle,
-  )
+  const { prev, curr, current } = useStepFold(start, own, step, applyListpackEvent, settle)
   const from = new Map(layoutListpack(prev).map((b) => [b.id, b]))
   const boxes = layoutListpack(curr)
   const e = easeCubicInOut(Math.max(0, Math.min(1, t)))
