@@ -24,6 +24,7 @@ import {
   outputLines,
   replyLines,
   tickIsInteresting,
+  tookLines,
   waitedLines,
 } from './store.ts'
 import type {
@@ -481,7 +482,7 @@ function rebuildTabs(saved: SavedSession, traces: readonly (WireTrace | WireTick
       list.push({ kind: 'input', text: displayArgv(t.argv), ...prompt })
       if (t.blocked) waits.set(t.client, { argv: t.argv, since: t.at })
       else {
-        list.push(...replyLines(t.argv, t.reply, t.replyCut))
+        list.push(...replyLines(t.argv, t.reply, t.replyCut), ...tookLines(t))
         prompts.set(t.client, cliPromptAfter(prompt, t.argv, t.reply))
       }
     }

@@ -115,6 +115,16 @@ describe('player slice', () => {
     expect(store.getState().clock.now).toBe(t0 + 2500)
   })
 
+  it('prints how long a command took, as redis-cli does past half a second (DEBUG SLEEP 3)', () => {
+    const store = createAppStore()
+    store.getState().clientOpened(1)
+    const t0 = store.getState().clock.now
+    store.getState().traceReceived({ ...trace(0, 0), at: t0, end: t0 + 3000 })
+    store.getState().traceReceived({ ...trace(1, 0), at: t0 + 3000, end: t0 + 3400 })
+    const texts = store.getState().tabs[0]?.lines.map((l) => ('text' in l ? l.text : l.kind))
+    expect(texts?.filter((x) => x?.startsWith('('))).toEqual(['(3.00s)'])
+  })
+
   it('lets a command finish playing its steps when a clock tick arrives, then plays the tick', () => {
     const store = createAppStore({ motion: 'full' })
     store.getState().traceReceived(trace(0, 3))
