@@ -62,6 +62,13 @@ function stepViews(
   return empty === null ? { before: after, after, events: [] } : { before: empty, after, events }
 }
 
+/**
+ * View kinds the panel's title already names ('Keyspace (db 0)', 'Clients: …'): their raw
+ * kind is not repeated after it, where it read as untranslated English in 简体中文. Other
+ * kinds are Redis's encoding names (listpack, intset …), shown as Redis spells them.
+ */
+const TITLED_KINDS: ReadonlySet<string> = new Set(['keyspace', 'clients'])
+
 interface FrameProps {
   readonly id: string
   readonly title: string
@@ -116,7 +123,7 @@ function PanelFrame(props: FrameProps): ReactNode {
       <header className="panel-header">
         <h2>
           {props.title}
-          {kind ? <span className="panel-kind"> · {kind}</span> : null}
+          {kind && !TITLED_KINDS.has(kind) ? <span className="panel-kind"> · {kind}</span> : null}
         </h2>
         {props.canPin && props.keyName !== null && (
           <button

@@ -213,6 +213,8 @@ describe('keyspace panels', { timeout: 30_000 }, () => {
     expect(
       await within(keyspace).findByRole('heading', { name: 'Keys (main dict) · db 0' }),
     ).toBeVisible()
+    // The title names the keyspace: no untranslated '· keyspace' after it.
+    expect(within(keyspace).getByRole('heading', { level: 2 }).textContent).toBe('Keyspace (db 0)')
     expect(within(keyspace).getByRole('heading', { name: 'Expires dict · db 0' })).toBeVisible()
     const scan = await within(keyspace).findByRole('region', { name: /^SCAN cursor/ })
     const keys = within(keyspace).getByRole('region', { name: 'Keys (main dict) · db 0' })
