@@ -36,6 +36,9 @@ export interface ListpackPanelProps {
 }
 
 const text = {
+  bytes: { en: 'bytes', zh: '字节' },
+  entry: { en: 'entry', zh: '个条目' },
+  entries: { en: 'entries', zh: '个条目' },
   explain: {
     en: 'One contiguous block: header (total bytes, count), entries (encoding, data, backlen), 0xFF. Small integers take 1 byte; inserting moves every later byte.',
     zh: '一整块连续内存：头部（总字节数、元素数）、各个条目（编码、数据、backlen）、0xFF。小整数只占 1 字节；插入会搬动其后的所有字节。',
@@ -81,8 +84,9 @@ function ListpackPanelImpl(props: ListpackPanelProps) {
     <section aria-label={title} className="listpack-panel">
       <p>{text.explain[lang]}</p>
       <p>
-        <span data-testid="lp-total">{curr.totalBytes}</span> B ·{' '}
-        <span data-testid="lp-count">{curr.cells.length}</span>
+        <span data-testid="lp-total">{curr.totalBytes}</span> {text.bytes[lang]} ·{' '}
+        <span data-testid="lp-count">{curr.cells.length}</span>{' '}
+        {(curr.cells.length === 1 ? text.entry : text.entries)[lang]}
       </p>
       <p role="status" aria-live="polite">
         {current ? narration[current.type](current as never)[lang] : ''}
