@@ -62,6 +62,13 @@ function stepViews(
   return empty === null ? { before: after, after, events: [] } : { before: empty, after, events }
 }
 
+/**
+ * View kinds the panel's title already names ('Keyspace (db 0)', 'Clients: …'): their raw
+ * kind is not repeated after it, where it read as untranslated English in 简体中文. Other
+ * kinds are Redis's encoding names (listpack, intset …), shown as Redis spells them.
+ */
+const TITLED_KINDS: ReadonlySet<string> = new Set(['keyspace', 'clients'])
+
 interface FrameProps {
   readonly id: string
   readonly title: string
@@ -116,7 +123,7 @@ function PanelFrame(props: FrameProps): ReactNode {
       <header className="panel-header">
         <h2>
           {props.title}
-          {kind ? <span className="panel-kind"> · {kind}</span> : null}
+          {kind && !TITLED_KINDS.has(kind) ? <span className="panel-kind"> · {kind}</span> : null}
         </h2>
         {props.canPin && props.keyName !== null && (
           <button
@@ -159,6 +166,8 @@ function StepList(): ReactNode {
   const step = useApp((s) => s.playhead.step)
   const lang = useApp((s) => s.language)
   const events = item?.events ?? []
+  // A clock tick's steps are serverCron's (active expiry, a rehash step), not a command's.
+  const heading = t(item?.kind === 'tick' ? 'inspector.tickEvents' : 'inspector.events')
   const listRef = useRef<HTMLOListElement>(null)
   // The current step stays in sight as the playhead moves: the list scrolls, never the page
   // (the panel the learner is watching may be further down).
@@ -172,9 +181,9 @@ function StepList(): ReactNode {
     else if (row.bottom > box.bottom) list.scrollTop += row.bottom - box.bottom
   }, [item, step])
   return (
-    <section className="panel steps" aria-label={t('inspector.events')}>
+    <section className="panel steps" aria-label={heading}>
       <header className="panel-header">
-        <h2>{t('inspector.events')}</h2>
+        <h2>{heading}</h2>
       </header>
       {events.length === 0 ? (
         <p className="panel-empty">{t('inspector.noEvents')}</p>

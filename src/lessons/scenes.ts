@@ -484,11 +484,14 @@ export const SCENES: readonly Scene[] = [
         tick: 10000,
         note: { en: 'ten seconds pass: every key is idle', zh: '过去十秒：所有键都空闲' },
       },
-      { run: 'GET key:1' },
-      { run: 'GET key:2' },
       {
-        run: 'GET key:3',
-        note: { en: 'these three were just used', zh: '这三个键刚被访问过' },
+        // TOUCH looks the keys up as a read does, without printing three 1 KB values of
+        // \x00 padding (what GET of a DEBUG POPULATE key shows) over the scene.
+        run: 'TOUCH key:1 key:2 key:3',
+        note: {
+          en: 'these three were just used: a lookup (TOUCH, GET …) sets their LRU clock to now',
+          zh: '这三个键刚被访问过：一次查找（TOUCH、GET……）把它们的 LRU 时钟设为现在',
+        },
       },
       {
         tick: 1000,
@@ -528,12 +531,14 @@ export const SCENES: readonly Scene[] = [
         },
       },
       { run: 'DEBUG POPULATE 300 key 1000' },
-      { run: 'GET key:1' },
-      { run: 'GET key:1' },
-      { run: 'GET key:2' },
-      { run: 'GET key:2' },
-      { run: 'GET key:3' },
-      { run: 'GET key:3' },
+      {
+        run: 'TOUCH key:1 key:2 key:3',
+        note: {
+          en: 'a lookup (TOUCH, GET …) adds one to each key’s access counter',
+          zh: '一次查找（TOUCH、GET……）让每个键的访问计数器加一',
+        },
+      },
+      { run: 'TOUCH key:1 key:2 key:3' },
       { run: 'OBJECT FREQ key:1', note: { en: '5 + 2 accesses = 7', zh: '5 + 2 次访问 = 7' } },
       { run: 'OBJECT FREQ key:9', note: { en: 'never read: 5', zh: '从未读过：5' } },
       ...evictionLines(
@@ -541,7 +546,7 @@ export const SCENES: readonly Scene[] = [
           en: 'the pool fills with the least frequently used keys, which go first',
           zh: '淘汰池装入最不常用的键，它们先被淘汰',
         },
-        { en: 'the keys read twice are all still here', zh: '读过两次的键都还在' },
+        { en: 'the keys touched twice are all still here', zh: '被访问过两次的键都还在' },
       ),
       { run: 'CONFIG SET lfu-log-factor 10' },
     ],

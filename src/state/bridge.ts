@@ -37,6 +37,7 @@ import {
   outputLines,
   replyLines,
   tickIsInteresting,
+  tookLines,
   waitedLines,
 } from './store.ts'
 import type {
@@ -540,7 +541,7 @@ function rebuildTabs(
         offline.add(t.client)
       } else if (t.blocked) waits.set(t.client, { argv: t.argv, since: t.at })
       else {
-        list.push(...replyLines(t.argv, t.reply, t.replyCut))
+        list.push(...replyLines(t.argv, t.reply, t.replyCut), ...tookLines(t))
         prompts.set(t.client, cliPromptAfter(prompt, t.argv, t.reply))
       }
     }

@@ -672,9 +672,11 @@ const createPlayerSlice: Slice<PlayerSlice> = (set, get) => ({
               : {
                   ...t,
                   ...cliPromptAfter(t, trace.argv, trace.reply),
-                  lines: [...t.lines, ...replyLines(trace.argv, trace.reply, trace.replyCut)].slice(
-                    -MAX_CONSOLE_LINES,
-                  ),
+                  lines: [
+                    ...t.lines,
+                    ...replyLines(trace.argv, trace.reply, trace.replyCut),
+                    ...tookLines(trace),
+                  ].slice(-MAX_CONSOLE_LINES),
                 },
         )
         // A monitor's own command: its reply first, then its line, as Redis writes them.
@@ -695,7 +697,10 @@ const createPlayerSlice: Slice<PlayerSlice> = (set, get) => ({
         const clock = { ...s.clock, now: tick.at }
         const tabs = settleWaits(appendOutput(s.tabs, tick), tick, tick.at, true)
         if (!tickIsInteresting(tick)) return tabs === s.tabs ? { clock } : { clock, tabs }
-        const follow = following(s)
+        // A command still playing its steps keeps the playhead: the tick (a cron rehash step,
+        // an expiry) plays after it. Jumping to the tick's end cut the command the learner
+        // had just typed short, and the panels showed the tick's steps instead.
+        const follow = following(s) && !(s.playing && !playheadAtEnd(s.items, s.playhead))
         const items = [...s.items, itemFromTick(tick)].slice(-MAX_ITEMS)
         const shift = s.items.length + 1 - items.length
         const playhead = follow
@@ -853,7 +858,20 @@ export function waitedLines(waiting: Waiting, at: number, byTick: boolean): Cons
   let elapsed = at - waiting.since
   const timeout = blockTimeoutMs(waiting.argv)
   if (byTick && timeout > 0) elapsed = Math.min(elapsed, timeout)
-  return elapsed >= 500 ? [{ kind: 'text', text: `(${(elapsed / 1000).toFixed(2)}s)` }] : []
+  return elapsedLines(elapsed)
+}
+
+/** redis-cli's "(%.2fs)" line for `ms` of elapsed time, printed from half a second on. */
+function elapsedLines(ms: number): ConsoleLine[] {
+  return ms >= 500 ? [{ kind: 'text', text: `(${(ms / 1000).toFixed(2)}s)` }] : []
+}
+
+/**
+ * The "(N.NNs)" redis-cli prints after a command that itself took half a second or more of
+ * (virtual) time: DEBUG SLEEP 3 ends with "(3.00s)", as in redis-cli.
+ */
+export function tookLines(trace: Pick<WireTrace, 'at' | 'end'>): ConsoleLine[] {
+  return elapsedLines((trace.end ?? trace.at) - trace.at)
 }
 
 /**

@@ -124,6 +124,19 @@ describe('timeline controls', { timeout: 30_000 }, () => {
     expect(h.store.getState().clock.now).toBe(before + 10_000)
     expect(h.store.getState().log.at(-1)).toEqual({ t: 'tick', ms: 10_000, n: 1 })
   })
+
+  it("titles a clock tick's steps as the tick's, not a command's", async () => {
+    const { h, user, settle } = await setup()
+    await h.run(['SET', 'k', 'v'], ['PEXPIRE', 'k', '100'])
+    await settle()
+    expect(screen.getByRole('region', { name: 'Steps of this command' })).toBeInTheDocument()
+    await user.click(screen.getByRole('button', { name: 'Advance the clock by +1s' }))
+    await settle()
+    expect(h.store.getState().items.at(-1)?.kind).toBe('tick')
+    expect(
+      screen.getByRole('heading', { name: 'Steps of this clock tick (serverCron)' }),
+    ).toBeInTheDocument()
+  })
 })
 
 describe('PanelErrorBoundary', () => {
@@ -213,6 +226,8 @@ describe('keyspace panels', { timeout: 30_000 }, () => {
     expect(
       await within(keyspace).findByRole('heading', { name: 'Keys (main dict) · db 0' }),
     ).toBeVisible()
+    // The title names the keyspace: no untranslated '· keyspace' after it.
+    expect(within(keyspace).getByRole('heading', { level: 2 }).textContent).toBe('Keyspace (db 0)')
     expect(within(keyspace).getByRole('heading', { name: 'Expires dict · db 0' })).toBeVisible()
     const scan = await within(keyspace).findByRole('region', { name: /^SCAN cursor/ })
     const keys = within(keyspace).getByRole('region', { name: 'Keys (main dict) · db 0' })

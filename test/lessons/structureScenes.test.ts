@@ -139,6 +139,15 @@ describe.each(['evict-lru', 'evict-lfu'])('%s', (id) => {
     expect(at('DBSIZE', 1).events.filter((e) => e.type === 'evict/keyPicked')).toEqual([])
     expect(at('EXISTS key:1 key:2 key:3', 1).reply).toEqual(int(3))
   })
+
+  it('prints no 1 KB values: the keys are used with TOUCH, not GET (a wall of \\x00 padding)', () => {
+    const { steps } = play(id)
+    const bulky = steps.filter((x) => x.reply.type === 'bulk' && (x.reply.value?.length ?? 0) > 100)
+    expect(bulky.map((x) => x.line)).toEqual([])
+    expect(steps.filter((x) => x.line.startsWith('TOUCH')).map((x) => x.reply)).toContainEqual(
+      int(3),
+    )
+  })
 })
 
 it('evict-lfu counts the reads: 7 for a key read twice, 5 for one never read', () => {

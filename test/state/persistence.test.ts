@@ -68,6 +68,23 @@ describe('session persistence (localStorage backend)', () => {
     b.dispose()
   })
 
+  it("prints DEBUG SLEEP 1 with redis-cli's (1.00s) line, live and after a reload", async () => {
+    localStorage.clear()
+    const kv = storageKv(localStorage)
+    const a = await createHarness({ factory: createServer })
+    const detach = attachPersistence(a.store, kv, 0)
+    await a.run(['DEBUG', 'SLEEP', '1'], ['PING'])
+    await new Promise((r) => setTimeout(r, 5))
+    const took = (h: typeof a) =>
+      h.store.getState().tabs[0]?.lines.filter((l) => l.kind === 'text' && /^\(/.test(l.text))
+    expect(took(a)).toEqual([{ kind: 'text', text: '(1.00s)' }])
+    detach()
+    a.dispose()
+    const b = await createHarness({ factory: createServer, saved: await loadSession(kv) })
+    expect(took(b)).toEqual([{ kind: 'text', text: '(1.00s)' }])
+    b.dispose()
+  })
+
   it('stashes a pending save synchronously when the page is hidden, so a quick reload keeps it', async () => {
     localStorage.clear()
     // A backend whose writes never finish, like IndexedDB during unload.

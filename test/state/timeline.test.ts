@@ -115,6 +115,39 @@ describe('player slice', () => {
     expect(store.getState().clock.now).toBe(t0 + 2500)
   })
 
+  it('prints how long a command took, as redis-cli does past half a second (DEBUG SLEEP 3)', () => {
+    const store = createAppStore()
+    store.getState().clientOpened(1)
+    const t0 = store.getState().clock.now
+    store.getState().traceReceived({ ...trace(0, 0), at: t0, end: t0 + 3000 })
+    store.getState().traceReceived({ ...trace(1, 0), at: t0 + 3000, end: t0 + 3400 })
+    const texts = store.getState().tabs[0]?.lines.map((l) => ('text' in l ? l.text : l.kind))
+    expect(texts?.filter((x) => x?.startsWith('('))).toEqual(['(3.00s)'])
+  })
+
+  it('lets a command finish playing its steps when a clock tick arrives, then plays the tick', () => {
+    const store = createAppStore({ motion: 'full' })
+    store.getState().traceReceived(trace(0, 3))
+    store.getState().playTicked()
+    expect(store.getState().playhead).toEqual({ item: 0, step: 1 })
+    const expired = { type: 'expire/keyExpiredActively' as const, db: 0, key: 'k', when: 1 }
+    store.getState().tickReceived({ at: 6, events: [expired], position: 2, dropped: 0 })
+    expect(store.getState().items.map((i) => i.kind)).toEqual(['command', 'tick'])
+    expect(store.getState().playhead).toEqual({ item: 0, step: 1 })
+    expect(store.getState().playing).toBe(true)
+    for (let i = 0; i < 3; i++) store.getState().playTicked()
+    expect(store.getState().playhead).toEqual({ item: 1, step: 1 })
+    expect(store.getState().playing).toBe(false)
+  })
+
+  it('jumps to a tick that arrives when the playhead rests at the end', () => {
+    const store = createAppStore({ motion: 'reduce' })
+    store.getState().traceReceived(trace(0, 2))
+    const expired = { type: 'expire/keyExpiredActively' as const, db: 0, key: 'k', when: 1 }
+    store.getState().tickReceived({ at: 6, events: [expired], position: 2, dropped: 0 })
+    expect(store.getState().playhead).toEqual({ item: 1, step: 1 })
+  })
+
   it('adds a tick to the timeline only when it did something', () => {
     const store = createAppStore()
     store.getState().tickReceived({ at: 5, events: [], position: 1, dropped: 0 })

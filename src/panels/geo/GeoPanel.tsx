@@ -65,6 +65,7 @@ const text = {
     zh: '地理位置集合就是有序集合。每个位置变成两个 26 位的格子编号（把经度和纬度范围各二分 26 次），交错成 52 位分数：相近的点分数相近，所以任何大小的格子都是有序集合里的一段分数区间。',
   },
   points: { en: 'points', zh: '个点' },
+  point: { en: 'point', zh: '个点' },
   plane: { en: 'Longitude / latitude plane of {key}', zh: '{key} 的经纬度平面' },
   density: {
     en: '{n} points: density per geohash cell of step {step}',
@@ -557,8 +558,8 @@ function GeoPanelImpl(props: GeoPanelProps) {
     <section aria-label={title} className="geo-panel" data-testid="geo-panel">
       <p>{text.explain[lang]}</p>
       <p className="geo-facts">
-        <span data-testid="geo-size">{curr.size}</span> {text.points[lang]} ·{' '}
-        <code>{encoding}</code>
+        <span data-testid="geo-size">{curr.size}</span>{' '}
+        {(curr.size === 1 ? text.point : text.points)[lang]} · <code>{encoding}</code>
       </p>
       <p role="status" aria-live="polite">
         {current ? narration[current.type](current as never)[lang] : ''}

@@ -13,6 +13,7 @@ import { narration } from '../shared/narration.ts'
 import { useStepFold } from '../shared/stepFold.ts'
 import {
   applyListpackEvent,
+  emptyListpackModel,
   layoutListpack,
   listpackModelFromView,
   settleListpack,
@@ -35,6 +36,9 @@ export interface ListpackPanelProps {
 }
 
 const text = {
+  bytes: { en: 'bytes', zh: '字节' },
+  entry: { en: 'entry', zh: '个条目' },
+  entries: { en: 'entries', zh: '个条目' },
   explain: {
     en: 'One contiguous block: header (total bytes, count), entries (encoding, data, backlen), 0xFF. Small integers take 1 byte; inserting moves every later byte.',
     zh: '一整块连续内存：头部（总字节数、元素数）、各个条目（编码、数据、backlen）、0xFF。小整数只占 1 字节；插入会搬动其后的所有字节。',
@@ -54,23 +58,23 @@ function ListpackPanelImpl(props: ListpackPanelProps) {
       ),
     [events, after.key],
   )
-  const fromBefore = before?.kind === 'listpack'
+  // A key the command creates (no listpack before) is built from an empty listpack by its
+  // inserts, so each step shows one more entry; with no steps to fold, the after view.
   const start = useMemo(
-    () => listpackModelFromView(fromBefore ? before : after),
-    [fromBefore, before, after],
+    () =>
+      before?.kind === 'listpack'
+        ? listpackModelFromView(before)
+        : own.length > 0
+          ? emptyListpackModel(after.key)
+          : listpackModelFromView(after),
+    [before, after, own.length],
   )
   const settle = useMemo(() => {
     if (!settled) return null
     const truth = listpackModelFromView(after)
     return (folded: ListpackModel) => settleListpack(folded, truth)
   }, [settled, after])
-  const { prev, curr, current } = useStepFold(
-    start,
-    own,
-    fromBefore ? step : 0,
-    applyListpackEvent,
-    settle,
-  )
+  const { prev, curr, current } = useStepFold(start, own, step, applyListpackEvent, settle)
   const from = new Map(layoutListpack(prev).map((b) => [b.id, b]))
   const boxes = layoutListpack(curr)
   const e = easeCubicInOut(Math.max(0, Math.min(1, t)))
@@ -80,8 +84,9 @@ function ListpackPanelImpl(props: ListpackPanelProps) {
     <section aria-label={title} className="listpack-panel">
       <p>{text.explain[lang]}</p>
       <p>
-        <span data-testid="lp-total">{curr.totalBytes}</span> B ·{' '}
-        <span data-testid="lp-count">{curr.cells.length}</span>
+        <span data-testid="lp-total">{curr.totalBytes}</span> {text.bytes[lang]} ·{' '}
+        <span data-testid="lp-count">{curr.cells.length}</span>{' '}
+        {(curr.cells.length === 1 ? text.entry : text.entries)[lang]}
       </p>
       <p role="status" aria-live="polite">
         {current ? narration[current.type](current as never)[lang] : ''}

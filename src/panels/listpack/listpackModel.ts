@@ -68,6 +68,11 @@ export function listpackModelFromView(v: ListpackView): ListpackModel {
   return { key: v.key, cells, totalBytes: v.totalBytes, nextUid: cells.length }
 }
 
+/** A fresh listpack (lpNew): the 6-byte header and the 0xFF terminator, no entries. */
+export function emptyListpackModel(key: string): ListpackModel {
+  return { key, cells: [], totalBytes: LP_HEADER + 1, nextUid: 0 }
+}
+
 /**
  * The model to show at an item's last step: the engine's view `truth`, with the folded
  * model's stable ids kept where the entries line up (same values in the same order), so the

@@ -15,6 +15,7 @@ import { narration } from '../shared/narration.ts'
 import { useStepFold } from '../shared/stepFold.ts'
 import {
   applyQuicklistEvent,
+  emptyQuicklistModel,
   fillLimit,
   layoutQuicklist,
   QL_GAP,
@@ -102,18 +103,22 @@ function QuicklistPanelImpl(props: QuicklistPanelProps) {
     () => events.filter((e) => 'key' in e && e.key === after.key && touched(e).length > 0),
     [events, after.key],
   )
-  const start = useMemo(() => quicklistModelFromView(before ?? after), [before, after])
+  // A list the command creates starts as an empty chain: each step links a node or adds an
+  // element, instead of the finished list standing there from the first step.
+  const start = useMemo(
+    () =>
+      before
+        ? quicklistModelFromView(before)
+        : own.length > 0
+          ? emptyQuicklistModel(after.key, after.fill)
+          : quicklistModelFromView(after),
+    [before, after, own.length],
+  )
   const settle = useMemo(
     () => (settled ? () => quicklistModelFromView(after) : null),
     [settled, after],
   )
-  const { prev, curr, current } = useStepFold(
-    start,
-    own,
-    before ? step : 0,
-    applyQuicklistEvent,
-    settle,
-  )
+  const { prev, curr, current } = useStepFold(start, own, step, applyQuicklistEvent, settle)
   const hot = new Set(touched(current))
   const from = new Map(layoutQuicklist(prev).map((b) => [b.node, b]))
   const boxes = layoutQuicklist(curr)

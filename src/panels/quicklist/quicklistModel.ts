@@ -36,6 +36,11 @@ export function quicklistModelFromView(v: QuicklistView): QuicklistModel {
   }
 }
 
+/** A list with no nodes yet (quicklistCreate), held to `fill`. */
+export function emptyQuicklistModel(key: string, fill: number): QuicklistModel {
+  return { key, fill, count: 0, nodes: [] }
+}
+
 function patch(m: QuicklistModel, id: number, f: (n: QlNode) => QlNode): QuicklistModel {
   return { ...m, nodes: m.nodes.map((n) => (n.id === id ? f(n) : n)) }
 }

@@ -70,6 +70,7 @@ describe('GeoPanel', () => {
     expect(screen.getByRole('status').textContent).toContain('52-bit score is 3479099956230698')
     expect(screen.getByRole('status').textContent).toContain('added as a new member')
     expect(screen.getByTestId('geo-size').textContent).toBe('1')
+    expect(screen.getByTestId('geo-size').parentElement?.textContent).toMatch(/^1 point ·/)
     expect(container.querySelector('[data-member="Palermo"]')).not.toBeNull()
 
     // Half-way through the step only the first halvings are revealed.
@@ -78,6 +79,7 @@ describe('GeoPanel', () => {
 
     rerender(<GeoPanel {...props} step={3} settled />)
     expect(screen.getByTestId('geo-size').textContent).toBe('3')
+    expect(screen.getByTestId('geo-size').parentElement?.textContent).toMatch(/^3 points ·/)
     for (const m of ['Palermo', 'Catania', 'Rome'])
       expect(container.querySelector(`[data-member="${m}"]`)).not.toBeNull()
   })

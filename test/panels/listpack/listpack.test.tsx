@@ -83,6 +83,39 @@ describe('ListpackPanel', () => {
   })
 })
 
+describe('ListpackPanel on a key the command creates', () => {
+  it('starts from an empty listpack and shows one more entry at each insert step', () => {
+    const s = createServer({ seed: 1, clock: manualClock(), trace: 'full' })
+    const t = s.execute(['HSET', 'user', 'name', 'Ann', 'age', '33'])
+    const after = view(s, 'user')
+    const panel = (step: number) => (
+      <ListpackPanel
+        title="Hash user"
+        before={null}
+        after={after}
+        events={t.events}
+        step={step}
+        t={1}
+        lang="en"
+        settled={step === 4}
+      />
+    )
+    const r = render(panel(0))
+    expect(screen.getByTestId('lp-count').textContent).toBe('0')
+    expect(screen.getByTestId('lp-total').textContent).toBe('7')
+    expect(screen.getByTestId('lp-count').parentElement?.textContent).toBe('7 bytes · 0 entries')
+    r.rerender(panel(1))
+    expect(screen.getByTestId('lp-count').textContent).toBe('1')
+    expect(screen.getByTestId('lp-count').parentElement?.textContent).toBe('13 bytes · 1 entry')
+    expect(r.container.querySelectorAll('[data-id^="lp:"]')).toHaveLength(3)
+    r.rerender(panel(2))
+    expect(screen.getByTestId('lp-count').textContent).toBe('2')
+    r.rerender(panel(4))
+    expect(screen.getByTestId('lp-count').textContent).toBe('4')
+    expect(screen.getByTestId('lp-total').textContent).toBe(String(after.totalBytes))
+  })
+})
+
 describe('layoutListpack widths', () => {
   it('makes every box wide enough for its label and its offset+size line, values decoded from UTF-8', () => {
     const s = createServer({ seed: 1, clock: manualClock(), trace: 'full' })

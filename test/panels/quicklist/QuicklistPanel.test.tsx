@@ -14,7 +14,7 @@ function setup(fill: string) {
 const view = (s: ReturnType<typeof setup>) => s.inspect('l') as unknown as QuicklistView
 
 function panel(
-  before: QuicklistView,
+  before: QuicklistView | null,
   after: QuicklistView,
   events: readonly StepEvent[],
   step: number,
@@ -74,6 +74,27 @@ describe('QuicklistPanel', () => {
       (g) => g.getAttribute('data-id'),
     )
     expect(ids).toEqual(after.nodes.map((n) => `qlnode:${String(n.id)}`))
+  })
+
+  it('builds a list the command creates step by step, from no node to the pushed elements', () => {
+    const s = setup('-2')
+    const t = s.execute(['RPUSH', 'l', 'a', 'b', 'c', 'd'])
+    const after = view(s)
+    const steps = t.events.filter((e) => isQuicklistStep(e, 'l'))
+    expect(steps.map((e) => e.type)).toEqual([
+      'quicklist/nodeCreated',
+      'listpack/entryInserted',
+      'listpack/entryInserted',
+      'listpack/entryInserted',
+    ])
+    const r = render(panel(null, after, t.events, 0, 1, 'en'))
+    expect(r.container.querySelectorAll('[data-id^="qlnode:"]')).toHaveLength(0)
+    expect(screen.getByTestId('ql-stats').getAttribute('data-count')).toBe('0')
+    r.rerender(panel(null, after, t.events, 2, 1, 'en'))
+    expect(screen.getByTestId('ql-stats').getAttribute('data-count')).toBe('2')
+    expect(r.container.querySelector('[data-id="qlnode:1"]')?.getAttribute('data-count')).toBe('2')
+    r.rerender(panel(null, after, t.events, steps.length, 1, 'en'))
+    expect(screen.getByTestId('ql-stats').getAttribute('data-count')).toBe('4')
   })
 
   it('fades out a node deleted by a pop', () => {

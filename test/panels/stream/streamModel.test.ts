@@ -7,6 +7,7 @@ import {
   emptyStreamModel,
   firstLiveId,
   layoutStream,
+  LP_W,
   raxShape,
   streamIdHex,
   streamModelFromView,
@@ -164,14 +165,20 @@ describe('layoutStream', () => {
     const l = layoutStream(streamModelFromView(view(s) as StreamView))
     expect(l.lps.map((b) => [b.master, b.x])).toEqual([
       ['1-1', 10],
-      ['1-3', 192],
+      ['1-3', 10 + LP_W + 14],
     ])
     const leaf = (m: string) => l.rax.find((b) => b.node.master === m)
-    expect(leaf('1-1')?.x).toBe(10 + 84)
-    expect(leaf('1-3')?.x).toBe(192 + 84)
+    expect(leaf('1-1')?.x).toBe(10 + LP_W / 2)
+    expect(leaf('1-3')?.x).toBe(10 + LP_W + 14 + LP_W / 2)
     const split = l.rax.find((b) => b.node.data === '0103')
-    expect(split?.x).toBe((94 + 276) / 2)
+    expect(split?.x).toBe((10 + LP_W / 2 + 10 + LP_W + 14 + LP_W / 2) / 2)
     expect(l.links.map((k) => k.label).filter(Boolean)).toEqual(['01', '03'])
     expect(l.lpTop).toBe(10 + 3 * 54)
+  })
+
+  it('makes a listpack box wide enough for its counters line (the bytes ran out of the box)', () => {
+    // 11px monospace: about 6.6 px a character, drawn 6 px in from the box's left edge.
+    const line = 'count 100 · deleted 12 · 4093 B'
+    expect(LP_W).toBeGreaterThanOrEqual(6 + line.length * 6.6)
   })
 })
