@@ -1532,9 +1532,7 @@ function debugCommand(c: CommandCall): Reply {
   // Settings of what X-Ray does not model (AOF, replicas, cluster bus, reply buffers, script
   // deny flags), and a leak: accepted as debug.c accepts them.
   if (
-    ((sub === 'aof-flush-sleep' ||
-      sub === 'leak' ||
-      sub === 'set-disable-deny-scripts') &&
+    ((sub === 'aof-flush-sleep' || sub === 'leak' || sub === 'set-disable-deny-scripts') &&
       argc === 3) ||
     (sub === 'replicate' && argc >= 3)
   )
