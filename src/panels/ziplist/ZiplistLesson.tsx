@@ -91,6 +91,8 @@ export default function ZiplistLesson(): ReactNode {
       className="panel zl-lesson"
       aria-labelledby={headingId}
       data-testid="ziplist-lesson"
+      // Focusable by a click anywhere inside, so ←/→ then step the lesson, not the timeline.
+      tabIndex={-1}
       onKeyDown={onKeyDown}
     >
       <header className="panel-header">
