@@ -1,3 +1,4 @@
+import { fc, test } from '@fast-check/vitest'
 import { describe, expect, it } from 'vitest'
 import { runZiplistLesson, type ZiplistLessonResult } from '../../../src/engine/index.ts'
 import type { ZiplistLessonOp } from '../../../src/engine/ziplistLesson.ts'
@@ -204,3 +205,41 @@ describe('ziplistLessonFrame(result, step)', () => {
     ).toBe('zl.caption.insertedFits')
   })
 })
+
+const op = fc.oneof(
+  fc.record({
+    kind: fc.constant('insert' as const),
+    index: fc.nat({ max: 12 }),
+    length: fc.oneof(fc.integer({ min: 1, max: 20 }), fc.integer({ min: 240, max: 320 })),
+  }),
+  fc.record({ kind: fc.constant('delete' as const), index: fc.nat({ max: 12 }) }),
+)
+
+test.prop([fc.array(op, { minLength: 1, maxLength: 12 })], { numRuns: 60 })(
+  'the last step draws the engine’s ziplist, and each cascade step grows one more prevlen',
+  (ops) => {
+    let r = chain
+    for (const o of ops) {
+      const n = r.after.ziplist.zllen
+      if (o.kind === 'insert' && n >= 12) continue
+      if (o.kind === 'delete' && n === 0) continue
+      r = run(r, { ...o, index: o.index % (o.kind === 'insert' ? n + 1 : n) })
+      const steps = ziplistLessonFrame(r, 0).steps
+      const last = ziplistLessonFrame(r, steps)
+      expect(
+        last.ziplist.cells.map((c) => [c.offset, c.size, c.prevlen, c.fields[0]?.bytes]),
+      ).toEqual(r.after.ziplist.entries.map((e) => [e.offset, e.size, e.prevlen, e.prevlenSize]))
+      expect([last.ziplist.totalBytes, last.ziplist.tail]).toEqual([
+        r.after.ziplist.zlbytes,
+        r.after.ziplist.zltail,
+      ])
+      expect(last.listpack.cells.map((c) => [c.offset, c.size])).toEqual(
+        r.after.listpack.entries.map((e) => [e.offset, e.size]),
+      )
+      expect(last.listpack.totalBytes).toBe(r.after.listpack.totalBytes)
+      const fives = (k: number) =>
+        ziplistLessonFrame(r, k).ziplist.cells.filter((c) => c.fields[0]?.bytes === 5).length
+      for (let k = 2; k < steps; k++) expect(fives(k)).toBe(fives(k - 1) + 1)
+    }
+  },
+)
