@@ -9,6 +9,7 @@ import { useApp } from '../state/react.ts'
 import { ClockControls } from './ClockControls.tsx'
 import { Header } from './Header.tsx'
 import { HelpOverlay } from './HelpOverlay.tsx'
+import { LessonArea } from './LessonArea.tsx'
 import { useDocumentSettings, usePlayback, useShortcuts } from './hooks.ts'
 import { NoticeBar } from './NoticeBar.tsx'
 import { GuardedPanelArea } from './PanelArea.tsx'
@@ -32,6 +33,7 @@ export function App(): ReactNode {
           <Console autoFocus />
         </div>
         <div className="layout-panels">
+          <LessonArea />
           <GuardedPanelArea />
         </div>
       </main>

@@ -5,6 +5,7 @@
  */
 import { useEffect, useState, type ReactNode } from 'react'
 import { parseCommandLine } from '../console/parseCommandLine.ts'
+import { translate } from '../i18n/index.ts'
 import { SCENES, sceneById, sceneNoteAt } from '../lessons/scenes.ts'
 import { useApp, useAppStore } from '../state/react.ts'
 
@@ -13,6 +14,9 @@ const text = {
   choose: { en: 'Run a scene…', zh: '运行一个场景…' },
   note: { en: 'This command:', zh: '这条命令：' },
 } as const
+
+/** The menu's entry for the legacy ziplist lesson (panels/ziplist), after the scenes. */
+const ZIPLIST_LESSON = 'lesson:ziplist'
 
 /** Past this many steps a finished scene is not played again from its start. */
 const MAX_PLAYED_STEPS = 200
@@ -67,6 +71,11 @@ export function ScenesMenu(): ReactNode {
     })
   }
   const run = (id: string): void => {
+    // Not a scene: the legacy ziplist lesson, which runs no commands.
+    if (id === ZIPLIST_LESSON) {
+      store.getState().ziplistLessonOpened()
+      return
+    }
     const scene = sceneById(id)
     const s = store.getState()
     const client = s.activeTab
@@ -102,6 +111,7 @@ export function ScenesMenu(): ReactNode {
               {sc.title[lang]}
             </option>
           ))}
+          <option value={ZIPLIST_LESSON}>{translate(lang, 'zl.title')}</option>
         </select>
       </label>
       {summary !== undefined && (

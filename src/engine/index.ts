@@ -36,3 +36,14 @@ export type {
 } from './inspectStream.ts'
 export { utf8ToBytes, bytesToUtf8, type ArgInput } from './bytes.ts'
 export { manualClock, type Clock, type ClockInput, type ManualClock } from './clock.ts'
+export {
+  runZiplistLesson,
+  type ZiplistLessonEntry,
+  type ZiplistLessonListpack,
+  type ZiplistLessonLpEntry,
+  type ZiplistLessonOp,
+  type ZiplistLessonRequest,
+  type ZiplistLessonResult,
+  type ZiplistLessonState,
+  type ZiplistLessonZiplist,
+} from './ziplistLesson.ts'

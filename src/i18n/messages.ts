@@ -97,6 +97,80 @@ export const en = {
   'inspector.unpin': 'Unpin',
   'inspector.clients': 'Clients: transactions and Pub/Sub',
   'panel.failed': 'This panel failed: {message}',
+  'zl.title': 'Legacy (Redis 3.2–6.2): ziplist cascade update',
+  'zl.intro':
+    'Before Redis 7.0, small lists, hashes and sorted sets were ziplists. Each ziplist entry starts with prevlen, the length of the entry before it: 1 byte while that length is below 254, else 5 bytes (0xFE, then a 4-byte length). So one entry reaching 254 bytes can make the next entry 4 bytes longer, which can push that one to 254 too, and so on down the list: a cascade update. Redis 7.0 replaced the ziplist with the listpack, whose entries record their own length (backlen) instead. No Redis 7.0 command makes a ziplist: this lesson runs the engine’s ziplist code (after ziplist.c) directly.',
+  'zl.close': 'Close the lesson',
+  'zl.ziplist': 'Ziplist (Redis 3.2–6.2)',
+  'zl.listpack': 'Listpack (Redis 7.0), same elements',
+  'zl.zlHeader': 'zlbytes {bytes} · zltail {tail} · zllen {count}',
+  'zl.lpHeader': 'total bytes {bytes} · num-elements {count}',
+  'zl.end': 'end 0xFF',
+  'zl.entry':
+    'Entry {index} ({label}): {size} bytes at offset {offset}; a {prevlenSize}-byte prevlen recording {prevlen}, a {encodingSize}-byte encoding, data length {dataLen}.',
+  'zl.lpEntry':
+    'Entry {index} ({label}): {size} bytes at offset {offset}; a {encodingSize}-byte encoding, data length {dataLen}, a {backlenSize}-byte backlen (its own length).',
+  'zl.state.new': 'just inserted',
+  'zl.state.removing': 'about to be deleted',
+  'zl.state.stale': 'its prevlen no longer fits the entry before it',
+  'zl.state.growing': 'its prevlen grows from 1 to 5 bytes now',
+  'zl.state.grown': 'its prevlen grew to 5 bytes',
+  'zl.field.prevlen': 'prevlen',
+  'zl.field.encoding': 'encoding',
+  'zl.field.data': 'data',
+  'zl.field.backlen': 'backlen',
+  'zl.legend': 'Each small square is one byte of a header field; the wide block is the data.',
+  'zl.controls': 'Operation',
+  'zl.length': 'Length of the new element (bytes)',
+  'zl.position': 'Position',
+  'zl.insert': 'Insert',
+  'zl.delete': 'Delete entry',
+  'zl.deleteWhich': 'Entry to delete',
+  'zl.reset': 'Start over',
+  'zl.running': 'Running…',
+  'zl.error': 'Not done: {message}',
+  'zl.steps': 'Steps of the operation',
+  'zl.play': 'Play the steps',
+  'zl.pause': 'Pause the steps',
+  'zl.stepBack': 'Previous step',
+  'zl.stepForward': 'Next step',
+  'zl.stepOf': 'Step {step} of {steps}',
+  'zl.keys': 'With the focus in this lesson: ← / → step, Space plays or pauses.',
+  'zl.totalsZiplist':
+    'Ziplist: {before} → {after} bytes; entries rewritten by the cascade: {rewritten}',
+  'zl.totalsListpack': 'Listpack: {before} → {after} bytes; other entries rewritten: 0',
+  'zl.caption.chain':
+    'A ziplist of {count} entries, {bytes} bytes: five long entries of 250–253 bytes, then two short ones. Every prevlen is 1 byte, since each entry before is below 254 bytes. Insert an entry of 254 bytes or more in front of them to start a cascade.',
+  'zl.caption.beforeInsert':
+    'Before: {count} entries, {bytes} bytes. Next: insert a {size}-byte entry at position {index}.',
+  'zl.caption.beforeDelete':
+    'Before: {count} entries, {bytes} bytes. Next: delete entry {index} ({size} bytes).',
+  'zl.caption.inserted':
+    'Inserted entry {index} ({size} bytes). Entry {next} must now record {size} in its prevlen, and 254 or more does not fit in 1 byte: its prevlen has to grow to 5 bytes.',
+  'zl.caption.insertedFits':
+    'Inserted entry {index} ({size} bytes). The next entry’s prevlen records {size} in the field it has: no other entry is rewritten.',
+  'zl.caption.insertedLast':
+    'Inserted entry {index} ({size} bytes) at the end: no entry follows it, so no prevlen changes.',
+  'zl.caption.deleted':
+    'Deleted entry {index}. Entry {next} now follows an entry of {prev} bytes, and 254 or more does not fit in its 1-byte prevlen: it has to grow to 5 bytes.',
+  'zl.caption.deletedFits':
+    'Deleted entry {index}. The entry after it records its new neighbour’s length in the prevlen field it has: no other entry is rewritten.',
+  'zl.caption.grew':
+    'Entry {index}’s prevlen grew from 1 to 5 bytes (0xFE, then {prevlen} in 4 bytes): the entry is now {size} bytes (was {old}). That is 254 or more, so entry {next}’s prevlen must grow too.',
+  'zl.caption.grewSmall':
+    'Entry {index}’s prevlen grew from 1 to 5 bytes: the entry is now {size} bytes (was {old}), still below 254, so entry {next}’s 1-byte prevlen can record it. The cascade stops.',
+  'zl.caption.grewLast':
+    'Entry {index}’s prevlen grew from 1 to 5 bytes: the entry is now {size} bytes (was {old}). It is the last entry: the cascade stops.',
+  'zl.caption.grewFits':
+    'Entry {index}’s prevlen grew from 1 to 5 bytes: the entry is now {size} bytes (was {old}). Entry {next}’s prevlen is already 5 bytes and can record it: the cascade stops.',
+  'zl.caption.done':
+    'Done. Entries the cascade rewrote: {rewritten}. Ziplist {zlBefore} → {zlAfter} bytes; listpack {lpBefore} → {lpAfter} bytes, with no other entry touched.',
+  'zl.caption.lpBefore':
+    'The same elements in a listpack: {bytes} bytes. Each entry ends with backlen, its own length, so no entry depends on its neighbour’s size.',
+  'zl.caption.lpInserted':
+    'Inserted entry {index} ({size} bytes with its own backlen): the entries after it only moved, none was rewritten. Now {bytes} bytes.',
+  'zl.caption.lpDeleted':
+    'Deleted entry {index}: the entries after it only moved, none was rewritten. Now {bytes} bytes.',
   'status.booting': 'Starting the engine…',
   'status.replaying': 'Replaying the session… {done}/{total}',
   'status.failed': 'The engine is not available.',
@@ -222,6 +296,79 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'inspector.unpin': '取消固定',
   'inspector.clients': '客户端：事务与发布订阅',
   'panel.failed': '此面板出错：{message}',
+  'zl.title': '旧版（Redis 3.2–6.2）：压缩列表连锁更新',
+  'zl.intro':
+    'Redis 7.0 之前，小的列表、哈希和有序集合用压缩列表（ziplist）存储。每个条目以 prevlen 开头，记录前一个条目的长度：小于 254 时占 1 字节，否则占 5 字节（0xFE 加 4 字节长度）。因此一个条目达到 254 字节，可能让下一个条目变长 4 字节，使它也达到 254，如此沿着列表传下去：这就是连锁更新。Redis 7.0 用紧凑列表（listpack）取代了压缩列表，它的条目记录的是自己的长度（backlen）。Redis 7.0 的命令不会创建压缩列表：本课直接运行引擎中的压缩列表代码（依照 ziplist.c）。',
+  'zl.close': '关闭本课',
+  'zl.ziplist': '压缩列表 ziplist（Redis 3.2–6.2）',
+  'zl.listpack': '紧凑列表 listpack（Redis 7.0），元素相同',
+  'zl.zlHeader': 'zlbytes {bytes} · zltail {tail} · zllen {count}',
+  'zl.lpHeader': '总字节数 {bytes} · 元素数 {count}',
+  'zl.end': '结束符 0xFF',
+  'zl.entry':
+    '第 {index} 个条目（{label}）：{size} 字节，偏移 {offset}；prevlen 占 {prevlenSize} 字节，记录 {prevlen}；编码占 {encodingSize} 字节；数据长度 {dataLen}。',
+  'zl.lpEntry':
+    '第 {index} 个条目（{label}）：{size} 字节，偏移 {offset}；编码占 {encodingSize} 字节；数据长度 {dataLen}；backlen（自身长度）占 {backlenSize} 字节。',
+  'zl.state.new': '刚插入',
+  'zl.state.removing': '即将删除',
+  'zl.state.stale': '它的 prevlen 已装不下前一个条目的长度',
+  'zl.state.growing': '它的 prevlen 正从 1 字节变为 5 字节',
+  'zl.state.grown': '它的 prevlen 已变为 5 字节',
+  'zl.field.prevlen': 'prevlen',
+  'zl.field.encoding': '编码',
+  'zl.field.data': '数据',
+  'zl.field.backlen': 'backlen',
+  'zl.legend': '每个小方格是头部字段的一个字节；宽块是数据。',
+  'zl.controls': '操作',
+  'zl.length': '新元素的长度（字节）',
+  'zl.position': '位置',
+  'zl.insert': '插入',
+  'zl.delete': '删除条目',
+  'zl.deleteWhich': '要删除的条目',
+  'zl.reset': '重新开始',
+  'zl.running': '运行中…',
+  'zl.error': '未执行：{message}',
+  'zl.steps': '本次操作的步骤',
+  'zl.play': '播放步骤',
+  'zl.pause': '暂停步骤',
+  'zl.stepBack': '上一步',
+  'zl.stepForward': '下一步',
+  'zl.stepOf': '第 {step} 步，共 {steps} 步',
+  'zl.keys': '焦点在本课内时：← / → 逐步前后，空格播放或暂停。',
+  'zl.totalsZiplist': '压缩列表：{before} → {after} 字节；连锁更新改写的条目：{rewritten} 个',
+  'zl.totalsListpack': '紧凑列表：{before} → {after} 字节；被改写的其他条目：0 个',
+  'zl.caption.chain':
+    '一个含 {count} 个条目、共 {bytes} 字节的压缩列表：五个 250–253 字节的长条目，后面两个短条目。每个 prevlen 都只占 1 字节，因为前一个条目都小于 254 字节。在它们前面插入一个 254 字节或更长的条目，就会引发连锁更新。',
+  'zl.caption.beforeInsert':
+    '操作前：{count} 个条目，{bytes} 字节。接下来：在位置 {index} 插入一个 {size} 字节的条目。',
+  'zl.caption.beforeDelete':
+    '操作前：{count} 个条目，{bytes} 字节。接下来：删除第 {index} 个条目（{size} 字节）。',
+  'zl.caption.inserted':
+    '插入了第 {index} 个条目（{size} 字节）。第 {next} 个条目的 prevlen 现在要记录 {size}，而 254 及以上装不进 1 字节：它的 prevlen 必须扩为 5 字节。',
+  'zl.caption.insertedFits':
+    '插入了第 {index} 个条目（{size} 字节）。下一个条目的 prevlen 用现有字段记录 {size}：不需要改写其他条目。',
+  'zl.caption.insertedLast':
+    '在末尾插入了第 {index} 个条目（{size} 字节）：它后面没有条目，没有 prevlen 需要改变。',
+  'zl.caption.deleted':
+    '删除了第 {index} 个条目。第 {next} 个条目现在跟在一个 {prev} 字节的条目后面，254 及以上装不进它 1 字节的 prevlen：必须扩为 5 字节。',
+  'zl.caption.deletedFits':
+    '删除了第 {index} 个条目。它后面的条目用现有的 prevlen 字段记录新邻居的长度：不需要改写其他条目。',
+  'zl.caption.grew':
+    '第 {index} 个条目的 prevlen 从 1 字节扩为 5 字节（0xFE，再用 4 字节记录 {prevlen}）：该条目现为 {size} 字节（原为 {old}）。达到了 254，所以第 {next} 个条目的 prevlen 也必须扩大。',
+  'zl.caption.grewSmall':
+    '第 {index} 个条目的 prevlen 从 1 字节扩为 5 字节：该条目现为 {size} 字节（原为 {old}），仍小于 254，第 {next} 个条目 1 字节的 prevlen 装得下。连锁更新到此为止。',
+  'zl.caption.grewLast':
+    '第 {index} 个条目的 prevlen 从 1 字节扩为 5 字节：该条目现为 {size} 字节（原为 {old}）。它是最后一个条目：连锁更新到此为止。',
+  'zl.caption.grewFits':
+    '第 {index} 个条目的 prevlen 从 1 字节扩为 5 字节：该条目现为 {size} 字节（原为 {old}）。第 {next} 个条目的 prevlen 已是 5 字节，装得下：连锁更新到此为止。',
+  'zl.caption.done':
+    '完成。连锁更新改写的条目：{rewritten} 个。压缩列表 {zlBefore} → {zlAfter} 字节；紧凑列表 {lpBefore} → {lpAfter} 字节，其他条目都没有改动。',
+  'zl.caption.lpBefore':
+    '同样的元素放在紧凑列表里：{bytes} 字节。每个条目以 backlen（自身长度）结尾，所以没有条目依赖邻居的大小。',
+  'zl.caption.lpInserted':
+    '插入了第 {index} 个条目（{size} 字节，含自己的 backlen）：后面的条目只是整体移动，没有一个被改写。现为 {bytes} 字节。',
+  'zl.caption.lpDeleted':
+    '删除了第 {index} 个条目：后面的条目只是整体移动，没有一个被改写。现为 {bytes} 字节。',
   'status.booting': '正在启动引擎…',
   'status.replaying': '正在重放会话… {done}/{total}',
   'status.failed': '引擎不可用。',

@@ -27,6 +27,7 @@ import {
 } from '../worker/protocol.ts'
 import { bytesToUtf8, utf8ToBytes } from './bytes.ts'
 import type { AppStore } from './store.ts'
+import { connectZiplistLesson } from './ziplistLesson.ts'
 import {
   CLOSED_LINES,
   MAX_CONSOLE_LINES,
@@ -406,6 +407,7 @@ export function connectBridge(
         void enqueue(() => client.setTraceLevel(level))
       },
     ),
+    connectZiplistLesson(store, client, enqueue),
   )
 
   return {

@@ -20,6 +20,7 @@ import type { ClientId } from '../engine/api.ts'
 import type { TraceLevel } from '../engine/events.ts'
 import type { Reply } from '../engine/reply.ts'
 import { pushedLines } from './pushedOutput.ts'
+import { createZiplistLessonSlice, type ZiplistLessonSlice } from './ziplistLesson.ts'
 import type {
   CommandDoc,
   LogEntry,
@@ -185,7 +186,7 @@ export interface UiSlice {
   panelUnpinned(key: string): void
 }
 
-export type AppState = SessionSlice & PlayerSlice & SettingsSlice & UiSlice
+export type AppState = SessionSlice & PlayerSlice & SettingsSlice & UiSlice & ZiplistLessonSlice
 export type AppStore = StoreApi<AppState> & {
   subscribe: StoreApi<AppState>['subscribe'] &
     (<U>(
@@ -1013,6 +1014,7 @@ export function createAppStore(opts: StoreOptions = {}): AppStore {
         ...createPlayerSlice(...a),
         ...createSettingsSlice(opts)(...a),
         ...createUiSlice(...a),
+        ...createZiplistLessonSlice(...a),
       })),
       { name: 'redis-xray', enabled: import.meta.env.DEV },
     ),

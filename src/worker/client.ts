@@ -19,6 +19,7 @@
  */
 import type { ClientId, InspectView } from '../engine/api.ts'
 import type { TraceLevel } from '../engine/events.ts'
+import type { ZiplistLessonRequest, ZiplistLessonResult } from '../engine/ziplistLesson.ts'
 import {
   PROTOCOL_VERSION,
   isWorkerBatch,
@@ -118,6 +119,8 @@ export interface EngineClient {
   cancel(): boolean
   /** Debug hook: makes the worker throw, to exercise recovery. */
   crash(): Promise<void>
+  /** One step of the legacy ziplist lesson (not logged: outside the session). */
+  ziplistLesson(request: ZiplistLessonRequest): Promise<ZiplistLessonResult>
   /** The acknowledged log (a copy). */
   log(): readonly LogEntry[]
   session(): SessionSeed
@@ -375,6 +378,9 @@ export function createEngineClient(opts: EngineClientOptions): EngineClient {
     },
     async crash() {
       await send({ type: 'crash' })
+    },
+    async ziplistLesson(request) {
+      return expect(await send({ type: 'ziplistLesson', request }), 'ziplistLessonRan').result
     },
     log: () => [...log],
     session: () => session,

@@ -47,6 +47,7 @@
  * same way.
  */
 import { manualClock, type ManualClock } from '../engine/clock.ts'
+import { runZiplistLesson } from '../engine/index.ts'
 import type {
   ClientId,
   ClientOptions,
@@ -315,6 +316,9 @@ async function dispatch(
       return
     case 'crash':
       throw new Error('DEBUG: worker crash requested')
+    case 'ziplistLesson':
+      post({ type: 'ziplistLessonRan', id: msg.id, result: runZiplistLesson(msg.request) })
+      return
   }
 }
 

@@ -18,6 +18,7 @@
  */
 import type { ClientId, EngineConfig, InspectView, TickTrace, Trace } from '../engine/api.ts'
 import type { StepEvent, TraceLevel } from '../engine/events.ts'
+import type { ZiplistLessonRequest, ZiplistLessonResult } from '../engine/ziplistLesson.ts'
 
 export const PROTOCOL_VERSION = 3
 
@@ -213,6 +214,16 @@ export type ToWorker =
   | { readonly type: 'cancel'; readonly id: RequestId; readonly target: RequestId }
   /** Debug hook: makes the worker throw, to exercise crash recovery. */
   | { readonly type: 'crash'; readonly id: RequestId }
+  /**
+   * The legacy ziplist lesson (engine/ziplistLesson.ts): one insert or delete on the lesson's
+   * ziplist and listpack, whose bytes travel with the request. Outside the session: not
+   * logged, no effect on the engine.
+   */
+  | {
+      readonly type: 'ziplistLesson'
+      readonly id: RequestId
+      readonly request: ZiplistLessonRequest
+    }
 
 export type FromWorker =
   | { readonly type: 'ready'; readonly id: RequestId; readonly v: typeof PROTOCOL_VERSION }
@@ -244,6 +255,11 @@ export type FromWorker =
   /** The terminal answer of a cancelled exec or replay. */
   | { readonly type: 'cancelled'; readonly id: RequestId }
   | { readonly type: 'failed'; readonly id: RequestId; readonly message: string }
+  | {
+      readonly type: 'ziplistLessonRan'
+      readonly id: RequestId
+      readonly result: ZiplistLessonResult
+    }
 
 /**
  * The only message the worker posts: a frame's worth of answers. Large typed arrays in
