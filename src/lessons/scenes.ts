@@ -801,6 +801,50 @@ export const SCENES: readonly Scene[] = [
       { run: 'SLOWLOG RESET' },
     ],
   },
+  {
+    id: 'dict-shrink',
+    title: { en: 'The keyspace dict shrinks in serverCron', zh: '键空间字典在 serverCron 中缩容' },
+    summary: {
+      en: 'Deleting keys never shrinks the keyspace dict: with 2 keys left in 32 buckets it stays as it is until serverCron’s tryResizeHashTables sees the fill under 10 %, starts a rehash into 4 buckets, and incrementallyRehash finishes it within the same cron run.',
+      zh: '删除键从不让键空间字典缩容：32 个桶里只剩 2 个键时它保持原样，直到 serverCron 的 tryResizeHashTables 发现填充率低于 10%，开始 rehash 到 4 个桶，并由同一轮定时任务中的 incrementallyRehash 完成。',
+    },
+    focus: null,
+    lines: [
+      { run: 'FLUSHDB' },
+      {
+        run: 'DEBUG POPULATE 32 key',
+        note: {
+          en: 'the dict is expanded for 32 keys at once: 32 buckets',
+          zh: '字典一次扩容到能放下 32 个键：32 个桶',
+        },
+      },
+      { run: 'DEL key:0 key:1 key:2 key:3 key:4 key:5 key:6 key:7 key:8 key:9' },
+      { run: 'DEL key:10 key:11 key:12 key:13 key:14 key:15 key:16 key:17 key:18 key:19' },
+      {
+        run: 'DEL key:20 key:21 key:22 key:23 key:24 key:25 key:26 key:27 key:28 key:29',
+        note: {
+          en: '2 keys in 32 buckets: 6 % full, but a delete never resizes the keyspace',
+          zh: '32 个桶里只有 2 个键：填充率 6%，但删除操作从不调整键空间的大小',
+        },
+      },
+      {
+        run: 'DEBUG HTSTATS 0',
+        note: { en: 'table size: 32, number of elements: 2', zh: 'table size: 32，元素个数 2' },
+      },
+      {
+        tick: 100,
+        note: {
+          en: 'serverCron: under 10 % full, so a rehash into 4 buckets starts and finishes',
+          zh: 'serverCron：填充率低于 10%，开始 rehash 到 4 个桶并随即完成',
+        },
+      },
+      {
+        run: 'DEBUG HTSTATS 0',
+        note: { en: 'table size: 4', zh: 'table size: 4' },
+      },
+      { run: 'DBSIZE', note: { en: 'the same two keys', zh: '还是那两个键' } },
+    ],
+  },
 ]
 
 /**

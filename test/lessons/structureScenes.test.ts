@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest'
 import { parseCommandLine } from '../../src/console/parseCommandLine.ts'
 import type { StepEvent } from '../../src/engine/events.ts'
 import { createServer, manualClock } from '../../src/engine/index.ts'
+import type { KeyspaceView } from '../../src/engine/inspect.ts'
 import type { QuicklistView } from '../../src/engine/inspectContainers.ts'
 import type { HyperLogLogView } from '../../src/engine/inspectHll.ts'
 import type { Reply } from '../../src/engine/reply.ts'
@@ -29,9 +30,10 @@ function play(id: string, focus: string | null = null) {
     enableDebugCommand: 'yes',
   })
   const steps: (Step & { view: ReturnType<typeof s.inspect> })[] = []
+  const ticks: StepEvent[][] = []
   for (const line of scene.lines) {
     if ('tick' in line) {
-      s.tick(line.tick)
+      ticks.push([...s.tick(line.tick).events])
       continue
     }
     const parsed = parseCommandLine(line.run)
@@ -50,7 +52,7 @@ function play(id: string, focus: string | null = null) {
     return found
   }
   expect(steps.filter((x) => x.reply.type === 'error')).toEqual([])
-  return { s, steps, at }
+  return { s, steps, ticks, at }
 }
 
 const int = (value: number): Reply => ({ type: 'integer', value })
@@ -154,4 +156,41 @@ it('evict-lfu counts the reads: 7 for a key read twice, 5 for one never read', (
   const { at } = play('evict-lfu')
   expect(at('OBJECT FREQ key:1').reply).toEqual(int(7))
   expect(at('OBJECT FREQ key:9').reply).toEqual(int(5))
+})
+
+describe('dict-shrink', () => {
+  it('leaves 2 keys in 32 buckets after the DELs, and the cron shrinks the table to 4', () => {
+    const { s, steps, ticks, at } = play('dict-shrink')
+    const dels = steps.filter((x) => x.line.startsWith('DEL '))
+    expect(dels.map((x) => x.reply)).toEqual([int(10), int(10), int(10)])
+    // A delete never resizes the keyspace dict.
+    const resized = (events: readonly StepEvent[]) =>
+      events.filter((e) => e.type === 'dict/shrinkStarted' || e.type === 'dict/expandStarted')
+    expect(dels.flatMap((x) => resized(x.events))).toEqual([])
+    const before = at('DEBUG HTSTATS 0', 0).reply
+    expect(before.type === 'bulk' && before.value).toContain(
+      ' table size: 32\n number of elements: 2\n',
+    )
+    // The tick: tryResizeHashTables starts a shrink to 2^2, incrementallyRehash finishes it.
+    const tick = ticks[0] ?? []
+    expect(resized(tick)).toEqual([
+      expect.objectContaining({
+        type: 'dict/shrinkStarted',
+        fromExp: 5,
+        toExp: 2,
+        used: 2,
+      }),
+    ])
+    expect(tick.filter((e) => e.type === 'dict/rehashCompleted')).toEqual([
+      expect.objectContaining({ exp: 2 }),
+    ])
+    const after = at('DEBUG HTSTATS 0', 1).reply
+    expect(after.type === 'bulk' && after.value).toContain(
+      ' table size: 4\n number of elements: 2\n',
+    )
+    const ks = s.inspect(null) as unknown as KeyspaceView
+    expect(ks.dict.rehashIdx).toBe(-1)
+    expect(ks.dict.tables.map((t) => [t.size, t.used])).toEqual([[4, 2]])
+    expect(at('DBSIZE').reply).toEqual(int(2))
+  })
 })
