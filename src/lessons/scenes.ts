@@ -845,6 +845,131 @@ export const SCENES: readonly Scene[] = [
       { run: 'DBSIZE', note: { en: 'the same two keys', zh: '还是那两个键' } },
     ],
   },
+  {
+    id: 'sds-prealloc',
+    title: { en: 'SDS preallocation: APPEND leaves room', zh: 'SDS 预分配：APPEND 预留空间' },
+    summary: {
+      en: 'When an APPEND does not fit, sdsMakeRoomFor asks for twice the new length (under 1 MB) or the new length plus 1 MB (above), and jemalloc rounds that up to a size class; DEBUG SDSLEN shows the spare room (avail), MEMORY USAGE counts the whole block, and STRLEN only the bytes in use.',
+      zh: 'APPEND 放不下时，sdsMakeRoomFor 申请新长度的两倍（1 MB 以下）或新长度加 1 MB（1 MB 以上），jemalloc 再把它向上取整到某个尺寸等级；DEBUG SDSLEN 显示剩余空间（avail），MEMORY USAGE 计入整块分配，而 STRLEN 只计算已用的字节。',
+    },
+    focus: 's',
+    lines: [
+      { run: 'DEL s big' },
+      {
+        run: 'SET s hello',
+        note: {
+          en: 'embstr: the sds has no room to spare (avail 0)',
+          zh: 'embstr：sds 没有剩余空间（avail 为 0）',
+        },
+      },
+      {
+        run: 'APPEND s " world"',
+        note: {
+          en: '11 bytes needed: room for 22 asked, a 32-byte block, 17 bytes to spare',
+          zh: '需要 11 字节：按 22 字节申请，得到 32 字节的块，剩余 17 字节',
+        },
+      },
+      { run: 'DEBUG SDSLEN s' },
+      {
+        run: 'APPEND s "!!!"',
+        note: { en: 'fits in the spare room: no allocation', zh: '放得进剩余空间：无需分配' },
+      },
+      { run: 'DEBUG SDSLEN s' },
+      {
+        run: 'APPEND s 01234567890123456789',
+        note: {
+          en: '34 bytes do not fit: room for 68 asked, an 80-byte block',
+          zh: '34 字节放不下：按 68 字节申请，得到 80 字节的块',
+        },
+      },
+      { run: 'DEBUG SDSLEN s' },
+      { run: 'STRLEN s', note: { en: 'only the bytes in use', zh: '只计算已用的字节' } },
+      {
+        run: 'MEMORY USAGE s',
+        note: {
+          en: 'the 80-byte block, plus the key, the object and the dict entry',
+          zh: '那 80 字节的块，再加上键、对象和字典条目',
+        },
+      },
+      {
+        run: 'SETRANGE big 2000000 x',
+        note: {
+          en: 'a new 2 MB string is made to measure (jemalloc still rounds it up)',
+          zh: '新建的 2 MB 字符串按实际长度分配（jemalloc 仍会向上取整）',
+        },
+      },
+      { run: 'DEBUG SDSLEN big' },
+      {
+        run: 'SETRANGE big 2200000 x',
+        note: {
+          en: 'past 1 MB the room grows by 1 MB, not by doubling',
+          zh: '超过 1 MB 后只多留 1 MB，而不是翻倍',
+        },
+      },
+      { run: 'DEBUG SDSLEN big' },
+      { run: 'DEL big' },
+    ],
+  },
+  {
+    id: 'shared-integers',
+    title: { en: 'Shared integers and OBJECT REFCOUNT', zh: '共享整数与 OBJECT REFCOUNT' },
+    summary: {
+      en: 'Values 0 to 9999 point at one of 10,000 preallocated shared objects (refcount INT_MAX) instead of allocating their own; larger integers get a private int object, which INCR updates in place. With maxmemory set and an LRU or LFU policy, sharing stops: each key needs its own access clock.',
+      zh: '0 到 9999 的值指向预先分配好的 10000 个共享对象之一（refcount 为 INT_MAX），不再单独分配；更大的整数得到私有的 int 对象，INCR 会原地修改它。设置了 maxmemory 且使用 LRU 或 LFU 策略时不再共享：每个键都需要自己的访问时钟。',
+    },
+    focus: 'n',
+    lines: [
+      { run: 'DEL n m big' },
+      { run: 'SET n 100' },
+      {
+        run: 'OBJECT REFCOUNT n',
+        note: {
+          en: 'the shared object for 100: refcount INT_MAX',
+          zh: '100 对应的共享对象：refcount 为 INT_MAX',
+        },
+      },
+      { run: 'OBJECT ENCODING n' },
+      {
+        run: 'SET big 10000',
+        note: { en: 'past 9999: not shared', zh: '超过 9999：不共享' },
+      },
+      { run: 'OBJECT REFCOUNT big', note: { en: 'its own object', zh: '自己的对象' } },
+      {
+        run: 'INCR big',
+        note: {
+          en: 'refcount 1 and int encoding: updated in place',
+          zh: 'refcount 为 1 且是 int 编码：原地修改',
+        },
+      },
+      { run: 'OBJECT ENCODING big' },
+      {
+        run: 'INCR n',
+        note: {
+          en: 'a shared object cannot change: n now points at the shared 101',
+          zh: '共享对象不能修改：n 改为指向共享的 101',
+        },
+      },
+      { run: 'OBJECT REFCOUNT n' },
+      {
+        run: 'CONFIG SET maxmemory-policy allkeys-lru',
+        note: {
+          en: 'an LRU policy alone does not stop sharing: maxmemory is still 0',
+          zh: '只设置 LRU 策略不会停止共享：maxmemory 仍为 0',
+        },
+      },
+      { run: 'CONFIG SET maxmemory 1gb' },
+      {
+        run: 'SET m 100',
+        note: {
+          en: 'each key needs its own LRU clock: a private object',
+          zh: '每个键都需要自己的 LRU 时钟：私有对象',
+        },
+      },
+      { run: 'OBJECT REFCOUNT m' },
+      { run: 'CONFIG SET maxmemory 0' },
+      { run: 'CONFIG SET maxmemory-policy noeviction' },
+    ],
+  },
 ]
 
 /**

@@ -194,3 +194,56 @@ describe('dict-shrink', () => {
     expect(at('DBSIZE').reply).toEqual(int(2))
   })
 })
+
+describe('sds-prealloc', () => {
+  it('doubles under 1 MB, fits an APPEND in the spare room, and adds 1 MB above it', () => {
+    const { at } = play('sds-prealloc', 's')
+    const sdslen = (nth: number) => at(`DEBUG SDSLEN ${nth < 3 ? 's' : 'big'}`, nth % 3).reply
+    const val = (len: number, avail: number, zmalloc: number) =>
+      `val_sds_len:${String(len)}, val_sds_avail:${String(avail)}, val_zmalloc: ${String(zmalloc)}`
+    expect(sdslen(0)).toEqual({
+      type: 'simple',
+      value: expect.stringContaining(val(11, 17, 32)),
+    })
+    expect(sdslen(1)).toEqual({
+      type: 'simple',
+      value: expect.stringContaining(val(14, 14, 32)),
+    })
+    expect(sdslen(2)).toEqual({
+      type: 'simple',
+      value: expect.stringContaining(val(34, 42, 80)),
+    })
+    const grown = (line: string) =>
+      at(line)
+        .events.filter((e) => e.type === 'sds/grown')
+        .map((e) => e.type === 'sds/grown' && e.rule)
+    expect(grown('APPEND s " world"')).toEqual(['doubled'])
+    expect(grown('APPEND s "!!!"')).toEqual(['fits'])
+    expect(grown('APPEND s 0123')).toEqual(['doubled'])
+    expect(at('STRLEN s').reply).toEqual(int(34))
+    expect(at('MEMORY USAGE s').reply).toEqual(int(128))
+    expect(at('DEBUG SDSLEN big', 0).reply).toEqual({
+      type: 'simple',
+      value: expect.stringContaining(val(2000001, 97141, 2097152)),
+    })
+    expect(grown('SETRANGE big 2200000')).toEqual(['plus1mb'])
+    expect(at('DEBUG SDSLEN big', 1).reply).toEqual({
+      type: 'simple',
+      value: expect.stringContaining(val(2200001, 1470005, 3670016)),
+    })
+  })
+})
+
+describe('shared-integers', () => {
+  it('shares 100 and 101, keeps 10000 private and in place, and stops sharing under LRU with maxmemory', () => {
+    const { at } = play('shared-integers')
+    expect(at('OBJECT REFCOUNT n', 0).reply).toEqual(int(2147483647))
+    expect(at('OBJECT ENCODING n').reply).toEqual(bulk('int'))
+    expect(at('OBJECT REFCOUNT big').reply).toEqual(int(1))
+    expect(at('INCR big').reply).toEqual(int(10001))
+    expect(at('OBJECT ENCODING big').reply).toEqual(bulk('int'))
+    expect(at('INCR n').reply).toEqual(int(101))
+    expect(at('OBJECT REFCOUNT n', 1).reply).toEqual(int(2147483647))
+    expect(at('OBJECT REFCOUNT m').reply).toEqual(int(1))
+  })
+})
