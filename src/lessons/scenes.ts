@@ -970,6 +970,54 @@ export const SCENES: readonly Scene[] = [
       { run: 'CONFIG SET maxmemory-policy noeviction' },
     ],
   },
+  {
+    id: 'set-intset-entries',
+    title: {
+      en: 'A set leaves intset past set-max-intset-entries',
+      zh: '集合超过 set-max-intset-entries 后离开 intset',
+    },
+    summary: {
+      en: 'An intset stays one sorted array only while it is small: with set-max-intset-entries 4 the fifth integer converts the set to a hashtable, and removing it does not convert it back. An integer outside int64 is a string to Redis and converts too.',
+      zh: 'intset 只在较小时保持为一个有序数组：把 set-max-intset-entries 设为 4，第五个整数让集合转成哈希表，删掉它也不会转回去。超出 int64 的整数在 Redis 看来是字符串，同样会触发转换。',
+    },
+    focus: 'ids',
+    lines: [
+      { run: 'DEL ids big' },
+      { run: 'CONFIG SET set-max-intset-entries 4' },
+      {
+        run: 'SADD ids 40 10 30 20',
+        note: { en: 'kept sorted: 10 20 30 40', zh: '保持有序：10 20 30 40' },
+      },
+      { run: 'OBJECT ENCODING ids' },
+      {
+        run: 'SADD ids 50',
+        note: {
+          en: 'a fifth member: more than 4, converted to a hashtable',
+          zh: '第五个成员：超过 4 个，转成哈希表',
+        },
+      },
+      { run: 'OBJECT ENCODING ids' },
+      {
+        run: 'SREM ids 50',
+        note: { en: 'four again, still a hashtable', zh: '又是四个，仍是哈希表' },
+      },
+      { run: 'OBJECT ENCODING ids' },
+      { run: 'CONFIG SET set-max-intset-entries 512' },
+      {
+        run: 'SADD big 9223372036854775807',
+        note: { en: 'the largest int64: an intset', zh: '最大的 int64：intset' },
+      },
+      { run: 'OBJECT ENCODING big' },
+      {
+        run: 'SADD big 9223372036854775808',
+        note: {
+          en: 'one more does not fit in int64: a string member, so a hashtable',
+          zh: '再大一点就放不进 int64：是字符串成员，于是变成哈希表',
+        },
+      },
+      { run: 'OBJECT ENCODING big' },
+    ],
+  },
 ]
 
 /**

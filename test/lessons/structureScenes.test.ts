@@ -8,7 +8,7 @@ import { parseCommandLine } from '../../src/console/parseCommandLine.ts'
 import type { StepEvent } from '../../src/engine/events.ts'
 import { createServer, manualClock } from '../../src/engine/index.ts'
 import type { KeyspaceView } from '../../src/engine/inspect.ts'
-import type { QuicklistView } from '../../src/engine/inspectContainers.ts'
+import type { IntsetView, QuicklistView } from '../../src/engine/inspectContainers.ts'
 import type { HyperLogLogView } from '../../src/engine/inspectHll.ts'
 import type { Reply } from '../../src/engine/reply.ts'
 import { sceneById } from '../../src/lessons/scenes.ts'
@@ -245,5 +245,36 @@ describe('shared-integers', () => {
     expect(at('INCR n').reply).toEqual(int(101))
     expect(at('OBJECT REFCOUNT n', 1).reply).toEqual(int(2147483647))
     expect(at('OBJECT REFCOUNT m').reply).toEqual(int(1))
+  })
+})
+
+describe('set-intset-entries', () => {
+  it('keeps four sorted integers in an intset, converts on the fifth and past int64, never back', () => {
+    const { at } = play('set-intset-entries', 'ids')
+    expect((at('SADD ids 40').view as unknown as IntsetView).values).toEqual([
+      '10',
+      '20',
+      '30',
+      '40',
+    ])
+    expect(at('OBJECT ENCODING ids', 0).reply).toEqual(bulk('intset'))
+    expect(at('SADD ids 50').events.filter((e) => e.type === 'object/encodingConverted')).toEqual([
+      expect.objectContaining({
+        key: 'ids',
+        from: 'intset',
+        to: 'hashtable',
+        reason: 'tooManyEntries',
+      }),
+    ])
+    expect(at('OBJECT ENCODING ids', 1).reply).toEqual(bulk('hashtable'))
+    expect(at('SREM ids 50').reply).toEqual(int(1))
+    expect(at('OBJECT ENCODING ids', 2).reply).toEqual(bulk('hashtable'))
+    expect(at('OBJECT ENCODING big', 0).reply).toEqual(bulk('intset'))
+    expect(
+      at('SADD big 9223372036854775808').events.filter(
+        (e) => e.type === 'object/encodingConverted',
+      ),
+    ).toEqual([expect.objectContaining({ key: 'big', from: 'intset', to: 'hashtable' })])
+    expect(at('OBJECT ENCODING big', 1).reply).toEqual(bulk('hashtable'))
   })
 })
