@@ -1018,6 +1018,89 @@ export const SCENES: readonly Scene[] = [
       { run: 'OBJECT ENCODING big' },
     ],
   },
+  {
+    id: 'multi-errors',
+    title: { en: 'Errors in a transaction', zh: '事务中的错误' },
+    summary: {
+      en: 'An error found while queueing (an unknown command, a wrong number of arguments) flags the transaction and EXEC refuses it with EXECABORT: nothing runs. An error found while running (INCR on a non-number) is just that command’s reply inside EXEC’s array: the others still run, and nothing is rolled back.',
+      zh: '排队时发现的错误（未知命令、参数个数不对）会标记事务，EXEC 以 EXECABORT 拒绝执行：什么都不会运行。执行时才发现的错误（对非数字执行 INCR）只是 EXEC 数组中那条命令的回复：其余命令照常执行，也不会回滚。',
+    },
+    focus: null,
+    lines: [
+      { run: 'DEL a b' },
+      { run: 'MULTI' },
+      { run: 'SET a 1', note: { en: 'QUEUED', zh: 'QUEUED' } },
+      {
+        run: 'INCR a b',
+        fails: true,
+        note: {
+          en: 'wrong number of arguments: rejected at once, the transaction is flagged',
+          zh: '参数个数不对：立即被拒绝，事务被标记为出错',
+        },
+      },
+      {
+        run: 'EXEC',
+        fails: true,
+        note: { en: 'EXECABORT: the queue is discarded', zh: 'EXECABORT：队列被丢弃' },
+      },
+      { run: 'GET a', note: { en: 'SET a 1 never ran', zh: 'SET a 1 从未执行' } },
+      { run: 'MULTI' },
+      { run: 'SET a hello' },
+      {
+        run: 'INCR a',
+        note: {
+          en: 'queued: the type is only checked when it runs',
+          zh: '进入队列：类型要到执行时才检查',
+        },
+      },
+      { run: 'SET b 2' },
+      {
+        run: 'EXEC',
+        note: {
+          en: 'OK, an error, OK: the failing command does not stop the others',
+          zh: 'OK、一个错误、OK：失败的命令不会阻止其他命令',
+        },
+      },
+      { run: 'GET b', note: { en: 'no rollback', zh: '没有回滚' } },
+    ],
+  },
+  {
+    id: 'client-tracking',
+    title: { en: 'Client-side caching: CLIENT TRACKING', zh: '客户端缓存：CLIENT TRACKING' },
+    summary: {
+      en: 'With tracking on, every key a client reads is remembered in the server’s tracking table (key → client IDs); when the key changes, each of those clients gets one invalidate push and is forgotten until it reads the key again. After HELLO 3 the push arrives on the same connection.',
+      zh: '开启跟踪后，客户端读过的每个键都会记进服务器的跟踪表（键 → 客户端 ID）；键被修改时，这些客户端各收到一条 invalidate 推送，并被移出表，直到再次读取该键。HELLO 3 之后推送就在同一个连接上到达。',
+    },
+    focus: 'color',
+    lines: [
+      {
+        run: 'HELLO 3',
+        note: { en: 'RESP3: pushes on this connection', zh: 'RESP3：推送在本连接上到达' },
+      },
+      { run: 'CLIENT TRACKING on' },
+      { run: 'SET color red', note: { en: 'a write is not tracked', zh: '写入不会被跟踪' } },
+      {
+        run: 'GET color',
+        note: { en: 'a read: color → this client', zh: '读取：color → 本客户端' },
+      },
+      {
+        run: 'SET color blue',
+        note: {
+          en: 'color changed: an invalidate push, and the entry is gone',
+          zh: 'color 被修改：一条 invalidate 推送，表项随之删除',
+        },
+      },
+      {
+        run: 'SET color green',
+        note: {
+          en: 'not read since: no push',
+          zh: '此后没有读过：没有推送',
+        },
+      },
+      { run: 'CLIENT TRACKING off' },
+      { run: 'HELLO 2', note: { en: 'back to RESP2', zh: '回到 RESP2' } },
+    ],
+  },
 ]
 
 /**

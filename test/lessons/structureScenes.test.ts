@@ -278,3 +278,26 @@ describe('set-intset-entries', () => {
     expect(at('OBJECT ENCODING big', 1).reply).toEqual(bulk('hashtable'))
   })
 })
+
+describe('client-tracking', () => {
+  it('remembers the read, pushes one invalidate after the SET, and forgets the key', () => {
+    const { at } = play('client-tracking')
+    expect(at('SET color red').events.filter((e) => e.type.startsWith('tracking/'))).toEqual([])
+    expect(at('GET color').events.filter((e) => e.type === 'tracking/keysRemembered')).toEqual([
+      expect.objectContaining({ keys: ['color'] }),
+    ])
+    const invalidate: Reply = {
+      type: 'push',
+      value: [bulk('invalidate'), { type: 'array', value: [bulk('color')] }],
+    }
+    expect(at('SET color blue').reply).toEqual({
+      type: 'sequence',
+      value: [{ type: 'simple', value: 'OK' }, invalidate],
+    })
+    expect(at('SET color green').reply).toEqual({
+      type: 'simple',
+      value: 'OK',
+    })
+    expect(at('HELLO 2').reply.type).toBe('array')
+  })
+})
