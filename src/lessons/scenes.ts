@@ -38,6 +38,11 @@ function hsetLines(key: string, n: number, per: number): SceneLine[] {
   return out
 }
 
+/** An SADD line that fills set `key` with members m:0..m:n-1. */
+function saddLine(key: string, n: number): string {
+  return `SADD ${key} ${Array.from({ length: n }, (_, i) => `m:${i}`).join(' ')}`
+}
+
 /**
  * The end of an eviction scene: maxmemory set below the memory in use (the pool picks
  * victims; `why` says how), the key count, the three keys used last still there, and the
@@ -1099,6 +1104,82 @@ export const SCENES: readonly Scene[] = [
       },
       { run: 'CLIENT TRACKING off' },
       { run: 'HELLO 2', note: { en: 'back to RESP2', zh: '回到 RESP2' } },
+    ],
+  },
+  {
+    id: 'lazyfree-unlink',
+    title: { en: 'Lazy free: UNLINK and DEL', zh: '惰性释放：UNLINK 与 DEL' },
+    summary: {
+      en: 'UNLINK removes the key at once but hands a value costing more than 64 allocations (a hashtable set or hash counts its entries) to the lazyfree thread; a small value is freed on the spot. DEL frees in the command unless lazyfree-lazy-user-del is yes. INFO memory’s lazyfreed_objects counts what the thread freed.',
+      zh: 'UNLINK 立即删除键，但把释放代价超过 64 次分配的值（哈希表编码的集合或哈希按条目数计算）交给 lazyfree 线程；小的值当场释放。DEL 在命令中直接释放，除非 lazyfree-lazy-user-del 为 yes。INFO memory 中的 lazyfreed_objects 统计线程释放了多少对象。',
+    },
+    focus: 'big',
+    lines: [
+      { run: 'DEL big small' },
+      {
+        run: 'CONFIG RESETSTAT',
+        note: { en: 'lazyfreed_objects back to 0', zh: 'lazyfreed_objects 归零' },
+      },
+      {
+        run: saddLine('big', 100),
+        note: {
+          en: '100 string members: a hashtable of 100 entries',
+          zh: '100 个字符串成员：一个有 100 个条目的哈希表',
+        },
+      },
+      { run: 'SET small x' },
+      {
+        run: 'UNLINK small',
+        note: { en: 'one allocation: freed right here', zh: '只有一次分配：当场释放' },
+      },
+      {
+        run: 'UNLINK big',
+        note: {
+          en: '100 entries > 64: the value goes to the lazyfree thread',
+          zh: '100 个条目 > 64：值交给 lazyfree 线程',
+        },
+      },
+      { run: 'INFO memory', note: { en: 'lazyfreed_objects:1', zh: 'lazyfreed_objects:1' } },
+      { run: saddLine('big', 100) },
+      {
+        run: 'CONFIG SET lazyfree-lazy-user-del yes',
+        note: { en: 'DEL now behaves like UNLINK', zh: 'DEL 现在和 UNLINK 一样' },
+      },
+      { run: 'DEL big' },
+      { run: 'INFO memory', note: { en: 'lazyfreed_objects:2', zh: 'lazyfreed_objects:2' } },
+      { run: 'CONFIG SET lazyfree-lazy-user-del no' },
+    ],
+  },
+  {
+    id: 'expire-lazy',
+    title: { en: 'Lazy expiry: a key outlives its TTL', zh: '惰性过期：键活过了它的 TTL' },
+    summary: {
+      en: 'With the active expire cycle off (DEBUG SET-ACTIVE-EXPIRE 0), a key past its TTL stays in the keyspace and DBSIZE still counts it; the first command that looks it up (expireIfNeeded) deletes it and answers as if it never existed.',
+      zh: '关闭主动过期循环（DEBUG SET-ACTIVE-EXPIRE 0）后，超过 TTL 的键仍留在键空间中，DBSIZE 也还算上它；第一条查找它的命令（expireIfNeeded）把它删除，并当作它从未存在过来回答。',
+    },
+    focus: 'session',
+    lines: [
+      { run: 'FLUSHDB' },
+      {
+        run: 'DEBUG SET-ACTIVE-EXPIRE 0',
+        note: { en: 'the cron no longer samples expiring keys', zh: '定时任务不再抽样检查过期键' },
+      },
+      { run: 'SET session abc PX 500' },
+      { run: 'SET keep 1' },
+      { tick: 1000, note: { en: 'a second later: past the TTL', zh: '一秒之后：已经超过 TTL' } },
+      {
+        run: 'DBSIZE',
+        note: { en: 'still 2: nobody has looked at session', zh: '仍是 2：还没人访问过 session' },
+      },
+      {
+        run: 'GET session',
+        note: {
+          en: 'the lookup finds it expired, deletes it and answers nil',
+          zh: '查找时发现已过期，删除它并回复 nil',
+        },
+      },
+      { run: 'DBSIZE', note: { en: 'now 1', zh: '现在是 1' } },
+      { run: 'DEBUG SET-ACTIVE-EXPIRE 1' },
     ],
   },
 ]

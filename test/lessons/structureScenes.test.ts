@@ -1,5 +1,7 @@
 /**
- * The structure scenes (HyperLogLog, hash, quicklist, eviction) do what their notes say: each
+ * The structure scenes (HyperLogLog, hash, quicklist, eviction, the keyspace dict shrinking,
+ * sds preallocation, shared integers, intset limits, tracking, lazy free, lazy expiry) do what
+ * their notes say: each
  * scene's lines run against the engine, and the test checks the encodings, the events and
  * the replies behind every claim.
  */
@@ -299,5 +301,34 @@ describe('client-tracking', () => {
       value: 'OK',
     })
     expect(at('HELLO 2').reply.type).toBe('array')
+  })
+})
+
+describe('lazyfree-unlink', () => {
+  it('frees the small value at once and counts the 100-entry set twice in lazyfreed_objects', () => {
+    const { at } = play('lazyfree-unlink')
+    const lazyfreed = (nth: number) => {
+      const r = at('INFO memory', nth).reply
+      return r.type === 'bulk' ? /lazyfreed_objects:(\d+)/.exec(r.value ?? '')?.[1] : undefined
+    }
+    expect(at('UNLINK small').reply).toEqual(int(1))
+    expect(at('UNLINK big').reply).toEqual(int(1))
+    expect(lazyfreed(0)).toBe('1')
+    expect(at('DEL big', 1).reply).toEqual(int(1))
+    expect(lazyfreed(1)).toBe('2')
+  })
+})
+
+describe('expire-lazy', () => {
+  it('keeps the expired key until GET finds it, with the active cycle off', () => {
+    const { at, ticks } = play('expire-lazy')
+    expect(ticks.flat().filter((e) => e.type === 'expire/keyExpiredActively')).toEqual([])
+    expect(at('DBSIZE', 0).reply).toEqual(int(2))
+    const get = at('GET session')
+    expect(get.reply).toEqual({ type: 'bulk', value: null })
+    expect(get.events.filter((e) => e.type === 'expire/keyExpiredLazily')).toEqual([
+      expect.objectContaining({ key: 'session' }),
+    ])
+    expect(at('DBSIZE', 1).reply).toEqual(int(1))
   })
 })
