@@ -1182,6 +1182,88 @@ export const SCENES: readonly Scene[] = [
       { run: 'DEBUG SET-ACTIVE-EXPIRE 1' },
     ],
   },
+  {
+    id: 'embstr-44',
+    title: { en: 'Why embstr stops at 44 bytes', zh: '为什么 embstr 以 44 字节为界' },
+    summary: {
+      en: 'An embstr puts the object header (16 bytes), the sdshdr8 header (3), the bytes and a NUL in one allocation; 16 + 3 + 44 + 1 = 64 bytes, exactly one jemalloc size class: that is why OBJ_ENCODING_EMBSTR_SIZE_LIMIT is 44. One more byte and the string is raw: an object and a separate sds, two allocations.',
+      zh: 'embstr 把对象头（16 字节）、sdshdr8 头（3 字节）、字符串本身和一个 NUL 放进同一次分配；16 + 3 + 44 + 1 = 64 字节，正好是一个 jemalloc 尺寸等级：这就是 OBJ_ENCODING_EMBSTR_SIZE_LIMIT 为 44 的原因。再多一个字节，字符串就是 raw：对象和 sds 分开，两次分配。',
+    },
+    focus: 'a',
+    lines: [
+      { run: 'DEL a b' },
+      { run: `SET a ${'x'.repeat(44)}`, note: { en: '44 bytes', zh: '44 字节' } },
+      { run: 'OBJECT ENCODING a', note: { en: 'one 64-byte block', zh: '一个 64 字节的块' } },
+      { run: `SET b ${'x'.repeat(45)}`, note: { en: '45 bytes', zh: '45 字节' } },
+      {
+        run: 'OBJECT ENCODING b',
+        note: { en: 'the object and the sds apart', zh: '对象和 sds 分开存放' },
+      },
+      {
+        run: 'MEMORY USAGE a',
+        note: {
+          en: 'the 64-byte block, plus the key and the dict entry',
+          zh: '那个 64 字节的块，再加上键和字典条目',
+        },
+      },
+      {
+        run: 'MEMORY USAGE b',
+        note: {
+          en: 'a 16-byte object and a 64-byte sds block (3 + 45 + 1 = 49 bytes, rounded up)',
+          zh: '16 字节的对象加一个 64 字节的 sds 块（3 + 45 + 1 = 49 字节，向上取整）',
+        },
+      },
+    ],
+  },
+  {
+    id: 'lfu-decay',
+    title: { en: 'The LFU counter decays', zh: 'LFU 计数器的衰减' },
+    summary: {
+      en: 'Under an LFU policy each key keeps an 8-bit access counter and the minute it was last decremented; every lookup first takes one off the counter per lfu-decay-time minutes idle, then adds one (always, with lfu-log-factor 0). A key read often but then left alone loses its rank.',
+      zh: '在 LFU 策略下，每个键保存一个 8 位访问计数器和上次递减的分钟数；每次查找先按空闲的 lfu-decay-time 分钟数逐一递减，再加一（lfu-log-factor 为 0 时每次都加）。一个曾经常被读、后来无人问津的键会逐渐失去排名。',
+    },
+    focus: 'page',
+    lines: [
+      { run: 'DEL page' },
+      { run: 'CONFIG SET maxmemory-policy allkeys-lfu' },
+      {
+        run: 'CONFIG SET lfu-log-factor 0',
+        note: { en: 'every access counts', zh: '每次访问都计数' },
+      },
+      { run: 'SET page hello', note: { en: 'a new key starts at 5', zh: '新键从 5 开始' } },
+      { run: 'GET page' },
+      { run: 'GET page' },
+      { run: 'GET page' },
+      {
+        run: 'OBJECT FREQ page',
+        note: {
+          en: '5 + 3 reads = 8 (OBJECT FREQ itself is not an access)',
+          zh: '5 + 3 次读取 = 8（OBJECT FREQ 本身不算访问）',
+        },
+      },
+      {
+        tick: 120000,
+        note: { en: 'two idle minutes', zh: '空闲两分钟' },
+      },
+      {
+        run: 'OBJECT FREQ page',
+        note: {
+          en: 'lfu-decay-time 1: one off per idle minute, 8 − 2 = 6',
+          zh: 'lfu-decay-time 为 1：每空闲一分钟减一，8 − 2 = 6',
+        },
+      },
+      {
+        run: 'GET page',
+        note: {
+          en: 'the decay is stored, then one access added: 7',
+          zh: '先把衰减写回，再加一次访问：7',
+        },
+      },
+      { run: 'OBJECT FREQ page' },
+      { run: 'CONFIG SET lfu-log-factor 10' },
+      { run: 'CONFIG SET maxmemory-policy noeviction' },
+    ],
+  },
 ]
 
 /**

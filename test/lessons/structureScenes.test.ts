@@ -1,6 +1,7 @@
 /**
  * The structure scenes (HyperLogLog, hash, quicklist, eviction, the keyspace dict shrinking,
- * sds preallocation, shared integers, intset limits, tracking, lazy free, lazy expiry) do what
+ * sds preallocation, shared integers, intset limits, tracking, lazy free, lazy expiry, the
+ * embstr limit, LFU decay) do what
  * their notes say: each
  * scene's lines run against the engine, and the test checks the encodings, the events and
  * the replies behind every claim.
@@ -330,5 +331,29 @@ describe('expire-lazy', () => {
       expect.objectContaining({ key: 'session' }),
     ])
     expect(at('DBSIZE', 1).reply).toEqual(int(1))
+  })
+})
+
+describe('embstr-44', () => {
+  it('keeps 44 bytes in one 64-byte embstr block and makes 45 raw', () => {
+    const { at } = play('embstr-44')
+    expect(at('OBJECT ENCODING a').reply).toEqual(bulk('embstr'))
+    expect(at('OBJECT ENCODING b').reply).toEqual(bulk('raw'))
+    const a = at('SET a').events.find((e) => e.type === 'object/created')
+    expect(a).toEqual(expect.objectContaining({ encoding: 'embstr' }))
+    // 64 (robj + sdshdr8 + 44 + NUL) + the key's sds (8) + the dict entry (24).
+    expect(at('MEMORY USAGE a').reply).toEqual(int(96))
+    // 16 (robj) + 64 (sdshdr8 + 45 + NUL = 49, rounded up) + 8 + 24.
+    expect(at('MEMORY USAGE b').reply).toEqual(int(112))
+  })
+})
+
+describe('lfu-decay', () => {
+  it('counts three reads to 8, decays 2 over two idle minutes, and adds the next read', () => {
+    const { at } = play('lfu-decay')
+    expect(at('OBJECT FREQ page', 0).reply).toEqual(int(8))
+    expect(at('OBJECT FREQ page', 1).reply).toEqual(int(6))
+    expect(at('GET page', 3).reply).toEqual(bulk('hello'))
+    expect(at('OBJECT FREQ page', 2).reply).toEqual(int(7))
   })
 })
