@@ -1264,6 +1264,45 @@ export const SCENES: readonly Scene[] = [
       { run: 'CONFIG SET maxmemory-policy noeviction' },
     ],
   },
+  {
+    id: 'set-shrink',
+    title: { en: 'A set’s hash table shrinks on SREM', zh: '集合的哈希表在 SREM 时缩容' },
+    summary: {
+      en: 'Unlike the keyspace, which waits for serverCron, a hashtable set checks its fill after every removal: the SREM that leaves 1 member in 16 buckets (under 10 %) starts a rehash into 4. Nothing in the cron rehashes a set’s dict, so each later lookup of the set moves it along.',
+      zh: '与要等 serverCron 的键空间不同，哈希表编码的集合每删除一个成员就检查一次填充率：让 16 个桶里只剩 1 个成员（低于 10%）的那次 SREM 就开始 rehash 到 4 个桶。定时任务不会为集合的字典做 rehash，所以要靠之后对这个集合的每次查找一步步推进。',
+    },
+    focus: 'tags',
+    lines: [
+      { run: 'DEL tags' },
+      {
+        run: saddLine('tags', 16),
+        note: { en: 'string members: a hashtable, 16 buckets', zh: '字符串成员：哈希表，16 个桶' },
+      },
+      {
+        run: 'SREM tags m:0 m:1 m:2 m:3 m:4 m:5 m:6 m:7 m:8 m:9 m:10 m:11 m:12 m:13 m:14',
+        note: {
+          en: 'the last removal leaves 1 in 16: a rehash into 4 buckets starts',
+          zh: '最后一次删除后 16 个桶里只剩 1 个：开始 rehash 到 4 个桶',
+        },
+      },
+      {
+        run: 'DEBUG HTSTATS-KEY tags',
+        note: {
+          en: 'mid-rehash: table 1 (4 buckets) exists but is still empty',
+          zh: 'rehash 进行中：表 1（4 个桶）已经建好，但还是空的',
+        },
+      },
+      {
+        run: 'SISMEMBER tags m:15',
+        note: {
+          en: 'a lookup moves one bucket (skipping at most 10 empty ones)',
+          zh: '一次查找搬迁一个桶（最多跳过 10 个空桶）',
+        },
+      },
+      { run: 'SISMEMBER tags m:15' },
+      { run: 'DEBUG HTSTATS-KEY tags', note: { en: 'table size: 4', zh: 'table size: 4' } },
+    ],
+  },
 ]
 
 /**

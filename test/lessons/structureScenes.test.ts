@@ -1,7 +1,7 @@
 /**
  * The structure scenes (HyperLogLog, hash, quicklist, eviction, the keyspace dict shrinking,
  * sds preallocation, shared integers, intset limits, tracking, lazy free, lazy expiry, the
- * embstr limit, LFU decay) do what
+ * embstr limit, LFU decay, a set shrinking on SREM) do what
  * their notes say: each
  * scene's lines run against the engine, and the test checks the encodings, the events and
  * the replies behind every claim.
@@ -355,5 +355,25 @@ describe('lfu-decay', () => {
     expect(at('OBJECT FREQ page', 1).reply).toEqual(int(6))
     expect(at('GET page', 3).reply).toEqual(bulk('hello'))
     expect(at('OBJECT FREQ page', 2).reply).toEqual(int(7))
+  })
+})
+
+describe('set-shrink', () => {
+  it('starts the shrink inside SREM and finishes it with lookups, not in the cron', () => {
+    const { s, at } = play('set-shrink', 'tags')
+    const srem = at('SREM tags')
+    expect(srem.reply).toEqual(int(15))
+    expect(srem.events.filter((e) => e.type === 'dict/shrinkStarted')).toEqual([
+      expect.objectContaining({ fromExp: 4, toExp: 2, used: 1 }),
+    ])
+    const mid = at('DEBUG HTSTATS-KEY tags', 0).reply
+    expect(mid.type === 'bulk' && mid.value).toContain(' table size: 16\n number of elements: 1\n')
+    expect(mid.type === 'bulk' && mid.value).toContain('Hash table 1 stats (rehashing target):')
+    const lookups = at('SISMEMBER tags', 0).events.concat(at('SISMEMBER tags', 1).events)
+    expect(lookups.filter((e) => e.type === 'dict/rehashCompleted')).toHaveLength(1)
+    const done = at('DEBUG HTSTATS-KEY tags', 1).reply
+    expect(done.type === 'bulk' && done.value).toContain(' table size: 4\n number of elements: 1\n')
+    expect(done.type === 'bulk' && done.value).not.toContain('rehashing target')
+    expect(s.call(['SCARD', 'tags'])).toEqual(int(1))
   })
 })
