@@ -38,6 +38,11 @@ function hsetLines(key: string, n: number, per: number): SceneLine[] {
   return out
 }
 
+/** An SADD line that fills set `key` with members m:0..m:n-1. */
+function saddLine(key: string, n: number): string {
+  return `SADD ${key} ${Array.from({ length: n }, (_, i) => `m:${i}`).join(' ')}`
+}
+
 /**
  * The end of an eviction scene: maxmemory set below the memory in use (the pool picks
  * victims; `why` says how), the key count, the three keys used last still there, and the
@@ -799,6 +804,503 @@ export const SCENES: readonly Scene[] = [
         note: { en: 'the default again', zh: '恢复默认值' },
       },
       { run: 'SLOWLOG RESET' },
+    ],
+  },
+  {
+    id: 'dict-shrink',
+    title: { en: 'The keyspace dict shrinks in serverCron', zh: '键空间字典在 serverCron 中缩容' },
+    summary: {
+      en: 'Deleting keys never shrinks the keyspace dict: with 2 keys left in 32 buckets it stays as it is until serverCron’s tryResizeHashTables sees the fill under 10 %, starts a rehash into 4 buckets, and incrementallyRehash finishes it within the same cron run.',
+      zh: '删除键从不让键空间字典缩容：32 个桶里只剩 2 个键时它保持原样，直到 serverCron 的 tryResizeHashTables 发现填充率低于 10%，开始 rehash 到 4 个桶，并由同一轮定时任务中的 incrementallyRehash 完成。',
+    },
+    focus: null,
+    lines: [
+      { run: 'FLUSHDB' },
+      {
+        run: 'DEBUG POPULATE 32 key',
+        note: {
+          en: 'the dict is expanded for 32 keys at once: 32 buckets',
+          zh: '字典一次扩容到能放下 32 个键：32 个桶',
+        },
+      },
+      { run: 'DEL key:0 key:1 key:2 key:3 key:4 key:5 key:6 key:7 key:8 key:9' },
+      { run: 'DEL key:10 key:11 key:12 key:13 key:14 key:15 key:16 key:17 key:18 key:19' },
+      {
+        run: 'DEL key:20 key:21 key:22 key:23 key:24 key:25 key:26 key:27 key:28 key:29',
+        note: {
+          en: '2 keys in 32 buckets: 6 % full, but a delete never resizes the keyspace',
+          zh: '32 个桶里只有 2 个键：填充率 6%，但删除操作从不调整键空间的大小',
+        },
+      },
+      {
+        run: 'DEBUG HTSTATS 0',
+        note: { en: 'table size: 32, number of elements: 2', zh: 'table size: 32，元素个数 2' },
+      },
+      {
+        tick: 100,
+        note: {
+          en: 'serverCron: under 10 % full, so a rehash into 4 buckets starts and finishes',
+          zh: 'serverCron：填充率低于 10%，开始 rehash 到 4 个桶并随即完成',
+        },
+      },
+      {
+        run: 'DEBUG HTSTATS 0',
+        note: { en: 'table size: 4', zh: 'table size: 4' },
+      },
+      { run: 'DBSIZE', note: { en: 'the same two keys', zh: '还是那两个键' } },
+    ],
+  },
+  {
+    id: 'sds-prealloc',
+    title: { en: 'SDS preallocation: APPEND leaves room', zh: 'SDS 预分配：APPEND 预留空间' },
+    summary: {
+      en: 'When an APPEND does not fit, sdsMakeRoomFor asks for twice the new length (under 1 MB) or the new length plus 1 MB (above), and jemalloc rounds that up to a size class; DEBUG SDSLEN shows the spare room (avail), MEMORY USAGE counts the whole block, and STRLEN only the bytes in use.',
+      zh: 'APPEND 放不下时，sdsMakeRoomFor 申请新长度的两倍（1 MB 以下）或新长度加 1 MB（1 MB 以上），jemalloc 再把它向上取整到某个尺寸等级；DEBUG SDSLEN 显示剩余空间（avail），MEMORY USAGE 计入整块分配，而 STRLEN 只计算已用的字节。',
+    },
+    focus: 's',
+    lines: [
+      { run: 'DEL s big' },
+      {
+        run: 'SET s hello',
+        note: {
+          en: 'embstr: the sds has no room to spare (avail 0)',
+          zh: 'embstr：sds 没有剩余空间（avail 为 0）',
+        },
+      },
+      {
+        run: 'APPEND s " world"',
+        note: {
+          en: '11 bytes needed: room for 22 asked, a 32-byte block, 17 bytes to spare',
+          zh: '需要 11 字节：按 22 字节申请，得到 32 字节的块，剩余 17 字节',
+        },
+      },
+      { run: 'DEBUG SDSLEN s' },
+      {
+        run: 'APPEND s "!!!"',
+        note: { en: 'fits in the spare room: no allocation', zh: '放得进剩余空间：无需分配' },
+      },
+      { run: 'DEBUG SDSLEN s' },
+      {
+        run: 'APPEND s 01234567890123456789',
+        note: {
+          en: '34 bytes do not fit: room for 68 asked, an 80-byte block',
+          zh: '34 字节放不下：按 68 字节申请，得到 80 字节的块',
+        },
+      },
+      { run: 'DEBUG SDSLEN s' },
+      { run: 'STRLEN s', note: { en: 'only the bytes in use', zh: '只计算已用的字节' } },
+      {
+        run: 'MEMORY USAGE s',
+        note: {
+          en: 'the 80-byte block, plus the key, the object and the dict entry',
+          zh: '那 80 字节的块，再加上键、对象和字典条目',
+        },
+      },
+      {
+        run: 'SETRANGE big 2000000 x',
+        note: {
+          en: 'a new 2 MB string is made to measure (jemalloc still rounds it up)',
+          zh: '新建的 2 MB 字符串按实际长度分配（jemalloc 仍会向上取整）',
+        },
+      },
+      { run: 'DEBUG SDSLEN big' },
+      {
+        run: 'SETRANGE big 2200000 x',
+        note: {
+          en: 'past 1 MB the room grows by 1 MB, not by doubling',
+          zh: '超过 1 MB 后只多留 1 MB，而不是翻倍',
+        },
+      },
+      { run: 'DEBUG SDSLEN big' },
+      { run: 'DEL big' },
+    ],
+  },
+  {
+    id: 'shared-integers',
+    title: { en: 'Shared integers and OBJECT REFCOUNT', zh: '共享整数与 OBJECT REFCOUNT' },
+    summary: {
+      en: 'Values 0 to 9999 point at one of 10,000 preallocated shared objects (refcount INT_MAX) instead of allocating their own; larger integers get a private int object, which INCR updates in place. With maxmemory set and an LRU or LFU policy, sharing stops: each key needs its own access clock.',
+      zh: '0 到 9999 的值指向预先分配好的 10000 个共享对象之一（refcount 为 INT_MAX），不再单独分配；更大的整数得到私有的 int 对象，INCR 会原地修改它。设置了 maxmemory 且使用 LRU 或 LFU 策略时不再共享：每个键都需要自己的访问时钟。',
+    },
+    focus: 'n',
+    lines: [
+      { run: 'DEL n m big' },
+      { run: 'SET n 100' },
+      {
+        run: 'OBJECT REFCOUNT n',
+        note: {
+          en: 'the shared object for 100: refcount INT_MAX',
+          zh: '100 对应的共享对象：refcount 为 INT_MAX',
+        },
+      },
+      { run: 'OBJECT ENCODING n' },
+      {
+        run: 'SET big 10000',
+        note: { en: 'past 9999: not shared', zh: '超过 9999：不共享' },
+      },
+      { run: 'OBJECT REFCOUNT big', note: { en: 'its own object', zh: '自己的对象' } },
+      {
+        run: 'INCR big',
+        note: {
+          en: 'refcount 1 and int encoding: updated in place',
+          zh: 'refcount 为 1 且是 int 编码：原地修改',
+        },
+      },
+      { run: 'OBJECT ENCODING big' },
+      {
+        run: 'INCR n',
+        note: {
+          en: 'a shared object cannot change: n now points at the shared 101',
+          zh: '共享对象不能修改：n 改为指向共享的 101',
+        },
+      },
+      { run: 'OBJECT REFCOUNT n' },
+      {
+        run: 'CONFIG SET maxmemory-policy allkeys-lru',
+        note: {
+          en: 'an LRU policy alone does not stop sharing: maxmemory is still 0',
+          zh: '只设置 LRU 策略不会停止共享：maxmemory 仍为 0',
+        },
+      },
+      { run: 'CONFIG SET maxmemory 1gb' },
+      {
+        run: 'SET m 100',
+        note: {
+          en: 'each key needs its own LRU clock: a private object',
+          zh: '每个键都需要自己的 LRU 时钟：私有对象',
+        },
+      },
+      { run: 'OBJECT REFCOUNT m' },
+      { run: 'CONFIG SET maxmemory 0' },
+      { run: 'CONFIG SET maxmemory-policy noeviction' },
+    ],
+  },
+  {
+    id: 'set-intset-entries',
+    title: {
+      en: 'A set leaves intset past set-max-intset-entries',
+      zh: '集合超过 set-max-intset-entries 后离开 intset',
+    },
+    summary: {
+      en: 'An intset stays one sorted array only while it is small: with set-max-intset-entries 4 the fifth integer converts the set to a hashtable, and removing it does not convert it back. An integer outside int64 is a string to Redis and converts too.',
+      zh: 'intset 只在较小时保持为一个有序数组：把 set-max-intset-entries 设为 4，第五个整数让集合转成哈希表，删掉它也不会转回去。超出 int64 的整数在 Redis 看来是字符串，同样会触发转换。',
+    },
+    focus: 'ids',
+    lines: [
+      { run: 'DEL ids big' },
+      { run: 'CONFIG SET set-max-intset-entries 4' },
+      {
+        run: 'SADD ids 40 10 30 20',
+        note: { en: 'kept sorted: 10 20 30 40', zh: '保持有序：10 20 30 40' },
+      },
+      { run: 'OBJECT ENCODING ids' },
+      {
+        run: 'SADD ids 50',
+        note: {
+          en: 'a fifth member: more than 4, converted to a hashtable',
+          zh: '第五个成员：超过 4 个，转成哈希表',
+        },
+      },
+      { run: 'OBJECT ENCODING ids' },
+      {
+        run: 'SREM ids 50',
+        note: { en: 'four again, still a hashtable', zh: '又是四个，仍是哈希表' },
+      },
+      { run: 'OBJECT ENCODING ids' },
+      { run: 'CONFIG SET set-max-intset-entries 512' },
+      {
+        run: 'SADD big 9223372036854775807',
+        note: { en: 'the largest int64: an intset', zh: '最大的 int64：intset' },
+      },
+      { run: 'OBJECT ENCODING big' },
+      {
+        run: 'SADD big 9223372036854775808',
+        note: {
+          en: 'one more does not fit in int64: a string member, so a hashtable',
+          zh: '再大一点就放不进 int64：是字符串成员，于是变成哈希表',
+        },
+      },
+      { run: 'OBJECT ENCODING big' },
+    ],
+  },
+  {
+    id: 'multi-errors',
+    title: { en: 'Errors in a transaction', zh: '事务中的错误' },
+    summary: {
+      en: 'An error found while queueing (an unknown command, a wrong number of arguments) flags the transaction and EXEC refuses it with EXECABORT: nothing runs. An error found while running (INCR on a non-number) is just that command’s reply inside EXEC’s array: the others still run, and nothing is rolled back.',
+      zh: '排队时发现的错误（未知命令、参数个数不对）会标记事务，EXEC 以 EXECABORT 拒绝执行：什么都不会运行。执行时才发现的错误（对非数字执行 INCR）只是 EXEC 数组中那条命令的回复：其余命令照常执行，也不会回滚。',
+    },
+    focus: null,
+    lines: [
+      { run: 'DEL a b' },
+      { run: 'MULTI' },
+      { run: 'SET a 1', note: { en: 'QUEUED', zh: 'QUEUED' } },
+      {
+        run: 'INCR a b',
+        fails: true,
+        note: {
+          en: 'wrong number of arguments: rejected at once, the transaction is flagged',
+          zh: '参数个数不对：立即被拒绝，事务被标记为出错',
+        },
+      },
+      {
+        run: 'EXEC',
+        fails: true,
+        note: { en: 'EXECABORT: the queue is discarded', zh: 'EXECABORT：队列被丢弃' },
+      },
+      { run: 'GET a', note: { en: 'SET a 1 never ran', zh: 'SET a 1 从未执行' } },
+      { run: 'MULTI' },
+      { run: 'SET a hello' },
+      {
+        run: 'INCR a',
+        note: {
+          en: 'queued: the type is only checked when it runs',
+          zh: '进入队列：类型要到执行时才检查',
+        },
+      },
+      { run: 'SET b 2' },
+      {
+        run: 'EXEC',
+        note: {
+          en: 'OK, an error, OK: the failing command does not stop the others',
+          zh: 'OK、一个错误、OK：失败的命令不会阻止其他命令',
+        },
+      },
+      { run: 'GET b', note: { en: 'no rollback', zh: '没有回滚' } },
+    ],
+  },
+  {
+    id: 'client-tracking',
+    title: { en: 'Client-side caching: CLIENT TRACKING', zh: '客户端缓存：CLIENT TRACKING' },
+    summary: {
+      en: 'With tracking on, every key a client reads is remembered in the server’s tracking table (key → client IDs); when the key changes, each of those clients gets one invalidate push and is forgotten until it reads the key again. After HELLO 3 the push arrives on the same connection.',
+      zh: '开启跟踪后，客户端读过的每个键都会记进服务器的跟踪表（键 → 客户端 ID）；键被修改时，这些客户端各收到一条 invalidate 推送，并被移出表，直到再次读取该键。HELLO 3 之后推送就在同一个连接上到达。',
+    },
+    focus: 'color',
+    lines: [
+      {
+        run: 'HELLO 3',
+        note: { en: 'RESP3: pushes on this connection', zh: 'RESP3：推送在本连接上到达' },
+      },
+      { run: 'CLIENT TRACKING on' },
+      { run: 'SET color red', note: { en: 'a write is not tracked', zh: '写入不会被跟踪' } },
+      {
+        run: 'GET color',
+        note: { en: 'a read: color → this client', zh: '读取：color → 本客户端' },
+      },
+      {
+        run: 'SET color blue',
+        note: {
+          en: 'color changed: an invalidate push, and the entry is gone',
+          zh: 'color 被修改：一条 invalidate 推送，表项随之删除',
+        },
+      },
+      {
+        run: 'SET color green',
+        note: {
+          en: 'not read since: no push',
+          zh: '此后没有读过：没有推送',
+        },
+      },
+      { run: 'CLIENT TRACKING off' },
+      { run: 'HELLO 2', note: { en: 'back to RESP2', zh: '回到 RESP2' } },
+    ],
+  },
+  {
+    id: 'lazyfree-unlink',
+    title: { en: 'Lazy free: UNLINK and DEL', zh: '惰性释放：UNLINK 与 DEL' },
+    summary: {
+      en: 'UNLINK removes the key at once but hands a value costing more than 64 allocations (a hashtable set or hash counts its entries) to the lazyfree thread; a small value is freed on the spot. DEL frees in the command unless lazyfree-lazy-user-del is yes. INFO memory’s lazyfreed_objects counts what the thread freed.',
+      zh: 'UNLINK 立即删除键，但把释放代价超过 64 次分配的值（哈希表编码的集合或哈希按条目数计算）交给 lazyfree 线程；小的值当场释放。DEL 在命令中直接释放，除非 lazyfree-lazy-user-del 为 yes。INFO memory 中的 lazyfreed_objects 统计线程释放了多少对象。',
+    },
+    focus: 'big',
+    lines: [
+      { run: 'DEL big small' },
+      {
+        run: 'CONFIG RESETSTAT',
+        note: { en: 'lazyfreed_objects back to 0', zh: 'lazyfreed_objects 归零' },
+      },
+      {
+        run: saddLine('big', 100),
+        note: {
+          en: '100 string members: a hashtable of 100 entries',
+          zh: '100 个字符串成员：一个有 100 个条目的哈希表',
+        },
+      },
+      { run: 'SET small x' },
+      {
+        run: 'UNLINK small',
+        note: { en: 'one allocation: freed right here', zh: '只有一次分配：当场释放' },
+      },
+      {
+        run: 'UNLINK big',
+        note: {
+          en: '100 entries > 64: the value goes to the lazyfree thread',
+          zh: '100 个条目 > 64：值交给 lazyfree 线程',
+        },
+      },
+      { run: 'INFO memory', note: { en: 'lazyfreed_objects:1', zh: 'lazyfreed_objects:1' } },
+      { run: saddLine('big', 100) },
+      {
+        run: 'CONFIG SET lazyfree-lazy-user-del yes',
+        note: { en: 'DEL now behaves like UNLINK', zh: 'DEL 现在和 UNLINK 一样' },
+      },
+      { run: 'DEL big' },
+      { run: 'INFO memory', note: { en: 'lazyfreed_objects:2', zh: 'lazyfreed_objects:2' } },
+      { run: 'CONFIG SET lazyfree-lazy-user-del no' },
+    ],
+  },
+  {
+    id: 'expire-lazy',
+    title: { en: 'Lazy expiry: a key outlives its TTL', zh: '惰性过期：键活过了它的 TTL' },
+    summary: {
+      en: 'With the active expire cycle off (DEBUG SET-ACTIVE-EXPIRE 0), a key past its TTL stays in the keyspace and DBSIZE still counts it; the first command that looks it up (expireIfNeeded) deletes it and answers as if it never existed.',
+      zh: '关闭主动过期循环（DEBUG SET-ACTIVE-EXPIRE 0）后，超过 TTL 的键仍留在键空间中，DBSIZE 也还算上它；第一条查找它的命令（expireIfNeeded）把它删除，并当作它从未存在过来回答。',
+    },
+    focus: 'session',
+    lines: [
+      { run: 'FLUSHDB' },
+      {
+        run: 'DEBUG SET-ACTIVE-EXPIRE 0',
+        note: { en: 'the cron no longer samples expiring keys', zh: '定时任务不再抽样检查过期键' },
+      },
+      { run: 'SET session abc PX 500' },
+      { run: 'SET keep 1' },
+      { tick: 1000, note: { en: 'a second later: past the TTL', zh: '一秒之后：已经超过 TTL' } },
+      {
+        run: 'DBSIZE',
+        note: { en: 'still 2: nobody has looked at session', zh: '仍是 2：还没人访问过 session' },
+      },
+      {
+        run: 'GET session',
+        note: {
+          en: 'the lookup finds it expired, deletes it and answers nil',
+          zh: '查找时发现已过期，删除它并回复 nil',
+        },
+      },
+      { run: 'DBSIZE', note: { en: 'now 1', zh: '现在是 1' } },
+      { run: 'DEBUG SET-ACTIVE-EXPIRE 1' },
+    ],
+  },
+  {
+    id: 'embstr-44',
+    title: { en: 'Why embstr stops at 44 bytes', zh: '为什么 embstr 以 44 字节为界' },
+    summary: {
+      en: 'An embstr puts the object header (16 bytes), the sdshdr8 header (3), the bytes and a NUL in one allocation; 16 + 3 + 44 + 1 = 64 bytes, exactly one jemalloc size class: that is why OBJ_ENCODING_EMBSTR_SIZE_LIMIT is 44. One more byte and the string is raw: an object and a separate sds, two allocations.',
+      zh: 'embstr 把对象头（16 字节）、sdshdr8 头（3 字节）、字符串本身和一个 NUL 放进同一次分配；16 + 3 + 44 + 1 = 64 字节，正好是一个 jemalloc 尺寸等级：这就是 OBJ_ENCODING_EMBSTR_SIZE_LIMIT 为 44 的原因。再多一个字节，字符串就是 raw：对象和 sds 分开，两次分配。',
+    },
+    focus: 'a',
+    lines: [
+      { run: 'DEL a b' },
+      { run: `SET a ${'x'.repeat(44)}`, note: { en: '44 bytes', zh: '44 字节' } },
+      { run: 'OBJECT ENCODING a', note: { en: 'one 64-byte block', zh: '一个 64 字节的块' } },
+      { run: `SET b ${'x'.repeat(45)}`, note: { en: '45 bytes', zh: '45 字节' } },
+      {
+        run: 'OBJECT ENCODING b',
+        note: { en: 'the object and the sds apart', zh: '对象和 sds 分开存放' },
+      },
+      {
+        run: 'MEMORY USAGE a',
+        note: {
+          en: 'the 64-byte block, plus the key and the dict entry',
+          zh: '那个 64 字节的块，再加上键和字典条目',
+        },
+      },
+      {
+        run: 'MEMORY USAGE b',
+        note: {
+          en: 'a 16-byte object and a 64-byte sds block (3 + 45 + 1 = 49 bytes, rounded up)',
+          zh: '16 字节的对象加一个 64 字节的 sds 块（3 + 45 + 1 = 49 字节，向上取整）',
+        },
+      },
+    ],
+  },
+  {
+    id: 'lfu-decay',
+    title: { en: 'The LFU counter decays', zh: 'LFU 计数器的衰减' },
+    summary: {
+      en: 'Under an LFU policy each key keeps an 8-bit access counter and the minute it was last decremented; every lookup first takes one off the counter per lfu-decay-time minutes idle, then adds one (always, with lfu-log-factor 0). A key read often but then left alone loses its rank.',
+      zh: '在 LFU 策略下，每个键保存一个 8 位访问计数器和上次递减的分钟数；每次查找先按空闲的 lfu-decay-time 分钟数逐一递减，再加一（lfu-log-factor 为 0 时每次都加）。一个曾经常被读、后来无人问津的键会逐渐失去排名。',
+    },
+    focus: 'page',
+    lines: [
+      { run: 'DEL page' },
+      { run: 'CONFIG SET maxmemory-policy allkeys-lfu' },
+      {
+        run: 'CONFIG SET lfu-log-factor 0',
+        note: { en: 'every access counts', zh: '每次访问都计数' },
+      },
+      { run: 'SET page hello', note: { en: 'a new key starts at 5', zh: '新键从 5 开始' } },
+      { run: 'GET page' },
+      { run: 'GET page' },
+      { run: 'GET page' },
+      {
+        run: 'OBJECT FREQ page',
+        note: {
+          en: '5 + 3 reads = 8 (OBJECT FREQ itself is not an access)',
+          zh: '5 + 3 次读取 = 8（OBJECT FREQ 本身不算访问）',
+        },
+      },
+      {
+        tick: 120000,
+        note: { en: 'two idle minutes', zh: '空闲两分钟' },
+      },
+      {
+        run: 'OBJECT FREQ page',
+        note: {
+          en: 'lfu-decay-time 1: one off per idle minute, 8 − 2 = 6',
+          zh: 'lfu-decay-time 为 1：每空闲一分钟减一，8 − 2 = 6',
+        },
+      },
+      {
+        run: 'GET page',
+        note: {
+          en: 'the decay is stored, then one access added: 7',
+          zh: '先把衰减写回，再加一次访问：7',
+        },
+      },
+      { run: 'OBJECT FREQ page' },
+      { run: 'CONFIG SET lfu-log-factor 10' },
+      { run: 'CONFIG SET maxmemory-policy noeviction' },
+    ],
+  },
+  {
+    id: 'set-shrink',
+    title: { en: 'A set’s hash table shrinks on SREM', zh: '集合的哈希表在 SREM 时缩容' },
+    summary: {
+      en: 'Unlike the keyspace, which waits for serverCron, a hashtable set checks its fill after every removal: the SREM that leaves 1 member in 16 buckets (under 10 %) starts a rehash into 4. Nothing in the cron rehashes a set’s dict, so each later lookup of the set moves it along.',
+      zh: '与要等 serverCron 的键空间不同，哈希表编码的集合每删除一个成员就检查一次填充率：让 16 个桶里只剩 1 个成员（低于 10%）的那次 SREM 就开始 rehash 到 4 个桶。定时任务不会为集合的字典做 rehash，所以要靠之后对这个集合的每次查找一步步推进。',
+    },
+    focus: 'tags',
+    lines: [
+      { run: 'DEL tags' },
+      {
+        run: saddLine('tags', 16),
+        note: { en: 'string members: a hashtable, 16 buckets', zh: '字符串成员：哈希表，16 个桶' },
+      },
+      {
+        run: 'SREM tags m:0 m:1 m:2 m:3 m:4 m:5 m:6 m:7 m:8 m:9 m:10 m:11 m:12 m:13 m:14',
+        note: {
+          en: 'the last removal leaves 1 in 16: a rehash into 4 buckets starts',
+          zh: '最后一次删除后 16 个桶里只剩 1 个：开始 rehash 到 4 个桶',
+        },
+      },
+      {
+        run: 'DEBUG HTSTATS-KEY tags',
+        note: {
+          en: 'mid-rehash: table 1 (4 buckets) exists but is still empty',
+          zh: 'rehash 进行中：表 1（4 个桶）已经建好，但还是空的',
+        },
+      },
+      {
+        run: 'SISMEMBER tags m:15',
+        note: {
+          en: 'a lookup moves one bucket (skipping at most 10 empty ones)',
+          zh: '一次查找搬迁一个桶（最多跳过 10 个空桶）',
+        },
+      },
+      { run: 'SISMEMBER tags m:15' },
+      { run: 'DEBUG HTSTATS-KEY tags', note: { en: 'table size: 4', zh: 'table size: 4' } },
     ],
   },
 ]

@@ -1,8 +1,9 @@
 /**
- * End-to-end for the scenes that run in one console tab with RESP3 pushes, ACL users and the
- * slow log: picked from the Scenes menu in Chromium, every line answers as redis-cli would
- * print it, the tab stays usable afterwards (back on RESP2, no subscriptions, default user),
- * and the clients panel shows the subscriptions while they exist.
+ * End-to-end for the scenes that run in one console tab with RESP3 pushes (Pub/Sub, keyspace
+ * notifications, client tracking), transaction errors, ACL users and the slow log: picked
+ * from the Scenes menu in Chromium, every line answers as redis-cli would print it, the tab
+ * stays usable afterwards (back on RESP2, no subscriptions, default user), and the clients
+ * panel shows the subscriptions while they exist.
  */
 import type { Page } from 'playwright-core'
 import { describe, expect, inject, it } from 'vitest'
@@ -59,6 +60,36 @@ describe('one-tab scenes in Chromium', () => {
       '(integer) 0',
     )
     expect(errors).toEqual([])
+    await page.context().close()
+  })
+
+  it('client-tracking prints the invalidate push after the SET and leaves the tab untracked on RESP2', async () => {
+    const page = await openApp(browser(), appUrl)
+    const text = await runScene(page, 'client-tracking')
+    await expect.poll(() => commandCount(page)).toBe(8)
+    // The SET's OK, then the push redis-cli -3 prints as an array.
+    expect(text).toMatch(/OK\s+1\) "invalidate"\s+2\) 1\) "color"/)
+    expect(text.match(/"invalidate"/g)).toHaveLength(1)
+    await runLine(page, 'CLIENT TRACKINGINFO')
+    expect(await page.locator('.console-output .console-line').last().innerText()).toContain(
+      '2) 1) "off"',
+    )
+    await runLine(page, 'GET nothing')
+    expect(await page.locator('.console-output .console-line').last().innerText()).toBe('(nil)')
+    await page.context().close()
+  })
+
+  it('multi-errors prints EXECABORT, then an EXEC array with the error in the middle', async () => {
+    const page = await openApp(browser(), appUrl)
+    const text = await runScene(page, 'multi-errors')
+    await expect.poll(() => commandCount(page)).toBe(12)
+    expect(text).toContain("(error) ERR wrong number of arguments for 'incr' command")
+    expect(text).toContain('(error) EXECABORT Transaction discarded because of previous errors.')
+    expect(text).toMatch(
+      /1\) OK\s+2\) \(error\) ERR value is not an integer or out of range\s+3\) OK/,
+    )
+    await runLine(page, 'GET a')
+    expect(await page.locator('.console-output .console-line').last().innerText()).toBe('"hello"')
     await page.context().close()
   })
 

@@ -87,6 +87,29 @@ describe('scenes', () => {
     expect(groups.length).toBeLessThanOrEqual(6)
   })
 
+  it('multi-errors discards the first queue with EXECABORT and runs the second past its error', () => {
+    const { s, replies } = runScene('multi-errors')
+    const ok = { type: 'simple', value: 'OK' }
+    expect(replies).toEqual([
+      { type: 'integer', value: 0 }, // DEL a b
+      ok,
+      { type: 'simple', value: 'QUEUED' },
+      { type: 'error', value: "ERR wrong number of arguments for 'incr' command" },
+      { type: 'error', value: 'EXECABORT Transaction discarded because of previous errors.' },
+      { type: 'bulk', value: null }, // SET a 1 never ran
+      ok,
+      { type: 'simple', value: 'QUEUED' },
+      { type: 'simple', value: 'QUEUED' },
+      { type: 'simple', value: 'QUEUED' },
+      {
+        type: 'array',
+        value: [ok, { type: 'error', value: 'ERR value is not an integer or out of range' }, ok],
+      },
+      { type: 'bulk', value: '2' },
+    ])
+    expect(s.call(['GET', 'a'])).toEqual({ type: 'bulk', value: 'hello' })
+  })
+
   it('expire-cycle expires the ten keys actively, without touching them', () => {
     const { s } = runScene('expire-cycle')
     expect(s.call(['DBSIZE'])).toEqual({ type: 'integer', value: 41 })

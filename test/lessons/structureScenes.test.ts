@@ -1,5 +1,8 @@
 /**
- * The structure scenes (HyperLogLog, hash, quicklist, eviction) do what their notes say: each
+ * The structure scenes (HyperLogLog, hash, quicklist, eviction, the keyspace dict shrinking,
+ * sds preallocation, shared integers, intset limits, tracking, lazy free, lazy expiry, the
+ * embstr limit, LFU decay, a set shrinking on SREM) do what
+ * their notes say: each
  * scene's lines run against the engine, and the test checks the encodings, the events and
  * the replies behind every claim.
  */
@@ -7,7 +10,8 @@ import { describe, expect, it } from 'vitest'
 import { parseCommandLine } from '../../src/console/parseCommandLine.ts'
 import type { StepEvent } from '../../src/engine/events.ts'
 import { createServer, manualClock } from '../../src/engine/index.ts'
-import type { QuicklistView } from '../../src/engine/inspectContainers.ts'
+import type { KeyspaceView } from '../../src/engine/inspect.ts'
+import type { IntsetView, QuicklistView } from '../../src/engine/inspectContainers.ts'
 import type { HyperLogLogView } from '../../src/engine/inspectHll.ts'
 import type { Reply } from '../../src/engine/reply.ts'
 import { sceneById } from '../../src/lessons/scenes.ts'
@@ -29,9 +33,10 @@ function play(id: string, focus: string | null = null) {
     enableDebugCommand: 'yes',
   })
   const steps: (Step & { view: ReturnType<typeof s.inspect> })[] = []
+  const ticks: StepEvent[][] = []
   for (const line of scene.lines) {
     if ('tick' in line) {
-      s.tick(line.tick)
+      ticks.push([...s.tick(line.tick).events])
       continue
     }
     const parsed = parseCommandLine(line.run)
@@ -50,7 +55,7 @@ function play(id: string, focus: string | null = null) {
     return found
   }
   expect(steps.filter((x) => x.reply.type === 'error')).toEqual([])
-  return { s, steps, at }
+  return { s, steps, ticks, at }
 }
 
 const int = (value: number): Reply => ({ type: 'integer', value })
@@ -154,4 +159,221 @@ it('evict-lfu counts the reads: 7 for a key read twice, 5 for one never read', (
   const { at } = play('evict-lfu')
   expect(at('OBJECT FREQ key:1').reply).toEqual(int(7))
   expect(at('OBJECT FREQ key:9').reply).toEqual(int(5))
+})
+
+describe('dict-shrink', () => {
+  it('leaves 2 keys in 32 buckets after the DELs, and the cron shrinks the table to 4', () => {
+    const { s, steps, ticks, at } = play('dict-shrink')
+    const dels = steps.filter((x) => x.line.startsWith('DEL '))
+    expect(dels.map((x) => x.reply)).toEqual([int(10), int(10), int(10)])
+    // A delete never resizes the keyspace dict.
+    const resized = (events: readonly StepEvent[]) =>
+      events.filter((e) => e.type === 'dict/shrinkStarted' || e.type === 'dict/expandStarted')
+    expect(dels.flatMap((x) => resized(x.events))).toEqual([])
+    const before = at('DEBUG HTSTATS 0', 0).reply
+    expect(before.type === 'bulk' && before.value).toContain(
+      ' table size: 32\n number of elements: 2\n',
+    )
+    // The tick: tryResizeHashTables starts a shrink to 2^2, incrementallyRehash finishes it.
+    const tick = ticks[0] ?? []
+    expect(resized(tick)).toEqual([
+      expect.objectContaining({
+        type: 'dict/shrinkStarted',
+        fromExp: 5,
+        toExp: 2,
+        used: 2,
+      }),
+    ])
+    expect(tick.filter((e) => e.type === 'dict/rehashCompleted')).toEqual([
+      expect.objectContaining({ exp: 2 }),
+    ])
+    const after = at('DEBUG HTSTATS 0', 1).reply
+    expect(after.type === 'bulk' && after.value).toContain(
+      ' table size: 4\n number of elements: 2\n',
+    )
+    const ks = s.inspect(null) as unknown as KeyspaceView
+    expect(ks.dict.rehashIdx).toBe(-1)
+    expect(ks.dict.tables.map((t) => [t.size, t.used])).toEqual([[4, 2]])
+    expect(at('DBSIZE').reply).toEqual(int(2))
+  })
+})
+
+describe('sds-prealloc', () => {
+  it('doubles under 1 MB, fits an APPEND in the spare room, and adds 1 MB above it', () => {
+    const { at } = play('sds-prealloc', 's')
+    const sdslen = (nth: number) => at(`DEBUG SDSLEN ${nth < 3 ? 's' : 'big'}`, nth % 3).reply
+    const val = (len: number, avail: number, zmalloc: number) =>
+      `val_sds_len:${String(len)}, val_sds_avail:${String(avail)}, val_zmalloc: ${String(zmalloc)}`
+    expect(sdslen(0)).toEqual({
+      type: 'simple',
+      value: expect.stringContaining(val(11, 17, 32)),
+    })
+    expect(sdslen(1)).toEqual({
+      type: 'simple',
+      value: expect.stringContaining(val(14, 14, 32)),
+    })
+    expect(sdslen(2)).toEqual({
+      type: 'simple',
+      value: expect.stringContaining(val(34, 42, 80)),
+    })
+    const grown = (line: string) =>
+      at(line)
+        .events.filter((e) => e.type === 'sds/grown')
+        .map((e) => e.type === 'sds/grown' && e.rule)
+    expect(grown('APPEND s " world"')).toEqual(['doubled'])
+    expect(grown('APPEND s "!!!"')).toEqual(['fits'])
+    expect(grown('APPEND s 0123')).toEqual(['doubled'])
+    expect(at('STRLEN s').reply).toEqual(int(34))
+    expect(at('MEMORY USAGE s').reply).toEqual(int(128))
+    expect(at('DEBUG SDSLEN big', 0).reply).toEqual({
+      type: 'simple',
+      value: expect.stringContaining(val(2000001, 97141, 2097152)),
+    })
+    expect(grown('SETRANGE big 2200000')).toEqual(['plus1mb'])
+    expect(at('DEBUG SDSLEN big', 1).reply).toEqual({
+      type: 'simple',
+      value: expect.stringContaining(val(2200001, 1470005, 3670016)),
+    })
+  })
+})
+
+describe('shared-integers', () => {
+  it('shares 100 and 101, keeps 10000 private and in place, and stops sharing under LRU with maxmemory', () => {
+    const { at } = play('shared-integers')
+    expect(at('OBJECT REFCOUNT n', 0).reply).toEqual(int(2147483647))
+    expect(at('OBJECT ENCODING n').reply).toEqual(bulk('int'))
+    expect(at('OBJECT REFCOUNT big').reply).toEqual(int(1))
+    expect(at('INCR big').reply).toEqual(int(10001))
+    expect(at('OBJECT ENCODING big').reply).toEqual(bulk('int'))
+    expect(at('INCR n').reply).toEqual(int(101))
+    expect(at('OBJECT REFCOUNT n', 1).reply).toEqual(int(2147483647))
+    expect(at('OBJECT REFCOUNT m').reply).toEqual(int(1))
+  })
+})
+
+describe('set-intset-entries', () => {
+  it('keeps four sorted integers in an intset, converts on the fifth and past int64, never back', () => {
+    const { at } = play('set-intset-entries', 'ids')
+    expect((at('SADD ids 40').view as unknown as IntsetView).values).toEqual([
+      '10',
+      '20',
+      '30',
+      '40',
+    ])
+    expect(at('OBJECT ENCODING ids', 0).reply).toEqual(bulk('intset'))
+    expect(at('SADD ids 50').events.filter((e) => e.type === 'object/encodingConverted')).toEqual([
+      expect.objectContaining({
+        key: 'ids',
+        from: 'intset',
+        to: 'hashtable',
+        reason: 'tooManyEntries',
+      }),
+    ])
+    expect(at('OBJECT ENCODING ids', 1).reply).toEqual(bulk('hashtable'))
+    expect(at('SREM ids 50').reply).toEqual(int(1))
+    expect(at('OBJECT ENCODING ids', 2).reply).toEqual(bulk('hashtable'))
+    expect(at('OBJECT ENCODING big', 0).reply).toEqual(bulk('intset'))
+    expect(
+      at('SADD big 9223372036854775808').events.filter(
+        (e) => e.type === 'object/encodingConverted',
+      ),
+    ).toEqual([expect.objectContaining({ key: 'big', from: 'intset', to: 'hashtable' })])
+    expect(at('OBJECT ENCODING big', 1).reply).toEqual(bulk('hashtable'))
+  })
+})
+
+describe('client-tracking', () => {
+  it('remembers the read, pushes one invalidate after the SET, and forgets the key', () => {
+    const { at } = play('client-tracking')
+    expect(at('SET color red').events.filter((e) => e.type.startsWith('tracking/'))).toEqual([])
+    expect(at('GET color').events.filter((e) => e.type === 'tracking/keysRemembered')).toEqual([
+      expect.objectContaining({ keys: ['color'] }),
+    ])
+    const invalidate: Reply = {
+      type: 'push',
+      value: [bulk('invalidate'), { type: 'array', value: [bulk('color')] }],
+    }
+    expect(at('SET color blue').reply).toEqual({
+      type: 'sequence',
+      value: [{ type: 'simple', value: 'OK' }, invalidate],
+    })
+    expect(at('SET color green').reply).toEqual({
+      type: 'simple',
+      value: 'OK',
+    })
+    expect(at('HELLO 2').reply.type).toBe('array')
+  })
+})
+
+describe('lazyfree-unlink', () => {
+  it('frees the small value at once and counts the 100-entry set twice in lazyfreed_objects', () => {
+    const { at } = play('lazyfree-unlink')
+    const lazyfreed = (nth: number) => {
+      const r = at('INFO memory', nth).reply
+      return r.type === 'bulk' ? /lazyfreed_objects:(\d+)/.exec(r.value ?? '')?.[1] : undefined
+    }
+    expect(at('UNLINK small').reply).toEqual(int(1))
+    expect(at('UNLINK big').reply).toEqual(int(1))
+    expect(lazyfreed(0)).toBe('1')
+    expect(at('DEL big', 1).reply).toEqual(int(1))
+    expect(lazyfreed(1)).toBe('2')
+  })
+})
+
+describe('expire-lazy', () => {
+  it('keeps the expired key until GET finds it, with the active cycle off', () => {
+    const { at, ticks } = play('expire-lazy')
+    expect(ticks.flat().filter((e) => e.type === 'expire/keyExpiredActively')).toEqual([])
+    expect(at('DBSIZE', 0).reply).toEqual(int(2))
+    const get = at('GET session')
+    expect(get.reply).toEqual({ type: 'bulk', value: null })
+    expect(get.events.filter((e) => e.type === 'expire/keyExpiredLazily')).toEqual([
+      expect.objectContaining({ key: 'session' }),
+    ])
+    expect(at('DBSIZE', 1).reply).toEqual(int(1))
+  })
+})
+
+describe('embstr-44', () => {
+  it('keeps 44 bytes in one 64-byte embstr block and makes 45 raw', () => {
+    const { at } = play('embstr-44')
+    expect(at('OBJECT ENCODING a').reply).toEqual(bulk('embstr'))
+    expect(at('OBJECT ENCODING b').reply).toEqual(bulk('raw'))
+    const a = at('SET a').events.find((e) => e.type === 'object/created')
+    expect(a).toEqual(expect.objectContaining({ encoding: 'embstr' }))
+    // 64 (robj + sdshdr8 + 44 + NUL) + the key's sds (8) + the dict entry (24).
+    expect(at('MEMORY USAGE a').reply).toEqual(int(96))
+    // 16 (robj) + 64 (sdshdr8 + 45 + NUL = 49, rounded up) + 8 + 24.
+    expect(at('MEMORY USAGE b').reply).toEqual(int(112))
+  })
+})
+
+describe('lfu-decay', () => {
+  it('counts three reads to 8, decays 2 over two idle minutes, and adds the next read', () => {
+    const { at } = play('lfu-decay')
+    expect(at('OBJECT FREQ page', 0).reply).toEqual(int(8))
+    expect(at('OBJECT FREQ page', 1).reply).toEqual(int(6))
+    expect(at('GET page', 3).reply).toEqual(bulk('hello'))
+    expect(at('OBJECT FREQ page', 2).reply).toEqual(int(7))
+  })
+})
+
+describe('set-shrink', () => {
+  it('starts the shrink inside SREM and finishes it with lookups, not in the cron', () => {
+    const { s, at } = play('set-shrink', 'tags')
+    const srem = at('SREM tags')
+    expect(srem.reply).toEqual(int(15))
+    expect(srem.events.filter((e) => e.type === 'dict/shrinkStarted')).toEqual([
+      expect.objectContaining({ fromExp: 4, toExp: 2, used: 1 }),
+    ])
+    const mid = at('DEBUG HTSTATS-KEY tags', 0).reply
+    expect(mid.type === 'bulk' && mid.value).toContain(' table size: 16\n number of elements: 1\n')
+    expect(mid.type === 'bulk' && mid.value).toContain('Hash table 1 stats (rehashing target):')
+    const lookups = at('SISMEMBER tags', 0).events.concat(at('SISMEMBER tags', 1).events)
+    expect(lookups.filter((e) => e.type === 'dict/rehashCompleted')).toHaveLength(1)
+    const done = at('DEBUG HTSTATS-KEY tags', 1).reply
+    expect(done.type === 'bulk' && done.value).toContain(' table size: 4\n number of elements: 1\n')
+    expect(done.type === 'bulk' && done.value).not.toContain('rehashing target')
+    expect(s.call(['SCARD', 'tags'])).toEqual(int(1))
+  })
 })
