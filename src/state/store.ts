@@ -87,6 +87,7 @@ export interface SessionSlice {
 
   /** A line was entered in a tab: history, and its echo queued in order. */
   lineEntered(client: ClientId, text: string): void
+  /** A command was submitted in a tab: queued for the engine; the playhead returns to the live end. */
   commandSubmitted(argv: readonly string[], client: ClientId): void
   /** Console output produced locally (HELP, parse errors), queued in order. */
   localOutputRequested(client: ClientId, lines: readonly ConsoleLine[]): void
@@ -447,6 +448,17 @@ const createSessionSlice =
         request((seq) => ({ kind: 'clear', seq, client }), 'session/consoleClearRequested')
       },
       commandSubmitted: (argv, client) => {
+        // A learner who stepped back and then types a command wants to see it run: the
+        // playhead returns to the live end first, so the new command's item carries it along
+        // (appendItem follows from the end) instead of arriving unseen past a stale step.
+        set(
+          (s) =>
+            playheadAtEnd(s.items, s.playhead)
+              ? {}
+              : { playhead: playheadAt(s.items, undefined), playing: false },
+          false,
+          'session/commandSubmitted',
+        )
         request((seq) => ({ kind: 'exec', seq, argv, client }), 'session/commandSubmitted')
       },
       consoleOutputAppended: (client, lines) => {
