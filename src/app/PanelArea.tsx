@@ -4,7 +4,7 @@
  * the generic inspector), plus the list of the item's steps with the current one marked.
  * Every panel sits behind an error boundary, so a broken panel never blanks the page.
  */
-import { Suspense, useLayoutEffect, useRef, type ReactNode } from 'react'
+import { Fragment, Suspense, useLayoutEffect, useRef, type ReactNode } from 'react'
 import type { InspectView } from '../engine/api.ts'
 import type { StepEvent } from '../engine/events.ts'
 import { useT } from '../i18n/useT.ts'
@@ -229,39 +229,36 @@ export function PanelArea(): ReactNode {
   const pinned = useApp((s) => s.pinned)
   const items = useApp((s) => s.items)
   const itemIndex = useApp((s) => s.playhead.item)
+  // A scene about the keyspace dict (dict-expand, SCAN, expiry) shows it first, where a
+  // 1366×768 screen has room for it; a clients panel (MULTI, Pub/Sub) still leads, as the
+  // item's own subject.
+  const keyspaceFirst = useApp((s) => s.focus?.kind === 'keyspace')
   const past = itemIndex >= 0 && itemIndex < items.length - 1
   const keyName = view?.key ?? null
   // The views arrive after the playhead moves (a past item is rebuilt by replay): until
   // then they belong to another log position.
   const stale = view !== null && view.position !== (items[itemIndex]?.position ?? 0)
-  return (
-    <div className="panels" aria-label={t('inspector.title')} role="region" aria-busy={stale}>
-      <p className="panels-when" data-testid="panels-when">
-        {stale
-          ? t('inspector.loading')
-          : past
-            ? t('inspector.past', { item: itemIndex + 1 })
-            : t('inspector.live')}
-      </p>
-      {keyName !== null && (
-        <PanelFrame
-          id="key"
-          title={t('inspector.key', { key: bytesToUtf8(keyName) })}
-          keyName={keyName}
-          before={view?.before.keyView ?? null}
-          after={view?.after.keyView ?? null}
-          pinned={pinned.includes(keyName)}
-          canPin
-          followsItem
-          stale={stale}
-        />
-      )}
-      <StepList />
+  const keyPanel = keyName !== null && (
+    <PanelFrame
+      key="key"
+      id="key"
+      title={t('inspector.key', { key: bytesToUtf8(keyName) })}
+      keyName={keyName}
+      before={view?.before.keyView ?? null}
+      after={view?.after.keyView ?? null}
+      pinned={pinned.includes(keyName)}
+      canPin
+      followsItem
+      stale={stale}
+    />
+  )
+  const pinnedPanels = (
+    <Fragment key="pinned">
       {view?.pinned
         .filter((p) => p.key !== keyName)
         .map((p) => (
           <PanelFrame
-            key={p.key}
+            key={`pin:${p.key}`}
             id={`pin:${p.key}`}
             title={t('inspector.key', { key: bytesToUtf8(p.key) })}
             keyName={p.key}
@@ -273,30 +270,49 @@ export function PanelArea(): ReactNode {
             stale={stale}
           />
         ))}
-      {view?.after.clients != null && (
-        <PanelFrame
-          id="clients"
-          title={t('inspector.clients')}
-          keyName={null}
-          before={view.before.clients ?? null}
-          after={view.after.clients}
-          pinned={false}
-          canPin={false}
-          followsItem
-          stale={stale}
-        />
-      )}
-      <PanelFrame
-        id="keyspace"
-        title={t('inspector.keyspace', { db: view?.db ?? 0 })}
-        keyName={null}
-        before={view?.before.keyspace ?? null}
-        after={view?.after.keyspace ?? null}
-        pinned={false}
-        canPin={false}
-        followsItem
-        stale={stale}
-      />
+    </Fragment>
+  )
+  const clientsPanel = view?.after.clients != null && (
+    <PanelFrame
+      key="clients"
+      id="clients"
+      title={t('inspector.clients')}
+      keyName={null}
+      before={view.before.clients ?? null}
+      after={view.after.clients}
+      pinned={false}
+      canPin={false}
+      followsItem
+      stale={stale}
+    />
+  )
+  const keyspacePanel = (
+    <PanelFrame
+      key="keyspace"
+      id="keyspace"
+      title={t('inspector.keyspace', { db: view?.db ?? 0 })}
+      keyName={null}
+      before={view?.before.keyspace ?? null}
+      after={view?.after.keyspace ?? null}
+      pinned={false}
+      canPin={false}
+      followsItem
+      stale={stale}
+    />
+  )
+  const steps = <StepList key="steps" />
+  return (
+    <div className="panels" aria-label={t('inspector.title')} role="region" aria-busy={stale}>
+      <p className="panels-when" data-testid="panels-when">
+        {stale
+          ? t('inspector.loading')
+          : past
+            ? t('inspector.past', { item: itemIndex + 1 })
+            : t('inspector.live')}
+      </p>
+      {keyspaceFirst
+        ? [clientsPanel, keyspacePanel, keyPanel, steps, pinnedPanels]
+        : [keyPanel, steps, pinnedPanels, clientsPanel, keyspacePanel]}
     </div>
   )
 }

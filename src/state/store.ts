@@ -7,7 +7,7 @@
  * - player: the timeline (one item per command, plus clock ticks that did something), the
  *   playhead {item, step}, play/pause and speed;
  * - settings: language, theme, motion, trace level (persisted);
- * - ui: help overlay, pinned panels.
+ * - ui: help overlay, pinned panels, the panel a scene is about.
  *
  * Actions are named as events ("commandSubmitted", "traceReceived", "stepBackRequested"),
  * never as setters. Only bridge.ts dispatches the engine-derived events (…Received,
@@ -38,6 +38,7 @@ import type {
   EngineStatus,
   InspectorView,
   Notice,
+  PanelFocus,
   Playhead,
   PlayheadMark,
   RunningCommand,
@@ -85,7 +86,10 @@ export interface SessionSlice {
   clock: { readonly now: number; readonly running: boolean; readonly speed: number }
   view: InspectorView | null
 
-  /** A line was entered in a tab: history, and its echo queued in order. */
+  /**
+   * A line was entered in a tab: history, and its echo queued in order. The learner's own
+   * line ends a scene's focus (a scene sets it again after entering its lines).
+   */
   lineEntered(client: ClientId, text: string): void
   /** A command was submitted in a tab: queued for the engine; the playhead returns to the live end. */
   commandSubmitted(argv: readonly string[], client: ClientId): void
@@ -181,10 +185,13 @@ export interface SettingsSlice {
 export interface UiSlice {
   helpOpen: boolean
   pinned: string[]
+  /** What the scene that ran last is about, until the learner enters a line (null: none). */
+  focus: PanelFocus | null
   helpToggled(): void
   helpClosed(): void
   panelPinned(key: string): void
   panelUnpinned(key: string): void
+  sceneFocused(focus: PanelFocus): void
 }
 
 export type AppState = SessionSlice & PlayerSlice & SettingsSlice & UiSlice & ZiplistLessonSlice
@@ -414,6 +421,7 @@ const createSessionSlice =
       lineEntered: (client, text) => {
         set(
           (s) => ({
+            focus: null,
             history:
               text.trim() === '' || s.history.at(-1) === text
                 ? s.history
@@ -611,6 +619,7 @@ const createSessionSlice =
             status: 'ready',
             progress: null,
             view: null,
+            focus: null,
           },
           false,
           'bridge/sessionRestored',
@@ -997,6 +1006,7 @@ const createSettingsSlice =
 const createUiSlice: Slice<UiSlice> = (set) => ({
   helpOpen: false,
   pinned: [],
+  focus: null,
   helpToggled: () => {
     set((s) => ({ helpOpen: !s.helpOpen }), false, 'ui/helpToggled')
   },
@@ -1012,6 +1022,9 @@ const createUiSlice: Slice<UiSlice> = (set) => ({
   },
   panelUnpinned: (key) => {
     set((s) => ({ pinned: s.pinned.filter((k) => k !== key) }), false, 'ui/panelUnpinned')
+  },
+  sceneFocused: (focus) => {
+    set({ focus }, false, 'ui/sceneFocused')
   },
 })
 
