@@ -6,7 +6,7 @@
  *   for the engine, which bridge.ts drains;
  * - player: the timeline (one item per command, plus clock ticks that did something), the
  *   playhead {item, step}, play/pause and speed;
- * - settings: language, theme, motion, trace level (persisted);
+ * - settings: language, theme, motion, trace level, projector mode (persisted);
  * - ui: help overlay, pinned panels, the panel a scene is about.
  *
  * Actions are named as events ("commandSubmitted", "traceReceived", "stepBackRequested"),
@@ -172,6 +172,8 @@ export interface SettingsSlice {
   traceLevel: TraceLevel
   /** Show valid UTF-8 in replies as text (redis-cli shows \x escapes). */
   utf8: boolean
+  /** Projector mode: large console text, panel labels and controls for a classroom. */
+  projector: boolean
   /** The browser's prefers-reduced-motion, used when motion is 'system'. */
   systemReducedMotion: boolean
   languageChanged(language: Language): void
@@ -179,6 +181,7 @@ export interface SettingsSlice {
   motionChanged(motion: Motion): void
   traceLevelChanged(level: TraceLevel): void
   utf8Toggled(): void
+  projectorToggled(): void
   systemMotionDetected(reduce: boolean): void
 }
 
@@ -212,6 +215,7 @@ export interface StoreOptions {
   readonly theme?: Theme
   readonly motion?: Motion
   readonly traceLevel?: TraceLevel
+  readonly projector?: boolean
   readonly clockRunning?: boolean
   readonly history?: readonly string[]
 }
@@ -982,6 +986,7 @@ const createSettingsSlice =
     motion: opts.motion ?? 'system',
     traceLevel: opts.traceLevel ?? 'full',
     utf8: true,
+    projector: opts.projector ?? false,
     systemReducedMotion: false,
     languageChanged: (language) => {
       set({ language }, false, 'settings/languageChanged')
@@ -997,6 +1002,9 @@ const createSettingsSlice =
     },
     utf8Toggled: () => {
       set((s) => ({ utf8: !s.utf8 }), false, 'settings/utf8Toggled')
+    },
+    projectorToggled: () => {
+      set((s) => ({ projector: !s.projector }), false, 'settings/projectorToggled')
     },
     systemMotionDetected: (reduce) => {
       set({ systemReducedMotion: reduce }, false, 'settings/systemMotionDetected')

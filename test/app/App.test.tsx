@@ -56,6 +56,25 @@ describe('i18n', { timeout: 30_000 }, () => {
   })
 })
 
+describe('projector mode', { timeout: 30_000 }, () => {
+  it('is a header toggle, labelled in both languages, that marks the page for large text', async () => {
+    const { h, user } = await setup('en')
+    const toggle = screen.getByRole('button', { name: 'Projector' })
+    expect(toggle).toHaveAttribute('aria-pressed', 'false')
+    expect(document.documentElement.dataset['projector']).toBe('false')
+    await user.click(toggle)
+    expect(toggle).toHaveAttribute('aria-pressed', 'true')
+    expect(h.store.getState().projector).toBe(true)
+    expect(document.documentElement.dataset['projector']).toBe('true')
+    act(() => {
+      h.store.getState().languageChanged('zh')
+    })
+    expect(screen.getByRole('button', { name: '投影模式' })).toHaveAttribute('aria-pressed', 'true')
+    await user.click(screen.getByRole('button', { name: '投影模式' }))
+    expect(document.documentElement.dataset['projector']).toBe('false')
+  })
+})
+
 describe('timeline controls', { timeout: 30_000 }, () => {
   it('steps back and forward across commands and events, with a narrated caption', async () => {
     const { h, user, settle } = await setup()

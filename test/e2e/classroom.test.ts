@@ -91,3 +91,62 @@ describe('a scene keeps what it is about on screen', () => {
     await page.context().close()
   })
 })
+
+/** Sizes a reader at the back of the room depends on, in CSS px as drawn. */
+function sizes(page: Page) {
+  return page.evaluate(() => {
+    const px = (sel: string) => {
+      const el = document.querySelector(sel)
+      return el === null ? 0 : parseFloat(getComputedStyle(el).fontSize)
+    }
+    const svg = document.querySelector('section.panel[data-panel="intset"] svg')
+    const drawn = svg?.getBoundingClientRect().height ?? 0
+    return {
+      console: px('.console-output'),
+      input: px('.console-input-row'),
+      heading: px('.panel-header h2'),
+      button: px('.timeline-controls button'),
+      // The intset's cells as drawn against their size in the SVG's own units.
+      diagram: drawn / Number(svg?.getAttribute('height') ?? 1),
+    }
+  })
+}
+
+describe('projector mode for a teacher', () => {
+  it('enlarges the console, panel labels and controls, from the URL or the header, and is remembered', async () => {
+    const page = await openApp(browser(), `${baseUrl}?seed=7&clock=paused`, { viewport: LAPTOP })
+    await runLine(page, 'SADD nums 1 2 3')
+    const normal = await sizes(page)
+    expect(normal.console).toBeLessThan(16)
+
+    await page.goto(`${baseUrl}?seed=7&clock=paused&projector=1`)
+    await page.waitForFunction(() => window.__xray?.store.getState().status === 'ready')
+    await page.evaluate(() => window.__xray?.idle())
+    const toggle = page.getByRole('button', { name: 'Projector' })
+    expect(await toggle.getAttribute('aria-pressed')).toBe('true')
+    await expect.poll(() => page.locator('section.panel[data-panel="intset"] svg').count()).toBe(1)
+    const big = await sizes(page)
+    expect(big.console).toBeGreaterThanOrEqual(20)
+    expect(big.input).toBeGreaterThanOrEqual(20)
+    expect(big.heading).toBeGreaterThanOrEqual(1.25 * normal.heading)
+    expect(big.button).toBeGreaterThanOrEqual(1.25 * normal.button)
+    expect(big.diagram).toBeGreaterThanOrEqual(1.3 * normal.diagram)
+    // The page still fits the screen: no sideways scrolling, the console line in view.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+      LAPTOP.width,
+    )
+    const input = await page.getByRole('textbox', { name: /^Command for/ }).boundingBox()
+    expect((input?.y ?? 1e9) + (input?.height ?? 0)).toBeLessThanOrEqual(LAPTOP.height)
+
+    // Remembered without the parameter; the toggle turns it off, and that is remembered too.
+    await page.goto(`${baseUrl}?seed=7&clock=paused`)
+    await page.waitForFunction(() => window.__xray?.store.getState().status === 'ready')
+    expect(await page.evaluate(() => document.documentElement.dataset['projector'])).toBe('true')
+    await page.getByRole('button', { name: 'Projector' }).click()
+    expect(await page.evaluate(() => document.documentElement.dataset['projector'])).toBe('false')
+    await page.reload()
+    await page.waitForFunction(() => window.__xray?.store.getState().status === 'ready')
+    expect(await page.evaluate(() => document.documentElement.dataset['projector'])).toBe('false')
+    await page.context().close()
+  })
+})
