@@ -158,6 +158,20 @@ function PanelFrame(props: FrameProps): ReactNode {
   )
 }
 
+/** Steps listed at once: a 130-member ZADD has 911, and thousands of rows slow every step. */
+export const MAX_LISTED_STEPS = 500
+
+/**
+ * The steps a list of `MAX_LISTED_STEPS` shows for the playhead at `step` of `total`: a window
+ * that always holds the current step (the list used to show the first 500 only, so at step
+ * 911 of a big ZADD nothing was marked).
+ */
+export function listedSteps(step: number, total: number): { start: number; end: number } {
+  if (total <= MAX_LISTED_STEPS) return { start: 0, end: total }
+  const start = Math.max(0, Math.min(step - MAX_LISTED_STEPS / 2, total - MAX_LISTED_STEPS))
+  return { start, end: start + MAX_LISTED_STEPS }
+}
+
 /** The numbered steps of the playhead's item; the current one is marked and clickable. */
 function StepList(): ReactNode {
   const t = useT()
@@ -166,6 +180,7 @@ function StepList(): ReactNode {
   const step = useApp((s) => s.playhead.step)
   const lang = useApp((s) => s.language)
   const events = item?.events ?? []
+  const { start, end } = listedSteps(step, events.length)
   // A clock tick's steps are serverCron's (active expiry, a rehash step), not a command's.
   const heading = t(item?.kind === 'tick' ? 'inspector.tickEvents' : 'inspector.events')
   const listRef = useRef<HTMLOListElement>(null)
@@ -189,21 +204,32 @@ function StepList(): ReactNode {
         <p className="panel-empty">{t('inspector.noEvents')}</p>
       ) : (
         <ol className="step-list" ref={listRef}>
-          {events.slice(0, 500).map((e, i) => (
-            <li key={i} aria-current={i === step - 1 ? 'step' : undefined} data-done={i < step}>
-              <span className="step-number" aria-hidden="true">
-                {i + 1}.
-              </span>
-              <button
-                type="button"
-                onClick={() => {
-                  store.getState().stepSelected(i + 1)
-                }}
-              >
-                <code>{e.type}</code> {narrate(e, lang)}
-              </button>
+          {start > 0 && (
+            <li className="step-list-more">{t('inspector.stepsBefore', { count: start })}</li>
+          )}
+          {events.slice(start, end).map((e, k) => {
+            const i = start + k
+            return (
+              <li key={i} aria-current={i === step - 1 ? 'step' : undefined} data-done={i < step}>
+                <span className="step-number" aria-hidden="true">
+                  {i + 1}.
+                </span>
+                <button
+                  type="button"
+                  onClick={() => {
+                    store.getState().stepSelected(i + 1)
+                  }}
+                >
+                  <code>{e.type}</code> {narrate(e, lang)}
+                </button>
+              </li>
+            )
+          })}
+          {end < events.length && (
+            <li className="step-list-more">
+              {t('inspector.stepsAfter', { count: events.length - end })}
             </li>
-          ))}
+          )}
         </ol>
       )}
     </section>

@@ -186,6 +186,34 @@ describe('first load', { timeout: 30_000 }, () => {
   })
 })
 
+describe('step list', { timeout: 30_000 }, () => {
+  it('lists the current step of a command with more steps than the list holds', async () => {
+    const { h, settle } = await setup()
+    const members = Array.from({ length: 130 }, (_, i) => [String(i + 1), `m${String(i + 1)}`])
+    await h.run(['ZADD', 'board', ...members.flat()])
+    await settle()
+    const steps = h.store.getState().items.at(-1)?.events.length ?? 0
+    expect(steps).toBeGreaterThan(800)
+    const list = screen.getByRole('region', { name: 'Steps of this command' })
+    // At the last step: the current row is listed and marked, the earlier ones summed up.
+    const current = () =>
+      within(list).getByText((_, el) => el?.getAttribute('aria-current') === 'step')
+    expect(current()).toHaveTextContent(`${String(steps)}.`)
+    expect(list).toHaveTextContent(`… ${String(steps - 500)} earlier steps`)
+    act(() => {
+      h.store.getState().stepSelected(3)
+    })
+    expect(current()).toHaveTextContent(/^3\./)
+    expect(list).toHaveTextContent(`… ${String(steps - 500)} more steps`)
+    act(() => {
+      h.store.getState().languageChanged('zh')
+    })
+    expect(screen.getByRole('region', { name: '这条命令的步骤' })).toHaveTextContent(
+      `… 后面还有 ${String(steps - 500)} 步`,
+    )
+  })
+})
+
 describe('trace level Off', { timeout: 30_000 }, () => {
   it('shows the state after each command, not the one before it', async () => {
     const { h, settle } = await setup()
