@@ -268,7 +268,7 @@ export function connectBridge(
     let active = saved.active
     if (tabs.length === 0) {
       const id = await client.createClient()
-      tabs.push({ id, label: tabLabel(1), db: 0, lines: [] })
+      tabs.push({ id, label: tabLabel(id), db: 0, lines: [] })
       active = id
     }
     st().sessionRestored({

@@ -50,8 +50,8 @@ describe('i18n', { timeout: 30_000 }, () => {
     expect(screen.getByRole('button', { name: 'Play' })).toBeInTheDocument()
     await user.selectOptions(screen.getByRole('combobox', { name: 'Language' }), 'zh')
     expect(screen.getByRole('button', { name: '播放' })).toBeInTheDocument()
-    expect(screen.getByRole('textbox', { name: '客户端 1 的命令' })).toBeInTheDocument()
-    expect(screen.getByRole('tab', { name: '客户端 1' })).toBeInTheDocument()
+    expect(screen.getByRole('textbox', { name: '客户端 3 的命令' })).toBeInTheDocument()
+    expect(screen.getByRole('tab', { name: '客户端 3' })).toBeInTheDocument()
     expect(document.documentElement.lang).toBe('zh-CN')
   })
 })
@@ -129,7 +129,7 @@ describe('timeline controls', { timeout: 30_000 }, () => {
     expect(screen.queryByRole('dialog')).not.toBeInTheDocument()
     // Inside the console the arrows belong to the history, not the timeline.
     const before = h.store.getState().playhead
-    fireEvent.keyDown(screen.getByRole('textbox', { name: 'Command for client 1' }), {
+    fireEvent.keyDown(screen.getByRole('textbox', { name: 'Command for client 3' }), {
       key: 'ArrowLeft',
     })
     expect(h.store.getState().playhead).toBe(before)
@@ -178,11 +178,25 @@ describe('PanelErrorBoundary', () => {
 describe('first load', { timeout: 30_000 }, () => {
   it('puts the focus in the command line, so the first keystrokes are a command', async () => {
     const { h, user, settle } = await setup()
-    const input = screen.getByRole('textbox', { name: 'Command for client 1' })
+    const input = screen.getByRole('textbox', { name: 'Command for client 3' })
     expect(input).toHaveFocus()
     await user.keyboard('SET a 1{Enter}')
     await settle()
     expect(h.store.getState().items.map((x) => x.argv)).toEqual([['SET', 'a', '1']])
+  })
+})
+
+describe('client tabs', { timeout: 30_000 }, () => {
+  it('names the first tab by its connection id, as CLIENT ID, the clients panel and a second tab do', async () => {
+    const { h, user, settle } = await setup()
+    // Redis gives the first connection id 3 (the clients panel says "Client #3", narrations
+    // "client 3"); the first tab read "client 1" beside a second tab named "client 4".
+    await h.run(['CLIENT', 'ID'])
+    expect(h.store.getState().items.at(-1)?.reply).toEqual({ type: 'integer', value: 3 })
+    expect(screen.getByRole('tab', { name: 'client 3' })).toBeInTheDocument()
+    await user.click(screen.getByRole('button', { name: 'New connection' }))
+    await settle()
+    expect(screen.getAllByRole('tab').map((x) => x.textContent)).toEqual(['client 3', 'client 4'])
   })
 })
 
