@@ -15,6 +15,7 @@ import { bytesToUtf8 } from '../state/bytes.ts'
 import { useApp, useAppStore } from '../state/react.ts'
 import { selectReducedMotion } from '../state/store.ts'
 import { PanelErrorBoundary } from './PanelErrorBoundary.tsx'
+import { itemPosition } from './TimelineBar.tsx'
 
 /** Past this many characters the generic inspector cuts its JSON. */
 const MAX_JSON = 20_000
@@ -260,10 +261,11 @@ export function PanelArea(): ReactNode {
   // item's own subject.
   const keyspaceFirst = useApp((s) => s.focus?.kind === 'keyspace')
   const past = itemIndex >= 0 && itemIndex < items.length - 1
+  const item = items[itemIndex]
   const keyName = view?.key ?? null
   // The views arrive after the playhead moves (a past item is rebuilt by replay): until
   // then they belong to another log position.
-  const stale = view !== null && view.position !== (items[itemIndex]?.position ?? 0)
+  const stale = view !== null && view.position !== (item?.position ?? 0)
   const keyPanel = keyName !== null && (
     <PanelFrame
       key="key"
@@ -332,8 +334,8 @@ export function PanelArea(): ReactNode {
       <p className="panels-when" data-testid="panels-when">
         {stale
           ? t('inspector.loading')
-          : past
-            ? t('inspector.past', { item: itemIndex + 1 })
+          : past && item !== undefined
+            ? itemPosition(item, itemIndex, items.length, t, true)
             : t('inspector.live')}
       </p>
       {keyspaceFirst

@@ -9,8 +9,27 @@ import { narrate } from '../panels/shared/narration.ts'
 import { displayCommand } from '../state/bridge.ts'
 import { useApp, useAppStore } from '../state/react.ts'
 import type { AppState } from '../state/store.ts'
+import type { TimelineItem } from '../state/types.ts'
 
 export const PLAYER_SPEEDS = [0.25, 0.5, 1, 2, 4, 8] as const
+
+/**
+ * What a timeline item is, for the counter ("Command 3 of 5"): a clock tick or a
+ * reconnection is not a command, so it is named ("Clock tick · 4 of 5").
+ */
+export function itemPosition(
+  item: TimelineItem,
+  index: number,
+  count: number,
+  t: (k: string, p?: Record<string, string | number>) => string,
+  past = false,
+): string {
+  const params = { item: index + 1, items: count }
+  if (item.kind === 'command') return t(past ? 'inspector.past' : 'timeline.position', params)
+  const what =
+    item.kind === 'tick' ? t('timeline.tick') : t('timeline.connect', { n: item.client ?? 0 })
+  return t(past ? 'inspector.pastOther' : 'timeline.positionOther', { ...params, what })
+}
 
 /** The caption for the playhead: the current step's narration, or where we are. */
 export function selectCaption(
@@ -131,9 +150,7 @@ export function TimelineBar(): ReactNode {
           value={playhead.item}
           aria-label={t('timeline.scrub')}
           aria-valuetext={
-            item
-              ? t('timeline.position', { item: playhead.item + 1, items: items.length })
-              : t('timeline.before')
+            item ? itemPosition(item, playhead.item, items.length, t) : t('timeline.before')
           }
           onChange={(e) => {
             a.itemSelected(Number(e.target.value))
@@ -141,7 +158,7 @@ export function TimelineBar(): ReactNode {
         />
         <span className="timeline-position" data-testid="timeline-position">
           {item
-            ? `${t('timeline.position', { item: playhead.item + 1, items: items.length })} · ${t('timeline.step', { step: playhead.step, steps: item.events.length })}`
+            ? `${itemPosition(item, playhead.item, items.length, t)} · ${t('timeline.step', { step: playhead.step, steps: item.events.length })}`
             : ''}
         </span>
       </div>

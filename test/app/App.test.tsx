@@ -156,6 +156,39 @@ describe('timeline controls', { timeout: 30_000 }, () => {
       screen.getByRole('heading', { name: 'Steps of this clock tick (serverCron)' }),
     ).toBeInTheDocument()
   })
+
+  it('counts a clock tick in the timeline as a tick, not as a command', async () => {
+    const { h, user, settle } = await setup()
+    await h.run(['SET', 'k', 'v'], ['PEXPIRE', 'k', '100'])
+    await user.click(screen.getByRole('button', { name: 'Advance the clock by +1s' }))
+    await h.run(['SET', 'x', '1'])
+    await settle()
+    expect(h.store.getState().items.map((x) => x.kind)).toEqual([
+      'command',
+      'command',
+      'tick',
+      'command',
+    ])
+    act(() => {
+      h.store.getState().itemSelected(2)
+    })
+    await settle()
+    expect(screen.getByTestId('timeline-position')).toHaveTextContent(/^Clock tick · 3 of 4 · step/)
+    expect(screen.getByTestId('panels-when')).toHaveTextContent(
+      'State after item 3 (Clock tick), rebuilt by replaying the log.',
+    )
+    act(() => {
+      h.store.getState().itemSelected(1)
+    })
+    await settle()
+    expect(screen.getByTestId('timeline-position')).toHaveTextContent(/^Command 2 of 4 · step/)
+    act(() => {
+      h.store.getState().languageChanged('zh')
+      h.store.getState().itemSelected(2)
+    })
+    await settle()
+    expect(screen.getByTestId('timeline-position')).toHaveTextContent(/^时钟滴答 · 第 3 \/ 4 项/)
+  })
 })
 
 describe('PanelErrorBoundary', () => {
