@@ -5,7 +5,7 @@
  */
 import type { ReactNode } from 'react'
 import { useT } from '../i18n/useT.ts'
-import { narrate } from '../panels/shared/narration.ts'
+import { narrate, quoteKey } from '../panels/shared/narration.ts'
 import { displayCommand } from '../state/bridge.ts'
 import { useApp, useAppStore } from '../state/react.ts'
 import type { AppState } from '../state/store.ts'
@@ -46,6 +46,19 @@ export function selectCaption(
         ? t('timeline.connect', { n: item.client ?? 0 })
         : displayCommand(item.argv)
   if (item.events.length === 0) return t('timeline.noEvents', { command })
+  if (item.kind === 'tick' && s.playhead.step === item.events.length) {
+    // A +10 s jump runs serverCron a hundred times: its last step is usually a cycle that
+    // found nothing ("sampled 0 key(s) and expired 0"), which read as if the key the learner
+    // was waiting for had not expired. The end of a tick says what it deleted.
+    const expired = item.events.flatMap((e) =>
+      e.type === 'expire/keyExpiredActively' ? [e.key] : [],
+    )
+    if (expired.length > 0) {
+      const shown = expired.slice(0, 3).map(quoteKey)
+      const keys = expired.length > 3 ? `${shown.join(', ')}, …` : shown.join(', ')
+      return t('timeline.tickExpired', { count: expired.length, keys })
+    }
+  }
   const event = item.events[s.playhead.step - 1]
   if (!event) return `${command}`
   return narrate(event, s.language)

@@ -157,6 +157,31 @@ describe('timeline controls', { timeout: 30_000 }, () => {
     ).toBeInTheDocument()
   })
 
+  it('ends a +10 s tick with the keys it expired, not with its last empty cycle', async () => {
+    const { h, user, settle } = await setup()
+    await h.run(['SET', 'session:1', 'alice'], ['EXPIRE', 'session:1', '5'])
+    await user.click(screen.getByRole('button', { name: 'Advance the clock by +10s' }))
+    await settle()
+    const tick = h.store.getState().items.at(-1)
+    expect(tick?.kind).toBe('tick')
+    // A hundred cron runs: the last ones sample an empty expires dict.
+    expect(tick?.events.at(-1)).toMatchObject({ type: 'expire/cycleRan', expired: 0 })
+    expect(screen.getByTestId('caption')).toHaveTextContent(
+      'Clock tick: the active expire cycle deleted 1 key(s): “session:1”.',
+    )
+    act(() => {
+      h.store.getState().languageChanged('zh')
+    })
+    expect(screen.getByTestId('caption')).toHaveTextContent(
+      '时钟滴答：主动过期周期删除了 1 个键：“session:1”。',
+    )
+    // Stepping back shows each step's own narration again.
+    act(() => {
+      h.store.getState().stepBackRequested()
+    })
+    expect(screen.getByTestId('caption')).toHaveTextContent(/抽查了 0 个键/)
+  })
+
   it('counts a clock tick in the timeline as a tick, not as a command', async () => {
     const { h, user, settle } = await setup()
     await h.run(['SET', 'k', 'v'], ['PEXPIRE', 'k', '100'])
