@@ -137,6 +137,10 @@ describe('projector mode for a teacher', () => {
     )
     const input = await page.getByRole('textbox', { name: /^Command for/ }).boundingBox()
     expect((input?.y ?? 1e9) + (input?.height ?? 0)).toBeLessThanOrEqual(LAPTOP.height)
+    // The clock sits beside the timeline, not on a footer row of its own under the caption.
+    const clock = await page.locator('.clock').boundingBox()
+    const caption = await page.getByTestId('caption').boundingBox()
+    expect(clock?.y ?? 1e9).toBeLessThan(caption?.y ?? 0)
 
     // Remembered without the parameter; the toggle turns it off, and that is remembered too.
     await page.goto(`${baseUrl}?seed=7&clock=paused`)
