@@ -19,6 +19,7 @@ import {
   saveSession,
   saveSettings,
 } from '../state/persistence.ts'
+import { preloadPanels } from '../panels/registry.ts'
 import { AppStoreProvider } from '../state/react.ts'
 import { createAppStore, DEFAULT_SESSION } from '../state/store.ts'
 import { createEngineClient, spawnEngineWorker } from '../worker/client.ts'
@@ -122,6 +123,9 @@ async function boot(): Promise<void> {
     window.history.replaceState(null, '', window.location.pathname + window.location.search)
   const saved = fromLink ?? (await loadSession(kv))
   await bridge.start(saved ?? { v: 1, session, log: [], tabs: [], active: null })
+  // The other panels' chunks, once the session is on screen: a key's panel then draws on
+  // its first use instead of a loading line.
+  void preloadPanels().catch(() => undefined)
   attachPersistence(store, kv)
   if (fromLink) await saveSession(kv, savedSessionOf(store.getState()))
 }

@@ -53,6 +53,38 @@ describe('a learner at a laptop', () => {
   })
 })
 
+describe('a panel used for the first time', () => {
+  it('draws at once, without a loading line, once the page has settled', async () => {
+    const page = await openApp(browser(), `${baseUrl}?seed=7&clock=paused`, { viewport: LAPTOP })
+    // The app fetches the panels' chunks once the session is on screen.
+    await page.waitForLoadState('networkidle')
+    await page.evaluate(() => {
+      const seen: string[] = []
+      Object.assign(window, { fallbacks: seen })
+      new MutationObserver(() => {
+        for (const el of document.querySelectorAll('.layout-panels .panel-empty'))
+          if (el.textContent === '…')
+            seen.push(el.closest('section')?.getAttribute('aria-label') ?? '')
+      }).observe(document.body, { subtree: true, childList: true, characterData: true })
+    })
+    for (const line of [
+      'SADD s 1 2 3',
+      'HSET h a 1',
+      'RPUSH l a',
+      'ZADD z 1 a',
+      'PFADD p a',
+      'XADD x * a 1',
+      'GEOADD g 13.3 38.1 P',
+    ])
+      await runLine(page, line)
+    await expect.poll(() => page.locator('section.panel[data-panel="geo"]').count()).toBe(1)
+    expect(
+      await page.evaluate(() => (window as unknown as { fallbacks: string[] }).fallbacks),
+    ).toEqual([])
+    await page.context().close()
+  })
+})
+
 describe('a scene keeps what it is about on screen', () => {
   for (const viewport of [LAPTOP, WIDE]) {
     it(`shows the keyspace dict of dict-expand without scrolling at ${String(viewport.width)}×${String(viewport.height)}`, async () => {
