@@ -1,6 +1,7 @@
 /**
- * The header: title, language, theme, motion and trace level, the permalink and the embed
- * code, export and import of the session file, a new session, and the shortcuts help.
+ * The header: title, projector mode, language, theme, motion and trace level, the permalink
+ * and the embed code, export and import of the session file, a new session, and the
+ * shortcuts help.
  */
 import { useRef, useState, type ReactNode } from 'react'
 import type { TraceLevel } from '../engine/events.ts'
@@ -53,6 +54,7 @@ export function Header(): ReactNode {
   const theme = useApp((s) => s.theme)
   const motion = useApp((s) => s.motion)
   const traceLevel = useApp((s) => s.traceLevel)
+  const projector = useApp((s) => s.projector)
   const fileRef = useRef<HTMLInputElement>(null)
   const linkRef = useRef<HTMLInputElement>(null)
   const [link, setLink] = useState<{ readonly text: string; readonly embed: boolean } | null>(null)
@@ -119,6 +121,18 @@ export function Header(): ReactNode {
       </h1>
       {/* On the title's row: at the end of the tools it was left alone on a row of its own
           whenever the tools wrapped just before it (a phone; Chinese labels at 1280 px). */}
+      {/* On the title's row too, so a teacher finds it with the settings folded away. */}
+      <button
+        type="button"
+        className="header-projector"
+        aria-pressed={projector}
+        title={t('header.projectorHint')}
+        onClick={() => {
+          a.projectorToggled()
+        }}
+      >
+        {t('header.projector')}
+      </button>
       <button
         type="button"
         className="header-help"

@@ -4,7 +4,7 @@
  * the generic inspector), plus the list of the item's steps with the current one marked.
  * Every panel sits behind an error boundary, so a broken panel never blanks the page.
  */
-import { Suspense, useLayoutEffect, useRef, type ReactNode } from 'react'
+import { Fragment, Suspense, useLayoutEffect, useRef, type ReactNode } from 'react'
 import type { InspectView } from '../engine/api.ts'
 import type { StepEvent } from '../engine/events.ts'
 import { useT } from '../i18n/useT.ts'
@@ -15,6 +15,7 @@ import { bytesToUtf8 } from '../state/bytes.ts'
 import { useApp, useAppStore } from '../state/react.ts'
 import { selectReducedMotion } from '../state/store.ts'
 import { PanelErrorBoundary } from './PanelErrorBoundary.tsx'
+import { itemPosition } from './TimelineBar.tsx'
 
 /** Past this many characters the generic inspector cuts its JSON. */
 const MAX_JSON = 20_000
@@ -158,6 +159,20 @@ function PanelFrame(props: FrameProps): ReactNode {
   )
 }
 
+/** Steps listed at once: a 130-member ZADD has 911, and thousands of rows slow every step. */
+export const MAX_LISTED_STEPS = 500
+
+/**
+ * The steps a list of `MAX_LISTED_STEPS` shows for the playhead at `step` of `total`: a window
+ * that always holds the current step (the list used to show the first 500 only, so at step
+ * 911 of a big ZADD nothing was marked).
+ */
+export function listedSteps(step: number, total: number): { start: number; end: number } {
+  if (total <= MAX_LISTED_STEPS) return { start: 0, end: total }
+  const start = Math.max(0, Math.min(step - MAX_LISTED_STEPS / 2, total - MAX_LISTED_STEPS))
+  return { start, end: start + MAX_LISTED_STEPS }
+}
+
 /** The numbered steps of the playhead's item; the current one is marked and clickable. */
 function StepList(): ReactNode {
   const t = useT()
@@ -166,6 +181,7 @@ function StepList(): ReactNode {
   const step = useApp((s) => s.playhead.step)
   const lang = useApp((s) => s.language)
   const events = item?.events ?? []
+  const { start, end } = listedSteps(step, events.length)
   // A clock tick's steps are serverCron's (active expiry, a rehash step), not a command's.
   const heading = t(item?.kind === 'tick' ? 'inspector.tickEvents' : 'inspector.events')
   const listRef = useRef<HTMLOListElement>(null)
@@ -189,21 +205,32 @@ function StepList(): ReactNode {
         <p className="panel-empty">{t('inspector.noEvents')}</p>
       ) : (
         <ol className="step-list" ref={listRef}>
-          {events.slice(0, 500).map((e, i) => (
-            <li key={i} aria-current={i === step - 1 ? 'step' : undefined} data-done={i < step}>
-              <span className="step-number" aria-hidden="true">
-                {i + 1}.
-              </span>
-              <button
-                type="button"
-                onClick={() => {
-                  store.getState().stepSelected(i + 1)
-                }}
-              >
-                <code>{e.type}</code> {narrate(e, lang)}
-              </button>
+          {start > 0 && (
+            <li className="step-list-more">{t('inspector.stepsBefore', { count: start })}</li>
+          )}
+          {events.slice(start, end).map((e, k) => {
+            const i = start + k
+            return (
+              <li key={i} aria-current={i === step - 1 ? 'step' : undefined} data-done={i < step}>
+                <span className="step-number" aria-hidden="true">
+                  {i + 1}.
+                </span>
+                <button
+                  type="button"
+                  onClick={() => {
+                    store.getState().stepSelected(i + 1)
+                  }}
+                >
+                  <code>{e.type}</code> {narrate(e, lang)}
+                </button>
+              </li>
+            )
+          })}
+          {end < events.length && (
+            <li className="step-list-more">
+              {t('inspector.stepsAfter', { count: events.length - end })}
             </li>
-          ))}
+          )}
         </ol>
       )}
     </section>
@@ -229,39 +256,37 @@ export function PanelArea(): ReactNode {
   const pinned = useApp((s) => s.pinned)
   const items = useApp((s) => s.items)
   const itemIndex = useApp((s) => s.playhead.item)
+  // A scene about the keyspace dict (dict-expand, SCAN, expiry) shows it first, where a
+  // 1366×768 screen has room for it; a clients panel (MULTI, Pub/Sub) still leads, as the
+  // item's own subject.
+  const keyspaceFirst = useApp((s) => s.focus?.kind === 'keyspace')
   const past = itemIndex >= 0 && itemIndex < items.length - 1
+  const item = items[itemIndex]
   const keyName = view?.key ?? null
   // The views arrive after the playhead moves (a past item is rebuilt by replay): until
   // then they belong to another log position.
-  const stale = view !== null && view.position !== (items[itemIndex]?.position ?? 0)
-  return (
-    <div className="panels" aria-label={t('inspector.title')} role="region" aria-busy={stale}>
-      <p className="panels-when" data-testid="panels-when">
-        {stale
-          ? t('inspector.loading')
-          : past
-            ? t('inspector.past', { item: itemIndex + 1 })
-            : t('inspector.live')}
-      </p>
-      {keyName !== null && (
-        <PanelFrame
-          id="key"
-          title={t('inspector.key', { key: bytesToUtf8(keyName) })}
-          keyName={keyName}
-          before={view?.before.keyView ?? null}
-          after={view?.after.keyView ?? null}
-          pinned={pinned.includes(keyName)}
-          canPin
-          followsItem
-          stale={stale}
-        />
-      )}
-      <StepList />
+  const stale = view !== null && view.position !== (item?.position ?? 0)
+  const keyPanel = keyName !== null && (
+    <PanelFrame
+      key="key"
+      id="key"
+      title={t('inspector.key', { key: bytesToUtf8(keyName) })}
+      keyName={keyName}
+      before={view?.before.keyView ?? null}
+      after={view?.after.keyView ?? null}
+      pinned={pinned.includes(keyName)}
+      canPin
+      followsItem
+      stale={stale}
+    />
+  )
+  const pinnedPanels = (
+    <Fragment key="pinned">
       {view?.pinned
         .filter((p) => p.key !== keyName)
         .map((p) => (
           <PanelFrame
-            key={p.key}
+            key={`pin:${p.key}`}
             id={`pin:${p.key}`}
             title={t('inspector.key', { key: bytesToUtf8(p.key) })}
             keyName={p.key}
@@ -273,30 +298,49 @@ export function PanelArea(): ReactNode {
             stale={stale}
           />
         ))}
-      {view?.after.clients != null && (
-        <PanelFrame
-          id="clients"
-          title={t('inspector.clients')}
-          keyName={null}
-          before={view.before.clients ?? null}
-          after={view.after.clients}
-          pinned={false}
-          canPin={false}
-          followsItem
-          stale={stale}
-        />
-      )}
-      <PanelFrame
-        id="keyspace"
-        title={t('inspector.keyspace', { db: view?.db ?? 0 })}
-        keyName={null}
-        before={view?.before.keyspace ?? null}
-        after={view?.after.keyspace ?? null}
-        pinned={false}
-        canPin={false}
-        followsItem
-        stale={stale}
-      />
+    </Fragment>
+  )
+  const clientsPanel = view?.after.clients != null && (
+    <PanelFrame
+      key="clients"
+      id="clients"
+      title={t('inspector.clients')}
+      keyName={null}
+      before={view.before.clients ?? null}
+      after={view.after.clients}
+      pinned={false}
+      canPin={false}
+      followsItem
+      stale={stale}
+    />
+  )
+  const keyspacePanel = (
+    <PanelFrame
+      key="keyspace"
+      id="keyspace"
+      title={t('inspector.keyspace', { db: view?.db ?? 0 })}
+      keyName={null}
+      before={view?.before.keyspace ?? null}
+      after={view?.after.keyspace ?? null}
+      pinned={false}
+      canPin={false}
+      followsItem
+      stale={stale}
+    />
+  )
+  const steps = <StepList key="steps" />
+  return (
+    <div className="panels" aria-label={t('inspector.title')} role="region" aria-busy={stale}>
+      <p className="panels-when" data-testid="panels-when">
+        {stale
+          ? t('inspector.loading')
+          : past && item !== undefined
+            ? itemPosition(item, itemIndex, items.length, t, true)
+            : t('inspector.live')}
+      </p>
+      {keyspaceFirst
+        ? [clientsPanel, keyspacePanel, keyPanel, steps, pinnedPanels]
+        : [keyPanel, steps, pinnedPanels, clientsPanel, keyspacePanel]}
     </div>
   )
 }

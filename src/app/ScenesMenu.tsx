@@ -92,6 +92,8 @@ export function ScenesMenu(): ReactNode {
       const parsed = parseCommandLine(line.run)
       if (parsed.ok && parsed.argv.length > 0) s.commandSubmitted(parsed.argv, client)
     }
+    // What the scene is about comes first in the panel area (its lines cleared any focus).
+    s.sceneFocused(scene.focus === null ? { kind: 'keyspace' } : { kind: 'key', key: scene.focus })
     setShown({ id, started: store.getState().items.length > 0, first })
   }
   return (

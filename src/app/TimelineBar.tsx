@@ -5,12 +5,31 @@
  */
 import type { ReactNode } from 'react'
 import { useT } from '../i18n/useT.ts'
-import { narrate } from '../panels/shared/narration.ts'
+import { narrate, quoteKey } from '../panels/shared/narration.ts'
 import { displayCommand } from '../state/bridge.ts'
 import { useApp, useAppStore } from '../state/react.ts'
 import type { AppState } from '../state/store.ts'
+import type { TimelineItem } from '../state/types.ts'
 
 export const PLAYER_SPEEDS = [0.25, 0.5, 1, 2, 4, 8] as const
+
+/**
+ * What a timeline item is, for the counter ("Command 3 of 5"): a clock tick or a
+ * reconnection is not a command, so it is named ("Clock tick · 4 of 5").
+ */
+export function itemPosition(
+  item: TimelineItem,
+  index: number,
+  count: number,
+  t: (k: string, p?: Record<string, string | number>) => string,
+  past = false,
+): string {
+  const params = { item: index + 1, items: count }
+  if (item.kind === 'command') return t(past ? 'inspector.past' : 'timeline.position', params)
+  const what =
+    item.kind === 'tick' ? t('timeline.tick') : t('timeline.connect', { n: item.client ?? 0 })
+  return t(past ? 'inspector.pastOther' : 'timeline.positionOther', { ...params, what })
+}
 
 /** The caption for the playhead: the current step's narration, or where we are. */
 export function selectCaption(
@@ -27,6 +46,19 @@ export function selectCaption(
         ? t('timeline.connect', { n: item.client ?? 0 })
         : displayCommand(item.argv)
   if (item.events.length === 0) return t('timeline.noEvents', { command })
+  if (item.kind === 'tick' && s.playhead.step === item.events.length) {
+    // A +10 s jump runs serverCron a hundred times: its last step is usually a cycle that
+    // found nothing ("sampled 0 key(s) and expired 0"), which read as if the key the learner
+    // was waiting for had not expired. The end of a tick says what it deleted.
+    const expired = item.events.flatMap((e) =>
+      e.type === 'expire/keyExpiredActively' ? [e.key] : [],
+    )
+    if (expired.length > 0) {
+      const shown = expired.slice(0, 3).map(quoteKey)
+      const keys = expired.length > 3 ? `${shown.join(', ')}, …` : shown.join(', ')
+      return t('timeline.tickExpired', { count: expired.length, keys })
+    }
+  }
   const event = item.events[s.playhead.step - 1]
   if (!event) return `${command}`
   return narrate(event, s.language)
@@ -131,9 +163,7 @@ export function TimelineBar(): ReactNode {
           value={playhead.item}
           aria-label={t('timeline.scrub')}
           aria-valuetext={
-            item
-              ? t('timeline.position', { item: playhead.item + 1, items: items.length })
-              : t('timeline.before')
+            item ? itemPosition(item, playhead.item, items.length, t) : t('timeline.before')
           }
           onChange={(e) => {
             a.itemSelected(Number(e.target.value))
@@ -141,7 +171,7 @@ export function TimelineBar(): ReactNode {
         />
         <span className="timeline-position" data-testid="timeline-position">
           {item
-            ? `${t('timeline.position', { item: playhead.item + 1, items: items.length })} · ${t('timeline.step', { step: playhead.step, steps: item.events.length })}`
+            ? `${itemPosition(item, playhead.item, items.length, t)} · ${t('timeline.step', { step: playhead.step, steps: item.events.length })}`
             : ''}
         </span>
       </div>

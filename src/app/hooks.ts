@@ -71,18 +71,23 @@ export function useShortcuts(): void {
   }, [store])
 }
 
-/** Mirrors theme, language and motion onto <html>, and follows prefers-reduced-motion. */
+/**
+ * Mirrors theme, language, motion and projector mode onto <html>, and follows
+ * prefers-reduced-motion.
+ */
 export function useDocumentSettings(): void {
   const store = useAppStore()
   const theme = useApp((s) => s.theme)
   const language = useApp((s) => s.language)
   const reduced = useApp(selectReducedMotion)
+  const projector = useApp((s) => s.projector)
   useEffect(() => {
     const root = document.documentElement
     root.setAttribute('data-theme', theme)
     root.setAttribute('data-motion', reduced ? 'reduce' : 'full')
+    root.setAttribute('data-projector', String(projector))
     root.lang = language === 'zh' ? 'zh-CN' : 'en'
-  }, [theme, language, reduced])
+  }, [theme, language, reduced, projector])
   useEffect(() => {
     if (typeof window.matchMedia !== 'function') return
     const mq = window.matchMedia('(prefers-reduced-motion: reduce)')

@@ -17,7 +17,9 @@ import {
   loadSettings,
   savedSessionOf,
   saveSession,
+  saveSettings,
 } from '../state/persistence.ts'
+import { preloadPanels } from '../panels/registry.ts'
 import { AppStoreProvider } from '../state/react.ts'
 import { createAppStore, DEFAULT_SESSION } from '../state/store.ts'
 import { createEngineClient, spawnEngineWorker } from '../worker/client.ts'
@@ -38,6 +40,10 @@ function fullAppUrl(location: Location): string {
 
 async function boot(): Promise<void> {
   const settings = loadSettings()
+  const params = new URLSearchParams(window.location.search)
+  // ?projector=1 (or 0) switches projector mode for a classroom's bookmark; it is then
+  // remembered like the header's toggle.
+  const projectorParam = params.get('projector')
   const prefersDark =
     typeof window.matchMedia === 'function' &&
     window.matchMedia('(prefers-color-scheme: dark)').matches
@@ -46,9 +52,14 @@ async function boot(): Promise<void> {
     theme: settings.theme ?? (prefersDark ? 'dark' : 'light'),
     motion: settings.motion ?? 'system',
     traceLevel: settings.traceLevel ?? 'full',
+    projector:
+      projectorParam === '1'
+        ? true
+        : projectorParam === '0'
+          ? false
+          : (settings.projector ?? false),
     history: loadHistory(),
   })
-  const params = new URLSearchParams(window.location.search)
   // Embed mode: the scene comes from the link alone and nothing is saved (the reader's own
   // session stays untouched).
   const embed = embedViewOf(window.location.search)
@@ -62,6 +73,8 @@ async function boot(): Promise<void> {
     if (settings.clockRunning === false) store.getState().clockPaused()
     if (settings.clockSpeed !== undefined) store.getState().clockSpeedChanged(settings.clockSpeed)
   }
+  // Before ?clock=paused, which is for this page only.
+  if (embed === null && projectorParam !== null) saveSettings(store.getState())
   if (params.get('clock') === 'paused') store.getState().clockPaused()
   const client = createEngineClient({
     spawn: spawnEngineWorker,
@@ -110,6 +123,9 @@ async function boot(): Promise<void> {
     window.history.replaceState(null, '', window.location.pathname + window.location.search)
   const saved = fromLink ?? (await loadSession(kv))
   await bridge.start(saved ?? { v: 1, session, log: [], tabs: [], active: null })
+  // The other panels' chunks, once the session is on screen: a key's panel then draws on
+  // its first use instead of a loading line.
+  void preloadPanels().catch(() => undefined)
   attachPersistence(store, kv)
   if (fromLink) await saveSession(kv, savedSessionOf(store.getState()))
 }

@@ -268,7 +268,7 @@ export function connectBridge(
     let active = saved.active
     if (tabs.length === 0) {
       const id = await client.createClient()
-      tabs.push({ id, label: tabLabel(1), db: 0, lines: [] })
+      tabs.push({ id, label: tabLabel(id), db: 0, lines: [] })
       active = id
     }
     st().sessionRestored({
@@ -336,10 +336,13 @@ export function connectBridge(
     if (s.status !== 'ready') return
     const item = s.items[s.playhead.item]
     const position = item?.position ?? 0
+    // A scene's key stands in for a command that touches none (CONFIG SET, DBSIZE), so the
+    // structure the scene is about stays on screen.
+    const focusKey = s.focus?.kind === 'key' ? s.focus.key : null
     const key =
       item?.kind === 'command'
-        ? (item.key ?? null)
-        : (keyOfEvents(item?.events ?? []) ?? s.view?.key ?? null)
+        ? (item.key ?? focusKey)
+        : (keyOfEvents(item?.events ?? []) ?? s.view?.key ?? focusKey)
     const db = item?.db ?? 0
     const token = ++viewToken
     // Always at the item's own log position: the live engine may stand past it (clock ticks
@@ -395,7 +398,13 @@ export function connectBridge(
     ),
     store.subscribe(
       (s) =>
-        [s.playhead.item, s.items.at(s.playhead.item)?.position ?? 0, s.status, s.pinned] as const,
+        [
+          s.playhead.item,
+          s.items.at(s.playhead.item)?.position ?? 0,
+          s.status,
+          s.pinned,
+          s.focus,
+        ] as const,
       () => {
         refreshView()
       },

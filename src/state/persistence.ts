@@ -28,6 +28,8 @@ export interface SavedSettings {
   readonly theme?: Theme
   readonly motion?: Motion
   readonly traceLevel?: TraceLevel
+  /** Projector mode (large text for a classroom). */
+  readonly projector?: boolean
   /** The virtual clock: a learner who paused it finds it paused after a reload. */
   readonly clockRunning?: boolean
   readonly clockSpeed?: number
@@ -270,12 +272,18 @@ export function attachPersistence(
       },
     ),
     store.subscribe(
-      (s) => [s.language, s.theme, s.motion, s.traceLevel, s.clock.running, s.clock.speed] as const,
-      ([language, theme, motion, traceLevel, clockRunning, clockSpeed]) => {
-        writeLocal(
-          SETTINGS_KEY,
-          JSON.stringify({ language, theme, motion, traceLevel, clockRunning, clockSpeed }),
-        )
+      (s) =>
+        [
+          s.language,
+          s.theme,
+          s.motion,
+          s.traceLevel,
+          s.projector,
+          s.clock.running,
+          s.clock.speed,
+        ] as const,
+      () => {
+        saveSettings(store.getState())
       },
       { equalityFn: (a, b) => a.every((x, i) => x === b[i]) },
     ),
@@ -295,6 +303,20 @@ export function attachPersistence(
     win?.removeEventListener('visibilitychange', onHidden)
     for (const u of unsubs) u()
   }
+}
+
+/** Writes the store's settings to localStorage (on every change, and when a URL sets one). */
+export function saveSettings(s: AppState): void {
+  const settings: Required<SavedSettings> = {
+    language: s.language,
+    theme: s.theme,
+    motion: s.motion,
+    traceLevel: s.traceLevel,
+    projector: s.projector,
+    clockRunning: s.clock.running,
+    clockSpeed: s.clock.speed,
+  }
+  writeLocal(SETTINGS_KEY, JSON.stringify(settings))
 }
 
 /** Flushes a pending save (before unload, or in tests). */
@@ -332,7 +354,7 @@ export function loadSettings(): SavedSettings {
   const raw = readLocal(SETTINGS_KEY)
   if (typeof raw !== 'object' || raw === null) return {}
   const r = raw as Loose<
-    'language' | 'theme' | 'motion' | 'traceLevel' | 'clockRunning' | 'clockSpeed'
+    'language' | 'theme' | 'motion' | 'traceLevel' | 'projector' | 'clockRunning' | 'clockSpeed'
   >
   const out: { -readonly [K in keyof SavedSettings]: SavedSettings[K] } = {}
   if (r.language === 'en' || r.language === 'zh') out.language = r.language
@@ -340,6 +362,7 @@ export function loadSettings(): SavedSettings {
   if (r.motion === 'system' || r.motion === 'reduce' || r.motion === 'full') out.motion = r.motion
   if (r.traceLevel === 'off' || r.traceLevel === 'summary' || r.traceLevel === 'full')
     out.traceLevel = r.traceLevel
+  if (typeof r.projector === 'boolean') out.projector = r.projector
   if (typeof r.clockRunning === 'boolean') out.clockRunning = r.clockRunning
   if (typeof r.clockSpeed === 'number' && r.clockSpeed > 0 && r.clockSpeed <= 1000)
     out.clockSpeed = r.clockSpeed

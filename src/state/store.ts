@@ -6,8 +6,8 @@
  *   for the engine, which bridge.ts drains;
  * - player: the timeline (one item per command, plus clock ticks that did something), the
  *   playhead {item, step}, play/pause and speed;
- * - settings: language, theme, motion, trace level (persisted);
- * - ui: help overlay, pinned panels.
+ * - settings: language, theme, motion, trace level, projector mode (persisted);
+ * - ui: help overlay, pinned panels, the panel a scene is about.
  *
  * Actions are named as events ("commandSubmitted", "traceReceived", "stepBackRequested"),
  * never as setters. Only bridge.ts dispatches the engine-derived events (…Received,
@@ -38,6 +38,7 @@ import type {
   EngineStatus,
   InspectorView,
   Notice,
+  PanelFocus,
   Playhead,
   PlayheadMark,
   RunningCommand,
@@ -85,8 +86,12 @@ export interface SessionSlice {
   clock: { readonly now: number; readonly running: boolean; readonly speed: number }
   view: InspectorView | null
 
-  /** A line was entered in a tab: history, and its echo queued in order. */
+  /**
+   * A line was entered in a tab: history, and its echo queued in order. The learner's own
+   * line ends a scene's focus (a scene sets it again after entering its lines).
+   */
   lineEntered(client: ClientId, text: string): void
+  /** A command was submitted in a tab: queued for the engine; the playhead returns to the live end. */
   commandSubmitted(argv: readonly string[], client: ClientId): void
   /** Console output produced locally (HELP, parse errors), queued in order. */
   localOutputRequested(client: ClientId, lines: readonly ConsoleLine[]): void
@@ -167,6 +172,8 @@ export interface SettingsSlice {
   traceLevel: TraceLevel
   /** Show valid UTF-8 in replies as text (redis-cli shows \x escapes). */
   utf8: boolean
+  /** Projector mode: large console text, panel labels and controls for a classroom. */
+  projector: boolean
   /** The browser's prefers-reduced-motion, used when motion is 'system'. */
   systemReducedMotion: boolean
   languageChanged(language: Language): void
@@ -174,16 +181,20 @@ export interface SettingsSlice {
   motionChanged(motion: Motion): void
   traceLevelChanged(level: TraceLevel): void
   utf8Toggled(): void
+  projectorToggled(): void
   systemMotionDetected(reduce: boolean): void
 }
 
 export interface UiSlice {
   helpOpen: boolean
   pinned: string[]
+  /** What the scene that ran last is about, until the learner enters a line (null: none). */
+  focus: PanelFocus | null
   helpToggled(): void
   helpClosed(): void
   panelPinned(key: string): void
   panelUnpinned(key: string): void
+  sceneFocused(focus: PanelFocus): void
 }
 
 export type AppState = SessionSlice & PlayerSlice & SettingsSlice & UiSlice & ZiplistLessonSlice
@@ -204,6 +215,7 @@ export interface StoreOptions {
   readonly theme?: Theme
   readonly motion?: Motion
   readonly traceLevel?: TraceLevel
+  readonly projector?: boolean
   readonly clockRunning?: boolean
   readonly history?: readonly string[]
 }
@@ -413,6 +425,7 @@ const createSessionSlice =
       lineEntered: (client, text) => {
         set(
           (s) => ({
+            focus: null,
             history:
               text.trim() === '' || s.history.at(-1) === text
                 ? s.history
@@ -447,6 +460,17 @@ const createSessionSlice =
         request((seq) => ({ kind: 'clear', seq, client }), 'session/consoleClearRequested')
       },
       commandSubmitted: (argv, client) => {
+        // A learner who stepped back and then types a command wants to see it run: the
+        // playhead returns to the live end first, so the new command's item carries it along
+        // (appendItem follows from the end) instead of arriving unseen past a stale step.
+        set(
+          (s) =>
+            playheadAtEnd(s.items, s.playhead)
+              ? {}
+              : { playhead: playheadAt(s.items, undefined), playing: false },
+          false,
+          'session/commandSubmitted',
+        )
         request((seq) => ({ kind: 'exec', seq, argv, client }), 'session/commandSubmitted')
       },
       consoleOutputAppended: (client, lines) => {
@@ -599,6 +623,7 @@ const createSessionSlice =
             status: 'ready',
             progress: null,
             view: null,
+            focus: null,
           },
           false,
           'bridge/sessionRestored',
@@ -961,6 +986,7 @@ const createSettingsSlice =
     motion: opts.motion ?? 'system',
     traceLevel: opts.traceLevel ?? 'full',
     utf8: true,
+    projector: opts.projector ?? false,
     systemReducedMotion: false,
     languageChanged: (language) => {
       set({ language }, false, 'settings/languageChanged')
@@ -977,6 +1003,9 @@ const createSettingsSlice =
     utf8Toggled: () => {
       set((s) => ({ utf8: !s.utf8 }), false, 'settings/utf8Toggled')
     },
+    projectorToggled: () => {
+      set((s) => ({ projector: !s.projector }), false, 'settings/projectorToggled')
+    },
     systemMotionDetected: (reduce) => {
       set({ systemReducedMotion: reduce }, false, 'settings/systemMotionDetected')
     },
@@ -985,6 +1014,7 @@ const createSettingsSlice =
 const createUiSlice: Slice<UiSlice> = (set) => ({
   helpOpen: false,
   pinned: [],
+  focus: null,
   helpToggled: () => {
     set((s) => ({ helpOpen: !s.helpOpen }), false, 'ui/helpToggled')
   },
@@ -1000,6 +1030,9 @@ const createUiSlice: Slice<UiSlice> = (set) => ({
   },
   panelUnpinned: (key) => {
     set((s) => ({ pinned: s.pinned.filter((k) => k !== key) }), false, 'ui/panelUnpinned')
+  },
+  sceneFocused: (focus) => {
+    set({ focus }, false, 'ui/sceneFocused')
   },
 })
 

@@ -196,3 +196,11 @@ export interface PlayheadMark {
   readonly position: number
   readonly step: number
 }
+
+/**
+ * What a running scene is about (scenes.ts `focus`): one key, whose panel stands in for a
+ * command that touches no key of its own (CONFIG SET, DBSIZE), or the keyspace dict, shown
+ * first in the panel area so that it is on screen without scrolling.
+ */
+export type PanelFocus =
+  { readonly kind: 'keyspace' } | { readonly kind: 'key'; readonly key: string }

@@ -50,9 +50,28 @@ describe('i18n', { timeout: 30_000 }, () => {
     expect(screen.getByRole('button', { name: 'Play' })).toBeInTheDocument()
     await user.selectOptions(screen.getByRole('combobox', { name: 'Language' }), 'zh')
     expect(screen.getByRole('button', { name: '播放' })).toBeInTheDocument()
-    expect(screen.getByRole('textbox', { name: '客户端 1 的命令' })).toBeInTheDocument()
-    expect(screen.getByRole('tab', { name: '客户端 1' })).toBeInTheDocument()
+    expect(screen.getByRole('textbox', { name: '客户端 3 的命令' })).toBeInTheDocument()
+    expect(screen.getByRole('tab', { name: '客户端 3' })).toBeInTheDocument()
     expect(document.documentElement.lang).toBe('zh-CN')
+  })
+})
+
+describe('projector mode', { timeout: 30_000 }, () => {
+  it('is a header toggle, labelled in both languages, that marks the page for large text', async () => {
+    const { h, user } = await setup('en')
+    const toggle = screen.getByRole('button', { name: 'Projector' })
+    expect(toggle).toHaveAttribute('aria-pressed', 'false')
+    expect(document.documentElement.dataset['projector']).toBe('false')
+    await user.click(toggle)
+    expect(toggle).toHaveAttribute('aria-pressed', 'true')
+    expect(h.store.getState().projector).toBe(true)
+    expect(document.documentElement.dataset['projector']).toBe('true')
+    act(() => {
+      h.store.getState().languageChanged('zh')
+    })
+    expect(screen.getByRole('button', { name: '投影模式' })).toHaveAttribute('aria-pressed', 'true')
+    await user.click(screen.getByRole('button', { name: '投影模式' }))
+    expect(document.documentElement.dataset['projector']).toBe('false')
   })
 })
 
@@ -110,7 +129,7 @@ describe('timeline controls', { timeout: 30_000 }, () => {
     expect(screen.queryByRole('dialog')).not.toBeInTheDocument()
     // Inside the console the arrows belong to the history, not the timeline.
     const before = h.store.getState().playhead
-    fireEvent.keyDown(screen.getByRole('textbox', { name: 'Command for client 1' }), {
+    fireEvent.keyDown(screen.getByRole('textbox', { name: 'Command for client 3' }), {
       key: 'ArrowLeft',
     })
     expect(h.store.getState().playhead).toBe(before)
@@ -137,6 +156,64 @@ describe('timeline controls', { timeout: 30_000 }, () => {
       screen.getByRole('heading', { name: 'Steps of this clock tick (serverCron)' }),
     ).toBeInTheDocument()
   })
+
+  it('ends a +10 s tick with the keys it expired, not with its last empty cycle', async () => {
+    const { h, user, settle } = await setup()
+    await h.run(['SET', 'session:1', 'alice'], ['EXPIRE', 'session:1', '5'])
+    await user.click(screen.getByRole('button', { name: 'Advance the clock by +10s' }))
+    await settle()
+    const tick = h.store.getState().items.at(-1)
+    expect(tick?.kind).toBe('tick')
+    // A hundred cron runs: the last ones sample an empty expires dict.
+    expect(tick?.events.at(-1)).toMatchObject({ type: 'expire/cycleRan', expired: 0 })
+    expect(screen.getByTestId('caption')).toHaveTextContent(
+      'Clock tick: the active expire cycle deleted 1 key(s): “session:1”.',
+    )
+    act(() => {
+      h.store.getState().languageChanged('zh')
+    })
+    expect(screen.getByTestId('caption')).toHaveTextContent(
+      '时钟滴答：主动过期周期删除了 1 个键：“session:1”。',
+    )
+    // Stepping back shows each step's own narration again.
+    act(() => {
+      h.store.getState().stepBackRequested()
+    })
+    expect(screen.getByTestId('caption')).toHaveTextContent(/抽查了 0 个键/)
+  })
+
+  it('counts a clock tick in the timeline as a tick, not as a command', async () => {
+    const { h, user, settle } = await setup()
+    await h.run(['SET', 'k', 'v'], ['PEXPIRE', 'k', '100'])
+    await user.click(screen.getByRole('button', { name: 'Advance the clock by +1s' }))
+    await h.run(['SET', 'x', '1'])
+    await settle()
+    expect(h.store.getState().items.map((x) => x.kind)).toEqual([
+      'command',
+      'command',
+      'tick',
+      'command',
+    ])
+    act(() => {
+      h.store.getState().itemSelected(2)
+    })
+    await settle()
+    expect(screen.getByTestId('timeline-position')).toHaveTextContent(/^Clock tick · 3 of 4 · step/)
+    expect(screen.getByTestId('panels-when')).toHaveTextContent(
+      'State after item 3 (Clock tick), rebuilt by replaying the log.',
+    )
+    act(() => {
+      h.store.getState().itemSelected(1)
+    })
+    await settle()
+    expect(screen.getByTestId('timeline-position')).toHaveTextContent(/^Command 2 of 4 · step/)
+    act(() => {
+      h.store.getState().languageChanged('zh')
+      h.store.getState().itemSelected(2)
+    })
+    await settle()
+    expect(screen.getByTestId('timeline-position')).toHaveTextContent(/^时钟滴答 · 第 3 \/ 4 项/)
+  })
 })
 
 describe('PanelErrorBoundary', () => {
@@ -159,11 +236,53 @@ describe('PanelErrorBoundary', () => {
 describe('first load', { timeout: 30_000 }, () => {
   it('puts the focus in the command line, so the first keystrokes are a command', async () => {
     const { h, user, settle } = await setup()
-    const input = screen.getByRole('textbox', { name: 'Command for client 1' })
+    const input = screen.getByRole('textbox', { name: 'Command for client 3' })
     expect(input).toHaveFocus()
     await user.keyboard('SET a 1{Enter}')
     await settle()
     expect(h.store.getState().items.map((x) => x.argv)).toEqual([['SET', 'a', '1']])
+  })
+})
+
+describe('client tabs', { timeout: 30_000 }, () => {
+  it('names the first tab by its connection id, as CLIENT ID, the clients panel and a second tab do', async () => {
+    const { h, user, settle } = await setup()
+    // Redis gives the first connection id 3 (the clients panel says "Client #3", narrations
+    // "client 3"); the first tab read "client 1" beside a second tab named "client 4".
+    await h.run(['CLIENT', 'ID'])
+    expect(h.store.getState().items.at(-1)?.reply).toEqual({ type: 'integer', value: 3 })
+    expect(screen.getByRole('tab', { name: 'client 3' })).toBeInTheDocument()
+    await user.click(screen.getByRole('button', { name: 'New connection' }))
+    await settle()
+    expect(screen.getAllByRole('tab').map((x) => x.textContent)).toEqual(['client 3', 'client 4'])
+  })
+})
+
+describe('step list', { timeout: 30_000 }, () => {
+  it('lists the current step of a command with more steps than the list holds', async () => {
+    const { h, settle } = await setup()
+    const members = Array.from({ length: 130 }, (_, i) => [String(i + 1), `m${String(i + 1)}`])
+    await h.run(['ZADD', 'board', ...members.flat()])
+    await settle()
+    const steps = h.store.getState().items.at(-1)?.events.length ?? 0
+    expect(steps).toBeGreaterThan(800)
+    const list = screen.getByRole('region', { name: 'Steps of this command' })
+    // At the last step: the current row is listed and marked, the earlier ones summed up.
+    const current = () =>
+      within(list).getByText((_, el) => el?.getAttribute('aria-current') === 'step')
+    expect(current()).toHaveTextContent(`${String(steps)}.`)
+    expect(list).toHaveTextContent(`… ${String(steps - 500)} earlier steps`)
+    act(() => {
+      h.store.getState().stepSelected(3)
+    })
+    expect(current()).toHaveTextContent(/^3\./)
+    expect(list).toHaveTextContent(`… ${String(steps - 500)} more steps`)
+    act(() => {
+      h.store.getState().languageChanged('zh')
+    })
+    expect(screen.getByRole('region', { name: '这条命令的步骤' })).toHaveTextContent(
+      `… 后面还有 ${String(steps - 500)} 步`,
+    )
   })
 })
 

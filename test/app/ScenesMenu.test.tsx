@@ -1,6 +1,7 @@
 import { act, render, screen } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { afterEach, describe, expect, it } from 'vitest'
+import { PanelArea } from '../../src/app/PanelArea.tsx'
 import { ScenesMenu } from '../../src/app/ScenesMenu.tsx'
 import { createServer } from '../../src/engine/index.ts'
 import { AppStoreProvider } from '../../src/state/react.ts'
@@ -13,12 +14,13 @@ afterEach(() => {
 })
 
 /** The menu over a real engine, settled. */
-async function setup(language: 'en' | 'zh') {
+async function setup(language: 'en' | 'zh', panels = false) {
   const h = await createHarness({ factory: createServer, store: { language, motion: 'reduce' } })
   dispose = h.dispose
   render(
     <AppStoreProvider store={h.store}>
       <ScenesMenu />
+      {panels && <PanelArea />}
     </AppStoreProvider>,
   )
   await act(() => h.bridge.idle())
@@ -79,6 +81,41 @@ describe('ScenesMenu', { timeout: 30_000 }, () => {
       st().commandForwardRequested() // GET k2: no note
     })
     expect(screen.queryByTestId('scene-note')).toBeNull()
+  })
+
+  it('shows first what the scene is about, until the learner types a line', async () => {
+    const h = await setup('en', true)
+    const st = () => h.store.getState()
+    const panelTitles = () =>
+      screen.getAllByRole('heading', { level: 2 }).map((x) => x.textContent.split(' · ')[0])
+    const user = userEvent.setup()
+    // focus: null — the keyspace dict leads, above the key the command set.
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Scenes' }), 'dict-expand')
+    await act(() => h.bridge.idle())
+    act(() => {
+      if (st().playing) st().playToggled()
+      st().itemSelected(st().items.findIndex((x) => x.argv.join(' ') === 'SET k5 e'))
+    })
+    await act(() => h.bridge.idle())
+    expect(panelTitles().slice(0, 2)).toEqual(['Keyspace (db 0)', 'Key k5'])
+    // focus: 'q' — the list stays in the panel under CONFIG SET, which touches no key.
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Scenes' }), 'quicklist-split')
+    await act(() => h.bridge.idle())
+    act(() => {
+      if (st().playing) st().playToggled()
+      st().itemSelected(st().items.length - 1)
+    })
+    await act(() => h.bridge.idle())
+    expect(st().items.at(-1)?.argv[0]).toBe('CONFIG')
+    expect(panelTitles()[0]).toBe('Key q')
+    // The learner's own line ends the scene's focus.
+    act(() => {
+      const client = st().activeTab ?? 0
+      st().lineEntered(client, 'DBSIZE')
+      st().commandSubmitted(['DBSIZE'], client)
+    })
+    await act(() => h.bridge.idle())
+    expect(panelTitles()).toEqual(['Steps of this command', 'Keyspace (db 0)'])
   })
 
   it('lists the scenes in Chinese', async () => {

@@ -27,7 +27,7 @@ describe('Console after its connection was closed', { timeout: 30_000 }, () => {
       </AppStoreProvider>,
     )
     const user = userEvent.setup()
-    const input = () => screen.getByRole('textbox', { name: 'Command for client 1' })
+    const input = () => screen.getByRole('textbox', { name: /^Command for client \d+$/ })
     const type = async (text: string) => {
       await user.type(input(), text)
       await act(() => h.bridge.idle())

@@ -154,7 +154,7 @@ describe('dict panel in the browser', () => {
       const box = await page.getByRole(role, { name }).boundingBox()
       return box !== null && box.y >= 0 && box.y + box.height <= 500
     }
-    expect(await inFrame('Command for client 1', 'textbox')).toBe(true)
+    expect(await inFrame('Command for client 3', 'textbox')).toBe(true)
     expect(await inFrame('Play', 'button')).toBe(true)
     await page.context().close()
   })

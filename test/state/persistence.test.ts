@@ -150,9 +150,11 @@ describe('session persistence (localStorage backend)', () => {
     a.store.getState().themeChanged('dark')
     a.store.getState().clockPaused()
     a.store.getState().clockSpeedChanged(10)
+    a.store.getState().projectorToggled()
     expect(loadSettings()).toMatchObject({
       language: 'zh',
       theme: 'dark',
+      projector: true,
       clockRunning: false,
       clockSpeed: 10,
     })

@@ -95,6 +95,22 @@ describe('player slice', () => {
     expect(store.getState().playhead).toEqual({ item: 2, step: 1 })
   })
 
+  it('returns to the live end when the learner types a command after stepping back', () => {
+    const store = createAppStore({ motion: 'full' })
+    store.getState().clientOpened(1)
+    store.getState().traceReceived(trace(0, 2))
+    store.getState().traceReceived(trace(1, 2))
+    store.getState().commandBackRequested()
+    store.getState().stepBackRequested()
+    expect(store.getState().playhead).toEqual({ item: 0, step: 1 })
+    store.getState().commandSubmitted(['SET', 'k2', 'v'], 1)
+    expect(store.getState().playhead).toEqual({ item: 1, step: 2 })
+    store.getState().traceReceived(trace(2, 3))
+    // The new command plays from its first step, as one typed at the live end does.
+    expect(store.getState().playhead).toEqual({ item: 2, step: 0 })
+    expect(store.getState().playing).toBe(true)
+  })
+
   it('step requests pause playback', () => {
     const store = createAppStore({ motion: 'full' })
     store.getState().traceReceived(trace(0, 3))

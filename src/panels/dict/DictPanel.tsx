@@ -12,6 +12,8 @@ import '../shared/panels.css'
 import { memo, useMemo } from 'react'
 import type { DictView } from '../../engine/inspect.ts'
 import type { StepEvent } from '../../engine/events.ts'
+import { bytesToUtf8 } from '../../state/bytes.ts'
+import { boxLabel } from '../shared/label.ts'
 import { narration } from '../shared/narration.ts'
 import { DictOverview } from './DictOverview.tsx'
 import {
@@ -252,8 +254,9 @@ function DictPanelImpl(props: DictPanelProps) {
                     className={f.active ? 'dict-entry dict-entry--active' : 'dict-entry'}
                   />
                   <text x={6} y={ROW_H - 10} className="dict-entry__key">
-                    {f.key.length > 8 ? `${f.key.slice(0, 7)}…` : f.key}
+                    {boxLabel(f.key, 8)}
                   </text>
+                  <title>{bytesToUtf8(f.key)}</title>
                 </g>
               ))}
             </svg>

@@ -20,6 +20,9 @@ function q(s: string | null): string {
   return s === null ? 'header' : `“${bytesToUtf8(s)}”`
 }
 
+/** A key quoted for a sentence, as the narrations quote it. */
+export const quoteKey = q
+
 function tbl(t: 0 | 1): string {
   return `ht[${String(t)}]`
 }

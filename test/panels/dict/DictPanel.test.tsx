@@ -106,3 +106,23 @@ describe('DictPanel', () => {
     expect(screen.getByRole('status').textContent).toMatch(/not found/)
   })
 })
+
+describe('DictPanel keys', () => {
+  it('draws UTF-8 keys as text, cut by characters, not as their bytes', () => {
+    const s = createServer({ seed: 7, clock: manualClock(), trace: 'full' })
+    // Keys reach the engine as UTF-8 bytes, one char code per byte (state/bytes.ts).
+    const utf8 = (text: string) => String.fromCharCode(...new TextEncoder().encode(text))
+    for (const k of ['café', '用户:张三', 'emoji 🎉 party']) s.execute(['SET', utf8(k), '1'])
+    const view = keyspace(s)
+    const { container } = render(
+      <DictPanel title="ks" before={view} events={[]} step={0} t={1} lang="zh" />,
+    )
+    const labels = [...container.querySelectorAll('.dict-entry__key')].map((x) => x.textContent)
+    expect(labels.sort()).toEqual(['café', 'emoji 🎉…', '用户:张三'])
+    // The whole key on hover.
+    const titles = [...container.querySelectorAll('[data-id^="entry:"] title')].map(
+      (x) => x.textContent,
+    )
+    expect(titles).toContain('emoji 🎉 party')
+  })
+})

@@ -1,0 +1,188 @@
+/**
+ * End-to-end checks of the app as a newcomer and a teacher use it on a laptop and on a
+ * projector: typing after stepping back in the timeline, a scene's subject in view, and the
+ * projector mode.
+ */
+import type { Page } from 'playwright-core'
+import { describe, expect, inject, it } from 'vitest'
+import type {} from '../../src/app/debugHooks.ts'
+import { chromiumPerFile, openApp, runLine } from './chromium.ts'
+
+const browser = chromiumPerFile()
+const baseUrl = inject('baseUrl')
+const LAPTOP = { width: 1366, height: 768 }
+const WIDE = { width: 1920, height: 1080 }
+
+/** Runs a scene from the Scenes menu and waits until its commands have answered. */
+async function runScene(page: Page, id: string): Promise<void> {
+  await page.getByRole('combobox', { name: /^Scenes$|^场景$/ }).selectOption(id)
+  await page.evaluate(() => window.__xray?.idle())
+}
+
+/** Puts the playhead at the end of timeline item `item` and waits for its views. */
+async function showItem(page: Page, item: number): Promise<void> {
+  await page.evaluate((i) => {
+    window.__xray?.store.getState().itemSelected(i)
+  }, item)
+  await page.evaluate(() => window.__xray?.idle())
+}
+
+/** How far below the window's bottom edge the drawing of a panel reaches (≤ 0: all in view). */
+function drawingBelowFold(page: Page, panel: string): Promise<number> {
+  return page
+    .locator(`section.panel[aria-label="${panel}"] svg`)
+    .first()
+    .evaluate((svg) => svg.getBoundingClientRect().bottom - window.innerHeight)
+}
+
+describe('a learner at a laptop', () => {
+  it('sees the command typed after stepping back, not the old step', async () => {
+    const page = await openApp(browser(), `${baseUrl}?seed=7&clock=paused`, { viewport: LAPTOP })
+    await runLine(page, 'SET a 1')
+    await runLine(page, 'SADD s 1 2 3')
+    await page.evaluate(() => {
+      window.__xray?.store.getState().commandBackRequested()
+    })
+    await expect.poll(() => page.getByTestId('panels-when').innerText()).toMatch(/command 1/)
+    await runLine(page, 'RPUSH list a b c')
+    await expect.poll(() => page.getByTestId('panels-when').innerText()).toBe('Current state.')
+    await expect
+      .poll(() => page.locator('.layout-panels section.panel h2').first().innerText())
+      .toMatch(/^Key list/)
+    await page.context().close()
+  })
+})
+
+describe('a panel used for the first time', () => {
+  it('draws at once, without a loading line, once the page has settled', async () => {
+    const page = await openApp(browser(), `${baseUrl}?seed=7&clock=paused`, { viewport: LAPTOP })
+    // The app fetches the panels' chunks once the session is on screen.
+    await page.waitForLoadState('networkidle')
+    await page.evaluate(() => {
+      const seen: string[] = []
+      Object.assign(window, { fallbacks: seen })
+      new MutationObserver(() => {
+        for (const el of document.querySelectorAll('.layout-panels .panel-empty'))
+          if (el.textContent === '…')
+            seen.push(el.closest('section')?.getAttribute('aria-label') ?? '')
+      }).observe(document.body, { subtree: true, childList: true, characterData: true })
+    })
+    for (const line of [
+      'SADD s 1 2 3',
+      'HSET h a 1',
+      'RPUSH l a',
+      'ZADD z 1 a',
+      'PFADD p a',
+      'XADD x * a 1',
+      'GEOADD g 13.3 38.1 P',
+    ])
+      await runLine(page, line)
+    await expect.poll(() => page.locator('section.panel[data-panel="geo"]').count()).toBe(1)
+    expect(
+      await page.evaluate(() => (window as unknown as { fallbacks: string[] }).fallbacks),
+    ).toEqual([])
+    await page.context().close()
+  })
+})
+
+describe('a scene keeps what it is about on screen', () => {
+  for (const viewport of [LAPTOP, WIDE]) {
+    it(`shows the keyspace dict of dict-expand without scrolling at ${String(viewport.width)}×${String(viewport.height)}`, async () => {
+      const page = await openApp(browser(), `${baseUrl}?seed=7&clock=paused`, { viewport })
+      await runScene(page, 'dict-expand')
+      const items = await page.evaluate(() => window.__xray?.store.getState().items.length ?? 0)
+      expect(items).toBe(9)
+      // Every command of the scene, the rehash (SET k5, GET k1) included.
+      for (let i = 0; i < items; i++) {
+        await showItem(page, i)
+        expect(await drawingBelowFold(page, 'Keyspace (db 0)')).toBeLessThanOrEqual(0)
+      }
+      const scrolled = await page.evaluate(
+        () =>
+          (document.scrollingElement?.scrollTop ?? 0) +
+          (document.querySelector('.layout-panels')?.scrollTop ?? 0),
+      )
+      expect(scrolled).toBe(0)
+      await page.context().close()
+    })
+  }
+
+  it('keeps the scene’s key in the panel for a command that touches no key (CONFIG SET)', async () => {
+    const page = await openApp(browser(), `${baseUrl}?seed=7&clock=paused`, { viewport: LAPTOP })
+    await runScene(page, 'quicklist-split')
+    const last = await page.evaluate(() => (window.__xray?.store.getState().items.length ?? 0) - 1)
+    await showItem(page, last)
+    const first = page.locator('.layout-panels section.panel').first()
+    await expect.poll(() => first.getAttribute('aria-label')).toBe('Key q')
+    expect(await drawingBelowFold(page, 'Key q')).toBeLessThanOrEqual(0)
+    // The learner's own command ends the scene's focus: the keyspace goes back to its place.
+    await runLine(page, 'DBSIZE')
+    await expect
+      .poll(() => page.locator('.layout-panels section.panel').first().getAttribute('aria-label'))
+      .not.toBe('Key q')
+    await page.context().close()
+  })
+})
+
+/** Sizes a reader at the back of the room depends on, in CSS px as drawn. */
+function sizes(page: Page) {
+  return page.evaluate(() => {
+    const px = (sel: string) => {
+      const el = document.querySelector(sel)
+      return el === null ? 0 : parseFloat(getComputedStyle(el).fontSize)
+    }
+    const svg = document.querySelector('section.panel[data-panel="intset"] svg')
+    const drawn = svg?.getBoundingClientRect().height ?? 0
+    return {
+      console: px('.console-output'),
+      input: px('.console-input-row'),
+      heading: px('.panel-header h2'),
+      button: px('.timeline-controls button'),
+      // The intset's cells as drawn against their size in the SVG's own units.
+      diagram: drawn / Number(svg?.getAttribute('height') ?? 1),
+    }
+  })
+}
+
+describe('projector mode for a teacher', () => {
+  it('enlarges the console, panel labels and controls, from the URL or the header, and is remembered', async () => {
+    const page = await openApp(browser(), `${baseUrl}?seed=7&clock=paused`, { viewport: LAPTOP })
+    await runLine(page, 'SADD nums 1 2 3')
+    const normal = await sizes(page)
+    expect(normal.console).toBeLessThan(16)
+
+    await page.goto(`${baseUrl}?seed=7&clock=paused&projector=1`)
+    await page.waitForFunction(() => window.__xray?.store.getState().status === 'ready')
+    await page.evaluate(() => window.__xray?.idle())
+    const toggle = page.getByRole('button', { name: 'Projector' })
+    expect(await toggle.getAttribute('aria-pressed')).toBe('true')
+    await expect.poll(() => page.locator('section.panel[data-panel="intset"] svg').count()).toBe(1)
+    const big = await sizes(page)
+    expect(big.console).toBeGreaterThanOrEqual(20)
+    expect(big.input).toBeGreaterThanOrEqual(20)
+    expect(big.heading).toBeGreaterThanOrEqual(1.25 * normal.heading)
+    expect(big.button).toBeGreaterThanOrEqual(1.25 * normal.button)
+    expect(big.diagram).toBeGreaterThanOrEqual(1.3 * normal.diagram)
+    // The page still fits the screen: no sideways scrolling, the console line in view.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+      LAPTOP.width,
+    )
+    const input = await page.getByRole('textbox', { name: /^Command for/ }).boundingBox()
+    expect((input?.y ?? 1e9) + (input?.height ?? 0)).toBeLessThanOrEqual(LAPTOP.height)
+    // The clock sits beside the timeline, not on a footer row of its own under the caption.
+    const clock = await page.locator('.clock').boundingBox()
+    const caption = await page.getByTestId('caption').boundingBox()
+    expect(clock?.y ?? 1e9).toBeLessThan(caption?.y ?? 0)
+
+    // Remembered without the parameter; the toggle turns it off, and that is remembered too.
+    await page.goto(`${baseUrl}?seed=7&clock=paused`)
+    await page.waitForFunction(() => window.__xray?.store.getState().status === 'ready')
+    expect(await page.evaluate(() => document.documentElement.dataset['projector'])).toBe('true')
+    await page.getByRole('button', { name: 'Projector' }).click()
+    expect(await page.evaluate(() => document.documentElement.dataset['projector'])).toBe('false')
+    await page.reload()
+    await page.waitForFunction(() => window.__xray?.store.getState().status === 'ready')
+    expect(await page.evaluate(() => document.documentElement.dataset['projector'])).toBe('false')
+    await page.context().close()
+  })
+})
