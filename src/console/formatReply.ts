@@ -87,10 +87,12 @@ function formatTTY(r: Reply, prefix: string, utf8: boolean): string {
       }
       return out
     }
+    // redis-cli prints status and error text as raw bytes, which the terminal shows as UTF-8
+    // (an unknown command named 用户 is echoed back in the error).
     case 'error':
-      return `(error) ${r.value}\n`
+      return `(error) ${bytesToUtf8(r.value)}\n`
     case 'simple':
-      return `${r.value}\n`
+      return `${bytesToUtf8(r.value)}\n`
     case 'integer':
       return `(integer) ${String(r.value)}\n`
     case 'bulk':
@@ -275,9 +277,9 @@ function leafCount(r: Reply): number {
 function formatRaw(r: Reply): string {
   switch (r.type) {
     case 'error':
-      return `${r.value}\n`
+      return `${bytesToUtf8(r.value)}\n`
     case 'simple':
-      return r.value
+      return bytesToUtf8(r.value)
     case 'integer':
       return String(r.value)
     case 'bulk':

@@ -2,6 +2,10 @@ import { describe, expect, it } from 'vitest'
 import { formatReply, quoteBytes, quoteBytesCut, showReply } from '../../src/console/formatReply.ts'
 import { cliOutputRaw } from '../../src/state/store.ts'
 import type { Reply } from '../../src/engine/reply.ts'
+import { createServer } from '../../src/engine/index.ts'
+import { manualClock } from '../../src/engine/clock.ts'
+import { error } from '../../src/engine/reply.ts'
+import { utf8ToBytes } from '../../src/engine/bytes.ts'
 
 const bulk = (v: string | null): Reply => ({ type: 'bulk', value: v })
 const int = (v: number): Reply => ({ type: 'integer', value: v })
@@ -95,6 +99,20 @@ describe('formatReply (redis-cli TTY output)', () => {
     const shown = showReply(bulk(`\n${'x'.repeat(300_000)}`), { maxChars: 1000 })
     expect(shown.text).toBe(`"\\n${'x'.repeat(997)}`)
     expect(shown.moreChars).toBe(300_004 - 1000)
+  })
+
+  it('shows error and status text as a terminal shows the raw bytes redis-cli prints', () => {
+    const engine = createServer({ seed: 1, clock: manualClock(0) })
+    // As the console sends a typed line: each argument's UTF-8 bytes.
+    const reply = engine.call(['用户:张三', 'café'].map(utf8ToBytes))
+    expect(formatReply(reply)).toBe(
+      "(error) ERR unknown command '用户:张三', with args beginning with: 'café' ",
+    )
+    expect(formatReply(reply, { utf8: false })).toBe(formatReply(reply))
+    expect(showReply(reply, { raw: true }).text).toBe(
+      "ERR unknown command '用户:张三', with args beginning with: 'café' ",
+    )
+    expect(formatReply(error('ERR bad \xff'))).toBe('(error) ERR bad \ufffd')
   })
 
   it('shows valid UTF-8 as text and invalid bytes escaped with utf8 on', () => {
