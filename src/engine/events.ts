@@ -321,6 +321,43 @@ export type QuicklistEvent =
       readonly key: KeyName
       readonly node: number
     }
+  | {
+      /** An inner node (beyond list-compress-depth from both ends) now holds LZF bytes. */
+      readonly type: 'quicklist/nodeCompressed'
+      readonly key: KeyName
+      readonly node: number
+      /** Its listpack's bytes (uncompressed). */
+      readonly sz: number
+      /** Bytes of the LZF data (quicklistLZF adds an 8-byte length in front). */
+      readonly lzfSz: number
+    }
+  | {
+      /** A compression attempt left the node raw (__quicklistCompressNode returned 0). */
+      readonly type: 'quicklist/nodeKeptRaw'
+      readonly key: KeyName
+      readonly node: number
+      readonly sz: number
+      /**
+       * tooSmall: under 48 bytes (MIN_COMPRESS_BYTES); incompressible: LZF output would not
+       * fit in sz bytes; tooLittleGain: LZF saved fewer than 9 bytes (MIN_COMPRESS_IMPROVE).
+       */
+      readonly reason: 'tooSmall' | 'incompressible' | 'tooLittleGain'
+      /** The LZF size that was refused (tooLittleGain), else 0. */
+      readonly lzfSz: number
+    }
+  | {
+      readonly type: 'quicklist/nodeDecompressed'
+      readonly key: KeyName
+      readonly node: number
+      readonly sz: number
+      /** Bytes of the LZF data it held. */
+      readonly lzfSz: number
+      /**
+       * true: decompressed to be read or changed (quicklistDecompressNodeForUse) and marked
+       * to be compressed again after; false: it came within the compress depth of an end.
+       */
+      readonly forUse: boolean
+    }
 
 export type SkiplistEvent =
   | {
@@ -1034,6 +1071,9 @@ export const SUMMARY_EVENTS: Readonly<Record<StepEventType, boolean>> = {
   'quicklist/nodeSplit': true,
   'quicklist/nodesMerged': true,
   'quicklist/nodeDeleted': true,
+  'quicklist/nodeCompressed': true,
+  'quicklist/nodeKeptRaw': false,
+  'quicklist/nodeDecompressed': false,
   'zsl/levelDrawn': true,
   'zsl/searched': false,
   'zsl/nodeInserted': true,

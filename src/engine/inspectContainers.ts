@@ -62,6 +62,8 @@ export interface QuicklistView {
     readonly container: 'packed' | 'plain'
     readonly count: number
     readonly sz: number
+    /** Bytes of its LZF data when the node is held compressed (list-compress-depth), else null. */
+    readonly lzfSz: number | null
     readonly entries: readonly string[]
   }[]
   readonly truncated: boolean
@@ -143,7 +145,8 @@ registerInspector('quicklist', (o, key, limit) => {
     const entries = n.container === 'plain' ? [n.plain.slice(0, 64)] : lpFirstValues(n.lp, room)
     shown += entries.length
     if (entries.length < n.count) truncated = true
-    nodes.push({ id: n.id, container: n.container, count: n.count, sz: n.sz, entries })
+    const lzfSz = n.lzf?.length ?? null
+    nodes.push({ id: n.id, container: n.container, count: n.count, sz: n.sz, lzfSz, entries })
   }
   const view: QuicklistView = {
     kind: 'quicklist',

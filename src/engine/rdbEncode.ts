@@ -22,11 +22,9 @@
  *     entries_read, global PEL with delivery time and count, consumers with seen time and their
  *     PEL as raw IDs), all rax walks in key order.
  *
- * Quicklist compression is not modelled by structures/quicklist.ts; the serializer reproduces
- * which nodes Redis would hold compressed with list-compress-depth d > 0: every node except the
- * d nearest each end, when the node is at least 48 bytes and LZF saves at least 8 bytes
- * (__quicklistCompressNode). Redis compresses lazily, so a node can occasionally still be raw
- * where this assumes it compressed.
+ * A quicklist node held LZF-compressed (list-compress-depth, structures/quicklist.ts) is
+ * written as its LZF blob as is, even with `rdbcompression no`; a raw node goes through
+ * rdbSaveRawString like any string.
  *
  * Pure: no events (serializing reads the value, it changes nothing).
  */
@@ -34,8 +32,8 @@ import { lzf_compress } from './structures/lzf.ts'
 import type { ServerState } from './state.ts'
 import { dictForEach, dictSize } from './structures/dict.ts'
 import { intsetBlob } from './structures/intset.ts'
-import { lpBytes, lpToBytes } from './structures/listpack.ts'
-import { quicklistNodes, type Quicklist } from './structures/quicklist.ts'
+import { lpBytes } from './structures/listpack.ts'
+import { quicklistNodeRawBytes, type Quicklist } from './structures/quicklist.ts'
 import { raxSize, raxStart, raxSeek, raxNext, type Rax } from './structures/rax.ts'
 import { zslNodes } from './structures/skiplist.ts'
 import type { RedisObject } from './types/object.ts'
@@ -90,10 +88,6 @@ export const RDB_ENC_LZF = 3
 
 export const QUICKLIST_NODE_CONTAINER_PLAIN = 1
 export const QUICKLIST_NODE_CONTAINER_PACKED = 2
-
-/** quicklist.c: nodes smaller than this are never compressed; a gain under 8 bytes is refused. */
-const MIN_COMPRESS_BYTES = 48
-const MIN_COMPRESS_IMPROVE = 8
 
 // --- Output buffer (rio over an sds) ---
 
@@ -282,28 +276,15 @@ export function rdbObjectType(o: RedisObject): number {
 
 // --- Object ---
 
-/** The LZF form a compressed quicklist node would hold (__quicklistCompressNode), or null. */
-function quicklistNodeLzf(bytes: Uint8Array): Uint8Array | null {
-  if (bytes.length < MIN_COMPRESS_BYTES) return null
-  const comp = lzf_compress(bytes, bytes.length)
-  if (comp === null || comp.length + MIN_COMPRESS_IMPROVE >= bytes.length) return null
-  return comp
-}
-
+/** Each node: its container, then its LZF blob (compressed node) or its raw bytes. */
 function rdbSaveQuicklist(srv: ServerState, r: Rio, ql: Quicklist): void {
-  const nodes = quicklistNodes(ql)
   rdbSaveLen(r, ql.len)
-  const depth = ql.compress
-  const compressing = depth > 0 && ql.len >= depth * 2
-  nodes.forEach((node, i) => {
+  for (let node = ql.head; node !== null; node = node.next) {
     const plain = node.container === 'plain'
     rdbSaveLen(r, plain ? QUICKLIST_NODE_CONTAINER_PLAIN : QUICKLIST_NODE_CONTAINER_PACKED)
-    const bytes = plain ? byteStringToBytes(node.plain) : lpToBytes(node.lp)
-    const inner = compressing && i >= depth && i < nodes.length - depth
-    const lzf = inner ? quicklistNodeLzf(bytes) : null
-    if (lzf !== null) rdbSaveLzfBlob(r, lzf, bytes.length)
-    else rdbSaveRawString(srv, r, bytes)
-  })
+    if (node.lzf !== null) rdbSaveLzfBlob(r, node.lzf, node.sz)
+    else rdbSaveRawString(srv, r, quicklistNodeRawBytes(node))
+  }
 }
 
 /** rdbSaveStreamPEL: count, then each raw 16-byte ID (+ delivery time and count for a group PEL). */

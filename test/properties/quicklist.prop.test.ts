@@ -17,16 +17,24 @@ import {
   quicklistPop,
   quicklistPushHead,
   quicklistPushTail,
+  quicklistReleaseIterator,
   quicklistReplaceAtIndex,
   quicklistToArray,
   quicklistValidate,
 } from '../../src/engine/structures/quicklist.ts'
 
-// Short values, numbers (stored as listpack integers) and a few long ones so that byte
-// limits and PLAIN nodes (threshold lowered to 1500) come into play.
+// Short values, numbers (stored as listpack integers), repeated text that LZF compresses,
+// and a few long ones so that byte limits and PLAIN nodes (threshold lowered to 1500) come
+// into play.
 const value = fc.oneof(
   { arbitrary: fc.string({ unit: 'binary-ascii', maxLength: 4 }), weight: 4 },
   { arbitrary: fc.integer({ min: -70000, max: 70000 }).map(String), weight: 2 },
+  {
+    arbitrary: fc
+      .tuple(fc.constantFrom('ab', 'hello-', 'xyz'), fc.integer({ min: 4, max: 30 }), fc.nat(99))
+      .map(([w, k, i]) => `${w.repeat(k)}${String(i)}`),
+    weight: 2,
+  },
   { arbitrary: fc.constantFrom(300, 900, 1600).map((n) => 'v'.repeat(n)), weight: 1 },
 )
 const index = fc.integer({ min: -30, max: 30 })
@@ -62,17 +70,19 @@ const op: fc.Arbitrary<Op> = fc.oneof(
 )
 
 const fill = fc.constantFrom(-1, -2, 1, 2, 3, 5, 16)
+/** list-compress-depth: 0 (off) or 1..3 nodes kept raw at each end. */
+const depth = fc.constantFrom(0, 1, 1, 2, 3)
 
 function norm(i: number, len: number): number | null {
   const j = i < 0 ? len + i : i
   return j >= 0 && j < len ? j : null
 }
 
-test.prop([fill, fc.array(op, { maxLength: 80 })])(
-  'quicklist matches an array model and keeps its node rules',
-  (f, ops) => {
+test.prop([fill, depth, fc.array(op, { maxLength: 80 })])(
+  'quicklist matches an array model and keeps its node and compression rules',
+  (f, d, ops) => {
     const ctx = createExecContext(rngCreate(1), manualClock(), 'full')
-    const ql = quicklistCreate(f)
+    const ql = quicklistCreate(f, d)
     ql.packedThreshold = 1500
     let model: string[] = []
     let bytesRuleHolds = true
@@ -123,11 +133,13 @@ test.prop([fill, fc.array(op, { maxLength: 80 })])(
           for (let e = quicklistNext(it); e; e = quicklistNext(it)) {
             if (e.value === o.v) quicklistDelEntry(ctx, it, e, 'l')
           }
+          quicklistReleaseIterator(it)
           model = model.filter((x) => x !== o.v)
           break
         }
       }
-      expect(quicklistValidate(ql, { fillCount: true, fillBytes: bytesRuleHolds })).toEqual([])
+      const rules = { fillCount: true, fillBytes: bytesRuleHolds, compress: true }
+      expect(quicklistValidate(ql, rules)).toEqual([])
       expect(quicklistToArray(ql)).toEqual(model)
     }
     // Index lookups from both ends and reverse iteration agree with the model.
@@ -135,6 +147,7 @@ test.prop([fill, fc.array(op, { maxLength: 80 })])(
       expect(quicklistIndex(ql, i)).toBe(v)
       expect(quicklistIndex(ql, i - model.length)).toBe(v)
     })
+    expect(quicklistValidate(ql, { compress: true })).toEqual([])
     const back: string[] = []
     const it = quicklistGetIteratorAtIdx(ql, 'tail', -1)
     for (let e = it && quicklistNext(it); e; e = it && quicklistNext(it)) back.push(e.value)

@@ -35,6 +35,7 @@ import {
   quicklistInsertAfter,
   quicklistInsertBefore,
   quicklistNext,
+  quicklistReleaseIterator,
   quicklistReplaceAtIndex,
 } from '../structures/quicklist.ts'
 import { noteObjectCreated, valueRefOf } from '../types/container.ts'
@@ -125,7 +126,7 @@ function linsertCommand(c: CommandCall): Reply {
   if (o === 'wrongtype') return ERR_WRONGTYPE
   const pivot = argv[3] ?? ''
   const value = argv[4] ?? ''
-  const iter = quicklistGetIteratorAtIdx(o.ptr, 'head', 0)
+  const iter = quicklistGetIteratorAtIdx(o.ptr, 'head', 0, c.ctx, key)
   let inserted = false
   for (
     let e = iter === null ? null : quicklistNext(iter);
@@ -139,7 +140,11 @@ function linsertCommand(c: CommandCall): Reply {
       break
     }
   }
-  if (!inserted) return integer(-1)
+  // The insert reset the iterator (resetIterator): only an unused one has a node to release.
+  if (!inserted) {
+    quicklistReleaseIterator(iter)
+    return integer(-1)
+  }
   signalModifiedKey(c.srv, c.ctx, c.db, key)
   notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_LIST, 'linsert', key, c.db.id)
   c.srv.dirty++
@@ -161,7 +166,7 @@ function lindexCommand(c: CommandCall): Reply {
   if (o === 'wrongtype') return ERR_WRONGTYPE
   const index = getLongOrReply(c.argv[2] ?? '')
   if (typeof index === 'object') return index
-  return bulk(quicklistIndex(o.ptr, clampLong(index)))
+  return bulk(quicklistIndex(o.ptr, clampLong(index), c.ctx, c.argv[1] ?? ''))
 }
 
 /** LSET key index element */
@@ -225,8 +230,9 @@ export function popRange(
   const rangelen = count > llen ? llen : count
   const rangestart = where === 'head' ? 0 : -rangelen
   const rangeend = where === 'head' ? rangelen - 1 : -1
-  const items = listTypeRange(o, rangestart, rangeend, where === 'tail')
-  listTypeDelRange(valueRefOf(c, key), o, rangestart, rangelen)
+  const v = valueRefOf(c, key)
+  const items = listTypeRange(o, rangestart, rangeend, where === 'tail', v)
+  listTypeDelRange(v, o, rangestart, rangelen)
   listElementsRemoved(c, key, where, o, rangelen)
   return items
 }
@@ -294,7 +300,8 @@ function lrangeCommand(c: CommandCall): Reply {
   const o = lookupListRead(c, c.argv[1] ?? '')
   if (o === null) return EMPTY_ARRAY
   if (o === 'wrongtype') return ERR_WRONGTYPE
-  return bulkArray(listTypeRange(o, clampLong(start), clampLong(end), false))
+  const v = valueRefOf(c, c.argv[1] ?? '')
+  return bulkArray(listTypeRange(o, clampLong(start), clampLong(end), false, v))
 }
 
 /** LTRIM key start stop */
@@ -374,7 +381,13 @@ function lposCommand(c: CommandCall): Reply {
   if (o === null) return count !== -1n ? EMPTY_ARRAY : NIL
   if (o === 'wrongtype') return ERR_WRONGTYPE
   const llen = listTypeLength(o)
-  const iter = quicklistGetIteratorAtIdx(o.ptr, fromTail ? 'tail' : 'head', fromTail ? -1 : 0)
+  const iter = quicklistGetIteratorAtIdx(
+    o.ptr,
+    fromTail ? 'tail' : 'head',
+    fromTail ? -1 : 0,
+    c.ctx,
+    argv[1] ?? '',
+  )
   const out: Reply[] = []
   let index = 0n
   let matches = 0n
@@ -395,6 +408,7 @@ function lposCommand(c: CommandCall): Reply {
     index++
     matchindex = -1
   }
+  quicklistReleaseIterator(iter)
   if (count !== -1n) return array(out)
   return matchindex !== -1 ? integer(matchindex) : NIL
 }
@@ -411,7 +425,13 @@ function lremCommand(c: CommandCall): Reply {
   let toremove = n
   const fromTail = toremove < 0n
   if (fromTail) toremove = -toremove
-  const iter = quicklistGetIteratorAtIdx(o.ptr, fromTail ? 'tail' : 'head', fromTail ? -1 : 0)
+  const iter = quicklistGetIteratorAtIdx(
+    o.ptr,
+    fromTail ? 'tail' : 'head',
+    fromTail ? -1 : 0,
+    c.ctx,
+    key,
+  )
   let removed = 0n
   for (
     let e = iter === null ? null : quicklistNext(iter);
@@ -425,6 +445,7 @@ function lremCommand(c: CommandCall): Reply {
       if (toremove !== 0n && removed === toremove) break
     }
   }
+  quicklistReleaseIterator(iter)
   if (removed > 0n) {
     signalModifiedKey(c.srv, c.ctx, c.db, key)
     notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_LIST, 'lrem', key, c.db.id)

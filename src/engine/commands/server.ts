@@ -35,7 +35,7 @@ import { performEvictions } from '../keyspace/evict.ts'
 import { killRDBChild, rdbSaveBackground } from '../rdb.ts'
 import { debugReload, rdbSave } from '../rdbReload.ts'
 import { rdbSavedObjectLen } from '../rdbEncode.ts'
-import { quicklistNodes, type Quicklist } from '../structures/quicklist.ts'
+import { quicklistNodes, quicklistReprFull, type Quicklist } from '../structures/quicklist.ts'
 import { dbAdd, emptyData, lookupKeyWrite, touchWatchedKey, type RedisDb } from '../keyspace/db.ts'
 import { estimateObjectIdleTime } from '../keyspace/lru.ts'
 import { emptyDbAsyncFreed } from '../keyspace/lazyfree.ts'
@@ -1461,6 +1461,9 @@ function debugRepr(c: CommandCall, encoding: 'listpack' | 'quicklist'): Reply {
   const o = objectLookup(c)
   if (o === null) return ERR_NO_SUCH_KEY
   if (o.encoding !== encoding) return error(`ERR Not a ${encoding} encoded object.`)
+  // quicklistRepr with `full` decompresses every node to print it and leaves it raw.
+  if (encoding === 'quicklist' && atoi(c.argv[3] ?? '') !== 0)
+    quicklistReprFull(c.ctx, o.ptr as Quicklist, c.argv[2] ?? '')
   return simple(
     encoding === 'listpack'
       ? 'Listpack structure printed on stdout'

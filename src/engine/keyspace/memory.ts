@@ -57,7 +57,7 @@ import {
 import { jemallocSizeClass } from '../structures/jemalloc.ts'
 import { intsetBlobLen, type Intset } from '../structures/intset.ts'
 import { lpBytes, type Listpack } from '../structures/listpack.ts'
-import type { Quicklist, QuicklistNode } from '../structures/quicklist.ts'
+import { quicklistNodeEntryBytes, type Quicklist } from '../structures/quicklist.ts'
 import { sdsHdrSize, sdsReqType, sdsZmallocSize, type Sds } from '../structures/sds.ts'
 import type { RedisObject } from '../types/object.ts'
 import { streamAllocSize, streamComputeSize, type Stream } from '../types/t_stream.ts'
@@ -130,11 +130,6 @@ interface ZslNodeLike {
 interface ZsetLike {
   dict: Dict<unknown>
   zsl: { header: ZslNodeLike; length: number }
-}
-
-/** The node's entry allocation: its listpack, or a plain node's buffer (node->sz). */
-function quicklistNodeEntryBytes(n: QuicklistNode): number {
-  return n.sz
 }
 
 /** Walks the nodes of a skiplist at level 0 (header excluded). */

@@ -13,17 +13,24 @@
  * middle of a full node splits it (_quicklistSplitNode) and then tries to merge the
  * neighbourhood back (_quicklistMergeNodes), exactly as quicklist.c does.
  *
- * Not modelled: LZF compression. `compress` (`list-compress-depth`) is recorded so
- * OBJECT/DEBUG-style views can show it, but every node stays raw; nothing here depends on
- * compression except memory figures. Bookmarks are not modelled either (only defrag uses
- * them). `packedThreshold` is a per-list field here where Redis has one global
+ * LZF compression (`compress`, `list-compress-depth`): nodes farther than `compress` nodes
+ * from both ends are kept LZF-compressed (quicklistLZF), as quicklist.c does it: the same
+ * calls at the same places (__quicklistCompress after a node is linked or unlinked,
+ * quicklistDecompressNodeForUse + quicklistRecompressOnly around edits of inner nodes,
+ * quicklistCompress when an iterator leaves or releases a node), with the `recompress` and
+ * `dont_compress` flags and the failure rules (under MIN_COMPRESS_BYTES, or an LZF result
+ * not MIN_COMPRESS_IMPROVE bytes smaller: the node stays raw). A compressed node keeps its
+ * listpack readable here (Redis frees it): what is observable — which nodes are compressed,
+ * their LZF bytes (MEMORY USAGE, DUMP) — is Redis's. `attemptedCompress` is quicklist.c's
+ * REDIS_TEST-only flag, kept for panels. Bookmarks are not modelled (only defrag uses them). `packedThreshold` is a per-list field here where Redis has one global
  * (settable with DEBUG QUICKLIST-PACKED-THRESHOLD), so lessons can lower it.
  *
  * Nodes are plain objects with `prev`/`next` references and a stable `id` (per list) that
  * events and panels use. Elements are byte strings.
  *
  * Events (ctx first, key last): quicklist/nodeCreated, quicklist/nodeSplit,
- * quicklist/nodesMerged, quicklist/nodeDeleted; and the listpack/* events of each node's
+ * quicklist/nodesMerged, quicklist/nodeDeleted, quicklist/nodeCompressed,
+ * quicklist/nodeKeptRaw, quicklist/nodeDecompressed; and the listpack/* events of each node's
  * listpack, tagged with the node id. Listpack work inside a split or a merge is reported by
  * the nodeSplit/nodesMerged event alone.
  */
@@ -48,9 +55,12 @@ import {
   lpPrev,
   lpReplace,
   lpSeek,
+  lpToBytes,
   lpValidate,
   type Listpack,
+  type LpTracer,
 } from './listpack.ts'
+import { lzf_compress, lzf_decompress } from './lzf.ts'
 
 // --- Constants ---
 
@@ -66,6 +76,12 @@ export const PACKED_THRESHOLD = 1 << 30
 export const FILL_MAX = (1 << 15) - 1
 /** compress is a 16-bit field. */
 export const COMPRESS_MAX = (1 << 16) - 1
+/** Nodes smaller than this are never compressed (MIN_COMPRESS_BYTES). */
+export const MIN_COMPRESS_BYTES = 48
+/** An LZF result must be at least this much smaller than the node, else it stays raw. */
+export const MIN_COMPRESS_IMPROVE = 8
+/** sizeof(quicklistLZF): the size_t length in front of the compressed bytes. */
+export const SIZEOF_QUICKLIST_LZF = 8
 
 // --- Types ---
 
@@ -82,6 +98,16 @@ export interface QuicklistNode {
   /** Bytes: lpBytes(lp) for packed nodes, the element length for plain ones. */
   sz: number
   count: number
+  /** QUICKLIST_NODE_ENCODING_RAW or _LZF. */
+  encoding: 'raw' | 'lzf'
+  /** The LZF bytes of a compressed node (quicklistLZF.compressed); null when raw. */
+  lzf: Uint8Array | null
+  /** Decompressed for use: the next quicklistCompress recompresses this node only. */
+  recompress: boolean
+  /** Set around quicklistReplaceEntry's insert so the node is not compressed meanwhile. */
+  dontCompress: boolean
+  /** A compression was tried since the last decompression (REDIS_TEST-only in Redis). */
+  attemptedCompress: boolean
 }
 
 export interface Quicklist {
@@ -92,7 +118,7 @@ export interface Quicklist {
   /** Number of nodes. */
   len: number
   fill: number
-  /** list-compress-depth, recorded only (compression is not modelled). */
+  /** list-compress-depth: nodes this far from either end stay raw; inner ones are LZF. */
   compress: number
   packedThreshold: number
   nextNodeId: number
@@ -113,6 +139,9 @@ export interface QuicklistIter {
   /** Index within the node; negative counts from the node's tail. */
   offset: number
   direction: QuicklistDirection
+  /** Where compression events go as the iterator enters and leaves nodes. */
+  readonly tracer: LpTracer
+  readonly key: KeyName
 }
 
 export interface QuicklistEntry {
@@ -180,16 +209,31 @@ export function quicklistNodes(ql: Quicklist): QuicklistNode[] {
   return out
 }
 
-/** A deep copy with the same options and node ids — quicklistDup (COPY, SORT ... STORE). */
+/**
+ * A deep copy with the same options and node ids — quicklistDup (COPY, SORT ... STORE).
+ * Each node keeps its encoding (an LZF node is copied compressed) and is linked at the
+ * tail with _quicklistInsertNodeAfter, so the usual compression passes run as it grows.
+ */
 export function quicklistDup(orig: Quicklist): Quicklist {
   const copy: Quicklist = { ...orig, head: null, tail: null, count: 0, len: 0 }
   for (let n = orig.head; n !== null; n = n.next) {
-    const node: QuicklistNode = { ...n, prev: copy.tail, next: null, lp: lpDup(n.lp) }
-    if (copy.tail === null) copy.head = node
-    else copy.tail.next = node
+    const node: QuicklistNode = {
+      ...n,
+      prev: copy.tail,
+      next: null,
+      lp: lpDup(n.lp),
+      recompress: false,
+      dontCompress: false,
+      attemptedCompress: false,
+    }
+    const old = copy.tail
+    if (old === null) copy.head = node
+    else old.next = node
     copy.tail = node
     copy.len++
     copy.count += n.count
+    if (old !== null) quicklistCompress(LP_SILENT, copy, old, '')
+    quicklistCompress(LP_SILENT, copy, node, '')
   }
   return copy
 }
@@ -255,6 +299,11 @@ function createNode(ql: Quicklist): QuicklistNode {
     plain: '',
     sz: 0,
     count: 0,
+    encoding: 'raw',
+    lzf: null,
+    recompress: false,
+    dontCompress: false,
+    attemptedCompress: false,
   }
 }
 
@@ -269,6 +318,145 @@ function createPlainNode(ql: Quicklist, value: string): QuicklistNode {
 
 function updateSz(node: QuicklistNode): void {
   node.sz = lpBytes(node.lp)
+}
+
+// --- Compression ---
+
+/** The node's bytes as Redis stores them raw: its listpack, or a PLAIN node's element. */
+export function quicklistNodeRawBytes(node: QuicklistNode): Uint8Array {
+  if (node.container === 'packed') return lpToBytes(node.lp)
+  const out = new Uint8Array(node.plain.length)
+  for (let i = 0; i < out.length; i++) out[i] = node.plain.charCodeAt(i) & 0xff
+  return out
+}
+
+/** Bytes zmalloc holds for node->entry: the listpack (or element), or quicklistLZF + LZF data. */
+export function quicklistNodeEntryBytes(node: QuicklistNode): number {
+  return node.lzf === null ? node.sz : SIZEOF_QUICKLIST_LZF + node.lzf.length
+}
+
+/**
+ * Tries to compress `node` — __quicklistCompressNode. Never a head or tail node (Redis
+ * asserts it has both neighbours). Too small (under 48 bytes), incompressible into `sz`
+ * bytes, or not 8 bytes smaller: the node stays raw (nodeKeptRaw says why).
+ */
+function compressNodeNow(t: LpTracer, node: QuicklistNode, key: KeyName): boolean {
+  node.attemptedCompress = true
+  if (node.dontCompress) return false
+  if (node.prev === null || node.next === null) return false
+  node.recompress = false
+  const sz = node.sz
+  if (sz < MIN_COMPRESS_BYTES) {
+    if (t.tracing)
+      t.emit({
+        type: 'quicklist/nodeKeptRaw',
+        key,
+        node: node.id,
+        sz,
+        reason: 'tooSmall',
+        lzfSz: 0,
+      })
+    return false
+  }
+  const lzf = lzf_compress(quicklistNodeRawBytes(node), sz)
+  if (lzf === null || lzf.length + MIN_COMPRESS_IMPROVE >= sz) {
+    if (t.tracing) {
+      t.emit({
+        type: 'quicklist/nodeKeptRaw',
+        key,
+        node: node.id,
+        sz,
+        reason: lzf === null ? 'incompressible' : 'tooLittleGain',
+        lzfSz: lzf?.length ?? 0,
+      })
+    }
+    return false
+  }
+  node.lzf = lzf
+  node.encoding = 'lzf'
+  if (t.tracing)
+    t.emit({ type: 'quicklist/nodeCompressed', key, node: node.id, sz, lzfSz: lzf.length })
+  return true
+}
+
+/** quicklistCompressNode: compress a raw node (null-safe). */
+function compressNode(t: LpTracer, node: QuicklistNode | null, key: KeyName): void {
+  if (node !== null && node.encoding === 'raw') compressNodeNow(t, node, key)
+}
+
+/**
+ * quicklistDecompressNode (forUse false) / quicklistDecompressNodeForUse (forUse true):
+ * decompress an LZF node; "for use" marks it `recompress` so the next quicklistCompress
+ * compresses it again without a pass over the list.
+ */
+function decompressNode(
+  t: LpTracer,
+  node: QuicklistNode | null,
+  key: KeyName,
+  forUse: boolean,
+): void {
+  if (node === null || node.lzf === null) return
+  const lzfSz = node.lzf.length
+  const raw = lzf_decompress(node.lzf, node.sz)
+  if (raw === null) throw new Error(`quicklist: node ${String(node.id)} does not decompress`)
+  node.attemptedCompress = false
+  node.lzf = null
+  node.encoding = 'raw'
+  node.recompress = forUse
+  if (t.tracing)
+    t.emit({ type: 'quicklist/nodeDecompressed', key, node: node.id, sz: node.sz, lzfSz, forUse })
+}
+
+/**
+ * Makes the list meet its compress depth around `node` — __quicklistCompress: walking in
+ * from both ends, decompress the `compress` nodes at each end; stop if the walks meet;
+ * compress `node` unless it was within depth, then the first node past the depth on each
+ * side. Does nothing while the list has fewer than 2 × depth nodes.
+ */
+function compressAround(
+  t: LpTracer,
+  ql: Quicklist,
+  node: QuicklistNode | null,
+  key: KeyName,
+): void {
+  if (ql.len === 0 || ql.compress === 0 || ql.len < ql.compress * 2) return
+  let forward = ql.head
+  let reverse = ql.tail
+  let inDepth = false
+  for (let depth = 0; depth < ql.compress && forward !== null && reverse !== null; depth++) {
+    decompressNode(t, forward, key, false)
+    decompressNode(t, reverse, key, false)
+    if (forward === node || reverse === node) inDepth = true
+    if (forward === reverse || forward.next === reverse) return
+    forward = forward.next
+    reverse = reverse.prev
+  }
+  if (!inDepth) compressNode(t, node, key)
+  compressNode(t, forward, key)
+  compressNode(t, reverse, key)
+}
+
+/** quicklistCompress: recompress a node decompressed for use, else a pass around it. */
+function quicklistCompress(t: LpTracer, ql: Quicklist, node: QuicklistNode, key: KeyName): void {
+  if (node.recompress) compressNode(t, node, key)
+  else compressAround(t, ql, node, key)
+}
+
+/** quicklistRecompressOnly: recompress a node only if it was decompressed for use. */
+function recompressOnly(t: LpTracer, node: QuicklistNode | null, key: KeyName): void {
+  if (node?.recompress === true) compressNode(t, node, key)
+}
+
+/**
+ * What DEBUG QUICKLIST <key> 1 does to the nodes (quicklistRepr with full): it decompresses
+ * each one to print it and then only "recompresses" those marked for it — none — so every
+ * node is left raw until something compresses it again.
+ */
+export function quicklistReprFull(t: LpTracer, ql: Quicklist, key: KeyName): void {
+  for (let n = ql.head; n !== null; n = n.next) {
+    decompressNode(t, n, key, false)
+    recompressOnly(t, n, key)
+  }
 }
 
 /**
@@ -314,6 +502,8 @@ function insertNode(
       prev: node.prev?.id ?? null,
       sz: node.sz,
     })
+  if (old !== null) quicklistCompress(ctx, ql, old, key)
+  quicklistCompress(ctx, ql, node, key)
 }
 
 /** Unlinks and frees a node, removing its elements from the total — __quicklistDelNode. */
@@ -325,6 +515,8 @@ function delNode(ctx: ExecContext, ql: Quicklist, node: QuicklistNode, key: KeyN
   ql.len--
   ql.count -= node.count
   if (ctx.tracing) ctx.emit({ type: 'quicklist/nodeDeleted', key, node: node.id })
+  // A node within the compress depth may now be compressed: fix both ends.
+  compressAround(ctx, ql, null, key)
 }
 
 /** A node created around one element, placed after/before `old` — the PLAIN path. */
@@ -547,11 +739,13 @@ export function quicklistDelRange(
     if (entire || node.container === 'plain') {
       delNode(ctx, ql, node, key)
     } else {
+      decompressNode(ctx, node, key, true)
       lpDeleteRange(ctx, node.lp, offset, del, key, node.id)
       updateSz(node)
       node.count -= del
       ql.count -= del
       if (node.count === 0) delNode(ctx, ql, node, key)
+      else recompressOnly(ctx, node, key)
     }
     extent -= del
     node = next
@@ -562,11 +756,28 @@ export function quicklistDelRange(
 
 // --- Iteration and lookup ---
 
-/** An iterator at the head (direction 'head') or the tail ('tail') — quicklistGetIterator. */
-export function quicklistGetIterator(ql: Quicklist, direction: QuicklistDirection): QuicklistIter {
+/**
+ * An iterator at the head (direction 'head') or the tail ('tail') — quicklistGetIterator.
+ * `tracer` and `key` receive the compression events of the nodes it enters and leaves.
+ * Release it with quicklistReleaseIterator unless an insert or replace reset it.
+ */
+export function quicklistGetIterator(
+  ql: Quicklist,
+  direction: QuicklistDirection,
+  tracer: LpTracer = LP_SILENT,
+  key: KeyName = '',
+): QuicklistIter {
   return direction === 'head'
-    ? { ql, current: ql.head, zi: null, offset: 0, direction }
-    : { ql, current: ql.tail, zi: null, offset: -1, direction }
+    ? { ql, current: ql.head, zi: null, offset: 0, direction, tracer, key }
+    : { ql, current: ql.tail, zi: null, offset: -1, direction, tracer, key }
+}
+
+/**
+ * quicklistReleaseIterator: the node the iterator is on is compressed again
+ * (quicklistCompress — a pass over the list if it was not decompressed for use).
+ */
+export function quicklistReleaseIterator(iter: QuicklistIter | null): void {
+  if (iter?.current != null) quicklistCompress(iter.tracer, iter.ql, iter.current, iter.key)
 }
 
 /**
@@ -578,6 +789,8 @@ export function quicklistGetIteratorAtIdx(
   ql: Quicklist,
   direction: QuicklistDirection,
   idx: number,
+  tracer: LpTracer = LP_SILENT,
+  key: KeyName = '',
 ): QuicklistIter | null {
   const forward = idx >= 0
   const index = forward ? idx : -idx - 1
@@ -597,7 +810,7 @@ export function quicklistGetIteratorAtIdx(
   }
   if (n === null) return null
   if (seekForward !== forward) accum = ql.count - n.count - accum
-  const iter = quicklistGetIterator(ql, direction)
+  const iter = quicklistGetIterator(ql, direction, tracer, key)
   iter.current = n
   iter.offset = forward ? index - accum : -index - 1 + accum
   return iter
@@ -614,6 +827,7 @@ export function quicklistNext(iter: QuicklistIter): QuicklistEntry | null {
     if (node === null) return null
     const plain = node.container === 'plain'
     if (iter.zi === null) {
+      decompressNode(iter.tracer, node, iter.key, true)
       iter.zi = plain ? 0 : lpSeek(node.lp, iter.offset)
     } else if (plain) {
       iter.zi = null
@@ -628,6 +842,7 @@ export function quicklistNext(iter: QuicklistIter): QuicklistEntry | null {
       const value = plain ? node.plain : lpGet(node.lp, iter.zi)
       return { node, zi: iter.zi, offset: iter.offset, value }
     }
+    quicklistCompress(iter.tracer, iter.ql, node, iter.key)
     if (iter.direction === 'head') {
       iter.current = node.next
       iter.offset = 0
@@ -641,14 +856,19 @@ export function quicklistNext(iter: QuicklistIter): QuicklistEntry | null {
 
 /**
  * Up to `count` elements from index `idx` (negative from the tail) moving in `direction`:
- * what quicklistGetIteratorAtIdx + quicklistNext × count yield, decoded a listpack run at
- * a time without iterator entries (LRANGE and the list pops with a count).
+ * what quicklistGetIteratorAtIdx + quicklistNext × count + quicklistReleaseIterator yield,
+ * decoded a listpack run at a time without iterator entries (LRANGE, the list pops with a
+ * count, SORT, DEBUG DIGEST). Like the iterator, each node visited is decompressed for use
+ * and then compressed again (quicklistCompress), which can compress an inner node that had
+ * been left raw.
  */
 export function quicklistGetRange(
   ql: Quicklist,
   direction: QuicklistDirection,
   idx: number,
   count: number,
+  tracer: LpTracer = LP_SILENT,
+  key: KeyName = '',
 ): string[] {
   const out: string[] = []
   const iter = quicklistGetIteratorAtIdx(ql, direction, idx)
@@ -657,6 +877,7 @@ export function quicklistGetRange(
   let node = iter.current
   let offset = iter.offset
   while (node !== null && count > 0) {
+    decompressNode(tracer, node, key, true)
     if (node.container === 'plain') {
       out.push(node.plain)
       count--
@@ -664,6 +885,8 @@ export function quicklistGetRange(
       const p = lpSeek(node.lp, offset)
       if (p !== null) count -= lpGetRange(node.lp, p, count, forward, out)
     }
+    // Leaving the node (quicklistNext) or releasing the iterator on it: the same call.
+    quicklistCompress(tracer, ql, node, key)
     node = forward ? node.next : node.prev
     offset = forward ? 0 : -1
   }
@@ -677,16 +900,29 @@ export function quicklistGetRange(
 export function quicklistGetIteratorEntryAtIdx(
   ql: Quicklist,
   idx: number,
+  tracer: LpTracer = LP_SILENT,
+  key: KeyName = '',
 ): { iter: QuicklistIter; entry: QuicklistEntry } | null {
-  const iter = quicklistGetIteratorAtIdx(ql, 'tail', idx)
+  const iter = quicklistGetIteratorAtIdx(ql, 'tail', idx, tracer, key)
   if (iter === null) return null
   const entry = quicklistNext(iter)
   return entry === null ? null : { iter, entry }
 }
 
-/** The element at `idx` (negative from the tail), or null — LINDEX's lookup. */
-export function quicklistIndex(ql: Quicklist, idx: number): string | null {
-  return quicklistGetIteratorEntryAtIdx(ql, idx)?.entry.value ?? null
+/**
+ * The element at `idx` (negative from the tail), or null — LINDEX: the entry's node is
+ * decompressed for use, then compressed again as the iterator is released.
+ */
+export function quicklistIndex(
+  ql: Quicklist,
+  idx: number,
+  tracer: LpTracer = LP_SILENT,
+  key: KeyName = '',
+): string | null {
+  const found = quicklistGetIteratorEntryAtIdx(ql, idx, tracer, key)
+  if (found === null) return null
+  quicklistReleaseIterator(found.iter)
+  return found.entry.value
 }
 
 // --- Insert, split, merge ---
@@ -745,6 +981,8 @@ function listpackMerge(
   b: QuicklistNode,
   key: KeyName,
 ): QuicklistNode {
+  decompressNode(ctx, a, key, false)
+  decompressNode(ctx, b, key, false)
   const kept = lpMerge(a.lp, b.lp) === 'first' ? a : b
   const gone = kept === a ? b : a
   kept.count = lpLength(kept.lp)
@@ -753,6 +991,7 @@ function listpackMerge(
     ctx.emit({ type: 'quicklist/nodesMerged', key, into: kept.id, from: gone.id, sz: kept.sz })
   gone.count = 0
   delNode(ctx, ql, gone, key)
+  quicklistCompress(ctx, ql, kept, key)
   return kept
 }
 
@@ -828,6 +1067,7 @@ function quicklistInsert(
     if (node.container === 'plain' || (atTail && after) || (atHead && !after)) {
       insertPlainNode(ctx, ql, node, value, after, key)
     } else {
+      decompressNode(ctx, node, key, true)
       const fresh = splitNode(ctx, ql, node, entry.offset, after, key)
       const plainNode = createPlainNode(ql, value)
       insertNode(ctx, ql, node, plainNode, after, key)
@@ -838,21 +1078,29 @@ function quicklistInsert(
   }
 
   if (!full) {
+    decompressNode(ctx, node, key, true)
     lpInsertString(ctx, node.lp, value, entry.zi, after ? 'after' : 'before', key, node.id)
     node.count++
     updateSz(node)
+    recompressOnly(ctx, node, key)
   } else if (atTail && availNext && after) {
     const next = node.next
     if (next === null) throw new Error('quicklist: next node vanished')
+    decompressNode(ctx, next, key, true)
     lpPrepend(ctx, next.lp, value, key, next.id)
     next.count++
     updateSz(next)
+    recompressOnly(ctx, next, key)
+    recompressOnly(ctx, node, key)
   } else if (atHead && availPrev && !after) {
     const prev = node.prev
     if (prev === null) throw new Error('quicklist: prev node vanished')
+    decompressNode(ctx, prev, key, true)
     lpAppend(ctx, prev.lp, value, key, prev.id)
     prev.count++
     updateSz(prev)
+    recompressOnly(ctx, prev, key)
+    recompressOnly(ctx, node, key)
   } else if ((atTail && !availNext && after) || (atHead && !availPrev && !after)) {
     const fresh = createNode(ql)
     lpPrepend(LP_SILENT, fresh.lp, value, key, fresh.id)
@@ -860,6 +1108,7 @@ function quicklistInsert(
     updateSz(fresh)
     insertNode(ctx, ql, node, fresh, after, key)
   } else {
+    decompressNode(ctx, node, key, true)
     const fresh = splitNode(ctx, ql, node, entry.offset, after, key)
     if (after) lpPrepend(LP_SILENT, fresh.lp, value, key, fresh.id)
     else lpAppend(LP_SILENT, fresh.lp, value, key, fresh.id)
@@ -906,10 +1155,10 @@ export function quicklistInsertAtIdx(
   after: boolean,
   key: KeyName,
 ): boolean {
-  const found = quicklistGetIteratorEntryAtIdx(ql, index)
+  const found = quicklistGetIteratorEntryAtIdx(ql, index, ctx, key)
   if (found === null) return false
   quicklistInsert(ctx, ql, found.entry, value, after, key)
-  return true
+  return true // the insert reset the iterator (resetIterator): nothing to release
 }
 
 /**
@@ -922,9 +1171,10 @@ export function quicklistDelEntryAtIdx(
   index: number,
   key: KeyName,
 ): boolean {
-  const found = quicklistGetIteratorEntryAtIdx(ql, index)
+  const found = quicklistGetIteratorEntryAtIdx(ql, index, ctx, key)
   if (found === null) return false
   quicklistDelEntry(ctx, found.iter, found.entry, key)
+  quicklistReleaseIterator(found.iter)
   return true
 }
 
@@ -945,21 +1195,28 @@ export function quicklistReplaceEntry(
   if (node.container === 'packed' && !large) {
     lpReplace(ctx, node.lp, entry.zi, value, key, node.id)
     updateSz(node)
+    // The entry's node was decompressed for use by quicklistNext.
+    quicklistCompress(ctx, ql, node, key)
   } else if (node.container === 'plain') {
     if (large) {
       node.plain = value
       node.sz = value.length
+      quicklistCompress(ctx, ql, node, key)
     } else {
       quicklistInsertAfter(ctx, ql, entry, value, key)
       delNode(ctx, ql, node, key)
     }
   } else {
+    node.dontCompress = true // not compressed by the insert below
     quicklistInsertAfter(ctx, ql, entry, value, key)
     if (node.count === 1) {
       delNode(ctx, ql, node, key)
     } else {
       const p = lpSeek(node.lp, -1)
       if (p !== null) quicklistDelIndex(ctx, ql, node, p, key)
+      node.dontCompress = false
+      quicklistCompress(ctx, ql, node, key)
+      if (node.next !== null) quicklistCompress(ctx, ql, node.next, key)
     }
   }
 }
@@ -975,10 +1232,10 @@ export function quicklistReplaceAtIndex(
   value: string,
   key: KeyName,
 ): boolean {
-  const found = quicklistGetIteratorEntryAtIdx(ql, index)
+  const found = quicklistGetIteratorEntryAtIdx(ql, index, ctx, key)
   if (found === null) return false
   quicklistReplaceEntry(ctx, ql, found.entry, value, key)
-  return true
+  return true // the replace reset the iterator: nothing to release
 }
 
 // --- Validation ---
@@ -995,10 +1252,14 @@ export function quicklistReplaceAtIndex(
  *   or 8 KiB (positive fill), plus 4 bytes of slack from the merge estimate. Pushes, pops and
  *   deletes keep this; a split puts the new element into the split-off half without checking
  *   its size, and LSET (lpReplace) never checks, so after those Redis can exceed it too.
+ * Always: a head or tail node is never LZF, and an LZF node decompresses to its bytes.
+ * - `compress`: quicklist.c's _ql_verify_compress — nodes within the depth of an end are raw,
+ *   the others LZF or left raw by a failed attempt; no node is left marked `recompress`.
+ *   Commands keep this; DEBUG QUICKLIST <key> 1 does not (it leaves every node raw).
  */
 export function quicklistValidate(
   ql: Quicklist,
-  opts: { fillCount?: boolean; fillBytes?: boolean } = {},
+  opts: { fillCount?: boolean; fillBytes?: boolean; compress?: boolean } = {},
 ): string[] {
   const errors: string[] = []
   let prev: QuicklistNode | null = null
@@ -1029,11 +1290,37 @@ export function quicklistValidate(
         errors.push(`${at}: ${String(n.sz)} bytes, over ${String(cap)}`)
       }
     }
+    for (const e of validateCompression(ql, n, len - 1, opts.compress === true)) {
+      errors.push(`${at}: ${e}`)
+    }
     prev = n
     if (len > ql.len + 1) break
   }
   if (ql.tail !== prev) errors.push('tail is not the last node')
   if (len !== ql.len) errors.push(`len ${String(ql.len)} but ${String(len)} nodes`)
   if (count !== ql.count) errors.push(`count ${String(ql.count)} but nodes hold ${String(count)}`)
+  return errors
+}
+
+/** The compression checks of quicklistValidate for the node at index `at`. */
+function validateCompression(
+  ql: Quicklist,
+  n: QuicklistNode,
+  at: number,
+  depthRules: boolean,
+): string[] {
+  const errors: string[] = []
+  if ((n.encoding === 'lzf') !== (n.lzf !== null)) errors.push('encoding and LZF data disagree')
+  if (n.lzf !== null) {
+    if (n === ql.head || n === ql.tail) errors.push('head or tail node is compressed')
+    const raw = lzf_decompress(n.lzf, n.sz)
+    const want = quicklistNodeRawBytes(n)
+    if (raw === null || raw.some((b, i) => b !== want[i])) errors.push('LZF data is not its bytes')
+  }
+  if (!depthRules || ql.compress === 0) return errors
+  if (n.recompress) errors.push('left marked recompress')
+  const within = at < ql.compress || at >= ql.len - ql.compress
+  if (within && n.lzf !== null) errors.push(`compressed within depth ${String(ql.compress)}`)
+  if (!within && n.lzf === null && !n.attemptedCompress) errors.push('raw, never tried')
   return errors
 }

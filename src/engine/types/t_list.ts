@@ -2,7 +2,8 @@
  * The list type — follows redis/src/t_list.c (7.0.15), the listType* layer.
  *
  * In 7.0 a list is always a `quicklist`: a linked list of listpack nodes whose size is
- * bounded by list-max-listpack-size (fill) with list-compress-depth recorded; there is no
+ * bounded by list-max-listpack-size (fill), its inner nodes LZF-compressed past
+ * list-compress-depth nodes from either end (structures/quicklist.ts); there is no
  * conversion (7.2 added small listpack lists). Both options are read from CONFIG when the
  * list is created (createQuicklistObject + quicklistSetOptions), as pushGenericCommand and
  * lmoveHandlePush do, so CONFIG SET affects lists created afterwards only.
@@ -80,13 +81,15 @@ export function listTypePop(v: ValueRef, o: ListObject, where: 'head' | 'tail'):
 
 /**
  * The elements of the normalised range start..end (addListRangeReply's index rules), head
- * to tail or, when `reverse`, from `end` back to `start`.
+ * to tail or, when `reverse`, from `end` back to `start`. Walking the nodes decompresses
+ * and recompresses them as Redis's iterator does; `v` receives those events.
  */
 export function listTypeRange(
   o: ListObject,
   start: number,
   end: number,
   reverse: boolean,
+  v?: ValueRef,
 ): string[] {
   const llen = listTypeLength(o)
   if (start < 0) start = llen + start
@@ -94,7 +97,9 @@ export function listTypeRange(
   if (start < 0) start = 0
   if (start > end || start >= llen) return []
   if (end >= llen) end = llen - 1
-  return quicklistGetRange(o.ptr, reverse ? 'tail' : 'head', reverse ? end : start, end - start + 1)
+  const from = reverse ? end : start
+  const dir = reverse ? 'tail' : 'head'
+  return quicklistGetRange(o.ptr, dir, from, end - start + 1, v?.ctx, v?.key)
 }
 
 /** listTypeDelRange: deletes `count` elements from `start` (negative from the tail). */

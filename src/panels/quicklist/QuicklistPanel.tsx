@@ -54,6 +54,11 @@ const text = {
   },
   fillBytes: { en: 'Fill limit: {n} bytes per node', zh: '填充上限：每个节点 {n} 字节' },
   stats: { en: '{nodes} node(s), {count} element(s)', zh: '{nodes} 个节点，{count} 个元素' },
+  depth: {
+    en: 'compress depth {d}: {d} node(s) at each end stay raw, inner nodes are LZF-compressed',
+    zh: '压缩深度 {d}：两端各 {d} 个节点不压缩，内部节点用 LZF 压缩',
+  },
+  lzf: { en: 'LZF-compressed', zh: 'LZF 压缩' },
   head: { en: 'head', zh: '头' },
   tail: { en: 'tail', zh: '尾' },
   node: { en: 'Node', zh: '节点' },
@@ -65,6 +70,9 @@ function touched(e: StepEvent | undefined): number[] {
   switch (e.type) {
     case 'quicklist/nodeCreated':
     case 'quicklist/nodeDeleted':
+    case 'quicklist/nodeCompressed':
+    case 'quicklist/nodeKeptRaw':
+    case 'quicklist/nodeDecompressed':
       return [e.node]
     case 'quicklist/nodeSplit':
       return [e.node, e.newNode]
@@ -110,7 +118,7 @@ function QuicklistPanelImpl(props: QuicklistPanelProps) {
       before
         ? quicklistModelFromView(before)
         : own.length > 0
-          ? emptyQuicklistModel(after.key, after.fill)
+          ? emptyQuicklistModel(after.key, after.fill, after.compress)
           : quicklistModelFromView(after),
     [before, after, own.length],
   )
@@ -151,6 +159,15 @@ function QuicklistPanelImpl(props: QuicklistPanelProps) {
         <span data-testid="ql-stats" data-nodes={curr.nodes.length} data-count={curr.count}>
           {fill(text.stats[lang], { nodes: curr.nodes.length, count: curr.count })}
         </span>
+        {curr.compress > 0 ? (
+          <>
+            {' '}
+            ·{' '}
+            <span data-testid="ql-depth" data-depth={curr.compress}>
+              {fill(text.depth[lang], { d: curr.compress })}
+            </span>
+          </>
+        ) : null}
       </p>
       <p role="status" aria-live="polite">
         {current ? narration[current.type](current as never)[lang] : ''}
@@ -195,6 +212,7 @@ function QuicklistPanelImpl(props: QuicklistPanelProps) {
               data-id={b.id}
               data-count={n.count}
               data-sz={n.sz}
+              data-lzf={n.lzf ?? undefined}
               data-active={hot.has(b.node) || undefined}
               opacity={o}
               transform={`translate(${String(x)},${String(y)})`}
@@ -202,8 +220,10 @@ function QuicklistPanelImpl(props: QuicklistPanelProps) {
               <rect
                 width={b.w}
                 height={b.h}
-                className={`ql-node${hot.has(b.node) ? ' ql-node--active' : ''}`}
-              />
+                className={`ql-node${n.lzf !== null ? ' ql-node--lzf' : ''}${hot.has(b.node) ? ' ql-node--active' : ''}`}
+              >
+                {n.lzf !== null ? <title>{text.lzf[lang]}</title> : null}
+              </rect>
               <rect
                 x={b.w - 6}
                 y={b.h - 2 - b.gauge}
@@ -217,7 +237,7 @@ function QuicklistPanelImpl(props: QuicklistPanelProps) {
                 {i === placed.length - 1 && i > 0 ? ` · ${text.tail[lang]}` : ''}
               </text>
               <text x={4} y={30} className="ql-node__label">
-                {n.count} · {n.sz}B
+                {n.count} · {n.sz}B{n.lzf !== null ? ` → ${String(n.lzf)}B` : ''}
               </text>
               <text x={4} y={50} className="ql-node__entries">
                 {summary(b.node, views)}

@@ -2,12 +2,14 @@
  * The quicklist panel's model and layout (pure). A list in Redis 7.0 is a doubly linked
  * chain of nodes, each holding a small listpack (or, past packed_threshold, one PLAIN
  * element). The model keeps what the chain's shape needs: each node's id, element count and
- * listpack bytes, in order, plus the fill limit (list-max-listpack-size) they are held to.
+ * listpack bytes, in order, plus the fill limit (list-max-listpack-size) they are held to,
+ * and the compress depth (list-compress-depth) with the LZF size of each compressed node.
  *
  * Folding: quicklist/nodeCreated links a node after `prev` (null: at the head);
  * nodeSplit trims the split node (the new half arrives by its nodeCreated); nodesMerged
  * gives `into` the elements of `from` (which nodeDeleted then unlinks); listpack/* events
- * tagged with a node id change that node's count and bytes.
+ * tagged with a node id change that node's count and bytes; nodeCompressed and
+ * nodeDecompressed set and clear a node's LZF size.
  */
 import type { StepEvent } from '../../engine/events.ts'
 import type { QuicklistView } from '../../engine/inspectContainers.ts'
@@ -17,11 +19,15 @@ export interface QlNode {
   readonly container: 'packed' | 'plain'
   readonly count: number
   readonly sz: number
+  /** Bytes of its LZF data while compressed, else null. */
+  readonly lzf: number | null
 }
 
 export interface QuicklistModel {
   readonly key: string
   readonly fill: number
+  /** list-compress-depth: this many nodes at each end stay raw (0: no compression). */
+  readonly compress: number
   readonly count: number
   readonly nodes: readonly QlNode[]
 }
@@ -31,14 +37,21 @@ export function quicklistModelFromView(v: QuicklistView): QuicklistModel {
   return {
     key: v.key,
     fill: v.fill,
+    compress: v.compress,
     count: v.count,
-    nodes: v.nodes.map((n) => ({ id: n.id, container: n.container, count: n.count, sz: n.sz })),
+    nodes: v.nodes.map((n) => ({
+      id: n.id,
+      container: n.container,
+      count: n.count,
+      sz: n.sz,
+      lzf: n.lzfSz,
+    })),
   }
 }
 
-/** A list with no nodes yet (quicklistCreate), held to `fill`. */
-export function emptyQuicklistModel(key: string, fill: number): QuicklistModel {
-  return { key, fill, count: 0, nodes: [] }
+/** A list with no nodes yet (quicklistCreate), held to `fill` and `compress`. */
+export function emptyQuicklistModel(key: string, fill: number, compress = 0): QuicklistModel {
+  return { key, fill, compress, count: 0, nodes: [] }
 }
 
 function patch(m: QuicklistModel, id: number, f: (n: QlNode) => QlNode): QuicklistModel {
@@ -52,7 +65,7 @@ export function applyQuicklistEvent(m: QuicklistModel, e: StepEvent): QuicklistM
     case 'quicklist/nodeCreated': {
       const at = e.prev === null ? 0 : m.nodes.findIndex((n) => n.id === e.prev) + 1
       const nodes = [...m.nodes]
-      const fresh: QlNode = { id: e.node, container: 'packed', count: e.count, sz: e.sz }
+      const fresh: QlNode = { id: e.node, container: 'packed', count: e.count, sz: e.sz, lzf: null }
       nodes.splice(at, 0, fresh)
       // A split's new half was taken out of the count by nodeSplit; it comes back here.
       return { ...m, nodes, count: m.count + e.count }
@@ -81,6 +94,10 @@ export function applyQuicklistEvent(m: QuicklistModel, e: StepEvent): QuicklistM
         count: m.count - gone.count,
       }
     }
+    case 'quicklist/nodeCompressed':
+      return patch(m, e.node, (n) => ({ ...n, lzf: e.lzfSz }))
+    case 'quicklist/nodeDecompressed':
+      return patch(m, e.node, (n) => ({ ...n, lzf: null }))
     case 'listpack/entryInserted':
       if (e.node === undefined) return m
       return {

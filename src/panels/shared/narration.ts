@@ -227,6 +227,32 @@ export const narration: StepEventHandlers<Narration> = {
     en: `Deleted empty quicklist node ${n(e.node)}.`,
     zh: `删除空的 quicklist 节点 ${n(e.node)}。`,
   }),
+  'quicklist/nodeCompressed': (e) => ({
+    en: `Compressed inner node ${n(e.node)} with LZF: ${n(e.sz)} → ${n(e.lzfSz)} bytes.`,
+    zh: `用 LZF 压缩内部节点 ${n(e.node)}：${n(e.sz)} → ${n(e.lzfSz)} 字节。`,
+  }),
+  'quicklist/nodeKeptRaw': (e) => ({
+    en:
+      e.reason === 'tooSmall'
+        ? `Node ${n(e.node)} stays uncompressed: ${n(e.sz)} bytes is under the 48-byte minimum.`
+        : e.reason === 'incompressible'
+          ? `Node ${n(e.node)} stays uncompressed: LZF could not make its ${n(e.sz)} bytes smaller.`
+          : `Node ${n(e.node)} stays uncompressed: LZF gave ${n(e.lzfSz)} of ${n(e.sz)} bytes, not 9 bytes smaller.`,
+    zh:
+      e.reason === 'tooSmall'
+        ? `节点 ${n(e.node)} 不压缩：${n(e.sz)} 字节小于 48 字节的下限。`
+        : e.reason === 'incompressible'
+          ? `节点 ${n(e.node)} 不压缩：LZF 无法让它的 ${n(e.sz)} 字节变小。`
+          : `节点 ${n(e.node)} 不压缩：LZF 结果 ${n(e.lzfSz)} 字节（原 ${n(e.sz)} 字节），省下不足 9 字节。`,
+  }),
+  'quicklist/nodeDecompressed': (e) => ({
+    en: e.forUse
+      ? `Decompressed node ${n(e.node)} (${n(e.lzfSz)} → ${n(e.sz)} bytes) to use it; it is compressed again afterwards.`
+      : `Decompressed node ${n(e.node)} (${n(e.lzfSz)} → ${n(e.sz)} bytes): it is now within the compress depth of an end.`,
+    zh: e.forUse
+      ? `解压节点 ${n(e.node)}（${n(e.lzfSz)} → ${n(e.sz)} 字节）以便读写，用完后会重新压缩。`
+      : `解压节点 ${n(e.node)}（${n(e.lzfSz)} → ${n(e.sz)} 字节）：它现在处于两端的压缩深度之内。`,
+  }),
   'zsl/levelDrawn': (e) => ({
     en: `Coin flips for ${q(e.member)}: ${e.flips.map((f) => (f ? 'up' : 'stop')).join(', ')} → level ${n(e.level)}.`,
     zh: `为 ${q(e.member)} 抛硬币：${e.flips.map((f) => (f ? '升' : '停')).join('、')} → 第 ${n(e.level)} 层。`,

@@ -110,4 +110,34 @@ describe('QuicklistPanel', () => {
     )
     expect(screen.getByRole('status').textContent).toMatch(/Deleted empty quicklist node 1/)
   })
+
+  it('shows inner nodes LZF-compressed past the compress depth, with their LZF bytes', () => {
+    const s = setup('4')
+    s.call(['CONFIG', 'SET', 'list-compress-depth', '1'])
+    const text = (i: number) => `hello-hello-hello-hello-${String(i)}`
+    s.call(['RPUSH', 'l', ...Array.from({ length: 12 }, (_, i) => text(i))])
+    const before = view(s)
+    expect(before.nodes.map((n) => n.lzfSz !== null)).toEqual([false, true, false])
+    const t = s.execute(['RPUSH', 'l', text(12)])
+    const after = view(s)
+    const steps = t.events.filter((e) => isQuicklistStep(e, 'l'))
+    const k = steps.findIndex((e) => e.type === 'quicklist/nodeCompressed') + 1
+    expect(k).toBeGreaterThan(0)
+    const r = render(panel(before, after, t.events, k, 1, 'en'))
+    expect(screen.getByRole('status').textContent).toMatch(
+      /Compressed inner node 3 with LZF: \d+ → \d+ bytes\./,
+    )
+    const lzf = [...r.container.querySelectorAll('[data-id^="qlnode:"]')].map((g) =>
+      g.getAttribute('data-lzf'),
+    )
+    const sizes = after.nodes.map((n) => (n.lzfSz === null ? null : String(n.lzfSz)))
+    expect(lzf).toEqual(sizes)
+    expect(lzf.filter((x) => x !== null)).toHaveLength(2)
+    expect(r.container.querySelectorAll('.ql-node--lzf')).toHaveLength(2)
+    expect(screen.getByTestId('ql-depth').textContent).toBe(
+      'compress depth 1: 1 node(s) at each end stay raw, inner nodes are LZF-compressed',
+    )
+    r.rerender(panel(before, after, t.events, k, 1, 'zh'))
+    expect(screen.getByRole('status').textContent).toMatch(/用 LZF 压缩内部节点 3/)
+  })
 })

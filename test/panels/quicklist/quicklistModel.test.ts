@@ -16,15 +16,16 @@ function view(s: ReturnType<typeof createServer>, key: string): QuicklistView | 
   return v?.kind === 'quicklist' ? (v as unknown as QuicklistView) : null
 }
 
-/** What the fold knows: the chain's node ids, counts and bytes in order, and the total. */
+/** What the fold knows: the chain's node ids, counts, bytes and LZF bytes, and the total. */
 function shape(m: QuicklistModel) {
-  return { count: m.count, nodes: m.nodes.map((n) => [n.id, n.count, n.sz]) }
+  return { count: m.count, nodes: m.nodes.map((n) => [n.id, n.count, n.sz, n.lzf]) }
 }
 
 const value = fc.oneof(
   fc.integer({ min: -5, max: 300 }).map(String),
   fc.string({ maxLength: 12 }),
   fc.string({ minLength: 60, maxLength: 90 }),
+  fc.integer({ min: 0, max: 99 }).map((i) => `${'hello-'.repeat(8)}${String(i)}`),
 )
 const op = fc.oneof(
   fc.tuple(fc.constantFrom('LPUSH', 'RPUSH'), value).map(([c, v]) => [c, 'l', v]),
@@ -40,11 +41,17 @@ const op = fc.oneof(
   fc.tuple(fc.integer({ min: -2, max: 2 }), value).map(([n, v]) => ['LREM', 'l', String(n), v]),
 )
 
-test.prop([fc.constantFrom('3', '4', '-1'), fc.array(op, { minLength: 1, maxLength: 50 })], {
-  numRuns: 60,
-})('folding list command traces equals the model of the engine’s next view', (fill, ops) => {
+test.prop(
+  [
+    fc.constantFrom('3', '4', '-1'),
+    fc.constantFrom('0', '1', '2'),
+    fc.array(op, { minLength: 1, maxLength: 50 }),
+  ],
+  { numRuns: 60 },
+)('folding list command traces equals the model of the engine’s next view', (fill, depth, ops) => {
   const s = createServer({ seed: 7, clock: manualClock(), trace: 'full' })
   s.call(['CONFIG', 'SET', 'list-max-listpack-size', fill])
+  s.call(['CONFIG', 'SET', 'list-compress-depth', depth])
   s.call(['RPUSH', 'l', 'seed', 'p1', 'p2'])
   const v0 = view(s, 'l')
   if (v0 === null) throw new Error('no list')
@@ -76,12 +83,14 @@ describe('layoutQuicklist', () => {
   const m: QuicklistModel = {
     key: 'l',
     fill: 4,
+    compress: 0,
     count: 11,
     nodes: Array.from({ length: 9 }, (_, i) => ({
       id: i + 1,
       container: 'packed' as const,
       count: i === 0 ? 2 : 1,
       sz: 10,
+      lzf: null,
     })),
   }
   it('places nodes head first, 128 px apart, wrapping after 8 with a 92 px row pitch', () => {
@@ -94,6 +103,8 @@ describe('layoutQuicklist', () => {
   })
   it('fills the gauge by count against a positive fill: 2 of 4 → 30 px', () => {
     expect(layoutQuicklist(m)[0]?.gauge).toBe(30)
-    expect(nodeFullness({ id: 1, container: 'packed', count: 1, sz: 2048 }, -1)).toBe(0.5)
+    expect(nodeFullness({ id: 1, container: 'packed', count: 1, sz: 2048, lzf: null }, -1)).toBe(
+      0.5,
+    )
   })
 })
