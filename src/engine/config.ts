@@ -392,6 +392,8 @@ const BOOL_FIELDS: Readonly<Record<string, BoolField>> = {
 
 export const CONFIG_MIN_HZ = 1
 export const CONFIG_MAX_HZ = 500
+/** server.h CONFIG_REPL_BACKLOG_MIN_SIZE: resizeReplicationBacklog raises a smaller size to it. */
+const CONFIG_REPL_BACKLOG_MIN_SIZE = 16384n
 
 // --- Values ---
 
@@ -679,7 +681,12 @@ export function configSetValue(cfg: ServerConfig, p: ConfigParam, value: string)
       if (err !== null) return err
       const field = NUMERIC_FIELDS[p.name]
       if (field === undefined) {
-        cfg.other[p.name] = formatNumeric(p, parsed)
+        // updateReplBacklogSize (resizeReplicationBacklog): at least 16 KiB.
+        const v =
+          p.name === 'repl-backlog-size' && parsed < CONFIG_REPL_BACKLOG_MIN_SIZE
+            ? CONFIG_REPL_BACKLOG_MIN_SIZE
+            : parsed
+        cfg.other[p.name] = formatNumeric(p, v)
       } else if (field === 'hz') {
         // updateHZ: clamp into CONFIG_MIN_HZ..CONFIG_MAX_HZ.
         const hz = Number(parsed)
