@@ -291,13 +291,6 @@ const DEBUG_NOT_ALLOWED =
 const MODULE_NOT_ALLOWED =
   'ERR MODULE command not allowed. If the enable-module-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.'
 
-// --- Stats ---
-
-/** Counts error replies nested in an EXEC reply (each was sent by its own command). */
-function countReplyErrors(srv: ServerState, reply: Reply): void {
-  countErrorReply(srv, reply)
-}
-
 // --- Rejection ---
 
 /** server.c rejectCommand: flag the transaction; an EXEC gets EXECABORT and is discarded. */
@@ -338,9 +331,8 @@ export function processCommand(
   // nil bulk and the nil array (reply.ts resp3Nulls).
   if (c.resp === 3) reply = resp3Nulls(takePubsubPushes(c, reply))
   if (seen !== null) traceQueueing(ctx, c, argv, reply, seen)
+  // An EXEC's nested errors were counted as each command replied (multi.ts execCommand).
   if (reply.type === 'error') countErrorReply(srv, reply)
-  else if (reply.type === 'array' && reply.value !== null && argv[0]?.toLowerCase() === 'exec')
-    for (const r of reply.value) countReplyErrors(srv, r)
   return reply
 }
 
