@@ -90,7 +90,8 @@ export interface ServerStats {
   expiredKeys: number
   expiredStalePerc: number
   expiredTimeCapReachedCount: number
-  expireCycleCpuMilliseconds: number
+  /** stat_expire_cycle_time_used: µs spent in activeExpireCycle (INFO shows ms, truncated). */
+  expireCycleTimeUsed: number
   evictedKeys: number
   totalCommandsProcessed: number
   totalConnectionsReceived: number
@@ -115,7 +116,7 @@ export function createStats(): ServerStats {
     expiredKeys: 0,
     expiredStalePerc: 0,
     expiredTimeCapReachedCount: 0,
-    expireCycleCpuMilliseconds: 0,
+    expireCycleTimeUsed: 0,
     evictedKeys: 0,
     totalCommandsProcessed: 0,
     totalConnectionsReceived: 0,

@@ -264,7 +264,7 @@ function infoStats(srv: ServerState): string {
     ['expired_keys', s.expiredKeys],
     ['expired_stale_perc', fmt2(s.expiredStalePerc * 100)],
     ['expired_time_cap_reached_count', s.expiredTimeCapReachedCount],
-    ['expire_cycle_cpu_milliseconds', s.expireCycleCpuMilliseconds],
+    ['expire_cycle_cpu_milliseconds', Math.trunc(s.expireCycleTimeUsed / 1000)],
     ['evicted_keys', s.evictedKeys],
     ['evicted_clients', 0],
     ['total_eviction_exceeded_time', 0],
