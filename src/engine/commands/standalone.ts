@@ -11,8 +11,17 @@
  *   "unknown command", which would read as if Redis had no such command.
  */
 import { COMMAND_META } from './meta.generated.ts'
+import { cstr } from '../bytes.ts'
+import { sdssplitargs } from '../resp.ts'
 import { EMPTY_ARRAY, ERR_SYNTAX, error, OK, ZERO, type Reply } from '../reply.ts'
-import { eqIgnoreCase, getLongLongOrReply, helpReply } from './parse.ts'
+import { REPLY_NONE } from '../state.ts'
+import {
+  eqIgnoreCase,
+  getLongLongOrReply,
+  getLongOrReply,
+  getRangeLongOrReply,
+  helpReply,
+} from './parse.ts'
 import {
   defineCommand,
   defineSubcommand,
@@ -52,6 +61,50 @@ function waitCommand(c: CommandCall): Reply {
 function replicaofCommand(c: CommandCall): Reply {
   if (eqIgnoreCase(c.argv[1], 'no') && eqIgnoreCase(c.argv[2], 'one')) return OK
   return notModelled('replication')(c)
+}
+
+/** server.h NET_HOST_STR_LEN: the longest replica address REPLCONF ip-address takes, plus one. */
+const NET_HOST_STR_LEN = 256
+
+/**
+ * replication.c replconfCommand from a client that is not a replica: option/value pairs
+ * parsed in order (what a replica would announce is kept nowhere visible, so only the
+ * checks remain). ACK from a non-replica and GETACK on a master return at once with no reply
+ * at all; the pairs after them are not looked at. (Queued in a transaction, Redis's EXEC
+ * would then send one element short; here that element is OK.)
+ */
+function replconfCommand(c: CommandCall): Reply {
+  const { argv } = c
+  if (argv.length % 2 === 0) return ERR_SYNTAX
+  for (let j = 1; j < argv.length; j += 2) {
+    const opt = argv[j] ?? ''
+    const val = argv[j + 1] ?? ''
+    if (eqIgnoreCase(opt, 'listening-port')) {
+      const port = getLongOrReply(val)
+      if (typeof port === 'object') return port
+    } else if (eqIgnoreCase(opt, 'ip-address')) {
+      if (val.length >= NET_HOST_STR_LEN)
+        return error(
+          `ERR REPLCONF ip-address provided by replica instance is too long: ${String(val.length)} bytes`,
+        )
+    } else if (eqIgnoreCase(opt, 'capa')) {
+      // Capabilities this master does not understand are ignored.
+    } else if (eqIgnoreCase(opt, 'ack') || eqIgnoreCase(opt, 'getack')) {
+      if (c.client.multi === null) c.client.replyFlags |= REPLY_NONE
+      return OK
+    } else if (eqIgnoreCase(opt, 'rdb-only')) {
+      const v = getRangeLongOrReply(val, 0n, 1n)
+      if (typeof v === 'object') return v
+    } else if (eqIgnoreCase(opt, 'rdb-filter-only')) {
+      const filters = sdssplitargs(val)
+      if (filters === null) return error('ERR Missing rdb-filter-only values')
+      const bad = filters.find((f) => !eqIgnoreCase(f, 'functions'))
+      if (bad !== undefined) return error(`ERR Unsupported rdb-filter-only option: ${cstr(bad)}`)
+    } else {
+      return error(`ERR Unrecognized REPLCONF option: ${cstr(opt)}`)
+    }
+  }
+  return OK
 }
 
 /**
@@ -153,7 +206,8 @@ export const standaloneCommands: readonly CommandSpec[] = [
   // Not modelled.
   ...notModelledAll('the HyperLogLog self-test', ['pfselftest']),
   ...notModelledAll('MIGRATE (a second server)', ['migrate']),
-  ...notModelledAll('replication', ['sync', 'psync', 'replconf']),
+  defineCommand('replconf', replconfCommand),
+  ...notModelledAll('replication', ['sync', 'psync']),
   ...notModelledAll('the append-only file', ['bgrewriteaof']),
   ...notModelledAll('server shutdown (stop `npm run serve` with Ctrl-C)', ['shutdown']),
 ]
