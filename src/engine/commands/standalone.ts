@@ -15,6 +15,7 @@ import { cstr } from '../bytes.ts'
 import { sdssplitargs } from '../resp.ts'
 import { EMPTY_ARRAY, ERR_SYNTAX, error, OK, ZERO, type Reply } from '../reply.ts'
 import { REPLY_NONE } from '../state.ts'
+import { lookupKeyRead } from '../keyspace/db.ts'
 import {
   eqIgnoreCase,
   getLongLongOrReply,
@@ -61,6 +62,51 @@ function waitCommand(c: CommandCall): Reply {
 function replicaofCommand(c: CommandCall): Reply {
   if (eqIgnoreCase(c.argv[1], 'no') && eqIgnoreCase(c.argv[2], 'one')) return OK
   return notModelled('replication')(c)
+}
+
+/** The reply of a MIGRATE none of whose keys exists (cluster.c migrateCommand). */
+const NOKEY: Reply = { type: 'simple', value: 'NOKEY' }
+
+/**
+ * cluster.c migrateCommand up to the connection: the options (COPY, REPLACE, AUTH, AUTH2,
+ * KEYS), the timeout and db, then NOKEY when none of the keys exists. Moving keys that do
+ * exist needs a second server, which is not modelled.
+ */
+function migrateCommand(c: CommandCall): Reply {
+  const { argv } = c
+  let firstKey = 3
+  let numKeys = 1
+  for (let j = 6; j < argv.length; j++) {
+    const more = argv.length - 1 - j
+    const opt = argv[j]
+    if (eqIgnoreCase(opt, 'copy') || eqIgnoreCase(opt, 'replace')) continue
+    if (eqIgnoreCase(opt, 'auth')) {
+      if (more < 1) return ERR_SYNTAX
+      j++
+    } else if (eqIgnoreCase(opt, 'auth2')) {
+      if (more < 2) return ERR_SYNTAX
+      j += 2
+    } else if (eqIgnoreCase(opt, 'keys')) {
+      if ((argv[3] ?? '').length !== 0)
+        return error(
+          'ERR When using MIGRATE KEYS option, the key argument must be set to the empty string',
+        )
+      firstKey = j + 1
+      numKeys = argv.length - j - 1
+      break
+    } else {
+      return ERR_SYNTAX
+    }
+  }
+  const timeout = getLongOrReply(argv[5] ?? '')
+  if (typeof timeout === 'object') return timeout
+  const dbid = getLongOrReply(argv[4] ?? '')
+  if (typeof dbid === 'object') return dbid
+  let found = 0
+  for (let j = 0; j < numKeys; j++)
+    if (lookupKeyRead(c.srv, c.ctx, c.db, argv[firstKey + j] ?? '') !== null) found++
+  if (found === 0) return NOKEY
+  return notModelled('MIGRATE (a second server)')(c)
 }
 
 /** server.h NET_HOST_STR_LEN: the longest replica address REPLCONF ip-address takes, plus one. */
@@ -205,7 +251,7 @@ export const standaloneCommands: readonly CommandSpec[] = [
   }),
   // Not modelled.
   ...notModelledAll('the HyperLogLog self-test', ['pfselftest']),
-  ...notModelledAll('MIGRATE (a second server)', ['migrate']),
+  defineCommand('migrate', migrateCommand),
   defineCommand('replconf', replconfCommand),
   ...notModelledAll('replication', ['sync', 'psync']),
   ...notModelledAll('the append-only file', ['bgrewriteaof']),
