@@ -4,10 +4,10 @@
  * are the commands that answer without the feature behind them:
  *
  * - as a standalone master with no replicas, no cluster and no subscribers answers them
- *   (CLUSTER, READONLY, WAIT, REPLICAOF NO ONE, FAILOVER, MODULE), byte
- *   for byte;
- * - or, for what X-Ray does not model (the HyperLogLog self-test, MIGRATE,
- *   replication, AOF, SHUTDOWN), with an error that names the command and says so, instead of Redis's
+ *   (CLUSTER, READONLY, WAIT, REPLICAOF NO ONE, FAILOVER, MODULE, REPLCONF from a client
+ *   that is not a replica, MIGRATE of keys that do not exist), byte for byte;
+ * - or, for what X-Ray does not model (MIGRATE of a key that exists, replication, AOF,
+ *   SHUTDOWN), with an error that names the command and says so, instead of Redis's
  *   "unknown command", which would read as if Redis had no such command.
  */
 import { COMMAND_META } from './meta.generated.ts'
@@ -250,7 +250,6 @@ export const standaloneCommands: readonly CommandSpec[] = [
     unload: () => error('ERR Error unloading module: no such module with that name'),
   }),
   // Not modelled.
-  ...notModelledAll('the HyperLogLog self-test', ['pfselftest']),
   defineCommand('migrate', migrateCommand),
   defineCommand('replconf', replconfCommand),
   ...notModelledAll('replication', ['sync', 'psync']),
