@@ -231,6 +231,8 @@ export function callDispatch(
   const call: CommandCall = { srv, client: c, db, ctx, argv, cmd }
   const dirtyBefore = srv.dirty
   const modifiedBefore = srv.keysModified
+  const countedBefore = srv.dirtyCounted
+  srv.dirtyCounted = false
   // call() times the command (c->duration, µs) for the slow log and INFO commandstats.
   let start = srv.callStart
   srv.callStart = NaN
@@ -248,7 +250,9 @@ export function callDispatch(
     latencyAddSampleIfNeeded(srv, event, Math.floor(duration / 1000), ctx.clock.now())
   }
   // server.dirty: the handler's own count, else one per key it signalled as modified.
-  if (srv.dirty === dirtyBefore) srv.dirty += srv.keysModified - modifiedBefore
+  if (srv.dirty === dirtyBefore && !srv.dirtyCounted) srv.dirty += srv.keysModified - modifiedBefore
+  // An EXEC whose commands counted their own dirty adds nothing for their signals either.
+  srv.dirtyCounted ||= countedBefore
   const st = commandStatsOf(srv, d)
   st.calls++
   st.usec += duration

@@ -179,6 +179,7 @@ export function createServerState(opts: ServerOptions): ServerState {
     evictNextDb: 0,
     dirty: 0,
     keysModified: 0,
+    dirtyCounted: false,
     lastSave: Math.floor(now / 1000),
     child: null,
     bgsaveScheduled: false,

@@ -306,6 +306,11 @@ export interface ServerState {
   dirty: number
   /** signalModifiedKey calls so far (call() turns them into dirty when a handler did not). */
   keysModified: number
+  /**
+   * The running handler counted dirty itself, even by 0 (LTRIM that trims nothing still
+   * signals its key): call() then adds nothing for the keys it signalled.
+   */
+  dirtyCounted: boolean
   /** Unix seconds of the last successful save (server.lastsave). */
   lastSave: number
   /**
