@@ -499,8 +499,11 @@ function configSetCommand(c: CommandCall): Reply {
   const setsMaxmemory = c.argv.some(
     (a, i) => i >= 2 && i % 2 === 0 && lookupConfig(a)?.name === 'maxmemory',
   )
-  if (setsMaxmemory && c.srv.config.maxmemory !== 0 && c.client.multi === null)
+  if (setsMaxmemory && c.srv.config.maxmemory !== 0 && c.client.multi === null) {
     performEvictions(c.srv, c.ctx)
+    // evict.c adds nothing to server.dirty for the keys it evicts (nor does CONFIG SET).
+    c.srv.dirtyCounted = true
+  }
   return OK
 }
 
