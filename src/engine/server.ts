@@ -180,6 +180,7 @@ export function createServerState(opts: ServerOptions): ServerState {
     dirty: 0,
     keysModified: 0,
     dirtyCounted: false,
+    netReported: false,
     lastSave: Math.floor(now / 1000),
     child: null,
     bgsaveScheduled: false,
@@ -761,6 +762,15 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
     },
     shouldClose: (id) => srv.clients.get(id)?.closeAfterReply ?? true,
     replySilenced: (id) => srv.clients.get(id)?.replySilenced ?? false,
+    netRead: (bytes) => {
+      srv.netReported = true
+      srv.stats.netInputBytes += bytes
+      srv.stats.totalReads++
+    },
+    netWritten: (bytes) => {
+      srv.stats.netOutputBytes += bytes
+      srv.stats.totalWrites++
+    },
     drainOutbox: () => {
       // beforeSleep: BCAST invalidations collected since the last time (tracking.ts).
       if (srv.tracking !== null) trackingBroadcastInvalidationMessages(srv)

@@ -104,6 +104,12 @@ export interface ServerStats {
   dumpPayloadSanitizations: number
   /** lazyfree.c lazyfreed_objects: values freed by the lazyfree thread (keyspace/lazyfree.ts). */
   lazyfreedObjects: number
+  /** stat_net_input_bytes, stat_net_output_bytes: what the transport reported (api.ts netRead). */
+  netInputBytes: number
+  netOutputBytes: number
+  /** stat_total_reads_processed and _writes_processed, as the transport reported them. */
+  totalReads: number
+  totalWrites: number
   numCommands: Map<string, CommandStatsEntry>
   errorCodes: Map<string, number>
 }
@@ -126,6 +132,10 @@ export function createStats(): ServerStats {
     totalErrorReplies: 0,
     dumpPayloadSanitizations: 0,
     lazyfreedObjects: 0,
+    netInputBytes: 0,
+    netOutputBytes: 0,
+    totalReads: 0,
+    totalWrites: 0,
     numCommands: new Map(),
     errorCodes: new Map(),
   }
@@ -311,6 +321,8 @@ export interface ServerState {
    * signals its key): call() then adds nothing for the keys it signalled.
    */
   dirtyCounted: boolean
+  /** A transport reports reads and writes (api.ts netRead): INFO shows its counts. */
+  netReported: boolean
   /** Unix seconds of the last successful save (server.lastsave). */
   lastSave: number
   /**

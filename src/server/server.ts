@@ -199,6 +199,10 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
     socket.on('error', () => {
       // 'close' follows; nothing else to do (Redis logs and frees the client).
     })
+    // The client closed its side: Redis's next read finds EOF (a read of 0 bytes).
+    socket.on('end', () => {
+      if (!conn.closing && !conn.closed) engine.netRead?.(0)
+    })
     socket.on('close', () => {
       conns.delete(conn)
       byId.delete(id)
@@ -213,6 +217,7 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
   /** readQueryFromClient: the first `n` bytes of `bytes` were read from the connection. */
   function onData(conn: Connection, bytes: Latin1Buffer, n: number): void {
     if (conn.closing) return
+    engine.netRead?.(n)
     const p = conn.parser
     chunkBytes.buf = bytes
     replyBufferReset(out)
@@ -241,6 +246,7 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
   /** writeToClient: the whole batch's replies (in `out`) in one write. */
   function writeReplies(conn: Connection): void {
     const socket = conn.socket
+    if (out.len > 0) engine.netWritten?.(out.len)
     if (conn.closing) {
       // Redis closes the connection (close(fd)): a client still sending then gets a reset,
       // not a half-open socket that keeps taking its bytes.
@@ -280,7 +286,9 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
   function writeOutbox(outbox: ReadonlyMap<ClientId, string>): void {
     for (const [id, bytes] of outbox) {
       const c = byId.get(id)
-      if (c !== undefined && !c.closing) c.socket.write(Buffer.from(bytes, 'latin1'))
+      if (c === undefined || c.closing) continue
+      engine.netWritten?.(bytes.length)
+      c.socket.write(Buffer.from(bytes, 'latin1'))
     }
   }
 
