@@ -262,7 +262,7 @@ export function callDispatch(
   srv.stats.totalCommandsProcessed++
   // call(): record the peak after each command, before the next eviction (memory.ts).
   updatePeakMemory(srv)
-  c.lastCmd = d.fullname
+  // c->lastcmd is processCommand's (server.ts): the commands EXEC runs leave it at exec.
   if (srv.monitors.length !== 0 && d.monitored)
     feedMonitors(srv, c, ctx.clock.now(), originalArgv(srv, argv))
   return reply
