@@ -34,6 +34,16 @@ export interface ServerOptions {
    * With 'local', DEBUG is allowed only for clients created with `local: true`.
    */
   readonly enableDebugCommand?: 'yes' | 'local' | 'no'
+  /**
+   * The process's open files limit (RLIMIT_NOFILE), for maxclients as redis-server sizes it
+   * (adjustOpenFilesLimit): the soft and hard limits and, for a process that may raise its
+   * hard limit, how far (fs.nr_open), else null. Without it (the browser) any maxclients fits.
+   */
+  readonly openFilesLimit?: {
+    readonly cur: number
+    readonly max: number
+    readonly privilegedMax: number | null
+  }
 }
 
 export type ClientId = number

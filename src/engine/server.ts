@@ -39,7 +39,7 @@ import { argToBytes, argvToBytes, type ArgInput } from './bytes.ts'
 import { toClock, type Clock } from './clock.ts'
 import { COMMANDS, COMMAND_MAP } from './commands/table.ts'
 import type { CommandSpec } from './commands/spec.ts'
-import { applyStartupConfig, createDefaultConfig } from './config.ts'
+import { adjustOpenFilesLimit, applyStartupConfig, createDefaultConfig } from './config.ts'
 import {
   createExecContext,
   createReusableExecContext,
@@ -140,6 +140,9 @@ const CONFIG_MAX_HZ = 500
 export function createServerState(opts: ServerOptions): ServerState {
   const config = createDefaultConfig()
   if (opts.config !== undefined) applyStartupConfig(config, opts.config)
+  // main(): adjustOpenFilesLimit before the server starts (maxclients may come out lower).
+  const nofile = opts.openFilesLimit === undefined ? null : { ...opts.openFilesLimit }
+  if (nofile !== null) adjustOpenFilesLimit(config, nofile)
   const rng = rngCreate(opts.seed)
   const hashSeed = hashSeedFromRng(rng)
   const runId = Array.from({ length: 5 }, () => rngNextU32(rng).toString(16).padStart(8, '0'))
@@ -181,6 +184,7 @@ export function createServerState(opts: ServerOptions): ServerState {
     keysModified: 0,
     dirtyCounted: false,
     netReported: false,
+    nofile,
     lastSave: Math.floor(now / 1000),
     child: null,
     bgsaveScheduled: false,

@@ -9,6 +9,7 @@
  * `unixtime`/`mstime` mirror Redis's cached server.unixtime/server.mstime and are refreshed
  * before every command and every cron tick.
  */
+import type { OpenFilesLimit } from './config.ts'
 import type { Clock } from './clock.ts'
 import type { ClientId } from './api.ts'
 import type { RdbImage } from './rdbReload.ts'
@@ -321,6 +322,8 @@ export interface ServerState {
    * signals its key): call() then adds nothing for the keys it signalled.
    */
   dirtyCounted: boolean
+  /** RLIMIT_NOFILE for maxclients (api.ts ServerOptions.openFilesLimit); null: no limit. */
+  nofile: OpenFilesLimit | null
   /** A transport reports reads and writes (api.ts netRead): INFO shows its counts. */
   netReported: boolean
   /** Unix seconds of the last successful save (server.lastsave). */

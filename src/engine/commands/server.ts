@@ -488,7 +488,7 @@ function configSetCommand(c: CommandCall): Reply {
     if (SENSITIVE_CONFIGS.has(lookupConfig(c.argv[j] ?? '')?.name ?? ''))
       redactClientCommandArgument(c.srv, j + 1)
   const oldRequirepass = c.srv.config.requirepass
-  const err = configSetPairs(c.srv.config, c.argv.slice(2), c.client.local)
+  const err = configSetPairs(c.srv.config, c.argv.slice(2), c.client.local, c.srv.nofile)
   if (err !== null) return error(`ERR ${err}`)
   // config.c updateRequirePass, applied only when the value changed.
   if (c.srv.config.requirepass !== oldRequirepass)
