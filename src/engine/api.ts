@@ -34,6 +34,16 @@ export interface ServerOptions {
    * With 'local', DEBUG is allowed only for clients created with `local: true`.
    */
   readonly enableDebugCommand?: 'yes' | 'local' | 'no'
+  /**
+   * The process's open files limit (RLIMIT_NOFILE), for maxclients as redis-server sizes it
+   * (adjustOpenFilesLimit): the soft and hard limits and, for a process that may raise its
+   * hard limit, how far (fs.nr_open), else null. Without it (the browser) any maxclients fits.
+   */
+  readonly openFilesLimit?: {
+    readonly cur: number
+    readonly max: number
+    readonly privilegedMax: number | null
+  }
 }
 
 export type ClientId = number
@@ -162,6 +172,15 @@ export interface RedisServer {
    * SKIP): the transport drops it. Optional: without it every reply is sent.
    */
   replySilenced?(client: ClientId): boolean
+  /**
+   * The transport read `bytes` from a client (0: the read that found the connection closed):
+   * INFO stats total_net_input_bytes and total_reads_processed (networking.c
+   * readQueryFromClient). Optional: without reads reported, total_reads_processed shows the
+   * commands processed.
+   */
+  netRead?(bytes: number): void
+  /** The transport wrote `bytes` to a client in one write (writeToClient). */
+  netWritten?(bytes: number): void
   /** Advances the clock by `ms` (virtual clocks) and runs serverCron at `hz` for that span. */
   tick(ms: number): TickTrace
   /** Runs the cron work that is due at the clock's current time (real-clock servers). */

@@ -231,6 +231,8 @@ export function callDispatch(
   const call: CommandCall = { srv, client: c, db, ctx, argv, cmd }
   const dirtyBefore = srv.dirty
   const modifiedBefore = srv.keysModified
+  const countedBefore = srv.dirtyCounted
+  srv.dirtyCounted = false
   // call() times the command (c->duration, µs) for the slow log and INFO commandstats.
   let start = srv.callStart
   srv.callStart = NaN
@@ -248,7 +250,9 @@ export function callDispatch(
     latencyAddSampleIfNeeded(srv, event, Math.floor(duration / 1000), ctx.clock.now())
   }
   // server.dirty: the handler's own count, else one per key it signalled as modified.
-  if (srv.dirty === dirtyBefore) srv.dirty += srv.keysModified - modifiedBefore
+  if (srv.dirty === dirtyBefore && !srv.dirtyCounted) srv.dirty += srv.keysModified - modifiedBefore
+  // An EXEC whose commands counted their own dirty adds nothing for their signals either.
+  srv.dirtyCounted ||= countedBefore
   const st = commandStatsOf(srv, d)
   st.calls++
   st.usec += duration
@@ -258,7 +262,7 @@ export function callDispatch(
   srv.stats.totalCommandsProcessed++
   // call(): record the peak after each command, before the next eviction (memory.ts).
   updatePeakMemory(srv)
-  c.lastCmd = d.fullname
+  // c->lastcmd is processCommand's (server.ts): the commands EXEC runs leave it at exec.
   if (srv.monitors.length !== 0 && d.monitored)
     feedMonitors(srv, c, ctx.clock.now(), originalArgv(srv, argv))
   return reply

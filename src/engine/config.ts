@@ -392,8 +392,62 @@ const BOOL_FIELDS: Readonly<Record<string, BoolField>> = {
 
 export const CONFIG_MIN_HZ = 1
 export const CONFIG_MAX_HZ = 500
+/** server.h CONFIG_REPL_BACKLOG_MIN_SIZE: resizeReplicationBacklog raises a smaller size to it. */
+const CONFIG_REPL_BACKLOG_MIN_SIZE = 16384n
 
 // --- Values ---
+
+// --- Open files (maxclients) ---
+
+/**
+ * The process's RLIMIT_NOFILE as server.c adjustOpenFilesLimit meets it: the soft and hard
+ * limits, and the highest hard limit setrlimit would grant when the process may raise it
+ * (CAP_SYS_RESOURCE: fs.nr_open), or null when it may only lower it.
+ */
+export interface OpenFilesLimit {
+  cur: number
+  max: number
+  privilegedMax: number | null
+}
+
+/** server.h CONFIG_MIN_RESERVED_FDS: files kept for other uses than clients. */
+const CONFIG_MIN_RESERVED_FDS = 32
+
+/**
+ * server.c adjustOpenFilesLimit: make room for maxclients + 32 files. Below that, setrlimit
+ * is tried with both limits at maxfiles, then 16 fewer at a time, down to the current soft
+ * limit; maxclients is lowered to what the limit reached leaves (a successful setrlimit
+ * also sets the hard limit).
+ */
+export function adjustOpenFilesLimit(cfg: ServerConfig, lim: OpenFilesLimit): void {
+  const maxclients = Number(cfg.other['maxclients'] ?? '10000')
+  const maxfiles = maxclients + CONFIG_MIN_RESERVED_FDS
+  const oldlimit = lim.cur
+  if (oldlimit >= maxfiles) return
+  let bestlimit = maxfiles
+  while (bestlimit > oldlimit) {
+    if (bestlimit <= (lim.privilegedMax ?? lim.max)) {
+      lim.cur = bestlimit
+      lim.max = bestlimit
+      break
+    }
+    if (bestlimit < 16) {
+      bestlimit = oldlimit
+      break
+    }
+    bestlimit -= 16
+  }
+  if (bestlimit < oldlimit) bestlimit = oldlimit
+  if (bestlimit < maxfiles) cfg.other['maxclients'] = String(bestlimit - CONFIG_MIN_RESERVED_FDS)
+}
+
+/** config.c updateMaxclients: an error when the limit could not make room for them all. */
+function updateMaxclients(cfg: ServerConfig, lim: OpenFilesLimit): string | null {
+  const wanted = cfg.other['maxclients']
+  adjustOpenFilesLimit(cfg, lim)
+  if (cfg.other['maxclients'] === wanted) return null
+  return `The operating system is not able to handle the specified number of clients, try with ${cfg.other['maxclients'] ?? ''}`
+}
 
 /** The current value of a parameter as CONFIG GET shows it. */
 export function configGetValue(cfg: ServerConfig, p: ConfigParam): string {
@@ -679,7 +733,12 @@ export function configSetValue(cfg: ServerConfig, p: ConfigParam, value: string)
       if (err !== null) return err
       const field = NUMERIC_FIELDS[p.name]
       if (field === undefined) {
-        cfg.other[p.name] = formatNumeric(p, parsed)
+        // updateReplBacklogSize (resizeReplicationBacklog): at least 16 KiB.
+        const v =
+          p.name === 'repl-backlog-size' && parsed < CONFIG_REPL_BACKLOG_MIN_SIZE
+            ? CONFIG_REPL_BACKLOG_MIN_SIZE
+            : parsed
+        cfg.other[p.name] = formatNumeric(p, v)
       } else if (field === 'hz') {
         // updateHZ: clamp into CONFIG_MIN_HZ..CONFIG_MAX_HZ.
         const hz = Number(parsed)
@@ -823,6 +882,7 @@ export function configSetPairs(
   cfg: ServerConfig,
   pairs: readonly string[],
   localClient = true,
+  nofile: OpenFilesLimit | null = null,
 ): string | null {
   const protectedMode = cfg.other['enable-protected-configs'] ?? 'no'
   const allowProtected = protectedMode === 'yes' || (protectedMode === 'local' && localClient)
@@ -876,6 +936,19 @@ export function configSetPairs(
         errArgName = names[i] ?? p.name
         invalid = true
         break
+      }
+    }
+    // The apply functions once every value is set; a failure restores them all (and applies
+    // the old ones again).
+    const mc = params.findIndex((p) => p.name === 'maxclients')
+    if (!invalid && mc >= 0 && nofile !== null) {
+      const err = updateMaxclients(cfg, nofile)
+      if (err !== null) {
+        params.forEach((q, j) => configSetValue(cfg, q, backup[j] ?? ''))
+        adjustOpenFilesLimit(cfg, nofile)
+        errstr = err
+        errArgName = names[mc] ?? 'maxclients'
+        invalid = true
       }
     }
     if (!invalid) return null

@@ -4,7 +4,7 @@
  * live in keyspace/db.ts because every write path signals them; this is the client side.
  */
 import { aclCheckQueued } from './acl.ts'
-import { callCommand, lookupCommand, unknownCommandMessage } from './call.ts'
+import { callCommand, countErrorReply, lookupCommand, unknownCommandMessage } from './call.ts'
 import type { ExecContext } from './context.ts'
 import { getExpire, keyIsExpired, unwatchAllKeys } from './keyspace/db.ts'
 import { error, NIL_ARRAY, QUEUED, type Reply } from './reply.ts'
@@ -112,22 +112,29 @@ export function execTransaction(srv: ServerState, c: Client, ctx: ExecContext): 
   traceUnwatch(ctx, c)
   unwatchAllKeys(srv, c.id)
   const replies: Reply[] = []
+  // networking.c afterErrorReply counts an error when it is added to the reply, so a command
+  // later in the transaction (INFO errorstats) already sees the errors of earlier ones.
+  const addReply = (r: Reply): void => {
+    countErrorReply(srv, r)
+    replies.push(r)
+  }
   execArgvHoldBegin(srv)
   for (const q of multi.queue) {
     const { cmd, parent } = lookupCommand(srv, q.argv)
     if (cmd === undefined) {
-      replies.push(error(unknownCommandMessage(srv, q.argv)))
+      addReply(error(unknownCommandMessage(srv, q.argv)))
       continue
     }
     const fullname = parent === null ? cmd.name : `${parent.name}|${cmd.name}`
     // ACLs are checked again in case they changed since the command was queued.
     const denied = srv.aclRestricted ? aclCheckQueued(srv, c, cmd, fullname, q.argv) : null
     if (denied !== null) {
-      replies.push(error(denied))
+      addReply(error(denied))
       continue
     }
     const r = callCommand(srv, c, ctx, q.argv, cmd, fullname)
     // Pub/Sub messages the command sent to this very client come first (commands/pubsub.ts).
+    countErrorReply(srv, r)
     replies.push(c.pubsub === null ? r : takePubsubPushes(c, r))
   }
   // discardTransaction; a command inside (e.g. RESET, SELECT) may have changed state.

@@ -39,7 +39,7 @@ import { argToBytes, argvToBytes, type ArgInput } from './bytes.ts'
 import { toClock, type Clock } from './clock.ts'
 import { COMMANDS, COMMAND_MAP } from './commands/table.ts'
 import type { CommandSpec } from './commands/spec.ts'
-import { applyStartupConfig, createDefaultConfig } from './config.ts'
+import { adjustOpenFilesLimit, applyStartupConfig, createDefaultConfig } from './config.ts'
 import {
   createExecContext,
   createReusableExecContext,
@@ -140,6 +140,9 @@ const CONFIG_MAX_HZ = 500
 export function createServerState(opts: ServerOptions): ServerState {
   const config = createDefaultConfig()
   if (opts.config !== undefined) applyStartupConfig(config, opts.config)
+  // main(): adjustOpenFilesLimit before the server starts (maxclients may come out lower).
+  const nofile = opts.openFilesLimit === undefined ? null : { ...opts.openFilesLimit }
+  if (nofile !== null) adjustOpenFilesLimit(config, nofile)
   const rng = rngCreate(opts.seed)
   const hashSeed = hashSeedFromRng(rng)
   const runId = Array.from({ length: 5 }, () => rngNextU32(rng).toString(16).padStart(8, '0'))
@@ -179,6 +182,9 @@ export function createServerState(opts: ServerOptions): ServerState {
     evictNextDb: 0,
     dirty: 0,
     keysModified: 0,
+    dirtyCounted: false,
+    netReported: false,
+    nofile,
     lastSave: Math.floor(now / 1000),
     child: null,
     bgsaveScheduled: false,
@@ -291,13 +297,6 @@ const DEBUG_NOT_ALLOWED =
 const MODULE_NOT_ALLOWED =
   'ERR MODULE command not allowed. If the enable-module-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.'
 
-// --- Stats ---
-
-/** Counts error replies nested in an EXEC reply (each was sent by its own command). */
-function countReplyErrors(srv: ServerState, reply: Reply): void {
-  countErrorReply(srv, reply)
-}
-
 // --- Rejection ---
 
 /** server.c rejectCommand: flag the transaction; an EXEC gets EXECABORT and is discarded. */
@@ -338,9 +337,8 @@ export function processCommand(
   // nil bulk and the nil array (reply.ts resp3Nulls).
   if (c.resp === 3) reply = resp3Nulls(takePubsubPushes(c, reply))
   if (seen !== null) traceQueueing(ctx, c, argv, reply, seen)
+  // An EXEC's nested errors were counted as each command replied (multi.ts execCommand).
   if (reply.type === 'error') countErrorReply(srv, reply)
-  else if (reply.type === 'array' && reply.value !== null && argv[0]?.toLowerCase() === 'exec')
-    for (const r of reply.value) countReplyErrors(srv, r)
   return reply
 }
 
@@ -768,6 +766,15 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
     },
     shouldClose: (id) => srv.clients.get(id)?.closeAfterReply ?? true,
     replySilenced: (id) => srv.clients.get(id)?.replySilenced ?? false,
+    netRead: (bytes) => {
+      srv.netReported = true
+      srv.stats.netInputBytes += bytes
+      srv.stats.totalReads++
+    },
+    netWritten: (bytes) => {
+      srv.stats.netOutputBytes += bytes
+      srv.stats.totalWrites++
+    },
     drainOutbox: () => {
       // beforeSleep: BCAST invalidations collected since the last time (tracking.ts).
       if (srv.tracking !== null) trackingBroadcastInvalidationMessages(srv)

@@ -9,6 +9,7 @@
  * `unixtime`/`mstime` mirror Redis's cached server.unixtime/server.mstime and are refreshed
  * before every command and every cron tick.
  */
+import type { OpenFilesLimit } from './config.ts'
 import type { Clock } from './clock.ts'
 import type { ClientId } from './api.ts'
 import type { RdbImage } from './rdbReload.ts'
@@ -90,7 +91,8 @@ export interface ServerStats {
   expiredKeys: number
   expiredStalePerc: number
   expiredTimeCapReachedCount: number
-  expireCycleCpuMilliseconds: number
+  /** stat_expire_cycle_time_used: µs spent in activeExpireCycle (INFO shows ms, truncated). */
+  expireCycleTimeUsed: number
   evictedKeys: number
   totalCommandsProcessed: number
   totalConnectionsReceived: number
@@ -103,6 +105,12 @@ export interface ServerStats {
   dumpPayloadSanitizations: number
   /** lazyfree.c lazyfreed_objects: values freed by the lazyfree thread (keyspace/lazyfree.ts). */
   lazyfreedObjects: number
+  /** stat_net_input_bytes, stat_net_output_bytes: what the transport reported (api.ts netRead). */
+  netInputBytes: number
+  netOutputBytes: number
+  /** stat_total_reads_processed and _writes_processed, as the transport reported them. */
+  totalReads: number
+  totalWrites: number
   numCommands: Map<string, CommandStatsEntry>
   errorCodes: Map<string, number>
 }
@@ -115,7 +123,7 @@ export function createStats(): ServerStats {
     expiredKeys: 0,
     expiredStalePerc: 0,
     expiredTimeCapReachedCount: 0,
-    expireCycleCpuMilliseconds: 0,
+    expireCycleTimeUsed: 0,
     evictedKeys: 0,
     totalCommandsProcessed: 0,
     totalConnectionsReceived: 0,
@@ -125,6 +133,10 @@ export function createStats(): ServerStats {
     totalErrorReplies: 0,
     dumpPayloadSanitizations: 0,
     lazyfreedObjects: 0,
+    netInputBytes: 0,
+    netOutputBytes: 0,
+    totalReads: 0,
+    totalWrites: 0,
     numCommands: new Map(),
     errorCodes: new Map(),
   }
@@ -305,6 +317,15 @@ export interface ServerState {
   dirty: number
   /** signalModifiedKey calls so far (call() turns them into dirty when a handler did not). */
   keysModified: number
+  /**
+   * The running handler counted dirty itself, even by 0 (LTRIM that trims nothing still
+   * signals its key): call() then adds nothing for the keys it signalled.
+   */
+  dirtyCounted: boolean
+  /** RLIMIT_NOFILE for maxclients (api.ts ServerOptions.openFilesLimit); null: no limit. */
+  nofile: OpenFilesLimit | null
+  /** A transport reports reads and writes (api.ts netRead): INFO shows its counts. */
+  netReported: boolean
   /** Unix seconds of the last successful save (server.lastsave). */
   lastSave: number
   /**

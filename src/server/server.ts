@@ -14,6 +14,7 @@
  * cron() does only the work that is due at `hz`, so the timer just has to tick at least as
  * often as the highest hz we care about.
  */
+import { readFileSync } from 'node:fs'
 import net from 'node:net'
 import type { ClientId, EngineConfig, RedisServer } from '../engine/api.ts'
 import type { Clock } from '../engine/clock.ts'
@@ -199,6 +200,10 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
     socket.on('error', () => {
       // 'close' follows; nothing else to do (Redis logs and frees the client).
     })
+    // The client closed its side: Redis's next read finds EOF (a read of 0 bytes).
+    socket.on('end', () => {
+      if (!conn.closing && !conn.closed) engine.netRead?.(0)
+    })
     socket.on('close', () => {
       conns.delete(conn)
       byId.delete(id)
@@ -213,6 +218,7 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
   /** readQueryFromClient: the first `n` bytes of `bytes` were read from the connection. */
   function onData(conn: Connection, bytes: Latin1Buffer, n: number): void {
     if (conn.closing) return
+    engine.netRead?.(n)
     const p = conn.parser
     chunkBytes.buf = bytes
     replyBufferReset(out)
@@ -241,6 +247,7 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
   /** writeToClient: the whole batch's replies (in `out`) in one write. */
   function writeReplies(conn: Connection): void {
     const socket = conn.socket
+    if (out.len > 0) engine.netWritten?.(out.len)
     if (conn.closing) {
       // Redis closes the connection (close(fd)): a client still sending then gets a reset,
       // not a half-open socket that keeps taking its bytes.
@@ -280,7 +287,9 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
   function writeOutbox(outbox: ReadonlyMap<ClientId, string>): void {
     for (const [id, bytes] of outbox) {
       const c = byId.get(id)
-      if (c !== undefined && !c.closing) c.socket.write(Buffer.from(bytes, 'latin1'))
+      if (c === undefined || c.closing) continue
+      engine.netWritten?.(bytes.length)
+      c.socket.write(Buffer.from(bytes, 'latin1'))
     }
   }
 
@@ -377,7 +386,35 @@ async function createEngine(opts: RespServerOptions): Promise<RedisServer> {
     trace: opts.trace ?? 'off',
     enableDebugCommand: opts.enableDebugCommand ?? 'no',
     ...(opts.config === undefined ? {} : { config: opts.config }),
+    ...openFilesLimit(),
   })
+}
+
+/** linux/capability.h CAP_SYS_RESOURCE: may raise the hard RLIMIT_NOFILE (to fs.nr_open). */
+const CAP_SYS_RESOURCE = 24n
+
+/**
+ * This process's RLIMIT_NOFILE from /proc (Linux), for maxclients as redis-server started
+ * here would size it; nothing where /proc cannot tell. (Node raises its soft limit to the
+ * hard one at start, as redis-server would for the default maxclients.)
+ */
+function openFilesLimit(): {
+  openFilesLimit?: { cur: number; max: number; privilegedMax: number | null }
+} {
+  try {
+    const m = /^Max open files\s+(\d+|unlimited)\s+(\d+|unlimited)/m.exec(
+      readFileSync('/proc/self/limits', 'latin1'),
+    )
+    if (m === null) return {}
+    const num = (s: string | undefined): number => (s === 'unlimited' ? Infinity : Number(s))
+    const cap = /^CapEff:\s*([0-9a-f]+)/m.exec(readFileSync('/proc/self/status', 'latin1'))
+    const privileged =
+      cap !== null && ((BigInt(`0x${cap[1] ?? '0'}`) >> CAP_SYS_RESOURCE) & 1n) === 1n
+    const nrOpen = privileged ? Number(readFileSync('/proc/sys/fs/nr_open', 'latin1').trim()) : null
+    return { openFilesLimit: { cur: num(m[1]), max: num(m[2]), privilegedMax: nrOpen } }
+  } catch {
+    return {}
+  }
 }
 
 function plainAddress(addr: string | undefined): string {

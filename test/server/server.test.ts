@@ -221,3 +221,28 @@ async function waitUntil(cond: () => boolean, timeoutMs = 5000): Promise<void> {
     await new Promise((r) => setTimeout(r, 5))
   }
 }
+
+describe('RESP server over the engine: network counters', () => {
+  it('reports the bytes read and written, reads and writes, to INFO stats', async () => {
+    const real = await startRespServer({ port: 0 })
+    try {
+      const c = await connectRaw(real.port)
+      const field = (info: string, name: string): number =>
+        Number(new RegExp(`\r\n${name}:(\\d+)\r\n`).exec(info)?.[1])
+      const first = (await c.command('INFO', 'stats')).raw
+      const ping = respEncodeCommand(['PING'])
+      expect((await c.command('PING')).raw).toBe('+PONG\r\n')
+      const info = respEncodeCommand(['INFO', 'stats'])
+      const second = (await c.command('INFO', 'stats')).raw
+      // networking.c: counted as read (the INFO itself included) and as written (its own
+      // reply not yet).
+      expect(field(second, 'total_net_input_bytes')).toBe(2 * info.length + ping.length)
+      expect(field(second, 'total_net_output_bytes')).toBe(first.length + '+PONG\r\n'.length)
+      expect(field(second, 'total_reads_processed')).toBe(3)
+      expect(field(second, 'total_writes_processed')).toBe(2)
+      c.close()
+    } finally {
+      await real.close()
+    }
+  })
+})

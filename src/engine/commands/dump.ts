@@ -70,7 +70,9 @@ function objectSetLRUOrLFU(
   if (policyIsLfu(srv)) {
     if (lfuFreq >= 0n) o.lru = (LFUGetTimeInMinutes(srv.mstime) << 8) | Number(lfuFreq)
   } else if (lruIdle >= 0n) {
-    const idle = (lruIdle * 1000n) / BigInt(LRU_CLOCK_RESOLUTION)
+    // lru_idle*lru_multiplier is long long arithmetic: a huge IDLETIME wraps (2^63-1 gives
+    // -1000, so the key reads as idle for almost the whole LRU clock's range).
+    const idle = BigInt.asIntN(64, lruIdle * 1000n) / BigInt(LRU_CLOCK_RESOLUTION)
     let abs = BigInt(lruClock) - idle
     if (abs < 0n) abs += BigInt(LRU_CLOCK_MAX)
     // robj.lru is a 24-bit field: the C assignment keeps the low 24 bits.

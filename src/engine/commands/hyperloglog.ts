@@ -1,6 +1,6 @@
 /**
  * HyperLogLog commands — follows redis/src/hyperloglog.c (7.0.15): PFADD, PFCOUNT, PFMERGE,
- * PFDEBUG. The value is a plain string (TYPE says string, GET shows the bytes), edited as
+ * PFDEBUG, PFSELFTEST (the self-test runs on this implementation: about a second). The value is a plain string (TYPE says string, GET shows the bytes), edited as
  * structures/hyperloglog.ts describes; a string that is not a valid HLL answers
  * "WRONGTYPE Key is not a valid HyperLogLog string value.", a corrupt sparse one
  * "INVALIDOBJ Corrupted HLL object detected".
@@ -41,6 +41,7 @@ import {
   hllIsValidString,
   hllMerge,
   hllSet,
+  hllSelfTest,
   hllSetCachedCard,
   hllSparseDecode,
   hllSparseToDense,
@@ -53,6 +54,7 @@ import '../inspectHll.ts'
 import { createRawStringObject, type RedisObject, type SdsStringObject } from '../types/object.ts'
 import { dbUnshareStringValue } from '../types/t_string.ts'
 import { cstr } from '../bytes.ts'
+import { rngRandom } from '../rng.ts'
 import { integerLL } from './common.ts'
 import { defineCommand, type CommandCall, type CommandSpec } from './spec.ts'
 
@@ -242,9 +244,16 @@ function pfdebugCommand(c: CommandCall): Reply {
   return array(regs)
 }
 
+/** PFSELFTEST: hllSelfTest; its failures are addReplyError texts ("ERR TESTFAILED ..."). */
+function pfselftestCommand(c: CommandCall): Reply {
+  const failed = hllSelfTest(() => rngRandom(c.ctx.rng), sparseMaxBytes(c))
+  return failed === null ? OK : error(`ERR ${failed}`)
+}
+
 export const hyperloglogCommands: readonly CommandSpec[] = [
   defineCommand('pfadd', pfaddCommand),
   defineCommand('pfcount', pfcountCommand),
   defineCommand('pfmerge', pfmergeCommand),
   defineCommand('pfdebug', pfdebugCommand),
+  defineCommand('pfselftest', pfselftestCommand),
 ]

@@ -336,7 +336,9 @@ function ltrimCommand(c: CommandCall): Reply {
   notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_LIST, 'ltrim', key, c.db.id)
   listDeleteIfEmpty(c, key, o)
   signalModifiedKey(c.srv, c.ctx, c.db, key)
+  // Counted even when nothing was trimmed (the key is still signalled as modified).
   c.srv.dirty += ltrim + rtrim
+  c.srv.dirtyCounted = true
   return OK
 }
 

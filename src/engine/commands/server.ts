@@ -249,8 +249,8 @@ function infoStats(srv: ServerState): string {
     ['total_connections_received', s.totalConnectionsReceived],
     ['total_commands_processed', s.totalCommandsProcessed],
     ['instantaneous_ops_per_sec', 0],
-    ['total_net_input_bytes', 0],
-    ['total_net_output_bytes', 0],
+    ['total_net_input_bytes', s.netInputBytes],
+    ['total_net_output_bytes', s.netOutputBytes],
     ['total_net_repl_input_bytes', 0],
     ['total_net_repl_output_bytes', 0],
     ['instantaneous_input_kbps', '0.00'],
@@ -264,7 +264,7 @@ function infoStats(srv: ServerState): string {
     ['expired_keys', s.expiredKeys],
     ['expired_stale_perc', fmt2(s.expiredStalePerc * 100)],
     ['expired_time_cap_reached_count', s.expiredTimeCapReachedCount],
-    ['expire_cycle_cpu_milliseconds', s.expireCycleCpuMilliseconds],
+    ['expire_cycle_cpu_milliseconds', Math.trunc(s.expireCycleTimeUsed / 1000)],
     ['evicted_keys', s.evictedKeys],
     ['evicted_clients', 0],
     ['total_eviction_exceeded_time', 0],
@@ -290,8 +290,9 @@ function infoStats(srv: ServerState): string {
     ['unexpected_error_replies', s.unexpectedErrorReplies],
     ['total_error_replies', s.totalErrorReplies],
     ['dump_payload_sanitizations', s.dumpPayloadSanitizations],
-    ['total_reads_processed', s.totalCommandsProcessed],
-    ['total_writes_processed', s.totalCommandsProcessed],
+    // Without a transport (the browser), one read and one write per command.
+    ['total_reads_processed', srv.netReported ? s.totalReads : s.totalCommandsProcessed],
+    ['total_writes_processed', srv.netReported ? s.totalWrites : s.totalCommandsProcessed],
     ['io_threaded_reads_processed', 0],
     ['io_threaded_writes_processed', 0],
     ['reply_buffer_shrinks', 0],
@@ -487,7 +488,7 @@ function configSetCommand(c: CommandCall): Reply {
     if (SENSITIVE_CONFIGS.has(lookupConfig(c.argv[j] ?? '')?.name ?? ''))
       redactClientCommandArgument(c.srv, j + 1)
   const oldRequirepass = c.srv.config.requirepass
-  const err = configSetPairs(c.srv.config, c.argv.slice(2), c.client.local)
+  const err = configSetPairs(c.srv.config, c.argv.slice(2), c.client.local, c.srv.nofile)
   if (err !== null) return error(`ERR ${err}`)
   // config.c updateRequirePass, applied only when the value changed.
   if (c.srv.config.requirepass !== oldRequirepass)
@@ -499,8 +500,11 @@ function configSetCommand(c: CommandCall): Reply {
   const setsMaxmemory = c.argv.some(
     (a, i) => i >= 2 && i % 2 === 0 && lookupConfig(a)?.name === 'maxmemory',
   )
-  if (setsMaxmemory && c.srv.config.maxmemory !== 0 && c.client.multi === null)
+  if (setsMaxmemory && c.srv.config.maxmemory !== 0 && c.client.multi === null) {
     performEvictions(c.srv, c.ctx)
+    // evict.c adds nothing to server.dirty for the keys it evicts (nor does CONFIG SET).
+    c.srv.dirtyCounted = true
+  }
   return OK
 }
 

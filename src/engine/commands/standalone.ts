@@ -4,15 +4,25 @@
  * are the commands that answer without the feature behind them:
  *
  * - as a standalone master with no replicas, no cluster and no subscribers answers them
- *   (CLUSTER, READONLY, WAIT, REPLICAOF NO ONE, FAILOVER, MODULE), byte
- *   for byte;
- * - or, for what X-Ray does not model (the HyperLogLog self-test, MIGRATE,
- *   replication, AOF, SHUTDOWN), with an error that names the command and says so, instead of Redis's
+ *   (CLUSTER, READONLY, WAIT, REPLICAOF NO ONE, FAILOVER, MODULE, REPLCONF from a client
+ *   that is not a replica, MIGRATE of keys that do not exist), byte for byte;
+ * - or, for what X-Ray does not model (MIGRATE of a key that exists, replication, AOF,
+ *   SHUTDOWN), with an error that names the command and says so, instead of Redis's
  *   "unknown command", which would read as if Redis had no such command.
  */
 import { COMMAND_META } from './meta.generated.ts'
+import { cstr } from '../bytes.ts'
+import { sdssplitargs } from '../resp.ts'
 import { EMPTY_ARRAY, ERR_SYNTAX, error, OK, ZERO, type Reply } from '../reply.ts'
-import { eqIgnoreCase, getLongLongOrReply, helpReply } from './parse.ts'
+import { REPLY_NONE } from '../state.ts'
+import { lookupKeyRead } from '../keyspace/db.ts'
+import {
+  eqIgnoreCase,
+  getLongLongOrReply,
+  getLongOrReply,
+  getRangeLongOrReply,
+  helpReply,
+} from './parse.ts'
 import {
   defineCommand,
   defineSubcommand,
@@ -52,6 +62,95 @@ function waitCommand(c: CommandCall): Reply {
 function replicaofCommand(c: CommandCall): Reply {
   if (eqIgnoreCase(c.argv[1], 'no') && eqIgnoreCase(c.argv[2], 'one')) return OK
   return notModelled('replication')(c)
+}
+
+/** The reply of a MIGRATE none of whose keys exists (cluster.c migrateCommand). */
+const NOKEY: Reply = { type: 'simple', value: 'NOKEY' }
+
+/**
+ * cluster.c migrateCommand up to the connection: the options (COPY, REPLACE, AUTH, AUTH2,
+ * KEYS), the timeout and db, then NOKEY when none of the keys exists. Moving keys that do
+ * exist needs a second server, which is not modelled.
+ */
+function migrateCommand(c: CommandCall): Reply {
+  const { argv } = c
+  let firstKey = 3
+  let numKeys = 1
+  for (let j = 6; j < argv.length; j++) {
+    const more = argv.length - 1 - j
+    const opt = argv[j]
+    if (eqIgnoreCase(opt, 'copy') || eqIgnoreCase(opt, 'replace')) continue
+    if (eqIgnoreCase(opt, 'auth')) {
+      if (more < 1) return ERR_SYNTAX
+      j++
+    } else if (eqIgnoreCase(opt, 'auth2')) {
+      if (more < 2) return ERR_SYNTAX
+      j += 2
+    } else if (eqIgnoreCase(opt, 'keys')) {
+      if ((argv[3] ?? '').length !== 0)
+        return error(
+          'ERR When using MIGRATE KEYS option, the key argument must be set to the empty string',
+        )
+      firstKey = j + 1
+      numKeys = argv.length - j - 1
+      break
+    } else {
+      return ERR_SYNTAX
+    }
+  }
+  const timeout = getLongOrReply(argv[5] ?? '')
+  if (typeof timeout === 'object') return timeout
+  const dbid = getLongOrReply(argv[4] ?? '')
+  if (typeof dbid === 'object') return dbid
+  let found = 0
+  for (let j = 0; j < numKeys; j++)
+    if (lookupKeyRead(c.srv, c.ctx, c.db, argv[firstKey + j] ?? '') !== null) found++
+  if (found === 0) return NOKEY
+  return notModelled('MIGRATE (a second server)')(c)
+}
+
+/** server.h NET_HOST_STR_LEN: the longest replica address REPLCONF ip-address takes, plus one. */
+const NET_HOST_STR_LEN = 256
+
+/**
+ * replication.c replconfCommand from a client that is not a replica: option/value pairs
+ * parsed in order (what a replica would announce is kept nowhere visible, so only the
+ * checks remain). ACK from a non-replica and GETACK on a master return at once with no reply
+ * at all; the pairs after them are not looked at. (Queued in a transaction, Redis's EXEC
+ * would then send one element short; here that element is OK.)
+ */
+function replconfCommand(c: CommandCall): Reply {
+  const { argv } = c
+  if (argv.length % 2 === 0) return ERR_SYNTAX
+  for (let j = 1; j < argv.length; j += 2) {
+    const opt = argv[j] ?? ''
+    const val = argv[j + 1] ?? ''
+    if (eqIgnoreCase(opt, 'listening-port')) {
+      const port = getLongOrReply(val)
+      if (typeof port === 'object') return port
+    } else if (eqIgnoreCase(opt, 'ip-address')) {
+      if (val.length >= NET_HOST_STR_LEN)
+        return error(
+          `ERR REPLCONF ip-address provided by replica instance is too long: ${String(val.length)} bytes`,
+        )
+    } else if (eqIgnoreCase(opt, 'capa')) {
+      // Capabilities this master does not understand are ignored.
+    } else if (eqIgnoreCase(opt, 'ack') || eqIgnoreCase(opt, 'getack')) {
+      if (c.client.multi === null) c.client.replyFlags |= REPLY_NONE
+      return OK
+    } else if (eqIgnoreCase(opt, 'rdb-only')) {
+      const v = getRangeLongOrReply(val, 0n, 1n)
+      if (typeof v === 'object') return v
+    } else if (eqIgnoreCase(opt, 'rdb-filter-only')) {
+      const filters = sdssplitargs(val)
+      if (filters === null) return error('ERR Missing rdb-filter-only values')
+      const bad = filters.find((f) => !eqIgnoreCase(f, 'functions'))
+      if (bad !== undefined) return error(`ERR Unsupported rdb-filter-only option: ${cstr(bad)}`)
+    } else {
+      return error(`ERR Unrecognized REPLCONF option: ${cstr(opt)}`)
+    }
+  }
+  return OK
 }
 
 /**
@@ -151,9 +250,9 @@ export const standaloneCommands: readonly CommandSpec[] = [
     unload: () => error('ERR Error unloading module: no such module with that name'),
   }),
   // Not modelled.
-  ...notModelledAll('the HyperLogLog self-test', ['pfselftest']),
-  ...notModelledAll('MIGRATE (a second server)', ['migrate']),
-  ...notModelledAll('replication', ['sync', 'psync', 'replconf']),
+  defineCommand('migrate', migrateCommand),
+  defineCommand('replconf', replconfCommand),
+  ...notModelledAll('replication', ['sync', 'psync']),
   ...notModelledAll('the append-only file', ['bgrewriteaof']),
   ...notModelledAll('server shutdown (stop `npm run serve` with Ctrl-C)', ['shutdown']),
 ]

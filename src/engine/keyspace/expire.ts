@@ -209,7 +209,7 @@ export function activeExpireCycle(srv: ServerState, ctx: ExecContext, kind: 'slo
   }
 
   const elapsed = ustime() - start
-  srv.stats.expireCycleCpuMilliseconds += elapsed / 1000
+  srv.stats.expireCycleTimeUsed += elapsed
   const currentPerc = totalSampled > 0 ? totalExpired / totalSampled : 0
   srv.stats.expiredStalePerc = currentPerc * 0.05 + srv.stats.expiredStalePerc * 0.95
 

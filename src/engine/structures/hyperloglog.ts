@@ -509,6 +509,17 @@ export function hllAdd(
     const hex = hash.toString(16).padStart(16, '0')
     tr.ctx.emit({ type: 'hll/elementHashed', key: tr.key, element: ele, hash: hex, index, count })
   }
+  return hllAddPat(h, index, count, sparseMaxBytes, tr)
+}
+
+/** hllAdd once the element is hashed: raise register `index` to `count`. */
+function hllAddPat(
+  h: HllBuf,
+  index: number,
+  count: number,
+  sparseMaxBytes: number,
+  tr: HllTracer | null,
+): number {
   const encoding = hllEncoding(h)
   if (encoding === HLL_DENSE) return hllDenseSet(h, index, count, tr)
   if (encoding === HLL_SPARSE) return hllSparseSet(h, index, count, sparseMaxBytes, tr)
@@ -660,3 +671,113 @@ export function hllSparseDecode(h: HllBuf): string {
 }
 
 export { HLL_RAW }
+
+// --- Self-test (PFSELFTEST) ---
+
+/** hyperloglog.c HLL_TEST_CYCLES: rounds of the register access test. */
+const HLL_TEST_CYCLES = 1000
+
+/** The number of trailing zero bits of a non-zero uint32. */
+const ctz32 = (x: number): number => 31 - Math.clz32(x & -x)
+
+/** The 64-bit product a * b mod 2^64 of [hi, lo] uint32 pairs, into out. */
+function mul64(ah: number, al: number, bh: number, bl: number, out: Uint32Array): void {
+  // al * bl in full from 16-bit halves; the cross terms only reach the high word.
+  const a0 = al & 0xffff
+  const a1 = al >>> 16
+  const b0 = bl & 0xffff
+  const b1 = bl >>> 16
+  const low = a0 * b0
+  const mid = a1 * b0 + a0 * b1 + Math.floor(low / 65536)
+  const lo = ((mid & 0xffff) * 65536 + (low & 0xffff)) >>> 0
+  const carry = a1 * b1 + Math.floor(mid / 65536)
+  out[0] = (carry + Math.imul(ah, bl) + Math.imul(al, bh)) >>> 0
+  out[1] = lo
+}
+
+/**
+ * MurmurHash64A of one 8-byte little-endian word [hi, lo] with the HLL seed, in 32-bit
+ * halves (murmurHash64A on an 8-byte string, without BigInt: the self-test hashes 10^7).
+ * Leaves the hash in out as [hi, lo].
+ */
+export function murmurHash64AWord(hi: number, lo: number, out: Uint32Array): void {
+  const mh = 0xc6a4a793
+  const ml = 0x5bd1e995
+  // h = seed ^ (8 * m)
+  mul64(0, 8, mh, ml, out)
+  let h0 = out[0] as number
+  let h1 = ((out[1] as number) ^ HLL_HASH_SEED) >>> 0
+  mul64(hi, lo, mh, ml, out)
+  let k0 = out[0] as number
+  let k1 = out[1] as number
+  // k ^= k >> 47: the high word shifted right by 15 lands in the low word.
+  k1 = (k1 ^ (k0 >>> 15)) >>> 0
+  mul64(k0, k1, mh, ml, out)
+  k0 = out[0] as number
+  k1 = out[1] as number
+  mul64((h0 ^ k0) >>> 0, (h1 ^ k1) >>> 0, mh, ml, out)
+  h0 = out[0] as number
+  h1 = ((out[1] as number) ^ (h0 >>> 15)) >>> 0
+  mul64(h0, h1, mh, ml, out)
+  out[1] = ((out[1] as number) ^ ((out[0] as number) >>> 15)) >>> 0
+}
+
+/**
+ * hyperloglog.c pfselftestCommand: (1) registers written with random values read back the
+ * same, 1000 times over; (2) 10^7 distinct elements (j XOR a random 64-bit seed, as 8 raw
+ * bytes) go into a dense HLL and into an HLL object that starts sparse; at each power of
+ * ten the object must still be sparse below hll-sparse-max-bytes / 2 elements, both must
+ * count the same, and the estimate must be within 6 standard errors (1 at 10 elements).
+ * `rand` is C's rand(). Null on success, else the TESTFAILED error text.
+ */
+export function hllSelfTest(rand: () => number, sparseMaxBytes: number): string | null {
+  const bitcounters = new Uint8Array(HLL_DENSE_SIZE + 8)
+  const bytecounters = new Uint8Array(HLL_REGISTERS)
+  for (let j = 0; j < HLL_TEST_CYCLES; j++) {
+    for (let i = 0; i < HLL_REGISTERS; i++) {
+      const r = rand() & HLL_REGISTER_MAX
+      bytecounters[i] = r
+      denseSetRegister(bitcounters, HLL_HDR_SIZE, i, r)
+    }
+    for (let i = 0; i < HLL_REGISTERS; i++) {
+      const val = denseGet(bitcounters, HLL_HDR_SIZE, i)
+      if (val !== bytecounters[i])
+        return `TESTFAILED Register ${String(i)} should be ${String(bytecounters[i])} but is ${String(val)}`
+    }
+  }
+
+  // sdsnewlen(NULL, HLL_DENSE_SIZE): zeros, so its encoding byte says dense.
+  bitcounters.fill(0, HLL_HDR_SIZE)
+  const dense = hllFromSds(sdsNewLen('\0'.repeat(HLL_DENSE_SIZE)))
+  dense.bytes = bitcounters
+  const o = hllFromSds(hllCreateSds())
+  const relerr = 1.04 / Math.sqrt(HLL_REGISTERS)
+  let checkpoint = 1
+  // uint64_t seed = rand() | rand() << 32 (the second rand() is shifted as a 64-bit value).
+  const seedLo = rand() >>> 0
+  const seedHi = rand() >>> 0
+  const hash = new Uint32Array(2)
+  for (let j = 1; j <= 10_000_000; j++) {
+    murmurHash64AWord(seedHi, (j ^ seedLo) >>> 0, hash)
+    const lo = hash[1] as number
+    const hi = hash[0] as number
+    const index = lo & HLL_P_MASK
+    // The run of zeros above the index bits, with bit 50 set so that it ends (as patLenOf).
+    const above = lo >>> HLL_P
+    const count = above !== 0 ? ctz32(above) + 1 : hi !== 0 ? 32 - HLL_P + ctz32(hi) + 1 : HLL_Q + 1
+    if (count > denseGet(bitcounters, HLL_HDR_SIZE, index))
+      denseSetRegister(bitcounters, HLL_HDR_SIZE, index, count)
+    hllAddPat(o, index, count, sparseMaxBytes, null)
+    if (j !== checkpoint) continue
+    if (j < sparseMaxBytes / 2 && hllEncoding(o) !== HLL_SPARSE)
+      return 'TESTFAILED sparse encoding not used'
+    const card = hllCount(dense)
+    if (card !== hllCount(o)) return 'TESTFAILED dense/sparse disagree'
+    const maxerr = j === 10 ? 1 : Math.ceil(relerr * 6 * checkpoint)
+    const abserr = Math.abs(checkpoint - (card ?? 0))
+    if (abserr > maxerr)
+      return `TESTFAILED Too big error. card:${String(checkpoint)} abserr:${String(abserr)}`
+    checkpoint *= 10
+  }
+  return null
+}

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest'
 import { fc, test } from '@fast-check/vitest'
 import { r } from '../../harness/TestEngine.ts'
 import { createTypeHarness } from '../types/typeHarness.ts'
+import { murmurHash64A, murmurHash64AWord } from '../../../src/engine/structures/hyperloglog.ts'
 
 const HEADER_SPARSE = 'HYLL\x01\x00\x00\x00'
 
@@ -60,5 +61,25 @@ describe('HyperLogLog', () => {
     const distinct = new Set([...a, ...b]).size
     const n = both.type === 'integer' ? Number(both.value) : -1
     expect(Math.abs(n - distinct)).toBeLessThanOrEqual(1)
+  })
+})
+
+describe('PFSELFTEST', () => {
+  test.prop([fc.bigInt({ min: 0n, max: (1n << 64n) - 1n })])(
+    'hashes an 8-byte word as murmurHash64A hashes its little-endian bytes',
+    (word) => {
+      let bytes = ''
+      for (let i = 0n; i < 64n; i += 8n) bytes += String.fromCharCode(Number((word >> i) & 0xffn))
+      const out = new Uint32Array(2)
+      murmurHash64AWord(Number(word >> 32n), Number(word & 0xffffffffn), out)
+      expect((BigInt(out[0] ?? 0) << 32n) | BigInt(out[1] ?? 0)).toBe(
+        murmurHash64A(bytes, 0xadc83b19),
+      )
+    },
+  )
+
+  it('passes its register and approximation tests, as in Redis', () => {
+    const t = createTypeHarness()
+    expect(t.exec('PFSELFTEST')).toEqual(r.simple('OK'))
   })
 })

@@ -47,6 +47,27 @@ describe('lazy expiry', () => {
   })
 })
 
+/**
+ * A server whose clock advances `step` ms every time it is read (0: a still clock), holding
+ * `n` keys that expired 50 ms ago.
+ */
+function expiredKeysOnMovingClock(n: number, trace: 'off' | 'summary') {
+  const clock = {
+    t: 1_700_000_000_000,
+    step: 0,
+    now(): number {
+      return (this.t += this.step)
+    },
+    set(ms: number): void {
+      this.t = ms
+    },
+  }
+  const server = createServer({ seed: 1, clock, trace })
+  for (let i = 0; i < n; i++) server.call(['SET', `k${String(i)}`, 'x', 'PX', '1'])
+  clock.t += 50
+  return { server, clock }
+}
+
 describe('activeExpireParams', () => {
   it('derives the constants from active-expire-effort as expire.c does', () => {
     expect(activeExpireParams(1)).toEqual({
@@ -125,20 +146,10 @@ describe('active expire cycle', () => {
     expect(next?.buckets[0]).toBe(loop.cursor)
   })
   it('stops at the time limit with a clock that moves, then runs the fast cycle', () => {
-    // A clock that, once `moving`, advances 1 ms every time it is read: the slow cycle's
-    // 25 ms budget then runs out while it is still finding expired keys.
-    let now = 1_700_000_000_000
-    let moving = false
-    const clock = {
-      now: () => (moving ? (now += 1) : now),
-      set: (ms: number) => {
-        now = ms
-      },
-    }
-    const server = createServer({ seed: 1, clock, trace: 'summary' })
-    for (let i = 0; i < 3000; i++) server.call(['SET', `k${String(i)}`, 'x', 'PX', '1'])
-    now += 50
-    moving = true
+    // A clock that advances 1 ms every time it is read: the slow cycle's 25 ms budget then
+    // runs out while it is still finding expired keys.
+    const { server, clock } = expiredKeysOnMovingClock(3000, 'summary')
+    clock.step = 1
     const tick = server.tick(60)
     const cycle = tick.events.find(
       (e): e is StepEventOf<'expire/cycleRan'> => e.type === 'expire/cycleRan',
@@ -157,6 +168,18 @@ describe('active expire cycle', () => {
     expect(
       info.type === 'bulk' && /expired_time_cap_reached_count:[1-9]/.test(info.value ?? ''),
     ).toBe(true)
+  })
+  it('adds its time in µs and shows whole milliseconds in INFO stats', () => {
+    // server.c: expire_cycle_cpu_milliseconds is stat_expire_cycle_time_used (µs) / 1000.
+    const { server, clock } = expiredKeysOnMovingClock(50, 'off')
+    clock.step = 0.7
+    server.tick(100)
+    clock.step = 0
+    const info = server.call(['INFO', 'stats'])
+    const line = /expire_cycle_cpu_milliseconds:(\S*)\r\n/.exec(
+      info.type === 'bulk' ? (info.value ?? '') : '',
+    )
+    expect(line?.[1]).toMatch(/^[1-9][0-9]*$/)
   })
   it('does not run when DEBUG SET-ACTIVE-EXPIRE 0 turned it off', () => {
     const t = createTestEngine()

@@ -141,3 +141,35 @@ describe('enable-debug-command', () => {
     expect(viaConfig.call(['debug', 'sleep', '0'])).toEqual(r.ok)
   })
 })
+
+describe('maxclients and the open files limit (server.c adjustOpenFilesLimit)', () => {
+  const maxclients = (s: ReturnType<typeof createServer>): unknown => {
+    const r = s.call(['CONFIG', 'GET', 'maxclients'])
+    return r.type === 'array' ? r.value?.[1]?.value : null
+  }
+  const limited = (cur: number, max: number, privilegedMax: number | null) =>
+    createServer({ seed: 1, openFilesLimit: { cur, max, privilegedMax } })
+  const tryWith = (n: number) =>
+    failed(
+      'maxclients',
+      `The operating system is not able to handle the specified number of clients, try with ${String(n)}`,
+    )
+
+  it('starts with fewer clients when the hard limit cannot hold 10000 + 32 files', () => {
+    const s = limited(1024, 1024, null)
+    expect(maxclients(s)).toBe('992')
+    expect(s.call(['CONFIG', 'SET', 'maxclients', '2000'])).toEqual(tryWith(992))
+    expect(maxclients(s)).toBe('992')
+    expect(s.call(['CONFIG', 'SET', 'maxclients', '900'])).toEqual(r.ok)
+  })
+
+  it('raises the soft limit (setting the hard one too), and past it with CAP_SYS_RESOURCE', () => {
+    const soft = limited(1024, 65536, null)
+    expect(maxclients(soft)).toBe('10000')
+    // setrlimit set both limits to 10032 at start: no more room without the capability.
+    expect(soft.call(['CONFIG', 'SET', 'maxclients', '10001'])).toEqual(tryWith(10000))
+    const root = limited(1024, 1024, 1048576)
+    expect(root.call(['CONFIG', 'SET', 'maxclients', '100000']).type).toBe('simple')
+    expect(maxclients(root)).toBe('100000')
+  })
+})

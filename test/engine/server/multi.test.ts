@@ -21,6 +21,19 @@ describe('MULTI / EXEC / DISCARD', () => {
     )
   })
 
+  it('shows cmd=exec in CLIENT INFO while and after EXEC runs its commands (c->lastcmd)', () => {
+    const t = createTestEngine()
+    t.exec('multi')
+    t.exec('set', 'a', '1')
+    t.exec('client', 'info')
+    const replies = t.exec('exec')
+    const info = replies.type === 'array' ? replies.value?.[1] : null
+    expect(info?.type === 'bulk' ? info.value : '').toMatch(/ cmd=exec /)
+    const other = t.newClient()
+    const list = t.execOn(other, 'client', 'list', 'id', String(t.client))
+    expect(list.type === 'bulk' ? list.value : '').toMatch(/ cmd=exec /)
+  })
+
   it('answers Redis errors for misplaced MULTI, EXEC, DISCARD and WATCH', () => {
     const t = createTestEngine()
     expect(t.exec('exec')).toEqual(r.err('ERR EXEC without MULTI'))

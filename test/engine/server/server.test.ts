@@ -256,6 +256,30 @@ describe('dirty and save points', () => {
     expect(changes(t)).toBe('0')
   })
 
+  it('counts LTRIM by the elements it removed, 0 when none, also inside EXEC (t_list.c)', () => {
+    const t = createTestEngine()
+    t.exec('rpush', 'l', 'a', 'b', 'c', 'd')
+    expect(changes(t)).toBe('4')
+    t.exec('ltrim', 'l', '0', '-1')
+    expect(changes(t)).toBe('4')
+    t.exec('ltrim', 'l', '1', '100')
+    expect(changes(t)).toBe('5')
+    t.exec('multi')
+    t.exec('ltrim', 'l', '0', '-1')
+    t.exec('exec')
+    expect(changes(t)).toBe('5')
+  })
+
+  it('counts no dirty for the keys CONFIG SET maxmemory evicts (evict.c)', () => {
+    const t = createTestEngine()
+    t.exec('config', 'set', 'maxmemory-policy', 'allkeys-random')
+    t.exec('mset', 'a', '1', 'b', '2', 'c', '3')
+    expect(changes(t)).toBe('3')
+    t.exec('config', 'set', 'maxmemory', '1')
+    expect(t.exec('dbsize')).toEqual(r.int(0))
+    expect(changes(t)).toBe('3')
+  })
+
   it('starts a BGSAVE from serverCron once a save point is reached', () => {
     const t = createTestEngine({ config: { save: '60 2' } })
     t.exec('set', 'a', '1')
