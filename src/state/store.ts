@@ -20,6 +20,7 @@ import type { ClientId } from '../engine/api.ts'
 import type { TraceLevel } from '../engine/events.ts'
 import type { Reply } from '../engine/reply.ts'
 import { pushedLines } from './pushedOutput.ts'
+import { nextStop, prevStop } from './quietRuns.ts'
 import { createZiplistLessonSlice, type ZiplistLessonSlice } from './ziplistLesson.ts'
 import type {
   CommandDoc,
@@ -378,16 +379,21 @@ export function playheadAtEnd(items: readonly TimelineItem[], p: Playhead): bool
 
 /** Moves the playhead one event forward, crossing into the next command after the last. */
 export function stepForward(items: readonly TimelineItem[], p: Playhead): Playhead {
-  if (p.item >= 0 && p.step < stepsOf(items, p.item)) return { item: p.item, step: p.step + 1 }
-  if (p.item + 1 >= items.length) return p
+  // A run of expire cycles that found nothing is one step (quietRuns.ts).
+  const item = items[p.item]
+  if (item && p.step < item.events.length)
+    return { item: p.item, step: nextStop(item.events, p.step) }
+  const next = items[p.item + 1]
+  if (!next) return p
   // "After command i" and "before command i+1" are the same state: skip straight to the
   // first event of the next command.
-  return { item: p.item + 1, step: Math.min(1, stepsOf(items, p.item + 1)) }
+  return { item: p.item + 1, step: Math.min(nextStop(next.events, 0), next.events.length) }
 }
 
 /** Moves the playhead one event back, crossing into the previous command's end. */
 export function stepBack(items: readonly TimelineItem[], p: Playhead): Playhead {
-  if (p.step > 1) return { item: p.item, step: p.step - 1 }
+  const back = p.step > 1 ? prevStop(items[p.item]?.events ?? [], p.step) : 0
+  if (back >= 1) return { item: p.item, step: back }
   if (p.item > 0) return { item: p.item - 1, step: stepsOf(items, p.item - 1) }
   if (p.item === 0 && p.step > 0) return { item: 0, step: 0 }
   return { item: -1, step: 0 }
