@@ -26,6 +26,7 @@ import {
   type WireTrace,
 } from '../worker/protocol.ts'
 import { bytesToUtf8, utf8ToBytes } from './bytes.ts'
+import { tabLabel } from './tabLabel.ts'
 import type { AppStore } from './store.ts'
 import { connectZiplistLesson } from './ziplistLesson.ts'
 import {
@@ -504,10 +505,6 @@ export function concernsClients(item: {
 function keyOfEvents(events: readonly StepEvent[]): string | null {
   for (const e of events) if ('key' in e && typeof e.key === 'string') return e.key
   return null
-}
-
-function tabLabel(n: number): string {
-  return `client ${String(n)}`
 }
 
 /**

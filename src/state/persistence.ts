@@ -12,6 +12,7 @@
 import type { TraceLevel } from '../engine/events.ts'
 import type { LogEntry, SessionSeed } from '../worker/protocol.ts'
 import type { AppState, AppStore, Language, Motion, Theme } from './store.ts'
+import { labelFor } from './tabLabel.ts'
 import type { PlayheadMark, SavedSession } from './types.ts'
 
 // --- Types ---
@@ -395,7 +396,8 @@ export function parseSavedSession(x: unknown): SavedSession | null {
     if (typeof t !== 'object' || t === null) return null
     const { id, label } = t as Loose<'id' | 'label'>
     if (typeof id !== 'number' || typeof label !== 'string') return null
-    tabs.push({ id, label })
+    // Sessions saved before the first tab was named by its client id say "client 1".
+    tabs.push({ id, label: labelFor(id, label) })
   }
   const active = typeof o.active === 'number' ? o.active : null
   const at = parseMark((o as Loose<'at'>).at)

@@ -21,6 +21,7 @@ import type { TraceLevel } from '../engine/events.ts'
 import type { Reply } from '../engine/reply.ts'
 import { pushedLines } from './pushedOutput.ts'
 import { nextStop, prevStop } from './quietRuns.ts'
+import { labelFor, tabLabel } from './tabLabel.ts'
 import { createZiplistLessonSlice, type ZiplistLessonSlice } from './ziplistLesson.ts'
 import type {
   CommandDoc,
@@ -564,7 +565,7 @@ const createSessionSlice =
             if (s.tabs.some((t) => t.id === client)) return { activeTab: client }
             const tab: ClientTab = {
               id: client,
-              label: label ?? `client ${String(client)}`,
+              label: label ?? tabLabel(client),
               db: 0,
               lines: [],
             }
@@ -585,7 +586,7 @@ const createSessionSlice =
               tabs: s.tabs.map((t) => {
                 if (t.id !== old) return t
                 const { offline: _, ...rest } = t
-                return { ...rest, id }
+                return { ...rest, id, label: labelFor(id, t.label) }
               }),
               activeTab: s.activeTab === old ? id : s.activeTab,
               requests: s.requests.map((r) => ('client' in r ? move(r) : r)),
