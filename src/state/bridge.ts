@@ -46,6 +46,7 @@ import type {
   ClientTab,
   ConsoleLine,
   EngineRequest,
+  InterruptedCommand,
   SavedSession,
   TimelineItem,
   Waiting,
@@ -265,7 +266,7 @@ export function connectBridge(
         if (t.closed !== true) items.push(itemFromTrace(t))
       } else if (tickIsInteresting(t)) items.push(itemFromTick(t))
     }
-    const tabs = rebuildTabs(saved, result.traces)
+    const tabs = withInterrupted(rebuildTabs(saved, result.traces), saved.interrupted)
     let active = saved.active
     if (tabs.length === 0) {
       const id = await client.createClient()
@@ -505,6 +506,31 @@ export function concernsClients(item: {
 function keyOfEvents(events: readonly StepEvent[]): string | null {
   for (const e of events) if ('key' in e && typeof e.key === 'string') return e.key
   return null
+}
+
+/**
+ * Shows again, in its tab, the long command a reload interrupted: it never reached the log,
+ * so the replay knows nothing of it, and its line used to vanish without a word.
+ */
+function withInterrupted(tabs: ClientTab[], cmd: InterruptedCommand | undefined): ClientTab[] {
+  if (!cmd) return tabs
+  return tabs.map((t) =>
+    t.id !== cmd.client
+      ? t
+      : {
+          ...t,
+          lines: [
+            ...t.lines,
+            {
+              kind: 'input',
+              text: displayArgv(cmd.argv),
+              db: t.db,
+              ...(t.multi === true ? { multi: true } : {}),
+            },
+            { kind: 'notice', key: 'console.interruptedByReload' },
+          ],
+        },
+  )
 }
 
 /**
