@@ -12,6 +12,7 @@ import { findPanel, type PanelProps } from '../panels/registry.ts'
 import { emptyViewOf } from '../panels/shared/conversion.ts'
 import { narrate } from '../panels/shared/narration.ts'
 import { bytesToUtf8 } from '../state/bytes.ts'
+import { stepRows, type StepRow } from '../state/quietRuns.ts'
 import { useApp, useAppStore } from '../state/react.ts'
 import { selectReducedMotion } from '../state/store.ts'
 import { PanelErrorBoundary } from './PanelErrorBoundary.tsx'
@@ -181,7 +182,14 @@ function StepList(): ReactNode {
   const step = useApp((s) => s.playhead.step)
   const lang = useApp((s) => s.language)
   const events = item?.events ?? []
-  const { start, end } = listedSteps(step, events.length)
+  // Runs of expire cycles that found nothing fold into one row (quietRuns.ts).
+  const rows = stepRows(events)
+  const currentRow = rows.findIndex((r) =>
+    r.kind === 'event' ? r.index === step - 1 : step > r.start && step <= r.end,
+  )
+  const { start, end } = listedSteps(currentRow + 1, rows.length)
+  const firstEvent = (r: StepRow | undefined): number =>
+    r === undefined ? events.length : r.kind === 'event' ? r.index : r.start
   // A clock tick's steps are serverCron's (active expiry, a rehash step), not a command's.
   const heading = t(item?.kind === 'tick' ? 'inspector.tickEvents' : 'inspector.events')
   const listRef = useRef<HTMLOListElement>(null)
@@ -206,19 +214,43 @@ function StepList(): ReactNode {
       ) : (
         <ol className="step-list" ref={listRef}>
           {start > 0 && (
-            <li className="step-list-more">{t('inspector.stepsBefore', { count: start })}</li>
+            <li className="step-list-more">
+              {t('inspector.stepsBefore', { count: firstEvent(rows[start]) })}
+            </li>
           )}
-          {events.slice(start, end).map((e, k) => {
-            const i = start + k
+          {rows.slice(start, end).map((r, k) => {
+            const current = start + k === currentRow ? 'step' : undefined
+            if (r.kind === 'quiet')
+              return (
+                <li
+                  key={`q${r.start}`}
+                  className="step-list-quiet"
+                  aria-current={current}
+                  data-done={r.end <= step}
+                >
+                  <span className="step-number" aria-hidden="true">
+                    {r.start + 1}–{r.end}.
+                  </span>
+                  <button
+                    type="button"
+                    onClick={() => {
+                      store.getState().stepSelected(r.end)
+                    }}
+                  >
+                    {t('inspector.quietCycles', { count: r.cycles })}
+                  </button>
+                </li>
+              )
+            const e = events[r.index] as StepEvent
             return (
-              <li key={i} aria-current={i === step - 1 ? 'step' : undefined} data-done={i < step}>
+              <li key={r.index} aria-current={current} data-done={r.index < step}>
                 <span className="step-number" aria-hidden="true">
-                  {i + 1}.
+                  {r.index + 1}.
                 </span>
                 <button
                   type="button"
                   onClick={() => {
-                    store.getState().stepSelected(i + 1)
+                    store.getState().stepSelected(r.index + 1)
                   }}
                 >
                   <code>{e.type}</code> {narrate(e, lang)}
@@ -226,9 +258,9 @@ function StepList(): ReactNode {
               </li>
             )
           })}
-          {end < events.length && (
+          {end < rows.length && (
             <li className="step-list-more">
-              {t('inspector.stepsAfter', { count: events.length - end })}
+              {t('inspector.stepsAfter', { count: events.length - firstEvent(rows[end]) })}
             </li>
           )}
         </ol>

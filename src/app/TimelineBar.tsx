@@ -7,6 +7,7 @@ import type { ReactNode } from 'react'
 import { useT } from '../i18n/useT.ts'
 import { narrate, quoteKey } from '../panels/shared/narration.ts'
 import { displayCommand } from '../state/bridge.ts'
+import { runEndingAt } from '../state/quietRuns.ts'
 import { useApp, useAppStore } from '../state/react.ts'
 import type { AppState } from '../state/store.ts'
 import type { TimelineItem } from '../state/types.ts'
@@ -59,6 +60,9 @@ export function selectCaption(
       return t('timeline.tickExpired', { count: expired.length, keys })
     }
   }
+  // The end of a folded run of idle expire cycles (quietRuns.ts) reads as the run.
+  const run = runEndingAt(item.events, s.playhead.step)
+  if (run) return t('inspector.quietCycles', { count: run.cycles })
   const event = item.events[s.playhead.step - 1]
   if (!event) return `${command}`
   return narrate(event, s.language)

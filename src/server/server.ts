@@ -19,7 +19,8 @@ import net from 'node:net'
 import type { ClientId, EngineConfig, RedisServer } from '../engine/api.ts'
 import type { Clock } from '../engine/clock.ts'
 import type { TraceLevel } from '../engine/events.ts'
-import { BLOCKED, type Reply } from '../engine/reply.ts'
+import { SHUTDOWN_NOT_MODELLED } from '../engine/commands/standalone.ts'
+import { BLOCKED, error, type Reply } from '../engine/reply.ts'
 import {
   PROTO_IOBUF_LEN,
   respParserCreate,
@@ -156,6 +157,11 @@ export const realClock: Clock = {
 const SLEEP_CELL = new Int32Array(new SharedArrayBuffer(4))
 
 /** Starts a RESP server over a new (or the given) engine. */
+/** SHUTDOWN_NOT_MODELLED as this host answers it: with how to stop `npm run serve`. */
+const SHUTDOWN_HERE = error(
+  'ERR SHUTDOWN is not supported by this server (Redis X-Ray does not model shutting the server down; stop `npm run serve` with Ctrl-C)',
+)
+
 export async function startRespServer(opts: RespServerOptions = {}): Promise<RespServerHandle> {
   const engine = opts.engine ?? (await createEngine(opts))
   const host = opts.host ?? '127.0.0.1'
@@ -310,6 +316,8 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
         replyBufferAppend(out, INTERNAL_ERROR)
         return
       }
+      // The engine's SHUTDOWN error fits any host; here the server stops from its terminal.
+      if (reply === SHUTDOWN_NOT_MODELLED) reply = SHUTDOWN_HERE
       if (reply === BLOCKED) {
         // Nothing to send yet: the reply comes through the outbox (flushOutbox).
         conn.blocked = true

@@ -26,6 +26,7 @@ import {
   type WireTrace,
 } from '../worker/protocol.ts'
 import { bytesToUtf8, utf8ToBytes } from './bytes.ts'
+import { tabLabel } from './tabLabel.ts'
 import type { AppStore } from './store.ts'
 import { connectZiplistLesson } from './ziplistLesson.ts'
 import {
@@ -45,6 +46,7 @@ import type {
   ClientTab,
   ConsoleLine,
   EngineRequest,
+  InterruptedCommand,
   SavedSession,
   TimelineItem,
   Waiting,
@@ -264,7 +266,7 @@ export function connectBridge(
         if (t.closed !== true) items.push(itemFromTrace(t))
       } else if (tickIsInteresting(t)) items.push(itemFromTick(t))
     }
-    const tabs = rebuildTabs(saved, result.traces)
+    const tabs = withInterrupted(rebuildTabs(saved, result.traces), saved.interrupted)
     let active = saved.active
     if (tabs.length === 0) {
       const id = await client.createClient()
@@ -506,8 +508,29 @@ function keyOfEvents(events: readonly StepEvent[]): string | null {
   return null
 }
 
-function tabLabel(n: number): string {
-  return `client ${String(n)}`
+/**
+ * Shows again, in its tab, the long command a reload interrupted: it never reached the log,
+ * so the replay knows nothing of it, and its line used to vanish without a word.
+ */
+function withInterrupted(tabs: ClientTab[], cmd: InterruptedCommand | undefined): ClientTab[] {
+  if (!cmd) return tabs
+  return tabs.map((t) =>
+    t.id !== cmd.client
+      ? t
+      : {
+          ...t,
+          lines: [
+            ...t.lines,
+            {
+              kind: 'input',
+              text: displayArgv(cmd.argv),
+              db: t.db,
+              ...(t.multi === true ? { multi: true } : {}),
+            },
+            { kind: 'notice', key: 'console.interruptedByReload' },
+          ],
+        },
+  )
 }
 
 /**

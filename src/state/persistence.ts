@@ -12,7 +12,8 @@
 import type { TraceLevel } from '../engine/events.ts'
 import type { LogEntry, SessionSeed } from '../worker/protocol.ts'
 import type { AppState, AppStore, Language, Motion, Theme } from './store.ts'
-import type { PlayheadMark, SavedSession } from './types.ts'
+import { labelFor } from './tabLabel.ts'
+import type { InterruptedCommand, PlayheadMark, SavedSession } from './types.ts'
 
 // --- Types ---
 
@@ -177,6 +178,16 @@ export function savedSessionOf(s: AppState): SavedSession {
 }
 
 /**
+ * The SavedSession the page keeps for a reload: savedSessionOf, and the long command still
+ * running (its line would otherwise vanish from the console after the reload).
+ */
+export function reloadSessionOf(s: AppState): SavedSession {
+  const saved = savedSessionOf(s)
+  const r = s.running
+  return r ? { ...saved, interrupted: { client: r.client, argv: r.argv } } : saved
+}
+
+/**
  * The playhead as a permalink keeps it, or undefined at the end (where a restored session
  * stands anyway).
  */
@@ -247,7 +258,7 @@ export function attachPersistence(
     if (timer === null && inFlight === 0) return
     if (timer !== null) clearTimeout(timer)
     timer = null
-    const saved = savedSessionOf(store.getState())
+    const saved = reloadSessionOf(store.getState())
     writeLocal(STASH_KEY, JSON.stringify(saved))
     save(saved)
   }
@@ -258,18 +269,16 @@ export function attachPersistence(
   win?.addEventListener('visibilitychange', onHidden)
   const unsubs = [
     store.subscribe(
-      (s) => [s.log, s.tabs.length, s.activeTab, s.status] as const,
+      (s) => [s.log, s.tabs.length, s.activeTab, s.status, s.running === null] as const,
       () => {
         if (store.getState().status !== 'ready') return
         if (timer !== null) clearTimeout(timer)
         timer = setTimeout(() => {
           timer = null
-          save(savedSessionOf(store.getState()))
+          save(reloadSessionOf(store.getState()))
         }, debounceMs)
       },
-      {
-        equalityFn: (a, b) => a[0] === b[0] && a[1] === b[1] && a[2] === b[2] && a[3] === b[3],
-      },
+      { equalityFn: (a, b) => a.every((x, i) => x === b[i]) },
     ),
     store.subscribe(
       (s) =>
@@ -395,11 +404,29 @@ export function parseSavedSession(x: unknown): SavedSession | null {
     if (typeof t !== 'object' || t === null) return null
     const { id, label } = t as Loose<'id' | 'label'>
     if (typeof id !== 'number' || typeof label !== 'string') return null
-    tabs.push({ id, label })
+    // Sessions saved before the first tab was named by its client id say "client 1".
+    tabs.push({ id, label: labelFor(id, label) })
   }
   const active = typeof o.active === 'number' ? o.active : null
   const at = parseMark((o as Loose<'at'>).at)
-  return { v: 1, session, log, tabs, active, ...(at ? { at } : {}) }
+  const interrupted = parseInterrupted((o as Loose<'interrupted'>).interrupted)
+  return {
+    v: 1,
+    session,
+    log,
+    tabs,
+    active,
+    ...(at ? { at } : {}),
+    ...(interrupted ? { interrupted } : {}),
+  }
+}
+
+function parseInterrupted(x: unknown): InterruptedCommand | null {
+  if (typeof x !== 'object' || x === null) return null
+  const { client, argv } = x as Loose<'client' | 'argv'>
+  if (typeof client !== 'number' || !Array.isArray(argv)) return null
+  if (!argv.every((a): a is string => typeof a === 'string')) return null
+  return { client, argv }
 }
 
 function parseMark(x: unknown): PlayheadMark | null {

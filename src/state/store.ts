@@ -20,6 +20,8 @@ import type { ClientId } from '../engine/api.ts'
 import type { TraceLevel } from '../engine/events.ts'
 import type { Reply } from '../engine/reply.ts'
 import { pushedLines } from './pushedOutput.ts'
+import { nextStop, prevStop } from './quietRuns.ts'
+import { labelFor, tabLabel } from './tabLabel.ts'
 import { createZiplistLessonSlice, type ZiplistLessonSlice } from './ziplistLesson.ts'
 import type {
   CommandDoc,
@@ -378,16 +380,21 @@ export function playheadAtEnd(items: readonly TimelineItem[], p: Playhead): bool
 
 /** Moves the playhead one event forward, crossing into the next command after the last. */
 export function stepForward(items: readonly TimelineItem[], p: Playhead): Playhead {
-  if (p.item >= 0 && p.step < stepsOf(items, p.item)) return { item: p.item, step: p.step + 1 }
-  if (p.item + 1 >= items.length) return p
+  // A run of expire cycles that found nothing is one step (quietRuns.ts).
+  const item = items[p.item]
+  if (item && p.step < item.events.length)
+    return { item: p.item, step: nextStop(item.events, p.step) }
+  const next = items[p.item + 1]
+  if (!next) return p
   // "After command i" and "before command i+1" are the same state: skip straight to the
   // first event of the next command.
-  return { item: p.item + 1, step: Math.min(1, stepsOf(items, p.item + 1)) }
+  return { item: p.item + 1, step: Math.min(nextStop(next.events, 0), next.events.length) }
 }
 
 /** Moves the playhead one event back, crossing into the previous command's end. */
 export function stepBack(items: readonly TimelineItem[], p: Playhead): Playhead {
-  if (p.step > 1) return { item: p.item, step: p.step - 1 }
+  const back = p.step > 1 ? prevStop(items[p.item]?.events ?? [], p.step) : 0
+  if (back >= 1) return { item: p.item, step: back }
   if (p.item > 0) return { item: p.item - 1, step: stepsOf(items, p.item - 1) }
   if (p.item === 0 && p.step > 0) return { item: 0, step: 0 }
   return { item: -1, step: 0 }
@@ -558,7 +565,7 @@ const createSessionSlice =
             if (s.tabs.some((t) => t.id === client)) return { activeTab: client }
             const tab: ClientTab = {
               id: client,
-              label: label ?? `client ${String(client)}`,
+              label: label ?? tabLabel(client),
               db: 0,
               lines: [],
             }
@@ -579,7 +586,7 @@ const createSessionSlice =
               tabs: s.tabs.map((t) => {
                 if (t.id !== old) return t
                 const { offline: _, ...rest } = t
-                return { ...rest, id }
+                return { ...rest, id, label: labelFor(id, t.label) }
               }),
               activeTab: s.activeTab === old ? id : s.activeTab,
               requests: s.requests.map((r) => ('client' in r ? move(r) : r)),

@@ -189,6 +189,18 @@ export interface SavedSession {
    * at the end.
    */
   readonly at?: PlayheadMark
+  /**
+   * A long command (DEBUG POPULATE 1000000) still running when the page was saved for a
+   * reload: it never reached the log, so the console shows it again after the reload, noted
+   * as interrupted and not run. Only the page's own save carries it (not permalinks, files).
+   */
+  readonly interrupted?: InterruptedCommand
+}
+
+/** The command a reload interrupted: its tab and argv. */
+export interface InterruptedCommand {
+  readonly client: ClientId
+  readonly argv: readonly string[]
 }
 
 /** A playhead that survives a replay: its item by log position, and the step. */

@@ -175,11 +175,71 @@ describe('timeline controls', { timeout: 30_000 }, () => {
     expect(screen.getByTestId('caption')).toHaveTextContent(
       '时钟滴答：主动过期周期删除了 1 个键：“session:1”。',
     )
-    // Stepping back shows each step's own narration again.
+    // Stepping back skips the folded run of idle cycles, to the cycle that deleted the key.
     act(() => {
       h.store.getState().stepBackRequested()
     })
-    expect(screen.getByTestId('caption')).toHaveTextContent(/抽查了 0 个键/)
+    expect(screen.getByTestId('caption')).toHaveTextContent(/抽查了 1 个键，删除 1 个/)
+  })
+
+  it("folds a tick's idle expire cycles into one row, one step each way and in playback", async () => {
+    const { h, user, settle } = await setup()
+    await h.run(['SET', 'k', 'v'], ['EXPIRE', 'k', '5'])
+    await user.click(screen.getByRole('button', { name: 'Advance the clock by +10s' }))
+    await settle()
+    const tick = h.store.getState().items.at(-1)
+    const events = tick?.events ?? []
+    // Nothing is dropped from the trace: every cycle is still there.
+    expect(events.filter((e) => e.type === 'expire/cycleRan').length).toBeGreaterThan(90)
+    const expiredAt = events.findIndex((e) => e.type === 'expire/keyExpiredActively')
+    const list = screen.getByRole('region', { name: 'Steps of this clock tick (serverCron)' })
+    const rows = within(list).getAllByRole('listitem')
+    // A few rows, not ~150: idle runs before and after the expiry, and the expiry's own steps.
+    expect(rows.length).toBeLessThan(12)
+    const quiet = rows.filter((r) => r.classList.contains('step-list-quiet'))
+    expect(quiet).toHaveLength(2)
+    expect(quiet[0]).toHaveTextContent(/^1–\d+\.\d+ active expire cycles found nothing$/)
+    const expiry = within(list).getByRole('button', {
+      name: /The active expire cycle deleted “k”/,
+    })
+    // From the start of the tick, one step forward passes the whole idle run.
+    act(() => {
+      h.store.getState().stepSelected(0)
+    })
+    act(() => {
+      h.store.getState().stepForwardRequested()
+    })
+    const afterRun = h.store.getState().playhead.step
+    expect(afterRun).toBe(expiredAt - 2) // the two dict/keyDeleted steps come first
+    expect(screen.getByTestId('caption')).toHaveTextContent(
+      /^\d+ active expire cycles found nothing$/,
+    )
+    expect(quiet[0]).toHaveAttribute('aria-current', 'step')
+    // The expiry is one click away and three steps on.
+    await user.click(expiry)
+    expect(h.store.getState().playhead.step).toBe(expiredAt + 1)
+    // Playback from the start of the tick rests on a handful of steps, not ~150.
+    act(() => {
+      h.store.getState().stepSelected(0)
+      h.store.getState().playToggled()
+    })
+    let played = 0
+    while (h.store.getState().playing && played < 200) {
+      act(() => {
+        h.store.getState().playTicked()
+      })
+      played++
+    }
+    expect(h.store.getState().playhead.step).toBe(events.length)
+    expect(played).toBeLessThan(12)
+    act(() => {
+      h.store.getState().languageChanged('zh')
+    })
+    expect(
+      within(screen.getByRole('region', { name: '这次时钟滴答的步骤（serverCron）' })).getAllByText(
+        /^\d+ 次主动过期周期没有发现过期键$/,
+      ),
+    ).toHaveLength(2)
   })
 
   it('counts a clock tick in the timeline as a tick, not as a command', async () => {

@@ -17,7 +17,15 @@ import { utf8ToBytes } from '../../src/state/bytes.ts'
 import { decodePermalink, encodePermalink } from '../../src/state/permalink.ts'
 import { permalinkUrl } from '../../src/app/Header.tsx'
 import { createServer } from '../../src/engine/index.ts'
+import { translate } from '../../src/i18n/index.ts'
 import { createHarness } from './harness.ts'
+
+/** A backend whose writes never finish, like IndexedDB during unload. */
+const never: Kv = {
+  get: () => Promise.resolve(null),
+  set: () => new Promise<void>(() => undefined),
+  remove: () => Promise.resolve(),
+}
 
 describe('session persistence (localStorage backend)', () => {
   it('saves the log and restores the same scene in a new app instance', async () => {
@@ -87,12 +95,6 @@ describe('session persistence (localStorage backend)', () => {
 
   it('stashes a pending save synchronously when the page is hidden, so a quick reload keeps it', async () => {
     localStorage.clear()
-    // A backend whose writes never finish, like IndexedDB during unload.
-    const never: Kv = {
-      get: () => Promise.resolve(null),
-      set: () => new Promise<void>(() => undefined),
-      remove: () => Promise.resolve(),
-    }
     const a = await createHarness()
     const target = new EventTarget()
     const detach = attachPersistence(a.store, never, 60_000, target as unknown as Window)
@@ -108,6 +110,58 @@ describe('session persistence (localStorage backend)', () => {
     expect(localStorage.getItem('redis-xray:session-stash')).toBeNull()
     detach()
     a.dispose()
+  })
+
+  it('shows a long command a reload interrupted, noted as not run, instead of dropping it', async () => {
+    localStorage.clear()
+    // The worker stops between slices until the test lets it go on: it never does here.
+    const a = await createHarness({
+      factory: createServer,
+      slicing: { units: 1000, fixed: true },
+      yieldNow: () => new Promise<void>(() => undefined),
+    })
+    const target = new EventTarget()
+    const detach = attachPersistence(a.store, never, 60_000, target as unknown as Window)
+    await a.run(['SET', 'k', 'v'])
+    const tab = a.tab()
+    a.store.getState().lineEntered(tab, 'DEBUG POPULATE 1000000')
+    a.store.getState().commandSubmitted(['DEBUG', 'POPULATE', '1000000'], tab)
+    await vi.waitFor(() => {
+      expect(a.store.getState().running).not.toBeNull()
+    })
+    target.dispatchEvent(new Event('pagehide'))
+    detach()
+    a.dispose()
+    const saved = await loadSession(never)
+    expect(saved?.interrupted).toEqual({ client: tab, argv: ['DEBUG', 'POPULATE', '1000000'] })
+    // Not in the log: it never finished, and a reload does not run it.
+    expect(saved?.log.filter((e) => e.t === 'exec')).toHaveLength(1)
+
+    const b = await createHarness({ factory: createServer, saved })
+    const lines = b.store.getState().tabs.find((t) => t.id === tab)?.lines ?? []
+    expect(lines.slice(-2)).toEqual([
+      { kind: 'input', text: 'DEBUG POPULATE 1000000', db: 0 },
+      { kind: 'notice', key: 'console.interruptedByReload' },
+    ])
+    expect(translate('en', 'console.interruptedByReload')).toBe(
+      '(interrupted by the page reload: the command was not run)',
+    )
+    expect(translate('zh', 'console.interruptedByReload')).toBe(
+      '(页面重新加载中断了该命令：它没有执行)',
+    )
+    await b.run(['DBSIZE'])
+    expect(
+      b.store
+        .getState()
+        .tabs.find((t) => t.id === tab)
+        ?.lines.at(-1),
+    ).toEqual({
+      kind: 'reply',
+      reply: { type: 'integer', value: 1 },
+    })
+    // A permalink or an exported file does not carry it.
+    expect(savedSessionOf(b.store.getState())).not.toHaveProperty('interrupted')
+    b.dispose()
   })
 
   it('stashes the session at pagehide while a save is still being written', async () => {

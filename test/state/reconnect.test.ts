@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest'
 import { formatReply } from '../../src/console/formatReply.ts'
 import { createServer } from '../../src/engine/index.ts'
 import { decodePermalink, encodePermalink } from '../../src/state/permalink.ts'
+import { createAppStore } from '../../src/state/store.ts'
 import {
   exportSessionJson,
   importSessionJson,
@@ -82,6 +83,47 @@ describe('a killed console tab', { timeout: 30_000 }, () => {
     await on(id, 'GET', 'k')
     expect(printed(tabs()[1]).at(-1)).toBe('(nil)')
     h.dispose()
+  })
+
+  it('renames a tab after its new connection when it reconnects, and so after a reload', async () => {
+    const { h, first, second, on, tabs } = await twoTabs()
+    expect(tabs().map((t) => t.label)).toEqual([
+      `client ${String(first)}`,
+      `client ${String(second)}`,
+    ])
+    // A tab kills its own connection (SKIPME no: by default CLIENT KILL spares the caller),
+    // the next command finds it closed, and the one after that connects again.
+    await on(second, 'CLIENT', 'KILL', 'ID', String(second), 'SKIPME', 'no')
+    await on(second, 'PING')
+    expect(tabs()[1]?.offline).toBe(true)
+    await on(second, 'PING')
+    const id = h.store.getState().activeTab ?? -1
+    expect(id).not.toBe(second)
+    expect(tabs().map((t) => t.label)).toEqual([`client ${String(first)}`, `client ${String(id)}`])
+    const saved = savedSessionOf(h.store.getState())
+    h.dispose()
+    const again = await createHarness({ factory: createServer, saved })
+    expect(again.store.getState().tabs.map((t) => [t.id, t.label])).toEqual([
+      [first, `client ${String(first)}`],
+      [id, `client ${String(id)}`],
+    ])
+    again.dispose()
+  })
+
+  it('renames the tabs of a session saved while they were named "client 1" whatever their id', () => {
+    const saved = savedSessionOf(createAppStore({ clockRunning: false }).getState())
+    const old = JSON.stringify({
+      ...saved,
+      tabs: [
+        { id: 3, label: 'client 1' },
+        { id: 4, label: 'client 2' },
+      ],
+      active: 3,
+    })
+    expect(importSessionJson(old).tabs).toEqual([
+      { id: 3, label: 'client 3' },
+      { id: 4, label: 'client 4' },
+    ])
   })
 
   it('shows the error at once when killed while waiting in BLPOP', async () => {

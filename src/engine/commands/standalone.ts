@@ -7,7 +7,7 @@
  *   (CLUSTER, READONLY, WAIT, REPLICAOF NO ONE, FAILOVER, MODULE, REPLCONF from a client
  *   that is not a replica, MIGRATE of keys that do not exist), byte for byte;
  * - or, for what X-Ray does not model (MIGRATE of a key that exists, replication, AOF,
- *   SHUTDOWN), with an error that names the command and says so, instead of Redis's
+ *   SHUTDOWN past its options), with an error that names the command and says so, instead of Redis's
  *   "unknown command", which would read as if Redis had no such command.
  */
 import { COMMAND_META } from './meta.generated.ts'
@@ -186,6 +186,38 @@ function failoverCommand(c: CommandCall): Reply {
   return error('ERR FAILOVER requires connected replicas.')
 }
 
+/**
+ * What a SHUTDOWN that would stop the server answers: X-Ray's server lives as long as its
+ * host (the browser tab, or `npm run serve`), so no command stops it. Worded for any host;
+ * the RESP server says how to stop it there (src/server/server.ts).
+ */
+export const SHUTDOWN_NOT_MODELLED = error(
+  'ERR SHUTDOWN is not supported by this server (Redis X-Ray does not model shutting the server down)',
+)
+
+/**
+ * db.c shutdownCommand up to prepareForShutdown: the options, their illegal combinations,
+ * ABORT (no shutdown is ever in progress) and a DENY BLOCKING client, byte for byte; then,
+ * instead of exiting, SHUTDOWN_NOT_MODELLED.
+ */
+const SHUTDOWN_FLAGS = ['nosave', 'save', 'now', 'force', 'abort'] as const
+
+function shutdownCommand(c: CommandCall): Reply {
+  const flags = new Set<string>()
+  let abort = false
+  for (const arg of c.argv.slice(1)) {
+    const opt = SHUTDOWN_FLAGS.find((f) => eqIgnoreCase(arg, f))
+    if (opt === undefined) return ERR_SYNTAX
+    if (opt === 'abort') abort = true
+    else flags.add(opt)
+  }
+  if ((abort && flags.size > 0) || (flags.has('nosave') && flags.has('save'))) return ERR_SYNTAX
+  if (abort) return error('ERR No shutdown in progress.')
+  if (!flags.has('now') && c.client.denyBlocking)
+    return error("ERR SHUTDOWN without NOW or ABORT isn't allowed for DENY BLOCKING client")
+  return SHUTDOWN_NOT_MODELLED
+}
+
 /** A container whose listed subcommands answer `answers[sub]`, the others notModelled(what). */
 function container(
   name: string,
@@ -254,5 +286,5 @@ export const standaloneCommands: readonly CommandSpec[] = [
   defineCommand('replconf', replconfCommand),
   ...notModelledAll('replication', ['sync', 'psync']),
   ...notModelledAll('the append-only file', ['bgrewriteaof']),
-  ...notModelledAll('server shutdown (stop `npm run serve` with Ctrl-C)', ['shutdown']),
+  defineCommand('shutdown', shutdownCommand),
 ]
