@@ -82,7 +82,9 @@ describe('timeline controls', { timeout: 30_000 }, () => {
     await settle()
     const caption = screen.getByTestId('caption')
     // SET's last step is removeExpire's safety lookup of the key in the main dict.
-    expect(caption).toHaveTextContent(/^Looked up “b” in 1 bucket\(s\): found/)
+    expect(caption).toHaveTextContent(
+      /^Looked up “b” in the keyspace of db 0, 1 bucket\(s\): found/,
+    )
     expect(screen.getByTestId('panels-when')).toHaveTextContent('Current state.')
 
     const n0 = h.store.getState().items[0]?.events.length ?? 0

@@ -1,10 +1,30 @@
 import { describe, expect, it } from 'vitest'
-import { narrate, narration } from '../../src/panels/shared/narration.ts'
+import { dictName, narrate, narration } from '../../src/panels/shared/narration.ts'
 import { SUMMARY_EVENTS } from '../../src/engine/events.ts'
 
 describe('narration', () => {
   it('has an entry for every event type the engine can emit', () => {
     expect(Object.keys(narration).sort()).toEqual(Object.keys(SUMMARY_EVENTS).sort())
+  })
+
+  it('names the dict a table step is about: keyspace, expires, a value’s own table', () => {
+    const deleted = (dict: string) =>
+      ({ type: 'dict/keyDeleted', dict, key: 'k', table: 0, bucket: 3, chainPos: 0 }) as const
+    expect(narrate(deleted('db:0:expires'), 'en')).toBe(
+      'Deleted “k” from ht[0] bucket 3 of the expires dict of db 0.',
+    )
+    expect(narrate(deleted('db:0:keys'), 'en')).toBe(
+      'Deleted “k” from ht[0] bucket 3 of the keyspace of db 0.',
+    )
+    expect(narrate(deleted('db:0:expires'), 'zh')).toBe(
+      '从 db 0 的过期字典的 ht[0] 第 3 号桶删除 “k”。',
+    )
+    expect(dictName('key:2:\xe7\x94\xa8:x')).toEqual({
+      en: 'the hash table of “用:x”',
+      zh: ' “用:x” 的哈希表',
+    })
+    expect(dictName('client:7:shardchannels').en).toBe('client 7’s shard channel dict')
+    expect(dictName('pubsub:patterns').zh).toBe('服务器的模式字典')
   })
 
   it('tells a step in English and 简体中文, keys decoded from UTF-8 bytes', () => {
@@ -18,8 +38,10 @@ describe('narration', () => {
       ],
       rehashIdx: 6,
     }
-    expect(narrate(e, 'en')).toBe('Moved bucket 5 (2 key(s)) from ht[0] to ht[1].')
-    expect(narrate(e, 'zh')).toBe('把第 5 号桶（2 个键）从 ht[0] 搬到 ht[1]。')
+    expect(narrate(e, 'en')).toBe(
+      'Moved bucket 5 (2 key(s)) of the keyspace of db 0 from ht[0] to ht[1].',
+    )
+    expect(narrate(e, 'zh')).toBe('把 db 0 的键空间的第 5 号桶（2 个键）从 ht[0] 搬到 ht[1]。')
     const lazy = {
       type: 'expire/keyExpiredLazily' as const,
       db: 0,

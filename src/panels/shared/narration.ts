@@ -29,6 +29,40 @@ function tbl(t: 0 | 1): string {
 
 const n = String
 
+/**
+ * The dict an event is about, for a sentence (events.ts DictRef): a learner sees the same
+ * table steps for the keyspace, the expires dict and a hash/set/zset value's own table.
+ */
+export function dictName(ref: string): Narration {
+  const name = dictNameRaw(ref)
+  // A space between Chinese and Latin text, as the other captions write it ("把 db 0 的…").
+  return { en: name.en, zh: /^[\x20-\x7e“]/.test(name.zh) ? ` ${name.zh}` : name.zh }
+}
+
+function dictNameRaw(ref: string): Narration {
+  const m = /^(db|key|client):(\d+):(.*)$/s.exec(ref)
+  if (m !== null) {
+    const [, kind, id = '', rest = ''] = m
+    if (kind === 'db' && rest === 'keys')
+      return { en: `the keyspace of db ${id}`, zh: `db ${id} 的键空间` }
+    if (kind === 'db' && rest === 'expires')
+      return { en: `the expires dict of db ${id}`, zh: `db ${id} 的过期字典` }
+    if (kind === 'key') return { en: `the hash table of ${q(rest)}`, zh: `${q(rest)} 的哈希表` }
+    if (kind === 'client') {
+      const shard = rest === 'shardchannels'
+      return {
+        en: `client ${id}’s ${shard ? 'shard channel' : 'channel'} dict`,
+        zh: `客户端 ${id} 的${shard ? '分片频道' : '频道'}字典`,
+      }
+    }
+  }
+  if (ref === 'pubsub:channels') return { en: 'the server’s channel dict', zh: '服务器的频道字典' }
+  if (ref === 'pubsub:patterns') return { en: 'the server’s pattern dict', zh: '服务器的模式字典' }
+  if (ref === 'pubsub:shardchannels')
+    return { en: 'the server’s shard channel dict', zh: '服务器的分片频道字典' }
+  return { en: ref, zh: ref }
+}
+
 /** Degrees for a sentence: six decimals, as GEO errors print them. */
 function deg(d: number): string {
   return d.toFixed(6)
@@ -108,42 +142,69 @@ const SUB_KIND = {
 
 /** One sentence per event type, in both languages. */
 export const narration: StepEventHandlers<Narration> = {
-  'dict/keyAdded': (e) => ({
-    en: `Added ${q(e.key)} to ${tbl(e.table)} bucket ${n(e.bucket)} (chain length ${n(e.chainLen)}).`,
-    zh: `把 ${q(e.key)} 加入 ${tbl(e.table)} 的第 ${n(e.bucket)} 号桶（链长 ${n(e.chainLen)}）。`,
-  }),
-  'dict/keyDeleted': (e) => ({
-    en: `Deleted ${q(e.key)} from ${tbl(e.table)} bucket ${n(e.bucket)}.`,
-    zh: `从 ${tbl(e.table)} 的第 ${n(e.bucket)} 号桶删除 ${q(e.key)}。`,
-  }),
-  'dict/keyFound': (e) => ({
-    en: `Looked up ${q(e.key)} in ${n(e.probes.length)} bucket(s): ${e.found ? 'found' : 'not found'}.`,
-    zh: `在 ${n(e.probes.length)} 个桶里查找 ${q(e.key)}：${e.found ? '找到了' : '没有找到'}。`,
-  }),
-  'dict/tableCreated': (e) => ({
-    en: `Created a hash table of ${n(2 ** e.exp)} buckets for ${e.dict}.`,
-    zh: `为 ${e.dict} 创建了 ${n(2 ** e.exp)} 个桶的哈希表。`,
-  }),
-  'dict/expandStarted': (e) => ({
-    en: `${n(e.used)} keys in ${n(2 ** e.fromExp)} buckets: started growing to ${n(2 ** e.toExp)} buckets (incremental rehash).`,
-    zh: `${n(2 ** e.fromExp)} 个桶里已有 ${n(e.used)} 个键：开始扩容到 ${n(2 ** e.toExp)} 个桶（渐进式 rehash）。`,
-  }),
-  'dict/shrinkStarted': (e) => ({
-    en: `Only ${n(e.used)} keys in ${n(2 ** e.fromExp)} buckets: started shrinking to ${n(2 ** e.toExp)}.`,
-    zh: `${n(2 ** e.fromExp)} 个桶里只剩 ${n(e.used)} 个键：开始缩容到 ${n(2 ** e.toExp)} 个桶。`,
-  }),
-  'dict/bucketRehashed': (e) => ({
-    en: `Moved bucket ${n(e.from)} (${n(e.moves.length)} key(s)) from ht[0] to ht[1].`,
-    zh: `把第 ${n(e.from)} 号桶（${n(e.moves.length)} 个键）从 ht[0] 搬到 ht[1]。`,
-  }),
-  'dict/emptyBucketsSkipped': (e) => ({
-    en: `Skipped empty buckets ${n(e.from)}–${n(e.to)}.`,
-    zh: `跳过空桶 ${n(e.from)}–${n(e.to)}。`,
-  }),
-  'dict/rehashCompleted': (e) => ({
-    en: `Rehash finished: ht[1] (${n(2 ** e.exp)} buckets) became ht[0].`,
-    zh: `rehash 完成：ht[1]（${n(2 ** e.exp)} 个桶）成为新的 ht[0]。`,
-  }),
+  'dict/keyAdded': (e) => {
+    const d = dictName(e.dict)
+    return {
+      en: `Added ${q(e.key)} to ${tbl(e.table)} bucket ${n(e.bucket)} of ${d.en} (chain length ${n(e.chainLen)}).`,
+      zh: `把 ${q(e.key)} 加入${d.zh}的 ${tbl(e.table)} 第 ${n(e.bucket)} 号桶（链长 ${n(e.chainLen)}）。`,
+    }
+  },
+  'dict/keyDeleted': (e) => {
+    const d = dictName(e.dict)
+    return {
+      en: `Deleted ${q(e.key)} from ${tbl(e.table)} bucket ${n(e.bucket)} of ${d.en}.`,
+      zh: `从${d.zh}的 ${tbl(e.table)} 第 ${n(e.bucket)} 号桶删除 ${q(e.key)}。`,
+    }
+  },
+  'dict/keyFound': (e) => {
+    const d = dictName(e.dict)
+    return {
+      en: `Looked up ${q(e.key)} in ${d.en}, ${n(e.probes.length)} bucket(s): ${e.found ? 'found' : 'not found'}.`,
+      zh: `在${d.zh}的 ${n(e.probes.length)} 个桶里查找 ${q(e.key)}：${e.found ? '找到了' : '没有找到'}。`,
+    }
+  },
+  'dict/tableCreated': (e) => {
+    const d = dictName(e.dict)
+    return {
+      en: `Created a hash table of ${n(2 ** e.exp)} buckets for ${d.en}.`,
+      zh: `为${d.zh}创建了 ${n(2 ** e.exp)} 个桶的哈希表。`,
+    }
+  },
+  'dict/expandStarted': (e) => {
+    const d = dictName(e.dict)
+    return {
+      en: `${n(e.used)} keys in ${n(2 ** e.fromExp)} buckets of ${d.en}: started growing to ${n(2 ** e.toExp)} buckets (incremental rehash).`,
+      zh: `${d.zh.trimStart()}的 ${n(2 ** e.fromExp)} 个桶里已有 ${n(e.used)} 个键：开始扩容到 ${n(2 ** e.toExp)} 个桶（渐进式 rehash）。`,
+    }
+  },
+  'dict/shrinkStarted': (e) => {
+    const d = dictName(e.dict)
+    return {
+      en: `Only ${n(e.used)} keys in ${n(2 ** e.fromExp)} buckets of ${d.en}: started shrinking to ${n(2 ** e.toExp)}.`,
+      zh: `${d.zh.trimStart()}的 ${n(2 ** e.fromExp)} 个桶里只剩 ${n(e.used)} 个键：开始缩容到 ${n(2 ** e.toExp)} 个桶。`,
+    }
+  },
+  'dict/bucketRehashed': (e) => {
+    const d = dictName(e.dict)
+    return {
+      en: `Moved bucket ${n(e.from)} (${n(e.moves.length)} key(s)) of ${d.en} from ht[0] to ht[1].`,
+      zh: `把${d.zh}的第 ${n(e.from)} 号桶（${n(e.moves.length)} 个键）从 ht[0] 搬到 ht[1]。`,
+    }
+  },
+  'dict/emptyBucketsSkipped': (e) => {
+    const d = dictName(e.dict)
+    return {
+      en: `Skipped empty buckets ${n(e.from)}–${n(e.to)} of ${d.en}.`,
+      zh: `跳过${d.zh}的空桶 ${n(e.from)}–${n(e.to)}。`,
+    }
+  },
+  'dict/rehashCompleted': (e) => {
+    const d = dictName(e.dict)
+    return {
+      en: `Rehash of ${d.en} finished: ht[1] (${n(2 ** e.exp)} buckets) became ht[0].`,
+      zh: `${d.zh.trimStart()}的 rehash 完成：ht[1]（${n(2 ** e.exp)} 个桶）成为新的 ht[0]。`,
+    }
+  },
   'dict/scanned': (e) => ({
     en: `SCAN visited ${n(e.buckets.length)} bucket(s) from cursor ${n(e.cursor)}, next cursor ${n(e.next)}.`,
     zh: `SCAN 从游标 ${n(e.cursor)} 访问了 ${n(e.buckets.length)} 个桶，下一个游标 ${n(e.next)}。`,
