@@ -8,6 +8,7 @@ import { callCommand, countErrorReply, lookupCommand, unknownCommandMessage } fr
 import type { ExecContext } from './context.ts'
 import { getExpire, keyIsExpired, unwatchAllKeys } from './keyspace/db.ts'
 import { error, NIL_ARRAY, QUEUED, type Reply } from './reply.ts'
+import { respAppend } from './resp.ts'
 import { takePubsubPushes } from './commands/pubsub.ts'
 import { execArgvHoldBegin, execArgvHoldEnd } from './types/object.ts'
 import type { Client, ServerState } from './state.ts'
@@ -112,11 +113,15 @@ export function execTransaction(srv: ServerState, c: Client, ctx: ExecContext): 
   traceUnwatch(ctx, c)
   unwatchAllKeys(srv, c.id)
   const replies: Reply[] = []
+  // c->bufpos: EXEC's array header, then each reply as it is added (CLIENT LIST obl).
+  const argc = c.argc
+  c.bufpos += `*${String(multi.queue.length)}\r\n`.length
   // networking.c afterErrorReply counts an error when it is added to the reply, so a command
   // later in the transaction (INFO errorstats) already sees the errors of earlier ones.
   const addReply = (r: Reply): void => {
     countErrorReply(srv, r)
     replies.push(r)
+    c.bufpos += respAppend('', r).length
   }
   execArgvHoldBegin(srv)
   for (const q of multi.queue) {
@@ -132,11 +137,16 @@ export function execTransaction(srv: ServerState, c: Client, ctx: ExecContext): 
       addReply(error(denied))
       continue
     }
+    // execCommand sets c->argc (not c->argv_len_sum) to the queued command's.
+    c.argc = q.argv.length
     const r = callCommand(srv, c, ctx, q.argv, cmd, fullname)
     // Pub/Sub messages the command sent to this very client come first (commands/pubsub.ts).
     countErrorReply(srv, r)
-    replies.push(c.pubsub === null ? r : takePubsubPushes(c, r))
+    const sent = c.pubsub === null ? r : takePubsubPushes(c, r)
+    replies.push(sent)
+    c.bufpos += respAppend('', sent).length
   }
+  c.argc = argc
   // discardTransaction; a command inside (e.g. RESET, SELECT) may have changed state.
   execArgvHoldEnd(srv)
   c.multi = null

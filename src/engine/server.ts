@@ -99,6 +99,11 @@ import { zmallocUsedMemory } from './keyspace/memory.ts'
 import { startSlicedCommand } from './sliced.ts'
 import { PACKED_THRESHOLD } from './structures/quicklist.ts'
 import { drainOutbox, monitorClientClosed } from './commands/monitor.ts'
+import {
+  clientCommandIoBegin,
+  clientCommandIoEnd,
+  clientsCronResizeQueryBuffer,
+} from './commands/connection.ts'
 import { commandKeyReferences } from './commands/server.ts'
 import { aclCheckCommand, aclValidate, createAclState, defaultUserAuthenticates } from './acl.ts'
 import { createSlowlog, slowlogValidate } from './slowlog.ts'
@@ -250,6 +255,11 @@ export function createClientState(srv: ServerState, opts: ClientOptions = {}): C
     duration: 0,
     pubsub: null,
     tracking: null,
+    argvLenSum: 0,
+    argc: 0,
+    qbuf: -1,
+    querybufAlloc: 0,
+    bufpos: 0,
   }
   srv.clients.set(id, c)
   return c
@@ -530,6 +540,8 @@ export function serverCron(srv: ServerState, ctx: ExecContext): void {
     srv.bgsaveScheduled = false
   }
   updateDictResizePolicy(srv)
+  // clientsCron (a few clients a call: all of them while there are at most 5 per hz).
+  for (const c of srv.clients.values()) clientsCronResizeQueryBuffer(srv, c)
   srv.cronloops++
 }
 
@@ -562,6 +574,8 @@ export interface EngineServer extends RedisServer {
    * scan for text, which costs tens of ns a command on the hot path.
    */
   callBytes(argv: readonly string[], client?: ClientId): Reply
+  /** The RESP host's query buffer length and pending reply bytes for the next command (CLIENT LIST). */
+  clientInput(id: ClientId, qbuf: number, obl: number): void
   /** execute() for byte-string arguments, without the scan for text (see callBytes). */
   executeBytes(argv: readonly string[], client?: ClientId): Trace
   /** The client has not authenticated while the default user needs a password (networking.c authRequired). */
@@ -670,6 +684,7 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
     srv.currentClient = c
     try {
       if (c.bpop !== null) throw new Error(`client ${String(c.id)} is blocked: wait for its reply`)
+      clientCommandIoBegin(c, argv)
       let reply = processCommand(srv, c, ctx, argv)
       if (c.replyFlags !== 0 || c.replySilenced) settleReplyFlags(c)
       // afterCommand: client-side caching invalidations for c go after its reply.
@@ -682,6 +697,7 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
       if (srv.activeExpireEnabled) activeExpireCycle(srv, ctx, 'fast')
       return reply
     } finally {
+      clientCommandIoEnd(c)
       srv.currentClient = null
       srv.callStart = NaN
     }
@@ -755,6 +771,12 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
     },
     call: (argv, client) => runOff(argvToBytes(argv), client),
     callBytes: runOff,
+    clientInput: (id, qbuf, obl) => {
+      const c = srv.clients.get(id)
+      if (c === undefined) return
+      c.qbuf = qbuf
+      c.bufpos = obl
+    },
     execute: (argv, client) => run(argvToBytes(argv), client, srv.traceLevel),
     executeBytes: (argv, client) => run(argv, client, srv.traceLevel),
     executeSliced: (args, client) => {

@@ -215,6 +215,16 @@ export interface Client {
    * the BCAST prefixes; made by the first CLIENT TRACKING ON and kept (tracking.ts).
    */
   tracking: ClientTracking | null
+  /** c->argv_len_sum: the bytes of the running command's arguments (0 between commands). */
+  argvLenSum: number
+  /** c->argc of the running command (inside EXEC, the queued command's). */
+  argc: number
+  /** sdslen(c->querybuf) while a command runs; -1 when the host did not give it. */
+  qbuf: number
+  /** sdsalloc(c->querybuf): 0 until the first read, then kept until clientsCron trims it. */
+  querybufAlloc: number
+  /** c->bufpos: reply bytes already in the client's output buffer while a command runs. */
+  bufpos: number
 }
 
 /** blocked.c's c->bpop for list and sorted-set waits. */

@@ -81,6 +81,8 @@ interface AuthAware {
 interface EngineHooks {
   queryLimits?(): { readonly protoMaxBulkLen: number; readonly clientQueryBufferLimit: number }
   callBytes?(argv: readonly string[], client: ClientId): Reply
+  /** The client's query buffer length and reply bytes pending, for CLIENT LIST (qbuf, obl). */
+  clientInput?(client: ClientId, qbuf: number, obl: number): void
 }
 
 interface Connection {
@@ -171,6 +173,7 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
   const authHook = (engine as RedisServer & AuthAware).authRequired
   const limitsHook = (engine as RedisServer & EngineHooks).queryLimits
   const callBytes = (engine as RedisServer & EngineHooks).callBytes ?? engine.call
+  const clientInput = (engine as RedisServer & EngineHooks).clientInput
   // One of each serves every connection: a read is parsed, run and answered before the next.
   const chunkBytes = chunkBytesCreate(READ_BUFFER)
   const out = replyBufferCreate()
@@ -303,11 +306,15 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
   function processInputBuffer(conn: Connection): void {
     const p = conn.parser
     if (conn.blocked) return
+    // Replies of this pass wait in c->buf until the write (CLIENT LIST obl).
+    const outStart = out.len
     for (;;) {
       const argv = respParserNext(p)
       if (argv === null) break
       let reply: Reply
       try {
+        // sdslen(c->querybuf): the commands of this read stay in it until the pass ends.
+        clientInput?.call(engine, conn.id, p.buf.length, out.len - outStart)
         reply = callBytes.call(engine, argv, conn.id)
       } catch (e) {
         // An engine bug must not take the server down: answer, log, and drop this client.

@@ -5,11 +5,16 @@
  * HELLO: sets the client's protocol (2 or 3; RESET goes back to 2) and answers a map, which
  * RESP2 sends as a flat array (reply.ts mapReply).
  *
- * CLIENT LIST/INFO print Redis's fields; the buffer figures (qbuf, rbs, tot-mem ...) are
- * fixed plausible values because the engine has no socket buffers.
+ * CLIENT LIST/INFO print Redis's fields. The running client's qbuf is what its host read
+ * (the RESP server's query buffer; the console's command as multibulk), argv-mem, multi-mem,
+ * obl and tot-mem are computed as networking.c does; the output buffer's size (rbs, rbp) is
+ * fixed, since clientsCronResizeOutputBuffer is not modelled.
  */
 import { redactClientCommandArgument } from '../call.ts'
 import { cstr } from '../bytes.ts'
+import { respEncodeCommand } from '../resp.ts'
+import { jemallocSizeClass } from '../structures/jemalloc.ts'
+import { sdsHdrSize, sdsReqType } from '../structures/sds.ts'
 import { dbSwapDatabases, unwatchAllKeys } from '../keyspace/db.ts'
 import { traceUnwatch } from '../multi.ts'
 import {
@@ -81,6 +86,78 @@ export function clientSetName(c: Client, name: string, ctx: ExecContext | null =
 
 const BAD_NAME = error('ERR Client names cannot contain spaces, newlines or special characters.')
 
+/** PROTO_IOBUF_LEN: readQueryFromClient reads up to 16 KiB at a time. */
+const PROTO_IOBUF_LEN = 16 * 1024
+/**
+ * sdsalloc(c->querybuf) after the first read: sdsMakeRoomForNonGreedy(sdsempty(), 16 KiB)
+ * allocates header + 16 KiB + 1 and jemalloc rounds it up to its size class.
+ */
+const QUERYBUF_ZMALLOC = jemallocSizeClass(
+  sdsHdrSize(sdsReqType(PROTO_IOBUF_LEN)) + PROTO_IOBUF_LEN + 1,
+)
+const QUERYBUF_ALLOC = QUERYBUF_ZMALLOC - sdsHdrSize(sdsReqType(PROTO_IOBUF_LEN)) - 1
+/** zmalloc_size(c): sizeof(client) in 7.0.15's size class. */
+const CLIENT_STRUCT_SIZE = 768
+/** c->buf_usable_size as CLIENT LIST shows it (rbs; the output buffer is not modelled). */
+const CLIENT_REPLY_BUF_SIZE = 1024
+/** zmalloc size of an empty query buffer (sdsempty, or one trimmed by clientsCron). */
+const EMPTY_QUERYBUF_ZMALLOC = jemallocSizeClass(sdsHdrSize(sdsReqType(0)) + 1)
+/** sizeof(robj *), sizeof(multiCmd), sizeof(listNode) + sizeof(watchedKey). */
+const PTR_SIZE = 8
+const MULTI_CMD_SIZE = 24
+const WATCHED_KEY_SIZE = 24 + 32
+
+/** The bytes of a command's arguments (what processMultibulkBuffer adds to argv_len_sum). */
+function argvLenSum(argv: readonly string[]): number {
+  let sum = 0
+  for (const a of argv) sum += a.length
+  return sum
+}
+
+/** networking.c: argv_len_sum and argc for the command about to run; its query buffer. */
+export function clientCommandIoBegin(c: Client, argv: readonly string[]): void {
+  c.argvLenSum = argvLenSum(argv)
+  c.argc = argv.length
+  // A host without a socket (the app's console) sends multibulk, as redis-cli does.
+  if (c.qbuf < 0) c.qbuf = respEncodeCommand(argv).length
+  // readQueryFromClient: a buffer under 16 KiB gets room for a whole read (NonGreedy).
+  if (c.querybufAlloc < PROTO_IOBUF_LEN) c.querybufAlloc = QUERYBUF_ALLOC
+}
+
+/**
+ * server.c clientsCronResizeQueryBuffer: an empty buffer wasting over 4 KiB of a client idle
+ * for more than 2 s is trimmed to nothing (the peak-based trim needs a buffer over 32 KiB).
+ */
+export function clientsCronResizeQueryBuffer(srv: ServerState, c: Client): void {
+  const idle = srv.unixtime - Math.floor(c.lastInteraction / 1000)
+  if (c.querybufAlloc > 1024 * 4 && idle > 2) c.querybufAlloc = 0
+}
+
+/** freeClientArgv and the end of processInputBuffer's pass: nothing left pending. */
+export function clientCommandIoEnd(c: Client): void {
+  c.argvLenSum = 0
+  c.argc = 0
+  c.qbuf = -1
+  c.bufpos = 0
+}
+
+/** c->mstate.argv_len_sums: each queued command's argument bytes plus its argv pointers. */
+function multiArgvLenSums(c: Client): number {
+  if (c.multi === null) return 0
+  let sum = 0
+  for (const q of c.multi.queue) sum += argvLenSum(q.argv) + PTR_SIZE * q.argv.length
+  return sum
+}
+
+/** multi.c multiStateMemOverhead. */
+function multiStateMemOverhead(c: Client): number {
+  const count = c.multi === null ? 0 : c.multi.queue.length
+  // queueMultiCommand allocates 2 commands first, then doubles.
+  let alloc = 0
+  if (count > 0) for (alloc = 2; alloc < count; alloc *= 2);
+  return multiArgvLenSums(c) + c.watched.length * WATCHED_KEY_SIZE + alloc * MULTI_CMD_SIZE
+}
+
 /** networking.c catClientInfoString. */
 export function clientInfoString(srv: ServerState, c: Client, current: Client | null): string {
   let flags = ''
@@ -95,17 +172,29 @@ export function clientInfoString(srv: ServerState, c: Client, current: Client | 
   if (flags === '') flags = 'N'
   const age = srv.unixtime - Math.floor(c.createdAt / 1000)
   const idle = srv.unixtime - Math.floor(c.lastInteraction / 1000)
-  const isCurrent = current === c
-  const argvMem = isCurrent ? 10 : 0
-  const totMem = (isCurrent ? 22298 : 1928) + pubsubMemOverhead(c) + trackingMemOverhead(c)
+  // Only the running client has a query buffer and argv: the others' were consumed.
+  const isCurrent = current === c && c.qbuf >= 0
+  const qbuf = isCurrent ? c.qbuf : 0
+  const qbufFree = Math.max(0, c.querybufAlloc - qbuf)
+  const obl = isCurrent ? Math.min(c.bufpos, CLIENT_REPLY_BUF_SIZE) : 0
+  // getClientMemoryUsage.
+  const totMem =
+    CLIENT_STRUCT_SIZE +
+    CLIENT_REPLY_BUF_SIZE +
+    (c.querybufAlloc === 0 ? EMPTY_QUERYBUF_ZMALLOC : QUERYBUF_ZMALLOC) +
+    (isCurrent ? c.argvLenSum + PTR_SIZE * c.argc : 0) +
+    multiStateMemOverhead(c) +
+    pubsubMemOverhead(c) +
+    trackingMemOverhead(c)
   const sub = clientPubsubCounts(c)
   return (
     `id=${String(c.id)} addr=${c.addr} laddr=${c.laddr} fd=${String(c.fd)} name=${c.name}` +
     ` age=${String(age)} idle=${String(idle)} flags=${flags} db=${String(c.db)}` +
     ` sub=${String(sub.channels)} psub=${String(sub.patterns)} ssub=${String(sub.shardChannels)}` +
-    ` multi=${String(c.multi === null ? -1 : c.multi.queue.length)} qbuf=${isCurrent ? '26' : '0'}` +
-    ` qbuf-free=${isCurrent ? '20448' : '0'} argv-mem=${String(argvMem)} multi-mem=0 rbs=1024` +
-    ` rbp=0 obl=0 oll=0 omem=0 tot-mem=${String(totMem)} events=r` +
+    ` multi=${String(c.multi === null ? -1 : c.multi.queue.length)} qbuf=${String(qbuf)}` +
+    ` qbuf-free=${String(qbufFree)} argv-mem=${String(isCurrent ? c.argvLenSum : 0)}` +
+    ` multi-mem=${String(multiArgvLenSums(c))} rbs=${String(CLIENT_REPLY_BUF_SIZE)}` +
+    ` rbp=0 obl=${String(obl)} oll=0 omem=0 tot-mem=${String(totMem)} events=r` +
     ` cmd=${c.lastCmd} user=${c.user.name} redir=${String(trackingRedirection(c))}` +
     ` resp=${String(c.resp)}`
   )

@@ -1,0 +1,91 @@
+/**
+ * CLIENT INFO / CLIENT LIST's buffer figures against redis-server 7.0.15 over TCP: qbuf is the
+ * query buffer as read (inline, multibulk, several commands in one write), obl the replies
+ * of the same read already waiting in c->buf, argv-mem / multi-mem / tot-mem as
+ * getClientMemoryUsage counts them. Masked: what depends on the connection (id, addr, laddr,
+ * fd, age, idle) and the output buffer's size (rbs, rbp: 7.0.15 shows 16384 until its first
+ * clientsCron visit, not modelled), which tot-mem includes, so tot-mem is compared less rbs.
+ */
+import { describe, expect, it } from 'vitest'
+import type { RawClient } from '../server/rawClient.ts'
+import { bothServersPerFile } from './bothServers.ts'
+
+const servers = bothServersPerFile({ tcp: true })
+
+/** A CLIENT LIST line with the connection's own fields masked and tot-mem less rbs. */
+function masked(line: string): string {
+  const rbs = Number(/ rbs=(\d+)/.exec(line)?.[1] ?? NaN)
+  return line
+    .replace(/\b(id|addr|laddr|fd|age|idle|rbs|rbp)=\S*/g, '$1=*')
+    .replace(/ tot-mem=(\d+)/, (_, n: string) => ` tot-mem-less-rbs=${String(Number(n) - rbs)}`)
+    .trim()
+}
+
+/** Sends `bytes` in one write and reads `replies` replies; bulk ones are masked. */
+async function sendRaw(who: RawClient, bytes: string, replies: number): Promise<string[]> {
+  who.send(bytes)
+  const out: string[] = []
+  for (let i = 0; i < replies; i++) {
+    const { reply } = await who.next()
+    if (reply.type === 'bulk') out.push(masked(String(reply.value)))
+    else if (reply.type === 'array')
+      out.push(
+        (reply.value ?? [])
+          .map((r) => (r.type === 'bulk' ? masked(String(r.value)) : JSON.stringify(r)))
+          .join(' | '),
+      )
+    else out.push(JSON.stringify(reply))
+  }
+  return out
+}
+
+async function onBoth(body: (a: RawClient, b: RawClient) => Promise<string[]>): Promise<string[]> {
+  const run = async (connect: () => Promise<RawClient>): Promise<string[]> => {
+    const a = await connect()
+    const b = await connect()
+    try {
+      return await body(a, b)
+    } finally {
+      a.close()
+      b.close()
+    }
+  }
+  const want = await run(() => servers.connectReal())
+  expect(await run(() => servers.connectOurs())).toEqual(want)
+  return want
+}
+
+const info = (argv: readonly string[]): string =>
+  `*${String(argv.length)}\r\n` + argv.map((a) => `$${String(a.length)}\r\n${a}\r\n`).join('')
+
+describe('CLIENT INFO buffer fields against redis-server', () => {
+  it('multibulk, inline and pipelined commands: qbuf, qbuf-free, argv-mem, obl', async () => {
+    const log = await onBoth(async (a) => [
+      ...(await sendRaw(a, info(['CLIENT', 'INFO']), 1)),
+      ...(await sendRaw(a, 'client   info\r\n', 1)),
+      ...(await sendRaw(a, 'ping\r\nclient info\r\nping\r\n', 3)),
+      ...(await sendRaw(a, info(['PING']) + info(['client', 'info']) + info(['PING']), 3)),
+      ...(await sendRaw(a, info(['ECHO', 'x'.repeat(300)]) + info(['client', 'info']), 2)),
+    ])
+    expect(log[0]).toContain('qbuf=26 qbuf-free=20448 argv-mem=10 multi-mem=0')
+  })
+
+  it('inside EXEC, and with keys watched', async () => {
+    const log = await onBoth(async (a) => [
+      ...(await sendRaw(a, 'watch k1 k2\r\nclient info\r\n', 2)),
+      ...(await sendRaw(a, 'multi\r\n', 1)),
+      ...(await sendRaw(a, info(['SET', 'a', 'b']), 1)),
+      ...(await sendRaw(a, info(['CLIENT', 'INFO']), 1)),
+      ...(await sendRaw(a, info(['EXEC']), 1)),
+    ])
+    expect(log.at(-1)).toContain('qbuf=14 qbuf-free=20460 argv-mem=4 multi-mem=55')
+  })
+
+  it("another client's transaction and watched keys in CLIENT LIST ID", async () => {
+    await onBoth(async (a, b) => {
+      await sendRaw(a, 'watch k1 k2\r\nmulti\r\nset a b\r\nget a\r\nget b\r\n', 5)
+      const id = String((await a.command('CLIENT', 'ID')).reply.value)
+      return sendRaw(b, info(['CLIENT', 'LIST', 'ID', id]), 1)
+    })
+  })
+})

@@ -1,0 +1,74 @@
+/**
+ * CLIENT LIST / CLIENT INFO's buffer figures (networking.c catClientInfoString and
+ * getClientMemoryUsage): each expected line was read from redis-server 7.0.15 with the same
+ * commands (rbs/rbp aside: 7.0.15 shows 16384 before its first clientsCron visit).
+ */
+import { describe, expect, it } from 'vitest'
+import { createTestEngine, type TestEngine } from '../../harness/TestEngine.ts'
+import type { ClientId } from '../../../src/engine/api.ts'
+import type { Reply } from '../../../src/engine/reply.ts'
+
+const BUFFER_FIELDS = /qbuf=.* tot-mem=\d+/
+
+function buffers(r: Reply | undefined): string {
+  const text = r?.type === 'bulk' || r?.type === 'verbatim' ? String(r.value) : ''
+  return BUFFER_FIELDS.exec(text)?.[0] ?? `no buffer fields in ${JSON.stringify(r)}`
+}
+
+function listOf(t: TestEngine, by: ClientId, id: ClientId): string {
+  return buffers(t.execOn(by, 'client', 'list', 'id', String(id)))
+}
+
+describe('CLIENT LIST buffer fields', () => {
+  it('computes qbuf, qbuf-free and argv-mem from the running command (multibulk, as redis-cli sends)', () => {
+    const t = createTestEngine()
+    expect(buffers(t.exec('client', 'info'))).toBe(
+      'qbuf=26 qbuf-free=20448 argv-mem=10 multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0 omem=0 tot-mem=22298',
+    )
+    // *4 $6 client $4 list $2 id $1 n: argv-mem 6+4+2+1, tot-mem 13 + 4 pointers.
+    const id = String(t.client)
+    const line = buffers(t.exec('client', 'list', 'id', id))
+    const qbuf = respLength(['client', 'list', 'id', id])
+    expect(line).toBe(
+      `qbuf=${String(qbuf)} qbuf-free=${String(20474 - qbuf)} argv-mem=${String(12 + id.length)}` +
+        ` multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0 omem=0 tot-mem=${String(22272 + 12 + id.length + 32)}`,
+    )
+  })
+
+  it('inside EXEC: the EXEC in the query buffer, its argv_len_sum, the replies so far in obl', () => {
+    const t = createTestEngine()
+    t.exec('multi')
+    t.exec('set', 'a', 'b')
+    t.exec('client', 'info')
+    const replies = t.exec('exec')
+    expect(buffers(replies.type === 'array' ? replies.value?.[1] : undefined)).toBe(
+      'qbuf=14 qbuf-free=20460 argv-mem=4 multi-mem=55 rbs=1024 rbp=0 obl=9 oll=0 omem=0 tot-mem=22395',
+    )
+  })
+
+  it("shows another client's queued commands and watched keys, and its query buffer until clientsCron trims it", () => {
+    const t = createTestEngine()
+    const a = t.newClient()
+    t.execOn(a, 'watch', 'k1', 'k2')
+    t.execOn(a, 'multi')
+    t.execOn(a, 'set', 'a', 'b')
+    t.execOn(a, 'get', 'a')
+    t.execOn(a, 'get', 'b')
+    // multi-mem 29+21+21; tot-mem adds 2 watched keys (56 each) and 4 multiCmd slots (24 each).
+    expect(listOf(t, t.client, a)).toBe(
+      'qbuf=0 qbuf-free=20474 argv-mem=0 multi-mem=69 rbs=1024 rbp=0 obl=0 oll=0 omem=0 tot-mem=22549',
+    )
+    const b = t.newClient()
+    t.execOn(b, 'ping')
+    t.tick(4500)
+    expect(listOf(t, t.client, b)).toBe(
+      'qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0 omem=0 tot-mem=1800',
+    )
+  })
+})
+
+function respLength(argv: readonly string[]): number {
+  let n = `*${String(argv.length)}\r\n`.length
+  for (const a of argv) n += `$${String(a.length)}\r\n`.length + a.length + 2
+  return n
+}
