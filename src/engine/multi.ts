@@ -8,7 +8,6 @@ import { callCommand, countErrorReply, lookupCommand, unknownCommandMessage } fr
 import type { ExecContext } from './context.ts'
 import { getExpire, keyIsExpired, unwatchAllKeys } from './keyspace/db.ts'
 import { error, NIL_ARRAY, QUEUED, type Reply } from './reply.ts'
-import { respAppend } from './resp.ts'
 import { takePubsubPushes } from './commands/pubsub.ts'
 import { execArgvHoldBegin, execArgvHoldEnd } from './types/object.ts'
 import type { Client, ServerState } from './state.ts'
@@ -113,15 +112,14 @@ export function execTransaction(srv: ServerState, c: Client, ctx: ExecContext): 
   traceUnwatch(ctx, c)
   unwatchAllKeys(srv, c.id)
   const replies: Reply[] = []
-  // c->bufpos: EXEC's array header, then each reply as it is added (CLIENT LIST obl).
+  // EXEC's array header, then each reply as it is added, wait in c->buf (CLIENT LIST obl).
   const argc = c.argc
-  c.bufpos += `*${String(multi.queue.length)}\r\n`.length
+  c.execOut = { count: multi.queue.length, replies }
   // networking.c afterErrorReply counts an error when it is added to the reply, so a command
   // later in the transaction (INFO errorstats) already sees the errors of earlier ones.
   const addReply = (r: Reply): void => {
     countErrorReply(srv, r)
     replies.push(r)
-    c.bufpos += respAppend('', r).length
   }
   execArgvHoldBegin(srv)
   for (const q of multi.queue) {
@@ -142,11 +140,10 @@ export function execTransaction(srv: ServerState, c: Client, ctx: ExecContext): 
     const r = callCommand(srv, c, ctx, q.argv, cmd, fullname)
     // Pub/Sub messages the command sent to this very client come first (commands/pubsub.ts).
     countErrorReply(srv, r)
-    const sent = c.pubsub === null ? r : takePubsubPushes(c, r)
-    replies.push(sent)
-    c.bufpos += respAppend('', sent).length
+    replies.push(c.pubsub === null ? r : takePubsubPushes(c, r))
   }
   c.argc = argc
+  c.execOut = null
   // discardTransaction; a command inside (e.g. RESET, SELECT) may have changed state.
   execArgvHoldEnd(srv)
   c.multi = null

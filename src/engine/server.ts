@@ -255,11 +255,12 @@ export function createClientState(srv: ServerState, opts: ClientOptions = {}): C
     duration: 0,
     pubsub: null,
     tracking: null,
-    argvLenSum: 0,
+    argv: null,
     argc: 0,
     qbuf: -1,
     querybufAlloc: 0,
     bufpos: 0,
+    execOut: null,
   }
   srv.clients.set(id, c)
   return c

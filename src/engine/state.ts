@@ -24,6 +24,7 @@ import type { HdrHistogram } from './util/hdrHistogram.ts'
 import type { ClientPubsub, PubsubState } from './commands/pubsub.ts'
 import type { AclState, AclUser } from './acl.ts'
 import type { ClientTracking, TrackingState } from './tracking.ts'
+import type { Reply } from './reply.ts'
 
 // --- Config ---
 
@@ -215,8 +216,11 @@ export interface Client {
    * the BCAST prefixes; made by the first CLIENT TRACKING ON and kept (tracking.ts).
    */
   tracking: ClientTracking | null
-  /** c->argv_len_sum: the bytes of the running command's arguments (0 between commands). */
-  argvLenSum: number
+  /**
+   * c->argv of the running top-level command (null between commands): CLIENT LIST derives
+   * argv_len_sum and, without a socket, the query buffer from it when asked.
+   */
+  argv: readonly string[] | null
   /** c->argc of the running command (inside EXEC, the queued command's). */
   argc: number
   /** sdslen(c->querybuf) while a command runs; -1 when the host did not give it. */
@@ -225,6 +229,8 @@ export interface Client {
   querybufAlloc: number
   /** c->bufpos: reply bytes already in the client's output buffer while a command runs. */
   bufpos: number
+  /** While EXEC runs: its queue length and the replies added so far (they count in obl). */
+  execOut: { readonly count: number; readonly replies: readonly Reply[] } | null
 }
 
 /** blocked.c's c->bpop for list and sorted-set waits. */

@@ -12,7 +12,7 @@
  */
 import { redactClientCommandArgument } from '../call.ts'
 import { cstr } from '../bytes.ts'
-import { respEncodeCommand } from '../resp.ts'
+import { respAppend } from '../resp.ts'
 import { jemallocSizeClass } from '../structures/jemalloc.ts'
 import { sdsHdrSize, sdsReqType } from '../structures/sds.ts'
 import { dbSwapDatabases, unwatchAllKeys } from '../keyspace/db.ts'
@@ -114,12 +114,21 @@ function argvLenSum(argv: readonly string[]): number {
   return sum
 }
 
-/** networking.c: argv_len_sum and argc for the command about to run; its query buffer. */
+/** The length of a command sent as multibulk, as redis-cli sends it (*N, then $len and bytes). */
+function multibulkLen(argv: readonly string[]): number {
+  let n = String(argv.length).length + 3
+  for (const a of argv) n += String(a.length).length + a.length + 5
+  return n
+}
+
+/**
+ * networking.c: the command about to run (c->argv, c->argc) and its query buffer. Kept as
+ * the argv itself: CLIENT LIST derives argv_len_sum and the multibulk length only when asked,
+ * so commands pay nothing for fields they never show.
+ */
 export function clientCommandIoBegin(c: Client, argv: readonly string[]): void {
-  c.argvLenSum = argvLenSum(argv)
+  c.argv = argv
   c.argc = argv.length
-  // A host without a socket (the app's console) sends multibulk, as redis-cli does.
-  if (c.qbuf < 0) c.qbuf = respEncodeCommand(argv).length
   // readQueryFromClient: a buffer under 16 KiB gets room for a whole read (NonGreedy).
   if (c.querybufAlloc < PROTO_IOBUF_LEN) c.querybufAlloc = QUERYBUF_ALLOC
 }
@@ -135,10 +144,19 @@ export function clientsCronResizeQueryBuffer(srv: ServerState, c: Client): void 
 
 /** freeClientArgv and the end of processInputBuffer's pass: nothing left pending. */
 export function clientCommandIoEnd(c: Client): void {
-  c.argvLenSum = 0
+  c.argv = null
   c.argc = 0
   c.qbuf = -1
   c.bufpos = 0
+}
+
+/** The bytes EXEC has added to c->buf so far: its array header, then each reply. */
+function execOutputBytes(c: Client): number {
+  const out = c.execOut
+  if (out === null) return 0
+  let n = `*${String(out.count)}\r\n`.length
+  for (const r of out.replies) n += respAppend('', r).length
+  return n
 }
 
 /** c->mstate.argv_len_sums: each queued command's argument bytes plus its argv pointers. */
@@ -173,16 +191,19 @@ export function clientInfoString(srv: ServerState, c: Client, current: Client | 
   const age = srv.unixtime - Math.floor(c.createdAt / 1000)
   const idle = srv.unixtime - Math.floor(c.lastInteraction / 1000)
   // Only the running client has a query buffer and argv: the others' were consumed.
-  const isCurrent = current === c && c.qbuf >= 0
-  const qbuf = isCurrent ? c.qbuf : 0
+  const argv = current === c ? c.argv : null
+  const isCurrent = argv !== null
+  // A host without a socket (the app's console) sends multibulk, as redis-cli does.
+  const qbuf = argv === null ? 0 : c.qbuf >= 0 ? c.qbuf : multibulkLen(argv)
   const qbufFree = Math.max(0, c.querybufAlloc - qbuf)
-  const obl = isCurrent ? Math.min(c.bufpos, CLIENT_REPLY_BUF_SIZE) : 0
+  const argvMem = argv === null ? 0 : argvLenSum(argv)
+  const obl = isCurrent ? Math.min(c.bufpos + execOutputBytes(c), CLIENT_REPLY_BUF_SIZE) : 0
   // getClientMemoryUsage.
   const totMem =
     CLIENT_STRUCT_SIZE +
     CLIENT_REPLY_BUF_SIZE +
     (c.querybufAlloc === 0 ? EMPTY_QUERYBUF_ZMALLOC : QUERYBUF_ZMALLOC) +
-    (isCurrent ? c.argvLenSum + PTR_SIZE * c.argc : 0) +
+    (isCurrent ? argvMem + PTR_SIZE * c.argc : 0) +
     multiStateMemOverhead(c) +
     pubsubMemOverhead(c) +
     trackingMemOverhead(c)
@@ -192,7 +213,7 @@ export function clientInfoString(srv: ServerState, c: Client, current: Client | 
     ` age=${String(age)} idle=${String(idle)} flags=${flags} db=${String(c.db)}` +
     ` sub=${String(sub.channels)} psub=${String(sub.patterns)} ssub=${String(sub.shardChannels)}` +
     ` multi=${String(c.multi === null ? -1 : c.multi.queue.length)} qbuf=${String(qbuf)}` +
-    ` qbuf-free=${String(qbufFree)} argv-mem=${String(isCurrent ? c.argvLenSum : 0)}` +
+    ` qbuf-free=${String(qbufFree)} argv-mem=${String(argvMem)}` +
     ` multi-mem=${String(multiArgvLenSums(c))} rbs=${String(CLIENT_REPLY_BUF_SIZE)}` +
     ` rbp=0 obl=${String(obl)} oll=0 omem=0 tot-mem=${String(totMem)} events=r` +
     ` cmd=${c.lastCmd} user=${c.user.name} redir=${String(trackingRedirection(c))}` +
