@@ -4,7 +4,7 @@
  * the generic inspector), plus the list of the item's steps with the current one marked.
  * Every panel sits behind an error boundary, so a broken panel never blanks the page.
  */
-import { Fragment, Suspense, useLayoutEffect, useRef, type ReactNode } from 'react'
+import { Fragment, Suspense, useLayoutEffect, useRef, useState, type ReactNode } from 'react'
 import type { InspectView } from '../engine/api.ts'
 import type { StepEvent } from '../engine/events.ts'
 import { useT } from '../i18n/useT.ts'
@@ -15,6 +15,7 @@ import { bytesToUtf8 } from '../state/bytes.ts'
 import { stepRows, type StepRow } from '../state/quietRuns.ts'
 import { useApp, useAppStore } from '../state/react.ts'
 import { selectReducedMotion } from '../state/store.ts'
+import type { TimelineItem } from '../state/types.ts'
 import { PanelErrorBoundary } from './PanelErrorBoundary.tsx'
 import { itemPosition } from './TimelineBar.tsx'
 
@@ -174,6 +175,14 @@ export function listedSteps(step: number, total: number): { start: number; end: 
   return { start, end: start + MAX_LISTED_STEPS }
 }
 
+/** The folded runs a step list shows unfolded (by start), for one item. */
+interface UnfoldedRuns {
+  readonly item: TimelineItem | undefined
+  readonly starts: ReadonlySet<number>
+}
+
+const NO_UNFOLDED_RUNS: UnfoldedRuns = { item: undefined, starts: new Set() }
+
 /** The numbered steps of the playhead's item; the current one is marked and clickable. */
 function StepList(): ReactNode {
   const t = useT()
@@ -182,10 +191,22 @@ function StepList(): ReactNode {
   const step = useApp((s) => s.playhead.step)
   const lang = useApp((s) => s.language)
   const events = item?.events ?? []
-  // Runs of expire cycles that found nothing fold into one row (quietRuns.ts).
-  const rows = stepRows(events)
+  // Runs of expire cycles that found nothing fold into one row (quietRuns.ts); the learner
+  // may unfold one to see its cycles. Which runs are unfolded is this list's own view state,
+  // kept for the item it was set on.
+  const [unfolded, setUnfolded] = useState<UnfoldedRuns>(NO_UNFOLDED_RUNS)
+  const open = unfolded.item === item ? unfolded.starts : NO_UNFOLDED_RUNS.starts
+  const toggleRun = (start: number): void => {
+    setUnfolded((u) => {
+      const starts = new Set(u.item === item ? u.starts : [])
+      if (!starts.delete(start)) starts.add(start)
+      return { item, starts }
+    })
+  }
+  const rows = stepRows(events, open)
+  // An unfolded run's own rows mark the current step, not the run's row.
   const currentRow = rows.findIndex((r) =>
-    r.kind === 'event' ? r.index === step - 1 : step > r.start && step <= r.end,
+    r.kind === 'event' ? r.index === step - 1 : !r.open && step > r.start && step <= r.end,
   )
   const { start, end } = listedSteps(currentRow + 1, rows.length)
   const firstEvent = (r: StepRow | undefined): number =>
@@ -239,11 +260,27 @@ function StepList(): ReactNode {
                   >
                     {t('inspector.quietCycles', { count: r.cycles })}
                   </button>
+                  <button
+                    type="button"
+                    className="step-list-unfold"
+                    aria-expanded={r.open}
+                    onClick={() => {
+                      toggleRun(r.start)
+                    }}
+                  >
+                    <span aria-hidden="true">{r.open ? '▾' : '▸'}</span>{' '}
+                    {t('inspector.quietUnfold')}
+                  </button>
                 </li>
               )
             const e = events[r.index] as StepEvent
             return (
-              <li key={r.index} aria-current={current} data-done={r.index < step}>
+              <li
+                key={r.index}
+                className={r.inRun ? 'step-list-in-run' : undefined}
+                aria-current={current}
+                data-done={r.index < step}
+              >
                 <span className="step-number" aria-hidden="true">
                   {r.index + 1}.
                 </span>

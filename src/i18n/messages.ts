@@ -42,6 +42,8 @@ export const en = {
   'console.progressLabel': 'Progress of {command}',
   'console.cancelled': '(cancelled: the command was not run)',
   'console.interruptedByReload': '(interrupted by the page reload: the command was not run)',
+  'console.heldByReload':
+    '(these lines were still waiting their turn when the page reloaded: they were not run)',
   'console.connectionClosed':
     '(the server closed this connection: CLIENT KILL, QUIT, ACL DELUSER… The command was not run. The next command opens a new connection, as redis-cli does: a new client id, the default user, db 0, no name; redis-cli 7.0 still shows the old [db] and (TX) in its prompt.)',
   'console.subscribed':
@@ -98,6 +100,7 @@ export const en = {
   'inspector.stepsBefore': '… {count} earlier steps',
   'inspector.stepsAfter': '… {count} more steps',
   'inspector.quietCycles': '{count} active expire cycles found nothing',
+  'inspector.quietUnfold': 'Steps one by one',
   'inspector.past': 'State after command {item}, rebuilt by replaying the log.',
   'inspector.pastOther': 'State after item {item} ({what}), rebuilt by replaying the log.',
   'inspector.live': 'Current state.',
@@ -250,6 +253,7 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'console.progressLabel': '{command} 的进度',
   'console.cancelled': '(已取消：该命令没有执行)',
   'console.interruptedByReload': '(页面重新加载中断了该命令：它没有执行)',
+  'console.heldByReload': '(页面重新加载时这些行还在排队等待：它们没有执行)',
   'console.connectionClosed':
     '（服务器已关闭此连接：CLIENT KILL、QUIT、ACL DELUSER……该命令没有执行。下一条命令会像 redis-cli 一样打开新连接：新的客户端 id、default 用户、0 号库、无名称；redis-cli 7.0 的提示符仍显示原来的 [db] 和 (TX)。）',
   'console.subscribed':
@@ -306,6 +310,7 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'inspector.stepsBefore': '… 前面还有 {count} 步',
   'inspector.stepsAfter': '… 后面还有 {count} 步',
   'inspector.quietCycles': '{count} 次主动过期周期没有发现过期键',
+  'inspector.quietUnfold': '逐步展开',
   'inspector.past': '第 {item} 条命令之后的状态，通过重放日志重建。',
   'inspector.pastOther': '第 {item} 项（{what}）之后的状态，通过重放日志重建。',
   'inspector.live': '当前状态。',

@@ -46,7 +46,7 @@ import type {
   ClientTab,
   ConsoleLine,
   EngineRequest,
-  InterruptedCommand,
+  HeldLine,
   SavedSession,
   TimelineItem,
   Waiting,
@@ -148,13 +148,42 @@ export function connectBridge(
       if (tab?.waiting !== undefined) continue
       held.delete(id)
       if (tab) for (const r of queue) void enqueue(() => handle(r))
+      else for (const r of queue) unechoed.delete(r.seq)
     }
+    heldChanged()
+  }
+
+  /**
+   * Lines entered and not yet echoed, by request seq. While a tab waits in a blocking command
+   * or a long command runs, they are the lines waiting their turn: the store's heldLines, so
+   * the page's save keeps them across a reload (which drops the bridge's queues).
+   */
+  const unechoed = new Map<number, HeldLine>()
+  let heldTimer: ReturnType<typeof setTimeout> | null = null
+
+  /**
+   * Tells the store the held lines, once the current burst of requests is handled: a block
+   * of a thousand pasted lines is held one request at a time, and one update covers them.
+   */
+  function heldChanged(): void {
+    if (heldTimer !== null || stopped) return
+    heldTimer = setTimeout(() => {
+      heldTimer = null
+      const s = st()
+      const holding = s.running !== null || held.size !== 0
+      const lines = holding ? [...unechoed.values()] : []
+      if (lines.length !== 0 || s.heldLines.length !== 0) s.heldLinesChanged(lines)
+    }, 0)
   }
 
   async function handle(r: EngineRequest): Promise<void> {
-    if (holdIfWaiting(r)) return
+    if (holdIfWaiting(r)) {
+      heldChanged()
+      return
+    }
     switch (r.kind) {
       case 'echo':
+        unechoed.delete(r.seq)
         st().inputEchoed(r.client, r.text)
         return
       case 'output':
@@ -168,6 +197,7 @@ export function connectBridge(
         try {
           const id = await connected(r.client)
           const trace = await client.exec(r.argv, id, (done, total) => {
+            if (!st().running) heldChanged()
             st().commandProgressed({ client: id, argv: r.argv, done, total })
           })
           if (st().running) st().commandProgressed(null)
@@ -177,6 +207,8 @@ export function connectBridge(
           else st().commandFailed(r.client, errorText(err))
         } finally {
           if (st().running) st().commandProgressed(null)
+          // Finished, failed or cancelled: the lines behind it no longer wait on it.
+          if (st().heldLines.length !== 0) heldChanged()
           st().busyChanged(--execsInFlight)
         }
         return
@@ -203,10 +235,14 @@ export function connectBridge(
         return
       case 'restore':
         held.clear()
+        unechoed.clear()
+        heldChanged()
         await restore(r.saved)
         return
       case 'reset':
         held.clear()
+        unechoed.clear()
+        heldChanged()
         await restore({ v: 1, session: r.session, log: [], tabs: [], active: null })
         return
     }
@@ -266,7 +302,7 @@ export function connectBridge(
         if (t.closed !== true) items.push(itemFromTrace(t))
       } else if (tickIsInteresting(t)) items.push(itemFromTick(t))
     }
-    const tabs = withInterrupted(rebuildTabs(saved, result.traces), saved.interrupted)
+    const tabs = withNotRun(rebuildTabs(saved, result.traces), saved)
     let active = saved.active
     if (tabs.length === 0) {
       const id = await client.createClient()
@@ -380,9 +416,11 @@ export function connectBridge(
         if (requests.length === 0) return
         st().requestsTaken(requests.map((r) => r.seq))
         for (const r of requests) {
+          if (r.kind === 'echo') unechoed.set(r.seq, { client: r.client, text: r.text })
           if (r.kind === 'cancel') client.cancel()
           else void enqueue(() => handle(r))
         }
+        if (unechoed.size !== 0) heldChanged()
       },
     ),
     store.subscribe(
@@ -449,6 +487,8 @@ export function connectBridge(
       for (const u of unsubscribers) u()
       if (clockTimer !== null) clearIntervalFn(clockTimer)
       clockTimer = null
+      if (heldTimer !== null) clearTimeout(heldTimer)
+      heldTimer = null
     },
   }
 }
@@ -509,28 +549,32 @@ function keyOfEvents(events: readonly StepEvent[]): string | null {
 }
 
 /**
- * Shows again, in its tab, the long command a reload interrupted: it never reached the log,
- * so the replay knows nothing of it, and its line used to vanish without a word.
+ * Shows again, in their tabs, the long command a reload interrupted and the lines that
+ * waited their turn behind it or a blocking command: none reached the log, so the replay
+ * knows nothing of them, and they used to vanish without a word. Each is noted as not run.
  */
-function withInterrupted(tabs: ClientTab[], cmd: InterruptedCommand | undefined): ClientTab[] {
-  if (!cmd) return tabs
-  return tabs.map((t) =>
-    t.id !== cmd.client
-      ? t
-      : {
-          ...t,
-          lines: [
-            ...t.lines,
-            {
-              kind: 'input',
-              text: displayArgv(cmd.argv),
-              db: t.db,
-              ...(t.multi === true ? { multi: true } : {}),
-            },
-            { kind: 'notice', key: 'console.interruptedByReload' },
-          ],
-        },
-  )
+function withNotRun(tabs: ClientTab[], saved: SavedSession): ClientTab[] {
+  const cmd = saved.interrupted
+  const held = saved.held ?? []
+  if (!cmd && held.length === 0) return tabs
+  return tabs.map((t) => {
+    const input = (text: string): ConsoleLine => ({
+      kind: 'input',
+      text,
+      db: t.db,
+      ...(t.multi === true ? { multi: true } : {}),
+    })
+    const lines: ConsoleLine[] = []
+    if (cmd?.client === t.id)
+      lines.push(input(displayArgv(cmd.argv)), {
+        kind: 'notice',
+        key: 'console.interruptedByReload',
+      })
+    const mine = held.filter((l) => l.client === t.id)
+    if (mine.length > 0)
+      lines.push(...mine.map((l) => input(l.text)), { kind: 'notice', key: 'console.heldByReload' })
+    return lines.length === 0 ? t : { ...t, lines: [...t.lines, ...lines] }
+  })
 }
 
 /**

@@ -13,7 +13,7 @@ import type { TraceLevel } from '../engine/events.ts'
 import type { LogEntry, SessionSeed } from '../worker/protocol.ts'
 import type { AppState, AppStore, Language, Motion, Theme } from './store.ts'
 import { labelFor } from './tabLabel.ts'
-import type { InterruptedCommand, PlayheadMark, SavedSession } from './types.ts'
+import type { HeldLine, InterruptedCommand, PlayheadMark, SavedSession } from './types.ts'
 
 // --- Types ---
 
@@ -178,13 +178,17 @@ export function savedSessionOf(s: AppState): SavedSession {
 }
 
 /**
- * The SavedSession the page keeps for a reload: savedSessionOf, and the long command still
- * running (its line would otherwise vanish from the console after the reload).
+ * The SavedSession the page keeps for a reload: savedSessionOf, the long command still
+ * running and the lines waiting their turn behind it or a blocking command (they would
+ * otherwise vanish from the console after the reload).
  */
 export function reloadSessionOf(s: AppState): SavedSession {
-  const saved = savedSessionOf(s)
   const r = s.running
-  return r ? { ...saved, interrupted: { client: r.client, argv: r.argv } } : saved
+  return {
+    ...savedSessionOf(s),
+    ...(r ? { interrupted: { client: r.client, argv: r.argv } } : {}),
+    ...(s.heldLines.length > 0 ? { held: s.heldLines } : {}),
+  }
 }
 
 /**
@@ -269,7 +273,8 @@ export function attachPersistence(
   win?.addEventListener('visibilitychange', onHidden)
   const unsubs = [
     store.subscribe(
-      (s) => [s.log, s.tabs.length, s.activeTab, s.status, s.running === null] as const,
+      (s) =>
+        [s.log, s.tabs.length, s.activeTab, s.status, s.running === null, s.heldLines] as const,
       () => {
         if (store.getState().status !== 'ready') return
         if (timer !== null) clearTimeout(timer)
@@ -410,6 +415,7 @@ export function parseSavedSession(x: unknown): SavedSession | null {
   const active = typeof o.active === 'number' ? o.active : null
   const at = parseMark((o as Loose<'at'>).at)
   const interrupted = parseInterrupted((o as Loose<'interrupted'>).interrupted)
+  const held = parseHeld((o as Loose<'held'>).held)
   return {
     v: 1,
     session,
@@ -418,7 +424,17 @@ export function parseSavedSession(x: unknown): SavedSession | null {
     active,
     ...(at ? { at } : {}),
     ...(interrupted ? { interrupted } : {}),
+    ...(held.length > 0 ? { held } : {}),
   }
+}
+
+function parseHeld(x: unknown): HeldLine[] {
+  if (!Array.isArray(x)) return []
+  return x.flatMap((l: unknown) => {
+    if (typeof l !== 'object' || l === null) return []
+    const { client, text } = l as Loose<'client' | 'text'>
+    return typeof client === 'number' && typeof text === 'string' ? [{ client, text }] : []
+  })
 }
 
 function parseInterrupted(x: unknown): InterruptedCommand | null {

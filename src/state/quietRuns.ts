@@ -67,23 +67,37 @@ export function prevStop(events: readonly StepEvent[], step: number): number {
   return run ? run.start : step - 1
 }
 
-/** A row of the step list: one event, or a folded run. */
+/**
+ * A row of the step list: one event (`inRun` when it is a cycle of an unfolded run), or a
+ * folded run (`open` when the learner unfolded it to see its cycles).
+ */
 export type StepRow =
-  { readonly kind: 'event'; readonly index: number } | ({ readonly kind: 'quiet' } & QuietRun)
+  | { readonly kind: 'event'; readonly index: number; readonly inRun: boolean }
+  | ({ readonly kind: 'quiet'; readonly open: boolean } & QuietRun)
 
-/** The rows of the step list for `events`. */
-export function stepRows(events: readonly StepEvent[]): readonly StepRow[] {
+/**
+ * The rows of the step list for `events`. A run whose start is in `open` keeps its row (which
+ * folds it again) and is followed by a row for each of its events.
+ */
+export function stepRows(
+  events: readonly StepEvent[],
+  open: ReadonlySet<number> = new Set(),
+): readonly StepRow[] {
   const rows: StepRow[] = []
   const runs = quietRuns(events)
   let r = 0
   for (let i = 0; i < events.length;) {
     const run = runs[r]
     if (run && run.start === i) {
-      rows.push({ kind: 'quiet', ...run })
+      const unfolded = open.has(run.start)
+      rows.push({ kind: 'quiet', open: unfolded, ...run })
+      if (unfolded)
+        for (let k = run.start; k < run.end; k++)
+          rows.push({ kind: 'event', index: k, inRun: true })
       i = run.end
       r++
     } else {
-      rows.push({ kind: 'event', index: i })
+      rows.push({ kind: 'event', index: i, inRun: false })
       i++
     }
   }

@@ -44,6 +44,7 @@ import type {
   Playhead,
   PlayheadMark,
   RunningCommand,
+  HeldLine,
   SavedSession,
   TimelineItem,
   Waiting,
@@ -83,6 +84,11 @@ export interface SessionSlice {
   busy: number
   /** The long command the engine is running in slices, with its progress (or null). */
   running: RunningCommand | null
+  /**
+   * Lines entered that wait their turn behind a blocking or long command (the bridge holds
+   * them), in order; empty when nothing holds them up. The page's save keeps them.
+   */
+  heldLines: readonly HeldLine[]
   notice: Notice | null
   commands: readonly CommandDoc[]
   clock: { readonly now: number; readonly running: boolean; readonly speed: number }
@@ -133,6 +139,7 @@ export interface SessionSlice {
   noticeDismissed(): void
   busyChanged(busy: number): void
   commandProgressed(running: RunningCommand | null): void
+  heldLinesChanged(lines: readonly HeldLine[]): void
   /** A command was cancelled before it finished: it never happened; the console says so. */
   commandCancelled(client: ClientId): void
 }
@@ -424,6 +431,7 @@ const createSessionSlice =
       progress: null,
       busy: 0,
       running: null,
+      heldLines: [],
       notice: null,
       commands: [],
       clock: { now: DEFAULT_SESSION.startMs, running: opts.clockRunning ?? true, speed: 1 },
@@ -654,6 +662,9 @@ const createSessionSlice =
       },
       commandProgressed: (running) => {
         set({ running }, false, 'bridge/commandProgressed')
+      },
+      heldLinesChanged: (heldLines) => {
+        set({ heldLines }, false, 'bridge/heldLinesChanged')
       },
       commandCancelled: (client) => {
         set(

@@ -195,6 +195,18 @@ export interface SavedSession {
    * as interrupted and not run. Only the page's own save carries it (not permalinks, files).
    */
   readonly interrupted?: InterruptedCommand
+  /**
+   * Lines entered after a blocking or long command, still waiting their turn when the page
+   * was saved for a reload: the console shows them again after the reload, noted as not run
+   * (they are not run). Only the page's own save carries them (not permalinks, files).
+   */
+  readonly held?: readonly HeldLine[]
+}
+
+/** A console line waiting its turn behind a blocking or long command: its tab and text. */
+export interface HeldLine {
+  readonly client: ClientId
+  readonly text: string
 }
 
 /** The command a reload interrupted: its tab and argv. */

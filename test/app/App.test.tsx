@@ -200,7 +200,7 @@ describe('timeline controls', { timeout: 30_000 }, () => {
     expect(rows.length).toBeLessThan(12)
     const quiet = rows.filter((r) => r.classList.contains('step-list-quiet'))
     expect(quiet).toHaveLength(2)
-    expect(quiet[0]).toHaveTextContent(/^1–\d+\.\d+ active expire cycles found nothing$/)
+    expect(quiet[0]).toHaveTextContent(/^1–\d+\.\d+ active expire cycles found nothing/)
     const expiry = within(list).getByRole('button', {
       name: /The active expire cycle deleted “k”/,
     })
@@ -242,6 +242,58 @@ describe('timeline controls', { timeout: 30_000 }, () => {
         /^\d+ 次主动过期周期没有发现过期键$/,
       ),
     ).toHaveLength(2)
+  })
+
+  it('unfolds a folded run to show its cycles, from the keyboard, and folds it again', async () => {
+    const { h, user, settle } = await setup()
+    await h.run(['SET', 'k', 'v'], ['EXPIRE', 'k', '5'])
+    await user.click(screen.getByRole('button', { name: 'Advance the clock by +10s' }))
+    await settle()
+    const events = h.store.getState().items.at(-1)?.events ?? []
+    const list = screen.getByRole('region', { name: 'Steps of this clock tick (serverCron)' })
+    const folded = within(list).getAllByRole('listitem').length
+    const firstRun = () =>
+      within(list)
+        .getAllByRole('listitem')
+        .filter((r) => r.classList.contains('step-list-quiet'))[0] as HTMLElement
+    const toggle = within(firstRun()).getByRole('button', { name: 'Steps one by one' })
+    // Folded by default.
+    expect(toggle).toHaveAttribute('aria-expanded', 'false')
+    expect(list.querySelectorAll('li.step-list-in-run')).toHaveLength(0)
+    const runEnd = Number(/^1–(\d+)\./.exec(firstRun().textContent ?? '')?.[1])
+    // Enter on the focused control unfolds the run: its row stays, each of its steps follows.
+    toggle.focus()
+    await user.keyboard('{Enter}')
+    expect(toggle).toHaveAttribute('aria-expanded', 'true')
+    const cycles = list.querySelectorAll('li.step-list-in-run')
+    expect(cycles).toHaveLength(runEnd)
+    expect(within(list).getAllByRole('listitem')).toHaveLength(folded + runEnd)
+    expect(cycles[0]).toHaveTextContent(/^1\.expire\/(cycleRan|bucketsSampled) /)
+    // Clicking one of its steps moves the playhead into the run, and that row is current.
+    const third = cycles[2] as HTMLElement
+    await user.click(within(third).getByRole('button'))
+    expect(h.store.getState().playhead.step).toBe(3)
+    expect(third).toHaveAttribute('aria-current', 'step')
+    expect(firstRun()).not.toHaveAttribute('aria-current')
+    // The caption narrates that one step (the button reads '<type> <narration>').
+    expect(events[2]?.type).toMatch(/^expire\//)
+    expect(screen.getByTestId('caption').textContent).toBe(
+      within(third).getByRole('button').textContent?.slice(`${events[2]?.type} `.length),
+    )
+    // Space folds it again; the run's row is current once more, the focus stays on the control.
+    toggle.focus()
+    await user.keyboard(' ')
+    expect(toggle).toHaveAttribute('aria-expanded', 'false')
+    expect(toggle).toHaveFocus()
+    expect(list.querySelectorAll('li.step-list-in-run')).toHaveLength(0)
+    expect(firstRun()).toHaveAttribute('aria-current', 'step')
+    act(() => {
+      h.store.getState().languageChanged('zh')
+    })
+    expect(within(firstRun()).getByRole('button', { name: '逐步展开' })).toHaveAttribute(
+      'aria-expanded',
+      'false',
+    )
   })
 
   it('counts a clock tick in the timeline as a tick, not as a command', async () => {

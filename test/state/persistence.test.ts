@@ -9,6 +9,7 @@ import {
   loadSettings,
   saveSession,
   savedSessionOf,
+  reloadSessionOf,
   storageKv,
   MAX_SAVED_HISTORY_CHARS,
   type Kv,
@@ -25,6 +26,39 @@ const never: Kv = {
   get: () => Promise.resolve(null),
   set: () => new Promise<void>(() => undefined),
   remove: () => Promise.resolve(),
+}
+
+/**
+ * A page whose worker stops between a long command's slices for good (the test never lets
+ * it go on), saving to `never`, after SET k v. `enter` types a line in the tab; `reload`
+ * waits for the long command to run, then hides the page and returns what it saved.
+ */
+async function stalledPage() {
+  localStorage.clear()
+  const a = await createHarness({
+    factory: createServer,
+    slicing: { units: 1000, fixed: true },
+    yieldNow: () => new Promise<void>(() => undefined),
+  })
+  const target = new EventTarget()
+  const detach = attachPersistence(a.store, never, 60_000, target as unknown as Window)
+  await a.run(['SET', 'k', 'v'])
+  const tab = a.tab()
+  const enter = (text: string): number => {
+    a.store.getState().lineEntered(tab, text)
+    a.store.getState().commandSubmitted(text.split(' '), tab)
+    return tab
+  }
+  const reload = async () => {
+    await vi.waitFor(() => {
+      expect(a.store.getState().running).not.toBeNull()
+    })
+    target.dispatchEvent(new Event('pagehide'))
+    detach()
+    a.dispose()
+    return loadSession(never)
+  }
+  return { store: a.store, enter, reload }
 }
 
 describe('session persistence (localStorage backend)', () => {
@@ -112,36 +146,32 @@ describe('session persistence (localStorage backend)', () => {
     a.dispose()
   })
 
-  it('shows a long command a reload interrupted, noted as not run, instead of dropping it', async () => {
-    localStorage.clear()
-    // The worker stops between slices until the test lets it go on: it never does here.
-    const a = await createHarness({
-      factory: createServer,
-      slicing: { units: 1000, fixed: true },
-      yieldNow: () => new Promise<void>(() => undefined),
-    })
-    const target = new EventTarget()
-    const detach = attachPersistence(a.store, never, 60_000, target as unknown as Window)
-    await a.run(['SET', 'k', 'v'])
-    const tab = a.tab()
-    a.store.getState().lineEntered(tab, 'DEBUG POPULATE 1000000')
-    a.store.getState().commandSubmitted(['DEBUG', 'POPULATE', '1000000'], tab)
+  it('shows a long command a reload interrupted and the lines held behind it, noted as not run', async () => {
+    const { store, enter, reload } = await stalledPage()
+    const tab = enter('DEBUG POPULATE 1000000')
+    // A pasted block: these wait their turn behind the running command.
+    enter('SET after 1')
+    enter('INCR n')
     await vi.waitFor(() => {
-      expect(a.store.getState().running).not.toBeNull()
+      expect(store.getState().heldLines).toHaveLength(2)
     })
-    target.dispatchEvent(new Event('pagehide'))
-    detach()
-    a.dispose()
-    const saved = await loadSession(never)
+    const saved = await reload()
     expect(saved?.interrupted).toEqual({ client: tab, argv: ['DEBUG', 'POPULATE', '1000000'] })
-    // Not in the log: it never finished, and a reload does not run it.
+    expect(saved?.held).toEqual([
+      { client: tab, text: 'SET after 1' },
+      { client: tab, text: 'INCR n' },
+    ])
+    // Not in the log: they never ran, and a reload does not run them.
     expect(saved?.log.filter((e) => e.t === 'exec')).toHaveLength(1)
 
     const b = await createHarness({ factory: createServer, saved })
     const lines = b.store.getState().tabs.find((t) => t.id === tab)?.lines ?? []
-    expect(lines.slice(-2)).toEqual([
+    expect(lines.slice(-5)).toEqual([
       { kind: 'input', text: 'DEBUG POPULATE 1000000', db: 0 },
       { kind: 'notice', key: 'console.interruptedByReload' },
+      { kind: 'input', text: 'SET after 1', db: 0 },
+      { kind: 'input', text: 'INCR n', db: 0 },
+      { kind: 'notice', key: 'console.heldByReload' },
     ])
     expect(translate('en', 'console.interruptedByReload')).toBe(
       '(interrupted by the page reload: the command was not run)',
@@ -149,6 +179,14 @@ describe('session persistence (localStorage backend)', () => {
     expect(translate('zh', 'console.interruptedByReload')).toBe(
       '(页面重新加载中断了该命令：它没有执行)',
     )
+    expect(translate('en', 'console.heldByReload')).toBe(
+      '(these lines were still waiting their turn when the page reloaded: they were not run)',
+    )
+    expect(translate('zh', 'console.heldByReload')).toBe(
+      '(页面重新加载时这些行还在排队等待：它们没有执行)',
+    )
+    expect(b.store.getState().log.filter((e) => e.t === 'exec')).toHaveLength(1)
+    expect(b.store.getState().heldLines).toEqual([])
     await b.run(['DBSIZE'])
     expect(
       b.store
@@ -159,9 +197,83 @@ describe('session persistence (localStorage backend)', () => {
       kind: 'reply',
       reply: { type: 'integer', value: 1 },
     })
-    // A permalink or an exported file does not carry it.
+    // A permalink or an exported file carries neither.
     expect(savedSessionOf(b.store.getState())).not.toHaveProperty('interrupted')
+    expect(savedSessionOf(b.store.getState())).not.toHaveProperty('held')
     b.dispose()
+  })
+
+  it('keeps the lines held behind a blocking BLPOP across a reload, not run', async () => {
+    localStorage.clear()
+    const kv = storageKv(localStorage)
+    const a = await createHarness({ factory: createServer })
+    const detach = attachPersistence(a.store, kv, 0)
+    const tab = a.tab()
+    await a.run(['BLPOP', 'q', '0'], ['SET', 'after', '1'], ['GET', 'after'])
+    expect(a.store.getState().tabs.find((t) => t.id === tab)?.waiting).toBeDefined()
+    expect(a.store.getState().heldLines).toEqual([
+      { client: tab, text: 'SET after 1' },
+      { client: tab, text: 'GET after' },
+    ])
+    await new Promise((r) => setTimeout(r, 5))
+    detach()
+    a.dispose()
+    const saved = await loadSession(kv)
+    expect(saved?.held).toHaveLength(2)
+
+    const b = await createHarness({ factory: createServer, saved })
+    const lines = b.store.getState().tabs.find((t) => t.id === tab)?.lines ?? []
+    expect(lines.slice(-3)).toEqual([
+      { kind: 'input', text: 'SET after 1', db: 0 },
+      { kind: 'input', text: 'GET after', db: 0 },
+      { kind: 'notice', key: 'console.heldByReload' },
+    ])
+    expect(b.store.getState().log.some((e) => e.t === 'exec' && e.argv[0] === 'SET')).toBe(false)
+    b.dispose()
+  })
+
+  it('lets held lines go once a long command is cancelled: they run, and are held no more', async () => {
+    let go: () => void = () => undefined
+    const a = await createHarness({
+      factory: createServer,
+      slicing: { units: 1000, fixed: true },
+      yieldNow: () =>
+        new Promise<void>((resolve) => {
+          go = resolve
+        }),
+    })
+    const tab = a.tab()
+    a.store.getState().lineEntered(tab, 'DEBUG POPULATE 1000000')
+    a.store.getState().commandSubmitted(['DEBUG', 'POPULATE', '1000000'], tab)
+    a.store.getState().lineEntered(tab, 'DBSIZE')
+    a.store.getState().commandSubmitted(['DBSIZE'], tab)
+    await vi.waitFor(() => {
+      expect(a.store.getState().heldLines).toEqual([{ client: tab, text: 'DBSIZE' }])
+    })
+    a.store.getState().cancelRequested()
+    go()
+    await a.bridge.idle()
+    expect(a.store.getState().running).toBeNull()
+    expect(a.store.getState().heldLines).toEqual([])
+    expect(
+      a.store
+        .getState()
+        .tabs.find((t) => t.id === tab)
+        ?.lines.at(-1),
+    ).toEqual({ kind: 'reply', reply: { type: 'integer', value: 0 } })
+    a.dispose()
+  })
+
+  it('lets held lines go once the blocking command returns', async () => {
+    const a = await createHarness({ factory: createServer })
+    const tab = a.tab()
+    await a.run(['BLPOP', 'q', '0'], ['GET', 'after'])
+    expect(a.store.getState().heldLines).toHaveLength(1)
+    a.store.getState().unblockRequested(tab)
+    await a.bridge.idle()
+    expect(a.store.getState().heldLines).toEqual([])
+    expect(reloadSessionOf(a.store.getState())).not.toHaveProperty('held')
+    a.dispose()
   })
 
   it('stashes the session at pagehide while a save is still being written', async () => {
