@@ -103,6 +103,8 @@ import {
   clientCommandIoBegin,
   clientCommandIoEnd,
   clientsCronResizeQueryBuffer,
+  setClientIoProbe,
+  type ClientIoProbe,
 } from './commands/connection.ts'
 import { commandKeyReferences } from './commands/server.ts'
 import { aclCheckCommand, aclValidate, createAclState, defaultUserAuthenticates } from './acl.ts'
@@ -257,9 +259,7 @@ export function createClientState(srv: ServerState, opts: ClientOptions = {}): C
     tracking: null,
     argv: null,
     argc: 0,
-    qbuf: -1,
     querybufAlloc: 0,
-    bufpos: 0,
     execOut: null,
   }
   srv.clients.set(id, c)
@@ -575,8 +575,8 @@ export interface EngineServer extends RedisServer {
    * scan for text, which costs tens of ns a command on the hot path.
    */
   callBytes(argv: readonly string[], client?: ClientId): Reply
-  /** The RESP host's query buffer length and pending reply bytes for the next command (CLIENT LIST). */
-  clientInput(id: ClientId, qbuf: number, obl: number): void
+  /** Where CLIENT LIST asks the RESP host for a running client's qbuf and obl (connection.ts). */
+  setClientIoProbe(probe: ClientIoProbe | null): void
   /** execute() for byte-string arguments, without the scan for text (see callBytes). */
   executeBytes(argv: readonly string[], client?: ClientId): Trace
   /** The client has not authenticated while the default user needs a password (networking.c authRequired). */
@@ -772,11 +772,8 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
     },
     call: (argv, client) => runOff(argvToBytes(argv), client),
     callBytes: runOff,
-    clientInput: (id, qbuf, obl) => {
-      const c = srv.clients.get(id)
-      if (c === undefined) return
-      c.qbuf = qbuf
-      c.bufpos = obl
+    setClientIoProbe: (probe) => {
+      setClientIoProbe(srv, probe)
     },
     execute: (argv, client) => run(argvToBytes(argv), client, srv.traceLevel),
     executeBytes: (argv, client) => run(argv, client, srv.traceLevel),

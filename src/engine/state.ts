@@ -223,12 +223,8 @@ export interface Client {
   argv: readonly string[] | null
   /** c->argc of the running command (inside EXEC, the queued command's). */
   argc: number
-  /** sdslen(c->querybuf) while a command runs; -1 when the host did not give it. */
-  qbuf: number
   /** sdsalloc(c->querybuf): 0 until the first read, then kept until clientsCron trims it. */
   querybufAlloc: number
-  /** c->bufpos: reply bytes already in the client's output buffer while a command runs. */
-  bufpos: number
   /** While EXEC runs: its queue length and the replies added so far (they count in obl). */
   execOut: { readonly count: number; readonly replies: readonly Reply[] } | null
 }

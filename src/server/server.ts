@@ -20,6 +20,7 @@ import type { ClientId, EngineConfig, RedisServer } from '../engine/api.ts'
 import type { Clock } from '../engine/clock.ts'
 import type { TraceLevel } from '../engine/events.ts'
 import { SHUTDOWN_NOT_MODELLED } from '../engine/commands/standalone.ts'
+import type { ClientIoProbe } from '../engine/commands/connection.ts'
 import { BLOCKED, error, type Reply } from '../engine/reply.ts'
 import {
   PROTO_IOBUF_LEN,
@@ -81,8 +82,8 @@ interface AuthAware {
 interface EngineHooks {
   queryLimits?(): { readonly protoMaxBulkLen: number; readonly clientQueryBufferLimit: number }
   callBytes?(argv: readonly string[], client: ClientId): Reply
-  /** The client's query buffer length and reply bytes pending, for CLIENT LIST (qbuf, obl). */
-  clientInput?(client: ClientId, qbuf: number, obl: number): void
+  /** Where CLIENT LIST reads a running client's query buffer length and pending reply bytes. */
+  setClientIoProbe?(probe: ClientIoProbe | null): void
 }
 
 interface Connection {
@@ -173,7 +174,16 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
   const authHook = (engine as RedisServer & AuthAware).authRequired
   const limitsHook = (engine as RedisServer & EngineHooks).queryLimits
   const callBytes = (engine as RedisServer & EngineHooks).callBytes ?? engine.call
-  const clientInput = (engine as RedisServer & EngineHooks).clientInput
+  // The connection whose command is running, and where its pass's replies start in `out`:
+  // CLIENT LIST asks for its qbuf and obl through the probe, so other commands pay nothing.
+  let running: Connection | null = null
+  let runningOutStart = 0
+  ;(engine as RedisServer & EngineHooks).setClientIoProbe?.((id) =>
+    running !== null && running.id === id
+      ? // sdslen(c->querybuf): the commands of this read stay in it until the pass ends.
+        { qbuf: running.parser.buf.length, obl: out.len - runningOutStart }
+      : null,
+  )
   // One of each serves every connection: a read is parsed, run and answered before the next.
   const chunkBytes = chunkBytesCreate(READ_BUFFER)
   const out = replyBufferCreate()
@@ -313,8 +323,8 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
       if (argv === null) break
       let reply: Reply
       try {
-        // sdslen(c->querybuf): the commands of this read stay in it until the pass ends.
-        clientInput?.call(engine, conn.id, p.buf.length, out.len - outStart)
+        running = conn
+        runningOutStart = outStart
         reply = callBytes.call(engine, argv, conn.id)
       } catch (e) {
         // An engine bug must not take the server down: answer, log, and drop this client.

@@ -33,6 +33,7 @@ import {
   type Reply,
 } from '../reply.ts'
 import { REPLY_OFF, REPLY_SKIP, REPLY_SKIP_NEXT, type Client, type ServerState } from '../state.ts'
+import type { ClientId } from '../api.ts'
 import {
   eqIgnoreCase,
   getIntOrReply,
@@ -146,8 +147,24 @@ export function clientsCronResizeQueryBuffer(srv: ServerState, c: Client): void 
 export function clientCommandIoEnd(c: Client): void {
   c.argv = null
   c.argc = 0
-  c.qbuf = -1
-  c.bufpos = 0
+}
+
+/** What a RESP host knows of a running client's connection (CLIENT LIST qbuf and obl). */
+export interface ClientIo {
+  /** sdslen(c->querybuf): the bytes of the current read, this command's included. */
+  readonly qbuf: number
+  /** c->bufpos: replies of earlier commands of the same read, not yet written. */
+  readonly obl: number
+}
+/** Asked only while that client's command runs; null for a client the host is not running. */
+export type ClientIoProbe = (id: ClientId) => ClientIo | null
+
+const ioProbes = new WeakMap<ServerState, ClientIoProbe>()
+
+/** The host's probe (the RESP server registers one; the browser has none). */
+export function setClientIoProbe(srv: ServerState, probe: ClientIoProbe | null): void {
+  if (probe === null) ioProbes.delete(srv)
+  else ioProbes.set(srv, probe)
 }
 
 /** The bytes EXEC has added to c->buf so far: its array header, then each reply. */
@@ -193,11 +210,12 @@ export function clientInfoString(srv: ServerState, c: Client, current: Client | 
   // Only the running client has a query buffer and argv: the others' were consumed.
   const argv = current === c ? c.argv : null
   const isCurrent = argv !== null
+  const io = argv === null ? null : (ioProbes.get(srv)?.(c.id) ?? null)
   // A host without a socket (the app's console) sends multibulk, as redis-cli does.
-  const qbuf = argv === null ? 0 : c.qbuf >= 0 ? c.qbuf : multibulkLen(argv)
+  const qbuf = argv === null ? 0 : io !== null ? io.qbuf : multibulkLen(argv)
   const qbufFree = Math.max(0, c.querybufAlloc - qbuf)
   const argvMem = argv === null ? 0 : argvLenSum(argv)
-  const obl = isCurrent ? Math.min(c.bufpos + execOutputBytes(c), CLIENT_REPLY_BUF_SIZE) : 0
+  const obl = isCurrent ? Math.min((io?.obl ?? 0) + execOutputBytes(c), CLIENT_REPLY_BUF_SIZE) : 0
   // getClientMemoryUsage.
   const totMem =
     CLIENT_STRUCT_SIZE +
