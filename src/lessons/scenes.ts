@@ -1303,6 +1303,163 @@ export const SCENES: readonly Scene[] = [
       { run: 'DEBUG HTSTATS-KEY tags', note: { en: 'table size: 4', zh: 'table size: 4' } },
     ],
   },
+  {
+    id: 'zset-range-levels',
+    title: {
+      en: 'A long member makes a skiplist; a range search takes the express lanes',
+      zh: '一个长成员让有序集合变成跳表；范围查找走“快车道”',
+    },
+    summary: {
+      en: 'A listpack zset is searched by walking its entries one by one, so it only stays a listpack while its members are short: past zset-max-listpack-value bytes it becomes a skiplist (plus a dict), and stays one. ZRANGEBYSCORE then starts at the top level, drops a level whenever the next node would pass the minimum, and walks level 0 from there to the maximum.',
+      zh: 'listpack 编码的有序集合只能逐个条目查找，所以只有成员都很短时才保持 listpack：成员超过 zset-max-listpack-value 字节就变成跳表（外加一个字典），而且不再变回去。此后 ZRANGEBYSCORE 从最高层出发，下一个节点会越过最小值时就下降一层，再从那里沿第 0 层走到最大值。',
+    },
+    focus: 'board',
+    lines: [
+      { run: 'DEL board' },
+      {
+        run: 'CONFIG SET zset-max-listpack-value 8',
+        note: {
+          en: 'members up to 8 bytes stay in a listpack (the default is 64)',
+          zh: '不超过 8 字节的成员留在 listpack 中（默认 64）',
+        },
+      },
+      {
+        run: 'ZADD board 10 ann 20 bob 30 cy 40 dee',
+        note: {
+          en: 'member, score, member, score… in score order in one listpack',
+          zh: '成员、分值、成员、分值……按分值顺序排在一个 listpack 里',
+        },
+      },
+      { run: 'OBJECT ENCODING board' },
+      {
+        run: 'ZRANGEBYSCORE board 15 35',
+        note: {
+          en: 'a listpack has no index: the search reads entries from the first one',
+          zh: 'listpack 没有索引：查找从第一个条目开始逐个读取',
+        },
+      },
+      {
+        run: 'ZADD board 50 bartholomew',
+        note: {
+          en: '11 bytes, longer than 8: converted to a skiplist, each node drawing its level',
+          zh: '11 字节，超过 8：转成跳表，每个节点抛硬币决定层数',
+        },
+      },
+      { run: 'OBJECT ENCODING board' },
+      {
+        run: 'ZADD board 60 eve 70 fay 80 gus 90 hal 100 ivy 110 jo 120 kim 130 lu',
+        note: {
+          en: 'short members, but a skiplist never goes back to a listpack',
+          zh: '成员都很短，但跳表不会再变回 listpack',
+        },
+      },
+      {
+        run: 'ZRANGEBYSCORE board 75 105',
+        note: {
+          en: 'down from the top level to the last node below 75, then along level 0 while ≤ 105',
+          zh: '从最高层向下，找到小于 75 的最后一个节点，再沿第 0 层前进，直到超过 105',
+        },
+      },
+      {
+        run: 'ZCOUNT board 75 105',
+        note: {
+          en: 'no walk: each end is found and ranked (four searches), and the count is last rank − first rank + 1',
+          zh: '不用逐个走：两端各自查找并求排名（共四次查找），个数 = 末排名 − 首排名 + 1',
+        },
+      },
+      {
+        run: 'ZREM board bartholomew',
+        note: { en: 'the long member is gone…', zh: '长成员删掉了……' },
+      },
+      {
+        run: 'OBJECT ENCODING board',
+        note: { en: '…and it is still a skiplist', zh: '……仍然是跳表' },
+      },
+      { run: 'CONFIG SET zset-max-listpack-value 64' },
+    ],
+  },
+  {
+    id: 'stream-pel-claim',
+    title: {
+      en: 'A consumer group’s pending entries, claimed by another consumer',
+      zh: '消费者组的待处理条目被另一个消费者认领',
+    },
+    summary: {
+      en: 'XREADGROUP hands each new entry to one consumer and records it in the group’s pending entries list (PEL) with its owner, delivery time and delivery count; XACK removes it. An entry whose consumer went silent stays pending: XCLAIM moves it to another consumer once it has been idle long enough, and XAUTOCLAIM scans the PEL for every such entry. Each claim counts as one more delivery.',
+      zh: 'XREADGROUP 把每个新条目交给一个消费者，并记入消费者组的待处理列表（PEL），带上属主、投递时间和投递次数；XACK 把它移除。消费者失联后，它的条目一直待处理：空闲足够久后，XCLAIM 把它转给另一个消费者，XAUTOCLAIM 则扫描 PEL 找出所有这样的条目。每次认领都算一次新的投递。',
+    },
+    focus: 'jobs',
+    lines: [
+      { run: 'DEL jobs' },
+      { run: 'XADD jobs 1-1 task resize' },
+      { run: 'XADD jobs 1-2 task email' },
+      { run: 'XADD jobs 1-3 task report' },
+      {
+        run: 'XGROUP CREATE jobs workers 0',
+        note: {
+          en: 'last delivered ID 0: the group starts before the first entry',
+          zh: '最后投递 ID 为 0：消费者组从第一个条目之前开始',
+        },
+      },
+      {
+        run: 'XREADGROUP GROUP workers alice COUNT 2 STREAMS jobs >',
+        note: {
+          en: '> asks for entries never delivered: 1-1 and 1-2 go to alice and into the PEL',
+          zh: '> 表示只要从未投递过的条目：1-1 和 1-2 交给 alice 并进入 PEL',
+        },
+      },
+      {
+        run: 'XREADGROUP GROUP workers bob STREAMS jobs >',
+        note: { en: 'the next new entry, 1-3, goes to bob', zh: '下一个新条目 1-3 交给 bob' },
+      },
+      {
+        run: 'XACK jobs workers 1-1',
+        note: { en: 'alice finished 1-1: out of the PEL', zh: 'alice 处理完 1-1：移出 PEL' },
+      },
+      {
+        run: 'XPENDING jobs workers',
+        note: {
+          en: 'two pending, from 1-2 to 1-3: one each for alice and bob',
+          zh: '两个待处理，从 1-2 到 1-3：alice 和 bob 各一个',
+        },
+      },
+      {
+        tick: 5000,
+        note: {
+          en: 'five seconds pass, and alice never acknowledges 1-2',
+          zh: '过去五秒，alice 始终没有确认 1-2',
+        },
+      },
+      {
+        run: 'XCLAIM jobs workers bob 3000 1-2',
+        note: {
+          en: 'idle over 3000 ms: 1-2 now belongs to bob, its idle time reset and delivered twice',
+          zh: '空闲超过 3000 毫秒：1-2 归 bob 所有，空闲时间清零，已投递两次',
+        },
+      },
+      {
+        run: 'XPENDING jobs workers - + 10',
+        note: {
+          en: 'each pending entry: ID, owner, ms idle, deliveries',
+          zh: '每个待处理条目：ID、属主、空闲毫秒数、投递次数',
+        },
+      },
+      { tick: 5000, note: { en: 'bob goes quiet too', zh: 'bob 也没了动静' } },
+      {
+        run: 'XAUTOCLAIM jobs workers carol 3000 0-0',
+        note: {
+          en: 'scans the PEL from 0-0: both entries idle over 3000 ms go to carol; cursor 0-0 means the scan is done, and the last array lists pending IDs whose entries were deleted (none)',
+          zh: '从 0-0 开始扫描 PEL：空闲超过 3000 毫秒的两个条目都归 carol；游标 0-0 表示扫描完毕，最后一个数组列出条目已被删除的待处理 ID（没有）',
+        },
+      },
+      { run: 'XPENDING jobs workers' },
+      {
+        run: 'XACK jobs workers 1-2 1-3',
+        note: { en: 'carol finishes both: the PEL is empty', zh: 'carol 处理完两个：PEL 清空' },
+      },
+      { run: 'XPENDING jobs workers' },
+    ],
+  },
 ]
 
 /**

@@ -1,7 +1,8 @@
 /**
  * The structure scenes (HyperLogLog, hash, quicklist, eviction, the keyspace dict shrinking,
  * sds preallocation, shared integers, intset limits, tracking, lazy free, lazy expiry, the
- * embstr limit, LFU decay, a set shrinking on SREM) do what
+ * embstr limit, LFU decay, a set shrinking on SREM, a zset range search, a stream PEL
+ * claimed) do what
  * their notes say: each
  * scene's lines run against the engine, and the test checks the encodings, the events and
  * the replies behind every claim.
@@ -13,6 +14,7 @@ import { createServer, manualClock } from '../../src/engine/index.ts'
 import type { KeyspaceView } from '../../src/engine/inspect.ts'
 import type { IntsetView, QuicklistView } from '../../src/engine/inspectContainers.ts'
 import type { HyperLogLogView } from '../../src/engine/inspectHll.ts'
+import type { StreamView } from '../../src/engine/inspectStream.ts'
 import type { Reply } from '../../src/engine/reply.ts'
 import { sceneById } from '../../src/lessons/scenes.ts'
 
@@ -375,5 +377,79 @@ describe('set-shrink', () => {
     expect(done.type === 'bulk' && done.value).toContain(' table size: 4\n number of elements: 1\n')
     expect(done.type === 'bulk' && done.value).not.toContain('rehashing target')
     expect(s.call(['SCARD', 'tags'])).toEqual(int(1))
+  })
+})
+
+describe('zset-range-levels', () => {
+  it('converts on an 11-byte member, walks the levels for ZRANGEBYSCORE and ranks both ends for ZCOUNT', () => {
+    const { at } = play('zset-range-levels', 'board')
+    expect(at('OBJECT ENCODING board', 0).reply).toEqual(bulk('listpack'))
+    expect(at('ZRANGEBYSCORE board 15 35').events.filter((e) => e.type === 'zsl/searched')).toEqual(
+      [],
+    )
+    const conv = at('ZADD board 50 bartholomew').events.filter(
+      (e) => e.type === 'object/encodingConverted',
+    )
+    expect(conv).toEqual([
+      expect.objectContaining({
+        key: 'board',
+        from: 'listpack',
+        to: 'skiplist',
+        reason: 'valueTooLong',
+      }),
+    ])
+    expect(at('OBJECT ENCODING board', 1).reply).toEqual(bulk('skiplist'))
+    const range = at('ZRANGEBYSCORE board 75 105')
+    expect(range.reply).toEqual({ type: 'array', value: ['gus', 'hal', 'ivy'].map(bulk) })
+    const searches = range.events.filter((e) => e.type === 'zsl/searched')
+    expect(searches).toHaveLength(1)
+    const path = searches[0]?.type === 'zsl/searched' ? searches[0].path : []
+    // Top level down to level 0, stopping at fay (70), the last node below 75.
+    expect(path.map((p) => p.level)).toEqual(
+      Array.from({ length: path.length }, (_, i) => path.length - 1 - i),
+    )
+    expect(path.length).toBeGreaterThan(1)
+    expect(path.at(-1)).toEqual({ level: 0, member: 'fay', rank: 7 })
+    const count = at('ZCOUNT board 75 105')
+    expect(count.reply).toEqual(int(3))
+    expect(count.events.filter((e) => e.type === 'zsl/searched')).toHaveLength(4)
+    expect(at('OBJECT ENCODING board', 2).reply).toEqual(bulk('skiplist'))
+  })
+})
+
+describe('stream-pel-claim', () => {
+  it('moves 1-2 to bob with XCLAIM, both pending entries to carol with XAUTOCLAIM, counting deliveries', () => {
+    const { s, at } = play('stream-pel-claim', 'jobs')
+    const pel = (v: unknown) =>
+      (v as StreamView).groups[0]?.pel.map((p) => [p.id, p.consumer, p.deliveries])
+    expect(pel(at('XACK jobs workers 1-1').view)).toEqual([
+      ['1-2', 'alice', '1'],
+      ['1-3', 'bob', '1'],
+    ])
+    // What each claim reported: [cause, how many entries].
+    const changes = (st: Step) =>
+      st.events.flatMap((e) => (e.type === 'stream/groupChanged' ? [[e.cause, e.count]] : []))
+    const claim = at('XCLAIM')
+    expect(changes(claim)).toEqual([['claimed', 1]])
+    expect(pel(claim.view)).toEqual([
+      ['1-2', 'bob', '2'],
+      ['1-3', 'bob', '1'],
+    ])
+    // Manual clock: the claim reset 1-2's idle time; 1-3 has waited the whole tick.
+    expect(at('XPENDING jobs workers - + 10').reply).toEqual({
+      type: 'array',
+      value: [
+        { type: 'array', value: [bulk('1-2'), bulk('bob'), int(0), int(2)] },
+        { type: 'array', value: [bulk('1-3'), bulk('bob'), int(5000), int(1)] },
+      ],
+    })
+    const auto = at('XAUTOCLAIM')
+    expect(changes(auto)).toEqual([['claimed', 2]])
+    expect(pel(auto.view)).toEqual([
+      ['1-2', 'carol', '3'],
+      ['1-3', 'carol', '2'],
+    ])
+    expect(at('XACK jobs workers 1-2 1-3').reply).toEqual(int(2))
+    expect((s.inspect('jobs') as unknown as StreamView).groups[0]?.pending).toBe(0)
   })
 })
