@@ -615,6 +615,10 @@ export const narration: StepEventHandlers<Narration> = {
     en: `PFMERGE took the maximum of each register over ${n(e.sources.length)} HLL(s): ${n(e.nonZero)} non-zero register(s) to write into ${q(e.key)}.`,
     zh: `PFMERGE 对 ${n(e.sources.length)} 个 HLL 逐个寄存器取最大值：${n(e.nonZero)} 个非零寄存器写入 ${q(e.key)}。`,
   }),
+  'hll/unionCounted': (e) => ({
+    en: `PFCOUNT of ${n(e.keys.length)} keys took the maximum of each register into a temporary HLL (${n(e.nonZero)} non-zero register(s)) and counted ${n(e.card)}; nothing is stored or cached.`,
+    zh: `PFCOUNT 对 ${n(e.keys.length)} 个键逐个寄存器取最大值，放进一个临时 HLL（${n(e.nonZero)} 个非零寄存器），计得 ${n(e.card)}；不保存也不缓存。`,
+  }),
   'geo/memberEncoded': (e) => {
     const what: Record<typeof e.outcome, Narration> = {
       added: { en: 'added as a new member', zh: '作为新成员加入' },
