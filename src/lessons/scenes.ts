@@ -1460,6 +1460,129 @@ export const SCENES: readonly Scene[] = [
       { run: 'XPENDING jobs workers' },
     ],
   },
+  {
+    id: 'bitfield-counters',
+    title: {
+      en: 'BITFIELD: counters of any width inside one string',
+      zh: 'BITFIELD：在一个字符串里放任意宽度的计数器',
+    },
+    summary: {
+      en: 'BITFIELD reads and writes integers of 1 to 64 bits (u8, i8, u4 …) at any bit offset of a string, growing it with zero bytes as SETBIT does; #n means the n-th field of that width. INCRBY wraps around by default; OVERFLOW SAT stops at the type’s limit, and OVERFLOW FAIL refuses the write and answers nil.',
+      zh: 'BITFIELD 在字符串的任意位偏移处读写 1 到 64 位的整数（u8、i8、u4……），像 SETBIT 一样用零字节扩展字符串；#n 表示该宽度的第 n 个字段。INCRBY 默认溢出回绕；OVERFLOW SAT 停在类型的上下限，OVERFLOW FAIL 拒绝写入并回复 nil。',
+    },
+    focus: 'counters',
+    lines: [
+      { run: 'DEL counters' },
+      {
+        run: 'BITFIELD counters INCRBY u8 0 200',
+        note: {
+          en: 'an unsigned 8-bit field at bit 0: the string grows to one byte, 200',
+          zh: '位 0 处的无符号 8 位字段：字符串扩展到一个字节，值为 200',
+        },
+      },
+      {
+        run: 'BITFIELD counters INCRBY u8 0 100',
+        note: {
+          en: '300 does not fit in u8: it wraps to 300 − 256 = 44',
+          zh: '300 放不进 u8：回绕成 300 − 256 = 44',
+        },
+      },
+      {
+        run: 'BITFIELD counters OVERFLOW SAT INCRBY u8 0 250',
+        note: { en: 'SAT: stops at the largest u8, 255', zh: 'SAT：停在 u8 的最大值 255' },
+      },
+      {
+        run: 'BITFIELD counters OVERFLOW FAIL INCRBY u8 0 1',
+        note: {
+          en: 'FAIL: 256 would overflow, so nothing is written and the reply is nil',
+          zh: 'FAIL：256 会溢出，所以不写入，回复 nil',
+        },
+      },
+      {
+        run: 'BITFIELD counters SET i8 #1 -100',
+        note: {
+          en: '#1 is the second i8, bits 8–15: the string grows to two bytes; the reply is the old value',
+          zh: '#1 是第二个 i8，即第 8–15 位：字符串扩展到两个字节；回复的是旧值',
+        },
+      },
+      {
+        run: 'BITFIELD counters INCRBY i8 #1 -100',
+        note: {
+          en: '−200 is below −128: a signed field wraps too, to 56',
+          zh: '−200 小于 −128：有符号字段同样回绕，变成 56',
+        },
+      },
+      {
+        run: 'BITFIELD counters SET u4 20 9 GET u4 16 GET u8 16',
+        note: {
+          en: 'a 4-bit field need not start on a byte: bits 20–23 hold 9, and byte 2 reads as 9',
+          zh: '4 位字段不必从字节边界开始：第 20–23 位存 9，第 2 个字节读出来就是 9',
+        },
+      },
+      { run: 'STRLEN counters', note: { en: '3 bytes', zh: '3 个字节' } },
+      {
+        run: 'GET counters',
+        note: { en: 'the same bytes as a plain string', zh: '当作普通字符串读出的同样字节' },
+      },
+    ],
+  },
+  {
+    id: 'hll-merge',
+    title: {
+      en: 'HyperLogLog union: PFMERGE and PFCOUNT of several keys',
+      zh: 'HyperLogLog 并集：PFMERGE 与多键 PFCOUNT',
+    },
+    summary: {
+      en: 'The union of two HyperLogLogs is the register-by-register maximum of their 16384 registers. PFCOUNT with several keys builds that union in a temporary HLL and caches nothing; PFMERGE stores it in a key (sparse while every input is sparse), whose count is then cached like any other.',
+      zh: '两个 HyperLogLog 的并集就是它们 16384 个寄存器逐个取最大值。多键 PFCOUNT 在一个临时 HLL 里求并集，不缓存任何结果；PFMERGE 把并集存进一个键（所有输入都是稀疏编码时它也保持稀疏），之后它的计数像其他 HLL 一样被缓存。',
+    },
+    focus: 'week',
+    lines: [
+      { run: 'DEL mon tue week' },
+      { run: 'PFADD mon alice bob carol' },
+      {
+        run: 'PFADD tue carol dave erin',
+        note: { en: 'carol came both days', zh: 'carol 两天都来了' },
+      },
+      {
+        run: 'PFCOUNT mon tue',
+        note: {
+          en: 'two keys: the maxima go into a temporary HLL, counted and thrown away (5, not 6)',
+          zh: '两个键：取最大值放进临时 HLL，计数后丢弃（5 而不是 6）',
+        },
+      },
+      {
+        run: 'PFMERGE week mon tue',
+        note: {
+          en: 'the same maxima, stored in week; both inputs are sparse, so week stays sparse',
+          zh: '同样的最大值存进 week；两个输入都是稀疏编码，所以 week 也保持稀疏',
+        },
+      },
+      {
+        run: 'PFCOUNT week',
+        note: { en: 'one key: counted and cached in its header', zh: '单个键：计数并缓存在头部' },
+      },
+      {
+        run: 'PFADD week carol',
+        note: {
+          en: 'carol’s register already holds her value: nothing changes, 0',
+          zh: 'carol 的寄存器已经是她的值：没有变化，回复 0',
+        },
+      },
+      {
+        run: 'PFCOUNT week',
+        note: { en: 'the cache is still valid', zh: '缓存仍然有效' },
+      },
+      {
+        run: 'PFADD week frank',
+        note: {
+          en: 'a register rises: 1, and the cached count is invalidated',
+          zh: '有寄存器变大：回复 1，缓存的计数失效',
+        },
+      },
+      { run: 'PFCOUNT week' },
+    ],
+  },
 ]
 
 /**

@@ -2,10 +2,9 @@
  * The structure scenes (HyperLogLog, hash, quicklist, eviction, the keyspace dict shrinking,
  * sds preallocation, shared integers, intset limits, tracking, lazy free, lazy expiry, the
  * embstr limit, LFU decay, a set shrinking on SREM, a zset range search, a stream PEL
- * claimed) do what
- * their notes say: each
- * scene's lines run against the engine, and the test checks the encodings, the events and
- * the replies behind every claim.
+ * claimed, BITFIELD counters, HyperLogLog unions) do what their notes say: each scene's
+ * lines run against the engine, and the test checks the encodings, the events and the
+ * replies behind every claim.
  */
 import { describe, expect, it } from 'vitest'
 import { parseCommandLine } from '../../src/console/parseCommandLine.ts'
@@ -451,5 +450,61 @@ describe('stream-pel-claim', () => {
     ])
     expect(at('XACK jobs workers 1-2 1-3').reply).toEqual(int(2))
     expect((s.inspect('jobs') as unknown as StreamView).groups[0]?.pending).toBe(0)
+  })
+})
+
+describe('bitfield-counters', () => {
+  it('wraps, saturates and refuses an u8, wraps an i8 at #1, and writes an unaligned u4', () => {
+    const { at } = play('bitfield-counters', 'counters')
+    const field = (prefix: string) =>
+      at(prefix).events.flatMap((e) =>
+        e.type === 'bitmap/fieldAccessed' ? [[e.op, e.offset, e.old, e.value, e.overflow]] : [],
+      )
+    const one = (v: number | null): Reply => ({
+      type: 'array',
+      value: [v === null ? { type: 'bulk', value: null } : int(v)],
+    })
+    expect(at('BITFIELD counters INCRBY u8 0 100').reply).toEqual(one(44))
+    expect(field('BITFIELD counters INCRBY u8 0 100')).toEqual([['incrby', 0, '200', '44', 'wrap']])
+    expect(field('BITFIELD counters OVERFLOW SAT')).toEqual([['incrby', 0, '44', '255', 'sat']])
+    expect(at('BITFIELD counters OVERFLOW FAIL').reply).toEqual(one(null))
+    expect(field('BITFIELD counters OVERFLOW FAIL')).toEqual([['incrby', 0, '255', null, 'fail']])
+    expect(field('BITFIELD counters SET i8 #1')).toEqual([['set', 8, '0', '-100', 'wrap']])
+    expect(at('BITFIELD counters INCRBY i8 #1').reply).toEqual(one(56))
+    expect(at('BITFIELD counters SET u4 20').reply).toEqual({
+      type: 'array',
+      value: [int(0), int(0), int(9)],
+    })
+    expect(at('STRLEN counters').reply).toEqual(int(3))
+    expect(at('GET counters').reply).toEqual(bulk('\xff\x38\x09'))
+  })
+})
+
+describe('hll-merge', () => {
+  it('counts the union without caching, stores it sparse with PFMERGE, then caches week', () => {
+    const { at } = play('hll-merge', 'week')
+    const hll = (prefix: string, nth = 0) =>
+      at(prefix, nth).events.filter(
+        (e) => e.type.startsWith('hll/') && e.type !== 'hll/elementHashed',
+      )
+    expect(at('PFCOUNT mon tue').reply).toEqual(int(5))
+    expect(hll('PFCOUNT mon tue')).toEqual([
+      { type: 'hll/unionCounted', keys: ['mon', 'tue'], nonZero: 5, card: 5 },
+    ])
+    expect(hll('PFMERGE week')).toEqual([
+      expect.objectContaining({ type: 'hll/merged', key: 'week', nonZero: 5 }),
+      expect.objectContaining({ type: 'hll/cacheInvalidated', key: 'week' }),
+    ])
+    const week = at('PFMERGE week').view as unknown as HyperLogLogView
+    expect(week.encoding).toBe('sparse')
+    expect(hll('PFCOUNT week', 0)).toEqual([
+      { type: 'hll/cardinalityCached', key: 'week', card: 5 },
+    ])
+    expect(at('PFADD week carol').reply).toEqual(int(0))
+    expect(hll('PFCOUNT week', 1)).toEqual([
+      { type: 'hll/cachedCardinalityUsed', key: 'week', card: 5 },
+    ])
+    expect(at('PFADD week frank').reply).toEqual(int(1))
+    expect(at('PFCOUNT week', 2).reply).toEqual(int(6))
   })
 })
