@@ -1583,6 +1583,79 @@ export const SCENES: readonly Scene[] = [
       { run: 'PFCOUNT week' },
     ],
   },
+  {
+    id: 'evict-volatile-ttl',
+    title: { en: 'Eviction with volatile-ttl', zh: '使用 volatile-ttl 淘汰键' },
+    summary: {
+      en: 'A volatile-* policy samples only the expires dict: keys without a TTL are never candidates. volatile-ttl ranks the sampled keys by expire time, so the pool evicts the keys due to expire soonest. Once no key with a TTL is left, nothing can be evicted and writes fail with OOM.',
+      zh: 'volatile-* 策略只从过期字典中抽样：没有 TTL 的键永远不会成为候选。volatile-ttl 按过期时间给抽到的键排序，所以淘汰池先淘汰最快要过期的键。一旦没有带 TTL 的键可淘汰，写入就以 OOM 失败。',
+    },
+    focus: null,
+    lines: [
+      { run: 'FLUSHDB' },
+      { run: 'CONFIG SET maxmemory-policy volatile-ttl' },
+      {
+        run: 'DEBUG POPULATE 50 key 100',
+        note: { en: '50 small keys, no TTL', zh: '50 个小键，没有 TTL' },
+      },
+      {
+        run: 'DEBUG POPULATE 12 tmp 60000',
+        note: { en: '12 keys of 60 KB each', zh: '12 个键，每个 60 KB' },
+      },
+      ...Array.from({ length: 12 }, (_, i): SceneLine => ({
+        run: `EXPIRE tmp:${String(i)} ${String((i + 1) * 100)}`,
+        ...(i === 0
+          ? {
+              note: {
+                en: 'tmp:0 expires in 100 s, tmp:1 in 200 s … tmp:11 in 1200 s',
+                zh: 'tmp:0 100 秒后过期，tmp:1 200 秒后……tmp:11 1200 秒后',
+              },
+            }
+          : {}),
+      })),
+      { run: 'EXISTS tmp:0 tmp:11' },
+      { run: 'DBSIZE' },
+      {
+        run: 'CONFIG SET maxmemory 1440000',
+        note: {
+          en: 'over the limit: keys are sampled from the expires dict, and of those in the pool the soonest to expire goes first (the order follows the samples, not a full sort)',
+          zh: '超过上限：从过期字典中抽样，淘汰池里最快过期的键先走（顺序取决于抽样，并非全量排序）',
+        },
+      },
+      { run: 'DBSIZE', note: { en: 'a few 60 KB keys fewer', zh: '少了几个 60 KB 的键' } },
+      {
+        run: 'EXISTS tmp:0 tmp:11',
+        note: {
+          en: 'tmp:0 (100 s left) is gone, tmp:11 (1200 s left) is still here',
+          zh: 'tmp:0（剩 100 秒）没了，tmp:11（剩 1200 秒）还在',
+        },
+      },
+      {
+        run: 'CONFIG SET maxmemory 1',
+        note: {
+          en: 'a limit no dataset fits: every key with a TTL is evicted',
+          zh: '任何数据都放不下的上限：所有带 TTL 的键都被淘汰',
+        },
+      },
+      {
+        run: 'SET fresh 1',
+        fails: true,
+        note: {
+          en: 'no key with a TTL is left to evict: a write is refused with OOM',
+          zh: '没有带 TTL 的键可淘汰了：写入以 OOM 被拒绝',
+        },
+      },
+      {
+        run: 'DBSIZE',
+        note: {
+          en: 'the 50 keys without a TTL: never candidates',
+          zh: '50 个没有 TTL 的键：从来不是候选',
+        },
+      },
+      { run: 'CONFIG SET maxmemory 0' },
+      { run: 'CONFIG SET maxmemory-policy noeviction' },
+    ],
+  },
 ]
 
 /**
