@@ -1656,6 +1656,113 @@ export const SCENES: readonly Scene[] = [
       { run: 'CONFIG SET maxmemory-policy noeviction' },
     ],
   },
+  {
+    id: 'sds-header-types',
+    title: {
+      en: 'SDS header types: sdshdr8 → sdshdr16 → sdshdr32',
+      zh: 'SDS 头部类型：sdshdr8 → sdshdr16 → sdshdr32',
+    },
+    summary: {
+      en: 'An sds header stores len and alloc in fields just wide enough: 1 byte each in sdshdr8 (under 256), 2 in sdshdr16 (under 64 KB), 4 in sdshdr32. When an APPEND or SETRANGE must grow the string, sdsMakeRoomFor picks the type for the doubled length, so a 200-byte string can already need sdshdr16; a new type means a new block (malloc, copy, free), not a realloc in place.',
+      zh: 'sds 头部用刚好够宽的字段保存 len 和 alloc：sdshdr8 各 1 字节（256 以下），sdshdr16 各 2 字节（64 KB 以下），sdshdr32 各 4 字节。APPEND 或 SETRANGE 需要扩容时，sdsMakeRoomFor 按翻倍后的长度选类型，所以 200 字节的字符串可能就要用 sdshdr16；换类型意味着新分配一块（malloc、复制、释放），而不是原地 realloc。',
+    },
+    focus: 's',
+    lines: [
+      { run: 'DEL s' },
+      {
+        run: 'SET s xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+        note: {
+          en: '50 bytes: raw, sdshdr8 (3-byte header), trimmed to fit',
+          zh: '50 字节：raw，sdshdr8（3 字节头部），按长度收紧',
+        },
+      },
+      { run: 'DEBUG SDSLEN s' },
+      {
+        run: 'APPEND s yyyyyyyyyyyyyyyyyyyyyyyyyyyyyy',
+        note: {
+          en: '80 bytes needed: room for 160 asked, still under 256, so sdshdr8 is realloc’d in place',
+          zh: '需要 80 字节：按 160 字节申请，仍小于 256，sdshdr8 原地 realloc',
+        },
+      },
+      { run: 'DEBUG SDSLEN s' },
+      {
+        run: 'APPEND s zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz',
+        note: {
+          en: '200 bytes needed, 400 asked: 400 does not fit in one byte, so a new sdshdr16 block (5-byte header)',
+          zh: '需要 200 字节，按 400 申请：400 放不进一个字节，于是新分配一个 sdshdr16 块（5 字节头部）',
+        },
+      },
+      {
+        run: 'DEBUG SDSLEN s',
+        note: {
+          en: 'the 448-byte class: 5 header + 442 room + NUL',
+          zh: '448 字节的尺寸等级：5 字节头部 + 442 字节空间 + NUL',
+        },
+      },
+      {
+        run: 'SETRANGE s 70000 !',
+        note: {
+          en: 'past 65535 bytes: sdshdr32, 4-byte len and alloc, zero bytes filling the gap',
+          zh: '超过 65535 字节：sdshdr32，len 和 alloc 各 4 字节，中间补零字节',
+        },
+      },
+      { run: 'DEBUG SDSLEN s' },
+      { run: 'STRLEN s' },
+      { run: 'DEL s' },
+    ],
+  },
+  {
+    id: 'lru-idle',
+    title: { en: 'The LRU clock and OBJECT IDLETIME', zh: 'LRU 时钟与 OBJECT IDLETIME' },
+    summary: {
+      en: 'Every object keeps a 24-bit LRU field: the server’s clock in seconds when a command last looked the key up. OBJECT IDLETIME is the clock now minus that field. A read or TOUCH resets it; OBJECT itself looks the key up without touching it. Under an LFU policy the same 24 bits hold the access counter instead, so OBJECT IDLETIME refuses to answer.',
+      zh: '每个对象都有一个 24 位的 LRU 字段：最近一次有命令查找这个键时服务器的时钟（秒）。OBJECT IDLETIME 就是当前时钟减去这个字段。读取或 TOUCH 会把它重置；OBJECT 本身查找键时不会触碰它。在 LFU 策略下，这 24 位改存访问计数器，于是 OBJECT IDLETIME 拒绝回答。',
+    },
+    focus: 'a',
+    lines: [
+      { run: 'DEL a b' },
+      {
+        run: 'SET a hello',
+        note: { en: 'lru = the LRU clock now', zh: 'lru = 当前的 LRU 时钟' },
+      },
+      { run: 'SET b world' },
+      { tick: 5000, note: { en: 'five seconds pass', zh: '过去五秒' } },
+      { run: 'OBJECT IDLETIME a', note: { en: 'idle 5 s', zh: '空闲 5 秒' } },
+      {
+        run: 'GET a',
+        note: {
+          en: 'a read sets a’s lru to the clock: idle 0',
+          zh: '一次读取把 a 的 lru 设成当前时钟：空闲 0',
+        },
+      },
+      { run: 'OBJECT IDLETIME a' },
+      {
+        run: 'OBJECT IDLETIME b',
+        note: {
+          en: 'still 5: OBJECT looked b up twice without touching it',
+          zh: '仍是 5：OBJECT 查了 b 两次都没有触碰它',
+        },
+      },
+      { run: 'TOUCH b', note: { en: 'TOUCH only touches', zh: 'TOUCH 只做“触碰”' } },
+      { run: 'OBJECT IDLETIME b' },
+      {
+        run: 'CONFIG SET maxmemory-policy allkeys-lfu',
+        note: {
+          en: 'LFU: the 24 bits now mean minutes and a counter',
+          zh: 'LFU：这 24 位现在表示分钟数和计数器',
+        },
+      },
+      {
+        run: 'OBJECT IDLETIME a',
+        fails: true,
+        note: {
+          en: 'idle time is not tracked under LFU',
+          zh: 'LFU 策略下不记录空闲时间',
+        },
+      },
+      { run: 'CONFIG SET maxmemory-policy noeviction' },
+    ],
+  },
 ]
 
 /**

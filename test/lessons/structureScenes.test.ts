@@ -2,9 +2,9 @@
  * The structure scenes (HyperLogLog, hash, quicklist, eviction, the keyspace dict shrinking,
  * sds preallocation, shared integers, intset limits, tracking, lazy free, lazy expiry, the
  * embstr limit, LFU decay, a set shrinking on SREM, a zset range search, a stream PEL
- * claimed, BITFIELD counters, HyperLogLog unions) do what their notes say: each scene's
- * lines run against the engine, and the test checks the encodings, the events and the
- * replies behind every claim.
+ * claimed, BITFIELD counters, HyperLogLog unions, volatile-ttl eviction, SDS header types,
+ * the LRU clock) do what their notes say: each scene's lines run against the engine, and
+ * the test checks the encodings, the events and the replies behind every claim.
  */
 import { describe, expect, it } from 'vitest'
 import { parseCommandLine } from '../../src/console/parseCommandLine.ts'
@@ -16,6 +16,7 @@ import type { HyperLogLogView } from '../../src/engine/inspectHll.ts'
 import type { StreamView } from '../../src/engine/inspectStream.ts'
 import type { Reply } from '../../src/engine/reply.ts'
 import { sceneById } from '../../src/lessons/scenes.ts'
+import { narrate } from '../../src/panels/shared/narration.ts'
 
 interface Step {
   readonly line: string
@@ -547,5 +548,56 @@ describe('evict-volatile-ttl', () => {
     })
     expect(set.events.filter((e) => e.type === 'memory/oomRejected')).toHaveLength(1)
     expect(at('DBSIZE', 2).reply).toEqual(int(50))
+  })
+})
+
+describe('sds-header-types', () => {
+  it('stays sdshdr8 at 80 bytes, needs sdshdr16 for 200 (400 asked) and sdshdr32 past 64 KB', () => {
+    const { at } = play('sds-header-types', 's')
+    const grown = (prefix: string) =>
+      at(prefix).events.flatMap((e) =>
+        e.type === 'sds/grown' ? [[e.fromType, e.toType, e.toLen, e.toAlloc, e.rule]] : [],
+      )
+    expect(grown('APPEND s y')).toEqual([[8, 8, 80, 188, 'doubled']])
+    expect(grown('APPEND s z')).toEqual([[8, 16, 200, 442, 'doubled']])
+    expect(grown('SETRANGE')).toEqual([[16, 32, 70001, 163830, 'doubled']])
+    const retyped = at('APPEND s z').events.find((e) => e.type === 'sds/grown')
+    if (retyped === undefined) throw new Error('no sds/grown')
+    expect(narrate(retyped, 'en')).toContain('was sdshdr8: a new block, the bytes copied')
+    expect(narrate(retyped, 'zh')).toContain('原为 sdshdr8')
+    const same = at('APPEND s y').events.find((e) => e.type === 'sds/grown')
+    if (same === undefined) throw new Error('no sds/grown')
+    expect(narrate(same, 'en')).not.toContain('new block')
+    const sdslen = (nth: number) => at('DEBUG SDSLEN s', nth).reply
+    expect(sdslen(2)).toEqual({
+      type: 'simple',
+      value: expect.stringContaining('val_sds_len:200, val_sds_avail:242, val_zmalloc: 448'),
+    })
+    expect(sdslen(3)).toEqual({
+      type: 'simple',
+      value: expect.stringContaining('val_sds_len:70001, val_sds_avail:93829, val_zmalloc: 163840'),
+    })
+  })
+})
+
+describe('lru-idle', () => {
+  it('counts idle seconds from the lru field, resets it on GET and TOUCH, not on OBJECT', () => {
+    const { at } = play('lru-idle', 'b')
+    // b's robj lru field (the panel's robj header): OBJECT leaves it, TOUCH moves it 5 s on.
+    const lru = (prefix: string, nth = 0) => (at(prefix, nth).view as { lru?: number }).lru
+    const set = lru('SET b')
+    expect(typeof set).toBe('number')
+    expect(lru('OBJECT IDLETIME b', 0)).toBe(set)
+    expect(lru('TOUCH b')).toBe((set ?? 0) + 5)
+    expect(at('OBJECT IDLETIME a', 0).reply).toEqual(int(5))
+    expect(at('OBJECT IDLETIME a', 1).reply).toEqual(int(0))
+    expect(at('OBJECT IDLETIME b', 0).reply).toEqual(int(5))
+    expect(at('TOUCH b').reply).toEqual(int(1))
+    expect(at('OBJECT IDLETIME b', 1).reply).toEqual(int(0))
+    expect(at('OBJECT IDLETIME a', 2).reply).toEqual({
+      type: 'error',
+      value:
+        'ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
+    })
   })
 })

@@ -209,10 +209,13 @@ export const narration: StepEventHandlers<Narration> = {
     en: `SCAN visited ${n(e.buckets.length)} bucket(s) from cursor ${n(e.cursor)}, next cursor ${n(e.next)}.`,
     zh: `SCAN 从游标 ${n(e.cursor)} 访问了 ${n(e.buckets.length)} 个桶，下一个游标 ${n(e.next)}。`,
   }),
-  'sds/grown': (e) => ({
-    en: `The string of ${q(e.key)} grew from ${n(e.fromLen)} to ${n(e.toLen)} bytes; allocation ${n(e.fromAlloc)} → ${n(e.toAlloc)} (sdshdr${n(e.toType)}).`,
-    zh: `${q(e.key)} 的字符串从 ${n(e.fromLen)} 字节增长到 ${n(e.toLen)} 字节；分配 ${n(e.fromAlloc)} → ${n(e.toAlloc)}（sdshdr${n(e.toType)}）。`,
-  }),
+  'sds/grown': (e) => {
+    const retyped = e.fromType !== e.toType && e.rule !== 'fits'
+    return {
+      en: `The string of ${q(e.key)} grew from ${n(e.fromLen)} to ${n(e.toLen)} bytes; allocation ${n(e.fromAlloc)} → ${n(e.toAlloc)} (sdshdr${n(e.toType)}${retyped ? `, was sdshdr${n(e.fromType)}: a new block, the bytes copied` : ''}).`,
+      zh: `${q(e.key)} 的字符串从 ${n(e.fromLen)} 字节增长到 ${n(e.toLen)} 字节；分配 ${n(e.fromAlloc)} → ${n(e.toAlloc)}（sdshdr${n(e.toType)}${retyped ? `，原为 sdshdr${n(e.fromType)}：新分配一块并复制字节` : ''}）。`,
+    }
+  },
   'object/encodingConverted': (e) => {
     const why = conversionReason(e.reason, e.params)
     return {
