@@ -1763,6 +1763,73 @@ export const SCENES: readonly Scene[] = [
       { run: 'CONFIG SET maxmemory-policy noeviction' },
     ],
   },
+  {
+    id: 'dict-bgsave-avoid',
+    title: {
+      en: 'No resize while BGSAVE’s child runs',
+      zh: 'BGSAVE 子进程运行时不扩容',
+    },
+    summary: {
+      en: 'BGSAVE forks a child that writes the snapshot from the parent’s memory pages, shared copy-on-write: every page the parent writes gets copied. So while a child exists the keyspace dict avoids resizing: it lets used reach 5 × size before it grows (the forced ratio), and serverCron neither rehashes nor shrinks. Once the child is reaped, the next insert grows the table as usual.',
+      zh: 'BGSAVE fork 出一个子进程，它从父进程的内存页写出快照，这些页以写时复制的方式共享：父进程写到的每一页都要复制一份。所以子进程存在时，键空间字典尽量不调整大小：要等 used 达到 size 的 5 倍（强制比例）才扩容，serverCron 也不做 rehash 和缩容。子进程回收后，下一次插入就照常扩容。',
+    },
+    focus: null,
+    lines: [
+      { run: 'FLUSHDB' },
+      {
+        run: 'MSET k1 v k2 v k3 v k4 v',
+        note: { en: '4 keys in 4 buckets', zh: '4 个桶里 4 个键' },
+      },
+      {
+        run: 'CONFIG SET rdb-key-save-delay 1000000',
+        note: {
+          en: 'a debugging knob: the child sleeps 1 s per key, so the save lasts 4 s',
+          zh: '调试用参数：子进程每写一个键睡 1 秒，于是保存持续 4 秒',
+        },
+      },
+      { run: 'BGSAVE', note: { en: 'the child is forked', zh: 'fork 出子进程' } },
+      {
+        run: 'SET k5 v',
+        note: {
+          en: 'used ≥ size, but a child exists: no expansion (dict_can_resize = AVOID)',
+          zh: 'used ≥ size，但有子进程：不扩容（dict_can_resize = AVOID）',
+        },
+      },
+      {
+        run: 'DEBUG HTSTATS 0',
+        note: {
+          en: 'table size 4, 5 elements: chains grow instead',
+          zh: 'table size 4，5 个元素：改为链变长',
+        },
+      },
+      {
+        run: 'MSET k6 v k7 v k8 v k9 v k10 v k11 v k12 v k13 v k14 v k15 v k16 v k17 v k18 v k19 v k20 v k21 v k22 v k23 v k24 v k25 v',
+        note: {
+          en: 'adding the 25th key: used / size = 24 / 4 = 6 > 5, so the forced ratio expands to 32 buckets even now',
+          zh: '加入第 25 个键时：used / size = 24 / 4 = 6 > 5，于是即使现在也强制扩容到 32 个桶',
+        },
+      },
+      {
+        run: 'DEBUG HTSTATS 0',
+        note: {
+          en: 'rehashing target: table size 32 (8 × bigger, so rehash steps may run under AVOID)',
+          zh: 'rehash 目标：table size 32（大 8 倍，所以 AVOID 下也允许 rehash 步骤）',
+        },
+      },
+      {
+        tick: 5000,
+        note: {
+          en: 'the child finishes and serverCron reaps it: resizing is enabled again, and the cron finishes the rehash',
+          zh: '子进程结束，serverCron 回收它：重新允许调整大小，定时任务也把 rehash 做完',
+        },
+      },
+      {
+        run: 'DEBUG HTSTATS 0',
+        note: { en: 'one table of 32 buckets', zh: '只剩一个 32 个桶的表' },
+      },
+      { run: 'CONFIG SET rdb-key-save-delay 0' },
+    ],
+  },
 ]
 
 /**

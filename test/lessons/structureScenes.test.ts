@@ -3,7 +3,7 @@
  * sds preallocation, shared integers, intset limits, tracking, lazy free, lazy expiry, the
  * embstr limit, LFU decay, a set shrinking on SREM, a zset range search, a stream PEL
  * claimed, BITFIELD counters, HyperLogLog unions, volatile-ttl eviction, SDS header types,
- * the LRU clock) do what their notes say: each scene's lines run against the engine, and
+ * the LRU clock, no resize under BGSAVE) do what their notes say: each scene's lines run against the engine, and
  * the test checks the encodings, the events and the replies behind every claim.
  */
 import { describe, expect, it } from 'vitest'
@@ -599,5 +599,30 @@ describe('lru-idle', () => {
       value:
         'ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
     })
+  })
+})
+
+describe('dict-bgsave-avoid', () => {
+  it('holds 5 keys in 4 buckets while the child runs, forces 32 at the 25th, and finishes after the reap', () => {
+    const { s, ticks, at } = play('dict-bgsave-avoid')
+    const resized = (events: readonly StepEvent[]) =>
+      events.flatMap((e) => (e.type === 'dict/expandStarted' ? [[e.fromExp, e.toExp]] : []))
+    expect(at('BGSAVE').reply).toEqual({ type: 'simple', value: 'Background saving started' })
+    expect(resized(at('SET k5').events)).toEqual([])
+    const five = at('DEBUG HTSTATS 0', 0).reply
+    expect(five.type === 'bulk' && five.value).toContain(' table size: 4\n number of elements: 5\n')
+    expect(resized(at('MSET k6').events)).toEqual([[2, 5]])
+    const mid = at('DEBUG HTSTATS 0', 1).reply
+    expect(mid.type === 'bulk' && mid.value).toContain(
+      'Hash table 1 stats (rehashing target):\n table size: 32\n',
+    )
+    // The reap enables resizing; the same cron run finishes the rehash.
+    expect((ticks[0] ?? []).filter((e) => e.type === 'dict/rehashCompleted')).toEqual([
+      expect.objectContaining({ exp: 5 }),
+    ])
+    const ks = s.inspect(null) as unknown as KeyspaceView
+    expect(ks.dict.tables.map((t) => [t.size, t.used])).toEqual([[32, 25]])
+    const info = s.call(['INFO', 'persistence'])
+    expect(info.type === 'bulk' && info.value).toContain('\r\nrdb_bgsave_in_progress:0\r\n')
   })
 })
