@@ -787,6 +787,18 @@ export type HllEvent =
       /** Non-zero registers in the merged maxima. */
       readonly nonZero: number
     }
+  | {
+      /**
+       * PFCOUNT of several keys merged their registers into a temporary HLL (the maxima, as
+       * PFMERGE does) and counted it; nothing is stored or cached.
+       */
+      readonly type: 'hll/unionCounted'
+      /** The keys named, in order (missing ones included: they count as empty). */
+      readonly keys: readonly KeyName[]
+      /** Non-zero registers in the merged maxima. */
+      readonly nonZero: number
+      readonly card: number
+    }
 
 // --- geo (commands/geo.ts, structures/geohash.ts) ---
 
@@ -1120,6 +1132,7 @@ export const SUMMARY_EVENTS: Readonly<Record<StepEventType, boolean>> = {
   'hll/cardinalityCached': true,
   'hll/cachedCardinalityUsed': true,
   'hll/merged': true,
+  'hll/unionCounted': true,
   'geo/memberEncoded': true,
   'geo/positionDecoded': false,
   'geo/hashEncoded': false,

@@ -15,15 +15,26 @@ export function updateDictResizePolicy(srv: ServerState): void {
 
 /**
  * rdb.c rdbSaveBackground: "fork" a child. It lives 1 µs per key (1 s for a million keys,
- * the order of a real save) and is reaped by the first serverCron after that.
+ * the order of a real save), plus rdb-key-save-delay µs per key as rdbSaveKeyValuePair
+ * sleeps, and is reaped by the first serverCron after that.
  */
 export function rdbSaveBackground(srv: ServerState, now: number): void {
   let keys = 0
   for (const db of srv.dbs) keys += dictSize(db.dict)
   // stat_rdb_saves counts the attempt, when the child is forked (rdbSaveBackground).
   srv.rdbSaves++
-  srv.child = { startedAt: now, endsAt: now + keys / 1000, dirtyBefore: srv.dirty }
+  const perKeyUs = 1 + rdbKeySaveDelayUs(srv)
+  srv.child = { startedAt: now, endsAt: now + (keys * perKeyUs) / 1000, dirtyBefore: srv.dirty }
   updateDictResizePolicy(srv)
+}
+
+/**
+ * The child's sleep per key saved (debug.c debugDelay of rdb-key-save-delay): n > 0 sleeps
+ * n µs; n < 0 sleeps 1 µs once in -n keys, counted here as its mean 1/-n µs (no RNG draw).
+ */
+function rdbKeySaveDelayUs(srv: ServerState): number {
+  const delay = Number(srv.config.other['rdb-key-save-delay'] ?? '0')
+  return delay > 0 ? delay : delay < 0 ? 1 / -delay : 0
 }
 
 /** rdb.c backgroundSaveDoneHandlerDisk (success). */

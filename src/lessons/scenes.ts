@@ -1303,6 +1303,533 @@ export const SCENES: readonly Scene[] = [
       { run: 'DEBUG HTSTATS-KEY tags', note: { en: 'table size: 4', zh: 'table size: 4' } },
     ],
   },
+  {
+    id: 'zset-range-levels',
+    title: {
+      en: 'A long member makes a skiplist; a range search takes the express lanes',
+      zh: '一个长成员让有序集合变成跳表；范围查找走“快车道”',
+    },
+    summary: {
+      en: 'A listpack zset is searched by walking its entries one by one, so it only stays a listpack while its members are short: past zset-max-listpack-value bytes it becomes a skiplist (plus a dict), and stays one. ZRANGEBYSCORE then starts at the top level, drops a level whenever the next node would pass the minimum, and walks level 0 from there to the maximum.',
+      zh: 'listpack 编码的有序集合只能逐个条目查找，所以只有成员都很短时才保持 listpack：成员超过 zset-max-listpack-value 字节就变成跳表（外加一个字典），而且不再变回去。此后 ZRANGEBYSCORE 从最高层出发，下一个节点会越过最小值时就下降一层，再从那里沿第 0 层走到最大值。',
+    },
+    focus: 'board',
+    lines: [
+      { run: 'DEL board' },
+      {
+        run: 'CONFIG SET zset-max-listpack-value 8',
+        note: {
+          en: 'members up to 8 bytes stay in a listpack (the default is 64)',
+          zh: '不超过 8 字节的成员留在 listpack 中（默认 64）',
+        },
+      },
+      {
+        run: 'ZADD board 10 ann 20 bob 30 cy 40 dee',
+        note: {
+          en: 'member, score, member, score… in score order in one listpack',
+          zh: '成员、分值、成员、分值……按分值顺序排在一个 listpack 里',
+        },
+      },
+      { run: 'OBJECT ENCODING board' },
+      {
+        run: 'ZRANGEBYSCORE board 15 35',
+        note: {
+          en: 'a listpack has no index: the search reads entries from the first one',
+          zh: 'listpack 没有索引：查找从第一个条目开始逐个读取',
+        },
+      },
+      {
+        run: 'ZADD board 50 bartholomew',
+        note: {
+          en: '11 bytes, longer than 8: converted to a skiplist, each node drawing its level',
+          zh: '11 字节，超过 8：转成跳表，每个节点抛硬币决定层数',
+        },
+      },
+      { run: 'OBJECT ENCODING board' },
+      {
+        run: 'ZADD board 60 eve 70 fay 80 gus 90 hal 100 ivy 110 jo 120 kim 130 lu',
+        note: {
+          en: 'short members, but a skiplist never goes back to a listpack',
+          zh: '成员都很短，但跳表不会再变回 listpack',
+        },
+      },
+      {
+        run: 'ZRANGEBYSCORE board 75 105',
+        note: {
+          en: 'down from the top level to the last node below 75, then along level 0 while ≤ 105',
+          zh: '从最高层向下，找到小于 75 的最后一个节点，再沿第 0 层前进，直到超过 105',
+        },
+      },
+      {
+        run: 'ZCOUNT board 75 105',
+        note: {
+          en: 'no walk: each end is found and ranked (four searches), and the count is last rank − first rank + 1',
+          zh: '不用逐个走：两端各自查找并求排名（共四次查找），个数 = 末排名 − 首排名 + 1',
+        },
+      },
+      {
+        run: 'ZREM board bartholomew',
+        note: { en: 'the long member is gone…', zh: '长成员删掉了……' },
+      },
+      {
+        run: 'OBJECT ENCODING board',
+        note: { en: '…and it is still a skiplist', zh: '……仍然是跳表' },
+      },
+      { run: 'CONFIG SET zset-max-listpack-value 64' },
+    ],
+  },
+  {
+    id: 'stream-pel-claim',
+    title: {
+      en: 'A consumer group’s pending entries, claimed by another consumer',
+      zh: '消费者组的待处理条目被另一个消费者认领',
+    },
+    summary: {
+      en: 'XREADGROUP hands each new entry to one consumer and records it in the group’s pending entries list (PEL) with its owner, delivery time and delivery count; XACK removes it. An entry whose consumer went silent stays pending: XCLAIM moves it to another consumer once it has been idle long enough, and XAUTOCLAIM scans the PEL for every such entry. Each claim counts as one more delivery.',
+      zh: 'XREADGROUP 把每个新条目交给一个消费者，并记入消费者组的待处理列表（PEL），带上属主、投递时间和投递次数；XACK 把它移除。消费者失联后，它的条目一直待处理：空闲足够久后，XCLAIM 把它转给另一个消费者，XAUTOCLAIM 则扫描 PEL 找出所有这样的条目。每次认领都算一次新的投递。',
+    },
+    focus: 'jobs',
+    lines: [
+      { run: 'DEL jobs' },
+      { run: 'XADD jobs 1-1 task resize' },
+      { run: 'XADD jobs 1-2 task email' },
+      { run: 'XADD jobs 1-3 task report' },
+      {
+        run: 'XGROUP CREATE jobs workers 0',
+        note: {
+          en: 'last delivered ID 0: the group starts before the first entry',
+          zh: '最后投递 ID 为 0：消费者组从第一个条目之前开始',
+        },
+      },
+      {
+        run: 'XREADGROUP GROUP workers alice COUNT 2 STREAMS jobs >',
+        note: {
+          en: '> asks for entries never delivered: 1-1 and 1-2 go to alice and into the PEL',
+          zh: '> 表示只要从未投递过的条目：1-1 和 1-2 交给 alice 并进入 PEL',
+        },
+      },
+      {
+        run: 'XREADGROUP GROUP workers bob STREAMS jobs >',
+        note: { en: 'the next new entry, 1-3, goes to bob', zh: '下一个新条目 1-3 交给 bob' },
+      },
+      {
+        run: 'XACK jobs workers 1-1',
+        note: { en: 'alice finished 1-1: out of the PEL', zh: 'alice 处理完 1-1：移出 PEL' },
+      },
+      {
+        run: 'XPENDING jobs workers',
+        note: {
+          en: 'two pending, from 1-2 to 1-3: one each for alice and bob',
+          zh: '两个待处理，从 1-2 到 1-3：alice 和 bob 各一个',
+        },
+      },
+      {
+        tick: 5000,
+        note: {
+          en: 'five seconds pass, and alice never acknowledges 1-2',
+          zh: '过去五秒，alice 始终没有确认 1-2',
+        },
+      },
+      {
+        run: 'XCLAIM jobs workers bob 3000 1-2',
+        note: {
+          en: 'idle over 3000 ms: 1-2 now belongs to bob, its idle time reset and delivered twice',
+          zh: '空闲超过 3000 毫秒：1-2 归 bob 所有，空闲时间清零，已投递两次',
+        },
+      },
+      {
+        run: 'XPENDING jobs workers - + 10',
+        note: {
+          en: 'each pending entry: ID, owner, ms idle, deliveries',
+          zh: '每个待处理条目：ID、属主、空闲毫秒数、投递次数',
+        },
+      },
+      { tick: 5000, note: { en: 'bob goes quiet too', zh: 'bob 也没了动静' } },
+      {
+        run: 'XAUTOCLAIM jobs workers carol 3000 0-0',
+        note: {
+          en: 'scans the PEL from 0-0: both entries idle over 3000 ms go to carol; cursor 0-0 means the scan is done, and the last array lists pending IDs whose entries were deleted (none)',
+          zh: '从 0-0 开始扫描 PEL：空闲超过 3000 毫秒的两个条目都归 carol；游标 0-0 表示扫描完毕，最后一个数组列出条目已被删除的待处理 ID（没有）',
+        },
+      },
+      { run: 'XPENDING jobs workers' },
+      {
+        run: 'XACK jobs workers 1-2 1-3',
+        note: { en: 'carol finishes both: the PEL is empty', zh: 'carol 处理完两个：PEL 清空' },
+      },
+      { run: 'XPENDING jobs workers' },
+    ],
+  },
+  {
+    id: 'bitfield-counters',
+    title: {
+      en: 'BITFIELD: counters of any width inside one string',
+      zh: 'BITFIELD：在一个字符串里放任意宽度的计数器',
+    },
+    summary: {
+      en: 'BITFIELD reads and writes integers of 1 to 64 bits (u8, i8, u4 …) at any bit offset of a string, growing it with zero bytes as SETBIT does; #n means the n-th field of that width. INCRBY wraps around by default; OVERFLOW SAT stops at the type’s limit, and OVERFLOW FAIL refuses the write and answers nil.',
+      zh: 'BITFIELD 在字符串的任意位偏移处读写 1 到 64 位的整数（u8、i8、u4……），像 SETBIT 一样用零字节扩展字符串；#n 表示该宽度的第 n 个字段。INCRBY 默认溢出回绕；OVERFLOW SAT 停在类型的上下限，OVERFLOW FAIL 拒绝写入并回复 nil。',
+    },
+    focus: 'counters',
+    lines: [
+      { run: 'DEL counters' },
+      {
+        run: 'BITFIELD counters INCRBY u8 0 200',
+        note: {
+          en: 'an unsigned 8-bit field at bit 0: the string grows to one byte, 200',
+          zh: '位 0 处的无符号 8 位字段：字符串扩展到一个字节，值为 200',
+        },
+      },
+      {
+        run: 'BITFIELD counters INCRBY u8 0 100',
+        note: {
+          en: '300 does not fit in u8: it wraps to 300 − 256 = 44',
+          zh: '300 放不进 u8：回绕成 300 − 256 = 44',
+        },
+      },
+      {
+        run: 'BITFIELD counters OVERFLOW SAT INCRBY u8 0 250',
+        note: { en: 'SAT: stops at the largest u8, 255', zh: 'SAT：停在 u8 的最大值 255' },
+      },
+      {
+        run: 'BITFIELD counters OVERFLOW FAIL INCRBY u8 0 1',
+        note: {
+          en: 'FAIL: 256 would overflow, so nothing is written and the reply is nil',
+          zh: 'FAIL：256 会溢出，所以不写入，回复 nil',
+        },
+      },
+      {
+        run: 'BITFIELD counters SET i8 #1 -100',
+        note: {
+          en: '#1 is the second i8, bits 8–15: the string grows to two bytes; the reply is the old value',
+          zh: '#1 是第二个 i8，即第 8–15 位：字符串扩展到两个字节；回复的是旧值',
+        },
+      },
+      {
+        run: 'BITFIELD counters INCRBY i8 #1 -100',
+        note: {
+          en: '−200 is below −128: a signed field wraps too, to 56',
+          zh: '−200 小于 −128：有符号字段同样回绕，变成 56',
+        },
+      },
+      {
+        run: 'BITFIELD counters SET u4 20 9 GET u4 16 GET u8 16',
+        note: {
+          en: 'a 4-bit field need not start on a byte: bits 20–23 hold 9, and byte 2 reads as 9',
+          zh: '4 位字段不必从字节边界开始：第 20–23 位存 9，第 2 个字节读出来就是 9',
+        },
+      },
+      { run: 'STRLEN counters', note: { en: '3 bytes', zh: '3 个字节' } },
+      {
+        run: 'GET counters',
+        note: { en: 'the same bytes as a plain string', zh: '当作普通字符串读出的同样字节' },
+      },
+    ],
+  },
+  {
+    id: 'hll-merge',
+    title: {
+      en: 'HyperLogLog union: PFMERGE and PFCOUNT of several keys',
+      zh: 'HyperLogLog 并集：PFMERGE 与多键 PFCOUNT',
+    },
+    summary: {
+      en: 'The union of two HyperLogLogs is the register-by-register maximum of their 16384 registers. PFCOUNT with several keys builds that union in a temporary HLL and caches nothing; PFMERGE stores it in a key (sparse while every input is sparse), whose count is then cached like any other.',
+      zh: '两个 HyperLogLog 的并集就是它们 16384 个寄存器逐个取最大值。多键 PFCOUNT 在一个临时 HLL 里求并集，不缓存任何结果；PFMERGE 把并集存进一个键（所有输入都是稀疏编码时它也保持稀疏），之后它的计数像其他 HLL 一样被缓存。',
+    },
+    focus: 'week',
+    lines: [
+      { run: 'DEL mon tue week' },
+      { run: 'PFADD mon alice bob carol' },
+      {
+        run: 'PFADD tue carol dave erin',
+        note: { en: 'carol came both days', zh: 'carol 两天都来了' },
+      },
+      {
+        run: 'PFCOUNT mon tue',
+        note: {
+          en: 'two keys: the maxima go into a temporary HLL, counted and thrown away (5, not 6)',
+          zh: '两个键：取最大值放进临时 HLL，计数后丢弃（5 而不是 6）',
+        },
+      },
+      {
+        run: 'PFMERGE week mon tue',
+        note: {
+          en: 'the same maxima, stored in week; both inputs are sparse, so week stays sparse',
+          zh: '同样的最大值存进 week；两个输入都是稀疏编码，所以 week 也保持稀疏',
+        },
+      },
+      {
+        run: 'PFCOUNT week',
+        note: { en: 'one key: counted and cached in its header', zh: '单个键：计数并缓存在头部' },
+      },
+      {
+        run: 'PFADD week carol',
+        note: {
+          en: 'carol’s register already holds her value: nothing changes, 0',
+          zh: 'carol 的寄存器已经是她的值：没有变化，回复 0',
+        },
+      },
+      {
+        run: 'PFCOUNT week',
+        note: { en: 'the cache is still valid', zh: '缓存仍然有效' },
+      },
+      {
+        run: 'PFADD week frank',
+        note: {
+          en: 'a register rises: 1, and the cached count is invalidated',
+          zh: '有寄存器变大：回复 1，缓存的计数失效',
+        },
+      },
+      { run: 'PFCOUNT week' },
+    ],
+  },
+  {
+    id: 'evict-volatile-ttl',
+    title: { en: 'Eviction with volatile-ttl', zh: '使用 volatile-ttl 淘汰键' },
+    summary: {
+      en: 'A volatile-* policy samples only the expires dict: keys without a TTL are never candidates. volatile-ttl ranks the sampled keys by expire time, so the pool evicts the keys due to expire soonest. Once no key with a TTL is left, nothing can be evicted and writes fail with OOM.',
+      zh: 'volatile-* 策略只从过期字典中抽样：没有 TTL 的键永远不会成为候选。volatile-ttl 按过期时间给抽到的键排序，所以淘汰池先淘汰最快要过期的键。一旦没有带 TTL 的键可淘汰，写入就以 OOM 失败。',
+    },
+    focus: null,
+    lines: [
+      { run: 'FLUSHDB' },
+      { run: 'CONFIG SET maxmemory-policy volatile-ttl' },
+      {
+        run: 'DEBUG POPULATE 50 key 100',
+        note: { en: '50 small keys, no TTL', zh: '50 个小键，没有 TTL' },
+      },
+      {
+        run: 'DEBUG POPULATE 12 tmp 60000',
+        note: { en: '12 keys of 60 KB each', zh: '12 个键，每个 60 KB' },
+      },
+      ...Array.from({ length: 12 }, (_, i): SceneLine => ({
+        run: `EXPIRE tmp:${String(i)} ${String((i + 1) * 100)}`,
+        ...(i === 0
+          ? {
+              note: {
+                en: 'tmp:0 expires in 100 s, tmp:1 in 200 s … tmp:11 in 1200 s',
+                zh: 'tmp:0 100 秒后过期，tmp:1 200 秒后……tmp:11 1200 秒后',
+              },
+            }
+          : {}),
+      })),
+      { run: 'EXISTS tmp:0 tmp:11' },
+      { run: 'DBSIZE' },
+      {
+        run: 'CONFIG SET maxmemory 1440000',
+        note: {
+          en: 'over the limit: keys are sampled from the expires dict, and of those in the pool the soonest to expire goes first (the order follows the samples, not a full sort)',
+          zh: '超过上限：从过期字典中抽样，淘汰池里最快过期的键先走（顺序取决于抽样，并非全量排序）',
+        },
+      },
+      { run: 'DBSIZE', note: { en: 'a few 60 KB keys fewer', zh: '少了几个 60 KB 的键' } },
+      {
+        run: 'EXISTS tmp:0 tmp:11',
+        note: {
+          en: 'tmp:0 (100 s left) is gone, tmp:11 (1200 s left) is still here',
+          zh: 'tmp:0（剩 100 秒）没了，tmp:11（剩 1200 秒）还在',
+        },
+      },
+      {
+        run: 'CONFIG SET maxmemory 1',
+        note: {
+          en: 'a limit no dataset fits: every key with a TTL is evicted',
+          zh: '任何数据都放不下的上限：所有带 TTL 的键都被淘汰',
+        },
+      },
+      {
+        run: 'SET fresh 1',
+        fails: true,
+        note: {
+          en: 'no key with a TTL is left to evict: a write is refused with OOM',
+          zh: '没有带 TTL 的键可淘汰了：写入以 OOM 被拒绝',
+        },
+      },
+      {
+        run: 'DBSIZE',
+        note: {
+          en: 'the 50 keys without a TTL: never candidates',
+          zh: '50 个没有 TTL 的键：从来不是候选',
+        },
+      },
+      { run: 'CONFIG SET maxmemory 0' },
+      { run: 'CONFIG SET maxmemory-policy noeviction' },
+    ],
+  },
+  {
+    id: 'sds-header-types',
+    title: {
+      en: 'SDS header types: sdshdr8 → sdshdr16 → sdshdr32',
+      zh: 'SDS 头部类型：sdshdr8 → sdshdr16 → sdshdr32',
+    },
+    summary: {
+      en: 'An sds header stores len and alloc in fields just wide enough: 1 byte each in sdshdr8 (under 256), 2 in sdshdr16 (under 64 KB), 4 in sdshdr32. When an APPEND or SETRANGE must grow the string, sdsMakeRoomFor picks the type for the doubled length, so a 200-byte string can already need sdshdr16; a new type means a new block (malloc, copy, free), not a realloc in place.',
+      zh: 'sds 头部用刚好够宽的字段保存 len 和 alloc：sdshdr8 各 1 字节（256 以下），sdshdr16 各 2 字节（64 KB 以下），sdshdr32 各 4 字节。APPEND 或 SETRANGE 需要扩容时，sdsMakeRoomFor 按翻倍后的长度选类型，所以 200 字节的字符串可能就要用 sdshdr16；换类型意味着新分配一块（malloc、复制、释放），而不是原地 realloc。',
+    },
+    focus: 's',
+    lines: [
+      { run: 'DEL s' },
+      {
+        run: 'SET s xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+        note: {
+          en: '50 bytes: raw, sdshdr8 (3-byte header), trimmed to fit',
+          zh: '50 字节：raw，sdshdr8（3 字节头部），按长度收紧',
+        },
+      },
+      { run: 'DEBUG SDSLEN s' },
+      {
+        run: 'APPEND s yyyyyyyyyyyyyyyyyyyyyyyyyyyyyy',
+        note: {
+          en: '80 bytes needed: room for 160 asked, still under 256, so sdshdr8 is realloc’d in place',
+          zh: '需要 80 字节：按 160 字节申请，仍小于 256，sdshdr8 原地 realloc',
+        },
+      },
+      { run: 'DEBUG SDSLEN s' },
+      {
+        run: 'APPEND s zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz',
+        note: {
+          en: '200 bytes needed, 400 asked: 400 does not fit in one byte, so a new sdshdr16 block (5-byte header)',
+          zh: '需要 200 字节，按 400 申请：400 放不进一个字节，于是新分配一个 sdshdr16 块（5 字节头部）',
+        },
+      },
+      {
+        run: 'DEBUG SDSLEN s',
+        note: {
+          en: 'the 448-byte class: 5 header + 442 room + NUL',
+          zh: '448 字节的尺寸等级：5 字节头部 + 442 字节空间 + NUL',
+        },
+      },
+      {
+        run: 'SETRANGE s 70000 !',
+        note: {
+          en: 'past 65535 bytes: sdshdr32, 4-byte len and alloc, zero bytes filling the gap',
+          zh: '超过 65535 字节：sdshdr32，len 和 alloc 各 4 字节，中间补零字节',
+        },
+      },
+      { run: 'DEBUG SDSLEN s' },
+      { run: 'STRLEN s' },
+      { run: 'DEL s' },
+    ],
+  },
+  {
+    id: 'lru-idle',
+    title: { en: 'The LRU clock and OBJECT IDLETIME', zh: 'LRU 时钟与 OBJECT IDLETIME' },
+    summary: {
+      en: 'Every object keeps a 24-bit LRU field: the server’s clock in seconds when a command last looked the key up. OBJECT IDLETIME is the clock now minus that field. A read or TOUCH resets it; OBJECT itself looks the key up without touching it. Under an LFU policy the same 24 bits hold the access counter instead, so OBJECT IDLETIME refuses to answer.',
+      zh: '每个对象都有一个 24 位的 LRU 字段：最近一次有命令查找这个键时服务器的时钟（秒）。OBJECT IDLETIME 就是当前时钟减去这个字段。读取或 TOUCH 会把它重置；OBJECT 本身查找键时不会触碰它。在 LFU 策略下，这 24 位改存访问计数器，于是 OBJECT IDLETIME 拒绝回答。',
+    },
+    focus: 'a',
+    lines: [
+      { run: 'DEL a b' },
+      {
+        run: 'SET a hello',
+        note: { en: 'lru = the LRU clock now', zh: 'lru = 当前的 LRU 时钟' },
+      },
+      { run: 'SET b world' },
+      { tick: 5000, note: { en: 'five seconds pass', zh: '过去五秒' } },
+      { run: 'OBJECT IDLETIME a', note: { en: 'idle 5 s', zh: '空闲 5 秒' } },
+      {
+        run: 'GET a',
+        note: {
+          en: 'a read sets a’s lru to the clock: idle 0',
+          zh: '一次读取把 a 的 lru 设成当前时钟：空闲 0',
+        },
+      },
+      { run: 'OBJECT IDLETIME a' },
+      {
+        run: 'OBJECT IDLETIME b',
+        note: {
+          en: 'still 5: OBJECT looked b up twice without touching it',
+          zh: '仍是 5：OBJECT 查了 b 两次都没有触碰它',
+        },
+      },
+      { run: 'TOUCH b', note: { en: 'TOUCH only touches', zh: 'TOUCH 只做“触碰”' } },
+      { run: 'OBJECT IDLETIME b' },
+      {
+        run: 'CONFIG SET maxmemory-policy allkeys-lfu',
+        note: {
+          en: 'LFU: the 24 bits now mean minutes and a counter',
+          zh: 'LFU：这 24 位现在表示分钟数和计数器',
+        },
+      },
+      {
+        run: 'OBJECT IDLETIME a',
+        fails: true,
+        note: {
+          en: 'idle time is not tracked under LFU',
+          zh: 'LFU 策略下不记录空闲时间',
+        },
+      },
+      { run: 'CONFIG SET maxmemory-policy noeviction' },
+    ],
+  },
+  {
+    id: 'dict-bgsave-avoid',
+    title: {
+      en: 'No resize while BGSAVE’s child runs',
+      zh: 'BGSAVE 子进程运行时不扩容',
+    },
+    summary: {
+      en: 'BGSAVE forks a child that writes the snapshot from the parent’s memory pages, shared copy-on-write: every page the parent writes gets copied. So while a child exists the keyspace dict avoids resizing: it lets used reach 5 × size before it grows (the forced ratio), and serverCron neither rehashes nor shrinks. Once the child is reaped, the next insert grows the table as usual.',
+      zh: 'BGSAVE fork 出一个子进程，它从父进程的内存页写出快照，这些页以写时复制的方式共享：父进程写到的每一页都要复制一份。所以子进程存在时，键空间字典尽量不调整大小：要等 used 达到 size 的 5 倍（强制比例）才扩容，serverCron 也不做 rehash 和缩容。子进程回收后，下一次插入就照常扩容。',
+    },
+    focus: null,
+    lines: [
+      { run: 'FLUSHDB' },
+      {
+        run: 'MSET k1 v k2 v k3 v k4 v',
+        note: { en: '4 keys in 4 buckets', zh: '4 个桶里 4 个键' },
+      },
+      {
+        run: 'CONFIG SET rdb-key-save-delay 1000000',
+        note: {
+          en: 'a debugging knob: the child sleeps 1 s per key, so the save lasts 4 s',
+          zh: '调试用参数：子进程每写一个键睡 1 秒，于是保存持续 4 秒',
+        },
+      },
+      { run: 'BGSAVE', note: { en: 'the child is forked', zh: 'fork 出子进程' } },
+      {
+        run: 'SET k5 v',
+        note: {
+          en: 'used ≥ size, but a child exists: no expansion (dict_can_resize = AVOID)',
+          zh: 'used ≥ size，但有子进程：不扩容（dict_can_resize = AVOID）',
+        },
+      },
+      {
+        run: 'DEBUG HTSTATS 0',
+        note: {
+          en: 'table size 4, 5 elements: chains grow instead',
+          zh: 'table size 4，5 个元素：改为链变长',
+        },
+      },
+      {
+        run: 'MSET k6 v k7 v k8 v k9 v k10 v k11 v k12 v k13 v k14 v k15 v k16 v k17 v k18 v k19 v k20 v k21 v k22 v k23 v k24 v k25 v',
+        note: {
+          en: 'adding the 25th key: used / size = 24 / 4 = 6 > 5, so the forced ratio expands to 32 buckets even now',
+          zh: '加入第 25 个键时：used / size = 24 / 4 = 6 > 5，于是即使现在也强制扩容到 32 个桶',
+        },
+      },
+      {
+        run: 'DEBUG HTSTATS 0',
+        note: {
+          en: 'rehashing target: table size 32 (8 × bigger, so rehash steps may run under AVOID)',
+          zh: 'rehash 目标：table size 32（大 8 倍，所以 AVOID 下也允许 rehash 步骤）',
+        },
+      },
+      {
+        tick: 5000,
+        note: {
+          en: 'the child finishes and serverCron reaps it: resizing is enabled again, and the cron finishes the rehash',
+          zh: '子进程结束，serverCron 回收它：重新允许调整大小，定时任务也把 rehash 做完',
+        },
+      },
+      {
+        run: 'DEBUG HTSTATS 0',
+        note: { en: 'one table of 32 buckets', zh: '只剩一个 32 个桶的表' },
+      },
+      { run: 'CONFIG SET rdb-key-save-delay 0' },
+    ],
+  },
 ]
 
 /**

@@ -7,7 +7,8 @@
  *
  * Events (hll/*): PFADD's hashing and register updates come from the structure; here the
  * cache's fate (hll/cacheInvalidated, hll/cardinalityCached, hll/cachedCardinalityUsed),
- * PFMERGE's hll/merged and the explicit promotions (hll/sparseToDense 'merge' / 'debug').
+ * PFMERGE's hll/merged, a several-key PFCOUNT's hll/unionCounted and the explicit
+ * promotions (hll/sparseToDense 'merge' / 'debug').
  * Importing inspectHll.ts registers the HLL view of string values for inspect().
  */
 import { lookupKeyRead, lookupKeyWrite, dbAdd, signalModifiedKey } from '../keyspace/db.ts'
@@ -135,7 +136,10 @@ function pfcountCommand(c: CommandCall): Reply {
       if (bad !== null) return bad
       if (!hllMerge(max, hllFromSds((o as SdsStringObject).ptr))) return INVALID_HLL
     }
-    return integer(hllCountRaw(max))
+    const card = hllCountRaw(max)
+    if (c.ctx.tracing)
+      c.ctx.emit({ type: 'hll/unionCounted', keys: c.argv.slice(1), nonZero: nonZeroOf(max), card })
+    return integer(card)
   }
   const key = c.argv[1] ?? ''
   const found = lookupKeyRead(c.srv, c.ctx, c.db, key)
@@ -157,6 +161,13 @@ function pfcountCommand(c: CommandCall): Reply {
   signalModifiedKey(c.srv, c.ctx, c.db, key)
   c.srv.dirty++
   return integer(card)
+}
+
+/** How many registers of merged maxima are non-zero (hll/merged, hll/unionCounted). */
+function nonZeroOf(max: Uint8Array): number {
+  let nonZero = 0
+  for (const v of max) if (v !== 0) nonZero++
+  return nonZero
 }
 
 /** PFMERGE destkey [sourcekey ...] */
@@ -185,11 +196,8 @@ function pfmergeCommand(c: CommandCall): Reply {
   const h = hllFromSds(o.ptr)
   const tr = hllTracer(c.ctx, key, false)
   const cacheWasValid = ((h.bytes[15] as number) & 0x80) === 0
-  if (tr !== null) {
-    let nonZero = 0
-    for (const v of max) if (v !== 0) nonZero++
-    c.ctx.emit({ type: 'hll/merged', key, sources: c.argv.slice(1), nonZero })
-  }
+  if (tr !== null)
+    c.ctx.emit({ type: 'hll/merged', key, sources: c.argv.slice(1), nonZero: nonZeroOf(max) })
   const sparseLen = h.len
   if (useDense && hllEncoding(h) === HLL_SPARSE) {
     if (!hllSparseToDense(h)) return INVALID_HLL

@@ -209,10 +209,13 @@ export const narration: StepEventHandlers<Narration> = {
     en: `SCAN visited ${n(e.buckets.length)} bucket(s) from cursor ${n(e.cursor)}, next cursor ${n(e.next)}.`,
     zh: `SCAN 从游标 ${n(e.cursor)} 访问了 ${n(e.buckets.length)} 个桶，下一个游标 ${n(e.next)}。`,
   }),
-  'sds/grown': (e) => ({
-    en: `The string of ${q(e.key)} grew from ${n(e.fromLen)} to ${n(e.toLen)} bytes; allocation ${n(e.fromAlloc)} → ${n(e.toAlloc)} (sdshdr${n(e.toType)}).`,
-    zh: `${q(e.key)} 的字符串从 ${n(e.fromLen)} 字节增长到 ${n(e.toLen)} 字节；分配 ${n(e.fromAlloc)} → ${n(e.toAlloc)}（sdshdr${n(e.toType)}）。`,
-  }),
+  'sds/grown': (e) => {
+    const retyped = e.fromType !== e.toType && e.rule !== 'fits'
+    return {
+      en: `The string of ${q(e.key)} grew from ${n(e.fromLen)} to ${n(e.toLen)} bytes; allocation ${n(e.fromAlloc)} → ${n(e.toAlloc)} (sdshdr${n(e.toType)}${retyped ? `, was sdshdr${n(e.fromType)}: a new block, the bytes copied` : ''}).`,
+      zh: `${q(e.key)} 的字符串从 ${n(e.fromLen)} 字节增长到 ${n(e.toLen)} 字节；分配 ${n(e.fromAlloc)} → ${n(e.toAlloc)}（sdshdr${n(e.toType)}${retyped ? `，原为 sdshdr${n(e.fromType)}：新分配一块并复制字节` : ''}）。`,
+    }
+  },
   'object/encodingConverted': (e) => {
     const why = conversionReason(e.reason, e.params)
     return {
@@ -614,6 +617,10 @@ export const narration: StepEventHandlers<Narration> = {
   'hll/merged': (e) => ({
     en: `PFMERGE took the maximum of each register over ${n(e.sources.length)} HLL(s): ${n(e.nonZero)} non-zero register(s) to write into ${q(e.key)}.`,
     zh: `PFMERGE 对 ${n(e.sources.length)} 个 HLL 逐个寄存器取最大值：${n(e.nonZero)} 个非零寄存器写入 ${q(e.key)}。`,
+  }),
+  'hll/unionCounted': (e) => ({
+    en: `PFCOUNT of ${n(e.keys.length)} keys took the maximum of each register into a temporary HLL (${n(e.nonZero)} non-zero register(s)) and counted ${n(e.card)}; nothing is stored or cached.`,
+    zh: `PFCOUNT 对 ${n(e.keys.length)} 个键逐个寄存器取最大值，放进一个临时 HLL（${n(e.nonZero)} 个非零寄存器），计得 ${n(e.card)}；不保存也不缓存。`,
   }),
   'geo/memberEncoded': (e) => {
     const what: Record<typeof e.outcome, Narration> = {

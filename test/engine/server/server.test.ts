@@ -220,6 +220,21 @@ describe('BGSAVE child (modelled fork)', () => {
     expect(grown.dict.buckets).toBeGreaterThan(4)
   })
 
+  it('lives rdb-key-save-delay µs longer per key, as the child sleeps after each key', () => {
+    const t = createTestEngine()
+    for (let i = 0; i < 4; i++) t.exec('set', `k${String(i)}`, 'v')
+    expect(t.exec('config', 'set', 'rdb-key-save-delay', '1000000')).toEqual(r.ok)
+    t.exec('bgsave')
+    const inProgress = () =>
+      /rdb_bgsave_in_progress:(\d)/.exec(
+        (t.exec('info', 'persistence') as { value: string }).value,
+      )?.[1]
+    t.tick(3900)
+    expect(inProgress()).toBe('1') // 4 keys × 1 s
+    t.tick(200)
+    expect(inProgress()).toBe('0')
+  })
+
   it('is only scheduled inside EXEC, and started by the next cron', () => {
     const t = createTestEngine()
     t.exec('multi')

@@ -144,6 +144,19 @@ describe('hll events', () => {
     expect(ofType(t.events, 'hll/sparseToDense')[0]?.reason).toBe('merge')
   })
 
+  it('reports a several-key PFCOUNT as one union counted, caching nothing in either key', () => {
+    const s = server()
+    s.call(['PFADD', 'a', 'x', 'y'])
+    s.call(['PFADD', 'b', 'y', 'z'])
+    const t = s.execute(['PFCOUNT', 'a', 'missing', 'b'])
+    expect(t.reply).toEqual({ type: 'integer', value: 3 })
+    expect(hllEvents(t.events)).toEqual([
+      { type: 'hll/unionCounted', keys: ['a', 'missing', 'b'], nonZero: 3, card: 3 },
+    ])
+    expect(view(s, 'a')).toMatchObject({ cacheValid: false })
+    expect(view(s, 'b')).toMatchObject({ cacheValid: false })
+  })
+
   test.prop([fc.array(fc.array(fc.string({ maxLength: 6 }), { maxLength: 30 }), { maxLength: 8 })])(
     'never change what the engine does: replies and bytes are the same with tracing off',
     (batches) => {
