@@ -418,3 +418,26 @@ export function debugReload(
     return 'ERR Error trying to load the RDB dump'
   return null
 }
+
+/**
+ * debug.c DEBUG LOADAOF: empty every db and load the append-only file back, then clear
+ * server.dirty. X-Ray keeps no AOF: with appendonly on, the file Redis would replay (an RDB
+ * preamble plus the commands propagated since) rebuilds the dataset as it is now, so an RDB
+ * image of the current dataset stands for it. Unlike DEBUG RELOAD this touches neither the
+ * saved image nor the RDB load counters. Returns an error message, or null on success.
+ */
+export function debugLoadAof(srv: ServerState, ctx: ExecContext): string | null {
+  // Redis exits when there is no AOF to load (loadAppendOnlyFiles fails): no server to answer.
+  if (srv.config.other['appendonly'] !== 'yes')
+    return 'ERR DEBUG LOADAOF needs appendonly yes (without an AOF Redis exits)'
+  const image = rdbSaveImage(srv, ctx)
+  const loaded = srv.rdbLastLoadKeysLoaded
+  const expired = srv.rdbLastLoadKeysExpired
+  emptyData(srv, ctx, -1)
+  rdbLoadImage(srv, ctx, image, false)
+  srv.rdbLastLoadKeysLoaded = loaded
+  srv.rdbLastLoadKeysExpired = expired
+  srv.dirty = 0
+  srv.dirtyCounted = true
+  return null
+}

@@ -33,7 +33,7 @@ import type { Zset } from '../types/t_zset.ts'
 import { computeDatasetDigest, digestValue } from '../debugDigest.ts'
 import { performEvictions } from '../keyspace/evict.ts'
 import { killRDBChild, rdbSaveBackground } from '../rdb.ts'
-import { debugReload, rdbSave } from '../rdbReload.ts'
+import { debugLoadAof, debugReload, rdbSave } from '../rdbReload.ts'
 import { rdbSavedObjectLen } from '../rdbEncode.ts'
 import { quicklistNodes, quicklistReprFull, type Quicklist } from '../structures/quicklist.ts'
 import { dbAdd, emptyData, lookupKeyWrite, touchWatchedKey, type RedisDb } from '../keyspace/db.ts'
@@ -1517,6 +1517,10 @@ function debugCommand(c: CommandCall): Reply {
   }
   if (sub === 'reload') {
     const err = debugReload(c.srv, c.ctx, argv.slice(2))
+    return err === null ? OK : error(err)
+  }
+  if (sub === 'loadaof') {
+    const err = debugLoadAof(c.srv, c.ctx)
     return err === null ? OK : error(err)
   }
   if (sub === 'set-skip-checksum-validation' && argc === 3) {
