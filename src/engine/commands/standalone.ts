@@ -10,6 +10,7 @@
  *   SHUTDOWN past its options), with an error that names the command and says so, instead of Redis's
  *   "unknown command", which would read as if Redis had no such command.
  */
+import { syncCommand } from '../replication.ts'
 import { COMMAND_META } from './meta.generated.ts'
 import { cstr } from '../bytes.ts'
 import { sdssplitargs } from '../resp.ts'
@@ -38,6 +39,18 @@ function notModelled(what: string): CommandHandler {
     const name = c.cmd.name === top.toLowerCase() ? top : `${top} ${c.cmd.name.toUpperCase()}`
     return error(`ERR ${name} is not supported by this server (Redis X-Ray does not model ${what})`)
   }
+}
+
+/**
+ * replication.c syncCommand: the client becomes a replica; its reply (the RDB payload, then
+ * the stream) is not a RESP reply: it goes out through the outbox.
+ */
+function replicaSync(c: CommandCall, psync: boolean): Reply {
+  if (c.client.multi !== null) return error('ERR Command not allowed inside a transaction')
+  const bytes = syncCommand(c.srv, c.ctx, c.client, psync)
+  c.srv.outbox.set(c.client.id, (c.srv.outbox.get(c.client.id) ?? '') + bytes)
+  c.client.replyFlags |= REPLY_NONE
+  return OK
 }
 
 const CLUSTER_DISABLED = error('ERR This instance has cluster support disabled')
@@ -284,7 +297,8 @@ export const standaloneCommands: readonly CommandSpec[] = [
   // Not modelled.
   defineCommand('migrate', migrateCommand),
   defineCommand('replconf', replconfCommand),
-  ...notModelledAll('replication', ['sync', 'psync']),
+  defineCommand('sync', (c) => replicaSync(c, false)),
+  defineCommand('psync', (c) => replicaSync(c, true)),
   ...notModelledAll('the append-only file', ['bgrewriteaof']),
   defineCommand('shutdown', shutdownCommand),
 ]
