@@ -14,7 +14,7 @@ import { syncCommand } from '../replication.ts'
 import { COMMAND_META } from './meta.generated.ts'
 import { cstr } from '../bytes.ts'
 import { sdssplitargs } from '../resp.ts'
-import { EMPTY_ARRAY, ERR_SYNTAX, error, OK, ZERO, type Reply } from '../reply.ts'
+import { EMPTY_ARRAY, ERR_SYNTAX, error, OK, simple, ZERO, type Reply } from '../reply.ts'
 import { REPLY_NONE } from '../state.ts'
 import { lookupKeyRead } from '../keyspace/db.ts'
 import {
@@ -51,6 +51,17 @@ function replicaSync(c: CommandCall, psync: boolean): Reply {
   c.srv.outbox.set(c.client.id, (c.srv.outbox.get(c.client.id) ?? '') + bytes)
   c.client.replyFlags |= REPLY_NONE
   return OK
+}
+
+/**
+ * aof.c bgrewriteaofCommand. X-Ray keeps no AOF (DEBUG LOADAOF reloads the dataset itself),
+ * so the rewrite has nothing to write and is over as soon as it starts: INFO never shows it
+ * in progress. With a saving child or inside EXEC Redis only schedules it.
+ */
+function bgrewriteaofCommand(c: CommandCall): Reply {
+  if (c.srv.child !== null || c.client.multi !== null)
+    return simple('Background append only file rewriting scheduled')
+  return simple('Background append only file rewriting started')
 }
 
 const CLUSTER_DISABLED = error('ERR This instance has cluster support disabled')
@@ -251,11 +262,6 @@ function subcommandsOf(name: string): string[] {
     .map((k) => k.slice(prefix.length))
 }
 
-/** The commands of `names`, each answering notModelled(what). */
-function notModelledAll(what: string, names: readonly string[]): CommandSpec[] {
-  return names.map((n) => defineCommand(n, notModelled(what)))
-}
-
 /** module.c moduleCommand's HELP lines. */
 const MODULE_HELP = [
   'LIST',
@@ -299,6 +305,6 @@ export const standaloneCommands: readonly CommandSpec[] = [
   defineCommand('replconf', replconfCommand),
   defineCommand('sync', (c) => replicaSync(c, false)),
   defineCommand('psync', (c) => replicaSync(c, true)),
-  ...notModelledAll('the append-only file', ['bgrewriteaof']),
+  defineCommand('bgrewriteaof', bgrewriteaofCommand),
   defineCommand('shutdown', shutdownCommand),
 ]
