@@ -427,10 +427,11 @@ export function debugReload(
  * saved image nor the RDB load counters. Returns an error message, or null on success.
  */
 export function debugLoadAof(srv: ServerState, ctx: ExecContext): string | null {
-  // Redis exits when there is no AOF to load (loadAppendOnlyFiles fails): no server to answer.
-  if (srv.config.other['appendonly'] !== 'yes')
-    return 'ERR DEBUG LOADAOF needs appendonly yes (without an AOF Redis exits)'
-  const image = rdbSaveImage(srv, ctx)
+  // With appendonly off, the file a BGREWRITEAOF left; Redis exits when there is none
+  // (loadAppendOnlyFiles fails): no server to answer.
+  const image = srv.config.other['appendonly'] === 'yes' ? rdbSaveImage(srv, ctx) : srv.aofImage
+  if (image === null)
+    return 'ERR DEBUG LOADAOF needs appendonly yes or a BGREWRITEAOF (without an AOF Redis exits)'
   const loaded = srv.rdbLastLoadKeysLoaded
   const expired = srv.rdbLastLoadKeysExpired
   emptyData(srv, ctx, -1)

@@ -214,6 +214,7 @@ export function createServerState(opts: ServerOptions): ServerState {
     callStart: NaN,
     quicklistPackedThreshold: PACKED_THRESHOLD,
     rdbImage: null,
+    aofImage: null,
     rdbLastLoadKeysLoaded: 0,
     rdbLastLoadKeysExpired: 0,
     acl: createAclState(config.requirepass),

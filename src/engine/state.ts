@@ -397,6 +397,8 @@ export interface ServerState {
   /** The last image rdbSave "wrote" (what DEBUG RELOAD NOSAVE loads); null before any. */
   rdbImage: RdbImage | null
   /** INFO rdb_last_load_keys_loaded / _expired: keys the last load added and skipped. */
+  /** The AOF a BGREWRITEAOF wrote while appendonly is off: DEBUG LOADAOF loads it. */
+  aofImage: RdbImage | null
   rdbLastLoadKeysLoaded: number
   rdbLastLoadKeysExpired: number
   /** ACL users and the ACL log (acl.ts). */

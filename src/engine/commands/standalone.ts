@@ -10,6 +10,7 @@
  *   SHUTDOWN past its options), with an error that names the command and says so, instead of Redis's
  *   "unknown command", which would read as if Redis had no such command.
  */
+import { rdbSaveImage } from '../rdbReload.ts'
 import { syncCommand } from '../replication.ts'
 import { COMMAND_META } from './meta.generated.ts'
 import { cstr } from '../bytes.ts'
@@ -61,6 +62,8 @@ function replicaSync(c: CommandCall, psync: boolean): Reply {
 function bgrewriteaofCommand(c: CommandCall): Reply {
   if (c.srv.child !== null || c.client.multi !== null)
     return simple('Background append only file rewriting scheduled')
+  // The rewritten file holds the dataset as it is now (DEBUG LOADAOF reads it back).
+  c.srv.aofImage = rdbSaveImage(c.srv, c.ctx)
   return simple('Background append only file rewriting started')
 }
 
