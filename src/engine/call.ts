@@ -14,6 +14,7 @@ import { slowlogPushCurrentCommand } from './slowlog.ts'
 import { latencyAddSampleIfNeeded } from './latency.ts'
 import { updateCommandLatencyHistogram } from './util/hdrHistogram.ts'
 import { trackingCommandCalled } from './tracking.ts'
+import { propagationBegin, propagationEnd } from './replication.ts'
 
 // --- Dispatch records ---
 
@@ -42,6 +43,8 @@ export interface CommandDispatch {
   readonly isModuleAdmin: boolean
   /** EXEC itself (its OOM check looks at the queued commands). */
   readonly isExec: boolean
+  /** CMD_TOUCHES_ARBITRARY_KEYS: its ops are never wrapped in MULTI/EXEC when run directly. */
+  readonly touchesArbitraryKeys: boolean
   /** Shown to MONITOR clients: neither admin nor skip_monitor (server.c call). */
   readonly monitored: boolean
   /** The subcommands by lowercase name (containers only). */
@@ -82,6 +85,8 @@ export function commandDispatch(cmd: CommandSpec, parent: CommandSpec | null): C
       isDebug: cmd.name === 'debug' && parent === null,
       isModuleAdmin: parent?.name === 'module' && cmd.name !== 'list' && cmd.name !== 'help',
       isExec: cmd.name === 'exec',
+      // CMD_TOUCHES_ARBITRARY_KEYS is internal (not in COMMAND INFO): randomkey.json, scan.json.
+      touchesArbitraryKeys: parent === null && (cmd.name === 'randomkey' || cmd.name === 'scan'),
       monitored: !cmd.flags.includes('admin') && !cmd.flags.includes('skip_monitor'),
       subs,
       statsOf: null,
@@ -238,6 +243,7 @@ export function callDispatch(
   srv.callStart = NaN
   if (Number.isNaN(start)) start = ctx.clock.now()
   commandArgvBegin(srv)
+  const prop = propagationBegin(srv)
   const reply = handler(call)
   // A tracking client remembers the keys of its read-only commands (tracking.ts).
   if (c.tracking !== null) trackingCommandCalled(srv, c, ctx, cmd, argv)
@@ -253,6 +259,7 @@ export function callDispatch(
   if (srv.dirty === dirtyBefore && !srv.dirtyCounted) srv.dirty += srv.keysModified - modifiedBefore
   // An EXEC whose commands counted their own dirty adds nothing for their signals either.
   srv.dirtyCounted ||= countedBefore
+  propagationEnd(srv, c, argv, srv.dirty - dirtyBefore, d.isExec, d.touchesArbitraryKeys, prop)
   const st = commandStatsOf(srv, d)
   st.calls++
   st.usec += duration

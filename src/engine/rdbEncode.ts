@@ -55,6 +55,12 @@ import { string2ll } from './util/numbers.ts'
 // --- Constants (rdb.h) ---
 
 export const RDB_VERSION = 10
+// rdb.h RDB_OPCODE_*: the markers of an RDB file around its keys.
+const RDB_OPCODE_AUX = 250
+const RDB_OPCODE_RESIZEDB = 251
+const RDB_OPCODE_EXPIRETIME_MS = 252
+const RDB_OPCODE_SELECTDB = 254
+const RDB_OPCODE_EOF = 255
 
 export const RDB_TYPE_STRING = 0
 export const RDB_TYPE_LIST = 1
@@ -423,6 +429,52 @@ export function createDumpPayload(srv: ServerState, o: RedisObject): string {
   rdbWriteByte(r, (RDB_VERSION >> 8) & 0xff)
   const crc = crc64(0n, r.buf.subarray(0, r.len))
   rdbWriteRaw(r, crc64ToBytesLE(crc))
+  return rioToByteString(r)
+}
+
+/** A db as rdbSaveFile writes it: its keys with their absolute expire (-1n: none). */
+export interface RdbFileDb {
+  readonly id: number
+  readonly size: number
+  readonly expiresSize: number
+  readonly keys: readonly { key: string; expire: bigint; value: RedisObject }[]
+}
+
+/**
+ * rdb.c rdbSaveRio as a byte string: "REDIS0010", aux fields (rdbSaveInfoAuxFields), for each
+ * non-empty db SELECTDB and RESIZEDB then its keys (EXPIRETIME_MS before a key with a TTL),
+ * EOF and the CRC64 of everything before it (little-endian).
+ */
+export function rdbSaveFile(
+  srv: ServerState,
+  aux: readonly (readonly [string, string])[],
+  dbs: readonly RdbFileDb[],
+): string {
+  const r = rioCreate(256)
+  rdbWriteRaw(r, `REDIS${String(RDB_VERSION).padStart(4, '0')}`)
+  for (const [k, v] of aux) {
+    rdbSaveType(r, RDB_OPCODE_AUX)
+    rdbSaveRawString(srv, r, k)
+    rdbSaveRawString(srv, r, v)
+  }
+  for (const db of dbs) {
+    rdbSaveType(r, RDB_OPCODE_SELECTDB)
+    rdbSaveLen(r, db.id)
+    rdbSaveType(r, RDB_OPCODE_RESIZEDB)
+    rdbSaveLen(r, db.size)
+    rdbSaveLen(r, db.expiresSize)
+    for (const k of db.keys) {
+      if (k.expire !== -1n) {
+        rdbSaveType(r, RDB_OPCODE_EXPIRETIME_MS)
+        rdbSaveMillisecondTime(r, k.expire)
+      }
+      rdbSaveType(r, rdbObjectType(k.value))
+      rdbSaveRawString(srv, r, k.key)
+      rdbSaveObject(srv, r, k.value)
+    }
+  }
+  rdbSaveType(r, RDB_OPCODE_EOF)
+  rdbWriteRaw(r, crc64ToBytesLE(crc64(0n, r.buf.subarray(0, r.len))))
   return rioToByteString(r)
 }
 

@@ -418,3 +418,27 @@ export function debugReload(
     return 'ERR Error trying to load the RDB dump'
   return null
 }
+
+/**
+ * debug.c DEBUG LOADAOF: empty every db and load the append-only file back, then clear
+ * server.dirty. X-Ray keeps no AOF: with appendonly on, the file Redis would replay (an RDB
+ * preamble plus the commands propagated since) rebuilds the dataset as it is now, so an RDB
+ * image of the current dataset stands for it. Unlike DEBUG RELOAD this touches neither the
+ * saved image nor the RDB load counters. Returns an error message, or null on success.
+ */
+export function debugLoadAof(srv: ServerState, ctx: ExecContext): string | null {
+  // With appendonly off, the file a BGREWRITEAOF left; Redis exits when there is none
+  // (loadAppendOnlyFiles fails): no server to answer.
+  const image = srv.config.other['appendonly'] === 'yes' ? rdbSaveImage(srv, ctx) : srv.aofImage
+  if (image === null)
+    return 'ERR DEBUG LOADAOF needs appendonly yes or a BGREWRITEAOF (without an AOF Redis exits)'
+  const loaded = srv.rdbLastLoadKeysLoaded
+  const expired = srv.rdbLastLoadKeysExpired
+  emptyData(srv, ctx, -1)
+  rdbLoadImage(srv, ctx, image, false)
+  srv.rdbLastLoadKeysLoaded = loaded
+  srv.rdbLastLoadKeysExpired = expired
+  srv.dirty = 0
+  srv.dirtyCounted = true
+  return null
+}

@@ -23,6 +23,7 @@
  * not move during a tick, so in the browser those budgets never run out (an infinitely
  * fast CPU). Only the real-clock RESP server sees them expire.
  */
+import { createReplState, propagatePendingCommands, replicaClosed } from './replication.ts'
 import { EAGAIN, libc } from './util/errno.ts'
 import type {
   ClientId,
@@ -202,6 +203,7 @@ export function createServerState(opts: ServerOptions): ServerState {
     commands: { list: COMMANDS, map: COMMAND_MAP },
     currentClient: null,
     monitors: [],
+    repl: createReplState(),
     outbox: new Map(),
     pubsub: createPubsubState(hashSeed),
     blockedClients: 0,
@@ -212,6 +214,7 @@ export function createServerState(opts: ServerOptions): ServerState {
     callStart: NaN,
     quicklistPackedThreshold: PACKED_THRESHOLD,
     rdbImage: null,
+    aofImage: null,
     rdbLastLoadKeysLoaded: 0,
     rdbLastLoadKeysExpired: 0,
     acl: createAclState(config.requirepass),
@@ -477,6 +480,8 @@ const cronDbCursor = new WeakMap<ServerState, { resizeDb: number; rehashDb: numb
 /** server.c databasesCron. */
 function databasesCron(srv: ServerState, ctx: ExecContext): void {
   if (srv.activeExpireEnabled) activeExpireCycle(srv, ctx, 'slow')
+  // expire.c: the cycle's DELs go out at its end, never wrapped in MULTI/EXEC.
+  propagatePendingCommands(srv, true)
   let cur = cronDbCursor.get(srv)
   if (cur === undefined) {
     cur = { resizeDb: 0, rehashDb: 0 }
@@ -696,6 +701,7 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
       // beforeSleep: blocked clients' timeouts, then the fast expire cycle (file comment).
       if (srv.blockedClients !== 0) handleBlockedClientsTimeout(srv, now)
       if (srv.activeExpireEnabled) activeExpireCycle(srv, ctx, 'fast')
+      propagatePendingCommands(srv, true)
       return reply
     } finally {
       clientCommandIoEnd(c)
@@ -766,6 +772,7 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
       unwatchAllKeys(srv, id)
       unblockClosedClient(srv, c)
       monitorClientClosed(srv, id)
+      replicaClosed(srv, id)
       freeClientPubsub(srv, c, null)
       disableTracking(srv, c)
       srv.clients.delete(id)

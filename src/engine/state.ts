@@ -9,6 +9,7 @@
  * `unixtime`/`mstime` mirror Redis's cached server.unixtime/server.mstime and are refreshed
  * before every command and every cron tick.
  */
+import type { ReplState } from './replication.ts'
 import type { OpenFilesLimit } from './config.ts'
 import type { Clock } from './clock.ts'
 import type { ClientId } from './api.ts'
@@ -364,6 +365,8 @@ export interface ServerState {
   currentClient: Client | null
   /** MONITOR clients, in the order they started (server.monitors). */
   monitors: ClientId[]
+  /** Replicas attached by SYNC and the propagation of writes to them (replication.ts). */
+  repl: ReplState
   /** Output not yet taken by the transport, by client: MONITOR lines (commands/monitor.ts) and blocked clients' late replies (commands/blocking.ts). */
   outbox: Map<ClientId, string>
   /** Channels, patterns and shard channels with their subscribers (commands/pubsub.ts). */
@@ -394,6 +397,8 @@ export interface ServerState {
   /** The last image rdbSave "wrote" (what DEBUG RELOAD NOSAVE loads); null before any. */
   rdbImage: RdbImage | null
   /** INFO rdb_last_load_keys_loaded / _expired: keys the last load added and skipped. */
+  /** The AOF a BGREWRITEAOF wrote while appendonly is off: DEBUG LOADAOF loads it. */
+  aofImage: RdbImage | null
   rdbLastLoadKeysLoaded: number
   rdbLastLoadKeysExpired: number
   /** ACL users and the ACL log (acl.ts). */

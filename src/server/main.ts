@@ -4,14 +4,15 @@
  *
  * Like redis-server, any other `--name value` pair sets that config parameter at startup
  * (e.g. `--hz 100 --requirepass secret --maxmemory 10mb --save ""`). Options that only make
- * sense for a real redis-server (--appendonly, --daemonize, ...) are accepted and ignored,
+ * sense for a real redis-server (--daemonize, --logfile, ...) are accepted and ignored,
  * so the same command line works for both. `dir` is what CONFIG GET dir shows: like
  * redis-server, the working directory (or --dir) as an absolute, resolved path.
  */
 import { realpathSync } from 'node:fs'
 import { startRespServer, type RespServerHandle } from './server.ts'
 
-const IGNORED = new Set(['appendonly', 'daemonize', 'logfile', 'protected-mode'])
+// appendonly is kept: INFO's aof_enabled and DEBUG LOADAOF read it.
+const IGNORED = new Set(['daemonize', 'logfile', 'protected-mode'])
 
 export interface ServeArgs {
   port: number

@@ -19,9 +19,10 @@ describe('npm run serve arguments', () => {
 
   it('passes other --name value pairs as config (save too), ignores real-server-only ones', () => {
     expect(
-      parseServeArgs(['--hz', '100', '--requirepass', 'x', '--save', '', '--appendonly', 'no'])
+      parseServeArgs(['--hz', '100', '--requirepass', 'x', '--save', '', '--daemonize', 'no'])
         .config,
     ).toEqual({ hz: '100', requirepass: 'x', save: '' })
+    expect(parseServeArgs(['--appendonly', 'yes']).config).toEqual({ appendonly: 'yes' })
   })
 
   it('defaults to port 6380 on loopback, seed 0, DEBUG disabled', () => {

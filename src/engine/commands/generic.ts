@@ -14,6 +14,7 @@
  * cursor. The same function serves HSCAN/SSCAN/ZSCAN through a ScanSource (a hashtable is
  * scanned, a listpack or intset returns everything at once with cursor 0).
  */
+import { rewriteCommandVector } from '../replication.ts'
 import { cstr } from '../bytes.ts'
 import type { ExecContext } from '../context.ts'
 import {
@@ -474,11 +475,18 @@ function expireGeneric(c: CommandCall, basetime: number, unit: 'seconds' | 'mill
   if (when <= BigInt(ctx.now)) {
     dbDelete(ctx, db, key)
     srv.dirty++
+    // Replicated as an explicit DEL (UNLINK under lazyfree-lazy-expire).
+    rewriteCommandVector(srv, [srv.config.lazyfreeLazyExpire ? 'UNLINK' : 'DEL', key])
     signalModifiedKey(srv, ctx, db, key)
     notifyKeyspaceEvent(srv, ctx, NOTIFY_GENERIC, 'del', key, db.id)
     return ONE
   }
   setExpireExact(ctx, db, key, when)
+  // Replicated as PEXPIREAT <absolute ms> (the options stay).
+  const prop = c.argv.slice()
+  if (c.cmd.name !== 'pexpireat') prop[0] = 'PEXPIREAT'
+  if (base !== 0n || unit === 'seconds') prop[2] = String(when)
+  rewriteCommandVector(srv, prop)
   signalModifiedKey(srv, ctx, db, key)
   notifyKeyspaceEvent(srv, ctx, NOTIFY_GENERIC, 'expire', key, db.id)
   srv.dirty++

@@ -17,6 +17,7 @@
  * RDB serialization, rdbEncode.ts, LZF included); containers may add a suffix through
  * registerDebugObjectInfo, quicklists print debug.c's ql_* fields.
  */
+import { forceCommandPropagation } from '../replication.ts'
 import { redactClientCommandArgument } from '../call.ts'
 import { aclUpdateDefaultUserPassword } from '../acl.ts'
 import { pubsubInfo } from './pubsub.ts'
@@ -33,7 +34,7 @@ import type { Zset } from '../types/t_zset.ts'
 import { computeDatasetDigest, digestValue } from '../debugDigest.ts'
 import { performEvictions } from '../keyspace/evict.ts'
 import { killRDBChild, rdbSaveBackground } from '../rdb.ts'
-import { debugReload, rdbSave } from '../rdbReload.ts'
+import { debugLoadAof, debugReload, rdbSave } from '../rdbReload.ts'
 import { rdbSavedObjectLen } from '../rdbEncode.ts'
 import { quicklistNodes, quicklistReprFull, type Quicklist } from '../structures/quicklist.ts'
 import { dbAdd, emptyData, lookupKeyWrite, touchWatchedKey, type RedisDb } from '../keyspace/db.ts'
@@ -1090,6 +1091,8 @@ function flushdbCommand(c: CommandCall): Reply {
   const removed = emptyData(c.srv, c.ctx, c.client.db, async)
   if (async) emptyDbAsyncFreed(c.srv, removed)
   c.srv.dirty += removed
+  // Propagated even when the db was already empty (forceCommandPropagation).
+  forceCommandPropagation(c.srv)
   return OK
 }
 
@@ -1105,6 +1108,7 @@ function flushallCommand(c: CommandCall): Reply {
   if (srv.child !== null) killRDBChild(srv)
   if ((srv.config.other['save'] ?? '3600 1 300 100 60 10000') !== '') rdbSave(srv, c.ctx)
   // 7.0 propagates FLUSHALL with forceCommandPropagation: no extra dirty++ (older versions).
+  forceCommandPropagation(srv)
   return OK
 }
 
@@ -1517,6 +1521,10 @@ function debugCommand(c: CommandCall): Reply {
   }
   if (sub === 'reload') {
     const err = debugReload(c.srv, c.ctx, argv.slice(2))
+    return err === null ? OK : error(err)
+  }
+  if (sub === 'loadaof') {
+    const err = debugLoadAof(c.srv, c.ctx)
     return err === null ? OK : error(err)
   }
   if (sub === 'set-skip-checksum-validation' && argc === 3) {

@@ -10,10 +10,12 @@
  *   SHUTDOWN past its options), with an error that names the command and says so, instead of Redis's
  *   "unknown command", which would read as if Redis had no such command.
  */
+import { rdbSaveImage } from '../rdbReload.ts'
+import { syncCommand } from '../replication.ts'
 import { COMMAND_META } from './meta.generated.ts'
 import { cstr } from '../bytes.ts'
 import { sdssplitargs } from '../resp.ts'
-import { EMPTY_ARRAY, ERR_SYNTAX, error, OK, ZERO, type Reply } from '../reply.ts'
+import { EMPTY_ARRAY, ERR_SYNTAX, error, OK, simple, ZERO, type Reply } from '../reply.ts'
 import { REPLY_NONE } from '../state.ts'
 import { lookupKeyRead } from '../keyspace/db.ts'
 import {
@@ -38,6 +40,31 @@ function notModelled(what: string): CommandHandler {
     const name = c.cmd.name === top.toLowerCase() ? top : `${top} ${c.cmd.name.toUpperCase()}`
     return error(`ERR ${name} is not supported by this server (Redis X-Ray does not model ${what})`)
   }
+}
+
+/**
+ * replication.c syncCommand: the client becomes a replica; its reply (the RDB payload, then
+ * the stream) is not a RESP reply: it goes out through the outbox.
+ */
+function replicaSync(c: CommandCall, psync: boolean): Reply {
+  if (c.client.multi !== null) return error('ERR Command not allowed inside a transaction')
+  const bytes = syncCommand(c.srv, c.ctx, c.client, psync)
+  c.srv.outbox.set(c.client.id, (c.srv.outbox.get(c.client.id) ?? '') + bytes)
+  c.client.replyFlags |= REPLY_NONE
+  return OK
+}
+
+/**
+ * aof.c bgrewriteaofCommand. X-Ray keeps no AOF (DEBUG LOADAOF reloads the dataset itself),
+ * so the rewrite has nothing to write and is over as soon as it starts: INFO never shows it
+ * in progress. With a saving child or inside EXEC Redis only schedules it.
+ */
+function bgrewriteaofCommand(c: CommandCall): Reply {
+  if (c.srv.child !== null || c.client.multi !== null)
+    return simple('Background append only file rewriting scheduled')
+  // The rewritten file holds the dataset as it is now (DEBUG LOADAOF reads it back).
+  c.srv.aofImage = rdbSaveImage(c.srv, c.ctx)
+  return simple('Background append only file rewriting started')
 }
 
 const CLUSTER_DISABLED = error('ERR This instance has cluster support disabled')
@@ -238,11 +265,6 @@ function subcommandsOf(name: string): string[] {
     .map((k) => k.slice(prefix.length))
 }
 
-/** The commands of `names`, each answering notModelled(what). */
-function notModelledAll(what: string, names: readonly string[]): CommandSpec[] {
-  return names.map((n) => defineCommand(n, notModelled(what)))
-}
-
 /** module.c moduleCommand's HELP lines. */
 const MODULE_HELP = [
   'LIST',
@@ -284,7 +306,8 @@ export const standaloneCommands: readonly CommandSpec[] = [
   // Not modelled.
   defineCommand('migrate', migrateCommand),
   defineCommand('replconf', replconfCommand),
-  ...notModelledAll('replication', ['sync', 'psync']),
-  ...notModelledAll('the append-only file', ['bgrewriteaof']),
+  defineCommand('sync', (c) => replicaSync(c, false)),
+  defineCommand('psync', (c) => replicaSync(c, true)),
+  defineCommand('bgrewriteaof', bgrewriteaofCommand),
   defineCommand('shutdown', shutdownCommand),
 ]

@@ -16,6 +16,7 @@
  * (multi.c keeps the same per-db dict). touchWatchedKey reproduces 7.0.15 exactly,
  * including its early `break` when a key that was expired at WATCH time exists again.
  */
+import { alsoPropagate } from '../replication.ts'
 import type { ExecContext } from '../context.ts'
 import type { ClientId } from '../api.ts'
 import type { Client, ServerState, WatchedKey } from '../state.ts'
@@ -433,6 +434,8 @@ export function deleteExpiredKeyAndPropagate(
   // signalModifiedKey(NULL, ...) without counting a write: expiry does not make the dataset dirty.
   touchWatchedKey(srv, ctx, db, key)
   if (srv.tracking !== null) trackingInvalidateKey(srv, ctx, null, key, true)
+  // propagateDeletion: DEL, or UNLINK when the key was freed lazily.
+  alsoPropagate(srv, db.id, [srv.config.lazyfreeLazyExpire ? 'UNLINK' : 'DEL', key])
   srv.stats.expiredKeys++
 }
 

@@ -39,6 +39,7 @@
  * volatile-ttl scores: Redis uses ULLONG_MAX − expire_ms, beyond a double's exact range;
  * we use Number.MAX_SAFE_INTEGER − expire_ms, which orders candidates identically.
  */
+import { alsoPropagate, propagatePendingCommands } from '../replication.ts'
 import type { ExecContext } from '../context.ts'
 import type { EvictionCandidate, MaxmemoryPolicy } from '../events.ts'
 import type { ServerState } from '../state.ts'
@@ -340,6 +341,14 @@ function pickRandom(srv: ServerState, ctx: ExecContext): Victim | null {
  * is over and nothing (more) can be evicted, or the policy is noeviction.
  */
 export function performEvictions(srv: ServerState, ctx: ExecContext): EvictionResult {
+  const result = evictKeys(srv, ctx)
+  // The DELs of the evicted keys go out at the end, never wrapped in MULTI/EXEC.
+  propagatePendingCommands(srv, true)
+  return result
+}
+
+/** performEvictions' loop: the victims it deletes are queued for propagation. */
+function evictKeys(srv: ServerState, ctx: ExecContext): EvictionResult {
   const st = evictionState(srv)
   const state = getMaxmemoryState(srv)
   if (state.ok) {
@@ -370,6 +379,7 @@ export function performEvictions(srv: ServerState, ctx: ExecContext): EvictionRe
     srv.stats.evictedKeys++
     signalModifiedKey(srv, ctx, db, victim.key, null)
     notifyKeyspaceEvent(srv, ctx, NOTIFY_EVICTED, 'evicted', victim.key, db.id)
+    alsoPropagate(srv, db.id, [srv.config.lazyfreeLazyEviction ? 'UNLINK' : 'DEL', victim.key])
     if (ctx.tracing)
       ctx.emit({
         type: 'evict/keyPicked',

@@ -1,0 +1,191 @@
+/**
+ * The replication stream of a master (server.c alsoPropagate, propagatePendingCommands,
+ * call; replication.c replicationFeedSlaves, syncCommand), enough for a client that sends
+ * SYNC to see what Redis would send its replicas: the RDB payload as one bulk without CRLF,
+ * then every write as a RESP command, a SELECT whenever the db changes, several writes of one
+ * execution unit (EXEC, a command that also deleted expired keys) wrapped in MULTI ... EXEC.
+ *
+ * A command propagates its own argv (or the one it rewrote, `srv.repl.argv`) when it made
+ * the dataset dirty; expired keys propagate as DEL (UNLINK under lazyfree-lazy-expire). The
+ * stream goes to the replicas' outboxes, as MONITOR lines do. Nothing is recorded until a
+ * replica has attached (server.repl_backlog is created by the first SYNC).
+ */
+import type { ExecContext } from './context.ts'
+import type { ClientId } from './api.ts'
+import type { Client, ServerState } from './state.ts'
+import { respEncodeCommand } from './resp.ts'
+import { rdbSaveFile, type RdbFileDb } from './rdbEncode.ts'
+import { getExpireExact } from './keyspace/db.ts'
+import { dictForEach, dictSize } from './structures/dict.ts'
+import type { RedisObject } from './types/object.ts'
+
+/** One op of server.also_propagate. */
+interface PropagateOp {
+  readonly dbid: number
+  readonly argv: readonly string[]
+}
+
+/** What the engine keeps of replication (fields of server in Redis). */
+export interface ReplState {
+  /** Replica clients (server.slaves). */
+  replicas: ClientId[]
+  /** A backlog exists: a replica attached once (server.repl_backlog). */
+  backlog: boolean
+  /** The db the stream last selected (server.slaveseldb); -1 forces a SELECT. */
+  seldb: number
+  /** server.also_propagate: the ops of the running execution unit. */
+  pending: PropagateOp[]
+  /** call() nesting (server.in_nested_call). */
+  depth: number
+  /** The running command's rewritten argv (rewriteClientCommandVector), or null. */
+  argv: readonly string[] | null
+  /** preventCommandPropagation: the running command propagates only what it added itself. */
+  prevent: boolean
+  /** forceCommandPropagation(c, PROPAGATE_REPL) (PUBLISH). */
+  force: boolean
+}
+
+export function createReplState(): ReplState {
+  return {
+    replicas: [],
+    backlog: false,
+    seldb: -1,
+    pending: [],
+    depth: 0,
+    argv: null,
+    prevent: false,
+    force: false,
+  }
+}
+
+/** server.c shouldPropagate for PROPAGATE_REPL: a backlog or a replica (never as a replica). */
+function shouldPropagate(srv: ServerState): boolean {
+  return srv.repl.backlog || srv.repl.replicas.length !== 0
+}
+
+/** server.c alsoPropagate. */
+export function alsoPropagate(srv: ServerState, dbid: number, argv: readonly string[]): void {
+  if (!shouldPropagate(srv)) return
+  srv.repl.pending.push({ dbid, argv: argv.slice() })
+}
+
+/** rewriteClientCommandVector: the running command propagates as `argv`. */
+export function rewriteCommandVector(srv: ServerState, argv: readonly string[]): void {
+  srv.repl.argv = argv
+}
+
+/** preventCommandPropagation. */
+export function preventCommandPropagation(srv: ServerState): void {
+  srv.repl.prevent = true
+}
+
+/** forceCommandPropagation(c, PROPAGATE_REPL). */
+export function forceCommandPropagation(srv: ServerState): void {
+  srv.repl.force = true
+}
+
+/** replication.c replicationFeedSlaves: a SELECT when the db changes, then the command. */
+function feedReplicas(srv: ServerState, dbid: number, argv: readonly string[]): void {
+  const r = srv.repl
+  let bytes = ''
+  if (r.seldb !== dbid) {
+    bytes += respEncodeCommand(['SELECT', String(dbid)])
+    r.seldb = dbid
+  }
+  bytes += respEncodeCommand(argv)
+  for (const id of r.replicas) srv.outbox.set(id, (srv.outbox.get(id) ?? '') + bytes)
+}
+
+/**
+ * server.c propagatePendingCommands: the unit's ops, wrapped in MULTI/EXEC when there are
+ * several (not for commands that touch arbitrary keys, run directly: FLUSHALL, SWAPDB ...).
+ */
+export function propagatePendingCommands(srv: ServerState, noMulti = false): void {
+  const ops = srv.repl.pending
+  if (ops.length === 0) return
+  srv.repl.pending = []
+  const transaction = ops.length > 1 && !noMulti
+  const first = ops[0] as PropagateOp
+  const last = ops[ops.length - 1] as PropagateOp
+  if (transaction) feedReplicas(srv, first.dbid, ['MULTI'])
+  for (const op of ops) feedReplicas(srv, op.dbid, op.argv)
+  if (transaction) feedReplicas(srv, last.dbid, ['EXEC'])
+}
+
+/** The propagation flags of the running command, saved around a nested call(). */
+export interface CallPropagation {
+  readonly argv: readonly string[] | null
+  readonly prevent: boolean
+  readonly force: boolean
+}
+
+/** call()'s start: clear the flags the command sets on demand; returns the caller's. */
+export function propagationBegin(srv: ServerState): CallPropagation {
+  const r = srv.repl
+  const saved = { argv: r.argv, prevent: r.prevent, force: r.force }
+  r.argv = null
+  r.prevent = false
+  r.force = false
+  r.depth++
+  return saved
+}
+
+/**
+ * call()'s end: propagate the command (argv as rewritten) when it made the dataset dirty or
+ * forced it, unless prevented; EXEC is never propagated itself. At the top level the unit's
+ * ops go out (afterCommand).
+ */
+export function propagationEnd(
+  srv: ServerState,
+  c: Client,
+  argv: readonly string[],
+  dirty: number,
+  isExec: boolean,
+  touchesArbitraryKeys: boolean,
+  saved: CallPropagation,
+): void {
+  const r = srv.repl
+  r.depth--
+  if (!isExec && !r.prevent && (dirty > 0 || r.force)) alsoPropagate(srv, c.db, r.argv ?? argv)
+  r.argv = saved.argv
+  r.prevent = saved.prevent
+  r.force = saved.force
+  if (r.depth === 0) propagatePendingCommands(srv, touchesArbitraryKeys)
+}
+
+/**
+ * replication.c syncCommand (SYNC, PSYNC): the client becomes a replica and gets a full
+ * resynchronization: for PSYNC "+FULLRESYNC <replid> <offset>", then the RDB payload as
+ * "$<len>\r\n<bytes>" (no CRLF after it), then the stream. Returns the bytes to send.
+ */
+export function syncCommand(srv: ServerState, ctx: ExecContext, c: Client, psync: boolean): string {
+  const r = srv.repl
+  if (!r.replicas.includes(c.id)) r.replicas.push(c.id)
+  r.backlog = true
+  // replicationSetupSlaveForFullResync: the next command re-selects its db.
+  r.seldb = -1
+  const dbs: RdbFileDb[] = []
+  for (const db of srv.dbs) {
+    if (dictSize(db.dict) === 0) continue
+    const keys: { key: string; expire: bigint; value: RedisObject }[] = []
+    dictForEach(db.dict, (key, value) => {
+      keys.push({ key, expire: getExpireExact(ctx, db, key), value })
+    })
+    dbs.push({ id: db.id, size: dictSize(db.dict), expiresSize: dictSize(db.expires), keys })
+  }
+  const aux: [string, string][] = [
+    ['redis-ver', '7.0.15'],
+    ['redis-bits', '64'],
+    ['ctime', String(Math.floor(ctx.now / 1000))],
+    ['aof-base', '0'],
+  ]
+  const rdb = rdbSaveFile(srv, aux, dbs)
+  const head = psync ? `+FULLRESYNC ${srv.runId} 0\r\n` : ''
+  return `${head}$${String(rdb.length)}\r\n${rdb}`
+}
+
+/** freeClient: a replica that goes away leaves server.slaves. */
+export function replicaClosed(srv: ServerState, id: ClientId): void {
+  const i = srv.repl.replicas.indexOf(id)
+  if (i >= 0) srv.repl.replicas.splice(i, 1)
+}

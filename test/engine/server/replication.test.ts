@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest'
+import { createServer, manualClock } from '../../../src/engine/index.ts'
+import { respEncodeCommand } from '../../../src/engine/resp.ts'
+
+const T0 = 1_700_000_000_000
+
+function setup() {
+  const clock = manualClock(T0)
+  const srv = createServer({ seed: 1, clock, trace: 'off', config: { hz: 10 } })
+  const replica = srv.createClient()
+  const client = srv.createClient()
+  const drain = (): string => srv.drainOutbox?.().get(replica) ?? ''
+  const run = (...argv: string[]) => srv.call(argv, client)
+  return { srv, clock, replica, client, drain, run }
+}
+
+/** What the stream holds after the RDB payload ("$<len>\r\n<bytes>", no CRLF). */
+function afterPayload(bytes: string): { rdb: string; rest: string } {
+  const m = /^\$(\d+)\r\n/.exec(bytes)
+  if (m === null) throw new Error(`no payload in ${JSON.stringify(bytes.slice(0, 20))}`)
+  const start = m[0].length
+  const len = Number(m[1])
+  return { rdb: bytes.slice(start, start + len), rest: bytes.slice(start + len) }
+}
+
+const cmds = (...argvs: string[][]): string => argvs.map((a) => respEncodeCommand(a)).join('')
+
+describe('replication stream (SYNC)', () => {
+  it('sends an RDB file, then each write with a SELECT when the db changes', () => {
+    const { srv, replica, drain, run } = setup()
+    run('SET', 'a', '1')
+    srv.call(['SYNC'], replica)
+    const { rdb, rest } = afterPayload(drain())
+    expect(rdb.startsWith('REDIS0010')).toBe(true)
+    expect(rest).toBe('')
+    run('SET', 'b', '2')
+    run('GET', 'b')
+    run('SELECT', '3')
+    run('EXPIRE', 'nokey', '10')
+    run('SET', 'c', '3')
+    run('EXPIRE', 'c', '10')
+    run('FLUSHDB')
+    run('FLUSHDB')
+    expect(drain()).toBe(
+      cmds(
+        ['SELECT', '0'],
+        ['SET', 'b', '2'],
+        ['SELECT', '3'],
+        ['SET', 'c', '3'],
+        ['PEXPIREAT', 'c', String(T0 + 10_000)],
+        ['FLUSHDB'],
+        ['FLUSHDB'],
+      ),
+    )
+  })
+
+  it('wraps a transaction in MULTI/EXEC and a lone write of it not at all', () => {
+    const { srv, replica, drain, run } = setup()
+    srv.call(['SYNC'], replica)
+    drain()
+    run('MULTI')
+    run('SET', 'a', '1')
+    run('INCR', 'a')
+    run('EXEC')
+    run('MULTI')
+    run('GET', 'a')
+    run('DEL', 'a')
+    run('EXEC')
+    expect(drain()).toBe(
+      cmds(['SELECT', '0'], ['MULTI'], ['SET', 'a', '1'], ['INCR', 'a'], ['EXEC'], ['DEL', 'a']),
+    )
+  })
+
+  it('propagates expired keys as DEL: lazily before the command, actively alone', () => {
+    const { srv, clock, replica, drain, run } = setup()
+    run('DEBUG', 'SET-ACTIVE-EXPIRE', '0')
+    run('SET', 'k', 'v', 'PX', '100')
+    run('SET', 'j', 'v', 'PX', '100')
+    srv.call(['SYNC'], replica)
+    drain()
+    clock.advance(200)
+    run('SET', 'k', 'w')
+    run('EXPIRE', 'x', '-1')
+    run('SET', 'x', '1')
+    run('EXPIRE', 'x', '-1')
+    expect(drain()).toBe(
+      cmds(
+        ['SELECT', '0'],
+        ['MULTI'],
+        ['DEL', 'k'],
+        ['SET', 'k', 'w'],
+        ['EXEC'],
+        ['SET', 'x', '1'],
+        ['DEL', 'x'],
+      ),
+    )
+    run('DEBUG', 'SET-ACTIVE-EXPIRE', '1')
+    clock.advance(1000)
+    srv.cron()
+    expect(drain()).toBe(cmds(['DEL', 'j']))
+  })
+})
