@@ -179,8 +179,11 @@ export interface RedisServer {
    * commands processed.
    */
   netRead?(bytes: number): void
-  /** The transport wrote `bytes` to a client in one write (writeToClient). */
-  netWritten?(bytes: number): void
+  /**
+   * The transport wrote `bytes` to `client` in one write (writeToClient): INFO stats, and
+   * that client's reply-buffer peak (CLIENT LIST rbp, which clientsCron sizes c->buf by).
+   */
+  netWritten?(bytes: number, client?: ClientId): void
   /** Advances the clock by `ms` (virtual clocks) and runs serverCron at `hz` for that span. */
   tick(ms: number): TickTrace
   /** Runs the cron work that is due at the clock's current time (real-clock servers). */

@@ -113,6 +113,56 @@ export function respAppend(out: string, reply: Reply): string {
   }
 }
 
+/** Bytes of `n` in decimal. */
+function decimalLength(n: number | bigint): number {
+  return typeof n === 'number' && n >= 0 && n < 10 ? 1 : String(n).length
+}
+
+/**
+ * The length of respAppend('', reply), or `cap` once it reaches `cap` (the walk stops there):
+ * what a reply adds to a client's output buffer, without building the bytes.
+ */
+export function respEncodedLength(reply: Reply, cap: number): number {
+  switch (reply.type) {
+    case 'simple':
+    case 'error':
+    case 'double':
+    case 'bignum':
+      return Math.min(cap, 3 + reply.value.length)
+    case 'integer':
+      return Math.min(cap, 3 + decimalLength(reply.value))
+    case 'bulk': {
+      const v = reply.value
+      if (v === null) return Math.min(cap, NIL_BULK.length)
+      return Math.min(cap, 5 + decimalLength(v.length) + v.length)
+    }
+    case 'bool':
+    case 'null':
+      return Math.min(cap, 4)
+    case 'verbatim':
+      return Math.min(cap, 5 + decimalLength(reply.value.length + 4) + 4 + reply.value.length)
+    case 'array':
+      if (reply.value === null) return Math.min(cap, NIL_MULTI.length)
+      return aggregateLength(reply.value.length, reply.value, cap)
+    case 'sequence':
+      return aggregateLength(-1, reply.value, cap)
+    case 'map':
+    case 'attribute':
+      return aggregateLength(reply.value.length / 2, reply.value, cap)
+    case 'set':
+    case 'push':
+      return aggregateLength(reply.value.length, reply.value, cap)
+  }
+}
+
+/** An aggregate's header (none for count -1, a sequence) and its elements, up to `cap`. */
+function aggregateLength(count: number, items: readonly Reply[], cap: number): number {
+  let n = count < 0 ? 0 : 3 + decimalLength(count)
+  for (let i = 0; i < items.length && n < cap; i++)
+    n += respEncodedLength(items[i] as Reply, cap - n)
+  return Math.min(n, cap)
+}
+
 /** A RESP3 aggregate: `<prefix><count>\r\n` then the elements. */
 function appendAggregate(
   out: string,

@@ -70,6 +70,7 @@ import { discardTransaction, flagTransaction, multiSnapshot, traceQueueing } fro
 import { rdbBackgroundSaveDone, rdbSaveBackground, updateDictResizePolicy } from './rdb.ts'
 import { getLRUClock } from './keyspace/lru.ts'
 import { BLOCKED, error, QUEUED, resp3Nulls, type Reply } from './reply.ts'
+import { respEncodedLength } from './resp.ts'
 import { createSharedObjects } from './types/object.ts'
 import { rngCreate, rngNextU32 } from './rng.ts'
 import {
@@ -103,8 +104,13 @@ import { drainOutbox, monitorClientClosed } from './commands/monitor.ts'
 import {
   clientCommandIoBegin,
   clientCommandIoEnd,
+  clientsCronResizeOutputBuffer,
   clientsCronResizeQueryBuffer,
+  clientReplyAdded,
+  PROTO_REPLY_CHUNK_BYTES,
+  REPLY_BUFFER_DEFAULT_PEAK_RESET_TIME,
   setClientIoProbe,
+  unlinkClient,
   type ClientIoProbe,
 } from './commands/connection.ts'
 import { commandKeyReferences } from './commands/server.ts'
@@ -220,6 +226,9 @@ export function createServerState(opts: ServerOptions): ServerState {
     acl: createAclState(config.requirepass),
     aclRestricted: false,
     tracking: null,
+    clientReplyBufBytes: 0,
+    replyBufferPeakResetTime: REPLY_BUFFER_DEFAULT_PEAK_RESET_TIME,
+    replyBufferResizingEnabled: true,
   }
   // server.c dbDictType/dbExpiresDictType: growth is refused past maxmemory (evict.ts).
   const keyspaceType = keyspaceDictType(srv)
@@ -263,9 +272,13 @@ export function createClientState(srv: ServerState, opts: ClientOptions = {}): C
     argv: null,
     argc: 0,
     querybufAlloc: 0,
+    bufUsableSize: PROTO_REPLY_CHUNK_BYTES,
+    bufPeak: PROTO_REPLY_CHUNK_BYTES,
+    bufPeakLastResetTime: srv.unixtime,
     execOut: null,
   }
   srv.clients.set(id, c)
+  srv.clientReplyBufBytes += c.bufUsableSize
   return c
 }
 
@@ -547,7 +560,10 @@ export function serverCron(srv: ServerState, ctx: ExecContext): void {
   }
   updateDictResizePolicy(srv)
   // clientsCron (a few clients a call: all of them while there are at most 5 per hz).
-  for (const c of srv.clients.values()) clientsCronResizeQueryBuffer(srv, c)
+  for (const c of srv.clients.values()) {
+    clientsCronResizeQueryBuffer(srv, c)
+    clientsCronResizeOutputBuffer(srv, c, ctx.now)
+  }
   srv.cronloops++
 }
 
@@ -645,6 +661,12 @@ export function serverStateValidate(srv: ServerState): string[] {
   for (const c of srv.clients.values())
     if (srv.acl.users.get(c.user.name) !== c.user)
       errors.push(`client ${String(c.id)} runs as a user not in the table`)
+  let replyBufs = 0
+  for (const c of srv.clients.values()) replyBufs += c.bufUsableSize
+  if (replyBufs !== srv.clientReplyBufBytes)
+    errors.push(
+      `reply buffers sum to ${String(replyBufs)}, ${String(srv.clientReplyBufBytes)} counted`,
+    )
   if (blocked !== srv.blockedClients)
     errors.push(`${String(srv.blockedClients)} blocked clients counted, ${String(blocked)} found`)
   return errors
@@ -693,6 +715,9 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
       clientCommandIoBegin(c, argv)
       let reply = processCommand(srv, c, ctx, argv)
       if (c.replyFlags !== 0 || c.replySilenced) settleReplyFlags(c)
+      // _addReplyToBuffer: the reply fills c->buf up to its size (c->buf_peak follows).
+      if (!c.replySilenced && reply !== BLOCKED)
+        clientReplyAdded(c, respEncodedLength(reply, c.bufUsableSize))
       // afterCommand: client-side caching invalidations for c go after its reply.
       if (srv.tracking !== null)
         reply = trackingAfterCommand(srv, c, reply, reply !== BLOCKED && !c.replySilenced)
@@ -775,7 +800,7 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
       replicaClosed(srv, id)
       freeClientPubsub(srv, c, null)
       disableTracking(srv, c)
-      srv.clients.delete(id)
+      unlinkClient(srv, c)
     },
     call: (argv, client) => runOff(argvToBytes(argv), client),
     callBytes: runOff,
@@ -798,9 +823,12 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
       srv.stats.netInputBytes += bytes
       srv.stats.totalReads++
     },
-    netWritten: (bytes) => {
+    netWritten: (bytes, client) => {
       srv.stats.netOutputBytes += bytes
       srv.stats.totalWrites++
+      // What one write carried had all been waiting in that client's c->buf.
+      const c = client === undefined ? undefined : srv.clients.get(client)
+      if (c !== undefined) clientReplyAdded(c, bytes)
     },
     drainOutbox: () => {
       // beforeSleep: BCAST invalidations collected since the last time (tracking.ts).

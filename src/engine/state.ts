@@ -113,6 +113,9 @@ export interface ServerStats {
   /** stat_total_reads_processed and _writes_processed, as the transport reported them. */
   totalReads: number
   totalWrites: number
+  /** stat_reply_buffer_shrinks / _expands: clientsCron resizing c->buf (connection.ts). */
+  replyBufferShrinks: number
+  replyBufferExpands: number
   numCommands: Map<string, CommandStatsEntry>
   errorCodes: Map<string, number>
 }
@@ -139,6 +142,8 @@ export function createStats(): ServerStats {
     netOutputBytes: 0,
     totalReads: 0,
     totalWrites: 0,
+    replyBufferShrinks: 0,
+    replyBufferExpands: 0,
     numCommands: new Map(),
     errorCodes: new Map(),
   }
@@ -226,6 +231,15 @@ export interface Client {
   argc: number
   /** sdsalloc(c->querybuf): 0 until the first read, then kept until clientsCron trims it. */
   querybufAlloc: number
+  /** c->buf_usable_size: the reply buffer (CLIENT LIST rbs), 16 KiB at first (connection.ts). */
+  bufUsableSize: number
+  /** c->buf_peak: the most of c->buf one batch of replies has filled since the last reset (rbp). */
+  bufPeak: number
+  /**
+   * c->buf_peak_last_reset_time. createClient sets it to server.unixtime (seconds) while
+   * clientsCron compares it with milliseconds: Redis 7.0's quirk, kept (connection.ts).
+   */
+  bufPeakLastResetTime: number
   /** While EXEC runs: its queue length and the replies added so far (they count in obl). */
   execOut: { readonly count: number; readonly replies: readonly Reply[] } | null
 }
@@ -413,4 +427,9 @@ export interface ServerState {
    * made when a client first turns tracking on; null until then (tracking.ts).
    */
   tracking: TrackingState | null
+  /** The sum of every client's bufUsableSize (their reply buffers, in used_memory). */
+  clientReplyBufBytes: number
+  /** server.reply_buffer_peak_reset_time (ms; -1 never) and reply_buffer_resizing_enabled. */
+  replyBufferPeakResetTime: number
+  replyBufferResizingEnabled: boolean
 }

@@ -266,7 +266,7 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
   /** writeToClient: the whole batch's replies (in `out`) in one write. */
   function writeReplies(conn: Connection): void {
     const socket = conn.socket
-    if (out.len > 0) engine.netWritten?.(out.len)
+    if (out.len > 0) engine.netWritten?.(out.len, conn.id)
     if (conn.closing) {
       // Redis closes the connection (close(fd)): a client still sending then gets a reset,
       // not a half-open socket that keeps taking its bytes.
@@ -307,7 +307,7 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
     for (const [id, bytes] of outbox) {
       const c = byId.get(id)
       if (c === undefined || c.closing) continue
-      engine.netWritten?.(bytes.length)
+      engine.netWritten?.(bytes.length, id)
       c.socket.write(Buffer.from(bytes, 'latin1'))
     }
   }

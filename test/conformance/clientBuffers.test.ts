@@ -3,8 +3,9 @@
  * query buffer as read (inline, multibulk, several commands in one write), obl the replies
  * of the same read already waiting in c->buf, argv-mem / multi-mem / tot-mem as
  * getClientMemoryUsage counts them. Masked: what depends on the connection (id, addr, laddr,
- * fd, age, idle) and the output buffer's size (rbs, rbp: 7.0.15 shows 16384 until its first
- * clientsCron visit, not modelled), which tot-mem includes, so tot-mem is compared less rbs.
+ * fd, age, idle) and the output buffer's size (rbs, rbp: they change on clientsCron visits,
+ * which fall at different moments on the two servers; the engine tests check them), which
+ * tot-mem includes, so tot-mem is compared less rbs.
  */
 import { describe, expect, it } from 'vitest'
 import type { RawClient } from '../server/rawClient.ts'

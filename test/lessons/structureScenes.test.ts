@@ -138,7 +138,8 @@ describe.each(['evict-lru', 'evict-lfu'])('%s', (id) => {
     const set = at('CONFIG SET maxmemory 1300000')
     const picked = set.events.filter((e) => e.type === 'evict/keyPicked')
     expect(picked.length).toBeGreaterThanOrEqual(10)
-    expect(picked.length).toBeLessThanOrEqual(100)
+    // About 1 KB a key; the console's new client still holds its 16 KiB reply buffer.
+    expect(picked.length).toBeLessThanOrEqual(130)
     expect(set.events.some((e) => e.type === 'evict/poolUpdated')).toBe(true)
     expect(set.events.some((e) => e.type === 'evict/keysSampled')).toBe(true)
     const keys = picked.map((e) => (e.type === 'evict/keyPicked' ? e.key : ''))

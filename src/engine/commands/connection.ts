@@ -7,8 +7,8 @@
  *
  * CLIENT LIST/INFO print Redis's fields. The running client's qbuf is what its host read
  * (the RESP server's query buffer; the console's command as multibulk), argv-mem, multi-mem,
- * obl and tot-mem are computed as networking.c does; the output buffer's size (rbs, rbp) is
- * fixed, since clientsCronResizeOutputBuffer is not modelled.
+ * obl and tot-mem are computed as networking.c does; the output buffer's size and peak (rbs,
+ * rbp) follow clientsCronResizeOutputBuffer.
  */
 import { redactClientCommandArgument } from '../call.ts'
 import { cstr } from '../bytes.ts'
@@ -99,8 +99,12 @@ const QUERYBUF_ZMALLOC = jemallocSizeClass(
 const QUERYBUF_ALLOC = QUERYBUF_ZMALLOC - sdsHdrSize(sdsReqType(PROTO_IOBUF_LEN)) - 1
 /** zmalloc_size(c): sizeof(client) in 7.0.15's size class. */
 const CLIENT_STRUCT_SIZE = 768
-/** c->buf_usable_size as CLIENT LIST shows it (rbs; the output buffer is not modelled). */
-const CLIENT_REPLY_BUF_SIZE = 1024
+/** networking.c: c->buf's size at createClient, the most clientsCron expands it to. */
+export const PROTO_REPLY_CHUNK_BYTES = 16 * 1024
+/** The least clientsCron shrinks c->buf to. */
+const PROTO_REPLY_MIN_BYTES = 1024
+/** server.h REPLY_BUFFER_DEFAULT_PEAK_RESET_TIME (ms), as DEBUG REPLYBUFFER RESET restores. */
+export const REPLY_BUFFER_DEFAULT_PEAK_RESET_TIME = 5000
 /** zmalloc size of an empty query buffer (sdsempty, or one trimmed by clientsCron). */
 const EMPTY_QUERYBUF_ZMALLOC = jemallocSizeClass(sdsHdrSize(sdsReqType(0)) + 1)
 /** sizeof(robj *), sizeof(multiCmd), sizeof(listNode) + sizeof(watchedKey). */
@@ -141,6 +145,57 @@ export function clientCommandIoBegin(c: Client, argv: readonly string[]): void {
 export function clientsCronResizeQueryBuffer(srv: ServerState, c: Client): void {
   const idle = srv.unixtime - Math.floor(c.lastInteraction / 1000)
   if (c.querybufAlloc > 1024 * 4 && idle > 2) c.querybufAlloc = 0
+}
+
+/**
+ * networking.c _addReplyToBuffer: `bytes` of replies went to c->buf in one batch (one
+ * command's reply in the console, a whole read's replies in the RESP server): c->bufpos
+ * reaches at most the buffer's size (the rest goes to the reply list), and c->buf_peak
+ * keeps the highest c->bufpos. The batch is written before the next one, so bufpos is back
+ * to 0 by the time clientsCron looks.
+ */
+export function clientReplyAdded(c: Client, bytes: number): void {
+  const pos = bytes < c.bufUsableSize ? bytes : c.bufUsableSize
+  if (pos > c.bufPeak) c.bufPeak = pos
+}
+
+/**
+ * server.c clientsCronResizeOutputBuffer: c->buf shrinks to the recent peak (at least 1 KiB)
+ * when that peak is under half of it, and doubles (up to 16 KiB) when a batch filled it.
+ * Then, every reply-buffer peak-reset time, the peak restarts from c->bufpos (0 here).
+ * createClient stamps buf_peak_last_reset_time in seconds while this compares milliseconds,
+ * so a client's first visit always resets its peak (from 16384): 7.0.15 does the same, and
+ * so a new client keeps its 16 KiB until its second visit.
+ */
+export function clientsCronResizeOutputBuffer(srv: ServerState, c: Client, nowMs: number): void {
+  if (!srv.replyBufferResizingEnabled) return
+  const size = c.bufUsableSize
+  const shrinkTarget = Math.floor(size / 2)
+  const expandTarget = size * 2
+  let newSize = 0
+  if (shrinkTarget >= PROTO_REPLY_MIN_BYTES && c.bufPeak < shrinkTarget) {
+    newSize = Math.max(PROTO_REPLY_MIN_BYTES, c.bufPeak + 1)
+    srv.stats.replyBufferShrinks++
+  } else if (expandTarget < PROTO_REPLY_CHUNK_BYTES * 2 && c.bufPeak === size) {
+    newSize = Math.min(PROTO_REPLY_CHUNK_BYTES, expandTarget)
+    srv.stats.replyBufferExpands++
+  }
+  const resetTime = srv.replyBufferPeakResetTime
+  if (resetTime >= 0 && nowMs - c.bufPeakLastResetTime >= resetTime) {
+    c.bufPeak = 0
+    c.bufPeakLastResetTime = nowMs
+  }
+  if (newSize !== 0) {
+    // zmalloc_usable: the allocation's whole size class is usable.
+    const usable = jemallocSizeClass(newSize)
+    srv.clientReplyBufBytes += usable - size
+    c.bufUsableSize = usable
+  }
+}
+
+/** Removes a freed client from the server's table (freeClient's unlinkClient and zfree). */
+export function unlinkClient(srv: ServerState, c: Client): void {
+  if (srv.clients.delete(c.id)) srv.clientReplyBufBytes -= c.bufUsableSize
 }
 
 /** freeClientArgv and the end of processInputBuffer's pass: nothing left pending. */
@@ -215,11 +270,11 @@ export function clientInfoString(srv: ServerState, c: Client, current: Client | 
   const qbuf = argv === null ? 0 : io !== null ? io.qbuf : multibulkLen(argv)
   const qbufFree = Math.max(0, c.querybufAlloc - qbuf)
   const argvMem = argv === null ? 0 : argvLenSum(argv)
-  const obl = isCurrent ? Math.min((io?.obl ?? 0) + execOutputBytes(c), CLIENT_REPLY_BUF_SIZE) : 0
+  const obl = isCurrent ? Math.min((io?.obl ?? 0) + execOutputBytes(c), c.bufUsableSize) : 0
   // getClientMemoryUsage.
   const totMem =
     CLIENT_STRUCT_SIZE +
-    CLIENT_REPLY_BUF_SIZE +
+    c.bufUsableSize +
     (c.querybufAlloc === 0 ? EMPTY_QUERYBUF_ZMALLOC : QUERYBUF_ZMALLOC) +
     (isCurrent ? argvMem + PTR_SIZE * c.argc : 0) +
     multiStateMemOverhead(c) +
@@ -232,8 +287,8 @@ export function clientInfoString(srv: ServerState, c: Client, current: Client | 
     ` sub=${String(sub.channels)} psub=${String(sub.patterns)} ssub=${String(sub.shardChannels)}` +
     ` multi=${String(c.multi === null ? -1 : c.multi.queue.length)} qbuf=${String(qbuf)}` +
     ` qbuf-free=${String(qbufFree)} argv-mem=${String(argvMem)}` +
-    ` multi-mem=${String(multiArgvLenSums(c))} rbs=${String(CLIENT_REPLY_BUF_SIZE)}` +
-    ` rbp=0 obl=${String(obl)} oll=0 omem=0 tot-mem=${String(totMem)} events=r` +
+    ` multi-mem=${String(multiArgvLenSums(c))} rbs=${String(c.bufUsableSize)}` +
+    ` rbp=${String(c.bufPeak)} obl=${String(obl)} oll=0 omem=0 tot-mem=${String(totMem)} events=r` +
     ` cmd=${c.lastCmd} user=${c.user.name} redir=${String(trackingRedirection(c))}` +
     ` resp=${String(c.resp)}`
   )
@@ -567,7 +622,7 @@ export function freeClientAsync(
     freeClientPubsub(srv, cl, ctx)
     disableTracking(srv, cl)
     cl.closeAfterReply = true
-    srv.clients.delete(cl.id)
+    unlinkClient(srv, cl)
   }
   if (ctx?.tracing === true) ctx.emit({ type: 'client/closed', client: cl.id, reason, afterReply })
 }

@@ -71,6 +71,7 @@ import {
   type Reply,
 } from '../reply.ts'
 import { createStats, type ServerState } from '../state.ts'
+import { REPLY_BUFFER_DEFAULT_PEAK_RESET_TIME } from './connection.ts'
 import { finishedJob, registerCommandJob, runCommandJob, type CommandJob } from '../sliced.ts'
 import type { Copier } from '../snapshot.ts'
 import {
@@ -296,8 +297,8 @@ function infoStats(srv: ServerState): string {
     ['total_writes_processed', srv.netReported ? s.totalWrites : s.totalCommandsProcessed],
     ['io_threaded_reads_processed', 0],
     ['io_threaded_writes_processed', 0],
-    ['reply_buffer_shrinks', 0],
-    ['reply_buffer_expands', 0],
+    ['reply_buffer_shrinks', s.replyBufferShrinks],
+    ['reply_buffer_expands', s.replyBufferExpands],
   ])
 }
 
@@ -1486,15 +1487,24 @@ function configValue(c: CommandCall, name: string): string {
 }
 
 /** debug.c DEBUG REPLYBUFFER PEAK-RESET-TIME <NEVER|RESET|ms> | RESIZING <0|1>. */
-function debugReplybuffer(argv: readonly string[]): Reply {
+/** debug.c DEBUG REPLYBUFFER PEAK-RESET-TIME <never|reset|ms> and RESIZING <0|1>. */
+function debugReplybuffer(srv: ServerState, argv: readonly string[]): Reply {
+  const value = argv[3] ?? ''
   if (eqIgnoreCase(argv[2], 'peak-reset-time')) {
-    if (!eqIgnoreCase(argv[3], 'never') && !eqIgnoreCase(argv[3], 'reset')) {
-      const ms = getLongOrReply(argv[3] ?? '')
+    if (eqIgnoreCase(value, 'never')) srv.replyBufferPeakResetTime = -1
+    else if (eqIgnoreCase(value, 'reset'))
+      srv.replyBufferPeakResetTime = REPLY_BUFFER_DEFAULT_PEAK_RESET_TIME
+    else {
+      const ms = getLongOrReply(value)
       if (typeof ms === 'object') return ms
+      srv.replyBufferPeakResetTime = Number(ms)
     }
     return OK
   }
-  if (eqIgnoreCase(argv[2], 'resizing')) return OK
+  if (eqIgnoreCase(argv[2], 'resizing')) {
+    srv.replyBufferResizingEnabled = atoi(value) !== 0
+    return OK
+  }
   return error(
     `ERR unknown subcommand or wrong number of arguments for '${cstr(argv[1] ?? '').slice(0, 128)}'. Try DEBUG HELP.`,
   )
@@ -1556,7 +1566,7 @@ function debugCommand(c: CommandCall): Reply {
     const t = getLongOrReply(argv[2] ?? '')
     return typeof t === 'object' ? t : OK
   }
-  if (sub === 'replybuffer' && argc === 4) return debugReplybuffer(argv)
+  if (sub === 'replybuffer' && argc === 4) return debugReplybuffer(c.srv, argv)
   if (sub === 'clusterlink' && argc === 5 && eqIgnoreCase(argv[2], 'kill'))
     return error('ERR Debug option only available for cluster mode enabled setup!')
   if (sub === 'structsize' && argc === 2)

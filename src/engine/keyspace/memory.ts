@@ -7,7 +7,7 @@
  * reproduces the figure from the structures it models:
  *
  *   used_memory = USED_MEMORY_STARTUP                 what initServer leaves allocated
- *               + clients × CLIENT_MEMORY             each connection at rest
+ *               + clients × CLIENT_MEMORY + reply bufs each connection
  *               + commands called × LATENCY_HISTOGRAM one hdr_histogram per command, made
  *                                                      on its first call (latency-tracking)
  *               + the slow log's entries              (slowlog.ts)
@@ -71,13 +71,11 @@ import type { RedisDb } from './db.ts'
  */
 export const USED_MEMORY_STARTUP = 876_080
 /**
- * One connected client at rest: used_memory − used_memory_startup − histograms − keys,
- * measured 6 s after its last command (23504). Right after connecting and sending a
- * command it is ~38.4K: clientsCron then halves the 16 KiB reply buffer once a second
- * down to the recent peak (reply-buffer resizing, 7.0), which takes a few seconds. We
- * count the settled figure, which is what a console session and paced workloads see.
+ * One connected client, apart from its reply buffer: used_memory − used_memory_startup −
+ * histograms − keys is 38864 right after it connects (a 16 KiB c->buf) and 23504 once
+ * clientsCron has shrunk that buffer to 1 KiB (connection.ts clientsCronResizeOutputBuffer).
  */
-export const CLIENT_MEMORY = 23_504
+export const CLIENT_MEMORY = 22_480
 /**
  * Each command's latency histogram (hdr_histogram, `latency-tracking yes` by default)
  * is allocated on the command's first call: used_memory jumps by exactly 24688 the first
@@ -485,6 +483,7 @@ interface ServerMemory {
   usedEntriesGen: number
   usedTablesGen: number
   usedClients: number
+  usedClientBufs: number
   usedHistograms: number
   usedDbs: readonly RedisDb[] | null
 }
@@ -511,6 +510,7 @@ function serverMemory(srv: ServerState): ServerMemory {
       usedEntriesGen: -1,
       usedTablesGen: -1,
       usedClients: -1,
+      usedClientBufs: -1,
       usedHistograms: -1,
       usedDbs: null,
     }
@@ -569,7 +569,7 @@ function latencyHistograms(srv: ServerState, sm: ServerMemory): number {
 
 /** Memory of connected clients at rest. */
 export function clientsMemory(srv: ServerState): number {
-  return srv.clients.size * CLIENT_MEMORY
+  return srv.clients.size * CLIENT_MEMORY + srv.clientReplyBufBytes
 }
 
 /**
@@ -600,6 +600,7 @@ function keyspaceUsedMemoryOf(srv: ServerState, sm: ServerMemory): number {
     sm.usedEntriesGen === entriesGen &&
     sm.usedTablesGen === tablesGen &&
     sm.usedClients === srv.clients.size &&
+    sm.usedClientBufs === srv.clientReplyBufBytes &&
     sm.usedHistograms === histograms &&
     sm.usedDbs === srv.dbs
   )
@@ -608,6 +609,7 @@ function keyspaceUsedMemoryOf(srv: ServerState, sm: ServerMemory): number {
   sm.usedEntriesGen = entriesGen
   sm.usedTablesGen = tablesGen
   sm.usedClients = srv.clients.size
+  sm.usedClientBufs = srv.clientReplyBufBytes
   sm.usedHistograms = histograms
   sm.usedDbs = srv.dbs
   sm.used = computeUsedMemory(srv, sm, histograms)

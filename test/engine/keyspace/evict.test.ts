@@ -221,6 +221,7 @@ describe('maxmemory scenarios through the command path', () => {
       const t = createTestEngine({ trace: 'off', config: { maxmemory: '1mb' } })
       t.exec('SET', 'warm', 'x')
       t.exec('DEL', 'warm')
+      t.tick(6000)
       const val = 'x'.repeat(vlen)
       let accepted = 0
       for (;;) {
