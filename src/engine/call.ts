@@ -243,7 +243,8 @@ export function callDispatch(
   srv.callStart = NaN
   if (Number.isNaN(start)) start = ctx.clock.now()
   commandArgvBegin(srv)
-  const prop = propagationBegin(srv)
+  // Nothing is propagated before a replica first attaches (no backlog): skip the bookkeeping.
+  const prop = srv.repl.backlog ? propagationBegin(srv) : null
   const reply = handler(call)
   // A tracking client remembers the keys of its read-only commands (tracking.ts).
   if (c.tracking !== null) trackingCommandCalled(srv, c, ctx, cmd, argv)
@@ -259,7 +260,8 @@ export function callDispatch(
   if (srv.dirty === dirtyBefore && !srv.dirtyCounted) srv.dirty += srv.keysModified - modifiedBefore
   // An EXEC whose commands counted their own dirty adds nothing for their signals either.
   srv.dirtyCounted ||= countedBefore
-  propagationEnd(srv, c, argv, srv.dirty - dirtyBefore, d.isExec, d.touchesArbitraryKeys, prop)
+  if (prop !== null)
+    propagationEnd(srv, c, argv, srv.dirty - dirtyBefore, d.isExec, d.touchesArbitraryKeys, prop)
   const st = commandStatsOf(srv, d)
   st.calls++
   st.usec += duration
