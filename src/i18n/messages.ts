@@ -55,6 +55,7 @@ export const en = {
   'console.examples': 'Try one:',
   'console.moreLines': '… {count} more lines not shown (the console prints the first {shown}).',
   'console.moreChars': '… {count} more characters not shown.',
+  'console.moreBytes': '… {count} more bytes of the value not shown.',
   'console.long':
     'Long line: {bytes} bytes, too long to edit here (the box shows its start). Enter runs all of it.',
   'console.longCopy': 'Copy the whole line',
@@ -265,6 +266,7 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'console.examples': '试一条：',
   'console.moreLines': '… 还有 {count} 行未显示（控制台只打印前 {shown} 行）。',
   'console.moreChars': '… 还有 {count} 个字符未显示。',
+  'console.moreBytes': '… 这个值还有 {count} 个字节未显示。',
   'console.long':
     '长命令：{bytes} 字节，太长，无法在此编辑（输入框只显示开头）。按 Enter 会完整执行。',
   'console.longCopy': '复制整条命令',
