@@ -71,9 +71,11 @@ export function ScenesMenu(): ReactNode {
     })
   }
   const run = (id: string): void => {
-    // Not a scene: the legacy ziplist lesson, which runs no commands.
+    // Not a scene: the legacy ziplist lesson, which runs no commands. The summary of a scene
+    // run before it goes: it sat over the lesson, describing something else.
     if (id === ZIPLIST_LESSON) {
       store.getState().ziplistLessonOpened()
+      setShown(null)
       return
     }
     const scene = sceneById(id)
