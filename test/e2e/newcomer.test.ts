@@ -126,6 +126,39 @@ describe('a newcomer in the browser', () => {
     }
     expect([...poor]).toEqual([])
   })
+  it('on a phone, keeps the step controls on screen beside the diagram it steps', async () => {
+    const page = await open({ width: 390, height: 844 })
+    await run(page, 'SADD s 1 2 3')
+    await run(page, 'SADD s 100000')
+    const panel = page.locator('section.panel[data-panel="intset"]')
+    await expect.poll(() => panel.count()).toBe(1)
+    const back = page.getByRole('button', { name: 'Step back' })
+    const footer = page.locator('footer.layout-timeline')
+    const inView = async (): Promise<boolean> => {
+      const b = await back.boundingBox()
+      return b !== null && b.y >= 0 && b.y + b.height <= 844
+    }
+    // Right after typing: the step controls are on screen, and the key's panel starts
+    // above them (the console leaves room for it).
+    expect(await inView()).toBe(true)
+    const footerTop = (await footer.boundingBox())?.y ?? 0
+    expect((await panel.locator('h2').boundingBox())?.y ?? 999).toBeLessThan(footerTop)
+    // Scrolled down to the intset's cells, the controls are still there, and step it back.
+    await panel.locator('svg').first().scrollIntoViewIfNeeded()
+    expect(await inView()).toBe(true)
+    const cells = await panel.locator('svg').first().boundingBox()
+    expect((cells?.y ?? 999) + (cells?.height ?? 0)).toBeLessThanOrEqual(
+      (await footer.boundingBox())?.y ?? 0,
+    )
+    await back.click()
+    await expect.poll(() => page.getByTestId('timeline-position').innerText()).toMatch(/step 1\/2/)
+    // The virtual clock keeps to one row: its first and last controls on the same line.
+    const clock = page.getByRole('region', { name: 'Virtual clock' })
+    const first = await clock.getByRole('button').first().boundingBox()
+    const last = await clock.getByRole('button').last().boundingBox()
+    expect(last?.y).toBe(first?.y)
+    await page.context().close()
+  })
 })
 
 /** SVG labels whose fill has under 4.5:1 contrast with the box under them (runs in the page). */
