@@ -110,6 +110,11 @@ describe('a newcomer in the browser', () => {
       ['CONFIG SET list-max-listpack-size 2', 'RPUSH l a b c d e'],
       ['DEBUG POPULATE 40', 'SCAN 0'],
       ['EXPIRE key:1 100', 'GET key:2'],
+      ['SET flags a', 'SETBIT flags 30 1', 'BITCOUNT flags 0 0'],
+      ['SET s hello', 'APPEND s " world"'],
+      ['PFADD hll a b c'],
+      ['XADD st 1-1 a 1', 'XADD st 2-1 b 2'],
+      ['GEOADD g 13.36 38.11 Palermo 15.08 37.50 Catania'],
       ['CONFIG SET maxmemory-policy allkeys-lru', 'CONFIG SET maxmemory 1'],
     ]
     for (const lines of scenes) {
