@@ -17,7 +17,7 @@ import { useApp, useAppStore } from '../state/react.ts'
 import { selectReducedMotion } from '../state/store.ts'
 import type { TimelineItem } from '../state/types.ts'
 import { PanelErrorBoundary } from './PanelErrorBoundary.tsx'
-import { itemPosition } from './TimelineBar.tsx'
+import { itemPosition, otherItemName } from './TimelineBar.tsx'
 
 /** Past this many characters the generic inspector cuts its JSON. */
 const MAX_JSON = 20_000
@@ -306,6 +306,23 @@ function StepList(): ReactNode {
   )
 }
 
+/**
+ * What the panels show while the playhead is inside an item's steps: the state part way
+ * through it, not the current state nor the state after it (the intset is still int16 at
+ * step 1 of the SADD that upgrades it).
+ */
+function stepPosition(
+  item: TimelineItem,
+  index: number,
+  step: number,
+  t: (k: string, p?: Record<string, string | number>) => string,
+): string {
+  const params = { item: index + 1, step, steps: item.events.length }
+  const key = step === 0 ? 'inspector.beforeSteps' : 'inspector.atStep'
+  if (item.kind === 'command') return t(key, params)
+  return t(`${key}Other`, { ...params, what: otherItemName(item, t) })
+}
+
 /** The panel area behind an error boundary: a panel that throws shows one line, not a blank page. */
 export function GuardedPanelArea(): ReactNode {
   const t = useT()
@@ -325,6 +342,7 @@ export function PanelArea(): ReactNode {
   const pinned = useApp((s) => s.pinned)
   const items = useApp((s) => s.items)
   const itemIndex = useApp((s) => s.playhead.item)
+  const step = useApp((s) => s.playhead.step)
   // A scene about the keyspace dict (dict-expand, SCAN, expiry) shows it first, where a
   // 1366×768 screen has room for it; a clients panel (MULTI, Pub/Sub) still leads, as the
   // item's own subject.
@@ -403,9 +421,11 @@ export function PanelArea(): ReactNode {
       <p className="panels-when" data-testid="panels-when">
         {stale
           ? t('inspector.loading')
-          : past && item !== undefined
-            ? itemPosition(item, itemIndex, items.length, t, true)
-            : t('inspector.live')}
+          : item !== undefined && step < item.events.length
+            ? stepPosition(item, itemIndex, step, t)
+            : past && item !== undefined
+              ? itemPosition(item, itemIndex, items.length, t, true)
+              : t('inspector.live')}
       </p>
       {keyspaceFirst
         ? [clientsPanel, keyspacePanel, keyPanel, steps, pinnedPanels]

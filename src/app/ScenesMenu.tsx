@@ -8,6 +8,7 @@ import { parseCommandLine } from '../console/parseCommandLine.ts'
 import { translate } from '../i18n/index.ts'
 import { SCENES, sceneById, sceneNoteAt } from '../lessons/scenes.ts'
 import { useApp, useAppStore } from '../state/react.ts'
+import { MAX_AUTOPLAY_STEPS } from '../state/store.ts'
 
 const text = {
   label: { en: 'Scenes', zh: '场景' },
@@ -17,9 +18,6 @@ const text = {
 
 /** The menu's entry for the legacy ziplist lesson (panels/ziplist), after the scenes. */
 const ZIPLIST_LESSON = 'lesson:ziplist'
-
-/** Past this many steps a finished scene is not played again from its start. */
-const MAX_PLAYED_STEPS = 200
 
 export function ScenesMenu(): ReactNode {
   const store = useAppStore()
@@ -65,15 +63,17 @@ export function ScenesMenu(): ReactNode {
       if (played.filter((x) => x.kind === 'command').length < commands) return
       stop()
       // A bulk load (the 20,000-field hash) would take minutes to play: leave it at its end.
-      if (played.reduce((n, x) => n + x.events.length, 0) > MAX_PLAYED_STEPS) return
+      if (played.reduce((n, x) => n + x.events.length, 0) > MAX_AUTOPLAY_STEPS) return
       st.itemSelected(first - 1)
       st.playToggled()
     })
   }
   const run = (id: string): void => {
-    // Not a scene: the legacy ziplist lesson, which runs no commands.
+    // Not a scene: the legacy ziplist lesson, which runs no commands. The summary of a scene
+    // run before it goes: it sat over the lesson, describing something else.
     if (id === ZIPLIST_LESSON) {
       store.getState().ziplistLessonOpened()
+      setShown(null)
       return
     }
     const scene = sceneById(id)

@@ -27,9 +27,16 @@ export function itemPosition(
 ): string {
   const params = { item: index + 1, items: count }
   if (item.kind === 'command') return t(past ? 'inspector.past' : 'timeline.position', params)
-  const what =
-    item.kind === 'tick' ? t('timeline.tick') : t('timeline.connect', { n: item.client ?? 0 })
+  const what = otherItemName(item, t)
   return t(past ? 'inspector.pastOther' : 'timeline.positionOther', { ...params, what })
+}
+
+/** What a timeline item that is not a command is: a clock tick, or a client connecting. */
+export function otherItemName(
+  item: TimelineItem,
+  t: (k: string, p?: Record<string, string | number>) => string,
+): string {
+  return item.kind === 'tick' ? t('timeline.tick') : t('timeline.connect', { n: item.client ?? 0 })
 }
 
 /** The caption for the playhead: the current step's narration, or where we are. */

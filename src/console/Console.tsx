@@ -619,16 +619,25 @@ function ReplyView(props: {
       >
         {shown.text}
       </pre>
-      {(shown.moreLines > 0 || shown.moreChars > 0) && (
+      {(shown.moreLines > 0 || shown.moreChars > 0 || shown.moreBytes > 0) && (
         <p className="console-line console-line-notice" data-testid="console-cut">
-          {shown.moreChars > 0 && t('console.moreChars', { count: shown.moreChars })}
-          {shown.moreChars > 0 && shown.moreLines > 0 && ' '}
-          {shown.moreLines > 0 &&
-            t('console.moreLines', { count: shown.moreLines, shown: MAX_REPLY_LINES })}
+          {[
+            shown.moreBytes > 0 && t('console.moreBytes', { count: grouped(shown.moreBytes) }),
+            shown.moreChars > 0 && t('console.moreChars', { count: grouped(shown.moreChars) }),
+            shown.moreLines > 0 &&
+              t('console.moreLines', { count: grouped(shown.moreLines), shown: MAX_REPLY_LINES }),
+          ]
+            .filter((x) => x !== false)
+            .join(' ')}
         </p>
       )}
     </>
   )
+}
+
+/** A count with its thousands grouped (536,845,002), read at a glance in both languages. */
+function grouped(n: number): string {
+  return n.toLocaleString('en-US')
 }
 
 /** A typed or monitored line cut after MAX_REPLY_CHARS, with the count of the rest. */

@@ -159,6 +159,8 @@ export interface ShownReply {
   readonly moreLines: number
   /** Characters left out past the character limit (of the lines that were shown). */
   readonly moreChars: number
+  /** Bytes of a huge bulk value left out past the character limit (never quoted). */
+  readonly moreBytes: number
 }
 
 /**
@@ -174,6 +176,7 @@ export function showReply(reply: Reply, opts: ShowOptions = {}): ShownReply {
   let chars = 0
   let moreLines = 0
   let moreChars = 0
+  let moreBytes = 0
   const full = () => lines.length >= maxLines || chars >= maxChars
   const emit = (line: string): void => {
     if (full()) {
@@ -203,7 +206,7 @@ export function showReply(reply: Reply, opts: ShowOptions = {}): ShownReply {
       if (r.type === 'bulk' && r.value !== null && r.value.length > maxChars && !full()) {
         // A huge value: quote only what can be shown, count the rest.
         const q = quoteBytesCut(r.value, utf8, maxChars)
-        moreChars += q.more
+        moreBytes += q.moreBytes
         emit(lead + q.text)
         return
       }
@@ -251,7 +254,7 @@ export function showReply(reply: Reply, opts: ShowOptions = {}): ShownReply {
     }
     walk(reply, '', '')
   }
-  return { text: lines.join('\n'), moreLines, moreChars }
+  return { text: lines.join('\n'), moreLines, moreChars, moreBytes }
 }
 
 /** The lines a reply takes in TTY output: one per element that is not a non-empty array. */
@@ -317,63 +320,71 @@ export function quoteBytes(s: string, utf8 = true): string {
   return quoteBytesCut(s, utf8, Infinity).text
 }
 
-/** A run of printable ASCII that sdscatrepr copies as it is (everything but `"` and `\`). */
-const PLAIN_RUN = /[\x20\x21\x23-\x5b\x5d-\x7e]+/y
+/**
+ * A run of printable ASCII that sdscatrepr copies as it is (everything but `"` and `\`), at
+ * most 4096 bytes at a time, so a cut value's plain tail is not scanned to its end.
+ */
+const PLAIN_RUN = /[\x20\x21\x23-\x5b\x5d-\x7e]{1,4096}/y
 
 /**
- * quoteBytes, keeping at most `max` characters of the quoted text; `more` counts the
- * characters left out. Runs of plain ASCII are copied as slices, and past `max` the escapes
- * are only counted: GET of a 10 MB value built the whole quoted string character by
- * character and took seconds, for a console that shows its first 100,000 characters.
+ * quoteBytes, keeping at most `max` characters of the quoted text (the closing quote only
+ * when all of `s` fits); `moreBytes` counts the bytes of `s` left out. Runs of plain ASCII
+ * are copied as slices, and the bytes past the cut are never looked at: GET of a 10 MB value
+ * built the whole quoted string character by character and took seconds, and counting the
+ * escaped length of the rest still froze the page for seconds on the 512 MB string a
+ * SETRANGE far past the end makes, for a console that shows its first 100,000 characters.
  */
 export function quoteBytesCut(
   s: string,
   utf8: boolean,
   max: number,
-): { readonly text: string; readonly more: number } {
+): { readonly text: string; readonly moreBytes: number } {
   const parts: string[] = []
   let len = 0
-  let more = 0
-  const put = (piece: string): void => {
-    if (len >= max) more += piece.length
-    else if (len + piece.length > max) {
+  // Appends what fits of `piece`; false when it did not all fit.
+  const put = (piece: string): boolean => {
+    if (len + piece.length > max) {
       parts.push(piece.slice(0, max - len))
-      more += len + piece.length - max
       len = max
-    } else {
-      parts.push(piece)
-      len += piece.length
+      return false
     }
+    parts.push(piece)
+    len += piece.length
+    return true
   }
   put('"')
   let i = 0
-  while (i < s.length) {
+  while (i < s.length && len < max) {
     PLAIN_RUN.lastIndex = i
     const run = PLAIN_RUN.exec(s)
     if (run) {
-      put(run[0])
-      i += run[0].length
+      // Only what fits: the bytes of a run past the cut are bytes left out.
+      const piece = run[0].slice(0, max - len)
+      put(piece)
+      i += piece.length
       continue
     }
     const c = s.charCodeAt(i)
     const ch = s[i] ?? ''
-    if (c === 0x5c || c === 0x22) put(`\\${ch}`)
-    else if (c === 0x0a) put('\\n')
-    else if (c === 0x0d) put('\\r')
-    else if (c === 0x09) put('\\t')
-    else if (c === 0x07) put('\\a')
-    else if (c === 0x08) put('\\b')
+    let piece: string
+    let bytes = 1
+    if (c === 0x5c || c === 0x22) piece = `\\${ch}`
+    else if (c === 0x0a) piece = '\\n'
+    else if (c === 0x0d) piece = '\\r'
+    else if (c === 0x09) piece = '\\t'
+    else if (c === 0x07) piece = '\\a'
+    else if (c === 0x08) piece = '\\b'
     else {
       const seq = utf8 && c >= 0xc2 ? utf8Sequence(s, i) : null
-      if (seq) {
-        put(seq.text)
-        i += seq.length - 1
-      } else put(`\\x${c.toString(16).padStart(2, '0')}`)
+      piece = seq ? seq.text : `\\x${c.toString(16).padStart(2, '0')}`
+      bytes = seq ? seq.length : 1
     }
-    i++
+    // A byte whose escape is cut short (`\x0`) counts as left out.
+    if (!put(piece)) break
+    i += bytes
   }
   put('"')
-  return { text: parts.join(''), more }
+  return { text: parts.join(''), moreBytes: s.length - i }
 }
 
 /** Decodes one valid UTF-8 sequence of a printable character at `i`, or null. */

@@ -64,6 +64,13 @@ export const MAX_HISTORY = 500
 export const MAX_ITEMS = 5000
 /** Player steps per second at speed 1. */
 export const STEPS_PER_SECOND = 4
+/**
+ * Past this many steps a new command is not played on its own: it shows its end, and its
+ * steps wait in the step list and the timeline. At 4 steps a second the 911 steps of a
+ * 130-member ZADD played for four minutes, and an eviction of 1,250 keys for twenty, the
+ * panels drifting through listpack inserts long after the reply said the key was a skiplist.
+ */
+export const MAX_AUTOPLAY_STEPS = 200
 
 export const DEFAULT_SESSION: SessionSeed = {
   seed: 42,
@@ -360,7 +367,8 @@ function following(s: {
 
 /**
  * Appends a timeline item that may animate (a command, a reconnect): the playhead follows
- * it when it was at or playing the end, starting at its first step unless motion is reduced.
+ * it when it was at or playing the end, starting at its first step unless motion is reduced
+ * or it has more than MAX_AUTOPLAY_STEPS steps.
  */
 function appendItem(
   s: Pick<AppState, 'items' | 'playhead' | 'playing' | 'motion' | 'systemReducedMotion'>,
@@ -369,7 +377,8 @@ function appendItem(
   const follow = following(s)
   const items = [...s.items, item].slice(-MAX_ITEMS)
   const shift = s.items.length + 1 - items.length
-  const animate = !selectReducedMotion(s) && item.events.length > 0
+  const animate =
+    !selectReducedMotion(s) && item.events.length > 0 && item.events.length <= MAX_AUTOPLAY_STEPS
   const playhead = follow
     ? { item: items.length - 1, step: animate ? 0 : item.events.length }
     : { item: Math.max(-1, s.playhead.item - shift), step: s.playhead.step }

@@ -102,6 +102,26 @@ describe('timeline controls', { timeout: 30_000 }, () => {
     await user.click(screen.getByRole('button', { name: 'Step back' }))
     expect(h.store.getState().playhead).toEqual({ item: 0, step: n0 - 1 })
     expect(caption).toHaveTextContent(/^Added “a” to ht\[0\] bucket \d+/)
+    // Inside a command's steps the panels say where they are, not "after command 1".
+    expect(screen.getByTestId('panels-when')).toHaveTextContent(
+      `State after step ${String(n0 - 1)} of ${String(n0)} of command 1, as that step left it.`,
+    )
+    act(() => {
+      h.store.getState().stepSelected(0)
+    })
+    expect(screen.getByTestId('panels-when')).toHaveTextContent(
+      `State before command 1 ran (step 0 of ${String(n0)}).`,
+    )
+    act(() => {
+      h.store.getState().languageChanged('zh')
+    })
+    expect(screen.getByTestId('panels-when')).toHaveTextContent(
+      `第 1 条命令执行之前的状态（第 0/${String(n0)} 步）。`,
+    )
+    act(() => {
+      h.store.getState().languageChanged('en')
+      h.store.getState().stepSelected(n0 - 1)
+    })
     await user.click(screen.getByRole('button', { name: 'Step forward' }))
     await user.click(screen.getByRole('button', { name: 'Step forward' }))
     expect(h.store.getState().playhead).toEqual({ item: 1, step: 1 })

@@ -118,6 +118,18 @@ describe('ScenesMenu', { timeout: 30_000 }, () => {
     expect(panelTitles()).toEqual(['Steps of this command', 'Keyspace (db 0)'])
   })
 
+  it('takes the last scene’s summary away when the ziplist lesson opens', async () => {
+    const h = await setup('en')
+    const user = userEvent.setup()
+    const menu = screen.getByRole('combobox', { name: 'Scenes' })
+    await user.selectOptions(menu, 'intset-upgrade')
+    await act(() => h.bridge.idle())
+    expect(screen.getByRole('status')).toHaveTextContent(/int16/)
+    await user.selectOptions(menu, 'lesson:ziplist')
+    expect(h.store.getState().zlLesson).not.toBeNull()
+    expect(screen.queryByText(/int16/)).toBeNull()
+  })
+
   it('lists the scenes in Chinese', async () => {
     await setup('zh')
     expect(screen.getByRole('combobox', { name: '场景' })).toBeInTheDocument()

@@ -393,4 +393,15 @@ describe('Console', { timeout: 30_000 }, () => {
       '… 500 more lines not shown (the console prints the first 2000).',
     )
   })
+
+  it('prints the head of a value SETRANGE padded with a megabyte of zero bytes, and its size', async () => {
+    const c = await setup(createServer)
+    await c.type('SETRANGE k 1000000 x{Enter}')
+    await c.type('GET k{Enter}')
+    // 100,000 characters: the quote, 24,999 \x00 and the start of the next one.
+    expect(c.lines().at(-2)).toBe(`"${'\\x00'.repeat(24_999)}\\x0`)
+    expect(screen.getByTestId('console-cut')).toHaveTextContent(
+      '… 975,002 more bytes of the value not shown.',
+    )
+  })
 })

@@ -86,19 +86,41 @@ describe('formatReply (redis-cli TTY output)', () => {
     expect(quoteBytes('\x07\x08\x7f\xff', false)).toBe('"\\a\\b\\x7f\\xff"')
   })
 
-  it('quotes only the head of a huge value and counts the rest (quoteBytesCut)', () => {
+  it('quotes only the head of a huge value and counts the bytes left out (quoteBytesCut)', () => {
     const s = 'ab"c\\\n\xe4\xb8\xad\xff plain text \x01'.repeat(50)
     for (const utf8 of [true, false]) {
       const whole = quoteBytes(s, utf8)
       for (const max of [0, 1, 7, 100, whole.length - 1, whole.length, whole.length + 5]) {
         const cut = quoteBytesCut(s, utf8, max)
         expect(cut.text).toBe(whole.slice(0, max))
-        expect(cut.text.length + cut.more).toBe(whole.length)
+        // The bytes left out are a tail of s; every byte before it is shown whole.
+        const shownWhole = quoteBytes(s.slice(0, s.length - cut.moreBytes), utf8).slice(0, -1)
+        expect(cut.text.startsWith(shownWhole)).toBe(max > 0) // max 0: not even the quote
+        expect(cut.moreBytes === 0).toBe(max >= whole.length - 1)
       }
     }
     const shown = showReply(bulk(`\n${'x'.repeat(300_000)}`), { maxChars: 1000 })
     expect(shown.text).toBe(`"\\n${'x'.repeat(997)}`)
-    expect(shown.moreChars).toBe(300_004 - 1000)
+    expect(shown.moreBytes).toBe(300_001 - 998)
+    // A byte whose escape is cut short counts as left out.
+    expect(quoteBytesCut('ab\x00c', false, 5)).toEqual({ text: '"ab\\x', moreBytes: 2 })
+    expect(shown.moreChars).toBe(0)
+  })
+
+  it('leaves the bytes past the cut alone: a 64 MB string of zero bytes (SETRANGE far out)', () => {
+    // GET of such a value quoted, then counted, every byte of the tail: the page froze for a
+    // minute on the 512 MB string SETRANGE key 536870000 x makes.
+    const zeros = '\x00'.repeat(64 << 20)
+    expect(quoteBytesCut(zeros, true, 9)).toEqual({
+      text: '"\\x00\\x00',
+      moreBytes: (64 << 20) - 2,
+    })
+    expect(showReply(bulk(zeros), { maxChars: 5 })).toEqual({
+      text: '"\\x00',
+      moreLines: 0,
+      moreChars: 0,
+      moreBytes: (64 << 20) - 1,
+    })
   })
 
   it('shows error and status text as a terminal shows the raw bytes redis-cli prints', () => {
@@ -126,7 +148,7 @@ describe('formatReply (redis-cli TTY output)', () => {
 describe('showReply (what the console lays out)', () => {
   it('prints exactly formatReply while the reply is small', () => {
     for (const [, reply, expected] of cases)
-      expect(showReply(reply)).toEqual({ text: expected, moreLines: 0, moreChars: 0 })
+      expect(showReply(reply)).toEqual({ text: expected, moreLines: 0, moreChars: 0, moreBytes: 0 })
   })
 
   it('keeps the first lines of a huge array and counts the rest without formatting them', () => {
@@ -136,19 +158,21 @@ describe('showReply (what the console lays out)', () => {
       text: '      1) "key:0"\n      2) "key:1"\n      3) "key:2"',
       moreLines: 999_997,
       moreChars: 0,
+      moreBytes: 0,
     })
     const nested = arr([arr([bulk('a'), bulk('b')]), arr([bulk('c'), arr([])])])
     expect(showReply(nested, { maxLines: 1 })).toEqual({
       text: '1) 1) "a"',
       moreLines: 3,
       moreChars: 0,
+      moreBytes: 0,
     })
   })
 
   it('cuts a 1 MB value at the character limit', () => {
     const shown = showReply(bulk('x'.repeat(1 << 20)), { maxChars: 10 })
     expect(shown.text).toBe('"xxxxxxxxx')
-    expect(shown.moreChars).toBe((1 << 20) + 2 - 10)
+    expect(shown.moreBytes).toBe((1 << 20) - 9)
   })
 
   it('prints INFO-like replies raw, as redis-cli does (cliFormatReplyRaw)', () => {

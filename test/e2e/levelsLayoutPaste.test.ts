@@ -149,7 +149,7 @@ describe('fixes from the newcomer pass', () => {
     await run(page, 'GET big')
     await expect
       .poll(() => page.getByTestId('console-cut').last().innerText())
-      .toMatch(/9,?900,?002 more characters not shown/)
+      .toMatch(/9,?900,?001 more bytes of the value not shown/)
     await run(page, 'PING')
     await expect.poll(() => page.locator('.console-line-reply').last().innerText()).toBe('PONG')
   })

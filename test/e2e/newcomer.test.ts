@@ -110,6 +110,11 @@ describe('a newcomer in the browser', () => {
       ['CONFIG SET list-max-listpack-size 2', 'RPUSH l a b c d e'],
       ['DEBUG POPULATE 40', 'SCAN 0'],
       ['EXPIRE key:1 100', 'GET key:2'],
+      ['SET flags a', 'SETBIT flags 30 1', 'BITCOUNT flags 0 0'],
+      ['SET s hello', 'APPEND s " world"'],
+      ['PFADD hll a b c'],
+      ['XADD st 1-1 a 1', 'XADD st 2-1 b 2'],
+      ['GEOADD g 13.36 38.11 Palermo 15.08 37.50 Catania'],
       ['CONFIG SET maxmemory-policy allkeys-lru', 'CONFIG SET maxmemory 1'],
     ]
     for (const lines of scenes) {
@@ -125,6 +130,39 @@ describe('a newcomer in the browser', () => {
       }
     }
     expect([...poor]).toEqual([])
+  })
+  it('on a phone, keeps the step controls on screen beside the diagram it steps', async () => {
+    const page = await open({ width: 390, height: 844 })
+    await run(page, 'SADD s 1 2 3')
+    await run(page, 'SADD s 100000')
+    const panel = page.locator('section.panel[data-panel="intset"]')
+    await expect.poll(() => panel.count()).toBe(1)
+    const back = page.getByRole('button', { name: 'Step back' })
+    const footer = page.locator('footer.layout-timeline')
+    const inView = async (): Promise<boolean> => {
+      const b = await back.boundingBox()
+      return b !== null && b.y >= 0 && b.y + b.height <= 844
+    }
+    // Right after typing: the step controls are on screen, and the key's panel starts
+    // above them (the console leaves room for it).
+    expect(await inView()).toBe(true)
+    const footerTop = (await footer.boundingBox())?.y ?? 0
+    expect((await panel.locator('h2').boundingBox())?.y ?? 999).toBeLessThan(footerTop)
+    // Scrolled down to the intset's cells, the controls are still there, and step it back.
+    await panel.locator('svg').first().scrollIntoViewIfNeeded()
+    expect(await inView()).toBe(true)
+    const cells = await panel.locator('svg').first().boundingBox()
+    expect((cells?.y ?? 999) + (cells?.height ?? 0)).toBeLessThanOrEqual(
+      (await footer.boundingBox())?.y ?? 0,
+    )
+    await back.click()
+    await expect.poll(() => page.getByTestId('timeline-position').innerText()).toMatch(/step 1\/2/)
+    // The virtual clock keeps to one row: its first and last controls on the same line.
+    const clock = page.getByRole('region', { name: 'Virtual clock' })
+    const first = await clock.getByRole('button').first().boundingBox()
+    const last = await clock.getByRole('button').last().boundingBox()
+    expect(last?.y).toBe(first?.y)
+    await page.context().close()
   })
 })
 

@@ -53,7 +53,7 @@ describe('several replies in a row', () => {
     }
     const want = '1) "subscribe"\n2) "a"\n3) (integer) 1\n1) "subscribe"\n2) "b"\n3) (integer) 2'
     expect(formatReply(seq)).toBe(want)
-    expect(showReply(seq)).toEqual({ text: want, moreLines: 0, moreChars: 0 })
+    expect(showReply(seq)).toEqual({ text: want, moreLines: 0, moreChars: 0, moreBytes: 0 })
     expect(showReply(seq, { maxLines: 4 }).moreLines).toBe(2)
   })
 })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createAppStore, stepBack, stepForward } from '../../src/state/store.ts'
+import { createAppStore, MAX_AUTOPLAY_STEPS, stepBack, stepForward } from '../../src/state/store.ts'
 import type { TimelineItem } from '../../src/state/types.ts'
 import type { WireTrace } from '../../src/worker/protocol.ts'
 
@@ -108,6 +108,20 @@ describe('player slice', () => {
     store.getState().traceReceived(trace(2, 3))
     // The new command plays from its first step, as one typed at the live end does.
     expect(store.getState().playhead).toEqual({ item: 2, step: 0 })
+    expect(store.getState().playing).toBe(true)
+  })
+
+  it('shows the end of a command with more steps than it would play in a minute', () => {
+    const store = createAppStore({ motion: 'full' })
+    store.getState().traceReceived(trace(0, MAX_AUTOPLAY_STEPS + 1))
+    expect(store.getState().playhead).toEqual({ item: 0, step: MAX_AUTOPLAY_STEPS + 1 })
+    expect(store.getState().playing).toBe(false)
+    // Its steps are all there to play or step through.
+    store.getState().stepSelected(0)
+    store.getState().playToggled()
+    expect(store.getState().playing).toBe(true)
+    store.getState().traceReceived(trace(1, MAX_AUTOPLAY_STEPS))
+    expect(store.getState().playhead).toEqual({ item: 1, step: 0 })
     expect(store.getState().playing).toBe(true)
   })
 

@@ -49,8 +49,10 @@ const text = {
   empty: { en: 'No bytes yet.', zh: '还没有字节。' },
 } as const
 
-const BIT = 14
-const ROW = 8
+/** A bit's cell, and a byte's drawing: 8 cells over its `[i] 0x..` label. */
+const BIT = 15
+const BYTE_WIDTH = 8 * BIT + 2
+const BYTE_HEIGHT = 38
 const STRIP_MAX = 512
 
 function hex(b: number): string {
@@ -95,8 +97,6 @@ function BitmapPanelImpl(props: BitmapPanelProps) {
   )
   const h = highlightOf(current)
   const [from, to] = byteWindow(curr.bytes.length, focusByte(h))
-  const rows = Math.ceil((to - from) / ROW)
-  const width = ROW * (8 * BIT + 10) + 10
   const fade = Math.max(0, Math.min(1, t))
   return (
     <section aria-label={title} className="bitmap-panel" data-testid="bitmap-panel">
@@ -112,31 +112,33 @@ function BitmapPanelImpl(props: BitmapPanelProps) {
       ) : (
         <>
           {from > 0 && <p className="bitmap-more">{fill(text.more[lang], { n: from })}</p>}
-          <svg
-            width={width}
-            height={rows * 40}
-            viewBox={`0 0 ${String(width)} ${String(rows * 40)}`}
+          {/* One small SVG a byte, wrapping like words: a byte keeps its drawn size (labels
+              at their font size) in a 390 px phone and a projector alike, where one 8-byte
+              row scaled to the panel's width shrank its labels to 6 px. */}
+          <div
+            className="bitmap-bytes"
             role="list"
             aria-label={fill(text.bits[lang], { key: title, from, to: to - 1 })}
           >
             {Array.from({ length: to - from }, (_, k) => {
               const i = from + k
               const b = curr.bytes.charCodeAt(i)
-              const x = (k % ROW) * (8 * BIT + 10)
-              const y = Math.floor(k / ROW) * 40
               const padded = h.padded !== null && i >= h.padded[0] && i < h.padded[1]
               const lit =
                 h.bits !== null && Math.floor(h.bits[0] / 8) <= i && i <= Math.floor(h.bits[1] / 8)
               return (
-                <g
+                <svg
                   key={`byte:${String(i)}`}
+                  width={BYTE_WIDTH}
+                  height={BYTE_HEIGHT}
+                  viewBox={`0 0 ${String(BYTE_WIDTH)} ${String(BYTE_HEIGHT)}`}
+                  className="bitmap-byte"
                   role="listitem"
                   aria-label={fill(text.byte[lang], { i, hex: hex(b), n: popcount8(b) })}
                   data-byte={i}
                   data-value={b}
                   data-padded={padded ? 'true' : undefined}
                   data-lit={lit ? 'true' : undefined}
-                  transform={`translate(${String(x)},${String(y)})`}
                   opacity={padded ? 0.3 + 0.7 * fade : 1}
                 >
                   {Array.from({ length: 8 }, (_, j) => {
@@ -154,26 +156,26 @@ function BitmapPanelImpl(props: BitmapPanelProps) {
                     return (
                       <g
                         key={j}
-                        transform={`translate(${String(j * BIT)},0)`}
+                        transform={`translate(${String(1 + j * BIT)},1)`}
                         data-bit={pos}
                         data-on={v}
                         data-lit={on ? 'true' : undefined}
                         data-counted={counted ? 'true' : undefined}
                       >
                         <rect width={BIT - 1} height={18} className={cls} />
-                        <text x={3} y={13} className="bitmap-bit__value">
+                        <text x={4} y={13} className="bitmap-bit__value">
                           {v}
                         </text>
                       </g>
                     )
                   })}
-                  <text x={0} y={31} className="bitmap-byte__label">
+                  <text x={1} y={33} className="bitmap-byte__label">
                     [{i}] {hex(b)}
                   </text>
-                </g>
+                </svg>
               )
             })}
-          </svg>
+          </div>
           {to < curr.bytes.length && (
             <p className="bitmap-more">{fill(text.more[lang], { n: curr.bytes.length - to })}</p>
           )}
