@@ -10,6 +10,8 @@ const SHORTCUTS = [
   ['?', 'help.question'],
   ['↑ / ↓', 'help.history'],
   ['Ctrl + R', 'help.search'],
+  ['Ctrl + C', 'help.ctrlC'],
+  ['Ctrl + L', 'help.ctrlL'],
   ['Tab', 'help.tab'],
   ['Esc', 'help.escape'],
 ] as const

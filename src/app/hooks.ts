@@ -45,7 +45,12 @@ export function useShortcuts(): void {
         s.helpClosed()
         return
       }
-      if (e.ctrlKey || e.metaKey || e.altKey || isTextField(e.target)) return
+      if (e.ctrlKey || e.metaKey || e.altKey) return
+      // ←/→ on an empty command line step the timeline (there is no cursor to move); with
+      // text, and for every other key, a text field keeps its keys.
+      const arrow = e.key === 'ArrowLeft' || e.key === 'ArrowRight'
+      const emptyLine = e.target instanceof HTMLInputElement && e.target.value === ''
+      if (isTextField(e.target) && !(arrow && emptyLine)) return
       const onButton =
         e.target instanceof HTMLButtonElement || e.target instanceof HTMLAnchorElement
       if (e.key === ' ' && !onButton) {

@@ -149,12 +149,16 @@ describe('timeline controls', { timeout: 30_000 }, () => {
     expect(screen.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeInTheDocument()
     fireEvent.keyDown(document.body, { key: 'Escape' })
     expect(screen.queryByRole('dialog')).not.toBeInTheDocument()
-    // Inside the console the arrows belong to the history, not the timeline.
+    // On a command line with text the arrows move its cursor, not the timeline...
+    const input = screen.getByRole('textbox', { name: 'Command for client 3' })
     const before = h.store.getState().playhead
-    fireEvent.keyDown(screen.getByRole('textbox', { name: 'Command for client 3' }), {
-      key: 'ArrowLeft',
-    })
+    fireEvent.change(input, { target: { value: 'GET k' } })
+    fireEvent.keyDown(input, { key: 'ArrowLeft' })
     expect(h.store.getState().playhead).toBe(before)
+    // ...while on an empty one (just after a command ran) they step, as outside it.
+    fireEvent.change(input, { target: { value: '' } })
+    fireEvent.keyDown(input, { key: 'ArrowLeft' })
+    expect(h.store.getState().playhead).not.toBe(before)
   })
 
   it('moves the virtual clock with the jump buttons', async () => {
