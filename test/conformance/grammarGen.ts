@@ -889,10 +889,26 @@ function multiBlock(g: Gen): GCmd[] {
   return out
 }
 
-/** A whole stream: the pre-population, then `n` generated commands (MULTI blocks count as one). */
+/** The share of streams spoken in RESP3 (GRAMMAR_RESP3=1 for RESP3 only, 0 for none). */
+const RESP3_SHARE = Number(process.env['GRAMMAR_RESP3'] ?? 0.25)
+
+/**
+ * Whether stream `seed` speaks RESP3 (HELLO 3 first): drawn from a PRNG of its own, so the
+ * commands of a seed's stream are the same in either protocol.
+ */
+export function streamIsResp3(seed: number): boolean {
+  return chance({ s: Math.imul(seed, 0x27d4eb2d) ^ 0x3c6ef372 }, RESP3_SHARE)
+}
+
+/**
+ * A whole stream: the pre-population, then `n` generated commands (MULTI blocks count as
+ * one); HELLO 3 first in a RESP3 stream (maps, sets, doubles, nulls; HELLO 2 in the stream
+ * may switch back).
+ */
 export function grammarStream(seed: number, n: number): GCmd[] {
   const g: Gen = { s: Math.imul(seed, 2654435761) ^ 0x5bd1e995 }
   const out: GCmd[] = []
+  if (streamIsResp3(seed)) out.push({ argv: ['HELLO', '3'], cmp: 'client' })
   // Half the streams run with small encoding thresholds: conversions, several quicklist
   // and stream nodes, dense HyperLogLogs, compressed list nodes.
   if (chance(g, 0.5)) {
