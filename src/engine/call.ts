@@ -33,6 +33,8 @@ export interface CommandDispatch {
   readonly noAuth: boolean
   readonly noMulti: boolean
   readonly denyOom: boolean
+  /** CMD_WRITE or CMD_MAY_REPLICATE (what CLIENT PAUSE WRITE holds). */
+  readonly mayReplicate: boolean
   /** The top-level name is exec, discard, quit or reset (they run even inside MULTI). */
   readonly controlsMulti: boolean
   /** The top-level name is multi or watch (never queued either). */
@@ -76,6 +78,7 @@ export function commandDispatch(cmd: CommandSpec, parent: CommandSpec | null): C
       noAuth: cmd.flags.includes('no_auth'),
       noMulti: cmd.flags.includes('no_multi'),
       denyOom: cmd.flags.includes('denyoom'),
+      mayReplicate: cmd.flags.includes('write') || cmd.flags.includes('may_replicate'),
       controlsMulti:
         top.name === 'exec' ||
         top.name === 'discard' ||

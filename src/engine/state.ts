@@ -26,6 +26,7 @@ import type { ClientPubsub, PubsubState } from './commands/pubsub.ts'
 import type { AclState, AclUser } from './acl.ts'
 import type { ClientTracking, TrackingState } from './tracking.ts'
 import type { Reply } from './reply.ts'
+import type { ClientPauseState } from './pause.ts'
 
 // --- Config ---
 
@@ -258,7 +259,8 @@ export interface StreamBlock {
 }
 
 export interface BlockState {
-  readonly btype: 'list' | 'zset' | 'stream'
+  /** postpone: held by CLIENT PAUSE (pause.ts); its command runs again when unblocked. */
+  readonly btype: 'list' | 'zset' | 'stream' | 'postpone'
   /** The keys waited on, without repeats, in argument order (c->bpop.keys). */
   readonly keys: readonly string[]
   /** The db the client blocked in. */
@@ -387,6 +389,8 @@ export interface ServerState {
   pubsub: PubsubState
   /** server.blocked_clients: clients waiting in a blocking command (commands/blocking.ts). */
   blockedClients: number
+  /** CLIENT PAUSE and the clients it holds (pause.ts). */
+  clientPause: ClientPauseState
   /** server.slowlog (slowlog.ts). */
   slowlog: SlowlogState
   /** server.latency_events: the latency monitor's time series by event (latency.ts). */

@@ -80,6 +80,7 @@ import {
 import { defineCommand, type CommandCall, type CommandSpec } from './spec.ts'
 import { genericZpop } from './zset.ts'
 import { updateCommandLatencyHistogram } from '../util/hdrHistogram.ts'
+import { unblockPostponedClient } from '../pause.ts'
 import { latencyAddSampleIfNeeded } from '../latency.ts'
 
 // --- Timeouts ---
@@ -180,7 +181,8 @@ export function clientIsBlocked(c: Client): boolean {
 
 /** freeClient of a blocked client: it stops waiting, with no reply. */
 export function unblockClosedClient(srv: ServerState, c: Client): void {
-  unblockClient(srv, c)
+  if (c.bpop?.btype === 'postpone') unblockPostponedClient(srv, c, true)
+  else unblockClient(srv, c)
 }
 
 /**
@@ -190,12 +192,18 @@ export function unblockClosedClient(srv: ServerState, c: Client): void {
 export function clientUnblock(srv: ServerState, c: Client, withError: boolean): boolean {
   const bpop = c.bpop
   if (bpop === null) return false
+  // A client CLIENT PAUSE holds: Redis 7.0.15 has no timeout reply for it (the server
+  // panics in replyToBlockedClientTimedOut), not modelled: it stays held. With ERROR it gets
+  // the error, then runs its command again (unblockClient queues it for reprocessing).
+  const postponed = bpop.btype === 'postpone'
+  if (postponed && !withError) return false
   replyToBlocked(
     srv,
     c,
     withError ? error('UNBLOCKED client unblocked via CLIENT UNBLOCK') : NIL_ARRAY,
   )
-  unblockClient(srv, c)
+  if (postponed) unblockPostponedClient(srv, c, false)
+  else unblockClient(srv, c)
   commandStats(srv, bpop.cmd).failed++
   // Only the ERROR form goes through updateStatsOnUnblock (networking.c clientCommand).
   const cmd = srv.commands.map.get(bpop.cmd)
