@@ -219,6 +219,7 @@ export function createServerState(opts: ServerOptions): ServerState {
     repl: createReplState(),
     outbox: new Map(),
     pubsub: createPubsubState(hashSeed),
+    prevErrCount: 0,
     blockedClients: 0,
     clientPause: createClientPauseState(),
     slowlog: createSlowlog(),

@@ -387,6 +387,11 @@ export interface ServerState {
   outbox: Map<ClientId, string>
   /** Channels, patterns and shard channels with their subscribers (commands/pubsub.ts). */
   pubsub: PubsubState
+  /**
+   * server.c incrCommandStatsOnError's static prev_err_count: total_error_replies as the
+   * running command found it (call.ts callDispatch).
+   */
+  prevErrCount: number
   /** server.blocked_clients: clients waiting in a blocking command (commands/blocking.ts). */
   blockedClients: number
   /** CLIENT PAUSE and the clients it holds (pause.ts). */
