@@ -280,6 +280,19 @@ describe('CLIENT PAUSE against redis-server', () => {
   })
 })
 
+describe('CLIENT PAUSE ALL against redis-server', () => {
+  it('holds every command; one run after the pause sees an empty query buffer', async () => {
+    await same(async (s) => {
+      await s.run('CLIENT', 'PAUSE', '200')
+      s.a.sendCommand(['CLIENT', 'INFO'])
+      const info = (await s.a.next(3000)).raw
+      // Its read was consumed when it was held: qbuf 0 (CLIENT LIST's view of c->querybuf).
+      s.log.push(/qbuf=\d+ qbuf-free=\d+/.exec(info)?.[0] ?? info)
+      await s.run('PING')
+    })
+  })
+})
+
 describe('blocked clients seen from outside', () => {
   it('CLIENT UNBLOCK ends a wait with the timeout reply or an UNBLOCKED error', async () => {
     await same(async (s) => {
