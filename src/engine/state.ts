@@ -260,12 +260,15 @@ export interface StreamBlock {
 
 export interface BlockState {
   /** postpone: held by CLIENT PAUSE (pause.ts); its command runs again when unblocked. */
-  readonly btype: 'list' | 'zset' | 'stream' | 'postpone'
+  readonly btype: 'list' | 'zset' | 'stream' | 'wait' | 'postpone'
   /** The keys waited on, without repeats, in argument order (c->bpop.keys). */
   readonly keys: readonly string[]
   /** The db the client blocked in. */
   readonly db: number
-  /** Unix ms after which the client times out; 0 = never; negative = already past. */
+  /**
+   * Unix ms after which the client times out; 0 = never (not in the timeout table);
+   * Infinity = a deadline that wrapped past LLONG_MAX (in the table, never due).
+   */
   readonly timeout: number
   /** BLMPOP / BZMPOP count, -1 for the single-element commands. */
   readonly count: number

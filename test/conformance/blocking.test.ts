@@ -233,6 +233,45 @@ async function flagsOf(b: RawClient, cmd: string): Promise<string> {
     .join()
 }
 
+describe('WAIT and far deadlines against redis-server', () => {
+  it('WAIT for a replica blocks (no replica ever acknowledges) until its timeout or UNBLOCK', async () => {
+    await same(async (s) => {
+      const id = (await s.a.command('CLIENT', 'ID')).raw.slice(1, -2)
+      await s.block(s.a, 'WAIT', '1', '0')
+      // Its pipelined command waits behind it.
+      s.a.sendCommand(['GET', 'k'])
+      await s.run('SET', 'k', 'v')
+      s.log.push(await flagsOf(s.b, 'wait'))
+      await s.run('CLIENT', 'UNBLOCK', id)
+      await s.read(s.a)
+      await s.read(s.a)
+      await s.block(s.a, 'WAIT', '2', '50')
+      await s.read(s.a)
+      await s.on(s.a, ['WAIT', '0', '50'])
+      await s.on(s.a, ['MULTI'])
+      await s.on(s.a, ['WAIT', '1', '0'])
+      await s.on(s.a, ['EXEC'])
+    })
+  })
+
+  it('a deadline past LLONG_MAX never comes: the client stays blocked', async () => {
+    await same(async (s) => {
+      const id = (await s.a.command('CLIENT', 'ID')).raw.slice(1, -2)
+      await s.block(s.a, 'BLPOP', 'nokey', '9223372036854775')
+      await new Promise((r) => setTimeout(r, 150))
+      const info = (await s.b.command('INFO', 'clients')).raw
+      s.log.push(/blocked_clients:\d+\r\n.*\r\nclients_in_timeout_table:\d+/.exec(info)?.[0] ?? '')
+      await s.run('CLIENT', 'UNBLOCK', id)
+      await s.read(s.a)
+      await s.block(s.a, 'WAIT', '1', '9223372036854775807')
+      await new Promise((r) => setTimeout(r, 150))
+      s.log.push(String(await blockedClients(s.b)))
+      await s.run('CLIENT', 'UNBLOCK', id, 'ERROR')
+      await s.read(s.a)
+    })
+  })
+})
+
 describe('CLIENT PAUSE against redis-server', () => {
   it('WRITE holds writes, PUBLISH and a write queued in MULTI until UNPAUSE; reads go on', async () => {
     await same(async (s) => {
