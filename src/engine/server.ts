@@ -445,13 +445,14 @@ function processCommandInner(
   if (c.pubsub !== null && pubsubContextRejects(c, d.parent === null ? cmd.name : ''))
     return rejectCommand(srv, c, cmd, fullname, pubsubContextError(fullname))
 
-  // CLIENT PAUSE: the client waits with its command until the pause ends (pause.ts). A
-  // client that cannot wait (the engine's own, with no connection) is not held.
+  // CLIENT PAUSE: the client waits with its command until the pause ends (pause.ts).
+  // Replicas are never paused; nor is a client that cannot wait (the engine's own).
   const pause = srv.clientPause.type
   if (
     pause !== PAUSE_OFF &&
     !c.denyBlocking &&
-    (pause === PAUSE_ALL || d.mayReplicate || (d.isExec && execMayReplicate(c)))
+    (pause === PAUSE_ALL || d.mayReplicate || (d.isExec && execMayReplicate(c))) &&
+    !srv.repl.replicas.includes(c.id)
   ) {
     blockPostponeClient(srv, c, fullname, argv)
     return BLOCKED
