@@ -1554,6 +1554,10 @@ function debugCommand(c: CommandCall): Reply {
   if (sub === 'digest-value' && argc >= 2)
     return array(argv.slice(2).map((k) => simple(digestValue(c.ctx, c.db, k))))
   if ((sub === 'change-repl-id' && argc === 2) || (sub === 'log' && argc === 3)) return OK
+  // rewriteConfig(server.configfile = NULL): fopen(NULL) fails with EFAULT (no config file,
+  // as for CONFIG REWRITE).
+  if (sub === 'config-rewrite-force-all' && argc === 2)
+    return error('ERR CONFIG-REWRITE-FORCE-ALL failed: Bad address')
   // Settings of what X-Ray does not model (AOF, replicas, cluster bus, reply buffers, script
   // deny flags), and a leak: accepted as debug.c accepts them.
   if (
