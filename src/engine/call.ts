@@ -33,6 +33,8 @@ export interface CommandDispatch {
   readonly noAuth: boolean
   readonly noMulti: boolean
   readonly denyOom: boolean
+  /** CMD_WRITE or CMD_MAY_REPLICATE (what CLIENT PAUSE WRITE holds). */
+  readonly mayReplicate: boolean
   /** The top-level name is exec, discard, quit or reset (they run even inside MULTI). */
   readonly controlsMulti: boolean
   /** The top-level name is multi or watch (never queued either). */
@@ -76,6 +78,7 @@ export function commandDispatch(cmd: CommandSpec, parent: CommandSpec | null): C
       noAuth: cmd.flags.includes('no_auth'),
       noMulti: cmd.flags.includes('no_multi'),
       denyOom: cmd.flags.includes('denyoom'),
+      mayReplicate: cmd.flags.includes('write') || cmd.flags.includes('may_replicate'),
       controlsMulti:
         top.name === 'exec' ||
         top.name === 'discard' ||
@@ -245,6 +248,8 @@ export function callDispatch(
   commandArgvBegin(srv)
   // Nothing is propagated before a replica first attaches (no backlog): skip the bookkeeping.
   const prop = srv.repl.backlog ? propagationBegin(srv) : null
+  // incrCommandStatsOnError(NULL, 0): errors from before this command are not its own.
+  srv.prevErrCount = srv.stats.totalErrorReplies
   const reply = handler(call)
   // A tracking client remembers the keys of its read-only commands (tracking.ts).
   if (c.tracking !== null) trackingCommandCalled(srv, c, ctx, cmd, argv)
@@ -267,7 +272,12 @@ export function callDispatch(
   st.usec += duration
   // A blocked client's latency is recorded when it is served (blocking.ts).
   if (srv.config.latencyTracking && c.bpop === null) updateCommandLatencyHistogram(st, duration)
-  if (reply.type === 'error') st.failed++
+  // incrCommandStatsOnError(cmd, ERROR_COMMAND_FAILED): failed if any error reply was added
+  // while it ran, its own (counted by the caller once this returns) or another client's
+  // (CLIENT UNBLOCK ... ERROR); a command EXEC ran counted its own, not EXEC's.
+  const ownError = reply.type === 'error' ? 1 : 0
+  if (ownError !== 0 || srv.stats.totalErrorReplies > srv.prevErrCount) st.failed++
+  srv.prevErrCount = srv.stats.totalErrorReplies + ownError
   srv.stats.totalCommandsProcessed++
   // call(): record the peak after each command, before the next eviction (memory.ts).
   updatePeakMemory(srv)

@@ -39,7 +39,14 @@ import type {
 import { argToBytes, argvToBytes, type ArgInput } from './bytes.ts'
 import { toClock, type Clock } from './clock.ts'
 import { COMMANDS, COMMAND_MAP } from './commands/table.ts'
-import type { CommandSpec } from './commands/spec.ts'
+import type { CommandFlag, CommandSpec } from './commands/spec.ts'
+import {
+  blockPostponeClient,
+  checkClientPauseTimeoutAndReturnIfPaused,
+  createClientPauseState,
+  PAUSE_ALL,
+  PAUSE_OFF,
+} from './pause.ts'
 import { adjustOpenFilesLimit, applyStartupConfig, createDefaultConfig } from './config.ts'
 import {
   createExecContext,
@@ -70,7 +77,7 @@ import { discardTransaction, flagTransaction, multiSnapshot, traceQueueing } fro
 import { rdbBackgroundSaveDone, rdbSaveBackground, updateDictResizePolicy } from './rdb.ts'
 import { getLRUClock } from './keyspace/lru.ts'
 import { BLOCKED, error, QUEUED, resp3Nulls, type Reply } from './reply.ts'
-import { respEncodedLength } from './resp.ts'
+import { respEncode, respEncodedLength } from './resp.ts'
 import { createSharedObjects } from './types/object.ts'
 import { rngCreate, rngNextU32 } from './rng.ts'
 import {
@@ -212,7 +219,9 @@ export function createServerState(opts: ServerOptions): ServerState {
     repl: createReplState(),
     outbox: new Map(),
     pubsub: createPubsubState(hashSeed),
+    prevErrCount: 0,
     blockedClients: 0,
+    clientPause: createClientPauseState(),
     slowlog: createSlowlog(),
     latencyEvents: new Map(),
     argvInts: [],
@@ -436,6 +445,19 @@ function processCommandInner(
   if (c.pubsub !== null && pubsubContextRejects(c, d.parent === null ? cmd.name : ''))
     return rejectCommand(srv, c, cmd, fullname, pubsubContextError(fullname))
 
+  // CLIENT PAUSE: the client waits with its command until the pause ends (pause.ts).
+  // Replicas are never paused; nor is a client that cannot wait (the engine's own).
+  const pause = srv.clientPause.type
+  if (
+    pause !== PAUSE_OFF &&
+    !c.denyBlocking &&
+    (pause === PAUSE_ALL || d.mayReplicate || (d.isExec && execMayReplicate(c))) &&
+    !srv.repl.replicas.includes(c.id)
+  ) {
+    blockPostponeClient(srv, c, fullname, argv)
+    return BLOCKED
+  }
+
   if (c.multi !== null && !controlsMulti && !d.notQueued) {
     // multi.c queueMultiCommand: a dirty transaction stores nothing but still says QUEUED.
     if (!c.multi.dirtyExec && !c.dirtyCas) c.multi.queue.push({ argv: [...argv], name: fullname })
@@ -452,19 +474,35 @@ function isDenyOom(c: Client, d: CommandDispatch): boolean {
   return false
 }
 
+/** c->mstate.cmd_flags has CMD_WRITE or CMD_MAY_REPLICATE: a queued command has either. */
+function execMayReplicate(c: Client): boolean {
+  return (
+    c.multi !== null && c.multi.queue.some((q) => q.name !== '' && isQueuedMayReplicate(q.name))
+  )
+}
+
 // Flags of queued commands are looked up again at EXEC time; the table is static.
 const denyOomByName = new Map<string, boolean>()
-function isQueuedDenyOom(fullname: string): boolean {
-  let v = denyOomByName.get(fullname)
+const mayReplicateByName = new Map<string, boolean>()
+function queuedFlag(
+  cache: Map<string, boolean>,
+  fullname: string,
+  flags: readonly CommandFlag[],
+): boolean {
+  let v = cache.get(fullname)
   if (v === undefined) {
     const [name, sub] = fullname.split('|')
     const base = COMMAND_MAP.get(name ?? '')
     const cmd = sub === undefined ? base : base?.subcommands?.find((s) => s.name === sub)
-    v = cmd?.flags.includes('denyoom') ?? false
-    denyOomByName.set(fullname, v)
+    v = flags.some((f) => cmd?.flags.includes(f) === true)
+    cache.set(fullname, v)
   }
   return v
 }
+const isQueuedDenyOom = (fullname: string): boolean =>
+  queuedFlag(denyOomByName, fullname, ['denyoom'])
+const isQueuedMayReplicate = (fullname: string): boolean =>
+  queuedFlag(mayReplicateByName, fullname, ['write', 'may_replicate'])
 
 // --- Cron ---
 
@@ -544,6 +582,8 @@ export function serverCron(srv: ServerState, ctx: ExecContext): void {
   }
   // DEBUG PAUSE-CRON: skip the cron's work (its clock and hz are still kept).
   if (srv.pauseCron === true) return
+  // Clear the paused clients state if needed.
+  checkClientPauseTimeoutAndReturnIfPaused(srv)
   srv.lruclock = getLRUClock(ctx.now)
   databasesCron(srv, ctx)
   // checkChildrenDone, or the save points (the `save` config), then a BGSAVE SCHEDULE.
@@ -735,6 +775,23 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
     }
   }
 
+  /**
+   * blocked.c processUnblockedClients (beforeSleep): the clients a pause held run their
+   * command again, from the start (it may be held again, or block); each reply goes to the
+   * outbox. Their steps are not traced (as for blocked clients served later).
+   */
+  const processUnblockedClients = (): void => {
+    const queue = srv.clientPause.unblocked
+    for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+      const c = srv.clients.get(next.id)
+      if (c === undefined || c.bpop !== null) continue
+      const now = Math.floor(srv.clock.now())
+      const reply = runCommand(next.argv, c, createExecContext(srv.rng, srv.clock, 'off', now), now)
+      if (reply === BLOCKED || c.replySilenced) continue
+      srv.outbox.set(c.id, (srv.outbox.get(c.id) ?? '') + respEncode(reply))
+    }
+  }
+
   // One context per trace level, reused by every top-level command (context.ts
   // ReusableExecContext). A command run from inside another (none does today) gets its own.
   const reusable: Record<TraceLevel, ReusableExecContext | null> = {
@@ -760,6 +817,7 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
     const reply = runCommand(argv, c, ctx, now)
     // A trace-off context has no events of its own to hand out: each Trace gets a new array.
     const events = ctx.tracing ? ctx.events : []
+    if (srv.clientPause.unblocked.length !== 0) processUnblockedClients()
     return { seq, client: c.id, db, argv, at: now, reply, events }
   }
 
@@ -771,15 +829,19 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
     const now = Math.floor(raw)
     const ctx = contextFor('off', now)
     ++srv.seq
-    return runCommand(argv, c, ctx, now)
+    const reply = runCommand(argv, c, ctx, now)
+    if (srv.clientPause.unblocked.length !== 0) processUnblockedClients()
+    return reply
   }
 
   const runCron = (level: TraceLevel, at: number, events: StepEvent[]): void => {
     const ctx = createExecContext(srv.rng, srv.clock, level, Math.floor(at))
     updateDictResizePolicy(srv)
     serverCron(srv, ctx)
-    // The event loop's next beforeSleep: blocked clients whose time has come.
+    // The event loop's next beforeSleep: blocked clients whose time has come, and the
+    // clients a pause that ended held.
     if (srv.blockedClients !== 0) handleBlockedClientsTimeout(srv, ctx.now)
+    if (srv.clientPause.unblocked.length !== 0) processUnblockedClients()
     for (const e of ctx.events) events.push(e)
   }
 

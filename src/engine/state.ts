@@ -26,6 +26,7 @@ import type { ClientPubsub, PubsubState } from './commands/pubsub.ts'
 import type { AclState, AclUser } from './acl.ts'
 import type { ClientTracking, TrackingState } from './tracking.ts'
 import type { Reply } from './reply.ts'
+import type { ClientPauseState } from './pause.ts'
 
 // --- Config ---
 
@@ -258,12 +259,16 @@ export interface StreamBlock {
 }
 
 export interface BlockState {
-  readonly btype: 'list' | 'zset' | 'stream'
+  /** postpone: held by CLIENT PAUSE (pause.ts); its command runs again when unblocked. */
+  readonly btype: 'list' | 'zset' | 'stream' | 'wait' | 'postpone'
   /** The keys waited on, without repeats, in argument order (c->bpop.keys). */
   readonly keys: readonly string[]
   /** The db the client blocked in. */
   readonly db: number
-  /** Unix ms after which the client times out; 0 = never; negative = already past. */
+  /**
+   * Unix ms after which the client times out; 0 = never (not in the timeout table);
+   * Infinity = a deadline that wrapped past LLONG_MAX (in the table, never due).
+   */
   readonly timeout: number
   /** BLMPOP / BZMPOP count, -1 for the single-element commands. */
   readonly count: number
@@ -385,8 +390,15 @@ export interface ServerState {
   outbox: Map<ClientId, string>
   /** Channels, patterns and shard channels with their subscribers (commands/pubsub.ts). */
   pubsub: PubsubState
+  /**
+   * server.c incrCommandStatsOnError's static prev_err_count: total_error_replies as the
+   * running command found it (call.ts callDispatch).
+   */
+  prevErrCount: number
   /** server.blocked_clients: clients waiting in a blocking command (commands/blocking.ts). */
   blockedClients: number
+  /** CLIENT PAUSE and the clients it holds (pause.ts). */
+  clientPause: ClientPauseState
   /** server.slowlog (slowlog.ts). */
   slowlog: SlowlogState
   /** server.latency_events: the latency monitor's time series by event (latency.ts). */

@@ -27,6 +27,7 @@ import {
   respParserCreate,
   respParserFeed,
   respParserNext,
+  respParserPending,
   respParserReleaseBytes,
   type RespParser,
 } from '../engine/resp.ts'
@@ -178,12 +179,16 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
   // CLIENT LIST asks for its qbuf and obl through the probe, so other commands pay nothing.
   let running: Connection | null = null
   let runningOutStart = 0
-  ;(engine as RedisServer & EngineHooks).setClientIoProbe?.((id) =>
-    running !== null && running.id === id
-      ? // sdslen(c->querybuf): the commands of this read stay in it until the pass ends.
-        { qbuf: running.parser.buf.length, obl: out.len - runningOutStart }
-      : null,
-  )
+  ;(engine as RedisServer & EngineHooks).setClientIoProbe?.((id) => {
+    // sdslen(c->querybuf): the commands of this read stay in it until the pass ends.
+    if (running !== null && running.id === id)
+      return { qbuf: running.parser.buf.length, obl: out.len - runningOutStart }
+    // A blocked client's command run again (CLIENT PAUSE ended): its pass ended when it
+    // blocked, so only the bytes it had not parsed yet are left.
+    const held = byId.get(id)
+    if (held?.blocked === true) return { qbuf: respParserPending(held.parser), obl: 0 }
+    return null
+  })
   // One of each serves every connection: a read is parsed, run and answered before the next.
   const chunkBytes = chunkBytesCreate(READ_BUFFER)
   const out = replyBufferCreate()
@@ -332,6 +337,9 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
         conn.closing = true
         replyBufferAppend(out, INTERNAL_ERROR)
         return
+      } finally {
+        // The engine may run a held client's command later (cron): not this connection's.
+        running = null
       }
       // The engine's SHUTDOWN error fits any host; here the server stops from its terminal.
       if (reply === SHUTDOWN_NOT_MODELLED) reply = SHUTDOWN_HERE

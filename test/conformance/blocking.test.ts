@@ -9,6 +9,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { bothServersPerFile } from './bothServers.ts'
+import type { RawClient } from '../server/rawClient.ts'
 import { blockedClients, same as sameOnBoth, type Trio } from './trio.ts'
 
 const servers = bothServersPerFile({ tcp: true })
@@ -211,6 +212,126 @@ describe('blocking sorted-set pops against redis-server', () => {
   })
 })
 
+/** INFO commandstats' calls, rejected_calls and failed_calls of `names` (no times). */
+async function failedCalls(b: RawClient, ...names: string[]): Promise<string> {
+  const info = (await b.command('INFO', 'commandstats')).raw
+  return names
+    .map((n) => {
+      const line = info.split('\r\n').find((l) => l.startsWith(`cmdstat_${n}:`)) ?? n
+      return line.replace(/usec=\d+,usec_per_call=[\d.]+,/, '')
+    })
+    .join(' ')
+}
+
+/** The flags of the clients CLIENT LIST (on b) shows running `cmd`. */
+async function flagsOf(b: RawClient, cmd: string): Promise<string> {
+  const list = (await b.command('CLIENT', 'LIST')).raw
+  return list
+    .split('\n')
+    .filter((l) => l.includes(` cmd=${cmd} `))
+    .map((l) => /flags=\S+/.exec(l)?.[0])
+    .join()
+}
+
+describe('WAIT and far deadlines against redis-server', () => {
+  it('WAIT for a replica blocks (no replica ever acknowledges) until its timeout or UNBLOCK', async () => {
+    await same(async (s) => {
+      const id = (await s.a.command('CLIENT', 'ID')).raw.slice(1, -2)
+      await s.block(s.a, 'WAIT', '1', '0')
+      // Its pipelined command waits behind it.
+      s.a.sendCommand(['GET', 'k'])
+      await s.run('SET', 'k', 'v')
+      s.log.push(await flagsOf(s.b, 'wait'))
+      await s.run('CLIENT', 'UNBLOCK', id)
+      await s.read(s.a)
+      await s.read(s.a)
+      await s.block(s.a, 'WAIT', '2', '50')
+      await s.read(s.a)
+      await s.on(s.a, ['WAIT', '0', '50'])
+      await s.on(s.a, ['MULTI'])
+      await s.on(s.a, ['WAIT', '1', '0'])
+      await s.on(s.a, ['EXEC'])
+    })
+  })
+
+  it('a deadline past LLONG_MAX never comes: the client stays blocked', async () => {
+    await same(async (s) => {
+      const id = (await s.a.command('CLIENT', 'ID')).raw.slice(1, -2)
+      await s.block(s.a, 'BLPOP', 'nokey', '9223372036854775')
+      await new Promise((r) => setTimeout(r, 150))
+      const info = (await s.b.command('INFO', 'clients')).raw
+      s.log.push(/blocked_clients:\d+\r\n.*\r\nclients_in_timeout_table:\d+/.exec(info)?.[0] ?? '')
+      await s.run('CLIENT', 'UNBLOCK', id)
+      await s.read(s.a)
+      await s.block(s.a, 'WAIT', '1', '9223372036854775807')
+      await new Promise((r) => setTimeout(r, 150))
+      s.log.push(String(await blockedClients(s.b)))
+      await s.run('CLIENT', 'UNBLOCK', id, 'ERROR')
+      await s.read(s.a)
+    })
+  })
+})
+
+describe('CLIENT PAUSE against redis-server', () => {
+  it('WRITE holds writes, PUBLISH and a write queued in MULTI until UNPAUSE; reads go on', async () => {
+    await same(async (s) => {
+      await s.run('SET', 'k', 'old')
+      await s.run('SET', 'e', 'v', 'PX', '50')
+      await s.run('CLIENT', 'PAUSE', '100000', 'WRITE')
+      await s.block(s.a, 'SET', 'k', 'new')
+      await s.on(s.c, ['MULTI'])
+      await s.block(s.c, 'INCR', 'n')
+      await s.run('GET', 'k')
+      s.log.push(await flagsOf(s.b, 'set'), await flagsOf(s.b, 'incr'))
+      await new Promise((r) => setTimeout(r, 100))
+      // Expired for the reader, but kept while clients are paused.
+      await s.run('GET', 'e')
+      await s.run('DBSIZE')
+      await s.run('CLIENT', 'UNPAUSE')
+      await s.read(s.a)
+      await s.read(s.c)
+      await s.on(s.c, ['EXEC'])
+      await s.run('MGET', 'k', 'n')
+      await s.run('DBSIZE')
+      await s.run('CLIENT', 'PAUSE', '100000', 'WRITE')
+      await s.block(s.c, 'PUBLISH', 'ch', 'm')
+      // Merged with the pause in force: the later end stays (a plain PAUSE 0 would make it ALL).
+      await s.run('CLIENT', 'PAUSE', '0', 'WRITE')
+      s.log.push(String(await blockedClients(s.b)))
+      await s.run('CLIENT', 'UNPAUSE')
+      await s.read(s.c)
+    })
+  })
+
+  it('ends by itself; CLIENT UNBLOCK ERROR answers a held client, which runs again', async () => {
+    await same(async (s) => {
+      await s.run('CLIENT', 'PAUSE', '300', 'WRITE')
+      const id = (await s.a.command('CLIENT', 'ID')).raw.slice(1, -2)
+      await s.block(s.a, 'LPUSH', 'l', 'x')
+      await s.block(s.c, 'DEL', 'l')
+      await s.run('CLIENT', 'UNBLOCK', id, 'ERROR')
+      await s.read(s.a)
+      await s.read(s.a)
+      await s.read(s.c)
+      await s.run('LRANGE', 'l', '0', '-1')
+      s.log.push(await failedCalls(s.b, 'client|unblock', 'lpush', 'del'))
+    })
+  })
+})
+
+describe('CLIENT PAUSE ALL against redis-server', () => {
+  it('holds every command; one run after the pause sees an empty query buffer', async () => {
+    await same(async (s) => {
+      await s.run('CLIENT', 'PAUSE', '200')
+      s.a.sendCommand(['CLIENT', 'INFO'])
+      const info = (await s.a.next(3000)).raw
+      // Its read was consumed when it was held: qbuf 0 (CLIENT LIST's view of c->querybuf).
+      s.log.push(/qbuf=\d+ qbuf-free=\d+/.exec(info)?.[0] ?? info)
+      await s.run('PING')
+    })
+  })
+})
+
 describe('blocked clients seen from outside', () => {
   it('CLIENT UNBLOCK ends a wait with the timeout reply or an UNBLOCKED error', async () => {
     await same(async (s) => {
@@ -225,6 +346,9 @@ describe('blocked clients seen from outside', () => {
       await s.run('CLIENT', 'UNBLOCK', '999999')
       await s.run('CLIENT', 'UNBLOCK', id, 'NOPE')
       await s.run('INFO', 'errorstats')
+      // The UNBLOCKED error is added while CLIENT UNBLOCK runs: it fails too (server.c
+      // incrCommandStatsOnError counts any error reply added during a call).
+      s.log.push(await failedCalls(s.b, 'client|unblock', 'blpop', 'bzpopmin'))
     })
   })
 

@@ -13,7 +13,7 @@
  * GRAMMAR_FIRST_SEED=1000 npx vitest run test/conformance/grammar.test.ts (GRAMMAR_MALFORM=0.5 for
  * more malformed commands, GRAMMAR_TYPES=zset,stream for keys of those types only,
  * GRAMMAR_ONLY=geo,xadd for commands whose names start with those, GRAMMAR_SHRINK=0 to skip
- * shrinking)
+ * shrinking, GRAMMAR_RESP3=1 to speak RESP3 in every stream, 0 in none; a quarter by default)
  */
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -55,33 +55,56 @@ async function reset(): Promise<[RawClient, RawClient]> {
 // ---------------------------------------------------------------------------------------
 // Comparison
 
-function canonical(r: Reply): Reply {
-  if (r.type !== 'array' || r.value === null) return r
-  const items = r.value.map(canonical).map((x) => [respEncode(x), x] as const)
-  items.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-  return { type: 'array', value: items.map((x) => x[1]) }
+/** The elements of an aggregate reply (array, RESP3 set, push or map), or null. */
+function items(r: Reply): readonly Reply[] | null {
+  if (r.type === 'array' || r.type === 'set' || r.type === 'push' || r.type === 'map')
+    return r.value
+  return null
 }
 
+/** Sorted at every depth: arrays, sets and pushes by element, RESP3 maps by key/value pair. */
+function canonical(r: Reply): Reply {
+  if (r.type === 'map') return { type: 'map', value: sortedPairs(r.value.map(canonical)) }
+  const xs = items(r)
+  if (xs === null) return r
+  const sorted = xs.map(canonical).map((x) => [respEncode(x), x] as const)
+  sorted.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+  return { ...r, value: sorted.map((x) => x[1]) } as Reply
+}
+
+function sortedPairs(flat: readonly Reply[]): Reply[] {
+  const out: [string, Reply, Reply][] = []
+  for (let i = 0; i < flat.length; i += 2) {
+    const k = flat[i] as Reply
+    const v = flat[i + 1] ?? { type: 'bulk', value: null }
+    out.push([respEncode(k) + respEncode(v), k, v])
+  }
+  out.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+  return out.flatMap((x) => [x[1], x[2]])
+}
+
+/** A flat field/value reply (a RESP2 array or a RESP3 map) as its pairs, in any order. */
 function pairs(r: Reply): string {
-  if (r.type !== 'array' || r.value === null) return respEncode(r)
-  const out: string[] = []
-  for (let i = 0; i < r.value.length; i += 2)
-    out.push(
-      respEncode(r.value[i] as Reply) + respEncode(r.value[i + 1] ?? { type: 'bulk', value: null }),
-    )
-  return out.sort().join('|')
+  const xs = r.type === 'array' || r.type === 'map' ? r.value : null
+  if (xs === null) return respEncode(r)
+  return `${r.type}:${sortedPairs(xs)
+    .map((x) => respEncode(x))
+    .join('')}`
 }
 
 /** The reply's type and nil-ness (errors and simple strings compare whole). */
 function shape(r: Reply): string {
   if (r.type === 'array') return r.value === null ? 'nil-array' : 'array'
   if (r.type === 'bulk') return r.value === null ? 'nil' : 'bulk'
-  if (r.type === 'integer') return 'integer'
+  if (r.type === 'integer' || r.type === 'double') return r.type
+  if (r.type === 'map' || r.type === 'set' || r.type === 'push' || r.type === 'verbatim')
+    return r.type
   return respEncode(r)
 }
 
 function countShape(r: Reply): string {
-  if (r.type === 'array' && r.value !== null) return `array:${r.value.length}`
+  const xs = items(r)
+  if (xs !== null) return `${r.type}:${xs.length}`
   return shape(r)
 }
 
@@ -91,20 +114,17 @@ function countShape(r: Reply): string {
  */
 function untimed(r: Reply): Reply {
   if (r.type === 'integer' && Number(r.value) > 1e12) return { type: 'integer', value: 0 }
-  if (r.type !== 'array' || r.value === null) return r
-  const items = r.value.map(untimed)
+  const xs = items(r)?.map(untimed)
+  if (xs === undefined) return r
   const pending =
-    items.length === 4 &&
-    items[0]?.type === 'bulk' &&
-    items[1]?.type === 'bulk' &&
-    items[2]?.type === 'integer'
-  if (pending) items[2] = { type: 'integer', value: 0 }
-  for (let i = 0; i + 1 < items.length; i++) {
-    const k = items[i]
+    xs.length === 4 && xs[0]?.type === 'bulk' && xs[1]?.type === 'bulk' && xs[2]?.type === 'integer'
+  if (pending) xs[2] = { type: 'integer', value: 0 }
+  for (let i = 0; i + 1 < xs.length; i++) {
+    const k = xs[i]
     if (k?.type === 'bulk' && (k.value === 'idle' || k.value === 'seen-time'))
-      items[i + 1] = { type: 'integer', value: 0 }
+      xs[i + 1] = { type: 'integer', value: 0 }
   }
-  return { type: 'array', value: items }
+  return { ...r, value: xs } as Reply
 }
 
 /**
@@ -113,20 +133,19 @@ function untimed(r: Reply): Reply {
  * socket flag; HELLO's id.
  */
 function ownClient(r: Reply): Reply {
-  if (r.type === 'bulk' && r.value !== null)
+  if ((r.type === 'bulk' || r.type === 'verbatim') && r.value !== null)
     return {
-      type: 'bulk',
+      ...r,
       value: r.value
         .replace(/\b(id|addr|laddr|fd|age|idle|rbs|rbp|tot-mem)=\S*/g, '$1=')
         // U: a unix-socket client (our RESP server's transport does not mark it).
         .replace(/\bflags=(\S*)/, (_, f: string) => `flags=${f.replace('U', '') || 'N'}`),
     }
-  if (r.type !== 'array' || r.value === null) return r
-  const items = [...r.value]
-  for (let i = 0; i + 1 < items.length; i++)
-    if (items[i]?.type === 'bulk' && items[i]?.value === 'id')
-      items[i + 1] = { type: 'integer', value: 0 }
-  return { type: 'array', value: items }
+  const xs = items(r)?.slice()
+  if (xs === undefined) return r
+  for (let i = 0; i + 1 < xs.length; i++)
+    if (xs[i]?.type === 'bulk' && xs[i]?.value === 'id') xs[i + 1] = { type: 'integer', value: 0 }
+  return { ...r, value: xs } as Reply
 }
 
 const unordered = (a: Reply, b: Reply): boolean =>
@@ -210,7 +229,12 @@ async function lexUndefined(argv: readonly string[], rc: RawClient): Promise<boo
   if ((await realEncoding(rc, key)) !== 'skiplist') return false
   const lo = (await rc.command('ZRANGE', key, '0', '0', 'WITHSCORES')).reply
   const hi = (await rc.command('ZRANGE', key, '-1', '-1', 'WITHSCORES')).reply
-  const score = (r: Reply): unknown => (r.type === 'array' ? r.value?.[1]?.value : null)
+  // RESP2: [member, score]; RESP3: [[member, score]].
+  const score = (r: Reply): unknown => {
+    const first = r.type === 'array' ? r.value?.[0] : undefined
+    const pair = first?.type === 'array' ? first : r
+    return pair.type === 'array' ? pair.value?.[1]?.value : null
+  }
   return score(lo) !== score(hi)
 }
 

@@ -1,6 +1,7 @@
 /**
  * Blocking pops — follows redis/src/blocked.c, t_list.c (BLPOP BRPOP BLMOVE BRPOPLPUSH
- * BLMPOP) and t_zset.c (BZPOPMIN BZPOPMAX BZMPOP), 7.0.15.
+ * BLMPOP) and t_zset.c (BZPOPMIN BZPOPMAX BZMPOP), 7.0.15 — and WAIT (replication.c), which
+ * with no replicas only ever times out.
  *
  * A blocking command that finds data behaves as its non-blocking twin (BLPOP as LPOP, with
  * the key in the reply). One that finds none blocks its client (blockForKeys): the client
@@ -67,6 +68,7 @@ import { listTypeLength, listTypePop, type ListObject } from '../types/t_list.ts
 import { zsetLength, type ZsetObject } from '../types/t_zset.ts'
 import { ldMulCeilToLL, string2ld } from '../util/numbers.ts'
 import { isToken, lookupOfType, parseMpopArgs } from './common.ts'
+import { getLongLongOrReply } from './parse.ts'
 import {
   listDeleteIfEmpty,
   listPosition,
@@ -80,6 +82,7 @@ import {
 import { defineCommand, type CommandCall, type CommandSpec } from './spec.ts'
 import { genericZpop } from './zset.ts'
 import { updateCommandLatencyHistogram } from '../util/hdrHistogram.ts'
+import { unblockPostponedClient } from '../pause.ts'
 import { latencyAddSampleIfNeeded } from '../latency.ts'
 
 // --- Timeouts ---
@@ -92,17 +95,41 @@ const LLONG_MAX = 2 ** 63
  * timeout.c getTimeoutFromObjectOrReply (seconds): the deadline in unix ms, 0 for none.
  * `(long long) ceill(seconds * 1000)` in long double (ldMulCeilToLL: exact, so -0.001 is 0
  * and 9223372036854775 s is not "negative"): an infinite or out-of-range product converts to
- * LLONG_MIN on x86-64 ("timeout is negative"); a deadline past LLONG_MAX wraps negative and
- * is already past.
+ * LLONG_MIN on x86-64 ("timeout is negative"); for a deadline past LLONG_MAX see deadlineOf.
  */
 function getTimeoutOrReply(arg: string, now: number): number | Reply {
   const ld = string2ld(arg)
   if (ld === null) return NOT_A_FLOAT
   const ms = ldMulCeilToLL(ld, 1000n)
   if (ms < 0n) return NEGATIVE
+  return deadlineOf(ms, now)
+}
+
+/**
+ * getTimeoutFromObjectOrReply's `tval += mstime()` (0 stays 0: no timeout). A deadline past
+ * LLONG_MAX wraps negative, and the timeout table (a radix tree keyed by the deadline as an
+ * unsigned 64-bit number) sorts it after every real time: the client is in the table but
+ * never times out, Infinity here.
+ */
+function deadlineOf(ms: bigint, now: number): number {
   if (ms === 0n) return 0
   const deadline = Number(ms) + now
-  return deadline >= LLONG_MAX ? -1 : deadline
+  return deadline >= LLONG_MAX ? Infinity : deadline
+}
+
+/** getTimeoutFromObjectOrReply in milliseconds (WAIT): the deadline in unix ms, 0 for none. */
+export function getTimeoutMsOrReply(arg: string, now: number): number | Reply {
+  const ms = getLongLongOrReply(arg, 'timeout is not an integer or out of range')
+  if (typeof ms === 'object') return ms
+  return ms < 0n ? NEGATIVE : deadlineOf(ms, now)
+}
+
+/**
+ * blocked.c replyToBlockedClientTimedOut: a null array for pops, for WAIT the replicas that
+ * acknowledged (none: there are no replicas).
+ */
+function timedOutReply(bpop: BlockState): Reply {
+  return bpop.btype === 'wait' ? ZERO : NIL_ARRAY
 }
 
 // --- Blocking and unblocking ---
@@ -180,7 +207,8 @@ export function clientIsBlocked(c: Client): boolean {
 
 /** freeClient of a blocked client: it stops waiting, with no reply. */
 export function unblockClosedClient(srv: ServerState, c: Client): void {
-  unblockClient(srv, c)
+  if (c.bpop?.btype === 'postpone') unblockPostponedClient(srv, c, true)
+  else unblockClient(srv, c)
 }
 
 /**
@@ -190,12 +218,18 @@ export function unblockClosedClient(srv: ServerState, c: Client): void {
 export function clientUnblock(srv: ServerState, c: Client, withError: boolean): boolean {
   const bpop = c.bpop
   if (bpop === null) return false
+  // A client CLIENT PAUSE holds: Redis 7.0.15 has no timeout reply for it (the server
+  // panics in replyToBlockedClientTimedOut), not modelled: it stays held. With ERROR it gets
+  // the error, then runs its command again (unblockClient queues it for reprocessing).
+  const postponed = bpop.btype === 'postpone'
+  if (postponed && !withError) return false
   replyToBlocked(
     srv,
     c,
-    withError ? error('UNBLOCKED client unblocked via CLIENT UNBLOCK') : NIL_ARRAY,
+    withError ? error('UNBLOCKED client unblocked via CLIENT UNBLOCK') : timedOutReply(bpop),
   )
-  unblockClient(srv, c)
+  if (postponed) unblockPostponedClient(srv, c, false)
+  else unblockClient(srv, c)
   commandStats(srv, bpop.cmd).failed++
   // Only the ERROR form goes through updateStatsOnUnblock (networking.c clientCommand).
   const cmd = srv.commands.map.get(bpop.cmd)
@@ -216,7 +250,7 @@ export function handleBlockedClientsTimeout(srv: ServerState, now: number): void
   }
   due.sort((a, b) => (a.bpop?.timeout ?? 0) - (b.bpop?.timeout ?? 0) || a.id - b.id)
   for (const c of due) {
-    replyToBlocked(srv, c, NIL_ARRAY)
+    if (c.bpop !== null) replyToBlocked(srv, c, timedOutReply(c.bpop))
     unblockClient(srv, c)
   }
 }
@@ -506,6 +540,20 @@ function bzmpopCommand(c: CommandCall): Reply {
   return blockingZpopGeneric(c, args.keys, !args.first, c.argv[1] ?? '', args.count, true)
 }
 
+/**
+ * replication.c waitCommand on a master with no replicas: none ever acknowledges, so WAIT
+ * for 0 (or fewer) answers 0 at once, as it does inside a transaction; otherwise the client
+ * blocks (BLOCKED_WAIT) until its timeout (forever with 0) or CLIENT UNBLOCK, and gets 0.
+ */
+function waitCommand(c: CommandCall): Reply {
+  const numreplicas = getLongLongOrReply(c.argv[1] ?? '')
+  if (typeof numreplicas === 'object') return numreplicas
+  const timeout = getTimeoutMsOrReply(c.argv[2] ?? '', c.ctx.now)
+  if (typeof timeout === 'object') return timeout
+  if (numreplicas <= 0n || denyBlocking(c)) return ZERO
+  return blockForKeys(c, 'wait', [], { timeout, count: -1, wherefrom: 'head' })
+}
+
 /** CLIENT UNBLOCK client-id [TIMEOUT|ERROR] once the id is parsed. */
 export function clientUnblockReply(
   srv: ServerState,
@@ -528,4 +576,5 @@ export const blockingCommands: readonly CommandSpec[] = [
   defineCommand('bzpopmin', bzpopCommand(false)),
   defineCommand('bzpopmax', bzpopCommand(true)),
   defineCommand('bzmpop', bzmpopCommand),
+  defineCommand('wait', waitCommand),
 ]

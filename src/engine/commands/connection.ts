@@ -42,6 +42,8 @@ import {
   helpReply,
 } from './parse.ts'
 import { clientUnblockReply, unblockClosedClient } from './blocking.ts'
+import { PAUSE_ALL, PAUSE_WRITE, pauseClients, unpauseClients } from '../pause.ts'
+import { LLONG_MAX } from '../util/numbers.ts'
 import {
   clientIsSubscribed,
   clientPubsubCounts,
@@ -646,8 +648,8 @@ function clientSubcommandSyntaxError(c: CommandCall): Reply {
 
 /**
  * CLIENT PAUSE <timeout> [WRITE|ALL]: the mode, then the timeout (getTimeoutFromObjectOrReply
- * in milliseconds) are checked as Redis does. Pausing only delays other clients' commands,
- * never changes a reply, and the engine runs one command at a time: it has no effect here.
+ * in milliseconds) are checked as Redis does; then pauseClients until now + timeout (ALL by
+ * default), which holds the clients' commands it covers (pause.ts).
  */
 function clientPauseCommand(c: CommandCall): Reply {
   if (c.argv.length > 4) return clientSubcommandSyntaxError(c)
@@ -656,7 +658,13 @@ function clientPauseCommand(c: CommandCall): Reply {
     return error('ERR CLIENT PAUSE mode must be WRITE or ALL')
   const t = getLongLongOrReply(c.argv[2] ?? '', 'timeout is not an integer or out of range')
   if (typeof t === 'object') return t
-  return t < 0n ? error('ERR timeout is negative') : OK
+  if (t < 0n) return error('ERR timeout is negative')
+  // timeout.c getTimeoutFromObjectOrReply: tval += mstime(), which wraps past LLONG_MAX
+  // (an end already past: the pause is over at once).
+  const end = t === 0n ? 0n : t + BigInt(Math.floor(c.srv.clock.now()))
+  const type = mode !== undefined && eqIgnoreCase(mode, 'write') ? PAUSE_WRITE : PAUSE_ALL
+  pauseClients(c.srv, end > LLONG_MAX ? -1 : Number(end), type)
+  return OK
 }
 
 /**
@@ -704,8 +712,10 @@ const clientCommand = defineCommand('client', undefined, [
   defineSubcommand('client', 'caching', clientCachingCommand),
   defineSubcommand('client', 'getredir', clientGetredirCommand),
   defineSubcommand('client', 'trackinginfo', clientTrackinginfoCommand),
-  // Pausing is not modelled: UNPAUSE answers as for a client that never paused.
-  defineSubcommand('client', 'unpause', () => OK),
+  defineSubcommand('client', 'unpause', (c) => {
+    unpauseClients(c.srv)
+    return OK
+  }),
   defineSubcommand('client', 'pause', clientPauseCommand),
   defineSubcommand('client', 'reply', clientReplyCommand),
   defineSubcommand('client', 'unblock', clientUnblockCommand),

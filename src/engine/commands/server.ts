@@ -1554,6 +1554,10 @@ function debugCommand(c: CommandCall): Reply {
   if (sub === 'digest-value' && argc >= 2)
     return array(argv.slice(2).map((k) => simple(digestValue(c.ctx, c.db, k))))
   if ((sub === 'change-repl-id' && argc === 2) || (sub === 'log' && argc === 3)) return OK
+  // rewriteConfig(server.configfile = NULL): fopen(NULL) fails with EFAULT (no config file,
+  // as for CONFIG REWRITE).
+  if (sub === 'config-rewrite-force-all' && argc === 2)
+    return error('ERR CONFIG-REWRITE-FORCE-ALL failed: Bad address')
   // Settings of what X-Ray does not model (AOF, replicas, cluster bus, reply buffers, script
   // deny flags), and a leak: accepted as debug.c accepts them.
   if (
@@ -1768,10 +1772,15 @@ const LATENCY_HELP = [
 ]
 
 /** latency.c fillCommandCDF: calls, then histogram_usec as µs → cumulative count. */
-function fillCommandCDF(hist: HdrHistogram): Reply {
+function fillCommandCDF(resp: Protocol, hist: HdrHistogram): Reply {
   const cdf: Reply[] = []
   for (const [us, count] of hdrLogCdf(hist)) cdf.push(integer(us), integer(count))
-  return array([bulk('calls'), integer(hist.totalCount), bulk('histogram_usec'), array(cdf)])
+  return mapReply(resp, [
+    bulk('calls'),
+    integer(hist.totalCount),
+    bulk('histogram_usec'),
+    mapReply(resp, cdf),
+  ])
 }
 
 /**
@@ -1784,7 +1793,7 @@ function latencyHistogramCommand(c: CommandCall): Reply {
   const out: Reply[] = []
   const add = (fullname: string): void => {
     const hist = c.srv.stats.numCommands.get(fullname)?.hist ?? null
-    if (hist !== null) out.push(bulk(fullname), fillCommandCDF(hist))
+    if (hist !== null) out.push(bulk(fullname), fillCommandCDF(c.client.resp, hist))
   }
   const addWithSubcommands = (cmd: CommandSpec, parent: CommandSpec | null): void => {
     add(parent === null ? cmd.name : `${parent.name}|${cmd.name}`)
@@ -1798,7 +1807,7 @@ function latencyHistogramCommand(c: CommandCall): Reply {
       if (found !== null) addWithSubcommands(found.cmd, found.parent)
     }
   }
-  return array(out)
+  return mapReply(c.client.resp, out)
 }
 
 /** latency.c createLatencyReport with no event recorded (and no transparent huge pages). */

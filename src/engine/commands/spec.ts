@@ -224,6 +224,12 @@ export function defineSubcommand(
   return specFromMeta(`${container}|${name}`, name, handler, undefined)
 }
 
+/**
+ * Commands flagged MAY_REPLICATE in Redis 7.0.15's commands/*.json: COMMAND INFO hides the
+ * flag, so the generated metadata lacks it (CLIENT PAUSE WRITE holds these too).
+ */
+const MAY_REPLICATE = new Set(['eval', 'evalsha', 'fcall', 'pfcount', 'publish', 'spublish'])
+
 function specFromMeta(
   key: string,
   name: string,
@@ -235,7 +241,9 @@ function specFromMeta(
   return {
     name,
     arity: m.arity,
-    flags: m.flags as readonly CommandFlag[],
+    flags: MAY_REPLICATE.has(key)
+      ? [...(m.flags as readonly CommandFlag[]), 'may_replicate']
+      : (m.flags as readonly CommandFlag[]),
     aclCategories: m.acl as readonly AclCategory[],
     firstKey: m.firstKey,
     lastKey: m.lastKey,

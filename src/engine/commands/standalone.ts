@@ -4,7 +4,7 @@
  * are the commands that answer without the feature behind them:
  *
  * - as a standalone master with no replicas, no cluster and no subscribers answers them
- *   (CLUSTER, READONLY, WAIT, REPLICAOF NO ONE, FAILOVER, MODULE, REPLCONF from a client
+ *   (CLUSTER, READONLY, REPLICAOF NO ONE, FAILOVER, MODULE, REPLCONF from a client
  *   that is not a replica, MIGRATE of keys that do not exist), byte for byte;
  * - or, for what X-Ray does not model (MIGRATE of a key that exists, replication, AOF,
  *   SHUTDOWN past its options), with an error that names the command and says so, instead of Redis's
@@ -15,7 +15,7 @@ import { syncCommand } from '../replication.ts'
 import { COMMAND_META } from './meta.generated.ts'
 import { cstr } from '../bytes.ts'
 import { sdssplitargs } from '../resp.ts'
-import { EMPTY_ARRAY, ERR_SYNTAX, error, OK, simple, ZERO, type Reply } from '../reply.ts'
+import { EMPTY_ARRAY, ERR_SYNTAX, error, OK, simple, type Reply } from '../reply.ts'
 import { REPLY_NONE } from '../state.ts'
 import { lookupKeyRead } from '../keyspace/db.ts'
 import {
@@ -71,19 +71,6 @@ const CLUSTER_DISABLED = error('ERR This instance has cluster support disabled')
 
 /** clusterCommand, READONLY, READWRITE, ASKING with cluster-enabled no. */
 const clusterDisabled: CommandHandler = () => CLUSTER_DISABLED
-
-/** replication.c waitCommand on a master with no replicas: 0 acknowledged, at once or at the timeout. */
-function waitCommand(c: CommandCall): Reply {
-  const n = getLongLongOrReply(c.argv[1] ?? '')
-  if (typeof n === 'object') return n
-  const t = getLongLongOrReply(c.argv[2] ?? '', 'timeout is not an integer or out of range')
-  if (typeof t === 'object') return t
-  if (t < 0n) return error('ERR timeout is negative')
-  // No replica ever acknowledges: with numreplicas > 0 and no timeout Redis blocks forever.
-  if (n > 0n && t === 0n && c.client.multi === null)
-    return notModelled('blocking commands (WAIT for a replica that does not exist)')(c)
-  return ZERO
-}
 
 /** REPLICAOF / SLAVEOF: NO ONE on a master is OK; following a master is not modelled. */
 function replicaofCommand(c: CommandCall): Reply {
@@ -290,7 +277,6 @@ export const standaloneCommands: readonly CommandSpec[] = [
   defineCommand('readonly', clusterDisabled),
   defineCommand('readwrite', clusterDisabled),
   defineCommand('asking', clusterDisabled),
-  defineCommand('wait', waitCommand),
   defineCommand('replicaof', replicaofCommand),
   defineCommand('slaveof', replicaofCommand),
   defineCommand('failover', failoverCommand),

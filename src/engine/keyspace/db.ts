@@ -17,6 +17,7 @@
  * including its early `break` when a key that was expired at WATCH time exists again.
  */
 import { alsoPropagate } from '../replication.ts'
+import { checkClientPauseTimeoutAndReturnIfPaused } from '../pause.ts'
 import type { ExecContext } from '../context.ts'
 import type { ClientId } from '../api.ts'
 import type { Client, ServerState, WatchedKey } from '../state.ts'
@@ -453,6 +454,8 @@ export function expireIfNeeded(
   const when = getExpire(ctx, db, key)
   if (when < 0 || !(ctx.now > when)) return false
   if (flags & EXPIRE_AVOID_DELETE_EXPIRED) return true
+  // While clients are paused the dataset stays as it is: expired for the reader only.
+  if (checkClientPauseTimeoutAndReturnIfPaused(srv)) return true
   deleteExpiredKeyAndPropagate(srv, ctx, db, key)
   if (ctx.tracing) ctx.emit({ type: 'expire/keyExpiredLazily', db: db.id, key, when, now: ctx.now })
   return true

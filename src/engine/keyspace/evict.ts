@@ -40,6 +40,7 @@
  * we use Number.MAX_SAFE_INTEGER − expire_ms, which orders candidates identically.
  */
 import { alsoPropagate, propagatePendingCommands } from '../replication.ts'
+import { checkClientPauseTimeoutAndReturnIfPaused } from '../pause.ts'
 import type { ExecContext } from '../context.ts'
 import type { EvictionCandidate, MaxmemoryPolicy } from '../events.ts'
 import type { ServerState } from '../state.ts'
@@ -341,6 +342,8 @@ function pickRandom(srv: ServerState, ctx: ExecContext): Victim | null {
  * is over and nothing (more) can be evicted, or the policy is noeviction.
  */
 export function performEvictions(srv: ServerState, ctx: ExecContext): EvictionResult {
+  // isSafeToPerformEvictions: while clients are paused nothing is evicted (a fake EVICT_OK).
+  if (checkClientPauseTimeoutAndReturnIfPaused(srv)) return 'ok'
   const result = evictKeys(srv, ctx)
   // The DELs of the evicted keys go out at the end, never wrapped in MULTI/EXEC.
   propagatePendingCommands(srv, true)

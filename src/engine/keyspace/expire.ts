@@ -25,6 +25,7 @@
  * runs: dbs visited, keys sampled and expired, why it stopped), expire/bucketsSampled
  * (full level: each sampling loop's buckets, sampled and expired keys).
  */
+import { checkClientPauseTimeoutAndReturnIfPaused } from '../pause.ts'
 import type { ExecContext } from '../context.ts'
 import type { ServerState } from '../state.ts'
 import {
@@ -83,6 +84,8 @@ export function activeExpireParams(effortConfig: number): ActiveExpireParams {
  * 'slow' (serverCron) or 'fast' (after commands). See the file comment for the algorithm.
  */
 export function activeExpireCycle(srv: ServerState, ctx: ExecContext, kind: 'slow' | 'fast'): void {
+  // While clients are paused the dataset stays as it is: no expiry (nor eviction).
+  if (checkClientPauseTimeoutAndReturnIfPaused(srv)) return
   const st = srv.expire
   // The common case after a command, decided before any allocation (the same test as below).
   if (
