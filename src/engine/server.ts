@@ -778,18 +778,23 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
   /**
    * blocked.c processUnblockedClients (beforeSleep): the clients a pause held run their
    * command again, from the start (it may be held again, or block); each reply goes to the
-   * outbox. Their steps are not traced (as for blocked clients served later).
+   * outbox. Their steps are not traced (as for blocked clients served later). The reply of
+   * `self`, the client whose command just ran (held by a pause whose end had passed unseen,
+   * then released by the same call's checks), is returned instead, as that command's reply.
    */
-  const processUnblockedClients = (): void => {
+  const processUnblockedClients = (self: Client | null): Reply | null => {
+    let selfReply: Reply | null = null
     const queue = srv.clientPause.unblocked
     for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
       const c = srv.clients.get(next.id)
       if (c === undefined || c.bpop !== null) continue
       const now = Math.floor(srv.clock.now())
       const reply = runCommand(next.argv, c, createExecContext(srv.rng, srv.clock, 'off', now), now)
-      if (reply === BLOCKED || c.replySilenced) continue
-      srv.outbox.set(c.id, (srv.outbox.get(c.id) ?? '') + respEncode(reply))
+      if (c === self) selfReply = reply
+      else if (reply !== BLOCKED && !c.replySilenced)
+        srv.outbox.set(c.id, (srv.outbox.get(c.id) ?? '') + respEncode(reply))
     }
+    return selfReply
   }
 
   // One context per trace level, reused by every top-level command (context.ts
@@ -814,10 +819,10 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
     const ctx = contextFor(level, now)
     const seq = ++srv.seq
     const db = c.db
-    const reply = runCommand(argv, c, ctx, now)
+    let reply = runCommand(argv, c, ctx, now)
     // A trace-off context has no events of its own to hand out: each Trace gets a new array.
     const events = ctx.tracing ? ctx.events : []
-    if (srv.clientPause.unblocked.length !== 0) processUnblockedClients()
+    if (srv.clientPause.unblocked.length !== 0) reply = processUnblockedClients(c) ?? reply
     return { seq, client: c.id, db, argv, at: now, reply, events }
   }
 
@@ -830,8 +835,8 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
     const ctx = contextFor('off', now)
     ++srv.seq
     const reply = runCommand(argv, c, ctx, now)
-    if (srv.clientPause.unblocked.length !== 0) processUnblockedClients()
-    return reply
+    if (srv.clientPause.unblocked.length === 0) return reply
+    return processUnblockedClients(c) ?? reply
   }
 
   const runCron = (level: TraceLevel, at: number, events: StepEvent[]): void => {
@@ -841,7 +846,7 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
     // The event loop's next beforeSleep: blocked clients whose time has come, and the
     // clients a pause that ended held.
     if (srv.blockedClients !== 0) handleBlockedClientsTimeout(srv, ctx.now)
-    if (srv.clientPause.unblocked.length !== 0) processUnblockedClients()
+    if (srv.clientPause.unblocked.length !== 0) processUnblockedClients(null)
     for (const e of ctx.events) events.push(e)
   }
 

@@ -299,7 +299,9 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
         blockedConns.delete(conn)
         conn.blocked = false
         replyBufferReset(out)
-        processInputBuffer(conn)
+        // A late reply may end the connection (a QUIT a client pause held): no more input.
+        if (engine.shouldClose(conn.id)) conn.closing = true
+        else processInputBuffer(conn)
         respParserReleaseBytes(conn.parser)
         writeReplies(conn)
         resumed = true

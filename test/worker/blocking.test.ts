@@ -114,3 +114,30 @@ describe('blocking commands through the engine host', () => {
     expect((await t.exec(t.b, 'RPUSH', 'q', 'y')).unblocked).toEqual([t.a])
   })
 })
+
+describe('CLIENT PAUSE through the engine host', () => {
+  it('a postponed command waits like a blocked one; the pause timeout releases it', async () => {
+    const { a, b, exec, tick } = await twoClients()
+    await exec(a, 'CLIENT', 'PAUSE', '1000', 'WRITE')
+    const set = await exec(b, 'SET', 'k', 'v')
+    expect(set.blocked).toBe(true)
+    expect((await exec(a, 'GET', 'k')).reply).toEqual({ type: 'bulk', value: null })
+    expect((await tick(500))?.unblocked).toBeUndefined()
+    const late = await tick(600)
+    expect(late?.unblocked).toEqual([b])
+    expect(late?.output).toEqual([[b, '+OK\r\n']])
+    expect((await exec(a, 'GET', 'k')).reply).toEqual({ type: 'bulk', value: 'v' })
+  })
+
+  it('CLIENT UNBLOCK cannot release a postponed client; CLIENT UNPAUSE does', async () => {
+    const { a, b, exec } = await twoClients()
+    await exec(a, 'CLIENT', 'PAUSE', '100000', 'WRITE')
+    await exec(b, 'INCR', 'n')
+    const unblock = await exec(a, 'CLIENT', 'UNBLOCK', String(b))
+    expect(unblock.reply).toEqual({ type: 'integer', value: 0 })
+    expect(unblock.unblocked).toBeUndefined()
+    const unpause = await exec(a, 'CLIENT', 'UNPAUSE')
+    expect(unpause.unblocked).toEqual([b])
+    expect(unpause.output).toEqual([[b, ':1\r\n']])
+  })
+})
