@@ -205,6 +205,8 @@ export const en = {
   'notice.imported': 'Session imported.',
   'notice.importFailed': 'Import failed: {message}',
   'notice.dismiss': 'Dismiss',
+  'notice.heldByPause':
+    'Client {client} is held by CLIENT PAUSE, which Ctrl+C cannot end: run CLIENT UNPAUSE in another tab, or advance the clock past the pause.',
   'help.title': 'Keyboard shortcuts',
   'help.close': 'Close',
   'help.space': 'Play / pause the timeline',
@@ -419,6 +421,8 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'notice.imported': '会话已导入。',
   'notice.importFailed': '导入失败：{message}',
   'notice.dismiss': '关闭',
+  'notice.heldByPause':
+    '客户端 {client} 被 CLIENT PAUSE 挂起，Ctrl+C 无法结束：请在另一个标签页运行 CLIENT UNPAUSE，或把时钟推进到暂停结束之后。',
   'help.title': '键盘快捷键',
   'help.close': '关闭',
   'help.space': '播放 / 暂停时间轴',

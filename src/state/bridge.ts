@@ -271,7 +271,13 @@ export function connectBridge(
     try {
       const helper = await client.createClient()
       try {
-        st().traceReceived(await client.exec(['CLIENT', 'UNBLOCK', String(blocked)], helper))
+        const trace = await client.exec(['CLIENT', 'UNBLOCK', String(blocked)], helper)
+        st().traceReceived(trace)
+        // 0: the tab waits on CLIENT PAUSE, which CLIENT UNBLOCK cannot end (in Redis 7.0.15
+        // its TIMEOUT form even crashes the server): say what does end it.
+        const r = trace.reply
+        if (r.type === 'integer' && Number(r.value) === 0)
+          st().noticeShown('notice.heldByPause', { client: blocked })
       } finally {
         await client.closeClient(helper)
       }

@@ -134,6 +134,26 @@ describe('BLPOP in the console', { timeout: 30_000 }, () => {
     h.dispose()
   })
 
+  it('says how to end a wait under CLIENT PAUSE, which Ctrl+C (CLIENT UNBLOCK) cannot end', async () => {
+    const { h, first, second, tab, on } = await twoTabs()
+    await on(second, 'CLIENT', 'PAUSE', '100000', 'WRITE')
+    await on(first, 'SET', 'k', 'v')
+    expect(tab(first)?.waiting).toBeDefined()
+    h.store.getState().unblockRequested(first)
+    await h.bridge.idle()
+    expect(tab(first)?.waiting).toBeDefined()
+    expect(h.store.getState().notice).toMatchObject({
+      key: 'notice.heldByPause',
+      params: { client: first },
+    })
+    // What the notice says does end it.
+    await on(second, 'CLIENT', 'UNPAUSE')
+    await h.bridge.idle()
+    expect(tab(first)?.waiting).toBeUndefined()
+    expect(printed(tab(first)).slice(-2)).toEqual(['> SET k v', 'OK'])
+    h.dispose()
+  })
+
   it('holds the lines pasted after a blocking one until it returns, then runs them in order', async () => {
     const { h, first, second, tab, on } = await twoTabs()
     h.store.getState().clientTabSelected(first)
