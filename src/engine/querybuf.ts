@@ -50,6 +50,9 @@ export interface QueryBuf {
   peak: number
   /** c->bulklen: the bulk being read, or -1. */
   bulklen: number
+  /** c->argv_len_sum and c->argc of a command read only in part (0 between commands). */
+  argvLenSum: number
+  argc: number
   /** A transport feeds this buffer (queryBufRead and the parser); otherwise commands do. */
   hosted: boolean
   readonly account: QueryBufAccount
@@ -66,6 +69,8 @@ export function queryBufCreate(account: QueryBufAccount): QueryBuf {
     zmalloc: 0,
     peak: 0,
     bulklen: -1,
+    argvLenSum: 0,
+    argc: 0,
     hosted: false,
     account,
   }
@@ -149,10 +154,21 @@ export function queryBufTakenByArg(qb: QueryBuf, bulklen: number): void {
   setAlloc(qb, room.alloc, room.type)
 }
 
-/** The end of processInputBuffer: what is left unparsed, and the bulk under way. */
-export function queryBufSettle(qb: QueryBuf, pending: number, bulklen: number): void {
+/**
+ * The end of processInputBuffer: what is left unparsed, the bulk under way, and the
+ * arguments already parsed of a command not read in full.
+ */
+export function queryBufSettle(
+  qb: QueryBuf,
+  pending: number,
+  bulklen: number,
+  argvLenSum: number,
+  argc: number,
+): void {
   qb.len = pending
   qb.bulklen = bulklen
+  qb.argvLenSum = argvLenSum
+  qb.argc = argc
 }
 
 // --- clientsCron (server.c) ---

@@ -341,7 +341,15 @@ export function respParserReadLen(p: RespParser): number {
 
 /** The end of processInputBuffer's pass: the query buffer keeps only what is unparsed. */
 export function respParserSettle(p: RespParser): void {
-  if (p.querybuf !== null) queryBufSettle(p.querybuf, p.buf.length - p.pos, p.bulklen)
+  if (p.querybuf === null) return
+  let sum = 0
+  let argc = 0
+  // A multibulk request read in part keeps its parsed arguments (c->argv) until the rest comes.
+  if (p.multibulklen > 0) {
+    for (const a of p.argv) sum += a.length
+    argc = p.argv.length
+  }
+  queryBufSettle(p.querybuf, p.buf.length - p.pos, p.bulklen, sum, argc)
 }
 
 /** Forgets the bytes given to the last feed (the transport is about to reuse them). */

@@ -258,14 +258,16 @@ export function clientInfoString(srv: ServerState, c: Client, current: Client | 
   const qb = c.querybuf
   const qbuf = qb.hosted ? qb.len : argv === null ? 0 : multibulkLen(argv)
   const qbufFree = Math.max(0, qb.alloc - qbuf)
-  const argvMem = argv === null ? 0 : argvLenSum(argv)
+  // Another client's command half-read: the arguments parsed so far (processMultibulkBuffer).
+  const argvMem = argv === null ? qb.argvLenSum : argvLenSum(argv)
   const obl = isCurrent ? Math.min((io?.obl ?? 0) + execOutputBytes(c), c.bufUsableSize) : 0
   // getClientMemoryUsage.
   const totMem =
     CLIENT_STRUCT_SIZE +
     c.bufUsableSize +
     qb.zmalloc +
-    (isCurrent ? argvMem + PTR_SIZE * c.argc : 0) +
+    argvMem +
+    PTR_SIZE * (isCurrent ? c.argc : qb.argc) +
     multiStateMemOverhead(c) +
     pubsubMemOverhead(c) +
     trackingMemOverhead(c)
