@@ -22,6 +22,15 @@
  * also hands over the chunk's bytes (RespChunkBytes, Node's Buffer), longer arguments are
  * copied out of them as flat strings, as Redis copies each argument into its own sds.
  */
+import {
+  PROTO_MBULK_BIG_ARG,
+  queryBufAppended,
+  queryBufBigArgHeader,
+  queryBufReadLen,
+  queryBufSettle,
+  queryBufTakenByArg,
+  type QueryBuf,
+} from './querybuf.ts'
 import type { Reply } from './reply.ts'
 
 // --- Constants (server.h) ---
@@ -260,11 +269,14 @@ export interface RespParser {
   authRequired: (() => boolean) | null
   /** The protocol error, without the "ERR " code ("Protocol error: ..."), once one occurred. */
   error: string | null
+  /** The engine client's query buffer sizes, which reads and big arguments change. */
+  querybuf: QueryBuf | null
 }
 
 export interface RespParserOptions {
   readonly maxBulkLen?: number
   readonly authRequired?: () => boolean
+  readonly querybuf?: QueryBuf | null
 }
 
 /** Creates an empty parser. */
@@ -282,6 +294,7 @@ export function respParserCreate(opts: RespParserOptions = {}): RespParser {
     maxBulkLen: opts.maxBulkLen ?? PROTO_MAX_BULK_LEN_DEFAULT,
     authRequired: opts.authRequired ?? null,
     error: null,
+    querybuf: opts.querybuf ?? null,
   }
 }
 
@@ -311,6 +324,32 @@ export function respParserFeed(
   p.bytes = bytes
   p.bytesFrom = p.buf.length - chunk.length
   p.bytesDelta = bytesOffset - p.bytesFrom
+  if (p.querybuf !== null) queryBufAppended(p.querybuf, chunk.length)
+}
+
+/**
+ * readQueryFromClient before a read: grows the query buffer (p.querybuf) as Redis does and
+ * returns how many bytes the read takes; a transport feeds at most that much at once.
+ */
+export function respParserReadLen(p: RespParser): number {
+  const qb = p.querybuf
+  if (qb === null) return PROTO_IOBUF_LEN
+  // A big bulk under way: the read asks for the rest of it.
+  const big = p.multibulklen > 0 && p.bulklen >= PROTO_MBULK_BIG_ARG
+  return queryBufReadLen(qb, big ? p.bulklen + 2 - (p.buf.length - p.pos) : -1)
+}
+
+/** The end of processInputBuffer's pass: the query buffer keeps only what is unparsed. */
+export function respParserSettle(p: RespParser): void {
+  if (p.querybuf === null) return
+  let sum = 0
+  let argc = 0
+  // A multibulk request read in part keeps its parsed arguments (c->argv) until the rest comes.
+  if (p.multibulklen > 0) {
+    for (const a of p.argv) sum += a.length
+    argc = p.argv.length
+  }
+  queryBufSettle(p.querybuf, p.buf.length - p.pos, p.bulklen, sum, argc)
 }
 
 /** Forgets the bytes given to the last feed (the transport is about to reuse them). */
@@ -515,11 +554,16 @@ function processMultibulkBuffer(p: RespParser): boolean {
       }
       p.pos = newline + 2
       p.bulklen = ll
+      if (ll >= PROTO_MBULK_BIG_ARG && p.querybuf !== null)
+        queryBufBigArgHeader(p.querybuf, s.length - p.pos, ll)
     }
     // The bulk and the two bytes after it (not checked to be "\r\n", as in Redis).
     const start = p.pos
     const len = p.bulklen
     if (s.length - start < len + 2) return false
+    // Alone in the buffer, a big argument takes it over (its header trimmed the rest).
+    if (len >= PROTO_MBULK_BIG_ARG && s.length - start === len + 2 && p.querybuf !== null)
+      queryBufTakenByArg(p.querybuf, len)
     p.argv.push(len < FLAT_COPY_MIN ? s.slice(start, start + len) : bulkArgument(p, start, len))
     p.pos = start + len + 2
     p.bulklen = -1

@@ -106,6 +106,7 @@ import { inspectClients } from './inspectClients.ts'
 import './inspectContainers.ts'
 import { zmallocUsedMemory } from './keyspace/memory.ts'
 import { startSlicedCommand } from './sliced.ts'
+import { queryBufCreate, type QueryBuf } from './querybuf.ts'
 import { PACKED_THRESHOLD } from './structures/quicklist.ts'
 import { drainOutbox, monitorClientClosed } from './commands/monitor.ts'
 import {
@@ -236,6 +237,7 @@ export function createServerState(opts: ServerOptions): ServerState {
     aclRestricted: false,
     tracking: null,
     clientReplyBufBytes: 0,
+    clientQueryBufs: { bytes: 0 },
     replyBufferPeakResetTime: REPLY_BUFFER_DEFAULT_PEAK_RESET_TIME,
     replyBufferResizingEnabled: true,
   }
@@ -280,7 +282,7 @@ export function createClientState(srv: ServerState, opts: ClientOptions = {}): C
     tracking: null,
     argv: null,
     argc: 0,
-    querybufAlloc: 0,
+    querybuf: queryBufCreate(srv.clientQueryBufs),
     bufUsableSize: PROTO_REPLY_CHUNK_BYTES,
     bufPeak: PROTO_REPLY_CHUNK_BYTES,
     bufPeakLastResetTime: srv.unixtime,
@@ -636,8 +638,13 @@ export interface EngineServer extends RedisServer {
    * scan for text, which costs tens of ns a command on the hot path.
    */
   callBytes(argv: readonly string[], client?: ClientId): Reply
-  /** Where CLIENT LIST asks the RESP host for a running client's qbuf and obl (connection.ts). */
+  /** Where CLIENT LIST asks the RESP host for a running client's obl (connection.ts). */
   setClientIoProbe(probe: ClientIoProbe | null): void
+  /**
+   * A transport's hold on a client's query buffer sizes (querybuf.ts): from then on its reads
+   * and its parser size the buffer, not the commands.
+   */
+  hostQueryBuf(id: ClientId): QueryBuf | null
   /** execute() for byte-string arguments, without the scan for text (see callBytes). */
   executeBytes(argv: readonly string[], client?: ClientId): Trace
   /** The client has not authenticated while the default user needs a password (networking.c authRequired). */
@@ -706,6 +713,12 @@ export function serverStateValidate(srv: ServerState): string[] {
   if (replyBufs !== srv.clientReplyBufBytes)
     errors.push(
       `reply buffers sum to ${String(replyBufs)}, ${String(srv.clientReplyBufBytes)} counted`,
+    )
+  let queryBufs = 0
+  for (const c of srv.clients.values()) queryBufs += c.querybuf.zmalloc
+  if (queryBufs !== srv.clientQueryBufs.bytes)
+    errors.push(
+      `query buffers sum to ${String(queryBufs)}, ${String(srv.clientQueryBufs.bytes)} counted`,
     )
   if (blocked !== srv.blockedClients)
     errors.push(`${String(srv.blockedClients)} blocked clients counted, ${String(blocked)} found`)
@@ -873,6 +886,12 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
     callBytes: runOff,
     setClientIoProbe: (probe) => {
       setClientIoProbe(srv, probe)
+    },
+    hostQueryBuf: (id) => {
+      const c = srv.clients.get(id)
+      if (c === undefined) return null
+      c.querybuf.hosted = true
+      return c.querybuf
     },
     execute: (argv, client) => run(argvToBytes(argv), client, srv.traceLevel),
     executeBytes: (argv, client) => run(argv, client, srv.traceLevel),

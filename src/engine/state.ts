@@ -27,6 +27,7 @@ import type { AclState, AclUser } from './acl.ts'
 import type { ClientTracking, TrackingState } from './tracking.ts'
 import type { Reply } from './reply.ts'
 import type { ClientPauseState } from './pause.ts'
+import type { QueryBuf, QueryBufAccount } from './querybuf.ts'
 
 // --- Config ---
 
@@ -230,8 +231,8 @@ export interface Client {
   argv: readonly string[] | null
   /** c->argc of the running command (inside EXEC, the queued command's). */
   argc: number
-  /** sdsalloc(c->querybuf): 0 until the first read, then kept until clientsCron trims it. */
-  querybufAlloc: number
+  /** c->querybuf's sizes (querybuf.ts): a RESP transport's reads drive them, else commands. */
+  querybuf: QueryBuf
   /** c->buf_usable_size: the reply buffer (CLIENT LIST rbs), 16 KiB at first (connection.ts). */
   bufUsableSize: number
   /** c->buf_peak: the most of c->buf one batch of replies has filled since the last reset (rbp). */
@@ -441,6 +442,8 @@ export interface ServerState {
   tracking: TrackingState | null
   /** The sum of every client's bufUsableSize (their reply buffers, in used_memory). */
   clientReplyBufBytes: number
+  /** The sum of every client's query buffer allocation (in used_memory). */
+  clientQueryBufs: QueryBufAccount
   /** server.reply_buffer_peak_reset_time (ms; -1 never) and reply_buffer_resizing_enabled. */
   replyBufferPeakResetTime: number
   replyBufferResizingEnabled: boolean

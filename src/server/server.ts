@@ -4,8 +4,10 @@
  * writeToClient) over the engine.
  *
  * One engine client per connection. Each network chunk is decoded as latin1 once (a byte
- * string, see bytes.ts), fed to the connection's parser in PROTO_IOBUF_LEN slices (so the
- * "too big ..." limits trip exactly where Redis's 16KB reads would trip them), and every
+ * string, see bytes.ts), fed to the connection's parser in slices as long as Redis's reads
+ * (16 KiB, the query buffer's free space, or the rest of a big argument: querybuf.ts, which
+ * also sizes the client's query buffer as Redis does), so the "too big ..." limits trip
+ * exactly where Redis's reads would trip them, and every
  * complete command in it is executed in order; the replies of one chunk are encoded into
  * one reusable byte buffer (replyBuffer.ts) and go out in one write (pipelining). Long
  * arguments are copied out of the chunk's bytes by chunkBytes.ts. A protocol error replies `-ERR Protocol error: ...` and closes that
@@ -21,14 +23,15 @@ import type { Clock } from '../engine/clock.ts'
 import type { TraceLevel } from '../engine/events.ts'
 import { SHUTDOWN_NOT_MODELLED } from '../engine/commands/standalone.ts'
 import type { ClientIoProbe } from '../engine/commands/connection.ts'
+import type { QueryBuf } from '../engine/querybuf.ts'
 import { BLOCKED, error, type Reply } from '../engine/reply.ts'
 import {
-  PROTO_IOBUF_LEN,
   respParserCreate,
   respParserFeed,
   respParserNext,
-  respParserPending,
+  respParserReadLen,
   respParserReleaseBytes,
+  respParserSettle,
   type RespParser,
 } from '../engine/resp.ts'
 import { chunkBytesCreate, type Latin1Buffer } from './chunkBytes.ts'
@@ -83,8 +86,10 @@ interface AuthAware {
 interface EngineHooks {
   queryLimits?(): { readonly protoMaxBulkLen: number; readonly clientQueryBufferLimit: number }
   callBytes?(argv: readonly string[], client: ClientId): Reply
-  /** Where CLIENT LIST reads a running client's query buffer length and pending reply bytes. */
+  /** Where CLIENT LIST reads a running client's pending reply bytes. */
   setClientIoProbe?(probe: ClientIoProbe | null): void
+  /** The client's query buffer sizes, which this transport's reads then drive. */
+  hostQueryBuf?(client: ClientId): QueryBuf | null
 }
 
 interface Connection {
@@ -179,16 +184,10 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
   // CLIENT LIST asks for its qbuf and obl through the probe, so other commands pay nothing.
   let running: Connection | null = null
   let runningOutStart = 0
-  ;(engine as RedisServer & EngineHooks).setClientIoProbe?.((id) => {
-    // sdslen(c->querybuf): the commands of this read stay in it until the pass ends.
-    if (running !== null && running.id === id)
-      return { qbuf: running.parser.buf.length, obl: out.len - runningOutStart }
-    // A blocked client's command run again (CLIENT PAUSE ended): its pass ended when it
-    // blocked, so only the bytes it had not parsed yet are left.
-    const held = byId.get(id)
-    if (held?.blocked === true) return { qbuf: respParserPending(held.parser), obl: 0 }
-    return null
-  })
+  ;(engine as RedisServer & EngineHooks).setClientIoProbe?.((id) =>
+    running !== null && running.id === id ? { obl: out.len - runningOutStart } : null,
+  )
+  const queryBufHook = (engine as RedisServer & EngineHooks).hostQueryBuf
   // One of each serves every connection: a read is parsed, run and answered before the next.
   const chunkBytes = chunkBytesCreate(READ_BUFFER)
   const out = replyBufferCreate()
@@ -209,9 +208,10 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
     const conn: Connection = {
       socket,
       id,
-      parser: respParserCreate(
-        authHook === undefined ? {} : { authRequired: () => authHook.call(engine, id) },
-      ),
+      parser: respParserCreate({
+        ...(authHook === undefined ? {} : { authRequired: () => authHook.call(engine, id) }),
+        querybuf: queryBufHook?.call(engine, id) ?? null,
+      }),
       closing: false,
       closed: false,
       blocked: false,
@@ -250,18 +250,15 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
     const limits = limitsHook?.call(engine)
     if (limits !== undefined) p.maxBulkLen = limits.protoMaxBulkLen
     const queryLimit = limits?.clientQueryBufferLimit ?? Infinity
-    if (n <= PROTO_IOBUF_LEN) {
-      respParserFeed(p, bytes.latin1Slice(0, n), chunkBytes, 0)
+    // The bytes as Redis's reads would take them: each as long as the query buffer makes room for.
+    for (let off = 0; off < n && !conn.closing;) {
+      const end = Math.min(n, off + respParserReadLen(p))
+      respParserFeed(p, bytes.latin1Slice(off, end), chunkBytes, off)
+      // readQueryFromClient: past the limit the client is closed, with no reply.
       if (p.buf.length - p.pos > queryLimit) conn.closing = true
       else processInputBuffer(conn)
-    } else {
-      for (let off = 0; off < n && !conn.closing; off += PROTO_IOBUF_LEN) {
-        const end = Math.min(n, off + PROTO_IOBUF_LEN)
-        respParserFeed(p, bytes.latin1Slice(off, end), chunkBytes, off)
-        // readQueryFromClient: past the limit the client is closed, with no reply.
-        if (p.buf.length - p.pos > queryLimit) conn.closing = true
-        else processInputBuffer(conn)
-      }
+      respParserSettle(p)
+      off = end
     }
     respParserReleaseBytes(p)
     writeReplies(conn)
@@ -302,6 +299,7 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
         // A late reply may end the connection (a QUIT a client pause held): no more input.
         if (engine.shouldClose(conn.id)) conn.closing = true
         else processInputBuffer(conn)
+        respParserSettle(conn.parser)
         respParserReleaseBytes(conn.parser)
         writeReplies(conn)
         resumed = true

@@ -11,7 +11,8 @@ import { describe, expect, it } from 'vitest'
 import type { RawClient } from '../server/rawClient.ts'
 import { bothServersPerFile } from './bothServers.ts'
 
-const servers = bothServersPerFile({ tcp: true })
+// DEBUG PAUSE-CRON holds clientsCron where a test needs the buffers as the reads left them.
+const servers = bothServersPerFile({ tcp: true }, true)
 
 /** A CLIENT LIST line with the connection's own fields masked and tot-mem less rbs. */
 function masked(line: string): string {
@@ -88,5 +89,53 @@ describe('CLIENT INFO buffer fields against redis-server', () => {
       const id = String((await a.command('CLIENT', 'ID')).reply.value)
       return sendRaw(b, info(['CLIENT', 'LIST', 'ID', id]), 1)
     })
+  })
+
+  it('a 100 KB SET sent in pieces: the query buffer grows for the argument, then clientsCron trims it', async () => {
+    const log = await onBoth(async (a, b) => {
+      await b.command('DEBUG', 'PAUSE-CRON', '1')
+      await a.command('CLIENT', 'SETNAME', 'big')
+      const id = String((await a.command('CLIENT', 'ID')).reply.value)
+      const list = async (): Promise<string> =>
+        (await sendRaw(b, info(['CLIENT', 'LIST', 'ID', id]), 1))[0] ?? ''
+      /** CLIENT LIST ID once `until` holds of it (a's bytes may take a moment to be read). */
+      const listWhen = async (until: (line: string) => boolean): Promise<string> => {
+        let line = await list()
+        for (let i = 0; i < 100 && !until(line); i++) {
+          await new Promise((resolve) => setTimeout(resolve, 20))
+          line = await list()
+        }
+        return line
+      }
+      const set = info(['SET', 'x', 'A'.repeat(100000)])
+      const log: string[] = []
+      // The bytes after the `$100000` header stay in the buffer: 11, then 19971, then 59971.
+      for (const [from, to] of [
+        [0, 40],
+        [40, 20000],
+        [20000, 60000],
+      ] as const) {
+        a.send(set.slice(from, to))
+        log.push(await listWhen((line) => line.includes(` qbuf=${String(to - 29)} `)))
+      }
+      a.send(set.slice(60000))
+      log.push(JSON.stringify((await a.next()).reply))
+      log.push(await list())
+      // Two clientsCron visits: the first resets the peak the last read left, the second trims.
+      await b.command('DEBUG', 'PAUSE-CRON', '0')
+      const trimmed = await listWhen((line) => line.includes(' qbuf-free=0 '))
+      log.push(trimmed)
+      return log
+    })
+    expect(
+      log.map((line) => /qbuf=\d+ qbuf-free=\d+ argv-mem=\d+/.exec(line)?.[0] ?? line),
+    ).toEqual([
+      'qbuf=11 qbuf-free=114667 argv-mem=4',
+      'qbuf=19971 qbuf-free=94707 argv-mem=4',
+      'qbuf=59971 qbuf-free=54707 argv-mem=4',
+      '{"type":"simple","value":"OK"}',
+      'qbuf=0 qbuf-free=114678 argv-mem=0',
+      'qbuf=0 qbuf-free=0 argv-mem=0',
+    ])
   })
 })

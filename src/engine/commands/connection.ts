@@ -5,8 +5,9 @@
  * HELLO: sets the client's protocol (2 or 3; RESET goes back to 2) and answers a map, which
  * RESP2 sends as a flat array (reply.ts mapReply).
  *
- * CLIENT LIST/INFO print Redis's fields. The running client's qbuf is what its host read
- * (the RESP server's query buffer; the console's command as multibulk), argv-mem, multi-mem,
+ * CLIENT LIST/INFO print Redis's fields. qbuf and qbuf-free are the query buffer's sizes
+ * (querybuf.ts, which the RESP server's reads drive; the console's command counts as one
+ * multibulk read), argv-mem, multi-mem,
  * obl and tot-mem are computed as networking.c does; the output buffer's size and peak (rbs,
  * rbp) follow clientsCronResizeOutputBuffer.
  */
@@ -14,7 +15,7 @@ import { redactClientCommandArgument } from '../call.ts'
 import { cstr } from '../bytes.ts'
 import { respAppend } from '../resp.ts'
 import { jemallocSizeClass } from '../structures/jemalloc.ts'
-import { sdsHdrSize, sdsReqType } from '../structures/sds.ts'
+import { queryBufCronResize, queryBufFree, queryBufReadLen } from '../querybuf.ts'
 import { dbSwapDatabases, unwatchAllKeys } from '../keyspace/db.ts'
 import { traceUnwatch } from '../multi.ts'
 import {
@@ -89,16 +90,6 @@ export function clientSetName(c: Client, name: string, ctx: ExecContext | null =
 
 const BAD_NAME = error('ERR Client names cannot contain spaces, newlines or special characters.')
 
-/** PROTO_IOBUF_LEN: readQueryFromClient reads up to 16 KiB at a time. */
-const PROTO_IOBUF_LEN = 16 * 1024
-/**
- * sdsalloc(c->querybuf) after the first read: sdsMakeRoomForNonGreedy(sdsempty(), 16 KiB)
- * allocates header + 16 KiB + 1 and jemalloc rounds it up to its size class.
- */
-const QUERYBUF_ZMALLOC = jemallocSizeClass(
-  sdsHdrSize(sdsReqType(PROTO_IOBUF_LEN)) + PROTO_IOBUF_LEN + 1,
-)
-const QUERYBUF_ALLOC = QUERYBUF_ZMALLOC - sdsHdrSize(sdsReqType(PROTO_IOBUF_LEN)) - 1
 /** zmalloc_size(c): sizeof(client) in 7.0.15's size class. */
 const CLIENT_STRUCT_SIZE = 768
 /** networking.c: c->buf's size at createClient, the most clientsCron expands it to. */
@@ -107,8 +98,6 @@ export const PROTO_REPLY_CHUNK_BYTES = 16 * 1024
 const PROTO_REPLY_MIN_BYTES = 1024
 /** server.h REPLY_BUFFER_DEFAULT_PEAK_RESET_TIME (ms), as DEBUG REPLYBUFFER RESET restores. */
 export const REPLY_BUFFER_DEFAULT_PEAK_RESET_TIME = 5000
-/** zmalloc size of an empty query buffer (sdsempty, or one trimmed by clientsCron). */
-const EMPTY_QUERYBUF_ZMALLOC = jemallocSizeClass(sdsHdrSize(sdsReqType(0)) + 1)
 /** sizeof(robj *), sizeof(multiCmd), sizeof(listNode) + sizeof(watchedKey). */
 const PTR_SIZE = 8
 const MULTI_CMD_SIZE = 24
@@ -136,17 +125,13 @@ function multibulkLen(argv: readonly string[]): number {
 export function clientCommandIoBegin(c: Client, argv: readonly string[]): void {
   c.argv = argv
   c.argc = argv.length
-  // readQueryFromClient: a buffer under 16 KiB gets room for a whole read (NonGreedy).
-  if (c.querybufAlloc < PROTO_IOBUF_LEN) c.querybufAlloc = QUERYBUF_ALLOC
+  // Without a transport, the command came in one read of an empty buffer (readQueryFromClient).
+  if (!c.querybuf.hosted) queryBufReadLen(c.querybuf, -1)
 }
 
-/**
- * server.c clientsCronResizeQueryBuffer: an empty buffer wasting over 4 KiB of a client idle
- * for more than 2 s is trimmed to nothing (the peak-based trim needs a buffer over 32 KiB).
- */
+/** server.c clientsCronResizeQueryBuffer (querybuf.ts). */
 export function clientsCronResizeQueryBuffer(srv: ServerState, c: Client): void {
-  const idle = srv.unixtime - Math.floor(c.lastInteraction / 1000)
-  if (c.querybufAlloc > 1024 * 4 && idle > 2) c.querybufAlloc = 0
+  queryBufCronResize(c.querybuf, srv.unixtime - Math.floor(c.lastInteraction / 1000))
 }
 
 /**
@@ -197,7 +182,9 @@ export function clientsCronResizeOutputBuffer(srv: ServerState, c: Client, nowMs
 
 /** Removes a freed client from the server's table (freeClient's unlinkClient and zfree). */
 export function unlinkClient(srv: ServerState, c: Client): void {
-  if (srv.clients.delete(c.id)) srv.clientReplyBufBytes -= c.bufUsableSize
+  if (!srv.clients.delete(c.id)) return
+  srv.clientReplyBufBytes -= c.bufUsableSize
+  queryBufFree(c.querybuf)
 }
 
 /** freeClientArgv and the end of processInputBuffer's pass: nothing left pending. */
@@ -206,10 +193,8 @@ export function clientCommandIoEnd(c: Client): void {
   c.argc = 0
 }
 
-/** What a RESP host knows of a running client's connection (CLIENT LIST qbuf and obl). */
+/** What a RESP host knows of a running client's connection (CLIENT LIST obl). */
 export interface ClientIo {
-  /** sdslen(c->querybuf): the bytes of the current read, this command's included. */
-  readonly qbuf: number
   /** c->bufpos: replies of earlier commands of the same read, not yet written. */
   readonly obl: number
 }
@@ -264,21 +249,25 @@ export function clientInfoString(srv: ServerState, c: Client, current: Client | 
   if (flags === '') flags = 'N'
   const age = srv.unixtime - Math.floor(c.createdAt / 1000)
   const idle = srv.unixtime - Math.floor(c.lastInteraction / 1000)
-  // Only the running client has a query buffer and argv: the others' were consumed.
+  // Only the running client has argv: the others' were consumed.
   const argv = current === c ? c.argv : null
   const isCurrent = argv !== null
   const io = argv === null ? null : (ioProbes.get(srv)?.(c.id) ?? null)
-  // A host without a socket (the app's console) sends multibulk, as redis-cli does.
-  const qbuf = argv === null ? 0 : io !== null ? io.qbuf : multibulkLen(argv)
-  const qbufFree = Math.max(0, c.querybufAlloc - qbuf)
-  const argvMem = argv === null ? 0 : argvLenSum(argv)
+  // A transport keeps sdslen(c->querybuf) (a pass keeps its read until it ends); a host
+  // without a socket (the app's console) sent the command alone, as redis-cli sends it.
+  const qb = c.querybuf
+  const qbuf = qb.hosted ? qb.len : argv === null ? 0 : multibulkLen(argv)
+  const qbufFree = Math.max(0, qb.alloc - qbuf)
+  // Another client's command half-read: the arguments parsed so far (processMultibulkBuffer).
+  const argvMem = argv === null ? qb.argvLenSum : argvLenSum(argv)
   const obl = isCurrent ? Math.min((io?.obl ?? 0) + execOutputBytes(c), c.bufUsableSize) : 0
   // getClientMemoryUsage.
   const totMem =
     CLIENT_STRUCT_SIZE +
     c.bufUsableSize +
-    (c.querybufAlloc === 0 ? EMPTY_QUERYBUF_ZMALLOC : QUERYBUF_ZMALLOC) +
-    (isCurrent ? argvMem + PTR_SIZE * c.argc : 0) +
+    qb.zmalloc +
+    argvMem +
+    PTR_SIZE * (isCurrent ? c.argc : qb.argc) +
     multiStateMemOverhead(c) +
     pubsubMemOverhead(c) +
     trackingMemOverhead(c)

@@ -7,7 +7,7 @@
  * reproduces the figure from the structures it models:
  *
  *   used_memory = USED_MEMORY_STARTUP                 what initServer leaves allocated
- *               + clients × CLIENT_MEMORY + reply bufs each connection
+ *               + clients × CLIENT_MEMORY + reply and query bufs   each connection
  *               + commands called × LATENCY_HISTOGRAM one hdr_histogram per command, made
  *                                                      on its first call (latency-tracking)
  *               + the slow log's entries              (slowlog.ts)
@@ -71,11 +71,13 @@ import type { RedisDb } from './db.ts'
  */
 export const USED_MEMORY_STARTUP = 876_080
 /**
- * One connected client, apart from its reply buffer: used_memory − used_memory_startup −
- * histograms − keys is 38864 right after it connects (a 16 KiB c->buf) and 23504 once
- * clientsCron has shrunk that buffer to 1 KiB (connection.ts clientsCronResizeOutputBuffer).
+ * One connected client, apart from its reply and query buffers: used_memory −
+ * used_memory_startup − histograms − keys is 38864 right after it connects and asks (a
+ * 16 KiB c->buf, and a query buffer grown to the 20480-byte class by its first read,
+ * querybuf.ts), and 23504 once clientsCron has shrunk that c->buf to 1 KiB (connection.ts
+ * clientsCronResizeOutputBuffer).
  */
-export const CLIENT_MEMORY = 22_480
+export const CLIENT_MEMORY = 38_864 - 16_384 - 20_480
 /**
  * Each command's latency histogram (hdr_histogram, `latency-tracking yes` by default)
  * is allocated on the command's first call: used_memory jumps by exactly 24688 the first
@@ -484,6 +486,7 @@ interface ServerMemory {
   usedTablesGen: number
   usedClients: number
   usedClientBufs: number
+  usedQueryBufs: number
   usedHistograms: number
   usedDbs: readonly RedisDb[] | null
 }
@@ -511,6 +514,7 @@ function serverMemory(srv: ServerState): ServerMemory {
       usedTablesGen: -1,
       usedClients: -1,
       usedClientBufs: -1,
+      usedQueryBufs: -1,
       usedHistograms: -1,
       usedDbs: null,
     }
@@ -569,7 +573,7 @@ function latencyHistograms(srv: ServerState, sm: ServerMemory): number {
 
 /** Memory of connected clients at rest. */
 export function clientsMemory(srv: ServerState): number {
-  return srv.clients.size * CLIENT_MEMORY + srv.clientReplyBufBytes
+  return srv.clients.size * CLIENT_MEMORY + srv.clientReplyBufBytes + srv.clientQueryBufs.bytes
 }
 
 /**
@@ -601,6 +605,7 @@ function keyspaceUsedMemoryOf(srv: ServerState, sm: ServerMemory): number {
     sm.usedTablesGen === tablesGen &&
     sm.usedClients === srv.clients.size &&
     sm.usedClientBufs === srv.clientReplyBufBytes &&
+    sm.usedQueryBufs === srv.clientQueryBufs.bytes &&
     sm.usedHistograms === histograms &&
     sm.usedDbs === srv.dbs
   )
@@ -610,6 +615,7 @@ function keyspaceUsedMemoryOf(srv: ServerState, sm: ServerMemory): number {
   sm.usedTablesGen = tablesGen
   sm.usedClients = srv.clients.size
   sm.usedClientBufs = srv.clientReplyBufBytes
+  sm.usedQueryBufs = srv.clientQueryBufs.bytes
   sm.usedHistograms = histograms
   sm.usedDbs = srv.dbs
   sm.used = computeUsedMemory(srv, sm, histograms)

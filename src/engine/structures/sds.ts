@@ -224,11 +224,19 @@ export function sdsGrowZero(s: Sds, len: number): Sds {
 export function sdsResize(s: Sds, size: number, wouldRegrow = false): Sds {
   if ((s.type === 5 ? s.buf.length : s.alloc) === size) return s
   const buf = size < s.buf.length ? s.buf.slice(0, size) : s.buf
-  let type = sdsReqType(size)
-  if (wouldRegrow && type === 5) type = 8
-  const useRealloc = s.type === type || (type < s.type && type > 8)
-  const newType = useRealloc ? s.type : type
+  const newType = sdsResizeType(s.type, size, wouldRegrow)
   return { buf, alloc: newType === 5 ? buf.length : size, type: newType }
+}
+
+/**
+ * The header type sdsResize leaves a `type` sds resized to `size` bytes with: the smallest
+ * that fits (8 rather than 5 when `wouldRegrow`), unless realloc keeps the old one (same type,
+ * or shrinking to a type above 8).
+ */
+export function sdsResizeType(type: SdsType, size: number, wouldRegrow: boolean): SdsType {
+  let fit = sdsReqType(size)
+  if (wouldRegrow && fit === 5) fit = 8
+  return type === fit || (fit < type && fit > 8) ? type : fit
 }
 
 /**

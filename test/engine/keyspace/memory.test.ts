@@ -20,6 +20,7 @@ import {
   zmallocUsedMemory,
 } from '../../../src/engine/keyspace/memory.ts'
 import { rngCreate } from '../../../src/engine/rng.ts'
+import { queryBufReadLen } from '../../../src/engine/querybuf.ts'
 import { createClientState, createServerState, processCommand } from '../../../src/engine/server.ts'
 import type { RedisDb } from '../../../src/engine/keyspace/db.ts'
 import { lpAppend, lpNew, LP_SILENT } from '../../../src/engine/structures/listpack.ts'
@@ -101,10 +102,12 @@ describe('used_memory', () => {
   it('starts at used_memory_startup plus one client with its 16 KiB reply buffer', () => {
     const { srv } = setup()
     expect(zmallocUsedMemory(srv)).toBe(USED_MEMORY_STARTUP)
-    createClientState(srv)
-    // 38864 right after a connection, as redis-server 7.0.15 shows.
-    expect(zmallocUsedMemory(srv)).toBe(USED_MEMORY_STARTUP + CLIENT_MEMORY + 16384)
-    expect(CLIENT_MEMORY + 16384).toBe(38864)
+    const c = createClientState(srv)
+    // An empty query buffer (sdsempty) until the client's first read.
+    expect(zmallocUsedMemory(srv)).toBe(USED_MEMORY_STARTUP + CLIENT_MEMORY + 16384 + 8)
+    queryBufReadLen(c.querybuf, -1)
+    // 38864 once it has sent a command, as redis-server 7.0.15 shows.
+    expect(zmallocUsedMemory(srv)).toBe(USED_MEMORY_STARTUP + 38864)
   })
 
   it('counts one latency histogram per command called', () => {
