@@ -2,7 +2,8 @@
  * Embed mode (`?embed=key` or `?embed=keyspace`, usually with a permalink fragment): the
  * compact app an author puts in an iframe in a blog post. One panel area, a mini console
  * and the step controls; no header, and nothing is saved, so an embed never touches the
- * reader's own session. A link opens the same scene in the full app.
+ * reader's own session. A link opens the same scene in the full app. Panels offer no Pin
+ * (see PanelAreaProps.canPin).
  */
 import type { ReactNode } from 'react'
 import { Console } from '../console/Console.tsx'
@@ -37,7 +38,7 @@ export function EmbedApp(props: { readonly view: EmbedView; readonly fullUrl: st
       <NoticeBar />
       <main className="layout layout--embed">
         <div className="layout-panels">
-          <GuardedPanelArea />
+          <GuardedPanelArea canPin={false} />
         </div>
         <div id="console" className="layout-console layout-console--mini">
           <Console />

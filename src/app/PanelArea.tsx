@@ -323,20 +323,29 @@ function stepPosition(
   return t(`${key}Other`, { ...params, what: otherItemName(item, t) })
 }
 
+export interface PanelAreaProps {
+  /**
+   * Whether key panels offer Pin (default true). An embed leaves it out: a pinned key's
+   * panel would join the list below the current one, out of sight in the author's fixed
+   * frame, and pins go neither into the permalink nor to the full app its link opens.
+   */
+  readonly canPin?: boolean
+}
+
 /** The panel area behind an error boundary: a panel that throws shows one line, not a blank page. */
-export function GuardedPanelArea(): ReactNode {
+export function GuardedPanelArea(props: PanelAreaProps): ReactNode {
   const t = useT()
   return (
     <PanelErrorBoundary
       resetKey="panels"
       message={(e) => t('panel.failed', { message: e.message })}
     >
-      <PanelArea />
+      <PanelArea {...props} />
     </PanelErrorBoundary>
   )
 }
 
-export function PanelArea(): ReactNode {
+export function PanelArea({ canPin = true }: PanelAreaProps): ReactNode {
   const t = useT()
   const view = useApp((s) => s.view)
   const pinned = useApp((s) => s.pinned)
@@ -362,7 +371,7 @@ export function PanelArea(): ReactNode {
       before={view?.before.keyView ?? null}
       after={view?.after.keyView ?? null}
       pinned={pinned.includes(keyName)}
-      canPin
+      canPin={canPin}
       followsItem
       stale={stale}
     />
@@ -380,7 +389,7 @@ export function PanelArea(): ReactNode {
             before={p.view}
             after={p.view}
             pinned
-            canPin
+            canPin={canPin}
             followsItem={false}
             stale={stale}
           />

@@ -3,10 +3,10 @@
  * string's Bits tab with the bit lit and the zero bytes padded in, BITCOUNT marks the bits
  * it counts, and the String and SDS tab is one click away.
  */
-import type { Locator, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { describe, expect, inject, it } from 'vitest'
 import type {} from '../../src/app/debugHooks.ts'
-import { chromiumPerFile, openApp, runLine } from './chromium.ts'
+import { chromiumPerFile, openApp, runLine, textHeights } from './chromium.ts'
 
 const browser = chromiumPerFile()
 const baseUrl = inject('baseUrl')
@@ -15,13 +15,6 @@ function open(): Promise<Page> {
   return openApp(browser(), `${baseUrl}?seed=7&clock=paused`, {
     viewport: { width: 1280, height: 900 },
   })
-}
-
-/** The smallest on-screen height of the texts `selector` finds in `root`. */
-function textHeights(root: Locator, selector: string): Promise<number> {
-  return root
-    .locator(selector)
-    .evaluateAll((els) => Math.min(...els.map((e) => e.getBoundingClientRect().height)))
 }
 
 describe('bitmap view in the browser', () => {

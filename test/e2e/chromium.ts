@@ -8,6 +8,7 @@ import {
   type Browser,
   type BrowserContext,
   type BrowserContextOptions,
+  type Locator,
   type Page,
 } from 'playwright-core'
 import type {} from '../../src/app/debugHooks.ts'
@@ -97,4 +98,11 @@ export function itemEventTypes(page: Page): Promise<string[]> {
 /** Moves the playhead to step `step` of its item (0: before its first event). */
 export async function selectStep(page: Page, step: number): Promise<void> {
   await page.evaluate((n) => window.__xray?.store.getState().stepSelected(n), step)
+}
+
+/** The smallest on-screen height (its line box) of the texts `selector` finds in `root`. */
+export function textHeights(root: Locator, selector: string): Promise<number> {
+  return root
+    .locator(selector)
+    .evaluateAll((els) => Math.min(...els.map((e) => e.getBoundingClientRect().height)))
 }

@@ -8,7 +8,14 @@ import { mkdirSync } from 'node:fs'
 import type { Page } from 'playwright-core'
 import { describe, expect, inject, it } from 'vitest'
 import type {} from '../../src/app/debugHooks.ts'
-import { chromiumPerFile, itemEventTypes, openApp, runLine, selectStep } from './chromium.ts'
+import {
+  chromiumPerFile,
+  itemEventTypes,
+  openApp,
+  runLine,
+  textHeights,
+  selectStep,
+} from './chromium.ts'
 
 const browser = chromiumPerFile()
 const baseUrl = inject('baseUrl')
@@ -36,6 +43,8 @@ describe('HyperLogLog panel in the browser', () => {
     await selectStep(page, update + 1)
     await expect.poll(() => hll.getByTestId('hll-hash').count()).toBe(1)
     expect(await hll.locator('[data-role="index"]').count()).toBe(14)
+    // The hash's digits are drawn at their own 12 px, not shrunk to fit one 64-bit row.
+    expect(await textHeights(hll, '.hll-bit__value')).toBeGreaterThanOrEqual(12)
     await expect.poll(() => hll.getByTestId('hll-register').innerText()).toMatch(/0 → \d+/)
     expect(await hll.locator('[data-fresh="true"]').count()).toBe(3)
     await expect.poll(() => hll.getByRole('status').innerText()).toMatch(/raised from 0/)
@@ -71,5 +80,40 @@ describe('HyperLogLog panel in the browser', () => {
     await expect.poll(() => panel.locator('.string-panel').count()).toBe(1)
     expect(await panel.getByTestId('hll-panel').count()).toBe(0)
     await page.close()
+  })
+})
+
+describe('HyperLogLog hash bits a learner can read', () => {
+  it('wraps the 64 bits in a phone and a projector, at full size, with each part named', async () => {
+    for (const [url, viewport, minBit] of [
+      ['', { width: 390, height: 844 }, 12],
+      ['&projector=1', { width: 1920, height: 1080 }, 16],
+    ] as const) {
+      const page = await openApp(browser(), `${baseUrl}?seed=7&clock=paused${url}`, { viewport })
+      await runLine(page, 'PFADD visitors alice')
+      const events = await itemEventTypes(page)
+      await selectStep(page, events.indexOf('hll/elementHashed') + 1)
+      const hll = page.locator('section.panel[data-panel="hyperloglog"]').getByTestId('hll-panel')
+      const hash = hll.getByTestId('hll-hash')
+      await expect.poll(() => hash.count()).toBe(1)
+      // One 64-bit row scaled to the panel drew these at 6 px on a phone.
+      expect(await textHeights(hash, '.hll-bit__value')).toBeGreaterThanOrEqual(minBit)
+      expect(await textHeights(hash, '.hll-hash__number')).toBeGreaterThanOrEqual(minBit - 1)
+      const box = await hash.boundingBox()
+      const right = await hash
+        .locator('svg.hll-hash__group')
+        .evaluateAll((els) => Math.max(...els.map((e) => e.getBoundingClientRect().right)))
+      expect(right).toBeLessThanOrEqual((box?.x ?? 0) + (box?.width ?? 0))
+      // What each group of bits means, in words beside their colours.
+      const index = await hash.getAttribute('data-index')
+      expect(await hash.locator('[data-legend="index"]').innerText()).toBe(
+        `bits 13–0 · register index (14 bits) = ${String(index)}`,
+      )
+      expect(await hash.locator('[data-legend="run"]').innerText()).toMatch(
+        /^bits \d+–14 · zeros counted: \d+$/,
+      )
+      expect(await textHeights(hash, '[data-legend]')).toBeGreaterThanOrEqual(minBit)
+      await page.close()
+    }
   })
 })

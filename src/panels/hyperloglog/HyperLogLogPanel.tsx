@@ -14,6 +14,7 @@ import { scaleSqrt } from 'd3-scale'
 import { memo, useEffect, useMemo, useRef } from 'react'
 import type { StepEvent, StepEventOf } from '../../engine/events.ts'
 import type { HyperLogLogView } from '../../engine/inspectHll.ts'
+import { fill } from '../shared/fill.ts'
 import { narration } from '../shared/narration.ts'
 import { useStepFold } from '../shared/stepFold.ts'
 import {
@@ -21,12 +22,14 @@ import {
   emptyHllModel,
   hashBits,
   heatCell,
+  HLL_INDEX_BITS,
   HEAT_COLS,
   HLL_REGISTERS,
   hllModelFromView,
   layoutOps,
   OP_BYTE_PX,
   registerHistogram,
+  type HashBit,
   type HllModel,
 } from './hllModel.ts'
 
@@ -56,6 +59,10 @@ const text = {
   hash: { en: 'hash of', zh: '哈希值：' },
   indexBits: { en: 'register index (14 bits)', zh: '寄存器下标（14 位）' },
   run: { en: 'zeros counted', zh: '计数的 0 位' },
+  bitRange: { en: 'bits {hi}–{lo}', zh: '第 {hi}–{lo} 位' },
+  bitOne: { en: 'bit {n}', zh: '第 {n} 位' },
+  stop: { en: 'the first 1, which ends the run', zh: '第一个 1，结束这段 0' },
+  value: { en: 'candidate register value', zh: '寄存器的候选值' },
   register: { en: 'register', zh: '寄存器' },
   unchanged: { en: 'unchanged (not larger)', zh: '不变（不更大）' },
   opcodes: { en: 'Sparse opcodes', zh: '稀疏操作码' },
@@ -122,6 +129,12 @@ const Heatmap = memo(function Heatmap({ registers, focus, label }: HeatmapProps)
   )
 })
 
+/** A hash bit's cell, and a group of eight bits over their `63 … 56` numbers. */
+const BIT = 15
+const GROUP = 8
+const GROUP_WIDTH = GROUP * BIT + 2
+const GROUP_HEIGHT = 36
+
 function HashBits({
   e,
   lang,
@@ -132,38 +145,83 @@ function HashBits({
   t: number
 }) {
   const bits = useMemo(() => hashBits(e.hash), [e.hash])
-  const W = 9
-  const width = 64 * W + 4
-  // Bit 63 on the left, as the number is written; roles light up as the step plays.
+  const stop = bits.find((b) => b.role === 'stop')
+  const runTop = HLL_INDEX_BITS + e.count - 2
+  const fade = 0.35 + 0.65 * t
+  // Bit 63 first, as the number is written, eight bits a small SVG that wraps like a word:
+  // one 64-bit row scaled to the panel drew its digits at 6 px on a phone. The roles light
+  // up as the step plays; the legend under the bits names each part in words.
   return (
     <figure className="hll-hash" data-testid="hll-hash" data-index={e.index} data-count={e.count}>
       <figcaption>
         {text.hash[lang]} <code>{e.element}</code>: <code>0x{e.hash}</code>
       </figcaption>
-      <svg width={width} height={50} viewBox={`0 0 ${width} 50`} role="img" aria-label={e.hash}>
-        {bits.map((b) => {
-          const x = (63 - b.bit) * W
+      <div className="hll-hash__bits" role="img" aria-label={`0x${e.hash}`}>
+        {Array.from({ length: 64 / GROUP }, (_, g) => {
+          const hi = 63 - g * GROUP
           return (
-            <g key={b.bit} transform={`translate(${x},2)`} data-bit={b.bit} data-role={b.role}>
-              <rect
-                width={W - 1}
-                height={16}
-                className={`hll-bit hll-bit--${b.role}`}
-                opacity={b.role === 'rest' ? 1 : 0.35 + 0.65 * t}
-              />
-              <text x={1.5} y={12} className="hll-bit__value">
-                {b.value}
+            <svg
+              key={hi}
+              width={GROUP_WIDTH}
+              height={GROUP_HEIGHT}
+              viewBox={`0 0 ${String(GROUP_WIDTH)} ${String(GROUP_HEIGHT)}`}
+              className="hll-hash__group"
+              data-bits={`${String(hi)}-${String(hi - GROUP + 1)}`}
+            >
+              {Array.from({ length: GROUP }, (_, j) => {
+                const b = bits[hi - j] as HashBit
+                return (
+                  <g
+                    key={b.bit}
+                    transform={`translate(${String(1 + j * BIT)},1)`}
+                    data-bit={b.bit}
+                    data-role={b.role}
+                  >
+                    <rect
+                      width={BIT - 1}
+                      height={18}
+                      className={`hll-bit hll-bit--${b.role}`}
+                      opacity={b.role === 'rest' ? 1 : fade}
+                    />
+                    <text x={4} y={13} className="hll-bit__value">
+                      {b.value}
+                    </text>
+                  </g>
+                )
+              })}
+              <text x={1} y={32} className="hll-hash__number">
+                {hi}
               </text>
-            </g>
+              <text x={GROUP_WIDTH - 1} y={32} className="hll-hash__number" textAnchor="end">
+                {hi - GROUP + 1}
+              </text>
+            </svg>
           )
         })}
-        <text x={width - 2} y={30} className="hll-hash__label" textAnchor="end">
-          {text.indexBits[lang]} = {e.index}
-        </text>
-        <text x={(64 - 14) * W} y={44} className="hll-hash__label" textAnchor="end">
-          {text.run[lang]}: {e.count - 1} → {e.count}
-        </text>
-      </svg>
+      </div>
+      <ul className="hll-hash__legend">
+        <li data-legend="index">
+          <span className="hll-swatch hll-swatch--index" aria-hidden="true" />
+          {fill(text.bitRange[lang], { hi: HLL_INDEX_BITS - 1, lo: 0 })} · {text.indexBits[lang]} ={' '}
+          <strong>{e.index}</strong>
+        </li>
+        {e.count > 1 && (
+          <li data-legend="run">
+            <span className="hll-swatch hll-swatch--run" aria-hidden="true" />
+            {fill(text.bitRange[lang], { hi: runTop, lo: HLL_INDEX_BITS })} · {text.run[lang]}:{' '}
+            {e.count - 1}
+          </li>
+        )}
+        {stop && (
+          <li data-legend="stop">
+            <span className="hll-swatch hll-swatch--stop" aria-hidden="true" />
+            {fill(text.bitOne[lang], { n: stop.bit })} · {text.stop[lang]}
+          </li>
+        )}
+        <li data-legend="value">
+          {text.value[lang]}: {e.count - 1} + 1 = <strong>{e.count}</strong>
+        </li>
+      </ul>
     </figure>
   )
 }

@@ -54,8 +54,40 @@ describe('HyperLogLogPanel', () => {
     expect(hash.querySelectorAll('[data-role="index"]')).toHaveLength(14)
     expect(hash.querySelectorAll('[data-role="run"]')).toHaveLength(hashed.count - 1)
     expect(hash.querySelectorAll('[data-role="stop"]')).toHaveLength(1)
+    // Bit 63 first, eight bits a group; the legend names each part with its bit numbers.
+    const groups = hash.querySelectorAll('svg.hll-hash__group')
+    expect(Array.from(groups, (g) => g.getAttribute('data-bits'))).toEqual([
+      '63-56',
+      '55-48',
+      '47-40',
+      '39-32',
+      '31-24',
+      '23-16',
+      '15-8',
+      '7-0',
+    ])
+    expect(groups[0]?.querySelector('[data-bit]')?.getAttribute('data-bit')).toBe('63')
+    const stopBit = 14 + hashed.count - 1
+    const legend = (name: string) => hash.querySelector(`[data-legend="${name}"]`)?.textContent
+    expect(legend('index')).toBe(`bits 13–0 · register index (14 bits) = ${String(hashed.index)}`)
+    if (hashed.count > 1)
+      expect(legend('run')).toBe(
+        `bits ${String(stopBit - 1)}–14 · zeros counted: ${String(hashed.count - 1)}`,
+      )
+    expect(legend('stop')).toBe(`bit ${String(stopBit)} · the first 1, which ends the run`)
+    expect(legend('value')).toBe(
+      `candidate register value: ${String(hashed.count - 1)} + 1 = ${String(hashed.count)}`,
+    )
     expect(screen.getByRole('status').textContent).toContain(`register ${String(hashed.index)}`)
     expect(screen.getByTestId('hll-estimate').textContent).toBe('0')
+    rerender(<HyperLogLogPanel {...props} step={1} lang="zh" />)
+    const zh = (name: string) =>
+      screen.getByTestId('hll-hash').querySelector(`[data-legend="${name}"]`)?.textContent
+    expect(zh('index')).toBe(`第 13–0 位 · 寄存器下标（14 位） = ${String(hashed.index)}`)
+    expect(zh('stop')).toBe(`第 ${String(stopBit)} 位 · 第一个 1，结束这段 0`)
+    expect(zh('value')).toBe(
+      `寄存器的候选值: ${String(hashed.count - 1)} + 1 = ${String(hashed.count)}`,
+    )
 
     // Step 2: the register goes 0 → count; the XZERO split in three, the middle one new.
     rerender(<HyperLogLogPanel {...props} step={2} />)
