@@ -709,13 +709,15 @@ export function serverStateValidate(srv: ServerState): string[] {
     if (srv.acl.users.get(c.user.name) !== c.user)
       errors.push(`client ${String(c.id)} runs as a user not in the table`)
   let replyBufs = 0
-  for (const c of srv.clients.values()) replyBufs += c.bufUsableSize
+  let queryBufs = 0
+  for (const c of srv.clients.values()) {
+    replyBufs += c.bufUsableSize
+    queryBufs += c.querybuf.zmalloc
+  }
   if (replyBufs !== srv.clientReplyBufBytes)
     errors.push(
       `reply buffers sum to ${String(replyBufs)}, ${String(srv.clientReplyBufBytes)} counted`,
     )
-  let queryBufs = 0
-  for (const c of srv.clients.values()) queryBufs += c.querybuf.zmalloc
   if (queryBufs !== srv.clientQueryBufs.bytes)
     errors.push(
       `query buffers sum to ${String(queryBufs)}, ${String(srv.clientQueryBufs.bytes)} counted`,

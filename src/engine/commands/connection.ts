@@ -13,7 +13,7 @@
  */
 import { redactClientCommandArgument } from '../call.ts'
 import { cstr } from '../bytes.ts'
-import { respAppend } from '../resp.ts'
+import { respEncodedLength } from '../resp.ts'
 import { jemallocSizeClass } from '../structures/jemalloc.ts'
 import { queryBufCronResize, queryBufFree, queryBufReadLen } from '../querybuf.ts'
 import { dbSwapDatabases, unwatchAllKeys } from '../keyspace/db.ts'
@@ -214,7 +214,7 @@ function execOutputBytes(c: Client): number {
   const out = c.execOut
   if (out === null) return 0
   let n = `*${String(out.count)}\r\n`.length
-  for (const r of out.replies) n += respAppend('', r).length
+  for (const r of out.replies) n += respEncodedLength(r, Infinity)
   return n
 }
 

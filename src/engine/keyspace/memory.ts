@@ -484,9 +484,6 @@ interface ServerMemory {
   usedMemGen: number
   usedEntriesGen: number
   usedTablesGen: number
-  usedClients: number
-  usedClientBufs: number
-  usedQueryBufs: number
   usedHistograms: number
   usedDbs: readonly RedisDb[] | null
 }
@@ -512,9 +509,6 @@ function serverMemory(srv: ServerState): ServerMemory {
       usedMemGen: -1,
       usedEntriesGen: -1,
       usedTablesGen: -1,
-      usedClients: -1,
-      usedClientBufs: -1,
-      usedQueryBufs: -1,
       usedHistograms: -1,
       usedDbs: null,
     }
@@ -571,7 +565,7 @@ function latencyHistograms(srv: ServerState, sm: ServerMemory): number {
   return n
 }
 
-/** Memory of connected clients at rest. */
+/** Memory of the connected clients: each one's fixed part, plus their reply and query buffers. */
 export function clientsMemory(srv: ServerState): number {
   return srv.clients.size * CLIENT_MEMORY + srv.clientReplyBufBytes + srv.clientQueryBufs.bytes
 }
@@ -587,14 +581,14 @@ export function zmallocUsedMemory(srv: ServerState): number {
 /**
  * Used memory, recomputed only when something it depends on may have changed: a memory
  * hook ran (keyspace bytes, dirty values), some dict gained or lost an entry or a table,
- * the clients, the latency histograms or the dbs array changed. Otherwise (read-only
- * commands) the last figure is exact. SWAPDB permutes the dbs, which leaves the sum as is.
+ * the latency histograms or the dbs array changed. Otherwise (read-only commands) the last
+ * figure is exact. SWAPDB permutes the dbs, which leaves the sum as is.
  */
 function usedMemoryOf(srv: ServerState, sm: ServerMemory): number {
-  return keyspaceUsedMemoryOf(srv, sm) + srv.slowlog.bytes
+  return keyspaceUsedMemoryOf(srv, sm) + clientsMemory(srv) + srv.slowlog.bytes
 }
 
-/** usedMemoryOf without the slow log (which keeps its own running sum). */
+/** usedMemoryOf without the clients and the slow log (which keep their own running sums). */
 function keyspaceUsedMemoryOf(srv: ServerState, sm: ServerMemory): number {
   const histograms = latencyHistograms(srv, sm)
   const entriesGen = dictEntriesGeneration()
@@ -603,9 +597,6 @@ function keyspaceUsedMemoryOf(srv: ServerState, sm: ServerMemory): number {
     sm.usedMemGen === memGeneration &&
     sm.usedEntriesGen === entriesGen &&
     sm.usedTablesGen === tablesGen &&
-    sm.usedClients === srv.clients.size &&
-    sm.usedClientBufs === srv.clientReplyBufBytes &&
-    sm.usedQueryBufs === srv.clientQueryBufs.bytes &&
     sm.usedHistograms === histograms &&
     sm.usedDbs === srv.dbs
   )
@@ -613,9 +604,6 @@ function keyspaceUsedMemoryOf(srv: ServerState, sm: ServerMemory): number {
   sm.usedMemGen = memGeneration
   sm.usedEntriesGen = entriesGen
   sm.usedTablesGen = tablesGen
-  sm.usedClients = srv.clients.size
-  sm.usedClientBufs = srv.clientReplyBufBytes
-  sm.usedQueryBufs = srv.clientQueryBufs.bytes
   sm.usedHistograms = histograms
   sm.usedDbs = srv.dbs
   sm.used = computeUsedMemory(srv, sm, histograms)
@@ -623,7 +611,7 @@ function keyspaceUsedMemoryOf(srv: ServerState, sm: ServerMemory): number {
 }
 
 function computeUsedMemory(srv: ServerState, sm: ServerMemory, histograms: number): number {
-  let used = USED_MEMORY_STARTUP + clientsMemory(srv) + histograms * LATENCY_HISTOGRAM_BYTES
+  let used = USED_MEMORY_STARTUP + histograms * LATENCY_HISTOGRAM_BYTES
   const dbs = srv.dbs
   // Dbs without tables count 0 bytes and stay so until some dict allocates a table: only
   // the dbs that had one at the last scan are visited while no dict did (and while each
