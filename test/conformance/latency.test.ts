@@ -122,11 +122,9 @@ async function monitorTranscript(c: RawClient): Promise<unknown[]> {
   await run('DEBUG', 'SLEEP', '0.1')
   out.push((await run('LATENCY', 'LATEST')).value)
   await run('CONFIG', 'SET', 'latency-monitor-threshold', '50')
-  // The sample is the command's own duration: at least the sleep, and no more than the
-  // round trip the client saw around it (no fixed upper bound: a loaded machine is slower).
-  const sent = performance.now()
+  // The sample is the command's own duration: at least the sleep. No upper bound in time (a
+  // loaded machine is slower): the history must hold exactly the sample LATEST reports.
   await run('DEBUG', 'SLEEP', '0.1')
-  const roundTrip = performance.now() - sent
   const t = await now()
   const latest = await run('LATENCY', 'LATEST')
   const rows = (latest.value ?? []) as Reply[]
@@ -134,10 +132,11 @@ async function monitorTranscript(c: RawClient): Promise<unknown[]> {
   const [, time, ms, max] = ((command?.value ?? []) as Reply[]).map((x) => Number(x.value))
   expect(Math.abs((time ?? 0) - t)).toBeLessThan(5)
   expect(ms).toBeGreaterThanOrEqual(100)
-  expect(ms).toBeLessThanOrEqual(Math.ceil(roundTrip))
   expect(max).toBeGreaterThanOrEqual(ms ?? 0)
   const history = ((await run('LATENCY', 'HISTORY', 'command')).value ?? []) as Reply[]
   expect(history.length).toBeGreaterThanOrEqual(1)
+  const lastSample = ((history.at(-1)?.value ?? []) as Reply[]).map((x) => Number(x.value))
+  expect(lastSample).toEqual([time, ms])
   out.push(command === undefined ? 'no command event' : 'command event')
   out.push((await run('LATENCY', 'HISTORY', 'COMMAND')).value)
   out.push((await run('LATENCY', 'HISTORY', 'blabla')).value)
