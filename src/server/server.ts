@@ -181,7 +181,8 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
   const limitsHook = (engine as RedisServer & EngineHooks).queryLimits
   const callBytes = (engine as RedisServer & EngineHooks).callBytes ?? engine.call
   // The connection whose command is running, and where its pass's replies start in `out`:
-  // CLIENT LIST asks for its qbuf and obl through the probe, so other commands pay nothing.
+  // CLIENT LIST asks for its obl through the probe, so other commands pay nothing (qbuf is
+  // the query buffer record the parser keeps, querybuf.ts).
   let running: Connection | null = null
   let runningOutStart = 0
   ;(engine as RedisServer & EngineHooks).setClientIoProbe?.((id) =>
