@@ -101,7 +101,7 @@ const op = fc.oneof(
 )
 
 /** One run that reaches every stream event type whatever the random runs draw. */
-const everyEvent: [string, string[][]] = [
+const everyEvent: ['2', string[][]] = [
   '2',
   [
     ['XADD', 's', '*', 'f', 'a'],
