@@ -909,7 +909,11 @@ function applyFunction(
  * configSetCommand's apply step, once every value is set: the apply function of each
  * parameter whose value changed (each function once, in the order of its first parameter).
  * The first to fail restores every value and runs the apply functions again
- * (restoreBackupConfig), and its parameter is the one the error names.
+ * (restoreBackupConfig), and its parameter is the one the error names. Only those that
+ * succeeded run again: Redis's failed updatePort had closed the old socket already, so it
+ * must listen again, while a failed changeListenPort here leaves the socket as it was (and a
+ * failed updateMaxclients has nothing to undo), so running those again would change nothing
+ * but could only move the socket to where the config says instead of where it is.
  */
 function applyConfigs(
   cfg: ServerConfig,
@@ -924,11 +928,12 @@ function applyConfigs(
     if (run !== null && !applies.some((a) => params[a.index]?.name === p.name))
       applies.push({ index: i, run })
   })
-  for (const a of applies) {
-    const err = a.run()
-    if (err === null) continue
+  for (let i = 0; i < applies.length; i++) {
+    const a = applies[i]
+    const err = a?.run() ?? null
+    if (a === undefined || err === null) continue
     params.forEach((q, j) => configSetValue(cfg, q, backup[j] ?? ''))
-    for (const b of applies) b.run()
+    for (const b of applies.slice(0, i)) b.run()
     return { index: a.index, err }
   }
   return null
