@@ -874,6 +874,71 @@ export function applyStartupConfig(
 
 // --- CONFIG SET / GET ---
 
+/** server.c changeListenPort as a host does it: false when it cannot listen on `port`. */
+export type ChangeListenPort = (port: number) => boolean
+
+/**
+ * What the apply functions of config.c reach outside the engine: the open files limit
+ * (updateMaxclients) and the listening socket (updatePort). A null part: that apply
+ * function has nothing to do (the browser has neither).
+ */
+export interface ConfigHost {
+  readonly nofile: OpenFilesLimit | null
+  readonly changeListenPort: ChangeListenPort | null
+}
+
+const NO_CONFIG_HOST: ConfigHost = { nofile: null, changeListenPort: null }
+
+/** config.c updatePort's error. */
+const UNABLE_TO_LISTEN = 'Unable to listen on this port. Check server logs.'
+
+/** The apply function of `p` that can fail, null when it has none (or no host part). */
+function applyFunction(
+  cfg: ServerConfig,
+  p: ConfigParam,
+  host: ConfigHost,
+): (() => string | null) | null {
+  const { nofile, changeListenPort } = host
+  if (p.name === 'maxclients' && nofile !== null) return () => updateMaxclients(cfg, nofile)
+  if (p.name === 'port' && changeListenPort !== null)
+    return () => (changeListenPort(Number(configGetValue(cfg, p))) ? null : UNABLE_TO_LISTEN)
+  return null
+}
+
+/**
+ * configSetCommand's apply step, once every value is set: the apply function of each
+ * parameter whose value changed (each function once, in the order of its first parameter).
+ * The first to fail restores every value and runs the apply functions again
+ * (restoreBackupConfig), and its parameter is the one the error names. Only those that
+ * succeeded run again: Redis's failed updatePort had closed the old socket already, so it
+ * must listen again, while a failed changeListenPort here leaves the socket as it was (and a
+ * failed updateMaxclients has nothing to undo), so running those again would change nothing
+ * but could only move the socket to where the config says instead of where it is.
+ */
+function applyConfigs(
+  cfg: ServerConfig,
+  params: readonly ConfigParam[],
+  backup: readonly string[],
+  host: ConfigHost,
+): { index: number; err: string } | null {
+  const applies: { index: number; run: () => string | null }[] = []
+  params.forEach((p, i) => {
+    if (configGetValue(cfg, p) === backup[i]) return
+    const run = applyFunction(cfg, p, host)
+    if (run !== null && !applies.some((a) => params[a.index]?.name === p.name))
+      applies.push({ index: i, run })
+  })
+  for (let i = 0; i < applies.length; i++) {
+    const a = applies[i]
+    const err = a?.run() ?? null
+    if (a === undefined || err === null) continue
+    params.forEach((q, j) => configSetValue(cfg, q, backup[j] ?? ''))
+    for (const b of applies.slice(0, i)) b.run()
+    return { index: a.index, err }
+  }
+  return null
+}
+
 /**
  * config.c configSetCommand on argv pairs (name, value, name, value ...). Returns null on
  * success or the full error message (without "ERR ").
@@ -882,7 +947,7 @@ export function configSetPairs(
   cfg: ServerConfig,
   pairs: readonly string[],
   localClient = true,
-  nofile: OpenFilesLimit | null = null,
+  host: ConfigHost = NO_CONFIG_HOST,
 ): string | null {
   const protectedMode = cfg.other['enable-protected-configs'] ?? 'no'
   const allowProtected = protectedMode === 'yes' || (protectedMode === 'local' && localClient)
@@ -938,16 +1003,11 @@ export function configSetPairs(
         break
       }
     }
-    // The apply functions once every value is set; a failure restores them all (and applies
-    // the old ones again).
-    const mc = params.findIndex((p) => p.name === 'maxclients')
-    if (!invalid && mc >= 0 && nofile !== null) {
-      const err = updateMaxclients(cfg, nofile)
-      if (err !== null) {
-        params.forEach((q, j) => configSetValue(cfg, q, backup[j] ?? ''))
-        adjustOpenFilesLimit(cfg, nofile)
-        errstr = err
-        errArgName = names[mc] ?? 'maxclients'
+    if (!invalid) {
+      const failed = applyConfigs(cfg, params, backup, host)
+      if (failed !== null) {
+        errstr = failed.err
+        errArgName = names[failed.index] ?? ''
         invalid = true
       }
     }

@@ -47,7 +47,12 @@ import {
   PAUSE_ALL,
   PAUSE_OFF,
 } from './pause.ts'
-import { adjustOpenFilesLimit, applyStartupConfig, createDefaultConfig } from './config.ts'
+import {
+  adjustOpenFilesLimit,
+  applyStartupConfig,
+  createDefaultConfig,
+  type ChangeListenPort,
+} from './config.ts'
 import {
   createExecContext,
   createReusableExecContext,
@@ -121,7 +126,7 @@ import {
   unlinkClient,
   type ClientIoProbe,
 } from './commands/connection.ts'
-import { commandKeyReferences } from './commands/server.ts'
+import { commandKeyReferences, setChangeListenPort } from './commands/server.ts'
 import { aclCheckCommand, aclValidate, createAclState, defaultUserAuthenticates } from './acl.ts'
 import { createSlowlog, slowlogValidate } from './slowlog.ts'
 import { latencyValidate } from './latency.ts'
@@ -640,6 +645,8 @@ export interface EngineServer extends RedisServer {
   callBytes(argv: readonly string[], client?: ClientId): Reply
   /** Where CLIENT LIST asks the RESP host for a running client's obl (connection.ts). */
   setClientIoProbe(probe: ClientIoProbe | null): void
+  /** How CONFIG SET port moves the RESP host's listening socket (config.c updatePort). */
+  setChangeListenPort(hook: ChangeListenPort | null): void
   /**
    * A transport's hold on a client's query buffer sizes (querybuf.ts): from then on its reads
    * and its parser size the buffer, not the commands.
@@ -888,6 +895,9 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
     callBytes: runOff,
     setClientIoProbe: (probe) => {
       setClientIoProbe(srv, probe)
+    },
+    setChangeListenPort: (hook) => {
+      setChangeListenPort(srv, hook)
     },
     hostQueryBuf: (id) => {
       const c = srv.clients.get(id)

@@ -16,6 +16,7 @@
  * cron() does only the work that is due at `hz`, so the timer just has to tick at least as
  * often as the highest hz we care about.
  */
+import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import net from 'node:net'
 import type { ClientId, EngineConfig, RedisServer } from '../engine/api.ts'
@@ -23,6 +24,7 @@ import type { Clock } from '../engine/clock.ts'
 import type { TraceLevel } from '../engine/events.ts'
 import { SHUTDOWN_NOT_MODELLED } from '../engine/commands/standalone.ts'
 import type { ClientIoProbe } from '../engine/commands/connection.ts'
+import type { ChangeListenPort } from '../engine/config.ts'
 import type { QueryBuf } from '../engine/querybuf.ts'
 import { BLOCKED, error, type Reply } from '../engine/reply.ts'
 import {
@@ -64,7 +66,7 @@ export interface RespServerOptions {
 }
 
 export interface RespServerHandle {
-  /** The TCP port (0 when listening on a unix socket). */
+  /** The TCP port (0 when listening on a unix socket, or after CONFIG SET port 0). */
   readonly port: number
   /** The unix socket path, when started with `path`. */
   readonly path: string | null
@@ -90,6 +92,8 @@ interface EngineHooks {
   setClientIoProbe?(probe: ClientIoProbe | null): void
   /** The client's query buffer sizes, which this transport's reads then drive. */
   hostQueryBuf?(client: ClientId): QueryBuf | null
+  /** How CONFIG SET port moves this transport's listening socket. */
+  setChangeListenPort?(hook: ChangeListenPort | null): void
 }
 
 interface Connection {
@@ -396,10 +400,38 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
     else server.listen(opts.port ?? 0, host, ready)
   })
   const address = server.address()
-  const port = typeof address === 'object' && address !== null ? address.port : 0
+  let port = typeof address === 'object' && address !== null ? address.port : 0
+  // A later listen (CONFIG SET port) that fails after its probe: logged, as Redis logs it.
+  server.on('error', (e: Error) => {
+    console.error(`Warning: Could not create server TCP listening socket: ${e.message}`)
+  })
+
+  /**
+   * server.c changeListenPort for CONFIG SET port: the listening socket moves to `p` (none
+   * for 0); connections stay. Node binds asynchronously and the command's reply needs the
+   * answer now, so a short-lived process tries the bind first (probeListen).
+   */
+  function changeListenPort(p: number): boolean {
+    if (p === port) return true
+    if (p !== 0) {
+      const err = probeListen(p, host)
+      if (err !== null) {
+        console.error(`Warning: Could not create server TCP listening socket ${host}:${p}: ${err}`)
+        return false
+      }
+    }
+    if (server.listening) server.close()
+    port = p
+    if (p !== 0) server.listen(p, host)
+    return true
+  }
+  if (opts.path === undefined)
+    (engine as RedisServer & EngineHooks).setChangeListenPort?.(changeListenPort)
 
   return {
-    port,
+    get port() {
+      return port
+    },
     path: opts.path ?? null,
     host,
     engine,
@@ -422,6 +454,24 @@ async function createEngine(opts: RespServerOptions): Promise<RedisServer> {
     ...(opts.config === undefined ? {} : { config: opts.config }),
     ...openFilesLimit(),
   })
+}
+
+/** Listens on argv[1]:argv[2] and exits 0 once listening, or prints the error and exits 1. */
+const PROBE_LISTEN = `const s = require('node:net').createServer()
+s.once('error', (e) => { process.stdout.write(e.message); process.exit(1) })
+s.listen(Number(process.argv[2]), process.argv[1], () => process.exit(0))`
+
+/**
+ * Whether this host could listen on host:port now, asked synchronously of a child process
+ * (the listen is closed when it exits): null when it could, else the error.
+ */
+function probeListen(port: number, host: string): string | null {
+  const r = spawnSync(process.execPath, ['-e', PROBE_LISTEN, host, String(port)], {
+    encoding: 'latin1',
+    timeout: 10_000,
+  })
+  if (r.status === 0) return null
+  return r.stdout !== '' ? r.stdout : (r.error?.message ?? `probe exited with ${String(r.status)}`)
 }
 
 /** linux/capability.h CAP_SYS_RESOURCE: may raise the hard RLIMIT_NOFILE (to fs.nr_open). */

@@ -28,6 +28,7 @@ import {
   configSetPairs,
   lookupConfig,
   memtoull,
+  type ChangeListenPort,
 } from '../config.ts'
 import { listSetPackedThreshold } from '../types/t_list.ts'
 import type { Zset } from '../types/t_zset.ts'
@@ -483,6 +484,14 @@ function configGetCommand(c: CommandCall): Reply {
 /** config.c's SENSITIVE_CONFIG parameters: their values are redacted. */
 const SENSITIVE_CONFIGS = new Set(['masteruser', 'masterauth', 'requirepass'])
 
+const listenHooks = new WeakMap<ServerState, ChangeListenPort>()
+
+/** The host's listening socket for CONFIG SET port (the RESP server has one; the browser none). */
+export function setChangeListenPort(srv: ServerState, hook: ChangeListenPort | null): void {
+  if (hook === null) listenHooks.delete(srv)
+  else listenHooks.set(srv, hook)
+}
+
 function configSetCommand(c: CommandCall): Reply {
   if (c.argv.length % 2 === 1) return ERR_SYNTAX
   // Every pair is looked at, errors or not, so no password reaches the slow log.
@@ -490,7 +499,10 @@ function configSetCommand(c: CommandCall): Reply {
     if (SENSITIVE_CONFIGS.has(lookupConfig(c.argv[j] ?? '')?.name ?? ''))
       redactClientCommandArgument(c.srv, j + 1)
   const oldRequirepass = c.srv.config.requirepass
-  const err = configSetPairs(c.srv.config, c.argv.slice(2), c.client.local, c.srv.nofile)
+  const err = configSetPairs(c.srv.config, c.argv.slice(2), c.client.local, {
+    nofile: c.srv.nofile,
+    changeListenPort: listenHooks.get(c.srv) ?? null,
+  })
   if (err !== null) return error(`ERR ${err}`)
   // config.c updateRequirePass, applied only when the value changed.
   if (c.srv.config.requirepass !== oldRequirepass)

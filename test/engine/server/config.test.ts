@@ -173,3 +173,51 @@ describe('maxclients and the open files limit (server.c adjustOpenFilesLimit)', 
     expect(maxclients(root)).toBe('100000')
   })
 })
+
+describe('CONFIG SET port and the host listening socket (config.c updatePort)', () => {
+  const withHook = (listenable: (port: number) => boolean) => {
+    const s = createServer({
+      seed: 1,
+      openFilesLimit: { cur: 1024, max: 1024, privilegedMax: null },
+    })
+    const asked: number[] = []
+    s.setChangeListenPort((port) => {
+      asked.push(port)
+      return listenable(port)
+    })
+    return { s, asked }
+  }
+  const get = (s: ReturnType<typeof createServer>, name: string): unknown => {
+    const reply = s.call(['CONFIG', 'GET', name])
+    return reply.type === 'array' ? reply.value?.[1]?.value : null
+  }
+
+  it('asks the host only for a changed port, and a refusal rolls every value back', () => {
+    const { s, asked } = withHook((port) => port !== 7001)
+    expect(s.call(['CONFIG', 'SET', 'port', '6379'])).toEqual(r.ok)
+    expect(asked).toEqual([])
+    expect(s.call(['CONFIG', 'SET', 'maxmemory', '10000001', 'port', '7001'])).toEqual(
+      failed('port', 'Unable to listen on this port. Check server logs.'),
+    )
+    // The refused port left the socket where it was: nothing to ask again.
+    expect(asked).toEqual([7001])
+    expect(get(s, 'maxmemory')).toBe('0')
+    expect(get(s, 'port')).toBe('6379')
+    expect(s.call(['CONFIG', 'SET', 'port', '7002'])).toEqual(r.ok)
+    expect(get(s, 'port')).toBe('7002')
+  })
+
+  it('moves the socket back when a later apply function fails', () => {
+    const { s, asked } = withHook(() => true)
+    // The port applies first (its parameter comes first), then maxclients cannot fit.
+    expect(s.call(['CONFIG', 'SET', 'port', '7003', 'maxclients', '2000'])).toEqual(
+      failed(
+        'maxclients',
+        'The operating system is not able to handle the specified number of clients, try with 992',
+      ),
+    )
+    expect(asked).toEqual([7003, 6379])
+    expect(get(s, 'port')).toBe('6379')
+    expect(get(s, 'maxclients')).toBe('992')
+  })
+})
