@@ -9,7 +9,7 @@ import { act, render, waitFor, within } from '@testing-library/react'
 import { afterEach, describe, expect, it } from 'vitest'
 import { PanelArea } from '../../src/app/PanelArea.tsx'
 import { createServer } from '../../src/engine/index.ts'
-import type { StepEvent } from '../../src/engine/events.ts'
+import type { StepEvent, TraceLevel } from '../../src/engine/events.ts'
 import { AppStoreProvider } from '../../src/state/react.ts'
 import { createHarness } from '../state/harness.ts'
 
@@ -18,10 +18,10 @@ afterEach(() => {
   for (const d of disposers.splice(0)) d()
 })
 
-async function setup(lang: 'en' | 'zh' = 'en') {
+async function setup(lang: 'en' | 'zh' = 'en', traceLevel: TraceLevel = 'full') {
   const h = await createHarness({
     factory: createServer,
-    store: { language: lang, motion: 'reduce', traceLevel: 'full' },
+    store: { language: lang, motion: 'reduce', traceLevel },
   })
   disposers.push(h.dispose)
   const { unmount } = render(
@@ -117,41 +117,44 @@ describe('a command that converts its key part way', { timeout: 60_000 }, () => 
     expect(towers()).toBe(131)
   })
 
-  it('HSET past hash-max-listpack-entries: listpack steps, then the hash table', async () => {
-    const { h, events, at } = await setup()
-    await act(() =>
-      h.run(
-        ['CONFIG', 'SET', 'hash-max-listpack-entries', '4'],
-        ['HSET', 'h', 'a', '1', 'b', '2'],
-        ['HSET', 'h', 'c', '3', 'd', '4', 'e', '5', 'f', '6'],
-      ),
-    )
-    const ev = events()
-    const s = buildStart(
-      ev,
-      (e) => e.type.startsWith('dict/') && 'dict' in e && e.dict === 'key:0:h',
-    )
-    expect(s).toBeGreaterThan(0)
-    expect(ev[s - 1]?.type).toBe('listpack/entryInserted')
+  it.each(['full', 'summary'] as const)(
+    'HSET past hash-max-listpack-entries (%s trace): listpack steps, then the hash table',
+    async (level) => {
+      const { h, events, at } = await setup('en', level)
+      await act(() =>
+        h.run(
+          ['CONFIG', 'SET', 'hash-max-listpack-entries', '4'],
+          ['HSET', 'h', 'a', '1', 'b', '2'],
+          ['HSET', 'h', 'c', '3', 'd', '4', 'e', '5', 'f', '6'],
+        ),
+      )
+      const ev = events()
+      const s = buildStart(
+        ev,
+        (e) => e.type.startsWith('dict/') && 'dict' in e && e.dict === 'key:0:h',
+      )
+      expect(s).toBeGreaterThan(0)
+      expect(ev[s - 1]?.type).toBe('listpack/entryInserted')
 
-    await at(0)
-    let panel = await keyPanel('h', 'listpack')
-    expect(within(panel).getByTestId('lp-count')).toHaveTextContent('4')
-    // c, d and e went into the listpack before it turned into a hash table.
-    await at(s)
-    panel = await keyPanel('h', 'listpack')
-    expect(heading(panel)).toBe('Key h · listpack')
-    expect(within(panel).getByTestId('lp-count')).toHaveTextContent('10')
+      await at(0)
+      let panel = await keyPanel('h', 'listpack')
+      expect(within(panel).getByTestId('lp-count')).toHaveTextContent('4')
+      // c, d and e went into the listpack before it turned into a hash table.
+      await at(s)
+      panel = await keyPanel('h', 'listpack')
+      expect(heading(panel)).toBe('Key h · listpack')
+      expect(within(panel).getByTestId('lp-count')).toHaveTextContent('10')
 
-    await at(s + 1)
-    panel = await keyPanel('h', 'hashtable')
-    expect(heading(panel)).toBe('Key h · hashtable')
-    expect(within(panel).queryByTestId('lp-count')).toBeNull()
+      await at(s + 1)
+      panel = await keyPanel('h', 'hashtable')
+      expect(heading(panel)).toBe('Key h · hashtable')
+      expect(within(panel).queryByTestId('lp-count')).toBeNull()
 
-    await at(ev.length)
-    panel = await keyPanel('h', 'hashtable')
-    expect(await within(panel).findByTestId('dict-used')).toHaveTextContent('used 6')
-  })
+      await at(ev.length)
+      panel = await keyPanel('h', 'hashtable')
+      expect(await within(panel).findByTestId('dict-used')).toHaveTextContent('used 6')
+    },
+  )
 
   it('SADD of a non-integer into an intset: the intset insert shows, then the hash table', async () => {
     const { h, events, at } = await setup('zh')
