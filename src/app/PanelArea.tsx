@@ -9,7 +9,7 @@ import type { InspectView } from '../engine/api.ts'
 import type { StepEvent } from '../engine/events.ts'
 import { useT } from '../i18n/useT.ts'
 import { findPanel, type PanelProps } from '../panels/registry.ts'
-import { emptyViewOf } from '../panels/shared/conversion.ts'
+import { stepViews } from '../panels/shared/conversion.ts'
 import { narrate } from '../panels/shared/narration.ts'
 import { bytesToUtf8 } from '../state/bytes.ts'
 import { stepRows, type StepRow } from '../state/quietRuns.ts'
@@ -42,27 +42,6 @@ export function GenericInspector(props: PanelProps): ReactNode {
       {toJson(view)}
     </pre>
   )
-}
-
-/**
- * What a panel folds at `step` of a command: its views and events. With no steps to fold
- * (trace level Off, or a command that recorded none) the panel shows the state after the
- * command: step 0 is then also the last step. A command that converted the key's encoding
- * shows the old structure at step 0, then the new one built from empty by its steps, and as
- * the engine left it at the last step.
- */
-function stepViews(
-  before: InspectView | null,
-  after: InspectView | null,
-  events: readonly StepEvent[],
-  step: number,
-): { before: InspectView | null; after: InspectView | null; events: readonly StepEvent[] } {
-  if (events.length === 0) return { before: after, after, events }
-  if (before === null || after === null || before.kind === after.kind)
-    return { before, after, events }
-  if (step === 0) return { before, after: before, events: [] }
-  const empty = step < events.length ? emptyViewOf(after) : null
-  return empty === null ? { before: after, after, events: [] } : { before: empty, after, events }
 }
 
 /**
@@ -99,7 +78,7 @@ function PanelFrame(props: FrameProps): ReactNode {
   const db = useApp((s) => s.view?.db ?? 0)
   const reducedMotion = useApp(selectReducedMotion)
   const events = props.followsItem && !props.stale ? (item?.events ?? []) : []
-  const shown = stepViews(props.before, props.after, events, step)
+  const shown = stepViews(props.before, props.after, events, step, props.keyName, db)
   const kind = shown.after?.kind ?? shown.before?.kind
   const entry = findPanel(kind)
   const Panel = entry?.component ?? GenericInspector

@@ -29,7 +29,11 @@ export interface PanelProps {
   readonly db: number
   /** View before the playhead's item ran (null: nothing there yet). */
   readonly before: InspectView | null
-  /** View after the item ran. */
+  /**
+   * View after the item ran. While the playhead is in the steps of an item that converts the
+   * key before the conversion (PanelArea's stepViews), the old encoding's view: that panel
+   * folds the steps so far and is never shown the item's last step.
+   */
   readonly after: InspectView | null
   /** The item's events, in order. */
   readonly events: readonly StepEvent[]

@@ -159,3 +159,49 @@ describe('dict panel in the browser', () => {
     await page.context().close()
   })
 })
+
+describe('a command that converts its key part way, in the browser', () => {
+  it('draws the listpack during ZADD’s listpack steps and the skiplist after the conversion', async () => {
+    const page = await open()
+    const members = Array.from({ length: 130 }, (_, i) => `${String(i)} m${String(i)}`)
+    await run(page, `ZADD z ${members.join(' ')}`)
+    const events = await page.evaluate(() => {
+      const s = window.__xray?.store.getState()
+      return s?.items[s.playhead.item]?.events.map((e) => e.type) ?? []
+    })
+    const converted = events.indexOf('object/encodingConverted')
+    expect(converted).toBeGreaterThan(256)
+    const keyPanel = page.locator('section.panel[aria-label="Key z"]')
+    const step = async (n: number) => {
+      await page.evaluate((s) => window.__xray?.store.getState().stepSelected(s), n)
+      await page.evaluate(() => window.__xray?.idle())
+    }
+
+    // The 20th listpack insert: its caption and a listpack of 20 entries, not the skiplist.
+    const twentieth = events.reduce<number[]>(
+      (at, t, i) => (t === 'listpack/entryInserted' ? [...at, i + 1] : at),
+      [],
+    )[19]
+    if (twentieth === undefined) throw new Error('fewer than 20 listpack inserts')
+    await step(twentieth)
+    await expect
+      .poll(() => page.locator('.step-list li[aria-current="step"] code').innerText())
+      .toBe('listpack/entryInserted')
+    await expect.poll(() => keyPanel.getAttribute('data-panel')).toBe('listpack')
+    await expect.poll(() => keyPanel.locator('h2').innerText()).toBe('Key z · listpack')
+    await expect.poll(() => keyPanel.getByTestId('lp-count').innerText()).toBe('20')
+    expect(await keyPanel.locator('.skiplist-panel').count()).toBe(0)
+
+    // Past the conversion: the skiplist with the 128 members the listpack held.
+    await step(converted + 1)
+    await expect.poll(() => keyPanel.getAttribute('data-panel')).toBe('skiplist')
+    await expect.poll(() => keyPanel.locator('h2').innerText()).toBe('Key z · skiplist')
+    await expect.poll(() => keyPanel.locator('.skiplist-panel g[data-rank]').count()).toBe(129)
+    expect(await keyPanel.getByTestId('lp-count').count()).toBe(0)
+
+    // The last step: the engine's skiplist of 130 members.
+    await step(events.length)
+    await expect.poll(() => keyPanel.locator('.skiplist-panel g[data-rank]').count()).toBe(131)
+    await page.context().close()
+  })
+})

@@ -2,13 +2,20 @@
  * Encoding conversions in the panels. A command that converts a key (SADD of a non-integer
  * into an intset, the 129th field of a listpack hash, the 129th member of a listpack zset)
  * builds the new structure step by step (dict/tableCreated, dict/keyAdded, zsl/nodeInserted
- * ...) and then switches the key to it (object/encodingConverted). The panel frame shows the
- * old structure at step 0, and from step 1 the new one folded from the empty structure
+ * ...) and then switches the key to it (object/encodingConverted). The panel frame follows
+ * the encoding at the playhead (stepViews): the old structure, with the steps so far folded
+ * onto it, until the build starts; then the new one folded from the empty structure
  * `emptyViewOf` returns, so the steps draw what their captions say.
  */
 import type { InspectView } from '../../engine/api.ts'
+import type { StepEvent } from '../../engine/events.ts'
 import type { DictView } from '../../engine/inspect.ts'
-import type { HashtableView, SkiplistView } from '../../engine/inspectContainers.ts'
+import type {
+  HashtableView,
+  IntsetView,
+  ListpackView,
+  SkiplistView,
+} from '../../engine/inspectContainers.ts'
 
 function emptyDict(ref: string): DictView {
   return { ref, size: 0, buckets: 0, rehashIdx: -1, tables: [] }
@@ -37,4 +44,112 @@ export function emptyViewOf(after: InspectView): InspectView | null {
     return { ...empty }
   }
   return null
+}
+
+/** An empty view of an encoding the panels build from nothing, for a key a command creates. */
+function emptyViewOfKind(kind: string, key: string): InspectView | null {
+  if (kind === 'listpack') {
+    // lpNew: the 6-byte header and the end byte.
+    const v: ListpackView = { kind, key, totalBytes: 7, count: 0, entries: [], truncated: false }
+    return { ...v }
+  }
+  if (kind === 'intset') {
+    // intsetNew: INT16, no elements.
+    const v: IntsetView = { kind, key, width: 2, length: 0, values: [], truncated: false }
+    return { ...v }
+  }
+  return null
+}
+
+/**
+ * The prefixes of the events a structure of `kind` reports with the key (its dict/* events
+ * name the value's DictRef instead).
+ */
+const KEY_EVENT_PREFIXES: Readonly<Record<string, readonly string[]>> = {
+  skiplist: ['zsl/'],
+  hashtable: [],
+}
+
+/** The DictRef of a hashtable-encoded value (engine types/container.ts valueDictRef). */
+function valueDictRef(db: number, key: string): string {
+  return `key:${String(db)}:${key}`
+}
+
+/**
+ * Where in the item's events the key leaves its old encoding: the index of the first event
+ * of the new structure. Redis builds the new structure (zsetConvert inserts every listpack
+ * pair into a skiplist and a dict, hashTypeConvert and setTypeConvert fill a dict) and only
+ * then swaps it in, which the engine reports as object/encodingConverted; the run of the new
+ * structure's events just before that event is the build. Null when the key did not change
+ * from `from` to `to` in these events.
+ */
+export function conversionStart(
+  events: readonly StepEvent[],
+  key: string,
+  db: number,
+  from: string | null,
+  to: string,
+): { index: number; from: string } | null {
+  const c = events.findIndex(
+    (e) =>
+      e.type === 'object/encodingConverted' &&
+      e.key === key &&
+      e.to === to &&
+      (from === null || e.from === from),
+  )
+  const converted = events[c]
+  if (converted?.type !== 'object/encodingConverted') return null
+  const prefixes = KEY_EVENT_PREFIXES[to] ?? []
+  const ref = valueDictRef(db, key)
+  const ofNew = (e: StepEvent): boolean =>
+    e.type.startsWith('dict/')
+      ? 'dict' in e && e.dict === ref
+      : 'key' in e && e.key === key && prefixes.some((p) => e.type.startsWith(p))
+  let s = c
+  while (s > 0 && ofNew(events[s - 1] as StepEvent)) s--
+  return { index: s, from: converted.from }
+}
+
+/** What a panel frame shows at one step of an item: the views and events its panel folds. */
+export interface StepViews {
+  readonly before: InspectView | null
+  readonly after: InspectView | null
+  readonly events: readonly StepEvent[]
+}
+
+/**
+ * What the panel of `key` folds at `step` of an item: its views and events. The panel is
+ * chosen by the kind of `after` here, so it follows the key's encoding at the playhead.
+ *
+ * - No steps to fold (trace level Off, or an item that recorded none): the state after the
+ *   item; step 0 is then also the last step.
+ * - The item converted the key (a 130-member ZADD turns its listpack into a skiplist after
+ *   the 128th member): up to the step that starts building the new structure, the old
+ *   encoding's panel folds the steps so far onto the old view (an empty one for a key the
+ *   item creates), never settling, since the item's after view is of another kind. From
+ *   that step on, the new encoding's panel folds its steps from the empty structure
+ *   (emptyViewOf) and settles on the after view at the last step.
+ * - The item created the key: the panel folds from the empty structure, so step 0 does not
+ *   show the finished one.
+ */
+export function stepViews(
+  before: InspectView | null,
+  after: InspectView | null,
+  events: readonly StepEvent[],
+  step: number,
+  key: string | null,
+  db: number,
+): StepViews {
+  if (events.length === 0) return { before: after, after, events }
+  if (after === null || key === null || before?.kind === after.kind)
+    return { before, after, events }
+  const conversion = conversionStart(events, key, db, before?.kind ?? null, after.kind)
+  const old = before ?? (conversion === null ? null : emptyViewOfKind(conversion.from, key))
+  if (conversion !== null && old !== null && step <= conversion.index)
+    return { before, after: old, events }
+  if (before !== null && conversion === null && step === 0)
+    return { before, after: before, events: [] }
+  const empty = emptyViewOf(after)
+  if (empty !== null) return { before: empty, after, events }
+  return before === null ? { before, after, events } : { before: after, after, events: [] }
 }

@@ -1,5 +1,6 @@
 /** Registry entry for string keys: adapts PanelProps to StringPanel. */
 import type { ReactNode } from 'react'
+import { translate } from '../../i18n/index.ts'
 import type { PanelProps } from '../registry.ts'
 import { useStepTween } from '../shared/useStepTween.ts'
 import { StringPanel } from './StringPanel.tsx'
@@ -12,6 +13,13 @@ export default function StringEntry(p: PanelProps): ReactNode {
   const before = p.before?.kind === 'string' ? (p.before as unknown as StringView) : null
   // The string changes at the command's end: before until its events have been shown.
   const done = p.step >= p.events.length
+  // A key the command creates has no value to draw before then (not the value it will get).
+  if (before === null && !done)
+    return (
+      <p className="panel-empty" data-testid="panel-not-yet">
+        {translate(p.lang, 'inspector.notYet')}
+      </p>
+    )
   return (
     <StringPanel
       title={p.keyName ?? ''}

@@ -1,0 +1,80 @@
+/**
+ * stepViews and conversionStart (panels/shared/conversion.ts): which views and events the
+ * panel of a key folds at a step, for items that convert or create the key.
+ */
+import { describe, expect, it } from 'vitest'
+import type { InspectView } from '../../../src/engine/api.ts'
+import { conversionStart, stepViews } from '../../../src/panels/shared/conversion.ts'
+import { createTestEngine } from '../../harness/TestEngine.ts'
+
+function zadd130(trace: 'full' | 'summary' | 'off' = 'full') {
+  const t = createTestEngine({ trace })
+  const args = Array.from({ length: 130 }, (_, i) => [String(i), `m${String(i)}`]).flat()
+  const events = t.trace('ZADD', 'z', ...args).events
+  const after = t.server.inspect('z') as InspectView
+  return { events, after }
+}
+
+describe('conversionStart(events, key, db, from, to)', () => {
+  it('is the first event of the skiplist and dict a ZADD builds after its 128th member', () => {
+    const { events } = zadd130()
+    const c = conversionStart(events, 'z', 0, null, 'skiplist')
+    const lastInsert = events.findLastIndex((e) => e.type === 'listpack/entryInserted')
+    expect(c).toEqual({ index: lastInsert + 1, from: 'listpack' })
+    const converted = events.findIndex((e) => e.type === 'object/encodingConverted')
+    expect(events.slice(lastInsert + 1, converted).every((e) => /^(zsl|dict)\//.test(e.type))).toBe(
+      true,
+    )
+  })
+
+  it('is null when the key did not change to that encoding, or for another key', () => {
+    const { events } = zadd130()
+    expect(conversionStart(events, 'z', 0, null, 'hashtable')).toBeNull()
+    expect(conversionStart(events, 'y', 0, null, 'skiplist')).toBeNull()
+    expect(conversionStart(events, 'z', 0, 'intset', 'skiplist')).toBeNull()
+  })
+})
+
+describe('stepViews(before, after, events, step, key, db)', () => {
+  it('gives an empty listpack up to the build, then the skiplist folded from empty', () => {
+    const { events, after } = zadd130()
+    const start = conversionStart(events, 'z', 0, null, 'skiplist')?.index ?? -1
+    for (const step of [0, 1, start]) {
+      const v = stepViews(null, after, events, step, 'z', 0)
+      expect(v.before).toBeNull()
+      expect(v.after).toMatchObject({ kind: 'listpack', key: 'z', count: 0, entries: [] })
+      expect(v.events).toBe(events)
+    }
+    for (const step of [start + 1, events.length]) {
+      const v = stepViews(null, after, events, step, 'z', 0)
+      expect(v.before).toMatchObject({ kind: 'skiplist', length: 0, level: 1 })
+      expect(v.after).toBe(after)
+      expect(v.events).toBe(events)
+    }
+  })
+
+  it('shows the after view when nothing was recorded (trace off)', () => {
+    const { events, after } = zadd130('off')
+    expect(events).toEqual([])
+    expect(stepViews(null, after, events, 0, 'z', 0)).toEqual({ before: after, after, events })
+  })
+
+  it('keeps the old view of an existing key until its build starts', () => {
+    const t = createTestEngine()
+    t.exec('SADD', 's', '1', '2', '3')
+    const before = t.server.inspect('s') as InspectView
+    const events = t.trace('SADD', 's', '4', 'x').events
+    const after = t.server.inspect('s') as InspectView
+    const inserted = events.findIndex((e) => e.type === 'intset/inserted') + 1
+    expect(conversionStart(events, 's', 0, 'intset', 'hashtable')?.index).toBe(inserted)
+    expect(stepViews(before, after, events, inserted, 's', 0)).toEqual({
+      before,
+      after: before,
+      events,
+    })
+    expect(stepViews(before, after, events, inserted + 1, 's', 0).before).toMatchObject({
+      kind: 'hashtable',
+      length: 0,
+    })
+  })
+})
