@@ -72,9 +72,16 @@ const CLUSTER_DISABLED = error('ERR This instance has cluster support disabled')
 /** clusterCommand, READONLY, READWRITE, ASKING with cluster-enabled no. */
 const clusterDisabled: CommandHandler = () => CLUSTER_DISABLED
 
-/** REPLICAOF / SLAVEOF: NO ONE on a master is OK; following a master is not modelled. */
+/**
+ * replication.c replicaofCommand: NO ONE on a master is OK; otherwise a replica client is
+ * refused and the port is checked (0..65535) before following a master, which is not modelled.
+ */
 function replicaofCommand(c: CommandCall): Reply {
   if (eqIgnoreCase(c.argv[1], 'no') && eqIgnoreCase(c.argv[2], 'one')) return OK
+  if (c.srv.repl.replicas.includes(c.client.id))
+    return error('ERR Command is not valid when client is a replica.')
+  const port = getRangeLongOrReply(c.argv[2] ?? '', 0n, 65535n, 'ERR Invalid master port')
+  if (typeof port === 'object') return port
   return notModelled('replication')(c)
 }
 
