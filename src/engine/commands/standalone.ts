@@ -10,6 +10,7 @@
  *   SHUTDOWN past its options), with an error that names the command and says so, instead of Redis's
  *   "unknown command", which would read as if Redis had no such command.
  */
+import { redactClientCommandArgument } from '../call.ts'
 import { rdbSaveImage } from '../rdbReload.ts'
 import { syncCommand } from '../replication.ts'
 import { COMMAND_META } from './meta.generated.ts'
@@ -103,10 +104,12 @@ function migrateCommand(c: CommandCall): Reply {
     if (eqIgnoreCase(opt, 'copy') || eqIgnoreCase(opt, 'replace')) continue
     if (eqIgnoreCase(opt, 'auth')) {
       if (more < 1) return ERR_SYNTAX
-      j++
+      // The credentials never reach the slow log or MONITOR.
+      redactClientCommandArgument(c.srv, ++j)
     } else if (eqIgnoreCase(opt, 'auth2')) {
       if (more < 2) return ERR_SYNTAX
-      j += 2
+      redactClientCommandArgument(c.srv, ++j)
+      redactClientCommandArgument(c.srv, ++j)
     } else if (eqIgnoreCase(opt, 'keys')) {
       if ((argv[3] ?? '').length !== 0)
         return error(
