@@ -84,6 +84,8 @@ async function reset(): Promise<void> {
   for (const c of [conns.rm, conns.om]) {
     await c.command('FLUSHALL')
     for (const [p, v] of DEFAULTS) await c.command('CONFIG', 'SET', p, v)
+    // Streams may turn it off (statefulGen dueExpiry).
+    await c.command('DEBUG', 'SET-ACTIVE-EXPIRE', '1')
   }
 }
 
