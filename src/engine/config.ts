@@ -304,6 +304,8 @@ export interface ConfigParam {
   readonly percent: boolean
   readonly octal: boolean
   readonly unsigned: boolean
+  /** VOLATILE_CONFIG: a set counts as a change even to the same value (its apply runs). */
+  readonly volatile: boolean
   readonly defaultValue: string
   readonly min: bigint
   readonly max: bigint
@@ -325,6 +327,7 @@ function parseRow(r: ParamRow): ConfigParam {
     percent: fl.has('percent'),
     octal: fl.has('octal'),
     unsigned: fl.has('unsigned'),
+    volatile: fl.has('volatile'),
     defaultValue: def,
     min: kind === 'int' ? BigInt(a ?? '0') : 0n,
     max: kind === 'int' ? BigInt(b ?? '0') : 0n,
@@ -660,6 +663,18 @@ function validProcTitleTemplate(t: string): boolean {
 /** The client-output-buffer-limit classes in getConfigClientOutputBufferLimitOption order. */
 const OBUF_CLASSES = ['normal', 'slave', 'pubsub'] as const
 
+/** config.c NET_HOST_STR_LEN: an announced hostname is shorter than this. */
+const NET_HOST_STR_LEN = 256
+
+/** config.c isValidAnnouncedHostname. */
+function announcedHostnameError(v: string): string | null {
+  if (v.length >= NET_HOST_STR_LEN)
+    return `Hostnames must be less than ${String(NET_HOST_STR_LEN)} characters`
+  if (!/^[A-Za-z0-9.-]*$/.test(v))
+    return 'Hostnames may only contain alphanumeric characters, hyphens or dots'
+  return null
+}
+
 /** config.c updateClientOutputBufferLimit: validates every class first, then merges. */
 function setClientOutputBufferLimit(
   cfg: ServerConfig,
@@ -767,14 +782,22 @@ export function configSetValue(cfg: ServerConfig, p: ConfigParam, value: string)
       return null
     }
     case 'string':
-    case 'SDS':
-      if (p.name === 'dbfilename' && /[/\\]/.test(value))
+    case 'SDS': {
+      // stringConfigSet keeps a C string (zstrdup: it ends at its first NUL); masterauth and
+      // requirepass are sds configs, binary safe.
+      const v = p.name === 'requirepass' || p.name === 'masterauth' ? value : cstr(value)
+      if (p.name === 'dbfilename' && /[/\\]/.test(v))
         return "dbfilename can't be a path, just a filename"
-      if (p.name === 'proc-title-template' && !validProcTitleTemplate(value))
+      if (p.name === 'proc-title-template' && !validProcTitleTemplate(v))
         return 'template format is invalid or contains unknown variables'
-      if (p.name === 'requirepass') cfg.requirepass = value
-      else cfg.other[p.name] = value
+      if (p.name === 'cluster-announce-hostname') {
+        const err = announcedHostnameError(v)
+        if (err !== null) return err
+      }
+      if (p.name === 'requirepass') cfg.requirepass = v
+      else cfg.other[p.name] = v
       return null
+    }
     case 'special':
       return setSpecial(cfg, p, value)
   }
@@ -872,6 +895,43 @@ export function applyStartupConfig(
   }
 }
 
+// --- TLS ---
+
+/** applyTlsCfg's parameters (config.c standardConfig table). */
+const TLS_CFG = new Set([
+  'tls-session-cache-size',
+  'tls-session-cache-timeout',
+  'tls-cluster',
+  'tls-replication',
+  'tls-prefer-server-ciphers',
+  'tls-session-caching',
+  'tls-cert-file',
+  'tls-key-file',
+  'tls-key-file-pass',
+  'tls-client-cert-file',
+  'tls-client-key-file',
+  'tls-client-key-file-pass',
+  'tls-dh-params-file',
+  'tls-ca-cert-file',
+  'tls-ca-cert-dir',
+  'tls-protocols',
+  'tls-ciphers',
+  'tls-ciphersuites',
+])
+
+/** applyTlsCfg's test: server.tls_port || server.tls_replication || server.tls_cluster. */
+function tlsInUse(cfg: ServerConfig): boolean {
+  const value = (name: string) => configGetValue(cfg, lookupConfig(name) as ConfigParam)
+  return (
+    value('tls-port') !== '0' ||
+    value('tls-replication') === 'yes' ||
+    value('tls-cluster') === 'yes'
+  )
+}
+
+/** What tls.c tlsConfigure answers when it fails (no tls-cert-file can ever load here). */
+const TLS_UNCONFIGURED = 'Unable to update TLS configuration. Check server logs.'
+
 // --- CONFIG SET / GET ---
 
 /** server.c changeListenPort as a host does it: false when it cannot listen on `port`. */
@@ -892,22 +952,35 @@ const NO_CONFIG_HOST: ConfigHost = { nofile: null, changeListenPort: null }
 /** config.c updatePort's error. */
 const UNABLE_TO_LISTEN = 'Unable to listen on this port. Check server logs.'
 
-/** The apply function of `p` that can fail, null when it has none (or no host part). */
+/**
+ * The apply function of `p` that can fail (its config.c name and a run), null when it has
+ * none (or no host part). The oracle is built with TLS and has no certificate, so tls.c
+ * tlsConfigure always fails: applyTlsCfg fails as soon as TLS is in use (a tls-port,
+ * tls-replication or tls-cluster) and applyTLSPort whenever tls-port changes (TLS was never
+ * configured).
+ */
 function applyFunction(
   cfg: ServerConfig,
   p: ConfigParam,
   host: ConfigHost,
-): (() => string | null) | null {
+): { readonly fn: string; readonly run: () => string | null } | null {
   const { nofile, changeListenPort } = host
-  if (p.name === 'maxclients' && nofile !== null) return () => updateMaxclients(cfg, nofile)
-  if (p.name === 'port' && changeListenPort !== null)
-    return () => (changeListenPort(Number(configGetValue(cfg, p))) ? null : UNABLE_TO_LISTEN)
+  if (p.name === 'maxclients' && nofile !== null)
+    return { fn: 'updateMaxclients', run: () => updateMaxclients(cfg, nofile) }
+  if (p.name === 'port' && changeListenPort !== null) {
+    const run = () => (changeListenPort(Number(configGetValue(cfg, p))) ? null : UNABLE_TO_LISTEN)
+    return { fn: 'updatePort', run }
+  }
+  if (p.name === 'tls-port') return { fn: 'applyTLSPort', run: () => TLS_UNCONFIGURED }
+  if (TLS_CFG.has(p.name))
+    return { fn: 'applyTlsCfg', run: () => (tlsInUse(cfg) ? TLS_UNCONFIGURED : null) }
   return null
 }
 
 /**
  * configSetCommand's apply step, once every value is set: the apply function of each
- * parameter whose value changed (each function once, in the order of its first parameter).
+ * parameter whose value changed (each function once, in the order of its first parameter:
+ * tls-cluster and tls-protocols share applyTlsCfg).
  * The first to fail restores every value and runs the apply functions again
  * (restoreBackupConfig), and its parameter is the one the error names. Only those that
  * succeeded run again: Redis's failed updatePort had closed the old socket already, so it
@@ -921,12 +994,13 @@ function applyConfigs(
   backup: readonly string[],
   host: ConfigHost,
 ): { index: number; err: string } | null {
-  const applies: { index: number; run: () => string | null }[] = []
+  const applies: { index: number; fn: string; run: () => string | null }[] = []
   params.forEach((p, i) => {
-    if (configGetValue(cfg, p) === backup[i]) return
-    const run = applyFunction(cfg, p, host)
-    if (run !== null && !applies.some((a) => params[a.index]?.name === p.name))
-      applies.push({ index: i, run })
+    // A VOLATILE parameter counts as changed even when set to the same value.
+    if (!p.volatile && configGetValue(cfg, p) === backup[i]) return
+    const apply = applyFunction(cfg, p, host)
+    if (apply !== null && !applies.some((a) => a.fn === apply.fn))
+      applies.push({ index: i, ...apply })
   })
   for (let i = 0; i < applies.length; i++) {
     const a = applies[i]

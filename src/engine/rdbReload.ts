@@ -358,7 +358,8 @@ export function rdbLoadImage(
   allowDup: boolean,
 ): boolean {
   const lruClock = srv.lruclock
-  const now = BigInt(Math.floor(ctx.now))
+  // mstime(): the clock as the load starts, not the command's (EXEC's) cached time.
+  const now = BigInt(Math.floor(ctx.clock.now()))
   // rdbLoadRioWithLoadingCtx's counters, kept in INFO persistence once the load ends.
   let loaded = 0
   let expired = 0

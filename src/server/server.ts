@@ -356,6 +356,8 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
       }
       // CLIENT REPLY OFF / SKIP: the command ran, its reply is dropped.
       if (engine.replySilenced?.(conn.id) !== true) replyBufferAppend(out, reply)
+      // A CONFIG SET proto-max-bulk-len applies to the next request already read with it.
+      if (limitsHook !== undefined) p.maxBulkLen = limitsHook.call(engine).protoMaxBulkLen
       if (engine.shouldClose(conn.id)) {
         conn.closing = true
         return

@@ -353,6 +353,26 @@ const PAYLOADS: readonly string[] = (() => {
 })()
 
 /** The encoding thresholds CONFIG SET may move (at their defaults; each stream starts there). */
+/**
+ * Other parameters CONFIG SET may change, with their defaults and values to try: validation
+ * and apply errors (the oracle is built with TLS but has no certificate), C-string values.
+ * None of them changes what the other commands answer (no maxmemory, so no eviction; no LFU
+ * policy, whose counters are random).
+ */
+const OTHER_SETTINGS: readonly (readonly [string, string, readonly string[]])[] = [
+  ['tls-cluster', 'no', ['yes', 'no', 'maybe']],
+  ['tls-replication', 'no', ['yes', 'no']],
+  ['tls-port', '0', ['0', '1234', '65536']],
+  ['tls-protocols', '', ['TLSv1.2', '', 'a b']],
+  ['tls-session-cache-size', '20480', ['5', '20480', '-1']],
+  ['cluster-announce-hostname', '', ['host-1.example', 'a b', 'a_b', 'ok\x00 bad', '']],
+  ['replica-announce-ip', '', ['1.2.3.4', 'a\x00b', '']],
+  ['lfu-log-factor', '10', ['0', '10', '-1']],
+  ['maxmemory-policy', 'noeviction', ['allkeys-lru', 'volatile-ttl', 'noeviction', 'bogus']],
+  ['notify-keyspace-events', '', ['KEA', 'Kx', 'Z', '']],
+  ['active-expire-effort', '1', ['1', '10', '11']],
+]
+
 export const CONFIG_DEFAULTS: readonly (readonly [string, string])[] = [
   ['hash-max-listpack-entries', '128'],
   ['hash-max-listpack-value', '64'],
@@ -364,6 +384,7 @@ export const CONFIG_DEFAULTS: readonly (readonly [string, string])[] = [
   ['hll-sparse-max-bytes', '3000'],
   ['stream-node-max-entries', '100'],
   ['stream-node-max-bytes', '4096'],
+  ...OTHER_SETTINGS.map(([name, value]) => [name, value] as const),
 ]
 /** Small values of the thresholds, for streams that start with them. */
 const SMALL_THRESHOLDS: readonly (readonly [string, readonly string[]])[] = [
@@ -740,7 +761,12 @@ function handMade(g: Gen, name: string): GCmd | null {
   switch (name) {
     case 'config|set': {
       const argv = nameWords(g, name)
-      for (let i = int(g, 3); i >= 0; i--) argv.push(pick(g, CONFIG_NAMES), pick(g, CONFIG_VALUES))
+      for (let i = int(g, 3); i >= 0; i--) {
+        if (chance(g, 0.25)) {
+          const [other, , values] = pick(g, OTHER_SETTINGS)
+          argv.push(other, chance(g, 0.8) ? pick(g, values) : pick(g, CONFIG_VALUES))
+        } else argv.push(pick(g, CONFIG_NAMES), pick(g, CONFIG_VALUES))
+      }
       if (chance(g, 0.05)) argv.pop()
       return { argv, cmp: 'exact' }
     }

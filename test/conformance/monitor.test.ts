@@ -38,6 +38,10 @@ async function transcript(connect: () => Promise<RawClient>): Promise<string[]> 
       ['AUTH', 'user', 'secret'],
       ['AUTH', 'a', 'b', 'c'],
       ['HELLO', '2', 'SETNAME', 'me', 'AUTH', 'user', 'secret'],
+      // MIGRATE redacts its AUTH / AUTH2 credentials as it parses them (NOKEY: nothing moves).
+      ['MIGRATE', '127.0.0.1', '1', 'nokey', '0', '10', 'AUTH', 'secret'],
+      ['MIGRATE', '127.0.0.1', '1', '', '0', '10', 'COPY', 'AUTH2', 'user', 'secret', 'KEYS', 'a'],
+      ['MIGRATE', '127.0.0.1', '1', 'nokey', '0', '10', 'AUTH', 'secret', 'BOGUS'],
     ])
       seen.push((await other.command(...argv)).raw)
     // A second MONITOR is ignored without a reply: the next line is PING's.

@@ -84,6 +84,8 @@ async function reset(): Promise<void> {
   for (const c of [conns.rm, conns.om]) {
     await c.command('FLUSHALL')
     for (const [p, v] of DEFAULTS) await c.command('CONFIG', 'SET', p, v)
+    // Streams may turn it off (statefulGen dueExpiry).
+    await c.command('DEBUG', 'SET-ACTIVE-EXPIRE', '1')
   }
 }
 
@@ -176,11 +178,17 @@ async function runSpop(argv: readonly string[]): Promise<Outcome> {
   await c.om.command('DEL', key)
   const left = members.type === 'array' && members.value !== null ? members.value : []
   if (left.length > 0) {
-    // A hashtable stays a hashtable even if what is left would fit an intset.
-    const hashtable = enc.type === 'bulk' && enc.value === 'hashtable'
-    if (hashtable) await c.om.command('SADD', key, '\x00placeholder')
-    await c.om.command('SADD', key, ...left.map((x) => String(x.value)))
-    if (hashtable) await c.om.command('SREM', key, '\x00placeholder')
+    const dump = (await c.rm.command('DUMP', key)).reply
+    if (enc.type === 'bulk' && enc.value === 'intset' && dump.type === 'bulk') {
+      // An intset keeps the width its largest member ever needed: take redis's own.
+      await c.om.command('RESTORE', key, '0', String(dump.value))
+    } else {
+      // A hashtable stays a hashtable even if what is left would fit an intset.
+      const hashtable = enc.type === 'bulk' && enc.value === 'hashtable'
+      if (hashtable) await c.om.command('SADD', key, '\x00placeholder')
+      await c.om.command('SADD', key, ...left.map((x) => String(x.value)))
+      if (hashtable) await c.om.command('SREM', key, '\x00placeholder')
+    }
     if (at.type === 'integer' && Number(at.value) > 0)
       await c.om.command('PEXPIREAT', key, String(at.value))
   }
@@ -190,7 +198,9 @@ async function runSpop(argv: readonly string[]): Promise<Outcome> {
 
 /**
  * DUMP src on both servers (exact, or the same length for a hashtable's dict order or a
- * stream's delivery/seen times), then RESTORE dst ttl <own payload> [options] on each.
+ * stream's delivery/seen times), then RESTORE dst ttl <own payload> [options] on each. When
+ * the payloads differ by such an order, both restore redis's: a hash restored as a listpack
+ * keeps the dump's order, which would otherwise be each server's own dict order.
  */
 async function runDump(argv: readonly string[]): Promise<Outcome> {
   const c = current()
@@ -212,9 +222,34 @@ async function runDump(argv: readonly string[]): Promise<Outcome> {
   const [dst = '', ttl = '0', ...opts] = rest
   const [ra, rb] = await Promise.all([
     c.rm.command('RESTORE', dst, ttl, String(a.reply.value), ...opts),
-    c.om.command('RESTORE', dst, ttl, String(b.reply.value), ...opts),
+    c.om.command('RESTORE', dst, ttl, String(a.reply.value), ...opts),
   ])
   return { ok: ra.raw === rb.raw, text: `RESTORE redis: ${show(ra.raw)}\n  ours:  ${show(rb.raw)}` }
+}
+
+/**
+ * DEBUG RELOAD on both servers. A hash saved from a hashtable (in its dict's order, which
+ * Redis's random hash seed decides) and loaded back as a listpack keeps that order: such keys
+ * of the pool are copied from redis (DUMP, then RESTORE ... ABSTTL on ours).
+ */
+async function runReload(argv: readonly string[]): Promise<Outcome> {
+  const c = current()
+  const before = new Map<string, unknown>()
+  for (const key of KEYS)
+    before.set(key, (await c.rm.command('OBJECT', 'ENCODING', key)).reply.value)
+  const [a, b] = await Promise.all([c.rm.command(...argv), c.om.command(...argv)])
+  const text = `redis: ${show(a.raw)}\n  ours:  ${show(b.raw)}`
+  if (a.raw !== b.raw) return { ok: false, text }
+  for (const key of KEYS) {
+    if (before.get(key) !== 'hashtable') continue
+    if ((await c.rm.command('TYPE', key)).reply.value !== 'hash') continue
+    if ((await c.rm.command('OBJECT', 'ENCODING', key)).reply.value !== 'listpack') continue
+    const dump = (await c.rm.command('DUMP', key)).reply
+    const at = (await c.rm.command('PEXPIRETIME', key)).reply
+    const abs = at.type === 'integer' && Number(at.value) > 0 ? String(at.value) : '0'
+    await c.om.command('RESTORE', key, abs, String(dump.value), 'REPLACE', 'ABSTTL')
+  }
+  return { ok: true, text }
 }
 
 /** Tells whether a lex-range op would walk a skiplist of mixed scores (undefined order). */
@@ -238,6 +273,8 @@ async function runOp(op: Op): Promise<Outcome> {
   }
   if (op.k === 'spop') return runSpop(op.argv)
   if (op.k === 'dump') return runDump(op.argv)
+  if (/^debug$/i.test(op.argv[0] ?? '') && /^reload$/i.test(op.argv[1] ?? '') && !inMulti)
+    return runReload(op.argv)
   if (op.cmp === 'lex' && !inMulti && (await lexUndefined(op.argv)))
     return { ok: true, text: 'skipped' }
   const other = op.other === true

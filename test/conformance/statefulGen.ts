@@ -729,7 +729,41 @@ function dumpOp(c: Ctx): Op {
   return { k: 'dump', argv: a }
 }
 
+/**
+ * A key whose expiry is due but that is still in the dataset (active expiry off, the stream
+ * waits 3 ms): DBSIZE counts it, KEYS skips it, and the next lookup of any command deletes
+ * it (db.c expireIfNeeded). Whole, so that the harness's TYPE probes, which would delete it
+ * on the real server only, do not run in between; it ends with the key looked up. Not in a
+ * transaction.
+ */
+function dueExpiry(c: Ctx): Op[] {
+  // Queued, its lookups would run on EXEC's cached time and leave the key due after it.
+  if (c.inMulti) return [E('DBSIZE')]
+  const key = k(c)
+  const probes: ((c: Ctx) => Op)[] = [
+    () => E('DBSIZE'),
+    () => U('KEYS', '*'),
+    () => E(pick(c.g, ['TYPE', 'EXISTS', 'TTL', 'PERSIST', 'GET', 'STRLEN', 'LLEN']), key),
+    () => E('OBJECT', 'ENCODING', key),
+    () => E(pick(c.g, ['INCR', 'APPEND', 'LPUSH', 'SADD']), key, '1'),
+    () => E('SET', key, v(c), 'GET'),
+    () => E(pick(c.g, ['RENAME', 'COPY', 'RENAMENX']), key, k(c)),
+    () => E('MOVE', key, pick(c.g, ['1', '2'])),
+    () => E('EXPIRE', key, '100'),
+    () => E('SORT', key),
+  ]
+  const ops = [
+    E('DEBUG', 'SET-ACTIVE-EXPIRE', '0'),
+    ch(c.g, 0.5) ? E('PEXPIRE', key, '1') : E('SET', key, v(c), 'PX', '1'),
+    E('DEBUG', 'SLEEP', '0.003'),
+  ]
+  for (let i = ri(c.g, 3); i >= 0; i--) ops.push(pick(c.g, probes)(c))
+  ops.push(E('DBSIZE'), E('EXISTS', key))
+  return ops
+}
+
 const KEYCMD: G[] = [
+  dueExpiry,
   sortOp,
   sortOp,
   (c) => E(pick(c.g, ['DEL', 'UNLINK', 'EXISTS', 'TOUCH']), ...ks(c, 3)),

@@ -10,6 +10,7 @@
  *   SHUTDOWN past its options), with an error that names the command and says so, instead of Redis's
  *   "unknown command", which would read as if Redis had no such command.
  */
+import { redactClientCommandArgument } from '../call.ts'
 import { rdbSaveImage } from '../rdbReload.ts'
 import { syncCommand } from '../replication.ts'
 import { COMMAND_META } from './meta.generated.ts'
@@ -72,9 +73,16 @@ const CLUSTER_DISABLED = error('ERR This instance has cluster support disabled')
 /** clusterCommand, READONLY, READWRITE, ASKING with cluster-enabled no. */
 const clusterDisabled: CommandHandler = () => CLUSTER_DISABLED
 
-/** REPLICAOF / SLAVEOF: NO ONE on a master is OK; following a master is not modelled. */
+/**
+ * replication.c replicaofCommand: NO ONE on a master is OK; otherwise a replica client is
+ * refused and the port is checked (0..65535) before following a master, which is not modelled.
+ */
 function replicaofCommand(c: CommandCall): Reply {
   if (eqIgnoreCase(c.argv[1], 'no') && eqIgnoreCase(c.argv[2], 'one')) return OK
+  if (c.srv.repl.replicas.includes(c.client.id))
+    return error('ERR Command is not valid when client is a replica.')
+  const port = getRangeLongOrReply(c.argv[2] ?? '', 0n, 65535n, 'ERR Invalid master port')
+  if (typeof port === 'object') return port
   return notModelled('replication')(c)
 }
 
@@ -96,10 +104,12 @@ function migrateCommand(c: CommandCall): Reply {
     if (eqIgnoreCase(opt, 'copy') || eqIgnoreCase(opt, 'replace')) continue
     if (eqIgnoreCase(opt, 'auth')) {
       if (more < 1) return ERR_SYNTAX
-      j++
+      // The credentials never reach the slow log or MONITOR.
+      redactClientCommandArgument(c.srv, ++j)
     } else if (eqIgnoreCase(opt, 'auth2')) {
       if (more < 2) return ERR_SYNTAX
-      j += 2
+      redactClientCommandArgument(c.srv, ++j)
+      redactClientCommandArgument(c.srv, ++j)
     } else if (eqIgnoreCase(opt, 'keys')) {
       if ((argv[3] ?? '').length !== 0)
         return error(
