@@ -118,6 +118,7 @@ import {
   clientCommandIoBegin,
   clientCommandIoEnd,
   clientsCronResizeOutputBuffer,
+  updateClientMemoryUsage,
   clientsCronResizeQueryBuffer,
   clientReplyAdded,
   PROTO_REPLY_CHUNK_BYTES,
@@ -241,6 +242,7 @@ export function createServerState(opts: ServerOptions): ServerState {
     acl: createAclState(config.requirepass),
     aclRestricted: false,
     tracking: null,
+    clientsNormalMemory: 0,
     clientReplyBufBytes: 0,
     clientQueryBufs: { bytes: 0 },
     replyBufferPeakResetTime: REPLY_BUFFER_DEFAULT_PEAK_RESET_TIME,
@@ -291,6 +293,8 @@ export function createClientState(srv: ServerState, opts: ClientOptions = {}): C
     bufUsableSize: PROTO_REPLY_CHUNK_BYTES,
     bufPeak: PROTO_REPLY_CHUNK_BYTES,
     bufPeakLastResetTime: srv.unixtime,
+    lastMemoryUsage: 0,
+    lastMemoryNormal: true,
     execOut: null,
   }
   srv.clients.set(id, c)
@@ -610,6 +614,7 @@ export function serverCron(srv: ServerState, ctx: ExecContext): void {
   for (const c of srv.clients.values()) {
     clientsCronResizeQueryBuffer(srv, c)
     clientsCronResizeOutputBuffer(srv, c, ctx.now)
+    updateClientMemoryUsage(srv, c)
   }
   srv.cronloops++
 }
@@ -717,10 +722,16 @@ export function serverStateValidate(srv: ServerState): string[] {
       errors.push(`client ${String(c.id)} runs as a user not in the table`)
   let replyBufs = 0
   let queryBufs = 0
+  let normalMemory = 0
   for (const c of srv.clients.values()) {
     replyBufs += c.bufUsableSize
     queryBufs += c.querybuf.zmalloc
+    if (c.lastMemoryNormal) normalMemory += c.lastMemoryUsage
   }
+  if (normalMemory !== srv.clientsNormalMemory)
+    errors.push(
+      `clients' last memory sums to ${String(normalMemory)}, ${String(srv.clientsNormalMemory)} counted`,
+    )
   if (replyBufs !== srv.clientReplyBufBytes)
     errors.push(
       `reply buffers sum to ${String(replyBufs)}, ${String(srv.clientReplyBufBytes)} counted`,

@@ -242,6 +242,10 @@ export interface Client {
    * clientsCron compares it with milliseconds: Redis 7.0's quirk, kept (connection.ts).
    */
   bufPeakLastResetTime: number
+  /** c->last_memory_usage: its memory when clientsCron last measured it (connection.ts). */
+  lastMemoryUsage: number
+  /** Whether lastMemoryUsage counts in clientsNormalMemory (c->last_memory_type not a replica). */
+  lastMemoryNormal: boolean
   /** While EXEC runs: its queue length and the replies added so far (they count in obl). */
   execOut: { readonly count: number; readonly replies: readonly Reply[] } | null
 }
@@ -440,6 +444,11 @@ export interface ServerState {
    * made when a client first turns tracking on; null until then (tracking.ts).
    */
   tracking: TrackingState | null
+  /**
+   * server.stat_clients_type_memory of the normal, pub/sub and master clients: the sum of
+   * their lastMemoryUsage (INFO mem_clients_normal).
+   */
+  clientsNormalMemory: number
   /** The sum of every client's bufUsableSize (their reply buffers, in used_memory). */
   clientReplyBufBytes: number
   /** The sum of every client's query buffer allocation (in used_memory). */

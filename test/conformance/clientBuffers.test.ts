@@ -138,4 +138,22 @@ describe('CLIENT INFO buffer fields against redis-server', () => {
       'qbuf=0 qbuf-free=0 argv-mem=0',
     ])
   })
+
+  it("INFO mem_clients_normal: each client's memory as clientsCron last measured it", async () => {
+    const log = await onBoth(async (a, b) => {
+      await a.command('PING')
+      await b.command('CLIENT', 'SETNAME', 'other')
+      // clientsCron visits every client at hz 10: more than enough visits to settle rbs.
+      await new Promise((resolve) => setTimeout(resolve, 1200))
+      const r = (await a.command('INFO', 'memory')).reply
+      const stats = (await b.command('MEMORY', 'STATS')).reply
+      const flat = (stats.type === 'array' ? (stats.value ?? []) : []).map((x) => String(x.value))
+      return [
+        /mem_clients_normal:\d+/.exec(String(r.value))?.[0] ?? 'none',
+        `clients.normal=${flat[flat.indexOf('clients.normal') + 1] ?? 'none'}`,
+      ]
+    })
+    // Two clients of about 11 KB each once their reply buffers shrank to 1 KiB.
+    expect(Number(log[0]?.split(':')[1])).toBeGreaterThan(20000)
+  })
 })

@@ -184,6 +184,8 @@ export function clientsCronResizeOutputBuffer(srv: ServerState, c: Client, nowMs
 export function unlinkClient(srv: ServerState, c: Client): void {
   if (!srv.clients.delete(c.id)) return
   srv.clientReplyBufBytes -= c.bufUsableSize
+  // freeClient: its share of server.stat_clients_type_memory goes.
+  if (c.lastMemoryNormal) srv.clientsNormalMemory -= c.lastMemoryUsage
   queryBufFree(c.querybuf)
 }
 
@@ -235,6 +237,42 @@ function multiStateMemOverhead(c: Client): number {
   return multiArgvLenSums(c) + c.watched.length * WATCHED_KEY_SIZE + alloc * MULTI_CMD_SIZE
 }
 
+/**
+ * networking.c getClientMemoryUsage (the reply list is never used here, so no output buffer
+ * share): the client struct, c->buf, the query buffer, the arguments (`argvMem`, `argc`), the
+ * MULTI queue and WATCHed keys, pub/sub and tracking prefixes.
+ */
+function getClientMemoryUsage(c: Client, argvMem: number, argc: number): number {
+  return (
+    CLIENT_STRUCT_SIZE +
+    c.bufUsableSize +
+    c.querybuf.zmalloc +
+    argvMem +
+    PTR_SIZE * argc +
+    multiStateMemOverhead(c) +
+    pubsubMemOverhead(c) +
+    trackingMemOverhead(c)
+  )
+}
+
+/**
+ * server.c updateClientMemoryUsage, from clientsCron: the client's memory as of this visit
+ * replaces its last one in server.stat_clients_type_memory. INFO mem_clients_normal and
+ * MEMORY STATS clients.normal report the normal, pub/sub and master clients' share (a replica's
+ * counts under its own type, which neither reports); a monitor is a normal client. Between
+ * visits the figure is stale, as in Redis (client eviction, which would also update it after
+ * commands, is not modelled).
+ */
+export function updateClientMemoryUsage(srv: ServerState, c: Client): void {
+  // Not the running client: its argv was consumed (see clientInfoString).
+  const mem = getClientMemoryUsage(c, c.querybuf.argvLenSum, c.querybuf.argc)
+  const normal = srv.monitors.includes(c.id) || !srv.repl.replicas.includes(c.id)
+  if (c.lastMemoryNormal) srv.clientsNormalMemory -= c.lastMemoryUsage
+  if (normal) srv.clientsNormalMemory += mem
+  c.lastMemoryUsage = mem
+  c.lastMemoryNormal = normal
+}
+
 /** networking.c catClientInfoString. */
 export function clientInfoString(srv: ServerState, c: Client, current: Client | null): string {
   let flags = ''
@@ -261,16 +299,7 @@ export function clientInfoString(srv: ServerState, c: Client, current: Client | 
   // Another client's command half-read: the arguments parsed so far (processMultibulkBuffer).
   const argvMem = argv === null ? qb.argvLenSum : argvLenSum(argv)
   const obl = isCurrent ? Math.min((io?.obl ?? 0) + execOutputBytes(c), c.bufUsableSize) : 0
-  // getClientMemoryUsage.
-  const totMem =
-    CLIENT_STRUCT_SIZE +
-    c.bufUsableSize +
-    qb.zmalloc +
-    argvMem +
-    PTR_SIZE * (isCurrent ? c.argc : qb.argc) +
-    multiStateMemOverhead(c) +
-    pubsubMemOverhead(c) +
-    trackingMemOverhead(c)
+  const totMem = getClientMemoryUsage(c, argvMem, isCurrent ? c.argc : qb.argc)
   const sub = clientPubsubCounts(c)
   return (
     `id=${String(c.id)} addr=${c.addr} laddr=${c.laddr} fd=${String(c.fd)} name=${c.name}` +

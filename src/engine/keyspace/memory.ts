@@ -704,9 +704,9 @@ export function getMemoryOverheadData(srv: ServerState): MemoryOverhead {
   const used = zmallocUsedMemory(srv)
   const peak = Math.max(serverMemory(srv).peak, used)
   serverMemory(srv).peak = peak
-  // Redis's stat_clients_type_memory is only maintained for client eviction; 7.0.15 shows 0
-  // for normal clients, so their memory lands in the dataset figure, as in Redis.
-  let overhead = USED_MEMORY_STARTUP + FUNCTIONS_CACHES
+  // The clients' memory as clientsCron last measured it (connection.ts updateClientMemoryUsage).
+  const clientsNormal = srv.clientsNormalMemory
+  let overhead = USED_MEMORY_STARTUP + clientsNormal + FUNCTIONS_CACHES
   let totalKeys = 0
   const dbs: MemoryOverhead['dbs'] = []
   for (const db of srv.dbs) {
@@ -729,7 +729,7 @@ export function getMemoryOverheadData(srv: ServerState): MemoryOverhead {
     overheadTotal: overhead,
     dataset,
     totalKeys,
-    clientsNormal: 0,
+    clientsNormal,
     functionsCaches: FUNCTIONS_CACHES,
     // C computes these percentages in float.
     peakPerc: Math.fround((used * 100) / peak),
