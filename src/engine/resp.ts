@@ -122,9 +122,19 @@ export function respAppend(out: string, reply: Reply): string {
   }
 }
 
-/** Bytes of `n` in decimal. */
-function decimalLength(n: number | bigint): number {
-  return typeof n === 'number' && n >= 0 && n < 10 ? 1 : String(n).length
+/**
+ * Bytes of `n` in decimal (String(n).length). A safe integer is measured against powers of
+ * ten, all exact in a double up to 1e16, rather than printed: the reply of every command
+ * passes here (client reply accounting), and the string was its one allocation.
+ */
+export function decimalLength(n: number | bigint): number {
+  if (typeof n === 'number' && Number.isSafeInteger(n)) {
+    const a = Math.abs(n)
+    let len = n < 0 ? 2 : 1
+    for (let p = 10; p <= a; p *= 10) len++
+    return len
+  }
+  return String(n).length
 }
 
 /**

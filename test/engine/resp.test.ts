@@ -2,8 +2,10 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import type { Reply } from '../../src/engine/reply.ts'
 import {
+  decimalLength,
   respDecodeReplies,
   respEncode,
+  respEncodedLength,
   respEncodeCommand,
   respParserCreate,
   respParserFeed,
@@ -330,5 +332,42 @@ describe('string2ll', () => {
     for (const bad of ['', '-', '-0', '01', '+1', ' 1', '1 ', '1a', '9223372036854775808']) {
       expect(v(bad)).toBeNull()
     }
+  })
+})
+
+describe('decimalLength / respEncodedLength', () => {
+  it('decimalLength is String(n).length at every power of ten and the safe-integer limits', () => {
+    const edges: (number | bigint)[] = [0, -0, 1, -1, 9.5, -9.5, 1e21, -1e21, NaN, Infinity]
+    for (let p = 1; p <= 1e17; p *= 10) edges.push(p - 1, p, p + 1, -p + 1, -p, -p - 1)
+    edges.push(Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER, 2 ** 53, -(2 ** 63))
+    edges.push(0n, -1n, 2n ** 63n - 1n, -(2n ** 63n), 10n ** 30n)
+    for (const n of edges) expect(decimalLength(n), String(n)).toBe(String(n).length)
+  })
+
+  it('decimalLength is String(n).length on random numbers (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.integer(),
+          fc.maxSafeInteger(),
+          fc.double(),
+          fc.bigInt({ min: -(2n ** 64n), max: 2n ** 64n }),
+        ),
+        (n) => {
+          expect(decimalLength(n)).toBe(String(n).length)
+        },
+      ),
+      { numRuns: 2000 },
+    )
+  })
+
+  it('respEncodedLength is the encoding length, capped (property)', () => {
+    fc.assert(
+      fc.property(replyArb, fc.integer({ min: 0, max: 400 }), (r, cap) => {
+        const len = respEncode(r).length
+        expect(respEncodedLength(r, Infinity)).toBe(len)
+        expect(respEncodedLength(r, cap)).toBe(Math.min(len, cap))
+      }),
+    )
   })
 })

@@ -1,14 +1,21 @@
 import { fc, test } from '@fast-check/vitest'
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { rngCreate } from '../../../src/engine/rng.ts'
 import {
   hashSeedBytes,
   hashSeedFromBytes,
   hashSeedFromRng,
   siphash12,
+  siphash12Js,
   siphash12Low,
+  siphash12Wasm,
   type HashSeed,
 } from '../../../src/engine/structures/siphash.ts'
+import {
+  SIPHASH_WASM_MAX_LEN,
+  siphashWasmBytes,
+  siphashWasmCreate,
+} from '../../../src/engine/structures/siphashWasm.ts'
 
 // --- Slow reference: SipHash-c-d over BigInt, straight from the paper ---
 
@@ -102,11 +109,20 @@ describe('siphash12', () => {
       'ec8f61bc1c8966a6',
       '1311f4dfe747a751',
     ]
-    want.forEach((h, n) => expect(hex(siphash12(seed, IN_0_63.slice(0, n))), `len ${n}`).toBe(h))
     const s2 = hashSeedFromBytes('1234567812345678')
-    expect(hex(siphash12(s2, 'hello world'))).toBe('89cb5e38dae0f000')
-    expect(hex(siphash12(s2, 'foo'))).toBe('b39945f7308e4314')
-    expect(hex(siphash12(s2, ''))).toBe('e978c7b39cae6be8')
+    // Each implementation: the default (WebAssembly here), the JS fallback, the module itself.
+    const impls: [string, (seed: HashSeed, s: string) => [number, number] | null][] = [
+      ['siphash12', siphash12],
+      ['siphash12Js', siphash12Js],
+      ['siphash12Wasm', siphash12Wasm],
+    ]
+    for (const [name, f] of impls) {
+      const hx = (seed: HashSeed, s: string): string => hex(f(seed, s) ?? [0, 0])
+      want.forEach((h, n) => expect(hx(seed, IN_0_63.slice(0, n)), `${name} len ${n}`).toBe(h))
+      expect(hx(s2, 'hello world'), name).toBe('89cb5e38dae0f000')
+      expect(hx(s2, 'foo'), name).toBe('b39945f7308e4314')
+      expect(hx(s2, ''), name).toBe('e978c7b39cae6be8')
+    }
   })
 
   it('returns the low half from siphash12Low', () => {
@@ -169,5 +185,58 @@ describe('siphash12', () => {
         expect(siphash12Low(seed, msg), `len ${n}`).toBe(Number(ref & 0xffffffffn))
       }
     }
+  })
+
+  test.prop([seedWords, fc.uint8Array({ maxLength: 200 })], { numRuns: 1000 })(
+    'the WebAssembly module and the JS code agree on random 0–200 byte messages',
+    (seed, a) => {
+      const msg = String.fromCharCode(...a)
+      const js = siphash12Js(seed, msg)
+      expect(siphash12Wasm(seed, msg)).toEqual(js)
+      expect(siphash12(seed, msg)).toEqual(js)
+      expect(siphash12Low(seed, msg)).toBe(js[0])
+    },
+  )
+
+  it('hashes messages past the module memory in JS, and up to its limit in the module', () => {
+    const seed = hashSeedFromRng(rngCreate(11))
+    const atLimit = bytesOf(SIPHASH_WASM_MAX_LEN, (i) => (i * 131) & 0xff)
+    const past = atLimit + '\xff'
+    expect(siphash12Wasm(seed, atLimit)).toEqual(siphash12Js(seed, atLimit))
+    expect(siphash12Wasm(seed, past)).toBeNull()
+    const ref = sipRef(hashSeedBytes(seed), past, 1, 2)
+    const want: [number, number] = [Number(ref & 0xffffffffn), Number(ref >> 32n)]
+    expect(siphash12Js(seed, past)).toEqual(want)
+    expect(siphash12(seed, past)).toEqual(want)
+    expect(siphash12Low(seed, past)).toBe(want[0])
+  })
+})
+
+describe('siphashWasmCreate', () => {
+  afterEach(() => vi.unstubAllGlobals())
+
+  it('compiles in this runtime', () => {
+    expect(siphashWasmCreate()).not.toBeNull()
+    expect(siphash12Wasm(hashSeedFromBytes(KEY_0_15), 'abc')).not.toBeNull()
+  })
+
+  it('returns null without WebAssembly', () => {
+    vi.stubGlobal('WebAssembly', undefined)
+    expect(siphashWasmCreate()).toBeNull()
+  })
+
+  it('returns null when compiling is refused (a CSP without wasm-unsafe-eval)', () => {
+    const Real = WebAssembly
+    vi.stubGlobal('WebAssembly', {
+      ...Real,
+      Module: function Module(): never {
+        throw new Real.CompileError('WebAssembly.Module(): Refused to compile')
+      },
+    })
+    expect(siphashWasmCreate()).toBeNull()
+  })
+
+  it('builds a module that validates', () => {
+    expect(WebAssembly.validate(siphashWasmBytes())).toBe(true)
   })
 })
