@@ -14,7 +14,15 @@ describe('npm run serve arguments', () => {
         '--enable-debug-command',
         'local',
       ]),
-    ).toEqual({ port: 6380, host: '127.0.0.2', seed: 7, enableDebugCommand: 'local', config: {} })
+    ).toEqual({
+      port: 6380,
+      host: '127.0.0.2',
+      seed: 7,
+      enableDebugCommand: 'local',
+      config: {},
+      users: [],
+      logfile: '',
+    })
   })
 
   it('passes other --name value pairs as config (save too), ignores real-server-only ones', () => {
@@ -32,13 +40,51 @@ describe('npm run serve arguments', () => {
       seed: 0,
       enableDebugCommand: 'no',
       config: {},
+      users: [],
+      logfile: '',
     })
   })
 
   it('rejects bad usage', () => {
-    expect(() => parseServeArgs(['6380'])).toThrow(/unexpected argument/)
-    expect(() => parseServeArgs(['--port'])).toThrow(/missing value/)
+    expect(() => parseServeArgs(['--port'])).toThrow(/wrong number of arguments/)
     expect(() => parseServeArgs(['--port', 'x'])).toThrow(/integer/)
     expect(() => parseServeArgs(['--enable-debug-command', 'maybe'])).toThrow(/yes, local or no/)
+  })
+
+  it('reads a redis.conf first, then the options (the last one wins)', () => {
+    const files: Record<string, string> = {
+      '/r.conf': '# comment\n  port 7000\nsave "900 1"\ninclude /more.conf\nmaxmemory 1mb\n',
+      '/more.conf': 'HZ 50\nuser alice on >pw ~* +@all\n',
+    }
+    const read = (path: string): string => {
+      const text = files[path]
+      if (text === undefined) throw Object.assign(new Error('missing'), { code: 'ENOENT' })
+      return text
+    }
+    const a = parseServeArgs(['/r.conf', '--maxmemory', '2mb', '--save', '--seed', '3'], read)
+    expect(a.port).toBe(7000)
+    expect(a.seed).toBe(3)
+    expect(a.config).toEqual({ save: '', hz: '50', maxmemory: '2mb' })
+    expect(a.users).toEqual([['alice', 'on', '>pw', '~*', '+@all']])
+    // One argument holding the name and its value, as redis-server takes it.
+    expect(
+      parseServeArgs(['--maxmemory 700mb', "--maxmemory-policy 'volatile-lru'"]).config,
+    ).toEqual({ maxmemory: '700mb', 'maxmemory-policy': 'volatile-lru' })
+    expect(() => parseServeArgs(['/none.conf'], read)).toThrow(
+      "Fatal error, can't open config file '/none.conf': No such file or directory",
+    )
+  })
+
+  it("stops on a bad directive with config.c's FATAL CONFIG FILE ERROR", () => {
+    const read = () => 'port 7000\nnosuchthing 1\n'
+    expect(() => parseServeArgs(['/r.conf'], read)).toThrow(
+      "\n*** FATAL CONFIG FILE ERROR (Redis 7.0.15) ***\nReading the configuration file, at line 2\n>>> 'nosuchthing 1'\nBad directive or wrong number of arguments",
+    )
+    expect(() => parseServeArgs(['--port', '1', '2'])).toThrow(
+      /at line 2\n>>> 'port "1" "2"'\nwrong number/,
+    )
+    expect(() => parseServeArgs(['/r.conf'], () => 'save "100 1')).toThrow(
+      /Unbalanced quotes in configuration line/,
+    )
   })
 })
