@@ -62,6 +62,7 @@ export function parseServeArgs(
     else if (name === 'bind') out.host = values[0] ?? out.host
     else if (name === 'user') out.users.push([...values])
     else if (name === 'logfile') out.logfile = value
+    else if (name === 'save') out.config['save'] = loadSaveParams(out.config['save'], value)
     else if (name === 'enable-debug-command') {
       if (value !== 'yes' && value !== 'local' && value !== 'no') {
         throw new Error(`--enable-debug-command must be yes, local or no`)
@@ -70,6 +71,15 @@ export function parseServeArgs(
     } else if (!IGNORED.has(name)) out.config[name] = value
   }
   return out
+}
+
+/**
+ * config.c setConfigSaveOption while reading the config: the first `save` line replaces the
+ * default save points, each later one appends its own; `save ""` clears them all.
+ */
+function loadSaveParams(loaded: string | undefined, value: string): string {
+  if (value === '' || loaded === undefined || loaded === '') return value
+  return `${loaded} ${value}`
 }
 
 function parseInteger(flag: string, value: string): number {

@@ -75,6 +75,15 @@ describe('npm run serve arguments', () => {
     )
   })
 
+  it('takes save lines as config.c does: the first replaces the defaults, the next ones append', () => {
+    const read = () => 'save 900 1\n'
+    expect(parseServeArgs(['/r.conf', '--save', '100', '100'], read).config).toEqual({
+      save: '900 1 100 100',
+    })
+    expect(parseServeArgs(['/r.conf', '--save', ''], read).config).toEqual({ save: '' })
+    expect(parseServeArgs(['--save', '', '--save', '5 6'], read).config).toEqual({ save: '5 6' })
+  })
+
   it("stops on a bad directive with config.c's FATAL CONFIG FILE ERROR", () => {
     const read = () => 'port 7000\nnosuchthing 1\n'
     expect(() => parseServeArgs(['/r.conf'], read)).toThrow(
