@@ -11,7 +11,7 @@
  * (rename-command and loadmodule are not modelled: they stop the start with a message.)
  */
 import { readFileSync } from 'node:fs'
-import { lookupConfig } from '../engine/config.ts'
+import { configSetValue, createDefaultConfig, lookupConfig } from '../engine/config.ts'
 import { sdsRepr } from '../engine/commands/monitor.ts'
 import { sdssplitargs } from '../engine/resp.ts'
 
@@ -109,6 +109,7 @@ function loadServerConfigFromString(
   hostOptions: ReadonlySet<string>,
   out: ConfigDirective[],
 ): void {
+  const scratch = createDefaultConfig()
   const lines = text.split('\n')
   for (let i = 0; i < lines.length; i++) {
     const line = (lines[i] as string).replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '')
@@ -127,6 +128,9 @@ function loadServerConfigFromString(
     const p = lookupConfig(name)
     if (p !== undefined || hostOptions.has(name)) {
       if (!(p?.multiArg ?? false) && args.length !== 1) fail('wrong number of arguments')
+      // The value is checked here, so that a bad one names its line as config.c does.
+      const err = p === undefined ? null : configSetValue(scratch, p, args.join(' '))
+      if (err !== null) fail(err)
       out.push({ name, args })
       continue
     }

@@ -48,7 +48,9 @@ describe('npm run serve arguments', () => {
   it('rejects bad usage', () => {
     expect(() => parseServeArgs(['--port'])).toThrow(/wrong number of arguments/)
     expect(() => parseServeArgs(['--port', 'x'])).toThrow(/integer/)
-    expect(() => parseServeArgs(['--enable-debug-command', 'maybe'])).toThrow(/yes, local or no/)
+    expect(() => parseServeArgs(['--enable-debug-command', 'maybe'])).toThrow(
+      /must be one of the following: no, yes, local/,
+    )
   })
 
   it('reads a redis.conf first, then the options (the last one wins)', () => {
@@ -92,6 +94,20 @@ describe('npm run serve arguments', () => {
     expect(() => parseServeArgs(['--port', '1', '2'])).toThrow(
       /at line 2\n>>> 'port "1" "2"'\nwrong number/,
     )
+    // Each value is checked on its line, with config.c's message (the Tcl suite's error cases).
+    expect(() => parseServeArgs(['--port', '--bla', '--loglevel', 'verbose'])).toThrow(
+      /'port "--bla"'\nargument couldn't be parsed into an integer$/,
+    )
+    expect(() => parseServeArgs(['--shutdown-on-sigint'])).toThrow(
+      /'shutdown-on-sigint'\nargument\(s\) must be one of the following/,
+    )
+    expect(() => parseServeArgs(['--replicaof', '127.0.0.1', 'abc'])).toThrow(
+      /'replicaof "127.0.0.1" "abc"'\nInvalid master port$/,
+    )
+    expect(() => parseServeArgs(['--replicaof', '--127.0.0.1', '--abc'])).toThrow(
+      /'replicaof "--127.0.0.1"'\nwrong number of arguments$/,
+    )
+    expect(parseServeArgs(['--replicaof', 'no', 'one']).config).toEqual({ replicaof: 'no one' })
     expect(() => parseServeArgs(['/r.conf'], () => 'save "100 1')).toThrow(
       /Unbalanced quotes in configuration line/,
     )
