@@ -139,6 +139,12 @@ function loadServerConfigFromString(
     if (name === 'include' && args.length === 1) {
       loadServerConfigFromString(readConfigFile(args[0] as string, read), read, hostOptions, out)
     } else if (name === 'user' && args.length >= 1) {
+      // acl.c ACLAppendUserForLoading (the rules themselves are checked when applied).
+      if (out.some((d) => d.name === 'user' && d.args[0] === args[0]))
+        fail(
+          `Error in user declaration '${args[0] ?? ''}': ` +
+            'Duplicate user found. A user can only be defined once in config files',
+        )
       out.push({ name, args })
     } else if (name === 'rename-command' || name === 'loadmodule') {
       fail(`${name} is not supported by Redis X-Ray`)

@@ -13,6 +13,7 @@
  */
 import { appendFileSync, realpathSync, writeFileSync } from 'node:fs'
 import { ConfigFileError, loadServerConfig, serverOptions } from './configFile.ts'
+import type { RedisServer } from '../engine/index.ts'
 import { startRespServer, type RespServerHandle } from './server.ts'
 
 // appendonly is kept: INFO's aof_enabled and DEBUG LOADAOF read it.
@@ -86,6 +87,23 @@ function parseInteger(flag: string, value: string): number {
   const n = Number(value)
   if (!Number.isInteger(n) || n < 0) throw new Error(`${flag} expects a non-negative integer`)
   return n
+}
+
+/**
+ * acl.c ACLLoadConfiguredUsers: each `user` line creates its user afresh (default, which
+ * exists, is reset first), then applies its rules. Returns the first error, else null.
+ */
+export function loadConfiguredUsers(
+  engine: RedisServer,
+  users: readonly string[][],
+): string | null {
+  for (const [name = '', ...rules] of users) {
+    const fresh = name === 'default' ? ['reset'] : []
+    const reply = engine.call(['ACL', 'SETUSER', name, ...fresh, ...rules])
+    if (reply.type === 'error')
+      return `Error loading ACL rules for the user named '${name}': ${reply.value}`
+  }
+  return null
 }
 
 /**
@@ -171,12 +189,10 @@ async function main(): Promise<void> {
   log(
     `Redis X-Ray (Redis 7.0.15 emulation) standalone mode, Port: ${handle.port}, PID: ${process.pid}`,
   )
-  for (const user of args.users) {
-    const reply = handle.engine.call(['ACL', 'SETUSER', ...user])
-    if (reply.type === 'error') {
-      console.error(`Error in user declaration '${user.join(' ')}': ${reply.value}`)
-      process.exit(1)
-    }
+  const userErr = loadConfiguredUsers(handle.engine, args.users)
+  if (userErr !== null) {
+    console.error(userErr)
+    process.exit(1)
   }
   const pidfile = args.config['pidfile']
   if (pidfile !== undefined && pidfile !== '') {

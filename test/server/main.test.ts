@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { parseServeArgs } from '../../src/server/main.ts'
+import { createServer } from '../../src/engine/index.ts'
+import { loadConfiguredUsers, parseServeArgs } from '../../src/server/main.ts'
 
 describe('npm run serve arguments', () => {
   it('takes port, seed, bind and enable-debug-command', () => {
@@ -108,8 +109,23 @@ describe('npm run serve arguments', () => {
       /'replicaof "--127.0.0.1"'\nwrong number of arguments$/,
     )
     expect(parseServeArgs(['--replicaof', 'no', 'one']).config).toEqual({ replicaof: 'no one' })
+    expect(() => parseServeArgs(['--user', 'foo', '--user', 'foo'])).toThrow(
+      /at line 3\n>>> 'user "foo"'\nError in user declaration 'foo': Duplicate user found\. A user can only be defined once in config files$/,
+    )
     expect(() => parseServeArgs(['/r.conf'], () => 'save "100 1')).toThrow(
       /Unbalanced quotes in configuration line/,
     )
+  })
+
+  it('creates configured users afresh: default is reset, so it loses its channels', () => {
+    const engine = createServer({ seed: 0 })
+    expect(loadConfiguredUsers(engine, [['default', 'on', 'nopass', '~*', '+@all']])).toBeNull()
+    // acl-pubsub-default is resetchannels: the reset default user has no channel (&*).
+    expect(engine.call(['ACL', 'LIST'])).toEqual({
+      type: 'array',
+      value: [
+        { type: 'bulk', value: 'user default on nopass sanitize-payload ~* resetchannels +@all' },
+      ],
+    })
   })
 })
