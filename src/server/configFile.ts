@@ -124,8 +124,11 @@ function loadServerConfigFromString(
     if (argv === null) fail('Unbalanced quotes in configuration line')
     if (argv === null || argv.length === 0) continue
     const name = (argv[0] as string).toLowerCase()
-    const args = argv.slice(1)
+    let args = argv.slice(1)
     const p = lookupConfig(name)
+    // A multi-argument config given one non-empty argument ("--save '100 1'") takes it split.
+    if (p?.multiArg === true && args.length === 1 && args[0] !== '')
+      args = sdssplitargs(args[0] as string) ?? []
     if (p !== undefined || hostOptions.has(name)) {
       if (!(p?.multiArg ?? false) && args.length !== 1) fail('wrong number of arguments')
       // The value is checked here, so that a bad one names its line as config.c does.

@@ -59,8 +59,9 @@ export function parseServeArgs(
     const flag = `--${name}`
     if (name === 'port') out.port = parseInteger(flag, value)
     else if (name === 'seed') out.seed = parseInteger(flag, value)
-    // Only the first address is listened on (the config keeps them all).
-    else if (name === 'bind') out.host = values[0] ?? out.host
+    // Only the first address is listened on. As in redis-server, a leading '-' marks it
+    // optional and '*' is every IPv4 address ('::*' every IPv6 one).
+    else if (name === 'bind') out.host = listenAddress(values[0]) ?? out.host
     else if (name === 'user') out.users.push([...values])
     else if (name === 'logfile') out.logfile = value
     else if (name === 'save') out.config['save'] = loadSaveParams(out.config['save'], value)
@@ -81,6 +82,11 @@ export function parseServeArgs(
 function loadSaveParams(loaded: string | undefined, value: string): string {
   if (value === '' || loaded === undefined || loaded === '') return value
   return `${loaded} ${value}`
+}
+
+function listenAddress(addr: string | undefined): string | undefined {
+  const a = addr?.startsWith('-') === true ? addr.slice(1) : addr
+  return a === '*' ? '0.0.0.0' : a === '::*' ? '::' : a
 }
 
 function parseInteger(flag: string, value: string): number {

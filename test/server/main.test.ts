@@ -26,6 +26,11 @@ describe('npm run serve arguments', () => {
     })
   })
 
+  it("listens on bind's first address, '*' as every IPv4 one", () => {
+    expect(parseServeArgs(['--bind', '* -::*']).host).toBe('0.0.0.0')
+    expect(parseServeArgs(['--bind', '-::1 127.0.0.1']).host).toBe('::1')
+  })
+
   it('passes other --name value pairs as config (save too), ignores real-server-only ones', () => {
     expect(
       parseServeArgs(['--hz', '100', '--requirepass', 'x', '--save', '', '--daemonize', 'no'])
