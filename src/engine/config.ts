@@ -832,7 +832,23 @@ function setSpecial(cfg: ServerConfig, p: ConfigParam, value: string): string | 
   if (p.name === 'oom-score-adj-values') return setOomScoreAdjValues(cfg, p, splitArgs(value))
   if (p.name === 'latency-tracking-info-percentiles')
     return setLatencyPercentiles(cfg, p, splitArgs(value))
+  if (p.name === 'replicaof') {
+    const err = checkReplicaOf(splitArgs(value))
+    if (err !== null) return err
+  }
   cfg.other[p.name] = value
+  return null
+}
+
+/** config.c setConfigReplicaOfOption's checks: a host and a port (strtol, 0..65535), or no one. */
+function checkReplicaOf(words: readonly string[]): string | null {
+  if (words.length !== 2) return 'wrong number of arguments'
+  const [host, port] = words as [string, string]
+  if (host.toLowerCase() === 'no' && port.toLowerCase() === 'one') return null
+  // strtol reads no digits from "" (port 0, nothing left over); else all must be a number.
+  const m = /^[ \t\n\v\f\r]*[+-]?\d+$/.exec(port)
+  if (port !== '' && (m === null || Number(port.trim()) < 0 || Number(port.trim()) > 65535))
+    return 'Invalid master port'
   return null
 }
 

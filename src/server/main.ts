@@ -1,18 +1,23 @@
 /**
- * `npm run serve -- [--port 6380] [--seed N] [--enable-debug-command yes|local|no]
- * [--bind 127.0.0.1] [--<config-name> <value> ...]`: serves the engine over RESP2.
+ * `npm run serve -- [/path/to/redis.conf] [--port 6380] [--seed N]
+ * [--enable-debug-command yes|local|no] [--bind 127.0.0.1] [--<config-name> <value> ...]`:
+ * serves the engine over RESP2. The config file and options are read as redis-server reads
+ * them (configFile.ts); it logs as redis-server does (to `logfile`, '' for stdout), ends
+ * with "Ready to accept connections", writes `pidfile` and stops on SIGTERM or SIGINT.
  *
  * Like redis-server, any other `--name value` pair sets that config parameter at startup
  * (e.g. `--hz 100 --requirepass secret --maxmemory 10mb --save ""`). Options that only make
- * sense for a real redis-server (--daemonize, --logfile, ...) are accepted and ignored,
+ * sense for a real redis-server (--daemonize, ...) are accepted and ignored,
  * so the same command line works for both. `dir` is what CONFIG GET dir shows: like
  * redis-server, the working directory (or --dir) as an absolute, resolved path.
  */
-import { realpathSync } from 'node:fs'
+import { appendFileSync, realpathSync, writeFileSync } from 'node:fs'
+import { ConfigFileError, loadServerConfig, serverOptions } from './configFile.ts'
+import type { RedisServer } from '../engine/index.ts'
 import { startRespServer, type RespServerHandle } from './server.ts'
 
 // appendonly is kept: INFO's aof_enabled and DEBUG LOADAOF read it.
-const IGNORED = new Set(['daemonize', 'logfile', 'protected-mode'])
+const IGNORED = new Set(['daemonize', 'protected-mode'])
 
 export interface ServeArgs {
   port: number
@@ -20,10 +25,24 @@ export interface ServeArgs {
   seed: number
   enableDebugCommand: 'yes' | 'local' | 'no'
   config: Record<string, string>
+  /** `user` directives: ACL SETUSER arguments, applied once the engine is up. */
+  users: string[][]
+  /** Where the log goes; '' is stdout (as redis-server's logfile ""). */
+  logfile: string
 }
 
-/** Parses the command line (everything after `main.ts`). Throws on bad usage. */
-export function parseServeArgs(args: readonly string[]): ServeArgs {
+/** Options of this host that are not redis-server configs. */
+const HOST_OPTIONS: ReadonlySet<string> = new Set(['seed'])
+
+/**
+ * Parses the command line (everything after `main.ts`) as redis-server does: an optional
+ * config file first, then `--name value...` options (configFile.ts). Throws on bad usage;
+ * a ConfigFileError's message is the whole report redis-server would print.
+ */
+export function parseServeArgs(
+  args: readonly string[],
+  read?: (path: string) => string,
+): ServeArgs {
   const out: ServeArgs = {
     // 6380 rather than 6379, so that it starts next to a real Redis on the default port.
     port: 6380,
@@ -31,17 +50,21 @@ export function parseServeArgs(args: readonly string[]): ServeArgs {
     seed: 0,
     enableDebugCommand: 'no',
     config: {},
+    users: [],
+    logfile: '',
   }
-  for (let i = 0; i < args.length; i++) {
-    const flag = args[i] as string
-    if (!flag.startsWith('--')) throw new Error(`unexpected argument '${flag}'`)
-    const name = flag.slice(2).toLowerCase()
-    const value = args[i + 1]
-    if (value === undefined) throw new Error(`missing value for ${flag}`)
-    i++
+  const { file, options } = serverOptions(args)
+  for (const { name, args: values } of loadServerConfig(file, options, read, HOST_OPTIONS)) {
+    const value = values.join(' ')
+    const flag = `--${name}`
     if (name === 'port') out.port = parseInteger(flag, value)
     else if (name === 'seed') out.seed = parseInteger(flag, value)
-    else if (name === 'bind') out.host = value
+    // Only the first address is listened on. As in redis-server, a leading '-' marks it
+    // optional and '*' is every IPv4 address ('::*' every IPv6 one).
+    else if (name === 'bind') out.host = listenAddress(values[0]) ?? out.host
+    else if (name === 'user') out.users.push([...values])
+    else if (name === 'logfile') out.logfile = value
+    else if (name === 'save') out.config['save'] = loadSaveParams(out.config['save'], value)
     else if (name === 'enable-debug-command') {
       if (value !== 'yes' && value !== 'local' && value !== 'no') {
         throw new Error(`--enable-debug-command must be yes, local or no`)
@@ -52,10 +75,76 @@ export function parseServeArgs(args: readonly string[]): ServeArgs {
   return out
 }
 
+/**
+ * config.c setConfigSaveOption while reading the config: the first `save` line replaces the
+ * default save points, each later one appends its own; `save ""` clears them all.
+ */
+function loadSaveParams(loaded: string | undefined, value: string): string {
+  if (value === '' || loaded === undefined || loaded === '') return value
+  return `${loaded} ${value}`
+}
+
+function listenAddress(addr: string | undefined): string | undefined {
+  const a = addr?.startsWith('-') === true ? addr.slice(1) : addr
+  return a === '*' ? '0.0.0.0' : a === '::*' ? '::' : a
+}
+
 function parseInteger(flag: string, value: string): number {
   const n = Number(value)
   if (!Number.isInteger(n) || n < 0) throw new Error(`${flag} expects a non-negative integer`)
   return n
+}
+
+/**
+ * acl.c ACLLoadConfiguredUsers: each `user` line creates its user afresh (default, which
+ * exists, is reset first), then applies its rules. Returns the first error, else null.
+ */
+export function loadConfiguredUsers(
+  engine: RedisServer,
+  users: readonly string[][],
+): string | null {
+  for (const [name = '', ...rules] of users) {
+    const fresh = name === 'default' ? ['reset'] : []
+    const reply = engine.call(['ACL', 'SETUSER', name, ...fresh, ...rules])
+    if (reply.type === 'error')
+      return `Error loading ACL rules for the user named '${name}': ${reply.value}`
+  }
+  return null
+}
+
+/**
+ * server.c serverLog's line format: `pid:role day month year time.ms level message`, to the
+ * logfile ('' = stdout), as the Tcl suite's start_server reads it.
+ */
+function serverLogger(logfile: string): (msg: string, level?: '*' | '#') => void {
+  const months = [
+    'Jan',
+    'Feb',
+    'Mar',
+    'Apr',
+    'May',
+    'Jun',
+    'Jul',
+    'Aug',
+    'Sep',
+    'Oct',
+    'Nov',
+    'Dec',
+  ]
+  const write = (text: string) => {
+    if (logfile === '') process.stdout.write(text)
+    else appendFileSync(logfile, text)
+  }
+  const log = (msg: string, level: '*' | '#' = '*') => {
+    const d = new Date()
+    const p2 = (n: number) => String(n).padStart(2, '0')
+    const time =
+      `${p2(d.getDate())} ${months[d.getMonth()] ?? ''} ${d.getFullYear()} ` +
+      `${p2(d.getHours())}:${p2(d.getMinutes())}:${p2(d.getSeconds())}.` +
+      String(d.getMilliseconds()).padStart(3, '0')
+    write(`${process.pid}:M ${time} ${level} ${msg}\n`)
+  }
+  return log
 }
 
 async function main(): Promise<void> {
@@ -63,9 +152,20 @@ async function main(): Promise<void> {
   try {
     args = parseServeArgs(process.argv.slice(2))
   } catch (e) {
-    console.error(`serve: ${(e as Error).message}`)
+    // config.c's fatal errors are printed as they are; usage errors name this command.
+    console.error(e instanceof ConfigFileError ? e.message : `serve: ${(e as Error).message}`)
     process.exit(1)
   }
+  // config.c's dir: redis-server works in it (relative file names start there).
+  const dir = args.config['dir']
+  if (dir !== undefined) process.chdir(dir)
+  const log = serverLogger(args.logfile)
+  log('oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo', '#')
+  log(
+    `Redis version=7.0.15, bits=64, commit=00000000, modified=0, pid=${process.pid}, just started`,
+    '#',
+  )
+  log('Configuration loaded', '#')
   let handle: RespServerHandle
   try {
     handle = await startRespServer({
@@ -77,22 +177,52 @@ async function main(): Promise<void> {
       config: {
         ...args.config,
         port: String(args.port),
-        dir: realpathSync(args.config['dir'] ?? process.cwd()),
+        dir: realpathSync(process.cwd()),
       },
     })
   } catch (e) {
-    console.error(`serve: cannot listen on ${args.host}:${args.port}: ${(e as Error).message}`)
+    // server.c listenToPort's log lines (the Tcl suite retries another port on the second).
+    const msg = (e as Error).message
+    log(
+      `Warning: Could not create server TCP listening socket ${args.host}:${args.port}: ${msg}`,
+      '#',
+    )
+    log(`Failed listening on port ${args.port} (TCP), aborting.`, '#')
+    console.error(`serve: cannot listen on ${args.host}:${args.port}: ${msg}`)
     process.exit(1)
   }
+  // redisAsciiArt's lines that say what runs where (the suite waits for " PID: <pid>").
+  log(
+    `Redis X-Ray (Redis 7.0.15 emulation) standalone mode, Port: ${handle.port}, PID: ${process.pid}`,
+  )
+  const userErr = loadConfiguredUsers(handle.engine, args.users)
+  if (userErr !== null) {
+    console.error(userErr)
+    process.exit(1)
+  }
+  const pidfile = args.config['pidfile']
+  if (pidfile !== undefined && pidfile !== '') {
+    try {
+      writeFileSync(pidfile, `${process.pid}\n`)
+    } catch {
+      log(`Failed to write PID file: ${pidfile}`, '#')
+    }
+  }
+  log('Server initialized', '#')
+  log('Ready to accept connections')
   console.log(
     `Redis X-Ray engine (RESP2) ready on ${handle.host}:${handle.port} (seed ${args.seed}). ` +
       `Try: redis-cli -p ${handle.port}`,
   )
-  const stop = () => {
-    void handle.close().then(() => process.exit(0))
+  const stop = (signal: string) => () => {
+    log(`Received ${signal} scheduling shutdown...`, '#')
+    void handle.close().then(() => {
+      log('Redis is now ready to exit, bye bye...', '#')
+      process.exit(0)
+    })
   }
-  process.on('SIGINT', stop)
-  process.on('SIGTERM', stop)
+  process.on('SIGINT', stop('SIGINT'))
+  process.on('SIGTERM', stop('SIGTERM'))
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) void main()

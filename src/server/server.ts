@@ -270,10 +270,33 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
     flushOutbox()
   }
 
+  /** Replies held while a listening socket is being bound (see changeListenPort). */
+  let listenWait: Promise<void> | null = null
+
+  /** Runs `step` once the pending bind, and what waits on it already, is done. */
+  function afterListen(step: () => void | Promise<void>): void {
+    const next = (listenWait ?? Promise.resolve()).then(step)
+    listenWait = next
+    void next.then(() => {
+      if (listenWait === next) listenWait = null
+    })
+  }
+
   /** writeToClient: the whole batch's replies (in `out`) in one write. */
   function writeReplies(conn: Connection): void {
     const socket = conn.socket
     if (out.len > 0) engine.netWritten?.(out.len, conn.id)
+    if (listenWait !== null) {
+      // CONFIG SET port's new socket binds a tick later (Node looks the host up first):
+      // replies wait for it, so a client told OK can connect to the new port at once.
+      const bytes = Buffer.from(replyBufferBytes(out))
+      const closing = conn.closing
+      afterListen(() => {
+        if (closing) socket.end(bytes)
+        else if (bytes.length > 0) socket.write(bytes)
+      })
+      return
+    }
     if (conn.closing) {
       // Redis closes the connection (close(fd)): a client still sending then gets a reset,
       // not a half-open socket that keeps taking its bytes.
@@ -424,7 +447,19 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
     }
     if (server.listening) server.close()
     port = p
-    if (p !== 0) server.listen(p, host)
+    if (p !== 0) {
+      const settled = new Promise<void>((resolve) => {
+        const done = () => {
+          server.off('listening', done)
+          server.off('error', done)
+          resolve()
+        }
+        server.once('listening', done)
+        server.once('error', done)
+      })
+      afterListen(() => settled)
+      server.listen(p, host)
+    }
     return true
   }
   if (opts.path === undefined)

@@ -200,6 +200,20 @@ describe('memory accounting vs redis-server 7.0.15', () => {
     const [r, o] = growth as [number, number]
     expect(within(o, r, 0.1), `ours ${String(o)} vs real ${String(r)}`).toBe(true)
   })
+
+  it('a command first called with latency-tracking off allocates no histogram', async () => {
+    const growth: number[] = []
+    for (const side of [real, ours]) {
+      await side.call('CONFIG', 'SET', 'latency-tracking', 'no')
+      await usedMemory(side)
+      const before = await usedMemory(side)
+      await side.call('ECHO', 'x')
+      await side.call('LASTSAVE')
+      growth.push((await usedMemory(side)) - before)
+      await side.call('CONFIG', 'SET', 'latency-tracking', 'yes')
+    }
+    expect(growth[1]).toBe(growth[0])
+  })
 })
 
 // --- maxmemory scenarios ---

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { parseServeArgs } from '../../src/server/main.ts'
+import { createServer } from '../../src/engine/index.ts'
+import { loadConfiguredUsers, parseServeArgs } from '../../src/server/main.ts'
 
 describe('npm run serve arguments', () => {
   it('takes port, seed, bind and enable-debug-command', () => {
@@ -14,7 +15,20 @@ describe('npm run serve arguments', () => {
         '--enable-debug-command',
         'local',
       ]),
-    ).toEqual({ port: 6380, host: '127.0.0.2', seed: 7, enableDebugCommand: 'local', config: {} })
+    ).toEqual({
+      port: 6380,
+      host: '127.0.0.2',
+      seed: 7,
+      enableDebugCommand: 'local',
+      config: {},
+      users: [],
+      logfile: '',
+    })
+  })
+
+  it("listens on bind's first address, '*' as every IPv4 one", () => {
+    expect(parseServeArgs(['--bind', '* -::*']).host).toBe('0.0.0.0')
+    expect(parseServeArgs(['--bind', '-::1 127.0.0.1']).host).toBe('::1')
   })
 
   it('passes other --name value pairs as config (save too), ignores real-server-only ones', () => {
@@ -32,13 +46,91 @@ describe('npm run serve arguments', () => {
       seed: 0,
       enableDebugCommand: 'no',
       config: {},
+      users: [],
+      logfile: '',
     })
   })
 
   it('rejects bad usage', () => {
-    expect(() => parseServeArgs(['6380'])).toThrow(/unexpected argument/)
-    expect(() => parseServeArgs(['--port'])).toThrow(/missing value/)
+    expect(() => parseServeArgs(['--port'])).toThrow(/wrong number of arguments/)
     expect(() => parseServeArgs(['--port', 'x'])).toThrow(/integer/)
-    expect(() => parseServeArgs(['--enable-debug-command', 'maybe'])).toThrow(/yes, local or no/)
+    expect(() => parseServeArgs(['--enable-debug-command', 'maybe'])).toThrow(
+      /must be one of the following: no, yes, local/,
+    )
+  })
+
+  it('reads a redis.conf first, then the options (the last one wins)', () => {
+    const files: Record<string, string> = {
+      '/r.conf': '# comment\n  port 7000\nsave "900 1"\ninclude /more.conf\nmaxmemory 1mb\n',
+      '/more.conf': 'HZ 50\nuser alice on >pw ~* +@all\n',
+    }
+    const read = (path: string): string => {
+      const text = files[path]
+      if (text === undefined) throw Object.assign(new Error('missing'), { code: 'ENOENT' })
+      return text
+    }
+    const a = parseServeArgs(['/r.conf', '--maxmemory', '2mb', '--save', '--seed', '3'], read)
+    expect(a.port).toBe(7000)
+    expect(a.seed).toBe(3)
+    expect(a.config).toEqual({ save: '', hz: '50', maxmemory: '2mb' })
+    expect(a.users).toEqual([['alice', 'on', '>pw', '~*', '+@all']])
+    // One argument holding the name and its value, as redis-server takes it.
+    expect(
+      parseServeArgs(['--maxmemory 700mb', "--maxmemory-policy 'volatile-lru'"]).config,
+    ).toEqual({ maxmemory: '700mb', 'maxmemory-policy': 'volatile-lru' })
+    expect(() => parseServeArgs(['/none.conf'], read)).toThrow(
+      "Fatal error, can't open config file '/none.conf': No such file or directory",
+    )
+  })
+
+  it('takes save lines as config.c does: the first replaces the defaults, the next ones append', () => {
+    const read = () => 'save 900 1\n'
+    expect(parseServeArgs(['/r.conf', '--save', '100', '100'], read).config).toEqual({
+      save: '900 1 100 100',
+    })
+    expect(parseServeArgs(['/r.conf', '--save', ''], read).config).toEqual({ save: '' })
+    expect(parseServeArgs(['--save', '', '--save', '5 6'], read).config).toEqual({ save: '5 6' })
+  })
+
+  it("stops on a bad directive with config.c's FATAL CONFIG FILE ERROR", () => {
+    const read = () => 'port 7000\nnosuchthing 1\n'
+    expect(() => parseServeArgs(['/r.conf'], read)).toThrow(
+      "\n*** FATAL CONFIG FILE ERROR (Redis 7.0.15) ***\nReading the configuration file, at line 2\n>>> 'nosuchthing 1'\nBad directive or wrong number of arguments",
+    )
+    expect(() => parseServeArgs(['--port', '1', '2'])).toThrow(
+      /at line 2\n>>> 'port "1" "2"'\nwrong number/,
+    )
+    // Each value is checked on its line, with config.c's message (the Tcl suite's error cases).
+    expect(() => parseServeArgs(['--port', '--bla', '--loglevel', 'verbose'])).toThrow(
+      /'port "--bla"'\nargument couldn't be parsed into an integer$/,
+    )
+    expect(() => parseServeArgs(['--shutdown-on-sigint'])).toThrow(
+      /'shutdown-on-sigint'\nargument\(s\) must be one of the following/,
+    )
+    expect(() => parseServeArgs(['--replicaof', '127.0.0.1', 'abc'])).toThrow(
+      /'replicaof "127.0.0.1" "abc"'\nInvalid master port$/,
+    )
+    expect(() => parseServeArgs(['--replicaof', '--127.0.0.1', '--abc'])).toThrow(
+      /'replicaof "--127.0.0.1"'\nwrong number of arguments$/,
+    )
+    expect(parseServeArgs(['--replicaof', 'no', 'one']).config).toEqual({ replicaof: 'no one' })
+    expect(() => parseServeArgs(['--user', 'foo', '--user', 'foo'])).toThrow(
+      /at line 3\n>>> 'user "foo"'\nError in user declaration 'foo': Duplicate user found\. A user can only be defined once in config files$/,
+    )
+    expect(() => parseServeArgs(['/r.conf'], () => 'save "100 1')).toThrow(
+      /Unbalanced quotes in configuration line/,
+    )
+  })
+
+  it('creates configured users afresh: default is reset, so it loses its channels', () => {
+    const engine = createServer({ seed: 0 })
+    expect(loadConfiguredUsers(engine, [['default', 'on', 'nopass', '~*', '+@all']])).toBeNull()
+    // acl-pubsub-default is resetchannels: the reset default user has no channel (&*).
+    expect(engine.call(['ACL', 'LIST'])).toEqual({
+      type: 'array',
+      value: [
+        { type: 'bulk', value: 'user default on nopass sanitize-payload ~* resetchannels +@all' },
+      ],
+    })
   })
 })

@@ -4,7 +4,10 @@
  * and a plain TCP socket. Real clock, cron at hz: a key with a TTL goes without being read.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, realpathSync, writeFileSync } from 'node:fs'
 import net from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 
 const children: ChildProcess[] = []
@@ -149,5 +152,46 @@ describe('npm run serve', { timeout: 120_000 }, () => {
     const order = (port: number): string => cli(port, 'SCAN', '0', 'COUNT', '1000')
     expect(order(a)).toBe(order(b))
     expect(order(a)).not.toBe(order(c))
+  })
+
+  it('answers CONFIG SET port once the new port listens (a client told OK connects at once)', async () => {
+    const port = await serve()
+    const to = await freePort()
+    const ping = await new Promise<string>((resolve) => {
+      const socket = net.connect(port, '127.0.0.1')
+      socket.once('data', () => {
+        socket.destroy()
+        const moved = net.connect(to, '127.0.0.1')
+        moved.on('error', (e) => resolve(e.message))
+        moved.once('data', (d) => {
+          moved.destroy()
+          resolve(d.toString())
+        })
+        moved.write('PING\r\n')
+      })
+      socket.write(`CONFIG SET port ${String(to)}\r\n`)
+    })
+    expect(ping).toBe('+PONG\r\n')
+  })
+
+  it('reads a redis.conf as redis-server does and logs its ready line with the PID', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'serve-conf-'))
+    const port = await freePort()
+    writeFileSync(join(dir, 'redis.conf'), `port ${String(port)}\ndir ${dir}\nmaxmemory 1mb\n`)
+    const child = spawn('npm', ['run', 'serve', '--', join(dir, 'redis.conf'), '--seed', '1'], {
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    children.push(child)
+    let out = ''
+    await new Promise<void>((resolve) => {
+      child.stdout?.on('data', (d: Buffer) => {
+        out += d.toString()
+        if (out.includes('Ready to accept connections')) resolve()
+      })
+    })
+    expect(out).toMatch(/ PID: \d+/)
+    expect(cli(port, 'CONFIG', 'GET', 'maxmemory')).toBe('maxmemory\n1048576\n')
+    expect(cli(port, 'CONFIG', 'GET', 'dir')).toBe(`dir\n${realpathSync(dir)}\n`)
   })
 })

@@ -553,13 +553,16 @@ export function memCloneState(from: ServerState, to: ServerState, copier: Copier
   }
 }
 
-/** Number of latency histograms allocated: commands called at least once. */
+/**
+ * Number of latency histograms allocated: commands that ran while latency-tracking was on
+ * (call() creates one at the first such call, not at a call with tracking off).
+ */
 function latencyHistograms(srv: ServerState, sm: ServerMemory): number {
   const map = srv.stats.numCommands
-  // Calls only grow: while every entry has been called and none was added, the count holds.
+  // Once every entry has its histogram and none was added, the count holds.
   if (sm.histogramsOf === map && sm.histograms === map.size) return sm.histograms
   let n = 0
-  for (const s of map.values()) if (s.calls > 0) n++
+  for (const s of map.values()) if (s.hist !== null) n++
   sm.histogramsOf = map
   sm.histograms = n
   return n
