@@ -407,6 +407,19 @@ export function stepForward(items: readonly TimelineItem[], p: Playhead): Playhe
   return { item: p.item + 1, step: Math.min(nextStop(next.events, 0), next.events.length) }
 }
 
+/**
+ * Moves the playhead one beat of playback forward: as stepForward, except that a command with
+ * more than MAX_AUTOPLAY_STEPS steps, entered from the one before, is one beat showing its
+ * end (as it shows when it arrives). Playing a scene through its 364-step eviction would
+ * otherwise take a minute and a half. Inside such a command, play goes step by step.
+ */
+export function playForward(items: readonly TimelineItem[], p: Playhead): Playhead {
+  const next = stepForward(items, p)
+  if (next.item === p.item) return next
+  const steps = stepsOf(items, next.item)
+  return steps > MAX_AUTOPLAY_STEPS ? { item: next.item, step: steps } : next
+}
+
 /** Moves the playhead one event back, crossing into the previous command's end. */
 export function stepBack(items: readonly TimelineItem[], p: Playhead): Playhead {
   const back = p.step > 1 ? prevStop(items[p.item]?.events ?? [], p.step) : 0
@@ -838,7 +851,7 @@ const createPlayerSlice: Slice<PlayerSlice> = (set, get) => ({
     set(
       (s) => {
         if (!s.playing) return {}
-        const next = stepForward(s.items, s.playhead)
+        const next = playForward(s.items, s.playhead)
         return { playhead: next, playing: !playheadAtEnd(s.items, next) }
       },
       false,
