@@ -20,6 +20,7 @@ import {
   isEvictionStep,
   layoutMemoryBar,
   layoutPool,
+  poolLabels,
 } from './evictionModel.ts'
 
 export interface EvictionPanelProps {
@@ -39,6 +40,10 @@ const text = {
   sampled: { en: 'Sampled from db', zh: '抽样自 db' },
   pool: { en: 'Eviction pool (worst → best)', zh: '淘汰池（差 → 好）' },
   score: { en: 'score', zh: '分数' },
+  prefix: {
+    en: (p: string) => `· every key here starts with “${p}”, left out below`,
+    zh: (p: string) => `· 这里的键都以“${p}”开头，下面省略`,
+  },
   victims: {
     en: (n: number, bytes: number) => `Evicted ${String(n)} key(s), freeing ${String(bytes)} bytes`,
     zh: (n: number, bytes: number) => `淘汰了 ${String(n)} 个键，释放 ${String(bytes)} 字节`,
@@ -54,11 +59,6 @@ const text = {
   },
 } as const
 
-function short(k: string): string {
-  const s = bytesToUtf8(k)
-  return s.length > 5 ? `${s.slice(0, 4)}…` : s
-}
-
 function EvictionPanelImpl({ title, events, step, t, lang }: EvictionPanelProps) {
   const n = Math.max(0, Math.min(step, events.length))
   const m = useMemo(
@@ -70,6 +70,7 @@ function EvictionPanelImpl({ title, events, step, t, lang }: EvictionPanelProps)
   const current = j >= 0 ? events[j] : undefined
   const e = easeCubicInOut(Math.max(0, Math.min(1, t)))
   const slots = layoutPool(m)
+  const labels = poolLabels(slots)
   const fresh = new Set(
     current?.type === 'evict/poolUpdated' ? m.sampled.map((c) => `${String(c.db)}:${c.key}`) : [],
   )
@@ -98,7 +99,15 @@ function EvictionPanelImpl({ title, events, step, t, lang }: EvictionPanelProps)
       )}
       {(m.pool.length > 0 || m.sampled.length > 0) && (
         <>
-          <p>{text.pool[lang]}</p>
+          <p>
+            {text.pool[lang]}
+            {labels.prefix !== '' && (
+              <span className="eviction-panel__prefix" data-testid="ev-prefix">
+                {' '}
+                {text.prefix[lang](labels.prefix)}
+              </span>
+            )}
+          </p>
           <svg
             width={poolW}
             height={EV_SLOT_H + 8}
@@ -127,7 +136,7 @@ function EvictionPanelImpl({ title, events, step, t, lang }: EvictionPanelProps)
                     <>
                       <title>{`${bytesToUtf8(c.key)} · ${String(c.score)}`}</title>
                       <text x={3} y={14} className="ev-slot__label">
-                        {short(c.key)}
+                        {labels.labels[s.index]}
                       </text>
                       <text x={3} y={28} className="ev-slot__label">
                         {c.score}
