@@ -28,6 +28,8 @@ export interface EvictionPanelProps {
   readonly events: readonly StepEvent[]
   /** How many of the item's events are shown (all kinds, as PanelProps.step). */
   readonly step: number
+  /** Steps of the command past the trace's limit, not recorded. */
+  readonly dropped?: number
   readonly t: number
   readonly lang: 'en' | 'zh'
 }
@@ -48,6 +50,13 @@ const text = {
     en: (n: number, bytes: number) => `Evicted ${String(n)} key(s), freeing ${String(bytes)} bytes`,
     zh: (n: number, bytes: number) => `淘汰了 ${String(n)} 个键，释放 ${String(bytes)} 字节`,
   },
+  // The count covers the recorded steps only: a big eviction goes on past the trace's limit.
+  victimsRecorded: {
+    en: (n: number, bytes: number, dropped: number) =>
+      `The recorded steps evict ${String(n)} key(s), freeing ${String(bytes)} bytes; ${String(dropped)} later steps were not recorded (it may have evicted more).`,
+    zh: (n: number, bytes: number, dropped: number) =>
+      `记录下来的步骤淘汰了 ${String(n)} 个键，释放 ${String(bytes)} 字节；之后还有 ${String(dropped)} 个步骤没有记录（实际可能淘汰得更多）。`,
+  },
   memory: {
     en: (used: number, max: number) =>
       `used_memory ${String(used)} B vs maxmemory ${String(max)} B`,
@@ -59,7 +68,7 @@ const text = {
   },
 } as const
 
-function EvictionPanelImpl({ title, events, step, t, lang }: EvictionPanelProps) {
+function EvictionPanelImpl({ title, events, step, dropped = 0, t, lang }: EvictionPanelProps) {
   const n = Math.max(0, Math.min(step, events.length))
   const m = useMemo(
     () => events.slice(0, n).reduce(applyEvictionEvent, EMPTY_EVICTION),
@@ -156,7 +165,9 @@ function EvictionPanelImpl({ title, events, step, t, lang }: EvictionPanelProps)
       )}
       {m.victims.length > 0 && (
         <p data-testid="ev-total" data-count={m.victims.length} data-freed={m.freed}>
-          {text.victims[lang](m.victims.length, m.freed)}
+          {dropped > 0 && n === events.length
+            ? text.victimsRecorded[lang](m.victims.length, m.freed, dropped)
+            : text.victims[lang](m.victims.length, m.freed)}
         </p>
       )}
       {m.oom && bar && (

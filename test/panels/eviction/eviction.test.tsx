@@ -169,6 +169,31 @@ describe('EvictionPanel', () => {
     expect(screen.getByTestId('ev-prefix').textContent).toMatch(/“key:”/)
   })
 
+  it('says its count of victims covers the recorded steps when the trace stopped recording', () => {
+    const s = fullServer('allkeys-lru', 30, 100)
+    const t = s.execute(['SET', 'big', 'z'.repeat(400)])
+    const n = t.events.filter((e) => e.type === 'evict/keyPicked').length
+    const r = render(
+      <EvictionPanel
+        title="Eviction"
+        events={t.events}
+        step={t.events.length}
+        dropped={90599}
+        t={1}
+        lang="en"
+      />,
+    )
+    expect(screen.getByTestId('ev-total').textContent).toMatch(
+      new RegExp(
+        `^The recorded steps evict ${String(n)} key\\(s\\).*90599 later steps were not recorded`,
+      ),
+    )
+    r.rerender(
+      <EvictionPanel title="Eviction" events={t.events} step={t.events.length} t={1} lang="zh" />,
+    )
+    expect(screen.getByTestId('ev-total').textContent).toMatch(/^淘汰了/)
+  })
+
   it('shows the OOM rejection with used memory against maxmemory', () => {
     const s = fullServer('noeviction', 5, 0)
     const t = s.execute(['SET', 'big', 'z'.repeat(4000)])
