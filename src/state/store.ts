@@ -410,8 +410,9 @@ export function stepForward(items: readonly TimelineItem[], p: Playhead): Playhe
 /**
  * Moves the playhead one beat of playback forward: as stepForward, except that a command with
  * more than MAX_AUTOPLAY_STEPS steps, entered from the one before, is one beat showing its
- * end (as it shows when it arrives). Playing a scene through its 364-step eviction would
- * otherwise take a minute and a half. Inside such a command, play goes step by step.
+ * end (as it shows when it arrives), where playback pauses (playTicked). Playing a scene
+ * through its 364-step eviction would otherwise take a minute and a half, and a beat alone
+ * is gone before the panels have drawn it. Inside such a command, play goes step by step.
  */
 export function playForward(items: readonly TimelineItem[], p: Playhead): Playhead {
   const next = stepForward(items, p)
@@ -852,7 +853,8 @@ const createPlayerSlice: Slice<PlayerSlice> = (set, get) => ({
       (s) => {
         if (!s.playing) return {}
         const next = playForward(s.items, s.playhead)
-        return { playhead: next, playing: !playheadAtEnd(s.items, next) }
+        const long = next.item !== s.playhead.item && next.step > MAX_AUTOPLAY_STEPS
+        return { playhead: next, playing: !long && !playheadAtEnd(s.items, next) }
       },
       false,
       'player/playTicked',

@@ -57,7 +57,7 @@ describe('ScenesMenu', { timeout: 30_000 }, () => {
     expect(screen.queryByRole('status')).toBeNull()
   })
 
-  it('plays a scene with a long eviction from its start, the eviction in one beat', async () => {
+  it('plays a scene with a long eviction from its start, pausing on the eviction’s end', async () => {
     const h = await setup('en')
     const user = userEvent.setup()
     await user.selectOptions(screen.getByRole('combobox', { name: 'Scenes' }), 'evict-lru')
@@ -71,16 +71,23 @@ describe('ScenesMenu', { timeout: 30_000 }, () => {
     expect(h.store.getState().playing).toBe(true)
     expect(h.store.getState().playhead.item).toBeLessThan(evicting)
     const seen: { item: number; step: number }[] = []
+    const play = () => {
+      act(() => {
+        for (let i = 0; i < 400 && h.store.getState().playing; i++) {
+          h.store.getState().playTicked()
+          seen.push(h.store.getState().playhead)
+        }
+      })
+    }
+    play()
+    // Playback pauses on the eviction's end, for a look at the pool and the victims.
+    const steps = h.store.getState().items[evicting]?.events.length
+    expect(seen.at(-1)).toEqual({ item: evicting, step: steps })
     act(() => {
-      for (let i = 0; i < 400 && h.store.getState().playing; i++) {
-        h.store.getState().playTicked()
-        seen.push(h.store.getState().playhead)
-      }
+      h.store.getState().playToggled()
     })
-    const atEviction = seen.filter((p) => p.item === evicting)
-    expect(atEviction).toEqual([
-      { item: evicting, step: h.store.getState().items[evicting]?.events.length },
-    ])
+    play()
+    expect(seen.filter((p) => p.item === evicting)).toEqual([{ item: evicting, step: steps }])
     expect(seen.at(-1)?.item).toBe(h.store.getState().items.length - 1)
   })
 
