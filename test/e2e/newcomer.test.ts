@@ -107,6 +107,11 @@ describe('a newcomer in the browser', () => {
       overflowing.push(...(await page.locator('section.panel').evaluateAll(textPastRightEdge)))
     }
     expect(overflowing).toEqual([])
+    // Short labels are not broken for it: the clients panel's dict names stay on one line.
+    await run(page, 'MULTI')
+    const caption = page.getByTestId('pubsub-channels').locator('caption')
+    const lineHeight = await caption.evaluate((el) => parseFloat(getComputedStyle(el).lineHeight))
+    expect((await caption.boundingBox())?.height).toBeLessThan(1.5 * lineHeight)
     await page.context().close()
   })
 
