@@ -51,6 +51,7 @@ export function ClockControls(): ReactNode {
       </button>
       <select
         aria-label={t('clock.speed')}
+        title={t('clock.speed')}
         value={clock.speed}
         onChange={(e) => {
           a.clockSpeedChanged(Number(e.target.value))
@@ -67,6 +68,7 @@ export function ClockControls(): ReactNode {
           key={j.ms}
           type="button"
           aria-label={t('clock.jump', { label: j.label })}
+          title={t('clock.jump', { label: j.label })}
           onClick={() => {
             a.clockJumpRequested(j.ms)
           }}

@@ -97,6 +97,7 @@ function PanelFrame(props: FrameProps): ReactNode {
     after: shown.after,
     events: shown.events,
     step: Math.min(step, shown.events.length),
+    dropped: events.length > 0 ? (item?.dropped ?? 0) : 0,
     lang,
     reducedMotion,
   }

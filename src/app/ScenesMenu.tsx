@@ -16,6 +16,9 @@ const text = {
   note: { en: 'This command:', zh: '这条命令：' },
 } as const
 
+/** Most long commands (one pause of playback each) a scene plays through from its start. */
+const MAX_SCENE_PAUSES = 3
+
 /** The menu's entry for the legacy ziplist lesson (panels/ziplist), after the scenes. */
 const ZIPLIST_LESSON = 'lesson:ziplist'
 
@@ -51,7 +54,7 @@ export function ScenesMenu(): ReactNode {
   /**
    * A scene is a story: once all its commands have answered, the playhead goes back to the
    * first of them and plays them in order (arriving traces each jump to the newest, so
-   * otherwise only the last command would be seen).
+   * otherwise only the last command would be seen), pausing at the end of each long one.
    */
   const playFromStartWhenAnswered = (first: number, commands: number): void => {
     const stop = store.subscribe((st) => {
@@ -62,8 +65,15 @@ export function ScenesMenu(): ReactNode {
       const played = st.items.slice(first)
       if (played.filter((x) => x.kind === 'command').length < commands) return
       stop()
-      // A bulk load (the 20,000-field hash) would take minutes to play: leave it at its end.
-      if (played.reduce((n, x) => n + x.events.length, 0) > MAX_AUTOPLAY_STEPS) return
+      // Playback shows a command of more than MAX_AUTOPLAY_STEPS steps in one beat and
+      // pauses there (the eviction); a scene of many such commands (each bulk HSET of the
+      // 20,000-field hash) or that would still take minutes to play is left at its end.
+      const long = played.filter((x) => x.events.length > MAX_AUTOPLAY_STEPS).length
+      const beats = played.reduce(
+        (n, x) => n + (x.events.length > MAX_AUTOPLAY_STEPS ? 1 : x.events.length),
+        0,
+      )
+      if (long > MAX_SCENE_PAUSES || beats > MAX_AUTOPLAY_STEPS) return
       st.itemSelected(first - 1)
       st.playToggled()
     })

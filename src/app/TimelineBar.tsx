@@ -154,6 +154,7 @@ export function TimelineBar(): ReactNode {
           <span className="visually-hidden">{t('timeline.speed')}</span>
           <select
             aria-label={t('timeline.speed')}
+            title={t('timeline.speed')}
             value={speed}
             onChange={(e) => {
               a.playerSpeedChanged(Number(e.target.value))

@@ -39,6 +39,8 @@ export interface PanelProps {
   readonly events: readonly StepEvent[]
   /** How many events are shown: 0 = the before view, events.length = the after view. */
   readonly step: number
+  /** Steps of the item past the trace's limit, not recorded (none when absent). */
+  readonly dropped?: number
   readonly lang: 'en' | 'zh'
   /** True when motion should be minimal: jump to end states, no tweening. */
   readonly reducedMotion: boolean

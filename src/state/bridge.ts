@@ -383,9 +383,10 @@ export function connectBridge(
     // A scene's key stands in for a command that touches none (CONFIG SET, DBSIZE), so the
     // structure the scene is about stays on screen.
     const focusKey = s.focus?.kind === 'key' ? s.focus.key : null
+    // EXEC names no key, but its queued commands do: the first key their steps touch.
     const key =
       item?.kind === 'command'
-        ? (item.key ?? focusKey)
+        ? (item.key ?? (isExec(item.argv) ? keyOfEvents(item.events) : null) ?? focusKey)
         : (keyOfEvents(item?.events ?? []) ?? s.view?.key ?? focusKey)
     const db = item?.db ?? 0
     const token = ++viewToken
@@ -549,6 +550,10 @@ export function concernsClients(item: {
 }
 
 /** The first key an event names (a tick's expired or rehashed key), for the inspector. */
+function isExec(argv: readonly string[]): boolean {
+  return argv.length === 1 && argv[0]?.toLowerCase() === 'exec'
+}
+
 function keyOfEvents(events: readonly StepEvent[]): string | null {
   for (const e of events) if ('key' in e && typeof e.key === 'string') return e.key
   return null

@@ -407,6 +407,20 @@ export function stepForward(items: readonly TimelineItem[], p: Playhead): Playhe
   return { item: p.item + 1, step: Math.min(nextStop(next.events, 0), next.events.length) }
 }
 
+/**
+ * Moves the playhead one beat of playback forward: as stepForward, except that a command with
+ * more than MAX_AUTOPLAY_STEPS steps, entered from the one before, is one beat showing its
+ * end (as it shows when it arrives), where playback pauses (playTicked). Playing a scene
+ * through its 364-step eviction would otherwise take a minute and a half, and a beat alone
+ * is gone before the panels have drawn it. Inside such a command, play goes step by step.
+ */
+export function playForward(items: readonly TimelineItem[], p: Playhead): Playhead {
+  const next = stepForward(items, p)
+  if (next.item === p.item) return next
+  const steps = stepsOf(items, next.item)
+  return steps > MAX_AUTOPLAY_STEPS ? { item: next.item, step: steps } : next
+}
+
 /** Moves the playhead one event back, crossing into the previous command's end. */
 export function stepBack(items: readonly TimelineItem[], p: Playhead): Playhead {
   const back = p.step > 1 ? prevStop(items[p.item]?.events ?? [], p.step) : 0
@@ -838,8 +852,9 @@ const createPlayerSlice: Slice<PlayerSlice> = (set, get) => ({
     set(
       (s) => {
         if (!s.playing) return {}
-        const next = stepForward(s.items, s.playhead)
-        return { playhead: next, playing: !playheadAtEnd(s.items, next) }
+        const next = playForward(s.items, s.playhead)
+        const long = next.item !== s.playhead.item && next.step > MAX_AUTOPLAY_STEPS
+        return { playhead: next, playing: !long && !playheadAtEnd(s.items, next) }
       },
       false,
       'player/playTicked',

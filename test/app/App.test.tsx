@@ -161,6 +161,19 @@ describe('timeline controls', { timeout: 30_000 }, () => {
     expect(h.store.getState().playhead).not.toBe(before)
   })
 
+  it('says on hover which “1×” is the playback’s speed and which the clock’s', async () => {
+    await setup('zh')
+    // Two selects read "1×" side by side: a sighted learner has only the tooltip to tell them apart.
+    const controls = [
+      screen.getByRole('combobox', { name: '播放速度' }),
+      screen.getByRole('combobox', { name: '时钟速度' }),
+      ...screen.getAllByRole('button', { name: /^把时钟拨快/ }),
+    ]
+    expect(controls.map((c) => c.getAttribute('title'))).toEqual(
+      controls.map((c) => c.getAttribute('aria-label')),
+    )
+  })
+
   it('moves the virtual clock with the jump buttons', async () => {
     const { h, user, settle } = await setup()
     const before = h.store.getState().clock.now

@@ -5,6 +5,7 @@ import { PanelArea } from '../../src/app/PanelArea.tsx'
 import { ScenesMenu } from '../../src/app/ScenesMenu.tsx'
 import { createServer } from '../../src/engine/index.ts'
 import { AppStoreProvider } from '../../src/state/react.ts'
+import { MAX_AUTOPLAY_STEPS } from '../../src/state/store.ts'
 import { createHarness } from '../state/harness.ts'
 
 let dispose: (() => void) | null = null
@@ -54,6 +55,40 @@ describe('ScenesMenu', { timeout: 30_000 }, () => {
     })
     await act(() => h.bridge.idle())
     expect(screen.queryByRole('status')).toBeNull()
+  })
+
+  it('plays a scene with a long eviction from its start, pausing on the eviction’s end', async () => {
+    const h = await setup('en')
+    const user = userEvent.setup()
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Scenes' }), 'evict-lru')
+    await act(() => h.bridge.idle())
+    const evicting = h.store
+      .getState()
+      .items.findIndex((x) => x.argv.join(' ') === 'CONFIG SET maxmemory 1300000')
+    expect(h.store.getState().items[evicting]?.events.length).toBeGreaterThan(MAX_AUTOPLAY_STEPS)
+    // Not left at its last command (CONFIG SET maxmemory-policy noeviction, no steps): it
+    // plays from the first, and the eviction is one beat showing its end.
+    expect(h.store.getState().playing).toBe(true)
+    expect(h.store.getState().playhead.item).toBeLessThan(evicting)
+    const seen: { item: number; step: number }[] = []
+    const play = () => {
+      act(() => {
+        for (let i = 0; i < 400 && h.store.getState().playing; i++) {
+          h.store.getState().playTicked()
+          seen.push(h.store.getState().playhead)
+        }
+      })
+    }
+    play()
+    // Playback pauses on the eviction's end, for a look at the pool and the victims.
+    const steps = h.store.getState().items[evicting]?.events.length
+    expect(seen.at(-1)).toEqual({ item: evicting, step: steps })
+    act(() => {
+      h.store.getState().playToggled()
+    })
+    play()
+    expect(seen.filter((p) => p.item === evicting)).toEqual([{ item: evicting, step: steps }])
+    expect(seen.at(-1)?.item).toBe(h.store.getState().items.length - 1)
   })
 
   it('shows the note of the scene command under the playhead, in the UI language', async () => {

@@ -93,6 +93,28 @@ describe('a newcomer in the browser', () => {
     expect(number.top - button.top).toBeLessThan(number.height / 2)
   })
 
+  it('wraps a caption or a step that quotes a long member inside its panel', async () => {
+    const page = await open({ width: 1366, height: 900 })
+    await run(page, 'ZADD z 1 a 2 b 3 c')
+    const overflowing: string[] = []
+    for (const line of [
+      `ZADD z 1.5 ${'m'.repeat(70)}`,
+      `HSET h ${'f'.repeat(80)} v`,
+      `SADD s ${'e'.repeat(90)}`,
+      `RPUSH l ${'x'.repeat(90)}`,
+    ]) {
+      await run(page, line)
+      overflowing.push(...(await page.locator('section.panel').evaluateAll(textPastRightEdge)))
+    }
+    expect(overflowing).toEqual([])
+    // Short labels are not broken for it: the clients panel's dict names stay on one line.
+    await run(page, 'MULTI')
+    const caption = page.getByTestId('pubsub-channels').locator('caption')
+    const lineHeight = await caption.evaluate((el) => parseFloat(getComputedStyle(el).lineHeight))
+    expect((await caption.boundingBox())?.height).toBeLessThan(1.5 * lineHeight)
+    await page.context().close()
+  })
+
   it('keeps every label in the panels readable in the dark theme (contrast 4.5:1 on its box)', async () => {
     const ctx = await browser().newContext({
       viewport: { width: 1280, height: 2000 },
@@ -204,4 +226,21 @@ function lowContrastLabels(): string[] {
       out.push(`${t.getAttribute('class') ?? ''} "${t.textContent}" ${ratio.toFixed(2)}`)
   }
   return out
+}
+
+/** Text (not the diagrams' SVG) whose line runs past the right edge of its panel (in the page). */
+function textPastRightEdge(panels: Element[]): string[] {
+  return panels.flatMap((panel) => {
+    const right = panel.getBoundingClientRect().right
+    const walker = document.createTreeWalker(panel, NodeFilter.SHOW_TEXT)
+    const out: string[] = []
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      if (n.parentElement?.closest('svg')) continue
+      const range = document.createRange()
+      range.selectNodeContents(n)
+      if ([...range.getClientRects()].some((r) => r.right > right + 0.5))
+        out.push(`${panel.getAttribute('aria-label') ?? ''}: ${(n.textContent ?? '').slice(0, 40)}`)
+    }
+    return out
+  })
 }

@@ -64,6 +64,15 @@ describe('bridge', () => {
     h.dispose()
   })
 
+  it('shows for EXEC the key its queued commands wrote', async () => {
+    const h = await createHarness({ factory: createServer, store: { motion: 'reduce' } })
+    await h.run(['MULTI'], ['SET', 'a', '1'], ['INCR', 'a'], ['EXEC'])
+    await h.bridge.idle()
+    await expect.poll(() => h.store.getState().view?.key).toBe('a')
+    expect(h.store.getState().view?.after.keyView).toMatchObject({ kind: 'string' })
+    h.dispose()
+  })
+
   it('shows each command’s own views when a block of commands is submitted at once', async () => {
     // A scene or a pasted block queues every command at once: the live engine runs ahead of
     // the command whose trace just arrived, so "the live engine" is not "after this command".

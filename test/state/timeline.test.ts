@@ -125,6 +125,31 @@ describe('player slice', () => {
     expect(store.getState().playing).toBe(true)
   })
 
+  it('plays a long command, entered from the one before, as one beat showing its end, and pauses', () => {
+    const store = createAppStore({ motion: 'full' })
+    store.getState().traceReceived(trace(0, 1))
+    store.getState().traceReceived(trace(1, MAX_AUTOPLAY_STEPS + 1))
+    store.getState().traceReceived(trace(2, 1))
+    store.getState().itemSelected(0)
+    store.getState().playToggled()
+    store.getState().playTicked()
+    expect(store.getState().playhead).toEqual({ item: 1, step: MAX_AUTOPLAY_STEPS + 1 })
+    // It pauses there, for a look; play goes on from it.
+    expect(store.getState().playing).toBe(false)
+    store.getState().playToggled()
+    store.getState().playTicked()
+    expect(store.getState().playhead).toEqual({ item: 2, step: 1 })
+    // Started inside it, play goes step by step; stepping does too.
+    store.getState().itemSelected(1)
+    store.getState().stepSelected(0)
+    store.getState().playToggled()
+    store.getState().playTicked()
+    expect(store.getState().playhead).toEqual({ item: 1, step: 1 })
+    store.getState().itemSelected(0)
+    store.getState().stepForwardRequested()
+    expect(store.getState().playhead).toEqual({ item: 1, step: 1 })
+  })
+
   it('step requests pause playback', () => {
     const store = createAppStore({ motion: 'full' })
     store.getState().traceReceived(trace(0, 3))

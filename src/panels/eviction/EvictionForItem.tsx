@@ -20,6 +20,7 @@ export function EvictionForItem(props: { readonly p: PanelProps }): ReactNode {
       title={`${text.title[p.lang]} · db ${String(p.db)}`}
       events={p.events}
       step={p.step}
+      dropped={p.dropped ?? 0}
       t={t}
       lang={p.lang}
     />

@@ -20,6 +20,7 @@ import {
   isEvictionStep,
   layoutMemoryBar,
   layoutPool,
+  poolLabels,
 } from './evictionModel.ts'
 
 export interface EvictionPanelProps {
@@ -27,6 +28,8 @@ export interface EvictionPanelProps {
   readonly events: readonly StepEvent[]
   /** How many of the item's events are shown (all kinds, as PanelProps.step). */
   readonly step: number
+  /** Steps of the command past the trace's limit, not recorded. */
+  readonly dropped?: number
   readonly t: number
   readonly lang: 'en' | 'zh'
 }
@@ -39,9 +42,20 @@ const text = {
   sampled: { en: 'Sampled from db', zh: '抽样自 db' },
   pool: { en: 'Eviction pool (worst → best)', zh: '淘汰池（差 → 好）' },
   score: { en: 'score', zh: '分数' },
+  prefix: {
+    en: (p: string) => `· every key here starts with “${p}”, left out below`,
+    zh: (p: string) => `· 这里的键都以“${p}”开头，下面省略`,
+  },
   victims: {
     en: (n: number, bytes: number) => `Evicted ${String(n)} key(s), freeing ${String(bytes)} bytes`,
     zh: (n: number, bytes: number) => `淘汰了 ${String(n)} 个键，释放 ${String(bytes)} 字节`,
+  },
+  // The count covers the recorded steps only: a big eviction goes on past the trace's limit.
+  victimsRecorded: {
+    en: (n: number, bytes: number, dropped: number) =>
+      `The recorded steps evict ${String(n)} key(s), freeing ${String(bytes)} bytes; ${String(dropped)} later steps were not recorded (it may have evicted more).`,
+    zh: (n: number, bytes: number, dropped: number) =>
+      `记录下来的步骤淘汰了 ${String(n)} 个键，释放 ${String(bytes)} 字节；之后还有 ${String(dropped)} 个步骤没有记录（实际可能淘汰得更多）。`,
   },
   memory: {
     en: (used: number, max: number) =>
@@ -54,12 +68,7 @@ const text = {
   },
 } as const
 
-function short(k: string): string {
-  const s = bytesToUtf8(k)
-  return s.length > 5 ? `${s.slice(0, 4)}…` : s
-}
-
-function EvictionPanelImpl({ title, events, step, t, lang }: EvictionPanelProps) {
+function EvictionPanelImpl({ title, events, step, dropped = 0, t, lang }: EvictionPanelProps) {
   const n = Math.max(0, Math.min(step, events.length))
   const m = useMemo(
     () => events.slice(0, n).reduce(applyEvictionEvent, EMPTY_EVICTION),
@@ -70,6 +79,7 @@ function EvictionPanelImpl({ title, events, step, t, lang }: EvictionPanelProps)
   const current = j >= 0 ? events[j] : undefined
   const e = easeCubicInOut(Math.max(0, Math.min(1, t)))
   const slots = layoutPool(m)
+  const labels = poolLabels(slots)
   const fresh = new Set(
     current?.type === 'evict/poolUpdated' ? m.sampled.map((c) => `${String(c.db)}:${c.key}`) : [],
   )
@@ -98,7 +108,15 @@ function EvictionPanelImpl({ title, events, step, t, lang }: EvictionPanelProps)
       )}
       {(m.pool.length > 0 || m.sampled.length > 0) && (
         <>
-          <p>{text.pool[lang]}</p>
+          <p>
+            {text.pool[lang]}
+            {labels.prefix !== '' && (
+              <span className="eviction-panel__prefix" data-testid="ev-prefix">
+                {' '}
+                {text.prefix[lang](labels.prefix)}
+              </span>
+            )}
+          </p>
           <svg
             width={poolW}
             height={EV_SLOT_H + 8}
@@ -127,7 +145,7 @@ function EvictionPanelImpl({ title, events, step, t, lang }: EvictionPanelProps)
                     <>
                       <title>{`${bytesToUtf8(c.key)} · ${String(c.score)}`}</title>
                       <text x={3} y={14} className="ev-slot__label">
-                        {short(c.key)}
+                        {labels.labels[s.index]}
                       </text>
                       <text x={3} y={28} className="ev-slot__label">
                         {c.score}
@@ -147,7 +165,9 @@ function EvictionPanelImpl({ title, events, step, t, lang }: EvictionPanelProps)
       )}
       {m.victims.length > 0 && (
         <p data-testid="ev-total" data-count={m.victims.length} data-freed={m.freed}>
-          {text.victims[lang](m.victims.length, m.freed)}
+          {dropped > 0 && n === events.length
+            ? text.victimsRecorded[lang](m.victims.length, m.freed, dropped)
+            : text.victims[lang](m.victims.length, m.freed)}
         </p>
       )}
       {m.oom && bar && (

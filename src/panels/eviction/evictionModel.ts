@@ -8,6 +8,7 @@
  * evict, a command that may grow memory is rejected with an OOM error.
  */
 import type { EvictionCandidate, MaxmemoryPolicy, StepEvent } from '../../engine/events.ts'
+import { bytesToUtf8 } from '../../state/bytes.ts'
 
 export interface Victim extends EvictionCandidate {
   readonly freed: number
@@ -101,6 +102,37 @@ export function layoutPool(m: EvictionModel): EvSlot[] {
     })
   }
   return slots
+}
+
+/** Characters a pool slot's label holds. */
+const EV_LABEL_CHARS = 5
+
+/**
+ * The slots' labels: each key as text without the prefix every occupied slot shares (up to
+ * and including a separator such as ':'), cut to what a slot holds. Sampled keys often share a long prefix ("key:2340", "key:27535" from
+ * DEBUG POPULATE, "session:…"), and cut from the left every slot read the same "key:…".
+ */
+export function poolLabels(slots: readonly EvSlot[]): {
+  readonly prefix: string
+  readonly labels: readonly string[]
+} {
+  const keys = slots.flatMap((s) => (s.candidate ? [Array.from(bytesToUtf8(s.candidate.key))] : []))
+  let n = 0
+  const first = keys[0] ?? []
+  if (keys.length > 1)
+    while (n < first.length - 1 && keys.every((k) => k.length > n + 1 && k[n] === first[n])) n++
+  // Up to a separator: "key:2340" and "key:27535" share "key:2", but the 2 is their number.
+  while (n > 0 && !/[^\p{L}\p{N}]/u.test(first[n - 1] ?? '')) n--
+  const cut = n >= 2 ? n : 0
+  const prefix = first.slice(0, cut).join('')
+  const labels = slots.map((s) => {
+    if (!s.candidate) return ''
+    const rest = Array.from(bytesToUtf8(s.candidate.key)).slice(cut)
+    return rest.length > EV_LABEL_CHARS
+      ? `${rest.slice(0, EV_LABEL_CHARS - 1).join('')}…`
+      : rest.join('')
+  })
+  return { prefix, labels }
 }
 
 /**

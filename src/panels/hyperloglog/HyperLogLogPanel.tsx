@@ -22,12 +22,14 @@ import {
   emptyHllModel,
   hashBits,
   heatCell,
+  HISTO_BAR_PX,
   HLL_INDEX_BITS,
   HEAT_COLS,
   HLL_REGISTERS,
   hllModelFromView,
   layoutOps,
   OP_BYTE_PX,
+  layoutHistogram,
   registerHistogram,
   type HashBit,
   type HllModel,
@@ -301,32 +303,32 @@ function Opcodes({
 }
 
 function Histogram({ registers, lang }: { registers: Uint8Array; lang: 'en' | 'zh' }) {
-  const histo = useMemo(() => registerHistogram(registers), [registers])
-  const BAR = 16
+  const bars = useMemo(() => layoutHistogram(registerHistogram(registers)), [registers])
   const H = 60
   const y = scaleSqrt().domain([0, HLL_REGISTERS]).range([0, H])
-  const width = histo.length * BAR + 2
+  const last = bars.at(-1)
+  const width = (last ? last.x + last.width : 0) + 2
   return (
     <figure className="hll-histogram">
       <figcaption>{text.histogram[lang]}</figcaption>
       <svg width={width} height={H + 28} viewBox={`0 0 ${width} ${H + 28}`} role="list">
-        {histo.map((count, v) => {
+        {bars.map(({ value, count, label, x }) => {
           const h = count === 0 ? 0 : Math.max(1, y(count))
           return (
             <g
-              key={v}
+              key={value}
               role="listitem"
-              aria-label={`${String(v)}: ${String(count)}`}
-              data-value={v}
+              aria-label={`${String(value)}: ${String(count)}`}
+              data-value={value}
               data-count={count}
-              transform={`translate(${v * BAR},0)`}
+              transform={`translate(${String(x)},0)`}
             >
-              <rect y={H - h} width={BAR - 2} height={h} className="hll-bar" />
+              <rect y={H - h} width={HISTO_BAR_PX - 2} height={h} className="hll-bar" />
               <text x={1} y={H + 11} className="hll-bar__value">
-                {v}
+                {value}
               </text>
               <text x={1} y={H + 24} className="hll-bar__count">
-                {count > 999 ? `${String(Math.round(count / 100) / 10)}k` : count}
+                {label}
               </text>
             </g>
           )

@@ -180,6 +180,35 @@ export function registerHistogram(registers: Uint8Array): number[] {
   return h.slice(0, top + 1)
 }
 
+/** One bar of the register histogram: its value, its count and what the count reads. */
+export interface HistogramBar {
+  readonly value: number
+  readonly count: number
+  readonly label: string
+  readonly x: number
+  readonly width: number
+}
+
+/** Narrowest bar of the histogram, and the width of a label character (11 px monospace). */
+export const HISTO_BAR_PX = 16
+export const HISTO_CHAR_PX = 7
+
+/**
+ * Lays the histogram's bars out left to right, each as wide as the count printed under it
+ * ("16.4k" for the empty registers of a small HLL would otherwise run into the next bar's
+ * count).
+ */
+export function layoutHistogram(histo: readonly number[]): HistogramBar[] {
+  let x = 0
+  return histo.map((count, value) => {
+    const label = count > 999 ? `${String(Math.round(count / 100) / 10)}k` : String(count)
+    const width = Math.max(HISTO_BAR_PX, (label.length + 1) * HISTO_CHAR_PX)
+    const bar = { value, count, label, x, width }
+    x += width
+    return bar
+  })
+}
+
 /** Heat-map cell of a register: 128 registers a row. */
 export const HEAT_COLS = 128
 

@@ -8,6 +8,8 @@
  * APPEND by moving and growing the same elements.
  */
 
+import { bytesToUtf8, utf8ToBytes } from '../../state/bytes.ts'
+
 // --- Types ---
 
 /** The engine's inspect() view of a string key (see engine/inspect.ts objectView). */
@@ -118,6 +120,21 @@ export function showByte(code: number): string {
     : `\\x${code.toString(16).padStart(2, '0')}`
 }
 
+/**
+ * The character a UTF-8 sequence starting at byte `i` of `bytes` (code units 0–255) encodes,
+ * shown under its first byte, so "张三" reads as two characters of 3 bytes each (STRLEN 6);
+ * '' for an ASCII byte, a continuation byte or bytes that are not valid UTF-8.
+ */
+export function utf8CharAt(bytes: string, i: number): string {
+  const lead = bytes.charCodeAt(i)
+  const n = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 0
+  if (n === 0) return ''
+  const seq = bytes.slice(i, i + n)
+  const ch = bytesToUtf8(seq)
+  // One character that encodes back to the same bytes: not cut short, not overlong.
+  return Array.from(ch).length === 1 && utf8ToBytes(ch) === seq ? ch : ''
+}
+
 // --- Layout ---
 
 /** Fields laid out left to right, wrapping onto a new row past MAX_ROW_W. */
@@ -197,7 +214,7 @@ function sdsFields(row: Row, v: StringView): number {
   }
   const shown = Math.min(v.value.length, MAX_BYTES_SHOWN)
   for (let i = 0; i < shown; i++)
-    push(row, `buf:${i}`, 'buf', showByte(v.value.charCodeAt(i)), '', 1)
+    push(row, `buf:${i}`, 'buf', showByte(v.value.charCodeAt(i)), utf8CharAt(v.value, i), 1)
   if (sds.len > shown) push(row, 'buf:rest', 'buf', `… +${sds.len - shown}`, '', sds.len - shown, 4)
   push(row, 'nul', 'nul', '\\0', '', 1)
   const free = sds.type === 5 ? 0 : sds.alloc - sds.len

@@ -10,6 +10,7 @@ import {
   EMPTY_EVICTION,
   layoutMemoryBar,
   layoutPool,
+  poolLabels,
 } from '../../../src/panels/eviction/evictionModel.ts'
 
 type Server = ReturnType<typeof createServer>
@@ -101,6 +102,23 @@ describe('layoutPool', () => {
   })
 })
 
+describe('poolLabels', () => {
+  it('leaves out the prefix, up to a separator, that every occupied slot shares', () => {
+    const slots = (...keys: string[]) =>
+      layoutPool({ ...EMPTY_EVICTION, pool: keys.map((key) => ({ db: 0, key, score: 0 })) })
+    expect(poolLabels(slots('key:2340', 'key:27535')).prefix).toBe('key:')
+    expect(poolLabels(slots('key:2340', 'key:27535')).labels.slice(0, 3)).toEqual([
+      '2340',
+      '27535',
+      '',
+    ])
+    expect(poolLabels(slots('apple', 'banana')).labels.slice(0, 2)).toEqual(['apple', 'bana…'])
+    expect(poolLabels(slots('ab', 'abc')).prefix).toBe('')
+    expect(poolLabels(slots('user:1', 'user:1x')).labels.slice(0, 2)).toEqual(['1', '1x'])
+    expect(poolLabels(slots('pageviews', 'pagerank')).prefix).toBe('')
+  })
+})
+
 describe('layoutMemoryBar', () => {
   it('scales to the larger of used and maxmemory: 1200 over 1000 → 300 px used, limit at 250', () => {
     expect(layoutMemoryBar(1200, 1000)).toEqual({ used: 300, limit: 250, over: true })
@@ -128,6 +146,52 @@ describe('EvictionPanel', () => {
     expect(screen.getByTestId('ev-victim').getAttribute('data-key')).toBe(pe.key)
     expect(screen.getByTestId('ev-victim').getAttribute('data-freed')).toBe(String(pe.freed))
     expect(screen.getByRole('status').textContent).toMatch(/淘汰了/)
+  })
+
+  it('labels pool slots of keys that share a prefix by what tells them apart', () => {
+    const s = createServer({ seed: 5, clock: manualClock(), trace: 'full' })
+    for (let i = 0; i < 300; i++) s.call(['SET', `key:${String(i)}`, 'x'.repeat(50)])
+    s.call(['CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lru'])
+    s.call(['CONFIG', 'SET', 'maxmemory', String(usedMemory(s) + 100)])
+    s.call(['SET', 'big', 'z'.repeat(400)])
+    // Over maxmemory now: the next command evicts first.
+    const t = s.execute(['SET', 'small', 'z'])
+    const pool = t.events.findIndex((e) => e.type === 'evict/poolUpdated')
+    const r = render(
+      <EvictionPanel title="Eviction" events={t.events} step={pool + 1} t={1} lang="en" />,
+    )
+    const slots = [...r.container.querySelectorAll('g[data-key]')]
+    expect(slots.length).toBeGreaterThan(1)
+    // Not "key:…" in every slot: the number of each key, the shared prefix said once.
+    expect(slots.map((g) => g.querySelector('text')?.textContent)).toEqual(
+      slots.map((g) => g.getAttribute('data-key')?.replace(/^key:/, '')),
+    )
+    expect(screen.getByTestId('ev-prefix').textContent).toMatch(/“key:”/)
+  })
+
+  it('says its count of victims covers the recorded steps when the trace stopped recording', () => {
+    const s = fullServer('allkeys-lru', 30, 100)
+    const t = s.execute(['SET', 'big', 'z'.repeat(400)])
+    const n = t.events.filter((e) => e.type === 'evict/keyPicked').length
+    const r = render(
+      <EvictionPanel
+        title="Eviction"
+        events={t.events}
+        step={t.events.length}
+        dropped={90599}
+        t={1}
+        lang="en"
+      />,
+    )
+    expect(screen.getByTestId('ev-total').textContent).toMatch(
+      new RegExp(
+        `^The recorded steps evict ${String(n)} key\\(s\\).*90599 later steps were not recorded`,
+      ),
+    )
+    r.rerender(
+      <EvictionPanel title="Eviction" events={t.events} step={t.events.length} t={1} lang="zh" />,
+    )
+    expect(screen.getByTestId('ev-total').textContent).toMatch(/^淘汰了/)
   })
 
   it('shows the OOM rejection with used memory against maxmemory', () => {

@@ -13,7 +13,9 @@ import {
   emptyHllModel,
   hashBits,
   hllModelFromView,
+  layoutHistogram,
   layoutOps,
+  HISTO_CHAR_PX,
   registerHistogram,
   type HllModel,
 } from '../../../src/panels/hyperloglog/hllModel.ts'
@@ -124,5 +126,18 @@ describe('HLL layout', () => {
     regs[9] = 2
     regs[10] = 1
     expect(registerHistogram(regs)).toEqual([16381, 1, 2])
+  })
+})
+
+describe('layoutHistogram', () => {
+  it('gives each bar the room of the count printed under it, so counts never overlap', () => {
+    // A small HLL: 16,378 empty registers, then a few with values 1–3.
+    const bars = layoutHistogram([16378, 3, 2, 1])
+    expect(bars.map((b) => b.label)).toEqual(['16.4k', '3', '2', '1'])
+    for (const [i, b] of bars.entries()) {
+      const next = bars[i + 1]
+      if (next) expect(next.x - b.x).toBeGreaterThanOrEqual((b.label.length + 1) * HISTO_CHAR_PX)
+    }
+    expect(bars[1]?.x).toBe(bars[0]?.width)
   })
 })

@@ -7,9 +7,11 @@ import {
   MAX_ROW_W,
   sdsHeaderBytes,
   showByte,
+  utf8CharAt,
   type StringView,
 } from '../../../src/panels/string/stringLayout.ts'
 import { StringPanel } from '../../../src/panels/string/StringPanel.tsx'
+import { utf8ToBytes } from '../../../src/state/bytes.ts'
 
 function view(s: ReturnType<typeof createServer>, key: string): StringView {
   return s.inspect(key) as unknown as StringView
@@ -91,6 +93,24 @@ describe('layoutString(view)', () => {
     expect(embstr.height).toBeGreaterThan(44)
     expect(embstr.blocks[0]?.fields.find((f) => f.id === 'robj:encoding')?.value).toBe('embstr')
     expect(BYTE_W).toBe(16)
+  })
+
+  it('names the character each UTF-8 sequence encodes under its first byte: 张三 is 6 bytes', () => {
+    s.call(['SET', 'name', utf8ToBytes('张三')])
+    const bufs = layoutString(view(s, 'name')).blocks[0]?.fields.filter((f) => f.kind === 'buf')
+    expect(bufs?.map((f) => [f.label, f.value])).toEqual([
+      ['\\xe5', '张'],
+      ['\\xbc', ''],
+      ['\\xa0', ''],
+      ['\\xe4', '三'],
+      ['\\xb8', ''],
+      ['\\x89', ''],
+    ])
+    // Not a whole sequence, or not UTF-8 at all: no character.
+    expect(utf8CharAt('\xe5\xbc', 0)).toBe('')
+    expect(utf8CharAt('\xc0\x80', 0)).toBe('')
+    expect(utf8CharAt('a\xc3\xa9', 0)).toBe('')
+    expect(utf8CharAt('a\xc3\xa9', 1)).toBe('é')
   })
 
   it('knows the header sizes of every sds type', () => {
