@@ -91,6 +91,15 @@ async function runStream(seed: number): Promise<string> {
         }
       }
       const got = genOp(ctx)
+      // statefulGen's due-expiry batch (PX 1, then a real 3 ms DEBUG SLEEP, then lookups) is
+      // left to stateful.test.ts, which compares its replies. Here it once gave the real
+      // server's lazy 'expired' after the next op's marker under CI load (not reproduced
+      // since): a race on real time that no keyspace message difference of ours explains.
+      if (
+        Array.isArray(got) &&
+        got.some((op) => op.k === 'cmd' && /^SLEEP$/i.test(op.argv[1] ?? ''))
+      )
+        continue
       for (const op of Array.isArray(got) ? got : [got]) {
         if (op.k !== 'cmd' || op.cmp === 'lex' || setOrderLookups(op.argv, ctx, inMulti)) continue
         ran.push(op)
