@@ -103,6 +103,7 @@ import {
   helpReply,
 } from './parse.ts'
 import { blockedClientCounts } from './blocking.ts'
+import { debugMallctlInt, debugMallctlStr } from './mallctl.ts'
 import { slowlogReset } from '../slowlog.ts'
 import { trackingClients, trackingInfo, trackingInvalidateKey } from '../tracking.ts'
 import { objectLookup } from './generic.ts'
@@ -1595,6 +1596,11 @@ function debugCommand(c: CommandCall): Reply {
     return error('ERR maxmemory-clients is disabled.')
   if (sub === 'protocol' && argc === 3) return debugProtocol(c.client.resp, argv[2] ?? '')
   if (sub === 'sleep' && argc === 3) return debugSleep(c)
+  // jemalloc's mallctl() takes the name as a C string.
+  if (sub === 'mallctl' && argc >= 3)
+    return debugMallctlInt([cstr(argv[2] ?? ''), ...argv.slice(3)])
+  if (sub === 'mallctl-str' && argc >= 3)
+    return debugMallctlStr([cstr(argv[2] ?? ''), ...argv.slice(3)])
   // "-" + the argument, newlines mapped to spaces; no "ERR " prefix.
   if (sub === 'error' && argc === 3)
     return { type: 'error', value: (argv[2] ?? '').replace(/[\r\n]/g, ' ') }
