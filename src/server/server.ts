@@ -63,6 +63,8 @@ export interface RespServerOptions {
   readonly engine?: RedisServer
   /** How often cron() is called, in ms; default 10 (enough for hz up to 100). */
   readonly cronIntervalMs?: number
+  /** Where warnings go (serverLog LL_WARNING); default console.error. */
+  readonly log?: (message: string) => void
 }
 
 export interface RespServerHandle {
@@ -94,6 +96,8 @@ interface EngineHooks {
   hostQueryBuf?(client: ClientId): QueryBuf | null
   /** How CONFIG SET port moves this transport's listening socket. */
   setChangeListenPort?(hook: ChangeListenPort | null): void
+  /** The client's replies not written yet; the log line when it is to be closed for them. */
+  outputPending?(client: ClientId, bytes: number): string | null
 }
 
 interface Connection {
@@ -104,6 +108,8 @@ interface Connection {
   closed: boolean
   /** Waits in a blocking command: its input is kept, not run, until the reply comes. */
   blocked: boolean
+  /** The reply bytes Node had not written when last told to the engine (outputPending). */
+  pending: number
 }
 
 /**
@@ -193,6 +199,10 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
     running !== null && running.id === id ? { obl: out.len - runningOutStart } : null,
   )
   const queryBufHook = (engine as RedisServer & EngineHooks).hostQueryBuf
+  const pendingHook = (engine as RedisServer & EngineHooks).outputPending
+  const log = opts.log ?? ((message: string) => console.error(message))
+  // Connections whose replies Node has not all written (reportPending).
+  const backlogged = new Set<Connection>()
   // One of each serves every connection: a read is parsed, run and answered before the next.
   const chunkBytes = chunkBytesCreate(READ_BUFFER)
   const out = replyBufferCreate()
@@ -220,6 +230,7 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
       closing: false,
       closed: false,
       blocked: false,
+      pending: 0,
     }
     conns.add(conn)
     byId.set(id, conn)
@@ -233,7 +244,12 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
     socket.on('end', () => {
       if (!conn.closing && !conn.closed) engine.netRead?.(0)
     })
+    // Everything is written: the engine's reply list empties (writeToClient).
+    socket.on('drain', () => {
+      if (conn.pending !== 0) reportPending(conn)
+    })
     socket.on('close', () => {
+      backlogged.delete(conn)
       conns.delete(conn)
       byId.delete(id)
       blockedConns.delete(conn)
@@ -302,9 +318,34 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
       // not a half-open socket that keeps taking its bytes.
       socket.end(replyBufferBytes(out))
       socket.destroySoon()
-    } else if (out.len > 0) socket.write(replyBufferBytes(out))
+    } else if (out.len > 0 && !socket.write(replyBufferBytes(out))) reportPending(conn)
     // Bytes Node could not hand to the kernel at once stay referenced by the stream.
-    if (out.len > 0 && socket.writableLength > 0) replyBufferDetach(out)
+    if (out.len > 0 && socket.writableLength > 0) {
+      replyBufferDetach(out)
+      if (!conn.closing) reportPending(conn)
+    }
+  }
+
+  /**
+   * Tells the engine how many of the connection's reply bytes Node has not written yet (its
+   * reply list, in used_memory and CLIENT LIST omem), called only when a write did not
+   * complete at once, on 'drain', and from cron while some are left. A client over
+   * client-output-buffer-limit is closed without the rest, as Redis frees it.
+   */
+  function reportPending(conn: Connection): void {
+    const hook = pendingHook
+    if (hook === undefined || conn.closed) return
+    const bytes = conn.closing ? 0 : unwrittenBytes(conn.socket)
+    if (bytes === conn.pending) return
+    conn.pending = bytes
+    if (bytes > 0) backlogged.add(conn)
+    else backlogged.delete(conn)
+    const overLimit = hook.call(engine, conn.id, bytes)
+    if (overLimit === null) return
+    log(overLimit)
+    conn.closing = true
+    backlogged.delete(conn)
+    conn.socket.destroy()
   }
 
   /**
@@ -341,7 +382,8 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
       const c = byId.get(id)
       if (c === undefined || c.closing) continue
       engine.netWritten?.(bytes.length, id)
-      c.socket.write(Buffer.from(bytes, 'latin1'))
+      if (!c.socket.write(Buffer.from(bytes, 'latin1')) || c.socket.writableLength > 0)
+        reportPending(c)
     }
   }
 
@@ -409,6 +451,8 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
   }
 
   const cron = setInterval(() => {
+    // What Node wrote since: the engine frees the reply blocks written whole.
+    for (const c of backlogged) reportPending(c)
     engine.cron()
     // Timeouts of blocked clients, found by cron.
     flushOutbox()
@@ -536,6 +580,21 @@ function openFilesLimit(): {
   } catch {
     return {}
   }
+}
+
+/**
+ * The bytes `socket` has not handed to the kernel yet. writableLength counts a write in
+ * progress whole until it completes; libuv's write queue says how much of it is left, so
+ * that part is taken from there (Node's fields, where this Node has them).
+ */
+function unwrittenBytes(socket: net.Socket): number {
+  const total = socket.writableLength
+  const inFlight = (socket as unknown as { _writableState?: { writelen?: unknown } })._writableState
+    ?.writelen
+  const queued = (socket as unknown as { _handle?: { writeQueueSize?: unknown } })._handle
+    ?.writeQueueSize
+  if (typeof inFlight !== 'number' || typeof queued !== 'number' || inFlight > total) return total
+  return total - inFlight + queued
 }
 
 function plainAddress(addr: string | undefined): string {
