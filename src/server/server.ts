@@ -23,7 +23,7 @@ import type { ClientId, EngineConfig, RedisServer } from '../engine/api.ts'
 import type { Clock } from '../engine/clock.ts'
 import type { TraceLevel } from '../engine/events.ts'
 import { SHUTDOWN_NOT_MODELLED } from '../engine/commands/standalone.ts'
-import type { ClientIoProbe } from '../engine/commands/connection.ts'
+import { PROTO_REPLY_CHUNK_BYTES, type ClientIoProbe } from '../engine/commands/connection.ts'
 import type { ChangeListenPort } from '../engine/config.ts'
 import type { QueryBuf } from '../engine/querybuf.ts'
 import { BLOCKED, error, type Reply } from '../engine/reply.ts'
@@ -172,6 +172,9 @@ export const realClock: Clock = {
   },
 }
 
+/** An outbox message is one reply (a block of its own when long). */
+const NO_BIG_REPLIES: readonly number[] = []
+
 /** A cell nobody notifies: Atomics.wait on it only times out. */
 const SLEEP_CELL = new Int32Array(new SharedArrayBuffer(4))
 
@@ -206,6 +209,8 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
   // One of each serves every connection: a read is parsed, run and answered before the next.
   const chunkBytes = chunkBytesCreate(READ_BUFFER)
   const out = replyBufferCreate()
+  // Where replies longer than a reply block start and end in `out` (pairs of offsets).
+  const bigReplies: number[] = []
 
   const server = net.createServer({ noDelay: true }, (socket) => {
     if (engine.admitClient?.() === false) {
@@ -307,6 +312,7 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
       // replies wait for it, so a client told OK can connect to the new port at once.
       const bytes = Buffer.from(replyBufferBytes(out))
       const closing = conn.closing
+      bigReplies.length = 0
       afterListen(() => {
         if (closing) socket.end(bytes)
         else if (bytes.length > 0) socket.write(bytes)
@@ -318,12 +324,13 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
       // not a half-open socket that keeps taking its bytes.
       socket.end(replyBufferBytes(out))
       socket.destroySoon()
-    } else if (out.len > 0 && !socket.write(replyBufferBytes(out))) reportPending(conn)
-    // Bytes Node could not hand to the kernel at once stay referenced by the stream.
-    if (out.len > 0 && socket.writableLength > 0) {
-      replyBufferDetach(out)
-      if (!conn.closing) reportPending(conn)
+    } else if (out.len > 0 && replyListBeforeWrite(conn, out.len, bigReplies)) {
+      socket.write(replyBufferBytes(out))
+      if (conn.pending !== 0 || socket.writableLength > 0) reportPending(conn)
     }
+    bigReplies.length = 0
+    // Bytes Node could not hand to the kernel at once stay referenced by the stream.
+    if (out.len > 0 && socket.writableLength > 0) replyBufferDetach(out)
   }
 
   /**
@@ -333,10 +340,38 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
    * client-output-buffer-limit is closed without the rest, as Redis frees it.
    */
   function reportPending(conn: Connection): void {
+    if (!conn.closed) tellPending(conn, conn.closing ? 0 : unwrittenBytes(conn.socket))
+  }
+
+  /**
+   * Before a batch longer than c->buf is written: Redis adds the replies to the reply list
+   * first and checks the limits there (_addReplyProtoToList), so a reply past the hard limit
+   * closes the client before any of it is sent. False when the client was closed.
+   */
+  function replyListBeforeWrite(conn: Connection, len: number, big: readonly number[]): boolean {
+    if (len <= PROTO_REPLY_CHUNK_BYTES || pendingHook === undefined) return true
+    // Added as Redis adds them: the replies between the big ones fill blocks together, and
+    // each big one fills the tail, then opens a block for its rest (_addReplyProtoToList).
+    const start = conn.pending
+    let done = 0
+    for (let j = 0; j < big.length && !conn.closing; j += 2) {
+      const from = big[j] ?? 0
+      const to = big[j + 1] ?? 0
+      if (from > done) tellPending(conn, start + from)
+      if (!conn.closing) tellPending(conn, start + to)
+      done = to
+    }
+    if (!conn.closing && done < len) tellPending(conn, start + len)
+    if (conn.closing) return false
+    // Node then takes what it can at once: what is left is reported after the write.
+    backlogged.add(conn)
+    return true
+  }
+
+  /** Tells the engine the connection's unwritten reply bytes; closes it over the limits. */
+  function tellPending(conn: Connection, bytes: number): void {
     const hook = pendingHook
-    if (hook === undefined || conn.closed) return
-    const bytes = conn.closing ? 0 : unwrittenBytes(conn.socket)
-    if (bytes === conn.pending) return
+    if (hook === undefined || bytes === conn.pending) return
     conn.pending = bytes
     if (bytes > 0) backlogged.add(conn)
     else backlogged.delete(conn)
@@ -382,8 +417,9 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
       const c = byId.get(id)
       if (c === undefined || c.closing) continue
       engine.netWritten?.(bytes.length, id)
-      if (!c.socket.write(Buffer.from(bytes, 'latin1')) || c.socket.writableLength > 0)
-        reportPending(c)
+      if (!replyListBeforeWrite(c, bytes.length, NO_BIG_REPLIES)) continue
+      c.socket.write(Buffer.from(bytes, 'latin1'))
+      if (c.pending !== 0 || c.socket.writableLength > 0) reportPending(c)
     }
   }
 
@@ -420,7 +456,12 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
         return
       }
       // CLIENT REPLY OFF / SKIP: the command ran, its reply is dropped.
-      if (engine.replySilenced?.(conn.id) !== true) replyBufferAppend(out, reply)
+      if (engine.replySilenced?.(conn.id) !== true) {
+        const at = out.len
+        replyBufferAppend(out, reply)
+        // A reply longer than a reply block opens a block its size (replyListBeforeWrite).
+        if (out.len - at > PROTO_REPLY_CHUNK_BYTES) bigReplies.push(at, out.len)
+      }
       // A CONFIG SET proto-max-bulk-len applies to the next request already read with it.
       if (limitsHook !== undefined) p.maxBulkLen = limitsHook.call(engine).protoMaxBulkLen
       if (engine.shouldClose(conn.id)) {

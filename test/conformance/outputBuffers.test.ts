@@ -173,6 +173,41 @@ describe('output buffers of clients that do not read, against redis-server', () 
       expect(Math.abs(grown - fields.omem)).toBeLessThan(fields.omem / 20)
     }
     const realOmem = real.fields?.omem ?? 0
+    // One block per 100 KB reply, less those the kernel took.
+    const realOll = real.fields?.oll ?? 0
+    expect(Math.abs((ours.fields?.oll ?? 0) - realOll)).toBeLessThan(realOll / 5)
     expect(Math.abs((ours.fields?.omem ?? 0) - realOmem)).toBeLessThan(realOmem / 5)
+  })
+})
+
+describe('client-output-buffer-limit normal, against redis-server', () => {
+  it('a single reply past the hard limit closes the client before any of it is sent', async () => {
+    const run = async (connect: () => Promise<RawClient>): Promise<string[]> => {
+      const c = await connect()
+      const rd = await connect()
+      try {
+        await c.command('CONFIG', 'SET', 'client-output-buffer-limit', 'normal 100000 0 0')
+        for (let i = 0; i < 150; i++) await c.command('RPUSH', 'mylist', 'x'.repeat(1000))
+        await rd.command('CLIENT', 'SETNAME', 'mybiglist')
+        rd.sendCommand(['LRANGE', 'mylist', '0', '-1'])
+        const rest = await rd.closed()
+        const list = String((await c.command('CLIENT', 'LIST')).reply.value)
+        // A reply under the limit still comes whole.
+        const small = await c.command('LRANGE', 'mylist', '0', '9')
+        return [
+          JSON.stringify(rest),
+          String(list.includes('name=mybiglist')),
+          small.raw.length.toString(),
+        ]
+      } finally {
+        await c.command('CONFIG', 'SET', 'client-output-buffer-limit', 'normal 0 0 0')
+        await c.command('DEL', 'mylist')
+        c.close()
+        rd.close()
+      }
+    }
+    const real = await run(() => servers.connectReal())
+    expect(real[0]).toBe('""')
+    expect(await run(() => servers.connectOurs())).toEqual(real)
   })
 })
