@@ -211,6 +211,8 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
   const out = replyBufferCreate()
   // Where replies longer than a reply block start and end in `out` (pairs of offsets).
   const bigReplies: number[] = []
+  // How much of `out` the running connection's reply list has taken (processInputBuffer).
+  let addedUpTo = 0
 
   const server = net.createServer({ noDelay: true }, (socket) => {
     if (engine.admitClient?.() === false) {
@@ -313,13 +315,16 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
       const bytes = Buffer.from(replyBufferBytes(out))
       const closing = conn.closing
       bigReplies.length = 0
+      addedUpTo = 0
       afterListen(() => {
         if (closing) socket.end(bytes)
         else if (bytes.length > 0) socket.write(bytes)
       })
       return
     }
-    if (conn.closing) {
+    if (conn.closing && socket.destroyed) {
+      // Closed over its output buffer limits: nothing more is sent.
+    } else if (conn.closing) {
       // Redis closes the connection (close(fd)): a client still sending then gets a reset,
       // not a half-open socket that keeps taking its bytes.
       socket.end(replyBufferBytes(out))
@@ -329,6 +334,7 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
       if (conn.pending !== 0 || socket.writableLength > 0) reportPending(conn)
     }
     bigReplies.length = 0
+    addedUpTo = 0
     // Bytes Node could not hand to the kernel at once stay referenced by the stream.
     if (out.len > 0 && socket.writableLength > 0) replyBufferDetach(out)
   }
@@ -349,23 +355,33 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
    * closes the client before any of it is sent. False when the client was closed.
    */
   function replyListBeforeWrite(conn: Connection, len: number, big: readonly number[]): boolean {
-    if (len <= PROTO_REPLY_CHUNK_BYTES || pendingHook === undefined) return true
-    // Added as Redis adds them: the replies between the big ones fill blocks together, and
-    // each big one fills the tail, then opens a block for its rest (_addReplyProtoToList).
-    const start = conn.pending
-    let done = 0
+    if (pendingHook === undefined || (len <= PROTO_REPLY_CHUNK_BYTES && addedUpTo === 0))
+      return true
+    addToReplyList(conn, len, big)
+    if (conn.closing) return false
+    // Node then takes what it can at once: what is left is reported after the write.
+    backlogged.add(conn)
+    return true
+  }
+
+  /**
+   * Tells the engine the replies of `out` from addedUpTo to `len`, as Redis adds them: the
+   * replies between the big ones fill blocks together, and each big one fills the tail, then
+   * opens a block for its rest (_addReplyProtoToList).
+   */
+  function addToReplyList(conn: Connection, len: number, big: readonly number[]): void {
+    const start = conn.pending - addedUpTo
+    let done = addedUpTo
     for (let j = 0; j < big.length && !conn.closing; j += 2) {
       const from = big[j] ?? 0
       const to = big[j + 1] ?? 0
+      if (to <= done) continue
       if (from > done) tellPending(conn, start + from)
       if (!conn.closing) tellPending(conn, start + to)
       done = to
     }
     if (!conn.closing && done < len) tellPending(conn, start + len)
-    if (conn.closing) return false
-    // Node then takes what it can at once: what is left is reported after the write.
-    backlogged.add(conn)
-    return true
+    addedUpTo = len
   }
 
   /** Tells the engine the connection's unwritten reply bytes; closes it over the limits. */
@@ -461,6 +477,12 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
         replyBufferAppend(out, reply)
         // A reply longer than a reply block opens a block its size (replyListBeforeWrite).
         if (out.len - at > PROTO_REPLY_CHUNK_BYTES) bigReplies.push(at, out.len)
+        // Past c->buf the replies enter the reply list now, where Redis checks the limits:
+        // a client over them is closed and runs nothing more (CLIENT_CLOSE_ASAP).
+        if (pendingHook !== undefined && out.len - addedUpTo > PROTO_REPLY_CHUNK_BYTES) {
+          addToReplyList(conn, out.len, bigReplies)
+          if (conn.closing) return
+        }
       }
       // A CONFIG SET proto-max-bulk-len applies to the next request already read with it.
       if (limitsHook !== undefined) p.maxBulkLen = limitsHook.call(engine).protoMaxBulkLen

@@ -1,7 +1,9 @@
 /**
  * Replies a client does not read, against redis-server 7.0.15 over TCP: they pile up in its
  * reply list (CLIENT LIST oll / omem in whole blocks, events=rw), count in used_memory, and a
- * pub/sub client over client-output-buffer-limit (pubsub 32mb 8mb 60 by default) is closed.
+ * pub/sub client over client-output-buffer-limit (pubsub 32mb 8mb 60 by default) is closed. A
+ * normal client over its limit (as obuf-limits.tcl sets it) is closed before any of the
+ * replies is sent, and stops running its pipeline there.
  * The kernel's socket buffers take a share the two servers need not agree on, so the test
  * compares behaviour and sizes within a tolerance, not exact byte counts.
  */
@@ -180,34 +182,60 @@ describe('output buffers of clients that do not read, against redis-server', () 
   })
 })
 
+/**
+ * Runs `body` with client-output-buffer-limit normal 100000 0 0 on both servers (a client `c`
+ * and the one to be closed, `rd`), and expects the same log from both; `keys` are deleted.
+ */
+async function onBothWithLimit(
+  keys: string[],
+  body: (c: RawClient, rd: RawClient) => Promise<string[]>,
+): Promise<void> {
+  const run = async (connect: () => Promise<RawClient>): Promise<string[]> => {
+    const c = await connect()
+    const rd = await connect()
+    try {
+      await c.command('CONFIG', 'SET', 'client-output-buffer-limit', 'normal 100000 0 0')
+      return await body(c, rd)
+    } finally {
+      await c.command('CONFIG', 'SET', 'client-output-buffer-limit', 'normal 0 0 0')
+      await c.command('DEL', ...keys)
+      c.close()
+      rd.close()
+    }
+  }
+  const real = await run(() => servers.connectReal())
+  // Nothing of the replies reached the closed client.
+  expect(real[0]).toBe('""')
+  expect(await run(() => servers.connectOurs())).toEqual(real)
+}
+
 describe('client-output-buffer-limit normal, against redis-server', () => {
   it('a single reply past the hard limit closes the client before any of it is sent', async () => {
-    const run = async (connect: () => Promise<RawClient>): Promise<string[]> => {
-      const c = await connect()
-      const rd = await connect()
-      try {
-        await c.command('CONFIG', 'SET', 'client-output-buffer-limit', 'normal 100000 0 0')
-        for (let i = 0; i < 150; i++) await c.command('RPUSH', 'mylist', 'x'.repeat(1000))
-        await rd.command('CLIENT', 'SETNAME', 'mybiglist')
-        rd.sendCommand(['LRANGE', 'mylist', '0', '-1'])
-        const rest = await rd.closed()
-        const list = String((await c.command('CLIENT', 'LIST')).reply.value)
-        // A reply under the limit still comes whole.
-        const small = await c.command('LRANGE', 'mylist', '0', '9')
-        return [
-          JSON.stringify(rest),
-          String(list.includes('name=mybiglist')),
-          small.raw.length.toString(),
-        ]
-      } finally {
-        await c.command('CONFIG', 'SET', 'client-output-buffer-limit', 'normal 0 0 0')
-        await c.command('DEL', 'mylist')
-        c.close()
-        rd.close()
-      }
-    }
-    const real = await run(() => servers.connectReal())
-    expect(real[0]).toBe('""')
-    expect(await run(() => servers.connectOurs())).toEqual(real)
+    await onBothWithLimit(['mylist'], async (c, rd) => {
+      for (let i = 0; i < 150; i++) await c.command('RPUSH', 'mylist', 'x'.repeat(1000))
+      await rd.command('CLIENT', 'SETNAME', 'mybiglist')
+      rd.sendCommand(['LRANGE', 'mylist', '0', '-1'])
+      const rest = await rd.closed()
+      const list = String((await c.command('CLIENT', 'LIST')).reply.value)
+      // A reply under the limit still comes whole.
+      const small = await c.command('LRANGE', 'mylist', '0', '9')
+      return [
+        JSON.stringify(rest),
+        String(list.includes('name=mybiglist')),
+        small.raw.length.toString(),
+      ]
+    })
+  })
+
+  it('in a pipeline, the client is closed as its replies pass the limit and runs nothing more', async () => {
+    await onBothWithLimit(['bigkey', 'counter'], async (c, rd) => {
+      await c.command('SET', 'bigkey', 'x'.repeat(10_000))
+      let pipeline = ''
+      for (let i = 0; i < 30; i++) pipeline += 'get bigkey\r\nincr counter\r\n'
+      rd.send(pipeline)
+      const rest = await rd.closed()
+      const counter = await c.command('GET', 'counter')
+      return [JSON.stringify(rest), JSON.stringify(counter.reply)]
+    })
   })
 })
