@@ -158,6 +158,15 @@ export function freeClientReplyList(srv: ServerState, c: Client): void {
   c.replyList = null
 }
 
+/**
+ * clientsCron's closeClientOnOutputBufferLimitReached(c, 0): a client that stays over its
+ * soft limit with no new replies is closed once the soft seconds have passed.
+ */
+export function clientOutputLimitReached(srv: ServerState, c: Client): boolean {
+  const l = c.replyList
+  return l !== null && l.replyBytes !== 0 && checkClientOutputBufferLimits(srv, c, l)
+}
+
 /** networking.c checkClientOutputBufferLimits for a normal (or master) or pub/sub client. */
 function checkClientOutputBufferLimits(srv: ServerState, c: Client, l: ReplyList): boolean {
   const used = clientOutputBufferMemory(c)

@@ -129,7 +129,11 @@ import {
   type ClientIoProbe,
 } from './commands/connection.ts'
 import { commandKeyReferences, setChangeListenPort } from './commands/server.ts'
-import { clientOutputPending, clientReplyListAllocation } from './replyList.ts'
+import {
+  clientOutputLimitReached,
+  clientOutputPending,
+  clientReplyListAllocation,
+} from './replyList.ts'
 import { aclCheckCommand, aclValidate, createAclState, defaultUserAuthenticates } from './acl.ts'
 import { createSlowlog, slowlogValidate } from './slowlog.ts'
 import { latencyValidate } from './latency.ts'
@@ -668,6 +672,11 @@ export interface EngineServer extends RedisServer {
    * transport then closes the connection without writing the rest.
    */
   outputPending(id: ClientId, bytes: number): string | null
+  /**
+   * clientsCron's check of a client with replies unwritten: null, or the line Redis logs as
+   * it closes the client for its output buffer limits (the transport closes it).
+   */
+  outputLimitCheck(id: ClientId): string | null
   /** execute() for byte-string arguments, without the scan for text (see callBytes). */
   executeBytes(argv: readonly string[], client?: ClientId): Trace
   /** The client has not authenticated while the default user needs a password (networking.c authRequired). */
@@ -938,6 +947,11 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
       if (c === undefined || !clientOutputPending(srv, c, bytes)) return null
       const info = clientInfoString(srv, c, null)
       return `Client ${info} scheduled to be closed ASAP for overcoming of output buffer limits.`
+    },
+    outputLimitCheck: (id) => {
+      const c = srv.clients.get(id)
+      if (c === undefined || !clientOutputLimitReached(srv, c)) return null
+      return `Client ${clientInfoString(srv, c, null)} closed for overcoming of output buffer limits.`
     },
     execute: (argv, client) => run(argvToBytes(argv), client, srv.traceLevel),
     executeBytes: (argv, client) => run(argv, client, srv.traceLevel),

@@ -98,6 +98,8 @@ interface EngineHooks {
   setChangeListenPort?(hook: ChangeListenPort | null): void
   /** The client's replies not written yet; the log line when it is to be closed for them. */
   outputPending?(client: ClientId, bytes: number): string | null
+  /** clientsCron's look at the limits of a client with replies unwritten. */
+  outputLimitCheck?(client: ClientId): string | null
 }
 
 interface Connection {
@@ -203,6 +205,7 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
   )
   const queryBufHook = (engine as RedisServer & EngineHooks).hostQueryBuf
   const pendingHook = (engine as RedisServer & EngineHooks).outputPending
+  const limitHook = (engine as RedisServer & EngineHooks).outputLimitCheck
   const log = opts.log ?? ((message: string) => console.error(message))
   // Connections whose replies Node has not all written (reportPending).
   const backlogged = new Set<Connection>()
@@ -392,8 +395,12 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
     if (bytes > 0) backlogged.add(conn)
     else backlogged.delete(conn)
     const overLimit = hook.call(engine, conn.id, bytes)
-    if (overLimit === null) return
-    log(overLimit)
+    if (overLimit !== null) closeOverLimit(conn, overLimit)
+  }
+
+  /** Closes a client over its output buffer limits, with nothing more sent, and logs `line`. */
+  function closeOverLimit(conn: Connection, line: string): void {
+    log(line)
     conn.closing = true
     backlogged.delete(conn)
     conn.socket.destroy()
@@ -515,7 +522,12 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
 
   const cron = setInterval(() => {
     // What Node wrote since: the engine frees the reply blocks written whole.
-    for (const c of backlogged) reportPending(c)
+    for (const c of backlogged) {
+      reportPending(c)
+      // clientsCron: over the soft limit for too long, even with no new replies.
+      const closed = c.closing ? null : (limitHook?.call(engine, c.id) ?? null)
+      if (closed !== null) closeOverLimit(c, closed)
+    }
     engine.cron()
     // Timeouts of blocked clients, found by cron.
     flushOutbox()

@@ -62,6 +62,24 @@ describe('reply list', () => {
     expect(t.server.outputPending(d, 400_000)).not.toBeNull()
   })
 
+  it('clientsCron closes a client over its soft limit too long with no new replies', () => {
+    const t = createTestEngine()
+    const c = t.newClient()
+    t.exec('config', 'set', 'client-output-buffer-limit', 'normal 0 100kb 2')
+    expect(t.server.outputPending(c, 200_000)).toBeNull()
+    expect(t.server.outputLimitCheck(c)).toBeNull()
+    t.tick(3000)
+    expect(t.server.outputLimitCheck(c)).toMatch(
+      /^Client id=\d+ .* closed for overcoming of output buffer limits\.$/,
+    )
+    // Under the limit again: the soft clock restarts.
+    const d = t.newClient()
+    expect(t.server.outputPending(d, 200_000)).toBeNull()
+    expect(t.server.outputPending(d, 0)).toBeNull()
+    t.tick(3000)
+    expect(t.server.outputLimitCheck(d)).toBeNull()
+  })
+
   it('a subscribed client is held to the pubsub class', () => {
     const t = createTestEngine()
     const s = t.newClient()
