@@ -27,6 +27,10 @@ import { keyspaceEventsFlagsToString, keyspaceEventsStringToFlags } from './keys
 import { ERANGE, libc } from './util/errno.ts'
 import { formatFixed, string2d, string2ll, strtoullErange } from './util/numbers.ts'
 
+/** client-output-buffer-limit's default: each class's name, hard and soft bytes, soft seconds. */
+export const CLIENT_OUTPUT_BUFFER_LIMIT_DEFAULT =
+  'normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60'
+
 // --- Table ---
 
 type ParamKind = 'bool' | 'int' | 'enum' | 'string' | 'SDS' | 'special'
@@ -277,13 +281,7 @@ const PARAM_ROWS: readonly ParamRow[] = [
   ['string', 'tls-ciphersuites', '', '', ''],
   ['special', 'dir', '', 'protected', '/'],
   ['special', 'save', '', 'multi_arg', '3600 1 300 100 60 10000'],
-  [
-    'special',
-    'client-output-buffer-limit',
-    '',
-    'multi_arg',
-    'normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60',
-  ],
+  ['special', 'client-output-buffer-limit', '', 'multi_arg', CLIENT_OUTPUT_BUFFER_LIMIT_DEFAULT],
   ['special', 'oom-score-adj-values', '', 'multi_arg', '0 200 800'],
   ['special', 'notify-keyspace-events', '', '', ''],
   ['special', 'bind', '', 'multi_arg', '* -::*'],

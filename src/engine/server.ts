@@ -121,6 +121,7 @@ import {
   updateClientMemoryUsage,
   clientsCronResizeQueryBuffer,
   clientReplyAdded,
+  clientInfoString,
   PROTO_REPLY_CHUNK_BYTES,
   REPLY_BUFFER_DEFAULT_PEAK_RESET_TIME,
   setClientIoProbe,
@@ -128,6 +129,11 @@ import {
   type ClientIoProbe,
 } from './commands/connection.ts'
 import { commandKeyReferences, setChangeListenPort } from './commands/server.ts'
+import {
+  clientOutputLimitReached,
+  clientOutputPending,
+  clientReplyListAllocation,
+} from './replyList.ts'
 import { aclCheckCommand, aclValidate, createAclState, defaultUserAuthenticates } from './acl.ts'
 import { createSlowlog, slowlogValidate } from './slowlog.ts'
 import { latencyValidate } from './latency.ts'
@@ -244,6 +250,7 @@ export function createServerState(opts: ServerOptions): ServerState {
     tracking: null,
     clientsNormalMemory: 0,
     clientReplyBufBytes: 0,
+    clientReplyListBytes: 0,
     clientQueryBufs: { bytes: 0 },
     replyBufferPeakResetTime: REPLY_BUFFER_DEFAULT_PEAK_RESET_TIME,
     replyBufferResizingEnabled: true,
@@ -296,6 +303,7 @@ export function createClientState(srv: ServerState, opts: ClientOptions = {}): C
     lastMemoryUsage: 0,
     lastMemoryNormal: true,
     execOut: null,
+    replyList: null,
   }
   srv.clients.set(id, c)
   srv.clientReplyBufBytes += c.bufUsableSize
@@ -657,6 +665,18 @@ export interface EngineServer extends RedisServer {
    * and its parser size the buffer, not the commands.
    */
   hostQueryBuf(id: ClientId): QueryBuf | null
+  /**
+   * The transport still holds `bytes` of the client's replies, unwritten (replyList.ts). Null,
+   * or, when the client overcame client-output-buffer-limit, the line Redis logs as it
+   * schedules the client's close (networking.c closeClientOnOutputBufferLimitReached): the
+   * transport then closes the connection without writing the rest.
+   */
+  outputPending(id: ClientId, bytes: number): string | null
+  /**
+   * clientsCron's check of a client with replies unwritten: null, or the line Redis logs as
+   * it closes the client for its output buffer limits (the transport closes it).
+   */
+  outputLimitCheck(id: ClientId): string | null
   /** execute() for byte-string arguments, without the scan for text (see callBytes). */
   executeBytes(argv: readonly string[], client?: ClientId): Trace
   /** The client has not authenticated while the default user needs a password (networking.c authRequired). */
@@ -731,6 +751,12 @@ export function serverStateValidate(srv: ServerState): string[] {
   if (normalMemory !== srv.clientsNormalMemory)
     errors.push(
       `clients' last memory sums to ${String(normalMemory)}, ${String(srv.clientsNormalMemory)} counted`,
+    )
+  let replyLists = 0
+  for (const c of srv.clients.values()) replyLists += clientReplyListAllocation(c)
+  if (replyLists !== srv.clientReplyListBytes)
+    errors.push(
+      `reply lists sum to ${String(replyLists)}, ${String(srv.clientReplyListBytes)} counted`,
     )
   if (replyBufs !== srv.clientReplyBufBytes)
     errors.push(
@@ -915,6 +941,17 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
       if (c === undefined) return null
       c.querybuf.hosted = true
       return c.querybuf
+    },
+    outputPending: (id, bytes) => {
+      const c = srv.clients.get(id)
+      if (c === undefined || !clientOutputPending(srv, c, bytes)) return null
+      const info = clientInfoString(srv, c, null)
+      return `Client ${info} scheduled to be closed ASAP for overcoming of output buffer limits.`
+    },
+    outputLimitCheck: (id) => {
+      const c = srv.clients.get(id)
+      if (c === undefined || !clientOutputLimitReached(srv, c)) return null
+      return `Client ${clientInfoString(srv, c, null)} closed for overcoming of output buffer limits.`
     },
     execute: (argv, client) => run(argvToBytes(argv), client, srv.traceLevel),
     executeBytes: (argv, client) => run(argv, client, srv.traceLevel),

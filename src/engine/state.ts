@@ -16,6 +16,7 @@ import type { ClientId } from './api.ts'
 import type { RdbImage } from './rdbReload.ts'
 import type { TraceLevel, MaxmemoryPolicy } from './events.ts'
 import type { Rng } from './rng.ts'
+import type { ReplyList } from './replyList.ts'
 import type { HashSeed } from './structures/dict.ts'
 import type { RedisDb } from './keyspace/db.ts'
 import type { CommandSpec } from './commands/spec.ts'
@@ -246,6 +247,8 @@ export interface Client {
   lastMemoryUsage: number
   /** Whether lastMemoryUsage counts in clientsNormalMemory (c->last_memory_type not a replica). */
   lastMemoryNormal: boolean
+  /** c->reply: replies the transport could not write yet, as Redis lays them out (replyList.ts). */
+  replyList: ReplyList | null
   /** While EXEC runs: its queue length and the replies added so far (they count in obl). */
   execOut: { readonly count: number; readonly replies: readonly Reply[] } | null
 }
@@ -451,6 +454,8 @@ export interface ServerState {
   clientsNormalMemory: number
   /** The sum of every client's bufUsableSize (their reply buffers, in used_memory). */
   clientReplyBufBytes: number
+  /** What every client's reply list blocks take from zmalloc (replyList.ts, in used_memory). */
+  clientReplyListBytes: number
   /** The sum of every client's query buffer allocation (in used_memory). */
   clientQueryBufs: QueryBufAccount
   /** server.reply_buffer_peak_reset_time (ms; -1 never) and reply_buffer_resizing_enabled. */

@@ -173,6 +173,7 @@ async function main(): Promise<void> {
       host: args.host,
       seed: args.seed,
       enableDebugCommand: args.enableDebugCommand,
+      log: (message) => log(message, '#'),
       // CONFIG GET port and INFO's tcp_port show the port served, as redis-server's do.
       config: {
         ...args.config,

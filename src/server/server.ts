@@ -23,7 +23,7 @@ import type { ClientId, EngineConfig, RedisServer } from '../engine/api.ts'
 import type { Clock } from '../engine/clock.ts'
 import type { TraceLevel } from '../engine/events.ts'
 import { SHUTDOWN_NOT_MODELLED } from '../engine/commands/standalone.ts'
-import type { ClientIoProbe } from '../engine/commands/connection.ts'
+import { PROTO_REPLY_CHUNK_BYTES, type ClientIoProbe } from '../engine/commands/connection.ts'
 import type { ChangeListenPort } from '../engine/config.ts'
 import type { QueryBuf } from '../engine/querybuf.ts'
 import { BLOCKED, error, type Reply } from '../engine/reply.ts'
@@ -63,6 +63,8 @@ export interface RespServerOptions {
   readonly engine?: RedisServer
   /** How often cron() is called, in ms; default 10 (enough for hz up to 100). */
   readonly cronIntervalMs?: number
+  /** Where warnings go (serverLog LL_WARNING); default console.error. */
+  readonly log?: (message: string) => void
 }
 
 export interface RespServerHandle {
@@ -94,6 +96,10 @@ interface EngineHooks {
   hostQueryBuf?(client: ClientId): QueryBuf | null
   /** How CONFIG SET port moves this transport's listening socket. */
   setChangeListenPort?(hook: ChangeListenPort | null): void
+  /** The client's replies not written yet; the log line when it is to be closed for them. */
+  outputPending?(client: ClientId, bytes: number): string | null
+  /** clientsCron's look at the limits of a client with replies unwritten. */
+  outputLimitCheck?(client: ClientId): string | null
 }
 
 interface Connection {
@@ -104,6 +110,8 @@ interface Connection {
   closed: boolean
   /** Waits in a blocking command: its input is kept, not run, until the reply comes. */
   blocked: boolean
+  /** The reply bytes Node had not written when last told to the engine (outputPending). */
+  pending: number
 }
 
 /**
@@ -166,6 +174,9 @@ export const realClock: Clock = {
   },
 }
 
+/** An outbox message is one reply (a block of its own when long). */
+const NO_BIG_REPLIES: readonly number[] = []
+
 /** A cell nobody notifies: Atomics.wait on it only times out. */
 const SLEEP_CELL = new Int32Array(new SharedArrayBuffer(4))
 
@@ -193,9 +204,18 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
     running !== null && running.id === id ? { obl: out.len - runningOutStart } : null,
   )
   const queryBufHook = (engine as RedisServer & EngineHooks).hostQueryBuf
+  const pendingHook = (engine as RedisServer & EngineHooks).outputPending
+  const limitHook = (engine as RedisServer & EngineHooks).outputLimitCheck
+  const log = opts.log ?? ((message: string) => console.error(message))
+  // Connections whose replies Node has not all written (reportPending).
+  const backlogged = new Set<Connection>()
   // One of each serves every connection: a read is parsed, run and answered before the next.
   const chunkBytes = chunkBytesCreate(READ_BUFFER)
   const out = replyBufferCreate()
+  // Where replies longer than a reply block start and end in `out` (pairs of offsets).
+  const bigReplies: number[] = []
+  // How much of `out` the running connection's reply list has taken (processInputBuffer).
+  let addedUpTo = 0
 
   const server = net.createServer({ noDelay: true }, (socket) => {
     if (engine.admitClient?.() === false) {
@@ -220,6 +240,7 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
       closing: false,
       closed: false,
       blocked: false,
+      pending: 0,
     }
     conns.add(conn)
     byId.set(id, conn)
@@ -233,7 +254,12 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
     socket.on('end', () => {
       if (!conn.closing && !conn.closed) engine.netRead?.(0)
     })
+    // Everything is written: the engine's reply list empties (writeToClient).
+    socket.on('drain', () => {
+      if (conn.pending !== 0) reportPending(conn)
+    })
     socket.on('close', () => {
+      backlogged.delete(conn)
       conns.delete(conn)
       byId.delete(id)
       blockedConns.delete(conn)
@@ -291,20 +317,93 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
       // replies wait for it, so a client told OK can connect to the new port at once.
       const bytes = Buffer.from(replyBufferBytes(out))
       const closing = conn.closing
+      bigReplies.length = 0
+      addedUpTo = 0
       afterListen(() => {
         if (closing) socket.end(bytes)
         else if (bytes.length > 0) socket.write(bytes)
       })
       return
     }
-    if (conn.closing) {
+    if (conn.closing && socket.destroyed) {
+      // Closed over its output buffer limits: nothing more is sent.
+    } else if (conn.closing) {
       // Redis closes the connection (close(fd)): a client still sending then gets a reset,
       // not a half-open socket that keeps taking its bytes.
       socket.end(replyBufferBytes(out))
       socket.destroySoon()
-    } else if (out.len > 0) socket.write(replyBufferBytes(out))
+    } else if (out.len > 0 && replyListBeforeWrite(conn, out.len, bigReplies)) {
+      socket.write(replyBufferBytes(out))
+      if (conn.pending !== 0 || socket.writableLength > 0) reportPending(conn)
+    }
+    bigReplies.length = 0
+    addedUpTo = 0
     // Bytes Node could not hand to the kernel at once stay referenced by the stream.
     if (out.len > 0 && socket.writableLength > 0) replyBufferDetach(out)
+  }
+
+  /**
+   * Tells the engine how many of the connection's reply bytes Node has not written yet (its
+   * reply list, in used_memory and CLIENT LIST omem), called only when a write did not
+   * complete at once, on 'drain', and from cron while some are left. A client over
+   * client-output-buffer-limit is closed without the rest, as Redis frees it.
+   */
+  function reportPending(conn: Connection): void {
+    if (!conn.closed) tellPending(conn, conn.closing ? 0 : unwrittenBytes(conn.socket))
+  }
+
+  /**
+   * Before a batch longer than c->buf is written: Redis adds the replies to the reply list
+   * first and checks the limits there (_addReplyProtoToList), so a reply past the hard limit
+   * closes the client before any of it is sent. False when the client was closed.
+   */
+  function replyListBeforeWrite(conn: Connection, len: number, big: readonly number[]): boolean {
+    if (pendingHook === undefined || (len <= PROTO_REPLY_CHUNK_BYTES && addedUpTo === 0))
+      return true
+    addToReplyList(conn, len, big)
+    if (conn.closing) return false
+    // Node then takes what it can at once: what is left is reported after the write.
+    backlogged.add(conn)
+    return true
+  }
+
+  /**
+   * Tells the engine the replies of `out` from addedUpTo to `len`, as Redis adds them: the
+   * replies between the big ones fill blocks together, and each big one fills the tail, then
+   * opens a block for its rest (_addReplyProtoToList).
+   */
+  function addToReplyList(conn: Connection, len: number, big: readonly number[]): void {
+    const start = conn.pending - addedUpTo
+    let done = addedUpTo
+    for (let j = 0; j < big.length && !conn.closing; j += 2) {
+      const from = big[j] ?? 0
+      const to = big[j + 1] ?? 0
+      if (to <= done) continue
+      if (from > done) tellPending(conn, start + from)
+      if (!conn.closing) tellPending(conn, start + to)
+      done = to
+    }
+    if (!conn.closing && done < len) tellPending(conn, start + len)
+    addedUpTo = len
+  }
+
+  /** Tells the engine the connection's unwritten reply bytes; closes it over the limits. */
+  function tellPending(conn: Connection, bytes: number): void {
+    const hook = pendingHook
+    if (hook === undefined || bytes === conn.pending) return
+    conn.pending = bytes
+    if (bytes > 0) backlogged.add(conn)
+    else backlogged.delete(conn)
+    const overLimit = hook.call(engine, conn.id, bytes)
+    if (overLimit !== null) closeOverLimit(conn, overLimit)
+  }
+
+  /** Closes a client over its output buffer limits, with nothing more sent, and logs `line`. */
+  function closeOverLimit(conn: Connection, line: string): void {
+    log(line)
+    conn.closing = true
+    backlogged.delete(conn)
+    conn.socket.destroy()
   }
 
   /**
@@ -341,7 +440,9 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
       const c = byId.get(id)
       if (c === undefined || c.closing) continue
       engine.netWritten?.(bytes.length, id)
+      if (!replyListBeforeWrite(c, bytes.length, NO_BIG_REPLIES)) continue
       c.socket.write(Buffer.from(bytes, 'latin1'))
+      if (c.pending !== 0 || c.socket.writableLength > 0) reportPending(c)
     }
   }
 
@@ -378,7 +479,18 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
         return
       }
       // CLIENT REPLY OFF / SKIP: the command ran, its reply is dropped.
-      if (engine.replySilenced?.(conn.id) !== true) replyBufferAppend(out, reply)
+      if (engine.replySilenced?.(conn.id) !== true) {
+        const at = out.len
+        replyBufferAppend(out, reply)
+        // A reply longer than a reply block opens a block its size (replyListBeforeWrite).
+        if (out.len - at > PROTO_REPLY_CHUNK_BYTES) bigReplies.push(at, out.len)
+        // Past c->buf the replies enter the reply list now, where Redis checks the limits:
+        // a client over them is closed and runs nothing more (CLIENT_CLOSE_ASAP).
+        if (pendingHook !== undefined && out.len - addedUpTo > PROTO_REPLY_CHUNK_BYTES) {
+          addToReplyList(conn, out.len, bigReplies)
+          if (conn.closing) return
+        }
+      }
       // A CONFIG SET proto-max-bulk-len applies to the next request already read with it.
       if (limitsHook !== undefined) p.maxBulkLen = limitsHook.call(engine).protoMaxBulkLen
       if (engine.shouldClose(conn.id)) {
@@ -409,6 +521,13 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
   }
 
   const cron = setInterval(() => {
+    // What Node wrote since: the engine frees the reply blocks written whole.
+    for (const c of backlogged) {
+      reportPending(c)
+      // clientsCron: over the soft limit for too long, even with no new replies.
+      const closed = c.closing ? null : (limitHook?.call(engine, c.id) ?? null)
+      if (closed !== null) closeOverLimit(c, closed)
+    }
     engine.cron()
     // Timeouts of blocked clients, found by cron.
     flushOutbox()
@@ -536,6 +655,21 @@ function openFilesLimit(): {
   } catch {
     return {}
   }
+}
+
+/**
+ * The bytes `socket` has not handed to the kernel yet. writableLength counts a write in
+ * progress whole until it completes; libuv's write queue says how much of it is left, so
+ * that part is taken from there (Node's fields, where this Node has them).
+ */
+function unwrittenBytes(socket: net.Socket): number {
+  const total = socket.writableLength
+  const inFlight = (socket as unknown as { _writableState?: { writelen?: unknown } })._writableState
+    ?.writelen
+  const queued = (socket as unknown as { _handle?: { writeQueueSize?: unknown } })._handle
+    ?.writeQueueSize
+  if (typeof inFlight !== 'number' || typeof queued !== 'number' || inFlight > total) return total
+  return total - inFlight + queued
 }
 
 function plainAddress(addr: string | undefined): string {

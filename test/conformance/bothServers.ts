@@ -11,6 +11,10 @@ import { startRealRedis, type RealRedis, type RealRedisOptions } from './redisPr
 export interface BothServers {
   connectReal(): Promise<RawClient>
   connectOurs(): Promise<RawClient>
+  /** The real server's TCP port (started with `{ tcp: true }`), for a plain socket. */
+  realPort(): number
+  /** Our server's TCP port. */
+  oursPort(): number
 }
 
 /** `debug`: both servers accept DEBUG (--enable-debug-command yes). */
@@ -38,5 +42,11 @@ export function bothServersPerFile(
       return connectRaw(r.port !== 0 ? r.port : r.socket)
     },
     connectOurs: () => connectRaw(started(ours).port),
+    realPort: () => {
+      const r = started(real)
+      if (r.port === 0) throw new Error('bothServersPerFile: the real server has no TCP port')
+      return r.port
+    },
+    oursPort: () => started(ours).port,
   }
 }

@@ -15,6 +15,12 @@ import { redactClientCommandArgument } from '../call.ts'
 import { cstr } from '../bytes.ts'
 import { respEncodedLength } from '../resp.ts'
 import { jemallocSizeClass } from '../structures/jemalloc.ts'
+import {
+  clientHasPendingReplies,
+  clientOutputBufferMemory,
+  clientReplyListLength,
+  freeClientReplyList,
+} from '../replyList.ts'
 import { queryBufCronResize, queryBufFree, queryBufReadLen } from '../querybuf.ts'
 import { dbSwapDatabases, unwatchAllKeys } from '../keyspace/db.ts'
 import { traceUnwatch } from '../multi.ts'
@@ -184,6 +190,7 @@ export function clientsCronResizeOutputBuffer(srv: ServerState, c: Client, nowMs
 export function unlinkClient(srv: ServerState, c: Client): void {
   if (!srv.clients.delete(c.id)) return
   srv.clientReplyBufBytes -= c.bufUsableSize
+  freeClientReplyList(srv, c)
   // freeClient: its share of server.stat_clients_type_memory goes.
   if (c.lastMemoryNormal) srv.clientsNormalMemory -= c.lastMemoryUsage
   queryBufFree(c.querybuf)
@@ -238,12 +245,13 @@ function multiStateMemOverhead(c: Client): number {
 }
 
 /**
- * networking.c getClientMemoryUsage (the reply list is never used here, so no output buffer
- * share): the client struct, c->buf, the query buffer, the arguments (`argvMem`, `argc`), the
- * MULTI queue and WATCHed keys, pub/sub and tracking prefixes.
+ * networking.c getClientMemoryUsage: the replies not read yet (the reply list a transport
+ * reports, replyList.ts), the client struct, c->buf, the query buffer, the arguments
+ * (`argvMem`, `argc`), the MULTI queue and WATCHed keys, pub/sub and tracking prefixes.
  */
 function getClientMemoryUsage(c: Client, argvMem: number, argc: number): number {
   return (
+    clientOutputBufferMemory(c) +
     CLIENT_STRUCT_SIZE +
     c.bufUsableSize +
     c.querybuf.zmalloc +
@@ -308,7 +316,9 @@ export function clientInfoString(srv: ServerState, c: Client, current: Client | 
     ` multi=${String(c.multi === null ? -1 : c.multi.queue.length)} qbuf=${String(qbuf)}` +
     ` qbuf-free=${String(qbufFree)} argv-mem=${String(argvMem)}` +
     ` multi-mem=${String(multiArgvLenSums(c))} rbs=${String(c.bufUsableSize)}` +
-    ` rbp=${String(c.bufPeak)} obl=${String(obl)} oll=0 omem=0 tot-mem=${String(totMem)} events=r` +
+    ` rbp=${String(c.bufPeak)} obl=${String(obl)} oll=${String(clientReplyListLength(c))}` +
+    ` omem=${String(clientOutputBufferMemory(c))} tot-mem=${String(totMem)}` +
+    ` events=${clientHasPendingReplies(c) ? 'rw' : 'r'}` +
     ` cmd=${c.lastCmd} user=${c.user.name} redir=${String(trackingRedirection(c))}` +
     ` resp=${String(c.resp)}`
   )

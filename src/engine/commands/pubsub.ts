@@ -48,8 +48,9 @@
  *
  * Emits: pubsub/published (summary), plus the dict events of the subscription dicts.
  *
- * Not modelled: client-output-buffer-limit for pubsub clients (a subscriber nobody drains keeps
- * its messages), the memory these structures take in INFO memory. Keyspace notifications
+ * A subscriber nobody drains keeps its messages in its reply list, and client-output-buffer-limit
+ * pubsub closes it, where a transport reports the bytes it could not write (replyList.ts).
+ * Not modelled: the memory these structures take in INFO memory. Keyspace notifications
  * (keyspace/notify.ts) publish through pubsubPublishGlobal.
  */
 import type { ClientId } from '../api.ts'

@@ -568,9 +568,17 @@ function latencyHistograms(srv: ServerState, sm: ServerMemory): number {
   return n
 }
 
-/** Memory of the connected clients: each one's fixed part, plus their reply and query buffers. */
+/**
+ * Memory of the connected clients: each one's fixed part, plus their reply buffers, the
+ * blocks of replies they have not read yet, and their query buffers.
+ */
 export function clientsMemory(srv: ServerState): number {
-  return srv.clients.size * CLIENT_MEMORY + srv.clientReplyBufBytes + srv.clientQueryBufs.bytes
+  return (
+    srv.clients.size * CLIENT_MEMORY +
+    srv.clientReplyBufBytes +
+    srv.clientReplyListBytes +
+    srv.clientQueryBufs.bytes
+  )
 }
 
 /**
