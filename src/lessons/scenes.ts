@@ -504,8 +504,8 @@ export const SCENES: readonly Scene[] = [
       },
       ...evictionLines(
         {
-          en: 'below the memory in use: keys are sampled into the eviction pool and the idlest evicted',
-          zh: '低于已用内存：键被抽样放进淘汰池，最空闲的被淘汰',
+          en: 'maxmemory is now below the memory in use: keys are sampled into the eviction pool and the idlest evicted',
+          zh: 'maxmemory 现在低于已用内存：键被抽样放进淘汰池，最空闲的被淘汰',
         },
         { en: 'the recently used keys are all still here', zh: '最近用过的键都还在' },
       ),
