@@ -119,6 +119,9 @@ import {
   clientCommandIoEnd,
   clientsCronResizeOutputBuffer,
   updateClientMemoryUsage,
+  CLIENTS_PEAK_MEM_USAGE_SLOTS,
+  clientsCronPeakSlot,
+  clientsCronTrackExpansiveClients,
   clientsCronResizeQueryBuffer,
   clientReplyAdded,
   clientInfoString,
@@ -249,6 +252,8 @@ export function createServerState(opts: ServerOptions): ServerState {
     aclRestricted: false,
     tracking: null,
     clientsNormalMemory: 0,
+    clientsPeakMemInput: new Array<number>(CLIENTS_PEAK_MEM_USAGE_SLOTS).fill(0),
+    clientsPeakMemOutput: new Array<number>(CLIENTS_PEAK_MEM_USAGE_SLOTS).fill(0),
     clientReplyBufBytes: 0,
     clientReplyListBytes: 0,
     clientQueryBufs: { bytes: 0 },
@@ -619,9 +624,11 @@ export function serverCron(srv: ServerState, ctx: ExecContext): void {
   }
   updateDictResizePolicy(srv)
   // clientsCron (a few clients a call: all of them while there are at most 5 per hz).
+  const peakSlot = clientsCronPeakSlot(srv)
   for (const c of srv.clients.values()) {
     clientsCronResizeQueryBuffer(srv, c)
     clientsCronResizeOutputBuffer(srv, c, ctx.now)
+    clientsCronTrackExpansiveClients(srv, c, peakSlot)
     updateClientMemoryUsage(srv, c)
   }
   srv.cronloops++

@@ -452,6 +452,9 @@ export interface ServerState {
    * their lastMemoryUsage (INFO mem_clients_normal).
    */
   clientsNormalMemory: number
+  /** server.c ClientsPeakMemInput / ClientsPeakMemOutput: a slot a second (connection.ts). */
+  clientsPeakMemInput: number[]
+  clientsPeakMemOutput: number[]
   /** The sum of every client's bufUsableSize (their reply buffers, in used_memory). */
   clientReplyBufBytes: number
   /** What every client's reply list blocks take from zmalloc (replyList.ts, in used_memory). */

@@ -156,4 +156,24 @@ describe('CLIENT INFO buffer fields against redis-server', () => {
     // Two clients of about 11 KB each once their reply buffers shrank to 1 KiB.
     expect(Number(log[0]?.split(':')[1])).toBeGreaterThan(20000)
   })
+
+  it('INFO client_recent_max_input_buffer: the biggest query buffer clientsCron saw lately', async () => {
+    const recent = async (who: RawClient): Promise<string> =>
+      (/client_recent_max_input_buffer:\d+/.exec(
+        String((await who.command('INFO', 'clients')).reply.value),
+      ) ?? ['none'])[0]
+    // Only the reading after this test's own big read is compared: the servers are shared,
+    // so what earlier tests read may or may not still be in the last 8 seconds.
+    const log = await onBoth(async (a) => {
+      await a.command('SET', 'x', 'A'.repeat(100000))
+      // Until a clientsCron visit (hz 10) has seen the 100 KB query buffer.
+      let line = await recent(a)
+      for (let i = 0; i < 100 && line !== 'client_recent_max_input_buffer:114688'; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 30))
+        line = await recent(a)
+      }
+      return [line]
+    })
+    expect(log).toEqual(['client_recent_max_input_buffer:114688'])
+  })
 })

@@ -186,6 +186,44 @@ export function clientsCronResizeOutputBuffer(srv: ServerState, c: Client, nowMs
   }
 }
 
+/** server.h CLIENTS_PEAK_MEM_USAGE_SLOTS: one slot a second, the last 8 seconds. */
+export const CLIENTS_PEAK_MEM_USAGE_SLOTS = 8
+
+/**
+ * clientsCron's start: the slot of this second (server.unixtime % 8), and the next slot
+ * emptied for the second to come (server.c clientsCron, ClientsPeakMemInput/Output).
+ */
+export function clientsCronPeakSlot(srv: ServerState): number {
+  const slot = srv.unixtime % CLIENTS_PEAK_MEM_USAGE_SLOTS
+  const zero = (slot + 1) % CLIENTS_PEAK_MEM_USAGE_SLOTS
+  srv.clientsPeakMemInput[zero] = 0
+  srv.clientsPeakMemOutput[zero] = 0
+  return slot
+}
+
+/**
+ * server.c clientsCronTrackExpansiveClients: the biggest input (query buffer and the
+ * arguments of a command read in part) and output (reply list) seen this second. Redis adds
+ * zmalloc_size(c->argv), room for min(multibulklen, 1024) pointers; the transport does not
+ * report multibulklen, so the pointers already parsed are counted instead.
+ */
+export function clientsCronTrackExpansiveClients(srv: ServerState, c: Client, slot: number): void {
+  const qb = c.querybuf
+  const argv = qb.argc > 0 ? jemallocSizeClass(PTR_SIZE * qb.argc) : 0
+  const input = qb.zmalloc + qb.argvLenSum + argv
+  const output = clientOutputBufferMemory(c)
+  if (input > (srv.clientsPeakMemInput[slot] ?? 0)) srv.clientsPeakMemInput[slot] = input
+  if (output > (srv.clientsPeakMemOutput[slot] ?? 0)) srv.clientsPeakMemOutput[slot] = output
+}
+
+/** server.c getExpansiveClientsInfo (INFO client_recent_max_input/output_buffer). */
+export function expansiveClientsInfo(srv: ServerState): { input: number; output: number } {
+  return {
+    input: Math.max(0, ...srv.clientsPeakMemInput),
+    output: Math.max(0, ...srv.clientsPeakMemOutput),
+  }
+}
+
 /** Removes a freed client from the server's table (freeClient's unlinkClient and zfree). */
 export function unlinkClient(srv: ServerState, c: Client): void {
   if (!srv.clients.delete(c.id)) return

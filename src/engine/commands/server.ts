@@ -72,7 +72,7 @@ import {
   type Reply,
 } from '../reply.ts'
 import { createStats, type ServerState } from '../state.ts'
-import { REPLY_BUFFER_DEFAULT_PEAK_RESET_TIME } from './connection.ts'
+import { expansiveClientsInfo, REPLY_BUFFER_DEFAULT_PEAK_RESET_TIME } from './connection.ts'
 import { finishedJob, registerCommandJob, runCommandJob, type CommandJob } from '../sliced.ts'
 import type { Copier } from '../snapshot.ts'
 import {
@@ -195,12 +195,13 @@ function infoServer(srv: ServerState): string {
 
 function infoClients(srv: ServerState): string {
   const blocked = blockedClientCounts(srv)
+  const expansive = expansiveClientsInfo(srv)
   return lines([
     ['connected_clients', srv.clients.size],
     ['cluster_connections', 0],
     ['maxclients', srv.config.other['maxclients'] ?? '10000'],
-    ['client_recent_max_input_buffer', 20480],
-    ['client_recent_max_output_buffer', 0],
+    ['client_recent_max_input_buffer', expansive.input],
+    ['client_recent_max_output_buffer', expansive.output],
     ['blocked_clients', blocked.blocked],
     ['tracking_clients', trackingClients(srv)],
     ['clients_in_timeout_table', blocked.withTimeout],
