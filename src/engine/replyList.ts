@@ -16,8 +16,11 @@ import { CLIENT_OUTPUT_BUFFER_LIMIT_DEFAULT } from './config.ts'
 import type { Client, ServerState } from './state.ts'
 import { jemallocSizeClass } from './structures/jemalloc.ts'
 
-/** networking.c PROTO_REPLY_CHUNK_BYTES: the least a reply block holds. */
-const PROTO_REPLY_CHUNK_BYTES = 16 * 1024
+/**
+ * networking.c PROTO_REPLY_CHUNK_BYTES: the least a reply block holds, and c->buf's size at
+ * createClient, the most clientsCron expands it to (connection.ts).
+ */
+export const PROTO_REPLY_CHUNK_BYTES = 16 * 1024
 /** sizeof(clientReplyBlock): its size and used fields, before the bytes. */
 const REPLY_BLOCK_HEADER = 16
 /** sizeof(listNode): prev, next, value. */

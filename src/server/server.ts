@@ -547,7 +547,7 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
   let port = typeof address === 'object' && address !== null ? address.port : 0
   // A later listen (CONFIG SET port) that fails after its probe: logged, as Redis logs it.
   server.on('error', (e: Error) => {
-    console.error(`Warning: Could not create server TCP listening socket: ${e.message}`)
+    log(`Warning: Could not create server TCP listening socket: ${e.message}`)
   })
 
   /**
@@ -560,7 +560,7 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
     if (p !== 0) {
       const err = probeListen(p, host)
       if (err !== null) {
-        console.error(`Warning: Could not create server TCP listening socket ${host}:${p}: ${err}`)
+        log(`Warning: Could not create server TCP listening socket ${host}:${p}: ${err}`)
         return false
       }
     }

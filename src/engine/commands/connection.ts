@@ -20,6 +20,7 @@ import {
   clientOutputBufferMemory,
   clientReplyListLength,
   freeClientReplyList,
+  PROTO_REPLY_CHUNK_BYTES,
 } from '../replyList.ts'
 import { queryBufCronResize, queryBufFree, queryBufReadLen } from '../querybuf.ts'
 import { dbSwapDatabases, unwatchAllKeys } from '../keyspace/db.ts'
@@ -98,8 +99,7 @@ const BAD_NAME = error('ERR Client names cannot contain spaces, newlines or spec
 
 /** zmalloc_size(c): sizeof(client) in 7.0.15's size class. */
 const CLIENT_STRUCT_SIZE = 768
-/** networking.c: c->buf's size at createClient, the most clientsCron expands it to. */
-export const PROTO_REPLY_CHUNK_BYTES = 16 * 1024
+export { PROTO_REPLY_CHUNK_BYTES }
 /** The least clientsCron shrinks c->buf to. */
 const PROTO_REPLY_MIN_BYTES = 1024
 /** server.h REPLY_BUFFER_DEFAULT_PEAK_RESET_TIME (ms), as DEBUG REPLYBUFFER RESET restores. */
