@@ -22,16 +22,22 @@ afterAll(async () => {
   await Promise.all([real?.stop(), ours?.close()])
 })
 
-/** Runs redis-cli asynchronously (our server lives in this process's event loop). */
+/**
+ * Runs redis-cli asynchronously (our server lives in this process's event loop). Without input
+ * its stdin is /dev/null: a one-shot redis-cli never reads stdin and may exit before a pipe is
+ * closed, and writing to that pipe then fails with EPIPE.
+ */
 function cli(socket: string, args: readonly string[], input = ''): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn('redis-cli', ['-s', socket, ...args])
+    const child = spawn('redis-cli', ['-s', socket, ...args], {
+      stdio: [input === '' ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    })
     let out = ''
-    child.stdout.on('data', (d: Buffer) => (out += d.toString('latin1')))
-    child.stderr.on('data', (d: Buffer) => (out += d.toString('latin1')))
+    child.stdout?.on('data', (d: Buffer) => (out += d.toString('latin1')))
+    child.stderr?.on('data', (d: Buffer) => (out += d.toString('latin1')))
     child.on('error', reject)
     child.on('close', (code) => resolve(`${out}[exit ${String(code)}]`))
-    child.stdin.end(input)
+    if (input !== '') child.stdin?.end(input)
   })
 }
 
