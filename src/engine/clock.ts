@@ -15,6 +15,13 @@ export interface Clock {
    * forward, the real one blocks. Optional: without it the sleep takes no time.
    */
   sleep?(ms: number): void
+  /**
+   * Charges `us` microseconds of modelled CPU work (workCost.ts) where Redis checks a time
+   * budget: the active expire cycle, eviction, cron's rehash. A virtual clock made with
+   * `modelWork` moves forward by it, so those budgets run out as they do in Redis; the real
+   * clock needs no charge (real time passes), and a plain manual clock ignores it.
+   */
+  work?(us: number): void
 }
 
 /** What createServer takes as a clock: a Clock, a function giving Unix ms, or nothing. */
@@ -24,15 +31,36 @@ export type ClockInput = Clock | (() => number)
 export interface ManualClock extends Clock {
   advance(ms: number): void
   set(ms: number): void
+  /**
+   * A new clock standing exactly where this one stands (work charged but not yet folded
+   * included) and modelling work alike: replaying from a copy gives the same times.
+   */
+  fork(): ManualClock
+}
+
+export interface ManualClockOptions {
+  /**
+   * Work charged through Clock.work moves the clock (the app's virtual time: Redis's time
+   * budgets then run out as they would). Off by default: time moves only when told to.
+   */
+  readonly modelWork?: boolean
 }
 
 // --- API ---
 
 /** Creates a manual clock starting at `startMs` (default: 2024-01-01T00:00:00Z). */
-export function manualClock(startMs = 1_704_067_200_000): ManualClock {
+export function manualClock(startMs = 1_704_067_200_000, o?: ManualClockOptions): ManualClock {
+  return manualClockAt(startMs, 0, o)
+}
+
+function manualClockAt(startMs: number, startWorkNs: number, o?: ManualClockOptions): ManualClock {
   let t = startMs
-  return {
-    now: () => t,
+  // Charged work not yet folded into t, in whole nanoseconds: added to a Unix-ms double
+  // (whose step is about 0.24 µs), sub-microsecond charges would round away one by one.
+  let workNs = startWorkNs
+  const clock: ManualClock = {
+    fork: () => manualClockAt(t, workNs, o),
+    now: () => (workNs === 0 ? t : t + workNs / 1e6),
     advance: (ms: number) => {
       t += ms
     },
@@ -41,8 +69,19 @@ export function manualClock(startMs = 1_704_067_200_000): ManualClock {
     },
     set: (ms: number) => {
       t = ms
+      workNs = 0
     },
   }
+  if (o?.modelWork === true)
+    clock.work = (us: number) => {
+      workNs += Math.round(us * 1000)
+      if (workNs >= 1e6) {
+        const ms = Math.floor(workNs / 1e6)
+        t += ms
+        workNs -= ms * 1e6
+      }
+    }
+  return clock
 }
 
 /**

@@ -62,7 +62,7 @@ import {
 } from './context.ts'
 import type { StepEvent, TraceLevel } from './events.ts'
 import { activeExpireCycle } from './keyspace/expire.ts'
-import { keyspaceDictType, performEvictions } from './keyspace/evict.ts'
+import { evictionTimeProc, keyspaceDictType, performEvictions } from './keyspace/evict.ts'
 import {
   createDb,
   dbValidate,
@@ -217,6 +217,7 @@ export function createServerState(opts: ServerOptions): ServerState {
     currentHz: config.hz,
     expire: { currentDb: 0, timelimitExit: false, lastFastCycle: 0 },
     evictNextDb: 0,
+    evictionProcRunning: false,
     dirty: 0,
     keysModified: 0,
     dirtyCounted: false,
@@ -443,6 +444,8 @@ function processCommandInner(
   const controlsMulti = d.controlsMulti
   if (srv.config.maxmemory !== 0) {
     const outOfMemory = performEvictions(srv, ctx) === 'fail'
+    // call() times the command alone: the clock is read anew after eviction's work.
+    srv.callStart = NaN
     let rejectOnOom = isDenyOom(c, d)
     if (c.multi !== null && !controlsMulti) rejectOnOom = true
     if (outOfMemory && rejectOnOom) {
@@ -829,6 +832,9 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
         reply = trackingAfterCommand(srv, c, reply, reply !== BLOCKED && !c.replySilenced)
       // processCommand after call(): serve the clients blocked on keys the command filled.
       if (readyKeysSignalled() !== 0) handleClientsBlockedOnKeys(srv, ctx)
+      // The event loop's time events: the eviction time proc (evict.ts) runs on every pass
+      // until it is done. Passes come one after another while no other client sends.
+      while (srv.evictionProcRunning) evictionTimeProc(srv, ctx)
       // beforeSleep: blocked clients' timeouts, then the fast expire cycle (file comment).
       if (srv.blockedClients !== 0) handleBlockedClientsTimeout(srv, now)
       if (srv.activeExpireEnabled) activeExpireCycle(srv, ctx, 'fast')
@@ -913,6 +919,7 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
     // clients a pause that ended held.
     if (srv.blockedClients !== 0) handleBlockedClientsTimeout(srv, ctx.now)
     if (srv.clientPause.unblocked.length !== 0) processUnblockedClients(null)
+    if (srv.activeExpireEnabled) activeExpireCycle(srv, ctx, 'fast')
     for (const e of ctx.events) events.push(e)
   }
 
@@ -1007,13 +1014,16 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
       const events: StepEvent[] = []
       while (srv.nextCronAt <= target) {
         const at = srv.nextCronAt
-        clock.set(at)
-        runCron(srv.traceLevel, at, events)
+        // Work charged to the clock (workCost.ts) may have taken it past the cron's time:
+        // a late cron runs when the work is done, and time never goes back.
+        clock.set(Math.max(at, clock.now()))
+        runCron(srv.traceLevel, Math.floor(clock.now()), events)
         srv.nextCronAt = at + period()
       }
-      clock.set(target)
-      updateCachedTime(srv, target)
-      return { at: target, events }
+      const end = Math.max(target, clock.now())
+      clock.set(end)
+      updateCachedTime(srv, end)
+      return { at: end, events }
     },
     cron: (): TickTrace => {
       const now = Math.floor(srv.clock.now())

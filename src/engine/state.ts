@@ -98,6 +98,10 @@ export interface ServerStats {
   expiredTimeCapReachedCount: number
   /** stat_expire_cycle_time_used: µs spent in activeExpireCycle (INFO shows ms, truncated). */
   expireCycleTimeUsed: number
+  /** stat_total_eviction_exceeded_time: µs spent over maxmemory in finished spells. */
+  totalEvictionExceededUs: number
+  /** stat_last_eviction_exceeded_time: when the current spell over maxmemory began (µs), or 0. */
+  lastEvictionExceededAt: number
   evictedKeys: number
   totalCommandsProcessed: number
   totalConnectionsReceived: number
@@ -132,6 +136,8 @@ export function createStats(): ServerStats {
     expiredStalePerc: 0,
     expiredTimeCapReachedCount: 0,
     expireCycleTimeUsed: 0,
+    totalEvictionExceededUs: 0,
+    lastEvictionExceededAt: 0,
     evictedKeys: 0,
     totalCommandsProcessed: 0,
     totalConnectionsReceived: 0,
@@ -349,6 +355,8 @@ export interface ServerState {
   expire: ActiveExpireState
   /** evict.c static next_db for the random policies (issue 4 may add more). */
   evictNextDb: number
+  /** evict.c isEvictionProcRunning: the eviction time proc is pending (evict.ts). */
+  evictionProcRunning: boolean
   /**
    * Writes since the last save (server.dirty). Handlers may count exactly as Redis does
    * (srv.dirty += n); when a handler leaves it alone, call() adds the number of keys it

@@ -207,10 +207,13 @@ export interface ReplayEngine {
   position: number
 }
 
-/** What a checkpoint holds: a server nobody runs, and the virtual time it stood at. */
+/**
+ * What a checkpoint holds: a server nobody runs, and a clock nobody moves, standing at the
+ * virtual time it stood at (an engine restored from it runs on a fork of that clock).
+ */
 export interface EngineCheckpoint {
   readonly server: RedisServer
-  readonly now: number
+  readonly clock: ManualClock
 }
 
 export interface EngineCheckpoints {
@@ -246,7 +249,7 @@ export function engineFromCheckpoint<E extends ReplayEngine>(
   wrap: (server: RedisServer, clock: ManualClock, position: number) => E,
 ): E {
   const cp = checkpointNearest(cps.store, position)
-  const clock = manualClock(cp?.state.now ?? 0)
+  const clock = cp === null ? manualClock(0) : cp.state.clock.fork()
   const copy = cp === null ? null : tryCloneOn(cps, cp.state.server, clock)
   if (cp === null || copy === null) return fresh()
   const engine = wrap(copy, clock, cp.position)
@@ -276,19 +279,15 @@ export function replayOp<T>(
   else if (checkpointWorthTaking(store, engine.position, since, keys)) {
     // The size walk is cheaper than the clone: a state over budget is not cloned at all.
     const size = server.stateSize?.() ?? keys
-    const now = engine.clock.now()
-    const copy = size <= store.options.budget ? tryClone(cps, server, now) : null
+    const clock = engine.clock.fork()
+    const copy = size <= store.options.budget ? tryCloneOn(cps, server, clock) : null
     if (copy !== null) {
-      checkpointAdd(store, engine.position, { server: copy, now }, size, since)
+      checkpointAdd(store, engine.position, { server: copy, clock }, size, since)
       since = 0
     }
   }
   cps.since.set(engine, since)
   return result
-}
-
-function tryClone(cps: EngineCheckpoints, server: RedisServer, now: number): RedisServer | null {
-  return tryCloneOn(cps, server, manualClock(now))
 }
 
 /**

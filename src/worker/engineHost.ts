@@ -332,7 +332,9 @@ export function hostPosition(host: EngineHost): number {
 function newEngine(host: EngineHost): Engine {
   const session = host.session
   if (!session) throw new Error('engine not initialised')
-  const clock = manualClock(session.startMs)
+  // Work the engine charges moves the virtual clock (workCost.ts): the time budgets of the
+  // expire cycle, eviction and cron's rehash run out as they do in Redis.
+  const clock = manualClock(session.startMs, { modelWork: true })
   const server = host.createServer({
     seed: session.seed,
     clock,

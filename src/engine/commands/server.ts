@@ -33,7 +33,7 @@ import {
 import { listSetPackedThreshold } from '../types/t_list.ts'
 import type { Zset } from '../types/t_zset.ts'
 import { computeDatasetDigest, digestValue } from '../debugDigest.ts'
-import { performEvictions } from '../keyspace/evict.ts'
+import { startEvictionTimeProc } from '../keyspace/evict.ts'
 import { killRDBChild, rdbSaveBackground } from '../rdb.ts'
 import { debugLoadAof, debugReload, rdbSave } from '../rdbReload.ts'
 import { rdbSavedObjectLen } from '../rdbEncode.ts'
@@ -250,6 +250,10 @@ function infoStats(srv: ServerState): string {
   const s = srv.stats
   const ps = pubsubInfo(srv)
   const tracking = trackingInfo(srv)
+  const currentExceededUs =
+    s.lastEvictionExceededAt === 0
+      ? 0
+      : Math.floor(srv.clock.now() * 1000) - s.lastEvictionExceededAt
   return lines([
     ['total_connections_received', s.totalConnectionsReceived],
     ['total_commands_processed', s.totalCommandsProcessed],
@@ -272,8 +276,11 @@ function infoStats(srv: ServerState): string {
     ['expire_cycle_cpu_milliseconds', Math.trunc(s.expireCycleTimeUsed / 1000)],
     ['evicted_keys', s.evictedKeys],
     ['evicted_clients', 0],
-    ['total_eviction_exceeded_time', 0],
-    ['current_eviction_exceeded_time', 0],
+    [
+      'total_eviction_exceeded_time',
+      Math.trunc((s.totalEvictionExceededUs + currentExceededUs) / 1000),
+    ],
+    ['current_eviction_exceeded_time', Math.trunc(currentExceededUs / 1000)],
     ['keyspace_hits', s.keyspaceHits],
     ['keyspace_misses', s.keyspaceMisses],
     ['pubsub_channels', ps.channels],
@@ -510,17 +517,13 @@ function configSetCommand(c: CommandCall): Reply {
   if (c.srv.config.requirepass !== oldRequirepass)
     aclUpdateDefaultUserPassword(c.srv, c.srv.config.requirepass)
   // config.c updateMaxmemory (the apply function) starts the eviction time event, which
-  // evicts down to the new limit once this command is done. Here that is at once, except
-  // inside EXEC (the client is still in MULTI), where Redis evicts only after EXEC: the
-  // queued commands after this one still see every key.
+  // evicts down to the new limit once this command is done (server.ts runs it after each
+  // command; inside EXEC that is after EXEC: the queued commands after this one still see
+  // every key).
   const setsMaxmemory = c.argv.some(
     (a, i) => i >= 2 && i % 2 === 0 && lookupConfig(a)?.name === 'maxmemory',
   )
-  if (setsMaxmemory && c.srv.config.maxmemory !== 0 && c.client.multi === null) {
-    performEvictions(c.srv, c.ctx)
-    // evict.c adds nothing to server.dirty for the keys it evicts (nor does CONFIG SET).
-    c.srv.dirtyCounted = true
-  }
+  if (setsMaxmemory && c.srv.config.maxmemory !== 0) startEvictionTimeProc(c.srv)
   return OK
 }
 

@@ -30,11 +30,12 @@
  * The victim is deleted synchronously (lazyfree-lazy-eviction frees the same bytes here:
  * the engine has no background thread), freed bytes are the drop in used memory, and
  * evicted_keys is counted. Every 16 evictions the tenacity time limit is checked against
- * ctx.clock; on a manual (virtual) clock no time passes inside a command, so the limit
- * never triggers and eviction always completes in one call. On the real-clock RESP server
- * it can: then the result is 'running' (the command proceeds), and since Redis's
- * eviction timer proc would run before the next command anyway, the next call simply
- * continues.
+ * ctx.clock, which moves by the modelled work of each eviction on the app's virtual clock
+ * (workCost.ts) and by itself on the RESP server's real one. Out of time, performEvictions
+ * starts the eviction time proc (startEvictionTimeProc) and returns 'running' (the command
+ * proceeds); the proc then runs performEvictions on every pass of the event loop until
+ * memory is within the limit or nothing is left to evict (server.ts runs those passes after
+ * the command). CONFIG SET maxmemory starts the proc too.
  *
  * volatile-ttl scores: Redis uses ULLONG_MAX − expire_ms, beyond a double's exact range;
  * we use Number.MAX_SAFE_INTEGER − expire_ms, which orders candidates identically.
@@ -62,6 +63,7 @@ import { dbAsyncDelete } from './lazyfree.ts'
 import { NOTIFY_EVICTED, notifyKeyspaceEvent } from './notify.ts'
 import { estimateObjectIdleTime } from './lru.ts'
 import { zmallocUsedMemory } from './memory.ts'
+import { WORK_EVICT_KEY_US } from '../workCost.ts'
 
 // --- Constants ---
 
@@ -79,10 +81,9 @@ export interface EvictionPoolEntry {
   dbid: number
 }
 
-/** evict.c's static state: the pool and whether the eviction timer proc is pending. */
+/** evict.c's static state: the pool (isEvictionProcRunning is srv.evictionProcRunning). */
 export interface EvictionState {
   pool: EvictionPoolEntry[]
-  procRunning: boolean
 }
 
 // --- Policy flags (server.h MAXMEMORY_FLAG_*) ---
@@ -119,7 +120,7 @@ export function evictionPoolAlloc(): EvictionPoolEntry[] {
 export function evictionState(srv: ServerState): EvictionState {
   let st = evictionStates.get(srv)
   if (st === undefined) {
-    st = { pool: evictionPoolAlloc(), procRunning: false }
+    st = { pool: evictionPoolAlloc() }
     evictionStates.set(srv, st)
   }
   return st
@@ -347,17 +348,43 @@ export function performEvictions(srv: ServerState, ctx: ExecContext): EvictionRe
   const result = evictKeys(srv, ctx)
   // The DELs of the evicted keys go out at the end, never wrapped in MULTI/EXEC.
   propagatePendingCommands(srv, true)
+  // update_metrics: the time spent over maxmemory (INFO total_eviction_exceeded_time).
+  const s = srv.stats
+  if (result !== 'ok') {
+    if (s.lastEvictionExceededAt === 0) s.lastEvictionExceededAt = ustime(ctx)
+  } else if (s.lastEvictionExceededAt !== 0) {
+    s.totalEvictionExceededUs += ustime(ctx) - s.lastEvictionExceededAt
+    s.lastEvictionExceededAt = 0
+  }
   return result
+}
+
+/** The clock in whole microseconds (elapsedStart / elapsedUs). */
+function ustime(ctx: ExecContext): number {
+  return Math.floor(ctx.clock.now() * 1000)
+}
+
+/**
+ * evict.c startEvictionTimeProc: from now on the event loop calls evictionTimeProc on each
+ * pass (server.ts runs it after each command and in cron) until eviction is done.
+ */
+export function startEvictionTimeProc(srv: ServerState): void {
+  srv.evictionProcRunning = true
+}
+
+/**
+ * evict.c evictionTimeProc: one more performEvictions; done (the proc removed) unless it
+ * ran out of time again.
+ */
+export function evictionTimeProc(srv: ServerState, ctx: ExecContext): void {
+  if (performEvictions(srv, ctx) !== 'running') srv.evictionProcRunning = false
 }
 
 /** performEvictions' loop: the victims it deletes are queued for propagation. */
 function evictKeys(srv: ServerState, ctx: ExecContext): EvictionResult {
   const st = evictionState(srv)
   const state = getMaxmemoryState(srv)
-  if (state.ok) {
-    st.procRunning = false
-    return 'ok'
-  }
+  if (state.ok) return 'ok'
   const policy = srv.config.maxmemoryPolicy
   if (policy === 'noeviction') return 'fail'
 
@@ -368,10 +395,8 @@ function evictKeys(srv: ServerState, ctx: ExecContext): EvictionResult {
   let keysFreed = 0
   while (memFreed < state.tofree) {
     const victim = usePool ? pickFromPool(srv, ctx, st.pool) : pickRandom(srv, ctx)
-    if (victim === null) {
-      st.procRunning = false
-      return 'fail'
-    }
+    // cant_free: nothing (more) to evict.
+    if (victim === null) return 'fail'
     const db = srv.dbs[victim.db]
     if (db === undefined) return 'fail'
     const before = zmallocUsedMemory(srv)
@@ -392,14 +417,16 @@ function evictKeys(srv: ServerState, ctx: ExecContext): EvictionResult {
         freed: delta,
       })
     keysFreed++
+    ctx.clock.work?.(WORK_EVICT_KEY_US)
     if (keysFreed % 16 === 0) {
       if (srv.config.lazyfreeLazyEviction && getMaxmemoryState(srv).ok) break
+      // Out of time: the event loop's time proc goes on evicting (startEvictionTimeProc).
       if ((ctx.clock.now() - startMs) * 1000 > limitUs) {
-        st.procRunning = true
-        return 'running'
+        srv.evictionProcRunning = true
+        break
       }
     }
   }
-  st.procRunning = false
-  return 'ok'
+  // The memory is within the limit, or the time ran out.
+  return srv.evictionProcRunning ? 'running' : 'ok'
 }

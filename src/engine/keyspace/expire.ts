@@ -25,6 +25,7 @@
  * runs: dbs visited, keys sampled and expired, why it stopped), expire/bucketsSampled
  * (full level: each sampling loop's buckets, sampled and expired keys).
  */
+import { WORK_EXPIRE_DELETE_US, WORK_EXPIRE_SAMPLE_US } from '../workCost.ts'
 import { checkClientPauseTimeoutAndReturnIfPaused } from '../pause.ts'
 import type { ExecContext } from '../context.ts'
 import type { ServerState } from '../state.ts'
@@ -171,7 +172,8 @@ export function activeExpireCycle(srv: ServerState, ctx: ExecContext, kind: 'slo
             if (activeExpireCycleTryExpire(srv, ctx, db.id, key, when, now)) {
               expired++
               if (expiredKeys !== null) expiredKeys.push(key)
-            }
+              ctx.clock.work?.(WORK_EXPIRE_DELETE_US)
+            } else ctx.clock.work?.(WORK_EXPIRE_SAMPLE_US)
             if (ttl > 0) {
               ttlSum += ttl
               ttlSamples++

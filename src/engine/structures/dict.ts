@@ -36,6 +36,7 @@ import type { ExecContext } from '../context.ts'
 import type { DictRef, EntryMove } from '../events.ts'
 import { rngNextU32, rngRandom } from '../rng.ts'
 import { siphash12Low, type HashSeed } from './siphash.ts'
+import { WORK_REHASH_STEP_US } from '../workCost.ts'
 
 export type { HashSeed } from './siphash.ts'
 export { hashSeedFromRng } from './siphash.ts'
@@ -505,6 +506,7 @@ export function dictRehashMilliseconds<V>(ctx: ExecContext, d: Dict<V>, ms: numb
   let rehashes = 0
   while (dictRehash(ctx, d, 100)) {
     rehashes += 100
+    ctx.clock.work?.(100 * WORK_REHASH_STEP_US)
     if (Math.floor(ctx.clock.now()) - start > ms) break
   }
   return rehashes
