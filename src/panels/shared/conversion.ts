@@ -80,8 +80,8 @@ function valueDictRef(db: number, key: string): string {
  * of the new structure. Redis builds the new structure (zsetConvert inserts every listpack
  * pair into a skiplist and a dict, hashTypeConvert and setTypeConvert fill a dict) and only
  * then swaps it in, which the engine reports as object/encodingConverted; the run of the new
- * structure's events just before that event is the build. Null when the key did not change
- * from `from` to `to` in these events.
+ * structure's events just before that event is the build; `at` is the index of the switch.
+ * Null when the key did not change from `from` to `to` in these events.
  */
 export function conversionStart(
   events: readonly StepEvent[],
@@ -89,7 +89,7 @@ export function conversionStart(
   db: number,
   from: string | null,
   to: string,
-): { index: number; from: string } | null {
+): { index: number; at: number; from: string } | null {
   const c = events.findIndex(
     (e) =>
       e.type === 'object/encodingConverted' &&
@@ -107,7 +107,20 @@ export function conversionStart(
       : 'key' in e && e.key === key && prefixes.some((p) => e.type.startsWith(p))
   let s = c
   while (s > 0 && ofNew(events[s - 1] as StepEvent)) s--
-  return { index: s, from: converted.from }
+  return { index: s, at: c, from: converted.from }
+}
+
+/**
+ * Whether the build of a conversion (events from `start` up to the switch at `at`) recorded
+ * its elements going in: dict/keyAdded is a full-trace event; a skiplist's node inserts are
+ * recorded at summary too.
+ */
+function builtInSteps(events: readonly StepEvent[], start: number, at: number): boolean {
+  for (let i = start; i < at; i++) {
+    const type = events[i]?.type
+    if (type === 'dict/keyAdded' || type === 'zsl/nodeInserted') return true
+  }
+  return false
 }
 
 /** What a panel frame shows at one step of an item: the views and events its panel folds. */
@@ -131,6 +144,8 @@ export interface StepViews {
  *   (emptyViewOf) and settles on the after view at the last step.
  * - The item created the key: the panel folds from the empty structure, so step 0 does not
  *   show the finished one.
+ * - A conversion whose build was not recorded (trace level summary has no dict/keyAdded):
+ *   from the conversion on, the after view as it is.
  */
 export function stepViews(
   before: InspectView | null,
@@ -149,6 +164,11 @@ export function stepViews(
     return { before, after: old, events }
   if (before !== null && conversion === null && step === 0)
     return { before, after: before, events: [] }
+  // At trace level summary the build's steps (dict/keyAdded ...) are not recorded: nothing
+  // would fold onto the empty structure, which would stay empty until the last step. From
+  // the conversion on, the panel shows the structure as the item left it.
+  if (conversion !== null && !builtInSteps(events, conversion.index, conversion.at))
+    return { before: after, after, events: [] }
   const empty = emptyViewOf(after)
   if (empty !== null) return { before: empty, after, events }
   return before === null ? { before, after, events } : { before: after, after, events: [] }

@@ -20,8 +20,8 @@ describe('conversionStart(events, key, db, from, to)', () => {
     const { events } = zadd130()
     const c = conversionStart(events, 'z', 0, null, 'skiplist')
     const lastInsert = events.findLastIndex((e) => e.type === 'listpack/entryInserted')
-    expect(c).toEqual({ index: lastInsert + 1, from: 'listpack' })
     const converted = events.findIndex((e) => e.type === 'object/encodingConverted')
+    expect(c).toEqual({ index: lastInsert + 1, at: converted, from: 'listpack' })
     expect(events.slice(lastInsert + 1, converted).every((e) => /^(zsl|dict)\//.test(e.type))).toBe(
       true,
     )
@@ -57,6 +57,27 @@ describe('stepViews(before, after, events, step, key, db)', () => {
     const { events, after } = zadd130('off')
     expect(events).toEqual([])
     expect(stepViews(null, after, events, 0, 'z', 0)).toEqual({ before: after, after, events })
+  })
+
+  it('at trace level summary (no build steps) shows the finished table from the conversion on', () => {
+    const t = createTestEngine({ trace: 'summary' })
+    t.exec('HSET', 'h', 'a', '1')
+    const before = t.server.inspect('h') as InspectView
+    const fields = Array.from({ length: 520 }, (_, i) => [`f${String(i)}`, 'v']).flat()
+    const events = t.trace('HSET', 'h', ...fields).events
+    const after = t.server.inspect('h') as InspectView
+    expect(after.kind).toBe('hashtable')
+    expect(events.some((e) => e.type === 'dict/keyAdded')).toBe(false)
+    const start = conversionStart(events, 'h', 0, 'listpack', 'hashtable')?.index ?? -1
+    expect(start).toBeGreaterThan(0)
+    // Up to the conversion: the listpack; after it: the table with its 521 fields, not empty.
+    expect(stepViews(before, after, events, start, 'h', 0).after).toBe(before)
+    for (const step of [start + 1, events.length])
+      expect(stepViews(before, after, events, step, 'h', 0)).toEqual({
+        before: after,
+        after,
+        events: [],
+      })
   })
 
   it('keeps the old view of an existing key until its build starts', () => {
