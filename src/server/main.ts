@@ -11,7 +11,7 @@
  * so the same command line works for both. `dir` is what CONFIG GET dir shows: like
  * redis-server, the working directory (or --dir) as an absolute, resolved path.
  */
-import { appendFileSync, realpathSync, writeFileSync } from 'node:fs'
+import { appendFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs'
 import { ConfigFileError, loadServerConfig, serverOptions } from './configFile.ts'
 import type { RedisServer } from '../engine/index.ts'
 import { startRespServer, type RespServerHandle } from './server.ts'
@@ -166,7 +166,28 @@ async function main(): Promise<void> {
     '#',
   )
   log('Configuration loaded', '#')
-  let handle: RespServerHandle
+  const pidfile = args.config['pidfile'] ?? ''
+  let handle: RespServerHandle | null = null
+  let stopping = false
+  /**
+   * server.c prepareForShutdown and finishShutdown, after SHUTDOWN or a signal
+   * (sigShutdownHandler): the pid file removed, the connections closed, then exit. No RDB is
+   * written: the engine's SAVE and BGSAVE keep their image in memory, not on disk.
+   */
+  const shutdown = (signal: string | null): void => {
+    if (stopping) return
+    stopping = true
+    if (signal !== null) log(`Received ${signal} scheduling shutdown...`, '#')
+    log('User requested shutdown...', '#')
+    if (pidfile !== '') {
+      log('Removing the pid file.')
+      rmSync(pidfile, { force: true })
+    }
+    void (handle?.close() ?? Promise.resolve()).then(() => {
+      log('Redis is now ready to exit, bye bye...', '#')
+      process.exit(0)
+    })
+  }
   try {
     handle = await startRespServer({
       port: args.port,
@@ -174,6 +195,9 @@ async function main(): Promise<void> {
       seed: args.seed,
       enableDebugCommand: args.enableDebugCommand,
       log: (message) => log(message, '#'),
+      shutdown: () => {
+        shutdown(null)
+      },
       // CONFIG GET port and INFO's tcp_port show the port served, as redis-server's do.
       config: {
         ...args.config,
@@ -201,8 +225,7 @@ async function main(): Promise<void> {
     console.error(userErr)
     process.exit(1)
   }
-  const pidfile = args.config['pidfile']
-  if (pidfile !== undefined && pidfile !== '') {
+  if (pidfile !== '') {
     try {
       writeFileSync(pidfile, `${process.pid}\n`)
     } catch {
@@ -215,15 +238,12 @@ async function main(): Promise<void> {
     `Redis X-Ray engine (RESP2) ready on ${handle.host}:${handle.port} (seed ${args.seed}). ` +
       `Try: redis-cli -p ${handle.port}`,
   )
-  const stop = (signal: string) => () => {
-    log(`Received ${signal} scheduling shutdown...`, '#')
-    void handle.close().then(() => {
-      log('Redis is now ready to exit, bye bye...', '#')
-      process.exit(0)
-    })
-  }
-  process.on('SIGINT', stop('SIGINT'))
-  process.on('SIGTERM', stop('SIGTERM'))
+  process.on('SIGINT', () => {
+    shutdown('SIGINT')
+  })
+  process.on('SIGTERM', () => {
+    shutdown('SIGTERM')
+  })
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) void main()

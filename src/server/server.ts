@@ -65,6 +65,12 @@ export interface RespServerOptions {
   readonly cronIntervalMs?: number
   /** Where warnings go (serverLog LL_WARNING); default console.error. */
   readonly log?: (message: string) => void
+  /**
+   * What a SHUTDOWN the engine accepted does (db.c shutdownCommand → prepareForShutdown):
+   * the host stops the server (`npm run serve` exits, src/server/main.ts); the client gets no
+   * reply. Without it, SHUTDOWN answers an error that says how to stop the host.
+   */
+  readonly shutdown?: () => void
 }
 
 export interface RespServerHandle {
@@ -470,8 +476,19 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
         // The engine may run a held client's command later (cron): not this connection's.
         running = null
       }
-      // The engine's SHUTDOWN error fits any host; here the server stops from its terminal.
-      if (reply === SHUTDOWN_NOT_MODELLED) reply = SHUTDOWN_HERE
+      if (reply === SHUTDOWN_NOT_MODELLED) {
+        if (opts.shutdown !== undefined) {
+          // Redis exits inside the command: this pass's replies are never written.
+          out.len = outStart
+          bigReplies.length = 0
+          addedUpTo = 0
+          conn.closing = true
+          opts.shutdown()
+          return
+        }
+        // The engine's SHUTDOWN error fits any host; this one stops from its terminal.
+        reply = SHUTDOWN_HERE
+      }
       if (reply === BLOCKED) {
         // Nothing to send yet: the reply comes through the outbox (flushOutbox).
         conn.blocked = true

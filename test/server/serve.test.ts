@@ -4,7 +4,7 @@
  * and a plain TCP socket. Real clock, cron at hz: a key with a TTL goes without being read.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, realpathSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs'
 import net from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -193,5 +193,40 @@ describe('npm run serve', { timeout: 120_000 }, () => {
     expect(out).toMatch(/ PID: \d+/)
     expect(cli(port, 'CONFIG', 'GET', 'maxmemory')).toBe('maxmemory\n1048576\n')
     expect(cli(port, 'CONFIG', 'GET', 'dir')).toBe(`dir\n${realpathSync(dir)}\n`)
+  })
+
+  it('stops on SHUTDOWN as redis-server does: no reply, the pid file removed, exit 0', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'serve-shutdown-'))
+    const pidfile = join(dir, 'x.pid')
+    const logfile = join(dir, 'x.log')
+    const port = await freePort()
+    const child = spawn(
+      'npm',
+      ['run', 'serve', '--', '--port', String(port), '--pidfile', pidfile, '--logfile', logfile],
+      { detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+    )
+    children.push(child)
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
+    await new Promise<void>((resolve) => {
+      child.stdout?.on('data', (d: Buffer) => {
+        if (d.toString().includes('ready')) resolve()
+      })
+    })
+    expect(existsSync(pidfile)).toBe(true)
+    // A bad option is Redis's syntax error, and the server stays up.
+    expect(cli(port, 'SHUTDOWN', 'NOSAVE', 'SAVE')).toMatch(/^ERR syntax error\n/)
+    // The PING before it in the same read is never answered: Redis exits inside SHUTDOWN.
+    const r = await exchange(port, 'PING\r\nSHUTDOWN NOSAVE\r\n', () => false)
+    expect(r).toEqual({ received: '', closed: true })
+    expect(await exited).toBe(0)
+    expect(existsSync(pidfile)).toBe(false)
+    const lines = readFileSync(logfile, 'utf8')
+      .split('\n')
+      .map((l) => l.replace(/^\d+:M [^#*]+/, ''))
+    expect(lines.slice(-4, -1)).toEqual([
+      '# User requested shutdown...',
+      '* Removing the pid file.',
+      '# Redis is now ready to exit, bye bye...',
+    ])
   })
 })

@@ -211,9 +211,10 @@ function failoverCommand(c: CommandCall): Reply {
 }
 
 /**
- * What a SHUTDOWN that would stop the server answers: X-Ray's server lives as long as its
- * host (the browser tab, or `npm run serve`), so no command stops it. Worded for any host;
- * the RESP server says how to stop it there (src/server/server.ts).
+ * What a SHUTDOWN that would stop the server answers: the engine cannot stop its host. The
+ * browser tab answers it as it is; `npm run serve` stops instead, as redis-server does
+ * (src/server/server.ts RespServerOptions.shutdown), and an embedded RESP server without a
+ * shutdown says how to stop it.
  */
 export const SHUTDOWN_NOT_MODELLED = error(
   'ERR SHUTDOWN is not supported by this server (Redis X-Ray does not model shutting the server down)',
