@@ -440,6 +440,16 @@ export type EvictionEvent =
       readonly freed: number
     }
   | {
+      /**
+       * performEvictions ran out of time (maxmemory-eviction-tenacity) before memory fit: the
+       * eviction time proc goes on in the next pass of the event loop.
+       */
+      readonly type: 'evict/timeLimitReached'
+      readonly keysFreed: number
+      readonly elapsedUs: number
+      readonly limitUs: number
+    }
+  | {
       readonly type: 'memory/oomRejected'
       readonly used: number
       readonly maxmemory: number
@@ -1094,6 +1104,7 @@ export const SUMMARY_EVENTS: Readonly<Record<StepEventType, boolean>> = {
   'evict/keysSampled': true,
   'evict/poolUpdated': true,
   'evict/keyPicked': true,
+  'evict/timeLimitReached': true,
   'memory/oomRejected': true,
   'lru/hit': true,
   'lru/missed': true,

@@ -421,8 +421,16 @@ function evictKeys(srv: ServerState, ctx: ExecContext): EvictionResult {
     if (keysFreed % 16 === 0) {
       if (srv.config.lazyfreeLazyEviction && getMaxmemoryState(srv).ok) break
       // Out of time: the event loop's time proc goes on evicting (startEvictionTimeProc).
-      if ((ctx.clock.now() - startMs) * 1000 > limitUs) {
+      const elapsedUs = (ctx.clock.now() - startMs) * 1000
+      if (elapsedUs > limitUs) {
         srv.evictionProcRunning = true
+        if (ctx.tracing)
+          ctx.emit({
+            type: 'evict/timeLimitReached',
+            keysFreed,
+            elapsedUs: Math.floor(elapsedUs),
+            limitUs,
+          })
         break
       }
     }

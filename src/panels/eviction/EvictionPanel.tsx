@@ -62,6 +62,12 @@ const text = {
       `used_memory ${String(used)} B vs maxmemory ${String(max)} B`,
     zh: (used: number, max: number) => `已用内存 ${String(used)} B，maxmemory ${String(max)} B`,
   },
+  outOfTime: {
+    en: (passes: number) =>
+      `Eviction ran out of its time (maxmemory-eviction-tenacity) ${String(passes)} time(s): each time, the eviction time proc took over on the next pass of the event loop.`,
+    zh: (passes: number) =>
+      `淘汰有 ${String(passes)} 次用完了时间限额（maxmemory-eviction-tenacity）：每次都由淘汰时间事件在事件循环的下一轮接着淘汰。`,
+  },
   oom: {
     en: "OOM command not allowed when used memory > 'maxmemory'.",
     zh: '内存超过 maxmemory 且无法淘汰：命令被拒绝（OOM）。',
@@ -168,6 +174,11 @@ function EvictionPanelImpl({ title, events, step, dropped = 0, t, lang }: Evicti
           {dropped > 0 && n === events.length
             ? text.victimsRecorded[lang](m.victims.length, m.freed, dropped)
             : text.victims[lang](m.victims.length, m.freed)}
+        </p>
+      )}
+      {m.outOfTime > 0 && (
+        <p data-testid="ev-out-of-time" data-passes={m.outOfTime}>
+          {text.outOfTime[lang](m.outOfTime)}
         </p>
       )}
       {m.oom && bar && (

@@ -24,6 +24,8 @@ export interface EvictionModel {
   readonly victims: readonly Victim[]
   readonly freed: number
   readonly oom: { readonly used: number; readonly maxmemory: number } | null
+  /** How many times eviction ran out of time (each pass of the time proc may). */
+  readonly outOfTime: number
 }
 
 /** Size of Redis's eviction pool (EVPOOL_SIZE). */
@@ -37,6 +39,7 @@ export const EMPTY_EVICTION: EvictionModel = {
   victims: [],
   freed: 0,
   oom: null,
+  outOfTime: 0,
 }
 
 /** Whether an event belongs to the eviction panel. */
@@ -67,6 +70,8 @@ export function applyEvictionEvent(m: EvictionModel, e: StepEvent): EvictionMode
     }
     case 'memory/oomRejected':
       return { ...m, oom: { used: e.used, maxmemory: e.maxmemory } }
+    case 'evict/timeLimitReached':
+      return { ...m, outOfTime: m.outOfTime + 1 }
     default:
       return m
   }

@@ -349,6 +349,10 @@ export const narration: StepEventHandlers<Narration> = {
     en: `Evicted ${q(e.key)} (score ${n(e.score)}), freeing ${n(e.freed)} bytes.`,
     zh: `淘汰了 ${q(e.key)}（分数 ${n(e.score)}），释放 ${n(e.freed)} 字节。`,
   }),
+  'evict/timeLimitReached': (e) => ({
+    en: `Out of time: ${n(e.keysFreed)} key(s) evicted in ${n(e.elapsedUs)} µs, past the ${n(e.limitUs)} µs limit. The eviction time proc goes on in the next pass of the event loop.`,
+    zh: `时间用完：淘汰 ${n(e.keysFreed)} 个键用了 ${n(e.elapsedUs)} 微秒，超过 ${n(e.limitUs)} 微秒的限额。淘汰时间事件会在事件循环的下一轮继续。`,
+  }),
   'memory/oomRejected': (e) => ({
     en: `Rejected: used memory ${n(e.used)} > maxmemory ${n(e.maxmemory)} and nothing could be evicted.`,
     zh: `已拒绝：已用内存 ${n(e.used)} 超过 maxmemory ${n(e.maxmemory)}，且无法淘汰。`,

@@ -169,6 +169,33 @@ describe('EvictionPanel', () => {
     expect(screen.getByTestId('ev-prefix').textContent).toMatch(/“key:”/)
   })
 
+  it('says how many times eviction ran out of time, in both languages', () => {
+    const s = createServer({
+      seed: 5,
+      clock: manualClock(undefined, { modelWork: true }),
+      trace: 'summary',
+    })
+    for (let i = 0; i < 2000; i++) s.call(['SET', `v${String(i)}`, 'x'.repeat(1000)])
+    s.call(['CONFIG', 'SET', 'maxmemory-policy', 'allkeys-random'])
+    const t = s.execute(['CONFIG', 'SET', 'maxmemory', '1mb'])
+    const passes = t.events.filter((e) => e.type === 'evict/timeLimitReached').length
+    expect(passes).toBeGreaterThan(1)
+    const r = render(
+      <EvictionPanel title="Eviction" events={t.events} step={t.events.length} t={1} lang="en" />,
+    )
+    const note = screen.getByTestId('ev-out-of-time')
+    expect(note.getAttribute('data-passes')).toBe(String(passes))
+    expect(note.textContent).toMatch(new RegExp(`ran out of its time .*${String(passes)} time`))
+    r.rerender(
+      <EvictionPanel title="Eviction" events={t.events} step={t.events.length} t={1} lang="zh" />,
+    )
+    expect(screen.getByTestId('ev-out-of-time').textContent).toMatch(/用完了时间限额/)
+    // Before the first time it ran out, no note.
+    const first = t.events.findIndex((e) => e.type === 'evict/timeLimitReached')
+    r.rerender(<EvictionPanel title="Eviction" events={t.events} step={first} t={1} lang="en" />)
+    expect(screen.queryByTestId('ev-out-of-time')).toBeNull()
+  })
+
   it('says its count of victims covers the recorded steps when the trace stopped recording', () => {
     const s = fullServer('allkeys-lru', 30, 100)
     const t = s.execute(['SET', 'big', 'z'.repeat(400)])
