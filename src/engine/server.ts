@@ -92,7 +92,9 @@ import {
   REPLY_SKIP_NEXT,
   REPLY_NONE,
   REPLY_PUSHING,
+  STATS_METRIC_SAMPLES,
   type Client,
+  type InstantaneousMetric,
   type ServerConfig,
   type ServerState,
 } from './state.ts'
@@ -201,7 +203,7 @@ export function createServerState(opts: ServerOptions): ServerState {
     // Redis 7.0 creates two internal clients at startup (modules' reused context client and
     // the Lua client), ids 1 and 2: the first connection is id 3.
     nextClientId: 3,
-    stats: createStats(),
+    stats: createStats(Math.floor(clock.now())),
     rng,
     hashSeed,
     clock,
@@ -594,6 +596,21 @@ function savePointReached(srv: ServerState): boolean {
   return false
 }
 
+/** server.c trackInstantaneousMetric: one per-second rate since the last sample. */
+function trackInstantaneousMetric(
+  m: InstantaneousMetric | undefined,
+  now: number,
+  reading: number,
+): void {
+  if (m === undefined) return
+  const t = now - m.lastSampleTime
+  const ops = reading - m.lastSampleCount
+  m.samples[m.idx] = t > 0 ? Math.trunc((ops * 1000) / t) : 0
+  m.idx = (m.idx + 1) % STATS_METRIC_SAMPLES
+  m.lastSampleTime = now
+  m.lastSampleCount = reading
+}
+
 /** server.c serverCron (the parts the emulation models). */
 export function serverCron(srv: ServerState, ctx: ExecContext): void {
   updateCachedTime(srv, ctx.now)
@@ -609,6 +626,18 @@ export function serverCron(srv: ServerState, ctx: ExecContext): void {
   }
   // DEBUG PAUSE-CRON: skip the cron's work (its clock and hz are still kept).
   if (srv.pauseCron === true) return
+  // run_with_period(100): the samples behind INFO's instantaneous_* rates.
+  const period = Math.trunc(1000 / srv.currentHz)
+  if (100 <= period || srv.cronloops % Math.trunc(100 / period) === 0) {
+    const s = srv.stats
+    const now = Math.floor(ctx.clock.now())
+    trackInstantaneousMetric(s.instMetrics[0], now, s.totalCommandsProcessed)
+    trackInstantaneousMetric(s.instMetrics[1], now, s.netInputBytes)
+    trackInstantaneousMetric(s.instMetrics[2], now, s.netOutputBytes)
+    // No replication traffic is modelled: its two rates sample 0 bytes.
+    trackInstantaneousMetric(s.instMetrics[3], now, 0)
+    trackInstantaneousMetric(s.instMetrics[4], now, 0)
+  }
   // Clear the paused clients state if needed.
   checkClientPauseTimeoutAndReturnIfPaused(srv)
   srv.lruclock = getLRUClock(ctx.now)

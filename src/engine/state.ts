@@ -125,10 +125,25 @@ export interface ServerStats {
   replyBufferExpands: number
   numCommands: Map<string, CommandStatsEntry>
   errorCodes: Map<string, number>
+  /** server.inst_metric: the samples behind INFO's instantaneous_* (server.ts serverCron). */
+  instMetrics: InstantaneousMetric[]
 }
 
-/** Fresh INFO stats counters (server start, CONFIG RESETSTAT). */
-export function createStats(): ServerStats {
+/** One of server.inst_metric: per-second rates sampled every 100 ms, the last 16 kept. */
+export interface InstantaneousMetric {
+  idx: number
+  lastSampleTime: number
+  lastSampleCount: number
+  samples: number[]
+}
+
+/** STATS_METRIC_SAMPLES */
+export const STATS_METRIC_SAMPLES = 16
+/** STATS_METRIC_COMMAND, _NET_INPUT, _NET_OUTPUT, _NET_INPUT_REPLICATION, _NET_OUTPUT_REPLICATION */
+export const STATS_METRIC_COUNT = 5
+
+/** Fresh INFO stats counters (server start, CONFIG RESETSTAT at `nowMs`). */
+export function createStats(nowMs: number): ServerStats {
   return {
     keyspaceHits: 0,
     keyspaceMisses: 0,
@@ -154,6 +169,12 @@ export function createStats(): ServerStats {
     replyBufferShrinks: 0,
     replyBufferExpands: 0,
     numCommands: new Map(),
+    instMetrics: Array.from({ length: STATS_METRIC_COUNT }, () => ({
+      idx: 0,
+      lastSampleTime: nowMs,
+      lastSampleCount: 0,
+      samples: new Array<number>(STATS_METRIC_SAMPLES).fill(0),
+    })),
     errorCodes: new Map(),
   }
 }

@@ -71,7 +71,7 @@ import {
   type Protocol,
   type Reply,
 } from '../reply.ts'
-import { createStats, type ServerState } from '../state.ts'
+import { createStats, STATS_METRIC_SAMPLES, type ServerState, type ServerStats } from '../state.ts'
 import { expansiveClientsInfo, REPLY_BUFFER_DEFAULT_PEAK_RESET_TIME } from './connection.ts'
 import { finishedJob, registerCommandJob, runCommandJob, type CommandJob } from '../sliced.ts'
 import type { Copier } from '../snapshot.ts'
@@ -246,6 +246,20 @@ function infoPersistence(srv: ServerState): string {
   ])
 }
 
+/** server.c getInstantaneousMetric: the mean of the metric's 16 samples (integer). */
+function getInstantaneousMetric(s: ServerStats, metric: number): number {
+  const m = s.instMetrics[metric]
+  if (m === undefined) return 0
+  let sum = 0
+  for (const v of m.samples) sum += v
+  return Math.trunc(sum / STATS_METRIC_SAMPLES)
+}
+
+/** `(float)getInstantaneousMetric(metric)/1024` printed with %.2f. */
+function instantaneousKbps(s: ServerStats, metric: number): string {
+  return fmt2(Math.fround(Math.fround(getInstantaneousMetric(s, metric)) / 1024))
+}
+
 function infoStats(srv: ServerState): string {
   const s = srv.stats
   const ps = pubsubInfo(srv)
@@ -257,15 +271,15 @@ function infoStats(srv: ServerState): string {
   return lines([
     ['total_connections_received', s.totalConnectionsReceived],
     ['total_commands_processed', s.totalCommandsProcessed],
-    ['instantaneous_ops_per_sec', 0],
+    ['instantaneous_ops_per_sec', getInstantaneousMetric(s, 0)],
     ['total_net_input_bytes', s.netInputBytes],
     ['total_net_output_bytes', s.netOutputBytes],
     ['total_net_repl_input_bytes', 0],
     ['total_net_repl_output_bytes', 0],
-    ['instantaneous_input_kbps', '0.00'],
-    ['instantaneous_output_kbps', '0.00'],
-    ['instantaneous_input_repl_kbps', '0.00'],
-    ['instantaneous_output_repl_kbps', '0.00'],
+    ['instantaneous_input_kbps', instantaneousKbps(s, 1)],
+    ['instantaneous_output_kbps', instantaneousKbps(s, 2)],
+    ['instantaneous_input_repl_kbps', instantaneousKbps(s, 3)],
+    ['instantaneous_output_repl_kbps', instantaneousKbps(s, 4)],
     ['rejected_connections', s.rejectedConn],
     ['sync_full', 0],
     ['sync_partial_ok', 0],
@@ -529,7 +543,7 @@ function configSetCommand(c: CommandCall): Reply {
 
 /** server.c resetServerStats + resetCommandTableStats + resetErrorTableStats. */
 export function resetServerStats(srv: ServerState): void {
-  srv.stats = createStats()
+  srv.stats = createStats(Math.floor(srv.clock.now()))
   // stat_rdb_saves lives on the server here, not in stats.
   srv.rdbSaves = 0
 }

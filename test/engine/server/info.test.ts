@@ -82,4 +82,34 @@ describe('INFO', () => {
     ])
     expect(field(info(t, 'stats'), 'expired_keys')).toBe('1')
   })
+
+  it('instantaneous_ops_per_sec and _kbps: the mean of 16 per-second samples cron takes every 100 ms', () => {
+    const t = createTestEngine()
+    expect(field(info(t, 'stats'), 'instantaneous_ops_per_sec')).toBe('0')
+    const base = Number(field(info(t, 'stats'), 'total_commands_processed'))
+    for (let i = 0; i < 99; i++) t.exec('PING')
+    // The cron at 100 ms samples the commands since the server started (100 ms before):
+    // base + 1 (that INFO) + 99 PINGs, i.e. (base + 100) per 100 ms.
+    t.tick(100)
+    const perSec = ((base + 100) * 1000) / 100
+    expect(field(info(t, 'stats'), 'instantaneous_ops_per_sec')).toBe(
+      String(Math.trunc(perSec / 16)),
+    )
+    // Ten more quiet samples: the mean still holds that one sample, plus the INFO calls.
+    t.tick(1000)
+    const quiet = Number(field(info(t, 'stats'), 'instantaneous_ops_per_sec'))
+    expect(quiet).toBeGreaterThan(0)
+    expect(quiet).toBeLessThan(perSec / 16)
+    // Sixteen samples later the busy one is gone: only INFO's own rate (1 per second or so).
+    t.tick(1600)
+    expect(Number(field(info(t, 'stats'), 'instantaneous_ops_per_sec'))).toBeLessThan(2)
+    // No bytes went through a network here: 0.00 kbps.
+    expect(field(info(t, 'stats'), 'instantaneous_input_kbps')).toBe('0.00')
+    // CONFIG RESETSTAT clears the samples.
+    for (let i = 0; i < 500; i++) t.exec('PING')
+    t.tick(100)
+    expect(Number(field(info(t, 'stats'), 'instantaneous_ops_per_sec'))).toBeGreaterThan(200)
+    t.exec('CONFIG', 'RESETSTAT')
+    expect(field(info(t, 'stats'), 'instantaneous_ops_per_sec')).toBe('0')
+  })
 })
