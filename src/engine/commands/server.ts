@@ -103,6 +103,7 @@ import {
   helpReply,
 } from './parse.ts'
 import { blockedClientCounts } from './blocking.ts'
+import { lolwutCommand } from './lolwut.ts'
 import { debugMallctlInt, debugMallctlStr } from './mallctl.ts'
 import { slowlogReset } from '../slowlog.ts'
 import { trackingClients, trackingInfo, trackingInvalidateKey } from '../tracking.ts'
@@ -1841,19 +1842,6 @@ function latencyDoctorCommand(c: CommandCall): Reply {
       ? "I'm sorry, Dave, I can't do that. Latency monitoring is disabled in this Redis instance. You may use \"CONFIG SET latency-monitor-threshold <milliseconds>.\" in order to enable it. If we weren't in a deep space mission I'd suggest to take a look at https://redis.io/topics/latency-monitor.\n"
       : 'Dave, no latency spike was observed during the lifetime of this Redis instance, not in the slightest bit. I honestly think you ought to sit down calmly, take a stress pill, and think things over.\n',
   )
-}
-
-/**
- * lolwut.c lolwutCommand: VERSION n picks the art (5 and 6 draw it with rand(), which no
- * other server can reproduce; we answer those like the rest); 7.0's own version prints
- * just "Redis ver. 7.0.15".
- */
-function lolwutCommand(c: CommandCall): Reply {
-  if (c.argv.length >= 3 && eqIgnoreCase(c.argv[1], 'version')) {
-    const v = getLongOrReply(c.argv[2] ?? '')
-    if (typeof v === 'object') return v
-  }
-  return verbatimReply(c.client.resp, 'Redis ver. 7.0.15\n')
 }
 
 export const serverCommands: readonly CommandSpec[] = [
