@@ -62,6 +62,7 @@ import { sdsHdrSize, sdsReqType, sdsZmallocSize, type Sds } from '../structures/
 import type { RedisObject } from '../types/object.ts'
 import { streamAllocSize, streamComputeSize, type Stream } from '../types/t_stream.ts'
 import type { RedisDb } from './db.ts'
+import { addReplyDoubleText } from '../util/numbers.ts'
 
 // --- Constants: measured on redis-server 7.0.15, malloc=jemalloc-5.3.0, 64-bit ---
 
@@ -890,21 +891,6 @@ function allocatorModel(used: number): {
   return { allocated, active, resident, rss }
 }
 
-/** printf("%.17g"): how addReplyDouble prints a double in RESP2. */
-export function formatDouble17g(x: number): string {
-  if (!Number.isFinite(x)) return x > 0 ? 'inf' : x < 0 ? '-inf' : 'nan'
-  if (x === 0) return Object.is(x, -0) ? '-0' : '0'
-  const exp = Math.floor(Math.log10(Math.abs(x)))
-  if (exp < -4 || exp >= 17) {
-    const [mant = '', e = '0'] = x.toExponential(16).split('e')
-    const m = mant.includes('.') ? mant.replace(/0+$/, '').replace(/\.$/, '') : mant
-    const n = Number(e)
-    return `${m}e${n < 0 ? '-' : '+'}${String(Math.abs(n)).padStart(2, '0')}`
-  }
-  const fixed = x.toFixed(Math.max(0, 16 - exp))
-  return fixed.includes('.') ? fixed.replace(/0+$/, '').replace(/\.$/, '') : fixed
-}
-
 /** MEMORY STATS (object.c memoryCommand "stats"): a map (a flat array of pairs in RESP2). */
 export function memoryStatsReply(srv: ServerState, resp: Protocol = 2): Reply {
   const mh = getMemoryOverheadData(srv)
@@ -915,7 +901,7 @@ export function memoryStatsReply(srv: ServerState, resp: Protocol = 2): Reply {
     out.push(bulk(name), integer(v))
   }
   const dbl = (name: string, v: number): void => {
-    out.push(bulk(name), doubleReply(resp, formatDouble17g(v)))
+    out.push(bulk(name), doubleReply(resp, addReplyDoubleText(v)))
   }
   ll('peak.allocated', mh.peakAllocated)
   ll('total.allocated', used)

@@ -8,7 +8,6 @@ import {
   LATENCY_HISTOGRAM_BYTES,
   USED_MEMORY_STARTUP,
   bytesToHuman,
-  formatDouble17g,
   formatFixed2,
   genInfoMemorySection,
   getMemoryOverheadData,
@@ -21,6 +20,7 @@ import {
 } from '../../../src/engine/keyspace/memory.ts'
 import { rngCreate } from '../../../src/engine/rng.ts'
 import { hdrCreate } from '../../../src/engine/util/hdrHistogram.ts'
+import { addReplyDoubleText } from '../../../src/engine/util/numbers.ts'
 import { queryBufReadLen } from '../../../src/engine/querybuf.ts'
 import { createClientState, createServerState, processCommand } from '../../../src/engine/server.ts'
 import type { RedisDb } from '../../../src/engine/keyspace/db.ts'
@@ -247,11 +247,14 @@ describe('running accounting equals a fresh walk (property)', () => {
 
 describe('MEMORY STATS and DOCTOR', () => {
   it('prints doubles as %.17g', () => {
-    expect(formatDouble17g(Math.fround(1.0830460786819458))).toBe('1.0830460786819458')
-    expect(formatDouble17g(0.5)).toBe('0.5')
-    expect(formatDouble17g(100)).toBe('100')
-    expect(formatDouble17g(1e20)).toBe('1e+20')
-    expect(formatDouble17g(1e-5)).toBe('1.0000000000000001e-05')
+    expect(addReplyDoubleText(Math.fround(1.0830460786819458))).toBe('1.0830460786819458')
+    expect(addReplyDoubleText(0.5)).toBe('0.5')
+    expect(addReplyDoubleText(100)).toBe('100')
+    expect(addReplyDoubleText(1e20)).toBe('1e+20')
+    expect(addReplyDoubleText(1e-5)).toBe('1.0000000000000001e-05')
+    // The exponent is the one of the rounded digits, not log10 of the value (glibc's %.17g).
+    expect(addReplyDoubleText(99999999999999984)).toBe('99999999999999984')
+    expect(addReplyDoubleText(9.9999999999999991e-5)).toBe('9.9999999999999991e-05')
   })
   it('reports per-db overhead with sizeof(dictEntry) 24, robj 16 and 8 per bucket', () => {
     const { srv, ctx, db, set } = setup()
