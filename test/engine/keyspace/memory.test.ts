@@ -8,7 +8,6 @@ import {
   LATENCY_HISTOGRAM_BYTES,
   USED_MEMORY_STARTUP,
   bytesToHuman,
-  formatFixed2,
   genInfoMemorySection,
   getMemoryOverheadData,
   memoryDoctorReport,
@@ -20,7 +19,7 @@ import {
 } from '../../../src/engine/keyspace/memory.ts'
 import { rngCreate } from '../../../src/engine/rng.ts'
 import { hdrCreate } from '../../../src/engine/util/hdrHistogram.ts'
-import { addReplyDoubleText } from '../../../src/engine/util/numbers.ts'
+import { addReplyDoubleText, formatFixed } from '../../../src/engine/util/numbers.ts'
 import { queryBufReadLen } from '../../../src/engine/querybuf.ts'
 import { createClientState, createServerState, processCommand } from '../../../src/engine/server.ts'
 import type { RedisDb } from '../../../src/engine/keyspace/db.ts'
@@ -174,8 +173,10 @@ describe('INFO memory formatting', () => {
     expect(bytesToHuman(25276510208)).toBe('23.54G')
   })
   it('rounds exact ties to even like printf', () => {
-    expect(formatFixed2(0.125)).toBe('0.12')
-    expect(formatFixed2(0.375)).toBe('0.38')
+    expect(formatFixed(0.125, 2)).toBe('0.12')
+    expect(formatFixed(0.375, 2)).toBe('0.38')
+    // The double nearest 0.005 lies just above it: no tie, though 0.005 · 100 rounds to 0.5.
+    expect(formatFixed(0.005, 2)).toBe('0.01')
     expect(bytesToHuman(1024 + 128)).toBe('1.12K')
   })
   it('prints 7.0.15 fields in order with consistent overhead/dataset', () => {
