@@ -45,6 +45,7 @@ import type { ContainerObject } from '../types/object.ts'
 import { dbDelete, setKey, signalModifiedKey } from '../keyspace/db.ts'
 import { NOTIFY_GENERIC, NOTIFY_ZSET, notifyKeyspaceEvent } from '../keyspace/notify.ts'
 import { formatFixed, string2d } from '../util/numbers.ts'
+import { libmCos } from '../util/libm.ts'
 import { integerLL, isToken, lookupOfType, peekLiveKey } from './common.ts'
 import { getLongLongOrReply } from './parse.ts'
 import type { ExecContext } from '../context.ts'
@@ -384,9 +385,9 @@ function areasByShape(shape: GeoShape): SearchAreas {
   const height = shape.conversion * (shape.circular ? shape.radius : shape.height / 2)
   const width = shape.conversion * (shape.circular ? shape.radius : shape.width / 2)
   const latDelta = height / EARTH_RADIUS_IN_METERS / D_R
-  const longDeltaTop = width / EARTH_RADIUS_IN_METERS / Math.cos((latitude + latDelta) * D_R) / D_R
+  const longDeltaTop = width / EARTH_RADIUS_IN_METERS / libmCos((latitude + latDelta) * D_R) / D_R
   const longDeltaBottom =
-    width / EARTH_RADIUS_IN_METERS / Math.cos((latitude - latDelta) * D_R) / D_R
+    width / EARTH_RADIUS_IN_METERS / libmCos((latitude - latDelta) * D_R) / D_R
   const south = latitude < 0
   const minLon = south ? longitude - longDeltaBottom : longitude - longDeltaTop
   const maxLon = south ? longitude + longDeltaBottom : longitude + longDeltaTop

@@ -103,6 +103,7 @@ import {
   helpReply,
 } from './parse.ts'
 import { blockedClientCounts } from './blocking.ts'
+import { lolwutCommand } from './lolwut.ts'
 import { debugMallctlInt, debugMallctlStr } from './mallctl.ts'
 import { slowlogReset } from '../slowlog.ts'
 import { trackingClients, trackingInfo, trackingInvalidateKey } from '../tracking.ts'
@@ -117,14 +118,6 @@ import {
 } from './spec.ts'
 
 // --- Formatting helpers ---
-
-/** printf("%.2f"): round half to even on exact binary ties, as glibc does. */
-export function fmt2(x: number): string {
-  const scaled = x * 100
-  const floor = Math.floor(scaled)
-  if (scaled - floor === 0.5) return ((floor % 2 === 0 ? floor : floor + 1) / 100).toFixed(2)
-  return x.toFixed(2)
-}
 
 function lines(pairs: readonly (readonly [string, string | number])[]): string {
   let out = ''
@@ -285,7 +278,7 @@ function infoStats(srv: ServerState): string {
     ['sync_partial_ok', 0],
     ['sync_partial_err', 0],
     ['expired_keys', s.expiredKeys],
-    ['expired_stale_perc', fmt2(s.expiredStalePerc * 100)],
+    ['expired_stale_perc', formatFixed(s.expiredStalePerc * 100, 2)],
     ['expired_time_cap_reached_count', s.expiredTimeCapReachedCount],
     ['expire_cycle_cpu_milliseconds', Math.trunc(s.expireCycleTimeUsed / 1000)],
     ['evicted_keys', s.evictedKeys],
@@ -361,7 +354,7 @@ function infoCommandStats(srv: ServerState): string {
     if (st !== undefined && (st.calls > 0 || st.failed > 0 || st.rejected > 0))
       out +=
         `cmdstat_${fullname}:calls=${String(st.calls)},usec=${String(st.usec)}` +
-        `,usec_per_call=${fmt2(st.calls === 0 ? 0 : Math.fround(Math.fround(st.usec) / st.calls))}` +
+        `,usec_per_call=${formatFixed(st.calls === 0 ? 0 : Math.fround(Math.fround(st.usec) / st.calls), 2)}` +
         `,rejected_calls=${String(st.rejected)},failed_calls=${String(st.failed)}\r\n`
     for (const sub of spec.subcommands ?? []) visit(sub, spec)
   }
@@ -1434,13 +1427,13 @@ function dictStatsHt<V>(d: Dict<V>, t: 0 | 1): string {
     `Hash table ${String(t)} stats (${name}):\n table size: ${String(size)}\n` +
     ` number of elements: ${String(d.used[t])}\n different slots: ${String(slots)}\n` +
     ` max chain length: ${String(maxchain)}\n` +
-    ` avg chain length (counted): ${fmt2(Math.fround(totchain / slots))}\n` +
-    ` avg chain length (computed): ${fmt2(Math.fround(d.used[t] / slots))}\n` +
+    ` avg chain length (counted): ${formatFixed(Math.fround(totchain / slots), 2)}\n` +
+    ` avg chain length (computed): ${formatFixed(Math.fround(d.used[t] / slots), 2)}\n` +
     ' Chain length distribution:\n'
   for (let i = 0; i < VECTLEN - 1; i++) {
     const n = clvector[i] ?? 0
     if (n === 0) continue
-    out += `   ${String(i)}: ${String(n)} (${fmt2(Math.fround(Math.fround(n / size) * 100))}%)\n`
+    out += `   ${String(i)}: ${String(n)} (${formatFixed(Math.fround(Math.fround(n / size) * 100), 2)}%)\n`
   }
   return out
 }
@@ -1855,19 +1848,6 @@ function latencyDoctorCommand(c: CommandCall): Reply {
       ? "I'm sorry, Dave, I can't do that. Latency monitoring is disabled in this Redis instance. You may use \"CONFIG SET latency-monitor-threshold <milliseconds>.\" in order to enable it. If we weren't in a deep space mission I'd suggest to take a look at https://redis.io/topics/latency-monitor.\n"
       : 'Dave, no latency spike was observed during the lifetime of this Redis instance, not in the slightest bit. I honestly think you ought to sit down calmly, take a stress pill, and think things over.\n',
   )
-}
-
-/**
- * lolwut.c lolwutCommand: VERSION n picks the art (5 and 6 draw it with rand(), which no
- * other server can reproduce; we answer those like the rest); 7.0's own version prints
- * just "Redis ver. 7.0.15".
- */
-function lolwutCommand(c: CommandCall): Reply {
-  if (c.argv.length >= 3 && eqIgnoreCase(c.argv[1], 'version')) {
-    const v = getLongOrReply(c.argv[2] ?? '')
-    if (typeof v === 'object') return v
-  }
-  return verbatimReply(c.client.resp, 'Redis ver. 7.0.15\n')
 }
 
 export const serverCommands: readonly CommandSpec[] = [

@@ -62,6 +62,7 @@ import { sdsHdrSize, sdsReqType, sdsZmallocSize, type Sds } from '../structures/
 import type { RedisObject } from '../types/object.ts'
 import { streamAllocSize, streamComputeSize, type Stream } from '../types/t_stream.ts'
 import type { RedisDb } from './db.ts'
+import { addReplyDoubleText, formatFixed } from '../util/numbers.ts'
 
 // --- Constants: measured on redis-server 7.0.15, malloc=jemalloc-5.3.0, 64-bit ---
 
@@ -853,21 +854,13 @@ export function memoryUsageOfKey(
 
 // --- INFO memory ---
 
-/** printf("%.2f") with C's round-half-even on exact ties (toFixed rounds ties up). */
-export function formatFixed2(x: number): string {
-  const scaled = x * 100
-  const floor = Math.floor(scaled)
-  if (scaled - floor === 0.5 && floor % 2 === 0) return (floor / 100).toFixed(2)
-  return x.toFixed(2)
-}
-
 /** server.c bytesToHuman: B, then K/M/G/T/P with two decimals. */
 export function bytesToHuman(n: number): string {
   const units = ['K', 'M', 'G', 'T', 'P']
   if (n < 1024) return `${String(n)}B`
   let div = 1024
   for (const u of units) {
-    if (n < div * 1024) return `${formatFixed2(n / div)}${u}`
+    if (n < div * 1024) return `${formatFixed(n / div, 2)}${u}`
     div *= 1024
   }
   return `${String(n)}B`
@@ -890,21 +883,6 @@ function allocatorModel(used: number): {
   return { allocated, active, resident, rss }
 }
 
-/** printf("%.17g"): how addReplyDouble prints a double in RESP2. */
-export function formatDouble17g(x: number): string {
-  if (!Number.isFinite(x)) return x > 0 ? 'inf' : x < 0 ? '-inf' : 'nan'
-  if (x === 0) return Object.is(x, -0) ? '-0' : '0'
-  const exp = Math.floor(Math.log10(Math.abs(x)))
-  if (exp < -4 || exp >= 17) {
-    const [mant = '', e = '0'] = x.toExponential(16).split('e')
-    const m = mant.includes('.') ? mant.replace(/0+$/, '').replace(/\.$/, '') : mant
-    const n = Number(e)
-    return `${m}e${n < 0 ? '-' : '+'}${String(Math.abs(n)).padStart(2, '0')}`
-  }
-  const fixed = x.toFixed(Math.max(0, 16 - exp))
-  return fixed.includes('.') ? fixed.replace(/0+$/, '').replace(/\.$/, '') : fixed
-}
-
 /** MEMORY STATS (object.c memoryCommand "stats"): a map (a flat array of pairs in RESP2). */
 export function memoryStatsReply(srv: ServerState, resp: Protocol = 2): Reply {
   const mh = getMemoryOverheadData(srv)
@@ -915,7 +893,7 @@ export function memoryStatsReply(srv: ServerState, resp: Protocol = 2): Reply {
     out.push(bulk(name), integer(v))
   }
   const dbl = (name: string, v: number): void => {
-    out.push(bulk(name), doubleReply(resp, formatDouble17g(v)))
+    out.push(bulk(name), doubleReply(resp, addReplyDoubleText(v)))
   }
   ll('peak.allocated', mh.peakAllocated)
   ll('total.allocated', used)
@@ -1016,11 +994,11 @@ export function genInfoMemorySection(srv: ServerState): string {
     ['used_memory_rss_human', human(rss)],
     ['used_memory_peak', mh.peakAllocated],
     ['used_memory_peak_human', human(mh.peakAllocated)],
-    ['used_memory_peak_perc', `${formatFixed2(mh.peakPerc)}%`],
+    ['used_memory_peak_perc', `${formatFixed(mh.peakPerc, 2)}%`],
     ['used_memory_overhead', mh.overheadTotal],
     ['used_memory_startup', mh.startupAllocated],
     ['used_memory_dataset', mh.dataset],
-    ['used_memory_dataset_perc', `${formatFixed2(mh.datasetPerc)}%`],
+    ['used_memory_dataset_perc', `${formatFixed(mh.datasetPerc, 2)}%`],
     ['allocator_allocated', allocated],
     ['allocator_active', active],
     ['allocator_resident', resident],
@@ -1042,13 +1020,13 @@ export function genInfoMemorySection(srv: ServerState): string {
     ['maxmemory', maxmemory],
     ['maxmemory_human', human(maxmemory)],
     ['maxmemory_policy', srv.config.maxmemoryPolicy],
-    ['allocator_frag_ratio', formatFixed2(active / allocated)],
+    ['allocator_frag_ratio', formatFixed(active / allocated, 2)],
     ['allocator_frag_bytes', active - allocated],
-    ['allocator_rss_ratio', formatFixed2(resident / active)],
+    ['allocator_rss_ratio', formatFixed(resident / active, 2)],
     ['allocator_rss_bytes', resident - active],
-    ['rss_overhead_ratio', formatFixed2(rss / resident)],
+    ['rss_overhead_ratio', formatFixed(rss / resident, 2)],
     ['rss_overhead_bytes', rss - resident],
-    ['mem_fragmentation_ratio', formatFixed2(rss / used)],
+    ['mem_fragmentation_ratio', formatFixed(rss / used, 2)],
     ['mem_fragmentation_bytes', rss - used],
     ['mem_not_counted_for_evict', 0],
     ['mem_replication_backlog', 0],

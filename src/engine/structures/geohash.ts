@@ -15,6 +15,8 @@
  * cell's area lies inside the ranges it was decoded from.
  */
 
+import { libmAsin, libmCos, libmSin } from '../util/libm.ts'
+
 export const GEO_STEP_MAX = 26
 export const GEO_LAT_MIN = -85.05112878
 export const GEO_LAT_MAX = 85.05112878
@@ -154,13 +156,13 @@ export function geohashGetDistance(
 ): number {
   const lon1r = lon1d * D_R
   const lon2r = lon2d * D_R
-  const v = Math.sin((lon2r - lon1r) / 2)
+  const v = libmSin((lon2r - lon1r) / 2)
   if (v === 0) return EARTH_RADIUS_IN_METERS * Math.abs(lat2d * D_R - lat1d * D_R)
   const lat1r = lat1d * D_R
   const lat2r = lat2d * D_R
-  const u = Math.sin((lat2r - lat1r) / 2)
-  const a = u * u + Math.cos(lat1r) * Math.cos(lat2r) * v * v
-  return 2.0 * EARTH_RADIUS_IN_METERS * Math.asin(Math.sqrt(a))
+  const u = libmSin((lat2r - lat1r) / 2)
+  const a = u * u + libmCos(lat1r) * libmCos(lat2r) * v * v
+  return 2.0 * EARTH_RADIUS_IN_METERS * libmAsin(Math.sqrt(a))
 }
 
 /**

@@ -8,8 +8,6 @@ import {
   LATENCY_HISTOGRAM_BYTES,
   USED_MEMORY_STARTUP,
   bytesToHuman,
-  formatDouble17g,
-  formatFixed2,
   genInfoMemorySection,
   getMemoryOverheadData,
   memoryDoctorReport,
@@ -21,6 +19,7 @@ import {
 } from '../../../src/engine/keyspace/memory.ts'
 import { rngCreate } from '../../../src/engine/rng.ts'
 import { hdrCreate } from '../../../src/engine/util/hdrHistogram.ts'
+import { addReplyDoubleText, formatFixed } from '../../../src/engine/util/numbers.ts'
 import { queryBufReadLen } from '../../../src/engine/querybuf.ts'
 import { createClientState, createServerState, processCommand } from '../../../src/engine/server.ts'
 import type { RedisDb } from '../../../src/engine/keyspace/db.ts'
@@ -174,8 +173,10 @@ describe('INFO memory formatting', () => {
     expect(bytesToHuman(25276510208)).toBe('23.54G')
   })
   it('rounds exact ties to even like printf', () => {
-    expect(formatFixed2(0.125)).toBe('0.12')
-    expect(formatFixed2(0.375)).toBe('0.38')
+    expect(formatFixed(0.125, 2)).toBe('0.12')
+    expect(formatFixed(0.375, 2)).toBe('0.38')
+    // The double nearest 0.005 lies just above it: no tie, though 0.005 · 100 rounds to 0.5.
+    expect(formatFixed(0.005, 2)).toBe('0.01')
     expect(bytesToHuman(1024 + 128)).toBe('1.12K')
   })
   it('prints 7.0.15 fields in order with consistent overhead/dataset', () => {
@@ -247,11 +248,14 @@ describe('running accounting equals a fresh walk (property)', () => {
 
 describe('MEMORY STATS and DOCTOR', () => {
   it('prints doubles as %.17g', () => {
-    expect(formatDouble17g(Math.fround(1.0830460786819458))).toBe('1.0830460786819458')
-    expect(formatDouble17g(0.5)).toBe('0.5')
-    expect(formatDouble17g(100)).toBe('100')
-    expect(formatDouble17g(1e20)).toBe('1e+20')
-    expect(formatDouble17g(1e-5)).toBe('1.0000000000000001e-05')
+    expect(addReplyDoubleText(Math.fround(1.0830460786819458))).toBe('1.0830460786819458')
+    expect(addReplyDoubleText(0.5)).toBe('0.5')
+    expect(addReplyDoubleText(100)).toBe('100')
+    expect(addReplyDoubleText(1e20)).toBe('1e+20')
+    expect(addReplyDoubleText(1e-5)).toBe('1.0000000000000001e-05')
+    // The exponent is the one of the rounded digits, not log10 of the value (glibc's %.17g).
+    expect(addReplyDoubleText(99999999999999984)).toBe('99999999999999984')
+    expect(addReplyDoubleText(9.9999999999999991e-5)).toBe('9.9999999999999991e-05')
   })
   it('reports per-db overhead with sizeof(dictEntry) 24, robj 16 and 8 per bucket', () => {
     const { srv, ctx, db, set } = setup()
