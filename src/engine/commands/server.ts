@@ -250,7 +250,7 @@ function getInstantaneousMetric(s: ServerStats, metric: number): number {
 
 /** `(float)getInstantaneousMetric(metric)/1024` printed with %.2f. */
 function instantaneousKbps(s: ServerStats, metric: number): string {
-  return fmt2(Math.fround(Math.fround(getInstantaneousMetric(s, metric)) / 1024))
+  return formatFixed(Math.fround(Math.fround(getInstantaneousMetric(s, metric)) / 1024), 2)
 }
 
 function infoStats(srv: ServerState): string {
