@@ -14,7 +14,15 @@ const children: ChildProcess[] = []
 
 afterAll(() => {
   // npm starts tsx which starts node: the whole process group we spawned goes.
-  for (const child of children) if (child.pid !== undefined) process.kill(-child.pid, 'SIGTERM')
+  for (const child of children) {
+    if (child.pid === undefined) continue
+    try {
+      process.kill(-child.pid, 'SIGTERM')
+    } catch (e) {
+      // A group that already ended (a server stopped by SHUTDOWN) has nothing left to stop.
+      if ((e as NodeJS.ErrnoException).code !== 'ESRCH') throw e
+    }
+  }
 })
 
 /** A free port on loopback. */
