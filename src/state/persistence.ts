@@ -200,7 +200,11 @@ export function playheadMarkOf(s: AppState): PlayheadMark | undefined {
   const atEnd =
     s.playhead.item === s.items.length - 1 && s.playhead.step >= (last?.events.length ?? 0)
   if (atEnd) return undefined
-  return { position: s.items[s.playhead.item]?.position ?? 0, step: s.playhead.step }
+  return {
+    position: s.items[s.playhead.item]?.position ?? 0,
+    step: s.playhead.step,
+    level: s.traceLevel,
+  }
 }
 
 /** Loads the saved session, or null when there is none or it is unreadable. */
@@ -447,9 +451,10 @@ function parseInterrupted(x: unknown): InterruptedCommand | null {
 
 function parseMark(x: unknown): PlayheadMark | null {
   if (typeof x !== 'object' || x === null) return null
-  const { position, step } = x as Loose<'position' | 'step'>
+  const { position, step, level } = x as Loose<'position' | 'step' | 'level'>
   if (!Number.isSafeInteger(position) || !Number.isSafeInteger(step)) return null
-  return { position: position as number, step: step as number }
+  const mark = { position: position as number, step: step as number }
+  return level === 'off' || level === 'summary' || level === 'full' ? { ...mark, level } : mark
 }
 
 function parseSeed(x: unknown): SessionSeed | null {

@@ -219,6 +219,12 @@ export interface InterruptedCommand {
 export interface PlayheadMark {
   readonly position: number
   readonly step: number
+  /**
+   * The trace level the step is counted at (the author's): step 9 of a summary trace is the
+   * intset upgrade, step 9 of the full trace a binary search before it. A restore replays
+   * the log at this level so that the step names the same event. Absent: the reader's level.
+   */
+  readonly level?: TraceLevel
 }
 
 /**
