@@ -332,6 +332,7 @@ export function connectBridge(
       items,
       now: result.now,
       ...(saved.at ? { at: saved.at } : {}),
+      ...(saved.pinned ? { pinned: saved.pinned } : {}),
     })
   }
 

@@ -188,6 +188,7 @@ export function reloadSessionOf(s: AppState): SavedSession {
     ...savedSessionOf(s),
     ...(r ? { interrupted: { client: r.client, argv: r.argv } } : {}),
     ...(s.heldLines.length > 0 ? { held: s.heldLines } : {}),
+    ...(s.pinned.length > 0 ? { pinned: s.pinned } : {}),
   }
 }
 
@@ -278,7 +279,15 @@ export function attachPersistence(
   const unsubs = [
     store.subscribe(
       (s) =>
-        [s.log, s.tabs.length, s.activeTab, s.status, s.running === null, s.heldLines] as const,
+        [
+          s.log,
+          s.tabs.length,
+          s.activeTab,
+          s.status,
+          s.running === null,
+          s.heldLines,
+          s.pinned,
+        ] as const,
       () => {
         if (store.getState().status !== 'ready') return
         if (timer !== null) clearTimeout(timer)
@@ -420,6 +429,7 @@ export function parseSavedSession(x: unknown): SavedSession | null {
   const at = parseMark((o as Loose<'at'>).at)
   const interrupted = parseInterrupted((o as Loose<'interrupted'>).interrupted)
   const held = parseHeld((o as Loose<'held'>).held)
+  const pinned = parsePinned((o as Loose<'pinned'>).pinned)
   return {
     v: 1,
     session,
@@ -429,7 +439,12 @@ export function parseSavedSession(x: unknown): SavedSession | null {
     ...(at ? { at } : {}),
     ...(interrupted ? { interrupted } : {}),
     ...(held.length > 0 ? { held } : {}),
+    ...(pinned.length > 0 ? { pinned } : {}),
   }
+}
+
+function parsePinned(x: unknown): string[] {
+  return Array.isArray(x) ? x.filter((k: unknown): k is string => typeof k === 'string') : []
 }
 
 function parseHeld(x: unknown): HeldLine[] {

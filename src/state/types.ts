@@ -201,6 +201,11 @@ export interface SavedSession {
    * (they are not run). Only the page's own save carries them (not permalinks, files).
    */
   readonly held?: readonly HeldLine[]
+  /**
+   * Keys pinned beside the command's key: the page's own save keeps them, so a reload shows
+   * the same panels (not permalinks and files, which open a scene, not a reader's layout).
+   */
+  readonly pinned?: readonly string[]
 }
 
 /** A console line waiting its turn behind a blocking or long command: its tab and text. */

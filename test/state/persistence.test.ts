@@ -93,6 +93,29 @@ describe('session persistence (localStorage backend)', () => {
     b.dispose()
   })
 
+  it('keeps the pinned panels across a reload, but not in a permalink or a file', async () => {
+    localStorage.clear()
+    const kv = storageKv(localStorage)
+    const a = await createHarness({ factory: createServer })
+    const detach = attachPersistence(a.store, kv, 0)
+    await a.run(['SADD', 'nums', '1', '2'], ['SET', 'k', 'v'])
+    // Pinning alone (no new command) is saved.
+    a.store.getState().panelPinned('nums')
+    await vi.waitFor(async () => {
+      expect((await loadSession(kv))?.pinned).toEqual(['nums'])
+    })
+    // A permalink and an exported file are savedSessionOf: a scene, not the reader's layout.
+    expect(savedSessionOf(a.store.getState())).not.toHaveProperty('pinned')
+    detach()
+    a.dispose()
+    const b = await createHarness({ factory: createServer, saved: await loadSession(kv) })
+    expect(b.store.getState().pinned).toEqual(['nums'])
+    await b.bridge.idle()
+    expect(b.store.getState().view?.pinned.map((p) => p.key)).toEqual(['nums'])
+    expect(b.store.getState().view?.pinned[0]?.view).not.toBeNull()
+    b.dispose()
+  })
+
   it('restores an INFO reply as raw output, as it was printed before the reload', async () => {
     localStorage.clear()
     const kv = storageKv(localStorage)
