@@ -232,6 +232,7 @@ describe('projector mode at the back of the room', () => {
       ['GEOADD g 13.36 38.11 Palermo 15.08 37.50 Catania'],
       ['SET s hello EX 100'],
       ['CONFIG SET zset-max-listpack-entries 2', 'ZADD z 1 a 2 b 3 c'],
+      ['WATCH s', 'MULTI', 'SET s 1'],
     ]) {
       for (const line of lines) await runLine(page, line)
       const smallest = await smallestPanelText(page)
