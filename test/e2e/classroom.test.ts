@@ -124,6 +124,29 @@ describe('a scene keeps what it is about on screen', () => {
   })
 })
 
+describe('a learner in half a laptop screen', () => {
+  it('sees the step controls and the top of the panel as a command plays, at 760×820', async () => {
+    const viewport = { width: 760, height: 820 }
+    const page = await openApp(browser(), `${baseUrl}?seed=7&clock=paused`, { viewport })
+    await runLine(page, 'SADD nums 1 2 3')
+    const panel = page.locator('section.panel[data-panel="intset"]')
+    await expect.poll(() => panel.count()).toBe(1)
+    // One column: the console took 60 % of the height and pushed the diagram and the step
+    // controls below the fold. Now the controls stay at the window's foot, and the panel
+    // starts above them.
+    const stepBack = await page.getByRole('button', { name: 'Step back' }).boundingBox()
+    expect((stepBack?.y ?? 1e9) + (stepBack?.height ?? 0)).toBeLessThanOrEqual(viewport.height)
+    const footer = await page.locator('footer.layout-timeline').boundingBox()
+    const top = await panel.boundingBox()
+    expect(top?.y ?? 1e9).toBeLessThan(footer?.y ?? 0)
+    // The settings fold behind one button, as on a phone.
+    expect(await page.getByRole('combobox', { name: 'Language' }).isVisible()).toBe(false)
+    await page.getByRole('button', { name: 'Settings' }).click()
+    expect(await page.getByRole('combobox', { name: 'Language' }).isVisible()).toBe(true)
+    await page.context().close()
+  })
+})
+
 /** Sizes a reader at the back of the room depends on, in CSS px as drawn. */
 function sizes(page: Page) {
   return page.evaluate(() => {
