@@ -1,5 +1,5 @@
 /** The keyboard shortcuts overlay (opened with ?), a modal dialog closed by Escape. */
-import { useEffect, useRef, type ReactNode } from 'react'
+import { useEffect, useRef, type KeyboardEvent, type ReactNode } from 'react'
 import { useT } from '../i18n/useT.ts'
 import { useAppStore } from '../state/react.ts'
 
@@ -15,6 +15,21 @@ const SHORTCUTS = [
   ['Tab', 'help.tab'],
   ['Esc', 'help.escape'],
 ] as const
+
+/**
+ * Tab and Shift+Tab go round the dialog's controls: a modal dialog keeps the focus (Tab from
+ * Close went on to the page behind the overlay, where a keyboard user could not see it).
+ */
+function keepFocusIn(dialog: HTMLElement, e: KeyboardEvent<HTMLElement>): void {
+  const controls = [...dialog.querySelectorAll<HTMLElement>('button, [href], input, select')]
+  const first = controls[0]
+  const last = controls.at(-1)
+  const edge = e.shiftKey ? first : last
+  const inside = dialog.contains(document.activeElement)
+  if (edge === undefined || (inside && document.activeElement !== edge)) return
+  e.preventDefault()
+  ;(e.shiftKey ? last : first)?.focus()
+}
 
 export function HelpOverlay(): ReactNode {
   const t = useT()
@@ -44,6 +59,7 @@ export function HelpOverlay(): ReactNode {
         }}
         onKeyDown={(e) => {
           if (e.key === 'Escape') store.getState().helpClosed()
+          else if (e.key === 'Tab') keepFocusIn(e.currentTarget, e)
         }}
       >
         <h2 id="help-title">{t('help.title')}</h2>

@@ -130,6 +130,14 @@ async function boot(): Promise<void> {
   if (fromLink) await saveSession(kv, savedSessionOf(store.getState()))
 }
 
+// A permalink pasted into the address bar of a tab already showing the app only changes the
+// fragment: the browser does not load the page again, and the link would do nothing. Loading
+// it again opens the link as a new tab would (the session on screen is saved first, as for
+// any reload).
+window.addEventListener('hashchange', () => {
+  if (decodePermalink(window.location.hash) !== null) window.location.reload()
+})
+
 // After one visit the site works with no network (src/offline).
 registerOfflineWorker()
 

@@ -298,9 +298,18 @@ export function connectBridge(
   async function restore(saved: SavedSession): Promise<void> {
     viewCache.clear()
     st().engineStatusChanged('replaying', { done: 0, total: 0 })
-    const result = await client.replay(saved.session, saved.log, true, (done, total) => {
-      st().engineStatusChanged('replaying', { done, total })
-    })
+    // A permalink's step is counted at its author's trace level: replay at that level, so
+    // the timeline has the author's steps, then go back to the reader's for new commands.
+    const level = saved.at?.level ?? st().traceLevel
+    if (level !== st().traceLevel) await client.setTraceLevel(level)
+    let result: Awaited<ReturnType<typeof client.replay>>
+    try {
+      result = await client.replay(saved.session, saved.log, true, (done, total) => {
+        st().engineStatusChanged('replaying', { done, total })
+      })
+    } finally {
+      if (level !== st().traceLevel) await client.setTraceLevel(st().traceLevel)
+    }
     const items: TimelineItem[] = []
     for (const t of result.traces) {
       if (isWireConnect(t)) items.push(itemFromConnect(t))
@@ -323,6 +332,7 @@ export function connectBridge(
       items,
       now: result.now,
       ...(saved.at ? { at: saved.at } : {}),
+      ...(saved.pinned ? { pinned: saved.pinned } : {}),
     })
   }
 

@@ -188,6 +188,7 @@ export function reloadSessionOf(s: AppState): SavedSession {
     ...savedSessionOf(s),
     ...(r ? { interrupted: { client: r.client, argv: r.argv } } : {}),
     ...(s.heldLines.length > 0 ? { held: s.heldLines } : {}),
+    ...(s.pinned.length > 0 ? { pinned: s.pinned } : {}),
   }
 }
 
@@ -200,7 +201,11 @@ export function playheadMarkOf(s: AppState): PlayheadMark | undefined {
   const atEnd =
     s.playhead.item === s.items.length - 1 && s.playhead.step >= (last?.events.length ?? 0)
   if (atEnd) return undefined
-  return { position: s.items[s.playhead.item]?.position ?? 0, step: s.playhead.step }
+  return {
+    position: s.items[s.playhead.item]?.position ?? 0,
+    step: s.playhead.step,
+    level: s.traceLevel,
+  }
 }
 
 /** Loads the saved session, or null when there is none or it is unreadable. */
@@ -274,7 +279,15 @@ export function attachPersistence(
   const unsubs = [
     store.subscribe(
       (s) =>
-        [s.log, s.tabs.length, s.activeTab, s.status, s.running === null, s.heldLines] as const,
+        [
+          s.log,
+          s.tabs.length,
+          s.activeTab,
+          s.status,
+          s.running === null,
+          s.heldLines,
+          s.pinned,
+        ] as const,
       () => {
         if (store.getState().status !== 'ready') return
         if (timer !== null) clearTimeout(timer)
@@ -416,6 +429,7 @@ export function parseSavedSession(x: unknown): SavedSession | null {
   const at = parseMark((o as Loose<'at'>).at)
   const interrupted = parseInterrupted((o as Loose<'interrupted'>).interrupted)
   const held = parseHeld((o as Loose<'held'>).held)
+  const pinned = parsePinned((o as Loose<'pinned'>).pinned)
   return {
     v: 1,
     session,
@@ -425,7 +439,12 @@ export function parseSavedSession(x: unknown): SavedSession | null {
     ...(at ? { at } : {}),
     ...(interrupted ? { interrupted } : {}),
     ...(held.length > 0 ? { held } : {}),
+    ...(pinned.length > 0 ? { pinned } : {}),
   }
+}
+
+function parsePinned(x: unknown): string[] {
+  return Array.isArray(x) ? x.filter((k: unknown): k is string => typeof k === 'string') : []
 }
 
 function parseHeld(x: unknown): HeldLine[] {
@@ -447,9 +466,10 @@ function parseInterrupted(x: unknown): InterruptedCommand | null {
 
 function parseMark(x: unknown): PlayheadMark | null {
   if (typeof x !== 'object' || x === null) return null
-  const { position, step } = x as Loose<'position' | 'step'>
+  const { position, step, level } = x as Loose<'position' | 'step' | 'level'>
   if (!Number.isSafeInteger(position) || !Number.isSafeInteger(step)) return null
-  return { position: position as number, step: step as number }
+  const mark = { position: position as number, step: step as number }
+  return level === 'off' || level === 'summary' || level === 'full' ? { ...mark, level } : mark
 }
 
 function parseSeed(x: unknown): SessionSeed | null {

@@ -160,6 +160,8 @@ export interface RestoredSession {
   readonly now: number
   /** Where to put the playhead (a permalink's); absent: at the end. */
   readonly at?: PlayheadMark
+  /** Keys pinned before a reload; absent: the pins stay as they are. */
+  readonly pinned?: readonly string[]
 }
 
 export interface PlayerSlice {
@@ -662,6 +664,7 @@ const createSessionSlice =
             progress: null,
             view: null,
             focus: null,
+            ...(r.pinned ? { pinned: [...r.pinned] } : {}),
           },
           false,
           'bridge/sessionRestored',

@@ -201,6 +201,11 @@ export interface SavedSession {
    * (they are not run). Only the page's own save carries them (not permalinks, files).
    */
   readonly held?: readonly HeldLine[]
+  /**
+   * Keys pinned beside the command's key: the page's own save keeps them, so a reload shows
+   * the same panels (not permalinks and files, which open a scene, not a reader's layout).
+   */
+  readonly pinned?: readonly string[]
 }
 
 /** A console line waiting its turn behind a blocking or long command: its tab and text. */
@@ -219,6 +224,12 @@ export interface InterruptedCommand {
 export interface PlayheadMark {
   readonly position: number
   readonly step: number
+  /**
+   * The trace level the step is counted at (the author's): step 9 of a summary trace is the
+   * intset upgrade, step 9 of the full trace a binary search before it. A restore replays
+   * the log at this level so that the step names the same event. Absent: the reader's level.
+   */
+  readonly level?: TraceLevel
 }
 
 /**

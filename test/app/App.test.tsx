@@ -146,7 +146,14 @@ describe('timeline controls', { timeout: 30_000 }, () => {
     fireEvent.keyDown(document.body, { key: ' ' })
     expect(h.store.getState().playing).toBe(false)
     fireEvent.keyDown(document.body, { key: '?' })
-    expect(screen.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeInTheDocument()
+    const dialog = screen.getByRole('dialog', { name: 'Keyboard shortcuts' })
+    // A modal dialog keeps the keyboard focus: Tab and Shift+Tab stay on its Close button.
+    const close = within(dialog).getByRole('button', { name: 'Close' })
+    expect(close).toHaveFocus()
+    await userEvent.tab()
+    expect(close).toHaveFocus()
+    await userEvent.tab({ shift: true })
+    expect(close).toHaveFocus()
     fireEvent.keyDown(document.body, { key: 'Escape' })
     expect(screen.queryByRole('dialog')).not.toBeInTheDocument()
     // On a command line with text the arrows move its cursor, not the timeline...

@@ -124,6 +124,29 @@ describe('a scene keeps what it is about on screen', () => {
   })
 })
 
+describe('a learner in half a laptop screen', () => {
+  it('sees the step controls and the top of the panel as a command plays, at 760×820', async () => {
+    const viewport = { width: 760, height: 820 }
+    const page = await openApp(browser(), `${baseUrl}?seed=7&clock=paused`, { viewport })
+    await runLine(page, 'SADD nums 1 2 3')
+    const panel = page.locator('section.panel[data-panel="intset"]')
+    await expect.poll(() => panel.count()).toBe(1)
+    // One column: the console took 60 % of the height and pushed the diagram and the step
+    // controls below the fold. Now the controls stay at the window's foot, and the panel
+    // starts above them.
+    const stepBack = await page.getByRole('button', { name: 'Step back' }).boundingBox()
+    expect((stepBack?.y ?? 1e9) + (stepBack?.height ?? 0)).toBeLessThanOrEqual(viewport.height)
+    const footer = await page.locator('footer.layout-timeline').boundingBox()
+    const top = await panel.boundingBox()
+    expect(top?.y ?? 1e9).toBeLessThan(footer?.y ?? 0)
+    // The settings fold behind one button, as on a phone.
+    expect(await page.getByRole('combobox', { name: 'Language' }).isVisible()).toBe(false)
+    await page.getByRole('button', { name: 'Settings' }).click()
+    expect(await page.getByRole('combobox', { name: 'Language' }).isVisible()).toBe(true)
+    await page.context().close()
+  })
+})
+
 /** Sizes a reader at the back of the room depends on, in CSS px as drawn. */
 function sizes(page: Page) {
   return page.evaluate(() => {
@@ -183,6 +206,67 @@ describe('projector mode for a teacher', () => {
     await page.reload()
     await page.waitForFunction(() => window.__xray?.store.getState().status === 'ready')
     expect(await page.evaluate(() => document.documentElement.dataset['projector'])).toBe('false')
+    await page.context().close()
+  })
+})
+
+/**
+ * The smallest text in the panels as drawn on screen, in CSS px, with what it says: an SVG
+ * label's font size times its drawing's scale (a zoom, a viewBox fitted to the panel), an
+ * HTML text's font size.
+ */
+function smallestPanelText(page: Page): Promise<{ px: number; text: string }> {
+  return page.evaluate(() => {
+    let min = { px: Infinity, text: '' }
+    const see = (px: number, text: string): void => {
+      if (px < min.px) min = { px: Math.round(px * 10) / 10, text }
+    }
+    for (const panel of document.querySelectorAll('.layout-panels section.panel')) {
+      for (const svg of panel.querySelectorAll('svg')) {
+        const drawn = svg.getBoundingClientRect().width
+        if (drawn === 0) continue
+        const units = svg.viewBox.baseVal.width || Number(svg.getAttribute('width')) || drawn
+        for (const t of svg.querySelectorAll('text')) {
+          if (t.textContent.trim() === '' || t.getBoundingClientRect().height === 0) continue
+          see((parseFloat(getComputedStyle(t).fontSize) * drawn) / units, t.textContent)
+        }
+      }
+      for (const el of panel.querySelectorAll('*')) {
+        if (el.closest('svg') !== null || el.getBoundingClientRect().height === 0) continue
+        const own = [...el.childNodes].some(
+          (n) => n.nodeType === 3 && (n.textContent ?? '').trim() !== '',
+        )
+        if (own) see(parseFloat(getComputedStyle(el).fontSize), el.textContent)
+      }
+    }
+    return min
+  })
+}
+
+describe('projector mode at the back of the room', () => {
+  it('draws every panel label at 16 px or more, on a 1366 px projector', async () => {
+    const page = await openApp(browser(), `${baseUrl}?seed=7&clock=paused&projector=1`, {
+      viewport: LAPTOP,
+    })
+    for (const lines of [
+      ['XADD st 1-1 f v', 'XADD st 2-1 f v g w', 'XGROUP CREATE st g 0'],
+      ['XREADGROUP GROUP g c1 COUNT 1 STREAMS st >'],
+      ['PFADD visitors a b c d'],
+      ['GEOADD g 13.36 38.11 Palermo 15.08 37.50 Catania'],
+      ['SET s hello EX 100'],
+      ['CONFIG SET zset-max-listpack-entries 2', 'ZADD z 1 a 2 b 3 c'],
+      ['WATCH s', 'MULTI', 'SET s 1'],
+    ]) {
+      for (const line of lines) await runLine(page, line)
+      const smallest = await smallestPanelText(page)
+      expect({ after: lines.at(-1), ...smallest, ok: smallest.px >= 16 }).toMatchObject({
+        ok: true,
+      })
+    }
+    // Larger drawings scroll inside their panel; the page itself never scrolls sideways.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+      LAPTOP.width,
+    )
     await page.context().close()
   })
 })

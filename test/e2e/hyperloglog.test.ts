@@ -117,3 +117,33 @@ describe('HyperLogLog hash bits a learner can read', () => {
     }
   })
 })
+
+describe('HyperLogLog registers on a phone', () => {
+  it('fits the 128 columns in a 390 px panel, the raised register framed over its cell', async () => {
+    const page = await openApp(browser(), `${baseUrl}?seed=7&clock=paused`, {
+      viewport: { width: 390, height: 844 },
+    })
+    await runLine(page, 'PFADD visitors alice')
+    const events = await itemEventTypes(page)
+    await selectStep(page, events.indexOf('hll/registerUpdated') + 1)
+    const panel = page.locator('section.panel[data-panel="hyperloglog"]')
+    await expect.poll(() => panel.getByTestId('hll-heat-focus').count()).toBe(1)
+    const index = Number(await panel.getByTestId('hll-hash').getAttribute('data-index'))
+    const box = await panel.boundingBox()
+    const canvas = await panel.locator('.hll-heatmap canvas').boundingBox()
+    const frame = await panel.locator('.hll-heatmap__focus').boundingBox()
+    if (box === null || canvas === null || frame === null) throw new Error('not drawn')
+    // The whole grid inside the panel: at 384 px it ran past a phone's edge.
+    expect(canvas.x).toBeGreaterThanOrEqual(box.x)
+    expect(canvas.x + canvas.width).toBeLessThanOrEqual(box.x + box.width)
+    expect(canvas.width / canvas.height).toBeCloseTo(1, 2)
+    // The frame scaled with the grid: its centre is on the register's cell.
+    const cell = canvas.width / 128
+    const [col, row] = [index % 128, Math.floor(index / 128)]
+    expect(Math.abs(frame.x + frame.width / 2 - (canvas.x + (col + 0.5) * cell))).toBeLessThan(cell)
+    expect(Math.abs(frame.y + frame.height / 2 - (canvas.y + (row + 0.5) * cell))).toBeLessThan(
+      cell,
+    )
+    await page.close()
+  })
+})

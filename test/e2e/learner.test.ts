@@ -99,6 +99,34 @@ describe('a learner following the steps', () => {
     }
   })
 
+  it('opens a permalink pasted into the address bar of a tab already showing the app', async () => {
+    const author = await open()
+    for (const line of ['SADD nums 1 2 3', 'SADD nums 70000', 'SET shared yes'])
+      await run(author, line)
+    await author.evaluate(() => window.__xray?.store.getState().itemSelected(1))
+    await author.evaluate(() => window.__xray?.idle())
+    const position = await author.getByTestId('timeline-position').innerText()
+    const link = await author.evaluate(() => window.__xray?.permalink() ?? '')
+    // The learner's own tab, with a session of its own: pasting the link changes only the
+    // fragment, which the browser does not load again by itself.
+    const page = await open()
+    await run(page, 'SET mine 1')
+    await page.goto(link)
+    await expect
+      .poll(() =>
+        page.evaluate(() => {
+          const s = window.__xray?.store.getState()
+          return s?.status === 'ready' && s.items.some((i) => i.argv.includes('shared'))
+        }),
+      )
+      .toBe(true)
+    await page.evaluate(() => window.__xray?.idle())
+    expect(await page.getByTestId('timeline-position').innerText()).toBe(position)
+    expect(await page.getByTestId('caption').innerText()).toBe(
+      await author.getByTestId('caption').innerText(),
+    )
+  })
+
   it('gives a blog author embed code that works pasted into another page', async () => {
     const page = await open()
     for (const line of ['CONFIG SET zset-max-listpack-entries 2', 'ZADD z 1 a 2 b 3 c'])

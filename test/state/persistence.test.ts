@@ -93,6 +93,29 @@ describe('session persistence (localStorage backend)', () => {
     b.dispose()
   })
 
+  it('keeps the pinned panels across a reload, but not in a permalink or a file', async () => {
+    localStorage.clear()
+    const kv = storageKv(localStorage)
+    const a = await createHarness({ factory: createServer })
+    const detach = attachPersistence(a.store, kv, 0)
+    await a.run(['SADD', 'nums', '1', '2'], ['SET', 'k', 'v'])
+    // Pinning alone (no new command) is saved.
+    a.store.getState().panelPinned('nums')
+    await vi.waitFor(async () => {
+      expect((await loadSession(kv))?.pinned).toEqual(['nums'])
+    })
+    // A permalink and an exported file are savedSessionOf: a scene, not the reader's layout.
+    expect(savedSessionOf(a.store.getState())).not.toHaveProperty('pinned')
+    detach()
+    a.dispose()
+    const b = await createHarness({ factory: createServer, saved: await loadSession(kv) })
+    expect(b.store.getState().pinned).toEqual(['nums'])
+    await b.bridge.idle()
+    expect(b.store.getState().view?.pinned.map((p) => p.key)).toEqual(['nums'])
+    expect(b.store.getState().view?.pinned[0]?.view).not.toBeNull()
+    b.dispose()
+  })
+
   it('restores an INFO reply as raw output, as it was printed before the reload', async () => {
     localStorage.clear()
     const kv = storageKv(localStorage)
@@ -417,5 +440,41 @@ describe('permalink', () => {
     })
     expect(c.store.getState().playhead).toEqual({ item: -1, step: 0 })
     for (const h of [a, b, c]) h.dispose()
+  })
+
+  it("opens on the same event when the author's trace level is not the reader's", async () => {
+    const location = { origin: 'https://x.test', pathname: '/', search: '' } as Location
+    const a = await createHarness({
+      factory: createServer,
+      store: { motion: 'reduce', traceLevel: 'summary' },
+    })
+    await a.run(['SADD', 'nums', '1', '2'], ['SADD', 'nums', '3', '4', '70000', '5'], ['PING'])
+    const st = a.store.getState
+    st().itemSelected(1)
+    const item = st().items[1]
+    const upgrade = item?.events.findIndex((e) => e.type === 'intset/upgraded') ?? -1
+    expect(upgrade).toBeGreaterThan(0)
+    st().stepSelected(upgrade + 1) // the upgrade is the step on screen
+    const here = st().playhead
+    // The reader keeps every step (full): the step still names the upgrade, counted as the
+    // author counted it, and the reader's own commands are traced at the reader's level.
+    const b = await createHarness({
+      factory: createServer,
+      store: { motion: 'reduce', traceLevel: 'full' },
+      saved: decodePermalink(permalinkUrl(st(), location).split('#')[1] ?? ''),
+    })
+    const r = b.store.getState()
+    expect(r.playhead).toEqual(here)
+    expect(r.items[here.item]?.events[here.step - 1]?.type).toBe('intset/upgraded')
+    expect(r.traceLevel).toBe('full')
+    await b.run(['SADD', 'other', '1'])
+    expect(
+      b.store
+        .getState()
+        .items.at(-1)
+        ?.events.map((e) => e.type),
+    ).toContain('intset/searched')
+    a.dispose()
+    b.dispose()
   })
 })

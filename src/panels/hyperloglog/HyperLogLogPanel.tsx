@@ -114,10 +114,16 @@ const Heatmap = memo(function Heatmap({ registers, focus, label }: HeatmapProps)
   const w = HEAT_COLS * HEAT_PX
   const h = rows * HEAT_PX
   return (
-    <div className="hll-heatmap" style={{ width: w, height: h }}>
+    // At most the panel's width (a 390 px phone cut the last columns off): the canvas and the
+    // overlay scale together, the overlay through its viewBox.
+    <div className="hll-heatmap" style={{ width: w, aspectRatio: `${String(w)} / ${String(h)}` }}>
       <canvas ref={ref} width={w} height={h} role="img" aria-label={label} />
       {cell && (
-        <svg width={w} height={h} aria-hidden="true" data-testid="hll-heat-focus">
+        <svg
+          viewBox={`0 0 ${String(w)} ${String(h)}`}
+          aria-hidden="true"
+          data-testid="hll-heat-focus"
+        >
           <rect
             x={cell.col * HEAT_PX - 3}
             y={cell.row * HEAT_PX - 3}
