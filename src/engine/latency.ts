@@ -10,9 +10,16 @@
  * the worst latency ever seen by the series. Events live in a Map in insertion order (Redis
  * keeps them in a dict, whose iteration order follows its hash seed). Not modelled: the
  * other sources (expire-cycle, eviction-*, fork, aof-*: the engine has none of those
- * delays) and LATENCY GRAPH's and DOCTOR's reports of recorded events.
+ * delays) and LATENCY DOCTOR's report of recorded events. LATENCY GRAPH draws a series as
+ * latency.c does, with sparkline.c (util/sparkline.ts).
  */
 import type { ServerState } from './state.ts'
+import {
+  SPARKLINE_FILL,
+  createSparklineSequence,
+  sparklineRender,
+  sparklineSequenceAddSample,
+} from './util/sparkline.ts'
 
 export const LATENCY_TS_LEN = 160
 
@@ -103,6 +110,49 @@ export function latencyLatest(srv: ServerState): [string, number, number, number
     out.push([event, last.time, last.latency, ts.max])
   }
   return out
+}
+
+const LATENCY_GRAPH_COLS = 80
+
+/**
+ * latency.c latencyCommandGenSparkeline: LATENCY GRAPH's text for `event`: a title with the
+ * high and low of the used slots and the series' all-time high, a rule, then the slots oldest
+ * first as a filled sparkline 4 rows high, each labelled with how long ago it was taken
+ * (seconds, minutes, hours or days, truncated) at unix second `now`.
+ */
+export function latencyCommandGenSparkline(
+  event: string,
+  ts: LatencyTimeSeries,
+  now: number,
+): string {
+  const seq = createSparklineSequence()
+  let min = 0
+  let max = 0
+  for (let j = 0; j < LATENCY_TS_LEN; j++) {
+    const s = ts.samples[(ts.idx + j) % LATENCY_TS_LEN] as LatencySample
+    if (s.time === 0) continue
+    if (seq.samples.length === 0) {
+      min = max = s.latency
+    } else {
+      if (s.latency > max) max = s.latency
+      if (s.latency < min) min = s.latency
+    }
+    const elapsed = now - s.time
+    const label =
+      elapsed < 60
+        ? `${String(elapsed)}s`
+        : elapsed < 3600
+          ? `${String(Math.trunc(elapsed / 60))}m`
+          : elapsed < 3600 * 24
+            ? `${String(Math.trunc(elapsed / 3600))}h`
+            : `${String(Math.trunc(elapsed / (3600 * 24)))}d`
+    sparklineSequenceAddSample(seq, s.latency, label)
+  }
+  const graph =
+    `${event} - high ${String(max)} ms, low ${String(min)} ms (all time high ${String(ts.max)} ms)\n` +
+    '-'.repeat(LATENCY_GRAPH_COLS) +
+    '\n'
+  return sparklineRender(graph, seq, LATENCY_GRAPH_COLS, 4, SPARKLINE_FILL)
 }
 
 /** Self-check: ring index in range, a full ring of samples, max covers every sample. */

@@ -94,7 +94,12 @@ import {
 import { stringmatchlen } from '../util/glob.ts'
 import { formatFixed, LLONG_MAX, string2ll } from '../util/numbers.ts'
 import { hdrLogCdf, hdrValueAtPercentile, type HdrHistogram } from '../util/hdrHistogram.ts'
-import { latencyLatest, latencyResetEvent, latencySamples } from '../latency.ts'
+import {
+  latencyCommandGenSparkline,
+  latencyLatest,
+  latencyResetEvent,
+  latencySamples,
+} from '../latency.ts'
 import {
   eqIgnoreCase,
   getLongOrReply,
@@ -1839,6 +1844,19 @@ function latencyHistogramCommand(c: CommandCall): Reply {
   return mapReply(c.client.resp, out)
 }
 
+/**
+ * latency.c LATENCY GRAPH <event>: the event's series drawn as text (a verbatim string),
+ * labelled with the time now (time(NULL)); an error for an event with no series. The event
+ * is looked up as a C string, case-sensitively (dictStringKeyCompare is strcmp).
+ */
+function latencyGraphCommand(c: CommandCall): Reply {
+  const event = cstr(c.argv[2] ?? '')
+  const ts = c.srv.latencyEvents.get(event)
+  if (ts === undefined) return error(`ERR No samples available for event '${event}'`)
+  const now = Math.floor(c.ctx.clock.now() / 1000)
+  return verbatimReply(c.client.resp, latencyCommandGenSparkline(event, ts, now))
+}
+
 /** latency.c createLatencyReport with no event recorded (and no transparent huge pages). */
 function latencyDoctorCommand(c: CommandCall): Reply {
   const threshold = configValue(c, 'latency-monitor-threshold')
@@ -1864,9 +1882,7 @@ export const serverCommands: readonly CommandSpec[] = [
   ]),
   defineCommand('latency', undefined, [
     defineSubcommand('latency', 'doctor', latencyDoctorCommand),
-    defineSubcommand('latency', 'graph', (c) =>
-      error(`ERR No samples available for event '${cstr(c.argv[2] ?? '')}'`),
-    ),
+    defineSubcommand('latency', 'graph', latencyGraphCommand),
     defineSubcommand('latency', 'histogram', latencyHistogramCommand),
     defineSubcommand('latency', 'history', (c) => {
       const ts = c.srv.latencyEvents.get(c.argv[2] ?? '')

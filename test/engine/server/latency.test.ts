@@ -1,14 +1,16 @@
 /**
  * The latency monitor and latency histograms on the virtual clock, where a command takes
  * 0 µs unless DEBUG SLEEP advances the clock: samples past latency-monitor-threshold, one
- * slot a second keeping the worst, RESET by name; histograms record 0 µs as 1 ns and the
- * sleep in its power-of-two bucket. (Against redis-server: test/conformance/latency.test.ts.)
+ * slot a second keeping the worst, RESET by name, LATENCY GRAPH drawing a series; histograms
+ * record 0 µs as 1 ns and the sleep in its power-of-two bucket. (Against redis-server:
+ * test/conformance/latency.test.ts.)
  */
 import { describe, expect, it } from 'vitest'
 import { manualClock } from '../../../src/engine/clock.ts'
 import { createServer } from '../../../src/engine/index.ts'
 import type { EngineServer } from '../../../src/engine/server.ts'
 import type { Reply } from '../../../src/engine/reply.ts'
+import GRAPHS from './latencyGraph.json'
 
 const START = 1_800_000_000_000
 
@@ -56,6 +58,42 @@ describe('latency monitor', () => {
     expect(h).toHaveLength(160)
     expect(h.every(([, ms]) => ms === 1250)).toBe(true)
     expect(h.map(([time]) => time)).toEqual([...h.map(([time]) => time)].sort((a, b) => a - b))
+  })
+})
+
+describe('LATENCY GRAPH', () => {
+  /**
+   * Sets the samples of `command` at unix seconds `at` with latencies `ms` (each a DEBUG
+   * SLEEP starting 100 ms into its second), then draws the graph at second `now`.
+   */
+  function graph(samples: readonly (readonly number[])[], now: number): unknown {
+    const clock = manualClock(START)
+    const server = createServer({ seed: 3, clock, enableDebugCommand: 'yes' }) as EngineServer
+    const c = server.createClient()
+    server.call(['CONFIG', 'SET', 'latency-monitor-threshold', '1'], c)
+    for (const [at = 0, ms = 0] of samples) {
+      clock.set(at * 1000 + 100)
+      // Half a millisecond more, so that the float product never truncates below `ms`.
+      server.call(['DEBUG', 'SLEEP', String((ms + 0.5) / 1000)], c)
+    }
+    clock.set(now * 1000 + 500)
+    return server.call(['LATENCY', 'GRAPH', 'command'], c).value
+  }
+
+  // Each case is what redis-server 7.0.15 answered: LATENCY HISTORY command, TIME (its second)
+  // and LATENCY GRAPH command.
+  for (const { title, history, time, graph: drawing } of GRAPHS) {
+    it(title, () => {
+      expect(graph(history, time)).toBe(drawing)
+    })
+  }
+
+  it('answers an error for an event with no samples, by its exact name', () => {
+    const { run } = setup()
+    run('CONFIG', 'SET', 'latency-monitor-threshold', '1')
+    run('DEBUG', 'SLEEP', '0.002')
+    expect(run('LATENCY', 'GRAPH', 'COMMAND')).toBe("ERR No samples available for event 'COMMAND'")
+    expect(run('LATENCY', 'GRAPH', 'nosuch')).toBe("ERR No samples available for event 'nosuch'")
   })
 })
 
