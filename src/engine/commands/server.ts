@@ -95,6 +95,7 @@ import { stringmatchlen } from '../util/glob.ts'
 import { formatFixed, LLONG_MAX, string2ll } from '../util/numbers.ts'
 import { hdrLogCdf, hdrValueAtPercentile, type HdrHistogram } from '../util/hdrHistogram.ts'
 import {
+  createLatencyReport,
   latencyCommandGenSparkline,
   latencyLatest,
   latencyResetEvent,
@@ -1857,15 +1858,20 @@ function latencyGraphCommand(c: CommandCall): Reply {
   return verbatimReply(c.client.resp, latencyCommandGenSparkline(event, ts, now))
 }
 
-/** latency.c createLatencyReport with no event recorded (and no transparent huge pages). */
+/** latency.c LATENCY DOCTOR: the report on the recorded events (a verbatim string). */
 function latencyDoctorCommand(c: CommandCall): Reply {
-  const threshold = configValue(c, 'latency-monitor-threshold')
-  return verbatimReply(
-    c.client.resp,
-    threshold === '0'
-      ? "I'm sorry, Dave, I can't do that. Latency monitoring is disabled in this Redis instance. You may use \"CONFIG SET latency-monitor-threshold <milliseconds>.\" in order to enable it. If we weren't in a deep space mission I'd suggest to take a look at https://redis.io/topics/latency-monitor.\n"
-      : 'Dave, no latency spike was observed during the lifetime of this Redis instance, not in the slightest bit. I honestly think you ought to sit down calmly, take a stress pill, and think things over.\n',
+  const cfg = c.srv.config
+  const report = createLatencyReport(
+    c.srv,
+    {
+      latencyMonitorThreshold: cfg.latencyMonitorThreshold,
+      slowlogLogSlowerThan: cfg.slowlogLogSlowerThan,
+      hz: cfg.hz,
+      appendfsyncAlways: configValue(c, 'appendfsync') === 'always',
+    },
+    Math.floor(c.ctx.clock.now() / 1000),
   )
+  return verbatimReply(c.client.resp, report)
 }
 
 export const serverCommands: readonly CommandSpec[] = [
