@@ -94,7 +94,13 @@ import {
 import { stringmatchlen } from '../util/glob.ts'
 import { formatFixed, LLONG_MAX, string2ll } from '../util/numbers.ts'
 import { hdrLogCdf, hdrValueAtPercentile, type HdrHistogram } from '../util/hdrHistogram.ts'
-import { latencyLatest, latencyResetEvent, latencySamples } from '../latency.ts'
+import {
+  createLatencyReport,
+  latencyCommandGenSparkline,
+  latencyLatest,
+  latencyResetEvent,
+  latencySamples,
+} from '../latency.ts'
 import {
   eqIgnoreCase,
   getLongOrReply,
@@ -1839,15 +1845,33 @@ function latencyHistogramCommand(c: CommandCall): Reply {
   return mapReply(c.client.resp, out)
 }
 
-/** latency.c createLatencyReport with no event recorded (and no transparent huge pages). */
+/**
+ * latency.c LATENCY GRAPH <event>: the event's series drawn as text (a verbatim string),
+ * labelled with the time now (time(NULL)); an error for an event with no series. The event
+ * is looked up as a C string, case-sensitively (dictStringKeyCompare is strcmp).
+ */
+function latencyGraphCommand(c: CommandCall): Reply {
+  const event = cstr(c.argv[2] ?? '')
+  const ts = c.srv.latencyEvents.get(event)
+  if (ts === undefined) return error(`ERR No samples available for event '${event}'`)
+  const now = Math.floor(c.ctx.clock.now() / 1000)
+  return verbatimReply(c.client.resp, latencyCommandGenSparkline(event, ts, now))
+}
+
+/** latency.c LATENCY DOCTOR: the report on the recorded events (a verbatim string). */
 function latencyDoctorCommand(c: CommandCall): Reply {
-  const threshold = configValue(c, 'latency-monitor-threshold')
-  return verbatimReply(
-    c.client.resp,
-    threshold === '0'
-      ? "I'm sorry, Dave, I can't do that. Latency monitoring is disabled in this Redis instance. You may use \"CONFIG SET latency-monitor-threshold <milliseconds>.\" in order to enable it. If we weren't in a deep space mission I'd suggest to take a look at https://redis.io/topics/latency-monitor.\n"
-      : 'Dave, no latency spike was observed during the lifetime of this Redis instance, not in the slightest bit. I honestly think you ought to sit down calmly, take a stress pill, and think things over.\n',
+  const cfg = c.srv.config
+  const report = createLatencyReport(
+    c.srv,
+    {
+      latencyMonitorThreshold: cfg.latencyMonitorThreshold,
+      slowlogLogSlowerThan: cfg.slowlogLogSlowerThan,
+      hz: cfg.hz,
+      appendfsyncAlways: configValue(c, 'appendfsync') === 'always',
+    },
+    Math.floor(c.ctx.clock.now() / 1000),
   )
+  return verbatimReply(c.client.resp, report)
 }
 
 export const serverCommands: readonly CommandSpec[] = [
@@ -1864,9 +1888,7 @@ export const serverCommands: readonly CommandSpec[] = [
   ]),
   defineCommand('latency', undefined, [
     defineSubcommand('latency', 'doctor', latencyDoctorCommand),
-    defineSubcommand('latency', 'graph', (c) =>
-      error(`ERR No samples available for event '${cstr(c.argv[2] ?? '')}'`),
-    ),
+    defineSubcommand('latency', 'graph', latencyGraphCommand),
     defineSubcommand('latency', 'histogram', latencyHistogramCommand),
     defineSubcommand('latency', 'history', (c) => {
       const ts = c.srv.latencyEvents.get(c.argv[2] ?? '')

@@ -1,14 +1,17 @@
 /**
  * The latency monitor and latency histograms on the virtual clock, where a command takes
  * 0 µs unless DEBUG SLEEP advances the clock: samples past latency-monitor-threshold, one
- * slot a second keeping the worst, RESET by name; histograms record 0 µs as 1 ns and the
- * sleep in its power-of-two bucket. (Against redis-server: test/conformance/latency.test.ts.)
+ * slot a second keeping the worst, RESET by name, LATENCY GRAPH drawing a series; histograms
+ * record 0 µs as 1 ns and the sleep in its power-of-two bucket. (Against redis-server:
+ * test/conformance/latency.test.ts.)
  */
 import { describe, expect, it } from 'vitest'
-import { manualClock } from '../../../src/engine/clock.ts'
+import { manualClock, type ManualClock } from '../../../src/engine/clock.ts'
 import { createServer } from '../../../src/engine/index.ts'
 import type { EngineServer } from '../../../src/engine/server.ts'
 import type { Reply } from '../../../src/engine/reply.ts'
+import DOCTOR from './latencyDoctor.json'
+import GRAPHS from './latencyGraph.json'
 
 const START = 1_800_000_000_000
 
@@ -56,6 +59,71 @@ describe('latency monitor', () => {
     expect(h).toHaveLength(160)
     expect(h.every(([, ms]) => ms === 1250)).toBe(true)
     expect(h.map(([time]) => time)).toEqual([...h.map(([time]) => time)].sort((a, b) => a - b))
+  })
+})
+
+/**
+ * Records samples of `command` at unix seconds `at` with latencies `ms` (each a DEBUG SLEEP
+ * starting 100 ms into its second), as redis-server's LATENCY HISTORY showed them.
+ */
+function replay(history: readonly (readonly number[])[]): {
+  clock: ManualClock
+  run: (...argv: string[]) => unknown
+} {
+  const clock = manualClock(START)
+  const server = createServer({ seed: 3, clock, enableDebugCommand: 'yes' }) as EngineServer
+  const c = server.createClient()
+  const run = (...argv: string[]): unknown => server.call(argv, c).value
+  run('CONFIG', 'SET', 'latency-monitor-threshold', '1')
+  for (const [at = 0, ms = 0] of history) {
+    clock.set(at * 1000 + 100)
+    // Half a millisecond more, so that the float product never truncates below `ms`.
+    run('DEBUG', 'SLEEP', String((ms + 0.5) / 1000))
+  }
+  return { clock, run }
+}
+
+describe('LATENCY GRAPH', () => {
+  function graph(samples: readonly (readonly number[])[], now: number): unknown {
+    const { clock, run } = replay(samples)
+    clock.set(now * 1000 + 500)
+    return run('LATENCY', 'GRAPH', 'command')
+  }
+
+  // Each case is what redis-server 7.0.15 answered: LATENCY HISTORY command, TIME (its second)
+  // and LATENCY GRAPH command.
+  for (const { title, history, time, graph: drawing } of GRAPHS) {
+    it(title, () => {
+      expect(graph(history, time)).toBe(drawing)
+    })
+  }
+
+  it('answers an error for an event with no samples, by its exact name', () => {
+    const { run } = setup()
+    run('CONFIG', 'SET', 'latency-monitor-threshold', '1')
+    run('DEBUG', 'SLEEP', '0.002')
+    expect(run('LATENCY', 'GRAPH', 'COMMAND')).toBe("ERR No samples available for event 'COMMAND'")
+    expect(run('LATENCY', 'GRAPH', 'nosuch')).toBe("ERR No samples available for event 'nosuch'")
+  })
+})
+
+describe('LATENCY DOCTOR', () => {
+  // What redis-server 7.0.15 answered: with no event, then for the samples of its LATENCY
+  // HISTORY at second DOCTOR.time under three configurations.
+  it('says when monitoring is off or nothing was seen', () => {
+    const { run } = setup()
+    expect(run('LATENCY', 'DOCTOR')).toBe(DOCTOR.disabled)
+    run('CONFIG', 'SET', 'latency-monitor-threshold', '5')
+    expect(run('LATENCY', 'DOCTOR')).toBe(DOCTOR.noSpike)
+  })
+
+  it('reports each event and advises by the slow log settings', () => {
+    const { clock, run } = replay(DOCTOR.history)
+    clock.set(DOCTOR.time * 1000 + 500)
+    for (const { report, ...config } of DOCTOR.reports) {
+      for (const [name, value] of Object.entries(config)) run('CONFIG', 'SET', name, value)
+      expect(run('LATENCY', 'DOCTOR')).toBe(report)
+    }
   })
 })
 
