@@ -127,6 +127,7 @@ import {
   clientsCronResizeQueryBuffer,
   clientReplyAdded,
   clientInfoString,
+  obufLimitCloseLine,
   PROTO_REPLY_CHUNK_BYTES,
   REPLY_BUFFER_DEFAULT_PEAK_RESET_TIME,
   setClientIoProbe,
@@ -705,12 +706,13 @@ export interface EngineServer extends RedisServer {
    */
   hostQueryBuf(id: ClientId): QueryBuf | null
   /**
-   * The transport still holds `bytes` of the client's replies, unwritten (replyList.ts). Null,
+   * The transport still holds `bytes` of the client's replies, unwritten (replyList.ts; the
+   * new ones are the body of one long bulk string with `onePiece`, else small replies). Null,
    * or, when the client overcame client-output-buffer-limit, the line Redis logs as it
    * schedules the client's close (networking.c closeClientOnOutputBufferLimitReached): the
    * transport then closes the connection without writing the rest.
    */
-  outputPending(id: ClientId, bytes: number): string | null
+  outputPending(id: ClientId, bytes: number, onePiece?: boolean): string | null
   /**
    * clientsCron's check of a client with replies unwritten: null, or the line Redis logs as
    * it closes the client for its output buffer limits (the transport closes it).
@@ -985,11 +987,10 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
       c.querybuf.hosted = true
       return c.querybuf
     },
-    outputPending: (id, bytes) => {
+    outputPending: (id, bytes, onePiece) => {
       const c = srv.clients.get(id)
-      if (c === undefined || !clientOutputPending(srv, c, bytes)) return null
-      const info = clientInfoString(srv, c, null)
-      return `Client ${info} scheduled to be closed ASAP for overcoming of output buffer limits.`
+      if (c === undefined || !clientOutputPending(srv, c, bytes, onePiece)) return null
+      return c.replyList?.closeAsap ?? obufLimitCloseLine(srv, c)
     },
     outputLimitCheck: (id) => {
       const c = srv.clients.get(id)

@@ -43,6 +43,7 @@ import {
   replyBufferCreate,
   replyBufferDetach,
   replyBufferReset,
+  respBigPieces,
 } from './replyBuffer.ts'
 
 export interface RespServerOptions {
@@ -103,7 +104,7 @@ interface EngineHooks {
   /** How CONFIG SET port moves this transport's listening socket. */
   setChangeListenPort?(hook: ChangeListenPort | null): void
   /** The client's replies not written yet; the log line when it is to be closed for them. */
-  outputPending?(client: ClientId, bytes: number): string | null
+  outputPending?(client: ClientId, bytes: number, onePiece?: boolean): string | null
   /** clientsCron's look at the limits of a client with replies unwritten. */
   outputLimitCheck?(client: ClientId): string | null
 }
@@ -180,9 +181,6 @@ export const realClock: Clock = {
   },
 }
 
-/** An outbox message is one reply (a block of its own when long). */
-const NO_BIG_REPLIES: readonly number[] = []
-
 /** A cell nobody notifies: Atomics.wait on it only times out. */
 const SLEEP_CELL = new Int32Array(new SharedArrayBuffer(4))
 
@@ -207,7 +205,9 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
   let running: Connection | null = null
   let runningOutStart = 0
   ;(engine as RedisServer & EngineHooks).setClientIoProbe?.((id) =>
-    running !== null && running.id === id ? { obl: out.len - runningOutStart } : null,
+    running !== null && running.id === id
+      ? { obl: out.len - runningOutStart, unreported: out.len - addedUpTo }
+      : null,
   )
   const queryBufHook = (engine as RedisServer & EngineHooks).hostQueryBuf
   const pendingHook = (engine as RedisServer & EngineHooks).outputPending
@@ -218,8 +218,8 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
   // One of each serves every connection: a read is parsed, run and answered before the next.
   const chunkBytes = chunkBytesCreate(READ_BUFFER)
   const out = replyBufferCreate()
-  // Where replies longer than a reply block start and end in `out` (pairs of offsets).
-  const bigReplies: number[] = []
+  // The big pieces of the outbox message being written (respBigPieces).
+  const outboxBigPieces: number[] = []
   // How much of `out` the running connection's reply list has taken (processInputBuffer).
   let addedUpTo = 0
 
@@ -323,7 +323,6 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
       // replies wait for it, so a client told OK can connect to the new port at once.
       const bytes = Buffer.from(replyBufferBytes(out))
       const closing = conn.closing
-      bigReplies.length = 0
       addedUpTo = 0
       afterListen(() => {
         if (closing) socket.end(bytes)
@@ -338,11 +337,10 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
       // not a half-open socket that keeps taking its bytes.
       socket.end(replyBufferBytes(out))
       socket.destroySoon()
-    } else if (out.len > 0 && replyListBeforeWrite(conn, out.len, bigReplies)) {
+    } else if (out.len > 0 && replyListBeforeWrite(conn, out.len, out.bigPieces)) {
       socket.write(replyBufferBytes(out))
       if (conn.pending !== 0 || socket.writableLength > 0) reportPending(conn)
     }
-    bigReplies.length = 0
     addedUpTo = 0
     // Bytes Node could not hand to the kernel at once stay referenced by the stream.
     if (out.len > 0 && socket.writableLength > 0) replyBufferDetach(out)
@@ -359,12 +357,16 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
   }
 
   /**
-   * Before a batch longer than c->buf is written: Redis adds the replies to the reply list
-   * first and checks the limits there (_addReplyProtoToList), so a reply past the hard limit
-   * closes the client before any of it is sent. False when the client was closed.
+   * Before a batch longer than c->buf, or any while replies wait, is written: Redis adds the
+   * replies to the reply list first and checks the limits there (_addReplyProtoToList), so a
+   * reply past the hard limit closes the client before any of it is sent. False when the
+   * client was closed.
    */
   function replyListBeforeWrite(conn: Connection, len: number, big: readonly number[]): boolean {
-    if (pendingHook === undefined || (len <= PROTO_REPLY_CHUNK_BYTES && addedUpTo === 0))
+    if (
+      pendingHook === undefined ||
+      (len <= PROTO_REPLY_CHUNK_BYTES && addedUpTo === 0 && conn.pending === 0)
+    )
       return true
     addToReplyList(conn, len, big)
     if (conn.closing) return false
@@ -375,8 +377,9 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
 
   /**
    * Tells the engine the replies of `out` from addedUpTo to `len`, as Redis adds them: the
-   * replies between the big ones fill blocks together, and each big one fills the tail, then
-   * opens a block for its rest (_addReplyProtoToList).
+   * small pieces between the big ones (`big`: bulk bodies longer than a block) fill blocks of
+   * 16 KiB, and each big one fills the tail, then opens a block for its rest
+   * (_addReplyProtoToList).
    */
   function addToReplyList(conn: Connection, len: number, big: readonly number[]): void {
     const start = conn.pending - addedUpTo
@@ -386,21 +389,24 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
       const to = big[j + 1] ?? 0
       if (to <= done) continue
       if (from > done) tellPending(conn, start + from)
-      if (!conn.closing) tellPending(conn, start + to)
+      if (!conn.closing) tellPending(conn, start + to, true)
       done = to
     }
     if (!conn.closing && done < len) tellPending(conn, start + len)
     addedUpTo = len
   }
 
-  /** Tells the engine the connection's unwritten reply bytes; closes it over the limits. */
-  function tellPending(conn: Connection, bytes: number): void {
+  /**
+   * Tells the engine the connection's unwritten reply bytes (the new ones one bulk body with
+   * `onePiece`); closes it over the limits.
+   */
+  function tellPending(conn: Connection, bytes: number, onePiece = false): void {
     const hook = pendingHook
     if (hook === undefined || bytes === conn.pending) return
     conn.pending = bytes
     if (bytes > 0) backlogged.add(conn)
     else backlogged.delete(conn)
-    const overLimit = hook.call(engine, conn.id, bytes)
+    const overLimit = hook.call(engine, conn.id, bytes, onePiece)
     if (overLimit !== null) closeOverLimit(conn, overLimit)
   }
 
@@ -446,7 +452,12 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
       const c = byId.get(id)
       if (c === undefined || c.closing) continue
       engine.netWritten?.(bytes.length, id)
-      if (!replyListBeforeWrite(c, bytes.length, NO_BIG_REPLIES)) continue
+      respBigPieces(bytes, outboxBigPieces)
+      // Each client's messages are laid out on their own (addedUpTo is the running one's).
+      addedUpTo = 0
+      const write = replyListBeforeWrite(c, bytes.length, outboxBigPieces)
+      addedUpTo = 0
+      if (!write) continue
       c.socket.write(Buffer.from(bytes, 'latin1'))
       if (c.pending !== 0 || c.socket.writableLength > 0) reportPending(c)
     }
@@ -480,7 +491,7 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
         if (opts.shutdown !== undefined) {
           // Redis exits inside the command: this pass's replies are never written.
           out.len = outStart
-          bigReplies.length = 0
+          out.bigPieces.length = 0
           addedUpTo = 0
           conn.closing = true
           opts.shutdown()
@@ -497,20 +508,21 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
       }
       // CLIENT REPLY OFF / SKIP: the command ran, its reply is dropped.
       if (engine.replySilenced?.(conn.id) !== true) {
-        const at = out.len
         replyBufferAppend(out, reply)
-        // A reply longer than a reply block opens a block its size (replyListBeforeWrite).
-        if (out.len - at > PROTO_REPLY_CHUNK_BYTES) bigReplies.push(at, out.len)
         // Past c->buf the replies enter the reply list now, where Redis checks the limits:
         // a client over them is closed and runs nothing more (CLIENT_CLOSE_ASAP).
         if (pendingHook !== undefined && out.len - addedUpTo > PROTO_REPLY_CHUNK_BYTES) {
-          addToReplyList(conn, out.len, bigReplies)
+          addToReplyList(conn, out.len, out.bigPieces)
           if (conn.closing) return
         }
       }
       // A CONFIG SET proto-max-bulk-len applies to the next request already read with it.
       if (limitsHook !== undefined) p.maxBulkLen = limitsHook.call(engine).protoMaxBulkLen
       if (engine.shouldClose(conn.id)) {
+        // A command that stopped as its client passed its output limits (KEYS,
+        // HRANDFIELD ...): closed with nothing more sent, as CLIENT_CLOSE_ASAP.
+        const overLimit = pendingHook?.call(engine, conn.id, conn.pending) ?? null
+        if (overLimit !== null) closeOverLimit(conn, overLimit)
         conn.closing = true
         return
       }

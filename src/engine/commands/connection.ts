@@ -21,6 +21,8 @@ import {
   clientReplyListLength,
   freeClientReplyList,
   PROTO_REPLY_CHUNK_BYTES,
+  replyMeterCreate,
+  type ReplyMeter,
 } from '../replyList.ts'
 import { queryBufCronResize, queryBufFree, queryBufReadLen } from '../querybuf.ts'
 import { dbSwapDatabases, unwatchAllKeys } from '../keyspace/db.ts'
@@ -244,6 +246,8 @@ export function clientCommandIoEnd(c: Client): void {
 export interface ClientIo {
   /** c->bufpos: replies of earlier commands of the same read, not yet written. */
   readonly obl: number
+  /** Of those, the bytes not yet reported to the reply list (outputPending). */
+  readonly unreported: number
 }
 /** Asked only while that client's command runs; null for a client the host is not running. */
 export type ClientIoProbe = (id: ClientId) => ClientIo | null
@@ -254,6 +258,24 @@ const ioProbes = new WeakMap<ServerState, ClientIoProbe>()
 export function setClientIoProbe(srv: ServerState, probe: ClientIoProbe | null): void {
   if (probe === null) ioProbes.delete(srv)
   else ioProbes.set(srv, probe)
+}
+
+/**
+ * A ReplyMeter (replyList.ts) for the running client's next replies, after those of the same
+ * read and of the running EXEC that its host has not reported yet. Null where no host
+ * reports the client's replies (the browser) or no output limit applies to it.
+ */
+export function replyMeterStart(srv: ServerState, c: Client): ReplyMeter | null {
+  const io = ioProbes.get(srv)?.(c.id) ?? null
+  if (io === null) return null
+  return replyMeterCreate(srv, c, io.unreported + execOutputBytes(c), () =>
+    obufLimitCloseLine(srv, c),
+  )
+}
+
+/** What closeClientOnOutputBufferLimitReached logs as it schedules the client's close. */
+export function obufLimitCloseLine(srv: ServerState, c: Client): string {
+  return `Client ${clientInfoString(srv, c, null)} scheduled to be closed ASAP for overcoming of output buffer limits.`
 }
 
 /** The bytes EXEC has added to c->buf so far: its array header, then each reply. */
