@@ -260,7 +260,7 @@ export function createServerState(opts: ServerOptions): ServerState {
     clientsPeakMemOutput: new Array<number>(CLIENTS_PEAK_MEM_USAGE_SLOTS).fill(0),
     clientReplyBufBytes: 0,
     clientReplyListBytes: 0,
-    clientQueryBufs: { bytes: 0 },
+    clientQueryBufs: { bytes: 0, argv: 0 },
     replyBufferPeakResetTime: REPLY_BUFFER_DEFAULT_PEAK_RESET_TIME,
     replyBufferResizingEnabled: true,
   }
@@ -783,10 +783,12 @@ export function serverStateValidate(srv: ServerState): string[] {
       errors.push(`client ${String(c.id)} runs as a user not in the table`)
   let replyBufs = 0
   let queryBufs = 0
+  let partialArgvs = 0
   let normalMemory = 0
   for (const c of srv.clients.values()) {
     replyBufs += c.bufUsableSize
     queryBufs += c.querybuf.zmalloc
+    partialArgvs += c.querybuf.argvZmalloc
     if (c.lastMemoryNormal) normalMemory += c.lastMemoryUsage
   }
   if (normalMemory !== srv.clientsNormalMemory)
@@ -806,6 +808,10 @@ export function serverStateValidate(srv: ServerState): string[] {
   if (queryBufs !== srv.clientQueryBufs.bytes)
     errors.push(
       `query buffers sum to ${String(queryBufs)}, ${String(srv.clientQueryBufs.bytes)} counted`,
+    )
+  if (partialArgvs !== srv.clientQueryBufs.argv)
+    errors.push(
+      `partial argvs sum to ${String(partialArgvs)}, ${String(srv.clientQueryBufs.argv)} counted`,
     )
   if (blocked !== srv.blockedClients)
     errors.push(`${String(srv.blockedClients)} blocked clients counted, ${String(blocked)} found`)
