@@ -81,7 +81,12 @@ import {
 import { discardTransaction, flagTransaction, multiSnapshot, traceQueueing } from './multi.ts'
 import { rdbBackgroundSaveDone, rdbSaveBackground, updateDictResizePolicy } from './rdb.ts'
 import { getLRUClock } from './keyspace/lru.ts'
-import { BLOCKED, error, QUEUED, resp3Nulls, type Reply } from './reply.ts'
+import { BLOCKED, error, NIL, QUEUED, resp3Nulls, type Reply } from './reply.ts'
+import {
+  applyClientMaxMemoryUsage,
+  evictClients,
+  updateClientMemUsageAndBucket,
+} from './clientEviction.ts'
 import { respEncode, respEncodedLength } from './resp.ts'
 import { createSharedObjects } from './types/object.ts'
 import { rngCreate, rngNextU32 } from './rng.ts'
@@ -127,6 +132,7 @@ import {
   clientsCronResizeQueryBuffer,
   clientReplyAdded,
   clientInfoString,
+  freeEvictedClient,
   obufLimitCloseLine,
   PROTO_REPLY_CHUNK_BYTES,
   REPLY_BUFFER_DEFAULT_PEAK_RESET_TIME,
@@ -261,6 +267,8 @@ export function createServerState(opts: ServerOptions): ServerState {
     clientReplyBufBytes: 0,
     clientReplyListBytes: 0,
     clientQueryBufs: { bytes: 0, argv: 0 },
+    clientMemBuckets: null,
+    clientsToClose: new Map(),
     replyBufferPeakResetTime: REPLY_BUFFER_DEFAULT_PEAK_RESET_TIME,
     replyBufferResizingEnabled: true,
   }
@@ -313,6 +321,7 @@ export function createClientState(srv: ServerState, opts: ClientOptions = {}): C
     lastMemoryNormal: true,
     execOut: null,
     replyList: null,
+    memUsageBucket: null,
   }
   srv.clients.set(id, c)
   srv.clientReplyBufBytes += c.bufUsableSize
@@ -445,6 +454,14 @@ function processCommandInner(
   }
 
   const controlsMulti = d.controlsMulti
+  // Client eviction before key eviction, after the last command grew some client's memory.
+  if (srv.clientMemBuckets !== null) {
+    evictClients(srv, (cl) => {
+      freeEvictedClient(srv, cl, ctx)
+    })
+    // Evicted itself: the command is not run, and nothing more is sent.
+    if (!srv.clients.has(c.id)) return NIL
+  }
   if (srv.config.maxmemory !== 0) {
     const outOfMemory = performEvictions(srv, ctx) === 'fail'
     // call() times the command alone: the clock is read anew after eviction's work.
@@ -662,7 +679,7 @@ export function serverCron(srv: ServerState, ctx: ExecContext): void {
     clientsCronResizeQueryBuffer(srv, c)
     clientsCronResizeOutputBuffer(srv, c, ctx.now)
     clientsCronTrackExpansiveClients(srv, c, peakSlot)
-    updateClientMemoryUsage(srv, c)
+    if (!updateClientMemUsageAndBucket(srv, c)) updateClientMemoryUsage(srv, c)
   }
   srv.cronloops++
 }
@@ -713,6 +730,13 @@ export interface EngineServer extends RedisServer {
    * transport then closes the connection without writing the rest.
    */
   outputPending(id: ClientId, bytes: number, onePiece?: boolean): string | null
+  /** The transport has processed a read of the client's (processInputBuffer's end). */
+  readProcessed(id: ClientId): void
+  /**
+   * The clients the engine freed (client eviction) since last asked, each with the line Redis
+   * logs: the transport closes their connections at once, sending nothing more.
+   */
+  takeClientsToClose(): readonly (readonly [ClientId, string])[]
   /**
    * clientsCron's check of a client with replies unwritten: null, or the line Redis logs as
    * it closes the client for its output buffer limits (the transport closes it).
@@ -820,7 +844,10 @@ export function serverStateValidate(srv: ServerState): string[] {
 
 /** Creates an engine server (api.ts RedisServer). */
 export function createServer(opts: ServerOptions): EngineServer {
-  return serverFromState(createServerState(opts), null)
+  const srv = createServerState(opts)
+  // A maxmemory-clients from the start makes the buckets (applyClientMaxMemoryUsage).
+  applyClientMaxMemoryUsage(srv)
+  return serverFromState(srv, null)
 }
 
 /** Clones a server state onto `clock` (snapshot.ts), with the cron cursors server.ts keeps. */
@@ -830,6 +857,8 @@ function cloneServer(srv: ServerState, clock: Clock): ServerState {
   if (cur !== undefined) cronDbCursor.set(state, copier.copy(cur))
   return state
 }
+
+const NO_CLIENTS_TO_CLOSE: readonly (readonly [ClientId, string])[] = []
 
 /** Wraps a server state (new or cloned) in the RedisServer interface. */
 function serverFromState(srv: ServerState, defaultClientId: ClientId | null): EngineServer {
@@ -864,6 +893,9 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
       // _addReplyToBuffer: the reply fills c->buf up to its size (c->buf_peak follows).
       if (!c.replySilenced && reply !== BLOCKED)
         clientReplyAdded(c, respEncodedLength(reply, c.bufUsableSize))
+      // processCommandAndResetClient: the client's memory after its command.
+      if (srv.clientMemBuckets !== null && srv.clients.has(c.id))
+        updateClientMemUsageAndBucket(srv, c)
       // afterCommand: client-side caching invalidations for c go after its reply.
       if (srv.tracking !== null)
         reply = trackingAfterCommand(srv, c, reply, reply !== BLOCKED && !c.replySilenced)
@@ -995,8 +1027,24 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
     },
     outputPending: (id, bytes, onePiece) => {
       const c = srv.clients.get(id)
-      if (c === undefined || !clientOutputPending(srv, c, bytes, onePiece)) return null
+      if (c === undefined) return null
+      if (!clientOutputPending(srv, c, bytes, onePiece)) {
+        // writeToClient / _addReplyToBufferOrList: its memory after the write.
+        if (srv.clientMemBuckets !== null) updateClientMemUsageAndBucket(srv, c)
+        return null
+      }
       return c.replyList?.closeAsap ?? obufLimitCloseLine(srv, c)
+    },
+    readProcessed: (id) => {
+      // processInputBuffer's end: a big command read in part counts now.
+      const c = srv.clients.get(id)
+      if (c !== undefined && srv.clientMemBuckets !== null) updateClientMemUsageAndBucket(srv, c)
+    },
+    takeClientsToClose: () => {
+      if (srv.clientsToClose.size === 0) return NO_CLIENTS_TO_CLOSE
+      const closed = [...srv.clientsToClose]
+      srv.clientsToClose.clear()
+      return closed
     },
     outputLimitCheck: (id) => {
       const c = srv.clients.get(id)
@@ -1029,6 +1077,11 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
     drainOutbox: () => {
       // beforeSleep: BCAST invalidations collected since the last time (tracking.ts).
       if (srv.tracking !== null) trackingBroadcastInvalidationMessages(srv)
+      // beforeSleep: evictClients.
+      if (srv.clientMemBuckets !== null)
+        evictClients(srv, (cl) => {
+          freeEvictedClient(srv, cl, null)
+        })
       return drainOutbox(srv)
     },
     isBlocked: (id) => {

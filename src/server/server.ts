@@ -107,6 +107,10 @@ interface EngineHooks {
   outputPending?(client: ClientId, bytes: number, onePiece?: boolean): string | null
   /** clientsCron's look at the limits of a client with replies unwritten. */
   outputLimitCheck?(client: ClientId): string | null
+  /** A read of the client's was processed (its memory is measured again). */
+  readProcessed?(client: ClientId): void
+  /** Clients the engine freed (client eviction): closed at once, each line logged. */
+  takeClientsToClose?(): readonly (readonly [ClientId, string])[]
 }
 
 interface Connection {
@@ -212,6 +216,8 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
   const queryBufHook = (engine as RedisServer & EngineHooks).hostQueryBuf
   const pendingHook = (engine as RedisServer & EngineHooks).outputPending
   const limitHook = (engine as RedisServer & EngineHooks).outputLimitCheck
+  const readHook = (engine as RedisServer & EngineHooks).readProcessed
+  const toCloseHook = (engine as RedisServer & EngineHooks).takeClientsToClose
   const log = opts.log ?? ((message: string) => console.error(message))
   // Connections whose replies Node has not all written (reportPending).
   const backlogged = new Set<Connection>()
@@ -298,6 +304,7 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
       off = end
     }
     respParserReleaseBytes(p)
+    if (!conn.closing) readHook?.call(engine, conn.id)
     writeReplies(conn)
     flushOutbox()
   }
@@ -410,6 +417,15 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
     if (overLimit !== null) closeOverLimit(conn, overLimit)
   }
 
+  /** Closes the connections of the clients the engine freed (evicted), logging each. */
+  function closeClientsToClose(): void {
+    if (toCloseHook === undefined) return
+    for (const [id, line] of toCloseHook.call(engine)) {
+      const c = byId.get(id)
+      if (c !== undefined && !c.socket.destroyed) closeOverLimit(c, line)
+    }
+  }
+
   /** Closes a client over its output buffer limits, with nothing more sent, and logs `line`. */
   function closeOverLimit(conn: Connection, line: string): void {
     log(line)
@@ -428,6 +444,7 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
     if (drain === undefined) return
     for (;;) {
       const outbox = drain.call(engine)
+      closeClientsToClose()
       if (outbox.size !== 0) writeOutbox(outbox)
       let resumed = false
       for (const conn of blockedConns) {
@@ -519,9 +536,12 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
       // A CONFIG SET proto-max-bulk-len applies to the next request already read with it.
       if (limitsHook !== undefined) p.maxBulkLen = limitsHook.call(engine).protoMaxBulkLen
       if (engine.shouldClose(conn.id)) {
-        // A command that stopped as its client passed its output limits (KEYS,
-        // HRANDFIELD ...): closed with nothing more sent, as CLIENT_CLOSE_ASAP.
-        const overLimit = pendingHook?.call(engine, conn.id, conn.pending) ?? null
+        // Evicted (client eviction), or a command that stopped as its client passed its
+        // output limits (HRANDFIELD ...): closed with nothing more sent.
+        closeClientsToClose()
+        const overLimit = conn.closing
+          ? null
+          : (pendingHook?.call(engine, conn.id, conn.pending) ?? null)
         if (overLimit !== null) closeOverLimit(conn, overLimit)
         conn.closing = true
         return

@@ -13,6 +13,7 @@
  */
 import { redactClientCommandArgument } from '../call.ts'
 import { cstr } from '../bytes.ts'
+import { removeClientFromMemUsageBucket } from '../clientEviction.ts'
 import { respEncodedLength } from '../resp.ts'
 import { jemallocSizeClass } from '../structures/jemalloc.ts'
 import {
@@ -229,6 +230,7 @@ export function expansiveClientsInfo(srv: ServerState): { input: number; output:
 /** Removes a freed client from the server's table (freeClient's unlinkClient and zfree). */
 export function unlinkClient(srv: ServerState, c: Client): void {
   if (!srv.clients.delete(c.id)) return
+  removeClientFromMemUsageBucket(srv, c, false)
   srv.clientReplyBufBytes -= c.bufUsableSize
   freeClientReplyList(srv, c)
   // freeClient: its share of server.stat_clients_type_memory goes.
@@ -706,21 +708,38 @@ export function freeClientAsync(
 ): void {
   const afterReply = cl === srv.currentClient
   if (afterReply) cl.closeAfterReply = true
-  else {
-    unwatchAllKeys(srv, cl.id)
-    unblockClosedClient(srv, cl)
-    freeClientPubsub(srv, cl, ctx)
-    disableTracking(srv, cl)
-    cl.closeAfterReply = true
-    unlinkClient(srv, cl)
-  }
+  else freeClientNow(srv, cl, ctx)
   if (ctx?.tracing === true) ctx.emit({ type: 'client/closed', client: cl.id, reason, afterReply })
+}
+
+/** freeClient: its WATCHes, blocking wait, subscriptions and tracking go, and it is unlinked. */
+function freeClientNow(srv: ServerState, cl: Client, ctx: ExecContext | null): void {
+  unwatchAllKeys(srv, cl.id)
+  unblockClosedClient(srv, cl)
+  freeClientPubsub(srv, cl, ctx)
+  disableTracking(srv, cl)
+  cl.closeAfterReply = true
+  unlinkClient(srv, cl)
+}
+
+/**
+ * evictClients' freeClient, logged "Evicting client: ..." first: freed at once, even the
+ * running client (whose command then does not run); the transport closes the connection
+ * with nothing more sent (clientsToClose).
+ */
+export function freeEvictedClient(srv: ServerState, cl: Client, ctx: ExecContext | null): void {
+  srv.clientsToClose.set(cl.id, `Evicting client: ${clientInfoString(srv, cl, null)}`)
+  freeClientNow(srv, cl, ctx)
+  if (ctx?.tracing === true)
+    ctx.emit({ type: 'client/closed', client: cl.id, reason: 'evicted', afterReply: false })
 }
 
 function clientNoEvictCommand(c: CommandCall): Reply {
   const v = c.argv[2]
-  if (eqIgnoreCase(v, 'on')) c.client.noEvict = true
-  else if (eqIgnoreCase(v, 'off')) c.client.noEvict = false
+  if (eqIgnoreCase(v, 'on')) {
+    c.client.noEvict = true
+    removeClientFromMemUsageBucket(c.srv, c.client, false)
+  } else if (eqIgnoreCase(v, 'off')) c.client.noEvict = false
   else return ERR_SYNTAX
   return OK
 }

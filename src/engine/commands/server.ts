@@ -20,6 +20,7 @@
 import { forceCommandPropagation } from '../replication.ts'
 import { redactClientCommandArgument } from '../call.ts'
 import { aclUpdateDefaultUserPassword } from '../acl.ts'
+import { applyClientMaxMemoryUsage } from '../clientEviction.ts'
 import { pubsubInfo } from './pubsub.ts'
 import { cstr } from '../bytes.ts'
 import {
@@ -282,7 +283,7 @@ function infoStats(srv: ServerState): string {
     ['expired_time_cap_reached_count', s.expiredTimeCapReachedCount],
     ['expire_cycle_cpu_milliseconds', Math.trunc(s.expireCycleTimeUsed / 1000)],
     ['evicted_keys', s.evictedKeys],
-    ['evicted_clients', 0],
+    ['evicted_clients', s.evictedClients],
     [
       'total_eviction_exceeded_time',
       Math.trunc((s.totalEvictionExceededUs + currentExceededUs) / 1000),
@@ -530,6 +531,9 @@ function configSetCommand(c: CommandCall): Reply {
   const setsMaxmemory = c.argv.some(
     (a, i) => i >= 2 && i % 2 === 0 && lookupConfig(a)?.name === 'maxmemory',
   )
+  // config.c applyClientMaxMemoryUsage.
+  if (c.argv.some((a, i) => i >= 2 && i % 2 === 0 && lookupConfig(a)?.name === 'maxmemory-clients'))
+    applyClientMaxMemoryUsage(c.srv)
   if (setsMaxmemory && c.srv.config.maxmemory !== 0) startEvictionTimeProc(c.srv)
   return OK
 }
