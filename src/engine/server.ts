@@ -51,6 +51,7 @@ import {
   adjustOpenFilesLimit,
   applyStartupConfig,
   createDefaultConfig,
+  type ChangeBindAddr,
   type ChangeListenPort,
 } from './config.ts'
 import {
@@ -140,7 +141,7 @@ import {
   unlinkClient,
   type ClientIoProbe,
 } from './commands/connection.ts'
-import { commandKeyReferences, setChangeListenPort } from './commands/server.ts'
+import { commandKeyReferences, setChangeBindAddr, setChangeListenPort } from './commands/server.ts'
 import {
   clientOutputLimitReached,
   clientOutputPending,
@@ -717,6 +718,8 @@ export interface EngineServer extends RedisServer {
   setClientIoProbe(probe: ClientIoProbe | null): void
   /** How CONFIG SET port moves the RESP host's listening socket (config.c updatePort). */
   setChangeListenPort(hook: ChangeListenPort | null): void
+  /** How CONFIG SET bind moves the RESP host's listening socket (config.c applyBind). */
+  setChangeBindAddr(hook: ChangeBindAddr | null): void
   /**
    * A transport's hold on a client's query buffer sizes (querybuf.ts): from then on its reads
    * and its parser size the buffer, not the commands.
@@ -1018,6 +1021,9 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
     },
     setChangeListenPort: (hook) => {
       setChangeListenPort(srv, hook)
+    },
+    setChangeBindAddr: (hook) => {
+      setChangeBindAddr(srv, hook)
     },
     hostQueryBuf: (id) => {
       const c = srv.clients.get(id)

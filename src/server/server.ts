@@ -24,7 +24,7 @@ import type { Clock } from '../engine/clock.ts'
 import type { TraceLevel } from '../engine/events.ts'
 import { SHUTDOWN_NOT_MODELLED } from '../engine/commands/standalone.ts'
 import { PROTO_REPLY_CHUNK_BYTES, type ClientIoProbe } from '../engine/commands/connection.ts'
-import type { ChangeListenPort } from '../engine/config.ts'
+import type { ChangeBindAddr, ChangeListenPort } from '../engine/config.ts'
 import type { QueryBuf } from '../engine/querybuf.ts'
 import { BLOCKED, error, type Reply } from '../engine/reply.ts'
 import {
@@ -103,6 +103,8 @@ interface EngineHooks {
   hostQueryBuf?(client: ClientId): QueryBuf | null
   /** How CONFIG SET port moves this transport's listening socket. */
   setChangeListenPort?(hook: ChangeListenPort | null): void
+  /** How CONFIG SET bind moves it. */
+  setChangeBindAddr?(hook: ChangeBindAddr | null): void
   /** The client's replies not written yet; the log line when it is to be closed for them. */
   outputPending?(client: ClientId, bytes: number, onePiece?: boolean): string | null
   /** clientsCron's look at the limits of a client with replies unwritten. */
@@ -196,7 +198,9 @@ const SHUTDOWN_HERE = error(
 
 export async function startRespServer(opts: RespServerOptions = {}): Promise<RespServerHandle> {
   const engine = opts.engine ?? (await createEngine(opts))
-  const host = opts.host ?? '127.0.0.1'
+  let host = opts.host ?? '127.0.0.1'
+  // The address listened on; null after a CONFIG SET bind of no address.
+  let bindHost: string | null = host
   const conns = new Set<Connection>()
   const byId = new Map<ClientId, Connection>()
   const blockedConns = new Set<Connection>()
@@ -606,16 +610,53 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
    */
   function changeListenPort(p: number): boolean {
     if (p === port) return true
-    if (p !== 0) {
-      const err = probeListen(p, host)
+    if (p !== 0 && bindHost !== null) {
+      const err = probeListen(p, bindHost)
       if (err !== null) {
         log(`Warning: Could not create server TCP listening socket ${host}:${p}: ${err}`)
         return false
       }
     }
+    listenAgain(p, bindHost)
+    return true
+  }
+
+  /**
+   * server.c changeBindAddr for CONFIG SET bind, over listenToPort's rules: an address that
+   * cannot be bound fails them all (the socket stays as it was), unless it is optional ('-')
+   * and not available here, or of an address family this host lacks; each failure is logged.
+   * Every address is tried first by a short-lived process (probeBind), on a free port: the
+   * current port is ours until the move. As at start, only the first address that can be
+   * bound is listened on; none at all, and the server listens on no TCP socket.
+   */
+  function changeBindAddr(addrs: readonly string[]): boolean {
+    const hosts = addrs.map((a) => bindAddressHost(a))
+    const results = probeBind(hosts)
+    let first: string | null = null
+    for (let i = 0; i < hosts.length; i++) {
+      const addr = hosts[i] ?? ''
+      const r = results[i] ?? null
+      if (r === null) {
+        first ??= addr
+        continue
+      }
+      log(`Warning: Could not create server TCP listening socket ${addr}:${port}: ${r.message}`)
+      if (r.code === 'EADDRNOTAVAIL' && addrs[i]?.startsWith('-') === true) continue
+      if (SKIPPED_FAMILY_ERRORS.has(r.code)) continue
+      log('Failed to bind')
+      return false
+    }
+    listenAgain(port, first)
+    return true
+  }
+
+  /** Closes the listening socket and listens on `p` at `addr` (neither when 0 or null). */
+  function listenAgain(p: number, addr: string | null): void {
     if (server.listening) server.close()
     port = p
-    if (p !== 0) {
+    bindHost = addr
+    if (addr !== null) host = addr
+    if (p !== 0 && addr !== null) {
       const settled = new Promise<void>((resolve) => {
         const done = () => {
           server.off('listening', done)
@@ -628,17 +669,20 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
       afterListen(() => settled)
       server.listen(p, host)
     }
-    return true
   }
-  if (opts.path === undefined)
-    (engine as RedisServer & EngineHooks).setChangeListenPort?.(changeListenPort)
+  if (opts.path === undefined) {
+    ;(engine as RedisServer & EngineHooks).setChangeListenPort?.(changeListenPort)
+    ;(engine as RedisServer & EngineHooks).setChangeBindAddr?.(changeBindAddr)
+  }
 
   return {
     get port() {
       return port
     },
     path: opts.path ?? null,
-    host,
+    get host() {
+      return host
+    },
     engine,
     close: () =>
       new Promise<void>((resolve) => {
@@ -677,6 +721,52 @@ function probeListen(port: number, host: string): string | null {
   })
   if (r.status === 0) return null
   return r.stdout !== '' ? r.stdout : (r.error?.message ?? `probe exited with ${String(r.status)}`)
+}
+
+/**
+ * A `bind` address as Node listens on it: a leading '-' (optional) dropped, '*' every IPv4
+ * address, '::*' every IPv6 one.
+ */
+export function bindAddressHost(addr: string): string {
+  const a = addr.startsWith('-') ? addr.slice(1) : addr
+  return a === '*' ? '0.0.0.0' : a === '::*' ? '::' : a
+}
+
+/** listenToPort's errors of an address family the host lacks: the address is skipped. */
+const SKIPPED_FAMILY_ERRORS = new Set([
+  'ENOPROTOOPT',
+  'EPROTONOSUPPORT',
+  'ESOCKTNOSUPPORT',
+  'EPFNOSUPPORT',
+  'EAFNOSUPPORT',
+])
+
+const PROBE_BIND = `const net = require('node:net')
+const out = []
+const next = (i) => {
+  if (i === process.argv.length - 1) { process.stdout.write(JSON.stringify(out)); process.exit(0) }
+  const s = net.createServer()
+  s.once('error', (e) => { out.push({ code: e.code ?? '', message: e.message }); next(i + 1) })
+  s.listen(0, process.argv[i + 1], () => { out.push(null); s.close(); next(i + 1) })
+}
+next(0)`
+
+/**
+ * Whether this host could listen on each address (on a free port), asked synchronously of
+ * a child process: null for one it could, else the error's code and message.
+ */
+function probeBind(hosts: readonly string[]): ({ code: string; message: string } | null)[] {
+  if (hosts.length === 0) return []
+  const r = spawnSync(process.execPath, ['-e', PROBE_BIND, ...hosts], {
+    encoding: 'latin1',
+    timeout: 10_000,
+  })
+  try {
+    return JSON.parse(r.stdout) as ({ code: string; message: string } | null)[]
+  } catch {
+    const message = r.error?.message ?? `probe exited with ${String(r.status)}`
+    return hosts.map(() => ({ code: '', message }))
+  }
 }
 
 /** linux/capability.h CAP_SYS_RESOURCE: may raise the hard RLIMIT_NOFILE (to fs.nr_open). */

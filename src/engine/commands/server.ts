@@ -29,6 +29,7 @@ import {
   configSetPairs,
   lookupConfig,
   memtoull,
+  type ChangeBindAddr,
   type ChangeListenPort,
 } from '../config.ts'
 import { listSetPackedThreshold } from '../types/t_list.ts'
@@ -502,11 +503,18 @@ function configGetCommand(c: CommandCall): Reply {
 const SENSITIVE_CONFIGS = new Set(['masteruser', 'masterauth', 'requirepass'])
 
 const listenHooks = new WeakMap<ServerState, ChangeListenPort>()
+const bindHooks = new WeakMap<ServerState, ChangeBindAddr>()
 
 /** The host's listening socket for CONFIG SET port (the RESP server has one; the browser none). */
 export function setChangeListenPort(srv: ServerState, hook: ChangeListenPort | null): void {
   if (hook === null) listenHooks.delete(srv)
   else listenHooks.set(srv, hook)
+}
+
+/** The host's listening addresses for CONFIG SET bind (as setChangeListenPort). */
+export function setChangeBindAddr(srv: ServerState, hook: ChangeBindAddr | null): void {
+  if (hook === null) bindHooks.delete(srv)
+  else bindHooks.set(srv, hook)
 }
 
 function configSetCommand(c: CommandCall): Reply {
@@ -519,6 +527,7 @@ function configSetCommand(c: CommandCall): Reply {
   const err = configSetPairs(c.srv.config, c.argv.slice(2), c.client.local, {
     nofile: c.srv.nofile,
     changeListenPort: listenHooks.get(c.srv) ?? null,
+    changeBindAddr: bindHooks.get(c.srv) ?? null,
   })
   if (err !== null) return error(`ERR ${err}`)
   // config.c updateRequirePass, applied only when the value changed.
