@@ -147,7 +147,13 @@ import {
   clientOutputPending,
   clientReplyListAllocation,
 } from './replyList.ts'
-import { aclCheckCommand, aclValidate, createAclState, defaultUserAuthenticates } from './acl.ts'
+import {
+  aclCheckCommand,
+  aclValidate,
+  createAclState,
+  defaultUserAuthenticates,
+  USER_FLAG_NOPASS,
+} from './acl.ts'
 import { createSlowlog, slowlogValidate } from './slowlog.ts'
 import { latencyValidate } from './latency.ts'
 import {
@@ -1093,6 +1099,16 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
     isBlocked: (id) => {
       const c = srv.clients.get(id)
       return c !== undefined && clientIsBlocked(c)
+    },
+    protectedModeRefuses: (id) => {
+      const c = srv.clients.get(id)
+      if (c === undefined || c.local || (srv.config.other['protected-mode'] ?? 'yes') !== 'yes')
+        return false
+      if ((srv.acl.defaultUser.flags & USER_FLAG_NOPASS) === 0) return false
+      srv.stats.rejectedConn++
+      // clientAcceptHandler counts a connection (stat_numconnections) only past this check.
+      srv.stats.totalConnectionsReceived--
+      return true
     },
     admitClient: () => {
       if (srv.clients.size < Number(srv.config.other['maxclients'] ?? '10000')) return true

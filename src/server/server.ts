@@ -170,6 +170,28 @@ function readIntoSharedBuffer(socket: net.Socket, onRead: (n: number) => void): 
 /** networking.c acceptCommonHandler's answer to a connection over maxclients. */
 const MAX_CLIENTS_REACHED = '-ERR max number of clients reached\r\n'
 
+/** networking.c clientAcceptHandler's answer to a client refused by protected mode. */
+const PROTECTED_MODE_DENIED =
+  '-DENIED Redis is running in protected mode because protected ' +
+  'mode is enabled and no password is set for the default user. ' +
+  'In this mode connections are only accepted from the loopback interface. ' +
+  'If you want to connect from external computers to Redis you ' +
+  'may adopt one of the following solutions: ' +
+  '1) Just disable protected mode sending the command ' +
+  "'CONFIG SET protected-mode no' from the loopback interface " +
+  'by connecting to Redis from the same host the server is ' +
+  'running, however MAKE SURE Redis is not publicly accessible ' +
+  'from internet if you do so. Use CONFIG REWRITE to make this ' +
+  'change permanent. ' +
+  '2) Alternatively you can just disable the protected mode by ' +
+  'editing the Redis configuration file, and setting the protected ' +
+  "mode option to 'no', and then restarting the server. " +
+  '3) If you started the server manually just for testing, restart ' +
+  "it with the '--protected-mode no' option. " +
+  '4) Setup a an authentication password for the default user. ' +
+  'NOTE: You only need to do one of the above things in order for ' +
+  'the server to start accepting connections from the outside.\r\n'
+
 const INTERNAL_ERROR: Reply = {
   type: 'error',
   value: 'ERR internal error in the engine (see the server log)',
@@ -246,6 +268,13 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
       addr: `${plainAddress(socket.remoteAddress)}:${socket.remotePort ?? 0}`,
       laddr: `${plainAddress(socket.localAddress)}:${socket.localPort ?? 0}`,
     })
+    if (engine.protectedModeRefuses?.(id) === true) {
+      socket.on('error', () => {})
+      socket.end(PROTECTED_MODE_DENIED, 'latin1')
+      socket.destroySoon()
+      engine.closeClient(id)
+      return
+    }
     const conn: Connection = {
       socket,
       id,
@@ -816,7 +845,8 @@ function plainAddress(addr: string | undefined): string {
   return addr.startsWith('::ffff:') ? addr.slice(7) : addr
 }
 
+/** networking.c islocalClient's test of a TCP peer: exactly 127.0.0.1 or ::1. */
 function isLoopback(addr: string | undefined): boolean {
   const a = plainAddress(addr)
-  return a.startsWith('127.') || a === '::1'
+  return a === '127.0.0.1' || a === '::1'
 }
