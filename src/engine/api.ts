@@ -158,6 +158,13 @@ export interface RedisServer {
    */
   admitClient?(): boolean
   /**
+   * acceptCommonHandler's protected mode, for a client just created: true, counted in
+   * rejected_connections, when protected-mode is on, the default user has no password and
+   * the client is not local (islocalClient); the transport then answers -DENIED and closes it.
+   * Optional: without it none is refused.
+   */
+  protectedModeRefuses?(client: ClientId): boolean
+  /**
    * Tells whether the client waits in a blocking command (BLPOP ...). call() returned the
    * BLOCKED placeholder (reply.ts) for that command: the transport sends nothing, runs none
    * of the client's further commands, and waits for the reply in drainOutbox(); once this is

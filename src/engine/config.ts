@@ -952,6 +952,12 @@ const TLS_UNCONFIGURED = 'Unable to update TLS configuration. Check server logs.
 export type ChangeListenPort = (port: number) => boolean
 
 /**
+ * server.c changeBindAddr as a host does it: false when it cannot listen on the addresses
+ * (the `bind` words; '-' marks one optional).
+ */
+export type ChangeBindAddr = (addrs: readonly string[]) => boolean
+
+/**
  * What the apply functions of config.c reach outside the engine: the open files limit
  * (updateMaxclients) and the listening socket (updatePort). A null part: that apply
  * function has nothing to do (the browser has neither).
@@ -959,9 +965,13 @@ export type ChangeListenPort = (port: number) => boolean
 export interface ConfigHost {
   readonly nofile: OpenFilesLimit | null
   readonly changeListenPort: ChangeListenPort | null
+  readonly changeBindAddr?: ChangeBindAddr | null
 }
 
 const NO_CONFIG_HOST: ConfigHost = { nofile: null, changeListenPort: null }
+
+/** config.c applyBind's error. */
+const FAILED_TO_BIND = 'Failed to bind to specified addresses.'
 
 /** config.c updatePort's error. */
 const UNABLE_TO_LISTEN = 'Unable to listen on this port. Check server logs.'
@@ -984,6 +994,11 @@ function applyFunction(
   if (p.name === 'port' && changeListenPort !== null) {
     const run = () => (changeListenPort(Number(configGetValue(cfg, p))) ? null : UNABLE_TO_LISTEN)
     return { fn: 'updatePort', run }
+  }
+  const changeBindAddr = host.changeBindAddr ?? null
+  if (p.name === 'bind' && changeBindAddr !== null) {
+    const run = () => (changeBindAddr(splitArgs(configGetValue(cfg, p))) ? null : FAILED_TO_BIND)
+    return { fn: 'applyBind', run }
   }
   if (p.name === 'tls-port') return { fn: 'applyTLSPort', run: () => TLS_UNCONFIGURED }
   if (TLS_CFG.has(p.name))

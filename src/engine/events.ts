@@ -532,7 +532,7 @@ export type MultiEvent =
  * Why the server closed a connection: CLIENT KILL (any filter), QUIT, ACL DELUSER of the
  * user it was authenticated as, ACL SETUSER taking away channels it is subscribed to.
  */
-export type ClientCloseReason = 'killed' | 'quit' | 'userDeleted' | 'channelsRevoked'
+export type ClientCloseReason = 'killed' | 'quit' | 'userDeleted' | 'channelsRevoked' | 'evicted'
 
 export type ClientEvent =
   | {

@@ -17,7 +17,13 @@
  * for the whole server, kept as the sizes change.
  */
 import { jemallocSizeClass } from './structures/jemalloc.ts'
-import { sdsHdrSize, sdsResizeType, sdsRoomFor, type SdsType } from './structures/sds.ts'
+import {
+  sdsHdrSize,
+  sdsReqType,
+  sdsResizeType,
+  sdsRoomFor,
+  type SdsType,
+} from './structures/sds.ts'
 
 // --- Constants (server.h) ---
 
@@ -35,6 +41,8 @@ const RESIZE_MIN_WASTE = 4 * 1024
 /** The sum of the allocations of every client's query buffer (in used_memory). */
 export interface QueryBufAccount {
   bytes: number
+  /** The allocations of the arguments of commands read only in part (c->argv), summed. */
+  argv: number
 }
 
 /** The sizes of one client's c->querybuf. */
@@ -53,6 +61,8 @@ export interface QueryBuf {
   /** c->argv_len_sum and c->argc of a command read only in part (0 between commands). */
   argvLenSum: number
   argc: number
+  /** What that partial c->argv takes from zmalloc: its array and its string objects. */
+  argvZmalloc: number
   /** A transport feeds this buffer (queryBufRead and the parser); otherwise commands do. */
   hosted: boolean
   readonly account: QueryBufAccount
@@ -71,6 +81,7 @@ export function queryBufCreate(account: QueryBufAccount): QueryBuf {
     bulklen: -1,
     argvLenSum: 0,
     argc: 0,
+    argvZmalloc: 0,
     hosted: false,
     account,
   }
@@ -82,6 +93,8 @@ export function queryBufCreate(account: QueryBufAccount): QueryBuf {
 export function queryBufFree(qb: QueryBuf): void {
   qb.account.bytes -= qb.zmalloc
   qb.zmalloc = 0
+  qb.account.argv -= qb.argvZmalloc
+  qb.argvZmalloc = 0
 }
 
 function setAlloc(qb: QueryBuf, alloc: number, type: SdsType): void {
@@ -156,19 +169,54 @@ export function queryBufTakenByArg(qb: QueryBuf, bulklen: number): void {
 
 /**
  * The end of processInputBuffer: what is left unparsed, the bulk under way, and the
- * arguments already parsed of a command not read in full.
+ * arguments already parsed of a command not read in full (`args`, of the `total` its
+ * `*<count>` header announced; none when no command is under way).
  */
 export function queryBufSettle(
   qb: QueryBuf,
   pending: number,
   bulklen: number,
-  argvLenSum: number,
-  argc: number,
+  args: readonly string[],
+  total: number,
 ): void {
   qb.len = pending
   qb.bulklen = bulklen
-  qb.argvLenSum = argvLenSum
-  qb.argc = argc
+  let sum = 0
+  for (const a of args) sum += a.length
+  qb.argvLenSum = sum
+  qb.argc = args.length
+  const zmalloc = total === 0 ? 0 : partialArgvZmalloc(args, total)
+  qb.account.argv += zmalloc - qb.argvZmalloc
+  qb.argvZmalloc = zmalloc
+}
+
+/** sizeof(robj). */
+const ROBJ_SIZE = 16
+/** OBJ_ENCODING_EMBSTR_SIZE_LIMIT. */
+const EMBSTR_SIZE_LIMIT = 44
+
+/**
+ * processMultibulkBuffer's c->argv for `args` of `total`: the array (room for
+ * min(total, 1024) pointers, doubled up to total as it fills) and each argument's object:
+ * createStringObject (an embstr up to 44 bytes, else a robj and an sds), or, for a big one
+ * read alone into the query buffer, a robj over that buffer (an sds of room for the
+ * argument and its CRLF, as queryBufTakenByArg left it).
+ */
+function partialArgvZmalloc(args: readonly string[], total: number): number {
+  let argvLen = Math.min(total, 1024)
+  while (argvLen < args.length) argvLen = Math.min(argvLen * 2, total)
+  let n = jemallocSizeClass(8 * argvLen)
+  for (const a of args) {
+    const len = a.length
+    if (len <= EMBSTR_SIZE_LIMIT) n += jemallocSizeClass(ROBJ_SIZE + sdsHdrSize(8) + len + 1)
+    else if (len < PROTO_MBULK_BIG_ARG)
+      n += jemallocSizeClass(ROBJ_SIZE) + jemallocSizeClass(sdsHdrSize(sdsReqType(len)) + len + 1)
+    else {
+      const room = sdsRoomFor(0, 0, 8, len + 2, false)
+      n += jemallocSizeClass(ROBJ_SIZE) + jemallocSizeClass(sdsHdrSize(room.type) + room.alloc + 1)
+    }
+  }
+  return n
 }
 
 // --- clientsCron (server.c) ---

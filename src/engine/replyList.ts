@@ -13,6 +13,8 @@
  */
 import { clientIsSubscribed } from './commands/pubsub.ts'
 import { CLIENT_OUTPUT_BUFFER_LIMIT_DEFAULT } from './config.ts'
+import type { Reply } from './reply.ts'
+import { respEncodedLength } from './resp.ts'
 import type { Client, ServerState } from './state.ts'
 import { jemallocSizeClass } from './structures/jemalloc.ts'
 
@@ -46,6 +48,11 @@ export interface ReplyList {
   replyBytes: number
   /** c->obuf_soft_limit_reached_time (seconds; 0 while under the soft limit). */
   softLimitReachedTime: number
+  /**
+   * CLIENT_CLOSE_ASAP set while a command ran (a ReplyMeter passed the limits): the line
+   * logged then. The transport closes the client when it next reports, sending nothing more.
+   */
+  closeAsap: string | null
 }
 
 /** What one block takes from zmalloc: the block and its list node. */
@@ -55,8 +62,10 @@ function blockAllocation(size: number): number {
 
 /** getClientOutputBufferMemoryUsage for a normal or pub/sub client (CLIENT LIST omem). */
 export function clientOutputBufferMemory(c: Client): number {
-  const l = c.replyList
-  if (l === null) return 0
+  return c.replyList === null ? 0 : replyListMemory(c.replyList)
+}
+
+function replyListMemory(l: ReplyList): number {
   return l.replyBytes + (LIST_NODE_SIZE + REPLY_BLOCK_HEADER) * l.sizes.length
 }
 
@@ -74,33 +83,66 @@ export function clientHasPendingReplies(c: Client): boolean {
  * The transport reports that `pending` bytes of `c`'s replies are still unwritten. Returns
  * true when the client overcame its output buffer limits and is to be closed
  * (closeClientOnOutputBufferLimitReached); the caller closes it and logs.
+ *
+ * New bytes are, unless `onePiece`, a run of small replies (each addReply call under
+ * PROTO_REPLY_CHUNK_BYTES): they fill the tail and then one new block of 16 KiB after
+ * another. With `onePiece` they are the body of one long bulk string, added by a single
+ * call, which opens one block as big as what the tail could not take.
  */
-export function clientOutputPending(srv: ServerState, c: Client, pending: number): boolean {
+export function clientOutputPending(
+  srv: ServerState,
+  c: Client,
+  pending: number,
+  onePiece = false,
+): boolean {
   let l = c.replyList
+  if (l !== null && l.closeAsap !== null) return true
   if (l === null) {
     if (pending === 0) return false
-    l = {
-      pending: 0,
-      sizes: [],
-      used: [],
-      headSent: 0,
-      bufPending: 0,
-      replyBytes: 0,
-      softLimitReachedTime: 0,
-    }
+    l = replyListCreate()
     c.replyList = l
   }
   const prev = l.pending
   l.pending = pending
   let overLimit = false
-  if (pending > prev) overLimit = addReplies(srv, c, l, pending - prev)
+  if (pending > prev) overLimit = addReplies(srv, srv, c, l, pending - prev, onePiece)
   else if (pending < prev) writeReplies(srv, l, prev - pending)
   if (l.pending === 0 && l.sizes.length === 0) c.replyList = null
   return overLimit
 }
 
-/** _addReplyToBufferOrList: c->buf while the list is empty, then the tail, then new blocks. */
-function addReplies(srv: ServerState, c: Client, l: ReplyList, bytes: number): boolean {
+function replyListCreate(): ReplyList {
+  return {
+    pending: 0,
+    sizes: [],
+    used: [],
+    headSent: 0,
+    bufPending: 0,
+    replyBytes: 0,
+    softLimitReachedTime: 0,
+    closeAsap: null,
+  }
+}
+
+/** What keeps count of the blocks' allocations (server-wide, or a meter's own). */
+interface BlockAllocations {
+  clientReplyListBytes: number
+}
+
+/**
+ * _addReplyToBufferOrList for `bytes` of replies: c->buf while the list is empty, then the
+ * tail, then new blocks (_addReplyProtoToList), the limits checked as each block is added.
+ * Once over them, nothing more is added (prepareClientToWrite refuses a CLIENT_CLOSE_ASAP
+ * client).
+ */
+function addReplies(
+  srv: ServerState,
+  alloc: BlockAllocations,
+  c: Client,
+  l: ReplyList,
+  bytes: number,
+  onePiece: boolean,
+): boolean {
   let len = bytes
   if (l.sizes.length === 0) {
     const toBuf = Math.min(len, Math.max(0, c.bufUsableSize - l.bufPending))
@@ -113,13 +155,18 @@ function addReplies(srv: ServerState, c: Client, l: ReplyList, bytes: number): b
     l.used[last] = (l.used[last] ?? 0) + copy
     len -= copy
   }
-  if (len === 0) return false
-  const size = jemallocSizeClass(Math.max(len, PROTO_REPLY_CHUNK_BYTES) + REPLY_BLOCK_HEADER)
-  l.sizes.push(size - REPLY_BLOCK_HEADER)
-  l.used.push(len)
-  l.replyBytes += size - REPLY_BLOCK_HEADER
-  srv.clientReplyListBytes += blockAllocation(size - REPLY_BLOCK_HEADER)
-  return checkClientOutputBufferLimits(srv, c, l)
+  while (len > 0) {
+    const want = onePiece ? Math.max(len, PROTO_REPLY_CHUNK_BYTES) : PROTO_REPLY_CHUNK_BYTES
+    const size = jemallocSizeClass(want + REPLY_BLOCK_HEADER) - REPLY_BLOCK_HEADER
+    const used = Math.min(len, size)
+    l.sizes.push(size)
+    l.used.push(used)
+    l.replyBytes += size
+    alloc.clientReplyListBytes += blockAllocation(size)
+    len -= used
+    if (checkClientOutputBufferLimits(srv, c, l)) return true
+  }
+  return false
 }
 
 /** writeToClient: c->buf goes first, then the head blocks; a block written whole is freed. */
@@ -167,20 +214,26 @@ export function freeClientReplyList(srv: ServerState, c: Client): void {
  */
 export function clientOutputLimitReached(srv: ServerState, c: Client): boolean {
   const l = c.replyList
-  return l !== null && l.replyBytes !== 0 && checkClientOutputBufferLimits(srv, c, l)
+  return (
+    l !== null &&
+    (l.closeAsap !== null || (l.replyBytes !== 0 && checkClientOutputBufferLimits(srv, c, l)))
+  )
 }
 
-/** networking.c checkClientOutputBufferLimits for a normal (or master) or pub/sub client. */
-function checkClientOutputBufferLimits(srv: ServerState, c: Client, l: ReplyList): boolean {
-  const used = clientOutputBufferMemory(c)
+/** server.client_obuf_limits[class] for a normal (or master) or pub/sub client. */
+function clientObufLimits(srv: ServerState, c: Client): readonly [number, number, number] {
   const limits = (
     srv.config.other['client-output-buffer-limit'] ?? CLIENT_OUTPUT_BUFFER_LIMIT_DEFAULT
   ).split(' ')
   // Classes in order normal, slave, pubsub, four words each (name hard soft seconds).
   const at = clientIsSubscribed(c) ? 8 : 0
-  const hardLimit = Number(limits[at + 1] ?? 0)
-  const softLimit = Number(limits[at + 2] ?? 0)
-  const softSeconds = Number(limits[at + 3] ?? 0)
+  return [Number(limits[at + 1] ?? 0), Number(limits[at + 2] ?? 0), Number(limits[at + 3] ?? 0)]
+}
+
+/** networking.c checkClientOutputBufferLimits for a normal (or master) or pub/sub client. */
+function checkClientOutputBufferLimits(srv: ServerState, c: Client, l: ReplyList): boolean {
+  const used = replyListMemory(l)
+  const [hardLimit, softLimit, softSeconds] = clientObufLimits(srv, c)
   const hard = hardLimit !== 0 && used >= hardLimit
   let soft = softLimit !== 0 && used >= softLimit
   if (soft) {
@@ -190,4 +243,85 @@ function checkClientOutputBufferLimits(srv: ServerState, c: Client, l: ReplyList
     } else if (srv.unixtime - l.softLimitReachedTime <= softSeconds) soft = false
   } else l.softLimitReachedTime = 0
   return soft || hard
+}
+
+/**
+ * A command that adds its reply element by element and stops once its client is to be
+ * closed (`if (c->flags & CLIENT_CLOSE_ASAP) break;` in keysCommand and in the negative-count
+ * loops of hrandfield, srandmember and zrandmember). The engine builds a reply whole before
+ * the transport lays it out, so such a command measures its elements as it makes them, on a
+ * copy of the client's reply list laid out as the transport's report will lay them out.
+ * When they pass the limits, the copy becomes the client's list, marked CLIENT_CLOSE_ASAP
+ * (closeAsap), and the command stops: the transport then closes the client with nothing more
+ * sent. Otherwise the copy is dropped and the transport reports the reply as usual.
+ */
+export interface ReplyMeter {
+  readonly srv: ServerState
+  readonly c: Client
+  readonly list: ReplyList
+  /** The allocations of the blocks the copy added. */
+  readonly alloc: BlockAllocations
+  /** The line logged as the client is closed (built then: its omem is the copy's). */
+  readonly closeLine: () => string
+  closed: boolean
+}
+
+/**
+ * A meter for `c`'s next replies, after `queued` bytes of earlier ones the transport has not
+ * reported yet; null when no limit applies to the client. Closed already if the client is
+ * (or the queued bytes take it past its limits).
+ */
+export function replyMeterCreate(
+  srv: ServerState,
+  c: Client,
+  queued: number,
+  closeLine: () => string,
+): ReplyMeter | null {
+  const [hard, soft] = clientObufLimits(srv, c)
+  if (hard === 0 && soft === 0) return null
+  const l = c.replyList
+  const list: ReplyList =
+    l === null ? replyListCreate() : { ...l, sizes: [...l.sizes], used: [...l.used] }
+  const m: ReplyMeter = {
+    srv,
+    c,
+    list,
+    alloc: { clientReplyListBytes: 0 },
+    closeLine,
+    closed: false,
+  }
+  if (list.closeAsap !== null) m.closed = true
+  else if (queued > 0) replyMeterAdd(m, queued)
+  return m
+}
+
+/** Adds `bytes` of small replies; true once the client is to be closed. */
+export function replyMeterAdd(m: ReplyMeter, bytes: number, onePiece = false): boolean {
+  if (m.closed) return true
+  m.list.pending += bytes
+  if (addReplies(m.srv, m.alloc, m.c, m.list, bytes, onePiece)) replyMeterClose(m)
+  return m.closed
+}
+
+/** Adds a bulk string of `len` bytes as addReplyBulk does: `$len` CRLF, the body, CRLF. */
+export function replyMeterAddBulk(m: ReplyMeter, len: number): boolean {
+  const header = String(len).length + 3
+  if (len <= PROTO_REPLY_CHUNK_BYTES) return replyMeterAdd(m, header + len + 2)
+  return replyMeterAdd(m, header) || replyMeterAdd(m, len, true) || replyMeterAdd(m, 2)
+}
+
+/** Adds one reply (a bulk string as addReplyBulk adds it, others as one small piece). */
+export function replyMeterAddReply(m: ReplyMeter, r: Reply): boolean {
+  if (r.type === 'bulk' && r.value !== null) return replyMeterAddBulk(m, r.value.length)
+  return replyMeterAdd(m, respEncodedLength(r, Infinity))
+}
+
+/** closeClientOnOutputBufferLimitReached(c, 1) on the meter's copy: it becomes c->reply. */
+function replyMeterClose(m: ReplyMeter): void {
+  m.closed = true
+  const { srv, c } = m
+  srv.clientReplyListBytes += m.alloc.clientReplyListBytes
+  c.replyList = m.list
+  m.list.closeAsap = m.closeLine()
+  c.closeAfterReply = true
 }

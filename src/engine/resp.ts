@@ -349,17 +349,21 @@ export function respParserReadLen(p: RespParser): number {
   return queryBufReadLen(qb, big ? p.bulklen + 2 - (p.buf.length - p.pos) : -1)
 }
 
+const NO_ARGS: readonly string[] = []
+
 /** The end of processInputBuffer's pass: the query buffer keeps only what is unparsed. */
 export function respParserSettle(p: RespParser): void {
   if (p.querybuf === null) return
-  let sum = 0
-  let argc = 0
   // A multibulk request read in part keeps its parsed arguments (c->argv) until the rest comes.
-  if (p.multibulklen > 0) {
-    for (const a of p.argv) sum += a.length
-    argc = p.argv.length
-  }
-  queryBufSettle(p.querybuf, p.buf.length - p.pos, p.bulklen, sum, argc)
+  const partial = p.multibulklen > 0
+  const args = partial ? p.argv : NO_ARGS
+  queryBufSettle(
+    p.querybuf,
+    p.buf.length - p.pos,
+    p.bulklen,
+    args,
+    partial ? args.length + p.multibulklen : 0,
+  )
 }
 
 /** Forgets the bytes given to the last feed (the transport is about to reuse them). */

@@ -51,6 +51,7 @@ import {
   adjustOpenFilesLimit,
   applyStartupConfig,
   createDefaultConfig,
+  type ChangeBindAddr,
   type ChangeListenPort,
 } from './config.ts'
 import {
@@ -81,7 +82,12 @@ import {
 import { discardTransaction, flagTransaction, multiSnapshot, traceQueueing } from './multi.ts'
 import { rdbBackgroundSaveDone, rdbSaveBackground, updateDictResizePolicy } from './rdb.ts'
 import { getLRUClock } from './keyspace/lru.ts'
-import { BLOCKED, error, QUEUED, resp3Nulls, type Reply } from './reply.ts'
+import { BLOCKED, error, NIL, QUEUED, resp3Nulls, type Reply } from './reply.ts'
+import {
+  applyClientMaxMemoryUsage,
+  evictClients,
+  updateClientMemUsageAndBucket,
+} from './clientEviction.ts'
 import { respEncode, respEncodedLength } from './resp.ts'
 import { createSharedObjects } from './types/object.ts'
 import { rngCreate, rngNextU32 } from './rng.ts'
@@ -127,19 +133,27 @@ import {
   clientsCronResizeQueryBuffer,
   clientReplyAdded,
   clientInfoString,
+  freeEvictedClient,
+  obufLimitCloseLine,
   PROTO_REPLY_CHUNK_BYTES,
   REPLY_BUFFER_DEFAULT_PEAK_RESET_TIME,
   setClientIoProbe,
   unlinkClient,
   type ClientIoProbe,
 } from './commands/connection.ts'
-import { commandKeyReferences, setChangeListenPort } from './commands/server.ts'
+import { commandKeyReferences, setChangeBindAddr, setChangeListenPort } from './commands/server.ts'
 import {
   clientOutputLimitReached,
   clientOutputPending,
   clientReplyListAllocation,
 } from './replyList.ts'
-import { aclCheckCommand, aclValidate, createAclState, defaultUserAuthenticates } from './acl.ts'
+import {
+  aclCheckCommand,
+  aclValidate,
+  createAclState,
+  defaultUserAuthenticates,
+  USER_FLAG_NOPASS,
+} from './acl.ts'
 import { createSlowlog, slowlogValidate } from './slowlog.ts'
 import { latencyValidate } from './latency.ts'
 import {
@@ -259,7 +273,9 @@ export function createServerState(opts: ServerOptions): ServerState {
     clientsPeakMemOutput: new Array<number>(CLIENTS_PEAK_MEM_USAGE_SLOTS).fill(0),
     clientReplyBufBytes: 0,
     clientReplyListBytes: 0,
-    clientQueryBufs: { bytes: 0 },
+    clientQueryBufs: { bytes: 0, argv: 0 },
+    clientMemBuckets: null,
+    clientsToClose: new Map(),
     replyBufferPeakResetTime: REPLY_BUFFER_DEFAULT_PEAK_RESET_TIME,
     replyBufferResizingEnabled: true,
   }
@@ -312,6 +328,7 @@ export function createClientState(srv: ServerState, opts: ClientOptions = {}): C
     lastMemoryNormal: true,
     execOut: null,
     replyList: null,
+    memUsageBucket: null,
   }
   srv.clients.set(id, c)
   srv.clientReplyBufBytes += c.bufUsableSize
@@ -444,6 +461,14 @@ function processCommandInner(
   }
 
   const controlsMulti = d.controlsMulti
+  // Client eviction before key eviction, after the last command grew some client's memory.
+  if (srv.clientMemBuckets !== null) {
+    evictClients(srv, (cl) => {
+      freeEvictedClient(srv, cl, ctx)
+    })
+    // Evicted itself: the command is not run, and nothing more is sent.
+    if (!srv.clients.has(c.id)) return NIL
+  }
   if (srv.config.maxmemory !== 0) {
     const outOfMemory = performEvictions(srv, ctx) === 'fail'
     // call() times the command alone: the clock is read anew after eviction's work.
@@ -661,7 +686,7 @@ export function serverCron(srv: ServerState, ctx: ExecContext): void {
     clientsCronResizeQueryBuffer(srv, c)
     clientsCronResizeOutputBuffer(srv, c, ctx.now)
     clientsCronTrackExpansiveClients(srv, c, peakSlot)
-    updateClientMemoryUsage(srv, c)
+    if (!updateClientMemUsageAndBucket(srv, c)) updateClientMemoryUsage(srv, c)
   }
   srv.cronloops++
 }
@@ -699,18 +724,28 @@ export interface EngineServer extends RedisServer {
   setClientIoProbe(probe: ClientIoProbe | null): void
   /** How CONFIG SET port moves the RESP host's listening socket (config.c updatePort). */
   setChangeListenPort(hook: ChangeListenPort | null): void
+  /** How CONFIG SET bind moves the RESP host's listening socket (config.c applyBind). */
+  setChangeBindAddr(hook: ChangeBindAddr | null): void
   /**
    * A transport's hold on a client's query buffer sizes (querybuf.ts): from then on its reads
    * and its parser size the buffer, not the commands.
    */
   hostQueryBuf(id: ClientId): QueryBuf | null
   /**
-   * The transport still holds `bytes` of the client's replies, unwritten (replyList.ts). Null,
+   * The transport still holds `bytes` of the client's replies, unwritten (replyList.ts; the
+   * new ones are the body of one long bulk string with `onePiece`, else small replies). Null,
    * or, when the client overcame client-output-buffer-limit, the line Redis logs as it
    * schedules the client's close (networking.c closeClientOnOutputBufferLimitReached): the
    * transport then closes the connection without writing the rest.
    */
-  outputPending(id: ClientId, bytes: number): string | null
+  outputPending(id: ClientId, bytes: number, onePiece?: boolean): string | null
+  /** The transport has processed a read of the client's (processInputBuffer's end). */
+  readProcessed(id: ClientId): void
+  /**
+   * The clients the engine freed (client eviction) since last asked, each with the line Redis
+   * logs: the transport closes their connections at once, sending nothing more.
+   */
+  takeClientsToClose(): readonly (readonly [ClientId, string])[]
   /**
    * clientsCron's check of a client with replies unwritten: null, or the line Redis logs as
    * it closes the client for its output buffer limits (the transport closes it).
@@ -781,10 +816,12 @@ export function serverStateValidate(srv: ServerState): string[] {
       errors.push(`client ${String(c.id)} runs as a user not in the table`)
   let replyBufs = 0
   let queryBufs = 0
+  let partialArgvs = 0
   let normalMemory = 0
   for (const c of srv.clients.values()) {
     replyBufs += c.bufUsableSize
     queryBufs += c.querybuf.zmalloc
+    partialArgvs += c.querybuf.argvZmalloc
     if (c.lastMemoryNormal) normalMemory += c.lastMemoryUsage
   }
   if (normalMemory !== srv.clientsNormalMemory)
@@ -805,6 +842,10 @@ export function serverStateValidate(srv: ServerState): string[] {
     errors.push(
       `query buffers sum to ${String(queryBufs)}, ${String(srv.clientQueryBufs.bytes)} counted`,
     )
+  if (partialArgvs !== srv.clientQueryBufs.argv)
+    errors.push(
+      `partial argvs sum to ${String(partialArgvs)}, ${String(srv.clientQueryBufs.argv)} counted`,
+    )
   if (blocked !== srv.blockedClients)
     errors.push(`${String(srv.blockedClients)} blocked clients counted, ${String(blocked)} found`)
   return errors
@@ -812,7 +853,10 @@ export function serverStateValidate(srv: ServerState): string[] {
 
 /** Creates an engine server (api.ts RedisServer). */
 export function createServer(opts: ServerOptions): EngineServer {
-  return serverFromState(createServerState(opts), null)
+  const srv = createServerState(opts)
+  // A maxmemory-clients from the start makes the buckets (applyClientMaxMemoryUsage).
+  applyClientMaxMemoryUsage(srv)
+  return serverFromState(srv, null)
 }
 
 /** Clones a server state onto `clock` (snapshot.ts), with the cron cursors server.ts keeps. */
@@ -822,6 +866,8 @@ function cloneServer(srv: ServerState, clock: Clock): ServerState {
   if (cur !== undefined) cronDbCursor.set(state, copier.copy(cur))
   return state
 }
+
+const NO_CLIENTS_TO_CLOSE: readonly (readonly [ClientId, string])[] = []
 
 /** Wraps a server state (new or cloned) in the RedisServer interface. */
 function serverFromState(srv: ServerState, defaultClientId: ClientId | null): EngineServer {
@@ -856,6 +902,9 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
       // _addReplyToBuffer: the reply fills c->buf up to its size (c->buf_peak follows).
       if (!c.replySilenced && reply !== BLOCKED)
         clientReplyAdded(c, respEncodedLength(reply, c.bufUsableSize))
+      // processCommandAndResetClient: the client's memory after its command.
+      if (srv.clientMemBuckets !== null && srv.clients.has(c.id))
+        updateClientMemUsageAndBucket(srv, c)
       // afterCommand: client-side caching invalidations for c go after its reply.
       if (srv.tracking !== null)
         reply = trackingAfterCommand(srv, c, reply, reply !== BLOCKED && !c.replySilenced)
@@ -979,17 +1028,35 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
     setChangeListenPort: (hook) => {
       setChangeListenPort(srv, hook)
     },
+    setChangeBindAddr: (hook) => {
+      setChangeBindAddr(srv, hook)
+    },
     hostQueryBuf: (id) => {
       const c = srv.clients.get(id)
       if (c === undefined) return null
       c.querybuf.hosted = true
       return c.querybuf
     },
-    outputPending: (id, bytes) => {
+    outputPending: (id, bytes, onePiece) => {
       const c = srv.clients.get(id)
-      if (c === undefined || !clientOutputPending(srv, c, bytes)) return null
-      const info = clientInfoString(srv, c, null)
-      return `Client ${info} scheduled to be closed ASAP for overcoming of output buffer limits.`
+      if (c === undefined) return null
+      if (!clientOutputPending(srv, c, bytes, onePiece)) {
+        // writeToClient / _addReplyToBufferOrList: its memory after the write.
+        if (srv.clientMemBuckets !== null) updateClientMemUsageAndBucket(srv, c)
+        return null
+      }
+      return c.replyList?.closeAsap ?? obufLimitCloseLine(srv, c)
+    },
+    readProcessed: (id) => {
+      // processInputBuffer's end: a big command read in part counts now.
+      const c = srv.clients.get(id)
+      if (c !== undefined && srv.clientMemBuckets !== null) updateClientMemUsageAndBucket(srv, c)
+    },
+    takeClientsToClose: () => {
+      if (srv.clientsToClose.size === 0) return NO_CLIENTS_TO_CLOSE
+      const closed = [...srv.clientsToClose]
+      srv.clientsToClose.clear()
+      return closed
     },
     outputLimitCheck: (id) => {
       const c = srv.clients.get(id)
@@ -1022,11 +1089,26 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
     drainOutbox: () => {
       // beforeSleep: BCAST invalidations collected since the last time (tracking.ts).
       if (srv.tracking !== null) trackingBroadcastInvalidationMessages(srv)
+      // beforeSleep: evictClients.
+      if (srv.clientMemBuckets !== null)
+        evictClients(srv, (cl) => {
+          freeEvictedClient(srv, cl, null)
+        })
       return drainOutbox(srv)
     },
     isBlocked: (id) => {
       const c = srv.clients.get(id)
       return c !== undefined && clientIsBlocked(c)
+    },
+    protectedModeRefuses: (id) => {
+      const c = srv.clients.get(id)
+      if (c === undefined || c.local || (srv.config.other['protected-mode'] ?? 'yes') !== 'yes')
+        return false
+      if ((srv.acl.defaultUser.flags & USER_FLAG_NOPASS) === 0) return false
+      srv.stats.rejectedConn++
+      // clientAcceptHandler counts a connection (stat_numconnections) only past this check.
+      srv.stats.totalConnectionsReceived--
+      return true
     },
     admitClient: () => {
       if (srv.clients.size < Number(srv.config.other['maxclients'] ?? '10000')) return true

@@ -17,6 +17,7 @@ import type { RdbImage } from './rdbReload.ts'
 import type { TraceLevel, MaxmemoryPolicy } from './events.ts'
 import type { Rng } from './rng.ts'
 import type { ReplyList } from './replyList.ts'
+import type { ClientMemBucket } from './clientEviction.ts'
 import type { HashSeed } from './structures/dict.ts'
 import type { RedisDb } from './keyspace/db.ts'
 import type { CommandSpec } from './commands/spec.ts'
@@ -103,6 +104,8 @@ export interface ServerStats {
   /** stat_last_eviction_exceeded_time: when the current spell over maxmemory began (µs), or 0. */
   lastEvictionExceededAt: number
   evictedKeys: number
+  /** stat_evictedclients: clients freed by client eviction (clientEviction.ts). */
+  evictedClients: number
   totalCommandsProcessed: number
   totalConnectionsReceived: number
   /** stat_rejected_conn: connections refused at maxclients (RedisServer.admitClient). */
@@ -154,6 +157,7 @@ export function createStats(nowMs: number): ServerStats {
     totalEvictionExceededUs: 0,
     lastEvictionExceededAt: 0,
     evictedKeys: 0,
+    evictedClients: 0,
     totalCommandsProcessed: 0,
     totalConnectionsReceived: 0,
     rejectedConn: 0,
@@ -276,6 +280,8 @@ export interface Client {
   lastMemoryNormal: boolean
   /** c->reply: replies the transport could not write yet, as Redis lays them out (replyList.ts). */
   replyList: ReplyList | null
+  /** c->mem_usage_bucket: where client eviction holds it (clientEviction.ts), or null. */
+  memUsageBucket: ClientMemBucket | null
   /** While EXEC runs: its queue length and the replies added so far (they count in obl). */
   execOut: { readonly count: number; readonly replies: readonly Reply[] } | null
 }
@@ -490,6 +496,13 @@ export interface ServerState {
   clientReplyListBytes: number
   /** The sum of every client's query buffer allocation (in used_memory). */
   clientQueryBufs: QueryBufAccount
+  /** server.client_mem_usage_buckets: made while maxmemory-clients is set (clientEviction.ts). */
+  clientMemBuckets: ClientMemBucket[] | null
+  /**
+   * Clients the engine freed (client eviction) whose connections the transport must close
+   * at once, with nothing more sent, and the line to log for each.
+   */
+  clientsToClose: Map<ClientId, string>
   /** server.reply_buffer_peak_reset_time (ms; -1 never) and reply_buffer_resizing_enabled. */
   replyBufferPeakResetTime: number
   replyBufferResizingEnabled: boolean

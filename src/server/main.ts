@@ -14,7 +14,7 @@
 import { appendFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs'
 import { ConfigFileError, loadServerConfig, serverOptions } from './configFile.ts'
 import type { RedisServer } from '../engine/index.ts'
-import { startRespServer, type RespServerHandle } from './server.ts'
+import { bindAddressHost, startRespServer, type RespServerHandle } from './server.ts'
 
 // appendonly is kept: INFO's aof_enabled and DEBUG LOADAOF read it.
 const IGNORED = new Set(['daemonize', 'protected-mode'])
@@ -60,9 +60,11 @@ export function parseServeArgs(
     if (name === 'port') out.port = parseInteger(flag, value)
     else if (name === 'seed') out.seed = parseInteger(flag, value)
     // Only the first address is listened on. As in redis-server, a leading '-' marks it
-    // optional and '*' is every IPv4 address ('::*' every IPv6 one).
-    else if (name === 'bind') out.host = listenAddress(values[0]) ?? out.host
-    else if (name === 'user') out.users.push([...values])
+    // optional and '*' is every IPv4 address ('::*' every IPv6 one). CONFIG GET shows them all.
+    else if (name === 'bind') {
+      out.host = values[0] === undefined ? out.host : bindAddressHost(values[0])
+      out.config['bind'] = value
+    } else if (name === 'user') out.users.push([...values])
     else if (name === 'logfile') out.logfile = value
     else if (name === 'save') out.config['save'] = loadSaveParams(out.config['save'], value)
     else if (name === 'enable-debug-command') {
@@ -82,11 +84,6 @@ export function parseServeArgs(
 function loadSaveParams(loaded: string | undefined, value: string): string {
   if (value === '' || loaded === undefined || loaded === '') return value
   return `${loaded} ${value}`
-}
-
-function listenAddress(addr: string | undefined): string | undefined {
-  const a = addr?.startsWith('-') === true ? addr.slice(1) : addr
-  return a === '*' ? '0.0.0.0' : a === '::*' ? '::' : a
 }
 
 function parseInteger(flag: string, value: string): number {

@@ -15,6 +15,7 @@
  * buffer (replyBufferDetach) instead of reusing this one.
  */
 import type { Reply } from '../engine/reply.ts'
+import { PROTO_REPLY_CHUNK_BYTES } from '../engine/replyList.ts'
 import { respAppend } from '../engine/resp.ts'
 
 /** Initial (and shrink-back) size: one 16KB network write holds any usual batch. */
@@ -31,6 +32,8 @@ const MINUS = 45
 const COLON = 58
 const DOLLAR = 36
 const STAR = 42
+const EQUALS = 61
+const BANG = 33
 const CR = 13
 const LF = 10
 
@@ -38,16 +41,24 @@ export interface ReplyBuffer {
   buf: Buffer
   /** Bytes written so far, from 0. */
   len: number
+  /**
+   * Where the bodies of bulk strings (and status and error lines) longer than
+   * PROTO_REPLY_CHUNK_BYTES start and end (pairs of offsets): Redis adds each with one call,
+   * which opens a reply block of its own size, where the small pieces of a reply (headers,
+   * short bodies) fill blocks of 16 KiB (networking.c _addReplyProtoToList).
+   */
+  readonly bigPieces: number[]
 }
 
 /** Creates an empty reply buffer. */
 export function replyBufferCreate(): ReplyBuffer {
-  return { buf: Buffer.allocUnsafeSlow(REPLY_BUFFER_SIZE), len: 0 }
+  return { buf: Buffer.allocUnsafeSlow(REPLY_BUFFER_SIZE), len: 0, bigPieces: [] }
 }
 
 /** Empties the buffer for the next batch (back to the usual size if a big reply grew it). */
 export function replyBufferReset(w: ReplyBuffer): void {
   w.len = 0
+  w.bigPieces.length = 0
   if (w.buf.length > REPLY_BUFFER_KEEP_MAX) w.buf = Buffer.allocUnsafeSlow(REPLY_BUFFER_SIZE)
 }
 
@@ -55,6 +66,7 @@ export function replyBufferReset(w: ReplyBuffer): void {
 export function replyBufferDetach(w: ReplyBuffer): void {
   w.buf = Buffer.allocUnsafeSlow(REPLY_BUFFER_SIZE)
   w.len = 0
+  w.bigPieces.length = 0
 }
 
 /** The bytes written so far (a view: valid until the buffer is reset or written again). */
@@ -85,6 +97,7 @@ export function replyBufferAppend(w: ReplyBuffer, reply: Reply): void {
       reserve(w, NUMBER_LINE_MAX + n + 2)
       const b = w.buf
       const at = writeNumberLine(b, w.len, DOLLAR, n)
+      if (n > PROTO_REPLY_CHUNK_BYTES) w.bigPieces.push(at, at + n)
       w.len = writeCrlf(b, writeString(b, at, v))
       return
     }
@@ -103,6 +116,32 @@ export function replyBufferAppend(w: ReplyBuffer, reply: Reply): void {
     default:
       // The RESP3 types (only RESP3 clients get them): resp.ts encodes them.
       return appendBytes(w, respAppend('', reply))
+  }
+}
+
+/**
+ * Fills `into` with the big pieces (ReplyBuffer.bigPieces) of RESP bytes encoded elsewhere
+ * (the engine's outbox): the bodies of bulk strings, and the text of status and error lines,
+ * longer than PROTO_REPLY_CHUNK_BYTES. Only the headers are read; bodies are skipped.
+ */
+export function respBigPieces(bytes: string, into: number[]): void {
+  into.length = 0
+  if (bytes.length <= PROTO_REPLY_CHUNK_BYTES) return
+  for (let i = 0; i < bytes.length;) {
+    const type = bytes.charCodeAt(i)
+    const eol = bytes.indexOf('\r\n', i)
+    if (eol < 0) return
+    if (type === DOLLAR || type === EQUALS || type === BANG) {
+      // A length and a body (RESP3's verbatim and bulk error too).
+      const n = Number(bytes.slice(i + 1, eol))
+      const body = eol + 2
+      if (n > PROTO_REPLY_CHUNK_BYTES) into.push(body, body + n)
+      i = n > 0 ? body + n + 2 : body
+    } else {
+      if ((type === PLUS || type === MINUS) && eol - i - 1 > PROTO_REPLY_CHUNK_BYTES)
+        into.push(i + 1, eol)
+      i = eol + 2
+    }
   }
 }
 
@@ -128,6 +167,7 @@ function reserve(w: ReplyBuffer, extra: number): void {
 function appendLine(w: ReplyBuffer, type: number, value: string): void {
   reserve(w, value.length + 3)
   const b = w.buf
+  if (value.length > PROTO_REPLY_CHUNK_BYTES) w.bigPieces.push(w.len + 1, w.len + 1 + value.length)
   b[w.len] = type
   w.len = writeCrlf(b, writeString(b, w.len + 1, value))
 }

@@ -24,7 +24,7 @@ import type { Clock } from '../engine/clock.ts'
 import type { TraceLevel } from '../engine/events.ts'
 import { SHUTDOWN_NOT_MODELLED } from '../engine/commands/standalone.ts'
 import { PROTO_REPLY_CHUNK_BYTES, type ClientIoProbe } from '../engine/commands/connection.ts'
-import type { ChangeListenPort } from '../engine/config.ts'
+import type { ChangeBindAddr, ChangeListenPort } from '../engine/config.ts'
 import type { QueryBuf } from '../engine/querybuf.ts'
 import { BLOCKED, error, type Reply } from '../engine/reply.ts'
 import {
@@ -43,6 +43,7 @@ import {
   replyBufferCreate,
   replyBufferDetach,
   replyBufferReset,
+  respBigPieces,
 } from './replyBuffer.ts'
 
 export interface RespServerOptions {
@@ -102,10 +103,16 @@ interface EngineHooks {
   hostQueryBuf?(client: ClientId): QueryBuf | null
   /** How CONFIG SET port moves this transport's listening socket. */
   setChangeListenPort?(hook: ChangeListenPort | null): void
+  /** How CONFIG SET bind moves it. */
+  setChangeBindAddr?(hook: ChangeBindAddr | null): void
   /** The client's replies not written yet; the log line when it is to be closed for them. */
-  outputPending?(client: ClientId, bytes: number): string | null
+  outputPending?(client: ClientId, bytes: number, onePiece?: boolean): string | null
   /** clientsCron's look at the limits of a client with replies unwritten. */
   outputLimitCheck?(client: ClientId): string | null
+  /** A read of the client's was processed (its memory is measured again). */
+  readProcessed?(client: ClientId): void
+  /** Clients the engine freed (client eviction): closed at once, each line logged. */
+  takeClientsToClose?(): readonly (readonly [ClientId, string])[]
 }
 
 interface Connection {
@@ -163,6 +170,28 @@ function readIntoSharedBuffer(socket: net.Socket, onRead: (n: number) => void): 
 /** networking.c acceptCommonHandler's answer to a connection over maxclients. */
 const MAX_CLIENTS_REACHED = '-ERR max number of clients reached\r\n'
 
+/** networking.c clientAcceptHandler's answer to a client refused by protected mode. */
+const PROTECTED_MODE_DENIED =
+  '-DENIED Redis is running in protected mode because protected ' +
+  'mode is enabled and no password is set for the default user. ' +
+  'In this mode connections are only accepted from the loopback interface. ' +
+  'If you want to connect from external computers to Redis you ' +
+  'may adopt one of the following solutions: ' +
+  '1) Just disable protected mode sending the command ' +
+  "'CONFIG SET protected-mode no' from the loopback interface " +
+  'by connecting to Redis from the same host the server is ' +
+  'running, however MAKE SURE Redis is not publicly accessible ' +
+  'from internet if you do so. Use CONFIG REWRITE to make this ' +
+  'change permanent. ' +
+  '2) Alternatively you can just disable the protected mode by ' +
+  'editing the Redis configuration file, and setting the protected ' +
+  "mode option to 'no', and then restarting the server. " +
+  '3) If you started the server manually just for testing, restart ' +
+  "it with the '--protected-mode no' option. " +
+  '4) Setup a an authentication password for the default user. ' +
+  'NOTE: You only need to do one of the above things in order for ' +
+  'the server to start accepting connections from the outside.\r\n'
+
 const INTERNAL_ERROR: Reply = {
   type: 'error',
   value: 'ERR internal error in the engine (see the server log)',
@@ -180,9 +209,6 @@ export const realClock: Clock = {
   },
 }
 
-/** An outbox message is one reply (a block of its own when long). */
-const NO_BIG_REPLIES: readonly number[] = []
-
 /** A cell nobody notifies: Atomics.wait on it only times out. */
 const SLEEP_CELL = new Int32Array(new SharedArrayBuffer(4))
 
@@ -194,7 +220,9 @@ const SHUTDOWN_HERE = error(
 
 export async function startRespServer(opts: RespServerOptions = {}): Promise<RespServerHandle> {
   const engine = opts.engine ?? (await createEngine(opts))
-  const host = opts.host ?? '127.0.0.1'
+  let host = opts.host ?? '127.0.0.1'
+  // The address listened on; null after a CONFIG SET bind of no address.
+  let bindHost: string | null = host
   const conns = new Set<Connection>()
   const byId = new Map<ClientId, Connection>()
   const blockedConns = new Set<Connection>()
@@ -207,19 +235,23 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
   let running: Connection | null = null
   let runningOutStart = 0
   ;(engine as RedisServer & EngineHooks).setClientIoProbe?.((id) =>
-    running !== null && running.id === id ? { obl: out.len - runningOutStart } : null,
+    running !== null && running.id === id
+      ? { obl: out.len - runningOutStart, unreported: out.len - addedUpTo }
+      : null,
   )
   const queryBufHook = (engine as RedisServer & EngineHooks).hostQueryBuf
   const pendingHook = (engine as RedisServer & EngineHooks).outputPending
   const limitHook = (engine as RedisServer & EngineHooks).outputLimitCheck
+  const readHook = (engine as RedisServer & EngineHooks).readProcessed
+  const toCloseHook = (engine as RedisServer & EngineHooks).takeClientsToClose
   const log = opts.log ?? ((message: string) => console.error(message))
   // Connections whose replies Node has not all written (reportPending).
   const backlogged = new Set<Connection>()
   // One of each serves every connection: a read is parsed, run and answered before the next.
   const chunkBytes = chunkBytesCreate(READ_BUFFER)
   const out = replyBufferCreate()
-  // Where replies longer than a reply block start and end in `out` (pairs of offsets).
-  const bigReplies: number[] = []
+  // The big pieces of the outbox message being written (respBigPieces).
+  const outboxBigPieces: number[] = []
   // How much of `out` the running connection's reply list has taken (processInputBuffer).
   let addedUpTo = 0
 
@@ -236,6 +268,13 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
       addr: `${plainAddress(socket.remoteAddress)}:${socket.remotePort ?? 0}`,
       laddr: `${plainAddress(socket.localAddress)}:${socket.localPort ?? 0}`,
     })
+    if (engine.protectedModeRefuses?.(id) === true) {
+      socket.on('error', () => {})
+      socket.end(PROTECTED_MODE_DENIED, 'latin1')
+      socket.destroySoon()
+      engine.closeClient(id)
+      return
+    }
     const conn: Connection = {
       socket,
       id,
@@ -298,6 +337,7 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
       off = end
     }
     respParserReleaseBytes(p)
+    if (!conn.closing) readHook?.call(engine, conn.id)
     writeReplies(conn)
     flushOutbox()
   }
@@ -323,7 +363,6 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
       // replies wait for it, so a client told OK can connect to the new port at once.
       const bytes = Buffer.from(replyBufferBytes(out))
       const closing = conn.closing
-      bigReplies.length = 0
       addedUpTo = 0
       afterListen(() => {
         if (closing) socket.end(bytes)
@@ -338,11 +377,10 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
       // not a half-open socket that keeps taking its bytes.
       socket.end(replyBufferBytes(out))
       socket.destroySoon()
-    } else if (out.len > 0 && replyListBeforeWrite(conn, out.len, bigReplies)) {
+    } else if (out.len > 0 && replyListBeforeWrite(conn, out.len, out.bigPieces)) {
       socket.write(replyBufferBytes(out))
       if (conn.pending !== 0 || socket.writableLength > 0) reportPending(conn)
     }
-    bigReplies.length = 0
     addedUpTo = 0
     // Bytes Node could not hand to the kernel at once stay referenced by the stream.
     if (out.len > 0 && socket.writableLength > 0) replyBufferDetach(out)
@@ -359,12 +397,16 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
   }
 
   /**
-   * Before a batch longer than c->buf is written: Redis adds the replies to the reply list
-   * first and checks the limits there (_addReplyProtoToList), so a reply past the hard limit
-   * closes the client before any of it is sent. False when the client was closed.
+   * Before a batch longer than c->buf, or any while replies wait, is written: Redis adds the
+   * replies to the reply list first and checks the limits there (_addReplyProtoToList), so a
+   * reply past the hard limit closes the client before any of it is sent. False when the
+   * client was closed.
    */
   function replyListBeforeWrite(conn: Connection, len: number, big: readonly number[]): boolean {
-    if (pendingHook === undefined || (len <= PROTO_REPLY_CHUNK_BYTES && addedUpTo === 0))
+    if (
+      pendingHook === undefined ||
+      (len <= PROTO_REPLY_CHUNK_BYTES && addedUpTo === 0 && conn.pending === 0)
+    )
       return true
     addToReplyList(conn, len, big)
     if (conn.closing) return false
@@ -375,8 +417,9 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
 
   /**
    * Tells the engine the replies of `out` from addedUpTo to `len`, as Redis adds them: the
-   * replies between the big ones fill blocks together, and each big one fills the tail, then
-   * opens a block for its rest (_addReplyProtoToList).
+   * small pieces between the big ones (`big`: bulk bodies longer than a block) fill blocks of
+   * 16 KiB, and each big one fills the tail, then opens a block for its rest
+   * (_addReplyProtoToList).
    */
   function addToReplyList(conn: Connection, len: number, big: readonly number[]): void {
     const start = conn.pending - addedUpTo
@@ -386,22 +429,34 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
       const to = big[j + 1] ?? 0
       if (to <= done) continue
       if (from > done) tellPending(conn, start + from)
-      if (!conn.closing) tellPending(conn, start + to)
+      if (!conn.closing) tellPending(conn, start + to, true)
       done = to
     }
     if (!conn.closing && done < len) tellPending(conn, start + len)
     addedUpTo = len
   }
 
-  /** Tells the engine the connection's unwritten reply bytes; closes it over the limits. */
-  function tellPending(conn: Connection, bytes: number): void {
+  /**
+   * Tells the engine the connection's unwritten reply bytes (the new ones one bulk body with
+   * `onePiece`); closes it over the limits.
+   */
+  function tellPending(conn: Connection, bytes: number, onePiece = false): void {
     const hook = pendingHook
     if (hook === undefined || bytes === conn.pending) return
     conn.pending = bytes
     if (bytes > 0) backlogged.add(conn)
     else backlogged.delete(conn)
-    const overLimit = hook.call(engine, conn.id, bytes)
+    const overLimit = hook.call(engine, conn.id, bytes, onePiece)
     if (overLimit !== null) closeOverLimit(conn, overLimit)
+  }
+
+  /** Closes the connections of the clients the engine freed (evicted), logging each. */
+  function closeClientsToClose(): void {
+    if (toCloseHook === undefined) return
+    for (const [id, line] of toCloseHook.call(engine)) {
+      const c = byId.get(id)
+      if (c !== undefined && !c.socket.destroyed) closeOverLimit(c, line)
+    }
   }
 
   /** Closes a client over its output buffer limits, with nothing more sent, and logs `line`. */
@@ -422,6 +477,7 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
     if (drain === undefined) return
     for (;;) {
       const outbox = drain.call(engine)
+      closeClientsToClose()
       if (outbox.size !== 0) writeOutbox(outbox)
       let resumed = false
       for (const conn of blockedConns) {
@@ -446,7 +502,12 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
       const c = byId.get(id)
       if (c === undefined || c.closing) continue
       engine.netWritten?.(bytes.length, id)
-      if (!replyListBeforeWrite(c, bytes.length, NO_BIG_REPLIES)) continue
+      respBigPieces(bytes, outboxBigPieces)
+      // Each client's messages are laid out on their own (addedUpTo is the running one's).
+      addedUpTo = 0
+      const write = replyListBeforeWrite(c, bytes.length, outboxBigPieces)
+      addedUpTo = 0
+      if (!write) continue
       c.socket.write(Buffer.from(bytes, 'latin1'))
       if (c.pending !== 0 || c.socket.writableLength > 0) reportPending(c)
     }
@@ -480,7 +541,7 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
         if (opts.shutdown !== undefined) {
           // Redis exits inside the command: this pass's replies are never written.
           out.len = outStart
-          bigReplies.length = 0
+          out.bigPieces.length = 0
           addedUpTo = 0
           conn.closing = true
           opts.shutdown()
@@ -497,20 +558,24 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
       }
       // CLIENT REPLY OFF / SKIP: the command ran, its reply is dropped.
       if (engine.replySilenced?.(conn.id) !== true) {
-        const at = out.len
         replyBufferAppend(out, reply)
-        // A reply longer than a reply block opens a block its size (replyListBeforeWrite).
-        if (out.len - at > PROTO_REPLY_CHUNK_BYTES) bigReplies.push(at, out.len)
         // Past c->buf the replies enter the reply list now, where Redis checks the limits:
         // a client over them is closed and runs nothing more (CLIENT_CLOSE_ASAP).
         if (pendingHook !== undefined && out.len - addedUpTo > PROTO_REPLY_CHUNK_BYTES) {
-          addToReplyList(conn, out.len, bigReplies)
+          addToReplyList(conn, out.len, out.bigPieces)
           if (conn.closing) return
         }
       }
       // A CONFIG SET proto-max-bulk-len applies to the next request already read with it.
       if (limitsHook !== undefined) p.maxBulkLen = limitsHook.call(engine).protoMaxBulkLen
       if (engine.shouldClose(conn.id)) {
+        // Evicted (client eviction), or a command that stopped as its client passed its
+        // output limits (HRANDFIELD ...): closed with nothing more sent.
+        closeClientsToClose()
+        const overLimit = conn.closing
+          ? null
+          : (pendingHook?.call(engine, conn.id, conn.pending) ?? null)
+        if (overLimit !== null) closeOverLimit(conn, overLimit)
         conn.closing = true
         return
       }
@@ -574,16 +639,53 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
    */
   function changeListenPort(p: number): boolean {
     if (p === port) return true
-    if (p !== 0) {
-      const err = probeListen(p, host)
+    if (p !== 0 && bindHost !== null) {
+      const err = probeListen(p, bindHost)
       if (err !== null) {
         log(`Warning: Could not create server TCP listening socket ${host}:${p}: ${err}`)
         return false
       }
     }
+    listenAgain(p, bindHost)
+    return true
+  }
+
+  /**
+   * server.c changeBindAddr for CONFIG SET bind, over listenToPort's rules: an address that
+   * cannot be bound fails them all (the socket stays as it was), unless it is optional ('-')
+   * and not available here, or of an address family this host lacks; each failure is logged.
+   * Every address is tried first by a short-lived process (probeBind), on a free port: the
+   * current port is ours until the move. As at start, only the first address that can be
+   * bound is listened on; none at all, and the server listens on no TCP socket.
+   */
+  function changeBindAddr(addrs: readonly string[]): boolean {
+    const hosts = addrs.map((a) => bindAddressHost(a))
+    const results = probeBind(hosts)
+    let first: string | null = null
+    for (let i = 0; i < hosts.length; i++) {
+      const addr = hosts[i] ?? ''
+      const r = results[i] ?? null
+      if (r === null) {
+        first ??= addr
+        continue
+      }
+      log(`Warning: Could not create server TCP listening socket ${addr}:${port}: ${r.message}`)
+      if (r.code === 'EADDRNOTAVAIL' && addrs[i]?.startsWith('-') === true) continue
+      if (SKIPPED_FAMILY_ERRORS.has(r.code)) continue
+      log('Failed to bind')
+      return false
+    }
+    listenAgain(port, first)
+    return true
+  }
+
+  /** Closes the listening socket and listens on `p` at `addr` (neither when 0 or null). */
+  function listenAgain(p: number, addr: string | null): void {
     if (server.listening) server.close()
     port = p
-    if (p !== 0) {
+    bindHost = addr
+    if (addr !== null) host = addr
+    if (p !== 0 && addr !== null) {
       const settled = new Promise<void>((resolve) => {
         const done = () => {
           server.off('listening', done)
@@ -596,17 +698,20 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
       afterListen(() => settled)
       server.listen(p, host)
     }
-    return true
   }
-  if (opts.path === undefined)
-    (engine as RedisServer & EngineHooks).setChangeListenPort?.(changeListenPort)
+  if (opts.path === undefined) {
+    ;(engine as RedisServer & EngineHooks).setChangeListenPort?.(changeListenPort)
+    ;(engine as RedisServer & EngineHooks).setChangeBindAddr?.(changeBindAddr)
+  }
 
   return {
     get port() {
       return port
     },
     path: opts.path ?? null,
-    host,
+    get host() {
+      return host
+    },
     engine,
     close: () =>
       new Promise<void>((resolve) => {
@@ -645,6 +750,52 @@ function probeListen(port: number, host: string): string | null {
   })
   if (r.status === 0) return null
   return r.stdout !== '' ? r.stdout : (r.error?.message ?? `probe exited with ${String(r.status)}`)
+}
+
+/**
+ * A `bind` address as Node listens on it: a leading '-' (optional) dropped, '*' every IPv4
+ * address, '::*' every IPv6 one.
+ */
+export function bindAddressHost(addr: string): string {
+  const a = addr.startsWith('-') ? addr.slice(1) : addr
+  return a === '*' ? '0.0.0.0' : a === '::*' ? '::' : a
+}
+
+/** listenToPort's errors of an address family the host lacks: the address is skipped. */
+const SKIPPED_FAMILY_ERRORS = new Set([
+  'ENOPROTOOPT',
+  'EPROTONOSUPPORT',
+  'ESOCKTNOSUPPORT',
+  'EPFNOSUPPORT',
+  'EAFNOSUPPORT',
+])
+
+const PROBE_BIND = `const net = require('node:net')
+const out = []
+const next = (i) => {
+  if (i === process.argv.length - 1) { process.stdout.write(JSON.stringify(out)); process.exit(0) }
+  const s = net.createServer()
+  s.once('error', (e) => { out.push({ code: e.code ?? '', message: e.message }); next(i + 1) })
+  s.listen(0, process.argv[i + 1], () => { out.push(null); s.close(); next(i + 1) })
+}
+next(0)`
+
+/**
+ * Whether this host could listen on each address (on a free port), asked synchronously of
+ * a child process: null for one it could, else the error's code and message.
+ */
+function probeBind(hosts: readonly string[]): ({ code: string; message: string } | null)[] {
+  if (hosts.length === 0) return []
+  const r = spawnSync(process.execPath, ['-e', PROBE_BIND, ...hosts], {
+    encoding: 'latin1',
+    timeout: 10_000,
+  })
+  try {
+    return JSON.parse(r.stdout) as ({ code: string; message: string } | null)[]
+  } catch {
+    const message = r.error?.message ?? `probe exited with ${String(r.status)}`
+    return hosts.map(() => ({ code: '', message }))
+  }
 }
 
 /** linux/capability.h CAP_SYS_RESOURCE: may raise the hard RLIMIT_NOFILE (to fs.nr_open). */
@@ -694,7 +845,8 @@ function plainAddress(addr: string | undefined): string {
   return addr.startsWith('::ffff:') ? addr.slice(7) : addr
 }
 
+/** networking.c islocalClient's test of a TCP peer: exactly 127.0.0.1 or ::1. */
 function isLoopback(addr: string | undefined): boolean {
   const a = plainAddress(addr)
-  return a.startsWith('127.') || a === '::1'
+  return a === '127.0.0.1' || a === '::1'
 }

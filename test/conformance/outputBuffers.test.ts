@@ -239,3 +239,40 @@ describe('client-output-buffer-limit normal, against redis-server', () => {
     })
   })
 })
+
+describe('replies of many small pieces, and commands stopped mid-run, against redis-server', () => {
+  it('KEYS past the limit: its small pieces fill 16 KiB blocks and the client is closed', async () => {
+    const prefix = 'long-key-name-prefix-of-100-chars'.padEnd(100, '-')
+    const keys = Array.from({ length: 1000 }, (_, i) => prefix + String(i))
+    await onBothWithLimit(keys, async (c, rd) => {
+      // 1000 bulks of ~111 bytes: 16 KiB in c->buf, then five blocks pass 100000 bytes
+      // (one block the size of the whole rest would not).
+      for (let i = 0; i < keys.length; i += 100)
+        await c.command('MSET', ...keys.slice(i, i + 100).flatMap((k) => [k, 'v']))
+      rd.sendCommand(['KEYS', '*'])
+      const rest = await rd.closed()
+      const list = String((await c.command('CLIENT', 'LIST')).reply.value)
+      return [JSON.stringify(rest), String(list.split('\n').length)]
+    })
+  })
+
+  it('HRANDFIELD, SRANDMEMBER and ZRANDMEMBER with a huge negative count stop as the client passes its limit', async () => {
+    for (const argv of [
+      ['HRANDFIELD', 'h', '-999999999'],
+      ['HRANDFIELD', 'h', '-999999999', 'WITHVALUES'],
+      ['SRANDMEMBER', 's', '-999999999'],
+      ['ZRANDMEMBER', 'z', '-999999999', 'WITHSCORES'],
+    ]) {
+      await onBothWithLimit(['h', 's', 'z'], async (c, rd) => {
+        await c.command('HSET', 'h', 'a', 'b')
+        await c.command('SADD', 's', 'm')
+        await c.command('ZADD', 'z', '1', 'm')
+        rd.sendCommand(argv)
+        const rest = await rd.closed()
+        // The server goes on.
+        const after = await c.command('HRANDFIELD', 'h', '-2')
+        return [JSON.stringify(rest), JSON.stringify(after.reply)]
+      })
+    }
+  })
+})

@@ -63,6 +63,58 @@ async function transcript(connect: () => Promise<RawClient>): Promise<string[]> 
   return seen
 }
 
+/** CONFIG SET bind (config.c applyBind, server.c changeBindAddr) as each step sees it. */
+async function bindTranscript(connect: () => Promise<RawClient>): Promise<string[]> {
+  const seen: string[] = []
+  const c = await connect()
+  const open: RawClient[] = [c]
+  const free = await freePort()
+  const ping = async (): Promise<string> => {
+    try {
+      const x = await connectRaw(free)
+      open.push(x)
+      return (await x.command('PING')).raw
+    } catch {
+      return 'refused'
+    }
+  }
+  try {
+    const before = (await c.command('CONFIG', 'GET', 'bind')).raw
+    const port = /\r\n(\d+)\r\n$/.exec((await c.command('CONFIG', 'GET', 'port')).raw)?.[1] ?? '0'
+    seen.push((await c.command('CONFIG', 'SET', 'port', String(free))).raw)
+    seen.push(await ping())
+    // An address nothing can bind: the command fails, the values and the socket stay.
+    seen.push((await c.command('CONFIG', 'SET', 'bind', '999.999.999.999')).raw)
+    seen.push((await c.command('CONFIG', 'GET', 'bind')).raw === before ? 'bind kept' : 'changed')
+    seen.push(await ping())
+    // One address: the socket moves there.
+    seen.push((await c.command('CONFIG', 'SET', 'bind', '127.0.0.1')).raw)
+    seen.push((await c.command('CONFIG', 'GET', 'bind')).raw)
+    seen.push(await ping())
+    // No address: no TCP socket, the connections stay.
+    seen.push((await c.command('CONFIG', 'SET', 'bind', '')).raw)
+    seen.push(await ping())
+    seen.push((await c.command('PING')).raw)
+    seen.push((await c.command('CONFIG', 'SET', 'bind', '* -::*')).raw)
+    seen.push(await ping())
+    // Back where it started (the oracle on its unix socket only: port 0).
+    seen.push((await c.command('CONFIG', 'SET', 'port', port)).raw)
+  } finally {
+    for (const x of open) x.close()
+  }
+  return seen
+}
+
+describe('CONFIG SET bind against redis-server', () => {
+  it('fails on an address that cannot be bound, keeping the socket; moves, or closes on none', async () => {
+    const want = await bindTranscript(() => servers.connectReal())
+    expect(want[2]).toBe(
+      "-ERR CONFIG SET failed (possibly related to argument 'bind') - Failed to bind to specified addresses.\r\n",
+    )
+    expect(await bindTranscript(() => servers.connectOurs())).toEqual(want)
+  })
+})
+
 describe('CONFIG SET port against redis-server', () => {
   it('fails on a port in use, moves to a free one, closes on 0, with the same bytes', async () => {
     const want = await transcript(() => servers.connectReal())

@@ -5,6 +5,7 @@
  * where noted).
  */
 import { describe, expect, it } from 'vitest'
+import { jemallocSizeClass } from '../../src/engine/structures/jemalloc.ts'
 import {
   queryBufCreate,
   queryBufCronResize,
@@ -26,7 +27,7 @@ const cmd = (...argv: string[]): string =>
 
 /** A client's parser over a fresh query buffer. */
 function client(): { p: RespParser; qb: QueryBuf; account: QueryBufAccount } {
-  const account = { bytes: 0 }
+  const account = { bytes: 0, argv: 0 }
   const qb = queryBufCreate(account)
   qb.hosted = true
   return { p: respParserCreate({ querybuf: qb }), qb, account }
@@ -128,6 +129,26 @@ describe('query buffer sizes', () => {
     queryBufCronResize(qb, 3)
     expect(sizes(qb)).toBe(`qbuf=${String(qb.len)} qbuf-free=0`)
     expect(arrive(p, set.slice(30000)).length).toBe(1)
+  })
+
+  it('counts the arguments of a command read in part (c->argv) until it is complete', () => {
+    const { p, qb, account } = client()
+    // maxmemory.tcl's dead client: 249 of 250 bulks of 1000 bytes.
+    const head = '*250\r\n' + '$1000\r\n' + 'x'.repeat(1000) + '\r\n'
+    arrive(p, head.slice(0, 6))
+    // The array alone: room for 250 pointers (2000 bytes, the 2048 class).
+    expect(account.argv).toBe(2048)
+    arrive(p, head.slice(6) + ('$1000\r\n' + 'x'.repeat(1000) + '\r\n').repeat(248))
+    expect(qb.argc).toBe(249)
+    expect(qb.argvLenSum).toBe(249000)
+    // Each argument a robj (16) and an sds16 of 1000 bytes (1006, the 1024 class).
+    expect(account.argv).toBe(2048 + 249 * (16 + 1024))
+    // Short ones are embstr objects; the command done, nothing is left.
+    arrive(p, '$3\r\nabc\r\n')
+    expect(account.argv).toBe(0)
+    arrive(p, '*3\r\n$3\r\nset\r\n$1\r\nk\r\n')
+    expect(account.argv).toBe(jemallocSizeClass(24) + 2 * jemallocSizeClass(16 + 3 + 3 + 1))
+    expect(qb.argvZmalloc).toBe(account.argv)
   })
 
   it('pipelined small commands keep the 16 KiB buffer (greedy reads of its free space)', () => {

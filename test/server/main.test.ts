@@ -20,7 +20,7 @@ describe('npm run serve arguments', () => {
       host: '127.0.0.2',
       seed: 7,
       enableDebugCommand: 'local',
-      config: {},
+      config: { bind: '127.0.0.2' },
       users: [],
       logfile: '',
     })

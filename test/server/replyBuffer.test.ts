@@ -13,6 +13,7 @@ import {
   replyBufferBytes,
   replyBufferCreate,
   replyBufferReset,
+  respBigPieces,
 } from '../../src/server/replyBuffer.ts'
 
 const byteString = (maxLength: number) =>
@@ -77,5 +78,34 @@ describe('chunkBytes', () => {
         expect(bytes.latin1Slice(start, end)).toBe(s.slice(start, end))
       }),
     )
+  })
+})
+
+describe('big pieces (bodies Redis adds in one call, each opening a reply block its size)', () => {
+  it('are the bulk bodies and status lines over 16 KiB, found alike in encoded bytes', () => {
+    const long = 'x'.repeat(20_000)
+    const reply: Reply = {
+      type: 'array',
+      value: [
+        { type: 'bulk', value: 'short' },
+        { type: 'bulk', value: long },
+        { type: 'integer', value: 7 },
+        { type: 'bulk', value: 'y'.repeat(16384) },
+        { type: 'bulk', value: null },
+        { type: 'simple', value: long },
+      ],
+    }
+    const w = replyBufferCreate()
+    replyBufferAppend(w, { type: 'simple', value: 'OK' })
+    replyBufferAppend(w, reply)
+    const bytes = replyBufferBytes(w).toString('latin1')
+    const body = bytes.indexOf(long)
+    const line = bytes.lastIndexOf('+' + long) + 1
+    expect(w.bigPieces).toEqual([body, body + 20_000, line, line + 20_000])
+    const found: number[] = []
+    respBigPieces(bytes, found)
+    expect(found).toEqual(w.bigPieces)
+    replyBufferReset(w)
+    expect(w.bigPieces).toEqual([])
   })
 })

@@ -13,6 +13,7 @@
  */
 import { redactClientCommandArgument } from '../call.ts'
 import { cstr } from '../bytes.ts'
+import { removeClientFromMemUsageBucket } from '../clientEviction.ts'
 import { respEncodedLength } from '../resp.ts'
 import { jemallocSizeClass } from '../structures/jemalloc.ts'
 import {
@@ -21,6 +22,8 @@ import {
   clientReplyListLength,
   freeClientReplyList,
   PROTO_REPLY_CHUNK_BYTES,
+  replyMeterCreate,
+  type ReplyMeter,
 } from '../replyList.ts'
 import { queryBufCronResize, queryBufFree, queryBufReadLen } from '../querybuf.ts'
 import { dbSwapDatabases, unwatchAllKeys } from '../keyspace/db.ts'
@@ -227,6 +230,7 @@ export function expansiveClientsInfo(srv: ServerState): { input: number; output:
 /** Removes a freed client from the server's table (freeClient's unlinkClient and zfree). */
 export function unlinkClient(srv: ServerState, c: Client): void {
   if (!srv.clients.delete(c.id)) return
+  removeClientFromMemUsageBucket(srv, c, false)
   srv.clientReplyBufBytes -= c.bufUsableSize
   freeClientReplyList(srv, c)
   // freeClient: its share of server.stat_clients_type_memory goes.
@@ -244,6 +248,8 @@ export function clientCommandIoEnd(c: Client): void {
 export interface ClientIo {
   /** c->bufpos: replies of earlier commands of the same read, not yet written. */
   readonly obl: number
+  /** Of those, the bytes not yet reported to the reply list (outputPending). */
+  readonly unreported: number
 }
 /** Asked only while that client's command runs; null for a client the host is not running. */
 export type ClientIoProbe = (id: ClientId) => ClientIo | null
@@ -254,6 +260,24 @@ const ioProbes = new WeakMap<ServerState, ClientIoProbe>()
 export function setClientIoProbe(srv: ServerState, probe: ClientIoProbe | null): void {
   if (probe === null) ioProbes.delete(srv)
   else ioProbes.set(srv, probe)
+}
+
+/**
+ * A ReplyMeter (replyList.ts) for the running client's next replies, after those of the same
+ * read and of the running EXEC that its host has not reported yet. Null where no host
+ * reports the client's replies (the browser) or no output limit applies to it.
+ */
+export function replyMeterStart(srv: ServerState, c: Client): ReplyMeter | null {
+  const io = ioProbes.get(srv)?.(c.id) ?? null
+  if (io === null) return null
+  return replyMeterCreate(srv, c, io.unreported + execOutputBytes(c), () =>
+    obufLimitCloseLine(srv, c),
+  )
+}
+
+/** What closeClientOnOutputBufferLimitReached logs as it schedules the client's close. */
+export function obufLimitCloseLine(srv: ServerState, c: Client): string {
+  return `Client ${clientInfoString(srv, c, null)} scheduled to be closed ASAP for overcoming of output buffer limits.`
 }
 
 /** The bytes EXEC has added to c->buf so far: its array header, then each reply. */
@@ -684,21 +708,38 @@ export function freeClientAsync(
 ): void {
   const afterReply = cl === srv.currentClient
   if (afterReply) cl.closeAfterReply = true
-  else {
-    unwatchAllKeys(srv, cl.id)
-    unblockClosedClient(srv, cl)
-    freeClientPubsub(srv, cl, ctx)
-    disableTracking(srv, cl)
-    cl.closeAfterReply = true
-    unlinkClient(srv, cl)
-  }
+  else freeClientNow(srv, cl, ctx)
   if (ctx?.tracing === true) ctx.emit({ type: 'client/closed', client: cl.id, reason, afterReply })
+}
+
+/** freeClient: its WATCHes, blocking wait, subscriptions and tracking go, and it is unlinked. */
+function freeClientNow(srv: ServerState, cl: Client, ctx: ExecContext | null): void {
+  unwatchAllKeys(srv, cl.id)
+  unblockClosedClient(srv, cl)
+  freeClientPubsub(srv, cl, ctx)
+  disableTracking(srv, cl)
+  cl.closeAfterReply = true
+  unlinkClient(srv, cl)
+}
+
+/**
+ * evictClients' freeClient, logged "Evicting client: ..." first: freed at once, even the
+ * running client (whose command then does not run); the transport closes the connection
+ * with nothing more sent (clientsToClose).
+ */
+export function freeEvictedClient(srv: ServerState, cl: Client, ctx: ExecContext | null): void {
+  srv.clientsToClose.set(cl.id, `Evicting client: ${clientInfoString(srv, cl, null)}`)
+  freeClientNow(srv, cl, ctx)
+  if (ctx?.tracing === true)
+    ctx.emit({ type: 'client/closed', client: cl.id, reason: 'evicted', afterReply: false })
 }
 
 function clientNoEvictCommand(c: CommandCall): Reply {
   const v = c.argv[2]
-  if (eqIgnoreCase(v, 'on')) c.client.noEvict = true
-  else if (eqIgnoreCase(v, 'off')) c.client.noEvict = false
+  if (eqIgnoreCase(v, 'on')) {
+    c.client.noEvict = true
+    removeClientFromMemUsageBucket(c.srv, c.client, false)
+  } else if (eqIgnoreCase(v, 'off')) c.client.noEvict = false
   else return ERR_SYNTAX
   return OK
 }

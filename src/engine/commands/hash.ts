@@ -25,8 +25,6 @@ import {
   ONE,
   ZERO,
   type Reply,
-  ERR_RANDOM_REPLY_TOO_LARGE,
-  MAX_RANDOM_REPLY_ELEMENTS,
 } from '../reply.ts'
 import {
   dictAdd,
@@ -74,6 +72,12 @@ import {
 import { integerLL, isToken, lookupOfType, wrongArity } from './common.ts'
 import { objectDuplicators, parseScanCursor, scanGeneric } from './generic.ts'
 import { getLongLongOrReply, getRangeLongOrReply } from './parse.ts'
+import {
+  randomPickAdded,
+  randomPicksReply,
+  randomPicksStart,
+  randomPicksStopped,
+} from './randomPicks.ts'
 import { defineCommand, type CommandCall, type CommandSpec } from './spec.ts'
 
 // --- Shared pieces ---
@@ -358,27 +362,36 @@ function hrandfieldWithCount(c: CommandCall, l: bigint, withvalues: boolean): Re
 
   // CASE 1: negative count (or 1): independent draws, in draw order.
   if (!uniq || countBig === 1n) {
-    if (countBig * (withvalues ? 2n : 1n) > MAX_RANDOM_REPLY_ELEMENTS)
-      return ERR_RANDOM_REPLY_TOO_LARGE
-    let count = Number(countBig)
+    // Stopped when the client passes its output limits (randomPicks.ts).
+    const picks = randomPicksStart(c, countBig, withvalues)
+    if (!('limit' in picks)) return picks
+    let count = picks.limit
     const out: string[] = []
     if (o.encoding === 'hashtable') {
       const d = hashDict(o)
       while (count-- > 0) {
         const de = dictGetFairRandomKey(ctx, d)
         if (de === NO_ENTRY) break
-        out.push(dictGetKey(d, de))
+        const field = dictGetKey(d, de)
+        out.push(field)
         if (withvalues) out.push(dictGetVal(d, de))
+        if (randomPickAdded(picks, field, withvalues ? dictGetVal(d, de) : undefined)) break
       }
     } else {
       const limit = Math.min(count, HRANDFIELD_RANDOM_SAMPLE_LIMIT)
       while (count > 0) {
         const sample = Math.min(count, limit)
         count -= sample
-        out.push(...pairsReply(lpRandomPairs(ctx, o.ptr, sample), withvalues))
+        for (const [f, val] of lpRandomPairs(ctx, o.ptr, sample)) {
+          out.push(f)
+          if (withvalues) out.push(val)
+          randomPickAdded(picks, f, withvalues ? val : undefined)
+        }
+        // hrandfieldReplyWithListpack adds a whole sample before the check.
+        if (randomPicksStopped(picks)) break
       }
     }
-    return bulkArray(out)
+    return randomPicksReply(picks, bulkArray(out))
   }
 
   const count = Number(countBig)

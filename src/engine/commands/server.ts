@@ -20,6 +20,7 @@
 import { forceCommandPropagation } from '../replication.ts'
 import { redactClientCommandArgument } from '../call.ts'
 import { aclUpdateDefaultUserPassword } from '../acl.ts'
+import { applyClientMaxMemoryUsage } from '../clientEviction.ts'
 import { pubsubInfo } from './pubsub.ts'
 import { cstr } from '../bytes.ts'
 import {
@@ -28,6 +29,7 @@ import {
   configSetPairs,
   lookupConfig,
   memtoull,
+  type ChangeBindAddr,
   type ChangeListenPort,
 } from '../config.ts'
 import { listSetPackedThreshold } from '../types/t_list.ts'
@@ -288,7 +290,7 @@ function infoStats(srv: ServerState): string {
     ['expired_time_cap_reached_count', s.expiredTimeCapReachedCount],
     ['expire_cycle_cpu_milliseconds', Math.trunc(s.expireCycleTimeUsed / 1000)],
     ['evicted_keys', s.evictedKeys],
-    ['evicted_clients', 0],
+    ['evicted_clients', s.evictedClients],
     [
       'total_eviction_exceeded_time',
       Math.trunc((s.totalEvictionExceededUs + currentExceededUs) / 1000),
@@ -507,11 +509,18 @@ function configGetCommand(c: CommandCall): Reply {
 const SENSITIVE_CONFIGS = new Set(['masteruser', 'masterauth', 'requirepass'])
 
 const listenHooks = new WeakMap<ServerState, ChangeListenPort>()
+const bindHooks = new WeakMap<ServerState, ChangeBindAddr>()
 
 /** The host's listening socket for CONFIG SET port (the RESP server has one; the browser none). */
 export function setChangeListenPort(srv: ServerState, hook: ChangeListenPort | null): void {
   if (hook === null) listenHooks.delete(srv)
   else listenHooks.set(srv, hook)
+}
+
+/** The host's listening addresses for CONFIG SET bind (as setChangeListenPort). */
+export function setChangeBindAddr(srv: ServerState, hook: ChangeBindAddr | null): void {
+  if (hook === null) bindHooks.delete(srv)
+  else bindHooks.set(srv, hook)
 }
 
 function configSetCommand(c: CommandCall): Reply {
@@ -524,6 +533,7 @@ function configSetCommand(c: CommandCall): Reply {
   const err = configSetPairs(c.srv.config, c.argv.slice(2), c.client.local, {
     nofile: c.srv.nofile,
     changeListenPort: listenHooks.get(c.srv) ?? null,
+    changeBindAddr: bindHooks.get(c.srv) ?? null,
   })
   if (err !== null) return error(`ERR ${err}`)
   // config.c updateRequirePass, applied only when the value changed.
@@ -536,6 +546,9 @@ function configSetCommand(c: CommandCall): Reply {
   const setsMaxmemory = c.argv.some(
     (a, i) => i >= 2 && i % 2 === 0 && lookupConfig(a)?.name === 'maxmemory',
   )
+  // config.c applyClientMaxMemoryUsage.
+  if (c.argv.some((a, i) => i >= 2 && i % 2 === 0 && lookupConfig(a)?.name === 'maxmemory-clients'))
+    applyClientMaxMemoryUsage(c.srv)
   if (setsMaxmemory && c.srv.config.maxmemory !== 0) startEvictionTimeProc(c.srv)
   return OK
 }

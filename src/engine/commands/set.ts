@@ -27,8 +27,6 @@ import {
   ONE,
   ZERO,
   type Reply,
-  ERR_RANDOM_REPLY_TOO_LARGE,
-  MAX_RANDOM_REPLY_ELEMENTS,
 } from '../reply.ts'
 import {
   dictAdd,
@@ -62,6 +60,7 @@ import {
 import { isToken, lookupOfType } from './common.ts'
 import { objectDuplicators, parseScanCursor, scanGeneric } from './generic.ts'
 import { getPositiveLongOrReply, getRangeLongOrReply } from './parse.ts'
+import { randomPickAdded, randomPicksReply, randomPicksStart } from './randomPicks.ts'
 import { defineCommand, type CommandCall, type CommandSpec } from './spec.ts'
 
 // --- Shared pieces ---
@@ -293,10 +292,16 @@ function srandmemberWithCount(c: CommandCall): Reply {
 
   // CASE 1: negative count (or 1): independent draws.
   if (!uniq || countBig === 1n) {
-    if (countBig > MAX_RANDOM_REPLY_ELEMENTS) return ERR_RANDOM_REPLY_TOO_LARGE
+    // Stopped when the client passes its output limits (randomPicks.ts).
+    const picks = randomPicksStart(c, countBig, false)
+    if (!('limit' in picks)) return picks
     const out: string[] = []
-    for (let n = Number(countBig); n > 0; n--) out.push(setTypeRandomElement(ctx, set))
-    return bulkArray(out)
+    for (let n = picks.limit; n > 0; n--) {
+      const member = setTypeRandomElement(ctx, set)
+      out.push(member)
+      if (randomPickAdded(picks, member)) break
+    }
+    return randomPicksReply(picks, bulkArray(out))
   }
   // CASE 2: the whole set, in iteration order.
   if (countBig >= BigInt(size)) return bulkArray(setTypeMembers(set))

@@ -32,8 +32,6 @@ import {
   ZERO,
   type Protocol,
   type Reply,
-  ERR_RANDOM_REPLY_TOO_LARGE,
-  MAX_RANDOM_REPLY_ELEMENTS,
 } from '../reply.ts'
 import {
   dictAdd,
@@ -126,6 +124,12 @@ import {
 import { isToken, lookupOfType, parseMpopArgs } from './common.ts'
 import { objectDuplicators, parseScanCursor, scanGeneric } from './generic.ts'
 import { getLongOrReply, getPositiveLongOrReply, getRangeLongOrReply } from './parse.ts'
+import {
+  randomPickAdded,
+  randomPicksReply,
+  randomPicksStart,
+  randomPicksStopped,
+} from './randomPicks.ts'
 import { defineCommand, type CommandCall, type CommandSpec } from './spec.ts'
 
 // --- Shared pieces ---
@@ -1215,24 +1219,31 @@ function zrandmemberWithCount(c: CommandCall, l: bigint, withscores: boolean): R
     if (withscores) out.push(dbl(c.client.resp, s))
   }
   if (!uniq || countBig === 1n) {
-    if (countBig * (withscores ? 2n : 1n) > MAX_RANDOM_REPLY_ELEMENTS)
-      return ERR_RANDOM_REPLY_TOO_LARGE
-    let count = Number(countBig)
+    // Stopped when the client passes its output limits (randomPicks.ts).
+    const picks = randomPicksStart(c, countBig, withscores)
+    if (!('limit' in picks)) return picks
+    const pushPick = (m: string, s: number): boolean => {
+      push(m, s)
+      return randomPickAdded(picks, m, withscores ? out[out.length - 1] : undefined)
+    }
+    let count = picks.limit
     if (zobj.encoding === 'skiplist') {
       while (count-- > 0) {
         const de = dictGetFairRandomKey(ctx, zobj.ptr.dict)
         if (de === NO_ENTRY) break
-        push(dictGetKey(zobj.ptr.dict, de), dictGetVal(zobj.ptr.dict, de))
+        if (pushPick(dictGetKey(zobj.ptr.dict, de), dictGetVal(zobj.ptr.dict, de))) break
       }
     } else {
       const limit = Math.min(count, ZRANDMEMBER_RANDOM_SAMPLE_LIMIT)
       while (count > 0) {
         const sample = Math.min(count, limit)
         count -= sample
-        for (const [m, s] of lpRandomPairs(ctx, zobj.ptr, sample)) push(m, lpScore(s))
+        for (const [m, s] of lpRandomPairs(ctx, zobj.ptr, sample)) pushPick(m, lpScore(s))
+        // zrandmemberReplyWithListpack adds a whole sample before the check.
+        if (randomPicksStopped(picks)) break
       }
     }
-    return array(out)
+    return randomPicksReply(picks, array(out))
   }
   // Cases 2 and 3 walk the zset with zuiNext, tail first.
   if (countBig >= BigInt(size)) {

@@ -571,14 +571,16 @@ function latencyHistograms(srv: ServerState, sm: ServerMemory): number {
 
 /**
  * Memory of the connected clients: each one's fixed part, plus their reply buffers, the
- * blocks of replies they have not read yet, and their query buffers.
+ * blocks of replies they have not read yet, their query buffers and the arguments of
+ * commands they have sent only in part.
  */
 export function clientsMemory(srv: ServerState): number {
   return (
     srv.clients.size * CLIENT_MEMORY +
     srv.clientReplyBufBytes +
     srv.clientReplyListBytes +
-    srv.clientQueryBufs.bytes
+    srv.clientQueryBufs.bytes +
+    srv.clientQueryBufs.argv
   )
 }
 

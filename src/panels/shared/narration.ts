@@ -477,6 +477,10 @@ export const narration: StepEventHandlers<Narration> = {
         en: 'ACL SETUSER took away channels it subscribes to',
         zh: 'ACL SETUSER 收回了它订阅的频道',
       },
+      evicted: {
+        en: 'client eviction: the clients use more than maxmemory-clients',
+        zh: '客户端驱逐：客户端占用的内存超过了 maxmemory-clients',
+      },
     }[e.reason]
     return {
       en: `Client ${n(e.client)} closed (${why.en})${e.afterReply ? ' once its reply is sent' : ''}: its watches and subscriptions go with it.`,

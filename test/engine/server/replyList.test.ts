@@ -27,8 +27,8 @@ describe('reply list', () => {
     // 16 KiB go to c->buf, the rest opens a block: 16384 + 16 rounds to 20480.
     expect(t.server.outputPending(other, 16384 + 100)).toBeNull()
     expect(fields(t, other)).toBe('oll=1 omem=20504 events=rw')
-    // The tail takes what fits (20464 - 100), then a block as big as the rest.
-    expect(t.server.outputPending(other, 16384 + 100 + 20364 + 50000)).toBeNull()
+    // One long bulk body: the tail takes what fits (20464 - 100), then a block as big as the rest.
+    expect(t.server.outputPending(other, 16384 + 100 + 20364 + 50000, true)).toBeNull()
     // 50000 + 16 rounds to 57344.
     expect(fields(t, other)).toBe(`oll=2 omem=${String(20464 + 57328 + 80)}` + ' events=rw')
     const withBlocks = usedMemory(t)
@@ -42,6 +42,22 @@ describe('reply list', () => {
     expect(t.server.validate()).toEqual([])
   })
 
+  it('lays small replies out in blocks of 16 KiB, checking the limits as each is added', () => {
+    const t = createTestEngine()
+    const c = t.newClient()
+    // 16 KiB to c->buf, then 50000 bytes of small pieces: three blocks of 20464 (16384 + 16
+    // rounds to 20480), not one of 50000 (_addReplyProtoToList opens a block per tail full).
+    expect(t.server.outputPending(c, 16384 + 50000)).toBeNull()
+    expect(fields(t, c)).toBe(`oll=3 omem=${String(3 * (20464 + 40))} events=rw`)
+    t.server.outputPending(c, 0)
+    // Closed as the block that passes the hard limit is added: the rest is not added.
+    t.exec('config', 'set', 'client-output-buffer-limit', 'normal 100000 0 0')
+    const d = t.newClient()
+    const log = t.server.outputPending(d, 16384 + 1_000_000)
+    expect(log).toMatch(/ oll=5 omem=102520 .*scheduled to be closed ASAP/)
+    expect(t.server.validate()).toEqual([])
+  })
+
   it('closes a normal client past its hard limit, and one over its soft limit too long', () => {
     const t = createTestEngine()
     const c = t.newClient()
@@ -49,7 +65,8 @@ describe('reply list', () => {
     expect(t.server.outputPending(c, 40_000_000)).toBeNull()
     t.server.outputPending(c, 0)
     t.exec('config', 'set', 'client-output-buffer-limit', 'normal 1mb 100kb 2')
-    const log = t.server.outputPending(c, 2_000_000)
+    // One bulk string of 2 MB: a single block.
+    const log = t.server.outputPending(c, 2_000_000, true)
     expect(log).toMatch(
       /^Client id=\d+ .* oll=1 omem=2\d{6} .*scheduled to be closed ASAP for overcoming of output buffer limits\.$/,
     )
