@@ -27,8 +27,10 @@ export interface ExpireModel {
   /** Bucket count of the expires dict's table 0 (0 when it has none). */
   readonly size: number
   readonly lastLoop: SampleLoop | null
-  /** Loops of the current cycle so far. */
+  /** Loops of the cycle under way (since the last expire/cycleRan). */
   readonly loops: number
+  /** Loops of the last finished cycle (`cycle`): a tick runs several cycles. */
+  readonly cycleLoops: number
   readonly expiredActively: readonly string[]
   readonly expiredLazily: readonly { readonly key: string; readonly lateMs: number }[]
   readonly cycle: StepEventOf<'expire/cycleRan'> | null
@@ -50,6 +52,7 @@ export function expireModelFromView(v: KeyspaceView): ExpireModel {
     size: v.expires.tables[0]?.size ?? 0,
     lastLoop: null,
     loops: 0,
+    cycleLoops: 0,
     expiredActively: [],
     expiredLazily: [],
     cycle: null,
@@ -87,7 +90,7 @@ export function applyExpireEvent(m: ExpireModel, e: StepEvent): ExpireModel {
         lastLoop: { buckets: e.buckets, sampled: e.sampled, expired: e.expired },
       }
     case 'expire/cycleRan':
-      return { ...m, cycle: e }
+      return { ...m, cycle: e, cycleLoops: m.loops, loops: 0 }
     case 'dict/keyAdded':
       if (e.dict !== expires || m.keys.includes(e.key)) return m
       return { ...m, keys: [...m.keys, e.key].sort() }
