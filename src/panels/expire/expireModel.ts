@@ -110,6 +110,20 @@ export function isExpireStep(e: StepEvent): boolean {
   return e.type.startsWith('expire/')
 }
 
+/**
+ * Whether an item's events give the expiry panel something to show: a key expired, a loop
+ * sampled, or a cycle that sampled keys or ran out of time. Not a tick whose cycles found no
+ * key with a TTL (they all report "0 sampled"), which would push the panel the item is about
+ * (the keyspace dict shrinking in the same cron run) below an empty expiry panel.
+ */
+export function expireDidSomething(events: readonly StepEvent[]): boolean {
+  return events.some(
+    (e) =>
+      isExpireStep(e) &&
+      !(e.type === 'expire/cycleRan' && e.sampled === 0 && e.stopReason !== 'timeLimit'),
+  )
+}
+
 // --- Layout: a strip of the expires table's buckets around the cursor ---
 
 export const EX_CELL = 18
