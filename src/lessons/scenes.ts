@@ -669,8 +669,8 @@ export const SCENES: readonly Scene[] = [
     id: 'keyspace-notifications',
     title: { en: 'Keyspace notifications', zh: '键空间通知' },
     summary: {
-      en: 'With notify-keyspace-events set, every write publishes an event on __keyevent@<db>__:<event> (and __keyspace@<db>__:<key>): a subscriber sees set, expire, del and, when the clock runs past a TTL, expired.',
-      zh: '设置 notify-keyspace-events 后，每次写入都会在 __keyevent@<db>__:<事件> （以及 __keyspace@<db>__:<键>）上发布事件：订阅者能看到 set、expire、del，时钟越过 TTL 时还有 expired。',
+      en: 'With notify-keyspace-events set, every write publishes an event on __keyevent@<db>__:<event> (with K in the flags, also on __keyspace@<db>__:<key>): a subscriber sees set, expire, del and, when the clock runs past a TTL, expired.',
+      zh: '设置 notify-keyspace-events 后，每次写入都会在 __keyevent@<db>__:<事件> 上发布事件（标志中有 K 时，还会在 __keyspace@<db>__:<键> 上发布）：订阅者能看到 set、expire、del，时钟越过 TTL 时还有 expired。',
     },
     focus: null,
     lines: [

@@ -114,4 +114,26 @@ describe('scenes', () => {
     const { s } = runScene('expire-cycle')
     expect(s.call(['DBSIZE'])).toEqual({ type: 'integer', value: 41 })
   })
+
+  it('keyspace-notifications says __keyspace@ channels need K, which its flags leave out', () => {
+    const scene = sceneById('keyspace-notifications')
+    const flags = scene?.lines.flatMap((l) =>
+      'run' in l && l.run.startsWith('CONFIG SET notify-keyspace-events E')
+        ? [l.run.split(' ')[3]]
+        : [],
+    )
+    expect(flags).toEqual(['Ex$g'])
+    // With those flags a subscriber to both kinds gets only the __keyevent@0__ message.
+    const s = createServer({ seed: 42, clock: manualClock(), trace: 'off' })
+    const sub = s.createClient()
+    s.call(['PSUBSCRIBE', '__key*@0__:*'], sub)
+    s.drainOutbox?.()
+    s.call(['CONFIG', 'SET', 'notify-keyspace-events', 'Ex$g'])
+    s.call(['SET', 'x', '1'])
+    const pushed = s.drainOutbox?.().get(sub) ?? ''
+    expect(pushed).toContain('__keyevent@0__:set')
+    expect(pushed).not.toContain('__keyspace@0__')
+    expect(scene?.summary.en).toContain('with K in the flags, also on __keyspace@<db>__:<key>')
+    expect(scene?.summary.zh).toContain('标志中有 K 时，还会在 __keyspace@<db>__:<键> 上发布')
+  })
 })
