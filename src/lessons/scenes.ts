@@ -99,10 +99,10 @@ export const SCENES: readonly Scene[] = [
       { run: 'SCAN 0 COUNT 4' },
       { run: 'DEBUG POPULATE 200 new' },
       {
-        run: 'SCAN 4 COUNT 4',
+        run: 'SCAN 12 COUNT 4',
         note: {
-          en: 'continue with the cursor the first call returned',
-          zh: '用第一次返回的游标继续',
+          en: 'continue with the cursor the first call returned (12 with the default seed, 42)',
+          zh: '用第一次返回的游标继续（默认种子 42 下是 12）',
         },
       },
     ],
