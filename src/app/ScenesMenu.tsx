@@ -14,6 +14,8 @@ const text = {
   label: { en: 'Scenes', zh: '场景' },
   choose: { en: 'Run a scene…', zh: '运行一个场景…' },
   note: { en: 'This command:', zh: '这条命令：' },
+  /** A `tick` line's note: the item under the playhead is the clock moving, not a command. */
+  tickNote: { en: 'This clock tick:', zh: '这次时钟滴答：' },
 } as const
 
 /** Most long commands (one pause of playback each) a scene plays through from its start. */
@@ -51,6 +53,8 @@ export function ScenesMenu(): ReactNode {
       .filter((k) => k !== 'connect')
     return sceneNoteAt(scene, kinds)?.[lang]
   })
+  // A `tick` line's note is about the clock tick under the playhead, not a command.
+  const onTick = useApp((s) => s.items[s.playhead.item]?.kind === 'tick')
   /**
    * A scene is a story: once all its commands have answered, the playhead goes back to the
    * first of them and plays them in order (arriving traces each jump to the newest, so
@@ -133,7 +137,7 @@ export function ScenesMenu(): ReactNode {
       )}
       {note !== undefined && (
         <p className="scenes-menu__note" aria-live="polite" data-testid="scene-note">
-          <strong>{text.note[lang]}</strong>
+          <strong>{(onTick ? text.tickNote : text.note)[lang]}</strong>
           {lang === 'en' ? ' ' : ''}
           {note}
         </p>

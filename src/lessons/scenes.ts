@@ -99,10 +99,10 @@ export const SCENES: readonly Scene[] = [
       { run: 'SCAN 0 COUNT 4' },
       { run: 'DEBUG POPULATE 200 new' },
       {
-        run: 'SCAN 4 COUNT 4',
+        run: 'SCAN 12 COUNT 4',
         note: {
-          en: 'continue with the cursor the first call returned',
-          zh: '用第一次返回的游标继续',
+          en: 'continue with the cursor the first call returned (12 with the default seed, 42)',
+          zh: '用第一次返回的游标继续（默认种子 42 下是 12）',
         },
       },
     ],
@@ -669,8 +669,8 @@ export const SCENES: readonly Scene[] = [
     id: 'keyspace-notifications',
     title: { en: 'Keyspace notifications', zh: '键空间通知' },
     summary: {
-      en: 'With notify-keyspace-events set, every write publishes an event on __keyevent@<db>__:<event> (and __keyspace@<db>__:<key>): a subscriber sees set, expire, del and, when the clock runs past a TTL, expired.',
-      zh: '设置 notify-keyspace-events 后，每次写入都会在 __keyevent@<db>__:<事件> （以及 __keyspace@<db>__:<键>）上发布事件：订阅者能看到 set、expire、del，时钟越过 TTL 时还有 expired。',
+      en: 'With notify-keyspace-events set, every write publishes an event on __keyevent@<db>__:<event> (with K in the flags, also on __keyspace@<db>__:<key>): a subscriber sees set, expire, del and, when the clock runs past a TTL, expired.',
+      zh: '设置 notify-keyspace-events 后，每次写入都会在 __keyevent@<db>__:<事件> 上发布事件（标志中有 K 时，还会在 __keyspace@<db>__:<键> 上发布）：订阅者能看到 set、expire、del，时钟越过 TTL 时还有 expired。',
     },
     focus: null,
     lines: [
@@ -1654,6 +1654,53 @@ export const SCENES: readonly Scene[] = [
       },
       { run: 'CONFIG SET maxmemory 0' },
       { run: 'CONFIG SET maxmemory-policy noeviction' },
+    ],
+  },
+  {
+    id: 'evict-time-limit',
+    title: { en: 'Eviction runs out of time', zh: '淘汰的时间用完了' },
+    summary: {
+      en: 'Eviction must not stall the server: each pass of performEvictions stops after a time budget set by maxmemory-eviction-tenacity (50 µs × tenacity, 500 µs at the default 10), checked every 16 keys, and the eviction time proc goes on in the next pass of the event loop until memory fits. Evicting about 470 of 1,000 keys takes three passes; with tenacity 100 there is no limit and one pass does it all.',
+      zh: '淘汰不能让服务器卡住：performEvictions 每一轮在 maxmemory-eviction-tenacity 决定的时间预算用完后就停下（50 微秒 × tenacity，默认 10 即 500 微秒，每淘汰 16 个键检查一次），淘汰时间事件在事件循环的下一轮继续，直到内存够用。从 1000 个键中淘汰约 470 个需要三轮；tenacity 为 100 时没有时间限制，一轮就全部完成。',
+    },
+    focus: null,
+    lines: [
+      { run: 'FLUSHDB' },
+      { run: 'CONFIG SET maxmemory-policy allkeys-lru' },
+      {
+        run: 'DEBUG POPULATE 1000 key 1000',
+        note: { en: '1,000 keys of 1 KB each: about 2 MB', zh: '1000 个键，每个 1 KB：约 2 MB' },
+      },
+      { run: 'DBSIZE' },
+      {
+        run: 'CONFIG SET maxmemory 1600000',
+        note: {
+          en: 'about 470 keys must go: CONFIG SET starts the eviction time proc, whose passes stop after 500 µs (176 keys each)',
+          zh: '约 470 个键要淘汰：CONFIG SET 启动淘汰时间事件，它每一轮 500 微秒后停下（每轮 176 个键）',
+        },
+      },
+      {
+        run: 'DBSIZE',
+        note: { en: 'the memory fits after the third pass', zh: '第三轮之后内存够用了' },
+      },
+      {
+        run: 'CONFIG SET maxmemory-eviction-tenacity 100',
+        note: { en: '100: no time limit at all', zh: '100：完全没有时间限制' },
+      },
+      {
+        run: 'CONFIG SET maxmemory 1200000',
+        note: {
+          en: 'about 370 more keys, evicted in one pass that never stops',
+          zh: '又要淘汰约 370 个键，一轮完成，中途不停',
+        },
+      },
+      { run: 'DBSIZE' },
+      { run: 'CONFIG SET maxmemory 0' },
+      { run: 'CONFIG SET maxmemory-policy noeviction' },
+      {
+        run: 'CONFIG SET maxmemory-eviction-tenacity 10',
+        note: { en: 'the default again', zh: '恢复默认值' },
+      },
     ],
   },
   {

@@ -118,6 +118,28 @@ describe('ScenesMenu', { timeout: 30_000 }, () => {
     expect(screen.queryByTestId('scene-note')).toBeNull()
   })
 
+  it('says a tick line’s note is about the clock tick, not a command', async () => {
+    const h = await setup('zh')
+    await userEvent
+      .setup()
+      .selectOptions(screen.getByRole('combobox', { name: '场景' }), 'expire-cycle')
+    await act(() => h.bridge.idle())
+    const st = () => h.store.getState()
+    act(() => {
+      if (st().playing) st().playToggled()
+      st().itemSelected(st().items.findIndex((x) => x.kind === 'tick'))
+    })
+    expect(screen.getByTestId('scene-note')).toHaveTextContent(
+      '这次时钟滴答：定时任务每秒运行 10 次',
+    )
+    act(() => {
+      st().languageChanged('en')
+    })
+    expect(screen.getByTestId('scene-note')).toHaveTextContent(
+      'This clock tick: the cron runs 10 times a second',
+    )
+  })
+
   it('shows first what the scene is about, until the learner types a line', async () => {
     const h = await setup('en', true)
     const st = () => h.store.getState()

@@ -3,7 +3,8 @@
  * notifications, client tracking), transaction errors, ACL users and the slow log: picked
  * from the Scenes menu in Chromium, every line answers as redis-cli would print it, the tab
  * stays usable afterwards (back on RESP2, no subscriptions, default user), and the clients
- * panel shows the subscriptions while they exist.
+ * panel shows the subscriptions while they exist. And evict-time-limit: the eviction panel
+ * says the big maxmemory drop ran out of time twice, and the drop with tenacity 100 never.
  */
 import type { Page } from 'playwright-core'
 import { describe, expect, inject, it } from 'vitest'
@@ -116,6 +117,40 @@ describe('one-tab scenes in Chromium', () => {
     expect(await page.locator('.console-output .console-line').last().innerText()).toBe(
       '1) "slowlog-log-slower-than"\n2) "10000"',
     )
+    await page.context().close()
+  })
+
+  it('evict-time-limit shows the eviction running out of time on the big drop, not with tenacity 100', async () => {
+    const page = await openApp(browser(), appUrl)
+    const errors: string[] = []
+    page.on('pageerror', (e) => errors.push(e.message))
+    const text = await runScene(page, 'evict-time-limit')
+    await expect.poll(() => commandCount(page)).toBe(12)
+    expect(text).toMatch(/\(integer\) 1000\s[\s\S]*\(integer\) 531\s[\s\S]*\(integer\) 163/)
+    const itemOf = (line: string) =>
+      page.evaluate(
+        (l) =>
+          window.__xray?.store.getState().items.findIndex((x) => x.argv?.join(' ') === l) ?? -1,
+        line,
+      )
+    for (const [line, passes] of [
+      ['CONFIG SET maxmemory 1600000', '2'],
+      ['CONFIG SET maxmemory 1200000', null],
+    ] as const) {
+      const item = await itemOf(line)
+      expect(item).toBeGreaterThan(0)
+      await page.evaluate((i) => {
+        const s = window.__xray?.store.getState()
+        if (s?.playing === true) s.playToggled()
+        window.__xray?.store.getState().itemSelected(i)
+      }, item)
+      // The eviction panel drew the pool and the victims, and says how often time ran out.
+      await expect.poll(() => page.getByTestId('ev-total').count()).toBe(1)
+      const note = page.getByTestId('ev-out-of-time')
+      if (passes === null) expect(await note.count()).toBe(0)
+      else expect(await note.getAttribute('data-passes')).toBe(passes)
+    }
+    expect(errors).toEqual([])
     await page.context().close()
   })
 })

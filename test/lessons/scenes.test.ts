@@ -3,6 +3,7 @@ import { createServer, manualClock } from '../../src/engine/index.ts'
 import type { Reply } from '../../src/engine/reply.ts'
 import { parseCommandLine } from '../../src/console/parseCommandLine.ts'
 import { SCENES, sceneById, sceneNoteAt } from '../../src/lessons/scenes.ts'
+import { DEFAULT_SESSION } from '../../src/state/store.ts'
 
 function runScene(id: string) {
   const clock = manualClock()
@@ -113,5 +114,50 @@ describe('scenes', () => {
   it('expire-cycle expires the ten keys actively, without touching them', () => {
     const { s } = runScene('expire-cycle')
     expect(s.call(['DBSIZE'])).toEqual({ type: 'integer', value: 41 })
+  })
+
+  it('keyspace-notifications says __keyspace@ channels need K, which its flags leave out', () => {
+    const scene = sceneById('keyspace-notifications')
+    const flags = scene?.lines.flatMap((l) =>
+      'run' in l && l.run.startsWith('CONFIG SET notify-keyspace-events E')
+        ? [l.run.split(' ')[3]]
+        : [],
+    )
+    expect(flags).toEqual(['Ex$g'])
+    // With those flags a subscriber to both kinds gets only the __keyevent@0__ message.
+    const s = createServer({ seed: 42, clock: manualClock(), trace: 'off' })
+    const sub = s.createClient()
+    s.call(['PSUBSCRIBE', '__key*@0__:*'], sub)
+    s.drainOutbox?.()
+    s.call(['CONFIG', 'SET', 'notify-keyspace-events', 'Ex$g'])
+    s.call(['SET', 'x', '1'])
+    const pushed = s.drainOutbox?.().get(sub) ?? ''
+    expect(pushed).toContain('__keyevent@0__:set')
+    expect(pushed).not.toContain('__keyspace@0__')
+    expect(scene?.summary.en).toContain('with K in the flags, also on __keyspace@<db>__:<key>')
+    expect(scene?.summary.zh).toContain('标志中有 K 时，还会在 __keyspace@<db>__:<键> 上发布')
+  })
+
+  it('scan-resize continues with the cursor its first SCAN returned, in a default session', () => {
+    expect(DEFAULT_SESSION.seed).toBe(42) // runScene's seed
+    const { s, replies } = runScene('scan-resize')
+    const runs = (sceneById('scan-resize')?.lines ?? []).flatMap((l) => ('run' in l ? [l.run] : []))
+    const first = replies[runs.indexOf('SCAN 0 COUNT 4')]
+    const cursor = first?.type === 'array' ? first.value?.[0] : undefined
+    const next = runs.find((r) => r.startsWith('SCAN ') && r !== 'SCAN 0 COUNT 4')
+    expect(next).toBe(`SCAN ${cursor?.type === 'bulk' ? String(cursor.value) : '?'} COUNT 4`)
+    // Going on from there to cursor 0 misses none of the 30 keys there before the growth.
+    const seen = new Set<string>()
+    const collect = (r: Reply | undefined): string => {
+      if (r?.type !== 'array' || r.value === null) throw new Error('bad SCAN reply')
+      const [c, keys] = r.value
+      if (keys?.type === 'array')
+        for (const k of keys.value ?? []) if (k.type === 'bulk') seen.add(String(k.value))
+      return c?.type === 'bulk' ? String(c.value) : '0'
+    }
+    collect(first)
+    let c = collect(replies[runs.indexOf(next ?? '')])
+    while (c !== '0') c = collect(s.call(['SCAN', c, 'COUNT', '4']))
+    for (let i = 0; i < 30; i++) expect(seen).toContain(`k:${String(i)}`)
   })
 })

@@ -3,7 +3,7 @@
  * sds preallocation, shared integers, intset limits, tracking, lazy free, lazy expiry, the
  * embstr limit, LFU decay, a set shrinking on SREM, a zset range search, a stream PEL
  * claimed, BITFIELD counters, HyperLogLog unions, volatile-ttl eviction, SDS header types,
- * the LRU clock, no resize under BGSAVE) do what their notes say: each scene's lines run against the engine, and
+ * the LRU clock, no resize under BGSAVE, eviction out of time) do what their notes say: each scene's lines run against the engine, and
  * the test checks the encodings, the events and the replies behind every claim.
  */
 import { describe, expect, it } from 'vitest'
@@ -24,13 +24,16 @@ interface Step {
   readonly events: readonly StepEvent[]
 }
 
-/** Runs a scene with full tracing: one step per `run` line, `inspect` views after each. */
+/**
+ * Runs a scene with full tracing: one step per `run` line, `inspect` views after each. On the
+ * app's clock: modelled work moves it, so time budgets run out as in the browser.
+ */
 function play(id: string, focus: string | null = null) {
   const scene = sceneById(id)
   if (!scene) throw new Error(`no scene ${id}`)
   const s = createServer({
     seed: 42,
-    clock: manualClock(),
+    clock: manualClock(undefined, { modelWork: true }),
     trace: 'full',
     enableDebugCommand: 'yes',
   })
@@ -625,5 +628,26 @@ describe('dict-bgsave-avoid', () => {
     expect(ks.dict.tables.map((t) => [t.size, t.used])).toEqual([[32, 25]])
     const info = s.call(['INFO', 'persistence'])
     expect(info.type === 'bulk' && info.value).toContain('\r\nrdb_bgsave_in_progress:0\r\n')
+  })
+})
+
+describe('evict-time-limit', () => {
+  it('runs out of time twice on the first drop, and not at all with tenacity 100', () => {
+    const { at } = play('evict-time-limit')
+    const limits = (st: Step) =>
+      st.events.flatMap((e) => (e.type === 'evict/timeLimitReached' ? [e.keysFreed] : []))
+    const evicted = (st: Step) => st.events.filter((e) => e.type === 'evict/keyPicked').length
+    // What the notes say: about 470 keys, in passes of 176 (11 checks of 16 keys), three passes.
+    const first = at('CONFIG SET maxmemory 1600000')
+    expect(limits(first)).toEqual([176, 176])
+    expect(evicted(first)).toBeGreaterThan(2 * 176)
+    expect(evicted(first)).toBeLessThan(3 * 176)
+    expect(at('DBSIZE', 0).reply).toEqual(int(1000))
+    expect(at('DBSIZE', 1).reply).toEqual(int(1000 - evicted(first)))
+    // Nothing evicted between the drops (each command's first call ran before the first one).
+    expect(evicted(at('CONFIG SET maxmemory-eviction-tenacity 100'))).toBe(0)
+    const second = at('CONFIG SET maxmemory 1200000')
+    expect(limits(second)).toEqual([])
+    expect(evicted(second)).toBeGreaterThan(300)
   })
 })

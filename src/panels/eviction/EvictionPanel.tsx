@@ -21,6 +21,7 @@ import {
   layoutMemoryBar,
   layoutPool,
   poolLabels,
+  poolScoreLabel,
 } from './evictionModel.ts'
 
 export interface EvictionPanelProps {
@@ -154,7 +155,7 @@ function EvictionPanelImpl({ title, events, step, dropped = 0, t, lang }: Evicti
                         {labels.labels[s.index]}
                       </text>
                       <text x={3} y={28} className="ev-slot__label">
-                        {c.score}
+                        {poolScoreLabel(c.score)}
                       </text>
                     </>
                   )}

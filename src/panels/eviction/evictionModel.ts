@@ -141,6 +141,17 @@ export function poolLabels(slots: readonly EvSlot[]): {
 }
 
 /**
+ * A pool slot's score as it fits the slot (EV_LABEL_CHARS): as it is when short (LRU idle
+ * ms, 255 − LFU counter), else in powers of ten ("9e15": volatile-ttl scores are
+ * ULLONG_MAX minus the expire time, 16 digits or more). The slot's tooltip has the full value.
+ */
+export function poolScoreLabel(score: number): string {
+  const plain = String(score)
+  if (plain.length <= EV_LABEL_CHARS) return plain
+  return score.toExponential(0).replace('e+', 'e')
+}
+
+/**
  * The memory bar: used and the limit on one scale (the larger of the two fills `width`).
  * Returns pixel widths of the used part and the x of the maxmemory line.
  */

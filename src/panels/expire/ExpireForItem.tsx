@@ -1,7 +1,7 @@
 /**
  * The expiry panel inside the keyspace panel: shown when the playhead's item has expire/*
- * events (a clock tick whose active expire cycle did something, or a command that found
- * an expired key).
+ * events that did something (a clock tick whose active expire cycle sampled keys, or a
+ * command that found an expired key); not for cycles that found no key with a TTL.
  */
 import type { ReactNode } from 'react'
 import type { KeyspaceView } from '../../engine/inspect.ts'
@@ -9,7 +9,7 @@ import type { PanelProps } from '../registry.ts'
 import { isSettled } from '../shared/stepFold.ts'
 import { useStepTween } from '../shared/useStepTween.ts'
 import { ExpirePanel } from './ExpirePanel.tsx'
-import { isExpireStep } from './expireModel.ts'
+import { expireDidSomething, isExpireStep } from './expireModel.ts'
 
 const text = { title: { en: 'Expiry', zh: '过期' } } as const
 
@@ -21,7 +21,7 @@ export function ExpireForItem(props: {
   const { p } = props
   const k = p.events.slice(0, p.step).filter(isExpireStep).length
   const t = useStepTween(`expire:${String(k)}/${String(p.events.length)}`, p.reducedMotion)
-  if (!p.events.some(isExpireStep)) return null
+  if (!expireDidSomething(p.events)) return null
   return (
     <ExpirePanel
       title={`${text.title[p.lang]} · db ${String(props.after.db)}`}

@@ -55,6 +55,13 @@ const text = {
       `${String(keys)} 个键设置了过期时间 · 游标 ${String(cursor)} · ${String(size)} 个桶`,
   },
   sampled: { en: 'Sampled in the last loop', zh: '上一轮抽查的键' },
+  /** The keys the active cycles of this item deleted so far (a tick runs several cycles). */
+  expiredSoFar: {
+    en: (n: number, cycles: number) =>
+      `So far here the active expire cycle ran ${String(cycles)} time(s) and deleted ${String(n)} key(s):`,
+    zh: (n: number, cycles: number) =>
+      `到这里为止，主动过期周期运行了 ${String(cycles)} 次，删除了 ${String(n)} 个键：`,
+  },
   withTtl: { en: 'In the expires dict:', zh: '过期字典中的键：' },
   expiredMark: { en: 'expired', zh: '已过期' },
   lazy: {
@@ -99,6 +106,7 @@ function ExpirePanelImpl(props: ExpirePanelProps) {
     return { ...folded, keys: truth.keys, cursor: truth.cursor, size: truth.size }
   }, [events, n, start, settled, after])
   const sampledLoops = events.some((e) => e.type === 'expire/bucketsSampled')
+  const cycles = events.slice(0, n).filter((e) => e.type === 'expire/cycleRan').length
   const cells = layoutExpireStrip(curr)
   const e = easeCubicInOut(Math.max(0, Math.min(1, t)))
   const cursorCell = cells.find((c) => c.cursor)
@@ -179,6 +187,19 @@ function ExpirePanelImpl(props: ExpirePanelProps) {
           </ul>
         </div>
       )}
+      {curr.expiredActively.length > 0 && (
+        <p
+          className="expire-panel__ttl-keys"
+          data-testid="ex-expired"
+          data-count={curr.expiredActively.length}
+        >
+          {text.expiredSoFar[lg](curr.expiredActively.length, cycles)}{' '}
+          {curr.expiredActively.slice(0, MAX_KEYS).map((k) => (
+            <code key={k}>{bytesToUtf8(k)} </code>
+          ))}
+          {curr.expiredActively.length > MAX_KEYS ? '…' : ''}
+        </p>
+      )}
       {curr.expiredLazily.length > 0 && (
         <ul className="expire-panel__lazy">
           {curr.expiredLazily.map((x) => (
@@ -190,7 +211,7 @@ function ExpirePanelImpl(props: ExpirePanelProps) {
       )}
       {curr.cycle && (
         <p data-testid="ex-cycle" data-stop={curr.cycle.stopReason}>
-          {text.cycle[lg](curr.cycle, sampledLoops ? curr.loops : null)}
+          {text.cycle[lg](curr.cycle, sampledLoops ? curr.cycleLoops : null)}
           {' · '}
           {text.stop[curr.cycle.stopReason][lg]}
         </p>

@@ -27,8 +27,10 @@ export interface ExpireModel {
   /** Bucket count of the expires dict's table 0 (0 when it has none). */
   readonly size: number
   readonly lastLoop: SampleLoop | null
-  /** Loops of the current cycle so far. */
+  /** Loops of the cycle under way (since the last expire/cycleRan). */
   readonly loops: number
+  /** Loops of the last finished cycle (`cycle`): a tick runs several cycles. */
+  readonly cycleLoops: number
   readonly expiredActively: readonly string[]
   readonly expiredLazily: readonly { readonly key: string; readonly lateMs: number }[]
   readonly cycle: StepEventOf<'expire/cycleRan'> | null
@@ -50,6 +52,7 @@ export function expireModelFromView(v: KeyspaceView): ExpireModel {
     size: v.expires.tables[0]?.size ?? 0,
     lastLoop: null,
     loops: 0,
+    cycleLoops: 0,
     expiredActively: [],
     expiredLazily: [],
     cycle: null,
@@ -87,7 +90,7 @@ export function applyExpireEvent(m: ExpireModel, e: StepEvent): ExpireModel {
         lastLoop: { buckets: e.buckets, sampled: e.sampled, expired: e.expired },
       }
     case 'expire/cycleRan':
-      return { ...m, cycle: e }
+      return { ...m, cycle: e, cycleLoops: m.loops, loops: 0 }
     case 'dict/keyAdded':
       if (e.dict !== expires || m.keys.includes(e.key)) return m
       return { ...m, keys: [...m.keys, e.key].sort() }
@@ -105,6 +108,20 @@ export function applyExpireEvent(m: ExpireModel, e: StepEvent): ExpireModel {
 /** Whether an event belongs to the expiry panel. */
 export function isExpireStep(e: StepEvent): boolean {
   return e.type.startsWith('expire/')
+}
+
+/**
+ * Whether an item's events give the expiry panel something to show: a key expired, a loop
+ * sampled, or a cycle that sampled keys or ran out of time. Not a tick whose cycles found no
+ * key with a TTL (they all report "0 sampled"), which would push the panel the item is about
+ * (the keyspace dict shrinking in the same cron run) below an empty expiry panel.
+ */
+export function expireDidSomething(events: readonly StepEvent[]): boolean {
+  return events.some(
+    (e) =>
+      isExpireStep(e) &&
+      !(e.type === 'expire/cycleRan' && e.sampled === 0 && e.stopReason !== 'timeLimit'),
+  )
 }
 
 // --- Layout: a strip of the expires table's buckets around the cursor ---

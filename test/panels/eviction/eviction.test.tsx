@@ -169,6 +169,25 @@ describe('EvictionPanel', () => {
     expect(screen.getByTestId('ev-prefix').textContent).toMatch(/“key:”/)
   })
 
+  it('writes a volatile-ttl score (ULLONG_MAX minus the expire time) so that it fits its slot', () => {
+    const s = createServer({ seed: 5, clock: manualClock(), trace: 'full' })
+    for (let i = 0; i < 20; i++) s.call(['SET', `t${String(i)}`, 'x'.repeat(500), 'EX', '100'])
+    s.call(['CONFIG', 'SET', 'maxmemory-policy', 'volatile-ttl'])
+    const t = s.execute(['CONFIG', 'SET', 'maxmemory', String(usedMemory(s) - 1000)])
+    const pool = t.events.findIndex((e) => e.type === 'evict/poolUpdated')
+    const r = render(
+      <EvictionPanel title="Eviction" events={t.events} step={pool + 1} t={1} lang="en" />,
+    )
+    const slots = [...r.container.querySelectorAll('g[data-key]')]
+    expect(slots.length).toBeGreaterThan(0)
+    for (const g of slots) {
+      const [, score] = [...g.querySelectorAll('text')].map((x) => x.textContent ?? '')
+      // At most 5 characters, as the key above it; the tooltip keeps the full score.
+      expect(score).toMatch(/^\de\d\d$/)
+      expect(g.querySelector('title')?.textContent).toMatch(/ · \d{16,}$/)
+    }
+  })
+
   it('says how many times eviction ran out of time, in both languages', () => {
     const s = createServer({
       seed: 5,

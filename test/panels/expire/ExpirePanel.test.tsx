@@ -59,6 +59,39 @@ describe('ExpirePanel', () => {
     )
   })
 
+  it('at the end of a tick of many cycles, shows the last cycle’s own loops and all the keys deleted', () => {
+    const s = createServer({ seed: 3, clock: manualClock(), trace: 'full' })
+    s.call(['SET', 'a', '1', 'PX', '100'])
+    s.call(['SET', 'b', '1', 'PX', '100'])
+    s.call(['SET', 'c', '1', 'PX', '100000'])
+    const before = ks(s)
+    const tick = s.tick(1000)
+    const types = tick.events.map((e) => e.type)
+    const cycles = types.filter((t) => t === 'expire/cycleRan').length
+    const lastStart = types.lastIndexOf('expire/cycleRan', types.length - 2)
+    const lastLoops = types.slice(lastStart + 1).filter((t) => t === 'expire/bucketsSampled')
+    // Ten cron runs; the later cycles only sample c, which has not expired.
+    expect(cycles).toBe(10)
+    expect(lastLoops.length).toBe(1)
+    render(
+      <ExpirePanel
+        title="Expiry"
+        before={before}
+        after={ks(s)}
+        events={tick.events}
+        step={tick.events.length}
+        t={1}
+        lang="zh"
+      />,
+    )
+    expect(screen.getByTestId('ex-cycle').textContent).toMatch(
+      /^慢速周期：1 轮抽查，抽查 1 个键，过期 0 个/,
+    )
+    // The keys the earlier cycles deleted, so the end of the tick does not read as "expired 0".
+    expect(screen.getByTestId('ex-expired').getAttribute('data-count')).toBe('2')
+    expect(screen.getByTestId('ex-expired').textContent).toMatch(/运行了 10 次，删除了 2 个键/)
+  })
+
   it('shows lazy expiry when a command touched an expired key', () => {
     const clock = manualClock()
     const s = createServer({ seed: 3, clock, trace: 'full' })

@@ -54,6 +54,10 @@ describe('applyExpireEvent', () => {
     expect([...m.expiredActively].sort()).toEqual(['k0', 'k1', 'k2', 'k3', 'k4', 'k5'])
     expect(m.cycle?.stopReason).toBe('done')
     expect(m.lastLoop?.expired.length).toBeGreaterThan(0)
+    // A second of cron runs ten cycles; the later ones find the expires dict empty and
+    // sample nothing. The loops shown with the last cycle are its own, not the tick's.
+    expect(m.cycle?.sampled).toBe(0)
+    expect(m.cycleLoops).toBe(0)
   })
   it('records a lazy expiry with how late it was', () => {
     const clock = manualClock()
@@ -76,6 +80,7 @@ describe('layoutExpireStrip', () => {
     size: 4,
     lastLoop: { buckets: [1, 2], sampled: [], expired: [] },
     loops: 1,
+    cycleLoops: 0,
     expiredActively: [],
     expiredLazily: [],
     cycle: null,
