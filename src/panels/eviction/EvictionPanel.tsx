@@ -37,8 +37,8 @@ export interface EvictionPanelProps {
 
 const text = {
   explain: {
-    en: 'Over maxmemory, each command first evicts: the LRU, LFU and volatile-ttl policies sample a few keys per db, score them (idle time, 255 − frequency, or nearness of expiry) and keep the best 16 in a pool sorted by score; the rightmost is evicted. Random policies pick any key. With noeviction, or nothing to evict, writes get an OOM error.',
-    zh: '超过 maxmemory 时，每条命令执行前会先淘汰：LRU、LFU 和 volatile-ttl 策略从每个 db 抽样几个键并打分（空闲时间、255 − 访问频率、或离过期有多近），把最好的 16 个按分数排序放进淘汰池，淘汰最右边的那个。random 策略随便挑一个键。若是 noeviction 或已无键可淘汰，写命令会收到 OOM 错误。',
+    en: 'Over maxmemory, each command first evicts (and after CONFIG SET maxmemory, or when eviction runs out of time, the eviction time proc goes on between commands): the LRU, LFU and volatile-ttl policies sample a few keys per db, score them (idle time, 255 − frequency, or nearness of expiry) and keep the best 16 in a pool sorted by score; the rightmost is evicted. Random policies pick any key. With noeviction, or nothing to evict, writes get an OOM error.',
+    zh: '超过 maxmemory 时，每条命令执行前会先淘汰（CONFIG SET maxmemory 之后，或淘汰用完时间限额时，由淘汰时间事件在命令之间继续淘汰）：LRU、LFU 和 volatile-ttl 策略从每个 db 抽样几个键并打分（空闲时间、255 − 访问频率、或离过期有多近），把最好的 16 个按分数排序放进淘汰池，淘汰最右边的那个。random 策略随便挑一个键。若是 noeviction 或已无键可淘汰，写命令会收到 OOM 错误。',
   },
   sampled: { en: 'Sampled from db', zh: '抽样自 db' },
   pool: { en: 'Eviction pool (worst → best)', zh: '淘汰池（差 → 好）' },
