@@ -6,9 +6,9 @@
 import { useEffect, useState, type ReactNode } from 'react'
 import { parseCommandLine } from '../console/parseCommandLine.ts'
 import { translate } from '../i18n/index.ts'
-import { SCENES, sceneById, sceneNoteAt } from '../lessons/scenes.ts'
+import { SCENES, sceneById, sceneNoteAt, sceneQuietTickNoteAt } from '../lessons/scenes.ts'
 import { useApp, useAppStore } from '../state/react.ts'
-import { MAX_AUTOPLAY_STEPS } from '../state/store.ts'
+import { MAX_AUTOPLAY_STEPS, type AppState } from '../state/store.ts'
 
 const text = {
   label: { en: 'Scenes', zh: '场景' },
@@ -16,6 +16,14 @@ const text = {
   note: { en: 'This command:', zh: '这条命令：' },
   /** A `tick` line's note: the item under the playhead is the clock moving, not a command. */
   tickNote: { en: 'This clock tick:', zh: '这次时钟滴答：' },
+  /**
+   * A `tick` line in which nothing happened makes no timeline item: its note goes with the
+   * next command, after this label.
+   */
+  quietTickNote: {
+    en: 'Before this command, the clock moved on (nothing happened, so no clock tick in the timeline):',
+    zh: '这条命令之前，时钟向前走了（期间什么也没发生，所以时间线上没有时钟滴答）：',
+  },
 } as const
 
 /** Most long commands (one pause of playback each) a scene plays through from its start. */
@@ -45,13 +53,25 @@ export function ScenesMenu(): ReactNode {
   const summary = scene?.summary[lang]
   // The note the scene gives the command under the playhead (the fifth SET: "used ≥ size:
   // expand to 8 buckets").
-  const note = useApp((s) => {
-    if (shown === null || scene === undefined || s.playhead.item < shown.first) return undefined
-    const kinds = s.items
+  const kindsSoFar = (s: AppState): ('command' | 'tick')[] | undefined => {
+    if (shown === null || s.playhead.item < shown.first) return undefined
+    return s.items
       .slice(shown.first, s.playhead.item + 1)
       .map((x) => x.kind)
       .filter((k) => k !== 'connect')
-    return sceneNoteAt(scene, kinds)?.[lang]
+  }
+  const note = useApp((s) => {
+    const kinds = kindsSoFar(s)
+    return kinds === undefined || scene === undefined
+      ? undefined
+      : sceneNoteAt(scene, kinds)?.[lang]
+  })
+  // expire-lazy's "a second later: past the TTL": a tick line whose tick made no item.
+  const quietTickNote = useApp((s) => {
+    const kinds = kindsSoFar(s)
+    return kinds === undefined || scene === undefined
+      ? undefined
+      : sceneQuietTickNoteAt(scene, kinds)?.[lang]
   })
   // A `tick` line's note is about the clock tick under the playhead, not a command.
   const onTick = useApp((s) => s.items[s.playhead.item]?.kind === 'tick')
@@ -133,6 +153,13 @@ export function ScenesMenu(): ReactNode {
       {summary !== undefined && (
         <p className="scenes-menu__summary" role="status">
           {summary}
+        </p>
+      )}
+      {quietTickNote !== undefined && (
+        <p className="scenes-menu__note" aria-live="polite" data-testid="scene-tick-note">
+          <strong>{text.quietTickNote[lang]}</strong>
+          {lang === 'en' ? ' ' : ''}
+          {quietTickNote}
         </p>
       )}
       {note !== undefined && (

@@ -1880,6 +1880,40 @@ export const SCENES: readonly Scene[] = [
 ]
 
 /**
+ * Where a scene's timeline items stand: `line`, the run line of the last command among
+ * `kinds`, and `prev` the one before it; `note`, the note of the line behind the last item
+ * (a tick belongs to the scene's next `tick` line after the commands so far); `ticked`,
+ * whether a clock tick item came between those two commands. Undefined past the scene's
+ * commands.
+ */
+function sceneWalk(
+  scene: Scene,
+  kinds: readonly ('command' | 'tick')[],
+): { line: number; prev: number; note: Bilingual | undefined; ticked: boolean } | undefined {
+  let line = -1 // the run line of the last command seen
+  let prev = -1 // the run line of the command before it
+  let note: Bilingual | undefined
+  let ticked = false // a tick item between the last command and the one before
+  let since = false // a tick item since the last command
+  for (const kind of kinds) {
+    if (kind === 'command') {
+      prev = line
+      ticked = since
+      since = false
+      do line++
+      while (line < scene.lines.length && !('run' in (scene.lines[line] ?? {})))
+      if (line >= scene.lines.length) return undefined
+      note = scene.lines[line]?.note
+    } else {
+      since = true
+      const tick = scene.lines.findIndex((l, i) => i > line && 'tick' in l)
+      note = tick < 0 ? undefined : scene.lines[tick]?.note
+    }
+  }
+  return { line, prev, note, ticked }
+}
+
+/**
  * The note of the scene line behind one of the timeline items the scene produced. `kinds`
  * are those items' kinds in order, from the scene's first item to the one asked about (the
  * last): the n-th command is the scene's n-th `run` line, and a clock tick belongs to the
@@ -1889,18 +1923,26 @@ export function sceneNoteAt(
   scene: Scene,
   kinds: readonly ('command' | 'tick')[],
 ): Bilingual | undefined {
-  let line = -1 // the run line of the last command seen
+  return sceneWalk(scene, kinds)?.note
+}
+
+/**
+ * The note of a `tick` line that ran just before the command asked about (as in
+ * `sceneNoteAt`) but made no timeline item: a tick in which nothing happened (expire-lazy's
+ * second with the active expire cycle off) is not an item, so its note ("a second later:
+ * past the TTL") goes with the next command. Undefined when the last item is not a command,
+ * when a tick item came between it and the command before, or when no tick line has a note.
+ */
+export function sceneQuietTickNoteAt(
+  scene: Scene,
+  kinds: readonly ('command' | 'tick')[],
+): Bilingual | undefined {
+  const walk = sceneWalk(scene, kinds)
+  if (walk === undefined || kinds.at(-1) !== 'command' || walk.ticked) return undefined
   let note: Bilingual | undefined
-  for (const kind of kinds) {
-    if (kind === 'command') {
-      do line++
-      while (line < scene.lines.length && !('run' in (scene.lines[line] ?? {})))
-      if (line >= scene.lines.length) return undefined
-      note = scene.lines[line]?.note
-    } else {
-      const tick = scene.lines.findIndex((l, i) => i > line && 'tick' in l)
-      note = tick < 0 ? undefined : scene.lines[tick]?.note
-    }
+  for (let i = walk.prev + 1; i < walk.line; i++) {
+    const l = scene.lines[i]
+    if (l !== undefined && 'tick' in l && l.note !== undefined) note = l.note
   }
   return note
 }

@@ -140,6 +140,42 @@ describe('ScenesMenu', { timeout: 30_000 }, () => {
     )
   })
 
+  it('shows a tick line’s note with the next command when the tick made no timeline item', async () => {
+    const h = await setup('en')
+    await userEvent
+      .setup()
+      .selectOptions(screen.getByRole('combobox', { name: 'Scenes' }), 'expire-lazy')
+    await act(() => h.bridge.idle())
+    const st = () => h.store.getState()
+    // Nothing happened in expire-lazy's second (the active expire cycle is off): no tick item.
+    expect(st().items.some((x) => x.kind === 'tick')).toBe(false)
+    const dbsize = st().items.findIndex((x) => x.argv.join(' ') === 'DBSIZE')
+    act(() => {
+      if (st().playing) st().playToggled()
+      st().itemSelected(dbsize - 1) // SET keep 1: the tick comes after it
+    })
+    expect(screen.queryByTestId('scene-tick-note')).toBeNull()
+    act(() => {
+      st().itemSelected(dbsize)
+    })
+    expect(screen.getByTestId('scene-tick-note')).toHaveTextContent(
+      'Before this command, the clock moved on (nothing happened, so no clock tick in the timeline): a second later: past the TTL',
+    )
+    expect(screen.getByTestId('scene-note')).toHaveTextContent(
+      'This command: still 2: nobody has looked at session',
+    )
+    act(() => {
+      st().languageChanged('zh')
+    })
+    expect(screen.getByTestId('scene-tick-note')).toHaveTextContent(
+      '这条命令之前，时钟向前走了（期间什么也没发生，所以时间线上没有时钟滴答）：一秒之后：已经超过 TTL',
+    )
+    act(() => {
+      st().itemSelected(dbsize + 1) // GET session
+    })
+    expect(screen.queryByTestId('scene-tick-note')).toBeNull()
+  })
+
   it('shows first what the scene is about, until the learner types a line', async () => {
     const h = await setup('en', true)
     const st = () => h.store.getState()

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { createServer, manualClock } from '../../src/engine/index.ts'
 import type { Reply } from '../../src/engine/reply.ts'
 import { parseCommandLine } from '../../src/console/parseCommandLine.ts'
-import { SCENES, sceneById, sceneNoteAt } from '../../src/lessons/scenes.ts'
+import { SCENES, sceneById, sceneNoteAt, sceneQuietTickNoteAt } from '../../src/lessons/scenes.ts'
 import { DEFAULT_SESSION } from '../../src/state/store.ts'
 
 function runScene(id: string) {
@@ -57,6 +57,21 @@ describe('scenes', () => {
       'the cron runs 10 times a second',
     )
     expect(sceneNoteAt(expire, [...commands(13), 'tick', 'command'])).toBeUndefined() // DBSIZE
+  })
+
+  it('give a tick line’s note to the next command when its tick made no timeline item', () => {
+    const lazy = sceneById('expire-lazy')
+    if (!lazy) throw new Error('no expire-lazy scene')
+    const commands = (n: number) => Array.from({ length: n }, () => 'command' as const)
+    // The active expire cycle is off: the second after SET keep 1 makes no item, so the
+    // first DBSIZE (the 5th command) carries "a second later: past the TTL".
+    expect(sceneQuietTickNoteAt(lazy, commands(5))?.en).toBe('a second later: past the TTL')
+    expect(sceneNoteAt(lazy, commands(5))?.en).toBe('still 2: nobody has looked at session')
+    expect(sceneQuietTickNoteAt(lazy, commands(4))).toBeUndefined() // SET keep 1
+    expect(sceneQuietTickNoteAt(lazy, commands(6))).toBeUndefined() // GET session
+    // Had the tick made an item, its note is on that item, not on the command after it.
+    expect(sceneQuietTickNoteAt(lazy, [...commands(4), 'tick', 'command'])).toBeUndefined()
+    expect(sceneNoteAt(lazy, [...commands(4), 'tick'])?.en).toBe('a second later: past the TTL')
   })
 
   it.each(SCENES.map((s) => s.id))('%s fails exactly on the lines marked to fail', (id) => {

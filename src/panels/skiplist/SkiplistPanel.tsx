@@ -6,7 +6,7 @@
 import '../shared/panels.css'
 import { easeCubicInOut } from 'd3-ease'
 import { interpolateNumber } from 'd3-interpolate'
-import { memo, useMemo } from 'react'
+import { memo, useLayoutEffect, useMemo, useRef } from 'react'
 import type { StepEvent } from '../../engine/events.ts'
 import type { SkiplistView } from '../../engine/inspectContainers.ts'
 import { bytesToUtf8 } from '../../state/bytes.ts'
@@ -15,6 +15,7 @@ import { useStepFold } from '../shared/stepFold.ts'
 import {
   applySkiplistEvent,
   COL_W,
+  focusColumns,
   layoutSkiplist,
   LEVEL_H,
   skiplistLevel,
@@ -79,6 +80,28 @@ function SkiplistPanelImpl(props: SkiplistPanelProps) {
   )
   const update = current?.type === 'zsl/nodeInserted' ? current.update : []
   const height = (levels + 1) * LEVEL_H + 40
+  const width = Math.max(1, towers.length) * COL_W + 20
+  // A skiplist wider than its panel scrolls inside it (labels keep their size): keep the
+  // step's node in sight, or a search that ends past the panel's edge (ZRANGEBYSCORE on a
+  // 13-node skiplist at 1366 px) looks cut off, its landing node out of view.
+  const scrollRef = useRef<HTMLDivElement>(null)
+  const focus = focusColumns(current, towers)
+  const focusFrom = focus?.from ?? null
+  const focusTo = focus?.to ?? null
+  useLayoutEffect(() => {
+    const box = scrollRef.current
+    const svg = box?.querySelector('svg')
+    if (!box || !svg || focusFrom === null || focusTo === null) return
+    // CSS px per user unit: 1, or the projector's zoom.
+    const scale = svg.getBoundingClientRect().width / width
+    if (!(scale > 0)) return
+    const left =
+      svg.getBoundingClientRect().left - box.getBoundingClientRect().left + box.scrollLeft
+    const from = left + focusFrom * scale
+    const to = left + (focusTo + 10) * scale
+    if (to > box.scrollLeft + box.clientWidth) box.scrollLeft = to - box.clientWidth
+    if (from < box.scrollLeft) box.scrollLeft = from
+  }, [focusFrom, focusTo, width])
   const xOf = (id: string, x: number) => {
     const a = prevX.get(id)
     return a === undefined ? x : interpolateNumber(a, x)(e)
@@ -100,11 +123,11 @@ function SkiplistPanelImpl(props: SkiplistPanelProps) {
           → L{current.level}
         </p>
       )}
-      <div className="panel-scroll" tabIndex={0}>
+      <div className="panel-scroll" tabIndex={0} ref={scrollRef}>
         <svg
-          width={Math.max(1, towers.length) * COL_W + 20}
+          width={width}
           height={height}
-          viewBox={`0 0 ${Math.max(1, towers.length) * COL_W + 20} ${height}`}
+          viewBox={`0 0 ${String(width)} ${String(height)}`}
           role="img"
           aria-label={title}
         >

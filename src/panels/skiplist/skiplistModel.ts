@@ -106,3 +106,38 @@ export function layoutSkiplist(m: SkiplistModel): Tower[] {
     }
   })
 }
+
+/**
+ * The columns a step is about, in user units of the drawing (`from` to `to`), so a skiplist
+ * wider than its panel can scroll them into view: a search's last stop and the node after it
+ * (where ZRANGEBYSCORE's walk along level 0 starts), or the node a step inserts, deletes,
+ * rescores or draws a level for. Null when the step names no node of `towers`.
+ */
+export function focusColumns(
+  e: StepEvent | undefined,
+  towers: readonly Tower[],
+): { readonly from: number; readonly to: number } | null {
+  if (e === undefined) return null
+  let member: string | null
+  let cols = 1
+  switch (e.type) {
+    case 'zsl/searched': {
+      const last = e.path.at(-1)
+      if (last === undefined) return null
+      member = last.member
+      cols = 2
+      break
+    }
+    case 'zsl/levelDrawn':
+    case 'zsl/nodeInserted':
+    case 'zsl/nodeDeleted':
+    case 'zsl/scoreUpdated':
+      member = e.member
+      break
+    default:
+      return null
+  }
+  const tower = towers.find((tw) => tw.member === member)
+  if (tower === undefined) return null
+  return { from: tower.x, to: Math.min(towers.length, tower.rank + cols) * COL_W }
+}

@@ -5,6 +5,8 @@ import { createServer, manualClock } from '../../../src/engine/index.ts'
 import type { SkiplistView } from '../../../src/engine/inspectContainers.ts'
 import {
   applySkiplistEvent,
+  COL_W,
+  focusColumns,
   layoutSkiplist,
   skiplistModelFromView,
   towerLabel,
@@ -58,6 +60,28 @@ test.prop([fc.integer({ min: 1, max: 500 }), fc.array(zop, { minLength: 1, maxLe
     m = t.events.reduce(applySkiplistEvent, m)
     expect(m).toEqual(skiplistModelFromView(view(s, 'z')))
   }
+})
+
+describe('focusColumns', () => {
+  it('names a search’s last stop and the node after it, or the node a step changes', () => {
+    const s = skiplistServer(3)
+    s.call(['ZADD', 'z', ...Array.from({ length: 12 }, (_, i) => [String(i * 10), `m${i}`]).flat()])
+    const towers = layoutSkiplist(skiplistModelFromView(view(s, 'z')))
+    const searched = s
+      .execute(['ZRANGEBYSCORE', 'z', '75', '105'])
+      .events.find((e) => e.type === 'zsl/searched')
+    // "seed" (score 0) sorts after m0, so m7 (70), the last node below 75, has rank 9.
+    const m7 = towers.find((tw) => tw.member === 'm7')
+    expect(m7?.rank).toBe(9)
+    expect(focusColumns(searched, towers)).toEqual({ from: 9 * COL_W, to: 11 * COL_W })
+    const added = s
+      .execute(['ZADD', 'z', '200', 'last'])
+      .events.find((e) => e.type === 'zsl/nodeInserted')
+    const after = layoutSkiplist(skiplistModelFromView(view(s, 'z')))
+    // The last node: its one column, not past the end.
+    expect(focusColumns(added, after)).toEqual({ from: 14 * COL_W, to: 15 * COL_W })
+    expect(focusColumns(undefined, after)).toBeNull()
+  })
 })
 
 describe('SkiplistPanel', () => {
