@@ -223,12 +223,12 @@ export function connectBridge(
         piped(async () => {
           settleExec(r.client, await answer)
         })
-      } else piped(() => handle2(r))
+      } else piped(() => perform(r))
       return
     }
     await pipe
     if (r.kind === 'exec' && endsPipelining(r.argv)) unsafe = true
-    await handle2(r)
+    await perform(r)
   }
 
   /** Reports a long command's progress (the console's progress line). */
@@ -255,7 +255,8 @@ export function connectBridge(
     st().busyChanged(--execsInFlight)
   }
 
-  async function handle2(r: EngineRequest): Promise<void> {
+  /** Does a request now, in its turn. */
+  async function perform(r: EngineRequest): Promise<void> {
     switch (r.kind) {
       case 'echo':
         unechoed.delete(r.seq)
