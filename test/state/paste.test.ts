@@ -5,7 +5,7 @@
  * lines are run one by one; a blocking line still holds the lines after it; a line that
  * closes the connection makes the next one reconnect first; errors do not stop the block.
  */
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { formatReply } from '../../src/console/formatReply.ts'
 import { parseCommandLine } from '../../src/console/parseCommandLine.ts'
 import { createServer } from '../../src/engine/index.ts'
@@ -165,6 +165,45 @@ describe('a pasted block', { timeout: 30_000 }, () => {
       'PONG',
     ])
     expect(h.store.getState().heldLines).toEqual([])
+    h.dispose()
+  })
+
+  it('cancels a long command in the middle of a block with Ctrl+C; the rest of the block runs', async () => {
+    let go: () => void = () => undefined
+    const h = await createHarness({
+      factory: createServer,
+      slicing: { units: 1000, fixed: true },
+      yieldNow: () =>
+        new Promise<void>((resolve) => {
+          go = resolve
+        }),
+    })
+    paste(h, ['SET a 1', 'INCR n', 'DEBUG POPULATE 1000000', 'GET a', 'INCR n'])
+    // The lines before it have landed; the ones after it wait (held, for a reload's save).
+    await vi.waitFor(() => {
+      expect(h.store.getState().running?.argv).toEqual(['DEBUG', 'POPULATE', '1000000'])
+      expect(h.store.getState().heldLines.map((l) => l.text)).toEqual(['GET a', 'INCR n'])
+    })
+    expect(printed(h.store.getState().tabs[0])).toEqual([
+      '> SET a 1',
+      'OK',
+      '> INCR n',
+      '(integer) 1',
+      '> DEBUG POPULATE 1000000',
+    ])
+    h.store.getState().cancelRequested()
+    go()
+    await h.bridge.idle()
+    const s = h.store.getState()
+    expect(s.running).toBeNull()
+    expect(s.heldLines).toEqual([])
+    expect(printed(s.tabs[0]).slice(-4)).toEqual(['> GET a', '"1"', '> INCR n', '(integer) 2'])
+    expect(s.log.flatMap((e) => (e.t === 'exec' ? [e.argv.join(' ')] : []))).toEqual([
+      'SET a 1',
+      'INCR n',
+      'GET a',
+      'INCR n',
+    ])
     h.dispose()
   })
 
