@@ -164,10 +164,24 @@ export function Console(props: {
   const baseId = useId()
   const lineCount = tab?.lines.length ?? 0
 
+  // Follows the newest line, once per frame: reading scrollHeight forces a layout, and a
+  // pasted block lands many lines (and renders) in one task.
+  const scrollFrame = useRef<number | null>(null)
   useLayoutEffect(() => {
-    const el = outputRef.current
-    if (el) el.scrollTop = el.scrollHeight
+    const scroll = (): void => {
+      scrollFrame.current = null
+      const el = outputRef.current
+      if (el) el.scrollTop = el.scrollHeight
+    }
+    if (typeof requestAnimationFrame !== 'function') scroll()
+    else scrollFrame.current ??= requestAnimationFrame(scroll)
   }, [lineCount, activeTab])
+  useEffect(
+    () => () => {
+      if (scrollFrame.current !== null) cancelAnimationFrame(scrollFrame.current)
+    },
+    [],
+  )
 
   const hasTab = tab !== undefined
   const autoFocus = props.autoFocus === true
@@ -431,8 +445,8 @@ export function Console(props: {
               </div>
             </>
           )}
-          {tab.lines.map((line, i) => (
-            <ConsoleLineView key={i} line={line} utf8={utf8} t={t} />
+          {lineKeys(tab.lines).map((key, i) => (
+            <ConsoleLineView key={key} line={tab.lines[i] as ConsoleLine} utf8={utf8} t={t} />
           ))}
         </div>
         {search && (
@@ -645,6 +659,26 @@ function cutLine(text: string, t: Translate): string {
   if (text.length <= MAX_REPLY_CHARS) return text
   const more = t('console.moreChars', { count: text.length - MAX_REPLY_CHARS })
   return `${text.slice(0, MAX_REPLY_CHARS)}… (${more})`
+}
+
+const lineIds = new WeakMap<ConsoleLine, number>()
+let nextLineId = 0
+
+/**
+ * React keys for a tab's lines that stay with each line (its object) when older lines leave
+ * the front of the capped list: keyed by index, every line shifted and re-rendered once the
+ * console was full, for each new line. A line object shown twice (a shared constant) gets
+ * its index too.
+ */
+function lineKeys(lines: readonly ConsoleLine[]): string[] {
+  const seen = new Set<number>()
+  return lines.map((line, i) => {
+    let id = lineIds.get(line)
+    if (id === undefined) lineIds.set(line, (id = nextLineId++))
+    if (seen.has(id)) return `${String(id)}@${String(i)}`
+    seen.add(id)
+    return String(id)
+  })
 }
 
 /** One line of the output; memoised, so typing does not format every reply again. */

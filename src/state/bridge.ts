@@ -112,6 +112,38 @@ export function connectBridge(
 
   const st = () => store.getState()
 
+  /**
+   * Pipelining (a pasted block): a command that can neither block nor close a connection is
+   * sent to the worker at once, without waiting for the answers of those sent before it, as
+   * redis-cli sends piped input. Its answer, and the echo of the lines after it, are applied
+   * to the store through `pipe`, in the order the lines came: each line still gets its own
+   * console lines and timeline item, and the answers of one worker batch land in one task
+   * (one render, one layout) instead of one round trip and one layout per line. Every other
+   * request (a blocking command, one that may close connections, a tick ...) first waits
+   * until the pipe has drained, and the work after it waits for its answer, as before.
+   */
+  let pipe: Promise<void> = Promise.resolve()
+  /**
+   * Set once a CLIENT PAUSE (any write may then block) or a client memory limit (any command
+   * may then evict a client) is in the session: from then on nothing is pipelined.
+   */
+  let unsafe = false
+
+  function piped(apply: () => Promise<void> | void): void {
+    pipe = pipe.then(apply).catch((err: unknown) => {
+      console.error(err)
+    })
+  }
+
+  /** Whether a request may go ahead of the answers of the lines before it. */
+  function pipelinable(r: EngineRequest): boolean {
+    if (r.kind === 'echo' || r.kind === 'output') return true
+    if (r.kind !== 'exec' || unsafe) return false
+    const tab = st().tabs.find((t) => t.id === r.client)
+    if (tab === undefined || tab.offline === true || tab.waiting !== undefined) return false
+    return !BARRIER_COMMANDS.has((r.argv[0] ?? '').toLowerCase())
+  }
+
   function enqueue(work: () => Promise<void>): Promise<void> {
     const run = chain.then(work).catch((err: unknown) => {
       console.error(err)
@@ -181,6 +213,50 @@ export function connectBridge(
       heldChanged()
       return
     }
+    if (pipelinable(r)) {
+      if (r.kind === 'exec') {
+        st().busyChanged(++execsInFlight)
+        const answer = client.exec(r.argv, r.client, progressOf(r.argv, r.client)).then(
+          (trace) => ({ trace }),
+          (err: unknown) => ({ err }),
+        )
+        piped(async () => {
+          settleExec(r.client, await answer)
+        })
+      } else piped(() => perform(r))
+      return
+    }
+    await pipe
+    if (r.kind === 'exec' && endsPipelining(r.argv)) unsafe = true
+    await perform(r)
+  }
+
+  /** Reports a long command's progress (the console's progress line). */
+  function progressOf(argv: readonly string[], id: ClientId) {
+    return (done: number, total: number) => {
+      if (!st().running) heldChanged()
+      st().commandProgressed({ client: id, argv, done, total })
+    }
+  }
+
+  /** Applies an exec's answer (its trace, or why it did not run) to the store. */
+  function settleExec(
+    tab: ClientId,
+    answer: { readonly trace: WireTrace } | { readonly err: unknown },
+  ): void {
+    if ('trace' in answer) {
+      if (st().running) st().commandProgressed(null)
+      st().traceReceived(answer.trace)
+    } else if (isCancelled(answer.err)) st().commandCancelled(tab)
+    else st().commandFailed(tab, errorText(answer.err))
+    if (st().running) st().commandProgressed(null)
+    // Finished, failed or cancelled: the lines behind it no longer wait on it.
+    if (st().heldLines.length !== 0) heldChanged()
+    st().busyChanged(--execsInFlight)
+  }
+
+  /** Does a request now, in its turn. */
+  async function perform(r: EngineRequest): Promise<void> {
     switch (r.kind) {
       case 'echo':
         unechoed.delete(r.seq)
@@ -194,23 +270,14 @@ export function connectBridge(
         return
       case 'exec': {
         st().busyChanged(++execsInFlight)
+        let answer: { readonly trace: WireTrace } | { readonly err: unknown }
         try {
           const id = await connected(r.client)
-          const trace = await client.exec(r.argv, id, (done, total) => {
-            if (!st().running) heldChanged()
-            st().commandProgressed({ client: id, argv: r.argv, done, total })
-          })
-          if (st().running) st().commandProgressed(null)
-          st().traceReceived(trace)
+          answer = { trace: await client.exec(r.argv, id, progressOf(r.argv, id)) }
         } catch (err) {
-          if (isCancelled(err)) st().commandCancelled(r.client)
-          else st().commandFailed(r.client, errorText(err))
-        } finally {
-          if (st().running) st().commandProgressed(null)
-          // Finished, failed or cancelled: the lines behind it no longer wait on it.
-          if (st().heldLines.length !== 0) heldChanged()
-          st().busyChanged(--execsInFlight)
+          answer = { err }
         }
+        settleExec(r.client, answer)
         return
       }
       case 'tick':
@@ -297,6 +364,9 @@ export function connectBridge(
   /** Replays a saved session with traces, then rebuilds the console tabs from them. */
   async function restore(saved: SavedSession): Promise<void> {
     viewCache.clear()
+    unsafe =
+      Object.keys(saved.session.config).some((k) => k.toLowerCase() === 'maxmemory-clients') ||
+      saved.log.some((e) => e.t === 'exec' && endsPipelining(e.argv))
     st().engineStatusChanged('replaying', { done: 0, total: 0 })
     // A permalink's step is counted at its author's trace level: replay at that level, so
     // the timeline has the author's steps, then go back to the reader's for new commands.
@@ -426,6 +496,25 @@ export function connectBridge(
     })().catch(() => undefined)
   }
 
+  let refreshTimer: ReturnType<typeof setTimeout> | null = null
+
+  /**
+   * Refreshes the views at once, or, while pipelined commands are landing, once per burst:
+   * a view per landed line would send the worker a few time-travel rebuilds per pasted line,
+   * each one for an item the playhead has already left.
+   */
+  function scheduleRefresh(): void {
+    if (execsInFlight === 0 && refreshTimer === null) {
+      refreshView()
+      return
+    }
+    if (refreshTimer !== null || stopped) return
+    refreshTimer = setTimeout(() => {
+      refreshTimer = null
+      refreshView()
+    }, 0)
+  }
+
   unsubscribers.push(
     store.subscribe(
       (s) => s.requests,
@@ -463,7 +552,7 @@ export function connectBridge(
           s.focus,
         ] as const,
       () => {
-        refreshView()
+        scheduleRefresh()
       },
       { equalityFn: (a, b) => a.every((x, i) => x === b[i]) },
     ),
@@ -492,10 +581,19 @@ export function connectBridge(
       for (;;) {
         const before = chain
         const view = viewPending
+        const piping = pipe
         await before
         await view
+        await piping
         await new Promise((r) => setTimeout(r, 0))
-        if (chain === before && viewPending === view && st().requests.length === 0) return
+        if (
+          chain === before &&
+          viewPending === view &&
+          pipe === piping &&
+          refreshTimer === null &&
+          st().requests.length === 0
+        )
+          return
       }
     },
     digest: (position) => client.digest(position),
@@ -506,6 +604,8 @@ export function connectBridge(
       clockTimer = null
       if (heldTimer !== null) clearTimeout(heldTimer)
       heldTimer = null
+      if (refreshTimer !== null) clearTimeout(refreshTimer)
+      refreshTimer = null
     },
   }
 }
@@ -514,6 +614,51 @@ export function connectBridge(
 
 function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err)
+}
+
+/**
+ * Commands that are never pipelined (bridge: pipelinable): those that can block their client
+ * (the lines after them are held until they return), that can close connections or end a
+ * wait (CLIENT KILL, ACL DELUSER, QUIT, RESET ...), that run long with a progress line and
+ * Ctrl+C (DEBUG POPULATE), and EXEC, which runs any of them at once.
+ */
+const BARRIER_COMMANDS: ReadonlySet<string> = new Set([
+  'blpop',
+  'brpop',
+  'brpoplpush',
+  'blmove',
+  'blmpop',
+  'bzpopmin',
+  'bzpopmax',
+  'bzmpop',
+  'xread',
+  'xreadgroup',
+  'wait',
+  'quit',
+  'client',
+  'acl',
+  'auth',
+  'hello',
+  'reset',
+  'exec',
+  'debug',
+  'shutdown',
+  'failover',
+  'replicaof',
+  'slaveof',
+  'monitor',
+  'config',
+])
+
+/**
+ * CLIENT PAUSE (while it lasts, a write, or any command with ALL, blocks its client) and
+ * CONFIG SET maxmemory-clients (any command may then evict a client): the lines after them
+ * are never pipelined, for the rest of the session.
+ */
+function endsPipelining(argv: readonly string[]): boolean {
+  const lower = argv.map((a) => a.toLowerCase())
+  if (lower[0] === 'client') return lower[1] === 'pause'
+  return lower[0] === 'config' && lower.includes('maxmemory-clients')
 }
 
 /** Commands whose item shows the clients panel (transactions and Pub/Sub). */

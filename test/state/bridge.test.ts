@@ -88,7 +88,8 @@ describe('bridge', () => {
     // Every view of a command is asked at the command's own log position, never as "the live
     // engine", which may already have run the next commands of the block.
     const asked = h.workers[0]?.received.flatMap((m) => (m.type === 'inspect' ? [m] : [])) ?? []
-    expect(asked.length).toBeGreaterThan(10)
+    // Pipelined, the answers land together and the views are asked once for the burst.
+    expect(asked.length).toBeGreaterThan(2)
     expect(asked.slice(2).filter((m) => m.position === undefined)).toEqual([])
     for (let i = 0; i < items.length; i++) {
       h.store.getState().itemSelected(i)

@@ -1,0 +1,229 @@
+/**
+ * A pasted block in the console: its lines are entered at once (no await between them), the
+ * way Console.onPaste enters them, and the bridge pipelines them to the worker. Each line must
+ * still get its echo, its reply and its timeline item, in order, exactly as when the same
+ * lines are run one by one; a blocking line still holds the lines after it; a line that
+ * closes the connection makes the next one reconnect first; errors do not stop the block.
+ */
+import { describe, expect, it, vi } from 'vitest'
+import { formatReply } from '../../src/console/formatReply.ts'
+import { parseCommandLine } from '../../src/console/parseCommandLine.ts'
+import { createServer } from '../../src/engine/index.ts'
+import type { ClientTab, ConsoleLine } from '../../src/state/types.ts'
+import type { ToWorker } from '../../src/worker/protocol.ts'
+import { createHarness } from './harness.ts'
+
+/** A tab's lines as the console prints them. */
+const printed = (tab: ClientTab | undefined): string[] =>
+  (tab?.lines ?? []).map((l: ConsoleLine) =>
+    l.kind === 'reply'
+      ? formatReply(l.reply)
+      : l.kind === 'input'
+        ? `> ${l.text}`
+        : l.kind === 'notice'
+          ? l.key
+          : l.text,
+  )
+
+type Harness = Awaited<ReturnType<typeof createHarness>>
+
+/** Enters every line at once on the active tab, as a paste does. */
+function paste(h: Harness, lines: readonly string[]): void {
+  for (const text of lines) {
+    const parsed = parseCommandLine(text)
+    if (!parsed.ok) throw new Error(parsed.error)
+    h.store.getState().lineEntered(h.tab(), text)
+    h.store.getState().commandSubmitted(parsed.argv, h.tab())
+  }
+}
+
+/** Runs lines one at a time, waiting for each answer (the reference). */
+async function oneByOne(h: Harness, lines: readonly string[]): Promise<void> {
+  for (const text of lines) {
+    const parsed = parseCommandLine(text)
+    if (!parsed.ok) throw new Error(parsed.error)
+    await h.run(parsed.argv)
+  }
+}
+
+/** What a session shows: the active tab's lines, the timeline's commands and the log. */
+function shown(h: Harness) {
+  const s = h.store.getState()
+  return {
+    console: printed(s.tabs.find((t) => t.id === s.activeTab)),
+    items: s.items.flatMap((i) => (i.kind === 'command' ? [i.argv.join(' ')] : [])),
+    log: s.log,
+  }
+}
+
+/** Counts the exec requests the worker got before it answered the first of them. */
+function countPipelined(h: Harness): () => number {
+  const w = h.workers.at(-1)
+  if (!w) throw new Error('no worker')
+  let sent = 0
+  let atFirstAnswer = -1
+  const post = w.postMessage.bind(w)
+  w.postMessage = (m: ToWorker) => {
+    if (m.type === 'exec') sent++
+    post(m)
+  }
+  const onmessage = w.onmessage
+  w.onmessage = (ev) => {
+    if (atFirstAnswer < 0 && sent > 0) atFirstAnswer = sent
+    onmessage?.(ev)
+  }
+  return () => atFirstAnswer
+}
+
+const MIXED = [
+  'SET a 1',
+  'GET a',
+  'LPUSH a x',
+  'NOSUCHCOMMAND 1 2',
+  'INCR counter',
+  'MULTI',
+  'INCR counter',
+  'GET a',
+  'EXEC',
+  'SELECT 1',
+  'SET a other-db',
+  'GET a',
+  'SELECT 0',
+  'CLIENT SETNAME paster',
+  'RPUSH list a b c',
+  'LRANGE list 0 -1',
+  'CLIENT GETNAME',
+  'HSET h f v',
+  'HGETALL h',
+  'DEL a',
+  'EXISTS a',
+]
+
+describe('a pasted block', { timeout: 30_000 }, () => {
+  it('shows the same lines, items and log as the lines run one by one', async () => {
+    const pasted = await createHarness({ factory: createServer })
+    const reference = await createHarness({ factory: createServer })
+    // QUIT last: the lines of a block after a reconnect go to the closed client's id (a
+    // pasted block is entered for the tab's client at the time of the paste), as before.
+    const lines = [
+      ...MIXED,
+      ...Array.from({ length: 100 }, (_, i) => `SET k:${String(i)} ${String(i)}`),
+      'QUIT',
+    ]
+    paste(pasted, lines)
+    await pasted.bridge.idle()
+    await oneByOne(reference, lines)
+    const got = shown(pasted)
+    expect(got).toEqual(shown(reference))
+    // Errors did not stop the block: the last line ran too.
+    expect(got.items.at(-1)).toBe('QUIT')
+    expect(got.console).toContain(
+      '(error) WRONGTYPE Operation against a key holding the wrong kind of value',
+    )
+    pasted.dispose()
+    reference.dispose()
+  })
+
+  it('sends the lines of a block without waiting for each answer', async () => {
+    const h = await createHarness({ factory: createServer })
+    const pipelined = countPipelined(h)
+    paste(
+      h,
+      Array.from({ length: 50 }, (_, i) => `SET k:${String(i)} v`),
+    )
+    await h.bridge.idle()
+    expect(pipelined()).toBe(50)
+    expect(shown(h).items).toEqual(Array.from({ length: 50 }, (_, i) => `SET k:${String(i)} v`))
+    h.dispose()
+  })
+
+  it('holds the lines after a blocking one, pasted in the same block, until it is served', async () => {
+    const h = await createHarness({ factory: createServer })
+    const first = h.tab()
+    paste(h, ['SET a 1', 'INCR n', 'BLPOP q 0', 'GET a', 'INCR n', 'PING'])
+    await h.bridge.idle()
+    const tab = () => h.store.getState().tabs.find((t) => t.id === first)
+    expect(printed(tab())).toEqual(['> SET a 1', 'OK', '> INCR n', '(integer) 1', '> BLPOP q 0'])
+    expect(h.store.getState().log.at(-1)).toMatchObject({ t: 'exec', argv: ['BLPOP', 'q', '0'] })
+    expect(h.store.getState().heldLines.map((l) => l.text)).toEqual(['GET a', 'INCR n', 'PING'])
+    h.store.getState().clientTabRequested()
+    await h.bridge.idle()
+    paste(h, ['RPUSH q job'])
+    await h.bridge.idle()
+    expect(printed(tab())).toEqual([
+      '> SET a 1',
+      'OK',
+      '> INCR n',
+      '(integer) 1',
+      '> BLPOP q 0',
+      '1) "q"\n2) "job"',
+      '> GET a',
+      '"1"',
+      '> INCR n',
+      '(integer) 2',
+      '> PING',
+      'PONG',
+    ])
+    expect(h.store.getState().heldLines).toEqual([])
+    h.dispose()
+  })
+
+  it('cancels a long command in the middle of a block with Ctrl+C; the rest of the block runs', async () => {
+    let go: () => void = () => undefined
+    const h = await createHarness({
+      factory: createServer,
+      slicing: { units: 1000, fixed: true },
+      yieldNow: () =>
+        new Promise<void>((resolve) => {
+          go = resolve
+        }),
+    })
+    paste(h, ['SET a 1', 'INCR n', 'DEBUG POPULATE 1000000', 'GET a', 'INCR n'])
+    // The lines before it have landed; the ones after it wait (held, for a reload's save).
+    await vi.waitFor(() => {
+      expect(h.store.getState().running?.argv).toEqual(['DEBUG', 'POPULATE', '1000000'])
+      expect(h.store.getState().heldLines.map((l) => l.text)).toEqual(['GET a', 'INCR n'])
+    })
+    expect(printed(h.store.getState().tabs[0])).toEqual([
+      '> SET a 1',
+      'OK',
+      '> INCR n',
+      '(integer) 1',
+      '> DEBUG POPULATE 1000000',
+    ])
+    h.store.getState().cancelRequested()
+    go()
+    await h.bridge.idle()
+    const s = h.store.getState()
+    expect(s.running).toBeNull()
+    expect(s.heldLines).toEqual([])
+    expect(printed(s.tabs[0]).slice(-4)).toEqual(['> GET a', '"1"', '> INCR n', '(integer) 2'])
+    expect(s.log.flatMap((e) => (e.t === 'exec' ? [e.argv.join(' ')] : []))).toEqual([
+      'SET a 1',
+      'INCR n',
+      'GET a',
+      'INCR n',
+    ])
+    h.dispose()
+  })
+
+  it('holds the writes pasted after CLIENT PAUSE WRITE until the pause ends', async () => {
+    const h = await createHarness({ factory: createServer })
+    paste(h, ['CLIENT PAUSE 500 WRITE', 'SET x 1', 'GET x', 'INCR n'])
+    await h.bridge.idle()
+    const s = () => h.store.getState()
+    expect(s().tabs[0]?.waiting?.argv).toEqual(['SET', 'x', '1'])
+    expect(s().heldLines.map((l) => l.text)).toEqual(['GET x', 'INCR n'])
+    s().clockJumpRequested(600)
+    await h.bridge.idle()
+    expect(printed(s().tabs[0]).slice(-6)).toEqual([
+      'OK',
+      '(0.60s)',
+      '> GET x',
+      '"1"',
+      '> INCR n',
+      '(integer) 1',
+    ])
+    h.dispose()
+  })
+})
