@@ -6,23 +6,9 @@
  * the log into the same state, a blocked command blocked again and served by the later push.
  */
 import { describe, expect, it } from 'vitest'
-import { formatReply } from '../../src/console/formatReply.ts'
 import { createServer } from '../../src/engine/index.ts'
 import { savedSessionOf } from '../../src/state/persistence.ts'
-import type { ClientTab, ConsoleLine } from '../../src/state/types.ts'
-import { createHarness } from './harness.ts'
-
-/** A tab's lines as the console prints them. */
-const printed = (tab: ClientTab | undefined): string[] =>
-  (tab?.lines ?? []).map((l: ConsoleLine) =>
-    l.kind === 'reply'
-      ? formatReply(l.reply)
-      : l.kind === 'input'
-        ? `> ${l.text}`
-        : l.kind === 'notice'
-          ? l.key
-          : l.text,
-  )
+import { createHarness, printed } from './harness.ts'
 
 async function twoTabs() {
   const h = await createHarness({ factory: createServer })

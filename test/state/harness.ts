@@ -3,9 +3,10 @@
  * the way main.tsx wires the real app. `factory` is the engine (the real createServer or the
  * test fake).
  */
+import { formatReply } from '../../src/console/formatReply.ts'
 import { connectBridge, logToStore, noticeToStore } from '../../src/state/bridge.ts'
 import { createAppStore, type StoreOptions } from '../../src/state/store.ts'
-import type { SavedSession } from '../../src/state/types.ts'
+import type { ClientTab, ConsoleLine, SavedSession } from '../../src/state/types.ts'
 import { createEngineClient } from '../../src/worker/client.ts'
 import type { ServerFactory, SliceOptions } from '../../src/worker/engineHost.ts'
 import { createFakeServer } from '../worker/fakeServer.ts'
@@ -57,3 +58,15 @@ export async function createHarness(
   }
   return { store, client, bridge, workers, tab, run, dispose }
 }
+
+/** A tab's lines as the console prints them (input lines after a plain "> " prompt). */
+export const printed = (tab: ClientTab | undefined): string[] =>
+  (tab?.lines ?? []).map((l: ConsoleLine) =>
+    l.kind === 'reply'
+      ? formatReply(l.reply)
+      : l.kind === 'input'
+        ? `> ${l.text}`
+        : l.kind === 'notice'
+          ? l.key
+          : l.text,
+  )

@@ -6,24 +6,10 @@
  * closes the connection makes the next one reconnect first; errors do not stop the block.
  */
 import { describe, expect, it, vi } from 'vitest'
-import { formatReply } from '../../src/console/formatReply.ts'
 import { parseCommandLine } from '../../src/console/parseCommandLine.ts'
 import { createServer } from '../../src/engine/index.ts'
-import type { ClientTab, ConsoleLine } from '../../src/state/types.ts'
 import type { ToWorker } from '../../src/worker/protocol.ts'
-import { createHarness } from './harness.ts'
-
-/** A tab's lines as the console prints them. */
-const printed = (tab: ClientTab | undefined): string[] =>
-  (tab?.lines ?? []).map((l: ConsoleLine) =>
-    l.kind === 'reply'
-      ? formatReply(l.reply)
-      : l.kind === 'input'
-        ? `> ${l.text}`
-        : l.kind === 'notice'
-          ? l.key
-          : l.text,
-  )
+import { createHarness, printed } from './harness.ts'
 
 type Harness = Awaited<ReturnType<typeof createHarness>>
 
