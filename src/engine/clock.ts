@@ -84,6 +84,11 @@ function manualClockAt(startMs: number, startWorkNs: number, o?: ManualClockOpti
   return clock
 }
 
+/** Redis's ustime(): the clock in whole microseconds (time budgets, TIME, elapsed spells). */
+export function ustime(clock: Clock): number {
+  return Math.floor(clock.now() * 1000)
+}
+
 /**
  * The Clock for createServer's `clock` option: a Clock as it is, a function wrapped, and a
  * new manual clock (the virtual time that tick() moves) when none is given.

@@ -112,6 +112,7 @@ import {
 } from './parse.ts'
 import { blockedClientCounts } from './blocking.ts'
 import { lolwutCommand } from './lolwut.ts'
+import { ustime } from '../clock.ts'
 import { debugMallctlInt, debugMallctlStr } from './mallctl.ts'
 import { slowlogReset } from '../slowlog.ts'
 import { trackingClients, trackingInfo, trackingInvalidateKey } from '../tracking.ts'
@@ -266,9 +267,7 @@ function infoStats(srv: ServerState): string {
   const ps = pubsubInfo(srv)
   const tracking = trackingInfo(srv)
   const currentExceededUs =
-    s.lastEvictionExceededAt === 0
-      ? 0
-      : Math.floor(srv.clock.now() * 1000) - s.lastEvictionExceededAt
+    s.lastEvictionExceededAt === 0 ? 0 : ustime(srv.clock) - s.lastEvictionExceededAt
   return lines([
     ['total_connections_received', s.totalConnectionsReceived],
     ['total_commands_processed', s.totalCommandsProcessed],
@@ -543,13 +542,11 @@ function configSetCommand(c: CommandCall): Reply {
   // evicts down to the new limit once this command is done (server.ts runs it after each
   // command; inside EXEC that is after EXEC: the queued commands after this one still see
   // every key).
-  const setsMaxmemory = c.argv.some(
-    (a, i) => i >= 2 && i % 2 === 0 && lookupConfig(a)?.name === 'maxmemory',
-  )
+  const sets = (name: string): boolean =>
+    c.argv.some((a, i) => i >= 2 && i % 2 === 0 && lookupConfig(a)?.name === name)
   // config.c applyClientMaxMemoryUsage.
-  if (c.argv.some((a, i) => i >= 2 && i % 2 === 0 && lookupConfig(a)?.name === 'maxmemory-clients'))
-    applyClientMaxMemoryUsage(c.srv)
-  if (setsMaxmemory && c.srv.config.maxmemory !== 0) startEvictionTimeProc(c.srv)
+  if (sets('maxmemory-clients')) applyClientMaxMemoryUsage(c.srv)
+  if (sets('maxmemory') && c.srv.config.maxmemory !== 0) startEvictionTimeProc(c.srv)
   return OK
 }
 
@@ -1114,7 +1111,7 @@ const commandCommand = defineCommand(
 
 function timeCommand(c: CommandCall): Reply {
   // TIME reads the clock (ustime), not the frozen command time.
-  const us = Math.floor(c.ctx.clock.now() * 1000)
+  const us = ustime(c.ctx.clock)
   return bulkArray([String(Math.floor(us / 1e6)), String(us % 1e6)])
 }
 

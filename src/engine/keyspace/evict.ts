@@ -64,6 +64,7 @@ import { NOTIFY_EVICTED, notifyKeyspaceEvent } from './notify.ts'
 import { estimateObjectIdleTime } from './lru.ts'
 import { zmallocUsedMemory } from './memory.ts'
 import { WORK_EVICT_KEY_US } from '../workCost.ts'
+import { ustime } from '../clock.ts'
 
 // --- Constants ---
 
@@ -351,22 +352,17 @@ export function performEvictions(srv: ServerState, ctx: ExecContext): EvictionRe
   // update_metrics: the time spent over maxmemory (INFO total_eviction_exceeded_time).
   const s = srv.stats
   if (result !== 'ok') {
-    if (s.lastEvictionExceededAt === 0) s.lastEvictionExceededAt = ustime(ctx)
+    if (s.lastEvictionExceededAt === 0) s.lastEvictionExceededAt = ustime(ctx.clock)
   } else if (s.lastEvictionExceededAt !== 0) {
-    s.totalEvictionExceededUs += ustime(ctx) - s.lastEvictionExceededAt
+    s.totalEvictionExceededUs += ustime(ctx.clock) - s.lastEvictionExceededAt
     s.lastEvictionExceededAt = 0
   }
   return result
 }
 
-/** The clock in whole microseconds (elapsedStart / elapsedUs). */
-function ustime(ctx: ExecContext): number {
-  return Math.floor(ctx.clock.now() * 1000)
-}
-
 /**
  * evict.c startEvictionTimeProc: from now on the event loop calls evictionTimeProc on each
- * pass (server.ts runs it after each command and in cron) until eviction is done.
+ * pass (server.ts runs those passes after the command) until eviction is done.
  */
 export function startEvictionTimeProc(srv: ServerState): void {
   srv.evictionProcRunning = true

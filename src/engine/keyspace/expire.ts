@@ -16,8 +16,10 @@
  * trigger compares the stale fraction, 0..1, with a percentage and never fires in 7.0.)
  *
  * Time: `now` for expiry decisions and the budget come from ctx.clock, as Redis reads
- * mstime()/ustime() live. A manual clock does not move within a tick, so in the browser the
- * budget never runs out (an infinitely fast CPU); the RESP server's real clock can.
+ * mstime()/ustime() live. Each sampled and each expired key charges its modelled work to the
+ * clock (workCost.ts): the browser's virtual clock moves by it, so the budget runs out as in
+ * Redis; the RESP server's real clock moves by itself; a plain manual clock (tests) stands
+ * still within a tick, and there the budget never runs out.
  *
  * State between calls (expire.c's static locals) lives in srv.expire.
  *
@@ -26,6 +28,7 @@
  * (full level: each sampling loop's buckets, sampled and expired keys).
  */
 import { WORK_EXPIRE_DELETE_US, WORK_EXPIRE_SAMPLE_US } from '../workCost.ts'
+import { ustime } from '../clock.ts'
 import { checkClientPauseTimeoutAndReturnIfPaused } from '../pause.ts'
 import type { ExecContext } from '../context.ts'
 import type { ServerState } from '../state.ts'
@@ -97,8 +100,7 @@ export function activeExpireCycle(srv: ServerState, ctx: ExecContext, kind: 'slo
   )
     return
   const p = activeExpireParams(srv.config.activeExpireEffort)
-  const ustime = (): number => Math.floor(ctx.clock.now() * 1000)
-  const start = ustime()
+  const start = ustime(ctx.clock)
 
   if (kind === 'fast') {
     // Only after a cycle that ran out of time (the stale-fraction test never passes: it
@@ -203,7 +205,7 @@ export function activeExpireCycle(srv: ServerState, ctx: ExecContext, kind: 'slo
       }
 
       if ((iteration & 0xf) === 0) {
-        const elapsed = ustime() - start
+        const elapsed = ustime(ctx.clock) - start
         if (elapsed > timelimit) {
           st.timelimitExit = true
           srv.stats.expiredTimeCapReachedCount++
@@ -213,7 +215,7 @@ export function activeExpireCycle(srv: ServerState, ctx: ExecContext, kind: 'slo
     } while (sampled === 0 || Math.floor((expired * 100) / sampled) > p.acceptableStale)
   }
 
-  const elapsed = ustime() - start
+  const elapsed = ustime(ctx.clock) - start
   srv.stats.expireCycleTimeUsed += elapsed
   const currentPerc = totalSampled > 0 ? totalExpired / totalSampled : 0
   srv.stats.expiredStalePerc = currentPerc * 0.05 + srv.stats.expiredStalePerc * 0.95
