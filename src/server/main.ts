@@ -17,7 +17,7 @@ import type { RedisServer } from '../engine/index.ts'
 import { bindAddressHost, startRespServer, type RespServerHandle } from './server.ts'
 
 // appendonly is kept: INFO's aof_enabled and DEBUG LOADAOF read it.
-const IGNORED = new Set(['daemonize', 'protected-mode'])
+const IGNORED = new Set(['daemonize'])
 
 export interface ServeArgs {
   port: number

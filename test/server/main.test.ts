@@ -37,6 +37,9 @@ describe('npm run serve arguments', () => {
         .config,
     ).toEqual({ hz: '100', requirepass: 'x', save: '' })
     expect(parseServeArgs(['--appendonly', 'yes']).config).toEqual({ appendonly: 'yes' })
+    // protected-mode is modelled (a non-local client is refused while it is on): the option
+    // the refusal's own text suggests must reach the engine.
+    expect(parseServeArgs(['--protected-mode', 'no']).config).toEqual({ 'protected-mode': 'no' })
   })
 
   it('defaults to port 6380 on loopback, seed 0, DEBUG disabled', () => {
