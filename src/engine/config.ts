@@ -719,6 +719,15 @@ function setOomScoreAdjValues(cfg: ServerConfig, p: ConfigParam, words: string[]
   return null
 }
 
+/**
+ * Enum names whose value an earlier name of the same enum has (oom_score_adj_enum: "relative"
+ * is OOM_SCORE_RELATIVE, as "yes" is): the config holds the value, and CONFIG GET shows the
+ * first name for it (configEnumGetName).
+ */
+const ENUM_SAME_VALUE: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  'oom-score-adj': { relative: 'yes' },
+}
+
 const ACTIVE_DEFRAG_UNSUPPORTED =
   'Active defragmentation cannot be enabled: it requires a Redis server compiled with a modified Jemalloc like the one shipped by default with the Redis source distribution'
 
@@ -768,7 +777,8 @@ export function configSetValue(cfg: ServerConfig, p: ConfigParam, value: string)
       const words = p.multiArg ? splitArgs(value) : [value]
       const chosen: string[] = []
       for (const w of words) {
-        const v = p.values.find((x) => x === cstr(w).toLowerCase())
+        const name = p.values.find((x) => x === cstr(w).toLowerCase())
+        const v = name === undefined ? undefined : (ENUM_SAME_VALUE[p.name]?.[name] ?? name)
         if (v === undefined || (!p.multiArg && words.length !== 1) || words.length === 0)
           return `argument(s) must be one of the following: ${p.values.join(', ')}`
         chosen.push(v)
@@ -957,21 +967,46 @@ export type ChangeListenPort = (port: number) => boolean
  */
 export type ChangeBindAddr = (addrs: readonly string[]) => boolean
 
+/** oom-score-adj's values (config.c oom_score_adj_enum; "relative" is held as "yes"). */
+export type OomScoreAdjMode = 'no' | 'yes' | 'absolute'
+
+/**
+ * server.c setOOMScoreAdj as a host does it, for the process's class: `value` is that class's
+ * entry of oom-score-adj-values. False when the process's oom_score_adj could not be read or
+ * written (the host logs why).
+ */
+export type SetOomScoreAdj = (mode: OomScoreAdjMode, value: number) => boolean
+
+/**
+ * server.c setOOMScoreAdj(-1) through the host: the master's class (CONFIG_OOM_MASTER; this
+ * server never follows a master, REPLICAOF is not modelled).
+ */
+export function applyOomScoreAdj(cfg: ServerConfig, set: SetOomScoreAdj): boolean {
+  const mode = (cfg.other['oom-score-adj'] ?? 'no') as OomScoreAdjMode
+  const master = Number((cfg.other['oom-score-adj-values'] ?? '0 200 800').split(' ')[0])
+  return set(mode, master)
+}
+
 /**
  * What the apply functions of config.c reach outside the engine: the open files limit
- * (updateMaxclients) and the listening socket (updatePort). A null part: that apply
- * function has nothing to do (the browser has neither).
+ * (updateMaxclients), the listening socket (updatePort, applyBind) and the process's
+ * oom_score_adj (updateOOMScoreAdj). A null part: that apply function has nothing to do
+ * (the browser has none of them).
  */
 export interface ConfigHost {
   readonly nofile: OpenFilesLimit | null
   readonly changeListenPort: ChangeListenPort | null
   readonly changeBindAddr?: ChangeBindAddr | null
+  readonly setOomScoreAdj?: SetOomScoreAdj | null
 }
 
 const NO_CONFIG_HOST: ConfigHost = { nofile: null, changeListenPort: null }
 
 /** config.c applyBind's error. */
 const FAILED_TO_BIND = 'Failed to bind to specified addresses.'
+
+/** config.c updateOOMScoreAdj's error. */
+const OOM_SCORE_ADJ_FAILED = 'Failed to set current oom_score_adj. Check server logs.'
 
 /** config.c updatePort's error. */
 const UNABLE_TO_LISTEN = 'Unable to listen on this port. Check server logs.'
@@ -999,6 +1034,11 @@ function applyFunction(
   if (p.name === 'bind' && changeBindAddr !== null) {
     const run = () => (changeBindAddr(splitArgs(configGetValue(cfg, p))) ? null : FAILED_TO_BIND)
     return { fn: 'applyBind', run }
+  }
+  const setOom = host.setOomScoreAdj ?? null
+  if ((p.name === 'oom-score-adj' || p.name === 'oom-score-adj-values') && setOom !== null) {
+    const run = () => (applyOomScoreAdj(cfg, setOom) ? null : OOM_SCORE_ADJ_FAILED)
+    return { fn: 'updateOOMScoreAdj', run }
   }
   if (p.name === 'tls-port') return { fn: 'applyTLSPort', run: () => TLS_UNCONFIGURED }
   if (TLS_CFG.has(p.name))

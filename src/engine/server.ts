@@ -52,6 +52,7 @@ import {
   applyStartupConfig,
   createDefaultConfig,
   type ChangeBindAddr,
+  type SetOomScoreAdj,
   type ChangeListenPort,
 } from './config.ts'
 import {
@@ -141,7 +142,12 @@ import {
   unlinkClient,
   type ClientIoProbe,
 } from './commands/connection.ts'
-import { commandKeyReferences, setChangeBindAddr, setChangeListenPort } from './commands/server.ts'
+import {
+  commandKeyReferences,
+  setChangeBindAddr,
+  setChangeListenPort,
+  setOomScoreAdjHook,
+} from './commands/server.ts'
 import {
   clientOutputLimitReached,
   clientOutputPending,
@@ -727,6 +733,11 @@ export interface EngineServer extends RedisServer {
   /** How CONFIG SET bind moves the RESP host's listening socket (config.c applyBind). */
   setChangeBindAddr(hook: ChangeBindAddr | null): void
   /**
+   * The process's oom_score_adj (CONFIG SET oom-score-adj), applied at once as redis-server
+   * does at startup; false when that failed.
+   */
+  setOomScoreAdj(hook: SetOomScoreAdj | null): boolean
+  /**
    * A transport's hold on a client's query buffer sizes (querybuf.ts): from then on its reads
    * and its parser size the buffer, not the commands.
    */
@@ -1031,6 +1042,7 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
     setChangeBindAddr: (hook) => {
       setChangeBindAddr(srv, hook)
     },
+    setOomScoreAdj: (hook) => setOomScoreAdjHook(srv, hook),
     hostQueryBuf: (id) => {
       const c = srv.clients.get(id)
       if (c === undefined) return null

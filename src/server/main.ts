@@ -14,6 +14,8 @@
 import { appendFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs'
 import { ConfigFileError, loadServerConfig, serverOptions } from './configFile.ts'
 import type { RedisServer } from '../engine/index.ts'
+import type { EngineServer } from '../engine/server.ts'
+import { createOomScoreAdj } from './oomScoreAdj.ts'
 import { bindAddressHost, startRespServer, type RespServerHandle } from './server.ts'
 
 // appendonly is kept: INFO's aof_enabled and DEBUG LOADAOF read it.
@@ -216,6 +218,10 @@ async function main(): Promise<void> {
   // redisAsciiArt's lines that say what runs where (the suite waits for " PID: <pid>").
   log(
     `Redis X-Ray (Redis 7.0.15 emulation) standalone mode, Port: ${handle.port}, PID: ${process.pid}`,
+  )
+  // main's setOOMScoreAdj(-1), then CONFIG SET oom-score-adj moves this process's score.
+  ;(handle.engine as Partial<Pick<EngineServer, 'setOomScoreAdj'>>).setOomScoreAdj?.(
+    createOomScoreAdj((message) => log(message, '#')),
   )
   const userErr = loadConfiguredUsers(handle.engine, args.users)
   if (userErr !== null) {

@@ -39,6 +39,9 @@ function freePort(): Promise<number> {
   })
 }
 
+/** What each server started by serve() printed up to its ready line (its log), by port. */
+const logs = new Map<number, string>()
+
 /** Runs `npm run serve -- args` and waits for its ready line. */
 async function serve(...args: string[]): Promise<number> {
   const port = await freePort()
@@ -51,7 +54,10 @@ async function serve(...args: string[]): Promise<number> {
   await new Promise<void>((resolve, reject) => {
     const seen = (d: Buffer): void => {
       out += d.toString()
-      if (out.includes(String(port)) && /ready/i.test(out)) resolve()
+      if (out.includes(String(port)) && /ready/i.test(out)) {
+        logs.set(port, out)
+        resolve()
+      }
     }
     child.stdout?.on('data', seen)
     child.stderr?.on('data', (d: Buffer) => (out += d.toString()))
@@ -181,6 +187,26 @@ describe('npm run serve', { timeout: 120_000 }, () => {
       socket.write(`CONFIG SET port ${String(to)}\r\n`)
     })
     expect(ping).toBe('+PONG\r\n')
+  })
+
+  it('moves its own oom_score_adj on CONFIG SET oom-score-adj, as redis-server does on Linux', async () => {
+    const port = await serve()
+    const pid = /PID: (\d+)/.exec(logs.get(port) ?? '')?.[1]
+    const oomScore = (): number =>
+      Number(readFileSync(`/proc/${String(pid)}/oom_score_adj`, 'latin1'))
+    const base = oomScore()
+    // Only raised: a score lower than where it started needs CAP_SYS_RESOURCE.
+    expect(
+      cli(port, 'CONFIG', 'SET', 'oom-score-adj-values', '9 9 9', 'oom-score-adj', 'yes'),
+    ).toBe('OK\n')
+    expect(oomScore()).toBe(base + 9)
+    const values = `${String(base + 5)} 0 0`
+    expect(
+      cli(port, 'CONFIG', 'SET', 'oom-score-adj-values', values, 'oom-score-adj', 'absolute'),
+    ).toBe('OK\n')
+    expect(oomScore()).toBe(base + 5)
+    expect(cli(port, 'CONFIG', 'SET', 'oom-score-adj', 'no')).toBe('OK\n')
+    expect(oomScore()).toBe(base)
   })
 
   it('reads a redis.conf as redis-server does and logs its ready line with the PID', async () => {

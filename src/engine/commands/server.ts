@@ -29,8 +29,10 @@ import {
   configSetPairs,
   lookupConfig,
   memtoull,
+  applyOomScoreAdj,
   type ChangeBindAddr,
   type ChangeListenPort,
+  type SetOomScoreAdj,
 } from '../config.ts'
 import { listSetPackedThreshold } from '../types/t_list.ts'
 import type { Zset } from '../types/t_zset.ts'
@@ -522,6 +524,22 @@ export function setChangeBindAddr(srv: ServerState, hook: ChangeBindAddr | null)
   else bindHooks.set(srv, hook)
 }
 
+const oomHooks = new WeakMap<ServerState, SetOomScoreAdj>()
+
+/**
+ * The host's oom_score_adj for CONFIG SET oom-score-adj (the RESP server's process has one;
+ * the browser none). Set at startup, where redis-server's main calls setOOMScoreAdj(-1): the
+ * configured value is applied at once. False when that failed (the host logged why).
+ */
+export function setOomScoreAdjHook(srv: ServerState, hook: SetOomScoreAdj | null): boolean {
+  if (hook === null) {
+    oomHooks.delete(srv)
+    return true
+  }
+  oomHooks.set(srv, hook)
+  return applyOomScoreAdj(srv.config, hook)
+}
+
 function configSetCommand(c: CommandCall): Reply {
   if (c.argv.length % 2 === 1) return ERR_SYNTAX
   // Every pair is looked at, errors or not, so no password reaches the slow log.
@@ -533,6 +551,7 @@ function configSetCommand(c: CommandCall): Reply {
     nofile: c.srv.nofile,
     changeListenPort: listenHooks.get(c.srv) ?? null,
     changeBindAddr: bindHooks.get(c.srv) ?? null,
+    setOomScoreAdj: oomHooks.get(c.srv) ?? null,
   })
   if (err !== null) return error(`ERR ${err}`)
   // config.c updateRequirePass, applied only when the value changed.

@@ -43,7 +43,6 @@ import type { ServerState } from '../state.ts'
 import type { Copier } from '../snapshot.ts'
 import {
   dictBuckets,
-  dictEntriesGeneration,
   dictFind,
   dictGetKey,
   dictGetVal,
@@ -54,6 +53,7 @@ import {
   type Dict,
   NO_ENTRY,
 } from '../structures/dict.ts'
+import { allocStamp } from '../structures/allocStamp.ts'
 import { jemallocSizeClass } from '../structures/jemalloc.ts'
 import { intsetBlobLen, type Intset } from '../structures/intset.ts'
 import { lpBytes, type Listpack } from '../structures/listpack.ts'
@@ -336,12 +336,6 @@ function keyspaceOf(d: Dict<RedisObject>): KeyspaceMemory {
 let lastKeyspaceDict: Dict<RedisObject> | null = null
 let lastKeyspace: KeyspaceMemory | null = null
 
-/**
- * Bumped by every hook below (any keyspace's bytes or dirty set may have changed): with
- * the dict generations it tells usedMemoryOf that its last figure still holds.
- */
-let memGeneration = 0
-
 function forget(ks: KeyspaceMemory, o: RedisObject): number {
   // A fixed-size value is never dirty, and any Measure of it (a first-time walk) equals
   // objectAllocSize: skip the Set and WeakMap lookups (SET over an existing key).
@@ -357,7 +351,7 @@ function forget(ks: KeyspaceMemory, o: RedisObject): number {
  * (SADD creates the set, dbAdds it, then adds the members).
  */
 export function memKeyAdded(d: Dict<RedisObject>, key: string, val: RedisObject): void {
-  memGeneration++
+  allocStamp.n++
   // A keyspace seen for the first time is measured by a walk that already found this key.
   const known = d === lastKeyspaceDict && lastKeyspace !== null && !lastKeyspace.forgotten
   const fresh = !known && !keyspaces.has(d)
@@ -390,7 +384,7 @@ function countValue(ks: KeyspaceMemory, val: RedisObject): number {
 
 /** Hook for db.c dbDelete (after the entry is unlinked): key and value are freed. */
 export function memKeyDeleted(d: Dict<RedisObject>, key: string, val: RedisObject): void {
-  memGeneration++
+  allocStamp.n++
   // Called after the unlink: a first-time walk has already left this key out.
   if (!keyspaces.has(d)) return
   const ks = keyspaceOf(d)
@@ -399,7 +393,7 @@ export function memKeyDeleted(d: Dict<RedisObject>, key: string, val: RedisObjec
 
 /** Hook for db.c dbOverwrite: the old value is freed, the new one owned. */
 export function memValueReplaced(d: Dict<RedisObject>, old: RedisObject, val: RedisObject): void {
-  memGeneration++
+  allocStamp.n++
   if (old === val) {
     memValueTouched(d, val)
     return
@@ -413,13 +407,13 @@ export function memValueReplaced(d: Dict<RedisObject>, old: RedisObject, val: Re
 export function memValueTouched(d: Dict<RedisObject>, val: RedisObject): void {
   // A fixed-size value cannot change size in place: nothing to re-measure.
   if (val.refcount === 2147483647 || hasFixedSize(val)) return
-  memGeneration++
+  allocStamp.n++
   keyspaceOf(d).dirty.add(val)
 }
 
 /** Hook for FLUSHDB/FLUSHALL after a keyspace dict was emptied. */
 export function memKeyspaceEmptied(d: Dict<RedisObject>): void {
-  memGeneration++
+  allocStamp.n++
   const ks = keyspaces.get(d)
   if (ks !== undefined) ks.forgotten = true
   keyspaces.delete(d)
@@ -480,12 +474,9 @@ interface ServerMemory {
   /** latencyHistograms' count and the stats map it was taken from. */
   histograms: number
   histogramsOf: ServerState['stats']['numCommands'] | null
-  /** Used memory at the last read, and the generations and counts it was computed at. */
+  /** Keyspace used memory at the last read, and the allocStamp and dbs it was computed at. */
   used: number
-  usedMemGen: number
-  usedEntriesGen: number
-  usedTablesGen: number
-  usedHistograms: number
+  usedStamp: number
   usedDbs: readonly RedisDb[] | null
 }
 const servers = new WeakMap<ServerState, ServerMemory>()
@@ -507,10 +498,7 @@ function serverMemory(srv: ServerState): ServerMemory {
       histograms: 0,
       histogramsOf: null,
       used: 0,
-      usedMemGen: -1,
-      usedEntriesGen: -1,
-      usedTablesGen: -1,
-      usedHistograms: -1,
+      usedStamp: -1,
       usedDbs: null,
     }
     servers.set(srv, sm)
@@ -593,10 +581,11 @@ export function zmallocUsedMemory(srv: ServerState): number {
 }
 
 /**
- * Used memory, recomputed only when something it depends on may have changed: a memory
- * hook ran (keyspace bytes, dirty values), some dict gained or lost an entry or a table,
- * the latency histograms or the dbs array changed. Otherwise (read-only commands) the last
- * figure is exact. SWAPDB permutes the dbs, which leaves the sum as is.
+ * Used memory, the keyspace part recomputed only when something it depends on may have
+ * changed: allocStamp moved (a memory hook ran, some dict gained or lost an entry or a
+ * table, a latency histogram was allocated), or the stats map or the dbs array was
+ * replaced. Otherwise (read-only commands) the last figure is exact. SWAPDB permutes the
+ * dbs, which leaves the sum as is.
  */
 function usedMemoryOf(srv: ServerState, sm: ServerMemory): number {
   return keyspaceUsedMemoryOf(srv, sm) + clientsMemory(srv) + srv.slowlog.bytes
@@ -604,21 +593,14 @@ function usedMemoryOf(srv: ServerState, sm: ServerMemory): number {
 
 /** usedMemoryOf without the clients and the slow log (which keep their own running sums). */
 function keyspaceUsedMemoryOf(srv: ServerState, sm: ServerMemory): number {
-  const histograms = latencyHistograms(srv, sm)
-  const entriesGen = dictEntriesGeneration()
-  const tablesGen = dictTablesGeneration()
   if (
-    sm.usedMemGen === memGeneration &&
-    sm.usedEntriesGen === entriesGen &&
-    sm.usedTablesGen === tablesGen &&
-    sm.usedHistograms === histograms &&
-    sm.usedDbs === srv.dbs
+    sm.usedStamp === allocStamp.n &&
+    sm.usedDbs === srv.dbs &&
+    sm.histogramsOf === srv.stats.numCommands
   )
     return sm.used
-  sm.usedMemGen = memGeneration
-  sm.usedEntriesGen = entriesGen
-  sm.usedTablesGen = tablesGen
-  sm.usedHistograms = histograms
+  const histograms = latencyHistograms(srv, sm)
+  sm.usedStamp = allocStamp.n
   sm.usedDbs = srv.dbs
   sm.used = computeUsedMemory(srv, sm, histograms)
   return sm.used
@@ -684,8 +666,15 @@ function rescanActiveDbs(sm: ServerMemory, dbs: readonly RedisDb[]): void {
 
 /** call(): record the peak after each command. Returns used memory. */
 export function updatePeakMemory(srv: ServerState): number {
-  const sm = serverMemory(srv)
-  const used = usedMemoryOf(srv, sm)
+  // Runs after every command: the memo and the stamp check first, without calls.
+  const sm = srv === lastServer && lastServerMemory !== null ? lastServerMemory : serverMemory(srv)
+  const keyspace =
+    sm.usedStamp === allocStamp.n &&
+    sm.usedDbs === srv.dbs &&
+    sm.histogramsOf === srv.stats.numCommands
+      ? sm.used
+      : keyspaceUsedMemoryOf(srv, sm)
+  const used = keyspace + clientsMemory(srv) + srv.slowlog.bytes
   if (used > sm.peak) sm.peak = used
   return used
 }

@@ -37,6 +37,7 @@ import type { DictRef, EntryMove } from '../events.ts'
 import { rngNextU32, rngRandom } from '../rng.ts'
 import { siphash12Low, type HashSeed } from './siphash.ts'
 import { WORK_REHASH_STEP_US } from '../workCost.ts'
+import { allocStamp } from './allocStamp.ts'
 
 export type { HashSeed } from './siphash.ts'
 export { hashSeedFromRng } from './siphash.ts'
@@ -135,15 +136,6 @@ let dictCanResize: DictResizePolicy = 'enable'
 let tablesGeneration = 0
 export function dictTablesGeneration(): number {
   return tablesGeneration
-}
-
-/**
- * Counts entries added to and deleted from any dict (with tablesGeneration: every change
- * of any dict's size), so memory accounting can tell that no dict changed since it looked.
- */
-let entriesGeneration = 0
-export function dictEntriesGeneration(): number {
-  return entriesGeneration
 }
 
 /** Sets the module-wide resize policy, as server.c:updateDictResizePolicy does around forks. */
@@ -326,6 +318,7 @@ function dictExpandInternal<V>(
   if (exp === d.sizeExp[0]) return false
   const buckets = newBuckets(1 << exp)
   tablesGeneration++
+  allocStamp.n++
   if (d.table[0] === null) {
     d.sizeExp[0] = exp
     d.used[0] = 0
@@ -482,6 +475,7 @@ export function dictRehash<V>(ctx: ExecContext, d: Dict<V>, n: number): boolean 
   }
   if (d.used[0] === 0) {
     tablesGeneration++
+    allocStamp.n++
     d.table[0] = d.table[1]
     d.used[0] = d.used[1]
     d.sizeExp[0] = d.sizeExp[1]
@@ -572,7 +566,7 @@ export function dictAddRaw<V>(ctx: ExecContext, d: Dict<V>, key: string, val: V)
   const entry = entryAlloc(d, key, val, hash, table[index] as number)
   table[index] = entry
   d.used[t]++
-  entriesGeneration++
+  allocStamp.n++
   if (ctx.full) {
     let chainLen = 0
     for (let e = entry; e !== NO_ENTRY; e = d.next[e] as number) chainLen++
@@ -685,7 +679,7 @@ export function dictDelete<V>(ctx: ExecContext, d: Dict<V>, key: string): DictEn
         if (prev !== NO_ENTRY) next[prev] = next[he] as number
         else table[idx] = next[he] as number
         d.used[t]--
-        entriesGeneration++
+        allocStamp.n++
         d.unlinked = he
         if (ctx.full) {
           ctx.emit({
@@ -711,6 +705,7 @@ export function dictDelete<V>(ctx: ExecContext, d: Dict<V>, key: string): DictEn
 /** Removes every entry and both tables (dictEmpty); the dict is as new. */
 export function dictEmpty<V>(_ctx: ExecContext, d: Dict<V>): void {
   tablesGeneration++
+  allocStamp.n++
   d.table[0] = null
   d.table[1] = null
   d.used[0] = 0

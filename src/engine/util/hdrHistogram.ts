@@ -18,6 +18,7 @@
  *
  * Every value fits 31 bits (≤ 1e9), so Math.clz32 is the C __builtin_clzll on 64 bits less 32.
  */
+import { allocStamp } from '../structures/allocStamp.ts'
 
 const SUB_BUCKET_HALF_COUNT_MAGNITUDE = 7
 const SUB_BUCKET_HALF_COUNT = 128
@@ -165,6 +166,10 @@ export function updateCommandLatencyHistogram(
   st: { hist: HdrHistogram | null },
   durationUs: number,
 ): void {
-  st.hist ??= hdrCreate()
+  if (st.hist === null) {
+    st.hist = hdrCreate()
+    // A new allocation in used_memory (memory.ts LATENCY_HISTOGRAM_BYTES).
+    allocStamp.n++
+  }
   hdrRecordValue(st.hist, durationUs * 1000)
 }

@@ -1,6 +1,7 @@
 import { fc, test as fcTest } from '@fast-check/vitest'
 import { describe, expect, it } from 'vitest'
 import { manualClock } from '../../../src/engine/clock.ts'
+import { createServer } from '../../../src/engine/index.ts'
 import { createExecContext } from '../../../src/engine/context.ts'
 import { dbAdd, dbDelete, lookupKeyWrite, setExpire } from '../../../src/engine/keyspace/db.ts'
 import {
@@ -118,6 +119,24 @@ describe('used_memory', () => {
     // Called only while latency-tracking was off: call() made it no histogram.
     srv.stats.numCommands.set('ping', { calls: 2, failed: 0, rejected: 0, usec: 0, hist: null })
     expect(zmallocUsedMemory(srv)).toBe(USED_MEMORY_STARTUP + LATENCY_HISTOGRAM_BYTES)
+  })
+
+  it('counts the histogram of a command that changes no key, from its first call', () => {
+    // PING allocates nothing in any dict: only its first call's histogram moves used_memory,
+    // and the figure read after it (the peak after each command, INFO) must include it.
+    const server = createServer({ seed: 1, clock: manualClock(0) })
+    const usedMemory = (): number => {
+      const info = server.call(['INFO', 'memory'])
+      const m = /used_memory:(\d+)/.exec(info.type === 'bulk' ? (info.value ?? '') : '')
+      return Number(m?.[1])
+    }
+    // INFO's own histogram comes with its first call, after it has read the figure.
+    usedMemory()
+    const before = usedMemory()
+    server.call(['PING'])
+    expect(usedMemory() - before).toBe(LATENCY_HISTOGRAM_BYTES)
+    server.call(['PING'])
+    expect(usedMemory() - before).toBe(LATENCY_HISTOGRAM_BYTES)
   })
 
   it('grows by 200 for the first SET key:0 <100 bytes>, as redis-server 7.0.15 does', () => {
