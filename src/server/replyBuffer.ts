@@ -48,17 +48,27 @@ export interface ReplyBuffer {
    * short bodies) fill blocks of 16 KiB (networking.c _addReplyProtoToList).
    */
   readonly bigPieces: number[]
+  /** The last view replyBufferBytes made, and of which `buf` (reused while it fits). */
+  view: Buffer | null
+  viewOf: Buffer | null
 }
 
 /** Creates an empty reply buffer. */
 export function replyBufferCreate(): ReplyBuffer {
-  return { buf: Buffer.allocUnsafeSlow(REPLY_BUFFER_SIZE), len: 0, bigPieces: [] }
+  return {
+    buf: Buffer.allocUnsafeSlow(REPLY_BUFFER_SIZE),
+    len: 0,
+    bigPieces: [],
+    view: null,
+    viewOf: null,
+  }
 }
 
 /** Empties the buffer for the next batch (back to the usual size if a big reply grew it). */
 export function replyBufferReset(w: ReplyBuffer): void {
   w.len = 0
-  w.bigPieces.length = 0
+  // Setting an array's length is a runtime call even when it does not change: once per read.
+  if (w.bigPieces.length !== 0) w.bigPieces.length = 0
   if (w.buf.length > REPLY_BUFFER_KEEP_MAX) w.buf = Buffer.allocUnsafeSlow(REPLY_BUFFER_SIZE)
 }
 
@@ -69,9 +79,18 @@ export function replyBufferDetach(w: ReplyBuffer): void {
   w.bigPieces.length = 0
 }
 
-/** The bytes written so far (a view: valid until the buffer is reset or written again). */
+/**
+ * The bytes written so far (a view: valid until the buffer is reset or written again). A
+ * batch as long as the last one gets the same view object back: the replies of a pipeline
+ * often are (16 `+OK`), and the view is one allocation per write otherwise.
+ */
 export function replyBufferBytes(w: ReplyBuffer): Buffer {
-  return w.buf.subarray(0, w.len)
+  const last = w.view
+  if (last !== null && last.length === w.len && w.viewOf === w.buf) return last
+  const view = w.buf.subarray(0, w.len)
+  w.view = view
+  w.viewOf = w.buf
+  return view
 }
 
 /** Appends the RESP2 encoding of `reply` (the bytes of resp.ts respAppend). */

@@ -19,6 +19,8 @@
 import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import net from 'node:net'
+// The module's own object: the global `performance` is a getter Node runs on every access.
+import { performance } from 'node:perf_hooks'
 import type { ClientId, EngineConfig, RedisServer } from '../engine/api.ts'
 import type { Clock } from '../engine/clock.ts'
 import type { TraceLevel } from '../engine/events.ts'
@@ -479,22 +481,32 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
       const outbox = drain.call(engine)
       closeClientsToClose()
       if (outbox.size !== 0) writeOutbox(outbox)
-      let resumed = false
-      for (const conn of blockedConns) {
-        if (engine.isBlocked?.(conn.id) === true) continue
-        blockedConns.delete(conn)
-        conn.blocked = false
-        replyBufferReset(out)
-        // A late reply may end the connection (a QUIT a client pause held): no more input.
-        if (engine.shouldClose(conn.id)) conn.closing = true
-        else processInputBuffer(conn)
-        respParserSettle(conn.parser)
-        respParserReleaseBytes(conn.parser)
-        writeReplies(conn)
-        resumed = true
-      }
+      // (Iterating even an empty Set allocates an iterator, and this runs after every read.)
+      const resumed = blockedConns.size !== 0 && resumeUnblocked()
       if (!resumed && outbox.size === 0) return
     }
+  }
+
+  /**
+   * Runs the input kept by the clients that were blocked and are not any more, and writes
+   * their replies. Whether there was one.
+   */
+  function resumeUnblocked(): boolean {
+    let resumed = false
+    for (const conn of blockedConns) {
+      if (engine.isBlocked?.(conn.id) === true) continue
+      blockedConns.delete(conn)
+      conn.blocked = false
+      replyBufferReset(out)
+      // A late reply may end the connection (a QUIT a client pause held): no more input.
+      if (engine.shouldClose(conn.id)) conn.closing = true
+      else processInputBuffer(conn)
+      respParserSettle(conn.parser)
+      respParserReleaseBytes(conn.parser)
+      writeReplies(conn)
+      resumed = true
+    }
+    return resumed
   }
 
   function writeOutbox(outbox: ReadonlyMap<ClientId, string>): void {
@@ -580,12 +592,7 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
         return
       }
       // CLIENT KILL, ACL DELUSER and ACL SETUSER may have closed other connections.
-      const name = argv[0] as string
-      if (
-        (name.length === 6 && name.toLowerCase() === 'client') ||
-        (name.length === 3 && name.toLowerCase() === 'acl')
-      )
-        closeKilled(conn)
+      if (mayCloseOthers(argv[0] as string)) closeKilled(conn)
     }
     if (p.error !== null) {
       conn.closing = true
@@ -838,6 +845,18 @@ function unwrittenBytes(socket: net.Socket): number {
     ?.writeQueueSize
   if (typeof inFlight !== 'number' || typeof queued !== 'number' || inFlight > total) return total
   return total - inFlight + queued
+}
+
+/**
+ * Whether a command of this name (any letter case) may close other clients: CLIENT (KILL)
+ * or ACL (DELUSER, SETUSER). The first letter is looked at before any lowercasing, since
+ * every command passes here.
+ */
+function mayCloseOthers(name: string): boolean {
+  const first = name.charCodeAt(0) | 0x20
+  if (first === 99 /* 'c' */) return name.length === 6 && name.toLowerCase() === 'client'
+  if (first === 97 /* 'a' */) return name.length === 3 && name.toLowerCase() === 'acl'
+  return false
 }
 
 function plainAddress(addr: string | undefined): string {

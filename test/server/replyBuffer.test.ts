@@ -12,6 +12,7 @@ import {
   replyBufferAppend,
   replyBufferBytes,
   replyBufferCreate,
+  replyBufferDetach,
   replyBufferReset,
   respBigPieces,
 } from '../../src/server/replyBuffer.ts'
@@ -52,6 +53,21 @@ describe('replyBuffer', () => {
         expect(replyBufferBytes(w).toString('latin1')).toBe(replies.map(respEncode).join(''))
       }),
     )
+  })
+
+  it('gives each batch its bytes when batches are as long, and leaves detached bytes alone', () => {
+    const w = replyBufferCreate()
+    replyBufferAppend(w, { type: 'simple', value: 'AB' })
+    expect(replyBufferBytes(w).toString('latin1')).toBe('+AB\r\n')
+    replyBufferReset(w)
+    replyBufferAppend(w, { type: 'simple', value: 'CD' })
+    const held = replyBufferBytes(w)
+    expect(held.toString('latin1')).toBe('+CD\r\n')
+    // A write Node could not finish keeps `held`: the next batch goes to new memory.
+    replyBufferDetach(w)
+    replyBufferAppend(w, { type: 'simple', value: 'EF' })
+    expect(replyBufferBytes(w).toString('latin1')).toBe('+EF\r\n')
+    expect(held.toString('latin1')).toBe('+CD\r\n')
   })
 
   it('grows for a big reply and shrinks back after it', () => {

@@ -176,15 +176,18 @@ describe('RESP server', () => {
     expect((await bystander.command('PING')).raw).toBe('+PONG\r\n')
   })
 
-  it('CLIENT KILL of another connection closes that socket', async () => {
-    const victim = await client()
-    await victim.command('PING')
-    const killer = await client()
-    const victimId = Math.min(...engine.clients)
-    expect((await killer.command('CLIENT', 'KILL', 'ID', String(victimId))).raw).toBe('+OK\r\n')
-    await victim.closed()
-    expect((await killer.command('PING')).raw).toBe('+PONG\r\n')
-  })
+  it.each(['CLIENT', 'client', 'cLiEnT'])(
+    '%s KILL of another connection closes that socket',
+    async (name) => {
+      const victim = await client()
+      await victim.command('PING')
+      const killer = await client()
+      const victimId = Math.min(...engine.clients)
+      expect((await killer.command(name, 'KILL', 'ID', String(victimId))).raw).toBe('+OK\r\n')
+      await victim.closed()
+      expect((await killer.command('PING')).raw).toBe('+PONG\r\n')
+    },
+  )
 
   it('calls the engine cron on a timer', async () => {
     const before = engine.cronCalls
