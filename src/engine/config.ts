@@ -85,6 +85,8 @@ const PARAM_ROWS: readonly ParamRow[] = [
   ['bool', 'latency-tracking', '', '', 'yes'],
   ['bool', 'aof-disable-auto-gc', '', '', 'no'],
   ['bool', 'replica-ignore-disk-write-errors', '', '', 'no'],
+  // Debian's 7.0.15 (a security backport): hidden from CONFIG GET *, immutable.
+  ['bool', 'lua-enable-deprecated-api', '', 'immutable hidden', 'no'],
   ['string', 'aclfile', '', 'immutable', ''],
   ['string', 'unixsocket', '', 'immutable', ''],
   ['string', 'pidfile', '', 'immutable', ''],
