@@ -14,6 +14,7 @@ import { readFileSync } from 'node:fs'
 import { configSetValue, createDefaultConfig, lookupConfig } from '../engine/config.ts'
 import { sdsRepr } from '../engine/commands/monitor.ts'
 import { sdssplitargs } from '../engine/resp.ts'
+import { strerror } from './strerror.ts'
 
 /** One directive: its lowercased name and its arguments, as the file spelt them. */
 export interface ConfigDirective {
@@ -94,11 +95,7 @@ function readConfigFile(file: string, read: ReadFile): string {
   try {
     return read(file)
   } catch (e) {
-    const why =
-      (e as NodeJS.ErrnoException).code === 'ENOENT'
-        ? 'No such file or directory'
-        : (e as Error).message
-    throw new ConfigFileError(`Fatal error, can't open config file '${file}': ${why}`)
+    throw new ConfigFileError(`Fatal error, can't open config file '${file}': ${strerror(e)}`)
   }
 }
 
