@@ -505,7 +505,7 @@ export function memtoull(arg: string): bigint | null {
 }
 
 /** Parses one numeric value; the result or an error text (numericParseString). */
-function parseNumeric(p: ConfigParam, value: string): bigint | string {
+export function parseNumeric(p: ConfigParam, value: string): bigint | string {
   if (p.memory) {
     const v = memtoull(value)
     if (v !== null) return v > 9223372036854775807n ? v - 18446744073709551616n : v

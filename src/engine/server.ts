@@ -23,6 +23,7 @@
  * not move during a tick, so in the browser those budgets never run out (an infinitely
  * fast CPU). Only the real-clock RESP server sees them expire.
  */
+import type { ConfigFileHost } from './configRewrite.ts'
 import { createReplState, propagatePendingCommands, replicaClosed } from './replication.ts'
 import { EAGAIN, libc } from './util/errno.ts'
 import type {
@@ -146,6 +147,7 @@ import {
   commandKeyReferences,
   setChangeBindAddr,
   setChangeListenPort,
+  setConfigFileHook,
   setOomScoreAdjHook,
 } from './commands/server.ts'
 import {
@@ -155,6 +157,7 @@ import {
 } from './replyList.ts'
 import {
   aclCheckCommand,
+  aclStringSetUser,
   aclValidate,
   createAclState,
   defaultUserAuthenticates,
@@ -738,6 +741,13 @@ export interface EngineServer extends RedisServer {
    */
   setOomScoreAdj(hook: SetOomScoreAdj | null): boolean
   /**
+   * acl.c ACLLoadConfiguredUsers for the config's `user` lines ([name, ...rules] each), as
+   * the server loads them at startup: no client, no command. The first error, else null.
+   */
+  loadConfiguredUsers(users: readonly (readonly string[])[]): string | null
+  /** The config file CONFIG REWRITE rewrites (none: "running without a config file"). */
+  setConfigFile(hook: ConfigFileHost | null): void
+  /**
    * A transport's hold on a client's query buffer sizes (querybuf.ts): from then on its reads
    * and its parser size the buffer, not the commands.
    */
@@ -1043,6 +1053,16 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
       setChangeBindAddr(srv, hook)
     },
     setOomScoreAdj: (hook) => setOomScoreAdjHook(srv, hook),
+    loadConfiguredUsers: (users) => {
+      for (const [name = '', ...rules] of users) {
+        const err = aclStringSetUser(srv, name, name === 'default' ? ['reset', ...rules] : rules)
+        if (err !== null) return `Error loading ACL rules for the user named '${name}': ERR ${err}`
+      }
+      return null
+    },
+    setConfigFile: (hook) => {
+      setConfigFileHook(srv, hook)
+    },
     hostQueryBuf: (id) => {
       const c = srv.clients.get(id)
       if (c === undefined) return null

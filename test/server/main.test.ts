@@ -23,6 +23,7 @@ describe('npm run serve arguments', () => {
       config: { bind: '127.0.0.2' },
       users: [],
       logfile: '',
+      configFile: null,
     })
   })
 
@@ -51,6 +52,7 @@ describe('npm run serve arguments', () => {
       config: {},
       users: [],
       logfile: '',
+      configFile: null,
     })
   })
 
@@ -122,6 +124,14 @@ describe('npm run serve arguments', () => {
     )
     expect(() => parseServeArgs(['/r.conf'], () => 'save "100 1')).toThrow(
       /Unbalanced quotes in configuration line/,
+    )
+  })
+
+  it('takes client-output-buffer-limit lines one class each, as CONFIG REWRITE writes them', () => {
+    const text =
+      'client-output-buffer-limit normal 1gb 0 0\nclient-output-buffer-limit pubsub 64mb 16mb 90\n'
+    expect(parseServeArgs(['/r.conf'], () => text).config['client-output-buffer-limit']).toBe(
+      'normal 1gb 0 0 pubsub 64mb 16mb 90',
     )
   })
 
