@@ -255,7 +255,7 @@ export function createServerState(opts: ServerOptions): ServerState {
     rdbLastBgsaveTimeSec: -1,
     seq: 0,
     runId,
-    commands: { list: COMMANDS, map: COMMAND_MAP },
+    commands: { list: COMMANDS, map: COMMAND_MAP, original: COMMAND_MAP },
     currentClient: null,
     monitors: [],
     repl: createReplState(),
@@ -745,6 +745,12 @@ export interface EngineServer extends RedisServer {
    * the server loads them at startup: no client, no command. The first error, else null.
    */
   loadConfiguredUsers(users: readonly (readonly string[])[]): string | null
+  /**
+   * config.c rename-command at startup: `from` answers to `to` only ('' removes it). The
+   * command keeps its own name in replies, errors and stats, as in Redis. The config loader
+   * has checked that `from` exists and `to` does not.
+   */
+  renameCommand(from: string, to: string): void
   /** The config file CONFIG REWRITE rewrites (none: "running without a config file"). */
   setConfigFile(hook: ConfigFileHost | null): void
   /**
@@ -1059,6 +1065,17 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
         if (err !== null) return `Error loading ACL rules for the user named '${name}': ERR ${err}`
       }
       return null
+    },
+    renameCommand: (from, to) => {
+      // A new map: dispatch caches are keyed by the map they were filled from.
+      const map = new Map(srv.commands.map)
+      const cmd = map.get(from.toLowerCase())
+      if (cmd === undefined) return
+      map.delete(from.toLowerCase())
+      if (to !== '') map.set(to.toLowerCase(), cmd)
+      const reachable = new Set(map.values())
+      const list = srv.commands.list.filter((s) => reachable.has(s))
+      srv.commands = { list, map, original: srv.commands.original }
     },
     setConfigFile: (hook) => {
       setConfigFileHook(srv, hook)

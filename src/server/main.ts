@@ -32,6 +32,8 @@ export interface ServeArgs {
   users: string[][]
   /** Where the log goes; '' is stdout (as redis-server's logfile ""). */
   logfile: string
+  /** `rename-command` lines: [command, new name ('' removes it)], in order. */
+  renames: [string, string][]
   /** The config file's absolute path (server.configfile, what CONFIG REWRITE rewrites), or null. */
   configFile: string | null
 }
@@ -58,6 +60,7 @@ export function parseServeArgs(
     users: [],
     logfile: '',
     configFile: null,
+    renames: [],
   }
   const { file, options } = serverOptions(args)
   // getAbsolutePath, before the `dir` config moves the working directory.
@@ -73,6 +76,7 @@ export function parseServeArgs(
       out.host = values[0] === undefined ? out.host : bindAddressHost(values[0])
       out.config['bind'] = value
     } else if (name === 'user') out.users.push([...values])
+    else if (name === 'rename-command') out.renames.push([values[0] ?? '', values[1] ?? ''])
     else if (name === 'logfile') {
       out.logfile = value
       out.config['logfile'] = value
@@ -232,6 +236,7 @@ async function main(): Promise<void> {
   engine.setOomScoreAdj?.(createOomScoreAdj((message) => log(message, '#')))
   if (args.configFile !== null)
     engine.setConfigFile?.(createConfigFileHost(args.configFile, (message) => log(message, '#')))
+  for (const [from, to] of args.renames) (handle.engine as EngineServer).renameCommand(from, to)
   const userErr = loadConfiguredUsers(handle.engine as EngineServer, args.users)
   if (userErr !== null) {
     console.error(userErr)

@@ -24,6 +24,7 @@ describe('npm run serve arguments', () => {
       users: [],
       logfile: '',
       configFile: null,
+      renames: [],
     })
   })
 
@@ -53,6 +54,7 @@ describe('npm run serve arguments', () => {
       users: [],
       logfile: '',
       configFile: null,
+      renames: [],
     })
   })
 
@@ -132,6 +134,21 @@ describe('npm run serve arguments', () => {
       'client-output-buffer-limit normal 1gb 0 0\nclient-output-buffer-limit pubsub 64mb 16mb 90\n'
     expect(parseServeArgs(['/r.conf'], () => text).config['client-output-buffer-limit']).toBe(
       'normal 1gb 0 0 pubsub 64mb 16mb 90',
+    )
+  })
+
+  it("takes rename-command lines in order, with config.c's errors", () => {
+    const conf = (text: string) => parseServeArgs(['/r.conf'], () => text)
+    expect(conf('rename-command flushdb badger\nrename-command BADGER ""\n').renames).toEqual([
+      ['flushdb', 'badger'],
+      ['BADGER', ''],
+    ])
+    expect(() => conf('rename-command nosuch x\n')).toThrow(
+      /at line 1\n>>> 'rename-command nosuch x'\nNo such command in rename-command$/,
+    )
+    expect(() => conf('rename-command get set\n')).toThrow(/Target command name already exists$/)
+    expect(() => conf('rename-command get x\nrename-command get y\n')).toThrow(
+      /at line 2\n.*\nNo such command in rename-command$/,
     )
   })
 
