@@ -219,7 +219,8 @@ export function callCommand(
   fullname: string,
 ): Reply {
   const bar = fullname.indexOf('|')
-  const parent = bar < 0 ? null : (srv.commands.map.get(fullname.slice(0, bar)) ?? null)
+  // By its own name: rename-command renames only what clients type.
+  const parent = bar < 0 ? null : (srv.commands.original.get(fullname.slice(0, bar)) ?? null)
   return callDispatch(srv, c, ctx, argv, commandDispatch(cmd, parent))
 }
 

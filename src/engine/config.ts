@@ -85,6 +85,8 @@ const PARAM_ROWS: readonly ParamRow[] = [
   ['bool', 'latency-tracking', '', '', 'yes'],
   ['bool', 'aof-disable-auto-gc', '', '', 'no'],
   ['bool', 'replica-ignore-disk-write-errors', '', '', 'no'],
+  // Debian's 7.0.15 (a security backport): hidden from CONFIG GET *, immutable.
+  ['bool', 'lua-enable-deprecated-api', '', 'immutable hidden', 'no'],
   ['string', 'aclfile', '', 'immutable', ''],
   ['string', 'unixsocket', '', 'immutable', ''],
   ['string', 'pidfile', '', 'immutable', ''],
@@ -503,7 +505,7 @@ export function memtoull(arg: string): bigint | null {
 }
 
 /** Parses one numeric value; the result or an error text (numericParseString). */
-function parseNumeric(p: ConfigParam, value: string): bigint | string {
+export function parseNumeric(p: ConfigParam, value: string): bigint | string {
   if (p.memory) {
     const v = memtoull(value)
     if (v !== null) return v > 9223372036854775807n ? v - 18446744073709551616n : v

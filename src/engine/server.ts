@@ -23,6 +23,7 @@
  * not move during a tick, so in the browser those budgets never run out (an infinitely
  * fast CPU). Only the real-clock RESP server sees them expire.
  */
+import type { ConfigFileHost } from './configRewrite.ts'
 import { createReplState, propagatePendingCommands, replicaClosed } from './replication.ts'
 import { EAGAIN, libc } from './util/errno.ts'
 import type {
@@ -146,6 +147,7 @@ import {
   commandKeyReferences,
   setChangeBindAddr,
   setChangeListenPort,
+  setConfigFileHook,
   setOomScoreAdjHook,
 } from './commands/server.ts'
 import {
@@ -155,6 +157,7 @@ import {
 } from './replyList.ts'
 import {
   aclCheckCommand,
+  aclStringSetUser,
   aclValidate,
   createAclState,
   defaultUserAuthenticates,
@@ -252,7 +255,7 @@ export function createServerState(opts: ServerOptions): ServerState {
     rdbLastBgsaveTimeSec: -1,
     seq: 0,
     runId,
-    commands: { list: COMMANDS, map: COMMAND_MAP },
+    commands: { list: COMMANDS, map: COMMAND_MAP, original: COMMAND_MAP },
     currentClient: null,
     monitors: [],
     repl: createReplState(),
@@ -738,6 +741,19 @@ export interface EngineServer extends RedisServer {
    */
   setOomScoreAdj(hook: SetOomScoreAdj | null): boolean
   /**
+   * acl.c ACLLoadConfiguredUsers for the config's `user` lines ([name, ...rules] each), as
+   * the server loads them at startup: no client, no command. The first error, else null.
+   */
+  loadConfiguredUsers(users: readonly (readonly string[])[]): string | null
+  /**
+   * config.c rename-command at startup: `from` answers to `to` only ('' removes it). The
+   * command keeps its own name in replies, errors and stats, as in Redis. The config loader
+   * has checked that `from` exists and `to` does not.
+   */
+  renameCommand(from: string, to: string): void
+  /** The config file CONFIG REWRITE rewrites (none: "running without a config file"). */
+  setConfigFile(hook: ConfigFileHost | null): void
+  /**
    * A transport's hold on a client's query buffer sizes (querybuf.ts): from then on its reads
    * and its parser size the buffer, not the commands.
    */
@@ -1043,6 +1059,27 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
       setChangeBindAddr(srv, hook)
     },
     setOomScoreAdj: (hook) => setOomScoreAdjHook(srv, hook),
+    loadConfiguredUsers: (users) => {
+      for (const [name = '', ...rules] of users) {
+        const err = aclStringSetUser(srv, name, name === 'default' ? ['reset', ...rules] : rules)
+        if (err !== null) return `Error loading ACL rules for the user named '${name}': ERR ${err}`
+      }
+      return null
+    },
+    renameCommand: (from, to) => {
+      // A new map: dispatch caches are keyed by the map they were filled from.
+      const map = new Map(srv.commands.map)
+      const cmd = map.get(from.toLowerCase())
+      if (cmd === undefined) return
+      map.delete(from.toLowerCase())
+      if (to !== '') map.set(to.toLowerCase(), cmd)
+      const reachable = new Set(map.values())
+      const list = srv.commands.list.filter((s) => reachable.has(s))
+      srv.commands = { list, map, original: srv.commands.original }
+    },
+    setConfigFile: (hook) => {
+      setConfigFileHook(srv, hook)
+    },
     hostQueryBuf: (id) => {
       const c = srv.clients.get(id)
       if (c === undefined) return null

@@ -420,8 +420,12 @@ export interface ServerState {
   runId: string
   /** The command table (set by server.ts from commands/table.ts; read by COMMAND). */
   commands: {
+    /** The commands clients reach (COMMAND, COMMAND COUNT). */
     readonly list: readonly CommandSpec[]
+    /** Lowercase name as clients type it → command (rename-command changes it). */
     readonly map: ReadonlyMap<string, CommandSpec>
+    /** Each command by its own name, whatever it was renamed to (for internal lookups). */
+    readonly original: ReadonlyMap<string, CommandSpec>
   }
   /** The client whose command is running (server.current_client), null in cron. */
   currentClient: Client | null

@@ -8,12 +8,15 @@
  * other than the directives below, stops the start with config.c's FATAL CONFIG FILE
  * ERROR. `include` reads another file in place (its lines numbered on their own, as in
  * config.c); `user` lines are ACL SETUSER rules applied once the server is up.
- * (rename-command and loadmodule are not modelled: they stop the start with a message.)
+ * `rename-command` lines are checked here and applied once the engine is up (loadmodule is not
+ * modelled: it stops the start with a message).
  */
 import { readFileSync } from 'node:fs'
 import { configSetValue, createDefaultConfig, lookupConfig } from '../engine/config.ts'
 import { sdsRepr } from '../engine/commands/monitor.ts'
+import { COMMAND_MAP } from '../engine/commands/table.ts'
 import { sdssplitargs } from '../engine/resp.ts'
+import { strerror } from './strerror.ts'
 
 /** One directive: its lowercased name and its arguments, as the file spelt them. */
 export interface ConfigDirective {
@@ -94,12 +97,29 @@ function readConfigFile(file: string, read: ReadFile): string {
   try {
     return read(file)
   } catch (e) {
-    const why =
-      (e as NodeJS.ErrnoException).code === 'ENOENT'
-        ? 'No such file or directory'
-        : (e as Error).message
-    throw new ConfigFileError(`Fatal error, can't open config file '${file}': ${why}`)
+    throw new ConfigFileError(`Fatal error, can't open config file '${file}': ${strerror(e)}`)
   }
+}
+
+/**
+ * config.c's rename-command checks, against the command table as the rename-command lines
+ * before this one left it: the command must exist, and a new name must not.
+ */
+function renameCommandError(
+  out: readonly ConfigDirective[],
+  from: string,
+  to: string,
+): string | null {
+  const names = new Set(COMMAND_MAP.keys())
+  for (const d of out) {
+    if (d.name !== 'rename-command') continue
+    names.delete((d.args[0] as string).toLowerCase())
+    if (d.args[1] !== '') names.add((d.args[1] as string).toLowerCase())
+  }
+  if (!names.has(from.toLowerCase())) return 'No such command in rename-command'
+  names.delete(from.toLowerCase())
+  if (to !== '' && names.has(to.toLowerCase())) return 'Target command name already exists'
+  return null
 }
 
 /** config.c loadServerConfigFromString, collecting the directives into `out`. */
@@ -149,7 +169,11 @@ function loadServerConfigFromString(
             'Duplicate user found. A user can only be defined once in config files',
         )
       out.push({ name, args })
-    } else if (name === 'rename-command' || name === 'loadmodule') {
+    } else if (name === 'rename-command' && args.length === 2) {
+      const err = renameCommandError(out, args[0] as string, args[1] as string)
+      if (err !== null) fail(err)
+      out.push({ name, args })
+    } else if (name === 'loadmodule') {
       fail(`${name} is not supported by Redis X-Ray`)
     } else fail('Bad directive or wrong number of arguments')
   }

@@ -12,9 +12,10 @@
  * redis-server, the working directory (or --dir) as an absolute, resolved path.
  */
 import { appendFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { ConfigFileError, loadServerConfig, serverOptions } from './configFile.ts'
-import type { RedisServer } from '../engine/index.ts'
 import type { EngineServer } from '../engine/server.ts'
+import { createConfigFileHost } from './configFileHost.ts'
 import { createOomScoreAdj } from './oomScoreAdj.ts'
 import { bindAddressHost, startRespServer, type RespServerHandle } from './server.ts'
 
@@ -31,6 +32,10 @@ export interface ServeArgs {
   users: string[][]
   /** Where the log goes; '' is stdout (as redis-server's logfile ""). */
   logfile: string
+  /** `rename-command` lines: [command, new name ('' removes it)], in order. */
+  renames: [string, string][]
+  /** The config file's absolute path (server.configfile, what CONFIG REWRITE rewrites), or null. */
+  configFile: string | null
 }
 
 /** Options of this host that are not redis-server configs. */
@@ -54,8 +59,12 @@ export function parseServeArgs(
     config: {},
     users: [],
     logfile: '',
+    configFile: null,
+    renames: [],
   }
   const { file, options } = serverOptions(args)
+  // getAbsolutePath, before the `dir` config moves the working directory.
+  if (file !== null) out.configFile = resolve(file)
   for (const { name, args: values } of loadServerConfig(file, options, read, HOST_OPTIONS)) {
     const value = values.join(' ')
     const flag = `--${name}`
@@ -67,9 +76,17 @@ export function parseServeArgs(
       out.host = values[0] === undefined ? out.host : bindAddressHost(values[0])
       out.config['bind'] = value
     } else if (name === 'user') out.users.push([...values])
-    else if (name === 'logfile') out.logfile = value
-    else if (name === 'save') out.config['save'] = loadSaveParams(out.config['save'], value)
-    else if (name === 'enable-debug-command') {
+    else if (name === 'rename-command') out.renames.push([values[0] ?? '', values[1] ?? ''])
+    else if (name === 'logfile') {
+      out.logfile = value
+      out.config['logfile'] = value
+    } else if (name === 'save') out.config['save'] = loadSaveParams(out.config['save'], value)
+    // Each line sets the classes it names and leaves the others (CONFIG REWRITE writes one a
+    // class): all of them go to the engine as one value.
+    else if (name === 'client-output-buffer-limit') {
+      const loaded = out.config[name]
+      out.config[name] = loaded === undefined ? value : `${loaded} ${value}`
+    } else if (name === 'enable-debug-command') {
       if (value !== 'yes' && value !== 'local' && value !== 'no') {
         throw new Error(`--enable-debug-command must be yes, local or no`)
       }
@@ -96,19 +113,14 @@ function parseInteger(flag: string, value: string): number {
 
 /**
  * acl.c ACLLoadConfiguredUsers: each `user` line creates its user afresh (default, which
- * exists, is reset first), then applies its rules. Returns the first error, else null.
+ * exists, is reset first), then applies its rules, as the server itself (no client, so no
+ * AUTH is needed when the config sets requirepass). Returns the first error, else null.
  */
 export function loadConfiguredUsers(
-  engine: RedisServer,
+  engine: Pick<EngineServer, 'loadConfiguredUsers'>,
   users: readonly string[][],
 ): string | null {
-  for (const [name = '', ...rules] of users) {
-    const fresh = name === 'default' ? ['reset'] : []
-    const reply = engine.call(['ACL', 'SETUSER', name, ...fresh, ...rules])
-    if (reply.type === 'error')
-      return `Error loading ACL rules for the user named '${name}': ${reply.value}`
-  }
-  return null
+  return engine.loadConfiguredUsers(users)
 }
 
 /**
@@ -219,11 +231,13 @@ async function main(): Promise<void> {
   log(
     `Redis X-Ray (Redis 7.0.15 emulation) standalone mode, Port: ${handle.port}, PID: ${process.pid}`,
   )
+  const engine = handle.engine as Partial<Pick<EngineServer, 'setOomScoreAdj' | 'setConfigFile'>>
   // main's setOOMScoreAdj(-1), then CONFIG SET oom-score-adj moves this process's score.
-  ;(handle.engine as Partial<Pick<EngineServer, 'setOomScoreAdj'>>).setOomScoreAdj?.(
-    createOomScoreAdj((message) => log(message, '#')),
-  )
-  const userErr = loadConfiguredUsers(handle.engine, args.users)
+  engine.setOomScoreAdj?.(createOomScoreAdj((message) => log(message, '#')))
+  if (args.configFile !== null)
+    engine.setConfigFile?.(createConfigFileHost(args.configFile, (message) => log(message, '#')))
+  for (const [from, to] of args.renames) (handle.engine as EngineServer).renameCommand(from, to)
+  const userErr = loadConfiguredUsers(handle.engine as EngineServer, args.users)
   if (userErr !== null) {
     console.error(userErr)
     process.exit(1)

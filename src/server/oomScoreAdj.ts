@@ -13,16 +13,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs'
 import type { OomScoreAdjMode, SetOomScoreAdj } from '../engine/config.ts'
-
-/** strerror's text for the errno codes a /proc write or read may give. */
-function strerror(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException).code
-  if (code === 'EACCES') return 'Permission denied'
-  if (code === 'ENOENT') return 'No such file or directory'
-  if (code === 'EINVAL') return 'Invalid argument'
-  if (code === 'EPERM') return 'Operation not permitted'
-  return (e as Error).message
-}
+import { strerror } from './strerror.ts'
 
 /**
  * The process's setOOMScoreAdj, reading and writing `path`. `log` gets the warnings Redis logs.

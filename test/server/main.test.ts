@@ -23,6 +23,8 @@ describe('npm run serve arguments', () => {
       config: { bind: '127.0.0.2' },
       users: [],
       logfile: '',
+      configFile: null,
+      renames: [],
     })
   })
 
@@ -51,6 +53,8 @@ describe('npm run serve arguments', () => {
       config: {},
       users: [],
       logfile: '',
+      configFile: null,
+      renames: [],
     })
   })
 
@@ -122,6 +126,29 @@ describe('npm run serve arguments', () => {
     )
     expect(() => parseServeArgs(['/r.conf'], () => 'save "100 1')).toThrow(
       /Unbalanced quotes in configuration line/,
+    )
+  })
+
+  it('takes client-output-buffer-limit lines one class each, as CONFIG REWRITE writes them', () => {
+    const text =
+      'client-output-buffer-limit normal 1gb 0 0\nclient-output-buffer-limit pubsub 64mb 16mb 90\n'
+    expect(parseServeArgs(['/r.conf'], () => text).config['client-output-buffer-limit']).toBe(
+      'normal 1gb 0 0 pubsub 64mb 16mb 90',
+    )
+  })
+
+  it("takes rename-command lines in order, with config.c's errors", () => {
+    const conf = (text: string) => parseServeArgs(['/r.conf'], () => text)
+    expect(conf('rename-command flushdb badger\nrename-command BADGER ""\n').renames).toEqual([
+      ['flushdb', 'badger'],
+      ['BADGER', ''],
+    ])
+    expect(() => conf('rename-command nosuch x\n')).toThrow(
+      /at line 1\n>>> 'rename-command nosuch x'\nNo such command in rename-command$/,
+    )
+    expect(() => conf('rename-command get set\n')).toThrow(/Target command name already exists$/)
+    expect(() => conf('rename-command get x\nrename-command get y\n')).toThrow(
+      /at line 2\n.*\nNo such command in rename-command$/,
     )
   })
 

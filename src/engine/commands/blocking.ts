@@ -232,7 +232,8 @@ export function clientUnblock(srv: ServerState, c: Client, withError: boolean): 
   else unblockClient(srv, c)
   commandStats(srv, bpop.cmd).failed++
   // Only the ERROR form goes through updateStatsOnUnblock (networking.c clientCommand).
-  const cmd = srv.commands.map.get(bpop.cmd)
+  // By its own name: rename-command renames only what clients type.
+  const cmd = srv.commands.original.get(bpop.cmd)
   if (withError && cmd !== undefined) slowlogPushCurrentCommand(srv, c, cmd, bpop.argv, c.duration)
   return true
 }
@@ -332,7 +333,7 @@ export function serveReceiver(
 ): void {
   const bpop = receiver.bpop
   const db = bpop === null ? undefined : srv.dbs[bpop.db]
-  const cmd = bpop === null ? undefined : srv.commands.map.get(bpop.cmd)
+  const cmd = bpop === null ? undefined : srv.commands.original.get(bpop.cmd)
   if (bpop === null || db === undefined || cmd === undefined) return
   const previous = srv.currentClient
   srv.currentClient = receiver

@@ -34,6 +34,7 @@ import {
   type ChangeListenPort,
   type SetOomScoreAdj,
 } from '../config.ts'
+import { rewriteConfigFile, type ConfigFileHost } from '../configRewrite.ts'
 import { listSetPackedThreshold } from '../types/t_list.ts'
 import type { Zset } from '../types/t_zset.ts'
 import { computeDatasetDigest, digestValue } from '../debugDigest.ts'
@@ -522,6 +523,27 @@ export function setChangeListenPort(srv: ServerState, hook: ChangeListenPort | n
 export function setChangeBindAddr(srv: ServerState, hook: ChangeBindAddr | null): void {
   if (hook === null) bindHooks.delete(srv)
   else bindHooks.set(srv, hook)
+}
+
+const configFileHooks = new WeakMap<ServerState, ConfigFileHost>()
+
+/** The host's config file for CONFIG REWRITE (npm run serve started with one; else none). */
+export function setConfigFileHook(srv: ServerState, hook: ConfigFileHost | null): void {
+  if (hook === null) configFileHooks.delete(srv)
+  else configFileHooks.set(srv, hook)
+}
+
+/** config.c configRewriteCommand. */
+function configRewriteCommand(c: CommandCall): Reply {
+  const host = configFileHooks.get(c.srv)
+  if (host === undefined) return error('ERR The server is running without a config file')
+  const err = rewriteConfigFile(c.srv, host, false)
+  if (err !== null) {
+    host.log(`CONFIG REWRITE failed: ${err}`)
+    return error(`ERR Rewriting config file: ${err}`)
+  }
+  host.log('CONFIG REWRITE executed with success.')
+  return OK
 }
 
 const oomHooks = new WeakMap<ServerState, SetOomScoreAdj>()
@@ -1613,10 +1635,12 @@ function debugCommand(c: CommandCall): Reply {
   if (sub === 'digest-value' && argc >= 2)
     return array(argv.slice(2).map((k) => simple(digestValue(c.ctx, c.db, k))))
   if ((sub === 'change-repl-id' && argc === 2) || (sub === 'log' && argc === 3)) return OK
-  // rewriteConfig(server.configfile = NULL): fopen(NULL) fails with EFAULT (no config file,
-  // as for CONFIG REWRITE).
-  if (sub === 'config-rewrite-force-all' && argc === 2)
-    return error('ERR CONFIG-REWRITE-FORCE-ALL failed: Bad address')
+  // rewriteConfig(server.configfile, 1). Without a config file, fopen(NULL) fails with EFAULT.
+  if (sub === 'config-rewrite-force-all' && argc === 2) {
+    const host = configFileHooks.get(c.srv)
+    const err = host === undefined ? 'Bad address' : rewriteConfigFile(c.srv, host, true)
+    return err === null ? OK : error(`ERR CONFIG-REWRITE-FORCE-ALL failed: ${err}`)
+  }
   // Settings of what X-Ray does not model (AOF, replicas, cluster bus, reply buffers, script
   // deny flags), and a leak: accepted as debug.c accepts them.
   if (
@@ -1947,9 +1971,7 @@ export const serverCommands: readonly CommandSpec[] = [
       resetServerStats(c.srv)
       return OK
     }),
-    defineSubcommand('config', 'rewrite', () =>
-      error('ERR The server is running without a config file'),
-    ),
+    defineSubcommand('config', 'rewrite', configRewriteCommand),
     defineSubcommand('config', 'help', () => helpReply('config', CONFIG_HELP)),
   ]),
   commandCommand,
