@@ -44,7 +44,7 @@ describe('rename-command', () => {
     const pusher = s.createClient()
     expect(s.call(['WAIT-POP', 'q', '0'], waiter)).toBe(BLOCKED)
     s.call(['RPUSH', 'q', 'a'], pusher)
-    expect(s.drainOutbox().get(waiter)).toBe('*2\r\n$1\r\nq\r\n$1\r\na\r\n')
+    expect(s.drainOutbox?.().get(waiter)).toBe('*2\r\n$1\r\nq\r\n$1\r\na\r\n')
   })
 
   it('runs a renamed command queued in MULTI', () => {
