@@ -16,7 +16,11 @@
  * groups, PEL entries and consumers unique, consumer PEL IDs present in the group PEL).
  * Where rdb.c calls rdbReportCorruptRDB or rdbReportReadError, the same line is logged, in
  * RESTORE's context at VERBOSE level: "Internal error in RDB reading offset 0, function at
- * rdb.c:<line> -> <reason>", with rdb.c's line numbers.
+ * rdb.c:<line> -> <reason>". The line numbers and checks are those of the redis-server the
+ * conformance suite runs, Debian's 7.0.15-1~deb12u10: its security patches move most of
+ * rdb.c's lines by 1 to 9 from the 7.0.15 tag and refuse a consumer PEL entry whose NACK
+ * already has a consumer. (Allocation failures Redis logs for absurd lengths, which depend
+ * on the machine, are not logged.)
  *
  * `sanitize-dump-payload yes|clients` turns on rdb.c's deep checks (duplicate hash/zset fields
  * inside listpacks, intset order, stream entry layout, every group PEL entry owned by a
@@ -452,7 +456,7 @@ function loadSetMembers(r: RioReader): DecodedValue {
   for (let i = 0; i < len; i++) {
     const m = rdbLoadStr(r)
     if (intsetPhase && string2ll(m) === null) intsetPhase = false
-    if (seen.has(m)) corrupt(r, intsetPhase ? 1808 : 1828, 'Duplicate set members detected')
+    if (seen.has(m)) corrupt(r, intsetPhase ? 1809 : 1829, 'Duplicate set members detected')
     seen.add(m)
     members.push(m)
   }
@@ -467,8 +471,8 @@ function loadZsetPairs(r: RioReader, binary: boolean): DecodedValue {
   for (let i = 0; i < len; i++) {
     const ele = rdbLoadStr(r)
     const score = binary ? rdbLoadBinaryDoubleValue(r) : rdbLoadDoubleValue(r)
-    if (Number.isNaN(score)) corrupt(r, 1881, 'Zset with NAN score detected')
-    if (seen.has(ele)) corrupt(r, 1893, 'Duplicate zset fields detected')
+    if (Number.isNaN(score)) corrupt(r, 1882, 'Zset with NAN score detected')
+    if (seen.has(ele)) corrupt(r, 1894, 'Duplicate zset fields detected')
     seen.add(ele)
     pairs.push([ele, score])
   }
@@ -500,14 +504,14 @@ function loadHashPairs(srv: ServerState, r: RioReader, deep: boolean): DecodedVa
     const value = rdbLoadStr(r)
     const dup = seen.has(field)
     if (listpackPhase) {
-      if (dup && deep) corrupt(r, 1950, 'Hash with dup elements')
+      if (dup && deep) corrupt(r, 1951, 'Hash with dup elements')
       if (field.length > cfg.hashMaxListpackValue || value.length > cfg.hashMaxListpackValue) {
         // hashTypeConvert of the pairs so far, then dictAdd of this one, which may repeat.
         listpackPhase = false
         if (dupInListpack) refuseDupListpack(r, listpackOf(pairs.flat()))
-        if (dup) corrupt(r, 1968, 'Duplicate hash fields detected')
+        if (dup) corrupt(r, 1969, 'Duplicate hash fields detected')
       } else if (dup) dupInListpack = true
-    } else if (dup) corrupt(r, 2018, 'Duplicate hash fields detected')
+    } else if (dup) corrupt(r, 2019, 'Duplicate hash fields detected')
     seen.add(field)
     pairs.push([field, value])
   }
@@ -529,7 +533,7 @@ function loadQuicklist(r: RioReader, rdbtype: number): DecodedValue {
         container !== QUICKLIST_NODE_CONTAINER_PACKED &&
         container !== QUICKLIST_NODE_CONTAINER_PLAIN
       )
-        corrupt(r, 2047, 'Quicklist integrity check failed.')
+        corrupt(r, 2048, 'Quicklist integrity check failed.')
     }
     const data = rdbLoadStr(r)
     if (data.length === 0) fail('empty quicklist node')
@@ -541,10 +545,10 @@ function loadQuicklist(r: RioReader, rdbtype: number): DecodedValue {
     let lp: Listpack
     if (rdbtype === RDB_TYPE_LIST_QUICKLIST_2) {
       countSanitization(r)
-      lp = lpValidated(data) ?? corrupt(r, 2070, 'Listpack integrity check failed.')
+      lp = lpValidated(data) ?? corrupt(r, 2071, 'Listpack integrity check failed.')
     } else {
       const entries = ziplistConvertAndValidate(data, false)
-      lp = listpackOf(entries ?? corrupt(r, 2080, 'Ziplist integrity check failed.'))
+      lp = listpackOf(entries ?? corrupt(r, 2081, 'Ziplist integrity check failed.'))
     }
     // Empty nodes are skipped; an empty list fails below.
     const n = lpLength(lp)
@@ -559,12 +563,12 @@ function loadQuicklist(r: RioReader, rdbtype: number): DecodedValue {
 /** RDB_TYPE_HASH_ZIPMAP: converted to pairs, with no repeated field. */
 function loadZipmap(r: RioReader): DecodedValue {
   const zm = byteStringToBytes(rdbLoadStr(r))
-  if (!zipmapValidateIntegrity(zm, true)) corrupt(r, 2129, 'Zipmap integrity check failed.')
+  if (!zipmapValidateIntegrity(zm, true)) corrupt(r, 2130, 'Zipmap integrity check failed.')
   const pairs = zipmapPairs(zm)
   const seen = new Set<string>()
   for (const [field] of pairs) {
     if (seen.has(field))
-      corrupt(r, 2153, `Hash zipmap with dup elements, or big length (${String(field.length)})`)
+      corrupt(r, 2154, `Hash zipmap with dup elements, or big length (${String(field.length)})`)
     seen.add(field)
   }
   // Converted to a dict past hash-max-listpack-entries or -value, as loadHash converts.
@@ -579,24 +583,24 @@ function loadZipmap(r: RioReader): DecodedValue {
 function loadStream(r: RioReader, rdbtype: number): DecodedValue {
   const s: Stream = streamNew()
   const listpacks = rdbLoadLenOrNull(r)
-  if (listpacks === null) corrupt(r, 2325, 'Stream listpacks len loading failed.')
+  if (listpacks === null) corrupt(r, 2327, 'Stream listpacks len loading failed.')
   for (let i = 0n; i < listpacks.len; i++) {
     const nodekey =
       rdbLoadStringOrNull(r)?.s ??
-      corrupt(r, 2336, 'Stream master ID loading failed: invalid encoding or I/O error.')
+      corrupt(r, 2338, 'Stream master ID loading failed: invalid encoding or I/O error.')
     if (nodekey.length !== 16)
-      corrupt(r, 2341, 'Stream node key entry is not the size of a stream ID')
+      corrupt(r, 2343, 'Stream node key entry is not the size of a stream ID')
     const lpBytesStr =
-      rdbLoadStringOrNull(r)?.s ?? corrupt(r, 2353, 'Stream listpacks loading failed.')
+      rdbLoadStringOrNull(r)?.s ?? corrupt(r, 2355, 'Stream listpacks loading failed.')
     countSanitization(r)
     const bytes = byteStringToBytes(lpBytesStr)
     // Always walked entry by entry (the file comment's deviation), deep or not.
     const structural = lpValidateIntegrity(bytes, bytes.length, true)
     if (!structural || !streamValidateListpackIntegrity(bytes, r.deep))
-      corrupt(r, 2360, 'Stream listpack integrity check failed.')
-    if (bytes[LP_HDR_SIZE] === LP_EOF) corrupt(r, 2372, 'Empty listpack inside stream')
+      corrupt(r, 2362, 'Stream listpack integrity check failed.')
+    if (bytes[LP_HDR_SIZE] === LP_EOF) corrupt(r, 2374, 'Empty listpack inside stream')
     if (!raxTryInsert(s.rax, nodekey, streamNodeFromBytes(bytes)))
-      corrupt(r, 2384, 'Listpack re-added with existing key')
+      corrupt(r, 2386, 'Listpack re-added with existing key')
   }
   // Lengths beyond 2^53 lose their low bits, a count no listpack can hold anyway.
   s.length = Number(rdbLoadLenBig(r))
@@ -609,55 +613,58 @@ function loadStream(r: RioReader, rdbtype: number): DecodedValue {
     s.entriesAdded = BigInt(s.length)
     s.firstId = streamGetEdgeID(s, true, true)
   }
-  if (r.readError) corrupt(r, 2422, 'Stream object metadata loading failed.')
-  if (s.length && !raxSize(s.rax)) corrupt(r, 2428, 'Stream length inconsistent with rax entries')
+  if (r.readError) corrupt(r, 2424, 'Stream object metadata loading failed.')
+  if (s.length && !raxSize(s.rax)) corrupt(r, 2430, 'Stream length inconsistent with rax entries')
   const groups = rdbLoadLenOrNull(r)
-  if (groups === null) corrupt(r, 2436, 'Stream cgroup count loading failed.')
+  if (groups === null) corrupt(r, 2438, 'Stream cgroup count loading failed.')
   for (let g = 0n; g < groups.len; g++) {
     const name =
       rdbLoadStringOrNull(r)?.s ??
-      corrupt(r, 2447, 'Error reading the consumer group name from Stream')
+      corrupt(r, 2449, 'Error reading the consumer group name from Stream')
     const id = { ms: rdbLoadLenBig(r), seq: rdbLoadLenBig(r) }
-    if (r.readError) corrupt(r, 2456, 'Stream cgroup ID loading failed.')
+    if (r.readError) corrupt(r, 2458, 'Stream cgroup ID loading failed.')
     let offset: bigint
     if (rdbtype === RDB_TYPE_STREAM_LISTPACKS_2) {
       offset = BigInt.asIntN(64, rdbLoadLenBig(r))
-      if (r.readError) corrupt(r, 2467, 'Stream cgroup offset loading failed.')
+      if (r.readError) corrupt(r, 2469, 'Stream cgroup offset loading failed.')
     } else offset = streamEstimateDistanceFromFirstEverEntry(s, id)
     const cg = streamCreateCG(s, name, id, offset)
-    if (cg === null) corrupt(r, 2478, `Duplicated consumer group name ${name}`)
+    if (cg === null) corrupt(r, 2480, `Duplicated consumer group name ${name}`)
     const pelSize = rdbLoadLenOrNull(r)
-    if (pelSize === null) corrupt(r, 2493, 'Stream PEL size loading failed.')
+    if (pelSize === null) corrupt(r, 2495, 'Stream PEL size loading failed.')
     for (let i = 0n; i < pelSize.len; i++) {
-      const rawid = rioReadOrNull(r, 16) ?? corrupt(r, 2500, 'Stream PEL ID loading failed.')
+      const rawid = rioReadOrNull(r, 16) ?? corrupt(r, 2502, 'Stream PEL ID loading failed.')
       const nack: StreamNACK = { deliveryTime: 0, deliveryCount: 0n, consumer: null }
       nack.deliveryTime = rdbLoadMillisecondTime(r)
       nack.deliveryCount = rdbLoadLenBig(r)
-      if (r.readError) corrupt(r, 2508, 'Stream PEL NACK loading failed.')
+      if (r.readError) corrupt(r, 2510, 'Stream PEL NACK loading failed.')
       if (!raxTryInsert(cg.pel, rawid, nack))
-        corrupt(r, 2514, 'Duplicated global PEL entry loading stream consumer group')
+        corrupt(r, 2516, 'Duplicated global PEL entry loading stream consumer group')
     }
     const consumers = rdbLoadLenOrNull(r)
-    if (consumers === null) corrupt(r, 2526, 'Stream consumers num loading failed.')
+    if (consumers === null) corrupt(r, 2527, 'Stream consumers num loading failed.')
     for (let c = 0n; c < consumers.len; c++) {
       const cname =
         rdbLoadStringOrNull(r)?.s ??
-        corrupt(r, 2533, 'Error reading the consumer name from Stream group.')
+        corrupt(r, 2534, 'Error reading the consumer name from Stream group.')
       const consumer = streamCreateConsumer(cg, cname, 0)
-      if (consumer === null) corrupt(r, 2542, 'Duplicate stream consumer detected.')
+      if (consumer === null) corrupt(r, 2543, 'Duplicate stream consumer detected.')
       consumer.seenTime = rdbLoadMillisecondTime(r)
-      if (r.readError) corrupt(r, 2548, 'Stream short read reading seen time.')
+      if (r.readError) corrupt(r, 2549, 'Stream short read reading seen time.')
       const n = rdbLoadLenOrNull(r)
-      if (n === null) corrupt(r, 2557, 'Stream consumer PEL num loading failed.')
+      if (n === null) corrupt(r, 2558, 'Stream consumer PEL num loading failed.')
       for (let i = 0n; i < n.len; i++) {
         const rawid =
-          rioReadOrNull(r, 16) ?? corrupt(r, 2565, 'Stream short read reading PEL streamID.')
+          rioReadOrNull(r, 16) ?? corrupt(r, 2566, 'Stream short read reading PEL streamID.')
         const nack = raxFind(cg.pel, rawid)
         if (nack === undefined || nack === null)
-          corrupt(r, 2572, 'Consumer entry not found in group global PEL')
+          corrupt(r, 2573, 'Consumer entry not found in group global PEL')
+        // A NACK has one owner (a check Debian's security patches added: see the file comment).
+        if (nack.consumer !== null)
+          corrupt(r, 2583, 'Stream consumer PEL entry already has a consumer assigned')
         nack.consumer = consumer
         if (!raxTryInsert(consumer.pel, rawid, nack))
-          corrupt(r, 2583, 'Duplicated consumer PEL entry  loading a stream consumer group')
+          corrupt(r, 2592, 'Duplicated consumer PEL entry  loading a stream consumer group')
       }
     }
     // Deep sanitization refuses a group PEL entry no consumer owns. Without it Redis keeps
@@ -665,7 +672,7 @@ function loadStream(r: RioReader, rdbtype: number): DecodedValue {
     const it = raxStart(cg.pel)
     raxSeek(it, '^')
     while (raxNext(it))
-      if (it.data?.consumer === null) corrupt(r, 2602, 'Stream CG PEL entry without consumer')
+      if (it.data?.consumer === null) corrupt(r, 2611, 'Stream CG PEL entry without consumer')
   }
   return { type: 'stream', stream: s }
 }
@@ -719,14 +726,14 @@ function rdbLoadValue(
     case RDB_TYPE_LIST_ZIPLIST: {
       const elements =
         ziplistConvertAndValidate(rdbLoadStr(r), false) ??
-        corrupt(r, 2187, 'List ziplist integrity check failed.')
+        corrupt(r, 2189, 'List ziplist integrity check failed.')
       if (elements.length === 0) fail('empty key')
       return { type: 'listElements', elements }
     }
     case RDB_TYPE_SET_INTSET: {
       const blob = rdbLoadStr(r)
       countSanitization(r)
-      const is = intsetValidated(blob, deep) ?? corrupt(r, 2212, 'Intset integrity check failed.')
+      const is = intsetValidated(blob, deep) ?? corrupt(r, 2214, 'Intset integrity check failed.')
       return { type: 'set', intset: is }
     }
     case RDB_TYPE_ZSET_ZIPLIST:
@@ -734,7 +741,7 @@ function rdbLoadValue(
       const zset = rdbtype === RDB_TYPE_ZSET_ZIPLIST
       const entries =
         ziplistConvertAndValidate(rdbLoadStr(r), true) ??
-        corrupt(r, zset ? 2227 : 2273, `${zset ? 'Zset' : 'Hash'} ziplist integrity check failed.`)
+        corrupt(r, zset ? 2229 : 2275, `${zset ? 'Zset' : 'Hash'} ziplist integrity check failed.`)
       if (entries.length === 0) fail('empty key')
       return { type: zset ? 'zset' : 'hash', listpack: listpackOf(entries) }
     }
@@ -745,7 +752,7 @@ function rdbLoadValue(
       countSanitization(r)
       const lp =
         lpPairsValidated(blob, deep) ??
-        corrupt(r, zset ? 2253 : 2299, `${zset ? 'Zset' : 'Hash'} listpack integrity check failed.`)
+        corrupt(r, zset ? 2255 : 2301, `${zset ? 'Zset' : 'Hash'} listpack integrity check failed.`)
       const n = lpLength(lp)
       if (n === 0) fail('empty key')
       const max = zset ? srv.config.zsetMaxListpackEntries : srv.config.hashMaxListpackEntries
@@ -762,11 +769,11 @@ function rdbLoadValue(
     default: {
       // RDB_TYPE_MODULE and RDB_TYPE_MODULE_2: no module type is loaded.
       const moduleid = rdbLoadLenBig(r)
-      if (r.readError) corrupt(r, 2613, 'Short read module id')
+      if (r.readError) corrupt(r, 2622, 'Short read module id')
       const name = moduleTypeNameByID(moduleid)
       return corrupt(
         r,
-        2627,
+        2636,
         `The RDB file contains module data I can't load: no matching module type '${name}'`,
       )
     }
