@@ -242,13 +242,13 @@ interface LoadedString {
 
 /**
  * rdbLoadLzfStringObject's decompression: `ulen` bytes from `c`, or null. LZF expands at
- * most 264 bytes (one back-reference) for every 2 input bytes, so a longer `ulen` cannot be
+ * most 88 times (a back-reference of 3 bytes copies up to 264), so a longer `ulen` cannot be
  * met and fails before anything is allocated. A `ulen` of 0 succeeds whatever `c` holds:
  * lzf_decompress returns 0 for a full output buffer, which equals the expected 0.
  */
 function lzfDecompressString(c: string, ulen: number): string | null {
   if (ulen === 0) return ''
-  if (ulen > c.length * 132 + 264) return null
+  if (ulen > c.length * 88) return null
   const out = lzf_decompress(byteStringToBytes(c), ulen)
   return out === null ? null : bytesToByteString(out)
 }
