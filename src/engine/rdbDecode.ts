@@ -7,21 +7,34 @@
  * from (rdbLoadObject there picks encodings under the current config exactly as rdb.c does),
  * so RESTORE and DEBUG RELOAD share one loader. Parsing applies rdb.c's checks in its order and
  * fails (→ "Bad data format") where rdbLoadObject returns NULL: short reads, unknown string
- * encodings, bad LZF data, empty values (emptykey), intset/listpack/stream headers that do not
- * match their size, duplicate set members, zset members or hash fields (the hash ones only in
- * the dict phase, or always with deep sanitization), NaN scores, and the stream consistency
- * rules (16-byte node keys, no empty or repeated node, groups, PEL entries and consumers
- * unique, consumer PEL IDs present in the group PEL).
+ * encodings, bad LZF data, empty values (emptykey), intset/listpack/ziplist/zipmap/stream
+ * blobs their integrity checks refuse (the ports of ziplistValidateIntegrity,
+ * lpValidateIntegrity, intsetValidateIntegrity, zipmapValidateIntegrity and
+ * streamValidateListpackIntegrity, safe on any bytes), duplicate set members, zset members or
+ * hash fields (the hash ones only in the dict phase, or always with deep sanitization), NaN
+ * scores, and the stream consistency rules (16-byte node keys, no empty or repeated node,
+ * groups, PEL entries and consumers unique, consumer PEL IDs present in the group PEL).
+ * Where rdb.c calls rdbReportCorruptRDB or rdbReportReadError, the same line is logged, in
+ * RESTORE's context at VERBOSE level: "Internal error in RDB reading offset 0, function at
+ * rdb.c:<line> -> <reason>". The line numbers and checks are those of the redis-server the
+ * conformance suite runs, Debian's 7.0.15-1~deb12u10: its security patches move most of
+ * rdb.c's lines by 1 to 9 from the 7.0.15 tag and refuse a consumer PEL entry whose NACK
+ * already has a consumer. (Allocation failures Redis logs for absurd lengths, which depend
+ * on the machine, are not logged.)
  *
- * `sanitize-dump-payload yes|clients` turns on rdb.c's deep checks (every listpack entry,
- * duplicate hash/zset fields inside listpacks, intset order, stream entry layout, every group
- * PEL entry owned by a consumer). Deviation: with `no`, Redis would accept a payload whose
- * listpack/ziplist entries are broken behind a valid header and crash later; here such
- * payloads are always rejected, so a corrupt payload can never corrupt the engine.
+ * `sanitize-dump-payload yes|clients` turns on rdb.c's deep checks (duplicate hash/zset fields
+ * inside listpacks, intset order, stream entry layout, every group PEL entry owned by a
+ * consumer). Deviation: with `no`, Redis checks only the header of a listpack or stream node
+ * and would accept one whose entries are broken behind it, then crash when a command reads
+ * them; here every listpack entry is always checked, so a corrupt payload can never corrupt
+ * the engine. For the same reason a hash listpack with repeated fields that must become a
+ * dict (where Redis logs its hexdump and panics) is refused, as is a zset listpack with
+ * repeated members that must become a skiplist (where Redis fails an assertion).
  *
- * Accepted types: every type RDB 10 can hold except modules (6, 7) and zipmaps (9): the
- * current ones, plus the older LIST, ZSET (text doubles), LIST/ZSET/HASH ziplists, QUICKLIST
- * (ziplist nodes) and STREAM_LISTPACKS (v1, whose first ID and offsets are derived).
+ * Accepted types: every type RDB 10 can hold except modules (6, 7; no module type is
+ * loaded): the current ones, plus the older LIST, ZSET (text doubles), zipmap hashes, LIST/
+ * ZSET/HASH ziplists, QUICKLIST (ziplist nodes) and STREAM_LISTPACKS (v1, whose first ID and
+ * offsets are derived).
  */
 import type { RdbValue } from './rdbReload.ts'
 import type { ServerState } from './state.ts'
@@ -34,18 +47,24 @@ import {
   type Intset,
 } from './structures/intset.ts'
 import {
+  LP_EOF,
+  LP_HDR_SIZE,
   LP_SILENT,
   lpAppend,
+  lpDup,
   lpEntries,
   lpFromBytes,
+  lpGet,
   lpLength,
   lpNew,
-  lpValidate,
-  lpDup,
+  lpToBytes,
+  lpValidateIntegrity,
   type Listpack,
 } from './structures/listpack.ts'
 import { raxFind, raxSize, raxTryInsert, raxStart, raxSeek, raxNext } from './structures/rax.ts'
-import { ziplistEntries, ziplistValidate } from './structures/ziplist.ts'
+import { ziplistGet, ziplistValidateIntegrity } from './structures/ziplist.ts'
+import { zipmapPairs, zipmapValidateIntegrity } from './structures/zipmap.ts'
+import { serverLog, serverLogHexDump } from './serverLog.ts'
 import {
   RDB_64BITLEN,
   RDB_32BITLEN,
@@ -56,6 +75,7 @@ import {
   RDB_ENCVAL,
   RDB_TYPE_HASH,
   RDB_TYPE_HASH_LISTPACK,
+  RDB_TYPE_HASH_ZIPMAP,
   RDB_TYPE_HASH_ZIPLIST,
   RDB_TYPE_LIST,
   RDB_TYPE_LIST_QUICKLIST,
@@ -82,7 +102,7 @@ import {
   streamGetEdgeID,
   streamNew,
   streamNodeFromBytes,
-  STREAM_ITEM_FLAG_SAMEFIELDS,
+  streamValidateListpackIntegrity,
   type Stream,
   type StreamNACK,
 } from './types/t_stream.ts'
@@ -100,6 +120,8 @@ interface RioReader {
   readonly srv: ServerState
   /** Deep sanitization (sanitize-dump-payload yes, or clients for a normal client). */
   readonly deep: boolean
+  /** RIO_FLAG_READ_ERROR: a read came up short; every later read fails too. */
+  readError: boolean
 }
 
 /** server.stat_dump_payload_sanitizations++, done where rdb.c does it (before each deep check). */
@@ -115,52 +137,98 @@ class LoadError {
   }
 }
 
+/** A failure rdb.c reports with no log line of its own (a short read, an empty value). */
 function fail(reason: string): never {
+  throw new LoadError(reason)
+}
+
+/**
+ * rdbReportError in RESTORE's context (rdbReportCorruptRDB and rdbReportReadError alike): the
+ * line logged at VERBOSE level, naming rdb.c's line. server.loading_loaded_bytes is 0 here
+ * (nothing is being loaded).
+ */
+function rdbReportError(r: RioReader, line: number, reason: string): void {
+  serverLog(
+    r.srv,
+    'verbose',
+    `Internal error in RDB reading offset 0, function at rdb.c:${String(line)} -> ${reason}`,
+  )
+}
+
+/** rdbReportError, then the load fails. */
+function corrupt(r: RioReader, line: number, reason: string): never {
+  rdbReportError(r, line, reason)
   throw new LoadError(reason)
 }
 
 // --- Primitives ---
 
-function rioRead(r: RioReader, n: number): string {
-  if (n < 0 || r.pos + n > r.p.length) fail('short read')
+/** rioRead: the next `n` bytes, or null on a short read (which sticks, as rio's error flag). */
+function rioReadOrNull(r: RioReader, n: number): string | null {
+  if (r.readError || n < 0 || r.pos + n > r.p.length) {
+    r.readError = true
+    return null
+  }
   const s = r.p.slice(r.pos, r.pos + n)
   r.pos += n
   return s
+}
+
+function rioRead(r: RioReader, n: number): string {
+  return rioReadOrNull(r, n) ?? fail('short read')
 }
 
 function rdbLoadByte(r: RioReader): number {
   return rioRead(r, 1).charCodeAt(0)
 }
 
-/** rdbLoadLenByRef: the length (or, when `encoded`, the special encoding number). */
-function rdbLoadLenByRef(r: RioReader): { len: bigint; encoded: boolean } {
-  const b = rdbLoadByte(r)
+/** rdbLoadLen's RDB_LENERR: a 64-bit all-ones length. */
+const RDB_LENERR = (1n << 64n) - 1n
+
+/**
+ * rdbLoadLenByRef: the length (or, when `encoded`, the special encoding number); null on a
+ * short read or an unknown length encoding (which rdb.c reports).
+ */
+function rdbLoadLenOrNull(r: RioReader): { len: bigint; encoded: boolean } | null {
+  const first = rioReadOrNull(r, 1)
+  if (first === null) return null
+  const b = first.charCodeAt(0)
   const type = (b & 0xc0) >> 6
   if (type === RDB_ENCVAL) return { len: BigInt(b & 0x3f), encoded: true }
   if (type === 0) return { len: BigInt(b & 0x3f), encoded: false }
-  if (type === 1) return { len: BigInt(((b & 0x3f) << 8) | rdbLoadByte(r)), encoded: false }
-  const width = b === RDB_32BITLEN ? 4 : b === RDB_64BITLEN ? 8 : fail('unknown length encoding')
+  if (type === 1) {
+    const second = rioReadOrNull(r, 1)
+    if (second === null) return null
+    return { len: BigInt(((b & 0x3f) << 8) | second.charCodeAt(0)), encoded: false }
+  }
+  if (b !== RDB_32BITLEN && b !== RDB_64BITLEN) {
+    rdbReportError(r, 236, `Unknown length encoding ${String(type)} in rdbLoadLen()`)
+    return null
+  }
+  const bytes = rioReadOrNull(r, b === RDB_32BITLEN ? 4 : 8)
+  if (bytes === null) return null
   let len = 0n
-  for (const ch of rioRead(r, width)) len = (len << 8n) | BigInt(ch.charCodeAt(0))
+  for (const ch of bytes) len = (len << 8n) | BigInt(ch.charCodeAt(0))
   return { len, encoded: false }
 }
 
-/** rdbLoadLen as a 64-bit unsigned value. */
+/** rdbLoadLen as rdb.c uses it unchecked: RDB_LENERR on failure. */
 function rdbLoadLenBig(r: RioReader): bigint {
-  const { len } = rdbLoadLenByRef(r)
-  return len
+  return rdbLoadLenOrNull(r)?.len ?? RDB_LENERR
 }
 
-/** rdbLoadLen as a count (a count beyond what fits in memory is a short read anyway). */
+/** rdbLoadLen where RDB_LENERR fails the load (a count beyond memory is a short read anyway). */
 function rdbLoadLen(r: RioReader): number {
-  const len = rdbLoadLenBig(r)
-  if (len > BigInt(Number.MAX_SAFE_INTEGER)) fail('length out of range')
-  return Number(len)
+  const loaded = rdbLoadLenOrNull(r)
+  if (loaded === null) fail('short read')
+  if (loaded.len > BigInt(Number.MAX_SAFE_INTEGER)) fail('length out of range')
+  return Number(loaded.len)
 }
 
-/** rdbLoadMillisecondTime: int64 little-endian. */
+/** rdbLoadMillisecondTime: int64 little-endian (-1 on a short read, which sets the error). */
 function rdbLoadMillisecondTime(r: RioReader): number {
-  const s = rioRead(r, 8)
+  const s = rioReadOrNull(r, 8)
+  if (s === null) return -1
   let v = 0n
   for (let i = 7; i >= 0; i--) v = (v << 8n) | BigInt(s.charCodeAt(i))
   return Number(BigInt.asIntN(64, v))
@@ -172,31 +240,66 @@ interface LoadedString {
   readonly int: bigint | null
 }
 
-/** rdbGenericLoadStringObject: plain, integer-encoded or LZF-compressed bytes. */
-function rdbLoadString(r: RioReader): LoadedString {
-  const { len, encoded } = rdbLoadLenByRef(r)
+/**
+ * rdbLoadLzfStringObject's decompression: `ulen` bytes from `c`, or null. LZF expands at
+ * most 88 times (a back-reference of 3 bytes copies up to 264), so a longer `ulen` cannot be
+ * met and fails before anything is allocated. A `ulen` of 0 succeeds whatever `c` holds:
+ * lzf_decompress returns 0 for a full output buffer, which equals the expected 0.
+ */
+function lzfDecompressString(c: string, ulen: number): string | null {
+  if (ulen === 0) return ''
+  if (ulen > c.length * 88) return null
+  const out = lzf_decompress(byteStringToBytes(c), ulen)
+  return out === null ? null : bytesToByteString(out)
+}
+
+/** rdbGenericLoadStringObject: plain, integer-encoded or LZF-compressed bytes; null on failure. */
+function rdbLoadStringOrNull(r: RioReader): LoadedString | null {
+  const loaded = rdbLoadLenOrNull(r)
+  if (loaded === null) return null
+  const { len, encoded } = loaded
   if (encoded) {
     const enc = Number(len)
     if (enc === RDB_ENC_INT8 || enc === RDB_ENC_INT16 || enc === RDB_ENC_INT32) {
       const width = enc === RDB_ENC_INT8 ? 1 : enc === RDB_ENC_INT16 ? 2 : 4
-      const bytes = rioRead(r, width)
+      const bytes = rioReadOrNull(r, width)
+      if (bytes === null) return null
       let v = 0n
       for (let i = width - 1; i >= 0; i--) v = (v << 8n) | BigInt(bytes.charCodeAt(i))
       const int = BigInt.asIntN(width * 8, v)
       return { s: int.toString(), int }
     }
     if (enc === RDB_ENC_LZF) {
-      const clen = rdbLoadLen(r)
-      const ulen = rdbLoadLen(r)
-      const c = rioRead(r, clen)
-      const out = lzf_decompress(byteStringToBytes(c), ulen)
-      if (out === null) fail('Invalid LZF compressed string')
-      return { s: bytesToByteString(out), int: null }
+      const clen = rdbLoadLenOrNull(r)
+      if (clen === null) return null
+      const ulen = rdbLoadLenOrNull(r)
+      if (ulen === null) return null
+      if (clen.len > BigInt(r.p.length) || ulen.len > BigInt(Number.MAX_SAFE_INTEGER)) {
+        r.readError = true
+        return null
+      }
+      const c = rioReadOrNull(r, Number(clen.len))
+      if (c === null) return null
+      const s = lzfDecompressString(c, Number(ulen.len))
+      if (s === null) {
+        rdbReportError(r, 413, 'Invalid LZF compressed string')
+        return null
+      }
+      return { s, int: null }
     }
-    fail('unknown string encoding')
+    rdbReportError(r, 529, `Unknown RDB string encoding type ${String(len)}`)
+    return null
   }
-  if (len > BigInt(r.p.length)) fail('short read')
-  return { s: rioRead(r, Number(len)), int: null }
+  if (len > BigInt(r.p.length)) {
+    r.readError = true
+    return null
+  }
+  const s = rioReadOrNull(r, Number(len))
+  return s === null ? null : { s, int: null }
+}
+
+function rdbLoadString(r: RioReader): LoadedString {
+  return rdbLoadStringOrNull(r) ?? fail('short read')
 }
 
 function rdbLoadStr(r: RioReader): string {
@@ -227,54 +330,81 @@ function rdbLoadDoubleValue(r: RioReader): number {
 
 // --- Structure checks ---
 
-/** lpValidateIntegrity: the header always; every entry (our safety check) — see the file comment. */
-function lpValidateIntegrity(bytes: string): Listpack {
-  const size = bytes.length
-  if (size < 7) fail('listpack too short')
+/** The listpack in `bytes` if lpValidateIntegrity passes (always deep: see the file comment). */
+function lpValidated(
+  bytes: string,
+  entryCb?: (lp: Listpack, p: number) => boolean,
+): Listpack | null {
   const b = byteStringToBytes(bytes)
-  const total = (b[0] ?? 0) | ((b[1] ?? 0) << 8) | ((b[2] ?? 0) << 16) | ((b[3] ?? 0) * 2 ** 24)
-  if (total !== size) fail('listpack size mismatch')
-  if (b[size - 1] !== 0xff) fail('listpack without terminator')
   const lp = lpFromBytes(b)
-  if (lpValidate(lp).some((e) => !e.includes('canonical'))) fail('listpack integrity')
-  return lp
+  const cb = entryCb === undefined ? undefined : (p: number) => entryCb(lp, p)
+  return lpValidateIntegrity(b, b.length, true, cb) ? lp : null
 }
 
-/** lpPairsValidateIntegrityAndDups (deep part): an even count and unique field names. */
-function lpPairsCheck(lp: Listpack): void {
+/**
+ * lpPairsValidateIntegrityAndDups: the listpack, or null. With deep sanitization, also an
+ * even count and no repeated field (every even entry); otherwise the layout only.
+ */
+function lpPairsValidated(bytes: string, deep: boolean): Listpack | null {
+  if (!deep) return lpValidated(bytes)
+  const fields = new Set<string>()
+  let count = 0
+  const lp = lpValidated(bytes, (l, p) => {
+    if (count++ % 2 === 0) {
+      const field = lpGet(l, p)
+      if (fields.has(field)) return false
+      fields.add(field)
+    }
+    return true
+  })
+  return lp === null || count % 2 !== 0 ? null : lp
+}
+
+/** Whether a pairs listpack repeats a field (what hashTypeConvert and zsetConvert trip on). */
+function lpPairsHaveDups(lp: Listpack): boolean {
   const entries = lpEntries(lp)
-  if (entries.length % 2 !== 0) fail('odd listpack')
-  const seen = new Set<string>()
+  const fields = new Set<string>()
   for (let i = 0; i < entries.length; i += 2) {
     const f = entries[i] ?? ''
-    if (seen.has(f)) fail('duplicate field')
-    seen.add(f)
+    if (fields.has(f)) return true
+    fields.add(f)
   }
+  return false
 }
 
-/** A ziplist blob converted to a listpack (ziplistValidateIntegrity + lpAppend per entry). */
-function ziplistToListpack(bytes: string, pairs: boolean): Listpack {
+/**
+ * A ziplist blob's entries if ziplistValidateIntegrity (deep) passes, each read by the entry
+ * callback as it is validated; with `pairs` (ziplistPairsConvertAndValidateIntegrity) also no
+ * repeated field and an even count. Null when refused.
+ */
+function ziplistConvertAndValidate(bytes: string, pairs: boolean): string[] | null {
   const zl = { buf: byteStringToBytes(bytes) }
-  if (zl.buf.length < 11 || ziplistValidate(zl).some((e) => !e.includes('stored as a string')))
-    fail('ziplist integrity')
-  const entries = ziplistEntries(zl)
-  if (pairs) {
-    if (entries.length % 2 !== 0) fail('odd ziplist')
-    const seen = new Set<string>()
-    for (let i = 0; i < entries.length; i += 2) {
-      if (seen.has(entries[i] ?? '')) fail('duplicate field')
-      seen.add(entries[i] ?? '')
+  const entries: string[] = []
+  const fields = new Set<string>()
+  const ok = ziplistValidateIntegrity(zl, zl.buf.length, true, (p) => {
+    const ele = ziplistGet(zl, p)
+    if (pairs && entries.length % 2 === 0) {
+      if (fields.has(ele)) return false
+      fields.add(ele)
     }
-  }
+    entries.push(ele)
+    return true
+  })
+  if (!ok || (pairs && entries.length % 2 !== 0)) return null
+  return entries
+}
+
+/** Elements appended one by one to a new listpack (lpAppend per converted entry). */
+function listpackOf(elements: readonly string[]): Listpack {
   const lp = lpNew()
-  for (const e of entries) lpAppend(LP_SILENT, lp, e, '')
+  for (const e of elements) lpAppend(LP_SILENT, lp, e, '')
   return lpDup(lp)
 }
 
-/** intsetValidateIntegrity. */
-function intsetFromBlob(bytes: string, deep: boolean): Intset {
+/** intsetValidateIntegrity: the intset, or null. */
+function intsetValidated(bytes: string, deep: boolean): Intset | null {
   const size = bytes.length
-  if (size < 8) fail('intset too short')
+  if (size < 8) return null
   const b = byteStringToBytes(bytes)
   const dv = new DataView(b.buffer)
   const encoding = dv.getUint32(0, true)
@@ -283,10 +413,10 @@ function intsetFromBlob(bytes: string, deep: boolean): Intset {
     encoding !== INTSET_ENC_INT32 &&
     encoding !== INTSET_ENC_INT64
   )
-    fail('intset encoding')
+    return null
   const count = dv.getUint32(4, true)
-  if (8 + count * encoding !== size) fail('intset size')
-  if (count === 0) fail('empty intset')
+  if (8 + count * encoding !== size) return null
+  if (count === 0) return null
   const is: Intset = {
     encoding: encoding as Intset['encoding'],
     length: count,
@@ -295,48 +425,9 @@ function intsetFromBlob(bytes: string, deep: boolean): Intset {
   if (deep) {
     const values = intsetToArray(is)
     for (let i = 1; i < values.length; i++)
-      if ((values[i] ?? 0n) <= (values[i - 1] ?? 0n)) fail('intset order')
+      if ((values[i] ?? 0n) <= (values[i - 1] ?? 0n)) return null
   }
   return is
-}
-
-/** streamValidateListpackIntegrity, deep part: the master entry and every entry's layout. */
-function streamListpackCheck(lp: Listpack): void {
-  const e = lpEntries(lp)
-  let i = 0
-  const int = (): bigint => {
-    if (i >= e.length) fail('stream listpack short')
-    const v = string2ll(e[i++] ?? '')
-    if (v === null) fail('stream listpack integer')
-    return v
-  }
-  const skip = (n: bigint): void => {
-    i += Number(n)
-    if (i > e.length) fail('stream listpack short')
-  }
-  let entryCount = int()
-  const deleted = int()
-  const masterFields = int()
-  if (masterFields < 0n) fail('stream master fields')
-  skip(masterFields)
-  if (int() !== 0n) fail('stream master terminator')
-  entryCount += deleted
-  while (entryCount-- > 0n) {
-    let fields = masterFields
-    let extra = 3n
-    const flags = int()
-    int()
-    int()
-    if ((flags & BigInt(STREAM_ITEM_FLAG_SAMEFIELDS)) === 0n) {
-      fields = int()
-      if (fields < 0n) fail('stream fields')
-      skip(fields)
-      extra += fields + 1n
-    }
-    skip(fields)
-    if (int() !== fields + extra) fail('stream lp-count')
-  }
-  if (i !== e.length) fail('stream listpack trailing entries')
 }
 
 // --- Object ---
@@ -351,14 +442,21 @@ function rdbIsObjectType(t: number): boolean {
   return (t >= 0 && t <= 7) || (t >= 9 && t <= 19)
 }
 
+/**
+ * RDB_TYPE_SET: an intset while the count allows (set-max-intset-entries, capped at 2^30)
+ * and the members are integers, else a dict; a repeated member is reported where it is
+ * found (the intset's add or the dict's).
+ */
 function loadSetMembers(r: RioReader): DecodedValue {
   const len = rdbLoadLen(r)
   if (len === 0) fail('empty key')
+  let intsetPhase = len <= Math.min(r.srv.config.setMaxIntsetEntries, 2 ** 30)
   const members: string[] = []
   const seen = new Set<string>()
   for (let i = 0; i < len; i++) {
     const m = rdbLoadStr(r)
-    if (seen.has(m)) fail('Duplicate set members detected')
+    if (intsetPhase && string2ll(m) === null) intsetPhase = false
+    if (seen.has(m)) corrupt(r, intsetPhase ? 1809 : 1829, 'Duplicate set members detected')
     seen.add(m)
     members.push(m)
   }
@@ -373,12 +471,21 @@ function loadZsetPairs(r: RioReader, binary: boolean): DecodedValue {
   for (let i = 0; i < len; i++) {
     const ele = rdbLoadStr(r)
     const score = binary ? rdbLoadBinaryDoubleValue(r) : rdbLoadDoubleValue(r)
-    if (Number.isNaN(score)) fail('Zset with NAN score detected')
-    if (seen.has(ele)) fail('Duplicate zset fields detected')
+    if (Number.isNaN(score)) corrupt(r, 1882, 'Zset with NAN score detected')
+    if (seen.has(ele)) corrupt(r, 1894, 'Duplicate zset fields detected')
     seen.add(ele)
     pairs.push([ele, score])
   }
   return { type: 'zset', pairs }
+}
+
+/**
+ * Redis's log before it panics on a listpack with repeated fields it must turn into a dict
+ * (t_hash.c hashTypeConvertListpack); the load is refused here instead.
+ */
+function refuseDupListpack(r: RioReader, lp: Listpack): never {
+  serverLogHexDump(r.srv, 'warning', 'listpack with dup elements dump', lpToBytes(lp))
+  fail('listpack with dup elements')
 }
 
 function loadHashPairs(srv: ServerState, r: RioReader, deep: boolean): DecodedValue {
@@ -389,34 +496,27 @@ function loadHashPairs(srv: ServerState, r: RioReader, deep: boolean): DecodedVa
   const seen = new Set<string>()
   // The listpack phase lasts while every pair is short and few enough; duplicates found in
   // it are errors only with deep sanitization (dupSearchDict), in the dict phase always.
+  // (lpSafeToAdd's 1 GiB cannot be reached: a payload is at most proto-max-bulk-len.)
   let listpackPhase = len <= cfg.hashMaxListpackEntries
   let dupInListpack = false
   for (let i = 0; i < len; i++) {
     const field = rdbLoadStr(r)
     const value = rdbLoadStr(r)
+    const dup = seen.has(field)
     if (listpackPhase) {
+      if (dup && deep) corrupt(r, 1951, 'Hash with dup elements')
       if (field.length > cfg.hashMaxListpackValue || value.length > cfg.hashMaxListpackValue) {
-        // hashTypeConvert, then dictAdd of this pair: a repeated field fails there.
+        // hashTypeConvert of the pairs so far, then dictAdd of this one, which may repeat.
         listpackPhase = false
-        if (seen.has(field)) fail('Duplicate hash fields detected')
-      } else if (seen.has(field)) {
-        if (deep) fail('Hash with dup elements')
-        dupInListpack = true
-      }
-    } else if (seen.has(field)) fail('Duplicate hash fields detected')
+        if (dupInListpack) refuseDupListpack(r, listpackOf(pairs.flat()))
+        if (dup) corrupt(r, 1969, 'Duplicate hash fields detected')
+      } else if (dup) dupInListpack = true
+    } else if (dup) corrupt(r, 2019, 'Duplicate hash fields detected')
     seen.add(field)
     pairs.push([field, value])
   }
-  // A listpack with duplicate fields that must become a dict makes Redis panic: refuse it.
-  if (dupInListpack && !listpackPhase) fail('Duplicate hash fields detected')
-  if (dupInListpack) {
-    const lp = lpNew()
-    for (const [f, v] of pairs) {
-      lpAppend(LP_SILENT, lp, f, '')
-      lpAppend(LP_SILENT, lp, v, '')
-    }
-    return { type: 'hash', listpack: lpDup(lp) }
-  }
+  // Repeated fields stay in the listpack (a dict would refuse them): kept as they are.
+  if (dupInListpack) return { type: 'hash', listpack: listpackOf(pairs.flat()) }
   return { type: 'hash', pairs }
 }
 
@@ -433,7 +533,7 @@ function loadQuicklist(r: RioReader, rdbtype: number): DecodedValue {
         container !== QUICKLIST_NODE_CONTAINER_PACKED &&
         container !== QUICKLIST_NODE_CONTAINER_PLAIN
       )
-        fail('Quicklist integrity check failed.')
+        corrupt(r, 2048, 'Quicklist integrity check failed.')
     }
     const data = rdbLoadStr(r)
     if (data.length === 0) fail('empty quicklist node')
@@ -442,11 +542,15 @@ function loadQuicklist(r: RioReader, rdbtype: number): DecodedValue {
       count++
       continue
     }
-    if (rdbtype === RDB_TYPE_LIST_QUICKLIST_2) countSanitization(r)
-    const lp =
-      rdbtype === RDB_TYPE_LIST_QUICKLIST_2
-        ? lpValidateIntegrity(data)
-        : ziplistToListpack(data, false)
+    let lp: Listpack
+    if (rdbtype === RDB_TYPE_LIST_QUICKLIST_2) {
+      countSanitization(r)
+      lp = lpValidated(data) ?? corrupt(r, 2071, 'Listpack integrity check failed.')
+    } else {
+      const entries = ziplistConvertAndValidate(data, false)
+      lp = listpackOf(entries ?? corrupt(r, 2081, 'Ziplist integrity check failed.'))
+    }
+    // Empty nodes are skipped; an empty list fails below.
     const n = lpLength(lp)
     if (n === 0) continue
     nodes.push(lp)
@@ -456,21 +560,50 @@ function loadQuicklist(r: RioReader, rdbtype: number): DecodedValue {
   return { type: 'list', nodes }
 }
 
+/** RDB_TYPE_HASH_ZIPMAP: converted to pairs, with no repeated field. */
+function loadZipmap(r: RioReader): DecodedValue {
+  const zm = byteStringToBytes(rdbLoadStr(r))
+  if (!zipmapValidateIntegrity(zm, true)) corrupt(r, 2130, 'Zipmap integrity check failed.')
+  const pairs = zipmapPairs(zm)
+  const seen = new Set<string>()
+  for (const [field] of pairs) {
+    if (seen.has(field))
+      corrupt(r, 2154, `Hash zipmap with dup elements, or big length (${String(field.length)})`)
+    seen.add(field)
+  }
+  // Converted to a dict past hash-max-listpack-entries or -value, as loadHash converts.
+  return { type: 'hash', pairs }
+}
+
+/**
+ * rdbLoadObject's stream part. Reads Redis does not check on the spot (the stream's
+ * metadata, the group IDs and offsets, NACK fields) use RDB_LENERR on failure and are judged
+ * by the rio error flag afterwards, as in rdb.c.
+ */
 function loadStream(r: RioReader, rdbtype: number): DecodedValue {
   const s: Stream = streamNew()
-  const listpacks = rdbLoadLen(r)
-  for (let i = 0; i < listpacks; i++) {
-    const nodekey = rdbLoadStr(r)
-    if (nodekey.length !== 16) fail('Stream node key entry is not the size of a stream ID')
-    const lpBytesStr = rdbLoadStr(r)
+  const listpacks = rdbLoadLenOrNull(r)
+  if (listpacks === null) corrupt(r, 2327, 'Stream listpacks len loading failed.')
+  for (let i = 0n; i < listpacks.len; i++) {
+    const nodekey =
+      rdbLoadStringOrNull(r)?.s ??
+      corrupt(r, 2338, 'Stream master ID loading failed: invalid encoding or I/O error.')
+    if (nodekey.length !== 16)
+      corrupt(r, 2343, 'Stream node key entry is not the size of a stream ID')
+    const lpBytesStr =
+      rdbLoadStringOrNull(r)?.s ?? corrupt(r, 2355, 'Stream listpacks loading failed.')
     countSanitization(r)
-    const lp = lpValidateIntegrity(lpBytesStr)
-    if (lpLength(lp) === 0) fail('Empty listpack inside stream')
-    streamListpackCheck(lp)
-    if (!raxTryInsert(s.rax, nodekey, streamNodeFromBytes(byteStringToBytes(lpBytesStr))))
-      fail('Listpack re-added with existing key')
+    const bytes = byteStringToBytes(lpBytesStr)
+    // Always walked entry by entry (the file comment's deviation), deep or not.
+    const structural = lpValidateIntegrity(bytes, bytes.length, true)
+    if (!structural || !streamValidateListpackIntegrity(bytes, r.deep))
+      corrupt(r, 2362, 'Stream listpack integrity check failed.')
+    if (bytes[LP_HDR_SIZE] === LP_EOF) corrupt(r, 2374, 'Empty listpack inside stream')
+    if (!raxTryInsert(s.rax, nodekey, streamNodeFromBytes(bytes)))
+      corrupt(r, 2386, 'Listpack re-added with existing key')
   }
-  s.length = rdbLoadLen(r)
+  // Lengths beyond 2^53 lose their low bits, a count no listpack can hold anyway.
+  s.length = Number(rdbLoadLenBig(r))
   s.lastId = { ms: rdbLoadLenBig(r), seq: rdbLoadLenBig(r) }
   if (rdbtype === RDB_TYPE_STREAM_LISTPACKS_2) {
     s.firstId = { ms: rdbLoadLenBig(r), seq: rdbLoadLenBig(r) }
@@ -480,48 +613,83 @@ function loadStream(r: RioReader, rdbtype: number): DecodedValue {
     s.entriesAdded = BigInt(s.length)
     s.firstId = streamGetEdgeID(s, true, true)
   }
-  if (s.length && !raxSize(s.rax)) fail('Stream length inconsistent with rax entries')
-  const groups = rdbLoadLen(r)
-  for (let g = 0; g < groups; g++) {
-    const name = rdbLoadStr(r)
+  if (r.readError) corrupt(r, 2424, 'Stream object metadata loading failed.')
+  if (s.length && !raxSize(s.rax)) corrupt(r, 2430, 'Stream length inconsistent with rax entries')
+  const groups = rdbLoadLenOrNull(r)
+  if (groups === null) corrupt(r, 2438, 'Stream cgroup count loading failed.')
+  for (let g = 0n; g < groups.len; g++) {
+    const name =
+      rdbLoadStringOrNull(r)?.s ??
+      corrupt(r, 2449, 'Error reading the consumer group name from Stream')
     const id = { ms: rdbLoadLenBig(r), seq: rdbLoadLenBig(r) }
-    const offset =
-      rdbtype === RDB_TYPE_STREAM_LISTPACKS_2
-        ? BigInt.asIntN(64, rdbLoadLenBig(r))
-        : streamEstimateDistanceFromFirstEverEntry(s, id)
+    if (r.readError) corrupt(r, 2458, 'Stream cgroup ID loading failed.')
+    let offset: bigint
+    if (rdbtype === RDB_TYPE_STREAM_LISTPACKS_2) {
+      offset = BigInt.asIntN(64, rdbLoadLenBig(r))
+      if (r.readError) corrupt(r, 2469, 'Stream cgroup offset loading failed.')
+    } else offset = streamEstimateDistanceFromFirstEverEntry(s, id)
     const cg = streamCreateCG(s, name, id, offset)
-    if (cg === null) fail('Duplicated consumer group name')
-    const pelSize = rdbLoadLen(r)
-    for (let i = 0; i < pelSize; i++) {
-      const rawid = rioRead(r, 16)
+    if (cg === null) corrupt(r, 2480, `Duplicated consumer group name ${name}`)
+    const pelSize = rdbLoadLenOrNull(r)
+    if (pelSize === null) corrupt(r, 2495, 'Stream PEL size loading failed.')
+    for (let i = 0n; i < pelSize.len; i++) {
+      const rawid = rioReadOrNull(r, 16) ?? corrupt(r, 2502, 'Stream PEL ID loading failed.')
       const nack: StreamNACK = { deliveryTime: 0, deliveryCount: 0n, consumer: null }
       nack.deliveryTime = rdbLoadMillisecondTime(r)
       nack.deliveryCount = rdbLoadLenBig(r)
-      if (!raxTryInsert(cg.pel, rawid, nack)) fail('Duplicated global PEL entry')
+      if (r.readError) corrupt(r, 2510, 'Stream PEL NACK loading failed.')
+      if (!raxTryInsert(cg.pel, rawid, nack))
+        corrupt(r, 2516, 'Duplicated global PEL entry loading stream consumer group')
     }
-    const consumers = rdbLoadLen(r)
-    for (let c = 0; c < consumers; c++) {
-      const cname = rdbLoadStr(r)
+    const consumers = rdbLoadLenOrNull(r)
+    if (consumers === null) corrupt(r, 2527, 'Stream consumers num loading failed.')
+    for (let c = 0n; c < consumers.len; c++) {
+      const cname =
+        rdbLoadStringOrNull(r)?.s ??
+        corrupt(r, 2534, 'Error reading the consumer name from Stream group.')
       const consumer = streamCreateConsumer(cg, cname, 0)
-      if (consumer === null) fail('Duplicate stream consumer detected.')
+      if (consumer === null) corrupt(r, 2543, 'Duplicate stream consumer detected.')
       consumer.seenTime = rdbLoadMillisecondTime(r)
-      const n = rdbLoadLen(r)
-      for (let i = 0; i < n; i++) {
-        const rawid = rioRead(r, 16)
+      if (r.readError) corrupt(r, 2549, 'Stream short read reading seen time.')
+      const n = rdbLoadLenOrNull(r)
+      if (n === null) corrupt(r, 2558, 'Stream consumer PEL num loading failed.')
+      for (let i = 0n; i < n.len; i++) {
+        const rawid =
+          rioReadOrNull(r, 16) ?? corrupt(r, 2566, 'Stream short read reading PEL streamID.')
         const nack = raxFind(cg.pel, rawid)
         if (nack === undefined || nack === null)
-          fail('Consumer entry not found in group global PEL')
+          corrupt(r, 2573, 'Consumer entry not found in group global PEL')
+        // A NACK has one owner (a check Debian's security patches added: see the file comment).
+        if (nack.consumer !== null)
+          corrupt(r, 2583, 'Stream consumer PEL entry already has a consumer assigned')
         nack.consumer = consumer
-        if (!raxTryInsert(consumer.pel, rawid, nack)) fail('Duplicated consumer PEL entry')
+        if (!raxTryInsert(consumer.pel, rawid, nack))
+          corrupt(r, 2592, 'Duplicated consumer PEL entry  loading a stream consumer group')
       }
     }
     // Deep sanitization refuses a group PEL entry no consumer owns. Without it Redis keeps
     // one, which later commands dereference; refused here in every mode (file comment).
     const it = raxStart(cg.pel)
     raxSeek(it, '^')
-    while (raxNext(it)) if (it.data?.consumer === null) fail('Stream CG PEL entry without consumer')
+    while (raxNext(it))
+      if (it.data?.consumer === null) corrupt(r, 2611, 'Stream CG PEL entry without consumer')
   }
   return { type: 'stream', stream: s }
+}
+
+/**
+ * moduleTypeNameByID: the 9-character type name packed in a module ID's top 54 bits, 6 bits
+ * a character.
+ */
+function moduleTypeNameByID(moduleid: bigint): string {
+  const cset = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+  let name = ''
+  let id = moduleid >> 10n
+  for (let j = 0; j < 9; j++) {
+    name = (cset[Number(id & 63n)] ?? '') + name
+    id >>= 6n
+  }
+  return name
 }
 
 /** rdbLoadObject's parsing half for one type; throws LoadError. */
@@ -553,41 +721,62 @@ function rdbLoadValue(
     case RDB_TYPE_LIST_QUICKLIST:
     case RDB_TYPE_LIST_QUICKLIST_2:
       return loadQuicklist(r, rdbtype)
+    case RDB_TYPE_HASH_ZIPMAP:
+      return loadZipmap(r)
     case RDB_TYPE_LIST_ZIPLIST: {
-      const zl = { buf: byteStringToBytes(rdbLoadStr(r)) }
-      if (zl.buf.length < 11 || ziplistValidate(zl).some((e) => !e.includes('stored as a string')))
-        fail('List ziplist integrity check failed.')
-      const elements = ziplistEntries(zl)
+      const elements =
+        ziplistConvertAndValidate(rdbLoadStr(r), false) ??
+        corrupt(r, 2189, 'List ziplist integrity check failed.')
       if (elements.length === 0) fail('empty key')
       return { type: 'listElements', elements }
     }
     case RDB_TYPE_SET_INTSET: {
       const blob = rdbLoadStr(r)
       countSanitization(r)
-      return { type: 'set', intset: intsetFromBlob(blob, deep) }
+      const is = intsetValidated(blob, deep) ?? corrupt(r, 2214, 'Intset integrity check failed.')
+      return { type: 'set', intset: is }
     }
     case RDB_TYPE_ZSET_ZIPLIST:
     case RDB_TYPE_HASH_ZIPLIST: {
-      const lp = ziplistToListpack(rdbLoadStr(r), true)
-      if (lpLength(lp) === 0) fail('empty key')
-      return { type: rdbtype === RDB_TYPE_ZSET_ZIPLIST ? 'zset' : 'hash', listpack: lp }
+      const zset = rdbtype === RDB_TYPE_ZSET_ZIPLIST
+      const entries =
+        ziplistConvertAndValidate(rdbLoadStr(r), true) ??
+        corrupt(r, zset ? 2229 : 2275, `${zset ? 'Zset' : 'Hash'} ziplist integrity check failed.`)
+      if (entries.length === 0) fail('empty key')
+      return { type: zset ? 'zset' : 'hash', listpack: listpackOf(entries) }
     }
     case RDB_TYPE_ZSET_LISTPACK:
     case RDB_TYPE_HASH_LISTPACK: {
+      const zset = rdbtype === RDB_TYPE_ZSET_LISTPACK
       const blob = rdbLoadStr(r)
       countSanitization(r)
-      const lp = lpValidateIntegrity(blob)
-      // An odd count or a repeated field is only refused by deep sanitization (as in Redis).
-      if (deep) lpPairsCheck(lp)
-      if (lpLength(lp) === 0) fail('empty key')
-      return { type: rdbtype === RDB_TYPE_ZSET_LISTPACK ? 'zset' : 'hash', listpack: lp }
+      const lp =
+        lpPairsValidated(blob, deep) ??
+        corrupt(r, zset ? 2255 : 2301, `${zset ? 'Zset' : 'Hash'} listpack integrity check failed.`)
+      const n = lpLength(lp)
+      if (n === 0) fail('empty key')
+      const max = zset ? srv.config.zsetMaxListpackEntries : srv.config.hashMaxListpackEntries
+      // Converted to a skiplist or dict: repeated fields would break Redis (file comment).
+      if (Math.floor(n / 2) > max && lpPairsHaveDups(lp)) {
+        if (!zset) refuseDupListpack(r, lp)
+        fail('zset listpack with dup elements')
+      }
+      return { type: zset ? 'zset' : 'hash', listpack: lp }
     }
     case RDB_TYPE_STREAM_LISTPACKS:
     case RDB_TYPE_STREAM_LISTPACKS_2:
       return loadStream(r, rdbtype)
-    default:
-      // Modules (none loaded) and zipmaps.
-      return fail('Unknown RDB encoding type')
+    default: {
+      // RDB_TYPE_MODULE and RDB_TYPE_MODULE_2: no module type is loaded.
+      const moduleid = rdbLoadLenBig(r)
+      if (r.readError) corrupt(r, 2622, 'Short read module id')
+      const name = moduleTypeNameByID(moduleid)
+      return corrupt(
+        r,
+        2636,
+        `The RDB file contains module data I can't load: no matching module type '${name}'`,
+      )
+    }
   }
 }
 
@@ -597,7 +786,7 @@ function rdbLoadValue(
  */
 export function rdbLoadPayload(srv: ServerState, payload: string): DecodedValue | null {
   const deep = deepSanitization(srv)
-  const r: RioReader = { p: payload, pos: 0, srv, deep }
+  const r: RioReader = { p: payload, pos: 0, srv, deep, readError: false }
   try {
     const type = rdbLoadByte(r)
     if (!rdbIsObjectType(type)) return null

@@ -84,6 +84,7 @@ import {
 import { discardTransaction, flagTransaction, multiSnapshot, traceQueueing } from './multi.ts'
 import { rdbBackgroundSaveDone, rdbSaveBackground, updateDictResizePolicy } from './rdb.ts'
 import { getLRUClock } from './keyspace/lru.ts'
+import { setServerLogSink, type ServerLogSink } from './serverLog.ts'
 import { BLOCKED, error, NIL, QUEUED, resp3Nulls, type Reply } from './reply.ts'
 import {
   applyClientMaxMemoryUsage,
@@ -735,6 +736,8 @@ export interface EngineServer extends RedisServer {
   setChangeListenPort(hook: ChangeListenPort | null): void
   /** How CONFIG SET bind moves the RESP host's listening socket (config.c applyBind). */
   setChangeBindAddr(hook: ChangeBindAddr | null): void
+  /** Where the server's log lines go (serverLog.ts): the RESP host's logfile. */
+  setServerLog(sink: ServerLogSink | null): void
   /**
    * The process's oom_score_adj (CONFIG SET oom-score-adj), applied at once as redis-server
    * does at startup; false when that failed.
@@ -1079,6 +1082,9 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
     },
     setConfigFile: (hook) => {
       setConfigFileHook(srv, hook)
+    },
+    setServerLog: (sink) => {
+      setServerLogSink(srv, sink)
     },
     hostQueryBuf: (id) => {
       const c = srv.clients.get(id)

@@ -17,7 +17,7 @@ import { ConfigFileError, loadServerConfig, serverOptions } from './configFile.t
 import type { EngineServer } from '../engine/server.ts'
 import { createConfigFileHost } from './configFileHost.ts'
 import { createOomScoreAdj } from './oomScoreAdj.ts'
-import { bindAddressHost, startRespServer, type RespServerHandle } from './server.ts'
+import { bindAddressHost, startRespServer, type LogMark, type RespServerHandle } from './server.ts'
 
 // appendonly is kept: INFO's aof_enabled and DEBUG LOADAOF read it.
 const IGNORED = new Set(['daemonize'])
@@ -127,7 +127,7 @@ export function loadConfiguredUsers(
  * server.c serverLog's line format: `pid:role day month year time.ms level message`, to the
  * logfile ('' = stdout), as the Tcl suite's start_server reads it.
  */
-function serverLogger(logfile: string): (msg: string, level?: '*' | '#') => void {
+function serverLogger(logfile: string): (msg: string, level?: LogMark, raw?: boolean) => void {
   const months = [
     'Jan',
     'Feb',
@@ -146,7 +146,12 @@ function serverLogger(logfile: string): (msg: string, level?: '*' | '#') => void
     if (logfile === '') process.stdout.write(text)
     else appendFileSync(logfile, text)
   }
-  const log = (msg: string, level: '*' | '#' = '*') => {
+  const log = (msg: string, level: LogMark = '*', raw = false) => {
+    // serverLogRaw with LL_RAW: the text alone.
+    if (raw) {
+      write(msg)
+      return
+    }
     const d = new Date()
     const p2 = (n: number) => String(n).padStart(2, '0')
     const time =
@@ -205,7 +210,7 @@ async function main(): Promise<void> {
       host: args.host,
       seed: args.seed,
       enableDebugCommand: args.enableDebugCommand,
-      log: (message) => log(message, '#'),
+      log: (message, level, raw) => log(message, level ?? '#', raw),
       shutdown: () => {
         shutdown(null)
       },

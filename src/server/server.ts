@@ -27,6 +27,7 @@ import type { TraceLevel } from '../engine/events.ts'
 import { SHUTDOWN_NOT_MODELLED } from '../engine/commands/standalone.ts'
 import { PROTO_REPLY_CHUNK_BYTES, type ClientIoProbe } from '../engine/commands/connection.ts'
 import type { ChangeBindAddr, ChangeListenPort } from '../engine/config.ts'
+import type { LogLevel, ServerLogSink } from '../engine/serverLog.ts'
 import type { QueryBuf } from '../engine/querybuf.ts'
 import { BLOCKED, error, type Reply } from '../engine/reply.ts'
 import {
@@ -66,14 +67,28 @@ export interface RespServerOptions {
   readonly engine?: RedisServer
   /** How often cron() is called, in ms; default 10 (enough for hz up to 100). */
   readonly cronIntervalMs?: number
-  /** Where warnings go (serverLog LL_WARNING); default console.error. */
-  readonly log?: (message: string) => void
+  /**
+   * Where log lines go: the host's own warnings (level '#') and the engine's serverLog lines
+   * with their level mark (`.-*#`, debug to warning), or `raw` text to write as it is;
+   * default console.error.
+   */
+  readonly log?: (message: string, level?: LogMark, raw?: boolean) => void
   /**
    * What a SHUTDOWN the engine accepted does (db.c shutdownCommand → prepareForShutdown):
    * the host stops the server (`npm run serve` exits, src/server/main.ts); the client gets no
    * reply. Without it, SHUTDOWN answers an error that says how to stop the host.
    */
   readonly shutdown?: () => void
+}
+
+/** serverLogRaw's mark for each level: `.` debug, `-` verbose, `*` notice, `#` warning. */
+export type LogMark = '.' | '-' | '*' | '#'
+
+const LOG_MARKS: Readonly<Record<LogLevel, LogMark>> = {
+  debug: '.',
+  verbose: '-',
+  notice: '*',
+  warning: '#',
 }
 
 export interface RespServerHandle {
@@ -107,6 +122,8 @@ interface EngineHooks {
   setChangeListenPort?(hook: ChangeListenPort | null): void
   /** How CONFIG SET bind moves it. */
   setChangeBindAddr?(hook: ChangeBindAddr | null): void
+  /** Where the engine's serverLog lines go. */
+  setServerLog?(sink: ServerLogSink | null): void
   /** The client's replies not written yet; the log line when it is to be closed for them. */
   outputPending?(client: ClientId, bytes: number, onePiece?: boolean): string | null
   /** clientsCron's look at the limits of a client with replies unwritten. */
@@ -247,6 +264,12 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
   const readHook = (engine as RedisServer & EngineHooks).readProcessed
   const toCloseHook = (engine as RedisServer & EngineHooks).takeClientsToClose
   const log = opts.log ?? ((message: string) => console.error(message))
+  // The engine's own lines only go to a log the host asked for (tests stay quiet).
+  const hostLog = opts.log
+  if (hostLog !== undefined)
+    (engine as RedisServer & EngineHooks).setServerLog?.((level, text, raw) => {
+      hostLog(text, LOG_MARKS[level], raw)
+    })
   // Connections whose replies Node has not all written (reportPending).
   const backlogged = new Set<Connection>()
   // One of each serves every connection: a read is parsed, run and answered before the next.

@@ -999,6 +999,74 @@ function emitDeletedRun(
 
 // --- Validation ---
 
+/** Bytes of the encoding and length fields of an entry starting with `b` (0: not an encoding). */
+function lpCurrentEncodedSizeBytes(b: number): number {
+  if ((b & 0xf0) === LP_ENCODING_12BIT_STR) return 2
+  if (b === LP_ENCODING_32BIT_STR) return 5
+  const int = b === LP_ENCODING_16BIT_INT || b === LP_ENCODING_24BIT_INT
+  const wide = b === LP_ENCODING_32BIT_INT || b === LP_ENCODING_64BIT_INT
+  // 7-bit uint, 6-bit string, 13-bit int, the 16/24/32/64-bit ints and EOF: one byte.
+  return b < 0xe0 || int || wide || b === LP_EOF ? 1 : 0
+}
+
+/**
+ * Checks the entry at `p` of a listpack of `lpbytes` bytes in `buf` and steps over it —
+ * lpValidateNext. Returns the next entry's offset, null when `p` is the EOF byte, or false
+ * when the entry is invalid: its header or body reaches outside the listpack, or its backlen
+ * does not match its size. Safe on any bytes (nothing is read before it is known in range).
+ */
+export function lpValidateNext(buf: Uint8Array, p: number, lpbytes: number): number | null | false {
+  const outOfRange = (q: number) => q < LP_HDR_SIZE || q > lpbytes - 1
+  if (outOfRange(p)) return false
+  const b = buf[p] ?? 0
+  if (b === LP_EOF) return null
+  const lenbytes = lpCurrentEncodedSizeBytes(b)
+  if (lenbytes === 0) return false
+  if (outOfRange(p + lenbytes)) return false
+  // lpCurrentEncodedSizeUnsafe is a uint32_t in Redis: a 32-bit string length near 2^32 wraps.
+  let entrylen = lpCurrentEncodedSizeUnsafe(buf, p) % 2 ** 32
+  const encodedBacklen = lpEncodeBacklen(null, 0, entrylen)
+  entrylen += encodedBacklen
+  if (outOfRange(p + entrylen)) return false
+  const next = p + entrylen
+  // The backlen at the end must match the size read at the start.
+  const prevlen = lpDecodeBacklen(buf, next - 1)
+  if (prevlen + encodedBacklen !== entrylen) return false
+  return next
+}
+
+/**
+ * Whether `size` bytes in `buf` are a valid listpack — lpValidateIntegrity. Always the
+ * header: the total bytes equal `size` and the last byte is EOF. With `deep`, every entry
+ * too (lpValidateNext), the walk must end at the EOF byte, and the header count must match
+ * (unless 65535); `entryCb(p, numele)` may refuse an entry, after it was validated.
+ */
+export function lpValidateIntegrity(
+  buf: Uint8Array,
+  size: number,
+  deep: boolean,
+  entryCb?: (p: number, numele: number) => boolean,
+): boolean {
+  if (size < LP_HDR_SIZE + 1) return false
+  const bytes = getTotalBytes(buf)
+  if (bytes !== size) return false
+  if (buf[size - 1] !== LP_EOF) return false
+  if (!deep) return true
+  let count = 0
+  const numele = getNumElements(buf)
+  let p: number | null = LP_HDR_SIZE
+  while (p !== null && buf[p] !== LP_EOF) {
+    const prev: number = p
+    const next = lpValidateNext(buf, p, bytes)
+    if (next === false) return false
+    p = next
+    if (entryCb !== undefined && !entryCb(prev, numele)) return false
+    count++
+  }
+  if (p !== size - 1) return false
+  return numele === LP_HDR_NUMELE_UNKNOWN || numele === count
+}
+
 /**
  * Broken invariants, modelled on lpValidateIntegrity (deep) plus our canonical-encoding rules:
  * the header's total bytes fits the buffer and the last byte is EOF; every entry has a known

@@ -582,6 +582,81 @@ export function ziplistDeleteRange(
 
 // --- Validation ---
 
+/** zipEncodingLenSize: bytes of the encoding field, 0 for an invalid encoding byte. */
+function zipEncodingLenSize(b: number): number {
+  if (b < ZIP_STR_MASK) {
+    const enc = b & ZIP_STR_MASK
+    return enc === ZIP_STR_06B ? 1 : enc === ZIP_STR_14B ? 2 : enc === ZIP_STR_32B ? 5 : 0
+  }
+  return zipIntSize(b) > 0 || (b >= ZIP_INT_IMM_MIN && b <= ZIP_INT_IMM_MAX) ? 1 : 0
+}
+
+/**
+ * Decodes the entry at `p` of a ziplist of `zlbytes` bytes only if it lies inside it —
+ * zipEntrySafe: null when its prevlen or encoding field, its data or (with
+ * `validatePrevlen`) the previous entry its prevlen points at reach outside the entries, or
+ * its encoding byte is invalid. Safe on any bytes.
+ */
+export function zipEntrySafe(
+  zl: Ziplist,
+  zlbytes: number,
+  p: number,
+  validatePrevlen: boolean,
+): ZlEntry | null {
+  const zlfirst = ZIPLIST_HEADER_SIZE
+  const zllast = zlbytes - ZIPLIST_END_SIZE
+  const outOfRange = (q: number) => q < zlfirst || q > zllast
+  if (outOfRange(p)) return null
+  const prevrawlensize = (zl.buf[p] ?? 0) < ZIP_BIG_PREVLEN ? 1 : 5
+  if (outOfRange(p + prevrawlensize)) return null
+  const lensize = zipEncodingLenSize(zl.buf[p + prevrawlensize] ?? 0)
+  if (lensize === 0 || outOfRange(p + prevrawlensize + lensize)) return null
+  // Both headers are inside: the in-range decoder applies.
+  const e = zipEntry(zl, p)
+  if (e === null) return null
+  if (outOfRange(p + e.headersize + e.len)) return null
+  if (validatePrevlen && outOfRange(p - e.prevrawlen)) return null
+  return e
+}
+
+/**
+ * Whether `size` bytes are a valid ziplist — ziplistValidateIntegrity. Always the header:
+ * zlbytes equals `size`, the last byte is the end marker, zltail is inside. With `deep`, every
+ * entry (zipEntrySafe), each prevlen equal to the previous entry's size, the walk ending at
+ * the end marker, zltail at the last entry and zllen right (unless 65535); `entryCb(p,
+ * zllen)` may refuse an entry. Unlike ziplistValidate it checks nothing else (a 5-byte
+ * prevlen holding a small length, or an integer stored as a string, are valid here).
+ */
+export function ziplistValidateIntegrity(
+  zl: Ziplist,
+  size: number,
+  deep: boolean,
+  entryCb?: (p: number, headerCount: number) => boolean,
+): boolean {
+  if (size < ZIPLIST_HEADER_SIZE + ZIPLIST_END_SIZE || zl.buf.length < size) return false
+  if (u32(zl.buf, 0) !== size) return false
+  if (zl.buf[size - ZIPLIST_END_SIZE] !== ZIP_END) return false
+  if (tailOffset(zl) > size - ZIPLIST_END_SIZE) return false
+  if (!deep) return true
+  let count = 0
+  const headerCount = lengthField(zl)
+  let p = ZIPLIST_HEADER_SIZE
+  let prev = -1
+  let prevRawSize = 0
+  while (zl.buf[p] !== ZIP_END) {
+    const e = zipEntrySafe(zl, size, p, true)
+    if (e === null || e.prevrawlen !== prevRawSize) return false
+    if (entryCb !== undefined && !entryCb(p, headerCount)) return false
+    prevRawSize = e.headersize + e.len
+    prev = p
+    p += prevRawSize
+    count++
+  }
+  if (p !== size - ZIPLIST_END_SIZE) return false
+  if (prev !== -1 && prev !== tailOffset(zl)) return false
+  return headerCount === UINT16_MAX || count === headerCount
+}
+
 /**
  * Broken invariants, after ziplistValidateIntegrity (deep): zlbytes equals the buffer, the
  * end byte is last, every entry decodes and lies inside, each prevlen equals the previous

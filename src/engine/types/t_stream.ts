@@ -45,6 +45,8 @@ import { createObject, type ContainerObject } from './object.ts'
 import type { KeyName, StreamGroupCause, StreamGroupView } from '../events.ts'
 import { jemallocSizeClass } from '../structures/jemalloc.ts'
 import {
+  LP_EOF,
+  LP_HDR_SIZE,
   LP_SILENT,
   lpAppend,
   lpAppendInteger,
@@ -60,6 +62,8 @@ import {
   lpToBytes,
   lpFromBytes,
   lpValidate,
+  lpValidateIntegrity,
+  lpValidateNext,
   type Listpack,
 } from '../structures/listpack.ts'
 import {
@@ -1139,6 +1143,63 @@ function streamAllocSizeOf(s: Stream): number {
     }
   }
   return bytes
+}
+
+/**
+ * Whether `bytes` are a valid stream node listpack — streamValidateListpackIntegrity. Always
+ * the listpack header; with `deep`, every entry (lpValidateNext, walked as it is read) and
+ * the stream layout: the master entry (count, deleted, fields, their names, a 0), then, for
+ * count + deleted entries, flags, the ID deltas, the fields unless SAMEFIELDS, the values and
+ * an lp-count equal to what the entry spans, with nothing after the last one.
+ */
+export function streamValidateListpackIntegrity(bytes: Uint8Array, deep: boolean): boolean {
+  const size = bytes.length
+  if (!lpValidateIntegrity(bytes, size, false)) return false
+  if (!deep) return true
+  const lp = lpFromBytes(bytes)
+  // Each step: the entry `p` was validated by the walk that moved `next` past it.
+  let p: number | null = bytes[LP_HDR_SIZE] === LP_EOF ? null : LP_HDR_SIZE
+  let next: number | null | false = p === null ? false : lpValidateNext(bytes, p, size)
+  const step = (): boolean => {
+    p = next === false ? null : next
+    next = p === null ? false : lpValidateNext(bytes, p, size)
+    return next !== false
+  }
+  // lpGetIntegerIfValid: an integer entry, or a string string2ll accepts.
+  const int = (): bigint | null => {
+    if (p === null) return null
+    const v = lpGetValue(lp, p)
+    return typeof v === 'bigint' ? v : string2ll(v)
+  }
+  if (next === false || p === null) return false
+  let entryCount = int()
+  if (entryCount === null || !step()) return false
+  const deletedCount = int()
+  if (deletedCount === null || !step()) return false
+  const masterFields = int()
+  if (masterFields === null || !step()) return false
+  for (let j = 0n; j < masterFields; j++) if (!step()) return false
+  if (int() !== 0n || !step()) return false
+  entryCount = BigInt.asIntN(64, entryCount + deletedCount)
+  while (entryCount-- !== 0n) {
+    if (p === null) return false
+    let fields = masterFields
+    let extraFields = 3n
+    const flags = int()
+    if (flags === null || !step()) return false
+    if (int() === null || !step()) return false
+    if (int() === null || !step()) return false
+    if ((flags & BigInt(STREAM_ITEM_FLAG_SAMEFIELDS)) === 0n) {
+      const own = int()
+      if (own === null || !step()) return false
+      fields = own
+      for (let j = 0n; j < fields; j++) if (!step()) return false
+      extraFields += fields + 1n
+    }
+    for (let j = 0n; j < fields; j++) if (!step()) return false
+    if (int() !== BigInt.asIntN(64, fields + extraFields) || !step()) return false
+  }
+  return next === null
 }
 
 /** Self-check: rax, listpacks, master entry counters, entry order, length and IDs. */

@@ -82,7 +82,7 @@ import {
   type ZRangeSpec,
   type Zskiplist,
 } from '../structures/skiplist.ts'
-import { d2string, parseDouble } from '../util/numbers.ts'
+import { d2string, parseDouble, strtodPrefix } from '../util/numbers.ts'
 import { lpRandomPair, setObjectEncoding, valueDictRef, type ValueRef } from './container.ts'
 import { createObject, type ContainerObject } from './object.ts'
 
@@ -141,7 +141,8 @@ export function createZsetListpackObject(srv: ServerState): ZsetObject {
 export function zzlGetScore(lp: Listpack, sptr: number): number {
   const v = lpGetValue(lp, sptr)
   if (typeof v === 'bigint') return Number(v)
-  return parseDouble(v) ?? Number(v.slice(0, 127))
+  // zzlStrtod: strtod over at most 127 bytes of the text.
+  return parseDouble(v) ?? strtodPrefix(v.slice(0, 127))
 }
 
 /** zzlLength: member count. */
@@ -552,7 +553,7 @@ export function zsetTypeRandomElement(
 ): readonly [string, number] {
   if (o.encoding === 'listpack') {
     const [m, s] = lpRandomPair(ctx, o.ptr, size)
-    return [m, parseDouble(s) ?? Number(s)]
+    return [m, parseDouble(s) ?? strtodPrefix(s.slice(0, 127))]
   }
   const de = dictGetFairRandomKey(ctx, o.ptr.dict)
   if (de === NO_ENTRY) throw new Error('zsetTypeRandomElement on an empty zset')

@@ -377,6 +377,32 @@ export function parseDouble(s: string): number | null {
   return p.neg ? -v : v
 }
 
+/**
+ * strtod over the C string `s` with the end pointer ignored: the number in its longest
+ * prefix after leading whitespace (decimal, hex, inf/infinity, nan), 0 when there is none,
+ * ±Infinity on overflow and 0 on underflow (what Redis's zzlStrtod reads from a listpack
+ * score that is not a canonical number).
+ */
+export function strtodPrefix(s: string): number {
+  const nul = s.indexOf('\0')
+  const text = (nul < 0 ? s : s.slice(0, nul)).replace(/^[ \t\n\v\f\r]+/, '')
+  const special = /^([+-]?)(?:(infinity|inf)|(nan)(?:\([0-9A-Za-z_]*\))?)/i.exec(text)
+  if (special !== null) {
+    if (special[3] !== undefined) return NaN
+    return special[1] === '-' ? -Infinity : Infinity
+  }
+  const m = HEX_PREFIX_RE.exec(text) ?? DECIMAL_PREFIX_RE.exec(text)
+  if (m === null) return 0
+  const p = parseCFloat(m[0], IEEE_DOUBLE)
+  const neg = m[0].startsWith('-')
+  if (p === 'overflow') return neg ? -Infinity : Infinity
+  if (p === 'underflow' || p === 'invalid') return neg ? -0 : 0
+  if (p.kind === 'nan') return NaN
+  if (p.kind === 'inf') return p.neg ? -Infinity : Infinity
+  const v = Number(p.m) * 2 ** p.e
+  return p.neg ? -v : v
+}
+
 /** DBL_MIN: the smallest normal double. */
 const DBL_MIN = 2.2250738585072014e-308
 

@@ -179,3 +179,62 @@ describe('RESTORE', () => {
     expect(t.exec('xpending', 'y', 'g')).toEqual(t.exec('xpending', 'x', 'g'))
   })
 })
+
+// Lines and replies read from redis-server 7.0.15 (Debian 7.0.15-1~deb12u10) with loglevel
+// verbose; the payloads are from Redis's tests/integration/corrupt-dump.tcl.
+describe('RESTORE of corrupt payloads (rdbReportError in RESTORE context)', () => {
+  const logged = (t: TestEngine): string[] => {
+    const lines: string[] = []
+    t.server.setServerLog((level, line) => lines.push(`${level} ${line}`))
+    return lines
+  }
+
+  it('answers Bad data format for a ziplist entry header reaching outside, and logs why', () => {
+    const t = createTestEngine()
+    const lines = logged(t)
+    t.exec('config', 'set', 'loglevel', 'verbose')
+    t.exec('debug', 'set-skip-checksum-validation', '1')
+    const payload =
+      '\x0D\x19\x19\x00\x00\x00\x16\x00\x00\x00\x06\x00\x00\xF1\x02\xF1\x02\xF2\x02\x02\x5F' +
+      '\x31\x04\x99\x02\xF3\xFF\x09\x00\xC5\xB8\x10\xC0\x8A\xF9\x16\xDF'
+    expect(t.exec('restore', 'key', '0', payload)).toEqual(r.err('ERR Bad data format'))
+    expect(lines).toEqual([
+      'verbose Internal error in RDB reading offset 0, function at rdb.c:2275 -> Hash ziplist integrity check failed.',
+    ])
+    // At the default loglevel (notice) the VERBOSE line is dropped.
+    t.exec('config', 'set', 'loglevel', 'notice')
+    expect(t.exec('restore', 'key', '0', payload)).toEqual(r.err('ERR Bad data format'))
+    expect(lines).toHaveLength(1)
+  })
+
+  it('reports the first failure of a stream where rdb.c does, with its details', () => {
+    const t = createTestEngine()
+    const lines = logged(t)
+    t.exec('config', 'set', 'loglevel', 'verbose')
+    // A group with two consumers named "name" (checksum right: no skip needed).
+    const payload =
+      '\x0F\x00\x00\x00\x00\x01\x07\x6D\x79\x67\x72\x6F\x75\x70\x00\x00\x00\x02\x04' +
+      '\x6E\x61\x6D\x65\x2A\x4C\xAA\x9A\x7D\x01\x00\x00\x00\x04\x6E\x61\x6D\x65\x2B' +
+      '\x4C\xAA\x9A\x7D\x01\x00\x00\x00\x0A\x00\xCC\xED\x8C\xA7\x62\xEE\xC7\xC8'
+    expect(t.exec('restore', 'key', '0', payload)).toEqual(r.err('ERR Bad data format'))
+    expect(lines).toEqual([
+      'verbose Internal error in RDB reading offset 0, function at rdb.c:2543 -> Duplicate stream consumer detected.',
+    ])
+  })
+
+  it('refuses a hash listpack with repeated fields that must become a dict, logging its bytes', () => {
+    const t = createTestEngine()
+    const lines = logged(t)
+    t.exec('config', 'set', 'hash-max-listpack-entries', '1')
+    t.exec('debug', 'set-skip-checksum-validation', '1')
+    const lp =
+      '\x17\x00\x00\x00\x04\x00\x82\x61\x00\x03\x82\x62\x00\x03\x82\x61\x00\x03\x82\x64\x00\x03\xff'
+    const payload = `\x10\x17${lp}\x0a\x00\xc0\xcf\xa6\x87\xe5\xa7\xc5\xbe`
+    expect(t.exec('restore', '_hash', '0', payload)).toEqual(r.err('ERR Bad data format'))
+    const hex = [...lp].map((c) => c.charCodeAt(0).toString(16).padStart(2, '0')).join('')
+    expect(lines).toEqual([
+      'warning listpack with dup elements dump (hexdump of 23 bytes):',
+      `warning ${hex}\n`,
+    ])
+  })
+})
