@@ -13,6 +13,7 @@
 import { registerContainerOverlay } from './inspect.ts'
 import { decodeGeohash, geohashCellAtStep } from './structures/geohash.ts'
 import { zsetEntries, type ZsetObject } from './types/t_zset.ts'
+import { keepingErrno } from './util/errno.ts'
 
 export interface GeoPointView {
   readonly member: string
@@ -67,7 +68,8 @@ export function looksLikeGeoSet(entries: readonly (readonly [string, number])[])
  */
 function forEachZsetEntry(zobj: ZsetObject, fn: (member: string, score: number) => boolean): void {
   if (zobj.encoding === 'listpack') {
-    for (const [m, sc] of zsetEntries(zobj)) if (!fn(m, sc)) return
+    // Reading scores back may set errno (zzlStrtod); Redis makes no such walk.
+    for (const [m, sc] of keepingErrno(() => zsetEntries(zobj))) if (!fn(m, sc)) return
     return
   }
   for (

@@ -103,6 +103,7 @@ import {
   zzlFirstInLexRange,
   zzlFirstInRange,
   zzlGetScore,
+  zzlStrtod,
   zzlLast,
   zzlLastInLexRange,
   zzlLastInRange,
@@ -1197,11 +1198,6 @@ function zmpopCommand(c: CommandCall): Reply {
 const ZRANDMEMBER_SUB_STRATEGY_MUL = 3
 const ZRANDMEMBER_RANDOM_SAMPLE_LIMIT = 1000
 
-/** Parses a listpack score text for a reply (zzlStrtod). */
-function lpScore(s: string): number {
-  return parseDouble(s) ?? Number(s)
-}
-
 /** zrandmemberWithCountCommand: Redis's four cases. */
 function zrandmemberWithCount(c: CommandCall, l: bigint, withscores: boolean): Reply {
   const key = c.argv[1] ?? ''
@@ -1238,7 +1234,8 @@ function zrandmemberWithCount(c: CommandCall, l: bigint, withscores: boolean): R
       while (count > 0) {
         const sample = Math.min(count, limit)
         count -= sample
-        for (const [m, s] of lpRandomPairs(ctx, zobj.ptr, sample)) pushPick(m, lpScore(s))
+        for (const [m, s] of lpRandomPairs(ctx, zobj.ptr, sample))
+          pushPick(m, withscores ? zzlStrtod(s) : 0)
         // zrandmemberReplyWithListpack adds a whole sample before the check.
         if (randomPicksStopped(picks)) break
       }
@@ -1266,7 +1263,8 @@ function zrandmemberWithCount(c: CommandCall, l: bigint, withscores: boolean): R
     return array(out)
   }
   if (zobj.encoding === 'listpack') {
-    for (const [m, s] of lpRandomPairsUnique(ctx, zobj.ptr, count)) push(m, lpScore(s))
+    for (const [m, s] of lpRandomPairsUnique(ctx, zobj.ptr, count))
+      push(m, withscores ? zzlStrtod(s) : 0)
     return array(out)
   }
   const quiet = silentContext(ctx)

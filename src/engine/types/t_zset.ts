@@ -82,7 +82,8 @@ import {
   type ZRangeSpec,
   type Zskiplist,
 } from '../structures/skiplist.ts'
-import { d2string, parseDouble, strtodPrefix } from '../util/numbers.ts'
+import { ERANGE, libc } from '../util/errno.ts'
+import { d2string, DBL_MIN, parseDouble, strtodPrefix } from '../util/numbers.ts'
 import { lpRandomPair, setObjectEncoding, valueDictRef, type ValueRef } from './container.ts'
 import { createObject, type ContainerObject } from './object.ts'
 
@@ -137,12 +138,26 @@ export function createZsetListpackObject(srv: ServerState): ZsetObject {
 
 // --- Listpack encoding (zzl*) ---
 
-/** zzlStrtod / zzlGetScore: the score at `sptr` (integer entries convert to double). */
+/**
+ * zzlGetScore: the score at `sptr` (integer entries convert to double). A text score is read
+ * back with zzlStrtod, a bare strtod that leaves errno alone unless it fails: the %.17g text
+ * of a subnormal score (ZADD z 1e-320 m stores "9.9998886718268301e-321") sets ERANGE again
+ * on every read, which a later numeric SORT sees (util/errno.ts).
+ */
 export function zzlGetScore(lp: Listpack, sptr: number): number {
   const v = lpGetValue(lp, sptr)
   if (typeof v === 'bigint') return Number(v)
-  // zzlStrtod: strtod over at most 127 bytes of the text.
-  return parseDouble(v) ?? strtodPrefix(v.slice(0, 127))
+  return zzlStrtod(v)
+}
+
+/**
+ * zzlStrtod: strtod over at most 127 bytes of a listpack score's text, ERANGE left in errno
+ * for a subnormal.
+ */
+export function zzlStrtod(v: string): number {
+  const d = parseDouble(v) ?? strtodPrefix(v.slice(0, 127))
+  if (d !== 0 && Math.abs(d) < DBL_MIN) libc.errno = ERANGE
+  return d
 }
 
 /** zzlLength: member count. */

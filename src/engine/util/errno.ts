@@ -14,7 +14,8 @@
  *   too large to be stored".
  *
  * The writers modelled are those a command stream reaches: string2d and string2ld (reset,
- * then strtod/strtold's ERANGE), strtod without a reset (zslParseRange, SORT), SCAN cursors
+ * then strtod/strtold's ERANGE), strtod without a reset (zslParseRange, SORT, zzlStrtod reading
+ * a subnormal listpack score back), SCAN cursors
  * and memory sizes (reset, then strtoul's ERANGE), stream IDs (string2ull), streamAppendItem
  * (EDOM), rax iterators at their end and rax inserts of an existing key (0), and a new
  * connection (accept loops until EAGAIN). Not modelled: file and socket errors (DEBUG

@@ -404,7 +404,7 @@ export function strtodPrefix(s: string): number {
 }
 
 /** DBL_MIN: the smallest normal double. */
-const DBL_MIN = 2.2250738585072014e-308
+export const DBL_MIN = 2.2250738585072014e-308
 
 const DECIMAL_PREFIX_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/
 const HEX_PREFIX_RE = /^[+-]?0[xX](?:[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)(?:[pP][+-]?\d+)?/

@@ -103,6 +103,23 @@ describe('SORT', () => {
     libc.errno = 0
   })
 
+  it('fails a numeric SORT after a subnormal listpack score is read back (zzlStrtod)', () => {
+    const t = createTypeHarness()
+    t.exec('SADD', 's', '3', '1', '2')
+    t.exec('ZADD', 'z', '1e-320', 'a')
+    const err = r.err("ERR One or more scores can't be converted into double")
+    // ZADD's string2d clears errno; inserting after "9.9998886718268301e-321" reads it back.
+    t.exec('ZADD', 'z', '1', 'b')
+    expect(t.exec('SORT', 's')).toEqual(err)
+    t.exec('ZADD', 'ok', '1', 'x')
+    expect(t.exec('SORT', 's')).toEqual(r.bulks('1', '2', '3'))
+    t.exec('ZSCORE', 'z', 'a')
+    expect(t.exec('SORT', 's')).toEqual(err)
+    // SORT converts the listpack zset first, reading every score.
+    expect(t.exec('SORT', 'z')).toEqual(err)
+    libc.errno = 0
+  })
+
   test.prop([fc.array(fc.integer({ min: -1000, max: 1000 }), { maxLength: 40 })])(
     'SORT of integers is the numeric order; ALPHA is the byte order; DESC reverses both',
     (xs) => {
