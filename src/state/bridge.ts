@@ -128,6 +128,32 @@ export function connectBridge(
    * may then evict a client) is in the session: from then on nothing is pipelined.
    */
   let unsafe = false
+  /**
+   * Whether the last exec was not pipelined (it may have closed its connection: QUIT, CLIENT
+   * KILL ...). The next one is not sent ahead either: it must see the answer first, so that a
+   * line the closed connection refused makes the one after it reconnect (connected), as when
+   * the lines are typed one by one.
+   */
+  let lastExecWaited = false
+  /**
+   * Clients a reconnect replaced, with the client that took each one's place: the lines of a
+   * pasted block are entered for the tab's client at the time of the paste, and those after a
+   * QUIT must follow the tab to its new connection.
+   */
+  const replacedBy = new Map<ClientId, ClientId>()
+
+  /** The client now in the place of `id` (itself unless a reconnect replaced it). */
+  function currentClient(id: ClientId): ClientId {
+    let c = id
+    for (let next = replacedBy.get(c); next !== undefined; next = replacedBy.get(c)) c = next
+    return c
+  }
+
+  /** `r` addressed to the client now in the place of the one it was entered for. */
+  function onCurrentClient(r: EngineRequest): EngineRequest {
+    if (!('client' in r) || !replacedBy.has(r.client)) return r
+    return { ...r, client: currentClient(r.client) }
+  }
 
   function piped(apply: () => Promise<void> | void): void {
     pipe = pipe.then(apply).catch((err: unknown) => {
@@ -138,7 +164,7 @@ export function connectBridge(
   /** Whether a request may go ahead of the answers of the lines before it. */
   function pipelinable(r: EngineRequest): boolean {
     if (r.kind === 'echo' || r.kind === 'output') return true
-    if (r.kind !== 'exec' || unsafe) return false
+    if (r.kind !== 'exec' || unsafe || lastExecWaited) return false
     const tab = st().tabs.find((t) => t.id === r.client)
     if (tab === undefined || tab.offline === true || tab.waiting !== undefined) return false
     return !BARRIER_COMMANDS.has((r.argv[0] ?? '').toLowerCase())
@@ -208,7 +234,8 @@ export function connectBridge(
     }, 0)
   }
 
-  async function handle(r: EngineRequest): Promise<void> {
+  async function handle(entered: EngineRequest): Promise<void> {
+    const r = onCurrentClient(entered)
     if (holdIfWaiting(r)) {
       heldChanged()
       return
@@ -216,6 +243,7 @@ export function connectBridge(
     if (pipelinable(r)) {
       if (r.kind === 'exec') {
         st().busyChanged(++execsInFlight)
+        lastExecWaited = false
         const answer = client.exec(r.argv, r.client, progressOf(r.argv, r.client)).then(
           (trace) => ({ trace }),
           (err: unknown) => ({ err }),
@@ -227,8 +255,12 @@ export function connectBridge(
       return
     }
     await pipe
-    if (r.kind === 'exec' && endsPipelining(r.argv)) unsafe = true
-    await perform(r)
+    if (r.kind === 'exec') {
+      if (endsPipelining(r.argv)) unsafe = true
+      lastExecWaited = true
+    }
+    // A reconnect may have happened while the pipe drained.
+    await perform(onCurrentClient(r))
   }
 
   /** Reports a long command's progress (the console's progress line). */
@@ -322,6 +354,7 @@ export function connectBridge(
   async function connected(id: ClientId): Promise<ClientId> {
     if (st().tabs.find((t) => t.id === id)?.offline !== true) return id
     const connect = await client.reconnect(id)
+    replacedBy.set(connect.replaces, connect.connected)
     st().clientReconnected(connect)
     return connect.connected
   }
@@ -364,6 +397,8 @@ export function connectBridge(
   /** Replays a saved session with traces, then rebuilds the console tabs from them. */
   async function restore(saved: SavedSession): Promise<void> {
     viewCache.clear()
+    // A new session numbers its clients anew.
+    replacedBy.clear()
     unsafe =
       Object.keys(saved.session.config).some((k) => k.toLowerCase() === 'maxmemory-clients') ||
       saved.log.some((e) => e.t === 'exec' && endsPipelining(e.argv))

@@ -89,11 +89,16 @@ describe('a pasted block', { timeout: 30_000 }, () => {
   it('shows the same lines, items and log as the lines run one by one', async () => {
     const pasted = await createHarness({ factory: createServer })
     const reference = await createHarness({ factory: createServer })
-    // QUIT last: the lines of a block after a reconnect go to the closed client's id (a
-    // pasted block is entered for the tab's client at the time of the paste), as before.
+    // QUIT in the middle: the next line meets the closed connection and says so, the one
+    // after it reconnects, and the rest of the block runs on the new client.
     const lines = [
       ...MIXED,
-      ...Array.from({ length: 100 }, (_, i) => `SET k:${String(i)} ${String(i)}`),
+      ...Array.from({ length: 50 }, (_, i) => `SET k:${String(i)} ${String(i)}`),
+      'QUIT',
+      'GET k:1',
+      'INCR counter',
+      'CLIENT ID',
+      ...Array.from({ length: 50 }, (_, i) => `GET k:${String(i)}`),
       'QUIT',
     ]
     paste(pasted, lines)
@@ -106,6 +111,20 @@ describe('a pasted block', { timeout: 30_000 }, () => {
     expect(got.console).toContain(
       '(error) WRONGTYPE Operation against a key holding the wrong kind of value',
     )
+    // Nothing after the first QUIT was lost: one line refused, then the rest ran.
+    const quit = got.console.indexOf('> QUIT')
+    expect(got.console.slice(quit, quit + 9)).toEqual([
+      '> QUIT',
+      'OK',
+      '> GET k:1',
+      'Error: Server closed the connection',
+      'console.connectionClosed',
+      '> INCR counter',
+      '(integer) 3',
+      '> CLIENT ID',
+      `(integer) ${String(pasted.tab())}`,
+    ])
+    expect(got.console.at(-3)).toBe('"49"')
     pasted.dispose()
     reference.dispose()
   })
