@@ -128,6 +128,8 @@ export function connectBridge(
    * may then evict a client) is in the session: from then on nothing is pipelined.
    */
   let unsafe = false
+  /** Pipelined execs whose answers have not been applied yet. */
+  let pipedExecs = 0
   /**
    * Whether the last exec was not pipelined (it may have closed its connection: QUIT, CLIENT
    * KILL ...). The next one is not sent ahead either: it must see the answer first, so that a
@@ -243,13 +245,16 @@ export function connectBridge(
     if (pipelinable(r)) {
       if (r.kind === 'exec') {
         st().busyChanged(++execsInFlight)
+        pipedExecs++
         lastExecWaited = false
         const answer = client.exec(r.argv, r.client, progressOf(r.argv, r.client)).then(
           (trace) => ({ trace }),
           (err: unknown) => ({ err }),
         )
         piped(async () => {
-          settleExec(r.client, await answer)
+          const settled = await answer
+          pipedExecs--
+          settleExec(r.client, settled)
         })
       } else piped(() => perform(r))
       return
@@ -261,6 +266,17 @@ export function connectBridge(
     }
     // A reconnect may have happened while the pipe drained.
     await perform(onCurrentClient(r))
+  }
+
+  /**
+   * Ctrl+C: cancels the long command or replay that is running, never a quick line of a
+   * pasted block. Those are sent ahead several at a time: the oldest one pending may not have
+   * started (cancelling it would drop one line from the middle of the block, the rest of which
+   * runs) or may be done with its answer on the way. A long command is never among them: it
+   * is not pipelined (BARRIER_COMMANDS), and goes alone.
+   */
+  function cancelRunning(): void {
+    if (pipedExecs === 0) client.cancel()
   }
 
   /** Reports a long command's progress (the console's progress line). */
@@ -558,7 +574,7 @@ export function connectBridge(
         st().requestsTaken(requests.map((r) => r.seq))
         for (const r of requests) {
           if (r.kind === 'echo') unechoed.set(r.seq, { client: r.client, text: r.text })
-          if (r.kind === 'cancel') client.cancel()
+          if (r.kind === 'cancel') cancelRunning()
           else void enqueue(() => handle(r))
         }
         if (unechoed.size !== 0) heldChanged()

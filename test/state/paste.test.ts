@@ -212,6 +212,25 @@ describe('a pasted block', { timeout: 30_000 }, () => {
     h.dispose()
   })
 
+  it('does not cancel a quick line of a block with Ctrl+C (none of it is a long command)', async () => {
+    const h = await createHarness({ factory: createServer })
+    const w = h.workers.at(-1)
+    if (!w) throw new Error('no worker')
+    // Ctrl+C as soon as the block's first line is on its way, before the worker runs it.
+    const post = w.postMessage.bind(w)
+    w.postMessage = (m: ToWorker) => {
+      post(m)
+      if (m.type === 'exec' && m.argv[1] === 'k:0') h.store.getState().cancelRequested()
+    }
+    const lines = Array.from({ length: 20 }, (_, i) => `SET k:${String(i)} v`)
+    paste(h, lines)
+    await h.bridge.idle()
+    const s = h.store.getState()
+    expect(printed(s.tabs[0])).not.toContain('console.cancelled')
+    expect(s.log.flatMap((e) => (e.t === 'exec' ? [e.argv.join(' ')] : []))).toEqual(lines)
+    h.dispose()
+  })
+
   it('holds the writes pasted after CLIENT PAUSE WRITE until the pause ends', async () => {
     const h = await createHarness({ factory: createServer })
     paste(h, ['CLIENT PAUSE 500 WRITE', 'SET x 1', 'GET x', 'INCR n'])
