@@ -186,6 +186,53 @@ describe('a newcomer in the browser', () => {
     expect(last?.y).toBe(first?.y)
     await page.context().close()
   })
+
+  it('on a phone, brings the diagram of a command into view, the prompt still on screen', async () => {
+    const page = await open({ width: 390, height: 844 })
+    const diagram = page.locator('section.panel[data-panel="intset"] svg[role="img"]')
+    const input = page.getByRole('textbox', { name: /^Command for/ })
+    const footer = page.locator('footer.layout-timeline')
+    // The first screen is the console's: the diagram of a command lands under the fold.
+    expect(await page.evaluate(() => window.scrollY)).toBe(0)
+    await run(page, 'SADD nums 1 2 3')
+    await expect.poll(() => diagram.count()).toBe(1)
+    await expect
+      .poll(async () => {
+        const d = await diagram.boundingBox()
+        const f = await footer.boundingBox()
+        return d !== null && f !== null && d.y >= 0 && d.y + d.height <= f.y
+      })
+      .toBe(true)
+    const prompt = await input.boundingBox()
+    expect(prompt?.y ?? -1).toBeGreaterThanOrEqual(0)
+    await page.context().close()
+  })
+
+  it('in a 360 px embed, shows the hash table’s buckets, not only its figures', async () => {
+    const ctx = await browser().newContext({
+      viewport: { width: 360, height: 600 },
+      reducedMotion: 'reduce',
+      locale: 'en-US',
+    })
+    const page = await openPage(ctx)
+    await page.goto(`${baseUrl}?seed=7&clock=paused&embed=key`)
+    await page.waitForFunction(() => window.__xray?.store.getState().status === 'ready')
+    await run(page, 'CONFIG SET hash-max-listpack-entries 2')
+    await run(page, 'HSET h a 1 b 2 c 3 d 4 e 5')
+    const buckets = page.locator('section.panel[data-panel="hashtable"] svg[role="img"]')
+    await expect.poll(() => buckets.count()).toBe(1)
+    const scroller = page.locator('.layout-panels')
+    await expect
+      .poll(async () => {
+        const b = await buckets.boundingBox()
+        const box = await scroller.boundingBox()
+        if (b === null || box === null) return false
+        // Its top rows at least: the buckets start inside the panels' visible part.
+        return b.y >= box.y && b.y + 80 <= box.y + box.height
+      })
+      .toBe(true)
+    await ctx.close()
+  })
 })
 
 /** SVG labels whose fill has under 4.5:1 contrast with the box under them (runs in the page). */
