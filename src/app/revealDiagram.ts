@@ -34,6 +34,18 @@ export function revealDelta(target: Extent, visible: Extent): number {
   return target.bottom - bottom
 }
 
+/**
+ * revealDelta for a diagram taller than what is visible, whose step is about a part of it
+ * (`focus`: a hash table's entry moving to bucket 7 of ht[1], below the first rows): the
+ * diagram's top first, then as much further as brings that part into view.
+ */
+export function revealFocusDelta(target: Extent, focus: Extent | null, visible: Extent): number {
+  const delta = revealDelta(target, visible)
+  if (focus === null) return delta
+  const moved = { top: focus.top - delta, bottom: focus.bottom - delta }
+  return delta + revealDelta(moved, visible)
+}
+
 /** The nearest ancestor that scrolls vertically, or null for the page itself. */
 function scrollerOf(el: Element): HTMLElement | null {
   for (let p = el.parentElement; p !== null; p = p.parentElement) {
@@ -74,7 +86,9 @@ function reveal(target: Element, smooth: boolean): void {
     visible = { top: 0, bottom: Math.min(window.innerHeight, covered) }
   }
   const r = target.getBoundingClientRect()
-  const delta = revealDelta({ top: r.top, bottom: r.bottom }, visible)
+  const f = target.querySelector('[data-active="true"]')?.getBoundingClientRect()
+  const focus = f === undefined ? null : { top: f.top, bottom: f.bottom }
+  const delta = revealFocusDelta({ top: r.top, bottom: r.bottom }, focus, visible)
   if (Math.abs(delta) < 1) return
   const behavior: ScrollBehavior = smooth ? 'smooth' : 'instant'
   if (scroller !== null) scroller.scrollBy({ top: delta, behavior })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { revealDelta } from '../../src/app/revealDiagram.ts'
+import { revealDelta, revealFocusDelta } from '../../src/app/revealDiagram.ts'
 
 describe('revealDelta(target, visible)', () => {
   const visible = { top: 0, bottom: 600 }
@@ -14,5 +14,23 @@ describe('revealDelta(target, visible)', () => {
   })
   it('scrolls back down to a diagram above the visible part', () => {
     expect(revealDelta({ top: -300, bottom: -100 }, { top: 50, bottom: 600 })).toBe(-358)
+  })
+})
+
+describe('revealFocusDelta(target, focus, visible)', () => {
+  const visible = { top: 0, bottom: 600 }
+  it('scrolls on past the top of a tall diagram to the part its step is about', () => {
+    // The diagram's top to 8 px (692), then 436 more: the entry (1700–1720) ends at 592.
+    expect(revealFocusDelta({ top: 700, bottom: 2000 }, { top: 1700, bottom: 1720 }, visible)).toBe(
+      1128,
+    )
+  })
+  it('keeps to the diagram’s top when that part is already in view there', () => {
+    expect(revealFocusDelta({ top: 700, bottom: 2000 }, { top: 750, bottom: 770 }, visible)).toBe(
+      692,
+    )
+  })
+  it('is revealDelta without a focus', () => {
+    expect(revealFocusDelta({ top: 700, bottom: 800 }, null, visible)).toBe(208)
   })
 })

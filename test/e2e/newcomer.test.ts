@@ -231,6 +231,12 @@ describe('a newcomer in the browser', () => {
         return b.y >= box.y && b.y + 80 <= box.y + box.height
       })
       .toBe(true)
+    // The last step added "e" to bucket 7 of ht[1], below the first rows: it is in view too.
+    const entry = buckets.locator('[data-active="true"]')
+    expect(await entry.textContent()).toBe('ee') // its label and its <title>
+    const e = await entry.boundingBox()
+    const box = await scroller.boundingBox()
+    expect(e !== null && box !== null && e.y + e.height <= box.y + box.height).toBe(true)
     await ctx.close()
   })
 })
