@@ -32,11 +32,13 @@ import { connectZiplistLesson } from './ziplistLesson.ts'
 import {
   CLOSED_LINES,
   MAX_CONSOLE_LINES,
+  QUIT_LINES,
   cliPromptAfter,
   itemFromConnect,
   itemFromTick,
   itemFromTrace,
   outputLines,
+  quitClosed,
   replyLines,
   tickIsInteresting,
   tookLines,
@@ -838,6 +840,10 @@ function rebuildTabs(
       else {
         list.push(...replyLines(t.argv, t.reply, t.replyCut), ...tookLines(t))
         prompts.set(t.client, cliPromptAfter(prompt, t.argv, t.reply))
+        if (quitClosed(t.argv, t.reply)) {
+          list.push(...QUIT_LINES)
+          offline.add(t.client)
+        }
       }
     }
     for (const [client, text] of t.output ?? []) linesOf(client).push(...outputLines(text))
