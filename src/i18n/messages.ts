@@ -212,6 +212,8 @@ export const en = {
   'notice.dismiss': 'Dismiss',
   'notice.heldByPause':
     'Client {client} is held by CLIENT PAUSE, which Ctrl+C cannot end: run CLIENT UNPAUSE in another tab, or advance the clock past the pause.',
+  'notice.pasteNotCancelled':
+    'Ctrl+C cancels a long command (DEBUG POPULATE …). The quick commands already on their way to the server (the lines of a pasted block) all run: none is cancelled.',
   'help.title': 'Keyboard shortcuts',
   'help.close': 'Close',
   'help.space': 'Play / pause the timeline',
@@ -433,6 +435,8 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'notice.dismiss': '关闭',
   'notice.heldByPause':
     '客户端 {client} 被 CLIENT PAUSE 挂起，Ctrl+C 无法结束：请在另一个标签页运行 CLIENT UNPAUSE，或把时钟推进到暂停结束之后。',
+  'notice.pasteNotCancelled':
+    'Ctrl+C 用于取消耗时长的命令（DEBUG POPULATE……）。已经发往服务器的快速命令（例如粘贴的一批命令）会全部执行，不会被取消。',
   'help.title': '键盘快捷键',
   'help.close': '关闭',
   'help.space': '播放 / 暂停时间轴',

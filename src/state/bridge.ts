@@ -279,6 +279,7 @@ export function connectBridge(
    */
   function cancelRunning(): void {
     if (pipedExecs === 0) client.cancel()
+    else st().noticeShown('notice.pasteNotCancelled')
   }
 
   /** Reports a long command's progress (the console's progress line). */

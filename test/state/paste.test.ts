@@ -227,6 +227,8 @@ describe('a pasted block', { timeout: 30_000 }, () => {
     await h.bridge.idle()
     const s = h.store.getState()
     expect(printed(s.tabs[0])).not.toContain('console.cancelled')
+    // Ctrl+C did not go unanswered: the notice says why nothing was cancelled.
+    expect(s.notice?.key).toBe('notice.pasteNotCancelled')
     expect(s.log.flatMap((e) => (e.t === 'exec' ? [e.argv.join(' ')] : []))).toEqual(lines)
     h.dispose()
   })
