@@ -99,13 +99,32 @@ function reveal(target: Element, smooth: boolean): void {
  * Reveals the diagram when the panels have the views of a new timeline item. `page`: the
  * full app, after a command lands at the live end (never on load, which keeps the console
  * on a phone's first screen). `embed`: every item the frame shows, the one it opens at too.
+ * While that item's steps play, the diagram is kept in view (a step's caption above it grows
+ * and pushes it down), until the reader scrolls by hand (wheel or touch): then it is theirs.
  */
 export function useRevealDiagram(where: 'page' | 'embed'): void {
   const store = useAppStore()
   useEffect(() => {
     let frame = 0
     let shown: number | null = null
-    const unsubscribe = store.subscribe(
+    /** The item whose diagram is kept in view, or null (none, or the reader scrolled). */
+    let following: number | null = null
+    const revealSoon = (): void => {
+      cancelAnimationFrame(frame)
+      // After React has drawn the new views, and the panel its diagram.
+      let frames = 0
+      const attempt = (): void => {
+        const found = firstPanel(document)
+        if (found === null) return
+        if (found.diagram === null && ++frames < WAIT_FRAMES) {
+          frame = requestAnimationFrame(attempt)
+          return
+        }
+        reveal(found.diagram ?? found.panel, !selectReducedMotion(store.getState()))
+      }
+      frame = requestAnimationFrame(attempt)
+    }
+    const onView = store.subscribe(
       (s) => s.view,
       (view) => {
         const s = store.getState()
@@ -115,24 +134,29 @@ export function useRevealDiagram(where: 'page' | 'embed'): void {
         const first = shown === null
         if (view.position === shown) return
         shown = view.position
+        following = null
         if (where === 'page' && (first || s.playhead.item !== s.items.length - 1)) return
-        cancelAnimationFrame(frame)
-        // After React has drawn the new views, and the panel its diagram.
-        let frames = 0
-        const attempt = (): void => {
-          const found = firstPanel(document)
-          if (found === null) return
-          if (found.diagram === null && ++frames < WAIT_FRAMES) {
-            frame = requestAnimationFrame(attempt)
-            return
-          }
-          reveal(found.diagram ?? found.panel, !selectReducedMotion(store.getState()))
-        }
-        frame = requestAnimationFrame(attempt)
+        following = view.position
+        revealSoon()
       },
     )
+    const onStep = store.subscribe(
+      (s) => s.playhead.step,
+      () => {
+        const s = store.getState()
+        if (following !== null && s.items[s.playhead.item]?.position === following) revealSoon()
+      },
+    )
+    const byHand = (): void => {
+      following = null
+    }
+    window.addEventListener('wheel', byHand, { passive: true, capture: true })
+    window.addEventListener('touchmove', byHand, { passive: true, capture: true })
     return () => {
-      unsubscribe()
+      onView()
+      onStep()
+      window.removeEventListener('wheel', byHand, { capture: true })
+      window.removeEventListener('touchmove', byHand, { capture: true })
       cancelAnimationFrame(frame)
     }
   }, [store, where])

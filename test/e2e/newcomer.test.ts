@@ -3,7 +3,7 @@
  * site where third-party storage is blocked, a huge reply, the string panel's text at its
  * own scale, and a wrapped step keeping its number on its first line.
  */
-import type { Page } from 'playwright-core'
+import type { Locator, Page } from 'playwright-core'
 import { describe, expect, inject, it } from 'vitest'
 import type {} from '../../src/app/debugHooks.ts'
 import { chromiumPerFile, openPage } from './chromium.ts'
@@ -18,6 +18,26 @@ async function open(viewport = { width: 1280, height: 800 }): Promise<Page> {
   await page.waitForFunction(() => window.__xray?.store.getState().status === 'ready')
   await page.evaluate(() => window.__xray?.idle())
   return page
+}
+
+/** Opens the app (seed 7, paused clock, `query` added) in a new context, ready. */
+async function openAt(
+  viewport: { width: number; height: number },
+  query: string,
+  reducedMotion: 'reduce' | 'no-preference',
+): Promise<Page> {
+  const ctx = await browser().newContext({ viewport, reducedMotion, locale: 'en-US' })
+  const page = await openPage(ctx)
+  await page.goto(`${baseUrl}?seed=7&clock=paused${query}`)
+  await page.waitForFunction(() => window.__xray?.store.getState().status === 'ready')
+  return page
+}
+
+/** Whether `el` is on screen whole, above the step controls stuck to the window's foot. */
+async function onScreenAboveFooter(page: Page, el: Locator): Promise<boolean> {
+  const d = await el.boundingBox()
+  const f = await page.locator('footer.layout-timeline').boundingBox()
+  return d !== null && f !== null && d.y >= 0 && d.y + d.height <= f.y
 }
 
 async function run(page: Page, line: string) {
@@ -191,32 +211,35 @@ describe('a newcomer in the browser', () => {
     const page = await open({ width: 390, height: 844 })
     const diagram = page.locator('section.panel[data-panel="intset"] svg[role="img"]')
     const input = page.getByRole('textbox', { name: /^Command for/ })
-    const footer = page.locator('footer.layout-timeline')
     // The first screen is the console's: the diagram of a command lands under the fold.
     expect(await page.evaluate(() => window.scrollY)).toBe(0)
     await run(page, 'SADD nums 1 2 3')
     await expect.poll(() => diagram.count()).toBe(1)
-    await expect
-      .poll(async () => {
-        const d = await diagram.boundingBox()
-        const f = await footer.boundingBox()
-        return d !== null && f !== null && d.y >= 0 && d.y + d.height <= f.y
-      })
-      .toBe(true)
+    await expect.poll(() => onScreenAboveFooter(page, diagram)).toBe(true)
     const prompt = await input.boundingBox()
     expect(prompt?.y ?? -1).toBeGreaterThanOrEqual(0)
     await page.context().close()
   })
 
+  it('on a phone, keeps the diagram in view as the steps play and their captions grow', async () => {
+    const page = await openAt({ width: 390, height: 844 }, '', 'no-preference')
+    await run(page, 'RPUSH q a b c d e')
+    // The steps play on their own; wait for the last one.
+    await expect
+      .poll(() =>
+        page.evaluate(() => {
+          const s = window.__xray?.store.getState()
+          return s !== undefined && s.playhead.step === s.items.at(-1)?.events.length
+        }),
+      )
+      .toBe(true)
+    const diagram = page.locator('section.panel[data-panel="quicklist"] svg[role="img"]')
+    await expect.poll(() => onScreenAboveFooter(page, diagram)).toBe(true)
+    await page.context().close()
+  })
+
   it('in a 360 px embed, shows the hash table’s buckets, not only its figures', async () => {
-    const ctx = await browser().newContext({
-      viewport: { width: 360, height: 600 },
-      reducedMotion: 'reduce',
-      locale: 'en-US',
-    })
-    const page = await openPage(ctx)
-    await page.goto(`${baseUrl}?seed=7&clock=paused&embed=key`)
-    await page.waitForFunction(() => window.__xray?.store.getState().status === 'ready')
+    const page = await openAt({ width: 360, height: 600 }, '&embed=key', 'reduce')
     await run(page, 'CONFIG SET hash-max-listpack-entries 2')
     await run(page, 'HSET h a 1 b 2 c 3 d 4 e 5')
     const buckets = page.locator('section.panel[data-panel="hashtable"] svg[role="img"]')
@@ -237,7 +260,7 @@ describe('a newcomer in the browser', () => {
     const e = await entry.boundingBox()
     const box = await scroller.boundingBox()
     expect(e !== null && box !== null && e.y + e.height <= box.y + box.height).toBe(true)
-    await ctx.close()
+    await page.context().close()
   })
 })
 
