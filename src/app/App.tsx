@@ -13,6 +13,7 @@ import { LessonArea } from './LessonArea.tsx'
 import { useDocumentSettings, usePlayback, useShortcuts } from './hooks.ts'
 import { NoticeBar } from './NoticeBar.tsx'
 import { GuardedPanelArea } from './PanelArea.tsx'
+import { useRevealDiagram } from './revealDiagram.ts'
 import { TimelineBar } from './TimelineBar.tsx'
 
 export function App(): ReactNode {
@@ -21,6 +22,7 @@ export function App(): ReactNode {
   usePlayback()
   useShortcuts()
   useDocumentSettings()
+  useRevealDiagram('page')
   return (
     <div className="app">
       <a className="skip-link" href="#console">

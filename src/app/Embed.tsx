@@ -10,6 +10,7 @@ import { Console } from '../console/Console.tsx'
 import { usePlayback, useShortcuts, useDocumentSettings } from './hooks.ts'
 import { NoticeBar } from './NoticeBar.tsx'
 import { GuardedPanelArea } from './PanelArea.tsx'
+import { useRevealDiagram } from './revealDiagram.ts'
 import { TimelineBar } from './TimelineBar.tsx'
 import { useApp } from '../state/react.ts'
 import './embed.css'
@@ -33,6 +34,7 @@ export function EmbedApp(props: { readonly view: EmbedView; readonly fullUrl: st
   usePlayback()
   useShortcuts()
   useDocumentSettings()
+  useRevealDiagram('embed')
   return (
     <div className={`app app--embed app--embed-${props.view}`}>
       <NoticeBar />

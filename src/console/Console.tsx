@@ -224,7 +224,13 @@ export function Console(props: {
         s.localOutputRequested(client, [{ kind: 'text', text: lines.join('\n') }])
         return
       }
-      if (name === 'quit' || name === 'exit') return
+      // redis-cli exits on both; here the console stays. QUIT goes to the server, which
+      // answers OK and closes the connection (the next command opens a new one); EXIT is
+      // redis-cli's own word, not a Redis command, so it only says what redis-cli would do.
+      if (name === 'exit') {
+        s.localOutputRequested(client, [{ kind: 'notice', key: 'console.exit' }])
+        return
+      }
       for (let i = 0; i < repeat; i++) s.commandSubmitted(argv, client)
     },
     [store],

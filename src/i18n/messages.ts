@@ -44,6 +44,10 @@ export const en = {
   'console.interruptedByReload': '(interrupted by the page reload: the command was not run)',
   'console.heldByReload':
     '(these lines were still waiting their turn when the page reloaded: they were not run)',
+  'console.quit':
+    '(QUIT: the server answered OK and closed this connection. redis-cli would exit here; this console stays open, and the next command opens a new connection: a new client id, the default user, db 0, no name.)',
+  'console.exit':
+    '(EXIT is redis-cli’s own word, not a Redis command: redis-cli would exit here. This console stays open; QUIT asks the server to close the connection.)',
   'console.connectionClosed':
     '(the server closed this connection: CLIENT KILL, QUIT, ACL DELUSER… The command was not run. The next command opens a new connection, as redis-cli does: a new client id, the default user, db 0, no name; redis-cli 7.0 still shows the old [db] and (TX) in its prompt.)',
   'console.subscribed':
@@ -208,6 +212,8 @@ export const en = {
   'notice.dismiss': 'Dismiss',
   'notice.heldByPause':
     'Client {client} is held by CLIENT PAUSE, which Ctrl+C cannot end: run CLIENT UNPAUSE in another tab, or advance the clock past the pause.',
+  'notice.pasteNotCancelled':
+    'Ctrl+C cancels a long command (DEBUG POPULATE …). The quick commands already on their way to the server (the lines of a pasted block) all run: none is cancelled.',
   'help.title': 'Keyboard shortcuts',
   'help.close': 'Close',
   'help.space': 'Play / pause the timeline',
@@ -264,6 +270,10 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'console.cancelled': '(已取消：该命令没有执行)',
   'console.interruptedByReload': '(页面重新加载中断了该命令：它没有执行)',
   'console.heldByReload': '(页面重新加载时这些行还在排队等待：它们没有执行)',
+  'console.quit':
+    '（QUIT：服务器回复 OK 后关闭了此连接。redis-cli 到这里会退出；这个控制台保持打开，下一条命令会打开新连接：新的客户端 id、default 用户、0 号库、无名称。）',
+  'console.exit':
+    '（EXIT 是 redis-cli 自己的指令，不是 Redis 命令：redis-cli 到这里会退出。这个控制台保持打开；QUIT 会请服务器关闭连接。）',
   'console.connectionClosed':
     '（服务器已关闭此连接：CLIENT KILL、QUIT、ACL DELUSER……该命令没有执行。下一条命令会像 redis-cli 一样打开新连接：新的客户端 id、default 用户、0 号库、无名称；redis-cli 7.0 的提示符仍显示原来的 [db] 和 (TX)。）',
   'console.subscribed':
@@ -425,6 +435,8 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'notice.dismiss': '关闭',
   'notice.heldByPause':
     '客户端 {client} 被 CLIENT PAUSE 挂起，Ctrl+C 无法结束：请在另一个标签页运行 CLIENT UNPAUSE，或把时钟推进到暂停结束之后。',
+  'notice.pasteNotCancelled':
+    'Ctrl+C 用于取消耗时长的命令（DEBUG POPULATE……）。已经发往服务器的快速命令（例如粘贴的一批命令）会全部执行，不会被取消。',
   'help.title': '键盘快捷键',
   'help.close': '关闭',
   'help.space': '播放 / 暂停时间轴',

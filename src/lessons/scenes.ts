@@ -44,6 +44,25 @@ function saddLine(key: string, n: number): string {
 }
 
 /**
+ * The start of a scene whose maxmemory is a fixed number of bytes: an empty db 0, and the
+ * memory taken by what ran before it given back. Every command's first call allocates its
+ * latency histogram, which counts in used_memory and stays after FLUSHDB: run after a stream
+ * or a GEO scene, the eviction scenes' limit evicted every key, the ones just used too.
+ * CONFIG RESETSTAT frees them (resetCommandTableStats), so the limit means the same in any
+ * session.
+ */
+const FRESH_MEMORY: readonly SceneLine[] = [
+  { run: 'FLUSHDB' },
+  {
+    run: 'CONFIG RESETSTAT',
+    note: {
+      en: 'each command run so far holds a latency histogram that counts in used_memory: RESETSTAT frees them, so the limit below means the same whatever ran before',
+      zh: '之前运行过的每个命令都占着一个延迟直方图，计入 used_memory：RESETSTAT 释放它们，这样下面的上限不受之前运行内容的影响',
+    },
+  },
+]
+
+/**
  * The end of an eviction scene: maxmemory set below the memory in use (the pool picks
  * victims; `why` says how), the key count, the three keys used last still there, and the
  * defaults restored. DBSIZE and EXISTS ran before, so they allocate nothing new afterwards
@@ -479,7 +498,7 @@ export const SCENES: readonly Scene[] = [
     },
     focus: null,
     lines: [
-      { run: 'FLUSHDB' },
+      ...FRESH_MEMORY,
       { run: 'CONFIG SET maxmemory-policy allkeys-lru' },
       {
         run: 'DEBUG POPULATE 300 key 1000',
@@ -520,7 +539,7 @@ export const SCENES: readonly Scene[] = [
     },
     focus: null,
     lines: [
-      { run: 'FLUSHDB' },
+      ...FRESH_MEMORY,
       {
         run: 'CONFIG SET maxmemory-policy allkeys-lfu',
         note: {
@@ -1592,7 +1611,7 @@ export const SCENES: readonly Scene[] = [
     },
     focus: null,
     lines: [
-      { run: 'FLUSHDB' },
+      ...FRESH_MEMORY,
       { run: 'CONFIG SET maxmemory-policy volatile-ttl' },
       {
         run: 'DEBUG POPULATE 50 key 100',
@@ -1665,7 +1684,7 @@ export const SCENES: readonly Scene[] = [
     },
     focus: null,
     lines: [
-      { run: 'FLUSHDB' },
+      ...FRESH_MEMORY,
       { run: 'CONFIG SET maxmemory-policy allkeys-lru' },
       {
         run: 'DEBUG POPULATE 1000 key 1000',

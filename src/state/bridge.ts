@@ -32,11 +32,13 @@ import { connectZiplistLesson } from './ziplistLesson.ts'
 import {
   CLOSED_LINES,
   MAX_CONSOLE_LINES,
+  QUIT_LINES,
   cliPromptAfter,
   itemFromConnect,
   itemFromTick,
   itemFromTrace,
   outputLines,
+  quitClosed,
   replyLines,
   tickIsInteresting,
   tookLines,
@@ -128,6 +130,34 @@ export function connectBridge(
    * may then evict a client) is in the session: from then on nothing is pipelined.
    */
   let unsafe = false
+  /** Pipelined execs whose answers have not been applied yet. */
+  let pipedExecs = 0
+  /**
+   * Whether the last exec was not pipelined (it may have closed its connection: QUIT, CLIENT
+   * KILL ...). The next one is not sent ahead either: it must see the answer first, so that a
+   * line the closed connection refused makes the one after it reconnect (connected), as when
+   * the lines are typed one by one.
+   */
+  let lastExecWaited = false
+  /**
+   * Clients a reconnect replaced, with the client that took each one's place: the lines of a
+   * pasted block are entered for the tab's client at the time of the paste, and those after a
+   * QUIT must follow the tab to its new connection.
+   */
+  const replacedBy = new Map<ClientId, ClientId>()
+
+  /** The client now in the place of `id` (itself unless a reconnect replaced it). */
+  function currentClient(id: ClientId): ClientId {
+    let c = id
+    for (let next = replacedBy.get(c); next !== undefined; next = replacedBy.get(c)) c = next
+    return c
+  }
+
+  /** `r` addressed to the client now in the place of the one it was entered for. */
+  function onCurrentClient(r: EngineRequest): EngineRequest {
+    if (!('client' in r) || !replacedBy.has(r.client)) return r
+    return { ...r, client: currentClient(r.client) }
+  }
 
   function piped(apply: () => Promise<void> | void): void {
     pipe = pipe.then(apply).catch((err: unknown) => {
@@ -138,7 +168,7 @@ export function connectBridge(
   /** Whether a request may go ahead of the answers of the lines before it. */
   function pipelinable(r: EngineRequest): boolean {
     if (r.kind === 'echo' || r.kind === 'output') return true
-    if (r.kind !== 'exec' || unsafe) return false
+    if (r.kind !== 'exec' || unsafe || lastExecWaited) return false
     const tab = st().tabs.find((t) => t.id === r.client)
     if (tab === undefined || tab.offline === true || tab.waiting !== undefined) return false
     return !BARRIER_COMMANDS.has((r.argv[0] ?? '').toLowerCase())
@@ -208,7 +238,8 @@ export function connectBridge(
     }, 0)
   }
 
-  async function handle(r: EngineRequest): Promise<void> {
+  async function handle(entered: EngineRequest): Promise<void> {
+    const r = onCurrentClient(entered)
     if (holdIfWaiting(r)) {
       heldChanged()
       return
@@ -216,19 +247,39 @@ export function connectBridge(
     if (pipelinable(r)) {
       if (r.kind === 'exec') {
         st().busyChanged(++execsInFlight)
+        pipedExecs++
+        lastExecWaited = false
         const answer = client.exec(r.argv, r.client, progressOf(r.argv, r.client)).then(
           (trace) => ({ trace }),
           (err: unknown) => ({ err }),
         )
         piped(async () => {
-          settleExec(r.client, await answer)
+          const settled = await answer
+          pipedExecs--
+          settleExec(r.client, settled)
         })
       } else piped(() => perform(r))
       return
     }
     await pipe
-    if (r.kind === 'exec' && endsPipelining(r.argv)) unsafe = true
-    await perform(r)
+    if (r.kind === 'exec') {
+      if (endsPipelining(r.argv)) unsafe = true
+      lastExecWaited = true
+    }
+    // A reconnect may have happened while the pipe drained.
+    await perform(onCurrentClient(r))
+  }
+
+  /**
+   * Ctrl+C: cancels the long command or replay that is running, never a quick line of a
+   * pasted block. Those are sent ahead several at a time: the oldest one pending may not have
+   * started (cancelling it would drop one line from the middle of the block, the rest of which
+   * runs) or may be done with its answer on the way. A long command is never among them: it
+   * is not pipelined (BARRIER_COMMANDS), and goes alone.
+   */
+  function cancelRunning(): void {
+    if (pipedExecs === 0) client.cancel()
+    else st().noticeShown('notice.pasteNotCancelled')
   }
 
   /** Reports a long command's progress (the console's progress line). */
@@ -322,6 +373,7 @@ export function connectBridge(
   async function connected(id: ClientId): Promise<ClientId> {
     if (st().tabs.find((t) => t.id === id)?.offline !== true) return id
     const connect = await client.reconnect(id)
+    replacedBy.set(connect.replaces, connect.connected)
     st().clientReconnected(connect)
     return connect.connected
   }
@@ -364,6 +416,8 @@ export function connectBridge(
   /** Replays a saved session with traces, then rebuilds the console tabs from them. */
   async function restore(saved: SavedSession): Promise<void> {
     viewCache.clear()
+    // A new session numbers its clients anew.
+    replacedBy.clear()
     unsafe =
       Object.keys(saved.session.config).some((k) => k.toLowerCase() === 'maxmemory-clients') ||
       saved.log.some((e) => e.t === 'exec' && endsPipelining(e.argv))
@@ -523,7 +577,7 @@ export function connectBridge(
         st().requestsTaken(requests.map((r) => r.seq))
         for (const r of requests) {
           if (r.kind === 'echo') unechoed.set(r.seq, { client: r.client, text: r.text })
-          if (r.kind === 'cancel') client.cancel()
+          if (r.kind === 'cancel') cancelRunning()
           else void enqueue(() => handle(r))
         }
         if (unechoed.size !== 0) heldChanged()
@@ -787,6 +841,10 @@ function rebuildTabs(
       else {
         list.push(...replyLines(t.argv, t.reply, t.replyCut), ...tookLines(t))
         prompts.set(t.client, cliPromptAfter(prompt, t.argv, t.reply))
+        if (quitClosed(t.argv, t.reply)) {
+          list.push(...QUIT_LINES)
+          offline.add(t.client)
+        }
       }
     }
     for (const [client, text] of t.output ?? []) linesOf(client).push(...outputLines(text))

@@ -328,6 +328,18 @@ export const CLOSED_LINES: readonly ConsoleLine[] = [
   { kind: 'notice', key: 'console.connectionClosed' },
 ]
 
+/**
+ * Whether a command closed its own connection after its reply: QUIT answers OK, then the
+ * server closes (in MULTI and in subscribed mode too). redis-cli would exit; the console
+ * stays, says so, and its next command opens a new connection (the tab goes offline).
+ */
+export function quitClosed(argv: readonly string[], reply: Reply): boolean {
+  return argv[0]?.toLowerCase() === 'quit' && reply.type === 'simple' && reply.value === 'OK'
+}
+
+/** What the console adds after a QUIT's OK (quitClosed). */
+export const QUIT_LINES: readonly ConsoleLine[] = [{ kind: 'notice', key: 'console.quit' }]
+
 /** Builds the timeline item for a clock tick. */
 export function itemFromTick(t: WireTick): TimelineItem {
   return {
@@ -742,10 +754,12 @@ const createPlayerSlice: Slice<PlayerSlice> = (set, get) => ({
               : {
                   ...t,
                   ...cliPromptAfter(t, trace.argv, trace.reply),
+                  ...(quitClosed(trace.argv, trace.reply) ? { offline: true as const } : {}),
                   lines: [
                     ...t.lines,
                     ...replyLines(trace.argv, trace.reply, trace.replyCut),
                     ...tookLines(trace),
+                    ...(quitClosed(trace.argv, trace.reply) ? QUIT_LINES : []),
                   ].slice(-MAX_CONSOLE_LINES),
                 },
         )

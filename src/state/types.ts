@@ -77,7 +77,7 @@ export interface ClientTab {
   /**
    * The server closed this connection (CLIENT KILL from another tab, ACL DELUSER ...) and the
    * console found out at its last command, as redis-cli does ("Error: Server closed the
-   * connection"): the prompt reads "not connected> " and the next command connects again
+   * connection"), or the tab's own QUIT closed it (quitClosed): the prompt reads "not connected> " and the next command connects again
    * first (a new client id). [db] and (TX) stay as they were, as redis-cli 7.0 keeps them.
    * Absent while connected.
    */

@@ -263,6 +263,16 @@ describe('projector mode at the back of the room', () => {
         ok: true,
       })
     }
+    // A clock tick whose active expire cycle deletes keys: the expiry panel's bucket strip.
+    for (const line of ['SET a 1 PX 100', 'SET b 1 PX 100', 'SET c 1 EX 100'])
+      await runLine(page, line)
+    await page.evaluate(() => window.__xray?.store.getState().clockJumpRequested(1000))
+    await page.evaluate(() => window.__xray?.idle())
+    await expect.poll(() => page.locator('.expire-panel .ex-key').count()).toBeGreaterThan(0)
+    const smallest = await smallestPanelText(page)
+    expect({ after: 'a clock tick', ...smallest, ok: smallest.px >= 16 }).toMatchObject({
+      ok: true,
+    })
     // Larger drawings scroll inside their panel; the page itself never scrolls sideways.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
       LAPTOP.width,

@@ -3,7 +3,7 @@
  * site where third-party storage is blocked, a huge reply, the string panel's text at its
  * own scale, and a wrapped step keeping its number on its first line.
  */
-import type { Page } from 'playwright-core'
+import type { Locator, Page } from 'playwright-core'
 import { describe, expect, inject, it } from 'vitest'
 import type {} from '../../src/app/debugHooks.ts'
 import { chromiumPerFile, openPage } from './chromium.ts'
@@ -18,6 +18,26 @@ async function open(viewport = { width: 1280, height: 800 }): Promise<Page> {
   await page.waitForFunction(() => window.__xray?.store.getState().status === 'ready')
   await page.evaluate(() => window.__xray?.idle())
   return page
+}
+
+/** Opens the app (seed 7, paused clock, `query` added) in a new context, ready. */
+async function openAt(
+  viewport: { width: number; height: number },
+  query: string,
+  reducedMotion: 'reduce' | 'no-preference',
+): Promise<Page> {
+  const ctx = await browser().newContext({ viewport, reducedMotion, locale: 'en-US' })
+  const page = await openPage(ctx)
+  await page.goto(`${baseUrl}?seed=7&clock=paused${query}`)
+  await page.waitForFunction(() => window.__xray?.store.getState().status === 'ready')
+  return page
+}
+
+/** Whether `el` is on screen whole, above the step controls stuck to the window's foot. */
+async function onScreenAboveFooter(page: Page, el: Locator): Promise<boolean> {
+  const d = await el.boundingBox()
+  const f = await page.locator('footer.layout-timeline').boundingBox()
+  return d !== null && f !== null && d.y >= 0 && d.y + d.height <= f.y
 }
 
 async function run(page: Page, line: string) {
@@ -184,6 +204,62 @@ describe('a newcomer in the browser', () => {
     const first = await clock.getByRole('button').first().boundingBox()
     const last = await clock.getByRole('button').last().boundingBox()
     expect(last?.y).toBe(first?.y)
+    await page.context().close()
+  })
+
+  it('on a phone, brings the diagram of a command into view, the prompt still on screen', async () => {
+    const page = await open({ width: 390, height: 844 })
+    const diagram = page.locator('section.panel[data-panel="intset"] svg[role="img"]')
+    const input = page.getByRole('textbox', { name: /^Command for/ })
+    // The first screen is the console's: the diagram of a command lands under the fold.
+    expect(await page.evaluate(() => window.scrollY)).toBe(0)
+    await run(page, 'SADD nums 1 2 3')
+    await expect.poll(() => diagram.count()).toBe(1)
+    await expect.poll(() => onScreenAboveFooter(page, diagram)).toBe(true)
+    const prompt = await input.boundingBox()
+    expect(prompt?.y ?? -1).toBeGreaterThanOrEqual(0)
+    await page.context().close()
+  })
+
+  it('on a phone, keeps the diagram in view as the steps play and their captions grow', async () => {
+    const page = await openAt({ width: 390, height: 844 }, '', 'no-preference')
+    await run(page, 'RPUSH q a b c d e')
+    // The steps play on their own; wait for the last one.
+    await expect
+      .poll(() =>
+        page.evaluate(() => {
+          const s = window.__xray?.store.getState()
+          return s !== undefined && s.playhead.step === s.items.at(-1)?.events.length
+        }),
+      )
+      .toBe(true)
+    const diagram = page.locator('section.panel[data-panel="quicklist"] svg[role="img"]')
+    await expect.poll(() => onScreenAboveFooter(page, diagram)).toBe(true)
+    await page.context().close()
+  })
+
+  it('in a 360 px embed, shows the hash table’s buckets, not only its figures', async () => {
+    const page = await openAt({ width: 360, height: 600 }, '&embed=key', 'reduce')
+    await run(page, 'CONFIG SET hash-max-listpack-entries 2')
+    await run(page, 'HSET h a 1 b 2 c 3 d 4 e 5')
+    const buckets = page.locator('section.panel[data-panel="hashtable"] svg[role="img"]')
+    await expect.poll(() => buckets.count()).toBe(1)
+    const scroller = page.locator('.layout-panels')
+    await expect
+      .poll(async () => {
+        const b = await buckets.boundingBox()
+        const box = await scroller.boundingBox()
+        if (b === null || box === null) return false
+        // Its top rows at least: the buckets start inside the panels' visible part.
+        return b.y >= box.y && b.y + 80 <= box.y + box.height
+      })
+      .toBe(true)
+    // The last step added "e" to bucket 7 of ht[1], below the first rows: it is in view too.
+    const entry = buckets.locator('[data-active="true"]')
+    expect(await entry.textContent()).toBe('ee') // its label and its <title>
+    const e = await entry.boundingBox()
+    const box = await scroller.boundingBox()
+    expect(e !== null && box !== null && e.y + e.height <= box.y + box.height).toBe(true)
     await page.context().close()
   })
 })

@@ -125,7 +125,7 @@ describe('one-tab scenes in Chromium', () => {
     const errors: string[] = []
     page.on('pageerror', (e) => errors.push(e.message))
     const text = await runScene(page, 'evict-time-limit')
-    await expect.poll(() => commandCount(page)).toBe(12)
+    await expect.poll(() => commandCount(page)).toBe(13)
     expect(text).toMatch(/\(integer\) 1000\s[\s\S]*\(integer\) 531\s[\s\S]*\(integer\) 163/)
     const itemOf = (line: string) =>
       page.evaluate(

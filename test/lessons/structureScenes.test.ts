@@ -28,7 +28,7 @@ interface Step {
  * Runs a scene with full tracing: one step per `run` line, `inspect` views after each. On the
  * app's clock: modelled work moves it, so time budgets run out as in the browser.
  */
-function play(id: string, focus: string | null = null) {
+function play(id: string, focus: string | null = null, after: readonly string[] = []) {
   const scene = sceneById(id)
   if (!scene) throw new Error(`no scene ${id}`)
   const s = createServer({
@@ -37,6 +37,14 @@ function play(id: string, focus: string | null = null) {
     trace: 'full',
     enableDebugCommand: 'yes',
   })
+  // The scenes a learner ran before this one, in the same session.
+  for (const line of after.flatMap((p) => sceneById(p)?.lines ?? [])) {
+    if ('tick' in line) s.tick(line.tick)
+    else {
+      const parsed = parseCommandLine(line.run)
+      if (parsed.ok) s.execute(parsed.argv)
+    }
+  }
   const steps: (Step & { view: ReturnType<typeof s.inspect> })[] = []
   const ticks: StepEvent[][] = []
   for (const line of scene.lines) {
@@ -162,6 +170,20 @@ describe.each(['evict-lru', 'evict-lfu'])('%s', (id) => {
     )
   })
 })
+
+describe.each(['evict-lru', 'evict-lfu', 'evict-volatile-ttl', 'evict-time-limit'])(
+  '%s after other scenes',
+  (id) => {
+    it('evicts the same keys as in a fresh session (the commands run before hold no memory)', () => {
+      const evicted = (steps: readonly Step[]) =>
+        steps.flatMap((x) => x.events.flatMap((e) => (e.type === 'evict/keyPicked' ? [e.key] : [])))
+      const fresh = play(id)
+      const later = play(id, null, ['stream-nodes', 'geo-search', 'hll-merge', 'bitfield-counters'])
+      expect(evicted(later.steps)).toEqual(evicted(fresh.steps))
+      expect(later.steps.map((x) => x.reply)).toEqual(fresh.steps.map((x) => x.reply))
+    })
+  },
+)
 
 it('evict-lfu counts the reads: 7 for a key read twice, 5 for one never read', () => {
   const { at } = play('evict-lfu')

@@ -89,11 +89,16 @@ describe('a pasted block', { timeout: 30_000 }, () => {
   it('shows the same lines, items and log as the lines run one by one', async () => {
     const pasted = await createHarness({ factory: createServer })
     const reference = await createHarness({ factory: createServer })
-    // QUIT last: the lines of a block after a reconnect go to the closed client's id (a
-    // pasted block is entered for the tab's client at the time of the paste), as before.
+    // QUIT in the middle: it closes the connection, the next line reconnects, and the rest
+    // of the block runs on the new client.
     const lines = [
       ...MIXED,
-      ...Array.from({ length: 100 }, (_, i) => `SET k:${String(i)} ${String(i)}`),
+      ...Array.from({ length: 50 }, (_, i) => `SET k:${String(i)} ${String(i)}`),
+      'QUIT',
+      'GET k:1',
+      'INCR counter',
+      'CLIENT ID',
+      ...Array.from({ length: 50 }, (_, i) => `GET k:${String(i)}`),
       'QUIT',
     ]
     paste(pasted, lines)
@@ -106,6 +111,20 @@ describe('a pasted block', { timeout: 30_000 }, () => {
     expect(got.console).toContain(
       '(error) WRONGTYPE Operation against a key holding the wrong kind of value',
     )
+    // Nothing after the first QUIT was lost: the lines after it ran on a new connection.
+    const quit = got.console.indexOf('> QUIT')
+    expect(got.console.slice(quit, quit + 9)).toEqual([
+      '> QUIT',
+      'OK',
+      'console.quit',
+      '> GET k:1',
+      '"1"',
+      '> INCR counter',
+      '(integer) 3',
+      '> CLIENT ID',
+      `(integer) ${String(pasted.tab())}`,
+    ])
+    expect(got.console.slice(-4)).toEqual(['"49"', '> QUIT', 'OK', 'console.quit'])
     pasted.dispose()
     reference.dispose()
   })
@@ -190,6 +209,27 @@ describe('a pasted block', { timeout: 30_000 }, () => {
       'GET a',
       'INCR n',
     ])
+    h.dispose()
+  })
+
+  it('does not cancel a quick line of a block with Ctrl+C (none of it is a long command)', async () => {
+    const h = await createHarness({ factory: createServer })
+    const w = h.workers.at(-1)
+    if (!w) throw new Error('no worker')
+    // Ctrl+C as soon as the block's first line is on its way, before the worker runs it.
+    const post = w.postMessage.bind(w)
+    w.postMessage = (m: ToWorker) => {
+      post(m)
+      if (m.type === 'exec' && m.argv[1] === 'k:0') h.store.getState().cancelRequested()
+    }
+    const lines = Array.from({ length: 20 }, (_, i) => `SET k:${String(i)} v`)
+    paste(h, lines)
+    await h.bridge.idle()
+    const s = h.store.getState()
+    expect(printed(s.tabs[0])).not.toContain('console.cancelled')
+    // Ctrl+C did not go unanswered: the notice says why nothing was cancelled.
+    expect(s.notice?.key).toBe('notice.pasteNotCancelled')
+    expect(s.log.flatMap((e) => (e.t === 'exec' ? [e.argv.join(' ')] : []))).toEqual(lines)
     h.dispose()
   })
 

@@ -110,6 +110,25 @@ describe('a killed console tab', { timeout: 30_000 }, () => {
     again.dispose()
   })
 
+  it('after QUIT: OK, offline at once, a reload keeps it so, and the next command reconnects', async () => {
+    const h = await createHarness({ factory: createServer })
+    const first = h.tab()
+    await h.run(['QUIT'])
+    const tab = () => h.store.getState().tabs[0]
+    expect(tab()?.offline).toBe(true)
+    expect(printed(tab()).slice(-2)).toEqual(['OK', 'console.quit'])
+    const saved = savedSessionOf(h.store.getState())
+    h.dispose()
+    const again = await createHarness({ factory: createServer, saved })
+    const reloaded = () => again.store.getState().tabs[0]
+    expect(reloaded()?.offline).toBe(true)
+    expect(printed(reloaded()).slice(-2)).toEqual(['OK', 'console.quit'])
+    await again.run(['PING'])
+    expect(again.tab()).toBeGreaterThan(first)
+    expect(printed(reloaded()).slice(-2)).toEqual(['not connected> PING', 'PONG'])
+    again.dispose()
+  })
+
   it('renames the tabs of a session saved while they were named "client 1" whatever their id', () => {
     const saved = savedSessionOf(createAppStore({ clockRunning: false }).getState())
     const old = JSON.stringify({

@@ -15,6 +15,7 @@ import { narration } from '../shared/narration.ts'
 import {
   applyExpireEvent,
   EX_CELL,
+  EX_CELL_H,
   expireModelFromView,
   isExpireStep,
   layoutExpireStrip,
@@ -146,10 +147,10 @@ function ExpirePanelImpl(props: ExpirePanelProps) {
             >
               <rect
                 width={EX_CELL - 2}
-                height={EX_CELL}
+                height={EX_CELL_H}
                 className={`ex-bucket${c.sampled ? ' ex-bucket--sampled' : ''}`}
               />
-              <text x={2} y={12} className="ex-key" fontSize={8}>
+              <text x={3} y={13} className="ex-key">
                 {c.index % 1000}
               </text>
             </g>

@@ -126,7 +126,12 @@ export function expireDidSomething(events: readonly StepEvent[]): boolean {
 
 // --- Layout: a strip of the expires table's buckets around the cursor ---
 
-export const EX_CELL = 18
+/**
+ * A bucket's cell: wide enough for a three-digit index at the 11 units of every diagram's
+ * labels (8 units came out 12 px on a projector, under its 16 px floor), as tall as before.
+ */
+export const EX_CELL = 26
+export const EX_CELL_H = 18
 export const EX_MAX_CELLS = 32
 
 export interface ExCell {

@@ -85,18 +85,18 @@ describe('layoutExpireStrip', () => {
     expiredLazily: [],
     cycle: null,
   }
-  it('draws every bucket of a small table, 18 px apart, cursor masked to the table', () => {
+  it('draws every bucket of a small table, 26 units apart (a three-digit index at 11 units), cursor masked to the table', () => {
     expect(layoutExpireStrip(base).map((c) => [c.index, c.x, c.sampled, c.cursor])).toEqual([
       [0, 0, false, false],
-      [1, 18, true, true],
-      [2, 36, true, false],
-      [3, 54, false, false],
+      [1, 26, true, true],
+      [2, 52, true, false],
+      [3, 78, false, false],
     ])
   })
   it('windows a big table to 32 buckets starting 8 before the cursor', () => {
     const cells = layoutExpireStrip({ ...base, size: 1024, cursor: 3 })
     expect(cells).toHaveLength(32)
     expect(cells[0]?.index).toBe(1019)
-    expect(cells[8]).toMatchObject({ index: 3, cursor: true, x: 144 })
+    expect(cells[8]).toMatchObject({ index: 3, cursor: true, x: 208 })
   })
 })

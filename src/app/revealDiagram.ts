@@ -1,0 +1,163 @@
+/**
+ * Brings the diagram a command is about into view where the layout leaves it out of sight.
+ *
+ * In one column (a phone: the console fills the first screen) the panels sit under the
+ * console, and a learner who typed a command saw its reply but not the structure moving,
+ * below the fold. In a narrow embed the panels scroll inside the space the mini console and
+ * the step controls leave, and a hash table's figures and intro pushed its buckets out of
+ * that space. Either way the first drawn panel's diagram (its `role="img"`) is scrolled into
+ * the part of its scroller nothing covers (the page's sticky step controls), by as little as
+ * shows it whole, or to its top when it is taller than that part.
+ */
+import { useEffect } from 'react'
+import { useAppStore } from '../state/react.ts'
+import { selectReducedMotion } from '../state/store.ts'
+
+/** Space kept between a revealed diagram and the edge of what is visible, in px. */
+const MARGIN = 8
+
+/** A vertical extent on screen. */
+export interface Extent {
+  readonly top: number
+  readonly bottom: number
+}
+
+/**
+ * How far to scroll down (negative: up) so that `target` shows inside `visible`: 0 when it
+ * already does; else the least scroll that shows it whole; its top first when it cannot.
+ */
+export function revealDelta(target: Extent, visible: Extent): number {
+  const top = visible.top + MARGIN
+  const bottom = visible.bottom - MARGIN
+  if (target.top >= top && target.bottom <= bottom) return 0
+  if (target.bottom - target.top > bottom - top || target.top < top) return target.top - top
+  return target.bottom - bottom
+}
+
+/**
+ * revealDelta for a diagram taller than what is visible, whose step is about a part of it
+ * (`focus`: a hash table's entry moving to bucket 7 of ht[1], below the first rows): the
+ * diagram's top first, then as much further as brings that part into view.
+ */
+export function revealFocusDelta(target: Extent, focus: Extent | null, visible: Extent): number {
+  const delta = revealDelta(target, visible)
+  if (focus === null) return delta
+  const moved = { top: focus.top - delta, bottom: focus.bottom - delta }
+  return delta + revealDelta(moved, visible)
+}
+
+/** The nearest ancestor that scrolls vertically, or null for the page itself. */
+function scrollerOf(el: Element): HTMLElement | null {
+  for (let p = el.parentElement; p !== null; p = p.parentElement) {
+    if (p === document.body || p === document.documentElement) return null
+    const overflow = getComputedStyle(p).overflowY
+    if ((overflow === 'auto' || overflow === 'scroll') && p.scrollHeight > p.clientHeight + 1)
+      return p
+  }
+  return null
+}
+
+/**
+ * The first shown panel (an embed hides some) and its diagram, which is not there yet while
+ * the panel's code loads (a lazy chunk) or when the panel draws none (the generic inspector).
+ */
+function firstPanel(root: ParentNode): { panel: Element; diagram: Element | null } | null {
+  for (const panel of root.querySelectorAll('.panels > .panel:not(.steps)')) {
+    if (!(panel instanceof HTMLElement) || panel.offsetParent === null) continue
+    return { panel, diagram: panel.querySelector('[role="img"]') }
+  }
+  return null
+}
+
+/** Frames to wait for a panel's diagram to be drawn before revealing the panel itself. */
+const WAIT_FRAMES = 60
+
+/** Scrolls `target` into the visible part of its scroller (see the file comment). */
+function reveal(target: Element, smooth: boolean): void {
+  const scroller = scrollerOf(target)
+  let visible: Extent
+  if (scroller !== null) {
+    const box = scroller.getBoundingClientRect()
+    visible = { top: box.top, bottom: box.bottom }
+  } else {
+    // The page: the step controls stick to the window's foot in one column and cover it.
+    const foot = document.querySelector('.layout-timeline')?.getBoundingClientRect()
+    const covered = foot !== undefined && foot.top < window.innerHeight ? foot.top : Infinity
+    visible = { top: 0, bottom: Math.min(window.innerHeight, covered) }
+  }
+  const r = target.getBoundingClientRect()
+  const f = target.querySelector('[data-active="true"]')?.getBoundingClientRect()
+  const focus = f === undefined ? null : { top: f.top, bottom: f.bottom }
+  const delta = revealFocusDelta({ top: r.top, bottom: r.bottom }, focus, visible)
+  if (Math.abs(delta) < 1) return
+  const behavior: ScrollBehavior = smooth ? 'smooth' : 'instant'
+  if (scroller !== null) scroller.scrollBy({ top: delta, behavior })
+  else window.scrollBy({ top: delta, behavior })
+}
+
+/**
+ * Reveals the diagram when the panels have the views of a new timeline item. `page`: the
+ * full app, after a command lands at the live end (never on load, which keeps the console
+ * on a phone's first screen). `embed`: every item the frame shows, the one it opens at too.
+ * While that item's steps play, the diagram is kept in view (a step's caption above it grows
+ * and pushes it down), until the reader scrolls by hand (wheel or touch): then it is theirs.
+ */
+export function useRevealDiagram(where: 'page' | 'embed'): void {
+  const store = useAppStore()
+  useEffect(() => {
+    let frame = 0
+    let shown: number | null = null
+    /** The item whose diagram is kept in view, or null (none, or the reader scrolled). */
+    let following: number | null = null
+    const revealSoon = (): void => {
+      cancelAnimationFrame(frame)
+      // After React has drawn the new views, and the panel its diagram.
+      let frames = 0
+      const attempt = (): void => {
+        const found = firstPanel(document)
+        if (found === null) return
+        if (found.diagram === null && ++frames < WAIT_FRAMES) {
+          frame = requestAnimationFrame(attempt)
+          return
+        }
+        reveal(found.diagram ?? found.panel, !selectReducedMotion(store.getState()))
+      }
+      frame = requestAnimationFrame(attempt)
+    }
+    const onView = store.subscribe(
+      (s) => s.view,
+      (view) => {
+        const s = store.getState()
+        const item = s.items[s.playhead.item]
+        // Views arrive after the playhead moved; until then they are another item's.
+        if (view === null || view.position !== (item?.position ?? 0)) return
+        const first = shown === null
+        if (view.position === shown) return
+        shown = view.position
+        following = null
+        if (where === 'page' && (first || s.playhead.item !== s.items.length - 1)) return
+        following = view.position
+        revealSoon()
+      },
+    )
+    const onStep = store.subscribe(
+      (s) => s.playhead.step,
+      () => {
+        const s = store.getState()
+        if (following !== null && s.items[s.playhead.item]?.position === following) revealSoon()
+      },
+    )
+    const byHand = (): void => {
+      following = null
+    }
+    window.addEventListener('wheel', byHand, { passive: true, capture: true })
+    window.addEventListener('touchmove', byHand, { passive: true, capture: true })
+    return () => {
+      onView()
+      onStep()
+      window.removeEventListener('wheel', byHand, { capture: true })
+      window.removeEventListener('touchmove', byHand, { capture: true })
+      cancelAnimationFrame(frame)
+    }
+  }, [store, where])
+}
