@@ -17,6 +17,7 @@ import { ConfigFileError, loadServerConfig, serverOptions } from './configFile.t
 import type { EngineServer } from '../engine/server.ts'
 import { createConfigFileHost } from './configFileHost.ts'
 import { createOomScoreAdj } from './oomScoreAdj.ts'
+import { createRdbDisk, readRdbFile } from './rdbDisk.ts'
 import { bindAddressHost, startRespServer, type LogMark, type RespServerHandle } from './server.ts'
 
 // appendonly is kept: INFO's aof_enabled and DEBUG LOADAOF read it.
@@ -127,7 +128,9 @@ export function loadConfiguredUsers(
  * server.c serverLog's line format: `pid:role day month year time.ms level message`, to the
  * logfile ('' = stdout), as the Tcl suite's start_server reads it.
  */
-function serverLogger(logfile: string): (msg: string, level?: LogMark, raw?: boolean) => void {
+function serverLogger(
+  logfile: string,
+): (msg: string, level?: LogMark, raw?: boolean, child?: number | null) => void {
   const months = [
     'Jan',
     'Feb',
@@ -146,7 +149,7 @@ function serverLogger(logfile: string): (msg: string, level?: LogMark, raw?: boo
     if (logfile === '') process.stdout.write(text)
     else appendFileSync(logfile, text)
   }
-  const log = (msg: string, level: LogMark = '*', raw = false) => {
+  const log = (msg: string, level: LogMark = '*', raw = false, child: number | null = null) => {
     // serverLogRaw with LL_RAW: the text alone.
     if (raw) {
       write(msg)
@@ -158,9 +161,52 @@ function serverLogger(logfile: string): (msg: string, level?: LogMark, raw?: boo
       `${p2(d.getDate())} ${months[d.getMonth()] ?? ''} ${d.getFullYear()} ` +
       `${p2(d.getHours())}:${p2(d.getMinutes())}:${p2(d.getSeconds())}.` +
       String(d.getMilliseconds()).padStart(3, '0')
-    write(`${process.pid}:M ${time} ${level} ${msg}\n`)
+    // A BGSAVE child's lines carry its pid and the role C, as a forked child's do.
+    const who = child === null ? `${String(process.pid)}:M` : `${String(child)}:C`
+    write(`${who} ${time} ${level} ${msg}\n`)
   }
   return log
+}
+
+/**
+ * server.c loadDataFromDisk: the RDB file in `dir`, when there is one, loaded before the
+ * server takes clients; a file that cannot be loaded ends the process with status 1, as it
+ * ends redis-server. The RDB disk is set first, so the engine's saves write files too.
+ */
+function loadDataFromDisk(
+  engine: EngineServer,
+  log: (msg: string, level?: LogMark, raw?: boolean, child?: number | null) => void,
+): void {
+  engine.setRdbDisk(
+    createRdbDisk((line, child) => {
+      log(line.text, line.level, false, child)
+    }, process.pid),
+  )
+  const dir = configValue(engine, 'dir')
+  const dbfilename = configValue(engine, 'dbfilename')
+  let rdb: string | null
+  try {
+    rdb = readRdbFile(dir, dbfilename)
+  } catch (e) {
+    log(`Fatal error loading the DB: ${(e as Error).message}. Exiting.`, '#')
+    process.exit(1)
+  }
+  if (rdb === null) return
+  const start = performance.now()
+  if (!engine.loadRdbFile(rdb)) process.exit(1)
+  log(`DB loaded from disk: ${((performance.now() - start) / 1000).toFixed(3)} seconds`)
+}
+
+/** The engine startRespServer created (createServer's, with the host hooks). */
+function engineOf(handle: RespServerHandle): EngineServer {
+  return handle.engine as EngineServer
+}
+
+/** CONFIG GET's value of one parameter. */
+function configValue(engine: EngineServer, name: string): string {
+  const reply = engine.call(['CONFIG', 'GET', name])
+  const value = reply.type === 'array' ? reply.value?.[1] : undefined
+  return value?.type === 'bulk' ? (value.value ?? '') : ''
 }
 
 async function main(): Promise<void> {
@@ -186,15 +232,17 @@ async function main(): Promise<void> {
   let handle: RespServerHandle | null = null
   let stopping = false
   /**
-   * server.c prepareForShutdown and finishShutdown, after SHUTDOWN or a signal
-   * (sigShutdownHandler): the pid file removed, the connections closed, then exit. No RDB is
-   * written: the engine's SAVE and BGSAVE keep their image in memory, not on disk.
+   * server.c prepareForShutdown and finishShutdown, after SHUTDOWN (its arguments) or a
+   * signal (sigShutdownHandler): the final RDB save when due (the engine's
+   * prepareForShutdown, through the disk), the pid file removed, the connections closed,
+   * then exit. False when the save failed and the server keeps running.
    */
-  const shutdown = (signal: string | null): void => {
-    if (stopping) return
-    stopping = true
-    if (signal !== null) log(`Received ${signal} scheduling shutdown...`, '#')
+  const shutdown = (how: readonly string[] | 'SIGINT' | 'SIGTERM'): boolean => {
+    if (stopping) return true
+    if (typeof how === 'string') log(`Received ${how} scheduling shutdown...`, '#')
     log('User requested shutdown...', '#')
+    if (handle !== null && !engineOf(handle).prepareForShutdown(how)) return false
+    stopping = true
     if (pidfile !== '') {
       log('Removing the pid file.')
       rmSync(pidfile, { force: true })
@@ -203,6 +251,7 @@ async function main(): Promise<void> {
       log('Redis is now ready to exit, bye bye...', '#')
       process.exit(0)
     })
+    return true
   }
   try {
     handle = await startRespServer({
@@ -210,10 +259,10 @@ async function main(): Promise<void> {
       host: args.host,
       seed: args.seed,
       enableDebugCommand: args.enableDebugCommand,
-      log: (message, level, raw) => log(message, level ?? '#', raw),
-      shutdown: () => {
-        shutdown(null)
+      log: (message, level, raw) => {
+        log(message, level ?? '#', raw)
       },
+      shutdown,
       // CONFIG GET port and INFO's tcp_port show the port served, as redis-server's do.
       config: {
         ...args.config,
@@ -255,6 +304,8 @@ async function main(): Promise<void> {
     }
   }
   log('Server initialized', '#')
+  // loadDataFromDisk: before the first event loop turn, so no client is served before it.
+  loadDataFromDisk(engineOf(handle), log)
   log('Ready to accept connections')
   console.log(
     `Redis X-Ray engine (RESP2) ready on ${handle.host}:${handle.port} (seed ${args.seed}). ` +

@@ -39,7 +39,7 @@ import { listSetPackedThreshold } from '../types/t_list.ts'
 import type { Zset } from '../types/t_zset.ts'
 import { computeDatasetDigest, digestValue } from '../debugDigest.ts'
 import { startEvictionTimeProc } from '../keyspace/evict.ts'
-import { killRDBChild, rdbSaveBackground } from '../rdb.ts'
+import { killRDBChild, rdbLogWarning, rdbSaveBackground, saveParamsConfigured } from '../rdb.ts'
 import { debugLoadAof, debugReload, rdbSave } from '../rdbReload.ts'
 import { rdbSavedObjectLen } from '../rdbEncode.ts'
 import { quicklistNodes, quicklistReprFull, type Quicklist } from '../structures/quicklist.ts'
@@ -226,7 +226,7 @@ function infoPersistence(srv: ServerState): string {
     ['rdb_changes_since_last_save', srv.dirty],
     ['rdb_bgsave_in_progress', srv.child === null ? 0 : 1],
     ['rdb_last_save_time', srv.lastSave],
-    ['rdb_last_bgsave_status', 'ok'],
+    ['rdb_last_bgsave_status', srv.rdbLastBgsaveStatus],
     ['rdb_last_bgsave_time_sec', srv.rdbLastBgsaveTimeSec],
     [
       'rdb_current_bgsave_time_sec',
@@ -1188,7 +1188,7 @@ function flushallCommand(c: CommandCall): Reply {
   // flushAllDataAndResetRDB: kill a saving child, and with save points configured save the
   // (empty) dataset at once.
   if (srv.child !== null) killRDBChild(srv)
-  if ((srv.config.other['save'] ?? '3600 1 300 100 60 10000') !== '') rdbSave(srv, c.ctx)
+  if (saveParamsConfigured(srv)) rdbSave(srv, c.ctx)
   // 7.0 propagates FLUSHALL with forceCommandPropagation: no extra dirty++ (older versions).
   forceCommandPropagation(srv)
   return OK
@@ -1205,7 +1205,7 @@ function bgsaveCommand(c: CommandCall): Reply {
     srv.bgsaveScheduled = true
     return simple('Background saving scheduled')
   }
-  rdbSaveBackground(srv, c.ctx.now)
+  rdbSaveBackground(srv, c.ctx)
   return simple('Background saving started')
 }
 
@@ -1213,9 +1213,9 @@ function saveCommand(c: CommandCall): Reply {
   if (c.srv.child !== null) return error('ERR Background save already in progress')
   // stat_rdb_saves is counted by saveCommand and rdbSaveBackground only (not FLUSHALL's).
   c.srv.rdbSaves++
-  // The image stands for dump.rdb: DEBUG RELOAD NOSAVE loads it back.
-  rdbSave(c.srv, c.ctx)
-  return OK
+  // The image stands for dump.rdb: DEBUG RELOAD NOSAVE loads it back. shared.err when the
+  // host could not write the file.
+  return rdbSave(c.srv, c.ctx) === null ? error('ERR') : OK
 }
 
 // --- DEBUG ---
@@ -1612,7 +1612,9 @@ function debugCommand(c: CommandCall): Reply {
   }
   if (sub === 'reload') {
     const err = debugReload(c.srv, c.ctx, argv.slice(2))
-    return err === null ? OK : error(err)
+    if (err !== null) return error(err)
+    rdbLogWarning(c.srv, 'DB reloaded by DEBUG RELOAD')
+    return OK
   }
   if (sub === 'loadaof') {
     const err = debugLoadAof(c.srv, c.ctx)
