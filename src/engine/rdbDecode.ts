@@ -855,9 +855,10 @@ export function rdbLoadFile(
   const r: RioReader = { p, pos: 0, srv, deep, readError: false }
   const notice = (text: string) => log.push({ level: '*', text })
   const warning = (text: string) => log.push({ level: '#', text })
+  // rdbReportError: the line, then redis-check-rdb runs on the file (its report goes to
+  // stdout, not modelled) and, finding the same error, ends the process with status 1.
   const reportCorrupt = (line: number, reason: string): RdbFileRead => {
     warning(`Internal error in RDB reading offset 0, function at rdb.c:${line} -> ${reason}`)
-    warning('Terminating server after rdb file reading failure.')
     return { ok: false, fatal: 'corrupt' }
   }
   const eoferr = (): RdbFileRead => {
