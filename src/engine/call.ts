@@ -37,6 +37,8 @@ export interface CommandDispatch {
   readonly mayReplicate: boolean
   /** CMD_WRITE (refused while the last BGSAVE failed: MISCONF). */
   readonly isWrite: boolean
+  /** CMD_LOADING: allowed while the dataset loads. */
+  readonly allowLoading: boolean
   /** The top-level name is exec, discard, quit or reset (they run even inside MULTI). */
   readonly controlsMulti: boolean
   /** The top-level name is multi or watch (never queued either). */
@@ -82,6 +84,7 @@ export function commandDispatch(cmd: CommandSpec, parent: CommandSpec | null): C
       denyOom: cmd.flags.includes('denyoom'),
       mayReplicate: cmd.flags.includes('write') || cmd.flags.includes('may_replicate'),
       isWrite: cmd.flags.includes('write'),
+      allowLoading: cmd.flags.includes('loading'),
       controlsMulti:
         top.name === 'exec' ||
         top.name === 'discard' ||

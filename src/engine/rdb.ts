@@ -14,8 +14,8 @@
 import type { ExecContext } from './context.ts'
 import { zmallocUsedMemory } from './keyspace/memory.ts'
 import { rdbLoadFile, type ServerLogLine } from './rdbDecode.ts'
-import { rdbSaveFile } from './rdbEncode.ts'
-import { rdbLoadImage, rdbSave, rdbSaveFileDbs, type RdbImage } from './rdbReload.ts'
+import { rdbSaveFileBytes } from './rdbEncode.ts'
+import { rdbLoadImageKeys, rdbSave, rdbSaveFileDbs, type RdbImage } from './rdbReload.ts'
 import type { ServerState } from './state.ts'
 import { dictSetResizePolicy, dictSize } from './structures/dict.ts'
 
@@ -39,7 +39,7 @@ export interface RdbDisk {
    * `pid`, then renamed), logging "DB saved on disk" or the failure as Redis does, as the
    * process `pid` (the BGSAVE child's, else null: the server's own). True when written.
    */
-  write(rdb: string, dir: string, dbfilename: string, pid: number | null): boolean
+  write(rdb: Uint8Array, dir: string, dbfilename: string, pid: number | null): boolean
   /** serverLog, as the server (pid null) or a child. */
   log(line: ServerLogLine, pid?: number | null): void
   /** fork(): the pid of a new BGSAVE child. */
@@ -79,7 +79,7 @@ export function updateDictResizePolicy(srv: ServerState): void {
  * (No replication info fields: rdbPopulateSaveInfo gives none without a backlog, and the
  * emulation keeps no replication offset to save.)
  */
-export function rdbSaveFileBytes(srv: ServerState, ctx: ExecContext): string {
+export function rdbFileOfDataset(srv: ServerState, ctx: ExecContext): Uint8Array {
   const aux: [string, string][] = [
     ['redis-ver', '7.0.15'],
     ['redis-bits', '64'],
@@ -87,7 +87,7 @@ export function rdbSaveFileBytes(srv: ServerState, ctx: ExecContext): string {
     ['used-mem', String(zmallocUsedMemory(srv))],
     ['aof-base', '0'],
   ]
-  return rdbSaveFile(srv, aux, rdbSaveFileDbs(srv, ctx))
+  return rdbSaveFileBytes(srv, aux, rdbSaveFileDbs(srv, ctx))
 }
 
 /**
@@ -97,7 +97,7 @@ export function rdbSaveFileBytes(srv: ServerState, ctx: ExecContext): string {
 export function rdbSaveToDisk(srv: ServerState, ctx: ExecContext): boolean {
   const disk = disks.get(srv)
   if (disk === undefined) return true
-  return disk.write(rdbSaveFileBytes(srv, ctx), rdbDir(srv), rdbFilename(srv), null)
+  return disk.write(rdbFileOfDataset(srv, ctx), rdbDir(srv), rdbFilename(srv), null)
 }
 
 function rdbDir(srv: ServerState): string {
@@ -128,7 +128,7 @@ export function rdbSaveBackground(srv: ServerState, ctx: ExecContext): void {
     startedAt: now,
     endsAt: now + (keys * perKeyUs) / 1000,
     dirtyBefore: srv.dirty,
-    rdb: disk === undefined ? null : rdbSaveFileBytes(srv, ctx),
+    rdb: disk === undefined ? null : rdbFileOfDataset(srv, ctx),
     pid,
   }
   rdbLogNotice(srv, `Background saving started by pid ${String(pid)}`)
@@ -191,6 +191,9 @@ export function rdbSavePointReached(srv: ServerState): string | null {
   return null
 }
 
+/** server.c shared.loadingerr, without its CRLF. */
+export const LOADING_ERROR = 'LOADING Redis is loading the dataset in memory'
+
 /** server.c shared.bgsaveerr, without its CRLF (what rejectCommand sends). */
 export const MISCONF_ERROR =
   "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error."
@@ -213,33 +216,91 @@ export function killRDBChild(srv: ServerState): void {
   updateDictResizePolicy(srv)
 }
 
+/** A startup load under way (rdbStartLoading). */
+export interface RdbLoading {
+  /**
+   * Loads keys until `bytes` more of the file are read (loading-process-events-interval-
+   * bytes) or the file ends: 'more' while keys remain, then 'done' or 'failed' (the lines
+   * saying why are logged; the host exits with status 1). `keys`: how many it read.
+   */
+  step(bytes: number): { readonly keys: number; readonly state: 'more' | 'done' | 'failed' }
+}
+
 /**
- * server.c loadDataFromDisk → rdb.c rdbLoad, for the file a host read at startup: the
- * dataset loaded (its image kept as the one DEBUG RELOAD NOSAVE reads), logged as Redis logs
- * it. False when the file cannot be loaded: the lines saying why are logged and the host
- * exits with status 1, as redis-server does.
+ * server.c loadDataFromDisk → rdb.c rdbLoad for the file a host read at startup: the file
+ * is parsed (a file that cannot be is logged and null returned: the host exits with status
+ * 1, as redis-server does), then server.loading is on (INFO loading:1, -LOADING to commands
+ * without the `loading` flag) while the host loads the keys step by step, serving clients
+ * between steps. The dataset's image is kept as the one DEBUG RELOAD NOSAVE reads.
  */
-export function rdbLoadFromFile(srv: ServerState, ctx: ExecContext, rdb: string): boolean {
+export function rdbStartLoading(
+  srv: ServerState,
+  ctx: ExecContext,
+  rdb: string,
+): RdbLoading | null {
   const log: ServerLogLine[] = []
-  const read = rdbLoadFile(srv, rdb, Math.floor(ctx.clock.now() / 1000), log)
+  const nowSec = Math.floor(ctx.clock.now() / 1000)
+  const read = rdbLoadFile(srv, rdb, nowSec, log)
   const disk = disks.get(srv)
   for (const line of log) disk?.log(line)
   if (!read.ok) {
     if (read.fatal === 'einval')
       rdbLogWarning(srv, 'Fatal error loading the DB: Invalid argument. Exiting.')
-    return false
+    return null
   }
   const image: RdbImage = { dbs: read.dbs }
-  if (!rdbLoadImage(srv, ctx, image, false)) {
-    rdbLogWarning(srv, 'Duplicated key found in RDB file')
-    return false
+  const loading = {
+    startTime: nowSec,
+    totalBytes: rdb.length,
+    rdbUsedMem: read.usedMem,
+    loadedBytes: 0,
   }
-  srv.rdbImage = image
-  const done = `Done loading RDB, keys loaded: ${String(srv.rdbLastLoadKeysLoaded)}, keys expired: ${String(srv.rdbLastLoadKeysExpired)}`
-  if (read.emptyKeysSkipped > 0)
-    rdbLogWarning(srv, `${done}, empty keys skipped: ${String(read.emptyKeysSkipped)}.`)
-  else rdbLogNotice(srv, `${done}.`)
-  return true
+  srv.loading = loading
+  const keys = rdbLoadImageKeys(srv, ctx, image, false)
+  let index = 0
+  const finish = (ok: boolean): 'done' | 'failed' => {
+    // stopLoading.
+    srv.loading = null
+    if (!ok) {
+      rdbLogWarning(srv, 'Duplicated key found in RDB file')
+      return 'failed'
+    }
+    srv.rdbImage = image
+    const done = `Done loading RDB, keys loaded: ${String(srv.rdbLastLoadKeysLoaded)}, keys expired: ${String(srv.rdbLastLoadKeysExpired)}`
+    if (read.emptyKeysSkipped > 0)
+      rdbLogWarning(srv, `${done}, empty keys skipped: ${String(read.emptyKeysSkipped)}.`)
+    else rdbLogNotice(srv, `${done}.`)
+    return 'done'
+  }
+  return {
+    step: (bytes) => {
+      const until = loading.loadedBytes + bytes
+      let n = 0
+      for (;;) {
+        const r = keys.next()
+        if (r.done === true) {
+          loading.loadedBytes = rdb.length
+          return { keys: n, state: finish(r.value) }
+        }
+        loading.loadedBytes = read.keyEnds[index++] ?? loading.loadedBytes
+        n++
+        if (loading.loadedBytes >= until) return { keys: n, state: 'more' }
+      }
+    },
+  }
+}
+
+/**
+ * rdbStartLoading run to its end at once: true when loaded, false when the host must exit
+ * with status 1.
+ */
+export function rdbLoadFromFile(srv: ServerState, ctx: ExecContext, rdb: string): boolean {
+  const loading = rdbStartLoading(srv, ctx, rdb)
+  if (loading === null) return false
+  for (;;) {
+    const { state } = loading.step(Infinity)
+    if (state !== 'more') return state === 'done'
+  }
 }
 
 /** The SHUTDOWN options that decide whether the final save is made (server.h SHUTDOWN_*). */
@@ -264,7 +325,9 @@ export function shutdownFlagsOnSignal(
  * points configured (and no NOSAVE) or with SAVE the final RDB file is written. False when
  * it could not be and FORCE was not given: the shutdown is cancelled (the lines are logged).
  */
-export function finishShutdown(srv: ServerState, ctx: ExecContext, flags: ShutdownFlags): boolean {
+export function finishShutdown(srv: ServerState, ctx: ExecContext, how: ShutdownFlags): boolean {
+  // prepareForShutdown: never save a half-loaded dataset over the file.
+  const flags = srv.loading === null ? how : { save: false, nosave: true, force: how.force }
   if (srv.child !== null) {
     rdbLogWarning(srv, 'There is a child saving an .rdb. Killing it!')
     killRDBChild(srv)

@@ -820,7 +820,15 @@ export interface ServerLogLine {
 
 /** How reading an RDB file ended (rdbLoadRio's return and the state it leaves behind). */
 export type RdbFileRead =
-  | { readonly ok: true; readonly dbs: readonly RdbDb[]; readonly emptyKeysSkipped: number }
+  | {
+      readonly ok: true
+      readonly dbs: readonly RdbDb[]
+      readonly emptyKeysSkipped: number
+      /** Where each key of `dbs` (in order) ends in the file: the loading progress. */
+      readonly keyEnds: readonly number[]
+      /** The used-mem aux field (server.loading_rdb_used_mem), 0 without one. */
+      readonly usedMem: number
+    }
   /** rdbLoadRio returned C_ERR with errno EINVAL: loadDataFromDisk's "Fatal error loading". */
   | { readonly ok: false; readonly fatal: 'einval' }
   /** rdbReportError: a short read, a corrupt value or a bad checksum ends the process. */
@@ -885,6 +893,8 @@ export function rdbLoadFile(
     return s
   }
   let emptyKeysSkipped = 0
+  const keyEnds: number[] = []
+  let usedMem = 0
   let expire = -1n
   let lruIdle = -1
   let lfuFreq = -1
@@ -924,7 +934,10 @@ export function rdbLoadFile(
         db.expiresSize = rdbLoadLen(r)
         continue
       } else if (type === RDB_OPCODE_AUX) {
-        rdbLoadAuxField(rdbLoadStr(r), rdbLoadStr(r), nowSec, notice)
+        const auxKey = rdbLoadStr(r)
+        const auxVal = rdbLoadStr(r)
+        if (auxKey.toLowerCase() === 'used-mem') usedMem = leadingInt(auxVal)
+        rdbLoadAuxField(auxKey, auxVal, nowSec, notice)
         continue
       } else if (type === RDB_OPCODE_MODULE_AUX) {
         warning("The RDB file contains AUX module data I can't load: no matching module")
@@ -945,6 +958,7 @@ export function rdbLoadFile(
       if (value !== null) {
         db ??= section(0)
         db.keys.push({ key, expire, lruIdle, lfuFreq, value })
+        keyEnds.push(r.pos)
       }
       expire = -1n
       lfuFreq = -1
@@ -971,11 +985,16 @@ export function rdbLoadFile(
     if (e instanceof LoadError) return eoferr()
     throw e
   }
-  return { ok: true, dbs, emptyKeysSkipped }
+  return { ok: true, dbs, emptyKeysSkipped, keyEnds, usedMem }
 }
 
 /** The reasons rdbLoadValue gives for a value with no elements (RDB_LOAD_ERR_EMPTY_KEY). */
 const EMPTY_KEY_REASONS: ReadonlySet<string> = new Set(['empty key', 'empty intset'])
+
+/** strtol/strtoll: the leading integer, 0 when there is none. */
+function leadingInt(s: string): number {
+  return Number(/^\s*[+-]?\d+/.exec(s)?.[0] ?? '0')
+}
 
 /** rdbLoadRio's AUX fields: the ones Redis logs at NOTICE level; the others are skipped. */
 function rdbLoadAuxField(
@@ -985,8 +1004,6 @@ function rdbLoadAuxField(
   notice: (text: string) => void,
 ): void {
   const k = key.toLowerCase()
-  // strtol/strtoll: the leading integer, 0 when there is none.
-  const leadingInt = (s: string) => Number(/^\s*[+-]?\d+/.exec(s)?.[0] ?? '0')
   if (key.startsWith('%')) notice(`RDB '${key}': ${val}`)
   else if (k === 'redis-ver') notice(`Loading RDB produced by version ${val}`)
   else if (k === 'ctime') notice(`RDB age ${String(Math.max(0, nowSec - leadingInt(val)))} seconds`)

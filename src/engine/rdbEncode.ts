@@ -469,6 +469,15 @@ export function rdbSaveFile(
   aux: readonly (readonly [string, string])[],
   dbs: readonly RdbFileDb[],
 ): string {
+  return bytesToByteString(rdbSaveFileBytes(srv, aux, dbs))
+}
+
+/** rdbSaveFile as bytes (what a host writes to disk: no byte string is built). */
+export function rdbSaveFileBytes(
+  srv: ServerState,
+  aux: readonly (readonly [string, string])[],
+  dbs: readonly RdbFileDb[],
+): Uint8Array {
   const r = rioCreate(256)
   rdbWriteRaw(r, `REDIS${String(RDB_VERSION).padStart(4, '0')}`)
   for (const [k, v] of aux) {
@@ -503,7 +512,7 @@ export function rdbSaveFile(
   rdbSaveType(r, RDB_OPCODE_EOF)
   const checksum = (srv.config.other['rdbchecksum'] ?? 'yes') === 'yes'
   rdbWriteRaw(r, checksum ? crc64ToBytesLE(crc64(0n, r.buf.subarray(0, r.len))) : '\0'.repeat(8))
-  return rioToByteString(r)
+  return r.buf.subarray(0, r.len)
 }
 
 /**

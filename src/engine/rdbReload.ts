@@ -390,42 +390,56 @@ export function rdbLoadImage(
   image: RdbImage,
   allowDup: boolean,
 ): boolean {
+  const keys = rdbLoadImageKeys(srv, ctx, image, allowDup)
+  for (;;) {
+    const r = keys.next()
+    if (r.done === true) return r.value
+  }
+}
+
+/**
+ * rdbLoadImage one key at a time: the generator yields after each key of the file (loaded,
+ * expired or empty), so a host can serve clients between keys while it loads (the loading
+ * phase, rdb.c processEventsWhileBlocked), and returns whether the load succeeded.
+ */
+export function* rdbLoadImageKeys(
+  srv: ServerState,
+  ctx: ExecContext,
+  image: RdbImage,
+  allowDup: boolean,
+): Generator<undefined, boolean> {
   const lruClock = srv.lruclock
   // mstime(): the clock as the load starts, not the command's (EXEC's) cached time.
   const now = BigInt(Math.floor(ctx.clock.now()))
-  // rdbLoadRioWithLoadingCtx's counters, kept in INFO persistence once the load ends.
-  let loaded = 0
-  let expired = 0
-  const done = (ok: boolean): boolean => {
-    srv.rdbLastLoadKeysLoaded = loaded
-    srv.rdbLastLoadKeysExpired = expired
-    return ok
-  }
+  // rdbLoadRioWithLoadingCtx's counters, reset by startLoading and counted as keys load
+  // (INFO persistence shows them during the load too).
+  srv.rdbLastLoadKeysLoaded = 0
+  srv.rdbLastLoadKeysExpired = 0
   for (const saved of image.dbs) {
     const db = srv.dbs[saved.id]
-    if (db === undefined) return done(false)
+    if (db === undefined) return false
     // RESIZEDB (a file without it has -1: nothing is pre-sized).
     if (saved.size >= 0) dictExpand(ctx, db.dict, saved.size)
     if (saved.expiresSize >= 0) dictExpand(ctx, db.expires, saved.expiresSize)
     for (const k of saved.keys) {
       const v: ValueRef = { srv, ctx, dbid: db.id, key: k.key }
       const val = rdbLoadObject(v, k.value)
-      if (val === null) continue
-      if (k.expire !== -1n && k.expire < now) {
-        expired++
-        continue
+      if (val !== null && k.expire !== -1n && k.expire < now) {
+        srv.rdbLastLoadKeysExpired++
+      } else if (val !== null) {
+        if (dbExists(ctx, db, k.key)) {
+          if (!allowDup) return false
+          dbDelete(ctx, db, k.key)
+        }
+        dbAddRDBLoad(ctx, db, k.key, val)
+        srv.rdbLastLoadKeysLoaded++
+        if (k.expire !== -1n) setExpireExact(ctx, db, k.key, k.expire)
+        objectSetLRUOrLFU(srv, val, k, lruClock)
       }
-      if (dbExists(ctx, db, k.key)) {
-        if (!allowDup) return done(false)
-        dbDelete(ctx, db, k.key)
-      }
-      dbAddRDBLoad(ctx, db, k.key, val)
-      loaded++
-      if (k.expire !== -1n) setExpireExact(ctx, db, k.key, k.expire)
-      objectSetLRUOrLFU(srv, val, k, lruClock)
+      yield
     }
   }
-  return done(true)
+  return true
 }
 
 /**

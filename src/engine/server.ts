@@ -87,14 +87,17 @@ import {
   rdbBackgroundSaveDone,
   rdbLoadFromFile,
   rdbLogNotice,
+  rdbStartLoading,
   rdbSaveBackground,
   rdbSavePointReached,
   setRdbDisk,
   shutdownFlagsOnSignal,
   writeCommandsDeniedByDiskError,
+  LOADING_ERROR,
   MISCONF_ERROR,
   updateDictResizePolicy,
   type RdbDisk,
+  type RdbLoading,
 } from './rdb.ts'
 import { getLRUClock } from './keyspace/lru.ts'
 import { setServerLogSink, type ServerLogSink } from './serverLog.ts'
@@ -287,6 +290,7 @@ export function createServerState(opts: ServerOptions): ServerState {
     callStart: NaN,
     quicklistPackedThreshold: PACKED_THRESHOLD,
     rdbImage: null,
+    loading: null,
     aofImage: null,
     rdbLastLoadKeysLoaded: 0,
     rdbLastLoadKeysExpired: 0,
@@ -532,6 +536,10 @@ function processCommandInner(
   if (c.pubsub !== null && pubsubContextRejects(c, d.parent === null ? cmd.name : ''))
     return rejectCommand(srv, c, cmd, fullname, pubsubContextError(fullname))
 
+  // Loading the dataset: only commands flagged `loading` (for EXEC, all its queued ones).
+  if (srv.loading !== null && (!d.allowLoading || (d.isExec && execDeniesLoading(c))))
+    return rejectCommand(srv, c, cmd, fullname, LOADING_ERROR)
+
   // CLIENT PAUSE: the client waits with its command until the pause ends (pause.ts).
   // Replicas are never paused; nor is a client that cannot wait (the engine's own).
   const pause = srv.clientPause.type
@@ -591,6 +599,15 @@ const isQueuedDenyOom = (fullname: string): boolean =>
 const isQueuedMayReplicate = (fullname: string): boolean =>
   queuedFlag(mayReplicateByName, fullname, ['write', 'may_replicate'])
 const writeByName = new Map<string, boolean>()
+const loadingByName = new Map<string, boolean>()
+
+/** c->mstate.cmd_inv_flags has CMD_LOADING: some queued command may not run while loading. */
+function execDeniesLoading(c: Client): boolean {
+  return (
+    c.multi !== null &&
+    c.multi.queue.some((q) => q.name !== '' && !queuedFlag(loadingByName, q.name, ['loading']))
+  )
+}
 
 /** c->mstate.cmd_flags has CMD_WRITE. */
 function execIsWrite(c: Client): boolean {
@@ -791,6 +808,11 @@ export interface EngineServer extends RedisServer {
    * logged through the disk. False when it cannot be: the host exits with status 1.
    */
   loadRdbFile(rdb: string): boolean
+  /**
+   * loadRdbFile in steps, the server loading meanwhile (INFO loading:1, -LOADING): null
+   * when the file cannot be loaded (logged; the host exits with status 1).
+   */
+  startLoadingRdbFile(rdb: string): RdbLoading | null
   /**
    * finishShutdown's persistence part for a SHUTDOWN (its arguments) or a signal: the
    * child killed, the final save made. False when the shutdown is cancelled (the save failed).
@@ -1134,6 +1156,11 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
       updateCachedTime(srv, now)
       return rdbLoadFromFile(srv, createExecContext(srv.rng, srv.clock, 'off', now), rdb)
     },
+    startLoadingRdbFile: (rdb) => {
+      const now = Math.floor(srv.clock.now())
+      updateCachedTime(srv, now)
+      return rdbStartLoading(srv, createExecContext(srv.rng, srv.clock, 'off', now), rdb)
+    },
     prepareForShutdown: (how) => {
       const now = Math.floor(srv.clock.now())
       updateCachedTime(srv, now)
@@ -1257,7 +1284,8 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
     cron: (): TickTrace => {
       const now = Math.floor(srv.clock.now())
       const events: StepEvent[] = []
-      if (now >= srv.nextCronAt) {
+      // While loading only clients are served (processEventsWhileBlocked): no time events.
+      if (now >= srv.nextCronAt && srv.loading === null) {
         runCron(srv.traceLevel, now, events)
         srv.nextCronAt = Math.max(srv.nextCronAt + period(), now)
       }

@@ -414,7 +414,7 @@ export interface ServerState {
     endsAt: number
     dirtyBefore: number
     /** With a disk (rdb.ts setRdbDisk): the file the child writes, as of the fork, and its pid. */
-    rdb: string | null
+    rdb: Uint8Array | null
     pid: number
   } | null
   /** server.lastbgsave_status (INFO rdb_last_bgsave_status) and lastbgsave_try (unix s). */
@@ -484,6 +484,17 @@ export interface ServerState {
   aofImage: RdbImage | null
   rdbLastLoadKeysLoaded: number
   rdbLastLoadKeysExpired: number
+  /**
+   * server.loading: an RDB file being loaded at startup (rdb.ts rdbStartLoading), while
+   * commands without the `loading` flag answer -LOADING; null otherwise.
+   */
+  loading: {
+    /** loading_start_time (unix s), loading_total_bytes, loading_rdb_used_mem. */
+    readonly startTime: number
+    readonly totalBytes: number
+    readonly rdbUsedMem: number
+    loadedBytes: number
+  } | null
   /** ACL users and the ACL log (acl.ts). */
   acl: AclState
   /**

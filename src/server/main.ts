@@ -170,43 +170,51 @@ function serverLogger(
 
 /**
  * server.c loadDataFromDisk: the RDB file in `dir`, when there is one, loaded before the
- * server takes clients; a file that cannot be loaded ends the process with status 1, as it
- * ends redis-server. The RDB disk is set first, so the engine's saves write files too.
+ * server is ready; a file that cannot be loaded ends the process with status 1, as it ends
+ * redis-server. The RDB disk is set first, so the engine's saves write files too. While the
+ * keys load, clients are served between steps of loading-process-events-interval-bytes
+ * (commands without the `loading` flag get -LOADING), and key-load-delay µs pass per key.
  */
-function loadDataFromDisk(
+async function loadDataFromDisk(
   engine: EngineServer,
+  config: Readonly<Record<string, string>>,
   log: (msg: string, level?: LogMark, raw?: boolean, child?: number | null) => void,
-): void {
+): Promise<void> {
   engine.setRdbDisk(
     createRdbDisk((line, child) => {
       log(line.text, line.level, false, child)
     }, process.pid),
   )
-  const dir = configValue(engine, 'dir')
-  const dbfilename = configValue(engine, 'dbfilename')
   let rdb: string | null
   try {
-    rdb = readRdbFile(dir, dbfilename)
+    rdb = readRdbFile(config['dir'] ?? '.', config['dbfilename'] ?? 'dump.rdb')
   } catch (e) {
     log(`Fatal error loading the DB: ${(e as Error).message}. Exiting.`, '#')
     process.exit(1)
   }
   if (rdb === null) return
   const start = performance.now()
-  if (!engine.loadRdbFile(rdb)) process.exit(1)
+  const loading = engine.startLoadingRdbFile(rdb)
+  if (loading === null) process.exit(1)
+  const interval = Number(config['loading-process-events-interval-bytes'] ?? 2097152)
+  const delayUs = Number(config['key-load-delay'] ?? 0)
+  // When the load may end, key-load-delay included: the steps wait for it between them.
+  let until = start
+  for (;;) {
+    const { keys, state } = loading.step(interval)
+    if (state === 'failed') process.exit(1)
+    if (state === 'done') break
+    // debugDelay: n > 0 sleeps n µs a key; n < 0 sleeps 1 µs once in -n keys.
+    until += (delayUs > 0 ? keys * delayUs : delayUs < 0 ? keys / -delayUs : 0) / 1000
+    const wait = until - performance.now()
+    await new Promise((resolve) => (wait >= 1 ? setTimeout(resolve, wait) : setImmediate(resolve)))
+  }
   log(`DB loaded from disk: ${((performance.now() - start) / 1000).toFixed(3)} seconds`)
 }
 
 /** The engine startRespServer created (createServer's, with the host hooks). */
 function engineOf(handle: RespServerHandle): EngineServer {
   return handle.engine as EngineServer
-}
-
-/** CONFIG GET's value of one parameter. */
-function configValue(engine: EngineServer, name: string): string {
-  const reply = engine.call(['CONFIG', 'GET', name])
-  const value = reply.type === 'array' ? reply.value?.[1] : undefined
-  return value?.type === 'bulk' ? (value.value ?? '') : ''
 }
 
 async function main(): Promise<void> {
@@ -304,8 +312,7 @@ async function main(): Promise<void> {
     }
   }
   log('Server initialized', '#')
-  // loadDataFromDisk: before the first event loop turn, so no client is served before it.
-  loadDataFromDisk(engineOf(handle), log)
+  await loadDataFromDisk(engineOf(handle), { ...args.config, dir: process.cwd() }, log)
   log('Ready to accept connections')
   console.log(
     `Redis X-Ray engine (RESP2) ready on ${handle.host}:${handle.port} (seed ${args.seed}). ` +

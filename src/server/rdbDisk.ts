@@ -74,8 +74,7 @@ export function createRdbDisk(log: HostLog, pid: number): RdbDisk {
         return false
       }
       try {
-        const bytes = Buffer.from(rdb, 'latin1')
-        for (let off = 0; off < bytes.length;) off += writeSync(fd, bytes, off, bytes.length - off)
+        for (let off = 0; off < rdb.length;) off += writeSync(fd, rdb, off, rdb.length - off)
         fsyncSync(fd)
       } catch (e) {
         closeSync(fd)

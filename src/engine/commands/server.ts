@@ -26,6 +26,7 @@ import { cstr } from '../bytes.ts'
 import {
   configGetPatterns,
   configGetValue,
+  configSetDeniedWhileLoading,
   configSetPairs,
   lookupConfig,
   memtoull,
@@ -39,7 +40,13 @@ import { listSetPackedThreshold } from '../types/t_list.ts'
 import type { Zset } from '../types/t_zset.ts'
 import { computeDatasetDigest, digestValue } from '../debugDigest.ts'
 import { startEvictionTimeProc } from '../keyspace/evict.ts'
-import { killRDBChild, rdbLogWarning, rdbSaveBackground, saveParamsConfigured } from '../rdb.ts'
+import {
+  killRDBChild,
+  LOADING_ERROR,
+  rdbLogWarning,
+  rdbSaveBackground,
+  saveParamsConfigured,
+} from '../rdb.ts'
 import { debugLoadAof, debugReload, rdbSave } from '../rdbReload.ts'
 import { rdbSavedObjectLen } from '../rdbEncode.ts'
 import { quicklistNodes, quicklistReprFull, type Quicklist } from '../structures/quicklist.ts'
@@ -215,7 +222,7 @@ function infoClients(srv: ServerState): string {
 
 function infoPersistence(srv: ServerState): string {
   return lines([
-    ['loading', 0],
+    ['loading', srv.loading === null ? 0 : 1],
     ['async_loading', 0],
     ['current_cow_peak', 0],
     ['current_cow_size', 0],
@@ -248,7 +255,31 @@ function infoPersistence(srv: ServerState): string {
     ['aof_last_cow_size', 0],
     ['module_fork_in_progress', 0],
     ['module_fork_last_cow_size', 0],
+    ...infoLoading(srv),
   ])
+}
+
+/** The loading_* fields INFO persistence adds while the dataset loads (server.c). */
+function infoLoading(srv: ServerState): [string, string | number][] {
+  const l = srv.loading
+  if (l === null) return []
+  let perc = 0
+  let remaining = 1
+  if (l.totalBytes !== 0) {
+    perc = (l.loadedBytes / l.totalBytes) * 100
+    remaining = l.totalBytes - l.loadedBytes
+  }
+  const elapsed = srv.unixtime - l.startTime
+  // "A fake 1 second figure if we don't have enough info".
+  const eta = elapsed === 0 ? 1 : Math.trunc((elapsed * remaining) / (l.loadedBytes + 1))
+  return [
+    ['loading_start_time', l.startTime],
+    ['loading_total_bytes', l.totalBytes],
+    ['loading_rdb_used_mem', l.rdbUsedMem],
+    ['loading_loaded_bytes', l.loadedBytes],
+    ['loading_loaded_perc', perc.toFixed(2)],
+    ['loading_eta_seconds', eta],
+  ]
 }
 
 /** server.c getInstantaneousMetric: the mean of the metric's 16 samples (integer). */
@@ -564,6 +595,11 @@ export function setOomScoreAdjHook(srv: ServerState, hook: SetOomScoreAdj | null
 
 function configSetCommand(c: CommandCall): Reply {
   if (c.argv.length % 2 === 1) return ERR_SYNTAX
+  if (
+    c.srv.loading !== null &&
+    configSetDeniedWhileLoading(c.srv.config, c.argv.slice(2), c.client.local)
+  )
+    return error(LOADING_ERROR)
   // Every pair is looked at, errors or not, so no password reaches the slow log.
   for (let j = 2; j < c.argv.length; j += 2)
     if (SENSITIVE_CONFIGS.has(lookupConfig(c.argv[j] ?? '')?.name ?? ''))

@@ -20,7 +20,7 @@ function memoryDisk(): RdbDisk & { files: Map<string, string>; lines: string[] }
       lines.push(`${child === null || child === undefined ? 'M' : 'C'} ${line.level} ${line.text}`)
     },
     write: (rdb, _dir, dbfilename, child) => {
-      files.set(dbfilename, rdb)
+      files.set(dbfilename, Buffer.from(rdb).toString('latin1'))
       lines.push(`${child === null ? 'M' : 'C'} * DB saved on disk`)
       return true
     },
@@ -174,5 +174,49 @@ describe('RDB files', () => {
     expect(crc.lines[0]).toMatch(
       /^M # Wrong RDB checksum expected: \([0-9a-f]+\) but got \(101010101010101\)\. Aborting now\.$/,
     )
+  })
+})
+
+describe('loading an RDB file in steps (server.loading)', () => {
+  it('answers -LOADING to commands without the loading flag until the last key is in', () => {
+    const src = createTestEngine({ config: { rdbcompression: 'no' } })
+    const disk = memoryDisk()
+    src.server.setRdbDisk(disk)
+    for (let i = 0; i < 20; i++) src.exec('set', `key:${String(i)}`, 'x'.repeat(100))
+    expect(src.exec('save')).toEqual(r.ok)
+    const rdb = disk.files.get('dump.rdb') ?? ''
+
+    const t = createTestEngine({ config: { 'enable-protected-configs': 'yes' } })
+    const target = memoryDisk()
+    t.server.setRdbDisk(target)
+    const loading = t.server.startLoadingRdbFile(rdb)
+    if (loading === null) throw new Error('not loaded')
+    // A step reads until 1024 more bytes of the file are in: the header and 9 keys of ~110.
+    expect(loading.step(1024)).toEqual({ keys: 9, state: 'more' })
+    const info = text(t, 'info', 'persistence')
+    expect(info).toMatch(/\r\nloading:1\r\n/)
+    expect(info).toMatch(/\r\nrdb_last_load_keys_loaded:9\r\n/)
+    expect(info).toMatch(/\r\nloading_total_bytes:\d+\r\nloading_rdb_used_mem:\d+\r\n/)
+    expect(info).toMatch(/\r\nloading_loaded_perc:\d+\.\d\d\r\nloading_eta_seconds:1\r\n$/)
+    // Answers of redis-server 7.0.15 while it loads.
+    const loadingErr = r.err('LOADING Redis is loading the dataset in memory')
+    expect(t.exec('get', 'key:1')).toEqual(loadingErr)
+    expect(t.exec('ping')).toEqual(loadingErr)
+    expect(t.exec('config', 'set', 'dir', '/tmp')).toEqual(loadingErr)
+    expect(t.exec('config', 'set', 'foo', 'bar', 'dir', 'x')).toEqual(
+      r.err("ERR Unknown option or number of arguments for CONFIG SET - 'foo'"),
+    )
+    expect(t.exec('config', 'set', 'loglevel', 'debug')).toEqual(r.ok)
+    expect(t.exec('multi')).toEqual(r.ok)
+    // SHUTDOWN SAVE now saves nothing: never the half-loaded dataset (prepareForShutdown).
+    const before = target.lines.length
+    expect(t.server.prepareForShutdown(['shutdown', 'save'])).toBe(true)
+    expect(target.lines.length).toBe(before)
+    let rest = loading.step(1 << 20)
+    while (rest.state === 'more') rest = loading.step(1 << 20)
+    expect(rest).toEqual({ keys: 11, state: 'done' })
+    expect(t.exec('discard')).toEqual(r.ok)
+    expect(t.exec('dbsize')).toEqual(r.int(20))
+    expect(text(t, 'info', 'persistence')).toMatch(/\r\nloading:0\r\n/)
   })
 })
