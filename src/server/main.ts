@@ -2,8 +2,10 @@
  * `npm run serve -- [/path/to/redis.conf] [--port 6380] [--seed N]
  * [--enable-debug-command yes|local|no] [--bind 127.0.0.1] [--<config-name> <value> ...]`:
  * serves the engine over RESP2. The config file and options are read as redis-server reads
- * them (configFile.ts); it logs as redis-server does (to `logfile`, '' for stdout), ends
- * with "Ready to accept connections", writes `pidfile` and stops on SIGTERM or SIGINT.
+ * them (configFile.ts); it logs as redis-server does (to `logfile`, '' for stdout), loads
+ * `dbfilename` from `dir` when there is one, ends with "Ready to accept connections", writes
+ * `pidfile` and stops on SIGTERM or SIGINT. SAVE, BGSAVE, the save points, FLUSHALL and
+ * SHUTDOWN write the RDB file there as redis-server does (rdbDisk.ts).
  *
  * Like redis-server, any other `--name value` pair sets that config parameter at startup
  * (e.g. `--hz 100 --requirepass secret --maxmemory 10mb --save ""`). Options that only make
@@ -312,18 +314,19 @@ async function main(): Promise<void> {
     }
   }
   log('Server initialized', '#')
-  await loadDataFromDisk(engineOf(handle), { ...args.config, dir: process.cwd() }, log)
-  log('Ready to accept connections')
-  console.log(
-    `Redis X-Ray engine (RESP2) ready on ${handle.host}:${handle.port} (seed ${args.seed}). ` +
-      `Try: redis-cli -p ${handle.port}`,
-  )
+  // sigShutdownHandler is set up before the load: a signal during it shuts down too.
   process.on('SIGINT', () => {
     shutdown('SIGINT')
   })
   process.on('SIGTERM', () => {
     shutdown('SIGTERM')
   })
+  await loadDataFromDisk(engineOf(handle), { ...args.config, dir: process.cwd() }, log)
+  log('Ready to accept connections')
+  console.log(
+    `Redis X-Ray engine (RESP2) ready on ${handle.host}:${handle.port} (seed ${args.seed}). ` +
+      `Try: redis-cli -p ${handle.port}`,
+  )
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) void main()
