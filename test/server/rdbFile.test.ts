@@ -298,6 +298,68 @@ describe('npm run serve keeps its RDB file in dir', { timeout: 180_000 }, () => 
     }
   })
 
+  it('serves clients while it loads, answering -LOADING as redis-server does', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'xray-rdb-'))
+    const first = await serve(dir, '--save', '', '--rdbcompression', 'no')
+    const c = await client(first.port)
+    for (let i = 0; i < 200; i++)
+      expect((await c.command('SET', `key:${String(i)}`, 'v'.repeat(200))).raw).toBe('+OK\r\n')
+    expect((await c.command('SAVE')).raw).toBe('+OK\r\n')
+    c.sendCommand(['SHUTDOWN', 'NOSAVE'])
+    expect(await first.exited).toBe(0)
+    // 200 keys at 20 ms each: four seconds of loading, clients served every 1024 bytes.
+    const slow = [
+      '--key-load-delay',
+      '20000',
+      '--loading-process-events-interval-bytes',
+      '1024',
+      '--enable-protected-configs',
+      'yes',
+    ]
+    const asked = async (target: number | string): Promise<string[]> => {
+      const d = await client(target)
+      const info = (await d.command('INFO', 'persistence')).raw
+      return [
+        /\r\n(loading:\d)\r\n/.exec(info)?.[1] ?? '',
+        (await d.command('GET', 'key:1')).raw,
+        (await d.command('PING')).raw,
+        (await d.command('CONFIG', 'SET', 'dir', dir)).raw,
+        (await d.command('CONFIG', 'SET', 'loglevel', 'verbose')).raw,
+      ]
+    }
+    const loadingErr = '-LOADING Redis is loading the dataset in memory\r\n'
+    const expected = ['loading:1', loadingErr, loadingErr, loadingErr, '+OK\r\n']
+    // Ours: the port is served as soon as the load starts.
+    const port = await freePort()
+    const child = spawn(
+      'npm',
+      ['run', 'serve', '--', '--port', String(port), '--dir', dir, '--save', '', ...slow],
+      { detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+    )
+    children.push(child)
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
+    let out = ''
+    await new Promise<void>((resolve) => {
+      child.stdout?.on('data', (d: Buffer) => {
+        out += d.toString()
+        if (out.includes('Loading RDB produced by version')) resolve()
+      })
+    })
+    expect(await asked(port)).toEqual(expected)
+    // The real one, on the same file.
+    const real = await startRealRedis(['--dir', dir, '--enable-protected-configs', 'yes', ...slow])
+    try {
+      expect(await asked(real.socket)).toEqual(expected)
+    } finally {
+      await real.stop()
+    }
+    const ours = await client(port)
+    ours.sendCommand(['SHUTDOWN'])
+    expect(await exited).toBe(0)
+    // SHUTDOWN during the load saves nothing.
+    expect(out).not.toContain('Saving the final RDB snapshot')
+  })
+
   it('refuses writes after a failed BGSAVE and cancels SHUTDOWN whose save fails', async () => {
     const parent = mkdtempSync(join(tmpdir(), 'xray-rdb-'))
     const dir = join(parent, 'gone')
