@@ -1084,6 +1084,38 @@ function applyConfigs(
   return null
 }
 
+/** enable-protected-configs lets this client set PROTECTED_CONFIG parameters (allowProtectedAction). */
+function protectedConfigsAllowed(cfg: ServerConfig, localClient: boolean): boolean {
+  const mode = cfg.other['enable-protected-configs'] ?? 'no'
+  return mode === 'yes' || (mode === 'local' && localClient)
+}
+
+/** config.c's DENY_LOADING_CONFIG parameters: not settable while the dataset loads. */
+const DENY_LOADING_CONFIGS: ReadonlySet<string> = new Set([
+  'appendonly',
+  'repl-diskless-load',
+  'dir',
+])
+
+/**
+ * configSetCommand's deny_loading_error: while loading, a parameter that may not change then
+ * comes before any other error in the pairs (-LOADING), unless an unknown, immutable or
+ * protected one before it already failed the command.
+ */
+export function configSetDeniedWhileLoading(
+  cfg: ServerConfig,
+  pairs: readonly string[],
+  localClient: boolean,
+): boolean {
+  const allowProtected = protectedConfigsAllowed(cfg, localClient)
+  for (let i = 0; i + 1 < pairs.length; i += 2) {
+    const p = lookupConfig(pairs[i] ?? '')
+    if (p === undefined || p.immutable || (p.protected && !allowProtected)) return false
+    if (DENY_LOADING_CONFIGS.has(p.name)) return true
+  }
+  return false
+}
+
 /**
  * config.c configSetCommand on argv pairs (name, value, name, value ...). Returns null on
  * success or the full error message (without "ERR ").
@@ -1094,8 +1126,7 @@ export function configSetPairs(
   localClient = true,
   host: ConfigHost = NO_CONFIG_HOST,
 ): string | null {
-  const protectedMode = cfg.other['enable-protected-configs'] ?? 'no'
-  const allowProtected = protectedMode === 'yes' || (protectedMode === 'local' && localClient)
+  const allowProtected = protectedConfigsAllowed(cfg, localClient)
   const params: ConfigParam[] = []
   // config.c registers an alias as a config of its own (ALIAS_CONFIG): a name and its alias
   // in one CONFIG SET are not duplicates, and errors name the config as it was registered.

@@ -1,12 +1,73 @@
 /**
- * Persistence, modelled (rdb.c, server.c child handling). Nothing is written: what the
- * emulation keeps is the bookkeeping Redis shows (dirty, lastsave, rdb_saves) and the one
- * effect a save has on the data structures: while the BGSAVE fork child runs, dicts may not
- * resize except past the forced ratio (dict_can_resize = avoid), serverCron does not
- * resize or rehash, and lookups do not touch the LRU (copy-on-write pages).
+ * Persistence, modelled (rdb.c, server.c child handling). What the emulation keeps is the
+ * bookkeeping Redis shows (dirty, lastsave, rdb_saves, lastbgsave_status) and the one effect a
+ * save has on the data structures: while the BGSAVE fork child runs, dicts may not resize
+ * except past the forced ratio (dict_can_resize = avoid), serverCron does not resize or
+ * rehash, and lookups do not touch the LRU (copy-on-write pages).
+ *
+ * The engine writes no file itself. A host with a disk (`npm run serve`) sets an RdbDisk
+ * (setRdbDisk): then SAVE, BGSAVE, the save points, FLUSHALL and SHUTDOWN hand it the RDB
+ * file's bytes (rdbSaveFile) to write in `dir` as `dbfilename`, and every line Redis logs
+ * about it goes to the disk's log. A BGSAVE's bytes are the dataset as of the fork; they are
+ * written when the child is reaped. Without a disk (the browser) nothing is written or logged.
  */
+import type { ExecContext } from './context.ts'
+import { zmallocUsedMemory } from './keyspace/memory.ts'
+import { rdbLoadFile, type ServerLogLine } from './rdbDecode.ts'
+import { rdbSaveFileBytes } from './rdbEncode.ts'
+import { rdbLoadImageKeys, rdbSave, rdbSaveFileDbs, type RdbImage } from './rdbReload.ts'
 import type { ServerState } from './state.ts'
 import { dictSetResizePolicy, dictSize } from './structures/dict.ts'
+
+/** server.h CONFIG_BGSAVE_RETRY_DELAY: seconds before a failed BGSAVE is retried by cron. */
+const CONFIG_BGSAVE_RETRY_DELAY = 5
+
+/** The `save` config: its pairs of seconds and changes ('' when none, server.saveparams). */
+function saveParams(srv: ServerState): string {
+  return srv.config.other['save'] ?? '3600 1 300 100 60 10000'
+}
+
+/** server.saveparamslen > 0: some save point is configured. */
+export function saveParamsConfigured(srv: ServerState): boolean {
+  return saveParams(srv) !== ''
+}
+
+/** Where RDB files go: the host's file system (src/server/rdbDisk.ts). */
+export interface RdbDisk {
+  /**
+   * rdbSave's file work: writes `rdb` as `dbfilename` in `dir` (a temp file named after
+   * `pid`, then renamed), logging "DB saved on disk" or the failure as Redis does, as the
+   * process `pid` (the BGSAVE child's, else null: the server's own). True when written.
+   */
+  write(rdb: Uint8Array, dir: string, dbfilename: string, pid: number | null): boolean
+  /** serverLog, as the server (pid null) or a child. */
+  log(line: ServerLogLine, pid?: number | null): void
+  /** fork(): the pid of a new BGSAVE child. */
+  fork(): number
+}
+
+const disks = new WeakMap<ServerState, RdbDisk>()
+
+/** The host's disk (RESP server), or none (browser: saves stay in memory). */
+export function setRdbDisk(srv: ServerState, disk: RdbDisk | null): void {
+  if (disk === null) disks.delete(srv)
+  else disks.set(srv, disk)
+}
+
+/** The host's disk, if any. */
+export function rdbDisk(srv: ServerState): RdbDisk | undefined {
+  return disks.get(srv)
+}
+
+/** A NOTICE line to the disk's log. */
+export function rdbLogNotice(srv: ServerState, text: string, pid: number | null = null): void {
+  disks.get(srv)?.log({ level: '*', text }, pid)
+}
+
+/** A WARNING line to the disk's log. */
+export function rdbLogWarning(srv: ServerState, text: string): void {
+  disks.get(srv)?.log({ level: '#', text })
+}
 
 /** server.c updateDictResizePolicy: no resizing (only the forced ratio) while a child runs. */
 export function updateDictResizePolicy(srv: ServerState): void {
@@ -14,17 +75,63 @@ export function updateDictResizePolicy(srv: ServerState): void {
 }
 
 /**
+ * rdb.c rdbSaveRio with rdbSaveInfoAuxFields: the bytes of the RDB file of the dataset now.
+ * (No replication info fields: rdbPopulateSaveInfo gives none without a backlog, and the
+ * emulation keeps no replication offset to save.)
+ */
+export function rdbFileOfDataset(srv: ServerState, ctx: ExecContext): Uint8Array {
+  const aux: [string, string][] = [
+    ['redis-ver', '7.0.15'],
+    ['redis-bits', '64'],
+    ['ctime', String(Math.floor(ctx.clock.now() / 1000))],
+    ['used-mem', String(zmallocUsedMemory(srv))],
+    ['aof-base', '0'],
+  ]
+  return rdbSaveFileBytes(srv, aux, rdbSaveFileDbs(srv, ctx))
+}
+
+/**
+ * rdb.c rdbSave's file part: with a disk, the file is written (pid: the child's, or null);
+ * false when it could not be. Without a disk there is nothing to fail.
+ */
+export function rdbSaveToDisk(srv: ServerState, ctx: ExecContext): boolean {
+  const disk = disks.get(srv)
+  if (disk === undefined) return true
+  return disk.write(rdbFileOfDataset(srv, ctx), rdbDir(srv), rdbFilename(srv), null)
+}
+
+function rdbDir(srv: ServerState): string {
+  return srv.config.other['dir'] ?? '.'
+}
+
+function rdbFilename(srv: ServerState): string {
+  return srv.config.other['dbfilename'] ?? 'dump.rdb'
+}
+
+/**
  * rdb.c rdbSaveBackground: "fork" a child. It lives 1 µs per key (1 s for a million keys,
  * the order of a real save), plus rdb-key-save-delay µs per key as rdbSaveKeyValuePair
- * sleeps, and is reaped by the first serverCron after that.
+ * sleeps, and is reaped by the first serverCron after that. With a disk the child's file is
+ * serialized now, as the fork freezes the dataset it saves.
  */
-export function rdbSaveBackground(srv: ServerState, now: number): void {
+export function rdbSaveBackground(srv: ServerState, ctx: ExecContext): void {
+  const now = ctx.now
   let keys = 0
   for (const db of srv.dbs) keys += dictSize(db.dict)
   // stat_rdb_saves counts the attempt, when the child is forked (rdbSaveBackground).
   srv.rdbSaves++
+  srv.rdbLastBgsaveTry = srv.unixtime
   const perKeyUs = 1 + rdbKeySaveDelayUs(srv)
-  srv.child = { startedAt: now, endsAt: now + (keys * perKeyUs) / 1000, dirtyBefore: srv.dirty }
+  const disk = disks.get(srv)
+  const pid = disk?.fork() ?? 0
+  srv.child = {
+    startedAt: now,
+    endsAt: now + (keys * perKeyUs) / 1000,
+    dirtyBefore: srv.dirty,
+    rdb: disk === undefined ? null : rdbFileOfDataset(srv, ctx),
+    pid,
+  }
+  rdbLogNotice(srv, `Background saving started by pid ${String(pid)}`)
   updateDictResizePolicy(srv)
 }
 
@@ -37,19 +144,208 @@ function rdbKeySaveDelayUs(srv: ServerState): number {
   return delay > 0 ? delay : delay < 0 ? 1 / -delay : 0
 }
 
-/** rdb.c backgroundSaveDoneHandlerDisk (success). */
+/**
+ * The child's work and rdb.c backgroundSaveDoneHandlerDisk: the child writes its file (with
+ * a disk), then the parent reaps it: on success dirty drops by what the child saved and
+ * lastsave moves; on failure lastbgsave_status becomes err.
+ */
 export function rdbBackgroundSaveDone(srv: ServerState): void {
   const child = srv.child
   if (child === null) return
-  srv.dirty -= child.dirtyBefore
-  srv.lastSave = srv.unixtime
+  const disk = disks.get(srv)
+  let ok = true
+  if (disk !== undefined && child.rdb !== null) {
+    ok = disk.write(child.rdb, rdbDir(srv), rdbFilename(srv), child.pid)
+    if (ok) rdbLogNotice(srv, 'Fork CoW for RDB: current 0 MB, peak 0 MB, average 0 MB', child.pid)
+  }
+  if (ok) {
+    rdbLogNotice(srv, 'Background saving terminated with success')
+    srv.dirty -= child.dirtyBefore
+    srv.lastSave = srv.unixtime
+    srv.rdbLastBgsaveStatus = 'ok'
+  } else {
+    rdbLogWarning(srv, 'Background saving error')
+    srv.rdbLastBgsaveStatus = 'err'
+  }
   srv.rdbLastBgsaveTimeSec = Math.floor((srv.mstime - child.startedAt) / 1000)
   srv.child = null
   updateDictResizePolicy(srv)
 }
 
-/** rdb.c killRDBChild (FLUSHALL, SAVE refusing, shutdown). */
+/**
+ * serverCron's save points: the first `save` pair with `changes` writes and more than
+ * `seconds` since lastsave, while the last BGSAVE succeeded or was tried long enough ago.
+ * Null when none is reached.
+ */
+export function rdbSavePointReached(srv: ServerState): string | null {
+  const words = saveParams(srv).split(' ')
+  const retry =
+    srv.rdbLastBgsaveStatus === 'ok' ||
+    srv.unixtime - srv.rdbLastBgsaveTry > CONFIG_BGSAVE_RETRY_DELAY
+  for (let j = 0; j + 1 < words.length; j += 2) {
+    const seconds = Number(words[j])
+    const changes = Number(words[j + 1])
+    if (srv.dirty >= changes && srv.unixtime - srv.lastSave > seconds && retry)
+      return `${String(changes)} changes in ${String(seconds)} seconds. Saving...`
+  }
+  return null
+}
+
+/** server.c shared.loadingerr, without its CRLF. */
+export const LOADING_ERROR = 'LOADING Redis is loading the dataset in memory'
+
+/** server.c shared.bgsaveerr, without its CRLF (what rejectCommand sends). */
+export const MISCONF_ERROR =
+  "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error."
+
+/**
+ * server.c writeCommandsDeniedByDiskError (its RDB part): stop-writes-on-bgsave-error, save
+ * points configured and the last background save failed.
+ */
+export function writeCommandsDeniedByDiskError(srv: ServerState): boolean {
+  return (
+    srv.rdbLastBgsaveStatus === 'err' &&
+    (srv.config.other['stop-writes-on-bgsave-error'] ?? 'yes') === 'yes' &&
+    saveParamsConfigured(srv)
+  )
+}
+
+/** rdb.c killRDBChild (FLUSHALL, SAVE refusing, shutdown): its file is never written. */
 export function killRDBChild(srv: ServerState): void {
   srv.child = null
   updateDictResizePolicy(srv)
+}
+
+/** A startup load under way (rdbStartLoading). */
+export interface RdbLoading {
+  /**
+   * Loads keys until `bytes` more of the file are read (loading-process-events-interval-
+   * bytes) or the file ends: 'more' while keys remain, then 'done' or 'failed' (the lines
+   * saying why are logged; the host exits with status 1). `keys`: how many it read.
+   */
+  step(bytes: number): { readonly keys: number; readonly state: 'more' | 'done' | 'failed' }
+}
+
+/**
+ * server.c loadDataFromDisk → rdb.c rdbLoad for the file a host read at startup: the file
+ * is parsed (a file that cannot be is logged and null returned: the host exits with status
+ * 1, as redis-server does), then server.loading is on (INFO loading:1, -LOADING to commands
+ * without the `loading` flag) while the host loads the keys step by step, serving clients
+ * between steps. The dataset's image is kept as the one DEBUG RELOAD NOSAVE reads.
+ */
+export function rdbStartLoading(
+  srv: ServerState,
+  ctx: ExecContext,
+  rdb: string,
+): RdbLoading | null {
+  const log: ServerLogLine[] = []
+  const nowSec = Math.floor(ctx.clock.now() / 1000)
+  const read = rdbLoadFile(srv, rdb, nowSec, log)
+  const disk = disks.get(srv)
+  for (const line of log) disk?.log(line)
+  if (!read.ok) {
+    if (read.fatal === 'einval')
+      rdbLogWarning(srv, 'Fatal error loading the DB: Invalid argument. Exiting.')
+    return null
+  }
+  const image: RdbImage = { dbs: read.dbs }
+  const loading = {
+    startTime: nowSec,
+    totalBytes: rdb.length,
+    rdbUsedMem: read.usedMem,
+    loadedBytes: 0,
+  }
+  srv.loading = loading
+  const keys = rdbLoadImageKeys(srv, ctx, image, false)
+  let index = 0
+  const finish = (ok: boolean): 'done' | 'failed' => {
+    // stopLoading.
+    srv.loading = null
+    if (!ok) {
+      rdbLogWarning(srv, 'Duplicated key found in RDB file')
+      return 'failed'
+    }
+    srv.rdbImage = image
+    const done = `Done loading RDB, keys loaded: ${String(srv.rdbLastLoadKeysLoaded)}, keys expired: ${String(srv.rdbLastLoadKeysExpired)}`
+    if (read.emptyKeysSkipped > 0)
+      rdbLogWarning(srv, `${done}, empty keys skipped: ${String(read.emptyKeysSkipped)}.`)
+    else rdbLogNotice(srv, `${done}.`)
+    return 'done'
+  }
+  return {
+    step: (bytes) => {
+      const until = loading.loadedBytes + bytes
+      let n = 0
+      for (;;) {
+        const r = keys.next()
+        if (r.done === true) {
+          loading.loadedBytes = rdb.length
+          return { keys: n, state: finish(r.value) }
+        }
+        loading.loadedBytes = read.keyEnds[index++] ?? loading.loadedBytes
+        n++
+        if (loading.loadedBytes >= until) return { keys: n, state: 'more' }
+      }
+    },
+  }
+}
+
+/**
+ * rdbStartLoading run to its end at once: true when loaded, false when the host must exit
+ * with status 1.
+ */
+export function rdbLoadFromFile(srv: ServerState, ctx: ExecContext, rdb: string): boolean {
+  const loading = rdbStartLoading(srv, ctx, rdb)
+  if (loading === null) return false
+  for (;;) {
+    const { state } = loading.step(Infinity)
+    if (state !== 'more') return state === 'done'
+  }
+}
+
+/** The SHUTDOWN options that decide whether the final save is made (server.h SHUTDOWN_*). */
+export interface ShutdownFlags {
+  readonly save: boolean
+  readonly nosave: boolean
+  readonly force: boolean
+}
+
+/** config.c shutdown-on-sigint / shutdown-on-sigterm: the flags a signal shuts down with. */
+export function shutdownFlagsOnSignal(
+  srv: ServerState,
+  signal: 'SIGINT' | 'SIGTERM',
+): ShutdownFlags {
+  const name = signal === 'SIGINT' ? 'shutdown-on-sigint' : 'shutdown-on-sigterm'
+  const words = new Set((srv.config.other[name] ?? 'default').split(' '))
+  return { save: words.has('save'), nosave: words.has('nosave'), force: words.has('force') }
+}
+
+/**
+ * server.c finishShutdown, its persistence part: a saving child is killed, then with save
+ * points configured (and no NOSAVE) or with SAVE the final RDB file is written. False when
+ * it could not be and FORCE was not given: the shutdown is cancelled (the lines are logged).
+ */
+export function finishShutdown(srv: ServerState, ctx: ExecContext, how: ShutdownFlags): boolean {
+  // prepareForShutdown: never save a half-loaded dataset over the file.
+  const flags = srv.loading === null ? how : { save: false, nosave: true, force: how.force }
+  if (srv.child !== null) {
+    rdbLogWarning(srv, 'There is a child saving an .rdb. Killing it!')
+    killRDBChild(srv)
+  }
+  if ((saveParamsConfigured(srv) && !flags.nosave) || flags.save) {
+    rdbLogNotice(srv, 'Saving the final RDB snapshot before exiting.')
+    if (rdbSave(srv, ctx) === null) {
+      if (flags.force) {
+        rdbLogWarning(srv, 'Error trying to save the DB. Exit anyway.')
+      } else {
+        rdbLogWarning(srv, "Error trying to save the DB, can't exit.")
+        rdbLogWarning(
+          srv,
+          'Errors trying to shut down the server. Check the logs for more information.',
+        )
+        return false
+      }
+    }
+  }
+  return true
 }

@@ -36,7 +36,7 @@
  * ZSET/HASH ziplists, QUICKLIST (ziplist nodes) and STREAM_LISTPACKS (v1, whose first ID and
  * offsets are derived).
  */
-import type { RdbValue } from './rdbReload.ts'
+import type { RdbDb, RdbKey, RdbValue } from './rdbReload.ts'
 import type { ServerState } from './state.ts'
 import { lzf_decompress } from './structures/lzf.ts'
 import {
@@ -86,6 +86,18 @@ import {
   RDB_TYPE_STREAM_LISTPACKS,
   RDB_TYPE_STREAM_LISTPACKS_2,
   RDB_TYPE_STRING,
+  RDB_OPCODE_AUX,
+  RDB_OPCODE_EOF,
+  RDB_OPCODE_EXPIRETIME,
+  RDB_OPCODE_EXPIRETIME_MS,
+  RDB_OPCODE_FREQ,
+  RDB_OPCODE_FUNCTION,
+  RDB_OPCODE_FUNCTION2,
+  RDB_OPCODE_IDLE,
+  RDB_OPCODE_MODULE_AUX,
+  RDB_OPCODE_RESIZEDB,
+  RDB_OPCODE_SELECTDB,
+  RDB_VERSION,
   RDB_TYPE_ZSET,
   RDB_TYPE_ZSET_2,
   RDB_TYPE_ZSET_LISTPACK,
@@ -106,12 +118,13 @@ import {
   type Stream,
   type StreamNACK,
 } from './types/t_stream.ts'
+import { crc64 } from './util/crc64.ts'
 import { string2ll } from './util/numbers.ts'
 
 // --- Types ---
 
 /** What RESTORE rebuilds: an RdbValue, or the elements of an old-style list (pushed one by one). */
-export type DecodedValue = RdbValue | { readonly type: 'listElements'; readonly elements: string[] }
+export type DecodedValue = RdbValue
 
 /** A read position in a payload (rio over a buffer), and the server whose stats count checks. */
 interface RioReader {
@@ -795,4 +808,207 @@ export function rdbLoadPayload(srv: ServerState, payload: string): DecodedValue 
     if (e instanceof LoadError) return null
     throw e
   }
+}
+
+// --- Files ---
+
+/** One serverLog line: NOTICE ('*') or WARNING ('#'), as redis-server prints its level. */
+export interface ServerLogLine {
+  readonly level: '*' | '#'
+  readonly text: string
+}
+
+/** How reading an RDB file ended (rdbLoadRio's return and the state it leaves behind). */
+export type RdbFileRead =
+  | {
+      readonly ok: true
+      readonly dbs: readonly RdbDb[]
+      readonly emptyKeysSkipped: number
+      /** Where each key of `dbs` (in order) ends in the file: the loading progress. */
+      readonly keyEnds: readonly number[]
+      /** The used-mem aux field (server.loading_rdb_used_mem), 0 without one. */
+      readonly usedMem: number
+    }
+  /** rdbLoadRio returned C_ERR with errno EINVAL: loadDataFromDisk's "Fatal error loading". */
+  | { readonly ok: false; readonly fatal: 'einval' }
+  /** rdbReportError: a short read, a corrupt value or a bad checksum ends the process. */
+  | { readonly ok: false; readonly fatal: 'corrupt' }
+  /** A db id this server has no db for, or module data: rdbLoadRio exits at once. */
+  | { readonly ok: false; readonly fatal: 'exit' }
+
+/** The keys of one SELECTDB section as they are read (RdbDb with growable arrays). */
+interface DbSection {
+  id: number
+  size: number
+  expiresSize: number
+  keys: RdbKey[]
+}
+
+/**
+ * rdb.c rdbLoadRioWithLoadingCtx's parsing of a whole file: the signature and version, then
+ * the opcodes (AUX fields logged as Redis logs them, SELECTDB, RESIZEDB, EXPIRETIME(_MS), IDLE,
+ * FREQ) and the keys, the EOF and the CRC64 check. Values are parsed as rdbLoadObject parses
+ * them (deep checks with sanitize-dump-payload yes); an empty one is skipped with a warning,
+ * as Redis does. Lines Redis logs on the way go to `log`. `nowSec` is time(NULL) (RDB age).
+ * Module data and function libraries cannot be loaded (none exist here): they fail the load.
+ * A db with no RESIZEDB has size -1 (its dicts are not pre-sized).
+ */
+export function rdbLoadFile(
+  srv: ServerState,
+  p: string,
+  nowSec: number,
+  log: ServerLogLine[],
+): RdbFileRead {
+  const deep = (srv.config.other['sanitize-dump-payload'] ?? 'no') === 'yes'
+  const r: RioReader = { p, pos: 0, srv, deep, readError: false }
+  const notice = (text: string) => log.push({ level: '*', text })
+  const warning = (text: string) => log.push({ level: '#', text })
+  // rdbReportError: the line, then redis-check-rdb runs on the file (its report goes to
+  // stdout, not modelled) and, finding the same error, ends the process with status 1.
+  const reportCorrupt = (line: number, reason: string): RdbFileRead => {
+    warning(`Internal error in RDB reading offset 0, function at rdb.c:${line} -> ${reason}`)
+    return { ok: false, fatal: 'corrupt' }
+  }
+  const eoferr = (): RdbFileRead => {
+    warning('Short read or OOM loading DB. Unrecoverable error, aborting now.')
+    return reportCorrupt(3249, 'Unexpected EOF reading RDB file')
+  }
+  if (p.length < 9) return eoferr()
+  if (!p.startsWith('REDIS')) {
+    warning('Wrong signature trying to load DB from file')
+    return { ok: false, fatal: 'einval' }
+  }
+  // atoi: the leading digits of the four characters after the signature.
+  const rdbver = Number(/^[0-9]*/.exec(p.slice(5, 9))?.[0] || '0')
+  if (rdbver < 1 || rdbver > RDB_VERSION) {
+    warning(`Can't handle RDB format version ${String(rdbver)}`)
+    return { ok: false, fatal: 'einval' }
+  }
+  r.pos = 9
+  const dbs: DbSection[] = []
+  let db: DbSection | null = null
+  const section = (id: number): DbSection => {
+    const s: DbSection = { id, size: -1, expiresSize: -1, keys: [] }
+    dbs.push(s)
+    return s
+  }
+  let emptyKeysSkipped = 0
+  const keyEnds: number[] = []
+  let usedMem = 0
+  let expire = -1n
+  let lruIdle = -1
+  let lfuFreq = -1
+  try {
+    for (;;) {
+      const type = rdbLoadByte(r)
+      if (type === RDB_OPCODE_EXPIRETIME) {
+        const s = rioRead(r, 4)
+        let v = 0
+        for (let i = 3; i >= 0; i--) v = v * 256 + s.charCodeAt(i)
+        expire = BigInt(v | 0) * 1000n
+        continue
+      } else if (type === RDB_OPCODE_EXPIRETIME_MS) {
+        expire = BigInt(rdbLoadMillisecondTime(r))
+        continue
+      } else if (type === RDB_OPCODE_FREQ) {
+        lfuFreq = rdbLoadByte(r)
+        continue
+      } else if (type === RDB_OPCODE_IDLE) {
+        lruIdle = rdbLoadLen(r)
+        continue
+      } else if (type === RDB_OPCODE_EOF) {
+        break
+      } else if (type === RDB_OPCODE_SELECTDB) {
+        const id = rdbLoadLen(r)
+        if (id >= srv.dbs.length) {
+          warning(
+            `FATAL: Data file was created with a Redis server configured to handle more than ${String(srv.dbs.length)} databases. Exiting\n`,
+          )
+          return { ok: false, fatal: 'exit' }
+        }
+        db = section(id)
+        continue
+      } else if (type === RDB_OPCODE_RESIZEDB) {
+        db ??= section(0)
+        db.size = rdbLoadLen(r)
+        db.expiresSize = rdbLoadLen(r)
+        continue
+      } else if (type === RDB_OPCODE_AUX) {
+        const auxKey = rdbLoadStr(r)
+        const auxVal = rdbLoadStr(r)
+        if (auxKey.toLowerCase() === 'used-mem') usedMem = leadingInt(auxVal)
+        rdbLoadAuxField(auxKey, auxVal, nowSec, notice)
+        continue
+      } else if (type === RDB_OPCODE_MODULE_AUX) {
+        warning("The RDB file contains AUX module data I can't load: no matching module")
+        return { ok: false, fatal: 'exit' }
+      } else if (type === RDB_OPCODE_FUNCTION || type === RDB_OPCODE_FUNCTION2) {
+        warning('Failed loading library, function libraries are not modelled')
+        return eoferr()
+      }
+      const key = rdbLoadStr(r)
+      if (!rdbIsObjectType(type)) return eoferr()
+      let value: RdbValue | null = null
+      try {
+        value = rdbLoadValue(srv, r, type, deep)
+      } catch (e) {
+        if (!(e instanceof LoadError) || !EMPTY_KEY_REASONS.has(e.reason)) throw e
+        if (emptyKeysSkipped++ < 10) warning(`rdbLoadObject skipping empty key: ${key}`)
+      }
+      if (value !== null) {
+        db ??= section(0)
+        db.keys.push({ key, expire, lruIdle, lfuFreq, value })
+        keyEnds.push(r.pos)
+      }
+      expire = -1n
+      lfuFreq = -1
+      lruIdle = -1
+    }
+    // The checksum (RDB 5 and later), unless rdbchecksum is off.
+    if (rdbver >= 5) {
+      const expected = crc64(0n, p.slice(0, r.pos))
+      const saved = rioRead(r, 8)
+      if ((srv.config.other['rdbchecksum'] ?? 'yes') === 'yes' && !srv.skipChecksumValidation) {
+        let cksum = 0n
+        for (let i = 7; i >= 0; i--) cksum = (cksum << 8n) | BigInt(saved.charCodeAt(i))
+        if (cksum === 0n) {
+          warning('RDB file was saved with checksum disabled: no check performed.')
+        } else if (cksum !== expected) {
+          warning(
+            `Wrong RDB checksum expected: (${expected.toString(16)}) but got (${cksum.toString(16)}). Aborting now.`,
+          )
+          return reportCorrupt(3225, 'RDB CRC error')
+        }
+      }
+    }
+  } catch (e) {
+    if (e instanceof LoadError) return eoferr()
+    throw e
+  }
+  return { ok: true, dbs, emptyKeysSkipped, keyEnds, usedMem }
+}
+
+/** The reasons rdbLoadValue gives for a value with no elements (RDB_LOAD_ERR_EMPTY_KEY). */
+const EMPTY_KEY_REASONS: ReadonlySet<string> = new Set(['empty key', 'empty intset'])
+
+/** strtol/strtoll: the leading integer, 0 when there is none. */
+function leadingInt(s: string): number {
+  return Number(/^\s*[+-]?\d+/.exec(s)?.[0] ?? '0')
+}
+
+/** rdbLoadRio's AUX fields: the ones Redis logs at NOTICE level; the others are skipped. */
+function rdbLoadAuxField(
+  key: string,
+  val: string,
+  nowSec: number,
+  notice: (text: string) => void,
+): void {
+  const k = key.toLowerCase()
+  if (key.startsWith('%')) notice(`RDB '${key}': ${val}`)
+  else if (k === 'redis-ver') notice(`Loading RDB produced by version ${val}`)
+  else if (k === 'ctime') notice(`RDB age ${String(Math.max(0, nowSec - leadingInt(val)))} seconds`)
+  else if (k === 'used-mem')
+    notice(`RDB memory usage when created ${(leadingInt(val) / (1024 * 1024)).toFixed(2)} Mb`)
+  else if (k === 'aof-preamble' && leadingInt(val) !== 0) notice('RDB has an AOF tail')
+  else if (k === 'aof-base' && leadingInt(val) !== 0) notice('RDB is base AOF')
 }

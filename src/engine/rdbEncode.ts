@@ -56,11 +56,17 @@ import { string2ll } from './util/numbers.ts'
 
 export const RDB_VERSION = 10
 // rdb.h RDB_OPCODE_*: the markers of an RDB file around its keys.
-const RDB_OPCODE_AUX = 250
-const RDB_OPCODE_RESIZEDB = 251
-const RDB_OPCODE_EXPIRETIME_MS = 252
-const RDB_OPCODE_SELECTDB = 254
-const RDB_OPCODE_EOF = 255
+export const RDB_OPCODE_FUNCTION = 246
+export const RDB_OPCODE_FUNCTION2 = 245
+export const RDB_OPCODE_MODULE_AUX = 247
+export const RDB_OPCODE_IDLE = 248
+export const RDB_OPCODE_FREQ = 249
+export const RDB_OPCODE_AUX = 250
+export const RDB_OPCODE_RESIZEDB = 251
+export const RDB_OPCODE_EXPIRETIME_MS = 252
+export const RDB_OPCODE_EXPIRETIME = 253
+export const RDB_OPCODE_SELECTDB = 254
+export const RDB_OPCODE_EOF = 255
 
 export const RDB_TYPE_STRING = 0
 export const RDB_TYPE_LIST = 1
@@ -432,24 +438,46 @@ export function createDumpPayload(srv: ServerState, o: RedisObject): string {
   return rioToByteString(r)
 }
 
-/** A db as rdbSaveFile writes it: its keys with their absolute expire (-1n: none). */
+/** One key as rdbSaveKeyValuePair writes it. */
+export interface RdbFileKey {
+  readonly key: string
+  /** Absolute ms, -1n without a TTL (RDB_OPCODE_EXPIRETIME_MS). */
+  readonly expire: bigint
+  /** RDB_OPCODE_IDLE seconds, -1 when not saved (policy not LRU). */
+  readonly lruIdle: number
+  /** RDB_OPCODE_FREQ counter, -1 when not saved (policy not LFU). */
+  readonly lfuFreq: number
+  readonly value: RedisObject
+}
+
+/** A db as rdbSaveFile writes it: its RESIZEDB sizes and its keys in save order. */
 export interface RdbFileDb {
   readonly id: number
   readonly size: number
   readonly expiresSize: number
-  readonly keys: readonly { key: string; expire: bigint; value: RedisObject }[]
+  readonly keys: readonly RdbFileKey[]
 }
 
 /**
  * rdb.c rdbSaveRio as a byte string: "REDIS0010", aux fields (rdbSaveInfoAuxFields), for each
- * non-empty db SELECTDB and RESIZEDB then its keys (EXPIRETIME_MS before a key with a TTL),
- * EOF and the CRC64 of everything before it (little-endian).
+ * non-empty db SELECTDB and RESIZEDB then its keys (rdbSaveKeyValuePair: EXPIRETIME_MS, IDLE,
+ * FREQ, then type, key and value), EOF and the CRC64 of everything before it (little-endian;
+ * eight zero bytes with `rdbchecksum no`).
  */
 export function rdbSaveFile(
   srv: ServerState,
   aux: readonly (readonly [string, string])[],
   dbs: readonly RdbFileDb[],
 ): string {
+  return bytesToByteString(rdbSaveFileBytes(srv, aux, dbs))
+}
+
+/** rdbSaveFile as bytes (what a host writes to disk: no byte string is built). */
+export function rdbSaveFileBytes(
+  srv: ServerState,
+  aux: readonly (readonly [string, string])[],
+  dbs: readonly RdbFileDb[],
+): Uint8Array {
   const r = rioCreate(256)
   rdbWriteRaw(r, `REDIS${String(RDB_VERSION).padStart(4, '0')}`)
   for (const [k, v] of aux) {
@@ -468,14 +496,23 @@ export function rdbSaveFile(
         rdbSaveType(r, RDB_OPCODE_EXPIRETIME_MS)
         rdbSaveMillisecondTime(r, k.expire)
       }
+      if (k.lruIdle >= 0) {
+        rdbSaveType(r, RDB_OPCODE_IDLE)
+        rdbSaveLen(r, k.lruIdle)
+      }
+      if (k.lfuFreq >= 0) {
+        rdbSaveType(r, RDB_OPCODE_FREQ)
+        rdbWriteRaw(r, String.fromCharCode(k.lfuFreq))
+      }
       rdbSaveType(r, rdbObjectType(k.value))
       rdbSaveRawString(srv, r, k.key)
       rdbSaveObject(srv, r, k.value)
     }
   }
   rdbSaveType(r, RDB_OPCODE_EOF)
-  rdbWriteRaw(r, crc64ToBytesLE(crc64(0n, r.buf.subarray(0, r.len))))
-  return rioToByteString(r)
+  const checksum = (srv.config.other['rdbchecksum'] ?? 'yes') === 'yes'
+  rdbWriteRaw(r, checksum ? crc64ToBytesLE(crc64(0n, r.buf.subarray(0, r.len))) : '\0'.repeat(8))
+  return r.buf.subarray(0, r.len)
 }
 
 /**

@@ -30,6 +30,8 @@ import {
   setExpireExact,
 } from './keyspace/db.ts'
 import { estimateObjectIdleTime, LFUGetTimeInMinutes, LRU_CLOCK_MAX } from './keyspace/lru.ts'
+import { rdbSaveToDisk } from './rdb.ts'
+import type { RdbFileDb } from './rdbEncode.ts'
 import type { ServerState } from './state.ts'
 import { dictAdd, dictExpand, dictForEach, dictSize, type Dict } from './structures/dict.ts'
 import { intsetAdd, intsetLen, type Intset } from './structures/intset.ts'
@@ -39,6 +41,7 @@ import {
   quicklistAppendPlainNode,
   quicklistCount,
   quicklistNodes,
+  quicklistPushTail,
 } from './structures/quicklist.ts'
 import { zslInsert, zslNodes } from './structures/skiplist.ts'
 import type { ValueRef } from './types/container.ts'
@@ -82,9 +85,14 @@ export type RdbValue =
   | { readonly type: 'zset'; readonly pairs: readonly (readonly [string, number])[] }
   | { readonly type: 'hash'; readonly pairs: readonly (readonly [string, string])[] }
   | { readonly type: 'stream'; readonly stream: Stream }
+  // RDB_TYPE_LIST and LIST_ZIPLIST (older files and payloads): the elements, pushed one by one.
+  | { readonly type: 'listElements'; readonly elements: readonly string[] }
 
 /** One key of the file: the opcodes before it and its value. */
-export interface RdbKey {
+export type RdbKey = RdbKeyOf<RdbValue>
+
+/** A key with the opcodes before it, and its value kept as `V`. */
+export interface RdbKeyOf<V> {
   readonly key: string
   /** Absolute ms, -1n without a TTL (RDB_OPCODE_EXPIRETIME_MS). */
   readonly expire: bigint
@@ -92,10 +100,10 @@ export interface RdbKey {
   readonly lruIdle: number
   /** RDB_OPCODE_FREQ counter, -1 when not saved (policy not LFU). */
   readonly lfuFreq: number
-  readonly value: RdbValue
+  readonly value: V
 }
 
-/** One db section: SELECTDB, RESIZEDB sizes and the keys in save order. */
+/** One db section: SELECTDB, RESIZEDB sizes (-1 without RESIZEDB) and the keys in save order. */
 export interface RdbDb {
   readonly id: number
   readonly size: number
@@ -155,39 +163,58 @@ function rdbSaveValue(o: RedisObject): RdbValue {
 }
 
 /**
- * rdb.c rdbSaveRio: every non-empty db, keys in safe-iterator order, with the LRU idle time
- * (LRU policies) or the decayed LFU counter (LFU policies) rdbSaveKeyValuePair adds.
+ * rdb.c rdbSaveRio's walk: every non-empty db, keys in safe-iterator order, each with what
+ * rdbSaveKeyValuePair writes before it: the expire, the LRU idle time (LRU policies) or the
+ * decayed LFU counter (LFU policies). `value` turns the object into what is kept of it.
  */
-export function rdbSaveImage(srv: ServerState, ctx: ExecContext): RdbImage {
+function rdbSaveDbs<V>(
+  srv: ServerState,
+  ctx: ExecContext,
+  value: (o: RedisObject) => V,
+): { id: number; size: number; expiresSize: number; keys: RdbKeyOf<V>[] }[] {
   const saveLru = policyIsLru(srv)
   const saveLfu = policyIsLfu(srv)
-  const dbs: RdbDb[] = []
+  const dbs: { id: number; size: number; expiresSize: number; keys: RdbKeyOf<V>[] }[] = []
   for (const db of srv.dbs) {
     if (dictSize(db.dict) === 0) continue
-    const keys: RdbKey[] = []
+    const keys: RdbKeyOf<V>[] = []
     dictForEach(db.dict, (key, val) => {
       keys.push({
         key,
         expire: getExpireExact(ctx, db, key),
         lruIdle: saveLru ? Math.floor(estimateObjectIdleTime(srv.lruclock, val.lru) / 1000) : -1,
         lfuFreq: saveLfu ? lfuDecrAndReturn(srv, val) : -1,
-        value: rdbSaveValue(val),
+        value: value(val),
       })
     })
     dbs.push({ id: db.id, size: dictSize(db.dict), expiresSize: dictSize(db.expires), keys })
   }
-  return { dbs }
+  return dbs
+}
+
+/** rdbSaveRio's dataset as an image (values copied in their RDB form). */
+export function rdbSaveImage(srv: ServerState, ctx: ExecContext): RdbImage {
+  return { dbs: rdbSaveDbs(srv, ctx, rdbSaveValue) }
+}
+
+/** rdbSaveRio's dataset as rdbSaveFile serializes it (the live objects, written at once). */
+export function rdbSaveFileDbs(srv: ServerState, ctx: ExecContext): RdbFileDb[] {
+  return rdbSaveDbs(srv, ctx, (o) => o)
 }
 
 /**
- * rdb.c rdbSave: the image, and the bookkeeping of a successful save. stat_rdb_saves is not
- * counted here: in 7.0.15 saveCommand and rdbSaveBackground count it, DEBUG RELOAD does not.
+ * rdb.c rdbSave: the file written (when the host has a disk: rdb.ts), then the image and the
+ * bookkeeping of a successful save; null, with nothing changed, when the file could not be
+ * written. stat_rdb_saves is not counted here: in 7.0.15 saveCommand and rdbSaveBackground
+ * count it, DEBUG RELOAD does not.
  */
-export function rdbSave(srv: ServerState, ctx: ExecContext): RdbImage {
+export function rdbSave(srv: ServerState, ctx: ExecContext): RdbImage | null {
+  if (!rdbSaveToDisk(srv, ctx)) return null
   const image = rdbSaveImage(srv, ctx)
   srv.rdbImage = image
   srv.dirty = 0
   srv.lastSave = srv.unixtime
+  srv.rdbLastBgsaveStatus = 'ok'
   return image
 }
 
@@ -305,6 +332,12 @@ export function rdbLoadObject(v: ValueRef, value: RdbValue): RedisObject | null 
       }
       return quicklistCount(o.ptr) === 0 ? null : o
     }
+    case 'listElements': {
+      // Every element pushed at the tail (quicklistPushTail).
+      const o = createQuicklistObject(srv)
+      for (const ele of value.elements) quicklistPushTail(v.ctx, o.ptr, ele, v.key)
+      return o
+    }
     case 'set': {
       if ('members' in value) return value.members.length === 0 ? null : loadSet(v, value.members)
       const is = { ...value.intset, contents: value.intset.contents.slice() }
@@ -357,41 +390,56 @@ export function rdbLoadImage(
   image: RdbImage,
   allowDup: boolean,
 ): boolean {
+  const keys = rdbLoadImageKeys(srv, ctx, image, allowDup)
+  for (;;) {
+    const r = keys.next()
+    if (r.done === true) return r.value
+  }
+}
+
+/**
+ * rdbLoadImage one key at a time: the generator yields after each key of the file (loaded,
+ * expired or empty), so a host can serve clients between keys while it loads (the loading
+ * phase, rdb.c processEventsWhileBlocked), and returns whether the load succeeded.
+ */
+export function* rdbLoadImageKeys(
+  srv: ServerState,
+  ctx: ExecContext,
+  image: RdbImage,
+  allowDup: boolean,
+): Generator<undefined, boolean> {
   const lruClock = srv.lruclock
   // mstime(): the clock as the load starts, not the command's (EXEC's) cached time.
   const now = BigInt(Math.floor(ctx.clock.now()))
-  // rdbLoadRioWithLoadingCtx's counters, kept in INFO persistence once the load ends.
-  let loaded = 0
-  let expired = 0
-  const done = (ok: boolean): boolean => {
-    srv.rdbLastLoadKeysLoaded = loaded
-    srv.rdbLastLoadKeysExpired = expired
-    return ok
-  }
+  // rdbLoadRioWithLoadingCtx's counters, reset by startLoading and counted as keys load
+  // (INFO persistence shows them during the load too).
+  srv.rdbLastLoadKeysLoaded = 0
+  srv.rdbLastLoadKeysExpired = 0
   for (const saved of image.dbs) {
     const db = srv.dbs[saved.id]
-    if (db === undefined) return done(false)
-    dictExpand(ctx, db.dict, saved.size)
-    dictExpand(ctx, db.expires, saved.expiresSize)
+    if (db === undefined) return false
+    // RESIZEDB (a file without it has -1: nothing is pre-sized).
+    if (saved.size >= 0) dictExpand(ctx, db.dict, saved.size)
+    if (saved.expiresSize >= 0) dictExpand(ctx, db.expires, saved.expiresSize)
     for (const k of saved.keys) {
       const v: ValueRef = { srv, ctx, dbid: db.id, key: k.key }
       const val = rdbLoadObject(v, k.value)
-      if (val === null) continue
-      if (k.expire !== -1n && k.expire < now) {
-        expired++
-        continue
+      if (val !== null && k.expire !== -1n && k.expire < now) {
+        srv.rdbLastLoadKeysExpired++
+      } else if (val !== null) {
+        if (dbExists(ctx, db, k.key)) {
+          if (!allowDup) return false
+          dbDelete(ctx, db, k.key)
+        }
+        dbAddRDBLoad(ctx, db, k.key, val)
+        srv.rdbLastLoadKeysLoaded++
+        if (k.expire !== -1n) setExpireExact(ctx, db, k.key, k.expire)
+        objectSetLRUOrLFU(srv, val, k, lruClock)
       }
-      if (dbExists(ctx, db, k.key)) {
-        if (!allowDup) return done(false)
-        dbDelete(ctx, db, k.key)
-      }
-      dbAddRDBLoad(ctx, db, k.key, val)
-      loaded++
-      if (k.expire !== -1n) setExpireExact(ctx, db, k.key, k.expire)
-      objectSetLRUOrLFU(srv, val, k, lruClock)
+      yield
     }
   }
-  return done(true)
+  return true
 }
 
 /**
@@ -414,6 +462,8 @@ export function debugReload(
     else return 'ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.'
   }
   const image = save ? rdbSave(srv, ctx) : (srv.rdbImage ?? undefined)
+  // rdbSave failed (the host could not write the file): shared.err.
+  if (image === null) return 'ERR'
   if (flush) emptyData(srv, ctx, -1)
   if (image === undefined || !rdbLoadImage(srv, ctx, image, merge))
     return 'ERR Error trying to load the RDB dump'

@@ -14,10 +14,8 @@ import type { ExecContext } from './context.ts'
 import type { ClientId } from './api.ts'
 import type { Client, ServerState } from './state.ts'
 import { respEncodeCommand } from './resp.ts'
-import { rdbSaveFile, type RdbFileDb } from './rdbEncode.ts'
-import { getExpireExact } from './keyspace/db.ts'
-import { dictForEach, dictSize } from './structures/dict.ts'
-import type { RedisObject } from './types/object.ts'
+import { rdbSaveFile } from './rdbEncode.ts'
+import { rdbSaveFileDbs } from './rdbReload.ts'
 
 /** One op of server.also_propagate. */
 interface PropagateOp {
@@ -164,15 +162,7 @@ export function syncCommand(srv: ServerState, ctx: ExecContext, c: Client, psync
   r.backlog = true
   // replicationSetupSlaveForFullResync: the next command re-selects its db.
   r.seldb = -1
-  const dbs: RdbFileDb[] = []
-  for (const db of srv.dbs) {
-    if (dictSize(db.dict) === 0) continue
-    const keys: { key: string; expire: bigint; value: RedisObject }[] = []
-    dictForEach(db.dict, (key, value) => {
-      keys.push({ key, expire: getExpireExact(ctx, db, key), value })
-    })
-    dbs.push({ id: db.id, size: dictSize(db.dict), expiresSize: dictSize(db.expires), keys })
-  }
+  const dbs = rdbSaveFileDbs(srv, ctx)
   const aux: [string, string][] = [
     ['redis-ver', '7.0.15'],
     ['redis-bits', '64'],

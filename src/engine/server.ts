@@ -82,7 +82,23 @@ import {
   type CommandDispatch,
 } from './call.ts'
 import { discardTransaction, flagTransaction, multiSnapshot, traceQueueing } from './multi.ts'
-import { rdbBackgroundSaveDone, rdbSaveBackground, updateDictResizePolicy } from './rdb.ts'
+import {
+  finishShutdown,
+  rdbBackgroundSaveDone,
+  rdbLoadFromFile,
+  rdbLogNotice,
+  rdbStartLoading,
+  rdbSaveBackground,
+  rdbSavePointReached,
+  setRdbDisk,
+  shutdownFlagsOnSignal,
+  writeCommandsDeniedByDiskError,
+  LOADING_ERROR,
+  MISCONF_ERROR,
+  updateDictResizePolicy,
+  type RdbDisk,
+  type RdbLoading,
+} from './rdb.ts'
 import { getLRUClock } from './keyspace/lru.ts'
 import { setServerLogSink, type ServerLogSink } from './serverLog.ts'
 import { BLOCKED, error, NIL, QUEUED, resp3Nulls, type Reply } from './reply.ts'
@@ -251,6 +267,8 @@ export function createServerState(opts: ServerOptions): ServerState {
     nofile,
     lastSave: Math.floor(now / 1000),
     child: null,
+    rdbLastBgsaveStatus: 'ok',
+    rdbLastBgsaveTry: 0,
     bgsaveScheduled: false,
     rdbSaves: 0,
     rdbLastBgsaveTimeSec: -1,
@@ -272,6 +290,7 @@ export function createServerState(opts: ServerOptions): ServerState {
     callStart: NaN,
     quicklistPackedThreshold: PACKED_THRESHOLD,
     rdbImage: null,
+    loading: null,
     aofImage: null,
     rdbLastLoadKeysLoaded: 0,
     rdbLastLoadKeysExpired: 0,
@@ -505,9 +524,21 @@ function processCommandInner(
   // Invalidations eviction left for this client, then tracking-table-max-keys (tracking.ts).
   if (srv.tracking !== null) trackingBeforeCall(srv, ctx)
 
+  // writeCommandsDeniedByDiskError: no writes (nor PING) while the last BGSAVE failed.
+  if (
+    srv.rdbLastBgsaveStatus === 'err' &&
+    (d.isWrite || fullname === 'ping' || (d.isExec && execIsWrite(c))) &&
+    writeCommandsDeniedByDiskError(srv)
+  )
+    return rejectCommand(srv, c, cmd, fullname, MISCONF_ERROR)
+
   // Only Pub/Sub commands, PING, QUIT and RESET in a subscribed RESP2 client (CLIENT_PUBSUB).
   if (c.pubsub !== null && pubsubContextRejects(c, d.parent === null ? cmd.name : ''))
     return rejectCommand(srv, c, cmd, fullname, pubsubContextError(fullname))
+
+  // Loading the dataset: only commands flagged `loading` (for EXEC, all its queued ones).
+  if (srv.loading !== null && (!d.allowLoading || (d.isExec && execDeniesLoading(c))))
+    return rejectCommand(srv, c, cmd, fullname, LOADING_ERROR)
 
   // CLIENT PAUSE: the client waits with its command until the pause ends (pause.ts).
   // Replicas are never paused; nor is a client that cannot wait (the engine's own).
@@ -567,6 +598,24 @@ const isQueuedDenyOom = (fullname: string): boolean =>
   queuedFlag(denyOomByName, fullname, ['denyoom'])
 const isQueuedMayReplicate = (fullname: string): boolean =>
   queuedFlag(mayReplicateByName, fullname, ['write', 'may_replicate'])
+const writeByName = new Map<string, boolean>()
+const loadingByName = new Map<string, boolean>()
+
+/** c->mstate.cmd_inv_flags has CMD_LOADING: some queued command may not run while loading. */
+function execDeniesLoading(c: Client): boolean {
+  return (
+    c.multi !== null &&
+    c.multi.queue.some((q) => q.name !== '' && !queuedFlag(loadingByName, q.name, ['loading']))
+  )
+}
+
+/** c->mstate.cmd_flags has CMD_WRITE. */
+function execIsWrite(c: Client): boolean {
+  return (
+    c.multi !== null &&
+    c.multi.queue.some((q) => q.name !== '' && queuedFlag(writeByName, q.name, ['write']))
+  )
+}
 
 // --- Cron ---
 
@@ -620,17 +669,6 @@ function databasesCron(srv: ServerState, ctx: ExecContext): void {
   }
 }
 
-/** serverCron's save-point check: `changes` writes and more than `seconds` since lastsave. */
-function savePointReached(srv: ServerState): boolean {
-  const words = (srv.config.other['save'] ?? '3600 1 300 100 60 10000').split(' ')
-  for (let j = 0; j + 1 < words.length; j += 2) {
-    const seconds = Number(words[j])
-    const changes = Number(words[j + 1])
-    if (srv.dirty >= changes && srv.unixtime - srv.lastSave > seconds) return true
-  }
-  return false
-}
-
 /** server.c trackInstantaneousMetric: one per-second rate since the last sample. */
 function trackInstantaneousMetric(
   m: InstantaneousMetric | undefined,
@@ -680,13 +718,17 @@ export function serverCron(srv: ServerState, ctx: ExecContext): void {
   // checkChildrenDone, or the save points (the `save` config), then a BGSAVE SCHEDULE.
   if (srv.child !== null) {
     if (ctx.now >= srv.child.endsAt) rdbBackgroundSaveDone(srv)
-  } else if (savePointReached(srv)) {
-    rdbSaveBackground(srv, ctx.now)
+  } else {
+    const reached = rdbSavePointReached(srv)
+    if (reached !== null) {
+      rdbLogNotice(srv, reached)
+      rdbSaveBackground(srv, ctx)
+    }
   }
   // Even with no command coming, a CONFIG SET tracking-table-max-keys takes effect.
   if (srv.tracking !== null && srv.tracking.clients !== 0) trackingLimitUsedSlots(srv, ctx)
   if (srv.child === null && srv.bgsaveScheduled) {
-    rdbSaveBackground(srv, ctx.now)
+    rdbSaveBackground(srv, ctx)
     srv.bgsaveScheduled = false
   }
   updateDictResizePolicy(srv)
@@ -756,6 +798,26 @@ export interface EngineServer extends RedisServer {
   renameCommand(from: string, to: string): void
   /** The config file CONFIG REWRITE rewrites (none: "running without a config file"). */
   setConfigFile(hook: ConfigFileHost | null): void
+  /**
+   * Where RDB files are written and persistence lines logged (rdb.ts RdbDisk): the RESP
+   * host's file system. Without one (the browser) saves stay in memory.
+   */
+  setRdbDisk(disk: RdbDisk | null): void
+  /**
+   * loadDataFromDisk: the RDB file the host read at startup loaded into the empty dataset,
+   * logged through the disk. False when it cannot be: the host exits with status 1.
+   */
+  loadRdbFile(rdb: string): boolean
+  /**
+   * loadRdbFile in steps, the server loading meanwhile (INFO loading:1, -LOADING): null
+   * when the file cannot be loaded (logged; the host exits with status 1).
+   */
+  startLoadingRdbFile(rdb: string): RdbLoading | null
+  /**
+   * finishShutdown's persistence part for a SHUTDOWN (its arguments) or a signal: the
+   * child killed, the final save made. False when the shutdown is cancelled (the save failed).
+   */
+  prepareForShutdown(how: readonly string[] | 'SIGINT' | 'SIGTERM'): boolean
   /**
    * A transport's hold on a client's query buffer sizes (querybuf.ts): from then on its reads
    * and its parser size the buffer, not the commands.
@@ -1086,6 +1148,34 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
     setServerLog: (sink) => {
       setServerLogSink(srv, sink)
     },
+    setRdbDisk: (disk) => {
+      setRdbDisk(srv, disk)
+    },
+    loadRdbFile: (rdb) => {
+      const now = Math.floor(srv.clock.now())
+      updateCachedTime(srv, now)
+      return rdbLoadFromFile(srv, createExecContext(srv.rng, srv.clock, 'off', now), rdb)
+    },
+    startLoadingRdbFile: (rdb) => {
+      const now = Math.floor(srv.clock.now())
+      updateCachedTime(srv, now)
+      return rdbStartLoading(srv, createExecContext(srv.rng, srv.clock, 'off', now), rdb)
+    },
+    prepareForShutdown: (how) => {
+      const now = Math.floor(srv.clock.now())
+      updateCachedTime(srv, now)
+      const ctx = createExecContext(srv.rng, srv.clock, 'off', now)
+      const words = typeof how === 'string' ? null : how.map((a) => a.toLowerCase())
+      const flags =
+        words === null
+          ? shutdownFlagsOnSignal(srv, how as 'SIGINT' | 'SIGTERM')
+          : {
+              save: words.includes('save'),
+              nosave: words.includes('nosave'),
+              force: words.includes('force'),
+            }
+      return finishShutdown(srv, ctx, flags)
+    },
     hostQueryBuf: (id) => {
       const c = srv.clients.get(id)
       if (c === undefined) return null
@@ -1194,7 +1284,8 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
     cron: (): TickTrace => {
       const now = Math.floor(srv.clock.now())
       const events: StepEvent[] = []
-      if (now >= srv.nextCronAt) {
+      // While loading only clients are served (processEventsWhileBlocked): no time events.
+      if (now >= srv.nextCronAt && srv.loading === null) {
         runCron(srv.traceLevel, now, events)
         srv.nextCronAt = Math.max(srv.nextCronAt + period(), now)
       }

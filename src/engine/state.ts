@@ -409,7 +409,17 @@ export interface ServerState {
    * exists dicts may not resize (dict_can_resize 'avoid'), cron does not resize or rehash,
    * and lookups do not touch the LRU.
    */
-  child: { startedAt: number; endsAt: number; dirtyBefore: number } | null
+  child: {
+    startedAt: number
+    endsAt: number
+    dirtyBefore: number
+    /** With a disk (rdb.ts setRdbDisk): the file the child writes, as of the fork, and its pid. */
+    rdb: Uint8Array | null
+    pid: number
+  } | null
+  /** server.lastbgsave_status (INFO rdb_last_bgsave_status) and lastbgsave_try (unix s). */
+  rdbLastBgsaveStatus: 'ok' | 'err'
+  rdbLastBgsaveTry: number
   /** BGSAVE SCHEDULE (or BGSAVE inside EXEC) waiting for the child slot. */
   bgsaveScheduled: boolean
   /** INFO persistence: rdb_saves, rdb_last_bgsave_time_sec. */
@@ -474,6 +484,17 @@ export interface ServerState {
   aofImage: RdbImage | null
   rdbLastLoadKeysLoaded: number
   rdbLastLoadKeysExpired: number
+  /**
+   * server.loading: an RDB file being loaded at startup (rdb.ts rdbStartLoading), while
+   * commands without the `loading` flag answer -LOADING; null otherwise.
+   */
+  loading: {
+    /** loading_start_time (unix s), loading_total_bytes, loading_rdb_used_mem. */
+    readonly startTime: number
+    readonly totalBytes: number
+    readonly rdbUsedMem: number
+    loadedBytes: number
+  } | null
   /** ACL users and the ACL log (acl.ts). */
   acl: AclState
   /**

@@ -2,8 +2,10 @@
  * `npm run serve -- [/path/to/redis.conf] [--port 6380] [--seed N]
  * [--enable-debug-command yes|local|no] [--bind 127.0.0.1] [--<config-name> <value> ...]`:
  * serves the engine over RESP2. The config file and options are read as redis-server reads
- * them (configFile.ts); it logs as redis-server does (to `logfile`, '' for stdout), ends
- * with "Ready to accept connections", writes `pidfile` and stops on SIGTERM or SIGINT.
+ * them (configFile.ts); it logs as redis-server does (to `logfile`, '' for stdout), loads
+ * `dbfilename` from `dir` when there is one, ends with "Ready to accept connections", writes
+ * `pidfile` and stops on SIGTERM or SIGINT. SAVE, BGSAVE, the save points, FLUSHALL and
+ * SHUTDOWN write the RDB file there as redis-server does (rdbDisk.ts).
  *
  * Like redis-server, any other `--name value` pair sets that config parameter at startup
  * (e.g. `--hz 100 --requirepass secret --maxmemory 10mb --save ""`). Options that only make
@@ -17,6 +19,7 @@ import { ConfigFileError, loadServerConfig, serverOptions } from './configFile.t
 import type { EngineServer } from '../engine/server.ts'
 import { createConfigFileHost } from './configFileHost.ts'
 import { createOomScoreAdj } from './oomScoreAdj.ts'
+import { createRdbDisk, readRdbFile } from './rdbDisk.ts'
 import { bindAddressHost, startRespServer, type LogMark, type RespServerHandle } from './server.ts'
 
 // appendonly is kept: INFO's aof_enabled and DEBUG LOADAOF read it.
@@ -127,7 +130,9 @@ export function loadConfiguredUsers(
  * server.c serverLog's line format: `pid:role day month year time.ms level message`, to the
  * logfile ('' = stdout), as the Tcl suite's start_server reads it.
  */
-function serverLogger(logfile: string): (msg: string, level?: LogMark, raw?: boolean) => void {
+function serverLogger(
+  logfile: string,
+): (msg: string, level?: LogMark, raw?: boolean, child?: number | null) => void {
   const months = [
     'Jan',
     'Feb',
@@ -146,7 +151,7 @@ function serverLogger(logfile: string): (msg: string, level?: LogMark, raw?: boo
     if (logfile === '') process.stdout.write(text)
     else appendFileSync(logfile, text)
   }
-  const log = (msg: string, level: LogMark = '*', raw = false) => {
+  const log = (msg: string, level: LogMark = '*', raw = false, child: number | null = null) => {
     // serverLogRaw with LL_RAW: the text alone.
     if (raw) {
       write(msg)
@@ -158,9 +163,60 @@ function serverLogger(logfile: string): (msg: string, level?: LogMark, raw?: boo
       `${p2(d.getDate())} ${months[d.getMonth()] ?? ''} ${d.getFullYear()} ` +
       `${p2(d.getHours())}:${p2(d.getMinutes())}:${p2(d.getSeconds())}.` +
       String(d.getMilliseconds()).padStart(3, '0')
-    write(`${process.pid}:M ${time} ${level} ${msg}\n`)
+    // A BGSAVE child's lines carry its pid and the role C, as a forked child's do.
+    const who = child === null ? `${String(process.pid)}:M` : `${String(child)}:C`
+    write(`${who} ${time} ${level} ${msg}\n`)
   }
   return log
+}
+
+/**
+ * server.c loadDataFromDisk: the RDB file in `dir`, when there is one, loaded before the
+ * server is ready; a file that cannot be loaded ends the process with status 1, as it ends
+ * redis-server. The RDB disk is set first, so the engine's saves write files too. While the
+ * keys load, clients are served between steps of loading-process-events-interval-bytes
+ * (commands without the `loading` flag get -LOADING), and key-load-delay µs pass per key.
+ */
+async function loadDataFromDisk(
+  engine: EngineServer,
+  config: Readonly<Record<string, string>>,
+  log: (msg: string, level?: LogMark, raw?: boolean, child?: number | null) => void,
+): Promise<void> {
+  engine.setRdbDisk(
+    createRdbDisk((line, child) => {
+      log(line.text, line.level, false, child)
+    }, process.pid),
+  )
+  let rdb: string | null
+  try {
+    rdb = readRdbFile(config['dir'] ?? '.', config['dbfilename'] ?? 'dump.rdb')
+  } catch (e) {
+    log(`Fatal error loading the DB: ${(e as Error).message}. Exiting.`, '#')
+    process.exit(1)
+  }
+  if (rdb === null) return
+  const start = performance.now()
+  const loading = engine.startLoadingRdbFile(rdb)
+  if (loading === null) process.exit(1)
+  const interval = Number(config['loading-process-events-interval-bytes'] ?? 2097152)
+  const delayUs = Number(config['key-load-delay'] ?? 0)
+  // When the load may end, key-load-delay included: the steps wait for it between them.
+  let until = start
+  for (;;) {
+    const { keys, state } = loading.step(interval)
+    if (state === 'failed') process.exit(1)
+    if (state === 'done') break
+    // debugDelay: n > 0 sleeps n µs a key; n < 0 sleeps 1 µs once in -n keys.
+    until += (delayUs > 0 ? keys * delayUs : delayUs < 0 ? keys / -delayUs : 0) / 1000
+    const wait = until - performance.now()
+    await new Promise((resolve) => (wait >= 1 ? setTimeout(resolve, wait) : setImmediate(resolve)))
+  }
+  log(`DB loaded from disk: ${((performance.now() - start) / 1000).toFixed(3)} seconds`)
+}
+
+/** The engine startRespServer created (createServer's, with the host hooks). */
+function engineOf(handle: RespServerHandle): EngineServer {
+  return handle.engine as EngineServer
 }
 
 async function main(): Promise<void> {
@@ -186,15 +242,17 @@ async function main(): Promise<void> {
   let handle: RespServerHandle | null = null
   let stopping = false
   /**
-   * server.c prepareForShutdown and finishShutdown, after SHUTDOWN or a signal
-   * (sigShutdownHandler): the pid file removed, the connections closed, then exit. No RDB is
-   * written: the engine's SAVE and BGSAVE keep their image in memory, not on disk.
+   * server.c prepareForShutdown and finishShutdown, after SHUTDOWN (its arguments) or a
+   * signal (sigShutdownHandler): the final RDB save when due (the engine's
+   * prepareForShutdown, through the disk), the pid file removed, the connections closed,
+   * then exit. False when the save failed and the server keeps running.
    */
-  const shutdown = (signal: string | null): void => {
-    if (stopping) return
-    stopping = true
-    if (signal !== null) log(`Received ${signal} scheduling shutdown...`, '#')
+  const shutdown = (how: readonly string[] | 'SIGINT' | 'SIGTERM'): boolean => {
+    if (stopping) return true
+    if (typeof how === 'string') log(`Received ${how} scheduling shutdown...`, '#')
     log('User requested shutdown...', '#')
+    if (handle !== null && !engineOf(handle).prepareForShutdown(how)) return false
+    stopping = true
     if (pidfile !== '') {
       log('Removing the pid file.')
       rmSync(pidfile, { force: true })
@@ -203,6 +261,7 @@ async function main(): Promise<void> {
       log('Redis is now ready to exit, bye bye...', '#')
       process.exit(0)
     })
+    return true
   }
   try {
     handle = await startRespServer({
@@ -210,10 +269,10 @@ async function main(): Promise<void> {
       host: args.host,
       seed: args.seed,
       enableDebugCommand: args.enableDebugCommand,
-      log: (message, level, raw) => log(message, level ?? '#', raw),
-      shutdown: () => {
-        shutdown(null)
+      log: (message, level, raw) => {
+        log(message, level ?? '#', raw)
       },
+      shutdown,
       // CONFIG GET port and INFO's tcp_port show the port served, as redis-server's do.
       config: {
         ...args.config,
@@ -255,17 +314,19 @@ async function main(): Promise<void> {
     }
   }
   log('Server initialized', '#')
-  log('Ready to accept connections')
-  console.log(
-    `Redis X-Ray engine (RESP2) ready on ${handle.host}:${handle.port} (seed ${args.seed}). ` +
-      `Try: redis-cli -p ${handle.port}`,
-  )
+  // sigShutdownHandler is set up before the load: a signal during it shuts down too.
   process.on('SIGINT', () => {
     shutdown('SIGINT')
   })
   process.on('SIGTERM', () => {
     shutdown('SIGTERM')
   })
+  await loadDataFromDisk(engineOf(handle), { ...args.config, dir: process.cwd() }, log)
+  log('Ready to accept connections')
+  console.log(
+    `Redis X-Ray engine (RESP2) ready on ${handle.host}:${handle.port} (seed ${args.seed}). ` +
+      `Try: redis-cli -p ${handle.port}`,
+  )
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) void main()

@@ -74,11 +74,13 @@ export interface RespServerOptions {
    */
   readonly log?: (message: string, level?: LogMark, raw?: boolean) => void
   /**
-   * What a SHUTDOWN the engine accepted does (db.c shutdownCommand → prepareForShutdown):
-   * the host stops the server (`npm run serve` exits, src/server/main.ts); the client gets no
-   * reply. Without it, SHUTDOWN answers an error that says how to stop the host.
+   * What a SHUTDOWN the engine accepted does (db.c shutdownCommand → prepareForShutdown),
+   * given its arguments: the host stops the server (`npm run serve` exits,
+   * src/server/main.ts) and the client gets no reply; or, returning false, the shutdown
+   * failed (its final save) and the client is told so. Without it, SHUTDOWN answers an
+   * error that says how to stop the host.
    */
-  readonly shutdown?: () => void
+  readonly shutdown?: (argv: readonly string[]) => boolean
 }
 
 /** serverLogRaw's mark for each level: `.` debug, `-` verbose, `*` notice, `#` warning. */
@@ -236,6 +238,9 @@ const SLEEP_CELL = new Int32Array(new SharedArrayBuffer(4))
 const SHUTDOWN_HERE = error(
   'ERR SHUTDOWN is not supported by this server (Redis X-Ray does not model shutting the server down; stop `npm run serve` with Ctrl-C)',
 )
+
+/** blocked.c replyToClientsBlockedOnShutdown: the final save failed, the server runs on. */
+const SHUTDOWN_FAILED = error('ERR Errors trying to SHUTDOWN. Check logs.')
 
 export async function startRespServer(opts: RespServerOptions = {}): Promise<RespServerHandle> {
   const engine = opts.engine ?? (await createEngine(opts))
@@ -573,17 +578,20 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
         running = null
       }
       if (reply === SHUTDOWN_NOT_MODELLED) {
-        if (opts.shutdown !== undefined) {
+        if (opts.shutdown === undefined) {
+          // The engine's SHUTDOWN error fits any host; this one stops from its terminal.
+          reply = SHUTDOWN_HERE
+        } else if (opts.shutdown(argv)) {
           // Redis exits inside the command: this pass's replies are never written.
           out.len = outStart
           out.bigPieces.length = 0
           addedUpTo = 0
           conn.closing = true
-          opts.shutdown()
           return
+        } else {
+          // replyToClientsBlockedOnShutdown, after cancelShutdown.
+          reply = SHUTDOWN_FAILED
         }
-        // The engine's SHUTDOWN error fits any host; this one stops from its terminal.
-        reply = SHUTDOWN_HERE
       }
       if (reply === BLOCKED) {
         // Nothing to send yet: the reply comes through the outbox (flushOutbox).

@@ -42,13 +42,22 @@ function freePort(): Promise<number> {
 /** What each server started by serve() printed up to its ready line (its log), by port. */
 const logs = new Map<number, string>()
 
-/** Runs `npm run serve -- args` and waits for its ready line. */
+/**
+ * Runs `npm run serve -- args` and waits for its ready line. It works in a fresh temporary
+ * `--dir`: the dump.rdb it writes as it stops (SIGTERM with the default save points) goes
+ * there, not into the repository.
+ */
 async function serve(...args: string[]): Promise<number> {
   const port = await freePort()
-  const child = spawn('npm', ['run', 'serve', '--', '--port', String(port), ...args], {
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+  const dir = mkdtempSync(join(tmpdir(), 'serve-'))
+  const child = spawn(
+    'npm',
+    ['run', 'serve', '--', '--port', String(port), '--dir', dir, ...args],
+    {
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
   children.push(child)
   let out = ''
   await new Promise<void>((resolve, reject) => {
@@ -237,7 +246,19 @@ describe('npm run serve', { timeout: 120_000 }, () => {
     const port = await freePort()
     const child = spawn(
       'npm',
-      ['run', 'serve', '--', '--port', String(port), '--pidfile', pidfile, '--logfile', logfile],
+      [
+        'run',
+        'serve',
+        '--',
+        '--port',
+        String(port),
+        '--dir',
+        dir,
+        '--pidfile',
+        pidfile,
+        '--logfile',
+        logfile,
+      ],
       { detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
     )
     children.push(child)

@@ -23,15 +23,12 @@ import {
   signalModifiedKey,
 } from '../keyspace/db.ts'
 import { LFUGetTimeInMinutes, LRU_CLOCK_MAX, LRU_CLOCK_RESOLUTION } from '../keyspace/lru.ts'
-import { rdbLoadPayload, type DecodedValue } from '../rdbDecode.ts'
+import { rdbLoadPayload } from '../rdbDecode.ts'
 import { createDumpPayload, verifyDumpPayload } from '../rdbEncode.ts'
 import { rdbLoadObject } from '../rdbReload.ts'
 import { bulk, error, ERR_SYNTAX, NIL, OK, type Reply } from '../reply.ts'
 import type { ServerState } from '../state.ts'
-import { quicklistPushTail } from '../structures/quicklist.ts'
-import type { ValueRef } from '../types/container.ts'
 import { policyIsLfu, type RedisObject } from '../types/object.ts'
-import { createQuicklistObject } from '../types/t_list.ts'
 import { isToken } from './common.ts'
 import { getLongLongOrReply } from './parse.ts'
 import { defineCommand, type CommandCall, type CommandSpec } from './spec.ts'
@@ -48,15 +45,6 @@ function dumpCommand(c: CommandCall): Reply {
   const o = lookupKeyRead(c.srv, c.ctx, c.db, c.argv[1] ?? '')
   if (o === null) return NIL
   return bulk(createDumpPayload(c.srv, o))
-}
-
-/** The object a parsed payload stands for (rdbLoadObject under the current config). */
-function restoreObject(v: ValueRef, value: DecodedValue): RedisObject | null {
-  if (value.type !== 'listElements') return rdbLoadObject(v, value)
-  // RDB_TYPE_LIST and LIST_ZIPLIST: every element pushed at the tail (quicklistPushTail).
-  const o = createQuicklistObject(v.srv)
-  for (const ele of value.elements) quicklistPushTail(v.ctx, o.ptr, ele, v.key)
-  return o
 }
 
 /** object.c objectSetLRUOrLFU with RESTORE's multiplier of 1000 (seconds). */
@@ -120,7 +108,7 @@ function restoreCommand(c: CommandCall): Reply {
   const payload = argv[3] ?? ''
   if (!verifyDumpPayload(payload, srv.skipChecksumValidation === true)) return ERR_BAD_PAYLOAD
   const value = rdbLoadPayload(srv, payload)
-  const obj = value === null ? null : restoreObject({ srv, ctx, dbid: db.id, key }, value)
+  const obj = value === null ? null : rdbLoadObject({ srv, ctx, dbid: db.id, key }, value)
   if (obj === null) return ERR_BAD_FORMAT
 
   const deleted = replace && dbDelete(ctx, db, key)

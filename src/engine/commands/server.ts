@@ -26,6 +26,7 @@ import { cstr } from '../bytes.ts'
 import {
   configGetPatterns,
   configGetValue,
+  configSetDeniedWhileLoading,
   configSetPairs,
   lookupConfig,
   memtoull,
@@ -39,7 +40,13 @@ import { listSetPackedThreshold } from '../types/t_list.ts'
 import type { Zset } from '../types/t_zset.ts'
 import { computeDatasetDigest, digestValue } from '../debugDigest.ts'
 import { startEvictionTimeProc } from '../keyspace/evict.ts'
-import { killRDBChild, rdbSaveBackground } from '../rdb.ts'
+import {
+  killRDBChild,
+  LOADING_ERROR,
+  rdbLogWarning,
+  rdbSaveBackground,
+  saveParamsConfigured,
+} from '../rdb.ts'
 import { debugLoadAof, debugReload, rdbSave } from '../rdbReload.ts'
 import { rdbSavedObjectLen } from '../rdbEncode.ts'
 import { quicklistNodes, quicklistReprFull, type Quicklist } from '../structures/quicklist.ts'
@@ -215,7 +222,7 @@ function infoClients(srv: ServerState): string {
 
 function infoPersistence(srv: ServerState): string {
   return lines([
-    ['loading', 0],
+    ['loading', srv.loading === null ? 0 : 1],
     ['async_loading', 0],
     ['current_cow_peak', 0],
     ['current_cow_size', 0],
@@ -226,7 +233,7 @@ function infoPersistence(srv: ServerState): string {
     ['rdb_changes_since_last_save', srv.dirty],
     ['rdb_bgsave_in_progress', srv.child === null ? 0 : 1],
     ['rdb_last_save_time', srv.lastSave],
-    ['rdb_last_bgsave_status', 'ok'],
+    ['rdb_last_bgsave_status', srv.rdbLastBgsaveStatus],
     ['rdb_last_bgsave_time_sec', srv.rdbLastBgsaveTimeSec],
     [
       'rdb_current_bgsave_time_sec',
@@ -248,7 +255,31 @@ function infoPersistence(srv: ServerState): string {
     ['aof_last_cow_size', 0],
     ['module_fork_in_progress', 0],
     ['module_fork_last_cow_size', 0],
+    ...infoLoading(srv),
   ])
+}
+
+/** The loading_* fields INFO persistence adds while the dataset loads (server.c). */
+function infoLoading(srv: ServerState): [string, string | number][] {
+  const l = srv.loading
+  if (l === null) return []
+  let perc = 0
+  let remaining = 1
+  if (l.totalBytes !== 0) {
+    perc = (l.loadedBytes / l.totalBytes) * 100
+    remaining = l.totalBytes - l.loadedBytes
+  }
+  const elapsed = srv.unixtime - l.startTime
+  // "A fake 1 second figure if we don't have enough info".
+  const eta = elapsed === 0 ? 1 : Math.trunc((elapsed * remaining) / (l.loadedBytes + 1))
+  return [
+    ['loading_start_time', l.startTime],
+    ['loading_total_bytes', l.totalBytes],
+    ['loading_rdb_used_mem', l.rdbUsedMem],
+    ['loading_loaded_bytes', l.loadedBytes],
+    ['loading_loaded_perc', perc.toFixed(2)],
+    ['loading_eta_seconds', eta],
+  ]
 }
 
 /** server.c getInstantaneousMetric: the mean of the metric's 16 samples (integer). */
@@ -564,6 +595,11 @@ export function setOomScoreAdjHook(srv: ServerState, hook: SetOomScoreAdj | null
 
 function configSetCommand(c: CommandCall): Reply {
   if (c.argv.length % 2 === 1) return ERR_SYNTAX
+  if (
+    c.srv.loading !== null &&
+    configSetDeniedWhileLoading(c.srv.config, c.argv.slice(2), c.client.local)
+  )
+    return error(LOADING_ERROR)
   // Every pair is looked at, errors or not, so no password reaches the slow log.
   for (let j = 2; j < c.argv.length; j += 2)
     if (SENSITIVE_CONFIGS.has(lookupConfig(c.argv[j] ?? '')?.name ?? ''))
@@ -1188,7 +1224,7 @@ function flushallCommand(c: CommandCall): Reply {
   // flushAllDataAndResetRDB: kill a saving child, and with save points configured save the
   // (empty) dataset at once.
   if (srv.child !== null) killRDBChild(srv)
-  if ((srv.config.other['save'] ?? '3600 1 300 100 60 10000') !== '') rdbSave(srv, c.ctx)
+  if (saveParamsConfigured(srv)) rdbSave(srv, c.ctx)
   // 7.0 propagates FLUSHALL with forceCommandPropagation: no extra dirty++ (older versions).
   forceCommandPropagation(srv)
   return OK
@@ -1205,7 +1241,7 @@ function bgsaveCommand(c: CommandCall): Reply {
     srv.bgsaveScheduled = true
     return simple('Background saving scheduled')
   }
-  rdbSaveBackground(srv, c.ctx.now)
+  rdbSaveBackground(srv, c.ctx)
   return simple('Background saving started')
 }
 
@@ -1213,9 +1249,9 @@ function saveCommand(c: CommandCall): Reply {
   if (c.srv.child !== null) return error('ERR Background save already in progress')
   // stat_rdb_saves is counted by saveCommand and rdbSaveBackground only (not FLUSHALL's).
   c.srv.rdbSaves++
-  // The image stands for dump.rdb: DEBUG RELOAD NOSAVE loads it back.
-  rdbSave(c.srv, c.ctx)
-  return OK
+  // The image stands for dump.rdb: DEBUG RELOAD NOSAVE loads it back. shared.err when the
+  // host could not write the file.
+  return rdbSave(c.srv, c.ctx) === null ? error('ERR') : OK
 }
 
 // --- DEBUG ---
@@ -1612,7 +1648,9 @@ function debugCommand(c: CommandCall): Reply {
   }
   if (sub === 'reload') {
     const err = debugReload(c.srv, c.ctx, argv.slice(2))
-    return err === null ? OK : error(err)
+    if (err !== null) return error(err)
+    rdbLogWarning(c.srv, 'DB reloaded by DEBUG RELOAD')
+    return OK
   }
   if (sub === 'loadaof') {
     const err = debugLoadAof(c.srv, c.ctx)
