@@ -35,6 +35,10 @@ export interface CommandDispatch {
   readonly denyOom: boolean
   /** CMD_WRITE or CMD_MAY_REPLICATE (what CLIENT PAUSE WRITE holds). */
   readonly mayReplicate: boolean
+  /** CMD_WRITE (what a read-only replica refuses). */
+  readonly write: boolean
+  /** CMD_STALE: allowed on a replica whose link is down with replica-serve-stale-data no. */
+  readonly stale: boolean
   /** The top-level name is exec, discard, quit or reset (they run even inside MULTI). */
   readonly controlsMulti: boolean
   /** The top-level name is multi or watch (never queued either). */
@@ -79,6 +83,8 @@ export function commandDispatch(cmd: CommandSpec, parent: CommandSpec | null): C
       noMulti: cmd.flags.includes('no_multi'),
       denyOom: cmd.flags.includes('denyoom'),
       mayReplicate: cmd.flags.includes('write') || cmd.flags.includes('may_replicate'),
+      write: cmd.flags.includes('write'),
+      stale: cmd.flags.includes('stale'),
       controlsMulti:
         top.name === 'exec' ||
         top.name === 'discard' ||

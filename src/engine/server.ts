@@ -25,6 +25,13 @@
  */
 import type { ConfigFileHost } from './configRewrite.ts'
 import { createReplState, propagatePendingCommands, replicaClosed } from './replication.ts'
+import {
+  isReadOnlyReplica,
+  replicaOfFromConfig,
+  replicaServesNoStaleData,
+  replicationConnectFailed,
+  replicationCron,
+} from './replica.ts'
 import { EAGAIN, libc } from './util/errno.ts'
 import type {
   ClientId,
@@ -64,7 +71,7 @@ import {
   type ReusableExecContext,
 } from './context.ts'
 import type { StepEvent, TraceLevel } from './events.ts'
-import { activeExpireCycle } from './keyspace/expire.ts'
+import { activeExpireCycle, expireSlaveKeys } from './keyspace/expire.ts'
 import { evictionTimeProc, keyspaceDictType, performEvictions } from './keyspace/evict.ts'
 import {
   createDb,
@@ -149,8 +156,8 @@ import {
   setChangeBindAddr,
   setChangeListenPort,
   setConfigFileHook,
-  setOomScoreAdjHook,
 } from './commands/server.ts'
+import { setOomScoreAdjHook } from './oomScoreAdj.ts'
 import {
   clientOutputLimitReached,
   clientOutputPending,
@@ -259,7 +266,8 @@ export function createServerState(opts: ServerOptions): ServerState {
     commands: { list: COMMANDS, map: COMMAND_MAP, original: COMMAND_MAP },
     currentClient: null,
     monitors: [],
-    repl: createReplState(),
+    // server.replid is random too: here the run ID reversed.
+    repl: createReplState(runId.split('').reverse().join('')),
     outbox: new Map(),
     pubsub: createPubsubState(hashSeed),
     prevErrCount: 0,
@@ -293,6 +301,9 @@ export function createServerState(opts: ServerOptions): ServerState {
   const keyspaceType = keyspaceDictType(srv)
   for (const db of dbs) db.dict.type = db.expires.type = keyspaceType
   createSharedObjects(srv)
+  // config.c setConfigReplicaOfOption: a replica from the start (its first connect is the
+  // first replicationCron's).
+  replicaOfFromConfig(srv, config.other['replicaof'] ?? '')
   return srv
 }
 
@@ -381,6 +392,12 @@ function moduleAllowed(srv: ServerState, c: Client): boolean {
   const v = srv.config.other['enable-module-command']
   return v === 'yes' || (v === 'local' && c.local)
 }
+
+/** server.c shared.roslaveerr. */
+const READONLY_REPLICA = "READONLY You can't write against a read only replica."
+/** server.c shared.masterdownerr. */
+const MASTER_DOWN =
+  "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'."
 
 const DEBUG_NOT_ALLOWED =
   'ERR DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.'
@@ -505,9 +522,26 @@ function processCommandInner(
   // Invalidations eviction left for this client, then tracking-table-max-keys (tracking.ts).
   if (srv.tracking !== null) trackingBeforeCall(srv, ctx)
 
+  // A read-only replica refuses writes (from anyone: there is never a master client).
+  if (
+    srv.repl.masterhost !== null &&
+    (d.write || (d.isExec && execHasWrite(c))) &&
+    isReadOnlyReplica(srv)
+  )
+    return rejectCommand(srv, c, cmd, fullname, READONLY_REPLICA)
+
   // Only Pub/Sub commands, PING, QUIT and RESET in a subscribed RESP2 client (CLIENT_PUBSUB).
   if (c.pubsub !== null && pubsubContextRejects(c, d.parent === null ? cmd.name : ''))
     return rejectCommand(srv, c, cmd, fullname, pubsubContextError(fullname))
+
+  // Only commands flagged stale ("t": INFO, REPLICAOF ...) on a replica whose link is down
+  // (always, here) with replica-serve-stale-data no.
+  if (
+    srv.repl.masterhost !== null &&
+    (!d.stale || (d.isExec && execHasNonStale(c))) &&
+    replicaServesNoStaleData(srv)
+  )
+    return rejectCommand(srv, c, cmd, fullname, MASTER_DOWN)
 
   // CLIENT PAUSE: the client waits with its command until the pause ends (pause.ts).
   // Replicas are never paused; nor is a client that cannot wait (the engine's own).
@@ -567,6 +601,24 @@ const isQueuedDenyOom = (fullname: string): boolean =>
   queuedFlag(denyOomByName, fullname, ['denyoom'])
 const isQueuedMayReplicate = (fullname: string): boolean =>
   queuedFlag(mayReplicateByName, fullname, ['write', 'may_replicate'])
+const writeByName = new Map<string, boolean>()
+const staleByName = new Map<string, boolean>()
+
+/** c->mstate.cmd_flags has CMD_WRITE: a queued command is a write. */
+function execHasWrite(c: Client): boolean {
+  return (
+    c.multi !== null &&
+    c.multi.queue.some((q) => q.name !== '' && queuedFlag(writeByName, q.name, ['write']))
+  )
+}
+
+/** c->mstate.cmd_inv_flags has CMD_STALE: a queued command is not flagged stale. */
+function execHasNonStale(c: Client): boolean {
+  return (
+    c.multi !== null &&
+    c.multi.queue.some((q) => q.name !== '' && !queuedFlag(staleByName, q.name, ['stale']))
+  )
+}
 
 // --- Cron ---
 
@@ -594,7 +646,11 @@ const cronDbCursor = new WeakMap<ServerState, { resizeDb: number; rehashDb: numb
 
 /** server.c databasesCron. */
 function databasesCron(srv: ServerState, ctx: ExecContext): void {
-  if (srv.activeExpireEnabled) activeExpireCycle(srv, ctx, 'slow')
+  // A replica leaves expiry to its master's DELs, except for its own clients' keys.
+  if (srv.activeExpireEnabled) {
+    if (srv.repl.masterhost === null) activeExpireCycle(srv, ctx, 'slow')
+    else expireSlaveKeys(srv, ctx)
+  }
   // expire.c: the cycle's DELs go out at its end, never wrapped in MULTI/EXEC.
   propagatePendingCommands(srv, true)
   let cur = cronDbCursor.get(srv)
@@ -646,6 +702,12 @@ function trackInstantaneousMetric(
   m.lastSampleCount = reading
 }
 
+/** server.h run_with_period(ms): true on the cron loops that fall every `ms`. */
+function runWithPeriod(srv: ServerState, ms: number): boolean {
+  const period = Math.trunc(1000 / srv.currentHz)
+  return ms <= period || srv.cronloops % Math.trunc(ms / period) === 0
+}
+
 /** server.c serverCron (the parts the emulation models). */
 export function serverCron(srv: ServerState, ctx: ExecContext): void {
   updateCachedTime(srv, ctx.now)
@@ -662,8 +724,7 @@ export function serverCron(srv: ServerState, ctx: ExecContext): void {
   // DEBUG PAUSE-CRON: skip the cron's work (its clock and hz are still kept).
   if (srv.pauseCron === true) return
   // run_with_period(100): the samples behind INFO's instantaneous_* rates.
-  const period = Math.trunc(1000 / srv.currentHz)
-  if (100 <= period || srv.cronloops % Math.trunc(100 / period) === 0) {
+  if (runWithPeriod(srv, 100)) {
     const s = srv.stats
     const now = Math.floor(ctx.clock.now())
     trackInstantaneousMetric(s.instMetrics[0], now, s.totalCommandsProcessed)
@@ -683,6 +744,8 @@ export function serverCron(srv: ServerState, ctx: ExecContext): void {
   } else if (savePointReached(srv)) {
     rdbSaveBackground(srv, ctx.now)
   }
+  // run_with_period(1000): a replica whose link is down connects again.
+  if (runWithPeriod(srv, 1000)) replicationCron(srv)
   // Even with no command coming, a CONFIG SET tracking-table-max-keys takes effect.
   if (srv.tracking !== null && srv.tracking.clients !== 0) trackingLimitUsedSlots(srv, ctx)
   if (srv.child === null && srv.bgsaveScheduled) {
@@ -743,6 +806,8 @@ export interface EngineServer extends RedisServer {
    * does at startup; false when that failed.
    */
   setOomScoreAdj(hook: SetOomScoreAdj | null): boolean
+  /** serverLog's role character: 'S' while this server follows a master, else 'M'. */
+  logRole(): 'M' | 'S'
   /**
    * acl.c ACLLoadConfiguredUsers for the config's `user` lines ([name, ...rules] each), as
    * the server loads them at startup: no client, no command. The first error, else null.
@@ -945,7 +1010,8 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
       while (srv.evictionProcRunning) evictionTimeProc(srv, ctx)
       // beforeSleep: blocked clients' timeouts, then the fast expire cycle (file comment).
       if (srv.blockedClients !== 0) handleBlockedClientsTimeout(srv, now)
-      if (srv.activeExpireEnabled) activeExpireCycle(srv, ctx, 'fast')
+      if (srv.activeExpireEnabled && srv.repl.masterhost === null)
+        activeExpireCycle(srv, ctx, 'fast')
       propagatePendingCommands(srv, true)
       return reply
     } finally {
@@ -1027,7 +1093,9 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
     // clients a pause that ended held.
     if (srv.blockedClients !== 0) handleBlockedClientsTimeout(srv, ctx.now)
     if (srv.clientPause.unblocked.length !== 0) processUnblockedClients(null)
-    if (srv.activeExpireEnabled) activeExpireCycle(srv, ctx, 'fast')
+    if (srv.activeExpireEnabled && srv.repl.masterhost === null) activeExpireCycle(srv, ctx, 'fast')
+    // The poll after it: the connect replicationCron started is refused (replica.ts).
+    replicationConnectFailed(srv)
     for (const e of ctx.events) events.push(e)
   }
 
@@ -1086,6 +1154,7 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
     setServerLog: (sink) => {
       setServerLogSink(srv, sink)
     },
+    logRole: () => (srv.repl.masterhost === null ? 'M' : 'S'),
     hostQueryBuf: (id) => {
       const c = srv.clients.get(id)
       if (c === undefined) return null
@@ -1149,7 +1218,10 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
         evictClients(srv, (cl) => {
           freeEvictedClient(srv, cl, null)
         })
-      return drainOutbox(srv)
+      const out = drainOutbox(srv)
+      // The poll after beforeSleep: a connect to a master started meanwhile is refused.
+      replicationConnectFailed(srv)
+      return out
     },
     isBlocked: (id) => {
       const c = srv.clients.get(id)
