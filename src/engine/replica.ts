@@ -22,7 +22,7 @@ import type { ExecContext } from './context.ts'
 import type { ServerState } from './state.ts'
 import { serverLog } from './serverLog.ts'
 import { setOOMScoreAdj } from './oomScoreAdj.ts'
-import { rngNextU32 } from './rng.ts'
+import { changeReplicationId } from './replication.ts'
 import { array, bulk, integer, type Reply } from './reply.ts'
 import {
   dictAddOrFindEntry,
@@ -52,13 +52,6 @@ export function isReadOnlyReplica(srv: ServerState): boolean {
  */
 export function replicaServesNoStaleData(srv: ServerState): boolean {
   return srv.repl.masterhost !== null && srv.config.other['replica-serve-stale-data'] === 'no'
-}
-
-/** changeReplicationId: 40 random hex characters (getRandomHexChars), from the seeded PRNG. */
-function randomReplid(srv: ServerState): string {
-  let id = ''
-  while (id.length < 40) id += rngNextU32(srv.rng).toString(16).padStart(8, '0')
-  return id.slice(0, 40)
 }
 
 /** connectWithMaster: the non-blocking connect is under way (it will be refused). */
@@ -122,7 +115,7 @@ export function replicationUnsetMaster(srv: ServerState): void {
   // shiftReplicationId: this history stays valid up to master_repl_offset + 1.
   r.replid2 = r.replid
   r.secondReplidOffset = 1
-  r.replid = randomReplid(srv)
+  changeReplicationId(srv)
   serverLog(
     srv,
     'warning',

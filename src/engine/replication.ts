@@ -14,6 +14,7 @@ import type { ExecContext } from './context.ts'
 import type { ClientId } from './api.ts'
 import type { Client, ServerState } from './state.ts'
 import { respEncodeCommand } from './resp.ts'
+import { rngNextU32 } from './rng.ts'
 import { rdbSaveFile, type RdbFileDb } from './rdbEncode.ts'
 import { getExpireExact } from './keyspace/db.ts'
 import { dictForEach, dictSize } from './structures/dict.ts'
@@ -93,6 +94,19 @@ export function createReplState(replid: string): ReplState {
     cachedMaster: false,
     slaveKeysWithExpire: null,
   }
+}
+
+/** replication.c changeReplicationId: a new random ID (getRandomHexChars, seeded PRNG). */
+export function changeReplicationId(srv: ServerState): void {
+  let id = ''
+  while (id.length < 40) id += rngNextU32(srv.rng).toString(16).padStart(8, '0')
+  srv.repl.replid = id.slice(0, 40)
+}
+
+/** replication.c clearReplicationId2: no previous history. */
+export function clearReplicationId2(srv: ServerState): void {
+  srv.repl.replid2 = NO_REPLID
+  srv.repl.secondReplidOffset = -1
 }
 
 /** server.c shouldPropagate for PROPAGATE_REPL: a backlog or a replica, never as a replica. */

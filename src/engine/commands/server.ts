@@ -17,7 +17,12 @@
  * RDB serialization, rdbEncode.ts, LZF included); containers may add a suffix through
  * registerDebugObjectInfo, quicklists print debug.c's ql_* fields.
  */
-import { forceCommandPropagation } from '../replication.ts'
+import {
+  changeReplicationId,
+  clearReplicationId2,
+  forceCommandPropagation,
+} from '../replication.ts'
+import { serverLog } from '../log.ts'
 import { redactClientCommandArgument } from '../call.ts'
 import { oomClass, oomScoreAdjHook } from '../oomScoreAdj.ts'
 import { getSlaveKeyWithExpireCount, replicaInfoFields, replicaRoleReply } from '../replica.ts'
@@ -1621,7 +1626,16 @@ function debugCommand(c: CommandCall): Reply {
   if (sub === 'digest' && argc === 2) return simple(computeDatasetDigest(c.ctx, c.srv))
   if (sub === 'digest-value' && argc >= 2)
     return array(argv.slice(2).map((k) => simple(digestValue(c.ctx, c.db, k))))
-  if ((sub === 'change-repl-id' && argc === 2) || (sub === 'log' && argc === 3)) return OK
+  if (sub === 'change-repl-id' && argc === 2) {
+    serverLog(c.srv, 'warning', 'Changing replication IDs after receiving DEBUG change-repl-id')
+    changeReplicationId(c.srv)
+    clearReplicationId2(c.srv)
+    return OK
+  }
+  if (sub === 'log' && argc === 3) {
+    serverLog(c.srv, 'warning', `DEBUG LOG: ${cstr(argv[2] ?? '')}`)
+    return OK
+  }
   // rewriteConfig(server.configfile, 1). Without a config file, fopen(NULL) fails with EFAULT.
   if (sub === 'config-rewrite-force-all' && argc === 2) {
     const host = configFileHooks.get(c.srv)

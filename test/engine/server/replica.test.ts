@@ -223,6 +223,29 @@ describe('maxmemory on a replica (evict.c isSafeToPerformEvictions)', () => {
   })
 })
 
+describe('DEBUG CHANGE-REPL-ID and DEBUG LOG (debug.c)', () => {
+  it('change the replication ID, clear replid2, and log', () => {
+    const t = createTestEngine()
+    const logged: string[] = []
+    t.server.setServerLog((message, level) => logged.push(`${level} ${message}`))
+    t.exec('replicaof', 'localhost', '1')
+    t.exec('replicaof', 'no', 'one')
+    const before = t.exec('info', 'replication')
+    expect(infoField(before, 'second_repl_offset')).toBe('1')
+    logged.length = 0
+    expect(t.exec('debug', 'change-repl-id')).toEqual(r.ok)
+    expect(t.exec('debug', 'log', 'hello world')).toEqual(r.ok)
+    const after = t.exec('info', 'replication')
+    expect(infoField(after, 'master_replid')).not.toBe(infoField(before, 'master_replid'))
+    expect(infoField(after, 'master_replid2')).toBe('0'.repeat(40))
+    expect(infoField(after, 'second_repl_offset')).toBe('-1')
+    expect(logged).toEqual([
+      'warning Changing replication IDs after receiving DEBUG change-repl-id',
+      'warning DEBUG LOG: hello world',
+    ])
+  })
+})
+
 describe('a replica from createServer', () => {
   it('drops its log lines without a hook', () => {
     const s = createServer({ seed: 1, clock: manualClock() })
