@@ -837,8 +837,9 @@ export interface EngineServer extends RedisServer {
   /** The transport has processed a read of the client's (processInputBuffer's end). */
   readProcessed(id: ClientId): void
   /**
-   * The clients the engine freed (client eviction) since last asked, each with the line Redis
-   * logs: the transport closes their connections at once, sending nothing more.
+   * The clients the engine freed (client eviction, replicas on REPLICAOF NO ONE) since last
+   * asked, each with the line Redis logs ('' when logged already through setServerLog): the
+   * transport closes their connections at once, sending nothing more.
    */
   takeClientsToClose(): readonly (readonly [ClientId, string])[]
   /**

@@ -734,7 +734,8 @@ export function freeEvictedClient(srv: ServerState, cl: Client, ctx: ExecContext
 /**
  * freeClient of a client the server drops with a log line (client eviction, a replica when
  * its master turns replica itself): freed at once, even the running client; the transport
- * closes the connection with nothing more sent and logs `line` (clientsToClose).
+ * closes the connection with nothing more sent and logs `line` (clientsToClose; '' when the
+ * engine logged it already).
  */
 export function freeClientLogged(
   srv: ServerState,

@@ -138,9 +138,10 @@ function disconnectSlaves(c: CommandCall): void {
     const cl = srv.clients.get(id)
     replicaClosed(srv, id)
     if (cl === undefined) continue
+    // freeClient logs it then, before replicaofCommand's own line.
     const ip = cl.addr.slice(0, cl.addr.lastIndexOf(':'))
-    const line = `Connection with replica ${ip}:<unknown-replica-port> lost.`
-    freeClientLogged(srv, cl, c.ctx, line, 'roleChanged')
+    serverLog(srv, 'warning', `Connection with replica ${ip}:<unknown-replica-port> lost.`)
+    freeClientLogged(srv, cl, c.ctx, '', 'roleChanged')
   }
 }
 
