@@ -107,6 +107,26 @@ describe('REPLICAOF a master never reached (replication.c replicationSetMaster)'
     expect(t.server.shouldClose(waiter)).toBe(true)
   })
 
+  it('keeps its own replicas on REPLICAOF, refuses them SYNC, and drops them on NO ONE', () => {
+    const t = createTestEngine()
+    const logged: string[] = []
+    t.server.setServerLog((message) => logged.push(message))
+    const replica = t.newClient()
+    t.execOn(replica, 'sync')
+    t.exec('replicaof', '127.0.0.1', '1')
+    expect(t.server.takeClientsToClose()).toEqual([])
+    expect(t.execOn(t.newClient(), 'sync')).toEqual(
+      r.err("NOMASTERLINK Can't SYNC while not connected with my master"),
+    )
+    logged.length = 0
+    t.exec('replicaof', 'no', 'one')
+    expect(t.server.takeClientsToClose()).toEqual([[replica, '']])
+    expect(logged.slice(2, 3)).toEqual([
+      'Connection with replica 127.0.0.1:<unknown-replica-port> lost.',
+    ])
+    expect(t.server.shouldClose(replica)).toBe(true)
+  })
+
   it('moves the oom_score_adj class: replica on REPLICAOF, master on NO ONE', () => {
     const t = createTestEngine()
     const scores: number[] = []
