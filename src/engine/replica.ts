@@ -218,13 +218,11 @@ export function rememberSlaveKeyWithExpire(
   key: string,
 ): void {
   const r = srv.repl
-  r.slaveKeysWithExpire ??= dictCreate<number>('replica:slaveKeysWithExpire', srv.hashSeed)
+  r.slaveKeysWithExpire ??= dictCreate<bigint>('replica:slaveKeysWithExpire', srv.hashSeed)
   if (db.id > SLAVE_KEYS_MAX_DB) return
-  const de = dictAddOrFindEntry(ctx, r.slaveKeysWithExpire, key, 0)
-  // Bit 31 and up: a JS number bitmap holds db ids 0..52 exactly; past 31 use arithmetic.
+  const de = dictAddOrFindEntry(ctx, r.slaveKeysWithExpire, key, 0n)
   const dbids = dictGetVal(r.slaveKeysWithExpire, de)
-  if (Math.floor(dbids / 2 ** db.id) % 2 === 0)
-    dictSetVal(r.slaveKeysWithExpire, de, dbids + 2 ** db.id)
+  dictSetVal(r.slaveKeysWithExpire, de, dbids | (1n << BigInt(db.id)))
 }
 
 /** expire.c getSlaveKeyWithExpireCount (INFO's slave_expires_tracked_keys). */
@@ -233,7 +231,7 @@ export function getSlaveKeyWithExpireCount(srv: ServerState): number {
   return d === null ? 0 : dictSize(d)
 }
 
-/** expire.c flushSlaveKeysWithExpireList (FLUSHALL, SWAPDB...). */
+/** expire.c flushSlaveKeysWithExpireList (emptyData of every db: FLUSHALL, DEBUG RELOAD). */
 export function flushSlaveKeysWithExpireList(srv: ServerState): void {
   srv.repl.slaveKeysWithExpire = null
 }

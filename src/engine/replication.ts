@@ -61,9 +61,9 @@ export interface ReplState {
   cachedMaster: boolean
   /**
    * expire.c slaveKeysWithExpire: the keys a writable replica's own clients gave a TTL, each
-   * with the bitmap of the dbs (0..63) where it may have one; null until the first.
+   * with the bitmap (uint64_t) of the dbs (0..63) where it may have one; null until the first.
    */
-  slaveKeysWithExpire: Dict<number> | null
+  slaveKeysWithExpire: Dict<bigint> | null
 }
 
 /**

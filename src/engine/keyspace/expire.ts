@@ -275,13 +275,11 @@ export function expireSlaveKeys(srv: ServerState, ctx: ExecContext): void {
     const de = dictGetRandomKey(ctx, d)
     if (de === NO_ENTRY) break
     const keyname = dictGetKey(d, de)
-    // The bitmap of dbs, bit j for db j (a JS number holds them exactly up to db 52).
+    // The bitmap of dbs, bit j for db j.
     let dbids = dictGetVal(d, de)
-    let newDbids = 0
-    for (let dbid = 0; dbids !== 0 && dbid < srv.dbs.length; dbid++) {
-      const bit = dbids % 2
-      dbids = Math.floor(dbids / 2)
-      if (bit === 0) continue
+    let newDbids = 0n
+    for (let dbid = 0; dbids !== 0n && dbid < srv.dbs.length; dbid++, dbids >>= 1n) {
+      if ((dbids & 1n) === 0n) continue
       const db = srv.dbs[dbid]
       if (db === undefined) continue
       const e = dictFind(ctx, db.expires, keyname)
@@ -289,10 +287,10 @@ export function expireSlaveKeys(srv: ServerState, ctx: ExecContext): void {
       const when = dictGetVal(db.expires, e) as number
       if (!activeExpireCycleTryExpire(srv, ctx, dbid, keyname, when, start)) {
         noexpire++
-        newDbids += 2 ** dbid
+        newDbids |= 1n << BigInt(dbid)
       }
     }
-    if (newDbids !== 0) dictSetVal(d, de, newDbids)
+    if (newDbids !== 0n) dictSetVal(d, de, newDbids)
     else dictDelete(ctx, d, keyname)
     cycles++
     if (noexpire > 3) break
