@@ -22,7 +22,7 @@ import {
   clearReplicationId2,
   forceCommandPropagation,
 } from '../replication.ts'
-import { serverLog } from '../log.ts'
+import { serverLog } from '../serverLog.ts'
 import { redactClientCommandArgument } from '../call.ts'
 import { oomClass, oomScoreAdjHook } from '../oomScoreAdj.ts'
 import { getSlaveKeyWithExpireCount, replicaInfoFields, replicaRoleReply } from '../replica.ts'

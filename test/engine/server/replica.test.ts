@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createServer, manualClock, type Reply } from '../../../src/engine/index.ts'
-import type { LogLevel } from '../../../src/engine/log.ts'
+import type { LogLevel } from '../../../src/engine/serverLog.ts'
 import { createTestEngine, r, type TestEngine } from '../../harness/TestEngine.ts'
 
 /** The value of `field` in an INFO reply. */
@@ -18,7 +18,7 @@ describe('REPLICAOF a master never reached (replication.c replicationSetMaster)'
   it('logs the connect, its refusal at the next poll and a retry each second', () => {
     const t = createTestEngine()
     const logged: [LogLevel, string][] = []
-    t.server.setServerLog((message, level) => logged.push([level, message]))
+    t.server.setServerLog((level, message) => logged.push([level, message]))
     expect(t.exec('replicaof', '127.0.0.1', '1')).toEqual(r.ok)
     // The refusal comes with the next poll: until then the connect is in flight.
     expect(t.exec('role')).toEqual(
@@ -110,7 +110,7 @@ describe('REPLICAOF a master never reached (replication.c replicationSetMaster)'
   it('keeps its own replicas on REPLICAOF, refuses them SYNC, and drops them on NO ONE', () => {
     const t = createTestEngine()
     const logged: string[] = []
-    t.server.setServerLog((message) => logged.push(message))
+    t.server.setServerLog((_level, message) => logged.push(message))
     const replica = t.newClient()
     t.execOn(replica, 'sync')
     t.exec('replicaof', '127.0.0.1', '1')
@@ -247,7 +247,7 @@ describe('DEBUG CHANGE-REPL-ID and DEBUG LOG (debug.c)', () => {
   it('change the replication ID, clear replid2, and log', () => {
     const t = createTestEngine()
     const logged: string[] = []
-    t.server.setServerLog((message, level) => logged.push(`${level} ${message}`))
+    t.server.setServerLog((level, message) => logged.push(`${level} ${message}`))
     t.exec('replicaof', 'localhost', '1')
     t.exec('replicaof', 'no', 'one')
     const before = t.exec('info', 'replication')
