@@ -39,6 +39,8 @@ export interface CommandDispatch {
   readonly isWrite: boolean
   /** CMD_LOADING: allowed while the dataset loads. */
   readonly allowLoading: boolean
+  /** CMD_STALE: allowed on a replica whose link is down with replica-serve-stale-data no. */
+  readonly stale: boolean
   /** The top-level name is exec, discard, quit or reset (they run even inside MULTI). */
   readonly controlsMulti: boolean
   /** The top-level name is multi or watch (never queued either). */
@@ -85,6 +87,7 @@ export function commandDispatch(cmd: CommandSpec, parent: CommandSpec | null): C
       mayReplicate: cmd.flags.includes('write') || cmd.flags.includes('may_replicate'),
       isWrite: cmd.flags.includes('write'),
       allowLoading: cmd.flags.includes('loading'),
+      stale: cmd.flags.includes('stale'),
       controlsMulti:
         top.name === 'exec' ||
         top.name === 'discard' ||

@@ -980,13 +980,20 @@ export type OomScoreAdjMode = 'no' | 'yes' | 'absolute'
 export type SetOomScoreAdj = (mode: OomScoreAdjMode, value: number) => boolean
 
 /**
- * server.c setOOMScoreAdj(-1) through the host: the master's class (CONFIG_OOM_MASTER; this
- * server never follows a master, REPLICAOF is not modelled).
+ * server.h's process classes, the index into oom-score-adj-values: CONFIG_OOM_MASTER,
+ * CONFIG_OOM_REPLICA (server.masterhost is set), CONFIG_OOM_BGCHILD.
  */
-export function applyOomScoreAdj(cfg: ServerConfig, set: SetOomScoreAdj): boolean {
+export type OomClass = 0 | 1 | 2
+
+/** server.c setOOMScoreAdj through the host, for the process class `processClass`. */
+export function applyOomScoreAdj(
+  cfg: ServerConfig,
+  set: SetOomScoreAdj,
+  processClass: OomClass,
+): boolean {
   const mode = (cfg.other['oom-score-adj'] ?? 'no') as OomScoreAdjMode
-  const master = Number((cfg.other['oom-score-adj-values'] ?? '0 200 800').split(' ')[0])
-  return set(mode, master)
+  const values = (cfg.other['oom-score-adj-values'] ?? '0 200 800').split(' ')
+  return set(mode, Number(values[processClass]))
 }
 
 /**
@@ -1000,6 +1007,8 @@ export interface ConfigHost {
   readonly changeListenPort: ChangeListenPort | null
   readonly changeBindAddr?: ChangeBindAddr | null
   readonly setOomScoreAdj?: SetOomScoreAdj | null
+  /** The serving process's class (setOOMScoreAdj(-1)): master unless it follows one. */
+  readonly oomClass?: OomClass
 }
 
 const NO_CONFIG_HOST: ConfigHost = { nofile: null, changeListenPort: null }
@@ -1039,7 +1048,8 @@ function applyFunction(
   }
   const setOom = host.setOomScoreAdj ?? null
   if ((p.name === 'oom-score-adj' || p.name === 'oom-score-adj-values') && setOom !== null) {
-    const run = () => (applyOomScoreAdj(cfg, setOom) ? null : OOM_SCORE_ADJ_FAILED)
+    const oomClass = host.oomClass ?? 0
+    const run = () => (applyOomScoreAdj(cfg, setOom, oomClass) ? null : OOM_SCORE_ADJ_FAILED)
     return { fn: 'updateOOMScoreAdj', run }
   }
   if (p.name === 'tls-port') return { fn: 'applyTLSPort', run: () => TLS_UNCONFIGURED }

@@ -228,8 +228,10 @@ function rewriteSpecial(srv: ServerState, st: RewriteState, p: ConfigParam, valu
       else rewriteLine(st, name, `bind ${value === '' ? '""' : value}`, true)
       return
     case 'replicaof':
-      // A master: every replicaof line goes.
-      st.rewritten.add(name)
+      // rewriteConfigReplicaOfOption: a master drops every replicaof line; a replica writes
+      // the master it follows ("host port", as CONFIG GET shows it).
+      if (value === '') st.rewritten.add(name)
+      else rewriteLine(st, name, `${name} ${value}`, true)
       return
     case 'latency-tracking-info-percentiles':
       rewriteLine(st, name, `${name} ${value === '' ? '""' : value}`, true)

@@ -532,7 +532,14 @@ export type MultiEvent =
  * Why the server closed a connection: CLIENT KILL (any filter), QUIT, ACL DELUSER of the
  * user it was authenticated as, ACL SETUSER taking away channels it is subscribed to.
  */
-export type ClientCloseReason = 'killed' | 'quit' | 'userDeleted' | 'channelsRevoked' | 'evicted'
+export type ClientCloseReason =
+  | 'killed'
+  | 'quit'
+  | 'userDeleted'
+  | 'channelsRevoked'
+  | 'evicted'
+  /** REPLICAOF: blocked clients (to a replica) or replicas (to a master) are disconnected. */
+  | 'roleChanged'
 
 export type ClientEvent =
   | {

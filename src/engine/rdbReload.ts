@@ -20,6 +20,7 @@
  * lru field is set from the saved idle time / counter as objectSetLRUOrLFU does (objects keep
  * their creation lru when the policy saved neither). Saving resets `dirty`.
  */
+import { isReplica } from './replica.ts'
 import type { ExecContext } from './context.ts'
 import {
   dbAddRDBLoad,
@@ -424,7 +425,8 @@ export function* rdbLoadImageKeys(
     for (const k of saved.keys) {
       const v: ValueRef = { srv, ctx, dbid: db.id, key: k.key }
       const val = rdbLoadObject(v, k.value)
-      if (val !== null && k.expire !== -1n && k.expire < now) {
+      // iAmMaster(): a replica loads expired keys too (its master will send their DELs).
+      if (val !== null && k.expire !== -1n && k.expire < now && !isReplica(srv)) {
         srv.rdbLastLoadKeysExpired++
       } else if (val !== null) {
         if (dbExists(ctx, db, k.key)) {

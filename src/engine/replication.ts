@@ -16,6 +16,8 @@ import type { Client, ServerState } from './state.ts'
 import { respEncodeCommand } from './resp.ts'
 import { rdbSaveFile } from './rdbEncode.ts'
 import { rdbSaveFileDbs } from './rdbReload.ts'
+import { rngNextU32 } from './rng.ts'
+import type { Dict } from './structures/dict.ts'
 
 /** One op of server.also_propagate. */
 interface PropagateOp {
@@ -41,9 +43,37 @@ export interface ReplState {
   prevent: boolean
   /** forceCommandPropagation(c, PROPAGATE_REPL) (PUBLISH). */
   force: boolean
+  /** server.replid: this history's replication ID. */
+  replid: string
+  /** server.replid2: the ID of the history before (40 zeros when none). */
+  replid2: string
+  /** server.second_replid_offset: replid2 is valid up to this offset (-1: none). */
+  secondReplidOffset: number
+  /** server.masterhost: the master this server follows (replica.ts), null for a master. */
+  masterhost: string | null
+  /** server.masterport. */
+  masterport: number
+  /** server.repl_state: REPL_STATE_NONE as a master (the link never gets past CONNECTING). */
+  linkState: ReplLinkState
+  /** server.cached_master exists (replicationCacheMasterUsingMyself). */
+  cachedMaster: boolean
+  /**
+   * expire.c slaveKeysWithExpire: the keys a writable replica's own clients gave a TTL, each
+   * with the bitmap (uint64_t) of the dbs (0..63) where it may have one; null until the first.
+   */
+  slaveKeysWithExpire: Dict<bigint> | null
 }
 
-export function createReplState(): ReplState {
+/**
+ * server.h repl_state of a replica whose link never comes up: CONNECT (to connect at the
+ * next replicationCron), CONNECTING (a non-blocking connect in flight); NONE for a master.
+ */
+export type ReplLinkState = 'none' | 'connect' | 'connecting'
+
+/** clearReplicationId2's replid2. */
+export const NO_REPLID = '0000000000000000000000000000000000000000'
+
+export function createReplState(replid: string): ReplState {
   return {
     replicas: [],
     backlog: false,
@@ -53,12 +83,33 @@ export function createReplState(): ReplState {
     argv: null,
     prevent: false,
     force: false,
+    replid,
+    replid2: NO_REPLID,
+    secondReplidOffset: -1,
+    masterhost: null,
+    masterport: 0,
+    linkState: 'none',
+    cachedMaster: false,
+    slaveKeysWithExpire: null,
   }
 }
 
-/** server.c shouldPropagate for PROPAGATE_REPL: a backlog or a replica (never as a replica). */
+/** replication.c changeReplicationId: a new random ID (getRandomHexChars, seeded PRNG). */
+export function changeReplicationId(srv: ServerState): void {
+  let id = ''
+  while (id.length < 40) id += rngNextU32(srv.rng).toString(16).padStart(8, '0')
+  srv.repl.replid = id.slice(0, 40)
+}
+
+/** replication.c clearReplicationId2: no previous history. */
+export function clearReplicationId2(srv: ServerState): void {
+  srv.repl.replid2 = NO_REPLID
+  srv.repl.secondReplidOffset = -1
+}
+
+/** server.c shouldPropagate for PROPAGATE_REPL: a backlog or a replica, never as a replica. */
 function shouldPropagate(srv: ServerState): boolean {
-  return srv.repl.backlog || srv.repl.replicas.length !== 0
+  return srv.repl.masterhost === null && (srv.repl.backlog || srv.repl.replicas.length !== 0)
 }
 
 /** server.c alsoPropagate. */
@@ -170,7 +221,7 @@ export function syncCommand(srv: ServerState, ctx: ExecContext, c: Client, psync
     ['aof-base', '0'],
   ]
   const rdb = rdbSaveFile(srv, aux, dbs)
-  const head = psync ? `+FULLRESYNC ${srv.runId} 0\r\n` : ''
+  const head = psync ? `+FULLRESYNC ${r.replid} 0\r\n` : ''
   return `${head}$${String(rdb.length)}\r\n${rdb}`
 }
 

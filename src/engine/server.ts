@@ -25,6 +25,13 @@
  */
 import type { ConfigFileHost } from './configRewrite.ts'
 import { createReplState, propagatePendingCommands, replicaClosed } from './replication.ts'
+import {
+  isReadOnlyReplica,
+  replicaOfFromConfig,
+  replicaServesNoStaleData,
+  replicationConnectFailed,
+  replicationCron,
+} from './replica.ts'
 import { EAGAIN, libc } from './util/errno.ts'
 import type {
   ClientId,
@@ -64,7 +71,7 @@ import {
   type ReusableExecContext,
 } from './context.ts'
 import type { StepEvent, TraceLevel } from './events.ts'
-import { activeExpireCycle } from './keyspace/expire.ts'
+import { activeExpireCycle, expireSlaveKeys } from './keyspace/expire.ts'
 import { evictionTimeProc, keyspaceDictType, performEvictions } from './keyspace/evict.ts'
 import {
   createDb,
@@ -165,8 +172,8 @@ import {
   setChangeBindAddr,
   setChangeListenPort,
   setConfigFileHook,
-  setOomScoreAdjHook,
 } from './commands/server.ts'
+import { setOomScoreAdjHook } from './oomScoreAdj.ts'
 import {
   clientOutputLimitReached,
   clientOutputPending,
@@ -277,7 +284,8 @@ export function createServerState(opts: ServerOptions): ServerState {
     commands: { list: COMMANDS, map: COMMAND_MAP, original: COMMAND_MAP },
     currentClient: null,
     monitors: [],
-    repl: createReplState(),
+    // server.replid is random too: here the run ID reversed.
+    repl: createReplState(runId.split('').reverse().join('')),
     outbox: new Map(),
     pubsub: createPubsubState(hashSeed),
     prevErrCount: 0,
@@ -312,6 +320,9 @@ export function createServerState(opts: ServerOptions): ServerState {
   const keyspaceType = keyspaceDictType(srv)
   for (const db of dbs) db.dict.type = db.expires.type = keyspaceType
   createSharedObjects(srv)
+  // config.c setConfigReplicaOfOption: a replica from the start (its first connect is the
+  // first replicationCron's).
+  replicaOfFromConfig(srv, config.other['replicaof'] ?? '')
   return srv
 }
 
@@ -400,6 +411,12 @@ function moduleAllowed(srv: ServerState, c: Client): boolean {
   const v = srv.config.other['enable-module-command']
   return v === 'yes' || (v === 'local' && c.local)
 }
+
+/** server.c shared.roslaveerr. */
+const READONLY_REPLICA = "READONLY You can't write against a read only replica."
+/** server.c shared.masterdownerr. */
+const MASTER_DOWN =
+  "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'."
 
 const DEBUG_NOT_ALLOWED =
   'ERR DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.'
@@ -532,9 +549,26 @@ function processCommandInner(
   )
     return rejectCommand(srv, c, cmd, fullname, MISCONF_ERROR)
 
+  // A read-only replica refuses writes (from anyone: there is never a master client).
+  if (
+    srv.repl.masterhost !== null &&
+    (d.isWrite || (d.isExec && execIsWrite(c))) &&
+    isReadOnlyReplica(srv)
+  )
+    return rejectCommand(srv, c, cmd, fullname, READONLY_REPLICA)
+
   // Only Pub/Sub commands, PING, QUIT and RESET in a subscribed RESP2 client (CLIENT_PUBSUB).
   if (c.pubsub !== null && pubsubContextRejects(c, d.parent === null ? cmd.name : ''))
     return rejectCommand(srv, c, cmd, fullname, pubsubContextError(fullname))
+
+  // Only commands flagged stale ("t": INFO, REPLICAOF ...) on a replica whose link is down
+  // (always, here) with replica-serve-stale-data no.
+  if (
+    srv.repl.masterhost !== null &&
+    (!d.stale || (d.isExec && execHasNonStale(c))) &&
+    replicaServesNoStaleData(srv)
+  )
+    return rejectCommand(srv, c, cmd, fullname, MASTER_DOWN)
 
   // Loading the dataset: only commands flagged `loading` (for EXEC, all its queued ones).
   if (srv.loading !== null && (!d.allowLoading || (d.isExec && execDeniesLoading(c))))
@@ -600,6 +634,7 @@ const isQueuedMayReplicate = (fullname: string): boolean =>
   queuedFlag(mayReplicateByName, fullname, ['write', 'may_replicate'])
 const writeByName = new Map<string, boolean>()
 const loadingByName = new Map<string, boolean>()
+const staleByName = new Map<string, boolean>()
 
 /** c->mstate.cmd_inv_flags has CMD_LOADING: some queued command may not run while loading. */
 function execDeniesLoading(c: Client): boolean {
@@ -614,6 +649,14 @@ function execIsWrite(c: Client): boolean {
   return (
     c.multi !== null &&
     c.multi.queue.some((q) => q.name !== '' && queuedFlag(writeByName, q.name, ['write']))
+  )
+}
+
+/** c->mstate.cmd_inv_flags has CMD_STALE: a queued command is not flagged stale. */
+function execHasNonStale(c: Client): boolean {
+  return (
+    c.multi !== null &&
+    c.multi.queue.some((q) => q.name !== '' && !queuedFlag(staleByName, q.name, ['stale']))
   )
 }
 
@@ -643,7 +686,11 @@ const cronDbCursor = new WeakMap<ServerState, { resizeDb: number; rehashDb: numb
 
 /** server.c databasesCron. */
 function databasesCron(srv: ServerState, ctx: ExecContext): void {
-  if (srv.activeExpireEnabled) activeExpireCycle(srv, ctx, 'slow')
+  // A replica leaves expiry to its master's DELs, except for its own clients' keys.
+  if (srv.activeExpireEnabled) {
+    if (srv.repl.masterhost === null) activeExpireCycle(srv, ctx, 'slow')
+    else expireSlaveKeys(srv, ctx)
+  }
   // expire.c: the cycle's DELs go out at its end, never wrapped in MULTI/EXEC.
   propagatePendingCommands(srv, true)
   let cur = cronDbCursor.get(srv)
@@ -684,6 +731,12 @@ function trackInstantaneousMetric(
   m.lastSampleCount = reading
 }
 
+/** server.h run_with_period(ms): true on the cron loops that fall every `ms`. */
+function runWithPeriod(srv: ServerState, ms: number): boolean {
+  const period = Math.trunc(1000 / srv.currentHz)
+  return ms <= period || srv.cronloops % Math.trunc(ms / period) === 0
+}
+
 /** server.c serverCron (the parts the emulation models). */
 export function serverCron(srv: ServerState, ctx: ExecContext): void {
   updateCachedTime(srv, ctx.now)
@@ -700,8 +753,7 @@ export function serverCron(srv: ServerState, ctx: ExecContext): void {
   // DEBUG PAUSE-CRON: skip the cron's work (its clock and hz are still kept).
   if (srv.pauseCron === true) return
   // run_with_period(100): the samples behind INFO's instantaneous_* rates.
-  const period = Math.trunc(1000 / srv.currentHz)
-  if (100 <= period || srv.cronloops % Math.trunc(100 / period) === 0) {
+  if (runWithPeriod(srv, 100)) {
     const s = srv.stats
     const now = Math.floor(ctx.clock.now())
     trackInstantaneousMetric(s.instMetrics[0], now, s.totalCommandsProcessed)
@@ -725,6 +777,8 @@ export function serverCron(srv: ServerState, ctx: ExecContext): void {
       rdbSaveBackground(srv, ctx)
     }
   }
+  // run_with_period(1000): a replica whose link is down connects again.
+  if (runWithPeriod(srv, 1000)) replicationCron(srv)
   // Even with no command coming, a CONFIG SET tracking-table-max-keys takes effect.
   if (srv.tracking !== null && srv.tracking.clients !== 0) trackingLimitUsedSlots(srv, ctx)
   if (srv.child === null && srv.bgsaveScheduled) {
@@ -785,6 +839,8 @@ export interface EngineServer extends RedisServer {
    * does at startup; false when that failed.
    */
   setOomScoreAdj(hook: SetOomScoreAdj | null): boolean
+  /** serverLog's role character: 'S' while this server follows a master, else 'M'. */
+  logRole(): 'M' | 'S'
   /**
    * acl.c ACLLoadConfiguredUsers for the config's `user` lines ([name, ...rules] each), as
    * the server loads them at startup: no client, no command. The first error, else null.
@@ -834,8 +890,9 @@ export interface EngineServer extends RedisServer {
   /** The transport has processed a read of the client's (processInputBuffer's end). */
   readProcessed(id: ClientId): void
   /**
-   * The clients the engine freed (client eviction) since last asked, each with the line Redis
-   * logs: the transport closes their connections at once, sending nothing more.
+   * The clients the engine freed (client eviction, replicas on REPLICAOF NO ONE) since last
+   * asked, each with the line Redis logs ('' when logged already through setServerLog): the
+   * transport closes their connections at once, sending nothing more.
    */
   takeClientsToClose(): readonly (readonly [ClientId, string])[]
   /**
@@ -1007,7 +1064,8 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
       while (srv.evictionProcRunning) evictionTimeProc(srv, ctx)
       // beforeSleep: blocked clients' timeouts, then the fast expire cycle (file comment).
       if (srv.blockedClients !== 0) handleBlockedClientsTimeout(srv, now)
-      if (srv.activeExpireEnabled) activeExpireCycle(srv, ctx, 'fast')
+      if (srv.activeExpireEnabled && srv.repl.masterhost === null)
+        activeExpireCycle(srv, ctx, 'fast')
       propagatePendingCommands(srv, true)
       return reply
     } finally {
@@ -1089,7 +1147,9 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
     // clients a pause that ended held.
     if (srv.blockedClients !== 0) handleBlockedClientsTimeout(srv, ctx.now)
     if (srv.clientPause.unblocked.length !== 0) processUnblockedClients(null)
-    if (srv.activeExpireEnabled) activeExpireCycle(srv, ctx, 'fast')
+    if (srv.activeExpireEnabled && srv.repl.masterhost === null) activeExpireCycle(srv, ctx, 'fast')
+    // The poll after it: the connect replicationCron started is refused (replica.ts).
+    replicationConnectFailed(srv)
     for (const e of ctx.events) events.push(e)
   }
 
@@ -1176,6 +1236,7 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
             }
       return finishShutdown(srv, ctx, flags)
     },
+    logRole: () => (srv.repl.masterhost === null ? 'M' : 'S'),
     hostQueryBuf: (id) => {
       const c = srv.clients.get(id)
       if (c === undefined) return null
@@ -1239,7 +1300,10 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
         evictClients(srv, (cl) => {
           freeEvictedClient(srv, cl, null)
         })
-      return drainOutbox(srv)
+      const out = drainOutbox(srv)
+      // The poll after beforeSleep: a connect to a master started meanwhile is refused.
+      replicationConnectFailed(srv)
+      return out
     },
     isBlocked: (id) => {
       const c = srv.clients.get(id)

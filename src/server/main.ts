@@ -128,10 +128,12 @@ export function loadConfiguredUsers(
 
 /**
  * server.c serverLog's line format: `pid:role day month year time.ms level message`, to the
- * logfile ('' = stdout), as the Tcl suite's start_server reads it.
+ * logfile ('' = stdout), as the Tcl suite's start_server reads it. `role` gives the role
+ * character when the line is written ('M', or 'S' while following a master).
  */
 function serverLogger(
   logfile: string,
+  role: () => string,
 ): (msg: string, level?: LogMark, raw?: boolean, child?: number | null) => void {
   const months = [
     'Jan',
@@ -164,7 +166,7 @@ function serverLogger(
       `${p2(d.getHours())}:${p2(d.getMinutes())}:${p2(d.getSeconds())}.` +
       String(d.getMilliseconds()).padStart(3, '0')
     // A BGSAVE child's lines carry its pid and the role C, as a forked child's do.
-    const who = child === null ? `${String(process.pid)}:M` : `${String(child)}:C`
+    const who = child === null ? `${String(process.pid)}:${role()}` : `${String(child)}:C`
     write(`${who} ${time} ${level} ${msg}\n`)
   }
   return log
@@ -231,7 +233,9 @@ async function main(): Promise<void> {
   // config.c's dir: redis-server works in it (relative file names start there).
   const dir = args.config['dir']
   if (dir !== undefined) process.chdir(dir)
-  const log = serverLogger(args.logfile)
+  // The role character comes from the engine once it runs (a master until then).
+  let roleOf: Partial<Pick<EngineServer, 'logRole'>> | null = null
+  const log = serverLogger(args.logfile, () => roleOf?.logRole?.() ?? 'M')
   log('oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo', '#')
   log(
     `Redis version=7.0.15, bits=64, commit=00000000, modified=0, pid=${process.pid}, just started`,
@@ -291,6 +295,7 @@ async function main(): Promise<void> {
     console.error(`serve: cannot listen on ${args.host}:${args.port}: ${msg}`)
     process.exit(1)
   }
+  roleOf = handle.engine as Partial<Pick<EngineServer, 'logRole'>>
   // redisAsciiArt's lines that say what runs where (the suite waits for " PID: <pid>").
   log(
     `Redis X-Ray (Redis 7.0.15 emulation) standalone mode, Port: ${handle.port}, PID: ${process.pid}`,

@@ -491,7 +491,8 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
 
   /** Closes a client over its output buffer limits, with nothing more sent, and logs `line`. */
   function closeOverLimit(conn: Connection, line: string): void {
-    log(line)
+    // '': the engine logged its line itself (serverLog).
+    if (line !== '') log(line)
     conn.closing = true
     backlogged.delete(conn)
     conn.socket.destroy()

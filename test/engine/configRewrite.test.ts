@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { rewriteConfigContent } from '../../src/engine/configRewrite.ts'
 import { createServerState } from '../../src/engine/server.ts'
 import { configSetPairs } from '../../src/engine/config.ts'
+import { replicationSetMaster, replicationUnsetMaster } from '../../src/engine/replica.ts'
 
 function server(...pairs: string[]) {
   const srv = createServerState({ seed: 1 })
@@ -54,6 +55,16 @@ describe('CONFIG REWRITE content', () => {
         '',
       ].join('\n'),
     )
+  })
+
+  it('writes the master a replica follows in place of a slaveof line, and drops it on a master', () => {
+    const srv = server()
+    replicationSetMaster(srv, '127.0.0.1', 6380)
+    const old = ['slaveof 10.0.0.1 7000', 'hz 10', ''].join('\n')
+    const rewritten = rewriteConfigContent(srv, old, false)
+    expect(rewritten.split('\n').slice(0, 2)).toEqual(['replicaof 127.0.0.1 6380', 'hz 10'])
+    replicationUnsetMaster(srv)
+    expect(rewriteConfigContent(srv, old, false).split('\n')[0]).toBe('')
   })
 
   it('writes memory in the largest unit that divides it, a negative percent as N%, strings quoted', () => {

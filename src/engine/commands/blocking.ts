@@ -239,6 +239,29 @@ export function clientUnblock(srv: ServerState, c: Client, withError: boolean): 
 }
 
 /**
+ * blocked.c disconnectAllBlockedClients (replicationSetMaster): every client blocked in a
+ * command (not one a pause holds, which will run its command anew) gets the UNBLOCKED error
+ * and is closed after it.
+ */
+export function disconnectAllBlockedClients(srv: ServerState, ctx: ExecContext): void {
+  if (srv.blockedClients === 0) return
+  for (const c of srv.clients.values()) {
+    if (c.bpop === null || c.bpop.btype === 'postpone') continue
+    replyToBlocked(
+      srv,
+      c,
+      error(
+        'UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)',
+      ),
+    )
+    unblockClient(srv, c)
+    c.closeAfterReply = true
+    if (ctx.tracing)
+      ctx.emit({ type: 'client/closed', client: c.id, reason: 'roleChanged', afterReply: true })
+  }
+}
+
+/**
  * timeout.c handleBlockedClientsTimeout (beforeSleep): each client whose deadline is
  * before `now` gets a null array, earliest deadline first (then lowest id, where Redis's
  * radix tree orders by client address).
@@ -541,12 +564,17 @@ function bzmpopCommand(c: CommandCall): Reply {
   return blockingZpopGeneric(c, args.keys, !args.first, c.argv[1] ?? '', args.count, true)
 }
 
+const WAIT_ON_REPLICA = error(
+  'ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a replica is configured to be writable (which is not the default) writes to replicas are just local and are not propagated.',
+)
+
 /**
  * replication.c waitCommand on a master with no replicas: none ever acknowledges, so WAIT
  * for 0 (or fewer) answers 0 at once, as it does inside a transaction; otherwise the client
  * blocks (BLOCKED_WAIT) until its timeout (forever with 0) or CLIENT UNBLOCK, and gets 0.
  */
 function waitCommand(c: CommandCall): Reply {
+  if (c.srv.repl.masterhost !== null) return WAIT_ON_REPLICA
   const numreplicas = getLongLongOrReply(c.argv[1] ?? '')
   if (typeof numreplicas === 'object') return numreplicas
   const timeout = getTimeoutMsOrReply(c.argv[2] ?? '', c.ctx.now)

@@ -534,7 +534,7 @@ function helloCommand(c: CommandCall): Reply {
     bulk('mode'),
     bulk('standalone'),
     bulk('role'),
-    bulk('master'),
+    bulk(srv.repl.masterhost === null ? 'master' : 'replica'),
     bulk('modules'),
     EMPTY_ARRAY,
   ])
@@ -728,10 +728,26 @@ function freeClientNow(srv: ServerState, cl: Client, ctx: ExecContext | null): v
  * with nothing more sent (clientsToClose).
  */
 export function freeEvictedClient(srv: ServerState, cl: Client, ctx: ExecContext | null): void {
-  srv.clientsToClose.set(cl.id, `Evicting client: ${clientInfoString(srv, cl, null)}`)
+  freeClientLogged(srv, cl, ctx, `Evicting client: ${clientInfoString(srv, cl, null)}`, 'evicted')
+}
+
+/**
+ * freeClient of a client the server drops with a log line (client eviction, a replica when
+ * its master turns replica itself): freed at once, even the running client; the transport
+ * closes the connection with nothing more sent and logs `line` (clientsToClose; '' when the
+ * engine logged it already).
+ */
+export function freeClientLogged(
+  srv: ServerState,
+  cl: Client,
+  ctx: ExecContext | null,
+  line: string,
+  reason: ClientCloseReason,
+): void {
+  srv.clientsToClose.set(cl.id, line)
   freeClientNow(srv, cl, ctx)
   if (ctx?.tracing === true)
-    ctx.emit({ type: 'client/closed', client: cl.id, reason: 'evicted', afterReply: false })
+    ctx.emit({ type: 'client/closed', client: cl.id, reason, afterReply: false })
 }
 
 function clientNoEvictCommand(c: CommandCall): Reply {

@@ -13,13 +13,14 @@
  * LRU/LFU field follows IDLETIME/FREQ as objectSetLRUOrLFU does. RESTORE-ASKING is the same
  * command (ASKING only matters in cluster mode).
  */
+import { isReplica } from '../replica.ts'
 import { NOTIFY_GENERIC, notifyKeyspaceEvent } from '../keyspace/notify.ts'
 import {
   dbAdd,
   dbDelete,
   lookupKeyRead,
   lookupKeyWrite,
-  setExpireExact,
+  setExpireByClient,
   signalModifiedKey,
 } from '../keyspace/db.ts'
 import { LFUGetTimeInMinutes, LRU_CLOCK_MAX, LRU_CLOCK_RESOLUTION } from '../keyspace/lru.ts'
@@ -114,8 +115,9 @@ function restoreCommand(c: CommandCall): Reply {
   const deleted = replace && dbDelete(ctx, db, key)
   // long long arithmetic: a relative TTL near LLONG_MAX wraps negative, so it counts as past.
   if (ttl !== 0n && !absttl) ttl = BigInt.asIntN(64, ttl + BigInt(Math.floor(ctx.now)))
-  // checkAlreadyExpired: the key would be born expired — nothing is created.
-  if (ttl !== 0n && ttl <= BigInt(Math.floor(ctx.now))) {
+  // checkAlreadyExpired: the key would be born expired — nothing is created (but a replica
+  // creates it, with its past TTL).
+  if (ttl !== 0n && ttl <= BigInt(Math.floor(ctx.now)) && !isReplica(srv)) {
     if (deleted) {
       signalModifiedKey(srv, ctx, db, key)
       notifyKeyspaceEvent(srv, ctx, NOTIFY_GENERIC, 'del', key, db.id)
@@ -124,7 +126,7 @@ function restoreCommand(c: CommandCall): Reply {
     return OK
   }
   dbAdd(ctx, db, key, obj, srv)
-  if (ttl !== 0n) setExpireExact(ctx, db, key, ttl)
+  if (ttl !== 0n) setExpireByClient(srv, ctx, db, key, ttl)
   objectSetLRUOrLFU(srv, obj, lfuFreq, lruIdle, lruClock)
   signalModifiedKey(srv, ctx, db, key)
   notifyKeyspaceEvent(srv, ctx, NOTIFY_GENERIC, 'restore', key, db.id)

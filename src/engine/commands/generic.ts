@@ -14,6 +14,7 @@
  * cursor. The same function serves HSCAN/SSCAN/ZSCAN through a ScanSource (a hashtable is
  * scanned, a listpack or intset returns everything at once with cursor 0).
  */
+import { isReplica } from '../replica.ts'
 import { rewriteCommandVector } from '../replication.ts'
 import { cstr } from '../bytes.ts'
 import type { ExecContext } from '../context.ts'
@@ -29,7 +30,7 @@ import {
   LOOKUP_NONOTIFY,
   LOOKUP_NOTOUCH,
   removeExpire,
-  setExpireExact,
+  setExpireByClient,
   signalModifiedKey,
   type RedisDb,
 } from '../keyspace/db.ts'
@@ -56,6 +57,7 @@ import {
   dictFind,
   dictForEach,
   dictGetFairRandomKey,
+  dictSize,
   dictGetKey,
   dictScan,
   NO_ENTRY,
@@ -161,7 +163,7 @@ function renameGeneric(c: CommandCall, nx: boolean): Reply {
     dbDelete(ctx, db, dst)
   }
   dbAdd(ctx, db, dst, o, srv)
-  if (expire !== -1n) setExpireExact(ctx, db, dst, expire)
+  if (expire !== -1n) setExpireByClient(srv, ctx, db, dst, expire)
   dbDelete(ctx, db, src)
   signalModifiedKey(srv, ctx, db, src)
   signalModifiedKey(srv, ctx, db, dst)
@@ -193,7 +195,7 @@ function moveCommand(c: CommandCall): Reply {
   const expire = getExpireExact(ctx, src, key)
   if (lookupKeyWrite(srv, ctx, dst, key) !== null) return ZERO
   dbAdd(ctx, dst, key, o, srv)
-  if (expire !== -1n) setExpireExact(ctx, dst, key, expire)
+  if (expire !== -1n) setExpireByClient(srv, ctx, dst, key, expire)
   dbDelete(ctx, src, key)
   signalModifiedKey(srv, ctx, src, key)
   signalModifiedKey(srv, ctx, dst, key)
@@ -266,7 +268,7 @@ function copyCommand(c: CommandCall): Reply {
   const newobj = dup(srv, o, { srv, ctx, dbid: dst.id, key: newkey })
   if (del) dbDelete(ctx, dst, newkey)
   dbAdd(ctx, dst, newkey, newobj, srv)
-  if (expire !== -1n) setExpireExact(ctx, dst, newkey, expire)
+  if (expire !== -1n) setExpireByClient(srv, ctx, dst, newkey, expire)
   signalModifiedKey(srv, ctx, dst, newkey)
   notifyKeyspaceEvent(srv, ctx, NOTIFY_GENERIC, 'copy_to', newkey, dst.id)
   srv.dirty++
@@ -291,15 +293,20 @@ function keysCommand(c: CommandCall): Reply {
 
 /**
  * db.c dbRandomKey: dictGetFairRandomKey until a key that is not expired (expired picks
- * are deleted on the way). Null when the db is empty.
+ * are deleted on the way). Null when the db is empty. A replica deletes none: when every key
+ * has a TTL they may all be expired there, so the 100th volatile pick is returned anyway.
  */
 export function dbRandomKey(srv: ServerState, ctx: ExecContext, db: RedisDb): string | null {
+  let maxtries = 100
+  const allvolatile = dictSize(db.dict) === dictSize(db.expires)
   for (;;) {
     const de = dictGetFairRandomKey(ctx, db.dict)
     if (de === NO_ENTRY) return null
     const key = dictGetKey(db.dict, de)
-    if (dictFind(ctx, db.expires, key) !== NO_ENTRY && expireIfNeeded(srv, ctx, db, key, 0))
-      continue
+    if (dictFind(ctx, db.expires, key) !== NO_ENTRY) {
+      if (allvolatile && isReplica(srv) && --maxtries === 0) return key
+      if (expireIfNeeded(srv, ctx, db, key, 0)) continue
+    }
     return key
   }
 }
@@ -472,7 +479,8 @@ function expireGeneric(c: CommandCall, basetime: number, unit: 'seconds' | 'mill
     if (flags & EXPIRE_GT && (when <= current || current === -1n)) return ZERO
     if (flags & EXPIRE_LT && current !== -1n && when >= current) return ZERO
   }
-  if (when <= BigInt(ctx.now)) {
+  // checkAlreadyExpired: not on a replica, which keeps the key with its past TTL.
+  if (when <= BigInt(ctx.now) && !isReplica(srv)) {
     dbDelete(ctx, db, key)
     srv.dirty++
     // Replicated as an explicit DEL (UNLINK under lazyfree-lazy-expire).
@@ -481,7 +489,7 @@ function expireGeneric(c: CommandCall, basetime: number, unit: 'seconds' | 'mill
     notifyKeyspaceEvent(srv, ctx, NOTIFY_GENERIC, 'del', key, db.id)
     return ONE
   }
-  setExpireExact(ctx, db, key, when)
+  setExpireByClient(srv, ctx, db, key, when)
   // Replicated as PEXPIREAT <absolute ms> (the options stay).
   const prop = c.argv.slice()
   if (c.cmd.name !== 'pexpireat') prop[0] = 'PEXPIREAT'

@@ -17,8 +17,15 @@
  * RDB serialization, rdbEncode.ts, LZF included); containers may add a suffix through
  * registerDebugObjectInfo, quicklists print debug.c's ql_* fields.
  */
-import { forceCommandPropagation } from '../replication.ts'
+import {
+  changeReplicationId,
+  clearReplicationId2,
+  forceCommandPropagation,
+} from '../replication.ts'
+import { serverLog } from '../serverLog.ts'
 import { redactClientCommandArgument } from '../call.ts'
+import { oomClass, oomScoreAdjHook } from '../oomScoreAdj.ts'
+import { getSlaveKeyWithExpireCount, replicaInfoFields, replicaRoleReply } from '../replica.ts'
 import { aclUpdateDefaultUserPassword } from '../acl.ts'
 import { applyClientMaxMemoryUsage } from '../clientEviction.ts'
 import { pubsubInfo } from './pubsub.ts'
@@ -30,10 +37,8 @@ import {
   configSetPairs,
   lookupConfig,
   memtoull,
-  applyOomScoreAdj,
   type ChangeBindAddr,
   type ChangeListenPort,
-  type SetOomScoreAdj,
 } from '../config.ts'
 import { rewriteConfigFile, type ConfigFileHost } from '../configRewrite.ts'
 import { listSetPackedThreshold } from '../types/t_list.ts'
@@ -337,7 +342,7 @@ function infoStats(srv: ServerState): string {
     ['latest_fork_usec', 0],
     ['total_forks', 0],
     ['migrate_cached_sockets', 0],
-    ['slave_expires_tracked_keys', 0],
+    ['slave_expires_tracked_keys', getSlaveKeyWithExpireCount(srv)],
     ['active_defrag_hits', 0],
     ['active_defrag_misses', 0],
     ['active_defrag_key_hits', 0],
@@ -361,14 +366,16 @@ function infoStats(srv: ServerState): string {
 }
 
 function infoReplication(srv: ServerState): string {
+  const replica = srv.repl.masterhost !== null
   return lines([
-    ['role', 'master'],
+    ['role', replica ? 'slave' : 'master'],
+    ...(replica ? replicaInfoFields(srv) : []),
     ['connected_slaves', 0],
     ['master_failover_state', 'no-failover'],
-    ['master_replid', srv.runId.split('').reverse().join('')],
-    ['master_replid2', '0000000000000000000000000000000000000000'],
+    ['master_replid', srv.repl.replid],
+    ['master_replid2', srv.repl.replid2],
     ['master_repl_offset', 0],
-    ['second_repl_offset', -1],
+    ['second_repl_offset', srv.repl.secondReplidOffset],
     ['repl_backlog_active', 0],
     ['repl_backlog_size', srv.config.other['repl-backlog-size'] ?? '1048576'],
     ['repl_backlog_first_byte_offset', 0],
@@ -577,22 +584,6 @@ function configRewriteCommand(c: CommandCall): Reply {
   return OK
 }
 
-const oomHooks = new WeakMap<ServerState, SetOomScoreAdj>()
-
-/**
- * The host's oom_score_adj for CONFIG SET oom-score-adj (the RESP server's process has one;
- * the browser none). Set at startup, where redis-server's main calls setOOMScoreAdj(-1): the
- * configured value is applied at once. False when that failed (the host logged why).
- */
-export function setOomScoreAdjHook(srv: ServerState, hook: SetOomScoreAdj | null): boolean {
-  if (hook === null) {
-    oomHooks.delete(srv)
-    return true
-  }
-  oomHooks.set(srv, hook)
-  return applyOomScoreAdj(srv.config, hook)
-}
-
 function configSetCommand(c: CommandCall): Reply {
   if (c.argv.length % 2 === 1) return ERR_SYNTAX
   if (
@@ -609,7 +600,8 @@ function configSetCommand(c: CommandCall): Reply {
     nofile: c.srv.nofile,
     changeListenPort: listenHooks.get(c.srv) ?? null,
     changeBindAddr: bindHooks.get(c.srv) ?? null,
-    setOomScoreAdj: oomHooks.get(c.srv) ?? null,
+    setOomScoreAdj: oomScoreAdjHook(c.srv),
+    oomClass: oomClass(c.srv),
   })
   if (err !== null) return error(`ERR ${err}`)
   // config.c updateRequirePass, applied only when the value changed.
@@ -1672,7 +1664,16 @@ function debugCommand(c: CommandCall): Reply {
   if (sub === 'digest' && argc === 2) return simple(computeDatasetDigest(c.ctx, c.srv))
   if (sub === 'digest-value' && argc >= 2)
     return array(argv.slice(2).map((k) => simple(digestValue(c.ctx, c.db, k))))
-  if ((sub === 'change-repl-id' && argc === 2) || (sub === 'log' && argc === 3)) return OK
+  if (sub === 'change-repl-id' && argc === 2) {
+    serverLog(c.srv, 'warning', 'Changing replication IDs after receiving DEBUG change-repl-id')
+    changeReplicationId(c.srv)
+    clearReplicationId2(c.srv)
+    return OK
+  }
+  if (sub === 'log' && argc === 3) {
+    serverLog(c.srv, 'warning', `DEBUG LOG: ${cstr(argv[2] ?? '')}`)
+    return OK
+  }
   // rewriteConfig(server.configfile, 1). Without a config file, fopen(NULL) fails with EFAULT.
   if (sub === 'config-rewrite-force-all' && argc === 2) {
     const host = configFileHooks.get(c.srv)
@@ -1824,11 +1825,16 @@ function memoryUsageCommand(c: CommandCall): Reply {
 // --- ROLE, SLOWLOG, LATENCY ---
 
 /**
- * A standalone master without replicas (replication.c roleCommand). The latency monitor
- * keeps nothing here (latency-monitor-threshold is 0, off, by default); the slow log is
- * slowlog.ts.
+ * replication.c roleCommand: a master lists no replica online (none ever completes its
+ * sync here); a replica shows the master it follows and its link (replica.ts). The latency
+ * monitor keeps nothing here (latency-monitor-threshold is 0, off, by default); the slow
+ * log is slowlog.ts.
  */
 const ROLE_REPLY = array([bulk('master'), integer(0), array([])])
+
+function roleCommand(c: CommandCall): Reply {
+  return c.srv.repl.masterhost === null ? ROLE_REPLY : replicaRoleReply(c.srv)
+}
 
 const SLOWLOG_HELP = [
   'GET [<count>]',
@@ -1966,7 +1972,7 @@ function latencyDoctorCommand(c: CommandCall): Reply {
 }
 
 export const serverCommands: readonly CommandSpec[] = [
-  defineCommand('role', () => ROLE_REPLY),
+  defineCommand('role', roleCommand),
   defineCommand('lolwut', lolwutCommand),
   defineCommand('slowlog', undefined, [
     defineSubcommand('slowlog', 'get', slowlogGetCommand),

@@ -3,16 +3,21 @@
  * COUNT, COMMAND INFO and DOCS, arity errors and the console's help are Redis's own; these
  * are the commands that answer without the feature behind them:
  *
- * - as a standalone master with no replicas, no cluster and no subscribers answers them
- *   (CLUSTER, READONLY, REPLICAOF NO ONE, FAILOVER, MODULE, REPLCONF from a client
- *   that is not a replica, MIGRATE of keys that do not exist), byte for byte;
- * - or, for what X-Ray does not model (MIGRATE of a key that exists, replication, AOF,
- *   SHUTDOWN past its options), with an error that names the command and says so, instead of Redis's
+ * - as a standalone server with no cluster answers them (CLUSTER, READONLY, FAILOVER,
+ *   MODULE, REPLCONF from a client that is not a replica, MIGRATE of keys that do not
+ *   exist), byte for byte; REPLICAOF makes it a replica of a master it never reaches
+ *   (replica.ts);
+ * - or, for what X-Ray does not model (MIGRATE of a key that exists, AOF, SHUTDOWN past its
+ *   options), with an error that names the command and says so, instead of Redis's
  *   "unknown command", which would read as if Redis had no such command.
  */
 import { redactClientCommandArgument } from '../call.ts'
 import { rdbSaveImage } from '../rdbReload.ts'
-import { syncCommand } from '../replication.ts'
+import { replicaClosed, syncCommand } from '../replication.ts'
+import { replicationSetMaster, replicationUnsetMaster } from '../replica.ts'
+import { serverLog } from '../serverLog.ts'
+import { disconnectAllBlockedClients } from './blocking.ts'
+import { clientInfoString, freeClientLogged } from './connection.ts'
 import { COMMAND_META } from './meta.generated.ts'
 import { cstr } from '../bytes.ts'
 import { sdssplitargs } from '../resp.ts'
@@ -49,6 +54,9 @@ function notModelled(what: string): CommandHandler {
  */
 function replicaSync(c: CommandCall, psync: boolean): Reply {
   if (c.client.multi !== null) return error('ERR Command not allowed inside a transaction')
+  // A replica serves replicas of its own only once its link is up: never, here.
+  if (c.srv.repl.masterhost !== null)
+    return error("NOMASTERLINK Can't SYNC while not connected with my master")
   const bytes = syncCommand(c.srv, c.ctx, c.client, psync)
   c.srv.outbox.set(c.client.id, (c.srv.outbox.get(c.client.id) ?? '') + bytes)
   c.client.replyFlags |= REPLY_NONE
@@ -74,16 +82,67 @@ const CLUSTER_DISABLED = error('ERR This instance has cluster support disabled')
 const clusterDisabled: CommandHandler = () => CLUSTER_DISABLED
 
 /**
- * replication.c replicaofCommand: NO ONE on a master is OK; otherwise a replica client is
- * refused and the port is checked (0..65535) before following a master, which is not modelled.
+ * replication.c replicaofCommand (REPLICAOF, SLAVEOF). NO ONE makes a replica a master again
+ * (nothing to do on a master); otherwise a replica client is refused, the port checked
+ * (0..65535), and the server follows host:port (replica.ts: a master never reached), unless
+ * it follows that very master already. Each change is logged with the client that asked.
  */
 function replicaofCommand(c: CommandCall): Reply {
-  if (eqIgnoreCase(c.argv[1], 'no') && eqIgnoreCase(c.argv[2], 'one')) return OK
-  if (c.srv.repl.replicas.includes(c.client.id))
+  const { srv } = c
+  const r = srv.repl
+  if (eqIgnoreCase(c.argv[1], 'no') && eqIgnoreCase(c.argv[2], 'one')) {
+    if (r.masterhost !== null) {
+      replicationUnsetMaster(srv)
+      disconnectSlaves(c)
+      const client = clientInfoString(srv, c.client, c.client)
+      serverLog(srv, 'notice', `MASTER MODE enabled (user request from '${client}')`)
+    }
+    return OK
+  }
+  if (r.replicas.includes(c.client.id))
     return error('ERR Command is not valid when client is a replica.')
   const port = getRangeLongOrReply(c.argv[2] ?? '', 0n, 65535n, 'ERR Invalid master port')
   if (typeof port === 'object') return port
-  return notModelled('replication')(c)
+  // The host is a C string (sdsnew, strcasecmp): it ends at a NUL.
+  const host = cstr(c.argv[1] ?? '')
+  if (r.masterhost !== null && eqIgnoreCase(r.masterhost, host) && r.masterport === Number(port)) {
+    serverLog(
+      srv,
+      'notice',
+      'REPLICAOF would result into synchronization with the master we are already connected with. No operation performed.',
+    )
+    return ALREADY_CONNECTED
+  }
+  // replicationSetMaster: clients blocked in a master's command are dropped first.
+  disconnectAllBlockedClients(srv, c.ctx)
+  replicationSetMaster(srv, host, Number(port))
+  const client = clientInfoString(srv, c.client, c.client)
+  serverLog(
+    srv,
+    'notice',
+    `REPLICAOF ${host}:${String(port)} enabled (user request from '${client}')`,
+  )
+  return OK
+}
+
+const ALREADY_CONNECTED = simple('OK Already connected to specified master')
+
+/**
+ * networking.c disconnectSlaves (replicationUnsetMaster): each replica attached to this
+ * server is freed, logged "Connection with replica <addr>:<unknown-replica-port> lost." (no
+ * replica announces its listening port here: REPLCONF is not kept).
+ */
+function disconnectSlaves(c: CommandCall): void {
+  const { srv } = c
+  for (const id of [...srv.repl.replicas]) {
+    const cl = srv.clients.get(id)
+    replicaClosed(srv, id)
+    if (cl === undefined) continue
+    // freeClient logs it then, before replicaofCommand's own line.
+    const ip = cl.addr.slice(0, cl.addr.lastIndexOf(':'))
+    serverLog(srv, 'warning', `Connection with replica ${ip}:<unknown-replica-port> lost.`)
+    freeClientLogged(srv, cl, c.ctx, '', 'roleChanged')
+  }
 }
 
 /** The reply of a MIGRATE none of whose keys exists (cluster.c migrateCommand). */
@@ -207,6 +266,8 @@ function failoverCommand(c: CommandCall): Reply {
       return ERR_SYNTAX
     }
   }
+  if (c.srv.repl.masterhost !== null)
+    return error('ERR FAILOVER is not valid when server is a replica.')
   return error('ERR FAILOVER requires connected replicas.')
 }
 

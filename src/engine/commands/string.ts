@@ -11,6 +11,7 @@
  * Specs (arity, flags, ACL categories, key positions, docs) come from Redis's own metadata
  * through defineCommand.
  */
+import { isReplica } from '../replica.ts'
 import { cstr } from '../bytes.ts'
 import type { ExecContext } from '../context.ts'
 import {
@@ -20,7 +21,7 @@ import {
   lookupKeyRead,
   lookupKeyWrite,
   removeExpire,
-  setExpireExact,
+  setExpireByClient,
   setKey,
   signalModifiedKey,
   type SetKeyOptions,
@@ -233,7 +234,7 @@ function setGeneric(
   if (srv.config.notifyKeyspaceEvents)
     notifyKeyspaceEvent(srv, ctx, NOTIFY_STRING, 'set', key, db.id)
   if (expire !== null) {
-    setExpireExact(ctx, db, key, when)
+    setExpireByClient(srv, ctx, db, key, when)
     notifyKeyspaceEvent(srv, ctx, NOTIFY_GENERIC, 'expire', key, db.id)
   }
   return getReply ?? okReply
@@ -292,14 +293,15 @@ function getexCommand(c: CommandCall): Reply {
     when = ms
   }
   const reply = bulkOf(o)
-  if (args.flags & (OBJ_PXAT | OBJ_EXAT) && when <= BigInt(ctx.now)) {
-    // checkAlreadyExpired: an absolute time in the past deletes the key at once.
+  if (args.flags & (OBJ_PXAT | OBJ_EXAT) && when <= BigInt(ctx.now) && !isReplica(srv)) {
+    // checkAlreadyExpired: an absolute time in the past deletes the key at once (but not on
+    // a replica, which keeps it with its past TTL).
     dbDelete(ctx, db, key)
     signalModifiedKey(srv, ctx, db, key)
     notifyKeyspaceEvent(srv, ctx, NOTIFY_GENERIC, 'del', key, db.id)
     srv.dirty++
   } else if (args.expire !== null) {
-    setExpireExact(ctx, db, key, when)
+    setExpireByClient(srv, ctx, db, key, when)
     signalModifiedKey(srv, ctx, db, key)
     notifyKeyspaceEvent(srv, ctx, NOTIFY_GENERIC, 'expire', key, db.id)
     srv.dirty++

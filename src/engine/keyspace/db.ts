@@ -18,6 +18,12 @@
  */
 import { alsoPropagate } from '../replication.ts'
 import { checkClientPauseTimeoutAndReturnIfPaused } from '../pause.ts'
+import {
+  flushSlaveKeysWithExpireList,
+  isReadOnlyReplica,
+  isReplica,
+  rememberSlaveKeyWithExpire,
+} from '../replica.ts'
 import type { ExecContext } from '../context.ts'
 import type { ClientId } from '../api.ts'
 import type { Client, ServerState, WatchedKey } from '../state.ts'
@@ -133,7 +139,8 @@ export function lookupKey(
   if (de !== NO_ENTRY) {
     val = dictGetVal(db.dict, de)
     let expireFlags = 0
-    if (flags & LOOKUP_WRITE) expireFlags |= EXPIRE_FORCE_DELETE_EXPIRED
+    // A read-only replica never deletes an expired key: its master sends the DEL.
+    if (flags & LOOKUP_WRITE && !isReadOnlyReplica(srv)) expireFlags |= EXPIRE_FORCE_DELETE_EXPIRED
     if (flags & LOOKUP_NOEXPIRE) expireFlags |= EXPIRE_AVOID_DELETE_EXPIRED
     if (expireIfNeeded(srv, ctx, db, key, expireFlags)) val = null
   }
@@ -380,6 +387,21 @@ export function setExpireExact(ctx: ExecContext, db: RedisDb, key: string, when:
   if (!Number.isSafeInteger(approx)) db.expiresExact.set(key, when)
 }
 
+/**
+ * db.c setExpire for a client's command (c != NULL): on a writable replica the key is
+ * remembered for expireSlaveKeys, since no master will ever send its DEL.
+ */
+export function setExpireByClient(
+  srv: ServerState,
+  ctx: ExecContext,
+  db: RedisDb,
+  key: string,
+  when: bigint,
+): void {
+  setExpireExact(ctx, db, key, when)
+  if (isReplica(srv) && !isReadOnlyReplica(srv)) rememberSlaveKeyWithExpire(srv, ctx, db, key)
+}
+
 /** getExpire as the exact long long Redis keeps (-1n when the key has no TTL). */
 export function getExpireExact(ctx: ExecContext, db: RedisDb, key: string): bigint {
   const when = getExpire(ctx, db, key)
@@ -453,6 +475,9 @@ export function expireIfNeeded(
 ): boolean {
   const when = getExpire(ctx, db, key)
   if (when < 0 || !(ctx.now > when)) return false
+  // A replica reports the key expired but leaves it for its master's DEL, unless forced (a
+  // write on a writable replica). There is never a master client, whose keys never expire.
+  if (srv.repl.masterhost !== null && !(flags & EXPIRE_FORCE_DELETE_EXPIRED)) return true
   if (flags & EXPIRE_AVOID_DELETE_EXPIRED) return true
   // While clients are paused the dataset stays as it is: expired for the reader only.
   if (checkClientPauseTimeoutAndReturnIfPaused(srv)) return true
@@ -608,6 +633,7 @@ export function emptyData(
     db.avgTtl = 0
     db.expiresCursor = 0
   }
+  if (dbnum === -1) flushSlaveKeysWithExpireList(srv)
   return removed
 }
 

@@ -42,6 +42,7 @@
  */
 import { alsoPropagate, propagatePendingCommands } from '../replication.ts'
 import { checkClientPauseTimeoutAndReturnIfPaused } from '../pause.ts'
+import { isReplica } from '../replica.ts'
 import type { ExecContext } from '../context.ts'
 import type { EvictionCandidate, MaxmemoryPolicy } from '../events.ts'
 import type { ServerState } from '../state.ts'
@@ -344,7 +345,9 @@ function pickRandom(srv: ServerState, ctx: ExecContext): Victim | null {
  * is over and nothing (more) can be evicted, or the policy is noeviction.
  */
 export function performEvictions(srv: ServerState, ctx: ExecContext): EvictionResult {
-  // isSafeToPerformEvictions: while clients are paused nothing is evicted (a fake EVICT_OK).
+  // isSafeToPerformEvictions: a replica ignores maxmemory by default (its master evicts),
+  // and while clients are paused nothing is evicted (a fake EVICT_OK).
+  if (isReplica(srv) && srv.config.other['replica-ignore-maxmemory'] !== 'no') return 'ok'
   if (checkClientPauseTimeoutAndReturnIfPaused(srv)) return 'ok'
   const result = evictKeys(srv, ctx)
   // The DELs of the evicted keys go out at the end, never wrapped in MULTI/EXEC.

@@ -34,14 +34,19 @@ import type { ExecContext } from '../context.ts'
 import type { ServerState } from '../state.ts'
 import {
   dictBuckets,
+  dictDelete,
+  dictFind,
   dictGetKey,
+  dictGetRandomKey,
   dictGetVal,
   dictIsRehashing,
   dictNextEntry,
+  dictSetVal,
   dictSize,
   NO_ENTRY,
   type DictEntry,
 } from '../structures/dict.ts'
+import { propagatePendingCommands } from '../replication.ts'
 import { deleteExpiredKeyAndPropagate } from './db.ts'
 
 // --- Constants (expire.c) ---
@@ -251,4 +256,46 @@ function activeExpireCycleTryExpire(
   deleteExpiredKeyAndPropagate(srv, ctx, db, key)
   if (ctx.tracing) ctx.emit({ type: 'expire/keyExpiredActively', db: dbId, key, when })
   return true
+}
+
+/**
+ * expire.c expireSlaveKeys (databasesCron on a replica, instead of the active cycle): the
+ * keys a writable replica's clients gave a TTL (replica.ts rememberSlaveKeyWithExpire) are
+ * picked at random and, in each db of their bitmap, deleted when expired; a key with no TTL
+ * left to wait for is forgotten. Stops after more than 3 keys still to live, past 1 ms
+ * (checked every 64 keys), or when none is left; the DELs go out at the end.
+ */
+export function expireSlaveKeys(srv: ServerState, ctx: ExecContext): void {
+  const d = srv.repl.slaveKeysWithExpire
+  if (d === null || dictSize(d) === 0) return
+  let cycles = 0
+  let noexpire = 0
+  const start = Math.floor(ctx.clock.now())
+  for (;;) {
+    const de = dictGetRandomKey(ctx, d)
+    if (de === NO_ENTRY) break
+    const keyname = dictGetKey(d, de)
+    // The bitmap of dbs, bit j for db j.
+    let dbids = dictGetVal(d, de)
+    let newDbids = 0n
+    for (let dbid = 0; dbids !== 0n && dbid < srv.dbs.length; dbid++, dbids >>= 1n) {
+      if ((dbids & 1n) === 0n) continue
+      const db = srv.dbs[dbid]
+      if (db === undefined) continue
+      const e = dictFind(ctx, db.expires, keyname)
+      if (e === NO_ENTRY) continue
+      const when = dictGetVal(db.expires, e) as number
+      if (!activeExpireCycleTryExpire(srv, ctx, dbid, keyname, when, start)) {
+        noexpire++
+        newDbids |= 1n << BigInt(dbid)
+      }
+    }
+    if (newDbids !== 0n) dictSetVal(d, de, newDbids)
+    else dictDelete(ctx, d, keyname)
+    cycles++
+    if (noexpire > 3) break
+    if (cycles % 64 === 0 && Math.floor(ctx.clock.now()) - start > 1) break
+    if (dictSize(d) === 0) break
+  }
+  propagatePendingCommands(srv, true)
 }

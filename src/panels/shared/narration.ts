@@ -481,6 +481,10 @@ export const narration: StepEventHandlers<Narration> = {
         en: 'client eviction: the clients use more than maxmemory-clients',
         zh: '客户端驱逐：客户端占用的内存超过了 maxmemory-clients',
       },
+      roleChanged: {
+        en: 'REPLICAOF changed the role of the server',
+        zh: 'REPLICAOF 改变了服务器的角色',
+      },
     }[e.reason]
     return {
       en: `Client ${n(e.client)} closed (${why.en})${e.afterReply ? ' once its reply is sent' : ''}: its watches and subscriptions go with it.`,
