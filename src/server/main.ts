@@ -300,13 +300,13 @@ async function main(): Promise<void> {
   log(
     `Redis X-Ray (Redis 7.0.15 emulation) standalone mode, Port: ${handle.port}, PID: ${process.pid}`,
   )
-  const engine = handle.engine as Partial<Pick<EngineServer, 'setOomScoreAdj' | 'setConfigFile'>>
+  const engine = engineOf(handle)
   // main's setOOMScoreAdj(-1), then CONFIG SET oom-score-adj moves this process's score.
-  engine.setOomScoreAdj?.(createOomScoreAdj((message) => log(message, '#')))
+  engine.setOomScoreAdj(createOomScoreAdj((message) => log(message, '#')))
   if (args.configFile !== null)
-    engine.setConfigFile?.(createConfigFileHost(args.configFile, (message) => log(message, '#')))
-  for (const [from, to] of args.renames) (handle.engine as EngineServer).renameCommand(from, to)
-  const userErr = loadConfiguredUsers(handle.engine as EngineServer, args.users)
+    engine.setConfigFile(createConfigFileHost(args.configFile, (message) => log(message, '#')))
+  for (const [from, to] of args.renames) engine.renameCommand(from, to)
+  const userErr = loadConfiguredUsers(engine, args.users)
   if (userErr !== null) {
     console.error(userErr)
     process.exit(1)
@@ -326,7 +326,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => {
     shutdown('SIGTERM')
   })
-  await loadDataFromDisk(engineOf(handle), { ...args.config, dir: process.cwd() }, log)
+  await loadDataFromDisk(engine, { ...args.config, dir: process.cwd() }, log)
   log('Ready to accept connections')
   console.log(
     `Redis X-Ray engine (RESP2) ready on ${handle.host}:${handle.port} (seed ${args.seed}). ` +
