@@ -165,6 +165,7 @@ import {
   REPLY_BUFFER_DEFAULT_PEAK_RESET_TIME,
   setClientIoProbe,
   unlinkClient,
+  unlinkedClientCount,
   type ClientIoProbe,
 } from './commands/connection.ts'
 import {
@@ -852,6 +853,8 @@ export interface EngineServer extends RedisServer {
    * has checked that `from` exists and `to` does not.
    */
   renameCommand(from: string, to: string): void
+  /** Clients unlinked so far (connection.ts unlinkedClientCount): moved, some may be gone. */
+  unlinkedClients(): number
   /** The config file CONFIG REWRITE rewrites (none: "running without a config file"). */
   setConfigFile(hook: ConfigFileHost | null): void
   /**
@@ -1191,6 +1194,7 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
       }
       return null
     },
+    unlinkedClients: unlinkedClientCount,
     renameCommand: (from, to) => {
       // A new map: dispatch caches are keyed by the map they were filled from.
       const map = new Map(srv.commands.map)

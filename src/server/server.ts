@@ -134,6 +134,8 @@ interface EngineHooks {
   readProcessed?(client: ClientId): void
   /** Clients the engine freed (client eviction): closed at once, each line logged. */
   takeClientsToClose?(): readonly (readonly [ClientId, string])[]
+  /** Clients unlinked so far: when it moves, some connections' clients may be gone. */
+  unlinkedClients?(): number
 }
 
 interface Connection {
@@ -268,6 +270,8 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
   const limitHook = (engine as RedisServer & EngineHooks).outputLimitCheck
   const readHook = (engine as RedisServer & EngineHooks).readProcessed
   const toCloseHook = (engine as RedisServer & EngineHooks).takeClientsToClose
+  const unlinkedHook = (engine as RedisServer & EngineHooks).unlinkedClients
+  let lastUnlinked = unlinkedHook?.call(engine) ?? 0
   const log = opts.log ?? ((message: string) => console.error(message))
   // The engine's own lines only go to a log the host asked for (tests stay quiet).
   const hostLog = opts.log
@@ -623,8 +627,13 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
         conn.closing = true
         return
       }
-      // CLIENT KILL, ACL DELUSER and ACL SETUSER may have closed other connections.
-      if (mayCloseOthers(argv[0] as string)) closeKilled(conn)
+      // CLIENT KILL, ACL DELUSER and ACL SETUSER may have closed other connections (under
+      // any name: rename-command), and the engine's count of unlinked clients then moved.
+      const unlinked = unlinkedHook?.call(engine) ?? 0
+      if (unlinked !== lastUnlinked) {
+        lastUnlinked = unlinked
+        closeKilled(conn)
+      }
     }
     if (p.error !== null) {
       conn.closing = true
@@ -877,18 +886,6 @@ function unwrittenBytes(socket: net.Socket): number {
     ?.writeQueueSize
   if (typeof inFlight !== 'number' || typeof queued !== 'number' || inFlight > total) return total
   return total - inFlight + queued
-}
-
-/**
- * Whether a command of this name (any letter case) may close other clients: CLIENT (KILL)
- * or ACL (DELUSER, SETUSER). The first letter is looked at before any lowercasing, since
- * every command passes here.
- */
-function mayCloseOthers(name: string): boolean {
-  const first = name.charCodeAt(0) | 0x20
-  if (first === 99 /* 'c' */) return name.length === 6 && name.toLowerCase() === 'client'
-  if (first === 97 /* 'a' */) return name.length === 3 && name.toLowerCase() === 'acl'
-  return false
 }
 
 function plainAddress(addr: string | undefined): string {

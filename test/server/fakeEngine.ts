@@ -1,7 +1,8 @@
 /**
  * A tiny RedisServer for the transport tests: PING, ECHO, SET, GET, DEL, QUIT, AUTH (with a
- * fixed password when `password` is given), CLIENT KILL ID, BOOM (throws, like an engine
- * bug would), and Redis's unknown-command
+ * fixed password when `password` is given), CLIENT KILL ID (also as XC, as if
+ * rename-command had renamed CLIENT), BOOM (throws, like an engine bug would), and Redis's
+ * unknown-command
  * error. It lets the TCP server be tested on its own, whatever the real engine can do.
  */
 import type { ClientId, RedisServer, TickTrace, Trace } from '../../src/engine/api.ts'
@@ -9,6 +10,7 @@ import { error, integer, OK, PONG, bulk, type Reply } from '../../src/engine/rep
 
 export interface FakeEngine extends RedisServer {
   readonly clients: Set<ClientId>
+  unlinkedClients(): number
   cronCalls: number
   authRequired(client: ClientId): boolean
 }
@@ -19,6 +21,7 @@ export function createFakeEngine(password: string | null = null): FakeEngine {
   const closing = new Set<ClientId>()
   const authed = new Set<ClientId>()
   let nextId = 1
+  let unlinked = 0
   const engine: FakeEngine = {
     clients,
     cronCalls: 0,
@@ -42,6 +45,7 @@ export function createFakeEngine(password: string | null = null): FakeEngine {
       events: [],
     }),
     shouldClose: (id) => closing.has(id),
+    unlinkedClients: () => unlinked,
     tick: (): TickTrace => ({ at: 0, events: [] }),
     cron: (): TickTrace => {
       engine.cronCalls++
@@ -80,10 +84,12 @@ export function createFakeEngine(password: string | null = null): FakeEngine {
       case 'quit':
         closing.add(client)
         return OK
-      case 'client': {
+      case 'client':
+      case 'xc': {
         const victim = Number(argv[3])
         if (!clients.has(victim)) return error('ERR No such client')
         closing.add(victim)
+        unlinked++
         return OK
       }
       default: {

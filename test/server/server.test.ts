@@ -176,7 +176,8 @@ describe('RESP server', () => {
     expect((await bystander.command('PING')).raw).toBe('+PONG\r\n')
   })
 
-  it.each(['CLIENT', 'client', 'cLiEnT'])(
+  // XC: CLIENT under the name rename-command gave it.
+  it.each(['CLIENT', 'client', 'cLiEnT', 'XC'])(
     '%s KILL of another connection closes that socket',
     async (name) => {
       const victim = await client()

@@ -230,12 +230,23 @@ export function expansiveClientsInfo(srv: ServerState): { input: number; output:
 /** Removes a freed client from the server's table (freeClient's unlinkClient and zfree). */
 export function unlinkClient(srv: ServerState, c: Client): void {
   if (!srv.clients.delete(c.id)) return
+  unlinkedClients++
   removeClientFromMemUsageBucket(srv, c, false)
   srv.clientReplyBufBytes -= c.bufUsableSize
   freeClientReplyList(srv, c)
   // freeClient: its share of server.stat_clients_type_memory goes.
   if (c.lastMemoryNormal) srv.clientsNormalMemory -= c.lastMemoryUsage
   queryBufFree(c.querybuf)
+}
+
+/**
+ * Clients unlinked so far, by any server in this process: a transport that sees it move
+ * after a command closes the connections whose clients are gone (CLIENT KILL, ACL DELUSER,
+ * under any name rename-command gave them).
+ */
+let unlinkedClients = 0
+export function unlinkedClientCount(): number {
+  return unlinkedClients
 }
 
 /** freeClientArgv and the end of processInputBuffer's pass: nothing left pending. */
