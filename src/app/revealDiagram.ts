@@ -57,6 +57,22 @@ function scrollerOf(el: Element): HTMLElement | null {
   return null
 }
 
+/** The nearest ancestor of `el` that scrolls sideways (a wide diagram's frame), or null. */
+function sideScrollerOf(el: Element): HTMLElement | null {
+  for (let p = el.parentElement; p !== null; p = p.parentElement) {
+    if (p === document.body || p === document.documentElement) return null
+    const overflow = getComputedStyle(p).overflowX
+    if ((overflow === 'auto' || overflow === 'scroll') && p.scrollWidth > p.clientWidth + 1)
+      return p
+  }
+  return null
+}
+
+/** A box's horizontal extent, for revealDelta along that axis (left as top, right as bottom). */
+function across(r: DOMRect): Extent {
+  return { top: r.left, bottom: r.right }
+}
+
 /**
  * The first shown panel (an embed hides some) and its diagram, which is not there yet while
  * the panel's code loads (a lazy chunk) or when the panel draws none (the generic inspector).
@@ -86,13 +102,20 @@ function reveal(target: Element, smooth: boolean): void {
     visible = { top: 0, bottom: Math.min(window.innerHeight, covered) }
   }
   const r = target.getBoundingClientRect()
-  const f = target.querySelector('[data-active="true"]')?.getBoundingClientRect()
+  const active = target.querySelector('[data-active="true"]')
+  const f = active?.getBoundingClientRect()
   const focus = f === undefined ? null : { top: f.top, bottom: f.bottom }
   const delta = revealFocusDelta({ top: r.top, bottom: r.bottom }, focus, visible)
-  if (Math.abs(delta) < 1) return
   const behavior: ScrollBehavior = smooth ? 'smooth' : 'instant'
-  if (scroller !== null) scroller.scrollBy({ top: delta, behavior })
-  else window.scrollBy({ top: delta, behavior })
+  if (Math.abs(delta) >= 1) {
+    if (scroller !== null) scroller.scrollBy({ top: delta, behavior })
+    else window.scrollBy({ top: delta, behavior })
+  }
+  // A diagram wider than its frame (a 360 px embed) scrolls sideways to the step's part too.
+  const side = active === null ? null : sideScrollerOf(active)
+  if (active === null || f === undefined || side === null) return
+  const dx = revealDelta(across(f), across(side.getBoundingClientRect()))
+  if (Math.abs(dx) >= 1) side.scrollBy({ left: dx, behavior })
 }
 
 /**

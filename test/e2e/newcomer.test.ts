@@ -260,6 +260,11 @@ describe('a newcomer in the browser', () => {
     const e = await entry.boundingBox()
     const box = await scroller.boundingBox()
     expect(e !== null && box !== null && e.y + e.height <= box.y + box.height).toBe(true)
+    // ht[1] is wider than the frame: the entry is not cut at its right edge either.
+    const frame = await page.locator('section.panel[data-panel="hashtable"]').boundingBox()
+    expect(
+      e !== null && frame !== null && e.x >= frame.x && e.x + e.width <= frame.x + frame.width,
+    ).toBe(true)
     await page.context().close()
   })
 })
