@@ -46,24 +46,17 @@ export function revealFocusDelta(target: Extent, focus: Extent | null, visible: 
   return delta + revealDelta(moved, visible)
 }
 
-/** The nearest ancestor that scrolls vertically, or null for the page itself. */
-function scrollerOf(el: Element): HTMLElement | null {
+/**
+ * The nearest ancestor of `el` that scrolls along `axis` (y: the panels or the page's
+ * column; x: a wide diagram's frame), or null (the page itself).
+ */
+function scrollerOf(el: Element, axis: 'x' | 'y' = 'y'): HTMLElement | null {
   for (let p = el.parentElement; p !== null; p = p.parentElement) {
     if (p === document.body || p === document.documentElement) return null
-    const overflow = getComputedStyle(p).overflowY
-    if ((overflow === 'auto' || overflow === 'scroll') && p.scrollHeight > p.clientHeight + 1)
-      return p
-  }
-  return null
-}
-
-/** The nearest ancestor of `el` that scrolls sideways (a wide diagram's frame), or null. */
-function sideScrollerOf(el: Element): HTMLElement | null {
-  for (let p = el.parentElement; p !== null; p = p.parentElement) {
-    if (p === document.body || p === document.documentElement) return null
-    const overflow = getComputedStyle(p).overflowX
-    if ((overflow === 'auto' || overflow === 'scroll') && p.scrollWidth > p.clientWidth + 1)
-      return p
+    const style = getComputedStyle(p)
+    const overflow = axis === 'y' ? style.overflowY : style.overflowX
+    const hidden = axis === 'y' ? p.scrollHeight - p.clientHeight : p.scrollWidth - p.clientWidth
+    if ((overflow === 'auto' || overflow === 'scroll') && hidden > 1) return p
   }
   return null
 }
@@ -112,7 +105,7 @@ function reveal(target: Element, smooth: boolean): void {
     else window.scrollBy({ top: delta, behavior })
   }
   // A diagram wider than its frame (a 360 px embed) scrolls sideways to the step's part too.
-  const side = active === null ? null : sideScrollerOf(active)
+  const side = active === null ? null : scrollerOf(active, 'x')
   if (active === null || f === undefined || side === null) return
   const dx = revealDelta(across(f), across(side.getBoundingClientRect()))
   if (Math.abs(dx) >= 1) side.scrollBy({ left: dx, behavior })
