@@ -18,31 +18,10 @@ import {
 import { resolve } from 'node:path'
 import type { RdbDisk } from '../engine/rdb.ts'
 import type { ServerLogLine } from '../engine/rdbDecode.ts'
+import { strerror } from './strerror.ts'
 
 /** serverLog as the host prints it: the server's line, or a child's (role C, its pid). */
 export type HostLog = (line: ServerLogLine, pid: number | null) => void
-
-/** strerror(errno) for the errors a save may meet (glibc's texts). */
-const STRERROR: Readonly<Record<string, string>> = {
-  ENOENT: 'No such file or directory',
-  EACCES: 'Permission denied',
-  EPERM: 'Operation not permitted',
-  ENOSPC: 'No space left on device',
-  EROFS: 'Read-only file system',
-  EISDIR: 'Is a directory',
-  ENOTDIR: 'Not a directory',
-  EDQUOT: 'Disk quota exceeded',
-  EIO: 'Input/output error',
-  EMFILE: 'Too many open files',
-  ENAMETOOLONG: 'File name too long',
-  EXDEV: 'Invalid cross-device link',
-  EBUSY: 'Device or resource busy',
-}
-
-function strerror(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException).code ?? ''
-  return STRERROR[code] ?? (e as Error).message
-}
 
 /**
  * An RdbDisk over the file system. `pid` is the server's; BGSAVE children get the pids

@@ -13,6 +13,11 @@ const MESSAGES: Readonly<Record<string, string>> = {
   ENOSPC: 'No space left on device',
   EEXIST: 'File exists',
   ENAMETOOLONG: 'File name too long',
+  EDQUOT: 'Disk quota exceeded',
+  EIO: 'Input/output error',
+  EMFILE: 'Too many open files',
+  EXDEV: 'Invalid cross-device link',
+  EBUSY: 'Device or resource busy',
 }
 
 export function strerror(e: unknown): string {
