@@ -140,23 +140,6 @@ function numericValue(p: ConfigParam, text: string): bigint {
   return typeof v === 'bigint' ? v : 0n
 }
 
-/** String configs that hold NULL when set to "" (EMPTY_STRING_IS_NULL, no default). */
-const EMPTY_IS_NULL = new Set([
-  'unixsocket',
-  'pidfile',
-  'replica-announce-ip',
-  'masteruser',
-  'cluster-announce-ip',
-  'cluster-announce-hostname',
-  'server_cpulist',
-  'bio_cpulist',
-  'aof_rewrite_cpulist',
-  'bgsave_cpulist',
-  'bind-source-addr',
-  'masterauth',
-  'requirepass',
-])
-
 /** The interface.rewrite of one config. */
 function rewriteOption(srv: ServerState, st: RewriteState, p: ConfigParam): void {
   const name = p.name
@@ -178,7 +161,7 @@ function rewriteOption(srv: ServerState, st: RewriteState, p: ConfigParam): void
     }
     case 'string':
     case 'SDS':
-      if (value === '' && (EMPTY_IS_NULL.has(name) || name.startsWith('tls-'))) {
+      if (value === '' && p.emptyIsNull) {
         st.rewritten.add(name)
         return
       }
