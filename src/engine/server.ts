@@ -91,7 +91,7 @@ import {
 import { discardTransaction, flagTransaction, multiSnapshot, traceQueueing } from './multi.ts'
 import {
   finishShutdown,
-  rdbBackgroundSaveDone,
+  rdbCheckChild,
   rdbLoadFromFile,
   rdbLogNotice,
   rdbStartLoading,
@@ -273,6 +273,7 @@ export function createServerState(opts: ServerOptions): ServerState {
     dirtyCounted: false,
     netReported: false,
     nofile,
+    processId: opts.processId ?? 1,
     lastSave: Math.floor(now / 1000),
     child: null,
     rdbLastBgsaveStatus: 'ok',
@@ -770,7 +771,7 @@ export function serverCron(srv: ServerState, ctx: ExecContext): void {
   databasesCron(srv, ctx)
   // checkChildrenDone, or the save points (the `save` config), then a BGSAVE SCHEDULE.
   if (srv.child !== null) {
-    if (ctx.now >= srv.child.endsAt) rdbBackgroundSaveDone(srv)
+    rdbCheckChild(srv, ctx, runWithPeriod(srv, 1000))
   } else {
     const reached = rdbSavePointReached(srv)
     if (reached !== null) {

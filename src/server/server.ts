@@ -779,6 +779,7 @@ async function createEngine(opts: RespServerOptions): Promise<RedisServer> {
     enableDebugCommand: opts.enableDebugCommand ?? 'no',
     ...(opts.config === undefined ? {} : { config: opts.config }),
     ...openFilesLimit(),
+    processId: process.pid,
   })
 }
 
