@@ -8,8 +8,11 @@
  * The engine writes no file itself. A host with a disk (`npm run serve`) sets an RdbDisk
  * (setRdbDisk): then SAVE, BGSAVE, the save points, FLUSHALL and SHUTDOWN hand it the RDB
  * file's bytes (rdbSaveFile) to write in `dir` as `dbfilename`, and every line Redis logs
- * about it goes to the disk's log. A BGSAVE's bytes are the dataset as of the fork; they are
- * written when the child is reaped. Without a disk (the browser) nothing is written or logged.
+ * about it goes to the disk's log. A BGSAVE's bytes are the dataset as of the fork: a host
+ * that runs processes (RdbDisk.children) writes them while a child process lives and reports
+ * its exit; otherwise the child is modelled and they are written when cron reaps it. Without
+ * a disk (the browser) nothing is written or logged. While the child runs, each key written
+ * costs it a page of copy-on-write (INFO current_cow_size, the "Fork CoW" line).
  */
 import { applyOomScoreAdj, type OomScoreAdjMode } from './config.ts'
 import type { ExecContext } from './context.ts'
@@ -211,6 +214,11 @@ export function rdbSaveBackground(srv: ServerState, ctx: ExecContext): boolean {
     keysTotal: keys,
     keysProcessed: 0,
     infoUpdatedAt: 0,
+    cowKeys: new Set(),
+    cowBytes: 0,
+    cowPeak: 0,
+    cowSum: 0,
+    cowSamples: 0,
   }
   rdbLogNotice(srv, `Background saving started by pid ${String(pid)}`)
   updateDictResizePolicy(srv)
@@ -255,12 +263,32 @@ export function rdbCheckChild(srv: ServerState, ctx: ExecContext, everySecond: b
   rdbBackgroundSaveDone(srv, exitcode, bysignal)
 }
 
-/** childinfo.c receiveChildInfo: the child's last report of the keys it saved. */
+/** The page a copy-on-write copies (getconf PAGESIZE on Linux x86-64). */
+const PAGE_SIZE = 4096
+
+/**
+ * childinfo.c sendChildInfoGeneric's measure in the child (zmalloc_get_private_dirty), as
+ * modelled: a page for each key modified since the fork. Returns it.
+ */
+function childMeasureCow(child: NonNullable<ServerState['child']>): number {
+  const cow = child.cowKeys.size * PAGE_SIZE
+  child.cowPeak = Math.max(child.cowPeak, cow)
+  child.cowSum += cow
+  child.cowSamples++
+  return cow
+}
+
+/**
+ * childinfo.c receiveChildInfo: the child's last report of the keys it saved and of its
+ * copy-on-write (updateChildInfo, CHILD_INFO_TYPE_CURRENT_INFO).
+ */
 function rdbReceiveChildInfo(srv: ServerState, children: RdbChildren): void {
   const keys = children.receiveChildInfo()
-  if (keys === null || srv.child === null) return
-  srv.child.keysProcessed = keys
-  srv.child.infoUpdatedAt = srv.mstime
+  const child = srv.child
+  if (keys === null || child === null) return
+  child.keysProcessed = keys
+  child.cowBytes = childMeasureCow(child)
+  child.infoUpdatedAt = srv.mstime
 }
 
 /**
@@ -273,12 +301,23 @@ export function rdbBackgroundSaveDone(srv: ServerState, exitcode: number, bysign
   const child = srv.child
   if (child === null) return
   const disk = disks.get(srv)
-  if (disk !== undefined && child.rdb !== null) {
-    if (disk.write(child.rdb, rdbDir(srv), rdbFilename(srv), child.pid))
-      rdbLogNotice(srv, 'Fork CoW for RDB: current 0 MB, peak 0 MB, average 0 MB', child.pid)
-    else exitcode = 1
-  }
+  if (
+    disk !== undefined &&
+    child.rdb !== null &&
+    !disk.write(child.rdb, rdbDir(srv), rdbFilename(srv), child.pid)
+  )
+    exitcode = 1
   if (bysignal === 0 && exitcode === 0) {
+    // sendChildCowInfo(CHILD_INFO_TYPE_RDB_COW_SIZE): the child's last measure, logged by the
+    // child before it exits, then received (stat_rdb_cow_bytes: the peak).
+    const cow = childMeasureCow(child)
+    const mb = (n: number) => String(Math.floor(n / 2 ** 20))
+    rdbLogNotice(
+      srv,
+      `Fork CoW for RDB: current ${mb(cow)} MB, peak ${mb(child.cowPeak)} MB, average ${mb(child.cowSum / child.cowSamples)} MB`,
+      child.pid,
+    )
+    srv.rdbLastCowSize = child.cowPeak
     rdbLogNotice(srv, 'Background saving terminated with success')
     srv.dirty -= child.dirtyBefore
     srv.lastSave = srv.unixtime

@@ -281,6 +281,7 @@ export function createServerState(opts: ServerOptions): ServerState {
     bgsaveScheduled: false,
     rdbSaves: 0,
     rdbLastBgsaveTimeSec: -1,
+    rdbLastCowSize: 0,
     seq: 0,
     runId,
     commands: { list: COMMANDS, map: COMMAND_MAP, original: COMMAND_MAP },

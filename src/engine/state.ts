@@ -426,7 +426,20 @@ export interface ServerState {
     keysProcessed: number
     /** stat_current_cow_updated: when the child last reported (ms), 0 before it has. */
     infoUpdatedAt: number
+    /**
+     * Copy-on-write, modelled: each key the server modifies while the child runs copies the
+     * page it lives on once (db id and key, NUL-separated). The child's measures of it (its
+     * Private_Dirty) as it reported them: the last (stat_current_cow_bytes), the peak, and
+     * their sum and count for the average it logs.
+     */
+    cowKeys: Set<string>
+    cowBytes: number
+    cowPeak: number
+    cowSum: number
+    cowSamples: number
   } | null
+  /** stat_rdb_cow_bytes (INFO rdb_last_cow_size): the last successful child's peak CoW. */
+  rdbLastCowSize: number
   /** server.lastbgsave_status (INFO rdb_last_bgsave_status) and lastbgsave_try (unix s). */
   rdbLastBgsaveStatus: 'ok' | 'err'
   rdbLastBgsaveTry: number

@@ -78,20 +78,16 @@ export function createRdbChildren(
         done(1)
         return
       }
-      if (offset < job.rdb.length) {
+      // rdbSaveKeyValuePair sleeps after each key, the last one too.
+      if (offset < job.rdb.length || debtUs >= 1000) {
         const ms = Math.floor(debtUs / 1000)
         debtUs -= ms * 1000
         if (ms > 0) setTimeout(step, ms)
         else setImmediate(step)
         return
       }
-      if (!file.finish()) {
-        done(1)
-        return
-      }
-      // sendChildCowInfo: no page is copied under this child.
-      log({ level: '*', text: 'Fork CoW for RDB: current 0 MB, peak 0 MB, average 0 MB' }, pid)
-      done(0)
+      // sendChildCowInfo's "Fork CoW" line is the engine's (it models the copy-on-write).
+      done(file.finish() ? 0 : 1)
     }
     step()
   }

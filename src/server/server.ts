@@ -764,8 +764,10 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
     close: () =>
       new Promise<void>((resolve) => {
         clearInterval(cron)
-        for (const c of conns) c.socket.destroy()
+        // The listening socket first: once a client sees its connection closed, a new one
+        // is refused (as when redis-server exits), never accepted and dropped.
         server.close(() => resolve())
+        for (const c of conns) c.socket.destroy()
       }),
   }
 }

@@ -230,8 +230,8 @@ function infoPersistence(srv: ServerState): string {
   return lines([
     ['loading', srv.loading === null ? 0 : 1],
     ['async_loading', 0],
-    ['current_cow_peak', 0],
-    ['current_cow_size', 0],
+    ['current_cow_peak', child?.cowPeak ?? 0],
+    ['current_cow_size', child?.cowBytes ?? 0],
     [
       'current_cow_size_age',
       child === null || child.infoUpdatedAt === 0
@@ -257,7 +257,7 @@ function infoPersistence(srv: ServerState): string {
       srv.child === null ? -1 : Math.floor((srv.mstime - srv.child.startedAt) / 1000),
     ],
     ['rdb_saves', srv.rdbSaves],
-    ['rdb_last_cow_size', 0],
+    ['rdb_last_cow_size', srv.rdbLastCowSize],
     ['rdb_last_load_keys_expired', srv.rdbLastLoadKeysExpired],
     ['rdb_last_load_keys_loaded', srv.rdbLastLoadKeysLoaded],
     ['aof_enabled', srv.config.other['appendonly'] === 'yes' ? 1 : 0],
