@@ -327,7 +327,7 @@ export function rdbBackgroundSaveDone(srv: ServerState, exitcode: number, bysign
     srv.rdbLastBgsaveStatus = 'err'
   } else {
     rdbLogWarning(srv, `Background saving terminated by signal ${String(bysignal)}`)
-    disk?.children?.removeTempFile(child.pid, rdbDir(srv))
+    rdbRemoveTempFile(srv, child.pid)
     // "SIGUSR1 is whitelisted, so we have a way to kill a child without triggering an error
     // condition."
     if (bysignal !== SIGUSR1) srv.rdbLastBgsaveStatus = 'err'
@@ -373,6 +373,11 @@ export function writeCommandsDeniedByDiskError(srv: ServerState): boolean {
     (srv.config.other['stop-writes-on-bgsave-error'] ?? 'yes') === 'yes' &&
     saveParamsConfigured(srv)
   )
+}
+
+/** rdb.c rdbRemoveTempFile: temp-<pid>.rdb goes (a host with processes only). */
+export function rdbRemoveTempFile(srv: ServerState, pid: number): void {
+  disks.get(srv)?.children?.removeTempFile(pid, rdbDir(srv))
 }
 
 /**
@@ -509,7 +514,7 @@ export function finishShutdown(srv: ServerState, ctx: ExecContext, how: Shutdown
     rdbLogWarning(srv, 'There is a child saving an .rdb. Killing it!')
     killRDBChild(srv)
     // The exit never reaches backgroundSaveDoneHandler: its temp file goes now.
-    disks.get(srv)?.children?.removeTempFile(child.pid, rdbDir(srv))
+    rdbRemoveTempFile(srv, child.pid)
   }
   if ((saveParamsConfigured(srv) && !flags.nosave) || flags.save) {
     rdbLogNotice(srv, 'Saving the final RDB snapshot before exiting.')

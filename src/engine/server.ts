@@ -92,6 +92,7 @@ import { discardTransaction, flagTransaction, multiSnapshot, traceQueueing } fro
 import {
   finishShutdown,
   rdbCheckChild,
+  rdbRemoveTempFile,
   rdbLoadFromFile,
   rdbLogNotice,
   rdbStartLoading,
@@ -766,6 +767,10 @@ export function serverCron(srv: ServerState, ctx: ExecContext): void {
     trackInstantaneousMetric(s.instMetrics[3], now, 0)
     trackInstantaneousMetric(s.instMetrics[4], now, 0)
   }
+  // "We received a SIGTERM or SIGINT, shutting down here in a safe way, as it is not ok doing
+  // so inside the signal handler": the host runs prepareForShutdown (takeShutdownDue).
+  if (srv.shutdownAsap !== undefined && srv.shutdownAsap !== null)
+    srv.shutdownDue = srv.shutdownAsap
   // Clear the paused clients state if needed.
   checkClientPauseTimeoutAndReturnIfPaused(srv)
   srv.lruclock = getLRUClock(ctx.now)
@@ -879,6 +884,15 @@ export interface EngineServer extends RedisServer {
    * child killed, the final save made. False when the shutdown is cancelled (the save failed).
    */
   prepareForShutdown(how: readonly string[] | 'SIGINT' | 'SIGTERM'): boolean
+  /**
+   * sigShutdownHandler: a SIGINT or SIGTERM schedules the shutdown for the next serverCron
+   * (server.shutdown_asap; SHUTDOWN ABORT clears it). A SIGINT while one is scheduled means
+   * "you insist": the server's temp-<pid>.rdb is removed and true returned (the host exits
+   * with status 1).
+   */
+  requestShutdown(signal: 'SIGINT' | 'SIGTERM'): boolean
+  /** The signal whose shutdown serverCron found due (once), else null: the host shuts down. */
+  takeShutdownDue(): 'SIGINT' | 'SIGTERM' | null
   /**
    * A transport's hold on a client's query buffer sizes (querybuf.ts): from then on its reads
    * and its parser size the buffer, not the commands.
@@ -1240,7 +1254,24 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
               nosave: words.includes('nosave'),
               force: words.includes('force'),
             }
-      return finishShutdown(srv, ctx, flags)
+      if (finishShutdown(srv, ctx, flags)) return true
+      // cancelShutdown.
+      srv.shutdownAsap = null
+      srv.shutdownDue = null
+      return false
+    },
+    requestShutdown: (signal) => {
+      if (signal === 'SIGINT' && srv.shutdownAsap !== undefined && srv.shutdownAsap !== null) {
+        rdbRemoveTempFile(srv, srv.processId)
+        return true
+      }
+      srv.shutdownAsap = signal
+      return false
+    },
+    takeShutdownDue: () => {
+      const due = srv.shutdownDue ?? null
+      srv.shutdownDue = null
+      return due
     },
     logRole: () => (srv.repl.masterhost === null ? 'M' : 'S'),
     hostQueryBuf: (id) => {

@@ -359,6 +359,12 @@ export interface ServerState {
   skipChecksumValidation?: boolean
   /** DEBUG PAUSE-CRON (server.pause_cron): serverCron does no work; absent = 0. */
   pauseCron?: boolean
+  /**
+   * server.shutdown_asap with last_sig_received: a SIGINT or SIGTERM the host got, which the
+   * next serverCron turns into a shutdown (`shutdownDue`, taken by the host); absent = none.
+   */
+  shutdownAsap?: 'SIGINT' | 'SIGTERM' | null
+  shutdownDue?: 'SIGINT' | 'SIGTERM' | null
   dbs: RedisDb[]
   clients: Map<ClientId, Client>
   nextClientId: number

@@ -257,7 +257,6 @@ async function main(): Promise<void> {
    */
   const shutdown = (how: readonly string[] | 'SIGINT' | 'SIGTERM'): boolean => {
     if (stopping) return true
-    if (typeof how === 'string') log(`Received ${how} scheduling shutdown...`, '#')
     log('User requested shutdown...', '#')
     if (handle !== null && !engineOf(handle).prepareForShutdown(how)) return false
     stopping = true
@@ -325,11 +324,24 @@ async function main(): Promise<void> {
   }
   log('Server initialized', '#')
   // sigShutdownHandler is set up before the load: a signal during it shuts down too.
+  /**
+   * server.c sigShutdownHandler: the shutdown is scheduled for serverCron (the RESP server's
+   * cron runs `shutdown` then; SHUTDOWN ABORT can cancel it), at once before the server
+   * serves. A second SIGINT insists: the engine removes the temp RDB file, the exit is 1.
+   */
+  const sigShutdownHandler = (sig: 'SIGINT' | 'SIGTERM') => {
+    if (handle !== null && engineOf(handle).requestShutdown(sig)) {
+      log('You insist... exiting now.', '#')
+      process.exit(1)
+    }
+    log(`Received ${sig} scheduling shutdown...`, '#')
+    if (handle === null) shutdown(sig)
+  }
   process.on('SIGINT', () => {
-    shutdown('SIGINT')
+    sigShutdownHandler('SIGINT')
   })
   process.on('SIGTERM', () => {
-    shutdown('SIGTERM')
+    sigShutdownHandler('SIGTERM')
   })
   await loadDataFromDisk(engine, { ...args.config, dir: process.cwd() }, log, oom.statics)
   log('Ready to accept connections')
