@@ -338,15 +338,24 @@ export function rdbBackgroundSaveDone(srv: ServerState, exitcode: number, bysign
 }
 
 /**
+ * serverCron's condition for a background save of its own (a save point, a BGSAVE SCHEDULE):
+ * the last one succeeded, or was tried more than CONFIG_BGSAVE_RETRY_DELAY seconds ago.
+ */
+export function rdbBgsaveMayRun(srv: ServerState): boolean {
+  return (
+    srv.rdbLastBgsaveStatus === 'ok' ||
+    srv.unixtime - srv.rdbLastBgsaveTry > CONFIG_BGSAVE_RETRY_DELAY
+  )
+}
+
+/**
  * serverCron's save points: the first `save` pair with `changes` writes and more than
  * `seconds` since lastsave, while the last BGSAVE succeeded or was tried long enough ago.
  * Null when none is reached.
  */
 export function rdbSavePointReached(srv: ServerState): string | null {
   const words = saveParams(srv).split(' ')
-  const retry =
-    srv.rdbLastBgsaveStatus === 'ok' ||
-    srv.unixtime - srv.rdbLastBgsaveTry > CONFIG_BGSAVE_RETRY_DELAY
+  const retry = rdbBgsaveMayRun(srv)
   for (let j = 0; j + 1 < words.length; j += 2) {
     const seconds = Number(words[j])
     const changes = Number(words[j + 1])

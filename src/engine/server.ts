@@ -91,6 +91,7 @@ import {
 import { discardTransaction, flagTransaction, multiSnapshot, traceQueueing } from './multi.ts'
 import {
   finishShutdown,
+  rdbBgsaveMayRun,
   rdbCheckChild,
   rdbRemoveTempFile,
   rdbLoadFromFile,
@@ -789,10 +790,15 @@ export function serverCron(srv: ServerState, ctx: ExecContext): void {
   if (runWithPeriod(srv, 1000)) replicationCron(srv)
   // Even with no command coming, a CONFIG SET tracking-table-max-keys takes effect.
   if (srv.tracking !== null && srv.tracking.clients !== 0) trackingLimitUsedSlots(srv, ctx)
-  if (srv.child === null && srv.bgsaveScheduled) {
+  // A BGSAVE SCHEDULE, once no child runs, when the last one succeeded or was tried long
+  // enough ago; it stays scheduled while the fork fails.
+  if (
+    srv.child === null &&
+    srv.bgsaveScheduled &&
+    rdbBgsaveMayRun(srv) &&
     rdbSaveBackground(srv, ctx)
+  )
     srv.bgsaveScheduled = false
-  }
   updateDictResizePolicy(srv)
   // clientsCron (a few clients a call: all of them while there are at most 5 per hz).
   const peakSlot = clientsCronPeakSlot(srv)

@@ -44,7 +44,6 @@ export function createRdbChildren(
   const save = (
     job: RdbChildJob,
     file: RdbTempFile,
-    pid: number,
     alive: () => boolean,
     done: (status: number) => void,
   ) => {
@@ -141,7 +140,7 @@ export function createRdbChildren(
         )(job.oomScoreAdj.mode, job.oomScoreAdj.value)
         const file = openRdbTempFile(log, job.dir, job.dbfilename, pid, pid)
         if (file === null) done(1)
-        else save(job, file, pid, () => !exited, done)
+        else save(job, file, () => !exited, done)
       })
       return pid
     },

@@ -136,6 +136,21 @@ describe('a BGSAVE child process', () => {
     expect(t.exec('get', 'key:1')).toEqual(r.bulk('x'.repeat(500)))
   })
 
+  it('after a failure a scheduled BGSAVE waits CONFIG_BGSAVE_RETRY_DELAY seconds', () => {
+    const { t, host } = saving({ save: '' })
+    host.exit({ exitcode: -1, bysignal: 9 })
+    t.tick(100)
+    t.exec('multi')
+    t.exec('bgsave')
+    expect(t.exec('exec')).toEqual(r.arr([r.simple('Background saving scheduled')]))
+    t.tick(4000)
+    expect(host.jobs.length).toBe(1)
+    expect(persistence(t, 'rdb_bgsave_in_progress')).toBe('0')
+    t.tick(2000)
+    expect(host.jobs.length).toBe(2)
+    expect(persistence(t, 'rdb_bgsave_in_progress')).toBe('1')
+  })
+
   it('FLUSHALL sends SIGUSR1; the exit status 255 that follows is not an error', () => {
     const { t, host } = saving({ save: '' })
     expect(t.exec('flushall')).toEqual(r.ok)
