@@ -44,6 +44,8 @@ export interface ServerOptions {
     readonly max: number
     readonly privilegedMax: number | null
   }
+  /** The host process's pid (INFO process_id; a BGSAVE child is its child). Default 1. */
+  readonly processId?: number
 }
 
 export type ClientId = number

@@ -8,9 +8,13 @@
  * The engine writes no file itself. A host with a disk (`npm run serve`) sets an RdbDisk
  * (setRdbDisk): then SAVE, BGSAVE, the save points, FLUSHALL and SHUTDOWN hand it the RDB
  * file's bytes (rdbSaveFile) to write in `dir` as `dbfilename`, and every line Redis logs
- * about it goes to the disk's log. A BGSAVE's bytes are the dataset as of the fork; they are
- * written when the child is reaped. Without a disk (the browser) nothing is written or logged.
+ * about it goes to the disk's log. A BGSAVE's bytes are the dataset as of the fork: a host
+ * that runs processes (RdbDisk.children) writes them while a child process lives and reports
+ * its exit; otherwise the child is modelled and they are written when cron reaps it. Without
+ * a disk (the browser) nothing is written or logged. While the child runs, each key written
+ * costs it a page of copy-on-write (INFO current_cow_size, the "Fork CoW" line).
  */
+import { applyOomScoreAdj, type OomScoreAdjMode } from './config.ts'
 import type { ExecContext } from './context.ts'
 import { zmallocUsedMemory } from './keyspace/memory.ts'
 import { rdbLoadFile, type ServerLogLine } from './rdbDecode.ts'
@@ -42,8 +46,53 @@ export interface RdbDisk {
   write(rdb: Uint8Array, dir: string, dbfilename: string, pid: number | null): boolean
   /** serverLog, as the server (pid null) or a child. */
   log(line: ServerLogLine, pid?: number | null): void
-  /** fork(): the pid of a new BGSAVE child. */
+  /**
+   * fork() without processes: the pid of a modelled BGSAVE child, whose file is written
+   * with `write` when cron reaps it. Unused when the host has `children`.
+   */
   fork(): number
+  /** A host that runs a real process for each BGSAVE child (`npm run serve`). */
+  readonly children?: RdbChildren
+}
+
+/** What a BGSAVE child saves: the dataset's file as of the fork (rdb.c rdbSaveBackground). */
+export interface RdbChildJob {
+  readonly rdb: Uint8Array
+  /** The offset after each key in `rdb`: the child sleeps rdb-key-save-delay there. */
+  readonly keyEnds: readonly number[]
+  readonly dir: string
+  readonly dbfilename: string
+  /** rdb-key-save-delay as of the fork (debug.c debugDelay's µs; < 0: 1 µs once in -n). */
+  readonly keySaveDelay: number
+  /** setOOMScoreAdj(CONFIG_OOM_BGCHILD) in the child: oom-score-adj and its bgchild value. */
+  readonly oomScoreAdj: { readonly mode: OomScoreAdjMode; readonly value: number }
+}
+
+/** waitpid()'s status of a child that ended (server.c checkChildrenDone). */
+export interface RdbChildStatus {
+  readonly pid: number
+  /** WEXITSTATUS, -1 when killed. */
+  readonly exitcode: number
+  /** WTERMSIG, 0 when it exited. */
+  readonly bysignal: number
+}
+
+/** Child processes (server.c redisFork, checkChildrenDone; childinfo.c). */
+export interface RdbChildren {
+  /**
+   * redisFork(CHILD_TYPE_RDB) and the child's rdbSave: a process that writes `job` as
+   * temp-<its pid>.rdb, then renames it, logging as the child. Its pid, or the strerror of
+   * the failed fork.
+   */
+  fork(job: RdbChildJob): number | string
+  /** waitpid(-1, WNOHANG): a child that ended, or null while none has. */
+  wait(): RdbChildStatus | null
+  /** kill(pid, SIGUSR1): the child exits, not counted as a failure (rdb.c killRDBChild). */
+  kill(pid: number): void
+  /** rdb.c rdbRemoveTempFile: temp-<pid>.rdb in `dir` is removed. */
+  removeTempFile(pid: number, dir: string): void
+  /** childinfo.c receiveChildInfo: the keys the child last reported saved, or null. */
+  receiveChildInfo(): number | null
 }
 
 const disks = new WeakMap<ServerState, RdbDisk>()
@@ -79,7 +128,11 @@ export function updateDictResizePolicy(srv: ServerState): void {
  * (No replication info fields: rdbPopulateSaveInfo gives none without a backlog, and the
  * emulation keeps no replication offset to save.)
  */
-export function rdbFileOfDataset(srv: ServerState, ctx: ExecContext): Uint8Array {
+export function rdbFileOfDataset(
+  srv: ServerState,
+  ctx: ExecContext,
+  keyEnds?: number[],
+): Uint8Array {
   const aux: [string, string][] = [
     ['redis-ver', '7.0.15'],
     ['redis-bits', '64'],
@@ -87,7 +140,7 @@ export function rdbFileOfDataset(srv: ServerState, ctx: ExecContext): Uint8Array
     ['used-mem', String(zmallocUsedMemory(srv))],
     ['aof-base', '0'],
   ]
-  return rdbSaveFileBytes(srv, aux, rdbSaveFileDbs(srv, ctx))
+  return rdbSaveFileBytes(srv, aux, rdbSaveFileDbs(srv, ctx), keyEnds)
 }
 
 /**
@@ -109,67 +162,190 @@ function rdbFilename(srv: ServerState): string {
 }
 
 /**
- * rdb.c rdbSaveBackground: "fork" a child. It lives 1 µs per key (1 s for a million keys,
- * the order of a real save), plus rdb-key-save-delay µs per key as rdbSaveKeyValuePair
- * sleeps, and is reaped by the first serverCron after that. With a disk the child's file is
- * serialized now, as the fork freezes the dataset it saves.
+ * rdb.c rdbSaveBackground: fork a child. With a host that runs processes (`npm run serve`)
+ * the child is one: it writes the file serialized now, as the fork freezes the dataset it
+ * saves, sleeping rdb-key-save-delay µs per key, and its exit is reaped by serverCron
+ * (checkChildrenDone). Otherwise the child is modelled: it lives 1 µs per key (1 s for a
+ * million keys, the order of a real save) plus the delay per key, and its file, when there
+ * is a disk, is written when cron reaps it. False when the fork failed (logged; the BGSAVE
+ * answers -ERR).
  */
-export function rdbSaveBackground(srv: ServerState, ctx: ExecContext): void {
+export function rdbSaveBackground(srv: ServerState, ctx: ExecContext): boolean {
   const now = ctx.now
   let keys = 0
   for (const db of srv.dbs) keys += dictSize(db.dict)
-  // stat_rdb_saves counts the attempt, when the child is forked (rdbSaveBackground).
+  // stat_rdb_saves counts the attempt, before the fork (rdbSaveBackground).
   srv.rdbSaves++
   srv.rdbLastBgsaveTry = srv.unixtime
-  const perKeyUs = 1 + rdbKeySaveDelayUs(srv)
+  const delay = Number(srv.config.other['rdb-key-save-delay'] ?? '0')
   const disk = disks.get(srv)
-  const pid = disk?.fork() ?? 0
+  let pid: number
+  let rdb: Uint8Array | null = null
+  if (disk?.children !== undefined) {
+    const keyEnds: number[] = []
+    const file = rdbFileOfDataset(srv, ctx, keyEnds)
+    let oomScoreAdj = { mode: 'no' as OomScoreAdjMode, value: 0 }
+    applyOomScoreAdj(srv.config, (mode, value) => ((oomScoreAdj = { mode, value }), true), 2)
+    const forked = disk.children.fork({
+      rdb: file,
+      keyEnds,
+      dir: rdbDir(srv),
+      dbfilename: rdbFilename(srv),
+      keySaveDelay: delay,
+      oomScoreAdj,
+    })
+    if (typeof forked === 'string') {
+      srv.rdbLastBgsaveStatus = 'err'
+      rdbLogWarning(srv, `Can't save in background: fork: ${forked}`)
+      return false
+    }
+    pid = forked
+  } else {
+    pid = disk?.fork() ?? 0
+    if (disk !== undefined) rdb = rdbFileOfDataset(srv, ctx)
+  }
+  srv.stats.totalForks++
   srv.child = {
     startedAt: now,
-    endsAt: now + (keys * perKeyUs) / 1000,
+    endsAt: now + (keys * (1 + rdbKeySaveDelayUs(delay))) / 1000,
     dirtyBefore: srv.dirty,
-    rdb: disk === undefined ? null : rdbFileOfDataset(srv, ctx),
+    rdb,
     pid,
+    keysTotal: keys,
+    keysProcessed: 0,
+    infoUpdatedAt: 0,
+    cowKeys: new Set(),
+    cowBytes: 0,
+    cowPeak: 0,
+    cowSum: 0,
+    cowSamples: 0,
   }
   rdbLogNotice(srv, `Background saving started by pid ${String(pid)}`)
   updateDictResizePolicy(srv)
+  return true
 }
 
 /**
- * The child's sleep per key saved (debug.c debugDelay of rdb-key-save-delay): n > 0 sleeps
- * n µs; n < 0 sleeps 1 µs once in -n keys, counted here as its mean 1/-n µs (no RNG draw).
+ * The modelled child's sleep per key saved (debug.c debugDelay): n > 0 sleeps n µs; n < 0
+ * sleeps 1 µs once in -n keys, counted here as its mean 1/-n µs (no RNG draw).
  */
-function rdbKeySaveDelayUs(srv: ServerState): number {
-  const delay = Number(srv.config.other['rdb-key-save-delay'] ?? '0')
+function rdbKeySaveDelayUs(delay: number): number {
   return delay > 0 ? delay : delay < 0 ? 1 / -delay : 0
 }
 
+/** server.h SERVER_CHILD_NOERROR_RETVAL: a child's exit status after SIGUSR1. */
+const SERVER_CHILD_NOERROR_RETVAL = 255
+const SIGUSR1 = 10
+
 /**
- * The child's work and rdb.c backgroundSaveDoneHandlerDisk: the child writes its file (with
- * a disk), then the parent reaps it: on success dirty drops by what the child saved and
- * lastsave moves; on failure lastbgsave_status becomes err.
+ * server.c serverCron's part for a running child: receiveChildInfo once a second, then
+ * checkChildrenDone (a real child reaped when the host saw it end, a modelled one when its
+ * time is up).
  */
-export function rdbBackgroundSaveDone(srv: ServerState): void {
+export function rdbCheckChild(srv: ServerState, ctx: ExecContext, everySecond: boolean): void {
+  const child = srv.child
+  if (child === null) return
+  const children = disks.get(srv)?.children
+  if (children === undefined) {
+    if (ctx.now >= child.endsAt) rdbBackgroundSaveDone(srv, 0, 0)
+    return
+  }
+  if (everySecond) rdbReceiveChildInfo(srv, children)
+  const status = children.wait()
+  if (status === null || status.pid !== child.pid) return
+  let { exitcode, bysignal } = status
+  // "sigKillChildHandler catches the signal and calls exit(), but we must make sure not to
+  // flag lastbgsave_status, etc incorrectly."
+  if (exitcode === SERVER_CHILD_NOERROR_RETVAL) {
+    bysignal = SIGUSR1
+    exitcode = 1
+  }
+  rdbBackgroundSaveDone(srv, exitcode, bysignal)
+}
+
+/** The page a copy-on-write copies (getconf PAGESIZE on Linux x86-64). */
+const PAGE_SIZE = 4096
+
+/**
+ * childinfo.c sendChildInfoGeneric's measure in the child (zmalloc_get_private_dirty), as
+ * modelled: a page for each key modified since the fork. Returns it.
+ */
+function childMeasureCow(child: NonNullable<ServerState['child']>): number {
+  const cow = child.cowKeys.size * PAGE_SIZE
+  child.cowPeak = Math.max(child.cowPeak, cow)
+  child.cowSum += cow
+  child.cowSamples++
+  return cow
+}
+
+/**
+ * childinfo.c receiveChildInfo: the child's last report of the keys it saved and of its
+ * copy-on-write (updateChildInfo, CHILD_INFO_TYPE_CURRENT_INFO).
+ */
+function rdbReceiveChildInfo(srv: ServerState, children: RdbChildren): void {
+  const keys = children.receiveChildInfo()
+  const child = srv.child
+  if (keys === null || child === null) return
+  child.keysProcessed = keys
+  child.cowBytes = childMeasureCow(child)
+  child.infoUpdatedAt = srv.mstime
+}
+
+/**
+ * rdb.c backgroundSaveDoneHandlerDisk, then resetChildState. A modelled child writes its file
+ * now (with a disk). On success dirty drops by what the child saved and lastsave moves; on an
+ * error or a signal other than SIGUSR1 (killRDBChild's) lastbgsave_status becomes err, and a
+ * killed child's temp file is removed.
+ */
+export function rdbBackgroundSaveDone(srv: ServerState, exitcode: number, bysignal: number): void {
   const child = srv.child
   if (child === null) return
   const disk = disks.get(srv)
-  let ok = true
-  if (disk !== undefined && child.rdb !== null) {
-    ok = disk.write(child.rdb, rdbDir(srv), rdbFilename(srv), child.pid)
-    if (ok) rdbLogNotice(srv, 'Fork CoW for RDB: current 0 MB, peak 0 MB, average 0 MB', child.pid)
-  }
-  if (ok) {
+  if (
+    disk !== undefined &&
+    child.rdb !== null &&
+    !disk.write(child.rdb, rdbDir(srv), rdbFilename(srv), child.pid)
+  )
+    exitcode = 1
+  if (bysignal === 0 && exitcode === 0) {
+    // sendChildCowInfo(CHILD_INFO_TYPE_RDB_COW_SIZE): the child's last measure, logged by the
+    // child before it exits, then received (stat_rdb_cow_bytes: the peak).
+    const cow = childMeasureCow(child)
+    const mb = (n: number) => String(Math.floor(n / 2 ** 20))
+    rdbLogNotice(
+      srv,
+      `Fork CoW for RDB: current ${mb(cow)} MB, peak ${mb(child.cowPeak)} MB, average ${mb(child.cowSum / child.cowSamples)} MB`,
+      child.pid,
+    )
+    srv.rdbLastCowSize = child.cowPeak
     rdbLogNotice(srv, 'Background saving terminated with success')
     srv.dirty -= child.dirtyBefore
     srv.lastSave = srv.unixtime
     srv.rdbLastBgsaveStatus = 'ok'
-  } else {
+  } else if (bysignal === 0) {
     rdbLogWarning(srv, 'Background saving error')
     srv.rdbLastBgsaveStatus = 'err'
+  } else {
+    rdbLogWarning(srv, `Background saving terminated by signal ${String(bysignal)}`)
+    rdbRemoveTempFile(srv, child.pid)
+    // "SIGUSR1 is whitelisted, so we have a way to kill a child without triggering an error
+    // condition."
+    if (bysignal !== SIGUSR1) srv.rdbLastBgsaveStatus = 'err'
   }
   srv.rdbLastBgsaveTimeSec = Math.floor((srv.mstime - child.startedAt) / 1000)
   srv.child = null
   updateDictResizePolicy(srv)
+}
+
+/**
+ * serverCron's condition for a background save of its own (a save point, a BGSAVE SCHEDULE):
+ * the last one succeeded, or was tried more than CONFIG_BGSAVE_RETRY_DELAY seconds ago.
+ */
+export function rdbBgsaveMayRun(srv: ServerState): boolean {
+  return (
+    srv.rdbLastBgsaveStatus === 'ok' ||
+    srv.unixtime - srv.rdbLastBgsaveTry > CONFIG_BGSAVE_RETRY_DELAY
+  )
 }
 
 /**
@@ -179,9 +355,7 @@ export function rdbBackgroundSaveDone(srv: ServerState): void {
  */
 export function rdbSavePointReached(srv: ServerState): string | null {
   const words = saveParams(srv).split(' ')
-  const retry =
-    srv.rdbLastBgsaveStatus === 'ok' ||
-    srv.unixtime - srv.rdbLastBgsaveTry > CONFIG_BGSAVE_RETRY_DELAY
+  const retry = rdbBgsaveMayRun(srv)
   for (let j = 0; j + 1 < words.length; j += 2) {
     const seconds = Number(words[j])
     const changes = Number(words[j + 1])
@@ -210,8 +384,24 @@ export function writeCommandsDeniedByDiskError(srv: ServerState): boolean {
   )
 }
 
-/** rdb.c killRDBChild (FLUSHALL, SAVE refusing, shutdown): its file is never written. */
+/** rdb.c rdbRemoveTempFile: temp-<pid>.rdb goes (a host with processes only). */
+export function rdbRemoveTempFile(srv: ServerState, pid: number): void {
+  disks.get(srv)?.children?.removeTempFile(pid, rdbDir(srv))
+}
+
+/**
+ * rdb.c killRDBChild (FLUSHALL, shutdown): a real child gets SIGUSR1 and is reaped by cron
+ * like any other ("all the cleanup operations is done by checkChildrenDone"); a modelled one
+ * is gone at once, its file never written.
+ */
 export function killRDBChild(srv: ServerState): void {
+  const child = srv.child
+  if (child === null) return
+  const children = disks.get(srv)?.children
+  if (children !== undefined) {
+    children.kill(child.pid)
+    return
+  }
   srv.child = null
   updateDictResizePolicy(srv)
 }
@@ -328,9 +518,12 @@ export function shutdownFlagsOnSignal(
 export function finishShutdown(srv: ServerState, ctx: ExecContext, how: ShutdownFlags): boolean {
   // prepareForShutdown: never save a half-loaded dataset over the file.
   const flags = srv.loading === null ? how : { save: false, nosave: true, force: how.force }
-  if (srv.child !== null) {
+  const child = srv.child
+  if (child !== null) {
     rdbLogWarning(srv, 'There is a child saving an .rdb. Killing it!')
     killRDBChild(srv)
+    // The exit never reaches backgroundSaveDoneHandler: its temp file goes now.
+    rdbRemoveTempFile(srv, child.pid)
   }
   if ((saveParamsConfigured(srv) && !flags.nosave) || flags.save) {
     rdbLogNotice(srv, 'Saving the final RDB snapshot before exiting.')

@@ -472,11 +472,15 @@ export function rdbSaveFile(
   return bytesToByteString(rdbSaveFileBytes(srv, aux, dbs))
 }
 
-/** rdbSaveFile as bytes (what a host writes to disk: no byte string is built). */
+/**
+ * rdbSaveFile as bytes (what a host writes to disk: no byte string is built). `keyEnds`, when
+ * given, gets the offset after each key (where a saving child sleeps rdb-key-save-delay).
+ */
 export function rdbSaveFileBytes(
   srv: ServerState,
   aux: readonly (readonly [string, string])[],
   dbs: readonly RdbFileDb[],
+  keyEnds?: number[],
 ): Uint8Array {
   const r = rioCreate(256)
   rdbWriteRaw(r, `REDIS${String(RDB_VERSION).padStart(4, '0')}`)
@@ -507,6 +511,7 @@ export function rdbSaveFileBytes(
       rdbSaveType(r, rdbObjectType(k.value))
       rdbSaveRawString(srv, r, k.key)
       rdbSaveObject(srv, r, k.value)
+      keyEnds?.push(r.len)
     }
   }
   rdbSaveType(r, RDB_OPCODE_EOF)

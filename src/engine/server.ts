@@ -91,7 +91,9 @@ import {
 import { discardTransaction, flagTransaction, multiSnapshot, traceQueueing } from './multi.ts'
 import {
   finishShutdown,
-  rdbBackgroundSaveDone,
+  rdbBgsaveMayRun,
+  rdbCheckChild,
+  rdbRemoveTempFile,
   rdbLoadFromFile,
   rdbLogNotice,
   rdbStartLoading,
@@ -273,6 +275,7 @@ export function createServerState(opts: ServerOptions): ServerState {
     dirtyCounted: false,
     netReported: false,
     nofile,
+    processId: opts.processId ?? 1,
     lastSave: Math.floor(now / 1000),
     child: null,
     rdbLastBgsaveStatus: 'ok',
@@ -280,6 +283,7 @@ export function createServerState(opts: ServerOptions): ServerState {
     bgsaveScheduled: false,
     rdbSaves: 0,
     rdbLastBgsaveTimeSec: -1,
+    rdbLastCowSize: 0,
     seq: 0,
     runId,
     commands: { list: COMMANDS, map: COMMAND_MAP, original: COMMAND_MAP },
@@ -764,13 +768,17 @@ export function serverCron(srv: ServerState, ctx: ExecContext): void {
     trackInstantaneousMetric(s.instMetrics[3], now, 0)
     trackInstantaneousMetric(s.instMetrics[4], now, 0)
   }
+  // "We received a SIGTERM or SIGINT, shutting down here in a safe way, as it is not ok doing
+  // so inside the signal handler": the host runs prepareForShutdown (takeShutdownDue).
+  if (srv.shutdownAsap !== undefined && srv.shutdownAsap !== null)
+    srv.shutdownDue = srv.shutdownAsap
   // Clear the paused clients state if needed.
   checkClientPauseTimeoutAndReturnIfPaused(srv)
   srv.lruclock = getLRUClock(ctx.now)
   databasesCron(srv, ctx)
   // checkChildrenDone, or the save points (the `save` config), then a BGSAVE SCHEDULE.
   if (srv.child !== null) {
-    if (ctx.now >= srv.child.endsAt) rdbBackgroundSaveDone(srv)
+    rdbCheckChild(srv, ctx, runWithPeriod(srv, 1000))
   } else {
     const reached = rdbSavePointReached(srv)
     if (reached !== null) {
@@ -782,10 +790,15 @@ export function serverCron(srv: ServerState, ctx: ExecContext): void {
   if (runWithPeriod(srv, 1000)) replicationCron(srv)
   // Even with no command coming, a CONFIG SET tracking-table-max-keys takes effect.
   if (srv.tracking !== null && srv.tracking.clients !== 0) trackingLimitUsedSlots(srv, ctx)
-  if (srv.child === null && srv.bgsaveScheduled) {
+  // A BGSAVE SCHEDULE, once no child runs, when the last one succeeded or was tried long
+  // enough ago; it stays scheduled while the fork fails.
+  if (
+    srv.child === null &&
+    srv.bgsaveScheduled &&
+    rdbBgsaveMayRun(srv) &&
     rdbSaveBackground(srv, ctx)
+  )
     srv.bgsaveScheduled = false
-  }
   updateDictResizePolicy(srv)
   // clientsCron (a few clients a call: all of them while there are at most 5 per hz).
   const peakSlot = clientsCronPeakSlot(srv)
@@ -877,6 +890,15 @@ export interface EngineServer extends RedisServer {
    * child killed, the final save made. False when the shutdown is cancelled (the save failed).
    */
   prepareForShutdown(how: readonly string[] | 'SIGINT' | 'SIGTERM'): boolean
+  /**
+   * sigShutdownHandler: a SIGINT or SIGTERM schedules the shutdown for the next serverCron
+   * (server.shutdown_asap; SHUTDOWN ABORT clears it). A SIGINT while one is scheduled means
+   * "you insist": the server's temp-<pid>.rdb is removed and true returned (the host exits
+   * with status 1).
+   */
+  requestShutdown(signal: 'SIGINT' | 'SIGTERM'): boolean
+  /** The signal whose shutdown serverCron found due (once), else null: the host shuts down. */
+  takeShutdownDue(): 'SIGINT' | 'SIGTERM' | null
   /**
    * A transport's hold on a client's query buffer sizes (querybuf.ts): from then on its reads
    * and its parser size the buffer, not the commands.
@@ -1238,7 +1260,24 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
               nosave: words.includes('nosave'),
               force: words.includes('force'),
             }
-      return finishShutdown(srv, ctx, flags)
+      if (finishShutdown(srv, ctx, flags)) return true
+      // cancelShutdown.
+      srv.shutdownAsap = null
+      srv.shutdownDue = null
+      return false
+    },
+    requestShutdown: (signal) => {
+      if (signal === 'SIGINT' && srv.shutdownAsap !== undefined && srv.shutdownAsap !== null) {
+        rdbRemoveTempFile(srv, srv.processId)
+        return true
+      }
+      srv.shutdownAsap = signal
+      return false
+    },
+    takeShutdownDue: () => {
+      const due = srv.shutdownDue ?? null
+      srv.shutdownDue = null
+      return due
     },
     logRole: () => (srv.repl.masterhost === null ? 'M' : 'S'),
     hostQueryBuf: (id) => {

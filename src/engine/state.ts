@@ -126,6 +126,8 @@ export interface ServerStats {
   /** stat_reply_buffer_shrinks / _expands: clientsCron resizing c->buf (connection.ts). */
   replyBufferShrinks: number
   replyBufferExpands: number
+  /** stat_total_forks: BGSAVE children forked (rdb.ts rdbSaveBackground). */
+  totalForks: number
   numCommands: Map<string, CommandStatsEntry>
   errorCodes: Map<string, number>
   /** server.inst_metric: the samples behind INFO's instantaneous_* (server.ts serverCron). */
@@ -172,6 +174,7 @@ export function createStats(nowMs: number): ServerStats {
     totalWrites: 0,
     replyBufferShrinks: 0,
     replyBufferExpands: 0,
+    totalForks: 0,
     numCommands: new Map(),
     instMetrics: Array.from({ length: STATS_METRIC_COUNT }, () => ({
       idx: 0,
@@ -356,6 +359,12 @@ export interface ServerState {
   skipChecksumValidation?: boolean
   /** DEBUG PAUSE-CRON (server.pause_cron): serverCron does no work; absent = 0. */
   pauseCron?: boolean
+  /**
+   * server.shutdown_asap with last_sig_received: a SIGINT or SIGTERM the host got, which the
+   * next serverCron turns into a shutdown (`shutdownDue`, taken by the host); absent = none.
+   */
+  shutdownAsap?: 'SIGINT' | 'SIGTERM' | null
+  shutdownDue?: 'SIGINT' | 'SIGTERM' | null
   dbs: RedisDb[]
   clients: Map<ClientId, Client>
   nextClientId: number
@@ -397,6 +406,8 @@ export interface ServerState {
    * signals its key): call() then adds nothing for the keys it signalled.
    */
   dirtyCounted: boolean
+  /** INFO process_id: the host process's pid (api.ts ServerOptions.processId), else 1. */
+  processId: number
   /** RLIMIT_NOFILE for maxclients (api.ts ServerOptions.openFilesLimit); null: no limit. */
   nofile: OpenFilesLimit | null
   /** A transport reports reads and writes (api.ts netRead): INFO shows its counts. */
@@ -404,19 +415,37 @@ export interface ServerState {
   /** Unix seconds of the last successful save (server.lastsave). */
   lastSave: number
   /**
-   * The modelled fork child of BGSAVE (server.child_type RDB), null when none. It "runs"
-   * until `endsAt` (virtual ms) and is reaped by serverCron (checkChildrenDone); while it
-   * exists dicts may not resize (dict_can_resize 'avoid'), cron does not resize or rehash,
-   * and lookups do not touch the LRU.
+   * The fork child of BGSAVE (server.child_type RDB), null when none: a process of the host
+   * (rdb.ts RdbChildren), or modelled: then it "runs" until `endsAt` (virtual ms). Either is
+   * reaped by serverCron (checkChildrenDone); while it exists dicts may not resize
+   * (dict_can_resize 'avoid'), cron does not resize or rehash, and lookups do not touch the LRU.
    */
   child: {
     startedAt: number
     endsAt: number
     dirtyBefore: number
-    /** With a disk (rdb.ts setRdbDisk): the file the child writes, as of the fork, and its pid. */
+    /** A modelled child with a disk: the file it writes when reaped, as of the fork. */
     rdb: Uint8Array | null
     pid: number
+    /** stat_current_save_keys_total (keys at the fork), _processed (the child's last report). */
+    keysTotal: number
+    keysProcessed: number
+    /** stat_current_cow_updated: when the child last reported (ms), 0 before it has. */
+    infoUpdatedAt: number
+    /**
+     * Copy-on-write, modelled: each key the server modifies while the child runs copies the
+     * page it lives on once (db id and key, NUL-separated). The child's measures of it (its
+     * Private_Dirty) as it reported them: the last (stat_current_cow_bytes), the peak, and
+     * their sum and count for the average it logs.
+     */
+    cowKeys: Set<string>
+    cowBytes: number
+    cowPeak: number
+    cowSum: number
+    cowSamples: number
   } | null
+  /** stat_rdb_cow_bytes (INFO rdb_last_cow_size): the last successful child's peak CoW. */
+  rdbLastCowSize: number
   /** server.lastbgsave_status (INFO rdb_last_bgsave_status) and lastbgsave_try (unix s). */
   rdbLastBgsaveStatus: 'ok' | 'err'
   rdbLastBgsaveTry: number

@@ -5,7 +5,8 @@
  * them (configFile.ts); it logs as redis-server does (to `logfile`, '' for stdout), loads
  * `dbfilename` from `dir` when there is one, ends with "Ready to accept connections", writes
  * `pidfile` and stops on SIGTERM or SIGINT. SAVE, BGSAVE, the save points, FLUSHALL and
- * SHUTDOWN write the RDB file there as redis-server does (rdbDisk.ts).
+ * SHUTDOWN write the RDB file there as redis-server does (rdbDisk.ts); a BGSAVE runs a child
+ * process while its file is written (rdbChild.ts).
  *
  * Like redis-server, any other `--name value` pair sets that config parameter at startup
  * (e.g. `--hz 100 --requirepass secret --maxmemory 10mb --save ""`). Options that only make
@@ -18,8 +19,9 @@ import { resolve } from 'node:path'
 import { ConfigFileError, loadServerConfig, serverOptions } from './configFile.ts'
 import type { EngineServer } from '../engine/server.ts'
 import { createConfigFileHost } from './configFileHost.ts'
-import { createOomScoreAdj } from './oomScoreAdj.ts'
-import { createRdbDisk, readRdbFile } from './rdbDisk.ts'
+import { createOomScoreAdj, type OomScoreAdjStatics } from './oomScoreAdj.ts'
+import { createRdbChildren } from './rdbChild.ts'
+import { createRdbDisk, readRdbFile, type HostLog } from './rdbDisk.ts'
 import { bindAddressHost, startRespServer, type LogMark, type RespServerHandle } from './server.ts'
 
 // appendonly is kept: INFO's aof_enabled and DEBUG LOADAOF read it.
@@ -183,12 +185,14 @@ async function loadDataFromDisk(
   engine: EngineServer,
   config: Readonly<Record<string, string>>,
   log: (msg: string, level?: LogMark, raw?: boolean, child?: number | null) => void,
+  oomStatics: () => OomScoreAdjStatics,
 ): Promise<void> {
-  engine.setRdbDisk(
-    createRdbDisk((line, child) => {
-      log(line.text, line.level, false, child)
-    }, process.pid),
-  )
+  const hostLog: HostLog = (line, child) => {
+    log(line.text, line.level, false, child)
+  }
+  // BGSAVE forks a child process where there is a /bin/sh to run (rdbChild.ts).
+  const children = process.platform === 'win32' ? undefined : createRdbChildren(hostLog, oomStatics)
+  engine.setRdbDisk(createRdbDisk(hostLog, process.pid, children))
   let rdb: string | null
   try {
     rdb = readRdbFile(config['dir'] ?? '.', config['dbfilename'] ?? 'dump.rdb')
@@ -253,7 +257,6 @@ async function main(): Promise<void> {
    */
   const shutdown = (how: readonly string[] | 'SIGINT' | 'SIGTERM'): boolean => {
     if (stopping) return true
-    if (typeof how === 'string') log(`Received ${how} scheduling shutdown...`, '#')
     log('User requested shutdown...', '#')
     if (handle !== null && !engineOf(handle).prepareForShutdown(how)) return false
     stopping = true
@@ -302,7 +305,8 @@ async function main(): Promise<void> {
   )
   const engine = engineOf(handle)
   // main's setOOMScoreAdj(-1), then CONFIG SET oom-score-adj moves this process's score.
-  engine.setOomScoreAdj(createOomScoreAdj((message) => log(message, '#')))
+  const oom = createOomScoreAdj((message) => log(message, '#'))
+  engine.setOomScoreAdj(oom)
   if (args.configFile !== null)
     engine.setConfigFile(createConfigFileHost(args.configFile, (message) => log(message, '#')))
   for (const [from, to] of args.renames) engine.renameCommand(from, to)
@@ -320,13 +324,26 @@ async function main(): Promise<void> {
   }
   log('Server initialized', '#')
   // sigShutdownHandler is set up before the load: a signal during it shuts down too.
+  /**
+   * server.c sigShutdownHandler: the shutdown is scheduled for serverCron (the RESP server's
+   * cron runs `shutdown` then; SHUTDOWN ABORT can cancel it), at once before the server
+   * serves. A second SIGINT insists: the engine removes the temp RDB file, the exit is 1.
+   */
+  const sigShutdownHandler = (sig: 'SIGINT' | 'SIGTERM') => {
+    if (handle !== null && engineOf(handle).requestShutdown(sig)) {
+      log('You insist... exiting now.', '#')
+      process.exit(1)
+    }
+    log(`Received ${sig} scheduling shutdown...`, '#')
+    if (handle === null) shutdown(sig)
+  }
   process.on('SIGINT', () => {
-    shutdown('SIGINT')
+    sigShutdownHandler('SIGINT')
   })
   process.on('SIGTERM', () => {
-    shutdown('SIGTERM')
+    sigShutdownHandler('SIGTERM')
   })
-  await loadDataFromDisk(engine, { ...args.config, dir: process.cwd() }, log)
+  await loadDataFromDisk(engine, { ...args.config, dir: process.cwd() }, log, oom.statics)
   log('Ready to accept connections')
   console.log(
     `Redis X-Ray engine (RESP2) ready on ${handle.host}:${handle.port} (seed ${args.seed}). ` +

@@ -15,18 +15,27 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import type { OomScoreAdjMode, SetOomScoreAdj } from '../engine/config.ts'
 import { strerror } from './strerror.ts'
 
+/** setOOMScoreAdj's statics: whether Redis took control of the score, and the score it found. */
+export interface OomScoreAdjStatics {
+  readonly adjustedByRedis: boolean
+  readonly base: number
+}
+
+/** A process's setOOMScoreAdj, and its statics (a forked child starts with a copy). */
+export type OomScoreAdj = SetOomScoreAdj & { readonly statics: () => OomScoreAdjStatics }
+
 /**
  * The process's setOOMScoreAdj, reading and writing `path`. `log` gets the warnings Redis logs.
+ * `inherited`: the statics a fork child copies from its parent (rdbChild.ts).
  */
 export function createOomScoreAdj(
   log: (message: string) => void,
   path = '/proc/self/oom_score_adj',
   linux = process.platform === 'linux',
-): SetOomScoreAdj {
-  // The statics of setOOMScoreAdj.
-  let adjustedByRedis = false
-  let base = 0
-  return (mode: OomScoreAdjMode, value: number): boolean => {
+  inherited: OomScoreAdjStatics = { adjustedByRedis: false, base: 0 },
+): OomScoreAdj {
+  let { adjustedByRedis, base } = inherited
+  const set = (mode: OomScoreAdjMode, value: number): boolean => {
     if (!linux) return true
     let val: number
     if (mode !== 'no') {
@@ -56,4 +65,5 @@ export function createOomScoreAdj(
     }
     return true
   }
+  return Object.assign(set, { statics: () => ({ adjustedByRedis, base }) })
 }

@@ -3,6 +3,7 @@
  * loadDataFromDisk's reading): the engine serializes, this writes. A save goes to
  * `temp-<pid>.rdb` in `dir` (the server's pid, or the BGSAVE child's), is flushed and
  * fsynced, then renamed over `dbfilename`, so a crash never leaves a half-written dump.
+ * (BGSAVE's child process writes its file with the same pieces: rdbChild.ts.)
  * Failures are logged with Redis's lines and strerror texts.
  */
 import {
@@ -16,7 +17,7 @@ import {
   writeSync,
 } from 'node:fs'
 import { resolve } from 'node:path'
-import type { RdbDisk } from '../engine/rdb.ts'
+import type { RdbChildren, RdbDisk } from '../engine/rdb.ts'
 import type { ServerLogLine } from '../engine/rdbDecode.ts'
 import { strerror } from './strerror.ts'
 
@@ -24,43 +25,73 @@ import { strerror } from './strerror.ts'
 export type HostLog = (line: ServerLogLine, pid: number | null) => void
 
 /**
- * An RdbDisk over the file system. `pid` is the server's; BGSAVE children get the pids
- * after it (no process is forked: the engine's child is modelled).
+ * rdb.c rdbSave's temp file, as the process `pid` writes it (the server's, or a BGSAVE
+ * child's: then `who` is that pid, else null). Each failure is logged with Redis's line and
+ * leaves no temp file behind.
  */
-export function createRdbDisk(log: HostLog, pid: number): RdbDisk {
-  let lastChild = pid
-  const warn = (text: string, who: number | null) => {
+export interface RdbTempFile {
+  /** rioWrite: false after a write error. */
+  write(bytes: Uint8Array): boolean
+  /** fflush, fsync, fclose, then the rename over `dbfilename` and "DB saved on disk". */
+  finish(): boolean
+  /** The file closed as it is (a killed child's: rdbRemoveTempFile removes it). */
+  abandon(): void
+}
+
+/** The temp file's name for process `pid` (rdbSave, rdbRemoveTempFile). */
+export function rdbTempName(pid: number): string {
+  return `temp-${String(pid)}.rdb`
+}
+
+/** rdbSave's fopen of temp-<pid>.rdb in `dir`; null when it fails (logged). */
+export function openRdbTempFile(
+  log: HostLog,
+  dir: string,
+  dbfilename: string,
+  pid: number,
+  who: number | null,
+): RdbTempFile | null {
+  const tmpName = rdbTempName(pid)
+  const tmpfile = resolve(dir, tmpName)
+  // getcwd() fails once the directory is removed: Redis then says "unknown".
+  const root = () => (existsSync(dir) ? dir : 'unknown')
+  const warn = (text: string) => {
     log({ level: '#', text }, who)
   }
+  let fd: number
+  try {
+    fd = openSync(tmpfile, 'w')
+  } catch (e) {
+    warn(
+      `Failed opening the temp RDB file ${tmpName} (in server root dir ${root()}) for saving: ${strerror(e)}`,
+    )
+    return null
+  }
+  let open = true
+  const werr = (op: string, e: unknown) => {
+    warn(`Write error saving DB on disk(${op}): ${strerror(e)}`)
+    if (open) closeSync(fd)
+    open = false
+    rmSync(tmpfile, { force: true })
+  }
   return {
-    fork: () => ++lastChild,
-    log: (line, who) => {
-      log(line, who ?? null)
-    },
-    write: (rdb, dir, dbfilename, child) => {
-      const tmpName = `temp-${String(child ?? pid)}.rdb`
-      // getcwd() fails once the directory is removed: Redis then says "unknown".
-      const root = existsSync(dir) ? dir : 'unknown'
-      const tmpfile = resolve(dir, tmpName)
-      let fd: number
+    write: (bytes) => {
       try {
-        fd = openSync(tmpfile, 'w')
+        for (let off = 0; off < bytes.length;) off += writeSync(fd, bytes, off, bytes.length - off)
       } catch (e) {
-        warn(
-          `Failed opening the temp RDB file ${tmpName} (in server root dir ${root}) for saving: ${strerror(e)}`,
-          child,
-        )
+        werr('rdbSaveRio', e)
         return false
       }
+      return true
+    },
+    finish: () => {
       try {
-        for (let off = 0; off < rdb.length;) off += writeSync(fd, rdb, off, rdb.length - off)
         fsyncSync(fd)
       } catch (e) {
-        closeSync(fd)
-        rmSync(tmpfile, { force: true })
-        warn(`Write error saving DB on disk: ${strerror(e)}`, child)
+        werr('fsync', e)
         return false
       }
+      open = false
       closeSync(fd)
       // "Use RENAME to make sure the DB file is changed atomically only if the generate DB
       // file is ok."
@@ -68,15 +99,38 @@ export function createRdbDisk(log: HostLog, pid: number): RdbDisk {
         renameSync(tmpfile, resolve(dir, dbfilename))
       } catch (e) {
         warn(
-          `Error moving temp DB file ${tmpName} on the final destination ${dbfilename} (in server root dir ${root}): ${strerror(e)}`,
-          child,
+          `Error moving temp DB file ${tmpName} on the final destination ${dbfilename} (in server root dir ${root()}): ${strerror(e)}`,
         )
         rmSync(tmpfile, { force: true })
         return false
       }
-      log({ level: '*', text: 'DB saved on disk' }, child)
+      log({ level: '*', text: 'DB saved on disk' }, who)
       return true
     },
+    abandon: () => {
+      if (open) closeSync(fd)
+      open = false
+    },
+  }
+}
+
+/**
+ * An RdbDisk over the file system. `pid` is the server's. With `children`, each BGSAVE runs
+ * a child process (rdbChild.ts); without, the children are modelled and get the pids after
+ * the server's.
+ */
+export function createRdbDisk(log: HostLog, pid: number, children?: RdbChildren): RdbDisk {
+  let lastChild = pid
+  return {
+    fork: () => ++lastChild,
+    log: (line, who) => {
+      log(line, who ?? null)
+    },
+    write: (rdb, dir, dbfilename, child) => {
+      const file = openRdbTempFile(log, dir, dbfilename, child ?? pid, child)
+      return file !== null && file.write(rdb) && file.finish()
+    },
+    ...(children === undefined ? {} : { children }),
   }
 }
 

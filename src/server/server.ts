@@ -80,7 +80,7 @@ export interface RespServerOptions {
    * failed (its final save) and the client is told so. Without it, SHUTDOWN answers an
    * error that says how to stop the host.
    */
-  readonly shutdown?: (argv: readonly string[]) => boolean
+  readonly shutdown?: (how: readonly string[] | 'SIGINT' | 'SIGTERM') => boolean
 }
 
 /** serverLogRaw's mark for each level: `.` debug, `-` verbose, `*` notice, `#` warning. */
@@ -114,6 +114,8 @@ interface AuthAware {
  * call() without its scan for text arguments, since RESP arguments are bytes (callBytes).
  */
 interface EngineHooks {
+  /** A signal's shutdown that serverCron found due (sigShutdownHandler's shutdown_asap). */
+  takeShutdownDue?(): 'SIGINT' | 'SIGTERM' | null
   queryLimits?(): { readonly protoMaxBulkLen: number; readonly clientQueryBufferLimit: number }
   callBytes?(argv: readonly string[], client: ClientId): Reply
   /** Where CLIENT LIST reads a running client's pending reply bytes. */
@@ -271,6 +273,7 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
   const readHook = (engine as RedisServer & EngineHooks).readProcessed
   const toCloseHook = (engine as RedisServer & EngineHooks).takeClientsToClose
   const unlinkedHook = (engine as RedisServer & EngineHooks).unlinkedClients
+  const shutdownDueHook = (engine as RedisServer & EngineHooks).takeShutdownDue
   let lastUnlinked = unlinkedHook?.call(engine) ?? 0
   const log = opts.log ?? ((message: string) => console.error(message))
   // The engine's own lines only go to a log the host asked for (tests stay quiet).
@@ -659,6 +662,9 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
       if (closed !== null) closeOverLimit(c, closed)
     }
     engine.cron()
+    // A SIGINT or SIGTERM's shutdown, run by serverCron.
+    const due = shutdownDueHook?.call(engine) ?? null
+    if (due !== null) opts.shutdown?.(due)
     // Timeouts of blocked clients, found by cron.
     flushOutbox()
   }, opts.cronIntervalMs ?? 10)
@@ -764,8 +770,10 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
     close: () =>
       new Promise<void>((resolve) => {
         clearInterval(cron)
-        for (const c of conns) c.socket.destroy()
+        // The listening socket first: once a client sees its connection closed, a new one
+        // is refused (as when redis-server exits), never accepted and dropped.
         server.close(() => resolve())
+        for (const c of conns) c.socket.destroy()
       }),
   }
 }
@@ -779,6 +787,7 @@ async function createEngine(opts: RespServerOptions): Promise<RedisServer> {
     enableDebugCommand: opts.enableDebugCommand ?? 'no',
     ...(opts.config === undefined ? {} : { config: opts.config }),
     ...openFilesLimit(),
+    processId: process.pid,
   })
 }
 

@@ -4,77 +4,18 @@
  * file is the same format both ways (ours loads in redis-server, redis-server's in ours).
  * Every server here works in its own temporary dir; none writes into the repository.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { freePort, startRealRedis } from '../conformance/redisProcess.ts'
-import { connectRaw, type RawClient } from './rawClient.ts'
+import type { RawClient } from './rawClient.ts'
+import { infoField as info, logLines, servedProcesses } from './served.ts'
 
-const children: ChildProcess[] = []
-const clients: RawClient[] = []
+const { children, serve, client, stop } = servedProcesses()
 
-afterAll(() => {
-  for (const c of clients) c.close()
-  // npm starts tsx which starts node: the whole process group we spawned goes.
-  for (const child of children) {
-    if (child.pid === undefined || child.exitCode !== null) continue
-    try {
-      process.kill(-child.pid, 'SIGKILL')
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ESRCH') throw e
-    }
-  }
-})
-
-interface Served {
-  readonly port: number
-  readonly exited: Promise<number | null>
-  readonly log: () => string
-}
-
-/**
- * `npm run serve -- --port P --dir dir --logfile dir/serve.log ...args`, once ready; or,
- * when it exits first, its exit code (a file it cannot load).
- */
-async function serve(dir: string, ...args: string[]): Promise<Served> {
-  const port = await freePort()
-  const logfile = join(dir, 'serve.log')
-  rmSync(logfile, { force: true })
-  const child = spawn(
-    'npm',
-    ['run', 'serve', '--', '--port', String(port), '--dir', dir, '--logfile', logfile, ...args],
-    { detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
-  )
-  children.push(child)
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
-  let out = ''
-  await Promise.race([
-    new Promise<void>((resolve) => {
-      child.stdout?.on('data', (d: Buffer) => {
-        out += d.toString()
-        if (out.includes('ready')) resolve()
-      })
-    }),
-    exited,
-  ])
-  return { port, exited, log: () => readFileSync(logfile, 'utf8') }
-}
-
-async function client(target: number | string): Promise<RawClient> {
-  const c = await connectRaw(target)
-  clients.push(c)
-  return c
-}
-
-/** The lines of a log without their pid, role and time. */
-function logLines(log: string): string[] {
-  return log
-    .split('\n')
-    .filter((l) => l !== '')
-    .map((l) => l.replace(/^\d+:[MC] [^#*]+/, ''))
-}
+afterAll(stop)
 
 /** Keys of every kind the test saves: strings, a list, a hash, a zset, a key with a TTL. */
 const FILL: readonly (readonly string[])[] = [
@@ -112,11 +53,6 @@ async function readBack(c: RawClient): Promise<string[]> {
   const out: string[] = []
   for (const argv of READ) out.push((await c.command(...argv)).raw)
   return out
-}
-
-async function info(c: RawClient, field: string): Promise<string> {
-  const raw = (await c.command('INFO', 'persistence')).raw
-  return new RegExp(`\\r\\n${field}:([^\\r]*)`).exec(raw)?.[1] ?? ''
 }
 
 describe('npm run serve keeps its RDB file in dir', { timeout: 180_000 }, () => {

@@ -194,7 +194,7 @@ function infoServer(srv: ServerState): string {
     ['multiplexing_api', 'epoll'],
     ['atomicvar_api', 'c11-builtin'],
     ['gcc_version', '12.2.0'],
-    ['process_id', 1],
+    ['process_id', srv.processId],
     ['process_supervised', 'no'],
     ['run_id', srv.runId],
     ['tcp_port', srv.config.other['port'] ?? '6379'],
@@ -226,15 +226,27 @@ function infoClients(srv: ServerState): string {
 }
 
 function infoPersistence(srv: ServerState): string {
+  const child = srv.child
   return lines([
     ['loading', srv.loading === null ? 0 : 1],
     ['async_loading', 0],
-    ['current_cow_peak', 0],
-    ['current_cow_size', 0],
-    ['current_cow_size_age', 0],
-    ['current_fork_perc', '0.00'],
-    ['current_save_keys_processed', 0],
-    ['current_save_keys_total', 0],
+    ['current_cow_peak', child?.cowPeak ?? 0],
+    ['current_cow_size', child?.cowBytes ?? 0],
+    [
+      'current_cow_size_age',
+      child === null || child.infoUpdatedAt === 0
+        ? 0
+        : Math.floor((srv.mstime - child.infoUpdatedAt) / 1000),
+    ],
+    [
+      'current_fork_perc',
+      (child === null || child.keysTotal === 0
+        ? 0
+        : (child.keysProcessed / child.keysTotal) * 100
+      ).toFixed(2),
+    ],
+    ['current_save_keys_processed', child?.keysProcessed ?? 0],
+    ['current_save_keys_total', child?.keysTotal ?? 0],
     ['rdb_changes_since_last_save', srv.dirty],
     ['rdb_bgsave_in_progress', srv.child === null ? 0 : 1],
     ['rdb_last_save_time', srv.lastSave],
@@ -245,7 +257,7 @@ function infoPersistence(srv: ServerState): string {
       srv.child === null ? -1 : Math.floor((srv.mstime - srv.child.startedAt) / 1000),
     ],
     ['rdb_saves', srv.rdbSaves],
-    ['rdb_last_cow_size', 0],
+    ['rdb_last_cow_size', srv.rdbLastCowSize],
     ['rdb_last_load_keys_expired', srv.rdbLastLoadKeysExpired],
     ['rdb_last_load_keys_loaded', srv.rdbLastLoadKeysLoaded],
     ['aof_enabled', srv.config.other['appendonly'] === 'yes' ? 1 : 0],
@@ -340,7 +352,7 @@ function infoStats(srv: ServerState): string {
     ['pubsub_patterns', ps.patterns],
     ['pubsubshard_channels', ps.shardChannels],
     ['latest_fork_usec', 0],
-    ['total_forks', 0],
+    ['total_forks', s.totalForks],
     ['migrate_cached_sockets', 0],
     ['slave_expires_tracked_keys', getSlaveKeyWithExpireCount(srv)],
     ['active_defrag_hits', 0],
@@ -1222,7 +1234,7 @@ function flushallCommand(c: CommandCall): Reply {
   return OK
 }
 
-/** rdb.c bgsaveCommand: start the modelled child (server.ts rdbSaveBackground). */
+/** rdb.c bgsaveCommand: start the child (rdb.ts rdbSaveBackground). */
 function bgsaveCommand(c: CommandCall): Reply {
   if (c.argv.length > 2 || (c.argv.length === 2 && !eqIgnoreCase(c.argv[1], 'schedule')))
     return ERR_SYNTAX
@@ -1233,7 +1245,7 @@ function bgsaveCommand(c: CommandCall): Reply {
     srv.bgsaveScheduled = true
     return simple('Background saving scheduled')
   }
-  rdbSaveBackground(srv, c.ctx)
+  if (!rdbSaveBackground(srv, c.ctx)) return error('ERR')
   return simple('Background saving started')
 }
 

@@ -283,7 +283,8 @@ export const SHUTDOWN_NOT_MODELLED = error(
 
 /**
  * db.c shutdownCommand up to prepareForShutdown: the options, their illegal combinations,
- * ABORT (no shutdown is ever in progress) and a DENY BLOCKING client, byte for byte; then,
+ * ABORT (only a signal's shutdown, not run yet, can be in progress) and a DENY BLOCKING
+ * client, byte for byte; then,
  * instead of exiting, SHUTDOWN_NOT_MODELLED.
  */
 const SHUTDOWN_FLAGS = ['nosave', 'save', 'now', 'force', 'abort'] as const
@@ -298,7 +299,15 @@ function shutdownCommand(c: CommandCall): Reply {
     else flags.add(opt)
   }
   if ((abort && flags.size > 0) || (flags.has('nosave') && flags.has('save'))) return ERR_SYNTAX
-  if (abort) return error('ERR No shutdown in progress.')
+  if (abort) {
+    // abortShutdown: a signal's shutdown not run yet is dropped.
+    if (c.srv.shutdownAsap === undefined || c.srv.shutdownAsap === null)
+      return error('ERR No shutdown in progress.')
+    c.srv.shutdownAsap = null
+    c.srv.shutdownDue = null
+    serverLog(c.srv, 'notice', 'Shutdown manually aborted.')
+    return OK
+  }
   if (!flags.has('now') && c.client.denyBlocking)
     return error("ERR SHUTDOWN without NOW or ABORT isn't allowed for DENY BLOCKING client")
   return SHUTDOWN_NOT_MODELLED

@@ -501,6 +501,8 @@ export function signalModifiedKey(
   c?: Client | null,
 ): void {
   srv.keysModified++
+  // A BGSAVE child shares the dataset's pages: this write copies the key's (rdb.ts).
+  srv.child?.cowKeys.add(`${String(db.id)}\0${key}`)
   touchWatchedKey(srv, ctx, db, key)
   if (srv.tracking !== null)
     trackingInvalidateKey(srv, ctx, c === undefined ? srv.currentClient : c, key, true)

@@ -1,0 +1,164 @@
+/**
+ * BGSAVE's child process for `npm run serve` (server.c redisFork, checkChildrenDone; rdb.c
+ * rdbSaveBackground, killRDBChild, rdbRemoveTempFile; childinfo.c). Node cannot fork its
+ * heap, so the engine serializes the dataset at the fork and the child is a small process
+ * that stands for the save: while it lives, this host writes the file as
+ * temp-<child pid>.rdb in `dir`, sleeping rdb-key-save-delay µs per key as rdbSaveKeyValuePair
+ * does, then renames it and logs as the child; the child then exits with the save's status.
+ * Whatever ends the child first ends the save: kill -9 (the parent logs "Background saving
+ * terminated by signal 9" and stops writes with MISCONF) or SIGUSR1 from killRDBChild (FLUSHALL,
+ * SHUTDOWN), after which the child exits with SERVER_CHILD_NOERROR_RETVAL as
+ * sigKillChildHandler makes it. So `pgrep -P <server pid>` finds it, /proc/<pid>/oom_score_adj
+ * has the bgchild class, and its exit status reaches the engine through waitpid.
+ *
+ * The child is /bin/sh: it traps SIGUSR1 at once, then waits for the status to exit with
+ * (a closed pipe, the server gone, exits 1).
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { rmSync } from 'node:fs'
+import { constants } from 'node:os'
+import { resolve } from 'node:path'
+import type { RdbChildJob, RdbChildren, RdbChildStatus } from '../engine/rdb.ts'
+import type { OomScoreAdjStatics } from './oomScoreAdj.ts'
+import { createOomScoreAdj } from './oomScoreAdj.ts'
+import { openRdbTempFile, rdbTempName, type HostLog, type RdbTempFile } from './rdbDisk.ts'
+
+/** sigKillChildHandler's line, then exitFromChild(SERVER_CHILD_NOERROR_RETVAL). */
+const CHILD_SCRIPT = `trap 'echo usr1; exit 255' USR1
+read status || exit 1
+exit "$status"`
+
+/** Bytes written per turn of the event loop when no delay paces the save. */
+const CHUNK = 1 << 20
+
+/** The host's children: at most one at a time (the engine forks only with none active). */
+export function createRdbChildren(
+  log: HostLog,
+  oomStatics: () => OomScoreAdjStatics,
+  linux = process.platform === 'linux',
+): RdbChildren {
+  const ended: RdbChildStatus[] = []
+  let lastInfo: number | null = null
+
+  /** rdbSave in the child, paced as rdbSaveDb is; `done` gets its exit status. */
+  const save = (
+    job: RdbChildJob,
+    file: RdbTempFile,
+    alive: () => boolean,
+    done: (status: number) => void,
+  ) => {
+    let offset = 0
+    let key = 0
+    let debtUs = 0
+    // rdbSaveDb's statics: a report every 1024 keys, at most once a second.
+    let counter = 0
+    let infoUpdated = 0
+    const step = () => {
+      if (!alive()) {
+        file.abandon()
+        return
+      }
+      const start = offset
+      while (key < job.keyEnds.length && debtUs < 1000 && offset - start < CHUNK) {
+        offset = job.keyEnds[key++] ?? offset
+        if ((counter++ & 1023) === 0) {
+          const now = Date.now()
+          if (now - infoUpdated >= 1000) {
+            lastInfo = counter
+            infoUpdated = now
+          }
+        }
+        // debug.c debugDelay: n µs, or for n < 0 1 µs once in -n keys.
+        const d = job.keySaveDelay
+        debtUs += d > 0 ? d : d < 0 && Math.floor(Math.random() * -d) === 0 ? 1 : 0
+      }
+      if (key === job.keyEnds.length) offset = job.rdb.length
+      if (!file.write(job.rdb.subarray(start, offset))) {
+        done(1)
+        return
+      }
+      // rdbSaveKeyValuePair sleeps after each key, the last one too.
+      if (offset < job.rdb.length || debtUs >= 1000) {
+        const ms = Math.floor(debtUs / 1000)
+        debtUs -= ms * 1000
+        if (ms > 0) setTimeout(step, ms)
+        else setImmediate(step)
+        return
+      }
+      // sendChildCowInfo's "Fork CoW" line is the engine's (it models the copy-on-write).
+      done(file.finish() ? 0 : 1)
+    }
+    step()
+  }
+
+  return {
+    fork: (job) => {
+      let child: ChildProcess
+      try {
+        child = spawn('/bin/sh', ['-c', CHILD_SCRIPT], { stdio: ['pipe', 'pipe', 'ignore'] })
+      } catch (e) {
+        return (e as Error).message
+      }
+      const pid = child.pid
+      if (pid === undefined) {
+        child.once('error', () => {})
+        return 'Resource temporarily unavailable'
+      }
+      let exited = false
+      child.stdin?.on('error', () => {})
+      child.stdout?.setEncoding('latin1')
+      child.stdout?.on('data', (d: string) => {
+        if (d.includes('usr1'))
+          log({ level: '#', text: 'Received SIGUSR1 in child, exiting now.' }, pid)
+      })
+      child.once('exit', () => {
+        exited = true
+      })
+      child.once('close', (code: number | null, signal: NodeJS.Signals | null) => {
+        ended.push({
+          pid,
+          exitcode: code ?? -1,
+          bysignal: signal === null ? 0 : constants.signals[signal],
+        })
+      })
+      const done = (status: number) => {
+        child.stdin?.write(`${String(status)}\n`)
+      }
+      lastInfo = null
+      // The child's first steps, after the parent has logged the fork: redisFork's
+      // setOOMScoreAdj(CONFIG_OOM_BGCHILD) with the parent's statics, then rdbSave.
+      const statics = oomStatics()
+      setImmediate(() => {
+        if (exited) return
+        createOomScoreAdj(
+          (text) => {
+            log({ level: '#', text }, pid)
+          },
+          `/proc/${String(pid)}/oom_score_adj`,
+          linux,
+          statics,
+        )(job.oomScoreAdj.mode, job.oomScoreAdj.value)
+        const file = openRdbTempFile(log, job.dir, job.dbfilename, pid, pid)
+        if (file === null) done(1)
+        else save(job, file, () => !exited, done)
+      })
+      return pid
+    },
+    wait: () => ended.shift() ?? null,
+    kill: (pid) => {
+      try {
+        process.kill(pid, 'SIGUSR1')
+      } catch {
+        // Already gone: its exit is on its way to wait().
+      }
+    },
+    removeTempFile: (pid, dir) => {
+      rmSync(resolve(dir, rdbTempName(pid)), { force: true })
+    },
+    receiveChildInfo: () => {
+      const keys = lastInfo
+      lastInfo = null
+      return keys
+    },
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * SIGTERM and SIGINT under `npm run serve`, as redis-server 7.0.15 takes them (server.c
+ * sigShutdownHandler, serverCron's shutdown_asap, abortShutdown): the signal schedules the
+ * shutdown, serverCron runs it, SHUTDOWN ABORT cancels it until then, and a second SIGINT
+ * exits at once with status 1.
+ */
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import type { RawClient } from './rawClient.ts'
+import { logLines, servedProcesses } from './served.ts'
+
+const { serve, client, stop } = servedProcesses()
+
+afterAll(stop)
+
+async function serverPid(c: RawClient): Promise<number> {
+  const raw = (await c.command('INFO', 'server')).raw
+  return Number(/\r\nprocess_id:(\d+)\r\n/.exec(raw)?.[1])
+}
+
+/** verify_log_message: waits until the log has the line. */
+async function untilLogged(log: () => string, line: string): Promise<void> {
+  while (!logLines(log()).includes(line)) await new Promise((r) => setTimeout(r, 10))
+}
+
+describe('shutdown signals', { timeout: 120_000 }, () => {
+  it('SIGTERM is run by serverCron: SHUTDOWN ABORT cancels it while cron is paused', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'xray-signal-'))
+    const s = await serve(dir, '--enable-debug-command', 'yes', '--save', '')
+    const c = await client(s.port)
+    const pid = await serverPid(c)
+    expect((await c.command('SHUTDOWN', 'ABORT')).raw).toBe('-ERR No shutdown in progress.\r\n')
+    expect((await c.command('DEBUG', 'PAUSE-CRON', '1')).raw).toBe('+OK\r\n')
+    process.kill(pid, 'SIGTERM')
+    await untilLogged(s.log, '# Received SIGTERM scheduling shutdown...')
+    expect((await c.command('SHUTDOWN', 'ABORT')).raw).toBe('+OK\r\n')
+    expect((await c.command('DEBUG', 'PAUSE-CRON', '0')).raw).toBe('+OK\r\n')
+    expect((await c.command('PING')).raw).toBe('+PONG\r\n')
+    expect(logLines(s.log()).slice(-2)).toEqual([
+      '# Received SIGTERM scheduling shutdown...',
+      '* Shutdown manually aborted.',
+    ])
+    // Not cancelled, the next one is run by cron.
+    process.kill(pid, 'SIGTERM')
+    expect(await s.exited).toBe(0)
+    expect(logLines(s.log()).slice(-3)).toEqual([
+      '# Received SIGTERM scheduling shutdown...',
+      '# User requested shutdown...',
+      '# Redis is now ready to exit, bye bye...',
+    ])
+  })
+
+  it('a second SIGINT before cron runs the first exits at once with status 1', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'xray-signal-'))
+    const s = await serve(dir, '--enable-debug-command', 'yes')
+    const c = await client(s.port)
+    const pid = await serverPid(c)
+    expect((await c.command('DEBUG', 'PAUSE-CRON', '1')).raw).toBe('+OK\r\n')
+    process.kill(pid, 'SIGINT')
+    await untilLogged(s.log, '# Received SIGINT scheduling shutdown...')
+    process.kill(pid, 'SIGINT')
+    expect(await s.exited).toBe(1)
+    expect(logLines(s.log()).slice(-2)).toEqual([
+      '# Received SIGINT scheduling shutdown...',
+      '# You insist... exiting now.',
+    ])
+  })
+})
