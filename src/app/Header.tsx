@@ -246,6 +246,10 @@ export function Header(): ReactNode {
           <button
             type="button"
             onClick={() => {
+              // One click used to throw away every command typed so far, with no way back:
+              // the saved session was replaced at once. Ask first when there is something to lose.
+              const typed = store.getState().items.filter((x) => x.kind === 'command').length
+              if (typed > 0 && !window.confirm(t('header.resetConfirm', { count: typed }))) return
               a.sessionResetRequested()
             }}
           >

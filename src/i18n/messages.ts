@@ -25,6 +25,8 @@ export const en = {
   'header.export': 'Export session',
   'header.import': 'Import session',
   'header.reset': 'New session',
+  'header.resetConfirm':
+    'Start a new session? The {count} command(s) of this one will be lost (Export session saves them to a file first).',
   'header.projector': 'Projector',
   'header.projectorHint': 'Large text and controls that read from the back of a classroom',
   'console.region': 'Console',
@@ -261,6 +263,8 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'header.export': '导出会话',
   'header.import': '导入会话',
   'header.reset': '新会话',
+  'header.resetConfirm':
+    '开始新会话？当前会话的 {count} 条命令将会丢失（可以先用“导出会话”把它们保存到文件）。',
   'header.projector': '投影模式',
   'header.projectorHint': '放大文字和按钮，教室后排也能看清',
   'console.region': '控制台',

@@ -1,6 +1,6 @@
 import { act, fireEvent, render, screen, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { App } from '../../src/app/App.tsx'
 import { PanelErrorBoundary } from '../../src/app/PanelErrorBoundary.tsx'
 import { createServer } from '../../src/engine/index.ts'
@@ -435,6 +435,33 @@ describe('first load', { timeout: 30_000 }, () => {
     await user.keyboard('SET a 1{Enter}')
     await settle()
     expect(h.store.getState().items.map((x) => x.argv)).toEqual([['SET', 'a', '1']])
+  })
+})
+
+describe('new session', { timeout: 30_000 }, () => {
+  it('asks before throwing away the commands typed so far, and not when there are none', async () => {
+    const { h, user, settle } = await setup('zh')
+    const confirm = vi.spyOn(window, 'confirm').mockReturnValue(false)
+    try {
+      await h.run(['SET', 'a', '1'], ['SADD', 's', '1'])
+      await user.click(screen.getByRole('button', { name: '新会话' }))
+      await settle()
+      expect(confirm).toHaveBeenCalledWith(
+        '开始新会话？当前会话的 2 条命令将会丢失（可以先用“导出会话”把它们保存到文件）。',
+      )
+      expect(h.store.getState().items).toHaveLength(2)
+      confirm.mockReturnValue(true)
+      await user.click(screen.getByRole('button', { name: '新会话' }))
+      await settle()
+      expect(h.store.getState().items).toHaveLength(0)
+      // An empty session has nothing to lose: no question.
+      confirm.mockClear()
+      await user.click(screen.getByRole('button', { name: '新会话' }))
+      await settle()
+      expect(confirm).not.toHaveBeenCalled()
+    } finally {
+      confirm.mockRestore()
+    }
   })
 })
 
