@@ -12,6 +12,7 @@ import {
   importSessionJson,
   playheadMarkOf,
   savedSessionOf,
+  SessionFileError,
 } from '../state/persistence.ts'
 import { useApp, useAppStore } from '../state/react.ts'
 import type { AppState, Language, Motion } from '../state/store.ts'
@@ -106,11 +107,14 @@ export function Header(): ReactNode {
         },
       )
       .catch((err: unknown) => {
-        a.noticeShown(
-          'notice.importFailed',
-          { message: err instanceof Error ? err.message : String(err) },
-          'error',
-        )
+        // The reason in the learner's language (a Chinese notice ended in English).
+        const message =
+          err instanceof SessionFileError
+            ? t(`notice.importFailed.${err.reason}`)
+            : err instanceof Error
+              ? err.message
+              : String(err)
+        a.noticeShown('notice.importFailed', { message }, 'error')
       })
   }
 

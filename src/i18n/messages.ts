@@ -220,6 +220,9 @@ export const en = {
   'notice.embedReady': 'The embed code is in the box under the header: select it and copy it.',
   'notice.imported': 'Session imported.',
   'notice.importFailed': 'Import failed: {message}',
+  'notice.importFailed.notJson': 'the file is not JSON (an exported session is a .json file).',
+  'notice.importFailed.notSession':
+    'the file is JSON but not a session exported by Redis X-Ray (Export session).',
   'notice.dismiss': 'Dismiss',
   'notice.heldByPause':
     'Client {client} is held by CLIENT PAUSE, which Ctrl+C cannot end: run CLIENT UNPAUSE in another tab, or advance the clock past the pause.',
@@ -452,6 +455,9 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'notice.embedReady': '嵌入代码在页眉下方的文本框里：选中后复制。',
   'notice.imported': '会话已导入。',
   'notice.importFailed': '导入失败：{message}',
+  'notice.importFailed.notJson': '这个文件不是 JSON（导出的会话是一个 .json 文件）。',
+  'notice.importFailed.notSession':
+    '这个文件是 JSON，但不是 Redis X-Ray 导出的会话（“导出会话”）。',
   'notice.dismiss': '关闭',
   'notice.heldByPause':
     '客户端 {client} 被 CLIENT PAUSE 挂起，Ctrl+C 无法结束：请在另一个标签页运行 CLIENT UNPAUSE，或把时钟推进到暂停结束之后。',

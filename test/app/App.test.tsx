@@ -677,3 +677,28 @@ describe('sharing', { timeout: 30_000 }, () => {
     expect(saved?.at?.position).toBe(h.store.getState().items[0]?.position)
   })
 })
+
+describe('importing a session file', { timeout: 30_000 }, () => {
+  /** A .json file (jsdom's File has no text()). */
+  function jsonFile(content: string): File {
+    const file = new File([content], 'notes.json', { type: 'application/json' })
+    Object.defineProperty(file, 'text', { value: () => Promise.resolve(content) })
+    return file
+  }
+
+  it('says in the learner’s language why a file is not a session', async () => {
+    const { user } = await setup('zh')
+    const input = document.querySelector<HTMLInputElement>('input[type="file"]')
+    if (input === null) throw new Error('no file input')
+    await user.upload(input, jsonFile('{"hello": 1}'))
+    expect(
+      await screen.findByText(
+        '导入失败：这个文件是 JSON，但不是 Redis X-Ray 导出的会话（“导出会话”）。',
+      ),
+    ).toBeVisible()
+    await user.upload(input, jsonFile('not json'))
+    expect(
+      await screen.findByText('导入失败：这个文件不是 JSON（导出的会话是一个 .json 文件）。'),
+    ).toBeVisible()
+  })
+})
