@@ -220,6 +220,8 @@ export const en = {
   'notice.embedReady': 'The embed code is in the box under the header: select it and copy it.',
   'notice.imported': 'Session imported.',
   'notice.importFailed': 'Import failed: {message}',
+  'notice.linkBroken':
+    'The scene in this link could not be read (was the link cut short when it was copied?), so it is not shown.',
   'notice.importFailed.notJson': 'the file is not JSON (an exported session is a .json file).',
   'notice.importFailed.notSession':
     'the file is JSON but not a session exported by Redis X-Ray (Export session).',
@@ -455,6 +457,7 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'notice.embedReady': '嵌入代码在页眉下方的文本框里：选中后复制。',
   'notice.imported': '会话已导入。',
   'notice.importFailed': '导入失败：{message}',
+  'notice.linkBroken': '无法读取这个链接里的场景（复制时链接被截断了？），所以没有显示它。',
   'notice.importFailed.notJson': '这个文件不是 JSON（导出的会话是一个 .json 文件）。',
   'notice.importFailed.notSession':
     '这个文件是 JSON，但不是 Redis X-Ray 导出的会话（“导出会话”）。',
