@@ -56,7 +56,7 @@ export function selectCaption(
   // An error at the end of its steps says why, in the learner's language: Redis's message in
   // the console stays English (byte for byte), which a newcomer reading Chinese could not act on.
   if (item.reply?.type === 'error' && s.playhead.step === item.events.length)
-    return t('timeline.error', { command, why: explainError(item.reply.value, item.argv, t) })
+    return explainError(item.reply.value, item.argv, command, t)
   if (item.events.length === 0) return t('timeline.noEvents', { command })
   if (item.kind === 'tick' && s.playhead.step === item.events.length) {
     // A +10 s jump runs serverCron a hundred times: its last step is usually a cycle that
@@ -87,18 +87,23 @@ export function selectCaption(
 function explainError(
   message: string,
   argv: readonly string[],
+  command: string,
   t: (k: string, p?: Record<string, string | number>) => string,
 ): string {
   const arity = /^ERR wrong number of arguments for '([^']*)' command/.exec(message)
-  if (arity)
-    return t('timeline.error.arity', { name: (arity[1] ?? '').replace('|', ' ').toUpperCase() })
-  if (message.startsWith('ERR unknown command ')) return t('timeline.error.unknown')
-  if (message === 'ERR syntax error')
-    return t('timeline.error.syntax', { name: (argv[0] ?? '').toUpperCase() })
-  if (message.startsWith('WRONGTYPE ')) return t('timeline.error.wrongType')
-  if (message === 'ERR value is not an integer or out of range')
-    return t('timeline.error.notInteger')
-  return t('timeline.error.other')
+  const name = (arity?.[1] ?? argv[0] ?? '').replace('|', ' ').toUpperCase()
+  const key = arity
+    ? 'arity'
+    : message.startsWith('ERR unknown command ')
+      ? 'unknown'
+      : message === 'ERR syntax error'
+        ? 'syntax'
+        : message.startsWith('WRONGTYPE ')
+          ? 'wrongType'
+          : message === 'ERR value is not an integer or out of range'
+            ? 'notInteger'
+            : 'other'
+  return t(`timeline.error.${key}`, { command, name })
 }
 
 export function TimelineBar(): ReactNode {

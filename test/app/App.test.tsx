@@ -233,35 +233,35 @@ describe('timeline controls', { timeout: 30_000 }, () => {
     const caption = screen.getByTestId('caption')
     await h.run(['GETT', 'foo'])
     await settle()
-    expect(caption).toHaveTextContent(
-      'GETT foo：Redis 返回了错误。没有这个命令（拼写错误？）：Tab 可以补全命令名。',
-    )
+    expect(caption).toHaveTextContent('GETT foo：没有这个命令（拼写错误？）；Tab 可以补全命令名。')
     await h.run(['CONFIG', 'SET'])
     await settle()
-    expect(caption).toHaveTextContent('CONFIG SET 的参数个数不对：HELP CONFIG SET 显示它的语法。')
+    expect(caption).toHaveTextContent('CONFIG SET：参数个数不对；HELP CONFIG SET 显示语法。')
     // An error after some steps (the key was looked up) says why at its last step.
     await h.run(['SET', 'greeting', 'hello'], ['LPUSH', 'greeting', 'x'])
     await settle()
     expect(h.store.getState().items.at(-1)?.events.length).toBeGreaterThan(0)
-    expect(caption).toHaveTextContent('这个键保存的是另一种类型的值：TYPE 可以查看是哪种。')
+    expect(caption).toHaveTextContent(
+      'LPUSH greeting x：这个键保存的是另一种类型的值（TYPE 可以查看）。',
+    )
     act(() => {
       h.store.getState().languageChanged('en')
     })
     expect(caption).toHaveTextContent(
-      'LPUSH greeting x: Redis answered with an error. The key holds another type of value: TYPE shows which.',
+      'LPUSH greeting x: the key holds another type of value (TYPE tells which).',
     )
     await h.run(['SET', 'a', 'b', 'XX', 'NX'], ['INCR', 'greeting'])
     act(() => {
       h.store.getState().itemSelected(h.store.getState().items.length - 2)
     })
-    expect(caption).toHaveTextContent(
-      'SET does not take that argument there: HELP SET shows its syntax.',
-    )
+    expect(caption).toHaveTextContent('SET a b XX NX: syntax error; HELP SET shows the syntax.')
     act(() => {
       h.store.getState().commandForwardRequested()
     })
     await settle()
-    expect(caption).toHaveTextContent('The value is not an integer, or is out of range.')
+    expect(caption).toHaveTextContent(
+      'INCR greeting: the value is not an integer, or is out of range.',
+    )
   })
 
   it("folds a tick's idle expire cycles into one row, one step each way and in playback", async () => {
