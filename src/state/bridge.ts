@@ -19,6 +19,7 @@ import type { StepEvent } from '../engine/events.ts'
 import { isCancelled, type EngineClient, type ClientNotice } from '../worker/client.ts'
 import {
   isWireConnect,
+  logLength,
   type LogEntry,
   type SessionSeed,
   type WireConnect,
@@ -421,7 +422,9 @@ export function connectBridge(
     unsafe =
       Object.keys(saved.session.config).some((k) => k.toLowerCase() === 'maxmemory-clients') ||
       saved.log.some((e) => e.t === 'exec' && endsPipelining(e.argv))
-    st().engineStatusChanged('replaying', { done: 0, total: 0 })
+    // The worker reports progress only every few hundred ops: a log of one long command
+    // (DEBUG POPULATE 1000000) read "Replaying the session… 0/0" until it was done.
+    st().engineStatusChanged('replaying', { done: 0, total: logLength(saved.log) })
     // A permalink's step is counted at its author's trace level: replay at that level, so
     // the timeline has the author's steps, then go back to the reader's for new commands.
     const level = saved.at?.level ?? st().traceLevel
