@@ -81,7 +81,7 @@ export function selectCaption(
 
 /**
  * What a newcomer can do about an error reply, for the commonest errors (a typo, a wrong
- * number of arguments, a misplaced option, the wrong type, a non-integer); anything else
+ * number of arguments, a misplaced option, the wrong type, a non-integer, maxmemory); anything else
  * points to Redis's own message in the console.
  */
 function explainError(
@@ -102,7 +102,9 @@ function explainError(
           ? 'wrongType'
           : message === 'ERR value is not an integer or out of range'
             ? 'notInteger'
-            : 'other'
+            : message.startsWith('OOM ')
+              ? 'oom'
+              : 'other'
   return t(`timeline.error.${key}`, { command, name })
 }
 

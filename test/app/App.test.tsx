@@ -262,6 +262,12 @@ describe('timeline controls', { timeout: 30_000 }, () => {
     expect(caption).toHaveTextContent(
       'INCR greeting: the value is not an integer, or is out of range.',
     )
+    // maxmemory under the default policy, noeviction: the write is refused.
+    await h.run(['CONFIG', 'SET', 'maxmemory', '1'], ['SET', 'k', 'v'])
+    await settle()
+    expect(caption).toHaveTextContent(
+      'SET k v: over maxmemory, and maxmemory-policy found no key to evict.',
+    )
   })
 
   it("folds a tick's idle expire cycles into one row, one step each way and in playback", async () => {
