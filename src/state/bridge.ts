@@ -520,11 +520,17 @@ export function connectBridge(
     // A scene's key stands in for a command that touches none (CONFIG SET, DBSIZE), so the
     // structure the scene is about stays on screen.
     const focusKey = s.focus?.kind === 'key' ? s.focus.key : null
-    // EXEC names no key, but its queued commands do: the first key their steps touch.
+    // EXEC names no key, but its queued commands do: the first key their steps touch. A
+    // typo or a wrong number of arguments names none either: the key on screen stays, as for
+    // a clock tick (the diagram a newcomer was looking at vanished on a mistyped command).
+    const onScreen = s.view?.key ?? null
     const key =
       item?.kind === 'command'
-        ? (item.key ?? (isExec(item.argv) ? keyOfEvents(item.events) : null) ?? focusKey)
-        : (keyOfEvents(item?.events ?? []) ?? s.view?.key ?? focusKey)
+        ? (item.key ??
+          (isExec(item.argv) ? keyOfEvents(item.events) : null) ??
+          (item.reply?.type === 'error' ? onScreen : null) ??
+          focusKey)
+        : (keyOfEvents(item?.events ?? []) ?? onScreen ?? focusKey)
     const db = item?.db ?? 0
     const token = ++viewToken
     // Always at the item's own log position: the live engine may stand past it (clock ticks

@@ -262,6 +262,14 @@ describe('timeline controls', { timeout: 30_000 }, () => {
     expect(caption).toHaveTextContent(
       'INCR greeting: the value is not an integer, or is out of range.',
     )
+    // The diagram on screen stays through a typo (it vanished, the keyspace in its place).
+    await h.run(['SADD', 'nums', '1', '2', '3'])
+    await settle()
+    expect(screen.getByRole('region', { name: 'Key nums' })).toBeInTheDocument()
+    await h.run(['SADDD', 'nums', '4'])
+    await settle()
+    expect(caption).toHaveTextContent('SADDD nums 4: no such command')
+    expect(screen.getByRole('region', { name: 'Key nums' })).toBeInTheDocument()
     // maxmemory under the default policy, noeviction: the write is refused.
     await h.run(['CONFIG', 'SET', 'maxmemory', '1'], ['SET', 'k', 'v'])
     await settle()
