@@ -663,8 +663,9 @@ function grouped(n: number): string {
 /** A typed or monitored line cut after MAX_REPLY_CHARS, with the count of the rest. */
 function cutLine(text: string, t: Translate): string {
   if (text.length <= MAX_REPLY_CHARS) return text
-  const more = t('console.moreChars', { count: text.length - MAX_REPLY_CHARS })
-  return `${text.slice(0, MAX_REPLY_CHARS)}… (${more})`
+  // Grouped as a cut reply's count is, after the message's own "…" (it read "xx… (… 900008").
+  const more = t('console.moreChars', { count: grouped(text.length - MAX_REPLY_CHARS) })
+  return `${text.slice(0, MAX_REPLY_CHARS)} ${more}`
 }
 
 const lineIds = new WeakMap<ConsoleLine, number>()
