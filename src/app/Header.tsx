@@ -12,6 +12,7 @@ import {
   importSessionJson,
   playheadMarkOf,
   savedSessionOf,
+  SessionFileError,
 } from '../state/persistence.ts'
 import { useApp, useAppStore } from '../state/react.ts'
 import type { AppState, Language, Motion } from '../state/store.ts'
@@ -106,11 +107,14 @@ export function Header(): ReactNode {
         },
       )
       .catch((err: unknown) => {
-        a.noticeShown(
-          'notice.importFailed',
-          { message: err instanceof Error ? err.message : String(err) },
-          'error',
-        )
+        // The reason in the learner's language (a Chinese notice ended in English).
+        const message =
+          err instanceof SessionFileError
+            ? t(`notice.importFailed.${err.reason}`)
+            : err instanceof Error
+              ? err.message
+              : String(err)
+        a.noticeShown('notice.importFailed', { message }, 'error')
       })
   }
 
@@ -246,6 +250,10 @@ export function Header(): ReactNode {
           <button
             type="button"
             onClick={() => {
+              // One click used to throw away every command typed so far, with no way back:
+              // the saved session was replaced at once. Ask first when there is something to lose.
+              const typed = store.getState().items.filter((x) => x.kind === 'command').length
+              if (typed > 0 && !window.confirm(t('header.resetConfirm', { count: typed }))) return
               a.sessionResetRequested()
             }}
           >

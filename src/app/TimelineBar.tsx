@@ -53,6 +53,10 @@ export function selectCaption(
       : item.kind === 'connect'
         ? t('timeline.connect', { n: item.client ?? 0 })
         : displayCommand(item.argv)
+  // An error at the end of its steps says why, in the learner's language: Redis's message in
+  // the console stays English (byte for byte), which a newcomer reading Chinese could not act on.
+  if (item.reply?.type === 'error' && s.playhead.step === item.events.length)
+    return explainError(item.reply.value, item.argv, command, t)
   if (item.events.length === 0) return t('timeline.noEvents', { command })
   if (item.kind === 'tick' && s.playhead.step === item.events.length) {
     // A +10 s jump runs serverCron a hundred times: its last step is usually a cycle that
@@ -73,6 +77,35 @@ export function selectCaption(
   const event = item.events[s.playhead.step - 1]
   if (!event) return `${command}`
   return narrate(event, s.language)
+}
+
+/**
+ * What a newcomer can do about an error reply, for the commonest errors (a typo, a wrong
+ * number of arguments, a misplaced option, the wrong type, a non-integer, maxmemory); anything else
+ * points to Redis's own message in the console.
+ */
+function explainError(
+  message: string,
+  argv: readonly string[],
+  command: string,
+  t: (k: string, p?: Record<string, string | number>) => string,
+): string {
+  const arity = /^ERR wrong number of arguments for '([^']*)' command/.exec(message)
+  const name = (arity?.[1] ?? argv[0] ?? '').replace('|', ' ').toUpperCase()
+  const key = arity
+    ? 'arity'
+    : message.startsWith('ERR unknown command ')
+      ? 'unknown'
+      : message === 'ERR syntax error'
+        ? 'syntax'
+        : message.startsWith('WRONGTYPE ')
+          ? 'wrongType'
+          : message === 'ERR value is not an integer or out of range'
+            ? 'notInteger'
+            : message.startsWith('OOM ')
+              ? 'oom'
+              : 'other'
+  return t(`timeline.error.${key}`, { command, name })
 }
 
 export function TimelineBar(): ReactNode {

@@ -8,7 +8,7 @@ import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { detectLanguage } from '../i18n/index.ts'
 import { connectBridge, logToStore, noticeToStore } from '../state/bridge.ts'
-import { decodePermalink } from '../state/permalink.ts'
+import { decodePermalink, looksLikePermalink } from '../state/permalink.ts'
 import {
   attachPersistence,
   defaultKv,
@@ -114,6 +114,10 @@ async function boot(): Promise<void> {
 
   const kv = defaultKv()
   const fromLink = decodePermalink(window.location.hash)
+  // A link cut short (a chat app's preview, a line break in an email) opened the learner's
+  // own session, or an empty one, as if that were what the link showed.
+  if (fromLink === null && looksLikePermalink(window.location.hash))
+    store.getState().noticeShown('notice.linkBroken', {}, 'warn')
   if (embed !== null) {
     await bridge.start(fromLink ?? { v: 1, session, log: [], tabs: [], active: null })
     return

@@ -184,6 +184,26 @@ export function Console(props: {
   )
 
   const hasTab = tab !== undefined
+  // The box shrinks under a console that showed its newest line (a scene's note makes the
+  // header taller, the caption wraps to two lines, the window is resized): it keeps showing
+  // it, or the last command and its reply were cut off. One scrolled up to read stays put.
+  const atEnd = useRef(true)
+  useEffect(() => {
+    const el = outputRef.current
+    if (!el || typeof ResizeObserver !== 'function') return
+    const onScroll = (): void => {
+      atEnd.current = el.scrollTop + el.clientHeight >= el.scrollHeight - 2
+    }
+    const observer = new ResizeObserver(() => {
+      if (atEnd.current) el.scrollTop = el.scrollHeight
+    })
+    el.addEventListener('scroll', onScroll, { passive: true })
+    observer.observe(el)
+    return () => {
+      observer.disconnect()
+      el.removeEventListener('scroll', onScroll)
+    }
+  }, [hasTab])
   const autoFocus = props.autoFocus === true
   useEffect(() => {
     if (autoFocus && hasTab) inputRef.current?.focus({ preventScroll: true })
@@ -663,8 +683,9 @@ function grouped(n: number): string {
 /** A typed or monitored line cut after MAX_REPLY_CHARS, with the count of the rest. */
 function cutLine(text: string, t: Translate): string {
   if (text.length <= MAX_REPLY_CHARS) return text
-  const more = t('console.moreChars', { count: text.length - MAX_REPLY_CHARS })
-  return `${text.slice(0, MAX_REPLY_CHARS)}… (${more})`
+  // Grouped as a cut reply's count is, after the message's own "…" (it read "xx… (… 900008").
+  const more = t('console.moreChars', { count: grouped(text.length - MAX_REPLY_CHARS) })
+  return `${text.slice(0, MAX_REPLY_CHARS)} ${more}`
 }
 
 const lineIds = new WeakMap<ConsoleLine, number>()

@@ -25,6 +25,8 @@ export const en = {
   'header.export': 'Export session',
   'header.import': 'Import session',
   'header.reset': 'New session',
+  'header.resetConfirm':
+    'Start a new session? The {count} command(s) of this one will be lost (Export session saves them to a file first).',
   'header.projector': 'Projector',
   'header.projectorHint': 'Large text and controls that read from the back of a classroom',
   'console.region': 'Console',
@@ -88,6 +90,13 @@ export const en = {
   'timeline.tickExpired': 'Clock tick: the active expire cycle deleted {count} key(s): {keys}.',
   'timeline.connect': 'Client {n} connected',
   'timeline.dropped': '{count} more steps were not recorded.',
+  'timeline.error.unknown': '{command}: no such command (a typo?); Tab completes names.',
+  'timeline.error.arity': '{command}: wrong number of arguments; HELP {name} shows the syntax.',
+  'timeline.error.syntax': '{command}: syntax error; HELP {name} shows the syntax.',
+  'timeline.error.wrongType': '{command}: the key holds another type of value (TYPE tells which).',
+  'timeline.error.notInteger': '{command}: the value is not an integer, or is out of range.',
+  'timeline.error.oom': '{command}: over maxmemory, and maxmemory-policy found no key to evict.',
+  'timeline.error.other': '{command}: Redis answered with an error (see the console).',
   'clock.region': 'Virtual clock',
   'clock.pause': 'Pause clock',
   'clock.resume': 'Resume clock',
@@ -209,6 +218,11 @@ export const en = {
   'notice.embedReady': 'The embed code is in the box under the header: select it and copy it.',
   'notice.imported': 'Session imported.',
   'notice.importFailed': 'Import failed: {message}',
+  'notice.linkBroken':
+    'The scene in this link could not be read (was the link cut short when it was copied?), so it is not shown.',
+  'notice.importFailed.notJson': 'the file is not JSON (an exported session is a .json file).',
+  'notice.importFailed.notSession':
+    'the file is JSON but not a session exported by Redis X-Ray (Export session).',
   'notice.dismiss': 'Dismiss',
   'notice.heldByPause':
     'Client {client} is held by CLIENT PAUSE, which Ctrl+C cannot end: run CLIENT UNPAUSE in another tab, or advance the clock past the pause.',
@@ -252,6 +266,8 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'header.export': '导出会话',
   'header.import': '导入会话',
   'header.reset': '新会话',
+  'header.resetConfirm':
+    '开始新会话？当前会话的 {count} 条命令将会丢失（可以先用“导出会话”把它们保存到文件）。',
   'header.projector': '投影模式',
   'header.projectorHint': '放大文字和按钮，教室后排也能看清',
   'console.region': '控制台',
@@ -314,6 +330,13 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'timeline.tickExpired': '时钟滴答：主动过期周期删除了 {count} 个键：{keys}。',
   'timeline.connect': '客户端 {n} 已连接',
   'timeline.dropped': '另有 {count} 步未记录。',
+  'timeline.error.unknown': '{command}：没有这个命令（拼写错误？）；Tab 可以补全命令名。',
+  'timeline.error.arity': '{command}：参数个数不对；HELP {name} 显示语法。',
+  'timeline.error.syntax': '{command}：语法错误；HELP {name} 显示语法。',
+  'timeline.error.wrongType': '{command}：这个键保存的是另一种类型的值（TYPE 可以查看）。',
+  'timeline.error.notInteger': '{command}：这个值不是整数，或者超出了范围。',
+  'timeline.error.oom': '{command}：超过了 maxmemory，而 maxmemory-policy 找不到可淘汰的键。',
+  'timeline.error.other': '{command}：Redis 返回了错误（见控制台）。',
   'clock.region': '虚拟时钟',
   'clock.pause': '暂停时钟',
   'clock.resume': '继续时钟',
@@ -432,6 +455,10 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'notice.embedReady': '嵌入代码在页眉下方的文本框里：选中后复制。',
   'notice.imported': '会话已导入。',
   'notice.importFailed': '导入失败：{message}',
+  'notice.linkBroken': '无法读取这个链接里的场景（复制时链接被截断了？），所以没有显示它。',
+  'notice.importFailed.notJson': '这个文件不是 JSON（导出的会话是一个 .json 文件）。',
+  'notice.importFailed.notSession':
+    '这个文件是 JSON，但不是 Redis X-Ray 导出的会话（“导出会话”）。',
   'notice.dismiss': '关闭',
   'notice.heldByPause':
     '客户端 {client} 被 CLIENT PAUSE 挂起，Ctrl+C 无法结束：请在另一个标签页运行 CLIENT UNPAUSE，或把时钟推进到暂停结束之后。',

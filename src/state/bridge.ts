@@ -19,6 +19,7 @@ import type { StepEvent } from '../engine/events.ts'
 import { isCancelled, type EngineClient, type ClientNotice } from '../worker/client.ts'
 import {
   isWireConnect,
+  logLength,
   type LogEntry,
   type SessionSeed,
   type WireConnect,
@@ -421,7 +422,9 @@ export function connectBridge(
     unsafe =
       Object.keys(saved.session.config).some((k) => k.toLowerCase() === 'maxmemory-clients') ||
       saved.log.some((e) => e.t === 'exec' && endsPipelining(e.argv))
-    st().engineStatusChanged('replaying', { done: 0, total: 0 })
+    // The worker reports progress only every few hundred ops: a log of one long command
+    // (DEBUG POPULATE 1000000) read "Replaying the session… 0/0" until it was done.
+    st().engineStatusChanged('replaying', { done: 0, total: logLength(saved.log) })
     // A permalink's step is counted at its author's trace level: replay at that level, so
     // the timeline has the author's steps, then go back to the reader's for new commands.
     const level = saved.at?.level ?? st().traceLevel
@@ -517,11 +520,17 @@ export function connectBridge(
     // A scene's key stands in for a command that touches none (CONFIG SET, DBSIZE), so the
     // structure the scene is about stays on screen.
     const focusKey = s.focus?.kind === 'key' ? s.focus.key : null
-    // EXEC names no key, but its queued commands do: the first key their steps touch.
+    // EXEC names no key, but its queued commands do: the first key their steps touch. A
+    // typo or a wrong number of arguments names none either: the key on screen stays, as for
+    // a clock tick (the diagram a newcomer was looking at vanished on a mistyped command).
+    const onScreen = s.view?.key ?? null
     const key =
       item?.kind === 'command'
-        ? (item.key ?? (isExec(item.argv) ? keyOfEvents(item.events) : null) ?? focusKey)
-        : (keyOfEvents(item?.events ?? []) ?? s.view?.key ?? focusKey)
+        ? (item.key ??
+          (isExec(item.argv) ? keyOfEvents(item.events) : null) ??
+          (item.reply?.type === 'error' ? onScreen : null) ??
+          focusKey)
+        : (keyOfEvents(item?.events ?? []) ?? onScreen ?? focusKey)
     const db = item?.db ?? 0
     const token = ++viewToken
     // Always at the item's own log position: the live engine may stand past it (clock ticks

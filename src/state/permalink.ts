@@ -15,6 +15,14 @@ export function encodePermalink(saved: SavedSession): string {
   return TAG + toBase64Url(bytes)
 }
 
+/**
+ * Whether a fragment is meant as a permalink (`#s=…`), readable or not: a link cut short
+ * when it was copied decodes to null, and the learner is told so.
+ */
+export function looksLikePermalink(hash: string): boolean {
+  return (hash.startsWith('#') ? hash.slice(1) : hash).startsWith(TAG)
+}
+
 /** Decodes a fragment (with or without '#'); null when it is not a valid permalink. */
 export function decodePermalink(hash: string): SavedSession | null {
   const h = hash.startsWith('#') ? hash.slice(1) : hash

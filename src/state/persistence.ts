@@ -524,15 +524,23 @@ export function exportSessionJson(saved: SavedSession): string {
   return JSON.stringify(saved, null, 1)
 }
 
-/** Parses an exported file; throws with a readable message when it is not one. */
+/** Why a file could not be imported; `reason` names it for the UI to say in its language. */
+export class SessionFileError extends Error {
+  constructor(readonly reason: 'notJson' | 'notSession') {
+    super(reason === 'notJson' ? 'not a JSON file' : 'not a Redis X-Ray session')
+    this.name = 'SessionFileError'
+  }
+}
+
+/** Parses an exported file; throws a SessionFileError when it is not one. */
 export function importSessionJson(text: string): SavedSession {
   let raw: unknown
   try {
     raw = JSON.parse(text)
   } catch {
-    throw new Error('not a JSON file')
+    throw new SessionFileError('notJson')
   }
   const saved = parseSavedSession(raw)
-  if (!saved) throw new Error('not a Redis X-Ray session')
+  if (!saved) throw new SessionFileError('notSession')
   return saved
 }

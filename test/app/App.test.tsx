@@ -1,6 +1,6 @@
 import { act, fireEvent, render, screen, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { App } from '../../src/app/App.tsx'
 import { PanelErrorBoundary } from '../../src/app/PanelErrorBoundary.tsx'
 import { createServer } from '../../src/engine/index.ts'
@@ -228,6 +228,56 @@ describe('timeline controls', { timeout: 30_000 }, () => {
     expect(screen.getByTestId('caption')).toHaveTextContent(/抽查了 1 个键，删除 1 个/)
   })
 
+  it('says in the learner’s language why a command failed: a typo, its arguments, the key’s type', async () => {
+    const { h, settle } = await setup('zh')
+    const caption = screen.getByTestId('caption')
+    await h.run(['GETT', 'foo'])
+    await settle()
+    expect(caption).toHaveTextContent('GETT foo：没有这个命令（拼写错误？）；Tab 可以补全命令名。')
+    await h.run(['CONFIG', 'SET'])
+    await settle()
+    expect(caption).toHaveTextContent('CONFIG SET：参数个数不对；HELP CONFIG SET 显示语法。')
+    // An error after some steps (the key was looked up) says why at its last step.
+    await h.run(['SET', 'greeting', 'hello'], ['LPUSH', 'greeting', 'x'])
+    await settle()
+    expect(h.store.getState().items.at(-1)?.events.length).toBeGreaterThan(0)
+    expect(caption).toHaveTextContent(
+      'LPUSH greeting x：这个键保存的是另一种类型的值（TYPE 可以查看）。',
+    )
+    act(() => {
+      h.store.getState().languageChanged('en')
+    })
+    expect(caption).toHaveTextContent(
+      'LPUSH greeting x: the key holds another type of value (TYPE tells which).',
+    )
+    await h.run(['SET', 'a', 'b', 'XX', 'NX'], ['INCR', 'greeting'])
+    act(() => {
+      h.store.getState().itemSelected(h.store.getState().items.length - 2)
+    })
+    expect(caption).toHaveTextContent('SET a b XX NX: syntax error; HELP SET shows the syntax.')
+    act(() => {
+      h.store.getState().commandForwardRequested()
+    })
+    await settle()
+    expect(caption).toHaveTextContent(
+      'INCR greeting: the value is not an integer, or is out of range.',
+    )
+    // The diagram on screen stays through a typo (it vanished, the keyspace in its place).
+    await h.run(['SADD', 'nums', '1', '2', '3'])
+    await settle()
+    expect(screen.getByRole('region', { name: 'Key nums' })).toBeInTheDocument()
+    await h.run(['SADDD', 'nums', '4'])
+    await settle()
+    expect(caption).toHaveTextContent('SADDD nums 4: no such command')
+    expect(screen.getByRole('region', { name: 'Key nums' })).toBeInTheDocument()
+    // maxmemory under the default policy, noeviction: the write is refused.
+    await h.run(['CONFIG', 'SET', 'maxmemory', '1'], ['SET', 'k', 'v'])
+    await settle()
+    expect(caption).toHaveTextContent(
+      'SET k v: over maxmemory, and maxmemory-policy found no key to evict.',
+    )
+  })
+
   it("folds a tick's idle expire cycles into one row, one step each way and in playback", async () => {
     const { h, user, settle } = await setup()
     await h.run(['SET', 'k', 'v'], ['EXPIRE', 'k', '5'])
@@ -399,6 +449,33 @@ describe('first load', { timeout: 30_000 }, () => {
     await user.keyboard('SET a 1{Enter}')
     await settle()
     expect(h.store.getState().items.map((x) => x.argv)).toEqual([['SET', 'a', '1']])
+  })
+})
+
+describe('new session', { timeout: 30_000 }, () => {
+  it('asks before throwing away the commands typed so far, and not when there are none', async () => {
+    const { h, user, settle } = await setup('zh')
+    const confirm = vi.spyOn(window, 'confirm').mockReturnValue(false)
+    try {
+      await h.run(['SET', 'a', '1'], ['SADD', 's', '1'])
+      await user.click(screen.getByRole('button', { name: '新会话' }))
+      await settle()
+      expect(confirm).toHaveBeenCalledWith(
+        '开始新会话？当前会话的 2 条命令将会丢失（可以先用“导出会话”把它们保存到文件）。',
+      )
+      expect(h.store.getState().items).toHaveLength(2)
+      confirm.mockReturnValue(true)
+      await user.click(screen.getByRole('button', { name: '新会话' }))
+      await settle()
+      expect(h.store.getState().items).toHaveLength(0)
+      // An empty session has nothing to lose: no question.
+      confirm.mockClear()
+      await user.click(screen.getByRole('button', { name: '新会话' }))
+      await settle()
+      expect(confirm).not.toHaveBeenCalled()
+    } finally {
+      confirm.mockRestore()
+    }
   })
 })
 
@@ -612,5 +689,30 @@ describe('sharing', { timeout: 30_000 }, () => {
     const saved = decodePermalink(snippet.split('#')[1]?.split('"')[0] ?? '')
     expect(saved?.log).toEqual(h.store.getState().log)
     expect(saved?.at?.position).toBe(h.store.getState().items[0]?.position)
+  })
+})
+
+describe('importing a session file', { timeout: 30_000 }, () => {
+  /** A .json file (jsdom's File has no text()). */
+  function jsonFile(content: string): File {
+    const file = new File([content], 'notes.json', { type: 'application/json' })
+    Object.defineProperty(file, 'text', { value: () => Promise.resolve(content) })
+    return file
+  }
+
+  it('says in the learner’s language why a file is not a session', async () => {
+    const { user } = await setup('zh')
+    const input = document.querySelector<HTMLInputElement>('input[type="file"]')
+    if (input === null) throw new Error('no file input')
+    await user.upload(input, jsonFile('{"hello": 1}'))
+    expect(
+      await screen.findByText(
+        '导入失败：这个文件是 JSON，但不是 Redis X-Ray 导出的会话（“导出会话”）。',
+      ),
+    ).toBeVisible()
+    await user.upload(input, jsonFile('not json'))
+    expect(
+      await screen.findByText('导入失败：这个文件不是 JSON（导出的会话是一个 .json 文件）。'),
+    ).toBeVisible()
   })
 })

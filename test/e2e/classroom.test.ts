@@ -208,6 +208,38 @@ describe('projector mode for a teacher', () => {
     expect(await page.evaluate(() => document.documentElement.dataset['projector'])).toBe('false')
     await page.context().close()
   })
+
+  it('keeps the console’s newest line in view when a scene’s note makes the header taller', async () => {
+    // At 1280×720 in projector mode the scene's note under the header took height from the
+    // console after it had scrolled to its end: the last command and its OK were cut off.
+    const page = await openApp(browser(), `${baseUrl}?seed=7&clock=paused&projector=1`, {
+      viewport: { width: 1280, height: 720 },
+      locale: 'zh-CN',
+    })
+    await runScene(page, 'evict-lru')
+    await page.waitForFunction(() => window.__xray?.store.getState().playing === false)
+    const output = page.getByRole('log')
+    await expect
+      .poll(() => output.evaluate((el) => el.scrollHeight - el.clientHeight - el.scrollTop))
+      .toBeLessThanOrEqual(1)
+    await page.context().close()
+  })
+
+  it('keeps the prompt above the step controls on a 1080p projector zoomed to 200 % (960×540)', async () => {
+    // The footer wraps to three rows there; the console kept its 16rem (320 px) least height
+    // and ran under the footer, which covered the line the teacher types on.
+    const viewport = { width: 960, height: 540 }
+    const page = await openApp(browser(), `${baseUrl}?seed=7&clock=paused&projector=1`, {
+      viewport,
+    })
+    await runLine(page, 'HSET user name Ann age 33')
+    const input = await page.locator('.console-input-row').boundingBox()
+    const footer = await page.locator('footer.layout-timeline').boundingBox()
+    expect((input?.y ?? 1e9) + (input?.height ?? 0)).toBeLessThanOrEqual(footer?.y ?? 0)
+    // Everything still fits the screen: the step controls are not pushed below it.
+    expect((footer?.y ?? 1e9) + (footer?.height ?? 0)).toBeLessThanOrEqual(viewport.height + 1)
+    await page.context().close()
+  })
 })
 
 /**

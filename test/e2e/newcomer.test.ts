@@ -98,6 +98,30 @@ describe('a newcomer in the browser', () => {
     expect(overflowing).toEqual([])
   })
 
+  it('is told when a permalink was cut short, in the app and in an embed, in its language', async () => {
+    const ctx = await browser().newContext({ reducedMotion: 'reduce', locale: 'zh-CN' })
+    const page = await openPage(ctx)
+    // A real link with its end cut off, as a chat app or an email's line break leaves it.
+    await page.goto(`${baseUrl}?seed=7&clock=paused`)
+    await page.waitForFunction(() => window.__xray?.store.getState().status === 'ready')
+    const input = page.getByRole('textbox', { name: /的命令$/ })
+    await input.fill('SADD nums 1 2 3')
+    await input.press('Enter')
+    await page.evaluate(() => window.__xray?.idle())
+    const link = (await page.evaluate(() => window.__xray?.permalink())) ?? ''
+    const cut = link.slice(0, link.indexOf('#s=') + 12)
+    for (const url of [cut, cut.replace('?seed=7', '?seed=7&embed=key')]) {
+      const other = await openPage(ctx)
+      await other.goto(url)
+      await other.waitForFunction(() => window.__xray?.store.getState().status === 'ready')
+      await expect
+        .poll(() => other.getByTestId('notice').innerText())
+        .toMatch(/^无法读取这个链接里的场景（复制时链接被截断了？），所以没有显示它。/)
+      await other.close()
+    }
+    await ctx.close()
+  })
+
   it('keeps a wrapped step’s number on its first line', async () => {
     const page = await open({ width: 1280, height: 800 })
     await run(page, 'SADD s 1 2 3')

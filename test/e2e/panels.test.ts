@@ -123,6 +123,21 @@ describe('dict panel in the browser', () => {
     await page.context().close()
   })
 
+  it('in a key embed with no key on screen, shows the keyspace rather than an empty frame', async () => {
+    const page = await open('&embed=key')
+    const keyspace = page.locator('section.panel[data-panel="keyspace"]')
+    expect(await keyspace.isVisible()).toBe(true)
+    await run(page, 'SADD nums 1 2 3')
+    await expect
+      .poll(() => page.locator('section.panel[data-panel="intset"]').isVisible())
+      .toBe(true)
+    expect(await keyspace.isVisible()).toBe(false)
+    // A command that names no key leaves no key panel: the keyspace comes back.
+    await run(page, 'DBSIZE')
+    await expect.poll(() => keyspace.isVisible()).toBe(true)
+    await page.context().close()
+  })
+
   it('draws a one-node quicklist, a long listpack and a big skiplist at their own scale', async () => {
     const page = await open()
     await run(page, 'RPUSH mylist a b c d')

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { createServer } from '../../src/engine/index.ts'
 import { savedSessionOf } from '../../src/state/persistence.ts'
 import type { ServerFactory } from '../../src/worker/engineHost.ts'
+import { logLength } from '../../src/worker/protocol.ts'
 import { createFakeServer } from '../worker/fakeServer.ts'
 import { createHarness } from './harness.ts'
 
@@ -57,5 +58,24 @@ describe.each<[string, ServerFactory]>([
     const fresh = await createHarness({ factory, saved })
     expect(await fresh.bridge.digest()).toBe(finalDigest)
     fresh.dispose()
+  })
+})
+
+describe('restoring a session', () => {
+  it('counts the log to replay from the start, never "0/0" (a reload after one long command)', async () => {
+    const h = await createHarness({ factory: createServer })
+    await h.run(['DEBUG', 'POPULATE', '2000'], ['SADD', 's', '1'])
+    const saved = savedSessionOf(h.store.getState())
+    const seen: string[] = []
+    const stop = h.store.subscribe((s) => {
+      if (s.status === 'replaying')
+        seen.push(`${String(s.progress?.done)}/${String(s.progress?.total)}`)
+    })
+    h.store.getState().sessionRestoreRequested(saved)
+    await h.bridge.idle()
+    stop()
+    expect(seen[0]).toBe(`0/${String(logLength(saved.log))}`)
+    expect(seen).not.toContain('0/0')
+    h.dispose()
   })
 })

@@ -79,6 +79,9 @@ function SkiplistPanelImpl(props: SkiplistPanelProps) {
     current?.type === 'zsl/searched' ? current.path.map((p) => p.member ?? '') : [],
   )
   const update = current?.type === 'zsl/nodeInserted' ? current.update : []
+  // The node just inserted has a colour of its own: the predecessors whose pointers now lead
+  // to it (update[]) are lit too, and with only them lit "Inserted m129" pointed at m128.
+  const inserted = current?.type === 'zsl/nodeInserted' ? current.member : null
   const height = (levels + 1) * LEVEL_H + 40
   const width = Math.max(1, towers.length) * COL_W + 20
   // A skiplist wider than its panel scrolls inside it (labels keep their size): keep the
@@ -143,6 +146,7 @@ function SkiplistPanelImpl(props: SkiplistPanelProps) {
                 data-path={
                   path.has(tw.member ?? '') || update.includes(tw.member) ? 'true' : undefined
                 }
+                data-new={tw.member !== null && tw.member === inserted ? 'true' : undefined}
                 opacity={isNew ? e : 1}
                 transform={`translate(${x},0)`}
               >

@@ -120,6 +120,11 @@ describe('SkiplistPanel', () => {
     )
     expect(container.querySelector('[data-id="zsl:b"]')?.getAttribute('data-rank')).toBe('3')
     expect(container.querySelector('[data-id="zsl:c"]')?.getAttribute('data-rank')).toBe('4')
+    // The inserted node is marked as the new one, apart from its lit predecessor (a lone lit
+    // "a" read as the node the caption's "Inserted b" meant).
+    expect(container.querySelector('[data-id="zsl:b"]')?.getAttribute('data-new')).toBe('true')
+    expect(container.querySelector('[data-id="zsl:a"]')?.getAttribute('data-path')).toBe('true')
+    expect(container.querySelectorAll('[data-new="true"]')).toHaveLength(1)
   })
 })
 
