@@ -4,7 +4,8 @@
  * it on a terminal, and redis-cli's line editing: ↑/↓ history (persisted), Ctrl+R reverse
  * search, Tab completion of command names and subcommands, the grey syntax hint after the
  * command name, HELP <command>, CLEAR (and Ctrl+L), "N command" to repeat, and a pasted
- * block of lines runs line by line.
+ * block of lines runs line by line, with its progress and a Stop button (or Ctrl+C) that
+ * leaves the lines not yet sent unrun.
  *
  * Typed text is UTF-8 encoded into byte strings before it is sent (parseCommandLine); the
  * console only dispatches store events, the bridge talks to the engine.
@@ -27,7 +28,7 @@ import { useT } from '../i18n/useT.ts'
 import { bytesToUtf8 } from '../state/bytes.ts'
 import { useApp, useAppStore } from '../state/react.ts'
 import { displayCommand } from '../state/bridge.ts'
-import type { ConsoleLine, RunningCommand } from '../state/types.ts'
+import type { BlockId, ConsoleLine, PastedBlock, RunningCommand } from '../state/types.ts'
 import { completeLine, helpLines, hintFor } from './completions.ts'
 import { MAX_REPLY_CHARS, MAX_REPLY_LINES, showReply } from './formatReply.ts'
 import { parseCommandLine } from './parseCommandLine.ts'
@@ -154,6 +155,8 @@ export function Console(props: {
   const showBusy = useDelayed(busy, 400)
   const running = useApp((s) => s.running)
   const tab = tabs.find((x) => x.id === activeTab) ?? tabs[0]
+  const shownTab = tab?.id
+  const paste = useApp((s) => s.pastes.find((p) => p.client === shownTab))
   const [value, setValue] = useState('')
   const [historyIndex, setHistoryIndex] = useState<number | null>(null)
   const [draft, setDraft] = useState('')
@@ -196,14 +199,17 @@ export function Console(props: {
     setSearch(null)
   }, [activeTab])
 
-  /** Runs one typed line on a client, the way redis-cli's REPL does. */
+  /**
+   * Runs one typed line on a client, the way redis-cli's REPL does; `block`: the pasted
+   * block it is a line of.
+   */
   const runLine = useCallback(
-    (text: string, client: ClientId) => {
+    (text: string, client: ClientId, block?: BlockId) => {
       const s = store.getState()
       const parsed = parseCommandLine(text)
-      s.lineEntered(client, text)
+      s.lineEntered(client, text, block)
       if (!parsed.ok) {
-        s.localOutputRequested(client, [{ kind: 'error', text: parsed.error }])
+        s.localOutputRequested(client, [{ kind: 'error', text: parsed.error }], block)
         return
       }
       let argv = parsed.argv
@@ -215,23 +221,23 @@ export function Console(props: {
       }
       const name = (argv[0] ?? '').toLowerCase()
       if (name === 'clear') {
-        s.consoleClearRequested(client)
+        s.consoleClearRequested(client, block)
         return
       }
       if (name === 'help') {
         const topic = argv.slice(1).map(bytesToUtf8)
         const lines = helpLines(topic, s.commands)
-        s.localOutputRequested(client, [{ kind: 'text', text: lines.join('\n') }])
+        s.localOutputRequested(client, [{ kind: 'text', text: lines.join('\n') }], block)
         return
       }
       // redis-cli exits on both; here the console stays. QUIT goes to the server, which
       // answers OK and closes the connection (the next command opens a new one); EXIT is
       // redis-cli's own word, not a Redis command, so it only says what redis-cli would do.
       if (name === 'exit') {
-        s.localOutputRequested(client, [{ kind: 'notice', key: 'console.exit' }])
+        s.localOutputRequested(client, [{ kind: 'notice', key: 'console.exit' }], block)
         return
       }
-      for (let i = 0; i < repeat; i++) s.commandSubmitted(argv, client)
+      for (let i = 0; i < repeat; i++) s.commandSubmitted(argv, client, block)
     },
     [store],
   )
@@ -248,6 +254,13 @@ export function Console(props: {
   const onKeyDown = (e: KeyboardEvent<HTMLInputElement>): void => {
     if (!tab) return
     const s = store.getState()
+    if (e.ctrlKey && e.key.toLowerCase() === 'c' && paste !== undefined) {
+      // A pasted block runs: Ctrl+C stops it (its wait or long command included), as it
+      // stops redis-cli reading a pipe.
+      e.preventDefault()
+      s.pasteStopRequested(tab.id)
+      return
+    }
     if (tab.waiting) {
       // Waiting in BLPOP: the line is closed, as redis-cli's is; Ctrl+C stops waiting.
       if (e.ctrlKey && e.key.toLowerCase() === 'c') {
@@ -364,7 +377,14 @@ export function Console(props: {
     const lines = (value + text).split(/\r?\n|\r/)
     // A trailing newline means the last line is complete too; otherwise keep it for editing.
     const rest = lines.pop() ?? ''
-    for (const line of lines) if (line.trim() !== '') runLine(line, tab.id)
+    const entered = lines.filter((line) => line.trim() !== '')
+    if (entered.length > 1) {
+      // A block: its lines carry its id, so that Stop (or Ctrl+C) can drop those not sent.
+      const s = store.getState()
+      const block = s.pasteStarted(tab.id, entered.length)
+      for (const line of entered) runLine(line, tab.id, block)
+      s.pasteEntered(block)
+    } else for (const line of entered) runLine(line, tab.id)
     setValue(rest)
   }
 
@@ -521,6 +541,7 @@ export function Console(props: {
             }}
           />
         )}
+        {paste && <PasteLine paste={paste} />}
         {tab.waiting ? (
           <div className="console-busy console-waiting" role="status">
             {t('console.waiting', { command: displayCommand(tab.waiting.argv) })}{' '}
@@ -537,7 +558,8 @@ export function Console(props: {
         ) : running ? (
           <ProgressLine running={running} />
         ) : (
-          showBusy && (
+          showBusy &&
+          !paste && (
             <div className="console-busy" role="status">
               {t('console.busy')}
               <CancelButton />
@@ -600,6 +622,31 @@ function CancelButton(): ReactNode {
     >
       {t('console.cancel')}
     </button>
+  )
+}
+
+/** The live line of a pasted block: "Pasted block: 120 of 1,000 lines …", Stop (or Ctrl+C). */
+function PasteLine({ paste }: { paste: PastedBlock }): ReactNode {
+  const t = useT()
+  const store = useAppStore()
+  const params = { done: grouped(paste.done), total: grouped(paste.lines) }
+  return (
+    <div className="console-busy console-progress" role="status" data-testid="console-paste">
+      <span className="console-progress-text">{t('console.pasteRunning', params)}</span>{' '}
+      <progress
+        max={Math.max(1, paste.lines)}
+        value={paste.done}
+        aria-label={t('console.pasteProgressLabel')}
+      />{' '}
+      <button
+        type="button"
+        onClick={() => {
+          store.getState().pasteStopRequested(paste.client)
+        }}
+      >
+        {t('console.pasteStop')}
+      </button>
+    </div>
   )
 }
 
@@ -709,7 +756,7 @@ const ConsoleLineView = memo(function ConsoleLineView(props: {
     case 'error':
       return <pre className="console-line console-line-error">{line.text}</pre>
     case 'notice':
-      return <pre className="console-line console-line-notice">{t(line.key)}</pre>
+      return <pre className="console-line console-line-notice">{t(line.key, line.params)}</pre>
     case 'monitor':
       // As redis-cli prints MONITOR's lines, set apart from replies; the title says what it is.
       return (

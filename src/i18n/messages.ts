@@ -41,6 +41,12 @@ export const en = {
   'console.progress': '{command} … {percent}%',
   'console.progressLabel': 'Progress of {command}',
   'console.cancelled': '(cancelled: the command was not run)',
+  'console.pasteRunning':
+    'Pasted lines: {done} of {total} run… Ctrl+C or Stop leaves the rest unsent.',
+  'console.pasteProgressLabel': 'Progress of the pasted lines',
+  'console.pasteStop': 'Stop',
+  'console.pasteSkipped':
+    '(stopped: the last {count} line(s) of the pasted block were not sent, so not run)',
   'console.interruptedByReload': '(interrupted by the page reload: the command was not run)',
   'console.heldByReload':
     '(these lines were still waiting their turn when the page reloaded: they were not run)',
@@ -268,6 +274,11 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'console.progress': '{command} … {percent}%',
   'console.progressLabel': '{command} 的进度',
   'console.cancelled': '(已取消：该命令没有执行)',
+  'console.pasteRunning':
+    '粘贴的命令：已执行 {done} / {total} 行… 按 Ctrl+C 或“停止”，其余的行将不再发送。',
+  'console.pasteProgressLabel': '粘贴命令的执行进度',
+  'console.pasteStop': '停止',
+  'console.pasteSkipped': '(已停止：粘贴的命令块中最后 {count} 行没有发送，因此没有执行)',
   'console.interruptedByReload': '(页面重新加载中断了该命令：它没有执行)',
   'console.heldByReload': '(页面重新加载时这些行还在排队等待：它们没有执行)',
   'console.quit':

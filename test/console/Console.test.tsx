@@ -262,6 +262,45 @@ describe('Console', { timeout: 30_000 }, () => {
     expect(c.lines().filter((_, i) => i % 2 === 1)).toEqual(['OK', '(integer) 2', '"2"'])
   })
 
+  it('shows a running pasted block with Stop; Stop leaves the lines not sent unrun and says how many', async () => {
+    const c = await setup(createServer)
+    await c.user.click(c.input)
+    // BLPOP holds the block (the lines after it wait their turn), so it is still running.
+    await c.user.paste('SET a 1\nBLPOP q 0\nGET a\nINCR n\n')
+    await c.settle()
+    const line = screen.getByTestId('console-paste')
+    expect(line.textContent).toContain('Pasted lines: 2 of 4 run')
+    await c.user.click(within(line).getByRole('button', { name: 'Stop' }))
+    await c.settle()
+    expect(screen.queryByTestId('console-paste')).toBeNull()
+    expect(c.lines().slice(-2)).toEqual([
+      '(nil)',
+      '(stopped: the last 2 line(s) of the pasted block were not sent, so not run)',
+    ])
+    expect(c.h.store.getState().log.flatMap((e) => (e.t === 'exec' ? [e.argv[0]] : []))).toEqual([
+      'SET',
+      'BLPOP',
+      'CLIENT',
+    ])
+    // The console goes on as before.
+    await c.type('GET a{Enter}')
+    expect(c.lines().slice(-2)).toEqual(['127.0.0.1:6379> GET a', '"1"'])
+  })
+
+  it('stops a running pasted block with Ctrl+C, in 简体中文 too', async () => {
+    const c = await setup(createServer)
+    c.h.store.getState().languageChanged('zh')
+    await c.user.click(c.input)
+    await c.user.paste('BLPOP q 0\nSET a 1\nGET a\n')
+    await c.settle()
+    expect(screen.getByTestId('console-paste').textContent).toContain('已执行 1 / 3 行')
+    await c.user.keyboard('{Control>}c{/Control}')
+    await c.settle()
+    expect(screen.queryByTestId('console-paste')).toBeNull()
+    expect(c.lines().at(-1)).toBe('(已停止：粘贴的命令块中最后 2 行没有发送，因此没有执行)')
+    expect(c.h.store.getState().log.some((e) => e.t === 'exec' && e.argv[0] === 'SET')).toBe(false)
+  })
+
   it('repeats a command with a leading count, as redis-cli does', async () => {
     const c = await setup()
     await c.type('3 INCR n{Enter}')
