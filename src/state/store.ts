@@ -322,6 +322,7 @@ export function itemFromTrace(t: WireTrace): TimelineItem {
     events: t.events,
     dropped: t.dropped,
     ...(t.key === undefined ? {} : { key: t.key }),
+    ...(t.keys === undefined ? {} : { keys: t.keys }),
   }
 }
 

@@ -28,6 +28,8 @@ export interface TimelineItem {
   readonly dropped: number
   /** A command's first key (WireTrace.key), shown by the panels; absent when it has none. */
   readonly key?: string
+  /** How many distinct keys a command names, when more than one (WireTrace.keys). */
+  readonly keys?: number
 }
 
 /**
