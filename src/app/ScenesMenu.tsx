@@ -121,7 +121,7 @@ export function ScenesMenu(): ReactNode {
     const first = s.items.length
     const runs = scene.lines.filter((l) => 'run' in l).length
     // Its lines go as a pasted block: the console's Stop (or Ctrl+C) ends a long scene too.
-    const block = s.pasteStarted(client, runs)
+    const block = s.pasteStarted(client, runs, 'scene')
     playFromStartWhenAnswered(first, runs, block)
     for (const line of scene.lines) {
       if ('tick' in line) {

@@ -121,7 +121,7 @@ export interface SessionSlice {
    * requests carry (lineEntered ... with `block`), so that a Stop can drop those not yet sent.
    * pasteEntered(block) follows once all of its lines are entered.
    */
-  pasteStarted(client: ClientId, lines: number): BlockId
+  pasteStarted(client: ClientId, lines: number, source?: PastedBlock['source']): BlockId
   /** Every line of a pasted block has been entered: the block ends after the last one. */
   pasteEntered(block: BlockId): void
   /**
@@ -509,7 +509,10 @@ const createSessionSlice =
           (s) => ({
             focus: null,
             history:
-              text.trim() === '' || s.history.at(-1) === text
+              text.trim() === '' ||
+              s.history.at(-1) === text ||
+              (block !== undefined &&
+                s.pastes.some((p) => p.block === block && p.source === 'scene'))
                 ? s.history
                 : [...s.history, text].slice(-MAX_HISTORY),
           }),
@@ -550,11 +553,11 @@ const createSessionSlice =
           'session/consoleClearRequested',
         )
       },
-      pasteStarted: (client, lines) => {
+      pasteStarted: (client, lines, source = 'paste') => {
         const block = get().nextBlock
         set(
           (s) => ({
-            pastes: [...s.pastes, { block, client, lines, done: 0 }],
+            pastes: [...s.pastes, { block, client, lines, done: 0, source }],
             nextBlock: s.nextBlock + 1,
           }),
           false,

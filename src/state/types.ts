@@ -169,6 +169,11 @@ export interface PastedBlock {
   readonly client: ClientId
   readonly lines: number
   readonly done: number
+  /**
+   * Pasted by the learner, or a scene's script: a scene's lines stay out of the console
+   * history (↑ recalls what the learner typed or pasted, not 700 lines of a scene).
+   */
+  readonly source: 'paste' | 'scene'
 }
 
 /** A command the engine runs in slices: what the console's progress line shows. */
