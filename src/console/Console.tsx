@@ -520,7 +520,11 @@ export function Console(props: {
               }}
               onKeyDown={onKeyDown}
               onPaste={(e) => {
-                if (tab.waiting) e.preventDefault()
+                // While the tab waits in BLPOP, pasted lines wait their turn behind it (as
+                // redis-cli reads them once the reply came) with their Stop; a bare fragment
+                // of a line has nowhere to go, the line being closed.
+                if (tab.waiting && !/[\r\n]/.test(e.clipboardData.getData('text')))
+                  e.preventDefault()
                 else onPaste(e)
               }}
             />

@@ -209,6 +209,34 @@ describe('Console', { timeout: 30_000 }, () => {
     )
   })
 
+  it('runs lines pasted while the tab waits in BLPOP once the wait ends, in order', async () => {
+    const c = await setup(createServer)
+    await c.type('BLPOP queue 0{Enter}')
+    await c.user.click(c.input)
+    await c.user.paste('SET a 1\nGET a\n')
+    await c.settle()
+    // They wait their turn (they used to vanish without a word), with the block's Stop.
+    expect(c.lines()).toEqual(['127.0.0.1:6379> BLPOP queue 0'])
+    expect(screen.getByTestId('console-paste').textContent).toContain('Pasted lines: 0 of 2 run')
+    act(() => {
+      c.h.store.getState().clientTabRequested()
+    })
+    await c.settle()
+    await c.type('RPUSH queue job{Enter}')
+    await c.user.click(screen.getAllByRole('tab')[0] as HTMLElement)
+    await c.settle()
+    const log1 = screen.getByRole('log', { name: /^Output of client \d+$/ })
+    expect([...log1.querySelectorAll('.console-line')].map((el) => el.textContent)).toEqual([
+      '127.0.0.1:6379> BLPOP queue 0',
+      '1) "queue"\n2) "job"',
+      '127.0.0.1:6379> SET a 1',
+      'OK',
+      '127.0.0.1:6379> GET a',
+      '"1"',
+    ])
+    expect(screen.queryByTestId('console-paste')).toBeNull()
+  })
+
   it('stops waiting on Ctrl+C or Cancel: the tab prints (nil) and takes commands again', async () => {
     const c = await setup(createServer)
     await c.type('BLPOP queue 0{Enter}')
