@@ -471,9 +471,7 @@ export function Console(props: {
               </div>
             </>
           )}
-          {lineKeys(tab.lines).map((key, i) => (
-            <ConsoleLineView key={key} line={tab.lines[i] as ConsoleLine} utf8={utf8} t={t} />
-          ))}
+          <OutputLines lines={tab.lines} utf8={utf8} t={t} />
         </div>
         {search && (
           <div className="console-search" aria-live="polite">
@@ -737,6 +735,76 @@ function lineKeys(lines: readonly ConsoleLine[]): string[] {
     return String(id)
   })
 }
+
+/**
+ * Lines per LineGroup. The output is drawn in groups of lines, and a group re-renders only
+ * when one of its lines changed: a new line re-renders the last group, not an element per
+ * line of the whole console, which every batch of answers of a pasted block of a thousand
+ * lines did (a third of the page's time while it ran).
+ */
+const LINE_GROUP = 64
+
+/**
+ * The groups of a tab's lines: by their ids (lineKeys), LINE_GROUP ids a group, so that a
+ * group keeps its lines when older lines leave the front of the capped list (groups by
+ * position would all shift, and remount every line, once the console is full). A line shown
+ * twice (a shared constant), or an id out of order, stays in the group before it.
+ */
+function lineGroups(
+  lines: readonly ConsoleLine[],
+  keys: readonly string[],
+): { key: string; start: number; end: number }[] {
+  const groups: { key: string; start: number; end: number }[] = []
+  let current = -1
+  for (let i = 0; i < lines.length; i++) {
+    const id = lineIds.get(lines[i] as ConsoleLine) ?? 0
+    const g = keys[i]?.includes('@') === true ? current : Math.floor(id / LINE_GROUP)
+    const last = groups.at(-1)
+    if (last === undefined || g > current) {
+      groups.push({ key: `g${String(g)}`, start: i, end: i + 1 })
+      current = g
+    } else last.end = i + 1
+  }
+  return groups
+}
+
+/** The lines of a tab's output, in groups (lineGroups). */
+function OutputLines(props: {
+  lines: readonly ConsoleLine[]
+  utf8: boolean
+  t: Translate
+}): ReactNode {
+  const { lines } = props
+  const keys = lineKeys(lines)
+  return lineGroups(lines, keys).map((g) => (
+    <LineGroup
+      key={g.key}
+      lines={lines.slice(g.start, g.end)}
+      keys={keys.slice(g.start, g.end)}
+      utf8={props.utf8}
+      t={props.t}
+    />
+  ))
+}
+
+function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i])
+}
+
+const LineGroup = memo(
+  function LineGroup(props: {
+    lines: readonly ConsoleLine[]
+    keys: readonly string[]
+    utf8: boolean
+    t: Translate
+  }): ReactNode {
+    return props.lines.map((line, i) => (
+      <ConsoleLineView key={props.keys[i]} line={line} utf8={props.utf8} t={props.t} />
+    ))
+  },
+  (a, b) =>
+    a.utf8 === b.utf8 && a.t === b.t && sameItems(a.lines, b.lines) && sameItems(a.keys, b.keys),
+)
 
 /** One line of the output; memoised, so typing does not format every reply again. */
 const ConsoleLineView = memo(function ConsoleLineView(props: {

@@ -5,6 +5,7 @@ import { Console } from '../../src/console/Console.tsx'
 import { createServer } from '../../src/engine/index.ts'
 import type { ServerFactory } from '../../src/worker/engineHost.ts'
 import { AppStoreProvider } from '../../src/state/react.ts'
+import { MAX_CONSOLE_LINES } from '../../src/state/store.ts'
 import { createHarness } from '../state/harness.ts'
 
 let cleanup: (() => void) | null = null
@@ -327,6 +328,30 @@ describe('Console', { timeout: 30_000 }, () => {
     expect(screen.queryByTestId('console-paste')).toBeNull()
     expect(c.lines().at(-1)).toBe('(已停止：粘贴的命令块中最后 2 行没有发送，因此没有执行)')
     expect(c.h.store.getState().log.some((e) => e.t === 'exec' && e.argv[0] === 'SET')).toBe(false)
+  })
+
+  it('keeps the elements of the lines shown when a full console drops its oldest line', async () => {
+    const c = await setup()
+    const tab = c.h.tab()
+    const text = (i: number) => ({ kind: 'text' as const, text: `line ${String(i)}` })
+    act(() => {
+      c.h.store.getState().consoleOutputAppended(
+        tab,
+        Array.from({ length: MAX_CONSOLE_LINES }, (_, i) => text(i)),
+      )
+    })
+    const middle = [...c.log.querySelectorAll('.console-line')][1000]
+    expect(middle?.textContent).toBe('line 1000')
+    act(() => {
+      c.h.store.getState().consoleOutputAppended(tab, [text(MAX_CONSOLE_LINES)])
+    })
+    const lines = c.lines()
+    expect(lines).toHaveLength(MAX_CONSOLE_LINES)
+    expect(lines[0]).toBe('line 1')
+    expect(lines.at(-1)).toBe(`line ${String(MAX_CONSOLE_LINES)}`)
+    expect(lines.every((l, i) => l === `line ${String(i + 1)}`)).toBe(true)
+    // The same element, not a new one: a full console re-rendered every line per new line.
+    expect(middle?.isConnected).toBe(true)
   })
 
   it('repeats a command with a leading count, as redis-cli does', async () => {
