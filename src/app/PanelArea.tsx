@@ -4,7 +4,15 @@
  * the generic inspector), plus the list of the item's steps with the current one marked.
  * Every panel sits behind an error boundary, so a broken panel never blanks the page.
  */
-import { Fragment, Suspense, useLayoutEffect, useRef, useState, type ReactNode } from 'react'
+import {
+  Fragment,
+  Suspense,
+  useEffect,
+  useLayoutEffect,
+  useRef,
+  useState,
+  type ReactNode,
+} from 'react'
 import type { InspectView } from '../engine/api.ts'
 import type { StepEvent } from '../engine/events.ts'
 import { useT } from '../i18n/useT.ts'
@@ -196,16 +204,30 @@ function StepList(): ReactNode {
   const heading = t(item?.kind === 'tick' ? 'inspector.tickEvents' : 'inspector.events')
   const listRef = useRef<HTMLOListElement>(null)
   // The current step stays in sight as the playhead moves: the list scrolls, never the page
-  // (the panel the learner is watching may be further down).
+  // (the panel the learner is watching may be further down). Once a frame, before it is
+  // painted: measuring forces a layout, and while a pasted block runs, several batches of
+  // answers (each a new item) land in one frame.
+  const followFrame = useRef<number | null>(null)
   useLayoutEffect(() => {
-    const list = listRef.current
-    const current = list?.querySelector('li[aria-current="step"]')
-    if (!list || !current) return
-    const box = list.getBoundingClientRect()
-    const row = current.getBoundingClientRect()
-    if (row.top < box.top) list.scrollTop -= box.top - row.top
-    else if (row.bottom > box.bottom) list.scrollTop += row.bottom - box.bottom
+    const follow = (): void => {
+      followFrame.current = null
+      const list = listRef.current
+      const current = list?.querySelector('li[aria-current="step"]')
+      if (!list || !current) return
+      const box = list.getBoundingClientRect()
+      const row = current.getBoundingClientRect()
+      if (row.top < box.top) list.scrollTop -= box.top - row.top
+      else if (row.bottom > box.bottom) list.scrollTop += row.bottom - box.bottom
+    }
+    if (typeof requestAnimationFrame !== 'function') follow()
+    else followFrame.current ??= requestAnimationFrame(follow)
   }, [item, step])
+  useEffect(
+    () => () => {
+      if (followFrame.current !== null) cancelAnimationFrame(followFrame.current)
+    },
+    [],
+  )
   return (
     <section className="panel steps" aria-label={heading}>
       <header className="panel-header">

@@ -706,8 +706,11 @@ function ReplyView(props: {
 
 /** A count with its thousands grouped (536,845,002), read at a glance in both languages. */
 function grouped(n: number): string {
-  return n.toLocaleString('en-US')
+  return GROUPING.format(n)
 }
+
+/** One formatter for every count: toLocaleString builds one per call, slow on each render. */
+const GROUPING = new Intl.NumberFormat('en-US')
 
 /** A typed or monitored line cut after MAX_REPLY_CHARS, with the count of the rest. */
 function cutLine(text: string, t: Translate): string {
