@@ -219,7 +219,7 @@ export const en = {
   'notice.heldByPause':
     'Client {client} is held by CLIENT PAUSE, which Ctrl+C cannot end: run CLIENT UNPAUSE in another tab, or advance the clock past the pause.',
   'notice.pasteNotCancelled':
-    'Ctrl+C cancels a long command (DEBUG POPULATE …). The quick commands already on their way to the server (the lines of a pasted block) all run: none is cancelled.',
+    'Ctrl+C cancels a long command (DEBUG POPULATE …). The quick commands already on their way to the server all run: none is cancelled.',
   'help.title': 'Keyboard shortcuts',
   'help.close': 'Close',
   'help.space': 'Play / pause the timeline',
@@ -228,7 +228,7 @@ export const en = {
   'help.question': 'Show this help',
   'help.history': 'Console history',
   'help.search': 'Search the history',
-  'help.ctrlC': 'Cancel the running command (or clear the line)',
+  'help.ctrlC': 'Stop a pasted block or cancel the running command (or clear the line)',
   'help.ctrlL': 'Clear the console',
   'help.tab': 'Complete a command name (on an empty line: move to the next control)',
   'help.escape': 'Close this help',
@@ -447,7 +447,7 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'notice.heldByPause':
     '客户端 {client} 被 CLIENT PAUSE 挂起，Ctrl+C 无法结束：请在另一个标签页运行 CLIENT UNPAUSE，或把时钟推进到暂停结束之后。',
   'notice.pasteNotCancelled':
-    'Ctrl+C 用于取消耗时长的命令（DEBUG POPULATE……）。已经发往服务器的快速命令（例如粘贴的一批命令）会全部执行，不会被取消。',
+    'Ctrl+C 用于取消耗时长的命令（DEBUG POPULATE……）。已经发往服务器的快速命令会全部执行，不会被取消。',
   'help.title': '键盘快捷键',
   'help.close': '关闭',
   'help.space': '播放 / 暂停时间轴',
@@ -456,7 +456,7 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'help.question': '显示此帮助',
   'help.history': '控制台历史',
   'help.search': '搜索历史',
-  'help.ctrlC': '取消正在运行的命令（或清空当前行）',
+  'help.ctrlC': '停止粘贴的命令块，或取消正在运行的命令（或清空当前行）',
   'help.ctrlL': '清空控制台',
   'help.tab': '补全命令名（空行时：移到下一个控件）',
   'help.escape': '关闭此帮助',
