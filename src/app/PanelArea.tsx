@@ -4,7 +4,15 @@
  * the generic inspector), plus the list of the item's steps with the current one marked.
  * Every panel sits behind an error boundary, so a broken panel never blanks the page.
  */
-import { Fragment, Suspense, useLayoutEffect, useRef, useState, type ReactNode } from 'react'
+import {
+  Fragment,
+  Suspense,
+  useEffect,
+  useLayoutEffect,
+  useRef,
+  useState,
+  type ReactNode,
+} from 'react'
 import type { InspectView } from '../engine/api.ts'
 import type { StepEvent } from '../engine/events.ts'
 import { useT } from '../i18n/useT.ts'
@@ -16,6 +24,7 @@ import { stepRows, type StepRow } from '../state/quietRuns.ts'
 import { useApp, useAppStore } from '../state/react.ts'
 import { selectReducedMotion } from '../state/store.ts'
 import type { TimelineItem } from '../state/types.ts'
+import type { CommandDoc } from '../worker/protocol.ts'
 import { PanelErrorBoundary } from './PanelErrorBoundary.tsx'
 import { itemPosition, otherItemName } from './TimelineBar.tsx'
 
@@ -195,16 +204,30 @@ function StepList(): ReactNode {
   const heading = t(item?.kind === 'tick' ? 'inspector.tickEvents' : 'inspector.events')
   const listRef = useRef<HTMLOListElement>(null)
   // The current step stays in sight as the playhead moves: the list scrolls, never the page
-  // (the panel the learner is watching may be further down).
+  // (the panel the learner is watching may be further down). Once a frame, before it is
+  // painted: measuring forces a layout, and while a pasted block runs, several batches of
+  // answers (each a new item) land in one frame.
+  const followFrame = useRef<number | null>(null)
   useLayoutEffect(() => {
-    const list = listRef.current
-    const current = list?.querySelector('li[aria-current="step"]')
-    if (!list || !current) return
-    const box = list.getBoundingClientRect()
-    const row = current.getBoundingClientRect()
-    if (row.top < box.top) list.scrollTop -= box.top - row.top
-    else if (row.bottom > box.bottom) list.scrollTop += row.bottom - box.bottom
+    const follow = (): void => {
+      followFrame.current = null
+      const list = listRef.current
+      const current = list?.querySelector('li[aria-current="step"]')
+      if (!list || !current) return
+      const box = list.getBoundingClientRect()
+      const row = current.getBoundingClientRect()
+      if (row.top < box.top) list.scrollTop -= box.top - row.top
+      else if (row.bottom > box.bottom) list.scrollTop += row.bottom - box.bottom
+    }
+    if (typeof requestAnimationFrame !== 'function') follow()
+    else followFrame.current ??= requestAnimationFrame(follow)
   }, [item, step])
+  useEffect(
+    () => () => {
+      if (followFrame.current !== null) cancelAnimationFrame(followFrame.current)
+    },
+    [],
+  )
   return (
     <section className="panel steps" aria-label={heading}>
       <header className="panel-header">
@@ -303,6 +326,31 @@ function stepPosition(
   return t(`${key}Other`, { ...params, what: otherItemName(item, t) })
 }
 
+/**
+ * ACL categories of the commands whose keys are whole entries of the keyspace: @keyspace
+ * (DEL, UNLINK, EXISTS, TOUCH, RENAME, COPY ...) and @string (MSET, MSETNX, MGET ...), whose
+ * values are strings held whole in the keyspace's entries.
+ */
+const KEYSPACE_CATEGORIES: ReadonlySet<string> = new Set(['keyspace', 'string'])
+
+/**
+ * Whether an item is about the keyspace dict rather than one key's object: a command that
+ * names several keys and treats each as a whole entry of the keyspace (MSET k1 v1 k2 v2,
+ * DEL k1 k2, UNLINK, EXISTS, RENAME a b ...). What it changed is the dict the keys went in
+ * or left (with its rehash), so that panel leads and is the one revealed; the first key's
+ * panel follows. A command that builds one object from several keys (SUNIONSTORE's
+ * destination, BITOP, LMOVE, SMOVE) stays about that object, its first key.
+ */
+export function keyspaceLeads(
+  item: TimelineItem | undefined,
+  commands: readonly CommandDoc[],
+): boolean {
+  if (item?.kind !== 'command' || (item.keys ?? 0) < 2) return false
+  const name = (item.argv[0] ?? '').toUpperCase()
+  const doc = commands.find((c) => c.name === name)
+  return doc?.acl?.some((c) => KEYSPACE_CATEGORIES.has(c)) === true
+}
+
 export interface PanelAreaProps {
   /**
    * Whether key panels offer Pin (default true). An embed leaves it out: a pinned key's
@@ -335,7 +383,11 @@ export function PanelArea({ canPin = true }: PanelAreaProps): ReactNode {
   // A scene about the keyspace dict (dict-expand, SCAN, expiry) shows it first, where a
   // 1366×768 screen has room for it; a clients panel (MULTI, Pub/Sub) still leads, as the
   // item's own subject.
-  const keyspaceFirst = useApp((s) => s.focus?.kind === 'keyspace')
+  // So does a command that wrote or removed several whole keys (MSET, DEL k1 k2): the
+  // keyspace dict is what changed.
+  const keyspaceFirst = useApp(
+    (s) => s.focus?.kind === 'keyspace' || keyspaceLeads(s.items[s.playhead.item], s.commands),
+  )
   const past = itemIndex >= 0 && itemIndex < items.length - 1
   const item = items[itemIndex]
   const keyName = view?.key ?? null

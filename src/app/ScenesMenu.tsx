@@ -80,14 +80,18 @@ export function ScenesMenu(): ReactNode {
    * first of them and plays them in order (arriving traces each jump to the newest, so
    * otherwise only the last command would be seen), pausing at the end of each long one.
    */
-  const playFromStartWhenAnswered = (first: number, commands: number): void => {
+  const playFromStartWhenAnswered = (first: number, commands: number, block: number): void => {
     const stop = store.subscribe((st) => {
       if (st.items.length < first) {
         stop() // a new session started meanwhile
         return
       }
       const played = st.items.slice(first)
-      if (played.filter((x) => x.kind === 'command').length < commands) return
+      if (played.filter((x) => x.kind === 'command').length < commands) {
+        // Stopped part way (the console's Stop): the lines after it never run.
+        if (!st.pastes.some((p) => p.block === block)) stop()
+        return
+      }
       stop()
       // Playback shows a command of more than MAX_AUTOPLAY_STEPS steps in one beat and
       // pauses there (the eviction); a scene of many such commands (each bulk HSET of the
@@ -115,17 +119,21 @@ export function ScenesMenu(): ReactNode {
     const client = s.activeTab
     if (scene === undefined || client === null) return
     const first = s.items.length
-    playFromStartWhenAnswered(first, scene.lines.filter((l) => 'run' in l).length)
+    const runs = scene.lines.filter((l) => 'run' in l).length
+    // Its lines go as a pasted block: the console's Stop (or Ctrl+C) ends a long scene too.
+    const block = s.pasteStarted(client, runs, 'scene')
+    playFromStartWhenAnswered(first, runs, block)
     for (const line of scene.lines) {
       if ('tick' in line) {
-        s.clockJumpRequested(line.tick)
+        s.clockJumpRequested(line.tick, block)
         continue
       }
       // Scene lines are well-formed commands: echo, then submit, as the console does.
-      s.lineEntered(client, line.run)
+      s.lineEntered(client, line.run, block)
       const parsed = parseCommandLine(line.run)
-      if (parsed.ok && parsed.argv.length > 0) s.commandSubmitted(parsed.argv, client)
+      if (parsed.ok && parsed.argv.length > 0) s.commandSubmitted(parsed.argv, client, block)
     }
+    s.pasteEntered(block)
     // What the scene is about comes first in the panel area (its lines cleared any focus).
     s.sceneFocused(scene.focus === null ? { kind: 'keyspace' } : { kind: 'key', key: scene.focus })
     setShown({ id, started: store.getState().items.length > 0, first })

@@ -4,7 +4,8 @@
  * it on a terminal, and redis-cli's line editing: ↑/↓ history (persisted), Ctrl+R reverse
  * search, Tab completion of command names and subcommands, the grey syntax hint after the
  * command name, HELP <command>, CLEAR (and Ctrl+L), "N command" to repeat, and a pasted
- * block of lines runs line by line.
+ * block of lines runs line by line, with its progress and a Stop button (or Ctrl+C) that
+ * leaves the lines not yet sent unrun.
  *
  * Typed text is UTF-8 encoded into byte strings before it is sent (parseCommandLine); the
  * console only dispatches store events, the bridge talks to the engine.
@@ -27,7 +28,7 @@ import { useT } from '../i18n/useT.ts'
 import { bytesToUtf8 } from '../state/bytes.ts'
 import { useApp, useAppStore } from '../state/react.ts'
 import { displayCommand } from '../state/bridge.ts'
-import type { ConsoleLine, RunningCommand } from '../state/types.ts'
+import type { BlockId, ConsoleLine, PastedBlock, RunningCommand } from '../state/types.ts'
 import { completeLine, helpLines, hintFor } from './completions.ts'
 import { MAX_REPLY_CHARS, MAX_REPLY_LINES, showReply } from './formatReply.ts'
 import { parseCommandLine } from './parseCommandLine.ts'
@@ -154,6 +155,8 @@ export function Console(props: {
   const showBusy = useDelayed(busy, 400)
   const running = useApp((s) => s.running)
   const tab = tabs.find((x) => x.id === activeTab) ?? tabs[0]
+  const shownTab = tab?.id
+  const paste = useApp((s) => s.pastes.find((p) => p.client === shownTab))
   const [value, setValue] = useState('')
   const [historyIndex, setHistoryIndex] = useState<number | null>(null)
   const [draft, setDraft] = useState('')
@@ -216,14 +219,17 @@ export function Console(props: {
     setSearch(null)
   }, [activeTab])
 
-  /** Runs one typed line on a client, the way redis-cli's REPL does. */
+  /**
+   * Runs one typed line on a client, the way redis-cli's REPL does; `block`: the pasted
+   * block it is a line of.
+   */
   const runLine = useCallback(
-    (text: string, client: ClientId) => {
+    (text: string, client: ClientId, block?: BlockId) => {
       const s = store.getState()
       const parsed = parseCommandLine(text)
-      s.lineEntered(client, text)
+      s.lineEntered(client, text, block)
       if (!parsed.ok) {
-        s.localOutputRequested(client, [{ kind: 'error', text: parsed.error }])
+        s.localOutputRequested(client, [{ kind: 'error', text: parsed.error }], block)
         return
       }
       let argv = parsed.argv
@@ -235,23 +241,23 @@ export function Console(props: {
       }
       const name = (argv[0] ?? '').toLowerCase()
       if (name === 'clear') {
-        s.consoleClearRequested(client)
+        s.consoleClearRequested(client, block)
         return
       }
       if (name === 'help') {
         const topic = argv.slice(1).map(bytesToUtf8)
         const lines = helpLines(topic, s.commands)
-        s.localOutputRequested(client, [{ kind: 'text', text: lines.join('\n') }])
+        s.localOutputRequested(client, [{ kind: 'text', text: lines.join('\n') }], block)
         return
       }
       // redis-cli exits on both; here the console stays. QUIT goes to the server, which
       // answers OK and closes the connection (the next command opens a new one); EXIT is
       // redis-cli's own word, not a Redis command, so it only says what redis-cli would do.
       if (name === 'exit') {
-        s.localOutputRequested(client, [{ kind: 'notice', key: 'console.exit' }])
+        s.localOutputRequested(client, [{ kind: 'notice', key: 'console.exit' }], block)
         return
       }
-      for (let i = 0; i < repeat; i++) s.commandSubmitted(argv, client)
+      for (let i = 0; i < repeat; i++) s.commandSubmitted(argv, client, block)
     },
     [store],
   )
@@ -268,6 +274,13 @@ export function Console(props: {
   const onKeyDown = (e: KeyboardEvent<HTMLInputElement>): void => {
     if (!tab) return
     const s = store.getState()
+    if (e.ctrlKey && e.key.toLowerCase() === 'c' && paste !== undefined) {
+      // A pasted block runs: Ctrl+C stops it (its wait or long command included), as it
+      // stops redis-cli reading a pipe.
+      e.preventDefault()
+      s.pasteStopRequested(tab.id)
+      return
+    }
     if (tab.waiting) {
       // Waiting in BLPOP: the line is closed, as redis-cli's is; Ctrl+C stops waiting.
       if (e.ctrlKey && e.key.toLowerCase() === 'c') {
@@ -384,7 +397,14 @@ export function Console(props: {
     const lines = (value + text).split(/\r?\n|\r/)
     // A trailing newline means the last line is complete too; otherwise keep it for editing.
     const rest = lines.pop() ?? ''
-    for (const line of lines) if (line.trim() !== '') runLine(line, tab.id)
+    const entered = lines.filter((line) => line.trim() !== '')
+    if (entered.length > 1) {
+      // A block: its lines carry its id, so that Stop (or Ctrl+C) can drop those not sent.
+      const s = store.getState()
+      const block = s.pasteStarted(tab.id, entered.length)
+      for (const line of entered) runLine(line, tab.id, block)
+      s.pasteEntered(block)
+    } else for (const line of entered) runLine(line, tab.id)
     setValue(rest)
   }
 
@@ -471,9 +491,7 @@ export function Console(props: {
               </div>
             </>
           )}
-          {lineKeys(tab.lines).map((key, i) => (
-            <ConsoleLineView key={key} line={tab.lines[i] as ConsoleLine} utf8={utf8} t={t} />
-          ))}
+          <OutputLines lines={tab.lines} utf8={utf8} t={t} />
         </div>
         {search && (
           <div className="console-search" aria-live="polite">
@@ -520,7 +538,11 @@ export function Console(props: {
               }}
               onKeyDown={onKeyDown}
               onPaste={(e) => {
-                if (tab.waiting) e.preventDefault()
+                // While the tab waits in BLPOP, pasted lines wait their turn behind it (as
+                // redis-cli reads them once the reply came) with their Stop; a bare fragment
+                // of a line has nowhere to go, the line being closed.
+                if (tab.waiting && !/[\r\n]/.test(e.clipboardData.getData('text')))
+                  e.preventDefault()
                 else onPaste(e)
               }}
             />
@@ -541,6 +563,7 @@ export function Console(props: {
             }}
           />
         )}
+        {paste && <PasteLine paste={paste} />}
         {tab.waiting ? (
           <div className="console-busy console-waiting" role="status">
             {t('console.waiting', { command: displayCommand(tab.waiting.argv) })}{' '}
@@ -557,7 +580,8 @@ export function Console(props: {
         ) : running ? (
           <ProgressLine running={running} />
         ) : (
-          showBusy && (
+          showBusy &&
+          !paste && (
             <div className="console-busy" role="status">
               {t('console.busy')}
               <CancelButton />
@@ -623,6 +647,31 @@ function CancelButton(): ReactNode {
   )
 }
 
+/** The live line of a pasted block: "Pasted block: 120 of 1,000 lines …", Stop (or Ctrl+C). */
+function PasteLine({ paste }: { paste: PastedBlock }): ReactNode {
+  const t = useT()
+  const store = useAppStore()
+  const params = { done: grouped(paste.done), total: grouped(paste.lines) }
+  return (
+    <div className="console-busy console-progress" role="status" data-testid="console-paste">
+      <span className="console-progress-text">{t('console.pasteRunning', params)}</span>{' '}
+      <progress
+        max={Math.max(1, paste.lines)}
+        value={paste.done}
+        aria-label={t('console.pasteProgressLabel')}
+      />{' '}
+      <button
+        type="button"
+        onClick={() => {
+          store.getState().pasteStopRequested(paste.client)
+        }}
+      >
+        {t('console.pasteStop')}
+      </button>
+    </div>
+  )
+}
+
 /** The live line of a long command: "DEBUG POPULATE 200000 … 43%", a bar, Cancel (or Ctrl+C). */
 function ProgressLine({ running }: { running: RunningCommand }): ReactNode {
   const t = useT()
@@ -677,8 +726,11 @@ function ReplyView(props: {
 
 /** A count with its thousands grouped (536,845,002), read at a glance in both languages. */
 function grouped(n: number): string {
-  return n.toLocaleString('en-US')
+  return GROUPING.format(n)
 }
+
+/** One formatter for every count: toLocaleString builds one per call, slow on each render. */
+const GROUPING = new Intl.NumberFormat('en-US')
 
 /** A typed or monitored line cut after MAX_REPLY_CHARS, with the count of the rest. */
 function cutLine(text: string, t: Translate): string {
@@ -708,6 +760,76 @@ function lineKeys(lines: readonly ConsoleLine[]): string[] {
   })
 }
 
+/**
+ * Lines per LineGroup. The output is drawn in groups of lines, and a group re-renders only
+ * when one of its lines changed: a new line re-renders the last group, not an element per
+ * line of the whole console, which every batch of answers of a pasted block of a thousand
+ * lines did (a third of the page's time while it ran).
+ */
+const LINE_GROUP = 64
+
+/**
+ * The groups of a tab's lines: by their ids (lineKeys), LINE_GROUP ids a group, so that a
+ * group keeps its lines when older lines leave the front of the capped list (groups by
+ * position would all shift, and remount every line, once the console is full). A line shown
+ * twice (a shared constant), or an id out of order, stays in the group before it.
+ */
+function lineGroups(
+  lines: readonly ConsoleLine[],
+  keys: readonly string[],
+): { key: string; start: number; end: number }[] {
+  const groups: { key: string; start: number; end: number }[] = []
+  let current = -1
+  for (let i = 0; i < lines.length; i++) {
+    const id = lineIds.get(lines[i] as ConsoleLine) ?? 0
+    const g = keys[i]?.includes('@') === true ? current : Math.floor(id / LINE_GROUP)
+    const last = groups.at(-1)
+    if (last === undefined || g > current) {
+      groups.push({ key: `g${String(g)}`, start: i, end: i + 1 })
+      current = g
+    } else last.end = i + 1
+  }
+  return groups
+}
+
+/** The lines of a tab's output, in groups (lineGroups). */
+function OutputLines(props: {
+  lines: readonly ConsoleLine[]
+  utf8: boolean
+  t: Translate
+}): ReactNode {
+  const { lines } = props
+  const keys = lineKeys(lines)
+  return lineGroups(lines, keys).map((g) => (
+    <LineGroup
+      key={g.key}
+      lines={lines.slice(g.start, g.end)}
+      keys={keys.slice(g.start, g.end)}
+      utf8={props.utf8}
+      t={props.t}
+    />
+  ))
+}
+
+function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i])
+}
+
+const LineGroup = memo(
+  function LineGroup(props: {
+    lines: readonly ConsoleLine[]
+    keys: readonly string[]
+    utf8: boolean
+    t: Translate
+  }): ReactNode {
+    return props.lines.map((line, i) => (
+      <ConsoleLineView key={props.keys[i]} line={line} utf8={props.utf8} t={props.t} />
+    ))
+  },
+  (a, b) =>
+    a.utf8 === b.utf8 && a.t === b.t && sameItems(a.lines, b.lines) && sameItems(a.keys, b.keys),
+)
+
 /** One line of the output; memoised, so typing does not format every reply again. */
 const ConsoleLineView = memo(function ConsoleLineView(props: {
   line: ConsoleLine
@@ -730,7 +852,7 @@ const ConsoleLineView = memo(function ConsoleLineView(props: {
     case 'error':
       return <pre className="console-line console-line-error">{line.text}</pre>
     case 'notice':
-      return <pre className="console-line console-line-notice">{t(line.key)}</pre>
+      return <pre className="console-line console-line-notice">{t(line.key, line.params)}</pre>
     case 'monitor':
       // As redis-cli prints MONITOR's lines, set apart from replies; the title says what it is.
       return (

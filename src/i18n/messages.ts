@@ -43,6 +43,12 @@ export const en = {
   'console.progress': '{command} … {percent}%',
   'console.progressLabel': 'Progress of {command}',
   'console.cancelled': '(cancelled: the command was not run)',
+  'console.pasteRunning':
+    'Pasted lines: {done} of {total} run… Ctrl+C or Stop leaves the rest unsent.',
+  'console.pasteProgressLabel': 'Progress of the pasted lines',
+  'console.pasteStop': 'Stop',
+  'console.pasteSkipped':
+    '(stopped: the last {count} line(s) of the pasted block were not sent, so not run)',
   'console.interruptedByReload': '(interrupted by the page reload: the command was not run)',
   'console.heldByReload':
     '(these lines were still waiting their turn when the page reloaded: they were not run)',
@@ -227,7 +233,7 @@ export const en = {
   'notice.heldByPause':
     'Client {client} is held by CLIENT PAUSE, which Ctrl+C cannot end: run CLIENT UNPAUSE in another tab, or advance the clock past the pause.',
   'notice.pasteNotCancelled':
-    'Ctrl+C cancels a long command (DEBUG POPULATE …). The quick commands already on their way to the server (the lines of a pasted block) all run: none is cancelled.',
+    'Ctrl+C cancels a long command (DEBUG POPULATE …). The quick commands already on their way to the server all run: none is cancelled.',
   'help.title': 'Keyboard shortcuts',
   'help.close': 'Close',
   'help.space': 'Play / pause the timeline',
@@ -236,7 +242,7 @@ export const en = {
   'help.question': 'Show this help',
   'help.history': 'Console history',
   'help.search': 'Search the history',
-  'help.ctrlC': 'Cancel the running command (or clear the line)',
+  'help.ctrlC': 'Stop a pasted block or cancel the running command (or clear the line)',
   'help.ctrlL': 'Clear the console',
   'help.tab': 'Complete a command name (on an empty line: move to the next control)',
   'help.escape': 'Close this help',
@@ -284,6 +290,11 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'console.progress': '{command} … {percent}%',
   'console.progressLabel': '{command} 的进度',
   'console.cancelled': '(已取消：该命令没有执行)',
+  'console.pasteRunning':
+    '粘贴的命令：已执行 {done} / {total} 行… 按 Ctrl+C 或“停止”，其余的行将不再发送。',
+  'console.pasteProgressLabel': '粘贴命令的执行进度',
+  'console.pasteStop': '停止',
+  'console.pasteSkipped': '(已停止：粘贴的命令块中最后 {count} 行没有发送，因此没有执行)',
   'console.interruptedByReload': '(页面重新加载中断了该命令：它没有执行)',
   'console.heldByReload': '(页面重新加载时这些行还在排队等待：它们没有执行)',
   'console.quit':
@@ -463,7 +474,7 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'notice.heldByPause':
     '客户端 {client} 被 CLIENT PAUSE 挂起，Ctrl+C 无法结束：请在另一个标签页运行 CLIENT UNPAUSE，或把时钟推进到暂停结束之后。',
   'notice.pasteNotCancelled':
-    'Ctrl+C 用于取消耗时长的命令（DEBUG POPULATE……）。已经发往服务器的快速命令（例如粘贴的一批命令）会全部执行，不会被取消。',
+    'Ctrl+C 用于取消耗时长的命令（DEBUG POPULATE……）。已经发往服务器的快速命令会全部执行，不会被取消。',
   'help.title': '键盘快捷键',
   'help.close': '关闭',
   'help.space': '播放 / 暂停时间轴',
@@ -472,7 +483,7 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'help.question': '显示此帮助',
   'help.history': '控制台历史',
   'help.search': '搜索历史',
-  'help.ctrlC': '取消正在运行的命令（或清空当前行）',
+  'help.ctrlC': '停止粘贴的命令块，或取消正在运行的命令（或清空当前行）',
   'help.ctrlL': '清空控制台',
   'help.tab': '补全命令名（空行时：移到下一个控件）',
   'help.escape': '关闭此帮助',

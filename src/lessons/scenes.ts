@@ -27,6 +27,13 @@ export interface Scene {
   readonly lines: readonly SceneLine[]
 }
 
+/**
+ * Keys of the expire-time-limit scene, all expiring at once: more than the 640 a slow cycle
+ * deletes at hz 500 before its every-16-loops clock check finds its 500 µs spent (two checks
+ * of 16 loops × 20 keys at about 1.4 µs a key, workCost.ts).
+ */
+const TIME_LIMIT_KEYS = 700
+
 /** HSET lines that fill `key` with fields f:0..f:n-1 (values v:i), `per` fields a command. */
 function hsetLines(key: string, n: number, per: number): SceneLine[] {
   const out: SceneLine[] = []
@@ -591,6 +598,62 @@ export const SCENES: readonly Scene[] = [
       { tick: 1000, note: { en: 'the cron runs 10 times a second', zh: '定时任务每秒运行 10 次' } },
       { run: 'DBSIZE' },
       { run: 'TTL keep' },
+    ],
+  },
+  {
+    id: 'expire-time-limit',
+    title: {
+      en: 'The active expire cycle runs out of time',
+      zh: '主动过期周期用完了时间',
+    },
+    summary: {
+      en: `A slow expire cycle may use 25 % of a cron period: 1,000,000 / hz µs × 25 % (25,000 µs at hz 10, 500 µs at hz 500). It looks at the clock only once every 16 sampling loops (320 keys), and deleting a key costs about 1.4 µs, so ${String(TIME_LIMIT_KEYS)} keys expiring together outrun the budget at hz 500: the cycle stops part way (timelimit_exit), INFO stats counts expired_time_cap_reached_count, and the next cycles delete the rest.`,
+      zh: `慢速过期周期最多用一个定时任务周期的 25%：1,000,000 / hz 微秒 × 25%（hz 10 时 25,000 微秒，hz 500 时 500 微秒）。它每 16 轮抽查（320 个键）才看一次时钟，删除一个键约需 1.4 微秒，所以在 hz 500 下，${String(TIME_LIMIT_KEYS)} 个同时过期的键会超出预算：周期中途停止（timelimit_exit），INFO stats 的 expired_time_cap_reached_count 计数，剩下的由之后的周期删除。`,
+    },
+    focus: null,
+    lines: [
+      { run: 'FLUSHDB' },
+      {
+        run: 'CONFIG SET hz 500',
+        note: {
+          en: 'serverCron 500 times a second: a slow cycle may now run 25 % × 2,000 µs = 500 µs',
+          zh: 'serverCron 每秒运行 500 次：慢速周期现在最多运行 25% × 2,000 微秒 = 500 微秒',
+        },
+      },
+      {
+        run: 'DEBUG SET-ACTIVE-EXPIRE 0',
+        note: {
+          en: 'active expiry off while the keys are made, so that they all expire before any cycle looks',
+          zh: '创建键的时候先关闭主动过期，这样所有键都在周期查看之前过期',
+        },
+      },
+      ...Array.from({ length: TIME_LIMIT_KEYS }, (_, i): SceneLine => ({
+        run: `SET tmp:${String(i)} x PX 100`,
+      })),
+      {
+        tick: 200,
+        note: {
+          en: 'past their TTL: nothing deleted them yet',
+          zh: '已超过 TTL：还没有任何东西删除它们',
+        },
+      },
+      { run: 'DEBUG SET-ACTIVE-EXPIRE 1' },
+      {
+        tick: 10,
+        note: {
+          en: 'the first slow cycle deletes about 320 keys (≈ 450 µs) every 16 loops; at its second look the clock shows about 900 µs, past 500 µs, and it stops; the next cycles delete the rest',
+          zh: '第一个慢速周期每 16 轮删除约 320 个键（约 450 微秒）；第二次看时钟时已用约 900 微秒，超过 500 微秒，于是停止；之后的周期删除剩下的键',
+        },
+      },
+      {
+        run: 'INFO stats',
+        note: {
+          en: 'expired_time_cap_reached_count counts the cycle that stopped at its time limit',
+          zh: 'expired_time_cap_reached_count 记下了那个因时间限额而停止的周期',
+        },
+      },
+      { run: 'DBSIZE', note: { en: 'all gone', zh: '全部删除了' } },
+      { run: 'CONFIG SET hz 10', note: { en: 'back to the default', zh: '恢复默认值' } },
     ],
   },
   {

@@ -46,6 +46,7 @@ import {
   waitedLines,
 } from './store.ts'
 import type {
+  BlockId,
   ClientTab,
   ConsoleLine,
   EngineRequest,
@@ -168,7 +169,7 @@ export function connectBridge(
 
   /** Whether a request may go ahead of the answers of the lines before it. */
   function pipelinable(r: EngineRequest): boolean {
-    if (r.kind === 'echo' || r.kind === 'output') return true
+    if (r.kind === 'echo' || r.kind === 'output' || r.kind === 'pasteEnd') return true
     if (r.kind !== 'exec' || unsafe || lastExecWaited) return false
     const tab = st().tabs.find((t) => t.id === r.client)
     if (tab === undefined || tab.offline === true || tab.waiting !== undefined) return false
@@ -193,7 +194,8 @@ export function connectBridge(
   const held = new Map<ClientId, EngineRequest[]>()
 
   function holdIfWaiting(r: EngineRequest): boolean {
-    if (r.kind !== 'exec' && r.kind !== 'echo' && r.kind !== 'output') return false
+    if (r.kind !== 'exec' && r.kind !== 'echo' && r.kind !== 'output' && r.kind !== 'pasteEnd')
+      return false
     const queue = held.get(r.client)
     if (queue) {
       queue.push(r)
@@ -211,7 +213,12 @@ export function connectBridge(
       if (tab?.waiting !== undefined) continue
       held.delete(id)
       if (tab) for (const r of queue) void enqueue(() => handle(r))
-      else for (const r of queue) unechoed.delete(r.seq)
+      else
+        for (const r of queue) {
+          unechoed.delete(r.seq)
+          // The tab closed: its block ends with it.
+          if (r.kind === 'pasteEnd') endPaste(r.block, r.client, false)
+        }
     }
     heldChanged()
   }
@@ -241,9 +248,16 @@ export function connectBridge(
 
   async function handle(entered: EngineRequest): Promise<void> {
     const r = onCurrentClient(entered)
+    if (stoppedLine(r)) return
     if (holdIfWaiting(r)) {
       heldChanged()
       return
+    }
+    if (r.kind === 'echo' && pipedExecs >= MAX_PIPELINED) {
+      // A long block goes to the worker a window at a time, so that a Stop still finds
+      // most of it unsent; the line waits here, its echo not yet shown.
+      await pipeRoom()
+      if (stoppedLine(r)) return
     }
     if (pipelinable(r)) {
       if (r.kind === 'exec') {
@@ -258,6 +272,7 @@ export function connectBridge(
           const settled = await answer
           pipedExecs--
           settleExec(r.client, settled)
+          roomMade?.()
         })
       } else piped(() => perform(r))
       return
@@ -269,6 +284,83 @@ export function connectBridge(
     }
     // A reconnect may have happened while the pipe drained.
     await perform(onCurrentClient(r))
+  }
+
+  /** Resolves the line waiting for room in the pipeline (pipeRoom), if one waits. */
+  let roomMade: (() => void) | null = null
+
+  /** Waits until fewer than MAX_PIPELINED execs are on their way. */
+  async function pipeRoom(): Promise<void> {
+    while (pipedExecs >= MAX_PIPELINED)
+      await new Promise<void>((resolve) => {
+        roomMade = () => {
+          roomMade = null
+          resolve()
+        }
+      })
+  }
+
+  /**
+   * The pasted blocks the bridge has seen requests of: whether a Stop came (`stopped`),
+   * whether their lines are now being dropped (`skipping`: from the first line whose echo
+   * had not been shown when it came, so that a line shown always gets its answer), how many
+   * were dropped, and how many were shown.
+   */
+  const blocks = new Map<BlockId, BlockState>()
+  let pasteTimer: ReturnType<typeof setTimeout> | null = null
+
+  function blockOf(id: BlockId): BlockState {
+    let b = blocks.get(id)
+    if (!b) blocks.set(id, (b = { stopped: false, skipping: false, skipped: 0, done: 0 }))
+    return b
+  }
+
+  /** Whether `r` belongs to a stopped block and is not to be run (it is then dropped). */
+  function stoppedLine(r: EngineRequest): boolean {
+    if (!('block' in r) || r.block === undefined || r.kind === 'pasteEnd') return false
+    const b = blockOf(r.block)
+    if ((r.kind === 'echo' || r.kind === 'tick') && b.stopped) b.skipping = true
+    if (!b.skipping) return false
+    if (r.kind === 'echo') {
+      b.skipped++
+      unechoed.delete(r.seq)
+      heldChanged()
+    }
+    return true
+  }
+
+  /**
+   * Stop in a tab: every block of it running stops sending lines; a long command running on
+   * the tab is cancelled and a wait in a blocking command ends (CLIENT UNBLOCK), as Ctrl+C
+   * ends them on their own, so that the block's end comes now.
+   */
+  function stopPastes(tab: ClientId): void {
+    const mine = st().pastes.filter((p) => currentClient(p.client) === currentClient(tab))
+    if (mine.length === 0) return
+    for (const p of mine) blockOf(p.block).stopped = true
+    const id = currentClient(tab)
+    if (st().running?.client === id) client.cancel()
+    if (st().tabs.find((t) => t.id === id)?.waiting !== undefined) void enqueue(() => unblock(id))
+  }
+
+  /** A block's end: says how many of its lines a Stop left unrun, and forgets it. */
+  function endPaste(block: BlockId, tab: ClientId, say: boolean): void {
+    const b = blocks.get(block)
+    blocks.delete(block)
+    if (say && b !== undefined && b.skipped > 0)
+      st().consoleOutputAppended(tab, [
+        { kind: 'notice', key: 'console.pasteSkipped', params: { count: b.skipped } },
+      ])
+    st().pasteFinished(block)
+  }
+
+  /** Tells the store how far the running blocks got, once per burst of shown lines. */
+  function pasteProgressed(): void {
+    if (pasteTimer !== null || stopped) return
+    pasteTimer = setTimeout(() => {
+      pasteTimer = null
+      st().pastesProgressed(new Map([...blocks].map(([id, b]) => [id, b.done])))
+    }, 0)
   }
 
   /**
@@ -313,6 +405,15 @@ export function connectBridge(
       case 'echo':
         unechoed.delete(r.seq)
         st().inputEchoed(r.client, r.text)
+        if (r.block !== undefined) {
+          blockOf(r.block).done++
+          pasteProgressed()
+        }
+        return
+      case 'pasteEnd':
+        endPaste(r.block, r.client, true)
+        return
+      case 'pasteStop':
         return
       case 'output':
         st().consoleOutputAppended(r.client, r.lines)
@@ -587,6 +688,7 @@ export function connectBridge(
         for (const r of requests) {
           if (r.kind === 'echo') unechoed.set(r.seq, { client: r.client, text: r.text })
           if (r.kind === 'cancel') cancelRunning()
+          else if (r.kind === 'pasteStop') stopPastes(r.client)
           else void enqueue(() => handle(r))
         }
         if (unechoed.size !== 0) heldChanged()
@@ -669,11 +771,28 @@ export function connectBridge(
       heldTimer = null
       if (refreshTimer !== null) clearTimeout(refreshTimer)
       refreshTimer = null
+      if (pasteTimer !== null) clearTimeout(pasteTimer)
+      pasteTimer = null
     },
   }
 }
 
 // --- Helpers ---
+
+/**
+ * Most execs of pasted lines on their way to the worker at once: enough to keep it busy
+ * (its answers come back in batches), few enough that a Stop leaves the rest of a long
+ * block unsent, so not run.
+ */
+export const MAX_PIPELINED = 64
+
+/** What the bridge knows of a pasted block (stoppedLine). */
+interface BlockState {
+  stopped: boolean
+  skipping: boolean
+  skipped: number
+  done: number
+}
 
 function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err)

@@ -45,6 +45,8 @@ import type {
   PlayheadMark,
   RunningCommand,
   HeldLine,
+  BlockId,
+  PastedBlock,
   SavedSession,
   TimelineItem,
   Waiting,
@@ -96,6 +98,9 @@ export interface SessionSlice {
    * them), in order; empty when nothing holds them up. The page's save keeps them.
    */
   heldLines: readonly HeldLine[]
+  /** Pasted blocks (and scenes) whose lines are still being sent or answered, oldest first. */
+  pastes: readonly PastedBlock[]
+  nextBlock: BlockId
   notice: Notice | null
   commands: readonly CommandDoc[]
   clock: { readonly now: number; readonly running: boolean; readonly speed: number }
@@ -105,19 +110,32 @@ export interface SessionSlice {
    * A line was entered in a tab: history, and its echo queued in order. The learner's own
    * line ends a scene's focus (a scene sets it again after entering its lines).
    */
-  lineEntered(client: ClientId, text: string): void
+  lineEntered(client: ClientId, text: string, block?: BlockId): void
   /** A command was submitted in a tab: queued for the engine; the playhead returns to the live end. */
-  commandSubmitted(argv: readonly string[], client: ClientId): void
+  commandSubmitted(argv: readonly string[], client: ClientId, block?: BlockId): void
   /** Console output produced locally (HELP, parse errors), queued in order. */
-  localOutputRequested(client: ClientId, lines: readonly ConsoleLine[]): void
-  consoleClearRequested(client: ClientId): void
+  localOutputRequested(client: ClientId, lines: readonly ConsoleLine[], block?: BlockId): void
+  consoleClearRequested(client: ClientId, block?: BlockId): void
+  /**
+   * A block of `lines` lines was pasted in a tab (or a scene started): the id its lines'
+   * requests carry (lineEntered ... with `block`), so that a Stop can drop those not yet sent.
+   * pasteEntered(block) follows once all of its lines are entered.
+   */
+  pasteStarted(client: ClientId, lines: number, source?: PastedBlock['source']): BlockId
+  /** Every line of a pasted block has been entered: the block ends after the last one. */
+  pasteEntered(block: BlockId): void
+  /**
+   * Stop (or Ctrl+C) while a pasted block runs in a tab: its lines not yet sent to the engine
+   * are not run (the console says how many); a long command or a wait of the block ends.
+   */
+  pasteStopRequested(client: ClientId): void
   clientTabRequested(): void
   clientTabSelected(client: ClientId): void
   clientTabClosed(client: ClientId): void
   clockPaused(): void
   clockResumed(): void
   clockSpeedChanged(speed: number): void
-  clockJumpRequested(ms: number): void
+  clockJumpRequested(ms: number, block?: BlockId): void
   cancelRequested(): void
   /** Ctrl+C (or Cancel) on a tab waiting in a blocking command: stop waiting, keep the connection. */
   unblockRequested(client: ClientId): void
@@ -147,6 +165,10 @@ export interface SessionSlice {
   busyChanged(busy: number): void
   commandProgressed(running: RunningCommand | null): void
   heldLinesChanged(lines: readonly HeldLine[]): void
+  /** How many lines of each running pasted block the console has shown (by block). */
+  pastesProgressed(done: ReadonlyMap<BlockId, number>): void
+  /** A pasted block's last line was answered, or it was stopped and ended. */
+  pasteFinished(block: BlockId): void
   /** A command was cancelled before it finished: it never happened; the console says so. */
   commandCancelled(client: ClientId): void
 }
@@ -300,6 +322,7 @@ export function itemFromTrace(t: WireTrace): TimelineItem {
     events: t.events,
     dropped: t.dropped,
     ...(t.key === undefined ? {} : { key: t.key }),
+    ...(t.keys === undefined ? {} : { keys: t.keys }),
   }
 }
 
@@ -446,6 +469,11 @@ export function stepBack(items: readonly TimelineItem[], p: Playhead): Playhead 
 
 // --- Slices ---
 
+/** The `block` field of a request made for a line of a pasted block (none otherwise). */
+function inBlock(block: BlockId | undefined): { readonly block?: BlockId } {
+  return block === undefined ? {} : { block }
+}
+
 const createSessionSlice =
   (opts: StoreOptions): Slice<SessionSlice> =>
   (set, get) => {
@@ -469,24 +497,32 @@ const createSessionSlice =
       busy: 0,
       running: null,
       heldLines: [],
+      pastes: [],
+      nextBlock: 1,
       notice: null,
       commands: [],
       clock: { now: DEFAULT_SESSION.startMs, running: opts.clockRunning ?? true, speed: 1 },
       view: null,
 
-      lineEntered: (client, text) => {
+      lineEntered: (client, text, block) => {
         set(
           (s) => ({
             focus: null,
             history:
-              text.trim() === '' || s.history.at(-1) === text
+              text.trim() === '' ||
+              s.history.at(-1) === text ||
+              (block !== undefined &&
+                s.pastes.some((p) => p.block === block && p.source === 'scene'))
                 ? s.history
                 : [...s.history, text].slice(-MAX_HISTORY),
           }),
           false,
           'session/lineEntered',
         )
-        request((seq) => ({ kind: 'echo', seq, client, text }), 'session/lineEntered')
+        request(
+          (seq) => ({ kind: 'echo', seq, client, text, ...inBlock(block) }),
+          'session/lineEntered',
+        )
       },
       inputEchoed: (client, text) => {
         set(
@@ -505,13 +541,43 @@ const createSessionSlice =
           'bridge/inputEchoed',
         )
       },
-      localOutputRequested: (client, lines) => {
-        request((seq) => ({ kind: 'output', seq, client, lines }), 'session/localOutputRequested')
+      localOutputRequested: (client, lines, block) => {
+        request(
+          (seq) => ({ kind: 'output', seq, client, lines, ...inBlock(block) }),
+          'session/localOutputRequested',
+        )
       },
-      consoleClearRequested: (client) => {
-        request((seq) => ({ kind: 'clear', seq, client }), 'session/consoleClearRequested')
+      consoleClearRequested: (client, block) => {
+        request(
+          (seq) => ({ kind: 'clear', seq, client, ...inBlock(block) }),
+          'session/consoleClearRequested',
+        )
       },
-      commandSubmitted: (argv, client) => {
+      pasteStarted: (client, lines, source = 'paste') => {
+        const block = get().nextBlock
+        set(
+          (s) => ({
+            pastes: [...s.pastes, { block, client, lines, done: 0, source }],
+            nextBlock: s.nextBlock + 1,
+          }),
+          false,
+          'session/pasteStarted',
+        )
+        return block
+      },
+      pasteEntered: (block) => {
+        const paste = get().pastes.find((p) => p.block === block)
+        if (paste === undefined) return
+        request(
+          (seq) => ({ kind: 'pasteEnd', seq, client: paste.client, block }),
+          'session/pasteEntered',
+        )
+      },
+      pasteStopRequested: (client) => {
+        if (!get().pastes.some((p) => p.client === client)) return
+        request((seq) => ({ kind: 'pasteStop', seq, client }), 'session/pasteStopRequested')
+      },
+      commandSubmitted: (argv, client, block) => {
         // A learner who stepped back and then types a command wants to see it run: the
         // playhead returns to the live end first, so the new command's item carries it along
         // (appendItem follows from the end) instead of arriving unseen past a stale step.
@@ -523,7 +589,10 @@ const createSessionSlice =
           false,
           'session/commandSubmitted',
         )
-        request((seq) => ({ kind: 'exec', seq, argv, client }), 'session/commandSubmitted')
+        request(
+          (seq) => ({ kind: 'exec', seq, argv, client, ...inBlock(block) }),
+          'session/commandSubmitted',
+        )
       },
       consoleOutputAppended: (client, lines) => {
         set(
@@ -570,8 +639,11 @@ const createSessionSlice =
       clockSpeedChanged: (speed) => {
         set((s) => ({ clock: { ...s.clock, speed } }), false, 'session/clockSpeedChanged')
       },
-      clockJumpRequested: (ms) => {
-        request((seq) => ({ kind: 'tick', seq, ms }), 'session/clockJumpRequested')
+      clockJumpRequested: (ms, block) => {
+        request(
+          (seq) => ({ kind: 'tick', seq, ms, ...inBlock(block) }),
+          'session/clockJumpRequested',
+        )
       },
       cancelRequested: () => {
         request((seq) => ({ kind: 'cancel', seq }), 'session/cancelRequested')
@@ -676,6 +748,7 @@ const createSessionSlice =
             progress: null,
             view: null,
             focus: null,
+            pastes: [],
             ...(r.pinned ? { pinned: [...r.pinned] } : {}),
           },
           false,
@@ -703,6 +776,25 @@ const createSessionSlice =
       },
       heldLinesChanged: (heldLines) => {
         set({ heldLines }, false, 'bridge/heldLinesChanged')
+      },
+      pastesProgressed: (done) => {
+        set(
+          (s) => ({
+            pastes: s.pastes.map((p) => {
+              const n = done.get(p.block)
+              return n === undefined || n === p.done ? p : { ...p, done: n }
+            }),
+          }),
+          false,
+          'bridge/pastesProgressed',
+        )
+      },
+      pasteFinished: (block) => {
+        set(
+          (s) => ({ pastes: s.pastes.filter((p) => p.block !== block) }),
+          false,
+          'bridge/pasteFinished',
+        )
       },
       commandCancelled: (client) => {
         set(

@@ -28,6 +28,8 @@ export interface TimelineItem {
   readonly dropped: number
   /** A command's first key (WireTrace.key), shown by the panels; absent when it has none. */
   readonly key?: string
+  /** How many distinct keys a command names, when more than one (WireTrace.keys). */
+  readonly keys?: number
 }
 
 /**
@@ -60,8 +62,12 @@ export type ConsoleLine =
     }
   | { readonly kind: 'text'; readonly text: string }
   | { readonly kind: 'error'; readonly text: string }
-  /** A message of the app itself (an i18n key), e.g. "(cancelled)". */
-  | { readonly kind: 'notice'; readonly key: string }
+  /** A message of the app itself (an i18n key and its params), e.g. "(cancelled)". */
+  | {
+      readonly kind: 'notice'
+      readonly key: string
+      readonly params?: Readonly<Record<string, string | number>>
+    }
   /**
    * A line the server pushed to this connection outside request and reply: MONITOR's report
    * of a command some client ran, as redis-cli prints it (the status text, without '+').
@@ -107,21 +113,41 @@ export type EngineRequest =
       readonly seq: number
       readonly argv: readonly string[]
       readonly client: ClientId
+      readonly block?: BlockId
     }
   | {
       readonly kind: 'echo'
       readonly seq: number
       readonly client: ClientId
       readonly text: string
+      readonly block?: BlockId
     }
   | {
       readonly kind: 'output'
       readonly seq: number
       readonly client: ClientId
       readonly lines: readonly ConsoleLine[]
+      readonly block?: BlockId
     }
-  | { readonly kind: 'clear'; readonly seq: number; readonly client: ClientId }
-  | { readonly kind: 'tick'; readonly seq: number; readonly ms: number }
+  | {
+      readonly kind: 'clear'
+      readonly seq: number
+      readonly client: ClientId
+      readonly block?: BlockId
+    }
+  | { readonly kind: 'tick'; readonly seq: number; readonly ms: number; readonly block?: BlockId }
+  /**
+   * The last request of a pasted block, after all of its lines: the bridge ends the block
+   * there (and says how many of its lines a Stop left unrun).
+   */
+  | {
+      readonly kind: 'pasteEnd'
+      readonly seq: number
+      readonly client: ClientId
+      readonly block: BlockId
+    }
+  /** Stop (or Ctrl+C) while a pasted block runs in a tab: its lines not yet sent are dropped. */
+  | { readonly kind: 'pasteStop'; readonly seq: number; readonly client: ClientId }
   | { readonly kind: 'openClient'; readonly seq: number }
   | { readonly kind: 'closeClient'; readonly seq: number; readonly client: ClientId }
   | { readonly kind: 'cancel'; readonly seq: number }
@@ -130,6 +156,25 @@ export type EngineRequest =
   | { readonly kind: 'crash'; readonly seq: number }
   | { readonly kind: 'restore'; readonly seq: number; readonly saved: SavedSession }
   | { readonly kind: 'reset'; readonly seq: number; readonly session: SessionSeed }
+
+/** Numbers a pasted block; its lines' requests carry it (EngineRequest.block). */
+export type BlockId = number
+
+/**
+ * A block of lines pasted in a tab (or a scene's lines), running: the console shows how far
+ * it got and a Stop button. `done`: lines the console has shown so far (their echo).
+ */
+export interface PastedBlock {
+  readonly block: BlockId
+  readonly client: ClientId
+  readonly lines: number
+  readonly done: number
+  /**
+   * Pasted by the learner, or a scene's script: a scene's lines stay out of the console
+   * history (↑ recalls what the learner typed or pasted, not 700 lines of a scene).
+   */
+  readonly source: 'paste' | 'scene'
+}
 
 /** A command the engine runs in slices: what the console's progress line shows. */
 export interface RunningCommand {

@@ -634,7 +634,9 @@ function waits(engine: Engine, client: ClientId | null): Waits {
 
 function capTrace(t: Trace, engine: Engine, output: WireOutput, w: Waits): WireTrace {
   const cut = cutReply(t.reply, MAX_WIRE_REPLY_LINES)
-  const key = firstKey(engine.server, t.argv)
+  const keys = commandKeys(engine.server, t.argv)
+  const key = keys[0]
+  const distinct = keys.length > 1 ? new Set(keys).size : keys.length
   const end = engine.clock.now()
   return {
     ...t,
@@ -644,16 +646,17 @@ function capTrace(t: Trace, engine: Engine, output: WireOutput, w: Waits): WireT
     ...w,
     ...(cut.left > 0 ? { reply: cut.reply, replyCut: cut.left } : {}),
     ...(key === undefined ? {} : { key }),
+    ...(distinct > 1 ? { keys: distinct } : {}),
     ...(end > t.at ? { end } : {}),
   }
 }
 
-/** The command's first key for the panels; none if finding it fails (the reply stands). */
-function firstKey(server: RedisServer, argv: readonly string[]): string | undefined {
+/** The keys the command names, for the panels; none if finding them fails (the reply stands). */
+function commandKeys(server: RedisServer, argv: readonly string[]): readonly string[] {
   try {
-    return server.commandKeys?.(argv)[0]
+    return server.commandKeys?.(argv) ?? []
   } catch {
-    return undefined
+    return []
   }
 }
 
@@ -719,6 +722,7 @@ function capTick(t: TickTrace, position: number, output: WireOutput, w: WireWait
  */
 function commandDocs(server: RedisServer): CommandDoc[] {
   const arity = new Map<string, number>()
+  const acl = new Map<string, string[]>()
   const info = safeCall(server, ['COMMAND'])
   if (info?.type === 'array' && info.value)
     for (const c of info.value) {
@@ -726,6 +730,13 @@ function commandDocs(server: RedisServer): CommandDoc[] {
       const [name, ar] = c.value
       if (name?.type === 'bulk' && name.value !== null && ar?.type === 'integer')
         arity.set(name.value.toUpperCase(), Number(ar.value))
+      // The 7th field: the ACL categories, "@write" "@string" ...
+      const cats = c.value[6]
+      if (name?.type === 'bulk' && name.value !== null && cats?.type === 'array' && cats.value)
+        acl.set(
+          name.value.toUpperCase(),
+          cats.value.map((x) => (x.type === 'simple' || x.type === 'bulk' ? text(x) : '').slice(1)),
+        )
       const subs = c.value[9]
       if (subs?.type === 'array' && subs.value)
         for (const s of subs.value) {
@@ -741,6 +752,10 @@ function commandDocs(server: RedisServer): CommandDoc[] {
   for (const [name, a] of arity)
     if (!out.has(name))
       out.set(name, { name, params: '', summary: '', since: '', group: '', arity: a })
+  for (const [name, cats] of acl) {
+    const doc = out.get(name)
+    if (doc) out.set(name, { ...doc, acl: cats })
+  }
   return [...out.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
 }
 

@@ -72,6 +72,8 @@ export interface CommandDoc {
   readonly since: string
   readonly group: string
   readonly arity: number
+  /** ACL categories without the '@' ("write", "string" ...), from COMMAND; absent if unknown. */
+  readonly acl?: readonly string[]
 }
 
 /**
@@ -125,6 +127,11 @@ export interface WireTrace extends Trace, WireOutput, WireWaits {
    * Absent when it names none (or the server cannot tell).
    */
   readonly key?: string
+  /**
+   * How many distinct keys the command names (MSET a 1 b 2: 2), when more than one; absent
+   * for one key or none.
+   */
+  readonly keys?: number
   /**
    * The virtual time when the command finished, when it is later than `at` (DEBUG SLEEP lets
    * time pass); absent otherwise.

@@ -57,6 +57,17 @@ describe('ScenesMenu', { timeout: 30_000 }, () => {
     expect(screen.queryByRole('status')).toBeNull()
   })
 
+  it('keeps a scene’s lines out of the console history, which holds what the learner typed', async () => {
+    const h = await setup('en')
+    await h.run(['SET', 'mine', '1'])
+    const user = userEvent.setup()
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Scenes' }), 'dict-expand')
+    await act(() => h.bridge.idle())
+    const st = h.store.getState()
+    expect(st.log.filter((e) => e.t === 'exec').length).toBeGreaterThan(5)
+    expect(st.history).toEqual(['SET mine 1'])
+  })
+
   it('plays a scene with a long eviction from its start, pausing on the eviction’s end', async () => {
     const h = await setup('en')
     const user = userEvent.setup()

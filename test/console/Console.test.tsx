@@ -5,6 +5,7 @@ import { Console } from '../../src/console/Console.tsx'
 import { createServer } from '../../src/engine/index.ts'
 import type { ServerFactory } from '../../src/worker/engineHost.ts'
 import { AppStoreProvider } from '../../src/state/react.ts'
+import { MAX_CONSOLE_LINES } from '../../src/state/store.ts'
 import { createHarness } from '../state/harness.ts'
 
 let cleanup: (() => void) | null = null
@@ -211,6 +212,34 @@ describe('Console', { timeout: 30_000 }, () => {
     )
   })
 
+  it('runs lines pasted while the tab waits in BLPOP once the wait ends, in order', async () => {
+    const c = await setup(createServer)
+    await c.type('BLPOP queue 0{Enter}')
+    await c.user.click(c.input)
+    await c.user.paste('SET a 1\nGET a\n')
+    await c.settle()
+    // They wait their turn (they used to vanish without a word), with the block's Stop.
+    expect(c.lines()).toEqual(['127.0.0.1:6379> BLPOP queue 0'])
+    expect(screen.getByTestId('console-paste').textContent).toContain('Pasted lines: 0 of 2 run')
+    act(() => {
+      c.h.store.getState().clientTabRequested()
+    })
+    await c.settle()
+    await c.type('RPUSH queue job{Enter}')
+    await c.user.click(screen.getAllByRole('tab')[0] as HTMLElement)
+    await c.settle()
+    const log1 = screen.getByRole('log', { name: /^Output of client \d+$/ })
+    expect([...log1.querySelectorAll('.console-line')].map((el) => el.textContent)).toEqual([
+      '127.0.0.1:6379> BLPOP queue 0',
+      '1) "queue"\n2) "job"',
+      '127.0.0.1:6379> SET a 1',
+      'OK',
+      '127.0.0.1:6379> GET a',
+      '"1"',
+    ])
+    expect(screen.queryByTestId('console-paste')).toBeNull()
+  })
+
   it('stops waiting on Ctrl+C or Cancel: the tab prints (nil) and takes commands again', async () => {
     const c = await setup(createServer)
     await c.type('BLPOP queue 0{Enter}')
@@ -262,6 +291,69 @@ describe('Console', { timeout: 30_000 }, () => {
     await c.user.paste('SET a 1\nINCR a\nGET a\n')
     await c.settle()
     expect(c.lines().filter((_, i) => i % 2 === 1)).toEqual(['OK', '(integer) 2', '"2"'])
+  })
+
+  it('shows a running pasted block with Stop; Stop leaves the lines not sent unrun and says how many', async () => {
+    const c = await setup(createServer)
+    await c.user.click(c.input)
+    // BLPOP holds the block (the lines after it wait their turn), so it is still running.
+    await c.user.paste('SET a 1\nBLPOP q 0\nGET a\nINCR n\n')
+    await c.settle()
+    const line = screen.getByTestId('console-paste')
+    expect(line.textContent).toContain('Pasted lines: 2 of 4 run')
+    await c.user.click(within(line).getByRole('button', { name: 'Stop' }))
+    await c.settle()
+    expect(screen.queryByTestId('console-paste')).toBeNull()
+    expect(c.lines().slice(-2)).toEqual([
+      '(nil)',
+      '(stopped: the last 2 line(s) of the pasted block were not sent, so not run)',
+    ])
+    expect(c.h.store.getState().log.flatMap((e) => (e.t === 'exec' ? [e.argv[0]] : []))).toEqual([
+      'SET',
+      'BLPOP',
+      'CLIENT',
+    ])
+    // The console goes on as before.
+    await c.type('GET a{Enter}')
+    expect(c.lines().slice(-2)).toEqual(['127.0.0.1:6379> GET a', '"1"'])
+  })
+
+  it('stops a running pasted block with Ctrl+C, in 简体中文 too', async () => {
+    const c = await setup(createServer)
+    c.h.store.getState().languageChanged('zh')
+    await c.user.click(c.input)
+    await c.user.paste('BLPOP q 0\nSET a 1\nGET a\n')
+    await c.settle()
+    expect(screen.getByTestId('console-paste').textContent).toContain('已执行 1 / 3 行')
+    await c.user.keyboard('{Control>}c{/Control}')
+    await c.settle()
+    expect(screen.queryByTestId('console-paste')).toBeNull()
+    expect(c.lines().at(-1)).toBe('(已停止：粘贴的命令块中最后 2 行没有发送，因此没有执行)')
+    expect(c.h.store.getState().log.some((e) => e.t === 'exec' && e.argv[0] === 'SET')).toBe(false)
+  })
+
+  it('keeps the elements of the lines shown when a full console drops its oldest line', async () => {
+    const c = await setup()
+    const tab = c.h.tab()
+    const text = (i: number) => ({ kind: 'text' as const, text: `line ${String(i)}` })
+    act(() => {
+      c.h.store.getState().consoleOutputAppended(
+        tab,
+        Array.from({ length: MAX_CONSOLE_LINES }, (_, i) => text(i)),
+      )
+    })
+    const middle = [...c.log.querySelectorAll('.console-line')][1000]
+    expect(middle?.textContent).toBe('line 1000')
+    act(() => {
+      c.h.store.getState().consoleOutputAppended(tab, [text(MAX_CONSOLE_LINES)])
+    })
+    const lines = c.lines()
+    expect(lines).toHaveLength(MAX_CONSOLE_LINES)
+    expect(lines[0]).toBe('line 1')
+    expect(lines.at(-1)).toBe(`line ${String(MAX_CONSOLE_LINES)}`)
+    expect(lines.every((l, i) => l === `line ${String(i + 1)}`)).toBe(true)
+    // The same element, not a new one: a full console re-rendered every line per new line.
+    expect(middle?.isConnected).toBe(true)
   })
 
   it('repeats a command with a leading count, as redis-cli does', async () => {

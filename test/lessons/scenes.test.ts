@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createServer, manualClock } from '../../src/engine/index.ts'
+import type { StepEvent } from '../../src/engine/events.ts'
 import type { Reply } from '../../src/engine/reply.ts'
 import { parseCommandLine } from '../../src/console/parseCommandLine.ts'
 import { SCENES, sceneById, sceneNoteAt, sceneQuietTickNoteAt } from '../../src/lessons/scenes.ts'
@@ -174,5 +175,47 @@ describe('scenes', () => {
     let c = collect(replies[runs.indexOf(next ?? '')])
     while (c !== '0') c = collect(s.call(['SCAN', c, 'COUNT', '4']))
     for (let i = 0; i < 30; i++) expect(seen).toContain(`k:${String(i)}`)
+  })
+})
+
+describe('expire-time-limit', () => {
+  /** Runs the scene on a clock that work moves, as the app's worker runs the engine. */
+  function runTimeLimitScene() {
+    const clock = manualClock(DEFAULT_SESSION.startMs, { modelWork: true })
+    const s = createServer({ seed: 42, clock, trace: 'summary', enableDebugCommand: 'yes' })
+    const replies: Reply[] = []
+    const ticks: StepEvent[][] = []
+    for (const line of sceneById('expire-time-limit')?.lines ?? []) {
+      if ('tick' in line) {
+        ticks.push([...s.tick(line.tick).events])
+        continue
+      }
+      const parsed = parseCommandLine(line.run)
+      if (!parsed.ok) throw new Error(`cannot parse ${line.run}`)
+      replies.push(s.call(parsed.argv))
+    }
+    return { s, replies, ticks }
+  }
+
+  it('makes the first slow cycle stop at its 500 µs time limit, counted in INFO stats, and the next cycles finish', () => {
+    const { replies, ticks } = runTimeLimitScene()
+    const cycles = (ticks.at(-1) ?? []).flatMap((e) =>
+      e.type === 'expire/cycleRan' && e.sampled > 0 ? [e] : [],
+    )
+    const first = cycles[0]
+    expect(first).toMatchObject({ kind: 'slow', stopReason: 'timeLimit', timeLimitUs: 500 })
+    // Checked every 16 loops of 20 keys at about 1.4 µs a key: the second check, past 500 µs.
+    expect(first?.expired).toBeGreaterThanOrEqual(640)
+    expect(first?.expired).toBeLessThan(700)
+    expect(first?.elapsedUs).toBeGreaterThan(800)
+    expect(cycles.slice(1).every((c) => c.stopReason === 'done')).toBe(true)
+    expect(cycles.reduce((n, c) => n + c.expired, 0)).toBe(700)
+    // The 200 ms with active expiry off deleted nothing.
+    expect((ticks[0] ?? []).some((e) => e.type === 'expire/keyExpiredActively')).toBe(false)
+    const info = replies.at(-3)
+    expect(info?.type === 'bulk' ? info.value : '').toContain(
+      'expired_time_cap_reached_count:1\r\n',
+    )
+    expect(replies.at(-2)).toEqual({ type: 'integer', value: 0 })
   })
 })

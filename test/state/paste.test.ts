@@ -9,6 +9,7 @@ import { describe, expect, it, vi } from 'vitest'
 import { parseCommandLine } from '../../src/console/parseCommandLine.ts'
 import { createServer } from '../../src/engine/index.ts'
 import type { ToWorker } from '../../src/worker/protocol.ts'
+import { MAX_PIPELINED } from '../../src/state/bridge.ts'
 import { createHarness, printed } from './harness.ts'
 
 type Harness = Awaited<ReturnType<typeof createHarness>>
@@ -22,6 +23,55 @@ function paste(h: Harness, lines: readonly string[]): void {
     h.store.getState().commandSubmitted(parsed.argv, h.tab())
   }
 }
+
+/** Enters lines as one pasted block (Console.onPaste with more than one line): Stop can end it. */
+function pasteBlock(h: Harness, lines: readonly string[]): void {
+  const s = h.store.getState()
+  const block = s.pasteStarted(h.tab(), lines.length)
+  for (const text of lines) {
+    const parsed = parseCommandLine(text)
+    if (!parsed.ok) throw new Error(parsed.error)
+    s.lineEntered(h.tab(), text, block)
+    s.commandSubmitted(parsed.argv, h.tab(), block)
+  }
+  s.pasteEntered(block)
+}
+
+/** Calls `then` right after the worker is sent the exec whose argv[1] is `arg`. */
+function onExecSent(h: Harness, arg: string, then: () => void): void {
+  const w = h.workers.at(-1)
+  if (!w) throw new Error('no worker')
+  const post = w.postMessage.bind(w)
+  w.postMessage = (m: ToWorker) => {
+    post(m)
+    if (m.type === 'exec' && m.argv[1] === arg) then()
+  }
+}
+
+/**
+ * A harness whose worker runs long commands in slices of 1,000 keys and waits at the first
+ * yield between slices until `go()`.
+ */
+async function gatedHarness(): Promise<{ h: Harness; go: () => void }> {
+  let release: () => void = () => undefined
+  const h = await createHarness({
+    factory: createServer,
+    slicing: { units: 1000, fixed: true },
+    yieldNow: () =>
+      new Promise<void>((resolve) => {
+        release = resolve
+      }),
+  })
+  return {
+    h,
+    go: () => {
+      release()
+    },
+  }
+}
+
+const execs = (h: Harness): string[] =>
+  h.store.getState().log.flatMap((e) => (e.t === 'exec' ? [e.argv.join(' ')] : []))
 
 /** Runs lines one at a time, waiting for each answer (the reference). */
 async function oneByOne(h: Harness, lines: readonly string[]): Promise<void> {
@@ -174,15 +224,7 @@ describe('a pasted block', { timeout: 30_000 }, () => {
   })
 
   it('cancels a long command in the middle of a block with Ctrl+C; the rest of the block runs', async () => {
-    let go: () => void = () => undefined
-    const h = await createHarness({
-      factory: createServer,
-      slicing: { units: 1000, fixed: true },
-      yieldNow: () =>
-        new Promise<void>((resolve) => {
-          go = resolve
-        }),
-    })
+    const { h, go } = await gatedHarness()
     paste(h, ['SET a 1', 'INCR n', 'DEBUG POPULATE 1000000', 'GET a', 'INCR n'])
     // The lines before it have landed; the ones after it wait (held, for a reload's save).
     await vi.waitFor(() => {
@@ -250,6 +292,82 @@ describe('a pasted block', { timeout: 30_000 }, () => {
       '> INCR n',
       '(integer) 1',
     ])
+    h.dispose()
+  })
+
+  it('stops a long pasted block: the lines not yet sent are not run, and the console says how many', async () => {
+    const h = await createHarness({ factory: createServer })
+    const lines = Array.from({ length: 500 }, (_, i) => `SET k:${String(i)} v`)
+    onExecSent(h, 'k:100', () => {
+      h.store.getState().pasteStopRequested(h.tab())
+    })
+    pasteBlock(h, lines)
+    expect(h.store.getState().pastes).toHaveLength(1)
+    await h.bridge.idle()
+    const s = h.store.getState()
+    // Lines 0..100 had been sent (their echo shown): they ran and answered; none after.
+    expect(execs(h)).toEqual(lines.slice(0, 101))
+    expect(printed(s.tabs[0]).slice(-3)).toEqual(['> SET k:100 v', 'OK', 'console.pasteSkipped'])
+    const notice = s.tabs[0]?.lines.at(-1)
+    expect(notice).toEqual({ kind: 'notice', key: 'console.pasteSkipped', params: { count: 399 } })
+    expect(s.pastes).toEqual([])
+    expect(s.heldLines).toEqual([])
+    // The session goes on: the next line runs as usual.
+    await h.run(['DBSIZE'])
+    expect(printed(h.store.getState().tabs[0]).slice(-2)).toEqual(['> DBSIZE', '(integer) 101'])
+    h.dispose()
+  })
+
+  it('sends a long block a window at a time, not all of it at once', async () => {
+    const h = await createHarness({ factory: createServer })
+    const pipelined = countPipelined(h)
+    const lines = Array.from({ length: 300 }, (_, i) => `SET k:${String(i)} v`)
+    pasteBlock(h, lines)
+    await h.bridge.idle()
+    expect(pipelined()).toBe(MAX_PIPELINED)
+    expect(execs(h)).toEqual(lines)
+    // Nothing was stopped: no notice, and the block is over.
+    expect(printed(h.store.getState().tabs[0])).not.toContain('console.pasteSkipped')
+    expect(h.store.getState().pastes).toEqual([])
+    h.dispose()
+  })
+
+  it('stops a block waiting in a blocking line of it: the wait ends and the lines after it are not run', async () => {
+    const h = await createHarness({ factory: createServer })
+    pasteBlock(h, ['SET a 1', 'BLPOP q 0', 'GET a', 'INCR n', 'PING'])
+    await h.bridge.idle()
+    expect(h.store.getState().tabs[0]?.waiting?.argv).toEqual(['BLPOP', 'q', '0'])
+    h.store.getState().pasteStopRequested(h.tab())
+    await h.bridge.idle()
+    const s = h.store.getState()
+    expect(s.tabs[0]?.waiting).toBeUndefined()
+    expect(printed(s.tabs[0]).slice(-2)).toEqual(['(nil)', 'console.pasteSkipped'])
+    expect(s.tabs[0]?.lines.at(-1)).toMatchObject({ params: { count: 3 } })
+    expect(execs(h)).toEqual(['SET a 1', 'BLPOP q 0', 'CLIENT UNBLOCK ' + String(h.tab())])
+    expect(s.pastes).toEqual([])
+    expect(s.heldLines).toEqual([])
+    h.dispose()
+  })
+
+  it('stops a block running a long command of it: the command is cancelled, the rest not run', async () => {
+    const { h, go } = await gatedHarness()
+    pasteBlock(h, ['SET a 1', 'DEBUG POPULATE 1000000', 'GET a', 'INCR n'])
+    await vi.waitFor(() => {
+      expect(h.store.getState().running?.argv).toEqual(['DEBUG', 'POPULATE', '1000000'])
+    })
+    h.store.getState().pasteStopRequested(h.tab())
+    go()
+    await h.bridge.idle()
+    const s = h.store.getState()
+    expect(s.running).toBeNull()
+    expect(printed(s.tabs[0]).slice(-3)).toEqual([
+      '> DEBUG POPULATE 1000000',
+      'console.cancelled',
+      'console.pasteSkipped',
+    ])
+    expect(s.tabs[0]?.lines.at(-1)).toMatchObject({ params: { count: 2 } })
+    expect(execs(h)).toEqual(['SET a 1'])
+    expect(s.heldLines).toEqual([])
     h.dispose()
   })
 })

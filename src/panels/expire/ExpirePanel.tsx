@@ -80,6 +80,17 @@ const text = {
     },
     skipped: { en: 'Skipped.', zh: '已跳过。' },
   },
+  /**
+   * Why a cycle stopped early: its budget (expire.c's timelimit, from
+   * ACTIVE_EXPIRE_CYCLE_SLOW_TIME_PERC or ACTIVE_EXPIRE_CYCLE_FAST_DURATION), checked only
+   * every 16 sampling loops, and what Redis does and counts then.
+   */
+  timeLimit: {
+    en: (c: Cycle) =>
+      `Out of time: a ${c.kind} cycle may run ${String(c.timeLimitUs)} µs (${c.kind === 'slow' ? '25 % of a cron period of 1,000,000 / hz µs, at active-expire-effort 1' : 'ACTIVE_EXPIRE_CYCLE_FAST_DURATION'}). It reads the clock only once every 16 sampling loops, so it had run ${String(c.elapsedUs)} µs when it saw that: it stopped there (timelimit_exit), leaving expired keys for the next cycles, and INFO stats counts it in expired_time_cap_reached_count.`,
+    zh: (c: Cycle) =>
+      `时间用完了：${c.kind === 'fast' ? '快速' : '慢速'}周期最多运行 ${String(c.timeLimitUs)} 微秒（${c.kind === 'slow' ? 'active-expire-effort 为 1 时，是一个定时任务周期 1,000,000 / hz 微秒的 25%' : 'ACTIVE_EXPIRE_CYCLE_FAST_DURATION'}）。它每 16 轮抽查才看一次时钟，所以发现超时的时候已经运行了 ${String(c.elapsedUs)} 微秒：它就此停止（timelimit_exit），剩下的过期键留给之后的周期，INFO stats 的 expired_time_cap_reached_count 加 1。`,
+  },
   /** `loops` is null when the trace level did not record the sampling loops. */
   cycle: {
     en: (c: Cycle, loops: number | null) =>
@@ -209,6 +220,16 @@ function ExpirePanelImpl(props: ExpirePanelProps) {
             </li>
           ))}
         </ul>
+      )}
+      {curr.timeLimited && (
+        <p
+          className="expire-panel__time-limit"
+          data-testid="ex-time-limit"
+          data-limit={curr.timeLimited.timeLimitUs}
+          data-elapsed={curr.timeLimited.elapsedUs}
+        >
+          {text.timeLimit[lg](curr.timeLimited)}
+        </p>
       )}
       {curr.cycle && (
         <p data-testid="ex-cycle" data-stop={curr.cycle.stopReason}>

@@ -34,6 +34,11 @@ export interface ExpireModel {
   readonly expiredActively: readonly string[]
   readonly expiredLazily: readonly { readonly key: string; readonly lateMs: number }[]
   readonly cycle: StepEventOf<'expire/cycleRan'> | null
+  /**
+   * The item's last cycle so far that ran out of time (timelimit_exit): a tick's later cycles
+   * finish the work and end "done", and the one that stopped must stay in sight.
+   */
+  readonly timeLimited: StepEventOf<'expire/cycleRan'> | null
 }
 
 /** All keys listed in the expires dict's view (both tables while rehashing), sorted. */
@@ -56,6 +61,7 @@ export function expireModelFromView(v: KeyspaceView): ExpireModel {
     expiredActively: [],
     expiredLazily: [],
     cycle: null,
+    timeLimited: null,
   }
 }
 
@@ -90,7 +96,13 @@ export function applyExpireEvent(m: ExpireModel, e: StepEvent): ExpireModel {
         lastLoop: { buckets: e.buckets, sampled: e.sampled, expired: e.expired },
       }
     case 'expire/cycleRan':
-      return { ...m, cycle: e, cycleLoops: m.loops, loops: 0 }
+      return {
+        ...m,
+        cycle: e,
+        cycleLoops: m.loops,
+        loops: 0,
+        timeLimited: e.stopReason === 'timeLimit' ? e : m.timeLimited,
+      }
     case 'dict/keyAdded':
       if (e.dict !== expires || m.keys.includes(e.key)) return m
       return { ...m, keys: [...m.keys, e.key].sort() }

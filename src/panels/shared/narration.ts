@@ -235,10 +235,16 @@ export const narration: StepEventHandlers<Narration> = {
     en: `The active expire cycle deleted ${q(e.key)}.`,
     zh: `主动过期周期删除了 ${q(e.key)}。`,
   }),
-  'expire/cycleRan': (e) => ({
-    en: `Active expire (${e.kind}) sampled ${n(e.sampled)} key(s) and expired ${n(e.expired)}.`,
-    zh: `主动过期（${e.kind === 'fast' ? '快速' : '慢速'}）抽查了 ${n(e.sampled)} 个键，删除 ${n(e.expired)} 个。`,
-  }),
+  'expire/cycleRan': (e) =>
+    e.stopReason === 'timeLimit'
+      ? {
+          en: `Active expire (${e.kind}) sampled ${n(e.sampled)} key(s) and expired ${n(e.expired)}, then stopped: ${n(e.elapsedUs)} µs had passed its ${n(e.timeLimitUs)} µs time limit (checked every 16 loops).`,
+          zh: `主动过期（${e.kind === 'fast' ? '快速' : '慢速'}）抽查了 ${n(e.sampled)} 个键，删除 ${n(e.expired)} 个，然后停止：已用 ${n(e.elapsedUs)} 微秒，超过了 ${n(e.timeLimitUs)} 微秒的时间限额（每 16 轮检查一次）。`,
+        }
+      : {
+          en: `Active expire (${e.kind}) sampled ${n(e.sampled)} key(s) and expired ${n(e.expired)}.`,
+          zh: `主动过期（${e.kind === 'fast' ? '快速' : '慢速'}）抽查了 ${n(e.sampled)} 个键，删除 ${n(e.expired)} 个。`,
+        },
   'expire/bucketsSampled': (e) => ({
     en: `Sampled ${n(e.sampled.length)} key(s) from ${n(e.buckets.length)} bucket(s) of db ${n(e.db)}; ${n(e.expired.length)} had expired.`,
     zh: `从 db ${n(e.db)} 的 ${n(e.buckets.length)} 个桶抽查了 ${n(e.sampled.length)} 个键，其中 ${n(e.expired.length)} 个已过期。`,

@@ -113,4 +113,52 @@ describe('ExpirePanel', () => {
     expect(screen.getByRole('status').textContent).toMatch(/lazy expiry/)
     expect(screen.getByText(/lazily expired, 50 ms late/)).toBeTruthy()
   })
+
+  it('says why a cycle stopped at its time limit, and keeps saying it after later cycles finish', () => {
+    // As the app's worker runs the engine: the work of each key moves the clock.
+    const clock = manualClock(1_704_067_200_000, { modelWork: true })
+    const s = createServer({ seed: 3, clock, trace: 'summary', enableDebugCommand: 'yes' })
+    s.call(['CONFIG', 'SET', 'hz', '500'])
+    s.call(['DEBUG', 'SET-ACTIVE-EXPIRE', '0'])
+    for (let i = 0; i < 700; i++) s.call(['SET', `tmp:${String(i)}`, 'x', 'PX', '100'])
+    s.tick(200)
+    s.call(['DEBUG', 'SET-ACTIVE-EXPIRE', '1'])
+    const before = ks(s)
+    const tick = s.tick(10)
+    const after = ks(s)
+    const stoppedAt = tick.events.findIndex(
+      (e) => e.type === 'expire/cycleRan' && e.stopReason === 'timeLimit',
+    )
+    expect(stoppedAt).toBeGreaterThan(0)
+    const at = (step: number, lang: 'en' | 'zh') => (
+      <ExpirePanel
+        title="Expiry"
+        before={before}
+        after={after}
+        events={tick.events}
+        step={step}
+        t={1}
+        lang={lang}
+      />
+    )
+    const { rerender } = render(at(stoppedAt, 'en'))
+    expect(screen.queryByTestId('ex-time-limit')).toBeNull()
+    rerender(at(stoppedAt + 1, 'en'))
+    expect(screen.getByRole('status').textContent).toMatch(
+      /then stopped: \d+ µs had passed its 500 µs time limit \(checked every 16 loops\)/,
+    )
+    const limit = screen.getByTestId('ex-time-limit')
+    expect(limit.getAttribute('data-limit')).toBe('500')
+    expect(Number(limit.getAttribute('data-elapsed'))).toBeGreaterThan(500)
+    expect(limit.textContent).toMatch(/^Out of time: a slow cycle may run 500 µs \(25 % of a cron/)
+    expect(limit.textContent).toContain('once every 16 sampling loops')
+    expect(limit.textContent).toContain('expired_time_cap_reached_count')
+    expect(screen.getByTestId('ex-cycle').getAttribute('data-stop')).toBe('timeLimit')
+    // At the tick's end the last cycle finished the work; the one that stopped is still told.
+    rerender(at(tick.events.length, 'zh'))
+    expect(screen.getByTestId('ex-cycle').getAttribute('data-stop')).toBe('done')
+    expect(screen.getByTestId('ex-time-limit').textContent).toMatch(
+      /^时间用完了：慢速周期最多运行 500 微秒/,
+    )
+  })
 })

@@ -84,6 +84,7 @@ describe('layoutExpireStrip', () => {
     expiredActively: [],
     expiredLazily: [],
     cycle: null,
+    timeLimited: null,
   }
   it('draws every bucket of a small table, 26 units apart (a three-digit index at 11 units), cursor masked to the table', () => {
     expect(layoutExpireStrip(base).map((c) => [c.index, c.x, c.sampled, c.cursor])).toEqual([
