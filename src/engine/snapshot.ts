@@ -129,16 +129,14 @@ export function createCopier(seeds: ReadonlyMap<object, object> = new Map()): Co
 
   /**
    * Copies a dict into its shell (which still shares its arrays): the bucket arrays and the
-   * entry pool's links are plain copies (entries keep their slots), keys are strings, and
-   * each value goes through `value`.
+   * entry pool's keys, hashes and links are plain copies (entries keep their slots; keys are
+   * strings), and each value goes through `value`.
    */
   const copyDict = (src: AnyDict, dst: AnyDict): void => {
     dst.table = [src.table[0]?.slice() ?? null, src.table[1]?.slice() ?? null]
     dst.used = [src.used[0], src.used[1]]
     dst.sizeExp = [src.sizeExp[0], src.sizeExp[1]]
-    dst.next = src.next.slice()
-    dst.hashes = src.hashes.slice()
-    dst.keys = src.keys.slice()
+    dst.ents = src.ents.slice()
     const vals = src.vals
     const copy: unknown[] = new Array<unknown>(vals.length)
     for (let e = 0; e < vals.length; e++) copy[e] = e === src.unlinked ? undefined : value(vals[e])
