@@ -48,16 +48,16 @@ export { hashSeedFromRng } from './siphash.ts'
  * An entry: its index in the dict's entry pool (the C dictEntry pointer). NO_ENTRY is the
  * NULL pointer. Read it with dictGetKey / dictGetVal, change its value with dictSetVal.
  *
- * The entries live in two arrays rather than one object each: each entry's key, cached hash
- * and chain link side by side in one (`ents`, ENTRY_STRIDE slots an entry), its value in the
- * other (`vals`), both indexed by the entry. A keyspace of millions of keys is then two
- * arrays instead of millions of small objects: no per-entry allocation for the garbage
- * collector to copy, and a lookup or a chain walk reads one place per entry (the hash it
- * compares, the key, the link), as dict.c reads one dictEntry (in three arrays of their own,
- * a lookup touched three places: a cache miss each once the keyspace outgrows the caches,
- * a tenth of a GET's time over 2M keys). Values stay apart, so that a dict of numbers
- * (expire times, scores) keeps them unboxed. The algorithms are dict.c's, step for step:
- * what changes is only where an entry's fields are stored.
+ * The entries live in one array rather than one object each: each entry's key, cached hash,
+ * chain link and value side by side (`ents`, ENTRY_STRIDE slots an entry, at the entry's
+ * index times that). A keyspace of millions of keys is then one array instead of millions
+ * of small objects: no per-entry allocation for the garbage collector to copy, and a lookup
+ * reads one place per entry (the hash it compares, the key, the link, then the value), as
+ * dict.c reads one dictEntry. (In four arrays of their own, a lookup touched four places: a
+ * cache miss each once the keyspace outgrows the caches, a fifth of a GET's time over 2M
+ * keys. A number value, an expire time or a score, is boxed now unless it is a small
+ * integer.) The algorithms are dict.c's, step for step: what changes is only where an
+ * entry's fields are stored.
  */
 export type DictEntry = number
 
@@ -92,14 +92,12 @@ export interface Dict<V> {
   seed: HashSeed
   // --- The entry pool (see DictEntry) ---
   /**
-   * Each entry's three fields at ENTRY_STRIDE × entry: its key; siphash12Low of the key,
+   * Each entry's four fields at ENTRY_STRIDE × entry: its key; siphash12Low of the key,
    * its low HASH_BITS bits (a small integer, never boxed), kept so that rehashing and chain
-   * walks need not hash or compare the key again (a cache: the key never changes); and its
-   * next entry in its chain (NO_ENTRY at the end), free slots chaining there too.
+   * walks need not hash or compare the key again (a cache: the key never changes); its next
+   * entry in its chain (NO_ENTRY at the end), free slots chaining there too; its value.
    */
-  ents: (string | number)[]
-  /** Each entry's value. */
-  vals: V[]
+  ents: (string | number | V | undefined)[]
   /** First free slot (NO_ENTRY: none; new slots come from the end). */
   free: number
   /**
@@ -127,11 +125,12 @@ export const GETFAIR_NUM_ENTRIES = 15
 /** Bytes of one bucket pointer (bucket arrays are size × 8 bytes). */
 export const DICT_BUCKET_BYTES = 8
 
-/** Slots of `ents` an entry takes: its key, its hash, its next entry (at these offsets). */
-const ENTRY_STRIDE = 3
+/** Slots of `ents` an entry takes: its key, hash, next entry and value (at these offsets). */
+const ENTRY_STRIDE = 4
 const ENTRY_KEY = 0
 const ENTRY_HASH = 1
 const ENTRY_NEXT = 2
+const ENTRY_VAL = 3
 /** The hash bits an entry keeps: every bucket index of a table up to 2^DICT_HT_MAX_EXP. */
 const HASH_BITS = 0x3fffffff
 
@@ -174,7 +173,6 @@ export function dictCreate<V>(ref: DictRef, seed: HashSeed, type: DictType = NO_
     pauseRehash: 0,
     seed,
     ents: [],
-    vals: [],
     free: NO_ENTRY,
     unlinked: NO_ENTRY,
   }
@@ -187,12 +185,12 @@ export function dictGetKey<V>(d: Dict<V>, e: DictEntry): string {
 
 /** dictGetVal: the entry's value. */
 export function dictGetVal<V>(d: Dict<V>, e: DictEntry): V {
-  return d.vals[e] as V
+  return d.ents[e * ENTRY_STRIDE + ENTRY_VAL] as V
 }
 
 /** dictSetVal: replaces the entry's value in place. */
 export function dictSetVal<V>(d: Dict<V>, e: DictEntry, val: V): void {
-  d.vals[e] = val
+  d.ents[e * ENTRY_STRIDE + ENTRY_VAL] = val
 }
 
 /** The entry after `e` in its chain (NO_ENTRY at the end): dictEntry.next. */
@@ -281,11 +279,10 @@ function entryAlloc<V>(d: Dict<V>, key: string, val: V, hash: number, next: Dict
     ents[at + ENTRY_KEY] = key
     ents[at + ENTRY_HASH] = hash
     ents[at + ENTRY_NEXT] = next
-    d.vals[e] = val
+    ents[at + ENTRY_VAL] = val
   } else {
-    e = d.vals.length
-    ents.push(key, hash, next)
-    d.vals.push(val)
+    e = ents.length / ENTRY_STRIDE
+    ents.push(key, hash, next, val)
   }
   return e
 }
@@ -295,10 +292,8 @@ function releaseUnlinked<V>(d: Dict<V>): void {
   const e = d.unlinked
   d.unlinked = NO_ENTRY
   d.ents[e * ENTRY_STRIDE + ENTRY_KEY] = ''
-  // Drop the reference so the value can be collected. A number (an expire time, a score)
-  // holds nothing and stays: storing undefined would turn an array of unboxed doubles
-  // into one of boxed values for good.
-  if (typeof d.vals[e] === 'object') d.vals[e] = undefined as V
+  // Drop the reference so the value can be collected.
+  d.ents[e * ENTRY_STRIDE + ENTRY_VAL] = undefined
   setEntryNext(d, e, d.free)
   d.free = e
 }
@@ -604,7 +599,7 @@ export function dictAdd<V>(ctx: ExecContext, d: Dict<V>, key: string, val: V): b
  */
 export function dictReplace<V>(ctx: ExecContext, d: Dict<V>, key: string, val: V): boolean {
   if (dictAddRaw(ctx, d, key, val) !== NO_ENTRY) return true
-  d.vals[keyIndexExisting] = val
+  dictSetVal(d, keyIndexExisting, val)
   return false
 }
 
@@ -663,7 +658,7 @@ function emitKeyFound<V>(
 /** Returns the value stored under `key`, or undefined (dictFind semantics). */
 export function dictFetchValue<V>(ctx: ExecContext, d: Dict<V>, key: string): V | undefined {
   const he = dictFind(ctx, d, key)
-  return he === NO_ENTRY ? undefined : (d.vals[he] as V)
+  return he === NO_ENTRY ? undefined : dictGetVal(d, he)
 }
 
 /**
@@ -724,9 +719,19 @@ export function dictEmpty<V>(_ctx: ExecContext, d: Dict<V>): void {
   d.rehashIdx = -1
   d.pauseRehash = 0
   d.ents = []
-  d.vals = []
   d.free = NO_ENTRY
   d.unlinked = NO_ENTRY
+}
+
+/**
+ * The entry pool of a copy of `d` (snapshot.ts): entries keep their slots, keys, hashes and
+ * links; each value goes through `copy`, but the unlinked entry's, which nothing may read.
+ */
+export function dictPoolCopy<V>(d: Dict<V>, copy: (val: V) => V): Dict<V>['ents'] {
+  const ents = d.ents.slice()
+  for (let at = ENTRY_VAL; at < ents.length; at += ENTRY_STRIDE)
+    ents[at] = at === d.unlinked * ENTRY_STRIDE + ENTRY_VAL ? undefined : copy(ents[at] as V)
+  return ents
 }
 
 // --- Iteration ---
@@ -755,7 +760,7 @@ export function dictForEach<V>(d: Dict<V>, fn: (key: string, val: V, e: DictEntr
         let e = table[i] as number
         while (e !== NO_ENTRY) {
           const next = dictNextEntry(d, e)
-          fn(dictGetKey(d, e), d.vals[e] as V, e)
+          fn(dictGetKey(d, e), dictGetVal(d, e), e)
           e = d.table[t] === table ? next : NO_ENTRY
         }
       }
@@ -851,7 +856,7 @@ function scanBucket<V>(
     const next = dictNextEntry(d, de)
     const key = dictGetKey(d, de)
     if (keys !== null) keys.push(key)
-    fn(key, d.vals[de] as V)
+    fn(key, dictGetVal(d, de))
     de = next
   }
 }
@@ -964,9 +969,9 @@ export function dictGetFairRandomKey<V>(ctx: ExecContext, d: Dict<V>): DictEntry
 export function dictValidate<V>(d: Dict<V>): string[] {
   const errs: string[] = []
   const seen = new Map<string, number>()
-  const slots = d.vals.length
+  const slots = Math.floor(d.ents.length / ENTRY_STRIDE)
   if (d.ents.length !== slots * ENTRY_STRIDE)
-    errs.push(`pool: ${d.ents.length} entry fields for ${slots} values`)
+    errs.push(`pool: ${d.ents.length} entry fields, not ${ENTRY_STRIDE} an entry`)
   const owner = new Int8Array(slots)
   for (let t: 0 | 1 = 0; t <= 1; t = (t + 1) as 0 | 1) {
     const table = d.table[t]
