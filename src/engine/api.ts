@@ -124,6 +124,17 @@ export interface SlicedCommand {
 /** Plain view models of structures, for panels. Shapes are defined next to each structure. */
 export type InspectView = Readonly<Record<string, unknown>> & { readonly kind: string }
 
+/**
+ * A client's flags as a transport reads them after each of its commands, kept current by the
+ * engine (EngineServer.hostClient): what shouldClose() and replySilenced() answer by id.
+ */
+export interface HostedClient {
+  /** The client asked to close (QUIT), was killed, or is freed already: shouldClose(). */
+  readonly closeAfterReply: boolean
+  /** The reply of its last command is not to be sent (CLIENT REPLY): replySilenced(). */
+  readonly replySilenced: boolean
+}
+
 export interface RedisServer {
   /** Creates a connection; each has its own selected db, MULTI state and auth. */
   createClient(opts?: ClientOptions): ClientId

@@ -36,6 +36,7 @@ import { EAGAIN, libc } from './util/errno.ts'
 import type {
   ClientId,
   ClientOptions,
+  HostedClient,
   InspectOptions,
   InspectView,
   RedisServer,
@@ -840,6 +841,13 @@ export interface EngineServer extends RedisServer {
    * scan for text, which costs tens of ns a command on the hot path.
    */
   callBytes(argv: readonly string[], client?: ClientId): Reply
+  /**
+   * A transport's handle on one of its clients (null if there is none): the flags it reads
+   * after each command, kept current by the engine, without a lookup by id.
+   */
+  hostClient(id: ClientId): HostedClient | null
+  /** callBytes for a client the transport holds (hostClient): no lookup by id either. */
+  callHosted(argv: readonly string[], client: HostedClient): Reply
   /** Where CLIENT LIST asks the RESP host for a running client's obl (connection.ts). */
   setClientIoProbe(probe: ClientIoProbe | null): void
   /** How CONFIG SET port moves the RESP host's listening socket (config.c updatePort). */
@@ -1152,8 +1160,10 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
   }
 
   /** run() at level off without building the Trace (the hot path of call()). */
-  const runOff = (argv: readonly string[], id: ClientId | undefined): Reply => {
-    const c = clientOf(id)
+  const runOff = (argv: readonly string[], id: ClientId | undefined): Reply =>
+    runOffFor(argv, clientOf(id))
+
+  const runOffFor = (argv: readonly string[], c: Client): Reply => {
     const raw = srv.clock.now()
     srv.callStart = raw
     const now = Math.floor(raw)
@@ -1199,6 +1209,14 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
     },
     call: (argv, client) => runOff(argvToBytes(argv), client),
     callBytes: runOff,
+    hostClient: (id) => srv.clients.get(id) ?? null,
+    callHosted: (argv, h) => {
+      // Every Client is a HostedClient; a freed one has closeAfterReply set (unlinkClient).
+      const c = h as Client
+      if (c.closeAfterReply && srv.clients.get(c.id) !== c)
+        throw new Error(`no such client: ${String(c.id)}`)
+      return runOffFor(argv, c)
+    },
     setClientIoProbe: (probe) => {
       setClientIoProbe(srv, probe)
     },

@@ -37,7 +37,7 @@ import { keyspaceDictType } from './keyspace/evict.ts'
 import { evictCloneState } from './keyspace/evict.ts'
 import { memCloneState } from './keyspace/memory.ts'
 import type { ServerState } from './state.ts'
-import { dictForEach, dictGetVal, dictSize, type Dict } from './structures/dict.ts'
+import { dictForEach, dictGetVal, dictPoolCopy, dictSize, type Dict } from './structures/dict.ts'
 import { intsetLen, type Intset } from './structures/intset.ts'
 import { lpLength, type Listpack } from './structures/listpack.ts'
 import { quicklistCount, type Quicklist } from './structures/quicklist.ts'
@@ -129,20 +129,14 @@ export function createCopier(seeds: ReadonlyMap<object, object> = new Map()): Co
 
   /**
    * Copies a dict into its shell (which still shares its arrays): the bucket arrays and the
-   * entry pool's links are plain copies (entries keep their slots), keys are strings, and
-   * each value goes through `value`.
+   * entry pool's keys, hashes and links are plain copies (entries keep their slots; keys are
+   * strings), and each value goes through `value` (dictPoolCopy).
    */
   const copyDict = (src: AnyDict, dst: AnyDict): void => {
     dst.table = [src.table[0]?.slice() ?? null, src.table[1]?.slice() ?? null]
     dst.used = [src.used[0], src.used[1]]
     dst.sizeExp = [src.sizeExp[0], src.sizeExp[1]]
-    dst.next = src.next.slice()
-    dst.hashes = src.hashes.slice()
-    dst.keys = src.keys.slice()
-    const vals = src.vals
-    const copy: unknown[] = new Array<unknown>(vals.length)
-    for (let e = 0; e < vals.length; e++) copy[e] = e === src.unlinked ? undefined : value(vals[e])
-    dst.vals = copy
+    dst.ents = dictPoolCopy(src, value)
     // The rest of the dict (type, seed) is filled as any object.
     dst.type = ref(src.type) as AnyDict['type']
     dst.seed = ref(src.seed) as AnyDict['seed']

@@ -21,7 +21,7 @@ import { readFileSync } from 'node:fs'
 import net from 'node:net'
 // The module's own object: the global `performance` is a getter Node runs on every access.
 import { performance } from 'node:perf_hooks'
-import type { ClientId, EngineConfig, RedisServer } from '../engine/api.ts'
+import type { ClientId, EngineConfig, HostedClient, RedisServer } from '../engine/api.ts'
 import type { Clock } from '../engine/clock.ts'
 import type { TraceLevel } from '../engine/events.ts'
 import { SHUTDOWN_NOT_MODELLED } from '../engine/commands/standalone.ts'
@@ -118,6 +118,10 @@ interface EngineHooks {
   takeShutdownDue?(): 'SIGINT' | 'SIGTERM' | null
   queryLimits?(): { readonly protoMaxBulkLen: number; readonly clientQueryBufferLimit: number }
   callBytes?(argv: readonly string[], client: ClientId): Reply
+  /** The client's live flags (shouldClose, replySilenced), read without a lookup by id. */
+  hostClient?(client: ClientId): HostedClient | null
+  /** callBytes for a client held through hostClient. */
+  callHosted?(argv: readonly string[], client: HostedClient): Reply
   /** Where CLIENT LIST reads a running client's pending reply bytes. */
   setClientIoProbe?(probe: ClientIoProbe | null): void
   /** The client's query buffer sizes, which this transport's reads then drive. */
@@ -144,6 +148,8 @@ interface Connection {
   readonly socket: net.Socket
   readonly id: ClientId
   readonly parser: RespParser
+  /** What the engine's shouldClose and replySilenced say of the client, kept current. */
+  readonly flags: HostedClient
   closing: boolean
   closed: boolean
   /** Waits in a blocking command: its input is kept, not run, until the reply comes. */
@@ -257,6 +263,9 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
   const authHook = (engine as RedisServer & AuthAware).authRequired
   const limitsHook = (engine as RedisServer & EngineHooks).queryLimits
   const callBytes = (engine as RedisServer & EngineHooks).callBytes ?? engine.call
+  const hostClientHook = (engine as RedisServer & EngineHooks).hostClient
+  const callHosted =
+    hostClientHook === undefined ? undefined : (engine as RedisServer & EngineHooks).callHosted
   // The connection whose command is running, and where its pass's replies start in `out`:
   // CLIENT LIST asks for its obl through the probe, so other commands pay nothing (qbuf is
   // the query buffer record the parser keeps, querybuf.ts).
@@ -319,6 +328,7 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
         ...(authHook === undefined ? {} : { authRequired: () => authHook.call(engine, id) }),
         querybuf: queryBufHook?.call(engine, id) ?? null,
       }),
+      flags: hostClientHook?.call(engine, id) ?? flagsById(id),
       closing: false,
       closed: false,
       blocked: false,
@@ -535,7 +545,7 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
       conn.blocked = false
       replyBufferReset(out)
       // A late reply may end the connection (a QUIT a client pause held): no more input.
-      if (engine.shouldClose(conn.id)) conn.closing = true
+      if (conn.flags.closeAfterReply) conn.closing = true
       else processInputBuffer(conn)
       respParserSettle(conn.parser)
       respParserReleaseBytes(conn.parser)
@@ -574,7 +584,10 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
       try {
         running = conn
         runningOutStart = outStart
-        reply = callBytes.call(engine, argv, conn.id)
+        reply =
+          callHosted === undefined
+            ? callBytes.call(engine, argv, conn.id)
+            : callHosted.call(engine, argv, conn.flags)
       } catch (e) {
         // An engine bug must not take the server down: answer, log, and drop this client.
         console.error(`engine error on ${JSON.stringify(argv.slice(0, 8))}:`, e)
@@ -608,7 +621,7 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
         return
       }
       // CLIENT REPLY OFF / SKIP: the command ran, its reply is dropped.
-      if (engine.replySilenced?.(conn.id) !== true) {
+      if (!conn.flags.replySilenced) {
         replyBufferAppend(out, reply)
         // Past c->buf the replies enter the reply list now, where Redis checks the limits:
         // a client over them is closed and runs nothing more (CLIENT_CLOSE_ASAP).
@@ -619,7 +632,7 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
       }
       // A CONFIG SET proto-max-bulk-len applies to the next request already read with it.
       if (limitsHook !== undefined) p.maxBulkLen = limitsHook.call(engine).protoMaxBulkLen
-      if (engine.shouldClose(conn.id)) {
+      if (conn.flags.closeAfterReply) {
         // Evicted (client eviction), or a command that stopped as its client passed its
         // output limits (HRANDFIELD ...): closed with nothing more sent.
         closeClientsToClose()
@@ -644,9 +657,21 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
     }
   }
 
+  /** A client's flags asked of the engine by id (an engine without hostClient). */
+  function flagsById(id: ClientId): HostedClient {
+    return {
+      get closeAfterReply() {
+        return engine.shouldClose(id)
+      },
+      get replySilenced() {
+        return engine.replySilenced?.(id) === true
+      },
+    }
+  }
+
   function closeKilled(self: Connection): void {
     for (const c of conns) {
-      if (c !== self && !c.closing && engine.shouldClose(c.id)) {
+      if (c !== self && !c.closing && c.flags.closeAfterReply) {
         c.closing = true
         c.socket.destroy()
       }

@@ -231,6 +231,8 @@ export function expansiveClientsInfo(srv: ServerState): { input: number; output:
 export function unlinkClient(srv: ServerState, c: Client): void {
   if (!srv.clients.delete(c.id)) return
   unlinkedClients++
+  // Freed: a transport holding the client (EngineServer.hostClient) reads that it closes.
+  c.closeAfterReply = true
   removeClientFromMemUsageBucket(srv, c, false)
   srv.clientReplyBufBytes -= c.bufUsableSize
   freeClientReplyList(srv, c)
@@ -729,7 +731,6 @@ function freeClientNow(srv: ServerState, cl: Client, ctx: ExecContext | null): v
   unblockClosedClient(srv, cl)
   freeClientPubsub(srv, cl, ctx)
   disableTracking(srv, cl)
-  cl.closeAfterReply = true
   unlinkClient(srv, cl)
 }
 

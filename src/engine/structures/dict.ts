@@ -48,12 +48,16 @@ export { hashSeedFromRng } from './siphash.ts'
  * An entry: its index in the dict's entry pool (the C dictEntry pointer). NO_ENTRY is the
  * NULL pointer. Read it with dictGetKey / dictGetVal, change its value with dictSetVal.
  *
- * The entries live in parallel arrays rather than one object each (struct of arrays): the
- * chain links and cached hashes in two Int32Arrays, keys and values in two arrays, all
- * indexed by the entry. A keyspace of millions of keys is then four arrays instead of
- * millions of small objects: no per-entry allocation for the garbage collector to copy,
- * and a chain walk or a rehash move reads dense memory. The algorithms are dict.c's, step
- * for step: what changes is only where an entry's four fields are stored.
+ * The entries live in one array rather than one object each: each entry's key, cached hash,
+ * chain link and value side by side (`ents`, ENTRY_STRIDE slots an entry, at the entry's
+ * index times that). A keyspace of millions of keys is then one array instead of millions
+ * of small objects: no per-entry allocation for the garbage collector to copy, and a lookup
+ * reads one place per entry (the hash it compares, the key, the link, then the value), as
+ * dict.c reads one dictEntry. (In four arrays of their own, a lookup touched four places: a
+ * cache miss each once the keyspace outgrows the caches, a fifth of a GET's time over 2M
+ * keys. A number value, an expire time or a score, is boxed now unless it is a small
+ * integer.) The algorithms are dict.c's, step for step: what changes is only where an
+ * entry's fields are stored.
  */
 export type DictEntry = number
 
@@ -87,17 +91,13 @@ export interface Dict<V> {
   pauseRehash: number
   seed: HashSeed
   // --- The entry pool (see DictEntry) ---
-  /** Each entry's key. */
-  keys: string[]
-  /** Each entry's value. */
-  vals: V[]
-  /** Each entry's next entry in its chain (NO_ENTRY at the end); free slots chain here too. */
-  next: Int32Array
   /**
-   * siphash12Low of each entry's key (as int32), kept so that rehashing and chain walks
-   * need not hash or read the key again (a cache: the key never changes).
+   * Each entry's four fields at ENTRY_STRIDE × entry: its key; siphash12Low of the key,
+   * its low HASH_BITS bits (a small integer, never boxed), kept so that rehashing and chain
+   * walks need not hash or compare the key again (a cache: the key never changes); its next
+   * entry in its chain (NO_ENTRY at the end), free slots chaining there too; its value.
    */
-  hashes: Int32Array
+  ents: (string | number | V | undefined)[]
   /** First free slot (NO_ENTRY: none; new slots come from the end). */
   free: number
   /**
@@ -124,6 +124,15 @@ export const HASHTABLE_MIN_FILL = 10
 export const GETFAIR_NUM_ENTRIES = 15
 /** Bytes of one bucket pointer (bucket arrays are size × 8 bytes). */
 export const DICT_BUCKET_BYTES = 8
+
+/** Slots of `ents` an entry takes: its key, hash, next entry and value (at these offsets). */
+const ENTRY_STRIDE = 4
+const ENTRY_KEY = 0
+const ENTRY_HASH = 1
+const ENTRY_NEXT = 2
+const ENTRY_VAL = 3
+/** The hash bits an entry keeps: every bucket index of a table up to 2^DICT_HT_MAX_EXP. */
+const HASH_BITS = 0x3fffffff
 
 // --- Global resize policy (dict.c dict_can_resize) ---
 
@@ -152,9 +161,6 @@ export function dictGetResizePolicy(): DictResizePolicy {
 
 const NO_TYPE: DictType = {}
 
-/** Entry slots a new dict reserves (the pool doubles when full). */
-const DICT_POOL_INITIAL = 4
-
 /** Creates an empty dict with no tables (the first insert allocates 4 buckets). */
 export function dictCreate<V>(ref: DictRef, seed: HashSeed, type: DictType = NO_TYPE): Dict<V> {
   return {
@@ -166,10 +172,7 @@ export function dictCreate<V>(ref: DictRef, seed: HashSeed, type: DictType = NO_
     rehashIdx: -1,
     pauseRehash: 0,
     seed,
-    keys: [],
-    vals: [],
-    next: new Int32Array(DICT_POOL_INITIAL),
-    hashes: new Int32Array(DICT_POOL_INITIAL),
+    ents: [],
     free: NO_ENTRY,
     unlinked: NO_ENTRY,
   }
@@ -177,22 +180,37 @@ export function dictCreate<V>(ref: DictRef, seed: HashSeed, type: DictType = NO_
 
 /** dictGetKey: the entry's key. */
 export function dictGetKey<V>(d: Dict<V>, e: DictEntry): string {
-  return d.keys[e] as string
+  return d.ents[e * ENTRY_STRIDE + ENTRY_KEY] as string
 }
 
 /** dictGetVal: the entry's value. */
 export function dictGetVal<V>(d: Dict<V>, e: DictEntry): V {
-  return d.vals[e] as V
+  return d.ents[e * ENTRY_STRIDE + ENTRY_VAL] as V
 }
 
 /** dictSetVal: replaces the entry's value in place. */
 export function dictSetVal<V>(d: Dict<V>, e: DictEntry, val: V): void {
-  d.vals[e] = val
+  d.ents[e * ENTRY_STRIDE + ENTRY_VAL] = val
 }
 
 /** The entry after `e` in its chain (NO_ENTRY at the end): dictEntry.next. */
 export function dictNextEntry<V>(d: Dict<V>, e: DictEntry): DictEntry {
-  return d.next[e] as number
+  return d.ents[e * ENTRY_STRIDE + ENTRY_NEXT] as number
+}
+
+/** The entry's cached hash (its low HASH_BITS bits). */
+function entryHash<V>(d: Dict<V>, e: DictEntry): number {
+  return d.ents[e * ENTRY_STRIDE + ENTRY_HASH] as number
+}
+
+/** Links the entry to `next` (its chain's next entry, or the free list's). */
+function setEntryNext<V>(d: Dict<V>, e: DictEntry, next: DictEntry): void {
+  d.ents[e * ENTRY_STRIDE + ENTRY_NEXT] = next
+}
+
+/** A key's hash as its entry keeps it (the low HASH_BITS bits of siphash12Low). */
+function keyHash<V>(d: Dict<V>, key: string): number {
+  return siphash12Low(d.seed, key) & HASH_BITS
 }
 
 /** Returns the number of entries in both tables. */
@@ -254,40 +272,29 @@ function newBuckets(size: number): DictTable {
 /** zmalloc(sizeof(dictEntry)): a free slot, else a new one at the end (the pool doubles). */
 function entryAlloc<V>(d: Dict<V>, key: string, val: V, hash: number, next: DictEntry): DictEntry {
   let e = d.free
+  const ents = d.ents
   if (e !== NO_ENTRY) {
-    d.free = d.next[e] as number
-    d.keys[e] = key
-    d.vals[e] = val
+    d.free = dictNextEntry(d, e)
+    const at = e * ENTRY_STRIDE
+    ents[at + ENTRY_KEY] = key
+    ents[at + ENTRY_HASH] = hash
+    ents[at + ENTRY_NEXT] = next
+    ents[at + ENTRY_VAL] = val
   } else {
-    e = d.keys.length
-    if (e === d.next.length) entryPoolGrow(d)
-    d.keys.push(key)
-    d.vals.push(val)
+    e = ents.length / ENTRY_STRIDE
+    ents.push(key, hash, next, val)
   }
-  d.next[e] = next
-  d.hashes[e] = hash
   return e
-}
-
-function entryPoolGrow<V>(d: Dict<V>): void {
-  const next = new Int32Array(d.next.length * 2)
-  next.set(d.next)
-  d.next = next
-  const hashes = new Int32Array(d.hashes.length * 2)
-  hashes.set(d.hashes)
-  d.hashes = hashes
 }
 
 /** dictFreeUnlinkedEntry for the entry dictDelete handed out last: its slot is free again. */
 function releaseUnlinked<V>(d: Dict<V>): void {
   const e = d.unlinked
   d.unlinked = NO_ENTRY
-  d.keys[e] = ''
-  // Drop the reference so the value can be collected. A number (an expire time, a score)
-  // holds nothing and stays: storing undefined would turn an array of unboxed doubles
-  // into one of boxed values for good.
-  if (typeof d.vals[e] === 'object') d.vals[e] = undefined as V
-  d.next[e] = d.free
+  d.ents[e * ENTRY_STRIDE + ENTRY_KEY] = ''
+  // Drop the reference so the value can be collected.
+  d.ents[e * ENTRY_STRIDE + ENTRY_VAL] = undefined
+  setEntryNext(d, e, d.free)
   d.free = e
 }
 
@@ -420,8 +427,6 @@ export function dictRehash<V>(ctx: ExecContext, d: Dict<V>, n: number): boolean 
   }
   const t0 = d.table[0] as DictTable
   const t1 = d.table[1] as DictTable
-  const next = d.next
-  const hashes = d.hashes
   const mask1 = htMask(d.sizeExp[1])
   let emptyVisits = n * 10
   while (n-- > 0 && d.used[0] !== 0) {
@@ -451,12 +456,12 @@ export function dictRehash<V>(ctx: ExecContext, d: Dict<V>, n: number): boolean 
     const moves: EntryMove[] | null = ctx.tracing ? [] : null
     let moved = 0
     while (de !== NO_ENTRY) {
-      const nextde = next[de] as number
-      const h = (hashes[de] as number) & mask1
-      next[de] = t1[h] as number
+      const nextde = dictNextEntry(d, de)
+      const h = entryHash(d, de) & mask1
+      setEntryNext(d, de, t1[h] as number)
       t1[h] = de
       moved++
-      if (moves !== null) moves.push({ key: d.keys[de] as string, to: h })
+      if (moves !== null) moves.push({ key: dictGetKey(d, de), to: h })
       de = nextde
     }
     d.used[0] -= moved
@@ -514,15 +519,15 @@ function dictRehashStep<V>(ctx: ExecContext, d: Dict<V>): void {
 // --- Lookup, insert, delete ---
 
 /**
- * Walks the chain from `e` for the key whose cached hash is `h` (int32). Returns the entry,
- * or NO_ENTRY.
+ * Walks the chain from `e` for the key whose hash is `h` (keyHash). Returns the entry, or
+ * NO_ENTRY.
  */
 function chainFind<V>(d: Dict<V>, e: DictEntry, key: string, h: number): DictEntry {
-  const hashes = d.hashes
-  const next = d.next
+  const ents = d.ents
   while (e !== NO_ENTRY) {
-    if (hashes[e] === h && d.keys[e] === key) return e
-    e = next[e] as number
+    const at = e * ENTRY_STRIDE
+    if (ents[at + ENTRY_HASH] === h && ents[at + ENTRY_KEY] === key) return e
+    e = ents[at + ENTRY_NEXT] as number
   }
   return NO_ENTRY
 }
@@ -558,7 +563,7 @@ function dictKeyIndex<V>(ctx: ExecContext, d: Dict<V>, key: string, hash: number
 export function dictAddRaw<V>(ctx: ExecContext, d: Dict<V>, key: string, val: V): DictEntry {
   if (d.unlinked !== NO_ENTRY) releaseUnlinked(d)
   if (d.rehashIdx !== -1) dictRehashStep(ctx, d)
-  const hash = siphash12Low(d.seed, key) | 0
+  const hash = keyHash(d, key)
   const index = dictKeyIndex(ctx, d, key, hash)
   if (index === -1) return NO_ENTRY
   const t = d.rehashIdx !== -1 ? 1 : 0
@@ -569,7 +574,7 @@ export function dictAddRaw<V>(ctx: ExecContext, d: Dict<V>, key: string, val: V)
   allocStamp.n++
   if (ctx.full) {
     let chainLen = 0
-    for (let e = entry; e !== NO_ENTRY; e = d.next[e] as number) chainLen++
+    for (let e = entry; e !== NO_ENTRY; e = dictNextEntry(d, e)) chainLen++
     ctx.emit({
       type: 'dict/keyAdded',
       dict: d.ref,
@@ -594,7 +599,7 @@ export function dictAdd<V>(ctx: ExecContext, d: Dict<V>, key: string, val: V): b
  */
 export function dictReplace<V>(ctx: ExecContext, d: Dict<V>, key: string, val: V): boolean {
   if (dictAddRaw(ctx, d, key, val) !== NO_ENTRY) return true
-  d.vals[keyIndexExisting] = val
+  dictSetVal(d, keyIndexExisting, val)
   return false
 }
 
@@ -624,7 +629,7 @@ export function dictFind<V>(ctx: ExecContext, d: Dict<V>, key: string): DictEntr
     return NO_ENTRY
   }
   if (d.rehashIdx !== -1) dictRehashStep(ctx, d)
-  const h = siphash12Low(d.seed, key) | 0
+  const h = keyHash(d, key)
   let he = chainFind(d, (d.table[0] as DictTable)[h & htMask(d.sizeExp[0])] as number, key, h)
   let t = 0
   if (he === NO_ENTRY && d.rehashIdx !== -1) {
@@ -653,7 +658,7 @@ function emitKeyFound<V>(
 /** Returns the value stored under `key`, or undefined (dictFind semantics). */
 export function dictFetchValue<V>(ctx: ExecContext, d: Dict<V>, key: string): V | undefined {
   const he = dictFind(ctx, d, key)
-  return he === NO_ENTRY ? undefined : (d.vals[he] as V)
+  return he === NO_ENTRY ? undefined : dictGetVal(d, he)
 }
 
 /**
@@ -666,8 +671,7 @@ export function dictDelete<V>(ctx: ExecContext, d: Dict<V>, key: string): DictEn
   if (d.unlinked !== NO_ENTRY) releaseUnlinked(d)
   if (d.used[0] + d.used[1] === 0) return NO_ENTRY
   if (d.rehashIdx !== -1) dictRehashStep(ctx, d)
-  const h = siphash12Low(d.seed, key) | 0
-  const next = d.next
+  const h = keyHash(d, key)
   for (let t: 0 | 1 = 0; t <= 1; t = (t + 1) as 0 | 1) {
     const idx = h & htMask(d.sizeExp[t])
     const table = d.table[t] as DictTable
@@ -675,9 +679,9 @@ export function dictDelete<V>(ctx: ExecContext, d: Dict<V>, key: string): DictEn
     let prev = NO_ENTRY
     let pos = 0
     while (he !== NO_ENTRY) {
-      if (d.hashes[he] === h && d.keys[he] === key) {
-        if (prev !== NO_ENTRY) next[prev] = next[he] as number
-        else table[idx] = next[he] as number
+      if (entryHash(d, he) === h && dictGetKey(d, he) === key) {
+        if (prev !== NO_ENTRY) setEntryNext(d, prev, dictNextEntry(d, he))
+        else table[idx] = dictNextEntry(d, he)
         d.used[t]--
         allocStamp.n++
         d.unlinked = he
@@ -694,7 +698,7 @@ export function dictDelete<V>(ctx: ExecContext, d: Dict<V>, key: string): DictEn
         return he
       }
       prev = he
-      he = next[he] as number
+      he = dictNextEntry(d, he)
       pos++
     }
     if (d.rehashIdx === -1) break
@@ -714,12 +718,20 @@ export function dictEmpty<V>(_ctx: ExecContext, d: Dict<V>): void {
   d.sizeExp[1] = -1
   d.rehashIdx = -1
   d.pauseRehash = 0
-  d.keys = []
-  d.vals = []
-  d.next = new Int32Array(DICT_POOL_INITIAL)
-  d.hashes = new Int32Array(DICT_POOL_INITIAL)
+  d.ents = []
   d.free = NO_ENTRY
   d.unlinked = NO_ENTRY
+}
+
+/**
+ * The entry pool of a copy of `d` (snapshot.ts): entries keep their slots, keys, hashes and
+ * links; each value goes through `copy`, but the unlinked entry's, which nothing may read.
+ */
+export function dictPoolCopy<V>(d: Dict<V>, copy: (val: V) => V): Dict<V>['ents'] {
+  const ents = d.ents.slice()
+  for (let at = ENTRY_VAL; at < ents.length; at += ENTRY_STRIDE)
+    ents[at] = at === d.unlinked * ENTRY_STRIDE + ENTRY_VAL ? undefined : copy(ents[at] as V)
+  return ents
 }
 
 // --- Iteration ---
@@ -747,8 +759,8 @@ export function dictForEach<V>(d: Dict<V>, fn: (key: string, val: V, e: DictEntr
       for (let i = 0; i < table.length && d.table[t] === table; i++) {
         let e = table[i] as number
         while (e !== NO_ENTRY) {
-          const next = d.next[e] as number
-          fn(d.keys[e] as string, d.vals[e] as V, e)
+          const next = dictNextEntry(d, e)
+          fn(dictGetKey(d, e), dictGetVal(d, e), e)
           e = d.table[t] === table ? next : NO_ENTRY
         }
       }
@@ -841,10 +853,10 @@ function scanBucket<V>(
 ): void {
   let de = table[idx] as number
   while (de !== NO_ENTRY) {
-    const next = d.next[de] as number
-    const key = d.keys[de] as string
+    const next = dictNextEntry(d, de)
+    const key = dictGetKey(d, de)
     if (keys !== null) keys.push(key)
-    fn(key, d.vals[de] as V)
+    fn(key, dictGetVal(d, de))
     de = next
   }
 }
@@ -877,9 +889,9 @@ export function dictGetRandomKey<V>(ctx: ExecContext, d: Dict<V>): DictEntry {
     } while (he === NO_ENTRY)
   }
   let listlen = 0
-  for (let e = he; e !== NO_ENTRY; e = d.next[e] as number) listlen++
+  for (let e = he; e !== NO_ENTRY; e = dictNextEntry(d, e)) listlen++
   let listele = rngRandom(ctx.rng) % listlen
-  while (listele-- > 0) he = d.next[he] as number
+  while (listele-- > 0) he = dictNextEntry(d, he)
   return he
 }
 
@@ -929,7 +941,7 @@ export function dictGetSomeKeys<V>(ctx: ExecContext, d: Dict<V>, count: number):
             const r = rngNextU32(ctx.rng) % (stored + 1)
             if (r < count) des[r] = he
           }
-          he = d.next[he] as number
+          he = dictNextEntry(d, he)
           stored++
         }
         if (stored >= count) return des
@@ -957,10 +969,9 @@ export function dictGetFairRandomKey<V>(ctx: ExecContext, d: Dict<V>): DictEntry
 export function dictValidate<V>(d: Dict<V>): string[] {
   const errs: string[] = []
   const seen = new Map<string, number>()
-  const slots = d.keys.length
-  if (d.vals.length !== slots) errs.push(`pool: ${slots} keys but ${d.vals.length} values`)
-  if (d.next.length < slots || d.hashes.length < slots)
-    errs.push(`pool: link arrays shorter than the ${slots} slots`)
+  const slots = Math.floor(d.ents.length / ENTRY_STRIDE)
+  if (d.ents.length !== slots * ENTRY_STRIDE)
+    errs.push(`pool: ${d.ents.length} entry fields, not ${ENTRY_STRIDE} an entry`)
   const owner = new Int8Array(slots)
   for (let t: 0 | 1 = 0; t <= 1; t = (t + 1) as 0 | 1) {
     const table = d.table[t]
@@ -977,7 +988,7 @@ export function dictValidate<V>(d: Dict<V>): string[] {
     const mask = htMask(exp)
     let count = 0
     for (let i = 0; i < table.length; i++) {
-      for (let e = table[i] as number; e !== NO_ENTRY; e = d.next[e] as number) {
+      for (let e = table[i] as number; e !== NO_ENTRY; e = dictNextEntry(d, e)) {
         if (e < 0 || e >= slots) {
           errs.push(`table ${t} bucket ${i}: entry ${e} outside the pool`)
           break
@@ -988,9 +999,10 @@ export function dictValidate<V>(d: Dict<V>): string[] {
         }
         owner[e] = 1
         count++
-        const key = d.keys[e] as string
+        const key = dictGetKey(d, e)
         const h = siphash12Low(d.seed, key)
-        if ((h | 0) !== d.hashes[e]) errs.push(`key ${JSON.stringify(key)}: cached hash is stale`)
+        if ((h & HASH_BITS) !== entryHash(d, e))
+          errs.push(`key ${JSON.stringify(key)}: cached hash is stale`)
         const b = h & mask
         if (b !== i)
           errs.push(`table ${t}: key ${JSON.stringify(key)} in bucket ${i}, hashes to ${b}`)
@@ -1008,7 +1020,7 @@ export function dictValidate<V>(d: Dict<V>): string[] {
     if (count !== d.used[t]) errs.push(`table ${t} used ${d.used[t]} but holds ${count} entries`)
   }
   // Every slot is in a chain, on the free list, or the one unlinked entry.
-  for (let e = d.free, n = 0; e !== NO_ENTRY; e = d.next[e] as number) {
+  for (let e = d.free, n = 0; e !== NO_ENTRY; e = dictNextEntry(d, e)) {
     if (e < 0 || e >= slots || owner[e] !== 0 || ++n > slots) {
       errs.push(`free list: bad or repeated slot ${e}`)
       break

@@ -2,7 +2,8 @@
  * The client/* events (events.ts ClientEvent): a connection closed by CLIENT KILL, QUIT,
  * ACL DELUSER or ACL SETUSER taking channels away, SELECT and CLIENT SETNAME / HELLO
  * SETNAME; and that folding them onto the clients view before a command gives the view after
- * it (panels/clients/clientsModel.ts), the panel's "animation cannot lie" rule.
+ * it (panels/clients/clientsModel.ts), the panel's "animation cannot lie" rule; and the flags a
+ * transport holds for a client (hostClient), which those closes set.
  */
 import { describe, expect, it } from 'vitest'
 import { manualClock } from '../../../src/engine/clock.ts'
@@ -136,5 +137,39 @@ describe('client/dbSelected and client/named', () => {
     expect(tOff.reply).toEqual(tOn.reply)
     expect(tOff.events).toEqual([])
     expect(on.server.digest()).toBe(off.server.digest())
+  })
+})
+
+describe('hostClient', () => {
+  it('keeps the flags shouldClose and replySilenced tell current, freed clients included', () => {
+    const { server, a, b } = setup('off')
+    const ha = server.hostClient(a)
+    const hb = server.hostClient(b)
+    if (ha === null || hb === null) throw new Error('no hosted client')
+    expect(server.hostClient(999)).toBeNull()
+    expect(server.callHosted(['CLIENT', 'REPLY', 'OFF'], ha)).toEqual({
+      type: 'simple',
+      value: 'OK',
+    })
+    expect([ha.replySilenced, server.replySilenced?.(a)]).toEqual([true, true])
+    expect(server.callHosted(['CLIENT', 'REPLY', 'ON'], ha)).toEqual({
+      type: 'simple',
+      value: 'OK',
+    })
+    expect([ha.replySilenced, server.replySilenced?.(a)]).toEqual([false, false])
+    expect(server.callHosted(['CLIENT', 'KILL', 'ID', String(b)], ha)).toEqual({
+      type: 'integer',
+      value: 1,
+    })
+    expect([hb.closeAfterReply, server.shouldClose(b)]).toEqual([true, true])
+    expect(() => server.callHosted(['PING'], hb)).toThrow(`no such client: ${String(b)}`)
+    expect([ha.closeAfterReply, server.shouldClose(a)]).toEqual([false, false])
+    server.callHosted(['QUIT'], ha)
+    expect([ha.closeAfterReply, server.shouldClose(a)]).toEqual([true, true])
+    // Closed by the transport: freed as well.
+    const c = server.createClient()
+    const hc = server.hostClient(c)
+    server.closeClient(c)
+    expect([hc?.closeAfterReply, server.shouldClose(c)]).toEqual([true, true])
   })
 })
