@@ -59,7 +59,9 @@ import {
 import {
   adjustOpenFilesLimit,
   applyStartupConfig,
+  configGetValue,
   createDefaultConfig,
+  lookupConfig,
   type ChangeBindAddr,
   type SetOomScoreAdj,
   type ChangeListenPort,
@@ -864,6 +866,11 @@ export interface EngineServer extends RedisServer {
   /** serverLog's role character: 'S' while this server follows a master, else 'M'. */
   logRole(): 'M' | 'S'
   /**
+   * CONFIG GET's text of a parameter, read by the host without running a command (the
+   * loglevel its own lines obey, always-show-logo, maxmemory), or null for an unknown name.
+   */
+  configValue(name: string): string | null
+  /**
    * acl.c ACLLoadConfiguredUsers for the config's `user` lines ([name, ...rules] each), as
    * the server loads them at startup: no client, no command. The first error, else null.
    */
@@ -1298,6 +1305,10 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
       return due
     },
     logRole: () => (srv.repl.masterhost === null ? 'M' : 'S'),
+    configValue: (name) => {
+      const p = lookupConfig(name)
+      return p === undefined ? null : configGetValue(srv.config, p)
+    },
     hostQueryBuf: (id) => {
       const c = srv.clients.get(id)
       if (c === undefined) return null

@@ -22,7 +22,15 @@ import { createConfigFileHost } from './configFileHost.ts'
 import { createOomScoreAdj, type OomScoreAdjStatics } from './oomScoreAdj.ts'
 import { createRdbChildren } from './rdbChild.ts'
 import { createRdbDisk, readRdbFile, type HostLog } from './rdbDisk.ts'
-import { bindAddressHost, startRespServer, type LogMark, type RespServerHandle } from './server.ts'
+import { startupSystemWarnings } from './syscheck.ts'
+import {
+  bindAddressHost,
+  LOG_MARKS,
+  startRespServer,
+  type LogMark,
+  type RespServerHandle,
+} from './server.ts'
+import { logLevelWrites, type LogLevel } from '../engine/serverLog.ts'
 
 // appendonly is kept: INFO's aof_enabled and DEBUG LOADAOF read it.
 const IGNORED = new Set(['daemonize'])
@@ -128,15 +136,17 @@ export function loadConfiguredUsers(
   return engine.loadConfiguredUsers(users)
 }
 
+/** A log line's writer: `msg` at the level of its mark, raw, or as a BGSAVE child's. */
+type ServerLogger = (msg: string, level?: LogMark, raw?: boolean, child?: number | null) => void
+
 /**
  * server.c serverLog's line format: `pid:role day month year time.ms level message`, to the
  * logfile ('' = stdout), as the Tcl suite's start_server reads it. `role` gives the role
- * character when the line is written ('M', or 'S' while following a master).
+ * character when the line is written ('M', or 'S' while following a master; 'C' before
+ * initServer, when server.pid is not yet getpid()). A line below `loglevel()` (the
+ * config's `loglevel`, as it is when the line is logged) is not written, raw ones included.
  */
-function serverLogger(
-  logfile: string,
-  role: () => string,
-): (msg: string, level?: LogMark, raw?: boolean, child?: number | null) => void {
+function serverLogger(logfile: string, role: () => string, loglevel: () => string): ServerLogger {
   const months = [
     'Jan',
     'Feb',
@@ -151,11 +161,14 @@ function serverLogger(
     'Nov',
     'Dec',
   ]
+  const levels = Object.entries(LOG_MARKS) as [LogLevel, LogMark][]
   const write = (text: string) => {
     if (logfile === '') process.stdout.write(text)
     else appendFileSync(logfile, text)
   }
-  const log = (msg: string, level: LogMark = '*', raw = false, child: number | null = null) => {
+  return (msg, level = '*', raw = false, child = null) => {
+    const name = levels.find(([, mark]) => mark === level)?.[0] ?? 'warning'
+    if (!logLevelWrites(loglevel(), name)) return
     // serverLogRaw with LL_RAW: the text alone.
     if (raw) {
       write(msg)
@@ -171,7 +184,6 @@ function serverLogger(
     const who = child === null ? `${String(process.pid)}:${role()}` : `${String(child)}:C`
     write(`${who} ${time} ${level} ${msg}\n`)
   }
-  return log
 }
 
 /**
@@ -184,7 +196,7 @@ function serverLogger(
 async function loadDataFromDisk(
   engine: EngineServer,
   config: Readonly<Record<string, string>>,
-  log: (msg: string, level?: LogMark, raw?: boolean, child?: number | null) => void,
+  log: ServerLogger,
   oomStatics: () => OomScoreAdjStatics,
 ): Promise<void> {
   const hostLog: HostLog = (line, child) => {
@@ -220,6 +232,20 @@ async function loadDataFromDisk(
   log(`DB loaded from disk: ${((performance.now() - start) / 1000).toFixed(3)} seconds`)
 }
 
+/**
+ * server.c redisAsciiArt: the logo when the log goes to a terminal or always-show-logo is
+ * set, else "Running mode=standalone, port=N." at NOTICE. The logo is stood for by one line
+ * that says what runs where (the Tcl suite, which sets always-show-logo, waits for
+ * " PID: <pid>" in it).
+ */
+function redisAsciiArt(log: ServerLogger, engine: EngineServer, logfile: string, port: number) {
+  const showLogo =
+    (logfile === '' && process.stdout.isTTY) || engine.configValue('always-show-logo') === 'yes'
+  if (showLogo)
+    log(`Redis X-Ray (Redis 7.0.15 emulation) standalone mode, Port: ${port}, PID: ${process.pid}`)
+  else log(`Running mode=standalone, port=${String(port)}.`)
+}
+
 /** The engine startRespServer created (createServer's, with the host hooks). */
 function engineOf(handle: RespServerHandle): EngineServer {
   return handle.engine as EngineServer
@@ -237,15 +263,30 @@ async function main(): Promise<void> {
   // config.c's dir: redis-server works in it (relative file names start there).
   const dir = args.config['dir']
   if (dir !== undefined) process.chdir(dir)
-  // The role character comes from the engine once it runs (a master until then).
-  let roleOf: Partial<Pick<EngineServer, 'logRole'>> | null = null
-  const log = serverLogger(args.logfile, () => roleOf?.logRole?.() ?? 'M')
+  // The role character and the loglevel come from the engine once it runs. Before initServer
+  // the role is C (server.pid is still 0) and the loglevel is the config's.
+  let engineLog: Partial<Pick<EngineServer, 'logRole' | 'configValue'>> | null = null
+  let initialized = false
+  const log = serverLogger(
+    args.logfile,
+    () => (initialized ? (engineLog?.logRole?.() ?? 'M') : 'C'),
+    () =>
+      engineLog?.configValue?.('loglevel') ?? (args.config['loglevel'] ?? 'notice').toLowerCase(),
+  )
   log('oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo', '#')
   log(
     `Redis version=7.0.15, bits=64, commit=00000000, modified=0, pid=${process.pid}, just started`,
     '#',
   )
-  log('Configuration loaded', '#')
+  if (process.argv.length <= 2)
+    log(
+      `Warning: no config file specified, using the default config. In order to specify a config file use ${process.argv[1] ?? 'redis-server'} /path/to/redis.conf`,
+      '#',
+    )
+  else log('Configuration loaded', '#')
+  // initServer: server.pid is set, then monotonicInit says which clock it uses.
+  initialized = true
+  log('monotonic clock: POSIX clock_gettime')
   const pidfile = args.config['pidfile'] ?? ''
   let handle: RespServerHandle | null = null
   let stopping = false
@@ -298,11 +339,7 @@ async function main(): Promise<void> {
     console.error(`serve: cannot listen on ${args.host}:${args.port}: ${msg}`)
     process.exit(1)
   }
-  roleOf = handle.engine as Partial<Pick<EngineServer, 'logRole'>>
-  // redisAsciiArt's lines that say what runs where (the suite waits for " PID: <pid>").
-  log(
-    `Redis X-Ray (Redis 7.0.15 emulation) standalone mode, Port: ${handle.port}, PID: ${process.pid}`,
-  )
+  engineLog = handle.engine as Partial<Pick<EngineServer, 'logRole' | 'configValue'>>
   const engine = engineOf(handle)
   // main's setOOMScoreAdj(-1), then CONFIG SET oom-score-adj moves this process's score.
   const oom = createOomScoreAdj((message) => log(message, '#'))
@@ -315,14 +352,17 @@ async function main(): Promise<void> {
     console.error(userErr)
     process.exit(1)
   }
+  // createPidFile: best effort, nothing logged when it cannot be written.
   if (pidfile !== '') {
     try {
       writeFileSync(pidfile, `${process.pid}\n`)
     } catch {
-      log(`Failed to write PID file: ${pidfile}`, '#')
+      // (as in Redis)
     }
   }
+  redisAsciiArt(log, engine, args.logfile, handle.port)
   log('Server initialized', '#')
+  for (const line of startupSystemWarnings()) log(line, '#')
   // sigShutdownHandler is set up before the load: a signal during it shuts down too.
   /**
    * server.c sigShutdownHandler: the shutdown is scheduled for serverCron (the RESP server's
@@ -345,6 +385,13 @@ async function main(): Promise<void> {
   })
   await loadDataFromDisk(engine, { ...args.config, dir: process.cwd() }, log, oom.statics)
   log('Ready to accept connections')
+  // "Warning the user about suspicious maxmemory setting."
+  const maxmemory = Number(engine.configValue('maxmemory') ?? 0)
+  if (maxmemory > 0 && maxmemory < 1024 * 1024)
+    log(
+      `WARNING: You specified a maxmemory value that is less than 1MB (current value is ${String(maxmemory)} bytes). Are you sure this is what you really want?`,
+      '#',
+    )
   console.log(
     `Redis X-Ray engine (RESP2) ready on ${handle.host}:${handle.port} (seed ${args.seed}). ` +
       `Try: redis-cli -p ${handle.port}`,

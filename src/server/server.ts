@@ -86,7 +86,7 @@ export interface RespServerOptions {
 /** serverLogRaw's mark for each level: `.` debug, `-` verbose, `*` notice, `#` warning. */
 export type LogMark = '.' | '-' | '*' | '#'
 
-const LOG_MARKS: Readonly<Record<LogLevel, LogMark>> = {
+export const LOG_MARKS: Readonly<Record<LogLevel, LogMark>> = {
   debug: '.',
   verbose: '-',
   notice: '*',
