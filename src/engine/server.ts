@@ -112,7 +112,13 @@ import {
   type RdbLoading,
 } from './rdb.ts'
 import { getLRUClock } from './keyspace/lru.ts'
-import { setServerLogSink, type ServerLogSink } from './serverLog.ts'
+import {
+  logLevelWrites,
+  serverLog,
+  serverLogLevel,
+  setServerLogSink,
+  type ServerLogSink,
+} from './serverLog.ts'
 import { BLOCKED, error, NIL, QUEUED, resp3Nulls, type Reply } from './reply.ts'
 import {
   applyClientMaxMemoryUsage,
@@ -139,6 +145,8 @@ import {
   dictIsRehashing,
   dictRehashMilliseconds,
   dictResize,
+  dictBuckets,
+  dictSize,
   hashSeedFromRng,
   htNeedsResize,
 } from './structures/dict.ts'
@@ -745,6 +753,32 @@ function runWithPeriod(srv: ServerState, ms: number): boolean {
   return ms <= period || srv.cronloops % Math.trunc(ms / period) === 0
 }
 
+/**
+ * serverCron's lines every 5 s: each db with keys or volatile keys at VERBOSE (its keys, its
+ * volatile keys and its table's slots), then the clients and the memory in use at DEBUG.
+ */
+function serverCronLogInfo(srv: ServerState): void {
+  const loglevel = serverLogLevel(srv)
+  if (!logLevelWrites(loglevel, 'verbose')) return
+  for (const db of srv.dbs) {
+    const used = dictSize(db.dict)
+    const vkeys = dictSize(db.expires)
+    if (used !== 0 || vkeys !== 0)
+      serverLog(
+        srv,
+        'verbose',
+        `DB ${String(db.id)}: ${String(used)} keys (${String(vkeys)} volatile) in ${String(dictBuckets(db.dict))} slots HT.`,
+      )
+  }
+  if (!logLevelWrites(loglevel, 'debug')) return
+  const replicas = srv.repl.replicas.length
+  serverLog(
+    srv,
+    'debug',
+    `${String(srv.clients.size - replicas)} clients connected (${String(replicas)} replicas), ${String(zmallocUsedMemory(srv))} bytes in use`,
+  )
+}
+
 /** server.c serverCron (the parts the emulation models). */
 export function serverCron(srv: ServerState, ctx: ExecContext): void {
   updateCachedTime(srv, ctx.now)
@@ -775,6 +809,8 @@ export function serverCron(srv: ServerState, ctx: ExecContext): void {
   // so inside the signal handler": the host runs prepareForShutdown (takeShutdownDue).
   if (srv.shutdownAsap !== undefined && srv.shutdownAsap !== null)
     srv.shutdownDue = srv.shutdownAsap
+  // run_with_period(5000): what the non-empty dbs hold, then how many clients are connected.
+  if (runWithPeriod(srv, 5000)) serverCronLogInfo(srv)
   // Clear the paused clients state if needed.
   checkClientPauseTimeoutAndReturnIfPaused(srv)
   srv.lruclock = getLRUClock(ctx.now)
@@ -1352,10 +1388,13 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
     },
     shouldClose: (id) => srv.clients.get(id)?.closeAfterReply ?? true,
     replySilenced: (id) => srv.clients.get(id)?.replySilenced ?? false,
-    netRead: (bytes) => {
+    netRead: (bytes, client) => {
       srv.netReported = true
       srv.stats.netInputBytes += bytes
       srv.stats.totalReads++
+      const c = bytes === 0 && client !== undefined ? srv.clients.get(client) : undefined
+      if (c !== undefined && logLevelWrites(serverLogLevel(srv), 'verbose'))
+        serverLog(srv, 'verbose', `Client closed connection ${clientInfoString(srv, c, null)}`)
     },
     netWritten: (bytes, client) => {
       srv.stats.netOutputBytes += bytes

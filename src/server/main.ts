@@ -14,8 +14,8 @@
  * so the same command line works for both. `dir` is what CONFIG GET dir shows: like
  * redis-server, the working directory (or --dir) as an absolute, resolved path.
  */
-import { appendFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { appendFileSync, existsSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
 import { ConfigFileError, loadServerConfig, serverOptions } from './configFile.ts'
 import type { EngineServer } from '../engine/server.ts'
 import { createConfigFileHost } from './configFileHost.ts'
@@ -246,6 +246,21 @@ function redisAsciiArt(log: ServerLogger, engine: EngineServer, logfile: string,
   else log(`Running mode=standalone, port=${String(port)}.`)
 }
 
+/**
+ * aof.c aofLoadManifestFromDisk's lines at startup, before the RDB file loads: no
+ * appenddirname, or no manifest in it (DEBUG). (An AOF is not loaded from disk here.)
+ */
+function aofLoadManifestFromDisk(engine: EngineServer, log: ServerLogger): void {
+  const dirname = engine.configValue('appenddirname') ?? 'appendonlydir'
+  if (!statSync(dirname, { throwIfNoEntry: false })?.isDirectory()) {
+    log(`The AOF directory ${dirname} doesn't exist`, '.')
+    return
+  }
+  const manifest = `${engine.configValue('appendfilename') ?? 'appendonly.aof'}.manifest`
+  if (!existsSync(join(dirname, manifest)))
+    log(`The AOF manifest file ${manifest} doesn't exist`, '.')
+}
+
 /** The engine startRespServer created (createServer's, with the host hooks). */
 function engineOf(handle: RespServerHandle): EngineServer {
   return handle.engine as EngineServer
@@ -383,6 +398,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => {
     sigShutdownHandler('SIGTERM')
   })
+  aofLoadManifestFromDisk(engine, log)
   await loadDataFromDisk(engine, { ...args.config, dir: process.cwd() }, log, oom.statics)
   log('Ready to accept connections')
   // "Warning the user about suspicious maxmemory setting."

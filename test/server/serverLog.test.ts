@@ -121,4 +121,22 @@ describe('npm run serve logs as redis-server does', { timeout: 120_000 }, () => 
     expect((await c.command('SAVE')).raw).toBe('+OK\r\n')
     expect(saved()).toBe(1)
   })
+
+  it('at loglevel verbose, logs each connection accepted and closed by its client', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'xray-log-'))
+    const s = await serve(dir, '--loglevel', 'verbose')
+    const c = await client(s.port)
+    expect((await c.command('PING')).raw).toBe('+PONG\r\n')
+    c.close()
+    const closed = (): string[] => lines(s.log()).filter((l) => l.startsWith('M - '))
+    for (let i = 0; i < 200 && closed().length < 2; i++) await new Promise((r) => setTimeout(r, 10))
+    const [accepted, gone] = closed()
+    expect(accepted).toMatch(/^M - Accepted 127\.0\.0\.1:\d+$/)
+    const addr = accepted?.slice('M - Accepted '.length) ?? ''
+    expect(gone).toMatch(
+      new RegExp(
+        `^M - Client closed connection id=\\d+ addr=${addr.replace(/\./g, '\\.')} laddr=127\\.0\\.0\\.1:${String(s.port)} .* cmd=ping user=default redir=-1 resp=2$`,
+      ),
+    )
+  })
 })
