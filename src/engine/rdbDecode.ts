@@ -816,6 +816,8 @@ export function rdbLoadPayload(srv: ServerState, payload: string): DecodedValue 
 export interface ServerLogLine {
   readonly level: '.' | '*' | '#'
   readonly text: string
+  /** serverLogFromHandler's line, written by a signal handler (`pid:signal-handler (time)`). */
+  readonly fromHandler?: boolean
 }
 
 /** An AUX field of an RDB file: its name and value. */

@@ -187,6 +187,18 @@ function serverLogger(logfile: string, role: () => string, loglevel: () => strin
 }
 
 /**
+ * server.c serverLogFromHandler (WARNING): what a signal handler logs, async-signal-safe, so
+ * without the usual prefix: `pid:signal-handler (unixtime) message`.
+ */
+function logFromHandler(log: ServerLogger, msg: string, pid = process.pid): void {
+  log(
+    `${String(pid)}:signal-handler (${String(Math.floor(Date.now() / 1000))}) ${msg}\n`,
+    '#',
+    true,
+  )
+}
+
+/**
  * server.c loadDataFromDisk: the RDB file in `dir`, when there is one, loaded before the
  * server is ready; a file that cannot be loaded ends the process with status 1, as it ends
  * redis-server. The RDB disk is set first, so the engine's saves write files too. While the
@@ -200,7 +212,8 @@ async function loadDataFromDisk(
   oomStatics: () => OomScoreAdjStatics,
 ): Promise<void> {
   const hostLog: HostLog = (line, child) => {
-    log(line.text, line.level, false, child)
+    if (line.fromHandler === true) logFromHandler(log, line.text, child ?? process.pid)
+    else log(line.text, line.level, false, child)
   }
   // BGSAVE forks a child process where there is a /bin/sh to run (rdbChild.ts).
   const children = process.platform === 'win32' ? undefined : createRdbChildren(hostLog, oomStatics)
@@ -305,6 +318,8 @@ async function main(): Promise<void> {
   const pidfile = args.config['pidfile'] ?? ''
   let handle: RespServerHandle | null = null
   let stopping = false
+  // server.loading, as the signal handler reads it.
+  let loading = false
   /**
    * server.c prepareForShutdown and finishShutdown, after SHUTDOWN (its arguments) or a
    * signal (sigShutdownHandler): the final RDB save when due (the engine's
@@ -386,10 +401,15 @@ async function main(): Promise<void> {
    */
   const sigShutdownHandler = (sig: 'SIGINT' | 'SIGTERM') => {
     if (handle !== null && engineOf(handle).requestShutdown(sig)) {
-      log('You insist... exiting now.', '#')
+      logFromHandler(log, 'You insist... exiting now.')
       process.exit(1)
     }
-    log(`Received ${sig} scheduling shutdown...`, '#')
+    logFromHandler(
+      log,
+      loading
+        ? 'Received shutdown signal during loading, scheduling shutdown.'
+        : `Received ${sig} scheduling shutdown...`,
+    )
     if (handle === null) shutdown(sig)
   }
   process.on('SIGINT', () => {
@@ -399,7 +419,9 @@ async function main(): Promise<void> {
     sigShutdownHandler('SIGTERM')
   })
   aofLoadManifestFromDisk(engine, log)
+  loading = true
   await loadDataFromDisk(engine, { ...args.config, dir: process.cwd() }, log, oom.statics)
+  loading = false
   log('Ready to accept connections')
   // "Warning the user about suspicious maxmemory setting."
   const maxmemory = Number(engine.configValue('maxmemory') ?? 0)

@@ -109,7 +109,10 @@ export function createRdbChildren(
       child.stdout?.setEncoding('latin1')
       child.stdout?.on('data', (d: string) => {
         if (d.includes('usr1'))
-          log({ level: '#', text: 'Received SIGUSR1 in child, exiting now.' }, pid)
+          log(
+            { level: '#', text: 'Received SIGUSR1 in child, exiting now.', fromHandler: true },
+            pid,
+          )
       })
       child.once('exit', () => {
         exited = true

@@ -134,7 +134,7 @@ describe('BGSAVE runs a child process', { timeout: 120_000 }, () => {
     expect(existsSync(temp)).toBe(false)
     expect(logLines(s.log()).slice(-3)).toEqual([
       `* Background saving started by pid ${child ?? ''}`,
-      '# Received SIGUSR1 in child, exiting now.',
+      'signal-handler Received SIGUSR1 in child, exiting now.',
       '# Background saving terminated by signal 10',
     ])
     expect((await c.command('SET', 'x', 'y')).raw).toBe('+OK\r\n')
