@@ -184,6 +184,7 @@ import {
 import {
   commandKeyReferences,
   setChangeBindAddr,
+  setProcTitleHook,
   setChangeListenPort,
   setConfigFileHook,
 } from './commands/server.ts'
@@ -899,6 +900,11 @@ export interface EngineServer extends RedisServer {
    * does at startup; false when that failed.
    */
   setOomScoreAdj(hook: SetOomScoreAdj | null): boolean
+  /**
+   * How the host sets its process title (redisSetProcTitle(NULL)): CONFIG SET
+   * proc-title-template runs it (config.c updateProcTitleTemplate); false when it failed.
+   */
+  setProcTitle(hook: (() => boolean) | null): void
   /** serverLog's role character: 'S' while this server follows a master, else 'M'. */
   logRole(): 'M' | 'S'
   /**
@@ -1270,6 +1276,9 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
       setChangeBindAddr(srv, hook)
     },
     setOomScoreAdj: (hook) => setOomScoreAdjHook(srv, hook),
+    setProcTitle: (hook) => {
+      setProcTitleHook(srv, hook)
+    },
     loadConfiguredUsers: (users) => {
       for (const [name = '', ...rules] of users) {
         const err = aclStringSetUser(srv, name, name === 'default' ? ['reset', ...rules] : rules)

@@ -30,6 +30,7 @@ import {
   type LogMark,
   type RespServerHandle,
 } from './server.ts'
+import { expandProcTitleTemplate, procTitleVars } from '../engine/config.ts'
 import { logLevelWrites, type LogLevel } from '../engine/serverLog.ts'
 
 // appendonly is kept: INFO's aof_enabled and DEBUG LOADAOF read it.
@@ -246,6 +247,23 @@ async function loadDataFromDisk(
 }
 
 /**
+ * server.c redisSetProcTitle(NULL): proc-title-template expanded with the title (the
+ * command, server.exec_argv[0]: here the script) becomes the process title, what ps and
+ * /proc/<pid>/cmdline show. False when the template does not expand (it was validated).
+ */
+function redisSetProcTitle(engine: EngineServer, configFile: string | null): boolean {
+  const vars = procTitleVars(
+    (name) => engine.configValue(name) ?? '',
+    process.argv[1] ?? process.argv0,
+    configFile,
+  )
+  const title = expandProcTitleTemplate(engine.configValue('proc-title-template') ?? '', vars)
+  if (title === null) return false
+  process.title = title
+  return true
+}
+
+/**
  * server.c redisAsciiArt: the logo when the log goes to a terminal or always-show-logo is
  * set, else "Running mode=standalone, port=N." at NOTICE. The logo is stood for by one line
  * that says what runs where (the Tcl suite, which sets always-show-logo, waits for
@@ -389,6 +407,13 @@ async function main(): Promise<void> {
     } catch {
       // (as in Redis)
     }
+  }
+  // set-proc-title: the title now (main's redisSetProcTitle(NULL)), and again on CONFIG SET
+  // proc-title-template.
+  if (engine.configValue('set-proc-title') === 'yes') {
+    const setProcTitle = () => redisSetProcTitle(engine, args.configFile)
+    setProcTitle()
+    engine.setProcTitle(setProcTitle)
   }
   redisAsciiArt(log, engine, args.logfile, handle.port)
   log('Server initialized', '#')

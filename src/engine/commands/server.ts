@@ -575,6 +575,14 @@ export function setChangeBindAddr(srv: ServerState, hook: ChangeBindAddr | null)
   else bindHooks.set(srv, hook)
 }
 
+const procTitleHooks = new WeakMap<ServerState, () => boolean>()
+
+/** The host's redisSetProcTitle(NULL), run by CONFIG SET proc-title-template. */
+export function setProcTitleHook(srv: ServerState, hook: (() => boolean) | null): void {
+  if (hook === null) procTitleHooks.delete(srv)
+  else procTitleHooks.set(srv, hook)
+}
+
 const configFileHooks = new WeakMap<ServerState, ConfigFileHost>()
 
 /** The host's config file for CONFIG REWRITE (npm run serve started with one; else none). */
@@ -613,6 +621,7 @@ function configSetCommand(c: CommandCall): Reply {
     changeListenPort: listenHooks.get(c.srv) ?? null,
     changeBindAddr: bindHooks.get(c.srv) ?? null,
     setOomScoreAdj: oomScoreAdjHook(c.srv),
+    setProcTitle: procTitleHooks.get(c.srv) ?? null,
     oomClass: oomClass(c.srv),
   })
   if (err !== null) return error(`ERR ${err}`)
