@@ -1077,15 +1077,21 @@ function applyFunction(
   host: ConfigHost,
 ): { readonly fn: string; readonly run: () => string | null } | null {
   const { nofile, changeListenPort } = host
+  const setProcTitle = host.setProcTitle ?? null
+  // changeListenPort and changeBindAddr end, once listening, with redisSetProcTitle(NULL).
+  const listening = (ok: boolean, err: string) => {
+    if (ok) setProcTitle?.()
+    return ok ? null : err
+  }
   if (p.name === 'maxclients' && nofile !== null)
     return { fn: 'updateMaxclients', run: () => updateMaxclients(cfg, nofile) }
   if (p.name === 'port' && changeListenPort !== null) {
-    const run = () => (changeListenPort(Number(configGetValue(cfg, p))) ? null : UNABLE_TO_LISTEN)
+    const run = () => listening(changeListenPort(Number(configGetValue(cfg, p))), UNABLE_TO_LISTEN)
     return { fn: 'updatePort', run }
   }
   const changeBindAddr = host.changeBindAddr ?? null
   if (p.name === 'bind' && changeBindAddr !== null) {
-    const run = () => (changeBindAddr(splitArgs(configGetValue(cfg, p))) ? null : FAILED_TO_BIND)
+    const run = () => listening(changeBindAddr(splitArgs(configGetValue(cfg, p))), FAILED_TO_BIND)
     return { fn: 'applyBind', run }
   }
   const setOom = host.setOomScoreAdj ?? null
@@ -1094,7 +1100,6 @@ function applyFunction(
     const run = () => (applyOomScoreAdj(cfg, setOom, oomClass) ? null : OOM_SCORE_ADJ_FAILED)
     return { fn: 'updateOOMScoreAdj', run }
   }
-  const setProcTitle = host.setProcTitle ?? null
   if (p.name === 'proc-title-template' && setProcTitle !== null)
     return {
       fn: 'updateProcTitleTemplate',

@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
+import { freePort } from '../conformance/redisProcess.ts'
 import type { RawClient } from './rawClient.ts'
 import { servedProcesses } from './served.ts'
 
@@ -43,5 +44,12 @@ describe('proc-title-template', { timeout: 60_000 }, () => {
       "-ERR CONFIG SET failed (possibly related to argument 'proc-title-template') - template format is invalid or contains unknown variables\r\n",
     )
     expect(procTitle(pid).startsWith('TEST ')).toBe(true)
+    // CONFIG SET port moves the listening address in the title too (changeListenPort).
+    const port = await freePort()
+    expect((await c.command('CONFIG', 'SET', 'port', String(port))).raw).toBe('+OK\r\n')
+    expect(procTitle(pid).split(' ').slice(2, 4)).toEqual([
+      `127.0.0.1:${String(port)}`,
+      String(port),
+    ])
   })
 })
