@@ -64,6 +64,7 @@ import {
   jemallocStatsReport,
   memoryStatsReply,
   memoryUsageOfKey,
+  zmallocUsedMemory,
 } from '../keyspace/memory.ts'
 import {
   array,
@@ -616,6 +617,7 @@ function configSetCommand(c: CommandCall): Reply {
     if (SENSITIVE_CONFIGS.has(lookupConfig(c.argv[j] ?? '')?.name ?? ''))
       redactClientCommandArgument(c.srv, j + 1)
   const oldRequirepass = c.srv.config.requirepass
+  const oldMaxmemory = c.srv.config.maxmemory
   const err = configSetPairs(c.srv.config, c.argv.slice(2), c.client.local, {
     nofile: c.srv.nofile,
     changeListenPort: listenHooks.get(c.srv) ?? null,
@@ -636,7 +638,17 @@ function configSetCommand(c: CommandCall): Reply {
     c.argv.some((a, i) => i >= 2 && i % 2 === 0 && lookupConfig(a)?.name === name)
   // config.c applyClientMaxMemoryUsage.
   if (sets('maxmemory-clients')) applyClientMaxMemoryUsage(c.srv)
-  if (sets('maxmemory') && c.srv.config.maxmemory !== 0) startEvictionTimeProc(c.srv)
+  // (An apply function runs only when its value changed.)
+  if (c.srv.config.maxmemory !== oldMaxmemory && c.srv.config.maxmemory !== 0) {
+    const used = zmallocUsedMemory(c.srv)
+    if (c.srv.config.maxmemory < used)
+      serverLog(
+        c.srv,
+        'warning',
+        `WARNING: the new maxmemory value set via CONFIG SET (${String(c.srv.config.maxmemory)}) is smaller than the current memory usage (${String(used)}). This will result in key eviction and/or the inability to accept new write commands depending on the maxmemory-policy.`,
+      )
+    startEvictionTimeProc(c.srv)
+  }
   return OK
 }
 

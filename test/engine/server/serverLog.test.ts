@@ -53,4 +53,16 @@ describe('serverLog lines below NOTICE', () => {
       ),
     )
   })
+
+  it('CONFIG SET maxmemory below the memory in use warns once, when the value changes', () => {
+    const t = createTestEngine()
+    const lines = logged(t)
+    expect(t.exec('config', 'set', 'maxmemory', '1000')).toEqual(r.ok)
+    expect(t.exec('config', 'set', 'maxmemory', '1000')).toEqual(r.ok)
+    expect(t.exec('config', 'set', 'maxmemory', '0')).toEqual(r.ok)
+    expect(lines).toHaveLength(1)
+    expect(lines[0]).toMatch(
+      /^warning WARNING: the new maxmemory value set via CONFIG SET \(1000\) is smaller than the current memory usage \(\d+\)\. This will result in key eviction and\/or the inability to accept new write commands depending on the maxmemory-policy\.$/,
+    )
+  })
 })
