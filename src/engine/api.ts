@@ -196,9 +196,10 @@ export interface RedisServer {
    * The transport read `bytes` from a client (0: the read that found the connection closed):
    * INFO stats total_net_input_bytes and total_reads_processed (networking.c
    * readQueryFromClient). Optional: without reads reported, total_reads_processed shows the
-   * commands processed.
+   * commands processed. The read of 0 bytes names its `client`: the engine logs
+   * "Client closed connection" with the client's info at VERBOSE, as readQueryFromClient does.
    */
-  netRead?(bytes: number): void
+  netRead?(bytes: number, client?: ClientId): void
   /**
    * The transport wrote `bytes` to `client` in one write (writeToClient): INFO stats, and
    * that client's reply-buffer peak (CLIENT LIST rbp, which clientsCron sizes c->buf by).

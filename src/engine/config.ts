@@ -624,10 +624,68 @@ function setLatencyPercentiles(cfg: ServerConfig, p: ConfigParam, words: string[
 }
 
 /**
- * server.c validateProcTitleTemplate: sds.c sdstemplate expansion ("{{" is a literal '{',
- * "{name}" a variable, an unknown name or an unclosed '{' an error) with an empty title,
- * then trimmed of spaces; an empty result is invalid too.
+ * server.c expandProcTitleTemplate: sds.c sdstemplate expansion ("{{" is a literal '{',
+ * "{name}" a variable of `vars`, an unknown name or an unclosed '{' an error: null), then
+ * trimmed of spaces.
  */
+export function expandProcTitleTemplate(
+  t: string,
+  vars: Readonly<Record<string, string>>,
+): string | null {
+  let res = ''
+  let p = 0
+  while (p < t.length) {
+    const sv = t.indexOf('{', p)
+    if (sv < 0) {
+      res += t.slice(p)
+      break
+    }
+    res += t.slice(p, sv)
+    if (sv + 1 >= t.length) return null
+    if (t[sv + 1] === '{') {
+      res += '{'
+      p = sv + 2
+      continue
+    }
+    const ev = t.indexOf('}', sv + 1)
+    if (ev < 0) return null
+    const name = t.slice(sv + 1, ev)
+    if (!Object.hasOwn(vars, name)) return null
+    res += vars[name] ?? ''
+    p = ev + 1
+  }
+  return res.replace(/^ +| +$/g, '')
+}
+
+/**
+ * server.c redisProcTitleGetVariable's values, from the configs `get` reads (CONFIG GET's
+ * text): `title`, the first bind address (or '*') and the port (or the unix socket when
+ * there is no port), the ports, the socket and the config file ('-' without one).
+ */
+export function procTitleVars(
+  get: (name: string) => string,
+  title: string,
+  configFile: string | null,
+): Record<string, string> {
+  const port = get('port')
+  const tlsPort = get('tls-port')
+  const unixsocket = get('unixsocket')
+  const listenPort = port !== '0' ? port : tlsPort
+  return {
+    title,
+    'listen-addr':
+      listenPort !== '0'
+        ? `${splitArgs(get('bind'))[0] ?? '*'}:${listenPort}`
+        : `unixsocket:${unixsocket}`,
+    'server-mode': '',
+    'config-file': configFile ?? '-',
+    port,
+    'tls-port': tlsPort,
+    unixsocket,
+  }
+}
+
+/** server.c validateProcTitleTemplate: it expands (with an empty title) to something. */
 function validProcTitleTemplate(t: string): boolean {
   const vars: Readonly<Record<string, string>> = {
     title: '',
@@ -638,29 +696,8 @@ function validProcTitleTemplate(t: string): boolean {
     'tls-port': '0',
     unixsocket: '',
   }
-  let res = ''
-  let p = 0
-  while (p < t.length) {
-    const sv = t.indexOf('{', p)
-    if (sv < 0) {
-      res += t.slice(p)
-      break
-    }
-    res += t.slice(p, sv)
-    if (sv + 1 >= t.length) return false
-    if (t[sv + 1] === '{') {
-      res += '{'
-      p = sv + 2
-      continue
-    }
-    const ev = t.indexOf('}', sv + 1)
-    if (ev < 0) return false
-    const name = t.slice(sv + 1, ev)
-    if (!Object.hasOwn(vars, name)) return false
-    res += vars[name] ?? ''
-    p = ev + 1
-  }
-  return res.replace(/^ +| +$/g, '') !== ''
+  const res = expandProcTitleTemplate(t, vars)
+  return res !== null && res !== ''
 }
 
 /** The client-output-buffer-limit classes in getConfigClientOutputBufferLimitOption order. */
@@ -1010,6 +1047,8 @@ export interface ConfigHost {
   readonly changeListenPort: ChangeListenPort | null
   readonly changeBindAddr?: ChangeBindAddr | null
   readonly setOomScoreAdj?: SetOomScoreAdj | null
+  /** redisSetProcTitle(NULL) with the config now: false when it failed. */
+  readonly setProcTitle?: (() => boolean) | null
   /** The serving process's class (setOOMScoreAdj(-1)): master unless it follows one. */
   readonly oomClass?: OomClass
 }
@@ -1038,15 +1077,21 @@ function applyFunction(
   host: ConfigHost,
 ): { readonly fn: string; readonly run: () => string | null } | null {
   const { nofile, changeListenPort } = host
+  const setProcTitle = host.setProcTitle ?? null
+  // changeListenPort and changeBindAddr end, once listening, with redisSetProcTitle(NULL).
+  const listening = (ok: boolean, err: string) => {
+    if (ok) setProcTitle?.()
+    return ok ? null : err
+  }
   if (p.name === 'maxclients' && nofile !== null)
     return { fn: 'updateMaxclients', run: () => updateMaxclients(cfg, nofile) }
   if (p.name === 'port' && changeListenPort !== null) {
-    const run = () => (changeListenPort(Number(configGetValue(cfg, p))) ? null : UNABLE_TO_LISTEN)
+    const run = () => listening(changeListenPort(Number(configGetValue(cfg, p))), UNABLE_TO_LISTEN)
     return { fn: 'updatePort', run }
   }
   const changeBindAddr = host.changeBindAddr ?? null
   if (p.name === 'bind' && changeBindAddr !== null) {
-    const run = () => (changeBindAddr(splitArgs(configGetValue(cfg, p))) ? null : FAILED_TO_BIND)
+    const run = () => listening(changeBindAddr(splitArgs(configGetValue(cfg, p))), FAILED_TO_BIND)
     return { fn: 'applyBind', run }
   }
   const setOom = host.setOomScoreAdj ?? null
@@ -1055,6 +1100,11 @@ function applyFunction(
     const run = () => (applyOomScoreAdj(cfg, setOom, oomClass) ? null : OOM_SCORE_ADJ_FAILED)
     return { fn: 'updateOOMScoreAdj', run }
   }
+  if (p.name === 'proc-title-template' && setProcTitle !== null)
+    return {
+      fn: 'updateProcTitleTemplate',
+      run: () => (setProcTitle() ? null : 'failed to set process title'),
+    }
   if (p.name === 'tls-port') return { fn: 'applyTLSPort', run: () => TLS_UNCONFIGURED }
   if (TLS_CFG.has(p.name))
     return { fn: 'applyTlsCfg', run: () => (tlsInUse(cfg) ? TLS_UNCONFIGURED : null) }

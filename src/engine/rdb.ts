@@ -17,7 +17,7 @@
 import { applyOomScoreAdj, type OomScoreAdjMode } from './config.ts'
 import type { ExecContext } from './context.ts'
 import { zmallocUsedMemory } from './keyspace/memory.ts'
-import { rdbLoadFile, type ServerLogLine } from './rdbDecode.ts'
+import { rdbLoadAuxField, rdbLoadFile, type RdbAuxField, type ServerLogLine } from './rdbDecode.ts'
 import { rdbSaveFileBytes } from './rdbEncode.ts'
 import { rdbLoadImageKeys, rdbSave, rdbSaveFileDbs, type RdbImage } from './rdbReload.ts'
 import type { ServerState } from './state.ts'
@@ -124,33 +124,62 @@ export function updateDictResizePolicy(srv: ServerState): void {
 }
 
 /**
- * rdb.c rdbSaveRio with rdbSaveInfoAuxFields: the bytes of the RDB file of the dataset now.
- * (No replication info fields: rdbPopulateSaveInfo gives none without a backlog, and the
- * emulation keeps no replication offset to save.)
+ * rdb.c rdbSaveInfoAuxFields: the AUX fields of a file saved now. (No replication info
+ * fields: rdbPopulateSaveInfo gives none without a backlog, and the emulation keeps no
+ * replication offset to save.)
  */
-export function rdbFileOfDataset(
-  srv: ServerState,
-  ctx: ExecContext,
-  keyEnds?: number[],
-): Uint8Array {
-  const aux: [string, string][] = [
+function rdbSaveAuxFields(srv: ServerState, ctx: ExecContext): RdbAuxField[] {
+  return [
     ['redis-ver', '7.0.15'],
     ['redis-bits', '64'],
     ['ctime', String(Math.floor(ctx.clock.now() / 1000))],
     ['used-mem', String(zmallocUsedMemory(srv))],
     ['aof-base', '0'],
   ]
+}
+
+/** rdb.c rdbSaveRio: the bytes of the RDB file of the dataset now, with its `aux` fields. */
+export function rdbFileOfDataset(
+  srv: ServerState,
+  ctx: ExecContext,
+  keyEnds?: number[],
+  aux: readonly RdbAuxField[] = rdbSaveAuxFields(srv, ctx),
+): Uint8Array {
   return rdbSaveFileBytes(srv, aux, rdbSaveFileDbs(srv, ctx), keyEnds)
 }
 
 /**
- * rdb.c rdbSave's file part: with a disk, the file is written (pid: the child's, or null);
- * false when it could not be. Without a disk there is nothing to fail.
+ * rdb.c rdbSave's file part: with a disk, the file is written (as the server's own save);
+ * its AUX fields, or null when it could not be written. Without a disk there is nothing to
+ * fail (and no file: no fields).
  */
-export function rdbSaveToDisk(srv: ServerState, ctx: ExecContext): boolean {
+export function rdbSaveToDisk(srv: ServerState, ctx: ExecContext): readonly RdbAuxField[] | null {
   const disk = disks.get(srv)
-  if (disk === undefined) return true
-  return disk.write(rdbFileOfDataset(srv, ctx), rdbDir(srv), rdbFilename(srv), null)
+  if (disk === undefined) return []
+  const aux = rdbSaveAuxFields(srv, ctx)
+  const rdb = rdbFileOfDataset(srv, ctx, undefined, aux)
+  return disk.write(rdb, rdbDir(srv), rdbFilename(srv), null) ? aux : null
+}
+
+/** rdbLoadRio's lines for the AUX fields of the file it loads (`nowSec`: the RDB age). */
+export function rdbLogAuxFields(
+  srv: ServerState,
+  aux: readonly RdbAuxField[],
+  nowSec: number,
+): void {
+  const disk = disks.get(srv)
+  if (disk === undefined) return
+  const log: ServerLogLine[] = []
+  for (const [key, val] of aux) rdbLoadAuxField(key, val, nowSec, log)
+  for (const line of log) disk.log(line)
+}
+
+/** rdbLoadRio's last line: the keys loaded and expired (a warning when some were empty). */
+export function rdbLogLoadDone(srv: ServerState, emptyKeysSkipped: number): void {
+  const done = `Done loading RDB, keys loaded: ${String(srv.rdbLastLoadKeysLoaded)}, keys expired: ${String(srv.rdbLastLoadKeysExpired)}`
+  if (emptyKeysSkipped > 0)
+    rdbLogWarning(srv, `${done}, empty keys skipped: ${String(emptyKeysSkipped)}.`)
+  else rdbLogNotice(srv, `${done}.`)
 }
 
 function rdbDir(srv: ServerState): string {
@@ -438,7 +467,7 @@ export function rdbStartLoading(
       rdbLogWarning(srv, 'Fatal error loading the DB: Invalid argument. Exiting.')
     return null
   }
-  const image: RdbImage = { dbs: read.dbs }
+  const image: RdbImage = { dbs: read.dbs, aux: read.aux }
   const loading = {
     startTime: nowSec,
     totalBytes: rdb.length,
@@ -456,10 +485,7 @@ export function rdbStartLoading(
       return 'failed'
     }
     srv.rdbImage = image
-    const done = `Done loading RDB, keys loaded: ${String(srv.rdbLastLoadKeysLoaded)}, keys expired: ${String(srv.rdbLastLoadKeysExpired)}`
-    if (read.emptyKeysSkipped > 0)
-      rdbLogWarning(srv, `${done}, empty keys skipped: ${String(read.emptyKeysSkipped)}.`)
-    else rdbLogNotice(srv, `${done}.`)
+    rdbLogLoadDone(srv, read.emptyKeysSkipped)
     return 'done'
   }
   return {

@@ -812,11 +812,16 @@ export function rdbLoadPayload(srv: ServerState, payload: string): DecodedValue 
 
 // --- Files ---
 
-/** One serverLog line: NOTICE ('*') or WARNING ('#'), as redis-server prints its level. */
+/** One serverLog line: DEBUG ('.'), NOTICE ('*') or WARNING ('#'), as redis-server marks it. */
 export interface ServerLogLine {
-  readonly level: '*' | '#'
+  readonly level: '.' | '*' | '#'
   readonly text: string
+  /** serverLogFromHandler's line, written by a signal handler (`pid:signal-handler (time)`). */
+  readonly fromHandler?: boolean
 }
+
+/** An AUX field of an RDB file: its name and value. */
+export type RdbAuxField = readonly [string, string]
 
 /** How reading an RDB file ended (rdbLoadRio's return and the state it leaves behind). */
 export type RdbFileRead =
@@ -828,6 +833,8 @@ export type RdbFileRead =
       readonly keyEnds: readonly number[]
       /** The used-mem aux field (server.loading_rdb_used_mem), 0 without one. */
       readonly usedMem: number
+      /** The AUX fields, in the file's order (logged again when the file is reloaded). */
+      readonly aux: readonly RdbAuxField[]
     }
   /** rdbLoadRio returned C_ERR with errno EINVAL: loadDataFromDisk's "Fatal error loading". */
   | { readonly ok: false; readonly fatal: 'einval' }
@@ -861,7 +868,6 @@ export function rdbLoadFile(
 ): RdbFileRead {
   const deep = (srv.config.other['sanitize-dump-payload'] ?? 'no') === 'yes'
   const r: RioReader = { p, pos: 0, srv, deep, readError: false }
-  const notice = (text: string) => log.push({ level: '*', text })
   const warning = (text: string) => log.push({ level: '#', text })
   // rdbReportError: the line, then redis-check-rdb runs on the file (its report goes to
   // stdout, not modelled) and, finding the same error, ends the process with status 1.
@@ -895,6 +901,7 @@ export function rdbLoadFile(
   let emptyKeysSkipped = 0
   const keyEnds: number[] = []
   let usedMem = 0
+  const aux: RdbAuxField[] = []
   let expire = -1n
   let lruIdle = -1
   let lfuFreq = -1
@@ -937,7 +944,8 @@ export function rdbLoadFile(
         const auxKey = rdbLoadStr(r)
         const auxVal = rdbLoadStr(r)
         if (auxKey.toLowerCase() === 'used-mem') usedMem = leadingInt(auxVal)
-        rdbLoadAuxField(auxKey, auxVal, nowSec, notice)
+        aux.push([auxKey, auxVal])
+        rdbLoadAuxField(auxKey, auxVal, nowSec, log)
         continue
       } else if (type === RDB_OPCODE_MODULE_AUX) {
         warning("The RDB file contains AUX module data I can't load: no matching module")
@@ -985,7 +993,7 @@ export function rdbLoadFile(
     if (e instanceof LoadError) return eoferr()
     throw e
   }
-  return { ok: true, dbs, emptyKeysSkipped, keyEnds, usedMem }
+  return { ok: true, dbs, emptyKeysSkipped, keyEnds, usedMem, aux }
 }
 
 /** The reasons rdbLoadValue gives for a value with no elements (RDB_LOAD_ERR_EMPTY_KEY). */
@@ -996,13 +1004,28 @@ function leadingInt(s: string): number {
   return Number(/^\s*[+-]?\d+/.exec(s)?.[0] ?? '0')
 }
 
-/** rdbLoadRio's AUX fields: the ones Redis logs at NOTICE level; the others are skipped. */
-function rdbLoadAuxField(
+/** The AUX fields rdbLoadRio reads silently (the others it logs, or at DEBUG names). */
+const AUX_SILENT: ReadonlySet<string> = new Set([
+  'repl-stream-db',
+  'repl-id',
+  'repl-offset',
+  'lua',
+  'redis-bits',
+  'aof-preamble',
+  'aof-base',
+])
+
+/**
+ * rdbLoadRio's AUX fields, as it logs them: the information fields ('%' names), the version,
+ * age and memory at NOTICE, an unknown name at DEBUG. `nowSec` is time(NULL) (the age).
+ */
+export function rdbLoadAuxField(
   key: string,
   val: string,
   nowSec: number,
-  notice: (text: string) => void,
+  log: ServerLogLine[],
 ): void {
+  const notice = (text: string) => log.push({ level: '*', text })
   const k = key.toLowerCase()
   if (key.startsWith('%')) notice(`RDB '${key}': ${val}`)
   else if (k === 'redis-ver') notice(`Loading RDB produced by version ${val}`)
@@ -1011,4 +1034,6 @@ function rdbLoadAuxField(
     notice(`RDB memory usage when created ${(leadingInt(val) / (1024 * 1024)).toFixed(2)} Mb`)
   else if (k === 'aof-preamble' && leadingInt(val) !== 0) notice('RDB has an AOF tail')
   else if (k === 'aof-base' && leadingInt(val) !== 0) notice('RDB is base AOF')
+  else if (!AUX_SILENT.has(k))
+    log.push({ level: '.', text: `Unrecognized RDB AUX field: '${key}'` })
 }

@@ -31,7 +31,8 @@ import {
   setExpireExact,
 } from './keyspace/db.ts'
 import { estimateObjectIdleTime, LFUGetTimeInMinutes, LRU_CLOCK_MAX } from './keyspace/lru.ts'
-import { rdbSaveToDisk } from './rdb.ts'
+import { rdbLogAuxFields, rdbLogLoadDone, rdbSaveToDisk } from './rdb.ts'
+import type { RdbAuxField } from './rdbDecode.ts'
 import type { RdbFileDb } from './rdbEncode.ts'
 import type { ServerState } from './state.ts'
 import { dictAdd, dictExpand, dictForEach, dictSize, type Dict } from './structures/dict.ts'
@@ -115,6 +116,8 @@ export interface RdbDb {
 /** What rdbSave would write: the non-empty dbs in id order. */
 export interface RdbImage {
   readonly dbs: readonly RdbDb[]
+  /** The AUX fields of the file it was saved as or loaded from (a reload logs them). */
+  readonly aux?: readonly RdbAuxField[]
 }
 
 // --- Save ---
@@ -210,8 +213,9 @@ export function rdbSaveFileDbs(srv: ServerState, ctx: ExecContext): RdbFileDb[] 
  * count it, DEBUG RELOAD does not.
  */
 export function rdbSave(srv: ServerState, ctx: ExecContext): RdbImage | null {
-  if (!rdbSaveToDisk(srv, ctx)) return null
-  const image = rdbSaveImage(srv, ctx)
+  const aux = rdbSaveToDisk(srv, ctx)
+  if (aux === null) return null
+  const image = { ...rdbSaveImage(srv, ctx), aux }
   srv.rdbImage = image
   srv.dirty = 0
   srv.lastSave = srv.unixtime
@@ -467,8 +471,11 @@ export function debugReload(
   // rdbSave failed (the host could not write the file): shared.err.
   if (image === null) return 'ERR'
   if (flush) emptyData(srv, ctx, -1)
-  if (image === undefined || !rdbLoadImage(srv, ctx, image, merge))
-    return 'ERR Error trying to load the RDB dump'
+  if (image === undefined) return 'ERR Error trying to load the RDB dump'
+  // rdbLoad of the file just saved (or left by the last save or load): its lines.
+  rdbLogAuxFields(srv, image.aux ?? [], Math.floor(ctx.clock.now() / 1000))
+  if (!rdbLoadImage(srv, ctx, image, merge)) return 'ERR Error trying to load the RDB dump'
+  rdbLogLoadDone(srv, 0)
   return null
 }
 

@@ -59,7 +59,9 @@ import {
 import {
   adjustOpenFilesLimit,
   applyStartupConfig,
+  configGetValue,
   createDefaultConfig,
+  lookupConfig,
   type ChangeBindAddr,
   type SetOomScoreAdj,
   type ChangeListenPort,
@@ -110,7 +112,13 @@ import {
   type RdbLoading,
 } from './rdb.ts'
 import { getLRUClock } from './keyspace/lru.ts'
-import { setServerLogSink, type ServerLogSink } from './serverLog.ts'
+import {
+  logLevelWrites,
+  serverLog,
+  serverLogLevel,
+  setServerLogSink,
+  type ServerLogSink,
+} from './serverLog.ts'
 import { BLOCKED, error, NIL, QUEUED, resp3Nulls, type Reply } from './reply.ts'
 import {
   applyClientMaxMemoryUsage,
@@ -137,6 +145,8 @@ import {
   dictIsRehashing,
   dictRehashMilliseconds,
   dictResize,
+  dictBuckets,
+  dictSize,
   hashSeedFromRng,
   htNeedsResize,
 } from './structures/dict.ts'
@@ -174,6 +184,7 @@ import {
 import {
   commandKeyReferences,
   setChangeBindAddr,
+  setProcTitleHook,
   setChangeListenPort,
   setConfigFileHook,
 } from './commands/server.ts'
@@ -743,6 +754,32 @@ function runWithPeriod(srv: ServerState, ms: number): boolean {
   return ms <= period || srv.cronloops % Math.trunc(ms / period) === 0
 }
 
+/**
+ * serverCron's lines every 5 s: each db with keys or volatile keys at VERBOSE (its keys, its
+ * volatile keys and its table's slots), then the clients and the memory in use at DEBUG.
+ */
+function serverCronLogInfo(srv: ServerState): void {
+  const loglevel = serverLogLevel(srv)
+  if (!logLevelWrites(loglevel, 'verbose')) return
+  for (const db of srv.dbs) {
+    const used = dictSize(db.dict)
+    const vkeys = dictSize(db.expires)
+    if (used !== 0 || vkeys !== 0)
+      serverLog(
+        srv,
+        'verbose',
+        `DB ${String(db.id)}: ${String(used)} keys (${String(vkeys)} volatile) in ${String(dictBuckets(db.dict))} slots HT.`,
+      )
+  }
+  if (!logLevelWrites(loglevel, 'debug')) return
+  const replicas = srv.repl.replicas.length
+  serverLog(
+    srv,
+    'debug',
+    `${String(srv.clients.size - replicas)} clients connected (${String(replicas)} replicas), ${String(zmallocUsedMemory(srv))} bytes in use`,
+  )
+}
+
 /** server.c serverCron (the parts the emulation models). */
 export function serverCron(srv: ServerState, ctx: ExecContext): void {
   updateCachedTime(srv, ctx.now)
@@ -773,6 +810,8 @@ export function serverCron(srv: ServerState, ctx: ExecContext): void {
   // so inside the signal handler": the host runs prepareForShutdown (takeShutdownDue).
   if (srv.shutdownAsap !== undefined && srv.shutdownAsap !== null)
     srv.shutdownDue = srv.shutdownAsap
+  // run_with_period(5000): what the non-empty dbs hold, then how many clients are connected.
+  if (runWithPeriod(srv, 5000)) serverCronLogInfo(srv)
   // Clear the paused clients state if needed.
   checkClientPauseTimeoutAndReturnIfPaused(srv)
   srv.lruclock = getLRUClock(ctx.now)
@@ -861,8 +900,18 @@ export interface EngineServer extends RedisServer {
    * does at startup; false when that failed.
    */
   setOomScoreAdj(hook: SetOomScoreAdj | null): boolean
+  /**
+   * How the host sets its process title (redisSetProcTitle(NULL)): CONFIG SET
+   * proc-title-template runs it (config.c updateProcTitleTemplate); false when it failed.
+   */
+  setProcTitle(hook: (() => boolean) | null): void
   /** serverLog's role character: 'S' while this server follows a master, else 'M'. */
   logRole(): 'M' | 'S'
+  /**
+   * CONFIG GET's text of a parameter, read by the host without running a command (the
+   * loglevel its own lines obey, always-show-logo, maxmemory), or null for an unknown name.
+   */
+  configValue(name: string): string | null
   /**
    * acl.c ACLLoadConfiguredUsers for the config's `user` lines ([name, ...rules] each), as
    * the server loads them at startup: no client, no command. The first error, else null.
@@ -1227,6 +1276,9 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
       setChangeBindAddr(srv, hook)
     },
     setOomScoreAdj: (hook) => setOomScoreAdjHook(srv, hook),
+    setProcTitle: (hook) => {
+      setProcTitleHook(srv, hook)
+    },
     loadConfiguredUsers: (users) => {
       for (const [name = '', ...rules] of users) {
         const err = aclStringSetUser(srv, name, name === 'default' ? ['reset', ...rules] : rules)
@@ -1298,6 +1350,10 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
       return due
     },
     logRole: () => (srv.repl.masterhost === null ? 'M' : 'S'),
+    configValue: (name) => {
+      const p = lookupConfig(name)
+      return p === undefined ? null : configGetValue(srv.config, p)
+    },
     hostQueryBuf: (id) => {
       const c = srv.clients.get(id)
       if (c === undefined) return null
@@ -1341,10 +1397,13 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
     },
     shouldClose: (id) => srv.clients.get(id)?.closeAfterReply ?? true,
     replySilenced: (id) => srv.clients.get(id)?.replySilenced ?? false,
-    netRead: (bytes) => {
+    netRead: (bytes, client) => {
       srv.netReported = true
       srv.stats.netInputBytes += bytes
       srv.stats.totalReads++
+      const c = bytes === 0 && client !== undefined ? srv.clients.get(client) : undefined
+      if (c !== undefined && logLevelWrites(serverLogLevel(srv), 'verbose'))
+        serverLog(srv, 'verbose', `Client closed connection ${clientInfoString(srv, c, null)}`)
     },
     netWritten: (bytes, client) => {
       srv.stats.netOutputBytes += bytes

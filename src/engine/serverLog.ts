@@ -27,12 +27,23 @@ export function setServerLogSink(srv: ServerState, sink: ServerLogSink | null): 
   else sinks.set(srv, sink)
 }
 
+/**
+ * serverLogRaw's filter: a line at `level` is written when `loglevel` (server.verbosity) is
+ * not above it. The host applies it to its own lines too (startup, shutdown, saves).
+ */
+export function logLevelWrites(loglevel: string, level: LogLevel): boolean {
+  return LEVELS.indexOf(level) >= LEVELS.indexOf(loglevel as LogLevel)
+}
+
+/** The `loglevel` config (server.verbosity). */
+export function serverLogLevel(srv: ServerState): string {
+  return srv.config.other['loglevel'] ?? 'notice'
+}
+
 /** Logs `text` at `level` unless `loglevel` is above it — serverLog (serverLogRaw if `raw`). */
 export function serverLog(srv: ServerState, level: LogLevel, text: string, raw = false): void {
   const sink = sinks.get(srv)
-  if (sink === undefined) return
-  const verbosity = LEVELS.indexOf((srv.config.other['loglevel'] ?? 'notice') as LogLevel)
-  if (LEVELS.indexOf(level) < verbosity) return
+  if (sink === undefined || !logLevelWrites(serverLogLevel(srv), level)) return
   sink(level, text, raw)
 }
 

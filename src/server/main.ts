@@ -14,15 +14,24 @@
  * so the same command line works for both. `dir` is what CONFIG GET dir shows: like
  * redis-server, the working directory (or --dir) as an absolute, resolved path.
  */
-import { appendFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { appendFileSync, existsSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
 import { ConfigFileError, loadServerConfig, serverOptions } from './configFile.ts'
 import type { EngineServer } from '../engine/server.ts'
 import { createConfigFileHost } from './configFileHost.ts'
 import { createOomScoreAdj, type OomScoreAdjStatics } from './oomScoreAdj.ts'
 import { createRdbChildren } from './rdbChild.ts'
 import { createRdbDisk, readRdbFile, type HostLog } from './rdbDisk.ts'
-import { bindAddressHost, startRespServer, type LogMark, type RespServerHandle } from './server.ts'
+import { startupSystemWarnings } from './syscheck.ts'
+import {
+  bindAddressHost,
+  LOG_MARKS,
+  startRespServer,
+  type LogMark,
+  type RespServerHandle,
+} from './server.ts'
+import { expandProcTitleTemplate, procTitleVars } from '../engine/config.ts'
+import { logLevelWrites, type LogLevel } from '../engine/serverLog.ts'
 
 // appendonly is kept: INFO's aof_enabled and DEBUG LOADAOF read it.
 const IGNORED = new Set(['daemonize'])
@@ -128,15 +137,17 @@ export function loadConfiguredUsers(
   return engine.loadConfiguredUsers(users)
 }
 
+/** A log line's writer: `msg` at the level of its mark, raw, or as a BGSAVE child's. */
+type ServerLogger = (msg: string, level?: LogMark, raw?: boolean, child?: number | null) => void
+
 /**
  * server.c serverLog's line format: `pid:role day month year time.ms level message`, to the
  * logfile ('' = stdout), as the Tcl suite's start_server reads it. `role` gives the role
- * character when the line is written ('M', or 'S' while following a master).
+ * character when the line is written ('M', or 'S' while following a master; 'C' before
+ * initServer, when server.pid is not yet getpid()). A line below `loglevel()` (the
+ * config's `loglevel`, as it is when the line is logged) is not written, raw ones included.
  */
-function serverLogger(
-  logfile: string,
-  role: () => string,
-): (msg: string, level?: LogMark, raw?: boolean, child?: number | null) => void {
+function serverLogger(logfile: string, role: () => string, loglevel: () => string): ServerLogger {
   const months = [
     'Jan',
     'Feb',
@@ -151,11 +162,14 @@ function serverLogger(
     'Nov',
     'Dec',
   ]
+  const levels = Object.entries(LOG_MARKS) as [LogLevel, LogMark][]
   const write = (text: string) => {
     if (logfile === '') process.stdout.write(text)
     else appendFileSync(logfile, text)
   }
-  const log = (msg: string, level: LogMark = '*', raw = false, child: number | null = null) => {
+  return (msg, level = '*', raw = false, child = null) => {
+    const name = levels.find(([, mark]) => mark === level)?.[0] ?? 'warning'
+    if (!logLevelWrites(loglevel(), name)) return
     // serverLogRaw with LL_RAW: the text alone.
     if (raw) {
       write(msg)
@@ -171,7 +185,18 @@ function serverLogger(
     const who = child === null ? `${String(process.pid)}:${role()}` : `${String(child)}:C`
     write(`${who} ${time} ${level} ${msg}\n`)
   }
-  return log
+}
+
+/**
+ * server.c serverLogFromHandler (WARNING): what a signal handler logs, async-signal-safe, so
+ * without the usual prefix: `pid:signal-handler (unixtime) message`.
+ */
+function logFromHandler(log: ServerLogger, msg: string, pid = process.pid): void {
+  log(
+    `${String(pid)}:signal-handler (${String(Math.floor(Date.now() / 1000))}) ${msg}\n`,
+    '#',
+    true,
+  )
 }
 
 /**
@@ -184,11 +209,12 @@ function serverLogger(
 async function loadDataFromDisk(
   engine: EngineServer,
   config: Readonly<Record<string, string>>,
-  log: (msg: string, level?: LogMark, raw?: boolean, child?: number | null) => void,
+  log: ServerLogger,
   oomStatics: () => OomScoreAdjStatics,
 ): Promise<void> {
   const hostLog: HostLog = (line, child) => {
-    log(line.text, line.level, false, child)
+    if (line.fromHandler === true) logFromHandler(log, line.text, child ?? process.pid)
+    else log(line.text, line.level, false, child)
   }
   // BGSAVE forks a child process where there is a /bin/sh to run (rdbChild.ts).
   const children = process.platform === 'win32' ? undefined : createRdbChildren(hostLog, oomStatics)
@@ -220,6 +246,52 @@ async function loadDataFromDisk(
   log(`DB loaded from disk: ${((performance.now() - start) / 1000).toFixed(3)} seconds`)
 }
 
+/**
+ * server.c redisSetProcTitle(NULL): proc-title-template expanded with the title (the
+ * command, server.exec_argv[0]: here the script) becomes the process title, what ps and
+ * /proc/<pid>/cmdline show. False when the template does not expand (it was validated).
+ */
+function redisSetProcTitle(engine: EngineServer, configFile: string | null): boolean {
+  const vars = procTitleVars(
+    (name) => engine.configValue(name) ?? '',
+    process.argv[1] ?? process.argv0,
+    configFile,
+  )
+  const title = expandProcTitleTemplate(engine.configValue('proc-title-template') ?? '', vars)
+  if (title === null) return false
+  process.title = title
+  return true
+}
+
+/**
+ * server.c redisAsciiArt: the logo when the log goes to a terminal or always-show-logo is
+ * set, else "Running mode=standalone, port=N." at NOTICE. The logo is stood for by one line
+ * that says what runs where (the Tcl suite, which sets always-show-logo, waits for
+ * " PID: <pid>" in it).
+ */
+function redisAsciiArt(log: ServerLogger, engine: EngineServer, logfile: string, port: number) {
+  const showLogo =
+    (logfile === '' && process.stdout.isTTY) || engine.configValue('always-show-logo') === 'yes'
+  if (showLogo)
+    log(`Redis X-Ray (Redis 7.0.15 emulation) standalone mode, Port: ${port}, PID: ${process.pid}`)
+  else log(`Running mode=standalone, port=${String(port)}.`)
+}
+
+/**
+ * aof.c aofLoadManifestFromDisk's lines at startup, before the RDB file loads: no
+ * appenddirname, or no manifest in it (DEBUG). (An AOF is not loaded from disk here.)
+ */
+function aofLoadManifestFromDisk(engine: EngineServer, log: ServerLogger): void {
+  const dirname = engine.configValue('appenddirname') ?? 'appendonlydir'
+  if (!statSync(dirname, { throwIfNoEntry: false })?.isDirectory()) {
+    log(`The AOF directory ${dirname} doesn't exist`, '.')
+    return
+  }
+  const manifest = `${engine.configValue('appendfilename') ?? 'appendonly.aof'}.manifest`
+  if (!existsSync(join(dirname, manifest)))
+    log(`The AOF manifest file ${manifest} doesn't exist`, '.')
+}
+
 /** The engine startRespServer created (createServer's, with the host hooks). */
 function engineOf(handle: RespServerHandle): EngineServer {
   return handle.engine as EngineServer
@@ -237,18 +309,35 @@ async function main(): Promise<void> {
   // config.c's dir: redis-server works in it (relative file names start there).
   const dir = args.config['dir']
   if (dir !== undefined) process.chdir(dir)
-  // The role character comes from the engine once it runs (a master until then).
-  let roleOf: Partial<Pick<EngineServer, 'logRole'>> | null = null
-  const log = serverLogger(args.logfile, () => roleOf?.logRole?.() ?? 'M')
+  // The role character and the loglevel come from the engine once it runs. Before initServer
+  // the role is C (server.pid is still 0) and the loglevel is the config's.
+  let engineLog: Partial<Pick<EngineServer, 'logRole' | 'configValue'>> | null = null
+  let initialized = false
+  const log = serverLogger(
+    args.logfile,
+    () => (initialized ? (engineLog?.logRole?.() ?? 'M') : 'C'),
+    () =>
+      engineLog?.configValue?.('loglevel') ?? (args.config['loglevel'] ?? 'notice').toLowerCase(),
+  )
   log('oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo', '#')
   log(
     `Redis version=7.0.15, bits=64, commit=00000000, modified=0, pid=${process.pid}, just started`,
     '#',
   )
-  log('Configuration loaded', '#')
+  if (process.argv.length <= 2)
+    log(
+      `Warning: no config file specified, using the default config. In order to specify a config file use ${process.argv[1] ?? 'redis-server'} /path/to/redis.conf`,
+      '#',
+    )
+  else log('Configuration loaded', '#')
+  // initServer: server.pid is set, then monotonicInit says which clock it uses.
+  initialized = true
+  log('monotonic clock: POSIX clock_gettime')
   const pidfile = args.config['pidfile'] ?? ''
   let handle: RespServerHandle | null = null
   let stopping = false
+  // server.loading, as the signal handler reads it.
+  let loading = false
   /**
    * server.c prepareForShutdown and finishShutdown, after SHUTDOWN (its arguments) or a
    * signal (sigShutdownHandler): the final RDB save when due (the engine's
@@ -298,11 +387,7 @@ async function main(): Promise<void> {
     console.error(`serve: cannot listen on ${args.host}:${args.port}: ${msg}`)
     process.exit(1)
   }
-  roleOf = handle.engine as Partial<Pick<EngineServer, 'logRole'>>
-  // redisAsciiArt's lines that say what runs where (the suite waits for " PID: <pid>").
-  log(
-    `Redis X-Ray (Redis 7.0.15 emulation) standalone mode, Port: ${handle.port}, PID: ${process.pid}`,
-  )
+  engineLog = handle.engine as Partial<Pick<EngineServer, 'logRole' | 'configValue'>>
   const engine = engineOf(handle)
   // main's setOOMScoreAdj(-1), then CONFIG SET oom-score-adj moves this process's score.
   const oom = createOomScoreAdj((message) => log(message, '#'))
@@ -315,14 +400,24 @@ async function main(): Promise<void> {
     console.error(userErr)
     process.exit(1)
   }
+  // createPidFile: best effort, nothing logged when it cannot be written.
   if (pidfile !== '') {
     try {
       writeFileSync(pidfile, `${process.pid}\n`)
     } catch {
-      log(`Failed to write PID file: ${pidfile}`, '#')
+      // (as in Redis)
     }
   }
+  // set-proc-title: the title now (main's redisSetProcTitle(NULL)), and again on CONFIG SET
+  // proc-title-template.
+  if (engine.configValue('set-proc-title') === 'yes') {
+    const setProcTitle = () => redisSetProcTitle(engine, args.configFile)
+    setProcTitle()
+    engine.setProcTitle(setProcTitle)
+  }
+  redisAsciiArt(log, engine, args.logfile, handle.port)
   log('Server initialized', '#')
+  for (const line of startupSystemWarnings()) log(line, '#')
   // sigShutdownHandler is set up before the load: a signal during it shuts down too.
   /**
    * server.c sigShutdownHandler: the shutdown is scheduled for serverCron (the RESP server's
@@ -331,10 +426,15 @@ async function main(): Promise<void> {
    */
   const sigShutdownHandler = (sig: 'SIGINT' | 'SIGTERM') => {
     if (handle !== null && engineOf(handle).requestShutdown(sig)) {
-      log('You insist... exiting now.', '#')
+      logFromHandler(log, 'You insist... exiting now.')
       process.exit(1)
     }
-    log(`Received ${sig} scheduling shutdown...`, '#')
+    logFromHandler(
+      log,
+      loading
+        ? 'Received shutdown signal during loading, scheduling shutdown.'
+        : `Received ${sig} scheduling shutdown...`,
+    )
     if (handle === null) shutdown(sig)
   }
   process.on('SIGINT', () => {
@@ -343,8 +443,18 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => {
     sigShutdownHandler('SIGTERM')
   })
+  aofLoadManifestFromDisk(engine, log)
+  loading = true
   await loadDataFromDisk(engine, { ...args.config, dir: process.cwd() }, log, oom.statics)
+  loading = false
   log('Ready to accept connections')
+  // "Warning the user about suspicious maxmemory setting."
+  const maxmemory = Number(engine.configValue('maxmemory') ?? 0)
+  if (maxmemory > 0 && maxmemory < 1024 * 1024)
+    log(
+      `WARNING: You specified a maxmemory value that is less than 1MB (current value is ${String(maxmemory)} bytes). Are you sure this is what you really want?`,
+      '#',
+    )
   console.log(
     `Redis X-Ray engine (RESP2) ready on ${handle.host}:${handle.port} (seed ${args.seed}). ` +
       `Try: redis-cli -p ${handle.port}`,

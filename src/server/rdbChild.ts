@@ -23,8 +23,8 @@ import type { OomScoreAdjStatics } from './oomScoreAdj.ts'
 import { createOomScoreAdj } from './oomScoreAdj.ts'
 import { openRdbTempFile, rdbTempName, type HostLog, type RdbTempFile } from './rdbDisk.ts'
 
-/** sigKillChildHandler's line, then exitFromChild(SERVER_CHILD_NOERROR_RETVAL). */
-const CHILD_SCRIPT = `trap 'echo usr1; exit 255' USR1
+/** sigKillChildHandler's exitFromChild(SERVER_CHILD_NOERROR_RETVAL) (its line: `kill`). */
+const CHILD_SCRIPT = `trap 'exit 255' USR1
 read status || exit 1
 exit "$status"`
 
@@ -38,6 +38,8 @@ export function createRdbChildren(
   linux = process.platform === 'linux',
 ): RdbChildren {
   const ended: RdbChildStatus[] = []
+  // Each live child: whether SIGUSR1 would find it waiting for its status (its trap runs).
+  const waiting = new Map<number, () => boolean>()
   let lastInfo: number | null = null
 
   /** rdbSave in the child, paced as rdbSaveDb is; `done` gets its exit status. */
@@ -95,7 +97,7 @@ export function createRdbChildren(
     fork: (job) => {
       let child: ChildProcess
       try {
-        child = spawn('/bin/sh', ['-c', CHILD_SCRIPT], { stdio: ['pipe', 'pipe', 'ignore'] })
+        child = spawn('/bin/sh', ['-c', CHILD_SCRIPT], { stdio: ['pipe', 'ignore', 'ignore'] })
       } catch (e) {
         return (e as Error).message
       }
@@ -105,14 +107,13 @@ export function createRdbChildren(
         return 'Resource temporarily unavailable'
       }
       let exited = false
+      let told = false
       child.stdin?.on('error', () => {})
-      child.stdout?.setEncoding('latin1')
-      child.stdout?.on('data', (d: string) => {
-        if (d.includes('usr1'))
-          log({ level: '#', text: 'Received SIGUSR1 in child, exiting now.' }, pid)
-      })
+      // Until it is told its status the child waits in `read`, where SIGUSR1 runs its trap.
+      waiting.set(pid, () => !exited && !told)
       child.once('exit', () => {
         exited = true
+        waiting.delete(pid)
       })
       child.once('close', (code: number | null, signal: NodeJS.Signals | null) => {
         ended.push({
@@ -122,6 +123,7 @@ export function createRdbChildren(
         })
       })
       const done = (status: number) => {
+        told = true
         child.stdin?.write(`${String(status)}\n`)
       }
       lastInfo = null
@@ -146,6 +148,10 @@ export function createRdbChildren(
     },
     wait: () => ended.shift() ?? null,
     kill: (pid) => {
+      // sigKillChildHandler's line, written by the child as the signal lands: before
+      // whatever the parent logs next.
+      if (waiting.get(pid)?.() === true)
+        log({ level: '#', text: 'Received SIGUSR1 in child, exiting now.', fromHandler: true }, pid)
       try {
         process.kill(pid, 'SIGUSR1')
       } catch {

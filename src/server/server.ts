@@ -86,7 +86,7 @@ export interface RespServerOptions {
 /** serverLogRaw's mark for each level: `.` debug, `-` verbose, `*` notice, `#` warning. */
 export type LogMark = '.' | '-' | '*' | '#'
 
-const LOG_MARKS: Readonly<Record<LogLevel, LogMark>> = {
+export const LOG_MARKS: Readonly<Record<LogLevel, LogMark>> = {
   debug: '.',
   verbose: '-',
   notice: '*',
@@ -302,6 +302,14 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
   let addedUpTo = 0
 
   const server = net.createServer({ noDelay: true }, (socket) => {
+    // acceptTcpHandler / acceptUnixHandler, before acceptCommonHandler's checks.
+    if (socket.remoteAddress === undefined)
+      hostLog?.(`Accepted connection to ${opts.path ?? ''}`, '-')
+    else
+      hostLog?.(
+        `Accepted ${plainAddress(socket.remoteAddress)}:${String(socket.remotePort ?? 0)}`,
+        '-',
+      )
     if (engine.admitClient?.() === false) {
       socket.on('error', () => {})
       socket.end(MAX_CLIENTS_REACHED)
@@ -339,12 +347,14 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
     if (!readIntoSharedBuffer(socket, (n) => onData(conn, READ_BUFFER, n))) {
       socket.on('data', (chunk: Buffer) => onData(conn, chunk as Latin1Buffer, chunk.length))
     }
-    socket.on('error', () => {
-      // 'close' follows; nothing else to do (Redis logs and frees the client).
+    socket.on('error', (e: NodeJS.ErrnoException) => {
+      // 'close' follows, and Redis frees the client; a reset read is logged.
+      if (e.code === 'ECONNRESET' && !conn.closing && !conn.closed)
+        hostLog?.('Reading from client: Connection reset by peer', '-')
     })
     // The client closed its side: Redis's next read finds EOF (a read of 0 bytes).
     socket.on('end', () => {
-      if (!conn.closing && !conn.closed) engine.netRead?.(0)
+      if (!conn.closing && !conn.closed) engine.netRead?.(0, id)
     })
     // Everything is written: the engine's reply list empties (writeToClient).
     socket.on('drain', () => {

@@ -200,7 +200,7 @@ describe('npm run serve', { timeout: 120_000 }, () => {
 
   it('moves its own oom_score_adj on CONFIG SET oom-score-adj, as redis-server does on Linux', async () => {
     const port = await serve()
-    const pid = /PID: (\d+)/.exec(logs.get(port) ?? '')?.[1]
+    const pid = /pid=(\d+)/.exec(logs.get(port) ?? '')?.[1]
     const oomScore = (): number =>
       Number(readFileSync(`/proc/${String(pid)}/oom_score_adj`, 'latin1'))
     const base = oomScore()
@@ -218,10 +218,13 @@ describe('npm run serve', { timeout: 120_000 }, () => {
     expect(oomScore()).toBe(base)
   })
 
-  it('reads a redis.conf as redis-server does and logs its ready line with the PID', async () => {
+  it('reads a redis.conf as redis-server does and logs its logo line with the PID', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'serve-conf-'))
     const port = await freePort()
-    writeFileSync(join(dir, 'redis.conf'), `port ${String(port)}\ndir ${dir}\nmaxmemory 1mb\n`)
+    writeFileSync(
+      join(dir, 'redis.conf'),
+      `port ${String(port)}\ndir ${dir}\nmaxmemory 1mb\nalways-show-logo yes\n`,
+    )
     const child = spawn('npm', ['run', 'serve', '--', join(dir, 'redis.conf'), '--seed', '1'], {
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],

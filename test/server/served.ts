@@ -75,12 +75,19 @@ export function servedProcesses(): ServedProcesses {
   }
 }
 
-/** The lines of a log without their pid, role and time. */
+/**
+ * The lines of a log without their pid, role and time; a signal handler's line
+ * (serverLogFromHandler) as `signal-handler <message>`.
+ */
 export function logLines(log: string): string[] {
   return log
     .split('\n')
     .filter((l) => l !== '')
-    .map((l) => l.replace(/^\d+:[MC] [^#*]+/, ''))
+    .map((l) =>
+      l
+        .replace(/^\d+:[MCS] \d+ [A-Z][a-z]+ \d+ [\d:.]+ /, '')
+        .replace(/^\d+:signal-handler \(\d+\) /, 'signal-handler '),
+    )
 }
 
 /** A field of INFO persistence. */

@@ -34,19 +34,19 @@ describe('shutdown signals', { timeout: 120_000 }, () => {
     expect((await c.command('SHUTDOWN', 'ABORT')).raw).toBe('-ERR No shutdown in progress.\r\n')
     expect((await c.command('DEBUG', 'PAUSE-CRON', '1')).raw).toBe('+OK\r\n')
     process.kill(pid, 'SIGTERM')
-    await untilLogged(s.log, '# Received SIGTERM scheduling shutdown...')
+    await untilLogged(s.log, 'signal-handler Received SIGTERM scheduling shutdown...')
     expect((await c.command('SHUTDOWN', 'ABORT')).raw).toBe('+OK\r\n')
     expect((await c.command('DEBUG', 'PAUSE-CRON', '0')).raw).toBe('+OK\r\n')
     expect((await c.command('PING')).raw).toBe('+PONG\r\n')
     expect(logLines(s.log()).slice(-2)).toEqual([
-      '# Received SIGTERM scheduling shutdown...',
+      'signal-handler Received SIGTERM scheduling shutdown...',
       '* Shutdown manually aborted.',
     ])
     // Not cancelled, the next one is run by cron.
     process.kill(pid, 'SIGTERM')
     expect(await s.exited).toBe(0)
     expect(logLines(s.log()).slice(-3)).toEqual([
-      '# Received SIGTERM scheduling shutdown...',
+      'signal-handler Received SIGTERM scheduling shutdown...',
       '# User requested shutdown...',
       '# Redis is now ready to exit, bye bye...',
     ])
@@ -59,12 +59,12 @@ describe('shutdown signals', { timeout: 120_000 }, () => {
     const pid = await serverPid(c)
     expect((await c.command('DEBUG', 'PAUSE-CRON', '1')).raw).toBe('+OK\r\n')
     process.kill(pid, 'SIGINT')
-    await untilLogged(s.log, '# Received SIGINT scheduling shutdown...')
+    await untilLogged(s.log, 'signal-handler Received SIGINT scheduling shutdown...')
     process.kill(pid, 'SIGINT')
     expect(await s.exited).toBe(1)
     expect(logLines(s.log()).slice(-2)).toEqual([
-      '# Received SIGINT scheduling shutdown...',
-      '# You insist... exiting now.',
+      'signal-handler Received SIGINT scheduling shutdown...',
+      'signal-handler You insist... exiting now.',
     ])
   })
 })

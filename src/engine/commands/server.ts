@@ -64,6 +64,7 @@ import {
   jemallocStatsReport,
   memoryStatsReply,
   memoryUsageOfKey,
+  zmallocUsedMemory,
 } from '../keyspace/memory.ts'
 import {
   array,
@@ -575,6 +576,14 @@ export function setChangeBindAddr(srv: ServerState, hook: ChangeBindAddr | null)
   else bindHooks.set(srv, hook)
 }
 
+const procTitleHooks = new WeakMap<ServerState, () => boolean>()
+
+/** The host's redisSetProcTitle(NULL), run by CONFIG SET proc-title-template. */
+export function setProcTitleHook(srv: ServerState, hook: (() => boolean) | null): void {
+  if (hook === null) procTitleHooks.delete(srv)
+  else procTitleHooks.set(srv, hook)
+}
+
 const configFileHooks = new WeakMap<ServerState, ConfigFileHost>()
 
 /** The host's config file for CONFIG REWRITE (npm run serve started with one; else none). */
@@ -608,11 +617,13 @@ function configSetCommand(c: CommandCall): Reply {
     if (SENSITIVE_CONFIGS.has(lookupConfig(c.argv[j] ?? '')?.name ?? ''))
       redactClientCommandArgument(c.srv, j + 1)
   const oldRequirepass = c.srv.config.requirepass
+  const oldMaxmemory = c.srv.config.maxmemory
   const err = configSetPairs(c.srv.config, c.argv.slice(2), c.client.local, {
     nofile: c.srv.nofile,
     changeListenPort: listenHooks.get(c.srv) ?? null,
     changeBindAddr: bindHooks.get(c.srv) ?? null,
     setOomScoreAdj: oomScoreAdjHook(c.srv),
+    setProcTitle: procTitleHooks.get(c.srv) ?? null,
     oomClass: oomClass(c.srv),
   })
   if (err !== null) return error(`ERR ${err}`)
@@ -627,7 +638,17 @@ function configSetCommand(c: CommandCall): Reply {
     c.argv.some((a, i) => i >= 2 && i % 2 === 0 && lookupConfig(a)?.name === name)
   // config.c applyClientMaxMemoryUsage.
   if (sets('maxmemory-clients')) applyClientMaxMemoryUsage(c.srv)
-  if (sets('maxmemory') && c.srv.config.maxmemory !== 0) startEvictionTimeProc(c.srv)
+  // (An apply function runs only when its value changed.)
+  if (c.srv.config.maxmemory !== oldMaxmemory && c.srv.config.maxmemory !== 0) {
+    const used = zmallocUsedMemory(c.srv)
+    if (c.srv.config.maxmemory < used)
+      serverLog(
+        c.srv,
+        'warning',
+        `WARNING: the new maxmemory value set via CONFIG SET (${String(c.srv.config.maxmemory)}) is smaller than the current memory usage (${String(used)}). This will result in key eviction and/or the inability to accept new write commands depending on the maxmemory-policy.`,
+      )
+    startEvictionTimeProc(c.srv)
+  }
   return OK
 }
 
