@@ -57,6 +57,7 @@ import { string2ll } from '../util/numbers.ts'
 import { integerLL, isToken, NOT_INTEGER, peekLiveKey } from './common.ts'
 import { getLongOrReply } from './parse.ts'
 import { defineCommand, type CommandCall, type CommandSpec } from './spec.ts'
+import { pubsubReplyWritten } from './pubsub.ts'
 
 // --- Errors ---
 
@@ -717,6 +718,8 @@ function bitfieldGeneric(c: CommandCall, readonlyCommand: boolean): Reply {
   }
   if (target !== null && buf !== target.ptr.buf) setBytes(target, buf)
   if (changes > 0) {
+    // bitfieldGeneric has replied to every operation by now.
+    pubsubReplyWritten(c.client)
     signalModifiedKey(srv, ctx, db, key)
     notifyKeyspaceEvent(srv, ctx, NOTIFY_STRING, 'setbit', key, db.id)
     srv.dirty += changes

@@ -77,6 +77,7 @@ import { LLONG_MAX, LLONG_MIN, string2ll, strtoulCursor } from '../util/numbers.
 import { integerLL, invalidExpireTime, isToken, NOT_INTEGER } from './common.ts'
 import { getIntOrReply, getLongOrReply, helpReply } from './parse.ts'
 import { defineCommand, defineSubcommand, type CommandCall, type CommandSpec } from './spec.ts'
+import { pubsubReplyWritten } from './pubsub.ts'
 
 // --- Shared pieces ---
 
@@ -495,6 +496,8 @@ function expireGeneric(c: CommandCall, basetime: number, unit: 'seconds' | 'mill
   if (c.cmd.name !== 'pexpireat') prop[0] = 'PEXPIREAT'
   if (base !== 0n || unit === 'seconds') prop[2] = String(when)
   rewriteCommandVector(srv, prop)
+  // expire.c replies before it signals and notifies.
+  pubsubReplyWritten(c.client)
   signalModifiedKey(srv, ctx, db, key)
   notifyKeyspaceEvent(srv, ctx, NOTIFY_GENERIC, 'expire', key, db.id)
   srv.dirty++

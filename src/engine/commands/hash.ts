@@ -79,6 +79,7 @@ import {
   randomPicksStopped,
 } from './randomPicks.ts'
 import { defineCommand, type CommandCall, type CommandSpec } from './spec.ts'
+import { pubsubReplyWritten } from './pubsub.ts'
 
 // --- Shared pieces ---
 
@@ -116,6 +117,8 @@ function hsetCommand(c: CommandCall): Reply {
   let created = 0
   for (let i = 2; i < argv.length; i += 2)
     if (!hashTypeSet(v, o, argv[i] ?? '', argv[i + 1] ?? '')) created++
+  // t_hash.c replies before it notifies.
+  pubsubReplyWritten(c.client)
   signalModifiedKey(c.srv, c.ctx, c.db, key)
   notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_HASH, 'hset', key, c.db.id)
   c.srv.dirty += (argv.length - 2) / 2
@@ -134,6 +137,8 @@ function hsetnxCommand(c: CommandCall): Reply {
   if (hashTypeExists(v, o, field)) return ZERO
   hashTypeTryConversion(v, o, [field, value])
   hashTypeSet(v, o, field, value)
+  // t_hash.c replies before it notifies.
+  pubsubReplyWritten(c.client)
   signalModifiedKey(c.srv, c.ctx, c.db, key)
   notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_HASH, 'hset', key, c.db.id)
   c.srv.dirty++
@@ -165,6 +170,8 @@ function hincrbyCommand(c: CommandCall): Reply {
     return error('ERR increment or decrement would overflow')
   value += incr
   hashTypeSet(v, o, field, value.toString())
+  // t_hash.c replies before it notifies.
+  pubsubReplyWritten(c.client)
   signalModifiedKey(c.srv, c.ctx, c.db, key)
   notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_HASH, 'hincrby', key, c.db.id)
   c.srv.dirty++
@@ -193,6 +200,8 @@ function hincrbyfloatCommand(c: CommandCall): Reply {
   if (ldIsNanOrInf(value)) return error('ERR increment would produce NaN or Infinity')
   const text = ld2stringHuman(value)
   hashTypeSet(v, o, field, text)
+  // t_hash.c replies before it notifies.
+  pubsubReplyWritten(c.client)
   signalModifiedKey(c.srv, c.ctx, c.db, key)
   notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_HASH, 'hincrbyfloat', key, c.db.id)
   c.srv.dirty++

@@ -53,6 +53,7 @@ import { isToken, lookupOfType, parseMpopArgs, wrongArity } from './common.ts'
 import { objectDuplicators } from './generic.ts'
 import { getLongOrReply, getPositiveLongOrReply } from './parse.ts'
 import { defineCommand, type CommandCall, type CommandSpec } from './spec.ts'
+import { pubsubReplyWritten } from './pubsub.ts'
 
 // --- Shared pieces ---
 
@@ -100,6 +101,8 @@ function pushGeneric(c: CommandCall, where: Where, xx: boolean): Reply {
     c.srv.dirty++
   }
   const len = listTypeLength(o)
+  // t_list.c replies before it notifies.
+  pubsubReplyWritten(c.client)
   signalModifiedKey(c.srv, c.ctx, c.db, key)
   notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_LIST, pushEvent(where), key, c.db.id)
   return integer(len)
@@ -179,6 +182,7 @@ function lsetCommand(c: CommandCall): Reply {
   if (typeof index === 'object') return index
   if (!quicklistReplaceAtIndex(c.ctx, o.ptr, clampLong(index), c.argv[3] ?? '', key))
     return ERR_OUT_OF_RANGE
+  pubsubReplyWritten(c.client)
   signalModifiedKey(c.srv, c.ctx, c.db, key)
   notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_LIST, 'lset', key, c.db.id)
   c.srv.dirty++
@@ -204,7 +208,10 @@ export function listDeleteIfEmpty(c: CommandCall, key: string, o: ListObject): v
   notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_GENERIC, 'del', key, c.db.id)
 }
 
-/** listElementsRemoved: notify the pop, delete the key when empty, signal, count. */
+/**
+ * listElementsRemoved: notify the pop, delete the key when empty, signal, count. The popped
+ * elements were already replied (listPopRangeAndReplyWithKey, popGenericCommand).
+ */
 function listElementsRemoved(
   c: CommandCall,
   key: string,
@@ -212,6 +219,7 @@ function listElementsRemoved(
   o: ListObject,
   count: number,
 ): void {
+  pubsubReplyWritten(c.client)
   notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_LIST, popEvent(where), key, c.db.id)
   listDeleteIfEmpty(c, key, o)
   signalModifiedKey(c.srv, c.ctx, c.db, key)
@@ -470,6 +478,8 @@ export function lmoveGeneric(c: CommandCall, wherefrom: Where, whereto: Where): 
   if (dobj === 'wrongtype') return ERR_WRONGTYPE
   const value = listTypePop(valueRefOf(c, src), sobj, wherefrom) ?? ''
   lmoveHandlePush(c, dst, dobj, value, whereto)
+  // lmoveHandlePush ends with the reply: the pop's notifications follow it.
+  pubsubReplyWritten(c.client)
   notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_LIST, popEvent(wherefrom), src, c.db.id)
   listDeleteIfEmpty(c, src, sobj)
   signalModifiedKey(c.srv, c.ctx, c.db, src)

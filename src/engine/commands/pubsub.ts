@@ -101,6 +101,11 @@ export interface ClientPubsub {
   readonly shardChannels: Dict<null>
   /** Messages that reached this client while it ran a command inside EXEC (file comment). */
   pushes: Reply[]
+  /**
+   * How many of `pushes` came before the running command wrote its reply (pubsubReplyWritten),
+   * or -1: the reply comes after all of them.
+   */
+  replyAt: number
 }
 
 /** pubsub.c pubsubtype: global channels or shard channels. */
@@ -152,6 +157,7 @@ function clientPubsubOf(srv: ServerState, c: Client): ClientPubsub {
     patterns: [],
     shardChannels: dictCreate(`client:${String(c.id)}:shardchannels`, srv.hashSeed),
     pushes: [],
+    replyAt: -1,
   }
   return c.pubsub
 }
@@ -288,10 +294,23 @@ export function pushBeforeReply(srv: ServerState, c: Client, reply: Reply): void
  */
 export function takePubsubPushes(c: Client, reply: Reply): Reply {
   const p = c.pubsub
-  if (p === null || p.pushes.length === 0) return reply
-  const out = [...p.pushes, reply]
+  if (p === null) return reply
+  const at = p.replyAt
+  p.replyAt = -1
+  if (p.pushes.length === 0) return reply
+  const out =
+    at < 0 ? [...p.pushes, reply] : [...p.pushes.slice(0, at), reply, ...p.pushes.slice(at)]
   p.pushes = []
   return sequence(out)
+}
+
+/**
+ * The running command has written its reply: messages that reach the client from now on (the
+ * keyspace notifications Redis sends after addReply, e.g. HSET's `hset`) follow it.
+ */
+export function pubsubReplyWritten(c: Client): void {
+  const p = c.pubsub
+  if (p !== null) p.replyAt = p.pushes.length
 }
 
 /** pubsub.c pubsubPublishMessageInternal: delivers, returns the number of receivers. */
@@ -517,6 +536,7 @@ export function freeClientPubsub(srv: ServerState, c: Client, ctx: ExecContext |
   pubsubUnsubscribeAllChannels(srv, x, c, PUBSUB_SHARD_TYPE, null)
   pubsubUnsubscribeAllPatterns(srv, x, c, null)
   p.pushes = []
+  p.replyAt = -1
 }
 
 // --- Commands ---

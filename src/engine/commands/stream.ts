@@ -101,6 +101,7 @@ import { objectDuplicators } from './generic.ts'
 import { integerLL, isToken, wrongArity } from './common.ts'
 import { getLongLongOrReply, helpReply, subcommandSyntaxError } from './parse.ts'
 import { defineCommand, defineSubcommand, type CommandCall, type CommandSpec } from './spec.ts'
+import { pubsubReplyWritten } from './pubsub.ts'
 
 const ERR_INVALID_ID = error('ERR Invalid stream ID specified as stream command argument')
 const ERR_ID_TOO_SMALL = error(
@@ -312,6 +313,8 @@ function xaddCommand(c: CommandCall): Reply {
   )
   if (added === 'EDOM') return ERR_ID_TOO_SMALL
   if (added === 'ERANGE') return ERR_TOO_LARGE
+  // t_stream.c replies with the ID before it signals and notifies.
+  pubsubReplyWritten(c.client)
   signalModifiedKey(c.srv, c.ctx, c.db, key)
   notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_STREAM, 'xadd', key, c.db.id)
   c.srv.dirty++
@@ -476,6 +479,7 @@ function xsetidCommand(c: CommandCall): Reply {
   if (entriesAdded !== -1n) s.entriesAdded = entriesAdded
   if (!streamIDEqZero(maxXdelId)) s.maxDeletedEntryId = maxXdelId
   c.srv.dirty++
+  pubsubReplyWritten(c.client)
   notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_STREAM, 'xsetid', key, c.db.id)
   if (c.ctx.tracing)
     c.ctx.emit({
@@ -888,6 +892,7 @@ function xgroupCommand(c: CommandCall): Reply {
     if (streamCreateCG(o.ptr, grpname, id, entriesRead) === null)
       return error('BUSYGROUP Consumer Group name already exists')
     c.srv.dirty++
+    pubsubReplyWritten(c.client)
     notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_STREAM, 'xgroup-create', key, c.db.id)
     touched(c, o)
     streamTraceGroup(c.ctx, key, o.ptr, grpname, 'created', 0)
@@ -908,6 +913,7 @@ function xgroupCommand(c: CommandCall): Reply {
     cg.lastId = id
     cg.entriesRead = entriesRead
     c.srv.dirty++
+    pubsubReplyWritten(c.client)
     notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_STREAM, 'xgroup-setid', key, c.db.id)
     streamTraceGroup(c.ctx, key, o.ptr, grpname, 'setId', 0)
     return OK
@@ -915,6 +921,7 @@ function xgroupCommand(c: CommandCall): Reply {
   if (isToken(opt, 'DESTROY') && argc === 4) {
     raxRemove(o.ptr.cgroups as NonNullable<Stream['cgroups']>, grpname)
     c.srv.dirty++
+    pubsubReplyWritten(c.client)
     notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_STREAM, 'xgroup-destroy', key, c.db.id)
     touched(c, o)
     streamTraceGroup(c.ctx, key, o.ptr, grpname, 'destroyed', 0)

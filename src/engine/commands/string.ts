@@ -70,6 +70,7 @@ import { ldAdd, ldIsNanOrInf, LLONG_MAX, LLONG_MIN, string2ld, string2ll } from 
 import { NOTIFY_GENERIC, NOTIFY_STRING, notifyKeyspaceEvent } from '../keyspace/notify.ts'
 import { integerLL, invalidExpireTime, isToken, NOT_INTEGER, wrongArity } from './common.ts'
 import { defineCommand, type CommandCall, type CommandSpec } from './spec.ts'
+import { pubsubReplyWritten } from './pubsub.ts'
 
 // --- Shared pieces ---
 
@@ -226,6 +227,8 @@ function setGeneric(
   if (flags & OBJ_SET_GET) {
     getReply = getGeneric(c)
     if (getReply.type === 'error') return getReply
+    // getGenericCommand has replied: what setKey and the expire notify comes after it.
+    pubsubReplyWritten(c.client)
   }
   const found = lookupKeyWrite(srv, ctx, db, key) !== null
   if ((flags & OBJ_SET_NX && found) || (flags & OBJ_SET_XX && !found)) return getReply ?? abortReply
@@ -293,6 +296,8 @@ function getexCommand(c: CommandCall): Reply {
     when = ms
   }
   const reply = bulkOf(o)
+  // Replied before the key is expired or deleted.
+  pubsubReplyWritten(c.client)
   if (args.flags & (OBJ_PXAT | OBJ_EXAT) && when <= BigInt(ctx.now) && !isReplica(srv)) {
     // checkAlreadyExpired: an absolute time in the past deletes the key at once (but not on
     // a replica, which keeps it with its past TTL).
@@ -319,6 +324,7 @@ function getexCommand(c: CommandCall): Reply {
 function getdelCommand(c: CommandCall): Reply {
   const reply = getGeneric(c)
   if (reply.type === 'error') return reply
+  pubsubReplyWritten(c.client)
   const key = c.argv[1] ?? ''
   if (dbDelete(c.ctx, c.db, key)) {
     signalModifiedKey(c.srv, c.ctx, c.db, key)
@@ -332,6 +338,7 @@ function getdelCommand(c: CommandCall): Reply {
 function getsetCommand(c: CommandCall): Reply {
   const reply = getGeneric(c)
   if (reply.type === 'error') return reply
+  pubsubReplyWritten(c.client)
   const key = c.argv[1] ?? ''
   const val = createValueObject(c.srv, c.ctx, key, c.argv, 2)
   setKey(c.srv, c.ctx, c.db, key, val)

@@ -132,6 +132,7 @@ import {
   randomPicksStopped,
 } from './randomPicks.ts'
 import { defineCommand, type CommandCall, type CommandSpec } from './spec.ts'
+import { pubsubReplyWritten } from './pubsub.ts'
 
 // --- Shared pieces ---
 
@@ -272,6 +273,8 @@ function zaddGeneric(c: CommandCall, incrCommand: boolean): Reply {
     if (result === null) c.srv.dirty += added + updated
   }
   if (added > 0 || updated > 0) {
+    // zaddGenericCommand replies (or fails on a NaN) before it signals and notifies.
+    pubsubReplyWritten(c.client)
     signalModifiedKey(c.srv, c.ctx, c.db, key)
     notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_ZSET, incr ? 'zincr' : 'zadd', key, c.db.id)
   }
