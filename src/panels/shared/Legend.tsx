@@ -6,7 +6,7 @@
 import type { ReactNode } from 'react'
 
 /** The highlight fills the panels draw (panels.css keeps the swatch and the shape alike). */
-export type LegendSwatch = 'lit' | 'new' | 'sampled' | 'victim'
+export type LegendSwatch = 'lit' | 'new' | 'sampled'
 
 export interface LegendItem {
   readonly swatch: LegendSwatch
@@ -24,7 +24,7 @@ export function Legend(props: {
   return (
     <ul className="panel-legend" aria-label={title[props.lang]}>
       {props.items.map((it) => (
-        <li key={it.swatch} data-legend={it.swatch}>
+        <li key={it.label} data-legend={it.swatch}>
           <span className={`panel-legend__swatch panel-legend__swatch--${it.swatch}`} aria-hidden />
           {it.label}
         </li>
