@@ -47,7 +47,13 @@ export function GenericInspector(props: PanelProps): ReactNode {
   const view = props.after
   if (!view) return <p className="panel-empty">{t('inspector.missing')}</p>
   return (
-    <pre className="inspector-json" tabIndex={0} data-testid="inspector-json">
+    <pre
+      className="inspector-json"
+      tabIndex={0}
+      role="region"
+      aria-label={t('inspector.frame')}
+      data-testid="inspector-json"
+    >
       {toJson(view)}
     </pre>
   )

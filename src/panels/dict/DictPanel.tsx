@@ -98,6 +98,10 @@ const text = {
     },
   },
   zoomOut: { en: 'Back to overview', zh: '返回总览' },
+  frame: {
+    en: (title: string) => `${title}: hash table diagram, scrolls`,
+    zh: (title: string) => `${title}：哈希表图，可滚动`,
+  },
   keysHere: { en: 'keys in this chain', zh: '个键在这条链上' },
   probed: {
     en: 'bucket dictFind probes: hash & sizemask, in ht[0] then ht[1] while rehashing',
@@ -198,7 +202,12 @@ function DictPanelImpl(props: DictPanelProps) {
             </button>
           )}
           <Legend items={legend} lang={lang} />
-          <div className="panel-scroll" tabIndex={0}>
+          <div
+            className="panel-scroll"
+            tabIndex={0}
+            role="region"
+            aria-label={text.frame[lang](props.title)}
+          >
             <svg
               width={contentWidth([prev, curr])}
               height={Math.max(layouts.after.height, layouts.before.height) + 8}

@@ -47,6 +47,10 @@ const text = {
   flips: { en: 'coin flips', zh: '抛硬币' },
   up: { en: 'up', zh: '升' },
   stop: { en: 'stop', zh: '停' },
+  frame: {
+    en: (title: string) => `Skiplist diagram of ${title}, scrolls sideways`,
+    zh: (title: string) => `${title} 的跳表图，可左右滚动`,
+  },
   searchPath: {
     en: 'search path: at each level, the last node before the target (x in zslInsert’s loop)',
     zh: '查找路径：每一层上目标之前的最后一个节点（zslInsert 循环里的 x）',
@@ -151,7 +155,13 @@ function SkiplistPanelImpl(props: SkiplistPanelProps) {
         </p>
       )}
       <Legend items={skiplistLegend(current, lang)} lang={lang} />
-      <div className="panel-scroll" tabIndex={0} ref={scrollRef}>
+      <div
+        className="panel-scroll"
+        tabIndex={0}
+        role="region"
+        aria-label={text.frame[lang](title)}
+        ref={scrollRef}
+      >
         <svg
           width={width}
           height={height}

@@ -31,6 +31,9 @@ describe('DictPanel', () => {
       <DictPanel title="Keyspace db 0" before={before} events={events} step={0} t={1} lang="en" />,
     )
     expect(screen.getByRole('region', { name: 'Keyspace db 0' })).toBeInTheDocument()
+    expect(
+      screen.getByRole('region', { name: 'Keyspace db 0: hash table diagram, scrolls' }),
+    ).toHaveAttribute('tabindex', '0')
     expect(screen.getByRole('status')).toHaveTextContent('')
     expect(screen.queryByRole('list', { name: 'Colours' })).toBeNull()
   })

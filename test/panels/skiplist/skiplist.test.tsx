@@ -146,12 +146,16 @@ describe('SkiplistPanel', () => {
     )
     const { rerender } = render(at(0, 'en'))
     expect(screen.queryByRole('list', { name: 'Colours' })).toBeNull()
+    expect(
+      screen.getByRole('region', { name: 'Skiplist diagram of zset z, scrolls sideways' }),
+    ).toHaveAttribute('tabindex', '0')
     rerender(at(own.findIndex((e) => e.type === 'zsl/nodeInserted') + 1, 'en'))
     const legend = screen.getByRole('list', { name: 'Colours' })
     expect(legend.querySelector('[data-legend="lit"]')?.textContent).toMatch(/^update\[i\]/)
     expect(legend.querySelector('[data-legend="new"]')?.textContent).toMatch(/node inserted/)
     rerender(at(own.findIndex((e) => e.type === 'zsl/nodeInserted') + 1, 'zh'))
     expect(screen.getByRole('list', { name: '颜色' }).textContent).toMatch(/新插入的节点/)
+    expect(screen.getByRole('region', { name: 'zset z 的跳表图，可左右滚动' })).toBeInTheDocument()
     const search = s.execute(['ZRANGEBYSCORE', 'z', '2', '3'])
     const found = search.events.filter((e) => e.type.startsWith('zsl/'))
     rerender(
