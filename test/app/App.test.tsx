@@ -166,6 +166,14 @@ describe('timeline controls', { timeout: 30_000 }, () => {
     fireEvent.change(input, { target: { value: '' } })
     fireEvent.keyDown(input, { key: 'ArrowLeft' })
     expect(h.store.getState().playhead).not.toBe(before)
+    // '?' on the empty line (where the focus is on load) opens the help; with text it types.
+    fireEvent.change(input, { target: { value: 'GET k' } })
+    expect(fireEvent.keyDown(input, { key: '?' })).toBe(true)
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument()
+    fireEvent.change(input, { target: { value: '' } })
+    expect(fireEvent.keyDown(input, { key: '?' })).toBe(false)
+    const help = screen.getByRole('dialog', { name: 'Keyboard shortcuts' })
+    expect(help).toHaveTextContent('on an empty command line')
   })
 
   it('says on hover which “1×” is the playback’s speed and which the clock’s', async () => {
