@@ -527,6 +527,28 @@ describe('step list', { timeout: 30_000 }, () => {
       `… 后面还有 ${String(steps - 500)} 步`,
     )
   })
+
+  it('ends with the command done once all its steps have played, and not before', async () => {
+    const { h, settle } = await setup()
+    await h.run(['SADD', 'nums', '1', '2', '3'])
+    await settle()
+    const steps = h.store.getState().items.at(-1)?.events.length ?? 0
+    expect(steps).toBeGreaterThan(1)
+    expect(screen.getByTestId('steps-settled')).toHaveTextContent(
+      `SADD nums 1 2 3: done (${String(steps)} steps).`,
+    )
+    act(() => {
+      h.store.getState().stepSelected(steps - 1)
+    })
+    expect(screen.queryByTestId('steps-settled')).toBeNull()
+    act(() => {
+      h.store.getState().stepSelected(steps)
+      h.store.getState().languageChanged('zh')
+    })
+    expect(screen.getByTestId('steps-settled')).toHaveTextContent(
+      `SADD nums 1 2 3：完成（共 ${String(steps)} 步）。`,
+    )
+  })
 })
 
 describe('trace level Off', { timeout: 30_000 }, () => {
