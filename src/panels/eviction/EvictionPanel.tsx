@@ -130,7 +130,7 @@ function EvictionPanelImpl({ title, events, step, dropped = 0, t, lang }: Evicti
             )}
           </p>
           <Legend
-            items={slots.some((s) => s.best) ? [{ swatch: 'sampled', label: text.best[lang] }] : []}
+            items={slots.some((s) => s.best) ? [{ swatch: 'pale', label: text.best[lang] }] : []}
             lang={lang}
           />
           <svg

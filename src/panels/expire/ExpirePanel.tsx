@@ -147,7 +147,7 @@ function ExpirePanelImpl(props: ExpirePanelProps) {
       </p>
       <Legend
         items={
-          cells.some((c) => c.sampled) ? [{ swatch: 'sampled', label: text.sampledBucket[lg] }] : []
+          cells.some((c) => c.sampled) ? [{ swatch: 'pale', label: text.sampledBucket[lg] }] : []
         }
         lang={lg}
       />

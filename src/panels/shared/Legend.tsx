@@ -5,8 +5,11 @@
  */
 import type { ReactNode } from 'react'
 
-/** The highlight fills the panels draw (panels.css keeps the swatch and the shape alike). */
-export type LegendSwatch = 'lit' | 'new' | 'sampled'
+/**
+ * The highlight fills the panels draw: lit (yellow: probes, paths, update[]), new (green: a
+ * node inserted), pale (light amber: sampled buckets, the pool's best, a touched node).
+ */
+export type LegendSwatch = 'lit' | 'new' | 'pale'
 
 export interface LegendItem {
   readonly swatch: LegendSwatch
