@@ -26,7 +26,7 @@ import { selectReducedMotion } from '../state/store.ts'
 import type { TimelineItem } from '../state/types.ts'
 import type { CommandDoc } from '../worker/protocol.ts'
 import { PanelErrorBoundary } from './PanelErrorBoundary.tsx'
-import { itemPosition, otherItemName } from './TimelineBar.tsx'
+import { itemName, itemPosition, otherItemName } from './TimelineBar.tsx'
 
 /** Past this many characters the generic inspector cuts its JSON. */
 const MAX_JSON = 20_000
@@ -47,7 +47,13 @@ export function GenericInspector(props: PanelProps): ReactNode {
   const view = props.after
   if (!view) return <p className="panel-empty">{t('inspector.missing')}</p>
   return (
-    <pre className="inspector-json" tabIndex={0} data-testid="inspector-json">
+    <pre
+      className="inspector-json"
+      tabIndex={0}
+      role="region"
+      aria-label={t('inspector.frame')}
+      data-testid="inspector-json"
+    >
       {toJson(view)}
     </pre>
   )
@@ -301,6 +307,12 @@ function StepList(): ReactNode {
           {end < rows.length && (
             <li className="step-list-more">
               {t('inspector.stepsAfter', { count: events.length - firstEvent(rows[end]) })}
+            </li>
+          )}
+          {/* Once every step has played, the list ends by saying the command is done. */}
+          {item && end >= rows.length && step >= events.length && (
+            <li className="step-list-done" data-testid="steps-settled">
+              {t('timeline.settled', { command: itemName(item, t), count: events.length })}
             </li>
           )}
         </ol>

@@ -39,6 +39,14 @@ export function otherItemName(
   return item.kind === 'tick' ? t('timeline.tick') : t('timeline.connect', { n: item.client ?? 0 })
 }
 
+/** What a timeline item is called in a sentence: its command line, a clock tick, a connection. */
+export function itemName(
+  item: TimelineItem,
+  t: (k: string, p?: Record<string, string | number>) => string,
+): string {
+  return item.kind === 'command' ? displayCommand(item.argv) : otherItemName(item, t)
+}
+
 /** The caption for the playhead: the current step's narration, or where we are. */
 export function selectCaption(
   s: Pick<AppState, 'items' | 'playhead' | 'language'>,
@@ -47,12 +55,7 @@ export function selectCaption(
   const item = s.items[s.playhead.item]
   if (s.items.length === 0) return t('timeline.empty')
   if (!item) return t('timeline.before')
-  const command =
-    item.kind === 'tick'
-      ? t('timeline.tick')
-      : item.kind === 'connect'
-        ? t('timeline.connect', { n: item.client ?? 0 })
-        : displayCommand(item.argv)
+  const command = itemName(item, t)
   // An error at the end of its steps says why, in the learner's language: Redis's message in
   // the console stays English (byte for byte), which a newcomer reading Chinese could not act on.
   if (item.reply?.type === 'error' && s.playhead.step === item.events.length)

@@ -35,7 +35,10 @@ function isTextField(el: EventTarget | null): boolean {
   )
 }
 
-/** Space play/pause, ←/→ step (Shift: whole commands), ? help, Esc closes help. */
+/**
+ * Space play/pause, ←/→ step (Shift: whole commands), ? help (also on an empty command line),
+ * Esc closes help.
+ */
 export function useShortcuts(): void {
   const store = useAppStore()
   useEffect(() => {
@@ -50,7 +53,14 @@ export function useShortcuts(): void {
       // text, and for every other key, a text field keeps its keys.
       const arrow = e.key === 'ArrowLeft' || e.key === 'ArrowRight'
       const emptyLine = e.target instanceof HTMLInputElement && e.target.value === ''
-      if (isTextField(e.target) && !(arrow && emptyLine)) return
+      // '?' on the empty command line opens the help, where the focus sits on load: no
+      // redis-cli command starts with '?'. With text, or in a history search, it is typed.
+      const help =
+        e.key === '?' &&
+        emptyLine &&
+        e.target instanceof HTMLElement &&
+        e.target.dataset['commandLine'] === 'true'
+      if (isTextField(e.target) && !(arrow && emptyLine) && !help) return
       const onButton =
         e.target instanceof HTMLButtonElement || e.target instanceof HTMLAnchorElement
       if (e.key === ' ' && !onButton) {

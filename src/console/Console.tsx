@@ -521,6 +521,7 @@ export function Console(props: {
               ref={inputRef}
               className="console-input"
               aria-label={t('console.input', { label: tabName(tab.label, t) })}
+              data-command-line={search ? undefined : 'true'}
               autoComplete="off"
               autoCapitalize="off"
               autoCorrect="off"

@@ -166,6 +166,14 @@ describe('timeline controls', { timeout: 30_000 }, () => {
     fireEvent.change(input, { target: { value: '' } })
     fireEvent.keyDown(input, { key: 'ArrowLeft' })
     expect(h.store.getState().playhead).not.toBe(before)
+    // '?' on the empty line (where the focus is on load) opens the help; with text it types.
+    fireEvent.change(input, { target: { value: 'GET k' } })
+    expect(fireEvent.keyDown(input, { key: '?' })).toBe(true)
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument()
+    fireEvent.change(input, { target: { value: '' } })
+    expect(fireEvent.keyDown(input, { key: '?' })).toBe(false)
+    const help = screen.getByRole('dialog', { name: 'Keyboard shortcuts' })
+    expect(help).toHaveTextContent('on an empty command line')
   })
 
   it('says on hover which “1×” is the playback’s speed and which the clock’s', async () => {
@@ -517,6 +525,28 @@ describe('step list', { timeout: 30_000 }, () => {
     })
     expect(screen.getByRole('region', { name: '这条命令的步骤' })).toHaveTextContent(
       `… 后面还有 ${String(steps - 500)} 步`,
+    )
+  })
+
+  it('ends with the command done once all its steps have played, and not before', async () => {
+    const { h, settle } = await setup()
+    await h.run(['SADD', 'nums', '1', '2', '3'])
+    await settle()
+    const steps = h.store.getState().items.at(-1)?.events.length ?? 0
+    expect(steps).toBeGreaterThan(1)
+    expect(screen.getByTestId('steps-settled')).toHaveTextContent(
+      `SADD nums 1 2 3: done (${String(steps)} steps).`,
+    )
+    act(() => {
+      h.store.getState().stepSelected(steps - 1)
+    })
+    expect(screen.queryByTestId('steps-settled')).toBeNull()
+    act(() => {
+      h.store.getState().stepSelected(steps)
+      h.store.getState().languageChanged('zh')
+    })
+    expect(screen.getByTestId('steps-settled')).toHaveTextContent(
+      `SADD nums 1 2 3：完成（共 ${String(steps)} 步）。`,
     )
   })
 })

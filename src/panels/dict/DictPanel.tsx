@@ -14,6 +14,7 @@ import type { DictView } from '../../engine/inspect.ts'
 import type { StepEvent } from '../../engine/events.ts'
 import { bytesToUtf8 } from '../../state/bytes.ts'
 import { boxLabel } from '../shared/label.ts'
+import { Legend, type LegendItem } from '../shared/Legend.tsx'
 import { narration } from '../shared/narration.ts'
 import { DictOverview } from './DictOverview.tsx'
 import {
@@ -97,7 +98,19 @@ const text = {
     },
   },
   zoomOut: { en: 'Back to overview', zh: '返回总览' },
+  frame: {
+    en: (title: string) => `${title}: hash table diagram, scrolls`,
+    zh: (title: string) => `${title}：哈希表图，可滚动`,
+  },
   keysHere: { en: 'keys in this chain', zh: '个键在这条链上' },
+  probed: {
+    en: 'bucket dictFind probes: hash & sizemask, in ht[0] then ht[1] while rehashing',
+    zh: 'dictFind 探测的桶：hash & sizemask，rehash 期间先查 ht[0] 再查 ht[1]',
+  },
+  active: {
+    en: 'entry this step adds, deletes or moves (dictRehash: ht[0] → ht[1])',
+    zh: '这一步新增、删除或搬迁（dictRehash：ht[0] → ht[1]）的条目',
+  },
 } as const
 
 /** The per-bucket chain lengths the engine sent with a cut view, per table. */
@@ -149,6 +162,12 @@ function DictPanelImpl(props: DictPanelProps) {
   )
   const frame = kf ? dictFrameAt(kf, current ? t : 1) : []
   const caption = current ? narration[current.type](current as never)[lang] : null
+  const legend: LegendItem[] = [
+    ...(probed.size > 0 ? [{ swatch: 'lit', label: text.probed[lang] } as const] : []),
+    ...(current && frame.some((f) => f.active)
+      ? [{ swatch: 'lit', label: text.active[lang] } as const]
+      : []),
+  ]
 
   return (
     <section aria-label={props.title} className="dict-panel" data-dict={before.ref}>
@@ -182,7 +201,13 @@ function DictPanelImpl(props: DictPanelProps) {
               {text.zoomOut[lang]}
             </button>
           )}
-          <div className="panel-scroll" tabIndex={0}>
+          <Legend items={legend} lang={lang} />
+          <div
+            className="panel-scroll"
+            tabIndex={0}
+            role="region"
+            aria-label={text.frame[lang](props.title)}
+          >
             <svg
               width={contentWidth([prev, curr])}
               height={Math.max(layouts.after.height, layouts.before.height) + 8}

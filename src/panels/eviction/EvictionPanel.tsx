@@ -8,6 +8,7 @@ import { easeCubicInOut } from 'd3-ease'
 import { memo, useMemo } from 'react'
 import type { StepEvent } from '../../engine/events.ts'
 import { bytesToUtf8 } from '../../state/bytes.ts'
+import { Legend } from '../shared/Legend.tsx'
 import { narration } from '../shared/narration.ts'
 import {
   applyEvictionEvent,
@@ -43,6 +44,10 @@ const text = {
   sampled: { en: 'Sampled from db', zh: '抽样自 db' },
   pool: { en: 'Eviction pool (worst → best)', zh: '淘汰池（差 → 好）' },
   score: { en: 'score', zh: '分数' },
+  best: {
+    en: 'the pool’s best candidate (rightmost): performEvictions evicts it next',
+    zh: '淘汰池里最好的候选（最右边）：performEvictions 下一个淘汰它',
+  },
   prefix: {
     en: (p: string) => `· every key here starts with “${p}”, left out below`,
     zh: (p: string) => `· 这里的键都以“${p}”开头，下面省略`,
@@ -124,6 +129,10 @@ function EvictionPanelImpl({ title, events, step, dropped = 0, t, lang }: Evicti
               </span>
             )}
           </p>
+          <Legend
+            items={slots.some((s) => s.best) ? [{ swatch: 'pale', label: text.best[lang] }] : []}
+            lang={lang}
+          />
           <svg
             width={poolW}
             height={EV_SLOT_H + 8}

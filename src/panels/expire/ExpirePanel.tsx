@@ -11,6 +11,7 @@ import { memo, useMemo } from 'react'
 import type { StepEvent, StepEventOf } from '../../engine/events.ts'
 import type { KeyspaceView } from '../../engine/inspect.ts'
 import { bytesToUtf8 } from '../../state/bytes.ts'
+import { Legend } from '../shared/Legend.tsx'
 import { narration } from '../shared/narration.ts'
 import {
   applyExpireEvent,
@@ -98,6 +99,10 @@ const text = {
     zh: (c: Cycle, loops: number | null) =>
       `${c.kind === 'fast' ? '快速' : '慢速'}周期：${loops === null ? '' : `${String(loops)} 轮抽查，`}抽查 ${String(c.sampled)} 个键，过期 ${String(c.expired)} 个，用时 ${String(c.elapsedUs)} 微秒（限额 ${String(c.timeLimitUs)} 微秒）`,
   },
+  sampledBucket: {
+    en: 'bucket of the expires dict that activeExpireCycle’s last loop sampled (from expires_cursor)',
+    zh: 'activeExpireCycle 上一轮抽样的 expires 字典桶（从 expires_cursor 开始）',
+  },
 } as const
 
 function ExpirePanelImpl(props: ExpirePanelProps) {
@@ -140,6 +145,12 @@ function ExpirePanelImpl(props: ExpirePanelProps) {
       <p role="status" aria-live="polite">
         {current ? narration[current.type](current as never)[lg] : ''}
       </p>
+      <Legend
+        items={
+          cells.some((c) => c.sampled) ? [{ swatch: 'pale', label: text.sampledBucket[lg] }] : []
+        }
+        lang={lg}
+      />
       {cells.length > 0 && (
         <svg
           width={width}

@@ -9,6 +9,7 @@ import { interpolateNumber } from 'd3-interpolate'
 import { memo, useMemo } from 'react'
 import type { StepEvent } from '../../engine/events.ts'
 import type { IntsetView } from '../../engine/inspectContainers.ts'
+import { Legend } from '../shared/Legend.tsx'
 import { narration } from '../shared/narration.ts'
 import { useStepFold } from '../shared/stepFold.ts'
 import {
@@ -44,6 +45,10 @@ const text = {
   },
   bytes: { en: 'bytes', zh: '字节' },
   length: { en: 'length', zh: '长度' },
+  probe: {
+    en: 'a probe of intsetSearch’s binary search (mid between min and max)',
+    zh: 'intsetSearch 二分查找探测的位置（min 与 max 之间的 mid）',
+  },
 } as const
 
 function IntsetPanelImpl(props: IntsetPanelProps) {
@@ -82,6 +87,10 @@ function IntsetPanelImpl(props: IntsetPanelProps) {
       <p role="status" aria-live="polite">
         {current ? narration[current.type](current as never)[lang] : ''}
       </p>
+      <Legend
+        items={probes.size > 0 ? [{ swatch: 'lit', label: text.probe[lang] }] : []}
+        lang={lang}
+      />
       <svg width={width} height={40} viewBox={`0 0 ${width} 40`} role="img" aria-label={title}>
         <rect
           x={0}

@@ -38,6 +38,10 @@ export interface ListpackPanelProps {
 const text = {
   bytes: { en: 'bytes', zh: '字节' },
   entry: { en: 'entry', zh: '个条目' },
+  frame: {
+    en: (title: string) => `Listpack bytes of ${title}, scrolls sideways`,
+    zh: (title: string) => `${title} 的 listpack 字节图，可左右滚动`,
+  },
   entries: { en: 'entries', zh: '个条目' },
   explain: {
     en: 'One contiguous block: header (total bytes, count), entries (encoding, data, backlen), 0xFF. Small integers take 1 byte; inserting moves every later byte.',
@@ -91,7 +95,12 @@ function ListpackPanelImpl(props: ListpackPanelProps) {
       <p role="status" aria-live="polite">
         {current ? narration[current.type](current as never)[lang] : ''}
       </p>
-      <div className="listpack-panel__ribbon" tabIndex={0}>
+      <div
+        className="listpack-panel__ribbon"
+        tabIndex={0}
+        role="region"
+        aria-label={text.frame[lang](title)}
+      >
         <svg width={width} height={48} viewBox={`0 0 ${width} 48`} role="img" aria-label={title}>
           {boxes.map((b) => {
             const a = from.get(b.id)

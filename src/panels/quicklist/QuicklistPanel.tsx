@@ -11,6 +11,7 @@ import { memo, useMemo } from 'react'
 import type { StepEvent } from '../../engine/events.ts'
 import type { QuicklistView } from '../../engine/inspectContainers.ts'
 import { bytesToUtf8 } from '../../state/bytes.ts'
+import { Legend } from '../shared/Legend.tsx'
 import { narration } from '../shared/narration.ts'
 import { useStepFold } from '../shared/stepFold.ts'
 import {
@@ -44,6 +45,10 @@ export interface QuicklistPanelProps {
 }
 
 const text = {
+  touched: {
+    en: 'the quicklistNode this step changes: created, split, merged, deleted, (de)compressed, or an entry of its listpack',
+    zh: '这一步改动的 quicklistNode：新建、拆分、合并、删除、压缩/解压，或改动其 listpack 中的条目',
+  },
   explain: {
     en: 'A list is a doubly linked chain of nodes; each node is a small listpack. A push goes into the end node while it is under the fill limit, else into a new node; inserting into a full node splits it, and small neighbours merge back.',
     zh: '列表是由节点组成的双向链表，每个节点是一个小 listpack。push 时若端节点未达填充上限就放进去，否则新建节点；往满节点中间插入会拆分节点，相邻的小节点会再合并。',
@@ -172,6 +177,12 @@ function QuicklistPanelImpl(props: QuicklistPanelProps) {
       <p role="status" aria-live="polite">
         {current ? narration[current.type](current as never)[lang] : ''}
       </p>
+      <Legend
+        items={
+          hot.size > 0 || leaving.length > 0 ? [{ swatch: 'pale', label: text.touched[lang] }] : []
+        }
+        lang={lang}
+      />
       <svg
         width={width}
         height={height}

@@ -10,6 +10,7 @@ import { memo, useLayoutEffect, useMemo, useRef } from 'react'
 import type { StepEvent } from '../../engine/events.ts'
 import type { SkiplistView } from '../../engine/inspectContainers.ts'
 import { bytesToUtf8 } from '../../state/bytes.ts'
+import { Legend, type LegendItem } from '../shared/Legend.tsx'
 import { narration } from '../shared/narration.ts'
 import { useStepFold } from '../shared/stepFold.ts'
 import {
@@ -46,7 +47,34 @@ const text = {
   flips: { en: 'coin flips', zh: '抛硬币' },
   up: { en: 'up', zh: '升' },
   stop: { en: 'stop', zh: '停' },
+  frame: {
+    en: (title: string) => `Skiplist diagram of ${title}, scrolls sideways`,
+    zh: (title: string) => `${title} 的跳表图，可左右滚动`,
+  },
+  searchPath: {
+    en: 'search path: at each level, the last node before the target (x in zslInsert’s loop)',
+    zh: '查找路径：每一层上目标之前的最后一个节点（zslInsert 循环里的 x）',
+  },
+  update: {
+    en: 'update[i]: the node before the new one at level i; its forward pointer and span change',
+    zh: 'update[i]：第 i 层上新节点之前的节点；它的 forward 指针和 span 被改写',
+  },
+  inserted: {
+    en: 'the node inserted (zslCreateNode), linked in after update[i]',
+    zh: '新插入的节点（zslCreateNode），接在 update[i] 之后',
+  },
 } as const
+
+/** The key to the step's colours: the search path on a search, update[] and the new node on an insert. */
+function skiplistLegend(current: StepEvent | undefined, lang: 'en' | 'zh'): LegendItem[] {
+  if (current?.type === 'zsl/searched') return [{ swatch: 'lit', label: text.searchPath[lang] }]
+  if (current?.type === 'zsl/nodeInserted')
+    return [
+      { swatch: 'lit', label: text.update[lang] },
+      { swatch: 'new', label: text.inserted[lang] },
+    ]
+  return []
+}
 
 function SkiplistPanelImpl(props: SkiplistPanelProps) {
   const { title, before, after, events, step, t, lang, settled = false } = props
@@ -126,7 +154,14 @@ function SkiplistPanelImpl(props: SkiplistPanelProps) {
           → L{current.level}
         </p>
       )}
-      <div className="panel-scroll" tabIndex={0} ref={scrollRef}>
+      <Legend items={skiplistLegend(current, lang)} lang={lang} />
+      <div
+        className="panel-scroll"
+        tabIndex={0}
+        role="region"
+        aria-label={text.frame[lang](title)}
+        ref={scrollRef}
+      >
         <svg
           width={width}
           height={height}

@@ -31,7 +31,11 @@ describe('DictPanel', () => {
       <DictPanel title="Keyspace db 0" before={before} events={events} step={0} t={1} lang="en" />,
     )
     expect(screen.getByRole('region', { name: 'Keyspace db 0' })).toBeInTheDocument()
+    expect(
+      screen.getByRole('region', { name: 'Keyspace db 0: hash table diagram, scrolls' }),
+    ).toHaveAttribute('tabindex', '0')
     expect(screen.getByRole('status')).toHaveTextContent('')
+    expect(screen.queryByRole('list', { name: 'Colours' })).toBeNull()
   })
 
   it('moves each rehashed key to its target bucket in ht[1], step by step', () => {
@@ -49,6 +53,9 @@ describe('DictPanel', () => {
         expect(el?.getAttribute('data-active')).toBe('true')
       }
       expect(screen.getByRole('status').textContent).toMatch(/bucket|桶/)
+      expect(screen.getByRole('list', { name: 'Colours' }).textContent).toMatch(
+        /moves \(dictRehash: ht\[0\] → ht\[1\]\)/,
+      )
       unmount()
     }
   })
@@ -104,6 +111,7 @@ describe('DictPanel', () => {
       found.probes.map((p) => `bucket:${String(p.table)}:${String(p.bucket)}`).sort(),
     )
     expect(screen.getByRole('status').textContent).toMatch(/not found/)
+    expect(screen.getByRole('list', { name: 'Colours' }).textContent).toMatch(/^bucket dictFind/)
   })
 })
 

@@ -140,6 +140,9 @@ describe('EvictionPanel', () => {
     expect(screen.getByRole('status').textContent).toMatch(/eviction pool now holds/)
     expect(r.container.querySelector('[data-best="true"]')?.getAttribute('data-key')).toBe(pe.key)
     expect(r.container.querySelectorAll('[data-sampled]').length).toBe(5)
+    expect(screen.getByRole('list', { name: 'Colours' }).textContent).toMatch(
+      /best candidate \(rightmost\): performEvictions evicts it next/,
+    )
     r.rerender(
       <EvictionPanel title="Eviction" events={t.events} step={picked + 1} t={1} lang="zh" />,
     )

@@ -32,6 +32,7 @@ describe('ExpirePanel', () => {
     )
     expect(screen.getByRole('status').textContent).toMatch(/Sampled 3 key\(s\) from/)
     expect(container.querySelectorAll('[data-sampled="true"]').length).toBeGreaterThan(0)
+    expect(screen.getByRole('list', { name: 'Colours' }).textContent).toMatch(/activeExpireCycle/)
     expect(
       [...container.querySelectorAll('[data-expired="true"]')]
         .map((li) => li.getAttribute('data-key'))

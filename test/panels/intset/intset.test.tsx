@@ -83,6 +83,8 @@ describe('IntsetPanel', () => {
       />,
     )
     expect(container.querySelectorAll('[data-probe="true"]').length).toBeGreaterThan(0)
+    // A key names the lit cells while they are lit.
+    expect(screen.getByRole('list', { name: '颜色' }).textContent).toMatch(/intsetSearch 二分查找/)
     // Every word of the panel is in Chinese when the app is.
     expect(screen.getByTestId('intset-length').parentElement?.textContent).toMatch(
       /长度 15 · 38 字节/,

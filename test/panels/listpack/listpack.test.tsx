@@ -80,6 +80,10 @@ describe('ListpackPanel', () => {
     )
     expect(screen.getByTestId('lp-total').textContent).toBe(String(after.totalBytes))
     expect(container.querySelectorAll('[data-id^="lp:"]').length).toBe(after.count + 2)
+    // The ribbon scrolls and takes focus: a screen reader names what it is.
+    expect(
+      screen.getByRole('region', { name: 'Listpack bytes of Hash h, scrolls sideways' }),
+    ).toHaveAttribute('tabindex', '0')
   })
 })
 

@@ -69,6 +69,7 @@ describe('QuicklistPanel', () => {
     expect(r.container.querySelector('[data-active="true"]')?.getAttribute('data-id')).toBe(
       'qlnode:1',
     )
+    expect(screen.getByRole('list', { name: '颜色' }).textContent).toMatch(/quicklistNode.*拆分/)
     r.rerender(panel(before, after, t.events, steps.length, 1, 'zh'))
     const ids = [...r.container.querySelectorAll('[data-id^="qlnode:"]:not([data-leaving])')].map(
       (g) => g.getAttribute('data-id'),

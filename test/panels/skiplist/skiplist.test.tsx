@@ -126,6 +126,51 @@ describe('SkiplistPanel', () => {
     expect(container.querySelector('[data-id="zsl:a"]')?.getAttribute('data-path')).toBe('true')
     expect(container.querySelectorAll('[data-new="true"]')).toHaveLength(1)
   })
+
+  it('names the lit colours in zslInsert’s terms while they are on screen', () => {
+    const s = skiplistServer(8)
+    s.call(['ZADD', 'z', '1', 'a', '3', 'c'])
+    const before = view(s, 'z')
+    const t = s.execute(['ZADD', 'z', '2', 'b'])
+    const own = t.events.filter((e) => e.type.startsWith('zsl/'))
+    const at = (step: number, lang: 'en' | 'zh') => (
+      <SkiplistPanel
+        title="zset z"
+        before={before}
+        after={view(s, 'z')}
+        events={t.events}
+        step={step}
+        t={1}
+        lang={lang}
+      />
+    )
+    const { rerender } = render(at(0, 'en'))
+    expect(screen.queryByRole('list', { name: 'Colours' })).toBeNull()
+    expect(
+      screen.getByRole('region', { name: 'Skiplist diagram of zset z, scrolls sideways' }),
+    ).toHaveAttribute('tabindex', '0')
+    rerender(at(own.findIndex((e) => e.type === 'zsl/nodeInserted') + 1, 'en'))
+    const legend = screen.getByRole('list', { name: 'Colours' })
+    expect(legend.querySelector('[data-legend="lit"]')?.textContent).toMatch(/^update\[i\]/)
+    expect(legend.querySelector('[data-legend="new"]')?.textContent).toMatch(/node inserted/)
+    rerender(at(own.findIndex((e) => e.type === 'zsl/nodeInserted') + 1, 'zh'))
+    expect(screen.getByRole('list', { name: '颜色' }).textContent).toMatch(/新插入的节点/)
+    expect(screen.getByRole('region', { name: 'zset z 的跳表图，可左右滚动' })).toBeInTheDocument()
+    const search = s.execute(['ZRANGEBYSCORE', 'z', '2', '3'])
+    const found = search.events.filter((e) => e.type.startsWith('zsl/'))
+    rerender(
+      <SkiplistPanel
+        title="zset z"
+        before={view(s, 'z')}
+        after={view(s, 'z')}
+        events={search.events}
+        step={found.findIndex((e) => e.type === 'zsl/searched') + 1}
+        t={1}
+        lang="en"
+      />,
+    )
+    expect(screen.getByRole('list', { name: 'Colours' }).textContent).toMatch(/^search path/)
+  })
 })
 
 describe('tower labels', () => {
