@@ -4,49 +4,27 @@
  * scrolling frame is a named region; '?' on the empty command line opens the help.
  */
 import { mkdirSync } from 'node:fs'
-import type { Page } from 'playwright-core'
 import { describe, expect, inject, it } from 'vitest'
 import type {} from '../../src/app/debugHooks.ts'
-import { chromiumPerFile, openPage } from './chromium.ts'
+import { chromiumPerFile, openApp, runLine, selectStep } from './chromium.ts'
 
 const browser = chromiumPerFile()
-const baseUrl = inject('baseUrl')
-
-async function open(extra = ''): Promise<Page> {
-  const ctx = await browser().newContext({
-    viewport: { width: 1920, height: 1080 },
-    reducedMotion: 'reduce',
-    locale: 'en-US',
-  })
-  const page = await openPage(ctx)
-  await page.goto(`${baseUrl}?seed=7&clock=paused${extra}`)
-  await page.waitForFunction(() => window.__xray?.store.getState().status === 'ready')
-  await page.evaluate(() => window.__xray?.idle())
-  return page
-}
-
-async function run(page: Page, line: string) {
-  const input = page.getByRole('textbox', { name: /^Command for|的命令$/ })
-  await input.fill(line)
-  await input.press('Enter')
-  await page.evaluate(() => window.__xray?.idle())
-}
+const appUrl = `${inject('baseUrl')}?seed=7&clock=paused`
+const viewport = { width: 1920, height: 1080 }
 
 describe('highlight legend in the browser', () => {
   it('names the lit skiplist nodes in their own colours, at a projector’s text size', async () => {
-    const page = await open('&projector=1')
-    await run(page, 'CONFIG SET zset-max-listpack-entries 0')
-    await run(page, 'ZADD z 1 a 3 c')
-    await run(page, 'ZADD z 2 b')
+    const page = await openApp(browser(), `${appUrl}&projector=1`, { viewport })
+    await runLine(page, 'CONFIG SET zset-max-listpack-entries 0')
+    await runLine(page, 'ZADD z 1 a 3 c')
+    await runLine(page, 'ZADD z 2 b')
     const inserted = await page.evaluate(() => {
       const s = window.__xray?.store.getState()
       const events = s?.items.at(-1)?.events ?? []
       return events.findIndex((e) => e.type === 'zsl/nodeInserted') + 1
     })
     expect(inserted).toBeGreaterThan(0)
-    await page.evaluate((step) => {
-      window.__xray?.store.getState().stepSelected(step)
-    }, inserted)
+    await selectStep(page, inserted)
     await page.evaluate(() => window.__xray?.idle())
     const legend = page.locator('section.skiplist-panel').getByRole('list', { name: 'Colours' })
     await expect.poll(() => legend.isVisible()).toBe(true)
@@ -80,7 +58,7 @@ describe('highlight legend in the browser', () => {
   })
 
   it('opens the help with ? on the empty command line, and types it after text', async () => {
-    const page = await open()
+    const page = await openApp(browser(), appUrl, { viewport })
     const input = page.getByRole('textbox', { name: /^Command for/ })
     await input.focus()
     await input.pressSequentially('GET ?')
