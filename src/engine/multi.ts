@@ -43,8 +43,18 @@ export interface MultiSnapshot {
   readonly dirtyCas: boolean
 }
 
+/** The snapshot of a client outside MULTI that watches nothing (most commands): shared. */
+const IDLE: MultiSnapshot = {
+  multi: false,
+  dirtyExec: false,
+  queued: 0,
+  watched: 0,
+  dirtyCas: false,
+}
+
 /** Notes the client's transaction state (called only when tracing). */
 export function multiSnapshot(c: Client): MultiSnapshot {
+  if (c.multi === null && c.watched.length === 0 && !c.dirtyCas) return IDLE
   return {
     multi: c.multi !== null,
     dirtyExec: c.multi?.dirtyExec ?? false,

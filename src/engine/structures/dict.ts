@@ -453,7 +453,11 @@ export function dictRehash<V>(ctx: ExecContext, d: Dict<V>, n: number): boolean 
       }
     }
     const from = d.rehashIdx
-    const moves: EntryMove[] | null = ctx.tracing ? [] : null
+    const tracing = ctx.tracing
+    // Built from a one-element literal: `[]` grown by push reserves 17 slots, and most
+    // buckets move one or two entries (that spare room was a third of what a summary trace
+    // added to SET).
+    let moves: EntryMove[] | null = null
     let moved = 0
     while (de !== NO_ENTRY) {
       const nextde = dictNextEntry(d, de)
@@ -461,7 +465,11 @@ export function dictRehash<V>(ctx: ExecContext, d: Dict<V>, n: number): boolean 
       setEntryNext(d, de, t1[h] as number)
       t1[h] = de
       moved++
-      if (moves !== null) moves.push({ key: dictGetKey(d, de), to: h })
+      if (tracing) {
+        const m = { key: dictGetKey(d, de), to: h }
+        if (moves === null) moves = [m]
+        else moves.push(m)
+      }
       de = nextde
     }
     d.used[0] -= moved
