@@ -170,6 +170,7 @@ import {
   clientsCronPeakSlot,
   clientsCronTrackExpansiveClients,
   clientsCronResizeQueryBuffer,
+  clientsCronHandleTimeout,
   clientReplyAdded,
   clientInfoString,
   freeEvictedClient,
@@ -844,6 +845,7 @@ export function serverCron(srv: ServerState, ctx: ExecContext): void {
   // clientsCron (a few clients a call: all of them while there are at most 5 per hz).
   const peakSlot = clientsCronPeakSlot(srv)
   for (const c of srv.clients.values()) {
+    if (clientsCronHandleTimeout(srv, c, ctx, ctx.now)) continue
     clientsCronResizeQueryBuffer(srv, c)
     clientsCronResizeOutputBuffer(srv, c, ctx.now)
     clientsCronTrackExpansiveClients(srv, c, peakSlot)

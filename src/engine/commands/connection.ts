@@ -63,6 +63,7 @@ import {
 } from './pubsub.ts'
 import type { ExecContext } from '../context.ts'
 import type { ClientCloseReason } from '../events.ts'
+import { serverLog } from '../serverLog.ts'
 import {
   aclAuthenticateUser,
   clientSetDefaultAuth,
@@ -760,6 +761,32 @@ export function freeClientLogged(
   freeClientNow(srv, cl, ctx)
   if (ctx?.tracing === true)
     ctx.emit({ type: 'client/closed', client: cl.id, reason, afterReply: false })
+}
+
+/**
+ * timeout.c clientsCronHandleTimeout: with `timeout` set (server.maxidletime, seconds), a client
+ * idle for longer is closed, "Closing idle client" logged at VERBOSE. Replicas and monitors,
+ * blocked clients (a paused one too) and Pub/Sub subscribers never time out. True when freed.
+ */
+export function clientsCronHandleTimeout(
+  srv: ServerState,
+  cl: Client,
+  ctx: ExecContext,
+  nowMs: number,
+): boolean {
+  const maxidle = Number(srv.config.other['timeout'] ?? '0')
+  if (
+    maxidle === 0 ||
+    cl.bpop !== null ||
+    clientIsSubscribed(cl) ||
+    srv.monitors.includes(cl.id) ||
+    srv.repl.replicas.includes(cl.id) ||
+    Math.floor(nowMs / 1000) - Math.floor(cl.lastInteraction / 1000) <= maxidle
+  )
+    return false
+  serverLog(srv, 'verbose', 'Closing idle client')
+  freeClientLogged(srv, cl, ctx, '', 'idle')
+  return true
 }
 
 function clientNoEvictCommand(c: CommandCall): Reply {
