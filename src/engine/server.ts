@@ -171,6 +171,8 @@ import {
   clientsCronTrackExpansiveClients,
   clientsCronResizeQueryBuffer,
   clientsCronHandleTimeout,
+  clientFdAlloc,
+  firstClientFd,
   clientReplyAdded,
   clientInfoString,
   freeEvictedClient,
@@ -266,6 +268,7 @@ export function createServerState(opts: ServerOptions): ServerState {
     // Redis 7.0 creates two internal clients at startup (modules' reused context client and
     // the Lua client), ids 1 and 2: the first connection is id 3.
     nextClientId: 3,
+    fds: { next: firstClientFd(config), free: [] },
     stats: createStats(Math.floor(clock.now())),
     rng,
     hashSeed,
@@ -362,7 +365,7 @@ export function createClientState(srv: ServerState, opts: ClientOptions = {}): C
     local: opts.local ?? true,
     addr: opts.addr ?? `127.0.0.1:${String(40000 + id)}`,
     laddr: opts.laddr ?? '127.0.0.1:6379',
-    fd: 7 + id,
+    fd: clientFdAlloc(srv),
     createdAt: srv.mstime,
     lastInteraction: srv.mstime,
     lastCmd: 'NULL',

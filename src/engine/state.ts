@@ -368,6 +368,12 @@ export interface ServerState {
   dbs: RedisDb[]
   clients: Map<ClientId, Client>
   nextClientId: number
+  /**
+   * The clients' file descriptors: the kernel gives a new connection the lowest one free, so
+   * a closed client's fd goes to the next connection (connection.ts clientFdAlloc). `next`
+   * is the lowest never given, `free` those given back below it (ascending).
+   */
+  fds: { next: number; free: number[] }
   stats: ServerStats
   rng: Rng
   hashSeed: HashSeed
