@@ -602,15 +602,128 @@ export function aclDeleteUser(
   const u = srv.acl.users.get(name)
   if (u === undefined) return false
   srv.acl.users.delete(name)
-  // ACLFreeUserAndKillClients
+  aclFreeUserAndKillClients(srv, u, ctx)
+  aclRefreshRestricted(srv)
+  return true
+}
+
+/**
+ * acl.c ACLFreeUserAndKillClients: the user's clients fall back to default, unauthenticated,
+ * and are closed (the running one after its reply).
+ */
+function aclFreeUserAndKillClients(srv: ServerState, u: AclUser, ctx: ExecContext | null): void {
   for (const c of [...srv.clients.values()]) {
     if (c.user !== u) continue
     c.user = srv.acl.defaultUser
     c.authenticated = false
     freeClientAsync(srv, c, ctx, 'userDeleted')
   }
+}
+
+// --- The ACL file ---
+
+/** The aclfile as the host reaches it (ACL LOAD, ACL SAVE, the load at startup). */
+export interface AclFileHost {
+  /** The file's text, or the strerror of a failed open. */
+  read(path: string): { readonly text: string } | { readonly error: string }
+  /**
+   * Replaces the file with `content` (a temporary file renamed over it): null, or the
+   * WARNING line Redis logs for the step that failed.
+   */
+  write(path: string, content: string): string | null
+}
+
+/** sdstrim: `chars` cut from both ends. */
+function trimChars(s: string, chars: string): string {
+  let a = 0
+  let b = s.length
+  while (a < b && chars.includes(s[a] as string)) a++
+  while (b > a && chars.includes(s[b - 1] as string)) b--
+  return s.slice(a, b)
+}
+
+/**
+ * acl.c ACLLoadFromFile on the file's text (`filename` as configured, for the messages):
+ * every line is applied to a fresh set of users; with no error that set replaces the old
+ * one (the default user takes the new rules in place, the clients of every other old user
+ * are closed) and null is returned; else nothing changes and the errors come back.
+ */
+export function aclLoadFromText(
+  srv: ServerState,
+  filename: string,
+  text: string,
+  ctx: ExecContext | null,
+): string | null {
+  const acl = srv.acl
+  const pubsubAll = pubsubDefaultAll(srv)
+  const users = new Map<string, AclUser>()
+  let errors = ''
+  // Read as a C string: nothing past a NUL byte.
+  const nul = text.indexOf('\0')
+  const lines = (nul === -1 ? text : text.slice(0, nul)).split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    const linenum = i + 1
+    const line = trimChars(lines[i] ?? '', ' \t\r\n')
+    if (line === '') continue
+    const argv = line.split(' ')
+    const name = argv[1]
+    if (argv[0] !== 'user' || name === undefined) {
+      errors += `${filename}:${String(linenum)} should start with user keyword followed by the username. `
+      continue
+    }
+    if (/[\0\t\n\v\f\r ]/.test(name)) {
+      errors += `'${filename}:${String(linenum)}: username '${name}' contains invalid characters. `
+      continue
+    }
+    if (users.has(name)) {
+      errors += `WARNING: Duplicate user '${name}' found on line ${String(linenum)}. `
+      continue
+    }
+    const u = aclCreateUser(name, pubsubAll)
+    users.set(name, u)
+    const merged = mergeSelectorArguments(argv.slice(2))
+    if (!Array.isArray(merged)) {
+      errors += `${filename}:${String(linenum)}: Unmatched parenthesis in selector definition.`
+      continue
+    }
+    let syntaxError = false
+    for (const arg of merged) {
+      const op = trimChars(arg, '\t\r\n')
+      const err = aclSetUser(u, op, pubsubAll)
+      if (err === null) continue
+      // A missing command is named; of the other errors only the first is told.
+      if (err === 'ENOENT')
+        errors += `${filename}:${String(linenum)}: Error in applying operation '${op}': ${ERRNO_MESSAGES[err]}. `
+      else if (!syntaxError) {
+        errors += `${filename}:${String(linenum)}: ${ERRNO_MESSAGES[err]}. `
+        syntaxError = true
+      }
+    }
+  }
+  if (errors !== '')
+    return `${errors}WARNING: ACL errors detected, no change to the previously active ACL rules was performed`
+  aclCopyUser(acl.defaultUser, users.get('default') ?? aclCreateDefaultUser())
+  users.set('default', acl.defaultUser)
+  const old = acl.users
+  acl.users = users
+  for (const [n, u] of old) if (n !== 'default') aclFreeUserAndKillClients(srv, u, ctx)
   aclRefreshRestricted(srv)
-  return true
+  return null
+}
+
+/** acl.c ACLSaveToFile's text: `user <name> <rules>` a line, in name order. */
+export function aclSaveText(srv: ServerState): string {
+  let out = ''
+  for (const n of aclSortedUserNames(srv)) {
+    const u = srv.acl.users.get(n)
+    if (u !== undefined) out += `user ${n} ${aclDescribeUser(u)}\n`
+  }
+  return out
+}
+
+/** The users' names in byte order, as Redis's rax of users lists them. */
+export function aclSortedUserNames(srv: ServerState): string[] {
+  return [...srv.acl.users.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
 }
 
 /** Whether a new connection is authenticated at once: the default user is on and nopass. */

@@ -24,6 +24,8 @@
  * fast CPU). Only the real-clock RESP server sees them expire.
  */
 import type { ConfigFileHost } from './configRewrite.ts'
+import type { AclFileHost } from './acl.ts'
+import { aclLoadFromFile, setAclFileHook } from './commands/acl.ts'
 import { createReplState, propagatePendingCommands, replicaClosed } from './replication.ts'
 import {
   isReadOnlyReplica,
@@ -933,6 +935,13 @@ export interface EngineServer extends RedisServer {
   unlinkedClients(): number
   /** The config file CONFIG REWRITE rewrites (none: "running without a config file"). */
   setConfigFile(hook: ConfigFileHost | null): void
+  /** Where the aclfile is read and written (ACL LOAD, ACL SAVE); none: no ACL file. */
+  setAclFile(hook: AclFileHost | null): void
+  /**
+   * ACLLoadUsersAtStartup's load of the aclfile (through setAclFile's host): null, or the
+   * errors (the host logs "Aborting Redis startup because of ACL errors: ..." and exits).
+   */
+  loadAclFile(): string | null
   /**
    * Where RDB files are written and persistence lines logged (rdb.ts RdbDisk): the RESP
    * host's file system. Without one (the browser) saves stay in memory.
@@ -1307,6 +1316,10 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
     setConfigFile: (hook) => {
       setConfigFileHook(srv, hook)
     },
+    setAclFile: (hook) => {
+      setAclFileHook(srv, hook)
+    },
+    loadAclFile: () => aclLoadFromFile(srv, null),
     setServerLog: (sink) => {
       setServerLogSink(srv, sink)
     },

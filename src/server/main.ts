@@ -19,6 +19,7 @@ import { join, resolve } from 'node:path'
 import { ConfigFileError, loadServerConfig, serverOptions } from './configFile.ts'
 import type { EngineServer } from '../engine/server.ts'
 import { createConfigFileHost } from './configFileHost.ts'
+import { createAclFileHost } from './aclFileHost.ts'
 import { createOomScoreAdj, type OomScoreAdjStatics } from './oomScoreAdj.ts'
 import { createRdbChildren } from './rdbChild.ts'
 import { createRdbDisk, readRdbFile, type HostLog } from './rdbDisk.ts'
@@ -394,6 +395,7 @@ async function main(): Promise<void> {
   engine.setOomScoreAdj(oom)
   if (args.configFile !== null)
     engine.setConfigFile(createConfigFileHost(args.configFile, (message) => log(message, '#')))
+  engine.setAclFile(createAclFileHost())
   for (const [from, to] of args.renames) engine.renameCommand(from, to)
   const userErr = loadConfiguredUsers(engine, args.users)
   if (userErr !== null) {
@@ -443,6 +445,21 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => {
     sigShutdownHandler('SIGTERM')
   })
+  // acl.c ACLLoadUsersAtStartup: users from the config or an aclfile, not both.
+  if ((engine.configValue('aclfile') ?? '') !== '') {
+    if (args.users.length !== 0) {
+      log(
+        'Configuring Redis with users defined in redis.conf and at the same setting an ACL file path is invalid. This setup is very likely to lead to configuration errors and security holes, please define either an ACL file or declare users directly in your redis.conf, but not both.',
+        '#',
+      )
+      process.exit(1)
+    }
+    const errors = engine.loadAclFile()
+    if (errors !== null) {
+      log(`Aborting Redis startup because of ACL errors: ${errors}`, '#')
+      process.exit(1)
+    }
+  }
   aofLoadManifestFromDisk(engine, log)
   loading = true
   await loadDataFromDisk(engine, { ...args.config, dir: process.cwd() }, log, oom.statics)
