@@ -30,7 +30,7 @@
 import { cstr } from './bytes.ts'
 import { COMMAND_META } from './commands/meta.generated.ts'
 import type { AclCategory, CommandSpec } from './commands/spec.ts'
-import { getKeysUsingKeySpecs, setGetKeys, type KeyReference } from './commands/server.ts'
+import { getKeysFromCommandWithSpecs, type KeyReference } from './commands/server.ts'
 import { clientInfoString, freeClientAsync } from './commands/connection.ts'
 import { sdssplitargs } from './resp.ts'
 import { dictForEach } from './structures/dict.ts'
@@ -778,47 +778,7 @@ function aclCommandKeys(
   fullname: string,
   argv: readonly string[],
 ): KeyReference[] {
-  // Key specs with variable flags defer to the getkeys proc.
-  if (fullname === 'set') return setGetKeys(argv)
-  if (fullname === 'bitfield') return bitfieldGetKeys(argv)
-  const keys = getKeysUsingKeySpecs(cmd, argv)
-  if (keys !== null) return keys
-  // An invalid or incomplete spec falls back to the proc; of those, only SORT's finds keys
-  // where the numkeys-style procs find none either.
-  return fullname === 'sort' ? sortGetKeys(argv) : []
-}
-
-/** db.c bitfieldGetKeys: read-only unless a SET or INCRBY (or a syntax error) comes. */
-function bitfieldGetKeys(argv: readonly string[]): KeyReference[] {
-  let readonly = true
-  for (let i = 2; i < argv.length; i++) {
-    const rem = argv.length - i - 1
-    const arg = (argv[i] ?? '').toLowerCase()
-    if (arg === 'get' && rem >= 2) i += 2
-    else if ((arg === 'set' || arg === 'incrby') && rem >= 3) {
-      readonly = false
-      break
-    } else if (arg === 'overflow' && rem >= 1) i += 1
-    else {
-      readonly = false
-      break
-    }
-  }
-  return [{ pos: 1, flags: readonly ? ['RO', 'access'] : ['RW', 'access', 'update'] }]
-}
-
-/** db.c sortGetKeys: the key, and the STORE destination if any (the last one). */
-function sortGetKeys(argv: readonly string[]): KeyReference[] {
-  const keys: KeyReference[] = [{ pos: 1, flags: ['RO', 'access'] }]
-  let store = -1
-  for (let i = 2; i < argv.length; i++) {
-    const a = (argv[i] ?? '').toLowerCase()
-    if (a === 'limit') i += 2
-    else if (a === 'get' || a === 'by') i += 1
-    else if (a === 'store' && i + 1 < argv.length) store = i + 1
-  }
-  if (store >= 0) keys.push({ pos: store, flags: ['OW', 'update'] })
-  return keys
+  return getKeysFromCommandWithSpecs(cmd, fullname, argv)
 }
 
 /** db.c commands_with_channels: [flags, all remaining arguments (else just argv[1])]. */
@@ -897,6 +857,22 @@ function commandHasKeys(cmd: CommandSpec): boolean {
 }
 
 /**
+ * ACLSelectorCheckCmd of one command line, for any selector (the command's keys found once,
+ * aclKeyResultCache); null for a command outside Redis's table.
+ */
+function selectorChecker(
+  cmd: CommandSpec,
+  fullname: string,
+  argv: readonly string[],
+): ((s: AclSelector) => PermResult) | null {
+  const ac = byName.get(fullname)
+  if (ac === undefined) return null
+  const noAuth = cmd.flags.includes('no_auth')
+  const keys: { v: KeyReference[] | null } = { v: null }
+  return (s) => selectorCheckCmd(s, ac, cmd, noAuth, argv, keys)
+}
+
+/**
  * acl.c ACLCheckAllUserCommandPerm: ok when some selector allows the command; otherwise the
  * most relevant denial (command < key < channel, then the later argument).
  */
@@ -906,14 +882,12 @@ export function aclCheckAllUserCommandPerm(
   fullname: string,
   argv: readonly string[],
 ): PermResult {
-  const ac = byName.get(fullname)
+  const check = selectorChecker(cmd, fullname, argv)
   // A command outside Redis's table (none today) is never restricted.
-  if (ac === undefined) return PERM_OK
-  const noAuth = cmd.flags.includes('no_auth')
-  const keys: { v: KeyReference[] | null } = { v: null }
+  if (check === null) return PERM_OK
   let relevant: PermResult = { result: 'command', idx: 0 }
   for (const s of u.selectors) {
-    const r = selectorCheckCmd(s, ac, cmd, noAuth, argv, keys)
+    const r = check(s)
     if (r.result === 'ok') return PERM_OK
     if (
       DENIED_RANK[r.result] > DENIED_RANK[relevant.result] ||
@@ -922,6 +896,31 @@ export function aclCheckAllUserCommandPerm(
       relevant = r
   }
   return relevant
+}
+
+/** acl.c ACLSelectorHasUnrestrictedKeyAccess(s, CMD_KEY_ACCESS): allkeys, or `*` readable. */
+function selectorHasUnrestrictedReadAccess(s: AclSelector): boolean {
+  if (s.flags & SELECTOR_FLAG_ALLKEYS) return true
+  return s.patterns.some(
+    (p) => (p.flags & ACL_READ_PERMISSION) === ACL_READ_PERMISSION && p.pattern === '*',
+  )
+}
+
+/**
+ * acl.c ACLUserCheckCmdWithUnrestrictedKeyAccess(..., CMD_KEY_ACCESS): some selector both
+ * allows the command and may read every key (SORT's BY and GET patterns need it).
+ */
+export function aclUserCheckCmdWithUnrestrictedReadAccess(
+  u: AclUser,
+  cmd: CommandSpec,
+  fullname: string,
+  argv: readonly string[],
+): boolean {
+  const check = selectorChecker(cmd, fullname, argv)
+  return (
+    check === null ||
+    u.selectors.some((s) => check(s).result === 'ok' && selectorHasUnrestrictedReadAccess(s))
+  )
 }
 
 /**
