@@ -215,6 +215,7 @@ async function loadDataFromDisk(
 ): Promise<void> {
   const hostLog: HostLog = (line, child) => {
     if (line.fromHandler === true) logFromHandler(log, line.text, child ?? process.pid)
+    else if (line.stdout === true) process.stdout.write(`${line.text}\n`)
     else log(line.text, line.level, false, child)
   }
   // BGSAVE forks a child process where there is a /bin/sh to run (rdbChild.ts).
