@@ -367,6 +367,7 @@ export function createClientState(srv: ServerState, opts: ClientOptions = {}): C
     local: opts.local ?? true,
     addr: opts.addr ?? `127.0.0.1:${String(40000 + id)}`,
     laddr: opts.laddr ?? '127.0.0.1:6379',
+    unixSocket: opts.unixSocket ?? false,
     fd: clientFdAlloc(srv),
     createdAt: srv.mstime,
     lastInteraction: srv.mstime,

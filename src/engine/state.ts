@@ -222,6 +222,8 @@ export interface Client {
   local: boolean
   addr: string
   laddr: string
+  /** CLIENT_UNIX_SOCKET: connected over the unix socket. */
+  unixSocket: boolean
   fd: number
   /** Unix ms. */
   createdAt: number

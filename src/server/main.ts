@@ -14,12 +14,21 @@
  * so the same command line works for both. `dir` is what CONFIG GET dir shows: like
  * redis-server, the working directory (or --dir) as an absolute, resolved path.
  */
-import { appendFileSync, existsSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import {
+  appendFileSync,
+  existsSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs'
 import { join, resolve } from 'node:path'
 import { ConfigFileError, loadServerConfig, serverOptions } from './configFile.ts'
 import type { EngineServer } from '../engine/server.ts'
 import { createConfigFileHost } from './configFileHost.ts'
 import { createAclFileHost } from './aclFileHost.ts'
+import { strerror } from './strerror.ts'
 import { createOomScoreAdj, type OomScoreAdjStatics } from './oomScoreAdj.ts'
 import { createRdbChildren } from './rdbChild.ts'
 import { createRdbDisk, readRdbFile, type HostLog } from './rdbDisk.ts'
@@ -336,6 +345,8 @@ async function main(): Promise<void> {
   initialized = true
   log('monotonic clock: POSIX clock_gettime')
   const pidfile = args.config['pidfile'] ?? ''
+  // The unix socket served beside the port (server.sofd).
+  const unixsocket = args.config['unixsocket'] ?? ''
   let handle: RespServerHandle | null = null
   let stopping = false
   // server.loading, as the signal handler reads it.
@@ -355,6 +366,15 @@ async function main(): Promise<void> {
       log('Removing the pid file.')
       rmSync(pidfile, { force: true })
     }
+    // closeListeningSockets(1).
+    if (unixsocket !== '') {
+      log('Removing the unix socket file.')
+      try {
+        unlinkSync(unixsocket)
+      } catch (e) {
+        log(`Error removing the unix socket file: ${strerror(e)}`, '#')
+      }
+    }
     void (handle?.close() ?? Promise.resolve()).then(() => {
       log('Redis is now ready to exit, bye bye...', '#')
       process.exit(0)
@@ -365,6 +385,12 @@ async function main(): Promise<void> {
     handle = await startRespServer({
       port: args.port,
       host: args.host,
+      ...(unixsocket === ''
+        ? {}
+        : {
+            unixsocket,
+            unixsocketperm: parseInt(args.config['unixsocketperm'] ?? '0', 8) || 0,
+          }),
       seed: args.seed,
       enableDebugCommand: args.enableDebugCommand,
       log: (message, level, raw) => {
@@ -466,6 +492,7 @@ async function main(): Promise<void> {
   await loadDataFromDisk(engine, { ...args.config, dir: process.cwd() }, log, oom.statics)
   loading = false
   log('Ready to accept connections')
+  if (unixsocket !== '') log(`The server is now ready to accept connections at ${unixsocket}`)
   // "Warning the user about suspicious maxmemory setting."
   const maxmemory = Number(engine.configValue('maxmemory') ?? 0)
   if (maxmemory > 0 && maxmemory < 1024 * 1024)

@@ -406,6 +406,7 @@ export function clientInfoString(srv: ServerState, c: Client, current: Client | 
   if (c.tracking !== null) flags += trackingClientFlags(c)
   if (c.dirtyCas) flags += 'd'
   if (c.closeAfterReply) flags += 'c'
+  if (c.unixSocket) flags += 'U'
   if (c.noEvict) flags += 'e'
   if (flags === '') flags = 'N'
   const age = srv.unixtime - Math.floor(c.createdAt / 1000)
