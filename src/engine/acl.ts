@@ -30,7 +30,7 @@
 import { cstr } from './bytes.ts'
 import { COMMAND_META } from './commands/meta.generated.ts'
 import type { AclCategory, CommandSpec } from './commands/spec.ts'
-import { getKeysUsingKeySpecs, setGetKeys, type KeyReference } from './commands/server.ts'
+import { getKeysFromCommandWithSpecs, type KeyReference } from './commands/server.ts'
 import { clientInfoString, freeClientAsync } from './commands/connection.ts'
 import { sdssplitargs } from './resp.ts'
 import { dictForEach } from './structures/dict.ts'
@@ -602,15 +602,128 @@ export function aclDeleteUser(
   const u = srv.acl.users.get(name)
   if (u === undefined) return false
   srv.acl.users.delete(name)
-  // ACLFreeUserAndKillClients
+  aclFreeUserAndKillClients(srv, u, ctx)
+  aclRefreshRestricted(srv)
+  return true
+}
+
+/**
+ * acl.c ACLFreeUserAndKillClients: the user's clients fall back to default, unauthenticated,
+ * and are closed (the running one after its reply).
+ */
+function aclFreeUserAndKillClients(srv: ServerState, u: AclUser, ctx: ExecContext | null): void {
   for (const c of [...srv.clients.values()]) {
     if (c.user !== u) continue
     c.user = srv.acl.defaultUser
     c.authenticated = false
     freeClientAsync(srv, c, ctx, 'userDeleted')
   }
+}
+
+// --- The ACL file ---
+
+/** The aclfile as the host reaches it (ACL LOAD, ACL SAVE, the load at startup). */
+export interface AclFileHost {
+  /** The file's text, or the strerror of a failed open. */
+  read(path: string): { readonly text: string } | { readonly error: string }
+  /**
+   * Replaces the file with `content` (a temporary file renamed over it): null, or the
+   * WARNING line Redis logs for the step that failed.
+   */
+  write(path: string, content: string): string | null
+}
+
+/** sdstrim: `chars` cut from both ends. */
+function trimChars(s: string, chars: string): string {
+  let a = 0
+  let b = s.length
+  while (a < b && chars.includes(s[a] as string)) a++
+  while (b > a && chars.includes(s[b - 1] as string)) b--
+  return s.slice(a, b)
+}
+
+/**
+ * acl.c ACLLoadFromFile on the file's text (`filename` as configured, for the messages):
+ * every line is applied to a fresh set of users; with no error that set replaces the old
+ * one (the default user takes the new rules in place, the clients of every other old user
+ * are closed) and null is returned; else nothing changes and the errors come back.
+ */
+export function aclLoadFromText(
+  srv: ServerState,
+  filename: string,
+  text: string,
+  ctx: ExecContext | null,
+): string | null {
+  const acl = srv.acl
+  const pubsubAll = pubsubDefaultAll(srv)
+  const users = new Map<string, AclUser>()
+  let errors = ''
+  // Read as a C string: nothing past a NUL byte.
+  const nul = text.indexOf('\0')
+  const lines = (nul === -1 ? text : text.slice(0, nul)).split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    const linenum = i + 1
+    const line = trimChars(lines[i] ?? '', ' \t\r\n')
+    if (line === '') continue
+    const argv = line.split(' ')
+    const name = argv[1]
+    if (argv[0] !== 'user' || name === undefined) {
+      errors += `${filename}:${String(linenum)} should start with user keyword followed by the username. `
+      continue
+    }
+    if (/[\0\t\n\v\f\r ]/.test(name)) {
+      errors += `'${filename}:${String(linenum)}: username '${name}' contains invalid characters. `
+      continue
+    }
+    if (users.has(name)) {
+      errors += `WARNING: Duplicate user '${name}' found on line ${String(linenum)}. `
+      continue
+    }
+    const u = aclCreateUser(name, pubsubAll)
+    users.set(name, u)
+    const merged = mergeSelectorArguments(argv.slice(2))
+    if (!Array.isArray(merged)) {
+      errors += `${filename}:${String(linenum)}: Unmatched parenthesis in selector definition.`
+      continue
+    }
+    let syntaxError = false
+    for (const arg of merged) {
+      const op = trimChars(arg, '\t\r\n')
+      const err = aclSetUser(u, op, pubsubAll)
+      if (err === null) continue
+      // A missing command is named; of the other errors only the first is told.
+      if (err === 'ENOENT')
+        errors += `${filename}:${String(linenum)}: Error in applying operation '${op}': ${ERRNO_MESSAGES[err]}. `
+      else if (!syntaxError) {
+        errors += `${filename}:${String(linenum)}: ${ERRNO_MESSAGES[err]}. `
+        syntaxError = true
+      }
+    }
+  }
+  if (errors !== '')
+    return `${errors}WARNING: ACL errors detected, no change to the previously active ACL rules was performed`
+  aclCopyUser(acl.defaultUser, users.get('default') ?? aclCreateDefaultUser())
+  users.set('default', acl.defaultUser)
+  const old = acl.users
+  acl.users = users
+  for (const [n, u] of old) if (n !== 'default') aclFreeUserAndKillClients(srv, u, ctx)
   aclRefreshRestricted(srv)
-  return true
+  return null
+}
+
+/** acl.c ACLSaveToFile's text: `user <name> <rules>` a line, in name order. */
+export function aclSaveText(srv: ServerState): string {
+  let out = ''
+  for (const n of aclSortedUserNames(srv)) {
+    const u = srv.acl.users.get(n)
+    if (u !== undefined) out += `user ${n} ${aclDescribeUser(u)}\n`
+  }
+  return out
+}
+
+/** The users' names in byte order, as Redis's rax of users lists them. */
+export function aclSortedUserNames(srv: ServerState): string[] {
+  return [...srv.acl.users.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
 }
 
 /** Whether a new connection is authenticated at once: the default user is on and nopass. */
@@ -665,47 +778,7 @@ function aclCommandKeys(
   fullname: string,
   argv: readonly string[],
 ): KeyReference[] {
-  // Key specs with variable flags defer to the getkeys proc.
-  if (fullname === 'set') return setGetKeys(argv)
-  if (fullname === 'bitfield') return bitfieldGetKeys(argv)
-  const keys = getKeysUsingKeySpecs(cmd, argv)
-  if (keys !== null) return keys
-  // An invalid or incomplete spec falls back to the proc; of those, only SORT's finds keys
-  // where the numkeys-style procs find none either.
-  return fullname === 'sort' ? sortGetKeys(argv) : []
-}
-
-/** db.c bitfieldGetKeys: read-only unless a SET or INCRBY (or a syntax error) comes. */
-function bitfieldGetKeys(argv: readonly string[]): KeyReference[] {
-  let readonly = true
-  for (let i = 2; i < argv.length; i++) {
-    const rem = argv.length - i - 1
-    const arg = (argv[i] ?? '').toLowerCase()
-    if (arg === 'get' && rem >= 2) i += 2
-    else if ((arg === 'set' || arg === 'incrby') && rem >= 3) {
-      readonly = false
-      break
-    } else if (arg === 'overflow' && rem >= 1) i += 1
-    else {
-      readonly = false
-      break
-    }
-  }
-  return [{ pos: 1, flags: readonly ? ['RO', 'access'] : ['RW', 'access', 'update'] }]
-}
-
-/** db.c sortGetKeys: the key, and the STORE destination if any (the last one). */
-function sortGetKeys(argv: readonly string[]): KeyReference[] {
-  const keys: KeyReference[] = [{ pos: 1, flags: ['RO', 'access'] }]
-  let store = -1
-  for (let i = 2; i < argv.length; i++) {
-    const a = (argv[i] ?? '').toLowerCase()
-    if (a === 'limit') i += 2
-    else if (a === 'get' || a === 'by') i += 1
-    else if (a === 'store' && i + 1 < argv.length) store = i + 1
-  }
-  if (store >= 0) keys.push({ pos: store, flags: ['OW', 'update'] })
-  return keys
+  return getKeysFromCommandWithSpecs(cmd, fullname, argv)
 }
 
 /** db.c commands_with_channels: [flags, all remaining arguments (else just argv[1])]. */
@@ -784,6 +857,22 @@ function commandHasKeys(cmd: CommandSpec): boolean {
 }
 
 /**
+ * ACLSelectorCheckCmd of one command line, for any selector (the command's keys found once,
+ * aclKeyResultCache); null for a command outside Redis's table.
+ */
+function selectorChecker(
+  cmd: CommandSpec,
+  fullname: string,
+  argv: readonly string[],
+): ((s: AclSelector) => PermResult) | null {
+  const ac = byName.get(fullname)
+  if (ac === undefined) return null
+  const noAuth = cmd.flags.includes('no_auth')
+  const keys: { v: KeyReference[] | null } = { v: null }
+  return (s) => selectorCheckCmd(s, ac, cmd, noAuth, argv, keys)
+}
+
+/**
  * acl.c ACLCheckAllUserCommandPerm: ok when some selector allows the command; otherwise the
  * most relevant denial (command < key < channel, then the later argument).
  */
@@ -793,14 +882,12 @@ export function aclCheckAllUserCommandPerm(
   fullname: string,
   argv: readonly string[],
 ): PermResult {
-  const ac = byName.get(fullname)
+  const check = selectorChecker(cmd, fullname, argv)
   // A command outside Redis's table (none today) is never restricted.
-  if (ac === undefined) return PERM_OK
-  const noAuth = cmd.flags.includes('no_auth')
-  const keys: { v: KeyReference[] | null } = { v: null }
+  if (check === null) return PERM_OK
   let relevant: PermResult = { result: 'command', idx: 0 }
   for (const s of u.selectors) {
-    const r = selectorCheckCmd(s, ac, cmd, noAuth, argv, keys)
+    const r = check(s)
     if (r.result === 'ok') return PERM_OK
     if (
       DENIED_RANK[r.result] > DENIED_RANK[relevant.result] ||
@@ -809,6 +896,31 @@ export function aclCheckAllUserCommandPerm(
       relevant = r
   }
   return relevant
+}
+
+/** acl.c ACLSelectorHasUnrestrictedKeyAccess(s, CMD_KEY_ACCESS): allkeys, or `*` readable. */
+function selectorHasUnrestrictedReadAccess(s: AclSelector): boolean {
+  if (s.flags & SELECTOR_FLAG_ALLKEYS) return true
+  return s.patterns.some(
+    (p) => (p.flags & ACL_READ_PERMISSION) === ACL_READ_PERMISSION && p.pattern === '*',
+  )
+}
+
+/**
+ * acl.c ACLUserCheckCmdWithUnrestrictedKeyAccess(..., CMD_KEY_ACCESS): some selector both
+ * allows the command and may read every key (SORT's BY and GET patterns need it).
+ */
+export function aclUserCheckCmdWithUnrestrictedReadAccess(
+  u: AclUser,
+  cmd: CommandSpec,
+  fullname: string,
+  argv: readonly string[],
+): boolean {
+  const check = selectorChecker(cmd, fullname, argv)
+  return (
+    check === null ||
+    u.selectors.some((s) => check(s).result === 'ok' && selectorHasUnrestrictedReadAccess(s))
+  )
 }
 
 /**

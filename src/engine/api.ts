@@ -55,6 +55,8 @@ export interface ClientOptions {
   readonly local?: boolean
   readonly addr?: string
   readonly laddr?: string
+  /** Connected over the unix socket (CLIENT_UNIX_SOCKET: CLIENT LIST flags U). */
+  readonly unixSocket?: boolean
   /**
    * CLIENT_DENY_BLOCKING for the connection: a blocking command (BLPOP ...) that finds no
    * data answers as on timeout at once instead of blocking, as inside MULTI. Default false.

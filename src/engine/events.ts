@@ -540,6 +540,8 @@ export type ClientCloseReason =
   | 'evicted'
   /** REPLICAOF: blocked clients (to a replica) or replicas (to a master) are disconnected. */
   | 'roleChanged'
+  /** clientsCron: idle for longer than the `timeout` config (seconds). */
+  | 'idle'
 
 export type ClientEvent =
   | {

@@ -118,6 +118,7 @@ import {
   type Stream,
   type StreamNACK,
 } from './types/t_stream.ts'
+import { cstr } from './bytes.ts'
 import { crc64 } from './util/crc64.ts'
 import { string2ll } from './util/numbers.ts'
 
@@ -135,6 +136,11 @@ interface RioReader {
   readonly deep: boolean
   /** RIO_FLAG_READ_ERROR: a read came up short; every later read fails too. */
   readError: boolean
+  /**
+   * A file being loaded (rdbFileBeingLoaded, or redis-check-rdb's pass over it): rdbReportError
+   * ends the load there, with the line (the process exits); else RESTORE's payload.
+   */
+  readonly file?: boolean
 }
 
 /** server.stat_dump_payload_sanitizations++, done where rdb.c does it (before each deep check). */
@@ -145,8 +151,11 @@ function countSanitization(r: RioReader): void {
 /** Thrown inside the parser for any load failure; caught by rdbLoadPayload. */
 class LoadError {
   readonly reason: string
-  constructor(reason: string) {
+  /** The rdb.c line of the rdbReportError that raised it (a file's load ends there). */
+  readonly line: number | undefined
+  constructor(reason: string, line?: number) {
     this.reason = reason
+    this.line = line
   }
 }
 
@@ -161,6 +170,8 @@ function fail(reason: string): never {
  * (nothing is being loaded).
  */
 function rdbReportError(r: RioReader, line: number, reason: string): void {
+  // Loading a file, Redis logs the line and runs redis-check-rdb, then exits (rdbLoadFile).
+  if (r.file === true) throw new LoadError(reason, line)
   serverLog(
     r.srv,
     'verbose',
@@ -171,7 +182,7 @@ function rdbReportError(r: RioReader, line: number, reason: string): void {
 /** rdbReportError, then the load fails. */
 function corrupt(r: RioReader, line: number, reason: string): never {
   rdbReportError(r, line, reason)
-  throw new LoadError(reason)
+  throw new LoadError(reason, line)
 }
 
 // --- Primitives ---
@@ -818,6 +829,8 @@ export interface ServerLogLine {
   readonly text: string
   /** serverLogFromHandler's line, written by a signal handler (`pid:signal-handler (time)`). */
   readonly fromHandler?: boolean
+  /** printf's line (redis-check-rdb's report): to standard output, whatever the logfile. */
+  readonly stdout?: boolean
 }
 
 /** An AUX field of an RDB file: its name and value. */
@@ -867,12 +880,17 @@ export function rdbLoadFile(
   log: ServerLogLine[],
 ): RdbFileRead {
   const deep = (srv.config.other['sanitize-dump-payload'] ?? 'no') === 'yes'
-  const r: RioReader = { p, pos: 0, srv, deep, readError: false }
+  const r: RioReader = { p, pos: 0, srv, deep, readError: false, file: true }
   const warning = (text: string) => log.push({ level: '#', text })
-  // rdbReportError: the line, then redis-check-rdb runs on the file (its report goes to
-  // stdout, not modelled) and, finding the same error, ends the process with status 1.
+  // rdbReportError: the line, then redis-check-rdb runs on the file (its report to stdout),
+  // which ends the process with status 1 ("Terminating ..." when its own pass met an
+  // rdbReportError rather than an error of its own).
   const reportCorrupt = (line: number, reason: string): RdbFileRead => {
     warning(`Internal error in RDB reading offset 0, function at rdb.c:${line} -> ${reason}`)
+    const file = srv.config.other['dbfilename'] ?? 'dump.rdb'
+    const check = redisCheckRdb(srv, p, file, nowSec * 1000)
+    for (const text of check.lines) log.push({ level: '#', text, stdout: true })
+    if (check.terminated) warning('Terminating server after rdb file reading failure.')
     return { ok: false, fatal: 'corrupt' }
   }
   const eoferr = (): RdbFileRead => {
@@ -990,10 +1008,172 @@ export function rdbLoadFile(
       }
     }
   } catch (e) {
-    if (e instanceof LoadError) return eoferr()
-    throw e
+    if (!(e instanceof LoadError)) throw e
+    return e.line === undefined ? eoferr() : reportCorrupt(e.line, e.reason)
   }
   return { ok: true, dbs, emptyKeysSkipped, keyEnds, usedMem, aux }
+}
+
+/** redis-check-rdb.c rdb_type_string: the names of the RDB object types. */
+const RDB_TYPE_NAMES = [
+  'string',
+  'list-linked',
+  'set-hashtable',
+  'zset-v1',
+  'hash-hashtable',
+  'zset-v2',
+  'module-value',
+  '',
+  '',
+  'hash-zipmap',
+  'list-ziplist',
+  'set-intset',
+  'zset-ziplist',
+  'hash-ziplist',
+  'quicklist',
+  'stream',
+  'hash-listpack',
+  'zset-listpack',
+  'quicklist-v2',
+]
+
+/**
+ * redis-check-rdb.c redis_check_rdb_main as rdbReportError runs it on the file that failed
+ * to load: its own pass (deep sanitization forced), printing each AUX field and SELECTDB at
+ * its offset, then "\\o/ RDB looks OK! \\o/" or the error with what it was doing, and the
+ * key counts. `terminated`: the error came through rdbReportError (rdb.c then logs
+ * "Terminating server after rdb file reading failure." before exiting).
+ */
+export function redisCheckRdb(
+  srv: ServerState,
+  p: string,
+  filename: string,
+  nowMs: number,
+): { lines: string[]; terminated: boolean } {
+  const r: RioReader = { p, pos: 0, srv, deep: true, readError: false, file: true }
+  const lines: string[] = [`[offset 0] Checking RDB file ${filename}`]
+  let doing = 'start'
+  let key: string | null = null
+  let keyType = -1
+  let keys = 0
+  let expires = 0
+  let alreadyExpired = 0
+  const info = (msg: string) => lines.push(`[offset ${String(r.pos)}] ${msg}`)
+  const genericInfo = () =>
+    lines.push(
+      `[info] ${String(keys)} keys read`,
+      `[info] ${String(expires)} expires`,
+      `[info] ${String(alreadyExpired)} already expired`,
+    )
+  const checkError = (msg: string) => {
+    lines.push('--- RDB ERROR DETECTED ---', `[offset ${String(r.pos)}] ${msg}`)
+    lines.push(`[additional info] While doing: ${doing}`)
+    if (key !== null) lines.push(`[additional info] Reading key '${cstr(key)}'`)
+    if (keyType !== -1)
+      lines.push(
+        `[additional info] Reading type ${String(keyType)} (${RDB_TYPE_NAMES[keyType] ?? 'unknown'})`,
+      )
+    genericInfo()
+  }
+  try {
+    if (p.length < 9) throw new LoadError('short read')
+    r.pos = 9
+    if (!p.startsWith('REDIS')) {
+      checkError('Wrong signature trying to load DB from file')
+      return { lines, terminated: false }
+    }
+    const rdbver = Number(/^[0-9]*/.exec(p.slice(5, 9))?.[0] || '0')
+    if (rdbver < 1 || rdbver > RDB_VERSION) {
+      checkError(`Can't handle RDB format version ${String(rdbver)}`)
+      return { lines, terminated: false }
+    }
+    let expire = -1
+    for (;;) {
+      doing = 'read-type'
+      const type = rdbLoadByte(r)
+      if (type === RDB_OPCODE_EXPIRETIME) {
+        doing = 'read-expire'
+        const s = rioRead(r, 4)
+        let v = 0
+        for (let i = 3; i >= 0; i--) v = v * 256 + s.charCodeAt(i)
+        expire = (v | 0) * 1000
+        continue
+      } else if (type === RDB_OPCODE_EXPIRETIME_MS) {
+        doing = 'read-expire'
+        expire = rdbLoadMillisecondTime(r)
+        continue
+      } else if (type === RDB_OPCODE_FREQ) {
+        rioRead(r, 1)
+        continue
+      } else if (type === RDB_OPCODE_IDLE) {
+        rdbLoadLen(r)
+        continue
+      } else if (type === RDB_OPCODE_EOF) {
+        break
+      } else if (type === RDB_OPCODE_SELECTDB) {
+        doing = 'read-len'
+        info(`Selecting DB ID ${String(rdbLoadLenBig(r))}`)
+        continue
+      } else if (type === RDB_OPCODE_RESIZEDB) {
+        doing = 'read-len'
+        rdbLoadLenBig(r)
+        rdbLoadLenBig(r)
+        continue
+      } else if (type === RDB_OPCODE_AUX) {
+        doing = 'read-aux'
+        const auxKey = rdbLoadStr(r)
+        const auxVal = rdbLoadStr(r)
+        info(`AUX FIELD ${cstr(auxKey)} = '${cstr(auxVal)}'`)
+        continue
+      } else if (
+        type === RDB_OPCODE_MODULE_AUX ||
+        type === RDB_OPCODE_FUNCTION ||
+        type === RDB_OPCODE_FUNCTION2
+      ) {
+        // No module or function library can be read here (the load stopped at it already).
+        throw new LoadError('short read')
+      } else if (!rdbIsObjectType(type)) {
+        checkError(`Invalid object type: ${String(type)}`)
+        return { lines, terminated: false }
+      }
+      keyType = type
+      doing = 'read-key'
+      key = rdbLoadStr(r)
+      keys++
+      doing = 'read-object-value'
+      rdbLoadValue(srv, r, type, true)
+      if (expire !== -1 && expire < nowMs) alreadyExpired++
+      if (expire !== -1) expires++
+      key = null
+      keyType = -1
+      expire = -1
+    }
+    if (rdbver >= 5 && (srv.config.other['rdbchecksum'] ?? 'yes') === 'yes') {
+      const expected = crc64(0n, p.slice(0, r.pos))
+      doing = 'check-sum'
+      const saved = rioRead(r, 8)
+      let cksum = 0n
+      for (let i = 7; i >= 0; i--) cksum = (cksum << 8n) | BigInt(saved.charCodeAt(i))
+      if (cksum === 0n) info('RDB file was saved with checksum disabled: no check performed.')
+      else if (cksum !== expected) {
+        checkError('RDB CRC error')
+        return { lines, terminated: false }
+      } else info('Checksum OK')
+    }
+  } catch (e) {
+    if (!(e instanceof LoadError)) throw e
+    if (e.line === undefined) {
+      checkError('Unexpected EOF reading RDB file')
+      return { lines, terminated: false }
+    }
+    checkError(
+      `Internal error in RDB reading offset 0, function at rdb.c:${String(e.line)} -> ${e.reason}`,
+    )
+    return { lines, terminated: true }
+  }
+  info('\\o/ RDB looks OK! \\o/')
+  genericInfo()
+  return { lines, terminated: false }
 }
 
 /** The reasons rdbLoadValue gives for a value with no elements (RDB_LOAD_ERR_EMPTY_KEY). */

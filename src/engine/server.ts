@@ -24,6 +24,8 @@
  * fast CPU). Only the real-clock RESP server sees them expire.
  */
 import type { ConfigFileHost } from './configRewrite.ts'
+import type { AclFileHost } from './acl.ts'
+import { aclLoadFromFile, setAclFileHook } from './commands/acl.ts'
 import { createReplState, propagatePendingCommands, replicaClosed } from './replication.ts'
 import {
   isReadOnlyReplica,
@@ -170,6 +172,9 @@ import {
   clientsCronPeakSlot,
   clientsCronTrackExpansiveClients,
   clientsCronResizeQueryBuffer,
+  clientsCronHandleTimeout,
+  clientFdAlloc,
+  firstClientFd,
   clientReplyAdded,
   clientInfoString,
   freeEvictedClient,
@@ -265,6 +270,7 @@ export function createServerState(opts: ServerOptions): ServerState {
     // Redis 7.0 creates two internal clients at startup (modules' reused context client and
     // the Lua client), ids 1 and 2: the first connection is id 3.
     nextClientId: 3,
+    fds: { next: firstClientFd(config), free: [] },
     stats: createStats(Math.floor(clock.now())),
     rng,
     hashSeed,
@@ -361,7 +367,8 @@ export function createClientState(srv: ServerState, opts: ClientOptions = {}): C
     local: opts.local ?? true,
     addr: opts.addr ?? `127.0.0.1:${String(40000 + id)}`,
     laddr: opts.laddr ?? '127.0.0.1:6379',
-    fd: 7 + id,
+    unixSocket: opts.unixSocket ?? false,
+    fd: clientFdAlloc(srv),
     createdAt: srv.mstime,
     lastInteraction: srv.mstime,
     lastCmd: 'NULL',
@@ -844,6 +851,7 @@ export function serverCron(srv: ServerState, ctx: ExecContext): void {
   // clientsCron (a few clients a call: all of them while there are at most 5 per hz).
   const peakSlot = clientsCronPeakSlot(srv)
   for (const c of srv.clients.values()) {
+    if (clientsCronHandleTimeout(srv, c, ctx, ctx.now)) continue
     clientsCronResizeQueryBuffer(srv, c)
     clientsCronResizeOutputBuffer(srv, c, ctx.now)
     clientsCronTrackExpansiveClients(srv, c, peakSlot)
@@ -928,6 +936,13 @@ export interface EngineServer extends RedisServer {
   unlinkedClients(): number
   /** The config file CONFIG REWRITE rewrites (none: "running without a config file"). */
   setConfigFile(hook: ConfigFileHost | null): void
+  /** Where the aclfile is read and written (ACL LOAD, ACL SAVE); none: no ACL file. */
+  setAclFile(hook: AclFileHost | null): void
+  /**
+   * ACLLoadUsersAtStartup's load of the aclfile (through setAclFile's host): null, or the
+   * errors (the host logs "Aborting Redis startup because of ACL errors: ..." and exits).
+   */
+  loadAclFile(): string | null
   /**
    * Where RDB files are written and persistence lines logged (rdb.ts RdbDisk): the RESP
    * host's file system. Without one (the browser) saves stay in memory.
@@ -1302,6 +1317,10 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
     setConfigFile: (hook) => {
       setConfigFileHook(srv, hook)
     },
+    setAclFile: (hook) => {
+      setAclFileHook(srv, hook)
+    },
+    loadAclFile: () => aclLoadFromFile(srv, null),
     setServerLog: (sink) => {
       setServerLogSink(srv, sink)
     },

@@ -222,6 +222,8 @@ export interface Client {
   local: boolean
   addr: string
   laddr: string
+  /** CLIENT_UNIX_SOCKET: connected over the unix socket. */
+  unixSocket: boolean
   fd: number
   /** Unix ms. */
   createdAt: number
@@ -368,6 +370,12 @@ export interface ServerState {
   dbs: RedisDb[]
   clients: Map<ClientId, Client>
   nextClientId: number
+  /**
+   * The clients' file descriptors: the kernel gives a new connection the lowest one free, so
+   * a closed client's fd goes to the next connection (connection.ts clientFdAlloc). `next`
+   * is the lowest never given, `free` those given back below it (ascending).
+   */
+  fds: { next: number; free: number[] }
   stats: ServerStats
   rng: Rng
   hashSeed: HashSeed

@@ -14,11 +14,21 @@
  * so the same command line works for both. `dir` is what CONFIG GET dir shows: like
  * redis-server, the working directory (or --dir) as an absolute, resolved path.
  */
-import { appendFileSync, existsSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import {
+  appendFileSync,
+  existsSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs'
 import { join, resolve } from 'node:path'
 import { ConfigFileError, loadServerConfig, serverOptions } from './configFile.ts'
 import type { EngineServer } from '../engine/server.ts'
 import { createConfigFileHost } from './configFileHost.ts'
+import { createAclFileHost } from './aclFileHost.ts'
+import { strerror } from './strerror.ts'
 import { createOomScoreAdj, type OomScoreAdjStatics } from './oomScoreAdj.ts'
 import { createRdbChildren } from './rdbChild.ts'
 import { createRdbDisk, readRdbFile, type HostLog } from './rdbDisk.ts'
@@ -214,6 +224,7 @@ async function loadDataFromDisk(
 ): Promise<void> {
   const hostLog: HostLog = (line, child) => {
     if (line.fromHandler === true) logFromHandler(log, line.text, child ?? process.pid)
+    else if (line.stdout === true) process.stdout.write(`${line.text}\n`)
     else log(line.text, line.level, false, child)
   }
   // BGSAVE forks a child process where there is a /bin/sh to run (rdbChild.ts).
@@ -334,6 +345,8 @@ async function main(): Promise<void> {
   initialized = true
   log('monotonic clock: POSIX clock_gettime')
   const pidfile = args.config['pidfile'] ?? ''
+  // The unix socket served beside the port (server.sofd).
+  const unixsocket = args.config['unixsocket'] ?? ''
   let handle: RespServerHandle | null = null
   let stopping = false
   // server.loading, as the signal handler reads it.
@@ -353,6 +366,15 @@ async function main(): Promise<void> {
       log('Removing the pid file.')
       rmSync(pidfile, { force: true })
     }
+    // closeListeningSockets(1).
+    if (unixsocket !== '') {
+      log('Removing the unix socket file.')
+      try {
+        unlinkSync(unixsocket)
+      } catch (e) {
+        log(`Error removing the unix socket file: ${strerror(e)}`, '#')
+      }
+    }
     void (handle?.close() ?? Promise.resolve()).then(() => {
       log('Redis is now ready to exit, bye bye...', '#')
       process.exit(0)
@@ -363,6 +385,12 @@ async function main(): Promise<void> {
     handle = await startRespServer({
       port: args.port,
       host: args.host,
+      ...(unixsocket === ''
+        ? {}
+        : {
+            unixsocket,
+            unixsocketperm: parseInt(args.config['unixsocketperm'] ?? '0', 8) || 0,
+          }),
       seed: args.seed,
       enableDebugCommand: args.enableDebugCommand,
       log: (message, level, raw) => {
@@ -394,6 +422,7 @@ async function main(): Promise<void> {
   engine.setOomScoreAdj(oom)
   if (args.configFile !== null)
     engine.setConfigFile(createConfigFileHost(args.configFile, (message) => log(message, '#')))
+  engine.setAclFile(createAclFileHost())
   for (const [from, to] of args.renames) engine.renameCommand(from, to)
   const userErr = loadConfiguredUsers(engine, args.users)
   if (userErr !== null) {
@@ -443,11 +472,27 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => {
     sigShutdownHandler('SIGTERM')
   })
+  // acl.c ACLLoadUsersAtStartup: users from the config or an aclfile, not both.
+  if ((engine.configValue('aclfile') ?? '') !== '') {
+    if (args.users.length !== 0) {
+      log(
+        'Configuring Redis with users defined in redis.conf and at the same setting an ACL file path is invalid. This setup is very likely to lead to configuration errors and security holes, please define either an ACL file or declare users directly in your redis.conf, but not both.',
+        '#',
+      )
+      process.exit(1)
+    }
+    const errors = engine.loadAclFile()
+    if (errors !== null) {
+      log(`Aborting Redis startup because of ACL errors: ${errors}`, '#')
+      process.exit(1)
+    }
+  }
   aofLoadManifestFromDisk(engine, log)
   loading = true
   await loadDataFromDisk(engine, { ...args.config, dir: process.cwd() }, log, oom.statics)
   loading = false
   log('Ready to accept connections')
+  if (unixsocket !== '') log(`The server is now ready to accept connections at ${unixsocket}`)
   // "Warning the user about suspicious maxmemory setting."
   const maxmemory = Number(engine.configValue('maxmemory') ?? 0)
   if (maxmemory > 0 && maxmemory < 1024 * 1024)

@@ -17,7 +17,7 @@
  * often as the highest hz we care about.
  */
 import { spawnSync } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { chmodSync, readFileSync, rmSync } from 'node:fs'
 import net from 'node:net'
 // The module's own object: the global `performance` is a getter Node runs on every access.
 import { performance } from 'node:perf_hooks'
@@ -54,8 +54,12 @@ export interface RespServerOptions {
   readonly port?: number
   /** Address to bind; default 127.0.0.1. */
   readonly host?: string
-  /** Listen on this unix socket instead of TCP (like redis-server --unixsocket). */
+  /** Listen on this unix socket instead of TCP. */
   readonly path?: string
+  /** Also listen on this unix socket (redis-server's `unixsocket` beside its port). */
+  readonly unixsocket?: string
+  /** Its mode (`unixsocketperm`, octal as given to chmod); 0 leaves the umask's. */
+  readonly unixsocketperm?: number
   /** Engine seed; default 0. */
   readonly seed?: number
   readonly enableDebugCommand?: 'yes' | 'local' | 'no'
@@ -301,10 +305,11 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
   // How much of `out` the running connection's reply list has taken (processInputBuffer).
   let addedUpTo = 0
 
-  const server = net.createServer({ noDelay: true }, (socket) => {
+  const unixPath = opts.path ?? opts.unixsocket
+  const onConnection = (socket: net.Socket): void => {
     // acceptTcpHandler / acceptUnixHandler, before acceptCommonHandler's checks.
     if (socket.remoteAddress === undefined)
-      hostLog?.(`Accepted connection to ${opts.path ?? ''}`, '-')
+      hostLog?.(`Accepted connection to ${unixPath ?? ''}`, '-')
     else
       hostLog?.(
         `Accepted ${plainAddress(socket.remoteAddress)}:${String(socket.remotePort ?? 0)}`,
@@ -316,11 +321,18 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
       socket.destroySoon()
       return
     }
-    // A unix-socket client has no remote address and is local, as in Redis (islocalClient).
+    // A unix-socket client has no remote address and is local, as in Redis (islocalClient);
+    // its addr and laddr are the socket's path, port 0 (CLIENT_UNIX_SOCKET: flags U).
+    const unix = socket.remoteAddress === undefined
     const id = engine.createClient({
-      local: socket.remoteAddress === undefined || isLoopback(socket.remoteAddress),
-      addr: `${plainAddress(socket.remoteAddress)}:${socket.remotePort ?? 0}`,
-      laddr: `${plainAddress(socket.localAddress)}:${socket.localPort ?? 0}`,
+      local: unix || isLoopback(socket.remoteAddress),
+      addr: unix
+        ? `${unixPath ?? ''}:0`
+        : `${plainAddress(socket.remoteAddress)}:${socket.remotePort ?? 0}`,
+      laddr: unix
+        ? `${unixPath ?? ''}:0`
+        : `${plainAddress(socket.localAddress)}:${socket.localPort ?? 0}`,
+      unixSocket: unix,
     })
     if (engine.protectedModeRefuses?.(id) === true) {
       socket.on('error', () => {})
@@ -370,7 +382,8 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
         engine.closeClient(id)
       }
     })
-  })
+  }
+  const server = net.createServer({ noDelay: true }, onConnection)
 
   /** readQueryFromClient: the first `n` bytes of `bytes` were read from the connection. */
   function onData(conn: Connection, bytes: Latin1Buffer, n: number): void {
@@ -714,6 +727,25 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
     if (opts.path !== undefined) server.listen(opts.path, ready)
     else server.listen(opts.port ?? 0, host, ready)
   })
+  // The unix socket beside the TCP port (anetUnixServer: a stale file is removed first,
+  // then unixsocketperm applies).
+  const unixServer =
+    opts.unixsocket === undefined || opts.path !== undefined
+      ? null
+      : net.createServer({ noDelay: true }, onConnection)
+  if (unixServer !== null && opts.unixsocket !== undefined) {
+    const path = opts.unixsocket
+    rmSync(path, { force: true })
+    await new Promise<void>((resolve, reject) => {
+      unixServer.once('error', reject)
+      unixServer.listen(path, () => {
+        unixServer.off('error', reject)
+        resolve()
+      })
+    })
+    if (opts.unixsocketperm !== undefined && opts.unixsocketperm !== 0)
+      chmodSync(path, opts.unixsocketperm)
+  }
   const address = server.address()
   let port = typeof address === 'object' && address !== null ? address.port : 0
   // A later listen (CONFIG SET port) that fails after its probe: logged, as Redis logs it.
@@ -807,6 +839,7 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
         clearInterval(cron)
         // The listening socket first: once a client sees its connection closed, a new one
         // is refused (as when redis-server exits), never accepted and dropped.
+        unixServer?.close()
         server.close(() => resolve())
         for (const c of conns) c.socket.destroy()
       }),

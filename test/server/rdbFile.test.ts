@@ -55,6 +55,18 @@ async function readBack(c: RawClient): Promise<string[]> {
   return out
 }
 
+/** A temp dir where our server saved FILL (then shut down): the dir and the file's bytes. */
+async function savedFill(): Promise<{ dir: string; whole: Buffer }> {
+  const dir = mkdtempSync(join(tmpdir(), 'xray-rdb-'))
+  const ours = await serve(dir, '--save', '')
+  const c = await client(ours.port)
+  await fill(c)
+  expect((await c.command('SAVE')).raw).toBe('+OK\r\n')
+  c.sendCommand(['SHUTDOWN', 'NOSAVE'])
+  expect(await ours.exited).toBe(0)
+  return { dir, whole: readFileSync(join(dir, 'dump.rdb')) }
+}
+
 describe('npm run serve keeps its RDB file in dir', { timeout: 180_000 }, () => {
   it('SAVE and SHUTDOWN write it; a restart on the same dir loads every key back', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'xray-rdb-'))
@@ -178,14 +190,7 @@ describe('npm run serve keeps its RDB file in dir', { timeout: 180_000 }, () => 
   })
 
   it('exits with status 1 on a file it cannot load, with the lines redis-server logs', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'xray-rdb-'))
-    const ours = await serve(dir, '--save', '')
-    const c = await client(ours.port)
-    await fill(c)
-    expect((await c.command('SAVE')).raw).toBe('+OK\r\n')
-    c.sendCommand(['SHUTDOWN', 'NOSAVE'])
-    expect(await ours.exited).toBe(0)
-    const whole = readFileSync(join(dir, 'dump.rdb'))
+    const { dir, whole } = await savedFill()
     const cases: readonly [string, Buffer, readonly unknown[]][] = [
       [
         'truncated',
@@ -231,6 +236,43 @@ describe('npm run serve keeps its RDB file in dir', { timeout: 180_000 }, () => 
       expect(real.status).toBe(1)
       const realLines = logLines(readFileSync(join(dir, 'real.log'), 'utf8'))
       expect(realLines.slice(-expected.length)).toEqual(expected)
+    }
+  })
+
+  it('on a corrupt value, prints the redis-check-rdb report and terminates as redis-server', async () => {
+    const { dir, whole } = await savedFill()
+    // The hash's listpack: its total-bytes header (4 bytes before the first entry's "f1"),
+    // or the first entry's back-length (a deep check finds it).
+    const at = whole.indexOf('f1') - 7
+    const header = Buffer.from(whole)
+    header[at] = header[at]! + 1
+    const backlen = Buffer.from(whole)
+    backlen[at + 9] = 5
+    /** The process's standard output (the log, logfile ''), without pids, times and npm's lines. */
+    const run = async (cmd: string, args: readonly string[]): Promise<string[]> => {
+      const port = String(await freePort())
+      const out = spawnSync(cmd, [...args, '--port', port, '--dir', dir, '--logfile', ''], {
+        encoding: 'utf8',
+        timeout: 60_000,
+      })
+      expect(out.status).toBe(1)
+      return out.stdout
+        .split('\n')
+        .filter((l) => l !== '' && !l.startsWith('> ') && !l.includes('overcommit'))
+        .map((l) => l.replace(/^\d+:([MC]) \d+ [A-Z][a-z]+ \d+ [\d:.]+ /, '$1 '))
+        .map((l) => l.replace(/pid=\d+/, 'pid=P').replace(/RDB age \d+/, 'RDB age N'))
+        .filter((l) => !/^M \* (monotonic clock|Running mode)/.test(l))
+    }
+    for (const [bytes, sanitize] of [
+      [header, 'no'],
+      [backlen, 'yes'],
+    ] as const) {
+      writeFileSync(join(dir, 'dump.rdb'), bytes)
+      const args = ['--sanitize-dump-payload', sanitize]
+      const mine = await run('npm', ['run', '--silent', 'serve', '--', ...args])
+      expect(mine).toContain('M # Terminating server after rdb file reading failure.')
+      expect(mine).toContain('[offset 0] Checking RDB file dump.rdb')
+      expect(mine).toEqual(await run('redis-server', args))
     }
   })
 

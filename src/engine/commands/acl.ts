@@ -3,8 +3,8 @@
  * GENPASS, LOG, DRYRUN, LOAD / SAVE and HELP. The user model and the permission checks are
  * in ../acl.ts; AUTH and HELLO AUTH are in connection.ts.
  *
- * There is never an aclfile here, so ACL LOAD and SAVE answer Redis's "not configured to use
- * an ACL file" error. ACL GENPASS draws from ctx.rng instead of /dev/urandom. ACL CAT lists a
+ * ACL LOAD and SAVE read and write the aclfile through the host (setAclFileHook; the browser
+ * has none, so there they answer Redis's "not configured to use an ACL file"). ACL GENPASS draws from ctx.rng instead of /dev/urandom. ACL CAT lists a
  * category's commands in COMMAND_META order where Redis follows its command dict's order
  * (which depends on the hash seed).
  */
@@ -16,12 +16,19 @@ import {
   aclDescribeUser,
   aclDryrunMessage,
   aclGenpass,
+  aclLoadFromText,
+  aclSaveText,
   aclSelectorKeysAndChannels,
+  aclSortedUserNames,
   aclStringSetUser,
   aclUserFlagNames,
   GENPASS_RANGE_ERROR,
+  type AclFileHost,
   type AclSelector,
 } from '../acl.ts'
+import type { ExecContext } from '../context.ts'
+import { serverLog } from '../serverLog.ts'
+import type { ServerState } from '../state.ts'
 import { cstr } from '../bytes.ts'
 import { lookupCommand, redactClientCommandArgument } from '../call.ts'
 import {
@@ -77,7 +84,55 @@ const NO_ACL_FILE = error(
 
 /** Names in byte order, as Redis's rax of users lists them. */
 function sortedUserNames(c: CommandCall): string[] {
-  return [...c.srv.acl.users.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+  return aclSortedUserNames(c.srv)
+}
+
+const aclFileHosts = new WeakMap<ServerState, AclFileHost>()
+
+/** The host's file system for the aclfile (npm run serve); without one there is no aclfile. */
+export function setAclFileHook(srv: ServerState, hook: AclFileHost | null): void {
+  if (hook === null) aclFileHosts.delete(srv)
+  else aclFileHosts.set(srv, hook)
+}
+
+/** server.acl_filename with a host to reach it, else null (no ACL file). */
+function aclFile(srv: ServerState): { host: AclFileHost; path: string } | null {
+  const host = aclFileHosts.get(srv)
+  const path = srv.config.other['aclfile'] ?? ''
+  return host === undefined || path === '' ? null : { host, path }
+}
+
+/**
+ * acl.c ACLLoadFromFile: the aclfile read and loaded (null), or why not: "Error loading
+ * ACLs, opening file ..." or the errors of its lines. No aclfile: null.
+ */
+export function aclLoadFromFile(srv: ServerState, ctx: ExecContext | null): string | null {
+  const file = aclFile(srv)
+  if (file === null) return null
+  const read = file.host.read(file.path)
+  if ('error' in read) return `Error loading ACLs, opening file '${file.path}': ${read.error}`
+  return aclLoadFromText(srv, file.path, read.text, ctx)
+}
+
+/** ACL LOAD: OK, or the file's errors as they are (addReplyErrorSds). */
+function loadCommand(c: CommandCall): Reply {
+  if (aclFile(c.srv) === null) return NO_ACL_FILE
+  if (c.argv.length !== 2) return subcommandSyntaxError(c.argv)
+  const errors = aclLoadFromFile(c.srv, c.ctx)
+  return errors === null ? OK : error(`ERR ${errors}`)
+}
+
+/** ACL SAVE (acl.c ACLSaveToFile): the users written in ACL LIST's lines. */
+function saveCommand(c: CommandCall): Reply {
+  const file = aclFile(c.srv)
+  if (file === null) return NO_ACL_FILE
+  if (c.argv.length !== 2) return subcommandSyntaxError(c.argv)
+  const failed = file.host.write(file.path, aclSaveText(c.srv))
+  if (failed === null) return OK
+  serverLog(c.srv, 'warning', failed)
+  return error(
+    'ERR There was an error trying to save the ACLs. Please check the server logs for more information',
+  )
 }
 
 function setuserCommand(c: CommandCall): Reply {
@@ -244,8 +299,8 @@ const aclCommand = defineCommand('acl', undefined, [
     'whoami',
     exactArgs(2, (c) => bulk(c.client.user.name)),
   ),
-  defineSubcommand('acl', 'load', () => NO_ACL_FILE),
-  defineSubcommand('acl', 'save', () => NO_ACL_FILE),
+  defineSubcommand('acl', 'load', loadCommand),
+  defineSubcommand('acl', 'save', saveCommand),
   defineSubcommand('acl', 'cat', catCommand),
   defineSubcommand('acl', 'genpass', genpassCommand),
   defineSubcommand('acl', 'log', logCommand),

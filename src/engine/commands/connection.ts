@@ -43,7 +43,14 @@ import {
   simple,
   type Reply,
 } from '../reply.ts'
-import { REPLY_OFF, REPLY_SKIP, REPLY_SKIP_NEXT, type Client, type ServerState } from '../state.ts'
+import {
+  REPLY_OFF,
+  REPLY_SKIP,
+  REPLY_SKIP_NEXT,
+  type Client,
+  type ServerConfig,
+  type ServerState,
+} from '../state.ts'
 import type { ClientId } from '../api.ts'
 import {
   eqIgnoreCase,
@@ -63,6 +70,8 @@ import {
 } from './pubsub.ts'
 import type { ExecContext } from '../context.ts'
 import type { ClientCloseReason } from '../events.ts'
+import { serverLog } from '../serverLog.ts'
+import { configGetValue, lookupConfig } from '../config.ts'
 import {
   aclAuthenticateUser,
   clientSetDefaultAuth,
@@ -231,6 +240,7 @@ export function expansiveClientsInfo(srv: ServerState): { input: number; output:
 export function unlinkClient(srv: ServerState, c: Client): void {
   if (!srv.clients.delete(c.id)) return
   unlinkedClients++
+  clientFdFree(srv, c.fd)
   // Freed: a transport holding the client (EngineServer.hostClient) reads that it closes.
   c.closeAfterReply = true
   removeClientFromMemUsageBucket(srv, c, false)
@@ -239,6 +249,36 @@ export function unlinkClient(srv: ServerState, c: Client): void {
   // freeClient: its share of server.stat_clients_type_memory goes.
   if (c.lastMemoryNormal) srv.clientsNormalMemory -= c.lastMemoryUsage
   queryBufFree(c.querybuf)
+}
+
+/**
+ * The first client's fd in redis-server 7.0.15 (Linux): 0-2 are stdio, 3 and 4 the modules'
+ * blocked-client pipe, 5 the epoll instance, then one listening socket per bind address (the
+ * default "* -::*" is two) and the unix socket; connections come after them.
+ */
+export function firstClientFd(config: ServerConfig): number {
+  const get = (name: string): string => {
+    const p = lookupConfig(name)
+    return p === undefined ? '' : configGetValue(config, p)
+  }
+  const binds = get('bind')
+    .split(' ')
+    .filter((a) => a !== '').length
+  const unix = get('unixsocket') === '' ? 0 : 1
+  return 6 + (get('port') === '0' ? 0 : binds) + unix
+}
+
+/** accept(2)'s fd for a new connection: the lowest one no client holds. */
+export function clientFdAlloc(srv: ServerState): number {
+  return srv.fds.free.shift() ?? srv.fds.next++
+}
+
+/** close(2) of a client's connection: its fd is free for the next one. */
+function clientFdFree(srv: ServerState, fd: number): void {
+  const free = srv.fds.free
+  let i = free.length
+  while (i > 0 && (free[i - 1] as number) > fd) i--
+  free.splice(i, 0, fd)
 }
 
 /**
@@ -366,6 +406,7 @@ export function clientInfoString(srv: ServerState, c: Client, current: Client | 
   if (c.tracking !== null) flags += trackingClientFlags(c)
   if (c.dirtyCas) flags += 'd'
   if (c.closeAfterReply) flags += 'c'
+  if (c.unixSocket) flags += 'U'
   if (c.noEvict) flags += 'e'
   if (flags === '') flags = 'N'
   const age = srv.unixtime - Math.floor(c.createdAt / 1000)
@@ -760,6 +801,32 @@ export function freeClientLogged(
   freeClientNow(srv, cl, ctx)
   if (ctx?.tracing === true)
     ctx.emit({ type: 'client/closed', client: cl.id, reason, afterReply: false })
+}
+
+/**
+ * timeout.c clientsCronHandleTimeout: with `timeout` set (server.maxidletime, seconds), a client
+ * idle for longer is closed, "Closing idle client" logged at VERBOSE. Replicas and monitors,
+ * blocked clients (a paused one too) and Pub/Sub subscribers never time out. True when freed.
+ */
+export function clientsCronHandleTimeout(
+  srv: ServerState,
+  cl: Client,
+  ctx: ExecContext,
+  nowMs: number,
+): boolean {
+  const maxidle = Number(srv.config.other['timeout'] ?? '0')
+  if (
+    maxidle === 0 ||
+    cl.bpop !== null ||
+    clientIsSubscribed(cl) ||
+    srv.monitors.includes(cl.id) ||
+    srv.repl.replicas.includes(cl.id) ||
+    Math.floor(nowMs / 1000) - Math.floor(cl.lastInteraction / 1000) <= maxidle
+  )
+    return false
+  serverLog(srv, 'verbose', 'Closing idle client')
+  freeClientLogged(srv, cl, ctx, '', 'idle')
+  return true
 }
 
 function clientNoEvictCommand(c: CommandCall): Reply {

@@ -1118,6 +1118,28 @@ function migrateGetKeys(argv: readonly string[]): KeyReference[] {
 }
 
 /**
+ * db.c getKeysFromCommandWithSpecs: the key specs when one names keys and none has variable
+ * flags, unless they fail (an invalid or incomplete spec); else the getkeys proc of the
+ * command (`fullname`: 'sort', 'config|get'), else none.
+ */
+export function getKeysFromCommandWithSpecs(
+  cmd: CommandSpec,
+  fullname: string,
+  argv: readonly string[],
+): KeyReference[] {
+  const specs = cmd.keySpecs ?? []
+  if (
+    specs.some((k) => !k.flags.includes('not_key')) &&
+    !specs.some((k) => k.flags.includes('variable_flags'))
+  ) {
+    const keys = getKeysUsingKeySpecs(cmd, argv)
+    if (keys !== null) return keys
+  }
+  const proc = GETKEYS_PROCS[fullname]
+  return proc === undefined ? [] : proc(argv)
+}
+
+/**
  * The keys `args` (a full command line) names, as COMMAND GETKEYS finds them (db.c
  * getKeysFromCommandWithSpecs: the key specs when they are complete and their flags fixed,
  * else the command's getkeys proc): a reason string when there are none to find.
@@ -1132,15 +1154,11 @@ export function commandKeyReferences(
       ? base.subcommands.find((s) => s.name === (args[1] ?? '').toLowerCase())
       : base
   if (cmd === undefined) return 'invalid-command'
-  const proc = cmd === base ? GETKEYS_PROCS[cmd.name] : undefined
-  const specs = cmd.keySpecs ?? []
-  const hasKeySpec = specs.some((k) => !k.flags.includes('not_key'))
-  if (proc === undefined && !hasKeySpec) return 'no-keys'
+  const fullname = cmd === base ? cmd.name : ''
+  const hasKeySpec = (cmd.keySpecs ?? []).some((k) => !k.flags.includes('not_key'))
+  if (GETKEYS_PROCS[fullname] === undefined && !hasKeySpec) return 'no-keys'
   if ((cmd.arity > 0 && cmd.arity !== args.length) || args.length < -cmd.arity) return 'arity'
-  let keys: KeyReference[] | null = null
-  if (hasKeySpec && !specs.some((k) => k.flags.includes('variable_flags')))
-    keys = getKeysUsingKeySpecs(cmd, args)
-  if (keys === null) keys = proc === undefined ? [] : proc(args)
+  const keys = getKeysFromCommandWithSpecs(cmd, fullname, args)
   if (keys.length === 0) {
     return cmd.flags.includes('no_mandatory_keys') ? [] : 'invalid-arguments'
   }

@@ -19,6 +19,7 @@
  * comparison with ties) in its own unstable order. The result is replied (GET patterns per element,
  * nil for a missing key) or STOREd as a new list (missing GETs stored as "").
  */
+import { aclUserCheckCmdWithUnrestrictedReadAccess } from '../acl.ts'
 import { cstr } from '../bytes.ts'
 import { pqsort } from '../util/pqsort.ts'
 import { dbDelete, lookupKeyRead, setKey, signalModifiedKey } from '../keyspace/db.ts'
@@ -173,6 +174,13 @@ function sortGeneric(c: CommandCall, readonly: boolean): Reply {
   let sortby: string | null = null
   let storekey: string | null = null
   const getops: string[] = []
+  // ACLUserCheckCmdWithUnrestrictedKeyAccess: BY and GET patterns may name any key, so they
+  // need a selector that allows SORT and reads every key.
+  let fullAccess: boolean | null = null
+  const fullKeyAccess = (): boolean =>
+    (fullAccess ??=
+      !c.srv.aclRestricted ||
+      aclUserCheckCmdWithUnrestrictedReadAccess(c.client.user, c.cmd, c.cmd.name, argv))
   for (let j = 2; j < argv.length; j++) {
     const arg = argv[j] ?? ''
     const leftargs = argv.length - j - 1
@@ -194,7 +202,11 @@ function sortGeneric(c: CommandCall, readonly: boolean): Reply {
       // A pattern without '*' names one key for every element: nothing to sort by. A later
       // BY with a '*' does not undo it (Redis only ever sets dontsort).
       if (!cstr(sortby).includes('*')) dontsort = true
+      else if (!fullKeyAccess())
+        return error('ERR BY option of SORT denied due to insufficient ACL permissions.')
     } else if (eqIgnoreCase(arg, 'get') && leftargs >= 1) {
+      if (!fullKeyAccess())
+        return error('ERR GET option of SORT denied due to insufficient ACL permissions.')
       getops.push(argv[++j] ?? '')
     } else return ERR_SYNTAX
   }

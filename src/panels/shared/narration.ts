@@ -491,6 +491,10 @@ export const narration: StepEventHandlers<Narration> = {
         en: 'REPLICAOF changed the role of the server',
         zh: 'REPLICAOF 改变了服务器的角色',
       },
+      idle: {
+        en: 'idle for longer than the timeout config',
+        zh: '空闲时间超过了 timeout 配置',
+      },
     }[e.reason]
     return {
       en: `Client ${n(e.client)} closed (${why.en})${e.afterReply ? ' once its reply is sent' : ''}: its watches and subscriptions go with it.`,
