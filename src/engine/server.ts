@@ -211,6 +211,7 @@ import {
   pubsubContextRejects,
   pubsubValidate,
   takePubsubPushes,
+  pubsubReplyReset,
 } from './commands/pubsub.ts'
 import {
   clientIsBlocked,
@@ -479,7 +480,7 @@ export function processCommand(
   // RESP3: messages to the client itself go before the reply (pubsub.ts); one null for the
   // nil bulk and the nil array (reply.ts resp3Nulls).
   if (c.resp === 3) reply = resp3Nulls(takePubsubPushes(c, reply))
-  else if (c.pubsub !== null) c.pubsub.replyAt = -1
+  else pubsubReplyReset(c)
   if (seen !== null) traceQueueing(ctx, c, argv, reply, seen)
   // An EXEC's nested errors were counted as each command replied (multi.ts execCommand).
   if (reply.type === 'error') countErrorReply(srv, reply)

@@ -97,6 +97,28 @@ describe('Pub/Sub and blocking in RESP3 against redis-server', () => {
     })
   })
 
+  it('serves a blocked RESP3 subscriber its own notifications inside or after its reply', async () => {
+    // serveClientBlockedOnList replies, then notifies the pop; genericZpopCommand notifies
+    // after the array's header and the key (one read parses the header, key, push and
+    // member; the next the score).
+    const log = await same(async (s) => {
+      await hello3(s, s.a)
+      await s.on(s.a, ['PSUBSCRIBE', '__keyspace@0__:bs*'])
+      await s.run('CONFIG', 'SET', 'notify-keyspace-events', 'KEA')
+      await s.block(s.a, 'BLPOP', 'bs:l', '0')
+      await s.run('RPUSH', 'bs:l', 'x')
+      for (let i = 0; i < 4; i++) await s.read(s.a)
+      await s.block(s.a, 'BLMOVE', 'bs:l', 'bs:l2', 'LEFT', 'RIGHT', '0')
+      await s.run('RPUSH', 'bs:l', 'y')
+      for (let i = 0; i < 5; i++) await s.read(s.a)
+      await s.block(s.a, 'BZPOPMIN', 'bs:z', '0')
+      await s.run('ZADD', 'bs:z', '1', 'm')
+      for (let i = 0; i < 4; i++) await s.read(s.a)
+      await s.run('CONFIG', 'SET', 'notify-keyspace-events', '')
+    })
+    expect(log).toContain('*2\r\n$4\r\nbs:l\r\n$1\r\nx\r\n')
+  })
+
   it('serves blocked XREAD, BZPOPMIN and BLPOP in RESP3 form (a map, a double, the null)', async () => {
     const log = await same(async (s) => {
       await hello3(s, s.a)

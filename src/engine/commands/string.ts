@@ -228,7 +228,7 @@ function setGeneric(
     getReply = getGeneric(c)
     if (getReply.type === 'error') return getReply
     // getGenericCommand has replied: what setKey and the expire notify comes after it.
-    pubsubReplyWritten(c.client)
+    pubsubReplyWritten(c)
   }
   const found = lookupKeyWrite(srv, ctx, db, key) !== null
   if ((flags & OBJ_SET_NX && found) || (flags & OBJ_SET_XX && !found)) return getReply ?? abortReply
@@ -297,7 +297,7 @@ function getexCommand(c: CommandCall): Reply {
   }
   const reply = bulkOf(o)
   // Replied before the key is expired or deleted.
-  pubsubReplyWritten(c.client)
+  pubsubReplyWritten(c)
   if (args.flags & (OBJ_PXAT | OBJ_EXAT) && when <= BigInt(ctx.now) && !isReplica(srv)) {
     // checkAlreadyExpired: an absolute time in the past deletes the key at once (but not on
     // a replica, which keeps it with its past TTL).
@@ -324,7 +324,7 @@ function getexCommand(c: CommandCall): Reply {
 function getdelCommand(c: CommandCall): Reply {
   const reply = getGeneric(c)
   if (reply.type === 'error') return reply
-  pubsubReplyWritten(c.client)
+  pubsubReplyWritten(c)
   const key = c.argv[1] ?? ''
   if (dbDelete(c.ctx, c.db, key)) {
     signalModifiedKey(c.srv, c.ctx, c.db, key)
@@ -338,7 +338,7 @@ function getdelCommand(c: CommandCall): Reply {
 function getsetCommand(c: CommandCall): Reply {
   const reply = getGeneric(c)
   if (reply.type === 'error') return reply
-  pubsubReplyWritten(c.client)
+  pubsubReplyWritten(c)
   const key = c.argv[1] ?? ''
   const val = createValueObject(c.srv, c.ctx, key, c.argv, 2)
   setKey(c.srv, c.ctx, c.db, key, val)
