@@ -1041,3 +1041,36 @@ export function genOp(c: Ctx): Op | Op[] {
     return ops
   }
 }
+
+// --- Helpers of the fuzzers that drive this generator on both servers ---
+
+/**
+ * SORT of a set or a skiplist zset with BY or GET patterns looks the patterns' keys up in the
+ * value's dict order, which follows Redis's per-process hash seed: their key misses (and
+ * their notifications) come in another order.
+ */
+export function setOrderLookups(argv: readonly string[], ctx: Ctx, inMulti: boolean): boolean {
+  if (!/^SORT(_RO)?$/i.test(argv[0] ?? '') || !argv.slice(2).some((x) => x.includes('*')))
+    return false
+  return inMulti || ctx.types.get(argv[1] ?? '') !== 'list'
+}
+
+/**
+ * The due-expiry batch (PX 1, then a real 3 ms DEBUG SLEEP, then lookups): a race on real
+ * time that only stateful.test.ts, which compares its replies, runs.
+ */
+export function isDueExpiryBatch(got: Op | Op[]): boolean {
+  return Array.isArray(got) && got.some((op) => op.k === 'cmd' && /^SLEEP$/i.test(op.argv[1] ?? ''))
+}
+
+/** Asks both servers each key's type (on `real` and `ours`); the generator sees real's. */
+export async function probeKeyTypes(
+  ctx: Ctx,
+  real: { command(...argv: string[]): Promise<{ reply: { value: unknown } }> },
+  ours: { command(...argv: string[]): Promise<unknown> },
+): Promise<void> {
+  for (const key of KEYS) {
+    const [a] = await Promise.all([real.command('TYPE', key), ours.command('TYPE', key)])
+    ctx.types.set(key, String(a.reply.value))
+  }
+}
