@@ -212,6 +212,7 @@ import {
   pubsubValidate,
   takePubsubPushes,
   pubsubReplyReset,
+  writePubsubPushesNow,
 } from './commands/pubsub.ts'
 import {
   clientIsBlocked,
@@ -477,9 +478,11 @@ export function processCommand(
 ): Reply {
   const seen = ctx.tracing ? multiSnapshot(c) : null
   let reply = processCommandInner(srv, c, ctx, argv)
-  // RESP3: messages to the client itself go before the reply (pubsub.ts); one null for the
-  // nil bulk and the nil array (reply.ts resp3Nulls).
-  if (c.resp === 3) reply = resp3Nulls(takePubsubPushes(c, reply))
+  // RESP3: messages to the client itself go where Redis wrote them around the reply
+  // (pubsub.ts); one null for the nil bulk and the nil array (reply.ts resp3Nulls). A command
+  // that blocked has no reply yet: they are written now.
+  if (c.resp === 3 && reply === BLOCKED) writePubsubPushesNow(srv, c)
+  else if (c.resp === 3) reply = resp3Nulls(takePubsubPushes(c, reply))
   else pubsubReplyReset(c)
   if (seen !== null) traceQueueing(ctx, c, argv, reply, seen)
   // An EXEC's nested errors were counted as each command replied (multi.ts execCommand).

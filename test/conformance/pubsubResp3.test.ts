@@ -119,6 +119,25 @@ describe('Pub/Sub and blocking in RESP3 against redis-server', () => {
     expect(log).toContain('*2\r\n$4\r\nbs:l\r\n$1\r\nx\r\n')
   })
 
+  it('writes the keymiss events of a command that blocks at once, and keeps it blocked', async () => {
+    // XREAD's lookups of a missing stream miss twice (Em events to itself): Redis writes them
+    // as they happen; the reply (a timeout's null, or the served entries) comes later. Ours
+    // once sent them with the blocked placeholder as a reply, ran the next command while the
+    // client was blocked and closed the connection.
+    await same(async (s) => {
+      await hello3(s, s.a)
+      await s.run('CONFIG', 'SET', 'notify-keyspace-events', 'Em')
+      await s.on(s.a, ['SUBSCRIBE', '__keyevent@0__:keymiss'])
+      await s.on(s.a, ['XREAD', 'BLOCK', '50', 'STREAMS', 'km:l', '0-1'], 3)
+      await s.on(s.a, ['PING'])
+      await s.block(s.a, 'XREAD', 'BLOCK', '0', 'STREAMS', 'km:x', '$')
+      await s.run('XADD', 'km:x', '1-1', 'f', 'v')
+      for (let i = 0; i < 3; i++) await s.read(s.a)
+      await s.on(s.a, ['PING'])
+      await s.run('CONFIG', 'SET', 'notify-keyspace-events', '')
+    })
+  })
+
   it('serves blocked XREAD, BZPOPMIN and BLPOP in RESP3 form (a map, a double, the null)', async () => {
     const log = await same(async (s) => {
       await hello3(s, s.a)

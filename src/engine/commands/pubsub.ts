@@ -336,6 +336,20 @@ export function takePubsubPushes(c: Client, reply: Reply): Reply {
   return sequence([...before, inside, ...after])
 }
 
+/**
+ * The running command blocked client `c` (BLOCKED is no reply to write around): the messages
+ * that reached it so far (a RESP3 client's keymiss events of its own lookups) are written now,
+ * as addReply did; its reply comes when it is served (blocking.ts replyToBlocked).
+ */
+export function writePubsubPushesNow(srv: ServerState, c: Client): void {
+  const p = c.pubsub
+  if (p === null) return
+  p.replyMarks = []
+  if (p.pushes.length === 0) return
+  srv.outbox.set(c.id, (srv.outbox.get(c.id) ?? '') + respEncode(sequence(p.pushes)))
+  p.pushes = []
+}
+
 /** `r` with `f` applied to each reply it holds (itself when it holds none). */
 function withItems(r: Reply, f: (x: Reply) => Reply): Reply {
   switch (r.type) {
@@ -359,7 +373,9 @@ function withItems(r: Reply, f: (x: Reply) => Reply): Reply {
  */
 export function pubsubReplyAt(c: CommandCall, items: number): void {
   // Only a RESP3 client gets pushes without a subscription (a redirected invalidation).
-  const p = c.client.pubsub ?? (c.client.resp === 3 ? clientPubsubOf(c.srv, c.client) : null)
+  const me = c.client
+  const p =
+    me.pubsub ?? (me.resp === 3 && c.srv.tracking !== null ? clientPubsubOf(c.srv, me) : null)
   if (p !== null) p.replyMarks.push({ from: p.pushes.length, items })
 }
 

@@ -673,6 +673,13 @@ function xreadGeneric(c: CommandCall, xreadgroup: boolean): Reply {
   const out: Reply[] = []
   for (let i = 0; i < streamsCount; i++) {
     const key = argv[streamsArg + i] ?? ''
+    // Looked up again while the reply is written (its header once a stream was served): a
+    // keymiss event comes after what is written so far.
+    if (out.length > 0)
+      pubsubReplyAt(
+        c,
+        out.reduce((n, r) => n + replyItemCount(r), 1),
+      )
     const o = lookupKeyRead(c.srv, c.ctx, c.db, key)
     if (o === null) continue
     const s = (o as StreamObject).ptr

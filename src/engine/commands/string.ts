@@ -70,7 +70,7 @@ import { ldAdd, ldIsNanOrInf, LLONG_MAX, LLONG_MIN, string2ld, string2ll } from 
 import { NOTIFY_GENERIC, NOTIFY_STRING, notifyKeyspaceEvent } from '../keyspace/notify.ts'
 import { integerLL, invalidExpireTime, isToken, NOT_INTEGER, wrongArity } from './common.ts'
 import { defineCommand, type CommandCall, type CommandSpec } from './spec.ts'
-import { pubsubReplyWritten } from './pubsub.ts'
+import { pubsubReplyAt, pubsubReplyWritten } from './pubsub.ts'
 
 // --- Shared pieces ---
 
@@ -376,6 +376,9 @@ function msetnxCommand(c: CommandCall): Reply {
 function mgetCommand(c: CommandCall): Reply {
   const out: Reply[] = []
   for (let j = 1; j < c.argv.length; j++) {
+    // mgetCommand writes the array's header, then looks each key up (a keymiss event, a lazy
+    // expiry's, comes between the elements).
+    pubsubReplyAt(c, j)
     const o = lookupKeyRead(c.srv, c.ctx, c.db, c.argv[j] ?? '')
     out.push(o === null || o.type !== 'string' ? NIL : bulkOf(o))
   }
