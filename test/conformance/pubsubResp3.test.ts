@@ -138,6 +138,26 @@ describe('Pub/Sub and blocking in RESP3 against redis-server', () => {
     })
   })
 
+  it("writes a client's own messages under CLIENT REPLY OFF and SKIP, and not the replies", async () => {
+    // CLIENT_PUSHING: the pushes are written, the reply is not. Ours dropped both.
+    await same(async (s) => {
+      await hello3(s, s.a)
+      await s.run('CONFIG', 'SET', 'notify-keyspace-events', 'KEAm')
+      await s.on(s.a, ['PSUBSCRIBE', '__keyspace@0__:ro*'])
+      s.a.sendCommand(['CLIENT', 'REPLY', 'OFF'])
+      s.a.sendCommand(['ZADD', 'ro:z', '1', 'a', '2', 'b'])
+      s.a.sendCommand(['ZPOPMIN', 'ro:z'])
+      s.a.sendCommand(['MGET', 'ro:x', 'ro:z'])
+      s.a.sendCommand(['CLIENT', 'REPLY', 'SKIP'])
+      s.a.sendCommand(['ZPOPMAX', 'ro:z'])
+      await s.on(s.a, ['CLIENT', 'REPLY', 'ON'], 6)
+      s.a.sendCommand(['CLIENT', 'REPLY', 'SKIP'])
+      await s.on(s.a, ['MGET', 'ro:y', 'ro:z'])
+      await s.on(s.a, ['PING'])
+      await s.run('CONFIG', 'SET', 'notify-keyspace-events', '')
+    })
+  })
+
   it('serves blocked XREAD, BZPOPMIN and BLPOP in RESP3 form (a map, a double, the null)', async () => {
     const log = await same(async (s) => {
       await hello3(s, s.a)

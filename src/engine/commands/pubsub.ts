@@ -337,17 +337,28 @@ export function takePubsubPushes(c: Client, reply: Reply): Reply {
 }
 
 /**
+ * The messages that reached client `c` while the command ran, alone (a 'sequence'), or null:
+ * for a command whose reply is not written (it blocked, or CLIENT REPLY OFF / SKIP holds),
+ * as Redis still writes them (CLIENT_PUSHING).
+ */
+export function takePubsubPushesAlone(c: Client): Reply | null {
+  const p = c.pubsub
+  if (p === null) return null
+  p.replyMarks = []
+  if (p.pushes.length === 0) return null
+  const out = sequence(p.pushes)
+  p.pushes = []
+  return out
+}
+
+/**
  * The running command blocked client `c` (BLOCKED is no reply to write around): the messages
  * that reached it so far (a RESP3 client's keymiss events of its own lookups) are written now,
  * as addReply did; its reply comes when it is served (blocking.ts replyToBlocked).
  */
 export function writePubsubPushesNow(srv: ServerState, c: Client): void {
-  const p = c.pubsub
-  if (p === null) return
-  p.replyMarks = []
-  if (p.pushes.length === 0) return
-  srv.outbox.set(c.id, (srv.outbox.get(c.id) ?? '') + respEncode(sequence(p.pushes)))
-  p.pushes = []
+  const pushes = takePubsubPushesAlone(c)
+  if (pushes !== null) srv.outbox.set(c.id, (srv.outbox.get(c.id) ?? '') + respEncode(pushes))
 }
 
 /** `r` with `f` applied to each reply it holds (itself when it holds none). */
