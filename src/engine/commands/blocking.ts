@@ -52,7 +52,12 @@ import {
   type Reply,
 } from '../reply.ts'
 import { respEncode } from '../resp.ts'
-import { pubsubReplyReset, pubsubReplyWritten, takePubsubPushes } from './pubsub.ts'
+import {
+  pubsubReplyReset,
+  pubsubReplyWritten,
+  takePubsubPushes,
+  writePubsubPushesNow,
+} from './pubsub.ts'
 import { trackingAfterServed } from '../tracking.ts'
 import { slowlogPushCurrentCommand } from '../slowlog.ts'
 import {
@@ -194,7 +199,14 @@ function unblockClient(srv: ServerState, c: Client): void {
 /** The reply of a blocked client, written when the transport drains the outbox. */
 function replyToBlocked(srv: ServerState, c: Client, reply: Reply): void {
   countErrorReply(srv, reply)
-  if (c.replyFlags & REPLY_OFF) return pubsubReplyReset(c)
+  // CLIENT REPLY OFF, or a SKIP that covered the command which blocked (c.replySilenced
+  // stays as that command left it: a blocked client runs nothing else): no reply, but its
+  // own messages all the same (CLIENT_PUSHING).
+  if (c.replyFlags & REPLY_OFF || c.replySilenced) {
+    if (c.resp === 3) writePubsubPushesNow(srv, c)
+    else pubsubReplyReset(c)
+    return
+  }
   // RESP3: its own Pub/Sub messages where Redis wrote them (a subscribed RESP3 client may
   // block), one null.
   if (c.resp !== 3) pubsubReplyReset(c)
