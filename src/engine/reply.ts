@@ -224,6 +224,27 @@ function withResp3Nulls(
   return out === null ? r : make(out)
 }
 
+/**
+ * How many protocol items (headers and scalars; a 'sequence' has no header) `r` writes: the
+ * unit of commands/pubsub.ts pubsubReplyAt.
+ */
+export function replyItemCount(r: Reply): number {
+  switch (r.type) {
+    case 'sequence':
+      return r.value.reduce((n, x) => n + replyItemCount(x), 0)
+    case 'array':
+      if (r.value === null) return 1
+      return r.value.reduce((n, x) => n + replyItemCount(x), 1)
+    case 'map':
+    case 'set':
+    case 'push':
+    case 'attribute':
+      return r.value.reduce((n, x) => n + replyItemCount(x), 1)
+    default:
+      return 1
+  }
+}
+
 /** Builds an array of bulk strings. */
 export function bulkArray(values: readonly (string | null)[]): Reply {
   return { type: 'array', value: values.map(bulk) }

@@ -216,6 +216,9 @@ import {
   pubsubContextRejects,
   pubsubValidate,
   takePubsubPushes,
+  pubsubReplyReset,
+  writePubsubPushesNow,
+  takePubsubPushesAlone,
 } from './commands/pubsub.ts'
 import {
   clientIsBlocked,
@@ -405,11 +408,17 @@ export function createClientState(srv: ServerState, opts: ClientOptions = {}): C
  * a SKIP lasts one command and a SKIP just asked for starts with the next one.
  */
 function settleReplyFlags(c: Client): void {
-  c.replySilenced =
-    (c.replyFlags & (REPLY_OFF | REPLY_SKIP | REPLY_SKIP_NEXT | REPLY_NONE)) !== 0 &&
-    (c.replyFlags & REPLY_PUSHING) === 0
+  c.replySilenced = replyDropped(c)
   c.replyFlags &= ~(REPLY_SKIP | REPLY_NONE | REPLY_PUSHING)
   if (c.replyFlags & REPLY_SKIP_NEXT) c.replyFlags = (c.replyFlags & ~REPLY_SKIP_NEXT) | REPLY_SKIP
+}
+
+/** Whether the command's reply will not be written (settleReplyFlags). */
+function replyDropped(c: Client): boolean {
+  return (
+    (c.replyFlags & (REPLY_OFF | REPLY_SKIP | REPLY_SKIP_NEXT | REPLY_NONE)) !== 0 &&
+    (c.replyFlags & REPLY_PUSHING) === 0
+  )
 }
 
 /** Refreshes Redis's cached times (updateCachedTime) from a frozen instant. */
@@ -483,13 +492,22 @@ export function processCommand(
 ): Reply {
   const seen = ctx.tracing ? multiSnapshot(c) : null
   let reply = processCommandInner(srv, c, ctx, argv)
-  // RESP3: messages to the client itself go before the reply (pubsub.ts); one null for the
-  // nil bulk and the nil array (reply.ts resp3Nulls).
-  if (c.resp === 3) reply = resp3Nulls(takePubsubPushes(c, reply))
-  else if (c.pubsub !== null) c.pubsub.replyAt = -1
-  if (seen !== null) traceQueueing(ctx, c, argv, reply, seen)
   // An EXEC's nested errors were counted as each command replied (multi.ts execCommand).
   if (reply.type === 'error') countErrorReply(srv, reply)
+  // RESP3: messages to the client itself go where Redis wrote them around the reply
+  // (pubsub.ts); one null for the nil bulk and the nil array (reply.ts resp3Nulls). A command
+  // that blocked has no reply yet: they are written now. Under CLIENT REPLY OFF or SKIP they
+  // are written alone (CLIENT_PUSHING), the reply is not.
+  if (c.resp === 3 && reply === BLOCKED) writePubsubPushesNow(srv, c)
+  else if (c.resp === 3 && replyDropped(c)) {
+    const pushes = takePubsubPushesAlone(c)
+    if (pushes !== null) {
+      reply = pushes
+      c.replyFlags |= REPLY_PUSHING
+    }
+  } else if (c.resp === 3) reply = resp3Nulls(takePubsubPushes(c, reply))
+  else pubsubReplyReset(c)
+  if (seen !== null) traceQueueing(ctx, c, argv, reply, seen)
   return reply
 }
 

@@ -50,6 +50,15 @@ const SCRIPTS: Record<string, (readonly string[])[]> = {
     ['CLIENT', 'REPLY', 'maybe'],
     ['CLIENT', 'REPLY'],
   ],
+  // The SKIP covers the blocking command: its late reply (the timeout's nil) is withheld too.
+  'SKIP withholds the reply of a command that blocks and times out': [
+    ['DEL', 'bk:l'],
+    ['CLIENT', 'REPLY', 'SKIP'],
+    ['BLMOVE', 'bk:l', 'bk:m', 'RIGHT', 'LEFT', '0.01'],
+    ['CLIENT', 'REPLY', 'SKIP'],
+    ['BZPOPMIN', 'bk:z', '0.01'],
+    ['PING'],
+  ],
   'RESET turns OFF back on': [
     ['CLIENT', 'REPLY', 'OFF'],
     ['SET', 'r', '1'],

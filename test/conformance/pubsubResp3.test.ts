@@ -97,6 +97,67 @@ describe('Pub/Sub and blocking in RESP3 against redis-server', () => {
     })
   })
 
+  it('serves a blocked RESP3 subscriber its own notifications inside or after its reply', async () => {
+    // serveClientBlockedOnList replies, then notifies the pop; genericZpopCommand notifies
+    // after the array's header and the key (one read parses the header, key, push and
+    // member; the next the score).
+    const log = await same(async (s) => {
+      await hello3(s, s.a)
+      await s.on(s.a, ['PSUBSCRIBE', '__keyspace@0__:bs*'])
+      await s.run('CONFIG', 'SET', 'notify-keyspace-events', 'KEA')
+      await s.block(s.a, 'BLPOP', 'bs:l', '0')
+      await s.run('RPUSH', 'bs:l', 'x')
+      for (let i = 0; i < 4; i++) await s.read(s.a)
+      await s.block(s.a, 'BLMOVE', 'bs:l', 'bs:l2', 'LEFT', 'RIGHT', '0')
+      await s.run('RPUSH', 'bs:l', 'y')
+      for (let i = 0; i < 5; i++) await s.read(s.a)
+      await s.block(s.a, 'BZPOPMIN', 'bs:z', '0')
+      await s.run('ZADD', 'bs:z', '1', 'm')
+      for (let i = 0; i < 4; i++) await s.read(s.a)
+      await s.run('CONFIG', 'SET', 'notify-keyspace-events', '')
+    })
+    expect(log).toContain('*2\r\n$4\r\nbs:l\r\n$1\r\nx\r\n')
+  })
+
+  it('writes the keymiss events of a command that blocks at once, and keeps it blocked', async () => {
+    // XREAD's lookups of a missing stream miss twice (Em events to itself): Redis writes them
+    // as they happen; the reply (a timeout's null, or the served entries) comes later. Ours
+    // once sent them with the blocked placeholder as a reply, ran the next command while the
+    // client was blocked and closed the connection.
+    await same(async (s) => {
+      await hello3(s, s.a)
+      await s.run('CONFIG', 'SET', 'notify-keyspace-events', 'Em')
+      await s.on(s.a, ['SUBSCRIBE', '__keyevent@0__:keymiss'])
+      await s.on(s.a, ['XREAD', 'BLOCK', '50', 'STREAMS', 'km:l', '0-1'], 3)
+      await s.on(s.a, ['PING'])
+      await s.block(s.a, 'XREAD', 'BLOCK', '0', 'STREAMS', 'km:x', '$')
+      await s.run('XADD', 'km:x', '1-1', 'f', 'v')
+      for (let i = 0; i < 3; i++) await s.read(s.a)
+      await s.on(s.a, ['PING'])
+      await s.run('CONFIG', 'SET', 'notify-keyspace-events', '')
+    })
+  })
+
+  it("writes a client's own messages under CLIENT REPLY OFF and SKIP, and not the replies", async () => {
+    // CLIENT_PUSHING: the pushes are written, the reply is not. Ours dropped both.
+    await same(async (s) => {
+      await hello3(s, s.a)
+      await s.run('CONFIG', 'SET', 'notify-keyspace-events', 'KEAm')
+      await s.on(s.a, ['PSUBSCRIBE', '__keyspace@0__:ro*'])
+      s.a.sendCommand(['CLIENT', 'REPLY', 'OFF'])
+      s.a.sendCommand(['ZADD', 'ro:z', '1', 'a', '2', 'b'])
+      s.a.sendCommand(['ZPOPMIN', 'ro:z'])
+      s.a.sendCommand(['MGET', 'ro:x', 'ro:z'])
+      s.a.sendCommand(['CLIENT', 'REPLY', 'SKIP'])
+      s.a.sendCommand(['ZPOPMAX', 'ro:z'])
+      await s.on(s.a, ['CLIENT', 'REPLY', 'ON'], 6)
+      s.a.sendCommand(['CLIENT', 'REPLY', 'SKIP'])
+      await s.on(s.a, ['MGET', 'ro:y', 'ro:z'])
+      await s.on(s.a, ['PING'])
+      await s.run('CONFIG', 'SET', 'notify-keyspace-events', '')
+    })
+  })
+
   it('serves blocked XREAD, BZPOPMIN and BLPOP in RESP3 form (a map, a double, the null)', async () => {
     const log = await same(async (s) => {
       await hello3(s, s.a)

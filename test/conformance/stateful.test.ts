@@ -326,6 +326,9 @@ async function runOp(op: Op): Promise<Outcome> {
     case 'rand':
       ok = JSON.stringify(shapeOf(a.reply, op.argv)) === JSON.stringify(shapeOf(b.reply, op.argv))
       break
+    case 'pending':
+      ok = samePending(a.reply, b.reply)
+      break
   }
   return { ok, text }
 }
@@ -423,3 +426,25 @@ describe('stateful random streams against redis-server 7.0', () => {
     })
   }
 })
+
+/**
+ * XPENDING's extended reply: [[id, consumer, idle ms, deliveries] ...] the same but for each
+ * idle time, a count of real milliseconds that may be apart by the time between the servers'
+ * replies.
+ */
+function samePending(a: Reply, b: Reply): boolean {
+  if (a.type !== 'array' || b.type !== 'array' || a.value === null || b.value === null) return false
+  if (a.value.length !== b.value.length) return false
+  return a.value.every((x, i) => {
+    const y = b.value?.[i]
+    if (x.type !== 'array' || y?.type !== 'array' || x.value === null || y.value === null)
+      return false
+    const [xi, yi] = [x.value[2], y.value[2]]
+    const near =
+      xi?.type === 'integer' &&
+      yi?.type === 'integer' &&
+      Math.abs(Number(xi.value) - Number(yi.value)) <= 1500
+    const rest = (r: readonly Reply[]): string => JSON.stringify(r.filter((_, j) => j !== 2))
+    return near && rest(x.value) === rest(y.value)
+  })
+}

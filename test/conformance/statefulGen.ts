@@ -18,6 +18,8 @@
  *            the same order, and (without LIMIT) the same multiset of whole elements
  *  pairs     flat field/value arrays as multisets of pairs (HGETALL)
  *  near      integers within a tolerance (TTL, PTTL, EXPIRETIME after a relative expiry)
+ *  pending   XPENDING's extended form: exact but each entry's idle time (ms of the real
+ *            clock) within a tolerance
  *  rand      random picks (SRANDMEMBER, HRANDFIELD, ZRANDMEMBER, RANDOMKEY, a SORT window
  *            over dict order): type, nil-ness, length, distinctness for positive counts
  * Macro ops: scan (SCAN/HSCAN/SSCAN/ZSCAN with a small COUNT, iterated to cursor 0, the
@@ -27,7 +29,7 @@
  * PEL and consumer times of streams; then each server RESTOREs its own payload, replies
  * compared exactly).
  */
-export type Cmp = 'alpha' | 'lex' | 'exact' | 'unordered' | 'pairs' | 'near' | 'rand'
+export type Cmp = 'alpha' | 'lex' | 'exact' | 'unordered' | 'pairs' | 'near' | 'rand' | 'pending'
 export type Op =
   | { k: 'cmd'; argv: string[]; cmp: Cmp; other?: boolean }
   | { k: 'scan'; argv: string[] } // argv with '<C>' as the cursor
@@ -263,6 +265,7 @@ const N = (...argv: string[]): Op => ({ k: 'cmd', argv, cmp: 'near' })
 /** Lex range ops: undefined (skiplist levels decide) on a skiplist with mixed scores; the runner skips those. */
 const LX = (...argv: string[]): Op => ({ k: 'cmd', argv, cmp: 'lex' })
 const RND = (...argv: string[]): Op => ({ k: 'cmd', argv, cmp: 'rand' })
+const PEL = (...argv: string[]): Op => ({ k: 'cmd', argv, cmp: 'pending' })
 
 function k(c: Ctx): string {
   if (c.want !== undefined && ch(c.g, 0.7)) {
@@ -933,7 +936,22 @@ const STREAM: G[] = [
     const a = ['XCLAIM', k(c), pick(c.g, GROUPS), pick(c.g, CONSUMERS), '0', ...upTo(c, 3, sid)]
     if (ch(c.g, 0.3)) a.push('FORCE')
     if (ch(c.g, 0.5)) a.push('JUSTID')
+    // The delivery time (IDLE ms ago, or TIME in ms: in the past, the future, negative) and
+    // count (RETRYCOUNT) an entry gets; LASTID moves the group's last ID; bad values fail.
+    if (ch(c.g, 0.3)) a.push('IDLE', pick(c.g, ['0', '5000', '-5', 'x', '9223372036854775807']))
+    if (ch(c.g, 0.2)) a.push('TIME', pick(c.g, ['0', '1000', '-1', '99999999999999', 'x']))
+    if (ch(c.g, 0.3)) a.push('RETRYCOUNT', pick(c.g, ['0', '3', '-1', 'x']))
+    if (ch(c.g, 0.2)) a.push('LASTID', pick(c.g, [sid(c), '0', 'x']))
+    if (ch(c.g, 0.1)) a.push(pick(c.g, ['NOSUCH', 'IDLE', 'TIME']))
     return E(...a)
+  },
+  (c) => {
+    // The extended form: [IDLE min-idle] start end count [consumer].
+    const a = ['XPENDING', k(c), pick(c.g, GROUPS)]
+    if (ch(c.g, 0.3)) a.push('IDLE', pick(c.g, ['0', '100000', '-1', 'x']))
+    a.push(srange(c), srange(c), pick(c.g, ['1', '2', '10', '0', '-1', 'x']))
+    if (ch(c.g, 0.4)) a.push(pick(c.g, CONSUMERS))
+    return PEL(...a)
   },
   (c) => {
     const a = ['XAUTOCLAIM', k(c), pick(c.g, GROUPS), pick(c.g, CONSUMERS), '0', srange(c)]
@@ -1039,5 +1057,38 @@ export function genOp(c: Ctx): Op | Op[] {
     }
     if (c.inMulti && ops.some((o) => o.k !== 'cmd' || o.cmp !== 'exact')) continue
     return ops
+  }
+}
+
+// --- Helpers of the fuzzers that drive this generator on both servers ---
+
+/**
+ * SORT of a set or a skiplist zset with BY or GET patterns looks the patterns' keys up in the
+ * value's dict order, which follows Redis's per-process hash seed: their key misses (and
+ * their notifications) come in another order.
+ */
+export function setOrderLookups(argv: readonly string[], ctx: Ctx, inMulti: boolean): boolean {
+  if (!/^SORT(_RO)?$/i.test(argv[0] ?? '') || !argv.slice(2).some((x) => x.includes('*')))
+    return false
+  return inMulti || ctx.types.get(argv[1] ?? '') !== 'list'
+}
+
+/**
+ * The due-expiry batch (PX 1, then a real 3 ms DEBUG SLEEP, then lookups): a race on real
+ * time that only stateful.test.ts, which compares its replies, runs.
+ */
+export function isDueExpiryBatch(got: Op | Op[]): boolean {
+  return Array.isArray(got) && got.some((op) => op.k === 'cmd' && /^SLEEP$/i.test(op.argv[1] ?? ''))
+}
+
+/** Asks both servers each key's type (on `real` and `ours`); the generator sees real's. */
+export async function probeKeyTypes(
+  ctx: Ctx,
+  real: { command(...argv: string[]): Promise<{ reply: { value: unknown } }> },
+  ours: { command(...argv: string[]): Promise<unknown> },
+): Promise<void> {
+  for (const key of KEYS) {
+    const [a] = await Promise.all([real.command('TYPE', key), ours.command('TYPE', key)])
+    ctx.types.set(key, String(a.reply.value))
   }
 }

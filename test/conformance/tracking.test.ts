@@ -99,6 +99,30 @@ describe('client-side caching against redis-server', () => {
     })
   })
 
+  it('writes a redirected invalidation inside the reply the RESP3 target is writing', async () => {
+    // trackingInvalidateKey sends at once to a target that is not the running client: the
+    // redirect target's own ZPOPMIN gets the message after the array's header (one read
+    // parses the header, the push and the first pair; the next read the second pair).
+    const log = await sameIds(async (s, ids) => {
+      await hello3(s.c)
+      const c = await clientId(s.c)
+      ids.push(c)
+      await s.on(s.a, ['CLIENT', 'TRACKING', 'on', 'REDIRECT', c])
+      await s.run('ZADD', 'in:z', '1', 'a', '2', 'b', '3', 'c')
+      await s.on(s.a, ['ZRANGE', 'in:z', '0', '-1'])
+      await s.on(s.c, ['ZPOPMIN', 'in:z', '2'], 2)
+      await s.on(s.a, ['ZRANGE', 'in:z', '0', '-1'])
+      await s.on(s.c, ['BZMPOP', '0', '1', 'in:z', 'MAX'])
+      await s.run('SADD', 'in:s', '1', '2')
+      await s.on(s.a, ['SMEMBERS', 'in:s'])
+      // SINTERSTORE replies, then invalidates its destination.
+      await s.on(s.c, ['SINTERSTORE', 'in:s', 'in:s', 'in:s'], 2)
+    })
+    expect(log).toContain(
+      '*2\r\n>2\r\n$10\r\ninvalidate\r\n*1\r\n$4\r\nin:z\r\n*2\r\n$1\r\na\r\n,1\r\n',
+    )
+  })
+
   it('redirects to a RESP2 subscriber of __redis__:invalidate, and to a RESP3 client', async () => {
     await sameIds(async (s, ids) => {
       const c = await redirectTarget(s, s.c)

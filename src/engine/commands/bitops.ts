@@ -719,7 +719,7 @@ function bitfieldGeneric(c: CommandCall, readonlyCommand: boolean): Reply {
   if (target !== null && buf !== target.ptr.buf) setBytes(target, buf)
   if (changes > 0) {
     // bitfieldGeneric has replied to every operation by now.
-    pubsubReplyWritten(c.client)
+    pubsubReplyWritten(c)
     signalModifiedKey(srv, ctx, db, key)
     notifyKeyspaceEvent(srv, ctx, NOTIFY_STRING, 'setbit', key, db.id)
     srv.dirty += changes

@@ -52,7 +52,12 @@ import {
   type Reply,
 } from '../reply.ts'
 import { respEncode } from '../resp.ts'
-import { takePubsubPushes } from './pubsub.ts'
+import {
+  pubsubReplyReset,
+  pubsubReplyWritten,
+  takePubsubPushes,
+  writePubsubPushesNow,
+} from './pubsub.ts'
 import { trackingAfterServed } from '../tracking.ts'
 import { slowlogPushCurrentCommand } from '../slowlog.ts'
 import {
@@ -194,8 +199,17 @@ function unblockClient(srv: ServerState, c: Client): void {
 /** The reply of a blocked client, written when the transport drains the outbox. */
 function replyToBlocked(srv: ServerState, c: Client, reply: Reply): void {
   countErrorReply(srv, reply)
-  if (c.replyFlags & REPLY_OFF) return
-  // RESP3: its own Pub/Sub messages first (a subscribed RESP3 client may block), one null.
+  // CLIENT REPLY OFF, or a SKIP that covered the command which blocked (c.replySilenced
+  // stays as that command left it: a blocked client runs nothing else): no reply, but its
+  // own messages all the same (CLIENT_PUSHING).
+  if (c.replyFlags & REPLY_OFF || c.replySilenced) {
+    if (c.resp === 3) writePubsubPushesNow(srv, c)
+    else pubsubReplyReset(c)
+    return
+  }
+  // RESP3: its own Pub/Sub messages where Redis wrote them (a subscribed RESP3 client may
+  // block), one null.
+  if (c.resp !== 3) pubsubReplyReset(c)
   const r = c.resp === 3 ? resp3Nulls(takePubsubPushes(c, reply)) : reply
   srv.outbox.set(c.id, (srv.outbox.get(c.id) ?? '') + respEncode(r))
 }
@@ -397,6 +411,8 @@ function serveClientsBlockedOnListKey(
           return array([bulk(key), bulkArray(items)])
         }
         const value = listTypePop(valueRefOf(c, key), o, bpop.wherefrom) ?? ''
+        // serveClientBlockedOnList replies [key, value] before it notifies.
+        pubsubReplyWritten(c)
         notifyKeyspaceEvent(srv, c.ctx, NOTIFY_LIST, popEvent(bpop.wherefrom), key, c.db.id)
         listDeleteIfEmpty(c, key, o)
         deleted = listTypeLength(o) === 0
@@ -407,6 +423,8 @@ function serveClientsBlockedOnListKey(
       if (dst !== null && dst.type !== 'list') return ERR_WRONGTYPE
       const value = listTypePop(valueRefOf(c, key), o, bpop.wherefrom) ?? ''
       lmoveHandlePush(c, bpop.target, dst as ListObject | null, value, bpop.whereto)
+      // lmoveHandlePush ends with the reply: the pop's notifications follow it.
+      pubsubReplyWritten(c)
       notifyKeyspaceEvent(srv, c.ctx, NOTIFY_LIST, popEvent(bpop.wherefrom), key, c.db.id)
       listDeleteIfEmpty(c, key, o)
       deleted = listTypeLength(o) === 0

@@ -497,7 +497,7 @@ function expireGeneric(c: CommandCall, basetime: number, unit: 'seconds' | 'mill
   if (base !== 0n || unit === 'seconds') prop[2] = String(when)
   rewriteCommandVector(srv, prop)
   // expire.c replies before it signals and notifies.
-  pubsubReplyWritten(c.client)
+  pubsubReplyWritten(c)
   signalModifiedKey(srv, ctx, db, key)
   notifyKeyspaceEvent(srv, ctx, NOTIFY_GENERIC, 'expire', key, db.id)
   srv.dirty++

@@ -118,7 +118,7 @@ function hsetCommand(c: CommandCall): Reply {
   for (let i = 2; i < argv.length; i += 2)
     if (!hashTypeSet(v, o, argv[i] ?? '', argv[i + 1] ?? '')) created++
   // t_hash.c replies before it notifies.
-  pubsubReplyWritten(c.client)
+  pubsubReplyWritten(c)
   signalModifiedKey(c.srv, c.ctx, c.db, key)
   notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_HASH, 'hset', key, c.db.id)
   c.srv.dirty += (argv.length - 2) / 2
@@ -138,7 +138,7 @@ function hsetnxCommand(c: CommandCall): Reply {
   hashTypeTryConversion(v, o, [field, value])
   hashTypeSet(v, o, field, value)
   // t_hash.c replies before it notifies.
-  pubsubReplyWritten(c.client)
+  pubsubReplyWritten(c)
   signalModifiedKey(c.srv, c.ctx, c.db, key)
   notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_HASH, 'hset', key, c.db.id)
   c.srv.dirty++
@@ -171,7 +171,7 @@ function hincrbyCommand(c: CommandCall): Reply {
   value += incr
   hashTypeSet(v, o, field, value.toString())
   // t_hash.c replies before it notifies.
-  pubsubReplyWritten(c.client)
+  pubsubReplyWritten(c)
   signalModifiedKey(c.srv, c.ctx, c.db, key)
   notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_HASH, 'hincrby', key, c.db.id)
   c.srv.dirty++
@@ -201,7 +201,7 @@ function hincrbyfloatCommand(c: CommandCall): Reply {
   const text = ld2stringHuman(value)
   hashTypeSet(v, o, field, text)
   // t_hash.c replies before it notifies.
-  pubsubReplyWritten(c.client)
+  pubsubReplyWritten(c)
   signalModifiedKey(c.srv, c.ctx, c.db, key)
   notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_HASH, 'hincrbyfloat', key, c.db.id)
   c.srv.dirty++

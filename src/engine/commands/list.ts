@@ -102,7 +102,7 @@ function pushGeneric(c: CommandCall, where: Where, xx: boolean): Reply {
   }
   const len = listTypeLength(o)
   // t_list.c replies before it notifies.
-  pubsubReplyWritten(c.client)
+  pubsubReplyWritten(c)
   signalModifiedKey(c.srv, c.ctx, c.db, key)
   notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_LIST, pushEvent(where), key, c.db.id)
   return integer(len)
@@ -182,7 +182,7 @@ function lsetCommand(c: CommandCall): Reply {
   if (typeof index === 'object') return index
   if (!quicklistReplaceAtIndex(c.ctx, o.ptr, clampLong(index), c.argv[3] ?? '', key))
     return ERR_OUT_OF_RANGE
-  pubsubReplyWritten(c.client)
+  pubsubReplyWritten(c)
   signalModifiedKey(c.srv, c.ctx, c.db, key)
   notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_LIST, 'lset', key, c.db.id)
   c.srv.dirty++
@@ -219,7 +219,7 @@ function listElementsRemoved(
   o: ListObject,
   count: number,
 ): void {
-  pubsubReplyWritten(c.client)
+  pubsubReplyWritten(c)
   notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_LIST, popEvent(where), key, c.db.id)
   listDeleteIfEmpty(c, key, o)
   signalModifiedKey(c.srv, c.ctx, c.db, key)
@@ -479,7 +479,7 @@ export function lmoveGeneric(c: CommandCall, wherefrom: Where, whereto: Where): 
   const value = listTypePop(valueRefOf(c, src), sobj, wherefrom) ?? ''
   lmoveHandlePush(c, dst, dobj, value, whereto)
   // lmoveHandlePush ends with the reply: the pop's notifications follow it.
-  pubsubReplyWritten(c.client)
+  pubsubReplyWritten(c)
   notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_LIST, popEvent(wherefrom), src, c.db.id)
   listDeleteIfEmpty(c, src, sobj)
   signalModifiedKey(c.srv, c.ctx, c.db, src)

@@ -39,8 +39,10 @@
  * RESP3 (HELLO 3): confirmations and messages are pushes (`>3` / `>4`, pubsub.c
  * addReplyPubsub* with c->resp 3), and a subscribed RESP3 client may run any command: pushes
  * tell its messages apart from its replies. A message that reaches the client running the
- * command (PUBLISH to its own channel, a keyspace notification of its own write) goes before
- * that command's reply, as addReply writes it at once: processCommand takes it with
+ * command (PUBLISH to its own channel, a keyspace notification of its own write, an
+ * invalidation redirected to it) goes where addReply wrote it at once: before that command's
+ * reply, after it (pubsubReplyWritten: HSET replies, then notifies) or inside it
+ * (pubsubReplyAt: ZPOPMIN notifies after its array's header). processCommand takes it with
  * takePubsubPushes.
  *
  * Inside MULTI, SUBSCRIBE and PSUBSCRIBE are queued and run by EXEC (Redis keeps them allowed
@@ -102,10 +104,17 @@ export interface ClientPubsub {
   /** Messages that reached this client while it ran a command inside EXEC (file comment). */
   pushes: Reply[]
   /**
-   * How many of `pushes` came before the running command wrote its reply (pubsubReplyWritten),
-   * or -1: the reply comes after all of them.
+   * Where the running command's reply stood when messages reached it (pubsubReplyAt): from
+   * `pushes[from]` on, they follow the reply's first `items` protocol items. Before the first
+   * mark, messages come before the reply.
    */
-  replyAt: number
+  replyMarks: ReplyMark[]
+}
+
+/** A point in the running command's reply (ClientPubsub.replyMarks). */
+interface ReplyMark {
+  readonly from: number
+  readonly items: number
 }
 
 /** pubsub.c pubsubtype: global channels or shard channels. */
@@ -157,7 +166,7 @@ function clientPubsubOf(srv: ServerState, c: Client): ClientPubsub {
     patterns: [],
     shardChannels: dictCreate(`client:${String(c.id)}:shardchannels`, srv.hashSeed),
     pushes: [],
-    replyAt: -1,
+    replyMarks: [],
   }
   return c.pubsub
 }
@@ -289,28 +298,109 @@ export function pushBeforeReply(srv: ServerState, c: Client, reply: Reply): void
 }
 
 /**
- * Returns `reply` preceded by the messages that reached client `c` while the command ran
- * (multi.ts execTransaction, after each queued command); `reply` itself when there were none.
+ * Returns `reply` with the messages that reached client `c` while the command ran, each where
+ * Redis's addReply wrote it: before the reply, after it (pubsubReplyWritten), or inside it
+ * between two of its protocol items (pubsubReplyAt); `reply` itself when there were none.
+ * A message inside an array rides with the element it precedes, as a 'sequence'.
  */
 export function takePubsubPushes(c: Client, reply: Reply): Reply {
   const p = c.pubsub
   if (p === null) return reply
-  const at = p.replyAt
-  p.replyAt = -1
+  const marks = p.replyMarks
+  p.replyMarks = []
   if (p.pushes.length === 0) return reply
-  const out =
-    at < 0 ? [...p.pushes, reply] : [...p.pushes.slice(0, at), reply, ...p.pushes.slice(at)]
+  const pushes = p.pushes
   p.pushes = []
-  return sequence(out)
+  // The messages after each count of written items, in order.
+  const at = new Map<number, Reply[]>()
+  let rest: Reply[] = pushes
+  for (let i = marks.length - 1; i >= 0; i--) {
+    const m = marks[i] as ReplyMark
+    const some = rest.slice(m.from)
+    rest = rest.slice(0, m.from)
+    if (some.length > 0) at.set(m.items, [...some, ...(at.get(m.items) ?? [])])
+  }
+  const before = [...rest, ...(at.get(0) ?? [])]
+  at.delete(0)
+  let seen = 0
+  const place = (r: Reply): Reply => {
+    if (r.type === 'sequence') return sequence(r.value.map(place))
+    const here = at.get(seen)
+    if (here !== undefined) at.delete(seen)
+    seen++
+    const out = withItems(r, place)
+    return here === undefined ? out : sequence([...here, out])
+  }
+  const inside = at.size === 0 ? reply : place(reply)
+  const after = [...at.values()].flat()
+  return sequence([...before, inside, ...after])
+}
+
+/**
+ * The messages that reached client `c` while the command ran, alone (a 'sequence'), or null:
+ * for a command whose reply is not written (it blocked, or CLIENT REPLY OFF / SKIP holds),
+ * as Redis still writes them (CLIENT_PUSHING).
+ */
+export function takePubsubPushesAlone(c: Client): Reply | null {
+  const p = c.pubsub
+  if (p === null) return null
+  p.replyMarks = []
+  if (p.pushes.length === 0) return null
+  const out = sequence(p.pushes)
+  p.pushes = []
+  return out
+}
+
+/**
+ * The running command blocked client `c` (BLOCKED is no reply to write around): the messages
+ * that reached it so far (a RESP3 client's keymiss events of its own lookups) are written now,
+ * as addReply did; its reply comes when it is served (blocking.ts replyToBlocked).
+ */
+export function writePubsubPushesNow(srv: ServerState, c: Client): void {
+  const pushes = takePubsubPushesAlone(c)
+  if (pushes !== null) srv.outbox.set(c.id, (srv.outbox.get(c.id) ?? '') + respEncode(pushes))
+}
+
+/** `r` with `f` applied to each reply it holds (itself when it holds none). */
+function withItems(r: Reply, f: (x: Reply) => Reply): Reply {
+  switch (r.type) {
+    case 'array':
+      return r.value === null ? r : { type: 'array', value: r.value.map(f) }
+    case 'map':
+    case 'set':
+    case 'push':
+    case 'attribute':
+      return { type: r.type, value: r.value.map(f) }
+    default:
+      return r
+  }
+}
+
+/**
+ * The running command has written its reply's first `items` protocol items (headers and
+ * scalars, in the order they are written): messages that reach the client from now on (a
+ * keyspace notification, a redirected invalidation) follow them, as addReply wrote them at
+ * once. ZPOPMIN's `zpopmin` follows the array's header.
+ */
+export function pubsubReplyAt(c: CommandCall, items: number): void {
+  // Only a RESP3 client gets pushes without a subscription (a redirected invalidation).
+  const me = c.client
+  const p =
+    me.pubsub ?? (me.resp === 3 && c.srv.tracking !== null ? clientPubsubOf(c.srv, me) : null)
+  if (p !== null) p.replyMarks.push({ from: p.pushes.length, items })
 }
 
 /**
  * The running command has written its reply: messages that reach the client from now on (the
  * keyspace notifications Redis sends after addReply, e.g. HSET's `hset`) follow it.
  */
-export function pubsubReplyWritten(c: Client): void {
-  const p = c.pubsub
-  if (p !== null) p.replyAt = p.pushes.length
+export function pubsubReplyWritten(c: CommandCall): void {
+  pubsubReplyAt(c, Infinity)
+}
+
+/** A fresh point for pubsubReplyAt: the running command starts its reply again. */
+export function pubsubReplyReset(c: Client): void {
+  if (c.pubsub !== null) c.pubsub.replyMarks = []
 }
 
 /** pubsub.c pubsubPublishMessageInternal: delivers, returns the number of receivers. */
@@ -536,7 +626,7 @@ export function freeClientPubsub(srv: ServerState, c: Client, ctx: ExecContext |
   pubsubUnsubscribeAllChannels(srv, x, c, PUBSUB_SHARD_TYPE, null)
   pubsubUnsubscribeAllPatterns(srv, x, c, null)
   p.pushes = []
-  p.replyAt = -1
+  p.replyMarks = []
 }
 
 // --- Commands ---

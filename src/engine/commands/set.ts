@@ -62,6 +62,7 @@ import { objectDuplicators, parseScanCursor, scanGeneric } from './generic.ts'
 import { getPositiveLongOrReply, getRangeLongOrReply } from './parse.ts'
 import { randomPickAdded, randomPicksReply, randomPicksStart } from './randomPicks.ts'
 import { defineCommand, type CommandCall, type CommandSpec } from './spec.ts'
+import { pubsubReplyWritten } from './pubsub.ts'
 
 // --- Shared pieces ---
 
@@ -224,6 +225,7 @@ function spopWithCount(c: CommandCall): Reply {
     // Redis answers through sunionDiffGenericCommand, which looks the key up again.
     lookupSetRead(c, key)
     const reply = setReply(resp, setTypeMembers(unionOf(scratchValueRef(c), [set])).map(bulk))
+    pubsubReplyWritten(c)
     dbDelete(c.ctx, c.db, key)
     notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_GENERIC, 'del', key, c.db.id)
     signalModifiedKey(c.srv, c.ctx, c.db, key)
@@ -266,6 +268,8 @@ function spopCommand(c: CommandCall): Reply {
   const ele = setTypeRandomElement(c.ctx, set)
   setTypeRemove(valueRefOf(c, key), set, ele)
   notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_SET, 'spop', key, c.db.id)
+  // spopCommand replies with the member before it deletes an emptied set.
+  pubsubReplyWritten(c)
   if (setTypeSize(set) === 0) {
     dbDelete(c.ctx, c.db, key)
     notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_GENERIC, 'del', key, c.db.id)
@@ -410,13 +414,16 @@ function sinterGeneric(
  */
 function storeSet(c: CommandCall, dst: string, dstset: SetObject, event: string): Reply {
   const size = setTypeSize(dstset)
+  // sinterGenericCommand / sunionDiffGenericCommand reply before they notify (or delete).
   if (size > 0) {
     setKey(c.srv, c.ctx, c.db, dst, dstset)
     noteObjectCreated(valueRefOf(c, dst), dstset)
+    pubsubReplyWritten(c)
     notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_SET, event, dst, c.db.id)
     c.srv.dirty++
     return integer(size)
   }
+  pubsubReplyWritten(c)
   if (dbDelete(c.ctx, c.db, dst)) {
     c.srv.dirty++
     signalModifiedKey(c.srv, c.ctx, c.db, dst)

@@ -45,6 +45,7 @@ import { ERANGE, libc } from '../util/errno.ts'
 import { parseDouble, string2ll, strtodErange } from '../util/numbers.ts'
 import { eqIgnoreCase, getLongOrReply } from './parse.ts'
 import { defineCommand, type CommandCall, type CommandSpec } from './spec.ts'
+import { pubsubReplyAt } from './pubsub.ts'
 
 /** redisSortObject: the element, and its numeric score or ALPHA compare string. */
 interface SortObject {
@@ -319,6 +320,9 @@ function sortGeneric(c: CommandCall, readonly: boolean): Reply {
       const so = vector[j] as SortObject
       if (getops.length === 0) out.push(bulk(so.obj))
       for (const pattern of getops) {
+        // sortCommand writes the array's header first: a GET's keymiss event comes between
+        // the elements.
+        pubsubReplyAt(c, out.length + 1)
         const val = lookupKeyByPattern(c, pattern, so.obj)
         out.push(val === null ? NIL : bulk(val))
       }

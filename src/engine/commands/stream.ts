@@ -37,6 +37,7 @@ import {
   NIL,
   NIL_ARRAY,
   OK,
+  replyItemCount,
   ZERO,
   type Protocol,
   type Reply,
@@ -101,7 +102,7 @@ import { objectDuplicators } from './generic.ts'
 import { integerLL, isToken, wrongArity } from './common.ts'
 import { getLongLongOrReply, helpReply, subcommandSyntaxError } from './parse.ts'
 import { defineCommand, defineSubcommand, type CommandCall, type CommandSpec } from './spec.ts'
-import { pubsubReplyWritten } from './pubsub.ts'
+import { pubsubReplyAt, pubsubReplyWritten } from './pubsub.ts'
 
 const ERR_INVALID_ID = error('ERR Invalid stream ID specified as stream command argument')
 const ERR_ID_TOO_SMALL = error(
@@ -314,7 +315,7 @@ function xaddCommand(c: CommandCall): Reply {
   if (added === 'EDOM') return ERR_ID_TOO_SMALL
   if (added === 'ERANGE') return ERR_TOO_LARGE
   // t_stream.c replies with the ID before it signals and notifies.
-  pubsubReplyWritten(c.client)
+  pubsubReplyWritten(c)
   signalModifiedKey(c.srv, c.ctx, c.db, key)
   notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_STREAM, 'xadd', key, c.db.id)
   c.srv.dirty++
@@ -479,7 +480,7 @@ function xsetidCommand(c: CommandCall): Reply {
   if (entriesAdded !== -1n) s.entriesAdded = entriesAdded
   if (!streamIDEqZero(maxXdelId)) s.maxDeletedEntryId = maxXdelId
   c.srv.dirty++
-  pubsubReplyWritten(c.client)
+  pubsubReplyWritten(c)
   notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_STREAM, 'xsetid', key, c.db.id)
   if (c.ctx.tracing)
     c.ctx.emit({
@@ -672,6 +673,13 @@ function xreadGeneric(c: CommandCall, xreadgroup: boolean): Reply {
   const out: Reply[] = []
   for (let i = 0; i < streamsCount; i++) {
     const key = argv[streamsArg + i] ?? ''
+    // Looked up again while the reply is written (its header once a stream was served): a
+    // keymiss event comes after what is written so far.
+    if (out.length > 0)
+      pubsubReplyAt(
+        c,
+        out.reduce((n, r) => n + replyItemCount(r), 1),
+      )
     const o = lookupKeyRead(c.srv, c.ctx, c.db, key)
     if (o === null) continue
     const s = (o as StreamObject).ptr
@@ -694,6 +702,10 @@ function xreadGeneric(c: CommandCall, xreadgroup: boolean): Reply {
     if (group !== undefined) {
       let consumer = streamLookupConsumer(group, consumername, mstime(c))
       if (consumer === null) {
+        // xreadCommand has written the reply's header, the streams served before, and this
+        // one's [key (RESP2: its pair's header and) key.
+        const written = out.reduce((n, r) => n + replyItemCount(r), 1)
+        pubsubReplyAt(c, written + (c.client.resp === 2 ? 2 : 1))
         consumer = streamCreateConsumer(group, consumername, mstime(c)) as StreamConsumer
         c.srv.dirty++
         notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_STREAM, 'xgroup-createconsumer', key, c.db.id)
@@ -892,7 +904,7 @@ function xgroupCommand(c: CommandCall): Reply {
     if (streamCreateCG(o.ptr, grpname, id, entriesRead) === null)
       return error('BUSYGROUP Consumer Group name already exists')
     c.srv.dirty++
-    pubsubReplyWritten(c.client)
+    pubsubReplyWritten(c)
     notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_STREAM, 'xgroup-create', key, c.db.id)
     touched(c, o)
     streamTraceGroup(c.ctx, key, o.ptr, grpname, 'created', 0)
@@ -913,7 +925,7 @@ function xgroupCommand(c: CommandCall): Reply {
     cg.lastId = id
     cg.entriesRead = entriesRead
     c.srv.dirty++
-    pubsubReplyWritten(c.client)
+    pubsubReplyWritten(c)
     notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_STREAM, 'xgroup-setid', key, c.db.id)
     streamTraceGroup(c.ctx, key, o.ptr, grpname, 'setId', 0)
     return OK
@@ -921,7 +933,7 @@ function xgroupCommand(c: CommandCall): Reply {
   if (isToken(opt, 'DESTROY') && argc === 4) {
     raxRemove(o.ptr.cgroups as NonNullable<Stream['cgroups']>, grpname)
     c.srv.dirty++
-    pubsubReplyWritten(c.client)
+    pubsubReplyWritten(c)
     notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_STREAM, 'xgroup-destroy', key, c.db.id)
     touched(c, o)
     streamTraceGroup(c.ctx, key, o.ptr, grpname, 'destroyed', 0)
@@ -1094,10 +1106,20 @@ function claimNack(
   }
 }
 
-/** The claiming consumer, looked up (seen now) or created on first use. */
-function claimingConsumer(c: CommandCall, group: StreamCG, name: string): StreamConsumer {
+/**
+ * The claiming consumer, looked up (seen now) or created on first use, when the reply's first
+ * `items` protocol items are written (pubsubReplyAt): XCLAIM's header, XAUTOCLAIM's header,
+ * cursor and array header.
+ */
+function claimingConsumer(
+  c: CommandCall,
+  group: StreamCG,
+  name: string,
+  items: number,
+): StreamConsumer {
   const found = streamLookupConsumer(group, name, mstime(c))
   if (found !== null) return found
+  pubsubReplyAt(c, items)
   c.srv.dirty++
   const created = streamCreateConsumer(group, name, mstime(c)) as StreamConsumer
   notifyKeyspaceEvent(
@@ -1195,7 +1217,7 @@ function xclaimCommand(c: CommandCall): Reply {
     }
     if (nack === undefined) continue
     if (nack.consumer !== null && minidle && BigInt(now - nack.deliveryTime) < minidle) continue
-    consumer ??= claimingConsumer(c, group, argv[3] ?? '')
+    consumer ??= claimingConsumer(c, group, argv[3] ?? '', 1)
     const countNow =
       retrycount >= 0n ? retrycount : !justid ? nack.deliveryCount + 1n : nack.deliveryCount
     claimNack(nack, buf, consumer, Number(deliverytime), countNow)
@@ -1269,7 +1291,7 @@ function xautoclaimCommand(c: CommandCall): Reply {
       continue
     }
     if (minidle && BigInt(now - nack.deliveryTime) < minidle) continue
-    consumer ??= claimingConsumer(c, group, argv[3] ?? '')
+    consumer ??= claimingConsumer(c, group, argv[3] ?? '', 3)
     claimNack(nack, it.key, consumer, now, justid ? null : nack.deliveryCount + 1n)
     out.push(justid ? idReply(id) : (rangeEntries(s, id, id, 1, false)[0] as Reply))
     count--

@@ -73,7 +73,7 @@ import { ldAdd, ldIsNanOrInf, LLONG_MAX, LLONG_MIN, string2ld, string2ll } from 
 import { NOTIFY_GENERIC, NOTIFY_STRING, notifyKeyspaceEvent } from '../keyspace/notify.ts'
 import { integerLL, invalidExpireTime, isToken, NOT_INTEGER, wrongArity } from './common.ts'
 import { defineCommand, type CommandCall, type CommandSpec } from './spec.ts'
-import { pubsubReplyWritten } from './pubsub.ts'
+import { pubsubReplyAt, pubsubReplyWritten } from './pubsub.ts'
 
 // --- Shared pieces ---
 
@@ -231,7 +231,7 @@ function setGeneric(
     getReply = getGeneric(c)
     if (getReply.type === 'error') return getReply
     // getGenericCommand has replied: what setKey and the expire notify comes after it.
-    pubsubReplyWritten(c.client)
+    pubsubReplyWritten(c)
   }
   const found = lookupKeyWrite(srv, ctx, db, key) !== null
   if ((flags & OBJ_SET_NX && found) || (flags & OBJ_SET_XX && !found)) return getReply ?? abortReply
@@ -300,7 +300,7 @@ function getexCommand(c: CommandCall): Reply {
   }
   const reply = bulkOf(o)
   // Replied before the key is expired or deleted.
-  pubsubReplyWritten(c.client)
+  pubsubReplyWritten(c)
   if (args.flags & (OBJ_PXAT | OBJ_EXAT) && when <= BigInt(ctx.now) && !isReplica(srv)) {
     // checkAlreadyExpired: an absolute time in the past deletes the key at once (but not on
     // a replica, which keeps it with its past TTL).
@@ -327,7 +327,7 @@ function getexCommand(c: CommandCall): Reply {
 function getdelCommand(c: CommandCall): Reply {
   const reply = getGeneric(c)
   if (reply.type === 'error') return reply
-  pubsubReplyWritten(c.client)
+  pubsubReplyWritten(c)
   const key = c.argv[1] ?? ''
   if (dbDelete(c.ctx, c.db, key)) {
     signalModifiedKey(c.srv, c.ctx, c.db, key)
@@ -341,7 +341,7 @@ function getdelCommand(c: CommandCall): Reply {
 function getsetCommand(c: CommandCall): Reply {
   const reply = getGeneric(c)
   if (reply.type === 'error') return reply
-  pubsubReplyWritten(c.client)
+  pubsubReplyWritten(c)
   const key = c.argv[1] ?? ''
   const val = createValueObject(c.srv, c.ctx, key, c.argv, 2)
   setKey(c.srv, c.ctx, c.db, key, val)
@@ -379,6 +379,9 @@ function msetnxCommand(c: CommandCall): Reply {
 function mgetCommand(c: CommandCall): Reply {
   const out: Reply[] = []
   for (let j = 1; j < c.argv.length; j++) {
+    // mgetCommand writes the array's header, then looks each key up (a keymiss event, a lazy
+    // expiry's, comes between the elements).
+    pubsubReplyAt(c, j)
     const o = lookupKeyRead(c.srv, c.ctx, c.db, c.argv[j] ?? '')
     out.push(o === null || o.type !== 'string' ? NIL : bulkOf(o))
   }

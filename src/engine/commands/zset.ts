@@ -132,7 +132,7 @@ import {
   randomPicksStopped,
 } from './randomPicks.ts'
 import { defineCommand, type CommandCall, type CommandSpec } from './spec.ts'
-import { pubsubReplyWritten } from './pubsub.ts'
+import { pubsubReplyAt, pubsubReplyWritten } from './pubsub.ts'
 
 // --- Shared pieces ---
 
@@ -274,7 +274,7 @@ function zaddGeneric(c: CommandCall, incrCommand: boolean): Reply {
   }
   if (added > 0 || updated > 0) {
     // zaddGenericCommand replies (or fails on a NaN) before it signals and notifies.
-    pubsubReplyWritten(c.client)
+    pubsubReplyWritten(c)
     signalModifiedKey(c.srv, c.ctx, c.db, key)
     notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_ZSET, incr ? 'zincr' : 'zadd', key, c.db.id)
   }
@@ -581,10 +581,13 @@ function zunionInterDiffGeneric(
       zsetConvertToListpackIfNeeded(dv, dstobj, maxelelen, totelelen)
       setKey(c.srv, c.ctx, c.db, dst, dstobj)
       noteObjectCreated(dv, dstobj)
+      // zunionInterDiffGenericCommand replies before it notifies (or deletes).
+      pubsubReplyWritten(c)
       notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_ZSET, STORE_EVENT[op], dst, c.db.id)
       c.srv.dirty++
       return integer(zsetLength(dstobj))
     }
+    pubsubReplyWritten(c)
     if (dbDelete(c.ctx, c.db, dst)) {
       signalModifiedKey(c.srv, c.ctx, c.db, dst)
       notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_GENERIC, 'del', dst, c.db.id)
@@ -709,10 +712,13 @@ function rangeFinalize(h: RangeHandler, count: number): Reply {
   if (count > 0 && h.dstobj !== null) {
     setKey(c.srv, c.ctx, c.db, dst, h.dstobj)
     noteObjectCreated(valueRefOf(c, dst), h.dstobj)
+    // zrangeResultFinalizeStore replies before it notifies (or deletes).
+    pubsubReplyWritten(c)
     notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_ZSET, 'zrangestore', dst, c.db.id)
     c.srv.dirty++
     return integer(count)
   }
+  pubsubReplyWritten(c)
   if (dbDelete(c.ctx, c.db, dst)) {
     signalModifiedKey(c.srv, c.ctx, c.db, dst)
     notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_GENERIC, 'del', dst, c.db.id)
@@ -1154,6 +1160,8 @@ export function genericZpop(
     zsetDel(v, zobj, ele)
     c.srv.dirty++
     if (first) {
+      // The reply's headers (and the key) are written: the first pop's events follow them.
+      pubsubReplyAt(c, emitkey ? (nested ? 3 : 2) : 1)
       notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_ZSET, max ? 'zpopmax' : 'zpopmin', key, c.db.id)
       signalModifiedKey(c.srv, c.ctx, c.db, key)
       first = false
@@ -1162,6 +1170,7 @@ export function genericZpop(
     else items.push(bulk(ele), dbl(c.client.resp, score))
   } while (--rangelen > 0)
   if (zsetLength(zobj) === 0) {
+    pubsubReplyWritten(c)
     dbDelete(c.ctx, c.db, key)
     notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_GENERIC, 'del', key, c.db.id)
   }
