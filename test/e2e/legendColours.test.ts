@@ -2,7 +2,7 @@
  * End-to-end: every panel that colours its shapes has a key to the colours (the shared
  * Legend), and each swatch of the key has the very colour of shapes drawn in the panel:
  * the SCAN strip, the bitmap's bits, a GEOSEARCH's cells and points, the stream's radix
- * tree, the listpack ribbon, the string's fields and the clients' lit rows.
+ * tree, the listpack ribbon, the string's fields and the HyperLogLog's sparse opcodes.
  */
 import type { Page } from 'playwright-core'
 import { describe, expect, inject, it } from 'vitest'
@@ -57,7 +57,7 @@ async function stepTo(page: Page, type: string): Promise<void> {
 const ids = (list: readonly Swatch[]) => list.map((s) => s.id)
 
 describe('colour keys match the drawn fills', () => {
-  it('SCAN, bitmap, listpack, string and stream', async () => {
+  it('SCAN, bitmap, listpack, string, stream and HyperLogLog', async () => {
     const page = await openApp(browser(), appUrl, { viewport: { width: 1280, height: 900 } })
     await runLine(page, 'DEBUG POPULATE 40')
     await runLine(page, 'SCAN 0')
@@ -100,6 +100,11 @@ describe('colour keys match the drawn fills', () => {
     await expect.poll(async () => ids(await swatches(page, '.stream-panel'))).toContain('active')
     for (const s of await swatches(page, '.stream-panel'))
       expect(s, s.id).toMatchObject({ drawn: true })
+
+    await runLine(page, 'PFADD hll a b c')
+    await stepTo(page, 'hll/registerUpdated')
+    await expect.poll(async () => ids(await swatches(page, '.hll-ops'))).toContain('fresh')
+    for (const s of await swatches(page, '.hll-ops')) expect(s, s.id).toMatchObject({ drawn: true })
     await page.context().close()
   })
 
