@@ -176,6 +176,14 @@ export function connectBridge(
   function pipelinable(r: EngineRequest): boolean {
     if (r.kind === 'echo' || r.kind === 'output' || r.kind === 'pasteEnd') return true
     if (r.kind !== 'exec' || unsafe || lastExecWaited) return false
+    return mayGoAhead(r)
+  }
+
+  /**
+   * Whether an exec, by itself, may go ahead of the answers before it: its tab is connected
+   * and not waiting, and it can neither block nor close a connection.
+   */
+  function mayGoAhead(r: EngineRequest & { kind: 'exec' }): boolean {
     const tab = st().tabs.find((t) => t.id === r.client)
     if (tab === undefined || tab.offline === true || tab.waiting !== undefined) return false
     return !BARRIER_COMMANDS.has((r.argv[0] ?? '').toLowerCase())
@@ -362,7 +370,14 @@ export function connectBridge(
       lastExecWaited = true
     }
     // A reconnect may have happened while the pipe drained.
-    await perform(onCurrentClient(r))
+    const now = onCurrentClient(r)
+    await perform(now)
+    // Only an exec that had to wait by itself (a barrier, a closed or waiting tab) makes the
+    // next one wait for its answer: one that waited only for the exec before it did not, and
+    // once it is answered the lines after it go ahead again. Otherwise a single DEBUG or
+    // CONFIG line turned pipelining off for the rest of a pasted block (a scene's 420 SETs
+    // after CONFIG SET hz 500 took 18 s instead of about 2).
+    if (now.kind === 'exec') lastExecWaited = !mayGoAhead(now)
   }
 
   /** Resolves the line waiting for room in the pipeline (pipeRoom), if one waits. */
