@@ -130,7 +130,9 @@ async function boot(): Promise<void> {
   // The other panels' chunks, once the session is on screen: a key's panel then draws on
   // its first use instead of a loading line.
   void preloadPanels().catch(() => undefined)
-  attachPersistence(store, kv)
+  attachPersistence(store, kv, undefined, undefined, () => {
+    bridge.flushHeldLines()
+  })
   if (fromLink) await saveSession(kv, savedSessionOf(store.getState()))
 }
 

@@ -27,6 +27,7 @@ import type { ClientId } from '../engine/api.ts'
 import { useT } from '../i18n/useT.ts'
 import { bytesToUtf8 } from '../state/bytes.ts'
 import { useApp, useAppStore } from '../state/react.ts'
+import { useShallow } from 'zustand/shallow'
 import { displayCommand } from '../state/bridge.ts'
 import type { BlockId, ConsoleLine, PastedBlock, RunningCommand } from '../state/types.ts'
 import { completeLine, helpLines, hintFor } from './completions.ts'
@@ -157,6 +158,9 @@ export function Console(props: {
   const tab = tabs.find((x) => x.id === activeTab) ?? tabs[0]
   const shownTab = tab?.id
   const paste = useApp((s) => s.pastes.find((p) => p.client === shownTab))
+  const resumable = useApp(
+    useShallow((s) => s.resumable.filter((l) => l.client === shownTab).map((l) => l.text)),
+  )
   const [value, setValue] = useState('')
   const [historyIndex, setHistoryIndex] = useState<number | null>(null)
   const [draft, setDraft] = useState('')
@@ -379,6 +383,14 @@ export function Console(props: {
     }
   }
 
+  /** Runs lines as one block: Stop (or Ctrl+C) can drop those not yet sent. */
+  const runBlock = (lines: readonly string[], client: ClientId): void => {
+    const s = store.getState()
+    const block = s.pasteStarted(client, lines.length)
+    for (const line of lines) runLine(line, client, block)
+    s.pasteEntered(block)
+  }
+
   const onPaste = (e: ClipboardEvent<HTMLInputElement>): void => {
     const text = e.clipboardData.getData('text')
     if (!tab) return
@@ -398,13 +410,8 @@ export function Console(props: {
     // A trailing newline means the last line is complete too; otherwise keep it for editing.
     const rest = lines.pop() ?? ''
     const entered = lines.filter((line) => line.trim() !== '')
-    if (entered.length > 1) {
-      // A block: its lines carry its id, so that Stop (or Ctrl+C) can drop those not sent.
-      const s = store.getState()
-      const block = s.pasteStarted(tab.id, entered.length)
-      for (const line of entered) runLine(line, tab.id, block)
-      s.pasteEntered(block)
-    } else for (const line of entered) runLine(line, tab.id)
+    if (entered.length > 1) runBlock(entered, tab.id)
+    else for (const line of entered) runLine(line, tab.id)
     setValue(rest)
   }
 
@@ -565,6 +572,20 @@ export function Console(props: {
           />
         )}
         {paste && <PasteLine paste={paste} />}
+        {!paste && resumable.length > 0 && (
+          <ResumeLine
+            count={resumable.length}
+            onRun={() => {
+              store.getState().resumableTaken(tab.id)
+              runBlock(resumable, tab.id)
+              inputRef.current?.focus()
+            }}
+            onDiscard={() => {
+              store.getState().resumableTaken(tab.id)
+              inputRef.current?.focus()
+            }}
+          />
+        )}
         {tab.waiting ? (
           <div className="console-busy console-waiting" role="status">
             {t('console.waiting', { command: displayCommand(tab.waiting.argv) })}{' '}
@@ -645,6 +666,29 @@ function CancelButton(): ReactNode {
     >
       {t('console.cancel')}
     </button>
+  )
+}
+
+/**
+ * After a reload that left lines unrun (the rest of a pasted block): how many, and buttons to
+ * run them now, as one block, or to let them go.
+ */
+function ResumeLine(props: {
+  readonly count: number
+  readonly onRun: () => void
+  readonly onDiscard: () => void
+}): ReactNode {
+  const t = useT()
+  return (
+    <div className="console-busy console-resume" role="status" data-testid="console-resume">
+      <span>{t('console.resumeOffer', { count: grouped(props.count) })}</span>{' '}
+      <button type="button" onClick={props.onRun}>
+        {t('console.resumeRun')}
+      </button>{' '}
+      <button type="button" onClick={props.onDiscard}>
+        {t('console.resumeDiscard')}
+      </button>
+    </div>
   )
 }
 

@@ -52,6 +52,9 @@ export const en = {
   'console.interruptedByReload': '(interrupted by the page reload: the command was not run)',
   'console.heldByReload':
     '(these lines were still waiting their turn when the page reloaded: they were not run)',
+  'console.resumeOffer': '{count} line(s) had not run when the page reloaded.',
+  'console.resumeRun': 'Run them now',
+  'console.resumeDiscard': 'Discard',
   'console.quit':
     '(QUIT: the server answered OK and closed this connection. redis-cli would exit here; this console stays open, and the next command opens a new connection: a new client id, the default user, db 0, no name.)',
   'console.exit':
@@ -298,6 +301,9 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'console.pasteSkipped': '(已停止：粘贴的命令块中最后 {count} 行没有发送，因此没有执行)',
   'console.interruptedByReload': '(页面重新加载中断了该命令：它没有执行)',
   'console.heldByReload': '(页面重新加载时这些行还在排队等待：它们没有执行)',
+  'console.resumeOffer': '页面重新加载时有 {count} 行还没有执行。',
+  'console.resumeRun': '现在执行',
+  'console.resumeDiscard': '放弃',
   'console.quit':
     '（QUIT：服务器回复 OK 后关闭了此连接。redis-cli 到这里会退出；这个控制台保持打开，下一条命令会打开新连接：新的客户端 id、default 用户、0 号库、无名称。）',
   'console.exit':

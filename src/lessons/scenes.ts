@@ -28,11 +28,12 @@ export interface Scene {
 }
 
 /**
- * Keys of the expire-time-limit scene, all expiring at once: more than the 640 a slow cycle
- * deletes at hz 500 before its every-16-loops clock check finds its 500 µs spent (two checks
- * of 16 loops × 20 keys at about 1.4 µs a key, workCost.ts).
+ * Keys of the expire-time-limit scene, all expiring at once: a few more than the 400 a slow
+ * cycle deletes at hz 500 and active-expire-effort 2 before its every-16-loops clock check
+ * finds its 540 µs spent (16 loops × 25 keys at about 1.4 µs a key, workCost.ts). At effort 1
+ * (20 keys a loop, 500 µs) it took more than 640 keys, each one a line of the scene.
  */
-const TIME_LIMIT_KEYS = 700
+const TIME_LIMIT_KEYS = 420
 
 /** HSET lines that fill `key` with fields f:0..f:n-1 (values v:i), `per` fields a command. */
 function hsetLines(key: string, n: number, per: number): SceneLine[] {
@@ -607,8 +608,8 @@ export const SCENES: readonly Scene[] = [
       zh: '主动过期周期用完了时间',
     },
     summary: {
-      en: `A slow expire cycle may use 25 % of a cron period: 1,000,000 / hz µs × 25 % (25,000 µs at hz 10, 500 µs at hz 500). It looks at the clock only once every 16 sampling loops (320 keys), and deleting a key costs about 1.4 µs, so ${String(TIME_LIMIT_KEYS)} keys expiring together outrun the budget at hz 500: the cycle stops part way (timelimit_exit), INFO stats counts expired_time_cap_reached_count, and the next cycles delete the rest.`,
-      zh: `慢速过期周期最多用一个定时任务周期的 25%：1,000,000 / hz 微秒 × 25%（hz 10 时 25,000 微秒，hz 500 时 500 微秒）。它每 16 轮抽查（320 个键）才看一次时钟，删除一个键约需 1.4 微秒，所以在 hz 500 下，${String(TIME_LIMIT_KEYS)} 个同时过期的键会超出预算：周期中途停止（timelimit_exit），INFO stats 的 expired_time_cap_reached_count 计数，剩下的由之后的周期删除。`,
+      en: `A slow expire cycle may use 25 % of a cron period, plus 2 % per step of active-expire-effort above 1: 1,000,000 / hz µs × 27 % at effort 2 (540 µs at hz 500). It looks at the clock only once every 16 sampling loops (25 keys a loop at effort 2: 400 keys), and deleting a key costs about 1.4 µs, so ${String(TIME_LIMIT_KEYS)} keys expiring together outrun the budget: the cycle stops part way (timelimit_exit), INFO stats counts expired_time_cap_reached_count, and the next cycles delete the rest.`,
+      zh: `慢速过期周期最多用一个定时任务周期的 25%，active-expire-effort 每比 1 高一级再加 2%：effort 2 时为 1,000,000 / hz 微秒 × 27%（hz 500 时 540 微秒）。它每 16 轮抽查才看一次时钟（effort 2 时每轮 25 个键：400 个键），删除一个键约需 1.4 微秒，所以 ${String(TIME_LIMIT_KEYS)} 个同时过期的键会超出预算：周期中途停止（timelimit_exit），INFO stats 的 expired_time_cap_reached_count 计数，剩下的由之后的周期删除。`,
     },
     focus: null,
     lines: [
@@ -618,6 +619,13 @@ export const SCENES: readonly Scene[] = [
         note: {
           en: 'serverCron 500 times a second: a slow cycle may now run 25 % × 2,000 µs = 500 µs',
           zh: 'serverCron 每秒运行 500 次：慢速周期现在最多运行 25% × 2,000 微秒 = 500 微秒',
+        },
+      },
+      {
+        run: 'CONFIG SET active-expire-effort 2',
+        note: {
+          en: 'each loop samples 25 keys instead of 20, and the budget grows to 27 % × 2,000 µs = 540 µs: 16 loops (400 keys, ≈ 560 µs) now outrun it',
+          zh: '每轮抽查 25 个键而不是 20 个，预算增加到 27% × 2,000 微秒 = 540 微秒：16 轮（400 个键，约 560 微秒）就会超出',
         },
       },
       {
@@ -641,8 +649,8 @@ export const SCENES: readonly Scene[] = [
       {
         tick: 10,
         note: {
-          en: 'the first slow cycle deletes about 320 keys (≈ 450 µs) every 16 loops; at its second look the clock shows about 900 µs, past 500 µs, and it stops; the next cycles delete the rest',
-          zh: '第一个慢速周期每 16 轮删除约 320 个键（约 450 微秒）；第二次看时钟时已用约 900 微秒，超过 500 微秒，于是停止；之后的周期删除剩下的键',
+          en: 'the first slow cycle deletes about 400 keys in its first 16 loops; when it looks at the clock it shows about 560 µs, past 540 µs, and it stops; the next cycles delete the rest',
+          zh: '第一个慢速周期在前 16 轮删除约 400 个键；它看时钟时已用约 560 微秒，超过 540 微秒，于是停止；之后的周期删除剩下的键',
         },
       },
       {
@@ -654,6 +662,7 @@ export const SCENES: readonly Scene[] = [
       },
       { run: 'DBSIZE', note: { en: 'all gone', zh: '全部删除了' } },
       { run: 'CONFIG SET hz 10', note: { en: 'back to the default', zh: '恢复默认值' } },
+      { run: 'CONFIG SET active-expire-effort 1' },
     ],
   },
   {

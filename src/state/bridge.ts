@@ -65,6 +65,11 @@ export interface Bridge {
   idle(): Promise<void>
   /** Digest of the dataset at a log position (default: now). */
   digest(position?: number): Promise<string>
+  /**
+   * Tells the store the lines not run yet at once (it is told once per burst otherwise): the
+   * page is being hidden or unloaded, and its save must hold every one of them.
+   */
+  flushHeldLines(): void
   stop(): void
 }
 
@@ -171,6 +176,14 @@ export function connectBridge(
   function pipelinable(r: EngineRequest): boolean {
     if (r.kind === 'echo' || r.kind === 'output' || r.kind === 'pasteEnd') return true
     if (r.kind !== 'exec' || unsafe || lastExecWaited) return false
+    return mayGoAhead(r)
+  }
+
+  /**
+   * Whether an exec, by itself, may go ahead of the answers before it: its tab is connected
+   * and not waiting, and it can neither block nor close a connection.
+   */
+  function mayGoAhead(r: EngineRequest & { kind: 'exec' }): boolean {
     const tab = st().tabs.find((t) => t.id === r.client)
     if (tab === undefined || tab.offline === true || tab.waiting !== undefined) return false
     return !BARRIER_COMMANDS.has((r.argv[0] ?? '').toLowerCase())
@@ -215,7 +228,7 @@ export function connectBridge(
       if (tab) for (const r of queue) void enqueue(() => handle(r))
       else
         for (const r of queue) {
-          unechoed.delete(r.seq)
+          lineDropped(r)
           // The tab closed: its block ends with it.
           if (r.kind === 'pasteEnd') endPaste(r.block, r.client, false)
         }
@@ -229,6 +242,19 @@ export function connectBridge(
    * the page's save keeps them across a reload (which drops the bridge's queues).
    */
   const unechoed = new Map<number, HeldLine>()
+  /**
+   * The commands of a pasted block's lines not answered yet, by the line's request seq (its
+   * echo's), and the line each such exec request comes from. A line of a block is done once
+   * shown and answered: until then a reload would lose it, with the lines after it.
+   */
+  const execsOfLine = new Map<number, number>()
+  const lineOfExec = new Map<number, number>()
+  /** The latest line entered in each tab (its echo's seq), for the execs entered after it. */
+  const lastLineOf = new Map<ClientId, number>()
+  /** Lines whose echo has not been shown yet, by seq. */
+  const unshown = new Set<number>()
+  /** The line whose command runs alone now (a long one: the reload says it was interrupted). */
+  let performing: number | null = null
   let heldTimer: ReturnType<typeof setTimeout> | null = null
 
   /**
@@ -237,13 +263,68 @@ export function connectBridge(
    */
   function heldChanged(): void {
     if (heldTimer !== null || stopped) return
-    heldTimer = setTimeout(() => {
-      heldTimer = null
-      const s = st()
-      const holding = s.running !== null || held.size !== 0
-      const lines = holding ? [...unechoed.values()] : []
-      if (lines.length !== 0 || s.heldLines.length !== 0) s.heldLinesChanged(lines)
-    }, 0)
+    heldTimer = setTimeout(tellHeld, 0)
+  }
+
+  function tellHeld(): void {
+    if (heldTimer !== null) clearTimeout(heldTimer)
+    heldTimer = null
+    const s = st()
+    // A pasted block still running holds its lines too: a reload in the middle of it would
+    // drop those not yet run (they are offered to resume after it).
+    const holding = s.running !== null || held.size !== 0 || s.pastes.length !== 0
+    const lines = holding ? pendingLines() : []
+    if (lines.length !== 0 || s.heldLines.length !== 0) s.heldLinesChanged(lines)
+  }
+
+  /** The lines not run yet: not shown, or shown with a command of theirs not answered. */
+  function pendingLines(): HeldLine[] {
+    const lines: HeldLine[] = []
+    const interrupted = st().running !== null ? performing : null
+    for (const [seq, line] of unechoed) if (seq !== interrupted) lines.push(line)
+    return lines
+  }
+
+  /** A new session: no line of the old one is pending. */
+  function forgetLines(): void {
+    unechoed.clear()
+    unshown.clear()
+    execsOfLine.clear()
+    lineOfExec.clear()
+    lastLineOf.clear()
+  }
+
+  /** A request not to be run (a Stop, a closed tab): its line is pending no more. */
+  function lineDropped(r: EngineRequest): void {
+    if (r.kind === 'echo') {
+      unechoed.delete(r.seq)
+      unshown.delete(r.seq)
+      heldChanged()
+    } else if (r.kind === 'exec') execDone(r.seq)
+  }
+
+  /** Notes an exec request of a block's line, entered right after the line. */
+  function execEntered(r: EngineRequest & { kind: 'exec' }): void {
+    const line = lastLineOf.get(r.client)
+    if (r.block === undefined || line === undefined || !unechoed.has(line)) return
+    lineOfExec.set(r.seq, line)
+    execsOfLine.set(line, (execsOfLine.get(line) ?? 0) + 1)
+  }
+
+  /** An exec of a block's line was answered (or failed, or was dropped by a Stop). */
+  function execDone(seq: number): void {
+    const line = lineOfExec.get(seq)
+    if (line === undefined) return
+    lineOfExec.delete(seq)
+    const left = (execsOfLine.get(line) ?? 1) - 1
+    if (left > 0) {
+      execsOfLine.set(line, left)
+      return
+    }
+    execsOfLine.delete(line)
+    // Shown already (its echo goes before it): done.
+    if (!unshown.has(line)) unechoed.delete(line)
+    heldChanged()
   }
 
   async function handle(entered: EngineRequest): Promise<void> {
@@ -265,8 +346,14 @@ export function connectBridge(
         pipedExecs++
         lastExecWaited = false
         const answer = client.exec(r.argv, r.client, progressOf(r.argv, r.client)).then(
-          (trace) => ({ trace }),
-          (err: unknown) => ({ err }),
+          (trace) => {
+            execDone(r.seq)
+            return { trace }
+          },
+          (err: unknown) => {
+            execDone(r.seq)
+            return { err }
+          },
         )
         piped(async () => {
           const settled = await answer
@@ -283,7 +370,14 @@ export function connectBridge(
       lastExecWaited = true
     }
     // A reconnect may have happened while the pipe drained.
-    await perform(onCurrentClient(r))
+    const now = onCurrentClient(r)
+    await perform(now)
+    // Only an exec that had to wait by itself (a barrier, a closed or waiting tab) makes the
+    // next one wait for its answer: one that waited only for the exec before it did not, and
+    // once it is answered the lines after it go ahead again. Otherwise a single DEBUG or
+    // CONFIG line turned pipelining off for the rest of a pasted block (a scene's 420 SETs
+    // after CONFIG SET hz 500 took 18 s instead of about 2).
+    if (now.kind === 'exec') lastExecWaited = !mayGoAhead(now)
   }
 
   /** Resolves the line waiting for room in the pipeline (pipeRoom), if one waits. */
@@ -321,11 +415,8 @@ export function connectBridge(
     const b = blockOf(r.block)
     if ((r.kind === 'echo' || r.kind === 'tick') && b.stopped) b.skipping = true
     if (!b.skipping) return false
-    if (r.kind === 'echo') {
-      b.skipped++
-      unechoed.delete(r.seq)
-      heldChanged()
-    }
+    if (r.kind === 'echo') b.skipped++
+    lineDropped(r)
     return true
   }
 
@@ -403,7 +494,10 @@ export function connectBridge(
   async function perform(r: EngineRequest): Promise<void> {
     switch (r.kind) {
       case 'echo':
-        unechoed.delete(r.seq)
+        unshown.delete(r.seq)
+        // A block's line with a command not answered yet stays pending until it is.
+        if (r.block === undefined || !execsOfLine.has(r.seq)) unechoed.delete(r.seq)
+        heldChanged()
         st().inputEchoed(r.client, r.text)
         if (r.block !== undefined) {
           blockOf(r.block).done++
@@ -424,12 +518,16 @@ export function connectBridge(
       case 'exec': {
         st().busyChanged(++execsInFlight)
         let answer: { readonly trace: WireTrace } | { readonly err: unknown }
+        performing = lineOfExec.get(r.seq) ?? null
         try {
           const id = await connected(r.client)
           answer = { trace: await client.exec(r.argv, id, progressOf(r.argv, id)) }
         } catch (err) {
           answer = { err }
+        } finally {
+          performing = null
         }
+        execDone(r.seq)
         settleExec(r.client, answer)
         return
       }
@@ -455,13 +553,13 @@ export function connectBridge(
         return
       case 'restore':
         held.clear()
-        unechoed.clear()
+        forgetLines()
         heldChanged()
         await restore(r.saved)
         return
       case 'reset':
         held.clear()
-        unechoed.clear()
+        forgetLines()
         heldChanged()
         await restore({ v: 1, session: r.session, log: [], tabs: [], active: null })
         return
@@ -561,6 +659,7 @@ export function connectBridge(
       now: result.now,
       ...(saved.at ? { at: saved.at } : {}),
       ...(saved.pinned ? { pinned: saved.pinned } : {}),
+      ...resumableOf(saved),
     })
   }
 
@@ -686,7 +785,11 @@ export function connectBridge(
         if (requests.length === 0) return
         st().requestsTaken(requests.map((r) => r.seq))
         for (const r of requests) {
-          if (r.kind === 'echo') unechoed.set(r.seq, { client: r.client, text: r.text })
+          if (r.kind === 'echo') {
+            unechoed.set(r.seq, { client: r.client, text: r.text })
+            unshown.add(r.seq)
+            lastLineOf.set(r.client, r.seq)
+          } else if (r.kind === 'exec') execEntered(r)
           if (r.kind === 'cancel') cancelRunning()
           else if (r.kind === 'pasteStop') stopPastes(r.client)
           else void enqueue(() => handle(r))
@@ -762,6 +865,9 @@ export function connectBridge(
       }
     },
     digest: (position) => client.digest(position),
+    flushHeldLines() {
+      if (!stopped) tellHeld()
+    },
     stop() {
       stopped = true
       for (const u of unsubscribers) u()
@@ -894,6 +1000,19 @@ function isExec(argv: readonly string[]): boolean {
 function keyOfEvents(events: readonly StepEvent[]): string | null {
   for (const e of events) if ('key' in e && typeof e.key === 'string') return e.key
   return null
+}
+
+/**
+ * The lines a reload left unrun, to offer to run: the long command it interrupted, then the
+ * lines that waited behind it, a blocking command or in a pasted block.
+ */
+function resumableOf(saved: SavedSession): { resumable?: readonly HeldLine[] } {
+  const cmd = saved.interrupted
+  const lines = [
+    ...(cmd ? [{ client: cmd.client, text: displayArgv(cmd.argv) }] : []),
+    ...(saved.held ?? []),
+  ]
+  return lines.length > 0 ? { resumable: lines } : {}
 }
 
 /**

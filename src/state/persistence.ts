@@ -179,15 +179,19 @@ export function savedSessionOf(s: AppState): SavedSession {
 
 /**
  * The SavedSession the page keeps for a reload: savedSessionOf, the long command still
- * running and the lines waiting their turn behind it or a blocking command (they would
- * otherwise vanish from the console after the reload).
+ * running and the lines not run yet: waiting their turn behind it or a blocking command, the
+ * rest of a pasted block (they would otherwise vanish from the console after the reload; it
+ * offers to run them).
  */
 export function reloadSessionOf(s: AppState): SavedSession {
   const r = s.running
+  // Lines a previous reload left unrun and not yet run or let go come first: they were
+  // entered before any held now.
+  const held = [...s.resumable, ...s.heldLines]
   return {
     ...savedSessionOf(s),
     ...(r ? { interrupted: { client: r.client, argv: r.argv } } : {}),
-    ...(s.heldLines.length > 0 ? { held: s.heldLines } : {}),
+    ...(held.length > 0 ? { held } : {}),
     ...(s.pinned.length > 0 ? { pinned: s.pinned } : {}),
   }
 }
@@ -233,8 +237,8 @@ const warnNotSaved = (err: unknown): void => {
 /**
  * Saves the session whenever its log or tabs change (debounced), and settings and history
  * at once. When the page is hidden or unloaded (`win`) with a save pending or still being
- * written, the session is stashed synchronously so a quick reload loses nothing. Returns the
- * unsubscribe function.
+ * written, the session is stashed synchronously so a quick reload loses nothing;
+ * `beforeStash` runs first (the bridge's flushHeldLines). Returns the unsubscribe function.
  */
 export function attachPersistence(
   store: AppStore,
@@ -244,6 +248,7 @@ export function attachPersistence(
   'undefined'
     ? null
     : window,
+  beforeStash: () => void = () => undefined,
 ): () => void {
   let timer: ReturnType<typeof setTimeout> | null = null
   // Saves started and not finished: an IndexedDB write still running at unload may never
@@ -264,6 +269,8 @@ export function attachPersistence(
       })
   }
   const flushPending = (): void => {
+    // The lines not run yet are told to the store once per burst: bring them up to date.
+    beforeStash()
     if (timer === null && inFlight === 0) return
     if (timer !== null) clearTimeout(timer)
     timer = null
@@ -286,6 +293,7 @@ export function attachPersistence(
           s.status,
           s.running === null,
           s.heldLines,
+          s.resumable,
           s.pinned,
         ] as const,
       () => {

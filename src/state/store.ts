@@ -98,6 +98,12 @@ export interface SessionSlice {
    * them), in order; empty when nothing holds them up. The page's save keeps them.
    */
   heldLines: readonly HeldLine[]
+  /**
+   * Lines a reload left unrun (the rest of a pasted block, the lines held behind a blocking
+   * or long command), in order: the console offers to run them or to let them go. The page's
+   * save keeps them, with heldLines, until one or the other.
+   */
+  resumable: readonly HeldLine[]
   /** Pasted blocks (and scenes) whose lines are still being sent or answered, oldest first. */
   pastes: readonly PastedBlock[]
   nextBlock: BlockId
@@ -165,6 +171,8 @@ export interface SessionSlice {
   busyChanged(busy: number): void
   commandProgressed(running: RunningCommand | null): void
   heldLinesChanged(lines: readonly HeldLine[]): void
+  /** The learner ran or let go a tab's lines a reload left unrun: they are offered no more. */
+  resumableTaken(client: ClientId): void
   /** How many lines of each running pasted block the console has shown (by block). */
   pastesProgressed(done: ReadonlyMap<BlockId, number>): void
   /** A pasted block's last line was answered, or it was stopped and ended. */
@@ -184,6 +192,8 @@ export interface RestoredSession {
   readonly at?: PlayheadMark
   /** Keys pinned before a reload; absent: the pins stay as they are. */
   readonly pinned?: readonly string[]
+  /** Lines a reload left unrun (a pasted block's rest), offered to run; absent: none. */
+  readonly resumable?: readonly HeldLine[]
 }
 
 export interface PlayerSlice {
@@ -497,6 +507,7 @@ const createSessionSlice =
       busy: 0,
       running: null,
       heldLines: [],
+      resumable: [],
       pastes: [],
       nextBlock: 1,
       notice: null,
@@ -749,6 +760,7 @@ const createSessionSlice =
             view: null,
             focus: null,
             pastes: [],
+            resumable: r.resumable ?? [],
             ...(r.pinned ? { pinned: [...r.pinned] } : {}),
           },
           false,
@@ -776,6 +788,13 @@ const createSessionSlice =
       },
       heldLinesChanged: (heldLines) => {
         set({ heldLines }, false, 'bridge/heldLinesChanged')
+      },
+      resumableTaken: (client) => {
+        set(
+          (s) => ({ resumable: s.resumable.filter((l) => l.client !== client) }),
+          false,
+          'session/resumableTaken',
+        )
       },
       pastesProgressed: (done) => {
         set(

@@ -106,3 +106,16 @@ export function textHeights(root: Locator, selector: string): Promise<number> {
     .locator(selector)
     .evaluateAll((els) => Math.min(...els.map((e) => e.getBoundingClientRect().height)))
 }
+
+/** Pastes `text` into the command line through the clipboard, as a learner does. */
+export async function pasteText(page: Page, text: string): Promise<void> {
+  await page.evaluate((t) => navigator.clipboard.writeText(t), text)
+  const input = page.getByRole('textbox', { name: /^Command for|的命令$/ })
+  await input.focus()
+  await page.keyboard.press('Control+V')
+}
+
+/** The text of the active console tab's last line. */
+export function lastConsoleLine(page: Page): Promise<string> {
+  return page.locator('.console-output .console-line').last().innerText()
+}

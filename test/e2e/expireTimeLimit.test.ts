@@ -1,8 +1,8 @@
 /**
- * End-to-end: the expire-time-limit scene, picked from the Scenes menu in Chromium. Its 700
- * keys expire together at hz 500; in the clock tick after active expiry is turned back on,
- * the expiry panel says the first slow cycle stopped at its 500 µs time limit, and INFO
- * stats counts it.
+ * End-to-end: the expire-time-limit scene, picked from the Scenes menu in Chromium. Its 420
+ * keys expire together at hz 500 and active-expire-effort 2; in the clock tick after active
+ * expiry is turned back on, the expiry panel says the first slow cycle stopped at its 540 µs
+ * time limit, and INFO stats counts it.
  */
 import { describe, expect, inject, it } from 'vitest'
 import type {} from '../../src/app/debugHooks.ts'
@@ -42,8 +42,8 @@ describe('the expire-time-limit scene in Chromium', () => {
     await page.evaluate(() => window.__xray?.idle())
     const limit = page.getByTestId('ex-time-limit')
     await expect.poll(() => limit.count()).toBe(1)
-    expect(await limit.getAttribute('data-limit')).toBe('500')
-    expect(await limit.innerText()).toMatch(/^Out of time: a slow cycle may run 500 µs/)
+    expect(await limit.getAttribute('data-limit')).toBe('540')
+    expect(await limit.innerText()).toMatch(/^Out of time: a slow cycle may run 540 µs/)
     // The scene's note for that tick.
     await expect
       .poll(() => page.getByTestId('scene-note').innerText())

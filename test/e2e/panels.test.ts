@@ -141,17 +141,17 @@ describe('dict panel in the browser', () => {
   it('draws a one-node quicklist, a long listpack and a big skiplist at their own scale', async () => {
     const page = await open()
     await run(page, 'RPUSH mylist a b c d')
-    await expect.poll(() => page.locator('section.quicklist-panel svg').count()).toBe(1)
+    await expect.poll(() => page.locator('section.quicklist-panel svg[role="img"]').count()).toBe(1)
     expect(await svgScale(page, 'quicklist-panel')).toBeLessThanOrEqual(1.01)
 
     const fields = Array.from({ length: 40 }, (_, i) => `field${String(i)} value${String(i)}`)
     await run(page, `HSET h ${fields.join(' ')}`)
-    await expect.poll(() => page.locator('section.listpack-panel svg').count()).toBe(1)
+    await expect.poll(() => page.locator('section.listpack-panel svg[role="img"]').count()).toBe(1)
     expect(await svgScale(page, 'listpack-panel')).toBeGreaterThan(0.99)
     // A 130-node skiplist and its zset dict (hundreds of buckets) stay readable too.
     const members = Array.from({ length: 130 }, (_, i) => `${String(i)} m${String(i)}`)
     await run(page, `ZADD z ${members.join(' ')}`)
-    await expect.poll(() => page.locator('section.skiplist-panel svg').count()).toBe(1)
+    await expect.poll(() => page.locator('section.skiplist-panel svg[role="img"]').count()).toBe(1)
     expect(await svgScale(page, 'skiplist-panel')).toBeGreaterThan(0.99)
     expect(await svgScale(page, 'dict-panel')).toBeGreaterThan(0.99)
     // The ribbon and the towers scroll inside their panels rather than widening the page.

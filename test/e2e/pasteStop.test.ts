@@ -3,23 +3,18 @@
  * shows how far it got with a Stop button; Stop (or Ctrl+C) leaves the lines not yet sent
  * unrun, says how many, and the session goes on.
  */
-import type { Page } from 'playwright-core'
 import { describe, expect, inject, it } from 'vitest'
 import type {} from '../../src/app/debugHooks.ts'
-import { chromiumPerFile, openApp, runLine } from './chromium.ts'
+import {
+  chromiumPerFile,
+  lastConsoleLine as lastLine,
+  openApp,
+  pasteText as paste,
+  runLine,
+} from './chromium.ts'
 
 const browser = chromiumPerFile()
 const appUrl = `${inject('baseUrl')}?seed=42&clock=paused`
-
-/** Pastes `text` into the command line through the clipboard, as a learner does. */
-async function paste(page: Page, text: string): Promise<void> {
-  await page.evaluate((t) => navigator.clipboard.writeText(t), text)
-  const input = page.getByRole('textbox', { name: /^Command for|的命令$/ })
-  await input.focus()
-  await page.keyboard.press('Control+V')
-}
-
-const lastLine = (page: Page) => page.locator('.console-output .console-line').last().innerText()
 
 describe('a pasted block in Chromium', () => {
   it('stops with the Stop button: the lines not sent are not run, the console says how many', async () => {

@@ -192,6 +192,34 @@ describe('a pasted block', { timeout: 30_000 }, () => {
     h.dispose()
   })
 
+  it('goes back to pipelining after a line that had to wait (CONFIG SET, DEBUG)', async () => {
+    const h = await createHarness({ factory: createServer })
+    // The most execs on their way at once (sent and not answered).
+    const w = h.workers.at(-1)
+    if (!w) throw new Error('no worker')
+    let inFlight = 0
+    let most = 0
+    const post = w.postMessage.bind(w)
+    w.postMessage = (m: ToWorker) => {
+      if (m.type === 'exec') most = Math.max(most, ++inFlight)
+      post(m)
+    }
+    const onmessage = w.onmessage
+    w.onmessage = (ev) => {
+      const data = ev.data as { type: string; messages?: { type: string }[] }
+      const batch = data.type === 'batch' ? (data.messages ?? []) : [data]
+      inFlight -= batch.filter((m) => m.type === 'executed' || m.type === 'failed').length
+      onmessage?.(ev)
+    }
+    const sets = Array.from({ length: 100 }, (_, i) => `SET tmp:${String(i)} x PX 100`)
+    pasteBlock(h, ['CONFIG SET hz 500', 'DEBUG SET-ACTIVE-EXPIRE 0', ...sets])
+    await h.bridge.idle()
+    // One line waited for each of the two; the rest went a window at a time.
+    expect(most).toBe(MAX_PIPELINED)
+    expect(execs(h)).toEqual(['CONFIG SET hz 500', 'DEBUG SET-ACTIVE-EXPIRE 0', ...sets])
+    h.dispose()
+  })
+
   it('holds the lines after a blocking one, pasted in the same block, until it is served', async () => {
     const h = await createHarness({ factory: createServer })
     const first = h.tab()

@@ -255,6 +255,62 @@ describe('session persistence (localStorage backend)', () => {
     b.dispose()
   })
 
+  it('keeps the rest of a pasted block across a reload in its middle, and offers to run it', async () => {
+    localStorage.clear()
+    const a = await createHarness({ factory: createServer })
+    const target = new EventTarget()
+    const detach = attachPersistence(a.store, never, 60_000, target as unknown as Window, () => {
+      a.bridge.flushHeldLines()
+    })
+    const tab = a.tab()
+    // The worker answers the first 100 lines, then the page reloads: SET k:100 v and those
+    // after it were shown or waiting, never logged.
+    const w = a.workers.at(-1)
+    if (!w) throw new Error('no worker')
+    const post = w.postMessage.bind(w)
+    let answered = 0
+    w.postMessage = (m) => {
+      if (m.type === 'exec' && answered++ >= 100) return
+      post(m)
+    }
+    const lines = Array.from({ length: 300 }, (_, i) => `SET k:${String(i)} v`)
+    const s = a.store.getState()
+    const block = s.pasteStarted(tab, lines.length)
+    for (const text of lines) {
+      s.lineEntered(tab, text, block)
+      s.commandSubmitted(text.split(' '), tab, block)
+    }
+    s.pasteEntered(block)
+    await vi.waitFor(() => {
+      expect(a.store.getState().log.filter((e) => e.t === 'exec')).toHaveLength(100)
+      expect(a.store.getState().heldLines).toHaveLength(200)
+    })
+    target.dispatchEvent(new Event('pagehide'))
+    detach()
+    a.dispose()
+    const saved = await loadSession(never)
+    expect(saved?.held?.map((l) => l.text)).toEqual(lines.slice(100))
+
+    const b = await createHarness({ factory: createServer, saved })
+    expect(b.store.getState().resumable).toEqual(
+      lines.slice(100).map((text) => ({ client: tab, text })),
+    )
+    const tabLines = b.store.getState().tabs.find((t) => t.id === tab)?.lines
+    expect(tabLines?.at(-1)).toEqual({ kind: 'notice', key: 'console.heldByReload' })
+    // Still offered after another reload, until run or let go.
+    expect(reloadSessionOf(b.store.getState()).held).toHaveLength(200)
+    b.store.getState().resumableTaken(tab)
+    expect(b.store.getState().resumable).toEqual([])
+    expect(reloadSessionOf(b.store.getState())).not.toHaveProperty('held')
+    expect(translate('en', 'console.resumeOffer', { count: '200' })).toBe(
+      '200 line(s) had not run when the page reloaded.',
+    )
+    expect(translate('zh', 'console.resumeOffer', { count: '200' })).toBe(
+      '页面重新加载时有 200 行还没有执行。',
+    )
+    b.dispose()
+  })
+
   it('lets held lines go once a long command is cancelled: they run, and are held no more', async () => {
     let go: () => void = () => undefined
     const a = await createHarness({

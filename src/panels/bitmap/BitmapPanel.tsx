@@ -11,6 +11,7 @@ import './bitmap.css'
 import { memo, useEffect, useRef } from 'react'
 import type { StepEvent } from '../../engine/events.ts'
 import { fill } from '../shared/fill.ts'
+import { Legend, type LegendItem } from '../shared/Legend.tsx'
 import { narration } from '../shared/narration.ts'
 import { useViewFold } from '../shared/stepFold.ts'
 import type { StringView } from '../string/stringLayout.ts'
@@ -47,7 +48,31 @@ const text = {
   more: { en: '… {n} more byte(s)', zh: '……还有 {n} 个字节' },
   strip: { en: 'Set bits per byte, all {n} bytes', zh: '每个字节中为 1 的位数，共 {n} 个字节' },
   empty: { en: 'No bytes yet.', zh: '还没有字节。' },
+  zero: { en: 'bit 0', zh: '位 0' },
+  one: { en: 'bit 1', zh: '位 1' },
+  lit: { en: 'the bits this step reads or writes', zh: '这一步读写的位' },
+  counted: { en: 'in the range counted', zh: '在统计的范围内' },
+  padded: { en: 'zero bytes added to reach the bit', zh: '为了写到该位而补上的 0 字节' },
 } as const
+
+/**
+ * The key to the bits' fills: 0 and 1 always, the step's own highlights (lit, counted,
+ * padded) while it has them.
+ */
+function bitmapLegend(h: ReturnType<typeof highlightOf>, lang: 'en' | 'zh'): LegendItem[] {
+  const item = (id: 'zero' | 'one' | 'lit' | 'counted' | 'padded'): LegendItem => ({
+    shape: id === 'zero' ? 'bitmap-bit' : `bitmap-bit bitmap-bit--${id}`,
+    label: text[id][lang],
+    id,
+  })
+  return [
+    item('zero'),
+    item('one'),
+    ...(h.bits !== null ? [item('lit')] : []),
+    ...(h.range !== null ? [item('counted')] : []),
+    ...(h.padded !== null ? [item('padded')] : []),
+  ]
+}
 
 /** A bit's cell, and a byte's drawing: 8 cells over its `[i] 0x..` label. */
 const BIT = 15
@@ -111,6 +136,7 @@ function BitmapPanelImpl(props: BitmapPanelProps) {
         <p>{text.empty[lang]}</p>
       ) : (
         <>
+          <Legend items={bitmapLegend(h, lang)} lang={lang} />
           {from > 0 && <p className="bitmap-more">{fill(text.more[lang], { n: from })}</p>}
           {/* One small SVG a byte, wrapping like words: a byte keeps its drawn size (labels
               at their font size) in a 390 px phone and a projector alike, where one 8-byte

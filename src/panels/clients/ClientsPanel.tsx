@@ -17,6 +17,7 @@ import type { StepEvent } from '../../engine/events.ts'
 import { bytesToUtf8 } from '../../state/bytes.ts'
 import type { PanelProps } from '../registry.ts'
 import { narration } from '../shared/narration.ts'
+import { Legend } from '../shared/Legend.tsx'
 import { isSettled, useOwnStep, useStepFold } from '../shared/stepFold.ts'
 import {
   applyClientsEvent,
@@ -71,6 +72,7 @@ const text = {
   },
   closed: { en: 'closed', zh: '已关闭' },
   connected: { en: 'new connection', zh: '新连接' },
+  litRow: { en: 'the entry this step touches', zh: '这一步涉及的条目' },
 } as const
 
 const FLAG_TEXT: Readonly<Record<ClientFlag, { en: string; zh: string }>> = {
@@ -343,36 +345,43 @@ function DictTable(props: {
   rows: readonly Row[]
   lang: Lang
 }): ReactNode {
+  const lit = props.rows.some((r) => r.lit)
   return (
-    <table className="clients-dict" data-testid={props.testId}>
-      <caption>{props.title}</caption>
-      <tbody>
-        {props.rows.length === 0 ? (
-          <tr>
-            <td className="clients-none">{text.empty[props.lang]}</td>
-          </tr>
-        ) : (
-          props.rows.map((r) => (
-            <tr
-              key={r.name}
-              id={r.id}
-              data-name={r.name}
-              data-lit={r.lit ? 'true' : undefined}
-              className={r.lit ? 'clients-row--lit' : undefined}
-            >
-              <th scope="row">{show(r.name)}</th>
-              <td>
-                {r.clients.map((id, i) => (
-                  <span key={i} className="clients-chip" data-client={id}>
-                    #{id}
-                  </span>
-                ))}
-              </td>
+    <>
+      <table className="clients-dict" data-testid={props.testId}>
+        <caption>{props.title}</caption>
+        <tbody>
+          {props.rows.length === 0 ? (
+            <tr>
+              <td className="clients-none">{text.empty[props.lang]}</td>
             </tr>
-          ))
-        )}
-      </tbody>
-    </table>
+          ) : (
+            props.rows.map((r) => (
+              <tr
+                key={r.name}
+                id={r.id}
+                data-name={r.name}
+                data-lit={r.lit ? 'true' : undefined}
+                className={r.lit ? 'clients-row--lit' : undefined}
+              >
+                <th scope="row">{show(r.name)}</th>
+                <td>
+                  {r.clients.map((id, i) => (
+                    <span key={i} className="clients-chip" data-client={id}>
+                      #{id}
+                    </span>
+                  ))}
+                </td>
+              </tr>
+            ))
+          )}
+        </tbody>
+      </table>
+      <Legend
+        items={lit ? [{ box: 'clients-row--lit', label: text.litRow[props.lang], id: 'lit' }] : []}
+        lang={props.lang}
+      />
+    </>
   )
 }
 

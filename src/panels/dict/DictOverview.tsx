@@ -4,7 +4,7 @@
  * that picks a bucket range for the detailed view. A canvas draws a million buckets in one
  * pass; SVG would need a million elements.
  */
-import { useEffect, useRef } from 'react'
+import { useEffect, useMemo, useRef } from 'react'
 import { overviewColumns } from './dictOverviewMath.ts'
 import type { DictModel } from './dictModel.ts'
 import { occupancy } from './dictLayout.ts'
@@ -26,11 +26,17 @@ export interface DictOverviewProps {
 }
 
 export function DictOverview({ model, lang, occupancy: given, onZoom }: DictOverviewProps) {
-  const refs = [useRef<HTMLCanvasElement>(null), useRef<HTMLCanvasElement>(null)] as const
-  const data = [0, 1].map((t) => given?.[t] ?? occupancy(model, t as 0 | 1))
+  const ref0 = useRef<HTMLCanvasElement>(null)
+  const ref1 = useRef<HTMLCanvasElement>(null)
+  // Counted and drawn once per model, not on every render of the panel (a frame of a step's
+  // animation, a caption): a 131,072-bucket table was counted and drawn again each time.
+  const data = useMemo(
+    () => [0, 1].map((t) => given?.[t] ?? occupancy(model, t as 0 | 1)),
+    [model, given],
+  )
   useEffect(() => {
     data.forEach((occ, t) => {
-      const canvas = refs[t]?.current
+      const canvas = (t === 0 ? ref0 : ref1).current
       const g = canvas?.getContext('2d')
       if (!canvas || !g || occ.length === 0) return
       const cols = overviewColumns(occ, W)
@@ -41,7 +47,7 @@ export function DictOverview({ model, lang, occupancy: given, onZoom }: DictOver
         g.fillRect(x, 0, 1, H)
       })
     })
-  })
+  }, [data])
   const t0 = model.tables[0]
   const progress = model.rehashIdx >= 0 && t0 ? model.rehashIdx / t0.size : null
   return (
@@ -51,7 +57,7 @@ export function DictOverview({ model, lang, occupancy: given, onZoom }: DictOver
         occ.length === 0 ? null : (
           <canvas
             key={t}
-            ref={refs[t]}
+            ref={t === 0 ? ref0 : ref1}
             width={W}
             height={H}
             data-testid={`overview-${t}`}

@@ -46,24 +46,6 @@ function emptyTable(exp: number): DictTableModel {
   return { exp, size: 2 ** exp, used: 0, chains: new Map() }
 }
 
-function withChain(
-  t: DictTableModel,
-  bucket: number,
-  chain: readonly string[],
-  usedDelta: number,
-): DictTableModel {
-  const chains = new Map(t.chains)
-  if (chain.length === 0) chains.delete(bucket)
-  else chains.set(bucket, chain)
-  return { ...t, used: t.used + usedDelta, chains }
-}
-
-function setTable(m: DictModel, which: 0 | 1, t: DictTableModel | null): DictModel {
-  const tables: [DictTableModel | null, DictTableModel | null] =
-    which === 0 ? [t, m.tables[1]] : [m.tables[0], t]
-  return { ...m, tables }
-}
-
 // --- Folding ---
 
 /**
@@ -72,49 +54,89 @@ function setTable(m: DictModel, which: 0 | 1, t: DictTableModel | null): DictMod
  */
 export function applyDictEvent(m: DictModel, e: StepEvent): DictModel {
   if (!('dict' in e) || e.dict !== m.ref) return m
-  switch (e.type) {
-    case 'dict/tableCreated':
-      return { ...setTable(m, 0, emptyTable(e.exp)), rehashIdx: -1 }
-    case 'dict/expandStarted':
-    case 'dict/shrinkStarted':
-      return { ...setTable(m, 1, emptyTable(e.toExp)), rehashIdx: 0 }
-    case 'dict/keyAdded': {
-      const t = m.tables[e.table]
-      if (t === null) return m
-      const chain = t.chains.get(e.bucket) ?? []
-      return setTable(m, e.table, withChain(t, e.bucket, [e.key, ...chain], 1))
-    }
-    case 'dict/keyDeleted': {
-      const t = m.tables[e.table]
-      if (t === null) return m
-      const chain = (t.chains.get(e.bucket) ?? []).filter((k) => k !== e.key)
-      return setTable(m, e.table, withChain(t, e.bucket, chain, -1))
-    }
-    case 'dict/bucketRehashed': {
-      let t0 = m.tables[0]
-      let t1 = m.tables[1]
-      if (t0 === null || t1 === null) return m
-      // The chain the model holds, not the moves: at trace level "summary" keyAdded is not
-      // recorded, so the model may not know every key the bucket held.
-      t0 = withChain(t0, e.from, [], -(t0.chains.get(e.from)?.length ?? 0))
-      // Redis moves the chain entry by entry, each to the head of its target bucket.
-      for (const mv of e.moves)
-        t1 = withChain(t1, mv.to, [mv.key, ...(t1.chains.get(mv.to) ?? [])], 1)
-      return { ...m, rehashIdx: e.rehashIdx, tables: [t0, t1] }
-    }
-    case 'dict/emptyBucketsSkipped':
-      return { ...m, rehashIdx: e.to }
-    case 'dict/rehashCompleted':
-      return { ...m, rehashIdx: -1, tables: [m.tables[1], null] }
-    case 'dict/keyFound':
-    case 'dict/scanned':
-      return m
-  }
+  if (e.type === 'dict/keyFound' || e.type === 'dict/scanned') return m
+  return foldDictEvents(m, [e])
 }
 
-/** Folds a sequence of events. */
+/** A table being folded in place: its chains map is the fold's own copy. */
+interface TableInPlace {
+  exp: number
+  size: number
+  used: number
+  chains: Map<number, readonly string[]>
+}
+
+function tableInPlace(t: DictTableModel | null): TableInPlace | null {
+  return t === null ? null : { exp: t.exp, size: t.size, used: t.used, chains: new Map(t.chains) }
+}
+
+/**
+ * Folds a sequence of events into a copy of the model, built in place. Event by event, each
+ * added key copied the table's chains map: an SADD of 100,000 members (converted to a
+ * hashtable, then every member added) froze the page for most of a second folding its
+ * trace, O(n²) in the keys.
+ */
 export function foldDictEvents(m: DictModel, events: readonly StepEvent[]): DictModel {
-  return events.reduce(applyDictEvent, m)
+  let rehashIdx = m.rehashIdx
+  let t0 = tableInPlace(m.tables[0])
+  let t1 = tableInPlace(m.tables[1])
+  const table = (which: 0 | 1) => (which === 0 ? t0 : t1)
+  for (const e of events) {
+    if (!('dict' in e) || e.dict !== m.ref) continue
+    switch (e.type) {
+      case 'dict/tableCreated':
+        t0 = tableInPlace(emptyTable(e.exp))
+        rehashIdx = -1
+        break
+      case 'dict/expandStarted':
+      case 'dict/shrinkStarted':
+        t1 = tableInPlace(emptyTable(e.toExp))
+        rehashIdx = 0
+        break
+      case 'dict/keyAdded': {
+        const t = table(e.table)
+        if (t === null) break
+        t.chains.set(e.bucket, [e.key, ...(t.chains.get(e.bucket) ?? [])])
+        t.used++
+        break
+      }
+      case 'dict/keyDeleted': {
+        const t = table(e.table)
+        if (t === null) break
+        const chain = (t.chains.get(e.bucket) ?? []).filter((k) => k !== e.key)
+        if (chain.length === 0) t.chains.delete(e.bucket)
+        else t.chains.set(e.bucket, chain)
+        t.used--
+        break
+      }
+      case 'dict/bucketRehashed': {
+        // The chain the model holds, not the moves: at trace level "summary" keyAdded is not
+        // recorded, so the model may not know every key the bucket held. Redis moves the
+        // chain entry by entry, each to the head of its target bucket.
+        if (t0 === null || t1 === null) break
+        t0.used -= t0.chains.get(e.from)?.length ?? 0
+        t0.chains.delete(e.from)
+        for (const mv of e.moves) {
+          t1.chains.set(mv.to, [mv.key, ...(t1.chains.get(mv.to) ?? [])])
+          t1.used++
+        }
+        rehashIdx = e.rehashIdx
+        break
+      }
+      case 'dict/emptyBucketsSkipped':
+        rehashIdx = e.to
+        break
+      case 'dict/rehashCompleted':
+        rehashIdx = -1
+        t0 = t1
+        t1 = null
+        break
+      case 'dict/keyFound':
+      case 'dict/scanned':
+        break
+    }
+  }
+  return { ref: m.ref, rehashIdx, tables: [t0, t1] }
 }
 
 /** Tells whether two models describe the same dict state (for the "cannot lie" check). */

@@ -17,6 +17,7 @@ import type { StepEvent } from '../../engine/events.ts'
 import type { GeoView } from '../../engine/inspectGeo.ts'
 import { bytesToUtf8 } from '../../state/bytes.ts'
 import { fill } from '../shared/fill.ts'
+import { Legend, type LegendItem } from '../shared/Legend.tsx'
 import { narration } from '../shared/narration.ts'
 import { useViewFold } from '../shared/stepFold.ts'
 import {
@@ -407,6 +408,38 @@ function Results({ search, lang }: { search: SearchState; lang: Lang }) {
   )
 }
 
+const legendText = {
+  scanning: { en: 'cell being scanned', zh: '正在扫描的格子' },
+  scanned: { en: 'cell scanned', zh: '已扫描的格子' },
+  kept: { en: 'in the area: returned', zh: '在范围内：返回' },
+  dropped: { en: 'outside the area: dropped', zh: '在范围外：丢弃' },
+  lon: { en: 'longitude bit', zh: '经度位' },
+  lat: { en: 'latitude bit', zh: '纬度位' },
+} as const
+
+/** The key to a search's fills on the plane: the cells' and the points' states shown. */
+function searchLegend(search: SearchState, lang: Lang): LegendItem[] {
+  const items: LegendItem[] = []
+  for (const st of ['scanning', 'scanned'] as const)
+    if (search.cells.includes(st))
+      items.push({ shape: `geo-cell geo-cell--${st}`, label: legendText[st][lang], id: st })
+  for (const kept of [true, false]) {
+    if (!search.candidates.some((c) => c.kept === kept)) continue
+    const id = kept ? 'kept' : 'dropped'
+    items.push({ shape: `geo-point geo-point--${id}`, label: legendText[id][lang], id })
+  }
+  return items
+}
+
+/** The key to the bit rows: longitude bits blue, latitude bits yellow. */
+function bitsLegend(lang: Lang): LegendItem[] {
+  return (['lon', 'lat'] as const).map((id) => ({
+    shape: `geo-bit geo-bit--${id}`,
+    label: legendText[id][lang],
+    id,
+  }))
+}
+
 const BIT = 9
 
 /** One row of bits, most significant first; the first `shown` are revealed. */
@@ -465,6 +498,7 @@ function Bits({ focus, e, lang }: { focus: FocusEvent; e: number; lang: Lang }) 
       data-lat-cell={latCell}
     >
       <figcaption>{fill(text.bits[lang], { member: bytesToUtf8(focus.member) })}</figcaption>
+      <Legend items={bitsLegend(lang)} lang={lang} />
       <svg width={width} height={96} viewBox={`0 0 ${String(width)} 96`}>
         <BitRow
           bits={lonBits}
@@ -565,6 +599,7 @@ function GeoPanelImpl(props: GeoPanelProps) {
         {current ? narration[current.type](current as never)[lang] : ''}
       </p>
       <Plane model={curr} search={search} focus={focus} e={e} lang={lang} title={title} />
+      <Legend items={search ? searchLegend(search, lang) : []} lang={lang} />
       {search && <CellList search={search} lang={lang} />}
       {search && <Candidates search={search} lang={lang} />}
       {search && <Results search={search} lang={lang} />}

@@ -15,6 +15,7 @@ import { memo, useEffect, useMemo, useRef } from 'react'
 import type { StepEvent, StepEventOf } from '../../engine/events.ts'
 import type { HyperLogLogView } from '../../engine/inspectHll.ts'
 import { fill } from '../shared/fill.ts'
+import { Legend, type LegendItem } from '../shared/Legend.tsx'
 import { narration } from '../shared/narration.ts'
 import { useStepFold } from '../shared/stepFold.ts'
 import {
@@ -73,6 +74,9 @@ const text = {
     zh: 'Z：XZERO（2 字节，最多 16384 个 0）· z：ZERO（最多 64 个 0）· v:值,长度 VAL（1–4 个寄存器，值 ≤ 32）',
   },
   more: { en: 'more', zh: '个更多' },
+  zeroOps: { en: 'ZERO / XZERO: a run of empty registers', zh: 'ZERO / XZERO：一串空寄存器' },
+  valOps: { en: 'VAL: registers holding a value', zh: 'VAL：有值的寄存器' },
+  freshOps: { en: 'the opcodes this step wrote', zh: '这一步写入的操作码' },
   heatmap: { en: 'Registers (128 a row)', zh: '寄存器（每行 128 个）' },
   nonZero: { en: 'non-zero registers', zh: '非零寄存器' },
   histogram: { en: 'Registers per value', zh: '各取值的寄存器个数' },
@@ -234,6 +238,26 @@ function HashBits({
   )
 }
 
+/**
+ * The key to the opcodes' fills, as drawn: zero runs and VALs in their own fills, and the
+ * ones the step wrote in the highlight.
+ */
+function opcodesLegend(
+  boxes: readonly { readonly op: { readonly op: string }; readonly index: number }[],
+  fresh: ReadonlySet<number>,
+  lang: 'en' | 'zh',
+): LegendItem[] {
+  const plain = boxes.filter((b) => !fresh.has(b.index))
+  const items: LegendItem[] = []
+  if (plain.some((b) => b.op.op !== 'VAL'))
+    items.push({ shape: 'hll-op hll-op--zero', label: text.zeroOps[lang], id: 'zero' })
+  if (plain.some((b) => b.op.op === 'VAL'))
+    items.push({ shape: 'hll-op hll-op--val', label: text.valOps[lang], id: 'val' })
+  if (plain.length < boxes.length)
+    items.push({ shape: 'hll-op hll-op--fresh', label: text.freshOps[lang], id: 'fresh' })
+  return items
+}
+
 function Opcodes({
   model,
   current,
@@ -265,6 +289,7 @@ function Opcodes({
         {text.opcodes[lang]} ({ops.length})
       </h3>
       <p className="hll-hint">{text.opcodesHint[lang]}</p>
+      <Legend items={opcodesLegend(boxes, fresh, lang)} lang={lang} />
       <div className="hll-ops__row">
         {before > 0 && (
           <span className="hll-more">

@@ -10,6 +10,7 @@ import { memo, useMemo } from 'react'
 import type { StepEvent } from '../../engine/events.ts'
 import type { ListpackView } from '../../engine/inspectContainers.ts'
 import { narration } from '../shared/narration.ts'
+import { Legend, type LegendItem } from '../shared/Legend.tsx'
 import { useStepFold } from '../shared/stepFold.ts'
 import {
   applyListpackEvent,
@@ -48,6 +49,23 @@ const text = {
     zh: '一整块连续内存：头部（总字节数、元素数）、各个条目（编码、数据、backlen）、0xFF。小整数只占 1 字节；插入会搬动其后的所有字节。',
   },
 } as const
+
+const legendText = {
+  header: {
+    en: 'header (total bytes, count) and end byte 0xFF',
+    zh: '头部（总字节数、元素数）和结尾字节 0xFF',
+  },
+  entry: { en: 'entry (encoding, data, backlen)', zh: '条目（编码、数据、backlen）' },
+} as const
+
+/** The key to the ribbon's two fills. */
+function listpackLegend(lang: 'en' | 'zh'): LegendItem[] {
+  return (['header', 'entry'] as const).map((id) => ({
+    shape: `lp-box lp-box--${id}`,
+    label: legendText[id][lang],
+    id,
+  }))
+}
 
 function ListpackPanelImpl(props: ListpackPanelProps) {
   const { title, before, after, events, step, t, lang, settled = false } = props
@@ -95,6 +113,7 @@ function ListpackPanelImpl(props: ListpackPanelProps) {
       <p role="status" aria-live="polite">
         {current ? narration[current.type](current as never)[lang] : ''}
       </p>
+      <Legend items={listpackLegend(lang)} lang={lang} />
       <div
         className="listpack-panel__ribbon"
         tabIndex={0}

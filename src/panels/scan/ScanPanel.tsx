@@ -8,7 +8,8 @@
 import '../shared/panels.css'
 import { memo } from 'react'
 import { bytesToUtf8 } from '../../state/bytes.ts'
-import { bucketStates, scanOrder, type ScanSession } from './scanModel.ts'
+import { Legend, type LegendItem } from '../shared/Legend.tsx'
+import { bucketStates, scanOrder, type BucketState, type ScanSession } from './scanModel.ts'
 
 export interface ScanPanelProps {
   readonly title: string
@@ -32,10 +33,13 @@ const text = {
     en: 'Returned more than once (the table shrank, or a cursor was used twice):',
     zh: '被返回了不止一次（哈希表缩容了，或同一个游标用了两次）：',
   },
-  legend: {
+  numbers: {
     en: 'Each bucket shows its index, and under it its turn in the visit order (0 = first).',
     zh: '每个桶上方是桶号，下方是它在访问顺序中的次序（0 = 第一个）。',
   },
+  visited: { en: 'covered: already returned', zh: '已覆盖：已经返回' },
+  next: { en: 'next: the bucket the cursor names', zh: '下一个：游标指向的桶' },
+  pending: { en: 'not visited yet', zh: '尚未访问' },
   why: {
     en: 'A bucket b is covered when reverse(b) < reverse(cursor): growth splits covered buckets into covered buckets.',
     zh: '当 reverse(b) < reverse(cursor) 时桶 b 已被覆盖：扩容把已覆盖的桶拆成仍然已覆盖的桶。',
@@ -54,6 +58,14 @@ export function scanGrid(size: number): { cell: number; cols: number; rowH: numb
   const digits = String(Math.max(0, size - 1)).length
   const cell = Math.max(18, digits * 7 + 6)
   return { cell, cols: digits <= 2 ? 32 : 16, rowH: BOX_H + 20 }
+}
+
+/** The key to the strip's fills: one item per state some bucket is in. */
+function scanLegend(states: readonly BucketState[], lang: 'en' | 'zh'): LegendItem[] {
+  const shown = new Set(states)
+  return (['visited', 'next', 'pending'] as const)
+    .filter((st) => shown.has(st))
+    .map((st) => ({ shape: `scan-bucket scan-bucket--${st}`, label: text[st][lang], id: st }))
 }
 
 function ScanPanelImpl({ title, session, upTo, lang }: ScanPanelProps) {
@@ -75,7 +87,8 @@ function ScanPanelImpl({ title, session, upTo, lang }: ScanPanelProps) {
       </p>
       <p className="scan-panel__why">{text.why[lang]}</p>
       {session.sizesSeen.length > 1 && <p data-testid="scan-resized">{text.resized[lang]}</p>}
-      {states.length > 0 && <p className="scan-panel__legend">{text.legend[lang]}</p>}
+      {states.length > 0 && <p className="scan-panel__numbers">{text.numbers[lang]}</p>}
+      <Legend items={states.length > 0 ? scanLegend(states, lang) : []} lang={lang} />
       {states.length > 0 && (
         <svg
           width={gridW}

@@ -37,6 +37,7 @@ import {
   type StreamModel,
 } from './streamModel.ts'
 import { fill } from '../shared/fill.ts'
+import { Legend, type LegendItem } from '../shared/Legend.tsx'
 
 export interface StreamPanelProps {
   readonly title: string
@@ -98,6 +99,40 @@ function raxLabel(b: RaxBox): string {
 }
 
 /** What the step touches: listpacks by master, entries by ID, groups by name. */
+const legendText = {
+  branch: { en: 'radix tree node', zh: '基数树节点' },
+  compr: { en: 'compressed node (a run of bytes)', zh: '压缩节点（一串字节）' },
+  key: { en: 'key node: leads to a listpack', zh: '键节点：指向一个 listpack' },
+  active: { en: 'what this step touches', zh: '这一步涉及的部分' },
+  deleted: { en: 'entry flagged deleted', zh: '标记为已删除的条目' },
+} as const
+
+/** The key to the tree's and listpacks' fills: the kinds drawn, and the step's highlight. */
+function streamLegend(
+  to: ReturnType<typeof layoutStream>,
+  hot: ReturnType<typeof touched>,
+  lang: 'en' | 'zh',
+): LegendItem[] {
+  // A node the step touches is drawn in the highlight, not in its kind's fill.
+  const kinds = new Set(
+    to.rax
+      .filter((b) => b.node.master === null || b.node.master !== hot.node)
+      .map((b) => (b.node.iskey ? 'key' : b.node.iscompr ? 'compr' : 'branch')),
+  )
+  const items: LegendItem[] = (['branch', 'compr', 'key'] as const)
+    .filter((k) => kinds.has(k))
+    .map((k) => ({ shape: `st-rax st-rax--${k}`, label: legendText[k][lang], id: k }))
+  if (hot.node !== null || hot.entry !== null)
+    items.push({ shape: 'st-item st-item--active', label: legendText.active[lang], id: 'active' })
+  if (to.lps.some((lp) => lp.node.items.some((it) => it.deleted)))
+    items.push({
+      shape: 'st-item st-item--deleted',
+      label: legendText.deleted[lang],
+      id: 'deleted',
+    })
+  return items
+}
+
 function touched(e: StepEvent | undefined): {
   node: string | null
   entry: string | null
@@ -338,6 +373,7 @@ function StreamPanelImpl(props: StreamPanelProps) {
       <p role="status" aria-live="polite">
         {current ? narration[current.type](current as never)[lang] : ''}
       </p>
+      <Legend items={streamLegend(to, hot, lang)} lang={lang} />
       <div className="panel-scroll">
         <svg
           width={width}

@@ -11,7 +11,34 @@ import { easeCubicInOut } from 'd3-ease'
 import { memo, useMemo } from 'react'
 import type { StepEvent } from '../../engine/events.ts'
 import { narration } from '../shared/narration.ts'
-import { FIELD_H, layoutString, type Field, type StringView } from './stringLayout.ts'
+import { Legend, type LegendItem } from '../shared/Legend.tsx'
+import {
+  FIELD_H,
+  layoutString,
+  type Field,
+  type FieldKind,
+  type StringView,
+} from './stringLayout.ts'
+
+const legendText: Record<FieldKind, { readonly en: string; readonly zh: string }> = {
+  robj: { en: 'redisObject header', zh: 'redisObject 头部' },
+  hdr: { en: 'sds header (len, alloc, flags)', zh: 'sds 头部（len、alloc、flags）' },
+  buf: { en: 'the bytes of the string', zh: '字符串的字节' },
+  nul: { en: 'terminating NUL', zh: '结尾的 NUL' },
+  free: { en: 'free space sds keeps for growth', zh: 'sds 为增长预留的空闲空间' },
+  slack: { en: 'allocator rounding (jemalloc size class)', zh: '分配器取整（jemalloc 尺寸级别）' },
+}
+
+/** The key to the fields' fills: one item per kind of field drawn, in layout order. */
+function stringLegend(
+  blocks: readonly { readonly fields: readonly Field[] }[],
+  lang: 'en' | 'zh',
+): LegendItem[] {
+  const kinds = new Set(blocks.flatMap((b) => b.fields.map((f) => f.kind)))
+  return (Object.keys(legendText) as FieldKind[])
+    .filter((k) => kinds.has(k))
+    .map((k) => ({ shape: `string-field string-field--${k}`, label: legendText[k][lang], id: k }))
+}
 
 export interface StringPanelProps {
   readonly title: string
@@ -76,6 +103,7 @@ function StringPanelImpl({ title, before, after, events, t, lang }: StringPanelP
       <p role="status" aria-live="polite" className="string-panel__caption">
         {own.map((e) => narration[e.type](e as never)[lang]).join(' ')}
       </p>
+      <Legend items={stringLegend(to.blocks, lang)} lang={lang} />
       <svg
         width={width}
         height={to.height + 24}

@@ -14,6 +14,7 @@ import '../shared/panels.css'
 import './ziplist.css'
 import { useEffect, useId, useRef, useState, type KeyboardEvent, type ReactNode } from 'react'
 import { useT } from '../../i18n/useT.ts'
+import { Legend, type LegendItem } from '../shared/Legend.tsx'
 import { useApp, useAppStore } from '../../state/react.ts'
 import { selectReducedMotion } from '../../state/store.ts'
 import { useStepTween } from '../shared/useStepTween.ts'
@@ -44,6 +45,7 @@ export default function ZiplistLesson(): ReactNode {
   const t = useT()
   const store = useAppStore()
   const ui = useApp((s) => s.zlLesson)
+  const lang = useApp((s) => s.language)
   const speed = useApp((s) => s.speed)
   const reducedMotion = useApp(selectReducedMotion)
   const headingId = useId()
@@ -254,6 +256,7 @@ export default function ZiplistLesson(): ReactNode {
             </div>
           </div>
           <p className="zl-lesson__legend">{t('zl.legend')}</p>
+          <Legend items={ziplistLegend(frame, t)} lang={lang} />
           {frame.steps > 0 && (
             <ul className="zl-lesson__totals" data-testid="zl-totals">
               <li>
@@ -368,6 +371,28 @@ function cellLabel(c: ZlCellView, kind: 'ziplist' | 'listpack', t: T): string {
           backlenSize: d?.bytes ?? 0,
         })
   return c.state === 'plain' ? base : `${base} ${t(`zl.state.${c.state}`)}`
+}
+
+/**
+ * The key to the lesson's colours: the byte fields of an entry, and the states of the
+ * entries the frame shows (inserted, growing, grown …).
+ */
+function ziplistLegend(
+  frame: { readonly ziplist: { readonly cells: readonly ZlCellView[] } },
+  t: T,
+): LegendItem[] {
+  const fields: LegendItem[] = (['prevlen', 'encoding', 'backlen'] as const).map((kind) => ({
+    box: `zl-field zl-field--${kind}`,
+    inner: 'zl-byte',
+    label: t(`zl.field.${kind}`),
+    id: kind,
+  }))
+  fields.push({ box: 'zl-field zl-field--data', label: t('zl.field.data'), id: 'data' })
+  const states = new Set(frame.ziplist.cells.map((c) => c.state))
+  for (const st of ['new', 'growing', 'grown', 'stale', 'removing'] as const)
+    if (states.has(st))
+      fields.push({ box: `zl-cell zl-cell--${st}`, label: t(`zl.state.${st}`), id: st })
+  return fields
 }
 
 function Cell(props: {

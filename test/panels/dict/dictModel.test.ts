@@ -114,3 +114,39 @@ test.prop([fc.integer({ min: 1, max: 1000 }), fc.array(op, { minLength: 1, maxLe
     expect(dictModelsEqual(model, after)).toBe(true)
   }
 })
+
+describe('foldDictEvents', () => {
+  it('builds the same model as applying the events one by one, rehash included', () => {
+    const s = createServer({ seed: 3, clock: manualClock(), trace: 'full' })
+    const before = dictModelFromView(keyspaceDict(s))
+    const events = []
+    for (let i = 0; i < 300; i++) events.push(...s.execute(['SET', `k:${String(i)}`, 'v']).events)
+    for (let i = 0; i < 300; i += 3) events.push(...s.execute(['DEL', `k:${String(i)}`]).events)
+    expect(events.some((e) => e.type === 'dict/bucketRehashed')).toBe(true)
+    expect(events.some((e) => e.type === 'dict/rehashCompleted')).toBe(true)
+    const inPlace = foldDictEvents(before, events)
+    expect(dictModelsEqual(inPlace, events.reduce(applyDictEvent, before))).toBe(true)
+    expect(dictModelsEqual(inPlace, dictModelFromView(keyspaceDict(s)))).toBe(true)
+    // The model it started from is left as it was.
+    expect(
+      dictModelsEqual(
+        before,
+        dictModelFromView(keyspaceDict(createServer({ seed: 3, clock: manualClock() }))),
+      ),
+    ).toBe(true)
+  })
+
+  it('folds the 100,000 keys an SADD adds after converting to a hashtable', () => {
+    const s = createServer({ seed: 3, clock: manualClock(), trace: 'full' })
+    const members = Array.from({ length: 100_000 }, (_, i) => `m${String(i)}`)
+    const t = s.execute(['SADD', 's', ...members])
+    const added = t.events.filter((e) => e.type === 'dict/keyAdded' && e.dict !== 'db:0:keys')
+    expect(added).toHaveLength(100_000)
+    const ref = (added[0] as { dict: string }).dict
+    const model = foldDictEvents(
+      { ref: ref as never, rehashIdx: -1, tables: [null, null] },
+      t.events,
+    )
+    expect((model.tables[0]?.used ?? 0) + (model.tables[1]?.used ?? 0)).toBe(100_000)
+  })
+})
