@@ -242,6 +242,46 @@ describe('projector mode for a teacher', () => {
   })
 })
 
+describe('a teacher at the keyboard', () => {
+  it('looks through the scenes with ↓ without running one, runs the one picked, then steps it with →', async () => {
+    // A closed select changes its value on ↓: each ↓ ran the first scene (dict-expand) again,
+    // and → pressed to step the scene just run ran it once more.
+    const page = await openApp(browser(), `${baseUrl}?seed=7&clock=paused&projector=1`, {
+      viewport: { width: 1280, height: 720 },
+      deviceScaleFactor: 1.5,
+    })
+    const commands = () =>
+      page.evaluate(() =>
+        (window.__xray?.store.getState().items ?? [])
+          .filter((x) => x.kind === 'command')
+          .map((x) => x.argv.join(' ')),
+      )
+    await page.getByRole('combobox', { name: 'Scenes' }).focus()
+    await page.keyboard.press('ArrowDown') // opens the list
+    await page.keyboard.press('ArrowDown') // dict-expand
+    await page.keyboard.press('ArrowDown') // scan-resize
+    await page.keyboard.press('Enter')
+    await page.evaluate(() => window.__xray?.idle())
+    await expect.poll(commands).toContain('SCAN 12 COUNT 4')
+    expect((await commands()).filter((c) => c === 'FLUSHDB')).toHaveLength(1)
+    expect(await commands()).not.toContain('SET k5 e')
+
+    await page.evaluate(() => {
+      const s = window.__xray?.store.getState()
+      if (s?.playing === true) s.playToggled()
+      s?.itemSelected(1)
+    })
+    const at = () => page.evaluate(() => window.__xray?.store.getState().playhead)
+    const before = await at()
+    await page.keyboard.press('ArrowRight')
+    expect(await at()).not.toEqual(before)
+    await page.keyboard.press('ArrowLeft')
+    expect(await at()).toEqual(before)
+    expect((await commands()).filter((c) => c === 'FLUSHDB')).toHaveLength(1)
+    await page.context().close()
+  })
+})
+
 /**
  * The smallest text in the panels as drawn on screen, in CSS px, with what it says: an SVG
  * label's font size times its drawing's scale (a zoom, a viewBox fitted to the panel), an
