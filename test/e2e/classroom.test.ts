@@ -225,6 +225,25 @@ describe('projector mode for a teacher', () => {
     await page.context().close()
   })
 
+  it('shows the prompt above the step controls on load, on a 1280×720 projector at 150 % (853×480)', async () => {
+    // One column there, with the step controls stuck to the window's foot: they covered the
+    // command line on load, and a teacher saw no line to type on.
+    const page = await openApp(browser(), `${baseUrl}?seed=7&clock=paused&projector=1`, {
+      viewport: { width: 853, height: 480 },
+      deviceScaleFactor: 1.5,
+    })
+    const covered = async () => {
+      const input = await page.locator('.console-input-row').boundingBox()
+      const footer = await page.locator('footer.layout-timeline').boundingBox()
+      return (input?.y ?? 1e9) + (input?.height ?? 0) - (footer?.y ?? 0)
+    }
+    await expect.poll(covered).toBeLessThanOrEqual(0)
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(
+      'Command for client 3',
+    )
+    await page.context().close()
+  })
+
   it('keeps the prompt above the step controls on a 1080p projector zoomed to 200 % (960×540)', async () => {
     // The footer wraps to three rows there; the console kept its 16rem (320 px) least height
     // and ran under the footer, which covered the line the teacher types on.
