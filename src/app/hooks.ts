@@ -53,8 +53,9 @@ export function useShortcuts(): void {
       // text, and for every other key, a text field keeps its keys.
       const arrow = e.key === 'ArrowLeft' || e.key === 'ArrowRight'
       const emptyLine = e.target instanceof HTMLInputElement && e.target.value === ''
-      // '?' on the empty command line opens the help, where the focus sits on load: no
-      // redis-cli command starts with '?'. With text, or in a history search, it is typed.
+      // '?' on the empty command line opens the help, where the focus sits on load (redis-cli
+      // reads a '?' line as HELP; the console does too when one is pasted or recalled). With
+      // text, or in a history search, it is typed.
       const help =
         e.key === '?' &&
         emptyLine &&

@@ -244,7 +244,8 @@ export function Console(props: {
         s.consoleClearRequested(client, block)
         return
       }
-      if (name === 'help') {
+      // redis-cli answers "?" as it answers HELP, without asking the server.
+      if (name === 'help' || name === '?') {
         const topic = argv.slice(1).map(bytesToUtf8)
         const lines = helpLines(topic, s.commands)
         s.localOutputRequested(client, [{ kind: 'text', text: lines.join('\n') }], block)
