@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { App } from '../../src/app/App.tsx'
 import { PanelErrorBoundary } from '../../src/app/PanelErrorBoundary.tsx'
 import { createServer } from '../../src/engine/index.ts'
-import { detectLanguage, translate } from '../../src/i18n/index.ts'
+import { detectLanguage, languageParam, translate } from '../../src/i18n/index.ts'
 import { en, zh } from '../../src/i18n/messages.ts'
 import { decodePermalink } from '../../src/state/permalink.ts'
 import { AppStoreProvider } from '../../src/state/react.ts'
@@ -43,6 +43,14 @@ describe('i18n', { timeout: 30_000 }, () => {
     expect(detectLanguage(['zh-TW'])).toBe('zh')
     expect(detectLanguage(['fr-FR', 'en-GB'])).toBe('en')
     expect(detectLanguage([])).toBe('en')
+  })
+
+  it('reads the language a link asks for (?lang=zh), or none', () => {
+    expect(languageParam('zh')).toBe('zh')
+    expect(languageParam('zh-CN')).toBe('zh')
+    expect(languageParam('EN')).toBe('en')
+    expect(languageParam('fr')).toBeNull()
+    expect(languageParam(null)).toBeNull()
   })
 
   it('switches the whole shell when the language changes', async () => {
@@ -710,7 +718,7 @@ describe('sharing', { timeout: 30_000 }, () => {
     await user.click(screen.getByRole('button', { name: 'Copy embed code' }))
     const snippet = await navigator.clipboard.readText()
     expect(snippet).toMatch(
-      /^<iframe src="http:\/\/localhost(:\d+)?\/\?embed=key#s=[\w-]+" width="100%" height="600" style="border:0" title="Redis X-Ray" loading="lazy"><\/iframe>$/,
+      /^<iframe src="http:\/\/localhost(:\d+)?\/\?embed=key&amp;lang=en#s=[\w-]+" width="100%" height="600" style="border:0" title="Redis X-Ray" loading="lazy"><\/iframe>$/,
     )
     expect(screen.getByRole('textbox', { name: 'Copy embed code' })).toHaveValue(snippet)
     expect(
@@ -719,6 +727,13 @@ describe('sharing', { timeout: 30_000 }, () => {
     const saved = decodePermalink(snippet.split('#')[1]?.split('"')[0] ?? '')
     expect(saved?.log).toEqual(h.store.getState().log)
     expect(saved?.at?.position).toBe(h.store.getState().items[0]?.position)
+
+    // An author writing in Chinese gets an embed in Chinese.
+    act(() => {
+      h.store.getState().languageChanged('zh')
+    })
+    await user.click(screen.getByRole('button', { name: '复制嵌入代码' }))
+    expect(await navigator.clipboard.readText()).toMatch(/\?embed=key&amp;lang=zh#s=/)
   })
 })
 
