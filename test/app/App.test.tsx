@@ -1,4 +1,4 @@
-import { act, fireEvent, render, screen, within } from '@testing-library/react'
+import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { App } from '../../src/app/App.tsx'
@@ -534,6 +534,26 @@ describe('step list', { timeout: 30_000 }, () => {
     expect(screen.getByRole('region', { name: '这条命令的步骤' })).toHaveTextContent(
       `… 后面还有 ${String(steps - 500)} 步`,
     )
+  })
+
+  it('shows the first steps when a command is at step 0, whatever the last one scrolled', async () => {
+    const { h, settle } = await setup()
+    await h.run(['SADD', 'nums', '1', '2', '3'], ['SADD', 'nums', 'hello'])
+    await settle()
+    const list = screen
+      .getByRole('region', { name: 'Steps of this command' })
+      .querySelector('ol') as HTMLOListElement
+    act(() => {
+      h.store.getState().itemSelected(0)
+    })
+    list.scrollTop = 60 // as the list follows the last steps of the first SADD
+    act(() => {
+      h.store.getState().itemSelected(1)
+      h.store.getState().stepSelected(0)
+    })
+    await waitFor(() => {
+      expect(list.scrollTop).toBe(0)
+    })
   })
 
   it('ends with the command done once all its steps have played, and not before', async () => {
