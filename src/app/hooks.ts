@@ -36,7 +36,8 @@ function isTextField(el: EventTarget | null): boolean {
 }
 
 /**
- * Space play/pause, ←/→ step (Shift: whole commands), ? help (also on an empty command line),
+ * Space play/pause, ←/→ step (Shift: whole commands), Home/End the timeline's start and end,
+ * ? help (also on an empty command line),
  * Esc closes help.
  */
 export function useShortcuts(): void {
@@ -75,6 +76,13 @@ export function useShortcuts(): void {
         e.preventDefault()
         if (e.shiftKey) s.commandForwardRequested()
         else s.stepForwardRequested()
+      } else if (e.key === 'Home') {
+        // A teacher replays a demo from the start, and comes back to the live end.
+        e.preventDefault()
+        s.itemSelected(-1)
+      } else if (e.key === 'End') {
+        e.preventDefault()
+        s.itemSelected(s.items.length - 1)
       } else if (e.key === '?') {
         e.preventDefault()
         s.helpToggled()

@@ -149,6 +149,15 @@ describe('timeline controls', { timeout: 30_000 }, () => {
     expect(h.store.getState().playhead.item).toBe(0)
     fireEvent.keyDown(document.body, { key: 'ArrowRight', shiftKey: true })
     expect(h.store.getState().playhead).toEqual(end)
+    // Home and End: the timeline's start (before the first command) and its end, to replay.
+    fireEvent.keyDown(document.body, { key: 'Home' })
+    expect(h.store.getState().playhead).toEqual({ item: -1, step: 0 })
+    fireEvent.keyDown(document.body, { key: 'End' })
+    expect(h.store.getState().playhead).toEqual(end)
+    expect(screen.getByRole('button', { name: 'Previous command' })).toHaveAttribute(
+      'title',
+      'Previous command (Shift + ←)',
+    )
     fireEvent.keyDown(document.body, { key: ' ' })
     expect(h.store.getState().playing).toBe(true)
     fireEvent.keyDown(document.body, { key: ' ' })
