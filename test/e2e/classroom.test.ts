@@ -241,6 +241,10 @@ describe('projector mode for a teacher', () => {
     expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(
       'Command for client 3',
     )
+    // The sentence that says what to type starts inside the console, not cut at its top.
+    const output = await page.getByRole('log').boundingBox()
+    const welcome = await page.locator('.console-welcome').boundingBox()
+    expect(welcome?.y ?? -1).toBeGreaterThanOrEqual(output?.y ?? 0)
     await page.context().close()
   })
 
