@@ -30,8 +30,9 @@ export function permalinkUrl(
 
 /**
  * The HTML a blog author pastes to embed the current scene: an iframe on the permalink in
- * embed mode, showing the command's key (or the keyspace when there is none), 600 px tall as
- * the README advises.
+ * embed mode, showing the command's key (or the keyspace when there is none), in the
+ * author's language (a post in Chinese had its captions in English for a reader whose
+ * browser is in English), 600 px tall as the README advises.
  */
 export function embedSnippet(
   s: AppState,
@@ -39,6 +40,7 @@ export function embedSnippet(
 ): string {
   const params = new URLSearchParams(location.search)
   params.set('embed', (s.view?.key ?? null) === null ? 'keyspace' : 'key')
+  params.set('lang', s.language)
   const url = permalinkUrl(s, {
     origin: location.origin,
     pathname: location.pathname,

@@ -7,6 +7,7 @@ const SHORTCUTS = [
   ['Space', 'help.space'],
   ['← / →', 'help.arrows'],
   ['Shift + ← / →', 'help.shiftArrows'],
+  ['Home / End', 'help.homeEnd'],
   ['?', 'help.question'],
   ['↑ / ↓', 'help.history'],
   ['Ctrl + R', 'help.search'],

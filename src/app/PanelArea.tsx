@@ -218,8 +218,14 @@ function StepList(): ReactNode {
     const follow = (): void => {
       followFrame.current = null
       const list = listRef.current
-      const current = list?.querySelector('li[aria-current="step"]')
-      if (!list || !current) return
+      if (!list) return
+      const current = list.querySelector('li[aria-current="step"]')
+      // Step 0 (a command about to play): its first step in sight. The list kept the last
+      // command's scroll, and a newcomer watching SADD play from step 0 saw it from step 2.
+      if (!current) {
+        list.scrollTop = 0
+        return
+      }
       const box = list.getBoundingClientRect()
       const row = current.getBoundingClientRect()
       if (row.top < box.top) list.scrollTop -= box.top - row.top

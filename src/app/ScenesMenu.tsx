@@ -3,7 +3,7 @@
  * interesting state, run in the active console tab line by line as if pasted, with `tick`
  * lines advancing the virtual clock. The scene's summary appears as a notice-like line.
  */
-import { useEffect, useState, type ReactNode } from 'react'
+import { useEffect, useState, type KeyboardEvent, type ReactNode } from 'react'
 import { parseCommandLine } from '../console/parseCommandLine.ts'
 import { translate } from '../i18n/index.ts'
 import { SCENES, sceneById, sceneNoteAt, sceneQuietTickNoteAt } from '../lessons/scenes.ts'
@@ -28,6 +28,38 @@ const text = {
 
 /** Most long commands (one pause of playback each) a scene plays through from its start. */
 const MAX_SCENE_PAUSES = 3
+
+/** Keys that move a closed select's choice without opening its list. */
+const BROWSE_KEYS = new Set(['ArrowUp', 'ArrowDown', 'Home', 'End', 'PageUp', 'PageDown'])
+
+/**
+ * A scene runs as soon as the select's value changes, and a closed select changes its value
+ * on ↑/↓/←/→, Home/End and typed letters: a keyboard user who pressed ↓ to look through the
+ * scenes ran the first one (and the value going back to "Run a scene…", every ↓ ran it
+ * again), and → pressed to step the scene just run ran the first scene once more. Browsing
+ * keys open the list instead, where ↑/↓ move without running anything and Enter runs the
+ * scene picked; ←/→ step the timeline as they do everywhere else outside a text field.
+ */
+function onMenuKeyDown(e: KeyboardEvent<HTMLSelectElement>, s: AppState): void {
+  if (e.ctrlKey || e.metaKey || e.altKey) return
+  if (e.key === 'ArrowLeft' || e.key === 'ArrowRight') {
+    e.preventDefault()
+    const back = e.key === 'ArrowLeft'
+    if (e.shiftKey) {
+      if (back) s.commandBackRequested()
+      else s.commandForwardRequested()
+    } else if (back) s.stepBackRequested()
+    else s.stepForwardRequested()
+    return
+  }
+  if (!BROWSE_KEYS.has(e.key) && (e.key.length !== 1 || e.key === ' ')) return
+  e.preventDefault()
+  try {
+    e.currentTarget.showPicker()
+  } catch {
+    // No picker to show (an old browser, a select not rendered): the key does nothing.
+  }
+}
 
 /** The menu's entry for the legacy ziplist lesson (panels/ziplist), after the scenes. */
 const ZIPLIST_LESSON = 'lesson:ziplist'
@@ -147,6 +179,9 @@ export function ScenesMenu(): ReactNode {
           value=""
           onChange={(e) => {
             run(e.currentTarget.value)
+          }}
+          onKeyDown={(e) => {
+            onMenuKeyDown(e, store.getState())
           }}
         >
           <option value="">{text.choose[lang]}</option>

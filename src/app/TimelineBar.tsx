@@ -132,7 +132,7 @@ export function TimelineBar(): ReactNode {
         <button
           type="button"
           aria-label={t('timeline.prevCommand')}
-          title={t('timeline.prevCommand')}
+          title={`${t('timeline.prevCommand')} (Shift + ←)`}
           disabled={atStart}
           onClick={() => {
             a.commandBackRequested()
@@ -178,7 +178,7 @@ export function TimelineBar(): ReactNode {
         <button
           type="button"
           aria-label={t('timeline.nextCommand')}
-          title={t('timeline.nextCommand')}
+          title={`${t('timeline.nextCommand')} (Shift + →)`}
           disabled={playhead.item >= items.length - 1}
           onClick={() => {
             a.commandForwardRequested()

@@ -36,7 +36,8 @@ function isTextField(el: EventTarget | null): boolean {
 }
 
 /**
- * Space play/pause, ←/→ step (Shift: whole commands), ? help (also on an empty command line),
+ * Space play/pause, ←/→ step (Shift: whole commands), Home/End the timeline's start and end,
+ * ? help (also on an empty command line),
  * Esc closes help.
  */
 export function useShortcuts(): void {
@@ -53,8 +54,9 @@ export function useShortcuts(): void {
       // text, and for every other key, a text field keeps its keys.
       const arrow = e.key === 'ArrowLeft' || e.key === 'ArrowRight'
       const emptyLine = e.target instanceof HTMLInputElement && e.target.value === ''
-      // '?' on the empty command line opens the help, where the focus sits on load: no
-      // redis-cli command starts with '?'. With text, or in a history search, it is typed.
+      // '?' on the empty command line opens the help, where the focus sits on load (redis-cli
+      // reads a '?' line as HELP; the console does too when one is pasted or recalled). With
+      // text, or in a history search, it is typed.
       const help =
         e.key === '?' &&
         emptyLine &&
@@ -74,6 +76,13 @@ export function useShortcuts(): void {
         e.preventDefault()
         if (e.shiftKey) s.commandForwardRequested()
         else s.stepForwardRequested()
+      } else if (e.key === 'Home') {
+        // A teacher replays a demo from the start, and comes back to the live end.
+        e.preventDefault()
+        s.itemSelected(-1)
+      } else if (e.key === 'End') {
+        e.preventDefault()
+        s.itemSelected(s.items.length - 1)
       } else if (e.key === '?') {
         e.preventDefault()
         s.helpToggled()

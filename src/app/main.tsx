@@ -6,7 +6,7 @@
  */
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
-import { detectLanguage } from '../i18n/index.ts'
+import { detectLanguage, languageParam } from '../i18n/index.ts'
 import { connectBridge, logToStore, noticeToStore } from '../state/bridge.ts'
 import { decodePermalink, looksLikePermalink } from '../state/permalink.ts'
 import {
@@ -48,7 +48,10 @@ async function boot(): Promise<void> {
     typeof window.matchMedia === 'function' &&
     window.matchMedia('(prefers-color-scheme: dark)').matches
   const store = createAppStore({
-    language: settings.language ?? detectLanguage(navigator.languages),
+    // ?lang=zh|en (an embed's snippet carries its author's): for this page, before the
+    // language saved or the browser's.
+    language:
+      languageParam(params.get('lang')) ?? settings.language ?? detectLanguage(navigator.languages),
     theme: settings.theme ?? (prefersDark ? 'dark' : 'light'),
     motion: settings.motion ?? 'system',
     traceLevel: settings.traceLevel ?? 'full',

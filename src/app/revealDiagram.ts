@@ -81,28 +81,52 @@ function firstPanel(root: ParentNode): { panel: Element; diagram: Element | null
 /** Frames to wait for a panel's diagram to be drawn before revealing the panel itself. */
 const WAIT_FRAMES = 60
 
-/** Scrolls `target` into the visible part of its scroller (see the file comment). */
+/** The part of `e` inside `clip`. */
+function within(e: Extent, clip: Extent): Extent {
+  return { top: Math.max(e.top, clip.top), bottom: Math.min(e.bottom, clip.bottom) }
+}
+
+/**
+ * Scrolls `target` into the visible part of its scroller (see the file comment), and that
+ * scroller into its own: a hash table's diagram scrolls in a frame of its own inside the
+ * panels, and in a 600 × 400 embed the step's bucket was brought into view in that frame
+ * while the frame itself stayed below the panels' visible part.
+ */
 function reveal(target: Element, smooth: boolean): void {
-  const scroller = scrollerOf(target)
-  let visible: Extent
-  if (scroller !== null) {
-    const box = scroller.getBoundingClientRect()
-    visible = { top: box.top, bottom: box.bottom }
-  } else {
-    // The page: the step controls stick to the window's foot in one column and cover it.
-    const foot = document.querySelector('.layout-timeline')?.getBoundingClientRect()
-    const covered = foot !== undefined && foot.top < window.innerHeight ? foot.top : Infinity
-    visible = { top: 0, bottom: Math.min(window.innerHeight, covered) }
-  }
+  const behavior: ScrollBehavior = smooth ? 'smooth' : 'instant'
   const r = target.getBoundingClientRect()
   const active = target.querySelector('[data-active="true"]')
   const f = active?.getBoundingClientRect()
-  const focus = f === undefined ? null : { top: f.top, bottom: f.bottom }
-  const delta = revealFocusDelta({ top: r.top, bottom: r.bottom }, focus, visible)
-  const behavior: ScrollBehavior = smooth ? 'smooth' : 'instant'
-  if (Math.abs(delta) >= 1) {
-    if (scroller !== null) scroller.scrollBy({ top: delta, behavior })
-    else window.scrollBy({ top: delta, behavior })
+  let shown: Extent = { top: r.top, bottom: r.bottom }
+  let focus: Extent | null = f === undefined ? null : { top: f.top, bottom: f.bottom }
+  for (let scroller = scrollerOf(target); ; scroller = scrollerOf(scroller)) {
+    let visible: Extent
+    if (scroller !== null) {
+      const box = scroller.getBoundingClientRect()
+      visible = { top: box.top, bottom: box.bottom }
+    } else {
+      // The page: the step controls stick to the window's foot in one column and cover it.
+      const foot = document.querySelector('.layout-timeline')?.getBoundingClientRect()
+      const covered = foot !== undefined && foot.top < window.innerHeight ? foot.top : Infinity
+      visible = { top: 0, bottom: Math.min(window.innerHeight, covered) }
+    }
+    let delta = revealFocusDelta(shown, focus, visible)
+    if (scroller !== null) {
+      // As far as the scroller can go (a smooth scroll has not moved yet when the next
+      // scroller out is measured).
+      const max = scroller.scrollHeight - scroller.clientHeight
+      delta = Math.min(Math.max(delta, -scroller.scrollTop), max - scroller.scrollTop)
+    }
+    if (Math.abs(delta) >= 1) {
+      if (scroller !== null) scroller.scrollBy({ top: delta, behavior })
+      else window.scrollBy({ top: delta, behavior })
+    }
+    if (scroller === null) break
+    // What the scroller shows of the target is what the next scroller out has to show.
+    const moved = (e: Extent): Extent =>
+      within({ top: e.top - delta, bottom: e.bottom - delta }, visible)
+    shown = moved(shown)
+    focus = focus === null ? null : moved(focus)
   }
   // A diagram wider than its frame (a 360 px embed) scrolls sideways to the step's part too.
   const side = active === null ? null : scrollerOf(active, 'x')

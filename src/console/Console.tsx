@@ -174,11 +174,16 @@ export function Console(props: {
   // Follows the newest line, once per frame: reading scrollHeight forces a layout, and a
   // pasted block lands many lines (and renders) in one task.
   const scrollFrame = useRef<number | null>(null)
+  // An empty tab shows the welcome and the example commands from their top: followed to its
+  // end like any output, a console shorter than them (853×480 in projector mode) cut the
+  // sentence that says what to type in half and showed only the examples' last rows.
+  const welcome = useRef(true)
   useLayoutEffect(() => {
+    welcome.current = lineCount === 0
     const scroll = (): void => {
       scrollFrame.current = null
       const el = outputRef.current
-      if (el) el.scrollTop = el.scrollHeight
+      if (el) el.scrollTop = welcome.current ? 0 : el.scrollHeight
     }
     if (typeof requestAnimationFrame !== 'function') scroll()
     else scrollFrame.current ??= requestAnimationFrame(scroll)
@@ -202,7 +207,8 @@ export function Console(props: {
       atEnd.current = el.scrollTop + el.clientHeight >= el.scrollHeight - 2
     }
     const observer = new ResizeObserver(() => {
-      if (atEnd.current) el.scrollTop = el.scrollHeight
+      if (welcome.current) el.scrollTop = 0
+      else if (atEnd.current) el.scrollTop = el.scrollHeight
     })
     el.addEventListener('scroll', onScroll, { passive: true })
     observer.observe(el)
@@ -248,7 +254,8 @@ export function Console(props: {
         s.consoleClearRequested(client, block)
         return
       }
-      if (name === 'help') {
+      // redis-cli answers "?" as it answers HELP, without asking the server.
+      if (name === 'help' || name === '?') {
         const topic = argv.slice(1).map(bytesToUtf8)
         const lines = helpLines(topic, s.commands)
         s.localOutputRequested(client, [{ kind: 'text', text: lines.join('\n') }], block)

@@ -55,8 +55,10 @@ export function hintFor(line: string, commands: readonly CommandDoc[]): string |
 }
 
 /**
- * The lines redis-cli prints for `HELP ...`: with no topic, its generic help; for a command,
- * name + syntax, summary, since; for @group, every command of the group.
+ * The lines redis-cli prints for `HELP ...` (and `? ...`, its other name; cliOutputHelp):
+ * with no topic, its generic help; for @group, every command of the group; else every
+ * command whose name starts with the words given ("help client": CLIENT and each of its
+ * subcommands), each with its group.
  */
 export function helpLines(argv: readonly string[], commands: readonly CommandDoc[]): string[] {
   if (argv.length === 0)
@@ -68,22 +70,27 @@ export function helpLines(argv: readonly string[], commands: readonly CommandDoc
       '      "help <tab>" to get a list of possible help topics',
       '      "quit" to exit',
     ]
-  const topic = argv.join(' ')
-  const out: string[] = ['']
-  if (topic.startsWith('@')) {
-    const group = topic.slice(1).toLowerCase()
+  const out: string[] = []
+  const first = argv[0] ?? ''
+  if (first.startsWith('@')) {
+    const group = first.slice(1).toLowerCase()
     for (const c of commands)
-      if (c.group.toLowerCase() === group) out.push(...commandHelp(c, true), '')
-    return out
+      if (c.group.toLowerCase() === group) out.push('', ...commandHelp(c, false))
+  } else {
+    for (const c of commands) {
+      const words = c.name.toLowerCase().split(' ')
+      if (argv.length <= words.length && argv.every((a, j) => a.toLowerCase() === words[j]))
+        out.push('', ...commandHelp(c, true))
+    }
   }
-  const c = commands.find((x) => x.name.toLowerCase() === topic.toLowerCase())
-  if (c) out.push(...commandHelp(c, false))
-  out.push('')
-  return out
+  // Nothing found prints the closing line break alone.
+  return out.length === 0 ? ['', ''] : [...out, '']
 }
 
+/** cliOutputCommandHelp: its group when the topic was a command, not a @group. */
 function commandHelp(c: CommandDoc, group: boolean): string[] {
-  const lines = [`  ${c.name} ${c.params}`, `  summary: ${c.summary}`, `  since: ${c.since}`]
+  const lines = [`  ${c.name} ${c.params}`, `  summary: ${c.summary}`]
+  if (c.since !== '') lines.push(`  since: ${c.since}`)
   if (group) lines.push(`  group: ${c.group}`)
   return lines
 }

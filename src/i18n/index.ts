@@ -21,6 +21,15 @@ export function translate(
   )
 }
 
+/**
+ * The language a link asks for (`?lang=zh`, `zh-CN`, `en` ...), or null when it names none
+ * we have: an author's embed shows the post's language whatever the reader's browser says.
+ */
+export function languageParam(value: string | null): Lang | null {
+  const lower = value?.toLowerCase() ?? ''
+  return lower.startsWith('zh') ? 'zh' : lower.startsWith('en') ? 'en' : null
+}
+
 /** Picks the UI language from navigator.language(s). */
 export function detectLanguage(languages: readonly string[]): Lang {
   for (const l of languages) {

@@ -1,10 +1,10 @@
-import { act, fireEvent, render, screen, within } from '@testing-library/react'
+import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { App } from '../../src/app/App.tsx'
 import { PanelErrorBoundary } from '../../src/app/PanelErrorBoundary.tsx'
 import { createServer } from '../../src/engine/index.ts'
-import { detectLanguage, translate } from '../../src/i18n/index.ts'
+import { detectLanguage, languageParam, translate } from '../../src/i18n/index.ts'
 import { en, zh } from '../../src/i18n/messages.ts'
 import { decodePermalink } from '../../src/state/permalink.ts'
 import { AppStoreProvider } from '../../src/state/react.ts'
@@ -43,6 +43,14 @@ describe('i18n', { timeout: 30_000 }, () => {
     expect(detectLanguage(['zh-TW'])).toBe('zh')
     expect(detectLanguage(['fr-FR', 'en-GB'])).toBe('en')
     expect(detectLanguage([])).toBe('en')
+  })
+
+  it('reads the language a link asks for (?lang=zh), or none', () => {
+    expect(languageParam('zh')).toBe('zh')
+    expect(languageParam('zh-CN')).toBe('zh')
+    expect(languageParam('EN')).toBe('en')
+    expect(languageParam('fr')).toBeNull()
+    expect(languageParam(null)).toBeNull()
   })
 
   it('switches the whole shell when the language changes', async () => {
@@ -141,6 +149,15 @@ describe('timeline controls', { timeout: 30_000 }, () => {
     expect(h.store.getState().playhead.item).toBe(0)
     fireEvent.keyDown(document.body, { key: 'ArrowRight', shiftKey: true })
     expect(h.store.getState().playhead).toEqual(end)
+    // Home and End: the timeline's start (before the first command) and its end, to replay.
+    fireEvent.keyDown(document.body, { key: 'Home' })
+    expect(h.store.getState().playhead).toEqual({ item: -1, step: 0 })
+    fireEvent.keyDown(document.body, { key: 'End' })
+    expect(h.store.getState().playhead).toEqual(end)
+    expect(screen.getByRole('button', { name: 'Previous command' })).toHaveAttribute(
+      'title',
+      'Previous command (Shift + ←)',
+    )
     fireEvent.keyDown(document.body, { key: ' ' })
     expect(h.store.getState().playing).toBe(true)
     fireEvent.keyDown(document.body, { key: ' ' })
@@ -528,6 +545,26 @@ describe('step list', { timeout: 30_000 }, () => {
     )
   })
 
+  it('shows the first steps when a command is at step 0, whatever the last one scrolled', async () => {
+    const { h, settle } = await setup()
+    await h.run(['SADD', 'nums', '1', '2', '3'], ['SADD', 'nums', 'hello'])
+    await settle()
+    const list = screen
+      .getByRole('region', { name: 'Steps of this command' })
+      .querySelector('ol') as HTMLOListElement
+    act(() => {
+      h.store.getState().itemSelected(0)
+    })
+    list.scrollTop = 60 // as the list follows the last steps of the first SADD
+    act(() => {
+      h.store.getState().itemSelected(1)
+      h.store.getState().stepSelected(0)
+    })
+    await waitFor(() => {
+      expect(list.scrollTop).toBe(0)
+    })
+  })
+
   it('ends with the command done once all its steps have played, and not before', async () => {
     const { h, settle } = await setup()
     await h.run(['SADD', 'nums', '1', '2', '3'])
@@ -710,7 +747,7 @@ describe('sharing', { timeout: 30_000 }, () => {
     await user.click(screen.getByRole('button', { name: 'Copy embed code' }))
     const snippet = await navigator.clipboard.readText()
     expect(snippet).toMatch(
-      /^<iframe src="http:\/\/localhost(:\d+)?\/\?embed=key#s=[\w-]+" width="100%" height="600" style="border:0" title="Redis X-Ray" loading="lazy"><\/iframe>$/,
+      /^<iframe src="http:\/\/localhost(:\d+)?\/\?embed=key&amp;lang=en#s=[\w-]+" width="100%" height="600" style="border:0" title="Redis X-Ray" loading="lazy"><\/iframe>$/,
     )
     expect(screen.getByRole('textbox', { name: 'Copy embed code' })).toHaveValue(snippet)
     expect(
@@ -719,6 +756,13 @@ describe('sharing', { timeout: 30_000 }, () => {
     const saved = decodePermalink(snippet.split('#')[1]?.split('"')[0] ?? '')
     expect(saved?.log).toEqual(h.store.getState().log)
     expect(saved?.at?.position).toBe(h.store.getState().items[0]?.position)
+
+    // An author writing in Chinese gets an embed in Chinese.
+    act(() => {
+      h.store.getState().languageChanged('zh')
+    })
+    await user.click(screen.getByRole('button', { name: '复制嵌入代码' }))
+    expect(await navigator.clipboard.readText()).toMatch(/\?embed=key&amp;lang=zh#s=/)
   })
 })
 

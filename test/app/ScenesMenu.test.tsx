@@ -1,4 +1,4 @@
-import { act, render, screen } from '@testing-library/react'
+import { act, fireEvent, render, screen } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { afterEach, describe, expect, it } from 'vitest'
 import { PanelArea } from '../../src/app/PanelArea.tsx'
@@ -232,6 +232,43 @@ describe('ScenesMenu', { timeout: 30_000 }, () => {
     await user.selectOptions(menu, 'lesson:ziplist')
     expect(h.store.getState().zlLesson).not.toBeNull()
     expect(screen.queryByText(/int16/)).toBeNull()
+  })
+
+  it('opens the list on ↓ and letters instead of running a scene; ←/→ step the timeline', async () => {
+    const h = await setup('en')
+    const menu = screen.getByRole('combobox', { name: 'Scenes' })
+    let pickers = 0
+    Object.defineProperty(menu, 'showPicker', {
+      value: () => {
+        pickers++
+      },
+    })
+    // A closed select's ↓, Home, a typed letter would change its value, and so run a scene.
+    for (const key of ['ArrowDown', 'ArrowUp', 'Home', 'End', 'PageDown', 'a'])
+      expect(fireEvent.keyDown(menu, { key }), key).toBe(false) // default prevented
+    expect(pickers).toBe(6)
+    // Alt+↓, Space and Enter open the list themselves; Tab leaves.
+    for (const key of ['Enter', ' ', 'Tab'])
+      expect(fireEvent.keyDown(menu, { key }), key).toBe(true)
+    expect(fireEvent.keyDown(menu, { key: 'ArrowDown', altKey: true })).toBe(true)
+    expect(h.store.getState().log.filter((x) => 'argv' in x)).toEqual([])
+
+    // Picked from the list (Enter there), the scene runs; → then steps it, not the select.
+    await userEvent.setup().selectOptions(menu, 'dict-expand')
+    await act(() => h.bridge.idle())
+    act(() => {
+      const st = h.store.getState()
+      if (st.playing) st.playToggled()
+      st.itemSelected(1)
+    })
+    const before = h.store.getState().playhead
+    expect(fireEvent.keyDown(menu, { key: 'ArrowRight' })).toBe(false)
+    expect(h.store.getState().playhead).not.toEqual(before)
+    expect(fireEvent.keyDown(menu, { key: 'ArrowLeft' })).toBe(false)
+    expect(h.store.getState().playhead).toEqual(before)
+    expect(
+      h.store.getState().log.filter((x) => 'argv' in x && x.argv[0] === 'FLUSHDB'),
+    ).toHaveLength(1)
   })
 
   it('lists the scenes in Chinese', async () => {

@@ -285,6 +285,24 @@ describe('Console', { timeout: 30_000 }, () => {
     expect(c.h.store.getState().items).toHaveLength(0)
   })
 
+  it('answers "?" as HELP and prints help topics as redis-cli 7.0.15 does', async () => {
+    const c = await setup(createServer)
+    // What `redis-cli` prints for `? object` and `help @hyperloglog` (colours taken out),
+    // less the last line break, which the prompt's line gives.
+    await c.type('? object{Enter}')
+    expect(c.lines().at(-1)).toBe(
+      '\n  OBJECT \n  summary: A container for object introspection commands\n  since: 2.2.3\n  group: generic\n\n  OBJECT ENCODING key\n  summary: Inspect the internal encoding of a Redis object\n  since: 2.2.3\n  group: generic\n\n  OBJECT FREQ key\n  summary: Get the logarithmic access frequency counter of a Redis object\n  since: 4.0.0\n  group: generic\n\n  OBJECT HELP \n  summary: Show helpful text about the different subcommands\n  since: 6.2.0\n  group: generic\n\n  OBJECT IDLETIME key\n  summary: Get the time since a Redis object was last accessed\n  since: 2.2.3\n  group: generic\n\n  OBJECT REFCOUNT key\n  summary: Get the number of references to the value of the key\n  since: 2.2.3\n  group: generic\n',
+    )
+    await c.type('help @hyperloglog{Enter}')
+    expect(c.lines().at(-1)).toBe(
+      '\n  PFADD key [element [element ...]]\n  summary: Adds the specified elements to the specified HyperLogLog.\n  since: 2.8.9\n\n  PFCOUNT key [key ...]\n  summary: Return the approximated cardinality of the set(s) observed by the HyperLogLog at key(s).\n  since: 2.8.9\n\n  PFDEBUG subcommand key\n  summary: Internal commands for debugging HyperLogLog values\n  since: 2.8.9\n\n  PFMERGE destkey sourcekey [sourcekey ...]\n  summary: Merge N different HyperLogLogs into a single one.\n  since: 2.8.9\n\n  PFSELFTEST \n  summary: An internal command for testing HyperLogLog values\n  since: 2.8.9\n',
+    )
+    await c.type('?{Enter}')
+    expect(c.lines().at(-1)).toMatch(/^redis-cli 7\.0\.15\nTo get help about Redis commands/)
+    // Answered by the console, as redis-cli does: nothing went to the server.
+    expect(c.h.store.getState().items).toHaveLength(0)
+  })
+
   it('runs a pasted block line by line', async () => {
     const c = await setup()
     await c.user.click(c.input)

@@ -59,15 +59,54 @@ describe('hintFor (redis-cli hintsCallback)', () => {
   })
 })
 
-describe('helpLines', () => {
-  it('prints a command as redis-cli does', () => {
+describe('helpLines (redis-cli cliOutputHelp)', () => {
+  it('prints a command with its group, as redis-cli 7.0.15 does', () => {
     expect(helpLines(['get'], commands)).toEqual([
       '',
       '  GET key',
       '  summary: GET summary',
       '  since: 1.0.0',
+      '  group: string',
       '',
     ])
+  })
+  it('prints every command the words start, subcommands included', () => {
+    expect(helpLines(['client'], commands)).toEqual([
+      '',
+      '  CLIENT subcommand',
+      '  summary: CLIENT summary',
+      '  since: 1.0.0',
+      '  group: connection',
+      '',
+      '  CLIENT KILL [ip:port] [ID client-id]',
+      '  summary: CLIENT KILL summary',
+      '  since: 1.0.0',
+      '  group: connection',
+      '',
+    ])
+    expect(helpLines(['CLIENT', 'kill'], commands).filter((l) => l.startsWith('  CLIENT'))).toEqual(
+      ['  CLIENT KILL [ip:port] [ID client-id]'],
+    )
+  })
+  it('lists a @group without the group line', () => {
+    expect(helpLines(['@string'], commands)).toEqual([
+      '',
+      '  GET key',
+      '  summary: GET summary',
+      '  since: 1.0.0',
+      '',
+      '  GETDEL key',
+      '  summary: GETDEL summary',
+      '  since: 1.0.0',
+      '',
+      '  SET key value [NX|XX] [GET] [EX seconds|PX milliseconds|KEEPTTL]',
+      '  summary: SET summary',
+      '  since: 1.0.0',
+      '',
+    ])
+  })
+  it('prints a blank line for a topic that matches nothing', () => {
+    expect(helpLines(['nosuch'], commands)).toEqual(['', ''])
   })
   it('prints the generic help with no topic', () => {
     expect(helpLines([], commands)[0]).toBe('redis-cli 7.0.15')

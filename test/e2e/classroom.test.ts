@@ -225,6 +225,29 @@ describe('projector mode for a teacher', () => {
     await page.context().close()
   })
 
+  it('shows the prompt above the step controls on load, on a 1280×720 projector at 150 % (853×480)', async () => {
+    // One column there, with the step controls stuck to the window's foot: they covered the
+    // command line on load, and a teacher saw no line to type on.
+    const page = await openApp(browser(), `${baseUrl}?seed=7&clock=paused&projector=1`, {
+      viewport: { width: 853, height: 480 },
+      deviceScaleFactor: 1.5,
+    })
+    const covered = async () => {
+      const input = await page.locator('.console-input-row').boundingBox()
+      const footer = await page.locator('footer.layout-timeline').boundingBox()
+      return (input?.y ?? 1e9) + (input?.height ?? 0) - (footer?.y ?? 0)
+    }
+    await expect.poll(covered).toBeLessThanOrEqual(0)
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(
+      'Command for client 3',
+    )
+    // The sentence that says what to type starts inside the console, not cut at its top.
+    const output = await page.getByRole('log').boundingBox()
+    const welcome = await page.locator('.console-welcome').boundingBox()
+    expect(welcome?.y ?? -1).toBeGreaterThanOrEqual(output?.y ?? 0)
+    await page.context().close()
+  })
+
   it('keeps the prompt above the step controls on a 1080p projector zoomed to 200 % (960×540)', async () => {
     // The footer wraps to three rows there; the console kept its 16rem (320 px) least height
     // and ran under the footer, which covered the line the teacher types on.
@@ -238,6 +261,46 @@ describe('projector mode for a teacher', () => {
     expect((input?.y ?? 1e9) + (input?.height ?? 0)).toBeLessThanOrEqual(footer?.y ?? 0)
     // Everything still fits the screen: the step controls are not pushed below it.
     expect((footer?.y ?? 1e9) + (footer?.height ?? 0)).toBeLessThanOrEqual(viewport.height + 1)
+    await page.context().close()
+  })
+})
+
+describe('a teacher at the keyboard', () => {
+  it('looks through the scenes with ↓ without running one, runs the one picked, then steps it with →', async () => {
+    // A closed select changes its value on ↓: each ↓ ran the first scene (dict-expand) again,
+    // and → pressed to step the scene just run ran it once more.
+    const page = await openApp(browser(), `${baseUrl}?seed=7&clock=paused&projector=1`, {
+      viewport: { width: 1280, height: 720 },
+      deviceScaleFactor: 1.5,
+    })
+    const commands = () =>
+      page.evaluate(() =>
+        (window.__xray?.store.getState().items ?? [])
+          .filter((x) => x.kind === 'command')
+          .map((x) => x.argv.join(' ')),
+      )
+    await page.getByRole('combobox', { name: 'Scenes' }).focus()
+    await page.keyboard.press('ArrowDown') // opens the list
+    await page.keyboard.press('ArrowDown') // dict-expand
+    await page.keyboard.press('ArrowDown') // scan-resize
+    await page.keyboard.press('Enter')
+    await page.evaluate(() => window.__xray?.idle())
+    await expect.poll(commands).toContain('SCAN 12 COUNT 4')
+    expect((await commands()).filter((c) => c === 'FLUSHDB')).toHaveLength(1)
+    expect(await commands()).not.toContain('SET k5 e')
+
+    await page.evaluate(() => {
+      const s = window.__xray?.store.getState()
+      if (s?.playing === true) s.playToggled()
+      s?.itemSelected(1)
+    })
+    const at = () => page.evaluate(() => window.__xray?.store.getState().playhead)
+    const before = await at()
+    await page.keyboard.press('ArrowRight')
+    expect(await at()).not.toEqual(before)
+    await page.keyboard.press('ArrowLeft')
+    expect(await at()).toEqual(before)
+    expect((await commands()).filter((c) => c === 'FLUSHDB')).toHaveLength(1)
     await page.context().close()
   })
 })

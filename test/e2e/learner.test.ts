@@ -133,7 +133,7 @@ describe('a learner following the steps', () => {
       await run(page, line)
     await page.getByRole('button', { name: 'Copy embed code' }).click()
     const snippet = await page.getByRole('textbox', { name: 'Copy embed code' }).inputValue()
-    expect(snippet).toMatch(/^<iframe src="[^"]+embed=key#s=[\w-]+"/)
+    expect(snippet).toMatch(/^<iframe src="[^"]+embed=key&amp;lang=en#s=[\w-]+"/)
     const blog = await openPage(
       await browser().newContext({ viewport: { width: 900, height: 800 } }),
     )
@@ -143,5 +143,23 @@ describe('a learner following the steps', () => {
     const position = await page.getByTestId('timeline-position').innerText()
     expect(position).toMatch(/^Command 2 of 2 · step (\d+)\/\1$/)
     await expect.poll(() => frame.getByTestId('timeline-position').innerText()).toBe(position)
+  })
+
+  it('gives an author writing in Chinese an embed in Chinese, for a reader whose browser is in English', async () => {
+    const page = await open('?seed=7&clock=paused', { width: 1280, height: 800 }, 'zh-CN')
+    const input = page.getByRole('textbox', { name: /的命令$/ })
+    await input.fill('SADD nums 1 2 3')
+    await input.press('Enter')
+    await page.evaluate(() => window.__xray?.idle())
+    await page.getByRole('button', { name: '复制嵌入代码' }).click()
+    const snippet = await page.getByRole('textbox', { name: '复制嵌入代码' }).inputValue()
+    const blog = await openPage(
+      await browser().newContext({ viewport: { width: 900, height: 800 }, locale: 'en-US' }),
+    )
+    await blog.setContent(`<h1>整数集合</h1>${snippet}`)
+    const frame = blog.frameLocator('iframe')
+    await expect.poll(() => frame.getByRole('region', { name: '键 nums' }).count()).toBe(1)
+    expect(await frame.getByTestId('timeline-position').innerText()).toMatch(/^第 1 \/ 1 条命令/)
+    expect(await frame.getByRole('link').innerText()).toBe('在 Redis X-Ray 中打开 ↗')
   })
 })

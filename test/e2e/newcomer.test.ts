@@ -291,6 +291,41 @@ describe('a newcomer in the browser', () => {
     ).toBe(true)
     await page.context().close()
   })
+
+  for (const frame of [
+    { width: 600, height: 400 },
+    { width: 360, height: 300 },
+  ])
+    it(`in a ${String(frame.width)}×${String(frame.height)} embed, gives the diagram most of the frame and shows the bucket a rehash step moved`, async () => {
+      // The mini console and the step controls took the whole frame: the panels had 80 px
+      // at 600×400 and 1 px at 360×300, and the step's bucket sat in the hash table's own
+      // scrolling frame below the panels' visible part.
+      const page = await openAt(frame, '&embed=keyspace', 'reduce')
+      for (const line of ['SET k1 a', 'SET k2 b', 'SET k3 c', 'SET k4 d', 'SET k5 e', 'GET k1'])
+        await run(page, line)
+      await page.evaluate(() => {
+        window.__xray?.store.getState().stepSelected(1) // GET's rehash step: a bucket moved
+      })
+      await page.evaluate(() => window.__xray?.idle())
+      const panels = await page.locator('.layout-panels').boundingBox()
+      expect(panels?.height ?? 0).toBeGreaterThanOrEqual(0.3 * frame.height)
+      const entry = page
+        .locator('section.panel[data-panel="keyspace"] [data-active="true"]')
+        .first()
+      await expect
+        .poll(async () => {
+          const e = await entry.boundingBox()
+          const box = await page.locator('.layout-panels').boundingBox()
+          return e !== null && box !== null && e.y >= box.y && e.y + e.height <= box.y + box.height
+        })
+        .toBe(true)
+      // The prompt and the step controls are still inside the frame.
+      const prompt = await page.locator('.console-input-row').boundingBox()
+      const footer = await page.locator('footer.layout-timeline').boundingBox()
+      expect((prompt?.y ?? 1e9) + (prompt?.height ?? 0)).toBeLessThanOrEqual(footer?.y ?? 0)
+      expect((footer?.y ?? 1e9) + (footer?.height ?? 0)).toBeLessThanOrEqual(frame.height + 1)
+      await page.context().close()
+    })
 })
 
 /** SVG labels whose fill has under 4.5:1 contrast with the box under them (runs in the page). */
