@@ -16,16 +16,32 @@ import {
 } from '../state/persistence.ts'
 import { useApp, useAppStore } from '../state/react.ts'
 import type { AppState, Language, Motion } from '../state/store.ts'
+import type { PlayheadMark } from '../state/types.ts'
 import { ScenesMenu } from './ScenesMenu.tsx'
 
 /** The full permalink URL for the current session, open on the step the playhead is at. */
 export function permalinkUrl(
   s: AppState,
   location: Pick<Location, 'origin' | 'pathname' | 'search'>,
+  at: PlayheadMark | undefined = playheadMarkOf(s),
 ): string {
-  const at = playheadMarkOf(s)
   const saved = { ...savedSessionOf(s), ...(at ? { at } : {}) }
   return `${location.origin}${location.pathname}${location.search}#${encodePermalink(saved)}`
+}
+
+/**
+ * The step an embed opens on: the author's playhead, except at the end of a timeline whose
+ * last items are clock ticks (the virtual clock ran after the last command), where it is the
+ * end of the author's last command. An embed opened on "Active expire (slow) sampled 0
+ * key(s)" instead of what the author had typed.
+ */
+export function embedMarkOf(s: AppState): PlayheadMark | undefined {
+  const mark = playheadMarkOf(s)
+  if (mark) return mark
+  const last = s.items.findLastIndex((x) => x.kind !== 'tick')
+  const item = s.items[last]
+  if (!item || last === s.items.length - 1) return undefined
+  return { position: item.position, step: item.events.length, level: s.traceLevel }
 }
 
 /**
@@ -41,11 +57,11 @@ export function embedSnippet(
   const params = new URLSearchParams(location.search)
   params.set('embed', (s.view?.key ?? null) === null ? 'keyspace' : 'key')
   params.set('lang', s.language)
-  const url = permalinkUrl(s, {
-    origin: location.origin,
-    pathname: location.pathname,
-    search: `?${params.toString()}`,
-  })
+  const url = permalinkUrl(
+    s,
+    { origin: location.origin, pathname: location.pathname, search: `?${params.toString()}` },
+    embedMarkOf(s),
+  )
   const attr = (v: string) => v.replace(/&/g, '&amp;').replace(/"/g, '&quot;')
   return `<iframe src="${attr(url)}" width="100%" height="600" style="border:0" title="Redis X-Ray" loading="lazy"></iframe>`
 }

@@ -4,11 +4,11 @@
  * lines advancing the virtual clock. The scene's summary appears as a notice-like line.
  */
 import { useEffect, useState, type KeyboardEvent, type ReactNode } from 'react'
-import { parseCommandLine } from '../console/parseCommandLine.ts'
 import { translate } from '../i18n/index.ts'
 import { SCENES, sceneById, sceneNoteAt, sceneQuietTickNoteAt } from '../lessons/scenes.ts'
 import { useApp, useAppStore } from '../state/react.ts'
-import { MAX_AUTOPLAY_STEPS, type AppState } from '../state/store.ts'
+import type { AppState } from '../state/store.ts'
+import { runScene } from './runScene.ts'
 
 const text = {
   label: { en: 'Scenes', zh: '场景' },
@@ -25,9 +25,6 @@ const text = {
     zh: '这条命令之前，时钟向前走了（期间什么也没发生，所以时间线上没有时钟滴答）：',
   },
 } as const
-
-/** Most long commands (one pause of playback each) a scene plays through from its start. */
-const MAX_SCENE_PAUSES = 3
 
 /** Keys that move a closed select's choice without opening its list. */
 const BROWSE_KEYS = new Set(['ArrowUp', 'ArrowDown', 'Home', 'End', 'PageUp', 'PageDown'])
@@ -107,37 +104,6 @@ export function ScenesMenu(): ReactNode {
   })
   // A `tick` line's note is about the clock tick under the playhead, not a command.
   const onTick = useApp((s) => s.items[s.playhead.item]?.kind === 'tick')
-  /**
-   * A scene is a story: once all its commands have answered, the playhead goes back to the
-   * first of them and plays them in order (arriving traces each jump to the newest, so
-   * otherwise only the last command would be seen), pausing at the end of each long one.
-   */
-  const playFromStartWhenAnswered = (first: number, commands: number, block: number): void => {
-    const stop = store.subscribe((st) => {
-      if (st.items.length < first) {
-        stop() // a new session started meanwhile
-        return
-      }
-      const played = st.items.slice(first)
-      if (played.filter((x) => x.kind === 'command').length < commands) {
-        // Stopped part way (the console's Stop): the lines after it never run.
-        if (!st.pastes.some((p) => p.block === block)) stop()
-        return
-      }
-      stop()
-      // Playback shows a command of more than MAX_AUTOPLAY_STEPS steps in one beat and
-      // pauses there (the eviction); a scene of many such commands (each bulk HSET of the
-      // 20,000-field hash) or that would still take minutes to play is left at its end.
-      const long = played.filter((x) => x.events.length > MAX_AUTOPLAY_STEPS).length
-      const beats = played.reduce(
-        (n, x) => n + (x.events.length > MAX_AUTOPLAY_STEPS ? 1 : x.events.length),
-        0,
-      )
-      if (long > MAX_SCENE_PAUSES || beats > MAX_AUTOPLAY_STEPS) return
-      st.itemSelected(first - 1)
-      st.playToggled()
-    })
-  }
   const run = (id: string): void => {
     // Not a scene: the legacy ziplist lesson, which runs no commands. The summary of a scene
     // run before it goes: it sat over the lesson, describing something else.
@@ -147,27 +113,8 @@ export function ScenesMenu(): ReactNode {
       return
     }
     const scene = sceneById(id)
-    const s = store.getState()
-    const client = s.activeTab
-    if (scene === undefined || client === null) return
-    const first = s.items.length
-    const runs = scene.lines.filter((l) => 'run' in l).length
-    // Its lines go as a pasted block: the console's Stop (or Ctrl+C) ends a long scene too.
-    const block = s.pasteStarted(client, runs, 'scene')
-    playFromStartWhenAnswered(first, runs, block)
-    for (const line of scene.lines) {
-      if ('tick' in line) {
-        s.clockJumpRequested(line.tick, block)
-        continue
-      }
-      // Scene lines are well-formed commands: echo, then submit, as the console does.
-      s.lineEntered(client, line.run, block)
-      const parsed = parseCommandLine(line.run)
-      if (parsed.ok && parsed.argv.length > 0) s.commandSubmitted(parsed.argv, client, block)
-    }
-    s.pasteEntered(block)
-    // What the scene is about comes first in the panel area (its lines cleared any focus).
-    s.sceneFocused(scene.focus === null ? { kind: 'keyspace' } : { kind: 'key', key: scene.focus })
+    const first = scene === undefined ? null : runScene(store, scene)
+    if (first === null) return
     setShown({ id, started: store.getState().items.length > 0, first })
   }
   return (

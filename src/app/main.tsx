@@ -21,12 +21,14 @@ import {
 } from '../state/persistence.ts'
 import { preloadPanels } from '../panels/registry.ts'
 import { AppStoreProvider } from '../state/react.ts'
-import { createAppStore, DEFAULT_SESSION } from '../state/store.ts'
+import { createAppStore, DEFAULT_SESSION, type AppStore } from '../state/store.ts'
 import { createEngineClient, spawnEngineWorker } from '../worker/client.ts'
 import { App } from './App.tsx'
 import { EmbedApp, embedViewOf } from './Embed.tsx'
 import './debugHooks.ts'
 import { registerOfflineWorker } from '../offline/register.ts'
+import { sceneById } from '../lessons/scenes.ts'
+import { runScene } from './runScene.ts'
 import { permalinkUrl } from './Header.tsx'
 import './styles.css'
 
@@ -36,6 +38,14 @@ function fullAppUrl(location: Location): string {
   params.delete('embed')
   const search = params.toString()
   return `${location.origin}${location.pathname}${search ? `?${search}` : ''}${location.hash}`
+}
+
+/** Runs the scene a link names (`?scene=<id>`), or says that no scene has that id. */
+function startSceneParam(store: AppStore, id: string | null): void {
+  if (id === null) return
+  const scene = sceneById(id)
+  if (scene === undefined) store.getState().noticeShown('notice.sceneUnknown', { id }, 'warn')
+  else runScene(store, scene)
 }
 
 async function boot(): Promise<void> {
@@ -123,6 +133,9 @@ async function boot(): Promise<void> {
     store.getState().noticeShown('notice.linkBroken', {}, 'warn')
   if (embed !== null) {
     await bridge.start(fromLink ?? { v: 1, session, log: [], tabs: [], active: null })
+    // ?scene=<id> (e.g. `?embed=1&scene=dict-expand`): an author embeds a ready-made scene
+    // without running it first; a permalink in the fragment wins.
+    if (fromLink === null) startSceneParam(store, params.get('scene'))
     return
   }
   // The link has done its job once loaded: later reloads show the (saved) live session.
@@ -137,6 +150,19 @@ async function boot(): Promise<void> {
     bridge.flushHeldLines()
   })
   if (fromLink) await saveSession(kv, savedSessionOf(store.getState()))
+  // An embed's "Open in Redis X-Ray" keeps its ?scene=: the scene runs as if picked from the
+  // Scenes menu, once (a reload does not run it again).
+  const sceneParam = params.get('scene')
+  if (sceneParam !== null) {
+    params.delete('scene')
+    const search = params.toString()
+    window.history.replaceState(
+      null,
+      '',
+      window.location.pathname + (search ? `?${search}` : '') + window.location.hash,
+    )
+    if (fromLink === null) startSceneParam(store, sceneParam)
+  }
 }
 
 // A permalink pasted into the address bar of a tab already showing the app only changes the

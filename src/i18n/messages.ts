@@ -230,6 +230,8 @@ export const en = {
   'notice.importFailed': 'Import failed: {message}',
   'notice.linkBroken':
     'The scene in this link could not be read (was the link cut short when it was copied?), so it is not shown.',
+  'notice.sceneUnknown':
+    'This link asks for a scene called “{id}”, but there is no such scene (the scene ids are listed in the README), so it is not shown.',
   'notice.importFailed.notJson': 'the file is not JSON (an exported session is a .json file).',
   'notice.importFailed.notSession':
     'the file is JSON but not a session exported by Redis X-Ray (Export session).',
@@ -476,6 +478,8 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'notice.imported': '会话已导入。',
   'notice.importFailed': '导入失败：{message}',
   'notice.linkBroken': '无法读取这个链接里的场景（复制时链接被截断了？），所以没有显示它。',
+  'notice.sceneUnknown':
+    '这个链接要打开名为“{id}”的场景，但没有这个场景（场景 id 列在 README 里），所以没有显示它。',
   'notice.importFailed.notJson': '这个文件不是 JSON（导出的会话是一个 .json 文件）。',
   'notice.importFailed.notSession':
     '这个文件是 JSON，但不是 Redis X-Ray 导出的会话（“导出会话”）。',

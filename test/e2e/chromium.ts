@@ -119,3 +119,30 @@ export async function pasteText(page: Page, text: string): Promise<void> {
 export function lastConsoleLine(page: Page): Promise<string> {
   return page.locator('.console-output .console-line').last().innerText()
 }
+
+/** An element's box on screen, named by its aria-label or its text. */
+export interface Box {
+  readonly name: string
+  readonly x: number
+  readonly y: number
+  readonly w: number
+  readonly h: number
+}
+
+/** The boxes of the elements `selector` finds that are drawn and not visually hidden. */
+export function visibleBoxes(page: Page, selector: string): Promise<Box[]> {
+  return page.evaluate(
+    (sel) =>
+      [...document.querySelectorAll(sel)]
+        .filter((el) => {
+          const r = el.getBoundingClientRect()
+          return r.width > 0 && r.height > 0 && !el.closest('.visually-hidden')
+        })
+        .map((el) => {
+          const r = el.getBoundingClientRect()
+          const name = el.getAttribute('aria-label') ?? el.textContent ?? el.tagName
+          return { name: name.trim(), x: r.x, y: r.y, w: r.width, h: r.height }
+        }),
+    selector,
+  )
+}

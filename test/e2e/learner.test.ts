@@ -145,6 +145,29 @@ describe('a learner following the steps', () => {
     await expect.poll(() => frame.getByTestId('timeline-position').innerText()).toBe(position)
   })
 
+  it('gives embed code that opens on the author’s last command, not on a clock tick after it', async () => {
+    const page = await open()
+    for (const line of ['SET gone x PX 100', 'SADD nums 1 2 3']) await run(page, line)
+    // The clock runs on: an active expire cycle removes `gone` and becomes the newest item.
+    await page.getByRole('button', { name: /\+1min/ }).click()
+    await page.evaluate(() => window.__xray?.idle())
+    await expect
+      .poll(() => page.evaluate(() => window.__xray?.store.getState().items.at(-1)?.kind))
+      .toBe('tick')
+    await page.getByRole('button', { name: 'Copy embed code' }).click()
+    const snippet = await page.getByRole('textbox', { name: 'Copy embed code' }).inputValue()
+    const blog = await openPage(
+      await browser().newContext({ viewport: { width: 900, height: 800 } }),
+    )
+    await blog.setContent(snippet)
+    const frame = blog.frameLocator('iframe')
+    await expect.poll(() => frame.getByRole('region', { name: 'Key nums' }).count()).toBe(1)
+    // The tick stays in the timeline (item 3), but the frame opens at the end of the SADD.
+    expect(await frame.getByTestId('timeline-position').innerText()).toMatch(
+      /^Command 2 of 3 · step (\d+)\/\1$/,
+    )
+  })
+
   it('gives an author writing in Chinese an embed in Chinese, for a reader whose browser is in English', async () => {
     const page = await open('?seed=7&clock=paused', { width: 1280, height: 800 }, 'zh-CN')
     const input = page.getByRole('textbox', { name: /的命令$/ })

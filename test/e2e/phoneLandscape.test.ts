@@ -6,37 +6,17 @@
 import type { Page } from 'playwright-core'
 import { describe, expect, inject, it } from 'vitest'
 import type {} from '../../src/app/debugHooks.ts'
-import { chromiumPerFile, openApp, runLine } from './chromium.ts'
+import { chromiumPerFile, openApp, runLine, visibleBoxes, type Box } from './chromium.ts'
 
 const browser = chromiumPerFile()
 const appUrl = `${inject('baseUrl')}?seed=42&clock=paused`
 const phone = { viewport: { width: 844, height: 390 }, isMobile: true, hasTouch: true }
 
-interface Box {
-  readonly name: string
-  readonly x: number
-  readonly y: number
-  readonly w: number
-  readonly h: number
-}
-
 /** The boxes of the visible controls in the header, the console and the footer. */
 function controls(page: Page): Promise<Box[]> {
-  return page.evaluate(() =>
-    [
-      ...document.querySelectorAll(
-        '.app-header button, .app-header select, .console button, .console input, .layout-timeline button, .layout-timeline select, .layout-timeline input',
-      ),
-    ]
-      .filter((el) => {
-        const r = el.getBoundingClientRect()
-        return r.width > 0 && r.height > 0 && !el.closest('.visually-hidden')
-      })
-      .map((el) => {
-        const r = el.getBoundingClientRect()
-        const name = el.getAttribute('aria-label') ?? el.textContent ?? el.tagName
-        return { name: name.trim(), x: r.x, y: r.y, w: r.width, h: r.height }
-      }),
+  return visibleBoxes(
+    page,
+    '.app-header button, .app-header select, .console button, .console input, .layout-timeline button, .layout-timeline select, .layout-timeline input',
   )
 }
 

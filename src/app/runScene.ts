@@ -1,0 +1,79 @@
+/**
+ * Running a scene (src/lessons/scenes.ts): its lines go to a console tab as a pasted block,
+ * `tick` lines advance the virtual clock, and once every command has answered the playhead
+ * goes back to the first and plays them in order. Used by the scenes menu and by a link's
+ * `?scene=<id>` (an embed showing a scene with no permalink).
+ */
+import { parseCommandLine } from '../console/parseCommandLine.ts'
+import type { Scene } from '../lessons/scenes.ts'
+import type { AppStore } from '../state/store.ts'
+import { MAX_AUTOPLAY_STEPS } from '../state/store.ts'
+
+/** Most long commands (one pause of playback each) a scene plays through from its start. */
+const MAX_SCENE_PAUSES = 3
+
+/**
+ * A scene is a story: once all its commands have answered, the playhead goes back to the
+ * first of them and plays them in order (arriving traces each jump to the newest, so
+ * otherwise only the last command would be seen), pausing at the end of each long one.
+ */
+function playFromStartWhenAnswered(
+  store: AppStore,
+  first: number,
+  commands: number,
+  block: number,
+): void {
+  const stop = store.subscribe((st) => {
+    if (st.items.length < first) {
+      stop() // a new session started meanwhile
+      return
+    }
+    const played = st.items.slice(first)
+    if (played.filter((x) => x.kind === 'command').length < commands) {
+      // Stopped part way (the console's Stop): the lines after it never run.
+      if (!st.pastes.some((p) => p.block === block)) stop()
+      return
+    }
+    stop()
+    // Playback shows a command of more than MAX_AUTOPLAY_STEPS steps in one beat and
+    // pauses there (the eviction); a scene of many such commands (each bulk HSET of the
+    // 20,000-field hash) or that would still take minutes to play is left at its end.
+    const long = played.filter((x) => x.events.length > MAX_AUTOPLAY_STEPS).length
+    const beats = played.reduce(
+      (n, x) => n + (x.events.length > MAX_AUTOPLAY_STEPS ? 1 : x.events.length),
+      0,
+    )
+    if (long > MAX_SCENE_PAUSES || beats > MAX_AUTOPLAY_STEPS) return
+    st.itemSelected(first - 1)
+    st.playToggled()
+  })
+}
+
+/**
+ * Runs a scene in the active tab. Returns the timeline index its first command will take,
+ * or null when there is no tab to run it in.
+ */
+export function runScene(store: AppStore, scene: Scene): number | null {
+  const s = store.getState()
+  const client = s.activeTab
+  if (client === null) return null
+  const first = s.items.length
+  const runs = scene.lines.filter((l) => 'run' in l).length
+  // Its lines go as a pasted block: the console's Stop (or Ctrl+C) ends a long scene too.
+  const block = s.pasteStarted(client, runs, 'scene')
+  playFromStartWhenAnswered(store, first, runs, block)
+  for (const line of scene.lines) {
+    if ('tick' in line) {
+      s.clockJumpRequested(line.tick, block)
+      continue
+    }
+    // Scene lines are well-formed commands: echo, then submit, as the console does.
+    s.lineEntered(client, line.run, block)
+    const parsed = parseCommandLine(line.run)
+    if (parsed.ok && parsed.argv.length > 0) s.commandSubmitted(parsed.argv, client, block)
+  }
+  s.pasteEntered(block)
+  // What the scene is about comes first in the panel area (its lines cleared any focus).
+  s.sceneFocused(scene.focus === null ? { kind: 'keyspace' } : { kind: 'key', key: scene.focus })
+  return first
+}

@@ -1,0 +1,50 @@
+/**
+ * End-to-end: a phone upright (390 × 844). The sticky footer stays compact: its controls on
+ * two rows at most, each at least 40 px for a finger, none cut off by the screen's edge, in
+ * English and in Chinese. (A phone on its side: phoneLandscape.test.ts.)
+ */
+import type { Page } from 'playwright-core'
+import { describe, expect, inject, it } from 'vitest'
+import type {} from '../../src/app/debugHooks.ts'
+import { chromiumPerFile, openApp, runLine, visibleBoxes, type Box } from './chromium.ts'
+
+const browser = chromiumPerFile()
+const appUrl = `${inject('baseUrl')}?seed=42&clock=paused`
+const phone = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true }
+
+/** The boxes of the visible controls in the footer. */
+function footerControls(page: Page): Promise<Box[]> {
+  return visibleBoxes(page, '.layout-timeline :is(button, select, input)')
+}
+
+describe('a phone upright (390 × 844)', () => {
+  for (const locale of ['en-US', 'zh-CN'])
+    it(`keeps the footer to two rows of 40 px controls, none cut off (${locale})`, async () => {
+      const page = await openApp(browser(), appUrl, { ...phone, locale })
+      await runLine(page, 'SADD s 1 2 3')
+      // The clock running shows its pause button (❚❚) instead of ▶.
+      await page.getByRole('button', { name: /^(Resume clock|继续时钟)$/ }).click()
+      const controls = await footerControls(page)
+      expect(controls.map((c) => c.name)).toContain(
+        locale === 'en-US' ? 'Advance the clock by +1min' : '把时钟拨快 +1min',
+      )
+      for (const c of controls) {
+        expect(c.h, c.name).toBeGreaterThanOrEqual(40)
+        expect(c.w, c.name).toBeGreaterThanOrEqual(40)
+        expect(c.x, c.name).toBeGreaterThanOrEqual(0)
+        expect(c.x + c.w, c.name).toBeLessThanOrEqual(390.5)
+        expect(c.y + c.h, c.name).toBeLessThanOrEqual(844.5)
+      }
+      // Rows: controls whose boxes share a vertical band.
+      const rows: Box[] = []
+      for (const c of [...controls].sort((a, b) => a.y - b.y)) {
+        const row = rows.at(-1)
+        if (row === undefined || c.y >= row.y + row.h - 0.5) rows.push(c)
+      }
+      expect(rows.map((r) => r.name)).toHaveLength(2)
+      // The footer leaves the screen to the diagram: a fifth of it at the most.
+      const footer = await page.locator('.layout-timeline').boundingBox()
+      expect(footer?.height ?? 1e9).toBeLessThanOrEqual(844 / 5)
+      await page.context().close()
+    })
+})
