@@ -7,10 +7,18 @@ import { aclCheckQueued } from './acl.ts'
 import { callCommand, countErrorReply, lookupCommand, unknownCommandMessage } from './call.ts'
 import type { ExecContext } from './context.ts'
 import { getExpire, keyIsExpired, unwatchAllKeys } from './keyspace/db.ts'
-import { error, NIL_ARRAY, QUEUED, type Reply } from './reply.ts'
-import { takePubsubPushes } from './commands/pubsub.ts'
+import { error, NIL_ARRAY, OK, QUEUED, sequence, type Reply } from './reply.ts'
+import { takePubsubPushes, takePubsubPushesAlone } from './commands/pubsub.ts'
 import { execArgvHoldBegin, execArgvHoldEnd } from './types/object.ts'
-import type { Client, ServerState } from './state.ts'
+import {
+  REPLY_FILTERED,
+  REPLY_NONE,
+  REPLY_OFF,
+  REPLY_PUSHING,
+  REPLY_SKIP,
+  type Client,
+  type ServerState,
+} from './state.ts'
 
 /** multi.c flagTransaction. */
 export function flagTransaction(c: Client): void {
@@ -122,14 +130,21 @@ export function execTransaction(srv: ServerState, c: Client, ctx: ExecContext): 
   traceUnwatch(ctx, c)
   unwatchAllKeys(srv, c.id)
   const replies: Reply[] = []
+  const count = multi.queue.length
+  // networking.c prepareClientToWrite: under CLIENT REPLY OFF or SKIP (set before EXEC, or by
+  // a queued CLIENT REPLY) nothing is written but Pub/Sub output (CLIENT_PUSHING), not even
+  // EXEC's array header, which announces every queued command whatever follows it.
+  const headerWritten = !withheld(c)
+  let filtered = !headerWritten
   // EXEC's array header, then each reply as it is added, wait in c->buf (CLIENT LIST obl).
   const argc = c.argc
-  c.execOut = { count: multi.queue.length, replies }
+  c.execOut = { count, replies }
   // networking.c afterErrorReply counts an error when it is added to the reply, so a command
   // later in the transaction (INFO errorstats) already sees the errors of earlier ones.
   const addReply = (r: Reply): void => {
     countErrorReply(srv, r)
-    replies.push(r)
+    if (withheld(c)) filtered = true
+    else replies.push(r)
   }
   execArgvHoldBegin(srv)
   for (const q of multi.queue) {
@@ -150,7 +165,13 @@ export function execTransaction(srv: ServerState, c: Client, ctx: ExecContext): 
     const r = callCommand(srv, c, ctx, q.argv, cmd, fullname)
     // Pub/Sub messages the command sent to this very client come first (commands/pubsub.ts).
     countErrorReply(srv, r)
-    replies.push(c.pubsub === null ? r : takePubsubPushes(c, r))
+    if (withheld(c)) {
+      // Only its Pub/Sub messages are written (CLIENT REPLY OFF and SKIP answer nothing).
+      filtered = true
+      const pushes = takePubsubPushesAlone(c)
+      if (pushes !== null) replies.push(pushes)
+    } else replies.push(c.pubsub === null ? r : takePubsubPushes(c, r))
+    c.replyFlags &= ~(REPLY_NONE | REPLY_PUSHING)
   }
   c.argc = argc
   c.execOut = null
@@ -160,8 +181,26 @@ export function execTransaction(srv: ServerState, c: Client, ctx: ExecContext): 
   c.dirtyCas = false
   traceUnwatch(ctx, c)
   unwatchAllKeys(srv, c.id)
-  if (ctx.tracing) ctx.emit({ type: 'multi/execRan', client: c.id, commands: replies.length })
-  return { type: 'array', value: replies }
+  if (ctx.tracing) ctx.emit({ type: 'multi/execRan', client: c.id, commands: count })
+  if (!filtered) return { type: 'array', value: replies }
+  // What Redis wrote is sent as it is, whatever CLIENT REPLY says once EXEC ends; a header
+  // with fewer replies after it than it announces is Redis's own output (and a queued SKIP's).
+  c.replyFlags |= REPLY_FILTERED
+  if (headerWritten) return { type: 'array', value: replies, count }
+  // Nothing at all is written when no CLIENT REPLY ON ran (it answers) and no message came.
+  if (replies.length === 0) {
+    c.replyFlags &= ~REPLY_FILTERED
+    return OK
+  }
+  return replies.length === 1 ? (replies[0] as Reply) : sequence(replies)
+}
+
+/** networking.c prepareClientToWrite's test: a reply added now would not be written. */
+function withheld(c: Client): boolean {
+  return (
+    (c.replyFlags & (REPLY_OFF | REPLY_SKIP | REPLY_NONE)) !== 0 &&
+    (c.replyFlags & REPLY_PUSHING) === 0
+  )
 }
 
 /** multi.c isWatchedKeyExpired. */

@@ -24,7 +24,15 @@ export type Reply =
   | { readonly type: 'error'; readonly value: string }
   | { readonly type: 'integer'; readonly value: number | bigint }
   | { readonly type: 'bulk'; readonly value: string | null }
-  | { readonly type: 'array'; readonly value: readonly Reply[] | null }
+  | {
+      readonly type: 'array'
+      readonly value: readonly Reply[] | null
+      /**
+       * The header's count when it is not value.length: an EXEC whose queued CLIENT REPLY OFF
+       * or SKIP withheld some of its replies still announces every queued command (multi.ts).
+       */
+      readonly count?: number | undefined
+    }
   /**
    * Several whole replies written back to back, with no header of their own: what a command
    * sends when it answers more than once. SUBSCRIBE a b answers one confirmation per channel;
@@ -194,7 +202,7 @@ export function resp3Nulls(r: Reply): Reply {
       return r.value === null ? NULL : r
     case 'array':
       if (r.value === null) return r === BLOCKED ? r : NULL
-      return withResp3Nulls(r, r.value, (value) => ({ type: 'array', value }))
+      return withResp3Nulls(r, r.value, (value) => ({ type: 'array', value, count: r.count }))
     case 'sequence':
       return withResp3Nulls(r, r.value, (value) => ({ type: 'sequence', value }))
     case 'map':

@@ -91,7 +91,8 @@ export function respAppend(out: string, reply: Reply): string {
       const items = reply.value
       if (items === null) return out + NIL_MULTI
       const n = items.length
-      out += n < 1024 ? (MBULK_HDRS[n] as string) : '*' + n + CRLF
+      const count = reply.count ?? n
+      out += count < 1024 ? (MBULK_HDRS[count] as string) : '*' + count + CRLF
       for (let i = 0; i < n; i++) out = respAppend(out, items[i] as Reply)
       return out
     }
@@ -162,7 +163,7 @@ export function respEncodedLength(reply: Reply, cap: number): number {
       return Math.min(cap, 5 + decimalLength(reply.value.length + 4) + 4 + reply.value.length)
     case 'array':
       if (reply.value === null) return Math.min(cap, NIL_MULTI.length)
-      return aggregateLength(reply.value.length, reply.value, cap)
+      return aggregateLength(reply.count ?? reply.value.length, reply.value, cap)
     case 'sequence':
       return aggregateLength(-1, reply.value, cap)
     case 'map':

@@ -137,6 +137,7 @@ import {
   REPLY_SKIP_NEXT,
   REPLY_NONE,
   REPLY_PUSHING,
+  REPLY_FILTERED,
   STATS_METRIC_SAMPLES,
   type Client,
   type InstantaneousMetric,
@@ -409,7 +410,7 @@ export function createClientState(srv: ServerState, opts: ClientOptions = {}): C
  */
 function settleReplyFlags(c: Client): void {
   c.replySilenced = replyDropped(c)
-  c.replyFlags &= ~(REPLY_SKIP | REPLY_NONE | REPLY_PUSHING)
+  c.replyFlags &= ~(REPLY_SKIP | REPLY_NONE | REPLY_PUSHING | REPLY_FILTERED)
   if (c.replyFlags & REPLY_SKIP_NEXT) c.replyFlags = (c.replyFlags & ~REPLY_SKIP_NEXT) | REPLY_SKIP
 }
 
@@ -417,7 +418,7 @@ function settleReplyFlags(c: Client): void {
 function replyDropped(c: Client): boolean {
   return (
     (c.replyFlags & (REPLY_OFF | REPLY_SKIP | REPLY_SKIP_NEXT | REPLY_NONE)) !== 0 &&
-    (c.replyFlags & REPLY_PUSHING) === 0
+    (c.replyFlags & (REPLY_PUSHING | REPLY_FILTERED)) === 0
   )
 }
 

@@ -344,6 +344,11 @@ export const REPLY_NONE = 8
  * Redis sends even under CLIENT REPLY OFF or SKIP; cleared when the command ends.
  */
 export const REPLY_PUSHING = 16
+/**
+ * EXEC ran under CLIENT REPLY OFF or SKIP, or changed it: its reply already holds only what
+ * Redis wrote (multi.ts execTransaction) and is sent as is; cleared when it ends.
+ */
+export const REPLY_FILTERED = 32
 
 // --- Cron and expire bookkeeping ---
 

@@ -125,7 +125,7 @@ export function replyBufferAppend(w: ReplyBuffer, reply: Reply): void {
       if (items === null) return appendNil(w, STAR)
       const n = items.length
       reserve(w, NUMBER_LINE_MAX)
-      w.len = writeNumberLine(w.buf, w.len, STAR, n)
+      w.len = writeNumberLine(w.buf, w.len, STAR, reply.count ?? n)
       for (let i = 0; i < n; i++) replyBufferAppend(w, items[i] as Reply)
       return
     }

@@ -44,6 +44,7 @@ import {
   type Reply,
 } from '../reply.ts'
 import {
+  REPLY_NONE,
   REPLY_OFF,
   REPLY_SKIP,
   REPLY_SKIP_NEXT,
@@ -878,9 +879,11 @@ function clientReplyCommand(c: CommandCall): Reply {
   const v = c.argv[2]
   const client = c.client
   if (eqIgnoreCase(v, 'on')) client.replyFlags &= ~(REPLY_SKIP | REPLY_OFF)
-  else if (eqIgnoreCase(v, 'off')) client.replyFlags |= REPLY_OFF
+  else if (eqIgnoreCase(v, 'off')) client.replyFlags |= REPLY_OFF | REPLY_NONE
   else if (eqIgnoreCase(v, 'skip')) {
     if (!(client.replyFlags & REPLY_OFF)) client.replyFlags |= REPLY_SKIP_NEXT
+    // Inside EXEC too, where a SKIP_NEXT left by an earlier SKIP withholds nothing.
+    client.replyFlags |= REPLY_NONE
   } else return ERR_SYNTAX
   return OK
 }

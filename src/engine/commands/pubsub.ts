@@ -365,7 +365,7 @@ export function writePubsubPushesNow(srv: ServerState, c: Client): void {
 function withItems(r: Reply, f: (x: Reply) => Reply): Reply {
   switch (r.type) {
     case 'array':
-      return r.value === null ? r : { type: 'array', value: r.value.map(f) }
+      return r.value === null ? r : { type: 'array', value: r.value.map(f), count: r.count }
     case 'map':
     case 'set':
     case 'push':
