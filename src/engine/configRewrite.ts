@@ -17,7 +17,7 @@
  *    does not know (rename-command, include) keep their lines. Runs of blank lines become
  *    one.
  */
-import { aclDescribeUser } from './acl.ts'
+import { aclDescribeUser, aclSortedUserNames } from './acl.ts'
 import { sdsRepr } from './commands/monitor.ts'
 import {
   CLIENT_OUTPUT_BUFFER_LIMIT_DEFAULT,
@@ -227,8 +227,7 @@ function rewriteSpecial(srv: ServerState, st: RewriteState, p: ConfigParam, valu
 /** rewriteConfigUserOption: a line per user (sorted as the Users rax is), unless an aclfile. */
 function rewriteUsers(srv: ServerState, st: RewriteState): void {
   if ((srv.config.other['aclfile'] ?? '') === '') {
-    const names = [...srv.acl.users.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
-    for (const n of names) {
+    for (const n of aclSortedUserNames(srv)) {
       const u = srv.acl.users.get(n)
       if (u !== undefined) rewriteLine(st, 'user', `user ${n} ${aclDescribeUser(u)}`, true)
     }
