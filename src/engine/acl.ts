@@ -34,6 +34,7 @@ import { getKeysFromCommandWithSpecs, type KeyReference } from './commands/serve
 import { clientInfoString, freeClientAsync } from './commands/connection.ts'
 import { sdssplitargs } from './resp.ts'
 import { dictForEach } from './structures/dict.ts'
+import { sdstrim } from './structures/sds.ts'
 import { rngNextU32, type Rng } from './rng.ts'
 import type { ExecContext } from './context.ts'
 import type { Client, ServerState } from './state.ts'
@@ -633,15 +634,6 @@ export interface AclFileHost {
   write(path: string, content: string): string | null
 }
 
-/** sdstrim: `chars` cut from both ends. */
-function trimChars(s: string, chars: string): string {
-  let a = 0
-  let b = s.length
-  while (a < b && chars.includes(s[a] as string)) a++
-  while (b > a && chars.includes(s[b - 1] as string)) b--
-  return s.slice(a, b)
-}
-
 /**
  * acl.c ACLLoadFromFile on the file's text (`filename` as configured, for the messages):
  * every line is applied to a fresh set of users; with no error that set replaces the old
@@ -663,7 +655,7 @@ export function aclLoadFromText(
   const lines = (nul === -1 ? text : text.slice(0, nul)).split('\n')
   for (let i = 0; i < lines.length; i++) {
     const linenum = i + 1
-    const line = trimChars(lines[i] ?? '', ' \t\r\n')
+    const line = sdstrim(lines[i] ?? '', ' \t\r\n')
     if (line === '') continue
     const argv = line.split(' ')
     const name = argv[1]
@@ -688,7 +680,7 @@ export function aclLoadFromText(
     }
     let syntaxError = false
     for (const arg of merged) {
-      const op = trimChars(arg, '\t\r\n')
+      const op = sdstrim(arg, '\t\r\n')
       const err = aclSetUser(u, op, pubsubAll)
       if (err === null) continue
       // A missing command is named; of the other errors only the first is told.

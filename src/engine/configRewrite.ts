@@ -29,6 +29,7 @@ import {
 } from './config.ts'
 import { sdssplitargs } from './resp.ts'
 import type { ServerState } from './state.ts'
+import { sdstrim } from './structures/sds.ts'
 
 /** The config file CONFIG REWRITE replaces (server.configfile), as the host reaches it. */
 export interface ConfigFileHost {
@@ -61,11 +62,6 @@ interface RewriteState {
   readonly forceWrite: boolean
 }
 
-/** sdstrim(line, "\r\n\t "). */
-function trimConfigLine(s: string): string {
-  return s.replace(/^[\r\n\t ]+|[\r\n\t ]+$/g, '')
-}
-
 /** rewriteConfigReadOldFile. */
 function readOldFile(text: string, forceWrite: boolean): RewriteState {
   const st: RewriteState = {
@@ -77,7 +73,7 @@ function readOldFile(text: string, forceWrite: boolean): RewriteState {
   }
   if (text === '') return st
   for (const raw of text.split('\n')) {
-    const line = trimConfigLine(raw)
+    const line = sdstrim(raw, '\r\n\t ')
     const linenum = st.lines.length
     if (line === '' || line.startsWith('#')) {
       if (line === SIGNATURE) st.needsSignature = false

@@ -275,3 +275,12 @@ export function sdsValidate(s: Sds): string[] {
   }
   return errs
 }
+
+/** sdstrim: every character in `chars` cut from both ends of `s`. */
+export function sdstrim(s: string, chars: string): string {
+  let a = 0
+  let b = s.length
+  while (a < b && chars.includes(s[a] as string)) a++
+  while (b > a && chars.includes(s[b - 1] as string)) b--
+  return s.slice(a, b)
+}

@@ -16,6 +16,7 @@ import {
   sdsResize,
   sdsValidate,
   sdsZmallocSize,
+  sdstrim,
   type Sds,
 } from '../../../src/engine/structures/sds.ts'
 
@@ -157,5 +158,15 @@ describe('sdsValidate', () => {
       'len 40 exceeds type 5 max 31',
     ])
     expect(sdsValidate({ buf: 'é€', alloc: 2, type: 8 })).toEqual(['code unit 1 is not a byte'])
+  })
+})
+
+describe('sdstrim', () => {
+  it('cuts the given characters from both ends only', () => {
+    expect(sdstrim('\t user alice on \r\n', ' \t\r\n')).toBe('user alice on')
+    expect(sdstrim('xxhixyx', 'xy')).toBe('hi')
+    expect(sdstrim(' a b ', '\t')).toBe(' a b ')
+    expect(sdstrim('  \r\n', ' \r\n')).toBe('')
+    expect(sdstrim('', ' ')).toBe('')
   })
 })
