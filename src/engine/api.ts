@@ -198,13 +198,15 @@ export interface RedisServer {
    * The transport read `bytes` from a client (0: the read that found the connection closed):
    * INFO stats total_net_input_bytes and total_reads_processed (networking.c
    * readQueryFromClient). Optional: without reads reported, total_reads_processed shows the
-   * commands processed. The read of 0 bytes names its `client`: the engine logs
-   * "Client closed connection" with the client's info at VERBOSE, as readQueryFromClient does.
+   * commands processed. With its `client` named, a read refreshes that client's last
+   * interaction (CLIENT LIST idle, the `timeout` check); the read of 0 bytes logs "Client
+   * closed connection" with the client's info at VERBOSE, as readQueryFromClient does.
    */
   netRead?(bytes: number, client?: ClientId): void
   /**
-   * The transport wrote `bytes` to `client` in one write (writeToClient): INFO stats, and
-   * that client's reply-buffer peak (CLIENT LIST rbp, which clientsCron sizes c->buf by).
+   * The transport wrote `bytes` to `client` in one write (writeToClient): INFO stats, that
+   * client's reply-buffer peak (CLIENT LIST rbp, which clientsCron sizes c->buf by) and its
+   * last interaction.
    */
   netWritten?(bytes: number, client?: ClientId): void
   /** Advances the clock by `ms` (virtual clocks) and runs serverCron at `hz` for that span. */

@@ -1440,16 +1440,23 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
       srv.netReported = true
       srv.stats.netInputBytes += bytes
       srv.stats.totalReads++
-      const c = bytes === 0 && client !== undefined ? srv.clients.get(client) : undefined
-      if (c !== undefined && logLevelWrites(serverLogLevel(srv), 'verbose'))
+      const c = client === undefined ? undefined : srv.clients.get(client)
+      if (c === undefined) return
+      // readQueryFromClient: any bytes read are an interaction (CLIENT LIST idle, timeout),
+      // even a command not yet complete.
+      if (bytes > 0) c.lastInteraction = srv.mstime
+      else if (logLevelWrites(serverLogLevel(srv), 'verbose'))
         serverLog(srv, 'verbose', `Client closed connection ${clientInfoString(srv, c, null)}`)
     },
     netWritten: (bytes, client) => {
       srv.stats.netOutputBytes += bytes
       srv.stats.totalWrites++
-      // What one write carried had all been waiting in that client's c->buf.
       const c = client === undefined ? undefined : srv.clients.get(client)
-      if (c !== undefined) clientReplyAdded(c, bytes)
+      if (c === undefined) return
+      // What one write carried had all been waiting in that client's c->buf.
+      clientReplyAdded(c, bytes)
+      // writeToClient: a write is an interaction too (a blocked client just served, say).
+      if (bytes > 0) c.lastInteraction = srv.mstime
     },
     drainOutbox: () => {
       // beforeSleep: BCAST invalidations collected since the last time (tracking.ts).

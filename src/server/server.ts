@@ -388,7 +388,7 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
   /** readQueryFromClient: the first `n` bytes of `bytes` were read from the connection. */
   function onData(conn: Connection, bytes: Latin1Buffer, n: number): void {
     if (conn.closing) return
-    engine.netRead?.(n)
+    engine.netRead?.(n, conn.id)
     const p = conn.parser
     chunkBytes.buf = bytes
     replyBufferReset(out)

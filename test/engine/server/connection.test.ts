@@ -81,6 +81,29 @@ describe('connection commands', () => {
     )
   })
 
+  it('a read or a write on the connection counts as an interaction, as a command does', () => {
+    const t = createTestEngine()
+    const other = t.newClient()
+    t.execOn(other, 'ping')
+    const idle = (): string => {
+      const info = (t.exec('client', 'list', 'id', String(other)) as { value: string }).value
+      return /idle=(\d+)/.exec(info)?.[1] ?? ''
+    }
+    t.tick(5_000)
+    expect(idle()).toBe('5')
+    // writeToClient (a blocked client served, a pushed message): idle starts over.
+    t.server.netWritten?.(12, other)
+    expect(idle()).toBe('0')
+    t.tick(3_000)
+    // readQueryFromClient: part of a command read counts before the command runs.
+    t.server.netRead?.(4, other)
+    expect(idle()).toBe('0')
+    t.tick(2_000)
+    // The read that finds the connection closed is no interaction.
+    t.server.netRead?.(0, other)
+    expect(idle()).toBe('2')
+  })
+
   it('RESET leaves MULTI, unwatches, selects db 0 and clears the name', () => {
     const t = createTestEngine()
     t.exec('select', '2')
