@@ -91,6 +91,25 @@ describe('CLIENT INFO buffer fields against redis-server', () => {
     })
   })
 
+  it('a blocked client keeps its command (argv-mem, tot-mem) until it is served', async () => {
+    const log = await onBoth(async (a, b) => {
+      const id = String((await a.command('CLIENT', 'ID')).reply.value)
+      const list = (): Promise<string[]> => sendRaw(b, info(['CLIENT', 'LIST', 'ID', id]), 1)
+      const settle = (): Promise<unknown> => new Promise((resolve) => setTimeout(resolve, 100))
+      a.send(info(['BLPOP', 'somekey', 'other', '0']))
+      await settle()
+      const blocked = await list()
+      const served = await sendRaw(b, info(['RPUSH', 'other', 'v']), 1)
+      const reply = await a.next()
+      const after = await list()
+      a.send('blmove src dst left right 0\r\n')
+      await settle()
+      return [...blocked, ...served, JSON.stringify(reply.reply), ...after, ...(await list())]
+    })
+    expect(log[0]).toContain('flags=b')
+    expect(log[0]).toContain('argv-mem=18 ')
+  })
+
   it('a 100 KB SET sent in pieces: the query buffer grows for the argument, then clientsCron trims it', async () => {
     const log = await onBoth(async (a, b) => {
       await b.command('DEBUG', 'PAUSE-CRON', '1')

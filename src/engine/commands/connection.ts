@@ -388,8 +388,12 @@ function getClientMemoryUsage(c: Client, argvMem: number, argc: number): number 
  * commands, is not modelled).
  */
 export function updateClientMemoryUsage(srv: ServerState, c: Client): void {
-  // Not the running client: its argv was consumed (see clientInfoString).
-  const mem = getClientMemoryUsage(c, c.querybuf.argvLenSum, c.querybuf.argc)
+  // Not the running client: its argv was consumed unless it is blocked (see clientInfoString).
+  const held = c.bpop?.argv
+  const mem =
+    held === undefined
+      ? getClientMemoryUsage(c, c.querybuf.argvLenSum, c.querybuf.argc)
+      : getClientMemoryUsage(c, argvLenSum(held), held.length)
   const normal = srv.monitors.includes(c.id) || !srv.repl.replicas.includes(c.id)
   if (c.lastMemoryNormal) srv.clientsNormalMemory -= c.lastMemoryUsage
   if (normal) srv.clientsNormalMemory += mem
@@ -412,9 +416,11 @@ export function clientInfoString(srv: ServerState, c: Client, current: Client | 
   if (flags === '') flags = 'N'
   const age = srv.unixtime - Math.floor(c.createdAt / 1000)
   const idle = srv.unixtime - Math.floor(c.lastInteraction / 1000)
-  // Only the running client has argv: the others' were consumed.
+  // Only the running client has argv, and a blocked one, which keeps its command's until it
+  // is served (blocked.c: no resetClient meanwhile); the others' were consumed.
   const argv = current === c ? c.argv : null
   const isCurrent = argv !== null
+  const held = isCurrent ? argv : (c.bpop?.argv ?? null)
   const io = argv === null ? null : (ioProbes.get(srv)?.(c.id) ?? null)
   // A transport keeps sdslen(c->querybuf) (a pass keeps its read until it ends); a host
   // without a socket (the app's console) sent the command alone, as redis-cli sends it.
@@ -422,9 +428,13 @@ export function clientInfoString(srv: ServerState, c: Client, current: Client | 
   const qbuf = qb.hosted ? qb.len : argv === null ? 0 : multibulkLen(argv)
   const qbufFree = Math.max(0, qb.alloc - qbuf)
   // Another client's command half-read: the arguments parsed so far (processMultibulkBuffer).
-  const argvMem = argv === null ? qb.argvLenSum : argvLenSum(argv)
+  const argvMem = held === null ? qb.argvLenSum : argvLenSum(held)
   const obl = isCurrent ? Math.min((io?.obl ?? 0) + execOutputBytes(c), c.bufUsableSize) : 0
-  const totMem = getClientMemoryUsage(c, argvMem, isCurrent ? c.argc : qb.argc)
+  const totMem = getClientMemoryUsage(
+    c,
+    argvMem,
+    isCurrent ? c.argc : held !== null ? held.length : qb.argc,
+  )
   const sub = clientPubsubCounts(c)
   return (
     `id=${String(c.id)} addr=${c.addr} laddr=${c.laddr} fd=${String(c.fd)} name=${c.name}` +
