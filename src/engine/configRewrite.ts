@@ -265,6 +265,45 @@ export function rewriteConfigContent(
   return content(st)
 }
 
+/** The configs config.c flags DEBUG_CONFIG, in its table order (an alias after its name). */
+const DEBUG_CONFIGS = [
+  'io-threads-do-reads',
+  'lazyfree-lazy-eviction',
+  'lazyfree-lazy-expire',
+  'lazyfree-lazy-server-del',
+  'lazyfree-lazy-user-del',
+  'lazyfree-lazy-user-flush',
+  'repl-diskless-sync',
+  'replica-read-only',
+  'slave-read-only',
+  'activedefrag',
+  'repl-diskless-load',
+  'sanitize-dump-payload',
+  'io-threads',
+  'list-compress-depth',
+  'proto-max-bulk-len',
+  'client-query-buffer-limit',
+]
+
+/**
+ * config.c getConfigDebugInfo: each DEBUG_CONFIG config (an alias as a config of its own) as
+ * a forced rewrite writes it, no signature.
+ */
+export function configDebugInfo(srv: ServerState): string {
+  const st = readOldFile('', true)
+  st.needsSignature = false
+  for (const name of DEBUG_CONFIGS) {
+    const p = lookupConfig(name)
+    if (p === undefined) continue
+    const before = st.lines.length
+    rewriteOption(srv, st, p)
+    // The alias entry rewrites under its own name.
+    for (let i = before; i < st.lines.length; i++)
+      st.lines[i] = name + (st.lines[i] as string).slice(p.name.length)
+  }
+  return content(st)
+}
+
 /** rewriteConfig against the host's file: null, or the strerror of the failed read or write. */
 export function rewriteConfigFile(
   srv: ServerState,

@@ -13,7 +13,7 @@ import type { ServerState } from './state.ts'
 import { getExpire, type RedisDb } from './keyspace/db.ts'
 import { dictFetchValue, dictForEach, dictSize } from './structures/dict.ts'
 import type { ExecContext } from './context.ts'
-import type { RedisObject } from './types/object.ts'
+import { OBJ_TYPE_CODES, type RedisObject } from './types/object.ts'
 import { listTypeRange, type ListObject } from './types/t_list.ts'
 import { setTypeMembers, type SetObject } from './types/t_set.ts'
 import { hashTypeEntries, type HashObject } from './types/t_hash.ts'
@@ -127,15 +127,6 @@ function scoreText(d: number): string {
   return formatG(d, 17)
 }
 
-const TYPE_CODES: Readonly<Record<RedisObject['type'], number>> = {
-  string: 0,
-  list: 1,
-  set: 2,
-  zset: 3,
-  hash: 4,
-  stream: 6,
-}
-
 /** debug.c xorObjectDigest: the value's digest mixed into `digest`. */
 function xorObjectDigest(
   ctx: ExecContext,
@@ -144,7 +135,7 @@ function xorObjectDigest(
   digest: Uint8Array,
   o: RedisObject,
 ): void {
-  mixDigest(digest, [0, 0, 0, TYPE_CODES[o.type]])
+  mixDigest(digest, [0, 0, 0, OBJ_TYPE_CODES[o.type]])
   // A container's encoding matches its type: the cast names which one it is.
   if (o.type === 'string') {
     mixString(digest, o.encoding === 'int' ? o.ptr.toString() : o.ptr.buf)

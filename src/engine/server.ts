@@ -23,6 +23,7 @@
  * not move during a tick, so in the browser those budgets never run out (an infinitely
  * fast CPU). Only the real-clock RESP server sees them expire.
  */
+import { signalCrash, takeCrash } from './crashReport.ts'
 import type { ConfigFileHost } from './configRewrite.ts'
 import type { AclFileHost } from './acl.ts'
 import { aclLoadFromFile, setAclFileHook } from './commands/acl.ts'
@@ -298,6 +299,9 @@ export function createServerState(opts: ServerOptions): ServerState {
     netReported: false,
     nofile,
     processId: opts.processId ?? 1,
+    crashHost: false,
+    crashDue: null,
+    bugReportStarted: false,
     lastSave: Math.floor(now / 1000),
     child: null,
     rdbLastBgsaveStatus: 'ok',
@@ -992,6 +996,20 @@ export interface EngineServer extends RedisServer {
   /** The signal whose shutdown serverCron found due (once), else null: the host shuts down. */
   takeShutdownDue(): 'SIGINT' | 'SIGTERM' | null
   /**
+   * The host can die as redis-server does: DEBUG SEGFAULT / PANIC / ASSERT then log debug.c's
+   * bug report and leave a signal for takeCrash instead of answering that they are not
+   * modelled (crashReport.ts).
+   */
+  setCrashHost(on: boolean): void
+  /** The signal the host must now die by (once) after a bug report, else null. */
+  takeCrash(): number | null
+  /**
+   * sigsegvHandler for a fatal signal the host received (SIGSEGV 11, SIGBUS 7, SIGFPE 8,
+   * SIGILL 4, SIGABRT 6): the bug report logged; false (nothing logged) when
+   * crash-log-enabled is no. The host then dies by the signal.
+   */
+  signalCrash(signal: number): boolean
+  /**
    * A transport's hold on a client's query buffer sizes (querybuf.ts): from then on its reads
    * and its parser size the buffer, not the commands.
    */
@@ -1382,6 +1400,15 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
       }
       srv.shutdownAsap = signal
       return false
+    },
+    setCrashHost: (on) => {
+      srv.crashHost = on
+    },
+    takeCrash: () => takeCrash(srv),
+    signalCrash: (signal) => {
+      const now = Math.floor(srv.clock.now())
+      updateCachedTime(srv, now)
+      return signalCrash(srv, createExecContext(srv.rng, srv.clock, 'off', now), signal)
     },
     takeShutdownDue: () => {
       const due = srv.shutdownDue ?? null

@@ -421,6 +421,15 @@ export interface ServerState {
   dirtyCounted: boolean
   /** INFO process_id: the host process's pid (api.ts ServerOptions.processId), else 1. */
   processId: number
+  /**
+   * The host can die as redis-server does (setCrashHost): DEBUG SEGFAULT / PANIC / ASSERT
+   * then log debug.c's bug report and leave the signal in `crashDue` (crashReport.ts).
+   */
+  crashHost: boolean
+  /** The signal the host must die by, once a bug report was logged (takeCrash). */
+  crashDue: number | null
+  /** debug.c bug_report_start: the report's first line was written. */
+  bugReportStarted: boolean
   /** RLIMIT_NOFILE for maxclients (api.ts ServerOptions.openFilesLimit); null: no limit. */
   nofile: OpenFilesLimit | null
   /** A transport reports reads and writes (api.ts netRead): INFO shows its counts. */

@@ -44,6 +44,9 @@ import { expandProcTitleTemplate, procTitleVars } from '../engine/config.ts'
 import { logLevelWrites, type LogLevel } from '../engine/serverLog.ts'
 
 // appendonly is kept: INFO's aof_enabled and DEBUG LOADAOF read it.
+/** The signal abort() raises (Linux). */
+const SIGABRT = 6
+
 const IGNORED = new Set(['daemonize'])
 
 export interface ServeArgs {
@@ -381,6 +384,18 @@ async function main(): Promise<void> {
     })
     return true
   }
+  /**
+   * debug.c bugReportEnd: once the report is logged the server dies by the signal (abort()
+   * after a panic or an assertion), its handler reset first so that the default action runs.
+   */
+  const dieBySignal = (signal: number): void => {
+    const name = signal === SIGABRT ? 'SIGABRT' : 'SIGSEGV'
+    process.removeAllListeners('SIGABRT')
+    process.kill(process.pid, name)
+    // The signal may land on another thread a moment later: nothing runs meanwhile.
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2000)
+    process.exit(128 + signal)
+  }
   try {
     handle = await startRespServer({
       port: args.port,
@@ -397,6 +412,7 @@ async function main(): Promise<void> {
         log(message, level ?? '#', raw)
       },
       shutdown,
+      crash: dieBySignal,
       // CONFIG GET port and INFO's tcp_port show the port served, as redis-server's do.
       config: {
         ...args.config,
@@ -471,6 +487,13 @@ async function main(): Promise<void> {
   })
   process.on('SIGTERM', () => {
     sigShutdownHandler('SIGTERM')
+  })
+  // sigsegvHandler, for SIGABRT alone: a listener here runs later, from the event loop, and a
+  // real SIGSEGV, SIGBUS, SIGFPE or SIGILL (or V8's own SIGSEGV use for WebAssembly bounds)
+  // would fault again at once; those keep their default action, which kills without a report.
+  process.on('SIGABRT', () => {
+    if (handle !== null) engineOf(handle).signalCrash(SIGABRT)
+    dieBySignal(SIGABRT)
   })
   // acl.c ACLLoadUsersAtStartup: users from the config or an aclfile, not both.
   if ((engine.configValue('aclfile') ?? '') !== '') {

@@ -85,6 +85,12 @@ export interface RespServerOptions {
    * error that says how to stop the host.
    */
   readonly shutdown?: (how: readonly string[] | 'SIGINT' | 'SIGTERM') => boolean
+  /**
+   * How the host dies by a signal (its number) after the engine logged a bug report (DEBUG
+   * SEGFAULT / PANIC / ASSERT, crashReport.ts); it does not return. Without it those
+   * commands answer that crashing the server is not modelled.
+   */
+  readonly crash?: (signal: number) => void
 }
 
 /** serverLogRaw's mark for each level: `.` debug, `-` verbose, `*` notice, `#` warning. */
@@ -120,6 +126,9 @@ interface AuthAware {
 interface EngineHooks {
   /** A signal's shutdown that serverCron found due (sigShutdownHandler's shutdown_asap). */
   takeShutdownDue?(): 'SIGINT' | 'SIGTERM' | null
+  /** The host can die after a bug report; the signal to die by, once one was logged. */
+  setCrashHost?(on: boolean): void
+  takeCrash?(): number | null
   queryLimits?(): { readonly protoMaxBulkLen: number; readonly clientQueryBufferLimit: number }
   callBytes?(argv: readonly string[], client: ClientId): Reply
   /** The client's live flags (shouldClose, replySilenced), read without a lookup by id. */
@@ -287,6 +296,9 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
   const toCloseHook = (engine as RedisServer & EngineHooks).takeClientsToClose
   const unlinkedHook = (engine as RedisServer & EngineHooks).unlinkedClients
   const shutdownDueHook = (engine as RedisServer & EngineHooks).takeShutdownDue
+  const crash = opts.crash
+  const takeCrashHook = (engine as RedisServer & EngineHooks).takeCrash
+  if (crash !== undefined) (engine as RedisServer & EngineHooks).setCrashHost?.(true)
   let lastUnlinked = unlinkedHook?.call(engine) ?? 0
   const log = opts.log ?? ((message: string) => console.error(message))
   // The engine's own lines only go to a log the host asked for (tests stay quiet).
@@ -407,6 +419,11 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
       off = end
     }
     respParserReleaseBytes(p)
+    // A command logged a bug report: the server dies before this read's replies go out.
+    if (crash !== undefined) {
+      const signal = takeCrashHook?.call(engine) ?? null
+      if (signal !== null) crash(signal)
+    }
     if (!conn.closing) readHook?.call(engine, conn.id)
     writeReplies(conn)
     flushOutbox()

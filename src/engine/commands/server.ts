@@ -17,6 +17,7 @@
  * RDB serialization, rdbEncode.ts, LZF included); containers may add a suffix through
  * registerDebugObjectInfo, quicklists print debug.c's ql_* fields.
  */
+import { crashNotModelled, debugCrash } from '../crashReport.ts'
 import {
   changeReplicationId,
   clearReplicationId2,
@@ -1676,6 +1677,11 @@ function debugCommand(c: CommandCall): Reply {
   const sub = cstr(argv[1] ?? '').toLowerCase()
   const argc = argv.length
   if (sub === 'help' && argc === 2) return helpReply('debug', DEBUG_HELP)
+  if (sub === 'segfault' || sub === 'panic' || sub === 'assert') {
+    // Logged where the host can then die; the reply is never written there.
+    debugCrash(c.srv, c.ctx, c.client, argv, { kind: sub })
+    return crashNotModelled(sub === 'segfault' ? 'SEGFAULT' : sub === 'panic' ? 'PANIC' : 'ASSERT')
+  }
   if (sub === 'populate' && argc >= 3 && argc <= 5) return debugPopulate(c)
   if (sub === 'object' && argc === 3) return debugObject(c)
   if (sub === 'htstats' && argc === 3) return debugHtstats(c)

@@ -44,6 +44,16 @@ export const OBJ_ENCODING_EMBSTR_SIZE_LIMIT = 44
 // --- Types ---
 
 export type ObjectType = 'string' | 'list' | 'set' | 'zset' | 'hash' | 'stream'
+
+/** server.h OBJ_STRING ... OBJ_STREAM: each type's number (RDB-independent). */
+export const OBJ_TYPE_CODES: Readonly<Record<ObjectType, number>> = {
+  string: 0,
+  list: 1,
+  set: 2,
+  zset: 3,
+  hash: 4,
+  stream: 6,
+}
 export type ContainerEncoding = Exclude<ObjectEncoding, 'int' | 'embstr' | 'raw'>
 
 /**

@@ -65,4 +65,39 @@ describe('serverLog lines below NOTICE', () => {
       /^warning WARNING: the new maxmemory value set via CONFIG SET \(1000\) is smaller than the current memory usage \(\d+\)\. This will result in key eviction and\/or the inability to accept new write commands depending on the maxmemory-policy\.$/,
     )
   })
+
+  it('DEBUG SEGFAULT/PANIC/ASSERT: an error where the host cannot die; a bug report where it can', () => {
+    const t = createTestEngine()
+    const lines = logged(t)
+    for (const sub of ['SEGFAULT', 'PANIC', 'ASSERT'])
+      expect(t.exec('debug', sub.toLowerCase())).toEqual(
+        r.err(
+          `ERR DEBUG ${sub} is not supported by this server (Redis X-Ray does not model crashing the server)`,
+        ),
+      )
+    expect(lines).toEqual([])
+    expect(t.server.takeCrash()).toBeNull()
+    t.server.setCrashHost(true)
+    t.exec('set', 'panic', 'x')
+    t.exec('debug', 'panic')
+    expect(t.server.takeCrash()).toBe(6)
+    expect(t.server.takeCrash()).toBeNull()
+    expect(lines.slice(0, 4)).toEqual([
+      'warning \n\n=== REDIS BUG REPORT START: Cut & paste starting from here ===\n',
+      'warning ------------------------------------------------',
+      'warning !!! Software Failure. Press left mouse button to continue',
+      expect.stringMatching(
+        /^warning Guru Meditation: DEBUG PANIC called at Unix time \d+ #debug\.c:510$/,
+      ),
+    ])
+    // logCurrentClient: the key argv[1] names, found in the db.
+    expect(lines).toContain("warning key 'panic' found in DB containing the following object:")
+    expect(lines).toContain('warning Object encoding: 8')
+    lines.length = 0
+    t.exec('debug', 'segfault')
+    expect(t.server.takeCrash()).toBe(11)
+    // The report starts once per process.
+    expect(lines[0]).toBe('warning Redis 7.0.15 crashed by signal: 11, si_code: 2')
+    expect(lines[1]).toMatch(/^warning Accessing address: 0x[0-9a-f]+000$/)
+  })
 })
