@@ -141,7 +141,7 @@ export function ScenesMenu(): ReactNode {
         </select>
       </label>
       {summary !== undefined && (
-        <p className="scenes-menu__summary" role="status">
+        <p className="scenes-menu__summary" role="status" title={summary}>
           {summary}
         </p>
       )}
@@ -153,7 +153,12 @@ export function ScenesMenu(): ReactNode {
         </p>
       )}
       {note !== undefined && (
-        <p className="scenes-menu__note" aria-live="polite" data-testid="scene-note">
+        <p
+          className="scenes-menu__note"
+          aria-live="polite"
+          data-testid="scene-note"
+          title={`${(onTick ? text.tickNote : text.note)[lang]}${lang === 'en' ? ' ' : ''}${note}`}
+        >
           <strong>{(onTick ? text.tickNote : text.note)[lang]}</strong>
           {lang === 'en' ? ' ' : ''}
           {note}
