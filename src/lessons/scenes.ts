@@ -2040,6 +2040,81 @@ export const SCENES: readonly Scene[] = [
 ]
 
 /**
+ * The scenes menu's sections, by topic, in the order a course meets them: a flat list of
+ * forty scenes in the order they were written hid the topic a learner came for. Every
+ * scene is in exactly one section (test/lessons/scenes.test.ts checks it).
+ */
+export const SCENE_GROUPS: readonly {
+  readonly title: Bilingual
+  readonly ids: readonly string[]
+}[] = [
+  {
+    title: { en: 'Hash tables (dict) and SCAN', zh: '哈希表（dict）与 SCAN' },
+    ids: [
+      'dict-expand',
+      'scan-resize',
+      'dict-shrink',
+      'hscan-20000',
+      'set-shrink',
+      'dict-bgsave-avoid',
+    ],
+  },
+  {
+    title: { en: 'Strings and SDS', zh: '字符串与 SDS' },
+    ids: ['string-encodings', 'embstr-44', 'sds-prealloc', 'sds-header-types', 'shared-integers'],
+  },
+  {
+    title: { en: 'Compact encodings and conversions', zh: '紧凑编码与编码转换' },
+    ids: [
+      'intset-upgrade',
+      'set-intset-entries',
+      'hash-listpack-hashtable',
+      'quicklist-split',
+      'zset-skiplist',
+      'zset-range-levels',
+    ],
+  },
+  {
+    title: { en: 'Streams', zh: '流（Stream）' },
+    ids: ['stream-nodes', 'stream-pel-claim'],
+  },
+  {
+    title: { en: 'Bitmaps, HyperLogLog and GEO', zh: '位图、HyperLogLog 与 GEO' },
+    ids: ['bitmap-bits', 'bitfield-counters', 'hll-sparse-dense', 'hll-merge', 'geo-search'],
+  },
+  {
+    title: { en: 'Expiry', zh: '过期' },
+    ids: ['expire-lazy', 'expire-cycle', 'expire-time-limit'],
+  },
+  {
+    title: { en: 'Eviction and freeing memory', zh: '淘汰与释放内存' },
+    ids: [
+      'evict-lru',
+      'evict-lfu',
+      'lfu-decay',
+      'lru-idle',
+      'evict-volatile-ttl',
+      'evict-time-limit',
+      'lazyfree-unlink',
+    ],
+  },
+  {
+    title: { en: 'Transactions, Pub/Sub and clients', zh: '事务、发布订阅与客户端' },
+    ids: [
+      'watch-multi',
+      'multi-errors',
+      'pubsub-resp3',
+      'keyspace-notifications',
+      'client-tracking',
+    ],
+  },
+  {
+    title: { en: 'Persistence, ACL and the slow log', zh: '持久化、ACL 与慢日志' },
+    ids: ['rdb-reload', 'acl-users', 'slowlog-threshold'],
+  },
+]
+
+/**
  * Where a scene's timeline items stand: `line`, the run line of the last command among
  * `kinds`, and `prev` the one before it; `note`, the note of the line behind the last item
  * (a tick belongs to the scene's next `tick` line after the commands so far); `ticked`,
