@@ -5,7 +5,13 @@
  */
 import { useEffect, useState, type KeyboardEvent, type ReactNode } from 'react'
 import { translate } from '../i18n/index.ts'
-import { SCENES, sceneById, sceneNoteAt, sceneQuietTickNoteAt } from '../lessons/scenes.ts'
+import {
+  SCENE_GROUPS,
+  SCENES,
+  sceneById,
+  sceneNoteAt,
+  sceneQuietTickNoteAt,
+} from '../lessons/scenes.ts'
 import { useApp, useAppStore } from '../state/react.ts'
 import type { AppState } from '../state/store.ts'
 import { runScene } from './runScene.ts'
@@ -13,6 +19,7 @@ import { runScene } from './runScene.ts'
 const text = {
   label: { en: 'Scenes', zh: '场景' },
   choose: { en: 'Run a scene…', zh: '运行一个场景…' },
+  legacy: { en: 'Before Redis 7.0', zh: 'Redis 7.0 之前' },
   note: { en: 'This command:', zh: '这条命令：' },
   /** A `tick` line's note: the item under the playhead is the clock moving, not a command. */
   tickNote: { en: 'This clock tick:', zh: '这次时钟滴答：' },
@@ -57,6 +64,9 @@ function onMenuKeyDown(e: KeyboardEvent<HTMLSelectElement>, s: AppState): void {
     // No picker to show (an old browser, a select not rendered): the key does nothing.
   }
 }
+
+/** The scenes some section of the menu lists. */
+const GROUPED = new Set(SCENE_GROUPS.flatMap((g) => g.ids))
 
 /** The menu's entry for the legacy ziplist lesson (panels/ziplist), after the scenes. */
 const ZIPLIST_LESSON = 'lesson:ziplist'
@@ -132,16 +142,28 @@ export function ScenesMenu(): ReactNode {
           }}
         >
           <option value="">{text.choose[lang]}</option>
-          {SCENES.map((sc) => (
+          {SCENE_GROUPS.map((g) => (
+            <optgroup key={g.title.en} label={g.title[lang]}>
+              {g.ids.map((id) => (
+                <option key={id} value={id}>
+                  {sceneById(id)?.title[lang]}
+                </option>
+              ))}
+            </optgroup>
+          ))}
+          {/* A scene no section names yet still shows, after the sections. */}
+          {SCENES.filter((sc) => !GROUPED.has(sc.id)).map((sc) => (
             <option key={sc.id} value={sc.id}>
               {sc.title[lang]}
             </option>
           ))}
-          <option value={ZIPLIST_LESSON}>{translate(lang, 'zl.title')}</option>
+          <optgroup label={text.legacy[lang]}>
+            <option value={ZIPLIST_LESSON}>{translate(lang, 'zl.title')}</option>
+          </optgroup>
         </select>
       </label>
       {summary !== undefined && (
-        <p className="scenes-menu__summary" role="status">
+        <p className="scenes-menu__summary" role="status" title={summary}>
           {summary}
         </p>
       )}
@@ -153,7 +175,12 @@ export function ScenesMenu(): ReactNode {
         </p>
       )}
       {note !== undefined && (
-        <p className="scenes-menu__note" aria-live="polite" data-testid="scene-note">
+        <p
+          className="scenes-menu__note"
+          aria-live="polite"
+          data-testid="scene-note"
+          title={`${(onTick ? text.tickNote : text.note)[lang]}${lang === 'en' ? ' ' : ''}${note}`}
+        >
           <strong>{(onTick ? text.tickNote : text.note)[lang]}</strong>
           {lang === 'en' ? ' ' : ''}
           {note}

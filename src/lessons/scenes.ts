@@ -1968,6 +1968,150 @@ export const SCENES: readonly Scene[] = [
       { run: 'CONFIG SET rdb-key-save-delay 0' },
     ],
   },
+  {
+    id: 'rdb-reload',
+    title: {
+      en: 'RDB: SAVE, and a reload that makes values compact again',
+      zh: 'RDB：SAVE，以及让值重新变紧凑的加载',
+    },
+    summary: {
+      en: 'While Redis runs an encoding only grows: a hash past hash-max-listpack-entries stays a hashtable after HDEL, a set that took a string stays a hashtable after SREM. SAVE writes a hashtable value to the RDB file as a plain list of its elements (a listpack or an intset goes as one blob). Loading the file, at a restart or with DEBUG RELOAD (save, empty the dbs, load it back), rebuilds each value under the current limits, so both come back compact.',
+      zh: 'Redis 运行期间编码只会变大：超过 hash-max-listpack-entries 的哈希在 HDEL 之后仍是哈希表，放进过字符串的集合在 SREM 之后仍是哈希表。SAVE 把哈希表编码的值按元素逐个写进 RDB 文件（listpack 或 intset 则整块写入）。重启时或用 DEBUG RELOAD（保存、清空数据库、再加载回来）加载这个文件，会按当前的上限重建每个值，于是两者都变回紧凑编码。',
+    },
+    focus: null,
+    lines: [
+      { run: 'FLUSHDB' },
+      {
+        run: 'CONFIG SET hash-max-listpack-entries 4',
+        note: {
+          en: 'a small limit: a fifth field converts',
+          zh: '上限调小：第五个字段就会触发转换',
+        },
+      },
+      {
+        run: 'HSET user name Ada lang en city London year 1815 job mathematician',
+        note: { en: 'five fields, more than 4: a hashtable', zh: '五个字段，超过 4 个：哈希表' },
+      },
+      {
+        run: 'HDEL user job',
+        note: {
+          en: 'four fields again, but a running Redis never converts back',
+          zh: '又是四个字段，但运行中的 Redis 从不转换回去',
+        },
+      },
+      { run: 'OBJECT ENCODING user' },
+      {
+        run: 'SADD nums 1 2 3 hello',
+        note: { en: '“hello” is not an integer: a hashtable', zh: '“hello” 不是整数：哈希表' },
+      },
+      {
+        run: 'SREM nums hello',
+        note: { en: 'only integers left, still a hashtable', zh: '只剩整数，仍是哈希表' },
+      },
+      { run: 'OBJECT ENCODING nums' },
+      {
+        run: 'SAVE',
+        note: {
+          en: 'the whole dataset written to dump.rdb, the server blocked meanwhile (BGSAVE forks a child instead)',
+          zh: '把整个数据集写进 dump.rdb，期间服务器被阻塞（BGSAVE 则 fork 一个子进程来写）',
+        },
+      },
+      {
+        run: 'DEBUG RELOAD',
+        note: {
+          en: 'save, empty the dbs, load the file back: each value is rebuilt under the current limits',
+          zh: '保存、清空数据库、再把文件加载回来：每个值都按当前的上限重建',
+        },
+      },
+      {
+        run: 'OBJECT ENCODING user',
+        note: {
+          en: '4 fields, at most 4: a listpack again',
+          zh: '4 个字段，不超过 4：又是 listpack',
+        },
+      },
+      {
+        run: 'OBJECT ENCODING nums',
+        note: { en: 'all integers: an intset again', zh: '全是整数：又是 intset' },
+      },
+      { run: 'CONFIG SET hash-max-listpack-entries 128' },
+    ],
+  },
+]
+
+/**
+ * The scenes menu's sections, by topic, in the order a course meets them: a flat list of
+ * forty scenes in the order they were written hid the topic a learner came for. Every
+ * scene is in exactly one section (test/lessons/scenes.test.ts checks it).
+ */
+export const SCENE_GROUPS: readonly {
+  readonly title: Bilingual
+  readonly ids: readonly string[]
+}[] = [
+  {
+    title: { en: 'Hash tables (dict) and SCAN', zh: '哈希表（dict）与 SCAN' },
+    ids: [
+      'dict-expand',
+      'scan-resize',
+      'dict-shrink',
+      'hscan-20000',
+      'set-shrink',
+      'dict-bgsave-avoid',
+    ],
+  },
+  {
+    title: { en: 'Strings and SDS', zh: '字符串与 SDS' },
+    ids: ['string-encodings', 'embstr-44', 'sds-prealloc', 'sds-header-types', 'shared-integers'],
+  },
+  {
+    title: { en: 'Compact encodings and conversions', zh: '紧凑编码与编码转换' },
+    ids: [
+      'intset-upgrade',
+      'set-intset-entries',
+      'hash-listpack-hashtable',
+      'quicklist-split',
+      'zset-skiplist',
+      'zset-range-levels',
+    ],
+  },
+  {
+    title: { en: 'Streams', zh: '流（Stream）' },
+    ids: ['stream-nodes', 'stream-pel-claim'],
+  },
+  {
+    title: { en: 'Bitmaps, HyperLogLog and GEO', zh: '位图、HyperLogLog 与 GEO' },
+    ids: ['bitmap-bits', 'bitfield-counters', 'hll-sparse-dense', 'hll-merge', 'geo-search'],
+  },
+  {
+    title: { en: 'Expiry', zh: '过期' },
+    ids: ['expire-lazy', 'expire-cycle', 'expire-time-limit'],
+  },
+  {
+    title: { en: 'Eviction and freeing memory', zh: '淘汰与释放内存' },
+    ids: [
+      'evict-lru',
+      'evict-lfu',
+      'lfu-decay',
+      'lru-idle',
+      'evict-volatile-ttl',
+      'evict-time-limit',
+      'lazyfree-unlink',
+    ],
+  },
+  {
+    title: { en: 'Transactions, Pub/Sub and clients', zh: '事务、发布订阅与客户端' },
+    ids: [
+      'watch-multi',
+      'multi-errors',
+      'pubsub-resp3',
+      'keyspace-notifications',
+      'client-tracking',
+    ],
+  },
+  {
+    title: { en: 'Persistence, ACL and the slow log', zh: '持久化、ACL 与慢日志' },
+    ids: ['rdb-reload', 'acl-users', 'slowlog-threshold'],
+  },
 ]
 
 /**

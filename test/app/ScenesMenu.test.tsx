@@ -1,8 +1,9 @@
-import { act, fireEvent, render, screen } from '@testing-library/react'
+import { act, fireEvent, render, screen, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { afterEach, describe, expect, it } from 'vitest'
 import { PanelArea } from '../../src/app/PanelArea.tsx'
 import { ScenesMenu } from '../../src/app/ScenesMenu.tsx'
+import { SCENES } from '../../src/lessons/scenes.ts'
 import { createServer } from '../../src/engine/index.ts'
 import { AppStoreProvider } from '../../src/state/react.ts'
 import { MAX_AUTOPLAY_STEPS } from '../../src/state/store.ts'
@@ -269,6 +270,26 @@ describe('ScenesMenu', { timeout: 30_000 }, () => {
     expect(
       h.store.getState().log.filter((x) => 'argv' in x && x.argv[0] === 'FLUSHDB'),
     ).toHaveLength(1)
+  })
+
+  it('lists the scenes in sections by topic, the legacy lesson last', async () => {
+    // Forty scenes in the order they were written hid the one a learner came for (expiry
+    // between the stream and the transactions, eviction in three places).
+    await setup('en')
+    const expiry = screen.getByRole('group', { name: 'Expiry' })
+    expect(
+      within(expiry)
+        .getAllByRole('option')
+        .map((o) => o.textContent),
+    ).toEqual([
+      'Lazy expiry: a key outlives its TTL',
+      'Lazy and active expiry',
+      'The active expire cycle runs out of time',
+    ])
+    const groups = screen.getAllByRole('group').map((g) => g.getAttribute('label'))
+    expect(groups[0]).toBe('Hash tables (dict) and SCAN')
+    expect(groups.at(-1)).toBe('Before Redis 7.0')
+    expect(screen.getAllByRole('option')).toHaveLength(SCENES.length + 2)
   })
 
   it('lists the scenes in Chinese', async () => {

@@ -27,6 +27,21 @@ describe('narration', () => {
     expect(dictName('pubsub:patterns').zh).toBe('服务器的模式字典')
   })
 
+  it('says which table a new dict allocates without naming the hash table twice', () => {
+    // "Created a hash table of 4 buckets for the hash table of “nums”" read as two tables.
+    const created = (dict: string) => ({ type: 'dict/tableCreated', dict, exp: 2 }) as const
+    expect(narrate(created('key:0:nums'), 'en')).toBe(
+      'Created ht[0] with 4 buckets for the hash table of “nums”.',
+    )
+    expect(narrate(created('key:0:nums'), 'zh')).toBe('为 “nums” 的哈希表创建了 ht[0]，共 4 个桶。')
+    expect(narrate(created('db:0:keys'), 'en')).toBe(
+      'Created ht[0] with 4 buckets for the keyspace of db 0.',
+    )
+    expect(narrate(created('db:0:expires'), 'zh')).toBe(
+      '为 db 0 的过期字典创建了 ht[0]，共 4 个桶。',
+    )
+  })
+
   it('tells a step in English and 简体中文, keys decoded from UTF-8 bytes', () => {
     const e = {
       type: 'dict/bucketRehashed' as const,

@@ -248,6 +248,39 @@ describe('projector mode for a teacher', () => {
     await page.context().close()
   })
 
+  it('keeps the scene picker usable once a scene runs, on a 1280×720 projector at 150 % (853×480)', async () => {
+    // The scene's summary and note sat in the header's one row beside the picker, which they
+    // squeezed to a 10 px sliver behind Settings: the teacher could not pick the next scene,
+    // and the summary was cut mid-line. They now take rows of their own under it.
+    const page = await openApp(browser(), `${baseUrl}?seed=7&clock=paused&projector=1`, {
+      viewport: { width: 853, height: 480 },
+      deviceScaleFactor: 1.5,
+      locale: 'zh-CN',
+    })
+    await runScene(page, 'hash-listpack-hashtable')
+    await showItem(page, 8)
+    const picker = await page.getByRole('combobox', { name: '场景' }).boundingBox()
+    const settings = await page.getByRole('button', { name: '设置' }).boundingBox()
+    expect(picker?.width ?? 0).toBeGreaterThanOrEqual(120)
+    expect((picker?.x ?? 0) + (picker?.width ?? 0)).toBeLessThanOrEqual(settings?.x ?? 0)
+    // The summary and the note each on one line across the window, under the picker.
+    for (const p of [page.locator('.scenes-menu__summary'), page.getByTestId('scene-note')]) {
+      const box = await p.boundingBox()
+      expect(box?.y ?? 0).toBeGreaterThanOrEqual((picker?.y ?? 0) + (picker?.height ?? 0))
+      expect(box?.width ?? 0).toBeGreaterThan(700)
+      const ems = await p.evaluate(
+        (el) => el.getBoundingClientRect().height / parseFloat(getComputedStyle(el).fontSize),
+      )
+      expect(ems).toBeLessThan(2)
+      expect(await p.getAttribute('title')).toBe(await p.innerText())
+    }
+    // And the line the teacher types on is still above the step controls.
+    const input = await page.locator('.console-input-row').boundingBox()
+    const footer = await page.locator('footer.layout-timeline').boundingBox()
+    expect((input?.y ?? 1e9) + (input?.height ?? 0)).toBeLessThanOrEqual(footer?.y ?? 0)
+    await page.context().close()
+  })
+
   it('keeps the prompt above the step controls on a 1080p projector zoomed to 200 % (960×540)', async () => {
     // The footer wraps to three rows there; the console kept its 16rem (320 px) least height
     // and ran under the footer, which covered the line the teacher types on.

@@ -3,7 +3,13 @@ import { createServer, manualClock } from '../../src/engine/index.ts'
 import type { StepEvent } from '../../src/engine/events.ts'
 import type { Reply } from '../../src/engine/reply.ts'
 import { parseCommandLine } from '../../src/console/parseCommandLine.ts'
-import { SCENES, sceneById, sceneNoteAt, sceneQuietTickNoteAt } from '../../src/lessons/scenes.ts'
+import {
+  SCENE_GROUPS,
+  SCENES,
+  sceneById,
+  sceneNoteAt,
+  sceneQuietTickNoteAt,
+} from '../../src/lessons/scenes.ts'
 import { DEFAULT_SESSION } from '../../src/state/store.ts'
 
 function runScene(id: string) {
@@ -30,6 +36,15 @@ describe('scenes', () => {
         expect(b.en.length).toBeGreaterThan(0)
         expect(b.zh).toMatch(/[\u4e00-\u9fff]/)
       }
+    }
+  })
+
+  it('sit in exactly one section of the menu each, titled in both languages', () => {
+    const listed = SCENE_GROUPS.flatMap((g) => g.ids)
+    expect([...listed].sort()).toEqual(SCENES.map((s) => s.id).sort())
+    for (const g of SCENE_GROUPS) {
+      expect(g.title.en).not.toBe('')
+      expect(g.title.zh).toMatch(/[\u4e00-\u9fff]/)
     }
   })
 

@@ -673,3 +673,30 @@ describe('evict-time-limit', () => {
     expect(evicted(second)).toBeGreaterThan(300)
   })
 })
+
+describe('rdb-reload', () => {
+  it('keeps both values hashtables while running, and the reload brings back a listpack and an intset', () => {
+    const { s, at } = play('rdb-reload')
+    expect(at('OBJECT ENCODING user', 0).reply).toEqual(bulk('hashtable'))
+    expect(at('OBJECT ENCODING nums', 0).reply).toEqual(bulk('hashtable'))
+    expect(at('SAVE').reply).toEqual({ type: 'simple', value: 'OK' })
+    const reload = at('DEBUG RELOAD')
+    expect(reload.reply).toEqual({ type: 'simple', value: 'OK' })
+    // The load rebuilt them: the set's integers went into an intset, the hash into a listpack.
+    expect(reload.events.filter((e) => e.type === 'intset/inserted')).toHaveLength(3)
+    expect(reload.events.filter((e) => e.type === 'listpack/entryInserted')).toHaveLength(8)
+    expect(at('OBJECT ENCODING user', 1).reply).toEqual(bulk('listpack'))
+    expect(at('OBJECT ENCODING nums', 1).reply).toEqual(bulk('intset'))
+    // Same contents, and the limit back to its default.
+    expect(s.call(['HLEN', 'user'])).toEqual(int(4))
+    expect(s.call(['HGET', 'user', 'year'])).toEqual(bulk('1815'))
+    expect(s.call(['SMEMBERS', 'nums'])).toEqual({
+      type: 'array',
+      value: [bulk('1'), bulk('2'), bulk('3')],
+    })
+    expect(s.call(['CONFIG', 'GET', 'hash-max-listpack-entries'])).toEqual({
+      type: 'array',
+      value: [bulk('hash-max-listpack-entries'), bulk('128')],
+    })
+  })
+})

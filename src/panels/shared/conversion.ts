@@ -123,6 +123,15 @@ function builtInSteps(events: readonly StepEvent[], start: number, at: number): 
   return false
 }
 
+/** Whether the item's steps build `key` as a `kind` (its own listpack or intset events). */
+function rebuiltInSteps(events: readonly StepEvent[], key: string, kind: string): boolean {
+  const prefix = kind === 'listpack' ? 'listpack/' : kind === 'intset' ? 'intset/' : null
+  return (
+    prefix !== null &&
+    events.some((e) => e.type.startsWith(prefix) && 'key' in e && e.key === key && !('node' in e))
+  )
+}
+
 /** What a panel frame shows at one step of an item: the views and events its panel folds. */
 export interface StepViews {
   readonly before: InspectView | null
@@ -169,6 +178,14 @@ export function stepViews(
   // the conversion on, the panel shows the structure as the item left it.
   if (conversion !== null && !builtInSteps(events, conversion.index, conversion.at))
     return { before: after, after, events: [] }
+  // The item made the key anew in another encoding without converting it (DEBUG RELOAD
+  // loads a hashtable hash back as a listpack, a set as an intset): its panel folds the new
+  // structure's steps from the empty one, as for a key the item creates, instead of showing
+  // the loaded value at every step, before the load has reached it.
+  if (conversion === null && before !== null && rebuiltInSteps(events, key, after.kind)) {
+    const fresh = emptyViewOfKind(after.kind, key)
+    if (fresh !== null) return { before: fresh, after, events }
+  }
   const empty = emptyViewOf(after)
   if (empty !== null) return { before: empty, after, events }
   return before === null ? { before, after, events } : { before: after, after, events: [] }

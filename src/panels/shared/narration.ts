@@ -166,8 +166,9 @@ export const narration: StepEventHandlers<Narration> = {
   'dict/tableCreated': (e) => {
     const d = dictName(e.dict)
     return {
-      en: `Created a hash table of ${n(2 ** e.exp)} buckets for ${d.en}.`,
-      zh: `为${d.zh}创建了 ${n(2 ** e.exp)} 个桶的哈希表。`,
+      // ht[0], not "a hash table": a value's dict is already named "the hash table of …".
+      en: `Created ht[0] with ${n(2 ** e.exp)} buckets for ${d.en}.`,
+      zh: `为${d.zh}创建了 ht[0]，共 ${n(2 ** e.exp)} 个桶。`,
     }
   },
   'dict/expandStarted': (e) => {

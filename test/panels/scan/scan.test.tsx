@@ -1,5 +1,5 @@
-import { render, screen } from '@testing-library/react'
-import { describe, expect, it } from 'vitest'
+import { act, render, screen } from '@testing-library/react'
+import { afterEach, describe, expect, it } from 'vitest'
 import { createServer, manualClock } from '../../../src/engine/index.ts'
 import type { StepEvent } from '../../../src/engine/events.ts'
 import {
@@ -11,6 +11,9 @@ import {
   scanSessions,
 } from '../../../src/panels/scan/scanModel.ts'
 import { scanGrid, ScanPanel } from '../../../src/panels/scan/ScanPanel.tsx'
+import { ScanForDict } from '../../../src/panels/scan/ScanForDict.tsx'
+import { AppStoreProvider } from '../../../src/state/react.ts'
+import { createHarness } from '../../state/harness.ts'
 
 describe('scanOrder / nextCursor / bucketStates', () => {
   it('visits an 8-bucket table as 0 4 2 6 1 5 3 7', () => {
@@ -108,5 +111,51 @@ describe('scan sessions from the engine', () => {
     expect(screen.getByTestId('scan-cursor').textContent).toBe(String(session.calls[0]?.next))
     expect(container.querySelectorAll('[data-state="pending"]').length).toBeGreaterThan(0)
     expect(screen.queryByRole('status')).toBeNull()
+  })
+})
+
+describe('the SCAN panel follows the playhead', () => {
+  const disposers: (() => void)[] = []
+  afterEach(() => {
+    for (const d of disposers.splice(0)) d()
+  })
+
+  it('draws a SCAN command step by step, not its end at every step', async () => {
+    const h = await createHarness({
+      factory: createServer,
+      store: { language: 'en', motion: 'reduce' },
+    })
+    disposers.push(h.dispose)
+    render(
+      <AppStoreProvider store={h.store}>
+        <ScanForDict dict="db:0:keys" lang="en" />
+      </AppStoreProvider>,
+    )
+    const keys = Array.from({ length: 30 }, (_, i) => [`k:${String(i)}`, 'v']).flat()
+    await act(() => h.run(['MSET', ...keys], ['SCAN', '0', 'COUNT', '4']))
+    const item = h.store.getState().items.length - 1
+    const events = h.store.getState().items[item]?.events ?? []
+    const calls = events.flatMap((e, i) => (e.type === 'dict/scanned' ? [{ e, i }] : []))
+    expect(calls.length).toBeGreaterThan(2)
+    // Before its first dictScan call: the cursor still at 0, no batch yet.
+    act(() => {
+      h.store.getState().itemSelected(item)
+      h.store.getState().stepSelected(0)
+    })
+    expect(screen.getByTestId('scan-cursor').textContent).toBe('0')
+    expect(screen.queryAllByTestId('scan-batch')).toHaveLength(0)
+    // Each call the playhead has passed, and no more: the second call's cursor.
+    const second = calls[1]
+    if (second?.e.type !== 'dict/scanned') throw new Error('no second call')
+    act(() => {
+      h.store.getState().stepSelected(second.i + 1)
+    })
+    expect(screen.getAllByTestId('scan-batch')).toHaveLength(2)
+    expect(screen.getByTestId('scan-cursor').textContent).toBe(String(second.e.next))
+    // At the end of the command: every call.
+    act(() => {
+      h.store.getState().stepSelected(events.length)
+    })
+    expect(screen.getAllByTestId('scan-batch')).toHaveLength(calls.length)
   })
 })

@@ -99,3 +99,43 @@ describe('stepViews(before, after, events, step, key, db)', () => {
     })
   })
 })
+
+describe('stepViews for a value DEBUG RELOAD loads back in another encoding', () => {
+  it('folds the loaded listpack from empty instead of showing it whole before the load reaches it', () => {
+    // The hash was a hashtable (a fifth field, then HDEL); the reload builds it as a listpack
+    // with no conversion event. Every step showed the finished listpack, also those loading
+    // the other key first.
+    const t = createTestEngine({ seed: 42 })
+    t.exec('CONFIG', 'SET', 'hash-max-listpack-entries', '4')
+    t.exec(
+      'HSET',
+      'user',
+      'name',
+      'Ada',
+      'lang',
+      'en',
+      'city',
+      'London',
+      'year',
+      '1815',
+      'job',
+      'x',
+    )
+    t.exec('HDEL', 'user', 'job')
+    t.exec('SADD', 'nums', '1', '2', '3', 'hello')
+    t.exec('SREM', 'nums', 'hello')
+    const before = t.server.inspect('user') as InspectView
+    const events = t.trace('DEBUG', 'RELOAD').events
+    const after = t.server.inspect('user') as InspectView
+    expect(before.kind).toBe('hashtable')
+    expect(after.kind).toBe('listpack')
+    const first = events.findIndex((e) => e.type === 'listpack/entryInserted')
+    expect(first).toBeGreaterThan(0)
+    const mid = stepViews(before, after, events, first, 'user', 0)
+    expect(mid.before).toMatchObject({ kind: 'listpack', key: 'user', count: 0, entries: [] })
+    expect(mid.after).toBe(after)
+    expect(mid.events).toBe(events)
+    // Step 0 still shows the hashtable the command found.
+    expect(stepViews(before, after, events, 0, 'user', 0).after).toBe(before)
+  })
+})
