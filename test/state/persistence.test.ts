@@ -498,6 +498,29 @@ describe('permalink', () => {
     for (const h of [a, b, c]) h.dispose()
   })
 
+  it("opens on the author's last command, not on the clock ticks after it", async () => {
+    const location = { origin: 'https://x.test', pathname: '/', search: '' } as Location
+    const a = await createHarness({ factory: createServer, store: { motion: 'reduce' } })
+    await a.run(['SET', 'k', 'v', 'PX', '100'], ['SADD', 'nums', '1', '2', '70000'])
+    a.store.getState().clockJumpRequested(10_000)
+    await a.bridge.idle()
+    const st = a.store.getState
+    expect(st().items.at(-1)?.kind).toBe('tick')
+    const sadd = st().items.findLastIndex((x) => x.kind === 'command')
+    const b = await createHarness({
+      factory: createServer,
+      saved: decodePermalink(permalinkUrl(st(), location).split('#')[1] ?? ''),
+    })
+    // On the end of SADD (its intset upgrade on screen), the tick still in the timeline.
+    expect(b.store.getState().playhead).toEqual({
+      item: sadd,
+      step: st().items[sadd]?.events.length,
+    })
+    expect(b.store.getState().items.at(-1)?.kind).toBe('tick')
+    a.dispose()
+    b.dispose()
+  })
+
   it("opens on the same event when the author's trace level is not the reader's", async () => {
     const location = { origin: 'https://x.test', pathname: '/', search: '' } as Location
     const a = await createHarness({
