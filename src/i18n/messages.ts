@@ -26,7 +26,7 @@ export const en = {
   'header.import': 'Import session',
   'header.reset': 'New session',
   'header.resetConfirm':
-    'Start a new session? The {count} command(s) of this one will be lost (Export session saves them to a file first).',
+    'Start a new session? The {count|command|commands} of this one will be lost (Export session saves them to a file first).',
   'header.projector': 'Projector',
   'header.projectorHint': 'Large text and controls that read from the back of a classroom',
   'console.region': 'Console',
@@ -48,11 +48,11 @@ export const en = {
   'console.pasteProgressLabel': 'Progress of the pasted lines',
   'console.pasteStop': 'Stop',
   'console.pasteSkipped':
-    '(stopped: the last {count} line(s) of the pasted block were not sent, so not run)',
+    '(stopped before sending the last {count|line|lines} of the pasted block: not run)',
   'console.interruptedByReload': '(interrupted by the page reload: the command was not run)',
   'console.heldByReload':
     '(these lines were still waiting their turn when the page reloaded: they were not run)',
-  'console.resumeOffer': '{count} line(s) had not run when the page reloaded.',
+  'console.resumeOffer': '{count|line|lines} had not run when the page reloaded.',
   'console.resumeRun': 'Run them now',
   'console.resumeDiscard': 'Discard',
   'console.quit':
@@ -68,9 +68,10 @@ export const en = {
   'console.monitorLine': 'MONITOR: a command a client ran',
   'console.searchPrompt': "(reverse-i-search)'{query}':",
   'console.examples': 'Try one:',
-  'console.moreLines': '… {count} more lines not shown (the console prints the first {shown}).',
-  'console.moreChars': '… {count} more characters not shown.',
-  'console.moreBytes': '… {count} more bytes of the value not shown.',
+  'console.moreLines':
+    '… {count|more line|more lines} not shown (the console prints the first {shown}).',
+  'console.moreChars': '… {count|more character|more characters} not shown.',
+  'console.moreBytes': '… {count|more byte|more bytes} of the value not shown.',
   'console.long':
     'Long line: {bytes} bytes, too long to edit here (the box shows its start). Enter runs all of it.',
   'console.longCopy': 'Copy the whole line',
@@ -91,14 +92,14 @@ export const en = {
   'timeline.empty': 'Nothing has happened yet.',
   'timeline.before': 'Before the first command.',
   'timeline.noEvents': '{command}: no internal steps recorded.',
-  'timeline.settled': '{command}: done ({count} steps).',
+  'timeline.settled': '{command}: done ({count|step|steps}).',
   'timeline.position': 'Command {item} of {items}',
   'timeline.positionOther': '{what} · {item} of {items}',
   'timeline.step': 'step {step}/{steps}',
   'timeline.tick': 'Clock tick',
-  'timeline.tickExpired': 'Clock tick: the active expire cycle deleted {count} key(s): {keys}.',
+  'timeline.tickExpired': 'Clock tick: the active expire cycle deleted {count|key|keys}: {keys}.',
   'timeline.connect': 'Client {n} connected',
-  'timeline.dropped': '{count} more steps were not recorded.',
+  'timeline.dropped': '{count|more step|more steps} not recorded.',
   'timeline.error.unknown': '{command}: no such command (a typo?); Tab completes names.',
   'timeline.error.arity': '{command}: wrong number of arguments; HELP {name} shows the syntax.',
   'timeline.error.syntax': '{command}: syntax error; HELP {name} shows the syntax.',
@@ -123,7 +124,7 @@ export const en = {
   'inspector.tickEvents': 'Steps of this clock tick (serverCron)',
   'inspector.noEvents': 'No steps.',
   'inspector.stepsBefore': '… {count} earlier steps',
-  'inspector.stepsAfter': '… {count} more steps',
+  'inspector.stepsAfter': '… {count|more step|more steps}',
   'inspector.quietCycles': '{count} active expire cycles found nothing',
   'inspector.quietUnfold': 'Steps one by one',
   'inspector.past': 'State after command {item}, rebuilt by replaying the log.',
@@ -216,10 +217,11 @@ export const en = {
   'status.replaying': 'Replaying the session… {done}/{total}',
   'status.failed': 'The engine is not available.',
   'notice.restarted.crash':
-    'The engine worker crashed; it was restarted and {ops} operations replayed — nothing was lost.',
+    'The engine worker crashed; it was restarted and {ops|operation|operations} replayed — nothing was lost.',
   'notice.restarted.timeout':
     'A command ran too long; the engine was restarted without it and {ops} operations replayed.',
-  'notice.restarted.cancel': 'Cancelled; the engine was restarted and {ops} operations replayed.',
+  'notice.restarted.cancel':
+    'Cancelled; the engine was restarted and {ops|operation|operations} replayed.',
   'notice.engineFailed': 'The engine keeps failing; reload the page or start a new session.',
   'notice.error': 'Error: {message}',
   'notice.linkCopied': 'Permalink copied to the clipboard.',

@@ -324,7 +324,7 @@ describe('Console', { timeout: 30_000 }, () => {
     expect(screen.queryByTestId('console-paste')).toBeNull()
     expect(c.lines().slice(-2)).toEqual([
       '(nil)',
-      '(stopped: the last 2 line(s) of the pasted block were not sent, so not run)',
+      '(stopped before sending the last 2 lines of the pasted block: not run)',
     ])
     expect(c.h.store.getState().log.flatMap((e) => (e.t === 'exec' ? [e.argv[0]] : []))).toEqual([
       'SET',

@@ -303,7 +303,7 @@ describe('session persistence (localStorage backend)', () => {
     expect(b.store.getState().resumable).toEqual([])
     expect(reloadSessionOf(b.store.getState())).not.toHaveProperty('held')
     expect(translate('en', 'console.resumeOffer', { count: '200' })).toBe(
-      '200 line(s) had not run when the page reloaded.',
+      '200 lines had not run when the page reloaded.',
     )
     expect(translate('zh', 'console.resumeOffer', { count: '200' })).toBe(
       '页面重新加载时有 200 行还没有执行。',
