@@ -31,7 +31,7 @@ import { useShallow } from 'zustand/shallow'
 import { displayCommand } from '../state/bridge.ts'
 import type { BlockId, ConsoleLine, PastedBlock, RunningCommand } from '../state/types.ts'
 import { completeLine, helpLines, hintFor } from './completions.ts'
-import { MAX_REPLY_CHARS, MAX_REPLY_LINES, showReply } from './formatReply.ts'
+import { MAX_REPLY_CHARS, MAX_REPLY_LINES, shortArray, showReply } from './formatReply.ts'
 import { parseCommandLine } from './parseCommandLine.ts'
 
 /** One-click first commands on an empty console, one per data type (Redis syntax, untranslated). */
@@ -753,8 +753,18 @@ function ReplyView(props: {
     const s = showReply(line.reply, { utf8: props.utf8, raw: line.raw === true })
     return { ...s, moreLines: s.moreLines + (line.more ?? 0) }
   }, [line, props.utf8])
+  const short = useMemo(() => shortArray(line.reply), [line])
   return (
     <>
+      {short && (
+        <p className="console-line console-line-notice" data-testid="console-short-reply">
+          {t('console.shortReply', {
+            count: short.count,
+            sent: short.sent,
+            missing: short.count - short.sent,
+          })}
+        </p>
+      )}
       <pre
         className={`console-line console-line-reply${line.reply.type === 'error' ? ' console-line-error' : ''}`}
       >

@@ -72,6 +72,8 @@ export const en = {
     '… {count|more line|more lines} not shown (the console prints the first {shown}).',
   'console.moreChars': '… {count|more character|more characters} not shown.',
   'console.moreBytes': '… {count|more byte|more bytes} of the value not shown.',
+  'console.shortReply':
+    '(the reply’s header announced {count} elements but Redis sent {sent}: CLIENT REPLY OFF or SKIP inside MULTI withheld the rest. redis-cli 7.0.15 prints nothing here and waits for the {missing|missing element|missing elements} until Ctrl+C; below is what Redis did send)',
   'console.long':
     'Long line: {bytes} bytes, too long to edit here (the box shows its start). Enter runs all of it.',
   'console.longCopy': 'Copy the whole line',
@@ -325,6 +327,8 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'console.moreLines': '… 还有 {count} 行未显示（控制台只打印前 {shown} 行）。',
   'console.moreChars': '… 还有 {count} 个字符未显示。',
   'console.moreBytes': '… 这个值还有 {count} 个字节未显示。',
+  'console.shortReply':
+    '（回复头声明了 {count} 个元素，Redis 却只发来 {sent} 个：MULTI 中的 CLIENT REPLY OFF 或 SKIP 扣下了其余回复。redis-cli 7.0.15 在这里什么也不打印，一直等待缺少的 {missing} 个元素，直到按 Ctrl+C；下面是 Redis 实际发来的内容）',
   'console.long':
     '长命令：{bytes} 字节，太长，无法在此编辑（输入框只显示开头）。按 Enter 会完整执行。',
   'console.longCopy': '复制整条命令',

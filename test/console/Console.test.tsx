@@ -430,6 +430,28 @@ describe('Console', { timeout: 30_000 }, () => {
     ])
   })
 
+  it('flags an EXEC reply shorter than its header (CLIENT REPLY SKIP queued inside MULTI)', async () => {
+    // Real redis-server 7.0.15 answers EXEC with "*3\r\n+OK\r\n$1\r\n1\r\n": three announced,
+    // two sent; redis-cli prints nothing and blocks, reading for the third element.
+    const c = await setup(createServer)
+    for (const line of ['MULTI', 'CLIENT REPLY SKIP', 'SET a 1', 'GET a', 'EXEC'])
+      await c.type(`${line}{Enter}`)
+    expect(c.lines().slice(-3)).toEqual([
+      '127.0.0.1:6379(TX)> EXEC',
+      '(the reply’s header announced 3 elements but Redis sent 2: CLIENT REPLY OFF or SKIP inside MULTI withheld the rest. redis-cli 7.0.15 prints nothing here and waits for the 1 missing element until Ctrl+C; below is what Redis did send)',
+      '1) OK\n2) "1"',
+    ])
+    // A whole EXEC is not flagged.
+    for (const line of ['MULTI', 'PING', 'EXEC']) await c.type(`${line}{Enter}`)
+    expect(screen.getAllByTestId('console-short-reply')).toHaveLength(1)
+    act(() => {
+      c.h.store.getState().languageChanged('zh')
+    })
+    expect(screen.getByTestId('console-short-reply').textContent).toBe(
+      '（回复头声明了 3 个元素，Redis 却只发来 2 个：MULTI 中的 CLIENT REPLY OFF 或 SKIP 扣下了其余回复。redis-cli 7.0.15 在这里什么也不打印，一直等待缺少的 1 个元素，直到按 Ctrl+C；下面是 Redis 实际发来的内容）',
+    )
+  })
+
   it('shows a live progress line for a long command, with Cancel and Ctrl+C', async () => {
     // The worker stops at every yield between slices until the test lets it go on.
     let gate: (() => void) | null = null
