@@ -53,6 +53,8 @@ export const en = {
   'console.heldByReload':
     '(these lines were still waiting their turn when the page reloaded: they were not run)',
   'console.resumeOffer': '{count|line|lines} had not run when the page reloaded.',
+  'console.resumeOfferTicks':
+    '{count|line|lines} and {ticks|clock tick|clock ticks} of a scene had not run when the page reloaded (they run in their order).',
   'console.resumeRun': 'Run them now',
   'console.resumeDiscard': 'Discard',
   'console.quit':
@@ -309,6 +311,8 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'console.interruptedByReload': '(页面重新加载中断了该命令：它没有执行)',
   'console.heldByReload': '(页面重新加载时这些行还在排队等待：它们没有执行)',
   'console.resumeOffer': '页面重新加载时有 {count} 行还没有执行。',
+  'console.resumeOfferTicks':
+    '页面重新加载时，场景中还有 {count} 行命令和 {ticks} 次时钟跳转没有执行（会按原来的顺序执行）。',
   'console.resumeRun': '现在执行',
   'console.resumeDiscard': '放弃',
   'console.quit':

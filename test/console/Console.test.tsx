@@ -5,6 +5,8 @@ import { Console } from '../../src/console/Console.tsx'
 import { createServer } from '../../src/engine/index.ts'
 import type { ServerFactory } from '../../src/worker/engineHost.ts'
 import { AppStoreProvider } from '../../src/state/react.ts'
+import { translate } from '../../src/i18n/index.ts'
+import { savedSessionOf } from '../../src/state/persistence.ts'
 import { MAX_CONSOLE_LINES } from '../../src/state/store.ts'
 import { createHarness } from '../state/harness.ts'
 
@@ -449,6 +451,40 @@ describe('Console', { timeout: 30_000 }, () => {
     })
     expect(screen.getByTestId('console-short-reply').textContent).toBe(
       '（回复头声明了 3 个元素，Redis 却只发来 2 个：MULTI 中的 CLIENT REPLY OFF 或 SKIP 扣下了其余回复。redis-cli 7.0.15 在这里什么也不打印，一直等待缺少的 1 个元素，直到按 Ctrl+C；下面是 Redis 实际发来的内容）',
+    )
+  })
+
+  it("runs a scene's lines a reload left unrun with its clock ticks in their places", async () => {
+    const a = await createHarness({ factory: createServer })
+    const tab = a.tab()
+    const saved = {
+      ...savedSessionOf(a.store.getState()),
+      held: [
+        { client: tab, text: 'SET k v PX 500' },
+        { client: tab, text: '', tick: 1000 },
+        { client: tab, text: 'EXISTS k' },
+      ],
+    }
+    a.dispose()
+    const c = await setup(createServer, { saved })
+    const offer = screen.getByTestId('console-resume')
+    expect(offer).toHaveTextContent(
+      /^2 lines and 1 clock tick of a scene had not run when the page reloaded \(they run in their order\)\./,
+    )
+    await c.user.click(within(offer).getByRole('button', { name: 'Run them now' }))
+    await c.settle()
+    // The tick ran between the lines, as in the scene: the key had expired by EXISTS.
+    expect(c.lines().slice(-4)).toEqual([
+      '127.0.0.1:6379> SET k v PX 500',
+      'OK',
+      '127.0.0.1:6379> EXISTS k',
+      '(integer) 0',
+    ])
+    const log = c.h.store.getState().log.filter((e) => e.t !== 'client')
+    expect(log.map((e) => e.t)).toEqual(['exec', 'tick', 'exec'])
+    expect(c.h.store.getState().resumable).toEqual([])
+    expect(translate('zh', 'console.resumeOfferTicks', { count: 2, ticks: 1 })).toBe(
+      '页面重新加载时，场景中还有 2 行命令和 1 次时钟跳转没有执行（会按原来的顺序执行）。',
     )
   })
 
