@@ -31,7 +31,7 @@ import { useShallow } from 'zustand/shallow'
 import { displayCommand } from '../state/bridge.ts'
 import type { BlockId, ConsoleLine, HeldLine, PastedBlock, RunningCommand } from '../state/types.ts'
 import { completeLine, helpLines, hintFor } from './completions.ts'
-import { MAX_REPLY_CHARS, MAX_REPLY_LINES, shortArray, showReply } from './formatReply.ts'
+import { MAX_REPLY_LINES, shortArray, showReply } from './formatReply.ts'
 import { parseCommandLine } from './parseCommandLine.ts'
 
 /** One-click first commands on an empty console, one per data type (Redis syntax, untranslated). */
@@ -809,12 +809,19 @@ function grouped(n: number): string {
 /** One formatter for every count: toLocaleString builds one per call, slow on each render. */
 const GROUPING = new Intl.NumberFormat('en-US')
 
-/** A typed or monitored line cut after MAX_REPLY_CHARS, with the count of the rest. */
+/**
+ * Characters of a typed or monitored line the console shows: a screenful and more. A
+ * 100,000-member SADD echoed its first 100,000 characters, one block of wrapped text whose
+ * layout alone held the page ~80 ms (a reply's lines are cut at MAX_REPLY_CHARS).
+ */
+export const MAX_ECHO_CHARS = 10_000
+
+/** A typed or monitored line cut after MAX_ECHO_CHARS, with the count of the rest. */
 function cutLine(text: string, t: Translate): string {
-  if (text.length <= MAX_REPLY_CHARS) return text
+  if (text.length <= MAX_ECHO_CHARS) return text
   // Grouped as a cut reply's count is, after the message's own "…" (it read "xx… (… 900008").
-  const more = t('console.moreChars', { count: grouped(text.length - MAX_REPLY_CHARS) })
-  return `${text.slice(0, MAX_REPLY_CHARS)} ${more}`
+  const more = t('console.moreChars', { count: grouped(text.length - MAX_ECHO_CHARS) })
+  return `${text.slice(0, MAX_ECHO_CHARS)} ${more}`
 }
 
 const lineIds = new WeakMap<ConsoleLine, number>()

@@ -2,6 +2,7 @@ import { act, fireEvent, render, screen, waitFor, within } from '@testing-librar
 import userEvent from '@testing-library/user-event'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { App } from '../../src/app/App.tsx'
+import { MAX_LISTED_STEPS } from '../../src/app/PanelArea.tsx'
 import { PanelErrorBoundary } from '../../src/app/PanelErrorBoundary.tsx'
 import { createServer } from '../../src/engine/index.ts'
 import { detectLanguage, languageParam, translate } from '../../src/i18n/index.ts'
@@ -529,17 +530,17 @@ describe('step list', { timeout: 30_000 }, () => {
     const current = () =>
       within(list).getByText((_, el) => el?.getAttribute('aria-current') === 'step')
     expect(current()).toHaveTextContent(`${String(steps)}.`)
-    expect(list).toHaveTextContent(`… ${String(steps - 500)} earlier steps`)
+    expect(list).toHaveTextContent(`… ${String(steps - MAX_LISTED_STEPS)} earlier steps`)
     act(() => {
       h.store.getState().stepSelected(3)
     })
     expect(current()).toHaveTextContent(/^3\./)
-    expect(list).toHaveTextContent(`… ${String(steps - 500)} more steps`)
+    expect(list).toHaveTextContent(`… ${String(steps - MAX_LISTED_STEPS)} more steps`)
     act(() => {
       h.store.getState().languageChanged('zh')
     })
     expect(screen.getByRole('region', { name: '这条命令的步骤' })).toHaveTextContent(
-      `… 后面还有 ${String(steps - 500)} 步`,
+      `… 后面还有 ${String(steps - MAX_LISTED_STEPS)} 步`,
     )
   })
 

@@ -144,7 +144,7 @@ describe('Console', { timeout: 30_000 }, () => {
     expect(c.h.store.getState().items.at(-1)?.argv).toEqual(['SET', 'big', value])
     expect(c.lines().at(-1)).toBe('OK')
     // The echoed line is cut, with the rest counted as a cut reply counts it.
-    expect(c.lines().at(-2)).toMatch(/x … 900,008 more characters not shown\.$/)
+    expect(c.lines().at(-2)).toMatch(/x … 990,008 more characters not shown\.$/)
     // A short line has its mirror and hint again.
     await c.type('SET k')
     expect(screen.getByTestId('console-hint').textContent).toBe(' value [NX|XX]')
