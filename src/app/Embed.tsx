@@ -16,7 +16,7 @@ import { useApp } from '../state/react.ts'
 import './embed.css'
 
 const text = {
-  open: { en: 'Open in Redis X-Ray ↗', zh: '在 Redis X-Ray 中打开 ↗' },
+  open: { en: 'Open in Redis X-Ray', zh: '在 Redis X-Ray 中打开' },
 } as const
 
 /** Which panels an embed shows: the command's key, the keyspace, or both. */
@@ -48,8 +48,15 @@ export function EmbedApp(props: { readonly view: EmbedView; readonly fullUrl: st
       </main>
       <footer className="layout-timeline">
         <TimelineBar />
-        <a className="embed-open" href={props.fullUrl} target="_blank" rel="noopener">
-          {text.open[lang]}
+        {/* In a short frame only the arrow shows (embed.css); the name stays the link's. */}
+        <a
+          className="embed-open"
+          href={props.fullUrl}
+          target="_blank"
+          rel="noopener"
+          title={text.open[lang]}
+        >
+          <span className="embed-open-text">{text.open[lang]}</span> ↗
         </a>
       </footer>
     </div>

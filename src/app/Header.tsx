@@ -19,23 +19,26 @@ import type { AppState, Language, Motion } from '../state/store.ts'
 import type { PlayheadMark } from '../state/types.ts'
 import { ScenesMenu } from './ScenesMenu.tsx'
 
-/** The full permalink URL for the current session, open on the step the playhead is at. */
+/**
+ * The full permalink URL for the current session, open on the step the playhead is at (or on
+ * the author's last command when the playhead is past it on trailing clock ticks, as an embed).
+ */
 export function permalinkUrl(
   s: AppState,
   location: Pick<Location, 'origin' | 'pathname' | 'search'>,
-  at: PlayheadMark | undefined = playheadMarkOf(s),
+  at: PlayheadMark | undefined = shareMarkOf(s),
 ): string {
   const saved = { ...savedSessionOf(s), ...(at ? { at } : {}) }
   return `${location.origin}${location.pathname}${location.search}#${encodePermalink(saved)}`
 }
 
 /**
- * The step an embed opens on: the author's playhead, except at the end of a timeline whose
- * last items are clock ticks (the virtual clock ran after the last command), where it is the
- * end of the author's last command. An embed opened on "Active expire (slow) sampled 0
- * key(s)" instead of what the author had typed.
+ * The step a shared link (permalink or embed) opens on: the author's playhead, except at the
+ * end of a timeline whose last items are clock ticks (the virtual clock ran after the last
+ * command), where it is the end of the author's last command. Links opened on "Active expire
+ * (slow) sampled 0 keys" instead of what the author had typed.
  */
-export function embedMarkOf(s: AppState): PlayheadMark | undefined {
+export function shareMarkOf(s: AppState): PlayheadMark | undefined {
   const mark = playheadMarkOf(s)
   if (mark) return mark
   const last = s.items.findLastIndex((x) => x.kind !== 'tick')
@@ -60,7 +63,7 @@ export function embedSnippet(
   const url = permalinkUrl(
     s,
     { origin: location.origin, pathname: location.pathname, search: `?${params.toString()}` },
-    embedMarkOf(s),
+    shareMarkOf(s),
   )
   const attr = (v: string) => v.replace(/&/g, '&amp;').replace(/"/g, '&quot;')
   return `<iframe src="${attr(url)}" width="100%" height="600" style="border:0" title="Redis X-Ray" loading="lazy"></iframe>`

@@ -29,9 +29,9 @@ import { bytesToUtf8 } from '../state/bytes.ts'
 import { useApp, useAppStore } from '../state/react.ts'
 import { useShallow } from 'zustand/shallow'
 import { displayCommand } from '../state/bridge.ts'
-import type { BlockId, ConsoleLine, PastedBlock, RunningCommand } from '../state/types.ts'
+import type { BlockId, ConsoleLine, HeldLine, PastedBlock, RunningCommand } from '../state/types.ts'
 import { completeLine, helpLines, hintFor } from './completions.ts'
-import { MAX_REPLY_CHARS, MAX_REPLY_LINES, showReply } from './formatReply.ts'
+import { MAX_REPLY_LINES, shortArray, showReply } from './formatReply.ts'
 import { parseCommandLine } from './parseCommandLine.ts'
 
 /** One-click first commands on an empty console, one per data type (Redis syntax, untranslated). */
@@ -158,9 +158,7 @@ export function Console(props: {
   const tab = tabs.find((x) => x.id === activeTab) ?? tabs[0]
   const shownTab = tab?.id
   const paste = useApp((s) => s.pastes.find((p) => p.client === shownTab))
-  const resumable = useApp(
-    useShallow((s) => s.resumable.filter((l) => l.client === shownTab).map((l) => l.text)),
-  )
+  const resumable = useApp(useShallow((s) => s.resumable.filter((l) => l.client === shownTab)))
   const [value, setValue] = useState('')
   const [historyIndex, setHistoryIndex] = useState<number | null>(null)
   const [draft, setDraft] = useState('')
@@ -390,11 +388,18 @@ export function Console(props: {
     }
   }
 
-  /** Runs lines as one block: Stop (or Ctrl+C) can drop those not yet sent. */
-  const runBlock = (lines: readonly string[], client: ClientId): void => {
+  /**
+   * Runs lines as one block: Stop (or Ctrl+C) can drop those not yet sent. A held scene's
+   * clock ticks jump the virtual clock in their places among its lines, as the scene did.
+   */
+  const runBlock = (lines: readonly (string | HeldLine)[], client: ClientId): void => {
     const s = store.getState()
-    const block = s.pasteStarted(client, lines.length)
-    for (const line of lines) runLine(line, client, block)
+    const texts = lines.filter((l) => typeof l === 'string' || l.tick === undefined)
+    const block = s.pasteStarted(client, texts.length)
+    for (const line of lines)
+      if (typeof line === 'string') runLine(line, client, block)
+      else if (line.tick === undefined) runLine(line.text, client, block)
+      else s.clockJumpRequested(line.tick, block)
     s.pasteEntered(block)
   }
 
@@ -581,7 +586,8 @@ export function Console(props: {
         {paste && <PasteLine paste={paste} />}
         {!paste && resumable.length > 0 && (
           <ResumeLine
-            count={resumable.length}
+            count={resumable.filter((l) => l.tick === undefined).length}
+            ticks={resumable.length - resumable.filter((l) => l.tick === undefined).length}
             onRun={() => {
               store.getState().resumableTaken(tab.id)
               runBlock(resumable, tab.id)
@@ -682,13 +688,22 @@ function CancelButton(): ReactNode {
  */
 function ResumeLine(props: {
   readonly count: number
+  /** A scene's clock ticks among the lines (run in their places). */
+  readonly ticks: number
   readonly onRun: () => void
   readonly onDiscard: () => void
 }): ReactNode {
   const t = useT()
   return (
     <div className="console-busy console-resume" role="status" data-testid="console-resume">
-      <span>{t('console.resumeOffer', { count: grouped(props.count) })}</span>{' '}
+      <span>
+        {props.ticks === 0
+          ? t('console.resumeOffer', { count: grouped(props.count) })
+          : t('console.resumeOfferTicks', {
+              count: grouped(props.count),
+              ticks: grouped(props.ticks),
+            })}
+      </span>{' '}
       <button type="button" onClick={props.onRun}>
         {t('console.resumeRun')}
       </button>{' '}
@@ -753,8 +768,18 @@ function ReplyView(props: {
     const s = showReply(line.reply, { utf8: props.utf8, raw: line.raw === true })
     return { ...s, moreLines: s.moreLines + (line.more ?? 0) }
   }, [line, props.utf8])
+  const short = useMemo(() => shortArray(line.reply), [line])
   return (
     <>
+      {short && (
+        <p className="console-line console-line-notice" data-testid="console-short-reply">
+          {t('console.shortReply', {
+            count: short.count,
+            sent: short.sent,
+            missing: short.count - short.sent,
+          })}
+        </p>
+      )}
       <pre
         className={`console-line console-line-reply${line.reply.type === 'error' ? ' console-line-error' : ''}`}
       >
@@ -784,12 +809,19 @@ function grouped(n: number): string {
 /** One formatter for every count: toLocaleString builds one per call, slow on each render. */
 const GROUPING = new Intl.NumberFormat('en-US')
 
-/** A typed or monitored line cut after MAX_REPLY_CHARS, with the count of the rest. */
+/**
+ * Characters of a typed or monitored line the console shows: a screenful and more. A
+ * 100,000-member SADD echoed its first 100,000 characters, one block of wrapped text whose
+ * layout alone held the page ~80 ms (a reply's lines are cut at MAX_REPLY_CHARS).
+ */
+export const MAX_ECHO_CHARS = 10_000
+
+/** A typed or monitored line cut after MAX_ECHO_CHARS, with the count of the rest. */
 function cutLine(text: string, t: Translate): string {
-  if (text.length <= MAX_REPLY_CHARS) return text
+  if (text.length <= MAX_ECHO_CHARS) return text
   // Grouped as a cut reply's count is, after the message's own "…" (it read "xx… (… 900008").
-  const more = t('console.moreChars', { count: grouped(text.length - MAX_REPLY_CHARS) })
-  return `${text.slice(0, MAX_REPLY_CHARS)} ${more}`
+  const more = t('console.moreChars', { count: grouped(text.length - MAX_ECHO_CHARS) })
+  return `${text.slice(0, MAX_ECHO_CHARS)} ${more}`
 }
 
 const lineIds = new WeakMap<ConsoleLine, number>()

@@ -257,6 +257,31 @@ export function showReply(reply: Reply, opts: ShowOptions = {}): ShownReply {
   return { text: lines.join('\n'), moreLines, moreChars, moreBytes }
 }
 
+/**
+ * An array whose header announced more elements than Redis sent, with both counts, or null.
+ * EXEC's header counts every queued command, and a CLIENT REPLY OFF or SKIP queued with them
+ * withholds some replies (multi.ts): redis-cli 7.0.15 then prints nothing and blocks, reading
+ * for the elements that never come, until the next reply on the connection completes the array
+ * or Ctrl+C ends it. The console says so rather than show the reply as if it were whole.
+ */
+export function shortArray(r: Reply): { readonly count: number; readonly sent: number } | null {
+  if (r.type === 'sequence') {
+    for (const el of r.value) {
+      const short = shortArray(el)
+      if (short) return short
+    }
+    return null
+  }
+  if (r.type !== 'array' || r.value === null) return null
+  if (r.count !== undefined && r.count > r.value.length)
+    return { count: r.count, sent: r.value.length }
+  for (const el of r.value) {
+    const short = shortArray(el)
+    if (short) return short
+  }
+  return null
+}
+
 /** The lines a reply takes in TTY output: one per element that is not a non-empty array. */
 function leafCount(r: Reply): number {
   if (r.type === 'sequence') return r.value.reduce((n, el) => n + leafCount(el), 0)

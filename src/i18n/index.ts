@@ -16,8 +16,34 @@ export function translate(
 ): string {
   const table = messages[lang] as Readonly<Record<string, string>>
   const text = table[key] ?? (messages.en as Readonly<Record<string, string>>)[key] ?? key
-  return text.replace(/\{(\w+)\}/g, (m, name: string) =>
+  return fillPlurals(text, params).replace(/\{(\w+)\}/g, (m, name: string) =>
     name in params ? String(params[name]) : m,
+  )
+}
+
+/**
+ * A count and its noun in English: "1 entry", "2 entries", "0 keys", "1,000 lines". `n` may
+ * be a count already grouped for display ("1,000"). Captions used to hedge with "entr(ies)".
+ */
+export function counted(n: number | string, one: string, other: string): string {
+  return `${String(n)} ${Number(String(n).replace(/,/g, '')) === 1 ? one : other}`
+}
+
+/**
+ * Fills the plural placeholders of a template, `{name|one|other}`: params[name] with the
+ * noun that fits it (counted), "{count|line|lines} had not run" → "1 line had not run".
+ * Chinese templates need none (“{count} 行”).
+ */
+export function fillPlurals(
+  text: string,
+  params: Readonly<Record<string, string | number | undefined>>,
+): string {
+  return text.replace(
+    /\{(\w+)\|([^|{}]*)\|([^|{}]*)\}/g,
+    (m, name: string, one: string, other: string) => {
+      const v = params[name]
+      return v === undefined ? m : counted(v, one, other)
+    },
   )
 }
 

@@ -26,7 +26,7 @@ export const en = {
   'header.import': 'Import session',
   'header.reset': 'New session',
   'header.resetConfirm':
-    'Start a new session? The {count} command(s) of this one will be lost (Export session saves them to a file first).',
+    'Start a new session? The {count|command|commands} of this one will be lost (Export session saves them to a file first).',
   'header.projector': 'Projector',
   'header.projectorHint': 'Large text and controls that read from the back of a classroom',
   'console.region': 'Console',
@@ -48,11 +48,13 @@ export const en = {
   'console.pasteProgressLabel': 'Progress of the pasted lines',
   'console.pasteStop': 'Stop',
   'console.pasteSkipped':
-    '(stopped: the last {count} line(s) of the pasted block were not sent, so not run)',
+    '(stopped before sending the last {count|line|lines} of the pasted block: not run)',
   'console.interruptedByReload': '(interrupted by the page reload: the command was not run)',
   'console.heldByReload':
     '(these lines were still waiting their turn when the page reloaded: they were not run)',
-  'console.resumeOffer': '{count} line(s) had not run when the page reloaded.',
+  'console.resumeOffer': '{count|line|lines} had not run when the page reloaded.',
+  'console.resumeOfferTicks':
+    '{count|line|lines} and {ticks|clock tick|clock ticks} of a scene had not run when the page reloaded (they run in their order).',
   'console.resumeRun': 'Run them now',
   'console.resumeDiscard': 'Discard',
   'console.quit':
@@ -68,9 +70,12 @@ export const en = {
   'console.monitorLine': 'MONITOR: a command a client ran',
   'console.searchPrompt': "(reverse-i-search)'{query}':",
   'console.examples': 'Try one:',
-  'console.moreLines': '… {count} more lines not shown (the console prints the first {shown}).',
-  'console.moreChars': '… {count} more characters not shown.',
-  'console.moreBytes': '… {count} more bytes of the value not shown.',
+  'console.moreLines':
+    '… {count|more line|more lines} not shown (the console prints the first {shown}).',
+  'console.moreChars': '… {count|more character|more characters} not shown.',
+  'console.moreBytes': '… {count|more byte|more bytes} of the value not shown.',
+  'console.shortReply':
+    '(the reply’s header announced {count} elements but Redis sent {sent}: CLIENT REPLY OFF or SKIP inside MULTI withheld the rest. redis-cli 7.0.15 prints nothing here and waits for the {missing|missing element|missing elements} until Ctrl+C; below is what Redis did send)',
   'console.long':
     'Long line: {bytes} bytes, too long to edit here (the box shows its start). Enter runs all of it.',
   'console.longCopy': 'Copy the whole line',
@@ -91,14 +96,14 @@ export const en = {
   'timeline.empty': 'Nothing has happened yet.',
   'timeline.before': 'Before the first command.',
   'timeline.noEvents': '{command}: no internal steps recorded.',
-  'timeline.settled': '{command}: done ({count} steps).',
+  'timeline.settled': '{command}: done ({count|step|steps}).',
   'timeline.position': 'Command {item} of {items}',
   'timeline.positionOther': '{what} · {item} of {items}',
   'timeline.step': 'step {step}/{steps}',
   'timeline.tick': 'Clock tick',
-  'timeline.tickExpired': 'Clock tick: the active expire cycle deleted {count} key(s): {keys}.',
+  'timeline.tickExpired': 'Clock tick: the active expire cycle deleted {count|key|keys}: {keys}.',
   'timeline.connect': 'Client {n} connected',
-  'timeline.dropped': '{count} more steps were not recorded.',
+  'timeline.dropped': '{count|more step|more steps} not recorded.',
   'timeline.error.unknown': '{command}: no such command (a typo?); Tab completes names.',
   'timeline.error.arity': '{command}: wrong number of arguments; HELP {name} shows the syntax.',
   'timeline.error.syntax': '{command}: syntax error; HELP {name} shows the syntax.',
@@ -123,7 +128,7 @@ export const en = {
   'inspector.tickEvents': 'Steps of this clock tick (serverCron)',
   'inspector.noEvents': 'No steps.',
   'inspector.stepsBefore': '… {count} earlier steps',
-  'inspector.stepsAfter': '… {count} more steps',
+  'inspector.stepsAfter': '… {count|more step|more steps}',
   'inspector.quietCycles': '{count} active expire cycles found nothing',
   'inspector.quietUnfold': 'Steps one by one',
   'inspector.past': 'State after command {item}, rebuilt by replaying the log.',
@@ -216,10 +221,11 @@ export const en = {
   'status.replaying': 'Replaying the session… {done}/{total}',
   'status.failed': 'The engine is not available.',
   'notice.restarted.crash':
-    'The engine worker crashed; it was restarted and {ops} operations replayed — nothing was lost.',
+    'The engine worker crashed; it was restarted and {ops|operation|operations} replayed — nothing was lost.',
   'notice.restarted.timeout':
     'A command ran too long; the engine was restarted without it and {ops} operations replayed.',
-  'notice.restarted.cancel': 'Cancelled; the engine was restarted and {ops} operations replayed.',
+  'notice.restarted.cancel':
+    'Cancelled; the engine was restarted and {ops|operation|operations} replayed.',
   'notice.engineFailed': 'The engine keeps failing; reload the page or start a new session.',
   'notice.error': 'Error: {message}',
   'notice.linkCopied': 'Permalink copied to the clipboard.',
@@ -305,6 +311,8 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'console.interruptedByReload': '(页面重新加载中断了该命令：它没有执行)',
   'console.heldByReload': '(页面重新加载时这些行还在排队等待：它们没有执行)',
   'console.resumeOffer': '页面重新加载时有 {count} 行还没有执行。',
+  'console.resumeOfferTicks':
+    '页面重新加载时，场景中还有 {count} 行命令和 {ticks} 次时钟跳转没有执行（会按原来的顺序执行）。',
   'console.resumeRun': '现在执行',
   'console.resumeDiscard': '放弃',
   'console.quit':
@@ -323,6 +331,8 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'console.moreLines': '… 还有 {count} 行未显示（控制台只打印前 {shown} 行）。',
   'console.moreChars': '… 还有 {count} 个字符未显示。',
   'console.moreBytes': '… 这个值还有 {count} 个字节未显示。',
+  'console.shortReply':
+    '（回复头声明了 {count} 个元素，Redis 却只发来 {sent} 个：MULTI 中的 CLIENT REPLY OFF 或 SKIP 扣下了其余回复。redis-cli 7.0.15 在这里什么也不打印，一直等待缺少的 {missing} 个元素，直到按 Ctrl+C；下面是 Redis 实际发来的内容）',
   'console.long':
     '长命令：{bytes} 字节，太长，无法在此编辑（输入框只显示开头）。按 Enter 会完整执行。',
   'console.longCopy': '复制整条命令',

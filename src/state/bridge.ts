@@ -296,11 +296,27 @@ export function connectBridge(
 
   /** A request not to be run (a Stop, a closed tab): its line is pending no more. */
   function lineDropped(r: EngineRequest): void {
-    if (r.kind === 'echo') {
+    if (r.kind === 'tick') tickDone(r.seq)
+    else if (r.kind === 'echo') {
       unechoed.delete(r.seq)
       unshown.delete(r.seq)
       heldChanged()
     } else if (r.kind === 'exec') execDone(r.seq)
+  }
+
+  /**
+   * Notes a clock tick of a block (a scene's `tick` line): pending in its place among the
+   * block's lines until done, so a reload offers it with them and a resume replays it.
+   */
+  function tickEntered(r: EngineRequest & { kind: 'tick' }): void {
+    const tab = st().pastes.find((p) => p.block === r.block)?.client
+    if (r.block === undefined || tab === undefined) return
+    unechoed.set(r.seq, { client: tab, text: '', tick: r.ms })
+  }
+
+  /** A block's clock tick was done (or dropped by a Stop). */
+  function tickDone(seq: number): void {
+    if (unechoed.delete(seq)) heldChanged()
   }
 
   /** Notes an exec request of a block's line, entered right after the line. */
@@ -533,6 +549,7 @@ export function connectBridge(
       }
       case 'tick':
         await tick(r.ms)
+        tickDone(r.seq)
         return
       case 'openClient': {
         const id = await client.createClient()
@@ -790,6 +807,7 @@ export function connectBridge(
             unshown.add(r.seq)
             lastLineOf.set(r.client, r.seq)
           } else if (r.kind === 'exec') execEntered(r)
+          else if (r.kind === 'tick') tickEntered(r)
           if (r.kind === 'cancel') cancelRunning()
           else if (r.kind === 'pasteStop') stopPastes(r.client)
           else void enqueue(() => handle(r))
@@ -1037,7 +1055,8 @@ function withNotRun(tabs: ClientTab[], saved: SavedSession): ClientTab[] {
         kind: 'notice',
         key: 'console.interruptedByReload',
       })
-    const mine = held.filter((l) => l.client === t.id)
+    // A held clock tick has no line of its own: it is run again with the lines around it.
+    const mine = held.filter((l) => l.client === t.id && l.tick === undefined)
     if (mine.length > 0)
       lines.push(...mine.map((l) => input(l.text)), { kind: 'notice', key: 'console.heldByReload' })
     return lines.length === 0 ? t : { ...t, lines: [...t.lines, ...lines] }

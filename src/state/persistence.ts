@@ -459,8 +459,9 @@ function parseHeld(x: unknown): HeldLine[] {
   if (!Array.isArray(x)) return []
   return x.flatMap((l: unknown) => {
     if (typeof l !== 'object' || l === null) return []
-    const { client, text } = l as Loose<'client' | 'text'>
-    return typeof client === 'number' && typeof text === 'string' ? [{ client, text }] : []
+    const { client, text, tick } = l as Loose<'client' | 'text' | 'tick'>
+    if (typeof client !== 'number' || typeof text !== 'string') return []
+    return [typeof tick === 'number' && tick > 0 ? { client, text: '', tick } : { client, text }]
   })
 }
 

@@ -253,10 +253,15 @@ export interface SavedSession {
   readonly pinned?: readonly string[]
 }
 
-/** A console line waiting its turn behind a blocking or long command: its tab and text. */
+/**
+ * A console line waiting its turn behind a blocking or long command (or in a pasted block or
+ * scene): its tab and text. A scene's clock tick is held in its place among them (`tick`: the
+ * ms the virtual clock jumps; text ''), so that running them after a reload is the scene again.
+ */
 export interface HeldLine {
   readonly client: ClientId
   readonly text: string
+  readonly tick?: number
 }
 
 /** The command a reload interrupted: its tab and argv. */

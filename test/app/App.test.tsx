@@ -2,6 +2,7 @@ import { act, fireEvent, render, screen, waitFor, within } from '@testing-librar
 import userEvent from '@testing-library/user-event'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { App } from '../../src/app/App.tsx'
+import { MAX_LISTED_STEPS } from '../../src/app/PanelArea.tsx'
 import { PanelErrorBoundary } from '../../src/app/PanelErrorBoundary.tsx'
 import { createServer } from '../../src/engine/index.ts'
 import { detectLanguage, languageParam, translate } from '../../src/i18n/index.ts'
@@ -90,9 +91,7 @@ describe('timeline controls', { timeout: 30_000 }, () => {
     await settle()
     const caption = screen.getByTestId('caption')
     // SET's last step is removeExpire's safety lookup of the key in the main dict.
-    expect(caption).toHaveTextContent(
-      /^Looked up “b” in the keyspace of db 0, 1 bucket\(s\): found/,
-    )
+    expect(caption).toHaveTextContent(/^Looked up “b” in the keyspace of db 0, 1 bucket: found/)
     expect(screen.getByTestId('panels-when')).toHaveTextContent('Current state.')
 
     const n0 = h.store.getState().items[0]?.events.length ?? 0
@@ -238,7 +237,7 @@ describe('timeline controls', { timeout: 30_000 }, () => {
     // A hundred cron runs: the last ones sample an empty expires dict.
     expect(tick?.events.at(-1)).toMatchObject({ type: 'expire/cycleRan', expired: 0 })
     expect(screen.getByTestId('caption')).toHaveTextContent(
-      'Clock tick: the active expire cycle deleted 1 key(s): “session:1”.',
+      'Clock tick: the active expire cycle deleted 1 key: “session:1”.',
     )
     act(() => {
       h.store.getState().languageChanged('zh')
@@ -531,17 +530,17 @@ describe('step list', { timeout: 30_000 }, () => {
     const current = () =>
       within(list).getByText((_, el) => el?.getAttribute('aria-current') === 'step')
     expect(current()).toHaveTextContent(`${String(steps)}.`)
-    expect(list).toHaveTextContent(`… ${String(steps - 500)} earlier steps`)
+    expect(list).toHaveTextContent(`… ${String(steps - MAX_LISTED_STEPS)} earlier steps`)
     act(() => {
       h.store.getState().stepSelected(3)
     })
     expect(current()).toHaveTextContent(/^3\./)
-    expect(list).toHaveTextContent(`… ${String(steps - 500)} more steps`)
+    expect(list).toHaveTextContent(`… ${String(steps - MAX_LISTED_STEPS)} more steps`)
     act(() => {
       h.store.getState().languageChanged('zh')
     })
     expect(screen.getByRole('region', { name: '这条命令的步骤' })).toHaveTextContent(
-      `… 后面还有 ${String(steps - 500)} 步`,
+      `… 后面还有 ${String(steps - MAX_LISTED_STEPS)} 步`,
     )
   })
 

@@ -1,10 +1,63 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { counted, translate } from '../../src/i18n/index.ts'
+import { messages } from '../../src/i18n/messages.ts'
+import { fill } from '../../src/panels/shared/fill.ts'
 import { dictName, narrate, narration } from '../../src/panels/shared/narration.ts'
 import { SUMMARY_EVENTS } from '../../src/engine/events.ts'
 
 describe('narration', () => {
   it('has an entry for every event type the engine can emit', () => {
     expect(Object.keys(narration).sort()).toEqual(Object.keys(SUMMARY_EVENTS).sort())
+  })
+
+  it('counts in English plurals (1 key, 2 keys), never "key(s)"', () => {
+    const moved = (n: number) =>
+      narrate(
+        {
+          type: 'dict/bucketRehashed',
+          dict: 'db:0:keys',
+          from: 5,
+          moves: Array.from({ length: n }, (_, i) => ({ key: String(i), to: 5 })),
+          rehashIdx: 6,
+        },
+        'en',
+      )
+    expect(moved(1)).toBe('Moved bucket 5 (1 key) of the keyspace of db 0 from ht[0] to ht[1].')
+    expect(moved(0)).toContain('(0 keys)')
+    const node = (count: number) =>
+      narrate({ type: 'quicklist/nodeCreated', key: 'l', node: 0, count, sz: 12, prev: null }, 'en')
+    expect(node(1)).toContain('with 1 entry (12 bytes)')
+    expect(node(3)).toContain('with 3 entries (12 bytes)')
+    expect(counted('1,000', 'line', 'lines')).toBe('1,000 lines')
+    expect(translate('en', 'console.resumeOffer', { count: 1 })).toBe(
+      '1 line had not run when the page reloaded.',
+    )
+    expect(translate('zh', 'console.resumeOffer', { count: 1 })).toBe(
+      '页面重新加载时有 1 行还没有执行。',
+    )
+    expect(fill('{n|node|nodes}, {c|element|elements}', { n: 1, c: 2 })).toBe('1 node, 2 elements')
+  })
+
+  it('has no "(s)" plural in any caption, narration or panel text, in either language', () => {
+    const hedged = /\b[a-z]+\((?:s|es|ies)\)/
+    for (const lang of ['en', 'zh'] as const)
+      for (const [key, text] of Object.entries(messages[lang]))
+        expect(hedged.test(text), `${lang} ${key}: ${text}`).toBe(false)
+    // Panels and narration write their own templates: every non-comment source line.
+    const files = (dir: string): string[] =>
+      readdirSync(dir).flatMap((f) => {
+        const path = join(dir, f)
+        return statSync(path).isDirectory() ? files(path) : /\.tsx?$/.test(f) ? [path] : []
+      })
+    const offenders = ['src/panels', 'src/app', 'src/i18n'].flatMap(files).flatMap((path) =>
+      readFileSync(path, 'utf8')
+        .split('\n')
+        .filter((l) => !/^\s*(\/\/|\*|\/\*)/.test(l) && hedged.test(l))
+        .map((l) => `${path}: ${l.trim()}`),
+    )
+    expect(offenders).toEqual([])
   })
 
   it('names the dict a table step is about: keyspace, expires, a value’s own table', () => {
@@ -54,7 +107,7 @@ describe('narration', () => {
       rehashIdx: 6,
     }
     expect(narrate(e, 'en')).toBe(
-      'Moved bucket 5 (2 key(s)) of the keyspace of db 0 from ht[0] to ht[1].',
+      'Moved bucket 5 (2 keys) of the keyspace of db 0 from ht[0] to ht[1].',
     )
     expect(narrate(e, 'zh')).toBe('把 db 0 的键空间的第 5 号桶（2 个键）从 ht[0] 搬到 ht[1]。')
     const lazy = {

@@ -5,6 +5,8 @@ import { Console } from '../../src/console/Console.tsx'
 import { createServer } from '../../src/engine/index.ts'
 import type { ServerFactory } from '../../src/worker/engineHost.ts'
 import { AppStoreProvider } from '../../src/state/react.ts'
+import { translate } from '../../src/i18n/index.ts'
+import { savedSessionOf } from '../../src/state/persistence.ts'
 import { MAX_CONSOLE_LINES } from '../../src/state/store.ts'
 import { createHarness } from '../state/harness.ts'
 
@@ -142,7 +144,7 @@ describe('Console', { timeout: 30_000 }, () => {
     expect(c.h.store.getState().items.at(-1)?.argv).toEqual(['SET', 'big', value])
     expect(c.lines().at(-1)).toBe('OK')
     // The echoed line is cut, with the rest counted as a cut reply counts it.
-    expect(c.lines().at(-2)).toMatch(/x … 900,008 more characters not shown\.$/)
+    expect(c.lines().at(-2)).toMatch(/x … 990,008 more characters not shown\.$/)
     // A short line has its mirror and hint again.
     await c.type('SET k')
     expect(screen.getByTestId('console-hint').textContent).toBe(' value [NX|XX]')
@@ -324,7 +326,7 @@ describe('Console', { timeout: 30_000 }, () => {
     expect(screen.queryByTestId('console-paste')).toBeNull()
     expect(c.lines().slice(-2)).toEqual([
       '(nil)',
-      '(stopped: the last 2 line(s) of the pasted block were not sent, so not run)',
+      '(stopped before sending the last 2 lines of the pasted block: not run)',
     ])
     expect(c.h.store.getState().log.flatMap((e) => (e.t === 'exec' ? [e.argv[0]] : []))).toEqual([
       'SET',
@@ -428,6 +430,62 @@ describe('Console', { timeout: 30_000 }, () => {
       '127.0.0.1:6379[2]> PING',
       'PONG',
     ])
+  })
+
+  it('flags an EXEC reply shorter than its header (CLIENT REPLY SKIP queued inside MULTI)', async () => {
+    // Real redis-server 7.0.15 answers EXEC with "*3\r\n+OK\r\n$1\r\n1\r\n": three announced,
+    // two sent; redis-cli prints nothing and blocks, reading for the third element.
+    const c = await setup(createServer)
+    for (const line of ['MULTI', 'CLIENT REPLY SKIP', 'SET a 1', 'GET a', 'EXEC'])
+      await c.type(`${line}{Enter}`)
+    expect(c.lines().slice(-3)).toEqual([
+      '127.0.0.1:6379(TX)> EXEC',
+      '(the reply’s header announced 3 elements but Redis sent 2: CLIENT REPLY OFF or SKIP inside MULTI withheld the rest. redis-cli 7.0.15 prints nothing here and waits for the 1 missing element until Ctrl+C; below is what Redis did send)',
+      '1) OK\n2) "1"',
+    ])
+    // A whole EXEC is not flagged.
+    for (const line of ['MULTI', 'PING', 'EXEC']) await c.type(`${line}{Enter}`)
+    expect(screen.getAllByTestId('console-short-reply')).toHaveLength(1)
+    act(() => {
+      c.h.store.getState().languageChanged('zh')
+    })
+    expect(screen.getByTestId('console-short-reply').textContent).toBe(
+      '（回复头声明了 3 个元素，Redis 却只发来 2 个：MULTI 中的 CLIENT REPLY OFF 或 SKIP 扣下了其余回复。redis-cli 7.0.15 在这里什么也不打印，一直等待缺少的 1 个元素，直到按 Ctrl+C；下面是 Redis 实际发来的内容）',
+    )
+  })
+
+  it("runs a scene's lines a reload left unrun with its clock ticks in their places", async () => {
+    const a = await createHarness({ factory: createServer })
+    const tab = a.tab()
+    const saved = {
+      ...savedSessionOf(a.store.getState()),
+      held: [
+        { client: tab, text: 'SET k v PX 500' },
+        { client: tab, text: '', tick: 1000 },
+        { client: tab, text: 'EXISTS k' },
+      ],
+    }
+    a.dispose()
+    const c = await setup(createServer, { saved })
+    const offer = screen.getByTestId('console-resume')
+    expect(offer).toHaveTextContent(
+      /^2 lines and 1 clock tick of a scene had not run when the page reloaded \(they run in their order\)\./,
+    )
+    await c.user.click(within(offer).getByRole('button', { name: 'Run them now' }))
+    await c.settle()
+    // The tick ran between the lines, as in the scene: the key had expired by EXISTS.
+    expect(c.lines().slice(-4)).toEqual([
+      '127.0.0.1:6379> SET k v PX 500',
+      'OK',
+      '127.0.0.1:6379> EXISTS k',
+      '(integer) 0',
+    ])
+    const log = c.h.store.getState().log.filter((e) => e.t !== 'client')
+    expect(log.map((e) => e.t)).toEqual(['exec', 'tick', 'exec'])
+    expect(c.h.store.getState().resumable).toEqual([])
+    expect(translate('zh', 'console.resumeOfferTicks', { count: 2, ticks: 1 })).toBe(
+      '页面重新加载时，场景中还有 2 行命令和 1 次时钟跳转没有执行（会按原来的顺序执行）。',
+    )
   })
 
   it('shows a live progress line for a long command, with Cancel and Ctrl+C', async () => {

@@ -6,7 +6,7 @@
 import type { Locator, Page } from 'playwright-core'
 import { describe, expect, inject, it } from 'vitest'
 import type {} from '../../src/app/debugHooks.ts'
-import { chromiumPerFile, openPage } from './chromium.ts'
+import { chromiumPerFile, lastConsoleLine, openPage } from './chromium.ts'
 
 const browser = chromiumPerFile()
 const baseUrl = inject('baseUrl')
@@ -289,6 +289,52 @@ describe('a newcomer in the browser', () => {
     expect(
       e !== null && frame !== null && e.x >= frame.x && e.x + e.width <= frame.x + frame.width,
     ).toBe(true)
+    await page.context().close()
+  })
+
+  it('in a 360×300 embed, reads whole: diagram first, no console line cut, the link on the controls’ row', async () => {
+    // The oldest console line showed cut in half across the top, the "Open in Redis X-Ray ↗"
+    // link took a row of its own under the caption, and the panel's prose came before the
+    // intset it describes.
+    const page = await openAt({ width: 360, height: 300 }, '&embed=key', 'reduce')
+    for (const line of ['SADD s 1 2 3', 'SADD s 70000', 'SET k1 a', 'SADD s 4'])
+      await run(page, line)
+    const out = page.locator('.console-output')
+    const box = await out.boundingBox()
+    const lines = await out.locator('.console-line').evaluateAll((els) =>
+      els.map((e) => {
+        const r = e.getBoundingClientRect()
+        return { top: r.top, bottom: r.bottom }
+      }),
+    )
+    if (box === null) throw new Error('no console output')
+    const seen = lines.filter((l) => l.bottom > box.y + 0.5 && l.top < box.y + box.height - 0.5)
+    expect(seen.length).toBeGreaterThanOrEqual(1)
+    for (const l of seen) {
+      expect(l.top).toBeGreaterThanOrEqual(box.y - 0.5)
+      expect(l.bottom).toBeLessThanOrEqual(box.y + box.height + 0.5)
+    }
+    // The newest reply is among the lines in view.
+    expect(await lastConsoleLine(page)).toBe('(integer) 1')
+    const link = page.getByRole('link', { name: /Open in Redis X-Ray/ })
+    const l = await link.boundingBox()
+    const controls = await page.locator('.timeline-controls').boundingBox()
+    expect(l !== null && controls !== null).toBe(true)
+    if (l === null || controls === null) return
+    expect(l.y).toBeGreaterThanOrEqual(controls.y - 1)
+    expect(l.y + l.height).toBeLessThanOrEqual(controls.y + controls.height + 1)
+    expect(l.x + l.width).toBeLessThanOrEqual(360)
+    expect(controls.x + controls.width).toBeLessThanOrEqual(360)
+    // The intset is drawn above the panel's prose, and in view.
+    const panel = page.locator('section.panel[data-panel="intset"]')
+    const diagram = await panel.locator('svg[role="img"]').boundingBox()
+    const prose = await panel.locator('p').first().boundingBox()
+    const panels = await page.locator('.layout-panels').boundingBox()
+    expect(diagram !== null && prose !== null && panels !== null).toBe(true)
+    if (diagram === null || prose === null || panels === null) return
+    expect(diagram.y).toBeLessThan(prose.y)
+    expect(diagram.y).toBeGreaterThanOrEqual(panels.y)
+    expect(diagram.y + diagram.height).toBeLessThanOrEqual(panels.y + panels.height)
     await page.context().close()
   })
 

@@ -17,7 +17,7 @@ const appUrl = `${inject('baseUrl')}?seed=42&clock=paused`
 
 describe('a reload in the middle of a pasted block in Chromium', () => {
   for (const [locale, offer, run] of [
-    ['en-US', /^\d[\d,]* line\(s\) had not run when the page reloaded\./, 'Run them now'],
+    ['en-US', /^\d[\d,]* lines? had not run when the page reloaded\./, 'Run them now'],
     ['zh-CN', /^页面重新加载时有 \d[\d,]* 行还没有执行。/, '现在执行'],
   ] as const)
     it(

@@ -33,7 +33,7 @@ describe('a pasted block in Chromium', () => {
     await page.evaluate(() => window.__xray?.idle())
     await expect.poll(() => line.count()).toBe(0)
     expect(await lastLine(page)).toBe(
-      '(stopped: the last 1000 line(s) of the pasted block were not sent, so not run)',
+      '(stopped before sending the last 1000 lines of the pasted block: not run)',
     )
     // The session is all there and takes commands: the first thousand ran, nothing after.
     await runLine(page, 'DBSIZE')

@@ -47,4 +47,34 @@ describe('a phone upright (390 × 844)', () => {
       expect(footer?.height ?? 1e9).toBeLessThanOrEqual(844 / 5)
       await page.context().close()
     })
+
+  for (const locale of ['en-US', 'zh-CN'])
+    it(`sizes the header's, console's and panel's controls for a finger, the settings in two even columns (${locale})`, async () => {
+      // "?" was 29×32, the console's tab 30 px high and its "+" 32×30, Pin 44×32; the opened
+      // settings wrapped ragged (a select alone on a row, a button beside half a row).
+      const page = await openApp(browser(), appUrl, { ...phone, locale })
+      await runLine(page, 'SADD s 1 2 3')
+      await page.getByRole('button', { name: /^(Settings|设置)$/ }).click()
+      const controls = await visibleBoxes(
+        page,
+        '.app-header :is(button, select), .console :is(button, select), .layout-panels button',
+      )
+      expect(controls.length).toBeGreaterThan(12)
+      for (const c of controls) {
+        expect(c.h, c.name).toBeGreaterThanOrEqual(40)
+        expect(c.w, c.name).toBeGreaterThanOrEqual(40)
+        expect(c.x, c.name).toBeGreaterThanOrEqual(0)
+        expect(c.x + c.w, c.name).toBeLessThanOrEqual(390.5)
+      }
+      const settings = await visibleBoxes(page, '.header-settings :is(button, select)')
+      expect(settings.length).toBeGreaterThanOrEqual(9)
+      // Two columns: two left edges and two widths (the last, New session, spans both).
+      expect(new Set(settings.map((c) => Math.round(c.x))).size).toBe(2)
+      expect(new Set(settings.slice(0, -1).map((c) => Math.round(c.w))).size).toBe(1)
+      const overflow = await page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      )
+      expect(overflow).toBe(0)
+      await page.context().close()
+    })
 })

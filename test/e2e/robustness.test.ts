@@ -47,6 +47,19 @@ describe('robustness in Chromium', () => {
     await expect
       .poll(() => page.locator('.layout-panels').innerText(), { timeout: 20_000 })
       .toMatch(/hashtable/)
+    // What the page has to lay out stays small (it stalled ~170 ms in layout): the echoed
+    // line is cut at 10,000 characters (it kept 100,000), the step list holds a window of
+    // 200 rows (it held 500, ~2,000 elements), and the page under 1,200 elements (2,228).
+    const dom = await page.evaluate(() => ({
+      all: document.querySelectorAll('*').length,
+      rows: document.querySelectorAll('.step-list li').length,
+      echo: Math.max(
+        ...[...document.querySelectorAll('.console-line-input')].map((e) => e.textContent.length),
+      ),
+    }))
+    expect(dom.echo).toBeLessThanOrEqual(10_100)
+    expect(dom.rows).toBeLessThanOrEqual(202)
+    expect(dom.all).toBeLessThan(1200)
     await runLine(page, 'SCARD s')
     expect(await lastConsoleLine(page)).toBe('(integer) 100000')
     await runLine(page, 'OBJECT ENCODING s')

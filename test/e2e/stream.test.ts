@@ -90,7 +90,7 @@ describe('stream panel in the browser', () => {
     await runLine(page, 'CONFIG SET stream-node-max-entries 1')
     for (let i = 1; i <= 14; i++) await runLine(page, `XADD w ${String(i)}-1 f v`)
     await expect.poll(() => drawn(page, 'lp:')).toHaveLength(12)
-    await expect.poll(() => panel(page).getByText('+2 more listpack(s) not drawn').count()).toBe(1)
+    await expect.poll(() => panel(page).getByText('+2 more listpacks not drawn').count()).toBe(1)
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
       1280,
     )

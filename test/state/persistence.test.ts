@@ -61,6 +61,33 @@ async function stalledPage() {
   return { store: a.store, enter, reload }
 }
 
+/**
+ * A page whose worker answers only the first `answers` commands, saved on pagehide as the app
+ * saves it; `reload()` fires pagehide, closes the page and loads what it saved.
+ */
+async function answeringOnly(answers: number) {
+  localStorage.clear()
+  const a = await createHarness({ factory: createServer })
+  const target = new EventTarget()
+  const detach = attachPersistence(a.store, never, 60_000, target as unknown as Window, () => {
+    a.bridge.flushHeldLines()
+  })
+  const w = a.workers.at(-1)
+  if (!w) throw new Error('no worker')
+  const post = w.postMessage.bind(w)
+  let answered = 0
+  w.postMessage = (m) => {
+    if (m.type === 'exec' && answered++ >= answers) return
+    post(m)
+  }
+  const reload = async () => {
+    target.dispatchEvent(new Event('pagehide'))
+    detach()
+    a.dispose()
+    return loadSession(never)
+  }
+  return { a, tab: a.tab(), reload }
+}
 describe('session persistence (localStorage backend)', () => {
   it('saves the log and restores the same scene in a new app instance', async () => {
     localStorage.clear()
@@ -256,23 +283,9 @@ describe('session persistence (localStorage backend)', () => {
   })
 
   it('keeps the rest of a pasted block across a reload in its middle, and offers to run it', async () => {
-    localStorage.clear()
-    const a = await createHarness({ factory: createServer })
-    const target = new EventTarget()
-    const detach = attachPersistence(a.store, never, 60_000, target as unknown as Window, () => {
-      a.bridge.flushHeldLines()
-    })
-    const tab = a.tab()
     // The worker answers the first 100 lines, then the page reloads: SET k:100 v and those
     // after it were shown or waiting, never logged.
-    const w = a.workers.at(-1)
-    if (!w) throw new Error('no worker')
-    const post = w.postMessage.bind(w)
-    let answered = 0
-    w.postMessage = (m) => {
-      if (m.type === 'exec' && answered++ >= 100) return
-      post(m)
-    }
+    const { a, tab, reload } = await answeringOnly(100)
     const lines = Array.from({ length: 300 }, (_, i) => `SET k:${String(i)} v`)
     const s = a.store.getState()
     const block = s.pasteStarted(tab, lines.length)
@@ -285,10 +298,7 @@ describe('session persistence (localStorage backend)', () => {
       expect(a.store.getState().log.filter((e) => e.t === 'exec')).toHaveLength(100)
       expect(a.store.getState().heldLines).toHaveLength(200)
     })
-    target.dispatchEvent(new Event('pagehide'))
-    detach()
-    a.dispose()
-    const saved = await loadSession(never)
+    const saved = await reload()
     expect(saved?.held?.map((l) => l.text)).toEqual(lines.slice(100))
 
     const b = await createHarness({ factory: createServer, saved })
@@ -303,11 +313,51 @@ describe('session persistence (localStorage backend)', () => {
     expect(b.store.getState().resumable).toEqual([])
     expect(reloadSessionOf(b.store.getState())).not.toHaveProperty('held')
     expect(translate('en', 'console.resumeOffer', { count: '200' })).toBe(
-      '200 line(s) had not run when the page reloaded.',
+      '200 lines had not run when the page reloaded.',
     )
     expect(translate('zh', 'console.resumeOffer', { count: '200' })).toBe(
       '页面重新加载时有 200 行还没有执行。',
     )
+    b.dispose()
+  })
+
+  it("keeps a scene's clock ticks in their places among the lines a reload left unrun", async () => {
+    const { a, tab, reload } = await answeringOnly(1)
+    // A scene: a line, a tick, two lines, a tick, a line; the page reloads while the second
+    // line waits for its answer (the first tick is done by then).
+    const script = ['SET k v PX 500', 1000, 'EXISTS k', 'SET k v PX 500', 250, 'PTTL k'] as const
+    const s = a.store.getState()
+    const block = s.pasteStarted(tab, 4, 'scene')
+    for (const line of script)
+      if (typeof line === 'number') s.clockJumpRequested(line, block)
+      else {
+        s.lineEntered(tab, line, block)
+        s.commandSubmitted(line.split(' '), tab, block)
+      }
+    s.pasteEntered(block)
+    await vi.waitFor(() => {
+      expect(a.store.getState().log.filter((e) => e.t === 'exec')).toHaveLength(1)
+      expect(a.store.getState().log.filter((e) => e.t === 'tick')).toHaveLength(1)
+      expect(a.store.getState().heldLines).toHaveLength(4)
+    })
+    const saved = await reload()
+    const rest = [
+      { client: tab, text: 'EXISTS k' },
+      { client: tab, text: 'SET k v PX 500' },
+      { client: tab, text: '', tick: 250 },
+      { client: tab, text: 'PTTL k' },
+    ]
+    expect(saved?.held).toEqual(rest)
+    const b = await createHarness({ factory: createServer, saved })
+    expect(b.store.getState().resumable).toEqual(rest)
+    // The console shows the lines not run, not the ticks (which have no line).
+    const tabLines = b.store.getState().tabs.find((t) => t.id === tab)?.lines ?? []
+    expect(tabLines.filter((l) => l.kind === 'input').map((l) => l.text)).toEqual([
+      'SET k v PX 500',
+      'EXISTS k',
+      'SET k v PX 500',
+      'PTTL k',
+    ])
     b.dispose()
   })
 
@@ -496,6 +546,29 @@ describe('permalink', () => {
     })
     expect(c.store.getState().playhead).toEqual({ item: -1, step: 0 })
     for (const h of [a, b, c]) h.dispose()
+  })
+
+  it("opens on the author's last command, not on the clock ticks after it", async () => {
+    const location = { origin: 'https://x.test', pathname: '/', search: '' } as Location
+    const a = await createHarness({ factory: createServer, store: { motion: 'reduce' } })
+    await a.run(['SET', 'k', 'v', 'PX', '100'], ['SADD', 'nums', '1', '2', '70000'])
+    a.store.getState().clockJumpRequested(10_000)
+    await a.bridge.idle()
+    const st = a.store.getState
+    expect(st().items.at(-1)?.kind).toBe('tick')
+    const sadd = st().items.findLastIndex((x) => x.kind === 'command')
+    const b = await createHarness({
+      factory: createServer,
+      saved: decodePermalink(permalinkUrl(st(), location).split('#')[1] ?? ''),
+    })
+    // On the end of SADD (its intset upgrade on screen), the tick still in the timeline.
+    expect(b.store.getState().playhead).toEqual({
+      item: sadd,
+      step: st().items[sadd]?.events.length,
+    })
+    expect(b.store.getState().items.at(-1)?.kind).toBe('tick')
+    a.dispose()
+    b.dispose()
   })
 
   it("opens on the same event when the author's trace level is not the reader's", async () => {

@@ -109,7 +109,7 @@ describe('pubsub/published narration', () => {
       receivers: 3,
     }
     expect(narrate(e, 'en')).toBe(
-      'Published to channel “news”: 2 subscriber(s) of the channel, 1 through 1 matching pattern(s); 3 receiver(s).',
+      'Published to channel “news”: 2 subscribers of the channel, 1 through 1 matching pattern; 3 receivers.',
     )
     expect(narrate(e, 'zh')).toBe(
       '向频道 “news” 发布：频道订阅者 2 个，经 1 个匹配模式送达 1 个，共 3 个接收者。',

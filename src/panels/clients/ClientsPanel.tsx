@@ -50,7 +50,7 @@ const text = {
   patterns: { en: 'pubsub_patterns', zh: 'pubsub_patterns' },
   empty: { en: '(empty)', zh: '（空）' },
   truncated: { en: 'Lists are cut: the server holds more.', zh: '列表已截断：服务器中还有更多。' },
-  execRan: { en: 'EXEC ran {n} command(s).', zh: 'EXEC 执行了 {n} 条命令。' },
+  execRan: { en: 'EXEC ran {n|command|commands}.', zh: 'EXEC 执行了 {n} 条命令。' },
   execDirty: {
     en: 'EXEC aborted: a watched key changed (nil reply).',
     zh: 'EXEC 中止：被监视的键已改变（回复 nil）。',
@@ -60,7 +60,7 @@ const text = {
     zh: 'EXEC 中止：EXECABORT，排队时有命令出错。',
   },
   published: {
-    en: 'PUBLISH reached {n} receiver(s).',
+    en: 'PUBLISH reached {n|receiver|receivers}.',
     zh: 'PUBLISH 送达 {n} 个接收者。',
   },
   tracking: { en: 'Client-side caching (CLIENT TRACKING)', zh: '客户端缓存（CLIENT TRACKING）' },

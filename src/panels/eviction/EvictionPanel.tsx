@@ -7,6 +7,7 @@ import '../shared/panels.css'
 import { easeCubicInOut } from 'd3-ease'
 import { memo, useMemo } from 'react'
 import type { StepEvent } from '../../engine/events.ts'
+import { counted } from '../../i18n/index.ts'
 import { bytesToUtf8 } from '../../state/bytes.ts'
 import { Legend } from '../shared/Legend.tsx'
 import { narration } from '../shared/narration.ts'
@@ -53,13 +54,14 @@ const text = {
     zh: (p: string) => `· 这里的键都以“${p}”开头，下面省略`,
   },
   victims: {
-    en: (n: number, bytes: number) => `Evicted ${String(n)} key(s), freeing ${String(bytes)} bytes`,
+    en: (n: number, bytes: number) =>
+      `Evicted ${counted(n, 'key', 'keys')}, freeing ${String(bytes)} bytes`,
     zh: (n: number, bytes: number) => `淘汰了 ${String(n)} 个键，释放 ${String(bytes)} 字节`,
   },
   // The count covers the recorded steps only: a big eviction goes on past the trace's limit.
   victimsRecorded: {
     en: (n: number, bytes: number, dropped: number) =>
-      `The recorded steps evict ${String(n)} key(s), freeing ${String(bytes)} bytes; ${String(dropped)} later steps were not recorded (it may have evicted more).`,
+      `The recorded steps evict ${counted(n, 'key', 'keys')}, freeing ${String(bytes)} bytes; ${String(dropped)} later steps were not recorded (it may have evicted more).`,
     zh: (n: number, bytes: number, dropped: number) =>
       `记录下来的步骤淘汰了 ${String(n)} 个键，释放 ${String(bytes)} 字节；之后还有 ${String(dropped)} 个步骤没有记录（实际可能淘汰得更多）。`,
   },
@@ -70,7 +72,7 @@ const text = {
   },
   outOfTime: {
     en: (passes: number) =>
-      `Eviction ran out of its time (maxmemory-eviction-tenacity) ${String(passes)} time(s): each time, the eviction time proc took over on the next pass of the event loop.`,
+      `Eviction ran out of its time (maxmemory-eviction-tenacity) ${counted(passes, 'time', 'times')}: each time, the eviction time proc took over on the next pass of the event loop.`,
     zh: (passes: number) =>
       `淘汰有 ${String(passes)} 次用完了时间限额（maxmemory-eviction-tenacity）：每次都由淘汰时间事件在事件循环的下一轮接着淘汰。`,
   },

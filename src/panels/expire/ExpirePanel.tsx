@@ -10,6 +10,7 @@ import { interpolateNumber } from 'd3-interpolate'
 import { memo, useMemo } from 'react'
 import type { StepEvent, StepEventOf } from '../../engine/events.ts'
 import type { KeyspaceView } from '../../engine/inspect.ts'
+import { counted } from '../../i18n/index.ts'
 import { bytesToUtf8 } from '../../state/bytes.ts'
 import { Legend } from '../shared/Legend.tsx'
 import { narration } from '../shared/narration.ts'
@@ -52,7 +53,7 @@ const text = {
   },
   stats: {
     en: (keys: number, cursor: number, size: number) =>
-      `${String(keys)} key(s) with a TTL · cursor ${String(cursor)} · ${String(size)} bucket(s)`,
+      `${counted(keys, 'key', 'keys')} with a TTL · cursor ${String(cursor)} · ${counted(size, 'bucket', 'buckets')}`,
     zh: (keys: number, cursor: number, size: number) =>
       `${String(keys)} 个键设置了过期时间 · 游标 ${String(cursor)} · ${String(size)} 个桶`,
   },
@@ -60,7 +61,7 @@ const text = {
   /** The keys the active cycles of this item deleted so far (a tick runs several cycles). */
   expiredSoFar: {
     en: (n: number, cycles: number) =>
-      `So far here the active expire cycle ran ${String(cycles)} time(s) and deleted ${String(n)} key(s):`,
+      `So far here the active expire cycle ran ${counted(cycles, 'time', 'times')} and deleted ${counted(n, 'key', 'keys')}:`,
     zh: (n: number, cycles: number) =>
       `到这里为止，主动过期周期运行了 ${String(cycles)} 次，删除了 ${String(n)} 个键：`,
   },
@@ -95,7 +96,7 @@ const text = {
   /** `loops` is null when the trace level did not record the sampling loops. */
   cycle: {
     en: (c: Cycle, loops: number | null) =>
-      `${c.kind} cycle: ${loops === null ? '' : `${String(loops)} sampling loop(s), `}${String(c.sampled)} key(s) sampled, ${String(c.expired)} expired, ${String(c.elapsedUs)} µs of ${String(c.timeLimitUs)} µs`,
+      `${c.kind} cycle: ${loops === null ? '' : `${counted(loops, 'sampling loop', 'sampling loops')}, `}${counted(c.sampled, 'key', 'keys')} sampled, ${String(c.expired)} expired, ${String(c.elapsedUs)} µs of ${String(c.timeLimitUs)} µs`,
     zh: (c: Cycle, loops: number | null) =>
       `${c.kind === 'fast' ? '快速' : '慢速'}周期：${loops === null ? '' : `${String(loops)} 轮抽查，`}抽查 ${String(c.sampled)} 个键，过期 ${String(c.expired)} 个，用时 ${String(c.elapsedUs)} 微秒（限额 ${String(c.timeLimitUs)} 微秒）`,
   },

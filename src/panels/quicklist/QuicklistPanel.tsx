@@ -58,9 +58,12 @@ const text = {
     zh: '填充上限：每个节点最多 {n} 个元素',
   },
   fillBytes: { en: 'Fill limit: {n} bytes per node', zh: '填充上限：每个节点 {n} 字节' },
-  stats: { en: '{nodes} node(s), {count} element(s)', zh: '{nodes} 个节点，{count} 个元素' },
+  stats: {
+    en: '{nodes|node|nodes}, {count|element|elements}',
+    zh: '{nodes} 个节点，{count} 个元素',
+  },
   depth: {
-    en: 'compress depth {d}: {d} node(s) at each end stay raw, inner nodes are LZF-compressed',
+    en: 'compress depth {d}: {d|node|nodes} at each end left raw, inner nodes LZF-compressed',
     zh: '压缩深度 {d}：两端各 {d} 个节点不压缩，内部节点用 LZF 压缩',
   },
   lzf: { en: 'LZF-compressed', zh: 'LZF 压缩' },

@@ -7,6 +7,7 @@
  * what happened, in Redis's own terms, with the numbers a learner needs.
  */
 import type { StepEvent, StepEventHandlers } from '../../engine/events.ts'
+import { counted } from '../../i18n/index.ts'
 import { bytesToUtf8 } from '../../state/bytes.ts'
 import { DIR_LABEL } from '../geo/geoModel.ts'
 
@@ -28,6 +29,12 @@ function tbl(t: 0 | 1): string {
 }
 
 const n = String
+const c = counted
+
+/** "client 3", "clients 3, 5": the clients a step names, by id. */
+function clients(ids: readonly number[]): string {
+  return `${ids.length === 1 ? 'client' : 'clients'} ${ids.map(n).join(', ')}`
+}
 
 /**
  * The dict an event is about, for a sentence (events.ts DictRef): a learner sees the same
@@ -159,7 +166,7 @@ export const narration: StepEventHandlers<Narration> = {
   'dict/keyFound': (e) => {
     const d = dictName(e.dict)
     return {
-      en: `Looked up ${q(e.key)} in ${d.en}, ${n(e.probes.length)} bucket(s): ${e.found ? 'found' : 'not found'}.`,
+      en: `Looked up ${q(e.key)} in ${d.en}, ${c(e.probes.length, 'bucket', 'buckets')}: ${e.found ? 'found' : 'not found'}.`,
       zh: `在${d.zh}的 ${n(e.probes.length)} 个桶里查找 ${q(e.key)}：${e.found ? '找到了' : '没有找到'}。`,
     }
   },
@@ -188,7 +195,7 @@ export const narration: StepEventHandlers<Narration> = {
   'dict/bucketRehashed': (e) => {
     const d = dictName(e.dict)
     return {
-      en: `Moved bucket ${n(e.from)} (${n(e.moves.length)} key(s)) of ${d.en} from ht[0] to ht[1].`,
+      en: `Moved bucket ${n(e.from)} (${c(e.moves.length, 'key', 'keys')}) of ${d.en} from ht[0] to ht[1].`,
       zh: `把${d.zh}的第 ${n(e.from)} 号桶（${n(e.moves.length)} 个键）从 ht[0] 搬到 ht[1]。`,
     }
   },
@@ -207,7 +214,7 @@ export const narration: StepEventHandlers<Narration> = {
     }
   },
   'dict/scanned': (e) => ({
-    en: `SCAN visited ${n(e.buckets.length)} bucket(s) from cursor ${n(e.cursor)}, next cursor ${n(e.next)}.`,
+    en: `SCAN visited ${c(e.buckets.length, 'bucket', 'buckets')} from cursor ${n(e.cursor)}, next cursor ${n(e.next)}.`,
     zh: `SCAN 从游标 ${n(e.cursor)} 访问了 ${n(e.buckets.length)} 个桶，下一个游标 ${n(e.next)}。`,
   }),
   'sds/grown': (e) => {
@@ -239,23 +246,23 @@ export const narration: StepEventHandlers<Narration> = {
   'expire/cycleRan': (e) =>
     e.stopReason === 'timeLimit'
       ? {
-          en: `Active expire (${e.kind}) sampled ${n(e.sampled)} key(s) and expired ${n(e.expired)}, then stopped: ${n(e.elapsedUs)} µs had passed its ${n(e.timeLimitUs)} µs time limit (checked every 16 loops).`,
+          en: `Active expire (${e.kind}) sampled ${c(e.sampled, 'key', 'keys')} and expired ${n(e.expired)}, then stopped: ${n(e.elapsedUs)} µs had passed its ${n(e.timeLimitUs)} µs time limit (checked every 16 loops).`,
           zh: `主动过期（${e.kind === 'fast' ? '快速' : '慢速'}）抽查了 ${n(e.sampled)} 个键，删除 ${n(e.expired)} 个，然后停止：已用 ${n(e.elapsedUs)} 微秒，超过了 ${n(e.timeLimitUs)} 微秒的时间限额（每 16 轮检查一次）。`,
         }
       : {
-          en: `Active expire (${e.kind}) sampled ${n(e.sampled)} key(s) and expired ${n(e.expired)}.`,
+          en: `Active expire (${e.kind}) sampled ${c(e.sampled, 'key', 'keys')} and expired ${n(e.expired)}.`,
           zh: `主动过期（${e.kind === 'fast' ? '快速' : '慢速'}）抽查了 ${n(e.sampled)} 个键，删除 ${n(e.expired)} 个。`,
         },
   'expire/bucketsSampled': (e) => ({
-    en: `Sampled ${n(e.sampled.length)} key(s) from ${n(e.buckets.length)} bucket(s) of db ${n(e.db)}; ${n(e.expired.length)} had expired.`,
+    en: `Sampled ${c(e.sampled.length, 'key', 'keys')} from ${c(e.buckets.length, 'bucket', 'buckets')} of db ${n(e.db)}; ${n(e.expired.length)} had expired.`,
     zh: `从 db ${n(e.db)} 的 ${n(e.buckets.length)} 个桶抽查了 ${n(e.sampled.length)} 个键，其中 ${n(e.expired.length)} 个已过期。`,
   }),
   'intset/searched': (e) => ({
-    en: `Binary search for ${e.value} probed ${n(e.probes.length)} position(s): ${e.found ? `found at ${n(e.pos)}` : `belongs at ${n(e.pos)}`}.`,
+    en: `Binary search for ${e.value} probed ${c(e.probes.length, 'position', 'positions')}: ${e.found ? `found at ${n(e.pos)}` : `belongs at ${n(e.pos)}`}.`,
     zh: `二分查找 ${e.value} 探查了 ${n(e.probes.length)} 个位置：${e.found ? `在 ${n(e.pos)} 找到` : `应插入在 ${n(e.pos)}`}。`,
   }),
   'intset/inserted': (e) => ({
-    en: `Inserted ${e.value} at position ${n(e.pos)}, moving ${n(e.moved)} element(s) right.`,
+    en: `Inserted ${e.value} at position ${n(e.pos)}, moving ${c(e.moved, 'element', 'elements')} right.`,
     zh: `在位置 ${n(e.pos)} 插入 ${e.value}，右移了 ${n(e.moved)} 个元素。`,
   }),
   'intset/upgraded': (e) => ({
@@ -283,7 +290,7 @@ export const narration: StepEventHandlers<Narration> = {
     zh: `连锁更新：${n(e.entries.length)} 个条目的 prevlen 从 1 字节变为 5 字节。`,
   }),
   'quicklist/nodeCreated': (e) => ({
-    en: `Created quicklist node ${n(e.node)} with ${n(e.count)} entr(ies) (${n(e.sz)} bytes), ${e.prev === null ? 'as the new head' : `after node ${n(e.prev)}`}.`,
+    en: `Created quicklist node ${n(e.node)} with ${c(e.count, 'entry', 'entries')} (${n(e.sz)} bytes), ${e.prev === null ? 'as the new head' : `after node ${n(e.prev)}`}.`,
     zh: `创建 quicklist 节点 ${n(e.node)}，含 ${n(e.count)} 个条目（${n(e.sz)} 字节），${e.prev === null ? '作为新的头节点' : `接在节点 ${n(e.prev)} 之后`}。`,
   }),
   'quicklist/nodeSplit': (e) => ({
@@ -329,11 +336,11 @@ export const narration: StepEventHandlers<Narration> = {
     zh: `为 ${q(e.member)} 抛硬币：${e.flips.map((f) => (f ? '升' : '停')).join('、')} → 第 ${n(e.level)} 层。`,
   }),
   'zsl/searched': (e) => ({
-    en: `Searched down ${n(e.path.length)} level(s) of the skiplist.`,
+    en: `Searched down ${c(e.path.length, 'level', 'levels')} of the skiplist.`,
     zh: `沿跳表向下搜索了 ${n(e.path.length)} 层。`,
   }),
   'zsl/nodeInserted': (e) => ({
-    en: `Inserted ${q(e.member)} (score ${n(e.score)}) with ${n(e.level)} level(s).`,
+    en: `Inserted ${q(e.member)} (score ${n(e.score)}) with ${c(e.level, 'level', 'levels')}.`,
     zh: `插入 ${q(e.member)}（分值 ${n(e.score)}），共 ${n(e.level)} 层。`,
   }),
   'zsl/nodeDeleted': (e) => ({
@@ -345,11 +352,11 @@ export const narration: StepEventHandlers<Narration> = {
     zh: `${q(e.member)} 的分值：${n(e.from)} → ${n(e.to)}${e.inPlace ? '，原地更新' : '，节点重新插入'}。`,
   }),
   'evict/keysSampled': (e) => ({
-    en: `${e.policy}: sampled ${n(e.sampled.length)} key(s) from db ${n(e.db)}.`,
+    en: `${e.policy}: sampled ${c(e.sampled.length, 'key', 'keys')} from db ${n(e.db)}.`,
     zh: `${e.policy}：从 db ${n(e.db)} 抽样了 ${n(e.sampled.length)} 个键。`,
   }),
   'evict/poolUpdated': (e) => ({
-    en: `The eviction pool now holds ${n(e.pool.length)} candidate(s).`,
+    en: `The eviction pool now holds ${c(e.pool.length, 'candidate', 'candidates')}.`,
     zh: `淘汰池现有 ${n(e.pool.length)} 个候选键。`,
   }),
   'evict/keyPicked': (e) => ({
@@ -357,7 +364,7 @@ export const narration: StepEventHandlers<Narration> = {
     zh: `淘汰了 ${q(e.key)}（分数 ${n(e.score)}），释放 ${n(e.freed)} 字节。`,
   }),
   'evict/timeLimitReached': (e) => ({
-    en: `Out of time: ${n(e.keysFreed)} key(s) evicted in ${n(e.elapsedUs)} µs, past the ${n(e.limitUs)} µs limit. The eviction time proc goes on in the next pass of the event loop.`,
+    en: `Out of time: ${c(e.keysFreed, 'key', 'keys')} evicted in ${n(e.elapsedUs)} µs, past the ${n(e.limitUs)} µs limit. The eviction time proc goes on in the next pass of the event loop.`,
     zh: `时间用完：淘汰 ${n(e.keysFreed)} 个键用了 ${n(e.elapsedUs)} 微秒，超过 ${n(e.limitUs)} 微秒的限额。淘汰时间事件会在事件循环的下一轮继续。`,
   }),
   'memory/oomRejected': (e) => ({
@@ -378,16 +385,16 @@ export const narration: StepEventHandlers<Narration> = {
     const viaPatterns = e.patterns.reduce((sum, p) => sum + p.clients, 0)
     const kind = e.shard ? 'shard channel' : 'channel'
     return {
-      en: `Published to ${kind} ${q(e.channel)}: ${n(e.subscribers)} subscriber(s) of the ${kind}, ${n(viaPatterns)} through ${n(e.patterns.length)} matching pattern(s); ${n(e.receivers)} receiver(s).`,
+      en: `Published to ${kind} ${q(e.channel)}: ${c(e.subscribers, 'subscriber', 'subscribers')} of the ${kind}, ${n(viaPatterns)} through ${c(e.patterns.length, 'matching pattern', 'matching patterns')}; ${c(e.receivers, 'receiver', 'receivers')}.`,
       zh: `向${e.shard ? '分片频道' : '频道'} ${q(e.channel)} 发布：频道订阅者 ${n(e.subscribers)} 个，经 ${n(e.patterns.length)} 个匹配模式送达 ${n(viaPatterns)} 个，共 ${n(e.receivers)} 个接收者。`,
     }
   },
   'pubsub/subscribed': (e) => ({
-    en: `Client ${n(e.client)} subscribed to ${SUB_KIND[e.kind].en} ${q(e.name)} (${n(e.count)} subscription(s) now).`,
+    en: `Client ${n(e.client)} subscribed to ${SUB_KIND[e.kind].en} ${q(e.name)} (${c(e.count, 'subscription', 'subscriptions')} now).`,
     zh: `客户端 ${n(e.client)} 订阅了${SUB_KIND[e.kind].zh} ${q(e.name)}（现有 ${n(e.count)} 个订阅）。`,
   }),
   'pubsub/unsubscribed': (e) => ({
-    en: `Client ${n(e.client)} unsubscribed from ${SUB_KIND[e.kind].en} ${q(e.name)} (${n(e.count)} subscription(s) left).`,
+    en: `Client ${n(e.client)} unsubscribed from ${SUB_KIND[e.kind].en} ${q(e.name)} (${c(e.count, 'subscription', 'subscriptions')} left).`,
     zh: `客户端 ${n(e.client)} 退订了${SUB_KIND[e.kind].zh} ${q(e.name)}（剩 ${n(e.count)} 个订阅）。`,
   }),
   'tracking/keysRemembered': (e) => ({
@@ -395,10 +402,12 @@ export const narration: StepEventHandlers<Narration> = {
     zh: `在跟踪表中为客户端 ${n(e.client)} 记下 ${e.keys.map(q).join('、')}：键被修改时会向它发送失效消息。`,
   }),
   'tracking/keyInvalidated': (e) => {
-    const who = e.clients.length === 0 ? 'no client' : `client(s) ${e.clients.map(n).join(', ')}`
+    const who = e.clients.length === 0 ? 'no client' : clients(e.clients)
     const whoZh = e.clients.length === 0 ? '没有客户端' : `客户端 ${e.clients.map(n).join('、')}`
     const bcast =
-      e.prefixes.length === 0 ? '' : `; queued for BCAST prefix(es) ${e.prefixes.map(q).join(', ')}`
+      e.prefixes.length === 0
+        ? ''
+        : `; queued for BCAST ${e.prefixes.length === 1 ? 'prefix' : 'prefixes'} ${e.prefixes.map(q).join(', ')}`
     const bcastZh =
       e.prefixes.length === 0 ? '' : `；已排入 BCAST 前缀 ${e.prefixes.map(q).join('、')} 的广播`
     return e.evicted
@@ -412,7 +421,7 @@ export const narration: StepEventHandlers<Narration> = {
         }
   },
   'tracking/flushed': (e) => ({
-    en: `Flush: ${n(e.clients.length)} tracking client(s) told that every key is invalid (a null invalidation); ${n(e.keys)} key(s) left the tracking table.`,
+    en: `Flush: ${c(e.clients.length, 'tracking client', 'tracking clients')} told that every key is invalid (a null invalidation); ${c(e.keys, 'key', 'keys')} left the tracking table.`,
     zh: `清空数据库：通知 ${n(e.clients.length)} 个跟踪客户端所有键均已失效（空失效消息）；${n(e.keys)} 个键离开跟踪表。`,
   }),
   'multi/started': (e) => ({
@@ -433,8 +442,8 @@ export const narration: StepEventHandlers<Narration> = {
   }),
   'multi/watchTouched': (e) => ({
     en: e.unwatched
-      ? `A write touched watched key ${q(e.key)}: client(s) ${e.clients.join(', ')} flagged CLIENT_DIRTY_CAS, their WATCHes dropped.`
-      : `Flushing or swapping db ${n(e.db)} touched watched key ${q(e.key)}: client(s) ${e.clients.join(', ')} flagged CLIENT_DIRTY_CAS.`,
+      ? `A write touched watched key ${q(e.key)}: ${clients(e.clients)} flagged CLIENT_DIRTY_CAS, their WATCHes dropped.`
+      : `Flushing or swapping db ${n(e.db)} touched watched key ${q(e.key)}: ${clients(e.clients)} flagged CLIENT_DIRTY_CAS.`,
     zh: e.unwatched
       ? `一次写入触及被监视的键 ${q(e.key)}：客户端 ${e.clients.join('、')} 被标记 CLIENT_DIRTY_CAS，其监视被清除。`
       : `清空或交换 ${n(e.db)} 号库触及被监视的键 ${q(e.key)}：客户端 ${e.clients.join('、')} 被标记 CLIENT_DIRTY_CAS。`,
@@ -444,7 +453,7 @@ export const narration: StepEventHandlers<Narration> = {
     zh: `排队时有命令出错：客户端 ${n(e.client)} 的事务被标记 CLIENT_DIRTY_EXEC，EXEC 将中止。`,
   }),
   'multi/execRan': (e) => ({
-    en: `EXEC ran client ${n(e.client)}'s ${n(e.commands)} queued command(s) one after another.`,
+    en: `EXEC ran client ${n(e.client)}'s ${c(e.commands, 'queued command', 'queued commands')} one after another.`,
     zh: `EXEC 依次执行了客户端 ${n(e.client)} 队列中的 ${n(e.commands)} 条命令。`,
   }),
   'multi/execAborted': (e) => ({
@@ -462,7 +471,7 @@ export const narration: StepEventHandlers<Narration> = {
     zh: `客户端 ${n(e.client)} 的事务被丢弃：队列清空。`,
   }),
   'multi/unwatched': (e) => ({
-    en: `Client ${n(e.client)} no longer watches its ${n(e.keys)} key(s).`,
+    en: `Client ${n(e.client)} no longer watches its ${c(e.keys, 'key', 'keys')}.`,
     zh: `客户端 ${n(e.client)} 不再监视它的 ${n(e.keys)} 个键。`,
   }),
   'client/connected': (e) => ({
@@ -529,7 +538,7 @@ export const narration: StepEventHandlers<Narration> = {
       },
     }[e.reason]
     return {
-      en: `Stream ${q(e.key)}: ${why.en}, so a new listpack node starts with master entry ${e.master} (${n(e.masterFields)} field(s)); radix tree nodes ${n(e.raxNodesBefore)} → ${n(e.raxNodesAfter)}.`,
+      en: `Stream ${q(e.key)}: ${why.en}, so a new listpack node starts with master entry ${e.master} (${c(e.masterFields, 'field', 'fields')}); radix tree nodes ${n(e.raxNodesBefore)} → ${n(e.raxNodesAfter)}.`,
       zh: `流 ${q(e.key)}：${why.zh}，于是新建 listpack 节点，主条目 ${e.master}（${n(e.masterFields)} 个字段）；基数树节点 ${n(e.raxNodesBefore)} → ${n(e.raxNodesAfter)}。`,
     }
   },
@@ -542,7 +551,7 @@ export const narration: StepEventHandlers<Narration> = {
     zh: `流 ${q(e.key)}：条目 ${e.id} 被标记为已删除（墓碑${e.trimmed ? '，由裁剪造成' : ''}），字节仍留在 listpack 中。`,
   }),
   'stream/nodeDeleted': (e) => ({
-    en: `Stream ${q(e.key)}: removed node ${e.master} with ${n(e.entries)} entr(ies).`,
+    en: `Stream ${q(e.key)}: removed node ${e.master} with ${c(e.entries, 'entry', 'entries')}.`,
     zh: `流 ${q(e.key)}：移除节点 ${e.master}（${n(e.entries)} 个条目）。`,
   }),
   'stream/idsSet': (e) => ({
@@ -575,28 +584,28 @@ export const narration: StepEventHandlers<Narration> = {
         }
       case 'consumerDeleted':
         return {
-          en: `Stream ${q(e.key)}: group ${g} removed a consumer and its ${n(e.count)} pending entr(ies).`,
+          en: `Stream ${q(e.key)}: group ${g} removed a consumer and its ${c(e.count, 'pending entry', 'pending entries')}.`,
           zh: `流 ${q(e.key)}：消费者组 ${g} 删除一个消费者及其 ${n(e.count)} 个待处理条目。`,
         }
       case 'delivered':
         return {
-          en: `Stream ${q(e.key)}: group ${g} delivered ${n(e.count)} entr(ies); last-delivered ID ${e.group?.lastDeliveredId ?? '?'}, ${n(pel)} pending.`,
+          en: `Stream ${q(e.key)}: group ${g} delivered ${c(e.count, 'entry', 'entries')}; last-delivered ID ${e.group?.lastDeliveredId ?? '?'}, ${n(pel)} pending.`,
           zh: `流 ${q(e.key)}：消费者组 ${g} 投递 ${n(e.count)} 个条目；last-delivered ID ${e.group?.lastDeliveredId ?? '?'}，待处理 ${n(pel)} 个。`,
         }
       case 'acked':
         return {
-          en: `Stream ${q(e.key)}: XACK removed ${n(e.count)} entr(ies) from group ${g}'s pending entries list (${n(pel)} left).`,
+          en: `Stream ${q(e.key)}: XACK removed ${c(e.count, 'entry', 'entries')} from group ${g}'s pending entries list (${n(pel)} left).`,
           zh: `流 ${q(e.key)}：XACK 从消费者组 ${g} 的待处理列表移除 ${n(e.count)} 个条目（剩 ${n(pel)} 个）。`,
         }
       case 'claimed':
         return {
-          en: `Stream ${q(e.key)}: ${n(e.count)} pending entr(ies) of group ${g} claimed by another consumer.`,
+          en: `Stream ${q(e.key)}: ${c(e.count, 'pending entry', 'pending entries')} of group ${g} claimed by another consumer.`,
           zh: `流 ${q(e.key)}：消费者组 ${g} 的 ${n(e.count)} 个待处理条目被另一个消费者认领。`,
         }
     }
   },
   'hll/elementHashed': (e) => ({
-    en: `Hashed ${q(e.element)}: the low 14 bits pick register ${n(e.index)}; ${n(e.count - 1)} zero bit(s) above them, so the candidate value is ${n(e.count)}.`,
+    en: `Hashed ${q(e.element)}: the low 14 bits pick register ${n(e.index)}; ${c(e.count - 1, 'zero bit', 'zero bits')} above them, so the candidate value is ${n(e.count)}.`,
     zh: `对 ${q(e.element)} 求哈希：低 14 位选中寄存器 ${n(e.index)}；其上有 ${n(e.count - 1)} 个连续 0 位，候选值为 ${n(e.count)}。`,
   }),
   'hll/registerUpdated': (e) => ({
@@ -638,11 +647,11 @@ export const narration: StepEventHandlers<Narration> = {
     zh: `头部缓存的基数 ${n(e.card)} 有效：PFCOUNT 无需重新计算。`,
   }),
   'hll/merged': (e) => ({
-    en: `PFMERGE took the maximum of each register over ${n(e.sources.length)} HLL(s): ${n(e.nonZero)} non-zero register(s) to write into ${q(e.key)}.`,
+    en: `PFMERGE took the maximum of each register over ${c(e.sources.length, 'HLL', 'HLLs')}: ${c(e.nonZero, 'non-zero register', 'non-zero registers')} to write into ${q(e.key)}.`,
     zh: `PFMERGE 对 ${n(e.sources.length)} 个 HLL 逐个寄存器取最大值：${n(e.nonZero)} 个非零寄存器写入 ${q(e.key)}。`,
   }),
   'hll/unionCounted': (e) => ({
-    en: `PFCOUNT of ${n(e.keys.length)} keys took the maximum of each register into a temporary HLL (${n(e.nonZero)} non-zero register(s)) and counted ${n(e.card)}; nothing is stored or cached.`,
+    en: `PFCOUNT of ${c(e.keys.length, 'key', 'keys')} took the maximum of each register into a temporary HLL (${c(e.nonZero, 'non-zero register', 'non-zero registers')}) and counted ${n(e.card)}; nothing is stored or cached.`,
     zh: `PFCOUNT 对 ${n(e.keys.length)} 个键逐个寄存器取最大值，放进一个临时 HLL（${n(e.nonZero)} 个非零寄存器），计得 ${n(e.card)}；不保存也不缓存。`,
   }),
   'geo/memberEncoded': (e) => {
@@ -675,7 +684,7 @@ export const narration: StepEventHandlers<Narration> = {
   'geo/searchPlanned': (e) => {
     const pruned = e.cells.filter((c) => c.pruned).length
     return {
-      en: `A radius of ${meters(e.radiusMeters)} gives step ${n(e.estimatedStep)}${e.stepDecreased ? `, one less (${n(e.step)}) because a neighbour cell does not reach the edge of the search box` : ''}: the centre cell and its 8 neighbours cover the box; ${n(pruned)} neighbour(s) are not needed.`,
+      en: `A radius of ${meters(e.radiusMeters)} gives step ${n(e.estimatedStep)}${e.stepDecreased ? `, one less (${n(e.step)}) because a neighbour cell does not reach the edge of the search box` : ''}: the centre cell and its 8 neighbours cover the box; ${c(pruned, 'neighbour', 'neighbours')} are not needed.`,
       zh: `半径 ${meters(e.radiusMeters)} 对应第 ${n(e.estimatedStep)} 级${e.stepDecreased ? `，因为某个邻格够不到搜索框的边，再降一级（第 ${n(e.step)} 级）` : ''}：中心格和 8 个邻格覆盖搜索框；其中 ${n(pruned)} 个邻格用不到。`,
     }
   },
@@ -694,11 +703,11 @@ export const narration: StepEventHandlers<Narration> = {
     zh: `${q(e.member)} 离中心 ${meters(e.distance)}：${e.kept ? '在范围内，保留' : '在范围外，丢弃'}。`,
   }),
   'geo/resultsSorted': (e) => ({
-    en: `${n(e.found)} point(s) found${e.sort === 'none' ? ', left unsorted' : `, sorted ${e.sort.toUpperCase()} by distance${e.algorithm === 'pqsort' ? ' (a partial sort: only the first COUNT are ordered)' : ''}`}${e.count === null ? '' : `; COUNT ${n(e.count)}${e.any ? ' ANY stopped the walk early' : ''}`}: ${n(e.returned.length)} returned.`,
+    en: `${c(e.found, 'point', 'points')} found${e.sort === 'none' ? ', left unsorted' : `, sorted ${e.sort.toUpperCase()} by distance${e.algorithm === 'pqsort' ? ' (a partial sort: only the first COUNT are ordered)' : ''}`}${e.count === null ? '' : `; COUNT ${n(e.count)}${e.any ? ' ANY stopped the walk early' : ''}`}: ${n(e.returned.length)} returned.`,
     zh: `找到 ${n(e.found)} 个点${e.sort === 'none' ? '，不排序' : `，按距离${e.sort === 'asc' ? '升序' : '降序'}排序${e.algorithm === 'pqsort' ? '（部分排序：只排好前 COUNT 个）' : ''}`}${e.count === null ? '' : `；COUNT ${n(e.count)}${e.any ? '，ANY 让扫描提前结束' : ''}`}：返回 ${n(e.returned.length)} 个。`,
   }),
   'geo/resultsStored': (e) => ({
-    en: `Stored ${n(e.members.length)} result(s) from ${q(e.source)} into ${q(e.key)} with ${e.storedist ? 'their distances' : 'their geohashes'} as scores.`,
+    en: `Stored ${c(e.members.length, 'result', 'results')} from ${q(e.source)} into ${q(e.key)} with ${e.storedist ? 'their distances' : 'their geohashes'} as scores.`,
     zh: `把 ${q(e.source)} 的 ${n(e.members.length)} 个结果存入 ${q(e.key)}，分数为${e.storedist ? '距离' : '各自的 geohash'}。`,
   }),
   'bitmap/bitSet': (e) => ({

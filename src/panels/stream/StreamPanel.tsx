@@ -57,7 +57,7 @@ const text = {
     zh: '流是一棵基数树（rax），键是各个 listpack 节点的 128 位 ID；每个 listpack 以主条目（count、deleted、字段）开头，条目按相对主条目的差值存储。XADD 追加到最后一个节点，直到达到 stream-node-max-entries 或 -bytes；XDEL 只把条目标记为删除；裁剪会丢弃整个节点。',
   },
   stats: {
-    en: 'length {length} · {nodes} listpack(s) · {rax} rax node(s) · last-id {last} · first-id {first} · entries-added {added} · max-deleted-entry-id {maxdel}',
+    en: 'length {length} · {nodes|listpack|listpacks} · {rax|rax node|rax nodes} · last-id {last} · first-id {first} · entries-added {added} · max-deleted-entry-id {maxdel}',
     zh: '长度 {length} · {nodes} 个 listpack · {rax} 个基数树节点 · last-id {last} · first-id {first} · entries-added {added} · max-deleted-entry-id {maxdel}',
   },
   tree: { en: 'Radix tree of stream {key}', zh: '流 {key} 的基数树' },
@@ -68,14 +68,17 @@ const text = {
   },
   fields: { en: 'fields: {fields}', zh: '字段：{fields}' },
   moreItems: { en: '+{n} more', zh: '还有 {n} 个' },
-  moreNodes: { en: '+{n} more listpack(s) not drawn', zh: '还有 {n} 个 listpack 未画出' },
+  moreNodes: {
+    en: '+{n|more listpack|more listpacks} not drawn',
+    zh: '还有 {n} 个 listpack 未画出',
+  },
   groups: { en: 'Consumer groups', zh: '消费者组' },
   noGroups: {
     en: 'No consumer groups yet (XGROUP CREATE).',
     zh: '还没有消费者组（XGROUP CREATE）。',
   },
   group: {
-    en: 'group {name} · last-delivered {last} · entries-read {read} · {pending} pending · {consumers} consumer(s)',
+    en: 'group {name} · last-delivered {last} · entries-read {read} · {pending} pending · {consumers|consumer|consumers}',
     zh: '消费者组 {name} · last-delivered {last} · entries-read {read} · 待处理 {pending} 个 · {consumers} 个消费者',
   },
   consumer: { en: '{name}: {pending} pending', zh: '{name}：待处理 {pending} 个' },

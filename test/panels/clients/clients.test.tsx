@@ -88,7 +88,7 @@ describe('ClientsPanel', () => {
     after = view()
     const own = t.events.filter((e) => e.type.startsWith('multi/'))
     rerender(panel(before, after, own, own.length))
-    expect(screen.getByTestId('clients-outcome').textContent).toBe('EXEC ran 1 command(s).')
+    expect(screen.getByTestId('clients-outcome').textContent).toBe('EXEC ran 1 command.')
     expect(screen.queryByTestId(`queue-${String(a)}`)).toBeNull()
     rerender(panel(before, after, own, own.length, 'zh'))
     expect(screen.getByTestId('clients-outcome').textContent).toBe('EXEC 执行了 1 条命令。')
@@ -122,7 +122,7 @@ describe('ClientsPanel', () => {
     expect(channels.querySelector('[data-name="news"]')?.getAttribute('data-lit')).toBe('true')
     const patterns = screen.getByTestId('pubsub-patterns')
     expect(patterns.querySelector('[data-name="n*"]')?.getAttribute('data-lit')).toBe('true')
-    expect(screen.getByTestId('clients-outcome').textContent).toBe('PUBLISH reached 2 receiver(s).')
+    expect(screen.getByTestId('clients-outcome').textContent).toBe('PUBLISH reached 2 receivers.')
   })
 })
 

@@ -44,7 +44,7 @@ describe('QuicklistPanel', () => {
     const n = t.events.filter((e) => isQuicklistStep(e, 'l')).length
     const { container } = render(panel(before, after, t.events, n, 1, 'en'))
     expect(screen.getByRole('status').textContent).toMatch(
-      /Created quicklist node 2 with 1 entr\(ies\) \(\d+ bytes\), after node 1/,
+      /Created quicklist node 2 with 1 entry \(\d+ bytes\), after node 1/,
     )
     const nodes = [...container.querySelectorAll('[data-id^="qlnode:"]')]
     expect(nodes.map((g) => [g.getAttribute('data-id'), g.getAttribute('data-count')])).toEqual([
@@ -136,7 +136,7 @@ describe('QuicklistPanel', () => {
     expect(lzf.filter((x) => x !== null)).toHaveLength(2)
     expect(r.container.querySelectorAll('.ql-node--lzf')).toHaveLength(2)
     expect(screen.getByTestId('ql-depth').textContent).toBe(
-      'compress depth 1: 1 node(s) at each end stay raw, inner nodes are LZF-compressed',
+      'compress depth 1: 1 node at each end left raw, inner nodes LZF-compressed',
     )
     r.rerender(panel(before, after, t.events, k, 1, 'zh'))
     expect(screen.getByRole('status').textContent).toMatch(/用 LZF 压缩内部节点 3/)

@@ -201,7 +201,7 @@ describe('StreamPanel', () => {
     const { container } = render(panel(r.before, r.after, r.events, r.steps.length))
     expect(ids(container, 'lp:')).toHaveLength(12)
     expect(container.querySelectorAll('[data-id^="entry:"]')).toHaveLength(12 * 8)
-    expect(screen.getByText('+9 more listpack(s) not drawn')).toBeTruthy()
+    expect(screen.getByText('+9 more listpacks not drawn')).toBeTruthy()
     expect(screen.getAllByText('+92 more')).toHaveLength(12)
     // Every drawn rax node leads to a drawn listpack.
     const leaves = [...container.querySelectorAll('[data-kind="key"]')]
