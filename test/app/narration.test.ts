@@ -95,6 +95,28 @@ describe('narration', () => {
     )
   })
 
+  it('says why a dict grows: full, forced past 5 a bucket, or sized ahead by the command', () => {
+    const grow = (reason: 'fill' | 'forced' | 'explicit', used: number) =>
+      ({
+        type: 'dict/expandStarted',
+        dict: 'db:0:keys',
+        fromExp: 2,
+        toExp: 5,
+        used,
+        reason,
+      }) as const
+    expect(narrate(grow('fill', 4), 'en')).toBe(
+      '4 keys in 4 buckets of the keyspace of db 0, as many keys as buckets: started growing to 32 buckets (incremental rehash).',
+    )
+    expect(narrate(grow('forced', 21), 'en')).toContain('more than 5 a bucket')
+    expect(narrate(grow('forced', 21), 'zh')).toContain('平均每桶超过 5 个')
+    // DEBUG POPULATE 30 sizes the keyspace before adding a key: no fill to speak of.
+    expect(narrate(grow('explicit', 1), 'en')).toBe(
+      'The command sizes the keyspace of db 0 ahead for the keys it is about to add: growing from 4 to 32 buckets with 1 key in it (dictExpand, incremental rehash).',
+    )
+    expect(narrate(grow('explicit', 1), 'zh')).toContain('dictExpand')
+  })
+
   it('tells a step in English and 简体中文, keys decoded from UTF-8 bytes', () => {
     const e = {
       type: 'dict/bucketRehashed' as const,

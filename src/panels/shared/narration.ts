@@ -180,9 +180,27 @@ export const narration: StepEventHandlers<Narration> = {
   },
   'dict/expandStarted': (e) => {
     const d = dictName(e.dict)
-    return {
-      en: `${n(e.used)} keys in ${n(2 ** e.fromExp)} buckets of ${d.en}: started growing to ${n(2 ** e.toExp)} buckets (incremental rehash).`,
-      zh: `${d.zh.trimStart()}的 ${n(2 ** e.fromExp)} 个桶里已有 ${n(e.used)} 个键：开始扩容到 ${n(2 ** e.toExp)} 个桶（渐进式 rehash）。`,
+    const from = n(2 ** e.fromExp)
+    const to = n(2 ** e.toExp)
+    // Why it grows (dict.c): the table is full (_dictExpandIfNeeded), more than
+    // dict_force_resize_ratio keys a bucket while resizing is discouraged, or a command sized
+    // it ahead of what it is about to add (dictExpand: DEBUG POPULATE, an RDB load).
+    switch (e.reason) {
+      case 'forced':
+        return {
+          en: `${c(e.used, 'key', 'keys')} in ${from} buckets of ${d.en}, more than 5 a bucket: growing to ${to} buckets even though a child process discourages resizing (incremental rehash).`,
+          zh: `${d.zh.trimStart()}的 ${from} 个桶里已有 ${n(e.used)} 个键，平均每桶超过 5 个：即使有子进程不宜扩容，也强制扩容到 ${to} 个桶（渐进式 rehash）。`,
+        }
+      case 'explicit':
+        return {
+          en: `The command sizes ${d.en} ahead for the keys it is about to add: growing from ${from} to ${to} buckets with ${c(e.used, 'key', 'keys')} in it (dictExpand, incremental rehash).`,
+          zh: `命令预先为即将加入的键调整${d.zh.trimStart()}的大小：当前有 ${n(e.used)} 个键，从 ${from} 个桶扩容到 ${to} 个桶（dictExpand，渐进式 rehash）。`,
+        }
+      case 'fill':
+        return {
+          en: `${c(e.used, 'key', 'keys')} in ${from} buckets of ${d.en}, as many keys as buckets: started growing to ${to} buckets (incremental rehash).`,
+          zh: `${d.zh.trimStart()}的 ${from} 个桶里已有 ${n(e.used)} 个键，键数已达桶数：开始扩容到 ${to} 个桶（渐进式 rehash）。`,
+        }
     }
   },
   'dict/shrinkStarted': (e) => {
