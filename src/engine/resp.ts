@@ -282,6 +282,11 @@ export interface RespParser {
   error: string | null
   /** The engine client's query buffer sizes, which reads and big arguments change. */
   querybuf: QueryBuf | null
+  /**
+   * The last request's first argument (its command name), handed out again for a request
+   * whose name has the same bytes: a pipeline of SETs makes one "SET" string, not one each.
+   */
+  name: string
 }
 
 export interface RespParserOptions {
@@ -306,6 +311,7 @@ export function respParserCreate(opts: RespParserOptions = {}): RespParser {
     authRequired: opts.authRequired ?? null,
     error: null,
     querybuf: opts.querybuf ?? null,
+    name: '',
   }
 }
 
@@ -514,15 +520,29 @@ function wholeShortRequest(p: RespParser): string[] | null {
     if (len > PROTO_UNAUTH_MAX_BULK || len > p.maxBulkLen) return null
     const start = newline + 2
     if (s.length - start < len + 2) return null
-    const arg = len < FLAT_COPY_MIN ? s.slice(start, start + len) : bulkArgument(p, start, len)
-    if (k === 0) a0 = arg
-    else if (k === 1) a1 = arg
+    const arg =
+      k === 0 && len === p.name.length && sameBytes(s, start, p.name)
+        ? p.name
+        : len < FLAT_COPY_MIN
+          ? s.slice(start, start + len)
+          : bulkArgument(p, start, len)
+    if (k === 0) {
+      a0 = arg
+      if (len < FLAT_COPY_MIN) p.name = arg
+    } else if (k === 1) a1 = arg
     else if (k === 2) a2 = arg
     else a3 = arg
     i = start + len + 2
   }
   p.pos = i
   return n === 1 ? [a0] : n === 2 ? [a0, a1] : n === 3 ? [a0, a1, a2] : [a0, a1, a2, a3]
+}
+
+/** Whether `s` holds the bytes of `name` at `at`. */
+function sameBytes(s: string, at: number, name: string): boolean {
+  for (let j = 0; j < name.length; j++)
+    if (s.charCodeAt(at + j) !== name.charCodeAt(j)) return false
+  return true
 }
 
 /** networking.c processMultibulkBuffer: `*N\r\n` then N times `$len\r\n<bytes>\r\n`. */

@@ -557,9 +557,7 @@ function processCommandInner(
   const controlsMulti = d.controlsMulti
   // Client eviction before key eviction, after the last command grew some client's memory.
   if (srv.clientMemBuckets !== null) {
-    evictClients(srv, (cl) => {
-      freeEvictedClient(srv, cl, ctx)
-    })
+    evictClientsBeforeCommand(srv, ctx)
     // Evicted itself: the command is not run, and nothing more is sent.
     if (!srv.clients.has(c.id)) return NIL
   }
@@ -641,6 +639,16 @@ function processCommandInner(
     return QUEUED
   }
   return callDispatch(srv, c, ctx, argv, d)
+}
+
+/**
+ * processCommand's client eviction. Its own function: a closure in processCommandInner would
+ * make V8 allocate a context for what it captures on every command, evicting or not.
+ */
+function evictClientsBeforeCommand(srv: ServerState, ctx: ExecContext): void {
+  evictClients(srv, (cl) => {
+    freeEvictedClient(srv, cl, ctx)
+  })
 }
 
 /** deny-oom for the command, or for EXEC any queued deny-oom command. */
@@ -1172,9 +1180,13 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
     return c
   }
 
-  /** One top-level command in its context: processCommand, then beforeSleep's work. */
-  const runCommand = (argv: readonly string[], c: Client, ctx: ExecContext, now: number): Reply => {
-    updateCachedTime(srv, now)
+  /**
+   * One top-level command in its context: processCommand, then beforeSleep's work. The time
+   * is the context's (a time passed as an argument would be boxed on every call: epoch ms
+   * are beyond V8's small integers).
+   */
+  const runCommand = (argv: readonly string[], c: Client, ctx: ExecContext): Reply => {
+    updateCachedTime(srv, ctx.now)
     // dict_can_resize is a module global (as in Redis): this server's child state decides.
     updateDictResizePolicy(srv)
     srv.currentClient = c
@@ -1198,7 +1210,7 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
       // until it is done. Passes come one after another while no other client sends.
       while (srv.evictionProcRunning) evictionTimeProc(srv, ctx)
       // beforeSleep: blocked clients' timeouts, then the fast expire cycle (file comment).
-      if (srv.blockedClients !== 0) handleBlockedClientsTimeout(srv, now)
+      if (srv.blockedClients !== 0) handleBlockedClientsTimeout(srv, ctx.now)
       if (srv.activeExpireEnabled && srv.repl.masterhost === null)
         activeExpireCycle(srv, ctx, 'fast')
       propagatePendingCommands(srv, true)
@@ -1224,7 +1236,7 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
       const c = srv.clients.get(next.id)
       if (c === undefined || c.bpop !== null) continue
       const now = Math.floor(srv.clock.now())
-      const reply = runCommand(next.argv, c, createExecContext(srv.rng, srv.clock, 'off', now), now)
+      const reply = runCommand(next.argv, c, createExecContext(srv.rng, srv.clock, 'off', now))
       if (c === self) selfReply = reply
       else if (reply !== BLOCKED && !c.replySilenced)
         srv.outbox.set(c.id, (srv.outbox.get(c.id) ?? '') + respEncode(reply))
@@ -1254,7 +1266,7 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
     const ctx = contextFor(level, now)
     const seq = ++srv.seq
     const db = c.db
-    let reply = runCommand(argv, c, ctx, now)
+    let reply = runCommand(argv, c, ctx)
     // A trace-off context has no events of its own to hand out: each Trace gets a new array.
     const events = ctx.tracing ? ctx.events : []
     if (srv.clientPause.unblocked.length !== 0) reply = processUnblockedClients(c) ?? reply
@@ -1271,7 +1283,7 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
     const now = Math.floor(raw)
     const ctx = contextFor('off', now)
     ++srv.seq
-    const reply = runCommand(argv, c, ctx, now)
+    const reply = runCommand(argv, c, ctx)
     if (srv.clientPause.unblocked.length === 0) return reply
     return processUnblockedClients(c) ?? reply
   }

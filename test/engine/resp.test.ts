@@ -140,6 +140,25 @@ describe('respParser: multibulk', () => {
     ])
   })
 
+  it('reads each command name as sent when a pipeline repeats or varies it', () => {
+    // The parser hands out its last name again for the same bytes (one string per run).
+    const commands = [
+      ['SET', 'k', 'v'],
+      ['SET', 'k2', 'v'],
+      ['SEX', 'a'],
+      ['set', 'b'],
+      ['SETX', 'c'],
+      ['SE', 'd'],
+      ['', 'e'],
+      ['', 'f'],
+      ['SET\r\n', 'g'],
+      ['a-long-command-name', 'h'],
+      ['a-long-command-name', 'i'],
+      ['GET', 'k'],
+    ]
+    expect(parseAll(commands.map(respEncodeCommand).join(''))).toEqual(commands)
+  })
+
   it('gives the same commands for any split of the stream (property)', () => {
     fc.assert(
       fc.property(

@@ -34,6 +34,7 @@ import {
   dictEmpty,
   dictFetchValue,
   dictFind,
+  dictFindAsserted,
   dictForEach,
   dictGetVal,
   dictReplace,
@@ -372,7 +373,7 @@ export function dbExists(ctx: ExecContext, db: RedisDb, key: string): boolean {
 
 /** db.c setExpire: the key must exist in the main dict. */
 export function setExpire(ctx: ExecContext, db: RedisDb, key: string, when: number): void {
-  if (dictFind(ctx, db.dict, key) === NO_ENTRY) throw new Error('setExpire: key does not exist')
+  if (!dictFindAsserted(ctx, db.dict, key)) throw new Error('setExpire: key does not exist')
   dictReplace(ctx, db.expires, key, when)
   if (db.expiresExact.size > 0) db.expiresExact.delete(key)
 }
@@ -419,7 +420,7 @@ export function getExpire(ctx: ExecContext, db: RedisDb, key: string): number {
   if (dictSize(db.expires) === 0) return -1
   const when = dictFetchValue<number>(ctx, db.expires, key)
   if (when === undefined) return -1
-  if (dictFind(ctx, db.dict, key) === NO_ENTRY) throw new Error('getExpire: key does not exist')
+  if (!dictFindAsserted(ctx, db.dict, key)) throw new Error('getExpire: key does not exist')
   return when
 }
 
@@ -429,7 +430,7 @@ export function getExpire(ctx: ExecContext, db: RedisDb, key: string): number {
  * so every SET of a new key moves the main dict's rehash three steps, not two.
  */
 export function removeExpire(ctx: ExecContext, db: RedisDb, key: string): boolean {
-  if (dictFind(ctx, db.dict, key) === NO_ENTRY) throw new Error('removeExpire: key does not exist')
+  if (!dictFindAsserted(ctx, db.dict, key)) throw new Error('removeExpire: key does not exist')
   if (db.expiresExact.size > 0) db.expiresExact.delete(key)
   return dictDelete(ctx, db.expires, key) !== NO_ENTRY
 }

@@ -648,6 +648,18 @@ export function dictFind<V>(ctx: ExecContext, d: Dict<V>, key: string): DictEntr
   return he
 }
 
+/**
+ * dictFind where Redis only asserts that the key is there (serverAssert(dictFind(...)) in
+ * db.c): the same rehash step, and in full traces the same lookup and dict/keyFound event.
+ * Otherwise the chain walk, which could only confirm what the caller knows, is skipped; true
+ * then. False if a full trace's lookup did not find the key.
+ */
+export function dictFindAsserted<V>(ctx: ExecContext, d: Dict<V>, key: string): boolean {
+  if (ctx.full || d.used[0] + d.used[1] === 0) return dictFind(ctx, d, key) !== NO_ENTRY
+  if (d.rehashIdx !== -1) dictRehashStep(ctx, d)
+  return true
+}
+
 function emitKeyFound<V>(
   ctx: ExecContext,
   d: Dict<V>,

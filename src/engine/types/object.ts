@@ -189,14 +189,21 @@ export function sharedIntegersAllowed(srv: ServerState): boolean {
  * or INCR on it make a private copy). The objects held per server while an EXEC runs.
  */
 const execArgvHeld = new WeakMap<ServerState, RedisObject[]>()
+/**
+ * How many servers have an entry in execArgvHeld (a cloned one that is dropped mid-EXEC
+ * keeps it counted): while none has, a SET outside EXEC skips the WeakMap lookup.
+ */
+let execArgvHolders = 0
 
 /** execCommand start: argv objects are held from now on. */
 export function execArgvHoldBegin(srv: ServerState): void {
+  if (!execArgvHeld.has(srv)) execArgvHolders++
   execArgvHeld.set(srv, [])
 }
 
 /** A value made from a command argument: held by the argv while an EXEC runs. */
 export function execArgvHold(srv: ServerState, o: RedisObject): void {
+  if (execArgvHolders === 0) return
   const held = execArgvHeld.get(srv)
   if (held === undefined || o.refcount === OBJ_SHARED_REFCOUNT) return
   o.refcount++
@@ -206,10 +213,13 @@ export function execArgvHold(srv: ServerState, o: RedisObject): void {
 /** discardTransaction after EXEC: the queued argvs are freed. */
 export function execArgvHoldEnd(srv: ServerState): void {
   for (const o of execArgvHeld.get(srv) ?? []) if (o.refcount !== OBJ_SHARED_REFCOUNT) o.refcount--
-  execArgvHeld.delete(srv)
+  if (execArgvHeld.delete(srv)) execArgvHolders--
 }
 
 const sharedIntegerTables = new WeakMap<ServerState, IntStringObject[]>()
+
+let lastSharedServer: ServerState | null = null
+let lastSharedTable: IntStringObject[] | undefined = undefined
 
 /** Whether the policy was an LFU one when the server started (see createSharedObjects). */
 const sharedLfuAtStart = new WeakMap<ServerState, boolean>()
@@ -227,7 +237,10 @@ export function createSharedObjects(srv: ServerState): void {
 /** Copies this module's per-server tables (held argv, shared integers) for a cloned server. */
 export function objectCloneState(from: ServerState, to: ServerState, copier: Copier): void {
   const held = execArgvHeld.get(from)
-  if (held !== undefined) execArgvHeld.set(to, copier.copy(held))
+  if (held !== undefined) {
+    if (!execArgvHeld.has(to)) execArgvHolders++
+    execArgvHeld.set(to, copier.copy(held))
+  }
   const table = sharedIntegerTables.get(from)
   if (table !== undefined) sharedIntegerTables.set(to, copier.copy(table))
   const lfu = sharedLfuAtStart.get(from)
@@ -236,11 +249,14 @@ export function objectCloneState(from: ServerState, to: ServerState, copier: Cop
 
 /** shared.integers[n] for 0 <= n < 10000: one table per server, created on first use. */
 export function sharedInteger(srv: ServerState, n: number): IntStringObject {
-  let table = sharedIntegerTables.get(srv)
+  // The last server's table without the WeakMap lookup (INCR on small counters).
+  let table = srv === lastSharedServer ? lastSharedTable : sharedIntegerTables.get(srv)
   if (table === undefined) {
     table = []
     sharedIntegerTables.set(srv, table)
   }
+  lastSharedServer = srv
+  lastSharedTable = table
   let o = table[n]
   if (o === undefined) {
     // createObject then makeObjectShared at server start: the lru is that moment's LRU clock

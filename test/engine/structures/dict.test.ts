@@ -17,6 +17,7 @@ import {
   dictExpand,
   dictFetchValue,
   dictFind,
+  dictFindAsserted,
   dictForEach,
   dictGetFairRandomKey,
   dictGetKey,
@@ -141,6 +142,47 @@ describe('dictAdd', () => {
     expect(dictGetVal(d, dictAddOrFindEntry(ctx, d, 'k', 4))).toBe(2)
     expect(dictGetVal(d, dictAddOrFindEntry(ctx, d, 'j', 5))).toBe(5)
     expect(dictSize(d)).toBe(2)
+  })
+})
+
+describe('dictFindAsserted', () => {
+  /** A dict of 40 keys caught early in its rehash from 32 to 64 buckets. */
+  function rehashing(): Dict<number> {
+    const d = newDict()
+    const ctx = ctxOf('off')
+    for (let i = 0; i < 33; i++) dictAdd(ctx, d, `k${String(i)}`, i)
+    expect(d.rehashIdx).toBeGreaterThanOrEqual(0)
+    return d
+  }
+
+  it('takes the rehash step dictFind takes, at every trace level', () => {
+    for (const level of ['off', 'summary', 'full'] as const) {
+      const a = rehashing()
+      const b = rehashing()
+      for (let i = 0; i < 5; i++) {
+        expect(dictFind(ctxOf(level), a, `k${String(i)}`)).not.toBe(NO_ENTRY)
+        expect(dictFindAsserted(ctxOf(level), b, `k${String(i)}`)).toBe(true)
+        expect(b.rehashIdx).toBe(a.rehashIdx)
+        expect(b.used).toEqual(a.used)
+      }
+      expect(dictValidate(b)).toEqual([])
+    }
+  })
+
+  it('looks the key up in full traces, with the same event as dictFind', () => {
+    const a = rehashing()
+    const b = rehashing()
+    const ca = ctxOf('full')
+    const cb = ctxOf('full')
+    dictFind(ca, a, 'k3')
+    expect(dictFindAsserted(cb, b, 'k3')).toBe(true)
+    expect(cb.events).toEqual(ca.events)
+    expect(types(cb.events)).toContain('dict/keyFound')
+    expect(dictFindAsserted(ctxOf('full'), b, 'missing')).toBe(false)
+  })
+
+  it('finds nothing in an empty dict, taking no step', () => {
+    expect(dictFindAsserted(ctxOf('off'), newDict(), 'k')).toBe(false)
   })
 })
 
