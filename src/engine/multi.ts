@@ -7,7 +7,17 @@ import { aclCheckQueued } from './acl.ts'
 import { callCommand, countErrorReply, lookupCommand, unknownCommandMessage } from './call.ts'
 import type { ExecContext } from './context.ts'
 import { getExpire, keyIsExpired, unwatchAllKeys } from './keyspace/db.ts'
-import { error, NIL_ARRAY, OK, QUEUED, sequence, type Reply } from './reply.ts'
+import {
+  error,
+  NIL_ARRAY,
+  OK,
+  QUEUED,
+  resp2NullsKept,
+  resp3Nulls,
+  sequence,
+  type Protocol,
+  type Reply,
+} from './reply.ts'
 import { takePubsubPushes, takePubsubPushesAlone } from './commands/pubsub.ts'
 import { execArgvHoldBegin, execArgvHoldEnd } from './types/object.ts'
 import {
@@ -147,7 +157,13 @@ export function execTransaction(srv: ServerState, c: Client, ctx: ExecContext): 
     else replies.push(r)
   }
   execArgvHoldBegin(srv)
+  // The protocol each reply was written in: a queued HELLO switches it mid-transaction.
+  const protos: Protocol[] = []
+  const addProto = (): void => {
+    while (protos.length < replies.length) protos.push(c.resp)
+  }
   for (const q of multi.queue) {
+    addProto()
     const { cmd, parent } = lookupCommand(srv, q.argv)
     if (cmd === undefined) {
       addReply(error(unknownCommandMessage(srv, q.argv)))
@@ -173,6 +189,12 @@ export function execTransaction(srv: ServerState, c: Client, ctx: ExecContext): 
     } else replies.push(c.pubsub === null ? r : takePubsubPushes(c, r))
     c.replyFlags &= ~(REPLY_NONE | REPLY_PUSHING)
   }
+  addProto()
+  // Each reply went out in the protocol of its moment (its nulls `$-1` or `_`); processCommand
+  // turns nulls for the protocol EXEC ends in, so the others are settled here.
+  if (protos.some((p) => p !== c.resp))
+    for (let i = 0; i < replies.length; i++)
+      replies[i] = (protos[i] === 3 ? resp3Nulls : resp2NullsKept)(replies[i] as Reply)
   c.argc = argc
   c.execOut = null
   // discardTransaction; a command inside (e.g. RESET, SELECT) may have changed state.

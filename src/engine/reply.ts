@@ -192,40 +192,76 @@ export function nestPairs(resp: Protocol, r: Reply): Reply {
 }
 
 /**
+ * The nil bulk and nil array of a command that ran inside EXEC while the client still spoke
+ * RESP2, before a queued HELLO 3 switched it: Redis wrote `$-1` / `*-1` as the command replied,
+ * so resp3Nulls (compared by identity) leaves them alone (multi.ts execTransaction).
+ */
+export const RESP2_NIL: Reply = { type: 'bulk', value: null }
+export const RESP2_NIL_ARRAY: Reply = { type: 'array', value: null }
+
+/**
  * The reply a RESP3 client gets for a reply built as RESP2 sees nulls: every nil bulk and
  * nil array, at any depth, becomes `_` (networking.c addReplyNull / addReplyNullArray). The
- * reply itself when it holds no nil; BLOCKED (compared by identity) stays as it is.
+ * reply itself when it holds no nil; BLOCKED, RESP2_NIL and RESP2_NIL_ARRAY (compared by
+ * identity) stay as they are.
  */
 export function resp3Nulls(r: Reply): Reply {
   switch (r.type) {
     case 'bulk':
-      return r.value === null ? NULL : r
+      return r.value === null && r !== RESP2_NIL ? NULL : r
     case 'array':
-      if (r.value === null) return r === BLOCKED ? r : NULL
-      return withResp3Nulls(r, r.value, (value) => ({ type: 'array', value, count: r.count }))
+      if (r.value === null) return r === BLOCKED || r === RESP2_NIL_ARRAY ? r : NULL
+      return withNulls(r, r.value, resp3Nulls, (value) => ({
+        type: 'array',
+        value,
+        count: r.count,
+      }))
     case 'sequence':
-      return withResp3Nulls(r, r.value, (value) => ({ type: 'sequence', value }))
+      return withNulls(r, r.value, resp3Nulls, (value) => ({ type: 'sequence', value }))
     case 'map':
     case 'set':
     case 'push':
     case 'attribute': {
       const type = r.type
-      return withResp3Nulls(r, r.value, (value) => ({ type, value }))
+      return withNulls(r, r.value, resp3Nulls, (value) => ({ type, value }))
     }
     default:
       return r
   }
 }
 
-function withResp3Nulls(
+/**
+ * A reply written in RESP2 with its nils made RESP2_NIL / RESP2_NIL_ARRAY, so that a later
+ * resp3Nulls of the EXEC reply around it keeps them (a RESP2 reply has only bulks and arrays).
+ */
+export function resp2NullsKept(r: Reply): Reply {
+  switch (r.type) {
+    case 'bulk':
+      return r.value === null ? RESP2_NIL : r
+    case 'array':
+      if (r.value === null) return r === BLOCKED ? r : RESP2_NIL_ARRAY
+      return withNulls(r, r.value, resp2NullsKept, (value) => ({
+        type: 'array',
+        value,
+        count: r.count,
+      }))
+    case 'sequence':
+      return withNulls(r, r.value, resp2NullsKept, (value) => ({ type: 'sequence', value }))
+    default:
+      return r
+  }
+}
+
+function withNulls(
   r: Reply,
   items: readonly Reply[],
+  f: (item: Reply) => Reply,
   make: (items: readonly Reply[]) => Reply,
 ): Reply {
   let out: Reply[] | null = null
   for (let i = 0; i < items.length; i++) {
     const item = items[i] as Reply
-    const next = resp3Nulls(item)
+    const next = f(item)
     if (next !== item && out === null) out = items.slice(0, i)
     out?.push(next)
   }

@@ -1,11 +1,15 @@
 /**
  * Scripting and functions (eval.c, function_lua.c, functions.c) as a server with no Lua
- * engine: everything that would run or load code answers NOSCRIPT_SUPPORT below; the
- * introspection commands answer exactly as a Redis 7.0 with no scripts and no libraries
- * loaded (FUNCTION LIST → empty, FUNCTION STATS, SCRIPT EXISTS → 0s, EVALSHA → NOSCRIPT,
- * FCALL → "Function not found"), so client libraries that probe on connect keep working.
+ * engine: everything that would run or load code answers ERR_SCRIPTING_NOT_SUPPORTED below,
+ * once the arguments Redis checks before it reaches Lua (EVAL's numkeys, FUNCTION LOAD's
+ * metadata, FUNCTION RESTORE's payload) have passed those same checks; the introspection
+ * commands answer exactly as a Redis 7.0 with no scripts and no libraries loaded (FUNCTION
+ * LIST → empty, FUNCTION STATS, SCRIPT EXISTS → 0s, EVALSHA → NOSCRIPT, FCALL → "Function
+ * not found"), so client libraries that probe on connect keep working.
  */
 import { cstr } from '../bytes.ts'
+import { RDB_OPCODE_FUNCTION, RDB_OPCODE_FUNCTION2, verifyDumpPayload } from '../rdbEncode.ts'
+import { sdssplitargs } from '../resp.ts'
 import {
   array,
   bulk,
@@ -18,7 +22,7 @@ import {
   ZERO,
   type Reply,
 } from '../reply.ts'
-import { eqIgnoreCase, helpReply } from './parse.ts'
+import { eqIgnoreCase, getLongLongOrReply, helpReply, subcommandSyntaxError } from './parse.ts'
 import { defineCommand, defineSubcommand, type CommandCall, type CommandSpec } from './spec.ts'
 
 /** The error for anything that needs a Lua engine. */
@@ -111,10 +115,11 @@ function functionListCommand(c: CommandCall): Reply {
 }
 
 function functionFlushCommand(c: CommandCall): Reply {
-  if (c.argv.length > 3)
-    return error("unknown subcommand or wrong number of arguments for 'flush'. Try FUNCTION HELP.")
+  if (c.argv.length > 3) return subcommandSyntaxError(c.argv)
   if (c.argv.length === 3 && !eqIgnoreCase(c.argv[2], 'sync') && !eqIgnoreCase(c.argv[2], 'async'))
     return error('ERR FUNCTION FLUSH only supports SYNC|ASYNC option')
+  // server.dirty++: a data change for persistence and replication, libraries or not.
+  c.srv.dirty++
   return OK
 }
 
@@ -129,24 +134,130 @@ function scriptFlushCommand(c: CommandCall): Reply {
 
 const notSupported = (): Reply => ERR_SCRIPTING_NOT_SUPPORTED
 
+const NOSCRIPT = error('NOSCRIPT No matching script. Please use EVAL.')
+
+/**
+ * eval.c evalGenericCommand up to the script lookup: numkeys is checked first, so a bad
+ * count answers as Redis does; a valid call needs Lua (EVAL) or finds no script (EVALSHA:
+ * the cache is always empty).
+ */
+function evalGenericCommand(c: CommandCall, evalsha: boolean): Reply {
+  const numkeys = getLongLongOrReply(c.argv[2] ?? '')
+  if (typeof numkeys === 'object') return numkeys
+  if (numkeys > BigInt(c.argv.length - 3))
+    return error("ERR Number of keys can't be greater than number of args")
+  if (numkeys < 0n) return error("ERR Number of keys can't be negative")
+  return evalsha ? NOSCRIPT : ERR_SCRIPTING_NOT_SUPPORTED
+}
+
+/** eval.c evalShaCommand: a SHA that is not 40 bytes long cannot match, before anything else. */
+function evalShaCommand(c: CommandCall): Reply {
+  if ((c.argv[1] ?? '').length !== 40) return NOSCRIPT
+  return evalGenericCommand(c, true)
+}
+
+/** eval.c scriptCommand's DEBUG branch: NO is a no-op here; YES and SYNC need Lua. */
+function scriptDebugCommand(c: CommandCall): Reply {
+  const mode = c.argv[2]
+  if (eqIgnoreCase(mode, 'no')) return OK
+  if (eqIgnoreCase(mode, 'yes') || eqIgnoreCase(mode, 'sync')) return ERR_SCRIPTING_NOT_SUPPORTED
+  return error('ERR Use SCRIPT DEBUG YES/SYNC/NO')
+}
+
+/**
+ * functions.c functionRestoreCommand: the policy, then the payload's version and checksum;
+ * a payload with no libraries (FUNCTION DUMP of an empty server) restores nothing and
+ * answers OK, one with libraries would need Lua.
+ */
+function functionRestoreCommand(c: CommandCall): Reply {
+  const { argv } = c
+  if (argv.length > 4) return subcommandSyntaxError(argv)
+  const policy = argv[3]
+  if (
+    policy !== undefined &&
+    !eqIgnoreCase(policy, 'append') &&
+    !eqIgnoreCase(policy, 'replace') &&
+    !eqIgnoreCase(policy, 'flush')
+  )
+    return error('ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.')
+  const data = argv[2] ?? ''
+  if (!verifyDumpPayload(data, c.srv.skipChecksumValidation === true))
+    return error('ERR DUMP payload version or checksum are wrong')
+  // The body before the 10-byte footer: a run of function records (rdbLoadType first).
+  if (data.length === 10) {
+    c.srv.dirty++
+    return OK
+  }
+  const type = data.charCodeAt(0)
+  if (type !== RDB_OPCODE_FUNCTION && type !== RDB_OPCODE_FUNCTION2)
+    return error('ERR given type is not a function')
+  return ERR_SCRIPTING_NOT_SUPPORTED
+}
+
+/** functions.c functionsVerifyName: letters, digits and underscores, at least one. */
+function functionsVerifyName(name: string): boolean {
+  return /^[A-Za-z0-9_]+$/.test(name)
+}
+
+/**
+ * functions.c functionLoadCommand and functionsCreateWithLibraryCtx up to the engine: the
+ * options, then the shebang's metadata (functionExtractLibMetaData), the library name and
+ * the engine; a library that gets that far would need Lua.
+ */
+function functionLoadCommand(c: CommandCall): Reply {
+  const { argv } = c
+  let i = 2
+  while (i < argv.length - 1) {
+    const next = argv[i++] ?? ''
+    if (eqIgnoreCase(next, 'replace')) continue
+    return error(`ERR Unknown option given: ${cstr(next)}`)
+  }
+  if (i >= argv.length) return error('ERR Function code is missing')
+  // The code is read as a C string (strncmp, strchr).
+  const code = cstr(argv[i] ?? '')
+  if (!code.startsWith('#!')) return error('ERR Missing library metadata')
+  const end = code.indexOf('\n')
+  if (end < 0) return error('ERR Invalid library metadata')
+  const parts = sdssplitargs(code, 0, end)
+  if (parts === null || parts.length === 0) return error('ERR Invalid library metadata')
+  let name: string | null = null
+  for (const part of parts.slice(1)) {
+    if (part.slice(0, 5).toLowerCase() === 'name=') {
+      if (name !== null)
+        return error('ERR Invalid metadata value, name argument was given multiple times')
+      name = part.slice(5)
+      continue
+    }
+    return error(`ERR Invalid metadata value given: ${cstr(part)}`)
+  }
+  if (name === null) return error('ERR Library name was not given')
+  if (!functionsVerifyName(name))
+    return error(
+      'ERR Library names can only contain letters, numbers, or underscores(_) and must be at least one character long',
+    )
+  const engine = (parts[0] ?? '').slice(2)
+  if (engine.toLowerCase() !== 'lua') return error(`ERR Engine '${engine}' not found`)
+  return ERR_SCRIPTING_NOT_SUPPORTED
+}
+
 export const scriptingCommands: readonly CommandSpec[] = [
-  defineCommand('eval', notSupported),
-  defineCommand('eval_ro', notSupported),
-  defineCommand('evalsha', () => error('NOSCRIPT No matching script. Please use EVAL.')),
-  defineCommand('evalsha_ro', () => error('NOSCRIPT No matching script. Please use EVAL.')),
+  defineCommand('eval', (c) => evalGenericCommand(c, false)),
+  defineCommand('eval_ro', (c) => evalGenericCommand(c, false)),
+  defineCommand('evalsha', evalShaCommand),
+  defineCommand('evalsha_ro', evalShaCommand),
   defineCommand('fcall', () => error('ERR Function not found')),
   defineCommand('fcall_ro', () => error('ERR Function not found')),
   defineCommand('script', undefined, [
     defineSubcommand('script', 'load', notSupported),
-    defineSubcommand('script', 'debug', notSupported),
+    defineSubcommand('script', 'debug', scriptDebugCommand),
     defineSubcommand('script', 'exists', (c) => array(c.argv.slice(2).map(() => ZERO))),
     defineSubcommand('script', 'flush', scriptFlushCommand),
     defineSubcommand('script', 'kill', () => NOTBUSY),
     defineSubcommand('script', 'help', () => helpReply('script', SCRIPT_HELP)),
   ]),
   defineCommand('function', undefined, [
-    defineSubcommand('function', 'load', notSupported),
-    defineSubcommand('function', 'restore', notSupported),
+    defineSubcommand('function', 'load', functionLoadCommand),
+    defineSubcommand('function', 'restore', functionRestoreCommand),
     defineSubcommand('function', 'dump', () => bulk(EMPTY_FUNCTION_DUMP)),
     defineSubcommand('function', 'delete', () => error('ERR Library not found')),
     defineSubcommand('function', 'list', functionListCommand),

@@ -36,3 +36,19 @@ describe('FLUSHALL and rdb_changes_since_last_save', () => {
     expect(saves()).toBe('0')
   })
 })
+
+// functions.c: FUNCTION FLUSH and a FUNCTION RESTORE that succeeds count one change each, with
+// or without libraries; SCRIPT FLUSH and refused restores none (redis-server 7.0.15).
+describe('FUNCTION FLUSH / RESTORE and rdb_changes_since_last_save', () => {
+  it('counts one change per successful call', () => {
+    const t = createTestEngine({ config: { save: '' } })
+    const empty = t.exec('function', 'dump') as { value: string }
+    t.exec('function', 'flush')
+    t.exec('function', 'flush', 'async')
+    t.exec('script', 'flush')
+    t.exec('function', 'restore', empty.value, 'flush')
+    t.exec('function', 'restore', 'garbage')
+    t.exec('function', 'restore', empty.value, 'bogus')
+    expect(changes(t)).toBe('3')
+  })
+})

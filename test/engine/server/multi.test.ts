@@ -141,3 +141,23 @@ describe('WATCH', () => {
     expect(t.exec('exec')).toEqual(r.arr([r.simple('PONG')]))
   })
 })
+
+// multi.c execCommand: each queued command's reply is written as it runs, in the protocol of
+// that moment (bytes read from redis-server 7.0.15: `*4\r\n_\r\n%0\r\n*14...\r\n$-1\r\n`).
+describe('a HELLO queued inside MULTI', () => {
+  it('switches the protocol for the replies after it only', () => {
+    const t = createTestEngine()
+    t.exec('hello', '3')
+    t.exec('multi')
+    t.exec('get', 'nokey')
+    t.exec('hgetall', 'nokey')
+    t.exec('hello', '2')
+    t.exec('get', 'nokey')
+    const reply = t.exec('exec')
+    expect(reply.type).toBe('array')
+    const items = reply.type === 'array' ? (reply.value ?? []) : []
+    expect(items[0]).toEqual({ type: 'null', value: null })
+    expect(items[1]).toEqual({ type: 'map', value: [] })
+    expect(items[3]).toEqual({ type: 'bulk', value: null })
+  })
+})
