@@ -262,13 +262,15 @@ async function loadDataFromDisk(
 
 /**
  * server.c redisSetProcTitle(NULL): proc-title-template expanded with the title (the
- * command, server.exec_argv[0]: here the script) becomes the process title, what ps and
- * /proc/<pid>/cmdline show. False when the template does not expand (it was validated).
+ * command, server.exec_argv[0]) becomes the process title, what ps and /proc/<pid>/cmdline
+ * show. The command is the name scripts/redis-server was started by (it passes its $0 in
+ * REDIS_XRAY_ARGV0 when it execs node), else this script. False when the template does not
+ * expand (it was validated).
  */
 function redisSetProcTitle(engine: EngineServer, configFile: string | null): boolean {
   const vars = procTitleVars(
     (name) => engine.configValue(name) ?? '',
-    process.argv[1] ?? process.argv0,
+    process.env['REDIS_XRAY_ARGV0'] ?? process.argv[1] ?? process.argv0,
     configFile,
   )
   const title = expandProcTitleTemplate(engine.configValue('proc-title-template') ?? '', vars)

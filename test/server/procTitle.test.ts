@@ -4,9 +4,10 @@
  * startup and on CONFIG SET, read back from /proc/<pid>/cmdline as the Tcl suite's
  * unit/other "Process title set as expected" reads it.
  */
-import { mkdtempSync, readFileSync } from 'node:fs'
+import { spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, symlinkSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { freePort } from '../conformance/redisProcess.ts'
 import type { RawClient } from './rawClient.ts'
@@ -51,5 +52,32 @@ describe('proc-title-template', { timeout: 60_000 }, () => {
       `127.0.0.1:${String(port)}`,
       String(port),
     ])
+  })
+
+  it('is started by scripts/redis-server as one process whose {title} is the name it was run by', async () => {
+    // The Tcl suite starts "src/redis-server <conf>" from its own directory: a link to the
+    // script, run from elsewhere, must be the server itself (its pid is the one the caller
+    // waits on and signals) and show the link's name as redis-server shows argv[0].
+    const dir = mkdtempSync(join(tmpdir(), 'xray-dropin-'))
+    symlinkSync(resolve('scripts/redis-server'), join(dir, 'redis-server'))
+    const port = await freePort()
+    const child = spawn('./redis-server', ['--port', String(port), '--save', ''], {
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    const exited = new Promise<number | null>((done) => child.once('exit', done))
+    let out = ''
+    await new Promise<void>((ready, fail) => {
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString()
+        if (out.includes('Ready to accept connections')) ready()
+      })
+      void exited.then(() => fail(new Error(`exited before ready: ${out}`)))
+    })
+    const c = await client(port)
+    expect(await serverPid(c)).toBe(child.pid)
+    expect(procTitle(child.pid ?? 0)).toBe(`./redis-server *:${String(port)}`)
+    await c.command('SHUTDOWN', 'NOSAVE').catch(() => undefined)
+    expect(await exited).toBe(0)
   })
 })
