@@ -276,14 +276,16 @@ describe('CLIENT PAUSE against redis-server', () => {
   it('WRITE holds writes, PUBLISH and a write queued in MULTI until UNPAUSE; reads go on', async () => {
     await same(async (s) => {
       await s.run('SET', 'k', 'old')
-      await s.run('SET', 'e', 'v', 'PX', '50')
+      // Long enough that a loaded machine still pauses before it expires (the active cycle
+      // would delete it then, on one server and not the other).
+      await s.run('SET', 'e', 'v', 'PX', '400')
       await s.run('CLIENT', 'PAUSE', '100000', 'WRITE')
       await s.block(s.a, 'SET', 'k', 'new')
       await s.on(s.c, ['MULTI'])
       await s.block(s.c, 'INCR', 'n')
       await s.run('GET', 'k')
       s.log.push(await flagsOf(s.b, 'set'), await flagsOf(s.b, 'incr'))
-      await new Promise((r) => setTimeout(r, 100))
+      await new Promise((r) => setTimeout(r, 450))
       // Expired for the reader, but kept while clients are paused.
       await s.run('GET', 'e')
       await s.run('DBSIZE')
