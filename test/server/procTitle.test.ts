@@ -77,6 +77,11 @@ describe('proc-title-template', { timeout: 60_000 }, () => {
     const c = await client(port)
     expect(await serverPid(c)).toBe(child.pid)
     expect(procTitle(child.pid ?? 0)).toBe(`./redis-server *:${String(port)}`)
+    // A title longer than the command line (the Tcl suite's template with its long config
+    // path) is shown whole, not cut where node's argv ended.
+    const long = `TEST {title} ${'x'.repeat(300)}`
+    expect((await c.command('CONFIG', 'SET', 'proc-title-template', long)).raw).toBe('+OK\r\n')
+    expect(procTitle(child.pid ?? 0)).toBe(`TEST ./redis-server ${'x'.repeat(300)}`)
     await c.command('SHUTDOWN', 'NOSAVE').catch(() => undefined)
     expect(await exited).toBe(0)
   })
