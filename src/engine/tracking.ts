@@ -62,7 +62,7 @@ import {
   raxValidate,
   type Rax,
 } from './structures/rax.ts'
-import { commandKeyReferences } from './commands/server.ts'
+import { getKeysFromCommand } from './commands/server.ts'
 import { clientIsSubscribed, pushBeforeReply } from './commands/pubsub.ts'
 
 // --- Flags (server.h CLIENT_TRACKING_*) ---
@@ -331,8 +331,8 @@ function trackingRememberKeys(
   const optout = ct.flags & TRACKING_OPTOUT
   const caching = ct.flags & TRACKING_CACHING
   if ((optin && !caching) || (optout && caching)) return
-  const refs = commandKeyReferences(srv, argv)
-  if (typeof refs === 'string' || refs.length === 0) return
+  const refs = getKeysFromCommand(srv, cmd, argv)
+  if (refs.length === 0) return
   // Shard channels are "keys" for cluster routing, not cached data.
   if (cmd.flags.includes('pubsub')) return
   const t = trackingStateOf(srv)

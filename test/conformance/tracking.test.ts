@@ -447,6 +447,24 @@ describe('client-side caching against redis-server', () => {
     expect(counts[1]).toEqual(counts[0])
   })
 
+  it("remembers the keys a command's getkeys proc names: none for an unbalanced XREAD", async () => {
+    // tracking.c asks getKeysFromCommand (the proc, else the legacy range), not the key
+    // specs: xreadGetKeys names no key when an odd count of arguments follows STREAMS.
+    const log = await same(async (s) => {
+      await hello3(s.a)
+      await s.on(s.a, ['CLIENT', 'TRACKING', 'on'])
+      await s.on(s.a, ['XREAD', 'COUNT', '3', 'STREAMS', 'xr:a', 'xr:b', 'xr:c', '0', '0'])
+      await s.on(s.a, ['XREAD', 'BLOCK', 'x', 'STREAMS', 'xr:e', '0'])
+      await s.on(s.a, ['XREAD', 'STREAMS', 'xr:d', '0'])
+      await s.run('MSET', 'xr:a', '1', 'xr:b', '1', 'xr:c', '1', 'xr:e', '1', 'xr:d', '1')
+      await s.read(s.a)
+      await s.read(s.a)
+      await s.on(s.a, ['PING'])
+    })
+    expect(log).toContain('>2\r\n$10\r\ninvalidate\r\n*1\r\n$4\r\nxr:d\r\n')
+    expect(log.join('')).not.toContain('xr:a\r\n')
+  })
+
   it('serves a blocked BLMOVE and invalidates its destination', async () => {
     await same(async (s) => {
       await s.run('RPUSH', 'bm:dst', 'a')

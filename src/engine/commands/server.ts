@@ -1141,6 +1141,31 @@ export function getKeysFromCommandWithSpecs(
 }
 
 /**
+ * db.c getKeysFromCommand, what client tracking remembers of a command it ran: the command's
+ * getkeys proc when it has one (so an XREAD with an odd count of names after STREAMS names
+ * none, whatever its key spec finds), else its legacy (first, last, step) range, the one
+ * COMMAND INFO reports (getKeysUsingLegacyRangeSpec: none when the range runs past argc).
+ */
+export function getKeysFromCommand(
+  srv: ServerState,
+  cmd: CommandSpec,
+  argv: readonly string[],
+): KeyReference[] {
+  const topLevel = srv.commands.map.get((argv[0] ?? '').toLowerCase()) === cmd
+  const proc = topLevel ? GETKEYS_PROCS[cmd.name] : undefined
+  if (proc !== undefined) return proc(argv)
+  if (cmd.firstKey === 0) return []
+  const first = cmd.firstKey
+  const last = cmd.lastKey < 0 ? argv.length + cmd.lastKey : cmd.lastKey
+  const keys: KeyReference[] = []
+  for (let j = first; j <= last; j += Math.max(1, cmd.step)) {
+    if (j >= argv.length) return []
+    keys.push({ pos: j, flags: [] })
+  }
+  return keys
+}
+
+/**
  * The keys `args` (a full command line) names, as COMMAND GETKEYS finds them (db.c
  * getKeysFromCommandWithSpecs: the key specs when they are complete and their flags fixed,
  * else the command's getkeys proc): a reason string when there are none to find.
