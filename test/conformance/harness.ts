@@ -13,6 +13,13 @@ import { connectRaw, type RawClient } from '../server/rawClient.ts'
 import { startRealRedis } from './redisProcess.ts'
 import type { Compare, Script, Step } from './script.ts'
 
+/**
+ * How long a reply may take before the script fails as hung: long, because on a loaded CI
+ * machine a heavy command (PFSELFTEST, DEBUG RELOAD) took real Redis over 5 s; a hang still
+ * fails well inside the test's 60 s.
+ */
+const REPLY_TIMEOUT_MS = 30_000
+
 /** Arguments both servers start with (a script's `@args` come after and win). */
 export const BASE_ARGS = ['--enable-debug-command', 'local']
 export const CONFORMANCE_SEED = 42
@@ -90,11 +97,11 @@ export async function runScript(script: Script): Promise<ScriptResult> {
           pair.real.sendCommand(step.argv)
           pair.ours.sendCommand(step.argv)
           const [a, b] = await Promise.all([
-            pair.real.next().then(
+            pair.real.next(REPLY_TIMEOUT_MS).then(
               (r) => r,
               (e: Error) => e,
             ),
-            pair.ours.next().then(
+            pair.ours.next(REPLY_TIMEOUT_MS).then(
               (r) => r,
               (e: Error) => e,
             ),
