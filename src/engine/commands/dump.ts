@@ -13,7 +13,6 @@
  * LRU/LFU field follows IDLETIME/FREQ as objectSetLRUOrLFU does. RESTORE-ASKING is the same
  * command (ASKING only matters in cluster mode).
  */
-import { isReplica } from '../replica.ts'
 import { NOTIFY_GENERIC, notifyKeyspaceEvent } from '../keyspace/notify.ts'
 import {
   dbAdd,
@@ -22,6 +21,7 @@ import {
   lookupKeyWrite,
   setExpireByClient,
   signalModifiedKey,
+  checkAlreadyExpired,
 } from '../keyspace/db.ts'
 import { LFUGetTimeInMinutes, LRU_CLOCK_MAX, LRU_CLOCK_RESOLUTION } from '../keyspace/lru.ts'
 import { rdbLoadPayload } from '../rdbDecode.ts'
@@ -117,7 +117,7 @@ function restoreCommand(c: CommandCall): Reply {
   if (ttl !== 0n && !absttl) ttl = BigInt.asIntN(64, ttl + BigInt(Math.floor(ctx.now)))
   // checkAlreadyExpired: the key would be born expired — nothing is created (but a replica
   // creates it, with its past TTL).
-  if (ttl !== 0n && ttl <= BigInt(Math.floor(ctx.now)) && !isReplica(srv)) {
+  if (ttl !== 0n && checkAlreadyExpired(srv, ctx, ttl)) {
     if (deleted) {
       signalModifiedKey(srv, ctx, db, key)
       notifyKeyspaceEvent(srv, ctx, NOTIFY_GENERIC, 'del', key, db.id)
