@@ -161,6 +161,15 @@ describe(
         statSync(join(aofDir(dirs.real), names[0] ?? '')).size,
       )
       expect(await infoAof(c)).toEqual(await infoAof(r))
+      // A relative TTL (RESTORE, SETEX) is written as an absolute one.
+      const before = file(dirs.ours, names[1] ?? '').length
+      await c.command('SET', 'd', 'v')
+      const payload = String((await c.command('DUMP', 'd')).reply.value)
+      await c.command('RESTORE', 'r', '100000', payload)
+      await c.command('SETEX', 's', '100', 'v')
+      expect(file(dirs.ours, names[1] ?? '').slice(before)).toMatch(
+        /RESTORE\r\n\$1\r\nr\r\n\$13\r\n\d{13}\r\n[^]*\r\n\$6\r\nABSTTL\r\n\*5\r\n\$3\r\nSET\r\n\$1\r\ns\r\n\$1\r\nv\r\n\$4\r\nPXAT\r\n\$13\r\n\d{13}\r\n$/,
+      )
       expect(aofLog(s.log())).toEqual(aofLog(readFileSync(join(dirs.real, 'redis.log'), 'utf8')))
       expect(aofLog(s.log())).toEqual([
         '* Creating AOF base file appendonly.aof.1.base.rdb on server start',

@@ -13,6 +13,7 @@
  * LRU/LFU field follows IDLETIME/FREQ as objectSetLRUOrLFU does. RESTORE-ASKING is the same
  * command (ASKING only matters in cluster mode).
  */
+import { rewriteCommandVector } from '../replication.ts'
 import { NOTIFY_GENERIC, notifyKeyspaceEvent } from '../keyspace/notify.ts'
 import {
   dbAdd,
@@ -119,6 +120,7 @@ function restoreCommand(c: CommandCall): Reply {
   // creates it, with its past TTL).
   if (ttl !== 0n && checkAlreadyExpired(srv, ctx, ttl)) {
     if (deleted) {
+      rewriteCommandVector(srv, ['DEL', key])
       signalModifiedKey(srv, ctx, db, key)
       notifyKeyspaceEvent(srv, ctx, NOTIFY_GENERIC, 'del', key, db.id)
       srv.dirty++
@@ -126,7 +128,15 @@ function restoreCommand(c: CommandCall): Reply {
     return OK
   }
   dbAdd(ctx, db, key, obj, srv)
-  if (ttl !== 0n) setExpireByClient(srv, ctx, db, key, ttl)
+  if (ttl !== 0n) {
+    setExpireByClient(srv, ctx, db, key, ttl)
+    // Propagated with the TTL as an absolute timestamp (ABSTTL).
+    if (!absttl) {
+      const prop = argv.slice()
+      prop[2] = String(ttl)
+      rewriteCommandVector(srv, [...prop, 'ABSTTL'])
+    }
+  }
   objectSetLRUOrLFU(srv, obj, lfuFreq, lruIdle, lruClock)
   signalModifiedKey(srv, ctx, db, key)
   notifyKeyspaceEvent(srv, ctx, NOTIFY_GENERIC, 'restore', key, db.id)
