@@ -32,7 +32,6 @@ import { serverLog, type LogLevel } from './serverLog.ts'
 import { sdssplitargs } from './resp.ts'
 import { sdsRepr } from './commands/monitor.ts'
 import { callDispatch, lookupDispatch } from './call.ts'
-import { createClientState } from './server.ts'
 import { unlinkClient } from './commands/connection.ts'
 import { emptyData, getExpireExact } from './keyspace/db.ts'
 import { dictForEach, dictSize } from './structures/dict.ts'
@@ -1451,6 +1450,12 @@ export function aofHasDisk(srv: ServerState): boolean {
 }
 
 /**
+ * server.ts's createClientState for a client that may not block, registered by server.ts
+ * (which imports this module, not the other way round).
+ */
+export const clientFactory: { create: ((srv: ServerState) => Client) | null } = { create: null }
+
+/**
  * createAOFClient and the command loop's call: a client that never blocks and is not in the
  * client list; in MULTI it queues (queueMultiCommand) every command but EXEC, else the
  * command runs as cmd->proc would (no ACL, OOM or loading checks), its reply dropped.
@@ -1458,7 +1463,9 @@ export function aofHasDisk(srv: ServerState): boolean {
 export function aofLoader(srv: ServerState, ctx: ExecContext): AofLoader {
   return {
     createClient: () => {
-      const c = createClientState(srv, { denyBlocking: true })
+      const create = clientFactory.create
+      if (create === null) throw new Error('no client factory (server.ts registers it)')
+      const c = create(srv)
       // createClient(NULL): no connection, so neither linked nor counted as one.
       srv.stats.totalConnectionsReceived--
       srv.clients.delete(c.id)

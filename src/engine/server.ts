@@ -30,6 +30,7 @@ import {
   aofCronScheduled,
   aofLoadAtStartup,
   aofOpenAtStartup,
+  clientFactory,
   createAofState,
   setAofDisk,
   type AofDisk,
@@ -369,6 +370,9 @@ export function createServerState(opts: ServerOptions): ServerState {
 }
 
 /** networking.c createClient. */
+// The AOF's fake client (aof.ts createAOFClient): one that never blocks.
+clientFactory.create = (srv) => createClientState(srv, { denyBlocking: true })
+
 export function createClientState(srv: ServerState, opts: ClientOptions = {}): Client {
   const id = srv.nextClientId++
   srv.stats.totalConnectionsReceived++
