@@ -67,6 +67,8 @@ async function real(dir: string, ...args: string[]): Promise<RawClient> {
   reals.push(r)
   const c = await connectRaw(r.socket)
   realClients.push(c)
+  // redis-server answers INFO (the readiness check) while it still loads its files.
+  while ((await info(c, 'loading')) !== '0') await new Promise((res) => setTimeout(res, 20))
   return c
 }
 
@@ -359,6 +361,93 @@ describe(
       }
       expect(out[1]).toEqual(out[0])
       expect(sizes).toEqual([set('a').length, set('a').length])
+    })
+
+    it('schedules BGREWRITEAOF behind a BGSAVE and refuses a second one, as redis-server', async () => {
+      const out: string[][] = []
+      for (const who of ['real', 'ours'] as const) {
+        const { c } = await node(who, tempDir(), '--appendonly', 'yes')
+        const replies: string[] = []
+        const run = async (...argv: string[]) => replies.push((await c.command(...argv)).raw)
+        await run('SET', 'k', 'v')
+        await run('CONFIG', 'SET', 'rdb-key-save-delay', '1000000')
+        await run('BGSAVE')
+        await run('BGREWRITEAOF')
+        replies.push(await info(c, 'aof_rewrite_scheduled'))
+        replies.push(await info(c, 'aof_pending_rewrite'))
+        await run('CONFIG', 'SET', 'rdb-key-save-delay', '0')
+        // The saving child gets SIGUSR1 from FLUSHALL, then cron starts the scheduled rewrite.
+        await run('FLUSHALL')
+        await waitRewrite(c)
+        replies.push(await info(c, 'aof_rewrites'))
+        await run('SET', 'k', 'v')
+        await run('CONFIG', 'SET', 'rdb-key-save-delay', '1000000')
+        await run('BGREWRITEAOF')
+        await run('BGREWRITEAOF')
+        await run('BGSAVE')
+        replies.push(await info(c, 'aof_rewrite_in_progress'))
+        await run('CONFIG', 'SET', 'appendonly', 'no')
+        replies.push(await info(c, 'aof_rewrite_in_progress'))
+        replies.push(await info(c, 'aof_enabled'))
+        out.push(replies)
+      }
+      expect(out[1]).toEqual(out[0])
+      expect(out[1]).toContain('-ERR Background append only file rewriting already in progress\r\n')
+    })
+
+    it('moves an old-style appendonly.aof into the AOF dir as redis-server does', async () => {
+      const out: unknown[] = []
+      for (const who of ['real', 'ours'] as const) {
+        const dir = tempDir()
+        writeFileSync(join(dir, 'appendonly.aof'), '*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n1\r\n')
+        const { c, log } = await node(who, dir, '--appendonly', 'yes')
+        out.push([
+          (await c.command('GET', 'a')).raw,
+          readdirSync(dir).filter((f) => f.startsWith('append')),
+          readdirSync(aofDir(dir)).sort(),
+          file(dir, 'appendonly.aof.manifest'),
+          aofLog(log()),
+        ])
+      }
+      expect(out[1]).toEqual(out[0])
+      expect(out[1]).toContainEqual(
+        ['file appendonly.aof seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n'][0],
+      )
+    })
+
+    it('writes a BASE of commands with aof-use-rdb-preamble no, the same bytes as redis-server', async () => {
+      // One key per db: the order of the keys in a db follows each process's hash seed.
+      const fill: string[][] = [
+        ['SET', 's', 'v'],
+        ['RPUSH', 'l', 'a', '1', 'b'],
+        ['SADD', 'i', '3', '1', '2'],
+        ['ZADD', 'z', '1.5', 'a', '-2', 'b'],
+        ['HSET', 'h', 'f', 'v', 'g', '12'],
+        ['SET', 'e', 'v', 'PXAT', '4102444800000'],
+      ]
+      const bases: string[] = []
+      for (const who of ['real', 'ours'] as const) {
+        const dir = tempDir()
+        const { c } = await node(who, dir, '--appendonly', 'yes', '--aof-use-rdb-preamble', 'no')
+        for (const [db, argv] of fill.entries()) {
+          await c.command('SELECT', String(db))
+          await c.command(...argv)
+        }
+        await c.command('BGREWRITEAOF')
+        await waitRewrite(c)
+        bases.push(file(dir, 'appendonly.aof.2.base.aof'))
+      }
+      expect(bases[1]).toBe(bases[0])
+      expect(bases[1]).toContain('*3\r\n$9\r\nPEXPIREAT\r\n$1\r\ne\r\n$13\r\n4102444800000\r\n')
+    })
+
+    it('annotates writes with #TS:<unixtime> under aof-timestamp-enabled', async () => {
+      const dir = tempDir()
+      const { c } = await ours(dir, '--appendonly', 'yes', '--aof-timestamp-enabled', 'yes')
+      await c.command('SET', 'a', '1')
+      expect(file(dir, 'appendonly.aof.1.incr.aof')).toMatch(
+        /^#TS:\d{10}\r\n\*2\r\n\$6\r\nSELECT\r\n/,
+      )
     })
   },
 )
