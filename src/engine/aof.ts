@@ -94,6 +94,8 @@ export interface AofState {
   nextRewriteTime: number
   /** DEBUG AOF-FLUSH-SLEEP (µs). */
   flushSleep: number
+  /** The fake client replaying the AOF (CLIENT_ID_AOF), while one does. */
+  loadingClient: number | null
 }
 
 export function createAofManifest(): AofManifest {
@@ -123,7 +125,13 @@ export function createAofState(enabled: boolean): AofState {
     nextDelayMinutes: 0,
     nextRewriteTime: 0,
     flushSleep: 0,
+    loadingClient: null,
   }
+}
+
+/** server.c mustObeyClient: the AOF's fake client (there is never a master client here). */
+export function mustObeyClient(srv: ServerState, c: Client): boolean {
+  return srv.aof.loadingClient === c.id
 }
 
 // --- The host's files ---
@@ -1469,9 +1477,11 @@ export function aofLoader(srv: ServerState, ctx: ExecContext): AofLoader {
       // createClient(NULL): no connection, so neither linked nor counted as one.
       srv.stats.totalConnectionsReceived--
       srv.clients.delete(c.id)
+      srv.aof.loadingClient = c.id
       return c
     },
     freeClient: (c) => {
+      srv.aof.loadingClient = null
       srv.clients.set(c.id, c)
       unlinkClient(srv, c)
     },

@@ -43,6 +43,11 @@ const WRITES: readonly (readonly string[])[] = [
   ['INCR', 'n'],
   ['PEXPIREAT', 'n', '4102444800000'],
   ['EXEC'],
+  ['XADD', 'x', '1-1', 'a', 'b'],
+  ['XADD', 'x', '2-*', 'a', 'b'],
+  ['XADD', 'x', 'MAXLEN', '~', '1', '3-1', 'a', 'b'],
+  ['XGROUP', 'CREATE', 'x', 'g', '0'],
+  ['XREADGROUP', 'GROUP', 'g', 'c', 'NOACK', 'STREAMS', 'x', '>'],
   ['SELECT', '0'],
   ['FLUSHDB'],
 ]
@@ -169,8 +174,12 @@ describe(
       const payload = String((await c.command('DUMP', 'd')).reply.value)
       await c.command('RESTORE', 'r', '100000', payload)
       await c.command('SETEX', 's', '100', 'v')
+      // XREADGROUP propagates each delivery as an XCLAIM.
+      await c.command('SELECT', '2')
+      await c.command('XADD', 'x', '4-1', 'a', 'b')
+      await c.command('XREADGROUP', 'GROUP', 'g', 'd', 'STREAMS', 'x', '>')
       expect(file(dirs.ours, names[1] ?? '').slice(before)).toMatch(
-        /RESTORE\r\n\$1\r\nr\r\n\$13\r\n\d{13}\r\n[^]*\r\n\$6\r\nABSTTL\r\n\*5\r\n\$3\r\nSET\r\n\$1\r\ns\r\n\$1\r\nv\r\n\$4\r\nPXAT\r\n\$13\r\n\d{13}\r\n$/,
+        /RESTORE\r\n\$1\r\nr\r\n\$13\r\n\d{13}\r\n[^]*\r\n\$6\r\nABSTTL\r\n\*5\r\n\$3\r\nSET\r\n\$1\r\ns\r\n\$1\r\nv\r\n\$4\r\nPXAT\r\n\$13\r\n\d{13}\r\n[^]*XCLAIM\r\n\$1\r\nx\r\n\$1\r\ng\r\n\$1\r\nd\r\n\$1\r\n0\r\n\$3\r\n4-1\r\n\$4\r\nTIME\r\n\$13\r\n\d{13}\r\n\$10\r\nRETRYCOUNT\r\n\$1\r\n1\r\n\$5\r\nFORCE\r\n\$6\r\nJUSTID\r\n\$6\r\nLASTID\r\n\$3\r\n4-1\r\n$/,
       )
       expect(aofLog(s.log())).toEqual(aofLog(readFileSync(join(dirs.real, 'redis.log'), 'utf8')))
       expect(aofLog(s.log())).toEqual([
@@ -439,6 +448,28 @@ describe(
       }
       expect(bases[1]).toBe(bases[0])
       expect(bases[1]).toContain('*3\r\n$9\r\nPEXPIREAT\r\n$1\r\ne\r\n$13\r\n4102444800000\r\n')
+    })
+
+    it('replays a trimmed XADD exactly (MAXLEN ~ n LIMIT m as MAXLEN = len)', async () => {
+      const out: string[][] = []
+      for (const who of ['real', 'ours'] as const) {
+        const { c } = await node(
+          who,
+          tempDir(),
+          ...['--appendonly', 'yes', '--stream-node-max-entries', '10'],
+        )
+        for (let j = 1; j <= 100; j++) await c.command('XADD', 'x', `${String(j)}-1`, 'f', 'v')
+        const replies = [
+          (await c.command('XADD', 'x', 'MAXLEN', '~', '55', 'LIMIT', '30', '*', 'f', 'v')).raw,
+        ]
+        replies.push((await c.command('XLEN', 'x')).raw)
+        await c.command('CONFIG', 'SET', 'stream-node-max-entries', '1')
+        replies.push((await c.command('DEBUG', 'LOADAOF')).raw)
+        replies.push((await c.command('XLEN', 'x')).raw)
+        out.push(replies.slice(1))
+      }
+      expect(out[1]).toEqual(out[0])
+      expect(out[1]).toEqual([':71\r\n', '+OK\r\n', ':71\r\n'])
     })
 
     it('annotates writes with #TS:<unixtime> under aof-timestamp-enabled', async () => {
