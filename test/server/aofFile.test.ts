@@ -43,6 +43,10 @@ const WRITES: readonly (readonly string[])[] = [
   ['INCR', 'n'],
   ['PEXPIREAT', 'n', '4102444800000'],
   ['EXEC'],
+  ['SADD', 'p', 'x'],
+  ['SPOP', 'p'],
+  ['SADD', 'q', '1', '2'],
+  ['SPOP', 'q', '5'],
   ['XADD', 'x', '1-1', 'a', 'b'],
   ['XADD', 'x', '2-*', 'a', 'b'],
   ['XADD', 'x', 'MAXLEN', '~', '1', '3-1', 'a', 'b'],
@@ -174,12 +178,15 @@ describe(
       const payload = String((await c.command('DUMP', 'd')).reply.value)
       await c.command('RESTORE', 'r', '100000', payload)
       await c.command('SETEX', 's', '100', 'v')
+      // SPOP with a count pops random members: one SREM each.
+      await c.command('SADD', 'rs', 'a', 'b', 'c', 'd', 'e', 'f', 'g')
+      await c.command('SPOP', 'rs', '2')
       // XREADGROUP propagates each delivery as an XCLAIM.
       await c.command('SELECT', '2')
       await c.command('XADD', 'x', '4-1', 'a', 'b')
       await c.command('XREADGROUP', 'GROUP', 'g', 'd', 'STREAMS', 'x', '>')
       expect(file(dirs.ours, names[1] ?? '').slice(before)).toMatch(
-        /RESTORE\r\n\$1\r\nr\r\n\$13\r\n\d{13}\r\n[^]*\r\n\$6\r\nABSTTL\r\n\*5\r\n\$3\r\nSET\r\n\$1\r\ns\r\n\$1\r\nv\r\n\$4\r\nPXAT\r\n\$13\r\n\d{13}\r\n[^]*XCLAIM\r\n\$1\r\nx\r\n\$1\r\ng\r\n\$1\r\nd\r\n\$1\r\n0\r\n\$3\r\n4-1\r\n\$4\r\nTIME\r\n\$13\r\n\d{13}\r\n\$10\r\nRETRYCOUNT\r\n\$1\r\n1\r\n\$5\r\nFORCE\r\n\$6\r\nJUSTID\r\n\$6\r\nLASTID\r\n\$3\r\n4-1\r\n$/,
+        /RESTORE\r\n\$1\r\nr\r\n\$13\r\n\d{13}\r\n[^]*\r\n\$6\r\nABSTTL\r\n\*5\r\n\$3\r\nSET\r\n\$1\r\ns\r\n\$1\r\nv\r\n\$4\r\nPXAT\r\n\$13\r\n\d{13}\r\n[^]*(\*3\r\n\$4\r\nSREM\r\n\$2\r\nrs\r\n\$1\r\n[a-g]\r\n){2}[^]*XCLAIM\r\n\$1\r\nx\r\n\$1\r\ng\r\n\$1\r\nd\r\n\$1\r\n0\r\n\$3\r\n4-1\r\n\$4\r\nTIME\r\n\$13\r\n\d{13}\r\n\$10\r\nRETRYCOUNT\r\n\$1\r\n1\r\n\$5\r\nFORCE\r\n\$6\r\nJUSTID\r\n\$6\r\nLASTID\r\n\$3\r\n4-1\r\n$/,
       )
       expect(aofLog(s.log())).toEqual(aofLog(readFileSync(join(dirs.real, 'redis.log'), 'utf8')))
       expect(aofLog(s.log())).toEqual([
