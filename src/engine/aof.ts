@@ -41,6 +41,18 @@ import { hashTypeEntries, type HashObject } from './types/t_hash.ts'
 import { setTypeMembers, type SetObject } from './types/t_set.ts'
 import { zsetEntries, type ZsetObject } from './types/t_zset.ts'
 import { listTypeRange, type ListObject } from './types/t_list.ts'
+import {
+  streamDecodeID,
+  streamIDString,
+  streamIteratorGetFields,
+  streamIteratorGetID,
+  streamIteratorStart,
+  type Stream,
+  type StreamID,
+  type StreamNACK,
+  type StreamObject,
+} from './types/t_stream.ts'
+import { raxFind, raxForEach, raxSize } from './structures/rax.ts'
 import type { RedisObject } from './types/object.ts'
 
 // --- State ---
@@ -633,15 +645,91 @@ function rewriteObject(key: string, o: RedisObject): string | null {
         key,
         hashTypeEntries(o as HashObject).map(([f, v]) => [bulk(f), bulk(v)]),
       )
+    case 'stream':
+      return rewriteStreamObject(key, (o as StreamObject).ptr)
     default:
       return null
   }
 }
 
+/** rioWriteBulkStreamID. */
+function bulkId(id: StreamID): string {
+  return bulk(streamIDString(id))
+}
+
+/** A command of `args` bulks (rioWriteBulkCount then each). */
+function cmd(...args: string[]): string {
+  return `*${String(args.length)}\r\n${args.map(bulk).join('')}`
+}
+
+/**
+ * rewriteStreamObject: XADD per entry (or XADD MAXLEN 0 for an empty stream), XSETID with
+ * ENTRIESADDED and MAXDELETEDID, then per group XGROUP CREATE ... ENTRIESREAD, an XCLAIM per
+ * pending entry (FORCE JUSTID, its delivery time and count) and XGROUP CREATECONSUMER for a
+ * consumer with nothing pending.
+ */
+function rewriteStreamObject(key: string, s: Stream): string {
+  let out = ''
+  if (s.length !== 0) {
+    const si = streamIteratorStart(s, null, null, false)
+    for (let got = streamIteratorGetID(si); got !== null; got = streamIteratorGetID(si)) {
+      const fields = streamIteratorGetFields(si, got.numfields)
+      out += `*${String(3 + got.numfields * 2)}\r\n${bulk('XADD')}${bulk(key)}${bulkId(got.id)}`
+      for (const f of fields) out += bulk(f)
+    }
+  } else out += cmd('XADD', key, 'MAXLEN', '0', '0-1', 'x', 'y')
+  out += cmd(
+    'XSETID',
+    key,
+    streamIDString(s.lastId),
+    'ENTRIESADDED',
+    String(s.entriesAdded),
+    'MAXDELETEDID',
+    streamIDString(s.maxDeletedEntryId),
+  )
+  const groups = s.cgroups
+  if (groups === null) return out
+  raxForEach(groups, (name, group) => {
+    out += cmd(
+      'XGROUP',
+      'CREATE',
+      key,
+      name,
+      streamIDString(group.lastId),
+      'ENTRIESREAD',
+      String(group.entriesRead),
+    )
+    raxForEach(group.consumers, (cname, consumer) => {
+      if (raxSize(consumer.pel) === 0) {
+        out += cmd('XGROUP', 'CREATECONSUMER', key, name, cname)
+        return
+      }
+      raxForEach(consumer.pel, (rawid) => {
+        const nack = raxFind(group.pel, rawid) as StreamNACK
+        out += cmd(
+          'XCLAIM',
+          key,
+          name,
+          consumer.name,
+          '0',
+          streamIDString(streamDecodeID(rawid)),
+          'TIME',
+          String(nack.deliveryTime),
+          'RETRYCOUNT',
+          String(nack.deliveryCount),
+          'JUSTID',
+          'FORCE',
+        )
+      })
+    })
+  })
+  return out
+}
+
 /**
  * rewriteAppendOnlyFileRio (aof-use-rdb-preamble no): the dataset as commands, a SELECT per
  * non-empty db, then for each key its commands and a PEXPIREAT. Null when a key has a type it
- * cannot write (streams: the caller saves an RDB preamble instead).
+ * cannot write (none today: the caller would save an RDB preamble instead).
  */
 function rewriteAppendOnlyFileRio(
   srv: ServerState,

@@ -449,11 +449,20 @@ describe(
           await c.command('SELECT', String(db))
           await c.command(...argv)
         }
+        // A stream: its entries, last ID and counters, groups and a consumer.
+        await c.command('SELECT', '9')
+        await c.command('XADD', 'st', '1-1', 'a', 'b')
+        await c.command('XADD', 'st', '2-1', 'c', 'd')
+        await c.command('XDEL', 'st', '1-1')
+        await c.command('XGROUP', 'CREATE', 'st', 'g', '0')
+        await c.command('XREADGROUP', 'GROUP', 'g', 'c', 'NOACK', 'STREAMS', 'st', '>')
+        await c.command('XGROUP', 'CREATE', 'st', 'g2', '$')
         await c.command('BGREWRITEAOF')
         await waitRewrite(c)
         bases.push(file(dir, 'appendonly.aof.2.base.aof'))
       }
       expect(bases[1]).toBe(bases[0])
+      expect(bases[1]).toContain('$6\r\nXSETID\r\n$2\r\nst\r\n$3\r\n2-1\r\n')
       expect(bases[1]).toContain('*3\r\n$9\r\nPEXPIREAT\r\n$1\r\ne\r\n$13\r\n4102444800000\r\n')
     })
 
