@@ -775,12 +775,9 @@ function preambleAux(srv: ServerState, ctx: ExecContext): RdbAuxField[] {
 /** rewriteAppendOnlyFile's content: an RDB preamble, or the commands. */
 export function aofRewriteBytes(srv: ServerState, ctx: ExecContext, keyEnds?: number[]): string {
   if (!rdbPreambleOn(srv)) {
-    const ends: number[] = []
-    const text = rewriteAppendOnlyFileRio(srv, ctx, Math.floor(ctx.clock.now() / 1000), ends)
-    if (text !== null) {
-      keyEnds?.push(...ends)
-      return text
-    }
+    const text = rewriteAppendOnlyFileRio(srv, ctx, Math.floor(ctx.clock.now() / 1000), keyEnds)
+    if (text !== null) return text
+    if (keyEnds !== undefined) keyEnds.length = 0
   }
   return bytesToByteString(rdbFileOfDataset(srv, ctx, keyEnds, preambleAux(srv, ctx)))
 }

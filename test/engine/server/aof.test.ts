@@ -4,6 +4,7 @@
  * BGSAVE and BGREWRITEAOF take turns (aof.c bgrewriteaofCommand, rdb.c bgsaveCommand).
  */
 import { describe, expect, it } from 'vitest'
+import type { RdbChildJob } from '../../../src/engine/rdb.ts'
 import { createTestEngine, r, type TestEngine } from '../../harness/TestEngine.ts'
 
 const persistence = (t: TestEngine, field: string): string => {
@@ -47,5 +48,35 @@ describe('the AOF without a disk', () => {
     expect(t.exec('config', 'set', 'appendonly', 'no')).toEqual(r.simple('OK'))
     expect(persistence(t, 'aof_enabled')).toBe('0')
     expect(persistence(t, 'aof_rewrite_in_progress')).toBe('0')
+  })
+
+  it('hands a host child the rewritten commands of a large dataset, with every key offset', () => {
+    const t = createTestEngine({ config: { 'aof-use-rdb-preamble': 'no' } })
+    const jobs: RdbChildJob[] = []
+    t.server.setRdbDisk({
+      fork: () => 0,
+      write: () => true,
+      log: () => {},
+      children: {
+        fork: (job) => (jobs.push(job), 900),
+        wait: () => null,
+        kill: () => {},
+        removeTempFile: () => {},
+        receiveChildInfo: () => null,
+      },
+    })
+    // More keys than a call's arguments may hold (a spread of them overflowed the stack).
+    const n = 150_000
+    for (let i = 0; i < n; i++) t.exec('set', `k${String(i)}`, 'v')
+    expect(t.exec('bgrewriteaof')).toEqual(
+      r.simple('Background append only file rewriting started'),
+    )
+    const [job] = jobs
+    expect(job?.aof).toBe(true)
+    expect(job?.keyEnds.length).toBe(n)
+    expect(job?.keyEnds[n - 1]).toBe(job?.rdb.length)
+    expect(String.fromCharCode(...(job?.rdb.subarray(0, 23) ?? []))).toBe(
+      '*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n',
+    )
   })
 })
