@@ -200,12 +200,22 @@ describe(
       who: 'real' | 'ours',
       dir: string,
       ...args: string[]
-    ): Promise<{ c: RawClient; log: () => string; shutdown: () => Promise<void> }> {
+    ): Promise<{
+      c: RawClient
+      log: () => string
+      shutdown: () => Promise<void>
+      connect: () => Promise<RawClient>
+    }> {
       if (who === 'real') {
         const c = await real(dir, ...args)
         const r = reals[reals.length - 1]
         return {
           c,
+          connect: async () => {
+            const o = await connectRaw(r?.socket ?? '')
+            realClients.push(o)
+            return o
+          },
           log: () => readFileSync(join(dir, 'redis.log'), 'utf8'),
           shutdown: async () => {
             c.sendCommand(['SHUTDOWN', 'NOSAVE'])
@@ -216,6 +226,7 @@ describe(
       const { s, c } = await ours(dir, ...args)
       return {
         c,
+        connect: () => client(s.port),
         log: s.log,
         shutdown: async () => {
           c.sendCommand(['SHUTDOWN', 'NOSAVE'])
@@ -486,6 +497,86 @@ describe(
       }
       expect(out[1]).toEqual(out[0])
       expect(out[1]).toEqual([':71\r\n', '+OK\r\n', ':71\r\n'])
+    })
+
+    it('propagates claims, served blocked pops, SPOP, RESTORE, GEOADD and HINCRBYFLOAT as redis-server', async () => {
+      // Times (13 digits: delivery times, generated IDs, absolute TTLs) and the members SPOP
+      // picks at random are left out of the comparison; everything else is byte for byte.
+      const norm = (aof: string) =>
+        aof.replace(/\d{13}/g, 'T').replace(/(SREM\r\n\$2\r\nrs\r\n\$1\r\n)[a-g]/g, '$1M')
+      const files: string[] = []
+      for (const who of ['real', 'ours'] as const) {
+        const dir = tempDir()
+        const n = await node(who, dir, '--appendonly', 'yes')
+        const c = n.c
+        const run = async (...argv: string[]) => (await c.command(...argv)).raw
+        // Each waiter blocks on its own key, then a push serves it.
+        const served = async (argv: string[], ...push: string[]) => {
+          const w = await n.connect()
+          w.sendCommand(argv)
+          for (let i = 0; i < 500; i++) {
+            const clients = (await c.command('INFO', 'clients')).raw
+            if (/blocked_clients:1\r\n/.test(clients)) break
+            await new Promise((r) => setTimeout(r, 10))
+          }
+          await run(...push)
+          await w.next()
+        }
+        await run('XADD', 'x', '1-1', 'a', 'b')
+        await run('XADD', 'x', '2-1', 'a', 'b')
+        await run('XADD', 'x', '3-1', 'a', 'b')
+        await run('XGROUP', 'CREATE', 'x', 'g', '0')
+        await run('XREADGROUP', 'GROUP', 'g', 'c', 'STREAMS', 'x', '>')
+        await run('XDEL', 'x', '2-1')
+        // XCLAIM: one XCLAIM per claim with the ID as typed, deleted entries included;
+        // LASTID with nothing claimed as XGROUP SETID.
+        await run('XCLAIM', 'x', 'g', 'c2', '0', '1', '0002-1', 'LASTID', '9-9')
+        await run('XCLAIM', 'x', 'g', 'c2', '0', '5-5', 'LASTID', '11-0')
+        await run('XCLAIM', 'x', 'g', 'c4', '0', '1-1', '3-1', 'FORCE', 'TIME', '1000')
+        await run('XAUTOCLAIM', 'x', 'g', 'c3', '0', '0', 'COUNT', '1')
+        await run('XAUTOCLAIM', 'x', 'g', 'c3', '0', '0', 'JUSTID')
+        await served(
+          ['XREADGROUP', 'GROUP', 'g', 'c', 'BLOCK', '0', 'STREAMS', 'x', '>'],
+          'XADD',
+          'x',
+          '*',
+          'a',
+          'b',
+        )
+        // A served BLMOVE propagates its directions in lower case (shared.left/right).
+        await served(['BLMOVE', 'l', 'l2', 'RIGHT', 'LEFT', '0'], 'RPUSH', 'l', 'a', 'b')
+        await served(['BRPOPLPUSH', 'l3', 'l2', '0'], 'RPUSH', 'l3', 'a')
+        await served(['BLMPOP', '0', '1', 'l4', 'LEFT', 'COUNT', '5'], 'RPUSH', 'l4', 'a', 'b')
+        await served(['BZPOPMAX', 'z', '0'], 'ZADD', 'z', '1', 'a', '2', 'b')
+        await served(['BZMPOP', '0', '1', 'z2', 'MIN', 'COUNT', '5'], 'ZADD', 'z2', '1', 'a')
+        await run('SADD', 'rs', 'a', 'b', 'c', 'd', 'e', 'f', 'g')
+        await run('SPOP', 'rs', '3')
+        await run('SPOP', 'rs', '1')
+        await run('SPOP', 'rs', '5')
+        await run('SET', 'd', 'v')
+        const payload = String((await c.command('DUMP', 'd')).reply.value)
+        await run('RESTORE', 'r', '100000', payload)
+        await run('RESTORE', 'r', '1', payload, 'REPLACE', 'ABSTTL')
+        await run(
+          'GEOADD',
+          'geo',
+          '13.361389',
+          '38.115556',
+          'Palermo',
+          '15.087269',
+          '37.502669',
+          'Catania',
+        )
+        await run('GEOADD', 'geo', 'NX', 'CH', '13.361389', '38.115556', 'Palermo', '1', '1', 'x')
+        await run('HINCRBYFLOAT', 'h', 'f', '1.5')
+        await run('HINCRBYFLOAT', 'h', 'f', '1e3')
+        files.push(norm(file(dir, 'appendonly.aof.1.incr.aof')))
+      }
+      expect(files[1]).toBe(files[0])
+      expect(files[1]).toContain('$5\r\nright\r\n$4\r\nleft\r\n')
+      expect(files[1]).toContain('$4\r\nHSET\r\n$1\r\nh\r\n$1\r\nf\r\n$6\r\n1001.5\r\n')
+      expect(files[1]).toContain('$4\r\nzadd\r\n$3\r\ngeo\r\n')
+      expect(files[1]).toContain('$6\r\n0002-1\r\n')
     })
 
     it('annotates writes with #TS:<unixtime> under aof-timestamp-enabled', async () => {

@@ -429,8 +429,9 @@ function serveClientsBlockedOnListKey(
       if (dst !== null && dst.type !== 'list') return ERR_WRONGTYPE
       const value = listTypePop(valueRefOf(c, key), o, bpop.wherefrom) ?? ''
       lmoveHandlePush(c, bpop.target, dst as ListObject | null, value, bpop.whereto)
-      // Propagated as RPOPLPUSH, or LMOVE with its directions.
-      const side = (w: 'head' | 'tail') => (w === 'head' ? 'LEFT' : 'RIGHT')
+      // Propagated as RPOPLPUSH, or LMOVE with its directions (getStringObjectFromListPosition:
+      // shared.left / shared.right, lower case).
+      const side = (w: 'head' | 'tail') => (w === 'head' ? 'left' : 'right')
       alsoPropagate(
         srv,
         db.id,

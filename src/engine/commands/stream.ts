@@ -572,33 +572,52 @@ function groupRangeEntries(
         old.deliveryCount = 1n
         raxInsert(consumer.pel, buf, old)
       }
-      streamPropagateXCLAIM(c, spi, group, id, raxFind(group.pel, buf) as StreamNACK)
+      streamPropagateXCLAIM(
+        c,
+        spi,
+        group,
+        streamIDString(id),
+        raxFind(group.pel, buf) as StreamNACK,
+      )
     }
     if (count && out.length === count) break
   }
-  // streamPropagateGroupID: NOACK moved the last ID with no XCLAIM to carry it.
-  if (propagateLastId)
-    alsoPropagate(c.srv, c.db.id, [
-      'XGROUP',
-      'SETID',
-      spi.key,
-      spi.group,
-      streamIDString(group.lastId),
-      'ENTRIESREAD',
-      String(group.entriesRead),
-    ])
+  // NOACK moved the last ID with no XCLAIM to carry it.
+  if (propagateLastId) streamPropagateGroupID(c, spi, group)
   return out
 }
 
 /**
- * t_stream.c streamPropagateXCLAIM: an entry delivered by XREADGROUP propagates as an
- * idempotent XCLAIM (FORCE JUSTID, its delivery time and count, the group's last ID).
+ * t_stream.c streamPropagateGroupID: a group's last ID moved with no XCLAIM to carry it
+ * (XREADGROUP NOACK, XCLAIM LASTID claiming nothing) propagates as XGROUP SETID.
+ */
+function streamPropagateGroupID(
+  c: CommandCall,
+  spi: { readonly key: string; readonly group: string },
+  group: StreamCG,
+): void {
+  alsoPropagate(c.srv, c.db.id, [
+    'XGROUP',
+    'SETID',
+    spi.key,
+    spi.group,
+    streamIDString(group.lastId),
+    'ENTRIESREAD',
+    String(group.entriesRead),
+  ])
+}
+
+/**
+ * t_stream.c streamPropagateXCLAIM: an entry delivered by XREADGROUP, or claimed (or dropped
+ * from the PEL as deleted) by XCLAIM / XAUTOCLAIM, propagates as an idempotent XCLAIM (FORCE
+ * JUSTID, its delivery time and count, the group's last ID). `id` is written as given: XCLAIM
+ * passes its argument as typed, the others the ID formatted.
  */
 function streamPropagateXCLAIM(
   c: CommandCall,
   spi: { readonly key: string; readonly group: string },
   group: StreamCG,
-  id: StreamID,
+  id: string,
   nack: StreamNACK,
 ): void {
   alsoPropagate(c.srv, c.db.id, [
@@ -607,7 +626,7 @@ function streamPropagateXCLAIM(
     spi.group,
     nack.consumer?.name ?? '',
     '0',
-    streamIDString(id),
+    id,
     'TIME',
     String(nack.deliveryTime),
     'RETRYCOUNT',
@@ -1287,6 +1306,7 @@ function xclaimCommand(c: CommandCall): Reply {
     } else return error(`ERR Unrecognized XCLAIM option '${cstr(opt)}'`)
   }
   const dirtyBefore = c.srv.dirty
+  const spi = { key, group: argv[2] ?? '' }
   let propagateLastId = false
   if (streamCompareID(lastId, group.lastId) > 0) {
     group.lastId = lastId
@@ -1296,11 +1316,13 @@ function xclaimCommand(c: CommandCall): Reply {
     deliverytime = BigInt(now)
   let consumer: StreamConsumer | null = null
   const out: Reply[] = []
-  for (const id of ids) {
+  for (const [i, id] of ids.entries()) {
     const buf = streamEncodeID(id)
     let nack = raxFind(group.pel, buf) ?? undefined
     if (!streamEntryExists(s, id)) {
       if (nack !== undefined) {
+        // Propagated before the NACK goes: the replica drops it the same way.
+        streamPropagateXCLAIM(c, spi, group, argv[5 + i] ?? '', nack)
         propagateLastId = false
         c.srv.dirty++
         raxRemove(group.pel, buf)
@@ -1319,10 +1341,16 @@ function xclaimCommand(c: CommandCall): Reply {
       retrycount >= 0n ? retrycount : !justid ? nack.deliveryCount + 1n : nack.deliveryCount
     claimNack(nack, buf, consumer, Number(deliverytime), countNow)
     out.push(justid ? idReply(id) : (rangeEntries(s, id, id, 1, false)[0] as Reply))
+    streamPropagateXCLAIM(c, spi, group, argv[5 + i] ?? '', nack)
     propagateLastId = false
     c.srv.dirty++
   }
-  if (propagateLastId) c.srv.dirty++
+  if (propagateLastId) {
+    streamPropagateGroupID(c, spi, group)
+    c.srv.dirty++
+  }
+  // Each claim went as its own XCLAIM; the command itself never does.
+  preventCommandPropagation(c.srv)
   touched(c, found)
   if (c.srv.dirty !== dirtyBefore)
     streamTraceGroup(c.ctx, key, s, argv[2] ?? '', 'claimed', out.length)
@@ -1367,6 +1395,7 @@ function xautoclaimCommand(c: CommandCall): Reply {
   if (found === null || group === null) return noKeyOrGroup(key, argv[2] ?? '')
   const s = found.ptr
   const dirtyBefore = c.srv.dirty
+  const spi = { key, group: argv[2] ?? '' }
   let attempts = count * 10n
   const deleted: Reply[] = []
   const out: Reply[] = []
@@ -1378,6 +1407,7 @@ function xautoclaimCommand(c: CommandCall): Reply {
     const nack = it.data as StreamNACK
     const id = streamDecodeID(it.key)
     if (!streamEntryExists(s, id)) {
+      streamPropagateXCLAIM(c, spi, group, streamIDString(id), nack)
       c.srv.dirty++
       const buf = it.key
       raxRemove(group.pel, buf)
@@ -1392,8 +1422,10 @@ function xautoclaimCommand(c: CommandCall): Reply {
     claimNack(nack, it.key, consumer, now, justid ? null : nack.deliveryCount + 1n)
     out.push(justid ? idReply(id) : (rangeEntries(s, id, id, 1, false)[0] as Reply))
     count--
+    streamPropagateXCLAIM(c, spi, group, streamIDString(id), nack)
     c.srv.dirty++
   }
+  preventCommandPropagation(c.srv)
   raxNext(it)
   const endId = it.eof ? { ms: 0n, seq: 0n } : streamDecodeID(it.key)
   touched(c, found)
