@@ -4,7 +4,7 @@
  * BGSAVE and BGREWRITEAOF take turns (aof.c bgrewriteaofCommand, rdb.c bgsaveCommand).
  */
 import { describe, expect, it } from 'vitest'
-import type { RdbChildJob } from '../../../src/engine/rdb.ts'
+import type { RdbChildJob, RdbChildStatus } from '../../../src/engine/rdb.ts'
 import { createTestEngine, r, type TestEngine } from '../../harness/TestEngine.ts'
 
 const persistence = (t: TestEngine, field: string): string => {
@@ -53,13 +53,14 @@ describe('the AOF without a disk', () => {
   it('hands a host child the rewritten commands of a large dataset, with every key offset', () => {
     const t = createTestEngine({ config: { 'aof-use-rdb-preamble': 'no' } })
     const jobs: RdbChildJob[] = []
+    const ended: RdbChildStatus[] = []
     t.server.setRdbDisk({
       fork: () => 0,
       write: () => true,
       log: () => {},
       children: {
         fork: (job) => (jobs.push(job), 900),
-        wait: () => null,
+        wait: () => ended.shift() ?? null,
         kill: () => {},
         removeTempFile: () => {},
         receiveChildInfo: () => null,
@@ -78,5 +79,10 @@ describe('the AOF without a disk', () => {
     expect(String.fromCharCode(...(job?.rdb.subarray(0, 23) ?? []))).toBe(
       '*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n',
     )
+    // The child ends, as it must: while one runs, dicts may not resize (a process-wide
+    // policy, which the test files after this one in the same worker would inherit).
+    ended.push({ pid: 900, exitcode: 1, bysignal: 0 })
+    t.tick(100)
+    expect(persistence(t, 'aof_rewrite_in_progress')).toBe('0')
   })
 })
