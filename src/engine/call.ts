@@ -256,8 +256,9 @@ export function callDispatch(
   srv.callStart = NaN
   if (Number.isNaN(start)) start = ctx.clock.now()
   commandArgvBegin(srv)
-  // Nothing is propagated before a replica first attaches (no backlog): skip the bookkeeping.
-  const prop = srv.repl.backlog ? propagationBegin(srv) : null
+  // Nothing is propagated before a replica first attaches (no backlog) while the AOF is off:
+  // skip the bookkeeping.
+  const prop = srv.repl.backlog || srv.aof.state !== 'off' ? propagationBegin(srv) : null
   // incrCommandStatsOnError(NULL, 0): errors from before this command are not its own.
   srv.prevErrCount = srv.stats.totalErrorReplies
   const reply = handler(call)

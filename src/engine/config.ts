@@ -1051,6 +1051,10 @@ export interface ConfigHost {
   readonly setProcTitle?: (() => boolean) | null
   /** The serving process's class (setOOMScoreAdj(-1)): master unless it follows one. */
   readonly oomClass?: OomClass
+  /** updateAppendonly (aof.ts): the AOF started or stopped; its error, or null. */
+  readonly updateAppendonly?: () => string | null
+  /** updateAofAutoGCEnabled (aof.ts): history files deleted once auto gc is back. */
+  readonly updateAofAutoGCEnabled?: () => null
 }
 
 const NO_CONFIG_HOST: ConfigHost = { nofile: null, changeListenPort: null }
@@ -1105,6 +1109,10 @@ function applyFunction(
       fn: 'updateProcTitleTemplate',
       run: () => (setProcTitle() ? null : 'failed to set process title'),
     }
+  if (p.name === 'appendonly' && host.updateAppendonly !== undefined)
+    return { fn: 'updateAppendonly', run: host.updateAppendonly }
+  if (p.name === 'aof-disable-auto-gc' && host.updateAofAutoGCEnabled !== undefined)
+    return { fn: 'updateAofAutoGCEnabled', run: host.updateAofAutoGCEnabled }
   if (p.name === 'tls-port') return { fn: 'applyTLSPort', run: () => TLS_UNCONFIGURED }
   if (TLS_CFG.has(p.name))
     return { fn: 'applyTlsCfg', run: () => (tlsInUse(cfg) ? TLS_UNCONFIGURED : null) }

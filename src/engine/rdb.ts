@@ -14,11 +14,12 @@
  * a disk (the browser) nothing is written or logged. While the child runs, each key written
  * costs it a page of copy-on-write (INFO current_cow_size, the "Fork CoW" line).
  */
+import { backgroundRewriteDoneHandler, flushAppendOnlyFile, killAppendOnlyChild } from './aof.ts'
 import { applyOomScoreAdj, type OomScoreAdjMode } from './config.ts'
 import type { ExecContext } from './context.ts'
 import { zmallocUsedMemory } from './keyspace/memory.ts'
 import { rdbLoadAuxField, rdbLoadFile, type RdbAuxField, type ServerLogLine } from './rdbDecode.ts'
-import { rdbSaveFileBytes } from './rdbEncode.ts'
+import { bytesToByteString, rdbSaveFileBytes } from './rdbEncode.ts'
 import { rdbLoadImageKeys, rdbSave, rdbSaveFileDbs, type RdbImage } from './rdbReload.ts'
 import type { ServerState } from './state.ts'
 import { dictSetResizePolicy, dictSize } from './structures/dict.ts'
@@ -66,6 +67,11 @@ export interface RdbChildJob {
   readonly keySaveDelay: number
   /** setOOMScoreAdj(CONFIG_OOM_BGCHILD) in the child: oom-score-adj and its bgchild value. */
   readonly oomScoreAdj: { readonly mode: OomScoreAdjMode; readonly value: number }
+  /**
+   * An AOF rewrite's child (aof.c rewriteAppendOnlyFileBackground): `rdb` is the new BASE's
+   * content, written as temp-rewriteaof-<pid>.aof and renamed temp-rewriteaof-bg-<pid>.aof.
+   */
+  readonly aof?: boolean
 }
 
 /** waitpid()'s status of a child that ended (server.c checkChildrenDone). */
@@ -200,45 +206,85 @@ function rdbFilename(srv: ServerState): string {
  * answers -ERR).
  */
 export function rdbSaveBackground(srv: ServerState, ctx: ExecContext): boolean {
-  const now = ctx.now
-  let keys = 0
-  for (const db of srv.dbs) keys += dictSize(db.dict)
   // stat_rdb_saves counts the attempt, before the fork (rdbSaveBackground).
   srv.rdbSaves++
   srv.rdbLastBgsaveTry = srv.unixtime
+  const pid = redisFork(srv, ctx, 'rdb', (keyEnds) => rdbFileOfDataset(srv, ctx, keyEnds))
+  if (typeof pid === 'string') {
+    srv.rdbLastBgsaveStatus = 'err'
+    rdbLogWarning(srv, `Can't save in background: fork: ${pid}`)
+    return false
+  }
+  rdbLogNotice(srv, `Background saving started by pid ${String(pid)}`)
+  return true
+}
+
+/**
+ * server.c redisFork for a child of `type` writing `content` (the dataset's file as of now):
+ * a process when the host runs them, else a modelled child whose file (with a disk) is
+ * written when cron reaps it. Its pid, or the fork's strerror.
+ */
+export function redisFork(
+  srv: ServerState,
+  ctx: ExecContext,
+  type: 'rdb' | 'aof',
+  content: (keyEnds?: number[]) => Uint8Array,
+): number | string {
   const delay = Number(srv.config.other['rdb-key-save-delay'] ?? '0')
   const disk = disks.get(srv)
   let pid: number
-  let rdb: Uint8Array | null = null
+  let file: Uint8Array | null = null
   if (disk?.children !== undefined) {
     const keyEnds: number[] = []
-    const file = rdbFileOfDataset(srv, ctx, keyEnds)
+    const bytes = content(keyEnds)
     let oomScoreAdj = { mode: 'no' as OomScoreAdjMode, value: 0 }
     applyOomScoreAdj(srv.config, (mode, value) => ((oomScoreAdj = { mode, value }), true), 2)
     const forked = disk.children.fork({
-      rdb: file,
+      rdb: bytes,
       keyEnds,
       dir: rdbDir(srv),
       dbfilename: rdbFilename(srv),
       keySaveDelay: delay,
       oomScoreAdj,
+      ...(type === 'aof' ? { aof: true } : {}),
     })
-    if (typeof forked === 'string') {
-      srv.rdbLastBgsaveStatus = 'err'
-      rdbLogWarning(srv, `Can't save in background: fork: ${forked}`)
-      return false
-    }
+    if (typeof forked === 'string') return forked
     pid = forked
   } else {
     pid = disk?.fork() ?? 0
-    if (disk !== undefined) rdb = rdbFileOfDataset(srv, ctx)
+    if (disk !== undefined) file = content()
   }
+  if (type === 'rdb') forkedChild(srv, ctx.now, type, pid, { rdb: file, aofFile: null })
+  else
+    forkedChild(srv, ctx.now, type, pid, {
+      rdb: null,
+      aofFile: file === null ? null : bytesToByteString(file),
+    })
+  updateDictResizePolicy(srv)
+  return pid
+}
+
+/**
+ * redisFork's bookkeeping in the parent (total_forks, server.child_type, child_pid): the child
+ * of `type` as of `now`, a modelled one living 1 µs per key plus rdb-key-save-delay.
+ */
+function forkedChild(
+  srv: ServerState,
+  now: number,
+  type: 'rdb' | 'aof',
+  pid: number,
+  files: { readonly rdb: Uint8Array | null; readonly aofFile: string | null },
+): void {
+  let keys = 0
+  for (const db of srv.dbs) keys += dictSize(db.dict)
+  const delay = Number(srv.config.other['rdb-key-save-delay'] ?? '0')
   srv.stats.totalForks++
   srv.child = {
+    type,
     startedAt: now,
     endsAt: now + (keys * (1 + rdbKeySaveDelayUs(delay))) / 1000,
     dirtyBefore: srv.dirty,
-    rdb,
+    ...files,
     pid,
     keysTotal: keys,
     keysProcessed: 0,
@@ -249,9 +295,6 @@ export function rdbSaveBackground(srv: ServerState, ctx: ExecContext): boolean {
     cowSum: 0,
     cowSamples: 0,
   }
-  rdbLogNotice(srv, `Background saving started by pid ${String(pid)}`)
-  updateDictResizePolicy(srv)
-  return true
 }
 
 /**
@@ -329,6 +372,10 @@ function rdbReceiveChildInfo(srv: ServerState, children: RdbChildren): void {
 export function rdbBackgroundSaveDone(srv: ServerState, exitcode: number, bysignal: number): void {
   const child = srv.child
   if (child === null) return
+  if (child.type === 'aof') {
+    aofChildDone(srv, exitcode, bysignal)
+    return
+  }
   const disk = disks.get(srv)
   if (
     disk !== undefined &&
@@ -413,6 +460,27 @@ export function writeCommandsDeniedByDiskError(srv: ServerState): boolean {
   )
 }
 
+/**
+ * checkChildrenDone for an AOF rewrite's child: its "Fork CoW" line on success, then
+ * aof.c backgroundRewriteDoneHandler.
+ */
+function aofChildDone(srv: ServerState, exitcode: number, bysignal: number): void {
+  const child = srv.child
+  if (child === null) return
+  let peak = 0
+  if (bysignal === 0 && exitcode === 0) {
+    const cow = childMeasureCow(child)
+    const mb = (n: number) => String(Math.floor(n / 2 ** 20))
+    rdbLogNotice(
+      srv,
+      `Fork CoW for AOF rewrite: current ${mb(cow)} MB, peak ${mb(child.cowPeak)} MB, average ${mb(child.cowSum / child.cowSamples)} MB`,
+      child.pid,
+    )
+    peak = child.cowPeak
+  }
+  backgroundRewriteDoneHandler(srv, exitcode, bysignal, peak)
+}
+
 /** rdb.c rdbRemoveTempFile: temp-<pid>.rdb goes (a host with processes only). */
 export function rdbRemoveTempFile(srv: ServerState, pid: number): void {
   disks.get(srv)?.children?.removeTempFile(pid, rdbDir(srv))
@@ -425,7 +493,7 @@ export function rdbRemoveTempFile(srv: ServerState, pid: number): void {
  */
 export function killRDBChild(srv: ServerState): void {
   const child = srv.child
-  if (child === null) return
+  if (child === null || child.type !== 'rdb') return
   const children = disks.get(srv)?.children
   if (children !== undefined) {
     children.kill(child.pid)
@@ -545,11 +613,32 @@ export function finishShutdown(srv: ServerState, ctx: ExecContext, how: Shutdown
   // prepareForShutdown: never save a half-loaded dataset over the file.
   const flags = srv.loading === null ? how : { save: false, nosave: true, force: how.force }
   const child = srv.child
-  if (child !== null) {
+  if (child?.type === 'rdb') {
     rdbLogWarning(srv, 'There is a child saving an .rdb. Killing it!')
     killRDBChild(srv)
     // The exit never reaches backgroundSaveDoneHandler: its temp file goes now.
     rdbRemoveTempFile(srv, child.pid)
+  }
+  // The AOF we have may be longer, but holds the whole dataset: the rewrite is killed, unless
+  // it is the first one (appendonly just turned on), whose loss would lose the dataset.
+  if (child?.type === 'aof') {
+    if (srv.aof.state === 'wait_rewrite') {
+      if (flags.force) rdbLogWarning(srv, 'Writing initial AOF. Exit anyway.')
+      else {
+        rdbLogWarning(srv, "Writing initial AOF, can't exit.")
+        rdbLogWarning(
+          srv,
+          'Errors trying to shut down the server. Check the logs for more information.',
+        )
+        return false
+      }
+    }
+    rdbLogWarning(srv, 'There is a child rewriting the AOF. Killing it!')
+    killAppendOnlyChild(srv)
+  }
+  if (srv.aof.state !== 'off') {
+    rdbLogNotice(srv, 'Calling fsync() on the AOF file.')
+    flushAppendOnlyFile(srv)
   }
   if ((saveParamsConfigured(srv) && !flags.nosave) || flags.save) {
     rdbLogNotice(srv, 'Saving the final RDB snapshot before exiting.')

@@ -848,6 +848,8 @@ export type RdbFileRead =
       readonly usedMem: number
       /** The AUX fields, in the file's order (logged again when the file is reloaded). */
       readonly aux: readonly RdbAuxField[]
+      /** The offset after the checksum (an AOF's tail follows its RDB preamble). */
+      readonly end: number
     }
   /** rdbLoadRio returned C_ERR with errno EINVAL: loadDataFromDisk's "Fatal error loading". */
   | { readonly ok: false; readonly fatal: 'einval' }
@@ -1011,7 +1013,7 @@ export function rdbLoadFile(
     if (!(e instanceof LoadError)) throw e
     return e.line === undefined ? eoferr() : reportCorrupt(e.line, e.reason)
   }
-  return { ok: true, dbs, emptyKeysSkipped, keyEnds, usedMem, aux }
+  return { ok: true, dbs, emptyKeysSkipped, keyEnds, usedMem, aux, end: r.pos }
 }
 
 /** redis-check-rdb.c rdb_type_string: the names of the RDB object types. */

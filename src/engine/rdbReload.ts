@@ -21,6 +21,7 @@
  * their creation lru when the policy saved neither). Saving resets `dirty`.
  */
 import { isReplica } from './replica.ts'
+import { aofHasDisk, debugLoadAofFromDisk } from './aof.ts'
 import type { ExecContext } from './context.ts'
 import {
   dbAddRDBLoad,
@@ -487,6 +488,10 @@ export function debugReload(
  * saved image nor the RDB load counters. Returns an error message, or null on success.
  */
 export function debugLoadAof(srv: ServerState, ctx: ExecContext): string | null {
+  if (aofHasDisk(srv)) {
+    debugLoadAofFromDisk(srv, ctx)
+    return null
+  }
   // With appendonly off, the file a BGREWRITEAOF left; Redis exits when there is none
   // (loadAppendOnlyFiles fails): no server to answer.
   const image = srv.config.other['appendonly'] === 'yes' ? rdbSaveImage(srv, ctx) : srv.aofImage

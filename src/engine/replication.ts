@@ -11,6 +11,7 @@
  * replica has attached (server.repl_backlog is created by the first SYNC).
  */
 import type { ExecContext } from './context.ts'
+import { aofPropagates, feedAppendOnlyFile } from './aof.ts'
 import type { ClientId } from './api.ts'
 import type { Client, ServerState } from './state.ts'
 import { respEncodeCommand } from './resp.ts'
@@ -107,9 +108,14 @@ export function clearReplicationId2(srv: ServerState): void {
   srv.repl.secondReplidOffset = -1
 }
 
-/** server.c shouldPropagate for PROPAGATE_REPL: a backlog or a replica, never as a replica. */
-function shouldPropagate(srv: ServerState): boolean {
+/** server.c shouldPropagate's PROPAGATE_REPL part: a backlog or a replica, never as a replica. */
+function shouldPropagateRepl(srv: ServerState): boolean {
   return srv.repl.masterhost === null && (srv.repl.backlog || srv.repl.replicas.length !== 0)
+}
+
+/** server.c shouldPropagate: never while loading; to the AOF when it is on, or to replicas. */
+export function shouldPropagate(srv: ServerState): boolean {
+  return srv.loading === null && (aofPropagates(srv) || shouldPropagateRepl(srv))
 }
 
 /** server.c alsoPropagate. */
@@ -133,9 +139,15 @@ export function forceCommandPropagation(srv: ServerState): void {
   srv.repl.force = true
 }
 
-/** replication.c replicationFeedSlaves: a SELECT when the db changes, then the command. */
+/**
+ * server.c propagateNow: to the AOF (feedAppendOnlyFile), then to the replicas
+ * (replication.c replicationFeedSlaves: a SELECT when the db changes, then the command).
+ */
 function feedReplicas(srv: ServerState, dbid: number, argv: readonly string[]): void {
+  if (!shouldPropagate(srv)) return
+  if (aofPropagates(srv)) feedAppendOnlyFile(srv, dbid, argv)
   const r = srv.repl
+  if (!shouldPropagateRepl(srv)) return
   let bytes = ''
   if (r.seldb !== dbid) {
     bytes += respEncodeCommand(['SELECT', String(dbid)])

@@ -24,6 +24,17 @@
  * fast CPU). Only the real-clock RESP server sees them expire.
  */
 import { signalCrash, takeCrash } from './crashReport.ts'
+import {
+  aofBeforeSleep,
+  aofCronAutoRewrite,
+  aofCronScheduled,
+  aofLoadAtStartup,
+  aofOpenAtStartup,
+  clientFactory,
+  createAofState,
+  setAofDisk,
+  type AofDisk,
+} from './aof.ts'
 import type { ConfigFileHost } from './configRewrite.ts'
 import type { AclFileHost } from './acl.ts'
 import { aclLoadFromFile, setAclFileHook } from './commands/acl.ts'
@@ -331,6 +342,7 @@ export function createServerState(opts: ServerOptions): ServerState {
     rdbImage: null,
     loading: null,
     aofImage: null,
+    aof: createAofState(config.other['appendonly'] === 'yes'),
     rdbLastLoadKeysLoaded: 0,
     rdbLastLoadKeysExpired: 0,
     acl: createAclState(config.requirepass),
@@ -358,6 +370,9 @@ export function createServerState(opts: ServerOptions): ServerState {
 }
 
 /** networking.c createClient. */
+// The AOF's fake client (aof.ts createAOFClient): one that never blocks.
+clientFactory.create = (srv) => createClientState(srv, { denyBlocking: true })
+
 export function createClientState(srv: ServerState, opts: ClientOptions = {}): Client {
   const id = srv.nextClientId++
   srv.stats.totalConnectionsReceived++
@@ -855,7 +870,10 @@ export function serverCron(srv: ServerState, ctx: ExecContext): void {
   checkClientPauseTimeoutAndReturnIfPaused(srv)
   srv.lruclock = getLRUClock(ctx.now)
   databasesCron(srv, ctx)
-  // checkChildrenDone, or the save points (the `save` config), then a BGSAVE SCHEDULE.
+  // A BGREWRITEAOF scheduled while another child ran (aof.ts).
+  aofCronScheduled(srv, ctx)
+  // checkChildrenDone, or the save points (the `save` config) and the automatic AOF rewrite,
+  // then a BGSAVE SCHEDULE.
   if (srv.child !== null) {
     rdbCheckChild(srv, ctx, runWithPeriod(srv, 1000))
   } else {
@@ -864,6 +882,7 @@ export function serverCron(srv: ServerState, ctx: ExecContext): void {
       rdbLogNotice(srv, reached)
       rdbSaveBackground(srv, ctx)
     }
+    aofCronAutoRewrite(srv, ctx)
   }
   // run_with_period(1000): a replica whose link is down connects again.
   if (runWithPeriod(srv, 1000)) replicationCron(srv)
@@ -979,6 +998,17 @@ export interface EngineServer extends RedisServer {
    * host's file system. Without one (the browser) saves stay in memory.
    */
   setRdbDisk(disk: RdbDisk | null): void
+  /** Where the append-only files live (aof.ts AofDisk); none: the AOF writes no file. */
+  setAofDisk(disk: AofDisk | null): void
+  /**
+   * main's aofLoadManifestFromDisk, then (appendonly yes) loadDataFromDisk's AOF load: false
+   * when Redis exits (logged). The RDB file is not loaded when the AOF is on.
+   */
+  aofLoadAtStartup(): boolean
+  /** aofOpenIfNeededOnServerStart and aofDelHistoryFiles: false when Redis exits. */
+  aofOpenAtStartup(): boolean
+  /** server.aof_state is AOF_ON (the data comes from the AOF, not the RDB file). */
+  aofOn(): boolean
   /**
    * loadDataFromDisk: the RDB file the host read at startup loaded into the empty dataset,
    * logged through the disk. False when it cannot be: the host exits with status 1.
@@ -1214,6 +1244,8 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
       if (srv.activeExpireEnabled && srv.repl.masterhost === null)
         activeExpireCycle(srv, ctx, 'fast')
       propagatePendingCommands(srv, true)
+      // beforeSleep: the AOF buffer goes to its file before any reply does.
+      aofBeforeSleep(srv)
       return reply
     } finally {
       clientCommandIoEnd(c)
@@ -1299,6 +1331,7 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
     if (srv.activeExpireEnabled && srv.repl.masterhost === null) activeExpireCycle(srv, ctx, 'fast')
     // The poll after it: the connect replicationCron started is refused (replica.ts).
     replicationConnectFailed(srv)
+    aofBeforeSleep(srv)
     for (const e of ctx.events) events.push(e)
   }
 
@@ -1376,6 +1409,20 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
     setRdbDisk: (disk) => {
       setRdbDisk(srv, disk)
     },
+    setAofDisk: (disk) => {
+      setAofDisk(srv, disk)
+    },
+    aofLoadAtStartup: () => {
+      const now = Math.floor(srv.clock.now())
+      updateCachedTime(srv, now)
+      return aofLoadAtStartup(srv, createExecContext(srv.rng, srv.clock, 'off', now))
+    },
+    aofOpenAtStartup: () => {
+      const now = Math.floor(srv.clock.now())
+      updateCachedTime(srv, now)
+      return aofOpenAtStartup(srv, createExecContext(srv.rng, srv.clock, 'off', now))
+    },
+    aofOn: () => srv.aof.state === 'on',
     loadRdbFile: (rdb) => {
       const now = Math.floor(srv.clock.now())
       updateCachedTime(srv, now)

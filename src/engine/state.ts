@@ -9,6 +9,7 @@
  * `unixtime`/`mstime` mirror Redis's cached server.unixtime/server.mstime and are refreshed
  * before every command and every cron tick.
  */
+import type { AofState } from './aof.ts'
 import type { ReplState } from './replication.ts'
 import type { OpenFilesLimit } from './config.ts'
 import type { Clock } from './clock.ts'
@@ -443,11 +444,15 @@ export interface ServerState {
    * (dict_can_resize 'avoid'), cron does not resize or rehash, and lookups do not touch the LRU.
    */
   child: {
+    /** server.child_type: CHILD_TYPE_RDB (BGSAVE) or CHILD_TYPE_AOF (BGREWRITEAOF, aof.ts). */
+    type: 'rdb' | 'aof'
     startedAt: number
     endsAt: number
     dirtyBefore: number
     /** A modelled child with a disk: the file it writes when reaped, as of the fork. */
     rdb: Uint8Array | null
+    /** A modelled AOF rewrite child with a disk: its temp file's content, written when reaped. */
+    aofFile: string | null
     pid: number
     /** stat_current_save_keys_total (keys at the fork), _processed (the child's last report). */
     keysTotal: number
@@ -533,6 +538,8 @@ export interface ServerState {
   /** INFO rdb_last_load_keys_loaded / _expired: keys the last load added and skipped. */
   /** The AOF a BGREWRITEAOF wrote while appendonly is off: DEBUG LOADAOF loads it. */
   aofImage: RdbImage | null
+  /** The append-only file's state (aof.ts). */
+  aof: AofState
   rdbLastLoadKeysLoaded: number
   rdbLastLoadKeysExpired: number
   /**

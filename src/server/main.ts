@@ -14,16 +14,8 @@
  * so the same command line works for both. `dir` is what CONFIG GET dir shows: like
  * redis-server, the working directory (or --dir) as an absolute, resolved path.
  */
-import {
-  appendFileSync,
-  existsSync,
-  realpathSync,
-  rmSync,
-  statSync,
-  unlinkSync,
-  writeFileSync,
-} from 'node:fs'
-import { join, resolve } from 'node:path'
+import { appendFileSync, realpathSync, rmSync, unlinkSync, writeFileSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { ConfigFileError, loadServerConfig, serverOptions } from './configFile.ts'
 import type { EngineServer } from '../engine/server.ts'
 import { createConfigFileHost } from './configFileHost.ts'
@@ -32,6 +24,7 @@ import { strerror } from './strerror.ts'
 import { createOomScoreAdj, type OomScoreAdjStatics } from './oomScoreAdj.ts'
 import { createRdbChildren } from './rdbChild.ts'
 import { createRdbDisk, readRdbFile, type HostLog } from './rdbDisk.ts'
+import { createAofDisk } from './aofDisk.ts'
 import { startupSystemWarnings } from './syscheck.ts'
 import {
   bindAddressHost,
@@ -233,6 +226,10 @@ async function loadDataFromDisk(
   // BGSAVE forks a child process where there is a /bin/sh to run (rdbChild.ts).
   const children = process.platform === 'win32' ? undefined : createRdbChildren(hostLog, oomStatics)
   engine.setRdbDisk(createRdbDisk(hostLog, process.pid, children))
+  // aofLoadManifestFromDisk, then with appendonly yes the AOF is what loads (aof.ts).
+  engine.setAofDisk(createAofDisk(process.pid))
+  if (!engine.aofLoadAtStartup()) process.exit(1)
+  if (engine.aofOn()) return
   let rdb: string | null
   try {
     rdb = readRdbFile(config['dir'] ?? '.', config['dbfilename'] ?? 'dump.rdb')
@@ -291,21 +288,6 @@ function redisAsciiArt(log: ServerLogger, engine: EngineServer, logfile: string,
   if (showLogo)
     log(`Redis X-Ray (Redis 7.0.15 emulation) standalone mode, Port: ${port}, PID: ${process.pid}`)
   else log(`Running mode=standalone, port=${String(port)}.`)
-}
-
-/**
- * aof.c aofLoadManifestFromDisk's lines at startup, before the RDB file loads: no
- * appenddirname, or no manifest in it (DEBUG). (An AOF is not loaded from disk here.)
- */
-function aofLoadManifestFromDisk(engine: EngineServer, log: ServerLogger): void {
-  const dirname = engine.configValue('appenddirname') ?? 'appendonlydir'
-  if (!statSync(dirname, { throwIfNoEntry: false })?.isDirectory()) {
-    log(`The AOF directory ${dirname} doesn't exist`, '.')
-    return
-  }
-  const manifest = `${engine.configValue('appendfilename') ?? 'appendonly.aof'}.manifest`
-  if (!existsSync(join(dirname, manifest)))
-    log(`The AOF manifest file ${manifest} doesn't exist`, '.')
 }
 
 /** The engine startRespServer created (createServer's, with the host hooks). */
@@ -512,10 +494,10 @@ async function main(): Promise<void> {
       process.exit(1)
     }
   }
-  aofLoadManifestFromDisk(engine, log)
   loading = true
   await loadDataFromDisk(engine, { ...args.config, dir: process.cwd() }, log, oom.statics)
   loading = false
+  if (!engine.aofOpenAtStartup()) process.exit(1)
   log('Ready to accept connections')
   if (unixsocket !== '') log(`The server is now ready to accept connections at ${unixsocket}`)
   // "Warning the user about suspicious maxmemory setting."

@@ -140,7 +140,7 @@ export function createRdbChildren(
           linux,
           statics,
         )(job.oomScoreAdj.mode, job.oomScoreAdj.value)
-        const file = openRdbTempFile(log, job.dir, job.dbfilename, pid, pid)
+        const file = openRdbTempFile(log, job.dir, job.dbfilename, pid, pid, job.aof === true)
         if (file === null) done(1)
         else save(job, file, () => !exited, done)
       })

@@ -43,15 +43,21 @@ export function rdbTempName(pid: number): string {
   return `temp-${String(pid)}.rdb`
 }
 
-/** rdbSave's fopen of temp-<pid>.rdb in `dir`; null when it fails (logged). */
+/**
+ * rdbSave's fopen of temp-<pid>.rdb in `dir`; null when it fails (logged). With `aof`, aof.c
+ * rewriteAppendOnlyFile's in the rewriting child: temp-rewriteaof-<pid>.aof, renamed
+ * temp-rewriteaof-bg-<pid>.aof (the parent makes it the next BASE), with its own lines.
+ */
 export function openRdbTempFile(
   log: HostLog,
   dir: string,
   dbfilename: string,
   pid: number,
   who: number | null,
+  aof = false,
 ): RdbTempFile | null {
-  const tmpName = rdbTempName(pid)
+  const tmpName = aof ? `temp-rewriteaof-${String(pid)}.aof` : rdbTempName(pid)
+  const finalName = aof ? `temp-rewriteaof-bg-${String(pid)}.aof` : dbfilename
   const tmpfile = resolve(dir, tmpName)
   // getcwd() fails once the directory is removed: Redis then says "unknown".
   const root = () => (existsSync(dir) ? dir : 'unknown')
@@ -63,13 +69,19 @@ export function openRdbTempFile(
     fd = openSync(tmpfile, 'w')
   } catch (e) {
     warn(
-      `Failed opening the temp RDB file ${tmpName} (in server root dir ${root()}) for saving: ${strerror(e)}`,
+      aof
+        ? `Opening the temp file for AOF rewrite in rewriteAppendOnlyFile(): ${strerror(e)}`
+        : `Failed opening the temp RDB file ${tmpName} (in server root dir ${root()}) for saving: ${strerror(e)}`,
     )
     return null
   }
   let open = true
   const werr = (op: string, e: unknown) => {
-    warn(`Write error saving DB on disk(${op}): ${strerror(e)}`)
+    warn(
+      aof
+        ? `Write error writing append only file on disk: ${strerror(e)}`
+        : `Write error saving DB on disk(${op}): ${strerror(e)}`,
+    )
     if (open) closeSync(fd)
     open = false
     rmSync(tmpfile, { force: true })
@@ -96,15 +108,25 @@ export function openRdbTempFile(
       // "Use RENAME to make sure the DB file is changed atomically only if the generate DB
       // file is ok."
       try {
-        renameSync(tmpfile, resolve(dir, dbfilename))
+        renameSync(tmpfile, resolve(dir, finalName))
       } catch (e) {
         warn(
-          `Error moving temp DB file ${tmpName} on the final destination ${dbfilename} (in server root dir ${root()}): ${strerror(e)}`,
+          aof
+            ? `Error moving temp append only file on the final destination: ${strerror(e)}`
+            : `Error moving temp DB file ${tmpName} on the final destination ${dbfilename} (in server root dir ${root()}): ${strerror(e)}`,
         )
         rmSync(tmpfile, { force: true })
         return false
       }
-      log({ level: '*', text: 'DB saved on disk' }, who)
+      log(
+        {
+          level: '*',
+          text: aof
+            ? `Successfully created the temporary AOF base file ${finalName}`
+            : 'DB saved on disk',
+        },
+        who,
+      )
       return true
     },
     abandon: () => {

@@ -24,6 +24,7 @@
  *
  * No step events yet: the waits are not drawn by any panel.
  */
+import { alsoPropagate, rewriteCommandVector } from '../replication.ts'
 import { commandArgvBegin, commandStats, countErrorReply } from '../call.ts'
 import { createExecContext, type ExecContext } from '../context.ts'
 import {
@@ -404,12 +405,17 @@ function serveClientsBlockedOnListKey(
   for (const receiver of waitersOf(srv, db, key, 'list')) {
     let deleted = false
     serveReceiver(srv, ctx, receiver, (c, bpop) => {
+      const pop = bpop.wherefrom === 'head' ? 'LPOP' : 'RPOP'
       if (bpop.target === null) {
         if (bpop.cmd === 'blmpop') {
+          // Propagated as [LR]POP key count.
+          const llen = listTypeLength(o)
+          alsoPropagate(srv, db.id, [pop, key, String(Math.min(bpop.count, llen))])
           const items = popRange(c, key, o, bpop.wherefrom, bpop.count)
           deleted = listTypeLength(o) === 0
           return array([bulk(key), bulkArray(items)])
         }
+        alsoPropagate(srv, db.id, [pop, key])
         const value = listTypePop(valueRefOf(c, key), o, bpop.wherefrom) ?? ''
         // serveClientBlockedOnList replies [key, value] before it notifies.
         pubsubReplyWritten(c)
@@ -423,6 +429,16 @@ function serveClientsBlockedOnListKey(
       if (dst !== null && dst.type !== 'list') return ERR_WRONGTYPE
       const value = listTypePop(valueRefOf(c, key), o, bpop.wherefrom) ?? ''
       lmoveHandlePush(c, bpop.target, dst as ListObject | null, value, bpop.whereto)
+      // Propagated as RPOPLPUSH, or LMOVE with its directions (getStringObjectFromListPosition:
+      // shared.left / shared.right, lower case).
+      const side = (w: 'head' | 'tail') => (w === 'head' ? 'left' : 'right')
+      alsoPropagate(
+        srv,
+        db.id,
+        bpop.cmd === 'brpoplpush'
+          ? ['RPOPLPUSH', key, bpop.target]
+          : ['LMOVE', key, bpop.target, side(bpop.wherefrom), side(bpop.whereto)],
+      )
       // lmoveHandlePush ends with the reply: the pop's notifications follow it.
       pubsubReplyWritten(c)
       notifyKeyspaceEvent(srv, c.ctx, NOTIFY_LIST, popEvent(bpop.wherefrom), key, c.db.id)
@@ -446,6 +462,14 @@ function serveClientsBlockedOnSortedSetKey(
     let deleted = false
     serveReceiver(srv, ctx, receiver, (c, bpop) => {
       const nested = bpop.cmd === 'bzmpop'
+      // Propagated as ZPOPMIN/ZPOPMAX key [count].
+      const zpop = bpop.wherefrom === 'tail' ? 'ZPOPMAX' : 'ZPOPMIN'
+      const llen = zsetLength(o)
+      alsoPropagate(
+        srv,
+        db.id,
+        bpop.count === -1 ? [zpop, key] : [zpop, key, String(Math.min(bpop.count, llen))],
+      )
       const reply = genericZpop(
         c,
         [key],
@@ -478,9 +502,18 @@ function blockingPopGeneric(
     const o = lookupOfType<ListObject>(c, key, 'list', true)
     if (o === null) continue
     if (o === 'wrongtype') return ERR_WRONGTYPE
-    if (listTypeLength(o) === 0) continue
-    if (count !== -1) return array([bulk(key), bulkArray(popRange(c, key, o, where, count))])
-    return array([bulk(key), bulk(popOne(c, key, o, where))])
+    const llen = listTypeLength(o)
+    if (llen === 0) continue
+    // Propagated as [LR]POP key [count].
+    const pop = where === 'head' ? 'LPOP' : 'RPOP'
+    if (count !== -1) {
+      const items = popRange(c, key, o, where, count)
+      rewriteCommandVector(c.srv, [pop, key, String(Math.min(count, llen))])
+      return array([bulk(key), bulkArray(items)])
+    }
+    const value = popOne(c, key, o, where)
+    rewriteCommandVector(c.srv, [pop, key])
+    return array([bulk(key), bulk(value)])
   }
   if (denyBlocking(c)) return NIL_ARRAY
   return blockForKeys(c, 'list', keys, { timeout, count, wherefrom: where })
@@ -516,7 +549,19 @@ function blmoveGeneric(c: CommandCall, wherefrom: Where, whereto: Where, timeout
   const src = c.argv[1] ?? ''
   const o = lookupOfType<ListObject>(c, src, 'list', true)
   if (o === 'wrongtype') return ERR_WRONGTYPE
-  if (o !== null) return lmoveGeneric(c, wherefrom, whereto)
+  if (o !== null) {
+    const dirty = c.srv.dirty
+    const reply = lmoveGeneric(c, wherefrom, whereto)
+    // Propagated as LMOVE, or RPOPLPUSH.
+    if (c.srv.dirty !== dirty)
+      rewriteCommandVector(
+        c.srv,
+        c.cmd.name === 'brpoplpush'
+          ? ['RPOPLPUSH', src, c.argv[2] ?? '']
+          : ['LMOVE', ...c.argv.slice(1, 5)],
+      )
+    return reply
+  }
   if (denyBlocking(c)) return NIL
   return blockForKeys(c, 'list', [src], {
     timeout,
@@ -560,8 +605,16 @@ function blockingZpopGeneric(
     const o = lookupOfType<ZsetObject>(c, key, 'zset', true)
     if (o === null) continue
     if (o === 'wrongtype') return ERR_WRONGTYPE
-    if (zsetLength(o) === 0) continue
-    return genericZpop(c, [key], max, true, count, nested, nested)
+    const llen = zsetLength(o)
+    if (llen === 0) continue
+    const reply = genericZpop(c, [key], max, true, count, nested, nested)
+    // Propagated as ZPOPMIN/ZPOPMAX key [count].
+    const zpop = max ? 'ZPOPMAX' : 'ZPOPMIN'
+    rewriteCommandVector(
+      c.srv,
+      count === -1 ? [zpop, key] : [zpop, key, String(Math.min(count, llen))],
+    )
+    return reply
   }
   if (denyBlocking(c)) return NIL_ARRAY
   return blockForKeys(c, 'zset', keys, { timeout, count, wherefrom: max ? 'tail' : 'head' })

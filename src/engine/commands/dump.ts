@@ -13,7 +13,7 @@
  * LRU/LFU field follows IDLETIME/FREQ as objectSetLRUOrLFU does. RESTORE-ASKING is the same
  * command (ASKING only matters in cluster mode).
  */
-import { isReplica } from '../replica.ts'
+import { rewriteCommandVector } from '../replication.ts'
 import { NOTIFY_GENERIC, notifyKeyspaceEvent } from '../keyspace/notify.ts'
 import {
   dbAdd,
@@ -22,6 +22,7 @@ import {
   lookupKeyWrite,
   setExpireByClient,
   signalModifiedKey,
+  checkAlreadyExpired,
 } from '../keyspace/db.ts'
 import { LFUGetTimeInMinutes, LRU_CLOCK_MAX, LRU_CLOCK_RESOLUTION } from '../keyspace/lru.ts'
 import { rdbLoadPayload } from '../rdbDecode.ts'
@@ -117,8 +118,9 @@ function restoreCommand(c: CommandCall): Reply {
   if (ttl !== 0n && !absttl) ttl = BigInt.asIntN(64, ttl + BigInt(Math.floor(ctx.now)))
   // checkAlreadyExpired: the key would be born expired — nothing is created (but a replica
   // creates it, with its past TTL).
-  if (ttl !== 0n && ttl <= BigInt(Math.floor(ctx.now)) && !isReplica(srv)) {
+  if (ttl !== 0n && checkAlreadyExpired(srv, ctx, ttl)) {
     if (deleted) {
+      rewriteCommandVector(srv, ['DEL', key])
       signalModifiedKey(srv, ctx, db, key)
       notifyKeyspaceEvent(srv, ctx, NOTIFY_GENERIC, 'del', key, db.id)
       srv.dirty++
@@ -126,7 +128,15 @@ function restoreCommand(c: CommandCall): Reply {
     return OK
   }
   dbAdd(ctx, db, key, obj, srv)
-  if (ttl !== 0n) setExpireByClient(srv, ctx, db, key, ttl)
+  if (ttl !== 0n) {
+    setExpireByClient(srv, ctx, db, key, ttl)
+    // Propagated with the TTL as an absolute timestamp (ABSTTL).
+    if (!absttl) {
+      const prop = argv.slice()
+      prop[2] = String(ttl)
+      rewriteCommandVector(srv, [...prop, 'ABSTTL'])
+    }
+  }
   objectSetLRUOrLFU(srv, obj, lfuFreq, lruIdle, lruClock)
   signalModifiedKey(srv, ctx, db, key)
   notifyKeyspaceEvent(srv, ctx, NOTIFY_GENERIC, 'restore', key, db.id)

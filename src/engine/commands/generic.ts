@@ -33,6 +33,7 @@ import {
   setExpireByClient,
   signalModifiedKey,
   type RedisDb,
+  checkAlreadyExpired,
 } from '../keyspace/db.ts'
 import { NOTIFY_GENERIC, notifyKeyspaceEvent } from '../keyspace/notify.ts'
 import { estimateObjectIdleTime } from '../keyspace/lru.ts'
@@ -481,7 +482,7 @@ function expireGeneric(c: CommandCall, basetime: number, unit: 'seconds' | 'mill
     if (flags & EXPIRE_LT && current !== -1n && when >= current) return ZERO
   }
   // checkAlreadyExpired: not on a replica, which keeps the key with its past TTL.
-  if (when <= BigInt(ctx.now) && !isReplica(srv)) {
+  if (checkAlreadyExpired(srv, ctx, when)) {
     dbDelete(ctx, db, key)
     srv.dirty++
     // Replicated as an explicit DEL (UNLINK under lazyfree-lazy-expire).

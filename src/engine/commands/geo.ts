@@ -43,6 +43,7 @@ import {
 import { noteObjectCreated } from '../types/container.ts'
 import type { ContainerObject } from '../types/object.ts'
 import { dbDelete, setKey, signalModifiedKey } from '../keyspace/db.ts'
+import { rewriteCommandVector } from '../replication.ts'
 import { NOTIFY_GENERIC, NOTIFY_ZSET, notifyKeyspaceEvent } from '../keyspace/notify.ts'
 import { formatFixed, string2d } from '../util/numbers.ts'
 import { libmCos } from '../util/libm.ts'
@@ -192,6 +193,8 @@ function geoaddCommand(c: CommandCall): Reply {
   }
   if (zaddHandler === undefined) throw new Error('geoadd: no zadd handler')
   if (c.ctx.tracing) traceGeoadd(c, pairs, nx, xx)
+  // replaceClientCommandVector: it propagates as the zadd it runs.
+  rewriteCommandVector(c.srv, zargv)
   return zaddHandler({ ...c, argv: zargv })
 }
 

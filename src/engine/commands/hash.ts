@@ -7,6 +7,7 @@
  * conversions are in types/t_hash.ts.
  */
 import { dbAdd, dbDelete, lookupKeyWrite, signalModifiedKey } from '../keyspace/db.ts'
+import { rewriteCommandVector } from '../replication.ts'
 import { NOTIFY_GENERIC, NOTIFY_HASH, notifyKeyspaceEvent } from '../keyspace/notify.ts'
 import { memValueTouched } from '../keyspace/memory.ts'
 import {
@@ -205,6 +206,9 @@ function hincrbyfloatCommand(c: CommandCall): Reply {
   signalModifiedKey(c.srv, c.ctx, c.db, key)
   notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_HASH, 'hincrbyfloat', key, c.db.id)
   c.srv.dirty++
+  // Always propagated as HSET with the final value: float precision or formatting cannot
+  // make a replica or an AOF reload differ.
+  rewriteCommandVector(c.srv, ['HSET', key, field, text])
   return bulk(text)
 }
 

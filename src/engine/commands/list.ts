@@ -8,6 +8,7 @@
  * Every list is a quicklist (types/t_list.ts); the handlers keep Redis's order of argument
  * parsing, lookup and type check, and its index normalisation for ranges.
  */
+import { rewriteCommandVector } from '../replication.ts'
 import { dbAdd, dbDelete, signalModifiedKey } from '../keyspace/db.ts'
 import { NOTIFY_GENERIC, NOTIFY_LIST, notifyKeyspaceEvent } from '../keyspace/notify.ts'
 import { memValueTouched } from '../keyspace/memory.ts'
@@ -291,8 +292,16 @@ function lmpopCommand(c: CommandCall): Reply {
     const o = lookupListWrite(c, key)
     if (o === null) continue
     if (o === 'wrongtype') return ERR_WRONGTYPE
-    if (listTypeLength(o) === 0) continue
-    return array([bulk(key), bulkArray(popRange(c, key, o, where, args.count))])
+    const llen = listTypeLength(o)
+    if (llen === 0) continue
+    const items = popRange(c, key, o, where, args.count)
+    // Propagated as [LR]POP key count.
+    rewriteCommandVector(c.srv, [
+      where === 'head' ? 'LPOP' : 'RPOP',
+      key,
+      String(Math.min(args.count, llen)),
+    ])
+    return array([bulk(key), bulkArray(items)])
   }
   return NIL_ARRAY
 }

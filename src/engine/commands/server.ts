@@ -53,6 +53,12 @@ import {
   rdbSaveBackground,
   saveParamsConfigured,
 } from '../rdb.ts'
+import {
+  infoAofEnabledFields,
+  infoAofFields,
+  updateAofAutoGCEnabled,
+  updateAppendonly,
+} from '../aof.ts'
 import { debugLoadAof, debugReload, rdbSave } from '../rdbReload.ts'
 import { rdbSavedObjectLen } from '../rdbEncode.ts'
 import { quicklistNodes, quicklistReprFull, type Quicklist } from '../structures/quicklist.ts'
@@ -250,30 +256,22 @@ function infoPersistence(srv: ServerState): string {
     ['current_save_keys_processed', child?.keysProcessed ?? 0],
     ['current_save_keys_total', child?.keysTotal ?? 0],
     ['rdb_changes_since_last_save', srv.dirty],
-    ['rdb_bgsave_in_progress', srv.child === null ? 0 : 1],
+    ['rdb_bgsave_in_progress', srv.child?.type === 'rdb' ? 1 : 0],
     ['rdb_last_save_time', srv.lastSave],
     ['rdb_last_bgsave_status', srv.rdbLastBgsaveStatus],
     ['rdb_last_bgsave_time_sec', srv.rdbLastBgsaveTimeSec],
     [
       'rdb_current_bgsave_time_sec',
-      srv.child === null ? -1 : Math.floor((srv.mstime - srv.child.startedAt) / 1000),
+      srv.child?.type !== 'rdb' ? -1 : Math.floor((srv.mstime - srv.child.startedAt) / 1000),
     ],
     ['rdb_saves', srv.rdbSaves],
     ['rdb_last_cow_size', srv.rdbLastCowSize],
     ['rdb_last_load_keys_expired', srv.rdbLastLoadKeysExpired],
     ['rdb_last_load_keys_loaded', srv.rdbLastLoadKeysLoaded],
-    ['aof_enabled', srv.config.other['appendonly'] === 'yes' ? 1 : 0],
-    ['aof_rewrite_in_progress', 0],
-    ['aof_rewrite_scheduled', 0],
-    ['aof_last_rewrite_time_sec', -1],
-    ['aof_current_rewrite_time_sec', -1],
-    ['aof_last_bgrewrite_status', 'ok'],
-    ['aof_rewrites', 0],
-    ['aof_rewrites_consecutive_failures', 0],
-    ['aof_last_write_status', 'ok'],
-    ['aof_last_cow_size', 0],
+    ...infoAofFields(srv),
     ['module_fork_in_progress', 0],
     ['module_fork_last_cow_size', 0],
+    ...infoAofEnabledFields(srv),
     ...infoLoading(srv),
   ])
 }
@@ -626,6 +624,11 @@ function configSetCommand(c: CommandCall): Reply {
     setOomScoreAdj: oomScoreAdjHook(c.srv),
     setProcTitle: procTitleHooks.get(c.srv) ?? null,
     oomClass: oomClass(c.srv),
+    updateAppendonly: () => updateAppendonly(c.srv, c.ctx, c.client.multi !== null),
+    updateAofAutoGCEnabled: () => {
+      updateAofAutoGCEnabled(c.srv)
+      return null
+    },
   })
   if (err !== null) return error(`ERR ${err}`)
   // config.c updateRequirePass, applied only when the value changed.
@@ -1304,18 +1307,24 @@ function bgsaveCommand(c: CommandCall): Reply {
   if (c.argv.length > 2 || (c.argv.length === 2 && !eqIgnoreCase(c.argv[1], 'schedule')))
     return ERR_SYNTAX
   const { srv } = c
-  if (srv.child !== null) return error('ERR Background save already in progress')
-  // Inside EXEC (server.in_exec) the save is only scheduled: no fork inside a transaction.
-  if (c.client.multi !== null) {
-    srv.bgsaveScheduled = true
-    return simple('Background saving scheduled')
+  if (srv.child?.type === 'rdb') return error('ERR Background save already in progress')
+  // With an AOF rewrite running, or inside EXEC (server.in_exec), the save is only scheduled
+  // (BGSAVE SCHEDULE): no fork inside a transaction, one child at a time.
+  if (srv.child !== null || c.client.multi !== null) {
+    if (c.argv.length === 2 || c.client.multi !== null) {
+      srv.bgsaveScheduled = true
+      return simple('Background saving scheduled')
+    }
+    return error(
+      "ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.",
+    )
   }
   if (!rdbSaveBackground(srv, c.ctx)) return error('ERR')
   return simple('Background saving started')
 }
 
 function saveCommand(c: CommandCall): Reply {
-  if (c.srv.child !== null) return error('ERR Background save already in progress')
+  if (c.srv.child?.type === 'rdb') return error('ERR Background save already in progress')
   // stat_rdb_saves is counted by saveCommand and rdbSaveBackground only (not FLUSHALL's).
   c.srv.rdbSaves++
   // The image stands for dump.rdb: DEBUG RELOAD NOSAVE loads it back. shared.err when the

@@ -10,6 +10,7 @@
  * same work estimate. Results (and *STORE destinations) are built as new sets starting as
  * intsets, so their encoding and iteration order are Redis's.
  */
+import { alsoPropagate, preventCommandPropagation, rewriteCommandVector } from '../replication.ts'
 import { dbAdd, dbDelete, dbOverwrite, setKey, signalModifiedKey } from '../keyspace/db.ts'
 import { NOTIFY_GENERIC, NOTIFY_SET, notifyKeyspaceEvent } from '../keyspace/notify.ts'
 import { memValueTouched } from '../keyspace/memory.ts'
@@ -228,6 +229,8 @@ function spopWithCount(c: CommandCall): Reply {
     pubsubReplyWritten(c)
     dbDelete(c.ctx, c.db, key)
     notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_GENERIC, 'del', key, c.db.id)
+    // Propagated as DEL.
+    rewriteCommandVector(c.srv, ['DEL', key])
     signalModifiedKey(c.srv, c.ctx, c.db, key)
     return reply
   }
@@ -253,6 +256,9 @@ function spopWithCount(c: CommandCall): Reply {
     out.push(...setTypeMembers(set))
     if (newset !== null) dbOverwrite(c.srv, c.ctx, c.db, key, newset)
   }
+  // Propagated as one SREM per member popped, never as itself.
+  for (const ele of out) alsoPropagate(c.srv, c.db.id, ['SREM', key, ele])
+  preventCommandPropagation(c.srv)
   signalModifiedKey(c.srv, c.ctx, c.db, key)
   return setReply(resp, out.map(bulk))
 }
@@ -268,6 +274,8 @@ function spopCommand(c: CommandCall): Reply {
   const ele = setTypeRandomElement(c.ctx, set)
   setTypeRemove(valueRefOf(c, key), set, ele)
   notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_SET, 'spop', key, c.db.id)
+  // Propagated as SREM of the member popped.
+  rewriteCommandVector(c.srv, ['SREM', key, ele])
   // spopCommand replies with the member before it deletes an emptied set.
   pubsubReplyWritten(c)
   if (setTypeSize(set) === 0) {

@@ -12,6 +12,7 @@
  *   "unknown command", which would read as if Redis had no such command.
  */
 import { redactClientCommandArgument } from '../call.ts'
+import { aofHasDisk, bgrewriteaof } from '../aof.ts'
 import { rdbSaveImage } from '../rdbReload.ts'
 import { replicaClosed, syncCommand } from '../replication.ts'
 import { replicationSetMaster, replicationUnsetMaster } from '../replica.ts'
@@ -64,16 +65,15 @@ function replicaSync(c: CommandCall, psync: boolean): Reply {
 }
 
 /**
- * aof.c bgrewriteaofCommand. X-Ray keeps no AOF (DEBUG LOADAOF reloads the dataset itself),
- * so the rewrite has nothing to write and is over as soon as it starts: INFO never shows it
- * in progress. With a saving child or inside EXEC Redis only schedules it.
+ * aof.c bgrewriteaofCommand (aof.ts): a rewrite already running is an error; with another
+ * child, or inside EXEC, it is only scheduled. Without a host disk the rewritten file is kept
+ * as an image (DEBUG LOADAOF reads it back).
  */
 function bgrewriteaofCommand(c: CommandCall): Reply {
-  if (c.srv.child !== null || c.client.multi !== null)
-    return simple('Background append only file rewriting scheduled')
-  // The rewritten file holds the dataset as it is now (DEBUG LOADAOF reads it back).
-  c.srv.aofImage = rdbSaveImage(c.srv, c.ctx)
-  return simple('Background append only file rewriting started')
+  const r = bgrewriteaof(c.srv, c.ctx, c.client.multi !== null)
+  if (!r.ok) return error(r.text)
+  if (!aofHasDisk(c.srv) && r.text.endsWith('started')) c.srv.aofImage = rdbSaveImage(c.srv, c.ctx)
+  return simple(r.text)
 }
 
 const CLUSTER_DISABLED = error('ERR This instance has cluster support disabled')

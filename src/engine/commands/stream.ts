@@ -12,6 +12,8 @@
  * command, as blocked.c serveClientsBlockedOnStreamKey does. Inside MULTI the timeout reply
  * (a null array) comes at once.
  */
+import { mustObeyClient } from '../aof.ts'
+import { alsoPropagate, preventCommandPropagation, rewriteCommandVector } from '../replication.ts'
 import { cstr } from '../bytes.ts'
 import type { ExecContext } from '../context.ts'
 import {
@@ -198,6 +200,8 @@ interface AddTrimArgs extends StreamTrimArgs {
   noMkstream: boolean
   /** Position of the ID argument (XADD). */
   idpos: number
+  /** Position of the MAXLEN/MINID threshold (trim_strategy_arg_idx). */
+  trimArgIdx: number
 }
 
 /** streamParseAddOrTrimArgsOrReply. */
@@ -214,6 +218,7 @@ function parseAddOrTrimArgs(c: CommandCall, xadd: boolean): AddTrimArgs | Reply 
     seqGiven: true,
     noMkstream: false,
     idpos: 0,
+    trimArgIdx: 0,
   }
   let limitGiven = false
   let i = 2
@@ -233,6 +238,7 @@ function parseAddOrTrimArgs(c: CommandCall, xadd: boolean): AddTrimArgs | Reply 
       } else if (moreargs >= 2 && next === '=') i++
       const threshold = argv[i + 1] ?? ''
       i++
+      args.trimArgIdx = i
       if (maxlen) {
         const n = getLongLongOrReply(threshold)
         if (isReply(n)) return n
@@ -268,7 +274,9 @@ function parseAddOrTrimArgs(c: CommandCall, xadd: boolean): AddTrimArgs | Reply 
     return error('ERR syntax error, LIMIT cannot be used without specifying a trimming strategy')
   if (!xadd && args.strategy === 'none')
     return error('ERR syntax error, XTRIM must be called with a trimming strategy')
-  if (limitGiven) {
+  // From the AOF the threshold was rewritten exact: no node limit applies.
+  if (mustObeyClient(c.srv, c.client)) args.limit = 0n
+  else if (limitGiven) {
     if (!args.approx)
       return error('ERR syntax error, LIMIT cannot be used without the special ~ option')
   } else if (args.approx) {
@@ -319,12 +327,29 @@ function xaddCommand(c: CommandCall): Reply {
   signalModifiedKey(c.srv, c.ctx, c.db, key)
   notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_STREAM, 'xadd', key, c.db.id)
   c.srv.dirty++
-  if (args.strategy !== 'none' && streamTrim(c.ctx, s, args, key))
-    notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_STREAM, 'xtrim', key, c.db.id)
+  const prop = c.argv.slice()
+  if (args.strategy !== 'none') {
+    if (streamTrim(c.ctx, s, args, key))
+      notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_STREAM, 'xtrim', key, c.db.id)
+    if (args.approx) streamRewriteTrim(prop, s, args)
+  }
+  // Propagated with the ID it generated.
+  if (!args.idGiven || !args.seqGiven) prop[args.idpos] = streamIDString(added)
+  if (prop.some((a, j) => a !== c.argv[j])) rewriteCommandVector(c.srv, prop)
   touched(c, o)
   // New data for blocked XREAD / XREADGROUP clients.
   if (c.db.blockingKeys.size !== 0) signalKeyAsReady(c.db, key, 'stream')
   return idReply(added)
+}
+
+/**
+ * streamRewriteApproxSpecifier and streamRewriteTrimArgument: MAXLEN/MINID ~ n propagates as
+ * MAXLEN = <length now> or MINID = <first ID now>, so a replay trims the same entries.
+ */
+function streamRewriteTrim(argv: string[], s: Stream, args: AddTrimArgs): void {
+  argv[args.trimArgIdx - 1] = '='
+  argv[args.trimArgIdx] =
+    args.strategy === 'maxlen' ? String(s.length) : streamIDString(streamGetEdgeID(s, true, false))
 }
 
 /** XLEN key */
@@ -424,6 +449,11 @@ function xtrimCommand(c: CommandCall): Reply {
   if (o === null) return ZERO
   if (isReply(o)) return o
   const deleted = streamTrim(c.ctx, o.ptr, args, key)
+  if (deleted && args.approx) {
+    const prop = c.argv.slice()
+    streamRewriteTrim(prop, o.ptr, args)
+    rewriteCommandVector(c.srv, prop)
+  }
   if (deleted) {
     notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_STREAM, 'xtrim', key, c.db.id)
     signalModifiedKey(c.srv, c.ctx, c.db, key)
@@ -513,8 +543,10 @@ function groupRangeEntries(
   group: StreamCG,
   consumer: StreamConsumer,
   noack: boolean,
+  spi: { readonly key: string; readonly group: string },
 ): Reply[] {
   const out: Reply[] = []
+  let propagateLastId = false
   const si = streamIteratorStart(s, start, null, false)
   for (let got = streamIteratorGetID(si); got !== null; got = streamIteratorGetID(si)) {
     const id = got.id
@@ -523,6 +555,7 @@ function groupRangeEntries(
         group.entriesRead++
       else if (s.entriesAdded) group.entriesRead = streamEstimateDistanceFromFirstEverEntry(s, id)
       group.lastId = id
+      if (noack) propagateLastId = true
     }
     out.push(entryReply(id, streamIteratorGetFields(si, got.numfields)))
     if (!noack) {
@@ -539,10 +572,70 @@ function groupRangeEntries(
         old.deliveryCount = 1n
         raxInsert(consumer.pel, buf, old)
       }
+      streamPropagateXCLAIM(
+        c,
+        spi,
+        group,
+        streamIDString(id),
+        raxFind(group.pel, buf) as StreamNACK,
+      )
     }
     if (count && out.length === count) break
   }
+  // NOACK moved the last ID with no XCLAIM to carry it.
+  if (propagateLastId) streamPropagateGroupID(c, spi, group)
   return out
+}
+
+/**
+ * t_stream.c streamPropagateGroupID: a group's last ID moved with no XCLAIM to carry it
+ * (XREADGROUP NOACK, XCLAIM LASTID claiming nothing) propagates as XGROUP SETID.
+ */
+function streamPropagateGroupID(
+  c: CommandCall,
+  spi: { readonly key: string; readonly group: string },
+  group: StreamCG,
+): void {
+  alsoPropagate(c.srv, c.db.id, [
+    'XGROUP',
+    'SETID',
+    spi.key,
+    spi.group,
+    streamIDString(group.lastId),
+    'ENTRIESREAD',
+    String(group.entriesRead),
+  ])
+}
+
+/**
+ * t_stream.c streamPropagateXCLAIM: an entry delivered by XREADGROUP, or claimed (or dropped
+ * from the PEL as deleted) by XCLAIM / XAUTOCLAIM, propagates as an idempotent XCLAIM (FORCE
+ * JUSTID, its delivery time and count, the group's last ID). `id` is written as given: XCLAIM
+ * passes its argument as typed, the others the ID formatted.
+ */
+function streamPropagateXCLAIM(
+  c: CommandCall,
+  spi: { readonly key: string; readonly group: string },
+  group: StreamCG,
+  id: string,
+  nack: StreamNACK,
+): void {
+  alsoPropagate(c.srv, c.db.id, [
+    'XCLAIM',
+    spi.key,
+    spi.group,
+    nack.consumer?.name ?? '',
+    '0',
+    id,
+    'TIME',
+    String(nack.deliveryTime),
+    'RETRYCOUNT',
+    String(nack.deliveryCount),
+    'FORCE',
+    'JUSTID',
+    'LASTID',
+    streamIDString(group.lastId),
+  ])
 }
 
 /**
@@ -708,11 +801,23 @@ function xreadGeneric(c: CommandCall, xreadgroup: boolean): Reply {
         pubsubReplyAt(c, written + (c.client.resp === 2 ? 2 : 1))
         consumer = streamCreateConsumer(group, consumername, mstime(c)) as StreamConsumer
         c.srv.dirty++
+        // streamPropagateConsumerCreation: with NOACK no XCLAIM would create it.
+        if (noack)
+          alsoPropagate(c.srv, c.db.id, [
+            'XGROUP',
+            'CREATECONSUMER',
+            key,
+            groupname ?? '',
+            consumername,
+          ])
         notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_STREAM, 'xgroup-createconsumer', key, c.db.id)
       }
       entries = history
         ? consumerPelEntries(c, s, start, n, consumer)
-        : groupRangeEntries(c, s, start, n, group, consumer, noack)
+        : groupRangeEntries(c, s, start, n, group, consumer, noack, {
+            key,
+            group: groupname ?? '',
+          })
       streamTraceGroup(c.ctx, key, s, groupname ?? '', 'delivered', entries.length)
       c.srv.dirty++
       touched(c, o as StreamObject)
@@ -799,9 +904,20 @@ function serveStreamKey(
         if (consumer === null) {
           consumer = streamCreateConsumer(group, sb.consumer, mstime(c)) as StreamConsumer
           c.srv.dirty++
+          if (sb.noack)
+            alsoPropagate(srv, db.id, [
+              'XGROUP',
+              'CREATECONSUMER',
+              key,
+              sb.group ?? '',
+              sb.consumer,
+            ])
           notifyKeyspaceEvent(srv, c.ctx, NOTIFY_STREAM, 'xgroup-createconsumer', key, db.id)
         }
-        entries = groupRangeEntries(c, s, start, sb.count, group, consumer, sb.noack)
+        entries = groupRangeEntries(c, s, start, sb.count, group, consumer, sb.noack, {
+          key,
+          group: sb.group ?? '',
+        })
         streamTraceGroup(c.ctx, key, s, sb.group ?? '', 'delivered', entries.length)
         memValueTouched(db.dict, o)
       } else entries = rangeEntries(s, start, null, sb.count, false)
@@ -1190,6 +1306,7 @@ function xclaimCommand(c: CommandCall): Reply {
     } else return error(`ERR Unrecognized XCLAIM option '${cstr(opt)}'`)
   }
   const dirtyBefore = c.srv.dirty
+  const spi = { key, group: argv[2] ?? '' }
   let propagateLastId = false
   if (streamCompareID(lastId, group.lastId) > 0) {
     group.lastId = lastId
@@ -1199,11 +1316,13 @@ function xclaimCommand(c: CommandCall): Reply {
     deliverytime = BigInt(now)
   let consumer: StreamConsumer | null = null
   const out: Reply[] = []
-  for (const id of ids) {
+  for (const [i, id] of ids.entries()) {
     const buf = streamEncodeID(id)
     let nack = raxFind(group.pel, buf) ?? undefined
     if (!streamEntryExists(s, id)) {
       if (nack !== undefined) {
+        // Propagated before the NACK goes: the replica drops it the same way.
+        streamPropagateXCLAIM(c, spi, group, argv[5 + i] ?? '', nack)
         propagateLastId = false
         c.srv.dirty++
         raxRemove(group.pel, buf)
@@ -1222,10 +1341,16 @@ function xclaimCommand(c: CommandCall): Reply {
       retrycount >= 0n ? retrycount : !justid ? nack.deliveryCount + 1n : nack.deliveryCount
     claimNack(nack, buf, consumer, Number(deliverytime), countNow)
     out.push(justid ? idReply(id) : (rangeEntries(s, id, id, 1, false)[0] as Reply))
+    streamPropagateXCLAIM(c, spi, group, argv[5 + i] ?? '', nack)
     propagateLastId = false
     c.srv.dirty++
   }
-  if (propagateLastId) c.srv.dirty++
+  if (propagateLastId) {
+    streamPropagateGroupID(c, spi, group)
+    c.srv.dirty++
+  }
+  // Each claim went as its own XCLAIM; the command itself never does.
+  preventCommandPropagation(c.srv)
   touched(c, found)
   if (c.srv.dirty !== dirtyBefore)
     streamTraceGroup(c.ctx, key, s, argv[2] ?? '', 'claimed', out.length)
@@ -1270,6 +1395,7 @@ function xautoclaimCommand(c: CommandCall): Reply {
   if (found === null || group === null) return noKeyOrGroup(key, argv[2] ?? '')
   const s = found.ptr
   const dirtyBefore = c.srv.dirty
+  const spi = { key, group: argv[2] ?? '' }
   let attempts = count * 10n
   const deleted: Reply[] = []
   const out: Reply[] = []
@@ -1281,6 +1407,7 @@ function xautoclaimCommand(c: CommandCall): Reply {
     const nack = it.data as StreamNACK
     const id = streamDecodeID(it.key)
     if (!streamEntryExists(s, id)) {
+      streamPropagateXCLAIM(c, spi, group, streamIDString(id), nack)
       c.srv.dirty++
       const buf = it.key
       raxRemove(group.pel, buf)
@@ -1295,8 +1422,10 @@ function xautoclaimCommand(c: CommandCall): Reply {
     claimNack(nack, it.key, consumer, now, justid ? null : nack.deliveryCount + 1n)
     out.push(justid ? idReply(id) : (rangeEntries(s, id, id, 1, false)[0] as Reply))
     count--
+    streamPropagateXCLAIM(c, spi, group, streamIDString(id), nack)
     c.srv.dirty++
   }
+  preventCommandPropagation(c.srv)
   raxNext(it)
   const endId = it.eof ? { ms: 0n, seq: 0n } : streamDecodeID(it.key)
   touched(c, found)
@@ -1519,7 +1648,12 @@ export const streamCommands: readonly CommandSpec[] = [
   defineCommand('xtrim', xtrimCommand),
   defineCommand('xsetid', xsetidCommand),
   defineCommand('xread', (c) => xreadGeneric(c, false)),
-  defineCommand('xreadgroup', (c) => xreadGeneric(c, true)),
+  defineCommand('xreadgroup', (c) => {
+    const reply = xreadGeneric(c, true)
+    // Propagated as the XCLAIMs and XGROUPs of what it did, never as itself.
+    preventCommandPropagation(c.srv)
+    return reply
+  }),
   defineCommand('xack', xackCommand),
   defineCommand('xpending', xpendingCommand),
   defineCommand('xclaim', xclaimCommand),

@@ -11,7 +11,7 @@
  * Specs (arity, flags, ACL categories, key positions, docs) come from Redis's own metadata
  * through defineCommand.
  */
-import { isReplica } from '../replica.ts'
+import { rewriteCommandVector } from '../replication.ts'
 import { cstr } from '../bytes.ts'
 import type { ExecContext } from '../context.ts'
 import {
@@ -25,6 +25,7 @@ import {
   setKey,
   signalModifiedKey,
   type SetKeyOptions,
+  checkAlreadyExpired,
 } from '../keyspace/db.ts'
 import {
   array,
@@ -218,6 +219,7 @@ function setGeneric(
   unit: Unit,
   okReply: Reply,
   abortReply: Reply,
+  valueIndex = 2,
 ): Reply {
   const { srv, ctx, db } = c
   let when = 0n
@@ -239,9 +241,18 @@ function setGeneric(
   srv.dirty++
   if (srv.config.notifyKeyspaceEvents)
     notifyKeyspaceEvent(srv, ctx, NOTIFY_STRING, 'set', key, db.id)
+  const value = c.argv[valueIndex] ?? ''
   if (expire !== null) {
     setExpireByClient(srv, ctx, db, key, when)
+    // Propagated as SET key value PXAT <ms-timestamp>.
+    rewriteCommandVector(srv, ['SET', key, value, 'PXAT', String(when)])
     notifyKeyspaceEvent(srv, ctx, NOTIFY_GENERIC, 'expire', key, db.id)
+  } else if (flags & OBJ_SET_GET) {
+    // Propagated without its GET arguments.
+    rewriteCommandVector(
+      srv,
+      c.argv.filter((a, j) => j < 3 || a.toLowerCase() !== 'get'),
+    )
   }
   return getReply ?? okReply
 }
@@ -268,14 +279,14 @@ function setnxCommand(c: CommandCall): Reply {
 function setexCommand(c: CommandCall): Reply {
   const key = c.argv[1] ?? ''
   const val = createValueObject(c.srv, c.ctx, key, c.argv, 3)
-  return setGeneric(c, OBJ_EX, key, val, c.argv[2] ?? '', 'seconds', OK, NIL)
+  return setGeneric(c, OBJ_EX, key, val, c.argv[2] ?? '', 'seconds', OK, NIL, 3)
 }
 
 /** PSETEX key milliseconds value */
 function psetexCommand(c: CommandCall): Reply {
   const key = c.argv[1] ?? ''
   const val = createValueObject(c.srv, c.ctx, key, c.argv, 3)
-  return setGeneric(c, OBJ_PX, key, val, c.argv[2] ?? '', 'milliseconds', OK, NIL)
+  return setGeneric(c, OBJ_PX, key, val, c.argv[2] ?? '', 'milliseconds', OK, NIL, 3)
 }
 
 /** GET key */
@@ -301,21 +312,24 @@ function getexCommand(c: CommandCall): Reply {
   const reply = bulkOf(o)
   // Replied before the key is expired or deleted.
   pubsubReplyWritten(c)
-  if (args.flags & (OBJ_PXAT | OBJ_EXAT) && when <= BigInt(ctx.now) && !isReplica(srv)) {
+  if (args.flags & (OBJ_PXAT | OBJ_EXAT) && checkAlreadyExpired(srv, ctx, when)) {
     // checkAlreadyExpired: an absolute time in the past deletes the key at once (but not on
     // a replica, which keeps it with its past TTL).
     dbDelete(ctx, db, key)
+    rewriteCommandVector(srv, [srv.config.lazyfreeLazyExpire ? 'UNLINK' : 'DEL', key])
     signalModifiedKey(srv, ctx, db, key)
     notifyKeyspaceEvent(srv, ctx, NOTIFY_GENERIC, 'del', key, db.id)
     srv.dirty++
   } else if (args.expire !== null) {
     setExpireByClient(srv, ctx, db, key, when)
+    rewriteCommandVector(srv, ['PEXPIREAT', key, String(when)])
     signalModifiedKey(srv, ctx, db, key)
     notifyKeyspaceEvent(srv, ctx, NOTIFY_GENERIC, 'expire', key, db.id)
     srv.dirty++
   } else if (args.flags & OBJ_PERSIST) {
     if (removeExpire(ctx, db, key)) {
       signalModifiedKey(srv, ctx, db, key)
+      rewriteCommandVector(srv, ['PERSIST', key])
       notifyKeyspaceEvent(srv, ctx, NOTIFY_GENERIC, 'persist', key, db.id)
       srv.dirty++
     }
@@ -330,6 +344,8 @@ function getdelCommand(c: CommandCall): Reply {
   pubsubReplyWritten(c)
   const key = c.argv[1] ?? ''
   if (dbDelete(c.ctx, c.db, key)) {
+    // Propagated as DEL (UNLINK under lazyfree-lazy-user-del).
+    rewriteCommandVector(c.srv, [c.srv.config.lazyfreeLazyUserDel ? 'UNLINK' : 'DEL', key])
     signalModifiedKey(c.srv, c.ctx, c.db, key)
     notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_GENERIC, 'del', key, c.db.id)
     c.srv.dirty++
@@ -347,6 +363,8 @@ function getsetCommand(c: CommandCall): Reply {
   setKey(c.srv, c.ctx, c.db, key, val)
   notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_STRING, 'set', key, c.db.id)
   c.srv.dirty++
+  // Propagated as SET.
+  rewriteCommandVector(c.srv, ['SET', key, c.argv[2] ?? ''])
   return reply
 }
 
@@ -560,6 +578,7 @@ function incrbyfloatCommand(c: CommandCall): Reply {
   // Propagated as SET key <fresh> KEEPTTL: the rewritten argv holds the value (inside EXEC,
   // until EXEC returns).
   execArgvHold(srv, fresh)
+  rewriteCommandVector(srv, ['SET', key, getDecodedString(fresh), 'KEEPTTL'])
   signalModifiedKey(srv, ctx, db, key)
   notifyKeyspaceEvent(srv, ctx, NOTIFY_STRING, 'incrbyfloat', key, db.id)
   srv.dirty++

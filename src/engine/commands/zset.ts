@@ -13,6 +13,7 @@
  * 1) and build the result as a skiplist zset; *STORE then converts it back to a listpack
  * when it fits (zsetConvertToListpackIfNeeded).
  */
+import { rewriteCommandVector } from '../replication.ts'
 import { cstr } from '../bytes.ts'
 import { dbAdd, dbDelete, lookupKeyRead, setKey, signalModifiedKey } from '../keyspace/db.ts'
 import { NOTIFY_GENERIC, NOTIFY_ZSET, notifyKeyspaceEvent } from '../keyspace/notify.ts'
@@ -1174,6 +1175,9 @@ export function genericZpop(
     dbDelete(c.ctx, c.db, key)
     notifyKeyspaceEvent(c.srv, c.ctx, NOTIFY_GENERIC, 'del', key, c.db.id)
   }
+  // ZMPOP is propagated as ZPOPMIN/ZPOPMAX key count.
+  if (c.cmd.name === 'zmpop')
+    rewriteCommandVector(c.srv, [max ? 'ZPOPMAX' : 'ZPOPMIN', key, String(Math.min(count, llen))])
   if (!emitkey) return array(items)
   return nested ? array([bulk(key), array(items)]) : array([bulk(key), ...items])
 }

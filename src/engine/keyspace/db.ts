@@ -436,6 +436,15 @@ export function removeExpire(ctx: ExecContext, db: RedisDb, key: string): boolea
 }
 
 /** db.c keyIsExpired: ctx.now (the frozen command time) > when. */
+/**
+ * expire.c checkAlreadyExpired: an absolute time `when` (ms) that has passed deletes the key
+ * at once, except while loading (an AOF replays its PEXPIREATs as they were) and on a replica
+ * (which keeps the key with its past TTL for its master's DEL).
+ */
+export function checkAlreadyExpired(srv: ServerState, ctx: ExecContext, when: bigint): boolean {
+  return when <= BigInt(Math.floor(ctx.now)) && srv.loading === null && srv.repl.masterhost === null
+}
+
 export function keyIsExpired(ctx: ExecContext, db: RedisDb, key: string): boolean {
   const when = getExpire(ctx, db, key)
   if (when < 0) return false
@@ -476,6 +485,8 @@ export function expireIfNeeded(
 ): boolean {
   const when = getExpire(ctx, db, key)
   if (when < 0 || !(ctx.now > when)) return false
+  // keyIsExpired: "Don't expire anything while loading. It will be done later."
+  if (srv.loading !== null) return false
   // A replica reports the key expired but leaves it for its master's DEL, unless forced (a
   // write on a writable replica). There is never a master client, whose keys never expire.
   if (srv.repl.masterhost !== null && !(flags & EXPIRE_FORCE_DELETE_EXPIRED)) return true
