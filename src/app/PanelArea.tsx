@@ -94,6 +94,8 @@ function PanelFrame(props: FrameProps): ReactNode {
   const reducedMotion = useApp(selectReducedMotion)
   const events = props.followsItem && !props.stale ? (item?.events ?? []) : []
   const shown = stepViews(props.before, props.after, events, step, props.keyName, db)
+  // The kind the panel draws; while a conversion is being built, the key still has the old
+  // one until the switch (its title read 'hashtable' from the new table's first step).
   const kind = shown.after?.kind ?? shown.before?.kind
   const entry = findPanel(kind)
   const Panel = entry?.component ?? GenericInspector
@@ -121,7 +123,12 @@ function PanelFrame(props: FrameProps): ReactNode {
       <header className="panel-header">
         <h2>
           {props.title}
-          {kind && !TITLED_KINDS.has(kind) ? <span className="panel-kind"> · {kind}</span> : null}
+          {kind && !TITLED_KINDS.has(kind) ? (
+            <span className="panel-kind">
+              {' '}
+              · {shown.converting === undefined ? kind : `${shown.converting} → ${kind}`}
+            </span>
+          ) : null}
         </h2>
         {props.canPin && props.keyName !== null && (
           <button

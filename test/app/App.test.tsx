@@ -711,8 +711,18 @@ describe('a command that converts the key’s encoding', { timeout: 30_000 }, ()
     await at(added[1] ?? 0)
     expect(await within(panel).findByTestId('dict-used')).toHaveTextContent('used 2')
     expect(within(panel).queryByTestId('intset-length')).toBeNull()
+    // The key is still an intset until the switch (object/encodingConverted): the title said
+    // 'hashtable' from the new table's first step.
+    const title = () => panel.querySelector('h2')?.textContent
+    expect(title()).toBe('Key nums · intset → hashtable')
+    const switched = events.findIndex((e) => e.type === 'object/encodingConverted') + 1
+    await at(switched - 1)
+    expect(title()).toBe('Key nums · intset → hashtable')
+    await at(switched)
+    expect(title()).toBe('Key nums · hashtable')
     await at(events.length)
     expect(await within(panel).findByTestId('dict-used')).toHaveTextContent('used 4')
+    expect(title()).toBe('Key nums · hashtable')
 
     // A listpack zset becoming a skiplist grows its towers one insert at a time.
     await h.run(
@@ -728,11 +738,12 @@ describe('a command that converts the key’s encoding', { timeout: 30_000 }, ()
     await at(0)
     expect(zpanel.querySelector('h2')).toHaveTextContent('Key z · listpack')
     await at(inserted)
-    expect(zpanel.querySelector('h2')).toHaveTextContent('Key z · skiplist')
+    expect(zpanel.querySelector('h2')).toHaveTextContent('Key z · listpack → skiplist')
     await within(zpanel).findByRole('img', { name: 'z' }) // the panel's code has loaded
     expect(towers()).toBe(2) // the header and "a"
     await at(zevents.length)
     expect(towers()).toBe(4)
+    expect(zpanel.querySelector('h2')).toHaveTextContent('Key z · skiplist')
   })
 })
 

@@ -165,6 +165,17 @@ export interface StepViews {
   readonly before: InspectView | null
   readonly after: InspectView | null
   readonly events: readonly StepEvent[]
+  /**
+   * The encoding the key still has while the item builds its new structure (from the build's
+   * first step up to the switch, object/encodingConverted): the panel draws the new one, but
+   * the key is not converted yet. Absent otherwise.
+   */
+  readonly converting?: string
+}
+
+/** `views`, marked as drawn while the key is still in the `from` encoding (when not null). */
+function converted(views: StepViews, from: string | null): StepViews {
+  return from === null ? views : { ...views, converting: from }
 }
 
 /**
@@ -215,9 +226,10 @@ export function stepViews(
   // At trace level summary the build's steps (dict/keyAdded ...) are not recorded: nothing
   // would fold onto the empty structure, which would stay empty until the last step. From
   // the conversion on, the panel shows the structure as the item left it.
+  const building = conversion !== null && step <= conversion.at ? conversion.from : null
   if (conversion !== null && !builtInSteps(events, conversion.index, conversion.at))
-    return { before: after, after, events: [] }
+    return converted({ before: after, after, events: [] }, building)
   const empty = emptyViewOf(after)
-  if (empty !== null) return { before: empty, after, events }
+  if (empty !== null) return converted({ before: empty, after, events }, building)
   return before === null ? { before, after, events } : { before: after, after, events: [] }
 }

@@ -72,12 +72,18 @@ describe('stepViews(before, after, events, step, key, db)', () => {
     expect(start).toBeGreaterThan(0)
     // Up to the conversion: the listpack; after it: the table with its 521 fields, not empty.
     expect(stepViews(before, after, events, start, 'h', 0).after).toBe(before)
-    for (const step of [start + 1, events.length])
-      expect(stepViews(before, after, events, step, 'h', 0)).toEqual({
-        before: after,
-        after,
-        events: [],
-      })
+    // The key is a listpack until the switch, a step after the table was created.
+    expect(stepViews(before, after, events, start + 1, 'h', 0)).toEqual({
+      before: after,
+      after,
+      events: [],
+      converting: 'listpack',
+    })
+    expect(stepViews(before, after, events, events.length, 'h', 0)).toEqual({
+      before: after,
+      after,
+      events: [],
+    })
   })
 
   it('keeps the old view of an existing key until its build starts', () => {
