@@ -26,6 +26,7 @@ import { selectReducedMotion } from '../state/store.ts'
 import type { TimelineItem } from '../state/types.ts'
 import type { CommandDoc } from '../worker/protocol.ts'
 import { PanelErrorBoundary } from './PanelErrorBoundary.tsx'
+import { scrollerOf, visibleExtent } from './revealDiagram.ts'
 import { itemName, itemPosition, otherItemName } from './TimelineBar.tsx'
 
 /** Past this many characters the generic inspector cuts its JSON. */
@@ -189,6 +190,39 @@ interface UnfoldedRuns {
 
 const NO_UNFOLDED_RUNS: UnfoldedRuns = { item: undefined, starts: new Set() }
 
+/**
+ * Scrolls the step list so its current row shows where the learner can see it: inside the
+ * part of the list its scroller (the panels' column, or the page) shows. A list partly below
+ * the fold kept its row in its own box, whose lower part was out of sight (steps 3-20 of a
+ * 10-field HSET at 1280×800). Where that is not enough (the list's last rows, or a list
+ * below the fold under a skiplist), the column scrolls down by as little as shows the row,
+ * never past the top of the first panel's diagram, and the page never: the diagram the
+ * steps are about stays on screen, and a reader who scrolled past the list keeps their place.
+ */
+function followStep(list: HTMLElement, current: Element): void {
+  const scroller = scrollerOf(list)
+  const seen = visibleExtent(scroller)
+  const box = list.getBoundingClientRect()
+  const row = current.getBoundingClientRect()
+  if (box.bottom <= seen.top) return
+  const shown = { top: Math.max(box.top, seen.top), bottom: Math.min(box.bottom, seen.bottom) }
+  if (shown.bottom - shown.top < 2 * row.height) list.scrollTop += row.top - box.top
+  else if (row.top < shown.top) list.scrollTop -= shown.top - row.top
+  else if (row.bottom > shown.bottom) list.scrollTop += row.bottom - shown.bottom
+  const below = current.getBoundingClientRect().bottom - seen.bottom
+  if (scroller === null || below <= 0) return
+  const diagram = list
+    .closest('.panels')
+    ?.querySelector('.panel:not(.steps) [role="img"]')
+    ?.getBoundingClientRect()
+  const room = diagram === undefined ? Infinity : diagram.top - seen.top - FOLLOW_MARGIN
+  const delta = Math.min(below + FOLLOW_MARGIN, room)
+  if (delta >= 1) scroller.scrollTop += delta
+}
+
+/** Space kept between a followed step row and the column's edge, in px. */
+const FOLLOW_MARGIN = 8
+
 /** The numbered steps of the playhead's item; the current one is marked and clickable. */
 function StepList(): ReactNode {
   const t = useT()
@@ -250,10 +284,7 @@ function StepList(): ReactNode {
         list.scrollTop = 0
         return
       }
-      const box = list.getBoundingClientRect()
-      const row = current.getBoundingClientRect()
-      if (row.top < box.top) list.scrollTop -= box.top - row.top
-      else if (row.bottom > box.bottom) list.scrollTop += row.bottom - box.bottom
+      followStep(list, current)
     }
     if (typeof requestAnimationFrame !== 'function') follow()
     else followFrame.current ??= requestAnimationFrame(follow)
