@@ -148,6 +148,22 @@ describe('layoutMemoryBar', () => {
   })
 })
 
+/**
+ * Sets `policy` and maxmemory `below` bytes under the memory in use, and returns the occupied
+ * pool slots the panel draws once the pool is filled.
+ */
+function poolSlotsAfterDrop(s: Server, policy: string, below: number): Element[] {
+  s.call(['CONFIG', 'SET', 'maxmemory-policy', policy])
+  const t = s.execute(['CONFIG', 'SET', 'maxmemory', String(usedMemory(s) - below)])
+  const pool = t.events.findIndex((e) => e.type === 'evict/poolUpdated')
+  const r = render(
+    <EvictionPanel title="Eviction" events={t.events} step={pool + 1} t={1} lang="en" />,
+  )
+  const slots = [...r.container.querySelectorAll('g[data-key]')]
+  expect(slots.length).toBeGreaterThan(0)
+  return slots
+}
+
 describe('EvictionPanel', () => {
   it('steps from the sample to the pool to the victim', () => {
     const s = fullServer('allkeys-lru', 30, 100)
@@ -198,15 +214,7 @@ describe('EvictionPanel', () => {
     const s = createServer({ seed: 5, clock: manualClock(), trace: 'full' })
     for (let i = 0; i < 50; i++) s.call(['SET', `k${String(i)}`, 'x'.repeat(50)])
     s.tick(11_000) // every key idle 11 s: a score of 11000 ms
-    s.call(['CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lru'])
-    const t = s.execute(['CONFIG', 'SET', 'maxmemory', String(usedMemory(s) - 500)])
-    const pool = t.events.findIndex((e) => e.type === 'evict/poolUpdated')
-    const r = render(
-      <EvictionPanel title="Eviction" events={t.events} step={pool + 1} t={1} lang="en" />,
-    )
-    const slots = [...r.container.querySelectorAll('g[data-key]')]
-    expect(slots.length).toBeGreaterThan(0)
-    for (const g of slots) {
+    for (const g of poolSlotsAfterDrop(s, 'allkeys-lru', 500)) {
       const [key, score] = [...g.querySelectorAll('text')]
       expect(score?.textContent).toMatch(/^\d{5}$/)
       // Drawn 28 px long from x = 3: 11 px monospace took ~33 px, past the 34 px slot.
@@ -219,15 +227,7 @@ describe('EvictionPanel', () => {
   it('writes a volatile-ttl score (ULLONG_MAX minus the expire time) so that it fits its slot', () => {
     const s = createServer({ seed: 5, clock: manualClock(), trace: 'full' })
     for (let i = 0; i < 20; i++) s.call(['SET', `t${String(i)}`, 'x'.repeat(500), 'EX', '100'])
-    s.call(['CONFIG', 'SET', 'maxmemory-policy', 'volatile-ttl'])
-    const t = s.execute(['CONFIG', 'SET', 'maxmemory', String(usedMemory(s) - 1000)])
-    const pool = t.events.findIndex((e) => e.type === 'evict/poolUpdated')
-    const r = render(
-      <EvictionPanel title="Eviction" events={t.events} step={pool + 1} t={1} lang="en" />,
-    )
-    const slots = [...r.container.querySelectorAll('g[data-key]')]
-    expect(slots.length).toBeGreaterThan(0)
-    for (const g of slots) {
+    for (const g of poolSlotsAfterDrop(s, 'volatile-ttl', 1000)) {
       const [, score] = [...g.querySelectorAll('text')].map((x) => x.textContent ?? '')
       // At most 5 characters, as the key above it; the tooltip keeps the full score.
       expect(score).toMatch(/^\de\d\d$/)
