@@ -194,20 +194,24 @@ const NO_UNFOLDED_RUNS: UnfoldedRuns = { item: undefined, starts: new Set() }
  * Scrolls the step list so its current row shows where the learner can see it: inside the
  * part of the list its scroller (the panels' column, or the page) shows. A list partly below
  * the fold kept its row in its own box, whose lower part was out of sight (steps 3-20 of a
- * 10-field HSET at 1280×800). Where that is not enough (the list's last rows, or a list
- * below the fold under a skiplist), the column scrolls down by as little as shows the row,
- * never past the top of the first panel's diagram, and the page never: the diagram the
- * steps are about stays on screen, and a reader who scrolled past the list keeps their place.
+ * 10-field HSET at 1280×800). Where the list cannot scroll that far (its last rows), the
+ * column scrolls down by as little as shows the row, never past the top of the first
+ * panel's diagram, and the page never. A list wholly below the fold stays there: the panels
+ * above it are what the learner is watching (a scene's keyspace dict stays unscrolled).
  */
 function followStep(list: HTMLElement, current: Element): void {
   const scroller = scrollerOf(list)
   const seen = visibleExtent(scroller)
   const box = list.getBoundingClientRect()
   const row = current.getBoundingClientRect()
-  if (box.bottom <= seen.top) return
   const shown = { top: Math.max(box.top, seen.top), bottom: Math.min(box.bottom, seen.bottom) }
-  if (shown.bottom - shown.top < 2 * row.height) list.scrollTop += row.top - box.top
-  else if (row.top < shown.top) list.scrollTop -= shown.top - row.top
+  if (shown.bottom - shown.top < 2 * row.height) {
+    // Out of sight: the list's own box follows, as it always did.
+    if (row.top < box.top) list.scrollTop -= box.top - row.top
+    else if (row.bottom > box.bottom) list.scrollTop += row.bottom - box.bottom
+    return
+  }
+  if (row.top < shown.top) list.scrollTop -= shown.top - row.top
   else if (row.bottom > shown.bottom) list.scrollTop += row.bottom - shown.bottom
   const below = current.getBoundingClientRect().bottom - seen.bottom
   if (scroller === null || below <= 0) return

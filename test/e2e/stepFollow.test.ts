@@ -2,8 +2,8 @@
  * The step list's current row stays where the learner can see it as the playhead moves. At
  * 1280×800 the list of a 10-field HSET starts half way down the panels' column: it kept its
  * row inside its own box, whose lower part was below the column's fold (steps 3-20 of 21
- * marked out of sight). The column may scroll to show the row, but never the page, and never
- * past the top of the diagram the steps are about.
+ * marked out of sight). The column may scroll to show the list's last rows, but never the
+ * page, and never past the top of the diagram the steps are about.
  */
 import type { Page } from 'playwright-core'
 import { describe, expect, inject, it } from 'vitest'
@@ -61,7 +61,7 @@ describe('the step list follows the playhead into sight', () => {
     await page.context().close()
   })
 
-  it('brings a list below the fold into sight, as far as the diagram above it allows', async () => {
+  it('keeps the last rows of a list partly below the fold in sight, scrolling the column as little as shows them', async () => {
     const page = await openApp(browser(), appUrl, { viewport: { width: 1280, height: 800 } })
     await runLine(page, 'RPUSH list a b c d e f g h i j k l m n')
     expect(await hiddenSteps(page)).toEqual([])
