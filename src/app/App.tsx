@@ -5,7 +5,7 @@
 import type { ReactNode } from 'react'
 import { Console } from '../console/Console.tsx'
 import { useT } from '../i18n/useT.ts'
-import { useApp } from '../state/react.ts'
+import { useApp, useAppStore } from '../state/react.ts'
 import { ClockControls } from './ClockControls.tsx'
 import { Header } from './Header.tsx'
 import { HelpOverlay } from './HelpOverlay.tsx'
@@ -14,6 +14,7 @@ import { useDocumentSettings, usePlayback, useShortcuts } from './hooks.ts'
 import { NoticeBar } from './NoticeBar.tsx'
 import { GuardedPanelArea } from './PanelArea.tsx'
 import { useRevealDiagram } from './revealDiagram.ts'
+import { useResumedScenes } from './runScene.ts'
 import { TimelineBar } from './TimelineBar.tsx'
 
 export function App(): ReactNode {
@@ -23,6 +24,7 @@ export function App(): ReactNode {
   useShortcuts()
   useDocumentSettings()
   useRevealDiagram('page')
+  useResumedScenes(useAppStore())
   return (
     <div className="app">
       <a className="skip-link" href="#console">

@@ -26,6 +26,7 @@ import { selectReducedMotion } from '../state/store.ts'
 import type { TimelineItem } from '../state/types.ts'
 import type { CommandDoc } from '../worker/protocol.ts'
 import { PanelErrorBoundary } from './PanelErrorBoundary.tsx'
+import { scrollerOf, visibleExtent } from './revealDiagram.ts'
 import { itemName, itemPosition, otherItemName } from './TimelineBar.tsx'
 
 /** Past this many characters the generic inspector cuts its JSON. */
@@ -94,6 +95,8 @@ function PanelFrame(props: FrameProps): ReactNode {
   const reducedMotion = useApp(selectReducedMotion)
   const events = props.followsItem && !props.stale ? (item?.events ?? []) : []
   const shown = stepViews(props.before, props.after, events, step, props.keyName, db)
+  // The kind the panel draws; while a conversion is being built, the key still has the old
+  // one until the switch (its title read 'hashtable' from the new table's first step).
   const kind = shown.after?.kind ?? shown.before?.kind
   const entry = findPanel(kind)
   const Panel = entry?.component ?? GenericInspector
@@ -121,7 +124,12 @@ function PanelFrame(props: FrameProps): ReactNode {
       <header className="panel-header">
         <h2>
           {props.title}
-          {kind && !TITLED_KINDS.has(kind) ? <span className="panel-kind"> · {kind}</span> : null}
+          {kind && !TITLED_KINDS.has(kind) ? (
+            <span className="panel-kind">
+              {' '}
+              · {shown.converting === undefined ? kind : `${shown.converting} → ${kind}`}
+            </span>
+          ) : null}
         </h2>
         {props.canPin && props.keyName !== null && (
           <button
@@ -181,6 +189,43 @@ interface UnfoldedRuns {
 }
 
 const NO_UNFOLDED_RUNS: UnfoldedRuns = { item: undefined, starts: new Set() }
+
+/**
+ * Scrolls the step list so its current row shows where the learner can see it: inside the
+ * part of the list its scroller (the panels' column, or the page) shows. A list partly below
+ * the fold kept its row in its own box, whose lower part was out of sight (steps 3-20 of a
+ * 10-field HSET at 1280×800). Where the list cannot scroll that far (its last rows), the
+ * column scrolls down by as little as shows the row, never past the top of the first
+ * panel's diagram, and the page never. A list wholly below the fold stays there: the panels
+ * above it are what the learner is watching (a scene's keyspace dict stays unscrolled).
+ */
+function followStep(list: HTMLElement, current: Element): void {
+  const scroller = scrollerOf(list)
+  const seen = visibleExtent(scroller)
+  const box = list.getBoundingClientRect()
+  const row = current.getBoundingClientRect()
+  const shown = { top: Math.max(box.top, seen.top), bottom: Math.min(box.bottom, seen.bottom) }
+  if (shown.bottom - shown.top < 2 * row.height) {
+    // Out of sight: the list's own box follows, as it always did.
+    if (row.top < box.top) list.scrollTop -= box.top - row.top
+    else if (row.bottom > box.bottom) list.scrollTop += row.bottom - box.bottom
+    return
+  }
+  if (row.top < shown.top) list.scrollTop -= shown.top - row.top
+  else if (row.bottom > shown.bottom) list.scrollTop += row.bottom - shown.bottom
+  const below = current.getBoundingClientRect().bottom - seen.bottom
+  if (scroller === null || below <= 0) return
+  const diagram = list
+    .closest('.panels')
+    ?.querySelector('.panel:not(.steps) [role="img"]')
+    ?.getBoundingClientRect()
+  const room = diagram === undefined ? Infinity : diagram.top - seen.top - FOLLOW_MARGIN
+  const delta = Math.min(below + FOLLOW_MARGIN, room)
+  if (delta >= 1) scroller.scrollTop += delta
+}
+
+/** Space kept between a followed step row and the column's edge, in px. */
+const FOLLOW_MARGIN = 8
 
 /** The numbered steps of the playhead's item; the current one is marked and clickable. */
 function StepList(): ReactNode {
@@ -243,10 +288,7 @@ function StepList(): ReactNode {
         list.scrollTop = 0
         return
       }
-      const box = list.getBoundingClientRect()
-      const row = current.getBoundingClientRect()
-      if (row.top < box.top) list.scrollTop -= box.top - row.top
-      else if (row.bottom > box.bottom) list.scrollTop += row.bottom - box.bottom
+      followStep(list, current)
     }
     if (typeof requestAnimationFrame !== 'function') follow()
     else followFrame.current ??= requestAnimationFrame(follow)

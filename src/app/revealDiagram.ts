@@ -50,7 +50,7 @@ export function revealFocusDelta(target: Extent, focus: Extent | null, visible: 
  * The nearest ancestor of `el` that scrolls along `axis` (y: the panels or the page's
  * column; x: a wide diagram's frame), or null (the page itself).
  */
-function scrollerOf(el: Element, axis: 'x' | 'y' = 'y'): HTMLElement | null {
+export function scrollerOf(el: Element, axis: 'x' | 'y' = 'y'): HTMLElement | null {
   for (let p = el.parentElement; p !== null; p = p.parentElement) {
     if (p === document.body || p === document.documentElement) return null
     const style = getComputedStyle(p)
@@ -59,6 +59,20 @@ function scrollerOf(el: Element, axis: 'x' | 'y' = 'y'): HTMLElement | null {
     if ((overflow === 'auto' || overflow === 'scroll') && hidden > 1) return p
   }
   return null
+}
+
+/**
+ * What `scroller` shows on screen, or the page (null) what the window shows above the step
+ * controls, which stick to the window's foot in one column and cover it.
+ */
+export function visibleExtent(scroller: HTMLElement | null): Extent {
+  if (scroller !== null) {
+    const box = scroller.getBoundingClientRect()
+    return { top: box.top, bottom: box.bottom }
+  }
+  const foot = document.querySelector('.layout-timeline')?.getBoundingClientRect()
+  const covered = foot !== undefined && foot.top < window.innerHeight ? foot.top : Infinity
+  return { top: 0, bottom: Math.min(window.innerHeight, covered) }
 }
 
 /** A box's horizontal extent, for revealDelta along that axis (left as top, right as bottom). */
@@ -100,16 +114,7 @@ function reveal(target: Element, smooth: boolean): void {
   let shown: Extent = { top: r.top, bottom: r.bottom }
   let focus: Extent | null = f === undefined ? null : { top: f.top, bottom: f.bottom }
   for (let scroller = scrollerOf(target); ; scroller = scrollerOf(scroller)) {
-    let visible: Extent
-    if (scroller !== null) {
-      const box = scroller.getBoundingClientRect()
-      visible = { top: box.top, bottom: box.bottom }
-    } else {
-      // The page: the step controls stick to the window's foot in one column and cover it.
-      const foot = document.querySelector('.layout-timeline')?.getBoundingClientRect()
-      const covered = foot !== undefined && foot.top < window.innerHeight ? foot.top : Infinity
-      visible = { top: 0, bottom: Math.min(window.innerHeight, covered) }
-    }
+    const visible = visibleExtent(scroller)
     let delta = revealFocusDelta(shown, focus, visible)
     if (scroller !== null) {
       // As far as the scroller can go (a smooth scroll has not moved yet when the next

@@ -6,7 +6,9 @@
  */
 import { parseCommandLine } from '../console/parseCommandLine.ts'
 import type { Scene } from '../lessons/scenes.ts'
+import { useEffect } from 'react'
 import type { AppStore } from '../state/store.ts'
+import type { BlockId, PanelFocus } from '../state/types.ts'
 import { MAX_AUTOPLAY_STEPS } from '../state/store.ts'
 
 /** Most long commands (one pause of playback each) a scene plays through from its start. */
@@ -60,7 +62,9 @@ export function runScene(store: AppStore, scene: Scene): number | null {
   const first = s.items.length
   const runs = scene.lines.filter((l) => 'run' in l).length
   // Its lines go as a pasted block: the console's Stop (or Ctrl+C) ends a long scene too.
-  const block = s.pasteStarted(client, runs, 'scene')
+  const focus: PanelFocus =
+    scene.focus === null ? { kind: 'keyspace' } : { kind: 'key', key: scene.focus }
+  const block = s.pasteStarted(client, runs, 'scene', { focus, first, commands: runs })
   playFromStartWhenAnswered(store, first, runs, block)
   for (const line of scene.lines) {
     if ('tick' in line) {
@@ -74,6 +78,25 @@ export function runScene(store: AppStore, scene: Scene): number | null {
   }
   s.pasteEntered(block)
   // What the scene is about comes first in the panel area (its lines cleared any focus).
-  s.sceneFocused(scene.focus === null ? { kind: 'keyspace' } : { kind: 'key', key: scene.focus })
+  s.sceneFocused(focus)
   return first
+}
+
+/**
+ * Ends the rest of a scene a reload cut short, run from the console's offer, as the scene
+ * itself ends: once its last command has answered, the playhead goes back to its first
+ * command and plays them (a resumed scene stopped at its end, and its key's panel no longer
+ * led). The console focuses the scene's panel as it enters the lines.
+ */
+export function useResumedScenes(store: AppStore): void {
+  useEffect(() => {
+    const seen = new Set<BlockId>()
+    return store.subscribe((st) => {
+      for (const p of st.pastes) {
+        if (p.scene?.resumed !== true || seen.has(p.block)) continue
+        seen.add(p.block)
+        playFromStartWhenAnswered(store, p.scene.first, p.scene.commands, p.block)
+      }
+    })
+  }, [store])
 }

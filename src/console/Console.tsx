@@ -29,7 +29,14 @@ import { bytesToUtf8 } from '../state/bytes.ts'
 import { useApp, useAppStore } from '../state/react.ts'
 import { useShallow } from 'zustand/shallow'
 import { displayCommand } from '../state/bridge.ts'
-import type { BlockId, ConsoleLine, HeldLine, PastedBlock, RunningCommand } from '../state/types.ts'
+import type {
+  BlockId,
+  ConsoleLine,
+  HeldLine,
+  PastedBlock,
+  RunningCommand,
+  SceneRun,
+} from '../state/types.ts'
 import { completeLine, helpLines, hintFor } from './completions.ts'
 import { MAX_REPLY_LINES, shortArray, showReply } from './formatReply.ts'
 import { parseCommandLine } from './parseCommandLine.ts'
@@ -392,15 +399,23 @@ export function Console(props: {
    * Runs lines as one block: Stop (or Ctrl+C) can drop those not yet sent. A held scene's
    * clock ticks jump the virtual clock in their places among its lines, as the scene did.
    */
-  const runBlock = (lines: readonly (string | HeldLine)[], client: ClientId): void => {
+  const runBlock = (
+    lines: readonly (string | HeldLine)[],
+    client: ClientId,
+    scene?: SceneRun,
+  ): void => {
     const s = store.getState()
     const texts = lines.filter((l) => typeof l === 'string' || l.tick === undefined)
-    const block = s.pasteStarted(client, texts.length)
+    const block = scene
+      ? s.pasteStarted(client, texts.length, 'scene', { ...scene, resumed: true })
+      : s.pasteStarted(client, texts.length)
     for (const line of lines)
       if (typeof line === 'string') runLine(line, client, block)
       else if (line.tick === undefined) runLine(line.text, client, block)
       else s.clockJumpRequested(line.tick, block)
     s.pasteEntered(block)
+    // The rest of a scene: what it is about leads the panels again (its lines cleared it).
+    if (scene) s.sceneFocused(scene.focus)
   }
 
   const onPaste = (e: ClipboardEvent<HTMLInputElement>): void => {
@@ -589,8 +604,9 @@ export function Console(props: {
             count={resumable.filter((l) => l.tick === undefined).length}
             ticks={resumable.length - resumable.filter((l) => l.tick === undefined).length}
             onRun={() => {
+              const scene = store.getState().resumableScene ?? undefined
               store.getState().resumableTaken(tab.id)
-              runBlock(resumable, tab.id)
+              runBlock(resumable, tab.id, scene)
               inputRef.current?.focus()
             }}
             onDiscard={() => {

@@ -51,6 +51,7 @@ import type {
   ConsoleLine,
   EngineRequest,
   HeldLine,
+  SceneRun,
   SavedSession,
   TimelineItem,
   Waiting,
@@ -1024,13 +1025,17 @@ function keyOfEvents(events: readonly StepEvent[]): string | null {
  * The lines a reload left unrun, to offer to run: the long command it interrupted, then the
  * lines that waited behind it, a blocking command or in a pasted block.
  */
-function resumableOf(saved: SavedSession): { resumable?: readonly HeldLine[] } {
+function resumableOf(saved: SavedSession): {
+  resumable?: readonly HeldLine[]
+  resumableScene?: SceneRun
+} {
   const cmd = saved.interrupted
   const lines = [
     ...(cmd ? [{ client: cmd.client, text: displayArgv(cmd.argv) }] : []),
     ...(saved.held ?? []),
   ]
-  return lines.length > 0 ? { resumable: lines } : {}
+  if (lines.length === 0) return {}
+  return saved.scene ? { resumable: lines, resumableScene: saved.scene } : { resumable: lines }
 }
 
 /**

@@ -13,7 +13,14 @@ import type { TraceLevel } from '../engine/events.ts'
 import type { LogEntry, SessionSeed } from '../worker/protocol.ts'
 import type { AppState, AppStore, Language, Motion, Theme } from './store.ts'
 import { labelFor } from './tabLabel.ts'
-import type { HeldLine, InterruptedCommand, PlayheadMark, SavedSession } from './types.ts'
+import type {
+  HeldLine,
+  InterruptedCommand,
+  PanelFocus,
+  PlayheadMark,
+  SavedSession,
+  SceneRun,
+} from './types.ts'
 
 // --- Types ---
 
@@ -188,10 +195,13 @@ export function reloadSessionOf(s: AppState): SavedSession {
   // Lines a previous reload left unrun and not yet run or let go come first: they were
   // entered before any held now.
   const held = [...s.resumable, ...s.heldLines]
+  // A scene cut short keeps what it is about and where it began, for its lines run later.
+  const scene = s.resumableScene ?? s.pastes.find((p) => p.scene !== undefined)?.scene
   return {
     ...savedSessionOf(s),
     ...(r ? { interrupted: { client: r.client, argv: r.argv } } : {}),
     ...(held.length > 0 ? { held } : {}),
+    ...(held.length > 0 && scene ? { scene } : {}),
     ...(s.pinned.length > 0 ? { pinned: s.pinned } : {}),
   }
 }
@@ -438,6 +448,7 @@ export function parseSavedSession(x: unknown): SavedSession | null {
   const interrupted = parseInterrupted((o as Loose<'interrupted'>).interrupted)
   const held = parseHeld((o as Loose<'held'>).held)
   const pinned = parsePinned((o as Loose<'pinned'>).pinned)
+  const scene = held.length > 0 ? parseSceneRun((o as Loose<'scene'>).scene) : null
   return {
     v: 1,
     session,
@@ -447,8 +458,24 @@ export function parseSavedSession(x: unknown): SavedSession | null {
     ...(at ? { at } : {}),
     ...(interrupted ? { interrupted } : {}),
     ...(held.length > 0 ? { held } : {}),
+    ...(scene ? { scene } : {}),
     ...(pinned.length > 0 ? { pinned } : {}),
   }
+}
+
+function parseSceneRun(x: unknown): SceneRun | null {
+  if (typeof x !== 'object' || x === null) return null
+  const { focus, first, commands } = x as Loose<'focus' | 'first' | 'commands'>
+  if (!Number.isSafeInteger(first) || !Number.isSafeInteger(commands)) return null
+  if (typeof focus !== 'object' || focus === null) return null
+  const { kind, key } = focus as Loose<'kind' | 'key'>
+  const f: PanelFocus | null =
+    kind === 'keyspace'
+      ? { kind }
+      : kind === 'key' && typeof key === 'string'
+        ? { kind, key }
+        : null
+  return f === null ? null : { focus: f, first: first as number, commands: commands as number }
 }
 
 function parsePinned(x: unknown): string[] {

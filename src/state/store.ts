@@ -47,6 +47,7 @@ import type {
   HeldLine,
   BlockId,
   PastedBlock,
+  SceneRun,
   SavedSession,
   TimelineItem,
   Waiting,
@@ -104,6 +105,8 @@ export interface SessionSlice {
    * save keeps them, with heldLines, until one or the other.
    */
   resumable: readonly HeldLine[]
+  /** The scene the resumable lines are the rest of, or null (a paste's, or none). */
+  resumableScene: SceneRun | null
   /** Pasted blocks (and scenes) whose lines are still being sent or answered, oldest first. */
   pastes: readonly PastedBlock[]
   nextBlock: BlockId
@@ -127,7 +130,12 @@ export interface SessionSlice {
    * requests carry (lineEntered ... with `block`), so that a Stop can drop those not yet sent.
    * pasteEntered(block) follows once all of its lines are entered.
    */
-  pasteStarted(client: ClientId, lines: number, source?: PastedBlock['source']): BlockId
+  pasteStarted(
+    client: ClientId,
+    lines: number,
+    source?: PastedBlock['source'],
+    scene?: SceneRun,
+  ): BlockId
   /** Every line of a pasted block has been entered: the block ends after the last one. */
   pasteEntered(block: BlockId): void
   /**
@@ -194,6 +202,8 @@ export interface RestoredSession {
   readonly pinned?: readonly string[]
   /** Lines a reload left unrun (a pasted block's rest), offered to run; absent: none. */
   readonly resumable?: readonly HeldLine[]
+  /** The scene those lines are the rest of; absent: none. */
+  readonly resumableScene?: SceneRun
 }
 
 export interface PlayerSlice {
@@ -508,6 +518,7 @@ const createSessionSlice =
       running: null,
       heldLines: [],
       resumable: [],
+      resumableScene: null,
       pastes: [],
       nextBlock: 1,
       notice: null,
@@ -564,11 +575,14 @@ const createSessionSlice =
           'session/consoleClearRequested',
         )
       },
-      pasteStarted: (client, lines, source = 'paste') => {
+      pasteStarted: (client, lines, source = 'paste', scene) => {
         const block = get().nextBlock
         set(
           (s) => ({
-            pastes: [...s.pastes, { block, client, lines, done: 0, source }],
+            pastes: [
+              ...s.pastes,
+              { block, client, lines, done: 0, source, ...(scene ? { scene } : {}) },
+            ],
             nextBlock: s.nextBlock + 1,
           }),
           false,
@@ -761,6 +775,7 @@ const createSessionSlice =
             focus: null,
             pastes: [],
             resumable: r.resumable ?? [],
+            resumableScene: r.resumableScene ?? null,
             ...(r.pinned ? { pinned: [...r.pinned] } : {}),
           },
           false,
@@ -791,7 +806,10 @@ const createSessionSlice =
       },
       resumableTaken: (client) => {
         set(
-          (s) => ({ resumable: s.resumable.filter((l) => l.client !== client) }),
+          (s) => {
+            const resumable = s.resumable.filter((l) => l.client !== client)
+            return { resumable, resumableScene: resumable.length > 0 ? s.resumableScene : null }
+          },
           false,
           'session/resumableTaken',
         )

@@ -174,6 +174,23 @@ export interface PastedBlock {
    * history (↑ recalls what the learner typed or pasted, not 700 lines of a scene).
    */
   readonly source: 'paste' | 'scene'
+  /** The scene whose lines these are (absent for a learner's paste). */
+  readonly scene?: SceneRun
+}
+
+/**
+ * A scene's run: what it is about and where its commands start, so that its lines a reload
+ * left unrun, once run, end as the scene does (its key's panel first, played from its first
+ * command), not as a plain paste.
+ */
+export interface SceneRun {
+  readonly focus: PanelFocus
+  /** The timeline index of its first command. */
+  readonly first: number
+  /** How many commands it runs in all. */
+  readonly commands: number
+  /** Its unrun lines run after a reload (runScene plays the scene it starts itself). */
+  readonly resumed?: true
 }
 
 /** A command the engine runs in slices: what the console's progress line shows. */
@@ -246,6 +263,8 @@ export interface SavedSession {
    * (they are not run). Only the page's own save carries them (not permalinks, files).
    */
   readonly held?: readonly HeldLine[]
+  /** The scene the held lines are the rest of. Only the page's own save carries it. */
+  readonly scene?: SceneRun
   /**
    * Keys pinned beside the command's key: the page's own save keeps them, so a reload shows
    * the same panels (not permalinks and files, which open a scene, not a reader's layout).

@@ -203,10 +203,14 @@ export function createEngineClient(opts: EngineClientOptions): EngineClient {
     }
     pending.delete(m.id)
     if (m.type !== 'ready') restartsInARow = 0
-    acknowledge(p.msg, m)
-    if (m.type === 'failed') p.reject(new Error(m.message))
-    else if (m.type === 'cancelled') p.reject(cancelledError())
-    else p.resolve(m)
+    const answer =
+      m.type === 'executed' && m.sameArgv === true && p.msg.type === 'exec'
+        ? { type: m.type, id: m.id, trace: { ...m.trace, argv: p.msg.argv } }
+        : m
+    acknowledge(p.msg, answer)
+    if (answer.type === 'failed') p.reject(new Error(answer.message))
+    else if (answer.type === 'cancelled') p.reject(cancelledError())
+    else p.resolve(answer)
   }
 
   /** Mirrors a successful state-changing answer into the log. */

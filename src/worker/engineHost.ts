@@ -221,7 +221,7 @@ async function dispatch(
         return
       }
       logPush(host.log, entry)
-      post({ type: 'executed', id: msg.id, trace })
+      post(executedMessage(msg.id, msg.argv, trace))
       return
     }
     case 'advanceClock': {
@@ -481,6 +481,23 @@ function applyOp(
  * to read it from), and the trace says `closed`. A client still known but marked to close
  * (an engine that predates closeIfAsked) is closed now.
  */
+/** Past this many arguments the answer to an exec leaves out the argv the page sent. */
+const ARGV_ECHO_MAX = 1000
+
+/**
+ * The answer to an exec: its trace, without the argv when it is long and the request's own
+ * (the page keeps the argv it sent; the client puts it back, see FromWorker 'executed').
+ */
+function executedMessage(id: RequestId, sent: readonly string[], trace: WireTrace): FromWorker {
+  const same =
+    trace.argv.length > ARGV_ECHO_MAX &&
+    trace.argv.length === sent.length &&
+    trace.argv.every((a, i) => a === sent[i])
+  return same
+    ? { type: 'executed', id, trace: { ...trace, argv: [] }, sameArgv: true }
+    : { type: 'executed', id, trace }
+}
+
 function closedExec(engine: Engine, op: ExecOp): WireTrace {
   engine.server.closeClient(op.client)
   engine.waiting.delete(op.client)

@@ -234,7 +234,17 @@ export type ToWorker =
 
 export type FromWorker =
   | { readonly type: 'ready'; readonly id: RequestId; readonly v: typeof PROTOCOL_VERSION }
-  | { readonly type: 'executed'; readonly id: RequestId; readonly trace: WireTrace }
+  | {
+      readonly type: 'executed'
+      readonly id: RequestId
+      readonly trace: WireTrace
+      /**
+       * The trace's argv is the request's, left out of the message (its argv is []): the page
+       * has it already, and the structured clone of a 100,000-member SADD's argv back to the
+       * page took 20-60 ms of its main thread.
+       */
+      readonly sameArgv?: true
+    }
   | { readonly type: 'ticked'; readonly id: RequestId; readonly tick: WireTick }
   | { readonly type: 'clientCreated'; readonly id: RequestId; readonly client: ClientId }
   | { readonly type: 'reconnected'; readonly id: RequestId; readonly connect: WireConnect }

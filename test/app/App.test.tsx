@@ -8,6 +8,7 @@ import { createServer } from '../../src/engine/index.ts'
 import { detectLanguage, languageParam, translate } from '../../src/i18n/index.ts'
 import { en, zh } from '../../src/i18n/messages.ts'
 import { decodePermalink } from '../../src/state/permalink.ts'
+import { savedSessionOf } from '../../src/state/persistence.ts'
 import { AppStoreProvider } from '../../src/state/react.ts'
 import { createHarness } from '../state/harness.ts'
 
@@ -711,8 +712,18 @@ describe('a command that converts the key’s encoding', { timeout: 30_000 }, ()
     await at(added[1] ?? 0)
     expect(await within(panel).findByTestId('dict-used')).toHaveTextContent('used 2')
     expect(within(panel).queryByTestId('intset-length')).toBeNull()
+    // The key is still an intset until the switch (object/encodingConverted): the title said
+    // 'hashtable' from the new table's first step.
+    const title = () => panel.querySelector('h2')?.textContent
+    expect(title()).toBe('Key nums · intset → hashtable')
+    const switched = events.findIndex((e) => e.type === 'object/encodingConverted') + 1
+    await at(switched - 1)
+    expect(title()).toBe('Key nums · intset → hashtable')
+    await at(switched)
+    expect(title()).toBe('Key nums · hashtable')
     await at(events.length)
     expect(await within(panel).findByTestId('dict-used')).toHaveTextContent('used 4')
+    expect(title()).toBe('Key nums · hashtable')
 
     // A listpack zset becoming a skiplist grows its towers one insert at a time.
     await h.run(
@@ -728,11 +739,12 @@ describe('a command that converts the key’s encoding', { timeout: 30_000 }, ()
     await at(0)
     expect(zpanel.querySelector('h2')).toHaveTextContent('Key z · listpack')
     await at(inserted)
-    expect(zpanel.querySelector('h2')).toHaveTextContent('Key z · skiplist')
+    expect(zpanel.querySelector('h2')).toHaveTextContent('Key z · listpack → skiplist')
     await within(zpanel).findByRole('img', { name: 'z' }) // the panel's code has loaded
     expect(towers()).toBe(2) // the header and "a"
     await at(zevents.length)
     expect(towers()).toBe(4)
+    expect(zpanel.querySelector('h2')).toHaveTextContent('Key z · skiplist')
   })
 })
 
@@ -787,5 +799,49 @@ describe('importing a session file', { timeout: 30_000 }, () => {
     expect(
       await screen.findByText('导入失败：这个文件不是 JSON（导出的会话是一个 .json 文件）。'),
     ).toBeVisible()
+  })
+})
+
+describe('a scene a reload cut short', { timeout: 30_000 }, () => {
+  it('ends as the scene does once its rest is run: its key leads, played from its first command', async () => {
+    // The scene had run its first command when the page reloaded; two lines had not run.
+    const a = await createHarness({ factory: createServer })
+    const first = a.store.getState().items.length
+    await a.run(['SADD', 'nums', '1', '2'])
+    const tab = a.tab()
+    const saved = {
+      ...savedSessionOf(a.store.getState()),
+      held: [
+        { client: tab, text: 'SADD nums 3' },
+        { client: tab, text: 'CONFIG SET set-max-intset-entries 512' },
+      ],
+      scene: { focus: { kind: 'key' as const, key: 'nums' }, first, commands: 3 },
+    }
+    a.dispose()
+    const h = await createHarness({ factory: createServer, store: { motion: 'reduce' }, saved })
+    cleanup = h.dispose
+    render(
+      <AppStoreProvider store={h.store}>
+        <App />
+      </AppStoreProvider>,
+    )
+    await act(() => h.bridge.idle())
+    const selected: number[] = []
+    const stop = h.store.subscribe((s) => {
+      if (s.playing) selected.push(s.playhead.item)
+    })
+    const offer = screen.getByTestId('console-resume')
+    await userEvent.setup().click(within(offer).getByRole('button', { name: 'Run them now' }))
+    await act(() => h.bridge.idle())
+    const s = h.store.getState()
+    expect(s.items.filter((x) => x.kind === 'command')).toHaveLength(3)
+    // What the scene is about leads the panels again (CONFIG SET names no key of its own).
+    expect(s.focus).toEqual({ kind: 'key', key: 'nums' })
+    // And it played from its first command, as the scene would have (it stopped at the end).
+    expect(selected[0]).toBe(first - 1)
+    await waitFor(() => {
+      expect(selected).toContain(first)
+    })
+    stop()
   })
 })

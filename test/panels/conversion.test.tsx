@@ -101,8 +101,9 @@ describe('a command that converts its key part way', { timeout: 60_000 }, () => 
 
     // The first step of the build: the skiplist panel, growing from the header.
     await at(s + 1)
+    // The key is still a listpack until the switch (object/encodingConverted).
     panel = await keyPanel('z', 'skiplist')
-    expect(heading(panel)).toBe('Key z · skiplist')
+    expect(heading(panel)).toBe('Key z · listpack → skiplist')
     const towers = () => panel.querySelectorAll('.skiplist-panel g[data-rank]').length
     expect(towers()).toBe(1)
 
@@ -115,6 +116,7 @@ describe('a command that converts its key part way', { timeout: 60_000 }, () => 
     await at(ev.length)
     panel = await keyPanel('z', 'skiplist')
     expect(towers()).toBe(131)
+    expect(heading(panel)).toBe('Key z · skiplist')
   })
 
   it.each(['full', 'summary'] as const)(
@@ -147,12 +149,13 @@ describe('a command that converts its key part way', { timeout: 60_000 }, () => 
 
       await at(s + 1)
       panel = await keyPanel('h', 'hashtable')
-      expect(heading(panel)).toBe('Key h · hashtable')
+      expect(heading(panel)).toBe('Key h · listpack → hashtable')
       expect(within(panel).queryByTestId('lp-count')).toBeNull()
 
       await at(ev.length)
       panel = await keyPanel('h', 'hashtable')
       expect(await within(panel).findByTestId('dict-used')).toHaveTextContent('used 6')
+      expect(heading(panel)).toBe('Key h · hashtable')
     },
   )
 
@@ -176,11 +179,12 @@ describe('a command that converts its key part way', { timeout: 60_000 }, () => 
 
     await at(s + 1)
     panel = await keyPanel('s', 'hashtable', '键')
-    expect(heading(panel)).toBe('键 s · hashtable')
+    expect(heading(panel)).toBe('键 s · intset → hashtable')
 
     await at(ev.length)
     panel = await keyPanel('s', 'hashtable', '键')
     expect(await within(panel).findByTestId('dict-used')).toHaveTextContent('6')
+    expect(heading(panel)).toBe('键 s · hashtable')
   })
 })
 

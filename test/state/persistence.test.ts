@@ -327,7 +327,8 @@ describe('session persistence (localStorage backend)', () => {
     // line waits for its answer (the first tick is done by then).
     const script = ['SET k v PX 500', 1000, 'EXISTS k', 'SET k v PX 500', 250, 'PTTL k'] as const
     const s = a.store.getState()
-    const block = s.pasteStarted(tab, 4, 'scene')
+    const scene = { focus: { kind: 'key' as const, key: 'k' }, first: 0, commands: 4 }
+    const block = s.pasteStarted(tab, 4, 'scene', scene)
     for (const line of script)
       if (typeof line === 'number') s.clockJumpRequested(line, block)
       else {
@@ -348,8 +349,15 @@ describe('session persistence (localStorage backend)', () => {
       { client: tab, text: 'PTTL k' },
     ]
     expect(saved?.held).toEqual(rest)
+    // What the scene is about and where it began go with them (its panel leads again and it
+    // plays from its first command once they have run).
+    expect(saved?.scene).toEqual(scene)
     const b = await createHarness({ factory: createServer, saved })
     expect(b.store.getState().resumable).toEqual(rest)
+    expect(b.store.getState().resumableScene).toEqual(scene)
+    expect(reloadSessionOf(b.store.getState()).scene).toEqual(scene)
+    b.store.getState().resumableTaken(tab)
+    expect(b.store.getState().resumableScene).toBeNull()
     // The console shows the lines not run, not the ticks (which have no line).
     const tabLines = b.store.getState().tabs.find((t) => t.id === tab)?.lines ?? []
     expect(tabLines.filter((l) => l.kind === 'input').map((l) => l.text)).toEqual([

@@ -24,6 +24,7 @@ import {
   layoutPool,
   poolLabels,
   poolScoreLabel,
+  slotTextLength,
 } from './evictionModel.ts'
 
 export interface EvictionPanelProps {
@@ -81,6 +82,22 @@ const text = {
     zh: '内存超过 maxmemory 且无法淘汰：命令被拒绝（OOM）。',
   },
 } as const
+
+/** One line of a pool slot's text, squeezed to the slot when it would reach its border. */
+function SlotText({ y, label }: { readonly y: number; readonly label: string }) {
+  const length = slotTextLength(label)
+  return (
+    <text
+      x={3}
+      y={y}
+      className="ev-slot__label"
+      textLength={length}
+      lengthAdjust={length === undefined ? undefined : 'spacingAndGlyphs'}
+    >
+      {label}
+    </text>
+  )
+}
 
 function EvictionPanelImpl({ title, events, step, dropped = 0, t, lang }: EvictionPanelProps) {
   const n = Math.max(0, Math.min(step, events.length))
@@ -162,12 +179,8 @@ function EvictionPanelImpl({ title, events, step, dropped = 0, t, lang }: Evicti
                   {c && (
                     <>
                       <title>{`${bytesToUtf8(c.key)} · ${String(c.score)}`}</title>
-                      <text x={3} y={14} className="ev-slot__label">
-                        {labels.labels[s.index]}
-                      </text>
-                      <text x={3} y={28} className="ev-slot__label">
-                        {poolScoreLabel(c.score)}
-                      </text>
+                      <SlotText y={14} label={labels.labels[s.index] ?? ''} />
+                      <SlotText y={28} label={poolScoreLabel(c.score)} />
                     </>
                   )}
                 </g>

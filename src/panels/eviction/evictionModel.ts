@@ -109,8 +109,49 @@ export function layoutPool(m: EvictionModel): EvSlot[] {
   return slots
 }
 
-/** Characters a pool slot's label holds. */
+/** Character cells a pool slot's label holds (a wide CJK character takes two). */
 const EV_LABEL_CHARS = 5
+
+/**
+ * Cells a label's natural width stays inside its slot in: five cells of the panels' 11 px
+ * monospace are ~33 px from x = 3, on the right border of a 34 px slot.
+ */
+const EV_LABEL_FITS = 4
+
+/** Cells a character takes in monospace: two for East Asian wide and full-width ones. */
+function cells(ch: string): number {
+  return /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]|\p{Extended_Pictographic}/u.test(
+    ch,
+  )
+    ? 2
+    : 1
+}
+
+/**
+ * The length (SVG textLength, px) a slot's label is drawn in when its natural width would
+ * reach the slot's border ("11000", the idle ms of keys idle 11 s, ran 2 px past it);
+ * undefined when it fits as it is.
+ */
+export function slotTextLength(label: string): number | undefined {
+  let n = 0
+  for (const ch of label) n += cells(ch)
+  return n > EV_LABEL_FITS ? EV_SLOT_W - 6 : undefined
+}
+
+/** `chars` cut to at most EV_LABEL_CHARS cells, with '…' where it was cut. */
+function cutToSlot(chars: readonly string[]): string {
+  let n = 0
+  for (const ch of chars) n += cells(ch)
+  if (n <= EV_LABEL_CHARS) return chars.join('')
+  let out = ''
+  n = 1 // the ellipsis
+  for (const ch of chars) {
+    if (n + cells(ch) > EV_LABEL_CHARS) break
+    out += ch
+    n += cells(ch)
+  }
+  return `${out}…`
+}
 
 /**
  * The slots' labels: each key as text without the prefix every occupied slot shares (up to
@@ -132,10 +173,7 @@ export function poolLabels(slots: readonly EvSlot[]): {
   const prefix = first.slice(0, cut).join('')
   const labels = slots.map((s) => {
     if (!s.candidate) return ''
-    const rest = Array.from(bytesToUtf8(s.candidate.key)).slice(cut)
-    return rest.length > EV_LABEL_CHARS
-      ? `${rest.slice(0, EV_LABEL_CHARS - 1).join('')}…`
-      : rest.join('')
+    return cutToSlot(Array.from(bytesToUtf8(s.candidate.key)).slice(cut))
   })
   return { prefix, labels }
 }

@@ -123,13 +123,41 @@ function builtInSteps(events: readonly StepEvent[], start: number, at: number): 
   return false
 }
 
-/** Whether the item's steps build `key` as a `kind` (its own listpack or intset events). */
-function rebuiltInSteps(events: readonly StepEvent[], key: string, kind: string): boolean {
-  const prefix = kind === 'listpack' ? 'listpack/' : kind === 'intset' ? 'intset/' : null
-  return (
-    prefix !== null &&
-    events.some((e) => e.type.startsWith(prefix) && 'key' in e && e.key === key && !('node' in e))
+/**
+ * Where the item took `key` out of its db before making it again: the index of the event
+ * that deleted it from the keyspace (DEL then SADD in one EXEC) or gave the keyspace a new
+ * table (DEBUG RELOAD empties the dbs and loads the file back; FLUSHALL in an EXEC). -1 when
+ * the item kept the key all along.
+ */
+function removalIndex(events: readonly StepEvent[], key: string, db: number): number {
+  const keys = `db:${String(db)}:keys`
+  return events.findIndex(
+    (e) =>
+      (e.type === 'dict/tableCreated' && e.dict === keys) ||
+      (e.type === 'dict/keyDeleted' && e.dict === keys && e.key === key),
   )
+}
+
+/**
+ * Whether the steps after `from` build `key`'s value: its own structure's events (listpack,
+ * intset, quicklist, skiplist ...) or its hash table's entries going in. A string, or a hash
+ * table at trace level summary (no dict/keyAdded), has none.
+ */
+function rebuiltAfter(
+  events: readonly StepEvent[],
+  from: number,
+  key: string,
+  db: number,
+): boolean {
+  const ref = valueDictRef(db, key)
+  for (let i = from + 1; i < events.length; i++) {
+    const e = events[i] as StepEvent
+    if (e.type === 'dict/keyAdded' && e.dict === ref) return true
+    // A dict event's key is an entry of that dict (a field, a member), not the value's key.
+    if (e.type.startsWith('dict/') || e.type === 'object/encodingConverted') continue
+    if ('key' in e && e.key === key) return true
+  }
+  return false
 }
 
 /** What a panel frame shows at one step of an item: the views and events its panel folds. */
@@ -137,6 +165,17 @@ export interface StepViews {
   readonly before: InspectView | null
   readonly after: InspectView | null
   readonly events: readonly StepEvent[]
+  /**
+   * The encoding the key still has while the item builds its new structure (from the build's
+   * first step up to the switch, object/encodingConverted): the panel draws the new one, but
+   * the key is not converted yet. Absent otherwise.
+   */
+  readonly converting?: string
+}
+
+/** `views`, marked as drawn while the key is still in the `from` encoding (when not null). */
+function converted(views: StepViews, from: string | null): StepViews {
+  return from === null ? views : { ...views, converting: from }
 }
 
 /**
@@ -165,8 +204,19 @@ export function stepViews(
   db: number,
 ): StepViews {
   if (events.length === 0) return { before: after, after, events }
-  if (after === null || key === null || before?.kind === after.kind)
-    return { before, after, events }
+  if (after === null || key === null) return { before, after, events }
+  // The item took the key away and made it again (DEBUG RELOAD empties the dbs and loads
+  // each value back, under the current limits and maybe in another encoding): the old value
+  // until then, and from then on the new one built from nothing, as for a key the item
+  // creates. Folding the load's steps onto the old value drew every member twice, and
+  // showed a key whole while the load was still on the keys before it.
+  const removed = before === null ? -1 : removalIndex(events, key, db)
+  if (before !== null && removed >= 0) {
+    if (step <= removed) return { before, after: before, events: [] }
+    if (!rebuiltAfter(events, removed, key, db)) return { before: after, after, events: [] }
+    return { before: emptyViewOf(after) ?? emptyViewOfKind(after.kind, key), after, events }
+  }
+  if (before?.kind === after.kind) return { before, after, events }
   const conversion = conversionStart(events, key, db, before?.kind ?? null, after.kind)
   const old = before ?? (conversion === null ? null : emptyViewOfKind(conversion.from, key))
   if (conversion !== null && old !== null && step <= conversion.index)
@@ -176,17 +226,10 @@ export function stepViews(
   // At trace level summary the build's steps (dict/keyAdded ...) are not recorded: nothing
   // would fold onto the empty structure, which would stay empty until the last step. From
   // the conversion on, the panel shows the structure as the item left it.
+  const building = conversion !== null && step <= conversion.at ? conversion.from : null
   if (conversion !== null && !builtInSteps(events, conversion.index, conversion.at))
-    return { before: after, after, events: [] }
-  // The item made the key anew in another encoding without converting it (DEBUG RELOAD
-  // loads a hashtable hash back as a listpack, a set as an intset): its panel folds the new
-  // structure's steps from the empty one, as for a key the item creates, instead of showing
-  // the loaded value at every step, before the load has reached it.
-  if (conversion === null && before !== null && rebuiltInSteps(events, key, after.kind)) {
-    const fresh = emptyViewOfKind(after.kind, key)
-    if (fresh !== null) return { before: fresh, after, events }
-  }
+    return converted({ before: after, after, events: [] }, building)
   const empty = emptyViewOf(after)
-  if (empty !== null) return { before: empty, after, events }
+  if (empty !== null) return converted({ before: empty, after, events }, building)
   return before === null ? { before, after, events } : { before: after, after, events: [] }
 }

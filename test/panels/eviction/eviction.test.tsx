@@ -11,6 +11,7 @@ import {
   layoutMemoryBar,
   layoutPool,
   poolLabels,
+  slotTextLength,
 } from '../../../src/panels/eviction/evictionModel.ts'
 
 type Server = ReturnType<typeof createServer>
@@ -117,6 +118,27 @@ describe('poolLabels', () => {
     expect(poolLabels(slots('user:1', 'user:1x')).labels.slice(0, 2)).toEqual(['1', '1x'])
     expect(poolLabels(slots('pageviews', 'pagerank')).prefix).toBe('')
   })
+
+  it('cuts a key of wide characters to the cells a slot holds (a CJK character takes two)', () => {
+    const slots = (...keys: string[]) =>
+      layoutPool({ ...EMPTY_EVICTION, pool: keys.map((key) => ({ db: 0, key, score: 0 })) })
+    // As bytes, the way keys reach the panels. Five CJK characters were ~60 px in a 34 px slot.
+    const utf8 = (s: string) => String.fromCharCode(...new TextEncoder().encode(s))
+    expect(poolLabels(slots(utf8('购物车商品'), utf8('用户'))).labels.slice(0, 2)).toEqual([
+      '购物…',
+      '用户',
+    ])
+  })
+})
+
+describe('slotTextLength', () => {
+  it('squeezes a label of five cells into its slot and leaves shorter ones as they are', () => {
+    expect(slotTextLength('11000')).toBe(28)
+    expect(slotTextLength('bana…')).toBe(28)
+    expect(slotTextLength('购物…')).toBe(28)
+    expect(slotTextLength('9999')).toBeUndefined()
+    expect(slotTextLength('用户')).toBeUndefined()
+  })
 })
 
 describe('layoutMemoryBar', () => {
@@ -125,6 +147,22 @@ describe('layoutMemoryBar', () => {
     expect(layoutMemoryBar(500, 1000, 200)).toEqual({ used: 100, limit: 200, over: false })
   })
 })
+
+/**
+ * Sets `policy` and maxmemory `below` bytes under the memory in use, and returns the occupied
+ * pool slots the panel draws once the pool is filled.
+ */
+function poolSlotsAfterDrop(s: Server, policy: string, below: number): Element[] {
+  s.call(['CONFIG', 'SET', 'maxmemory-policy', policy])
+  const t = s.execute(['CONFIG', 'SET', 'maxmemory', String(usedMemory(s) - below)])
+  const pool = t.events.findIndex((e) => e.type === 'evict/poolUpdated')
+  const r = render(
+    <EvictionPanel title="Eviction" events={t.events} step={pool + 1} t={1} lang="en" />,
+  )
+  const slots = [...r.container.querySelectorAll('g[data-key]')]
+  expect(slots.length).toBeGreaterThan(0)
+  return slots
+}
 
 describe('EvictionPanel', () => {
   it('steps from the sample to the pool to the victim', () => {
@@ -172,18 +210,24 @@ describe('EvictionPanel', () => {
     expect(screen.getByTestId('ev-prefix').textContent).toMatch(/“key:”/)
   })
 
+  it('draws a 5-digit LRU idle time inside its slot, not across its border', () => {
+    const s = createServer({ seed: 5, clock: manualClock(), trace: 'full' })
+    for (let i = 0; i < 50; i++) s.call(['SET', `k${String(i)}`, 'x'.repeat(50)])
+    s.tick(11_000) // every key idle 11 s: a score of 11000 ms
+    for (const g of poolSlotsAfterDrop(s, 'allkeys-lru', 500)) {
+      const [key, score] = [...g.querySelectorAll('text')]
+      expect(score?.textContent).toMatch(/^\d{5}$/)
+      // Drawn 28 px long from x = 3: 11 px monospace took ~33 px, past the 34 px slot.
+      expect(score?.getAttribute('textLength')).toBe('28')
+      expect(score?.getAttribute('lengthAdjust')).toBe('spacingAndGlyphs')
+      expect(key?.getAttribute('textLength')).toBeNull()
+    }
+  })
+
   it('writes a volatile-ttl score (ULLONG_MAX minus the expire time) so that it fits its slot', () => {
     const s = createServer({ seed: 5, clock: manualClock(), trace: 'full' })
     for (let i = 0; i < 20; i++) s.call(['SET', `t${String(i)}`, 'x'.repeat(500), 'EX', '100'])
-    s.call(['CONFIG', 'SET', 'maxmemory-policy', 'volatile-ttl'])
-    const t = s.execute(['CONFIG', 'SET', 'maxmemory', String(usedMemory(s) - 1000)])
-    const pool = t.events.findIndex((e) => e.type === 'evict/poolUpdated')
-    const r = render(
-      <EvictionPanel title="Eviction" events={t.events} step={pool + 1} t={1} lang="en" />,
-    )
-    const slots = [...r.container.querySelectorAll('g[data-key]')]
-    expect(slots.length).toBeGreaterThan(0)
-    for (const g of slots) {
+    for (const g of poolSlotsAfterDrop(s, 'volatile-ttl', 1000)) {
       const [, score] = [...g.querySelectorAll('text')].map((x) => x.textContent ?? '')
       // At most 5 characters, as the key above it; the tooltip keeps the full score.
       expect(score).toMatch(/^\de\d\d$/)

@@ -72,12 +72,18 @@ describe('stepViews(before, after, events, step, key, db)', () => {
     expect(start).toBeGreaterThan(0)
     // Up to the conversion: the listpack; after it: the table with its 521 fields, not empty.
     expect(stepViews(before, after, events, start, 'h', 0).after).toBe(before)
-    for (const step of [start + 1, events.length])
-      expect(stepViews(before, after, events, step, 'h', 0)).toEqual({
-        before: after,
-        after,
-        events: [],
-      })
+    // The key is a listpack until the switch, a step after the table was created.
+    expect(stepViews(before, after, events, start + 1, 'h', 0)).toEqual({
+      before: after,
+      after,
+      events: [],
+      converting: 'listpack',
+    })
+    expect(stepViews(before, after, events, events.length, 'h', 0)).toEqual({
+      before: after,
+      after,
+      events: [],
+    })
   })
 
   it('keeps the old view of an existing key until its build starts', () => {
@@ -137,5 +143,47 @@ describe('stepViews for a value DEBUG RELOAD loads back in another encoding', ()
     expect(mid.events).toBe(events)
     // Step 0 still shows the hashtable the command found.
     expect(stepViews(before, after, events, 0, 'user', 0).after).toBe(before)
+  })
+})
+
+describe('stepViews for a value DEBUG RELOAD loads back in the same encoding', () => {
+  function reload() {
+    const t = createTestEngine({ seed: 42 })
+    t.exec('CONFIG', 'SET', 'zset-max-listpack-entries', '1')
+    t.exec('RPUSH', 'l', 'a', 'b')
+    t.exec('ZADD', 'z', '1', 'a', '2', 'b')
+    t.exec('SADD', 's', 'x', 'y', 'z')
+    const before = { z: t.server.inspect('z'), s: t.server.inspect('s') }
+    const events = t.trace('DEBUG', 'RELOAD').events
+    const after = { z: t.server.inspect('z'), s: t.server.inspect('s') }
+    return { before, after, events }
+  }
+
+  it('folds the reloaded skiplist from empty: the old one took the load steps a second time', () => {
+    const { before, after, events } = reload()
+    const z0 = before.z as InspectView
+    const z1 = after.z as InspectView
+    expect([z0.kind, z1.kind]).toEqual(['skiplist', 'skiplist'])
+    // Step 1 emptied the dbs (a new keyspace table); the list loads before the zset.
+    expect(events[0]).toMatchObject({ type: 'dict/tableCreated', dict: 'db:0:keys' })
+    const firstOfZ = events.findIndex((e) => 'key' in e && e.key === 'z')
+    expect(firstOfZ).toBeGreaterThan(1)
+    expect(stepViews(z0, z1, events, 0, 'z', 0)).toEqual({ before: z0, after: z0, events: [] })
+    for (const step of [1, firstOfZ, events.length]) {
+      const v = stepViews(z0, z1, events, step, 'z', 0)
+      expect(v.before).toMatchObject({ kind: 'skiplist', length: 0, level: 1 })
+      expect(v.after).toBe(z1)
+      expect(v.events).toBe(events)
+    }
+  })
+
+  it('folds the reloaded hash table of a set from empty', () => {
+    const { before, after, events } = reload()
+    const s0 = before.s as InspectView
+    const s1 = after.s as InspectView
+    expect([s0.kind, s1.kind]).toEqual(['hashtable', 'hashtable'])
+    const v = stepViews(s0, s1, events, 1, 's', 0)
+    expect(v.before).toMatchObject({ kind: 'hashtable', length: 0 })
+    expect(v.events).toBe(events)
   })
 })
