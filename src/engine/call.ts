@@ -233,6 +233,11 @@ export function callCommand(
   return callDispatch(srv, c, ctx, argv, commandDispatch(cmd, parent))
 }
 
+/** A CommandCall as call() fills it (handlers see it read-only). */
+type MutableCall = { -readonly [K in keyof CommandCall]: CommandCall[K] }
+/** The record the last outermost command used, free for the next one (null while in use). */
+let spareCall: MutableCall | null = null
+
 /** callCommand for a dispatch record (the hot path). */
 export function callDispatch(
   srv: ServerState,
@@ -246,7 +251,20 @@ export function callDispatch(
   const cmd = d.cmd
   const handler = cmd.handler
   if (handler === undefined) throw new Error(`command ${d.fullname} has no handler`)
-  const call: CommandCall = { srv, client: c, db, ctx, argv, cmd }
+  // Redis reuses the client's struct (c->argv, c->cmd) for every command: the outermost
+  // call reuses one record too (no allocation per command); a nested one (EXEC running its
+  // queue) gets its own, as the outer one is still in use.
+  let call: MutableCall
+  if (spareCall !== null) {
+    call = spareCall
+    spareCall = null
+    call.srv = srv
+    call.client = c
+    call.db = db
+    call.ctx = ctx
+    call.argv = argv
+    call.cmd = cmd
+  } else call = { srv, client: c, db, ctx, argv, cmd }
   const dirtyBefore = srv.dirty
   const modifiedBefore = srv.keysModified
   const countedBefore = srv.dirtyCounted
@@ -261,7 +279,13 @@ export function callDispatch(
   const prop = srv.repl.backlog || srv.aof.state !== 'off' ? propagationBegin(srv) : null
   // incrCommandStatsOnError(NULL, 0): errors from before this command are not its own.
   srv.prevErrCount = srv.stats.totalErrorReplies
-  const reply = handler(call)
+  let reply: Reply
+  try {
+    reply = handler(call)
+  } finally {
+    // Handed back for the next command; the handler keeps no reference past its return.
+    spareCall = call
+  }
   // A tracking client remembers the keys of its read-only commands (tracking.ts).
   if (c.tracking !== null) trackingCommandCalled(srv, c, ctx, cmd, argv)
   const duration = Math.floor((ctx.clock.now() - start) * 1000)
