@@ -115,9 +115,12 @@ function file(dir: string, name: string): string {
 
 async function waitRewrite(c: RawClient): Promise<void> {
   for (let i = 0; i < 500; i++) {
+    // One INFO for both fields: read apart, cron could start a scheduled rewrite between
+    // them (in progress 0, then scheduled 0) and the wait ended with the rewrite running.
+    const raw = (await c.command('INFO', 'persistence')).raw
     if (
-      (await info(c, 'aof_rewrite_in_progress')) === '0' &&
-      (await info(c, 'aof_rewrite_scheduled')) === '0'
+      raw.includes('\r\naof_rewrite_in_progress:0\r\n') &&
+      raw.includes('\r\naof_rewrite_scheduled:0\r\n')
     )
       return
     await new Promise((r) => setTimeout(r, 20))
