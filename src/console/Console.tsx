@@ -361,16 +361,17 @@ export function Console(props: {
       value.length <= MAX_INPUT_CHARS &&
       (completion !== null || value.trim() !== '')
     ) {
-      e.preventDefault()
       // linenoise: Tab cycles through the completions, then back to what was typed. On an
-      // empty line, and with Shift, Tab moves the focus as everywhere else in the page, so
-      // keyboard users are not trapped in the command line.
+      // empty line, with Shift, and on a line with nothing to complete (arguments typed
+      // after the command's name), Tab moves the focus as everywhere else in the page, so
+      // keyboard users are not trapped in the command line: Tab did nothing there.
       const c = completion ?? {
         original: value,
         candidates: completeLine(value, s.commands),
         index: -1,
       }
       if (c.candidates.length === 0) return
+      e.preventDefault()
       const index = (c.index + 1) % (c.candidates.length + 1)
       setCompletion({ ...c, index })
       setValue(index === c.candidates.length ? c.original : (c.candidates[index] ?? c.original))

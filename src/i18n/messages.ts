@@ -257,7 +257,7 @@ export const en = {
   'help.search': 'Search the history',
   'help.ctrlC': 'Stop a pasted block or cancel the running command (or clear the line)',
   'help.ctrlL': 'Clear the console',
-  'help.tab': 'Complete a command name (on an empty line: move to the next control)',
+  'help.tab': 'Complete a command name (nothing to complete: move to the next control)',
   'help.escape': 'Close this help',
 } as const
 
@@ -509,7 +509,7 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'help.search': '搜索历史',
   'help.ctrlC': '停止粘贴的命令块，或取消正在运行的命令（或清空当前行）',
   'help.ctrlL': '清空控制台',
-  'help.tab': '补全命令名（空行时：移到下一个控件）',
+  'help.tab': '补全命令名（无可补全时：移到下一个控件）',
   'help.escape': '关闭此帮助',
 }
 

@@ -125,6 +125,16 @@ describe('Console', { timeout: 30_000 }, () => {
     expect(c.input).toHaveValue('')
   })
 
+  it('lets Tab move the focus out of a line with nothing to complete', async () => {
+    // Tab on "SET greeting hel" (no command name to complete) did nothing and kept the
+    // focus: a keyboard user who had typed arguments could not Tab out of the console.
+    const c = await setup()
+    await c.type('SET greeting hel')
+    await c.user.keyboard('{Tab}')
+    expect(c.input).not.toHaveFocus()
+    expect(c.input).toHaveValue('SET greeting hel')
+  })
+
   it('shows the syntax hint after the command name, shrinking as arguments are typed', async () => {
     const c = await setup()
     await c.type('set')
