@@ -37,11 +37,12 @@ export function ClockControls(): ReactNode {
       >
         {formatClock(clock.now)}
       </span>
+      {/* Its name says what a press does; no aria-pressed as well ("Resume clock, pressed"
+          contradicted itself in a screen reader). */}
       <button
         type="button"
         aria-label={clock.running ? t('clock.pause') : t('clock.resume')}
         title={clock.running ? t('clock.pause') : t('clock.resume')}
-        aria-pressed={!clock.running}
         onClick={() => {
           if (clock.running) a.clockPaused()
           else a.clockResumed()

@@ -206,6 +206,16 @@ describe('timeline controls', { timeout: 30_000 }, () => {
     )
   })
 
+  it('names the clock button by what a press does, with no pressed state to contradict it', async () => {
+    const { h, user, settle } = await setup()
+    const resume = screen.getByRole('button', { name: 'Resume clock' })
+    expect(resume).not.toHaveAttribute('aria-pressed')
+    await user.click(resume)
+    await settle()
+    expect(h.store.getState().clock.running).toBe(true)
+    expect(screen.getByRole('button', { name: 'Pause clock' })).not.toHaveAttribute('aria-pressed')
+  })
+
   it('moves the virtual clock with the jump buttons', async () => {
     const { h, user, settle } = await setup()
     const before = h.store.getState().clock.now
