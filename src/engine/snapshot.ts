@@ -137,6 +137,7 @@ export function createCopier(seeds: ReadonlyMap<object, object> = new Map()): Co
     dst.used = [src.used[0], src.used[1]]
     dst.sizeExp = [src.sizeExp[0], src.sizeExp[1]]
     dst.ents = dictPoolCopy(src, value)
+    dst.slots = src.slots
     dst.links = src.links.slice()
     // The rest of the dict (type, seed) is filled as any object.
     dst.type = ref(src.type) as AnyDict['type']

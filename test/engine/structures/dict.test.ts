@@ -28,6 +28,7 @@ import {
   dictIsRehashing,
   dictNextEntry,
   dictNextExp,
+  dictPoolCopy,
   dictRehash,
   dictRehashMilliseconds,
   dictReplace,
@@ -563,6 +564,43 @@ describe('dictDelete, dictEmpty, iteration', () => {
     expect(viaEach.length).toBe(20)
     dictEmpty(ctx, d)
     expect(d).toEqual(newDict())
+  })
+})
+
+describe('the entry pool', () => {
+  it('keeps 20k entries over several chunks: found, deleted, their slots reused, copied', () => {
+    const ctx = ctxOf('off')
+    const d = newDict()
+    const n = 20_000
+    for (let i = 0; i < n; i++) dictAdd(ctx, d, `p${i}`, i)
+    expect(d.ents.length).toBeGreaterThan(2)
+    // Every third key goes; its slot is handed to a new key before the pool grows.
+    for (let i = 0; i < n; i += 3) expect(dictDelete(ctx, d, `p${i}`)).not.toBe(NO_ENTRY)
+    const slots = d.slots
+    for (let i = 0; i < n; i += 3) dictAdd(ctx, d, `q${i}`, -i)
+    expect(d.slots).toBe(slots)
+    dictAdd(ctx, d, 'last', 1)
+    expect(d.slots).toBe(slots + 1)
+    for (let i = 0; i < n; i++) {
+      const [key, val] = i % 3 === 0 ? [`q${i}`, -i] : [`p${i}`, i]
+      expect(dictFetchValue(ctx, d, key)).toBe(val)
+      if (i % 3 === 0) expect(dictFind(ctx, d, `p${i}`)).toBe(NO_ENTRY)
+    }
+    expect(dictValidate(d)).toEqual([])
+    // A copy of the pool: the same entries in the same slots, values through `copy`.
+    const copy = { ...d, ents: dictPoolCopy(d, (v) => v * 10) }
+    for (const e of dictEntries(d)) {
+      expect(dictGetKey(copy, e)).toBe(dictGetKey(d, e))
+      expect(dictGetVal(copy, e)).toBe(dictGetVal(d, e) * 10)
+    }
+  })
+
+  it('reports a chunk left short in the middle of the pool', () => {
+    const ctx = ctxOf('off')
+    const d = newDict()
+    for (let i = 0; i < 10_000; i++) dictAdd(ctx, d, `p${i}`, i)
+    d.ents[0]!.length -= 2
+    expect(dictValidate(d).some((e) => e.includes('chunk 0'))).toBe(true)
   })
 })
 
