@@ -53,7 +53,7 @@ import {
   type StreamObject,
 } from './types/t_stream.ts'
 import { raxFind, raxForEach, raxSize } from './structures/rax.ts'
-import type { RedisObject } from './types/object.ts'
+import { getDecodedString, type RedisObject } from './types/object.ts'
 
 // --- State ---
 
@@ -618,7 +618,7 @@ function variadic(name: string, key: string, items: readonly string[][]): string
 function rewriteObject(key: string, o: RedisObject): string | null {
   switch (o.type) {
     case 'string': {
-      const v = o.encoding === 'int' ? String(o.ptr) : o.ptr.buf
+      const v = getDecodedString(o)
       return `*3\r\n$3\r\nSET\r\n${bulk(key)}${bulk(v)}`
     }
     case 'list':

@@ -13,7 +13,7 @@ import type { ServerState } from './state.ts'
 import { getExpire, type RedisDb } from './keyspace/db.ts'
 import { dictFetchValue, dictForEach, dictSize } from './structures/dict.ts'
 import type { ExecContext } from './context.ts'
-import { OBJ_TYPE_CODES, type RedisObject } from './types/object.ts'
+import { getDecodedString, OBJ_TYPE_CODES, type RedisObject } from './types/object.ts'
 import { listTypeRange, type ListObject } from './types/t_list.ts'
 import { setTypeMembers, type SetObject } from './types/t_set.ts'
 import { hashTypeEntries, type HashObject } from './types/t_hash.ts'
@@ -138,7 +138,7 @@ function xorObjectDigest(
   mixDigest(digest, [0, 0, 0, OBJ_TYPE_CODES[o.type]])
   // A container's encoding matches its type: the cast names which one it is.
   if (o.type === 'string') {
-    mixString(digest, o.encoding === 'int' ? o.ptr.toString() : o.ptr.buf)
+    mixString(digest, getDecodedString(o))
   } else if (o.type === 'list') {
     for (const e of listTypeRange(o as ListObject, 0, -1, false)) mixString(digest, e)
   } else if (o.type === 'set') {

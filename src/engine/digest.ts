@@ -13,7 +13,12 @@
  */
 import type { ServerState } from './state.ts'
 import { dictGetKey, dictGetVal, dictNextEntry, NO_ENTRY, type Dict } from './structures/dict.ts'
-import type { ContainerEncoding, ContainerObject, RedisObject } from './types/object.ts'
+import {
+  stringObjectSds,
+  type ContainerEncoding,
+  type ContainerObject,
+  type RedisObject,
+} from './types/object.ts'
 
 export type ContainerDigester = (o: ContainerObject) => string
 
@@ -43,10 +48,11 @@ function fnvAdd(h: Fnv, s: string): void {
 }
 
 function objectText(o: RedisObject): string {
-  if (o.type === 'string')
-    return o.encoding === 'int'
-      ? `int:${o.ptr.toString()}`
-      : `${o.encoding}:${String(o.ptr.alloc)}:${String(o.ptr.type)}:${o.ptr.buf}`
+  if (o.type === 'string') {
+    if (o.encoding === 'int') return `int:${o.ptr.toString()}`
+    const sds = stringObjectSds(o)
+    return `${o.encoding}:${String(sds.alloc)}:${String(sds.type)}:${sds.buf}`
+  }
   const fn = digesters.get(o.encoding)
   return `${o.type}:${o.encoding}:${fn === undefined ? '' : fn(o)}`
 }

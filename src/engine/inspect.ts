@@ -30,7 +30,12 @@ import {
 } from './structures/dict.ts'
 import { jemallocSizeClass } from './structures/jemalloc.ts'
 import { sdsZmallocSize, type Sds } from './structures/sds.ts'
-import type { ContainerEncoding, ContainerObject, RedisObject } from './types/object.ts'
+import {
+  stringObjectSds,
+  type ContainerEncoding,
+  type ContainerObject,
+  type RedisObject,
+} from './types/object.ts'
 
 // --- Types ---
 
@@ -213,19 +218,20 @@ export function objectView(o: RedisObject, key: string, limit: number): InspectV
     if (o.encoding === 'int')
       return { kind: 'string', key, ...header, value: o.ptr.toString(), allocations: [16] }
     const embstr = o.encoding === 'embstr'
+    const sds = stringObjectSds(o)
     const plain: InspectView = {
       kind: 'string',
       key,
       ...header,
-      sds: { type: o.ptr.type, len: o.ptr.buf.length, alloc: o.ptr.alloc },
+      sds: { type: sds.type, len: sds.buf.length, alloc: sds.alloc },
       allocations: embstr
-        ? [jemallocSizeClass(16 + 3 + o.ptr.buf.length + 1)]
-        : [16, sdsZmallocSize(o.ptr)],
-      value: o.ptr.buf.length > limit ? o.ptr.buf.slice(0, limit) : o.ptr.buf,
-      truncated: o.ptr.buf.length > limit,
+        ? [jemallocSizeClass(16 + 3 + sds.buf.length + 1)]
+        : [16, sdsZmallocSize(sds)],
+      value: sds.buf.length > limit ? sds.buf.slice(0, limit) : sds.buf,
+      truncated: sds.buf.length > limit,
     }
     for (const fn of stringInspectors) {
-      const special = fn(o.ptr, key)
+      const special = fn(sds, key)
       if (special !== null) return { ...special, header, string: plain }
     }
     return plain

@@ -36,7 +36,7 @@ import { lpBytes } from './structures/listpack.ts'
 import { quicklistNodeRawBytes, type Quicklist } from './structures/quicklist.ts'
 import { raxSize, raxStart, raxSeek, raxNext, type Rax } from './structures/rax.ts'
 import { zslNodes } from './structures/skiplist.ts'
-import type { RedisObject } from './types/object.ts'
+import { sdsObjectBuf, type RedisObject } from './types/object.ts'
 import type { HashObject } from './types/t_hash.ts'
 import type { ListObject } from './types/t_list.ts'
 import type { SetObject } from './types/t_set.ts'
@@ -364,7 +364,7 @@ export function rdbSaveObject(srv: ServerState, r: Rio, o: RedisObject): void {
   switch (o.type) {
     case 'string':
       if (o.encoding === 'int') rdbSaveLongLongAsStringObject(r, o.ptr)
-      else rdbSaveRawString(srv, r, o.ptr.buf)
+      else rdbSaveRawString(srv, r, sdsObjectBuf(o))
       return
     case 'list':
       rdbSaveQuicklist(srv, r, (o as ListObject).ptr)

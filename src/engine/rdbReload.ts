@@ -55,6 +55,7 @@ import {
   lfuDecrAndReturn,
   policyIsLfu,
   policyIsLru,
+  sdsObjectBuf,
   tryObjectEncoding,
   type RedisObject,
 } from './types/object.ts'
@@ -129,7 +130,7 @@ function rdbSaveValue(o: RedisObject): RdbValue {
     case 'string':
       return o.encoding === 'int'
         ? { type: 'string', int: o.ptr, s: '' }
-        : { type: 'string', int: null, s: o.ptr.buf }
+        : { type: 'string', int: null, s: sdsObjectBuf(o) }
     case 'list': {
       const nodes = quicklistNodes((o as ListObject).ptr).map((n) =>
         n.container === 'plain' ? n.plain : lpDup(n.lp),

@@ -44,7 +44,7 @@ import {
 import {
   createRawStringObject,
   getDecodedString,
-  type SdsStringObject,
+  type RawStringObject,
   type StringObject,
 } from '../types/object.ts'
 import {
@@ -197,7 +197,7 @@ function lookupStringForBit(
   c: CommandCall,
   key: string,
   maxbit: number,
-): { o: SdsStringObject; dirty: boolean } | Reply {
+): { o: RawStringObject; dirty: boolean } | Reply {
   const { srv, ctx, db } = c
   const need = Math.floor(maxbit / 8) + 1
   const o = lookupKeyWrite(srv, ctx, db, key)
@@ -220,7 +220,7 @@ function lengthBefore(c: CommandCall, key: string): number {
 }
 
 /** Replaces a private RAW value's bytes (same length, same allocation). */
-function setBytes(o: SdsStringObject, buf: string): void {
+function setBytes(o: RawStringObject, buf: string): void {
   o.ptr = { buf, alloc: o.ptr.alloc, type: o.ptr.type }
 }
 
@@ -669,7 +669,7 @@ function bitfieldGeneric(c: CommandCall, readonlyCommand: boolean): Reply {
     j += opcode === BITFIELDOP_GET ? 2 : 3
   }
 
-  let target: SdsStringObject | null = null
+  let target: RawStringObject | null = null
   let dirty = false
   let buf: string
   const fromLen = ctx.tracing && !readonly ? lengthBefore(c, key) : 0

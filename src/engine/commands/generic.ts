@@ -213,7 +213,7 @@ export function dupStringObject(srv: ServerState, o: StringObject): StringObject
     case 'raw':
       return createRawStringObject(srv, o.ptr.buf)
     case 'embstr':
-      return createEmbeddedStringObject(srv, o.ptr.buf)
+      return createEmbeddedStringObject(srv, o.ptr)
     case 'int':
       return { type: 'string', encoding: 'int', ptr: o.ptr, lru: initialLru(srv), refcount: 1 }
   }

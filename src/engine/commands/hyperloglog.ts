@@ -52,7 +52,14 @@ import {
   type HllBuf,
 } from '../structures/hyperloglog.ts'
 import '../inspectHll.ts'
-import { createRawStringObject, type RedisObject, type SdsStringObject } from '../types/object.ts'
+import {
+  createRawStringObject,
+  sdsObjectBuf,
+  stringObjectSds,
+  type RawStringObject,
+  type RedisObject,
+  type SdsStringObject,
+} from '../types/object.ts'
 import { dbUnshareStringValue } from '../types/t_string.ts'
 import { cstr } from '../bytes.ts'
 import { rngRandom } from '../rng.ts'
@@ -65,7 +72,7 @@ const INVALID_HLL = error('INVALIDOBJ Corrupted HLL object detected')
 /** isHLLObjectOrReply: null when `o` is a valid HLL string, else the error reply. */
 function notHllReply(o: RedisObject): Reply | null {
   if (o.type !== 'string') return ERR_WRONGTYPE
-  if (o.encoding === 'int' || !hllIsValidString(o.ptr.buf)) return NOT_HLL
+  if (o.encoding === 'int' || !hllIsValidString(sdsObjectBuf(o))) return NOT_HLL
   return null
 }
 
@@ -74,13 +81,13 @@ function sparseMaxBytes(c: CommandCall): number {
 }
 
 /** The key's value as a private raw string, and a working copy of its bytes. */
-function unshared(c: CommandCall, key: string, o: RedisObject): { o: SdsStringObject; h: HllBuf } {
+function unshared(c: CommandCall, key: string, o: RedisObject): { o: RawStringObject; h: HllBuf } {
   const raw = dbUnshareStringValue(c.srv, c.ctx, c.db, key, o as SdsStringObject, c.cmd.name)
   return { o: raw, h: hllFromSds(raw.ptr) }
 }
 
 /** Writes the edited bytes back into the value (its sds size follows the edits). */
-function store(c: CommandCall, o: SdsStringObject, h: HllBuf): void {
+function store(c: CommandCall, o: RawStringObject, h: HllBuf): void {
   o.ptr = hllToSds(h)
   memValueTouched(c.db.dict, o)
 }
@@ -90,7 +97,7 @@ function pfaddCommand(c: CommandCall): Reply {
   const key = c.argv[1] ?? ''
   const found = lookupKeyWrite(c.srv, c.ctx, c.db, key)
   let updated = 0
-  let o: SdsStringObject
+  let o: RawStringObject
   let h: HllBuf
   if (found === null) {
     o = createRawStringObject(c.srv, '')
@@ -134,7 +141,7 @@ function pfcountCommand(c: CommandCall): Reply {
       if (o === null) continue
       const bad = notHllReply(o)
       if (bad !== null) return bad
-      if (!hllMerge(max, hllFromSds((o as SdsStringObject).ptr))) return INVALID_HLL
+      if (!hllMerge(max, hllFromSds(stringObjectSds(o as SdsStringObject)))) return INVALID_HLL
     }
     const card = hllCountRaw(max)
     if (c.ctx.tracing)
@@ -179,13 +186,13 @@ function pfmergeCommand(c: CommandCall): Reply {
     if (o === null) continue
     const bad = notHllReply(o)
     if (bad !== null) return bad
-    const h = hllFromSds((o as SdsStringObject).ptr)
+    const h = hllFromSds(stringObjectSds(o as SdsStringObject))
     if (hllEncoding(h) === HLL_DENSE) useDense = true
     if (!hllMerge(max, h)) return INVALID_HLL
   }
   const key = c.argv[1] ?? ''
   const found = lookupKeyWrite(c.srv, c.ctx, c.db, key)
-  let o: SdsStringObject
+  let o: RawStringObject
   if (found === null) {
     o = createRawStringObject(c.srv, '')
     o.ptr = hllCreateSds()

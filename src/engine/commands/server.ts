@@ -112,6 +112,7 @@ import { jemallocSizeClass } from '../structures/jemalloc.ts'
 import { sdsNewLen, sdsZmallocSize } from '../structures/sds.ts'
 import {
   createStringObject,
+  stringObjectSds,
   type ContainerEncoding,
   type ContainerObject,
   type RedisObject,
@@ -1626,11 +1627,12 @@ function debugSdslen(c: CommandCall): Reply {
   const keySds = sdsNewLen(key)
   const keyExact = { ...keySds, alloc: key.length }
   // getStringObjectSdsUsedMemory: embstr counts its single allocation minus the robj.
+  const val = stringObjectSds(o)
   const valMem =
-    o.encoding === 'embstr' ? jemallocSizeClass(o.ptr.buf.length + 20) - 16 : sdsZmallocSize(o.ptr)
+    o.encoding === 'embstr' ? jemallocSizeClass(val.buf.length + 20) - 16 : sdsZmallocSize(val)
   return simple(
     `key_sds_len:${String(key.length)}, key_sds_avail:0, key_zmalloc: ${String(sdsZmallocSize(keyExact))}, ` +
-      `val_sds_len:${String(o.ptr.buf.length)}, val_sds_avail:${String(o.ptr.alloc - o.ptr.buf.length)}, ` +
+      `val_sds_len:${String(val.buf.length)}, val_sds_avail:${String(val.alloc - val.buf.length)}, ` +
       `val_zmalloc: ${String(valMem)}`,
   )
 }

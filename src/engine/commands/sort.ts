@@ -40,7 +40,7 @@ import {
 } from '../types/t_list.ts'
 import { setTypeMembers, setTypeSize, type SetObject } from '../types/t_set.ts'
 import { zsetConvert, zsetLength, type ZsetObject } from '../types/t_zset.ts'
-import type { RedisObject } from '../types/object.ts'
+import { getDecodedString, type RedisObject } from '../types/object.ts'
 import { ERANGE, libc } from '../util/errno.ts'
 import { parseDouble, string2ll, strtodErange } from '../util/numbers.ts'
 import { eqIgnoreCase, getLongOrReply } from './parse.ts'
@@ -57,7 +57,7 @@ interface SortObject {
 /** The bytes of a string object (int-encoded ones in decimal). */
 function stringBytes(o: RedisObject): string {
   if (o.type !== 'string') return ''
-  return o.encoding === 'int' ? o.ptr.toString() : o.ptr.buf
+  return getDecodedString(o)
 }
 
 /**

@@ -180,9 +180,8 @@ function flatObjectSize(o: RedisObject): number | null {
     case 'int':
       return SIZEOF_ROBJ
     case 'embstr':
-      // An embstr's sds has alloc === len (it is never resized): reading alloc spares a
-      // load of the string itself (SET over a key reads the old value's size).
-      return jemallocSizeClass(SIZEOF_ROBJ + 3 + o.ptr.alloc + 1)
+      // An embstr's sds has alloc === len (it is never resized).
+      return jemallocSizeClass(SIZEOF_ROBJ + 3 + o.ptr.length + 1)
     case 'raw':
       return SIZEOF_ROBJ + sdsZmallocSize(o.ptr)
     case 'intset':

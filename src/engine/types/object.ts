@@ -3,7 +3,7 @@
  *
  * Design: a RedisObject is plain data { type, encoding, lru, refcount, ptr }. Strings are
  * fully typed here: 'int' holds a bigint (the C `long` stored in the pointer), 'embstr'
- * and 'raw' hold an Sds. Containers keep their payload type in ObjectPayloads, keyed by
+ * its bytes (robj and sdshdr8 are one allocation), 'raw' an Sds of its own. Containers keep their payload type in ObjectPayloads, keyed by
  * encoding; the container helper narrows those entries as each structure lands.
  *
  * Sharing: OBJ_SHARED_INTEGERS (10000) preallocated int objects with refcount INT_MAX.
@@ -85,11 +85,25 @@ export interface IntStringObject extends ObjectHeader {
   ptr: bigint
 }
 
-export interface SdsStringObject extends ObjectHeader {
+/**
+ * An embstr: the robj, its sdshdr8 and the bytes are one allocation in Redis, and one object
+ * here: the bytes are `ptr` itself, the header is implied (sdshdr8, alloc == len: an embstr is
+ * never written in place; a write first makes it raw). See embstrSds for the header as an Sds.
+ */
+export interface EmbstrStringObject extends ObjectHeader {
   type: 'string'
-  encoding: 'embstr' | 'raw'
+  encoding: 'embstr'
+  ptr: string
+}
+
+/** A raw string: the robj points to an sds of its own (header, bytes, free space). */
+export interface RawStringObject extends ObjectHeader {
+  type: 'string'
+  encoding: 'raw'
   ptr: Sds
 }
+
+export type SdsStringObject = EmbstrStringObject | RawStringObject
 
 export type StringObject = IntStringObject | SdsStringObject
 
@@ -152,22 +166,32 @@ export function createObject<T extends Exclude<ObjectType, 'string'>, E extends 
 }
 
 /** object.c createRawStringObject: robj + separate sds (sdsnewlen sizing). */
-export function createRawStringObject(srv: ServerState, s: string): SdsStringObject {
+export function createRawStringObject(srv: ServerState, s: string): RawStringObject {
   return { type: 'string', encoding: 'raw', ptr: sdsNewLen(s), lru: initialLru(srv), refcount: 1 }
 }
 
 /**
  * object.c createEmbeddedStringObject: robj and an sdshdr8 in one allocation, so the sds
- * has alloc == len exactly.
+ * has alloc == len exactly. One object here too (EmbstrStringObject): a value is one
+ * allocation for the garbage collector, and GET reads the bytes straight from it.
  */
-export function createEmbeddedStringObject(srv: ServerState, s: string): SdsStringObject {
-  return {
-    type: 'string',
-    encoding: 'embstr',
-    ptr: { buf: s, alloc: s.length, type: 8 },
-    lru: initialLru(srv),
-    refcount: 1,
-  }
+export function createEmbeddedStringObject(srv: ServerState, s: string): EmbstrStringObject {
+  return { type: 'string', encoding: 'embstr', ptr: s, lru: initialLru(srv), refcount: 1 }
+}
+
+/** The sds of an embstr as a header would describe it: sdshdr8, alloc == len. */
+export function embstrSds(o: EmbstrStringObject): Sds {
+  return { buf: o.ptr, alloc: o.ptr.length, type: 8 }
+}
+
+/** The sds of a string object (embstr: its implied header; see embstrSds). */
+export function stringObjectSds(o: SdsStringObject): Sds {
+  return o.encoding === 'embstr' ? embstrSds(o) : o.ptr
+}
+
+/** The bytes of an embstr or raw string. */
+export function sdsObjectBuf(o: SdsStringObject): string {
+  return o.encoding === 'embstr' ? o.ptr : o.ptr.buf
 }
 
 /** object.c createStringObject: embstr up to 44 bytes, raw beyond. */
@@ -301,7 +325,7 @@ export function tryObjectEncoding(srv: ServerState, o: RedisObject): RedisObject
   if (o.type !== 'string' || o.encoding === 'int') return o
   // Shared objects are never re-encoded in place.
   if (o.refcount > 1) return o
-  const s = o.ptr.buf
+  const s = sdsObjectBuf(o)
   const len = s.length
   if (len <= 20) {
     const value = string2l(s)
@@ -329,12 +353,12 @@ export function trimStringObjectIfNeeded(o: SdsStringObject): void {
 
 /** The bytes of a string object (getDecodedObject without the allocation). */
 export function getDecodedString(o: StringObject): string {
-  return o.encoding === 'int' ? o.ptr.toString() : o.ptr.buf
+  return o.encoding === 'int' ? o.ptr.toString() : sdsObjectBuf(o)
 }
 
 /** Length in bytes of a string object's value (stringObjectLen). */
 export function stringObjectLen(o: StringObject): number {
-  return o.encoding === 'int' ? o.ptr.toString().length : o.ptr.buf.length
+  return o.encoding === 'int' ? o.ptr.toString().length : sdsObjectBuf(o).length
 }
 
 /** object.c strEncoding: the name OBJECT ENCODING answers. */
@@ -347,7 +371,7 @@ export function objectValidate(o: RedisObject): string[] {
   const errors: string[] = []
   if (o.refcount < 1) errors.push(`refcount ${String(o.refcount)} < 1`)
   if (o.lru < 0 || o.lru > LRU_CLOCK_MAX) errors.push(`lru ${String(o.lru)} out of 24 bits`)
-  if (o.type === 'string' && o.encoding === 'embstr' && o.ptr.buf.length > 44)
+  if (o.type === 'string' && o.encoding === 'embstr' && o.ptr.length > 44)
     errors.push('embstr longer than 44 bytes')
   if (o.type === 'string' && o.encoding === 'int' && (o.ptr > LLONG_MAX || o.ptr < LLONG_MIN))
     errors.push('int out of long range')

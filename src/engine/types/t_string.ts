@@ -27,7 +27,9 @@ import {
   execArgvHold,
   getDecodedString,
   OBJ_SHARED_REFCOUNT,
+  sdsObjectBuf,
   tryObjectEncoding,
+  type RawStringObject,
   type RedisObject,
   type SdsStringObject,
   type StringObject,
@@ -72,7 +74,7 @@ export function createValueObject(
  */
 export function getLongLongFromObject(o: StringObject | null): bigint | null {
   if (o === null) return 0n
-  return o.encoding === 'int' ? o.ptr : string2ll(o.ptr.buf)
+  return o.encoding === 'int' ? o.ptr : string2ll(sdsObjectBuf(o))
 }
 
 /**
@@ -81,7 +83,7 @@ export function getLongLongFromObject(o: StringObject | null): bigint | null {
  */
 export function getLongDoubleFromObject(o: StringObject | null): LongDouble | null {
   if (o === null) return ldFromLL(0n)
-  return o.encoding === 'int' ? ldFromLL(o.ptr) : string2ld(o.ptr.buf)
+  return o.encoding === 'int' ? ldFromLL(o.ptr) : string2ld(sdsObjectBuf(o))
 }
 
 /**
@@ -132,7 +134,7 @@ export function dbUnshareStringValue(
   key: string,
   o: StringObject,
   reason: string,
-): SdsStringObject {
+): RawStringObject {
   if (o.refcount === 1 && o.encoding === 'raw') return o
   const fresh = createRawStringObject(srv, getDecodedString(o))
   dbOverwrite(srv, ctx, db, key, fresh)
@@ -171,7 +173,7 @@ function emitGrowth(ctx: ExecContext, key: string, before: Sds, after: Sds, rule
 export function stringAppend(
   ctx: ExecContext,
   key: string,
-  o: SdsStringObject,
+  o: RawStringObject,
   bytes: string,
 ): number {
   const before = o.ptr
@@ -188,7 +190,7 @@ export function stringAppend(
 export function stringSetRange(
   ctx: ExecContext,
   key: string,
-  o: SdsStringObject,
+  o: RawStringObject,
   offset: number,
   bytes: string,
 ): number {
@@ -214,7 +216,7 @@ export function stringSetRange(
 export function stringGrowZero(
   ctx: ExecContext,
   key: string,
-  o: SdsStringObject,
+  o: RawStringObject,
   len: number,
 ): boolean {
   const before = o.ptr
