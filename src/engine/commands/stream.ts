@@ -98,6 +98,7 @@ import {
   type StreamTrimArgs,
 } from '../types/t_stream.ts'
 import type { ServerState } from '../state.ts'
+import { jemallocTryAlloc } from '../structures/jemalloc.ts'
 import type { RedisObject } from '../types/object.ts'
 import { blockForKeys, denyBlocking, serveReceiver, streamKeyReady, waitersOf } from './blocking.ts'
 import { objectDuplicators } from './generic.ts'
@@ -1393,6 +1394,10 @@ function xautoclaimCommand(c: CommandCall): Reply {
   if (isReply(found)) return found
   const group = found === null ? null : streamLookupCG(found.ptr, argv[2] ?? '')
   if (found === null || group === null) return noKeyOrGroup(key, argv[2] ?? '')
+  // The array of deleted IDs (a streamID, 16 bytes, each) is allocated up front, with
+  // ztrymalloc: a COUNT the address space cannot hold is refused here.
+  if (!jemallocTryAlloc(count * 16n))
+    return error('ERR Insufficient memory, failed allocating transient memory, COUNT too high.')
   const s = found.ptr
   const dirtyBefore = c.srv.dirty
   const spi = { key, group: argv[2] ?? '' }

@@ -48,3 +48,21 @@ export function jemallocSizeClass(n: number): number {
 export function jemallocIsSizeClass(n: number): boolean {
   return n >= JEMALLOC_TINY_MIN && jemallocSizeClass(n) === n
 }
+
+/**
+ * The largest class a single allocation can get on x86-64 Linux: 80 TiB (2^46 + 2^44). The
+ * user address space is 128 TiB (47 bits); the next class, 96 TiB, fits in no free range of
+ * the process (the executable sits near 0x55…, about 85 TiB up, the mmap area near the top),
+ * while 80 TiB fits below the executable. jemalloc maps huge extents with MAP_NORESERVE
+ * (overcommit mode 0 or 1), so no smaller request fails for want of RAM.
+ */
+export const JEMALLOC_MAX_MAPPABLE = 5n * 2n ** 44n
+
+/**
+ * zmalloc.c ztrymalloc: whether a request of `n` bytes gets memory (it returns NULL where
+ * zmalloc would abort with "out of memory"). Only the address space can refuse it (see
+ * JEMALLOC_MAX_MAPPABLE); 80 TiB is itself a class, so a request fits if it is no larger.
+ */
+export function jemallocTryAlloc(n: bigint): boolean {
+  return n <= JEMALLOC_MAX_MAPPABLE
+}

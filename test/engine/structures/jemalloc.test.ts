@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import {
+  JEMALLOC_MAX_MAPPABLE,
   JEMALLOC_PAGE,
   jemallocIsSizeClass,
   jemallocSizeClass,
+  jemallocTryAlloc,
 } from '../../../src/engine/structures/jemalloc.ts'
 
 /** The classes listed in redis-internals §14.2 (64-bit jemalloc 5.3, 4 KiB pages). */
@@ -63,5 +65,17 @@ describe('jemallocSizeClass', () => {
       expect(c).toBeGreaterThanOrEqual(n)
       expect(c - n).toBeLessThan(n / 4)
     }
+  })
+})
+
+describe('jemallocTryAlloc', () => {
+  it('refuses only what is past the 80 TiB class (XAUTOCLAIM COUNT on redis 7.0.15)', () => {
+    // 80 TiB is a class (2^46 + 2^44): the largest that fits; the next one is 96 TiB.
+    expect(jemallocIsSizeClass(Number(JEMALLOC_MAX_MAPPABLE))).toBe(true)
+    expect(jemallocSizeClass(Number(JEMALLOC_MAX_MAPPABLE) + 1)).toBe(96 * 2 ** 40)
+    // COUNT 5497558138880 (x 16 bytes) was served, 5497558138881 refused.
+    expect(jemallocTryAlloc(5497558138880n * 16n)).toBe(true)
+    expect(jemallocTryAlloc(5497558138881n * 16n)).toBe(false)
+    expect(jemallocTryAlloc(16n * 10n ** 10n)).toBe(true)
   })
 })
