@@ -30,6 +30,11 @@ interface PropagateOp {
 export interface ReplState {
   /** Replica clients (server.slaves). */
   replicas: ClientId[]
+  /**
+   * Each replica's repl_ack_time (unix seconds): when it came online. No replica here sends
+   * REPLCONF ACK, so it never moves on.
+   */
+  ackTimes: Map<ClientId, number>
   /** A backlog exists: a replica attached once (server.repl_backlog). */
   backlog: boolean
   /** The db the stream last selected (server.slaveseldb); -1 forces a SELECT. */
@@ -77,6 +82,7 @@ export const NO_REPLID = '0000000000000000000000000000000000000000'
 export function createReplState(replid: string): ReplState {
   return {
     replicas: [],
+    ackTimes: new Map(),
     backlog: false,
     seldb: -1,
     pending: [],
@@ -222,6 +228,8 @@ export function propagationEnd(
 export function syncCommand(srv: ServerState, ctx: ExecContext, c: Client, psync: boolean): string {
   const r = srv.repl
   if (!r.replicas.includes(c.id)) r.replicas.push(c.id)
+  // The payload is sent at once: the replica is ONLINE (replicaPutOnline's repl_ack_time).
+  r.ackTimes.set(c.id, srv.unixtime)
   r.backlog = true
   // replicationSetupSlaveForFullResync: the next command re-selects its db.
   r.seldb = -1
@@ -241,4 +249,34 @@ export function syncCommand(srv: ServerState, ctx: ExecContext, c: Client, psync
 export function replicaClosed(srv: ServerState, id: ClientId): void {
   const i = srv.repl.replicas.indexOf(id)
   if (i >= 0) srv.repl.replicas.splice(i, 1)
+  srv.repl.ackTimes.delete(id)
+}
+
+/**
+ * replication.c checkGoodReplicasStatus: writes are allowed on a replica, when
+ * min-replicas-to-write or min-replicas-max-lag is 0, or when at least min-replicas-to-write
+ * replicas are online with a lag (since their last ACK) of at most min-replicas-max-lag
+ * seconds (refreshGoodSlavesCount's count, here taken when asked rather than once a second
+ * by replicationCron).
+ */
+export function checkGoodReplicasStatus(srv: ServerState): boolean {
+  const good = goodReplicasCount(srv)
+  return srv.repl.masterhost !== null || good === null || good >= minReplicasToWrite(srv)
+}
+
+function minReplicasToWrite(srv: ServerState): number {
+  return Number(srv.config.other['min-replicas-to-write'] ?? '0')
+}
+
+/**
+ * server.repl_good_slaves_count (refreshGoodSlavesCount): the replicas online whose lag is at
+ * most min-replicas-max-lag; null while min-replicas-to-write or the lag is 0 (not counted,
+ * and INFO leaves out min_slaves_good_slaves).
+ */
+export function goodReplicasCount(srv: ServerState): number | null {
+  const maxLag = Number(srv.config.other['min-replicas-max-lag'] ?? '10')
+  if (maxLag === 0 || minReplicasToWrite(srv) === 0) return null
+  let good = 0
+  for (const acked of srv.repl.ackTimes.values()) if (srv.unixtime - acked <= maxLag) good++
+  return good
 }
