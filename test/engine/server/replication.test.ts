@@ -101,6 +101,26 @@ describe('replication stream (SYNC)', () => {
   })
 })
 
+describe('PUBLISH in the replication stream (forceCommandPropagation, PROPAGATE_REPL)', () => {
+  it('propagates alone or with the writes of its transaction, whatever it changed', () => {
+    const { srv, replica, drain, run } = setup()
+    srv.call(['SYNC'], replica)
+    drain()
+    run('PUBLISH', 'ch', 'a')
+    expect(drain()).toBe(cmds(['SELECT', '0'], ['PUBLISH', 'ch', 'a']))
+    run('MULTI')
+    run('PUBLISH', 'ch', 'b')
+    run('EXEC')
+    // One op: no MULTI/EXEC around it (Tcl unit/multi 'MULTI propagation of PUBLISH').
+    expect(drain()).toBe(cmds(['PUBLISH', 'ch', 'b']))
+    run('MULTI')
+    run('SET', 'k', 'v')
+    run('SPUBLISH', 'ch', 'c')
+    run('EXEC')
+    expect(drain()).toBe(cmds(['MULTI'], ['SET', 'k', 'v'], ['SPUBLISH', 'ch', 'c'], ['EXEC']))
+  })
+})
+
 describe('min-replicas-to-write (checkGoodReplicasStatus)', () => {
   const info = (run: (...argv: string[]) => unknown): string => {
     const r = run('INFO', 'replication') as { value: string }
