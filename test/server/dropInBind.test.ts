@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { freePort, requireBinary } from '../conformance/redisProcess.ts'
-import { connectRaw, type RawClient } from './rawClient.ts'
+import { connectRaw, pingOrRefused, type RawClient } from './rawClient.ts'
 import { logLines } from './served.ts'
 
 requireBinary('redis-server')
@@ -82,25 +82,15 @@ function listeningOn(port: number): string[] {
     })
 }
 
-async function ping(port: number): Promise<string> {
-  try {
-    const c = await connectRaw(port)
-    clients.push(c)
-    return (await c.command('PING')).raw
-  } catch {
-    return 'refused'
-  }
-}
-
 /** What a client sees of a server started with `bind ""` and a unix socket. */
 async function noAddressTranscript(bin: string): Promise<string[]> {
   const s = await start(bin, ['bind ""', 'unixsocket sock', 'enable-debug-command yes'])
-  const seen = [String(s.ready), await ping(s.port)]
+  const seen = [String(s.ready), await pingOrRefused(s.port, clients)]
   const u = await connectRaw(join(s.dir, 'sock'))
   clients.push(u)
   seen.push((await u.command('CONFIG', 'GET', 'bind')).raw)
   seen.push((await u.command('CONFIG', 'SET', 'bind', '127.0.0.1')).raw)
-  seen.push(await ping(s.port))
+  seen.push(await pingOrRefused(s.port, clients))
   await u.command('SHUTDOWN', 'NOSAVE').catch(() => undefined)
   seen.push(String(await s.exited))
   return seen
