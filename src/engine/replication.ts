@@ -20,16 +20,28 @@ import { rdbSaveFileDbs } from './rdbReload.ts'
 import { rngNextU32 } from './rng.ts'
 import type { Dict } from './structures/dict.ts'
 
+/** server.h PROPAGATE_AOF / PROPAGATE_REPL: where a propagated command goes. */
+export const PROPAGATE_AOF = 1
+export const PROPAGATE_REPL = 2
+const PROPAGATE_BOTH = PROPAGATE_AOF | PROPAGATE_REPL
+
 /** One op of server.also_propagate. */
 interface PropagateOp {
   readonly dbid: number
   readonly argv: readonly string[]
+  /** PROPAGATE_AOF and/or PROPAGATE_REPL. */
+  readonly target: number
 }
 
 /** What the engine keeps of replication (fields of server in Redis). */
 export interface ReplState {
   /** Replica clients (server.slaves). */
   replicas: ClientId[]
+  /**
+   * Each replica's repl_ack_time (unix seconds): when it came online. No replica here sends
+   * REPLCONF ACK, so it never moves on.
+   */
+  ackTimes: Map<ClientId, number>
   /** A backlog exists: a replica attached once (server.repl_backlog). */
   backlog: boolean
   /** The db the stream last selected (server.slaveseldb); -1 forces a SELECT. */
@@ -42,8 +54,11 @@ export interface ReplState {
   argv: readonly string[] | null
   /** preventCommandPropagation: the running command propagates only what it added itself. */
   prevent: boolean
-  /** forceCommandPropagation(c, PROPAGATE_REPL) (PUBLISH). */
-  force: boolean
+  /**
+   * forceCommandPropagation's targets (CLIENT_FORCE_AOF, CLIENT_FORCE_REPL): PUBLISH forces
+   * PROPAGATE_REPL only, FLUSHALL and FLUSHDB both.
+   */
+  force: number
   /** server.replid: this history's replication ID. */
   replid: string
   /** server.replid2: the ID of the history before (40 zeros when none). */
@@ -77,13 +92,14 @@ export const NO_REPLID = '0000000000000000000000000000000000000000'
 export function createReplState(replid: string): ReplState {
   return {
     replicas: [],
+    ackTimes: new Map(),
     backlog: false,
     seldb: -1,
     pending: [],
     depth: 0,
     argv: null,
     prevent: false,
-    force: false,
+    force: 0,
     replid,
     replid2: NO_REPLID,
     secondReplidOffset: -1,
@@ -113,15 +129,27 @@ function shouldPropagateRepl(srv: ServerState): boolean {
   return srv.repl.masterhost === null && (srv.repl.backlog || srv.repl.replicas.length !== 0)
 }
 
-/** server.c shouldPropagate: never while loading; to the AOF when it is on, or to replicas. */
-export function shouldPropagate(srv: ServerState): boolean {
-  return srv.loading === null && (aofPropagates(srv) || shouldPropagateRepl(srv))
+/**
+ * server.c shouldPropagate: never while loading; to the AOF when it is on, to replicas when
+ * there are any (or a backlog), each as `target` asks.
+ */
+export function shouldPropagate(srv: ServerState, target = PROPAGATE_BOTH): boolean {
+  if (srv.loading !== null || target === 0) return false
+  return (
+    ((target & PROPAGATE_AOF) !== 0 && aofPropagates(srv)) ||
+    ((target & PROPAGATE_REPL) !== 0 && shouldPropagateRepl(srv))
+  )
 }
 
 /** server.c alsoPropagate. */
-export function alsoPropagate(srv: ServerState, dbid: number, argv: readonly string[]): void {
-  if (!shouldPropagate(srv)) return
-  srv.repl.pending.push({ dbid, argv: argv.slice() })
+export function alsoPropagate(
+  srv: ServerState,
+  dbid: number,
+  argv: readonly string[],
+  target = PROPAGATE_BOTH,
+): void {
+  if (!shouldPropagate(srv, target)) return
+  srv.repl.pending.push({ dbid, argv: argv.slice(), target })
 }
 
 /** rewriteClientCommandVector: the running command propagates as `argv`. */
@@ -134,20 +162,26 @@ export function preventCommandPropagation(srv: ServerState): void {
   srv.repl.prevent = true
 }
 
-/** forceCommandPropagation(c, PROPAGATE_REPL). */
-export function forceCommandPropagation(srv: ServerState): void {
-  srv.repl.force = true
+/** forceCommandPropagation(c, target): the command propagates there even if nothing changed. */
+export function forceCommandPropagation(srv: ServerState, target = PROPAGATE_BOTH): void {
+  srv.repl.force |= target
 }
 
 /**
  * server.c propagateNow: to the AOF (feedAppendOnlyFile), then to the replicas
- * (replication.c replicationFeedSlaves: a SELECT when the db changes, then the command).
+ * (replication.c replicationFeedSlaves: a SELECT when the db changes, then the command), as
+ * `target` asks.
  */
-function feedReplicas(srv: ServerState, dbid: number, argv: readonly string[]): void {
-  if (!shouldPropagate(srv)) return
-  if (aofPropagates(srv)) feedAppendOnlyFile(srv, dbid, argv)
+function feedReplicas(
+  srv: ServerState,
+  dbid: number,
+  argv: readonly string[],
+  target: number,
+): void {
+  if (!shouldPropagate(srv, target)) return
+  if ((target & PROPAGATE_AOF) !== 0 && aofPropagates(srv)) feedAppendOnlyFile(srv, dbid, argv)
   const r = srv.repl
-  if (!shouldPropagateRepl(srv)) return
+  if ((target & PROPAGATE_REPL) === 0 || !shouldPropagateRepl(srv)) return
   let bytes = ''
   if (r.seldb !== dbid) {
     bytes += respEncodeCommand(['SELECT', String(dbid)])
@@ -168,16 +202,16 @@ export function propagatePendingCommands(srv: ServerState, noMulti = false): voi
   const transaction = ops.length > 1 && !noMulti
   const first = ops[0] as PropagateOp
   const last = ops[ops.length - 1] as PropagateOp
-  if (transaction) feedReplicas(srv, first.dbid, ['MULTI'])
-  for (const op of ops) feedReplicas(srv, op.dbid, op.argv)
-  if (transaction) feedReplicas(srv, last.dbid, ['EXEC'])
+  if (transaction) feedReplicas(srv, first.dbid, ['MULTI'], PROPAGATE_BOTH)
+  for (const op of ops) feedReplicas(srv, op.dbid, op.argv, op.target)
+  if (transaction) feedReplicas(srv, last.dbid, ['EXEC'], PROPAGATE_BOTH)
 }
 
 /** The propagation flags of the running command, saved around a nested call(). */
 export interface CallPropagation {
   readonly argv: readonly string[] | null
   readonly prevent: boolean
-  readonly force: boolean
+  readonly force: number
 }
 
 /** call()'s start: clear the flags the command sets on demand; returns the caller's. */
@@ -186,7 +220,7 @@ export function propagationBegin(srv: ServerState): CallPropagation {
   const saved = { argv: r.argv, prevent: r.prevent, force: r.force }
   r.argv = null
   r.prevent = false
-  r.force = false
+  r.force = 0
   r.depth++
   return saved
 }
@@ -207,7 +241,9 @@ export function propagationEnd(
 ): void {
   const r = srv.repl
   r.depth--
-  if (!isExec && !r.prevent && (dirty > 0 || r.force)) alsoPropagate(srv, c.db, r.argv ?? argv)
+  // call(): a change propagates everywhere, a forced command where it was forced to.
+  const target = (dirty > 0 ? PROPAGATE_BOTH : 0) | r.force
+  if (!isExec && !r.prevent && target !== 0) alsoPropagate(srv, c.db, r.argv ?? argv, target)
   r.argv = saved.argv
   r.prevent = saved.prevent
   r.force = saved.force
@@ -222,6 +258,8 @@ export function propagationEnd(
 export function syncCommand(srv: ServerState, ctx: ExecContext, c: Client, psync: boolean): string {
   const r = srv.repl
   if (!r.replicas.includes(c.id)) r.replicas.push(c.id)
+  // The payload is sent at once: the replica is ONLINE (replicaPutOnline's repl_ack_time).
+  r.ackTimes.set(c.id, srv.unixtime)
   r.backlog = true
   // replicationSetupSlaveForFullResync: the next command re-selects its db.
   r.seldb = -1
@@ -241,4 +279,34 @@ export function syncCommand(srv: ServerState, ctx: ExecContext, c: Client, psync
 export function replicaClosed(srv: ServerState, id: ClientId): void {
   const i = srv.repl.replicas.indexOf(id)
   if (i >= 0) srv.repl.replicas.splice(i, 1)
+  srv.repl.ackTimes.delete(id)
+}
+
+/**
+ * replication.c checkGoodReplicasStatus: writes are allowed on a replica, when
+ * min-replicas-to-write or min-replicas-max-lag is 0, or when at least min-replicas-to-write
+ * replicas are online with a lag (since their last ACK) of at most min-replicas-max-lag
+ * seconds (refreshGoodSlavesCount's count, here taken when asked rather than once a second
+ * by replicationCron).
+ */
+export function checkGoodReplicasStatus(srv: ServerState): boolean {
+  const good = goodReplicasCount(srv)
+  return srv.repl.masterhost !== null || good === null || good >= minReplicasToWrite(srv)
+}
+
+function minReplicasToWrite(srv: ServerState): number {
+  return Number(srv.config.other['min-replicas-to-write'] ?? '0')
+}
+
+/**
+ * server.repl_good_slaves_count (refreshGoodSlavesCount): the replicas online whose lag is at
+ * most min-replicas-max-lag; null while min-replicas-to-write or the lag is 0 (not counted,
+ * and INFO leaves out min_slaves_good_slaves).
+ */
+export function goodReplicasCount(srv: ServerState): number | null {
+  const maxLag = Number(srv.config.other['min-replicas-max-lag'] ?? '10')
+  if (maxLag === 0 || minReplicasToWrite(srv) === 0) return null
+  let good = 0
+  for (const acked of srv.repl.ackTimes.values()) if (srv.unixtime - acked <= maxLag) good++
+  return good
 }

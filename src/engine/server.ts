@@ -38,7 +38,12 @@ import {
 import type { ConfigFileHost } from './configRewrite.ts'
 import type { AclFileHost } from './acl.ts'
 import { aclLoadFromFile, setAclFileHook } from './commands/acl.ts'
-import { createReplState, propagatePendingCommands, replicaClosed } from './replication.ts'
+import {
+  checkGoodReplicasStatus,
+  createReplState,
+  propagatePendingCommands,
+  replicaClosed,
+} from './replication.ts'
 import {
   isReadOnlyReplica,
   replicaOfFromConfig,
@@ -467,6 +472,8 @@ function moduleAllowed(srv: ServerState, c: Client): boolean {
 
 /** server.c shared.roslaveerr. */
 const READONLY_REPLICA = "READONLY You can't write against a read only replica."
+/** server.c shared.noreplicaserr. */
+const NO_REPLICAS = 'NOREPLICAS Not enough good replicas to write.'
 /** server.c shared.masterdownerr. */
 const MASTER_DOWN =
   "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'."
@@ -609,6 +616,10 @@ function processCommandInner(
     writeCommandsDeniedByDiskError(srv)
   )
     return rejectCommand(srv, c, cmd, fullname, MISCONF_ERROR)
+
+  // Not enough good replicas for min-replicas-to-write: no writes (EXEC of writes aborts).
+  if ((d.isWrite || (d.isExec && execIsWrite(c))) && !checkGoodReplicasStatus(srv))
+    return rejectCommand(srv, c, cmd, fullname, NO_REPLICAS)
 
   // A read-only replica refuses writes (from anyone: there is never a master client).
   if (

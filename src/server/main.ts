@@ -44,7 +44,8 @@ const IGNORED = new Set(['daemonize'])
 
 export interface ServeArgs {
   port: number
-  host: string
+  /** The address listened on; null when `bind ""` names none (no TCP socket). */
+  host: string | null
   seed: number
   enableDebugCommand: 'yes' | 'local' | 'no'
   config: Record<string, string>
@@ -69,11 +70,12 @@ const HOST_OPTIONS: ReadonlySet<string> = new Set(['seed'])
 export function parseServeArgs(
   args: readonly string[],
   read?: (path: string) => string,
+  defaultHost = '127.0.0.1',
 ): ServeArgs {
   const out: ServeArgs = {
     // 6380 rather than 6379, so that it starts next to a real Redis on the default port.
     port: 6380,
-    host: '127.0.0.1',
+    host: defaultHost,
     seed: 0,
     enableDebugCommand: 'no',
     config: {},
@@ -92,8 +94,12 @@ export function parseServeArgs(
     else if (name === 'seed') out.seed = parseInteger(flag, value)
     // Only the first address is listened on. As in redis-server, a leading '-' marks it
     // optional and '*' is every IPv4 address ('::*' every IPv6 one). CONFIG GET shows them all.
+    // config.c setConfigBindOption: a single empty argument is no address at all.
     else if (name === 'bind') {
-      out.host = values[0] === undefined ? out.host : bindAddressHost(values[0])
+      out.host =
+        values[0] === undefined || (values.length === 1 && values[0] === '')
+          ? null
+          : bindAddressHost(values[0])
       out.config['bind'] = value
     } else if (name === 'user') out.users.push([...values])
     else if (name === 'rename-command') out.renames.push([values[0] ?? '', values[1] ?? ''])
@@ -295,10 +301,22 @@ function engineOf(handle: RespServerHandle): EngineServer {
   return handle.engine as EngineServer
 }
 
+/**
+ * Where the server listens when no `bind` is given. `npm run serve` keeps to 127.0.0.1. As
+ * a drop-in redis-server (scripts/redis-server sets REDIS_XRAY_DROP_IN=1) it listens on every
+ * IPv4 address, as redis-server's default `bind * -::*` does: the Tcl suite connects to the
+ * machine's own non-loopback address (unit/introspection's protected configs, refused to a
+ * client that is not local), and protected-mode still refuses remote clients without a
+ * password.
+ */
+export function defaultListenHost(env: Readonly<Record<string, string | undefined>>): string {
+  return env['REDIS_XRAY_DROP_IN'] === '1' ? bindAddressHost('*') : '127.0.0.1'
+}
+
 async function main(): Promise<void> {
   let args: ServeArgs
   try {
-    args = parseServeArgs(process.argv.slice(2))
+    args = parseServeArgs(process.argv.slice(2), undefined, defaultListenHost(process.env))
   } catch (e) {
     // config.c's fatal errors are printed as they are; usage errors name this command.
     console.error(e instanceof ConfigFileError ? e.message : `serve: ${(e as Error).message}`)
@@ -380,6 +398,11 @@ async function main(): Promise<void> {
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2000)
     process.exit(128 + signal)
   }
+  // server.c initServer: no TCP address (bind "") and no unix socket.
+  if (args.host === null && unixsocket === '') {
+    log('Configured to not listen anywhere, exiting.', '#')
+    process.exit(1)
+  }
   try {
     handle = await startRespServer({
       port: args.port,
@@ -408,11 +431,11 @@ async function main(): Promise<void> {
     // server.c listenToPort's log lines (the Tcl suite retries another port on the second).
     const msg = (e as Error).message
     log(
-      `Warning: Could not create server TCP listening socket ${args.host}:${args.port}: ${msg}`,
+      `Warning: Could not create server TCP listening socket ${args.host ?? ''}:${args.port}: ${msg}`,
       '#',
     )
     log(`Failed listening on port ${args.port} (TCP), aborting.`, '#')
-    console.error(`serve: cannot listen on ${args.host}:${args.port}: ${msg}`)
+    console.error(`serve: cannot listen on ${args.host ?? ''}:${args.port}: ${msg}`)
     process.exit(1)
   }
   engineLog = handle.engine as Partial<Pick<EngineServer, 'logRole' | 'configValue'>>
@@ -498,7 +521,8 @@ async function main(): Promise<void> {
   await loadDataFromDisk(engine, { ...args.config, dir: process.cwd() }, log, oom.statics)
   loading = false
   if (!engine.aofOpenAtStartup()) process.exit(1)
-  log('Ready to accept connections')
+  // server.c main: this line only for a TCP socket (ipfd), the next for the unix one (sofd).
+  if (args.host !== null) log('Ready to accept connections')
   if (unixsocket !== '') log(`The server is now ready to accept connections at ${unixsocket}`)
   // "Warning the user about suspicious maxmemory setting."
   const maxmemory = Number(engine.configValue('maxmemory') ?? 0)

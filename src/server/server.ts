@@ -52,8 +52,8 @@ import {
 export interface RespServerOptions {
   /** TCP port; 0 (the default) picks a free one. */
   readonly port?: number
-  /** Address to bind; default 127.0.0.1. */
-  readonly host?: string
+  /** Address to bind; default 127.0.0.1. null: no TCP socket (a `bind ""` of no address). */
+  readonly host?: string | null
   /** Listen on this unix socket instead of TCP. */
   readonly path?: string
   /** Also listen on this unix socket (redis-server's `unixsocket` beside its port). */
@@ -267,9 +267,9 @@ const SHUTDOWN_FAILED = error('ERR Errors trying to SHUTDOWN. Check logs.')
 
 export async function startRespServer(opts: RespServerOptions = {}): Promise<RespServerHandle> {
   const engine = opts.engine ?? (await createEngine(opts))
-  let host = opts.host ?? '127.0.0.1'
-  // The address listened on; null after a CONFIG SET bind of no address.
-  let bindHost: string | null = host
+  // The address listened on; null for a bind of no address (at startup or by CONFIG SET).
+  let bindHost: string | null = opts.host === undefined ? '127.0.0.1' : opts.host
+  let host = bindHost ?? '127.0.0.1'
   const conns = new Set<Connection>()
   const byId = new Map<ClientId, Connection>()
   const blockedConns = new Set<Connection>()
@@ -742,7 +742,8 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
       resolve()
     }
     if (opts.path !== undefined) server.listen(opts.path, ready)
-    else server.listen(opts.port ?? 0, host, ready)
+    else if (bindHost !== null) server.listen(opts.port ?? 0, host, ready)
+    else ready()
   })
   // The unix socket beside the TCP port (anetUnixServer: a stale file is removed first,
   // then unixsocketperm applies).
@@ -764,7 +765,13 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
       chmodSync(path, opts.unixsocketperm)
   }
   const address = server.address()
-  let port = typeof address === 'object' && address !== null ? address.port : 0
+  // With no address bound, the configured port is the one a later CONFIG SET bind listens on.
+  let port =
+    typeof address === 'object' && address !== null
+      ? address.port
+      : opts.path === undefined
+        ? (opts.port ?? 0)
+        : 0
   // A later listen (CONFIG SET port) that fails after its probe: logged, as Redis logs it.
   server.on('error', (e: Error) => {
     log(`Warning: Could not create server TCP listening socket: ${e.message}`)

@@ -6,7 +6,7 @@
  */
 import net from 'node:net'
 import { describe, expect, it } from 'vitest'
-import { connectRaw, type RawClient } from '../server/rawClient.ts'
+import { connectRaw, pingOrRefused, type RawClient } from '../server/rawClient.ts'
 import { bothServersPerFile } from './bothServers.ts'
 import { freePort } from './redisProcess.ts'
 
@@ -69,15 +69,7 @@ async function bindTranscript(connect: () => Promise<RawClient>): Promise<string
   const c = await connect()
   const open: RawClient[] = [c]
   const free = await freePort()
-  const ping = async (): Promise<string> => {
-    try {
-      const x = await connectRaw(free)
-      open.push(x)
-      return (await x.command('PING')).raw
-    } catch {
-      return 'refused'
-    }
-  }
+  const ping = (): Promise<string> => pingOrRefused(free, open)
   try {
     const before = (await c.command('CONFIG', 'GET', 'bind')).raw
     const port = /\r\n(\d+)\r\n$/.exec((await c.command('CONFIG', 'GET', 'port')).raw)?.[1] ?? '0'

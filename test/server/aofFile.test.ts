@@ -39,8 +39,11 @@ const WRITES: readonly (readonly string[])[] = [
   ['LMPOP', '1', 'l', 'RIGHT', 'COUNT', '2'],
   ['ZADD', 'z', '1', 'a', '2', 'b', '3', 'c'],
   ['ZMPOP', '1', 'z', 'MIN', 'COUNT', '5'],
+  // PUBLISH goes to the replicas only (forceCommandPropagation(c, PROPAGATE_REPL)).
+  ['PUBLISH', 'ch', 'alone'],
   ['MULTI'],
   ['INCR', 'n'],
+  ['PUBLISH', 'ch', 'queued'],
   ['PEXPIREAT', 'n', '4102444800000'],
   ['EXEC'],
   ['SADD', 'p', 'x'],

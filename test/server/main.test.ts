@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createServer } from '../../src/engine/index.ts'
-import { loadConfiguredUsers, parseServeArgs } from '../../src/server/main.ts'
+import { defaultListenHost, loadConfiguredUsers, parseServeArgs } from '../../src/server/main.ts'
 
 describe('npm run serve arguments', () => {
   it('takes port, seed, bind and enable-debug-command', () => {
@@ -31,6 +31,19 @@ describe('npm run serve arguments', () => {
   it("listens on bind's first address, '*' as every IPv4 one", () => {
     expect(parseServeArgs(['--bind', '* -::*']).host).toBe('0.0.0.0')
     expect(parseServeArgs(['--bind', '-::1 127.0.0.1']).host).toBe('::1')
+  })
+
+  it('listens on no TCP address for bind "" (config.c: one empty argument is none)', () => {
+    expect(parseServeArgs(['--bind', '']).host).toBeNull()
+    expect(parseServeArgs(['--bind', '']).config).toEqual({ bind: '' })
+  })
+
+  it('listens on every IPv4 address by default as a drop-in redis-server only', () => {
+    expect(defaultListenHost({ REDIS_XRAY_DROP_IN: '1' })).toBe('0.0.0.0')
+    expect(defaultListenHost({})).toBe('127.0.0.1')
+    expect(parseServeArgs([], undefined, defaultListenHost({ REDIS_XRAY_DROP_IN: '1' })).host).toBe(
+      '0.0.0.0',
+    )
   })
 
   it('passes other --name value pairs as config (save too), ignores real-server-only ones', () => {

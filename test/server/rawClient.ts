@@ -122,3 +122,17 @@ export function connectRaw(target: number | string, host = '127.0.0.1'): Promise
     socket.once('error', reject)
   })
 }
+
+/**
+ * A new connection's PING reply on a loopback port, or 'refused' when nothing listens there;
+ * the connection is added to `open` for the caller to close.
+ */
+export async function pingOrRefused(port: number, open: RawClient[]): Promise<string> {
+  try {
+    const c = await connectRaw(port)
+    open.push(c)
+    return (await c.command('PING')).raw
+  } catch {
+    return 'refused'
+  }
+}

@@ -67,6 +67,7 @@ import {
   type Protocol,
   type Reply,
 } from '../reply.ts'
+import { forceCommandPropagation, PROPAGATE_REPL } from '../replication.ts'
 import { respEncode } from '../resp.ts'
 import { REPLY_PUSHING, type Client, type ServerState } from '../state.ts'
 import {
@@ -685,8 +686,15 @@ function punsubscribeCommand(c: CommandCall): Reply {
 }
 
 /** PUBLISH channel message / SPUBLISH shardchannel message */
+/**
+ * pubsub.c publishCommand and spublishCommand: the message goes to the subscribers, and the
+ * command to the replicas (not the AOF) whatever it changed, so that their own subscribers
+ * get it too (forceCommandPropagation(c, PROPAGATE_REPL), outside cluster mode).
+ */
 function publishGeneric(c: CommandCall, type: PubsubType): Reply {
-  return integer(pubsubPublishMessage(c.srv, c.ctx, c.argv[1] ?? '', c.argv[2] ?? '', type))
+  const receivers = pubsubPublishMessage(c.srv, c.ctx, c.argv[1] ?? '', c.argv[2] ?? '', type)
+  forceCommandPropagation(c.srv, PROPAGATE_REPL)
+  return integer(receivers)
 }
 
 // --- PUBSUB ---

@@ -22,6 +22,7 @@ import {
   changeReplicationId,
   clearReplicationId2,
   forceCommandPropagation,
+  goodReplicasCount,
 } from '../replication.ts'
 import { serverLog } from '../serverLog.ts'
 import { redactClientCommandArgument } from '../call.ts'
@@ -378,12 +379,19 @@ function infoStats(srv: ServerState): string {
   ])
 }
 
+/** min_slaves_good_slaves, only while min-replicas-to-write and its max lag are set. */
+function minSlavesGoodSlaves(srv: ServerState): [string, number][] {
+  const good = goodReplicasCount(srv)
+  return good === null ? [] : [['min_slaves_good_slaves', good]]
+}
+
 function infoReplication(srv: ServerState): string {
   const replica = srv.repl.masterhost !== null
   return lines([
     ['role', replica ? 'slave' : 'master'],
     ...(replica ? replicaInfoFields(srv) : []),
     ['connected_slaves', 0],
+    ...minSlavesGoodSlaves(srv),
     ['master_failover_state', 'no-failover'],
     ['master_replid', srv.repl.replid],
     ['master_replid2', srv.repl.replid2],

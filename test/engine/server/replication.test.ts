@@ -100,3 +100,57 @@ describe('replication stream (SYNC)', () => {
     expect(drain()).toBe(cmds(['DEL', 'j']))
   })
 })
+
+describe('PUBLISH in the replication stream (forceCommandPropagation, PROPAGATE_REPL)', () => {
+  it('propagates alone or with the writes of its transaction, whatever it changed', () => {
+    const { srv, replica, drain, run } = setup()
+    srv.call(['SYNC'], replica)
+    drain()
+    run('PUBLISH', 'ch', 'a')
+    expect(drain()).toBe(cmds(['SELECT', '0'], ['PUBLISH', 'ch', 'a']))
+    run('MULTI')
+    run('PUBLISH', 'ch', 'b')
+    run('EXEC')
+    // One op: no MULTI/EXEC around it (Tcl unit/multi 'MULTI propagation of PUBLISH').
+    expect(drain()).toBe(cmds(['PUBLISH', 'ch', 'b']))
+    run('MULTI')
+    run('SET', 'k', 'v')
+    run('SPUBLISH', 'ch', 'c')
+    run('EXEC')
+    expect(drain()).toBe(cmds(['MULTI'], ['SET', 'k', 'v'], ['SPUBLISH', 'ch', 'c'], ['EXEC']))
+  })
+})
+
+describe('min-replicas-to-write (checkGoodReplicasStatus)', () => {
+  const info = (run: (...argv: string[]) => unknown): string => {
+    const r = run('INFO', 'replication') as { value: string }
+    return /min_slaves_good_slaves:\d+/.exec(r.value)?.[0] ?? 'none'
+  }
+
+  it('counts a replica online until its lag passes min-replicas-max-lag, or it goes', () => {
+    const { srv, clock, replica, run } = setup()
+    expect(info(run)).toBe('none')
+    run('CONFIG', 'SET', 'min-replicas-to-write', '1')
+    expect(run('SET', 'k', '1')).toEqual({
+      type: 'error',
+      value: 'NOREPLICAS Not enough good replicas to write.',
+    })
+    srv.call(['SYNC'], replica)
+    expect(info(run)).toBe('min_slaves_good_slaves:1')
+    expect(run('SET', 'k', '1')).toEqual({ type: 'simple', value: 'OK' })
+    // It never sends REPLCONF ACK: 10 s after it came online it is still good, not at 11.
+    clock.advance(10_000)
+    expect(run('SET', 'k', '2')).toEqual({ type: 'simple', value: 'OK' })
+    clock.advance(1_000)
+    expect(info(run)).toBe('min_slaves_good_slaves:0')
+    expect(run('SET', 'k', '3')).toEqual({
+      type: 'error',
+      value: 'NOREPLICAS Not enough good replicas to write.',
+    })
+    expect(run('GET', 'k')).toEqual({ type: 'bulk', value: '2' })
+    run('CONFIG', 'SET', 'min-replicas-max-lag', '20')
+    expect(run('SET', 'k', '4')).toEqual({ type: 'simple', value: 'OK' })
+    srv.closeClient(replica)
+    expect(info(run)).toBe('min_slaves_good_slaves:0')
+  })
+})
