@@ -5,6 +5,7 @@
  * when the length crosses a type's limit, and the encoding turning raw. React renders;
  * stringLayout.ts computes.
  */
+import { StepCaption } from '../shared/StepCaption.tsx'
 import '../shared/panels.css'
 import { interpolateNumber } from 'd3-interpolate'
 import { easeCubicInOut } from 'd3-ease'
@@ -100,9 +101,9 @@ function StringPanelImpl({ title, before, after, events, t, lang }: StringPanelP
     <section aria-label={title} className="string-panel" data-encoding={after.encoding}>
       <p className="string-panel__encoding">{text.encoding[after.encoding][lang]}</p>
       {to.shared && <p data-testid="shared-integer">{text.shared[lang]}</p>}
-      <p role="status" aria-live="polite" className="string-panel__caption">
+      <StepCaption className="string-panel__caption">
         {own.map((e) => narration[e.type](e as never)[lang]).join(' ')}
-      </p>
+      </StepCaption>
       <Legend items={stringLegend(to.blocks, lang)} lang={lang} />
       <svg
         width={width}
