@@ -43,7 +43,7 @@ export function EmbedApp(props: { readonly view: EmbedView; readonly fullUrl: st
           <GuardedPanelArea canPin={false} />
         </div>
         <div id="console" className="layout-console layout-console--mini">
-          <Console />
+          <Console followPlayhead />
         </div>
       </main>
       <footer className="layout-timeline">

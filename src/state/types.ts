@@ -51,6 +51,12 @@ export type ConsoleLine =
       readonly multi?: boolean
       /** Entered at redis-cli's "not connected> " prompt (ClientTab.offline). */
       readonly offline?: true
+      /**
+       * The log position (TimelineItem.position) of the command the line ran, once it has
+       * answered: an embed's console shows the lines up to its playhead (linesAtPosition).
+       * Absent on a line that ran no command (HELP, a typo's parse error) or not yet.
+       */
+      readonly position?: number
     }
   | {
       readonly kind: 'reply'
