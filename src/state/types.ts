@@ -190,6 +190,11 @@ export interface PastedBlock {
  * command), not as a plain paste.
  */
 export interface SceneRun {
+  /**
+   * The scene's id (scenes.ts), for the header's summary and notes: a scene a link started
+   * (`?scene=`) ran with neither. Absent on a scene resumed after a reload.
+   */
+  readonly id?: string
   readonly focus: PanelFocus
   /** The timeline index of its first command. */
   readonly first: number
