@@ -30,6 +30,15 @@ async function setup(language: 'en' | 'zh', panels = false) {
   return h
 }
 
+/** Stops the playback and puts the playhead on the command typed as `line`. */
+function pauseOn(h: Awaited<ReturnType<typeof setup>>, line: string): void {
+  const st = () => h.store.getState()
+  act(() => {
+    if (st().playing) st().playToggled()
+    st().itemSelected(st().items.findIndex((x) => x.argv.join(' ') === line))
+  })
+}
+
 describe('ScenesMenu', { timeout: 30_000 }, () => {
   it('shows the summary and notes of a scene a link started (?scene=), as of one picked', async () => {
     // A teacher's bookmark ran the scene with nothing saying what its commands were about.
@@ -41,11 +50,7 @@ describe('ScenesMenu', { timeout: 30_000 }, () => {
     })
     await act(() => h.bridge.idle())
     expect(screen.getByRole('status')).toHaveTextContent(scene.summary.zh)
-    const st = () => h.store.getState()
-    act(() => {
-      if (st().playing) st().playToggled()
-      st().itemSelected(st().items.findIndex((x) => x.argv.join(' ') === 'SET k5 e'))
-    })
+    pauseOn(h, 'SET k5 e')
     expect(screen.getByTestId('scene-note')).toHaveTextContent(
       '这条命令：used ≥ size：扩容到 8 个桶',
     )
@@ -131,10 +136,7 @@ describe('ScenesMenu', { timeout: 30_000 }, () => {
       .selectOptions(screen.getByRole('combobox', { name: 'Scenes' }), 'dict-expand')
     await act(() => h.bridge.idle())
     const st = () => h.store.getState()
-    act(() => {
-      if (st().playing) st().playToggled()
-      st().itemSelected(st().items.findIndex((x) => x.argv.join(' ') === 'SET k5 e'))
-    })
+    pauseOn(h, 'SET k5 e')
     expect(screen.getByTestId('scene-note')).toHaveTextContent(
       'This command: used ≥ size: expand to 8 buckets',
     )

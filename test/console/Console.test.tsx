@@ -16,12 +16,16 @@ afterEach(() => {
   cleanup = null
 })
 
-async function setup(factory?: ServerFactory, more: Parameters<typeof createHarness>[0] = {}) {
+async function setup(
+  factory?: ServerFactory,
+  more: Parameters<typeof createHarness>[0] = {},
+  followPlayhead = false,
+) {
   const h = await createHarness(factory ? { ...more, factory } : more)
   cleanup = h.dispose
   render(
     <AppStoreProvider store={h.store}>
-      <Console />
+      <Console followPlayhead={followPlayhead} />
     </AppStoreProvider>,
   )
   const user = userEvent.setup()
@@ -588,27 +592,14 @@ describe('Console', { timeout: 30_000 }, () => {
 
 describe('a console that follows the playhead (an embed)', { timeout: 30_000 }, () => {
   it('shows the lines up to the playhead’s command, and goes back to the end for a typed line', async () => {
-    const h = await createHarness({})
-    cleanup = h.dispose
-    render(
-      <AppStoreProvider store={h.store}>
-        <Console followPlayhead />
-      </AppStoreProvider>,
-    )
-    const user = userEvent.setup()
-    const input = screen.getByRole('textbox', { name: /^Command for client \d+$/ })
-    const log = screen.getByRole('log', { name: /^Output of client \d+$/ })
-    const lines = () => [...log.querySelectorAll('.console-line')].map((el) => el.textContent)
-    for (const line of ['SET a 1', 'HELP GET', 'INCR a', 'GET a']) {
-      await user.type(input, `${line}{Enter}`)
-      await act(() => h.bridge.idle())
-    }
-    expect(lines()).toHaveLength(8)
+    const c = await setup(undefined, {}, true)
+    for (const line of ['SET a 1', 'HELP GET', 'INCR a', 'GET a']) await c.type(`${line}{Enter}`)
+    expect(c.lines()).toHaveLength(8)
     act(() => {
-      h.store.getState().itemSelected(1) // INCR a
+      c.h.store.getState().itemSelected(1) // INCR a
     })
     // HELP ran no command: it goes with the command before it.
-    expect(lines()).toEqual([
+    expect(c.lines()).toEqual([
       '127.0.0.1:6379> SET a 1',
       'OK',
       '127.0.0.1:6379> HELP GET',
@@ -617,17 +608,11 @@ describe('a console that follows the playhead (an embed)', { timeout: 30_000 }, 
       '(integer) 2',
     ])
     act(() => {
-      h.store.getState().itemSelected(-1)
+      c.h.store.getState().itemSelected(-1)
     })
-    expect(lines()).toEqual([])
-    await user.type(input, 'DBSIZE{Enter}')
-    await act(() => h.bridge.idle())
-    expect(lines().slice(-4)).toEqual([
-      '127.0.0.1:6379> GET a',
-      '"2"',
-      '127.0.0.1:6379> DBSIZE',
-      '(integer) 1',
-    ])
+    expect(c.lines()).toEqual([])
+    await c.type('DBSIZE{Enter}')
+    expect(c.lines().slice(-3)).toEqual(['"2"', '127.0.0.1:6379> DBSIZE', '(integer) 1'])
   })
 
   it('a full-app console shows every line wherever the playhead is', async () => {
