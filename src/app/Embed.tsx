@@ -7,6 +7,7 @@
  */
 import type { ReactNode } from 'react'
 import { Console } from '../console/Console.tsx'
+import { HelpOverlay } from './HelpOverlay.tsx'
 import { usePlayback, useShortcuts, useDocumentSettings } from './hooks.ts'
 import { NoticeBar } from './NoticeBar.tsx'
 import { GuardedPanelArea } from './PanelArea.tsx'
@@ -31,6 +32,7 @@ export function embedViewOf(search: string): EmbedView | null {
 
 export function EmbedApp(props: { readonly view: EmbedView; readonly fullUrl: string }): ReactNode {
   const lang = useApp((s) => s.language)
+  const helpOpen = useApp((s) => s.helpOpen)
   usePlayback()
   useShortcuts()
   useDocumentSettings()
@@ -43,7 +45,7 @@ export function EmbedApp(props: { readonly view: EmbedView; readonly fullUrl: st
           <GuardedPanelArea canPin={false} />
         </div>
         <div id="console" className="layout-console layout-console--mini">
-          <Console />
+          <Console followPlayhead />
         </div>
       </main>
       <footer className="layout-timeline">
@@ -59,6 +61,8 @@ export function EmbedApp(props: { readonly view: EmbedView; readonly fullUrl: st
           <span className="embed-open-text">{text.open[lang]}</span> ↗
         </a>
       </footer>
+      {/* '?' opens the shortcuts here too (it did nothing in an embed). */}
+      {helpOpen && <HelpOverlay />}
     </div>
   )
 }

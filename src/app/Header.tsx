@@ -17,6 +17,7 @@ import {
 import { useApp, useAppStore } from '../state/react.ts'
 import type { AppState, Language, Motion } from '../state/store.ts'
 import type { PlayheadMark } from '../state/types.ts'
+import { keyspaceLeads } from './PanelArea.tsx'
 import { ScenesMenu } from './ScenesMenu.tsx'
 
 /**
@@ -48,8 +49,20 @@ export function shareMarkOf(s: AppState): PlayheadMark | undefined {
 }
 
 /**
+ * Which panels an embed of the author's screen shows: the keyspace where it leads the
+ * author's panels (a scene about the keyspace dict, MSET or DEL of several keys) or there is
+ * no key; the key otherwise. An embed copied in the middle of dict-expand showed the key
+ * "the command has not stored yet" instead of the dict the author was watching.
+ */
+export function embedViewFor(s: AppState): 'key' | 'keyspace' {
+  if ((s.view?.key ?? null) === null) return 'keyspace'
+  const leads = s.focus?.kind === 'keyspace' || keyspaceLeads(s.items[s.playhead.item], s.commands)
+  return leads ? 'keyspace' : 'key'
+}
+
+/**
  * The HTML a blog author pastes to embed the current scene: an iframe on the permalink in
- * embed mode, showing the command's key (or the keyspace when there is none), in the
+ * embed mode, showing the panel the author's screen leads with (embedViewFor), in the
  * author's language (a post in Chinese had its captions in English for a reader whose
  * browser is in English), 600 px tall as the README advises.
  */
@@ -58,7 +71,7 @@ export function embedSnippet(
   location: Pick<Location, 'origin' | 'pathname' | 'search'>,
 ): string {
   const params = new URLSearchParams(location.search)
-  params.set('embed', (s.view?.key ?? null) === null ? 'keyspace' : 'key')
+  params.set('embed', embedViewFor(s))
   params.set('lang', s.language)
   const url = permalinkUrl(
     s,

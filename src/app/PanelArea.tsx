@@ -19,6 +19,7 @@ import { useT } from '../i18n/useT.ts'
 import { findPanel, type PanelProps } from '../panels/registry.ts'
 import { stepViews } from '../panels/shared/conversion.ts'
 import { narrate } from '../panels/shared/narration.ts'
+import { StepAnnouncements } from '../panels/shared/StepCaption.tsx'
 import { bytesToUtf8 } from '../state/bytes.ts'
 import { stepRows, type StepRow } from '../state/quietRuns.ts'
 import { useApp, useAppStore } from '../state/react.ts'
@@ -545,9 +546,12 @@ export function PanelArea({ canPin = true }: PanelAreaProps): ReactNode {
               ? itemPosition(item, itemIndex, items.length, t, true)
               : t('inspector.live')}
       </p>
-      {keyspaceFirst
-        ? [clientsPanel, keyspacePanel, keyPanel, steps, pinnedPanels]
-        : [keyPanel, steps, pinnedPanels, clientsPanel, keyspacePanel]}
+      {/* The timeline's caption announces each step: the panels' sentences are only shown. */}
+      <StepAnnouncements value={false}>
+        {keyspaceFirst
+          ? [clientsPanel, keyspacePanel, keyPanel, steps, pinnedPanels]
+          : [keyPanel, steps, pinnedPanels, clientsPanel, keyspacePanel]}
+      </StepAnnouncements>
     </div>
   )
 }

@@ -88,6 +88,20 @@ export function ScenesMenu(): ReactNode {
     if (!timelineEmpty && !shown.started) setShown({ ...shown, started: true })
     else if (timelineEmpty && shown.started) setShown(null)
   }, [timelineEmpty, shown])
+  // A scene started from the menu or by a link (`?scene=` in a teacher's bookmark, an
+  // embed's "Open in Redis X-Ray"): its summary and notes show either way. Run from a link,
+  // the scene's commands played with nothing saying what they were about.
+  useEffect(() => {
+    let last = store.getState().pastes.at(-1)?.block
+    return store.subscribe((st) => {
+      const p = st.pastes.at(-1)
+      if (p === undefined || p.block === last) return
+      last = p.block
+      const scene = p.scene
+      if (scene?.id === undefined) return
+      setShown({ id: scene.id, started: st.items.length > 0, first: scene.first })
+    })
+  }, [store])
   const scene = shown === null ? undefined : sceneById(shown.id)
   const summary = scene?.summary[lang]
   // The note the scene gives the command under the playhead (the fifth SET: "used ≥ size:
@@ -123,9 +137,7 @@ export function ScenesMenu(): ReactNode {
       return
     }
     const scene = sceneById(id)
-    const first = scene === undefined ? null : runScene(store, scene)
-    if (first === null) return
-    setShown({ id, started: store.getState().items.length > 0, first })
+    if (scene !== undefined) runScene(store, scene)
   }
   return (
     <div className="scenes-menu">

@@ -25,14 +25,33 @@ export function usePlayback(): void {
   }, [store, playing, speed])
 }
 
-function isTextField(el: EventTarget | null): boolean {
+/** Input types that take no typed text: their keys are free for the shortcuts. */
+const KEYLESS_INPUTS: ReadonlySet<string> = new Set([
+  'range',
+  'checkbox',
+  'radio',
+  'button',
+  'submit',
+  'reset',
+  'color',
+  'file',
+  'image',
+])
+
+/** Whether an element takes typed text (the command line, a textarea, an editable box). */
+function isTextEntry(el: EventTarget | null): boolean {
   if (!(el instanceof HTMLElement)) return false
-  return (
-    el instanceof HTMLInputElement ||
-    el instanceof HTMLTextAreaElement ||
-    el instanceof HTMLSelectElement ||
-    el.isContentEditable
-  )
+  if (el instanceof HTMLInputElement) return !KEYLESS_INPUTS.has(el.type)
+  return el instanceof HTMLTextAreaElement || el.isContentEditable
+}
+
+/**
+ * Whether an element keeps its own keys (text entry, and a select, whose arrows and Space
+ * choose an option). The timeline's slider does not: from it every shortcut works as from the
+ * page (its ←/→ moved whole commands, and '?' did nothing).
+ */
+function keepsKeys(el: EventTarget | null): boolean {
+  return isTextEntry(el) || el instanceof HTMLSelectElement
 }
 
 /**
@@ -57,12 +76,14 @@ export function useShortcuts(): void {
       // '?' on the empty command line opens the help, where the focus sits on load (redis-cli
       // reads a '?' line as HELP; the console does too when one is pasted or recalled). With
       // text, or in a history search, it is typed.
+      // A select has no use for '?': it opens the help there too.
       const help =
         e.key === '?' &&
-        emptyLine &&
-        e.target instanceof HTMLElement &&
-        e.target.dataset['commandLine'] === 'true'
-      if (isTextField(e.target) && !(arrow && emptyLine) && !help) return
+        (!isTextEntry(e.target) ||
+          (emptyLine &&
+            e.target instanceof HTMLElement &&
+            e.target.dataset['commandLine'] === 'true'))
+      if (keepsKeys(e.target) && !(arrow && emptyLine) && !help) return
       const onButton =
         e.target instanceof HTMLButtonElement || e.target instanceof HTMLAnchorElement
       if (e.key === ' ' && !onButton) {

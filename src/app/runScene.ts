@@ -64,7 +64,12 @@ export function runScene(store: AppStore, scene: Scene): number | null {
   // Its lines go as a pasted block: the console's Stop (or Ctrl+C) ends a long scene too.
   const focus: PanelFocus =
     scene.focus === null ? { kind: 'keyspace' } : { kind: 'key', key: scene.focus }
-  const block = s.pasteStarted(client, runs, 'scene', { focus, first, commands: runs })
+  const block = s.pasteStarted(client, runs, 'scene', {
+    id: scene.id,
+    focus,
+    first,
+    commands: runs,
+  })
   playFromStartWhenAnswered(store, first, runs, block)
   for (const line of scene.lines) {
     if ('tick' in line) {

@@ -27,6 +27,7 @@ import type { ClientId } from '../engine/api.ts'
 import { useT } from '../i18n/useT.ts'
 import { bytesToUtf8 } from '../state/bytes.ts'
 import { useApp, useAppStore } from '../state/react.ts'
+import { playheadAtEnd } from '../state/store.ts'
 import { useShallow } from 'zustand/shallow'
 import { displayCommand } from '../state/bridge.ts'
 import type {
@@ -144,8 +145,41 @@ function searchHistory(history: readonly string[], query: string, from: number):
   return -1
 }
 
+/**
+ * The lines a console shows with the playhead at log position `position` (an embed; null:
+ * all of them): a command that ran after it is left out with its reply and output, and with
+ * the lines that ran no command after it (HELP). An embed copied in the middle of a scene
+ * showed the scene's last line under a diagram of an earlier step.
+ */
+export function linesAtPosition(
+  lines: readonly ConsoleLine[],
+  position: number | null,
+): readonly ConsoleLine[] {
+  if (position === null) return lines
+  let hidden = false
+  const shown = lines.filter((l) => {
+    if (l.kind === 'input' && l.position !== undefined) hidden = l.position > position
+    return !hidden
+  })
+  return shown.length === lines.length ? lines : shown
+}
+
+/** The log position of the playhead's item (-1 before the first), or null with no items. */
+function playheadPosition(s: {
+  readonly items: readonly { readonly position: number }[]
+  readonly playhead: { readonly item: number }
+}): number | null {
+  if (s.items.length === 0) return null
+  return s.playhead.item < 0 ? -1 : (s.items[s.playhead.item]?.position ?? null)
+}
+
 /** The console with its client tabs. */
 export function Console(props: {
+  /**
+   * Show the lines up to the playhead's command (an embed, whose short console showed the
+   * last lines of the author's session whatever step the diagram was at).
+   */
+  readonly followPlayhead?: boolean
   /**
    * Focus the command line once it is there, so a newcomer's first keystrokes land in it
    * (the full app; an embed leaves focus alone, or the host page would scroll to it).
@@ -163,6 +197,10 @@ export function Console(props: {
   const showBusy = useDelayed(busy, 400)
   const running = useApp((s) => s.running)
   const tab = tabs.find((x) => x.id === activeTab) ?? tabs[0]
+  const follow = props.followPlayhead === true
+  const at = useApp((s) => (follow ? playheadPosition(s) : null))
+  const allLines = tab?.lines
+  const lines = useMemo(() => linesAtPosition(allLines ?? [], at), [allLines, at])
   const shownTab = tab?.id
   const paste = useApp((s) => s.pastes.find((p) => p.client === shownTab))
   const resumable = useApp(useShallow((s) => s.resumable.filter((l) => l.client === shownTab)))
@@ -174,7 +212,7 @@ export function Console(props: {
   const inputRef = useRef<HTMLInputElement>(null)
   const outputRef = useRef<HTMLDivElement>(null)
   const baseId = useId()
-  const lineCount = tab?.lines.length ?? 0
+  const lineCount = lines.length
 
   // Follows the newest line, once per frame: reading scrollHeight forces a layout, and a
   // pasted block lands many lines (and renders) in one task.
@@ -242,6 +280,9 @@ export function Console(props: {
     (text: string, client: ClientId, block?: BlockId) => {
       const s = store.getState()
       const parsed = parseCommandLine(text)
+      // A console that follows the playhead goes back to the end for a line typed there:
+      // left at a past step, it hid the line and its reply as lines after that step.
+      if (follow && !playheadAtEnd(s.items, s.playhead)) s.itemSelected(s.items.length - 1)
       s.lineEntered(client, text, block)
       if (!parsed.ok) {
         s.localOutputRequested(client, [{ kind: 'error', text: parsed.error }], block)
@@ -275,7 +316,7 @@ export function Console(props: {
       }
       for (let i = 0; i < repeat; i++) s.commandSubmitted(argv, client, block)
     },
-    [store],
+    [store, follow],
   )
 
   const submit = (text: string): void => {
@@ -526,7 +567,7 @@ export function Console(props: {
               </div>
             </>
           )}
-          <OutputLines lines={tab.lines} utf8={utf8} t={t} />
+          <OutputLines lines={lines} utf8={utf8} t={t} />
         </div>
         {search && (
           <div className="console-search" aria-live="polite">

@@ -1104,7 +1104,13 @@ function rebuildTabs(
       const prompt = prompts.get(t.client) ?? { db: 0, multi: false }
       const off =
         offline.has(t.client) || reconnected.delete(t.client) ? { offline: true as const } : {}
-      list.push({ kind: 'input', text: displayArgv(t.argv), ...prompt, ...off })
+      list.push({
+        kind: 'input',
+        text: displayArgv(t.argv),
+        ...prompt,
+        ...off,
+        position: t.position,
+      })
       if (t.closed) {
         list.push(...CLOSED_LINES)
         offline.add(t.client)

@@ -300,6 +300,17 @@ function appendLines(
 }
 
 /**
+ * Marks a tab's last line, when it is the command line of a command that just answered,
+ * with the command's log position (ConsoleLine input `position`), as a restored session's
+ * lines are marked: a line already marked ("3 INCR n" answers three times) keeps its first.
+ */
+function markCommandLine(lines: readonly ConsoleLine[], position: number): readonly ConsoleLine[] {
+  const last = lines.at(-1)
+  if (last?.kind !== 'input' || last.position !== undefined) return lines
+  return [...lines.slice(0, -1), { ...last, position }]
+}
+
+/**
  * The console lines of output the server pushed to a client (WireOutput): MONITOR's status
  * lines, printed as redis-cli prints a status reply (the text after '+'); Pub/Sub messages
  * and other whole replies as reply lines; anything else as it came (pushedOutput.ts).
@@ -879,13 +890,17 @@ const createPlayerSlice: Slice<PlayerSlice> = (set, get) => ({
             ? t
             : trace.blocked
               ? // No reply yet: the late one comes as output (settleWaits).
-                { ...t, waiting: { argv: trace.argv, since: trace.at } }
+                {
+                  ...t,
+                  lines: markCommandLine(t.lines, trace.position),
+                  waiting: { argv: trace.argv, since: trace.at },
+                }
               : {
                   ...t,
                   ...cliPromptAfter(t, trace.argv, trace.reply),
                   ...(quitClosed(trace.argv, trace.reply) ? { offline: true as const } : {}),
                   lines: [
-                    ...t.lines,
+                    ...markCommandLine(t.lines, trace.position),
                     ...replyLines(trace.argv, trace.reply, trace.replyCut),
                     ...tookLines(trace),
                     ...(quitClosed(trace.argv, trace.reply) ? QUIT_LINES : []),

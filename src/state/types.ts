@@ -51,6 +51,12 @@ export type ConsoleLine =
       readonly multi?: boolean
       /** Entered at redis-cli's "not connected> " prompt (ClientTab.offline). */
       readonly offline?: true
+      /**
+       * The log position (TimelineItem.position) of the command the line ran, once it has
+       * answered: an embed's console shows the lines up to its playhead (linesAtPosition).
+       * Absent on a line that ran no command (HELP, a typo's parse error) or not yet.
+       */
+      readonly position?: number
     }
   | {
       readonly kind: 'reply'
@@ -184,6 +190,11 @@ export interface PastedBlock {
  * command), not as a plain paste.
  */
 export interface SceneRun {
+  /**
+   * The scene's id (scenes.ts), for the header's summary and notes: a scene a link started
+   * (`?scene=`) ran with neither. Absent on a scene resumed after a reload.
+   */
+  readonly id?: string
   readonly focus: PanelFocus
   /** The timeline index of its first command. */
   readonly first: number

@@ -193,6 +193,45 @@ describe('timeline controls', { timeout: 30_000 }, () => {
     expect(help).toHaveTextContent('on an empty command line')
   })
 
+  it('answers every shortcut from the timeline slider as from the page', async () => {
+    const { h } = await setup()
+    await h.run(['SET', 'a', '1'], ['SET', 'b', '2'])
+    const end = h.store.getState().playhead
+    const slider = screen.getByRole('slider', { name: 'Command in the timeline' })
+    slider.focus()
+    // '?' on the slider did nothing: it counted as a text field.
+    expect(fireEvent.keyDown(slider, { key: '?' })).toBe(false)
+    const close = within(screen.getByRole('dialog', { name: 'Keyboard shortcuts' })).getByRole(
+      'button',
+      { name: 'Close' },
+    )
+    fireEvent.keyDown(close, { key: 'Escape' })
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument()
+    expect(slider).toHaveFocus()
+    // ← and → step (Shift: whole commands), and the slider's own move is prevented.
+    expect(fireEvent.keyDown(slider, { key: 'ArrowLeft' })).toBe(false)
+    expect(h.store.getState().playhead).toEqual({ item: 1, step: end.step - 1 })
+    fireEvent.keyDown(slider, { key: 'ArrowRight' })
+    expect(h.store.getState().playhead).toEqual(end)
+    fireEvent.keyDown(slider, { key: 'ArrowLeft', shiftKey: true })
+    expect(h.store.getState().playhead.item).toBe(0)
+    fireEvent.keyDown(slider, { key: 'Home' })
+    expect(h.store.getState().playhead).toEqual({ item: -1, step: 0 })
+    fireEvent.keyDown(slider, { key: 'End' })
+    expect(h.store.getState().playhead).toEqual(end)
+    fireEvent.keyDown(slider, { key: ' ' })
+    expect(h.store.getState().playing).toBe(true)
+    fireEvent.keyDown(slider, { key: ' ' })
+    expect(h.store.getState().playing).toBe(false)
+    // A select keeps its arrows (they choose an option), but '?' opens the help there too.
+    const speed = screen.getByRole('combobox', { name: 'Playback speed' })
+    const at = h.store.getState().playhead
+    expect(fireEvent.keyDown(speed, { key: 'ArrowLeft' })).toBe(true)
+    expect(h.store.getState().playhead).toBe(at)
+    fireEvent.keyDown(speed, { key: '?' })
+    expect(screen.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeInTheDocument()
+  })
+
   it('says on hover which “1×” is the playback’s speed and which the clock’s', async () => {
     await setup('zh')
     // Two selects read "1×" side by side: a sighted learner has only the tooltip to tell them apart.

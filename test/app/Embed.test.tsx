@@ -4,7 +4,7 @@
  * one, out of sight in the author's frame, and pins are neither in the permalink nor
  * carried to the full app).
  */
-import { act, render, screen, waitFor, within } from '@testing-library/react'
+import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react'
 import type { ReactNode } from 'react'
 import { afterEach, describe, expect, it } from 'vitest'
 import { App } from '../../src/app/App.tsx'
@@ -42,5 +42,18 @@ describe('embed panels', () => {
   it('where the full app offers Pin', async () => {
     const panel = await keyPanelAfterSadd(<App />)
     expect(within(panel).getByRole('button', { name: 'Pin' })).toBeInTheDocument()
+  })
+})
+
+describe('embed shortcuts', () => {
+  it("open the shortcuts help on '?', from the timeline's slider too", async () => {
+    // The embed's '?' set the help open with no dialog to show it.
+    await keyPanelAfterSadd(<EmbedApp view="key" fullUrl="http://x/" />)
+    const slider = screen.getByRole('slider', { name: 'Command in the timeline' })
+    slider.focus()
+    fireEvent.keyDown(slider, { key: '?' })
+    const dialog = screen.getByRole('dialog', { name: 'Keyboard shortcuts' })
+    fireEvent.keyDown(within(dialog).getByRole('button', { name: 'Close' }), { key: 'Escape' })
+    expect(screen.queryByRole('dialog')).toBeNull()
   })
 })

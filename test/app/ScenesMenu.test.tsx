@@ -3,7 +3,8 @@ import userEvent from '@testing-library/user-event'
 import { afterEach, describe, expect, it } from 'vitest'
 import { PanelArea } from '../../src/app/PanelArea.tsx'
 import { ScenesMenu } from '../../src/app/ScenesMenu.tsx'
-import { SCENES } from '../../src/lessons/scenes.ts'
+import { runScene } from '../../src/app/runScene.ts'
+import { sceneById, SCENES } from '../../src/lessons/scenes.ts'
 import { createServer } from '../../src/engine/index.ts'
 import { AppStoreProvider } from '../../src/state/react.ts'
 import { MAX_AUTOPLAY_STEPS } from '../../src/state/store.ts'
@@ -29,7 +30,32 @@ async function setup(language: 'en' | 'zh', panels = false) {
   return h
 }
 
+/** Stops the playback and puts the playhead on the command typed as `line`. */
+function pauseOn(h: Awaited<ReturnType<typeof setup>>, line: string): void {
+  const st = () => h.store.getState()
+  act(() => {
+    if (st().playing) st().playToggled()
+    st().itemSelected(st().items.findIndex((x) => x.argv.join(' ') === line))
+  })
+}
+
 describe('ScenesMenu', { timeout: 30_000 }, () => {
+  it('shows the summary and notes of a scene a link started (?scene=), as of one picked', async () => {
+    // A teacher's bookmark ran the scene with nothing saying what its commands were about.
+    const h = await setup('zh')
+    const scene = sceneById('dict-expand')
+    if (scene === undefined) throw new Error('no dict-expand scene')
+    act(() => {
+      runScene(h.store, scene)
+    })
+    await act(() => h.bridge.idle())
+    expect(screen.getByRole('status')).toHaveTextContent(scene.summary.zh)
+    pauseOn(h, 'SET k5 e')
+    expect(screen.getByTestId('scene-note')).toHaveTextContent(
+      '这条命令：used ≥ size：扩容到 8 个桶',
+    )
+  })
+
   it('runs a scene’s lines in the active tab and shows its summary', async () => {
     const h = await setup('en')
     const user = userEvent.setup()
@@ -110,10 +136,7 @@ describe('ScenesMenu', { timeout: 30_000 }, () => {
       .selectOptions(screen.getByRole('combobox', { name: 'Scenes' }), 'dict-expand')
     await act(() => h.bridge.idle())
     const st = () => h.store.getState()
-    act(() => {
-      if (st().playing) st().playToggled()
-      st().itemSelected(st().items.findIndex((x) => x.argv.join(' ') === 'SET k5 e'))
-    })
+    pauseOn(h, 'SET k5 e')
     expect(screen.getByTestId('scene-note')).toHaveTextContent(
       'This command: used ≥ size: expand to 8 buckets',
     )

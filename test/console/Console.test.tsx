@@ -16,12 +16,16 @@ afterEach(() => {
   cleanup = null
 })
 
-async function setup(factory?: ServerFactory, more: Parameters<typeof createHarness>[0] = {}) {
+async function setup(
+  factory?: ServerFactory,
+  more: Parameters<typeof createHarness>[0] = {},
+  followPlayhead = false,
+) {
   const h = await createHarness(factory ? { ...more, factory } : more)
   cleanup = h.dispose
   render(
     <AppStoreProvider store={h.store}>
-      <Console />
+      <Console followPlayhead={followPlayhead} />
     </AppStoreProvider>,
   )
   const user = userEvent.setup()
@@ -583,5 +587,41 @@ describe('Console', { timeout: 30_000 }, () => {
     expect(screen.getByTestId('console-cut')).toHaveTextContent(
       '… 975,002 more bytes of the value not shown.',
     )
+  })
+})
+
+describe('a console that follows the playhead (an embed)', { timeout: 30_000 }, () => {
+  it('shows the lines up to the playhead’s command, and goes back to the end for a typed line', async () => {
+    const c = await setup(undefined, {}, true)
+    for (const line of ['SET a 1', 'HELP GET', 'INCR a', 'GET a']) await c.type(`${line}{Enter}`)
+    expect(c.lines()).toHaveLength(8)
+    act(() => {
+      c.h.store.getState().itemSelected(1) // INCR a
+    })
+    // HELP ran no command: it goes with the command before it.
+    expect(c.lines()).toEqual([
+      '127.0.0.1:6379> SET a 1',
+      'OK',
+      '127.0.0.1:6379> HELP GET',
+      expect.stringContaining('GET key'),
+      '127.0.0.1:6379> INCR a',
+      '(integer) 2',
+    ])
+    act(() => {
+      c.h.store.getState().itemSelected(-1)
+    })
+    expect(c.lines()).toEqual([])
+    await c.type('DBSIZE{Enter}')
+    expect(c.lines().slice(-3)).toEqual(['"2"', '127.0.0.1:6379> DBSIZE', '(integer) 1'])
+  })
+
+  it('a full-app console shows every line wherever the playhead is', async () => {
+    const c = await setup()
+    await c.type('SET a 1{Enter}')
+    await c.type('GET a{Enter}')
+    act(() => {
+      c.h.store.getState().itemSelected(0)
+    })
+    expect(c.lines()).toHaveLength(4)
   })
 })

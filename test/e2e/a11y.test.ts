@@ -4,7 +4,7 @@
  */
 import type { Page } from 'playwright-core'
 import { describe, expect, inject, it } from 'vitest'
-import { chromiumPerFile, openApp } from './chromium.ts'
+import { chromiumPerFile, openApp, runLine, selectStep } from './chromium.ts'
 
 const browser = chromiumPerFile()
 const appUrl = `${inject('baseUrl')}?seed=42&clock=paused`
@@ -75,6 +75,43 @@ describe('focus in the console is visible', () => {
         }
         expect(onTabBar).toBe(true)
         expect(await focusContrast(page, null, '.console-tabs')).toBeGreaterThanOrEqual(3)
+      } finally {
+        await page.context().close()
+      }
+    })
+  }
+})
+
+/** The live regions (status, alert, log, aria-live) of the accessibility tree whose text has `text`. */
+async function liveRegionsSaying(page: Page, text: string): Promise<string[]> {
+  const tree = await page.locator('body').ariaSnapshot()
+  return tree
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => /^- (status|alert|log)\b/.test(l) && l.includes(text))
+}
+
+describe('each step is announced once', () => {
+  // The keyspace dict, the key's panel and the timeline's caption were each a polite live
+  // region with the same sentence: a screen reader read every step two or three times.
+  for (const [locale, url] of [
+    ['en-US', appUrl],
+    ['zh-CN', `${appUrl}&embed=all`],
+  ] as const) {
+    it(`${locale}${url.includes('embed') ? ', in an embed' : ''}: one live region has the step's sentence`, async () => {
+      const page = await openApp(browser(), url, { locale, viewport: { width: 1280, height: 800 } })
+      try {
+        await runLine(page, 'SADD nums 1 2 3')
+        await runLine(page, 'SADD nums 70000')
+        // A step the intset panel and the keyspace both narrate, then the keyspace's own.
+        for (const step of [3, 1]) {
+          await selectStep(page, step)
+          await page.evaluate(() => window.__xray?.idle())
+          const caption = (await page.getByTestId('caption').innerText()).trim()
+          expect(caption.length).toBeGreaterThan(0)
+          await expect.poll(() => liveRegionsSaying(page, caption)).toHaveLength(1)
+          expect((await liveRegionsSaying(page, caption))[0]).toMatch(/^- status/)
+        }
       } finally {
         await page.context().close()
       }

@@ -30,11 +30,13 @@ describe('bitmap view in the browser', () => {
     )
     expect(await bits.locator('[data-padded="true"]').count()).toBe(3)
     expect(await bits.locator('[data-bit="30"]').getAttribute('data-lit')).toBe('true')
-    await expect.poll(() => bits.getByRole('status').innerText()).toMatch(/padded with zero bytes/)
+    await expect
+      .poll(() => bits.locator('.step-caption').innerText())
+      .toMatch(/padded with zero bytes/)
 
     await runLine(page, 'BITCOUNT flags 0 0')
     await expect.poll(() => bits.locator('[data-counted="true"]').count()).toBe(8)
-    await expect.poll(() => bits.getByRole('status').innerText()).toMatch(/: 3\.$/)
+    await expect.poll(() => bits.locator('.step-caption').innerText()).toMatch(/: 3\.$/)
 
     // Every bit and byte label is drawn at its own font size (12 and 11 px), not shrunk.
     expect(await textHeights(bits, '.bitmap-bit__value')).toBeGreaterThanOrEqual(12)

@@ -76,3 +76,62 @@ describe('a scene named in the link', () => {
       await page.context().close()
     })
 })
+
+describe('embed code copied in the middle of a scene', () => {
+  it('opens on the author’s step: the dict they watched, and the console up to that command', async () => {
+    const page = await openApp(browser(), `${baseUrl}?seed=7&clock=paused`, {
+      viewport: { width: 1280, height: 800 },
+    })
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], {
+      origin: new URL(baseUrl).origin,
+    })
+    await page.getByRole('combobox', { name: 'Scenes' }).selectOption('dict-expand')
+    // Paused as it plays, on the fifth command (SET k4 d) or one after it, before the end.
+    await page.waitForFunction(() => {
+      const s = window.__xray?.store.getState()
+      return s?.playing === true && s.playhead.item >= 4
+    })
+    await page.getByRole('button', { name: 'Pause', exact: true }).click()
+    await page.evaluate(() => window.__xray?.idle())
+    const author = {
+      position: await page.getByTestId('timeline-position').innerText(),
+      caption: await page.getByTestId('caption').innerText(),
+      command: await page.evaluate(() => {
+        const s = window.__xray?.store.getState()
+        return s?.items[s.playhead.item]?.argv.join(' ') ?? ''
+      }),
+    }
+    expect(author.position).not.toMatch(/^Command 9 of 9 · step (\d+)\/\1$/)
+    await page.getByRole('button', { name: 'Copy embed code' }).click()
+    await expect.poll(() => page.getByTestId('notice').innerText()).toMatch(/copied/i)
+    const snippet = await page.evaluate(() => navigator.clipboard.readText())
+    const src = (/src="([^"]+)"/.exec(snippet)?.[1] ?? '').replaceAll('&amp;', '&')
+    // The scene is about the keyspace dict: the embed shows it, as the author's screen did.
+    expect(new URL(src).searchParams.get('embed')).toBe('keyspace')
+
+    const embed = await openApp(browser(), src, { viewport: { width: 360, height: 300 } })
+    try {
+      expect(await embed.getByTestId('caption').innerText()).toBe(author.caption)
+      await embed.setViewportSize({ width: 1280, height: 800 })
+      expect(await embed.getByTestId('timeline-position').innerText()).toBe(author.position)
+      await expect
+        .poll(() => embed.getByRole('region', { name: 'Keyspace (db 0)' }).isVisible())
+        .toBe(true)
+      // The console ends with the command the diagram is at (it showed the scene's last
+      // line, GET k3), and follows the playhead back and forth.
+      const inputs = (): Promise<string[]> =>
+        embed
+          .locator('.console-output .console-line')
+          .allInnerTexts()
+          .then((ls) => ls.filter((l) => l.startsWith('127.0.0.1:6379> ')))
+      expect((await inputs()).at(-1)).toBe(`127.0.0.1:6379> ${author.command}`)
+      await embed.keyboard.press('End')
+      await expect.poll(async () => (await inputs()).at(-1)).toBe('127.0.0.1:6379> GET k3')
+      await embed.keyboard.press('Home')
+      await expect.poll(inputs).toEqual([])
+    } finally {
+      await embed.context().close()
+      await page.context().close()
+    }
+  })
+})

@@ -35,7 +35,7 @@ describe('geo panel in the browser', () => {
     await selectStep(page, added.indexOf('geo/memberEncoded') + 1)
     await expect.poll(() => geo.getByTestId('geo-bits').getAttribute('data-member')).toBe('Palermo')
     await expect.poll(() => geo.getByTestId('geo-bits').innerText()).toContain('3479099956230698')
-    await expect.poll(() => geo.getByRole('status').innerText()).toMatch(/26 halvings/)
+    await expect.poll(() => geo.locator('.step-caption').innerText()).toMatch(/26 halvings/)
     await selectStep(page, added.length)
 
     await runLine(page, 'GEOSEARCH cities FROMLONLAT 15 37 BYRADIUS 200 km ASC COUNT 2')

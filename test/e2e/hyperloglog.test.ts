@@ -47,7 +47,7 @@ describe('HyperLogLog panel in the browser', () => {
     expect(await textHeights(hll, '.hll-bit__value')).toBeGreaterThanOrEqual(12)
     await expect.poll(() => hll.getByTestId('hll-register').innerText()).toMatch(/0 → \d+/)
     expect(await hll.locator('[data-fresh="true"]').count()).toBe(3)
-    await expect.poll(() => hll.getByRole('status').innerText()).toMatch(/raised from 0/)
+    await expect.poll(() => hll.locator('.step-caption').innerText()).toMatch(/raised from 0/)
     // The heat map is drawn on a canvas, with the register framed.
     expect(await hll.locator('canvas').count()).toBe(1)
     expect(await hll.getByTestId('hll-heat-focus').count()).toBe(1)

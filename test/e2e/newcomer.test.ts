@@ -41,7 +41,7 @@ async function onScreenAboveFooter(page: Page, el: Locator): Promise<boolean> {
 }
 
 async function run(page: Page, line: string) {
-  const input = page.getByRole('textbox', { name: /^Command for/ })
+  const input = page.getByRole('textbox', { name: /^Command for|的命令$/ })
   await input.fill(line)
   await input.press('Enter')
   await page.evaluate(() => window.__xray?.idle())
@@ -97,6 +97,49 @@ describe('a newcomer in the browser', () => {
     )
     expect(overflowing).toEqual([])
   })
+
+  for (const [lang, bytes] of [
+    ['en', '1024 bytes'],
+    ['zh', '1024 字节'],
+  ] as const)
+    it(`in a 360×300 embed (${lang}), sums a 1 KB string up in readable lines, not a wall of bytes`, async () => {
+      // The byte diagram, scaled to the frame, drew each byte 5 px wide in 4 px type.
+      const page = await openAt({ width: 360, height: 300 }, `&embed=key&lang=${lang}`, 'reduce')
+      await run(page, `SET big ${'x'.repeat(1024)}`)
+      const panel = page.locator('section.panel[data-panel="string"]')
+      const summary = panel.getByTestId('string-summary')
+      await expect.poll(() => summary.isVisible()).toBe(true)
+      expect(await panel.locator('svg[role="img"]').isVisible()).toBe(false)
+      const value = summary.locator('dd').first()
+      expect(await value.innerText()).toBe(`"${'x'.repeat(24)}…" · ${bytes}`)
+      expect(await summary.innerText()).toMatch(/sdshdr16 · len 1024 · alloc 1024/)
+      // Every line at the page's size, inside the frame's width.
+      const boxes = await summary.locator('dt, dd').evaluateAll((els) =>
+        els.map((e) => ({
+          size: parseFloat(getComputedStyle(e).fontSize),
+          right: e.getBoundingClientRect().right,
+          wide: e.scrollWidth > e.clientWidth + 1,
+        })),
+      )
+      for (const b of boxes) {
+        expect(b.size).toBeGreaterThanOrEqual(13)
+        expect(b.right).toBeLessThanOrEqual(360)
+        expect(b.wide).toBe(false)
+      }
+      // The console shows the command's start, not the last row of its 1 KB argument.
+      const input = page.locator('.console-output .console-line-input').last()
+      expect(await input.innerText()).toMatch(/^127\.0\.0\.1:6379> SET big x+$/)
+      expect(
+        await input.evaluate(
+          (e) => e.getBoundingClientRect().height <= 20 && e.scrollWidth > e.clientWidth,
+        ),
+      ).toBe(true)
+      // A wide frame keeps the byte diagram.
+      await page.setViewportSize({ width: 1280, height: 800 })
+      await expect.poll(() => panel.locator('svg[role="img"]').isVisible()).toBe(true)
+      expect(await summary.isVisible()).toBe(false)
+      await page.context().close()
+    })
 
   it('is told when a permalink was cut short, in the app and in an embed, in its language', async () => {
     const ctx = await browser().newContext({ reducedMotion: 'reduce', locale: 'zh-CN' })

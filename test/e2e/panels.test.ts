@@ -75,7 +75,7 @@ describe('dict panel in the browser', () => {
     await page.evaluate((step) => window.__xray?.store.getState().stepSelected(step), moved + 1)
     await expect.poll(() => dict.locator('[data-table="1"]').count()).toBeGreaterThan(before)
     await expect
-      .poll(() => dict.getByRole('status').innerText())
+      .poll(() => dict.locator('.step-caption').innerText())
       .toMatch(/Moved bucket|Rehash of .* finished/)
 
     await dict.screenshot({ path: `${ARTIFACTS}/dict-rehash.png` })

@@ -72,7 +72,7 @@ describe('stream panel in the browser', () => {
       .poll(() => panel(page).locator('[data-id="lp:1-3"]').getAttribute('data-entries'))
       .toBe('0')
     await expect
-      .poll(() => panel(page).getByRole('status').innerText())
+      .poll(() => panel(page).locator('.step-caption').innerText())
       .toMatch(/stream-node-max-entries 2, so a new listpack node starts/)
 
     // The playhead stays where it was stepped to: go to the new command.

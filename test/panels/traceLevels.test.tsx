@@ -74,7 +74,7 @@ function drawnState(
     for (const el of panel.querySelectorAll<HTMLElement>(
       '[data-id], [data-testid], [data-ttl-key], section[data-level], section[data-width]',
     )) {
-      if (el.closest('[role="status"]')) continue
+      if (el.closest('[role="status"], .step-caption')) continue
       if (skip.some((s) => el.closest(s))) continue
       // What the last step faded out (a deleted entry, an unlinked node) is no longer drawn.
       if (el.closest('[opacity="0"], [data-leaving]')) continue

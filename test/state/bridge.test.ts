@@ -10,9 +10,10 @@ describe('bridge', () => {
     const s = h.store.getState()
     expect(s.items.map((i) => i.argv[0])).toEqual(['SET', 'GET'])
     expect(s.tabs[0]?.lines).toEqual([
-      { kind: 'input', text: 'SET k v', db: 0, multi: false },
+      // Each command line says which command it ran (its log position), once answered.
+      { kind: 'input', text: 'SET k v', db: 0, multi: false, position: 2 },
       { kind: 'reply', reply: { type: 'simple', value: 'OK' } },
-      { kind: 'input', text: 'GET k', db: 0, multi: false },
+      { kind: 'input', text: 'GET k', db: 0, multi: false, position: 3 },
       { kind: 'reply', reply: { type: 'bulk', value: 'v' } },
     ])
     expect(s.log.map((e) => e.t)).toEqual(['client', 'exec', 'exec'])

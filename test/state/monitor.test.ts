@@ -37,7 +37,7 @@ describe('MONITOR lines in the console', () => {
     await h.run(['SET', 'k', 'v'])
     const [mon, other] = h.store.getState().tabs
     expect(mon?.lines.slice(0, 2)).toEqual([
-      { kind: 'input', text: 'MONITOR', db: 0, multi: false },
+      { kind: 'input', text: 'MONITOR', db: 0, multi: false, position: 2 },
       { kind: 'reply', reply: { type: 'simple', value: 'OK' } },
     ])
     expect(monitorLines(mon?.lines)).toHaveLength(1)

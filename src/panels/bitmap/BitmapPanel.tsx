@@ -6,6 +6,7 @@
  * range leaves out dimmed) and the bit BITPOS finds. Long strings show a window of bytes
  * around the step and a canvas strip of every known byte's set bits.
  */
+import { StepCaption } from '../shared/StepCaption.tsx'
 import '../shared/panels.css'
 import './bitmap.css'
 import { memo, useEffect, useRef } from 'react'
@@ -129,9 +130,7 @@ function BitmapPanelImpl(props: BitmapPanelProps) {
       <p className="bitmap-facts">
         <span data-testid="bitmap-length">{fill(text.bytes[lang], { n: curr.length })}</span>
       </p>
-      <p role="status" aria-live="polite">
-        {current ? narration[current.type](current as never)[lang] : ''}
-      </p>
+      <StepCaption>{current ? narration[current.type](current as never)[lang] : ''}</StepCaption>
       {curr.bytes.length === 0 ? (
         <p>{text.empty[lang]}</p>
       ) : (

@@ -10,6 +10,7 @@
  * the server closes stays for that step, marked closed, then is gone. New rows fade in with
  * the step's tween (none under reduced motion: the tween is then always complete).
  */
+import { StepCaption } from '../shared/StepCaption.tsx'
 import '../shared/panels.css'
 import './clients.css'
 import { memo, useMemo, type ReactNode } from 'react'
@@ -143,9 +144,9 @@ function ClientsPanelImpl(props: ClientsPanelProps): ReactNode {
   return (
     <section className="clients-panel" data-testid="clients-panel">
       <p>{text.explain[lang]}</p>
-      <p role="status" aria-live="polite" data-testid="clients-narration">
+      <StepCaption testId="clients-narration">
         {current ? narration[current.type](current as never)[lang] : ''}
-      </p>
+      </StepCaption>
       {line !== null && (
         <p className="clients-outcome" data-testid="clients-outcome" data-event={current?.type}>
           {line}

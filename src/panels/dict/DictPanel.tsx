@@ -8,6 +8,7 @@
  * Past DETAIL_LIMIT elements it draws the overview instead (DictOverview, on canvas) and
  * lets the user zoom into a bucket range, which comes back here in detail.
  */
+import { StepCaption } from '../shared/StepCaption.tsx'
 import '../shared/panels.css'
 import { memo, useMemo } from 'react'
 import type { DictView } from '../../engine/inspect.ts'
@@ -191,9 +192,7 @@ function DictPanelImpl(props: DictPanelProps) {
         )}
         <p className="dict-panel__rule">{text.next[info.next][lang]}</p>
       </header>
-      <p role="status" aria-live="polite" className="dict-panel__caption">
-        {caption}
-      </p>
+      <StepCaption className="dict-panel__caption">{caption}</StepCaption>
       {layouts && kf ? (
         <>
           {range && onZoom && (

@@ -3,6 +3,7 @@
  * eviction pool sorted by score with the best candidate on the right, the victim and the
  * bytes its deletion freed, and the OOM rejection with used memory against maxmemory.
  */
+import { StepCaption } from '../shared/StepCaption.tsx'
 import '../shared/panels.css'
 import { easeCubicInOut } from 'd3-ease'
 import { memo, useMemo } from 'react'
@@ -120,9 +121,7 @@ function EvictionPanelImpl({ title, events, step, dropped = 0, t, lang }: Evicti
   return (
     <section aria-label={title} className="eviction-panel">
       <p className="eviction-panel__caption">{text.explain[lang]}</p>
-      <p role="status" aria-live="polite">
-        {current ? narration[current.type](current as never)[lang] : ''}
-      </p>
+      <StepCaption>{current ? narration[current.type](current as never)[lang] : ''}</StepCaption>
       {m.sampled.length > 0 && (
         <div>
           <p>

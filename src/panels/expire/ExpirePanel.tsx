@@ -4,6 +4,7 @@
  * found expired and why the cycle stopped; and lazy expiry, when a command touched a key
  * whose time had passed.
  */
+import { StepCaption } from '../shared/StepCaption.tsx'
 import '../shared/panels.css'
 import { easeCubicInOut } from 'd3-ease'
 import { interpolateNumber } from 'd3-interpolate'
@@ -143,9 +144,7 @@ function ExpirePanelImpl(props: ExpirePanelProps) {
       <p data-testid="ex-stats" data-keys={curr.keys.length} data-cursor={curr.cursor}>
         {text.stats[lg](curr.keys.length, curr.cursor, curr.size)}
       </p>
-      <p role="status" aria-live="polite">
-        {current ? narration[current.type](current as never)[lg] : ''}
-      </p>
+      <StepCaption>{current ? narration[current.type](current as never)[lg] : ''}</StepCaption>
       <Legend
         items={
           cells.some((c) => c.sampled) ? [{ swatch: 'pale', label: text.sampledBucket[lg] }] : []

@@ -8,6 +8,7 @@
  * For the member a step encodes or decodes: its two 26-bit cell numbers, the halvings they
  * record, the interleaved 52 bits (lon, lat, lon, ...) and the score; GEOHASH's 11 chars.
  */
+import { StepCaption } from '../shared/StepCaption.tsx'
 import '../shared/panels.css'
 import './geo.css'
 import { easeCubicInOut } from 'd3-ease'
@@ -595,9 +596,7 @@ function GeoPanelImpl(props: GeoPanelProps) {
         <span data-testid="geo-size">{curr.size}</span>{' '}
         {(curr.size === 1 ? text.point : text.points)[lang]} · <code>{encoding}</code>
       </p>
-      <p role="status" aria-live="polite">
-        {current ? narration[current.type](current as never)[lang] : ''}
-      </p>
+      <StepCaption>{current ? narration[current.type](current as never)[lang] : ''}</StepCaption>
       <Plane model={curr} search={search} focus={focus} e={e} lang={lang} title={title} />
       <Legend items={search ? searchLegend(search, lang) : []} lang={lang} />
       {search && <CellList search={search} lang={lang} />}

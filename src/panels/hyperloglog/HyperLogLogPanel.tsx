@@ -6,6 +6,7 @@
  * promotion to dense, a heat map of all 16384 registers (canvas: one pixel block each) and
  * the histogram of register values the estimator reads.
  */
+import { StepCaption } from '../shared/StepCaption.tsx'
 import '../shared/panels.css'
 import './hyperloglog.css'
 import { easeCubicInOut } from 'd3-ease'
@@ -421,9 +422,7 @@ function HyperLogLogPanelImpl(props: HyperLogLogPanelProps) {
           {curr.cachedCard} ({curr.cacheValid ? text.valid[lang] : text.stale[lang]})
         </span>
       </p>
-      <p role="status" aria-live="polite">
-        {current ? narration[current.type](current as never)[lang] : ''}
-      </p>
+      <StepCaption>{current ? narration[current.type](current as never)[lang] : ''}</StepCaption>
       {hashed && <HashBits e={hashed} lang={lang} t={hashed === current ? e : 1} />}
       {focus !== null && (update !== undefined || hashed !== undefined) && (
         <p className="hll-register" data-testid="hll-register" data-index={focus}>

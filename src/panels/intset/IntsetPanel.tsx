@@ -3,6 +3,7 @@
  * cells. A step folds one event: a binary search lights up its probes, an insert slides the
  * tail right (intsetMoveTail), an upgrade widens every cell, moving from the end.
  */
+import { StepCaption } from '../shared/StepCaption.tsx'
 import '../shared/panels.css'
 import { easeCubicInOut } from 'd3-ease'
 import { interpolateNumber } from 'd3-interpolate'
@@ -84,9 +85,7 @@ function IntsetPanelImpl(props: IntsetPanelProps) {
         {text.length[lang]} <span data-testid="intset-length">{curr.values.length}</span> ·{' '}
         {HEADER_BYTES + curr.values.length * curr.width} {text.bytes[lang]}
       </p>
-      <p role="status" aria-live="polite">
-        {current ? narration[current.type](current as never)[lang] : ''}
-      </p>
+      <StepCaption>{current ? narration[current.type](current as never)[lang] : ''}</StepCaption>
       <Legend
         items={probes.size > 0 ? [{ swatch: 'lit', label: text.probe[lang] }] : []}
         lang={lang}

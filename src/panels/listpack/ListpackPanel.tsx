@@ -3,6 +3,7 @@
  * offset with its size; an insert or delete animates the later entries shifting, as the
  * memmove does in lpInsert.
  */
+import { StepCaption } from '../shared/StepCaption.tsx'
 import '../shared/panels.css'
 import { easeCubicInOut } from 'd3-ease'
 import { interpolateNumber } from 'd3-interpolate'
@@ -110,9 +111,7 @@ function ListpackPanelImpl(props: ListpackPanelProps) {
         <span data-testid="lp-count">{curr.cells.length}</span>{' '}
         {(curr.cells.length === 1 ? text.entry : text.entries)[lang]}
       </p>
-      <p role="status" aria-live="polite">
-        {current ? narration[current.type](current as never)[lang] : ''}
-      </p>
+      <StepCaption>{current ? narration[current.type](current as never)[lang] : ''}</StepCaption>
       <Legend items={listpackLegend(lang)} lang={lang} />
       <div
         className="listpack-panel__ribbon"

@@ -4,6 +4,7 @@
  * (list-max-listpack-size). Pushes grow an end node or link a new one; an insert into a full
  * node splits it and the neighbours may merge back; the step's node is highlighted.
  */
+import { StepCaption } from '../shared/StepCaption.tsx'
 import '../shared/panels.css'
 import { easeCubicInOut } from 'd3-ease'
 import { interpolateNumber } from 'd3-interpolate'
@@ -177,9 +178,7 @@ function QuicklistPanelImpl(props: QuicklistPanelProps) {
           </>
         ) : null}
       </p>
-      <p role="status" aria-live="polite">
-        {current ? narration[current.type](current as never)[lang] : ''}
-      </p>
+      <StepCaption>{current ? narration[current.type](current as never)[lang] : ''}</StepCaption>
       <Legend
         items={
           hot.size > 0 || leaving.length > 0 ? [{ swatch: 'pale', label: text.touched[lang] }] : []

@@ -3,6 +3,7 @@
  * their spans, and for an insert the coin flips that drew the new node's level and the
  * update[] path the search left at each level.
  */
+import { StepCaption } from '../shared/StepCaption.tsx'
 import '../shared/panels.css'
 import { easeCubicInOut } from 'd3-ease'
 import { interpolateNumber } from 'd3-interpolate'
@@ -140,9 +141,7 @@ function SkiplistPanelImpl(props: SkiplistPanelProps) {
   return (
     <section aria-label={title} className="skiplist-panel" data-level={levels}>
       <p>{text.explain[lang]}</p>
-      <p role="status" aria-live="polite">
-        {current ? narration[current.type](current as never)[lang] : ''}
-      </p>
+      <StepCaption>{current ? narration[current.type](current as never)[lang] : ''}</StepCaption>
       {current?.type === 'zsl/levelDrawn' && (
         <p data-testid="zsl-flips">
           {text.flips[lang]}:{' '}

@@ -11,6 +11,7 @@
  * fills and empties. Positions tween from the previous layout (d3-interpolate, d3-ease) and
  * links are d3-shape vertical links.
  */
+import { StepCaption } from '../shared/StepCaption.tsx'
 import '../shared/panels.css'
 import './stream.css'
 import { easeCubicInOut } from 'd3-ease'
@@ -373,9 +374,7 @@ function StreamPanelImpl(props: StreamPanelProps) {
           maxdel: curr.maxDeletedEntryId,
         })}
       </p>
-      <p role="status" aria-live="polite">
-        {current ? narration[current.type](current as never)[lang] : ''}
-      </p>
+      <StepCaption>{current ? narration[current.type](current as never)[lang] : ''}</StepCaption>
       <Legend items={streamLegend(to, hot, lang)} lang={lang} />
       <div className="panel-scroll">
         <svg

@@ -5,6 +5,7 @@
  * when the length crosses a type's limit, and the encoding turning raw. React renders;
  * stringLayout.ts computes.
  */
+import { StepCaption } from '../shared/StepCaption.tsx'
 import '../shared/panels.css'
 import { interpolateNumber } from 'd3-interpolate'
 import { easeCubicInOut } from 'd3-ease'
@@ -15,6 +16,7 @@ import { Legend, type LegendItem } from '../shared/Legend.tsx'
 import {
   FIELD_H,
   layoutString,
+  summariseString,
   type Field,
   type FieldKind,
   type StringView,
@@ -71,7 +73,53 @@ const text = {
   },
   bytes: { en: 'bytes', zh: '字节' },
   alloc: { en: 'allocation', zh: '分配' },
+  summary: { en: 'Summary', zh: '摘要' },
+  object: { en: 'Object', zh: '对象' },
+  sds: { en: 'SDS header', zh: 'SDS 头部' },
+  value: { en: 'Value', zh: '值' },
+  memory: { en: 'Memory', zh: '内存' },
+  inPointer: { en: 'in the pointer', zh: '存放在指针里' },
+  allocations: {
+    en: (n: number) => (n === 1 ? '1 allocation' : `${String(n)} allocations`),
+    zh: (n: number) => `${String(n)} 次分配`,
+  },
 } as const
+
+/**
+ * The value in four lines (its first bytes and size, the header fields with the lengths, the
+ * allocations), shown instead of the byte diagram where the panel is narrow (panels.css):
+ * scaled to a 360 px embed, a 1 KB value's diagram was a wall of unreadable 5 px bytes.
+ */
+function StringSummaryList({ view, lang }: { view: StringView; lang: 'en' | 'zh' }) {
+  const s = summariseString(view)
+  const bytes = `${String(s.bytes)} ${text.bytes[lang]}`
+  const sep = lang === 'zh' ? '：' : ': '
+  return (
+    <dl className="string-summary" aria-label={text.summary[lang]} data-testid="string-summary">
+      <dt>{text.value[lang]}</dt>
+      <dd>
+        <span className="string-summary__bytes">{`"${s.preview}"`}</span>
+        {` · ${s.encoding === 'int' ? text.inPointer[lang] : bytes}`}
+      </dd>
+      <dt>{text.object[lang]}</dt>
+      <dd>{`type string · encoding ${s.encoding} · refcount ${s.refcount}`}</dd>
+      {s.sds && (
+        <>
+          <dt>{text.sds[lang]}</dt>
+          <dd>
+            {s.sds.type === 5
+              ? `sdshdr5 · len ${String(s.sds.len)}`
+              : `sdshdr${String(s.sds.type)} · len ${String(s.sds.len)} · alloc ${String(s.sds.alloc)}`}
+          </dd>
+        </>
+      )}
+      <dt>{text.memory[lang]}</dt>
+      <dd>
+        {`${text.allocations[lang](s.allocations.length)}${sep}${s.allocations.join(' + ')} ${text.bytes[lang]}`}
+      </dd>
+    </dl>
+  )
+}
 
 function lerpField(a: Field | undefined, b: Field, k: number): Field & { opacity: number } {
   if (a === undefined) return { ...b, opacity: k }
@@ -98,11 +146,12 @@ function StringPanelImpl({ title, before, after, events, t, lang }: StringPanelP
   const ptr = to.blocks[0]?.fields.find((f) => f.id === 'robj:ptr')
   return (
     <section aria-label={title} className="string-panel" data-encoding={after.encoding}>
+      <StringSummaryList view={after} lang={lang} />
       <p className="string-panel__encoding">{text.encoding[after.encoding][lang]}</p>
       {to.shared && <p data-testid="shared-integer">{text.shared[lang]}</p>}
-      <p role="status" aria-live="polite" className="string-panel__caption">
+      <StepCaption className="string-panel__caption">
         {own.map((e) => narration[e.type](e as never)[lang]).join(' ')}
-      </p>
+      </StepCaption>
       <Legend items={stringLegend(to.blocks, lang)} lang={lang} />
       <svg
         width={width}

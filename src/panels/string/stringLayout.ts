@@ -270,3 +270,57 @@ export function layoutString(v: StringView): StringLayout {
     height: last ? last.y + last.height : 0,
   }
 }
+
+// --- Summary ---
+
+/** Bytes of the value a summary shows before its ellipsis. */
+export const SUMMARY_BYTES = 24
+
+/**
+ * The start of a value as a reader sees it: printable ASCII and the characters of valid
+ * UTF-8 as themselves, any other byte as \xHH, at most `max` bytes, then '…' when more
+ * follow (a value the engine's view cut short counts as longer).
+ */
+export function previewBytes(value: string, length: number, max = SUMMARY_BYTES): string {
+  let out = ''
+  let i = 0
+  while (i < value.length && i < max) {
+    const c = value.charCodeAt(i)
+    const ch = utf8CharAt(value, i)
+    if (ch !== '') {
+      out += ch
+      i += utf8ToBytes(ch).length
+    } else {
+      out += c === 0x20 ? ' ' : showByte(c)
+      i++
+    }
+  }
+  return i < length ? `${out}…` : out
+}
+
+/** A string value in a few lines, for a frame too small for its byte diagram. */
+export interface StringSummary {
+  readonly encoding: StringView['encoding']
+  readonly refcount: string
+  /** The sds header: its type and fields; null for int (no sds). */
+  readonly sds: { readonly type: number; readonly len: number; readonly alloc: number } | null
+  /** The value's first bytes (an int: its digits). */
+  readonly preview: string
+  /** The value's size in bytes (an int: the digits' count, as STRLEN says). */
+  readonly bytes: number
+  /** The usable size of each allocation. */
+  readonly allocations: readonly number[]
+}
+
+/** Summarises a string view: header fields, lengths, the first bytes and the size. */
+export function summariseString(v: StringView): StringSummary {
+  const bytes = v.sds?.len ?? v.value.length
+  return {
+    encoding: v.encoding,
+    refcount: v.refcount === OBJ_SHARED_REFCOUNT ? 'INT_MAX' : String(v.refcount),
+    sds: v.sds ? { type: v.sds.type, len: v.sds.len, alloc: v.sds.alloc } : null,
+    preview: v.encoding === 'int' ? v.value : previewBytes(v.value, bytes),
+    bytes,
+    allocations: v.allocations,
+  }
+}

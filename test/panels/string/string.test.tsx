@@ -5,8 +5,10 @@ import {
   BYTE_W,
   layoutString,
   MAX_ROW_W,
+  previewBytes,
   sdsHeaderBytes,
   showByte,
+  SUMMARY_BYTES,
   utf8CharAt,
   type StringView,
 } from '../../../src/panels/string/stringLayout.ts'
@@ -148,5 +150,54 @@ describe('StringPanel', () => {
     s.call(['SET', 'k', '7'])
     render(<StringPanel title="k" before={null} after={view(s, 'k')} events={[]} t={1} lang="zh" />)
     expect(screen.getByTestId('shared-integer').textContent).toMatch(/共享整数/)
+  })
+})
+
+describe('the summary of a string (a narrow panel)', () => {
+  const s = createServer({ seed: 1, clock: manualClock(), trace: 'full' })
+
+  it('says a 1 KB value in a few lines: its first bytes with an ellipsis, size, header, allocations', () => {
+    s.call(['SET', 'big', 'x'.repeat(1024)])
+    render(
+      <StringPanel title="big" before={null} after={view(s, 'big')} events={[]} t={1} lang="en" />,
+    )
+    const summary = screen.getByTestId('string-summary')
+    const rows = [...(summary?.querySelectorAll('dt') ?? [])].map(
+      (dt) => `${dt.textContent ?? ''}: ${dt.nextElementSibling?.textContent ?? ''}`,
+    )
+    expect(rows).toEqual([
+      `Value: "${'x'.repeat(SUMMARY_BYTES)}…" · 1024 bytes`,
+      'Object: type string · encoding raw · refcount 1',
+      'SDS header: sdshdr16 · len 1024 · alloc 1024',
+      'Memory: 2 allocations: 16 + 1280 bytes',
+    ])
+  })
+
+  it('in 简体中文, for an int and an embstr of UTF-8 text', () => {
+    s.call(['SET', 'n', '12345'])
+    s.call(['SET', 'u', '中文'])
+    const { unmount } = render(
+      <StringPanel title="n" before={null} after={view(s, 'n')} events={[]} t={1} lang="zh" />,
+    )
+    const text = () => screen.getByTestId('string-summary').textContent
+    expect(text()).toBe(
+      '值"12345" · 存放在指针里对象type string · encoding int · refcount 1内存1 次分配：16 字节',
+    )
+    unmount()
+    render(<StringPanel title="u" before={null} after={view(s, 'u')} events={[]} t={1} lang="zh" />)
+    expect(text()).toContain('值"中文" · 6 字节')
+    expect(text()).toContain('SDS 头部sdshdr8 · len 6 · alloc 6')
+  })
+})
+
+describe('previewBytes(value, length)', () => {
+  it('shows text as characters, other bytes as \\xHH, and an ellipsis when bytes follow', () => {
+    expect(previewBytes('ab cd', 5)).toBe('ab cd')
+    expect(previewBytes(utf8ToBytes('中文字'), 9, 6)).toBe('中文…')
+    // A character cut by the limit is finished, not split into bytes.
+    expect(previewBytes(utf8ToBytes('a中'), 4, 2)).toBe('a中')
+    expect(previewBytes('\x00\xff', 2)).toBe('\\x00\\xff')
+    // The engine's view cut the value short: the ellipsis still says more follows.
+    expect(previewBytes('abc', 100)).toBe('abc…')
   })
 })
