@@ -290,6 +290,9 @@ export function replicaClosed(srv: ServerState, id: ClientId): void {
  * by replicationCron).
  */
 export function checkGoodReplicasStatus(srv: ServerState): boolean {
+  // Asked before every write: the default (0, off) is answered without parsing the config.
+  const min = srv.config.other['min-replicas-to-write']
+  if (min === undefined || min === '0') return true
   const good = goodReplicasCount(srv)
   return srv.repl.masterhost !== null || good === null || good >= minReplicasToWrite(srv)
 }
