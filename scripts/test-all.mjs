@@ -26,9 +26,29 @@ const needs = [
   { bin: 'redis-benchmark', pkg: 'redis-tools' },
   { bin: 'chromium', pkg: 'chromium' },
 ]
+/**
+ * The oracle build the conformance tests expect: Debian's security patches change what
+ * redis-server 7.0.15 logs (rdb.c line numbers in RDB errors) and accepts (a stream PEL entry
+ * owned twice), so an older Debian build left on a machine by a stale package list fails
+ * them. Debian's packages only, upgraded as root (elsewhere the installed one is used).
+ */
+const ORACLE_DEB = '5:7.0.15-1~deb12u10'
+const isRoot = typeof process.getuid === 'function' && process.getuid() === 0
 const missing = [...new Set(needs.filter((n) => !have(n.bin)).map((n) => n.pkg))]
+if (isRoot && have('apt-get') && have('dpkg-query') && !missing.includes('redis-server')) {
+  const installed = spawnSync('dpkg-query', ['-W', '-f=${Version}', 'redis-server'], {
+    encoding: 'utf8',
+  }).stdout
+  const older =
+    installed !== '' &&
+    spawnSync('dpkg', ['--compare-versions', installed, 'lt', ORACLE_DEB]).status === 0
+  if (older) {
+    console.log(`redis-server ${installed} is older than the oracle build ${ORACLE_DEB}`)
+    run('apt-get update -qq')
+    run('DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server redis-tools')
+  }
+}
 if (missing.length > 0) {
-  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0
   if (isRoot && have('apt-get')) {
     run('apt-get update -qq')
     run(`DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${missing.join(' ')}`)
