@@ -28,7 +28,7 @@ import {
   type Dict,
   type DictTable,
 } from './structures/dict.ts'
-import { jemallocSizeClass } from './structures/jemalloc.ts'
+import { embstrZmallocSize } from './keyspace/memory.ts'
 import { sdsZmallocSize, type Sds } from './structures/sds.ts'
 import {
   stringObjectSds,
@@ -224,9 +224,7 @@ export function objectView(o: RedisObject, key: string, limit: number): InspectV
       key,
       ...header,
       sds: { type: sds.type, len: sds.buf.length, alloc: sds.alloc },
-      allocations: embstr
-        ? [jemallocSizeClass(16 + 3 + sds.buf.length + 1)]
-        : [16, sdsZmallocSize(sds)],
+      allocations: embstr ? [embstrZmallocSize(sds.buf.length)] : [16, sdsZmallocSize(sds)],
       value: sds.buf.length > limit ? sds.buf.slice(0, limit) : sds.buf,
       truncated: sds.buf.length > limit,
     }

@@ -268,10 +268,11 @@ describe('projector mode for a teacher', () => {
       const box = await p.boundingBox()
       expect(box?.y ?? 0).toBeGreaterThanOrEqual((picker?.y ?? 0) + (picker?.height ?? 0))
       expect(box?.width ?? 0).toBeGreaterThan(700)
-      const ems = await p.evaluate(
+      // Its height in font sizes: one line is under two.
+      const heightInFontSizes = await p.evaluate(
         (el) => el.getBoundingClientRect().height / parseFloat(getComputedStyle(el).fontSize),
       )
-      expect(ems).toBeLessThan(2)
+      expect(heightInFontSizes).toBeLessThan(2)
       expect(await p.getAttribute('title')).toBe(await p.innerText())
     }
     // And the line the teacher types on is still above the step controls.

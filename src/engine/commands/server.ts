@@ -67,11 +67,13 @@ import { dbAdd, emptyData, lookupKeyWrite, touchWatchedKey, type RedisDb } from 
 import { estimateObjectIdleTime } from '../keyspace/lru.ts'
 import { emptyDbAsyncFreed } from '../keyspace/lazyfree.ts'
 import {
+  embstrZmallocSize,
   genInfoMemorySection,
   memoryDoctorReport,
   jemallocStatsReport,
   memoryStatsReply,
   memoryUsageOfKey,
+  SIZEOF_ROBJ,
   zmallocUsedMemory,
 } from '../keyspace/memory.ts'
 import {
@@ -109,7 +111,6 @@ import {
   NO_ENTRY,
   type Dict,
 } from '../structures/dict.ts'
-import { jemallocSizeClass } from '../structures/jemalloc.ts'
 import { sdsNewLen, sdsZmallocSize } from '../structures/sds.ts'
 import {
   createStringObject,
@@ -1637,7 +1638,7 @@ function debugSdslen(c: CommandCall): Reply {
   // getStringObjectSdsUsedMemory: embstr counts its single allocation minus the robj.
   const val = stringObjectSds(o)
   const valMem =
-    o.encoding === 'embstr' ? jemallocSizeClass(val.buf.length + 20) - 16 : sdsZmallocSize(val)
+    o.encoding === 'embstr' ? embstrZmallocSize(val.buf.length) - SIZEOF_ROBJ : sdsZmallocSize(val)
   return simple(
     `key_sds_len:${String(key.length)}, key_sds_avail:0, key_zmalloc: ${String(sdsZmallocSize(keyExact))}, ` +
       `val_sds_len:${String(val.buf.length)}, val_sds_avail:${String(val.alloc - val.buf.length)}, ` +

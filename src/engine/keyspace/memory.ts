@@ -90,6 +90,14 @@ export const FUNCTIONS_CACHES = 200
 
 // sizeof() of the C structs (64-bit), as objectComputeSize uses them.
 export const SIZEOF_ROBJ = 16
+
+/**
+ * The one allocation of an embstr of `len` bytes: robj, sdshdr8 (3 bytes), the bytes and the
+ * NUL (its sds has alloc == len: it is never resized).
+ */
+export function embstrZmallocSize(len: number): number {
+  return jemallocSizeClass(SIZEOF_ROBJ + 3 + len + 1)
+}
 export const SIZEOF_DICT_ENTRY = 24
 export const SIZEOF_DICT = 56
 export const SIZEOF_POINTER = 8
@@ -180,8 +188,7 @@ function flatObjectSize(o: RedisObject): number | null {
     case 'int':
       return SIZEOF_ROBJ
     case 'embstr':
-      // An embstr's sds has alloc === len (it is never resized).
-      return jemallocSizeClass(SIZEOF_ROBJ + 3 + o.ptr.length + 1)
+      return embstrZmallocSize(o.ptr.length)
     case 'raw':
       return SIZEOF_ROBJ + sdsZmallocSize(o.ptr)
     case 'intset':

@@ -55,8 +55,8 @@ export { hashSeedFromRng } from './siphash.ts'
  * one array past V8's largest ordinary heap object (128 KB: a bigger one gets pages of its
  * own, fresh from the OS at every growth, and a pool grown by push was copied into a new one
  * each time: 0.2 µs an entry added, a quarter of INCR on 50k new keys; a chunk is never
- * copied, a new one is added). A keyspace of millions of keys is then two arrays instead of millions
- * of small objects: no per-entry allocation for the garbage collector to copy. A chain walk
+ * copied, a new one is added). A keyspace of millions of keys is then two pools instead of
+ * millions of small objects: no per-entry allocation for the garbage collector to copy. A chain walk
  * reads `links` (8 bytes an entry) and the key only when the hash matches; a hit then reads
  * the key and the value from one place, as dict.c reads one dictEntry. Rehashing reads and
  * writes `links` only. (With all four fields in one array of tagged values, 32 bytes an
@@ -313,7 +313,10 @@ function newBuckets(size: number): DictTable {
 
 // --- The entry pool ---
 
-/** zmalloc(sizeof(dictEntry)): a free slot, else a new one at the end (the pool doubles). */
+/**
+ * zmalloc(sizeof(dictEntry)): a free slot, else a new one at the end (a new chunk of `ents`
+ * when the last is full; `links` doubles).
+ */
 function entryAlloc<V>(d: Dict<V>, key: string, val: V, hash: number, next: DictEntry): DictEntry {
   let e = d.free
   if (e !== NO_ENTRY) {
@@ -340,9 +343,10 @@ function releaseUnlinked<V>(d: Dict<V>): void {
   const e = d.unlinked
   d.unlinked = NO_ENTRY
   const chunk = entsChunk(d, e)
-  chunk[entsAt(e) + ENTRY_KEY] = ''
+  const at = entsAt(e)
+  chunk[at + ENTRY_KEY] = ''
   // Drop the reference so the value can be collected.
-  chunk[entsAt(e) + ENTRY_VAL] = undefined
+  chunk[at + ENTRY_VAL] = undefined
   setEntryNext(d, e, d.free)
   d.free = e
 }

@@ -2,9 +2,10 @@
  * Redis objects (object.c): the `robj` header every value in the keyspace carries.
  *
  * Design: a RedisObject is plain data { type, encoding, lru, refcount, ptr }. Strings are
- * fully typed here: 'int' holds a bigint (the C `long` stored in the pointer), 'embstr'
- * its bytes (robj and sdshdr8 are one allocation), 'raw' an Sds of its own. Containers keep their payload type in ObjectPayloads, keyed by
- * encoding; the container helper narrows those entries as each structure lands.
+ * fully typed here: 'int' holds a bigint (the C `long` stored in the pointer), 'embstr' its
+ * bytes (robj and sdshdr8 are one allocation), 'raw' an Sds of its own. Containers keep their
+ * payload type in ObjectPayloads, keyed by encoding; the container helper narrows those
+ * entries as each structure lands.
  *
  * Sharing: OBJ_SHARED_INTEGERS (10000) preallocated int objects with refcount INT_MAX.
  * They are created lazily here, one table per server (not a module global, so two servers
@@ -88,7 +89,7 @@ export interface IntStringObject extends ObjectHeader {
 /**
  * An embstr: the robj, its sdshdr8 and the bytes are one allocation in Redis, and one object
  * here: the bytes are `ptr` itself, the header is implied (sdshdr8, alloc == len: an embstr is
- * never written in place; a write first makes it raw). See embstrSds for the header as an Sds.
+ * never written in place; a write first makes it raw). stringObjectSds gives that header.
  */
 export interface EmbstrStringObject extends ObjectHeader {
   type: 'string'
@@ -179,14 +180,9 @@ export function createEmbeddedStringObject(srv: ServerState, s: string): EmbstrS
   return { type: 'string', encoding: 'embstr', ptr: s, lru: initialLru(srv), refcount: 1 }
 }
 
-/** The sds of an embstr as a header would describe it: sdshdr8, alloc == len. */
-export function embstrSds(o: EmbstrStringObject): Sds {
-  return { buf: o.ptr, alloc: o.ptr.length, type: 8 }
-}
-
-/** The sds of a string object (embstr: its implied header; see embstrSds). */
+/** The sds of a string object; an embstr's is the header it implies (sdshdr8, alloc == len). */
 export function stringObjectSds(o: SdsStringObject): Sds {
-  return o.encoding === 'embstr' ? embstrSds(o) : o.ptr
+  return o.encoding === 'embstr' ? { buf: o.ptr, alloc: o.ptr.length, type: 8 } : o.ptr
 }
 
 /** The bytes of an embstr or raw string. */
