@@ -23,9 +23,17 @@ export interface ExecContext {
   readonly tracing: boolean
   /** level === 'full' */
   readonly full: boolean
-  readonly events: StepEvent[]
+  /**
+   * What the command emitted so far. Written only by emit: it starts as the shared empty
+   * NO_EVENTS and becomes an array of its own at the first event kept, so a command that
+   * emits nothing allocates nothing for its trace.
+   */
+  readonly events: readonly StepEvent[]
   emit(e: StepEvent): void
 }
+
+/** The events of a command that emitted none (shared, frozen). */
+export const NO_EVENTS: readonly StepEvent[] = Object.freeze([])
 
 /** Creates the context for one command (or one cron tick). */
 export function createExecContext(
@@ -34,25 +42,9 @@ export function createExecContext(
   level: TraceLevel,
   now: number = clock.now(),
 ): ExecContext {
-  const events: StepEvent[] = []
-  const full = level === 'full'
-  return {
-    rng,
-    now,
-    clock,
-    level,
-    tracing: level !== 'off',
-    full,
-    events,
-    emit:
-      level === 'off'
-        ? emitNothing
-        : full
-          ? (e) => events.push(e)
-          : (e) => {
-              if (SUMMARY_EVENTS[e.type]) events.push(e)
-            },
-  }
+  const ctx = createReusableExecContext(rng, clock, level)
+  ctx.now = now
+  return ctx
 }
 
 /** The emit of a trace-off context (shared: no closure per command). */
@@ -61,14 +53,14 @@ function emitNothing(_e: StepEvent): void {}
 /**
  * A context a server reuses from one top-level command to the next at one trace level
  * (server.ts), so the hot path allocates no context per command. resetExecContext starts
- * each command: the time frozen anew and, when tracing, a fresh events array (the Trace of
- * the previous command keeps its own). Nothing may keep a context past its command.
+ * each command: the time frozen anew and no events yet (the Trace of the previous command
+ * keeps the array it filled). Nothing may keep a context past its command.
  */
 export interface ReusableExecContext extends ExecContext {
   rng: Rng
   now: number
   clock: Clock
-  events: StepEvent[]
+  events: readonly StepEvent[]
 }
 
 /** Creates the reusable context of one trace level (see ReusableExecContext). */
@@ -85,19 +77,31 @@ export function createReusableExecContext(
     level,
     tracing: level !== 'off',
     full,
-    events: [],
+    events: NO_EVENTS,
     emit:
       level === 'off'
         ? emitNothing
         : full
           ? (e) => {
-              ctx.events.push(e)
+              keep(ctx, e)
             }
           : (e) => {
-              if (SUMMARY_EVENTS[e.type]) ctx.events.push(e)
+              if (SUMMARY_EVENTS[e.type]) keep(ctx, e)
             },
   }
   return ctx
+}
+
+/**
+ * Appends a kept event. Most commands emit one or two, so those come in literals of their
+ * exact size: an array grown by push reserves 17 slots at its first growth (a third of what a
+ * summary trace allocated for an INCR that also moved a bucket).
+ */
+function keep(ctx: ReusableExecContext, e: StepEvent): void {
+  const events = ctx.events
+  if (events === NO_EVENTS) ctx.events = [e]
+  else if (events.length === 1) ctx.events = [events[0] as StepEvent, e]
+  else (events as StepEvent[]).push(e)
 }
 
 /**
@@ -113,6 +117,11 @@ export function resetExecContext(
   ctx.rng = rng
   ctx.clock = clock
   ctx.now = now
-  if (ctx.tracing) ctx.events = []
+  ctx.events = NO_EVENTS
   return ctx
+}
+
+/** Forgets the events a context kept so far (the next one starts a new array). */
+export function clearEvents(ctx: ExecContext): void {
+  ;(ctx as ReusableExecContext).events = NO_EVENTS
 }

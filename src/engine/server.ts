@@ -1310,8 +1310,7 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
     const seq = ++srv.seq
     const db = c.db
     let reply = runCommand(argv, c, ctx)
-    // A trace-off context has no events of its own to hand out: each Trace gets a new array.
-    const events = ctx.tracing ? ctx.events : []
+    const events = ctx.events
     if (srv.clientPause.unblocked.length !== 0) reply = processUnblockedClients(c) ?? reply
     return { seq, client: c.id, db, argv, at: now, reply, events }
   }

@@ -1,7 +1,7 @@
 import { fc, test } from '@fast-check/vitest'
 import { expect } from 'vitest'
 import { manualClock } from '../../src/engine/clock.ts'
-import { createExecContext } from '../../src/engine/context.ts'
+import { clearEvents, createExecContext } from '../../src/engine/context.ts'
 import {
   lruCacheCreate,
   lruCacheGet,
@@ -50,7 +50,7 @@ test.prop([fc.integer({ min: 1, max: 6 }), fc.array(op, { maxLength: 200 })])(
     let hits = 0
     let misses = 0
     for (const o of ops) {
-      ctx.events.length = 0
+      clearEvents(ctx)
       if (o.kind === 'get') {
         const want = modelGet(m, o.key)
         if (want === undefined) misses++

@@ -317,7 +317,7 @@ export function handleClientsBlockedOnKeys(srv: ServerState, commandCtx: ExecCon
   srv.unixtime = Math.floor(now / 1000)
   const ctx = createExecContext(srv.rng, srv.clock, commandCtx.level, now)
   serveReadyKeys(srv, ctx)
-  for (const e of ctx.events) commandCtx.events.push(e)
+  for (const e of ctx.events) commandCtx.emit(e)
 }
 
 function serveReadyKeys(srv: ServerState, ctx: ExecContext): void {

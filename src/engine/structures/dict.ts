@@ -507,9 +507,9 @@ export function dictRehash<V>(ctx: ExecContext, d: Dict<V>, n: number): boolean 
     }
     const from = d.rehashIdx
     const tracing = ctx.tracing
-    // Built from a one-element literal: `[]` grown by push reserves 17 slots, and most
-    // buckets move one or two entries (that spare room was a third of what a summary trace
-    // added to SET).
+    // Built from literals of one and two elements: `[]` grown by push reserves 17 slots, and
+    // most buckets move one or two entries (that spare room was a third of what a summary
+    // trace added to SET).
     let moves: EntryMove[] | null = null
     let moved = 0
     while (de !== NO_ENTRY) {
@@ -521,6 +521,7 @@ export function dictRehash<V>(ctx: ExecContext, d: Dict<V>, n: number): boolean 
       if (tracing) {
         const m = { key: dictGetKey(d, de), to: h }
         if (moves === null) moves = [m]
+        else if (moves.length === 1) moves = [moves[0] as EntryMove, m]
         else moves.push(m)
       }
       de = nextde

@@ -27,7 +27,38 @@ describe('reused execution contexts', () => {
     const off1 = server.execute(['GET', 'a'])
     const off2 = server.execute(['GET', 'b'])
     expect(off1.events).toEqual([])
-    expect(off1.events).not.toBe(off2.events)
+    // A command that kept no events shares one frozen empty array: nothing can write to it.
+    expect(off2.events).toBe(off1.events)
+    expect(Object.isFrozen(off1.events)).toBe(true)
+  })
+
+  it('keep every event of a command, in order, however many it emits', () => {
+    const server = createServer({ seed: 1, clock: manualClock(), trace: 'full' })
+    // Four keys fill the 4-bucket table: the fifth SET expands it, the sixth finishes the
+    // rehash (a step on its lookup, one on its add).
+    for (const k of ['a', 'b', 'c', 'd']) server.execute(['SET', k, '1'])
+    const types = (argv: string[]): string[] => server.execute(argv).events.map((e) => e.type)
+    expect(types(['SET', 'e', '1'])).toEqual([
+      'object/created',
+      'dict/keyFound',
+      'dict/expandStarted',
+      'dict/keyAdded',
+      'dict/bucketRehashed',
+      'dict/keyFound',
+    ])
+    expect(types(['SET', 'f', '1'])).toEqual([
+      'object/created',
+      'dict/bucketRehashed',
+      'dict/keyFound',
+      'dict/bucketRehashed',
+      'dict/rehashCompleted',
+      'dict/keyAdded',
+      'dict/keyFound',
+    ])
+    server.setTraceLevel('summary')
+    for (const k of ['g', 'h']) expect(types(['SET', k, '1'])).toEqual([])
+    // The ninth key fills the 8-bucket table.
+    expect(types(['SET', 'i', '1'])).toEqual(['dict/expandStarted', 'dict/bucketRehashed'])
   })
 
   it('freeze each command at its own time', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { manualClock } from '../../../src/engine/clock.ts'
-import { createExecContext, type ExecContext } from '../../../src/engine/context.ts'
+import { clearEvents, createExecContext, type ExecContext } from '../../../src/engine/context.ts'
 import type { TraceLevel } from '../../../src/engine/events.ts'
 import { rngCreate } from '../../../src/engine/rng.ts'
 import {
@@ -61,7 +61,7 @@ describe('intsetAdd', () => {
   it('upgrades INT16 → INT32 when 70000 arrives, moving elements from the end', () => {
     const ctx = ctxOf()
     const is = build(ctx, [1n, 2n, 3n])
-    ctx.events.length = 0
+    clearEvents(ctx)
     expect(intsetAdd(ctx, is, 70000n, 's')).toBe(true)
     expect(is.encoding).toBe(4)
     expect(intsetBlobLen(is)).toBe(8 + 4 * 4)
@@ -88,7 +88,7 @@ describe('intsetAdd', () => {
   it('prepends a negative value that forces the upgrade, shifting every element right', () => {
     const ctx = ctxOf()
     const is = build(ctx, [1n, 2n])
-    ctx.events.length = 0
+    clearEvents(ctx)
     intsetAdd(ctx, is, -5000000000n, 's')
     expect(is.encoding).toBe(8)
     expect(intsetToArray(is)).toEqual([-5000000000n, 1n, 2n])
@@ -133,7 +133,7 @@ describe('intsetSearch', () => {
   it('answers from the max check alone when the value is above every element', () => {
     const ctx = ctxOf()
     const is = build(ctx, [10n, 20n, 30n, 40n])
-    ctx.events.length = 0
+    clearEvents(ctx)
     expect(intsetSearch(ctx, is, 50n, 's')).toEqual({ found: false, pos: 4 })
     expect(ctx.events).toEqual([
       { type: 'intset/searched', key: 's', value: '50', probes: [3], pos: 4, found: false },
@@ -149,7 +149,7 @@ describe('intsetSearch', () => {
   it('binary searches with mid = (min + max) >> 1', () => {
     const ctx = ctxOf()
     const is = build(ctx, [10n, 20n, 30n, 40n, 50n, 60n, 70n])
-    ctx.events.length = 0
+    clearEvents(ctx)
     expect(intsetSearch(ctx, is, 60n, 's')).toEqual({ found: true, pos: 5 })
     expect(ctx.events[0]).toMatchObject({ probes: [6, 0, 3, 5] })
     expect(intsetSearch(ctx, is, 35n, 's')).toEqual({ found: false, pos: 3 })
@@ -180,7 +180,7 @@ describe('intsetRemove', () => {
   it('does not search for a value wider than the encoding', () => {
     const ctx = ctxOf()
     const is = build(ctx, [1n])
-    ctx.events.length = 0
+    clearEvents(ctx)
     expect(intsetRemove(ctx, is, 1n << 40n, 's')).toBe(false)
     expect(intsetFind(ctx, is, 1n << 40n, 's')).toBe(false)
     expect(ctx.events).toEqual([])

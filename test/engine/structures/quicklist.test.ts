@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { manualClock } from '../../../src/engine/clock.ts'
-import { createExecContext, type ExecContext } from '../../../src/engine/context.ts'
+import { clearEvents, createExecContext, type ExecContext } from '../../../src/engine/context.ts'
 import { rngCreate } from '../../../src/engine/rng.ts'
 import { lpBytes } from '../../../src/engine/structures/listpack.ts'
 import {
@@ -130,7 +130,7 @@ describe('quicklistInsertBefore / After', () => {
   it('splits a full node and leaves unmergeable halves', () => {
     const ctx = ctxOf()
     const ql = build(ctx, 4, range(1, 8))
-    ctx.events.length = 0
+    clearEvents(ctx)
     const found = quicklistGetIteratorEntryAtIdx(ql, 1)
     if (found === null) throw new Error('index')
     quicklistInsertAfter(ctx, ql, found.entry, 'x', 'l')
@@ -147,7 +147,7 @@ describe('quicklistInsertBefore / After', () => {
     const ql = build(ctx, 4, range(1, 9))
     quicklistDelRange(ctx, ql, 5, 3, 'l')
     expect(shape(ql)).toEqual([range(1, 4), ['5'], ['9']])
-    ctx.events.length = 0
+    clearEvents(ctx)
     const found = quicklistGetIteratorEntryAtIdx(ql, 1)
     if (found === null) throw new Error('index')
     quicklistInsertBefore(ctx, ql, found.entry, 'x', 'l')
@@ -221,7 +221,7 @@ describe('delete', () => {
   it('deletes ranges across nodes and frees emptied nodes', () => {
     const ctx = ctxOf()
     const ql = build(ctx, 3, range(0, 9))
-    ctx.events.length = 0
+    clearEvents(ctx)
     expect(quicklistDelRange(ctx, ql, 2, 5, 'l')).toBe(true)
     expect(quicklistToArray(ql)).toEqual(['0', '1', '7', '8', '9'])
     expect(ctx.events.filter((e) => e.type === 'quicklist/nodeDeleted')).toEqual([
@@ -261,7 +261,7 @@ describe('quicklistReplaceAtIndex', () => {
   it('replaces in place with lpReplace', () => {
     const ctx = ctxOf()
     const ql = build(ctx, 2, ['a', 'b', 'c'])
-    ctx.events.length = 0
+    clearEvents(ctx)
     expect(quicklistReplaceAtIndex(ctx, ql, -1, 'zz', 'l')).toBe(true)
     expect(quicklistReplaceAtIndex(ctx, ql, 3, 'zz', 'l')).toBe(false)
     expect(quicklistToArray(ql)).toEqual(['a', 'b', 'zz'])

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { manualClock } from '../../../src/engine/clock.ts'
-import { createExecContext, type ExecContext } from '../../../src/engine/context.ts'
+import { clearEvents, createExecContext, type ExecContext } from '../../../src/engine/context.ts'
 import { rngCreate } from '../../../src/engine/rng.ts'
 import { lzf_compress } from '../../../src/engine/structures/lzf.ts'
 import {
@@ -106,7 +106,7 @@ describe('changes to a compressed list', () => {
     const ctx = ctxOf()
     const ql = build(ctx, 1, 20)
     const inner = quicklistNodes(ql)[2]
-    ctx.events.length = 0
+    clearEvents(ctx)
     quicklistInsertAtIdx(ctx, ql, 9, 'world-world-world-world', true, 'l')
     const types = ctx.events.map((e) => e.type)
     expect(types).toContain('quicklist/nodeDecompressed')

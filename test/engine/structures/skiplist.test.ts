@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { manualClock } from '../../../src/engine/clock.ts'
-import { createExecContext, type ExecContext } from '../../../src/engine/context.ts'
+import { clearEvents, createExecContext, type ExecContext } from '../../../src/engine/context.ts'
 import type { StepEventOf, TraceLevel } from '../../../src/engine/events.ts'
 import { rngCreate } from '../../../src/engine/rng.ts'
 import {
@@ -99,7 +99,7 @@ describe('zslInsert', () => {
       [1, 'a'],
       [3, 'c'],
     ])
-    ctx.events.length = 0
+    clearEvents(ctx)
     zslInsert(ctx, zsl, 2, 'b', 'z')
     const drawn = ctx.events.find(
       (e) => e.type === 'zsl/levelDrawn',
@@ -159,7 +159,7 @@ describe('zslGetRank / zslGetElementByRank', () => {
       [1, 'a'],
       [2, 'b'],
     ])
-    ctx.events.length = 0
+    clearEvents(ctx)
     zslGetRank(ctx, zsl, 2, 'b', 'z')
     const e = ctx.events[0] as StepEventOf<'zsl/searched'>
     expect(e.type).toBe('zsl/searched')
@@ -172,7 +172,7 @@ describe('zslDelete', () => {
     const ctx = ctxOf('full', 4)
     const zsl = zslCreate()
     for (let i = 0; i < 60; i++) zslInsert(ctx, zsl, i, `m${String(i)}`, 'z')
-    ctx.events.length = 0
+    clearEvents(ctx)
     expect(zslDelete(ctx, zsl, 30, 'm30', 'z')?.ele).toBe('m30')
     expect(ctx.events.at(-1)).toEqual({
       type: 'zsl/nodeDeleted',
@@ -200,7 +200,7 @@ describe('zslUpdateScore', () => {
       [9, 'c'],
     ])
     const node = zslNodes(zsl)[1]
-    ctx.events.length = 0
+    clearEvents(ctx)
     expect(zslUpdateScore(ctx, zsl, 5, 'b', 8, 'z')).toBe(node)
     expect(ctx.events.filter((e) => e.type === 'zsl/scoreUpdated')).toEqual([
       { type: 'zsl/scoreUpdated', key: 'z', member: 'b', from: 5, to: 8, inPlace: true },
@@ -214,7 +214,7 @@ describe('zslUpdateScore', () => {
       [5, 'b'],
       [9, 'c'],
     ])
-    ctx.events.length = 0
+    clearEvents(ctx)
     zslUpdateScore(ctx, zsl, 1, 'a', 10, 'z')
     expect(members(zsl)).toEqual(['b', 'c', 'a'])
     expect(ctx.events.map((e) => e.type)).toContain('zsl/levelDrawn')
@@ -228,7 +228,7 @@ describe('zslUpdateScore', () => {
       [1, 'a'],
       [5, 'b'],
     ])
-    ctx.events.length = 0
+    clearEvents(ctx)
     zslUpdateScore(ctx, zsl, 1, 'a', 5, 'z')
     expect(ctx.events.find((e) => e.type === 'zsl/scoreUpdated')).toMatchObject({ inPlace: false })
     expect(members(zsl)).toEqual(['a', 'b'])
@@ -314,7 +314,7 @@ describe('zslDeleteRangeByRank', () => {
     const ctx = ctxOf('full', 6)
     const zsl = zslCreate()
     for (let i = 0; i < 10; i++) zslInsert(ctx, zsl, i, String(i), 'z')
-    ctx.events.length = 0
+    clearEvents(ctx)
     expect(zslDeleteRangeByRank(ctx, zsl, 3, 5, 'z')).toBe(3)
     expect(members(zsl)).toEqual(['0', '1', '5', '6', '7', '8', '9'])
     expect(

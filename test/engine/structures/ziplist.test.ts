@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { manualClock } from '../../../src/engine/clock.ts'
-import { createExecContext, type ExecContext } from '../../../src/engine/context.ts'
+import { clearEvents, createExecContext, type ExecContext } from '../../../src/engine/context.ts'
 import { rngCreate, rngNextInt, type Rng } from '../../../src/engine/rng.ts'
 import {
   ziplistBlobLen,
@@ -103,7 +103,7 @@ describe('__ziplistCascadeUpdate', () => {
     const ctx = ctxOf()
     const zl = build(ctx, [mid, mid, mid, mid, mid])
     expect(ziplistBlobLen(zl)).toBe(11 + 5 * 250)
-    ctx.events.length = 0
+    clearEvents(ctx)
     ziplistPush(ctx, zl, 'B'.repeat(300), 'head', 'k')
     expect(ziplistValidate(zl)).toEqual([])
     expect(ziplistBlobLen(zl)).toBe(11 + 303 + 5 * 254)
@@ -127,7 +127,7 @@ describe('__ziplistCascadeUpdate', () => {
   it('stops at the first entry that does not cross 254', () => {
     const ctx = ctxOf()
     const zl = build(ctx, [mid, mid, 'short', mid])
-    ctx.events.length = 0
+    clearEvents(ctx)
     ziplistPush(ctx, zl, 'B'.repeat(300), 'head', 'k')
     expect(ctx.events[0]).toMatchObject({ entries: [{ index: 1 }, { index: 2 }, { index: 3 }] })
     expect(ziplistWalk(zl).map((e) => e.prevrawlensize)).toEqual([1, 5, 5, 5, 1])
@@ -137,7 +137,7 @@ describe('__ziplistCascadeUpdate', () => {
   it('cascades on delete when a big entry becomes the predecessor', () => {
     const ctx = ctxOf()
     const zl = build(ctx, ['B'.repeat(300), 'x', mid, mid])
-    ctx.events.length = 0
+    clearEvents(ctx)
     ziplistDelete(ctx, zl, ziplistIndex(zl, 1) ?? -1, 'k')
     expect(ziplistEntries(zl)).toEqual(['B'.repeat(300), mid, mid])
     expect(ctx.events[0]).toMatchObject({ entries: [{ index: 1 }, { index: 2 }] })
