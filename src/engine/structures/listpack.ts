@@ -373,8 +373,9 @@ const DECODE_SCRATCH: number[][] = Array.from({ length: 65 }, (_, n) =>
 )
 
 function bytesToString(buf: Uint8Array, at: number, len: number): string {
-  // Short strings (most entries): copy into a reused plain array of exactly that length and
-  // make one flat string from it — 2-3× faster than a subarray or per-char concatenation.
+  if (len <= SHORT_STRING_MAX) return shortBytesToString(buf, at, len)
+  // Up to 64 bytes: copy into a reused plain array of exactly that length and make one flat
+  // string from it (2-3× faster than a subarray or per-char concatenation).
   if (len <= 64) {
     const codes = DECODE_SCRATCH[len] as number[]
     for (let i = 0; i < len; i++) codes[i] = buf[at + i] as number
@@ -385,6 +386,38 @@ function bytesToString(buf: Uint8Array, at: number, len: number): string {
     out += String.fromCharCode(...buf.subarray(at + i, at + Math.min(len, i + 8192)))
   }
   return out
+}
+
+/** The longest entry shortBytesToString decodes. */
+const SHORT_STRING_MAX = 12
+
+/** fromCharCode taking the reads of a Uint8Array as they are typed (past its end: 0). */
+const fromBytes = String.fromCharCode as (...bytes: (number | undefined)[]) => string
+
+/**
+ * The bytes [at, at + len) as a byte string, len <= SHORT_STRING_MAX: one fromCharCode
+ * call with twelve bytes as its arguments, cut to `len`; no array in between. Most list, hash
+ * and set entries are this short: LRANGE 0 99 of 8-byte items runs a third faster than
+ * through a scratch array (or than decoding the whole run at once and slicing it). The bytes
+ * read past the entry (its backlen, the next entries, at worst past the end) are cut off.
+ * (A switch with one call per length was faster still, but twelve copies of one line.)
+ */
+function shortBytesToString(b: Uint8Array, p: number, len: number): string {
+  const s = fromBytes(
+    b[p],
+    b[p + 1],
+    b[p + 2],
+    b[p + 3],
+    b[p + 4],
+    b[p + 5],
+    b[p + 6],
+    b[p + 7],
+    b[p + 8],
+    b[p + 9],
+    b[p + 10],
+    b[p + 11],
+  )
+  return len === SHORT_STRING_MAX ? s : s.slice(0, len)
 }
 
 // --- Navigation ---
@@ -493,7 +526,6 @@ export function lpGetRange(
   out: string[],
 ): number {
   const buf = lp.buf
-  if (forward) return lpGetRangeForward(buf, p, n, out)
   let pushed = 0
   while (pushed < n) {
     const b = buf[p] as number
@@ -526,55 +558,6 @@ export function lpGetRange(
     }
   }
   return pushed
-}
-
-/**
- * lpGetRange towards the tail: finds where the run of entries ends, decodes that byte span
- * to one string with a single builtin call, then slices each short string entry out of it
- * (no per-byte JS loop).
- */
-function lpGetRangeForward(buf: Uint8Array, p: number, n: number, out: string[]): number {
-  const base = p
-  let q = p
-  let count = 0
-  while (count < n) {
-    const b = buf[q] as number
-    if ((b & 0xc0) === LP_ENCODING_6BIT_STR) {
-      q += (b & 0x3f) + 2 // encoding byte, data, 1-byte backlen
-    } else {
-      if (b === LP_EOF) break
-      const enclen = lpCurrentEncodedSizeUnsafe(buf, q)
-      q += enclen + (enclen < 128 ? 1 : lpEncodeBacklen(null, 0, enclen))
-    }
-    count++
-  }
-  const span = q - p <= 32768 ? String.fromCharCode.apply(null, buf.subarray(p, q) as never) : null
-  for (let i = 0; i < count; i++) {
-    const b = buf[p] as number
-    if ((b & 0xc0) === LP_ENCODING_6BIT_STR) {
-      const len = b & 0x3f
-      const at = p + 1 - base
-      out.push(span !== null ? span.slice(at, at + len) : bytesToString(buf, p + 1, len))
-      p += len + 2
-      continue
-    }
-    let enclen: number
-    if ((b & 0x80) === 0) {
-      out.push(SMALL_UINTS[b] as string)
-      enclen = 1
-    } else {
-      out.push(decodeString(buf, p))
-      enclen = lpCurrentEncodedSizeUnsafe(buf, p)
-    }
-    p += enclen + (enclen < 128 ? 1 : lpEncodeBacklen(null, 0, enclen))
-  }
-  return count
-}
-
-/** lpGet on a raw buffer. */
-function decodeString(buf: Uint8Array, p: number): string {
-  const v = decodeEntry(buf, p)
-  return typeof v === 'string' ? v : v.toString()
 }
 
 /** Decimal strings of the 7-bit immediates 0..127. */

@@ -17,6 +17,7 @@ import {
   lpFirst,
   lpFromBytes,
   lpGet,
+  lpGetRange,
   lpGetValue,
   lpInsertString,
   lpLast,
@@ -114,6 +115,27 @@ describe('lpAppend encodings', () => {
   it('round-trips bytes 0..255 in strings', () => {
     const s = Array.from({ length: 256 }, (_, i) => String.fromCharCode(i)).join('')
     expect(lpEntries(build([s]))).toEqual([s])
+  })
+
+  it('reads back strings of every length from 0 to 70 bytes, one at a time and as a range', () => {
+    // Each decoder path: the short ones (up to 12 bytes), the scratch-array ones (up to 64),
+    // and the chunked one; bytes across 0..255, non-numeric so they stay strings.
+    const strings = Array.from({ length: 71 }, (_, len) =>
+      Array.from({ length: len }, (_, i) => String.fromCharCode((len * 37 + i * 101) % 256))
+        .join('')
+        .replace(/^[-0-9]/, 'x'),
+    )
+    const lp = build(strings)
+    expect(lpEntries(lp)).toEqual(strings)
+    const forward: string[] = []
+    expect(lpGetRange(lp, lpFirst(lp) as number, 100, true, forward)).toBe(strings.length)
+    expect(forward).toEqual(strings)
+    const backward: string[] = []
+    expect(lpGetRange(lp, lpLast(lp) as number, 100, false, backward)).toBe(strings.length)
+    expect(backward).toEqual([...strings].reverse())
+    const middle: string[] = []
+    expect(lpGetRange(lp, lpSeek(lp, 5) as number, 9, true, middle)).toBe(9)
+    expect(middle).toEqual(strings.slice(5, 14))
   })
 })
 
