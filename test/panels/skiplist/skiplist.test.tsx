@@ -197,4 +197,21 @@ describe('tower labels', () => {
       [...container.querySelectorAll('.zsl-member title')].map((t) => t.textContent),
     ).toContain('verylongmembername')
   })
+
+  it('name the header node in 简体中文', () => {
+    const s = skiplistServer(8)
+    s.call(['ZADD', 'z', '1', 'a'])
+    const { container } = render(
+      <SkiplistPanel
+        title="z"
+        before={null}
+        after={view(s, 'z')}
+        events={[]}
+        step={0}
+        t={1}
+        lang="zh"
+      />,
+    )
+    expect(container.querySelector('.zsl-member')?.textContent).toBe('头节点')
+  })
 })
