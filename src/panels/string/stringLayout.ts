@@ -239,6 +239,20 @@ function sdsFields(row: Row, v: StringView, words: FieldWords): number {
   return sdsHeaderBytes(sds.type) + (sds.type === 5 ? sds.len : sds.alloc) + 1
 }
 
+/** Appends allocation `alloc`'s slack (the allocator's rounding), if it has any. */
+function pushSlack(row: Row, alloc: number, slack: number, words: FieldWords): void {
+  if (slack > 0)
+    push(
+      row,
+      `slack:${String(alloc)}`,
+      'slack',
+      `${words.slack} ${String(slack)}`,
+      '',
+      slack,
+      Math.min(slack, MAX_FREE_SHOWN),
+    )
+}
+
 /** The height of a block: its rows and its title. */
 function blockHeight(row: Row): number {
   return row.y + BLOCK_H
@@ -254,17 +268,7 @@ export function layoutString(v: StringView, words: FieldWords = ENGLISH_FIELD_WO
   robjFields(first, v)
   let used = 16
   if (v.encoding === 'embstr') used += sdsFields(first, v, words)
-  const slack0 = (v.allocations[0] ?? used) - used
-  if (slack0 > 0)
-    push(
-      first,
-      'slack:0',
-      'slack',
-      `${words.slack} ${slack0}`,
-      '',
-      slack0,
-      Math.min(slack0, MAX_FREE_SHOWN),
-    )
+  pushSlack(first, 0, (v.allocations[0] ?? used) - used, words)
   blocks.push({
     id: 'alloc:0',
     usable: v.allocations[0] ?? used,
@@ -277,17 +281,7 @@ export function layoutString(v: StringView, words: FieldWords = ENGLISH_FIELD_WO
   if (v.encoding === 'raw') {
     const second = newRow()
     const asked = sdsFields(second, v, words)
-    const slack = (v.allocations[1] ?? asked) - asked
-    if (slack > 0)
-      push(
-        second,
-        'slack:1',
-        'slack',
-        `${words.slack} ${slack}`,
-        '',
-        slack,
-        Math.min(slack, MAX_FREE_SHOWN),
-      )
+    pushSlack(second, 1, (v.allocations[1] ?? asked) - asked, words)
     blocks.push({
       id: 'alloc:1',
       usable: v.allocations[1] ?? asked,
