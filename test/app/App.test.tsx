@@ -86,6 +86,25 @@ describe('projector mode', { timeout: 30_000 }, () => {
   })
 })
 
+describe('folded settings (a phone, a projector)', { timeout: 30_000 }, () => {
+  it('close on Escape from inside them or their button, the focus back on the button', async () => {
+    const { user } = await setup('zh')
+    const toggle = screen.getByRole('button', { name: '设置' })
+    await user.click(toggle)
+    expect(toggle).toHaveAttribute('aria-expanded', 'true')
+    // A keyboard user tabs into the settings, then wants them out of the way again.
+    await user.tab()
+    expect(screen.getByRole('combobox', { name: '语言' })).toHaveFocus()
+    await user.keyboard('{Escape}')
+    expect(toggle).toHaveAttribute('aria-expanded', 'false')
+    expect(toggle).toHaveFocus()
+    await user.keyboard('{Enter}')
+    expect(toggle).toHaveAttribute('aria-expanded', 'true')
+    await user.keyboard('{Escape}')
+    expect(toggle).toHaveAttribute('aria-expanded', 'false')
+  })
+})
+
 describe('timeline controls', { timeout: 30_000 }, () => {
   it('steps back and forward across commands and events, with a narrated caption', async () => {
     const { h, user, settle } = await setup()
