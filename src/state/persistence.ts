@@ -12,6 +12,7 @@
 import type { TraceLevel } from '../engine/events.ts'
 import type { LogEntry, SessionSeed } from '../worker/protocol.ts'
 import type { AppState, AppStore, Language, Motion, Theme } from './store.ts'
+import { packText, unpackText } from './packed.ts'
 import { labelFor } from './tabLabel.ts'
 import type {
   HeldLine,
@@ -63,6 +64,8 @@ export const MAX_SAVED_HISTORY_TOTAL = 200_000
  * It is newer than the IndexedDB copy while it exists; the next completed save removes it.
  */
 const STASH_KEY = `${PREFIX}session-stash`
+/** A stash longer than this is packed (deflated): localStorage holds ~5 M characters. */
+const MAX_PLAIN_STASH_CHARS = 1_000_000
 
 // --- Storage backends ---
 
@@ -227,9 +230,35 @@ export function playheadMarkOf(s: AppState): PlayheadMark | undefined {
   }
 }
 
+/**
+ * Stashes a session's JSON in localStorage, packed (deflated) when it is long: a session
+ * with a pasted 5 MB argument did not fit localStorage's quota, the stash failed without a
+ * word, and a reload before the IndexedDB save finished lost the commands since the last
+ * one (the argument's command among them).
+ */
+function stash(json: string): void {
+  const stashed =
+    json.length <= MAX_PLAIN_STASH_CHARS ? json : JSON.stringify({ packed: packText(json, 1) })
+  writeLocal(STASH_KEY, stashed)
+}
+
+/** The stashed session (plain or packed), or null. */
+function readStash(): SavedSession | null {
+  const raw = readLocal(STASH_KEY)
+  if (typeof raw === 'object' && raw !== null && 'packed' in raw) {
+    const { packed } = raw as { packed: unknown }
+    try {
+      return typeof packed === 'string' ? parseSavedSession(JSON.parse(unpackText(packed))) : null
+    } catch {
+      return null
+    }
+  }
+  return parseSavedSession(raw)
+}
+
 /** Loads the saved session, or null when there is none or it is unreadable. */
 export async function loadSession(kv: Kv): Promise<SavedSession | null> {
-  const stashed = parseSavedSession(readLocal(STASH_KEY))
+  const stashed = readStash()
   if (stashed) return stashed
   try {
     const text = await kv.get(SESSION_KEY)
@@ -299,7 +328,7 @@ export function attachPersistence(
     if (timer !== null) clearTimeout(timer)
     timer = null
     const saved = reloadSessionOf(store.getState())
-    writeLocal(STASH_KEY, JSON.stringify(saved))
+    stash(JSON.stringify(saved))
     save(saved)
   }
   const onHidden = (): void => {

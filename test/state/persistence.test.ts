@@ -447,6 +447,27 @@ describe('session persistence (localStorage backend)', () => {
     a.dispose()
   })
 
+  it('stashes a session too big for localStorage packed, so a quick reload keeps its commands', async () => {
+    localStorage.clear()
+    const a = await createHarness({ factory: createServer })
+    const target = new EventTarget()
+    const detach = attachPersistence(a.store, never, 60_000, target as unknown as Window)
+    // A pasted 6 MB argument: the session's JSON is past localStorage's 5 M characters, the
+    // stash failed silently and the IndexedDB save never finished (unload).
+    const big = 'x'.repeat(6_000_000)
+    await a.run(['SET', 'big', big], ['SET', 'after', '2'])
+    target.dispatchEvent(new Event('pagehide'))
+    detach()
+    a.dispose()
+    expect(localStorage.getItem('redis-xray:session-stash')?.length).toBeLessThan(1_000_000)
+    const argvs = (await loadSession(never))?.log.flatMap((e) => (e.t === 'exec' ? [e.argv] : []))
+    expect(argvs?.map((argv) => argv.slice(0, 2))).toEqual([
+      ['SET', 'big'],
+      ['SET', 'after'],
+    ])
+    expect(argvs?.[0]?.[2]).toBe(big)
+  })
+
   it('persists settings', async () => {
     localStorage.clear()
     const a = await createHarness()
