@@ -3,7 +3,7 @@
  * and the embed code, export and import of the session file, a new session, and the
  * shortcuts help.
  */
-import { useRef, useState, type ReactNode } from 'react'
+import { useRef, useState, type KeyboardEvent as ReactKeyboardEvent, type ReactNode } from 'react'
 import type { TraceLevel } from '../engine/events.ts'
 import { useT } from '../i18n/useT.ts'
 import { encodePermalink } from '../state/permalink.ts'
@@ -95,6 +95,14 @@ export function Header(): ReactNode {
   const [link, setLink] = useState<{ readonly text: string; readonly embed: boolean } | null>(null)
   // On a phone the settings fold behind one button (styles.css), so the console shows first.
   const [settingsOpen, setSettingsOpen] = useState(false)
+  const settingsToggle = useRef<HTMLButtonElement>(null)
+  /** Escape folds the open settings away and gives the focus back to their button. */
+  const closeSettingsOnEscape = (e: ReactKeyboardEvent): void => {
+    if (e.key !== 'Escape' || !settingsOpen) return
+    e.preventDefault()
+    setSettingsOpen(false)
+    settingsToggle.current?.focus()
+  }
   const a = store.getState()
 
   /** Copies a link or snippet; when the clipboard is denied, selects it in the box instead. */
@@ -186,8 +194,10 @@ export function Header(): ReactNode {
         <ScenesMenu />
         <button
           type="button"
+          ref={settingsToggle}
           className="header-settings-toggle"
           aria-expanded={settingsOpen}
+          onKeyDown={closeSettingsOnEscape}
           aria-controls="header-settings"
           onClick={() => {
             setSettingsOpen(!settingsOpen)
@@ -195,7 +205,12 @@ export function Header(): ReactNode {
         >
           {t('header.settings')}
         </button>
-        <div id="header-settings" className="header-settings" data-open={settingsOpen}>
+        <div
+          id="header-settings"
+          className="header-settings"
+          data-open={settingsOpen}
+          onKeyDown={closeSettingsOnEscape}
+        >
           <label>
             <span className="visually-hidden">{t('header.language')}</span>
             <select

@@ -4,10 +4,11 @@
  * (the narration, also announced through an aria-live region).
  */
 import type { ReactNode } from 'react'
+import type { StepEvent } from '../engine/events.ts'
 import { useT } from '../i18n/useT.ts'
 import { narrate, quoteKey } from '../panels/shared/narration.ts'
 import { displayCommand } from '../state/bridge.ts'
-import { runEndingAt } from '../state/quietRuns.ts'
+import { isQuiet, runEndingAt } from '../state/quietRuns.ts'
 import { useApp, useAppStore } from '../state/react.ts'
 import type { AppState } from '../state/store.ts'
 import type { TimelineItem } from '../state/types.ts'
@@ -73,6 +74,13 @@ export function selectCaption(
       const keys = expired.length > 3 ? `${shown.join(', ')}, …` : shown.join(', ')
       return t('timeline.tickExpired', { count: expired.length, keys })
     }
+    // A cron run that rehashed the keyspace (or shrank it) ends with its idle expire cycles:
+    // "sampled 0 keys" read as the whole tick while the panels showed the rehash done. The
+    // end of a tick tells its last step that did something (the idle cycles after it change
+    // nothing the panels show).
+    const last = item.events.findLast((e) => !isQuiet(e))
+    if (last !== undefined && isQuiet(item.events.at(-1) as StepEvent))
+      return narrate(last, s.language)
   }
   // The end of a folded run of idle expire cycles (quietRuns.ts) reads as the run.
   const run = runEndingAt(item.events, s.playhead.step)

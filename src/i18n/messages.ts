@@ -258,7 +258,7 @@ export const en = {
   'help.ctrlC': 'Stop a pasted block or cancel the running command (or clear the line)',
   'help.ctrlL': 'Clear the console',
   'help.tab': 'Complete a command name (nothing to complete: move to the next control)',
-  'help.escape': 'Close this help',
+  'help.escape': 'Close this help, or the open settings',
 } as const
 
 export type MessageKey = keyof typeof en
@@ -510,7 +510,7 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'help.ctrlC': '停止粘贴的命令块，或取消正在运行的命令（或清空当前行）',
   'help.ctrlL': '清空控制台',
   'help.tab': '补全命令名（无可补全时：移到下一个控件）',
-  'help.escape': '关闭此帮助',
+  'help.escape': '关闭此帮助，或展开的设置',
 }
 
 export const messages = { en, zh } as const

@@ -12,6 +12,7 @@
 import type { TraceLevel } from '../engine/events.ts'
 import type { LogEntry, SessionSeed } from '../worker/protocol.ts'
 import type { AppState, AppStore, Language, Motion, Theme } from './store.ts'
+import { packText, unpackText } from './packed.ts'
 import { labelFor } from './tabLabel.ts'
 import type {
   HeldLine,
@@ -53,11 +54,18 @@ const HISTORY_KEY = `${PREFIX}history`
 /** Longest console line kept in the saved history. */
 export const MAX_SAVED_HISTORY_CHARS = 10_000
 /**
+ * Characters of history saved in all: the newest lines that fit. localStorage holds about
+ * 5 million characters for the whole site, and the session's stash at unload needs room.
+ */
+export const MAX_SAVED_HISTORY_TOTAL = 200_000
+/**
  * A synchronous copy of the session written when the page is hidden or unloaded with a save
  * still pending: IndexedDB writes started in `pagehide` may never finish, localStorage ones do.
  * It is newer than the IndexedDB copy while it exists; the next completed save removes it.
  */
 const STASH_KEY = `${PREFIX}session-stash`
+/** A stash longer than this is packed (deflated): localStorage holds ~5 M characters. */
+const MAX_PLAIN_STASH_CHARS = 1_000_000
 
 // --- Storage backends ---
 
@@ -222,9 +230,35 @@ export function playheadMarkOf(s: AppState): PlayheadMark | undefined {
   }
 }
 
+/**
+ * Stashes a session's JSON in localStorage, packed (deflated) when it is long: a session
+ * with a pasted 5 MB argument did not fit localStorage's quota, the stash failed without a
+ * word, and a reload before the IndexedDB save finished lost the commands since the last
+ * one (the argument's command among them).
+ */
+function stash(json: string): void {
+  const stashed =
+    json.length <= MAX_PLAIN_STASH_CHARS ? json : JSON.stringify({ packed: packText(json, 1) })
+  writeLocal(STASH_KEY, stashed)
+}
+
+/** The stashed session (plain or packed), or null. */
+function readStash(): SavedSession | null {
+  const raw = readLocal(STASH_KEY)
+  if (typeof raw === 'object' && raw !== null && 'packed' in raw) {
+    const { packed } = raw as { packed: unknown }
+    try {
+      return typeof packed === 'string' ? parseSavedSession(JSON.parse(unpackText(packed))) : null
+    } catch {
+      return null
+    }
+  }
+  return parseSavedSession(raw)
+}
+
 /** Loads the saved session, or null when there is none or it is unreadable. */
 export async function loadSession(kv: Kv): Promise<SavedSession | null> {
-  const stashed = parseSavedSession(readLocal(STASH_KEY))
+  const stashed = readStash()
   if (stashed) return stashed
   try {
     const text = await kv.get(SESSION_KEY)
@@ -245,9 +279,10 @@ const warnNotSaved = (err: unknown): void => {
 }
 
 /**
- * Saves the session whenever its log or tabs change (debounced), and settings and history
- * at once. When the page is hidden or unloaded (`win`) with a save pending or still being
- * written, the session is stashed synchronously so a quick reload loses nothing;
+ * Saves the session whenever its log or tabs change and the history when a line is entered
+ * (both debounced), settings at once. When the page is hidden or unloaded (`win`) the
+ * pending history is written, and with a session save pending or still being written, the
+ * session is stashed synchronously so a quick reload loses nothing;
  * `beforeStash` runs first (the bridge's flushHeldLines). Returns the unsubscribe function.
  */
 export function attachPersistence(
@@ -278,14 +313,22 @@ export function attachPersistence(
         inFlight--
       })
   }
+  let historyTimer: ReturnType<typeof setTimeout> | null = null
+  const flushHistory = (): void => {
+    if (historyTimer === null) return
+    clearTimeout(historyTimer)
+    historyTimer = null
+    writeLocal(HISTORY_KEY, JSON.stringify(savedHistory(store.getState().history)))
+  }
   const flushPending = (): void => {
+    flushHistory()
     // The lines not run yet are told to the store once per burst: bring them up to date.
     beforeStash()
     if (timer === null && inFlight === 0) return
     if (timer !== null) clearTimeout(timer)
     timer = null
     const saved = reloadSessionOf(store.getState())
-    writeLocal(STASH_KEY, JSON.stringify(saved))
+    stash(JSON.stringify(saved))
     save(saved)
   }
   const onHidden = (): void => {
@@ -332,22 +375,42 @@ export function attachPersistence(
       },
       { equalityFn: (a, b) => a.every((x, i) => x === b[i]) },
     ),
+    // Debounced as the session is: a pasted block enters its lines one by one, and writing
+    // the whole history for each line was quadratic (300 pasted 7 KB lines froze the page
+    // for seconds in JSON.stringify and setItem).
     store.subscribe(
       (s) => s.history,
-      (history) => {
-        // A pasted 10 MB line would overflow localStorage's quota, and every later save of the
-        // history would fail with it: such lines stay in this page's history only.
-        const kept = history.filter((line) => line.length <= MAX_SAVED_HISTORY_CHARS)
-        writeLocal(HISTORY_KEY, JSON.stringify(kept))
+      () => {
+        if (historyTimer !== null) clearTimeout(historyTimer)
+        historyTimer = setTimeout(flushHistory, debounceMs)
       },
     ),
   ]
   return () => {
     if (timer !== null) clearTimeout(timer)
+    flushHistory()
     win?.removeEventListener('pagehide', flushPending)
     win?.removeEventListener('visibilitychange', onHidden)
     for (const u of unsubs) u()
   }
+}
+
+/**
+ * The history as saved: a pasted 10 MB line would overflow localStorage's quota, and every
+ * later save would fail with it, so such lines stay in this page's history only; and only
+ * the newest lines that fit MAX_SAVED_HISTORY_TOTAL.
+ */
+export function savedHistory(history: readonly string[]): string[] {
+  const kept: string[] = []
+  let chars = 0
+  for (let i = history.length - 1; i >= 0; i--) {
+    const line = history[i] ?? ''
+    if (line.length > MAX_SAVED_HISTORY_CHARS) continue
+    if (chars + line.length > MAX_SAVED_HISTORY_TOTAL) break
+    chars += line.length
+    kept.push(line)
+  }
+  return kept.reverse()
 }
 
 /** Writes the store's settings to localStorage (on every change, and when a URL sets one). */

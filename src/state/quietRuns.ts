@@ -19,7 +19,7 @@ export interface QuietRun {
 export const MIN_FOLDED_CYCLES = 2
 
 /** Tells whether an event is an expire cycle's step that expired nothing. */
-function isQuiet(e: StepEvent): boolean {
+export function isQuiet(e: StepEvent): boolean {
   if (e.type === 'expire/cycleRan') return e.expired === 0
   if (e.type === 'expire/bucketsSampled') return e.expired.length === 0
   return false

@@ -5,6 +5,7 @@ import { App } from '../../src/app/App.tsx'
 import { MAX_LISTED_STEPS } from '../../src/app/PanelArea.tsx'
 import { PanelErrorBoundary } from '../../src/app/PanelErrorBoundary.tsx'
 import { createServer } from '../../src/engine/index.ts'
+import { narrate } from '../../src/panels/shared/narration.ts'
 import { detectLanguage, languageParam, translate } from '../../src/i18n/index.ts'
 import { en, zh } from '../../src/i18n/messages.ts'
 import { decodePermalink } from '../../src/state/permalink.ts'
@@ -82,6 +83,25 @@ describe('projector mode', { timeout: 30_000 }, () => {
     expect(screen.getByRole('button', { name: '投影模式' })).toHaveAttribute('aria-pressed', 'true')
     await user.click(screen.getByRole('button', { name: '投影模式' }))
     expect(document.documentElement.dataset['projector']).toBe('false')
+  })
+})
+
+describe('folded settings (a phone, a projector)', { timeout: 30_000 }, () => {
+  it('close on Escape from inside them or their button, the focus back on the button', async () => {
+    const { user } = await setup('zh')
+    const toggle = screen.getByRole('button', { name: '设置' })
+    await user.click(toggle)
+    expect(toggle).toHaveAttribute('aria-expanded', 'true')
+    // A keyboard user tabs into the settings, then wants them out of the way again.
+    await user.tab()
+    expect(screen.getByRole('combobox', { name: '语言' })).toHaveFocus()
+    await user.keyboard('{Escape}')
+    expect(toggle).toHaveAttribute('aria-expanded', 'false')
+    expect(toggle).toHaveFocus()
+    await user.keyboard('{Enter}')
+    expect(toggle).toHaveAttribute('aria-expanded', 'true')
+    await user.keyboard('{Escape}')
+    expect(toggle).toHaveAttribute('aria-expanded', 'false')
   })
 })
 
@@ -275,6 +295,27 @@ describe('timeline controls', { timeout: 30_000 }, () => {
     expect(
       screen.getByRole('heading', { name: 'Steps of this clock tick (serverCron)' }),
     ).toBeInTheDocument()
+  })
+
+  it('ends a tick that finished a rehash with the rehash, not with its idle expire cycles', async () => {
+    const { h, user, settle } = await setup()
+    // The fifth key grows the keyspace from 4 to 8 buckets; serverCron moves the rest.
+    await h.run(['SET', 'k1', 'a'], ['SET', 'k2', 'b'], ['SET', 'k3', 'c'], ['SET', 'k4', 'd'])
+    await h.run(['SET', 'k5', 'e'])
+    await user.click(screen.getByRole('button', { name: 'Advance the clock by +1s' }))
+    await settle()
+    const tick = h.store.getState().items.at(-1)
+    expect(tick?.kind).toBe('tick')
+    expect(tick?.events.map((e) => e.type)).toContain('dict/rehashCompleted')
+    expect(tick?.events.at(-1)).toMatchObject({ type: 'expire/cycleRan', sampled: 0 })
+    const done = tick?.events.findLast((e) => e.type === 'dict/rehashCompleted')
+    if (done === undefined) throw new Error('no rehashCompleted')
+    expect(screen.getByTestId('caption')).toHaveTextContent(narrate(done, 'en'))
+    expect(screen.getByTestId('caption')).not.toHaveTextContent(/sampled/)
+    act(() => {
+      h.store.getState().languageChanged('zh')
+    })
+    expect(screen.getByTestId('caption')).toHaveTextContent(narrate(done, 'zh'))
   })
 
   it('ends a +10 s tick with the keys it expired, not with its last empty cycle', async () => {

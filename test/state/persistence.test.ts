@@ -8,10 +8,12 @@ import {
   loadSession,
   loadSettings,
   saveSession,
+  savedHistory,
   savedSessionOf,
   reloadSessionOf,
   storageKv,
   MAX_SAVED_HISTORY_CHARS,
+  MAX_SAVED_HISTORY_TOTAL,
   type Kv,
 } from '../../src/state/persistence.ts'
 import { utf8ToBytes } from '../../src/state/bytes.ts'
@@ -445,6 +447,27 @@ describe('session persistence (localStorage backend)', () => {
     a.dispose()
   })
 
+  it('stashes a session too big for localStorage packed, so a quick reload keeps its commands', async () => {
+    localStorage.clear()
+    const a = await createHarness({ factory: createServer })
+    const target = new EventTarget()
+    const detach = attachPersistence(a.store, never, 60_000, target as unknown as Window)
+    // A pasted 6 MB argument: the session's JSON is past localStorage's 5 M characters, the
+    // stash failed silently and the IndexedDB save never finished (unload).
+    const big = 'x'.repeat(6_000_000)
+    await a.run(['SET', 'big', big], ['SET', 'after', '2'])
+    target.dispatchEvent(new Event('pagehide'))
+    detach()
+    a.dispose()
+    expect(localStorage.getItem('redis-xray:session-stash')?.length).toBeLessThan(1_000_000)
+    const argvs = (await loadSession(never))?.log.flatMap((e) => (e.t === 'exec' ? [e.argv] : []))
+    expect(argvs?.map((argv) => argv.slice(0, 2))).toEqual([
+      ['SET', 'big'],
+      ['SET', 'after'],
+    ])
+    expect(argvs?.[0]?.[2]).toBe(big)
+  })
+
   it('persists settings', async () => {
     localStorage.clear()
     const a = await createHarness()
@@ -493,9 +516,45 @@ describe('session persistence (localStorage backend)', () => {
     for (const line of ['SET a 1', huge, 'GET a']) a.store.getState().lineEntered(tab, line)
     await a.bridge.idle()
     expect(a.store.getState().history).toEqual(['SET a 1', huge, 'GET a'])
-    expect(loadHistory()).toEqual(['SET a 1', 'GET a'])
+    await vi.waitFor(() => {
+      expect(loadHistory()).toEqual(['SET a 1', 'GET a'])
+    })
     detach()
     a.dispose()
+  })
+
+  it('writes the history once for a burst of lines, at once when the page is hidden', async () => {
+    localStorage.clear()
+    const a = await createHarness()
+    const target = new EventTarget()
+    const detach = attachPersistence(a.store, never, 60_000, target as unknown as Window)
+    const setItem = vi.spyOn(Storage.prototype, 'setItem')
+    try {
+      const tab = a.tab()
+      // A pasted block: each line entered wrote the whole history (quadratic, seconds of
+      // main thread for a few hundred long lines).
+      for (let i = 0; i < 200; i++) a.store.getState().lineEntered(tab, `RPUSH L ${String(i)}`)
+      const historyWrites = () =>
+        setItem.mock.calls.filter(([key]) => key === 'redis-xray:history').length
+      expect(historyWrites()).toBe(0)
+      target.dispatchEvent(new Event('pagehide'))
+      expect(historyWrites()).toBe(1)
+      expect(loadHistory()).toHaveLength(200)
+      expect(loadHistory().at(-1)).toBe('RPUSH L 199')
+    } finally {
+      setItem.mockRestore()
+      detach()
+      a.dispose()
+    }
+  })
+
+  it('saves the newest history lines that fit its budget, leaving localStorage room', () => {
+    const line = (i: number) => `SET k${String(i)} ${'v'.repeat(9_000)}`
+    const history = Array.from({ length: 100 }, (_, i) => line(i))
+    const kept = savedHistory(history)
+    expect(kept.join('').length).toBeLessThanOrEqual(MAX_SAVED_HISTORY_TOTAL)
+    expect(kept.length).toBeGreaterThan(10)
+    expect(kept).toEqual(history.slice(-kept.length))
   })
 
   it('exports and imports a session file, rejecting garbage', async () => {

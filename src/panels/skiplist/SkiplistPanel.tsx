@@ -46,6 +46,7 @@ const text = {
     zh: '每个新节点抛硬币（p = 1/4）决定是否再升一层，最多 32 层。span 记录指针跨过的节点数；沿查找路径相加就是排名。',
   },
   flips: { en: 'coin flips', zh: '抛硬币' },
+  header: { en: 'header', zh: '头节点' },
   up: { en: 'up', zh: '升' },
   stop: { en: 'stop', zh: '停' },
   frame: {
@@ -206,7 +207,7 @@ function SkiplistPanelImpl(props: SkiplistPanelProps) {
                   )
                 })}
                 <text y={height - 14} className="zsl-member">
-                  {tw.member === null ? 'header' : towerLabel(bytesToUtf8(tw.member))}
+                  {tw.member === null ? text.header[lang] : towerLabel(bytesToUtf8(tw.member))}
                   {tw.member !== null && <title>{bytesToUtf8(tw.member)}</title>}
                 </text>
                 {tw.member !== null && (

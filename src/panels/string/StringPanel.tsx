@@ -14,11 +14,13 @@ import type { StepEvent } from '../../engine/events.ts'
 import { narration } from '../shared/narration.ts'
 import { Legend, type LegendItem } from '../shared/Legend.tsx'
 import {
+  ENGLISH_FIELD_WORDS,
   FIELD_H,
   layoutString,
   summariseString,
   type Field,
   type FieldKind,
+  type FieldWords,
   type StringView,
 } from './stringLayout.ts'
 
@@ -29,6 +31,12 @@ const legendText: Record<FieldKind, { readonly en: string; readonly zh: string }
   nul: { en: 'terminating NUL', zh: '结尾的 NUL' },
   free: { en: 'free space sds keeps for growth', zh: 'sds 为增长预留的空闲空间' },
   slack: { en: 'allocator rounding (jemalloc size class)', zh: '分配器取整（jemalloc 尺寸级别）' },
+}
+
+/** The diagram's words for the fields that are no Redis name (the legend says what they are). */
+const fieldWords: Record<'en' | 'zh', FieldWords> = {
+  en: ENGLISH_FIELD_WORDS,
+  zh: { free: '空闲', slack: '取整' },
 }
 
 /** The key to the fields' fills: one item per kind of field drawn, in layout order. */
@@ -133,8 +141,11 @@ function lerpField(a: Field | undefined, b: Field, k: number): Field & { opacity
 }
 
 function StringPanelImpl({ title, before, after, events, t, lang }: StringPanelProps) {
-  const to = useMemo(() => layoutString(after), [after])
-  const from = useMemo(() => (before ? layoutString(before) : null), [before])
+  const to = useMemo(() => layoutString(after, fieldWords[lang]), [after, lang])
+  const from = useMemo(
+    () => (before ? layoutString(before, fieldWords[lang]) : null),
+    [before, lang],
+  )
   const k = easeCubicInOut(Math.max(0, Math.min(1, t)))
   const previous = new Map(
     from?.blocks.flatMap((b) => b.fields.map((f) => [`${b.id}/${f.id}`, f] as const)) ?? [],

@@ -162,7 +162,7 @@ function push(
   bytes: number,
   drawnBytes = bytes,
 ): void {
-  const text = Math.max(label.length, value.length) * CHAR_W + 4
+  const text = Math.max(textColumns(label), textColumns(value)) * CHAR_W + 4
   const w = Math.max(1, drawnBytes, Math.ceil(text / BYTE_W)) * BYTE_W
   if (row.x > 0 && row.x + w > MAX_ROW_W) {
     row.x = 0
@@ -172,6 +172,22 @@ function push(
   row.x += w
   row.width = Math.max(row.width, row.x)
 }
+
+/** Columns a label takes in the monospace font: a CJK character is two. */
+function textColumns(s: string): number {
+  let n = 0
+  for (const ch of s)
+    n += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\uff00-\uff60]/.test(ch) ? 2 : 1
+  return n
+}
+
+/** The words for the fields that are no Redis name: sds's free space, the allocator's slack. */
+export interface FieldWords {
+  readonly free: string
+  readonly slack: string
+}
+
+export const ENGLISH_FIELD_WORDS: FieldWords = { free: 'free', slack: 'slack' }
 
 function robjFields(row: Row, v: StringView): void {
   // One 4-byte word holds type (4 bits), encoding (4 bits) and lru (24 bits).
@@ -189,7 +205,7 @@ function robjFields(row: Row, v: StringView): void {
   push(row, 'robj:ptr', 'robj', 'ptr', v.encoding === 'int' ? v.value : '→', 8)
 }
 
-function sdsFields(row: Row, v: StringView): number {
+function sdsFields(row: Row, v: StringView, words: FieldWords): number {
   const sds = v.sds
   if (sds === undefined) return 0
   const typeBits = { 5: 0, 8: 1, 16: 2, 32: 3, 64: 4 }[sds.type]
@@ -218,8 +234,23 @@ function sdsFields(row: Row, v: StringView): number {
   if (sds.len > shown) push(row, 'buf:rest', 'buf', `… +${sds.len - shown}`, '', sds.len - shown, 4)
   push(row, 'nul', 'nul', '\\0', '', 1)
   const free = sds.type === 5 ? 0 : sds.alloc - sds.len
-  if (free > 0) push(row, 'free', 'free', `free ${free}`, '', free, Math.min(free, MAX_FREE_SHOWN))
+  if (free > 0)
+    push(row, 'free', 'free', `${words.free} ${free}`, '', free, Math.min(free, MAX_FREE_SHOWN))
   return sdsHeaderBytes(sds.type) + (sds.type === 5 ? sds.len : sds.alloc) + 1
+}
+
+/** Appends allocation `alloc`'s slack (the allocator's rounding), if it has any. */
+function pushSlack(row: Row, alloc: number, slack: number, words: FieldWords): void {
+  if (slack > 0)
+    push(
+      row,
+      `slack:${String(alloc)}`,
+      'slack',
+      `${words.slack} ${String(slack)}`,
+      '',
+      slack,
+      Math.min(slack, MAX_FREE_SHOWN),
+    )
 }
 
 /** The height of a block: its rows and its title. */
@@ -227,16 +258,17 @@ function blockHeight(row: Row): number {
   return row.y + BLOCK_H
 }
 
-/** Lays out the allocations of a string value, one block per allocation. */
-export function layoutString(v: StringView): StringLayout {
+/**
+ * Lays out the allocations of a string value, one block per allocation; `words` names the
+ * free space and the slack in the reader's language.
+ */
+export function layoutString(v: StringView, words: FieldWords = ENGLISH_FIELD_WORDS): StringLayout {
   const blocks: Block[] = []
   const first = newRow()
   robjFields(first, v)
   let used = 16
-  if (v.encoding === 'embstr') used += sdsFields(first, v)
-  const slack0 = (v.allocations[0] ?? used) - used
-  if (slack0 > 0)
-    push(first, 'slack:0', 'slack', `slack ${slack0}`, '', slack0, Math.min(slack0, MAX_FREE_SHOWN))
+  if (v.encoding === 'embstr') used += sdsFields(first, v, words)
+  pushSlack(first, 0, (v.allocations[0] ?? used) - used, words)
   blocks.push({
     id: 'alloc:0',
     usable: v.allocations[0] ?? used,
@@ -248,10 +280,8 @@ export function layoutString(v: StringView): StringLayout {
   let pointer: StringLayout['pointer'] = null
   if (v.encoding === 'raw') {
     const second = newRow()
-    const asked = sdsFields(second, v)
-    const slack = (v.allocations[1] ?? asked) - asked
-    if (slack > 0)
-      push(second, 'slack:1', 'slack', `slack ${slack}`, '', slack, Math.min(slack, MAX_FREE_SHOWN))
+    const asked = sdsFields(second, v, words)
+    pushSlack(second, 1, (v.allocations[1] ?? asked) - asked, words)
     blocks.push({
       id: 'alloc:1',
       usable: v.allocations[1] ?? asked,

@@ -173,28 +173,41 @@ describe('SkiplistPanel', () => {
   })
 })
 
+/** The skiplist panel of `z` after `zadd`, its steps all played, in `lang`. */
+function settledPanel(zadd: string[], lang: 'en' | 'zh'): HTMLElement {
+  const s = skiplistServer(8)
+  s.call(zadd)
+  return render(
+    <SkiplistPanel
+      title="z"
+      before={null}
+      after={view(s, 'z')}
+      events={[]}
+      step={0}
+      t={1}
+      lang={lang}
+    />,
+  ).container
+}
+
 describe('tower labels', () => {
   it('cut a long member or score to its column, decode UTF-8 and keep the full name as a tooltip', () => {
     expect(towerLabel('verylongmembername')).toBe('verylong…')
     expect(towerLabel('3.3333333333333335')).toBe('3.333333…')
     expect(towerLabel('bob')).toBe('bob')
-    const s = skiplistServer(8)
-    s.call(['ZADD', 'z', '1', 'verylongmembername', '2', '\xe5\xbc\xa0\xe4\xb8\x89'])
-    const { container } = render(
-      <SkiplistPanel
-        title="z"
-        before={null}
-        after={view(s, 'z')}
-        events={[]}
-        step={0}
-        t={1}
-        lang="en"
-      />,
+    const container = settledPanel(
+      ['ZADD', 'z', '1', 'verylongmembername', '2', '\xe5\xbc\xa0\xe4\xb8\x89'],
+      'en',
     )
     const members = [...container.querySelectorAll('.zsl-member')].map((el) => el.textContent)
     expect(members).toEqual(['header', 'seedseed', 'verylong…verylongmembername', '张三张三'])
     expect(
       [...container.querySelectorAll('.zsl-member title')].map((t) => t.textContent),
     ).toContain('verylongmembername')
+  })
+
+  it('name the header node in 简体中文', () => {
+    const container = settledPanel(['ZADD', 'z', '1', 'a'], 'zh')
+    expect(container.querySelector('.zsl-member')?.textContent).toBe('头节点')
   })
 })

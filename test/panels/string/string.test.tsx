@@ -151,6 +151,28 @@ describe('StringPanel', () => {
     render(<StringPanel title="k" before={null} after={view(s, 'k')} events={[]} t={1} lang="zh" />)
     expect(screen.getByTestId('shared-integer').textContent).toMatch(/共享整数/)
   })
+
+  it('names the free space and the allocator slack in 简体中文, each label inside its field', () => {
+    const s = createServer({ seed: 1, clock: manualClock(), trace: 'full' })
+    s.call(['SET', 'e', 'hello'])
+    s.call(['SET', 'r', 'x'.repeat(50)])
+    s.call(['APPEND', 'r', 'yy'])
+    const label = (key: string, kind: string) => {
+      const { container, unmount } = render(
+        <StringPanel title={key} before={null} after={view(s, key)} events={[]} t={1} lang="zh" />,
+      )
+      const text = container.querySelector(`[data-kind="${kind}"] .string-field__label`)
+      unmount()
+      return text?.textContent
+    }
+    expect(label('e', 'slack')).toBe('取整 7')
+    expect(label('r', 'free')).toBe('空闲 56')
+    // A CJK character takes two columns: the field is drawn wide enough for "取整 7".
+    const slack = layoutString(view(s, 'e'), { free: '空闲', slack: '取整' })
+      .blocks.flatMap((b) => b.fields)
+      .find((f) => f.kind === 'slack')
+    expect(slack?.w).toBeGreaterThanOrEqual(6 * 7)
+  })
 })
 
 describe('the summary of a string (a narrow panel)', () => {
