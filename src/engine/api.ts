@@ -187,6 +187,12 @@ export interface RedisServer {
    * blocks a client.
    */
   isBlocked?(client: ClientId): boolean
+  /**
+   * The clients unblocked since the last call, in the order they were (blocked.c
+   * server.unblocked_clients): the transport goes on with their input in this order, as
+   * processUnblockedClients does. Optional: without it, in the order they blocked.
+   */
+  takeUnblocked?(): readonly ClientId[]
   /** Tells whether the client asked to close (QUIT) or was killed; the transport closes it. */
   shouldClose(client: ClientId): boolean
   /**

@@ -121,7 +121,17 @@ export function unblockPostponedClient(srv: ServerState, c: Client, closed: bool
   if (i >= 0) st.postponed.splice(i, 1)
   c.bpop = null
   srv.blockedClients--
-  if (!closed) st.unblocked.push({ id: c.id, argv: bpop.argv })
+  if (closed) return
+  st.unblocked.push({ id: c.id, argv: bpop.argv })
+  queueClientForReprocessing(srv, c)
+}
+
+/**
+ * blocked.c queueClientForReprocessing: an unblocked client goes once (CLIENT_UNBLOCKED) on
+ * server.unblocked_clients, whose input the transport runs in that order.
+ */
+export function queueClientForReprocessing(srv: ServerState, c: Client): void {
+  if (!srv.unblockedClients.includes(c.id)) srv.unblockedClients.push(c.id)
 }
 
 /** networking.c unblockPostponedClients. */

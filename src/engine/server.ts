@@ -337,6 +337,7 @@ export function createServerState(opts: ServerOptions): ServerState {
     pubsub: createPubsubState(hashSeed),
     prevErrCount: 0,
     blockedClients: 0,
+    unblockedClients: [],
     clientPause: createClientPauseState(),
     slowlog: createSlowlog(),
     latencyEvents: new Map(),
@@ -1280,8 +1281,12 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
       if (c === undefined || c.bpop !== null) continue
       const now = Math.floor(srv.clock.now())
       const reply = runCommand(next.argv, c, createExecContext(srv.rng, srv.clock, 'off', now))
-      if (c === self) selfReply = reply
-      else if (reply !== BLOCKED && !c.replySilenced)
+      if (c === self) {
+        selfReply = reply
+        // Its reply is the call's own: nothing for the transport to go on with.
+        const i = srv.unblockedClients.indexOf(c.id)
+        if (i >= 0) srv.unblockedClients.splice(i, 1)
+      } else if (reply !== BLOCKED && !c.replySilenced)
         srv.outbox.set(c.id, (srv.outbox.get(c.id) ?? '') + respEncode(reply))
     }
     return selfReply
@@ -1566,6 +1571,11 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
       // The poll after beforeSleep: a connect to a master started meanwhile is refused.
       replicationConnectFailed(srv)
       return out
+    },
+    takeUnblocked: () => {
+      const ids = srv.unblockedClients
+      if (ids.length !== 0) srv.unblockedClients = []
+      return ids
     },
     isBlocked: (id) => {
       const c = srv.clients.get(id)

@@ -510,6 +510,12 @@ export interface ServerState {
   prevErrCount: number
   /** server.blocked_clients: clients waiting in a blocking command (commands/blocking.ts). */
   blockedClients: number
+  /**
+   * server.unblocked_clients: the clients unblocked since the transport last asked, in the
+   * order they were (queueClientForReprocessing); the transport runs the input each kept
+   * while blocked in this order (processUnblockedClients).
+   */
+  unblockedClients: ClientId[]
   /** CLIENT PAUSE and the clients it holds (pause.ts). */
   clientPause: ClientPauseState
   /** server.slowlog (slowlog.ts). */

@@ -45,7 +45,7 @@
 import type { ClientId } from './api.ts'
 import type { ExecContext } from './context.ts'
 import type { CommandSpec } from './commands/spec.ts'
-import { array, bulk, integer, NIL, NULL, pushReply, sequence, type Reply } from './reply.ts'
+import { array, bulk, integer, NULL, pushReply, RESP2_NIL, sequence, type Reply } from './reply.ts'
 import { respEncode } from './resp.ts'
 import { cstr } from './bytes.ts'
 import { rngRandom } from './rng.ts'
@@ -407,9 +407,12 @@ function sendTrackingMessage(
   // A RESP2 client without redirection: RESP2 has no pushes, nothing can be sent.
 }
 
-/** The null a flush sends, in the protocol of the tracking client (shared.null[c->resp]). */
+/**
+ * The null a flush sends, in the protocol of the tracking client (shared.null[c->resp]), as
+ * raw protocol: a RESP2 client's `$-1` stays one in a RESP3 redirect client's push.
+ */
 function flushNull(c: Client): Reply {
-  return c.resp === 3 ? NULL : NIL
+  return c.resp === 3 ? NULL : RESP2_NIL
 }
 
 // --- Invalidation ---

@@ -273,6 +273,8 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
   const conns = new Set<Connection>()
   const byId = new Map<ClientId, Connection>()
   const blockedConns = new Set<Connection>()
+  // The blocked connections the engine unblocked, in that order, not yet resumed.
+  const toResume: Connection[] = []
   const authHook = (engine as RedisServer & AuthAware).authRequired
   const limitsHook = (engine as RedisServer & EngineHooks).queryLimits
   const callBytes = (engine as RedisServer & EngineHooks).callBytes ?? engine.call
@@ -574,13 +576,24 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
   }
 
   /**
-   * Runs the input kept by the clients that were blocked and are not any more, and writes
-   * their replies. Whether there was one.
+   * Runs the input kept by a client that was blocked and is not any more, and writes its
+   * replies; whether there was one. One at a time, in the order the engine unblocked them
+   * (processUnblockedClients walks server.unblocked_clients): a command of one may serve
+   * another, whose late reply flushOutbox writes before that one's further replies.
    */
   function resumeUnblocked(): boolean {
-    let resumed = false
-    for (const conn of blockedConns) {
-      if (engine.isBlocked?.(conn.id) === true) continue
+    const ids = engine.takeUnblocked?.()
+    if (ids === undefined) {
+      for (const conn of blockedConns) if (!toResume.includes(conn)) toResume.push(conn)
+    } else {
+      for (const id of ids) {
+        const conn = byId.get(id)
+        if (conn !== undefined && blockedConns.has(conn) && !toResume.includes(conn))
+          toResume.push(conn)
+      }
+    }
+    for (let conn = toResume.shift(); conn !== undefined; conn = toResume.shift()) {
+      if (!blockedConns.has(conn) || engine.isBlocked?.(conn.id) === true) continue
       blockedConns.delete(conn)
       conn.blocked = false
       replyBufferReset(out)
@@ -590,9 +603,9 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
       respParserSettle(conn.parser)
       respParserReleaseBytes(conn.parser)
       writeReplies(conn)
-      resumed = true
+      return true
     }
-    return resumed
+    return false
   }
 
   function writeOutbox(outbox: ReadonlyMap<ClientId, string>): void {

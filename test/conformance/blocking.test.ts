@@ -105,6 +105,38 @@ describe('blocking list pops against redis-server', () => {
     })
   })
 
+  it("runs unblocked clients' pipelined commands in the order they were unblocked", async () => {
+    // blocked.c processUnblockedClients walks server.unblocked_clients: c was served first
+    // (q2 was pushed first), so its RPUSH r runs before a's, though a blocked first.
+    await same(async (s) => {
+      await s.block(s.a, 'BLPOP', 'q1', '0')
+      s.a.sendCommand(['RPUSH', 'r', 'a'])
+      await s.block(s.c, 'BLPOP', 'q2', '0')
+      s.c.sendCommand(['RPUSH', 'r', 'c'])
+      await s.run('MULTI')
+      await s.run('RPUSH', 'q2', 'x')
+      await s.run('RPUSH', 'q1', 'y')
+      await s.run('EXEC')
+      for (const who of [s.a, s.a, s.c, s.c]) await s.read(who)
+      await s.run('LRANGE', 'r', '0', '-1')
+    })
+  })
+
+  it('a resumed client that blocks again and is served by another gets that reply first', async () => {
+    // a, served, runs its next BLPOP at once (empty: it blocks again); c, served after it,
+    // runs RPUSH q2, which serves a: a's BLPOP reply comes before the replies of a's
+    // further commands (it went to a's output buffer when it was served).
+    await same(async (s) => {
+      await s.block(s.a, 'BRPOP', 'q1', '0')
+      s.a.sendCommand(['BLPOP', 'q2', '0'])
+      s.a.sendCommand(['LLEN', 'q2'])
+      await s.block(s.c, 'BLPOP', 'q1', '0')
+      s.c.sendCommand(['RPUSH', 'q2', 'v1', 'v2'])
+      await s.run('RPUSH', 'q1', 'x', 'y')
+      for (const who of [s.a, s.a, s.a, s.c, s.c]) await s.read(who)
+    })
+  })
+
   it('serves after EXEC a transaction that pushed', async () => {
     await same(async (s) => {
       await s.block(s.a, 'BLPOP', 'q', '0')

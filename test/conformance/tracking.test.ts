@@ -157,6 +157,23 @@ describe('client-side caching against redis-server', () => {
     })
   })
 
+  it("gives a RESP3 redirect client a RESP2 tracking client's flush null, $-1", async () => {
+    // shared.null[c->resp] of the tracking client, as raw protocol: the same bytes whether
+    // the target is the client running the flush (its push comes before the reply) or not.
+    await same(async (s) => {
+      await hello3(s.c)
+      const c = await clientId(s.c)
+      await s.on(s.a, ['CLIENT', 'TRACKING', 'on', 'REDIRECT', c])
+      await s.on(s.a, ['GET', 'fn:a'])
+      await s.on(s.c, ['FLUSHALL'], 2)
+      await s.on(s.a, ['GET', 'fn:a'])
+      await s.run('FLUSHDB')
+      await s.read(s.c)
+      await s.on(s.c, ['FLUSHDB', 'ASYNC'], 2)
+      await s.on(s.a, ['CLIENT', 'TRACKING', 'off'])
+    })
+  })
+
   it('sends nothing to a RESP2 client without redirection, nor to an unsubscribed target', async () => {
     await sameIds(async (s, ids) => {
       await s.on(s.a, ['CLIENT', 'TRACKING', 'on'])

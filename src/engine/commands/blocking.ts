@@ -88,7 +88,7 @@ import {
 import { defineCommand, type CommandCall, type CommandSpec } from './spec.ts'
 import { genericZpop } from './zset.ts'
 import { updateCommandLatencyHistogram } from '../util/hdrHistogram.ts'
-import { unblockPostponedClient } from '../pause.ts'
+import { queueClientForReprocessing, unblockPostponedClient } from '../pause.ts'
 import { latencyAddSampleIfNeeded } from '../latency.ts'
 
 // --- Timeouts ---
@@ -181,8 +181,11 @@ export function blockForKeys(
   return BLOCKED
 }
 
-/** blocked.c unblockClient for list and zset waits: off every key's waiter list. */
-function unblockClient(srv: ServerState, c: Client): void {
+/**
+ * blocked.c unblockClient for list and zset waits: off every key's waiter list, and queued
+ * for the transport to go on with its input (queueClientForReprocessing), unless `closed`.
+ */
+function unblockClient(srv: ServerState, c: Client, closed = false): void {
   const bpop = c.bpop
   if (bpop === null) return
   const db = srv.dbs[bpop.db]
@@ -195,6 +198,7 @@ function unblockClient(srv: ServerState, c: Client): void {
   }
   c.bpop = null
   srv.blockedClients--
+  if (!closed) queueClientForReprocessing(srv, c)
 }
 
 /** The reply of a blocked client, written when the transport drains the outbox. */
@@ -223,7 +227,10 @@ export function clientIsBlocked(c: Client): boolean {
 /** freeClient of a blocked client: it stops waiting, with no reply. */
 export function unblockClosedClient(srv: ServerState, c: Client): void {
   if (c.bpop?.btype === 'postpone') unblockPostponedClient(srv, c, true)
-  else unblockClient(srv, c)
+  else unblockClient(srv, c, true)
+  // freeClient: off server.unblocked_clients.
+  const i = srv.unblockedClients.indexOf(c.id)
+  if (i >= 0) srv.unblockedClients.splice(i, 1)
 }
 
 /**
