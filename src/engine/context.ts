@@ -105,8 +105,8 @@ function keep(ctx: ReusableExecContext, e: StepEvent): void {
 }
 
 /**
- * Starts a command in a reusable context: its rng, clock and frozen `now`, and a fresh
- * events array when it records events (a trace-off context never has any).
+ * Starts a command in a reusable context: its rng, clock and frozen `now`, and no events
+ * yet (NO_EVENTS; the previous command's Trace keeps the array it filled).
  */
 export function resetExecContext(
   ctx: ReusableExecContext,

@@ -134,6 +134,12 @@ export function queueClientForReprocessing(srv: ServerState, c: Client): void {
   if (!srv.unblockedClients.includes(c.id)) srv.unblockedClients.push(c.id)
 }
 
+/** Takes a client off server.unblocked_clients (freeClient, or its reply was the call's own). */
+export function dequeueClientForReprocessing(srv: ServerState, c: Client): void {
+  const i = srv.unblockedClients.indexOf(c.id)
+  if (i >= 0) srv.unblockedClients.splice(i, 1)
+}
+
 /** networking.c unblockPostponedClients. */
 function unblockPostponedClients(srv: ServerState): void {
   for (const id of [...srv.clientPause.postponed]) {

@@ -72,6 +72,7 @@ import {
   blockPostponeClient,
   checkClientPauseTimeoutAndReturnIfPaused,
   createClientPauseState,
+  dequeueClientForReprocessing,
   PAUSE_ALL,
   PAUSE_OFF,
 } from './pause.ts'
@@ -1284,8 +1285,7 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
       if (c === self) {
         selfReply = reply
         // Its reply is the call's own: nothing for the transport to go on with.
-        const i = srv.unblockedClients.indexOf(c.id)
-        if (i >= 0) srv.unblockedClients.splice(i, 1)
+        dequeueClientForReprocessing(srv, c)
       } else if (reply !== BLOCKED && !c.replySilenced)
         srv.outbox.set(c.id, (srv.outbox.get(c.id) ?? '') + respEncode(reply))
     }

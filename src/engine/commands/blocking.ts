@@ -88,7 +88,11 @@ import {
 import { defineCommand, type CommandCall, type CommandSpec } from './spec.ts'
 import { genericZpop } from './zset.ts'
 import { updateCommandLatencyHistogram } from '../util/hdrHistogram.ts'
-import { queueClientForReprocessing, unblockPostponedClient } from '../pause.ts'
+import {
+  dequeueClientForReprocessing,
+  queueClientForReprocessing,
+  unblockPostponedClient,
+} from '../pause.ts'
 import { latencyAddSampleIfNeeded } from '../latency.ts'
 
 // --- Timeouts ---
@@ -229,8 +233,7 @@ export function unblockClosedClient(srv: ServerState, c: Client): void {
   if (c.bpop?.btype === 'postpone') unblockPostponedClient(srv, c, true)
   else unblockClient(srv, c, true)
   // freeClient: off server.unblocked_clients.
-  const i = srv.unblockedClients.indexOf(c.id)
-  if (i >= 0) srv.unblockedClients.splice(i, 1)
+  dequeueClientForReprocessing(srv, c)
 }
 
 /**
