@@ -498,6 +498,74 @@ export const SCENES: readonly Scene[] = [
     ],
   },
   {
+    id: 'quicklist-compress',
+    title: { en: 'Quicklist nodes compressed with LZF', zh: '快速列表节点的 LZF 压缩' },
+    summary: {
+      en: 'With list-compress-depth 1 the node at each end of a list stays raw and every node between them is LZF-compressed (the ends are where pushes and pops happen). Reading an entry of a compressed node decompresses it for the read and compresses it again; a node under 48 bytes is never compressed.',
+      zh: '把 list-compress-depth 设为 1，列表两端各一个节点保持原样，两端之间的节点都用 LZF 压缩（推入和弹出都发生在两端）。读取压缩节点里的元素时先解压、读完再压缩；小于 48 字节的节点从不压缩。',
+    },
+    focus: 'ql',
+    lines: [
+      { run: 'DEL ql' },
+      {
+        run: 'CONFIG SET list-max-listpack-size 4',
+        note: {
+          en: 'at most 4 entries a node, so a few pushes make several nodes',
+          zh: '每个节点最多 4 个元素，几次推入就有多个节点',
+        },
+      },
+      {
+        run: 'CONFIG SET list-compress-depth 1',
+        note: {
+          en: 'depth 1: one node at each end stays raw, the nodes between are compressed (0, the default, compresses nothing)',
+          zh: '深度 1：两端各保留一个原样节点，中间的节点被压缩（默认值 0 表示不压缩）',
+        },
+      },
+      {
+        run: 'RPUSH ql log:2026-11-24:/index.html:1 log:2026-11-24:/index.html:2 log:2026-11-24:/index.html:3 log:2026-11-24:/index.html:4',
+        note: {
+          en: 'one node: it is both ends, so it stays raw',
+          zh: '只有一个节点：它同时是两端，保持原样',
+        },
+      },
+      {
+        run: 'RPUSH ql log:2026-11-24:/index.html:5 log:2026-11-24:/index.html:6 log:2026-11-24:/index.html:7 log:2026-11-24:/index.html:8',
+        note: { en: 'two nodes, each at an end: both raw', zh: '两个节点，各在一端：都不压缩' },
+      },
+      {
+        run: 'RPUSH ql log:2026-11-24:/index.html:9',
+        note: {
+          en: 'a third node: the middle one is no longer at an end, and LZF shrinks its 127-byte listpack to 55 bytes (repeated text compresses well)',
+          zh: '第三个节点：中间的节点不再位于两端，LZF 把它 127 字节的 listpack 压缩到 55 字节（重复的文本压缩效果好）',
+        },
+      },
+      {
+        run: 'LINDEX ql 5',
+        note: {
+          en: 'entry 5 is in the compressed node: it is decompressed for the read, then compressed again',
+          zh: '第 5 个元素在压缩节点里：先解压读取，读完再压缩回去',
+        },
+      },
+      {
+        run: 'LPUSH ql a b c d',
+        note: {
+          en: 'a new head node: the old head is now between the ends, so it is compressed',
+          zh: '新的头节点：原来的头节点现在位于中间，于是被压缩',
+        },
+      },
+      {
+        run: 'LPUSH ql e',
+        note: {
+          en: 'the node of d c b a is now between the ends too, but its 19 bytes are under 48 (MIN_COMPRESS_BYTES): it stays raw',
+          zh: 'd c b a 所在的节点现在也位于中间，但它只有 19 字节，小于 48（MIN_COMPRESS_BYTES）：保持原样',
+        },
+      },
+      { run: 'LRANGE ql 0 -1' },
+      { run: 'CONFIG SET list-compress-depth 0' },
+      { run: 'CONFIG SET list-max-listpack-size -2' },
+    ],
+  },
+  {
     id: 'evict-lru',
     title: { en: 'Eviction with allkeys-lru', zh: '使用 allkeys-lru 淘汰键' },
     summary: {
@@ -2070,6 +2138,7 @@ export const SCENE_GROUPS: readonly {
       'set-intset-entries',
       'hash-listpack-hashtable',
       'quicklist-split',
+      'quicklist-compress',
       'zset-skiplist',
       'zset-range-levels',
     ],

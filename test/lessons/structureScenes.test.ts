@@ -142,6 +142,35 @@ describe('quicklist-split', () => {
   })
 })
 
+describe('quicklist-compress', () => {
+  it('keeps the end nodes raw, LZF-compresses the ones between, and leaves a node under 48 bytes raw', () => {
+    const { at } = play('quicklist-compress', 'ql')
+    // Each node's LZF size (null: raw), head to tail.
+    const lzf = (v: unknown) => (v as QuicklistView).nodes.map((n) => n.lzfSz)
+    const types = (step: { events: readonly StepEvent[] }) =>
+      step.events.map((e) => e.type).filter((t) => t.startsWith('quicklist/'))
+    expect(lzf(at('RPUSH ql', 0).view)).toEqual([null])
+    expect(lzf(at('RPUSH ql', 1).view)).toEqual([null, null])
+    const third = at('RPUSH ql', 2)
+    expect(lzf(third.view)).toEqual([null, 55, null])
+    expect(third.events).toContainEqual(
+      expect.objectContaining({ type: 'quicklist/nodeCompressed', sz: 127, lzfSz: 55 }),
+    )
+    const read = at('LINDEX ql 5')
+    expect(read.reply).toEqual(bulk('log:2026-11-24:/index.html:6'))
+    expect(types(read)).toEqual(['quicklist/nodeDecompressed', 'quicklist/nodeCompressed'])
+    expect(lzf(read.view)).toEqual([null, 55, null])
+    expect(lzf(at('LPUSH ql a').view)).toEqual([null, 55, 55, null])
+    const small = at('LPUSH ql e')
+    expect(lzf(small.view)).toEqual([null, null, 55, 55, null])
+    expect(small.events).toContainEqual(
+      expect.objectContaining({ type: 'quicklist/nodeKeptRaw', sz: 19, reason: 'tooSmall' }),
+    )
+    const all = at('LRANGE ql').reply
+    expect(all.type === 'array' ? all.value?.length : all).toBe(14)
+  })
+})
+
 describe.each(['evict-lru', 'evict-lfu'])('%s', (id) => {
   it('evicts through the pool, keeps the keys just used, and stops once under maxmemory', () => {
     const { at } = play(id)
