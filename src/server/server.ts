@@ -167,6 +167,13 @@ interface Connection {
   closed: boolean
   /** Waits in a blocking command: its input is kept, not run, until the reply comes. */
   blocked: boolean
+  /**
+   * Asked to close after its reply (QUIT, CLIENT KILL of itself) with nothing to write (CLIENT
+   * REPLY OFF / SKIP): Redis closes a CLIENT_CLOSE_AFTER_REPLY client only once a write
+   * empties its output, so it stays connected and runs nothing more until something is written
+   * to it (a Pub/Sub or tracking push) or it is killed.
+   */
+  waitsForWrite: boolean
   /** The reply bytes Node had not written when last told to the engine (outputPending). */
   pending: number
 }
@@ -366,6 +373,7 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
       closing: false,
       closed: false,
       blocked: false,
+      waitsForWrite: false,
       pending: 0,
     }
     conns.add(conn)
@@ -612,6 +620,14 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
     for (const [id, bytes] of outbox) {
       const c = byId.get(id)
       if (c === undefined || c.closing) continue
+      if (c.waitsForWrite) {
+        // writeToClient: the push was not added (CLIENT_CLOSE_AFTER_REPLY), the output is
+        // empty, and the client is freed.
+        c.closing = true
+        c.socket.end()
+        c.socket.destroySoon()
+        continue
+      }
       engine.netWritten?.(bytes.length, id)
       respBigPieces(bytes, outboxBigPieces)
       // Each client's messages are laid out on their own (addedUpTo is the running one's).
@@ -627,7 +643,8 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
   /** Runs every complete command in the query buffer, appending their replies to `out`. */
   function processInputBuffer(conn: Connection): void {
     const p = conn.parser
-    if (conn.blocked) return
+    // processInputBuffer stops at CLIENT_CLOSE_AFTER_REPLY: the rest stays in the query buffer.
+    if (conn.blocked || conn.waitsForWrite) return
     // Replies of this pass wait in c->buf until the write (CLIENT LIST obl).
     const outStart = out.len
     for (;;) {
@@ -693,6 +710,18 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
           ? null
           : (pendingHook?.call(engine, conn.id, conn.pending) ?? null)
         if (overLimit !== null) closeOverLimit(conn, overLimit)
+        // Nothing written since the last write (no reply of this pass, none unwritten): the
+        // client never enters clients_pending_write, and stays until a write (waitsForWrite).
+        if (
+          !conn.closing &&
+          out.len === 0 &&
+          conn.pending === 0 &&
+          conn.socket.writableLength === 0 &&
+          !freed(conn)
+        ) {
+          conn.waitsForWrite = true
+          return
+        }
         conn.closing = true
         return
       }
@@ -722,9 +751,14 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
     }
   }
 
+  /** The engine freed the connection's client (killed, evicted, timed out). */
+  function freed(conn: Connection): boolean {
+    return hostClientHook === undefined || hostClientHook.call(engine, conn.id) !== conn.flags
+  }
+
   function closeKilled(self: Connection): void {
     for (const c of conns) {
-      if (c !== self && !c.closing && c.flags.closeAfterReply) {
+      if (c !== self && !c.closing && c.flags.closeAfterReply && (!c.waitsForWrite || freed(c))) {
         c.closing = true
         c.socket.destroy()
       }
