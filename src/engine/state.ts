@@ -288,6 +288,8 @@ export interface Client {
   replyList: ReplyList | null
   /** c->mem_usage_bucket: where client eviction holds it (clientEviction.ts), or null. */
   memUsageBucket: ClientMemBucket | null
+  /** c->woff: master_repl_offset after its last command (what its WAIT waits for). */
+  woff: number
   /** While EXEC runs: its queue length and the replies added so far (they count in obl). */
   execOut: { readonly count: number; readonly replies: readonly Reply[] } | null
 }
@@ -330,6 +332,8 @@ export interface BlockState {
   readonly argv: readonly string[]
   /** XREAD / XREADGROUP waiters only. */
   readonly stream: StreamBlock | null
+  /** WAIT: the replication offset the replicas must acknowledge (c->bpop.reploffset). */
+  readonly reploffset?: number
 }
 
 /** CLIENT REPLY OFF: no reply is sent until CLIENT REPLY ON. */

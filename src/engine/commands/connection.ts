@@ -405,6 +405,8 @@ export function updateClientMemoryUsage(srv: ServerState, c: Client): void {
 export function clientInfoString(srv: ServerState, c: Client, current: Client | null): string {
   let flags = ''
   if (srv.monitors.includes(c.id)) flags += 'O'
+  else if (srv.repl.replicas.includes(c.id)) flags += 'S'
+  if (srv.repl.master?.client === c.id) flags += 'M'
   if (clientIsSubscribed(c)) flags += 'P'
   if (c.multi !== null) flags += 'x'
   if (c.bpop !== null) flags += 'b'

@@ -487,9 +487,13 @@ export function expireIfNeeded(
   if (when < 0 || !(ctx.now > when)) return false
   // keyIsExpired: "Don't expire anything while loading. It will be done later."
   if (srv.loading !== null) return false
-  // A replica reports the key expired but leaves it for its master's DEL, unless forced (a
-  // write on a writable replica). There is never a master client, whose keys never expire.
-  if (srv.repl.masterhost !== null && !(flags & EXPIRE_FORCE_DELETE_EXPIRED)) return true
+  // A replica: for its master's commands no key expires; for others the key is reported
+  // expired but left for the master's DEL, unless forced (a write on a writable replica).
+  if (srv.repl.masterhost !== null) {
+    const m = srv.repl.master
+    if (m !== null && srv.currentClient !== null && srv.currentClient.id === m.client) return false
+    if (!(flags & EXPIRE_FORCE_DELETE_EXPIRED)) return true
+  }
   if (flags & EXPIRE_AVOID_DELETE_EXPIRED) return true
   // While clients are paused the dataset stays as it is: expired for the reader only.
   if (checkClientPauseTimeoutAndReturnIfPaused(srv)) return true
