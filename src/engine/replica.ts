@@ -45,7 +45,12 @@ import {
   dictSize,
 } from './structures/dict.ts'
 import { emptyData, type RedisDb } from './keyspace/db.ts'
-import { respEncodeCommand, respReplyReaderCreate, respReplyReaderFeed, respReplyReaderNext } from './resp.ts'
+import {
+  respEncodeCommand,
+  respReplyReaderCreate,
+  respReplyReaderFeed,
+  respReplyReaderNext,
+} from './resp.ts'
 import { rdbLoadFile, type ServerLogLine } from './rdbDecode.ts'
 import { rdbLoadImage } from './rdbReload.ts'
 import { rdbLogLoadDone } from './rdb.ts'
@@ -107,7 +112,9 @@ export function replicaServesNoStaleData(srv: ServerState): boolean {
 /** slaveIsInHandshakeState: between RECEIVE_PING_REPLY and RECEIVE_PSYNC_REPLY. */
 function inHandshake(srv: ServerState): boolean {
   const s = srv.repl.linkState
-  return s !== 'none' && s !== 'connect' && s !== 'connecting' && s !== 'transfer' && s !== 'connected'
+  return (
+    s !== 'none' && s !== 'connect' && s !== 'connecting' && s !== 'transfer' && s !== 'connected'
+  )
 }
 
 /** connectWithMaster: a non-blocking connect to the master (refused later without a host). */
@@ -311,7 +318,11 @@ export function replicationCron(srv: ServerState, ctx: ExecContext): void {
   if (r.masterhost === null) return
   const timeout = Number(srv.config.other['repl-timeout'] ?? '60')
   const now = Math.floor(ctx.clock.now() / 1000)
-  if ((r.linkState === 'connecting' || inHandshake(srv)) && r.link !== null && now - r.link.lastio > timeout) {
+  if (
+    (r.linkState === 'connecting' || inHandshake(srv)) &&
+    r.link !== null &&
+    now - r.link.lastio > timeout
+  ) {
     serverLog(srv, 'warning', 'Timeout connecting to the MASTER...')
     cancelReplicationHandshake(srv, true)
   }
@@ -323,7 +334,11 @@ export function replicationCron(srv: ServerState, ctx: ExecContext): void {
     )
     cancelReplicationHandshake(srv, true)
   }
-  if (r.linkState === 'connected' && r.master !== null && now - r.master.lastInteraction > timeout) {
+  if (
+    r.linkState === 'connected' &&
+    r.master !== null &&
+    now - r.master.lastInteraction > timeout
+  ) {
     serverLog(srv, 'warning', 'MASTER timeout: no data nor PING received...')
     freeMasterClient(srv, ctx)
   }
@@ -379,7 +394,11 @@ export function masterLinkClosed(
     return
   }
   // receiveSynchronousResponse's failed read, then syncWithMaster's no_response_error.
-  serverLog(srv, 'warning', `Failed to read response from the server: ${error ?? 'Connection reset by peer'}`)
+  serverLog(
+    srv,
+    'warning',
+    `Failed to read response from the server: ${error ?? 'Connection reset by peer'}`,
+  )
   serverLog(srv, 'warning', 'Master did not respond to command during SYNC handshake')
   undoConnectWithMaster(srv)
   r.linkState = 'connect'
@@ -600,7 +619,7 @@ function syncWithMasterStep(
       sendPsync(srv)
       return true
     case 'receive_psync_reply':
-      return psyncReplied(srv, ctx, link, line, hooks)
+      return psyncReplied(srv, link, line, hooks)
     default:
       return false
   }
@@ -609,7 +628,6 @@ function syncWithMasterStep(
 /** syncWithMaster after the PSYNC reply: CONTINUE goes on, a full sync waits for the payload. */
 function psyncReplied(
   srv: ServerState,
-  ctx: ExecContext,
   link: MasterLinkState,
   line: string,
   hooks: MasterClientHooks,
@@ -623,14 +641,17 @@ function psyncReplied(
   }
   if (result === 'continue') {
     replicationResurrectCachedMaster(srv, hooks)
-    serverLog(srv, 'notice', 'MASTER <-> REPLICA sync: Master accepted a Partial Resynchronization.')
+    serverLog(
+      srv,
+      'notice',
+      'MASTER <-> REPLICA sync: Master accepted a Partial Resynchronization.',
+    )
     return true
   }
   if (result === 'unsupported') {
     serverLog(srv, 'notice', 'Retrying with SYNC...')
     linkWrite(srv, 'SYNC\r\n')
   }
-  void ctx
   r.linkState = 'transfer'
   link.transferSize = -1
   link.transferRead = 0
@@ -892,7 +913,10 @@ export function replicaInfoFields(srv: ServerState): [string, string | number][]
     ['master_host', r.masterhost ?? ''],
     ['master_port', r.masterport],
     ['master_link_status', r.linkState === 'connected' ? 'up' : 'down'],
-    ['master_last_io_seconds_ago', r.master === null ? -1 : srv.unixtime - r.master.lastInteraction],
+    [
+      'master_last_io_seconds_ago',
+      r.master === null ? -1 : srv.unixtime - r.master.lastInteraction,
+    ],
     ['master_sync_in_progress', r.linkState === 'transfer' ? 1 : 0],
     ['slave_read_repl_offset', read],
     ['slave_repl_offset', reploff],
@@ -909,7 +933,10 @@ export function replicaInfoFields(srv: ServerState): [string, string | number][]
     )
   }
   if (r.linkState !== 'connected')
-    fields.push(['master_link_down_since_seconds', r.downSince !== 0 ? srv.unixtime - r.downSince : -1])
+    fields.push([
+      'master_link_down_since_seconds',
+      r.downSince !== 0 ? srv.unixtime - r.downSince : -1,
+    ])
   fields.push(
     ['slave_priority', Number(srv.config.other['replica-priority'] ?? '100')],
     ['slave_read_only', isReadOnlyReplica(srv) ? 1 : 0],

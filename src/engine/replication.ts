@@ -475,7 +475,11 @@ export function syncCommand(srv: ServerState, ctx: ExecContext, c: Client, psync
     ['aof-base', '0'],
   ]
   const rdb = rdbSaveFile(srv, aux, dbs)
-  aux.push(['repl-stream-db', '0'], ['repl-id', r.replid], ['repl-offset', String(r.masterReplOffset)])
+  aux.push(
+    ['repl-stream-db', '0'],
+    ['repl-id', r.replid],
+    ['repl-offset', String(r.masterReplOffset)],
+  )
   const head = psync ? `+FULLRESYNC ${r.replid} ${String(r.masterReplOffset)}\r\n` : ''
   return `${head}$${String(rdb.length)}\r\n${rdb}`
 }
@@ -512,7 +516,8 @@ export function replicaAcked(srv: ServerState, id: ClientId, offset: number): vo
 /** replication.c replicationCountAcksByOffset: replicas that acknowledged `offset`. */
 export function replicationCountAcksByOffset(srv: ServerState, offset: number): number {
   let count = 0
-  for (const id of srv.repl.replicas) if ((srv.repl.replicaInfo.get(id)?.ackOff ?? 0) >= offset) count++
+  for (const id of srv.repl.replicas)
+    if ((srv.repl.replicaInfo.get(id)?.ackOff ?? 0) >= offset) count++
   return count
 }
 
@@ -524,7 +529,12 @@ export function sendGetackIfRequested(srv: ServerState): void {
   if (!srv.repl.getAckFromSlaves) return
   srv.repl.getAckFromSlaves = false
   if (srv.repl.masterhost !== null || srv.repl.replicas.length === 0) return
-  feedReplicas(srv, srv.repl.seldb < 0 ? 0 : srv.repl.seldb, ['REPLCONF', 'GETACK', '*'], PROPAGATE_REPL)
+  feedReplicas(
+    srv,
+    srv.repl.seldb < 0 ? 0 : srv.repl.seldb,
+    ['REPLCONF', 'GETACK', '*'],
+    PROPAGATE_REPL,
+  )
 }
 
 /**
@@ -538,7 +548,6 @@ export function replicationCronMaster(srv: ServerState, cronLoops: number): void
   if (period > 0 && cronLoops % period === 0)
     feedReplicas(srv, r.seldb < 0 ? 0 : r.seldb, ['PING'], PROPAGATE_REPL)
 }
-
 
 /**
  * replication.c checkGoodReplicasStatus: writes are allowed on a replica, when

@@ -1617,7 +1617,13 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
     masterLinkRead: (link, bytes) => {
       const now = Math.floor(srv.clock.now())
       updateCachedTime(srv, now)
-      masterLinkRead(srv, createExecContext(srv.rng, srv.clock, 'off', now), link, bytes, masterHooks)
+      masterLinkRead(
+        srv,
+        createExecContext(srv.rng, srv.clock, 'off', now),
+        link,
+        bytes,
+        masterHooks,
+      )
     },
     masterLinkClosed: (link, err) => {
       const now = Math.floor(srv.clock.now())

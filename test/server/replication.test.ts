@@ -37,7 +37,10 @@ function freePort(): Promise<number> {
 }
 
 /** One of our servers on a free port, its `port` config saying so (REPLCONF listening-port). */
-async function ours(config: Record<string, string> = {}, log?: string[]): Promise<RespServerHandle> {
+async function ours(
+  config: Record<string, string> = {},
+  log?: string[],
+): Promise<RespServerHandle> {
   const port = await freePort()
   const h = await startRespServer({
     port,
@@ -112,7 +115,9 @@ describe('replication between two of our servers', () => {
     await cmd(r, 'SELECT', '3')
     expect(await cmd(r, 'GET', 'counter')).toBe('2')
     expect(await cmd(r, 'LRANGE', 'list', '0', '-1')).toEqual(['a', 'b'])
-    expect(await cmd(r, 'SET', 'x', 'y')).toBe("ERR:READONLY You can't write against a read only replica.")
+    expect(await cmd(r, 'SET', 'x', 'y')).toBe(
+      "ERR:READONLY You can't write against a read only replica.",
+    )
     // ROLE on both sides, once the replica has acknowledged the master's offset.
     await until(async () => {
       const role = (await cmd(m, 'ROLE')) as Plain[]
@@ -127,7 +132,9 @@ describe('replication between two of our servers', () => {
     expect(rrole[4]).toBe(role[1])
     expect(await info(m, 'connected_slaves')).toBe('1')
     expect(await info(m, 'slave0')).toMatch(
-      new RegExp(`^ip=127\\.0\\.0\\.1,port=${String(replica.port)},state=online,offset=\\d+,lag=\\d+$`),
+      new RegExp(
+        `^ip=127\\.0\\.0\\.1,port=${String(replica.port)},state=online,offset=\\d+,lag=\\d+$`,
+      ),
     )
     expect(await info(r, 'slave_repl_offset')).toBe(String(role[1]))
     expect(await info(r, 'master_sync_in_progress')).toBe('0')
@@ -244,7 +251,9 @@ describe.skipIf(!haveRedis)('replication with a real redis-server', () => {
     await cmd(m, 'LPUSH', 'l', 'x')
     await until(async () => (await cmd(r, 'LLEN', 'l')) === 1)
     expect(await cmd(m, 'WAIT', '1', '5000')).toBe(1)
-    await until(async () => (await info(r, 'slave_repl_offset')) === (await info(m, 'master_repl_offset')))
+    await until(
+      async () => (await info(r, 'slave_repl_offset')) === (await info(m, 'master_repl_offset')),
+    )
     await cmd(m, 'SHUTDOWN', 'NOSAVE').catch(() => null)
     await until(async () => (await info(r, 'master_link_status')) === 'down')
   })

@@ -707,7 +707,12 @@ function waitCommand(c: CommandCall): Reply {
   if (BigInt(acked) >= numreplicas || c.client.multi !== null || denyBlocking(c))
     return integer(acked)
   const count = numreplicas > BigInt(Number.MAX_SAFE_INTEGER) ? Infinity : Number(numreplicas)
-  const reply = blockForKeys(c, 'wait', [], { timeout, count, wherefrom: 'head', reploffset: offset })
+  const reply = blockForKeys(c, 'wait', [], {
+    timeout,
+    count,
+    wherefrom: 'head',
+    reploffset: offset,
+  })
   c.srv.repl.waitingAcks.unshift(c.client.id)
   // replicationRequestAckFromSlaves.
   c.srv.repl.getAckFromSlaves = true
