@@ -34,6 +34,7 @@ import {
   clearReplicationId2,
   feedReplicationStream,
   replicaClosed,
+  type MasterClientState,
   type MasterLinkState,
 } from './replication.ts'
 import { array, bulk, integer, type Reply } from './reply.ts'
@@ -778,6 +779,7 @@ function syncLoadPayload(
     readReploff: r.masterInitialOffset,
     querybuf: '',
     lastInteraction: srv.unixtime,
+    held: null,
   }
   r.linkState = 'connected'
   r.downSince = 0
@@ -804,6 +806,7 @@ function replicationResurrectCachedMaster(srv: ServerState, hooks: MasterClientH
     readReploff: cached.reploff,
     querybuf: '',
     lastInteraction: srv.unixtime,
+    held: null,
   }
   r.linkState = 'connected'
   r.downSince = 0
@@ -821,6 +824,30 @@ function readFromMaster(srv: ServerState, bytes: string, hooks: MasterClientHook
   m.querybuf += bytes
   m.readReploff += bytes.length
   m.lastInteraction = srv.unixtime
+  processMasterInput(srv, m, hooks)
+}
+
+/**
+ * The master client's blocked command ran at last (a CLIENT PAUSE ended): its bytes are
+ * applied, and the rest of the query buffer runs.
+ */
+export function masterClientResumed(srv: ServerState, hooks: MasterClientHooks): void {
+  const m = srv.repl.master
+  if (m === null || m.held === null) return
+  const held = m.held
+  m.held = null
+  m.reploff += held.length
+  feedReplicationStream(srv, held)
+  processMasterInput(srv, m, hooks)
+}
+
+/** processInputBuffer for the master client: its whole commands, until one is held. */
+function processMasterInput(
+  srv: ServerState,
+  m: MasterClientState,
+  hooks: MasterClientHooks,
+): void {
+  if (m.held !== null) return
   const reader = respReplyReaderCreate()
   respReplyReaderFeed(reader, m.querybuf)
   for (;;) {
@@ -838,6 +865,11 @@ function readFromMaster(srv: ServerState, bytes: string, hooks: MasterClientHook
     const argv = commandArgv(next.reply)
     if (argv !== null && argv.length > 0) hooks.run(c, argv)
     if (srv.repl.master !== m) return
+    if (c.bpop !== null) {
+      // Held by a CLIENT PAUSE: applied when it runs (masterClientResumed).
+      m.held = next.raw
+      break
+    }
     m.reploff += next.raw.length
     // The commands applied go on to our own replicas, as they came.
     feedReplicationStream(srv, next.raw)

@@ -172,6 +172,8 @@ export interface MasterClientState {
   querybuf: string
   /** lastinteraction (unix seconds). */
   lastInteraction: number
+  /** The bytes of a command a CLIENT PAUSE holds: applied (offset, proxy) once it runs. */
+  held: string | null
 }
 
 /** clearReplicationId2's replid2. */

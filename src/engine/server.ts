@@ -53,6 +53,7 @@ import {
   isMasterClient,
   masterLinkClosed,
   masterLinkConnected,
+  masterClientResumed,
   masterLinkRead,
   replicationConnectFailed,
   replicationCron,
@@ -1301,7 +1302,11 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
       if (c === undefined || c.bpop !== null) continue
       const now = Math.floor(srv.clock.now())
       const reply = runCommand(next.argv, c, createExecContext(srv.rng, srv.clock, 'off', now))
-      if (c === self) {
+      // The master client goes on with its stream (nothing is answered to a master).
+      if (isMasterClient(srv, c)) {
+        dequeueClientForReprocessing(srv, c)
+        if (c.bpop === null) masterClientResumed(srv, masterHooks)
+      } else if (c === self) {
         selfReply = reply
         // Its reply is the call's own: nothing for the transport to go on with.
         dequeueClientForReprocessing(srv, c)
