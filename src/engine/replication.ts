@@ -88,6 +88,8 @@ export interface ReplState {
    * its last REPLCONF ACK offset (repl_ack_off).
    */
   replicaInfo: Map<ClientId, ReplicaInfo>
+  /** Replicas whose diskless full sync waits for repl-diskless-sync-delay. */
+  pendingSyncs: PendingSync[]
   /** server.clients_waiting_acks: clients blocked in WAIT, newest first. */
   waitingAcks: ClientId[]
   /** server.get_ack_from_slaves: beforeSleep sends REPLCONF GETACK * to the replicas. */
@@ -140,6 +142,16 @@ export interface ReplicaInfo {
   ip: string | null
   /** repl_ack_off. */
   ackOff: number
+  /** SLAVE_CAPA_EOF: REPLCONF capa eof (a diskless payload is taken). */
+  capaEof: boolean
+}
+
+/** A replica waiting for its full sync to start (SLAVE_STATE_WAIT_BGSAVE_START). */
+export interface PendingSync {
+  readonly client: ClientId
+  readonly psync: boolean
+  /** When it asked (unix seconds): repl-diskless-sync-delay counts from there. */
+  readonly since: number
 }
 
 /** The replica's connection to its master while it is being set up (repl_transfer_s). */
@@ -202,6 +214,7 @@ export function createReplState(replid: string): ReplState {
     masterReplOffset: 0,
     replicaInfo: new Map(),
     waitingAcks: [],
+    pendingSyncs: [],
     getAckFromSlaves: false,
     link: null,
     master: null,
@@ -216,9 +229,14 @@ export function createReplState(replid: string): ReplState {
 
 /** replication.c changeReplicationId: a new random ID (getRandomHexChars, seeded PRNG). */
 export function changeReplicationId(srv: ServerState): void {
+  srv.repl.replid = randomHex40(srv)
+}
+
+/** getRandomHexChars(40) from the seeded PRNG: a replication ID, a diskless payload's mark. */
+function randomHex40(srv: ServerState): string {
   let id = ''
   while (id.length < 40) id += rngNextU32(srv.rng).toString(16).padStart(8, '0')
-  srv.repl.replid = id.slice(0, 40)
+  return id.slice(0, 40)
 }
 
 /** replication.c clearReplicationId2: no previous history. */
@@ -454,6 +472,44 @@ export function propagationEnd(
  * "$<len>\r\n<bytes>" (no CRLF after it), then the stream. Returns the bytes to send.
  */
 export function syncCommand(srv: ServerState, ctx: ExecContext, c: Client, psync: boolean): string {
+  // Diskless with a delay: the transfer starts when the delay has passed (replicationCron),
+  // the replica kept alive meanwhile with newlines.
+  if (
+    srv.config.other['repl-diskless-sync'] !== 'no' &&
+    Number(srv.config.other['repl-diskless-sync-delay'] ?? '5') > 0
+  ) {
+    srv.repl.pendingSyncs.push({ client: c.id, psync, since: srv.unixtime })
+    return ''
+  }
+  return startFullSync(srv, ctx, c, psync)
+}
+
+/**
+ * replicationCron's part for the replicas waiting for a diskless sync: a newline each second,
+ * then the transfer once repl-diskless-sync-delay has passed.
+ */
+export function replicationStartPendingSyncs(srv: ServerState, ctx: ExecContext): void {
+  const r = srv.repl
+  if (r.pendingSyncs.length === 0) return
+  const delay = Number(srv.config.other['repl-diskless-sync-delay'] ?? '5')
+  const waiting: PendingSync[] = []
+  const due: PendingSync[] = []
+  for (const p of r.pendingSyncs) {
+    if (!srv.clients.has(p.client)) continue
+    if (srv.unixtime - p.since >= delay) due.push(p)
+    else waiting.push(p)
+  }
+  r.pendingSyncs = waiting
+  for (const p of waiting) srv.outbox.set(p.client, (srv.outbox.get(p.client) ?? '') + '\n')
+  for (const p of due) {
+    const c = srv.clients.get(p.client)
+    if (c === undefined) continue
+    srv.outbox.set(c.id, (srv.outbox.get(c.id) ?? '') + startFullSync(srv, ctx, c, p.psync))
+  }
+}
+
+/** The full sync itself: +FULLRESYNC, the payload ($<len>, or $EOF:<mark> diskless). */
+function startFullSync(srv: ServerState, ctx: ExecContext, c: Client, psync: boolean): string {
   const r = srv.repl
   if (!r.replicas.includes(c.id)) r.replicas.push(c.id)
   // The payload is sent at once: the replica is ONLINE (replicaPutOnline's repl_ack_time).
@@ -474,15 +530,21 @@ export function syncCommand(srv: ServerState, ctx: ExecContext, c: Client, psync
     ['redis-ver', '7.0.15'],
     ['redis-bits', '64'],
     ['ctime', String(Math.floor(ctx.now / 1000))],
-    ['aof-base', '0'],
-  ]
-  const rdb = rdbSaveFile(srv, aux, dbs)
-  aux.push(
+    // rdbPopulateSaveInfo: where the stream goes on from.
     ['repl-stream-db', '0'],
     ['repl-id', r.replid],
     ['repl-offset', String(r.masterReplOffset)],
-  )
+    ['aof-base', '0'],
+  ]
+  const rdb = rdbSaveFile(srv, aux, dbs)
   const head = psync ? `+FULLRESYNC ${r.replid} ${String(r.masterReplOffset)}\r\n` : ''
+  const diskless =
+    srv.config.other['repl-diskless-sync'] !== 'no' && r.replicaInfo.get(c.id)?.capaEof === true
+  if (diskless) {
+    // rdbSaveToSlavesSockets: the payload ends with a mark of 40 random hex characters.
+    const mark = randomHex40(srv)
+    return `${head}$EOF:${mark}\r\n${rdb}${mark}`
+  }
   return `${head}$${String(rdb.length)}\r\n${rdb}`
 }
 
@@ -492,13 +554,15 @@ export function replicaClosed(srv: ServerState, id: ClientId): void {
   if (i >= 0) srv.repl.replicas.splice(i, 1)
   srv.repl.ackTimes.delete(id)
   srv.repl.replicaInfo.delete(id)
+  const p = srv.repl.pendingSyncs.findIndex((s) => s.client === id)
+  if (p >= 0) srv.repl.pendingSyncs.splice(p, 1)
 }
 
 /** The REPLCONF facts of a client, made on first use. */
 export function replicaInfoOf(srv: ServerState, id: ClientId): ReplicaInfo {
   let info = srv.repl.replicaInfo.get(id)
   if (info === undefined) {
-    info = { listeningPort: 0, ip: null, ackOff: 0 }
+    info = { listeningPort: 0, ip: null, ackOff: 0, capaEof: false }
     srv.repl.replicaInfo.set(id, info)
   }
   return info

@@ -44,6 +44,7 @@ import {
   propagatePendingCommands,
   replicaClosed,
   replicationCronMaster,
+  replicationStartPendingSyncs,
   sendGetackIfRequested,
 } from './replication.ts'
 import {
@@ -915,6 +916,7 @@ export function serverCron(srv: ServerState, ctx: ExecContext): void {
   if (runWithPeriod(srv, 1000)) {
     replicationCron(srv, ctx)
     replicationCronMaster(srv, srv.repl.cronLoops)
+    replicationStartPendingSyncs(srv, ctx)
     srv.repl.cronLoops++
   }
   // Even with no command coming, a CONFIG SET tracking-table-max-keys takes effect.

@@ -45,7 +45,7 @@ async function ours(
   const h = await startRespServer({
     port,
     enableDebugCommand: 'yes',
-    config: { port: String(port), ...config },
+    config: { port: String(port), 'repl-diskless-sync-delay': '0', ...config },
     ...(log === undefined ? {} : { log: (m: string) => log.push(m) }),
   })
   handles.push(h)
@@ -188,7 +188,10 @@ describe('replication between two of our servers', () => {
     await until(async () => (await info(r, 'master_link_status')) === 'down')
     expect(Number(await info(r, 'master_link_down_since_seconds'))).toBeGreaterThanOrEqual(0)
     expect(await info(r, 'master_last_io_seconds_ago')).toBe('-1')
-    const again = await startRespServer({ port, config: { port: String(port) } })
+    const again = await startRespServer({
+      port,
+      config: { port: String(port), 'repl-diskless-sync-delay': '0' },
+    })
     handles.push(again)
     const m = await client(port)
     await cmd(m, 'SET', 'new', 'master')

@@ -87,7 +87,7 @@ function replicaSync(c: CommandCall, psync: boolean): Reply {
     bytes = masterTryPartialResynchronization(srv, c.client, c.argv[1] ?? '', Number(offset), name)
   }
   bytes ??= syncCommand(srv, c.ctx, c.client, psync)
-  srv.outbox.set(c.client.id, (srv.outbox.get(c.client.id) ?? '') + bytes)
+  if (bytes !== '') srv.outbox.set(c.client.id, (srv.outbox.get(c.client.id) ?? '') + bytes)
   c.client.replyFlags |= REPLY_NONE
   return OK
 }
@@ -229,7 +229,8 @@ function replconfCommand(c: CommandCall): Reply {
         )
       replicaInfoOf(c.srv, c.client.id).ip = val
     } else if (eqIgnoreCase(opt, 'capa')) {
-      // Capabilities this master does not understand are ignored.
+      // eof: the replica takes a diskless payload; others this master ignores.
+      if (eqIgnoreCase(val, 'eof')) replicaInfoOf(c.srv, c.client.id).capaEof = true
     } else if (eqIgnoreCase(opt, 'ack') || eqIgnoreCase(opt, 'getack')) {
       if (c.client.multi === null) c.client.replyFlags |= REPLY_NONE
       if (eqIgnoreCase(opt, 'ack')) {
