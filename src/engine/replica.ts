@@ -32,7 +32,9 @@ import { setOOMScoreAdj } from './oomScoreAdj.ts'
 import {
   changeReplicationId,
   clearReplicationId2,
+  createReplicationBacklog,
   feedReplicationStream,
+  freeReplicationBacklog,
   replicaClosed,
   type MasterClientState,
   type MasterLinkState,
@@ -530,13 +532,8 @@ function strtoll(s: string): number {
  * Bytes the host read on the link: the handshake's replies, the payload, then the master's
  * stream, each taken as far as it goes.
  */
-export function masterLinkRead(
-  srv: ServerState,
-  ctx: ExecContext,
-  id: number,
-  bytes: string,
-  hooks: MasterClientHooks,
-): void {
+export function masterLinkRead(srv: ServerState, id: number, bytes: string, io: LinkIo): void {
+  const { ctx, hooks } = io
   const r = srv.repl
   const link = r.link
   if (link?.id !== id) return
@@ -547,7 +544,7 @@ export function masterLinkRead(
   link.buf += bytes
   link.lastio = srv.unixtime
   while (r.link === link && r.master === null && link.buf.length > 0) {
-    if (!syncWithMasterStep(srv, ctx, link, hooks)) return
+    if (!syncWithMasterStep({ srv, ctx, link, hooks })) return
   }
   // The rest of what was read is the start of the master's stream.
   if (r.link === link && r.master !== null && link.buf.length > 0) {
@@ -557,15 +554,25 @@ export function masterLinkRead(
   }
 }
 
+/** The context a read of the link runs in, and the engine's way to run the master's commands. */
+export interface LinkIo {
+  readonly ctx: ExecContext
+  readonly hooks: MasterClientHooks
+}
+
+/** What each step of the link's state machine works on. */
+interface SyncStep {
+  readonly srv: ServerState
+  readonly ctx: ExecContext
+  readonly link: MasterLinkState
+  readonly hooks: MasterClientHooks
+}
+
 /** One step of syncWithMaster / readSyncBulkPayload; false when more bytes are needed. */
-function syncWithMasterStep(
-  srv: ServerState,
-  ctx: ExecContext,
-  link: MasterLinkState,
-  hooks: MasterClientHooks,
-): boolean {
+function syncWithMasterStep(run: SyncStep): boolean {
+  const { srv, link } = run
   const r = srv.repl
-  if (r.linkState === 'transfer') return readSyncBulkPayload(srv, ctx, link, hooks)
+  if (r.linkState === 'transfer') return readSyncBulkPayload(run)
   const line = readLine(link)
   if (line === null) return false
   switch (r.linkState) {
@@ -593,46 +600,37 @@ function syncWithMasterStep(
       r.linkState = 'receive_port_reply'
       return true
     case 'receive_port_reply':
-      if (line.startsWith('-'))
-        serverLog(
-          srv,
-          'notice',
-          `(Non critical) Master does not understand REPLCONF listening-port: ${line}`,
-        )
+      replconfReplied(srv, line, 'listening-port')
       r.linkState =
         (srv.config.other['replica-announce-ip'] ?? '') !== ''
           ? 'receive_ip_reply'
           : 'receive_capa_reply'
       return true
     case 'receive_ip_reply':
-      if (line.startsWith('-'))
-        serverLog(
-          srv,
-          'notice',
-          `(Non critical) Master does not understand REPLCONF ip-address: ${line}`,
-        )
+      replconfReplied(srv, line, 'ip-address')
       r.linkState = 'receive_capa_reply'
       return true
     case 'receive_capa_reply':
-      if (line.startsWith('-'))
-        serverLog(srv, 'notice', `(Non critical) Master does not understand REPLCONF capa: ${line}`)
+      replconfReplied(srv, line, 'capa')
       r.linkState = 'send_psync'
       sendPsync(srv)
       return true
     case 'receive_psync_reply':
-      return psyncReplied(srv, link, line, hooks)
+      return psyncReplied(run, line)
     default:
       return false
   }
 }
 
+/** A REPLCONF of the handshake answered: an error is not critical (older masters), only logged. */
+function replconfReplied(srv: ServerState, line: string, what: string): void {
+  if (line.startsWith('-'))
+    serverLog(srv, 'notice', `(Non critical) Master does not understand REPLCONF ${what}: ${line}`)
+}
+
 /** syncWithMaster after the PSYNC reply: CONTINUE goes on, a full sync waits for the payload. */
-function psyncReplied(
-  srv: ServerState,
-  link: MasterLinkState,
-  line: string,
-  hooks: MasterClientHooks,
-): boolean {
+function psyncReplied(run: SyncStep, line: string): boolean {
+  const { srv, link, hooks } = run
   const r = srv.repl
   const result = readPsyncReply(srv, line)
   if (result === 'wait') return true
@@ -663,12 +661,8 @@ function psyncReplied(
 }
 
 /** readSyncBulkPayload: the bulk's header, then its bytes; at the end the dataset is loaded. */
-function readSyncBulkPayload(
-  srv: ServerState,
-  ctx: ExecContext,
-  link: MasterLinkState,
-  hooks: MasterClientHooks,
-): boolean {
+function readSyncBulkPayload(run: SyncStep): boolean {
+  const { srv, link } = run
   if (link.transferSize === -1) {
     const line = readLine(link)
     if (line === null) return false
@@ -723,7 +717,7 @@ function readSyncBulkPayload(
     eofReached = link.transferRead === link.transferSize
   }
   if (!eofReached) return false
-  return syncLoadPayload(srv, ctx, link, hooks)
+  return syncLoadPayload(run)
 }
 
 /** The log lines of rdbLoad, at their level. */
@@ -739,18 +733,14 @@ function logLines(srv: ServerState, lines: readonly ServerLogLine[]): void {
  * master and our own replicas go), the old data flushed, the payload loaded, the master
  * client created with the master's replid and offset.
  */
-function syncLoadPayload(
-  srv: ServerState,
-  ctx: ExecContext,
-  link: MasterLinkState,
-  hooks: MasterClientHooks,
-): boolean {
+function syncLoadPayload(run: SyncStep): boolean {
+  const { srv, ctx, link, hooks } = run
   const r = srv.repl
   const payload = link.payload
   link.payload = ''
   replicationDiscardCachedMaster(srv)
   disconnectSlaves(srv, ctx)
-  r.backlog = false
+  freeReplicationBacklog(srv)
   serverLog(srv, 'notice', 'MASTER <-> REPLICA sync: Flushing old data')
   emptyData(srv, ctx, -1)
   serverLog(srv, 'notice', 'MASTER <-> REPLICA sync: Loading DB in memory')
@@ -770,23 +760,13 @@ function syncLoadPayload(
   rdbLogLoadDone(srv, read.emptyKeysSkipped)
   let streamDb = -1
   for (const [key, val] of read.aux) if (key === 'repl-stream-db') streamDb = strtoll(val)
-  const c = hooks.createClient()
+  const c = replicationCreateMasterClient(srv, hooks, r.masterReplid, r.masterInitialOffset)
   if (streamDb >= 0 && streamDb < srv.dbs.length) c.db = streamDb
-  r.master = {
-    client: c.id,
-    replid: r.masterReplid,
-    reploff: r.masterInitialOffset,
-    readReploff: r.masterInitialOffset,
-    querybuf: '',
-    lastInteraction: srv.unixtime,
-    held: null,
-  }
-  r.linkState = 'connected'
-  r.downSince = 0
+  // A full sync starts the master's history: its ID and offset, no previous one.
   r.replid = r.masterReplid
   r.masterReplOffset = r.masterInitialOffset
   clearReplicationId2(srv)
-  r.backlog = true
+  createReplicationBacklog(srv)
   serverLog(srv, 'notice', 'MASTER <-> REPLICA sync: Finished with success')
   if (link.eofMark !== null) replicationSendAck(srv)
   return true
@@ -798,19 +778,34 @@ function replicationResurrectCachedMaster(srv: ServerState, hooks: MasterClientH
   const cached = r.cachedMaster
   if (cached === null) return
   r.cachedMaster = null
+  replicationCreateMasterClient(srv, hooks, cached.replid, cached.reploff)
+  if (!r.backlog) createReplicationBacklog(srv)
+}
+
+/**
+ * replicationCreateMasterClient: the client that applies the master's stream, from `reploff`
+ * on; the link is up (REPL_STATE_CONNECTED).
+ */
+function replicationCreateMasterClient(
+  srv: ServerState,
+  hooks: MasterClientHooks,
+  replid: string,
+  reploff: number,
+): Client {
+  const r = srv.repl
   const c = hooks.createClient()
   r.master = {
     client: c.id,
-    replid: cached.replid,
-    reploff: cached.reploff,
-    readReploff: cached.reploff,
+    replid,
+    reploff,
+    readReploff: reploff,
     querybuf: '',
     lastInteraction: srv.unixtime,
     held: null,
   }
   r.linkState = 'connected'
   r.downSince = 0
-  r.backlog = true
+  return c
 }
 
 /**

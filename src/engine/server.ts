@@ -1624,13 +1624,8 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
     masterLinkRead: (link, bytes) => {
       const now = Math.floor(srv.clock.now())
       updateCachedTime(srv, now)
-      masterLinkRead(
-        srv,
-        createExecContext(srv.rng, srv.clock, 'off', now),
-        link,
-        bytes,
-        masterHooks,
-      )
+      const ctx = createExecContext(srv.rng, srv.clock, 'off', now)
+      masterLinkRead(srv, link, bytes, { ctx, hooks: masterHooks })
     },
     masterLinkClosed: (link, err) => {
       const now = Math.floor(srv.clock.now())

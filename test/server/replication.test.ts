@@ -4,9 +4,9 @@
  * listens on loopback; the replica's engine asks its host for the link to the master.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import net from 'node:net'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { startRespServer, type RespServerHandle } from '../../src/server/server.ts'
+import { freePort } from '../conformance/redisProcess.ts'
 import { connectRaw, type RawClient } from './rawClient.ts'
 
 const handles: RespServerHandle[] = []
@@ -21,20 +21,6 @@ afterEach(async () => {
 afterAll(() => {
   for (const child of children) child.kill('SIGKILL')
 })
-
-/** A free port on loopback. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer()
-    probe.once('error', reject)
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo
-      probe.close(() => {
-        resolve(port)
-      })
-    })
-  })
-}
 
 /** One of our servers on a free port, its `port` config saying so (REPLCONF listening-port). */
 async function ours(
@@ -94,6 +80,17 @@ async function until(check: () => Promise<boolean>, ms = 10_000): Promise<void> 
 
 const linkUp = (c: RawClient) => async () => (await info(c, 'master_link_status')) === 'up'
 
+/** A master and a replica of it with the link up, and a client of each. */
+async function pair(): Promise<{ m: RawClient; r: RawClient }> {
+  const master = await ours()
+  const replica = await ours()
+  const m = await client(master.port)
+  const r = await client(replica.port)
+  await cmd(r, 'REPLICAOF', '127.0.0.1', String(master.port))
+  await until(linkUp(r))
+  return { m, r }
+}
+
 describe('replication between two of our servers', () => {
   it('syncs the dataset, then streams the writes; the replica is read-only', async () => {
     const master = await ours()
@@ -143,12 +140,7 @@ describe('replication between two of our servers', () => {
   })
 
   it('WAIT counts the replicas that acknowledged the write', async () => {
-    const master = await ours()
-    const replica = await ours()
-    const m = await client(master.port)
-    const r = await client(replica.port)
-    await cmd(r, 'REPLICAOF', '127.0.0.1', String(master.port))
-    await until(linkUp(r))
+    const { m, r } = await pair()
     await cmd(m, 'SET', 'k', 'v')
     expect(await cmd(m, 'WAIT', '1', '5000')).toBe(1)
     // Two replicas asked for, one there: the timeout answers 1.
@@ -158,12 +150,7 @@ describe('replication between two of our servers', () => {
   })
 
   it('keys that expired on the master stay on the replica until the DEL comes, read as nil', async () => {
-    const master = await ours()
-    const replica = await ours()
-    const m = await client(master.port)
-    const r = await client(replica.port)
-    await cmd(r, 'REPLICAOF', '127.0.0.1', String(master.port))
-    await until(linkUp(r))
+    const { m, r } = await pair()
     expect(await cmd(m, 'DEBUG', 'SET-ACTIVE-EXPIRE', '0')).toBe('OK')
     await cmd(m, 'SET', 'short', 'v', 'PX', '100')
     await until(async () => (await cmd(r, 'DBSIZE')) === 1)
