@@ -327,7 +327,14 @@ export function feedReplicationStream(srv: ServerState, bytes: string): void {
     r.backlogOff += r.backlogBuf.length - size
     r.backlogBuf = r.backlogBuf.slice(r.backlogBuf.length - size)
   }
-  for (const id of r.replicas) srv.outbox.set(id, (srv.outbox.get(id) ?? '') + bytes)
+  for (const id of r.replicas)
+    if (r.pendingSyncs.length === 0 || !replicaWaitsBgsave(srv, id))
+      srv.outbox.set(id, (srv.outbox.get(id) ?? '') + bytes)
+}
+
+/** SLAVE_STATE_WAIT_BGSAVE_START: the replica's full sync has not started yet. */
+export function replicaWaitsBgsave(srv: ServerState, id: ClientId): boolean {
+  return srv.repl.pendingSyncs.some((p) => p.client === id)
 }
 
 /** repl-backlog-size. */
@@ -478,6 +485,8 @@ export function syncCommand(srv: ServerState, ctx: ExecContext, c: Client, psync
     srv.config.other['repl-diskless-sync'] !== 'no' &&
     Number(srv.config.other['repl-diskless-sync-delay'] ?? '5') > 0
   ) {
+    // In server.slaves already (SLAVE_STATE_WAIT_BGSAVE_START), with no stream yet.
+    if (!srv.repl.replicas.includes(c.id)) srv.repl.replicas.push(c.id)
     srv.repl.pendingSyncs.push({ client: c.id, psync, since: srv.unixtime })
     return ''
   }

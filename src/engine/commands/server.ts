@@ -23,6 +23,7 @@ import {
   clearReplicationId2,
   forceCommandPropagation,
   goodReplicasCount,
+  replicaWaitsBgsave,
 } from '../replication.ts'
 import { serverLog } from '../serverLog.ts'
 import { redactClientCommandArgument } from '../call.ts'
@@ -415,11 +416,13 @@ function slaveLines(srv: ServerState): [string, string][] {
     if (c === undefined) continue
     const info = srv.repl.replicaInfo.get(id)
     const ip = info?.ip ?? c.addr.slice(0, c.addr.lastIndexOf(':'))
-    // lag: time(NULL) - repl_ack_time.
+    // replstateToString; lag: time(NULL) - repl_ack_time, once online.
+    const online = !replicaWaitsBgsave(srv, id)
+    const state = online ? 'online' : 'wait_bgsave'
     const lag = Math.floor(srv.clock.now() / 1000) - (srv.repl.ackTimes.get(id) ?? srv.unixtime)
     out.push([
       `slave${String(out.length)}`,
-      `ip=${ip},port=${String(info?.listeningPort ?? 0)},state=online,offset=${String(info?.ackOff ?? 0)},lag=${String(lag)}`,
+      `ip=${ip},port=${String(info?.listeningPort ?? 0)},state=${state},offset=${String(info?.ackOff ?? 0)},lag=${String(online ? lag : 0)}`,
     ])
   }
   return out
@@ -1958,7 +1961,7 @@ function roleCommand(c: CommandCall): Reply {
   const replicas: Reply[] = []
   for (const id of srv.repl.replicas) {
     const cl = srv.clients.get(id)
-    if (cl === undefined) continue
+    if (cl === undefined || replicaWaitsBgsave(srv, id)) continue
     const info = srv.repl.replicaInfo.get(id)
     replicas.push(
       array([
