@@ -90,6 +90,11 @@ export interface ReplState {
   replicaInfo: Map<ClientId, ReplicaInfo>
   /** Replicas whose diskless full sync waits for repl-diskless-sync-delay. */
   pendingSyncs: PendingSync[]
+  /**
+   * repl_start_cmd_stream_on_ack: after a diskless payload a replica gets the stream only
+   * once it ACKs (it could not tell the EOF mark from what follows); what it has missed.
+   */
+  streamOnAck: Map<ClientId, string>
   /** server.clients_waiting_acks: clients blocked in WAIT, newest first. */
   waitingAcks: ClientId[]
   /** server.get_ack_from_slaves: beforeSleep sends REPLCONF GETACK * to the replicas. */
@@ -215,6 +220,7 @@ export function createReplState(replid: string): ReplState {
     replicaInfo: new Map(),
     waitingAcks: [],
     pendingSyncs: [],
+    streamOnAck: new Map(),
     getAckFromSlaves: false,
     link: null,
     master: null,
@@ -327,9 +333,12 @@ export function feedReplicationStream(srv: ServerState, bytes: string): void {
     r.backlogOff += r.backlogBuf.length - size
     r.backlogBuf = r.backlogBuf.slice(r.backlogBuf.length - size)
   }
-  for (const id of r.replicas)
-    if (r.pendingSyncs.length === 0 || !replicaWaitsBgsave(srv, id))
-      srv.outbox.set(id, (srv.outbox.get(id) ?? '') + bytes)
+  for (const id of r.replicas) {
+    if (r.pendingSyncs.length !== 0 && replicaWaitsBgsave(srv, id)) continue
+    const held = r.streamOnAck.size === 0 ? undefined : r.streamOnAck.get(id)
+    if (held !== undefined) r.streamOnAck.set(id, held + bytes)
+    else srv.outbox.set(id, (srv.outbox.get(id) ?? '') + bytes)
+  }
 }
 
 /** SLAVE_STATE_WAIT_BGSAVE_START: the replica's full sync has not started yet. */
@@ -552,6 +561,7 @@ function startFullSync(srv: ServerState, ctx: ExecContext, c: Client, psync: boo
   if (diskless) {
     // rdbSaveToSlavesSockets: the payload ends with a mark of 40 random hex characters.
     const mark = randomHex40(srv)
+    r.streamOnAck.set(c.id, '')
     return `${head}$EOF:${mark}\r\n${rdb}${mark}`
   }
   return `${head}$${String(rdb.length)}\r\n${rdb}`
@@ -563,6 +573,7 @@ export function replicaClosed(srv: ServerState, id: ClientId): void {
   if (i >= 0) srv.repl.replicas.splice(i, 1)
   srv.repl.ackTimes.delete(id)
   srv.repl.replicaInfo.delete(id)
+  srv.repl.streamOnAck.delete(id)
   const p = srv.repl.pendingSyncs.findIndex((s) => s.client === id)
   if (p >= 0) srv.repl.pendingSyncs.splice(p, 1)
 }
@@ -586,6 +597,12 @@ export function replicaAcked(srv: ServerState, id: ClientId, offset: number): vo
   const info = replicaInfoOf(srv, id)
   if (offset > info.ackOff) info.ackOff = offset
   srv.repl.ackTimes.set(id, srv.unixtime)
+  // replicaStartCommandStream: what the stream held for it goes now.
+  const held = srv.repl.streamOnAck.get(id)
+  if (held !== undefined) {
+    srv.repl.streamOnAck.delete(id)
+    if (held !== '') srv.outbox.set(id, (srv.outbox.get(id) ?? '') + held)
+  }
 }
 
 /** replication.c replicationCountAcksByOffset: replicas that acknowledged `offset`. */

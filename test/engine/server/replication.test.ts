@@ -194,5 +194,10 @@ describe('diskless sync (repl-diskless-sync yes)', () => {
     expect(body.endsWith(mark)).toBe(true)
     const info = srv.call(['INFO', 'replication'], client)
     expect(info.type === 'bulk' && info.value).toContain('connected_slaves:1')
+    // The stream waits for the replica's first ACK (it could not tell the mark from it).
+    srv.call(['SET', 'k', 'w'], client)
+    expect(drain()).toBe('')
+    srv.call(['REPLCONF', 'ACK', '0'], replica)
+    expect(drain()).toBe(cmds(['SELECT', '0'], ['SET', 'k', 'w']))
   })
 })
