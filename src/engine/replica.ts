@@ -200,13 +200,16 @@ export function replicationGetSlaveName(srv: ServerState, c: Client): string {
 export function disconnectSlaves(srv: ServerState, ctx: ExecContext): void {
   for (const id of [...srv.repl.replicas]) {
     const cl = srv.clients.get(id)
-    const name = cl === undefined ? '' : replicationGetSlaveName(srv, cl)
-    replicaClosed(srv, id)
-    if (cl === undefined) continue
-    // freeClient logs it.
-    serverLog(srv, 'warning', `Connection with replica ${name} lost.`)
-    freeClientLogged(srv, cl, ctx, '', 'roleChanged')
+    // freeClient logs the replica's loss.
+    if (cl === undefined) replicaClosed(srv, id)
+    else freeClientLogged(srv, cl, ctx, '', 'roleChanged')
   }
+}
+
+/** freeClient of a replica: "Connection with replica <name> lost.", out of the replicas. */
+export function replicaFreed(srv: ServerState, c: Client): void {
+  serverLog(srv, 'warning', `Connection with replica ${replicationGetSlaveName(srv, c)} lost.`)
+  replicaClosed(srv, c.id)
 }
 
 /**
@@ -214,7 +217,7 @@ export function disconnectSlaves(srv: ServerState, ctx: ExecContext): void {
  * then replicationCacheMaster keeps its replid and offset, and
  * replicationHandleMasterDisconnection connects again at once.
  */
-function freeMasterClient(srv: ServerState, ctx: ExecContext): void {
+export function freeMasterClient(srv: ServerState, ctx: ExecContext): void {
   const r = srv.repl
   const m = r.master
   if (m === null) return

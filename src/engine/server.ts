@@ -56,6 +56,7 @@ import {
   masterLinkConnected,
   masterClientResumed,
   masterLinkRead,
+  replicaFreed,
   replicationConnectFailed,
   replicationCron,
   setMasterLinkHost,
@@ -1403,7 +1404,8 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
       unwatchAllKeys(srv, id)
       unblockClosedClient(srv, c)
       monitorClientClosed(srv, id)
-      replicaClosed(srv, id)
+      if (srv.repl.replicas.includes(id)) replicaFreed(srv, c)
+      else replicaClosed(srv, id)
       freeClientPubsub(srv, c, null)
       disableTracking(srv, c)
       unlinkClient(srv, c)

@@ -93,6 +93,10 @@ export interface CommandStatsEntry {
 
 /** INFO stats counters (server.h stat_*). CONFIG RESETSTAT zeroes them. */
 export interface ServerStats {
+  /** stat_sync_full, stat_sync_partial_ok, stat_sync_partial_err (a master's syncs). */
+  syncFull: number
+  syncPartialOk: number
+  syncPartialErr: number
   keyspaceHits: number
   keyspaceMisses: number
   expiredKeys: number
@@ -151,6 +155,9 @@ export const STATS_METRIC_COUNT = 5
 /** Fresh INFO stats counters (server start, CONFIG RESETSTAT at `nowMs`). */
 export function createStats(nowMs: number): ServerStats {
   return {
+    syncFull: 0,
+    syncPartialOk: 0,
+    syncPartialErr: 0,
     keyspaceHits: 0,
     keyspaceMisses: 0,
     expiredKeys: 0,

@@ -186,6 +186,29 @@ describe('replication between two of our servers', () => {
     await until(async () => (await cmd(r, 'GET', 'new')) === 'master')
   })
 
+  it('CLIENT KILL TYPE master: the replica reconnects with a partial resync (+CONTINUE)', async () => {
+    const log: string[] = []
+    const master = await ours()
+    const replica = await ours({ loglevel: 'notice' }, log)
+    const m = await client(master.port)
+    const r = await client(replica.port)
+    await cmd(r, 'REPLICAOF', '127.0.0.1', String(master.port))
+    await until(linkUp(r))
+    await cmd(m, 'SET', 'a', '1')
+    await until(async () => (await cmd(r, 'GET', 'a')) === '1')
+    expect(await cmd(r, 'CLIENT', 'KILL', 'TYPE', 'master')).toBe(1)
+    await cmd(m, 'SET', 'b', '2')
+    await until(linkUp(r))
+    await until(async () => (await cmd(r, 'GET', 'b')) === '2')
+    const text = log.join('\n')
+    expect(text).toContain('Connection with master lost.')
+    expect(text).toContain('Caching the disconnected master state.')
+    expect(text).toMatch(/Trying a partial resynchronization \(request [0-9a-f]{40}:\d+\)\./)
+    expect(text).toContain('MASTER <-> REPLICA sync: Master accepted a Partial Resynchronization.')
+    expect(await cmd(r, 'GET', 'a')).toBe('1')
+    expect((await cmd(m, 'INFO', 'stats')) as string).toMatch(/sync_partial_ok:1\r\n/)
+  })
+
   it('a replica of a replica gets the stream through the middle one', async () => {
     const top = await ours()
     const mid = await ours()

@@ -84,8 +84,12 @@ function replicaSync(c: CommandCall, psync: boolean): Reply {
       serverLog(srv, 'warning', `Replica ${name} asks for synchronization but with a wrong offset`)
       return offset
     }
-    bytes = masterTryPartialResynchronization(srv, c.client, c.argv[1] ?? '', Number(offset), name)
+    const replid = c.argv[1] ?? ''
+    bytes = masterTryPartialResynchronization(srv, c.client, replid, Number(offset), name)
+    if (bytes !== null) srv.stats.syncPartialOk++
+    else if (!replid.startsWith('?')) srv.stats.syncPartialErr++
   }
+  if (bytes === null) srv.stats.syncFull++
   bytes ??= syncCommand(srv, c.ctx, c.client, psync)
   if (bytes !== '') srv.outbox.set(c.client.id, (srv.outbox.get(c.client.id) ?? '') + bytes)
   c.client.replyFlags |= REPLY_NONE
