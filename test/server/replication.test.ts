@@ -152,12 +152,17 @@ describe('replication between two of our servers', () => {
   it('keys that expired on the master stay on the replica until the DEL comes, read as nil', async () => {
     const { m, r } = await pair()
     expect(await cmd(m, 'DEBUG', 'SET-ACTIVE-EXPIRE', '0')).toBe('OK')
+    expect(await cmd(r, 'CONFIG', 'SET', 'replica-read-only', 'no')).toBe('OK')
     await cmd(m, 'SET', 'short', 'v', 'PX', '100')
     await until(async () => (await cmd(r, 'DBSIZE')) === 1)
     await new Promise((res) => setTimeout(res, 200))
     // Logically expired: nil on the replica, but the key is still there (no DEL yet).
     expect(await cmd(r, 'GET', 'short')).toBe(null)
     expect(await cmd(r, 'DBSIZE')).toBe(1)
+    // A writable replica reclaims only the keys its own clients gave a TTL, not the master's.
+    await new Promise((res) => setTimeout(res, 300))
+    expect(await cmd(r, 'DBSIZE')).toBe(1)
+    expect((await cmd(r, 'INFO', 'stats')) as string).toContain('slave_expires_tracked_keys:0\r\n')
     // The master's access expires it and propagates the DEL.
     expect(await cmd(m, 'GET', 'short')).toBe(null)
     await until(async () => (await cmd(r, 'DBSIZE')) === 0)

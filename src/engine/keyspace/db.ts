@@ -20,6 +20,7 @@ import { alsoPropagate } from '../replication.ts'
 import { checkClientPauseTimeoutAndReturnIfPaused } from '../pause.ts'
 import {
   flushSlaveKeysWithExpireList,
+  isMasterClient,
   isReadOnlyReplica,
   isReplica,
   rememberSlaveKeyWithExpire,
@@ -400,7 +401,13 @@ export function setExpireByClient(
   when: bigint,
 ): void {
   setExpireExact(ctx, db, key, when)
-  if (isReplica(srv) && !isReadOnlyReplica(srv)) rememberSlaveKeyWithExpire(srv, ctx, db, key)
+  // Not for the master's own keys: its DELs will come.
+  if (
+    isReplica(srv) &&
+    !isReadOnlyReplica(srv) &&
+    !(srv.currentClient !== null && isMasterClient(srv, srv.currentClient))
+  )
+    rememberSlaveKeyWithExpire(srv, ctx, db, key)
 }
 
 /** getExpire as the exact long long Redis keeps (-1n when the key has no TTL). */
