@@ -223,10 +223,10 @@ export function freeMasterClient(srv: ServerState, ctx: ExecContext): void {
   if (m === null) return
   serverLog(srv, 'warning', 'Connection with master lost.')
   serverLog(srv, 'notice', 'Caching the disconnected master state.')
-  r.cachedMaster = { replid: m.replid, reploff: m.reploff }
+  const c = srv.clients.get(m.client)
+  r.cachedMaster = { replid: m.replid, reploff: m.reploff, db: c?.db ?? 0 }
   r.master = null
   undoConnectWithMaster(srv)
-  const c = srv.clients.get(m.client)
   if (c !== undefined) freeClientLogged(srv, c, ctx, '', 'masterLost')
   // replicationHandleMasterDisconnection.
   r.linkState = 'connect'
@@ -266,7 +266,7 @@ export function replicationSetMaster(
       'notice',
       'Before turning into a replica, using my own master parameters to synthesize a cached master: I may be able to synchronize with the new master with just a partial transfer.',
     )
-    r.cachedMaster = { replid: r.replid, reploff: r.masterReplOffset }
+    r.cachedMaster = { replid: r.replid, reploff: r.masterReplOffset, db: 0 }
   }
   r.linkState = 'connect'
   serverLog(srv, 'notice', `Connecting to MASTER ${host}:${String(port)}`)
@@ -781,7 +781,9 @@ function replicationResurrectCachedMaster(srv: ServerState, hooks: MasterClientH
   const cached = r.cachedMaster
   if (cached === null) return
   r.cachedMaster = null
-  replicationCreateMasterClient(srv, hooks, cached.replid, cached.reploff)
+  const c = replicationCreateMasterClient(srv, hooks, cached.replid, cached.reploff)
+  // The same client goes on: in the db it had selected.
+  c.db = cached.db
   if (!r.backlog) createReplicationBacklog(srv)
 }
 
@@ -804,7 +806,8 @@ function replicationCreateMasterClient(
     readReploff: reploff,
     querybuf: '',
     lastInteraction: srv.unixtime,
-    held: null,
+    held: false,
+    unapplied: '',
   }
   r.linkState = 'connected'
   r.downSince = 0
@@ -831,12 +834,24 @@ function readFromMaster(srv: ServerState, bytes: string, hooks: MasterClientHook
  */
 export function masterClientResumed(srv: ServerState, hooks: MasterClientHooks): void {
   const m = srv.repl.master
-  if (m === null || m.held === null) return
-  const held = m.held
-  m.held = null
-  m.reploff += held.length
-  feedReplicationStream(srv, held)
+  if (m === null || !m.held) return
+  m.held = false
+  const c = srv.clients.get(m.client)
+  if (c !== undefined) masterCommandApplied(srv, m, c)
   processMasterInput(srv, m, hooks)
+}
+
+/**
+ * commandProcessed for the master client: outside a transaction the bytes run so far are
+ * applied (reploff) and go on to our own replicas, as they came; a transaction's wait for
+ * its EXEC (a link lost meanwhile resends it whole).
+ */
+function masterCommandApplied(srv: ServerState, m: MasterClientState, c: Client): void {
+  if (c.multi !== null || m.unapplied === '') return
+  const bytes = m.unapplied
+  m.unapplied = ''
+  m.reploff += bytes.length
+  feedReplicationStream(srv, bytes)
 }
 
 /** processInputBuffer for the master client: its whole commands, until one is held. */
@@ -845,7 +860,7 @@ function processMasterInput(
   m: MasterClientState,
   hooks: MasterClientHooks,
 ): void {
-  if (m.held !== null) return
+  if (m.held) return
   const reader = respReplyReaderCreate()
   respReplyReaderFeed(reader, m.querybuf)
   for (;;) {
@@ -860,17 +875,16 @@ function processMasterInput(
       return
     }
     if (next === null) break
+    m.unapplied += next.raw
     const argv = commandArgv(next.reply)
     if (argv !== null && argv.length > 0) hooks.run(c, argv)
     if (srv.repl.master !== m) return
     if (c.bpop !== null) {
       // Held by a CLIENT PAUSE: applied when it runs (masterClientResumed).
-      m.held = next.raw
+      m.held = true
       break
     }
-    m.reploff += next.raw.length
-    // The commands applied go on to our own replicas, as they came.
-    feedReplicationStream(srv, next.raw)
+    masterCommandApplied(srv, m, c)
   }
   m.querybuf = reader.buf.slice(reader.pos)
 }

@@ -80,7 +80,7 @@ export interface ReplState {
    * server.cached_master: the replication ID and offset of a master this replica followed
    * (or of itself, replicationCacheMasterUsingMyself), to PSYNC from; null when none.
    */
-  cachedMaster: { replid: string; reploff: number } | null
+  cachedMaster: { replid: string; reploff: number; db: number } | null
   /** server.master_repl_offset: the bytes of replication stream this history has produced. */
   masterReplOffset: number
   /**
@@ -189,8 +189,13 @@ export interface MasterClientState {
   querybuf: string
   /** lastinteraction (unix seconds). */
   lastInteraction: number
-  /** The bytes of a command a CLIENT PAUSE holds: applied (offset, proxy) once it runs. */
-  held: string | null
+  /**
+   * The bytes of the commands run but not applied yet (reploff, the proxy to our replicas):
+   * a transaction's until its EXEC, a command a CLIENT PAUSE holds until it runs.
+   */
+  unapplied: string
+  /** A CLIENT PAUSE holds the master client's command. */
+  held: boolean
 }
 
 /** clearReplicationId2's replid2. */
