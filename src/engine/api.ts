@@ -137,6 +137,22 @@ export interface HostedClient {
   readonly replySilenced: boolean
 }
 
+/**
+ * The socket I/O of a replica's link to its master (replication.c repl_transfer_s, then the
+ * master client's connection), done by the host for the engine (replica.ts). The engine
+ * calls these; the host answers through RedisServer.masterLinkConnected / masterLinkRead /
+ * masterLinkClosed with the same `link` number. Links are numbered from 1, a new one per
+ * connect; events of a link the engine closed are ignored.
+ */
+export interface MasterLinkHost {
+  /** connConnect: a non-blocking connect to host:port. */
+  connect(link: number, host: string, port: number): void
+  /** Writes bytes (a byte string) on the link. */
+  write(link: number, bytes: string): void
+  /** connClose: closes the link; nothing more is reported for it. */
+  close(link: number): void
+}
+
 export interface RedisServer {
   /** Creates a connection; each has its own selected db, MULTI state and auth. */
   createClient(opts?: ClientOptions): ClientId
@@ -215,6 +231,20 @@ export interface RedisServer {
    * last interaction.
    */
   netWritten?(bytes: number, client?: ClientId): void
+  /**
+   * Gives the engine a way to reach a master (REPLICAOF host port): without one (the
+   * browser) every connect to a master is refused. Optional.
+   */
+  setMasterLinkHost?(host: MasterLinkHost | null): void
+  /** The host's connect of `link` completed: the replication handshake starts. */
+  masterLinkConnected?(link: number): void
+  /** The host read `bytes` (a byte string) on `link`: handshake replies, payload, stream. */
+  masterLinkRead?(link: number, bytes: string): void
+  /**
+   * `link` closed, or its connect failed: `error` is the failure's strerror text
+   * ("Connection refused"), null for a close by the peer.
+   */
+  masterLinkClosed?(link: number, error: string | null): void
   /** Advances the clock by `ms` (virtual clocks) and runs serverCron at `hz` for that span. */
   tick(ms: number): TickTrace
   /** Runs the cron work that is due at the clock's current time (real-clock servers). */

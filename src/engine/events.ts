@@ -540,6 +540,8 @@ export type ClientCloseReason =
   | 'evicted'
   /** REPLICAOF: blocked clients (to a replica) or replicas (to a master) are disconnected. */
   | 'roleChanged'
+  /** A replica's master client: the link to its master was lost (or timed out). */
+  | 'masterLost'
   /** clientsCron: idle for longer than the `timeout` config (seconds). */
   | 'idle'
 

@@ -18,6 +18,7 @@ import { respEncodeCommand } from './resp.ts'
 import { rdbSaveFile } from './rdbEncode.ts'
 import { rdbSaveFileDbs } from './rdbReload.ts'
 import { rngNextU32 } from './rng.ts'
+import { serverLog } from './serverLog.ts'
 import type { Dict } from './structures/dict.ts'
 
 /** server.h PROPAGATE_AOF / PROPAGATE_REPL: where a propagated command goes. */
@@ -44,6 +45,10 @@ export interface ReplState {
   ackTimes: Map<ClientId, number>
   /** A backlog exists: a replica attached once (server.repl_backlog). */
   backlog: boolean
+  /** repl_backlog->offset: the offset of the backlog's first byte. */
+  backlogOff: number
+  /** The backlog's bytes (repl_backlog->histlen of them, the last ones fed). */
+  backlogBuf: string
   /** The db the stream last selected (server.slaveseldb); -1 forces a SELECT. */
   seldb: number
   /** server.also_propagate: the ops of the running execution unit. */
@@ -69,10 +74,44 @@ export interface ReplState {
   masterhost: string | null
   /** server.masterport. */
   masterport: number
-  /** server.repl_state: REPL_STATE_NONE as a master (the link never gets past CONNECTING). */
+  /** server.repl_state: REPL_STATE_NONE as a master. */
   linkState: ReplLinkState
-  /** server.cached_master exists (replicationCacheMasterUsingMyself). */
-  cachedMaster: boolean
+  /**
+   * server.cached_master: the replication ID and offset of a master this replica followed
+   * (or of itself, replicationCacheMasterUsingMyself), to PSYNC from; null when none.
+   */
+  cachedMaster: { replid: string; reploff: number; db: number } | null
+  /** server.master_repl_offset: the bytes of replication stream this history has produced. */
+  masterReplOffset: number
+  /**
+   * What each client told in REPLCONF (slave_listening_port, slave_addr) and, for a replica,
+   * its last REPLCONF ACK offset (repl_ack_off).
+   */
+  replicaInfo: Map<ClientId, ReplicaInfo>
+  /** Replicas whose diskless full sync waits for repl-diskless-sync-delay. */
+  pendingSyncs: PendingSync[]
+  /**
+   * repl_start_cmd_stream_on_ack: after a diskless payload a replica gets the stream only
+   * once it ACKs (it could not tell the EOF mark from what follows); what it has missed.
+   */
+  streamOnAck: Map<ClientId, string>
+  /** server.clients_waiting_acks: clients blocked in WAIT, newest first. */
+  waitingAcks: ClientId[]
+  /** server.get_ack_from_slaves: beforeSleep sends REPLCONF GETACK * to the replicas. */
+  getAckFromSlaves: boolean
+  /** The replica side (replica.ts): the link to the master and the master client. */
+  link: MasterLinkState | null
+  /** server.master: the client the master's stream runs as, null while the link is down. */
+  master: MasterClientState | null
+  /** server.master_replid / master_initial_offset, from +FULLRESYNC. */
+  masterReplid: string
+  masterInitialOffset: number
+  /** server.repl_down_since (unix seconds; 0: the link was never up and lost). */
+  downSince: number
+  /** The host's connections asked for so far (MasterLinkState.id). */
+  linkSeq: number
+  /** replicationCron's replication_cron_loops. */
+  cronLoops: number
   /**
    * expire.c slaveKeysWithExpire: the keys a writable replica's own clients gave a TTL, each
    * with the bitmap (uint64_t) of the dbs (0..63) where it may have one; null until the first.
@@ -81,10 +120,83 @@ export interface ReplState {
 }
 
 /**
- * server.h repl_state of a replica whose link never comes up: CONNECT (to connect at the
- * next replicationCron), CONNECTING (a non-blocking connect in flight); NONE for a master.
+ * server.h repl_state: NONE for a master; a replica in CONNECT connects at the next
+ * replicationCron, CONNECTING waits for its non-blocking connect, then the handshake
+ * (syncWithMaster), TRANSFER receives the RDB payload (readSyncBulkPayload), CONNECTED
+ * follows the master's stream.
  */
-export type ReplLinkState = 'none' | 'connect' | 'connecting'
+export type ReplLinkState =
+  | 'none'
+  | 'connect'
+  | 'connecting'
+  | 'receive_ping_reply'
+  | 'send_handshake'
+  | 'receive_auth_reply'
+  | 'receive_port_reply'
+  | 'receive_ip_reply'
+  | 'receive_capa_reply'
+  | 'send_psync'
+  | 'receive_psync_reply'
+  | 'transfer'
+  | 'connected'
+
+/** REPLCONF facts about one client (client fields slave_listening_port ... in Redis). */
+export interface ReplicaInfo {
+  listeningPort: number
+  /** slave_addr (REPLCONF ip-address), null: the peer's address. */
+  ip: string | null
+  /** repl_ack_off. */
+  ackOff: number
+  /** SLAVE_CAPA_EOF: REPLCONF capa eof (a diskless payload is taken). */
+  capaEof: boolean
+}
+
+/** A replica waiting for its full sync to start (SLAVE_STATE_WAIT_BGSAVE_START). */
+export interface PendingSync {
+  readonly client: ClientId
+  readonly psync: boolean
+  /** When it asked (unix seconds): repl-diskless-sync-delay counts from there. */
+  readonly since: number
+}
+
+/** The replica's connection to its master while it is being set up (repl_transfer_s). */
+export interface MasterLinkState {
+  /** Which connection of the host's this is (events of older ones are ignored). */
+  readonly id: number
+  /** Bytes read and not consumed yet by the handshake or transfer. */
+  buf: string
+  /** repl_transfer_lastio (unix seconds). */
+  lastio: number
+  /** repl_transfer_size (-1: the bulk length is not read yet), repl_transfer_read. */
+  transferSize: number
+  transferRead: number
+  /** The payload received so far. */
+  payload: string
+  /** The diskless transfer's EOF mark ($EOF:<40 bytes>), or null for $<len>. */
+  eofMark: string | null
+  /** PSYNC answered +CONTINUE: the cached master goes on. */
+  psyncContinue: boolean
+}
+
+/** server.master's fields the replica keeps (reploff, read_reploff, replid, the parser). */
+export interface MasterClientState {
+  readonly client: ClientId
+  replid: string
+  /** reploff: the stream bytes applied; readReploff: the bytes read. */
+  reploff: number
+  readReploff: number
+  /** The query buffer not parsed yet. */
+  querybuf: string
+  /** lastinteraction (unix seconds). */
+  lastInteraction: number
+  /**
+   * The bytes of the commands run but not applied yet (reploff, the proxy to our replicas):
+   * a transaction's until its EXEC, a command a CLIENT PAUSE holds until it runs.
+   */
+  unapplied: string
+  /** A CLIENT PAUSE holds the master client's command. */
+  held: boolean
+}
 
 /** clearReplicationId2's replid2. */
 export const NO_REPLID = '0000000000000000000000000000000000000000'
@@ -94,6 +206,8 @@ export function createReplState(replid: string): ReplState {
     replicas: [],
     ackTimes: new Map(),
     backlog: false,
+    backlogOff: 0,
+    backlogBuf: '',
     seldb: -1,
     pending: [],
     depth: 0,
@@ -106,16 +220,34 @@ export function createReplState(replid: string): ReplState {
     masterhost: null,
     masterport: 0,
     linkState: 'none',
-    cachedMaster: false,
+    cachedMaster: null,
+    masterReplOffset: 0,
+    replicaInfo: new Map(),
+    waitingAcks: [],
+    pendingSyncs: [],
+    streamOnAck: new Map(),
+    getAckFromSlaves: false,
+    link: null,
+    master: null,
+    masterReplid: '',
+    masterInitialOffset: -1,
+    downSince: 0,
+    linkSeq: 0,
+    cronLoops: 0,
     slaveKeysWithExpire: null,
   }
 }
 
 /** replication.c changeReplicationId: a new random ID (getRandomHexChars, seeded PRNG). */
 export function changeReplicationId(srv: ServerState): void {
+  srv.repl.replid = randomHex40(srv)
+}
+
+/** getRandomHexChars(40) from the seeded PRNG: a replication ID, a diskless payload's mark. */
+function randomHex40(srv: ServerState): string {
   let id = ''
   while (id.length < 40) id += rngNextU32(srv.rng).toString(16).padStart(8, '0')
-  srv.repl.replid = id.slice(0, 40)
+  return id.slice(0, 40)
 }
 
 /** replication.c clearReplicationId2: no previous history. */
@@ -188,7 +320,112 @@ function feedReplicas(
     r.seldb = dbid
   }
   bytes += respEncodeCommand(argv)
-  for (const id of r.replicas) srv.outbox.set(id, (srv.outbox.get(id) ?? '') + bytes)
+  feedReplicationStream(srv, bytes)
+}
+
+/**
+ * replication.c feedReplicationBuffer: stream bytes go to the backlog (the offset moves on)
+ * and to every replica. A replica proxies its master's stream through here as it applied it
+ * (replicationFeedStreamFromMasterStream).
+ */
+export function feedReplicationStream(srv: ServerState, bytes: string): void {
+  const r = srv.repl
+  if (!r.backlog) return
+  r.masterReplOffset += bytes.length
+  r.backlogBuf += bytes
+  const size = backlogSize(srv)
+  if (r.backlogBuf.length > size) {
+    r.backlogOff += r.backlogBuf.length - size
+    r.backlogBuf = r.backlogBuf.slice(r.backlogBuf.length - size)
+  }
+  for (const id of r.replicas) {
+    if (r.pendingSyncs.length !== 0 && replicaWaitsBgsave(srv, id)) continue
+    const held = r.streamOnAck.size === 0 ? undefined : r.streamOnAck.get(id)
+    if (held !== undefined) r.streamOnAck.set(id, held + bytes)
+    else srv.outbox.set(id, (srv.outbox.get(id) ?? '') + bytes)
+  }
+}
+
+/** SLAVE_STATE_WAIT_BGSAVE_START: the replica's full sync has not started yet. */
+export function replicaWaitsBgsave(srv: ServerState, id: ClientId): boolean {
+  return srv.repl.pendingSyncs.some((p) => p.client === id)
+}
+
+/** repl-backlog-size. */
+function backlogSize(srv: ServerState): number {
+  return Number(srv.config.other['repl-backlog-size'] ?? '1048576')
+}
+
+/** createReplicationBacklog: empty, its first byte the next offset. */
+export function createReplicationBacklog(srv: ServerState): void {
+  const r = srv.repl
+  r.backlog = true
+  r.backlogOff = r.masterReplOffset + 1
+  r.backlogBuf = ''
+}
+
+/** freeReplicationBacklog. */
+export function freeReplicationBacklog(srv: ServerState): void {
+  srv.repl.backlog = false
+  srv.repl.backlogBuf = ''
+}
+
+/**
+ * replication.c masterTryPartialResynchronization: PSYNC <replid> <offset> for this history
+ * (or the one before, up to second_replid_offset) with the offset still in the backlog is
+ * answered "+CONTINUE <replid>" and the backlog from there; null when a full resync is needed.
+ */
+export function masterTryPartialResynchronization(
+  srv: ServerState,
+  c: Client,
+  replid: string,
+  offset: number,
+  replicaName: string,
+): string | null {
+  const r = srv.repl
+  const low = replid.toLowerCase()
+  if (low !== r.replid && (low !== r.replid2 || offset > r.secondReplidOffset)) {
+    if (!replid.startsWith('?')) {
+      if (low !== r.replid && low !== r.replid2)
+        serverLog(
+          srv,
+          'notice',
+          `Partial resynchronization not accepted: Replication ID mismatch (Replica asked for '${replid}', my replication IDs are '${r.replid}' and '${r.replid2}')`,
+        )
+      else
+        serverLog(
+          srv,
+          'notice',
+          `Partial resynchronization not accepted: Requested offset for second ID was ${String(offset)}, but I can reply up to ${String(r.secondReplidOffset)}`,
+        )
+    } else {
+      serverLog(srv, 'notice', `Full resync requested by replica ${replicaName}`)
+    }
+    return null
+  }
+  if (!r.backlog || offset < r.backlogOff || offset > r.backlogOff + r.backlogBuf.length) {
+    serverLog(
+      srv,
+      'notice',
+      `Unable to partial resync with replica ${replicaName} for lack of backlog (Replica request was: ${String(offset)}).`,
+    )
+    if (offset > r.masterReplOffset)
+      serverLog(
+        srv,
+        'warning',
+        `Warning: replica ${replicaName} tried to PSYNC with an offset that is greater than the master replication offset.`,
+      )
+    return null
+  }
+  if (!r.replicas.includes(c.id)) r.replicas.push(c.id)
+  r.ackTimes.set(c.id, srv.unixtime)
+  const data = r.backlogBuf.slice(offset - r.backlogOff)
+  serverLog(
+    srv,
+    'notice',
+    `Partial resynchronization request from ${replicaName} accepted. Sending ${String(data.length)} bytes of backlog starting from offset ${String(offset)}.`,
+  )
+  return `+CONTINUE ${r.replid}\r\n${data}`
 }
 
 /**
@@ -256,11 +493,59 @@ export function propagationEnd(
  * "$<len>\r\n<bytes>" (no CRLF after it), then the stream. Returns the bytes to send.
  */
 export function syncCommand(srv: ServerState, ctx: ExecContext, c: Client, psync: boolean): string {
+  // Diskless with a delay: the transfer starts when the delay has passed (replicationCron),
+  // the replica kept alive meanwhile with newlines.
+  if (
+    srv.config.other['repl-diskless-sync'] !== 'no' &&
+    Number(srv.config.other['repl-diskless-sync-delay'] ?? '5') > 0
+  ) {
+    // In server.slaves already (SLAVE_STATE_WAIT_BGSAVE_START), with no stream yet.
+    if (!srv.repl.replicas.includes(c.id)) srv.repl.replicas.push(c.id)
+    srv.repl.pendingSyncs.push({ client: c.id, psync, since: srv.unixtime })
+    return ''
+  }
+  return startFullSync(srv, ctx, c, psync)
+}
+
+/**
+ * replicationCron's part for the replicas waiting for a diskless sync: a newline each second,
+ * then the transfer once repl-diskless-sync-delay has passed.
+ */
+export function replicationStartPendingSyncs(srv: ServerState, ctx: ExecContext): void {
+  const r = srv.repl
+  if (r.pendingSyncs.length === 0) return
+  const delay = Number(srv.config.other['repl-diskless-sync-delay'] ?? '5')
+  const waiting: PendingSync[] = []
+  const due: PendingSync[] = []
+  for (const p of r.pendingSyncs) {
+    if (!srv.clients.has(p.client)) continue
+    if (srv.unixtime - p.since >= delay) due.push(p)
+    else waiting.push(p)
+  }
+  r.pendingSyncs = waiting
+  for (const p of waiting) srv.outbox.set(p.client, (srv.outbox.get(p.client) ?? '') + '\n')
+  for (const p of due) {
+    const c = srv.clients.get(p.client)
+    if (c === undefined) continue
+    srv.outbox.set(c.id, (srv.outbox.get(c.id) ?? '') + startFullSync(srv, ctx, c, p.psync))
+  }
+}
+
+/** The full sync itself: +FULLRESYNC, the payload ($<len>, or $EOF:<mark> diskless). */
+function startFullSync(srv: ServerState, ctx: ExecContext, c: Client, psync: boolean): string {
   const r = srv.repl
   if (!r.replicas.includes(c.id)) r.replicas.push(c.id)
   // The payload is sent at once: the replica is ONLINE (replicaPutOnline's repl_ack_time).
   r.ackTimes.set(c.id, srv.unixtime)
-  r.backlog = true
+  if (!r.backlog) {
+    // createReplicationBacklog; a master with no history yet starts a new one
+    // (changeReplicationId, clearReplicationId2).
+    if (r.masterhost === null && r.replicas.length === 1) {
+      changeReplicationId(srv)
+      clearReplicationId2(srv)
+    }
+    createReplicationBacklog(srv)
+  }
   // replicationSetupSlaveForFullResync: the next command re-selects its db.
   r.seldb = -1
   const dbs = rdbSaveFileDbs(srv, ctx)
@@ -268,10 +553,22 @@ export function syncCommand(srv: ServerState, ctx: ExecContext, c: Client, psync
     ['redis-ver', '7.0.15'],
     ['redis-bits', '64'],
     ['ctime', String(Math.floor(ctx.now / 1000))],
+    // rdbPopulateSaveInfo: where the stream goes on from.
+    ['repl-stream-db', '0'],
+    ['repl-id', r.replid],
+    ['repl-offset', String(r.masterReplOffset)],
     ['aof-base', '0'],
   ]
   const rdb = rdbSaveFile(srv, aux, dbs)
-  const head = psync ? `+FULLRESYNC ${r.replid} 0\r\n` : ''
+  const head = psync ? `+FULLRESYNC ${r.replid} ${String(r.masterReplOffset)}\r\n` : ''
+  const diskless =
+    srv.config.other['repl-diskless-sync'] !== 'no' && r.replicaInfo.get(c.id)?.capaEof === true
+  if (diskless) {
+    // rdbSaveToSlavesSockets: the payload ends with a mark of 40 random hex characters.
+    const mark = randomHex40(srv)
+    r.streamOnAck.set(c.id, '')
+    return `${head}$EOF:${mark}\r\n${rdb}${mark}`
+  }
   return `${head}$${String(rdb.length)}\r\n${rdb}`
 }
 
@@ -280,6 +577,73 @@ export function replicaClosed(srv: ServerState, id: ClientId): void {
   const i = srv.repl.replicas.indexOf(id)
   if (i >= 0) srv.repl.replicas.splice(i, 1)
   srv.repl.ackTimes.delete(id)
+  srv.repl.replicaInfo.delete(id)
+  srv.repl.streamOnAck.delete(id)
+  const p = srv.repl.pendingSyncs.findIndex((s) => s.client === id)
+  if (p >= 0) srv.repl.pendingSyncs.splice(p, 1)
+}
+
+/** The REPLCONF facts of a client, made on first use. */
+export function replicaInfoOf(srv: ServerState, id: ClientId): ReplicaInfo {
+  let info = srv.repl.replicaInfo.get(id)
+  if (info === undefined) {
+    info = { listeningPort: 0, ip: null, ackOff: 0, capaEof: false }
+    srv.repl.replicaInfo.set(id, info)
+  }
+  return info
+}
+
+/**
+ * replconfCommand's ACK from a replica: its offset (only forward) and repl_ack_time; WAITing
+ * clients are looked at again before the event loop sleeps.
+ */
+export function replicaAcked(srv: ServerState, id: ClientId, offset: number): void {
+  if (!srv.repl.replicas.includes(id)) return
+  const info = replicaInfoOf(srv, id)
+  if (offset > info.ackOff) info.ackOff = offset
+  srv.repl.ackTimes.set(id, srv.unixtime)
+  // replicaStartCommandStream: what the stream held for it goes now.
+  const held = srv.repl.streamOnAck.get(id)
+  if (held !== undefined) {
+    srv.repl.streamOnAck.delete(id)
+    if (held !== '') srv.outbox.set(id, (srv.outbox.get(id) ?? '') + held)
+  }
+}
+
+/** replication.c replicationCountAcksByOffset: replicas that acknowledged `offset`. */
+export function replicationCountAcksByOffset(srv: ServerState, offset: number): number {
+  let count = 0
+  for (const id of srv.repl.replicas)
+    if ((srv.repl.replicaInfo.get(id)?.ackOff ?? 0) >= offset) count++
+  return count
+}
+
+/**
+ * beforeSleep's sendGetackToReplicas when a WAIT asked for it (replicationRequestAckFromSlaves):
+ * REPLCONF GETACK * goes into the stream, to every replica.
+ */
+export function sendGetackIfRequested(srv: ServerState): void {
+  if (!srv.repl.getAckFromSlaves) return
+  srv.repl.getAckFromSlaves = false
+  if (srv.repl.masterhost !== null || srv.repl.replicas.length === 0) return
+  feedReplicas(
+    srv,
+    srv.repl.seldb < 0 ? 0 : srv.repl.seldb,
+    ['REPLCONF', 'GETACK', '*'],
+    PROPAGATE_REPL,
+  )
+}
+
+/**
+ * replicationCron's master part: every repl-ping-replica-period seconds a PING goes into the
+ * stream while there are replicas (the replicas' offsets move on with it).
+ */
+export function replicationCronMaster(srv: ServerState, cronLoops: number): void {
+  const r = srv.repl
+  if (r.masterhost !== null || r.replicas.length === 0) return
+  const period = Number(srv.config.other['repl-ping-replica-period'] ?? '10')
+  if (period > 0 && cronLoops % period === 0)
+    feedReplicas(srv, r.seldb < 0 ? 0 : r.seldb, ['PING'], PROPAGATE_REPL)
 }
 
 /**

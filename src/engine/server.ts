@@ -43,13 +43,24 @@ import {
   createReplState,
   propagatePendingCommands,
   replicaClosed,
+  replicationCronMaster,
+  replicationStartPendingSyncs,
+  sendGetackIfRequested,
 } from './replication.ts'
 import {
   isReadOnlyReplica,
   replicaOfFromConfig,
   replicaServesNoStaleData,
+  isMasterClient,
+  masterLinkClosed,
+  masterLinkConnected,
+  masterClientResumed,
+  masterLinkRead,
+  replicaFreed,
   replicationConnectFailed,
   replicationCron,
+  setMasterLinkHost,
+  type MasterClientHooks,
 } from './replica.ts'
 import { EAGAIN, libc } from './util/errno.ts'
 import type {
@@ -243,6 +254,7 @@ import {
   clientIsBlocked,
   handleBlockedClientsTimeout,
   handleClientsBlockedOnKeys,
+  processClientsWaitingReplicas,
   unblockClosedClient,
 } from './commands/blocking.ts'
 import {
@@ -423,6 +435,7 @@ export function createClientState(srv: ServerState, opts: ClientOptions = {}): C
     execOut: null,
     replyList: null,
     memUsageBucket: null,
+    woff: 0,
   }
   srv.clients.set(id, c)
   srv.clientReplyBufBytes += c.bufUsableSize
@@ -611,9 +624,11 @@ function processCommandInner(
   // Invalidations eviction left for this client, then tracking-table-max-keys (tracking.ts).
   if (srv.tracking !== null) trackingBeforeCall(srv, ctx)
 
-  // writeCommandsDeniedByDiskError: no writes (nor PING) while the last BGSAVE failed.
+  // writeCommandsDeniedByDiskError: no writes (nor PING) while the last BGSAVE failed
+  // (the master's stream is obeyed).
   if (
     srv.rdbLastBgsaveStatus === 'err' &&
+    !isMasterClient(srv, c) &&
     (d.isWrite || fullname === 'ping' || (d.isExec && execIsWrite(c))) &&
     writeCommandsDeniedByDiskError(srv)
   )
@@ -623,11 +638,12 @@ function processCommandInner(
   if ((d.isWrite || (d.isExec && execIsWrite(c))) && !checkGoodReplicasStatus(srv))
     return rejectCommand(srv, c, cmd, fullname, NO_REPLICAS)
 
-  // A read-only replica refuses writes (from anyone: there is never a master client).
+  // A read-only replica refuses writes, except its master's.
   if (
     srv.repl.masterhost !== null &&
     (d.isWrite || (d.isExec && execIsWrite(c))) &&
-    isReadOnlyReplica(srv)
+    isReadOnlyReplica(srv) &&
+    !isMasterClient(srv, c)
   )
     return rejectCommand(srv, c, cmd, fullname, READONLY_REPLICA)
 
@@ -636,7 +652,7 @@ function processCommandInner(
     return rejectCommand(srv, c, cmd, fullname, pubsubContextError(fullname))
 
   // Only commands flagged stale ("t": INFO, REPLICAOF ...) on a replica whose link is down
-  // (always, here) with replica-serve-stale-data no.
+  // with replica-serve-stale-data no.
   if (
     srv.repl.masterhost !== null &&
     (!d.stale || (d.isExec && execHasNonStale(c))) &&
@@ -898,7 +914,12 @@ export function serverCron(srv: ServerState, ctx: ExecContext): void {
     aofCronAutoRewrite(srv, ctx)
   }
   // run_with_period(1000): a replica whose link is down connects again.
-  if (runWithPeriod(srv, 1000)) replicationCron(srv)
+  if (runWithPeriod(srv, 1000)) {
+    replicationCron(srv, ctx)
+    replicationCronMaster(srv, srv.repl.cronLoops)
+    replicationStartPendingSyncs(srv, ctx)
+    srv.repl.cronLoops++
+  }
   // Even with no command coming, a CONFIG SET tracking-table-max-keys takes effect.
   if (srv.tracking !== null && srv.tracking.clients !== 0) trackingLimitUsedSlots(srv, ctx)
   // A BGSAVE SCHEDULE, once no child runs, when the last one succeeded or was tried long
@@ -1237,6 +1258,8 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
       if (c.bpop !== null) throw new Error(`client ${String(c.id)} is blocked: wait for its reply`)
       clientCommandIoBegin(c, argv)
       let reply = processCommand(srv, c, ctx, argv)
+      // processCommand after call(): the offset WAIT waits for.
+      c.woff = srv.repl.masterReplOffset
       if (c.replyFlags !== 0 || c.replySilenced) settleReplyFlags(c)
       // _addReplyToBuffer: the reply fills c->buf up to its size (c->buf_peak follows).
       if (!c.replySilenced && reply !== BLOCKED)
@@ -1282,7 +1305,11 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
       if (c === undefined || c.bpop !== null) continue
       const now = Math.floor(srv.clock.now())
       const reply = runCommand(next.argv, c, createExecContext(srv.rng, srv.clock, 'off', now))
-      if (c === self) {
+      // The master client goes on with its stream (nothing is answered to a master).
+      if (isMasterClient(srv, c)) {
+        dequeueClientForReprocessing(srv, c)
+        if (c.bpop === null) masterClientResumed(srv, masterHooks)
+      } else if (c === self) {
         selfReply = reply
         // Its reply is the call's own: nothing for the transport to go on with.
         dequeueClientForReprocessing(srv, c)
@@ -1344,6 +1371,8 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
     if (srv.blockedClients !== 0) handleBlockedClientsTimeout(srv, ctx.now)
     if (srv.clientPause.unblocked.length !== 0) processUnblockedClients(null)
     if (srv.activeExpireEnabled && srv.repl.masterhost === null) activeExpireCycle(srv, ctx, 'fast')
+    if (srv.repl.waitingAcks.length !== 0) processClientsWaitingReplicas(srv)
+    sendGetackIfRequested(srv)
     // The poll after it: the connect replicationCron started is refused (replica.ts).
     replicationConnectFailed(srv)
     aofBeforeSleep(srv)
@@ -1351,6 +1380,17 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
   }
 
   const period = (): number => 1000 / srv.currentHz
+
+  // The master client of a replica (replica.ts): its commands run as any client's, unanswered.
+  const masterHooks: MasterClientHooks = {
+    createClient: () =>
+      createClientState(srv, {
+        addr: `${srv.repl.masterhost ?? ''}:${String(srv.repl.masterport)}`,
+      }),
+    run: (c, argv) => {
+      runOffFor(argv, c)
+    },
+  }
 
   const server: EngineServer = {
     createClient: (o?: ClientOptions) => {
@@ -1364,7 +1404,8 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
       unwatchAllKeys(srv, id)
       unblockClosedClient(srv, c)
       monitorClientClosed(srv, id)
-      replicaClosed(srv, id)
+      if (srv.repl.replicas.includes(id)) replicaFreed(srv, c)
+      else replicaClosed(srv, id)
       freeClientPubsub(srv, c, null)
       disableTracking(srv, c)
       unlinkClient(srv, c)
@@ -1560,6 +1601,9 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
       if (bytes > 0) c.lastInteraction = srv.mstime
     },
     drainOutbox: () => {
+      // beforeSleep: WAITs that enough replicas acknowledged, then the GETACKs a WAIT asked for.
+      if (srv.repl.waitingAcks.length !== 0) processClientsWaitingReplicas(srv)
+      sendGetackIfRequested(srv)
       // beforeSleep: BCAST invalidations collected since the last time (tracking.ts).
       if (srv.tracking !== null) trackingBroadcastInvalidationMessages(srv)
       // beforeSleep: evictClients.
@@ -1571,6 +1615,24 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
       // The poll after beforeSleep: a connect to a master started meanwhile is refused.
       replicationConnectFailed(srv)
       return out
+    },
+    setMasterLinkHost: (host) => {
+      setMasterLinkHost(srv, host)
+    },
+    masterLinkConnected: (link) => {
+      updateCachedTime(srv, Math.floor(srv.clock.now()))
+      masterLinkConnected(srv, link)
+    },
+    masterLinkRead: (link, bytes) => {
+      const now = Math.floor(srv.clock.now())
+      updateCachedTime(srv, now)
+      const ctx = createExecContext(srv.rng, srv.clock, 'off', now)
+      masterLinkRead(srv, link, bytes, { ctx, hooks: masterHooks })
+    },
+    masterLinkClosed: (link, err) => {
+      const now = Math.floor(srv.clock.now())
+      updateCachedTime(srv, now)
+      masterLinkClosed(srv, createExecContext(srv.rng, srv.clock, 'off', now), link, err)
     },
     takeUnblocked: () => {
       const ids = srv.unblockedClients

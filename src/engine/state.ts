@@ -93,6 +93,10 @@ export interface CommandStatsEntry {
 
 /** INFO stats counters (server.h stat_*). CONFIG RESETSTAT zeroes them. */
 export interface ServerStats {
+  /** stat_sync_full, stat_sync_partial_ok, stat_sync_partial_err (a master's syncs). */
+  syncFull: number
+  syncPartialOk: number
+  syncPartialErr: number
   keyspaceHits: number
   keyspaceMisses: number
   expiredKeys: number
@@ -151,6 +155,9 @@ export const STATS_METRIC_COUNT = 5
 /** Fresh INFO stats counters (server start, CONFIG RESETSTAT at `nowMs`). */
 export function createStats(nowMs: number): ServerStats {
   return {
+    syncFull: 0,
+    syncPartialOk: 0,
+    syncPartialErr: 0,
     keyspaceHits: 0,
     keyspaceMisses: 0,
     expiredKeys: 0,
@@ -288,6 +295,8 @@ export interface Client {
   replyList: ReplyList | null
   /** c->mem_usage_bucket: where client eviction holds it (clientEviction.ts), or null. */
   memUsageBucket: ClientMemBucket | null
+  /** c->woff: master_repl_offset after its last command (what its WAIT waits for). */
+  woff: number
   /** While EXEC runs: its queue length and the replies added so far (they count in obl). */
   execOut: { readonly count: number; readonly replies: readonly Reply[] } | null
 }
@@ -330,6 +339,8 @@ export interface BlockState {
   readonly argv: readonly string[]
   /** XREAD / XREADGROUP waiters only. */
   readonly stream: StreamBlock | null
+  /** WAIT: the replication offset the replicas must acknowledge (c->bpop.reploffset). */
+  readonly reploffset?: number
 }
 
 /** CLIENT REPLY OFF: no reply is sent until CLIENT REPLY ON. */

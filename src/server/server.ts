@@ -21,7 +21,13 @@ import { chmodSync, readFileSync, rmSync } from 'node:fs'
 import net from 'node:net'
 // The module's own object: the global `performance` is a getter Node runs on every access.
 import { performance } from 'node:perf_hooks'
-import type { ClientId, EngineConfig, HostedClient, RedisServer } from '../engine/api.ts'
+import type {
+  ClientId,
+  EngineConfig,
+  HostedClient,
+  MasterLinkHost,
+  RedisServer,
+} from '../engine/api.ts'
 import type { Clock } from '../engine/clock.ts'
 import type { TraceLevel } from '../engine/events.ts'
 import { SHUTDOWN_NOT_MODELLED } from '../engine/commands/standalone.ts'
@@ -40,6 +46,7 @@ import {
   type RespParser,
 } from '../engine/resp.ts'
 import { chunkBytesCreate, type Latin1Buffer } from './chunkBytes.ts'
+import { strerror } from './strerror.ts'
 import {
   replyBufferAppend,
   replyBufferBytes,
@@ -765,6 +772,45 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
     }
   }
 
+  // A replica's link to its master (replica.ts): the engine asks, this host dials.
+  const masterLinks = new Map<number, net.Socket>()
+  const masterLinkHost: MasterLinkHost = {
+    connect: (link, toHost, toPort) => {
+      const socket = net.connect({ host: toHost, port: toPort, noDelay: true })
+      masterLinks.set(link, socket)
+      let failure: string | null = null
+      const current = () => masterLinks.get(link) === socket
+      socket.on('connect', () => {
+        if (!current()) return
+        engine.masterLinkConnected?.(link)
+        flushOutbox()
+      })
+      socket.on('data', (chunk: Buffer) => {
+        if (!current()) return
+        engine.masterLinkRead?.(link, chunk.toString('latin1'))
+        flushOutbox()
+      })
+      socket.on('error', (e: Error) => {
+        failure = strerror(e)
+      })
+      socket.on('close', () => {
+        if (!current()) return
+        masterLinks.delete(link)
+        engine.masterLinkClosed?.(link, failure)
+        flushOutbox()
+      })
+    },
+    write: (link, bytes) => {
+      masterLinks.get(link)?.write(Buffer.from(bytes, 'latin1'))
+    },
+    close: (link) => {
+      const socket = masterLinks.get(link)
+      masterLinks.delete(link)
+      socket?.destroy()
+    },
+  }
+  engine.setMasterLinkHost?.(masterLinkHost)
+
   const cron = setInterval(() => {
     // What Node wrote since: the engine frees the reply blocks written whole.
     for (const c of backlogged) {
@@ -908,6 +954,9 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
     close: () =>
       new Promise<void>((resolve) => {
         clearInterval(cron)
+        engine.setMasterLinkHost?.(null)
+        for (const socket of masterLinks.values()) socket.destroy()
+        masterLinks.clear()
         // The listening socket first: once a client sees its connection closed, a new one
         // is refused (as when redis-server exits), never accepted and dropped.
         unixServer?.close()

@@ -18,6 +18,12 @@ const MESSAGES: Readonly<Record<string, string>> = {
   EMFILE: 'Too many open files',
   EXDEV: 'Invalid cross-device link',
   EBUSY: 'Device or resource busy',
+  ECONNREFUSED: 'Connection refused',
+  ECONNRESET: 'Connection reset by peer',
+  ETIMEDOUT: 'Connection timed out',
+  EHOSTUNREACH: 'No route to host',
+  ENETUNREACH: 'Network is unreachable',
+  EPIPE: 'Broken pipe',
 }
 
 export function strerror(e: unknown): string {

@@ -7,6 +7,7 @@ import { rewriteConfigContent } from '../../src/engine/configRewrite.ts'
 import { createServerState } from '../../src/engine/server.ts'
 import { configSetPairs } from '../../src/engine/config.ts'
 import { replicationSetMaster, replicationUnsetMaster } from '../../src/engine/replica.ts'
+import { createExecContext } from '../../src/engine/context.ts'
 
 function server(...pairs: string[]) {
   const srv = createServerState({ seed: 1 })
@@ -59,11 +60,12 @@ describe('CONFIG REWRITE content', () => {
 
   it('writes the master a replica follows in place of a slaveof line, and drops it on a master', () => {
     const srv = server()
-    replicationSetMaster(srv, '127.0.0.1', 6380)
+    const ctx = createExecContext(srv.rng, srv.clock, 'off', srv.clock.now())
+    replicationSetMaster(srv, ctx, '127.0.0.1', 6380)
     const old = ['slaveof 10.0.0.1 7000', 'hz 10', ''].join('\n')
     const rewritten = rewriteConfigContent(srv, old, false)
     expect(rewritten.split('\n').slice(0, 2)).toEqual(['replicaof 127.0.0.1 6380', 'hz 10'])
-    replicationUnsetMaster(srv)
+    replicationUnsetMaster(srv, ctx)
     expect(rewriteConfigContent(srv, old, false).split('\n')[0]).toBe('')
   })
 

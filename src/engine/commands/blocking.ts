@@ -24,7 +24,11 @@
  *
  * No step events yet: the waits are not drawn by any panel.
  */
-import { alsoPropagate, rewriteCommandVector } from '../replication.ts'
+import {
+  alsoPropagate,
+  replicationCountAcksByOffset,
+  rewriteCommandVector,
+} from '../replication.ts'
 import { commandArgvBegin, commandStats, countErrorReply } from '../call.ts'
 import { createExecContext, type ExecContext } from '../context.ts'
 import {
@@ -43,6 +47,7 @@ import {
   bulkArray,
   BLOCKED,
   error,
+  integer,
   ERR_SYNTAX,
   ERR_WRONGTYPE,
   NIL,
@@ -136,10 +141,12 @@ export function getTimeoutMsOrReply(arg: string, now: number): number | Reply {
 
 /**
  * blocked.c replyToBlockedClientTimedOut: a null array for pops, for WAIT the replicas that
- * acknowledged (none: there are no replicas).
+ * acknowledged its offset.
  */
-function timedOutReply(bpop: BlockState): Reply {
-  return bpop.btype === 'wait' ? ZERO : NIL_ARRAY
+function timedOutReply(srv: ServerState, bpop: BlockState): Reply {
+  return bpop.btype === 'wait'
+    ? integer(replicationCountAcksByOffset(srv, bpop.reploffset ?? 0))
+    : NIL_ARRAY
 }
 
 // --- Blocking and unblocking ---
@@ -156,6 +163,7 @@ export function blockForKeys(
     whereto?: Where
     target?: string
     stream?: StreamBlock
+    reploffset?: number
   },
 ): Reply {
   const client = c.client
@@ -180,6 +188,7 @@ export function blockForKeys(
     cmd: c.cmd.name,
     argv: [...c.argv],
     stream: opts.stream ?? null,
+    ...(opts.reploffset === undefined ? {} : { reploffset: opts.reploffset }),
   }
   c.srv.blockedClients++
   return BLOCKED
@@ -200,9 +209,41 @@ function unblockClient(srv: ServerState, c: Client, closed = false): void {
     if (i >= 0) waiters.splice(i, 1)
     if (waiters.length === 0) db?.blockingKeys.delete(key)
   }
+  // unblockClientWaitingReplicas.
+  if (bpop.btype === 'wait') {
+    const w = srv.repl.waitingAcks.indexOf(c.id)
+    if (w >= 0) srv.repl.waitingAcks.splice(w, 1)
+  }
   c.bpop = null
   srv.blockedClients--
   if (!closed) queueClientForReprocessing(srv, c)
+}
+
+/**
+ * replication.c processClientsWaitingReplicas (beforeSleep): each WAIT whose offset enough
+ * replicas acknowledged gets their count.
+ */
+export function processClientsWaitingReplicas(srv: ServerState): void {
+  let lastOffset = 0
+  let lastNum = 0
+  for (const id of [...srv.repl.waitingAcks]) {
+    const c = srv.clients.get(id)
+    const bpop = c?.bpop
+    if (c === undefined || bpop === null || bpop === undefined) continue
+    const offset = bpop.reploffset ?? 0
+    if (lastOffset !== 0 && lastOffset >= offset && lastNum >= bpop.count) {
+      unblockClient(srv, c)
+      replyToBlocked(srv, c, integer(lastNum))
+      continue
+    }
+    const num = replicationCountAcksByOffset(srv, offset)
+    if (num >= bpop.count) {
+      lastOffset = offset
+      lastNum = num
+      unblockClient(srv, c)
+      replyToBlocked(srv, c, integer(num))
+    }
+  }
 }
 
 /** The reply of a blocked client, written when the transport drains the outbox. */
@@ -251,7 +292,7 @@ export function clientUnblock(srv: ServerState, c: Client, withError: boolean): 
   replyToBlocked(
     srv,
     c,
-    withError ? error('UNBLOCKED client unblocked via CLIENT UNBLOCK') : timedOutReply(bpop),
+    withError ? error('UNBLOCKED client unblocked via CLIENT UNBLOCK') : timedOutReply(srv, bpop),
   )
   if (postponed) unblockPostponedClient(srv, c, false)
   else unblockClient(srv, c)
@@ -299,7 +340,7 @@ export function handleBlockedClientsTimeout(srv: ServerState, now: number): void
   }
   due.sort((a, b) => (a.bpop?.timeout ?? 0) - (b.bpop?.timeout ?? 0) || a.id - b.id)
   for (const c of due) {
-    if (c.bpop !== null) replyToBlocked(srv, c, timedOutReply(c.bpop))
+    if (c.bpop !== null) replyToBlocked(srv, c, timedOutReply(srv, c.bpop))
     unblockClient(srv, c)
   }
 }
@@ -650,9 +691,10 @@ const WAIT_ON_REPLICA = error(
 )
 
 /**
- * replication.c waitCommand on a master with no replicas: none ever acknowledges, so WAIT
- * for 0 (or fewer) answers 0 at once, as it does inside a transaction; otherwise the client
- * blocks (BLOCKED_WAIT) until its timeout (forever with 0) or CLIENT UNBLOCK, and gets 0.
+ * replication.c waitCommand: the replicas that acknowledged the client's last write (its
+ * woff) at once when there are enough, or inside a transaction; otherwise the client blocks
+ * (BLOCKED_WAIT) until enough do (processClientsWaitingReplicas), its timeout (forever with
+ * 0) or CLIENT UNBLOCK, and gets their count. beforeSleep then asks every replica for an ACK.
  */
 function waitCommand(c: CommandCall): Reply {
   if (c.srv.repl.masterhost !== null) return WAIT_ON_REPLICA
@@ -660,8 +702,21 @@ function waitCommand(c: CommandCall): Reply {
   if (typeof numreplicas === 'object') return numreplicas
   const timeout = getTimeoutMsOrReply(c.argv[2] ?? '', c.ctx.now)
   if (typeof timeout === 'object') return timeout
-  if (numreplicas <= 0n || denyBlocking(c)) return ZERO
-  return blockForKeys(c, 'wait', [], { timeout, count: -1, wherefrom: 'head' })
+  const offset = c.client.woff
+  const acked = replicationCountAcksByOffset(c.srv, offset)
+  if (BigInt(acked) >= numreplicas || c.client.multi !== null || denyBlocking(c))
+    return integer(acked)
+  const count = numreplicas > BigInt(Number.MAX_SAFE_INTEGER) ? Infinity : Number(numreplicas)
+  const reply = blockForKeys(c, 'wait', [], {
+    timeout,
+    count,
+    wherefrom: 'head',
+    reploffset: offset,
+  })
+  c.srv.repl.waitingAcks.unshift(c.client.id)
+  // replicationRequestAckFromSlaves.
+  c.srv.repl.getAckFromSlaves = true
+  return reply
 }
 
 /** CLIENT UNBLOCK client-id [TIMEOUT|ERROR] once the id is parsed. */

@@ -72,6 +72,7 @@ import {
 import type { ExecContext } from '../context.ts'
 import type { ClientCloseReason } from '../events.ts'
 import { serverLog } from '../serverLog.ts'
+import { freeMasterClient, replicaFreed } from '../replica.ts'
 import { configGetValue, lookupConfig } from '../config.ts'
 import {
   aclAuthenticateUser,
@@ -405,6 +406,8 @@ export function updateClientMemoryUsage(srv: ServerState, c: Client): void {
 export function clientInfoString(srv: ServerState, c: Client, current: Client | null): string {
   let flags = ''
   if (srv.monitors.includes(c.id)) flags += 'O'
+  else if (srv.repl.replicas.includes(c.id)) flags += 'S'
+  if (srv.repl.master?.client === c.id) flags += 'M'
   if (clientIsSubscribed(c)) flags += 'P'
   if (c.multi !== null) flags += 'x'
   if (c.bpop !== null) flags += 'b'
@@ -655,19 +658,25 @@ const CLIENT_HELP = [
   '    Protect current client connection from eviction.',
 ]
 
-type ClientType = 'normal' | 'pubsub' | 'other'
+type ClientType = 'normal' | 'pubsub' | 'slave' | 'master'
 
-/** networking.c getClientTypeByName: no engine client is a replica or a master ('other'). */
+/** networking.c getClientTypeByName. */
 function clientTypeByName(name: string): ClientType | null {
   const n = name.toLowerCase()
   if (n === 'normal') return 'normal'
   if (n === 'pubsub') return 'pubsub'
-  if (n === 'slave' || n === 'replica' || n === 'master') return 'other'
+  if (n === 'slave' || n === 'replica') return 'slave'
+  if (n === 'master') return 'master'
   return null
 }
 
-/** networking.c getClientType: a subscribed client is 'pubsub' (a monitor is 'normal'). */
-function clientType(c: Client): ClientType {
+/**
+ * networking.c getClientType: the master client, a replica (not a monitor), a subscribed
+ * client, else normal.
+ */
+function clientType(srv: ServerState, c: Client): ClientType {
+  if (srv.repl.master?.client === c.id) return 'master'
+  if (!srv.monitors.includes(c.id) && srv.repl.replicas.includes(c.id)) return 'slave'
   return clientIsSubscribed(c) ? 'pubsub' : 'normal'
 }
 
@@ -679,7 +688,7 @@ function clientListCommand(c: CommandCall): Reply {
     if (t === null) return error(`ERR Unknown client type '${cstr(argv[3] ?? '')}'`)
     out = ''
     for (const cl of srv.clients.values())
-      if (clientType(cl) === t) out += `${clientInfoString(srv, cl, client)}\n`
+      if (clientType(srv, cl) === t) out += `${clientInfoString(srv, cl, client)}\n`
   } else if (argv.length > 3 && eqIgnoreCase(argv[2], 'id')) {
     out = ''
     for (let j = 3; j < argv.length; j++) {
@@ -748,7 +757,7 @@ function clientKillCommand(c: CommandCall): Reply {
   for (const cl of [...srv.clients.values()]) {
     if (addr !== null && cl.addr !== addr) continue
     if (laddr !== null && cl.laddr !== laddr) continue
-    if (type !== null && clientType(cl) !== type) continue
+    if (type !== null && clientType(srv, cl) !== type) continue
     if (id !== 0n && BigInt(cl.id) !== id) continue
     if (user !== null && cl.user !== user) continue
     if (cl === client && skipme) continue
@@ -777,8 +786,16 @@ export function freeClientAsync(
   if (ctx?.tracing === true) ctx.emit({ type: 'client/closed', client: cl.id, reason, afterReply })
 }
 
-/** freeClient: its WATCHes, blocking wait, subscriptions and tracking go, and it is unlinked. */
+/**
+ * freeClient: its WATCHes, blocking wait, subscriptions and tracking go, and it is unlinked;
+ * a replica leaves the replicas, the master client is cached (replica.ts).
+ */
 function freeClientNow(srv: ServerState, cl: Client, ctx: ExecContext | null): void {
+  if (srv.repl.master?.client === cl.id && ctx !== null) {
+    freeMasterClient(srv, ctx)
+    return
+  }
+  if (srv.repl.replicas.includes(cl.id)) replicaFreed(srv, cl)
   unwatchAllKeys(srv, cl.id)
   unblockClosedClient(srv, cl)
   freeClientPubsub(srv, cl, ctx)

@@ -23,6 +23,7 @@ import {
   clearReplicationId2,
   forceCommandPropagation,
   goodReplicasCount,
+  replicaWaitsBgsave,
 } from '../replication.ts'
 import { serverLog } from '../serverLog.ts'
 import { redactClientCommandArgument } from '../call.ts'
@@ -335,9 +336,9 @@ function infoStats(srv: ServerState): string {
     ['instantaneous_input_repl_kbps', instantaneousKbps(s, 3)],
     ['instantaneous_output_repl_kbps', instantaneousKbps(s, 4)],
     ['rejected_connections', s.rejectedConn],
-    ['sync_full', 0],
-    ['sync_partial_ok', 0],
-    ['sync_partial_err', 0],
+    ['sync_full', s.syncFull],
+    ['sync_partial_ok', s.syncPartialOk],
+    ['sync_partial_err', s.syncPartialErr],
     ['expired_keys', s.expiredKeys],
     ['expired_stale_perc', formatFixed(s.expiredStalePerc * 100, 2)],
     ['expired_time_cap_reached_count', s.expiredTimeCapReachedCount],
@@ -387,22 +388,44 @@ function minSlavesGoodSlaves(srv: ServerState): [string, number][] {
 }
 
 function infoReplication(srv: ServerState): string {
-  const replica = srv.repl.masterhost !== null
+  const r = srv.repl
+  const replica = r.masterhost !== null
   return lines([
     ['role', replica ? 'slave' : 'master'],
     ...(replica ? replicaInfoFields(srv) : []),
-    ['connected_slaves', 0],
+    ['connected_slaves', r.replicas.length],
     ...minSlavesGoodSlaves(srv),
+    ...slaveLines(srv),
     ['master_failover_state', 'no-failover'],
-    ['master_replid', srv.repl.replid],
-    ['master_replid2', srv.repl.replid2],
-    ['master_repl_offset', 0],
-    ['second_repl_offset', srv.repl.secondReplidOffset],
-    ['repl_backlog_active', 0],
+    ['master_replid', r.replid],
+    ['master_replid2', r.replid2],
+    ['master_repl_offset', r.masterReplOffset],
+    ['second_repl_offset', r.secondReplidOffset],
+    ['repl_backlog_active', r.backlog ? 1 : 0],
     ['repl_backlog_size', srv.config.other['repl-backlog-size'] ?? '1048576'],
-    ['repl_backlog_first_byte_offset', 0],
-    ['repl_backlog_histlen', 0],
+    ['repl_backlog_first_byte_offset', r.backlog ? r.backlogOff : 0],
+    ['repl_backlog_histlen', r.backlog ? r.backlogBuf.length : 0],
   ])
+}
+
+/** The slave<n> lines: each replica's address, announced port, state, ACKed offset and lag. */
+function slaveLines(srv: ServerState): [string, string][] {
+  const out: [string, string][] = []
+  for (const id of srv.repl.replicas) {
+    const c = srv.clients.get(id)
+    if (c === undefined) continue
+    const info = srv.repl.replicaInfo.get(id)
+    const ip = info?.ip ?? c.addr.slice(0, c.addr.lastIndexOf(':'))
+    // replstateToString; lag: time(NULL) - repl_ack_time, once online.
+    const online = !replicaWaitsBgsave(srv, id)
+    const state = online ? 'online' : 'wait_bgsave'
+    const lag = Math.floor(srv.clock.now() / 1000) - (srv.repl.ackTimes.get(id) ?? srv.unixtime)
+    out.push([
+      `slave${String(out.length)}`,
+      `ip=${ip},port=${String(info?.listeningPort ?? 0)},state=${state},offset=${String(info?.ackOff ?? 0)},lag=${String(online ? lag : 0)}`,
+    ])
+  }
+  return out
 }
 
 function infoCpu(): string {
@@ -1927,15 +1950,28 @@ function memoryUsageCommand(c: CommandCall): Reply {
 // --- ROLE, SLOWLOG, LATENCY ---
 
 /**
- * replication.c roleCommand: a master lists no replica online (none ever completes its
- * sync here); a replica shows the master it follows and its link (replica.ts). The latency
- * monitor keeps nothing here (latency-monitor-threshold is 0, off, by default); the slow
- * log is slowlog.ts.
+ * replication.c roleCommand: a master lists its offset and each replica online (address,
+ * announced port, ACKed offset, as bulks); a replica shows the master it follows and its
+ * link (replica.ts). The latency monitor keeps nothing here (latency-monitor-threshold is
+ * 0, off, by default); the slow log is slowlog.ts.
  */
-const ROLE_REPLY = array([bulk('master'), integer(0), array([])])
-
 function roleCommand(c: CommandCall): Reply {
-  return c.srv.repl.masterhost === null ? ROLE_REPLY : replicaRoleReply(c.srv)
+  const { srv } = c
+  if (srv.repl.masterhost !== null) return replicaRoleReply(srv)
+  const replicas: Reply[] = []
+  for (const id of srv.repl.replicas) {
+    const cl = srv.clients.get(id)
+    if (cl === undefined || replicaWaitsBgsave(srv, id)) continue
+    const info = srv.repl.replicaInfo.get(id)
+    replicas.push(
+      array([
+        bulk(info?.ip ?? cl.addr.slice(0, cl.addr.lastIndexOf(':'))),
+        bulk(String(info?.listeningPort ?? 0)),
+        bulk(String(info?.ackOff ?? 0)),
+      ]),
+    )
+  }
+  return array([bulk('master'), integer(srv.repl.masterReplOffset), array(replicas)])
 }
 
 const SLOWLOG_HELP = [

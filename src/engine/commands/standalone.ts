@@ -5,8 +5,7 @@
  *
  * - as a standalone server with no cluster answers them (CLUSTER, READONLY, FAILOVER,
  *   MODULE, REPLCONF from a client that is not a replica, MIGRATE of keys that do not
- *   exist), byte for byte; REPLICAOF makes it a replica of a master it never reaches
- *   (replica.ts);
+ *   exist), byte for byte; REPLICAOF makes it a replica (replica.ts);
  * - or, for what X-Ray does not model (MIGRATE of a key that exists, AOF, SHUTDOWN past its
  *   options), with an error that names the command and says so, instead of Redis's
  *   "unknown command", which would read as if Redis had no such command.
@@ -14,11 +13,22 @@
 import { redactClientCommandArgument } from '../call.ts'
 import { aofHasDisk, bgrewriteaof } from '../aof.ts'
 import { rdbSaveImage } from '../rdbReload.ts'
-import { replicaClosed, syncCommand } from '../replication.ts'
-import { replicationSetMaster, replicationUnsetMaster } from '../replica.ts'
+import {
+  masterTryPartialResynchronization,
+  replicaAcked,
+  replicaInfoOf,
+  syncCommand,
+} from '../replication.ts'
+import {
+  disconnectSlaves,
+  replicationGetSlaveName,
+  replicationSendAck,
+  replicationSetMaster,
+  replicationUnsetMaster,
+} from '../replica.ts'
 import { serverLog } from '../serverLog.ts'
 import { disconnectAllBlockedClients } from './blocking.ts'
-import { clientInfoString, freeClientLogged } from './connection.ts'
+import { clientInfoString } from './connection.ts'
 import { COMMAND_META } from './meta.generated.ts'
 import { cstr } from '../bytes.ts'
 import { sdssplitargs } from '../resp.ts'
@@ -50,16 +60,38 @@ function notModelled(what: string): CommandHandler {
 }
 
 /**
- * replication.c syncCommand: the client becomes a replica; its reply (the RDB payload, then
- * the stream) is not a RESP reply: it goes out through the outbox.
+ * replication.c syncCommand: the client becomes a replica; its reply (the RDB payload, or
+ * +CONTINUE and the backlog, then the stream) is not a RESP reply: it goes out through the
+ * outbox.
  */
 function replicaSync(c: CommandCall, psync: boolean): Reply {
+  const { srv } = c
+  // A replica already: the command is ignored.
+  if (srv.repl.replicas.includes(c.client.id)) {
+    c.client.replyFlags |= REPLY_NONE
+    return OK
+  }
   if (c.client.multi !== null) return error('ERR Command not allowed inside a transaction')
-  // A replica serves replicas of its own only once its link is up: never, here.
-  if (c.srv.repl.masterhost !== null)
+  // A replica serves replicas of its own only once its link is up.
+  if (srv.repl.masterhost !== null && srv.repl.linkState !== 'connected')
     return error("NOMASTERLINK Can't SYNC while not connected with my master")
-  const bytes = syncCommand(c.srv, c.ctx, c.client, psync)
-  c.srv.outbox.set(c.client.id, (c.srv.outbox.get(c.client.id) ?? '') + bytes)
+  const name = replicationGetSlaveName(srv, c.client)
+  serverLog(srv, 'notice', `Replica ${name} asks for synchronization`)
+  let bytes: string | null = null
+  if (psync) {
+    const offset = getLongLongOrReply(c.argv[2] ?? '')
+    if (typeof offset === 'object') {
+      serverLog(srv, 'warning', `Replica ${name} asks for synchronization but with a wrong offset`)
+      return offset
+    }
+    const replid = c.argv[1] ?? ''
+    bytes = masterTryPartialResynchronization(srv, c.client, replid, Number(offset), name)
+    if (bytes !== null) srv.stats.syncPartialOk++
+    else if (!replid.startsWith('?')) srv.stats.syncPartialErr++
+  }
+  if (bytes === null) srv.stats.syncFull++
+  bytes ??= syncCommand(srv, c.ctx, c.client, psync)
+  if (bytes !== '') srv.outbox.set(c.client.id, (srv.outbox.get(c.client.id) ?? '') + bytes)
   c.client.replyFlags |= REPLY_NONE
   return OK
 }
@@ -92,8 +124,8 @@ function replicaofCommand(c: CommandCall): Reply {
   const r = srv.repl
   if (eqIgnoreCase(c.argv[1], 'no') && eqIgnoreCase(c.argv[2], 'one')) {
     if (r.masterhost !== null) {
-      replicationUnsetMaster(srv)
-      disconnectSlaves(c)
+      replicationUnsetMaster(srv, c.ctx)
+      disconnectSlaves(srv, c.ctx)
       const client = clientInfoString(srv, c.client, c.client)
       serverLog(srv, 'notice', `MASTER MODE enabled (user request from '${client}')`)
     }
@@ -115,7 +147,7 @@ function replicaofCommand(c: CommandCall): Reply {
   }
   // replicationSetMaster: clients blocked in a master's command are dropped first.
   disconnectAllBlockedClients(srv, c.ctx)
-  replicationSetMaster(srv, host, Number(port))
+  replicationSetMaster(srv, c.ctx, host, Number(port))
   const client = clientInfoString(srv, c.client, c.client)
   serverLog(
     srv,
@@ -126,24 +158,6 @@ function replicaofCommand(c: CommandCall): Reply {
 }
 
 const ALREADY_CONNECTED = simple('OK Already connected to specified master')
-
-/**
- * networking.c disconnectSlaves (replicationUnsetMaster): each replica attached to this
- * server is freed, logged "Connection with replica <addr>:<unknown-replica-port> lost." (no
- * replica announces its listening port here: REPLCONF is not kept).
- */
-function disconnectSlaves(c: CommandCall): void {
-  const { srv } = c
-  for (const id of [...srv.repl.replicas]) {
-    const cl = srv.clients.get(id)
-    replicaClosed(srv, id)
-    if (cl === undefined) continue
-    // freeClient logs it then, before replicaofCommand's own line.
-    const ip = cl.addr.slice(0, cl.addr.lastIndexOf(':'))
-    serverLog(srv, 'warning', `Connection with replica ${ip}:<unknown-replica-port> lost.`)
-    freeClientLogged(srv, cl, c.ctx, '', 'roleChanged')
-  }
-}
 
 /** The reply of a MIGRATE none of whose keys exists (cluster.c migrateCommand). */
 const NOKEY: Reply = { type: 'simple', value: 'NOKEY' }
@@ -196,11 +210,11 @@ function migrateCommand(c: CommandCall): Reply {
 const NET_HOST_STR_LEN = 256
 
 /**
- * replication.c replconfCommand from a client that is not a replica: option/value pairs
- * parsed in order (what a replica would announce is kept nowhere visible, so only the
- * checks remain). ACK from a non-replica and GETACK on a master return at once with no reply
- * at all; the pairs after them are not looked at. (Queued in a transaction, Redis's EXEC
- * would then send one element short; here that element is OK.)
+ * replication.c replconfCommand: option/value pairs parsed in order. listening-port and
+ * ip-address are kept for INFO and ROLE; ACK from a replica records its offset; GETACK on a
+ * replica answers REPLCONF ACK <offset> to its master. ACK and GETACK return at once with no
+ * reply at all; the pairs after them are not looked at. (Queued in a transaction, Redis's
+ * EXEC would then send one element short; here that element is OK.)
  */
 function replconfCommand(c: CommandCall): Reply {
   const { argv } = c
@@ -211,15 +225,25 @@ function replconfCommand(c: CommandCall): Reply {
     if (eqIgnoreCase(opt, 'listening-port')) {
       const port = getLongOrReply(val)
       if (typeof port === 'object') return port
+      replicaInfoOf(c.srv, c.client.id).listeningPort = Number(BigInt.asIntN(32, port))
     } else if (eqIgnoreCase(opt, 'ip-address')) {
       if (val.length >= NET_HOST_STR_LEN)
         return error(
           `ERR REPLCONF ip-address provided by replica instance is too long: ${String(val.length)} bytes`,
         )
+      replicaInfoOf(c.srv, c.client.id).ip = val
     } else if (eqIgnoreCase(opt, 'capa')) {
-      // Capabilities this master does not understand are ignored.
+      // eof: the replica takes a diskless payload; others this master ignores.
+      if (eqIgnoreCase(val, 'eof')) replicaInfoOf(c.srv, c.client.id).capaEof = true
     } else if (eqIgnoreCase(opt, 'ack') || eqIgnoreCase(opt, 'getack')) {
       if (c.client.multi === null) c.client.replyFlags |= REPLY_NONE
+      if (eqIgnoreCase(opt, 'ack')) {
+        // A replica's ACK <offset> (strtoll of the value: a bad one fails, silently).
+        const offset = getLongLongOrReply(val)
+        if (typeof offset !== 'object') replicaAcked(c.srv, c.client.id, Number(offset))
+      } else if (c.srv.repl.masterhost !== null && c.srv.repl.master !== null) {
+        replicationSendAck(c.srv)
+      }
       return OK
     } else if (eqIgnoreCase(opt, 'rdb-only')) {
       const v = getRangeLongOrReply(val, 0n, 1n)

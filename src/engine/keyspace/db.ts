@@ -20,6 +20,7 @@ import { alsoPropagate } from '../replication.ts'
 import { checkClientPauseTimeoutAndReturnIfPaused } from '../pause.ts'
 import {
   flushSlaveKeysWithExpireList,
+  isMasterClient,
   isReadOnlyReplica,
   isReplica,
   rememberSlaveKeyWithExpire,
@@ -400,7 +401,13 @@ export function setExpireByClient(
   when: bigint,
 ): void {
   setExpireExact(ctx, db, key, when)
-  if (isReplica(srv) && !isReadOnlyReplica(srv)) rememberSlaveKeyWithExpire(srv, ctx, db, key)
+  // Not for the master's own keys: its DELs will come.
+  if (
+    isReplica(srv) &&
+    !isReadOnlyReplica(srv) &&
+    !(srv.currentClient !== null && isMasterClient(srv, srv.currentClient))
+  )
+    rememberSlaveKeyWithExpire(srv, ctx, db, key)
 }
 
 /** getExpire as the exact long long Redis keeps (-1n when the key has no TTL). */
@@ -487,9 +494,13 @@ export function expireIfNeeded(
   if (when < 0 || !(ctx.now > when)) return false
   // keyIsExpired: "Don't expire anything while loading. It will be done later."
   if (srv.loading !== null) return false
-  // A replica reports the key expired but leaves it for its master's DEL, unless forced (a
-  // write on a writable replica). There is never a master client, whose keys never expire.
-  if (srv.repl.masterhost !== null && !(flags & EXPIRE_FORCE_DELETE_EXPIRED)) return true
+  // A replica: for its master's commands no key expires; for others the key is reported
+  // expired but left for the master's DEL, unless forced (a write on a writable replica).
+  if (srv.repl.masterhost !== null) {
+    const m = srv.repl.master
+    if (m !== null && srv.currentClient !== null && srv.currentClient.id === m.client) return false
+    if (!(flags & EXPIRE_FORCE_DELETE_EXPIRED)) return true
+  }
   if (flags & EXPIRE_AVOID_DELETE_EXPIRED) return true
   // While clients are paused the dataset stays as it is: expired for the reader only.
   if (checkClientPauseTimeoutAndReturnIfPaused(srv)) return true

@@ -519,6 +519,10 @@ export const narration: StepEventHandlers<Narration> = {
         en: 'REPLICAOF changed the role of the server',
         zh: 'REPLICAOF 改变了服务器的角色',
       },
+      masterLost: {
+        en: 'the link to the master was lost',
+        zh: '与主节点的连接已断开',
+      },
       idle: {
         en: 'idle for longer than the timeout config',
         zh: '空闲时间超过了 timeout 配置',

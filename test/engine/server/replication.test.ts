@@ -6,7 +6,13 @@ const T0 = 1_700_000_000_000
 
 function setup() {
   const clock = manualClock(T0)
-  const srv = createServer({ seed: 1, clock, trace: 'off', config: { hz: 10 } })
+  // A disk-based sync: the payload goes at once, as "$<len>".
+  const srv = createServer({
+    seed: 1,
+    clock,
+    trace: 'off',
+    config: { hz: 10, 'repl-diskless-sync': 'no' },
+  })
   const replica = srv.createClient()
   const client = srv.createClient()
   const drain = (): string => srv.drainOutbox?.().get(replica) ?? ''
@@ -97,7 +103,8 @@ describe('replication stream (SYNC)', () => {
     run('DEBUG', 'SET-ACTIVE-EXPIRE', '1')
     clock.advance(1000)
     srv.cron()
-    expect(drain()).toBe(cmds(['DEL', 'j']))
+    // replicationCron's first run PINGs the replicas (every repl-ping-replica-period runs).
+    expect(drain()).toBe(cmds(['DEL', 'j'], ['PING']))
   })
 })
 
@@ -152,5 +159,45 @@ describe('min-replicas-to-write (checkGoodReplicasStatus)', () => {
     expect(run('SET', 'k', '4')).toEqual({ type: 'simple', value: 'OK' })
     srv.closeClient(replica)
     expect(info(run)).toBe('min_slaves_good_slaves:0')
+  })
+})
+
+describe('diskless sync (repl-diskless-sync yes)', () => {
+  it('waits repl-diskless-sync-delay with newlines, then sends +FULLRESYNC and an EOF-marked payload', () => {
+    const clock = manualClock(T0)
+    const srv = createServer({
+      seed: 1,
+      clock,
+      trace: 'off',
+      config: { hz: 10, 'repl-diskless-sync-delay': 2 },
+    })
+    const replica = srv.createClient()
+    const client = srv.createClient()
+    const drain = (): string => srv.drainOutbox?.().get(replica) ?? ''
+    srv.call(['SET', 'k', 'v'], client)
+    expect(srv.call(['REPLCONF', 'capa', 'eof', 'capa', 'psync2'], replica)).toEqual({
+      type: 'simple',
+      value: 'OK',
+    })
+    srv.call(['PSYNC', '?', '-1'], replica)
+    expect(drain()).toBe('')
+    srv.tick(1000)
+    expect(drain()).toMatch(/^\n+$/)
+    srv.tick(2000)
+    const out = drain()
+    const m = /^\n*\+FULLRESYNC ([0-9a-f]{40}) 0\r\n\$EOF:([0-9a-f]{40})\r\n(REDIS0010[^]*)$/.exec(
+      out,
+    )
+    expect(m).not.toBeNull()
+    const mark = m?.[2] ?? ''
+    const body = m?.[3] ?? ''
+    expect(body.endsWith(mark)).toBe(true)
+    const info = srv.call(['INFO', 'replication'], client)
+    expect(info.type === 'bulk' && info.value).toContain('connected_slaves:1')
+    // The stream waits for the replica's first ACK (it could not tell the mark from it).
+    srv.call(['SET', 'k', 'w'], client)
+    expect(drain()).toBe('')
+    srv.call(['REPLCONF', 'ACK', '0'], replica)
+    expect(drain()).toBe(cmds(['SELECT', '0'], ['SET', 'k', 'w']))
   })
 })

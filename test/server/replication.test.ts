@@ -1,0 +1,296 @@
+/**
+ * Replication between servers (replication.c): one of ours replicating from another of ours,
+ * and from a real redis-server 7.0.15, and a real one replicating from ours. Each server
+ * listens on loopback; the replica's engine asks its host for the link to the master.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { afterAll, afterEach, describe, expect, it } from 'vitest'
+import { startRespServer, type RespServerHandle } from '../../src/server/server.ts'
+import { freePort } from '../conformance/redisProcess.ts'
+import { connectRaw, type RawClient } from './rawClient.ts'
+
+const handles: RespServerHandle[] = []
+const clients: RawClient[] = []
+const children: ChildProcess[] = []
+
+afterEach(async () => {
+  for (const c of clients.splice(0)) c.close()
+  for (const h of handles.splice(0)) await h.close()
+})
+
+afterAll(() => {
+  for (const child of children) child.kill('SIGKILL')
+})
+
+/** One of our servers on a free port, its `port` config saying so (REPLCONF listening-port). */
+async function ours(
+  config: Record<string, string> = {},
+  log?: string[],
+): Promise<RespServerHandle> {
+  const port = await freePort()
+  const h = await startRespServer({
+    port,
+    enableDebugCommand: 'yes',
+    config: { port: String(port), 'repl-diskless-sync-delay': '0', ...config },
+    ...(log === undefined ? {} : { log: (m: string) => log.push(m) }),
+  })
+  handles.push(h)
+  return h
+}
+
+async function client(port: number): Promise<RawClient> {
+  const c = await connectRaw(port)
+  clients.push(c)
+  return c
+}
+
+/** The reply's value as the test reads it: text, number, null, or nested arrays. */
+type Plain = string | number | bigint | null | Plain[]
+async function cmd(c: RawClient, ...argv: string[]): Promise<Plain> {
+  const { reply } = await c.command(...argv)
+  const plain = (r: typeof reply): Plain =>
+    r.type === 'array'
+      ? r.value === null
+        ? null
+        : r.value.map(plain)
+      : r.type === 'integer'
+        ? r.value
+        : r.type === 'bulk'
+          ? r.value
+          : r.type === 'error'
+            ? `ERR:${r.value}`
+            : (r as { value: string }).value
+  return plain(reply)
+}
+
+/** A field of INFO replication. */
+async function info(c: RawClient, field: string): Promise<string | undefined> {
+  const text = (await cmd(c, 'INFO', 'replication')) as string
+  return new RegExp(`^${field}:(.*)\\r$`, 'm').exec(text)?.[1]
+}
+
+/** Polls until `check` is true (the link is asynchronous); fails after `ms`. */
+async function until(check: () => Promise<boolean>, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error('condition not met in time')
+    await new Promise((r) => setTimeout(r, 20))
+  }
+}
+
+const linkUp = (c: RawClient) => async () => (await info(c, 'master_link_status')) === 'up'
+
+/** A master and a replica of it with the link up, and a client of each. */
+async function pair(): Promise<{ m: RawClient; r: RawClient }> {
+  const master = await ours()
+  const replica = await ours()
+  const m = await client(master.port)
+  const r = await client(replica.port)
+  await cmd(r, 'REPLICAOF', '127.0.0.1', String(master.port))
+  await until(linkUp(r))
+  return { m, r }
+}
+
+describe('replication between two of our servers', () => {
+  it('syncs the dataset, then streams the writes; the replica is read-only', async () => {
+    const master = await ours()
+    const replica = await ours()
+    const m = await client(master.port)
+    const r = await client(replica.port)
+    await cmd(m, 'SET', 'before', 'sync')
+    await cmd(m, 'SELECT', '3')
+    await cmd(m, 'RPUSH', 'list', 'a', 'b')
+    expect(await cmd(r, 'REPLICAOF', '127.0.0.1', String(master.port))).toBe('OK')
+    await until(linkUp(r))
+    expect(await cmd(r, 'GET', 'before')).toBe('sync')
+    await cmd(m, 'INCR', 'counter')
+    await cmd(m, 'INCR', 'counter')
+    await cmd(m, 'SELECT', '0')
+    await cmd(m, 'SET', 'after', 'streamed')
+    await until(async () => (await cmd(r, 'GET', 'after')) === 'streamed')
+    expect(await cmd(r, 'GET', 'counter')).toBe(null)
+    await cmd(r, 'SELECT', '3')
+    expect(await cmd(r, 'GET', 'counter')).toBe('2')
+    expect(await cmd(r, 'LRANGE', 'list', '0', '-1')).toEqual(['a', 'b'])
+    expect(await cmd(r, 'SET', 'x', 'y')).toBe(
+      "ERR:READONLY You can't write against a read only replica.",
+    )
+    // ROLE on both sides, once the replica has acknowledged the master's offset.
+    await until(async () => {
+      const role = (await cmd(m, 'ROLE')) as Plain[]
+      const replicas = role[2] as Plain[][]
+      return replicas.length === 1 && replicas[0]?.[2] === String(role[1])
+    })
+    const role = (await cmd(m, 'ROLE')) as Plain[]
+    expect(role[0]).toBe('master')
+    expect((role[2] as Plain[][])[0]?.slice(0, 2)).toEqual(['127.0.0.1', String(replica.port)])
+    const rrole = (await cmd(r, 'ROLE')) as Plain[]
+    expect(rrole.slice(0, 4)).toEqual(['slave', '127.0.0.1', master.port, 'connected'])
+    expect(rrole[4]).toBe(role[1])
+    expect(await info(m, 'connected_slaves')).toBe('1')
+    expect(await info(m, 'slave0')).toMatch(
+      new RegExp(
+        `^ip=127\\.0\\.0\\.1,port=${String(replica.port)},state=online,offset=\\d+,lag=\\d+$`,
+      ),
+    )
+    expect(await info(r, 'slave_repl_offset')).toBe(String(role[1]))
+    expect(await info(r, 'master_sync_in_progress')).toBe('0')
+    expect(await info(r, 'master_repl_offset')).toBe(String(role[1]))
+    expect(await info(r, 'master_replid')).toBe(await info(m, 'master_replid'))
+  })
+
+  it('WAIT counts the replicas that acknowledged the write', async () => {
+    const { m, r } = await pair()
+    await cmd(m, 'SET', 'k', 'v')
+    expect(await cmd(m, 'WAIT', '1', '5000')).toBe(1)
+    // Two replicas asked for, one there: the timeout answers 1.
+    await cmd(m, 'SET', 'k', 'w')
+    expect(await cmd(m, 'WAIT', '2', '200')).toBe(1)
+    expect(await cmd(r, 'WAIT', '1', '0')).toMatch(/^ERR:ERR WAIT cannot be used with replica/)
+  })
+
+  it('keys that expired on the master stay on the replica until the DEL comes, read as nil', async () => {
+    const { m, r } = await pair()
+    expect(await cmd(m, 'DEBUG', 'SET-ACTIVE-EXPIRE', '0')).toBe('OK')
+    expect(await cmd(r, 'CONFIG', 'SET', 'replica-read-only', 'no')).toBe('OK')
+    await cmd(m, 'SET', 'short', 'v', 'PX', '100')
+    await until(async () => (await cmd(r, 'DBSIZE')) === 1)
+    await new Promise((res) => setTimeout(res, 200))
+    // Logically expired: nil on the replica, but the key is still there (no DEL yet).
+    expect(await cmd(r, 'GET', 'short')).toBe(null)
+    expect(await cmd(r, 'DBSIZE')).toBe(1)
+    // A writable replica reclaims only the keys its own clients gave a TTL, not the master's.
+    await new Promise((res) => setTimeout(res, 300))
+    expect(await cmd(r, 'DBSIZE')).toBe(1)
+    expect((await cmd(r, 'INFO', 'stats')) as string).toContain('slave_expires_tracked_keys:0\r\n')
+    // The master's access expires it and propagates the DEL.
+    expect(await cmd(m, 'GET', 'short')).toBe(null)
+    await until(async () => (await cmd(r, 'DBSIZE')) === 0)
+  })
+
+  it('the link goes down when the master goes away, and comes back with it', async () => {
+    const master = await ours()
+    const port = master.port
+    const replica = await ours()
+    const r = await client(replica.port)
+    await cmd(r, 'REPLICAOF', '127.0.0.1', String(port))
+    await until(linkUp(r))
+    await master.close()
+    handles.splice(handles.indexOf(master), 1)
+    await until(async () => (await info(r, 'master_link_status')) === 'down')
+    expect(Number(await info(r, 'master_link_down_since_seconds'))).toBeGreaterThanOrEqual(0)
+    expect(await info(r, 'master_last_io_seconds_ago')).toBe('-1')
+    const again = await startRespServer({
+      port,
+      config: { port: String(port), 'repl-diskless-sync-delay': '0' },
+    })
+    handles.push(again)
+    const m = await client(port)
+    await cmd(m, 'SET', 'new', 'master')
+    await until(linkUp(r))
+    await until(async () => (await cmd(r, 'GET', 'new')) === 'master')
+  })
+
+  it('CLIENT KILL TYPE master: the replica reconnects with a partial resync (+CONTINUE)', async () => {
+    const log: string[] = []
+    const master = await ours()
+    const replica = await ours({ loglevel: 'notice' }, log)
+    const m = await client(master.port)
+    const r = await client(replica.port)
+    await cmd(r, 'REPLICAOF', '127.0.0.1', String(master.port))
+    await until(linkUp(r))
+    // In db 3: the stream selects it once, and goes on there after the partial resync.
+    await cmd(m, 'SELECT', '3')
+    await cmd(r, 'SELECT', '3')
+    await cmd(m, 'SET', 'a', '1')
+    await until(async () => (await cmd(r, 'GET', 'a')) === '1')
+    expect(await cmd(r, 'CLIENT', 'KILL', 'TYPE', 'master')).toBe(1)
+    await cmd(m, 'SET', 'b', '2')
+    await until(linkUp(r))
+    await until(async () => (await cmd(r, 'GET', 'b')) === '2')
+    const text = log.join('\n')
+    expect(text).toContain('Connection with master lost.')
+    expect(text).toContain('Caching the disconnected master state.')
+    expect(text).toMatch(/Trying a partial resynchronization \(request [0-9a-f]{40}:\d+\)\./)
+    expect(text).toContain('MASTER <-> REPLICA sync: Master accepted a Partial Resynchronization.')
+    expect(await cmd(r, 'GET', 'a')).toBe('1')
+    expect((await cmd(m, 'INFO', 'stats')) as string).toMatch(/sync_partial_ok:1\r\n/)
+  })
+
+  it('a replica of a replica gets the stream through the middle one', async () => {
+    const top = await ours()
+    const mid = await ours()
+    const leaf = await ours()
+    const t = await client(top.port)
+    const md = await client(mid.port)
+    const l = await client(leaf.port)
+    await cmd(md, 'REPLICAOF', '127.0.0.1', String(top.port))
+    await until(linkUp(md))
+    await cmd(l, 'REPLICAOF', '127.0.0.1', String(mid.port))
+    await until(linkUp(l))
+    await cmd(t, 'HSET', 'h', 'f', 'v')
+    await until(async () => (await cmd(l, 'HGET', 'h', 'f')) === 'v')
+    expect(await info(l, 'master_replid')).toBe(await info(t, 'master_replid'))
+  })
+})
+
+/** Whether redis-server 7.0.15 is installed (the conformance oracle). */
+const haveRedis = spawnSync('redis-server', ['--version'], { encoding: 'utf8' }).status === 0
+
+async function realRedis(...args: string[]): Promise<number> {
+  const port = await freePort()
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--save', '', '--appendonly', 'no', '--dir', '/tmp', ...args],
+    { stdio: 'ignore' },
+  )
+  children.push(child)
+  await until(async () => {
+    try {
+      const c = await connectRaw(port)
+      c.close()
+      return true
+    } catch {
+      return false
+    }
+  })
+  return port
+}
+
+describe.skipIf(!haveRedis)('replication with a real redis-server', () => {
+  it('ours replicates from redis-server (diskless EOF payload), stream and WAIT', async () => {
+    const port = await realRedis('--repl-diskless-sync-delay', '0')
+    const m = await client(port)
+    await cmd(m, 'SET', 'from', 'redis')
+    await cmd(m, 'ZADD', 'z', '1', 'a', '2', 'b')
+    const replica = await ours()
+    const r = await client(replica.port)
+    await cmd(r, 'REPLICAOF', '127.0.0.1', String(port))
+    await until(linkUp(r))
+    expect(await cmd(r, 'GET', 'from')).toBe('redis')
+    expect(await cmd(r, 'ZRANGE', 'z', '0', '-1', 'WITHSCORES')).toEqual(['a', '1', 'b', '2'])
+    await cmd(m, 'LPUSH', 'l', 'x')
+    await until(async () => (await cmd(r, 'LLEN', 'l')) === 1)
+    expect(await cmd(m, 'WAIT', '1', '5000')).toBe(1)
+    await until(
+      async () => (await info(r, 'slave_repl_offset')) === (await info(m, 'master_repl_offset')),
+    )
+    await cmd(m, 'SHUTDOWN', 'NOSAVE').catch(() => null)
+    await until(async () => (await info(r, 'master_link_status')) === 'down')
+  })
+
+  it('redis-server replicates from ours', async () => {
+    const master = await ours()
+    const m = await client(master.port)
+    await cmd(m, 'SET', 'from', 'ours')
+    const port = await realRedis('--replicaof', '127.0.0.1', String(master.port))
+    const r = await client(port)
+    await until(linkUp(r))
+    expect(await cmd(r, 'GET', 'from')).toBe('ours')
+    await cmd(m, 'SADD', 's', 'x', 'y')
+    await until(async () => (await cmd(r, 'SCARD', 's')) === 2)
+    expect(await cmd(m, 'WAIT', '1', '5000')).toBe(1)
+    expect(await info(m, 'connected_slaves')).toBe('1')
+    await cmd(r, 'SHUTDOWN', 'NOSAVE').catch(() => null)
+  })
+})
