@@ -70,6 +70,7 @@ export const en = {
   'console.monitorLine': 'MONITOR: a command a client ran',
   'console.searchPrompt': "(reverse-i-search)'{query}':",
   'console.examples': 'Try one:',
+  'console.earlier': 'Show {count|earlier line|earlier lines} ({hidden} not shown)',
   'console.moreLines':
     '… {count|more line|more lines} not shown (the console prints the first {shown}).',
   'console.moreChars': '… {count|more character|more characters} not shown.',
@@ -328,6 +329,7 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'console.monitorLine': 'MONITOR：某个客户端执行的命令',
   'console.searchPrompt': "(反向搜索)'{query}':",
   'console.examples': '试一条：',
+  'console.earlier': '显示前面的 {count} 行（还有 {hidden} 行未显示）',
   'console.moreLines': '… 还有 {count} 行未显示（控制台只打印前 {shown} 行）。',
   'console.moreChars': '… 还有 {count} 个字符未显示。',
   'console.moreBytes': '… 这个值还有 {count} 个字节未显示。',

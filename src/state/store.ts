@@ -617,14 +617,15 @@ const createSessionSlice =
         // A learner who stepped back and then types a command wants to see it run: the
         // playhead returns to the live end first, so the new command's item carries it along
         // (appendItem follows from the end) instead of arriving unseen past a stale step.
-        set(
-          (s) =>
-            playheadAtEnd(s.items, s.playhead)
-              ? {}
-              : { playhead: playheadAt(s.items, undefined), playing: false },
-          false,
-          'session/commandSubmitted',
-        )
+        // Only when it is not there: every set notifies each subscriber of the store, and a
+        // pasted block of thousands of lines submits them in one task.
+        const at = get()
+        if (!playheadAtEnd(at.items, at.playhead))
+          set(
+            (s) => ({ playhead: playheadAt(s.items, undefined), playing: false }),
+            false,
+            'session/commandSubmitted',
+          )
         request(
           (seq) => ({ kind: 'exec', seq, argv, client, ...inBlock(block) }),
           'session/commandSubmitted',
