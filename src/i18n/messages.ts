@@ -18,7 +18,7 @@ export const en = {
   'header.trace.off': 'Off',
   'header.trace.summary': 'Summary',
   'header.trace.full': 'Full',
-  'header.help': 'Keyboard shortcuts',
+  'header.help': 'Help',
   'header.settings': 'Settings',
   'header.share': 'Copy permalink',
   'header.embed': 'Copy embed code',
@@ -247,7 +247,17 @@ export const en = {
     'Client {client} is held by CLIENT PAUSE, which Ctrl+C cannot end: run CLIENT UNPAUSE in another tab, or advance the clock past the pause.',
   'notice.pasteNotCancelled':
     'Ctrl+C cancels a long command (DEBUG POPULATE …). The quick commands already on their way to the server all run: none is cancelled.',
-  'help.title': 'Keyboard shortcuts',
+  'help.title': 'Help',
+  'help.startTitle': 'Getting started',
+  'help.start1':
+    'Type a Redis command in the console and press Enter, or click one of its examples: it answers as redis-cli does.',
+  'help.start2':
+    'The panels show what the command did inside Redis: the keyspace’s hash table, and the structure of each key it touched (listpack, skiplist, intset, SDS …).',
+  'help.start3':
+    'The timeline at the bottom replays the command’s internal steps: ‹ and › step, ▶ plays, the slider moves through the commands, 1× sets the speed; the line under it says what each step did.',
+  'help.start4':
+    '“Run a scene…” plays a ready-made example; Projector makes everything larger for a classroom; Copy embed code gives a live diagram for a blog post (on a narrow screen these are under Settings).',
+  'help.keysTitle': 'Keyboard shortcuts',
   'help.close': 'Close',
   'help.space': 'Play / pause the timeline',
   'help.arrows': 'Step back / forward (outside the console, or on an empty command line)',
@@ -279,7 +289,7 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'header.trace.off': '关闭',
   'header.trace.summary': '摘要',
   'header.trace.full': '完整',
-  'header.help': '键盘快捷键',
+  'header.help': '帮助',
   'header.settings': '设置',
   'header.share': '复制永久链接',
   'header.embed': '复制嵌入代码',
@@ -500,7 +510,16 @@ export const zh: Readonly<Record<MessageKey, string>> = {
     '客户端 {client} 被 CLIENT PAUSE 挂起，Ctrl+C 无法结束：请在另一个标签页运行 CLIENT UNPAUSE，或把时钟推进到暂停结束之后。',
   'notice.pasteNotCancelled':
     'Ctrl+C 用于取消耗时长的命令（DEBUG POPULATE……）。已经发往服务器的快速命令会全部执行，不会被取消。',
-  'help.title': '键盘快捷键',
+  'help.title': '帮助',
+  'help.startTitle': '入门',
+  'help.start1': '在控制台输入一条 Redis 命令并按 Enter，或点击一个示例：回复与 redis-cli 的一样。',
+  'help.start2':
+    '面板显示这条命令在 Redis 内部做了什么：键空间的哈希表，以及它访问的每个键的结构（listpack、跳表、intset、SDS……）。',
+  'help.start3':
+    '底部的时间轴重放命令的内部步骤：‹ 和 › 单步，▶ 播放，滑块在命令之间移动，1× 设置速度；下面一行说明每一步做了什么。',
+  'help.start4':
+    '“运行一个场景…”播放现成的示例；“投影模式”把一切放大，适合课堂；“复制嵌入代码”为博客文章生成实时图示（窄屏上这些在“设置”里）。',
+  'help.keysTitle': '键盘快捷键',
   'help.close': '关闭',
   'help.space': '播放 / 暂停时间轴',
   'help.arrows': '后退 / 前进一步（焦点不在控制台时，或命令行为空时）',

@@ -67,7 +67,7 @@ describe('highlight legend in the browser', () => {
     await input.fill('')
     await page.keyboard.press('?')
     await expect
-      .poll(() => page.getByRole('dialog', { name: 'Keyboard shortcuts' }).count())
+      .poll(() => page.getByRole('dialog', { name: 'Help' }).count())
       .toBe(1)
     await page.keyboard.press('Escape')
     await expect.poll(() => input.inputValue()).toBe('')
