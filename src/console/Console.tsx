@@ -571,7 +571,12 @@ export function Console(props: {
         >
           {tab.lines.length === 0 && (
             <>
-              <p className="console-welcome">{t('console.welcome')}</p>
+              <p className="console-welcome">
+                <span className="console-welcome-full">{t('console.welcome')}</span>
+                {/* A short embed's two-line console shows this one instead (embed.css): the
+                    full sentence was cut after its second line, mid-word. */}
+                <span className="console-welcome-short">{t('console.welcomeShort')}</span>
+              </p>
               <div className="console-examples" role="group" aria-label={t('console.examples')}>
                 <span className="console-examples-label">{t('console.examples')}</span>
                 {EXAMPLE_COMMANDS.map((line) => (

@@ -83,6 +83,7 @@ export const en = {
   'console.longClear': 'Clear the line',
   'console.longCopied': 'Copied the whole line ({bytes} bytes).',
   'console.longCopyFailed': 'The browser did not allow copying to the clipboard.',
+  'console.welcomeShort': 'Type a command, e.g. SET greeting hello, then Enter.',
   'console.welcome':
     'Type Redis commands, e.g. SET greeting hello. HELP <command> shows its syntax; Tab completes; ↑/↓ history; Ctrl+R search; CLEAR clears.',
   'timeline.region': 'Timeline',
@@ -351,6 +352,7 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'console.longClear': '清空这一行',
   'console.longCopied': '已复制整条命令（{bytes} 字节）。',
   'console.longCopyFailed': '浏览器不允许复制到剪贴板。',
+  'console.welcomeShort': '输入命令，例如 SET greeting hello，再按 Enter。',
   'console.welcome':
     '输入 Redis 命令，例如 SET greeting hello。HELP <命令> 显示语法；Tab 补全；↑/↓ 历史；Ctrl+R 搜索；CLEAR 清屏。',
   'timeline.region': '时间轴',

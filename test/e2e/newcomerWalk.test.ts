@@ -41,6 +41,32 @@ describe('a newcomer', () => {
     })
 
   for (const locale of ['en-US', 'zh-CN'])
+    it(`reads the whole welcome in a 360×300 embed's two-line console (${locale})`, async () => {
+      const page = await openApp(browser(), `${appUrl}&embed=keyspace`, {
+        locale,
+        viewport: { width: 360, height: 300 },
+      })
+      try {
+        const output = await page.locator('.console-output').boundingBox()
+        const shown = page.locator('.console-welcome > span').filter({ visible: true })
+        expect(await shown.count()).toBe(1)
+        expect(await shown.innerText()).toBe(
+          locale === 'en-US'
+            ? 'Type a command, e.g. SET greeting hello, then Enter.'
+            : '输入命令，例如 SET greeting hello，再按 Enter。',
+        )
+        // All of it inside the output's box: the full sentence was cut after two lines.
+        const box = await page.locator('.console-welcome').boundingBox()
+        expect(output && box).toBeTruthy()
+        if (!output || !box) return
+        expect(box.y).toBeGreaterThanOrEqual(output.y - 1)
+        expect(box.y + box.height).toBeLessThanOrEqual(output.y + output.height + 1)
+      } finally {
+        await page.context().close()
+      }
+    })
+
+  for (const locale of ['en-US', 'zh-CN'])
     it(`sees the string's pointer reach the sds block clear of its title (${locale})`, async () => {
       const page = await openApp(browser(), appUrl, {
         locale,
