@@ -473,11 +473,14 @@ export function Console(props: {
     const block = scene
       ? s.pasteStarted(client, texts.length, 'scene', { ...scene, resumed: true })
       : s.pasteStarted(client, texts.length)
-    for (const line of lines)
-      if (typeof line === 'string') runLine(line, client, block)
-      else if (line.tick === undefined) runLine(line.text, client, block)
-      else s.clockJumpRequested(line.tick, block)
-    s.pasteEntered(block)
+    // One store update for the whole block, not several per line (linesBatched).
+    s.linesBatched(() => {
+      for (const line of lines)
+        if (typeof line === 'string') runLine(line, client, block)
+        else if (line.tick === undefined) runLine(line.text, client, block)
+        else s.clockJumpRequested(line.tick, block)
+      s.pasteEntered(block)
+    })
     // The rest of a scene: what it is about leads the panels again (its lines cleared it).
     if (scene) s.sceneFocused(scene.focus)
   }

@@ -179,6 +179,34 @@ describe('a pasted block', { timeout: 30_000 }, () => {
     reference.dispose()
   })
 
+  it('enters a batched block in a couple of store updates, with the same lines, items, log and history', async () => {
+    const batched = await createHarness({ factory: createServer })
+    const reference = await createHarness({ factory: createServer })
+    const lines = [
+      ...MIXED,
+      ...Array.from({ length: 1000 }, (_, i) => `SET k:${String(i)} ${String(i)}`),
+      'DBSIZE',
+    ]
+    let updates = 0
+    const unsubscribe = batched.store.subscribe(() => updates++)
+    batched.store.getState().linesBatched(() => {
+      pasteBlock(batched, lines)
+    })
+    // 3,000 lines made 18,000 updates in one task, each copying the state and calling every
+    // subscriber. Now: the block's start, its history, its requests, the bridge taking them.
+    expect(updates).toBeLessThanOrEqual(5)
+    unsubscribe()
+    await batched.bridge.idle()
+    pasteBlock(reference, lines)
+    await reference.bridge.idle()
+    expect(shown(batched)).toEqual(shown(reference))
+    expect(batched.store.getState().history).toEqual(reference.store.getState().history)
+    expect(batched.store.getState().history.at(-1)).toBe('DBSIZE')
+    expect(shown(batched).console.at(-1)).toBe('(integer) 1003')
+    batched.dispose()
+    reference.dispose()
+  })
+
   it('sends the lines of a block without waiting for each answer', async () => {
     const h = await createHarness({ factory: createServer })
     const pipelined = countPipelined(h)
