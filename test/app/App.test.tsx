@@ -106,6 +106,22 @@ describe('folded settings (a phone, a projector)', { timeout: 30_000 }, () => {
 })
 
 describe('timeline controls', { timeout: 30_000 }, () => {
+  it('says the panels show the state before the first command at the timeline’s start', async () => {
+    const { h, settle } = await setup()
+    await h.run(['SET', 'a', '1'], ['SET', 'b', '2'])
+    await settle()
+    fireEvent.keyDown(document.body, { key: 'Home' })
+    await settle()
+    expect(h.store.getState().playhead).toEqual({ item: -1, step: 0 })
+    expect(screen.getByTestId('caption')).toHaveTextContent('Before the first command.')
+    // It said "Current state." over the empty panels a scene starts from.
+    expect(screen.getByTestId('panels-when')).toHaveTextContent('State before the first command.')
+    act(() => {
+      h.store.getState().languageChanged('zh')
+    })
+    expect(screen.getByTestId('panels-when')).toHaveTextContent('第一条命令之前的状态。')
+  })
+
   it('steps back and forward across commands and events, with a narrated caption', async () => {
     const { h, user, settle } = await setup()
     await h.run(['SET', 'a', '1'], ['SET', 'b', '2'])
