@@ -42,6 +42,16 @@ async function setup(
   return { h, user, input, log, type, settle, lines }
 }
 
+/** Prints `count` lines "line N" in the active tab, from N = `from`, as output does. */
+function appendLines(c: Awaited<ReturnType<typeof setup>>, from: number, count: number): void {
+  act(() => {
+    c.h.store.getState().consoleOutputAppended(
+      c.h.tab(),
+      Array.from({ length: count }, (_, i) => ({ kind: 'text', text: `line ${String(from + i)}` })),
+    )
+  })
+}
+
 describe('Console', { timeout: 30_000 }, () => {
   it('runs a command and prints the reply as redis-cli does', async () => {
     const c = await setup()
@@ -368,14 +378,7 @@ describe('Console', { timeout: 30_000 }, () => {
 
   it('draws only the newest lines of a full console, and keeps their elements as lines come', async () => {
     const c = await setup()
-    const tab = c.h.tab()
-    const text = (i: number) => ({ kind: 'text' as const, text: `line ${String(i)}` })
-    act(() => {
-      c.h.store.getState().consoleOutputAppended(
-        tab,
-        Array.from({ length: MAX_CONSOLE_LINES }, (_, i) => text(i)),
-      )
-    })
+    appendLines(c, 0, MAX_CONSOLE_LINES)
     // The newest SHOWN_LINES rows are in the page, not the whole capped scrollback: a pasted
     // block of thousands of lines re-rendered and laid out all of it for each batch.
     const first = MAX_CONSOLE_LINES - SHOWN_LINES
@@ -384,9 +387,7 @@ describe('Console', { timeout: 30_000 }, () => {
     )
     const middle = [...c.log.querySelectorAll('.console-line')][100]
     expect(middle?.textContent).toBe(`line ${String(first + 100)}`)
-    act(() => {
-      c.h.store.getState().consoleOutputAppended(tab, [text(MAX_CONSOLE_LINES)])
-    })
+    appendLines(c, MAX_CONSOLE_LINES, 1)
     const lines = c.lines()
     expect(lines).toHaveLength(SHOWN_LINES)
     expect(lines[0]).toBe(`line ${String(first + 1)}`)
@@ -420,14 +421,7 @@ describe('Console', { timeout: 30_000 }, () => {
     }
     try {
       const c = await setup()
-      const tab = c.h.tab()
-      const text = (i: number) => ({ kind: 'text' as const, text: `line ${String(i)}` })
-      act(() => {
-        c.h.store.getState().consoleOutputAppended(
-          tab,
-          Array.from({ length: SHOWN_LINES }, (_, i) => text(i)),
-        )
-      })
+      appendLines(c, 0, SHOWN_LINES)
       await act(() => new Promise((r) => requestAnimationFrame(r)))
       for (const [name, value] of [
         ['scrollHeight', 4000],
@@ -438,12 +432,7 @@ describe('Console', { timeout: 30_000 }, () => {
       act(() => {
         c.log.dispatchEvent(new Event('scroll'))
       })
-      act(() => {
-        c.h.store.getState().consoleOutputAppended(
-          tab,
-          Array.from({ length: 50 }, (_, i) => text(SHOWN_LINES + i)),
-        )
-      })
+      appendLines(c, SHOWN_LINES, 50)
       await act(() => new Promise((r) => requestAnimationFrame(r)))
       // Nothing the learner is reading left the page, and the box did not jump to the end.
       expect(c.lines()[0]).toBe('line 0')

@@ -135,6 +135,11 @@ const MIXED = [
   'EXISTS a',
 ]
 
+/** `SET k:0 0` … : `count` lines. */
+function sets(count: number): string[] {
+  return Array.from({ length: count }, (_, i) => `SET k:${String(i)} ${String(i)}`)
+}
+
 describe('a pasted block', { timeout: 30_000 }, () => {
   it('shows the same lines, items and log as the lines run one by one', async () => {
     const pasted = await createHarness({ factory: createServer })
@@ -143,7 +148,7 @@ describe('a pasted block', { timeout: 30_000 }, () => {
     // of the block runs on the new client.
     const lines = [
       ...MIXED,
-      ...Array.from({ length: 50 }, (_, i) => `SET k:${String(i)} ${String(i)}`),
+      ...sets(50),
       'QUIT',
       'GET k:1',
       'INCR counter',
@@ -180,13 +185,11 @@ describe('a pasted block', { timeout: 30_000 }, () => {
   })
 
   it('enters a batched block in a couple of store updates, with the same lines, items, log and history', async () => {
-    const batched = await createHarness({ factory: createServer })
-    const reference = await createHarness({ factory: createServer })
-    const lines = [
-      ...MIXED,
-      ...Array.from({ length: 1000 }, (_, i) => `SET k:${String(i)} ${String(i)}`),
-      'DBSIZE',
-    ]
+    const [batched, reference] = await Promise.all(
+      [0, 1].map(() => createHarness({ factory: createServer })),
+    )
+    if (!batched || !reference) throw new Error('no harness')
+    const lines = [...MIXED, ...sets(1000), 'DBSIZE']
     let updates = 0
     const unsubscribe = batched.store.subscribe(() => updates++)
     batched.store.getState().linesBatched(() => {

@@ -13,10 +13,14 @@ import {
   showByte,
   SUMMARY_BYTES,
   utf8CharAt,
+  type FieldWords,
   type StringView,
 } from '../../../src/panels/string/stringLayout.ts'
 import { StringPanel } from '../../../src/panels/string/StringPanel.tsx'
 import { utf8ToBytes } from '../../../src/state/bytes.ts'
+
+/** The diagram's own words in 简体中文 (StringPanel's). */
+const ZH_WORDS: FieldWords = { free: '空闲', slack: '取整', allocation: '分配', bytes: '字节' }
 
 function view(s: ReturnType<typeof createServer>, key: string): StringView {
   return s.inspect(key) as unknown as StringView
@@ -83,7 +87,7 @@ describe('layoutString(view)', () => {
     s.call(['APPEND', 'q', 'c'])
     const words = [
       ENGLISH_FIELD_WORDS,
-      { free: '空闲', slack: '取整', allocation: '分配', bytes: '字节' },
+      ZH_WORDS,
       // A title wider than the way straight down from ptr: the arrow goes round it.
       { ...ENGLISH_FIELD_WORDS, allocation: 'an allocation of jemalloc’s size class of' },
     ]
@@ -240,7 +244,7 @@ describe('StringPanel', () => {
     expect(label('e', 'slack')).toBe('取整 7')
     expect(label('r', 'free')).toBe('空闲 56')
     // A CJK character takes two columns: the field is drawn wide enough for "取整 7".
-    const slack = layoutString(view(s, 'e'), { free: '空闲', slack: '取整' })
+    const slack = layoutString(view(s, 'e'), ZH_WORDS)
       .blocks.flatMap((b) => b.fields)
       .find((f) => f.kind === 'slack')
     expect(slack?.w).toBeGreaterThanOrEqual(6 * 7)
