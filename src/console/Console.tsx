@@ -220,6 +220,16 @@ export function Console(props: {
   const shown = useMemo(() => (start === 0 ? lines : lines.slice(start)), [lines, start])
   const firstShown = useRef<ConsoleLine | undefined>(undefined)
   firstShown.current = shown[0]
+  // The output's scroll height and position when earlier lines were asked for: the lines it
+  // showed stay where they were as the earlier ones come in above them (at the top of the
+  // box the browser keeps nothing in place, and the view jumped to the earliest line).
+  const revealedFrom = useRef<{ height: number; top: number } | null>(null)
+  useLayoutEffect(() => {
+    const el = outputRef.current
+    const from = revealedFrom.current
+    revealedFrom.current = null
+    if (el && from) el.scrollTop = from.top + el.scrollHeight - from.height
+  }, [start])
 
   // Follows the newest line, once per frame: reading scrollHeight forces a layout, and a
   // pasted block lands many lines (and renders) in one task. A learner who scrolled back to
@@ -603,6 +613,8 @@ export function Console(props: {
               className="console-earlier"
               data-testid="console-earlier"
               onClick={() => {
+                const el = outputRef.current
+                if (el) revealedFrom.current = { height: el.scrollHeight, top: el.scrollTop }
                 setEarliest(lines[Math.max(0, start - SHOWN_LINES)] ?? null)
               }}
             >

@@ -33,7 +33,7 @@ describe('a pasted block of 3,000 lines', () => {
       expect(await running()).toBe(1)
       const rows = () => page.locator('.console-output .console-line').count()
       expect(await rows()).toBeLessThanOrEqual(SHOWN_LINES)
-      await expect.poll(() => running(), { timeout: 50_000 }).toBe(0)
+      await expect.poll(() => running(), { timeout: 100_000 }).toBe(0)
       await page.evaluate(() => window.__xray?.idle())
       expect(await lastConsoleLine(page)).toBe('(integer) 2999')
       expect(await rows()).toBe(SHOWN_LINES)
@@ -48,12 +48,23 @@ describe('a pasted block of 3,000 lines', () => {
       await page.evaluate(() => window.__xray?.idle())
       expect(await lastConsoleLine(page)).toBe('"v2998"')
       await expect.poll(atEnd).toBe(true)
-      // The earlier lines are a click away, the view staying on what it showed.
+      // The earlier lines are a click away, the view staying on what it showed: the line at
+      // the top of the box stays there as the earlier lines come in above it.
+      const output = page.locator('.console-output')
+      await output.evaluate((el) => {
+        el.scrollTop = 0
+      })
+      const top = output.locator('.console-line').first()
+      const text = await top.innerText()
+      const y = (await top.boundingBox())?.y
       await page.getByTestId('console-earlier').click()
       expect(await rows()).toBe(2 * SHOWN_LINES)
+      const same = output.locator('.console-line').nth(SHOWN_LINES)
+      expect(await same.innerText()).toBe(text)
+      expect(Math.abs(((await same.boundingBox())?.y ?? NaN) - (y ?? NaN))).toBeLessThan(2)
       expect(errors).toEqual([])
     } finally {
       await page.context().close()
     }
-  })
+  }, 150_000)
 })
