@@ -221,6 +221,31 @@ describe('StringPanel', () => {
     )
   })
 
+  it('says a growth that fit in the free space keeps alloc, in both languages', () => {
+    const s = createServer({ seed: 1, clock: manualClock(), trace: 'full' })
+    s.call(['SET', 'k', 'x'.repeat(60)])
+    s.call(['APPEND', 'k', 'y'.repeat(10)])
+    const before = view(s, 'k')
+    const t = s.execute(['SETRANGE', 'k', '100', 'zz'])
+    const after = view(s, 'k')
+    expect(after.sds?.alloc).toBe(before.sds?.alloc)
+    const caption = (lang: 'en' | 'zh') => {
+      const { unmount } = render(
+        <StringPanel title="k" before={before} after={after} events={t.events} t={1} lang={lang} />,
+      )
+      const text = screen.getByRole('status').textContent
+      unmount()
+      return text
+    }
+    // "allocation 156 → 156" beside a block titled "allocation 160 bytes" read as a contradiction.
+    expect(caption('en')).toBe(
+      'The string of “k” grew from 70 to 102 bytes; it fit in the free space, alloc stays 156 (sdshdr8).',
+    )
+    expect(caption('zh')).toBe(
+      '“k” 的字符串从 70 字节增长到 102 字节；空闲空间容纳得下，alloc 仍为 156（sdshdr8）。',
+    )
+  })
+
   it('speaks Chinese', () => {
     const s = createServer({ seed: 1, clock: manualClock(), trace: 'full' })
     s.call(['SET', 'k', '7'])
