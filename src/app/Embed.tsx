@@ -62,7 +62,7 @@ export function EmbedApp(props: { readonly view: EmbedView; readonly fullUrl: st
         </a>
       </footer>
       {/* '?' opens the shortcuts here too (it did nothing in an embed). */}
-      {helpOpen && <HelpOverlay />}
+      {helpOpen && <HelpOverlay embed />}
     </div>
   )
 }

@@ -1,4 +1,9 @@
-/** The keyboard shortcuts overlay (opened with ?), a modal dialog closed by Escape. */
+/**
+ * The help overlay (opened with ? or the header's "?"), a modal dialog closed by Escape: how
+ * to start (where to type, where to look, the timeline; in the full app the scenes, projector
+ * and embed too), then the keyboard shortcuts. It held the shortcuts only, and a newcomer who
+ * asked "?" for help learnt nothing of what to type or where to look.
+ */
 import { useEffect, useRef, type KeyboardEvent, type ReactNode } from 'react'
 import { useT } from '../i18n/useT.ts'
 import { useAppStore } from '../state/react.ts'
@@ -32,13 +37,19 @@ function keepFocusIn(dialog: HTMLElement, e: KeyboardEvent<HTMLElement>): void {
   ;(e.shiftKey ? last : first)?.focus()
 }
 
-export function HelpOverlay(): ReactNode {
+/** The getting-started steps: an embed has no scenes, projector or embed code to point at. */
+const START = ['help.start1', 'help.start2', 'help.start3'] as const
+const START_APP = [...START, 'help.start4'] as const
+
+export function HelpOverlay(props: { readonly embed?: boolean }): ReactNode {
   const t = useT()
   const store = useAppStore()
   const closeRef = useRef<HTMLButtonElement>(null)
   useEffect(() => {
     const previous = document.activeElement
-    closeRef.current?.focus()
+    // Without scrolling the dialog to its Close button: a dialog taller than the window
+    // opened at its end, the title and the getting-started steps scrolled out of sight.
+    closeRef.current?.focus({ preventScroll: true })
     return () => {
       if (previous instanceof HTMLElement) previous.focus()
     }
@@ -64,6 +75,13 @@ export function HelpOverlay(): ReactNode {
         }}
       >
         <h2 id="help-title">{t('help.title')}</h2>
+        <h3>{t('help.startTitle')}</h3>
+        <ol className="help-start">
+          {(props.embed === true ? START : START_APP).map((key) => (
+            <li key={key}>{t(key)}</li>
+          ))}
+        </ol>
+        <h3>{t('help.keysTitle')}</h3>
         <dl className="shortcuts">
           {SHORTCUTS.map(([keys, label]) => (
             <div key={label}>

@@ -544,7 +544,11 @@ export function PanelArea({ canPin = true }: PanelAreaProps): ReactNode {
             ? stepPosition(item, itemIndex, step, t)
             : past && item !== undefined
               ? itemPosition(item, itemIndex, items.length, t, true)
-              : t('inspector.live')}
+              : itemIndex < 0 && items.length > 0
+                ? // At the timeline's start (a scene about to play, Home): "Current state." over
+                  // empty panels contradicted the caption's "Before the first command."
+                  t('inspector.before')
+                : t('inspector.live')}
       </p>
       {/* The timeline's caption announces each step: the panels' sentences are only shown. */}
       <StepAnnouncements value={false}>

@@ -213,16 +213,41 @@ export function Console(props: {
   const outputRef = useRef<HTMLDivElement>(null)
   const baseId = useId()
   const lineCount = lines.length
+  // The output draws the newest SHOWN_LINES lines, from an earlier line once the learner
+  // asked for more or scrolled back to read (its first line then stays, as new lines come).
+  const [earliest, setEarliest] = useState<ConsoleLine | null>(null)
+  const start = windowStart(lines, earliest)
+  const shown = useMemo(() => (start === 0 ? lines : lines.slice(start)), [lines, start])
+  const firstShown = useRef<ConsoleLine | undefined>(undefined)
+  firstShown.current = shown[0]
+  // The output's scroll height and position when earlier lines were asked for: the lines it
+  // showed stay where they were as the earlier ones come in above them (at the top of the
+  // box the browser keeps nothing in place, and the view jumped to the earliest line).
+  const revealedFrom = useRef<{ height: number; top: number } | null>(null)
+  useLayoutEffect(() => {
+    const el = outputRef.current
+    const from = revealedFrom.current
+    revealedFrom.current = null
+    if (el && from) el.scrollTop = from.top + el.scrollHeight - from.height
+  }, [start])
 
   // Follows the newest line, once per frame: reading scrollHeight forces a layout, and a
-  // pasted block lands many lines (and renders) in one task.
+  // pasted block lands many lines (and renders) in one task. A learner who scrolled back to
+  // read stays there (atEnd) until they scroll to the end or enter a line.
   const scrollFrame = useRef<number | null>(null)
   // An empty tab shows the welcome and the example commands from their top: followed to its
   // end like any output, a console shorter than them (853×480 in projector mode) cut the
   // sentence that says what to type in half and showed only the examples' last rows.
   const welcome = useRef(true)
+  // The box shrinks under a console that showed its newest line (a scene's note makes the
+  // header taller, the caption wraps to two lines, the window is resized): it keeps showing
+  // it, or the last command and its reply were cut off. One scrolled up to read stays put.
+  const atEnd = useRef(true)
+  // The newest line, not the count: a full console (MAX_CONSOLE_LINES) keeps its count.
+  const newest = lines.at(-1)
   useLayoutEffect(() => {
     welcome.current = lineCount === 0
+    if (!welcome.current && !atEnd.current) return
     const scroll = (): void => {
       scrollFrame.current = null
       const el = outputRef.current
@@ -230,7 +255,7 @@ export function Console(props: {
     }
     if (typeof requestAnimationFrame !== 'function') scroll()
     else scrollFrame.current ??= requestAnimationFrame(scroll)
-  }, [lineCount, activeTab])
+  }, [lineCount, newest, activeTab])
   useEffect(
     () => () => {
       if (scrollFrame.current !== null) cancelAnimationFrame(scrollFrame.current)
@@ -239,15 +264,18 @@ export function Console(props: {
   )
 
   const hasTab = tab !== undefined
-  // The box shrinks under a console that showed its newest line (a scene's note makes the
-  // header taller, the caption wraps to two lines, the window is resized): it keeps showing
-  // it, or the last command and its reply were cut off. One scrolled up to read stays put.
-  const atEnd = useRef(true)
   useEffect(() => {
     const el = outputRef.current
     if (!el || typeof ResizeObserver !== 'function') return
     const onScroll = (): void => {
+      // A scroll before the frame that follows the newest line (the browser keeping the lines
+      // in view as the oldest shown leave) is not the learner's.
+      if (scrollFrame.current !== null) return
       atEnd.current = el.scrollTop + el.clientHeight >= el.scrollHeight - 2
+      // Scrolled back to read: the lines shown stay, new ones are added after them; back at
+      // the end, the output draws its newest lines only again.
+      const end = atEnd.current
+      setEarliest((e) => (end ? null : (e ?? firstShown.current ?? null)))
     }
     const observer = new ResizeObserver(() => {
       if (welcome.current) el.scrollTop = 0
@@ -266,6 +294,7 @@ export function Console(props: {
   }, [autoFocus, hasTab])
 
   useEffect(() => {
+    setEarliest(null)
     setValue('')
     setHistoryIndex(null)
     setCompletion(null)
@@ -283,6 +312,9 @@ export function Console(props: {
       // A console that follows the playhead goes back to the end for a line typed there:
       // left at a past step, it hid the line and its reply as lines after that step.
       if (follow && !playheadAtEnd(s.items, s.playhead)) s.itemSelected(s.items.length - 1)
+      // A line entered brings the output back to its end, to show the line and its reply.
+      atEnd.current = true
+      setEarliest(null)
       s.lineEntered(client, text, block)
       if (!parsed.ok) {
         s.localOutputRequested(client, [{ kind: 'error', text: parsed.error }], block)
@@ -451,11 +483,14 @@ export function Console(props: {
     const block = scene
       ? s.pasteStarted(client, texts.length, 'scene', { ...scene, resumed: true })
       : s.pasteStarted(client, texts.length)
-    for (const line of lines)
-      if (typeof line === 'string') runLine(line, client, block)
-      else if (line.tick === undefined) runLine(line.text, client, block)
-      else s.clockJumpRequested(line.tick, block)
-    s.pasteEntered(block)
+    // One store update for the whole block, not several per line (linesBatched).
+    s.linesBatched(() => {
+      for (const line of lines)
+        if (typeof line === 'string') runLine(line, client, block)
+        else if (line.tick === undefined) runLine(line.text, client, block)
+        else s.clockJumpRequested(line.tick, block)
+      s.pasteEntered(block)
+    })
     // The rest of a scene: what it is about leads the panels again (its lines cleared it).
     if (scene) s.sceneFocused(scene.focus)
   }
@@ -549,7 +584,12 @@ export function Console(props: {
         >
           {tab.lines.length === 0 && (
             <>
-              <p className="console-welcome">{t('console.welcome')}</p>
+              <p className="console-welcome">
+                <span className="console-welcome-full">{t('console.welcome')}</span>
+                {/* A short embed's two-line console shows this one instead (embed.css): the
+                    full sentence was cut after its second line, mid-word. */}
+                <span className="console-welcome-short">{t('console.welcomeShort')}</span>
+              </p>
               <div className="console-examples" role="group" aria-label={t('console.examples')}>
                 <span className="console-examples-label">{t('console.examples')}</span>
                 {EXAMPLE_COMMANDS.map((line) => (
@@ -567,7 +607,24 @@ export function Console(props: {
               </div>
             </>
           )}
-          <OutputLines lines={lines} utf8={utf8} t={t} />
+          {start > 0 && (
+            <button
+              type="button"
+              className="console-earlier"
+              data-testid="console-earlier"
+              onClick={() => {
+                const el = outputRef.current
+                if (el) revealedFrom.current = { height: el.scrollHeight, top: el.scrollTop }
+                setEarliest(lines[Math.max(0, start - SHOWN_LINES)] ?? null)
+              }}
+            >
+              {t('console.earlier', {
+                count: grouped(Math.min(start, SHOWN_LINES)),
+                hidden: grouped(start),
+              })}
+            </button>
+          )}
+          <OutputLines lines={shown} utf8={utf8} t={t} />
         </div>
         {search && (
           <div className="console-search" aria-live="polite">
@@ -882,8 +939,28 @@ function cutLine(text: string, t: Translate): string {
   return `${text.slice(0, MAX_ECHO_CHARS)} ${more}`
 }
 
+/**
+ * Lines of a tab's output the console draws (and keeps in the page), its newest: a pasted
+ * block of thousands of lines re-rendered and laid out the whole capped scrollback
+ * (MAX_CONSOLE_LINES) for each batch of replies, 200–300 ms at a time. Earlier lines come
+ * back on request, SHOWN_LINES at a time.
+ */
+export const SHOWN_LINES = 200
+
+/**
+ * The index of the first line the output draws: the newest SHOWN_LINES, or from `earliest`
+ * (a line the learner scrolled back to, or asked to see) while it is still in the tab.
+ */
+export function windowStart(lines: readonly ConsoleLine[], earliest: ConsoleLine | null): number {
+  const tail = Math.max(0, lines.length - SHOWN_LINES)
+  if (earliest === null || tail === 0) return tail
+  const i = lines.indexOf(earliest)
+  return i >= 0 && i < tail ? i : tail
+}
+
 const lineIds = new WeakMap<ConsoleLine, number>()
 let nextLineId = 0
+let nextEarlierId = -1
 
 /**
  * React keys for a tab's lines that stay with each line (its object) when older lines leave
@@ -892,6 +969,10 @@ let nextLineId = 0
  * its index too.
  */
 function lineKeys(lines: readonly ConsoleLine[]): string[] {
+  // Earlier lines shown on request come before lines with ids: theirs count down, so that
+  // ids still grow down the output and the groups of the lines already shown stay whole.
+  const known = lines.findIndex((line) => lineIds.has(line))
+  for (let i = known - 1; i >= 0; i--) lineIds.set(lines[i] as ConsoleLine, nextEarlierId--)
   const seen = new Set<number>()
   return lines.map((line, i) => {
     let id = lineIds.get(line)

@@ -18,7 +18,7 @@ export const en = {
   'header.trace.off': 'Off',
   'header.trace.summary': 'Summary',
   'header.trace.full': 'Full',
-  'header.help': 'Keyboard shortcuts',
+  'header.help': 'Help',
   'header.settings': 'Settings',
   'header.share': 'Copy permalink',
   'header.embed': 'Copy embed code',
@@ -70,6 +70,7 @@ export const en = {
   'console.monitorLine': 'MONITOR: a command a client ran',
   'console.searchPrompt': "(reverse-i-search)'{query}':",
   'console.examples': 'Try one:',
+  'console.earlier': 'Show {count|earlier line|earlier lines} ({hidden} not shown)',
   'console.moreLines':
     '… {count|more line|more lines} not shown (the console prints the first {shown}).',
   'console.moreChars': '… {count|more character|more characters} not shown.',
@@ -82,6 +83,7 @@ export const en = {
   'console.longClear': 'Clear the line',
   'console.longCopied': 'Copied the whole line ({bytes} bytes).',
   'console.longCopyFailed': 'The browser did not allow copying to the clipboard.',
+  'console.welcomeShort': 'Type a command, e.g. SET greeting hello, then Enter.',
   'console.welcome':
     'Type Redis commands, e.g. SET greeting hello. HELP <command> shows its syntax; Tab completes; ↑/↓ history; Ctrl+R search; CLEAR clears.',
   'timeline.region': 'Timeline',
@@ -134,6 +136,7 @@ export const en = {
   'inspector.past': 'State after command {item}, rebuilt by replaying the log.',
   'inspector.pastOther': 'State after item {item} ({what}), rebuilt by replaying the log.',
   'inspector.live': 'Current state.',
+  'inspector.before': 'State before the first command.',
   'inspector.atStep': 'State after step {step} of {steps} of command {item}, as that step left it.',
   'inspector.atStepOther': 'State after step {step} of {steps} of item {item} ({what}).',
   'inspector.beforeSteps': 'State before command {item} ran (step 0 of {steps}).',
@@ -246,7 +249,17 @@ export const en = {
     'Client {client} is held by CLIENT PAUSE, which Ctrl+C cannot end: run CLIENT UNPAUSE in another tab, or advance the clock past the pause.',
   'notice.pasteNotCancelled':
     'Ctrl+C cancels a long command (DEBUG POPULATE …). The quick commands already on their way to the server all run: none is cancelled.',
-  'help.title': 'Keyboard shortcuts',
+  'help.title': 'Help',
+  'help.startTitle': 'Getting started',
+  'help.start1':
+    'Type a Redis command in the console and press Enter, or click one of its examples: it answers as redis-cli does.',
+  'help.start2':
+    'The panels show what the command did inside Redis: the keyspace’s hash table, and the structure of each key it touched (listpack, skiplist, intset, SDS …).',
+  'help.start3':
+    'The timeline at the bottom replays the command’s internal steps: ‹ and › step, ▶ plays, the slider moves through the commands, 1× sets the speed; the line under it says what each step did.',
+  'help.start4':
+    '“Run a scene…” plays a ready-made example; Projector makes everything larger for a classroom; Copy embed code gives a live diagram for a blog post (on a narrow screen these are under Settings).',
+  'help.keysTitle': 'Keyboard shortcuts',
   'help.close': 'Close',
   'help.space': 'Play / pause the timeline',
   'help.arrows': 'Step back / forward (outside the console, or on an empty command line)',
@@ -278,7 +291,7 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'header.trace.off': '关闭',
   'header.trace.summary': '摘要',
   'header.trace.full': '完整',
-  'header.help': '键盘快捷键',
+  'header.help': '帮助',
   'header.settings': '设置',
   'header.share': '复制永久链接',
   'header.embed': '复制嵌入代码',
@@ -328,6 +341,7 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'console.monitorLine': 'MONITOR：某个客户端执行的命令',
   'console.searchPrompt': "(反向搜索)'{query}':",
   'console.examples': '试一条：',
+  'console.earlier': '显示前面的 {count} 行（还有 {hidden} 行未显示）',
   'console.moreLines': '… 还有 {count} 行未显示（控制台只打印前 {shown} 行）。',
   'console.moreChars': '… 还有 {count} 个字符未显示。',
   'console.moreBytes': '… 这个值还有 {count} 个字节未显示。',
@@ -339,6 +353,7 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'console.longClear': '清空这一行',
   'console.longCopied': '已复制整条命令（{bytes} 字节）。',
   'console.longCopyFailed': '浏览器不允许复制到剪贴板。',
+  'console.welcomeShort': '输入命令，例如 SET greeting hello，再按 Enter。',
   'console.welcome':
     '输入 Redis 命令，例如 SET greeting hello。HELP <命令> 显示语法；Tab 补全；↑/↓ 历史；Ctrl+R 搜索；CLEAR 清屏。',
   'timeline.region': '时间轴',
@@ -391,6 +406,7 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'inspector.past': '第 {item} 条命令之后的状态，通过重放日志重建。',
   'inspector.pastOther': '第 {item} 项（{what}）之后的状态，通过重放日志重建。',
   'inspector.live': '当前状态。',
+  'inspector.before': '第一条命令之前的状态。',
   'inspector.atStep': '第 {item} 条命令执行到第 {step}/{steps} 步时的状态。',
   'inspector.atStepOther': '第 {item} 项（{what}）执行到第 {step}/{steps} 步时的状态。',
   'inspector.beforeSteps': '第 {item} 条命令执行之前的状态（第 0/{steps} 步）。',
@@ -498,7 +514,16 @@ export const zh: Readonly<Record<MessageKey, string>> = {
     '客户端 {client} 被 CLIENT PAUSE 挂起，Ctrl+C 无法结束：请在另一个标签页运行 CLIENT UNPAUSE，或把时钟推进到暂停结束之后。',
   'notice.pasteNotCancelled':
     'Ctrl+C 用于取消耗时长的命令（DEBUG POPULATE……）。已经发往服务器的快速命令会全部执行，不会被取消。',
-  'help.title': '键盘快捷键',
+  'help.title': '帮助',
+  'help.startTitle': '入门',
+  'help.start1': '在控制台输入一条 Redis 命令并按 Enter，或点击一个示例：回复与 redis-cli 的一样。',
+  'help.start2':
+    '面板显示这条命令在 Redis 内部做了什么：键空间的哈希表，以及它访问的每个键的结构（listpack、跳表、intset、SDS……）。',
+  'help.start3':
+    '底部的时间轴重放命令的内部步骤：‹ 和 › 单步，▶ 播放，滑块在命令之间移动，1× 设置速度；下面一行说明每一步做了什么。',
+  'help.start4':
+    '“运行一个场景…”播放现成的示例；“投影模式”把一切放大，适合课堂；“复制嵌入代码”为博客文章生成实时图示（窄屏上这些在“设置”里）。',
+  'help.keysTitle': '键盘快捷键',
   'help.close': '关闭',
   'help.space': '播放 / 暂停时间轴',
   'help.arrows': '后退 / 前进一步（焦点不在控制台时，或命令行为空时）',

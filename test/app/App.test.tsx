@@ -106,6 +106,22 @@ describe('folded settings (a phone, a projector)', { timeout: 30_000 }, () => {
 })
 
 describe('timeline controls', { timeout: 30_000 }, () => {
+  it('says the panels show the state before the first command at the timeline’s start', async () => {
+    const { h, settle } = await setup()
+    await h.run(['SET', 'a', '1'], ['SET', 'b', '2'])
+    await settle()
+    fireEvent.keyDown(document.body, { key: 'Home' })
+    await settle()
+    expect(h.store.getState().playhead).toEqual({ item: -1, step: 0 })
+    expect(screen.getByTestId('caption')).toHaveTextContent('Before the first command.')
+    // It said "Current state." over the empty panels a scene starts from.
+    expect(screen.getByTestId('panels-when')).toHaveTextContent('State before the first command.')
+    act(() => {
+      h.store.getState().languageChanged('zh')
+    })
+    expect(screen.getByTestId('panels-when')).toHaveTextContent('第一条命令之前的状态。')
+  })
+
   it('steps back and forward across commands and events, with a narrated caption', async () => {
     const { h, user, settle } = await setup()
     await h.run(['SET', 'a', '1'], ['SET', 'b', '2'])
@@ -183,7 +199,7 @@ describe('timeline controls', { timeout: 30_000 }, () => {
     fireEvent.keyDown(document.body, { key: ' ' })
     expect(h.store.getState().playing).toBe(false)
     fireEvent.keyDown(document.body, { key: '?' })
-    const dialog = screen.getByRole('dialog', { name: 'Keyboard shortcuts' })
+    const dialog = screen.getByRole('dialog', { name: 'Help' })
     // A modal dialog keeps the keyboard focus: Tab and Shift+Tab stay on its Close button.
     const close = within(dialog).getByRole('button', { name: 'Close' })
     expect(close).toHaveFocus()
@@ -209,8 +225,29 @@ describe('timeline controls', { timeout: 30_000 }, () => {
     expect(screen.queryByRole('dialog')).not.toBeInTheDocument()
     fireEvent.change(input, { target: { value: '' } })
     expect(fireEvent.keyDown(input, { key: '?' })).toBe(false)
-    const help = screen.getByRole('dialog', { name: 'Keyboard shortcuts' })
+    const help = screen.getByRole('dialog', { name: 'Help' })
     expect(help).toHaveTextContent('on an empty command line')
+  })
+
+  it('tells a newcomer who asks for help what to type and where to look, in both languages', async () => {
+    const { user, h } = await setup('en')
+    await user.click(screen.getByRole('button', { name: 'Help' }))
+    const dialog = screen.getByRole('dialog', { name: 'Help' })
+    // It held the keyboard shortcuts only: nothing of where to type or what the panels are.
+    const steps = within(dialog).getAllByRole('listitem')
+    expect(steps.map((s) => s.textContent)).toEqual(
+      (['help.start1', 'help.start2', 'help.start3', 'help.start4'] as const).map((k) => en[k]),
+    )
+    expect(steps[0]).toHaveTextContent(/^Type a Redis command in the console and press Enter/)
+    expect(within(dialog).getByRole('heading', { name: 'Keyboard shortcuts' })).toBeInTheDocument()
+    act(() => {
+      h.store.getState().languageChanged('zh')
+    })
+    const zhDialog = screen.getByRole('dialog', { name: '帮助' })
+    expect(within(zhDialog).getByRole('heading', { name: '入门' })).toBeInTheDocument()
+    expect(within(zhDialog).getAllByRole('listitem')[0]).toHaveTextContent(
+      /^在控制台输入一条 Redis 命令并按 Enter/,
+    )
   })
 
   it('answers every shortcut from the timeline slider as from the page', async () => {
@@ -221,10 +258,9 @@ describe('timeline controls', { timeout: 30_000 }, () => {
     slider.focus()
     // '?' on the slider did nothing: it counted as a text field.
     expect(fireEvent.keyDown(slider, { key: '?' })).toBe(false)
-    const close = within(screen.getByRole('dialog', { name: 'Keyboard shortcuts' })).getByRole(
-      'button',
-      { name: 'Close' },
-    )
+    const close = within(screen.getByRole('dialog', { name: 'Help' })).getByRole('button', {
+      name: 'Close',
+    })
     fireEvent.keyDown(close, { key: 'Escape' })
     expect(screen.queryByRole('dialog')).not.toBeInTheDocument()
     expect(slider).toHaveFocus()
@@ -249,7 +285,7 @@ describe('timeline controls', { timeout: 30_000 }, () => {
     expect(fireEvent.keyDown(speed, { key: 'ArrowLeft' })).toBe(true)
     expect(h.store.getState().playhead).toBe(at)
     fireEvent.keyDown(speed, { key: '?' })
-    expect(screen.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeInTheDocument()
+    expect(screen.getByRole('dialog', { name: 'Help' })).toBeInTheDocument()
   })
 
   it('says on hover which “1×” is the playback’s speed and which the clock’s', async () => {

@@ -52,7 +52,10 @@ describe('embed shortcuts', () => {
     const slider = screen.getByRole('slider', { name: 'Command in the timeline' })
     slider.focus()
     fireEvent.keyDown(slider, { key: '?' })
-    const dialog = screen.getByRole('dialog', { name: 'Keyboard shortcuts' })
+    const dialog = screen.getByRole('dialog', { name: 'Help' })
+    // How to start, without the full app's scenes, projector and embed code (none here).
+    expect(within(dialog).getAllByRole('listitem')).toHaveLength(3)
+    expect(dialog).not.toHaveTextContent('Run a scene')
     fireEvent.keyDown(within(dialog).getByRole('button', { name: 'Close' }), { key: 'Escape' })
     expect(screen.queryByRole('dialog')).toBeNull()
   })

@@ -1,7 +1,7 @@
 import { act, fireEvent, render, screen, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { afterEach, describe, expect, it } from 'vitest'
-import { Console } from '../../src/console/Console.tsx'
+import { Console, SHOWN_LINES } from '../../src/console/Console.tsx'
 import { createServer } from '../../src/engine/index.ts'
 import type { ServerFactory } from '../../src/worker/engineHost.ts'
 import { AppStoreProvider } from '../../src/state/react.ts'
@@ -40,6 +40,16 @@ async function setup(
   }
   const lines = () => [...log.querySelectorAll('.console-line')].map((el) => el.textContent)
   return { h, user, input, log, type, settle, lines }
+}
+
+/** Prints `count` lines "line N" in the active tab, from N = `from`, as output does. */
+function appendLines(c: Awaited<ReturnType<typeof setup>>, from: number, count: number): void {
+  act(() => {
+    c.h.store.getState().consoleOutputAppended(
+      c.h.tab(),
+      Array.from({ length: count }, (_, i) => ({ kind: 'text', text: `line ${String(from + i)}` })),
+    )
+  })
 }
 
 describe('Console', { timeout: 30_000 }, () => {
@@ -366,28 +376,75 @@ describe('Console', { timeout: 30_000 }, () => {
     expect(c.h.store.getState().log.some((e) => e.t === 'exec' && e.argv[0] === 'SET')).toBe(false)
   })
 
-  it('keeps the elements of the lines shown when a full console drops its oldest line', async () => {
+  it('draws only the newest lines of a full console, and keeps their elements as lines come', async () => {
     const c = await setup()
-    const tab = c.h.tab()
-    const text = (i: number) => ({ kind: 'text' as const, text: `line ${String(i)}` })
-    act(() => {
-      c.h.store.getState().consoleOutputAppended(
-        tab,
-        Array.from({ length: MAX_CONSOLE_LINES }, (_, i) => text(i)),
-      )
-    })
-    const middle = [...c.log.querySelectorAll('.console-line')][1000]
-    expect(middle?.textContent).toBe('line 1000')
-    act(() => {
-      c.h.store.getState().consoleOutputAppended(tab, [text(MAX_CONSOLE_LINES)])
-    })
+    appendLines(c, 0, MAX_CONSOLE_LINES)
+    // The newest SHOWN_LINES rows are in the page, not the whole capped scrollback: a pasted
+    // block of thousands of lines re-rendered and laid out all of it for each batch.
+    const first = MAX_CONSOLE_LINES - SHOWN_LINES
+    expect(c.lines()).toEqual(
+      Array.from({ length: SHOWN_LINES }, (_, i) => `line ${String(first + i)}`),
+    )
+    const middle = [...c.log.querySelectorAll('.console-line')][100]
+    expect(middle?.textContent).toBe(`line ${String(first + 100)}`)
+    appendLines(c, MAX_CONSOLE_LINES, 1)
     const lines = c.lines()
-    expect(lines).toHaveLength(MAX_CONSOLE_LINES)
-    expect(lines[0]).toBe('line 1')
+    expect(lines).toHaveLength(SHOWN_LINES)
+    expect(lines[0]).toBe(`line ${String(first + 1)}`)
     expect(lines.at(-1)).toBe(`line ${String(MAX_CONSOLE_LINES)}`)
-    expect(lines.every((l, i) => l === `line ${String(i + 1)}`)).toBe(true)
     // The same element, not a new one: a full console re-rendered every line per new line.
     expect(middle?.isConnected).toBe(true)
+    // The lines before the window come back on request, SHOWN_LINES at a time, in 简体中文 too.
+    await c.user.click(
+      screen.getByRole('button', {
+        name: `Show ${String(SHOWN_LINES)} earlier lines (${first.toLocaleString('en-US')} not shown)`,
+      }),
+    )
+    expect(c.lines()).toHaveLength(2 * SHOWN_LINES)
+    expect(c.lines()[0]).toBe(`line ${String(first + 1 - SHOWN_LINES)}`)
+    expect(middle?.isConnected).toBe(true)
+    act(() => {
+      c.h.store.getState().languageChanged('zh')
+    })
+    expect(screen.getByTestId('console-earlier').textContent).toBe(
+      `显示前面的 ${String(SHOWN_LINES)} 行（还有 ${(first - SHOWN_LINES).toLocaleString('en-US')} 行未显示）`,
+    )
+  })
+
+  it('keeps the lines a learner scrolled back to while new lines come, until a line is entered', async () => {
+    // jsdom lays nothing out: the output's scroll box is given its numbers by hand.
+    const saved = globalThis.ResizeObserver
+    globalThis.ResizeObserver = class {
+      observe(): void {}
+      unobserve(): void {}
+      disconnect(): void {}
+    }
+    try {
+      const c = await setup()
+      appendLines(c, 0, SHOWN_LINES)
+      await act(() => new Promise((r) => requestAnimationFrame(r)))
+      for (const [name, value] of [
+        ['scrollHeight', 4000],
+        ['clientHeight', 400],
+      ] as const)
+        Object.defineProperty(c.log, name, { configurable: true, value })
+      c.log.scrollTop = 1000
+      act(() => {
+        c.log.dispatchEvent(new Event('scroll'))
+      })
+      appendLines(c, SHOWN_LINES, 50)
+      await act(() => new Promise((r) => requestAnimationFrame(r)))
+      // Nothing the learner is reading left the page, and the box did not jump to the end.
+      expect(c.lines()[0]).toBe('line 0')
+      expect(c.lines()).toHaveLength(SHOWN_LINES + 50)
+      expect(c.log.scrollTop).toBe(1000)
+      // A line entered goes back to the end, and to the newest lines only.
+      await c.type('PING{Enter}')
+      expect(c.lines().at(-1)).toBe('PONG')
+      expect(c.lines()).toHaveLength(SHOWN_LINES)
+    } finally {
+      globalThis.ResizeObserver = saved
+    }
   })
 
   it('repeats a command with a leading count, as redis-cli does', async () => {

@@ -66,9 +66,7 @@ describe('highlight legend in the browser', () => {
     expect(await page.getByRole('dialog').count()).toBe(0)
     await input.fill('')
     await page.keyboard.press('?')
-    await expect
-      .poll(() => page.getByRole('dialog', { name: 'Keyboard shortcuts' }).count())
-      .toBe(1)
+    await expect.poll(() => page.getByRole('dialog', { name: 'Help' }).count()).toBe(1)
     await page.keyboard.press('Escape')
     await expect.poll(() => input.inputValue()).toBe('')
   })

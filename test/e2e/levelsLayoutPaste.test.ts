@@ -81,7 +81,7 @@ describe('fixes from the newcomer pass', () => {
         const page = await open({ viewport, locale })
         const title = page.locator('header h1')
         const help = page.getByRole('button', {
-          name: locale === 'en-US' ? 'Keyboard shortcuts' : '键盘快捷键',
+          name: locale === 'en-US' ? 'Help' : '帮助',
         })
         const settings = page.locator('.header-settings-toggle')
         const phone = await settings.isVisible()

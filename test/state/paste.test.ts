@@ -135,6 +135,11 @@ const MIXED = [
   'EXISTS a',
 ]
 
+/** `SET k:0 0` … : `count` lines. */
+function sets(count: number): string[] {
+  return Array.from({ length: count }, (_, i) => `SET k:${String(i)} ${String(i)}`)
+}
+
 describe('a pasted block', { timeout: 30_000 }, () => {
   it('shows the same lines, items and log as the lines run one by one', async () => {
     const pasted = await createHarness({ factory: createServer })
@@ -143,7 +148,7 @@ describe('a pasted block', { timeout: 30_000 }, () => {
     // of the block runs on the new client.
     const lines = [
       ...MIXED,
-      ...Array.from({ length: 50 }, (_, i) => `SET k:${String(i)} ${String(i)}`),
+      ...sets(50),
       'QUIT',
       'GET k:1',
       'INCR counter',
@@ -176,6 +181,32 @@ describe('a pasted block', { timeout: 30_000 }, () => {
     ])
     expect(got.console.slice(-4)).toEqual(['"49"', '> QUIT', 'OK', 'console.quit'])
     pasted.dispose()
+    reference.dispose()
+  })
+
+  it('enters a batched block in a couple of store updates, with the same lines, items, log and history', async () => {
+    const [batched, reference] = await Promise.all(
+      [0, 1].map(() => createHarness({ factory: createServer })),
+    )
+    if (!batched || !reference) throw new Error('no harness')
+    const lines = [...MIXED, ...sets(1000), 'DBSIZE']
+    let updates = 0
+    const unsubscribe = batched.store.subscribe(() => updates++)
+    batched.store.getState().linesBatched(() => {
+      pasteBlock(batched, lines)
+    })
+    // 3,000 lines made 18,000 updates in one task, each copying the state and calling every
+    // subscriber. Now: the block's start, its history, its requests, the bridge taking them.
+    expect(updates).toBeLessThanOrEqual(5)
+    unsubscribe()
+    await batched.bridge.idle()
+    pasteBlock(reference, lines)
+    await reference.bridge.idle()
+    expect(shown(batched)).toEqual(shown(reference))
+    expect(batched.store.getState().history).toEqual(reference.store.getState().history)
+    expect(batched.store.getState().history.at(-1)).toBe('DBSIZE')
+    expect(shown(batched).console.at(-1)).toBe('(integer) 1003')
+    batched.dispose()
     reference.dispose()
   })
 

@@ -237,9 +237,13 @@ export const narration: StepEventHandlers<Narration> = {
   }),
   'sds/grown': (e) => {
     const retyped = e.fromType !== e.toType && e.rule !== 'fits'
+    // The sds header's field "alloc" (the panel's block titles give the allocator's usable
+    // size, 4 more for sdshdr8's header and NUL): "allocation 156" beside "allocation 160
+    // bytes" read as a contradiction.
+    const same = e.fromAlloc === e.toAlloc
     return {
-      en: `The string of ${q(e.key)} grew from ${n(e.fromLen)} to ${n(e.toLen)} bytes; allocation ${n(e.fromAlloc)} → ${n(e.toAlloc)} (sdshdr${n(e.toType)}${retyped ? `, was sdshdr${n(e.fromType)}: a new block, the bytes copied` : ''}).`,
-      zh: `${q(e.key)} 的字符串从 ${n(e.fromLen)} 字节增长到 ${n(e.toLen)} 字节；分配 ${n(e.fromAlloc)} → ${n(e.toAlloc)}（sdshdr${n(e.toType)}${retyped ? `，原为 sdshdr${n(e.fromType)}：新分配一块并复制字节` : ''}）。`,
+      en: `The string of ${q(e.key)} grew from ${n(e.fromLen)} to ${n(e.toLen)} bytes; ${same ? `it fit in the free space, alloc stays ${n(e.toAlloc)}` : `alloc ${n(e.fromAlloc)} → ${n(e.toAlloc)}`} (sdshdr${n(e.toType)}${retyped ? `, was sdshdr${n(e.fromType)}: a new block, the bytes copied` : ''}).`,
+      zh: `${q(e.key)} 的字符串从 ${n(e.fromLen)} 字节增长到 ${n(e.toLen)} 字节；${same ? `空闲空间容纳得下，alloc 仍为 ${n(e.toAlloc)}` : `alloc ${n(e.fromAlloc)} → ${n(e.toAlloc)}`}（sdshdr${n(e.toType)}${retyped ? `，原为 sdshdr${n(e.fromType)}：新分配一块并复制字节` : ''}）。`,
     }
   },
   'object/encodingConverted': (e) => {

@@ -17,6 +17,7 @@ import {
   ENGLISH_FIELD_WORDS,
   FIELD_H,
   layoutString,
+  TITLE_H,
   summariseString,
   type Field,
   type FieldKind,
@@ -36,7 +37,7 @@ const legendText: Record<FieldKind, { readonly en: string; readonly zh: string }
 /** The diagram's words for the fields that are no Redis name (the legend says what they are). */
 const fieldWords: Record<'en' | 'zh', FieldWords> = {
   en: ENGLISH_FIELD_WORDS,
-  zh: { free: '空闲', slack: '取整' },
+  zh: { free: '空闲', slack: '取整', allocation: '分配', bytes: '字节' },
 }
 
 /** The key to the fields' fills: one item per kind of field drawn, in layout order. */
@@ -80,7 +81,6 @@ const text = {
     zh: '共享整数（0–9999）：值相同的键都指向同一个对象，refcount 为 INT_MAX。',
   },
   bytes: { en: 'bytes', zh: '字节' },
-  alloc: { en: 'allocation', zh: '分配' },
   summary: { en: 'Summary', zh: '摘要' },
   object: { en: 'Object', zh: '对象' },
   sds: { en: 'SDS header', zh: 'SDS 头部' },
@@ -154,7 +154,6 @@ function StringPanelImpl({ title, before, after, events, t, lang }: StringPanelP
     (e) => (e.type === 'sds/grown' || e.type === 'object/encodingConverted') && e.key === after.key,
   )
   const width = Math.max(...to.blocks.map((b) => b.width), 200) + 8
-  const ptr = to.blocks[0]?.fields.find((f) => f.id === 'robj:ptr')
   return (
     <section aria-label={title} className="string-panel" data-encoding={after.encoding}>
       <StringSummaryList view={after} lang={lang} />
@@ -185,9 +184,9 @@ function StringPanelImpl({ title, before, after, events, t, lang }: StringPanelP
           </marker>
         </defs>
         {to.blocks.map((b) => (
-          <g key={b.id} data-id={b.id} transform={`translate(0,${b.y + 16})`}>
+          <g key={b.id} data-id={b.id} transform={`translate(0,${b.y + TITLE_H})`}>
             <text y={-4} className="string-panel__block-title">
-              {`${text.alloc[lang]} ${b.usable} ${text.bytes[lang]}`}
+              {b.title}
             </text>
             {b.fields.map((f) => {
               const g = lerpField(previous.get(`${b.id}/${f.id}`), f, k)
@@ -216,12 +215,10 @@ function StringPanelImpl({ title, before, after, events, t, lang }: StringPanelP
           </g>
         ))}
         {to.pointer && (
-          <line
+          <polyline
             data-id="pointer"
-            x1={ptr?.x ?? 0}
-            y1={16 + (ptr?.y ?? 0) + FIELD_H}
-            x2={4}
-            y2={(to.blocks[1]?.y ?? 0) + 16}
+            points={to.pointer.points.map(([x, y]) => `${String(x)},${String(y)}`).join(' ')}
+            fill="none"
             markerEnd="url(#string-arrow)"
             className="string-panel__pointer"
           />

@@ -49,6 +49,11 @@ export interface Field {
 export interface Block {
   readonly id: string
   readonly usable: number
+  /** "allocation 160 bytes", drawn above the block's rows, from x 0. */
+  readonly title: string
+  /** How wide the title is drawn, at most. */
+  readonly titleW: number
+  /** Top of the block: its title, then its rows from y + TITLE_H. */
   readonly y: number
   readonly fields: readonly Field[]
   /** Widest row. */
@@ -59,8 +64,16 @@ export interface Block {
 
 export interface StringLayout {
   readonly blocks: readonly Block[]
-  /** An arrow from the robj's ptr to the sds block (raw only). */
-  readonly pointer: { readonly from: string; readonly to: string } | null
+  /**
+   * An arrow from the robj's ptr to the sds block (raw only): `points`, in the diagram's
+   * coordinates, run from the bottom of ptr to the top of the sds block's first row, clear of
+   * that block's title.
+   */
+  readonly pointer: {
+    readonly from: string
+    readonly to: string
+    readonly points: readonly (readonly [number, number])[]
+  } | null
   readonly shared: boolean
   readonly height: number
 }
@@ -74,6 +87,10 @@ const ROW_GAP = 6
 /** Block height with one row: the row and the block's title above it. */
 export const BLOCK_H = FIELD_H + 14
 const BLOCK_GAP = 28
+/** Height of a block's title, above its rows. */
+export const TITLE_H = 16
+/** Room between the pointer and the title it passes. */
+const POINTER_CLEAR = 8
 /** Rows wrap past this width, so a long value stays readable instead of shrinking to fit. */
 export const MAX_ROW_W = 36 * BYTE_W
 /** Width of one character of the 11px monospace labels, with room for the 3px inset. */
@@ -185,9 +202,23 @@ function textColumns(s: string): number {
 export interface FieldWords {
   readonly free: string
   readonly slack: string
+  /** A block's title: "allocation", its usable size, "bytes". */
+  readonly allocation: string
+  readonly bytes: string
 }
 
-export const ENGLISH_FIELD_WORDS: FieldWords = { free: 'free', slack: 'slack' }
+export const ENGLISH_FIELD_WORDS: FieldWords = {
+  free: 'free',
+  slack: 'slack',
+  allocation: 'allocation',
+  bytes: 'bytes',
+}
+
+/** A block's title and how wide it is drawn. */
+function blockTitle(usable: number, words: FieldWords): { title: string; titleW: number } {
+  const title = `${words.allocation} ${String(usable)} ${words.bytes}`
+  return { title, titleW: textColumns(title) * CHAR_W }
+}
 
 function robjFields(row: Row, v: StringView): void {
   // One 4-byte word holds type (4 bits), encoding (4 bits) and lru (24 bits).
@@ -253,6 +284,32 @@ function pushSlack(row: Row, alloc: number, slack: number, words: FieldWords): v
     )
 }
 
+/**
+ * The pointer's path from the bottom of ptr (in the first block, at y 0) down to the top of
+ * `to`'s first row: straight down when that passes right of `to`'s title, else across the
+ * gap between the blocks to just past the title and down (a line to the block's corner
+ * crossed its title, "allocation 160 bytes").
+ */
+function pointerPoints(ptr: Field, to: Block): [number, number][] {
+  const x1 = ptr.x + ptr.w / 2
+  const y1 = TITLE_H + ptr.y + FIELD_H
+  const y2 = to.y + TITLE_H
+  const clear = to.titleW + POINTER_CLEAR
+  if (x1 >= clear)
+    return [
+      [x1, y1],
+      [x1, y2],
+    ]
+  const x2 = Math.min(clear, Math.max(to.width - POINTER_CLEAR, x1))
+  const mid = (y1 + to.y) / 2
+  return [
+    [x1, y1],
+    [x1, mid],
+    [x2, mid],
+    [x2, y2],
+  ]
+}
+
 /** The height of a block: its rows and its title. */
 function blockHeight(row: Row): number {
   return row.y + BLOCK_H
@@ -272,6 +329,7 @@ export function layoutString(v: StringView, words: FieldWords = ENGLISH_FIELD_WO
   blocks.push({
     id: 'alloc:0',
     usable: v.allocations[0] ?? used,
+    ...blockTitle(v.allocations[0] ?? used, words),
     y: 0,
     fields: first.fields,
     width: first.width,
@@ -282,15 +340,18 @@ export function layoutString(v: StringView, words: FieldWords = ENGLISH_FIELD_WO
     const second = newRow()
     const asked = sdsFields(second, v, words)
     pushSlack(second, 1, (v.allocations[1] ?? asked) - asked, words)
-    blocks.push({
+    const block: Block = {
       id: 'alloc:1',
       usable: v.allocations[1] ?? asked,
+      ...blockTitle(v.allocations[1] ?? asked, words),
       y: blockHeight(first) + BLOCK_GAP,
       fields: second.fields,
       width: second.width,
       height: blockHeight(second),
-    })
-    pointer = { from: 'robj:ptr', to: 'alloc:1' }
+    }
+    blocks.push(block)
+    const ptr = first.fields.find((f) => f.id === 'robj:ptr')
+    if (ptr) pointer = { from: 'robj:ptr', to: 'alloc:1', points: pointerPoints(ptr, block) }
   }
   const last = blocks[blocks.length - 1]
   return {

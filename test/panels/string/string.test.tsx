@@ -3,17 +3,24 @@ import { describe, expect, it } from 'vitest'
 import { createServer, manualClock } from '../../../src/engine/index.ts'
 import {
   BYTE_W,
+  ENGLISH_FIELD_WORDS,
+  FIELD_H,
   layoutString,
+  TITLE_H,
   MAX_ROW_W,
   previewBytes,
   sdsHeaderBytes,
   showByte,
   SUMMARY_BYTES,
   utf8CharAt,
+  type FieldWords,
   type StringView,
 } from '../../../src/panels/string/stringLayout.ts'
 import { StringPanel } from '../../../src/panels/string/StringPanel.tsx'
 import { utf8ToBytes } from '../../../src/state/bytes.ts'
+
+/** The diagram's own words in 简体中文 (StringPanel's). */
+const ZH_WORDS: FieldWords = { free: '空闲', slack: '取整', allocation: '分配', bytes: '字节' }
 
 function view(s: ReturnType<typeof createServer>, key: string): StringView {
   return s.inspect(key) as unknown as StringView
@@ -68,8 +75,63 @@ describe('layoutString(view)', () => {
     expect(v.encoding).toBe('raw')
     const l = layoutString(v)
     expect(l.blocks).toHaveLength(2)
-    expect(l.pointer).toEqual({ from: 'robj:ptr', to: 'alloc:1' })
+    expect(l.pointer).toMatchObject({ from: 'robj:ptr', to: 'alloc:1' })
     expect(l.blocks[1]?.fields.some((f) => f.kind === 'free')).toBe(true)
+  })
+
+  it('runs the pointer from ptr to the top of the sds block, clear of its title and fields', () => {
+    s.call(['SET', 'p', 'x'.repeat(60)])
+    s.call(['APPEND', 'p', 'y'.repeat(10)])
+    s.call(['SETRANGE', 'p', '100', 'zz'])
+    s.call(['SET', 'q', 'ab'])
+    s.call(['APPEND', 'q', 'c'])
+    const words = [
+      ENGLISH_FIELD_WORDS,
+      ZH_WORDS,
+      // A title wider than the way straight down from ptr: the arrow goes round it.
+      { ...ENGLISH_FIELD_WORDS, allocation: 'an allocation of jemalloc’s size class of' },
+    ]
+    for (const key of ['p', 'q', 'r'])
+      for (const w of words) {
+        const l = layoutString(view(s, key), w)
+        const [robj, sds] = l.blocks
+        const ptr = robj?.fields.find((f) => f.id === 'robj:ptr')
+        const points = l.pointer?.points ?? []
+        if (!robj || !sds || !ptr) throw new Error(`${key}: no raw layout`)
+        const msg = `${key} "${sds.title}" ${JSON.stringify(points)}`
+        // From the bottom edge of ptr to the top edge of the sds block's first row.
+        const [x1, y1] = points[0] ?? [NaN, NaN]
+        const [x2, y2] = points.at(-1) ?? [NaN, NaN]
+        expect(x1, msg).toBeGreaterThan(ptr.x)
+        expect(x1, msg).toBeLessThan(ptr.x + ptr.w)
+        expect(y1, msg).toBe(TITLE_H + ptr.y + FIELD_H)
+        expect(y2, msg).toBe(sds.y + TITLE_H)
+        expect(x2, msg).toBeGreaterThan(0)
+        expect(x2, msg).toBeLessThan(sds.width)
+        // No segment crosses the title's box, nor a field of either block (ptr's own bottom
+        // edge and the landing row's top edge are where it starts and ends).
+        const boxes = [
+          { name: 'title', x: 0, y: sds.y, w: sds.titleW, h: TITLE_H },
+          ...[robj, sds].flatMap((b) =>
+            b.fields.map((f) => ({
+              name: f.id,
+              x: f.x,
+              y: b.y + TITLE_H + f.y,
+              w: f.w,
+              h: FIELD_H,
+            })),
+          ),
+        ]
+        for (let i = 1; i < points.length; i++)
+          for (const b of boxes)
+            expect(
+              crosses(points[i - 1] ?? [0, 0], points[i] ?? [0, 0], b),
+              `${msg} crosses ${b.name}`,
+            ).toBe(false)
+        expect(w.allocation.length > 30 ? points.length : 2, msg).toBe(
+          w.allocation.length > 30 ? 4 : 2,
+        )
+      }
   })
 
   it('wraps a long allocation onto rows no wider than MAX_ROW_W, each field wide enough for its text', () => {
@@ -143,6 +205,45 @@ describe('StringPanel', () => {
     expect(screen.getByRole('status').textContent).not.toBe('')
     expect(container.querySelector('[data-id="alloc:1"] [data-id="sds:alloc"]')).not.toBeNull()
     expect(container.querySelectorAll('[data-kind="buf"]').length).toBeGreaterThan(0)
+    // The caption names the sds header's field, as the diagram does ("allocation 156"
+    // beside a block titled "allocation 160 bytes" read as a contradiction).
+    expect(screen.getByRole('status').textContent).toContain(
+      'The string of “k” grew from 40 to 50 bytes; alloc 44 → 108 (sdshdr8).',
+    )
+    // The arrow drawn is the layout's: straight down from ptr to the sds block's first row,
+    // not a diagonal to the block's corner through its title.
+    const drawn = container.querySelector('[data-id="pointer"]')?.getAttribute('points')
+    const l = layoutString(after)
+    expect(drawn).toBe(l.pointer?.points.map((p) => p.join(',')).join(' '))
+    expect(l.pointer?.points).toHaveLength(2)
+    expect(container.querySelector('[data-id="alloc:1"] > text')?.textContent).toBe(
+      l.blocks[1]?.title,
+    )
+  })
+
+  it('says a growth that fit in the free space keeps alloc, in both languages', () => {
+    const s = createServer({ seed: 1, clock: manualClock(), trace: 'full' })
+    s.call(['SET', 'k', 'x'.repeat(60)])
+    s.call(['APPEND', 'k', 'y'.repeat(10)])
+    const before = view(s, 'k')
+    const t = s.execute(['SETRANGE', 'k', '100', 'zz'])
+    const after = view(s, 'k')
+    expect(after.sds?.alloc).toBe(before.sds?.alloc)
+    const caption = (lang: 'en' | 'zh') => {
+      const { unmount } = render(
+        <StringPanel title="k" before={before} after={after} events={t.events} t={1} lang={lang} />,
+      )
+      const text = screen.getByRole('status').textContent
+      unmount()
+      return text
+    }
+    // "allocation 156 → 156" beside a block titled "allocation 160 bytes" read as a contradiction.
+    expect(caption('en')).toBe(
+      'The string of “k” grew from 70 to 102 bytes; it fit in the free space, alloc stays 156 (sdshdr8).',
+    )
+    expect(caption('zh')).toBe(
+      '“k” 的字符串从 70 字节增长到 102 字节；空闲空间容纳得下，alloc 仍为 156（sdshdr8）。',
+    )
   })
 
   it('speaks Chinese', () => {
@@ -168,7 +269,7 @@ describe('StringPanel', () => {
     expect(label('e', 'slack')).toBe('取整 7')
     expect(label('r', 'free')).toBe('空闲 56')
     // A CJK character takes two columns: the field is drawn wide enough for "取整 7".
-    const slack = layoutString(view(s, 'e'), { free: '空闲', slack: '取整' })
+    const slack = layoutString(view(s, 'e'), ZH_WORDS)
       .blocks.flatMap((b) => b.fields)
       .find((f) => f.kind === 'slack')
     expect(slack?.w).toBeGreaterThanOrEqual(6 * 7)
@@ -223,3 +324,22 @@ describe('previewBytes(value, length)', () => {
     expect(previewBytes('abc', 100)).toBe('abc…')
   })
 })
+
+/**
+ * Whether the segment from `a` to `b` (horizontal or vertical, as the pointer's are) passes
+ * through the inside of `box`: touching its edge does not count.
+ */
+function crosses(
+  a: readonly [number, number],
+  b: readonly [number, number],
+  box: { x: number; y: number; w: number; h: number },
+): boolean {
+  const [ax, ay] = a
+  const [bx, by] = b
+  const inside = (v: number, lo: number, hi: number) => v > lo && v < hi
+  const overlaps = (p: number, q: number, lo: number, hi: number) =>
+    Math.max(p, q) > lo && Math.min(p, q) < hi
+  if (ax === bx) return inside(ax, box.x, box.x + box.w) && overlaps(ay, by, box.y, box.y + box.h)
+  if (ay === by) return inside(ay, box.y, box.y + box.h) && overlaps(ax, bx, box.x, box.x + box.w)
+  throw new Error('a diagonal segment')
+}
