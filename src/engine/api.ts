@@ -135,6 +135,11 @@ export interface HostedClient {
   readonly closeAfterReply: boolean
   /** The reply of its last command is not to be sent (CLIENT REPLY): replySilenced(). */
   readonly replySilenced: boolean
+  /**
+   * CLIENT REPLY's flags between commands (REPLY_* in state.ts): under REPLY_OFF or REPLY_SKIP
+   * an error the transport answers itself (a protocol error) is not sent either.
+   */
+  readonly replyFlags: number
 }
 
 export interface RedisServer {
