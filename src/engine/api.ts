@@ -206,6 +206,14 @@ export interface RedisServer {
    */
   replySilenced?(client: ClientId): boolean
   /**
+   * The transport answered a request of the client with a protocol error, `message` without
+   * its "ERR " (networking.c addReplyError then setProtocolError): counted in INFO
+   * errorstats and total_error_replies whether or not CLIENT REPLY lets it be sent
+   * (afterErrorReply), and the client is flagged CLIENT_CLOSE_AFTER_REPLY (CLIENT LIST
+   * flags=c). Optional.
+   */
+  protocolError?(client: ClientId, message: string): void
+  /**
    * The transport read `bytes` from a client (0: the read that found the connection closed):
    * INFO stats total_net_input_bytes and total_reads_processed (networking.c
    * readQueryFromClient). Optional: without reads reported, total_reads_processed shows the

@@ -1537,6 +1537,11 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
     },
     shouldClose: (id) => srv.clients.get(id)?.closeAfterReply ?? true,
     replySilenced: (id) => srv.clients.get(id)?.replySilenced ?? false,
+    protocolError: (id, message) => {
+      countErrorReply(srv, error('ERR ' + message))
+      const c = srv.clients.get(id)
+      if (c !== undefined) c.closeAfterReply = true
+    },
     netRead: (bytes, client) => {
       srv.netReported = true
       srv.stats.netInputBytes += bytes

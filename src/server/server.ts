@@ -727,6 +727,7 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
       // CLIENT REPLY OFF / SKIP drops (prepareClientToWrite) like any other.
       if ((conn.flags.replyFlags & (REPLY_OFF | REPLY_SKIP)) === 0)
         replyBufferAppend(out, { type: 'error', value: 'ERR ' + p.error })
+      engine.protocolError?.(conn.id, p.error)
       closeAfterReply(conn)
     }
   }
