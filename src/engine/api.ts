@@ -214,6 +214,13 @@ export interface RedisServer {
    */
   protocolError?(client: ClientId, message: string): void
   /**
+   * The transport read a request of no arguments from the client (an empty inline line,
+   * `*0` or `*-1`), which Redis does not run but resets the client for (networking.c
+   * processInputBuffer calls resetClient): a pending CLIENT REPLY SKIP and CLIENT CACHING's
+   * flag end. Optional.
+   */
+  emptyRequest?(client: ClientId): void
+  /**
    * The transport read `bytes` from a client (0: the read that found the connection closed):
    * INFO stats total_net_input_bytes and total_reads_processed (networking.c
    * readQueryFromClient). Optional: without reads reported, total_reads_processed shows the

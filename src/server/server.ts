@@ -368,6 +368,9 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
       id,
       parser: respParserCreate({
         ...(authHook === undefined ? {} : { authRequired: () => authHook.call(engine, id) }),
+        ...(engine.emptyRequest === undefined
+          ? {}
+          : { emptyRequest: () => engine.emptyRequest?.(id) }),
         querybuf: queryBufHook?.call(engine, id) ?? null,
       }),
       flags: hostClientHook?.call(engine, id) ?? flagsById(id),
