@@ -135,6 +135,11 @@ export interface HostedClient {
   readonly closeAfterReply: boolean
   /** The reply of its last command is not to be sent (CLIENT REPLY): replySilenced(). */
   readonly replySilenced: boolean
+  /**
+   * CLIENT REPLY's flags between commands (REPLY_* in state.ts): under REPLY_OFF or REPLY_SKIP
+   * an error the transport answers itself (a protocol error) is not sent either.
+   */
+  readonly replyFlags: number
 }
 
 /**
@@ -216,6 +221,21 @@ export interface RedisServer {
    * SKIP): the transport drops it. Optional: without it every reply is sent.
    */
   replySilenced?(client: ClientId): boolean
+  /**
+   * The transport answered a request of the client with a protocol error, `message` without
+   * its "ERR " (networking.c addReplyError then setProtocolError): counted in INFO
+   * errorstats and total_error_replies whether or not CLIENT REPLY lets it be sent
+   * (afterErrorReply), and the client is flagged CLIENT_CLOSE_AFTER_REPLY (CLIENT LIST
+   * flags=c). Optional.
+   */
+  protocolError?(client: ClientId, message: string): void
+  /**
+   * The transport read a request of no arguments from the client (an empty inline line,
+   * `*0` or `*-1`), which Redis does not run but resets the client for (networking.c
+   * processInputBuffer calls resetClient): a pending CLIENT REPLY SKIP and CLIENT CACHING's
+   * flag end. Optional.
+   */
+  emptyRequest?(client: ClientId): void
   /**
    * The transport read `bytes` from a client (0: the read that found the connection closed):
    * INFO stats total_net_input_bytes and total_reads_processed (networking.c

@@ -278,6 +278,8 @@ export interface RespParser {
   maxBulkLen: number
   /** authRequired(c): asked only when a request goes past the unauthenticated limits. */
   authRequired: (() => boolean) | null
+  /** Told of each request of no arguments, skipped (processInputBuffer's resetClient). */
+  emptyRequest: (() => void) | null
   /** The protocol error, without the "ERR " code ("Protocol error: ..."), once one occurred. */
   error: string | null
   /** The engine client's query buffer sizes, which reads and big arguments change. */
@@ -292,6 +294,7 @@ export interface RespParser {
 export interface RespParserOptions {
   readonly maxBulkLen?: number
   readonly authRequired?: () => boolean
+  readonly emptyRequest?: () => void
   readonly querybuf?: QueryBuf | null
 }
 
@@ -309,6 +312,7 @@ export function respParserCreate(opts: RespParserOptions = {}): RespParser {
     argv: [],
     maxBulkLen: opts.maxBulkLen ?? PROTO_MAX_BULK_LEN_DEFAULT,
     authRequired: opts.authRequired ?? null,
+    emptyRequest: opts.emptyRequest ?? null,
     error: null,
     querybuf: opts.querybuf ?? null,
     name: '',
@@ -414,7 +418,10 @@ export function respParserNext(p: RespParser): string[] | null {
     p.reqtype = REQ_NONE
     p.multibulklen = 0
     p.bulklen = -1
-    if (argv.length === 0) continue
+    if (argv.length === 0) {
+      p.emptyRequest?.()
+      continue
+    }
     p.argv = []
     return argv
   }

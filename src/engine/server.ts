@@ -263,6 +263,7 @@ import {
   trackingBeforeCall,
   trackingBroadcastInvalidationMessages,
   trackingLimitUsedSlots,
+  trackingResetCaching,
   trackingValidate,
 } from './tracking.ts'
 
@@ -1578,6 +1579,19 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
     },
     shouldClose: (id) => srv.clients.get(id)?.closeAfterReply ?? true,
     replySilenced: (id) => srv.clients.get(id)?.replySilenced ?? false,
+    emptyRequest: (id) => {
+      const c = srv.clients.get(id)
+      if (c === undefined) return
+      // resetClient after a request of no arguments: a CLIENT REPLY SKIP is used up, and
+      // CLIENT CACHING's flag ends (no command ran, so none was CLIENT's).
+      c.replyFlags &= ~REPLY_SKIP
+      trackingResetCaching(c, '')
+    },
+    protocolError: (id, message) => {
+      countErrorReply(srv, error('ERR ' + message))
+      const c = srv.clients.get(id)
+      if (c !== undefined) c.closeAfterReply = true
+    },
     netRead: (bytes, client) => {
       srv.netReported = true
       srv.stats.netInputBytes += bytes

@@ -618,6 +618,18 @@ export function trackingBeforeCall(srv: ServerState, ctx: ExecContext): void {
 }
 
 /**
+ * resetClient's part for client-side caching: CLIENT CACHING's flag ends outside a
+ * transaction unless the request just done (`prevCmd`, '' for an empty one) was a CLIENT
+ * subcommand.
+ */
+export function trackingResetCaching(c: Client, prevCmd: string): void {
+  const ct = c.tracking
+  if (ct !== null && ct.flags & TRACKING_CACHING && c.multi === null) {
+    if (!prevCmd.startsWith('client|')) ct.flags &= ~TRACKING_CACHING
+  }
+}
+
+/**
  * After a top-level command (afterCommand, then resetClient): the pending invalidations for
  * `c` are written after its reply, which is returned followed by them (or, the reply not
  * being sent, through the outbox); CLIENT CACHING's flag ends unless the command was a CLIENT
@@ -632,10 +644,7 @@ export function trackingAfterCommand(
   const t = srv.tracking
   if (t === null) return reply
   trackingHandlePendingKeyInvalidations(srv, t, true)
-  const ct = c.tracking
-  if (ct !== null && ct.flags & TRACKING_CACHING && c.multi === null) {
-    if (!c.lastCmd.startsWith('client|')) ct.flags &= ~TRACKING_CACHING
-  }
+  trackingResetCaching(c, c.lastCmd)
   t.done = c.id
   t.doneSeq = srv.seq
   if (t.after.length === 0) return reply

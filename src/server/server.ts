@@ -36,6 +36,7 @@ import type { ChangeBindAddr, ChangeListenPort } from '../engine/config.ts'
 import type { LogLevel, ServerLogSink } from '../engine/serverLog.ts'
 import type { QueryBuf } from '../engine/querybuf.ts'
 import { BLOCKED, error, type Reply } from '../engine/reply.ts'
+import { REPLY_OFF, REPLY_SKIP } from '../engine/state.ts'
 import {
   respParserCreate,
   respParserFeed,
@@ -374,6 +375,9 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
       id,
       parser: respParserCreate({
         ...(authHook === undefined ? {} : { authRequired: () => authHook.call(engine, id) }),
+        ...(engine.emptyRequest === undefined
+          ? {}
+          : { emptyRequest: () => engine.emptyRequest?.(id) }),
         querybuf: queryBufHook?.call(engine, id) ?? null,
       }),
       flags: hostClientHook?.call(engine, id) ?? flagsById(id),
@@ -717,19 +721,7 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
           ? null
           : (pendingHook?.call(engine, conn.id, conn.pending) ?? null)
         if (overLimit !== null) closeOverLimit(conn, overLimit)
-        // Nothing written since the last write (no reply of this pass, none unwritten): the
-        // client never enters clients_pending_write, and stays until a write (waitsForWrite).
-        if (
-          !conn.closing &&
-          out.len === 0 &&
-          conn.pending === 0 &&
-          conn.socket.writableLength === 0 &&
-          !freed(conn)
-        ) {
-          conn.waitsForWrite = true
-          return
-        }
-        conn.closing = true
+        if (!conn.closing) closeAfterReply(conn)
         return
       }
       // CLIENT KILL, ACL DELUSER and ACL SETUSER may have closed other connections (under
@@ -741,9 +733,24 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
       }
     }
     if (p.error !== null) {
-      conn.closing = true
-      replyBufferAppend(out, { type: 'error', value: 'ERR ' + p.error })
+      // setProtocolError: CLIENT_CLOSE_AFTER_REPLY after an ordinary error reply, which
+      // CLIENT REPLY OFF / SKIP drops (prepareClientToWrite) like any other.
+      if ((conn.flags.replyFlags & (REPLY_OFF | REPLY_SKIP)) === 0)
+        replyBufferAppend(out, { type: 'error', value: 'ERR ' + p.error })
+      engine.protocolError?.(conn.id, p.error)
+      closeAfterReply(conn)
     }
+  }
+
+  /**
+   * CLIENT_CLOSE_AFTER_REPLY: writeToClient frees the client once its output is written. With
+   * nothing written since the last write (no reply of this pass, none unwritten) it never
+   * enters clients_pending_write, and stays until a write or a kill (waitsForWrite).
+   */
+  function closeAfterReply(conn: Connection): void {
+    if (out.len === 0 && conn.pending === 0 && conn.socket.writableLength === 0 && !freed(conn))
+      conn.waitsForWrite = true
+    else conn.closing = true
   }
 
   /** A client's flags asked of the engine by id (an engine without hostClient). */
@@ -755,6 +762,8 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
       get replySilenced() {
         return engine.replySilenced?.(id) === true
       },
+      // An engine that does not host its clients tells no CLIENT REPLY state between commands.
+      replyFlags: 0,
     }
   }
 
