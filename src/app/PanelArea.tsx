@@ -193,40 +193,35 @@ const NO_UNFOLDED_RUNS: UnfoldedRuns = { item: undefined, starts: new Set() }
 
 /**
  * Scrolls the step list so its current row shows where the learner can see it: inside the
- * part of the list its scroller (the panels' column, or the page) shows. A list partly below
- * the fold kept its row in its own box, whose lower part was out of sight (steps 3-20 of a
- * 10-field HSET at 1280×800). Where the list cannot scroll that far (its last rows), the
- * column scrolls down by as little as shows the row, never past the top of the first
- * panel's diagram, and the page never. A list wholly below the fold stays there: the panels
- * above it are what the learner is watching (a scene's keyspace dict stays unscrolled).
+ * part of the list its scroller (the panels' column, or the page) shows, by scrolling the
+ * list's own box only. A list partly below the fold is first cut to the part in sight, so
+ * every row, its last ones too, can scroll fully into view: the list used to keep its row
+ * in its own box, whose lower part was out of sight, and then scrolled the panels' column
+ * instead, which pushed the key panel's header out of view (a 517-step SADD at 1920×1080 in
+ * projector mode). A list wholly below the fold stays there, whole: the panels above it are
+ * what the learner is watching (a scene's keyspace dict stays unscrolled). Neither the page
+ * nor the column ever scrolls.
  */
 function followStep(list: HTMLElement, current: Element): void {
-  const scroller = scrollerOf(list)
-  const seen = visibleExtent(scroller)
-  const box = list.getBoundingClientRect()
-  const row = current.getBoundingClientRect()
-  const shown = { top: Math.max(box.top, seen.top), bottom: Math.min(box.bottom, seen.bottom) }
-  if (shown.bottom - shown.top < 2 * row.height) {
-    // Out of sight: the list's own box follows, as it always did.
-    if (row.top < box.top) list.scrollTop -= box.top - row.top
-    else if (row.bottom > box.bottom) list.scrollTop += row.bottom - box.bottom
-    return
+  // The stylesheet's height first: the list's place may have changed since it was cut.
+  list.style.maxHeight = ''
+  const seen = visibleExtent(scrollerOf(list))
+  let box = list.getBoundingClientRect()
+  const rowHeight = current.getBoundingClientRect().height
+  // The panel's own padding and border below the list stay in sight with it.
+  const below = (list.parentElement?.getBoundingClientRect().bottom ?? box.bottom) - box.bottom
+  const fits = seen.bottom - below - box.top
+  if (box.bottom + below > seen.bottom && fits - Math.max(0, seen.top - box.top) >= 2 * rowHeight) {
+    list.style.maxHeight = `${String(Math.floor(fits))}px`
+    box = list.getBoundingClientRect()
   }
-  if (row.top < shown.top) list.scrollTop -= shown.top - row.top
-  else if (row.bottom > shown.bottom) list.scrollTop += row.bottom - shown.bottom
-  const below = current.getBoundingClientRect().bottom - seen.bottom
-  if (scroller === null || below <= 0) return
-  const diagram = list
-    .closest('.panels')
-    ?.querySelector('.panel:not(.steps) [role="img"]')
-    ?.getBoundingClientRect()
-  const room = diagram === undefined ? Infinity : diagram.top - seen.top - FOLLOW_MARGIN
-  const delta = Math.min(below + FOLLOW_MARGIN, room)
-  if (delta >= 1) scroller.scrollTop += delta
+  const shown = { top: Math.max(box.top, seen.top), bottom: Math.min(box.bottom, seen.bottom) }
+  // Out of sight (or nearly): the list's own box follows, as it always did.
+  const inside = shown.bottom - shown.top < 2 * rowHeight ? box : shown
+  const row = current.getBoundingClientRect()
+  if (row.top < inside.top) list.scrollTop -= inside.top - row.top
+  else if (row.bottom > inside.bottom) list.scrollTop += row.bottom - inside.bottom
 }
-
-/** Space kept between a followed step row and the column's edge, in px. */
-const FOLLOW_MARGIN = 8
 
 /** The numbered steps of the playhead's item; the current one is marked and clickable. */
 function StepList(): ReactNode {
@@ -277,23 +272,46 @@ function StepList(): ReactNode {
   // painted: measuring forces a layout, and while a pasted block runs, several batches of
   // answers (each a new item) land in one frame.
   const followFrame = useRef<number | null>(null)
-  useLayoutEffect(() => {
+  // Whether the playhead moved since the list last followed it (not only the layout).
+  const moved = useRef(false)
+  const scheduleFollow = useRef((): void => {
     const follow = (): void => {
       followFrame.current = null
       const list = listRef.current
       if (!list) return
       const current = list.querySelector('li[aria-current="step"]')
-      // Step 0 (a command about to play): its first step in sight. The list kept the last
-      // command's scroll, and a newcomer watching SADD play from step 0 saw it from step 2.
-      if (!current) {
+      if (current) followStep(list, current)
+      else if (moved.current) {
+        // Step 0 (a command about to play): its first step in sight. The list kept the last
+        // command's scroll, and a newcomer watching SADD play from step 0 saw it from step 2.
+        list.style.maxHeight = ''
         list.scrollTop = 0
-        return
       }
-      followStep(list, current)
+      moved.current = false
     }
     if (typeof requestAnimationFrame !== 'function') follow()
     else followFrame.current ??= requestAnimationFrame(follow)
-  }, [item, step])
+  }).current
+  useLayoutEffect(() => {
+    moved.current = true
+    scheduleFollow()
+  }, [item, step, scheduleFollow])
+  // The panels above the list change size after the step is followed (a panel's code or
+  // the worker's state for the step arrives later), moving the list and its row: the last
+  // row of a 517-step SADD ended below the fold. The list follows its row again (at step 0
+  // it stays where the learner may have scrolled it).
+  const listed = events.length > 0
+  useEffect(() => {
+    const panels = listRef.current?.closest('.panels')
+    if (!listed || !panels || typeof ResizeObserver !== 'function') return
+    const observer = new ResizeObserver(scheduleFollow)
+    observer.observe(panels)
+    const column = panels.closest('.layout-panels')
+    if (column) observer.observe(column)
+    return () => {
+      observer.disconnect()
+    }
+  }, [listed, scheduleFollow])
   useEffect(
     () => () => {
       if (followFrame.current !== null) cancelAnimationFrame(followFrame.current)

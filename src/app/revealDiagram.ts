@@ -92,6 +92,16 @@ function firstPanel(root: ParentNode): { panel: Element; diagram: Element | null
   return null
 }
 
+/**
+ * The header of `target`'s panel, on screen, when `scroller` is the full app's panels'
+ * column holding it; else null (the page, an embed's panels, a diagram's own frame).
+ */
+function panelHeaderIn(target: Element, scroller: HTMLElement | null): DOMRect | null {
+  if (scroller === null || !scroller.matches('.layout-panels')) return null
+  const header = target.closest('.panel')?.querySelector('.panel-header')
+  return header && scroller.contains(header) ? header.getBoundingClientRect() : null
+}
+
 /** Frames to wait for a panel's diagram to be drawn before revealing the panel itself. */
 const WAIT_FRAMES = 60
 
@@ -106,15 +116,18 @@ function within(e: Extent, clip: Extent): Extent {
  * panels, and in a 600 × 400 embed the step's bucket was brought into view in that frame
  * while the frame itself stayed below the panels' visible part.
  */
-function reveal(target: Element, smooth: boolean): void {
+function reveal(target: Element, smooth: boolean, keepHeader: boolean): void {
   const behavior: ScrollBehavior = smooth ? 'smooth' : 'instant'
   const r = target.getBoundingClientRect()
   const active = target.querySelector('[data-active="true"]')
   const f = active?.getBoundingClientRect()
   let shown: Extent = { top: r.top, bottom: r.bottom }
   let focus: Extent | null = f === undefined ? null : { top: f.top, bottom: f.bottom }
+  // The scroller inside the current one: where it is scrolled to and what it shows.
+  let inner: { el: HTMLElement; top: number; visible: Extent } | null = null
   for (let scroller = scrollerOf(target); ; scroller = scrollerOf(scroller)) {
     const visible = visibleExtent(scroller)
+    const from = scroller?.scrollTop ?? 0
     let delta = revealFocusDelta(shown, focus, visible)
     if (scroller !== null) {
       // As far as the scroller can go (a smooth scroll has not moved yet when the next
@@ -122,11 +135,34 @@ function reveal(target: Element, smooth: boolean): void {
       const max = scroller.scrollHeight - scroller.clientHeight
       delta = Math.min(Math.max(delta, -scroller.scrollTop), max - scroller.scrollTop)
     }
+    const header = keepHeader ? panelHeaderIn(target, scroller) : null
+    if (header !== null) {
+      // The panels' column keeps the panel's header in view: a 1536-bucket table's step in
+      // projector mode scrolled it out. The frame inside scrolls on instead, as far as
+      // brings the step's part above the column's fold.
+      const keep = Math.max(0, header.top - visible.top)
+      if (delta > keep) {
+        if (inner !== null && focus !== null) {
+          const range = inner.el.scrollHeight - inner.el.clientHeight - inner.top
+          const extra = Math.min(
+            focus.bottom - keep - (visible.bottom - MARGIN),
+            focus.top - (inner.visible.top + MARGIN),
+            range,
+          )
+          if (extra >= 1) {
+            inner.el.scrollTo({ top: inner.top + extra, behavior })
+            focus = { top: focus.top - extra, bottom: focus.bottom - extra }
+          }
+        }
+        delta = keep
+      }
+    }
     if (Math.abs(delta) >= 1) {
       if (scroller !== null) scroller.scrollBy({ top: delta, behavior })
       else window.scrollBy({ top: delta, behavior })
     }
     if (scroller === null) break
+    inner = { el: scroller, top: from + (Math.abs(delta) >= 1 ? delta : 0), visible }
     // What the scroller shows of the target is what the next scroller out has to show.
     const moved = (e: Extent): Extent =>
       within({ top: e.top - delta, bottom: e.bottom - delta }, visible)
@@ -165,7 +201,11 @@ export function useRevealDiagram(where: 'page' | 'embed'): void {
           frame = requestAnimationFrame(attempt)
           return
         }
-        reveal(found.diagram ?? found.panel, !selectReducedMotion(store.getState()))
+        reveal(
+          found.diagram ?? found.panel,
+          !selectReducedMotion(store.getState()),
+          where === 'page',
+        )
       }
       frame = requestAnimationFrame(attempt)
     }
