@@ -1388,7 +1388,16 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
         addr: `${srv.repl.masterhost ?? ''}:${String(srv.repl.masterport)}`,
       }),
     run: (c, argv) => {
-      runOffFor(argv, c)
+      const reply = runOffFor(argv, c)
+      // afterErrorReply: an error to the master is never sent, but logged and counted.
+      if (reply.type === 'error') {
+        serverLog(
+          srv,
+          'warning',
+          `== CRITICAL == This replica is sending an error to its master: '${reply.value.slice(0, 4096)}' after processing the command '${c.lastCmd === 'NULL' ? '<unknown>' : c.lastCmd}'`,
+        )
+        srv.stats.unexpectedErrorReplies++
+      }
     },
   }
 
