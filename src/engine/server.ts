@@ -69,6 +69,7 @@ import type {
   HostedClient,
   InspectOptions,
   InspectView,
+  MasterLinkHost,
   RedisServer,
   ServerOptions,
   SlicedCommand,
@@ -998,6 +999,11 @@ export interface EngineServer extends RedisServer {
    * proc-title-template runs it (config.c updateProcTitleTemplate); false when it failed.
    */
   setProcTitle(hook: (() => boolean) | null): void
+  /** api.ts RedisServer.setMasterLinkHost and the link's events (replica.ts). */
+  setMasterLinkHost(host: MasterLinkHost | null): void
+  masterLinkConnected(link: number): void
+  masterLinkRead(link: number, bytes: string): void
+  masterLinkClosed(link: number, error: string | null): void
   /** serverLog's role character: 'S' while this server follows a master, else 'M'. */
   logRole(): 'M' | 'S'
   /**
