@@ -384,6 +384,8 @@ export function masterLinkClosed(
 ): void {
   const r = srv.repl
   if (r.link?.id !== id) return
+  // Closed already: nothing to ask the host.
+  r.link = null
   if (r.linkState === 'connected') {
     freeMasterClient(srv, ctx)
     return

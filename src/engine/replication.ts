@@ -45,9 +45,12 @@ export interface ReplState {
   ackTimes: Map<ClientId, number>
   /** A backlog exists: a replica attached once (server.repl_backlog). */
   backlog: boolean
-  /** repl_backlog->offset: the offset of the backlog's first byte. */
+  /** The offset of backlogBuf's first byte. */
   backlogOff: number
-  /** The backlog's bytes (repl_backlog->histlen of them, the last ones fed). */
+  /**
+   * The last bytes fed: the backlog is the last repl-backlog-size of them (replBacklogOf).
+   * Cut down only once twice that long, so that feeding it stays cheap per byte.
+   */
   backlogBuf: string
   /** The db the stream last selected (server.slaveseldb); -1 forces a SELECT. */
   seldb: number
@@ -334,7 +337,7 @@ export function feedReplicationStream(srv: ServerState, bytes: string): void {
   r.masterReplOffset += bytes.length
   r.backlogBuf += bytes
   const size = backlogSize(srv)
-  if (r.backlogBuf.length > size) {
+  if (r.backlogBuf.length > 2 * size) {
     r.backlogOff += r.backlogBuf.length - size
     r.backlogBuf = r.backlogBuf.slice(r.backlogBuf.length - size)
   }
@@ -354,6 +357,16 @@ export function replicaWaitsBgsave(srv: ServerState, id: ClientId): boolean {
 /** repl-backlog-size. */
 function backlogSize(srv: ServerState): number {
   return Number(srv.config.other['repl-backlog-size'] ?? '1048576')
+}
+
+/**
+ * server.repl_backlog: its first byte's offset (repl_backlog->offset) and its histlen, at
+ * most repl-backlog-size.
+ */
+export function replBacklogOf(srv: ServerState): { offset: number; histlen: number } {
+  const r = srv.repl
+  const histlen = Math.min(r.backlogBuf.length, backlogSize(srv))
+  return { offset: r.backlogOff + r.backlogBuf.length - histlen, histlen }
 }
 
 /** createReplicationBacklog: empty, its first byte the next offset. */
@@ -403,7 +416,8 @@ export function masterTryPartialResynchronization(
     }
     return null
   }
-  if (!r.backlog || offset < r.backlogOff || offset > r.backlogOff + r.backlogBuf.length) {
+  const backlog = replBacklogOf(srv)
+  if (!r.backlog || offset < backlog.offset || offset > backlog.offset + backlog.histlen) {
     serverLog(
       srv,
       'notice',

@@ -69,6 +69,7 @@ import type {
   HostedClient,
   InspectOptions,
   InspectView,
+  MasterLinkHost,
   RedisServer,
   ServerOptions,
   SlicedCommand,
@@ -999,6 +1000,11 @@ export interface EngineServer extends RedisServer {
    * proc-title-template runs it (config.c updateProcTitleTemplate); false when it failed.
    */
   setProcTitle(hook: (() => boolean) | null): void
+  /** api.ts RedisServer.setMasterLinkHost and the link's events (replica.ts). */
+  setMasterLinkHost(host: MasterLinkHost | null): void
+  masterLinkConnected(link: number): void
+  masterLinkRead(link: number, bytes: string): void
+  masterLinkClosed(link: number, error: string | null): void
   /** serverLog's role character: 'S' while this server follows a master, else 'M'. */
   logRole(): 'M' | 'S'
   /**
@@ -1389,7 +1395,16 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
         addr: `${srv.repl.masterhost ?? ''}:${String(srv.repl.masterport)}`,
       }),
     run: (c, argv) => {
-      runOffFor(argv, c)
+      const reply = runOffFor(argv, c)
+      // afterErrorReply: an error to the master is never sent, but logged and counted.
+      if (reply.type === 'error') {
+        serverLog(
+          srv,
+          'warning',
+          `== CRITICAL == This replica is sending an error to its master: '${reply.value.slice(0, 4096)}' after processing the command '${c.lastCmd === 'NULL' ? '<unknown>' : c.lastCmd}'`,
+        )
+        srv.stats.unexpectedErrorReplies++
+      }
     },
   }
 

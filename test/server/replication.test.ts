@@ -217,6 +217,24 @@ describe('replication between two of our servers', () => {
     expect((await cmd(m, 'INFO', 'stats')) as string).toMatch(/sync_partial_ok:1\r\n/)
   })
 
+  it('authenticates with masterauth (and masteruser); a wrong password keeps the link down', async () => {
+    const master = await ours({ requirepass: 'secret' })
+    const log: string[] = []
+    const replica = await ours({ masterauth: 'wrong', loglevel: 'notice' }, log)
+    const r = await client(replica.port)
+    await cmd(r, 'REPLICAOF', '127.0.0.1', String(master.port))
+    await until(async () => log.some((l) => l.includes('Unable to AUTH to MASTER: -WRONGPASS')))
+    expect(await info(r, 'master_link_status')).toBe('down')
+    const m = await client(master.port)
+    await cmd(m, 'AUTH', 'secret')
+    await cmd(m, 'ACL', 'SETUSER', 'repl', 'on', '>replpass', '+@all', '~*')
+    await cmd(r, 'CONFIG', 'SET', 'masteruser', 'repl')
+    await cmd(r, 'CONFIG', 'SET', 'masterauth', 'replpass')
+    await until(linkUp(r))
+    await cmd(m, 'SET', 'k', 'authed')
+    await until(async () => (await cmd(r, 'GET', 'k')) === 'authed')
+  })
+
   it('a replica of a replica gets the stream through the middle one', async () => {
     const top = await ours()
     const mid = await ours()

@@ -23,6 +23,7 @@ import {
   clearReplicationId2,
   forceCommandPropagation,
   goodReplicasCount,
+  replBacklogOf,
   replicaWaitsBgsave,
 } from '../replication.ts'
 import { serverLog } from '../serverLog.ts'
@@ -389,6 +390,7 @@ function minSlavesGoodSlaves(srv: ServerState): [string, number][] {
 
 function infoReplication(srv: ServerState): string {
   const r = srv.repl
+  const backlog = replBacklogOf(srv)
   const replica = r.masterhost !== null
   return lines([
     ['role', replica ? 'slave' : 'master'],
@@ -403,8 +405,8 @@ function infoReplication(srv: ServerState): string {
     ['second_repl_offset', r.secondReplidOffset],
     ['repl_backlog_active', r.backlog ? 1 : 0],
     ['repl_backlog_size', srv.config.other['repl-backlog-size'] ?? '1048576'],
-    ['repl_backlog_first_byte_offset', r.backlog ? r.backlogOff : 0],
-    ['repl_backlog_histlen', r.backlog ? r.backlogBuf.length : 0],
+    ['repl_backlog_first_byte_offset', r.backlog ? backlog.offset : 0],
+    ['repl_backlog_histlen', r.backlog ? backlog.histlen : 0],
   ])
 }
 
