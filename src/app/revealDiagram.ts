@@ -135,7 +135,9 @@ function reveal(target: Element, smooth: boolean, keepHeader: boolean): void {
       const max = scroller.scrollHeight - scroller.clientHeight
       delta = Math.min(Math.max(delta, -scroller.scrollTop), max - scroller.scrollTop)
     }
-    const header = keepHeader ? panelHeaderIn(target, scroller) : null
+    // Only where a frame inside can scroll on in its place: with no such frame (a short
+    // column on a phone on its side) the column scrolls the diagram into view as before.
+    const header = keepHeader && inner !== null ? panelHeaderIn(target, scroller) : null
     if (header !== null) {
       // The panels' column keeps the panel's header in view: a 1536-bucket table's step in
       // projector mode scrolled it out. The frame inside scrolls on instead, as far as
