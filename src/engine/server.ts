@@ -1369,6 +1369,19 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
     return processUnblockedClients(c) ?? reply
   }
 
+  /** beforeSleep: WAITs that enough replicas acknowledged, then the GETACKs a WAIT asked for. */
+  const replicationBeforeSleep = (): void => {
+    if (srv.repl.waitingAcks.length !== 0) processClientsWaitingReplicas(srv)
+    sendGetackIfRequested(srv)
+  }
+
+  /** An event on the master link: the cached time moves to now, in a context of its own. */
+  const linkContext = (): ExecContext => {
+    const now = Math.floor(srv.clock.now())
+    updateCachedTime(srv, now)
+    return createExecContext(srv.rng, srv.clock, 'off', now)
+  }
+
   const runCron = (level: TraceLevel, at: number, events: StepEvent[]): void => {
     const ctx = createExecContext(srv.rng, srv.clock, level, Math.floor(at))
     updateDictResizePolicy(srv)
@@ -1378,8 +1391,7 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
     if (srv.blockedClients !== 0) handleBlockedClientsTimeout(srv, ctx.now)
     if (srv.clientPause.unblocked.length !== 0) processUnblockedClients(null)
     if (srv.activeExpireEnabled && srv.repl.masterhost === null) activeExpireCycle(srv, ctx, 'fast')
-    if (srv.repl.waitingAcks.length !== 0) processClientsWaitingReplicas(srv)
-    sendGetackIfRequested(srv)
+    replicationBeforeSleep()
     // The poll after it: the connect replicationCron started is refused (replica.ts).
     replicationConnectFailed(srv)
     aofBeforeSleep(srv)
@@ -1630,9 +1642,7 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
       if (bytes > 0) c.lastInteraction = srv.mstime
     },
     drainOutbox: () => {
-      // beforeSleep: WAITs that enough replicas acknowledged, then the GETACKs a WAIT asked for.
-      if (srv.repl.waitingAcks.length !== 0) processClientsWaitingReplicas(srv)
-      sendGetackIfRequested(srv)
+      replicationBeforeSleep()
       // beforeSleep: BCAST invalidations collected since the last time (tracking.ts).
       if (srv.tracking !== null) trackingBroadcastInvalidationMessages(srv)
       // beforeSleep: evictClients.
@@ -1653,15 +1663,10 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
       masterLinkConnected(srv, link)
     },
     masterLinkRead: (link, bytes) => {
-      const now = Math.floor(srv.clock.now())
-      updateCachedTime(srv, now)
-      const ctx = createExecContext(srv.rng, srv.clock, 'off', now)
-      masterLinkRead(srv, link, bytes, { ctx, hooks: masterHooks })
+      masterLinkRead(srv, link, bytes, { ctx: linkContext(), hooks: masterHooks })
     },
     masterLinkClosed: (link, err) => {
-      const now = Math.floor(srv.clock.now())
-      updateCachedTime(srv, now)
-      masterLinkClosed(srv, createExecContext(srv.rng, srv.clock, 'off', now), link, err)
+      masterLinkClosed(srv, linkContext(), link, err)
     },
     takeUnblocked: () => {
       const ids = srv.unblockedClients
