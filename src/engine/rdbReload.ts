@@ -216,7 +216,18 @@ export function rdbSaveFileDbs(srv: ServerState, ctx: ExecContext): RdbFileDb[] 
  */
 export function rdbSave(srv: ServerState, ctx: ExecContext): RdbImage | null {
   const aux = rdbSaveToDisk(srv, ctx)
-  if (aux === null) return null
+  return aux === null ? null : rdbSaveDone(srv, ctx, aux)
+}
+
+/**
+ * rdbSave's end once its file, with these `aux` fields, is written: the image (what DEBUG
+ * RELOAD NOSAVE reads) and the bookkeeping of a successful save.
+ */
+export function rdbSaveDone(
+  srv: ServerState,
+  ctx: ExecContext,
+  aux: readonly RdbAuxField[],
+): RdbImage {
   const image = { ...rdbSaveImage(srv, ctx), aux }
   srv.rdbImage = image
   srv.dirty = 0

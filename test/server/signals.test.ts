@@ -2,9 +2,10 @@
  * SIGTERM and SIGINT under `npm run serve`, as redis-server 7.0.15 takes them (server.c
  * sigShutdownHandler, serverCron's shutdown_asap, abortShutdown): the signal schedules the
  * shutdown, serverCron runs it, SHUTDOWN ABORT cancels it until then, and a second SIGINT
- * exits at once with status 1.
+ * exits at once with status 1, also while the final save is written (rdbSave sleeps
+ * rdb-key-save-delay after each key; the signal handler removes its temp file).
  */
-import { mkdtempSync } from 'node:fs'
+import { existsSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -65,6 +66,65 @@ describe('shutdown signals', { timeout: 120_000 }, () => {
     expect(logLines(s.log()).slice(-2)).toEqual([
       'signal-handler Received SIGINT scheduling shutdown...',
       'signal-handler You insist... exiting now.',
+    ])
+  })
+  /**
+   * A server of ten keys, each saved in 100 ms (rdb-key-save-delay 100000: a save of one
+   * second), with a client, its pid and the temp file its own save writes.
+   */
+  async function slowSaver() {
+    const dir = mkdtempSync(join(tmpdir(), 'xray-signal-'))
+    const s = await serve(dir)
+    const c = await client(s.port)
+    for (let i = 0; i < 10; i++) await c.command('SET', String(i), String(i))
+    expect((await c.command('CONFIG', 'SET', 'rdb-key-save-delay', '100000')).raw).toBe('+OK\r\n')
+    const pid = await serverPid(c)
+    return { dir, s, c, pid, temp: join(dir, `temp-${String(pid)}.rdb`) }
+  }
+
+  async function until(cond: () => boolean): Promise<void> {
+    while (!cond()) await new Promise((r) => setTimeout(r, 10))
+  }
+
+  it('a second SIGINT during the final save exits with status 1 and removes its temp file', async () => {
+    const { dir, s, pid, temp } = await slowSaver()
+    process.kill(pid, 'SIGINT')
+    // The save is under way, key by key: the signal is taken meanwhile.
+    await until(() => existsSync(temp))
+    process.kill(pid, 'SIGINT')
+    expect(await s.exited).toBe(1)
+    expect(existsSync(temp)).toBe(false)
+    expect(existsSync(join(dir, 'dump.rdb'))).toBe(false)
+    expect(logLines(s.log()).slice(-4)).toEqual([
+      'signal-handler Received SIGINT scheduling shutdown...',
+      '# User requested shutdown...',
+      '* Saving the final RDB snapshot before exiting.',
+      'signal-handler You insist... exiting now.',
+    ])
+  })
+
+  it("SHUTDOWN's save serves no client, and a SIGINT during it only schedules a shutdown", async () => {
+    const { dir, s, c, pid, temp } = await slowSaver()
+    const other = await client(s.port)
+    void c.command('SHUTDOWN').catch(() => null)
+    await until(() => existsSync(temp))
+    // No shutdown was scheduled by a signal: this one is not "insisting".
+    process.kill(pid, 'SIGINT')
+    // The server is in the save: the PING is never answered before it exits.
+    const ping = other.command('PING').then(
+      (r) => r.raw,
+      () => 'closed',
+    )
+    expect(await s.exited).toBe(0)
+    expect(await ping).toBe('closed')
+    expect(existsSync(temp)).toBe(false)
+    expect(existsSync(join(dir, 'dump.rdb'))).toBe(true)
+    expect(logLines(s.log()).slice(-5)).toEqual([
+      '# User requested shutdown...',
+      '* Saving the final RDB snapshot before exiting.',
+      'signal-handler Received SIGINT scheduling shutdown...',
+      '* DB saved on disk',
+      '# Redis is now ready to exit, bye bye...',
     ])
   })
 })
