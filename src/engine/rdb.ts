@@ -21,6 +21,7 @@ import { zmallocUsedMemory } from './keyspace/memory.ts'
 import { rdbLoadAuxField, rdbLoadFile, type RdbAuxField, type ServerLogLine } from './rdbDecode.ts'
 import { bytesToByteString, rdbSaveFileBytes } from './rdbEncode.ts'
 import {
+  rdbLoadImage,
   rdbLoadImageKeys,
   rdbSave,
   rdbSaveDone,
@@ -53,6 +54,13 @@ export interface RdbDisk {
   write(rdb: Uint8Array, dir: string, dbfilename: string, pid: number | null): boolean
   /** serverLog, as the server (pid null) or a child. */
   log(line: ServerLogLine, pid?: number | null): void
+  /**
+   * rdbLoad's fopen and read of `dbfilename` in `dir` (DEBUG RELOAD): the file's bytes, or
+   * null when it cannot be opened. Without it the image of the last save stands for the file.
+   */
+  read?(dir: string, dbfilename: string): string | null
+  /** exit(status): what ends redis-server when the file it loads is corrupt. */
+  exit?(status: number): void
   /**
    * fork() without processes: the pid of a modelled BGSAVE child, whose file is written
    * with `write` when cron reaps it. Unused when the host has `children`.
@@ -582,6 +590,41 @@ export function rdbStartLoading(
       }
     },
   }
+}
+
+/**
+ * rdb.c rdbLoad of `dbfilename` for DEBUG RELOAD, when the host can read it (RdbDisk.read):
+ * whether it loaded; `merge` keeps the keys already there, replacing those the file has.
+ * Its lines are logged as redis-server logs them. A file that cannot be opened, or is not a
+ * valid RDB file, is an error (a client's load does not exit); one with a db this server has
+ * not, or with duplicate keys, ends the process.
+ * Null without a file to read (no disk, or one that cannot read back).
+ */
+export function rdbLoadFromDisk(
+  srv: ServerState,
+  ctx: ExecContext,
+  merge: boolean,
+): boolean | null {
+  const disk = disks.get(srv)
+  if (disk?.read === undefined) return null
+  const rdb = disk.read(rdbDir(srv), rdbFilename(srv))
+  if (rdb === null) return false
+  const log: ServerLogLine[] = []
+  const read = rdbLoadFile(srv, rdb, Math.floor(ctx.clock.now() / 1000), log, true)
+  for (const line of log) disk.log(line)
+  if (!read.ok) {
+    if (read.fatal === 'exit') disk.exit?.(1)
+    return false
+  }
+  const image: RdbImage = { dbs: read.dbs, aux: read.aux }
+  if (!rdbLoadImage(srv, ctx, image, merge)) {
+    rdbLogWarning(srv, 'Duplicated key found in RDB file')
+    disk.exit?.(1)
+    return false
+  }
+  srv.rdbImage = image
+  rdbLogLoadDone(srv, read.emptyKeysSkipped)
+  return true
 }
 
 /**

@@ -210,6 +210,14 @@ export function createRdbDisk(log: HostLog, pid: number, children?: RdbChildren)
     log: (line, who) => {
       log(line, who ?? null)
     },
+    read: (dir, dbfilename) => {
+      try {
+        return readRdbFile(dir, dbfilename)
+      } catch {
+        return null
+      }
+    },
+    exit: (status) => process.exit(status),
     write: (rdb, dir, dbfilename, child) => {
       const file = openRdbTempFile(log, dir, dbfilename, child ?? pid, child)
       return file !== null && file.write(rdb) && file.finish()
