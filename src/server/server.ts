@@ -170,6 +170,8 @@ interface EngineHooks {
   takeClientsToClose?(): readonly (readonly [ClientId, string])[]
   /** Clients unlinked so far: when it moves, some connections' clients may be gone. */
   unlinkedClients?(): number
+  /** A config parameter's value as CONFIG GET shows it (null: no such parameter). */
+  configValue?(name: string): string | null
 }
 
 interface Connection {
@@ -816,7 +818,14 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
   const masterLinks = new Map<number, net.Socket>()
   const masterLinkHost: MasterLinkHost = {
     connect: (link, toHost, toPort) => {
-      const socket = net.connect({ host: toHost, port: toPort, noDelay: true })
+      // replication.c connectWithMaster: from bind-source-addr when one is set.
+      const source = (engine as RedisServer & EngineHooks).configValue?.('bind-source-addr') ?? ''
+      const socket = net.connect({
+        host: toHost,
+        port: toPort,
+        noDelay: true,
+        ...(source === '' ? {} : { localAddress: source }),
+      })
       masterLinks.set(link, socket)
       let failure: string | null = null
       const current = () => masterLinks.get(link) === socket
