@@ -82,20 +82,33 @@ describe('shutdown signals', { timeout: 120_000 }, () => {
     return { dir, s, c, pid, temp: join(dir, `temp-${String(pid)}.rdb`) }
   }
 
+  /**
+   * How the slow saver ended: its exit status, whether dump.rdb was written (the temp file
+   * never stays), and the last lines of its log.
+   */
+  async function ended(
+    saver: Awaited<ReturnType<typeof slowSaver>>,
+    status: number,
+    dumped: boolean,
+    lines: readonly string[],
+  ): Promise<void> {
+    expect(await saver.s.exited).toBe(status)
+    expect(existsSync(saver.temp)).toBe(false)
+    expect(existsSync(join(saver.dir, 'dump.rdb'))).toBe(dumped)
+    expect(logLines(saver.s.log()).slice(-lines.length)).toEqual(lines)
+  }
+
   async function until(cond: () => boolean): Promise<void> {
     while (!cond()) await new Promise((r) => setTimeout(r, 10))
   }
 
   it('a second SIGINT during the final save exits with status 1 and removes its temp file', async () => {
-    const { dir, s, pid, temp } = await slowSaver()
-    process.kill(pid, 'SIGINT')
+    const saver = await slowSaver()
+    process.kill(saver.pid, 'SIGINT')
     // The save is under way, key by key: the signal is taken meanwhile.
-    await until(() => existsSync(temp))
-    process.kill(pid, 'SIGINT')
-    expect(await s.exited).toBe(1)
-    expect(existsSync(temp)).toBe(false)
-    expect(existsSync(join(dir, 'dump.rdb'))).toBe(false)
-    expect(logLines(s.log()).slice(-4)).toEqual([
+    await until(() => existsSync(saver.temp))
+    process.kill(saver.pid, 'SIGINT')
+    await ended(saver, 1, false, [
       'signal-handler Received SIGINT scheduling shutdown...',
       '# User requested shutdown...',
       '* Saving the final RDB snapshot before exiting.',
@@ -104,27 +117,24 @@ describe('shutdown signals', { timeout: 120_000 }, () => {
   })
 
   it("SHUTDOWN's save serves no client, and a SIGINT during it only schedules a shutdown", async () => {
-    const { dir, s, c, pid, temp } = await slowSaver()
-    const other = await client(s.port)
-    void c.command('SHUTDOWN').catch(() => null)
-    await until(() => existsSync(temp))
+    const saver = await slowSaver()
+    const other = await client(saver.s.port)
+    void saver.c.command('SHUTDOWN').catch(() => null)
+    await until(() => existsSync(saver.temp))
     // No shutdown was scheduled by a signal: this one is not "insisting".
-    process.kill(pid, 'SIGINT')
+    process.kill(saver.pid, 'SIGINT')
     // The server is in the save: the PING is never answered before it exits.
     const ping = other.command('PING').then(
       (r) => r.raw,
       () => 'closed',
     )
-    expect(await s.exited).toBe(0)
-    expect(await ping).toBe('closed')
-    expect(existsSync(temp)).toBe(false)
-    expect(existsSync(join(dir, 'dump.rdb'))).toBe(true)
-    expect(logLines(s.log()).slice(-5)).toEqual([
+    await ended(saver, 0, true, [
       '# User requested shutdown...',
       '* Saving the final RDB snapshot before exiting.',
       'signal-handler Received SIGINT scheduling shutdown...',
       '* DB saved on disk',
       '# Redis is now ready to exit, bye bye...',
     ])
+    expect(await ping).toBe('closed')
   })
 })
