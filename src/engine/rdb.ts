@@ -20,7 +20,14 @@ import type { ExecContext } from './context.ts'
 import { zmallocUsedMemory } from './keyspace/memory.ts'
 import { rdbLoadAuxField, rdbLoadFile, type RdbAuxField, type ServerLogLine } from './rdbDecode.ts'
 import { bytesToByteString, rdbSaveFileBytes } from './rdbEncode.ts'
-import { rdbLoadImageKeys, rdbSave, rdbSaveFileDbs, type RdbImage } from './rdbReload.ts'
+import {
+  rdbLoadImage,
+  rdbLoadImageKeys,
+  rdbSave,
+  rdbSaveDone,
+  rdbSaveFileDbs,
+  type RdbImage,
+} from './rdbReload.ts'
 import type { ServerState } from './state.ts'
 import { dictSetResizePolicy, dictSize } from './structures/dict.ts'
 
@@ -48,6 +55,13 @@ export interface RdbDisk {
   /** serverLog, as the server (pid null) or a child. */
   log(line: ServerLogLine, pid?: number | null): void
   /**
+   * rdbLoad's fopen and read of `dbfilename` in `dir` (DEBUG RELOAD): the file's bytes, or
+   * null when it cannot be opened. Without it the image of the last save stands for the file.
+   */
+  read?(dir: string, dbfilename: string): string | null
+  /** exit(status): what ends redis-server when the file it loads is corrupt. */
+  exit?(status: number): void
+  /**
    * fork() without processes: the pid of a modelled BGSAVE child, whose file is written
    * with `write` when cron reaps it. Unused when the host has `children`.
    */
@@ -56,15 +70,19 @@ export interface RdbDisk {
   readonly children?: RdbChildren
 }
 
-/** What a BGSAVE child saves: the dataset's file as of the fork (rdb.c rdbSaveBackground). */
-export interface RdbChildJob {
+/** What an rdbSave writes: the dataset's file, and where rdbSaveKeyValuePair sleeps. */
+export interface RdbSaveJob {
   readonly rdb: Uint8Array
-  /** The offset after each key in `rdb`: the child sleeps rdb-key-save-delay there. */
+  /** The offset after each key in `rdb`: the save sleeps rdb-key-save-delay there. */
   readonly keyEnds: readonly number[]
   readonly dir: string
   readonly dbfilename: string
-  /** rdb-key-save-delay as of the fork (debug.c debugDelay's µs; < 0: 1 µs once in -n). */
+  /** rdb-key-save-delay as of the save (debug.c debugDelay's µs; < 0: 1 µs once in -n). */
   readonly keySaveDelay: number
+}
+
+/** What a BGSAVE child saves: the dataset's file as of the fork (rdb.c rdbSaveBackground). */
+export interface RdbChildJob extends RdbSaveJob {
   /** setOOMScoreAdj(CONFIG_OOM_BGCHILD) in the child: oom-score-adj and its bgchild value. */
   readonly oomScoreAdj: { readonly mode: OomScoreAdjMode; readonly value: number }
   /**
@@ -575,6 +593,41 @@ export function rdbStartLoading(
 }
 
 /**
+ * rdb.c rdbLoad of `dbfilename` for DEBUG RELOAD, when the host can read it (RdbDisk.read):
+ * whether it loaded; `merge` keeps the keys already there, replacing those the file has.
+ * Its lines are logged as redis-server logs them. A file that cannot be opened, or is not a
+ * valid RDB file, is an error (a client's load does not exit); one with a db this server has
+ * not, or with duplicate keys, ends the process.
+ * Null without a file to read (no disk, or one that cannot read back).
+ */
+export function rdbLoadFromDisk(
+  srv: ServerState,
+  ctx: ExecContext,
+  merge: boolean,
+): boolean | null {
+  const disk = disks.get(srv)
+  if (disk?.read === undefined) return null
+  const rdb = disk.read(rdbDir(srv), rdbFilename(srv))
+  if (rdb === null) return false
+  const log: ServerLogLine[] = []
+  const read = rdbLoadFile(srv, rdb, Math.floor(ctx.clock.now() / 1000), log, true)
+  for (const line of log) disk.log(line)
+  if (!read.ok) {
+    if (read.fatal === 'exit') disk.exit?.(1)
+    return false
+  }
+  const image: RdbImage = { dbs: read.dbs, aux: read.aux }
+  if (!rdbLoadImage(srv, ctx, image, merge)) {
+    rdbLogWarning(srv, 'Duplicated key found in RDB file')
+    disk.exit?.(1)
+    return false
+  }
+  srv.rdbImage = image
+  rdbLogLoadDone(srv, read.emptyKeysSkipped)
+  return true
+}
+
+/**
  * rdbStartLoading run to its end at once: true when loaded, false when the host must exit
  * with status 1.
  */
@@ -605,11 +658,61 @@ export function shutdownFlagsOnSignal(
 }
 
 /**
+ * The final save of a shutdown, for a host that writes it in steps (rdbSave's rioWrite and
+ * rdbSaveKeyValuePair's rdb-key-save-delay, its event loop turning meanwhile, so a second
+ * SIGINT can insist): `job` is the file, temp-<server pid>.rdb renamed over `dbfilename`.
+ */
+export interface ShutdownSave {
+  readonly job: RdbSaveJob
+  /**
+   * The file was written (`ok`), or not: true when the shutdown goes on, false when it is
+   * cancelled (the lines logged, as finishShutdown's).
+   */
+  done(ok: boolean): boolean
+}
+
+/**
  * server.c finishShutdown, its persistence part: a saving child is killed, then with save
  * points configured (and no NOSAVE) or with SAVE the final RDB file is written. False when
  * it could not be and FORCE was not given: the shutdown is cancelled (the lines are logged).
  */
 export function finishShutdown(srv: ServerState, ctx: ExecContext, how: ShutdownFlags): boolean {
+  return finishShutdownWith(srv, ctx, how, (saved) => saved(rdbSave(srv, ctx) !== null))
+}
+
+/**
+ * finishShutdown with the final save left to the host (when it has a disk): the save to
+ * write and what follows it (ShutdownSave), or true or false at once as finishShutdown's
+ * when no save is due or the shutdown stopped before it.
+ */
+export function finishShutdownInSteps(
+  srv: ServerState,
+  ctx: ExecContext,
+  how: ShutdownFlags,
+): boolean | ShutdownSave {
+  return finishShutdownWith(srv, ctx, how, (saved): boolean | ShutdownSave => {
+    if (disks.get(srv) === undefined) return saved(rdbSave(srv, ctx) !== null)
+    const { job, aux } = rdbSaveJob(srv, ctx)
+    return {
+      job,
+      done: (ok) => {
+        if (ok) rdbSaveDone(srv, ctx, aux)
+        return saved(ok)
+      },
+    }
+  })
+}
+
+/**
+ * finishShutdown up to the final save, which `save` makes, given what follows a save that
+ * succeeded or failed (`saved`: whether the shutdown goes on).
+ */
+function finishShutdownWith<T>(
+  srv: ServerState,
+  ctx: ExecContext,
+  how: ShutdownFlags,
+  save: (saved: (ok: boolean) => boolean) => T,
+): boolean | T {
   // prepareForShutdown: never save a half-loaded dataset over the file.
   const flags = srv.loading === null ? how : { save: false, nosave: true, force: how.force }
   const child = srv.child
@@ -640,20 +743,43 @@ export function finishShutdown(srv: ServerState, ctx: ExecContext, how: Shutdown
     rdbLogNotice(srv, 'Calling fsync() on the AOF file.')
     flushAppendOnlyFile(srv)
   }
-  if ((saveParamsConfigured(srv) && !flags.nosave) || flags.save) {
-    rdbLogNotice(srv, 'Saving the final RDB snapshot before exiting.')
-    if (rdbSave(srv, ctx) === null) {
-      if (flags.force) {
-        rdbLogWarning(srv, 'Error trying to save the DB. Exit anyway.')
-      } else {
-        rdbLogWarning(srv, "Error trying to save the DB, can't exit.")
-        rdbLogWarning(
-          srv,
-          'Errors trying to shut down the server. Check the logs for more information.',
-        )
-        return false
-      }
+  if (!((saveParamsConfigured(srv) && !flags.nosave) || flags.save)) return true
+  rdbLogNotice(srv, 'Saving the final RDB snapshot before exiting.')
+  // What follows the save: on, or (its failure logged) cancelled unless FORCE.
+  const saved = (ok: boolean): boolean => {
+    if (ok) return true
+    if (flags.force) {
+      rdbLogWarning(srv, 'Error trying to save the DB. Exit anyway.')
+      return true
     }
+    rdbLogWarning(srv, "Error trying to save the DB, can't exit.")
+    rdbLogWarning(
+      srv,
+      'Errors trying to shut down the server. Check the logs for more information.',
+    )
+    return false
   }
-  return true
+  return save(saved)
+}
+
+/**
+ * rdbSave's file as of now (its AUX fields, the offset after each key in `keyEnds`) and
+ * where it goes: the job a host writes in steps.
+ */
+function rdbSaveJob(
+  srv: ServerState,
+  ctx: ExecContext,
+): { readonly job: RdbSaveJob; readonly aux: readonly RdbAuxField[] } {
+  const aux = rdbSaveAuxFields(srv, ctx)
+  const keyEnds: number[] = []
+  return {
+    job: {
+      rdb: rdbFileOfDataset(srv, ctx, keyEnds, aux),
+      keyEnds,
+      dir: rdbDir(srv),
+      dbfilename: rdbFilename(srv),
+      keySaveDelay: Number(srv.config.other['rdb-key-save-delay'] ?? '0'),
+    },
+    aux,
+  }
 }

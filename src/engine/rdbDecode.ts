@@ -823,9 +823,9 @@ export function rdbLoadPayload(srv: ServerState, payload: string): DecodedValue 
 
 // --- Files ---
 
-/** One serverLog line: DEBUG ('.'), NOTICE ('*') or WARNING ('#'), as redis-server marks it. */
+/** One serverLog line: DEBUG ('.'), VERBOSE ('-'), NOTICE ('*') or WARNING ('#'), as redis-server marks it. */
 export interface ServerLogLine {
-  readonly level: '.' | '*' | '#'
+  readonly level: '.' | '-' | '*' | '#'
   readonly text: string
   /** serverLogFromHandler's line, written by a signal handler (`pid:signal-handler (time)`). */
   readonly fromHandler?: boolean
@@ -873,13 +873,16 @@ interface DbSection {
  * them (deep checks with sanitize-dump-payload yes); an empty one is skipped with a warning,
  * as Redis does. Lines Redis logs on the way go to `log`. `nowSec` is time(NULL) (RDB age).
  * Module data and function libraries cannot be loaded (none exist here): they fail the load.
- * A db with no RESIZEDB has size -1 (its dicts are not pre-sized).
+ * A db with no RESIZEDB has size -1 (its dicts are not pre-sized). For a client's load
+ * (`restoreContext`: DEBUG RELOAD, rdbReportError's isRestoreContext) a corrupt file is an
+ * error only: its line at VERBOSE, no redis-check-rdb, no exit.
  */
 export function rdbLoadFile(
   srv: ServerState,
   p: string,
   nowSec: number,
   log: ServerLogLine[],
+  restoreContext = false,
 ): RdbFileRead {
   const deep = (srv.config.other['sanitize-dump-payload'] ?? 'no') === 'yes'
   const r: RioReader = { p, pos: 0, srv, deep, readError: false, file: true }
@@ -888,7 +891,12 @@ export function rdbLoadFile(
   // which ends the process with status 1 ("Terminating ..." when its own pass met an
   // rdbReportError rather than an error of its own).
   const reportCorrupt = (line: number, reason: string): RdbFileRead => {
-    warning(`Internal error in RDB reading offset 0, function at rdb.c:${line} -> ${reason}`)
+    const msg = `Internal error in RDB reading offset 0, function at rdb.c:${line} -> ${reason}`
+    if (restoreContext) {
+      log.push({ level: '-', text: msg })
+      return { ok: false, fatal: 'corrupt' }
+    }
+    warning(msg)
     const file = srv.config.other['dbfilename'] ?? 'dump.rdb'
     const check = redisCheckRdb(srv, p, file, nowSec * 1000)
     for (const text of check.lines) log.push({ level: '#', text, stdout: true })

@@ -32,7 +32,7 @@ import {
   setExpireExact,
 } from './keyspace/db.ts'
 import { estimateObjectIdleTime, LFUGetTimeInMinutes, LRU_CLOCK_MAX } from './keyspace/lru.ts'
-import { rdbLogAuxFields, rdbLogLoadDone, rdbSaveToDisk } from './rdb.ts'
+import { rdbLoadFromDisk, rdbLogAuxFields, rdbLogLoadDone, rdbSaveToDisk } from './rdb.ts'
 import type { RdbAuxField } from './rdbDecode.ts'
 import type { RdbFileDb } from './rdbEncode.ts'
 import type { ServerState } from './state.ts'
@@ -216,7 +216,18 @@ export function rdbSaveFileDbs(srv: ServerState, ctx: ExecContext): RdbFileDb[] 
  */
 export function rdbSave(srv: ServerState, ctx: ExecContext): RdbImage | null {
   const aux = rdbSaveToDisk(srv, ctx)
-  if (aux === null) return null
+  return aux === null ? null : rdbSaveDone(srv, ctx, aux)
+}
+
+/**
+ * rdbSave's end once its file, with these `aux` fields, is written: the image (what DEBUG
+ * RELOAD NOSAVE reads) and the bookkeeping of a successful save.
+ */
+export function rdbSaveDone(
+  srv: ServerState,
+  ctx: ExecContext,
+  aux: readonly RdbAuxField[],
+): RdbImage {
   const image = { ...rdbSaveImage(srv, ctx), aux }
   srv.rdbImage = image
   srv.dirty = 0
@@ -452,7 +463,8 @@ export function* rdbLoadImageKeys(
 
 /**
  * debug.c DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: save (unless NOSAVE), empty every db
- * (unless NOFLUSH), load the image back. Returns an error message, or null on success.
+ * (unless NOFLUSH), load the file back: the one in `dir` when the host can read it, else the
+ * image of the last save or load. Returns an error message, or null on success.
  */
 export function debugReload(
   srv: ServerState,
@@ -473,6 +485,9 @@ export function debugReload(
   // rdbSave failed (the host could not write the file): shared.err.
   if (image === null) return 'ERR'
   if (flush) emptyData(srv, ctx, -1)
+  // rdbLoad of the file in `dir`, as it is there now (another process may have written it).
+  const loaded = rdbLoadFromDisk(srv, ctx, merge)
+  if (loaded !== null) return loaded ? null : 'ERR Error trying to load the RDB dump'
   if (image === undefined) return 'ERR Error trying to load the RDB dump'
   // rdbLoad of the file just saved (or left by the last save or load): its lines.
   rdbLogAuxFields(srv, image.aux ?? [], Math.floor(ctx.clock.now() / 1000))

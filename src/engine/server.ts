@@ -126,6 +126,7 @@ import {
 import { discardTransaction, flagTransaction, multiSnapshot, traceQueueing } from './multi.ts'
 import {
   finishShutdown,
+  finishShutdownInSteps,
   rdbBgsaveMayRun,
   rdbCheckChild,
   rdbRemoveTempFile,
@@ -142,6 +143,8 @@ import {
   updateDictResizePolicy,
   type RdbDisk,
   type RdbLoading,
+  type ShutdownFlags,
+  type ShutdownSave,
 } from './rdb.ts'
 import { getLRUClock } from './keyspace/lru.ts'
 import {
@@ -954,6 +957,35 @@ function isSettable(clock: Clock): clock is SettableClock {
   return typeof (clock as Partial<SettableClock>).set === 'function'
 }
 
+/**
+ * prepareForShutdown's arguments to finishShutdown for a SHUTDOWN (its arguments) or a
+ * signal (shutdown-on-sigint / shutdown-on-sigterm), at the cached time of now.
+ */
+function shutdownArgs(
+  srv: ServerState,
+  how: readonly string[] | 'SIGINT' | 'SIGTERM',
+): [ServerState, ExecContext, ShutdownFlags] {
+  const now = Math.floor(srv.clock.now())
+  updateCachedTime(srv, now)
+  const ctx = createExecContext(srv.rng, srv.clock, 'off', now)
+  if (typeof how === 'string') return [srv, ctx, shutdownFlagsOnSignal(srv, how)]
+  const words = how.map((a) => a.toLowerCase())
+  const flags = {
+    save: words.includes('save'),
+    nosave: words.includes('nosave'),
+    force: words.includes('force'),
+  }
+  return [srv, ctx, flags]
+}
+
+/** Whether the shutdown goes on; when not, server.c cancelShutdown. */
+function shutdownGoesOn(srv: ServerState, on: boolean): boolean {
+  if (on) return true
+  srv.shutdownAsap = null
+  srv.shutdownDue = null
+  return false
+}
+
 // --- Inspect and digest registries are in inspect.ts / digest.ts ---
 
 // --- createServer ---
@@ -1065,6 +1097,12 @@ export interface EngineServer extends RedisServer {
    * child killed, the final save made. False when the shutdown is cancelled (the save failed).
    */
   prepareForShutdown(how: readonly string[] | 'SIGINT' | 'SIGTERM'): boolean
+  /**
+   * prepareForShutdown for a host that writes the final save itself, in steps (its event
+   * loop turning, clients not served, so that a second SIGINT can insist): true or false as
+   * prepareForShutdown's, or the save to write, whose `done` then says.
+   */
+  prepareForShutdownInSteps(how: readonly string[] | 'SIGINT' | 'SIGTERM'): boolean | ShutdownSave
   /**
    * sigShutdownHandler: a SIGINT or SIGTERM schedules the shutdown for the next serverCron
    * (server.shutdown_asap; SHUTDOWN ABORT clears it). A SIGINT while one is scheduled means
@@ -1517,24 +1555,11 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
       updateCachedTime(srv, now)
       return rdbStartLoading(srv, createExecContext(srv.rng, srv.clock, 'off', now), rdb)
     },
-    prepareForShutdown: (how) => {
-      const now = Math.floor(srv.clock.now())
-      updateCachedTime(srv, now)
-      const ctx = createExecContext(srv.rng, srv.clock, 'off', now)
-      const words = typeof how === 'string' ? null : how.map((a) => a.toLowerCase())
-      const flags =
-        words === null
-          ? shutdownFlagsOnSignal(srv, how as 'SIGINT' | 'SIGTERM')
-          : {
-              save: words.includes('save'),
-              nosave: words.includes('nosave'),
-              force: words.includes('force'),
-            }
-      if (finishShutdown(srv, ctx, flags)) return true
-      // cancelShutdown.
-      srv.shutdownAsap = null
-      srv.shutdownDue = null
-      return false
+    prepareForShutdown: (how) => shutdownGoesOn(srv, finishShutdown(...shutdownArgs(srv, how))),
+    prepareForShutdownInSteps: (how) => {
+      const r = finishShutdownInSteps(...shutdownArgs(srv, how))
+      if (typeof r === 'boolean') return shutdownGoesOn(srv, r)
+      return { job: r.job, done: (ok) => shutdownGoesOn(srv, r.done(ok)) }
     },
     requestShutdown: (signal) => {
       if (signal === 'SIGINT' && srv.shutdownAsap !== undefined && srv.shutdownAsap !== null) {

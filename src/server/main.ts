@@ -23,7 +23,13 @@ import { createAclFileHost } from './aclFileHost.ts'
 import { strerror } from './strerror.ts'
 import { createOomScoreAdj, type OomScoreAdjStatics } from './oomScoreAdj.ts'
 import { createRdbChildren } from './rdbChild.ts'
-import { createRdbDisk, readRdbFile, type HostLog } from './rdbDisk.ts'
+import {
+  createRdbDisk,
+  openRdbTempFile,
+  rdbSaveInSteps,
+  readRdbFile,
+  type HostLog,
+} from './rdbDisk.ts'
 import { createAofDisk } from './aofDisk.ts'
 import { startupSystemWarnings } from './syscheck.ts'
 import {
@@ -211,6 +217,15 @@ function logFromHandler(log: ServerLogger, msg: string, pid = process.pid): void
   )
 }
 
+/** The disk's lines (the server's, a child's, a signal handler's) as the logger writes them. */
+function diskLog(log: ServerLogger): HostLog {
+  return (line, child) => {
+    if (line.fromHandler === true) logFromHandler(log, line.text, child ?? process.pid)
+    else if (line.stdout === true) process.stdout.write(`${line.text}\n`)
+    else log(line.text, line.level, false, child)
+  }
+}
+
 /**
  * server.c loadDataFromDisk: the RDB file in `dir`, when there is one, loaded before the
  * server is ready; a file that cannot be loaded ends the process with status 1, as it ends
@@ -224,11 +239,7 @@ async function loadDataFromDisk(
   log: ServerLogger,
   oomStatics: () => OomScoreAdjStatics,
 ): Promise<void> {
-  const hostLog: HostLog = (line, child) => {
-    if (line.fromHandler === true) logFromHandler(log, line.text, child ?? process.pid)
-    else if (line.stdout === true) process.stdout.write(`${line.text}\n`)
-    else log(line.text, line.level, false, child)
-  }
+  const hostLog = diskLog(log)
   // BGSAVE forks a child process where there is a /bin/sh to run (rdbChild.ts).
   const children = process.platform === 'win32' ? undefined : createRdbChildren(hostLog, oomStatics)
   engine.setRdbDisk(createRdbDisk(hostLog, process.pid, children))
@@ -358,14 +369,38 @@ async function main(): Promise<void> {
   let loading = false
   /**
    * server.c prepareForShutdown and finishShutdown, after SHUTDOWN (its arguments) or a
-   * signal (sigShutdownHandler): the final RDB save when due (the engine's
-   * prepareForShutdown, through the disk), the pid file removed, the connections closed,
-   * then exit. False when the save failed and the server keeps running.
+   * signal (sigShutdownHandler): the final RDB save when due, the pid file removed, the
+   * connections closed, then exit. False when the save failed and the server keeps running.
+   * The save (rdbSave in the server process) holds the server while it is written in steps,
+   * rdb-key-save-delay after each key, so that signals are taken meanwhile (a second SIGINT
+   * insists): then a promise of the same.
    */
-  const shutdown = (how: readonly string[] | 'SIGINT' | 'SIGTERM'): boolean => {
+  const shutdown = (how: readonly string[] | 'SIGINT' | 'SIGTERM'): boolean | Promise<boolean> => {
     if (stopping) return true
     log('User requested shutdown...', '#')
-    if (handle !== null && !engineOf(handle).prepareForShutdown(how)) return false
+    if (handle === null) return exitServer()
+    const r = engineOf(handle).prepareForShutdownInSteps(how)
+    if (typeof r === 'boolean') return r && exitServer()
+    const release = handle.hold()
+    stopping = true
+    return new Promise<boolean>((resolve) => {
+      const done = (ok: boolean) => {
+        if (r.done(ok)) {
+          resolve(exitServer())
+          return
+        }
+        stopping = false
+        release()
+        resolve(false)
+      }
+      const { dir, dbfilename } = r.job
+      const file = openRdbTempFile(diskLog(log), dir, dbfilename, process.pid, null)
+      if (file === null) done(false)
+      else rdbSaveInSteps(r.job, file, () => true, done)
+    })
+  }
+  /** finishShutdown's end: the pid file and the unix socket removed, the connections closed. */
+  const exitServer = (): true => {
     stopping = true
     if (pidfile !== '') {
       log('Removing the pid file.')

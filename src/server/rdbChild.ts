@@ -18,18 +18,15 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { rmSync } from 'node:fs'
 import { constants } from 'node:os'
 import { resolve } from 'node:path'
-import type { RdbChildJob, RdbChildren, RdbChildStatus } from '../engine/rdb.ts'
+import type { RdbChildren, RdbChildStatus } from '../engine/rdb.ts'
 import type { OomScoreAdjStatics } from './oomScoreAdj.ts'
 import { createOomScoreAdj } from './oomScoreAdj.ts'
-import { openRdbTempFile, rdbTempName, type HostLog, type RdbTempFile } from './rdbDisk.ts'
+import { openRdbTempFile, rdbSaveInSteps, rdbTempName, type HostLog } from './rdbDisk.ts'
 
 /** sigKillChildHandler's exitFromChild(SERVER_CHILD_NOERROR_RETVAL) (its line: `kill`). */
 const CHILD_SCRIPT = `trap 'exit 255' USR1
 read status || exit 1
 exit "$status"`
-
-/** Bytes written per turn of the event loop when no delay paces the save. */
-const CHUNK = 1 << 20
 
 /** The host's children: at most one at a time (the engine forks only with none active). */
 export function createRdbChildren(
@@ -41,57 +38,6 @@ export function createRdbChildren(
   // Each live child: whether SIGUSR1 would find it waiting for its status (its trap runs).
   const waiting = new Map<number, () => boolean>()
   let lastInfo: number | null = null
-
-  /** rdbSave in the child, paced as rdbSaveDb is; `done` gets its exit status. */
-  const save = (
-    job: RdbChildJob,
-    file: RdbTempFile,
-    alive: () => boolean,
-    done: (status: number) => void,
-  ) => {
-    let offset = 0
-    let key = 0
-    let debtUs = 0
-    // rdbSaveDb's statics: a report every 1024 keys, at most once a second.
-    let counter = 0
-    let infoUpdated = 0
-    const step = () => {
-      if (!alive()) {
-        file.abandon()
-        return
-      }
-      const start = offset
-      while (key < job.keyEnds.length && debtUs < 1000 && offset - start < CHUNK) {
-        offset = job.keyEnds[key++] ?? offset
-        if ((counter++ & 1023) === 0) {
-          const now = Date.now()
-          if (now - infoUpdated >= 1000) {
-            lastInfo = counter
-            infoUpdated = now
-          }
-        }
-        // debug.c debugDelay: n µs, or for n < 0 1 µs once in -n keys.
-        const d = job.keySaveDelay
-        debtUs += d > 0 ? d : d < 0 && Math.floor(Math.random() * -d) === 0 ? 1 : 0
-      }
-      if (key === job.keyEnds.length) offset = job.rdb.length
-      if (!file.write(job.rdb.subarray(start, offset))) {
-        done(1)
-        return
-      }
-      // rdbSaveKeyValuePair sleeps after each key, the last one too.
-      if (offset < job.rdb.length || debtUs >= 1000) {
-        const ms = Math.floor(debtUs / 1000)
-        debtUs -= ms * 1000
-        if (ms > 0) setTimeout(step, ms)
-        else setImmediate(step)
-        return
-      }
-      // sendChildCowInfo's "Fork CoW" line is the engine's (it models the copy-on-write).
-      done(file.finish() ? 0 : 1)
-    }
-    step()
-  }
 
   return {
     fork: (job) => {
@@ -142,7 +88,16 @@ export function createRdbChildren(
         )(job.oomScoreAdj.mode, job.oomScoreAdj.value)
         const file = openRdbTempFile(log, job.dir, job.dbfilename, pid, pid, job.aof === true)
         if (file === null) done(1)
-        else save(job, file, () => !exited, done)
+        else
+          rdbSaveInSteps(
+            job,
+            file,
+            () => !exited,
+            (ok) => {
+              done(ok ? 0 : 1)
+            },
+            (keys) => (lastInfo = keys),
+          )
       })
       return pid
     },

@@ -17,7 +17,7 @@ import {
   writeSync,
 } from 'node:fs'
 import { resolve } from 'node:path'
-import type { RdbChildren, RdbDisk } from '../engine/rdb.ts'
+import type { RdbChildren, RdbDisk, RdbSaveJob } from '../engine/rdb.ts'
 import type { ServerLogLine } from '../engine/rdbDecode.ts'
 import { strerror } from './strerror.ts'
 
@@ -136,6 +136,68 @@ export function openRdbTempFile(
   }
 }
 
+/** Bytes written per turn of the event loop when no delay paces the save. */
+const CHUNK = 1 << 20
+
+/**
+ * rdb.c rdbSaveRio's writes of `job` into `file`, paced as rdbSaveKeyValuePair is: after
+ * each key it sleeps rdb-key-save-delay (debug.c debugDelay), here while the event loop
+ * turns (setTimeout), so signals are taken meanwhile. `done` gets whether the file was
+ * written and renamed; nothing more happens once `alive` says no (the file is left as it is,
+ * for rdbRemoveTempFile). A forked child reports its keys saved (`reported`): rdbSaveDb
+ * counts them, once a second at most, every 1024.
+ */
+export function rdbSaveInSteps(
+  job: RdbSaveJob,
+  file: RdbTempFile,
+  alive: () => boolean,
+  done: (ok: boolean) => void,
+  reported?: (keys: number) => void,
+): void {
+  let offset = 0
+  let key = 0
+  let debtUs = 0
+  // rdbSaveDb's statics: a report every 1024 keys, at most once a second.
+  let counter = 0
+  let infoUpdated = 0
+  const step = () => {
+    if (!alive()) {
+      file.abandon()
+      return
+    }
+    const start = offset
+    while (key < job.keyEnds.length && debtUs < 1000 && offset - start < CHUNK) {
+      offset = job.keyEnds[key++] ?? offset
+      if (reported !== undefined && (counter++ & 1023) === 0) {
+        const now = Date.now()
+        if (now - infoUpdated >= 1000) {
+          reported(counter)
+          infoUpdated = now
+        }
+      }
+      // debug.c debugDelay: n µs, or for n < 0 1 µs once in -n keys.
+      const d = job.keySaveDelay
+      debtUs += d > 0 ? d : d < 0 && Math.floor(Math.random() * -d) === 0 ? 1 : 0
+    }
+    if (key === job.keyEnds.length) offset = job.rdb.length
+    if (!file.write(job.rdb.subarray(start, offset))) {
+      done(false)
+      return
+    }
+    // rdbSaveKeyValuePair sleeps after each key, the last one too.
+    if (offset < job.rdb.length || debtUs >= 1000) {
+      const ms = Math.floor(debtUs / 1000)
+      debtUs -= ms * 1000
+      if (ms > 0) setTimeout(step, ms)
+      else setImmediate(step)
+      return
+    }
+    // (A child's "Fork CoW" line, sendChildCowInfo, is the engine's: it models the copy.)
+    done(file.finish())
+  }
+  step()
+}
+
 /**
  * An RdbDisk over the file system. `pid` is the server's. With `children`, each BGSAVE runs
  * a child process (rdbChild.ts); without, the children are modelled and get the pids after
@@ -148,6 +210,14 @@ export function createRdbDisk(log: HostLog, pid: number, children?: RdbChildren)
     log: (line, who) => {
       log(line, who ?? null)
     },
+    read: (dir, dbfilename) => {
+      try {
+        return readRdbFile(dir, dbfilename)
+      } catch {
+        return null
+      }
+    },
+    exit: (status) => process.exit(status),
     write: (rdb, dir, dbfilename, child) => {
       const file = openRdbTempFile(log, dir, dbfilename, child ?? pid, child)
       return file !== null && file.write(rdb) && file.finish()

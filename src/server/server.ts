@@ -89,10 +89,11 @@ export interface RespServerOptions {
    * What a SHUTDOWN the engine accepted does (db.c shutdownCommand → prepareForShutdown),
    * given its arguments: the host stops the server (`npm run serve` exits,
    * src/server/main.ts) and the client gets no reply; or, returning false, the shutdown
-   * failed (its final save) and the client is told so. Without it, SHUTDOWN answers an
-   * error that says how to stop the host.
+   * failed (its final save) and the client is told so. A promise of either while the final
+   * save is written in steps (the host holds the server meanwhile: RespServerHandle.hold).
+   * Without it, SHUTDOWN answers an error that says how to stop the host.
    */
-  readonly shutdown?: (how: readonly string[] | 'SIGINT' | 'SIGTERM') => boolean
+  readonly shutdown?: (how: readonly string[] | 'SIGINT' | 'SIGTERM') => boolean | Promise<boolean>
   /**
    * How the host dies by a signal (its number) after the engine logged a bug report (DEBUG
    * SEGFAULT / PANIC / ASSERT, crashReport.ts); it does not return. Without it those
@@ -118,6 +119,12 @@ export interface RespServerHandle {
   readonly path: string | null
   readonly host: string
   readonly engine: RedisServer
+  /**
+   * Holds the server as a foreground save blocks redis-server (rdbSave in the server
+   * process): nothing is read from any connection and cron does not run until the returned
+   * function releases it, while the event loop turns (timers, signals).
+   */
+  hold(): () => void
   /** Stops listening, closes every connection and the cron timer. */
   close(): Promise<void>
 }
@@ -163,6 +170,8 @@ interface EngineHooks {
   takeClientsToClose?(): readonly (readonly [ClientId, string])[]
   /** Clients unlinked so far: when it moves, some connections' clients may be gone. */
   unlinkedClients?(): number
+  /** A config parameter's value as CONFIG GET shows it (null: no such parameter). */
+  configValue?(name: string): string | null
 }
 
 interface Connection {
@@ -389,6 +398,7 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
     }
     conns.add(conn)
     byId.set(id, conn)
+    if (held) socket.pause()
     if (!readIntoSharedBuffer(socket, (n) => onData(conn, READ_BUFFER, n))) {
       socket.on('data', (chunk: Buffer) => onData(conn, chunk as Latin1Buffer, chunk.length))
     }
@@ -614,17 +624,26 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
     for (let conn = toResume.shift(); conn !== undefined; conn = toResume.shift()) {
       if (!blockedConns.has(conn) || engine.isBlocked?.(conn.id) === true) continue
       blockedConns.delete(conn)
-      conn.blocked = false
-      replyBufferReset(out)
-      // A late reply may end the connection (a QUIT a client pause held): no more input.
-      if (conn.flags.closeAfterReply) conn.closing = true
-      else processInputBuffer(conn)
-      respParserSettle(conn.parser)
-      respParserReleaseBytes(conn.parser)
-      writeReplies(conn)
+      runKeptInput(conn, null)
       return true
     }
     return false
+  }
+
+  /**
+   * A connection that waited (blocked) goes on: its `late` reply if the host has one, then
+   * the input it kept, and the replies written.
+   */
+  function runKeptInput(conn: Connection, late: Reply | null): void {
+    conn.blocked = false
+    replyBufferReset(out)
+    if (late !== null) replyBufferAppend(out, late)
+    // A late reply may end the connection (a QUIT a client pause held): no more input.
+    if (conn.flags.closeAfterReply) conn.closing = true
+    else processInputBuffer(conn)
+    respParserSettle(conn.parser)
+    respParserReleaseBytes(conn.parser)
+    writeReplies(conn)
   }
 
   function writeOutbox(outbox: ReadonlyMap<ClientId, string>): void {
@@ -683,14 +702,28 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
         if (opts.shutdown === undefined) {
           // The engine's SHUTDOWN error fits any host; this one stops from its terminal.
           reply = SHUTDOWN_HERE
-        } else if (opts.shutdown(argv)) {
-          // Redis exits inside the command: this pass's replies are never written.
-          out.len = outStart
-          out.bigPieces.length = 0
-          addedUpTo = 0
-          conn.closing = true
-          return
         } else {
+          const on = opts.shutdown(argv)
+          if (on === true) {
+            // Redis exits inside the command: this pass's replies are never written.
+            out.len = outStart
+            out.bigPieces.length = 0
+            addedUpTo = 0
+            conn.closing = true
+            return
+          }
+          if (on !== false) {
+            // The final save is under way (the server held): the client waits for its end,
+            // its input kept.
+            conn.blocked = true
+            void on.then((goesOn) => {
+              if (!goesOn && !conn.closed) {
+                runKeptInput(conn, SHUTDOWN_FAILED)
+                flushOutbox()
+              }
+            })
+            return
+          }
           // replyToClientsBlockedOnShutdown, after cancelShutdown.
           reply = SHUTDOWN_FAILED
         }
@@ -785,7 +818,14 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
   const masterLinks = new Map<number, net.Socket>()
   const masterLinkHost: MasterLinkHost = {
     connect: (link, toHost, toPort) => {
-      const socket = net.connect({ host: toHost, port: toPort, noDelay: true })
+      // replication.c connectWithMaster: from bind-source-addr when one is set.
+      const source = (engine as RedisServer & EngineHooks).configValue?.('bind-source-addr') ?? ''
+      const socket = net.connect({
+        host: toHost,
+        port: toPort,
+        noDelay: true,
+        ...(source === '' ? {} : { localAddress: source }),
+      })
       masterLinks.set(link, socket)
       let failure: string | null = null
       const current = () => masterLinks.get(link) === socket
@@ -820,7 +860,21 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
   }
   engine.setMasterLinkHost?.(masterLinkHost)
 
+  // A foreground save holds the server (hold): no reads, no cron.
+  let held = false
+  function hold(): () => void {
+    held = true
+    for (const c of conns) c.socket.pause()
+    for (const link of masterLinks.values()) link.pause()
+    return () => {
+      held = false
+      for (const c of conns) c.socket.resume()
+      for (const link of masterLinks.values()) link.resume()
+    }
+  }
+
   const cron = setInterval(() => {
+    if (held) return
     // What Node wrote since: the engine frees the reply blocks written whole.
     for (const c of backlogged) {
       reportPending(c)
@@ -960,6 +1014,7 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
       return host
     },
     engine,
+    hold,
     close: () =>
       new Promise<void>((resolve) => {
         clearInterval(cron)

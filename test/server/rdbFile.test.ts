@@ -117,6 +117,34 @@ describe('npm run serve keeps its RDB file in dir', { timeout: 180_000 }, () => 
     expect(await second.exited).toBe(0)
   })
 
+  it('DEBUG RELOAD loads the file in dir as it is now, as rdbLoad reads it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'xray-rdb-'))
+    const s = await serve(dir, '--enable-debug-command', 'yes', '--save', '')
+    const c = await client(s.port)
+    const file = join(dir, 'dump.rdb')
+    expect((await c.command('SET', 'a', '1')).raw).toBe('+OK\r\n')
+    expect((await c.command('SAVE')).raw).toBe('+OK\r\n')
+    const onlyA = readFileSync(file)
+    expect((await c.command('SET', 'b', '2')).raw).toBe('+OK\r\n')
+    expect((await c.command('SAVE')).raw).toBe('+OK\r\n')
+    // Another process puts a file there (redis-cli --rdb, a copy): that one is loaded.
+    writeFileSync(file, onlyA)
+    expect((await c.command('DEBUG', 'RELOAD', 'NOSAVE')).raw).toBe('+OK\r\n')
+    expect((await c.command('KEYS', '*')).raw).toBe('*1\r\n$1\r\na\r\n')
+    // No file: an error, the dataset already emptied.
+    rmSync(file)
+    const failed = '-ERR Error trying to load the RDB dump\r\n'
+    expect((await c.command('DEBUG', 'RELOAD', 'NOSAVE')).raw).toBe(failed)
+    expect((await c.command('DBSIZE')).raw).toBe(':0\r\n')
+    // A short file is an error for a client's load (isRestoreContext): the server runs on.
+    writeFileSync(file, 'garbage\n')
+    expect((await c.command('DEBUG', 'RELOAD', 'NOSAVE')).raw).toBe(failed)
+    expect((await c.command('PING')).raw).toBe('+PONG\r\n')
+    expect(logLines(s.log()).slice(-1)).toEqual([
+      '# Short read or OOM loading DB. Unrecoverable error, aborting now.',
+    ])
+  })
+
   it('BGSAVE writes the file when its child ends, and logs as redis-server does', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'xray-rdb-'))
     const s = await serve(dir, '--save', '')

@@ -139,6 +139,18 @@ describe('replication between two of our servers', () => {
     expect(await info(r, 'master_replid')).toBe(await info(m, 'master_replid'))
   })
 
+  it('the replica dials its master from bind-source-addr', async () => {
+    const master = await ours({ 'protected-mode': 'no' })
+    const replica = await ours()
+    const m = await client(master.port)
+    const r = await client(replica.port)
+    expect(await cmd(r, 'CONFIG', 'SET', 'bind-source-addr', '127.0.0.2')).toBe('OK')
+    await cmd(r, 'REPLICAOF', '127.0.0.1', String(master.port))
+    await until(linkUp(r))
+    // The master sees the replica at the address its link came from.
+    expect(await info(m, 'slave0')).toMatch(/^ip=127\.0\.0\.2,/)
+  })
+
   it('WAIT counts the replicas that acknowledged the write', async () => {
     const { m, r } = await pair()
     await cmd(m, 'SET', 'k', 'v')
