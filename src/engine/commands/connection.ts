@@ -441,6 +441,8 @@ export function clientInfoString(srv: ServerState, c: Client, current: Client | 
   // Another client's command half-read: the arguments parsed so far (processMultibulkBuffer).
   const argvMem = held === null ? qb.argvLenSum : argvLenSum(held)
   const obl = isCurrent ? Math.min((io?.obl ?? 0) + execOutputBytes(c), c.bufUsableSize) : 0
+  // _addReplyToBuffer raises c->buf_peak to c->bufpos with every reply it adds, so the peak
+  // already covers the replies of this read or EXEC before them (clientReplyAdded).
   const totMem = getClientMemoryUsage(
     c,
     argvMem,
@@ -454,7 +456,7 @@ export function clientInfoString(srv: ServerState, c: Client, current: Client | 
     ` multi=${String(c.multi === null ? -1 : c.multi.queue.length)} qbuf=${String(qbuf)}` +
     ` qbuf-free=${String(qbufFree)} argv-mem=${String(argvMem)}` +
     ` multi-mem=${String(multiArgvLenSums(c))} rbs=${String(c.bufUsableSize)}` +
-    ` rbp=${String(c.bufPeak)} obl=${String(obl)} oll=${String(clientReplyListLength(c))}` +
+    ` rbp=${String(Math.max(c.bufPeak, obl))} obl=${String(obl)} oll=${String(clientReplyListLength(c))}` +
     ` omem=${String(clientOutputBufferMemory(c))} tot-mem=${String(totMem)}` +
     ` events=${clientHasPendingReplies(c) ? 'rw' : 'r'}` +
     ` cmd=${c.lastCmd} user=${c.user.name} redir=${String(trackingRedirection(c))}` +
