@@ -17,25 +17,21 @@ const recent = async (who: RawClient): Promise<number> =>
     )?.[1] ?? NaN,
   )
 
-/** Blocks `a` on BLPOP of a 1000-byte key and reads the figure until a cron visit shows it. */
+/** Blocks a client on BLPOP of a 1000-byte key; the figure once a cron visit has seen it. */
 async function blockedFigure(connect: () => Promise<RawClient>): Promise<number> {
-  const a = await connect()
-  const b = await connect()
-  try {
-    await a.command('PING')
-    await b.command('PING')
-    a.sendCommand(['BLPOP', 'k'.repeat(1000), '0'])
-    // The query buffers alone come to 20480 (a 16 KiB read buffer's size class).
-    let n = await recent(b)
-    for (let i = 0; i < 100 && n <= 20480; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 30))
-      n = await recent(b)
-    }
-    return n
-  } finally {
-    a.close()
-    b.close()
+  const blocked = await connect()
+  const reader = await connect()
+  await blocked.command('PING')
+  blocked.sendCommand(['BLPOP', 'k'.repeat(1000), '0'])
+  // The query buffers alone come to 20480 (a 16 KiB read buffer's size class).
+  let n = await recent(reader)
+  for (let i = 0; i < 100 && n <= 20480; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 30))
+    n = await recent(reader)
   }
+  blocked.close()
+  reader.close()
+  return n
 }
 
 describe('client_recent_max_input_buffer', () => {
