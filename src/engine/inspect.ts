@@ -190,7 +190,7 @@ export function inspectKeyspace(
     db: db.id,
     keys: dictSize(db.dict),
     expiresCount: dictSize(db.expires),
-    avgTtl: db.avgTtl,
+    avgTtl: Number(db.avgTtl),
     expiresCursor: db.expiresCursor,
     lruclock: srv.lruclock,
     dict: dictView(db.dict, limit, range),

@@ -937,9 +937,9 @@ export function serverCron(srv: ServerState, ctx: ExecContext): void {
   )
     srv.bgsaveScheduled = false
   updateDictResizePolicy(srv)
-  // clientsCron (a few clients a call: all of them while there are at most 5 per hz).
   const peakSlot = clientsCronPeakSlot(srv)
-  for (const c of srv.clients.values()) {
+  for (const c of clientsCronVisit(srv)) {
+    if (!srv.clients.has(c.id)) continue
     if (clientsCronHandleTimeout(srv, c, ctx, ctx.now)) continue
     clientsCronResizeQueryBuffer(srv, c)
     clientsCronResizeOutputBuffer(srv, c, ctx.now)
@@ -947,6 +947,28 @@ export function serverCron(srv: ServerState, ctx: ExecContext): void {
     if (!updateClientMemUsageAndBucket(srv, c)) updateClientMemoryUsage(srv, c)
   }
   srv.cronloops++
+}
+
+/** server.h CLIENTS_CRON_MIN_ITERATIONS. */
+const CLIENTS_CRON_MIN_ITERATIONS = 5
+
+/**
+ * server.c clientsCron's round robin: numclients/hz clients a call (at least 5, or all when
+ * fewer), each taken by rotating server.clients' tail to its head (listRotateTailToHead), so
+ * the last ones go first and the list, which CLIENT LIST walks, turns by that many places.
+ */
+function clientsCronVisit(srv: ServerState): Client[] {
+  const all = [...srv.clients.values()]
+  const n = all.length
+  let iterations = Math.floor(n / srv.currentHz)
+  if (iterations < CLIENTS_CRON_MIN_ITERATIONS)
+    iterations = n < CLIENTS_CRON_MIN_ITERATIONS ? n : CLIENTS_CRON_MIN_ITERATIONS
+  const taken = all.slice(n - iterations)
+  if (iterations < n) {
+    srv.clients.clear()
+    for (const c of [...taken, ...all.slice(0, n - iterations)]) srv.clients.set(c.id, c)
+  }
+  return taken.reverse()
 }
 
 interface SettableClock extends Clock {

@@ -216,15 +216,27 @@ export function clientsCronPeakSlot(srv: ServerState): number {
 }
 
 /**
+ * c->argv as clientsCron finds it (c->argc, c->argv_len_sum): not the running client's, so
+ * its command's arguments were consumed, unless it is blocked (blocked.c: no resetClient until
+ * it is served, see clientInfoString); otherwise those of a command read in part.
+ */
+function cronArgv(c: Client): { lenSum: number; argc: number } {
+  const held = c.bpop?.argv
+  if (held === undefined) return { lenSum: c.querybuf.argvLenSum, argc: c.querybuf.argc }
+  return { lenSum: argvLenSum(held), argc: held.length }
+}
+
+/**
  * server.c clientsCronTrackExpansiveClients: the biggest input (query buffer and the
- * arguments of a command read in part) and output (reply list) seen this second. Redis adds
+ * arguments of a command read in part, or of a blocked client's command) and output (reply
+ * list) seen this second. Redis adds
  * zmalloc_size(c->argv), room for min(multibulklen, 1024) pointers; the transport does not
  * report multibulklen, so the pointers already parsed are counted instead.
  */
 export function clientsCronTrackExpansiveClients(srv: ServerState, c: Client, slot: number): void {
-  const qb = c.querybuf
-  const argv = qb.argc > 0 ? jemallocSizeClass(PTR_SIZE * qb.argc) : 0
-  const input = qb.zmalloc + qb.argvLenSum + argv
+  const held = cronArgv(c)
+  const argv = held.argc > 0 ? jemallocSizeClass(PTR_SIZE * held.argc) : 0
+  const input = c.querybuf.zmalloc + held.lenSum + argv
   const output = clientOutputBufferMemory(c)
   if (input > (srv.clientsPeakMemInput[slot] ?? 0)) srv.clientsPeakMemInput[slot] = input
   if (output > (srv.clientsPeakMemOutput[slot] ?? 0)) srv.clientsPeakMemOutput[slot] = output
@@ -389,12 +401,8 @@ function getClientMemoryUsage(c: Client, argvMem: number, argc: number): number 
  * commands, is not modelled).
  */
 export function updateClientMemoryUsage(srv: ServerState, c: Client): void {
-  // Not the running client: its argv was consumed unless it is blocked (see clientInfoString).
-  const held = c.bpop?.argv
-  const mem =
-    held === undefined
-      ? getClientMemoryUsage(c, c.querybuf.argvLenSum, c.querybuf.argc)
-      : getClientMemoryUsage(c, argvLenSum(held), held.length)
+  const held = cronArgv(c)
+  const mem = getClientMemoryUsage(c, held.lenSum, held.argc)
   const normal = srv.monitors.includes(c.id) || !srv.repl.replicas.includes(c.id)
   if (c.lastMemoryNormal) srv.clientsNormalMemory -= c.lastMemoryUsage
   if (normal) srv.clientsNormalMemory += mem
@@ -433,6 +441,8 @@ export function clientInfoString(srv: ServerState, c: Client, current: Client | 
   // Another client's command half-read: the arguments parsed so far (processMultibulkBuffer).
   const argvMem = held === null ? qb.argvLenSum : argvLenSum(held)
   const obl = isCurrent ? Math.min((io?.obl ?? 0) + execOutputBytes(c), c.bufUsableSize) : 0
+  // _addReplyToBuffer raises c->buf_peak to c->bufpos with every reply it adds, so the peak
+  // already covers the replies of this read or EXEC before them (clientReplyAdded).
   const totMem = getClientMemoryUsage(
     c,
     argvMem,
@@ -446,7 +456,7 @@ export function clientInfoString(srv: ServerState, c: Client, current: Client | 
     ` multi=${String(c.multi === null ? -1 : c.multi.queue.length)} qbuf=${String(qbuf)}` +
     ` qbuf-free=${String(qbufFree)} argv-mem=${String(argvMem)}` +
     ` multi-mem=${String(multiArgvLenSums(c))} rbs=${String(c.bufUsableSize)}` +
-    ` rbp=${String(c.bufPeak)} obl=${String(obl)} oll=${String(clientReplyListLength(c))}` +
+    ` rbp=${String(Math.max(c.bufPeak, obl))} obl=${String(obl)} oll=${String(clientReplyListLength(c))}` +
     ` omem=${String(clientOutputBufferMemory(c))} tot-mem=${String(totMem)}` +
     ` events=${clientHasPendingReplies(c) ? 'rw' : 'r'}` +
     ` cmd=${c.lastCmd} user=${c.user.name} redir=${String(trackingRedirection(c))}` +

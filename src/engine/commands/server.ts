@@ -494,7 +494,7 @@ function infoKeyspace(srv: ServerState): string {
     const keys = dictSize(db.dict)
     const vkeys = dictSize(db.expires)
     if (keys > 0 || vkeys > 0)
-      out += `db${String(db.id)}:keys=${String(keys)},expires=${String(vkeys)},avg_ttl=${String(Math.trunc(db.avgTtl))}\r\n`
+      out += `db${String(db.id)}:keys=${String(keys)},expires=${String(vkeys)},avg_ttl=${String(db.avgTtl)}\r\n`
   }
   return out
 }

@@ -72,8 +72,11 @@ export interface RedisDb {
   expiresExact: Map<string, bigint>
   /** Active-expire bucket cursor (db->expires_cursor). */
   expiresCursor: number
-  /** Running average TTL in ms of keys sampled by active expire. */
-  avgTtl: number
+  /**
+   * Running average TTL in ms of keys sampled by active expire (db->avg_ttl, a long long: TTLs
+   * near 2^63 ms are kept exactly, and their sum wraps as C's does).
+   */
+  avgTtl: bigint
   /** WATCHed keys of this db: key → watchers, in WATCH order. */
   watchedKeys: Map<string, WatchedKey[]>
   /**
@@ -116,7 +119,7 @@ export function createDb(id: number, seed: HashSeed): RedisDb {
     expires: dictCreate<number>(`db:${String(id)}:expires`, seed),
     expiresExact: new Map(),
     expiresCursor: 0,
-    avgTtl: 0,
+    avgTtl: 0n,
     watchedKeys: new Map(),
     blockingKeys: new Map(),
     readyKeys: new Map(),
@@ -655,7 +658,7 @@ export function emptyData(
     memKeyspaceEmptied(db.dict)
     dictEmpty(ctx, db.expires)
     db.expiresExact.clear()
-    db.avgTtl = 0
+    db.avgTtl = 0n
     db.expiresCursor = 0
   }
   if (dbnum === -1) flushSlaveKeysWithExpireList(srv)

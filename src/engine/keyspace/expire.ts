@@ -140,7 +140,7 @@ export function activeExpireCycle(srv: ServerState, ctx: ExecContext, kind: 'slo
       iteration++
       let num = dictSize(db.expires)
       if (num === 0) {
-        db.avgTtl = 0
+        db.avgTtl = 0n
         break
       }
       const slots = dictBuckets(db.expires)
@@ -150,7 +150,9 @@ export function activeExpireCycle(srv: ServerState, ctx: ExecContext, kind: 'slo
 
       expired = 0
       sampled = 0
+      // long long ttl_sum: a number while it is exact, then a bigint that wraps at 64 bits.
       let ttlSum = 0
+      let ttlSumBig: bigint | null = null
       let ttlSamples = 0
       if (num > p.keysPerLoop) num = p.keysPerLoop
       const maxBuckets = num * 20
@@ -176,13 +178,27 @@ export function activeExpireCycle(srv: ServerState, ctx: ExecContext, kind: 'slo
             const when = dictGetVal(db.expires, de)
             de = dictNextEntry(db.expires, de)
             const ttl = when - now
+            // Times past 2^53 ms: the exact long long (read before the key may go).
+            const exactTtl = Number.isSafeInteger(when)
+              ? null
+              : (db.expiresExact.get(key) ?? BigInt(when)) - BigInt(now)
             if (activeExpireCycleTryExpire(srv, ctx, db.id, key, when, now)) {
               expired++
               if (expiredKeys !== null) expiredKeys.push(key)
               ctx.clock.work?.(WORK_EXPIRE_DELETE_US)
             } else ctx.clock.work?.(WORK_EXPIRE_SAMPLE_US)
             if (ttl > 0) {
-              ttlSum += ttl
+              if (
+                ttlSumBig === null &&
+                exactTtl === null &&
+                ttlSum + ttl <= Number.MAX_SAFE_INTEGER
+              )
+                ttlSum += ttl
+              else
+                ttlSumBig = BigInt.asIntN(
+                  64,
+                  (ttlSumBig ?? BigInt(ttlSum)) + (exactTtl ?? BigInt(ttl)),
+                )
               ttlSamples++
             }
             sampled++
@@ -204,9 +220,13 @@ export function activeExpireCycle(srv: ServerState, ctx: ExecContext, kind: 'slo
         })
 
       if (ttlSamples > 0) {
-        const avgTtl = Math.trunc(ttlSum / ttlSamples)
-        if (db.avgTtl === 0) db.avgTtl = avgTtl
-        db.avgTtl = Math.trunc(db.avgTtl / 50) * 49 + Math.trunc(avgTtl / 50)
+        // Integer division truncating toward zero, as C's. ttl_sum only ever adds TTLs > 0,
+        // so the compiler takes avg_ttl for non-negative and divides it by 50 unsigned (the
+        // 7.0.15 binary: shr and a multiply for avg_ttl/50, a signed one for db->avg_ttl/50):
+        // a sum that wrapped negative counts as a huge positive there.
+        const avgTtl = (ttlSumBig ?? BigInt(ttlSum)) / BigInt(ttlSamples)
+        if (db.avgTtl === 0n) db.avgTtl = avgTtl
+        db.avgTtl = BigInt.asIntN(64, (db.avgTtl / 50n) * 49n + BigInt.asUintN(64, avgTtl) / 50n)
       }
 
       if ((iteration & 0xf) === 0) {

@@ -46,6 +46,33 @@ describe('CLIENT LIST buffer fields', () => {
     )
   })
 
+  it('inside EXEC: rbp follows obl as the replies fill c->buf', () => {
+    const t = createTestEngine()
+    // Two clientsCron visits: the peak reset (16384 to 0), then the shrink to 1 KiB.
+    t.tick(350)
+    t.exec('multi')
+    t.exec('set', 'a', '1')
+    t.exec('client', 'info')
+    t.exec('get', 'a')
+    t.exec('client', 'info')
+    const replies = t.exec('exec')
+    const fields = (i: number): number[] =>
+      (
+        /rbs=(\d+) rbp=(\d+) obl=(\d+)/.exec(
+          buffers(replies.type === 'array' ? replies.value?.[i] : undefined),
+        ) ?? []
+      )
+        .slice(1)
+        .map(Number)
+    // redis-server 7.0.15 (a 5-digit port): rbs=1024 rbp=9 obl=9, then rbp=281 obl=281.
+    const first = fields(1)
+    const second = fields(3)
+    expect(first).toEqual([1024, 9, 9])
+    expect(second[0]).toBe(1024)
+    expect(second[2]).toBeGreaterThan(250)
+    expect(second[1]).toBe(second[2])
+  })
+
   it("shows another client's queued commands and watched keys, and its query buffer until clientsCron trims it", () => {
     const t = createTestEngine()
     const a = t.newClient()

@@ -70,3 +70,28 @@ describe('clientsCron closes idle clients (timeout)', () => {
     expect(t.server.takeClientsToClose()).toEqual([[c, '']])
   })
 })
+
+describe('clientsCron round robin', () => {
+  it('takes numclients/hz clients a call, at least 5, from the tail: CLIENT LIST turns', () => {
+    const t = createTestEngine()
+    const ids = [t.client]
+    for (let i = 0; i < 6; i++) ids.push(t.newClient())
+    const order = (): number[] =>
+      String((t.exec('client', 'list') as { value: string }).value)
+        .trim()
+        .split('\n')
+        .map((line) => Number(/^id=(\d+)/.exec(line)?.[1]))
+    const at = (...positions: number[]): number[] => positions.map((i) => Number(ids[i]))
+    expect(order()).toEqual(at(0, 1, 2, 3, 4, 5, 6))
+    // One call (hz 10): the last five, each rotated from the tail to the head in turn.
+    t.tick(100)
+    expect(order()).toEqual(at(2, 3, 4, 5, 6, 0, 1))
+    t.tick(100)
+    expect(order()).toEqual(at(4, 5, 6, 0, 1, 2, 3))
+    // Five clients or fewer: each call takes them all, a full turn.
+    for (const id of ids.slice(2)) t.server.closeClient(id)
+    const two = [...ids.slice(0, 2)].map(Number)
+    t.tick(300)
+    expect(order()).toEqual(two)
+  })
+})

@@ -47,6 +47,27 @@ describe('INFO', () => {
     )
   })
 
+  it('keeps avg_ttl exact for TTLs near 2^63 ms, as the 7.0.15 binary computes it', () => {
+    const MAX = 2n ** 63n - 1n
+    const start = 1_704_067_200_000
+    /** avg_ttl after the first active expire cycle that saw TTLs summing to avg × n. */
+    const after = (avg: bigint): bigint =>
+      BigInt.asIntN(64, (avg / 50n) * 49n + BigInt.asUintN(64, avg) / 50n)
+    /** The db0 avg_ttl once the cron has run, and whether it is `want` of a cycle's now. */
+    const check = (keys: number, want: (now: bigint) => bigint): void => {
+      const t = createTestEngine({ startMs: start })
+      for (let i = 0; i < keys; i++) t.exec('set', `k${String(i)}`, 'v', 'pxat', String(MAX))
+      t.tick(150)
+      const got = BigInt(/avg_ttl=(-?\d+)/.exec(info(t, 'keyspace'))?.[1] ?? 'x')
+      const candidates = Array.from({ length: 200 }, (_, d) => want(BigInt(start + d)))
+      expect(candidates).toContain(got)
+    }
+    // One key: its TTL, 2^63 - 1 - now, in whole milliseconds (a double would round it).
+    check(1, (now) => after(MAX - now))
+    // Two: ttl_sum wraps to -2 - 2 now; avg_ttl/50 divides the wrapped sum unsigned.
+    check(2, (now) => after(BigInt.asIntN(64, 2n * (MAX - now)) / 2n))
+  })
+
   it('counts keyspace hits and misses, connections and hz', () => {
     const t = createTestEngine({ config: { hz: '25' } })
     t.exec('set', 'a', '1')
