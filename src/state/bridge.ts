@@ -989,7 +989,8 @@ const CLIENTS_COMMANDS: ReadonlySet<string> = new Set([
 /**
  * Whether a timeline item concerns the server's transaction, Pub/Sub and client-side caching
  * state: a command named in CLIENTS_COMMANDS, CLIENT TRACKING or CACHING, a reply of QUEUED,
- * or any multi/*, pubsub/* or tracking/* step (a SET that touched a watched or tracked key).
+ * or any multi/*, pubsub/*, tracking/*, blocking/* or client/* step (a SET that touched a
+ * watched or tracked key, an LPUSH that served a client blocked in BLPOP).
  */
 export function concernsClients(item: {
   readonly argv: readonly string[]
@@ -1007,6 +1008,7 @@ export function concernsClients(item: {
       e.type.startsWith('multi/') ||
       e.type.startsWith('pubsub/') ||
       e.type.startsWith('tracking/') ||
+      e.type.startsWith('blocking/') ||
       e.type.startsWith('client/'),
   )
 }
