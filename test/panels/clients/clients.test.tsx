@@ -252,9 +252,7 @@ describe('ClientsPanel: clients blocked on keys (blocking_keys)', () => {
     )
     rerender(panel(waiting, served, own, 0))
     const table = screen.getByTestId('blocking-keys-0')
-    expect(table.querySelector('[data-name="q"]')?.textContent).toBe(
-      `q#${String(a)}#${String(c)}`,
-    )
+    expect(table.querySelector('[data-name="q"]')?.textContent).toBe(`q#${String(a)}#${String(c)}`)
     rerender(panel(waiting, served, own, 1))
     expect(table.querySelector('[data-name="q"]')?.textContent).toBe(`q#${String(c)}`)
     expect(table.querySelector('[data-name="q"]')?.getAttribute('data-lit')).toBe('true')
