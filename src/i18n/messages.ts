@@ -144,7 +144,7 @@ export const en = {
   'inspector.loading': 'Rebuilding the state at this step…',
   'inspector.pin': 'Pin',
   'inspector.unpin': 'Unpin',
-  'inspector.clients': 'Clients: transactions and Pub/Sub',
+  'inspector.clients': 'Clients: transactions, Pub/Sub and blocking',
   'panel.failed': 'This panel failed: {message}',
   'zl.title': 'Legacy (Redis 3.2–6.2): ziplist cascade update',
   'zl.intro':
@@ -414,7 +414,7 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'inspector.loading': '正在重建这一步的状态…',
   'inspector.pin': '固定',
   'inspector.unpin': '取消固定',
-  'inspector.clients': '客户端：事务与发布订阅',
+  'inspector.clients': '客户端：事务、发布订阅与阻塞',
   'panel.failed': '此面板出错：{message}',
   'zl.title': '旧版（Redis 3.2–6.2）：压缩列表连锁更新',
   'zl.intro':

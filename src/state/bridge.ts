@@ -208,6 +208,17 @@ export function connectBridge(
   const held = new Map<ClientId, EngineRequest[]>()
 
   function holdIfWaiting(r: EngineRequest): boolean {
+    // A scene's clock tick waits for the scene's lines held before it (blocking-list: A's
+    // BLPOP jobs 5 held behind its first BLPOP until B's push, then the seconds that time
+    // it out): ran at once, the tick passed before the BLPOP it was to time out began.
+    if (r.kind === 'tick') {
+      const queue = [...held.values()].find((q) =>
+        q.some((x) => 'block' in x && x.block === r.block),
+      )
+      if (r.block === undefined || queue === undefined) return false
+      queue.push(r)
+      return true
+    }
     if (r.kind !== 'exec' && r.kind !== 'echo' && r.kind !== 'output' && r.kind !== 'pasteEnd')
       return false
     const queue = held.get(r.client)
@@ -229,6 +240,11 @@ export function connectBridge(
       if (tab) for (const r of queue) void enqueue(() => handle(r))
       else
         for (const r of queue) {
+          // A scene's tick held behind the tab's lines still moves the clock.
+          if (r.kind === 'tick') {
+            void enqueue(() => handle(r))
+            continue
+          }
           lineDropped(r)
           // The tab closed: its block ends with it.
           if (r.kind === 'pasteEnd') endPaste(r.block, r.client, false)

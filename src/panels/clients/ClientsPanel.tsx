@@ -35,8 +35,8 @@ type Lang = 'en' | 'zh'
 
 const text = {
   explain: {
-    en: 'Each client keeps its transaction queue, its flags and what it watches or subscribes to; the server keeps the dicts that point back at the clients.',
-    zh: '每个客户端保存自己的事务队列、标志以及它监视或订阅的内容；服务器端保存指回这些客户端的字典。',
+    en: 'Each client keeps its transaction queue, its flags and what it watches, subscribes to or is blocked on; the server keeps the dicts that point back at the clients.',
+    zh: '每个客户端保存自己的事务队列、标志以及它监视、订阅或阻塞等待的内容；服务器端保存指回这些客户端的字典。',
   },
   client: { en: 'Client', zh: '客户端' },
   queue: { en: 'MULTI queue', zh: 'MULTI 队列' },
@@ -47,10 +47,7 @@ const text = {
   noClients: { en: 'No clients.', zh: '没有客户端。' },
   watchedKeys: { en: 'watched_keys of db {db}', zh: '{db} 号库的 watched_keys' },
   noWatched: { en: 'watched_keys: no key is watched.', zh: 'watched_keys：没有被监视的键。' },
-  blockingKeys: {
-    en: 'blocking_keys of db {db} (key → clients waiting, first served first)',
-    zh: '{db} 号库的 blocking_keys（键 → 等待的客户端，先到先得）',
-  },
+  blockingKeys: { en: 'blocking_keys of db {db}', zh: '{db} 号库的 blocking_keys' },
   noBlocking: {
     en: 'blocking_keys: no client is blocked on a key.',
     zh: 'blocking_keys：没有客户端阻塞在键上。',
@@ -202,12 +199,14 @@ function ClientsPanelImpl(props: ClientsPanelProps): ReactNode {
               ))}
             </ul>
             {blockedOn(c.id).length > 0 && (
-              <p className="clients-blocked-on" data-testid={`blocked-on-${String(c.id)}`}>
-                {text.blockedOn[lang]}{' '}
-                {blockedOn(c.id).map((k) => (
-                  <code key={k.key}>{show(k.key)} </code>
-                ))}
-              </p>
+              <>
+                <h4>{text.blockedOn[lang]}</h4>
+                <ul className="clients-watched" data-testid={`blocked-on-${String(c.id)}`}>
+                  {blockedOn(c.id).map((k) => (
+                    <li key={k.key}>{show(k.key)}</li>
+                  ))}
+                </ul>
+              </>
             )}
             <h4>{text.queue[lang]}</h4>
             {c.queued.length === 0 ? (
