@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { PanelArea } from '../../src/app/PanelArea.tsx'
 import { ScenesMenu } from '../../src/app/ScenesMenu.tsx'
 import { runScene } from '../../src/app/runScene.ts'
-import { sceneById, SCENES } from '../../src/lessons/scenes.ts'
+import { sceneById, SCENES, type Scene } from '../../src/lessons/scenes.ts'
 import { createServer } from '../../src/engine/index.ts'
 import { AppStoreProvider } from '../../src/state/react.ts'
 import { MAX_AUTOPLAY_STEPS } from '../../src/state/store.ts'
@@ -382,5 +382,39 @@ describe('ScenesMenu', { timeout: 30_000 }, () => {
     const table = await screen.findByTestId('blocking-keys-0', {}, { timeout: 5000 })
     const row = table.querySelector('[data-name="jobs"]')
     expect(row?.textContent).toBe(`jobs#${String(a)}`)
+  })
+
+  it('runs a scene’s tick after the lines a blocked tab held before it', async () => {
+    // B's SET goes first, so its LPUSH is pipelined: A's next line arrives while A still
+    // waits (the push's answer not yet applied) and is held. The tick after it waited for
+    // nothing and passed before A's BLPOP q 5 began, which then never timed out.
+    const h = await setup('en')
+    const a = h.store.getState().activeTab
+    const scene: Scene = {
+      id: 'two-tabs',
+      title: { en: 't', zh: '测' },
+      summary: { en: 's', zh: '测' },
+      focus: null,
+      lines: [
+        { run: 'BLPOP q 0' },
+        { client: 2, run: 'SET x 1' },
+        { client: 2, run: 'LPUSH q a' },
+        { run: 'BLPOP q 5' },
+        { tick: 6000 },
+      ],
+    }
+    act(() => {
+      runScene(h.store, scene)
+    })
+    await act(() => h.bridge.idle())
+    const st = h.store.getState()
+    expect(st.items.map((x) => x.argv.join(' ') || x.kind)).toEqual([
+      'BLPOP q 0',
+      'SET x 1',
+      'LPUSH q a',
+      'BLPOP q 5',
+      'tick',
+    ])
+    expect(st.tabs.find((t) => t.id === a)?.waiting).toBeUndefined()
   })
 })
