@@ -746,6 +746,15 @@ export function Console(props: {
               }}
             >
               {t('console.cancel')}
+            </button>{' '}
+            {/* "Another client" is a second tab: a newcomer did not know where to find one. */}
+            <button
+              type="button"
+              onClick={() => {
+                store.getState().clientTabRequested()
+              }}
+            >
+              {t('console.waitingOther')}
             </button>
           </div>
         ) : running ? (

@@ -220,9 +220,10 @@ describe('Console', { timeout: 30_000 }, () => {
     await c.type('GET k{Enter}')
     expect(c.lines()).toEqual(['127.0.0.1:6379> BLPOP queue 0'])
 
-    // Another tab stays usable and serves it.
-    await c.user.click(screen.getByRole('button', { name: 'New connection' }))
+    // Another tab stays usable and serves it: the waiting line opens one.
+    await c.user.click(screen.getByRole('button', { name: 'Open another client' }))
     await c.settle()
+    expect(screen.getAllByRole('tab')).toHaveLength(2)
     const input2 = screen.getByRole('textbox')
     expect(input2).not.toHaveAttribute('aria-disabled', 'true')
     expect(screen.queryByRole('status')).toBeNull()
@@ -298,6 +299,7 @@ describe('Console', { timeout: 30_000 }, () => {
     })
     expect(screen.getByRole('status')).toHaveTextContent(/^正在等待 BLPOP queue 0 的回复/)
     expect(screen.getByRole('button', { name: '取消' })).toBeInTheDocument()
+    expect(screen.getByRole('button', { name: '打开另一个客户端' })).toBeInTheDocument()
   })
 
   it('answers HELP <command> and CLEAR locally', async () => {
