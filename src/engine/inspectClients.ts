@@ -20,6 +20,7 @@
  */
 import type { ClientPubsub } from './commands/pubsub.ts'
 import type { ServerState, Client } from './state.ts'
+import type { RedisDb } from './keyspace/db.ts'
 import {
   trackingInfoFlags,
   trackingKeysOf,
@@ -174,26 +175,23 @@ export function inspectClients(srv: ServerState, limit: number): ClientsView {
             },
     }
   })
-  const watchedKeys = srv.dbs
-    .filter((db) => db.watchedKeys.size > 0)
-    .map((db) => ({
-      db: db.id,
-      keys: cut(
-        [...db.watchedKeys]
-          .sort((x, y) => byteCompare(x[0], y[0]))
-          .map(([key, list]) => ({ key, clients: cut(list.map((wk) => wk.client)) })),
-      ),
-    }))
-  const blockingKeys = srv.dbs
-    .filter((db) => db.blockingKeys.size > 0)
-    .map((db) => ({
-      db: db.id,
-      keys: cut(
-        [...db.blockingKeys]
-          .sort((x, y) => byteCompare(x[0], y[0]))
-          .map(([key, ids]) => ({ key, clients: cut([...ids]) })),
-      ),
-    }))
+  // A per-db dict of key → clients (watched_keys, blocking_keys), for the dbs that have keys.
+  const perDb = (clientsByKey: (db: RedisDb) => Map<string, readonly number[]>) =>
+    srv.dbs
+      .map((db) => ({ db: db.id, map: clientsByKey(db) }))
+      .filter((g) => g.map.size > 0)
+      .map((g) => ({
+        db: g.db,
+        keys: cut(
+          [...g.map]
+            .sort((x, y) => byteCompare(x[0], y[0]))
+            .map(([key, ids]) => ({ key, clients: cut([...ids]) })),
+        ),
+      }))
+  const watchedKeys = perDb(
+    (db) => new Map([...db.watchedKeys].map(([k, list]) => [k, list.map((wk) => wk.client)])),
+  )
+  const blockingKeys = perDb((db) => db.blockingKeys)
   const subscribers = (d: Dict<readonly number[]>) =>
     cut(dictEntries(d)).map(([name, ids]) => ({ name, clients: cut([...ids]) }))
   return {

@@ -52,6 +52,40 @@ function appendLines(c: Awaited<ReturnType<typeof setup>>, from: number, count: 
   })
 }
 
+/**
+ * Runs `body` with the output's scroll box laid out by hand (jsdom lays nothing out): no
+ * ResizeObserver, a 4,000 px output in a 400 px box; `scrollTo` scrolls it as a learner does.
+ */
+async function withScrollBox(
+  body: (c: Awaited<ReturnType<typeof setup>>, scrollTo: (top: number) => void) => Promise<void>,
+  lines: number,
+): Promise<void> {
+  const saved = globalThis.ResizeObserver
+  globalThis.ResizeObserver = class {
+    observe(): void {}
+    unobserve(): void {}
+    disconnect(): void {}
+  }
+  try {
+    const c = await setup()
+    appendLines(c, 0, lines)
+    await act(() => new Promise((r) => requestAnimationFrame(r)))
+    for (const [name, value] of [
+      ['scrollHeight', 4000],
+      ['clientHeight', 400],
+    ] as const)
+      Object.defineProperty(c.log, name, { configurable: true, value })
+    await body(c, (top) => {
+      c.log.scrollTop = top
+      act(() => {
+        c.log.dispatchEvent(new Event('scroll'))
+      })
+    })
+  } finally {
+    globalThis.ResizeObserver = saved
+  }
+}
+
 describe('Console', { timeout: 30_000 }, () => {
   it('runs a command and prints the reply as redis-cli does', async () => {
     const c = await setup()
@@ -414,26 +448,8 @@ describe('Console', { timeout: 30_000 }, () => {
   })
 
   it('keeps the lines a learner scrolled back to while new lines come, until a line is entered', async () => {
-    // jsdom lays nothing out: the output's scroll box is given its numbers by hand.
-    const saved = globalThis.ResizeObserver
-    globalThis.ResizeObserver = class {
-      observe(): void {}
-      unobserve(): void {}
-      disconnect(): void {}
-    }
-    try {
-      const c = await setup()
-      appendLines(c, 0, SHOWN_LINES)
-      await act(() => new Promise((r) => requestAnimationFrame(r)))
-      for (const [name, value] of [
-        ['scrollHeight', 4000],
-        ['clientHeight', 400],
-      ] as const)
-        Object.defineProperty(c.log, name, { configurable: true, value })
-      c.log.scrollTop = 1000
-      act(() => {
-        c.log.dispatchEvent(new Event('scroll'))
-      })
+    await withScrollBox(async (c, scrollTo) => {
+      scrollTo(1000)
       appendLines(c, SHOWN_LINES, 50)
       await act(() => new Promise((r) => requestAnimationFrame(r)))
       // Nothing the learner is reading left the page, and the box did not jump to the end.
@@ -444,9 +460,7 @@ describe('Console', { timeout: 30_000 }, () => {
       await c.type('PING{Enter}')
       expect(c.lines().at(-1)).toBe('PONG')
       expect(c.lines()).toHaveLength(SHOWN_LINES)
-    } finally {
-      globalThis.ResizeObserver = saved
-    }
+    }, SHOWN_LINES)
   })
 
   it('keeps earlier lines shown on request out of the live region, which gets new lines only', async () => {
@@ -484,29 +498,12 @@ describe('Console', { timeout: 30_000 }, () => {
   })
 
   it('keeps the reader’s place when the line they scrolled back to drops off the cap', async () => {
-    const saved = globalThis.ResizeObserver
-    globalThis.ResizeObserver = class {
-      observe(): void {}
-      unobserve(): void {}
-      disconnect(): void {}
-    }
-    try {
-      const c = await setup()
-      appendLines(c, 0, MAX_CONSOLE_LINES)
-      await act(() => new Promise((r) => requestAnimationFrame(r)))
-      for (const [name, value] of [
-        ['scrollHeight', 4000],
-        ['clientHeight', 400],
-      ] as const)
-        Object.defineProperty(c.log, name, { configurable: true, value })
+    await withScrollBox(async (c, scrollTo) => {
       // Every earlier line asked for, back to line 0, and the learner reads line 100.
       for (let i = 0; i < MAX_CONSOLE_LINES / SHOWN_LINES - 1; i++)
         await c.user.click(screen.getByTestId('console-earlier'))
       expect(c.lines()).toHaveLength(MAX_CONSOLE_LINES)
-      c.log.scrollTop = 100
-      act(() => {
-        c.log.dispatchEvent(new Event('scroll'))
-      })
+      scrollTo(100)
       const reading = [...c.log.querySelectorAll('.console-line')][100]
       expect(reading?.textContent).toBe('line 100')
       // 20 more lines: lines 0 to 19 leave the full tab's front, the first shown with them.
@@ -518,14 +515,9 @@ describe('Console', { timeout: 30_000 }, () => {
       expect(c.lines()).toHaveLength(MAX_CONSOLE_LINES)
       expect(c.log.scrollTop).toBe(100)
       // Back at the end, the newest lines only.
-      c.log.scrollTop = 3600
-      act(() => {
-        c.log.dispatchEvent(new Event('scroll'))
-      })
+      scrollTo(3600)
       expect(c.lines()).toHaveLength(SHOWN_LINES)
-    } finally {
-      globalThis.ResizeObserver = saved
-    }
+    }, MAX_CONSOLE_LINES)
   })
 
   it('repeats a command with a leading count, as redis-cli does', async () => {

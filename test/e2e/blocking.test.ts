@@ -10,12 +10,18 @@ import { chromiumPerFile, openApp, runLine } from './chromium.ts'
 const browser = chromiumPerFile()
 const appUrl = `${inject('baseUrl')}?seed=42&clock=paused`
 
+/** The app, with its page errors collected and a wait until its engine is idle. */
+async function open() {
+  const page = await openApp(browser(), appUrl)
+  const errors: string[] = []
+  page.on('pageerror', (e) => errors.push(e.message))
+  const idle = () => page.evaluate(() => window.__xray?.idle())
+  return { page, errors, idle }
+}
+
 describe('BLPOP in Chromium', () => {
   it("waits in one tab until another tab's RPUSH, then prints the popped reply", async () => {
-    const page = await openApp(browser(), appUrl)
-    const errors: string[] = []
-    page.on('pageerror', (e) => errors.push(e.message))
-    const idle = () => page.evaluate(() => window.__xray?.idle())
+    const { page, errors, idle } = await open()
     const run = (line: string) => runLine(page, line)
     const input = page.getByRole('textbox', { name: /^Command for/ })
     const lines = () => page.locator('.console-output .console-line').allInnerTexts()
@@ -52,10 +58,7 @@ describe('BLPOP in Chromium', () => {
 
 describe('the blocking-list scene in Chromium', () => {
   it('runs in two tabs and the clients panel draws blocking_keys step by step', async () => {
-    const page = await openApp(browser(), appUrl)
-    const errors: string[] = []
-    page.on('pageerror', (e) => errors.push(e.message))
-    const idle = () => page.evaluate(() => window.__xray?.idle())
+    const { page, errors, idle } = await open()
     await page.getByRole('combobox', { name: 'Scenes' }).selectOption('blocking-list')
     await idle()
     const tabs = page.getByRole('tab')

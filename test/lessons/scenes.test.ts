@@ -61,7 +61,7 @@ describe('scenes', () => {
       { type: 'integer', value: 0 }, // A already popped job:1
     ])
     // A's two late replies: served job:1, then nil on the timeout.
-    const out = s.drainOutbox().get(first ?? -1)
+    const out = s.drainOutbox?.().get(first ?? -1)
     expect(out).toBe('*2\r\n$4\r\njobs\r\n$5\r\njob:1\r\n*-1\r\n')
     expect(s.isBlocked?.(first ?? -1)).toBe(false)
     expect(s.isBlocked?.(second ?? -1)).toBe(false)
