@@ -750,6 +750,7 @@ export function Console(props: {
             {/* "Another client" is a second tab: a newcomer did not know where to find one. */}
             <button
               type="button"
+              className="console-waiting-other"
               onClick={() => {
                 store.getState().clientTabRequested()
               }}

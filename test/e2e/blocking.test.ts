@@ -135,3 +135,33 @@ describe('the blocking-list scene in Chromium', () => {
     await page.context().close()
   })
 })
+
+describe('BLPOP in a short embed (360 × 300)', () => {
+  it('offers no second client, whose tab would open out of sight', async () => {
+    const page = await openApp(browser(), `${appUrl}&embed=1`, {
+      viewport: { width: 360, height: 300 },
+    })
+    await runLine(page, 'BLPOP q 0')
+    await expect.poll(() => page.locator('.console-waiting').count()).toBe(1)
+    // The waiting line and its Cancel show; the second client's button does not.
+    expect(await page.getByRole('button', { name: 'Cancel' }).isVisible()).toBe(true)
+    expect(await page.getByRole('button', { name: 'Open another client' }).isVisible()).toBe(false)
+    expect(await page.getByRole('tab').first().isVisible()).toBe(false)
+    await page.context().close()
+  })
+
+  it('offers one in the full app, and the second tab it opens serves the wait', async () => {
+    const { page, errors, idle } = await open()
+    await runLine(page, 'BLPOP q 0')
+    await page.getByRole('button', { name: 'Open another client' }).click()
+    await idle()
+    await expect.poll(() => page.getByRole('tab').count()).toBe(2)
+    await runLine(page, 'RPUSH q job')
+    await page.getByRole('tab').first().click()
+    await expect
+      .poll(() => page.locator('.console-output .console-line').allInnerTexts())
+      .toEqual(['127.0.0.1:6379> BLPOP q 0', '1) "q"\n2) "job"'])
+    expect(errors).toEqual([])
+    await page.context().close()
+  })
+})
