@@ -27,7 +27,7 @@ import type { ClientId } from '../engine/api.ts'
 import { useT } from '../i18n/useT.ts'
 import { bytesToUtf8 } from '../state/bytes.ts'
 import { useApp, useAppStore } from '../state/react.ts'
-import { playheadAtEnd } from '../state/store.ts'
+import { MAX_CONSOLE_LINES, playheadAtEnd } from '../state/store.ts'
 import { useShallow } from 'zustand/shallow'
 import { displayCommand } from '../state/bridge.ts'
 import type {
@@ -215,11 +215,22 @@ export function Console(props: {
   const lineCount = lines.length
   // The output draws the newest SHOWN_LINES lines, from an earlier line once the learner
   // asked for more or scrolled back to read (its first line then stays, as new lines come).
-  const [earliest, setEarliest] = useState<ConsoleLine | null>(null)
-  const start = windowStart(lines, earliest)
+  // Kept with its tab: a line of another tab is not in this one's lines at all.
+  const [earliest, setEarliest] = useState<{ tab: ClientId; line: ConsoleLine } | null>(null)
+  const start = windowStart(
+    lines,
+    earliest !== null && earliest.tab === shownTab ? earliest.line : null,
+  )
   const shown = useMemo(() => (start === 0 ? lines : lines.slice(start)), [lines, start])
-  const firstShown = useRef<ConsoleLine | undefined>(undefined)
-  firstShown.current = shown[0]
+  const firstShown = useRef<{ tab: ClientId; line: ConsoleLine } | null>(null)
+  firstShown.current =
+    shownTab === undefined || shown[0] === undefined ? null : { tab: shownTab, line: shown[0] }
+  // The first line of those the learner asked to see again ("Show 200 earlier lines"): the
+  // lines before it are drawn outside the output's live region, which announces only the
+  // lines that come after (they were read out as new). Null until some are asked for.
+  const [liveFrom, setLiveFrom] = useState<ConsoleLine | null>(null)
+  const liveStart =
+    earliest === null || liveFrom === null ? 0 : Math.max(0, shown.indexOf(liveFrom))
   // The output's scroll height and position when earlier lines were asked for: the lines it
   // showed stay where they were as the earlier ones come in above them (at the top of the
   // box the browser keeps nothing in place, and the view jumped to the earliest line).
@@ -275,7 +286,8 @@ export function Console(props: {
       // Scrolled back to read: the lines shown stay, new ones are added after them; back at
       // the end, the output draws its newest lines only again.
       const end = atEnd.current
-      setEarliest((e) => (end ? null : (e ?? firstShown.current ?? null)))
+      setEarliest((e) => (end ? null : (e ?? firstShown.current)))
+      if (end) setLiveFrom(null)
     }
     const observer = new ResizeObserver(() => {
       if (welcome.current) el.scrollTop = 0
@@ -295,6 +307,7 @@ export function Console(props: {
 
   useEffect(() => {
     setEarliest(null)
+    setLiveFrom(null)
     setValue('')
     setHistoryIndex(null)
     setCompletion(null)
@@ -315,6 +328,7 @@ export function Console(props: {
       // A line entered brings the output back to its end, to show the line and its reply.
       atEnd.current = true
       setEarliest(null)
+      setLiveFrom(null)
       s.lineEntered(client, text, block)
       if (!parsed.ok) {
         s.localOutputRequested(client, [{ kind: 'error', text: parsed.error }], block)
@@ -607,24 +621,31 @@ export function Console(props: {
               </div>
             </>
           )}
-          {start > 0 && (
-            <button
-              type="button"
-              className="console-earlier"
-              data-testid="console-earlier"
-              onClick={() => {
-                const el = outputRef.current
-                if (el) revealedFrom.current = { height: el.scrollHeight, top: el.scrollTop }
-                setEarliest(lines[Math.max(0, start - SHOWN_LINES)] ?? null)
-              }}
-            >
-              {t('console.earlier', {
-                count: grouped(Math.min(start, SHOWN_LINES)),
-                hidden: grouped(start),
-              })}
-            </button>
-          )}
-          <OutputLines lines={shown} utf8={utf8} t={t} />
+          {/* Outside the live region (always there, so that its coming is no news either): the
+              button to show earlier lines, and the lines it showed. */}
+          <div className="console-earlier-lines" aria-live="off">
+            {start > 0 && (
+              <button
+                type="button"
+                className="console-earlier"
+                data-testid="console-earlier"
+                onClick={() => {
+                  const el = outputRef.current
+                  if (el) revealedFrom.current = { height: el.scrollHeight, top: el.scrollTop }
+                  const line = lines[Math.max(0, start - SHOWN_LINES)]
+                  setEarliest(line === undefined ? null : { tab: tab.id, line })
+                  setLiveFrom((f) => f ?? shown[0] ?? null)
+                }}
+              >
+                {t('console.earlier', {
+                  count: grouped(Math.min(start, SHOWN_LINES)),
+                  hidden: grouped(start),
+                })}
+              </button>
+            )}
+            <OutputLines lines={shown} from={0} to={liveStart} utf8={utf8} t={t} />
+          </div>
+          <OutputLines lines={shown} from={liveStart} to={shown.length} utf8={utf8} t={t} />
         </div>
         {search && (
           <div className="console-search" aria-live="polite">
@@ -725,6 +746,16 @@ export function Console(props: {
               }}
             >
               {t('console.cancel')}
+            </button>{' '}
+            {/* "Another client" is a second tab: a newcomer did not know where to find one. */}
+            <button
+              type="button"
+              className="console-waiting-other"
+              onClick={() => {
+                store.getState().clientTabRequested()
+              }}
+            >
+              {t('console.waitingOther')}
             </button>
           </div>
         ) : running ? (
@@ -949,13 +980,16 @@ export const SHOWN_LINES = 200
 
 /**
  * The index of the first line the output draws: the newest SHOWN_LINES, or from `earliest`
- * (a line the learner scrolled back to, or asked to see) while it is still in the tab.
+ * (a line the learner scrolled back to, or asked to see) while it is still in the tab. Once
+ * it dropped off a full tab's front (MAX_CONSOLE_LINES) as new lines came, from the oldest
+ * line left: the newest SHOWN_LINES took away the lines being read, and the view jumped.
  */
 export function windowStart(lines: readonly ConsoleLine[], earliest: ConsoleLine | null): number {
   const tail = Math.max(0, lines.length - SHOWN_LINES)
   if (earliest === null || tail === 0) return tail
   const i = lines.indexOf(earliest)
-  return i >= 0 && i < tail ? i : tail
+  if (i < 0) return lines.length >= MAX_CONSOLE_LINES ? 0 : tail
+  return i < tail ? i : tail
 }
 
 const lineIds = new WeakMap<ConsoleLine, number>()
@@ -1015,14 +1049,21 @@ function lineGroups(
   return groups
 }
 
-/** The lines of a tab's output, in groups (lineGroups). */
+/**
+ * The lines of a tab's output from index `from` to `to`, in groups (lineGroups); their keys
+ * are those of all `lines` (lineKeys numbers the earlier lines down from the first known).
+ */
 function OutputLines(props: {
   lines: readonly ConsoleLine[]
+  from: number
+  to: number
   utf8: boolean
   t: Translate
 }): ReactNode {
-  const { lines } = props
-  const keys = lineKeys(lines)
+  if (props.from >= props.to) return null
+  const all = lineKeys(props.lines)
+  const lines = props.lines.slice(props.from, props.to)
+  const keys = all.slice(props.from, props.to)
   return lineGroups(lines, keys).map((g) => (
     <LineGroup
       key={g.key}

@@ -594,6 +594,51 @@ export interface PubsubSubscription {
   readonly count: number
 }
 
+// --- blocking pops (commands/blocking.ts): db->blocking_keys, key -> waiting clients ---
+
+export type BlockingEvent =
+  | {
+      /**
+       * A blocking pop found no data and blocked its client (blocked.c blockForKeys): the
+       * client is appended to each key's list in its db's blocking_keys (BLPOP, BRPOP,
+       * BLMOVE, BZPOPMIN ... and XREAD BLOCK; WAIT blocks on no key and reports none).
+       */
+      readonly type: 'blocking/clientBlocked'
+      readonly client: number
+      readonly db: number
+      /** The keys waited on, without repeats, in argument order. */
+      readonly keys: readonly KeyName[]
+      readonly command: string
+      /** The timeout in ms from now; 0: it waits for ever. */
+      readonly timeout: number
+    }
+  | {
+      /**
+       * A push (or ZADD, XADD) made a waited key ready, and after the command that pushed
+       * the client first in line was served from it (serveClientsBlockedOnListKey): it left
+       * every key's list in blocking_keys and its reply is sent. The pop's own steps follow.
+       */
+      readonly type: 'blocking/clientServed'
+      readonly client: number
+      readonly db: number
+      readonly key: KeyName
+      readonly command: string
+    }
+  | {
+      /**
+       * The client stopped waiting with no data: its timeout passed
+       * (handleBlockedClientsTimeout, a null reply) or another client ran CLIENT UNBLOCK
+       * (`unblocked`, a null reply, or the UNBLOCKED error with ERROR). It left every key's
+       * list in blocking_keys.
+       */
+      readonly type: 'blocking/clientUnblocked'
+      readonly client: number
+      readonly db: number
+      readonly keys: readonly KeyName[]
+      readonly command: string
+      readonly reason: 'timedOut' | 'unblocked' | 'unblockedWithError'
+    }
+
 // --- client-side caching (tracking.ts): the tracking table and invalidation messages ---
 
 export type TrackingEvent =
@@ -1065,6 +1110,7 @@ export type StepEvent =
   | PubsubSubscriptionEvent
   | TrackingEvent
   | ClientEvent
+  | BlockingEvent
 
 export type StepEventType = StepEvent['type']
 export type StepEventOf<T extends StepEventType> = Extract<StepEvent, { type: T }>
@@ -1140,6 +1186,9 @@ export const SUMMARY_EVENTS: Readonly<Record<StepEventType, boolean>> = {
   'client/closed': true,
   'client/dbSelected': true,
   'client/named': true,
+  'blocking/clientBlocked': true,
+  'blocking/clientServed': true,
+  'blocking/clientUnblocked': true,
   'stream/nodeCreated': true,
   'stream/entryAppended': true,
   'stream/entryDeleted': true,

@@ -7,7 +7,8 @@
  * - per client (server.h client): the MULTI queue and flags (CLIENT_MULTI, CLIENT_DIRTY_CAS,
  *   CLIENT_DIRTY_EXEC), the watched_keys list, the Pub/Sub subscriptions, and client-side
  *   caching (CLIENT TRACKING's flags and the tracking table's keys listing the client);
- * - per server / per db: db->watched_keys (key → clients watching it) and
+ * - per server / per db: db->watched_keys (key → clients watching it), db->blocking_keys
+ *   (key → clients blocked on it, BLPOP ...) and
  *   server.pubsub_channels / pubsub_patterns / pubsubshard_channels (name → subscribers).
  *
  * Built without touching anything (dict tables are walked directly, no rehash step), so
@@ -19,6 +20,7 @@
  */
 import type { ClientPubsub } from './commands/pubsub.ts'
 import type { ServerState, Client } from './state.ts'
+import type { RedisDb } from './keyspace/db.ts'
 import {
   trackingInfoFlags,
   trackingKeysOf,
@@ -76,6 +78,14 @@ export interface ClientsView {
   readonly clients: readonly ClientStateView[]
   /** Per db with watched keys, ascending: db->watched_keys, keys sorted. */
   readonly watchedKeys: readonly {
+    readonly db: number
+    readonly keys: readonly { readonly key: string; readonly clients: readonly number[] }[]
+  }[]
+  /**
+   * Per db with clients blocked on keys, ascending: db->blocking_keys (BLPOP, BZPOPMIN,
+   * XREAD BLOCK ...), keys sorted, each key's clients in the order they blocked.
+   */
+  readonly blockingKeys: readonly {
     readonly db: number
     readonly keys: readonly { readonly key: string; readonly clients: readonly number[] }[]
   }[]
@@ -165,22 +175,30 @@ export function inspectClients(srv: ServerState, limit: number): ClientsView {
             },
     }
   })
-  const watchedKeys = srv.dbs
-    .filter((db) => db.watchedKeys.size > 0)
-    .map((db) => ({
-      db: db.id,
-      keys: cut(
-        [...db.watchedKeys]
-          .sort((x, y) => byteCompare(x[0], y[0]))
-          .map(([key, list]) => ({ key, clients: cut(list.map((wk) => wk.client)) })),
-      ),
-    }))
+  // A per-db dict of key → clients (watched_keys, blocking_keys), for the dbs that have keys.
+  const perDb = (clientsByKey: (db: RedisDb) => Map<string, readonly number[]>) =>
+    srv.dbs
+      .map((db) => ({ db: db.id, map: clientsByKey(db) }))
+      .filter((g) => g.map.size > 0)
+      .map((g) => ({
+        db: g.db,
+        keys: cut(
+          [...g.map]
+            .sort((x, y) => byteCompare(x[0], y[0]))
+            .map(([key, ids]) => ({ key, clients: cut([...ids]) })),
+        ),
+      }))
+  const watchedKeys = perDb(
+    (db) => new Map([...db.watchedKeys].map(([k, list]) => [k, list.map((wk) => wk.client)])),
+  )
+  const blockingKeys = perDb((db) => db.blockingKeys)
   const subscribers = (d: Dict<readonly number[]>) =>
     cut(dictEntries(d)).map(([name, ids]) => ({ name, clients: cut([...ids]) }))
   return {
     kind: 'clients',
     clients,
     watchedKeys,
+    blockingKeys,
     pubsubChannels: subscribers(srv.pubsub.channels).map((x) => ({
       channel: x.name,
       clients: x.clients,

@@ -1343,7 +1343,7 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
       // until it is done. Passes come one after another while no other client sends.
       while (srv.evictionProcRunning) evictionTimeProc(srv, ctx)
       // beforeSleep: blocked clients' timeouts, then the fast expire cycle (file comment).
-      if (srv.blockedClients !== 0) handleBlockedClientsTimeout(srv, ctx.now)
+      if (srv.blockedClients !== 0) handleBlockedClientsTimeout(srv, ctx)
       if (srv.activeExpireEnabled && srv.repl.masterhost === null)
         activeExpireCycle(srv, ctx, 'fast')
       propagatePendingCommands(srv, true)
@@ -1448,7 +1448,7 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
     serverCron(srv, ctx)
     // The event loop's next beforeSleep: blocked clients whose time has come, and the
     // clients a pause that ended held.
-    if (srv.blockedClients !== 0) handleBlockedClientsTimeout(srv, ctx.now)
+    if (srv.blockedClients !== 0) handleBlockedClientsTimeout(srv, ctx)
     if (srv.clientPause.unblocked.length !== 0) processUnblockedClients(null)
     if (srv.activeExpireEnabled && srv.repl.masterhost === null) activeExpireCycle(srv, ctx, 'fast')
     replicationBeforeSleep()

@@ -40,6 +40,7 @@ export const en = {
   'console.cancel': 'Cancel',
   'console.waiting':
     'Waiting for {command}… it returns when another client pushes to its key or its timeout passes on the virtual clock. Ctrl+C stops waiting (CLIENT UNBLOCK).',
+  'console.waitingOther': 'Open another client',
   'console.progress': '{command} … {percent}%',
   'console.progressLabel': 'Progress of {command}',
   'console.cancelled': '(cancelled: the command was not run)',
@@ -144,7 +145,7 @@ export const en = {
   'inspector.loading': 'Rebuilding the state at this step…',
   'inspector.pin': 'Pin',
   'inspector.unpin': 'Unpin',
-  'inspector.clients': 'Clients: transactions and Pub/Sub',
+  'inspector.clients': 'Clients: transactions, Pub/Sub and blocking',
   'panel.failed': 'This panel failed: {message}',
   'zl.title': 'Legacy (Redis 3.2–6.2): ziplist cascade update',
   'zl.intro':
@@ -313,6 +314,7 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'console.cancel': '取消',
   'console.waiting':
     '正在等待 {command} 的回复……另一个客户端向它的键推入元素，或虚拟时钟走过它的超时时间，它才会返回。按 Ctrl+C 停止等待（CLIENT UNBLOCK）。',
+  'console.waitingOther': '打开另一个客户端',
   'console.progress': '{command} … {percent}%',
   'console.progressLabel': '{command} 的进度',
   'console.cancelled': '(已取消：该命令没有执行)',
@@ -414,7 +416,7 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'inspector.loading': '正在重建这一步的状态…',
   'inspector.pin': '固定',
   'inspector.unpin': '取消固定',
-  'inspector.clients': '客户端：事务与发布订阅',
+  'inspector.clients': '客户端：事务、发布订阅与阻塞',
   'panel.failed': '此面板出错：{message}',
   'zl.title': '旧版（Redis 3.2–6.2）：压缩列表连锁更新',
   'zl.intro':

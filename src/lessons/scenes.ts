@@ -15,6 +15,11 @@ export type SceneLine =
       readonly note?: Bilingual
       /** The line is meant to fail (the scene shows the error Redis gives). */
       readonly fails?: true
+      /**
+       * The connection (console tab) it runs in: 1, the active tab (the default), or 2, a
+       * second tab the scene opens if there is none (a push that serves a BLPOP).
+       */
+      readonly client?: 1 | 2
     }
   | { readonly tick: number; readonly note?: Bilingual }
 
@@ -822,6 +827,62 @@ export const SCENES: readonly Scene[] = [
       { run: 'UNSUBSCRIBE' },
       { run: 'PUNSUBSCRIBE' },
       { run: 'HELLO 2', note: { en: 'back to RESP2', zh: '回到 RESP2' } },
+    ],
+  },
+  {
+    id: 'blocking-list',
+    title: {
+      en: 'Blocking pops: BLPOP waits for another client’s push',
+      zh: '阻塞弹出：BLPOP 等待另一个客户端的推入',
+    },
+    summary: {
+      en: 'Client A (the first tab) runs BLPOP on an empty list and blocks: the server files it under the key in blocking_keys. Client B (a second tab) pushes; after its LPUSH the server serves A, first in line. Then A waits again with a 5-second timeout, and the clock runs past it.',
+      zh: '客户端 A（第一个标签页）对空列表执行 BLPOP 并被阻塞：服务器把它登记在 blocking_keys 中该键之下。客户端 B（第二个标签页）推入元素；LPUSH 执行完后，服务器为排在首位的 A 服务。然后 A 以 5 秒超时再次等待，时钟走过了这 5 秒。',
+    },
+    // The clients panel (blocking_keys) leads, as it does for a keyspace scene.
+    focus: null,
+    lines: [
+      {
+        run: 'DEL jobs',
+        note: { en: 'an empty list is no key at all', zh: '空列表就是不存在的键' },
+      },
+      {
+        run: 'BLPOP jobs 0',
+        note: {
+          en: 'client A: nothing to pop, so it blocks with no timeout: jobs → A in blocking_keys, and its console waits',
+          zh: '客户端 A：没有可弹出的元素，于是不设超时地阻塞：blocking_keys 中 jobs → A，它的控制台进入等待',
+        },
+      },
+      {
+        client: 2,
+        run: 'LPUSH jobs job:1',
+        note: {
+          en: 'client B pushes: jobs is ready, and after LPUSH the server serves A (serveClientsBlockedOnListKey), which pops job:1',
+          zh: '客户端 B 推入元素：jobs 就绪，LPUSH 之后服务器为 A 服务（serveClientsBlockedOnListKey），A 弹出 job:1',
+        },
+      },
+      {
+        client: 2,
+        run: 'LLEN jobs',
+        note: {
+          en: 'A took the element before B could see it: 0',
+          zh: 'A 在 B 看到之前就取走了元素：0',
+        },
+      },
+      {
+        run: 'BLPOP jobs 5',
+        note: {
+          en: 'client A blocks again, this time for at most 5 seconds',
+          zh: '客户端 A 再次阻塞，这次最多等 5 秒',
+        },
+      },
+      {
+        tick: 6000,
+        note: {
+          en: 'six seconds later nobody has pushed: the timeout passes, A gets a nil reply and leaves blocking_keys',
+          zh: '六秒后仍没有人推入：超时已到，A 得到 nil 回复并离开 blocking_keys',
+        },
+      },
     ],
   },
   {
@@ -2173,6 +2234,7 @@ export const SCENE_GROUPS: readonly {
       'watch-multi',
       'multi-errors',
       'pubsub-resp3',
+      'blocking-list',
       'keyspace-notifications',
       'client-tracking',
     ],

@@ -153,7 +153,10 @@ export const PANELS: readonly PanelEntry[] = [
   {
     id: 'clients',
     kinds: ['clients'],
-    title: { en: 'Clients: transactions and Pub/Sub', zh: '客户端：事务与发布订阅' },
+    title: {
+      en: 'Clients: transactions, Pub/Sub and blocking',
+      zh: '客户端：事务、发布订阅与阻塞',
+    },
     component: lazyPanel(() => import('./clients/ClientsPanel.tsx')),
   },
 ]

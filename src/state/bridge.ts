@@ -208,6 +208,17 @@ export function connectBridge(
   const held = new Map<ClientId, EngineRequest[]>()
 
   function holdIfWaiting(r: EngineRequest): boolean {
+    // A scene's clock tick waits for the scene's lines held before it (blocking-list: A's
+    // BLPOP jobs 5 held behind its first BLPOP until B's push, then the seconds that time
+    // it out): ran at once, the tick passed before the BLPOP it was to time out began.
+    if (r.kind === 'tick') {
+      const queue = [...held.values()].find((q) =>
+        q.some((x) => 'block' in x && x.block === r.block),
+      )
+      if (r.block === undefined || queue === undefined) return false
+      queue.push(r)
+      return true
+    }
     if (r.kind !== 'exec' && r.kind !== 'echo' && r.kind !== 'output' && r.kind !== 'pasteEnd')
       return false
     const queue = held.get(r.client)
@@ -229,6 +240,11 @@ export function connectBridge(
       if (tab) for (const r of queue) void enqueue(() => handle(r))
       else
         for (const r of queue) {
+          // A scene's tick held behind the tab's lines still moves the clock.
+          if (r.kind === 'tick') {
+            void enqueue(() => handle(r))
+            continue
+          }
           lineDropped(r)
           // The tab closed: its block ends with it.
           if (r.kind === 'pasteEnd') endPaste(r.block, r.client, false)
@@ -989,7 +1005,8 @@ const CLIENTS_COMMANDS: ReadonlySet<string> = new Set([
 /**
  * Whether a timeline item concerns the server's transaction, Pub/Sub and client-side caching
  * state: a command named in CLIENTS_COMMANDS, CLIENT TRACKING or CACHING, a reply of QUEUED,
- * or any multi/*, pubsub/* or tracking/* step (a SET that touched a watched or tracked key).
+ * or any multi/*, pubsub/*, tracking/*, blocking/* or client/* step (a SET that touched a
+ * watched or tracked key, an LPUSH that served a client blocked in BLPOP).
  */
 export function concernsClients(item: {
   readonly argv: readonly string[]
@@ -1007,6 +1024,7 @@ export function concernsClients(item: {
       e.type.startsWith('multi/') ||
       e.type.startsWith('pubsub/') ||
       e.type.startsWith('tracking/') ||
+      e.type.startsWith('blocking/') ||
       e.type.startsWith('client/'),
   )
 }

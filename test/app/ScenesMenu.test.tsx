@@ -4,10 +4,11 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { PanelArea } from '../../src/app/PanelArea.tsx'
 import { ScenesMenu } from '../../src/app/ScenesMenu.tsx'
 import { runScene } from '../../src/app/runScene.ts'
-import { sceneById, SCENES } from '../../src/lessons/scenes.ts'
+import { sceneById, SCENES, type Scene } from '../../src/lessons/scenes.ts'
 import { createServer } from '../../src/engine/index.ts'
 import { AppStoreProvider } from '../../src/state/react.ts'
 import { MAX_AUTOPLAY_STEPS } from '../../src/state/store.ts'
+import { formatReply } from '../../src/console/formatReply.ts'
 import { createHarness } from '../state/harness.ts'
 
 let dispose: (() => void) | null = null
@@ -319,5 +320,101 @@ describe('ScenesMenu', { timeout: 30_000 }, () => {
     await setup('zh')
     expect(screen.getByRole('combobox', { name: '场景' })).toBeInTheDocument()
     expect(screen.getByRole('option', { name: /HSCAN/ })).toBeInTheDocument()
+  })
+
+  it('runs blocking-list in two tabs: A blocks, B pushes, A is served, then times out', async () => {
+    const h = await setup('en', true)
+    const a = h.store.getState().activeTab
+    await userEvent
+      .setup()
+      .selectOptions(screen.getByRole('combobox', { name: 'Scenes' }), 'blocking-list')
+    await act(() => h.bridge.idle())
+    const st = () => h.store.getState()
+    // A second tab was opened for client B; the scene's first lines stayed in A's tab.
+    expect(st().tabs).toHaveLength(2)
+    const b = st().tabs[1]?.id
+    const text = (id: number | null | undefined) =>
+      st()
+        .tabs.find((t) => t.id === id)
+        ?.lines.map((l) => ('text' in l ? l.text : l.kind === 'reply' ? formatReply(l.reply) : ''))
+        .join('\n')
+    expect(text(b)).toBe('LPUSH jobs job:1\n(integer) 1\nLLEN jobs\n(integer) 0')
+    // A was served job:1 (its reply after B's push), then its 5 s wait timed out: nil.
+    expect(text(a)).toContain('BLPOP jobs 0\n1) "jobs"\n2) "job:1"\nBLPOP jobs 5')
+    expect(text(a)).toMatch(/BLPOP jobs 5\n\(nil\)/)
+    expect(st().tabs.every((t) => t.waiting === undefined)).toBe(true)
+    // Each line in its own tab, in the script's order; the clock tick last, which timed A out.
+    const items = st().items.map((x) => [x.client === b ? 'B' : 'A', x.argv.join(' ') || x.kind])
+    expect(items.slice(-6)).toEqual([
+      ['A', 'DEL jobs'],
+      ['A', 'BLPOP jobs 0'],
+      ['B', 'LPUSH jobs job:1'],
+      ['B', 'LLEN jobs'],
+      ['A', 'BLPOP jobs 5'],
+      ['A', 'tick'],
+    ])
+    const tick = st().items.at(-1)
+    expect(tick?.events.filter((e) => e.type.startsWith('blocking/'))).toEqual([
+      {
+        type: 'blocking/clientUnblocked',
+        client: a,
+        db: 0,
+        keys: ['jobs'],
+        command: 'blpop',
+        reason: 'timedOut',
+      },
+    ])
+
+    // Played from its start, the console shows the tab of the command under the playhead.
+    expect(st().playing).toBe(true)
+    const tabsSeen: string[] = []
+    act(() => {
+      for (let i = 0; i < 200 && st().playing; i++) {
+        st().playTicked()
+        const name = st().activeTab === b ? 'B' : 'A'
+        if (tabsSeen.at(-1) !== name) tabsSeen.push(name)
+      }
+    })
+    expect(tabsSeen).toEqual(['A', 'B', 'A'])
+    // The clients panel drew A in jobs's line of blocking_keys at the BLPOP.
+    pauseOn(h, 'BLPOP jobs 0')
+    await act(() => h.bridge.idle())
+    const table = await screen.findByTestId('blocking-keys-0', {}, { timeout: 5000 })
+    const row = table.querySelector('[data-name="jobs"]')
+    expect(row?.textContent).toBe(`jobs#${String(a)}`)
+  })
+
+  it('runs a scene’s tick after the lines a blocked tab held before it', async () => {
+    // B's SET goes first, so its LPUSH is pipelined: A's next line arrives while A still
+    // waits (the push's answer not yet applied) and is held. The tick after it waited for
+    // nothing and passed before A's BLPOP q 5 began, which then never timed out.
+    const h = await setup('en')
+    const a = h.store.getState().activeTab
+    const scene: Scene = {
+      id: 'two-tabs',
+      title: { en: 't', zh: '测' },
+      summary: { en: 's', zh: '测' },
+      focus: null,
+      lines: [
+        { run: 'BLPOP q 0' },
+        { client: 2, run: 'SET x 1' },
+        { client: 2, run: 'LPUSH q a' },
+        { run: 'BLPOP q 5' },
+        { tick: 6000 },
+      ],
+    }
+    act(() => {
+      runScene(h.store, scene)
+    })
+    await act(() => h.bridge.idle())
+    const st = h.store.getState()
+    expect(st.items.map((x) => x.argv.join(' ') || x.kind)).toEqual([
+      'BLPOP q 0',
+      'SET x 1',
+      'LPUSH q a',
+      'BLPOP q 5',
+      'tick',
+    ])
+    expect(st.tabs.find((t) => t.id === a)?.waiting).toBeUndefined()
   })
 })

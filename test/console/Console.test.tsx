@@ -52,6 +52,40 @@ function appendLines(c: Awaited<ReturnType<typeof setup>>, from: number, count: 
   })
 }
 
+/**
+ * Runs `body` with the output's scroll box laid out by hand (jsdom lays nothing out): no
+ * ResizeObserver, a 4,000 px output in a 400 px box; `scrollTo` scrolls it as a learner does.
+ */
+async function withScrollBox(
+  body: (c: Awaited<ReturnType<typeof setup>>, scrollTo: (top: number) => void) => Promise<void>,
+  lines: number,
+): Promise<void> {
+  const saved = globalThis.ResizeObserver
+  globalThis.ResizeObserver = class {
+    observe(): void {}
+    unobserve(): void {}
+    disconnect(): void {}
+  }
+  try {
+    const c = await setup()
+    appendLines(c, 0, lines)
+    await act(() => new Promise((r) => requestAnimationFrame(r)))
+    for (const [name, value] of [
+      ['scrollHeight', 4000],
+      ['clientHeight', 400],
+    ] as const)
+      Object.defineProperty(c.log, name, { configurable: true, value })
+    await body(c, (top) => {
+      c.log.scrollTop = top
+      act(() => {
+        c.log.dispatchEvent(new Event('scroll'))
+      })
+    })
+  } finally {
+    globalThis.ResizeObserver = saved
+  }
+}
+
 describe('Console', { timeout: 30_000 }, () => {
   it('runs a command and prints the reply as redis-cli does', async () => {
     const c = await setup()
@@ -220,9 +254,10 @@ describe('Console', { timeout: 30_000 }, () => {
     await c.type('GET k{Enter}')
     expect(c.lines()).toEqual(['127.0.0.1:6379> BLPOP queue 0'])
 
-    // Another tab stays usable and serves it.
-    await c.user.click(screen.getByRole('button', { name: 'New connection' }))
+    // Another tab stays usable and serves it: the waiting line opens one.
+    await c.user.click(screen.getByRole('button', { name: 'Open another client' }))
     await c.settle()
+    expect(screen.getAllByRole('tab')).toHaveLength(2)
     const input2 = screen.getByRole('textbox')
     expect(input2).not.toHaveAttribute('aria-disabled', 'true')
     expect(screen.queryByRole('status')).toBeNull()
@@ -298,6 +333,7 @@ describe('Console', { timeout: 30_000 }, () => {
     })
     expect(screen.getByRole('status')).toHaveTextContent(/^正在等待 BLPOP queue 0 的回复/)
     expect(screen.getByRole('button', { name: '取消' })).toBeInTheDocument()
+    expect(screen.getByRole('button', { name: '打开另一个客户端' })).toBeInTheDocument()
   })
 
   it('answers HELP <command> and CLEAR locally', async () => {
@@ -412,26 +448,8 @@ describe('Console', { timeout: 30_000 }, () => {
   })
 
   it('keeps the lines a learner scrolled back to while new lines come, until a line is entered', async () => {
-    // jsdom lays nothing out: the output's scroll box is given its numbers by hand.
-    const saved = globalThis.ResizeObserver
-    globalThis.ResizeObserver = class {
-      observe(): void {}
-      unobserve(): void {}
-      disconnect(): void {}
-    }
-    try {
-      const c = await setup()
-      appendLines(c, 0, SHOWN_LINES)
-      await act(() => new Promise((r) => requestAnimationFrame(r)))
-      for (const [name, value] of [
-        ['scrollHeight', 4000],
-        ['clientHeight', 400],
-      ] as const)
-        Object.defineProperty(c.log, name, { configurable: true, value })
-      c.log.scrollTop = 1000
-      act(() => {
-        c.log.dispatchEvent(new Event('scroll'))
-      })
+    await withScrollBox(async (c, scrollTo) => {
+      scrollTo(1000)
       appendLines(c, SHOWN_LINES, 50)
       await act(() => new Promise((r) => requestAnimationFrame(r)))
       // Nothing the learner is reading left the page, and the box did not jump to the end.
@@ -442,9 +460,64 @@ describe('Console', { timeout: 30_000 }, () => {
       await c.type('PING{Enter}')
       expect(c.lines().at(-1)).toBe('PONG')
       expect(c.lines()).toHaveLength(SHOWN_LINES)
-    } finally {
-      globalThis.ResizeObserver = saved
+    }, SHOWN_LINES)
+  })
+
+  it('keeps earlier lines shown on request out of the live region, which gets new lines only', async () => {
+    // role="log" is a polite live region: the 200 lines "Show earlier lines" put in it were
+    // read out as new output.
+    const c = await setup()
+    appendLines(c, 0, 3 * SHOWN_LINES)
+    /** The live setting a screen reader applies to a change at `el`: its nearest region's. */
+    const liveOf = (el: Element | null | undefined): string | null => {
+      for (let e = el ?? null; e !== null; e = e.parentElement) {
+        const live = e.getAttribute('aria-live')
+        if (live !== null) return live
+        if (e.getAttribute('role') === 'log') return 'polite'
+      }
+      return null
     }
+    const lineEl = (text: string) =>
+      [...c.log.querySelectorAll('.console-line')].find((el) => el.textContent === text)
+    const wasNewest = lineEl(`line ${String(2 * SHOWN_LINES)}`)
+    expect(liveOf(wasNewest)).toBe('polite')
+    await c.user.click(screen.getByTestId('console-earlier'))
+    expect(c.lines()).toHaveLength(2 * SHOWN_LINES)
+    // The revealed lines and the button are outside it; the lines shown before stay in it.
+    expect(liveOf(lineEl('line 200'))).toBe('off')
+    expect(liveOf(lineEl('line 399'))).toBe('off')
+    expect(liveOf(screen.getByTestId('console-earlier'))).toBe('off')
+    expect(liveOf(lineEl('line 400'))).toBe('polite')
+    expect(wasNewest?.isConnected).toBe(true)
+    // A new line goes to the live region.
+    appendLines(c, 3 * SHOWN_LINES, 1)
+    expect(liveOf(lineEl(`line ${String(3 * SHOWN_LINES)}`))).toBe('polite')
+    // The accessible log still holds every line, in order.
+    expect(c.lines().slice(0, 2)).toEqual(['line 200', 'line 201'])
+    expect(c.lines().at(-1)).toBe(`line ${String(3 * SHOWN_LINES)}`)
+  })
+
+  it('keeps the reader’s place when the line they scrolled back to drops off the cap', async () => {
+    await withScrollBox(async (c, scrollTo) => {
+      // Every earlier line asked for, back to line 0, and the learner reads line 100.
+      for (let i = 0; i < MAX_CONSOLE_LINES / SHOWN_LINES - 1; i++)
+        await c.user.click(screen.getByTestId('console-earlier'))
+      expect(c.lines()).toHaveLength(MAX_CONSOLE_LINES)
+      scrollTo(100)
+      const reading = [...c.log.querySelectorAll('.console-line')][100]
+      expect(reading?.textContent).toBe('line 100')
+      // 20 more lines: lines 0 to 19 leave the full tab's front, the first shown with them.
+      // The output went back to the newest 200 (line 1820 on): the line being read was gone.
+      appendLines(c, MAX_CONSOLE_LINES, 20)
+      await act(() => new Promise((r) => requestAnimationFrame(r)))
+      expect(reading?.isConnected).toBe(true)
+      expect(c.lines()[0]).toBe('line 20')
+      expect(c.lines()).toHaveLength(MAX_CONSOLE_LINES)
+      expect(c.log.scrollTop).toBe(100)
+      // Back at the end, the newest lines only.
+      scrollTo(3600)
+      expect(c.lines()).toHaveLength(SHOWN_LINES)
+    }, MAX_CONSOLE_LINES)
   })
 
   it('repeats a command with a leading count, as redis-cli does', async () => {

@@ -1,6 +1,7 @@
 /**
  * End-to-end: a phone upright (390 × 844). The sticky footer stays compact: its controls on
- * two rows at most, each at least 40 px for a finger, none cut off by the screen's edge, in
+ * three rows (the step controls, the scrubber across the footer, the clock), each at least
+ * 40 px for a finger, none cut off by the screen's edge, in
  * English and in Chinese. (A phone on its side: phoneLandscape.test.ts.)
  */
 import type { Page } from 'playwright-core'
@@ -19,7 +20,7 @@ function footerControls(page: Page): Promise<Box[]> {
 
 describe('a phone upright (390 × 844)', () => {
   for (const locale of ['en-US', 'zh-CN'])
-    it(`keeps the footer to two rows of 40 px controls, none cut off (${locale})`, async () => {
+    it(`keeps the footer to three rows of 40 px controls, the scrubber across it, none cut off (${locale})`, async () => {
       const page = await openApp(browser(), appUrl, { ...phone, locale })
       await runLine(page, 'SADD s 1 2 3')
       // The clock running shows its pause button (❚❚) instead of ▶.
@@ -41,7 +42,27 @@ describe('a phone upright (390 × 844)', () => {
         const row = rows.at(-1)
         if (row === undefined || c.y >= row.y + row.h - 0.5) rows.push(c)
       }
-      expect(rows.map((r) => r.name)).toHaveLength(2)
+      // The step controls, the scrubber on a row of its own, the clock.
+      expect(rows.map((r) => r.name)).toHaveLength(3)
+      // The scrubber spans the footer (it had the ~60 px the step controls left of their
+      // row), and no button overlaps it.
+      const scrub = controls.find(
+        (c) => c.name === (locale === 'en-US' ? 'Command in the timeline' : '时间轴中的命令'),
+      )
+      expect(scrub?.w ?? 0).toBeGreaterThanOrEqual(0.9 * 374)
+      for (const c of controls)
+        if (c !== scrub && scrub !== undefined)
+          expect(
+            c.y >= scrub.y + scrub.h || c.y + c.h <= scrub.y || c.x >= scrub.x + scrub.w,
+            c.name,
+          ).toBe(true)
+      // The position reads under the scrubber's track, clear of the caption below it.
+      const position = await page.getByTestId('timeline-position').boundingBox()
+      const caption = await page.getByTestId('caption').boundingBox()
+      expect(position?.y ?? 0).toBeGreaterThanOrEqual((scrub?.y ?? 0) + 24)
+      expect((position?.y ?? 0) + (position?.height ?? 0)).toBeLessThanOrEqual(
+        (caption?.y ?? 0) + 0.5,
+      )
       // The footer leaves the screen to the diagram: a fifth of it at the most.
       const footer = await page.locator('.layout-timeline').boundingBox()
       expect(footer?.height ?? 1e9).toBeLessThanOrEqual(844 / 5)

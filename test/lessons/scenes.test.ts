@@ -16,16 +16,21 @@ function runScene(id: string) {
   const clock = manualClock()
   const s = createServer({ seed: 42, clock, trace: 'off', enableDebugCommand: 'yes' })
   const replies: Reply[] = []
-  for (const line of sceneById(id)?.lines ?? []) {
+  // A scene of two connections runs in two clients, as in two console tabs (call()'s own
+  // client answers a blocking command as on timeout at once); others in call()'s client.
+  const lines = sceneById(id)?.lines ?? []
+  const two = lines.some((l) => 'run' in l && l.client === 2)
+  const [first, second] = two ? [s.createClient(), s.createClient()] : [undefined, undefined]
+  for (const line of lines) {
     if ('tick' in line) {
       s.tick(line.tick)
       continue
     }
     const parsed = parseCommandLine(line.run)
     if (!parsed.ok) throw new Error(`cannot parse ${line.run}`)
-    replies.push(s.call(parsed.argv))
+    replies.push(s.call(parsed.argv, line.client === 2 ? second : first))
   }
-  return { s, replies }
+  return { s, replies, first, second }
 }
 
 describe('scenes', () => {
@@ -46,6 +51,20 @@ describe('scenes', () => {
       expect(g.title.en).not.toBe('')
       expect(g.title.zh).toMatch(/[\u4e00-\u9fff]/)
     }
+  })
+
+  it('blocking-list: A blocks, B’s push serves it, then A times out', () => {
+    const { s, replies, first, second } = runScene('blocking-list')
+    expect(replies.slice(1, 4)).toEqual([
+      { type: 'array', value: null }, // BLOCKED: the reply comes later
+      { type: 'integer', value: 1 },
+      { type: 'integer', value: 0 }, // A already popped job:1
+    ])
+    // A's two late replies: served job:1, then nil on the timeout.
+    const out = s.drainOutbox?.().get(first ?? -1)
+    expect(out).toBe('*2\r\n$4\r\njobs\r\n$5\r\njob:1\r\n*-1\r\n')
+    expect(s.isBlocked?.(first ?? -1)).toBe(false)
+    expect(s.isBlocked?.(second ?? -1)).toBe(false)
   })
 
   it('give every note in both languages', () => {

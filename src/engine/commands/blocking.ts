@@ -22,7 +22,9 @@
  * - CLIENT UNBLOCK id [TIMEOUT|ERROR] from another client;
  * - the connection closing (no reply).
  *
- * No step events yet: the waits are not drawn by any panel.
+ * Step events (blocking/*): a client blocked, served, or unblocked with no data (timed out,
+ * CLIENT UNBLOCK); the clients panel draws each db's blocking_keys from them. A closed
+ * client's wait ends with its client/closed.
  */
 import {
   alsoPropagate,
@@ -191,6 +193,17 @@ export function blockForKeys(
     ...(opts.reploffset === undefined ? {} : { reploffset: opts.reploffset }),
   }
   c.srv.blockedClients++
+  // WAIT waits on no key: it has no entry in blocking_keys to report.
+  if (c.ctx.tracing && btype !== 'wait')
+    c.ctx.emit({
+      type: 'blocking/clientBlocked',
+      client: client.id,
+      db: c.db.id,
+      keys: unique,
+      command: c.cmd.name,
+      // A deadline past LLONG_MAX (deadlineOf) never comes: as good as no timeout.
+      timeout: opts.timeout === 0 || opts.timeout === Infinity ? 0 : opts.timeout - c.ctx.now,
+    })
   return BLOCKED
 }
 
@@ -281,7 +294,12 @@ export function unblockClosedClient(srv: ServerState, c: Client): void {
  * networking.c CLIENT UNBLOCK: a blocked client gets the timeout reply, or with `withError`
  * the UNBLOCKED error; counted as a failed call of its command. False if it was not blocked.
  */
-export function clientUnblock(srv: ServerState, c: Client, withError: boolean): boolean {
+export function clientUnblock(
+  srv: ServerState,
+  ctx: ExecContext,
+  c: Client,
+  withError: boolean,
+): boolean {
   const bpop = c.bpop
   if (bpop === null) return false
   // A client CLIENT PAUSE holds: Redis 7.0.15 has no timeout reply for it (the server
@@ -294,6 +312,7 @@ export function clientUnblock(srv: ServerState, c: Client, withError: boolean): 
     c,
     withError ? error('UNBLOCKED client unblocked via CLIENT UNBLOCK') : timedOutReply(srv, bpop),
   )
+  emitUnblocked(ctx, c, bpop, withError ? 'unblockedWithError' : 'unblocked')
   if (postponed) unblockPostponedClient(srv, c, false)
   else unblockClient(srv, c)
   commandStats(srv, bpop.cmd).failed++
@@ -332,17 +351,38 @@ export function disconnectAllBlockedClients(srv: ServerState, ctx: ExecContext):
  * before `now` gets a null array, earliest deadline first (then lowest id, where Redis's
  * radix tree orders by client address).
  */
-export function handleBlockedClientsTimeout(srv: ServerState, now: number): void {
+export function handleBlockedClientsTimeout(srv: ServerState, ctx: ExecContext): void {
   if (srv.blockedClients === 0) return
   const due: Client[] = []
   for (const c of srv.clients.values()) {
-    if (c.bpop !== null && c.bpop.timeout !== 0 && c.bpop.timeout < now) due.push(c)
+    if (c.bpop !== null && c.bpop.timeout !== 0 && c.bpop.timeout < ctx.now) due.push(c)
   }
   due.sort((a, b) => (a.bpop?.timeout ?? 0) - (b.bpop?.timeout ?? 0) || a.id - b.id)
   for (const c of due) {
-    if (c.bpop !== null) replyToBlocked(srv, c, timedOutReply(srv, c.bpop))
+    if (c.bpop !== null) {
+      replyToBlocked(srv, c, timedOutReply(srv, c.bpop))
+      emitUnblocked(ctx, c, c.bpop, 'timedOut')
+    }
     unblockClient(srv, c)
   }
+}
+
+/** Reports a keyed wait that ended with no data (WAIT's and a pause's report nothing). */
+function emitUnblocked(
+  ctx: ExecContext,
+  c: Client,
+  bpop: BlockState,
+  reason: 'timedOut' | 'unblocked' | 'unblockedWithError',
+): void {
+  if (!ctx.tracing || bpop.btype === 'wait' || bpop.btype === 'postpone') return
+  ctx.emit({
+    type: 'blocking/clientUnblocked',
+    client: c.id,
+    db: bpop.db,
+    keys: bpop.keys,
+    command: bpop.cmd,
+    reason,
+  })
 }
 
 /** Counts for INFO clients: blocked_clients and clients_in_timeout_table. */
@@ -413,17 +453,29 @@ export function waitersOf(srv: ServerState, db: RedisDb, key: string, btype: str
   return out
 }
 
-/** Runs `serve` as the receiver's command (server.current_client), then unblocks it. */
+/**
+ * Runs `serve` as the receiver's command (server.current_client), then unblocks it; `key` is
+ * the ready key it is served from.
+ */
 export function serveReceiver(
   srv: ServerState,
   ctx: ExecContext,
   receiver: Client,
+  key: string,
   serve: (c: CommandCall, bpop: BlockState) => Reply,
 ): void {
   const bpop = receiver.bpop
   const db = bpop === null ? undefined : srv.dbs[bpop.db]
   const cmd = bpop === null ? undefined : srv.commands.original.get(bpop.cmd)
   if (bpop === null || db === undefined || cmd === undefined) return
+  if (ctx.tracing && bpop.btype !== 'postpone')
+    ctx.emit({
+      type: 'blocking/clientServed',
+      client: receiver.id,
+      db: bpop.db,
+      key,
+      command: bpop.cmd,
+    })
   const previous = srv.currentClient
   srv.currentClient = receiver
   const start = ctx.clock.now()
@@ -455,7 +507,7 @@ function serveClientsBlockedOnListKey(
 ): void {
   for (const receiver of waitersOf(srv, db, key, 'list')) {
     let deleted = false
-    serveReceiver(srv, ctx, receiver, (c, bpop) => {
+    serveReceiver(srv, ctx, receiver, key, (c, bpop) => {
       const pop = bpop.wherefrom === 'head' ? 'LPOP' : 'RPOP'
       if (bpop.target === null) {
         if (bpop.cmd === 'blmpop') {
@@ -511,7 +563,7 @@ function serveClientsBlockedOnSortedSetKey(
 ): void {
   for (const receiver of waitersOf(srv, db, key, 'zset')) {
     let deleted = false
-    serveReceiver(srv, ctx, receiver, (c, bpop) => {
+    serveReceiver(srv, ctx, receiver, key, (c, bpop) => {
       const nested = bpop.cmd === 'bzmpop'
       // Propagated as ZPOPMIN/ZPOPMAX key [count].
       const zpop = bpop.wherefrom === 'tail' ? 'ZPOPMAX' : 'ZPOPMIN'
@@ -722,12 +774,13 @@ function waitCommand(c: CommandCall): Reply {
 /** CLIENT UNBLOCK client-id [TIMEOUT|ERROR] once the id is parsed. */
 export function clientUnblockReply(
   srv: ServerState,
+  ctx: ExecContext,
   id: bigint,
   reason: string | undefined,
 ): Reply {
   const target = srv.clients.get(Number(id))
   const withError = reason !== undefined && isToken(reason, 'ERROR')
-  return target !== undefined && clientUnblock(srv, target, withError) ? ONE : ZERO
+  return target !== undefined && clientUnblock(srv, ctx, target, withError) ? ONE : ZERO
 }
 
 // --- Specs ---

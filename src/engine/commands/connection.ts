@@ -932,7 +932,7 @@ function clientUnblockCommand(c: CommandCall): Reply {
   if (reason !== undefined && !eqIgnoreCase(reason, 'timeout') && !eqIgnoreCase(reason, 'error'))
     return error('ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR')
   const id = getLongLongOrReply(c.argv[2] ?? '')
-  return typeof id === 'object' ? id : clientUnblockReply(c.srv, id, reason)
+  return typeof id === 'object' ? id : clientUnblockReply(c.srv, c.ctx, id, reason)
 }
 
 function clientSetNameCommand(c: CommandCall): Reply {

@@ -879,7 +879,9 @@ function serveStreamKey(
     if (sb === undefined || sb === null) continue
     if (o === null || o.type !== 'stream') {
       if (sb.group !== null)
-        serveReceiver(srv, ctx, receiver, () => error('UNBLOCKED the stream key no longer exists'))
+        serveReceiver(srv, ctx, receiver, key, () =>
+          error('UNBLOCKED the stream key no longer exists'),
+        )
       continue
     }
     const s = (o as StreamObject).ptr
@@ -888,7 +890,7 @@ function serveStreamKey(
     if (sb.group !== null) {
       group = streamLookupCG(s, sb.group)
       if (group === null) {
-        serveReceiver(srv, ctx, receiver, () =>
+        serveReceiver(srv, ctx, receiver, key, () =>
           error('NOGROUP the consumer group this client was blocked on no longer exists'),
         )
         continue
@@ -898,7 +900,7 @@ function serveStreamKey(
     const gt = sb.ids[idx] as StreamID
     if (streamCompareID(s.lastId, gt) <= 0) continue
     const start = streamIncrID(gt) ?? { ms: 0n, seq: 0n }
-    serveReceiver(srv, ctx, receiver, (c) => {
+    serveReceiver(srv, ctx, receiver, key, (c) => {
       let entries: Reply[]
       if (group !== null) {
         let consumer = streamLookupConsumer(group, sb.consumer, mstime(c))

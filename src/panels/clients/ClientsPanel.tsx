@@ -1,15 +1,16 @@
 /**
- * The clients panel: transactions and Pub/Sub as the server keeps them. Each client is a
- * column (its flags, its MULTI queue with every command answered QUEUED, its WATCHed keys,
- * its subscriptions); beside them, the server-side dicts those link to: each db's
- * watched_keys (key → clients watching) and pubsub_channels / pubsub_patterns (name →
- * subscribers). A step folds one multi/*, pubsub/* or client/* event (clientsModel.ts): the
- * client and the dict entry it concerns light up, CLIENT_DIRTY_CAS lights up on the clients a
- * write touched, EXEC's outcome is shown, and a PUBLISH lights up the channel, the matching
- * patterns and every receiving client. A client that connects fades in as a new column; one
- * the server closes stays for that step, marked closed, then is gone. New rows fade in with
- * the step's tween (none under reduced motion: the tween is then always complete).
- */
+ * The clients panel: transactions, Pub/Sub and blocking pops as the server keeps them. Each
+ * client is a column (its flags, the keys it is blocked on, its MULTI queue with every
+ * command answered QUEUED, its WATCHed keys, its subscriptions); beside them, the server-side
+ * dicts those link to: each db's watched_keys (key → clients watching), while clients wait in
+ * BLPOP and the like each db's blocking_keys (key → clients blocked on it, in line), and
+ * pubsub_channels / pubsub_patterns (name → subscribers). A step folds one multi/*,
+ * pubsub/*, blocking/* or client/* event (clientsModel.ts): the client and the dict entry it
+ * concerns light up, CLIENT_DIRTY_CAS lights up on the clients a write touched, EXEC's
+ * outcome is shown, and a PUBLISH lights up the channel, the matching patterns and every
+ * receiving client. A client that connects fades in as a new column; one the server closes
+ * stays for that step, marked closed, then is gone. New rows fade in with the step's tween
+ * (none under reduced motion: the tween is then always complete). */
 import { StepCaption } from '../shared/StepCaption.tsx'
 import '../shared/panels.css'
 import './clients.css'
@@ -34,8 +35,8 @@ type Lang = 'en' | 'zh'
 
 const text = {
   explain: {
-    en: 'Each client keeps its transaction queue, its flags and what it watches or subscribes to; the server keeps the dicts that point back at the clients.',
-    zh: '每个客户端保存自己的事务队列、标志以及它监视或订阅的内容；服务器端保存指回这些客户端的字典。',
+    en: 'Each client keeps its transaction queue, its flags and what it watches, subscribes to or is blocked on; the server keeps the dicts that point back at the clients.',
+    zh: '每个客户端保存自己的事务队列、标志以及它监视、订阅或阻塞等待的内容；服务器端保存指回这些客户端的字典。',
   },
   client: { en: 'Client', zh: '客户端' },
   queue: { en: 'MULTI queue', zh: 'MULTI 队列' },
@@ -46,6 +47,12 @@ const text = {
   noClients: { en: 'No clients.', zh: '没有客户端。' },
   watchedKeys: { en: 'watched_keys of db {db}', zh: '{db} 号库的 watched_keys' },
   noWatched: { en: 'watched_keys: no key is watched.', zh: 'watched_keys：没有被监视的键。' },
+  blockingKeys: { en: 'blocking_keys of db {db}', zh: '{db} 号库的 blocking_keys' },
+  noBlocking: {
+    en: 'blocking_keys: no client is blocked on a key.',
+    zh: 'blocking_keys：没有客户端阻塞在键上。',
+  },
+  blockedOn: { en: 'Blocked on', zh: '阻塞在' },
   channels: { en: 'pubsub_channels', zh: 'pubsub_channels' },
   shardChannels: { en: 'pubsubshard_channels', zh: 'pubsubshard_channels' },
   patterns: { en: 'pubsub_patterns', zh: 'pubsub_patterns' },
@@ -91,6 +98,7 @@ function isClientsEvent(e: StepEvent): boolean {
     e.type.startsWith('multi/') ||
     e.type.startsWith('pubsub/') ||
     e.type.startsWith('tracking/') ||
+    e.type.startsWith('blocking/') ||
     e.type.startsWith('client/')
   )
 }
@@ -137,6 +145,13 @@ function ClientsPanelImpl(props: ClientsPanelProps): ReactNode {
   const watchedFocus = (key: string) =>
     focus.key === key &&
     (current?.type === 'multi/keyWatched' || current?.type === 'multi/watchTouched')
+  const blockingFocus = (key: string) =>
+    focus.key === key && current?.type.startsWith('blocking/') === true
+  // blocking_keys is shown where a wait is on screen or this command began or ended one.
+  const showBlocking =
+    curr.blockingKeys.length > 0 || events.some((e) => e.type.startsWith('blocking/'))
+  const blockedOn = (id: number) =>
+    curr.blockingKeys.flatMap((g) => g.keys.filter((k) => k.clients.includes(id)))
   const subFocus = (name: string) =>
     (focus.key === name && current?.type.startsWith('pubsub/') === true) ||
     pub.channel === name ||
@@ -183,6 +198,16 @@ function ClientsPanelImpl(props: ClientsPanelProps): ReactNode {
                 </li>
               ))}
             </ul>
+            {blockedOn(c.id).length > 0 && (
+              <>
+                <h4>{text.blockedOn[lang]}</h4>
+                <ul className="clients-watched" data-testid={`blocked-on-${String(c.id)}`}>
+                  {blockedOn(c.id).map((k) => (
+                    <li key={k.key}>{show(k.key)}</li>
+                  ))}
+                </ul>
+              </>
+            )}
             <h4>{text.queue[lang]}</h4>
             {c.queued.length === 0 ? (
               <p className="clients-none">{text.emptyQueue[lang]}</p>
@@ -298,6 +323,26 @@ function ClientsPanelImpl(props: ClientsPanelProps): ReactNode {
             />
           ))
         )}
+        {showBlocking &&
+          (curr.blockingKeys.length === 0 ? (
+            <p className="clients-none" data-testid="blocking-keys-empty">
+              {text.noBlocking[lang]}
+            </p>
+          ) : (
+            curr.blockingKeys.map((g) => (
+              <DictTable
+                key={`b${String(g.db)}`}
+                title={fill(text.blockingKeys[lang], { db: g.db })}
+                testId={`blocking-keys-${String(g.db)}`}
+                rows={g.keys.map((k) => ({
+                  name: k.key,
+                  clients: k.clients,
+                  lit: blockingFocus(k.key),
+                }))}
+                lang={lang}
+              />
+            ))
+          ))}
         {[
           { title: text.channels[lang], testId: 'pubsub-channels', list: curr.pubsubChannels },
           {

@@ -1,15 +1,17 @@
 /**
- * The clients panel's model: a pure fold of multi/*, pubsub/*, tracking/* and client/* step
- * events onto the engine's ClientsView (inspectClients.ts), so that folding every event of a command onto
- * the view before it gives the view after it ("the animation cannot lie").
+ * The clients panel's model: a pure fold of multi/*, pubsub/*, tracking/*, blocking/* and
+ * client/* step events onto the engine's ClientsView (inspectClients.ts), so that folding
+ * every event of a command onto the view before it gives the view after it ("the animation
+ * cannot lie").
  *
- * The fold keeps the view's order rules: clients by id, dict keys (watched keys, channels,
- * patterns in the server dict) sorted by bytes, lists Redis keeps as lists (a key's
- * watchers, a channel's subscribers, a client's patterns and queue) in arrival order.
- * Events of other families leave the view as it is. A client connecting (client/connected)
- * gets a fresh column; one closing (client/closed) leaves with its watches and
- * subscriptions; SELECT, CLIENT SETNAME and RESET change its db and name. What no event
- * reports (a console tab closed, FLUSHDB's dirty flags) is only seen in `after`.
+ * The fold keeps the view's order rules: clients by id, dict keys (watched keys, blocking
+ * keys, channels, patterns in the server dict) sorted by bytes, lists Redis keeps as lists
+ * (a key's watchers or blocked clients, a channel's subscribers, a client's patterns and
+ * queue) in arrival order. Events of other families leave the view as it is. A client
+ * connecting (client/connected) gets a fresh column; one closing (client/closed) leaves with
+ * its watches, its wait and its subscriptions; SELECT, CLIENT SETNAME and RESET change its db
+ * and name. What no event reports (a console tab closed, FLUSHDB's dirty flags) is only seen
+ * in `after`.
  */
 import type { StepEvent } from '../../engine/events.ts'
 import type { ClientFlag, ClientStateView, ClientsView } from '../../engine/inspectClients.ts'
@@ -118,6 +120,43 @@ const toSubs = (xs: readonly { channel: string; clients: readonly number[] }[]):
   xs.map((x) => ({ name: x.channel, clients: x.clients }))
 const fromSubs = (xs: Subs) => xs.map((x) => ({ channel: x.name, clients: x.clients }))
 
+type DbKeys = ClientsView['watchedKeys']
+
+/** Appends `client` to `key`'s list in db `db` (a key new to the db joins in byte order). */
+function dbKeyAdd(groups: DbKeys, db: number, key: string, client: number): DbKeys {
+  const group = groups.find((g) => g.db === db)
+  const keys = subscribe(
+    (group?.keys ?? []).map((k) => ({ name: k.key, clients: k.clients })),
+    key,
+    client,
+  ).map((s) => ({ key: s.name, clients: s.clients }))
+  return [...groups.filter((g) => g.db !== db), { db, keys }].sort((a, b) => a.db - b.db)
+}
+
+/** Takes `client` off every key's list in db `db` (every db when null); empty keys go. */
+function dbKeysDrop(groups: DbKeys, client: number, db: number | null): DbKeys {
+  return groups
+    .map((g) =>
+      db !== null && g.db !== db
+        ? g
+        : {
+            db: g.db,
+            keys: g.keys
+              .map((k) => ({ key: k.key, clients: k.clients.filter((id) => id !== client) }))
+              .filter((k) => k.clients.length > 0),
+          },
+    )
+    .filter((g) => g.keys.length > 0)
+}
+
+/** A blocked client's wait ended (served, timed out, CLIENT UNBLOCK): off blocking_keys. */
+function endWait(v: ClientsView, id: number, db: number | null): ClientsView {
+  return updateClient({ ...v, blockingKeys: dbKeysDrop(v.blockingKeys, id, db) }, id, (c) => ({
+    ...c,
+    flags: withFlag(c.flags, 'blocked', false),
+  }))
+}
+
 /** A client as a new connection has it (networking.c createClient). */
 function newClient(id: number): ClientStateView {
   return {
@@ -138,7 +177,7 @@ function newClient(id: number): ClientStateView {
 function removeClient(v: ClientsView, id: number): ClientsView {
   const c = v.clients.find((x) => x.id === id)
   if (c === undefined) return v
-  const w = unwatchAll(v, id)
+  const w = endWait(unwatchAll(v, id), id, null)
   let channels = toSubs(w.pubsubChannels)
   for (const ch of c.channels) channels = unsubscribe(channels, ch, id)
   let shard = toSubs(w.pubsubShardChannels)
@@ -177,17 +216,19 @@ export function applyClientsEvent(v: ClientsView, e: StepEvent): ClientsView {
         ...c,
         watched: [...c.watched, { db: e.db, key: e.key }],
       }))
-      const group = v.watchedKeys.find((g) => g.db === e.db)
-      const keys = subscribe(
-        (group?.keys ?? []).map((k) => ({ name: k.key, clients: k.clients })),
-        e.key,
-        e.client,
-      ).map((s) => ({ key: s.name, clients: s.clients }))
-      const watchedKeys = [...v.watchedKeys.filter((g) => g.db !== e.db), { db: e.db, keys }].sort(
-        (a, b) => a.db - b.db,
-      )
-      return { ...next, watchedKeys }
+      return { ...next, watchedKeys: dbKeyAdd(v.watchedKeys, e.db, e.key, e.client) }
     }
+    case 'blocking/clientBlocked': {
+      let blockingKeys = v.blockingKeys
+      for (const key of e.keys) blockingKeys = dbKeyAdd(blockingKeys, e.db, key, e.client)
+      return updateClient({ ...v, blockingKeys }, e.client, (c) => ({
+        ...c,
+        flags: withFlag(c.flags, 'blocked', true),
+      }))
+    }
+    case 'blocking/clientServed':
+    case 'blocking/clientUnblocked':
+      return endWait(v, e.client, e.db)
     case 'multi/watchTouched': {
       let next = v
       for (const id of e.clients) {
@@ -328,6 +369,11 @@ export function focusOf(e: StepEvent | undefined): {
       return { clients: [e.client], key: e.name }
     case 'tracking/keysRemembered':
       return { clients: [e.client], key: e.keys[0] ?? null }
+    case 'blocking/clientBlocked':
+    case 'blocking/clientUnblocked':
+      return { clients: [e.client], key: e.keys[0] ?? null }
+    case 'blocking/clientServed':
+      return { clients: [e.client], key: e.key }
     case 'tracking/keyInvalidated':
       return { clients: e.clients, key: e.key }
     case 'tracking/flushed':

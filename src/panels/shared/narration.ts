@@ -496,6 +496,35 @@ export const narration: StepEventHandlers<Narration> = {
     en: `Client ${n(e.client)} no longer watches its ${c(e.keys, 'key', 'keys')}.`,
     zh: `客户端 ${n(e.client)} 不再监视它的 ${n(e.keys)} 个键。`,
   }),
+  'blocking/clientBlocked': (e) => {
+    const keys = e.keys.map(q)
+    const wait =
+      e.timeout === 0
+        ? { en: 'it waits with no timeout', zh: '不设超时，一直等待' }
+        : { en: `it times out in ${n(e.timeout)} ms`, zh: `${n(e.timeout)} 毫秒后超时` }
+    return {
+      en: `${e.command.toUpperCase()} found no data: client ${n(e.client)} is blocked, added to db ${n(e.db)}'s blocking_keys under ${keys.join(', ')}; ${wait.en}.`,
+      zh: `${e.command.toUpperCase()} 没有取到数据：客户端 ${n(e.client)} 被阻塞，加入 ${n(e.db)} 号库的 blocking_keys 中 ${keys.join('、')} 的等待列表；${wait.zh}。`,
+    }
+  },
+  'blocking/clientServed': (e) => ({
+    en: `${q(e.key)} got data: client ${n(e.client)}, first in its blocking_keys list, is served its ${e.command.toUpperCase()} (serveClientsBlockedOnListKey) and leaves the list.`,
+    zh: `${q(e.key)} 有了数据：排在 blocking_keys 等待列表首位的客户端 ${n(e.client)} 的 ${e.command.toUpperCase()} 得到服务（serveClientsBlockedOnListKey），并离开等待列表。`,
+  }),
+  'blocking/clientUnblocked': (e) => {
+    const why = {
+      timedOut: { en: 'its timeout passed: it gets a nil reply', zh: '超时已到：回复 nil' },
+      unblocked: { en: 'CLIENT UNBLOCK: it gets a nil reply', zh: 'CLIENT UNBLOCK：回复 nil' },
+      unblockedWithError: {
+        en: 'CLIENT UNBLOCK ERROR: it gets the UNBLOCKED error',
+        zh: 'CLIENT UNBLOCK ERROR：回复 UNBLOCKED 错误',
+      },
+    }[e.reason]
+    return {
+      en: `Client ${n(e.client)} stops waiting in ${e.command.toUpperCase()}, ${why.en}; it leaves db ${n(e.db)}'s blocking_keys.`,
+      zh: `客户端 ${n(e.client)} 不再在 ${e.command.toUpperCase()} 中等待，${why.zh}；它离开 ${n(e.db)} 号库的 blocking_keys。`,
+    }
+  },
   'client/connected': (e) => ({
     en:
       e.replaces === undefined

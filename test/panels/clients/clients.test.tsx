@@ -195,3 +195,122 @@ describe('concernsClients', () => {
     ).toBe(true)
   })
 })
+
+describe('ClientsPanel: clients blocked on keys (blocking_keys)', () => {
+  const blocking = (events: readonly StepEvent[]) =>
+    events.filter((e) => e.type.startsWith('blocking/'))
+
+  it('shows BLPOP blocking a client, then a push serving it step by step', () => {
+    const { s, a, b, view } = setup()
+    const c = s.createClient()
+    const empty = view()
+    const blpop = s.execute(['BLPOP', 'q', 'other', '0'], a)
+    expect(s.isBlocked?.(a)).toBe(true)
+    expect(blocking(blpop.events)).toEqual([
+      {
+        type: 'blocking/clientBlocked',
+        client: a,
+        db: 0,
+        keys: ['q', 'other'],
+        command: 'blpop',
+        timeout: 0,
+      },
+    ])
+    expect(concernsClients(blpop)).toBe(true)
+    s.execute(['BRPOP', 'q', '5'], c)
+    const waiting = view()
+    expect(waiting.blockingKeys).toEqual([
+      {
+        db: 0,
+        keys: [
+          { key: 'other', clients: [a] },
+          { key: 'q', clients: [a, c] },
+        ],
+      },
+    ])
+    const { rerender } = render(panel(empty, waiting, blpop.events, blpop.events.length))
+    expect(column(a).querySelector('[data-flag="blocked"]')).not.toBeNull()
+    expect(screen.getByTestId(`blocked-on-${String(a)}`).textContent).toBe('otherq')
+    expect(screen.getByTestId('clients-narration').textContent).toContain(
+      'BLPOP found no data: client',
+    )
+
+    // b pushes one element: a (first in q's line) is served, c goes on waiting.
+    const push = s.execute(['LPUSH', 'q', 'job'], b)
+    const served = view()
+    const own = push.events.filter((e) =>
+      ['blocking/', 'client/', 'multi/'].some((f) => e.type.startsWith(f)),
+    )
+    expect(own).toEqual([
+      { type: 'blocking/clientServed', client: a, db: 0, key: 'q', command: 'blpop' },
+    ])
+    expect(concernsClients(push)).toBe(true)
+    // The pop's own steps come after the serving one.
+    const types = push.events.map((e) => e.type)
+    expect(types.indexOf('blocking/clientServed')).toBeLessThan(
+      types.lastIndexOf('listpack/entryDeleted'),
+    )
+    rerender(panel(waiting, served, own, 0))
+    const table = screen.getByTestId('blocking-keys-0')
+    expect(table.querySelector('[data-name="q"]')?.textContent).toBe(`q#${String(a)}#${String(c)}`)
+    rerender(panel(waiting, served, own, 1))
+    expect(table.querySelector('[data-name="q"]')?.textContent).toBe(`q#${String(c)}`)
+    expect(table.querySelector('[data-name="q"]')?.getAttribute('data-lit')).toBe('true')
+    expect(table.querySelector('[data-name="other"]')).toBeNull()
+    expect(column(a).querySelector('[data-flag="blocked"]')).toBeNull()
+    expect(column(a).dataset['lit']).toBe('true')
+    expect(screen.queryByTestId(`blocked-on-${String(a)}`)).toBeNull()
+    expect(foldClients(waiting, own, 1)).toEqual(served)
+    rerender(panel(waiting, served, own, 1, 'zh'))
+    expect(screen.getByTestId('clients-narration').textContent).toContain('得到服务')
+    expect(screen.getByTestId('blocking-keys-0').querySelector('caption')?.textContent).toBe(
+      '0 号库的 blocking_keys',
+    )
+
+    // c's 5 s timeout passes on the cron's tick: a nil reply, and blocking_keys is empty.
+    const tick = s.tick(6000)
+    const timedOut = blocking(tick.events)
+    expect(timedOut).toEqual([
+      {
+        type: 'blocking/clientUnblocked',
+        client: c,
+        db: 0,
+        keys: ['q'],
+        command: 'brpop',
+        reason: 'timedOut',
+      },
+    ])
+    expect(s.drainOutbox?.().get(c)).toBe('*-1\r\n')
+    const after = view()
+    expect(after.blockingKeys).toEqual([])
+    expect(foldClients(served, timedOut, 1)).toEqual(after)
+    rerender(panel(served, after, timedOut, 1))
+    expect(screen.getByTestId('blocking-keys-empty').textContent).toBe(
+      'blocking_keys: no client is blocked on a key.',
+    )
+    expect(screen.getByTestId('clients-narration').textContent).toContain('its timeout passed')
+  })
+
+  it('reports CLIENT UNBLOCK, and a closed client leaves blocking_keys with its column', () => {
+    const { s, a, b, view } = setup()
+    s.execute(['BZPOPMIN', 'z', '0'], a)
+    const before = view()
+    const t = s.execute(['CLIENT', 'UNBLOCK', String(a), 'ERROR'], b)
+    expect(blocking(t.events)).toEqual([
+      {
+        type: 'blocking/clientUnblocked',
+        client: a,
+        db: 0,
+        keys: ['z'],
+        command: 'bzpopmin',
+        reason: 'unblockedWithError',
+      },
+    ])
+    expect(foldClients(before, blocking(t.events), 1)).toEqual(view())
+    s.execute(['BLPOP', 'q', '0'], a)
+    const blocked = view()
+    const kill = s.execute(['CLIENT', 'KILL', 'ID', String(a)], b)
+    const own = kill.events.filter((e) => e.type.startsWith('client/'))
+    expect(foldClients(blocked, own, own.length)).toEqual(view())
+  })
+})
