@@ -20,6 +20,17 @@ import { rdbSaveFileDbs } from './rdbReload.ts'
 import { rngNextU32 } from './rng.ts'
 import { serverLog } from './serverLog.ts'
 import type { Dict } from './structures/dict.ts'
+import {
+  createReplBuffer,
+  replBufferAttachAt,
+  replBufferDetach,
+  replBufferFeed,
+  replBufferReset,
+  replicaOverOutputLimits,
+  replicaRefOf,
+  type ReplBuffer,
+} from './replBuffer.ts'
+import { clientInfoString } from './commands/connection.ts'
 
 /** server.h PROPAGATE_AOF / PROPAGATE_REPL: where a propagated command goes. */
 export const PROPAGATE_AOF = 1
@@ -45,13 +56,10 @@ export interface ReplState {
   ackTimes: Map<ClientId, number>
   /** A backlog exists: a replica attached once (server.repl_backlog). */
   backlog: boolean
-  /** The offset of backlogBuf's first byte. */
-  backlogOff: number
-  /**
-   * The last bytes fed: the backlog is the last repl-backlog-size of them (replBacklogOf).
-   * Cut down only once twice that long, so that feeding it stays cheap per byte.
-   */
-  backlogBuf: string
+  /** The replication buffer the backlog and the replicas share (replBuffer.ts). */
+  buf: ReplBuffer
+  /** server.repl_no_slaves_since (unix seconds): repl-backlog-ttl counts from there. */
+  noSlavesSince: number
   /** The db the stream last selected (server.slaveseldb); -1 forces a SELECT. */
   seldb: number
   /** server.also_propagate: the ops of the running execution unit. */
@@ -209,8 +217,8 @@ export function createReplState(replid: string): ReplState {
     replicas: [],
     ackTimes: new Map(),
     backlog: false,
-    backlogOff: 0,
-    backlogBuf: '',
+    buf: createReplBuffer(),
+    noSlavesSince: 0,
     seldb: -1,
     pending: [],
     depth: 0,
@@ -334,19 +342,45 @@ function feedReplicas(
 export function feedReplicationStream(srv: ServerState, bytes: string): void {
   const r = srv.repl
   if (!r.backlog) return
-  r.masterReplOffset += bytes.length
-  r.backlogBuf += bytes
-  const size = backlogSize(srv)
-  if (r.backlogBuf.length > 2 * size) {
-    r.backlogOff += r.backlogBuf.length - size
-    r.backlogBuf = r.backlogBuf.slice(r.backlogBuf.length - size)
-  }
-  for (const id of r.replicas) {
-    if (r.pendingSyncs.length !== 0 && replicaWaitsBgsave(srv, id)) continue
+  // canFeedReplicaReplBuffer: not the replicas still waiting for their sync to start.
+  const feeding =
+    r.pendingSyncs.length === 0
+      ? r.replicas
+      : r.replicas.filter((id) => !replicaWaitsBgsave(srv, id))
+  replBufferFeed(srv, r.buf, bytes, feeding, () => {
+    // closeClientOnOutputBufferLimitReached(slave, 1) as each block is added.
+    for (const id of feeding) replicaCheckOutputLimits(srv, id)
+  })
+  for (const id of feeding) {
+    const ref = replicaRefOf(r.buf, id)
+    if (ref.closeAsap) continue
     const held = r.streamOnAck.size === 0 ? undefined : r.streamOnAck.get(id)
     if (held !== undefined) r.streamOnAck.set(id, held + bytes)
-    else srv.outbox.set(id, (srv.outbox.get(id) ?? '') + bytes)
+    else {
+      srv.outbox.set(id, (srv.outbox.get(id) ?? '') + bytes)
+      ref.unwritten += bytes.length
+    }
   }
+}
+
+/**
+ * closeClientOnOutputBufferLimitReached(replica, async): a replica over its output buffer
+ * limits is scheduled to be closed (freeClientAsync; the host closes its connection), logged.
+ * Whether it was.
+ */
+export function replicaCheckOutputLimits(srv: ServerState, id: ClientId): boolean {
+  const ref = srv.repl.buf.refs.get(id)
+  const c = srv.clients.get(id)
+  if (ref === undefined || c === undefined || ref.closeAsap) return false
+  if (!replicaOverOutputLimits(srv, srv.repl.buf, id)) return false
+  ref.closeAsap = true
+  serverLog(
+    srv,
+    'warning',
+    `Client ${clientInfoString(srv, c, null)} scheduled to be closed ASAP for overcoming of output buffer limits.`,
+  )
+  srv.clientsToClose.set(id, '')
+  return true
 }
 
 /** SLAVE_STATE_WAIT_BGSAVE_START: the replica's full sync has not started yet. */
@@ -354,33 +388,21 @@ export function replicaWaitsBgsave(srv: ServerState, id: ClientId): boolean {
   return srv.repl.pendingSyncs.some((p) => p.client === id)
 }
 
-/** repl-backlog-size. */
-function backlogSize(srv: ServerState): number {
-  return Number(srv.config.other['repl-backlog-size'] ?? '1048576')
-}
-
-/**
- * server.repl_backlog: its first byte's offset (repl_backlog->offset) and its histlen, at
- * most repl-backlog-size.
- */
+/** server.repl_backlog: its first byte's offset (repl_backlog->offset) and its histlen. */
 export function replBacklogOf(srv: ServerState): { offset: number; histlen: number } {
-  const r = srv.repl
-  const histlen = Math.min(r.backlogBuf.length, backlogSize(srv))
-  return { offset: r.backlogOff + r.backlogBuf.length - histlen, histlen }
+  return { offset: srv.repl.buf.offset, histlen: srv.repl.buf.histlen }
 }
 
 /** createReplicationBacklog: empty, its first byte the next offset. */
 export function createReplicationBacklog(srv: ServerState): void {
-  const r = srv.repl
-  r.backlog = true
-  r.backlogOff = r.masterReplOffset + 1
-  r.backlogBuf = ''
+  srv.repl.backlog = true
+  replBufferReset(srv, srv.repl.buf)
 }
 
-/** freeReplicationBacklog. */
+/** freeReplicationBacklog: the whole buffer goes. */
 export function freeReplicationBacklog(srv: ServerState): void {
   srv.repl.backlog = false
-  srv.repl.backlogBuf = ''
+  replBufferReset(srv, srv.repl.buf)
 }
 
 /**
@@ -433,7 +455,7 @@ export function masterTryPartialResynchronization(
   }
   if (!r.replicas.includes(c.id)) r.replicas.push(c.id)
   r.ackTimes.set(c.id, srv.unixtime)
-  const data = r.backlogBuf.slice(offset - r.backlogOff)
+  const data = replBufferAttachAt(r.buf, c.id, offset)
   serverLog(
     srv,
     'notice',
@@ -589,7 +611,11 @@ function startFullSync(srv: ServerState, ctx: ExecContext, c: Client, psync: boo
 /** freeClient: a replica that goes away leaves server.slaves. */
 export function replicaClosed(srv: ServerState, id: ClientId): void {
   const i = srv.repl.replicas.indexOf(id)
-  if (i >= 0) srv.repl.replicas.splice(i, 1)
+  if (i >= 0) {
+    srv.repl.replicas.splice(i, 1)
+    if (srv.repl.replicas.length === 0) srv.repl.noSlavesSince = srv.unixtime
+  }
+  replBufferDetach(srv, srv.repl.buf, id)
   srv.repl.ackTimes.delete(id)
   srv.repl.replicaInfo.delete(id)
   srv.repl.streamOnAck.delete(id)
@@ -621,6 +647,7 @@ export function replicaAcked(srv: ServerState, id: ClientId, offset: number): vo
   if (held !== undefined) {
     srv.repl.streamOnAck.delete(id)
     if (held !== '') srv.outbox.set(id, (srv.outbox.get(id) ?? '') + held)
+    replicaRefOf(srv.repl.buf, id).unwritten += held.length
   }
 }
 

@@ -4,6 +4,8 @@
  * listens on loopback; the replica's engine asks its host for the link to the master.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { once } from 'node:events'
+import net from 'node:net'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { startRespServer, type RespServerHandle } from '../../src/server/server.ts'
 import { freePort } from '../conformance/redisProcess.ts'
@@ -249,6 +251,54 @@ describe('replication between two of our servers', () => {
     await cmd(t, 'HSET', 'h', 'f', 'v')
     await until(async () => (await cmd(l, 'HGET', 'h', 'f')) === 'v')
     expect(await info(l, 'master_replid')).toBe(await info(t, 'master_replid'))
+  })
+})
+
+/** A field of INFO memory, as a number. */
+async function memInfo(c: RawClient, field: string): Promise<number> {
+  const text = (await cmd(c, 'INFO', 'memory')) as string
+  return Number(new RegExp(`^${field}:(.*)\\r$`, 'm').exec(text)?.[1])
+}
+
+describe('the replication buffer (shared by the backlog and the replicas)', () => {
+  it('a replica that stops reading holds the stream: counted as its memory, not for eviction; its output limit closes it', async () => {
+    const log: string[] = []
+    const master = await ours({ 'repl-backlog-size': '16384' }, log)
+    const m = await client(master.port)
+    // A replica that syncs, then reads nothing more.
+    const stalled = net.connect(master.port, '127.0.0.1')
+    await once(stalled, 'connect')
+    stalled.write('SYNC\r\n')
+    await until(async () => (await info(m, 'connected_slaves')) === '1')
+    stalled.pause()
+    const value = 'v'.repeat(1 << 20)
+    for (let i = 0; i < 24; i++) await cmd(m, 'SET', `k${String(i)}`, value)
+    await until(async () => (await memInfo(m, 'mem_clients_slaves')) > 4 << 20)
+    const total = await memInfo(m, 'mem_total_replication_buffers')
+    // Past repl-backlog-size the buffer is the replica's; eviction does not count it.
+    expect(await memInfo(m, 'mem_clients_slaves')).toBe(total - 16384)
+    expect(await memInfo(m, 'mem_replication_backlog')).toBe(16384)
+    const notCounted = await memInfo(m, 'mem_not_counted_for_evict')
+    expect(notCounted).toBeGreaterThan(total - 16384 - 4096)
+    expect(notCounted).toBeLessThan(total - 16384)
+    const omem = /omem=(\d+)/.exec((await cmd(m, 'CLIENT', 'LIST', 'TYPE', 'replica')) as string)
+    expect(Number(omem?.[1])).toBeGreaterThan(4 << 20)
+    // Over client-output-buffer-limit (a hard limit) at the next block: closed, logged.
+    await cmd(m, 'CONFIG', 'SET', 'client-output-buffer-limit', 'replica 1mb 0 0')
+    await cmd(m, 'SET', 'one', 'more'.repeat(8192))
+    await until(async () => (await info(m, 'connected_slaves')) === '0')
+    expect(
+      log.some((l) =>
+        /^Client id=\d+ .* flags=S .*scheduled to be closed ASAP for overcoming of output buffer limits\.$/.test(
+          l,
+        ),
+      ),
+    ).toBe(true)
+    // Only the backlog refers to the buffer now: trimmed back to about its size.
+    await until(async () => (await memInfo(m, 'mem_total_replication_buffers')) < 64 * 1024)
+    expect(await memInfo(m, 'mem_clients_slaves')).toBe(0)
+    expect(Number(await info(m, 'repl_backlog_histlen'))).toBeGreaterThanOrEqual(16384)
+    stalled.destroy()
   })
 })
 

@@ -16,6 +16,7 @@ import { cstr } from '../bytes.ts'
 import { removeClientFromMemUsageBucket } from '../clientEviction.ts'
 import { respEncodedLength } from '../resp.ts'
 import { jemallocSizeClass } from '../structures/jemalloc.ts'
+import { replicaOutputMemory } from '../replBuffer.ts'
 import {
   clientHasPendingReplies,
   clientOutputBufferMemory,
@@ -225,7 +226,7 @@ export function clientsCronTrackExpansiveClients(srv: ServerState, c: Client, sl
   const qb = c.querybuf
   const argv = qb.argc > 0 ? jemallocSizeClass(PTR_SIZE * qb.argc) : 0
   const input = qb.zmalloc + qb.argvLenSum + argv
-  const output = clientOutputBufferMemory(c)
+  const output = outputBufferMemory(srv, c)
   if (input > (srv.clientsPeakMemInput[slot] ?? 0)) srv.clientsPeakMemInput[slot] = input
   if (output > (srv.clientsPeakMemOutput[slot] ?? 0)) srv.clientsPeakMemOutput[slot] = output
 }
@@ -362,13 +363,23 @@ function multiStateMemOverhead(c: Client): number {
 }
 
 /**
+ * getClientOutputBufferMemoryUsage: a replica's share of the replication buffer
+ * (replBuffer.ts), any other client's reply list.
+ */
+function outputBufferMemory(srv: ServerState, c: Client): number {
+  return srv.repl.buf.refs.has(c.id)
+    ? replicaOutputMemory(srv.repl.buf, c.id)
+    : clientOutputBufferMemory(c)
+}
+
+/**
  * networking.c getClientMemoryUsage: the replies not read yet (the reply list a transport
  * reports, replyList.ts), the client struct, c->buf, the query buffer, the arguments
  * (`argvMem`, `argc`), the MULTI queue and WATCHed keys, pub/sub and tracking prefixes.
  */
-function getClientMemoryUsage(c: Client, argvMem: number, argc: number): number {
+function getClientMemoryUsage(srv: ServerState, c: Client, argvMem: number, argc: number): number {
   return (
-    clientOutputBufferMemory(c) +
+    outputBufferMemory(srv, c) +
     CLIENT_STRUCT_SIZE +
     c.bufUsableSize +
     c.querybuf.zmalloc +
@@ -393,8 +404,8 @@ export function updateClientMemoryUsage(srv: ServerState, c: Client): void {
   const held = c.bpop?.argv
   const mem =
     held === undefined
-      ? getClientMemoryUsage(c, c.querybuf.argvLenSum, c.querybuf.argc)
-      : getClientMemoryUsage(c, argvLenSum(held), held.length)
+      ? getClientMemoryUsage(srv, c, c.querybuf.argvLenSum, c.querybuf.argc)
+      : getClientMemoryUsage(srv, c, argvLenSum(held), held.length)
   const normal = srv.monitors.includes(c.id) || !srv.repl.replicas.includes(c.id)
   if (c.lastMemoryNormal) srv.clientsNormalMemory -= c.lastMemoryUsage
   if (normal) srv.clientsNormalMemory += mem
@@ -434,6 +445,7 @@ export function clientInfoString(srv: ServerState, c: Client, current: Client | 
   const argvMem = held === null ? qb.argvLenSum : argvLenSum(held)
   const obl = isCurrent ? Math.min((io?.obl ?? 0) + execOutputBytes(c), c.bufUsableSize) : 0
   const totMem = getClientMemoryUsage(
+    srv,
     c,
     argvMem,
     isCurrent ? c.argc : held !== null ? held.length : qb.argc,
@@ -447,7 +459,7 @@ export function clientInfoString(srv: ServerState, c: Client, current: Client | 
     ` qbuf-free=${String(qbufFree)} argv-mem=${String(argvMem)}` +
     ` multi-mem=${String(multiArgvLenSums(c))} rbs=${String(c.bufUsableSize)}` +
     ` rbp=${String(c.bufPeak)} obl=${String(obl)} oll=${String(clientReplyListLength(c))}` +
-    ` omem=${String(clientOutputBufferMemory(c))} tot-mem=${String(totMem)}` +
+    ` omem=${String(outputBufferMemory(srv, c))} tot-mem=${String(totMem)}` +
     ` events=${clientHasPendingReplies(c) ? 'rw' : 'r'}` +
     ` cmd=${c.lastCmd} user=${c.user.name} redir=${String(trackingRedirection(c))}` +
     ` resp=${String(c.resp)}`
