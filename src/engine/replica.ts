@@ -36,6 +36,7 @@ import {
   feedReplicationStream,
   freeReplicationBacklog,
   replicaClosed,
+  replicationGetSlaveName,
   type MasterClientState,
   type MasterLinkState,
 } from './replication.ts'
@@ -183,17 +184,6 @@ function replicationDiscardCachedMaster(srv: ServerState): void {
 }
 
 /**
- * replicationGetSlaveName: a replica's address with the listening port it announced, else
- * "<unknown-replica-port>".
- */
-export function replicationGetSlaveName(srv: ServerState, c: Client): string {
-  const info = srv.repl.replicaInfo.get(c.id)
-  const ip = info?.ip ?? c.addr.slice(0, c.addr.lastIndexOf(':'))
-  const port = info?.listeningPort ?? 0
-  return `${ip}:${port !== 0 ? String(port) : '<unknown-replica-port>'}`
-}
-
-/**
  * networking.c disconnectSlaves: each replica attached to this server is freed, logged
  * "Connection with replica <addr>:<port> lost.".
  */
@@ -297,6 +287,8 @@ export function replicationUnsetMaster(srv: ServerState, ctx: ExecContext): void
   )
   r.linkState = 'none'
   r.seldb = -1
+  // The backlog's time to live counts from now, not from before the failover.
+  r.noSlavesSince = srv.unixtime
   r.downSince = 0
   setOOMScoreAdj(srv)
 }

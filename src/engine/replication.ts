@@ -30,7 +30,7 @@ import {
   replicaRefOf,
   type ReplBuffer,
 } from './replBuffer.ts'
-import { clientInfoString } from './commands/connection.ts'
+import { clientInfoString, freeClientLogged } from './commands/connection.ts'
 
 /** server.h PROPAGATE_AOF / PROPAGATE_REPL: where a propagated command goes. */
 export const PROPAGATE_AOF = 1
@@ -160,6 +160,8 @@ export interface ReplicaInfo {
   ackOff: number
   /** SLAVE_CAPA_EOF: REPLCONF capa eof (a diskless payload is taken). */
   capaEof: boolean
+  /** CLIENT_PRE_PSYNC: it synced with SYNC, and sends no ACKs. */
+  prePsync: boolean
 }
 
 /** A replica waiting for its full sync to start (SLAVE_STATE_WAIT_BGSAVE_START). */
@@ -212,13 +214,14 @@ export interface MasterClientState {
 /** clearReplicationId2's replid2. */
 export const NO_REPLID = '0000000000000000000000000000000000000000'
 
-export function createReplState(replid: string): ReplState {
+/** The replication state of a server started at `unixtime` (initServer's repl_no_slaves_since). */
+export function createReplState(replid: string, unixtime: number): ReplState {
   return {
     replicas: [],
     ackTimes: new Map(),
     backlog: false,
     buf: createReplBuffer(),
-    noSlavesSince: 0,
+    noSlavesSince: unixtime,
     seldb: -1,
     pending: [],
     depth: 0,
@@ -573,6 +576,7 @@ function startFullSync(srv: ServerState, ctx: ExecContext, c: Client, psync: boo
   if (!r.replicas.includes(c.id)) r.replicas.push(c.id)
   // The payload is sent at once: the replica is ONLINE (replicaPutOnline's repl_ack_time).
   r.ackTimes.set(c.id, srv.unixtime)
+  replicaInfoOf(srv, c.id).prePsync = !psync
   if (!r.backlog) {
     // createReplicationBacklog; a master with no history yet starts a new one
     // (changeReplicationId, clearReplicationId2).
@@ -623,11 +627,22 @@ export function replicaClosed(srv: ServerState, id: ClientId): void {
   if (p >= 0) srv.repl.pendingSyncs.splice(p, 1)
 }
 
+/**
+ * replicationGetSlaveName: a replica's address with the listening port it announced, else
+ * "<unknown-replica-port>".
+ */
+export function replicationGetSlaveName(srv: ServerState, c: Client): string {
+  const info = srv.repl.replicaInfo.get(c.id)
+  const ip = info?.ip ?? c.addr.slice(0, c.addr.lastIndexOf(':'))
+  const port = info?.listeningPort ?? 0
+  return `${ip}:${port !== 0 ? String(port) : '<unknown-replica-port>'}`
+}
+
 /** The REPLCONF facts of a client, made on first use. */
 export function replicaInfoOf(srv: ServerState, id: ClientId): ReplicaInfo {
   let info = srv.repl.replicaInfo.get(id)
   if (info === undefined) {
-    info = { listeningPort: 0, ip: null, ackOff: 0, capaEof: false }
+    info = { listeningPort: 0, ip: null, ackOff: 0, capaEof: false, prePsync: false }
     srv.repl.replicaInfo.set(id, info)
   }
   return info
@@ -679,12 +694,45 @@ export function sendGetackIfRequested(srv: ServerState): void {
  * replicationCron's master part: every repl-ping-replica-period seconds a PING goes into the
  * stream while there are replicas (the replicas' offsets move on with it).
  */
-export function replicationCronMaster(srv: ServerState, cronLoops: number): void {
+export function replicationCronMaster(srv: ServerState, ctx: ExecContext, cronLoops: number): void {
   const r = srv.repl
-  if (r.masterhost !== null || r.replicas.length === 0) return
   const period = Number(srv.config.other['repl-ping-replica-period'] ?? '10')
-  if (period > 0 && cronLoops % period === 0)
+  if (r.masterhost === null && r.replicas.length !== 0 && period > 0 && cronLoops % period === 0)
     feedReplicas(srv, r.seldb < 0 ? 0 : r.seldb, ['PING'], PROPAGATE_REPL)
+  // Disconnect timedout slaves: an online replica (one that speaks PSYNC) that has sent no
+  // REPLCONF ACK for longer than repl-timeout.
+  const timeout = Number(srv.config.other['repl-timeout'] ?? '60')
+  for (const id of [...r.replicas]) {
+    const c = srv.clients.get(id)
+    const acked = r.ackTimes.get(id)
+    if (c === undefined || acked === undefined || r.replicaInfo.get(id)?.prePsync === true) continue
+    if (srv.unixtime - acked <= timeout) continue
+    serverLog(
+      srv,
+      'warning',
+      `Disconnecting timedout replica (streaming sync): ${replicationGetSlaveName(srv, c)}`,
+    )
+    freeClientLogged(srv, c, ctx, '', 'replicaTimeout')
+  }
+  // A master without replicas frees its backlog after repl-backlog-ttl seconds, and starts
+  // a new history (a replica promoted meanwhile must not PSYNC from this one's).
+  const ttl = Number(srv.config.other['repl-backlog-ttl'] ?? '3600')
+  if (
+    r.replicas.length === 0 &&
+    ttl !== 0 &&
+    r.backlog &&
+    r.masterhost === null &&
+    srv.unixtime - r.noSlavesSince > ttl
+  ) {
+    changeReplicationId(srv)
+    clearReplicationId2(srv)
+    freeReplicationBacklog(srv)
+    serverLog(
+      srv,
+      'notice',
+      `Replication backlog freed after ${String(ttl)} seconds without connected replicas.`,
+    )
+  }
 }
 
 /**

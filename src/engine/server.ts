@@ -353,7 +353,7 @@ export function createServerState(opts: ServerOptions): ServerState {
     currentClient: null,
     monitors: [],
     // server.replid is random too: here the run ID reversed.
-    repl: createReplState(runId.split('').reverse().join('')),
+    repl: createReplState(runId.split('').reverse().join(''), Math.floor(now / 1000)),
     outbox: new Map(),
     pubsub: createPubsubState(hashSeed),
     prevErrCount: 0,
@@ -924,7 +924,7 @@ export function serverCron(srv: ServerState, ctx: ExecContext): void {
   // run_with_period(1000): a replica whose link is down connects again.
   if (runWithPeriod(srv, 1000)) {
     replicationCron(srv, ctx)
-    replicationCronMaster(srv, srv.repl.cronLoops)
+    replicationCronMaster(srv, ctx, srv.repl.cronLoops)
     replicationStartPendingSyncs(srv, ctx)
     srv.repl.cronLoops++
   }

@@ -201,3 +201,53 @@ describe('diskless sync (repl-diskless-sync yes)', () => {
     expect(drain()).toBe(cmds(['SELECT', '0'], ['SET', 'k', 'w']))
   })
 })
+
+describe('replicationCron on a master', () => {
+  function master() {
+    const { srv, clock, replica, run } = setup()
+    const lines: string[] = []
+    const engine = srv as typeof srv & {
+      setServerLog(sink: (level: string, line: string) => void): void
+      takeClientsToClose(): readonly (readonly [number, string])[]
+    }
+    engine.setServerLog((level, line) => lines.push(`${level} ${line}`))
+    return { srv, engine, clock, replica, run, lines }
+  }
+
+  it('disconnects a PSYNC replica that sent no REPLCONF ACK for longer than repl-timeout', () => {
+    const { srv, engine, replica, run, lines } = master()
+    run('CONFIG', 'SET', 'repl-timeout', '3')
+    srv.call(['REPLCONF', 'listening-port', '6390'], replica)
+    srv.call(['PSYNC', '?', '-1'], replica)
+    srv.tick(3000)
+    srv.call(['REPLCONF', 'ACK', '0'], replica)
+    srv.tick(3000)
+    expect(engine.takeClientsToClose()).toEqual([])
+    srv.tick(2000)
+    expect(engine.takeClientsToClose()).toEqual([[replica, '']])
+    expect(lines).toContain(
+      'warning Disconnecting timedout replica (streaming sync): 127.0.0.1:6390',
+    )
+    expect(run('INFO', 'replication').value).toMatch(/connected_slaves:0\r\n/)
+  })
+
+  it('keeps a SYNC replica (it never ACKs), and frees the backlog repl-backlog-ttl s after the last replica left', () => {
+    const { srv, engine, replica, run, lines } = master()
+    run('CONFIG', 'SET', 'repl-timeout', '2')
+    run('CONFIG', 'SET', 'repl-backlog-ttl', '5')
+    srv.call(['SYNC'], replica)
+    srv.tick(4000)
+    expect(engine.takeClientsToClose()).toEqual([])
+    const replid = /master_replid:(\w+)/.exec(run('INFO', 'replication').value as string)?.[1]
+    srv.closeClient(replica)
+    srv.tick(5000)
+    expect(run('INFO', 'replication').value).toMatch(/repl_backlog_active:1\r\n/)
+    srv.tick(2000)
+    const info = run('INFO', 'replication').value as string
+    expect(info).toMatch(/repl_backlog_active:0\r\n/)
+    expect(info).not.toContain(`master_replid:${replid ?? ''}`)
+    expect(lines).toContain(
+      'notice Replication backlog freed after 5 seconds without connected replicas.',
+    )
+  })
+})
