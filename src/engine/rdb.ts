@@ -54,6 +54,19 @@ export interface RdbDisk {
   fork(): number
   /** A host that runs a real process for each BGSAVE child (`npm run serve`). */
   readonly children?: RdbChildren
+  /**
+   * A replica's disk-based sync (replication.c readSyncBulkPayload): the master's payload
+   * written as `tmpName` in `dir`, then renamed over `dbfilename`. Null when done, else the
+   * failed step ('write' or 'rename') and its strerror. Optional.
+   */
+  saveSyncFile?(
+    rdb: Uint8Array,
+    dir: string,
+    tmpName: string,
+    dbfilename: string,
+  ): { step: 'write' | 'rename'; error: string } | null
+  /** bg_unlink of `dbfilename` in `dir` (rdb-del-sync-files). Optional. */
+  unlinkFile?(dir: string, dbfilename: string): void
 }
 
 /** What a BGSAVE child saves: the dataset's file as of the fork (rdb.c rdbSaveBackground). */
@@ -656,4 +669,40 @@ export function finishShutdown(srv: ServerState, ctx: ExecContext, how: Shutdown
     }
   }
   return true
+}
+
+/**
+ * readSyncBulkPayload's disk part for a replica that does not load diskless: the payload
+ * becomes `dbfilename` (through temp-<unixtime>.<pid>.rdb), so a restart loads it. False
+ * when that failed (logged, as Redis logs it).
+ */
+export function rdbSaveSyncPayload(srv: ServerState, payload: string): boolean {
+  const disk = disks.get(srv)
+  if (disk?.saveSyncFile === undefined) return true
+  const bytes = new Uint8Array(payload.length)
+  for (let i = 0; i < payload.length; i++) bytes[i] = payload.charCodeAt(i)
+  const tmp = `temp-${String(srv.unixtime)}.${String(srv.processId)}.rdb`
+  const failed = disk.saveSyncFile(bytes, rdbDir(srv), tmp, rdbFilename(srv))
+  if (failed === null) return true
+  rdbLogWarning(
+    srv,
+    failed.step === 'write'
+      ? `Write error saving DB on disk: ${failed.error}`
+      : `Failed trying to rename the temp DB into ${rdbFilename(srv)} in MASTER <-> REPLICA synchronization: ${failed.error}`,
+  )
+  return false
+}
+
+/**
+ * rdb-del-sync-files with persistence disabled (no save points, no AOF): the file a sync
+ * left is removed once loaded.
+ */
+export function rdbRemoveSyncFile(srv: ServerState): void {
+  if (srv.config.other['rdb-del-sync-files'] !== 'yes' || saveParamsConfigured(srv)) return
+  if (srv.aof.state !== 'off') return
+  rdbLogNotice(
+    srv,
+    'Removing the RDB file obtained from the master. This replica has persistence disabled',
+  )
+  disks.get(srv)?.unlinkFile?.(rdbDir(srv), rdbFilename(srv))
 }

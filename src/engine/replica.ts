@@ -57,7 +57,7 @@ import {
 } from './resp.ts'
 import { rdbLoadFile, type ServerLogLine } from './rdbDecode.ts'
 import { rdbLoadImage } from './rdbReload.ts'
-import { rdbLogLoadDone } from './rdb.ts'
+import { rdbLogLoadDone, rdbRemoveSyncFile, rdbSaveSyncPayload } from './rdb.ts'
 import { freeClientLogged } from './commands/connection.ts'
 import type { ClientId, MasterLinkHost } from './api.ts'
 /** Redis logs a refused connect with strerror(ECONNREFUSED). */
@@ -174,6 +174,17 @@ function cancelReplicationHandshake(srv: ServerState, reconnect: boolean): boole
   )
   connectWithMaster(srv)
   return true
+}
+
+/**
+ * useDisklessLoad: repl-diskless-load swapdb, or on-empty-db with no keys: the payload is
+ * loaded from the socket, never written as the RDB file.
+ */
+function useDisklessLoad(srv: ServerState): boolean {
+  const mode = srv.config.other['repl-diskless-load'] ?? 'disabled'
+  return (
+    mode === 'swapdb' || (mode === 'on-empty-db' && srv.dbs.every((db) => dictSize(db.dict) === 0))
+  )
 }
 
 /** replicationDiscardCachedMaster. */
@@ -735,12 +746,18 @@ function syncLoadPayload(run: SyncStep): boolean {
   const r = srv.repl
   const payload = link.payload
   link.payload = ''
+  const disklessLoad = useDisklessLoad(srv)
   replicationDiscardCachedMaster(srv)
   disconnectSlaves(srv, ctx)
   freeReplicationBacklog(srv)
   serverLog(srv, 'notice', 'MASTER <-> REPLICA sync: Flushing old data')
   emptyData(srv, ctx, -1)
   serverLog(srv, 'notice', 'MASTER <-> REPLICA sync: Loading DB in memory')
+  // Loading from disk: the payload is the replica's RDB file now (a restart loads it).
+  if (!disklessLoad && !rdbSaveSyncPayload(srv, payload)) {
+    cancelReplicationHandshake(srv, true)
+    return false
+  }
   const nowSec = Math.floor(ctx.clock.now() / 1000)
   const lines: ServerLogLine[] = []
   const read = rdbLoadFile(srv, payload, nowSec, lines)
@@ -755,6 +772,7 @@ function syncLoadPayload(run: SyncStep): boolean {
     return false
   }
   rdbLogLoadDone(srv, read.emptyKeysSkipped)
+  if (!disklessLoad) rdbRemoveSyncFile(srv)
   let streamDb = -1
   for (const [key, val] of read.aux) if (key === 'repl-stream-db') streamDb = strtoll(val)
   const c = replicationCreateMasterClient(srv, hooks, r.masterReplid, r.masterInitialOffset)

@@ -5,8 +5,12 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import net from 'node:net'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
+import { createRdbDisk } from '../../src/server/rdbDisk.ts'
 import { startRespServer, type RespServerHandle } from '../../src/server/server.ts'
 import { freePort } from '../conformance/redisProcess.ts'
 import { connectRaw, type RawClient } from './rawClient.ts'
@@ -235,6 +239,35 @@ describe('replication between two of our servers', () => {
     await until(linkUp(r))
     await cmd(m, 'SET', 'k', 'authed')
     await until(async () => (await cmd(r, 'GET', 'k')) === 'authed')
+  })
+
+  it('a replica that does not load diskless keeps the payload as its RDB file', async () => {
+    const dirs = [
+      mkdtempSync(join(tmpdir(), 'xray-repl-')),
+      mkdtempSync(join(tmpdir(), 'xray-repl-')),
+    ]
+    try {
+      const master = await ours()
+      const m = await client(master.port)
+      await cmd(m, 'SET', 'kept', 'on disk')
+      const onDisk = await ours({ dir: dirs[0] ?? '', dbfilename: 'replica.rdb' })
+      const diskless = await ours({ dir: dirs[1] ?? '', 'repl-diskless-load': 'swapdb' })
+      for (const h of [onDisk, diskless]) {
+        ;(h.engine as typeof h.engine & { setRdbDisk(d: unknown): void }).setRdbDisk(
+          createRdbDisk(() => {}, process.pid),
+        )
+        const r = await client(h.port)
+        await cmd(r, 'REPLICAOF', '127.0.0.1', String(master.port))
+        await until(linkUp(r))
+      }
+      const file = readFileSync(join(dirs[0] ?? '', 'replica.rdb'), 'latin1')
+      expect(file.startsWith('REDIS0010')).toBe(true)
+      expect(file).toContain('on disk')
+      expect(readdirSync(dirs[0] ?? '')).toEqual(['replica.rdb'])
+      expect(readdirSync(dirs[1] ?? '')).toEqual([])
+    } finally {
+      for (const d of dirs) rmSync(d, { recursive: true, force: true })
+    }
   })
 
   it('a replica of a replica gets the stream through the middle one', async () => {
