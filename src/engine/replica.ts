@@ -177,10 +177,10 @@ function cancelReplicationHandshake(srv: ServerState, reconnect: boolean): boole
 }
 
 /**
- * useDisklessLoad: repl-diskless-load swapdb, or on-empty-db with no keys: the payload is
+ * replication.c useDisklessLoad: repl-diskless-load swapdb, or on-empty-db with no keys: the payload is
  * loaded from the socket, never written as the RDB file.
  */
-function useDisklessLoad(srv: ServerState): boolean {
+function disklessLoadWanted(srv: ServerState): boolean {
   const mode = srv.config.other['repl-diskless-load'] ?? 'disabled'
   return (
     mode === 'swapdb' || (mode === 'on-empty-db' && srv.dbs.every((db) => dictSize(db.dict) === 0))
@@ -746,7 +746,7 @@ function syncLoadPayload(run: SyncStep): boolean {
   const r = srv.repl
   const payload = link.payload
   link.payload = ''
-  const disklessLoad = useDisklessLoad(srv)
+  const disklessLoad = disklessLoadWanted(srv)
   replicationDiscardCachedMaster(srv)
   disconnectSlaves(srv, ctx)
   freeReplicationBacklog(srv)
