@@ -14,6 +14,7 @@
  * a disk (the browser) nothing is written or logged. While the child runs, each key written
  * costs it a page of copy-on-write (INFO current_cow_size, the "Fork CoW" line).
  */
+import { replicationChildDone } from './replication.ts'
 import { backgroundRewriteDoneHandler, flushAppendOnlyFile, killAppendOnlyChild } from './aof.ts'
 import { applyOomScoreAdj, type OomScoreAdjMode } from './config.ts'
 import type { ExecContext } from './context.ts'
@@ -294,6 +295,7 @@ function forkedChild(
   srv.stats.totalForks++
   srv.child = {
     type,
+    replication: null,
     startedAt: now,
     endsAt: now + (keys * (1 + rdbKeySaveDelayUs(delay))) / 1000,
     dirtyBefore: srv.dirty,
@@ -331,8 +333,8 @@ export function rdbCheckChild(srv: ServerState, ctx: ExecContext, everySecond: b
   const child = srv.child
   if (child === null) return
   const children = disks.get(srv)?.children
-  if (children === undefined) {
-    if (ctx.now >= child.endsAt) rdbBackgroundSaveDone(srv, 0, 0)
+  if (children === undefined || child.replication !== null) {
+    if (ctx.now >= child.endsAt) rdbBackgroundSaveDone(srv, 0, 0, ctx)
     return
   }
   if (everySecond) rdbReceiveChildInfo(srv, children)
@@ -382,11 +384,27 @@ function rdbReceiveChildInfo(srv: ServerState, children: RdbChildren): void {
  * error or a signal other than SIGUSR1 (killRDBChild's) lastbgsave_status becomes err, and a
  * killed child's temp file is removed.
  */
-export function rdbBackgroundSaveDone(srv: ServerState, exitcode: number, bysignal: number): void {
+export function rdbBackgroundSaveDone(
+  srv: ServerState,
+  exitcode: number,
+  bysignal: number,
+  ctx: ExecContext | null = null,
+): void {
   const child = srv.child
   if (child === null) return
   if (child.type === 'aof') {
     aofChildDone(srv, exitcode, bysignal)
+    return
+  }
+  if (child.replication === 'socket') {
+    // backgroundSaveDoneHandlerSocket.
+    const ok = bysignal === 0 && exitcode === 0
+    if (ok) rdbLogNotice(srv, 'Background RDB transfer terminated with success')
+    else if (bysignal === 0) rdbLogWarning(srv, 'Background transfer error')
+    else rdbLogWarning(srv, `Background transfer terminated by signal ${String(bysignal)}`)
+    srv.child = null
+    updateDictResizePolicy(srv)
+    replicationChildDone(srv, ctx, ok)
     return
   }
   const disk = disks.get(srv)
@@ -424,6 +442,29 @@ export function rdbBackgroundSaveDone(srv: ServerState, exitcode: number, bysign
   srv.rdbLastBgsaveTimeSec = Math.floor((srv.mstime - child.startedAt) / 1000)
   srv.child = null
   updateDictResizePolicy(srv)
+  if (child.replication === 'disk') replicationChildDone(srv, ctx, bysignal === 0 && exitcode === 0)
+}
+
+/**
+ * rdb.c rdbSaveBackground / rdbSaveToSlavesSockets for a full sync paced by
+ * rdb-key-save-delay: a modelled child (even where BGSAVE runs real ones) that lives 1 µs
+ * per key plus the delay, its payload sent to the replicas when cron reaps it.
+ */
+export function forkReplicationChild(srv: ServerState, ctx: ExecContext, diskless: boolean): void {
+  srv.rdbSaves += diskless ? 0 : 1
+  srv.rdbLastBgsaveTry = srv.unixtime
+  const disk = disks.get(srv)
+  const pid = disk?.fork() ?? 0
+  forkedChild(srv, ctx.now, 'rdb', pid, { rdb: null, aofFile: null })
+  const child = srv.child as NonNullable<ServerState['child']>
+  child.replication = diskless ? 'socket' : 'disk'
+  updateDictResizePolicy(srv)
+  rdbLogNotice(
+    srv,
+    diskless
+      ? `Background RDB transfer started by pid ${String(pid)}`
+      : `Background saving started by pid ${String(pid)}`,
+  )
 }
 
 /**
@@ -507,6 +548,10 @@ export function rdbRemoveTempFile(srv: ServerState, pid: number): void {
 export function killRDBChild(srv: ServerState): void {
   const child = srv.child
   if (child === null || child.type !== 'rdb') return
+  if (child.replication !== null) {
+    rdbBackgroundSaveDone(srv, -1, SIGUSR1)
+    return
+  }
   const children = disks.get(srv)?.children
   if (children !== undefined) {
     children.kill(child.pid)

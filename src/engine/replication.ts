@@ -31,6 +31,7 @@ import {
   type ReplBuffer,
 } from './replBuffer.ts'
 import { clientInfoString, freeClientLogged } from './commands/connection.ts'
+import { forkReplicationChild } from './rdb.ts'
 
 /** server.h PROPAGATE_AOF / PROPAGATE_REPL: where a propagated command goes. */
 export const PROPAGATE_AOF = 1
@@ -101,6 +102,11 @@ export interface ReplState {
   replicaInfo: Map<ClientId, ReplicaInfo>
   /** Replicas whose diskless full sync waits for repl-diskless-sync-delay. */
   pendingSyncs: PendingSync[]
+  /**
+   * SLAVE_STATE_WAIT_BGSAVE_END: replicas whose payload a slow child (rdb-key-save-delay) is
+   * making, each with the payload it gets when the child ends.
+   */
+  waitBgsaveEnd: Map<ClientId, string>
   /**
    * repl_start_cmd_stream_on_ack: after a diskless payload a replica gets the stream only
    * once it ACKs (it could not tell the EOF mark from what follows); what it has missed.
@@ -239,6 +245,7 @@ export function createReplState(replid: string, unixtime: number): ReplState {
     replicaInfo: new Map(),
     waitingAcks: [],
     pendingSyncs: [],
+    waitBgsaveEnd: new Map(),
     streamOnAck: new Map(),
     getAckFromSlaves: false,
     link: null,
@@ -391,6 +398,11 @@ export function replicaWaitsBgsave(srv: ServerState, id: ClientId): boolean {
   return srv.repl.pendingSyncs.some((p) => p.client === id)
 }
 
+/** SLAVE_STATE_WAIT_BGSAVE_START or _END: not online yet (INFO's state=wait_bgsave). */
+export function replicaNotOnline(srv: ServerState, id: ClientId): boolean {
+  return srv.repl.waitBgsaveEnd.has(id) || replicaWaitsBgsave(srv, id)
+}
+
 /** server.repl_backlog: its first byte's offset (repl_backlog->offset) and its histlen. */
 export function replBacklogOf(srv: ServerState): { offset: number; histlen: number } {
   return { offset: srv.repl.buf.offset, histlen: srv.repl.buf.histlen }
@@ -533,10 +545,12 @@ export function propagationEnd(
  */
 export function syncCommand(srv: ServerState, ctx: ExecContext, c: Client, psync: boolean): string {
   // Diskless with a delay: the transfer starts when the delay has passed (replicationCron),
-  // the replica kept alive meanwhile with newlines.
+  // the replica kept alive meanwhile with newlines. So it does while a child runs: the
+  // next one serves it (SLAVE_STATE_WAIT_BGSAVE_START).
   if (
-    srv.config.other['repl-diskless-sync'] !== 'no' &&
-    Number(srv.config.other['repl-diskless-sync-delay'] ?? '5') > 0
+    srv.child !== null ||
+    (srv.config.other['repl-diskless-sync'] !== 'no' &&
+      Number(srv.config.other['repl-diskless-sync-delay'] ?? '5') > 0)
   ) {
     // In server.slaves already (SLAVE_STATE_WAIT_BGSAVE_START), with no stream yet.
     if (!srv.repl.replicas.includes(c.id)) srv.repl.replicas.push(c.id)
@@ -552,21 +566,67 @@ export function syncCommand(srv: ServerState, ctx: ExecContext, c: Client, psync
  */
 export function replicationStartPendingSyncs(srv: ServerState, ctx: ExecContext): void {
   const r = srv.repl
+  // Newlines to the replicas still waiting for their payload (a diskless child streams its
+  // bytes in Redis; the modelled one sends them whole at its end).
+  for (const id of r.waitBgsaveEnd.keys()) srv.outbox.set(id, (srv.outbox.get(id) ?? '') + '\n')
   if (r.pendingSyncs.length === 0) return
+  const waiting = r.pendingSyncs.filter((p) => srv.clients.has(p.client))
+  // shouldStartChildForReplication: no child running, and the replicas waited
+  // repl-diskless-sync-delay, or repl-diskless-sync-max-replicas of them are waiting (a
+  // disk-based sync starts at once).
   const delay = Number(srv.config.other['repl-diskless-sync-delay'] ?? '5')
-  const waiting: PendingSync[] = []
-  const due: PendingSync[] = []
-  for (const p of r.pendingSyncs) {
-    if (!srv.clients.has(p.client)) continue
-    if (srv.unixtime - p.since >= delay) due.push(p)
-    else waiting.push(p)
+  const maxReplicas = Number(srv.config.other['repl-diskless-sync-max-replicas'] ?? '0')
+  let maxIdle = 0
+  for (const p of waiting) maxIdle = Math.max(maxIdle, srv.unixtime - p.since)
+  const start =
+    srv.child === null &&
+    waiting.length !== 0 &&
+    (srv.config.other['repl-diskless-sync'] === 'no' ||
+      (maxReplicas > 0 && waiting.length >= maxReplicas) ||
+      maxIdle >= delay)
+  r.pendingSyncs = start ? [] : waiting
+  if (!start) {
+    for (const p of waiting) srv.outbox.set(p.client, (srv.outbox.get(p.client) ?? '') + '\n')
+    return
   }
-  r.pendingSyncs = waiting
-  for (const p of waiting) srv.outbox.set(p.client, (srv.outbox.get(p.client) ?? '') + '\n')
-  for (const p of due) {
+  for (const p of waiting) {
     const c = srv.clients.get(p.client)
     if (c === undefined) continue
     srv.outbox.set(c.id, (srv.outbox.get(c.id) ?? '') + startFullSync(srv, ctx, c, p.psync))
+  }
+}
+
+/**
+ * rdb.c's end of a replication child (updateSlavesWaitingBgsave): each replica waiting for
+ * it gets its payload; a disk-based one then its stream at once, a diskless one once it
+ * ACKs. A child that failed or was killed drops them.
+ */
+export function replicationChildDone(srv: ServerState, ctx: ExecContext | null, ok: boolean): void {
+  const r = srv.repl
+  const waiting = [...r.waitBgsaveEnd]
+  r.waitBgsaveEnd.clear()
+  for (const [id, payload] of waiting) {
+    const c = srv.clients.get(id)
+    if (c === undefined) continue
+    if (!ok) {
+      serverLog(srv, 'warning', 'SYNC failed. BGSAVE child returned an error')
+      freeClientLogged(srv, c, ctx, '', 'killed')
+      continue
+    }
+    srv.outbox.set(id, (srv.outbox.get(id) ?? '') + payload)
+    r.ackTimes.set(id, srv.unixtime)
+    if (!payload.startsWith('$EOF:')) {
+      // putSlaveOnline after sendBulkToSlave: the stream held meanwhile goes now.
+      const held = r.streamOnAck.get(id) ?? ''
+      r.streamOnAck.delete(id)
+      srv.outbox.set(id, (srv.outbox.get(id) ?? '') + held)
+      replicaRefOf(r.buf, id).unwritten += held.length
+      serverLog(
+        srv,
+        'notice',
+        `Synchronization with replica ${replicationGetSlaveName(srv, c)} succeeded`,
+      )
+    }
   }
 }
 
@@ -603,13 +663,24 @@ function startFullSync(srv: ServerState, ctx: ExecContext, c: Client, psync: boo
   const head = psync ? `+FULLRESYNC ${r.replid} ${String(r.masterReplOffset)}\r\n` : ''
   const diskless =
     srv.config.other['repl-diskless-sync'] !== 'no' && r.replicaInfo.get(c.id)?.capaEof === true
+  let payload: string
   if (diskless) {
     // rdbSaveToSlavesSockets: the payload ends with a mark of 40 random hex characters.
     const mark = randomHex40(srv)
     r.streamOnAck.set(c.id, '')
-    return `${head}$EOF:${mark}\r\n${rdb}${mark}`
-  }
-  return `${head}$${String(rdb.length)}\r\n${rdb}`
+    payload = `$EOF:${mark}\r\n${rdb}${mark}`
+  } else payload = `$${String(rdb.length)}\r\n${rdb}`
+  // With rdb-key-save-delay the child takes its time (one modelled child serves the
+  // replicas that start together): the payload goes when it ends, the stream waits.
+  if (
+    srv.config.other['rdb-key-save-delay'] === undefined ||
+    srv.config.other['rdb-key-save-delay'] === '0'
+  )
+    return head + payload
+  if (srv.child === null) forkReplicationChild(srv, ctx, diskless)
+  r.streamOnAck.set(c.id, '')
+  r.waitBgsaveEnd.set(c.id, payload)
+  return head
 }
 
 /** freeClient: a replica that goes away leaves server.slaves. */
@@ -623,6 +694,7 @@ export function replicaClosed(srv: ServerState, id: ClientId): void {
   srv.repl.ackTimes.delete(id)
   srv.repl.replicaInfo.delete(id)
   srv.repl.streamOnAck.delete(id)
+  srv.repl.waitBgsaveEnd.delete(id)
   const p = srv.repl.pendingSyncs.findIndex((s) => s.client === id)
   if (p >= 0) srv.repl.pendingSyncs.splice(p, 1)
 }
@@ -706,6 +778,9 @@ export function replicationCronMaster(srv: ServerState, ctx: ExecContext, cronLo
     const c = srv.clients.get(id)
     const acked = r.ackTimes.get(id)
     if (c === undefined || acked === undefined || r.replicaInfo.get(id)?.prePsync === true) continue
+    // Not online yet: its payload is still being made, or written (Redis puts a replica
+    // online once its payload is sent; here the host writes it after the engine handed it).
+    if (r.waitBgsaveEnd.has(id) || r.streamOnAck.has(id)) continue
     if (srv.unixtime - acked <= timeout) continue
     serverLog(
       srv,

@@ -24,7 +24,7 @@ import {
   forceCommandPropagation,
   goodReplicasCount,
   replBacklogOf,
-  replicaWaitsBgsave,
+  replicaNotOnline,
 } from '../replication.ts'
 import { serverLog } from '../serverLog.ts'
 import { redactClientCommandArgument } from '../call.ts'
@@ -419,7 +419,7 @@ function slaveLines(srv: ServerState): [string, string][] {
     const info = srv.repl.replicaInfo.get(id)
     const ip = info?.ip ?? c.addr.slice(0, c.addr.lastIndexOf(':'))
     // replstateToString; lag: time(NULL) - repl_ack_time, once online.
-    const online = !replicaWaitsBgsave(srv, id)
+    const online = !replicaNotOnline(srv, id)
     const state = online ? 'online' : 'wait_bgsave'
     const lag = Math.floor(srv.clock.now() / 1000) - (srv.repl.ackTimes.get(id) ?? srv.unixtime)
     out.push([
@@ -1963,7 +1963,7 @@ function roleCommand(c: CommandCall): Reply {
   const replicas: Reply[] = []
   for (const id of srv.repl.replicas) {
     const cl = srv.clients.get(id)
-    if (cl === undefined || replicaWaitsBgsave(srv, id)) continue
+    if (cl === undefined || replicaNotOnline(srv, id)) continue
     const info = srv.repl.replicaInfo.get(id)
     replicas.push(
       array([

@@ -162,15 +162,19 @@ describe('min-replicas-to-write (checkGoodReplicasStatus)', () => {
   })
 })
 
+/** A master with diskless sync (the default) and these settings, on a manual clock. */
+function disklessMaster(config: Record<string, string | number>) {
+  return createServer({
+    seed: 1,
+    clock: manualClock(T0),
+    trace: 'off',
+    config: { hz: 10, ...config },
+  })
+}
+
 describe('diskless sync (repl-diskless-sync yes)', () => {
   it('waits repl-diskless-sync-delay with newlines, then sends +FULLRESYNC and an EOF-marked payload', () => {
-    const clock = manualClock(T0)
-    const srv = createServer({
-      seed: 1,
-      clock,
-      trace: 'off',
-      config: { hz: 10, 'repl-diskless-sync-delay': 2 },
-    })
+    const srv = disklessMaster({ 'repl-diskless-sync-delay': 2 })
     const replica = srv.createClient()
     const client = srv.createClient()
     const drain = (): string => srv.drainOutbox?.().get(replica) ?? ''
@@ -249,5 +253,56 @@ describe('replicationCron on a master', () => {
     expect(lines).toContain(
       'notice Replication backlog freed after 5 seconds without connected replicas.',
     )
+  })
+})
+
+describe('full syncs paced by a child', () => {
+  it('with rdb-key-save-delay the payload waits for the child; the stream after it', () => {
+    const { srv, replica, drain, run } = setup()
+    run('SET', 'key-before-1', '1')
+    run('SET', 'key-before-2', '2')
+    // 2 keys at 1 s each: the child lives 2 s.
+    run('CONFIG', 'SET', 'rdb-key-save-delay', '1000000')
+    srv.call(['PSYNC', '?', '-1'], replica)
+    expect(drain()).toMatch(/^\+FULLRESYNC [0-9a-f]{40} 0\r\n$/)
+    expect(run('INFO', 'persistence').value).toMatch(/rdb_bgsave_in_progress:1\r\n/)
+    expect(run('INFO', 'replication').value).toMatch(/slave0:.*state=wait_bgsave,/)
+    expect(run('BGSAVE')).toEqual({
+      type: 'error',
+      value: 'ERR Background save already in progress',
+    })
+    run('SET', 'key-after', '3')
+    srv.tick(1000)
+    // A newline a second keeps the replica waiting.
+    expect(drain()).toBe('\n')
+    srv.tick(1500)
+    const { rdb, rest } = afterPayload(drain().replace(/^\n+/, ''))
+    expect(rdb).toContain('key-before-2')
+    expect(rdb).not.toContain('key-after')
+    // (The master's PINGs went into the stream meanwhile too.)
+    expect(rest.replaceAll(cmds(['PING']), '')).toBe(
+      cmds(['SELECT', '0'], ['SET', 'key-after', '3']),
+    )
+    expect(run('INFO', 'persistence').value).toMatch(/rdb_bgsave_in_progress:0\r\n/)
+    expect(run('INFO', 'replication').value).toMatch(/slave0:.*state=online,/)
+  })
+
+  it('repl-diskless-sync-max-replicas starts the sync once that many wait, before the delay', () => {
+    const srv = disklessMaster({
+      'repl-diskless-sync-delay': '5',
+      'repl-diskless-sync-max-replicas': '2',
+    })
+    const r1 = srv.createClient()
+    const r2 = srv.createClient()
+    const outOf = (id: number, out: ReadonlyMap<number, string>) => out.get(id) ?? ''
+    for (const r of [r1, r2]) srv.call(['REPLCONF', 'capa', 'eof'], r)
+    srv.call(['PSYNC', '?', '-1'], r1)
+    srv.tick(2000)
+    expect(outOf(r1, srv.drainOutbox?.() ?? new Map())).toBe('\n\n')
+    srv.call(['PSYNC', '?', '-1'], r2)
+    srv.tick(1000)
+    const out = srv.drainOutbox?.() ?? new Map<number, string>()
+    for (const r of [r1, r2])
+      expect(outOf(r, out)).toMatch(/^\n*\+FULLRESYNC [0-9a-f]{40} 0\r\n\$EOF:/)
   })
 })
