@@ -14,7 +14,7 @@
  * a disk (the browser) nothing is written or logged. While the child runs, each key written
  * costs it a page of copy-on-write (INFO current_cow_size, the "Fork CoW" line).
  */
-import { replicationChildDone } from './replication.ts'
+import { createReplicationBacklog, replicationChildDone } from './replication.ts'
 import { backgroundRewriteDoneHandler, flushAppendOnlyFile, killAppendOnlyChild } from './aof.ts'
 import { applyOomScoreAdj, type OomScoreAdjMode } from './config.ts'
 import type { ExecContext } from './context.ts'
@@ -154,8 +154,58 @@ function rdbSaveAuxFields(srv: ServerState, ctx: ExecContext): RdbAuxField[] {
     ['redis-bits', '64'],
     ['ctime', String(Math.floor(ctx.clock.now() / 1000))],
     ['used-mem', String(zmallocUsedMemory(srv))],
+    ...rdbReplInfoAuxFields(srv),
     ['aof-base', '0'],
   ]
+}
+
+/**
+ * rdbPopulateSaveInfo's fields: a master with a backlog, or a replica with a master (or a
+ * cached one), saves where its replication stream is (db, ID, offset), for a restart to go
+ * on from with a partial resync.
+ */
+function rdbReplInfoAuxFields(srv: ServerState): RdbAuxField[] {
+  const r = srv.repl
+  let db: number
+  if (r.masterhost === null && r.backlog) db = r.seldb === -1 ? 0 : r.seldb
+  else if (r.master !== null) db = srv.clients.get(r.master.client)?.db ?? 0
+  else if (r.cachedMaster !== null) db = r.cachedMaster.db
+  else return []
+  return [
+    ['repl-stream-db', String(db)],
+    ['repl-id', r.replid],
+    ['repl-offset', String(r.masterReplOffset)],
+  ]
+}
+
+/**
+ * loadDataFromDisk's replication part after the RDB file loaded: its replication ID and
+ * offset go on, a replica's as a cached master of itself (to PSYNC from), a master's as its
+ * previous history (replid2) with a backlog from there; without them a master has no backlog.
+ */
+function rdbRestoreReplInfo(srv: ServerState, aux: readonly RdbAuxField[]): void {
+  const field = (name: string) => aux.find(([k]) => k === name)?.[1]
+  const id = field('repl-id')
+  const offset = Number(field('repl-offset') ?? '-1')
+  const db = Number(field('repl-stream-db') ?? '-1')
+  const r = srv.repl
+  if (id === undefined || id.length !== 40 || offset === -1 || db === -1) return
+  if (r.masterhost !== null) {
+    r.replid = id
+    r.masterReplOffset = offset
+    // replicationCacheMasterUsingMyself.
+    rdbLogNotice(
+      srv,
+      'Before turning into a replica, using my own master parameters to synthesize a cached master: I may be able to synchronize with the new master with just a partial transfer.',
+    )
+    r.cachedMaster = { replid: id, reploff: offset, db }
+    return
+  }
+  r.replid2 = id
+  r.secondReplidOffset = offset + 1
+  r.masterReplOffset += offset
+  createReplicationBacklog(srv)
+  r.noSlavesSince = srv.unixtime
 }
 
 /** rdb.c rdbSaveRio: the bytes of the RDB file of the dataset now, with its `aux` fields. */
@@ -612,6 +662,7 @@ export function rdbStartLoading(
     }
     srv.rdbImage = image
     rdbLogLoadDone(srv, read.emptyKeysSkipped)
+    rdbRestoreReplInfo(srv, read.aux)
     return 'done'
   }
   return {

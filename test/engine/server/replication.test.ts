@@ -306,3 +306,70 @@ describe('full syncs paced by a child', () => {
       expect(outOf(r, out)).toMatch(/^\n*\+FULLRESYNC [0-9a-f]{40} 0\r\n\$EOF:/)
   })
 })
+
+describe('the replication info an RDB file keeps (rdbPopulateSaveInfo, loadDataFromDisk)', () => {
+  /** A server whose SAVE hands its file to `files`. */
+  function withDisk(config: Record<string, string> = {}) {
+    const srv = createServer({
+      seed: 1,
+      clock: manualClock(T0),
+      trace: 'off',
+      config: { 'repl-diskless-sync': 'no', ...config },
+    })
+    const files: Uint8Array[] = []
+    ;(srv as typeof srv & { setRdbDisk(d: unknown): void }).setRdbDisk({
+      write: (rdb: Uint8Array) => files.push(rdb) > 0,
+      log: () => {},
+      fork: () => 2,
+    })
+    return { srv, files }
+  }
+  const field = (srv: { call(argv: string[]): { value: unknown } }, name: string) =>
+    new RegExp(`${name}:(.*)\\r\\n`).exec(srv.call(['INFO', 'replication']).value as string)?.[1]
+  const load = (srv: ReturnType<typeof createServer>, file: Uint8Array) =>
+    (srv as typeof srv & { loadRdbFile(rdb: string): boolean }).loadRdbFile(
+      String.fromCharCode(...file),
+    )
+
+  it('a master restarted from its file keeps its history as replid2, with a backlog', () => {
+    const { srv, files } = withDisk()
+    const replica = srv.createClient()
+    srv.call(['SYNC'], replica)
+    srv.call(['SET', 'k', 'v'])
+    srv.call(['SAVE'])
+    const replid = field(srv, 'master_replid')
+    const offset = Number(field(srv, 'master_repl_offset'))
+    expect(offset).toBeGreaterThan(0)
+    const file = files[0] as Uint8Array
+    expect(String.fromCharCode(...file)).toContain(`repl-id(${replid ?? ''}`)
+    const restarted = createServer({ seed: 2, clock: manualClock(T0), trace: 'off' })
+    expect(field(restarted, 'repl_backlog_active')).toBe('0')
+    expect(load(restarted, file)).toBe(true)
+    expect(field(restarted, 'master_replid')).not.toBe(replid)
+    expect(field(restarted, 'master_replid2')).toBe(replid)
+    expect(field(restarted, 'second_repl_offset')).toBe(String(offset + 1))
+    expect(field(restarted, 'master_repl_offset')).toBe(String(offset))
+    expect(field(restarted, 'repl_backlog_active')).toBe('1')
+    expect(field(restarted, 'repl_backlog_first_byte_offset')).toBe(String(offset + 1))
+  })
+
+  it('a file saved without a backlog keeps none, and a replica restarted from one PSYNCs from it', () => {
+    const { srv, files } = withDisk()
+    srv.call(['SET', 'k', 'v'])
+    srv.call(['SAVE'])
+    expect(String.fromCharCode(...(files[0] as Uint8Array))).not.toContain('repl-id')
+    const master = withDisk()
+    master.srv.call(['SYNC'], master.srv.createClient())
+    master.srv.call(['SET', 'k', 'v'])
+    master.srv.call(['SAVE'])
+    const replica = createServer({
+      seed: 3,
+      clock: manualClock(T0),
+      trace: 'off',
+      config: { replicaof: '127.0.0.1 1' },
+    })
+    expect(load(replica, master.files[0] as Uint8Array)).toBe(true)
+    expect(field(replica, 'master_replid')).toBe(field(master.srv, 'master_replid'))
+    expect(field(replica, 'slave_repl_offset')).toBe(field(master.srv, 'master_repl_offset'))
+  })
+})
