@@ -480,6 +480,7 @@ function sendPsync(srv: ServerState): void {
  */
 function readPsyncReply(
   srv: ServerState,
+  ctx: ExecContext,
   reply: string,
 ): 'wait' | 'full' | 'continue' | 'later' | 'unsupported' {
   const r = srv.repl
@@ -512,6 +513,8 @@ function readPsyncReply(
       r.secondReplidOffset = r.masterReplOffset + 1
       r.replid = id
       cached.replid = id
+      // Our own replicas must learn of the new ID: they PSYNC again.
+      disconnectSlaves(srv, ctx)
     }
     return 'continue'
   }
@@ -640,7 +643,7 @@ function replconfReplied(srv: ServerState, line: string, what: string): void {
 function psyncReplied(run: SyncStep, line: string): boolean {
   const { srv, link, hooks } = run
   const r = srv.repl
-  const result = readPsyncReply(srv, line)
+  const result = readPsyncReply(srv, run.ctx, line)
   if (result === 'wait') return true
   if (result === 'later') {
     syncError(srv)

@@ -36,6 +36,8 @@ async function ours(
   const port = await freePort()
   const h = await startRespServer({
     port,
+    // A seed of its own: servers of one seed draw the same replication IDs.
+    seed: handles.length + 1,
     enableDebugCommand: 'yes',
     config: { port: String(port), 'repl-diskless-sync-delay': '0', ...config },
     ...(log === undefined ? {} : { log: (m: string) => log.push(m) }),
@@ -69,11 +71,18 @@ async function cmd(c: RawClient, ...argv: string[]): Promise<Plain> {
   return plain(reply)
 }
 
-/** A field of INFO replication. */
-async function info(c: RawClient, field: string): Promise<string | undefined> {
-  const text = (await cmd(c, 'INFO', 'replication')) as string
+/** A field of INFO replication (or of another section). */
+async function info(
+  c: RawClient,
+  field: string,
+  section = 'replication',
+): Promise<string | undefined> {
+  const text = (await cmd(c, 'INFO', section)) as string
   return new RegExp(`^${field}:(.*)\\r$`, 'm').exec(text)?.[1]
 }
+
+/** A field of INFO stats. */
+const stat = (c: RawClient, field: string) => info(c, field, 'stats')
 
 /** Polls until `check` is true (the link is asynchronous); fails after `ms`. */
 async function until(check: () => Promise<boolean>, ms = 10_000): Promise<void> {
@@ -270,6 +279,40 @@ describe('replication between two of our servers', () => {
     }
   })
 
+  it("a replica whose master's replication ID changed (+CONTINUE <new id>) drops its own replicas, which PSYNC again", async () => {
+    const a = await ours()
+    const b = await ours()
+    const c = await ours()
+    const d = await ours()
+    const [ca, cb, cc, cd] = [
+      await client(a.port),
+      await client(b.port),
+      await client(c.port),
+      await client(d.port),
+    ]
+    await cmd(cb, 'REPLICAOF', '127.0.0.1', String(a.port))
+    await cmd(cd, 'REPLICAOF', '127.0.0.1', String(a.port))
+    await until(linkUp(cb))
+    await until(linkUp(cd))
+    await cmd(cc, 'REPLICAOF', '127.0.0.1', String(b.port))
+    await until(linkUp(cc))
+    await cmd(ca, 'SET', 'k', 'v')
+    await until(
+      async () => (await cmd(cd, 'GET', 'k')) === 'v' && (await cmd(cc, 'GET', 'k')) === 'v',
+    )
+    // d becomes a master with a history of its own (a's as its replid2), and b follows it.
+    await cmd(cd, 'REPLICAOF', 'NO', 'ONE')
+    const newId = await info(cd, 'master_replid')
+    await cmd(cb, 'REPLICAOF', '127.0.0.1', String(d.port))
+    await until(async () => (await info(cb, 'master_replid')) === newId)
+    expect(await stat(cd, 'sync_partial_ok')).toBe('1')
+    // c hears of the new ID only by syncing again with b: partially, from b's replid2.
+    await until(async () => (await info(cc, 'master_replid')) === newId)
+    await until(async () => (await stat(cb, 'sync_partial_ok')) === '1')
+    await cmd(cd, 'SET', 'k', 'w')
+    await until(async () => (await cmd(cc, 'GET', 'k')) === 'w')
+  })
+
   it('a replica of a replica gets the stream through the middle one', async () => {
     const top = await ours()
     const mid = await ours()
@@ -289,8 +332,7 @@ describe('replication between two of our servers', () => {
 
 /** A field of INFO memory, as a number. */
 async function memInfo(c: RawClient, field: string): Promise<number> {
-  const text = (await cmd(c, 'INFO', 'memory')) as string
-  return Number(new RegExp(`^${field}:(.*)\\r$`, 'm').exec(text)?.[1])
+  return Number(await info(c, field, 'memory'))
 }
 
 describe('the replication buffer (shared by the backlog and the replicas)', () => {
