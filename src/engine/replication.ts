@@ -747,6 +747,16 @@ export function replicationCountAcksByOffset(srv: ServerState, offset: number): 
 }
 
 /**
+ * DEBUG REPLICATE: the command goes to the replicas as it is (replicationFeedSlaves in the
+ * db the stream last selected: no SELECT), run or not here.
+ */
+export function debugReplicate(srv: ServerState, argv: readonly string[]): void {
+  const r = srv.repl
+  if (r.masterhost !== null || (!r.backlog && r.replicas.length === 0)) return
+  feedReplicationStream(srv, respEncodeCommand(argv))
+}
+
+/**
  * beforeSleep's sendGetackToReplicas when a WAIT asked for it (replicationRequestAckFromSlaves):
  * REPLCONF GETACK * goes into the stream, to every replica.
  */

@@ -24,6 +24,7 @@ import {
   forceCommandPropagation,
   goodReplicasCount,
   replBacklogOf,
+  debugReplicate,
   replicaNotOnline,
 } from '../replication.ts'
 import { serverLog } from '../serverLog.ts'
@@ -1795,6 +1796,10 @@ function debugCommand(c: CommandCall): Reply {
     serverLog(c.srv, 'warning', 'Changing replication IDs after receiving DEBUG change-repl-id')
     changeReplicationId(c.srv)
     clearReplicationId2(c.srv)
+    return OK
+  }
+  if (sub === 'replicate' && argc >= 3) {
+    debugReplicate(c.srv, argv.slice(2))
     return OK
   }
   if (sub === 'log' && argc === 3) {

@@ -11,6 +11,7 @@ function setup() {
     seed: 1,
     clock,
     trace: 'off',
+    enableDebugCommand: 'yes',
     config: { hz: 10, 'repl-diskless-sync': 'no' },
   })
   const replica = srv.createClient()
@@ -58,6 +59,18 @@ describe('replication stream (SYNC)', () => {
         ['FLUSHDB'],
       ),
     )
+  })
+
+  it('DEBUG REPLICATE sends its command to the replicas as it is, run nowhere here', () => {
+    const { srv, replica, drain, run } = setup()
+    srv.call(['SYNC'], replica)
+    drain()
+    expect(run('DEBUG', 'REPLICATE', 'fake-command-1', 'x')).toEqual({
+      type: 'simple',
+      value: 'OK',
+    })
+    run('SET', 'k', 'v')
+    expect(drain()).toBe(cmds(['fake-command-1', 'x'], ['SELECT', '0'], ['SET', 'k', 'v']))
   })
 
   it('wraps a transaction in MULTI/EXEC and a lone write of it not at all', () => {
