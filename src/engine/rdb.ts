@@ -14,7 +14,12 @@
  * a disk (the browser) nothing is written or logged. While the child runs, each key written
  * costs it a page of copy-on-write (INFO current_cow_size, the "Fork CoW" line).
  */
-import { createReplicationBacklog, replicationChildDone } from './replication.ts'
+import {
+  createReplicationBacklog,
+  freeReplicationBacklog,
+  replicationChildDone,
+} from './replication.ts'
+import { replBufferRebase } from './replBuffer.ts'
 import { backgroundRewriteDoneHandler, flushAppendOnlyFile, killAppendOnlyChild } from './aof.ts'
 import { applyOomScoreAdj, type OomScoreAdjMode } from './config.ts'
 import type { ExecContext } from './context.ts'
@@ -189,7 +194,11 @@ function rdbRestoreReplInfo(srv: ServerState, aux: readonly RdbAuxField[]): void
   const offset = Number(field('repl-offset') ?? '-1')
   const db = Number(field('repl-stream-db') ?? '-1')
   const r = srv.repl
-  if (id === undefined || id.length !== 40 || offset === -1 || db === -1) return
+  if (id === undefined || id.length !== 40 || offset === -1 || db === -1) {
+    // No history to go on from: no backlog either (it held the DELs of expired keys).
+    if (r.masterhost === null) freeReplicationBacklog(srv)
+    return
+  }
   if (r.masterhost !== null) {
     r.replid = id
     r.masterReplOffset = offset
@@ -204,7 +213,8 @@ function rdbRestoreReplInfo(srv: ServerState, aux: readonly RdbAuxField[]): void
   r.replid2 = id
   r.secondReplidOffset = offset + 1
   r.masterReplOffset += offset
-  createReplicationBacklog(srv)
+  // The DELs of the keys that expired meanwhile are in the backlog already: after offset.
+  replBufferRebase(srv, r.buf, offset)
   r.noSlavesSince = srv.unixtime
 }
 
@@ -651,7 +661,10 @@ export function rdbStartLoading(
     loadedBytes: 0,
   }
   srv.loading = loading
-  const keys = rdbLoadImageKeys(srv, ctx, image, false)
+  // A master always creates its backlog first: the DELs of expired keys go there.
+  const master = srv.repl.masterhost === null
+  if (master && !srv.repl.backlog) createReplicationBacklog(srv)
+  const keys = rdbLoadImageKeys(srv, ctx, image, false, master)
   let index = 0
   const finish = (ok: boolean): 'done' | 'failed' => {
     // stopLoading.

@@ -33,7 +33,7 @@ export const REPL_BACKLOG_TRIM_BLOCKS_PER_CALL = 64
 export interface ReplBufBlock {
   readonly id: number
   /** The stream offset of its first byte. */
-  readonly replOffset: number
+  replOffset: number
   readonly size: number
   used: number
   /** The backlog's and the replicas' references (each to the block it starts at). */
@@ -325,4 +325,13 @@ export function replicaOverOutputLimits(srv: ServerState, buf: ReplBuffer, id: C
   const limits = obufLimitsOfClass(srv, 'replica')
   const hardBytes = Math.max(limits[0], replBacklogSize(srv))
   return obufLimitsReached(srv, replicaOutputMemory(buf, id), limits, ref, hardBytes)
+}
+
+/**
+ * rebaseReplicationBuffer: the offsets move on by `delta` (a restarted master goes on from
+ * the offset its RDB file kept).
+ */
+export function replBufferRebase(srv: ServerState, buf: ReplBuffer, delta: number): void {
+  for (const b of buf.blocks) b.replOffset += delta
+  buf.offset = srv.repl.masterReplOffset - buf.histlen + 1
 }

@@ -747,6 +747,22 @@ export function replicationCountAcksByOffset(srv: ServerState, offset: number): 
 }
 
 /**
+ * rdbLoadRio with RDBFLAGS_FEED_REPL: a master loading its file at startup puts the DEL (or
+ * UNLINK, lazyfree-lazy-expire) of each expired key it skips in the backlog.
+ */
+export function replicationFeedExpiredOnLoad(srv: ServerState, dbid: number, key: string): void {
+  const r = srv.repl
+  if (!r.backlog) return
+  let bytes = ''
+  if (r.seldb !== dbid) {
+    bytes += respEncodeCommand(['SELECT', String(dbid)])
+    r.seldb = dbid
+  }
+  const del = srv.config.other['lazyfree-lazy-expire'] === 'yes' ? 'UNLINK' : 'DEL'
+  feedReplicationStream(srv, bytes + respEncodeCommand([del, key]))
+}
+
+/**
  * DEBUG REPLICATE: the command goes to the replicas as it is (replicationFeedSlaves in the
  * db the stream last selected: no SELECT), run or not here.
  */

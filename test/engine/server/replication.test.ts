@@ -366,6 +366,22 @@ describe('the replication info an RDB file keeps (rdbPopulateSaveInfo, loadDataF
     expect(field(restarted, 'repl_backlog_first_byte_offset')).toBe(String(offset + 1))
   })
 
+  it('a master restarted from its file puts the DELs of the keys that expired in its backlog', () => {
+    const { srv, files } = withDisk()
+    srv.call(['SYNC'], srv.createClient())
+    srv.call(['SET', 'gone', 'v', 'PX', '10'])
+    srv.call(['SET', 'kept', 'v'])
+    srv.call(['SAVE'])
+    const offset = Number(field(srv, 'master_repl_offset'))
+    const restarted = createServer({ seed: 2, clock: manualClock(T0 + 1000), trace: 'off' })
+    expect(load(restarted, files[0] as Uint8Array)).toBe(true)
+    const del = cmds(['SELECT', '0'], ['DEL', 'gone'])
+    expect(field(restarted, 'master_repl_offset')).toBe(String(offset + del.length))
+    expect(field(restarted, 'repl_backlog_first_byte_offset')).toBe(String(offset + 1))
+    expect(field(restarted, 'repl_backlog_histlen')).toBe(String(del.length))
+    expect(restarted.call(['DBSIZE'])).toEqual({ type: 'integer', value: 1 })
+  })
+
   it('a file saved without a backlog keeps none, and a replica restarted from one PSYNCs from it', () => {
     const { srv, files } = withDisk()
     srv.call(['SET', 'k', 'v'])
