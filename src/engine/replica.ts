@@ -699,14 +699,14 @@ function readSyncBulkPayload(run: SyncStep): boolean {
       serverLog(
         srv,
         'notice',
-        'MASTER <-> REPLICA sync: receiving streamed RDB from master with EOF to disk',
+        `MASTER <-> REPLICA sync: receiving streamed RDB from master with EOF ${disklessLoadWanted(srv) ? 'to parser' : 'to disk'}`,
       )
     } else {
       link.transferSize = strtoll(line.slice(1))
       serverLog(
         srv,
         'notice',
-        `MASTER <-> REPLICA sync: receiving ${String(link.transferSize)} bytes from master to disk`,
+        `MASTER <-> REPLICA sync: receiving ${String(link.transferSize)} bytes from master ${disklessLoadWanted(srv) ? 'to parser' : 'to disk'}`,
       )
     }
     return true
