@@ -544,6 +544,8 @@ export type ClientCloseReason =
   | 'masterLost'
   /** clientsCron: idle for longer than the `timeout` config (seconds). */
   | 'idle'
+  /** replicationCron: a replica that sent no REPLCONF ACK for longer than repl-timeout. */
+  | 'replicaTimeout'
 
 export type ClientEvent =
   | {

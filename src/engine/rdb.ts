@@ -14,6 +14,12 @@
  * a disk (the browser) nothing is written or logged. While the child runs, each key written
  * costs it a page of copy-on-write (INFO current_cow_size, the "Fork CoW" line).
  */
+import {
+  createReplicationBacklog,
+  freeReplicationBacklog,
+  replicationChildDone,
+} from './replication.ts'
+import { replBufferRebase } from './replBuffer.ts'
 import { backgroundRewriteDoneHandler, flushAppendOnlyFile, killAppendOnlyChild } from './aof.ts'
 import { applyOomScoreAdj, type OomScoreAdjMode } from './config.ts'
 import type { ExecContext } from './context.ts'
@@ -68,6 +74,19 @@ export interface RdbDisk {
   fork(): number
   /** A host that runs a real process for each BGSAVE child (`npm run serve`). */
   readonly children?: RdbChildren
+  /**
+   * A replica's disk-based sync (replication.c readSyncBulkPayload): the master's payload
+   * written as `tmpName` in `dir`, then renamed over `dbfilename`. Null when done, else the
+   * failed step ('write' or 'rename') and its strerror. Optional.
+   */
+  saveSyncFile?(
+    rdb: Uint8Array,
+    dir: string,
+    tmpName: string,
+    dbfilename: string,
+  ): { step: 'write' | 'rename'; error: string } | null
+  /** bg_unlink of `dbfilename` in `dir` (rdb-del-sync-files). Optional. */
+  unlinkFile?(dir: string, dbfilename: string): void
 }
 
 /** What an rdbSave writes: the dataset's file, and where rdbSaveKeyValuePair sleeps. */
@@ -158,8 +177,63 @@ function rdbSaveAuxFields(srv: ServerState, ctx: ExecContext): RdbAuxField[] {
     ['redis-bits', '64'],
     ['ctime', String(Math.floor(ctx.clock.now() / 1000))],
     ['used-mem', String(zmallocUsedMemory(srv))],
+    ...rdbReplInfoAuxFields(srv),
     ['aof-base', '0'],
   ]
+}
+
+/**
+ * rdbPopulateSaveInfo's fields: a master with a backlog, or a replica with a master (or a
+ * cached one), saves where its replication stream is (db, ID, offset), for a restart to go
+ * on from with a partial resync.
+ */
+function rdbReplInfoAuxFields(srv: ServerState): RdbAuxField[] {
+  const r = srv.repl
+  let db: number
+  if (r.masterhost === null && r.backlog) db = r.seldb === -1 ? 0 : r.seldb
+  else if (r.master !== null) db = srv.clients.get(r.master.client)?.db ?? 0
+  else if (r.cachedMaster !== null) db = r.cachedMaster.db
+  else return []
+  return [
+    ['repl-stream-db', String(db)],
+    ['repl-id', r.replid],
+    ['repl-offset', String(r.masterReplOffset)],
+  ]
+}
+
+/**
+ * loadDataFromDisk's replication part after the RDB file loaded: its replication ID and
+ * offset go on, a replica's as a cached master of itself (to PSYNC from), a master's as its
+ * previous history (replid2) with a backlog from there; without them a master has no backlog.
+ */
+function rdbRestoreReplInfo(srv: ServerState, aux: readonly RdbAuxField[]): void {
+  const field = (name: string) => aux.find(([k]) => k === name)?.[1]
+  const id = field('repl-id')
+  const offset = Number(field('repl-offset') ?? '-1')
+  const db = Number(field('repl-stream-db') ?? '-1')
+  const r = srv.repl
+  if (id === undefined || id.length !== 40 || offset === -1 || db === -1) {
+    // No history to go on from: no backlog either (it held the DELs of expired keys).
+    if (r.masterhost === null) freeReplicationBacklog(srv)
+    return
+  }
+  if (r.masterhost !== null) {
+    r.replid = id
+    r.masterReplOffset = offset
+    // replicationCacheMasterUsingMyself.
+    rdbLogNotice(
+      srv,
+      'Before turning into a replica, using my own master parameters to synthesize a cached master: I may be able to synchronize with the new master with just a partial transfer.',
+    )
+    r.cachedMaster = { replid: id, reploff: offset, db }
+    return
+  }
+  r.replid2 = id
+  r.secondReplidOffset = offset + 1
+  r.masterReplOffset += offset
+  // The DELs of the keys that expired meanwhile are in the backlog already: after offset.
+  replBufferRebase(srv, r.buf, offset)
+  r.noSlavesSince = srv.unixtime
 }
 
 /** rdb.c rdbSaveRio: the bytes of the RDB file of the dataset now, with its `aux` fields. */
@@ -299,6 +373,7 @@ function forkedChild(
   srv.stats.totalForks++
   srv.child = {
     type,
+    replication: null,
     startedAt: now,
     endsAt: now + (keys * (1 + rdbKeySaveDelayUs(delay))) / 1000,
     dirtyBefore: srv.dirty,
@@ -336,8 +411,8 @@ export function rdbCheckChild(srv: ServerState, ctx: ExecContext, everySecond: b
   const child = srv.child
   if (child === null) return
   const children = disks.get(srv)?.children
-  if (children === undefined) {
-    if (ctx.now >= child.endsAt) rdbBackgroundSaveDone(srv, 0, 0)
+  if (children === undefined || child.replication !== null) {
+    if (ctx.now >= child.endsAt) rdbBackgroundSaveDone(srv, 0, 0, ctx)
     return
   }
   if (everySecond) rdbReceiveChildInfo(srv, children)
@@ -387,11 +462,27 @@ function rdbReceiveChildInfo(srv: ServerState, children: RdbChildren): void {
  * error or a signal other than SIGUSR1 (killRDBChild's) lastbgsave_status becomes err, and a
  * killed child's temp file is removed.
  */
-export function rdbBackgroundSaveDone(srv: ServerState, exitcode: number, bysignal: number): void {
+export function rdbBackgroundSaveDone(
+  srv: ServerState,
+  exitcode: number,
+  bysignal: number,
+  ctx: ExecContext | null = null,
+): void {
   const child = srv.child
   if (child === null) return
   if (child.type === 'aof') {
     aofChildDone(srv, exitcode, bysignal)
+    return
+  }
+  if (child.replication === 'socket') {
+    // backgroundSaveDoneHandlerSocket.
+    const ok = bysignal === 0 && exitcode === 0
+    if (ok) rdbLogNotice(srv, 'Background RDB transfer terminated with success')
+    else if (bysignal === 0) rdbLogWarning(srv, 'Background transfer error')
+    else rdbLogWarning(srv, `Background transfer terminated by signal ${String(bysignal)}`)
+    srv.child = null
+    updateDictResizePolicy(srv)
+    replicationChildDone(srv, ctx, ok)
     return
   }
   const disk = disks.get(srv)
@@ -429,6 +520,29 @@ export function rdbBackgroundSaveDone(srv: ServerState, exitcode: number, bysign
   srv.rdbLastBgsaveTimeSec = Math.floor((srv.mstime - child.startedAt) / 1000)
   srv.child = null
   updateDictResizePolicy(srv)
+  if (child.replication === 'disk') replicationChildDone(srv, ctx, bysignal === 0 && exitcode === 0)
+}
+
+/**
+ * rdb.c rdbSaveBackground / rdbSaveToSlavesSockets for a full sync paced by
+ * rdb-key-save-delay: a modelled child (even where BGSAVE runs real ones) that lives 1 µs
+ * per key plus the delay, its payload sent to the replicas when cron reaps it.
+ */
+export function forkReplicationChild(srv: ServerState, ctx: ExecContext, diskless: boolean): void {
+  srv.rdbSaves += diskless ? 0 : 1
+  srv.rdbLastBgsaveTry = srv.unixtime
+  const disk = disks.get(srv)
+  const pid = disk?.fork() ?? 0
+  forkedChild(srv, ctx.now, 'rdb', pid, { rdb: null, aofFile: null })
+  const child = srv.child as NonNullable<ServerState['child']>
+  child.replication = diskless ? 'socket' : 'disk'
+  updateDictResizePolicy(srv)
+  rdbLogNotice(
+    srv,
+    diskless
+      ? `Background RDB transfer started by pid ${String(pid)}`
+      : `Background saving started by pid ${String(pid)}`,
+  )
 }
 
 /**
@@ -512,6 +626,10 @@ export function rdbRemoveTempFile(srv: ServerState, pid: number): void {
 export function killRDBChild(srv: ServerState): void {
   const child = srv.child
   if (child === null || child.type !== 'rdb') return
+  if (child.replication !== null) {
+    rdbBackgroundSaveDone(srv, -1, SIGUSR1)
+    return
+  }
   const children = disks.get(srv)?.children
   if (children !== undefined) {
     children.kill(child.pid)
@@ -561,7 +679,10 @@ export function rdbStartLoading(
     loadedBytes: 0,
   }
   srv.loading = loading
-  const keys = rdbLoadImageKeys(srv, ctx, image, false)
+  // A master always creates its backlog first: the DELs of expired keys go there.
+  const master = srv.repl.masterhost === null
+  if (master && !srv.repl.backlog) createReplicationBacklog(srv)
+  const keys = rdbLoadImageKeys(srv, ctx, image, false, master)
   let index = 0
   const finish = (ok: boolean): 'done' | 'failed' => {
     // stopLoading.
@@ -572,6 +693,7 @@ export function rdbStartLoading(
     }
     srv.rdbImage = image
     rdbLogLoadDone(srv, read.emptyKeysSkipped)
+    rdbRestoreReplInfo(srv, read.aux)
     return 'done'
   }
   return {
@@ -782,4 +904,40 @@ function rdbSaveJob(
     },
     aux,
   }
+}
+
+/**
+ * readSyncBulkPayload's disk part for a replica that does not load diskless: the payload
+ * becomes `dbfilename` (through temp-<unixtime>.<pid>.rdb), so a restart loads it. False
+ * when that failed (logged, as Redis logs it).
+ */
+export function rdbSaveSyncPayload(srv: ServerState, payload: string): boolean {
+  const disk = disks.get(srv)
+  if (disk?.saveSyncFile === undefined) return true
+  const bytes = new Uint8Array(payload.length)
+  for (let i = 0; i < payload.length; i++) bytes[i] = payload.charCodeAt(i)
+  const tmp = `temp-${String(srv.unixtime)}.${String(srv.processId)}.rdb`
+  const failed = disk.saveSyncFile(bytes, rdbDir(srv), tmp, rdbFilename(srv))
+  if (failed === null) return true
+  rdbLogWarning(
+    srv,
+    failed.step === 'write'
+      ? `Write error saving DB on disk: ${failed.error}`
+      : `Failed trying to rename the temp DB into ${rdbFilename(srv)} in MASTER <-> REPLICA synchronization: ${failed.error}`,
+  )
+  return false
+}
+
+/**
+ * rdb-del-sync-files with persistence disabled (no save points, no AOF): the file a sync
+ * left is removed once loaded.
+ */
+export function rdbRemoveSyncFile(srv: ServerState): void {
+  if (srv.config.other['rdb-del-sync-files'] !== 'yes' || saveParamsConfigured(srv)) return
+  if (srv.aof.state !== 'off') return
+  rdbLogNotice(
+    srv,
+    'Removing the RDB file obtained from the master. This replica has persistence disabled',
+  )
+  disks.get(srv)?.unlinkFile?.(rdbDir(srv), rdbFilename(srv))
 }

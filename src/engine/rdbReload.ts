@@ -20,6 +20,7 @@
  * lru field is set from the saved idle time / counter as objectSetLRUOrLFU does (objects keep
  * their creation lru when the policy saved neither). Saving resets `dirty`.
  */
+import { replicationFeedExpiredOnLoad } from './replication.ts'
 import { isReplica } from './replica.ts'
 import { aofHasDisk, debugLoadAofFromDisk } from './aof.ts'
 import type { ExecContext } from './context.ts'
@@ -425,6 +426,7 @@ export function* rdbLoadImageKeys(
   ctx: ExecContext,
   image: RdbImage,
   allowDup: boolean,
+  feedRepl = false,
 ): Generator<undefined, boolean> {
   const lruClock = srv.lruclock
   // mstime(): the clock as the load starts, not the command's (EXEC's) cached time.
@@ -445,6 +447,8 @@ export function* rdbLoadImageKeys(
       // iAmMaster(): a replica loads expired keys too (its master will send their DELs).
       if (val !== null && k.expire !== -1n && k.expire < now && !isReplica(srv)) {
         srv.rdbLastLoadKeysExpired++
+        // RDBFLAGS_FEED_REPL: a master starting up puts the key's DEL in its backlog.
+        if (feedRepl) replicationFeedExpiredOnLoad(srv, db.id, k.key)
       } else if (val !== null) {
         if (dbExists(ctx, db, k.key)) {
           if (!allowDup) return false

@@ -36,6 +36,7 @@ import {
   feedReplicationStream,
   freeReplicationBacklog,
   replicaClosed,
+  replicationGetSlaveName,
   type MasterClientState,
   type MasterLinkState,
 } from './replication.ts'
@@ -56,7 +57,7 @@ import {
 } from './resp.ts'
 import { rdbLoadFile, type ServerLogLine } from './rdbDecode.ts'
 import { rdbLoadImage } from './rdbReload.ts'
-import { rdbLogLoadDone } from './rdb.ts'
+import { rdbLogLoadDone, rdbRemoveSyncFile, rdbSaveSyncPayload } from './rdb.ts'
 import { freeClientLogged } from './commands/connection.ts'
 import type { ClientId, MasterLinkHost } from './api.ts'
 /** Redis logs a refused connect with strerror(ECONNREFUSED). */
@@ -175,22 +176,22 @@ function cancelReplicationHandshake(srv: ServerState, reconnect: boolean): boole
   return true
 }
 
+/**
+ * replication.c useDisklessLoad: repl-diskless-load swapdb, or on-empty-db with no keys: the payload is
+ * loaded from the socket, never written as the RDB file.
+ */
+function disklessLoadWanted(srv: ServerState): boolean {
+  const mode = srv.config.other['repl-diskless-load'] ?? 'disabled'
+  return (
+    mode === 'swapdb' || (mode === 'on-empty-db' && srv.dbs.every((db) => dictSize(db.dict) === 0))
+  )
+}
+
 /** replicationDiscardCachedMaster. */
 function replicationDiscardCachedMaster(srv: ServerState): void {
   if (srv.repl.cachedMaster === null) return
   serverLog(srv, 'notice', 'Discarding previously cached master state.')
   srv.repl.cachedMaster = null
-}
-
-/**
- * replicationGetSlaveName: a replica's address with the listening port it announced, else
- * "<unknown-replica-port>".
- */
-export function replicationGetSlaveName(srv: ServerState, c: Client): string {
-  const info = srv.repl.replicaInfo.get(c.id)
-  const ip = info?.ip ?? c.addr.slice(0, c.addr.lastIndexOf(':'))
-  const port = info?.listeningPort ?? 0
-  return `${ip}:${port !== 0 ? String(port) : '<unknown-replica-port>'}`
 }
 
 /**
@@ -297,6 +298,8 @@ export function replicationUnsetMaster(srv: ServerState, ctx: ExecContext): void
   )
   r.linkState = 'none'
   r.seldb = -1
+  // The backlog's time to live counts from now, not from before the failover.
+  r.noSlavesSince = srv.unixtime
   r.downSince = 0
   setOOMScoreAdj(srv)
 }
@@ -477,6 +480,7 @@ function sendPsync(srv: ServerState): void {
  */
 function readPsyncReply(
   srv: ServerState,
+  ctx: ExecContext,
   reply: string,
 ): 'wait' | 'full' | 'continue' | 'later' | 'unsupported' {
   const r = srv.repl
@@ -509,6 +513,8 @@ function readPsyncReply(
       r.secondReplidOffset = r.masterReplOffset + 1
       r.replid = id
       cached.replid = id
+      // Our own replicas must learn of the new ID: they PSYNC again.
+      disconnectSlaves(srv, ctx)
     }
     return 'continue'
   }
@@ -637,7 +643,7 @@ function replconfReplied(srv: ServerState, line: string, what: string): void {
 function psyncReplied(run: SyncStep, line: string): boolean {
   const { srv, link, hooks } = run
   const r = srv.repl
-  const result = readPsyncReply(srv, line)
+  const result = readPsyncReply(srv, run.ctx, line)
   if (result === 'wait') return true
   if (result === 'later') {
     syncError(srv)
@@ -693,14 +699,14 @@ function readSyncBulkPayload(run: SyncStep): boolean {
       serverLog(
         srv,
         'notice',
-        'MASTER <-> REPLICA sync: receiving streamed RDB from master with EOF to disk',
+        `MASTER <-> REPLICA sync: receiving streamed RDB from master with EOF ${disklessLoadWanted(srv) ? 'to parser' : 'to disk'}`,
       )
     } else {
       link.transferSize = strtoll(line.slice(1))
       serverLog(
         srv,
         'notice',
-        `MASTER <-> REPLICA sync: receiving ${String(link.transferSize)} bytes from master to disk`,
+        `MASTER <-> REPLICA sync: receiving ${String(link.transferSize)} bytes from master ${disklessLoadWanted(srv) ? 'to parser' : 'to disk'}`,
       )
     }
     return true
@@ -743,12 +749,18 @@ function syncLoadPayload(run: SyncStep): boolean {
   const r = srv.repl
   const payload = link.payload
   link.payload = ''
+  const disklessLoad = disklessLoadWanted(srv)
   replicationDiscardCachedMaster(srv)
   disconnectSlaves(srv, ctx)
   freeReplicationBacklog(srv)
   serverLog(srv, 'notice', 'MASTER <-> REPLICA sync: Flushing old data')
   emptyData(srv, ctx, -1)
   serverLog(srv, 'notice', 'MASTER <-> REPLICA sync: Loading DB in memory')
+  // Loading from disk: the payload is the replica's RDB file now (a restart loads it).
+  if (!disklessLoad && !rdbSaveSyncPayload(srv, payload)) {
+    cancelReplicationHandshake(srv, true)
+    return false
+  }
   const nowSec = Math.floor(ctx.clock.now() / 1000)
   const lines: ServerLogLine[] = []
   const read = rdbLoadFile(srv, payload, nowSec, lines)
@@ -763,6 +775,7 @@ function syncLoadPayload(run: SyncStep): boolean {
     return false
   }
   rdbLogLoadDone(srv, read.emptyKeysSkipped)
+  if (!disklessLoad) rdbRemoveSyncFile(srv)
   let streamDb = -1
   for (const [key, val] of read.aux) if (key === 'repl-stream-db') streamDb = strtoll(val)
   const c = replicationCreateMasterClient(srv, hooks, r.masterReplid, r.masterInitialOffset)

@@ -20,6 +20,18 @@ import { rdbSaveFileDbs } from './rdbReload.ts'
 import { rngNextU32 } from './rng.ts'
 import { serverLog } from './serverLog.ts'
 import type { Dict } from './structures/dict.ts'
+import {
+  createReplBuffer,
+  replBufferAttachAt,
+  replBufferDetach,
+  replBufferFeed,
+  replBufferReset,
+  replicaOverOutputLimits,
+  replicaRefOf,
+  type ReplBuffer,
+} from './replBuffer.ts'
+import { clientInfoString, freeClientLogged } from './commands/connection.ts'
+import { forkReplicationChild } from './rdb.ts'
 
 /** server.h PROPAGATE_AOF / PROPAGATE_REPL: where a propagated command goes. */
 export const PROPAGATE_AOF = 1
@@ -45,13 +57,10 @@ export interface ReplState {
   ackTimes: Map<ClientId, number>
   /** A backlog exists: a replica attached once (server.repl_backlog). */
   backlog: boolean
-  /** The offset of backlogBuf's first byte. */
-  backlogOff: number
-  /**
-   * The last bytes fed: the backlog is the last repl-backlog-size of them (replBacklogOf).
-   * Cut down only once twice that long, so that feeding it stays cheap per byte.
-   */
-  backlogBuf: string
+  /** The replication buffer the backlog and the replicas share (replBuffer.ts). */
+  buf: ReplBuffer
+  /** server.repl_no_slaves_since (unix seconds): repl-backlog-ttl counts from there. */
+  noSlavesSince: number
   /** The db the stream last selected (server.slaveseldb); -1 forces a SELECT. */
   seldb: number
   /** server.also_propagate: the ops of the running execution unit. */
@@ -93,6 +102,11 @@ export interface ReplState {
   replicaInfo: Map<ClientId, ReplicaInfo>
   /** Replicas whose diskless full sync waits for repl-diskless-sync-delay. */
   pendingSyncs: PendingSync[]
+  /**
+   * SLAVE_STATE_WAIT_BGSAVE_END: replicas whose payload a slow child (rdb-key-save-delay) is
+   * making, each with the payload it gets when the child ends.
+   */
+  waitBgsaveEnd: Map<ClientId, string>
   /**
    * repl_start_cmd_stream_on_ack: after a diskless payload a replica gets the stream only
    * once it ACKs (it could not tell the EOF mark from what follows); what it has missed.
@@ -152,6 +166,8 @@ export interface ReplicaInfo {
   ackOff: number
   /** SLAVE_CAPA_EOF: REPLCONF capa eof (a diskless payload is taken). */
   capaEof: boolean
+  /** CLIENT_PRE_PSYNC: it synced with SYNC, and sends no ACKs. */
+  prePsync: boolean
 }
 
 /** A replica waiting for its full sync to start (SLAVE_STATE_WAIT_BGSAVE_START). */
@@ -204,13 +220,14 @@ export interface MasterClientState {
 /** clearReplicationId2's replid2. */
 export const NO_REPLID = '0000000000000000000000000000000000000000'
 
-export function createReplState(replid: string): ReplState {
+/** The replication state of a server started at `unixtime` (initServer's repl_no_slaves_since). */
+export function createReplState(replid: string, unixtime: number): ReplState {
   return {
     replicas: [],
     ackTimes: new Map(),
     backlog: false,
-    backlogOff: 0,
-    backlogBuf: '',
+    buf: createReplBuffer(),
+    noSlavesSince: unixtime,
     seldb: -1,
     pending: [],
     depth: 0,
@@ -228,6 +245,7 @@ export function createReplState(replid: string): ReplState {
     replicaInfo: new Map(),
     waitingAcks: [],
     pendingSyncs: [],
+    waitBgsaveEnd: new Map(),
     streamOnAck: new Map(),
     getAckFromSlaves: false,
     link: null,
@@ -334,19 +352,45 @@ function feedReplicas(
 export function feedReplicationStream(srv: ServerState, bytes: string): void {
   const r = srv.repl
   if (!r.backlog) return
-  r.masterReplOffset += bytes.length
-  r.backlogBuf += bytes
-  const size = backlogSize(srv)
-  if (r.backlogBuf.length > 2 * size) {
-    r.backlogOff += r.backlogBuf.length - size
-    r.backlogBuf = r.backlogBuf.slice(r.backlogBuf.length - size)
-  }
-  for (const id of r.replicas) {
-    if (r.pendingSyncs.length !== 0 && replicaWaitsBgsave(srv, id)) continue
+  // canFeedReplicaReplBuffer: not the replicas still waiting for their sync to start.
+  const feeding =
+    r.pendingSyncs.length === 0
+      ? r.replicas
+      : r.replicas.filter((id) => !replicaWaitsBgsave(srv, id))
+  replBufferFeed(srv, r.buf, bytes, feeding, () => {
+    // closeClientOnOutputBufferLimitReached(slave, 1) as each block is added.
+    for (const id of feeding) replicaCheckOutputLimits(srv, id)
+  })
+  for (const id of feeding) {
+    const ref = replicaRefOf(r.buf, id)
+    if (ref.closeAsap) continue
     const held = r.streamOnAck.size === 0 ? undefined : r.streamOnAck.get(id)
     if (held !== undefined) r.streamOnAck.set(id, held + bytes)
-    else srv.outbox.set(id, (srv.outbox.get(id) ?? '') + bytes)
+    else {
+      srv.outbox.set(id, (srv.outbox.get(id) ?? '') + bytes)
+      ref.unwritten += bytes.length
+    }
   }
+}
+
+/**
+ * closeClientOnOutputBufferLimitReached(replica, async): a replica over its output buffer
+ * limits is scheduled to be closed (freeClientAsync; the host closes its connection), logged.
+ * Whether it was.
+ */
+export function replicaCheckOutputLimits(srv: ServerState, id: ClientId): boolean {
+  const ref = srv.repl.buf.refs.get(id)
+  const c = srv.clients.get(id)
+  if (ref === undefined || c === undefined || ref.closeAsap) return false
+  if (!replicaOverOutputLimits(srv, srv.repl.buf, id)) return false
+  ref.closeAsap = true
+  serverLog(
+    srv,
+    'warning',
+    `Client ${clientInfoString(srv, c, null)} scheduled to be closed ASAP for overcoming of output buffer limits.`,
+  )
+  srv.clientsToClose.set(id, '')
+  return true
 }
 
 /** SLAVE_STATE_WAIT_BGSAVE_START: the replica's full sync has not started yet. */
@@ -354,33 +398,26 @@ export function replicaWaitsBgsave(srv: ServerState, id: ClientId): boolean {
   return srv.repl.pendingSyncs.some((p) => p.client === id)
 }
 
-/** repl-backlog-size. */
-function backlogSize(srv: ServerState): number {
-  return Number(srv.config.other['repl-backlog-size'] ?? '1048576')
+/** SLAVE_STATE_WAIT_BGSAVE_START or _END: not online yet (INFO's state=wait_bgsave). */
+export function replicaNotOnline(srv: ServerState, id: ClientId): boolean {
+  return srv.repl.waitBgsaveEnd.has(id) || replicaWaitsBgsave(srv, id)
 }
 
-/**
- * server.repl_backlog: its first byte's offset (repl_backlog->offset) and its histlen, at
- * most repl-backlog-size.
- */
+/** server.repl_backlog: its first byte's offset (repl_backlog->offset) and its histlen. */
 export function replBacklogOf(srv: ServerState): { offset: number; histlen: number } {
-  const r = srv.repl
-  const histlen = Math.min(r.backlogBuf.length, backlogSize(srv))
-  return { offset: r.backlogOff + r.backlogBuf.length - histlen, histlen }
+  return { offset: srv.repl.buf.offset, histlen: srv.repl.buf.histlen }
 }
 
 /** createReplicationBacklog: empty, its first byte the next offset. */
 export function createReplicationBacklog(srv: ServerState): void {
-  const r = srv.repl
-  r.backlog = true
-  r.backlogOff = r.masterReplOffset + 1
-  r.backlogBuf = ''
+  srv.repl.backlog = true
+  replBufferReset(srv, srv.repl.buf)
 }
 
-/** freeReplicationBacklog. */
+/** freeReplicationBacklog: the whole buffer goes. */
 export function freeReplicationBacklog(srv: ServerState): void {
   srv.repl.backlog = false
-  srv.repl.backlogBuf = ''
+  replBufferReset(srv, srv.repl.buf)
 }
 
 /**
@@ -433,7 +470,7 @@ export function masterTryPartialResynchronization(
   }
   if (!r.replicas.includes(c.id)) r.replicas.push(c.id)
   r.ackTimes.set(c.id, srv.unixtime)
-  const data = r.backlogBuf.slice(offset - r.backlogOff)
+  const data = replBufferAttachAt(r.buf, c.id, offset)
   serverLog(
     srv,
     'notice',
@@ -508,10 +545,12 @@ export function propagationEnd(
  */
 export function syncCommand(srv: ServerState, ctx: ExecContext, c: Client, psync: boolean): string {
   // Diskless with a delay: the transfer starts when the delay has passed (replicationCron),
-  // the replica kept alive meanwhile with newlines.
+  // the replica kept alive meanwhile with newlines. So it does while a child runs: the
+  // next one serves it (SLAVE_STATE_WAIT_BGSAVE_START).
   if (
-    srv.config.other['repl-diskless-sync'] !== 'no' &&
-    Number(srv.config.other['repl-diskless-sync-delay'] ?? '5') > 0
+    srv.child !== null ||
+    (srv.config.other['repl-diskless-sync'] !== 'no' &&
+      Number(srv.config.other['repl-diskless-sync-delay'] ?? '5') > 0)
   ) {
     // In server.slaves already (SLAVE_STATE_WAIT_BGSAVE_START), with no stream yet.
     if (!srv.repl.replicas.includes(c.id)) srv.repl.replicas.push(c.id)
@@ -527,21 +566,67 @@ export function syncCommand(srv: ServerState, ctx: ExecContext, c: Client, psync
  */
 export function replicationStartPendingSyncs(srv: ServerState, ctx: ExecContext): void {
   const r = srv.repl
+  // Newlines to the replicas still waiting for their payload (a diskless child streams its
+  // bytes in Redis; the modelled one sends them whole at its end).
+  for (const id of r.waitBgsaveEnd.keys()) srv.outbox.set(id, (srv.outbox.get(id) ?? '') + '\n')
   if (r.pendingSyncs.length === 0) return
+  const waiting = r.pendingSyncs.filter((p) => srv.clients.has(p.client))
+  // shouldStartChildForReplication: no child running, and the replicas waited
+  // repl-diskless-sync-delay, or repl-diskless-sync-max-replicas of them are waiting (a
+  // disk-based sync starts at once).
   const delay = Number(srv.config.other['repl-diskless-sync-delay'] ?? '5')
-  const waiting: PendingSync[] = []
-  const due: PendingSync[] = []
-  for (const p of r.pendingSyncs) {
-    if (!srv.clients.has(p.client)) continue
-    if (srv.unixtime - p.since >= delay) due.push(p)
-    else waiting.push(p)
+  const maxReplicas = Number(srv.config.other['repl-diskless-sync-max-replicas'] ?? '0')
+  let maxIdle = 0
+  for (const p of waiting) maxIdle = Math.max(maxIdle, srv.unixtime - p.since)
+  const start =
+    srv.child === null &&
+    waiting.length !== 0 &&
+    (srv.config.other['repl-diskless-sync'] === 'no' ||
+      (maxReplicas > 0 && waiting.length >= maxReplicas) ||
+      maxIdle >= delay)
+  r.pendingSyncs = start ? [] : waiting
+  if (!start) {
+    for (const p of waiting) srv.outbox.set(p.client, (srv.outbox.get(p.client) ?? '') + '\n')
+    return
   }
-  r.pendingSyncs = waiting
-  for (const p of waiting) srv.outbox.set(p.client, (srv.outbox.get(p.client) ?? '') + '\n')
-  for (const p of due) {
+  for (const p of waiting) {
     const c = srv.clients.get(p.client)
     if (c === undefined) continue
     srv.outbox.set(c.id, (srv.outbox.get(c.id) ?? '') + startFullSync(srv, ctx, c, p.psync))
+  }
+}
+
+/**
+ * rdb.c's end of a replication child (updateSlavesWaitingBgsave): each replica waiting for
+ * it gets its payload; a disk-based one then its stream at once, a diskless one once it
+ * ACKs. A child that failed or was killed drops them.
+ */
+export function replicationChildDone(srv: ServerState, ctx: ExecContext | null, ok: boolean): void {
+  const r = srv.repl
+  const waiting = [...r.waitBgsaveEnd]
+  r.waitBgsaveEnd.clear()
+  for (const [id, payload] of waiting) {
+    const c = srv.clients.get(id)
+    if (c === undefined) continue
+    if (!ok) {
+      serverLog(srv, 'warning', 'SYNC failed. BGSAVE child returned an error')
+      freeClientLogged(srv, c, ctx, '', 'killed')
+      continue
+    }
+    srv.outbox.set(id, (srv.outbox.get(id) ?? '') + payload)
+    r.ackTimes.set(id, srv.unixtime)
+    if (!payload.startsWith('$EOF:')) {
+      // putSlaveOnline after sendBulkToSlave: the stream held meanwhile goes now.
+      const held = r.streamOnAck.get(id) ?? ''
+      r.streamOnAck.delete(id)
+      srv.outbox.set(id, (srv.outbox.get(id) ?? '') + held)
+      replicaRefOf(r.buf, id).unwritten += held.length
+      serverLog(
+        srv,
+        'notice',
+        `Synchronization with replica ${replicationGetSlaveName(srv, c)} succeeded`,
+      )
+    }
   }
 }
 
@@ -551,6 +636,7 @@ function startFullSync(srv: ServerState, ctx: ExecContext, c: Client, psync: boo
   if (!r.replicas.includes(c.id)) r.replicas.push(c.id)
   // The payload is sent at once: the replica is ONLINE (replicaPutOnline's repl_ack_time).
   r.ackTimes.set(c.id, srv.unixtime)
+  replicaInfoOf(srv, c.id).prePsync = !psync
   if (!r.backlog) {
     // createReplicationBacklog; a master with no history yet starts a new one
     // (changeReplicationId, clearReplicationId2).
@@ -577,31 +663,58 @@ function startFullSync(srv: ServerState, ctx: ExecContext, c: Client, psync: boo
   const head = psync ? `+FULLRESYNC ${r.replid} ${String(r.masterReplOffset)}\r\n` : ''
   const diskless =
     srv.config.other['repl-diskless-sync'] !== 'no' && r.replicaInfo.get(c.id)?.capaEof === true
+  let payload: string
   if (diskless) {
     // rdbSaveToSlavesSockets: the payload ends with a mark of 40 random hex characters.
     const mark = randomHex40(srv)
     r.streamOnAck.set(c.id, '')
-    return `${head}$EOF:${mark}\r\n${rdb}${mark}`
-  }
-  return `${head}$${String(rdb.length)}\r\n${rdb}`
+    payload = `$EOF:${mark}\r\n${rdb}${mark}`
+  } else payload = `$${String(rdb.length)}\r\n${rdb}`
+  // With rdb-key-save-delay the child takes its time (one modelled child serves the
+  // replicas that start together): the payload goes when it ends, the stream waits.
+  if (
+    srv.config.other['rdb-key-save-delay'] === undefined ||
+    srv.config.other['rdb-key-save-delay'] === '0'
+  )
+    return head + payload
+  if (srv.child === null) forkReplicationChild(srv, ctx, diskless)
+  r.streamOnAck.set(c.id, '')
+  r.waitBgsaveEnd.set(c.id, payload)
+  return head
 }
 
 /** freeClient: a replica that goes away leaves server.slaves. */
 export function replicaClosed(srv: ServerState, id: ClientId): void {
   const i = srv.repl.replicas.indexOf(id)
-  if (i >= 0) srv.repl.replicas.splice(i, 1)
+  if (i >= 0) {
+    srv.repl.replicas.splice(i, 1)
+    if (srv.repl.replicas.length === 0) srv.repl.noSlavesSince = srv.unixtime
+  }
+  replBufferDetach(srv, srv.repl.buf, id)
   srv.repl.ackTimes.delete(id)
   srv.repl.replicaInfo.delete(id)
   srv.repl.streamOnAck.delete(id)
+  srv.repl.waitBgsaveEnd.delete(id)
   const p = srv.repl.pendingSyncs.findIndex((s) => s.client === id)
   if (p >= 0) srv.repl.pendingSyncs.splice(p, 1)
+}
+
+/**
+ * replicationGetSlaveName: a replica's address with the listening port it announced, else
+ * "<unknown-replica-port>".
+ */
+export function replicationGetSlaveName(srv: ServerState, c: Client): string {
+  const info = srv.repl.replicaInfo.get(c.id)
+  const ip = info?.ip ?? c.addr.slice(0, c.addr.lastIndexOf(':'))
+  const port = info?.listeningPort ?? 0
+  return `${ip}:${port !== 0 ? String(port) : '<unknown-replica-port>'}`
 }
 
 /** The REPLCONF facts of a client, made on first use. */
 export function replicaInfoOf(srv: ServerState, id: ClientId): ReplicaInfo {
   let info = srv.repl.replicaInfo.get(id)
   if (info === undefined) {
-    info = { listeningPort: 0, ip: null, ackOff: 0, capaEof: false }
+    info = { listeningPort: 0, ip: null, ackOff: 0, capaEof: false, prePsync: false }
     srv.repl.replicaInfo.set(id, info)
   }
   return info
@@ -621,6 +734,7 @@ export function replicaAcked(srv: ServerState, id: ClientId, offset: number): vo
   if (held !== undefined) {
     srv.repl.streamOnAck.delete(id)
     if (held !== '') srv.outbox.set(id, (srv.outbox.get(id) ?? '') + held)
+    replicaRefOf(srv.repl.buf, id).unwritten += held.length
   }
 }
 
@@ -630,6 +744,32 @@ export function replicationCountAcksByOffset(srv: ServerState, offset: number): 
   for (const id of srv.repl.replicas)
     if ((srv.repl.replicaInfo.get(id)?.ackOff ?? 0) >= offset) count++
   return count
+}
+
+/**
+ * rdbLoadRio with RDBFLAGS_FEED_REPL: a master loading its file at startup puts the DEL (or
+ * UNLINK, lazyfree-lazy-expire) of each expired key it skips in the backlog.
+ */
+export function replicationFeedExpiredOnLoad(srv: ServerState, dbid: number, key: string): void {
+  const r = srv.repl
+  if (!r.backlog) return
+  let bytes = ''
+  if (r.seldb !== dbid) {
+    bytes += respEncodeCommand(['SELECT', String(dbid)])
+    r.seldb = dbid
+  }
+  const del = srv.config.other['lazyfree-lazy-expire'] === 'yes' ? 'UNLINK' : 'DEL'
+  feedReplicationStream(srv, bytes + respEncodeCommand([del, key]))
+}
+
+/**
+ * DEBUG REPLICATE: the command goes to the replicas as it is (replicationFeedSlaves in the
+ * db the stream last selected: no SELECT), run or not here.
+ */
+export function debugReplicate(srv: ServerState, argv: readonly string[]): void {
+  const r = srv.repl
+  if (r.masterhost !== null || (!r.backlog && r.replicas.length === 0)) return
+  feedReplicationStream(srv, respEncodeCommand(argv))
 }
 
 /**
@@ -652,12 +792,48 @@ export function sendGetackIfRequested(srv: ServerState): void {
  * replicationCron's master part: every repl-ping-replica-period seconds a PING goes into the
  * stream while there are replicas (the replicas' offsets move on with it).
  */
-export function replicationCronMaster(srv: ServerState, cronLoops: number): void {
+export function replicationCronMaster(srv: ServerState, ctx: ExecContext, cronLoops: number): void {
   const r = srv.repl
-  if (r.masterhost !== null || r.replicas.length === 0) return
   const period = Number(srv.config.other['repl-ping-replica-period'] ?? '10')
-  if (period > 0 && cronLoops % period === 0)
+  if (r.masterhost === null && r.replicas.length !== 0 && period > 0 && cronLoops % period === 0)
     feedReplicas(srv, r.seldb < 0 ? 0 : r.seldb, ['PING'], PROPAGATE_REPL)
+  // Disconnect timedout slaves: an online replica (one that speaks PSYNC) that has sent no
+  // REPLCONF ACK for longer than repl-timeout.
+  const timeout = Number(srv.config.other['repl-timeout'] ?? '60')
+  for (const id of [...r.replicas]) {
+    const c = srv.clients.get(id)
+    const acked = r.ackTimes.get(id)
+    if (c === undefined || acked === undefined || r.replicaInfo.get(id)?.prePsync === true) continue
+    // Not online yet: its payload is still being made, or written (Redis puts a replica
+    // online once its payload is sent; here the host writes it after the engine handed it).
+    if (r.waitBgsaveEnd.has(id) || r.streamOnAck.has(id)) continue
+    if (srv.unixtime - acked <= timeout) continue
+    serverLog(
+      srv,
+      'warning',
+      `Disconnecting timedout replica (streaming sync): ${replicationGetSlaveName(srv, c)}`,
+    )
+    freeClientLogged(srv, c, ctx, '', 'replicaTimeout')
+  }
+  // A master without replicas frees its backlog after repl-backlog-ttl seconds, and starts
+  // a new history (a replica promoted meanwhile must not PSYNC from this one's).
+  const ttl = Number(srv.config.other['repl-backlog-ttl'] ?? '3600')
+  if (
+    r.replicas.length === 0 &&
+    ttl !== 0 &&
+    r.backlog &&
+    r.masterhost === null &&
+    srv.unixtime - r.noSlavesSince > ttl
+  ) {
+    changeReplicationId(srv)
+    clearReplicationId2(srv)
+    freeReplicationBacklog(srv)
+    serverLog(
+      srv,
+      'notice',
+      `Replication backlog freed after ${String(ttl)} seconds without connected replicas.`,
+    )
+  }
 }
 
 /**

@@ -222,26 +222,46 @@ export function clientOutputLimitReached(srv: ServerState, c: Client): boolean {
 
 /** server.client_obuf_limits[class] for a normal (or master) or pub/sub client. */
 function clientObufLimits(srv: ServerState, c: Client): readonly [number, number, number] {
+  return obufLimitsOfClass(srv, clientIsSubscribed(c) ? 'pubsub' : 'normal')
+}
+
+/** server.client_obuf_limits[class]: hard bytes, soft bytes, soft seconds. */
+export function obufLimitsOfClass(
+  srv: ServerState,
+  cls: 'normal' | 'replica' | 'pubsub',
+): readonly [number, number, number] {
   const limits = (
     srv.config.other['client-output-buffer-limit'] ?? CLIENT_OUTPUT_BUFFER_LIMIT_DEFAULT
   ).split(' ')
   // Classes in order normal, slave, pubsub, four words each (name hard soft seconds).
-  const at = clientIsSubscribed(c) ? 8 : 0
+  const at = cls === 'pubsub' ? 8 : cls === 'replica' ? 4 : 0
   return [Number(limits[at + 1] ?? 0), Number(limits[at + 2] ?? 0), Number(limits[at + 3] ?? 0)]
 }
 
 /** networking.c checkClientOutputBufferLimits for a normal (or master) or pub/sub client. */
 function checkClientOutputBufferLimits(srv: ServerState, c: Client, l: ReplyList): boolean {
-  const used = replyListMemory(l)
-  const [hardLimit, softLimit, softSeconds] = clientObufLimits(srv, c)
-  const hard = hardLimit !== 0 && used >= hardLimit
+  return obufLimitsReached(srv, replyListMemory(l), clientObufLimits(srv, c), l)
+}
+
+/**
+ * checkClientOutputBufferLimits's test of `used` bytes against a class's limits (a hard limit
+ * of `hardBytes` in force): the soft one counts once passed for more than its seconds.
+ */
+export function obufLimitsReached(
+  srv: ServerState,
+  used: number,
+  [hardLimit, softLimit, softSeconds]: readonly [number, number, number],
+  holder: { softLimitReachedTime: number },
+  hardBytes = hardLimit,
+): boolean {
+  const hard = hardLimit !== 0 && used >= hardBytes
   let soft = softLimit !== 0 && used >= softLimit
   if (soft) {
-    if (l.softLimitReachedTime === 0) {
-      l.softLimitReachedTime = srv.unixtime
+    if (holder.softLimitReachedTime === 0) {
+      holder.softLimitReachedTime = srv.unixtime
       soft = false
-    } else if (srv.unixtime - l.softLimitReachedTime <= softSeconds) soft = false
-  } else l.softLimitReachedTime = 0
+    } else if (srv.unixtime - holder.softLimitReachedTime <= softSeconds) soft = false
+  } else holder.softLimitReachedTime = 0
   return soft || hard
 }
 

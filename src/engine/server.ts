@@ -234,6 +234,12 @@ import {
   clientReplyListAllocation,
 } from './replyList.ts'
 import {
+  REPL_BACKLOG_TRIM_BLOCKS_PER_CALL,
+  replBufferTrim,
+  replicaOutputPending,
+  replicaOverOutputLimits,
+} from './replBuffer.ts'
+import {
   aclCheckCommand,
   aclStringSetUser,
   aclValidate,
@@ -350,7 +356,7 @@ export function createServerState(opts: ServerOptions): ServerState {
     currentClient: null,
     monitors: [],
     // server.replid is random too: here the run ID reversed.
-    repl: createReplState(runId.split('').reverse().join('')),
+    repl: createReplState(runId.split('').reverse().join(''), Math.floor(now / 1000)),
     outbox: new Map(),
     pubsub: createPubsubState(hashSeed),
     prevErrCount: 0,
@@ -921,7 +927,7 @@ export function serverCron(srv: ServerState, ctx: ExecContext): void {
   // run_with_period(1000): a replica whose link is down connects again.
   if (runWithPeriod(srv, 1000)) {
     replicationCron(srv, ctx)
-    replicationCronMaster(srv, srv.repl.cronLoops)
+    replicationCronMaster(srv, ctx, srv.repl.cronLoops)
     replicationStartPendingSyncs(srv, ctx)
     srv.repl.cronLoops++
   }
@@ -1161,6 +1167,11 @@ export interface EngineServer extends RedisServer {
    * transport then closes the connection without writing the rest.
    */
   outputPending(id: ClientId, bytes: number, onePiece?: boolean): string | null
+  /**
+   * The transport wrote all it had of the client's output (nothing is left unwritten): a
+   * replica's reference in the replication buffer moves on (replBuffer.ts).
+   */
+  replicaWritten(id: ClientId): void
   /** The transport has processed a read of the client's (processInputBuffer's end). */
   readProcessed(id: ClientId): void
   /**
@@ -1433,6 +1444,8 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
   const replicationBeforeSleep = (): void => {
     if (srv.repl.waitingAcks.length !== 0) processClientsWaitingReplicas(srv)
     sendGetackIfRequested(srv)
+    // "Incrementally trim replication backlog, 10 times the normal speed".
+    if (srv.repl.backlog) replBufferTrim(srv, srv.repl.buf, 10 * REPL_BACKLOG_TRIM_BLOCKS_PER_CALL)
   }
 
   /** An event on the master link: the cached time moves to now, in a context of its own. */
@@ -1619,6 +1632,11 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
     outputPending: (id, bytes, onePiece) => {
       const c = srv.clients.get(id)
       if (c === undefined) return null
+      if (srv.repl.replicas.includes(id)) {
+        // A replica's output is the shared replication buffer (replBuffer.ts).
+        replicaOutputPending(srv, srv.repl.buf, id, bytes)
+        return null
+      }
       if (!clientOutputPending(srv, c, bytes, onePiece)) {
         // writeToClient / _addReplyToBufferOrList: its memory after the write.
         if (srv.clientMemBuckets !== null) updateClientMemUsageAndBucket(srv, c)
@@ -1637,9 +1655,15 @@ function serverFromState(srv: ServerState, defaultClientId: ClientId | null): En
       srv.clientsToClose.clear()
       return closed
     },
+    replicaWritten: (id) => {
+      if (srv.repl.buf.refs.size !== 0) replicaOutputPending(srv, srv.repl.buf, id, 0)
+    },
     outputLimitCheck: (id) => {
       const c = srv.clients.get(id)
-      if (c === undefined || !clientOutputLimitReached(srv, c)) return null
+      if (c === undefined) return null
+      if (srv.repl.replicas.includes(id)) {
+        if (!replicaOverOutputLimits(srv, srv.repl.buf, id)) return null
+      } else if (!clientOutputLimitReached(srv, c)) return null
       return `Client ${clientInfoString(srv, c, null)} closed for overcoming of output buffer limits.`
     },
     execute: (argv, client) => run(argvToBytes(argv), client, srv.traceLevel),

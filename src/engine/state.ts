@@ -457,6 +457,11 @@ export interface ServerState {
   child: {
     /** server.child_type: CHILD_TYPE_RDB (BGSAVE) or CHILD_TYPE_AOF (BGREWRITEAOF, aof.ts). */
     type: 'rdb' | 'aof'
+    /**
+     * A full sync's child (replication.ts), modelled: RDB_CHILD_TYPE_DISK or _SOCKET (the
+     * diskless one); null for any other.
+     */
+    replication: 'disk' | 'socket' | null
     startedAt: number
     endsAt: number
     dirtyBefore: number

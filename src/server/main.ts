@@ -16,6 +16,7 @@
  */
 import { appendFileSync, realpathSync, rmSync, unlinkSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
+import { randomInt } from 'node:crypto'
 import { ConfigFileError, loadServerConfig, serverOptions } from './configFile.ts'
 import type { EngineServer } from '../engine/server.ts'
 import { createConfigFileHost } from './configFileHost.ts'
@@ -77,12 +78,13 @@ export function parseServeArgs(
   args: readonly string[],
   read?: (path: string) => string,
   defaultHost = '127.0.0.1',
+  defaultSeed = 0,
 ): ServeArgs {
   const out: ServeArgs = {
     // 6380 rather than 6379, so that it starts next to a real Redis on the default port.
     port: 6380,
     host: defaultHost,
-    seed: 0,
+    seed: defaultSeed,
     enableDebugCommand: 'no',
     config: {},
     users: [],
@@ -324,10 +326,25 @@ export function defaultListenHost(env: Readonly<Record<string, string | undefine
   return env['REDIS_XRAY_DROP_IN'] === '1' ? bindAddressHost('*') : '127.0.0.1'
 }
 
+/**
+ * The engine's seed when no --seed is given: 0 for `npm run serve` (the same run ID, hash
+ * seed and random draws every time); a drop-in redis-server draws one, so that each start
+ * has its own run ID and replication ID, as redis-server's (a restarted master must not
+ * come back with the ID it had: psync2-master-restart).
+ */
+export function defaultSeed(env: Readonly<Record<string, string | undefined>>): number {
+  return env['REDIS_XRAY_DROP_IN'] === '1' ? randomInt(0, 2 ** 31 - 1) : 0
+}
+
 async function main(): Promise<void> {
   let args: ServeArgs
   try {
-    args = parseServeArgs(process.argv.slice(2), undefined, defaultListenHost(process.env))
+    args = parseServeArgs(
+      process.argv.slice(2),
+      undefined,
+      defaultListenHost(process.env),
+      defaultSeed(process.env),
+    )
   } catch (e) {
     // config.c's fatal errors are printed as they are; usage errors name this command.
     console.error(e instanceof ConfigFileError ? e.message : `serve: ${(e as Error).message}`)

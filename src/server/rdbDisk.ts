@@ -14,6 +14,7 @@ import {
   readFileSync,
   renameSync,
   rmSync,
+  writeFileSync,
   writeSync,
 } from 'node:fs'
 import { resolve } from 'node:path'
@@ -221,6 +222,25 @@ export function createRdbDisk(log: HostLog, pid: number, children?: RdbChildren)
     write: (rdb, dir, dbfilename, child) => {
       const file = openRdbTempFile(log, dir, dbfilename, child ?? pid, child)
       return file !== null && file.write(rdb) && file.finish()
+    },
+    saveSyncFile: (rdb, dir, tmpName, dbfilename) => {
+      const tmpfile = resolve(dir, tmpName)
+      try {
+        writeFileSync(tmpfile, rdb)
+      } catch (e) {
+        rmSync(tmpfile, { force: true })
+        return { step: 'write', error: strerror(e) }
+      }
+      try {
+        renameSync(tmpfile, resolve(dir, dbfilename))
+      } catch (e) {
+        rmSync(tmpfile, { force: true })
+        return { step: 'rename', error: strerror(e) }
+      }
+      return null
+    },
+    unlinkFile: (dir, dbfilename) => {
+      rmSync(resolve(dir, dbfilename), { force: true })
     },
     ...(children === undefined ? {} : { children }),
   }

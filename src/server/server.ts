@@ -162,6 +162,8 @@ interface EngineHooks {
   setServerLog?(sink: ServerLogSink | null): void
   /** The client's replies not written yet; the log line when it is to be closed for them. */
   outputPending?(client: ClientId, bytes: number, onePiece?: boolean): string | null
+  /** All of the client's output is written: a replica's place in the replication buffer. */
+  replicaWritten?(client: ClientId): void
   /** clientsCron's look at the limits of a client with replies unwritten. */
   outputLimitCheck?(client: ClientId): string | null
   /** A read of the client's was processed (its memory is measured again). */
@@ -318,6 +320,7 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
   const queryBufHook = (engine as RedisServer & EngineHooks).hostQueryBuf
   const pendingHook = (engine as RedisServer & EngineHooks).outputPending
   const limitHook = (engine as RedisServer & EngineHooks).outputLimitCheck
+  const replicaWrittenHook = (engine as RedisServer & EngineHooks).replicaWritten
   const readHook = (engine as RedisServer & EngineHooks).readProcessed
   const toCloseHook = (engine as RedisServer & EngineHooks).takeClientsToClose
   const unlinkedHook = (engine as RedisServer & EngineHooks).unlinkedClients
@@ -497,7 +500,7 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
       socket.destroySoon()
     } else if (out.len > 0 && replyListBeforeWrite(conn, out.len, out.bigPieces)) {
       socket.write(replyBufferBytes(out))
-      if (conn.pending !== 0 || socket.writableLength > 0) reportPending(conn)
+      afterWrite(conn)
     }
     addedUpTo = 0
     // Bytes Node could not hand to the kernel at once stay referenced by the stream.
@@ -512,6 +515,15 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
    */
   function reportPending(conn: Connection): void {
     if (!conn.closed) tellPending(conn, conn.closing ? 0 : unwrittenBytes(conn.socket))
+  }
+
+  /**
+   * After a write: the bytes Node kept are reported; none kept and none before, the engine
+   * learns that all was written only if it asks (a replica's output).
+   */
+  function afterWrite(conn: Connection): void {
+    if (conn.pending !== 0 || conn.socket.writableLength > 0) reportPending(conn)
+    else replicaWrittenHook?.call(engine, conn.id)
   }
 
   /**
@@ -666,7 +678,7 @@ export async function startRespServer(opts: RespServerOptions = {}): Promise<Res
       addedUpTo = 0
       if (!write) continue
       c.socket.write(Buffer.from(bytes, 'latin1'))
-      if (c.pending !== 0 || c.socket.writableLength > 0) reportPending(c)
+      afterWrite(c)
     }
   }
 

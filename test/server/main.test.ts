@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { createServer } from '../../src/engine/index.ts'
-import { defaultListenHost, loadConfiguredUsers, parseServeArgs } from '../../src/server/main.ts'
+import {
+  defaultListenHost,
+  defaultSeed,
+  loadConfiguredUsers,
+  parseServeArgs,
+} from '../../src/server/main.ts'
 
 describe('npm run serve arguments', () => {
   it('takes port, seed, bind and enable-debug-command', () => {
@@ -36,6 +41,14 @@ describe('npm run serve arguments', () => {
   it('listens on no TCP address for bind "" (config.c: one empty argument is none)', () => {
     expect(parseServeArgs(['--bind', '']).host).toBeNull()
     expect(parseServeArgs(['--bind', '']).config).toEqual({ bind: '' })
+  })
+
+  it('draws its seed as a drop-in redis-server (a run ID of its own each start), else 0', () => {
+    const seeds = new Set(Array.from({ length: 8 }, () => defaultSeed({ REDIS_XRAY_DROP_IN: '1' })))
+    expect(seeds.size).toBeGreaterThan(1)
+    expect(defaultSeed({})).toBe(0)
+    expect(parseServeArgs([], undefined, '127.0.0.1', 42).seed).toBe(42)
+    expect(parseServeArgs(['--seed', '7'], undefined, '127.0.0.1', 42).seed).toBe(7)
   })
 
   it('listens on every IPv4 address by default as a drop-in redis-server only', () => {

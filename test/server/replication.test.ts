@@ -4,7 +4,13 @@
  * listens on loopback; the replica's engine asks its host for the link to the master.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { once } from 'node:events'
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import net from 'node:net'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
+import { createRdbDisk } from '../../src/server/rdbDisk.ts'
 import { startRespServer, type RespServerHandle } from '../../src/server/server.ts'
 import { freePort } from '../conformance/redisProcess.ts'
 import { connectRaw, type RawClient } from './rawClient.ts'
@@ -30,6 +36,8 @@ async function ours(
   const port = await freePort()
   const h = await startRespServer({
     port,
+    // A seed of its own: servers of one seed draw the same replication IDs.
+    seed: handles.length + 1,
     enableDebugCommand: 'yes',
     config: { port: String(port), 'repl-diskless-sync-delay': '0', ...config },
     ...(log === undefined ? {} : { log: (m: string) => log.push(m) }),
@@ -63,11 +71,18 @@ async function cmd(c: RawClient, ...argv: string[]): Promise<Plain> {
   return plain(reply)
 }
 
-/** A field of INFO replication. */
-async function info(c: RawClient, field: string): Promise<string | undefined> {
-  const text = (await cmd(c, 'INFO', 'replication')) as string
+/** A field of INFO replication (or of another section). */
+async function info(
+  c: RawClient,
+  field: string,
+  section = 'replication',
+): Promise<string | undefined> {
+  const text = (await cmd(c, 'INFO', section)) as string
   return new RegExp(`^${field}:(.*)\\r$`, 'm').exec(text)?.[1]
 }
+
+/** A field of INFO stats. */
+const stat = (c: RawClient, field: string) => info(c, field, 'stats')
 
 /** Polls until `check` is true (the link is asynchronous); fails after `ms`. */
 async function until(check: () => Promise<boolean>, ms = 10_000): Promise<void> {
@@ -247,6 +262,69 @@ describe('replication between two of our servers', () => {
     await until(async () => (await cmd(r, 'GET', 'k')) === 'authed')
   })
 
+  it('a replica that does not load diskless keeps the payload as its RDB file', async () => {
+    const dirs = [
+      mkdtempSync(join(tmpdir(), 'xray-repl-')),
+      mkdtempSync(join(tmpdir(), 'xray-repl-')),
+    ]
+    try {
+      const master = await ours()
+      const m = await client(master.port)
+      await cmd(m, 'SET', 'kept', 'on disk')
+      const onDisk = await ours({ dir: dirs[0] ?? '', dbfilename: 'replica.rdb' })
+      const diskless = await ours({ dir: dirs[1] ?? '', 'repl-diskless-load': 'swapdb' })
+      for (const h of [onDisk, diskless]) {
+        ;(h.engine as typeof h.engine & { setRdbDisk(d: unknown): void }).setRdbDisk(
+          createRdbDisk(() => {}, process.pid),
+        )
+        const r = await client(h.port)
+        await cmd(r, 'REPLICAOF', '127.0.0.1', String(master.port))
+        await until(linkUp(r))
+      }
+      const file = readFileSync(join(dirs[0] ?? '', 'replica.rdb'), 'latin1')
+      expect(file.startsWith('REDIS0010')).toBe(true)
+      expect(file).toContain('on disk')
+      expect(readdirSync(dirs[0] ?? '')).toEqual(['replica.rdb'])
+      expect(readdirSync(dirs[1] ?? '')).toEqual([])
+    } finally {
+      for (const d of dirs) rmSync(d, { recursive: true, force: true })
+    }
+  })
+
+  it("a replica whose master's replication ID changed (+CONTINUE <new id>) drops its own replicas, which PSYNC again", async () => {
+    const a = await ours()
+    const b = await ours()
+    const c = await ours()
+    const d = await ours()
+    const [ca, cb, cc, cd] = [
+      await client(a.port),
+      await client(b.port),
+      await client(c.port),
+      await client(d.port),
+    ]
+    await cmd(cb, 'REPLICAOF', '127.0.0.1', String(a.port))
+    await cmd(cd, 'REPLICAOF', '127.0.0.1', String(a.port))
+    await until(linkUp(cb))
+    await until(linkUp(cd))
+    await cmd(cc, 'REPLICAOF', '127.0.0.1', String(b.port))
+    await until(linkUp(cc))
+    await cmd(ca, 'SET', 'k', 'v')
+    await until(
+      async () => (await cmd(cd, 'GET', 'k')) === 'v' && (await cmd(cc, 'GET', 'k')) === 'v',
+    )
+    // d becomes a master with a history of its own (a's as its replid2), and b follows it.
+    await cmd(cd, 'REPLICAOF', 'NO', 'ONE')
+    const newId = await info(cd, 'master_replid')
+    await cmd(cb, 'REPLICAOF', '127.0.0.1', String(d.port))
+    await until(async () => (await info(cb, 'master_replid')) === newId)
+    expect(await stat(cd, 'sync_partial_ok')).toBe('1')
+    // c hears of the new ID only by syncing again with b: partially, from b's replid2.
+    await until(async () => (await info(cc, 'master_replid')) === newId)
+    await until(async () => (await stat(cb, 'sync_partial_ok')) === '1')
+    await cmd(cd, 'SET', 'k', 'w')
+    await until(async () => (await cmd(cc, 'GET', 'k')) === 'w')
+  })
+
   it('a replica of a replica gets the stream through the middle one', async () => {
     const top = await ours()
     const mid = await ours()
@@ -261,6 +339,53 @@ describe('replication between two of our servers', () => {
     await cmd(t, 'HSET', 'h', 'f', 'v')
     await until(async () => (await cmd(l, 'HGET', 'h', 'f')) === 'v')
     expect(await info(l, 'master_replid')).toBe(await info(t, 'master_replid'))
+  })
+})
+
+/** A field of INFO memory, as a number. */
+async function memInfo(c: RawClient, field: string): Promise<number> {
+  return Number(await info(c, field, 'memory'))
+}
+
+describe('the replication buffer (shared by the backlog and the replicas)', () => {
+  it('a replica that stops reading holds the stream: counted as its memory, not for eviction; its output limit closes it', async () => {
+    const log: string[] = []
+    const master = await ours({ 'repl-backlog-size': '16384' }, log)
+    const m = await client(master.port)
+    // A replica that syncs, then reads nothing more.
+    const stalled = net.connect(master.port, '127.0.0.1')
+    await once(stalled, 'connect')
+    stalled.write('SYNC\r\n')
+    await until(async () => (await info(m, 'connected_slaves')) === '1')
+    stalled.pause()
+    const value = 'v'.repeat(1 << 20)
+    for (let i = 0; i < 24; i++) await cmd(m, 'SET', `k${String(i)}`, value)
+    await until(async () => (await memInfo(m, 'mem_clients_slaves')) > 4 << 20)
+    const total = await memInfo(m, 'mem_total_replication_buffers')
+    // Past repl-backlog-size the buffer is the replica's; eviction does not count it.
+    expect(await memInfo(m, 'mem_clients_slaves')).toBe(total - 16384)
+    expect(await memInfo(m, 'mem_replication_backlog')).toBe(16384)
+    const notCounted = await memInfo(m, 'mem_not_counted_for_evict')
+    expect(notCounted).toBeGreaterThan(total - 16384 - 4096)
+    expect(notCounted).toBeLessThan(total - 16384)
+    const omem = /omem=(\d+)/.exec((await cmd(m, 'CLIENT', 'LIST', 'TYPE', 'replica')) as string)
+    expect(Number(omem?.[1])).toBeGreaterThan(4 << 20)
+    // Over client-output-buffer-limit (a hard limit) at the next block: closed, logged.
+    await cmd(m, 'CONFIG', 'SET', 'client-output-buffer-limit', 'replica 1mb 0 0')
+    await cmd(m, 'SET', 'one', 'more'.repeat(8192))
+    await until(async () => (await info(m, 'connected_slaves')) === '0')
+    expect(
+      log.some((l) =>
+        /^Client id=\d+ .* flags=S .*scheduled to be closed ASAP for overcoming of output buffer limits\.$/.test(
+          l,
+        ),
+      ),
+    ).toBe(true)
+    // Only the backlog refers to the buffer now: trimmed back to about its size.
+    await until(async () => (await memInfo(m, 'mem_total_replication_buffers')) < 64 * 1024)
+    expect(await memInfo(m, 'mem_clients_slaves')).toBe(0)
+    expect(Number(await info(m, 'repl_backlog_histlen'))).toBeGreaterThanOrEqual(16384)
+    stalled.destroy()
   })
 })
 

@@ -16,6 +16,7 @@ import { cstr } from '../bytes.ts'
 import { removeClientFromMemUsageBucket } from '../clientEviction.ts'
 import { respEncodedLength } from '../resp.ts'
 import { jemallocSizeClass } from '../structures/jemalloc.ts'
+import { replicaOutputMemory } from '../replBuffer.ts'
 import {
   clientHasPendingReplies,
   clientOutputBufferMemory,
@@ -237,7 +238,7 @@ export function clientsCronTrackExpansiveClients(srv: ServerState, c: Client, sl
   const held = cronArgv(c)
   const argv = held.argc > 0 ? jemallocSizeClass(PTR_SIZE * held.argc) : 0
   const input = c.querybuf.zmalloc + held.lenSum + argv
-  const output = clientOutputBufferMemory(c)
+  const output = outputBufferMemory(srv, c)
   if (input > (srv.clientsPeakMemInput[slot] ?? 0)) srv.clientsPeakMemInput[slot] = input
   if (output > (srv.clientsPeakMemOutput[slot] ?? 0)) srv.clientsPeakMemOutput[slot] = output
 }
@@ -374,13 +375,23 @@ function multiStateMemOverhead(c: Client): number {
 }
 
 /**
+ * getClientOutputBufferMemoryUsage: a replica's share of the replication buffer
+ * (replBuffer.ts), any other client's reply list.
+ */
+function outputBufferMemory(srv: ServerState, c: Client): number {
+  return srv.repl.buf.refs.has(c.id)
+    ? replicaOutputMemory(srv.repl.buf, c.id)
+    : clientOutputBufferMemory(c)
+}
+
+/**
  * networking.c getClientMemoryUsage: the replies not read yet (the reply list a transport
  * reports, replyList.ts), the client struct, c->buf, the query buffer, the arguments
  * (`argvMem`, `argc`), the MULTI queue and WATCHed keys, pub/sub and tracking prefixes.
  */
-function getClientMemoryUsage(c: Client, argvMem: number, argc: number): number {
+function getClientMemoryUsage(srv: ServerState, c: Client, argvMem: number, argc: number): number {
   return (
-    clientOutputBufferMemory(c) +
+    outputBufferMemory(srv, c) +
     CLIENT_STRUCT_SIZE +
     c.bufUsableSize +
     c.querybuf.zmalloc +
@@ -402,7 +413,7 @@ function getClientMemoryUsage(c: Client, argvMem: number, argc: number): number 
  */
 export function updateClientMemoryUsage(srv: ServerState, c: Client): void {
   const held = cronArgv(c)
-  const mem = getClientMemoryUsage(c, held.lenSum, held.argc)
+  const mem = getClientMemoryUsage(srv, c, held.lenSum, held.argc)
   const normal = srv.monitors.includes(c.id) || !srv.repl.replicas.includes(c.id)
   if (c.lastMemoryNormal) srv.clientsNormalMemory -= c.lastMemoryUsage
   if (normal) srv.clientsNormalMemory += mem
@@ -444,6 +455,7 @@ export function clientInfoString(srv: ServerState, c: Client, current: Client | 
   // _addReplyToBuffer raises c->buf_peak to c->bufpos with every reply it adds, so the peak
   // already covers the replies of this read or EXEC before them (clientReplyAdded).
   const totMem = getClientMemoryUsage(
+    srv,
     c,
     argvMem,
     isCurrent ? c.argc : held !== null ? held.length : qb.argc,
@@ -457,7 +469,7 @@ export function clientInfoString(srv: ServerState, c: Client, current: Client | 
     ` qbuf-free=${String(qbufFree)} argv-mem=${String(argvMem)}` +
     ` multi-mem=${String(multiArgvLenSums(c))} rbs=${String(c.bufUsableSize)}` +
     ` rbp=${String(Math.max(c.bufPeak, obl))} obl=${String(obl)} oll=${String(clientReplyListLength(c))}` +
-    ` omem=${String(clientOutputBufferMemory(c))} tot-mem=${String(totMem)}` +
+    ` omem=${String(outputBufferMemory(srv, c))} tot-mem=${String(totMem)}` +
     ` events=${clientHasPendingReplies(c) ? 'rw' : 'r'}` +
     ` cmd=${c.lastCmd} user=${c.user.name} redir=${String(trackingRedirection(c))}` +
     ` resp=${String(c.resp)}`

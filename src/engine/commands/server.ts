@@ -24,7 +24,8 @@ import {
   forceCommandPropagation,
   goodReplicasCount,
   replBacklogOf,
-  replicaWaitsBgsave,
+  debugReplicate,
+  replicaNotOnline,
 } from '../replication.ts'
 import { serverLog } from '../serverLog.ts'
 import { redactClientCommandArgument } from '../call.ts'
@@ -419,7 +420,7 @@ function slaveLines(srv: ServerState): [string, string][] {
     const info = srv.repl.replicaInfo.get(id)
     const ip = info?.ip ?? c.addr.slice(0, c.addr.lastIndexOf(':'))
     // replstateToString; lag: time(NULL) - repl_ack_time, once online.
-    const online = !replicaWaitsBgsave(srv, id)
+    const online = !replicaNotOnline(srv, id)
     const state = online ? 'online' : 'wait_bgsave'
     const lag = Math.floor(srv.clock.now() / 1000) - (srv.repl.ackTimes.get(id) ?? srv.unixtime)
     out.push([
@@ -1797,6 +1798,10 @@ function debugCommand(c: CommandCall): Reply {
     clearReplicationId2(c.srv)
     return OK
   }
+  if (sub === 'replicate' && argc >= 3) {
+    debugReplicate(c.srv, argv.slice(2))
+    return OK
+  }
   if (sub === 'log' && argc === 3) {
     serverLog(c.srv, 'warning', `DEBUG LOG: ${cstr(argv[2] ?? '')}`)
     return OK
@@ -1963,7 +1968,7 @@ function roleCommand(c: CommandCall): Reply {
   const replicas: Reply[] = []
   for (const id of srv.repl.replicas) {
     const cl = srv.clients.get(id)
-    if (cl === undefined || replicaWaitsBgsave(srv, id)) continue
+    if (cl === undefined || replicaNotOnline(srv, id)) continue
     const info = srv.repl.replicaInfo.get(id)
     replicas.push(
       array([

@@ -17,11 +17,11 @@ import {
   masterTryPartialResynchronization,
   replicaAcked,
   replicaInfoOf,
+  replicationGetSlaveName,
   syncCommand,
 } from '../replication.ts'
 import {
   disconnectSlaves,
-  replicationGetSlaveName,
   replicationSendAck,
   replicationSetMaster,
   replicationUnsetMaster,

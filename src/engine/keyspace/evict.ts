@@ -63,7 +63,7 @@ import { dbDelete, signalModifiedKey } from './db.ts'
 import { dbAsyncDelete } from './lazyfree.ts'
 import { NOTIFY_EVICTED, notifyKeyspaceEvent } from './notify.ts'
 import { estimateObjectIdleTime } from './lru.ts'
-import { zmallocUsedMemory } from './memory.ts'
+import { freeMemoryGetNotCountedMemory, zmallocUsedMemory } from './memory.ts'
 import { WORK_EVICT_KEY_US } from '../workCost.ts'
 import { ustime } from '../clock.ts'
 
@@ -130,22 +130,29 @@ export function evictionState(srv: ServerState): EvictionState {
 
 // --- Memory state ---
 
-/** Used memory as eviction sees it (no replication or AOF buffers to subtract here). */
+/**
+ * Used memory as eviction sees it: without the replication buffer past the backlog's size
+ * (freeMemoryGetNotCountedMemory).
+ */
 export function getMaxmemoryState(srv: ServerState): {
   ok: boolean
   used: number
   tofree: number
 } {
-  const used = zmallocUsedMemory(srv)
+  const reported = zmallocUsedMemory(srv)
   const max = srv.config.maxmemory
-  if (max === 0 || used <= max) return { ok: true, used, tofree: 0 }
+  if (max === 0 || reported <= max) return { ok: true, used: reported, tofree: 0 }
+  const overhead = freeMemoryGetNotCountedMemory(srv)
+  const used = reported > overhead ? reported - overhead : 0
+  if (used <= max) return { ok: true, used, tofree: 0 }
   return { ok: false, used, tofree: used - max }
 }
 
 /** evict.c overMaxmemoryAfterAlloc: would allocating `moremem` more exceed maxmemory? */
 export function overMaxmemoryAfterAlloc(srv: ServerState, moremem: number): boolean {
   if (srv.config.maxmemory === 0) return false
-  return zmallocUsedMemory(srv) + moremem > srv.config.maxmemory
+  const used = zmallocUsedMemory(srv) - freeMemoryGetNotCountedMemory(srv)
+  return used + moremem > srv.config.maxmemory
 }
 
 /**

@@ -63,6 +63,7 @@ import type { RedisObject } from '../types/object.ts'
 import { streamAllocSize, streamComputeSize, type Stream } from '../types/t_stream.ts'
 import type { RedisDb } from './db.ts'
 import { addReplyDoubleText, formatFixed } from '../util/numbers.ts'
+import { replBufferOverhead, replBufferNotCounted } from '../replBuffer.ts'
 
 // --- Constants: measured on redis-server 7.0.15, malloc=jemalloc-5.3.0, 64-bit ---
 
@@ -594,7 +595,7 @@ export function zmallocUsedMemory(srv: ServerState): number {
  * dbs, which leaves the sum as is.
  */
 function usedMemoryOf(srv: ServerState, sm: ServerMemory): number {
-  return keyspaceUsedMemoryOf(srv, sm) + clientsMemory(srv) + srv.slowlog.bytes
+  return keyspaceUsedMemoryOf(srv, sm) + clientsMemory(srv) + srv.slowlog.bytes + srv.repl.buf.mem
 }
 
 /** usedMemoryOf without the clients and the slow log (which keep their own running sums). */
@@ -680,7 +681,7 @@ export function updatePeakMemory(srv: ServerState): number {
     sm.histogramsOf === srv.stats.numCommands
       ? sm.used
       : keyspaceUsedMemoryOf(srv, sm)
-  const used = keyspace + clientsMemory(srv) + srv.slowlog.bytes
+  const used = keyspace + clientsMemory(srv) + srv.slowlog.bytes + srv.repl.buf.mem
   if (used > sm.peak) sm.peak = used
   return used
 }
@@ -699,6 +700,10 @@ export interface MemoryOverhead {
   dataset: number
   totalKeys: number
   clientsNormal: number
+  /** The replication buffer past repl-backlog-size, while there are replicas. */
+  clientsSlaves: number
+  /** The rest of the replication buffer. */
+  replBacklog: number
   functionsCaches: number
   peakPerc: number
   datasetPerc: number
@@ -715,7 +720,10 @@ export function getMemoryOverheadData(srv: ServerState): MemoryOverhead {
   serverMemory(srv).peak = peak
   // The clients' memory as clientsCron last measured it (connection.ts updateClientMemoryUsage).
   const clientsNormal = srv.clientsNormalMemory
-  let overhead = USED_MEMORY_STARTUP + clientsNormal + FUNCTIONS_CACHES
+  // Replication backlog and replicas share one replication buffer (replBuffer.ts).
+  const { clientsSlaves, replBacklog } = replBufferOverhead(srv, srv.repl.buf)
+  let overhead =
+    USED_MEMORY_STARTUP + replBacklog + clientsSlaves + clientsNormal + FUNCTIONS_CACHES
   let totalKeys = 0
   const dbs: MemoryOverhead['dbs'] = []
   for (const db of srv.dbs) {
@@ -739,6 +747,8 @@ export function getMemoryOverheadData(srv: ServerState): MemoryOverhead {
     dataset,
     totalKeys,
     clientsNormal,
+    clientsSlaves,
+    replBacklog,
     functionsCaches: FUNCTIONS_CACHES,
     // C computes these percentages in float.
     peakPerc: Math.fround((used * 100) / peak),
@@ -895,8 +905,8 @@ export function memoryStatsReply(srv: ServerState, resp: Protocol = 2): Reply {
   ll('peak.allocated', mh.peakAllocated)
   ll('total.allocated', used)
   ll('startup.allocated', mh.startupAllocated)
-  ll('replication.backlog', 0)
-  ll('clients.slaves', 0)
+  ll('replication.backlog', mh.replBacklog)
+  ll('clients.slaves', mh.clientsSlaves)
   ll('clients.normal', mh.clientsNormal)
   ll('cluster.links', 0)
   ll('aof.buffer', 0)
@@ -1025,10 +1035,10 @@ export function genInfoMemorySection(srv: ServerState): string {
     ['rss_overhead_bytes', rss - resident],
     ['mem_fragmentation_ratio', formatFixed(rss / used, 2)],
     ['mem_fragmentation_bytes', rss - used],
-    ['mem_not_counted_for_evict', 0],
-    ['mem_replication_backlog', 0],
-    ['mem_total_replication_buffers', 0],
-    ['mem_clients_slaves', 0],
+    ['mem_not_counted_for_evict', freeMemoryGetNotCountedMemory(srv)],
+    ['mem_replication_backlog', mh.replBacklog],
+    ['mem_total_replication_buffers', srv.repl.buf.mem],
+    ['mem_clients_slaves', mh.clientsSlaves],
     ['mem_clients_normal', mh.clientsNormal],
     ['mem_cluster_links', 0],
     ['mem_aof_buffer', 0],
@@ -1056,4 +1066,12 @@ export function memoryValidate(srv: ServerState): string[] {
       )
   }
   return errors
+}
+
+/**
+ * evict.c freeMemoryGetNotCountedMemory: the memory eviction does not count (the replication
+ * buffer past the backlog's size; the AOF buffer is not modelled in memory).
+ */
+export function freeMemoryGetNotCountedMemory(srv: ServerState): number {
+  return replBufferNotCounted(srv, srv.repl.buf)
 }

@@ -560,6 +560,10 @@ export const narration: StepEventHandlers<Narration> = {
         en: 'idle for longer than the timeout config',
         zh: '空闲时间超过了 timeout 配置',
       },
+      replicaTimeout: {
+        en: 'a replica that acknowledged nothing for longer than repl-timeout',
+        zh: '副本在超过 repl-timeout 的时间内没有任何确认',
+      },
     }[e.reason]
     return {
       en: `Client ${n(e.client)} closed (${why.en})${e.afterReply ? ' once its reply is sent' : ''}: its watches and subscriptions go with it.`,

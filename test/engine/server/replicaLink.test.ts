@@ -65,6 +65,18 @@ function handshaken(config: Record<string, string> = {}) {
 }
 
 describe('the replica link over a host (syncWithMaster)', () => {
+  it('with repl-diskless-load swapdb the payload goes to the parser, not to disk', () => {
+    const t = handshaken({ 'repl-diskless-load': 'swapdb' })
+    t.srv.masterLinkRead?.(1, '+OK\r\n+OK\r\n')
+    t.srv.masterLinkRead?.(1, `+FULLRESYNC ${REPLID} 100\r\n`)
+    const rdb = payload()
+    t.srv.masterLinkRead?.(1, rdb)
+    expect(t.run('GET', 'k')).toEqual({ type: 'bulk', value: 'v' })
+    expect(t.logged).toContain(
+      `MASTER <-> REPLICA sync: receiving ${/^\$(\d+)/.exec(rdb)?.[1] ?? '?'} bytes from master to parser`,
+    )
+  })
+
   it('handshakes, loads the payload after flushing, then applies the stream', () => {
     const t = handshaken()
     expect(t.takeWritten()).toBe(
