@@ -820,6 +820,7 @@ function replicationCreateMasterClient(
     reploff,
     readReploff: reploff,
     querybuf: '',
+    need: 0,
     lastInteraction: srv.unixtime,
     held: false,
     unapplied: '',
@@ -875,7 +876,7 @@ function processMasterInput(
   m: MasterClientState,
   hooks: MasterClientHooks,
 ): void {
-  if (m.held) return
+  if (m.held || m.querybuf.length < m.need) return
   const reader = respReplyReaderCreate()
   respReplyReaderFeed(reader, m.querybuf)
   for (;;) {
@@ -887,9 +888,13 @@ function processMasterInput(
     } catch {
       // A protocol error closes the master's connection.
       m.querybuf = ''
+      m.need = 0
       return
     }
-    if (next === null) break
+    if (next === null) {
+      m.need = requestNeed(reader.buf, reader.pos)
+      break
+    }
     m.unapplied += next.raw
     const argv = commandArgv(next.reply)
     if (argv !== null && argv.length > 0) hooks.run(c, argv)
@@ -902,6 +907,30 @@ function processMasterInput(
     masterCommandApplied(srv, m, c)
   }
   m.querybuf = reader.buf.slice(reader.pos)
+}
+
+/**
+ * How many bytes from `pos` the request starting there needs at least, as far as its
+ * multibulk headers read so far tell: past an argument whose `$len` is read but whose bytes
+ * are not all there. 0 when the headers tell nothing more (a header line is cut, or the
+ * request is not a multibulk).
+ */
+export function requestNeed(s: string, pos: number): number {
+  if (s.charCodeAt(pos) !== 42) return 0 // '*'
+  let eol = s.indexOf('\r\n', pos)
+  if (eol < 0) return 0
+  const argc = Number(s.slice(pos + 1, eol))
+  let at = eol + 2
+  for (let i = 0; i < argc; i++) {
+    if (s.charCodeAt(at) !== 36) return 0 // '$'
+    eol = s.indexOf('\r\n', at)
+    if (eol < 0) return 0
+    const len = Number(s.slice(at + 1, eol))
+    if (!Number.isSafeInteger(len) || len < 0) return 0
+    at = eol + 2 + len + 2
+    if (at > s.length) return at - pos
+  }
+  return 0
 }
 
 /** A multibulk request as an argv (bulk strings), or null for anything else. */

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest'
 import type { MasterLinkHost } from '../../../src/engine/api.ts'
 import { createServer, manualClock, type Reply } from '../../../src/engine/index.ts'
+import { requestNeed } from '../../../src/engine/replica.ts'
 import { respEncodeCommand } from '../../../src/engine/resp.ts'
 
 const T0 = 1_700_000_000_000
@@ -151,6 +152,47 @@ describe('the replica link over a host (syncWithMaster)', () => {
     expect(t.logged).toContain(
       "== CRITICAL == This replica is sending an error to its master: 'ERR value is not an integer or out of range' after processing the command 'incr'",
     )
+  })
+
+  it('applies a big argument that comes in many reads, each command once it is whole', () => {
+    const t = handshaken()
+    t.srv.masterLinkRead?.(1, `+OK\r\n+OK\r\n+FULLRESYNC ${REPLID} 0\r\n${payload()}`)
+    const value = 'v'.repeat(200_000)
+    const big = respEncodeCommand(['SET', 'big', value])
+    const next = respEncodeCommand(['SET', 'after', '1'])
+    // Cut inside the headers first, then through the value; the last read ends the SET.
+    const cuts = [3, 9, 17, 20]
+    for (let at = 1000; at < big.length; at += 7919) cuts.push(at)
+    let from = 0
+    for (const to of cuts) {
+      t.srv.masterLinkRead?.(1, big.slice(from, to))
+      expect(t.run('EXISTS', 'big')).toEqual({ type: 'integer', value: 0 })
+      from = to
+    }
+    t.srv.masterLinkRead?.(1, big.slice(from))
+    expect(t.run('STRLEN', 'big')).toEqual({ type: 'integer', value: value.length })
+    expect(t.run('GET', 'big')).toEqual({ type: 'bulk', value })
+    // The next command, cut in its value's header, runs once its last byte is read.
+    t.srv.masterLinkRead?.(1, next.slice(0, -3))
+    expect(t.run('EXISTS', 'after')).toEqual({ type: 'integer', value: 0 })
+    t.srv.masterLinkRead?.(1, next.slice(-3))
+    expect(t.run('GET', 'after')).toEqual({ type: 'bulk', value: '1' })
+    const role = t.run('ROLE')
+    expect(role.type === 'array' && role.value?.[4]).toEqual({
+      type: 'integer',
+      value: big.length + next.length,
+    })
+  })
+
+  it('requestNeed: how long a request cut in its value must grow, as its headers tell', () => {
+    const set = respEncodeCommand(['SET', 'k', 'abcdefghij'])
+    expect(requestNeed(set.slice(0, -4), 0)).toBe(set.length)
+    expect(requestNeed('xx' + set.slice(0, -1), 2)).toBe(set.length)
+    // A header line cut, or no multibulk: nothing is known.
+    expect(requestNeed(set.slice(0, 15), 0)).toBe(0)
+    expect(requestNeed('PING\r\n', 0)).toBe(0)
+    // Whole: nothing more is needed.
+    expect(requestNeed(set, 0)).toBe(0)
   })
 
   it('times out a silent handshake and a silent master (repl-timeout), and connects again', () => {
