@@ -847,6 +847,21 @@ export const SCENES: readonly Scene[] = [
         note: { en: 'an empty list is no key at all', zh: '空列表就是不存在的键' },
       },
       {
+        run: 'CLIENT SETNAME A',
+        note: {
+          en: 'this connection is client A: CLIENT LIST and the clients panel show the name beside its id',
+          zh: '这个连接是客户端 A：CLIENT LIST 和客户端面板在它的编号旁显示这个名字',
+        },
+      },
+      {
+        client: 2,
+        run: 'CLIENT SETNAME B',
+        note: {
+          en: 'a second connection (a second tab) is client B',
+          zh: '第二个连接（第二个标签页）是客户端 B',
+        },
+      },
+      {
         run: 'BLPOP jobs 0',
         note: {
           en: 'client A: nothing to pop, so it blocks with no timeout: jobs → A in blocking_keys, and its console waits',

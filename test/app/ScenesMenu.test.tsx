@@ -338,15 +338,19 @@ describe('ScenesMenu', { timeout: 30_000 }, () => {
         .tabs.find((t) => t.id === id)
         ?.lines.map((l) => ('text' in l ? l.text : l.kind === 'reply' ? formatReply(l.reply) : ''))
         .join('\n')
-    expect(text(b)).toBe('LPUSH jobs job:1\n(integer) 1\nLLEN jobs\n(integer) 0')
+    expect(text(b)).toBe(
+      'CLIENT SETNAME B\nOK\nLPUSH jobs job:1\n(integer) 1\nLLEN jobs\n(integer) 0',
+    )
     // A was served job:1 (its reply after B's push), then its 5 s wait timed out: nil.
     expect(text(a)).toContain('BLPOP jobs 0\n1) "jobs"\n2) "job:1"\nBLPOP jobs 5')
     expect(text(a)).toMatch(/BLPOP jobs 5\n\(nil\)/)
     expect(st().tabs.every((t) => t.waiting === undefined)).toBe(true)
     // Each line in its own tab, in the script's order; the clock tick last, which timed A out.
     const items = st().items.map((x) => [x.client === b ? 'B' : 'A', x.argv.join(' ') || x.kind])
-    expect(items.slice(-6)).toEqual([
+    expect(items.slice(-8)).toEqual([
       ['A', 'DEL jobs'],
+      ['A', 'CLIENT SETNAME A'],
+      ['B', 'CLIENT SETNAME B'],
       ['A', 'BLPOP jobs 0'],
       ['B', 'LPUSH jobs job:1'],
       ['B', 'LLEN jobs'],
@@ -375,7 +379,7 @@ describe('ScenesMenu', { timeout: 30_000 }, () => {
         if (tabsSeen.at(-1) !== name) tabsSeen.push(name)
       }
     })
-    expect(tabsSeen).toEqual(['A', 'B', 'A'])
+    expect(tabsSeen).toEqual(['A', 'B', 'A', 'B', 'A'])
     // The clients panel drew A in jobs's line of blocking_keys at the BLPOP.
     pauseOn(h, 'BLPOP jobs 0')
     await act(() => h.bridge.idle())

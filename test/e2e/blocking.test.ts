@@ -70,7 +70,7 @@ describe('the blocking-list scene in Chromium', () => {
             window.__xray?.store.getState().items.filter((x) => x.kind === 'command').length ?? 0,
         ),
       )
-      .toBe(5)
+      .toBe(7)
     const ids = await page.evaluate(() => window.__xray?.store.getState().tabs.map((t) => t.id))
     const [a, b] = ids ?? []
     // Stop the playback and stand on an item's step (-1: its end).
@@ -94,10 +94,14 @@ describe('the blocking-list scene in Chromium', () => {
       `.clients-client[data-client="${String(a)}"] [data-flag="blocked"]`,
     )
 
-    // A's BLPOP: A is filed under jobs, flagged BLOCKED.
+    // A's BLPOP: A is filed under jobs, flagged BLOCKED; each client shows the name it set.
     await at('BLPOP jobs 0')
     await expect.poll(() => row.innerText()).toMatch(new RegExp(`^jobs\\s+#${String(a)}$`))
     expect(await blockedFlag.count()).toBe(1)
+    const nameOf = (id: number | undefined) =>
+      panel.locator(`.clients-client[data-client="${String(id)}"] .clients-name`).innerText()
+    expect((await nameOf(a)).trim()).toBe('A')
+    expect((await nameOf(b)).trim()).toBe('B')
     // B's LPUSH, before the serving step: A still waits; at it: served, out of the line.
     const served = await page.evaluate(() => {
       const st = window.__xray?.store.getState()
@@ -128,7 +132,7 @@ describe('the blocking-list scene in Chromium', () => {
       .toMatch(/BLPOP jobs 0\n1\) "jobs"\n2\) "job:1"[\s\S]*BLPOP jobs 5\n\(nil\)/)
     await tabs.last().click()
     expect((await lines()).join('\n')).toBe(
-      '127.0.0.1:6379> LPUSH jobs job:1\n(integer) 1\n127.0.0.1:6379> LLEN jobs\n(integer) 0',
+      '127.0.0.1:6379> CLIENT SETNAME B\nOK\n127.0.0.1:6379> LPUSH jobs job:1\n(integer) 1\n127.0.0.1:6379> LLEN jobs\n(integer) 0',
     )
     expect(b).not.toBe(a)
     expect(errors).toEqual([])

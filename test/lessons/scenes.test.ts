@@ -55,7 +55,9 @@ describe('scenes', () => {
 
   it('blocking-list: A blocks, B’s push serves it, then A times out', () => {
     const { s, replies, first, second } = runScene('blocking-list')
-    expect(replies.slice(1, 4)).toEqual([
+    expect(replies.slice(1, 6)).toEqual([
+      { type: 'simple', value: 'OK' }, // CLIENT SETNAME A
+      { type: 'simple', value: 'OK' }, // CLIENT SETNAME B
       { type: 'array', value: null }, // BLOCKED: the reply comes later
       { type: 'integer', value: 1 },
       { type: 'integer', value: 0 }, // A already popped job:1
