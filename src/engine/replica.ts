@@ -895,6 +895,8 @@ function processMasterInput(
       m.need = requestNeed(reader.buf, reader.pos)
       break
     }
+    // A command held by a pause ends this pass with the rest unparsed: nothing is owed.
+    m.need = 0
     m.unapplied += next.raw
     const argv = commandArgv(next.reply)
     if (argv !== null && argv.length > 0) hooks.run(c, argv)

@@ -184,6 +184,20 @@ describe('the replica link over a host (syncWithMaster)', () => {
     })
   })
 
+  it('goes on with the stream after a big command a CLIENT PAUSE held', () => {
+    const t = handshaken()
+    t.srv.masterLinkRead?.(1, `+OK\r\n+OK\r\n+FULLRESYNC ${REPLID} 0\r\n${payload()}`)
+    const big = respEncodeCommand(['SET', 'big', 'v'.repeat(100_000)])
+    const next = respEncodeCommand(['SET', 'after', '1'])
+    t.srv.masterLinkRead?.(1, big.slice(0, 1000))
+    t.run('CLIENT', 'PAUSE', '100000', 'WRITE')
+    // The SET is whole and held by the pause; the short one after it waits behind it.
+    t.srv.masterLinkRead?.(1, big.slice(1000) + next)
+    expect(t.run('EXISTS', 'big', 'after')).toEqual({ type: 'integer', value: 0 })
+    t.run('CLIENT', 'UNPAUSE')
+    expect(t.run('EXISTS', 'big', 'after')).toEqual({ type: 'integer', value: 2 })
+  })
+
   it('requestNeed: how long a request cut in its value must grow, as its headers tell', () => {
     const set = respEncodeCommand(['SET', 'k', 'abcdefghij'])
     expect(requestNeed(set.slice(0, -4), 0)).toBe(set.length)
